@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+const durationPattern = /^(\d+)(ms|s|m|h)$/;
+
+/** Milliseconds of a duration such as `10m`, `30s`, `1h`, `500ms`. */
+export function parseDuration(text: string): number {
+  const [, amount, unit] = durationPattern.exec(text)!;
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+  return Number(amount) * factor;
+}
+
+/** A duration setting with its default, parsed to milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .regex(durationPattern, 'expected a duration like 500ms, 30s, 10m or 1h')
+    .default(fallback)
+    .transform(parseDuration);
+
+const intFromEnv = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+
+export const configSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('jao-scraper'),
+  JAO_BASE_URL: z
+    .string()
+    .url()
+    .default('https://publicationtool.jao.eu')
+    .transform((url) => url.replace(/\/+$/, '')),
+  JAO_API_KEY: z
+    .string()
+    .optional()
+    .transform((key) => (key ? key : undefined)),
+  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 90),
+  JAO_REQUEST_TIMEOUT: duration('30s'),
+  POLL_INTERVAL: duration('10m'),
+  POLL_LOOKBACK_DAYS: intFromEnv(0, 3),
+  INITIAL_BACKFILL_DAYS: intFromEnv(0, 31),
+  FRESHNESS_DEADLINE: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
+    .default('12:00'),
+  METRICS_PORT: intFromEnv(0, 9464),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Names of every variable the configuration knows; used to check deployment files. */
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as (keyof Config)[];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration from an environment; throws ConfigError with one line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, string | undefined> = {};
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name];
+    picked[name] = value === '' ? undefined : value;
+  }
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,49 @@
+// Starts a Temporal dev server (with the project's search attributes) for tests and the local stack.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ensureTemporalCli } from '../scripts/temporal-cli';
+import { SEARCH_ATTRIBUTES } from './searchAttributes';
+
+export interface DevServerOptions {
+  ip?: string;
+  port?: number;
+  /** Serve the Web UI on this port; no UI when absent. */
+  uiPort?: number;
+  /** Persist state in this SQLite file; in memory when absent. */
+  dbFilename?: string;
+  namespace?: string;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl: string | null;
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const cli = ensureTemporalCli(process.env, options.log);
+  const ip = options.ip ?? '127.0.0.1';
+  const namespace = options.namespace ?? 'default';
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: cli ? { type: 'existing-path', path: cli.path } : { type: 'cached-download' },
+      ip,
+      namespace,
+      ...(options.port ? { port: options.port } : {}),
+      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : { ui: false }),
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      searchAttributes: SEARCH_ATTRIBUTES,
+      log: { format: 'json', level: 'error' },
+    },
+  });
+  const address = env.address;
+  return {
+    address,
+    namespace,
+    uiUrl: options.uiPort ? `http://${ip}:${options.uiPort}` : null,
+    env,
+    stop: () => env.teardown(),
+  };
+}

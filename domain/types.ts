@@ -1,0 +1,55 @@
+// Shared vocabulary of the pipeline. Pure types only: no I/O, safe to import from workflows.
+
+/** A delivery day: a local calendar date in Europe/Amsterdam, written `YYYY-MM-DD`. */
+export type DeliveryDay = string;
+
+/** Datasets the pipeline knows. Only Core maxExchanges today; the id is part of workflow ids and keys. */
+export const DATASETS = ['maxExchanges'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+/** Outcome of one run for one delivery day (DESIGN.md §5). */
+export const DAY_STATUSES = ['not_published', 'complete', 'partial', 'invalid', 'failed'] as const;
+export type DayStatus = (typeof DAY_STATUSES)[number];
+
+/** A UTC window, `from` inclusive, `to` exclusive, as ISO-8601 strings ending in `Z`. */
+export interface UtcWindow {
+  from: string;
+  to: string;
+}
+
+/** One published value: a border key at one market time unit. `value` null means "no value published". */
+export interface Point {
+  key: string;
+  fromZone: string;
+  toZone: string;
+  /** MTU start, ISO-8601 UTC with `Z`, e.g. `2026-04-20T00:00:00.000Z`. */
+  mtu: string;
+  value: number | null;
+}
+
+/** A value or row refused by validation; the rest of the payload is kept. */
+export interface Rejection {
+  /** Index of the row in `data`, or null when the whole payload is concerned. */
+  row: number | null;
+  key: string | null;
+  /** ISO MTU of the row when it could be read. */
+  mtu: string | null;
+  rule: string;
+  /** Offending raw text (JSON of the value or row), truncated to a reasonable length. */
+  raw: string;
+}
+
+/** Result of validating one day's payload against that day's window. */
+export interface ValidatedDay {
+  /** MTU length in minutes (60 for Core, 15 for Nordic); null when there were no rows. */
+  resolutionMinutes: number | null;
+  expectedMtus: number;
+  /** Distinct MTUs present (after dropping refused rows). */
+  receivedMtus: number;
+  /** ISO starts of the MTUs of the day that had no row. */
+  missingMtus: string[];
+  points: Point[];
+  rejections: Rejection[];
+  /** Distinct border keys seen. */
+  keys: string[];
+}

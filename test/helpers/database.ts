@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import './context';
+import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from './postgres';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/** A fresh, already-migrated database of its own for one test file (cloned from the run's template). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `${inject('databasePrefix')}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient(adminUrl, (client) =>
+    client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(inject('templateDatabase'))}`),
+  );
+  const url = databaseUrlFor(adminUrl, name);
+  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  return {
+    name,
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      await dropDatabase(adminUrl, name);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { inject } from 'vitest';
+import './context';
+
+export interface TemporalTestContext {
+  client: Client;
+  connection: Connection;
+  workerConnection: NativeConnection;
+  namespace: string;
+  close(): Promise<void>;
+}
+
+/** Client and worker connections to the run's dev server. */
+export async function connectTemporal(): Promise<TemporalTestContext> {
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const connection = await Connection.connect({ address });
+  const workerConnection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection, namespace }),
+    connection,
+    workerConnection,
+    namespace,
+    async close() {
+      await connection.close();
+      await workerConnection.close();
+    },
+  };
+}
+
+/** A task queue no other test uses, so parallel test files never steal each other's tasks. */
+export function uniqueTaskQueue(label: string): string {
+  return `test-${label}-${randomBytes(4).toString('hex')}`;
+}
