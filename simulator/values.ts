@@ -1,0 +1,94 @@
+// What the simulator publishes: the key set of a day, row ids and values, and the JSON text of rows.
+import { allOrderedBorderKeys, CORE_ZONES } from '../domain/borders';
+import type { DeliveryDay } from '../domain/types';
+
+/** Zones whose keys appear from the key-set change day on (13 zones → 156 keys, "about 150" as announced). */
+export const ZONES_ADDED_AT_KEY_SET_CHANGE = ['ALBE'] as const;
+
+export const DEFAULT_KEY_SET_CHANGE_DAY: DeliveryDay = '2026-06-01';
+
+export const MIN_VALUE_MW = 700;
+export const MAX_VALUE_MW = 15_000;
+const VALUE_RANGE = MAX_VALUE_MW - MIN_VALUE_MW + 1;
+
+const HOUR_MS = 3_600_000;
+/** The Core capture's first row: id 34059 at 2026-04-20T00:00Z, one id per hour. */
+const CAPTURE_ID = 34_059;
+const CAPTURE_ID_MS = Date.UTC(2026, 3, 20);
+
+export interface KeySet {
+  keys: readonly string[];
+  hashes: Uint32Array;
+  /** `,"border_AT_BE":` for each key, ready to concatenate. */
+  jsonPrefixes: readonly string[];
+}
+
+function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** A cheap, well-mixed 32-bit hash of two integers. */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function keySetOf(keys: string[]): KeySet {
+  return {
+    keys,
+    hashes: Uint32Array.from(keys, hashText),
+    jsonPrefixes: keys.map((key) => `,${JSON.stringify(key)}:`),
+  };
+}
+
+export const CORE_KEY_SET = keySetOf(allOrderedBorderKeys(CORE_ZONES));
+export const EXTENDED_KEY_SET = keySetOf(
+  allOrderedBorderKeys([...CORE_ZONES, ...ZONES_ADDED_AT_KEY_SET_CHANGE]),
+);
+
+export function keySetForDay(day: DeliveryDay, keySetChangeDay: DeliveryDay): KeySet {
+  return day >= keySetChangeDay ? EXTENDED_KEY_SET : CORE_KEY_SET;
+}
+
+export function keyHash(key: string): number {
+  return hashText(key);
+}
+
+/**
+ * The value of a key at an MTU in a given revision of its day. Each revision moves every value by a
+ * non-zero step modulo the range, so a revised day differs from the previous revision at every point.
+ */
+export function valueAt(hashOfKey: number, mtuMs: number, revision: number): number {
+  const hour = Math.floor(mtuMs / HOUR_MS);
+  const base = mix(hashOfKey, hour) % VALUE_RANGE;
+  if (revision === 0) return MIN_VALUE_MW + base;
+  const step = 1 + (mix(hashOfKey ^ 0x5bd1e995, hour) % (VALUE_RANGE - 1));
+  return MIN_VALUE_MW + ((base + (revision % VALUE_RANGE) * step) % VALUE_RANGE);
+}
+
+/** Row id: consecutive per hour, equal to the Core capture's ids at the same instants. */
+export function rowIdAt(mtuMs: number): number {
+  return CAPTURE_ID + Math.floor((mtuMs - CAPTURE_ID_MS) / HOUR_MS);
+}
+
+/** `2026-04-20T00:00:00Z`, as JAO writes `dateTimeUtc` (no milliseconds). */
+export function jaoDateTime(mtuMs: number): string {
+  return `${new Date(mtuMs).toISOString().slice(0, 19)}Z`;
+}
+
+/** One row as JSON text, values integer-valued and written like JAO's (`4346.0`). */
+export function rowJson(keySet: KeySet, mtuMs: number, revision: number): string {
+  let text = `{"id":${rowIdAt(mtuMs)},"dateTimeUtc":"${jaoDateTime(mtuMs)}"`;
+  const { hashes, jsonPrefixes } = keySet;
+  for (let i = 0; i < hashes.length; i++) {
+    text += `${jsonPrefixes[i]}${valueAt(hashes[i]!, mtuMs, revision)}.0`;
+  }
+  return `${text}}`;
+}

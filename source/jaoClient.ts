@@ -1,0 +1,216 @@
+// HTTP client of the JAO Publication Tool maxExchanges endpoint. It classifies every answer and never retries,
+// except once with smaller windows when JAO answers 400 to a legal one-day window on a DST-change day:
+// retry policy belongs to Temporal.
+import { dayWindow, isDstChangeDay } from '../domain/calendar';
+import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from '../domain/jaoEnvelope';
+import type { DeliveryDay, UtcWindow } from '../domain/types';
+import { parseRetryAfter } from './retryAfter';
+
+export const MAX_EXCHANGES_PATH = '/core/api/data/maxExchanges';
+
+export type FetchOutcome =
+  | { kind: 'data'; body: string; httpStatus: number; rows: number; requests: number }
+  | { kind: 'not_published'; body: string; httpStatus: number; requests: number }
+  | { kind: 'rejected'; body: string; messages: string[]; httpStatus: number }
+  | { kind: 'retryable'; reason: string; httpStatus: number | null; retryAfterMs: number | null }
+  | { kind: 'permanent'; reason: string; httpStatus: number; body: string }
+  | { kind: 'malformed'; reason: string; body: string; httpStatus: number };
+
+export interface JaoClientOptions {
+  /** An origin such as `https://publicationtool.jao.eu`; the client appends the dataset path. */
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs: number;
+  fetchImpl?: typeof fetch;
+}
+
+const DAY_MS = 86_400_000;
+const REASON_BODY_LENGTH = 200;
+
+/** `YYYY-MM-DDTHH:MM:SS.000Z`, the instant format JAO's clients send. */
+export function formatJaoInstant(instant: string | Date): string {
+  const epochMs = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  if (Number.isNaN(epochMs)) throw new RangeError(`not an instant: ${JSON.stringify(String(instant))}`);
+  return new Date(epochMs).toISOString();
+}
+
+export function maxExchangesUrl(baseUrl: string, window: UtcWindow): string {
+  const origin = baseUrl.replace(/\/+$/, '');
+  return `${origin}${MAX_EXCHANGES_PATH}?FromUtc=${formatJaoInstant(window.from)}&ToUtc=${formatJaoInstant(window.to)}`;
+}
+
+/** One answer plus its rows when it carried data, so split answers can be merged. */
+interface SingleAnswer {
+  outcome: FetchOutcome;
+  rows: unknown[] | null;
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `timeout after ${timeoutMs} ms`;
+  }
+  if (error instanceof Error) {
+    const cause = error.cause;
+    const causeText =
+      cause instanceof Error
+        ? `: ${'code' in cause && cause.code ? `${String(cause.code)} ` : ''}${cause.message}`
+        : '';
+    return `network error: ${error.message}${causeText}`;
+  }
+  return `network error: ${String(error)}`;
+}
+
+function classifyEnvelope(httpStatus: number, body: string, envelope: JaoEnvelope): SingleAnswer {
+  if (envelope.rejected) {
+    return { outcome: { kind: 'rejected', body, messages: messagesOf(envelope), httpStatus }, rows: null };
+  }
+  const rows = envelope.data ?? [];
+  if (rows.length === 0) {
+    return { outcome: { kind: 'not_published', body, httpStatus, requests: 1 }, rows };
+  }
+  return { outcome: { kind: 'data', body, httpStatus, rows: rows.length, requests: 1 }, rows };
+}
+
+function parseJson(body: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<SingleAnswer> {
+  const fetchImpl = opts.fetchImpl ?? fetch;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.apiKey) headers.Authorization = `Bearer ${opts.apiKey}`;
+  let httpStatus: number | null = null;
+  let retryAfterHeader: string | null = null;
+  let body: string;
+  try {
+    const response = await fetchImpl(maxExchangesUrl(opts.baseUrl, window), {
+      headers,
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+    httpStatus = response.status;
+    retryAfterHeader = response.headers.get('retry-after');
+    body = await response.text();
+  } catch (error) {
+    const reason = describeFetchError(error, opts.timeoutMs);
+    return {
+      outcome: {
+        kind: 'retryable',
+        reason: httpStatus === null ? reason : `HTTP ${httpStatus}, body not read: ${reason}`,
+        httpStatus,
+        retryAfterMs: null,
+      },
+      rows: null,
+    };
+  }
+
+  if (httpStatus === 429 || httpStatus >= 500) {
+    const retryAfterMs = parseRetryAfter(retryAfterHeader, Date.now());
+    const reason = `HTTP ${httpStatus}${httpStatus === 429 ? ' (rate limited)' : ''}: ${truncateText(body, REASON_BODY_LENGTH)}`;
+    return { outcome: { kind: 'retryable', reason, httpStatus, retryAfterMs }, rows: null };
+  }
+
+  const json = parseJson(body);
+  if (httpStatus < 200 || httpStatus >= 300) {
+    if (json.ok) {
+      const envelope = parseEnvelope(json.value);
+      if (envelope.ok && envelope.envelope.rejected)
+        return classifyEnvelope(httpStatus, body, envelope.envelope);
+    }
+    const reason = `HTTP ${httpStatus}: ${truncateText(body, REASON_BODY_LENGTH)}`;
+    return { outcome: { kind: 'permanent', reason, httpStatus, body }, rows: null };
+  }
+
+  if (!json.ok) {
+    return {
+      outcome: { kind: 'malformed', reason: `body is not JSON: ${json.message}`, body, httpStatus },
+      rows: null,
+    };
+  }
+  const envelope = parseEnvelope(json.value);
+  if (!envelope.ok)
+    return { outcome: { kind: 'malformed', reason: envelope.reason, body, httpStatus }, rows: null };
+  return classifyEnvelope(httpStatus, body, envelope.envelope);
+}
+
+/** The window cut at each UTC midnight inside it: the pieces JAO accepts when it refuses a DST day whole. */
+export function splitAtUtcMidnights(window: UtcWindow): UtcWindow[] {
+  const fromMs = Date.parse(window.from);
+  const toMs = Date.parse(window.to);
+  const pieces: UtcWindow[] = [];
+  let start = fromMs;
+  let cut = Math.floor(fromMs / DAY_MS) * DAY_MS + DAY_MS;
+  while (cut < toMs) {
+    pieces.push({ from: new Date(start).toISOString(), to: new Date(cut).toISOString() });
+    start = cut;
+    cut += DAY_MS;
+  }
+  pieces.push({ from: new Date(start).toISOString(), to: new Date(toMs).toISOString() });
+  return pieces;
+}
+
+function isWholeDstDay(window: UtcWindow, day: DeliveryDay): boolean {
+  const own = dayWindow(day);
+  return (
+    Date.parse(own.from) === Date.parse(window.from) &&
+    Date.parse(own.to) === Date.parse(window.to) &&
+    isDstChangeDay(day)
+  );
+}
+
+async function fetchInPieces(opts: JaoClientOptions, window: UtcWindow): Promise<FetchOutcome> {
+  const rows: unknown[] = [];
+  let requests = 1;
+  let httpStatus = 200;
+  for (const piece of splitAtUtcMidnights(window)) {
+    const answer = await requestOnce(opts, piece);
+    requests++;
+    const outcome = answer.outcome;
+    if (outcome.kind !== 'data' && outcome.kind !== 'not_published') {
+      if (outcome.kind === 'permanent') {
+        return {
+          ...outcome,
+          reason: `JAO refused the DST day whole (HTTP 400) and the piece ${piece.from}..${piece.to}: ${outcome.reason}`,
+        };
+      }
+      return outcome;
+    }
+    httpStatus = outcome.httpStatus;
+    rows.push(...(answer.rows ?? []));
+  }
+  const body = JSON.stringify({ data: rows, rejected: false, messages: null });
+  if (rows.length === 0) return { kind: 'not_published', body, httpStatus, requests };
+  return { kind: 'data', body, httpStatus, rows: rows.length, requests };
+}
+
+/**
+ * Fetches a window (`from` inclusive, `to` exclusive). With `day` given and the window being that whole
+ * DST-change day, a 400 is retried once as smaller windows whose answers are merged.
+ */
+export async function fetchWindow(
+  opts: JaoClientOptions,
+  window: UtcWindow,
+  day?: DeliveryDay,
+): Promise<FetchOutcome> {
+  if (!(Date.parse(window.to) > Date.parse(window.from))) {
+    throw new RangeError(`not a window (from must be before to): ${window.from}..${window.to}`);
+  }
+  const { outcome } = await requestOnce(opts, window);
+  if (
+    outcome.kind === 'permanent' &&
+    outcome.httpStatus === 400 &&
+    day !== undefined &&
+    isWholeDstDay(window, day)
+  ) {
+    return fetchInPieces(opts, window);
+  }
+  return outcome;
+}
+
+/** Fetches one delivery day's window, with the DST fallback. */
+export function fetchDay(opts: JaoClientOptions, day: DeliveryDay): Promise<FetchOutcome> {
+  return fetchWindow(opts, dayWindow(day), day);
+}
