@@ -1,10 +1,16 @@
 // Once per test run: a fresh migrated template database and one Temporal dev server, both torn down at the end.
-import { existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { type DevServer, startDevServer } from '../../common/devServer';
+import { migrate } from '../../db/migrate';
+import { WORKFLOWS_PATH } from '../../workers/pipelineWorker';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -20,11 +26,6 @@ async function dropRunDatabases(adminUrl: string, prefix: string): Promise<void>
 }
 
 async function migrateTemplate(url: string): Promise<void> {
-  const migratePath = join(__dirname, '..', '..', 'db', 'migrate.ts');
-  if (!existsSync(migratePath)) return;
-  const { migrate } = (await import('../../db/migrate')) as {
-    migrate(pool: pg.Pool): Promise<unknown>;
-  };
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     await migrate(pool);
@@ -33,21 +34,37 @@ async function migrateTemplate(url: string): Promise<void> {
   }
 }
 
+/** Nothing may stay connected to a template (TimescaleDB's background scheduler would), or cloning fails. */
+async function sealTemplate(adminUrl: string, template: string): Promise<void> {
+  await withAdminClient(adminUrl, async (client) => {
+    await client.query(`ALTER DATABASE "${template}" WITH ALLOW_CONNECTIONS false`);
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+      template,
+    ]);
+  });
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const adminUrl = databaseUrlFor(process.env.DATABASE_URL || DEFAULT_ADMIN_URL, 'postgres');
   const prefix = `jao_test_${Date.now().toString(36)}_${process.pid}`;
   const template = `${prefix}_template`;
   let server: DevServer | undefined;
+  const bundleDir = mkdtempSync(join(tmpdir(), 'jao-test-bundle-'));
+  const workflowBundlePath = join(bundleDir, 'workflows.js');
 
   const teardown = async () => {
     await server?.stop();
     await dropRunDatabases(adminUrl, prefix);
+    rmSync(bundleDir, { recursive: true, force: true });
   };
 
   try {
     await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${template}"`));
     await migrateTemplate(databaseUrlFor(adminUrl, template));
+    await sealTemplate(adminUrl, template);
     server = await startDevServer({ log: (line) => console.error(line) });
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+    writeFileSync(workflowBundlePath, bundle.code);
   } catch (error) {
     await teardown();
     throw error;
@@ -58,5 +75,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('databasePrefix', prefix);
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);
+  project.provide('workflowBundlePath', workflowBundlePath);
   return teardown;
 }

@@ -1,0 +1,22 @@
+// `npm run bench -- <name> [args]`: benchmarks print their figures and the ratio to a baseline of the same run.
+import { runWriteBenchmark } from './write';
+
+const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
+  write: runWriteBenchmark,
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const run = name ? BENCHMARKS[name] : undefined;
+  if (!run) {
+    console.error(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [options]`);
+    process.exitCode = 2;
+    return;
+  }
+  await run(args);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,177 @@
+import type pg from 'pg';
+import { LOCK_NAMESPACE } from './locks';
+import { loadMigrations, type Migration } from './migrations';
+import { splitSqlStatements } from './sqlScript';
+
+export interface MigrationReport {
+  /** Migrations applied by this call, in order. */
+  applied: string[];
+  /** Migrations already applied before, or not applicable to this server (TimescaleDB or not). */
+  skipped: string[];
+  /** Whether the timescaledb extension is installed in the database after the run. */
+  timescale: boolean;
+}
+
+interface AppliedRow {
+  name: string;
+  checksum: string;
+}
+
+const BOOTSTRAP = `
+  CREATE SCHEMA IF NOT EXISTS jao;
+  CREATE TABLE IF NOT EXISTS jao.schema_migrations (
+    name       text PRIMARY KEY,
+    checksum   text NOT NULL,
+    outcome    text NOT NULL CHECK (outcome IN ('applied', 'not_applicable')),
+    applied_at timestamptz NOT NULL DEFAULT now()
+  );`;
+
+/**
+ * Applies the pending migrations of db/migrations in order, each recorded in jao.schema_migrations, each in
+ * its own transaction (unless flagged no-transaction). Concurrent callers on one database serialize on a
+ * session advisory lock; a database that is up to date is recognized without any DDL or lock, so a role
+ * without DDL rights (jao_writer) can call it at start-up.
+ */
+export async function migrate(
+  pool: pg.Pool,
+  migrations: Migration[] = loadMigrations(),
+): Promise<MigrationReport> {
+  const client = await pool.connect();
+  try {
+    if (!(await hasPending(client, migrations)) && !passwordsRequested()) {
+      return { applied: [], skipped: migrations.map((m) => m.name), timescale: await hasTimescale(client) };
+    }
+    await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK_NAMESPACE.migrate]);
+    try {
+      const report = await applyPending(client, migrations);
+      await applyRolePasswords(client);
+      return report;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_NAMESPACE.migrate]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function hasTimescale(client: pg.PoolClient): Promise<boolean> {
+  const result = await client.query<{ present: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS present`,
+  );
+  return result.rows[0]?.present === true;
+}
+
+async function readApplied(client: pg.PoolClient): Promise<Map<string, string> | null> {
+  const exists = await client.query<{ present: boolean }>(
+    `SELECT to_regclass('jao.schema_migrations') IS NOT NULL AS present`,
+  );
+  if (exists.rows[0]?.present !== true) return null;
+  const result = await client.query<AppliedRow>('SELECT name, checksum FROM jao.schema_migrations');
+  return new Map(result.rows.map((row) => [row.name, row.checksum]));
+}
+
+async function hasPending(client: pg.PoolClient, migrations: Migration[]): Promise<boolean> {
+  const applied = await readApplied(client);
+  if (applied === null) return true;
+  return migrations.some((migration) => !applied.has(migration.name));
+}
+
+function checkUnchanged(migration: Migration, checksum: string): void {
+  if (checksum !== migration.checksum) {
+    throw new Error(
+      `migration ${migration.name} was changed after it was applied; add a new migration instead of editing it`,
+    );
+  }
+}
+
+async function applyPending(client: pg.PoolClient, migrations: Migration[]): Promise<MigrationReport> {
+  await client.query(BOOTSTRAP);
+  const applied = (await readApplied(client)) ?? new Map<string, string>();
+  const report: MigrationReport = { applied: [], skipped: [], timescale: false };
+  for (const migration of migrations) {
+    const checksum = applied.get(migration.name);
+    if (checksum !== undefined) {
+      checkUnchanged(migration, checksum);
+      report.skipped.push(migration.name);
+      continue;
+    }
+    const timescale = await hasTimescale(client);
+    const applicable = migration.requires === null || (migration.requires === 'timescaledb') === timescale;
+    if (!applicable) {
+      await record(client, migration, 'not_applicable');
+      report.skipped.push(migration.name);
+      continue;
+    }
+    await runMigration(client, migration);
+    report.applied.push(migration.name);
+  }
+  report.timescale = await hasTimescale(client);
+  return report;
+}
+
+async function record(client: pg.PoolClient, migration: Migration, outcome: 'applied' | 'not_applicable') {
+  await client.query('INSERT INTO jao.schema_migrations (name, checksum, outcome) VALUES ($1, $2, $3)', [
+    migration.name,
+    migration.checksum,
+    outcome,
+  ]);
+}
+
+async function runMigration(client: pg.PoolClient, migration: Migration): Promise<void> {
+  try {
+    if (migration.transactional) {
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await record(client, migration, 'applied');
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    } else {
+      // Outside a transaction block: every statement commits on its own, so each must be idempotent.
+      for (const statement of splitSqlStatements(migration.sql)) {
+        await client.query(statement);
+      }
+      await record(client, migration, 'applied');
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${migration.name} failed: ${message}`, { cause: error });
+  }
+}
+
+const PASSWORD_VARIABLES = { jao_writer: 'JAO_WRITER_PASSWORD', jao_reader: 'JAO_READER_PASSWORD' } as const;
+
+function passwordsRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Object.values(PASSWORD_VARIABLES).some((variable) => Boolean(env[variable]));
+}
+
+/**
+ * Sets the roles' passwords from JAO_WRITER_PASSWORD / JAO_READER_PASSWORD when given (deployment). The
+ * password travels as a parameter (set_config), never spliced into the statement text by the client.
+ */
+async function applyRolePasswords(
+  client: pg.PoolClient,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  for (const [role, variable] of Object.entries(PASSWORD_VARIABLES)) {
+    const password = env[variable];
+    if (!password) continue;
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT set_config('jao.role_password', $1, true)`, [password]);
+      await client.query(`SELECT set_config('jao.role_name', $1, true)`, [role]);
+      await client.query(`DO $$
+        BEGIN
+          EXECUTE format('ALTER ROLE %I PASSWORD %L',
+            current_setting('jao.role_name'), current_setting('jao.role_password'));
+        END $$`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  }
+}

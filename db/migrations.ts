@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Where the ordered `NNN_name.sql` files live. */
+export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+
+export type Requirement = 'timescaledb' | 'no-timescaledb' | null;
+
+export interface Migration {
+  /** File name without `.sql`, e.g. `003_tables`; the order and the identity of the migration. */
+  name: string;
+  sql: string;
+  checksum: string;
+  /** `-- jao:no-transaction`: the statements run one by one outside a transaction block. */
+  transactional: boolean;
+  /** `-- jao:requires timescaledb` / `-- jao:requires no-timescaledb`: applied only in that case. */
+  requires: Requirement;
+}
+
+const NAME_PATTERN = /^(\d{3})_[a-z0-9_]+\.sql$/;
+
+/** Parses one migration file's directives (comment lines `-- jao:…` before the first statement). */
+export function parseMigration(fileName: string, sql: string): Migration {
+  let transactional = true;
+  let requires: Requirement = null;
+  for (const line of sql.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith('--')) break;
+    const directive = /^--\s*jao:(\S+)(?:\s+(\S+))?/.exec(trimmed);
+    if (!directive) continue;
+    if (directive[1] === 'no-transaction') {
+      transactional = false;
+    } else if (
+      directive[1] === 'requires' &&
+      (directive[2] === 'timescaledb' || directive[2] === 'no-timescaledb')
+    ) {
+      requires = directive[2];
+    } else {
+      throw new Error(`migration ${fileName}: unknown directive "${trimmed}"`);
+    }
+  }
+  return {
+    name: fileName.replace(/\.sql$/, ''),
+    sql,
+    checksum: createHash('sha256').update(sql).digest('hex'),
+    transactional,
+    requires,
+  };
+}
+
+/** The migrations of a directory, in order. */
+export function loadMigrations(directory: string = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      if (!NAME_PATTERN.test(file)) throw new Error(`migration file name "${file}" is not NNN_name.sql`);
+      return parseMigration(file, readFileSync(path.join(directory, file), 'utf8'));
+    });
+}

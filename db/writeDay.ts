@@ -1,0 +1,478 @@
+import type pg from 'pg';
+import type { Dataset, DayStatus, DeliveryDay, Rejection, ValidatedDay } from '../domain/types';
+import { type DayContent, normalizeDayContent } from './dayContent';
+import { dayLockName, LOCK_NAMESPACE } from './locks';
+import { withTransaction } from './pool';
+import { insertRejections } from './rejections';
+
+export interface WriteDayInput {
+  dataset: Dataset;
+  day: DeliveryDay;
+  /** Decided by the caller ('complete' | 'partial' | 'not_published' | 'invalid' | 'failed'). */
+  status: DayStatus;
+  /** null for invalid / failed. */
+  validated: ValidatedDay | null;
+  /** Used when validated is null (invalid payload); otherwise validated.rejections are stored. */
+  rejections?: Rejection[];
+  /** For the delivery_day row even when validated is null. */
+  expectedMtus: number;
+  rawResponseId: number | null;
+  workflowId: string | null;
+  /** Stored as last_error; null clears it. */
+  error?: string | null;
+  /** Transaction time of the write (tests control instants with it); default: the database clock. */
+  observedAt?: Date;
+}
+
+export interface WriteDayResult {
+  status: DayStatus;
+  /** Distinct MTUs received (validated.receivedMtus), 0 without content. */
+  mtus: number;
+  /** Non-null values received. */
+  points: number;
+  /** Values whose current value changed. */
+  changedPoints: number;
+  /** Values that had no current value (first seen, or back after vanishing). */
+  newPoints: number;
+  /** Current values absent from the payload (or null in it), moved to history. */
+  vanishedPoints: number;
+  newSeries: number;
+  /** The day's revision_count after the write. */
+  revision: number;
+  contentChanged: boolean;
+}
+
+interface DayState {
+  txTime: Date;
+  windowFrom: Date;
+  windowTo: Date;
+  revisionCount: number;
+  contentHash: string | null;
+  lastChangedAt: Date | null;
+}
+
+interface ContentOutcome {
+  changed: number;
+  added: number;
+  vanished: number;
+  pointsAfter: number;
+  newSeries: number;
+}
+
+/**
+ * Writes one delivery day in one transaction (DESIGN.md §6): series catalog, current values, revision
+ * history, day status, rejections. Set-based: the points travel as arrays and are expanded with unnest.
+ * Two writes of the same day serialize on a transaction advisory lock. Content is stored only for
+ * `complete` and `partial`; other statuses record the run in jao.delivery_day (and rejections) only.
+ */
+export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<WriteDayResult> {
+  const storesContent =
+    input.validated !== null && (input.status === 'complete' || input.status === 'partial');
+  const rejections = input.rejections ?? input.validated?.rejections ?? [];
+  // Outside the transaction: normalizing and hashing the points needs no lock.
+  const content =
+    storesContent && input.validated ? normalizeDayContent(input.validated.points, rejections) : null;
+
+  const cache = seriesCacheFor(pool, input.dataset);
+  const registered: SeriesIds[] = [];
+  const result = await withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      LOCK_NAMESPACE.writeDay,
+      dayLockName(input.dataset, input.day),
+    ]);
+    const state = await readDayState(client, input);
+    if (content) checkWindow(input, content, state);
+
+    const unchanged =
+      content !== null && state.revisionCount > 0 && state.contentHash === content.contentHash;
+    let outcome: ContentOutcome | null = null;
+    if (content && !unchanged) {
+      const seriesIds = await registerSeries(client, input.dataset, content, state.txTime, cache);
+      registered.push(seriesIds);
+      outcome =
+        state.revisionCount === 0
+          ? await insertFreshDay(client, content, seriesIds, state.txTime)
+          : await mergeDay(client, input.dataset, content, seriesIds, state);
+      outcome.newSeries = seriesIds.created;
+      if (outcome.changed + outcome.added + outcome.vanished > 0) {
+        await touchSeries(client, seriesIds, state.txTime);
+      }
+    }
+    const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
+    const { revision, status } = await upsertDayRow(client, input, state, content, outcome, contentChanged);
+    if (!unchanged && rejections.length > 0) {
+      await insertRejections(client, {
+        dataset: input.dataset,
+        day: input.day,
+        rawResponseId: input.rawResponseId,
+        workflowId: input.workflowId,
+        rejectedAt: state.txTime,
+        rejections,
+      });
+    }
+    return {
+      status,
+      mtus: content ? (input.validated?.receivedMtus ?? 0) : 0,
+      points: content ? content.values.length : 0,
+      changedPoints: outcome?.changed ?? 0,
+      newPoints: outcome?.added ?? 0,
+      vanishedPoints: outcome?.vanished ?? 0,
+      newSeries: outcome?.newSeries ?? 0,
+      revision,
+      contentChanged,
+    };
+  });
+  // Only after the commit: a rolled-back registration must not leave ids in the cache.
+  for (const seriesIds of registered) {
+    content?.series.forEach((series, index) => {
+      cache.set(series.key, seriesIds.ids[index]!);
+    });
+  }
+  return result;
+}
+
+/**
+ * series_id by key, per pool and dataset, filled after commits. Series rows are never deleted or re-keyed,
+ * so a cached id stays right; a day whose keys are all cached skips the registration round trips.
+ */
+const seriesCaches = new WeakMap<pg.Pool, Map<string, Map<string, number>>>();
+
+function seriesCacheFor(pool: pg.Pool, dataset: Dataset): Map<string, number> {
+  let byDataset = seriesCaches.get(pool);
+  if (!byDataset) {
+    byDataset = new Map();
+    seriesCaches.set(pool, byDataset);
+  }
+  let cache = byDataset.get(dataset);
+  if (!cache) {
+    cache = new Map();
+    byDataset.set(dataset, cache);
+  }
+  return cache;
+}
+
+/**
+ * The day's window and row, read after the lock so a write that committed meanwhile is seen. The default
+ * transaction time is the clock after the lock (not now(), the transaction start: a write that waited must
+ * not look older than the one it waited for), and never before the day's last change.
+ */
+async function readDayState(client: pg.PoolClient, input: WriteDayInput): Promise<DayState> {
+  const result = await client.query<{
+    tx_time: Date;
+    window_from: Date;
+    window_to: Date;
+    revision_count: number | null;
+    content_hash: string | null;
+    last_changed_at: Date | null;
+  }>(
+    `SELECT date_trunc('milliseconds',
+              COALESCE($3::timestamptz, GREATEST(clock_timestamp(), d.last_changed_at))) AS tx_time,
+            ($2::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_from,
+            ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_to,
+            d.revision_count, d.content_hash, d.last_changed_at
+       FROM (SELECT 1) AS one
+       LEFT JOIN jao.delivery_day d ON d.dataset = $1 AND d.day = $2::date`,
+    [input.dataset, input.day, input.observedAt ?? null],
+  );
+  const row = result.rows[0]!;
+  return {
+    txTime: row.tx_time,
+    windowFrom: row.window_from,
+    windowTo: row.window_to,
+    revisionCount: row.revision_count ?? 0,
+    contentHash: row.content_hash,
+    lastChangedAt: row.last_changed_at,
+  };
+}
+
+function checkWindow(input: WriteDayInput, content: DayContent, state: DayState): void {
+  const from = state.windowFrom.getTime();
+  const to = state.windowTo.getTime();
+  if (
+    content.minMtuMs !== null &&
+    content.maxMtuMs !== null &&
+    (content.minMtuMs < from || content.maxMtuMs >= to)
+  ) {
+    throw new Error(
+      `writeDay ${input.dataset} ${input.day}: points outside the day's window ` +
+        `[${state.windowFrom.toISOString()}, ${state.windowTo.toISOString()})`,
+    );
+  }
+}
+
+interface SeriesIds {
+  /** series_id per entry of content.series. */
+  ids: number[];
+  created: number;
+}
+
+/** Registers keys not yet in the catalog (in key order, so concurrent writers lock in one order). */
+async function registerSeries(
+  client: pg.PoolClient,
+  dataset: Dataset,
+  content: DayContent,
+  txTime: Date,
+  cache: Map<string, number>,
+): Promise<SeriesIds> {
+  const keys = content.series.map((s) => s.key);
+  const cached = keys.map((key) => cache.get(key));
+  if (cached.every((id) => id !== undefined)) return { ids: cached as number[], created: 0 };
+  const inserted = await client.query(
+    `INSERT INTO jao.series (dataset, key, from_zone, to_zone, first_seen_at, last_seen_at)
+     SELECT $1, n.key, n.from_zone, n.to_zone, $5, $5
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS n(key, from_zone, to_zone)
+      WHERE NOT EXISTS (SELECT 1 FROM jao.series s WHERE s.dataset = $1 AND s.key = n.key)
+      ORDER BY n.key
+     ON CONFLICT (dataset, key) DO NOTHING`,
+    [dataset, keys, content.series.map((s) => s.fromZone), content.series.map((s) => s.toZone), txTime],
+  );
+  // A new statement: sees the rows just inserted and those committed meanwhile by concurrent writers.
+  const found = await client.query<{ key: string; series_id: number }>(
+    'SELECT key, series_id FROM jao.series WHERE dataset = $1 AND key = ANY ($2::text[])',
+    [dataset, keys],
+  );
+  const byKey = new Map(found.rows.map((row) => [row.key, row.series_id]));
+  const ids = keys.map((key) => {
+    const id = byKey.get(key);
+    if (id === undefined) throw new Error(`series ${dataset}/${key} could not be registered`);
+    return id;
+  });
+  return { ids, created: inserted.rowCount ?? 0 };
+}
+
+/**
+ * The points as SQL: series ids and distinct MTUs travel once ($1, $2), each point as two small indexes
+ * and its value ($3, $4, $5), which the server parses several times faster than one timestamp per point.
+ */
+const INCOMING_POINTS = `
+  SELECT ($1::int[])[p.si + 1] AS series_id, ($2::timestamptz[])[p.mi + 1] AS mtu, p.value
+    FROM unnest($3::int[], $4::int[], $5::float8[]) AS p(si, mi, value)`;
+
+function pointParams(content: DayContent, seriesIds: SeriesIds): unknown[] {
+  return [
+    numberArrayLiteral(seriesIds.ids),
+    content.mtuList,
+    numberArrayLiteral(content.seriesIndex),
+    numberArrayLiteral(content.mtuIndex),
+    numberArrayLiteral(content.values),
+  ];
+}
+
+/**
+ * `{1,2,3}`: an array literal of finite numbers, built directly (node-postgres quotes and escapes every
+ * element of an array parameter, several times slower for thousands of numbers).
+ */
+function numberArrayLiteral(values: readonly number[]): string {
+  return `{${values.join(',')}}`;
+}
+
+/** First content of a day: nothing to compare with, a plain set-based insert. */
+async function insertFreshDay(
+  client: pg.PoolClient,
+  content: DayContent,
+  seriesIds: SeriesIds,
+  txTime: Date,
+): Promise<ContentOutcome> {
+  const result = await client.query(
+    `INSERT INTO jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at)
+     SELECT p.series_id, p.mtu, p.value, 1, $6, $6
+       FROM (${INCOMING_POINTS}) AS p`,
+    [...pointParams(content, seriesIds), txTime],
+  );
+  const added = result.rowCount ?? 0;
+  return { changed: 0, added, vanished: 0, pointsAfter: added, newSeries: 0 };
+}
+
+/**
+ * A day with stored content: one statement compares incoming and current values, moves changed and
+ * vanished ones to history with their validity interval, deletes vanished ones, upserts changed and new
+ * ones with the next revision (continuing after a vanished value's last revision).
+ */
+async function mergeDay(
+  client: pg.PoolClient,
+  dataset: Dataset,
+  content: DayContent,
+  seriesIds: SeriesIds,
+  state: DayState,
+): Promise<ContentOutcome> {
+  const cellKeys: string[] = [];
+  const cellMtus: string[] = [];
+  const rowMtus: string[] = [];
+  for (const cell of content.protectedCells) {
+    if (cell.seriesKey === '*') rowMtus.push(cell.mtu);
+    else {
+      cellKeys.push(cell.seriesKey);
+      cellMtus.push(cell.mtu);
+    }
+  }
+  const result = await client.query<{
+    changed: number;
+    added: number;
+    vanished: number;
+    current_points: number;
+  }>(
+    `WITH incoming AS (${INCOMING_POINTS}
+     ),
+     -- The day's rows by one range scan of the primary key (mtu, series_id), then the dataset's series:
+     -- MATERIALIZED keeps the planner from probing the range once per series.
+     day_rows AS MATERIALIZED (
+       SELECT o.series_id, o.mtu, o.value, o.revision, o.first_seen_at, o.updated_at
+         FROM jao.observation o
+        WHERE o.mtu >= $6 AND o.mtu < $7
+     ),
+     current AS (
+       SELECT d.* FROM day_rows d
+        WHERE d.series_id IN (SELECT s.series_id FROM jao.series s WHERE s.dataset = $8)
+     ),
+     protected AS (
+       SELECT s.series_id, q.mtu
+         FROM unnest($9::text[], $10::timestamptz[]) AS q(key, mtu)
+         JOIN jao.series s ON s.dataset = $8 AND s.key = q.key
+     ),
+     superseded AS (
+       SELECT c.series_id, c.mtu, c.value, c.revision, c.first_seen_at, c.updated_at, i.value AS new_value
+         FROM current c
+         LEFT JOIN incoming i ON i.series_id = c.series_id AND i.mtu = c.mtu
+        WHERE i.value <> c.value
+           OR (i.series_id IS NULL
+               AND NOT $11::boolean
+               AND c.mtu <> ALL ($12::timestamptz[])
+               AND NOT EXISTS (SELECT 1 FROM protected q WHERE q.series_id = c.series_id AND q.mtu = c.mtu))
+     ),
+     moved AS (
+       INSERT INTO jao.observation_history (series_id, mtu, value, revision, first_seen_at, valid_from, valid_to)
+       SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, $13
+         FROM superseded x
+       RETURNING 1
+     ),
+     removed AS (
+       DELETE FROM jao.observation o
+        USING superseded x
+        WHERE x.new_value IS NULL AND o.mtu = x.mtu AND o.series_id = x.series_id
+       RETURNING 1
+     ),
+     upserted AS (
+       INSERT INTO jao.observation AS o (series_id, mtu, value, revision, first_seen_at, updated_at)
+       SELECT i.series_id, i.mtu, i.value,
+              COALESCE(c.revision, last.revision, 0) + 1,
+              COALESCE(c.first_seen_at, last.first_seen_at, $13),
+              $13
+         FROM incoming i
+         LEFT JOIN current c ON c.series_id = i.series_id AND c.mtu = i.mtu
+         LEFT JOIN LATERAL (
+           SELECT h.revision, h.first_seen_at
+             FROM jao.observation_history h
+            WHERE c.series_id IS NULL AND h.mtu = i.mtu AND h.series_id = i.series_id
+            ORDER BY h.revision DESC
+            LIMIT 1
+         ) AS last ON true
+        WHERE c.series_id IS NULL OR c.value <> i.value
+       ON CONFLICT (mtu, series_id) DO UPDATE
+          SET value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL)::int AS changed,
+            ((SELECT count(*) FROM upserted) - (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL))::int
+              AS added,
+            (SELECT count(*) FROM removed)::int AS vanished,
+            (SELECT count(*) FROM current)::int AS current_points,
+            (SELECT count(*) FROM moved)::int AS moved`,
+    [
+      ...pointParams(content, seriesIds),
+      state.windowFrom,
+      state.windowTo,
+      dataset,
+      cellKeys,
+      cellMtus,
+      content.protectAll,
+      rowMtus,
+      state.txTime,
+    ],
+  );
+  const row = result.rows[0]!;
+  return {
+    changed: row.changed,
+    added: row.added,
+    vanished: row.vanished,
+    pointsAfter: row.current_points - row.vanished + row.added,
+    newSeries: 0,
+  };
+}
+
+/**
+ * Moves last_seen_at of the series whose values this write changed, with one hour of granularity: a
+ * backfill or a poll does not rewrite (and lock) every series row on every day it writes. Rows are locked
+ * in id order, so concurrent writers of other days cannot deadlock here.
+ */
+async function touchSeries(client: pg.PoolClient, seriesIds: SeriesIds, txTime: Date): Promise<void> {
+  await client.query(
+    `WITH stale AS (
+       SELECT s.series_id FROM jao.series s
+        WHERE s.series_id = ANY ($1::int[]) AND s.last_seen_at < $2::timestamptz - INTERVAL '1 hour'
+        ORDER BY s.series_id
+          FOR NO KEY UPDATE
+     )
+     UPDATE jao.series s
+        SET last_seen_at = $2
+       FROM stale
+      WHERE s.series_id = stale.series_id AND s.last_seen_at < $2`,
+    [seriesIds.ids, txTime],
+  );
+}
+
+async function upsertDayRow(
+  client: pg.PoolClient,
+  input: WriteDayInput,
+  state: DayState,
+  content: DayContent | null,
+  outcome: ContentOutcome | null,
+  contentChanged: boolean,
+): Promise<{ revision: number; status: DayStatus }> {
+  const receivedMtus = content ? (input.validated?.receivedMtus ?? 0) : null;
+  const points = outcome ? outcome.pointsAfter : null;
+  const result = await client.query<{ revision_count: number; status: DayStatus }>(
+    `INSERT INTO jao.delivery_day AS d (
+        dataset, day, status, expected_mtus, received_mtus, points, content_hash, revision_count,
+        first_complete_at, last_changed_at, last_checked_at, attempts, last_error, last_workflow_id,
+        last_raw_response_id)
+     VALUES ($1, $2::date, $3, $4, COALESCE($5::int, 0), COALESCE($6::int, 0), $7::text,
+             CASE WHEN $8::boolean THEN 1 ELSE 0 END,
+             CASE WHEN $3 = 'complete' THEN $9::timestamptz END,
+             CASE WHEN $8::boolean THEN $9::timestamptz END,
+             $9::timestamptz, 1, $10, $11, $12)
+     ON CONFLICT (dataset, day) DO UPDATE SET
+        -- an empty answer for a day that has content keeps that content: the status describes what is kept
+        status = CASE WHEN EXCLUDED.status <> 'not_published' OR d.revision_count = 0 THEN EXCLUDED.status
+                      WHEN d.received_mtus >= d.expected_mtus THEN 'complete'
+                      ELSE 'partial' END,
+        expected_mtus = EXCLUDED.expected_mtus,
+        received_mtus = COALESCE($5::int, d.received_mtus),
+        points = COALESCE($6::int, d.points),
+        content_hash = COALESCE($7::text, d.content_hash),
+        revision_count = d.revision_count + EXCLUDED.revision_count,
+        first_complete_at = COALESCE(d.first_complete_at, EXCLUDED.first_complete_at),
+        last_changed_at = COALESCE(EXCLUDED.last_changed_at, d.last_changed_at),
+        last_checked_at = EXCLUDED.last_checked_at,
+        attempts = d.attempts + 1,
+        last_error = EXCLUDED.last_error,
+        last_workflow_id = COALESCE(EXCLUDED.last_workflow_id, d.last_workflow_id),
+        last_raw_response_id = COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id)
+     RETURNING revision_count, status`,
+    [
+      input.dataset,
+      input.day,
+      input.status,
+      input.expectedMtus,
+      receivedMtus,
+      points,
+      content ? content.contentHash : null,
+      contentChanged,
+      state.txTime,
+      input.error ?? null,
+      input.workflowId,
+      input.rawResponseId,
+    ],
+  );
+  const row = result.rows[0]!;
+  return { revision: row.revision_count, status: row.status };
+}

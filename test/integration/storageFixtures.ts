@@ -1,0 +1,59 @@
+// Builders for the storage tests: validated days with chosen keys and values.
+import { dayWindow } from '../../domain/calendar';
+import type { DeliveryDay, Point, Rejection, ValidatedDay } from '../../domain/types';
+
+export const HOUR_MS = 3_600_000;
+
+/** The ISO starts of a day's hourly MTUs (23, 24 or 25 of them). */
+export function hourlyMtus(day: DeliveryDay): string[] {
+  const window = dayWindow(day);
+  const mtus: string[] = [];
+  for (let ms = Date.parse(window.from); ms < Date.parse(window.to); ms += HOUR_MS) {
+    mtus.push(new Date(ms).toISOString());
+  }
+  return mtus;
+}
+
+export function keyOf(border: string): string {
+  return `border_${border}`;
+}
+
+/**
+ * A validated hourly day. `value(border, hourIndex)` gives each value; `undefined` leaves the point out,
+ * `null` sends it as null.
+ */
+export function validatedDay(
+  day: DeliveryDay,
+  borders: readonly string[],
+  value: (border: string, hour: number) => number | null | undefined,
+  rejections: Rejection[] = [],
+): ValidatedDay {
+  const mtus = hourlyMtus(day);
+  const points: Point[] = [];
+  const present = new Set<string>();
+  mtus.forEach((mtu, hour) => {
+    for (const border of borders) {
+      const v = value(border, hour);
+      if (v === undefined) continue;
+      const [fromZone, toZone] = border.split('_') as [string, string];
+      points.push({ key: keyOf(border), fromZone, toZone, mtu, value: v });
+      present.add(mtu);
+    }
+  });
+  return {
+    resolutionMinutes: 60,
+    expectedMtus: mtus.length,
+    receivedMtus: present.size,
+    missingMtus: mtus.filter((mtu) => !present.has(mtu)),
+    points,
+    rejections,
+    keys: borders.map(keyOf),
+  };
+}
+
+/** A deterministic value per border and hour. */
+export function baseValue(border: string, hour: number): number {
+  let hash = 0;
+  for (const char of border) hash = (hash * 31 + char.charCodeAt(0)) % 10_000;
+  return 1000 + hash + hour * 10;
+}

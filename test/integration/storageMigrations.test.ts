@@ -1,0 +1,138 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../db/migrate';
+import { loadMigrations } from '../../db/migrations';
+import { splitSqlStatements } from '../../db/sqlScript';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let db: TestDatabase;
+const scratch: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+
+afterAll(async () => {
+  for (const name of scratch) await db.pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await db?.drop();
+});
+
+/** Everything the migrations define in schema jao, with privileges, as comparable text. */
+async function catalogSnapshot(pool: pg.Pool): Promise<string> {
+  const result = await pool.query<{ snapshot: string }>(`
+    SELECT string_agg(line, E'\\n' ORDER BY line) AS snapshot FROM (
+      SELECT format('rel %s %s %s', c.relname, c.relkind, c.relacl) AS line
+        FROM pg_class c WHERE c.relnamespace = 'jao'::regnamespace
+      UNION ALL
+      SELECT format('col %s.%s %s %s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                    pg_get_expr(d.adbin, d.adrelid))
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       WHERE c.relnamespace = 'jao'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+      UNION ALL
+      SELECT format('con %s %s', conname, pg_get_constraintdef(oid)) FROM pg_constraint
+       WHERE connamespace = 'jao'::regnamespace
+      UNION ALL
+      SELECT format('idx %s', indexdef) FROM pg_indexes WHERE schemaname = 'jao'
+      UNION ALL
+      SELECT format('view %s %s', viewname, md5(definition)) FROM pg_views WHERE schemaname = 'jao'
+      UNION ALL
+      SELECT format('fn %s(%s) %s %s', p.proname, pg_get_function_identity_arguments(p.oid), p.proacl, md5(p.prosrc))
+        FROM pg_proc p WHERE p.pronamespace = 'jao'::regnamespace
+      UNION ALL
+      SELECT format('nsp %s', nspacl) FROM pg_namespace WHERE nspname = 'jao'
+      UNION ALL
+      SELECT format('mig %s %s %s', name, outcome, applied_at) FROM jao.schema_migrations
+    ) AS lines(line)`);
+  return result.rows[0]!.snapshot;
+}
+
+function urlOf(database: string): string {
+  const url = new URL(db.url);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+describe('migrate', () => {
+  it('runs again on a migrated database without error or change', async () => {
+    const before = await catalogSnapshot(db.pool);
+    const report = await migrate(db.pool);
+    expect(report.applied).toEqual([]);
+    expect(report.skipped).toEqual(loadMigrations().map((m) => m.name));
+    expect(await catalogSnapshot(db.pool)).toBe(before);
+  });
+
+  it('creates everything on an empty database, once, even with two migrators at the same time', async () => {
+    const name = `${db.name}_empty`;
+    scratch.push(name);
+    await db.pool.query(`CREATE DATABASE "${name}"`);
+    const poolA = new pg.Pool({ connectionString: urlOf(name), max: 2 });
+    const poolB = new pg.Pool({ connectionString: urlOf(name), max: 2 });
+    try {
+      const [a, b] = await Promise.all([migrate(poolA), migrate(poolB)]);
+      const all = loadMigrations().map((m) => m.name);
+      const timescale = a.timescale;
+      const expected = all.filter((n) => n !== (timescale ? '006_daily_view' : '006_daily_timescaledb'));
+      // One of them applied everything; the other found it done.
+      const [doer, waiter] = a.applied.length > 0 ? [a, b] : [b, a];
+      expect(doer.applied).toEqual(expected);
+      expect(waiter.applied).toEqual([]);
+      expect(waiter.skipped).toEqual(all);
+
+      const first = await catalogSnapshot(poolA);
+      const again = await migrate(poolA);
+      expect(again).toEqual({ applied: [], skipped: all, timescale });
+      expect(await catalogSnapshot(poolA)).toBe(first);
+
+      const relations = await poolA.query<{ relname: string }>(
+        `SELECT c.relname FROM pg_class c
+          WHERE c.relnamespace = 'jao'::regnamespace AND c.relkind IN ('r', 'v', 'm', 'p')
+          ORDER BY c.relname`,
+      );
+      expect(relations.rows.map((row) => row.relname)).toEqual([
+        'delivery_day',
+        'max_exchanges',
+        'max_exchanges_daily',
+        'max_exchanges_history',
+        'observation',
+        'observation_history',
+        'raw_response',
+        'rejection',
+        'schema_migrations',
+        'series',
+      ]);
+      const fn = await poolA.query<{ signature: string | null }>(
+        `SELECT to_regprocedure('jao.max_exchanges_as_of(timestamptz)')::text AS signature`,
+      );
+      expect(fn.rows[0]!.signature).toBe('jao.max_exchanges_as_of(timestamp with time zone)');
+    } finally {
+      await poolA.end();
+      await poolB.end();
+    }
+  });
+
+  it('refuses a migration that was edited after being applied', async () => {
+    const edited = loadMigrations().map((m) =>
+      m.name === '003_tables' ? { ...m, checksum: 'edited', sql: `${m.sql}\n-- edit` } : m,
+    );
+    await expect(migrate(db.pool, [...edited, { ...edited[0]!, name: '999_pending' }])).rejects.toThrow(
+      /003_tables was changed/,
+    );
+  });
+});
+
+describe('splitSqlStatements', () => {
+  it('splits at top-level semicolons only', () => {
+    const script = `-- jao:no-transaction
+CREATE VIEW a AS SELECT ';' AS x; -- trailing; comment
+DO $$ BEGIN PERFORM 1; END $$;
+/* block; comment */ SELECT $tag$ ; $tag$, "semi;colon";
+   -- only a comment;
+`;
+    expect(splitSqlStatements(script).map((s) => s.trim())).toEqual([
+      `-- jao:no-transaction\nCREATE VIEW a AS SELECT ';' AS x`,
+      `-- trailing; comment\nDO $$ BEGIN PERFORM 1; END $$`,
+      `/* block; comment */ SELECT $tag$ ; $tag$, "semi;colon"`,
+    ]);
+  });
+});

@@ -1,0 +1,143 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../db/migrate';
+import { storeRawResponse } from '../../db/rawResponse';
+import { writeDay } from '../../db/writeDay';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { baseValue, validatedDay } from './storageFixtures';
+
+let db: TestDatabase;
+let reader: pg.Pool;
+let writer: pg.Pool;
+
+function poolAs(user: string): pg.Pool {
+  const url = new URL(db.url);
+  url.username = user;
+  url.password = '';
+  return new pg.Pool({ connectionString: url.toString(), max: 2 });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  reader = poolAs('jao_reader');
+  writer = poolAs('jao_writer');
+});
+
+afterAll(async () => {
+  await reader?.end();
+  await writer?.end();
+  await db?.drop();
+});
+
+async function sqlState(pool: pg.Pool, sql: string): Promise<string | null> {
+  try {
+    await pool.query(sql);
+    return null;
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'unknown';
+  }
+}
+
+const day = '2026-04-20';
+
+describe('jao_writer', () => {
+  it('runs the write path and the raw store', async () => {
+    const raw = await storeRawResponse(writer, {
+      dataset: 'maxExchanges',
+      day,
+      requestWindow: { from: '2026-04-19T22:00:00.000Z', to: '2026-04-20T22:00:00.000Z' },
+      httpStatus: 200,
+      body: '{"data":[]}',
+    });
+    const validated = validatedDay(day, ['AT_BE', 'BE_AT'], baseValue);
+    const first = await writeDay(writer, {
+      dataset: 'maxExchanges',
+      day,
+      status: 'complete',
+      validated,
+      expectedMtus: 24,
+      rawResponseId: raw.id,
+      workflowId: 'wf',
+    });
+    expect(first).toMatchObject({ points: 48, revision: 1 });
+    const revised = validatedDay(day, ['AT_BE', 'BE_AT'], (border, hour) => baseValue(border, hour) + 1);
+    const second = await writeDay(writer, {
+      dataset: 'maxExchanges',
+      day,
+      status: 'complete',
+      validated: revised,
+      expectedMtus: 24,
+      rawResponseId: raw.id,
+      workflowId: 'wf',
+    });
+    expect(second).toMatchObject({ changedPoints: 48, revision: 2 });
+  });
+
+  it('cannot drop, alter or truncate the tables and views', async () => {
+    expect(await sqlState(writer, 'DROP TABLE jao.observation')).toBe('42501');
+    expect(await sqlState(writer, 'DROP TABLE jao.delivery_day')).toBe('42501');
+    expect(await sqlState(writer, 'ALTER TABLE jao.series ADD COLUMN extra int')).toBe('42501');
+    expect(await sqlState(writer, 'TRUNCATE jao.observation_history')).toBe('42501');
+    expect(await sqlState(writer, 'DROP VIEW jao.max_exchanges')).toBe('42501');
+    expect(await sqlState(writer, 'DROP SCHEMA jao CASCADE')).toBe('42501');
+    expect(await sqlState(writer, 'CREATE TABLE jao.extra (i int)')).toBe('42501');
+  });
+
+  it('can run migrate at start-up when the schema is up to date', async () => {
+    const report = await migrate(writer);
+    expect(report.applied).toEqual([]);
+  });
+});
+
+describe('jao_reader', () => {
+  it('reads the consumer interface and the day status', async () => {
+    const current = await reader.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM jao.max_exchanges WHERE delivery_day = $1::date`,
+      [day],
+    );
+    expect(current.rows[0]!.n).toBe(48);
+    const asOf = await reader.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM jao.max_exchanges_as_of(now()) WHERE border = 'AT_BE'`,
+    );
+    expect(asOf.rows[0]!.n).toBe(24);
+    const history = await reader.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM jao.max_exchanges_history`,
+    );
+    expect(history.rows[0]!.n).toBe(96);
+    const daily = await reader.query<{ mtus: number }>(
+      `SELECT mtus::int AS mtus FROM jao.max_exchanges_daily WHERE delivery_day = $1::date AND border = 'AT_BE'`,
+      [day],
+    );
+    expect(daily.rows).toEqual([{ mtus: 24 }]);
+    const status = await reader.query<{ status: string; revision_count: number }>(
+      `SELECT status, revision_count FROM jao.delivery_day WHERE day = $1::date`,
+      [day],
+    );
+    expect(status.rows).toEqual([{ status: 'complete', revision_count: 2 }]);
+  });
+
+  it('can write nothing and create nothing', async () => {
+    const denied = [
+      `INSERT INTO jao.delivery_day (dataset, day, status, expected_mtus) VALUES ('maxExchanges', '2030-01-01', 'failed', 24)`,
+      `UPDATE jao.delivery_day SET attempts = 0`,
+      `DELETE FROM jao.delivery_day`,
+      `INSERT INTO jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at) VALUES (1, now(), 1, 1, now(), now())`,
+      `UPDATE jao.observation SET value = 0`,
+      `DELETE FROM jao.observation_history`,
+      `TRUNCATE jao.raw_response`,
+      `CREATE TABLE jao.extra (i int)`,
+      `CREATE VIEW jao.extra AS SELECT 1`,
+      `CREATE TABLE public.extra (i int)`,
+      `DROP VIEW jao.max_exchanges`,
+      `SELECT count(*) FROM jao.observation`,
+      `SELECT count(*) FROM jao.raw_response`,
+    ];
+    for (const sql of denied) {
+      expect({ sql, state: await sqlState(reader, sql) }).toEqual({ sql, state: '42501' });
+    }
+    // The consumer views are not updatable at all (joins), whoever asks.
+    expect(await sqlState(reader, 'DELETE FROM jao.max_exchanges')).toBe('55000');
+    const unchanged = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM jao.observation`);
+    expect(unchanged.rows[0]!.n).toBe(48);
+  });
+});
