@@ -43,7 +43,16 @@ export const configSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
     .default('12:00'),
   METRICS_PORT: intFromEnv(0, 9464),
+  /** Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Applied to the roles by `jao migrate` when set (deployment); roles have no password otherwise. */
+  JAO_WRITER_PASSWORD: z.string().optional(),
+  JAO_READER_PASSWORD: z.string().optional(),
+  /** A workflow bundle built ahead of time (bundleWorkflowCode); the worker bundles at start-up otherwise. */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Where `jao start` keeps the dev server's state between runs. */
+  JAO_DATA_DIR: z.string().min(1).default('.data'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -9,6 +9,8 @@ declare module 'vitest' {
     databasePrefix: string;
     temporalAddress: string;
     temporalNamespace: string;
+    /** The pipeline's workflows, bundled once per run. */
+    workflowBundlePath: string;
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import './context';
 
@@ -12,8 +12,14 @@ export interface TemporalTestContext {
   close(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 /** Client and worker connections to the run's dev server. */
 export async function connectTemporal(): Promise<TemporalTestContext> {
+  if (!runtimeInstalled) {
+    runtimeInstalled = true;
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  }
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const connection = await Connection.connect({ address });

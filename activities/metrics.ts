@@ -1,0 +1,36 @@
+// The pipeline's own metrics, exported next to the SDK's on the worker's Prometheus endpoint.
+import { Context } from '@temporalio/activity';
+import { dayStartMs } from '../domain/calendar';
+import type { DayStatus, DeliveryDay } from '../domain/types';
+
+export interface DayMetrics {
+  day: DeliveryDay;
+  status: DayStatus;
+  points: number;
+  changedPoints: number;
+  rejections: number;
+}
+
+export function recordDayMetrics(metrics: DayMetrics): void {
+  const meter = Context.current().metricMeter;
+  meter
+    .createCounter('jao_days', 'days', 'Day workflow outcomes by status')
+    .add(1, { status: metrics.status });
+  meter.createCounter('jao_points_written', 'points', 'Points written (new or changed)').add(metrics.points);
+  meter
+    .createCounter('jao_changed_points', 'points', 'Points whose value changed')
+    .add(metrics.changedPoints);
+  meter
+    .createCounter('jao_rejections', 'values', 'Values or rows refused by validation')
+    .add(metrics.rejections);
+  if (metrics.status === 'complete') {
+    meter
+      .createGauge(
+        'jao_last_complete_day',
+        'int',
+        'seconds',
+        'Start (Unix time) of the latest day seen complete',
+      )
+      .set(Math.floor(dayStartMs(metrics.day) / 1000));
+  }
+}

@@ -1,0 +1,29 @@
+// Which days of a range a backfill runs, given what the database already holds.
+import type pg from 'pg';
+import { readDayRecords } from '../db/dayStatus';
+import { daysInRange } from '../domain/calendar';
+import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import type { BackfillMode } from '../domain/workflowInputs';
+
+/** `missing` skips complete days; `failed` keeps only days that ended failed, invalid or partial. */
+const SELECTED_BY_MODE: Record<BackfillMode, (status: DayStatus | undefined) => boolean> = {
+  all: () => true,
+  missing: (status) => status !== 'complete',
+  failed: (status) => status === 'failed' || status === 'invalid' || status === 'partial',
+};
+
+export interface PlanInput {
+  dataset: Dataset;
+  from: DeliveryDay;
+  to: DeliveryDay;
+  mode: BackfillMode;
+}
+
+export async function planDays(pool: pg.Pool, input: PlanInput): Promise<DeliveryDay[]> {
+  const days = daysInRange(input.from, input.to);
+  if (input.mode === 'all') return days;
+  const records = await readDayRecords(pool, input.dataset, input.from, input.to);
+  const statusByDay = new Map<DeliveryDay, DayStatus>(records.map((record) => [record.day, record.status]));
+  const selected = SELECTED_BY_MODE[input.mode];
+  return days.filter((day) => selected(statusByDay.get(day)));
+}

@@ -1,0 +1,114 @@
+// Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill.
+import { Context } from '@temporalio/activity';
+import type pg from 'pg';
+import { loadRawResponse } from '../db/rawResponse';
+import { writeDay } from '../db/writeDay';
+import { type Assessment, assessBody } from '../domain/assess';
+import { expectedMtuCount } from '../domain/calendar';
+import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import type { DayResult } from '../domain/workflowInputs';
+import { withHeartbeat } from './heartbeat';
+import { recordDayMetrics } from './metrics';
+import { type PlanInput, planDays } from './plan';
+
+export interface StoreDeps {
+  pool: pg.Pool;
+}
+
+export interface StoredDayRef {
+  dataset: Dataset;
+  day: DeliveryDay;
+  rawResponseId: number;
+}
+
+export interface ValidationSummary {
+  status: Exclude<DayStatus, 'failed'>;
+  resolutionMinutes: number | null;
+  expectedMtus: number;
+  receivedMtus: number;
+  missingMtus: number;
+  points: number;
+  keys: number;
+  rejections: number;
+  reason: string | null;
+}
+
+export function createStoreActivities({ pool }: StoreDeps) {
+  async function assessStored({ day, rawResponseId }: StoredDayRef): Promise<Assessment> {
+    const raw = await loadRawResponse(pool, rawResponseId);
+    if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
+    return assessBody(day, raw.body);
+  }
+
+  return {
+    async validateStoredDay(ref: StoredDayRef): Promise<ValidationSummary> {
+      const assessment = await assessStored(ref);
+      const validated = assessment.validated;
+      return {
+        status: assessment.status,
+        resolutionMinutes: validated?.resolutionMinutes ?? null,
+        expectedMtus: assessment.expectedMtus,
+        receivedMtus: validated?.receivedMtus ?? 0,
+        missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
+        points: validated?.points.length ?? 0,
+        keys: validated?.keys.length ?? 0,
+        rejections: assessment.rejections.length,
+        reason: assessment.reason,
+      };
+    },
+
+    async writeStoredDay(ref: StoredDayRef): Promise<DayResult> {
+      const assessment = await assessStored(ref);
+      const written = await withHeartbeat(() =>
+        writeDay(pool, {
+          dataset: ref.dataset,
+          day: ref.day,
+          status: assessment.status,
+          validated: assessment.validated,
+          rejections: assessment.rejections,
+          expectedMtus: assessment.expectedMtus,
+          rawResponseId: ref.rawResponseId,
+          workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+          error: assessment.reason,
+        }),
+      );
+      recordDayMetrics({
+        day: ref.day,
+        status: written.status,
+        points: written.newPoints + written.changedPoints,
+        changedPoints: written.changedPoints,
+        rejections: assessment.rejections.length,
+      });
+      Context.current().log.info('day written', { day: ref.day, ...written });
+      return {
+        day: ref.day,
+        status: written.status,
+        mtus: written.mtus,
+        points: written.points,
+        changedPoints: written.changedPoints,
+        revision: written.revision,
+      };
+    },
+
+    async recordDayFailure(input: { dataset: Dataset; day: DeliveryDay; error: string }): Promise<void> {
+      await writeDay(pool, {
+        dataset: input.dataset,
+        day: input.day,
+        status: 'failed',
+        validated: null,
+        expectedMtus: expectedMtuCount(input.day, 60),
+        rawResponseId: null,
+        workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+        error: input.error,
+      });
+      recordDayMetrics({ day: input.day, status: 'failed', points: 0, changedPoints: 0, rejections: 0 });
+      Context.current().log.warn('day failed', { day: input.day, error: input.error });
+    },
+
+    planBackfillDays(input: PlanInput): Promise<DeliveryDay[]> {
+      return planDays(pool, input);
+    },
+  };
+}
+
+export type StoreActivities = ReturnType<typeof createStoreActivities>;

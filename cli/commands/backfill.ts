@@ -1,0 +1,160 @@
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { planDays } from '../../activities/plan';
+import type { Config } from '../../common/config';
+import { connectClient } from '../../common/temporal';
+import { createPool } from '../../db/pool';
+import { GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
+import {
+  type BackfillProgress,
+  type BackfillRequest,
+  type BackfillResult,
+  backfillWorkflowId,
+  parseBackfillInput,
+} from '../../domain/workflowInputs';
+import type { backfillWorkflow } from '../../workflows';
+import { parseCommandArgs } from '../args';
+import { configFromEnv } from '../context';
+import { UsageError } from '../errors';
+import { renderProgress } from '../progressBar';
+
+const OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  concurrency: { type: 'string' },
+  mode: { type: 'string' },
+  wait: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+export function parseBackfillArgs(command: string, argv: string[], defaults: Partial<BackfillRequest> = {}) {
+  const { values } = parseCommandArgs(command, argv, OPTIONS);
+  const from = values.from ?? defaults.from;
+  const to = values.to ?? defaults.to;
+  if (!from || !to) throw new UsageError(`${command}: --from and --to are required (YYYY-MM-DD)`);
+  const parsed = parseBackfillInput(
+    { from, to, concurrency: values.concurrency ?? defaults.concurrency, mode: values.mode ?? defaults.mode },
+    new Date(),
+  );
+  if (!parsed.ok) throw new UsageError(`${command}: ${parsed.message}`);
+  return { request: parsed.value, wait: values.wait ?? false, dryRun: values['dry-run'] ?? false };
+}
+
+async function printDryRun(config: Config, request: BackfillRequest): Promise<void> {
+  const pool = createPool(config.DATABASE_URL, { max: 1 });
+  try {
+    const days = await planDays(pool, request);
+    const minutes = days.length / config.JAO_MAX_REQUESTS_PER_MINUTE;
+    console.log(
+      `backfill ${request.from}..${request.to}, mode ${request.mode}, concurrency ${request.concurrency}`,
+    );
+    console.log(`days: ${days.length}${days.length ? ` (${summarizeDays(days)})` : ''}`);
+    console.log(`requests: at least ${days.length} (one per day)`);
+    console.log(
+      `minimum duration at ${config.JAO_MAX_REQUESTS_PER_MINUTE} requests/min: ${formatMinutes(minutes)}`,
+    );
+  } finally {
+    await pool.end();
+  }
+}
+
+function summarizeDays(days: string[]): string {
+  return days.length <= 10 ? days.join(' ') : `${days.slice(0, 5).join(' ')} … ${days.slice(-3).join(' ')}`;
+}
+
+function formatMinutes(minutes: number): string {
+  if (minutes < 1) return `${Math.ceil(minutes * 60)} s`;
+  if (minutes < 120) return `${minutes.toFixed(1)} min`;
+  return `${(minutes / 60).toFixed(1)} h`;
+}
+
+export function printSummary(result: BackfillResult): void {
+  const statuses = Object.entries(result.byStatus)
+    .map(([status, count]) => `${status} ${count}`)
+    .join(', ');
+  console.log(
+    `backfill ${result.from}..${result.to} (${result.mode}) finished: ${result.total} days; ${statuses || 'nothing to do'}`,
+  );
+  for (const outcome of result.notCompleted) {
+    console.log(`  ${outcome.day} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+  }
+}
+
+/** Starts a backfill (or attaches to the one running for the same range and mode); waits when asked. */
+export async function startBackfill(
+  config: Config,
+  request: BackfillRequest,
+  wait: boolean,
+): Promise<BackfillResult | null> {
+  const temporal = await connectClient(config);
+  try {
+    const workflowId = backfillWorkflowId(request.dataset, request.from, request.to, request.mode);
+    const handle = await temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
+      workflowId,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [request],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    console.log(`backfill workflow ${workflowId} (run ${handle.firstExecutionRunId})`);
+    if (!wait) return null;
+    const stopProgress = showProgress(() => handle.query<BackfillProgress>('progress'));
+    try {
+      const result = await handle.result();
+      return result;
+    } finally {
+      await stopProgress();
+    }
+  } finally {
+    await temporal.close();
+  }
+}
+
+function showProgress(read: () => Promise<BackfillProgress>): () => Promise<void> {
+  const tty = process.stderr.isTTY;
+  let last = '';
+  let stopped = false;
+  const tick = async () => {
+    try {
+      const line = renderProgress(await read());
+      if (line !== last) process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+      last = line;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) return;
+    }
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await tick();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    if (tty && last) process.stderr.write('\n');
+  };
+}
+
+export async function backfillCommand(argv: string[]): Promise<void> {
+  const { request, wait, dryRun } = parseBackfillArgs('backfill', argv);
+  const config = configFromEnv();
+  if (dryRun) return printDryRun(config, request);
+  const result = await startBackfill(config, request, wait);
+  if (result) {
+    printSummary(result);
+    if (result.notCompleted.some((outcome) => outcome.status === 'failed')) process.exitCode = 1;
+  }
+}
+
+export async function rerunCommand(argv: string[]): Promise<void> {
+  const { values } = parseCommandArgs('rerun', argv, { ...OPTIONS, failed: { type: 'boolean' } });
+  if (!values.failed) throw new UsageError('rerun: say which days: --failed [--from D --to D]');
+  const rest = argv.filter((arg) => arg !== '--failed');
+  const { request, wait } = parseBackfillArgs('rerun', rest, {
+    from: GO_LIVE_DAY,
+    to: marketTomorrow(new Date()),
+    mode: 'failed',
+  });
+  if (request.mode !== 'failed') throw new UsageError('rerun --failed: --mode cannot be changed');
+  const result = await startBackfill(configFromEnv(), request, wait);
+  if (result) printSummary(result);
+}

@@ -1,0 +1,16 @@
+import { migrate } from '../../db/migrate';
+import { createPool } from '../../db/pool';
+import { configFromEnv } from '../context';
+
+export async function migrateCommand(): Promise<void> {
+  const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
+  try {
+    const report = await migrate(pool);
+    console.log(
+      `migrations: ${report.applied.length} applied, ${report.skipped.length} already there; timescaledb: ${report.timescale ? 'yes' : 'no'}`,
+    );
+    for (const name of report.applied) console.log(`  applied ${name}`);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,64 @@
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { connectClient } from '../../common/temporal';
+import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
+import { ensurePollSchedule } from '../../workers/schedule';
+import { configFromEnv } from '../context';
+import { UsageError } from '../errors';
+
+const ACTIONS = ['create', 'pause', 'unpause', 'trigger', 'describe'] as const;
+type Action = (typeof ACTIONS)[number];
+
+export async function scheduleCommand(argv: string[]): Promise<void> {
+  const action = argv[0] as Action | undefined;
+  if (!action || !ACTIONS.includes(action)) {
+    throw new UsageError(`schedule: expected one of ${ACTIONS.join(', ')}`);
+  }
+  const config = configFromEnv();
+  const temporal = await connectClient(config);
+  try {
+    const handle = temporal.client.schedule.getHandle(POLL_SCHEDULE_ID);
+    switch (action) {
+      case 'create': {
+        const outcome = await ensurePollSchedule(temporal.client, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          intervalMs: config.POLL_INTERVAL,
+          lookbackDays: config.POLL_LOOKBACK_DAYS,
+        });
+        console.log(`schedule ${POLL_SCHEDULE_ID} ${outcome}`);
+        return;
+      }
+      case 'pause':
+        await handle.pause('paused from the jao CLI');
+        console.log(`schedule ${POLL_SCHEDULE_ID} paused`);
+        return;
+      case 'unpause':
+        await handle.unpause('unpaused from the jao CLI');
+        console.log(`schedule ${POLL_SCHEDULE_ID} running`);
+        return;
+      case 'trigger':
+        await handle.trigger();
+        console.log(`schedule ${POLL_SCHEDULE_ID} triggered`);
+        return;
+      case 'describe': {
+        const description = await handle.describe();
+        const next = description.info.nextActionTimes[0];
+        const recent = description.info.recentActions.at(-1);
+        console.log(`schedule ${POLL_SCHEDULE_ID}: ${description.state.paused ? 'PAUSED' : 'running'}`);
+        if (description.state.note) console.log(`  note: ${description.state.note}`);
+        console.log(`  next run: ${next ? next.toISOString() : 'none'}`);
+        console.log(`  last run: ${recent ? recent.takenAt.toISOString() : 'never'}`);
+        console.log(`  runs so far: ${description.info.numActionsTaken}`);
+        return;
+      }
+    }
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) {
+      throw new UsageError(
+        `schedule ${POLL_SCHEDULE_ID} does not exist: run "npx jao schedule create" or start a worker`,
+      );
+    }
+    throw error;
+  } finally {
+    await temporal.close();
+  }
+}

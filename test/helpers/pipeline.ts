@@ -1,0 +1,82 @@
+// An isolated pipeline for one test file: its own database, task queue and simulator, real Temporal.
+import type { WorkflowHandle } from '@temporalio/client';
+import { inject } from 'vitest';
+import { type DayResult, dayWorkflowId } from '../../domain/workflowInputs';
+import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '../../simulator/server';
+import { createPipelineWorkers, type PipelineWorkers } from '../../workers/pipelineWorker';
+import type { deliveryDayWorkflow } from '../../workflows';
+import { createTestDatabase, type TestDatabase } from './database';
+import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from './temporal';
+
+export interface RunningWorkers {
+  workers: PipelineWorkers;
+  stop(): Promise<void>;
+}
+
+export interface PipelineHarness {
+  db: TestDatabase;
+  temporal: TemporalTestContext;
+  simulator: SimulatorHandle;
+  taskQueue: string;
+  startWorkers(options?: { maxRequestsPerMinute?: number }): Promise<RunningWorkers>;
+  startDay(day: string): Promise<WorkflowHandle<typeof deliveryDayWorkflow>>;
+  runDay(day: string): Promise<DayResult>;
+  close(): Promise<void>;
+}
+
+export async function createPipelineHarness(
+  label: string,
+  simulatorOptions: SimulatorOptions = {},
+): Promise<PipelineHarness> {
+  const db = await createTestDatabase();
+  const temporal = await connectTemporal();
+  const simulator = await startSimulator(simulatorOptions);
+  const taskQueue = uniqueTaskQueue(label);
+  const running: RunningWorkers[] = [];
+
+  const harness: PipelineHarness = {
+    db,
+    temporal,
+    simulator,
+    taskQueue,
+    async startWorkers(options = {}) {
+      const workers = await createPipelineWorkers({
+        connection: temporal.workerConnection,
+        namespace: temporal.namespace,
+        taskQueue,
+        pool: db.pool,
+        jao: { baseUrl: simulator.origin, timeoutMs: 10_000 },
+        maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
+        workflowBundlePath: inject('workflowBundlePath'),
+      });
+      const done = workers.run();
+      const handle: RunningWorkers = {
+        workers,
+        async stop() {
+          workers.shutdown();
+          await done;
+          running.splice(running.indexOf(handle), 1);
+        },
+      };
+      running.push(handle);
+      return handle;
+    },
+    startDay(day) {
+      return temporal.client.workflow.start<typeof deliveryDayWorkflow>('deliveryDayWorkflow', {
+        workflowId: dayWorkflowId('maxExchanges', day),
+        taskQueue,
+        args: [{ dataset: 'maxExchanges', day, trigger: 'manual' }],
+      });
+    },
+    async runDay(day) {
+      return (await harness.startDay(day)).result();
+    },
+    async close() {
+      for (const workers of [...running]) await workers.stop();
+      await simulator.close();
+      await temporal.close();
+      await db.drop();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,88 @@
+// Child processes of the project's own CLI (`node bin/jao.js …`), with their output kept for assertions.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+const JAO_BIN = join(REPO_ROOT, 'bin', 'jao.js');
+
+export interface JaoProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves when a line containing `text` has been printed (stdout or stderr). */
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export function spawnJao(args: string[], env: NodeJS.ProcessEnv): JaoProcess {
+  const child = spawn(process.execPath, [JAO_BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const waiter of waiters) waiter();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor(pattern, timeoutMs = 60_000) {
+      const matches = () => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+      if (matches()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${String(pattern)}; output so far:\n${text.slice(-2000)}`));
+        }, timeoutMs);
+        const check = () => {
+          if (!matches()) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        exited.then(() => {
+          if (waiters.has(check)) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            reject(new Error(`process exited before printing ${String(pattern)}:\n${text.slice(-2000)}`));
+          }
+        });
+      });
+    },
+  };
+}
+
+/** Runs the CLI to completion. */
+export async function runJao(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [JAO_BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stdout, stderr };
+}
+
+export async function stopProcess(process: JaoProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (process.child.exitCode !== null || process.child.signalCode !== null) return;
+  process.child.kill(signal);
+  await process.exited;
+}

@@ -1,0 +1,127 @@
+// Worker processes as operators run them (`jao worker`): killed mid-backfill, and two sharing one backfill.
+// Workflow ids are global to the dev server's namespace: these days are used by no other test file.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { daysInRange } from '../../domain/calendar';
+import type { BackfillProgress } from '../../domain/workflowInputs';
+import { type SimulatorHandle, startSimulator } from '../../simulator/server';
+import { fetchRatePerSecond, TASK_QUEUE_PARTITIONS } from '../../workers/pipelineWorker';
+import type { backfillWorkflow } from '../../workflows';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
+import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from '../helpers/temporal';
+
+const CORE_KEYS = 132;
+
+describe('worker processes', () => {
+  let db: TestDatabase;
+  let temporal: TemporalTestContext;
+  let simulator: SimulatorHandle;
+  const processes: JaoProcess[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    temporal = await connectTemporal();
+    simulator = await startSimulator();
+  });
+  afterAll(async () => {
+    for (const process of processes) await stopProcess(process, 'SIGKILL');
+    await simulator?.close();
+    await temporal?.close();
+    await db?.drop();
+  });
+
+  async function startWorker(taskQueue: string, env: NodeJS.ProcessEnv = {}): Promise<JaoProcess> {
+    const worker = spawnJao(['worker', '--no-schedule'], {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      JAO_BASE_URL: simulator.origin,
+      METRICS_PORT: '0',
+      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+      ...env,
+    });
+    processes.push(worker);
+    await worker.waitFor('worker polling task queue');
+    return worker;
+  }
+
+  async function dayCounts(from: string, to: string) {
+    const result = await db.pool.query<{ day: string; status: string; points: number; cells: number }>(
+      `SELECT d.day::text AS day, d.status,
+              (SELECT count(*)::int FROM jao.max_exchanges m WHERE m.delivery_day = d.day) AS points,
+              (SELECT count(DISTINCT (m.border, m.mtu))::int FROM jao.max_exchanges m WHERE m.delivery_day = d.day) AS cells
+         FROM jao.delivery_day d WHERE d.day BETWEEN $1 AND $2 ORDER BY d.day`,
+      [from, to],
+    );
+    return result.rows;
+  }
+
+  it('finishes a 60-day backfill after its worker is killed with SIGKILL, with nothing lost or duplicated', async () => {
+    const from = '2024-03-01';
+    const to = '2024-04-29';
+    const taskQueue = uniqueTaskQueue('sigkill');
+    simulator.setFaults({ latencyMs: 150 });
+    const first = await startWorker(taskQueue);
+    const handle = await temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
+      workflowId: `sigkill-${taskQueue}`,
+      taskQueue,
+      args: [{ from, to, concurrency: 4 }],
+    });
+
+    for (let done = 0; done < 12; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      done = (await handle.query<BackfillProgress>('progress')).done;
+    }
+    await stopProcess(first, 'SIGKILL');
+    const atKill = (await handle.query<BackfillProgress>('progress').catch(() => null))?.done;
+    simulator.setFaults({ latencyMs: 0 });
+    await startWorker(taskQueue);
+
+    const result = await handle.result();
+    expect(result).toMatchObject({ total: 60, byStatus: { complete: 60 }, notCompleted: [] });
+    expect(atKill ?? 0).toBeLessThan(60);
+    const expected = daysInRange(from, to).map((day) => {
+      const points = (day === '2024-03-31' ? 23 : 24) * CORE_KEYS;
+      return { day, status: 'complete', points, cells: points };
+    });
+    expect(await dayCounts(from, to)).toEqual(expected);
+    const history = await db.pool.query(
+      `SELECT 1 FROM jao.observation_history WHERE mtu >= '2024-02-29T23:00Z' AND mtu < '2024-04-29T22:00Z'`,
+    );
+    expect(history.rowCount).toBe(0);
+  });
+
+  it('shares one backfill between two worker processes that together stay under the request limit', async () => {
+    const from = '2024-06-01';
+    const to = '2024-06-16';
+    const limitPerMinute = 60;
+    const taskQueue = uniqueTaskQueue('ratelimit');
+    const env = { JAO_MAX_REQUESTS_PER_MINUTE: String(limitPerMinute), LOG_LEVEL: 'info' };
+    const workers = [await startWorker(taskQueue, env), await startWorker(taskQueue, env)];
+    const firstRequest = simulator.requests.length;
+
+    const result = await temporal.client.workflow.execute<typeof backfillWorkflow>('backfillWorkflow', {
+      workflowId: `ratelimit-${taskQueue}`,
+      taskQueue,
+      args: [{ from, to, concurrency: 8 }],
+    });
+    expect(result).toMatchObject({ total: 16, byStatus: { complete: 16 }, notCompleted: [] });
+
+    const times = simulator.requests.slice(firstRequest).map((request) => request.at);
+    expect(times).toHaveLength(16);
+    // Any window holds at most the steady rate's share plus one burst task per task queue partition; a minute
+    // therefore never more than the limit. Without the limiter all 16 would arrive within a second.
+    const countWithin = (windowMs: number) =>
+      Math.max(...times.map((start) => times.filter((at) => at >= start && at < start + windowMs).length));
+    const steadyPerSecond = fetchRatePerSecond(limitPerMinute);
+    expect(countWithin(60_000)).toBeLessThanOrEqual(limitPerMinute);
+    expect(countWithin(10_000)).toBeLessThanOrEqual(Math.ceil(steadyPerSecond * 10) + TASK_QUEUE_PARTITIONS);
+    const spanSeconds = (Math.max(...times) - Math.min(...times)) / 1000;
+    expect(spanSeconds).toBeGreaterThanOrEqual((times.length - TASK_QUEUE_PARTITIONS) / steadyPerSecond);
+
+    for (const worker of workers) expect(worker.output()).toContain('"message":"day written"');
+    for (const worker of workers) await stopProcess(worker, 'SIGTERM');
+    expect(workers.map((worker) => worker.child.exitCode)).toEqual([0, 0]);
+  });
+});

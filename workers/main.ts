@@ -1,0 +1,84 @@
+// The worker process: migrates the database, ensures the schedule, then runs the pipeline's workers until
+// SIGINT/SIGTERM (the SDK's runtime turns those signals into a graceful shutdown).
+import { NativeConnection } from '@temporalio/worker';
+import { type Config, loadConfig } from '../common/config';
+import { connectClient } from '../common/temporal';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { createPipelineWorkers } from './pipelineWorker';
+import { installRuntime } from './runtime';
+import { ensurePollSchedule } from './schedule';
+import { ensureSearchAttributes } from './searchAttributes';
+
+export interface WorkerProcessOptions {
+  /** Create or update the poll schedule at start-up (default true). */
+  ensureSchedule?: boolean;
+  /** Called once the workers poll their queues. */
+  onRunning?: () => Promise<void>;
+  log?: (line: string) => void;
+}
+
+export async function runWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<void> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  installRuntime(config);
+  const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker' });
+  try {
+    const report = await migrate(pool);
+    log(
+      `database migrated: ${report.applied.length} applied, timescaledb ${report.timescale ? 'on' : 'off'}`,
+    );
+    const temporal = await connectClient(config);
+    try {
+      const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
+      if (added.length) log(`search attributes registered: ${added.join(', ')}`);
+      if (options.ensureSchedule ?? true) {
+        const outcome = await ensurePollSchedule(temporal.client, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          intervalMs: config.POLL_INTERVAL,
+          lookbackDays: config.POLL_LOOKBACK_DAYS,
+        });
+        log(`schedule maxExchanges-poll ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
+      }
+    } finally {
+      await temporal.close();
+    }
+    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    try {
+      const workers = await createPipelineWorkers({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        pool,
+        jao: {
+          baseUrl: config.JAO_BASE_URL,
+          apiKey: config.JAO_API_KEY,
+          timeoutMs: config.JAO_REQUEST_TIMEOUT,
+        },
+        maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
+        workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+      });
+      const running = workers.run();
+      log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE}; JAO at ${config.JAO_BASE_URL}`);
+      try {
+        await options.onRunning?.();
+      } catch (error) {
+        workers.shutdown();
+        await running;
+        throw error;
+      }
+      await running;
+      log('worker stopped');
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+if (require.main === module) {
+  runWorkerProcess(loadConfig()).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

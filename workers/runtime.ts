@@ -1,0 +1,32 @@
+// The SDK runtime of a worker process: structured JSON logs and the Prometheus endpoint. Installed once,
+// before anything connects to Temporal (a dev server started in-process counts too).
+import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
+import type { Config } from '../common/config';
+
+const LEVELS = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
+
+function writeJsonLine(entry: LogEntry): void {
+  const line = {
+    time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
+    level: entry.level.toLowerCase(),
+    message: entry.message,
+    ...entry.meta,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+let installed = false;
+
+export function installRuntime(config: Pick<Config, 'METRICS_PORT' | 'METRICS_HOST' | 'LOG_LEVEL'>): void {
+  if (installed) return;
+  installed = true;
+  Runtime.install({
+    logger: new DefaultLogger(LEVELS[config.LOG_LEVEL], writeJsonLine),
+    telemetryOptions: {
+      logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+      ...(config.METRICS_PORT > 0
+        ? { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}` } } }
+        : {}),
+    },
+  });
+}

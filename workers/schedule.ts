@@ -1,0 +1,61 @@
+// The schedule that keeps the data current: created or updated idempotently (DESIGN.md §5).
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  type ScheduleOptions,
+  ScheduleOverlapPolicy,
+} from '@temporalio/client';
+import type { Dataset } from '../domain/types';
+import { POLL_SCHEDULE_ID, type PollInput } from '../domain/workflowInputs';
+import type { pollWorkflow } from '../workflows';
+
+export interface PollScheduleSettings {
+  scheduleId?: string;
+  taskQueue: string;
+  intervalMs: number;
+  dataset?: Dataset;
+  lookbackDays: number;
+  lookaheadDays?: number;
+}
+
+function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
+  const scheduleId = settings.scheduleId ?? POLL_SCHEDULE_ID;
+  const input: PollInput = {
+    dataset: settings.dataset ?? 'maxExchanges',
+    lookbackDays: settings.lookbackDays,
+    lookaheadDays: settings.lookaheadDays ?? 1,
+  };
+  return {
+    scheduleId,
+    spec: { intervals: [{ every: settings.intervalMs }] },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'pollWorkflow' satisfies (typeof pollWorkflow)['name'],
+      workflowId: `${input.dataset}/poll`,
+      taskQueue: settings.taskQueue,
+      args: [input],
+    },
+  };
+}
+
+/** Creates the poll schedule, or brings an existing one to these settings (keeping its paused state). */
+export async function ensurePollSchedule(
+  client: Client,
+  settings: PollScheduleSettings,
+): Promise<'created' | 'updated'> {
+  const options = scheduleOptions(settings);
+  try {
+    await client.schedule.create(options);
+    return 'created';
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+  }
+  await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+    ...previous,
+    spec: options.spec,
+    policies: { ...previous.policies, ...options.policies },
+    action: { ...options.action },
+  }));
+  return 'updated';
+}

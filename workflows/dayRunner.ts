@@ -1,0 +1,91 @@
+// Runs day workflows as children with a bounded number in flight, and keeps the tally of their outcomes.
+
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  executeChild,
+  ParentClosePolicy,
+  sleep,
+} from '@temporalio/workflow';
+import { DATASET_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
+import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
+import { deliveryDayWorkflow } from './deliveryDay';
+
+export interface Tally {
+  done: number;
+  byStatus: Partial<Record<DayStatus, number>>;
+  notCompleted: DayOutcome[];
+}
+
+export const emptyTally = (): Tally => ({ done: 0, byStatus: {}, notCompleted: [] });
+
+export interface DayRunnerOptions {
+  dataset: Dataset;
+  trigger: Trigger;
+  concurrency: number;
+  /** When another run of the day is in flight: wait for it to close and run again, or leave the day to it. */
+  onBusy: 'wait' | 'skip';
+}
+
+const BUSY_RETRY = '5 seconds';
+
+export class DayRunner {
+  readonly running = new Set<DeliveryDay>();
+
+  constructor(
+    private readonly options: DayRunnerOptions,
+    readonly tally: Tally = emptyTally(),
+  ) {}
+
+  /** Starts the day as soon as a slot is free; resolves once it has started (not finished). */
+  async launch(day: DeliveryDay): Promise<void> {
+    await condition(() => this.running.size < this.options.concurrency);
+    this.running.add(day);
+    void this.runDay(day).finally(() => this.running.delete(day));
+  }
+
+  idle(): Promise<void> {
+    return condition(() => this.running.size === 0);
+  }
+
+  private record(outcome: DayOutcome): void {
+    this.tally.done += 1;
+    this.tally.byStatus[outcome.status] = (this.tally.byStatus[outcome.status] ?? 0) + 1;
+    if (outcome.status !== 'complete') this.tally.notCompleted.push(outcome);
+  }
+
+  private async runDay(day: DeliveryDay): Promise<void> {
+    const { dataset, trigger } = this.options;
+    for (;;) {
+      try {
+        const result = await executeChild(deliveryDayWorkflow, {
+          workflowId: dayWorkflowId(dataset, day),
+          args: [{ dataset, day, trigger }],
+          parentClosePolicy: ParentClosePolicy.TERMINATE,
+          typedSearchAttributes: [
+            { key: DATASET_ATTRIBUTE, value: dataset },
+            { key: DELIVERY_DAY_ATTRIBUTE, value: day },
+          ],
+        });
+        this.record({ day, status: result.status });
+        return;
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          if (this.options.onBusy === 'skip') return;
+          await sleep(BUSY_RETRY);
+          continue;
+        }
+        if (error instanceof ChildWorkflowFailure) {
+          const cause = error.cause;
+          const message = cause instanceof ApplicationFailure || cause ? cause.message : error.message;
+          this.record({ day, status: 'failed', error: message });
+          return;
+        }
+        throw error;
+      }
+    }
+  }
+}

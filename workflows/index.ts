@@ -1,0 +1,4 @@
+// Every workflow the worker registers (the bundle's entry point).
+export { backfillWorkflow, progressQuery } from './backfill';
+export { dayStageQuery, deliveryDayWorkflow } from './deliveryDay';
+export { pollWorkflow } from './poll';

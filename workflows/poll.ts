@@ -1,0 +1,28 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { DayStatus, DeliveryDay } from '../domain/types';
+import { type DayOutcome, type PollInput, parsePollInput, pollDays } from '../domain/workflowInputs';
+import { DayRunner } from './dayRunner';
+import { INVALID_INPUT } from './deliveryDay';
+
+export interface PollResult {
+  days: DeliveryDay[];
+  byStatus: Partial<Record<DayStatus, number>>;
+  notCompleted: DayOutcome[];
+}
+
+/**
+ * Started by the schedule: runs the day workflow for tomorrow and the last `lookbackDays` days, so new
+ * publications, late publications and revisions are all picked up. A day already running elsewhere is left to it.
+ */
+export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
+  const parsed = parsePollInput(input);
+  if (!parsed.ok)
+    throw ApplicationFailure.nonRetryable(`invalid poll input: ${parsed.message}`, INVALID_INPUT);
+  const { dataset, lookbackDays, lookaheadDays, concurrency } = parsed.value;
+
+  const days = pollDays(new Date(), lookbackDays, lookaheadDays);
+  const runner = new DayRunner({ dataset, trigger: 'poll', concurrency, onBusy: 'skip' });
+  for (const day of days) await runner.launch(day);
+  await runner.idle();
+  return { days, byStatus: runner.tally.byStatus, notCompleted: runner.tally.notCompleted };
+}
