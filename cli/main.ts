@@ -1,0 +1,77 @@
+// `npx jao <command>`: the pipeline's command line (DESIGN.md §8).
+import { ConfigError } from '../common/config';
+import { runSimulateCommand } from '../simulator/command';
+import { SimulatorInputError } from '../simulator/faults';
+import { backfillCommand, rerunCommand } from './commands/backfill';
+import { healthCommand } from './commands/health';
+import { migrateCommand } from './commands/migrate';
+import { scheduleCommand } from './commands/schedule';
+import { startCommand } from './commands/start';
+import { statusCommand } from './commands/status';
+import { workerCommand } from './commands/worker';
+import { UsageError } from './errors';
+
+const USAGE = `usage: jao <command> [options]
+
+commands:
+  start [--simulate]                  the local stack: Temporal dev server + Web UI, database, worker, schedule
+  worker                              run the pipeline's worker (migrates and ensures the schedule first)
+  migrate                             apply database migrations
+  backfill --from D --to D [--concurrency N] [--mode missing|failed|all] [--wait] [--dry-run]
+  rerun --failed [--from D --to D] [--wait]
+  status [--from D --to D] [--json]   per-day grid of what the database holds
+  health                              exit 0 when the pipeline is healthy, else one line per reason
+  schedule create|pause|unpause|trigger|describe
+  simulate [--port N] ...             the JAO simulator on 127.0.0.1
+
+Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. Configuration comes from the environment (README.md).`;
+
+type Command = (argv: string[]) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  start: startCommand,
+  worker: workerCommand,
+  migrate: migrateCommand,
+  backfill: backfillCommand,
+  rerun: rerunCommand,
+  status: statusCommand,
+  health: healthCommand,
+  schedule: scheduleCommand,
+  simulate: runSimulateCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`jao: unknown command "${name}" (try: jao --help)`);
+    return 2;
+  }
+  try {
+    await command(rest);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof SimulatorInputError) {
+      console.error(`jao ${name}: ${error.message}`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`jao ${name} failed: ${message}`);
+    if (process.env.JAO_DEBUG) console.error(error);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,108 @@
+// The CLI as a person runs it: user mistakes are one line on stderr with exit code 2, never a stack trace.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, marketTomorrow } from '../../domain/calendar';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { runJao } from '../helpers/processes';
+
+describe('jao CLI', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const dayAfterTomorrow = addDays(marketTomorrow(new Date()), 1);
+  const mistakes: [string, string[], RegExp, NodeJS.ProcessEnv?][] = [
+    [
+      'a malformed date',
+      ['backfill', '--from', '2023-02-30', '--to', '2023-03-02'],
+      /"2023-02-30" is not a date/,
+    ],
+    ['a reversed range', ['backfill', '--from', '2023-03-05', '--to', '2023-03-01'], /reversed/],
+    [
+      'a day before go-live',
+      ['backfill', '--from', '2022-06-08', '--to', '2022-06-10'],
+      /before .*2022-06-09/,
+    ],
+    [
+      'a day after tomorrow',
+      ['backfill', '--from', '2023-01-01', '--to', dayAfterTomorrow],
+      /after tomorrow/,
+    ],
+    [
+      'concurrency below 1',
+      ['backfill', '--from', '2023-01-01', '--to', '2023-01-02', '--concurrency', '0'],
+      /concurrency must be at least 1/,
+    ],
+    [
+      'an unknown mode',
+      ['backfill', '--from', '2023-01-01', '--to', '2023-01-02', '--mode', 'some'],
+      /mode must be one of missing, failed, all/,
+    ],
+    ['a missing --to', ['backfill', '--from', '2023-01-01'], /--from and --to are required/],
+    [
+      'an unknown option',
+      ['backfill', '--from', '2023-01-01', '--to', '2023-01-02', '--fast'],
+      /Unknown option '--fast'/,
+    ],
+    ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+    [
+      'an unknown schedule action',
+      ['schedule', 'explode'],
+      /expected one of create, pause, unpause, trigger, describe/,
+    ],
+    ['rerun without --failed', ['rerun'], /--failed/],
+    ['a bad status range', ['status', '--from', '2023-01-05', '--to', '2023-01-01'], /reversed/],
+    [
+      'a bad environment',
+      ['backfill', '--from', '2023-01-01', '--to', '2023-01-02', '--dry-run'],
+      /JAO_MAX_REQUESTS_PER_MINUTE/,
+      { JAO_MAX_REQUESTS_PER_MINUTE: 'lots' },
+    ],
+    ['a bad simulator option', ['simulate', '--error-rate', '3'], /error-rate/],
+  ];
+
+  it.concurrent.each(mistakes)('refuses %s with one line and exit code 2', async (_name, args, message, env) => {
+    const { code, stdout, stderr } = await runJao(args, { DATABASE_URL: db.url, ...env });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    const lines = stderr.split('\n').filter((line) => line.trim() && !line.includes('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('dry-runs a backfill: days, requests and the time the rate limit implies', async () => {
+    const { code, stdout } = await runJao(
+      ['backfill', '--from', '2022-10-01', '--to', '2022-12-30', '--dry-run', '--mode', 'all'],
+      { DATABASE_URL: db.url, JAO_MAX_REQUESTS_PER_MINUTE: '60' },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'days: 91 (2022-10-01 2022-10-02 2022-10-03 2022-10-04 2022-10-05 … 2022-12-28 2022-12-29 2022-12-30)',
+    );
+    expect(stdout).toContain('requests: at least 91');
+    expect(stdout).toContain('minimum duration at 60 requests/min: 1.5 min');
+  });
+
+  it('prints the status grid as JSON with every day of the range', async () => {
+    const { code, stdout } = await runJao(
+      ['status', '--from', '2023-01-01', '--to', '2023-01-03', '--json'],
+      {
+        DATABASE_URL: db.url,
+      },
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as {
+      days: { day: string; status: string; late: boolean }[];
+      gaps: unknown[];
+    };
+    expect(report.days.map((line) => [line.day, line.status, line.late])).toEqual([
+      ['2023-01-01', 'missing', true],
+      ['2023-01-02', 'missing', true],
+      ['2023-01-03', 'missing', true],
+    ]);
+    expect(report.gaps).toEqual([{ from: '2023-01-01', to: '2023-01-03', days: 3 }]);
+  });
+});

@@ -1,0 +1,128 @@
+// Polling: revisions picked up by pollWorkflow, and the schedule that starts it.
+// The only test file that uses the days around today (workflow ids are global to the dev server's namespace).
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, localTimeOnDay, marketToday } from '../../domain/calendar';
+import { DEFAULT_KEY_SET_CHANGE_DAY, keySetForDay } from '../../simulator/values';
+import { ensurePollSchedule } from '../../workers/schedule';
+import type { PollResult } from '../../workflows/poll';
+import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+
+interface Value {
+  border: string;
+  mtu: string;
+  value_mw: number;
+}
+
+describe('polling', () => {
+  let h: PipelineHarness;
+  let workers: RunningWorkers;
+  const now = new Date();
+  const today = marketToday(now);
+  const yesterday = addDays(today, -1);
+  const tomorrow = addDays(today, 1);
+  const keysOfYesterday = keySetForDay(yesterday, DEFAULT_KEY_SET_CHANGE_DAY).keys.length;
+  const tomorrowPublished = localTimeOnDay(today, '08:00').getTime() <= now.getTime();
+
+  beforeAll(async () => {
+    h = await createPipelineHarness('poll');
+    workers = await h.startWorkers();
+  });
+  afterAll(async () => {
+    await workers?.stop();
+    await h?.close();
+  });
+
+  const valuesOf = async (sql: string, params: unknown[]) =>
+    (await h.db.pool.query<Value>(`${sql} ORDER BY border, mtu`, params)).rows;
+
+  it('picks up a revision of a stored day; as_of before it still answers the old values', async () => {
+    expect(await h.runDay(yesterday)).toMatchObject({ status: 'complete', revision: 1 });
+    const before = await valuesOf(
+      `SELECT border, mtu::text, value_mw FROM jao.max_exchanges WHERE delivery_day = $1`,
+      [yesterday],
+    );
+    expect(before).toHaveLength(24 * keysOfYesterday);
+    const between = (await h.db.pool.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0]!.at;
+
+    h.simulator.reviseDay(yesterday);
+    const result = await h.temporal.client.workflow.execute<() => Promise<PollResult>>('pollWorkflow', {
+      workflowId: `poll-${h.taskQueue}`,
+      taskQueue: h.taskQueue,
+      args: [{ lookbackDays: 2, lookaheadDays: 1 }],
+    });
+    expect(result.days).toEqual([addDays(today, -2), yesterday, today, tomorrow]);
+    expect(result.byStatus).toEqual(tomorrowPublished ? { complete: 4 } : { complete: 3, not_published: 1 });
+
+    const day = await h.db.pool.query('SELECT status, revision_count FROM jao.delivery_day WHERE day = $1', [
+      yesterday,
+    ]);
+    expect(day.rows).toEqual([{ status: 'complete', revision_count: 2 }]);
+    const history = await h.db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM jao.observation_history WHERE mtu >= $1::date - interval '1 day' AND mtu < $1::date + interval '1 day'`,
+      [yesterday],
+    );
+    expect(history.rows[0]!.n).toBe(24 * keysOfYesterday);
+
+    const after = await valuesOf(
+      `SELECT border, mtu::text, value_mw FROM jao.max_exchanges WHERE delivery_day = $1`,
+      [yesterday],
+    );
+    expect(after).toHaveLength(before.length);
+    expect(after.filter((row, i) => row.value_mw !== before[i]!.value_mw)).toHaveLength(before.length);
+    const sample = after[0]!;
+    expect(sample.value_mw).toBe(
+      h.simulator.expectedValue(yesterday, `border_${sample.border}`, new Date(sample.mtu).toISOString()),
+    );
+
+    const asOfBetween = await valuesOf(
+      `SELECT border, mtu::text, value_mw FROM jao.max_exchanges_as_of($2) WHERE delivery_day = $1`,
+      [yesterday, between],
+    );
+    expect(asOfBetween).toEqual(before);
+    const revisions = await h.db.pool.query(
+      `SELECT DISTINCT revision FROM jao.max_exchanges WHERE delivery_day = $1`,
+      [yesterday],
+    );
+    expect(revisions.rows).toEqual([{ revision: 2 }]);
+  });
+
+  it('creates the poll schedule idempotently, with overlap SKIP, and its runs poll the recent days', async () => {
+    const scheduleId = `poll-schedule-${h.taskQueue}`;
+    const settings = { scheduleId, taskQueue: h.taskQueue, intervalMs: 3_600_000, lookbackDays: 1 };
+    expect(await ensurePollSchedule(h.temporal.client, settings)).toBe('created');
+    expect(await ensurePollSchedule(h.temporal.client, { ...settings, intervalMs: 1_800_000 })).toBe(
+      'updated',
+    );
+    const handle = h.temporal.client.schedule.getHandle(scheduleId);
+    try {
+      const description = await handle.describe();
+      expect(description.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+      expect(description.spec.intervals?.[0]?.every).toBe(1_800_000);
+
+      const checkedBefore = await h.db.pool.query<{ at: Date | null }>(
+        'SELECT max(last_checked_at) AS at FROM jao.delivery_day WHERE day = $1',
+        [yesterday],
+      );
+      await handle.trigger();
+      for (let i = 0; i < 100; i++) {
+        const runs = (await handle.describe()).info.recentActions;
+        if (runs.length > 0) {
+          const { workflow } = runs[0]!.action;
+          await h.temporal.client.workflow
+            .getHandle(workflow.workflowId, workflow.firstExecutionRunId)
+            .result();
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const checkedAfter = await h.db.pool.query<{ at: Date }>(
+        'SELECT max(last_checked_at) AS at FROM jao.delivery_day WHERE day = $1',
+        [yesterday],
+      );
+      expect(checkedAfter.rows[0]!.at.getTime()).toBeGreaterThan(checkedBefore.rows[0]!.at?.getTime() ?? 0);
+    } finally {
+      await handle.delete();
+    }
+  });
+});
