@@ -1,0 +1,155 @@
+// `jao start`: the whole local stack in one process tree — Temporal dev server with its Web UI, the database
+// and its migrations, the worker, the schedule, the initial backfill, and with --simulate the JAO simulator.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from '../../common/config';
+import { type DevServer, startDevServer } from '../../common/devServer';
+import { connectClient } from '../../common/temporal';
+import { createPool } from '../../db/pool';
+import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
+import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
+import { type SimulatorHandle, startSimulator } from '../../simulator/server';
+import { runWorkerProcess } from '../../workers/main';
+import { installRuntime } from '../../workers/runtime';
+import { parseCommandArgs } from '../args';
+import { configFromEnv } from '../context';
+import { UsageError } from '../errors';
+import { startBackfill } from './backfill';
+
+const DEV_SERVER_PORT = 7233;
+const WEB_UI_PORT = 8233;
+
+const say = (line: string) => console.error(`jao start: ${line}`);
+
+async function databaseAnswers(url: string): Promise<string | null> {
+  const pool = createPool(url, { max: 1 });
+  try {
+    await pool.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** A local PostgreSQL that does not answer is started (or installed) by the same script CI uses. */
+async function ensureDatabase(config: Config): Promise<void> {
+  const problem = await databaseAnswers(config.DATABASE_URL);
+  if (!problem) return;
+  const host = new URL(config.DATABASE_URL).hostname;
+  if (host !== '127.0.0.1' && host !== 'localhost') {
+    throw new UsageError(`database at ${host} does not answer (${problem}); check DATABASE_URL`);
+  }
+  say(`database does not answer (${problem}); starting the local PostgreSQL`);
+  const script = resolve(__dirname, '..', '..', 'scripts', 'ensure-postgres.sh');
+  const result = spawnSync('bash', [script], { stdio: 'inherit', env: process.env });
+  if (result.status !== 0) throw new UsageError('could not start a local PostgreSQL; see the lines above');
+}
+
+export async function startCommand(argv: string[]): Promise<void> {
+  const { values } = parseCommandArgs('start', argv, {
+    simulate: { type: 'boolean' },
+    'simulator-port': { type: 'string' },
+    'temporal-port': { type: 'string' },
+    'ui-port': { type: 'string' },
+  });
+  const config = configFromEnv();
+  const simulatorPort = portOption('--simulator-port', values['simulator-port'], 0);
+  const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);
+  const uiPort = portOption('--ui-port', values['ui-port'], WEB_UI_PORT);
+  installRuntime(config);
+
+  let server: DevServer | undefined;
+  let simulator: SimulatorHandle | undefined;
+  const stopAll = async () => {
+    await simulator?.close();
+    await server?.stop();
+  };
+
+  try {
+    await ensureDatabase(config);
+    if (!process.env.TEMPORAL_ADDRESS) {
+      const dataDir = resolve(config.JAO_DATA_DIR);
+      mkdirSync(dataDir, { recursive: true });
+      say(`starting the Temporal dev server (state in ${join(dataDir, 'temporal.sqlite')})`);
+      server = await startDevServer({
+        port: temporalPort,
+        uiPort,
+        dbFilename: join(dataDir, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        log: say,
+      });
+      config.TEMPORAL_ADDRESS = server.address;
+    }
+    if (values.simulate) {
+      // Tomorrow is visible from local midnight, so a fresh start shows every day through tomorrow complete.
+      simulator = await startSimulator({ port: simulatorPort, publicationTime: '00:00' });
+      config.JAO_BASE_URL = simulator.origin;
+    }
+
+    await runWorkerProcess(config, {
+      log: say,
+      onRunning: async () => {
+        const temporal = await connectClient(config);
+        try {
+          await temporal.client.schedule.getHandle(POLL_SCHEDULE_ID).trigger();
+        } finally {
+          await temporal.close();
+        }
+        const today = marketToday(new Date());
+        if (config.INITIAL_BACKFILL_DAYS > 0) {
+          await startBackfill(
+            config,
+            {
+              dataset: 'maxExchanges',
+              from: addDays(today, -config.INITIAL_BACKFILL_DAYS),
+              to: marketTomorrow(new Date()),
+              mode: 'missing',
+              concurrency: 4,
+            },
+            false,
+          );
+        }
+        printWhereEverythingIs(config, server, simulator);
+      },
+    });
+  } finally {
+    await stopAll();
+    say('stopped');
+  }
+}
+
+function portOption(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`start: ${name} must be a port number, got "${text}"`);
+  }
+  return port;
+}
+
+function printWhereEverythingIs(config: Config, server?: DevServer, simulator?: SimulatorHandle): void {
+  const lines = [
+    '',
+    'jao-scraper is running. Ctrl-C stops everything it started.',
+    `  Temporal Web UI   ${server?.uiUrl ?? '(external server: see its own UI)'}`,
+    `  Temporal          ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`,
+    `  database          ${redact(config.DATABASE_URL)}`,
+    `  JAO               ${config.JAO_BASE_URL}${simulator ? ' (simulator)' : ''}`,
+    `  schedule          ${POLL_SCHEDULE_ID}, every ${config.POLL_INTERVAL / 1000} s`,
+    config.METRICS_PORT > 0
+      ? `  metrics           http://127.0.0.1:${config.METRICS_PORT}/metrics`
+      : '  metrics           off',
+    '  status            npx jao status',
+    '',
+  ];
+  console.error(lines.join('\n'));
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,0 +1,98 @@
+import type { Config } from '../../common/config';
+import { readDayRecords } from '../../db/dayStatus';
+import { createPool } from '../../db/pool';
+import { addDays, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
+import { buildStatusReport, type DayLine, type StatusReport } from '../../domain/statusReport';
+import type { DeliveryDay } from '../../domain/types';
+import { parseCommandArgs } from '../args';
+import { configFromEnv } from '../context';
+import { UsageError } from '../errors';
+
+const SYMBOL: Record<DayLine['status'], string> = {
+  complete: '■',
+  partial: '◧',
+  not_published: '·',
+  invalid: '✗',
+  failed: '!',
+  missing: ' ',
+};
+
+export async function readStatusReport(
+  config: Config,
+  from: DeliveryDay,
+  to: DeliveryDay,
+  now = new Date(),
+): Promise<StatusReport> {
+  const pool = createPool(config.DATABASE_URL, { max: 1 });
+  try {
+    const records = await readDayRecords(pool, 'maxExchanges', from, to);
+    return buildStatusReport({ from, to, records, now, deadline: config.FRESHNESS_DEADLINE });
+  } finally {
+    await pool.end();
+  }
+}
+
+function describeLine(line: DayLine): string {
+  const parts: string[] = [line.status.replace('_', ' ')];
+  if (line.status !== 'missing') parts.push(`${line.receivedMtus}/${line.expectedMtus} MTUs`);
+  if (line.late) parts.push('LATE');
+  if (line.revised > 0) parts.push(`revised ${line.revised}×`);
+  if (line.lastError) parts.push(line.lastError);
+  return parts.join(', ');
+}
+
+export function printStatusReport(report: StatusReport): void {
+  console.log(`maxExchanges ${report.from}..${report.to} (as of ${report.generatedAt})`);
+  console.log(
+    `legend: ${Object.entries(SYMBOL)
+      .map(([status, symbol]) => `${symbol === ' ' ? '_' : symbol} ${status}`)
+      .join('  ')}`,
+  );
+  let week = '';
+  for (const line of report.days) {
+    week += SYMBOL[line.status] === ' ' ? '_' : SYMBOL[line.status];
+    if (week.length === 7) {
+      week += ' ';
+    }
+  }
+  console.log(`grid: ${week.trimEnd()}`);
+  for (const line of report.days) {
+    if (line.status !== 'complete' || line.late || line.revised > 0)
+      console.log(`  ${line.day}  ${describeLine(line)}`);
+  }
+  const counts = Object.entries(report.counts)
+    .map(([key, count]) => `${key.replace('_', ' ')} ${count}`)
+    .join(', ');
+  console.log(`totals: ${counts}`);
+  console.log(
+    report.gaps.length
+      ? `gaps: ${report.gaps.map((gap) => (gap.days === 1 ? gap.from : `${gap.from}..${gap.to} (${gap.days} days)`)).join(', ')}`
+      : 'gaps: none',
+  );
+  const { tomorrow } = report;
+  console.log(
+    `tomorrow ${tomorrow.day}: ${tomorrow.status.replace('_', ' ')}, due ${tomorrow.deadline}${tomorrow.late ? ' — LATE' : ''}`,
+  );
+}
+
+export async function statusCommand(argv: string[]): Promise<void> {
+  const { values } = parseCommandArgs('status', argv, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const config = configFromEnv();
+  const to = values.to ?? marketTomorrow(new Date());
+  const from = values.from ?? addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
+  for (const [name, day] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (!isDeliveryDay(day))
+      throw new UsageError(`status: ${name} "${day}" is not a date in the form YYYY-MM-DD`);
+  }
+  if (from > to) throw new UsageError(`status: the range is reversed: from ${from} is after to ${to}`);
+  const report = await readStatusReport(config, from, to);
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else printStatusReport(report);
+}

@@ -1,0 +1,114 @@
+// The operator's view of a range of days: status per day, lateness against the publication deadline, gaps.
+import { addDays, daysInRange, localTimeOnDay, marketTomorrow } from './calendar';
+import type { DayStatus, DeliveryDay } from './types';
+
+export interface DayFacts {
+  day: DeliveryDay;
+  status: DayStatus;
+  receivedMtus: number;
+  expectedMtus: number;
+  revisionCount: number;
+  lastCheckedAt: Date | null;
+  lastError: string | null;
+}
+
+export type GridStatus = DayStatus | 'missing';
+
+export interface DayLine {
+  day: DeliveryDay;
+  status: GridStatus;
+  receivedMtus: number;
+  expectedMtus: number;
+  /** Times the content changed after it was first stored. */
+  revised: number;
+  /** The deadline passed and the day is still not complete. */
+  late: boolean;
+  lastCheckedAt: string | null;
+  lastError: string | null;
+}
+
+export interface Gap {
+  from: DeliveryDay;
+  to: DeliveryDay;
+  days: number;
+}
+
+export interface StatusReport {
+  from: DeliveryDay;
+  to: DeliveryDay;
+  generatedAt: string;
+  days: DayLine[];
+  counts: Partial<Record<GridStatus | 'late' | 'revised', number>>;
+  /** Runs of consecutive days that are due and not complete. */
+  gaps: Gap[];
+  tomorrow: { day: DeliveryDay; status: GridStatus; deadline: string; late: boolean };
+}
+
+/** When a day's data is due: `deadline` (HH:MM, Europe/Amsterdam) on the day before it. */
+export const deadlineOf = (day: DeliveryDay, deadline: string): Date =>
+  localTimeOnDay(addDays(day, -1), deadline);
+
+export function buildStatusReport(input: {
+  from: DeliveryDay;
+  to: DeliveryDay;
+  records: DayFacts[];
+  now: Date;
+  deadline: string;
+}): StatusReport {
+  const byDay = new Map(input.records.map((record) => [record.day, record]));
+  const isDue = (day: DeliveryDay) => deadlineOf(day, input.deadline).getTime() <= input.now.getTime();
+
+  const days: DayLine[] = daysInRange(input.from, input.to).map((day) => {
+    const record = byDay.get(day);
+    const status: GridStatus = record?.status ?? 'missing';
+    return {
+      day,
+      status,
+      receivedMtus: record?.receivedMtus ?? 0,
+      expectedMtus: record?.expectedMtus ?? 0,
+      revised: Math.max(0, (record?.revisionCount ?? 0) - 1),
+      late: status !== 'complete' && isDue(day),
+      lastCheckedAt: record?.lastCheckedAt?.toISOString() ?? null,
+      lastError: record?.lastError ?? null,
+    };
+  });
+
+  const counts: StatusReport['counts'] = {};
+  const bump = (key: GridStatus | 'late' | 'revised') => {
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+  for (const line of days) {
+    bump(line.status);
+    if (line.late) bump('late');
+    if (line.revised > 0) bump('revised');
+  }
+
+  const gaps: Gap[] = [];
+  for (const line of days) {
+    if (!line.late) continue;
+    const last = gaps.at(-1);
+    if (last && addDays(last.to, 1) === line.day) {
+      last.to = line.day;
+      last.days += 1;
+    } else {
+      gaps.push({ from: line.day, to: line.day, days: 1 });
+    }
+  }
+
+  const tomorrowDay = marketTomorrow(input.now);
+  const tomorrowStatus: GridStatus = byDay.get(tomorrowDay)?.status ?? 'missing';
+  return {
+    from: input.from,
+    to: input.to,
+    generatedAt: input.now.toISOString(),
+    days,
+    counts,
+    gaps,
+    tomorrow: {
+      day: tomorrowDay,
+      status: tomorrowStatus,
+      deadline: deadlineOf(tomorrowDay, input.deadline).toISOString(),
+      late: tomorrowStatus !== 'complete' && isDue(tomorrowDay),
+    },
+  };
+}

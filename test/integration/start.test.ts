@@ -1,0 +1,130 @@
+// `jao start --simulate` as a newcomer runs it: its own dev server, simulator, worker, schedule and backfill.
+// Then status, health (healthy, paused schedule, failed day), metrics, and a clean stop.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, daysInRange, marketToday, marketTomorrow } from '../../domain/calendar';
+import type { StatusReport } from '../../domain/statusReport';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { type JaoProcess, runJao, spawnJao, stopProcess } from '../helpers/processes';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function processesMentioning(text: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', text], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+describe('jao start --simulate', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let stack: JaoProcess;
+  let env: NodeJS.ProcessEnv;
+  let metricsPort: number;
+  const today = marketToday(new Date());
+  const from = addDays(today, -31);
+  const tomorrow = marketTomorrow(new Date());
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'jao-start-'));
+    const [temporalPort, uiPort] = [await freePort(), await freePort()];
+    metricsPort = await freePort();
+    env = {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      JAO_DATA_DIR: dataDir,
+      METRICS_PORT: String(metricsPort),
+      INITIAL_BACKFILL_DAYS: '31',
+    };
+    stack = spawnJao(
+      ['start', '--simulate', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)],
+      {
+        ...env,
+        TEMPORAL_ADDRESS: '',
+      },
+    );
+  });
+
+  afterAll(async () => {
+    if (stack) await stopProcess(stack, 'SIGKILL');
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('brings up the stack; within a minute the last month through tomorrow is complete', async () => {
+    await stack.waitFor('jao-scraper is running', 90_000);
+    expect(stack.output()).toMatch(/Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
+    const started = Date.now();
+    const expected = daysInRange(from, tomorrow);
+    let complete = 0;
+    while (Date.now() - started < 60_000) {
+      const result = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jao.delivery_day WHERE status = 'complete' AND day BETWEEN $1 AND $2`,
+        [from, tomorrow],
+      );
+      complete = result.rows[0]!.n;
+      if (complete === expected.length) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(complete).toBe(expected.length);
+    expect(existsSync(join(dataDir, 'temporal.sqlite'))).toBe(true);
+
+    const status = await runJao(['status', '--from', from, '--to', tomorrow, '--json'], env);
+    expect(status.code).toBe(0);
+    const report = JSON.parse(status.stdout) as StatusReport;
+    expect(report.days.map((line) => line.status)).toEqual(expected.map(() => 'complete'));
+    expect(report.gaps).toEqual([]);
+    expect(report.tomorrow).toMatchObject({ day: tomorrow, status: 'complete', late: false });
+
+    const health = await runJao(['health'], env);
+    expect({ code: health.code, stdout: health.stdout.trim() }).toEqual({ code: 0, stdout: 'healthy' });
+  });
+
+  it('exports the SDK metrics and the pipeline’s own on the metrics port', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(text).toMatch(/^temporal_\w+/m);
+    expect(text).toMatch(/^jao_days\w*\{[^}]*status="complete"[^}]*\} \d+/m);
+    expect(text).toMatch(/^jao_points_written\{[^}]*\} [1-9]\d*$/m);
+    expect(text).toMatch(/^jao_last_complete_day\{[^}]*\} [1-9]\d*$/m);
+  });
+
+  it('reports unhealthy, with the reason, when the schedule is paused or a recent day failed', async () => {
+    expect((await runJao(['schedule', 'pause'], env)).code).toBe(0);
+    const paused = await runJao(['health'], env);
+    expect(paused.code).toBe(1);
+    expect(paused.stdout.trim().split('\n')).toEqual(['schedule maxExchanges-poll is paused']);
+    expect((await runJao(['schedule', 'unpause'], env)).code).toBe(0);
+
+    const yesterday = addDays(today, -1);
+    await db.pool.query(
+      `UPDATE jao.delivery_day SET status = 'failed', last_error = 'JAO unavailable' WHERE day = $1`,
+      [yesterday],
+    );
+    const failed = await runJao(['health'], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout.trim().split('\n')).toEqual([`day failed: ${yesterday} (JAO unavailable)`]);
+  });
+
+  it('stops everything it started on SIGINT', async () => {
+    expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
+    stack.child.kill('SIGINT');
+    expect(await stack.exited).toBe(0);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  });
+});

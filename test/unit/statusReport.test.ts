@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { healthProblems } from '../../domain/health';
+import { buildStatusReport, type DayFacts, deadlineOf } from '../../domain/statusReport';
+
+const facts = (day: string, status: DayFacts['status'], revisionCount = 1): DayFacts => ({
+  day,
+  status,
+  receivedMtus: status === 'complete' ? 24 : 0,
+  expectedMtus: 24,
+  revisionCount,
+  lastCheckedAt: null,
+  lastError: status === 'failed' ? 'JAO unavailable' : null,
+});
+
+describe('status report', () => {
+  // 2024-03-10 10:00 UTC = 11:00 CET: tomorrow (03-11) is due at 12:00 CET today, not yet late.
+  const now = new Date('2024-03-10T10:00:00Z');
+  const report = buildStatusReport({
+    from: '2024-03-01',
+    to: '2024-03-11',
+    now,
+    deadline: '12:00',
+    records: [
+      facts('2024-03-01', 'complete'),
+      facts('2024-03-02', 'complete', 3),
+      facts('2024-03-04', 'failed'),
+      facts('2024-03-05', 'partial'),
+      ...['2024-03-06', '2024-03-07', '2024-03-08', '2024-03-09', '2024-03-10'].map((day) =>
+        facts(day, 'complete'),
+      ),
+      facts('2024-03-11', 'not_published', 0),
+    ],
+  });
+
+  it('puts every day of the range in the grid, with missing days, revisions and lateness', () => {
+    expect(report.days.map((line) => [line.day, line.status, line.late, line.revised])).toEqual([
+      ['2024-03-01', 'complete', false, 0],
+      ['2024-03-02', 'complete', false, 2],
+      ['2024-03-03', 'missing', true, 0],
+      ['2024-03-04', 'failed', true, 0],
+      ['2024-03-05', 'partial', true, 0],
+      ['2024-03-06', 'complete', false, 0],
+      ['2024-03-07', 'complete', false, 0],
+      ['2024-03-08', 'complete', false, 0],
+      ['2024-03-09', 'complete', false, 0],
+      ['2024-03-10', 'complete', false, 0],
+      ['2024-03-11', 'not_published', false, 0],
+    ]);
+    expect(report.counts).toEqual({
+      complete: 7,
+      missing: 1,
+      failed: 1,
+      partial: 1,
+      not_published: 1,
+      late: 3,
+      revised: 1,
+    });
+    expect(report.gaps).toEqual([{ from: '2024-03-03', to: '2024-03-05', days: 3 }]);
+    expect(report.tomorrow).toEqual({
+      day: '2024-03-11',
+      status: 'not_published',
+      deadline: '2024-03-10T11:00:00.000Z',
+      late: false,
+    });
+  });
+
+  it('makes tomorrow late once its deadline passed, in summer time too', () => {
+    expect(deadlineOf('2024-07-02', '12:00').toISOString()).toBe('2024-07-01T10:00:00.000Z');
+    const later = buildStatusReport({
+      from: '2024-07-01',
+      to: '2024-07-02',
+      now: new Date('2024-07-01T10:00:01Z'),
+      deadline: '12:00',
+      records: [facts('2024-07-01', 'complete')],
+    });
+    expect(later.tomorrow).toMatchObject({ day: '2024-07-02', status: 'missing', late: true });
+  });
+
+  it('turns facts into one health problem per reason', () => {
+    expect(
+      healthProblems({ temporalError: null, databaseError: null, schedule: 'running', report: null }),
+    ).toEqual([]);
+    expect(
+      healthProblems({
+        temporalError: 'connection refused',
+        databaseError: null,
+        schedule: 'paused',
+        report,
+      }),
+    ).toEqual([
+      'temporal unreachable: connection refused',
+      'schedule maxExchanges-poll is paused',
+      'day failed: 2024-03-04 (JAO unavailable)',
+    ]);
+  });
+});
