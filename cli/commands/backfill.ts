@@ -1,4 +1,8 @@
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import { planDays } from '../../activities/plan';
 import type { Config } from '../../common/config';
 import { connectClient } from '../../common/temporal';
@@ -9,9 +13,10 @@ import {
   type BackfillRequest,
   type BackfillResult,
   backfillWorkflowId,
+  dayWorkflowId,
   parseBackfillInput,
 } from '../../domain/workflowInputs';
-import type { backfillWorkflow } from '../../workflows';
+import type { backfillWorkflow, deliveryDayWorkflow } from '../../workflows';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
@@ -145,9 +150,66 @@ export async function backfillCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** Starts the day workflow of each given day (a day already running is left to finish and reported). */
+async function rerunDays(config: Config, days: string[], wait: boolean): Promise<void> {
+  const temporal = await connectClient(config);
+  try {
+    const handles = [];
+    for (const day of days) {
+      const workflowId = dayWorkflowId('maxExchanges', day);
+      try {
+        handles.push(
+          await temporal.client.workflow.start<typeof deliveryDayWorkflow>('deliveryDayWorkflow', {
+            workflowId,
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            args: [{ dataset: 'maxExchanges', day, trigger: 'cli' }],
+          }),
+        );
+        console.log(`started ${workflowId}`);
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        console.log(`${workflowId} is already running: left to finish`);
+      }
+    }
+    if (!wait) return;
+    for (const handle of handles) {
+      try {
+        const result = await handle.result();
+        console.log(
+          `${result.day} ${result.status}: ${result.mtus} MTUs, ${result.points} points, ${result.changedPoints} changed, revision ${result.revision}`,
+        );
+      } catch (error) {
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        console.log(`${handle.workflowId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+        process.exitCode = 1;
+      }
+    }
+  } finally {
+    await temporal.close();
+  }
+}
+
 export async function rerunCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs('rerun', argv, { ...OPTIONS, failed: { type: 'boolean' } });
-  if (!values.failed) throw new UsageError('rerun: say which days: --failed [--from D --to D]');
+  const { values, positionals } = parseCommandArgs('rerun', argv, {
+    ...OPTIONS,
+    failed: { type: 'boolean' },
+  });
+  if (positionals.length > 0) {
+    if (values.failed || values.from || values.to) {
+      throw new UsageError(
+        'rerun: give either days (rerun 2024-01-15 …) or --failed [--from --to], not both',
+      );
+    }
+    const tomorrow = marketTomorrow(new Date());
+    for (const day of positionals) {
+      const parsed = parseBackfillInput({ from: day, to: day }, new Date());
+      if (!parsed.ok) throw new UsageError(`rerun: ${parsed.message.replace(/^from |^to /, '')}`);
+      if (day > tomorrow) throw new UsageError(`rerun: ${day} is after tomorrow (${tomorrow})`);
+    }
+    return rerunDays(configFromEnv(), positionals, values.wait ?? false);
+  }
+  if (!values.failed)
+    throw new UsageError('rerun: say which days: rerun DAY [DAY …], or rerun --failed [--from D --to D]');
   const rest = argv.filter((arg) => arg !== '--failed');
   const { request, wait } = parseBackfillArgs('rerun', rest, {
     from: GO_LIVE_DAY,

@@ -53,7 +53,8 @@ describe('jao CLI', () => {
       ['schedule', 'explode'],
       /expected one of create, pause, unpause, trigger, describe/,
     ],
-    ['rerun without --failed', ['rerun'], /--failed/],
+    ['rerun without days or --failed', ['rerun'], /--failed/],
+    ['rerun of a malformed day', ['rerun', '2023-1-5'], /"2023-1-5" is not a date/],
     ['a bad status range', ['status', '--from', '2023-01-05', '--to', '2023-01-01'], /reversed/],
     [
       'a bad environment',
