@@ -48,17 +48,14 @@ export function printStatusReport(report: StatusReport): void {
       .map(([status, symbol]) => `${symbol === ' ' ? '_' : symbol} ${status}`)
       .join('  ')}`,
   );
-  let week = '';
-  for (const line of report.days) {
-    week += SYMBOL[line.status] === ' ' ? '_' : SYMBOL[line.status];
-    if (week.length === 7) {
-      week += ' ';
-    }
+  const symbols = report.days.map((line) => (line.status === 'missing' ? '_' : SYMBOL[line.status]));
+  for (let i = 0; i < symbols.length; i += 7) {
+    console.log(`  ${report.days[i]!.day}  ${symbols.slice(i, i + 7).join(' ')}`);
   }
-  console.log(`grid: ${week.trimEnd()}`);
+  // Missing days show in the gaps line; every other day that needs attention gets a line of its own.
   for (const line of report.days) {
-    if (line.status !== 'complete' || line.late || line.revised > 0)
-      console.log(`  ${line.day}  ${describeLine(line)}`);
+    const noteworthy = line.status !== 'complete' || line.revised > 0;
+    if (noteworthy && line.status !== 'missing') console.log(`  ${line.day}  ${describeLine(line)}`);
   }
   const counts = Object.entries(report.counts)
     .map(([key, count]) => `${key.replace('_', ' ')} ${count}`)
