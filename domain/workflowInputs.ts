@@ -59,6 +59,8 @@ export const backfillInputSchema = z.object({
   mode: z
     .enum(BACKFILL_MODES, { message: `mode must be one of ${BACKFILL_MODES.join(', ')}` })
     .default('missing'),
+  /** Days started per run before continuing as new, which keeps each run's event history small. */
+  daysPerRun: z.number().int().min(1).max(2_000).default(400),
 });
 export type BackfillInput = z.input<typeof backfillInputSchema>;
 export type BackfillRequest = z.output<typeof backfillInputSchema>;

@@ -25,15 +25,12 @@ export interface BackfillCarry {
   tally: Tally;
 }
 
-/** Days started in one run before continuing as new, so the event history stays small. */
-export const DAYS_PER_RUN = 400;
-
 /** Runs the day workflow for every selected day of a range, `concurrency` at a time. */
 export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCarry): Promise<BackfillResult> {
   const parsed = parseBackfillInput(input, new Date());
   if (!parsed.ok)
     throw ApplicationFailure.nonRetryable(`invalid backfill input: ${parsed.message}`, INVALID_INPUT);
-  const { dataset, from, to, mode, concurrency } = parsed.value;
+  const { dataset, from, to, mode, concurrency, daysPerRun } = parsed.value;
 
   const runner = new DayRunner(
     { dataset, trigger: 'backfill', concurrency, onBusy: 'wait' },
@@ -56,7 +53,7 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
 
   let startedThisRun = 0;
   while (queue.length > 0) {
-    if (startedThisRun >= DAYS_PER_RUN || workflowInfo().continueAsNewSuggested) break;
+    if (startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested) break;
     const day = queue.shift()!;
     await runner.launch(day);
     startedThisRun += 1;

@@ -8,7 +8,7 @@ import { type DevServer, startDevServer } from '../../common/devServer';
 import { connectClient } from '../../common/temporal';
 import { createPool } from '../../db/pool';
 import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
-import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
+import { backfillInputSchema, POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { runWorkerProcess } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
@@ -100,17 +100,12 @@ export async function startCommand(argv: string[]): Promise<void> {
         }
         const today = marketToday(new Date());
         if (config.INITIAL_BACKFILL_DAYS > 0) {
-          await startBackfill(
-            config,
-            {
-              dataset: 'maxExchanges',
-              from: addDays(today, -config.INITIAL_BACKFILL_DAYS),
-              to: marketTomorrow(new Date()),
-              mode: 'missing',
-              concurrency: 4,
-            },
-            false,
-          );
+          const request = backfillInputSchema.parse({
+            from: addDays(today, -config.INITIAL_BACKFILL_DAYS),
+            to: marketTomorrow(new Date()),
+            mode: 'missing',
+          });
+          await startBackfill(config, request, false);
         }
         printWhereEverythingIs(config, server, simulator);
       },

@@ -213,6 +213,31 @@ describe('orchestration on Temporal', () => {
     await expect(reversed).rejects.toMatchObject({ cause: { message: expect.stringContaining('reversed') } });
   });
 
+  it('continues as new during a long backfill and still reports every day once', async () => {
+    const handle = await h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
+      workflowId: `continue-as-new-${h.taskQueue}`,
+      taskQueue: h.taskQueue,
+      args: [{ from: '2023-12-01', to: '2023-12-10', concurrency: 2, mode: 'all', daysPerRun: 3 }],
+    });
+    h.simulator.setFaults({ malformedDays: ['2023-12-09'] });
+    try {
+      const result = await handle.result();
+      expect(result).toMatchObject({ total: 10, byStatus: { complete: 9, invalid: 1 } });
+      expect(result.notCompleted).toEqual([{ day: '2023-12-09', status: 'invalid' }]);
+    } finally {
+      h.simulator.setFaults({ malformedDays: [] });
+    }
+    const runs = await h.temporal.client.workflow.list({
+      query: `WorkflowId = 'continue-as-new-${h.taskQueue}'`,
+    });
+    let count = 0;
+    for await (const _run of runs) count++;
+    expect(count).toBe(4);
+    expect(await countsByDay(h, '2023-12-01', '2023-12-08')).toEqual(
+      expectedCounts('2023-12-01', '2023-12-08'),
+    );
+  });
+
   it('refuses a second start of a running day cleanly instead of running it twice', async () => {
     const day = '2023-11-15';
     h.simulator.setFaults({ latencyMs: 1500 });
