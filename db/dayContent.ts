@@ -40,51 +40,71 @@ function parseMtu(mtu: string, what: string): number {
 export function normalizeDayContent(points: readonly Point[], rejections: readonly Rejection[]): DayContent {
   const seriesByKey = new Map<string, number>();
   const series: IncomingSeries[] = [];
-  // A day has few distinct MTU strings: parse each once.
-  const msByMtu = new Map<string, number>();
-  const mtuIndexByMs = new Map<number, number>();
+  // A day has few distinct MTU strings: parse each once, straight to its index in mtuList.
+  const mtuAtByText = new Map<string, number>();
+  const mtuAtByMs = new Map<number, number>();
   const mtuList: string[] = [];
+  const mtuMsList: number[] = [];
   const mtuIndex: number[] = [];
-  // Cell identity as a number: series index * 1e13 + epoch ms (exact below 2^53 for < 900 series).
-  const cellIndex = new Map<number, number>();
+  // Cell identity (series, MTU): the point's position by series, then by MTU index (arrays, no hashing).
+  const cellsBySeries: number[][] = [];
   const seriesIndex: number[] = [];
-  const mtuMs: number[] = [];
   const values: number[] = [];
-  let minMtuMs: number | null = null;
-  let maxMtuMs: number | null = null;
+  let lastKey: string | undefined;
+  let lastSeriesAt = -1;
+  let lastMtu: string | undefined;
+  let lastMtuAt = -1;
 
   for (const point of points) {
-    if (point.value === null || point.value === undefined) continue;
-    if (!Number.isFinite(point.value))
-      throw new Error(`point ${point.key} ${point.mtu}: value is not finite`);
-    let ms = msByMtu.get(point.mtu);
-    if (ms === undefined) {
-      ms = parseMtu(point.mtu, `point ${point.key}`);
-      msByMtu.set(point.mtu, ms);
+    const value = point.value;
+    if (value === null || value === undefined) continue;
+    if (!Number.isFinite(value)) throw new Error(`point ${point.key} ${point.mtu}: value is not finite`);
+    let mtuAt = lastMtuAt;
+    if (point.mtu !== lastMtu) {
+      const known = mtuAtByText.get(point.mtu);
+      if (known !== undefined) mtuAt = known;
+      else {
+        const ms = parseMtu(point.mtu, `point ${point.key}`);
+        const sameInstant = mtuAtByMs.get(ms);
+        if (sameInstant !== undefined) mtuAt = sameInstant;
+        else {
+          mtuAt = mtuList.length;
+          mtuAtByMs.set(ms, mtuAt);
+          mtuList.push(new Date(ms).toISOString());
+          mtuMsList.push(ms);
+        }
+        mtuAtByText.set(point.mtu, mtuAt);
+      }
+      lastMtu = point.mtu;
+      lastMtuAt = mtuAt;
     }
-    let mtuAt = mtuIndexByMs.get(ms);
-    if (mtuAt === undefined) {
-      mtuAt = mtuList.length;
-      mtuIndexByMs.set(ms, mtuAt);
-      mtuList.push(new Date(ms).toISOString());
+    let seriesAt = lastSeriesAt;
+    if (point.key !== lastKey) {
+      const known = seriesByKey.get(point.key);
+      if (known !== undefined) seriesAt = known;
+      else {
+        seriesAt = series.length;
+        seriesByKey.set(point.key, seriesAt);
+        series.push({ key: point.key, fromZone: point.fromZone, toZone: point.toZone });
+        cellsBySeries.push([]);
+      }
+      lastKey = point.key;
+      lastSeriesAt = seriesAt;
     }
-    let seriesAt = seriesByKey.get(point.key);
-    if (seriesAt === undefined) {
-      seriesAt = series.length;
-      seriesByKey.set(point.key, seriesAt);
-      series.push({ key: point.key, fromZone: point.fromZone, toZone: point.toZone });
-    }
-    const cell = seriesAt * 1e13 + ms;
-    const existing = cellIndex.get(cell);
+    const cells = cellsBySeries[seriesAt]!;
+    const existing = cells[mtuAt];
     if (existing !== undefined) {
-      values[existing] = point.value;
+      values[existing] = value;
       continue;
     }
-    cellIndex.set(cell, values.length);
+    cells[mtuAt] = values.length;
     seriesIndex.push(seriesAt);
     mtuIndex.push(mtuAt);
-    mtuMs.push(ms);
-    values.push(point.value);
+    values.push(value);
+  }
+  let minMtuMs: number | null = null;
+  let maxMtuMs: number | null = null;
+  for (const ms of mtuMsList) {
     if (minMtuMs === null || ms < minMtuMs) minMtuMs = ms;
     if (maxMtuMs === null || ms > maxMtuMs) maxMtuMs = ms;
   }
@@ -113,7 +133,7 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
     values,
     protectedCells,
     protectAll,
-    contentHash: hashContent(series, seriesIndex, mtuMs, values, protectedCells, protectAll),
+    contentHash: hashContent(series, cellsBySeries, mtuMsList, values, protectedCells, protectAll),
     minMtuMs,
     maxMtuMs,
   };
@@ -121,31 +141,27 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
 
 function hashContent(
   series: IncomingSeries[],
-  seriesIndex: number[],
-  mtuMs: number[],
+  cellsBySeries: number[][],
+  mtuMsList: number[],
   values: number[],
   protectedCells: { seriesKey: string; mtu: string }[],
   protectAll: boolean,
 ): string {
-  // Canonical order without a full sort: points grouped by series (series sorted by key), each group by MTU.
-  const groups: number[][] = series.map(() => []);
-  for (let i = 0; i < seriesIndex.length; i += 1) groups[seriesIndex[i]!]!.push(i);
+  // Canonical order without a full sort: series sorted by key, each series' points by MTU.
+  const mtuOrder = Array.from(mtuMsList.keys());
+  mtuOrder.sort((a, b) => mtuMsList[a]! - mtuMsList[b]!);
+  const mtuPrefix = mtuMsList.map((ms) => `${ms}\t`);
   const seriesOrder = Array.from(series.keys()).sort((a, b) =>
     series[a]!.key < series[b]!.key ? -1 : series[a]!.key > series[b]!.key ? 1 : 0,
   );
   const hash = createHash('sha256');
   for (const s of seriesOrder) {
-    const group = groups[s]!;
-    let sorted = true;
-    for (let j = 1; j < group.length; j += 1) {
-      if (mtuMs[group[j]!]! < mtuMs[group[j - 1]!]!) {
-        sorted = false;
-        break;
-      }
-    }
-    if (!sorted) group.sort((a, b) => mtuMs[a]! - mtuMs[b]!);
+    const cells = cellsBySeries[s]!;
     let chunk = `${series[s]!.key}\n`;
-    for (const i of group) chunk += `${mtuMs[i]}\t${values[i]}\n`;
+    for (const m of mtuOrder) {
+      const i = cells[m];
+      if (i !== undefined) chunk += `${mtuPrefix[m]}${values[i]}\n`;
+    }
     hash.update(chunk);
   }
   const cells = protectedCells.map((cell) => `${cell.seriesKey}\t${cell.mtu}`).sort();

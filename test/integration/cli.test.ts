@@ -65,14 +65,17 @@ describe('jao CLI', () => {
     ['a bad simulator option', ['simulate', '--error-rate', '3'], /error-rate/],
   ];
 
-  it.concurrent.each(mistakes)('refuses %s with one line and exit code 2', async (_name, args, message, env) => {
-    const { code, stdout, stderr } = await runJao(args, { DATABASE_URL: db.url, ...env });
-    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-    const lines = stderr.split('\n').filter((line) => line.trim() && !line.includes('npm warn'));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(message);
-    expect(stderr).not.toMatch(/\n\s+at /);
-  });
+  it.concurrent.each(mistakes)(
+    'refuses %s with one line and exit code 2',
+    async (_name, args, message, env) => {
+      const { code, stdout, stderr } = await runJao(args, { DATABASE_URL: db.url, ...env });
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      const lines = stderr.split('\n').filter((line) => line.trim() && !line.includes('npm warn'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('dry-runs a backfill: days, requests and the time the rate limit implies', async () => {
     const { code, stdout } = await runJao(

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localTimeOnDay, marketToday } from '../../domain/calendar';
 import { DEFAULT_KEY_SET_CHANGE_DAY, keySetForDay } from '../../simulator/values';
 import { ensurePollSchedule } from '../../workers/schedule';
-import type { PollResult } from '../../workflows/poll';
+import type { pollWorkflow } from '../../workflows/poll';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
 interface Value {
@@ -46,7 +46,7 @@ describe('polling', () => {
     const between = (await h.db.pool.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0]!.at;
 
     h.simulator.reviseDay(yesterday);
-    const result = await h.temporal.client.workflow.execute<() => Promise<PollResult>>('pollWorkflow', {
+    const result = await h.temporal.client.workflow.execute<typeof pollWorkflow>('pollWorkflow', {
       workflowId: `poll-${h.taskQueue}`,
       taskQueue: h.taskQueue,
       args: [{ lookbackDays: 2, lookaheadDays: 1 }],

@@ -123,7 +123,9 @@ describe('jao start --simulate', () => {
     const rerun = await runJao(['rerun', yesterday, '--wait'], env);
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain(`started maxExchanges/day/${yesterday}`);
-    expect(rerun.stdout).toMatch(new RegExp(`${yesterday} complete: (23|24|25) MTUs, \\d+ points, 0 changed, revision 1`));
+    expect(rerun.stdout).toMatch(
+      new RegExp(`${yesterday} complete: (23|24|25) MTUs, \\d+ points, 0 changed, revision 1`),
+    );
     const healthy = await runJao(['health'], env);
     expect({ code: healthy.code, stdout: healthy.stdout.trim() }).toEqual({ code: 0, stdout: 'healthy' });
   });
