@@ -1,7 +1,9 @@
 // `npm run bench -- <name> [args]`: benchmarks print their figures and the ratio to a baseline of the same run.
+import { runBackfillBenchmark } from './backfill';
 import { runWriteBenchmark } from './write';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
+  backfill: runBackfillBenchmark,
   write: runWriteBenchmark,
 };
 

@@ -16,22 +16,66 @@ export const backfillWorkflowId = (
   mode: BackfillMode,
 ) => `${dataset}/backfill/${from}..${to}/${mode}`;
 
-export const deliveryDaySchema = z.string().refine(isDeliveryDay, {
-  error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
-});
-
-const datasetSchema = z.enum(DATASETS).default('maxExchanges');
-
 export const TRIGGERS = ['manual', 'cli', 'backfill', 'poll'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-export const dayInputSchema = z.object({
-  dataset: datasetSchema,
-  day: deliveryDaySchema,
-  trigger: z.enum(TRIGGERS).default('manual'),
-});
-export type DayInput = z.input<typeof dayInputSchema>;
-export type DayRequest = z.output<typeof dayInputSchema>;
+export const BACKFILL_MODES = ['missing', 'failed', 'all'] as const;
+export type BackfillMode = (typeof BACKFILL_MODES)[number];
+export const MAX_CONCURRENCY = 64;
+
+/**
+ * The zod schemas, built on first use: every workflow execution evaluates this module afresh, and building
+ * schemas costs far more than the day workflow's own logic, so only the code that parses pays for it.
+ */
+function buildSchemas() {
+  const deliveryDay = z.string().refine(isDeliveryDay, {
+    error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
+  });
+  const dataset = z.enum(DATASETS).default('maxExchanges');
+  return {
+    day: z.object({
+      dataset,
+      day: deliveryDay,
+      trigger: z.enum(TRIGGERS).default('manual'),
+    }),
+    backfill: z.object({
+      dataset,
+      from: deliveryDay,
+      to: deliveryDay,
+      concurrency: z.coerce
+        .number()
+        .int('concurrency must be a whole number')
+        .min(1, 'concurrency must be at least 1')
+        .max(MAX_CONCURRENCY, `concurrency must be at most ${MAX_CONCURRENCY}`)
+        .default(4),
+      mode: z
+        .enum(BACKFILL_MODES, { message: `mode must be one of ${BACKFILL_MODES.join(', ')}` })
+        .default('missing'),
+      /** Days started per run before continuing as new, which keeps each run's event history small. */
+      daysPerRun: z.number().int().min(1).max(2_000).default(400),
+    }),
+    poll: z.object({
+      dataset,
+      lookbackDays: z.number().int().min(0).max(62).default(3),
+      lookaheadDays: z.number().int().min(0).max(2).default(1),
+      concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(4),
+    }),
+  };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+const inputSchemas = (): Schemas => {
+  schemas ??= buildSchemas();
+  return schemas;
+};
+
+export type DayInput = z.input<Schemas['day']>;
+export type DayRequest = z.output<Schemas['day']>;
+export type BackfillInput = z.input<Schemas['backfill']>;
+export type BackfillRequest = z.output<Schemas['backfill']>;
+export type PollInput = z.input<Schemas['poll']>;
+export type PollRequest = z.output<Schemas['poll']>;
 
 export interface DayResult {
   day: DeliveryDay;
@@ -41,38 +85,6 @@ export interface DayResult {
   changedPoints: number;
   revision: number;
 }
-
-export const BACKFILL_MODES = ['missing', 'failed', 'all'] as const;
-export type BackfillMode = (typeof BACKFILL_MODES)[number];
-export const MAX_CONCURRENCY = 64;
-
-export const backfillInputSchema = z.object({
-  dataset: datasetSchema,
-  from: deliveryDaySchema,
-  to: deliveryDaySchema,
-  concurrency: z.coerce
-    .number()
-    .int('concurrency must be a whole number')
-    .min(1, 'concurrency must be at least 1')
-    .max(MAX_CONCURRENCY, `concurrency must be at most ${MAX_CONCURRENCY}`)
-    .default(4),
-  mode: z
-    .enum(BACKFILL_MODES, { message: `mode must be one of ${BACKFILL_MODES.join(', ')}` })
-    .default('missing'),
-  /** Days started per run before continuing as new, which keeps each run's event history small. */
-  daysPerRun: z.number().int().min(1).max(2_000).default(400),
-});
-export type BackfillInput = z.input<typeof backfillInputSchema>;
-export type BackfillRequest = z.output<typeof backfillInputSchema>;
-
-export const pollInputSchema = z.object({
-  dataset: datasetSchema,
-  lookbackDays: z.number().int().min(0).max(62).default(3),
-  lookaheadDays: z.number().int().min(0).max(2).default(1),
-  concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(4),
-});
-export type PollInput = z.input<typeof pollInputSchema>;
-export type PollRequest = z.output<typeof pollInputSchema>;
 
 /** One line per problem, prefixed with the field: what a user sees for bad input. */
 export function describeIssues(error: z.ZodError): string {
@@ -84,7 +96,7 @@ export function describeIssues(error: z.ZodError): string {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export function parseDayInput(raw: unknown): Parsed<DayRequest> {
-  const parsed = dayInputSchema.safeParse(raw);
+  const parsed = inputSchemas().day.safeParse(raw);
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   return checkDayBounds(parsed.data.day, parsed.data);
 }
@@ -101,7 +113,7 @@ function checkDayBounds<T>(day: DeliveryDay, value: T): Parsed<T> {
 
 /** Validates a backfill request; `now` decides what "tomorrow" is (no day after it can be published). */
 export function parseBackfillInput(raw: unknown, now: Date): Parsed<BackfillRequest> {
-  const parsed = backfillInputSchema.safeParse(raw);
+  const parsed = inputSchemas().backfill.safeParse(raw);
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   const { from, to } = parsed.data;
   if (from > to) return { ok: false, message: `the range is reversed: from ${from} is after to ${to}` };
@@ -119,7 +131,7 @@ export function parseBackfillInput(raw: unknown, now: Date): Parsed<BackfillRequ
 }
 
 export function parsePollInput(raw: unknown): Parsed<PollRequest> {
-  const parsed = pollInputSchema.safeParse(raw ?? {});
+  const parsed = inputSchemas().poll.safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   return { ok: true, value: parsed.data };
 }

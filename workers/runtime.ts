@@ -3,6 +3,13 @@
 import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
 import type { Config } from '../common/config';
 
+/**
+ * V8 heap limit the worker is deployed with (Dockerfile: NODE_OPTIONS=--max-old-space-size=256). Without a
+ * limit V8 collects lazily and the resident size of a long backfill drifts towards 500 MB; with it the worker
+ * stays near 340 MB at the same throughput.
+ */
+export const WORKER_HEAP_LIMIT_MB = 256;
+
 const LEVELS = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
 
 function writeJsonLine(entry: LogEntry): void {

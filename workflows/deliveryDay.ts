@@ -4,10 +4,11 @@ import {
   defineQuery,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { DATASET_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
-import { type DayInput, type DayResult, parseDayInput } from '../domain/workflowInputs';
-import { fetchActivities, store } from './activities';
+import { type DayInput, type DayRequest, type DayResult, parseDayInput } from '../domain/workflowInputs';
+import { fetchActivities, localStore } from './activities';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
 export const dayStageQuery = defineQuery<DayStage>('stage');
@@ -15,11 +16,22 @@ export const dayStageQuery = defineQuery<DayStage>('stage');
 export const INVALID_INPUT = 'InvalidInput';
 export const DAY_FAILED = 'DayFailed';
 
-/** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
-export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
+/**
+ * Input from outside (client, Web UI, schedule) is parsed with zod; a child's input comes from its backfill or
+ * poll parent, which built it from input it had already parsed, so the day workflow skips the cost there.
+ */
+function dayRequestOf(input: DayInput): DayRequest {
+  if (workflowInfo().parent) {
+    return { dataset: input.dataset ?? 'maxExchanges', day: input.day, trigger: input.trigger ?? 'manual' };
+  }
   const parsed = parseDayInput(input);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid input: ${parsed.message}`, INVALID_INPUT);
-  const { dataset, day } = parsed.value;
+  return parsed.value;
+}
+
+/** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
+export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
+  const { dataset, day } = dayRequestOf(input);
   upsertSearchAttributes([
     { key: DATASET_ATTRIBUTE, value: dataset },
     { key: DELIVERY_DAY_ATTRIBUTE, value: day },
@@ -32,16 +44,16 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     const fetched = await fetchActivities().fetchDayFromJao({ dataset, day });
     stage = 'validating';
     const ref = { dataset, day, rawResponseId: fetched.rawResponseId };
-    await store.validateStoredDay(ref);
+    await localStore.validateStoredDay(ref);
     stage = 'writing';
-    const result = await store.writeStoredDay(ref);
+    const result = await localStore.writeStoredDay(ref);
     stage = 'done';
     return result;
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     stage = 'failed';
     const message = error.cause?.message ?? error.message;
-    await store.recordDayFailure({ dataset, day, error: message });
+    await localStore.recordDayFailure({ dataset, day, error: message });
     throw ApplicationFailure.nonRetryable(`${dataset} ${day} failed: ${message}`, DAY_FAILED);
   }
 }

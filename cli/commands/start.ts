@@ -8,7 +8,7 @@ import { type DevServer, startDevServer } from '../../common/devServer';
 import { connectClient } from '../../common/temporal';
 import { createPool } from '../../db/pool';
 import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
-import { backfillInputSchema, POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
+import { POLL_SCHEDULE_ID, parseBackfillInput } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { runWorkerProcess } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
@@ -100,12 +100,16 @@ export async function startCommand(argv: string[]): Promise<void> {
         }
         const today = marketToday(new Date());
         if (config.INITIAL_BACKFILL_DAYS > 0) {
-          const request = backfillInputSchema.parse({
-            from: addDays(today, -config.INITIAL_BACKFILL_DAYS),
-            to: marketTomorrow(new Date()),
-            mode: 'missing',
-          });
-          await startBackfill(config, request, false);
+          const initial = parseBackfillInput(
+            {
+              from: addDays(today, -config.INITIAL_BACKFILL_DAYS),
+              to: marketTomorrow(new Date()),
+              mode: 'missing',
+            },
+            new Date(),
+          );
+          if (!initial.ok) throw new UsageError(`initial backfill: ${initial.message}`);
+          await startBackfill(config, initial.value, false);
         }
         printWhereEverythingIs(config, server, simulator);
       },
