@@ -18,7 +18,7 @@ let runtimeInstalled = false;
 export async function connectTemporal(): Promise<TemporalTestContext> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
   }
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
