@@ -33,7 +33,7 @@ function parseArgs(args: string[]): BenchOptions {
   return options;
 }
 
-const BORDERS = CORE_ZONES.flatMap((from) =>
+export const BORDERS = CORE_ZONES.flatMap((from) =>
   CORE_ZONES.filter((to) => to !== from).map((to) => [from, to] as const),
 );
 
@@ -46,7 +46,7 @@ function mix(a: number, b: number, c: number): number {
 }
 
 /** One day of Core points; with `changePercent`, that share of values differs from version 0. */
-function makeDay(day: DeliveryDay, dayIndex: number, changePercent: number): ValidatedDay {
+export function makeDay(day: DeliveryDay, dayIndex: number, changePercent: number): ValidatedDay {
   const window = dayWindow(day);
   const from = Date.parse(window.from);
   const to = Date.parse(window.to);
@@ -138,7 +138,7 @@ async function copyPass(pool: pg.Pool, days: { validated: ValidatedDay }[]): Pro
   }
 }
 
-function databaseUrlFor(serverUrl: string, database: string): string {
+export function databaseUrlFor(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();
