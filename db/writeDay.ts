@@ -499,11 +499,13 @@ async function upsertDayRow(
              CASE WHEN $8::boolean THEN $9::timestamptz END,
              $9::timestamptz, 1, $10, $11, $12)
      ON CONFLICT (dataset, day) DO UPDATE SET
-        -- an empty answer for a day that has content keeps that content: the status describes what is kept
-        status = CASE WHEN EXCLUDED.status <> 'not_published' OR d.revision_count = 0 THEN EXCLUDED.status
+        -- a day with stored content keeps it when a re-check brings none (empty answer, invalid payload,
+        -- failed fetch): its status describes what is stored, and last_error tells what the re-check met
+        status = CASE WHEN EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0 THEN EXCLUDED.status
                       WHEN d.received_mtus >= d.expected_mtus THEN 'complete'
                       ELSE 'partial' END,
-        expected_mtus = EXCLUDED.expected_mtus,
+        expected_mtus = CASE WHEN EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0
+                             THEN EXCLUDED.expected_mtus ELSE d.expected_mtus END,
         received_mtus = COALESCE($5::int, d.received_mtus),
         points = COALESCE($6::int, d.points),
         content_hash = COALESCE($7::text, d.content_hash),

@@ -15,15 +15,29 @@ export interface WorkerProcessOptions {
   ensureSchedule?: boolean;
   /** Called once the workers poll their queues. */
   onRunning?: () => Promise<void>;
+  /** Stops the process gracefully: before the workers exist it ends start-up, after it drains them. */
+  signal?: AbortSignal;
   log?: (line: string) => void;
+}
+
+/** Start-up ended by a stop request before the workers ran. */
+export class StartupAborted extends Error {
+  override name = 'StartupAborted';
+  constructor() {
+    super('stopped during start-up');
+  }
 }
 
 export async function runWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.error(line));
   installRuntime(config);
+  const stopRequested = () => {
+    if (options.signal?.aborted) throw new StartupAborted();
+  };
   const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker' });
   try {
     const report = await migrate(pool);
+    stopRequested();
     log(
       `database migrated: ${report.applied.length} applied, timescaledb ${report.timescale ? 'on' : 'off'}`,
     );
@@ -42,6 +56,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     } finally {
       await temporal.close();
     }
+    stopRequested();
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     try {
       const workers = await createPipelineWorkers({
@@ -58,9 +73,11 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
       });
       const running = workers.run();
+      options.signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
+      if (options.signal?.aborted) workers.shutdown();
       log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE}; JAO at ${config.JAO_BASE_URL}`);
       try {
-        await options.onRunning?.();
+        if (!options.signal?.aborted) await options.onRunning?.();
       } catch (error) {
         workers.shutdown();
         await running;

@@ -24,10 +24,18 @@ function writeJsonLine(entry: LogEntry): void {
 
 let installed = false;
 
-export function installRuntime(config: Pick<Config, 'METRICS_PORT' | 'METRICS_HOST' | 'LOG_LEVEL'>): void {
+/**
+ * Installs the runtime. By default it turns SIGINT/SIGTERM into a graceful shutdown of the workers; a caller
+ * that owns more than workers (`jao start`) passes `handleSignals: false` and handles them itself.
+ */
+export function installRuntime(
+  config: Pick<Config, 'METRICS_PORT' | 'METRICS_HOST' | 'LOG_LEVEL'>,
+  options: { handleSignals?: boolean } = {},
+): void {
   if (installed) return;
   installed = true;
   Runtime.install({
+    ...(options.handleSignals === false ? { shutdownSignals: [] } : {}),
     logger: new DefaultLogger(LEVELS[config.LOG_LEVEL], writeJsonLine),
     telemetryOptions: {
       logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },

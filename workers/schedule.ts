@@ -35,6 +35,8 @@ function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
       workflowId: `${input.dataset}/poll`,
       taskQueue: settings.taskQueue,
       args: [input],
+      // a poll that hangs must not block every later one (overlap SKIP)
+      workflowExecutionTimeout: '1 hour',
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   ChildWorkflowFailure,
   condition,
   executeChild,
+  isCancellation,
   ParentClosePolicy,
   sleep,
 } from '@temporalio/workflow';
@@ -34,6 +35,8 @@ const BUSY_RETRY = '5 seconds';
 
 export class DayRunner {
   readonly running = new Set<DeliveryDay>();
+  /** A cancellation that reached a running day: rethrown by launch() and idle() so the workflow ends with it. */
+  private cancelled: unknown;
 
   constructor(
     private readonly options: DayRunnerOptions,
@@ -42,13 +45,30 @@ export class DayRunner {
 
   /** Starts the day as soon as a slot is free; resolves once it has started (not finished). */
   async launch(day: DeliveryDay): Promise<void> {
-    await condition(() => this.running.size < this.options.concurrency);
+    await condition(() => this.running.size < this.options.concurrency || this.cancelled !== undefined);
+    this.throwIfCancelled();
     this.running.add(day);
-    void this.runDay(day).finally(() => this.running.delete(day));
+    // runDay never rejects: every outcome is recorded, a cancellation is kept for launch()/idle() to rethrow.
+    void this.runDay(day)
+      .catch((error: unknown) => {
+        if (isCancellation(error)) this.cancelled ??= error;
+        else
+          this.record({
+            day,
+            status: 'failed',
+            error: error instanceof Error ? error.message : String(error),
+          });
+      })
+      .finally(() => this.running.delete(day));
   }
 
-  idle(): Promise<void> {
-    return condition(() => this.running.size === 0);
+  async idle(): Promise<void> {
+    await condition(() => this.running.size === 0);
+    this.throwIfCancelled();
+  }
+
+  private throwIfCancelled(): void {
+    if (this.cancelled !== undefined) throw this.cancelled;
   }
 
   private record(outcome: DayOutcome): void {
@@ -78,7 +98,7 @@ export class DayRunner {
           await sleep(BUSY_RETRY);
           continue;
         }
-        if (error instanceof ChildWorkflowFailure) {
+        if (error instanceof ChildWorkflowFailure && !isCancellation(error)) {
           const cause = error.cause;
           const message = cause instanceof ApplicationFailure || cause ? cause.message : error.message;
           this.record({ day, status: 'failed', error: message });

@@ -1,7 +1,9 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   defineQuery,
+  isCancellation,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -50,10 +52,12 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     stage = 'done';
     return result;
   } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
+    if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
     stage = 'failed';
     const message = error.cause?.message ?? error.message;
-    await localStore.recordDayFailure({ dataset, day, error: message });
+    await CancellationScope.nonCancellable(() =>
+      localStore.recordDayFailure({ dataset, day, error: message }),
+    );
     throw ApplicationFailure.nonRetryable(`${dataset} ${day} failed: ${message}`, DAY_FAILED);
   }
 }

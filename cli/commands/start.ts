@@ -10,7 +10,7 @@ import { createPool } from '../../db/pool';
 import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
 import { POLL_SCHEDULE_ID, parseBackfillInput } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
-import { runWorkerProcess } from '../../workers/main';
+import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
@@ -59,7 +59,16 @@ export async function startCommand(argv: string[]): Promise<void> {
   const simulatorPort = portOption('--simulator-port', values['simulator-port'], 0);
   const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);
   const uiPort = portOption('--ui-port', values['ui-port'], WEB_UI_PORT);
-  installRuntime(config);
+  installRuntime(config, { handleSignals: false });
+  // Ctrl-C at any moment: during start-up it ends start-up, afterwards it drains the worker; either way the
+  // finally block below stops the simulator and the dev server. A second Ctrl-C is left to Node (exit at once).
+  const stop = new AbortController();
+  const onSignal = () => {
+    say('stopping…');
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   let server: DevServer | undefined;
   let simulator: SimulatorHandle | undefined;
@@ -70,7 +79,7 @@ export async function startCommand(argv: string[]): Promise<void> {
 
   try {
     await ensureDatabase(config);
-    if (!process.env.TEMPORAL_ADDRESS) {
+    if (!process.env.TEMPORAL_ADDRESS && !stop.signal.aborted) {
       const dataDir = resolve(config.JAO_DATA_DIR);
       mkdirSync(dataDir, { recursive: true });
       say(`starting the Temporal dev server (state in ${join(dataDir, 'temporal.sqlite')})`);
@@ -83,7 +92,7 @@ export async function startCommand(argv: string[]): Promise<void> {
       });
       config.TEMPORAL_ADDRESS = server.address;
     }
-    if (values.simulate) {
+    if (values.simulate && !stop.signal.aborted) {
       // Tomorrow is visible from local midnight, so a fresh start shows every day through tomorrow complete.
       simulator = await startSimulator({ port: simulatorPort, publicationTime: '00:00' });
       config.JAO_BASE_URL = simulator.origin;
@@ -91,6 +100,7 @@ export async function startCommand(argv: string[]): Promise<void> {
 
     await runWorkerProcess(config, {
       log: say,
+      signal: stop.signal,
       onRunning: async () => {
         const temporal = await connectClient(config);
         try {
@@ -114,8 +124,12 @@ export async function startCommand(argv: string[]): Promise<void> {
         printWhereEverythingIs(config, server, simulator);
       },
     });
+  } catch (error) {
+    if (!(error instanceof StartupAborted)) throw error;
   } finally {
     await stopAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     say('stopped');
   }
 }

@@ -37,7 +37,7 @@ function describeLine(line: DayLine): string {
   if (line.status !== 'missing') parts.push(`${line.receivedMtus}/${line.expectedMtus} MTUs`);
   if (line.late) parts.push('LATE');
   if (line.revised > 0) parts.push(`revised ${line.revised}×`);
-  if (line.lastError) parts.push(line.lastError);
+  if (line.lastError) parts.push(`last check: ${line.lastError}`);
   return parts.join(', ');
 }
 
@@ -54,7 +54,7 @@ export function printStatusReport(report: StatusReport): void {
   }
   // Missing days show in the gaps line; every other day that needs attention gets a line of its own.
   for (const line of report.days) {
-    const noteworthy = line.status !== 'complete' || line.revised > 0;
+    const noteworthy = line.status !== 'complete' || line.revised > 0 || line.lastError !== null;
     if (noteworthy && line.status !== 'missing') console.log(`  ${line.day}  ${describeLine(line)}`);
   }
   const counts = Object.entries(report.counts)

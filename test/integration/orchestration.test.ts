@@ -238,6 +238,27 @@ describe('orchestration on Temporal', () => {
     );
   });
 
+  it('ends a cancelled backfill as cancelled, its running days with it', async () => {
+    h.simulator.setFaults({ latencyMs: 1000 });
+    try {
+      const handle = await h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
+        workflowId: `cancelled-${h.taskQueue}`,
+        taskQueue: h.taskQueue,
+        args: [{ from: '2023-07-01', to: '2023-07-20', concurrency: 2 }],
+      });
+      for (let i = 0; i < 100 && (await handle.query<BackfillProgress>('progress')).running === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
+    } finally {
+      h.simulator.setFaults({ latencyMs: 0 });
+    }
+    const days = await h.temporal.client.workflow.list({ query: `DeliveryDay = '2023-07-01'` });
+    for await (const day of days) expect(day.status.name).not.toBe('RUNNING');
+  });
+
   it('refuses a second start of a running day cleanly instead of running it twice', async () => {
     const day = '2023-11-15';
     h.simulator.setFaults({ latencyMs: 1500 });

@@ -136,4 +136,28 @@ describe('jao start --simulate', () => {
     expect(await stack.exited).toBe(0);
     expect(processesMentioning(dataDir)).toEqual([]);
   });
+
+  it('stops cleanly when interrupted during start-up', async () => {
+    const earlyDir = mkdtempSync(join(tmpdir(), 'jao-start-early-'));
+    try {
+      const [temporalPort, uiPort] = [await freePort(), await freePort()];
+      const early = spawnJao(
+        ['start', '--simulate', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)],
+        {
+          ...env,
+          TEMPORAL_ADDRESS: '',
+          JAO_DATA_DIR: earlyDir,
+          METRICS_PORT: '0',
+        },
+      );
+      await early.waitFor('starting the Temporal dev server', 60_000);
+      early.child.kill('SIGINT');
+      expect(await early.exited).toBe(0);
+      expect(early.output()).toContain('jao start: stopped');
+      expect(early.output()).not.toContain('jao-scraper is running');
+      expect(processesMentioning(earlyDir)).toEqual([]);
+    } finally {
+      rmSync(earlyDir, { recursive: true, force: true });
+    }
+  });
 });

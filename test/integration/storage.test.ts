@@ -363,8 +363,9 @@ describe('writeDay: statuses without content', () => {
       error: 'payload is not JSON',
       observedAt: T2,
     };
+    // The day keeps its stored content, so its status describes that content; last_error tells the rest.
     expect(await writeDay(pool, invalid)).toEqual({
-      status: 'invalid',
+      status: 'complete',
       mtus: 0,
       points: 0,
       changedPoints: 0,
@@ -387,7 +388,7 @@ describe('writeDay: statuses without content', () => {
 
     const [record] = await readDayRecords(pool, 'maxExchanges', day, day);
     expect(record).toMatchObject({
-      status: 'failed',
+      status: 'complete',
       expectedMtus: 24,
       receivedMtus: 24,
       points: 24,
@@ -406,6 +407,18 @@ describe('writeDay: statuses without content', () => {
     expect(
       await count(`SELECT count(*) FROM jao.observation_history h WHERE h.mtu >= $1`, ['2026-05-01T22:00Z']),
     ).toBe(0);
+
+    // A day without stored content takes the status of its run.
+    const fresh = '2026-05-05';
+    const failedFresh = {
+      ...invalid,
+      day: fresh,
+      status: 'failed' as const,
+      rejections: [],
+      rawResponseId: null,
+    };
+    expect(await writeDay(pool, failedFresh)).toMatchObject({ status: 'failed', revision: 0 });
+    expect(await writeDay(pool, { ...failedFresh, status: 'invalid' })).toMatchObject({ status: 'invalid' });
   });
 
   it('keeps stored values, and a status that describes them, when a later answer is empty', async () => {
