@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 /** Newest CLI release whose go.mod has no `replace` directive, so `go install …@version` builds it. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -90,7 +90,8 @@ export function ensureTemporalCli(
   return locateTemporalCli(env) ?? buildTemporalCli(env, log);
 }
 
-if (require.main === module) {
+// Run as a script (`node bin/run-ts.js scripts/temporal-cli.ts`): provision and print the path.
+if (process.argv[1] && resolve(process.argv[1]) === __filename) {
   try {
     const cli = ensureTemporalCli(process.env, (line) => console.error(line));
     if (!cli) {

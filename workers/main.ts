@@ -1,7 +1,7 @@
 // The worker process: migrates the database, ensures the schedule, then runs the pipeline's workers until
 // SIGINT/SIGTERM (the SDK's runtime turns those signals into a graceful shutdown).
 import { NativeConnection } from '@temporalio/worker';
-import { type Config, loadConfig } from '../common/config';
+import type { Config } from '../common/config';
 import { connectClient } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -91,11 +91,4 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   } finally {
     await pool.end();
   }
-}
-
-if (require.main === module) {
-  runWorkerProcess(loadConfig()).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  });
 }
