@@ -162,6 +162,39 @@ describe('orchestration on Temporal', () => {
     expect(day.rows).toEqual([{ status: 'not_published' }]);
   });
 
+  it('fails a day JAO refuses (rejected:true) without retrying, and the backfill lists it with the reason', async () => {
+    h.simulator.setFaults({ rejectedDays: ['2023-08-02'] });
+    try {
+      const before = h.simulator.requests.length;
+      const result = await runBackfill(h, { from: '2023-08-01', to: '2023-08-03', mode: 'all' }, 'rejected');
+      expect(result.byStatus).toEqual({ complete: 2, failed: 1 });
+      expect(result.notCompleted).toEqual([
+        {
+          day: '2023-08-02',
+          status: 'failed',
+          error: expect.stringMatching(/JAO rejected the request for 2023-08-02/),
+        },
+      ]);
+      const refused = h.simulator.requests
+        .slice(before)
+        .filter((r) => r.fromUtc === '2023-08-01T22:00:00.000Z');
+      expect(refused).toHaveLength(1);
+    } finally {
+      h.simulator.setFaults({ rejectedDays: [] });
+    }
+    const day = await h.db.pool.query(
+      `SELECT status, last_error LIKE 'JAO rejected the request%' AS explained FROM jao.delivery_day WHERE day = '2023-08-02'`,
+    );
+    expect(day.rows).toEqual([{ status: 'failed', explained: true }]);
+    const observations = await h.db.pool.query(
+      `SELECT 1 FROM jao.max_exchanges WHERE delivery_day = '2023-08-02'`,
+    );
+    expect(observations.rowCount).toBe(0);
+    await expect(
+      h.temporal.client.workflow.getHandle('maxExchanges/day/2023-08-02').result(),
+    ).rejects.toThrow(WorkflowFailedError);
+  });
+
   it('completes a backfill through 20 % 5xx, 429 above the rate and 300 ms latency', async () => {
     h.simulator.setFaults({ errorRate: 0.2, maxRequestsPerMinute: 120, latencyMs: 300 });
     try {
