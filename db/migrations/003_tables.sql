@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS jao.delivery_day (
   last_error           text,
   last_workflow_id     text,
   last_raw_response_id bigint,
+  -- the day's UTC window: the consumer views join values to their day by it (see 005)
+  window_from          timestamptz GENERATED ALWAYS AS ((day::timestamp) AT TIME ZONE 'Europe/Amsterdam') STORED,
+  window_to            timestamptz GENERATED ALWAYS AS (((day + 1)::timestamp) AT TIME ZONE 'Europe/Amsterdam') STORED,
   CONSTRAINT delivery_day_pkey PRIMARY KEY (dataset, day)
 );
 CREATE INDEX IF NOT EXISTS delivery_day_status_idx ON jao.delivery_day (dataset, status, day);

@@ -1,10 +1,14 @@
 -- Consumer interface (DESIGN.md §6). delivery_day is the Europe/Amsterdam date of the MTU; border is the
 -- published key without its `border_` prefix (AT_BE).
 
+-- Days come from jao.delivery_day (one row per stored day, written in the same transaction as its values),
+-- joined to the values by their UTC window: a filter on delivery_day picks days by primary key and reads
+-- each day as a primary-key range (mtu, series_id) of jao.observation, with no second index on the values.
+
 -- Current values.
 CREATE OR REPLACE VIEW jao.max_exchanges AS
 SELECT o.mtu,
-       (o.mtu AT TIME ZONE 'Europe/Amsterdam')::date AS delivery_day,
+       d.day AS delivery_day,
        s.border,
        s.from_zone,
        s.to_zone,
@@ -12,16 +16,17 @@ SELECT o.mtu,
        o.revision,
        o.first_seen_at,
        o.updated_at
-  FROM jao.observation o
-  JOIN jao.series s ON s.series_id = o.series_id
- WHERE s.dataset = 'maxExchanges';
+  FROM jao.delivery_day d
+  JOIN jao.observation o ON o.mtu >= d.window_from AND o.mtu < d.window_to
+  JOIN jao.series s ON s.series_id = o.series_id AND s.dataset = d.dataset
+ WHERE d.dataset = 'maxExchanges';
 
 -- Every version of every value, current ones included (valid_to NULL): the full revision history, and
 -- the base of max_exchanges_as_of. [valid_from, valid_to) is the transaction-time interval during which
 -- the version was the current value.
 CREATE OR REPLACE VIEW jao.max_exchanges_history AS
 SELECT o.mtu,
-       (o.mtu AT TIME ZONE 'Europe/Amsterdam')::date AS delivery_day,
+       d.day AS delivery_day,
        s.border,
        s.from_zone,
        s.to_zone,
@@ -30,12 +35,13 @@ SELECT o.mtu,
        o.first_seen_at,
        o.updated_at AS valid_from,
        NULL::timestamptz AS valid_to
-  FROM jao.observation o
-  JOIN jao.series s ON s.series_id = o.series_id
- WHERE s.dataset = 'maxExchanges'
+  FROM jao.delivery_day d
+  JOIN jao.observation o ON o.mtu >= d.window_from AND o.mtu < d.window_to
+  JOIN jao.series s ON s.series_id = o.series_id AND s.dataset = d.dataset
+ WHERE d.dataset = 'maxExchanges'
 UNION ALL
 SELECT h.mtu,
-       (h.mtu AT TIME ZONE 'Europe/Amsterdam')::date,
+       d.day,
        s.border,
        s.from_zone,
        s.to_zone,
@@ -44,9 +50,10 @@ SELECT h.mtu,
        h.first_seen_at,
        h.valid_from,
        h.valid_to
-  FROM jao.observation_history h
-  JOIN jao.series s ON s.series_id = h.series_id
- WHERE s.dataset = 'maxExchanges';
+  FROM jao.delivery_day d
+  JOIN jao.observation_history h ON h.mtu >= d.window_from AND h.mtu < d.window_to
+  JOIN jao.series s ON s.series_id = h.series_id AND s.dataset = d.dataset
+ WHERE d.dataset = 'maxExchanges';
 
 -- What was known at `at`: for each border and MTU the version current at that instant; nothing for
 -- values first seen after it, nor for values that had vanished at it. updated_at is when that version
