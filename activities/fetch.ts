@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type pg from 'pg';
 import { storeRawResponse } from '../db/rawResponse';
 import { dayWindow } from '../domain/calendar';
+import { FAILURE_TYPES } from '../domain/failureTypes';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
 import { withHeartbeat } from './heartbeat';
@@ -27,12 +28,6 @@ export interface FetchedDay {
   isNew: boolean;
   requests: number;
 }
-
-export const FAILURE_TYPES = {
-  unavailable: 'JaoUnavailable',
-  permanent: 'JaoPermanentError',
-  rejected: 'JaoRejected',
-} as const;
 
 export function createFetchActivities({ pool, jao }: FetchDeps) {
   return {

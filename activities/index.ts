@@ -1,2 +1,2 @@
-export { createFetchActivities, FAILURE_TYPES, type FetchActivities, type FetchedDay } from './fetch';
+export { createFetchActivities, type FetchActivities, type FetchedDay } from './fetch';
 export { createStoreActivities, type StoreActivities, type ValidationSummary } from './store';

@@ -1,9 +1,8 @@
 // Activity proxies shared by the workflows, with their timeouts and retry policies (DESIGN.md §5).
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { FetchActivities, StoreActivities } from '../activities';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failureTypes';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
-
-const NON_RETRYABLE = ['JaoPermanentError', 'JaoRejected'];
 
 /** Fetches run on the fetch queue next to the workflow's own queue, where a queue-wide rate limit applies. */
 export function fetchActivities() {
@@ -16,7 +15,7 @@ export function fetchActivities() {
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
       maximumAttempts: 8,
-      nonRetryableErrorTypes: NON_RETRYABLE,
+      nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
     },
   });
 }

@@ -25,20 +25,10 @@ SELECT o.mtu,
 -- the base of max_exchanges_as_of. [valid_from, valid_to) is the transaction-time interval during which
 -- the version was the current value.
 CREATE OR REPLACE VIEW jao.max_exchanges_history AS
-SELECT o.mtu,
-       d.day AS delivery_day,
-       s.border,
-       s.from_zone,
-       s.to_zone,
-       o.value AS value_mw,
-       o.revision,
-       o.first_seen_at,
-       o.updated_at AS valid_from,
+SELECT c.mtu, c.delivery_day, c.border, c.from_zone, c.to_zone, c.value_mw, c.revision, c.first_seen_at,
+       c.updated_at AS valid_from,
        NULL::timestamptz AS valid_to
-  FROM jao.delivery_day d
-  JOIN jao.observation o ON o.mtu >= d.window_from AND o.mtu < d.window_to
-  JOIN jao.series s ON s.series_id = o.series_id AND s.dataset = d.dataset
- WHERE d.dataset = 'maxExchanges'
+  FROM jao.max_exchanges c
 UNION ALL
 SELECT h.mtu,
        d.day,
