@@ -1,4 +1,5 @@
-# The jao-scraper worker (and CLI) image. TypeScript runs through tsx, as locally: no build step to drift.
+# The jao-scraper worker (and CLI) image. TypeScript runs through tsx, as locally; the workflow code runs from
+# a bundle built here (`npm run build`), so the image's build id is fixed and replay-tested code is what runs.
 FROM node:20.19-bookworm-slim
 
 ENV NODE_ENV=production
@@ -21,6 +22,12 @@ COPY source ./source
 COPY workers ./workers
 COPY workflows ./workflows
 COPY tsconfig.json ./
+
+# The commit the image is built from (docker compose build --build-arg JAO_GIT_COMMIT=$(git rev-parse --short=10 HEAD)).
+ARG JAO_GIT_COMMIT=nogit
+ENV JAO_GIT_COMMIT=${JAO_GIT_COMMIT}
+RUN node bin/run-ts.js scripts/build.ts /app/dist
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflows.js
 
 USER node
 ENTRYPOINT ["node", "bin/jao.js"]

@@ -3,13 +3,13 @@
 // in-process with the same concurrency, measured in the same run, each pass on an empty database of its own,
 // with the simulator answering without latency or rate limit. Also reports the worker process's peak RSS.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
 import { type DevServer, startDevServer } from '../common/devServer';
@@ -19,8 +19,8 @@ import { addDays } from '../domain/calendar';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillResult, dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
-import { WORKFLOWS_PATH } from '../workers/pipelineWorker';
 import { WORKER_HEAP_LIMIT_MB } from '../workers/runtime';
+import { writeWorkflowBundle } from '../workers/workflowBundle';
 
 const REPO_ROOT = join(__dirname, '..');
 const JAO_BIN = join(REPO_ROOT, 'bin', 'jao.js');
@@ -140,7 +140,7 @@ async function directPass(
     pool,
     jao: { baseUrl: simulator.origin, timeoutMs: JAO_TIMEOUT_MS },
   });
-  const store = createStoreActivities({ pool });
+  const store = createStoreActivities({ pool, buildId: 'bench:backfill direct' });
   let next = 0;
   let complete = 0;
   try {
@@ -310,11 +310,7 @@ export async function runBackfillBenchmark(args: string[]): Promise<void> {
     const bundleDir = mkdtempSync(join(tmpdir(), 'jao-bench-bundle-'));
     cleanup.add('workflow bundle', () => rmSync(bundleDir, { recursive: true, force: true }));
     const bundlePath = join(bundleDir, 'workflows.js');
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: new DefaultLogger('WARN'),
-    });
-    writeFileSync(bundlePath, code);
+    await writeWorkflowBundle(bundleDir);
 
     const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
     await admin.connect();

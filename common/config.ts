@@ -48,8 +48,18 @@ export const configSchema = z.object({
   /** Applied to the roles by `jao migrate` when set (deployment); roles have no password otherwise. */
   JAO_WRITER_PASSWORD: z.string().optional(),
   JAO_READER_PASSWORD: z.string().optional(),
-  /** A workflow bundle built ahead of time (bundleWorkflowCode); the worker bundles at start-up otherwise. */
+  /** A workflow bundle built ahead of time (`npm run build`); the worker bundles at start-up otherwise. */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  /** Worker Deployment the worker's build registers under (no dots: Temporal joins name and build id with one). */
+  TEMPORAL_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected letters, digits, "-" or "_"')
+    .default('jao-scraper'),
+  /** Route tasks by Worker Deployment version (deployment with a version rollout); off: the build id is reported only. */
+  TEMPORAL_WORKER_VERSIONING: z
+    .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
+    .default('false')
+    .transform((flag) => flag === 'true' || flag === '1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Where `jao start` keeps the dev server's state between runs. */
   JAO_DATA_DIR: z.string().min(1).default('.data'),

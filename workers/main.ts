@@ -1,14 +1,16 @@
 // The worker process: migrates the database, ensures the schedule, then runs the pipeline's workers until
 // SIGINT/SIGTERM (the SDK's runtime turns those signals into a graceful shutdown).
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Config } from '../common/config';
 import { connectClient } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { superviseDeploymentVersion, type VersionSupervisor } from './deployment';
 import { createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
 import { ensurePollSchedule } from './schedule';
 import { ensureSearchAttributes } from './searchAttributes';
+import { loadWorkflowBundle } from './workflowBundle';
 
 export interface WorkerProcessOptions {
   /** Create or update the poll schedule at start-up (default true). */
@@ -57,6 +59,8 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
       await temporal.close();
     }
     stopRequested();
+    const workflowBundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
+    stopRequested();
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     try {
       const workers = await createPipelineWorkers({
@@ -70,20 +74,33 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           timeoutMs: config.JAO_REQUEST_TIMEOUT,
         },
         maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
-        workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+        workflowBundle,
+        deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
       });
+      recordBuildInfo(workflowBundle.info.buildId);
       const running = workers.run();
       options.signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
       if (options.signal?.aborted) workers.shutdown();
-      log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE}; JAO at ${config.JAO_BASE_URL}`);
+      log(
+        `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}; build ${workflowBundle.info.buildId}` +
+          ` (${config.WORKFLOW_BUNDLE_PATH ? `bundle ${config.WORKFLOW_BUNDLE_PATH}` : 'bundled at start-up'}` +
+          `${config.TEMPORAL_WORKER_VERSIONING ? `, versioned deployment ${config.TEMPORAL_DEPLOYMENT_NAME}` : ''}); JAO at ${config.JAO_BASE_URL}`,
+      );
+      const versions = config.TEMPORAL_WORKER_VERSIONING
+        ? await superviseVersion(config, workflowBundle.info.buildId, log)
+        : null;
       try {
-        if (!options.signal?.aborted) await options.onRunning?.();
-      } catch (error) {
-        workers.shutdown();
+        try {
+          if (!options.signal?.aborted) await options.onRunning?.();
+        } catch (error) {
+          workers.shutdown();
+          await running;
+          throw error;
+        }
         await running;
-        throw error;
+      } finally {
+        await versions?.close();
       }
-      await running;
       log('worker stopped');
     } finally {
       await connection.close();
@@ -91,4 +108,33 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   } finally {
     await pool.end();
   }
+}
+
+/** `jao_worker_build_info{build_id="…"} 1`: which build every worker of the fleet runs. */
+function recordBuildInfo(buildId: string): void {
+  Runtime.instance()
+    .metricMeter.createGauge('jao_worker_build_info', 'int', '', 'Build of this worker (value 1)')
+    .set(1, { build_id: buildId });
+}
+
+/** Under Worker Versioning: keeps checking whether this build should become current (workers/deployment.ts). */
+async function superviseVersion(config: Config, buildId: string, log: (line: string) => void) {
+  const temporal = await connectClient(config);
+  const supervisor: VersionSupervisor = superviseDeploymentVersion(
+    temporal.connection,
+    {
+      namespace: config.TEMPORAL_NAMESPACE,
+      deploymentName: config.TEMPORAL_DEPLOYMENT_NAME,
+      buildId,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    },
+    log,
+  );
+  return {
+    supervisor,
+    async close() {
+      await supervisor.stop();
+      await temporal.close();
+    },
+  };
 }

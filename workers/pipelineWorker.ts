@@ -1,16 +1,17 @@
 // The pipeline's workers: one on the main queue (workflows, validate/write activities) and one on the fetch
 // queue, whose task-queue-wide rate limit keeps every worker together under JAO's request limit.
-import { join } from 'node:path';
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
-
-export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
+import type { WorkflowBundle } from './workflowBundle';
 
 /** Task queue partitions the server runs by default; each may dispatch one task as a burst. */
 export const TASK_QUEUE_PARTITIONS = 4;
+
+/** Worker Deployment name under which every build of the pipeline's workers registers. */
+export const DEFAULT_DEPLOYMENT_NAME = 'jao-scraper';
 
 /**
  * The fetch queue's dispatch rate (tasks/s) for a JAO limit in requests/minute: the server's limiter lets every
@@ -27,31 +28,47 @@ export interface PipelineWorkerOptions {
   pool: pg.Pool;
   jao: JaoClientOptions;
   maxRequestsPerMinute: number;
-  /** A prebuilt workflow bundle (tests, benchmarks); the workflows are bundled at start otherwise. */
-  workflowBundlePath?: string;
+  /** The workflow code to run, with the build it belongs to. */
+  workflowBundle: WorkflowBundle;
+  /**
+   * Worker Deployment of this build. Without `versioned` the build id is only reported to the server (the Web
+   * UI shows which build ran each workflow task); with it, the server routes tasks by deployment version.
+   */
+  deployment?: { name: string; versioned: boolean };
   maxConcurrentActivities?: number;
 }
 
 export interface PipelineWorkers {
   workers: Worker[];
+  buildId: string;
   /** Runs until shutdown() (or a fatal error). */
   run(): Promise<void>;
   shutdown(): void;
 }
 
+function deploymentOptions(
+  buildId: string,
+  deployment: PipelineWorkerOptions['deployment'],
+): WorkerOptions['workerDeploymentOptions'] {
+  const version = { deploymentName: deployment?.name ?? DEFAULT_DEPLOYMENT_NAME, buildId };
+  return deployment?.versioned
+    ? { version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' }
+    : { version, useWorkerVersioning: false };
+}
+
 export async function createPipelineWorkers(options: PipelineWorkerOptions): Promise<PipelineWorkers> {
-  const { connection, namespace, taskQueue, pool } = options;
-  const workflows = options.workflowBundlePath
-    ? { workflowBundle: { codePath: options.workflowBundlePath } }
-    : { workflowsPath: WORKFLOWS_PATH };
+  const { connection, namespace, taskQueue, pool, workflowBundle } = options;
+  const buildId = workflowBundle.info.buildId;
+  const workerDeploymentOptions = deploymentOptions(buildId, options.deployment);
   const concurrency = options.maxConcurrentActivities ?? 32;
 
   const mainWorker = await Worker.create({
     connection,
     namespace,
     taskQueue,
-    ...workflows,
-    activities: createStoreActivities({ pool }),
+    workflowBundle: { code: workflowBundle.code },
+    workerDeploymentOptions,
+    activities: createStoreActivities({ pool, buildId }),
     maxConcurrentActivityTaskExecutions: concurrency,
     maxCachedWorkflows: 500,
   });
@@ -59,6 +76,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     connection,
     namespace,
     taskQueue: fetchTaskQueueOf(taskQueue),
+    workerDeploymentOptions,
     activities: createFetchActivities({ pool, jao: options.jao }),
     maxConcurrentActivityTaskExecutions: concurrency,
     maxTaskQueueActivitiesPerSecond: fetchRatePerSecond(options.maxRequestsPerMinute),
@@ -66,6 +84,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
   const workers = [mainWorker, fetchWorker];
   return {
     workers,
+    buildId,
     async run() {
       await Promise.all(workers.map((worker) => worker.run()));
     },

@@ -1,16 +1,13 @@
 // Once per test run: a fresh migrated template database and one Temporal dev server, both torn down at the end.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { type DevServer, startDevServer } from '../../common/devServer';
 import { migrate } from '../../db/migrate';
-import { WORKFLOWS_PATH } from '../../workers/pipelineWorker';
+import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
-
-const quietLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -50,7 +47,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const template = `${prefix}_template`;
   let server: DevServer | undefined;
   const bundleDir = mkdtempSync(join(tmpdir(), 'jao-test-bundle-'));
-  const workflowBundlePath = join(bundleDir, 'workflows.js');
+  const workflowBundlePath = join(bundleDir, BUNDLE_FILE);
 
   const teardown = async () => {
     await server?.stop();
@@ -63,8 +60,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await migrateTemplate(databaseUrlFor(adminUrl, template));
     await sealTemplate(adminUrl, template);
     server = await startDevServer({ log: (line) => console.error(line) });
-    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-    writeFileSync(workflowBundlePath, bundle.code);
+    // The same build as `npm run build`: the replay tests check the stored histories against it.
+    await writeWorkflowBundle(bundleDir);
   } catch (error) {
     await teardown();
     throw error;

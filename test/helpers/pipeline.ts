@@ -3,7 +3,12 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { inject } from 'vitest';
 import { type DayResult, dayWorkflowId } from '../../domain/workflowInputs';
 import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '../../simulator/server';
-import { createPipelineWorkers, type PipelineWorkers } from '../../workers/pipelineWorker';
+import {
+  createPipelineWorkers,
+  type PipelineWorkerOptions,
+  type PipelineWorkers,
+} from '../../workers/pipelineWorker';
+import { readWorkflowBundle, type WorkflowBundle } from '../../workers/workflowBundle';
 import type { deliveryDayWorkflow } from '../../workflows';
 import { createTestDatabase, type TestDatabase } from './database';
 import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from './temporal';
@@ -13,15 +18,29 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  maxRequestsPerMinute?: number;
+  /** Default: the run's bundle. */
+  workflowBundle?: WorkflowBundle;
+  deployment?: PipelineWorkerOptions['deployment'];
+}
+
 export interface PipelineHarness {
   db: TestDatabase;
   temporal: TemporalTestContext;
   simulator: SimulatorHandle;
   taskQueue: string;
-  startWorkers(options?: { maxRequestsPerMinute?: number }): Promise<RunningWorkers>;
+  startWorkers(options?: WorkerOptions): Promise<RunningWorkers>;
   startDay(day: string): Promise<WorkflowHandle<typeof deliveryDayWorkflow>>;
   runDay(day: string): Promise<DayResult>;
   close(): Promise<void>;
+}
+
+let bundle: WorkflowBundle | undefined;
+/** The run's workflow bundle (built once by the global setup). */
+export function runBundle(): WorkflowBundle {
+  bundle ??= readWorkflowBundle(inject('workflowBundlePath'));
+  return bundle;
 }
 
 export async function createPipelineHarness(
@@ -47,7 +66,8 @@ export async function createPipelineHarness(
         pool: db.pool,
         jao: { baseUrl: simulator.origin, timeoutMs: 10_000 },
         maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
-        workflowBundlePath: inject('workflowBundlePath'),
+        workflowBundle: options.workflowBundle ?? runBundle(),
+        deployment: options.deployment,
       });
       const done = workers.run();
       const handle: RunningWorkers = {
