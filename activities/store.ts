@@ -13,6 +13,8 @@ import { type PlanInput, planDays } from './plan';
 
 export interface StoreDeps {
   pool: pg.Pool;
+  /** The worker's build, recorded on every day it writes. */
+  buildId: string | null;
 }
 
 export interface StoredDayRef {
@@ -33,7 +35,7 @@ export interface ValidationSummary {
   reason: string | null;
 }
 
-export function createStoreActivities({ pool }: StoreDeps) {
+export function createStoreActivities({ pool, buildId }: StoreDeps) {
   async function assessStored({ day, rawResponseId }: StoredDayRef): Promise<Assessment> {
     const raw = await loadRawResponse(pool, rawResponseId);
     if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
@@ -69,6 +71,7 @@ export function createStoreActivities({ pool }: StoreDeps) {
           expectedMtus: assessment.expectedMtus,
           rawResponseId: ref.rawResponseId,
           workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+          buildId,
           error: assessment.reason,
         }),
       );
@@ -99,6 +102,7 @@ export function createStoreActivities({ pool }: StoreDeps) {
         expectedMtus: expectedMtuCount(input.day, 60),
         rawResponseId: null,
         workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+        buildId,
         error: input.error,
       });
       recordDayMetrics({ day: input.day, status: 'failed', points: 0, changedPoints: 0, rejections: 0 });

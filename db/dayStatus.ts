@@ -18,6 +18,9 @@ export interface DayRecord {
   points: number;
   contentHash: string | null;
   lastRawResponseId: number | null;
+  /** Build of the worker that ran the day last, and of the one that wrote its stored content. */
+  lastBuildId: string | null;
+  contentBuildId: string | null;
 }
 
 interface DayRow {
@@ -36,6 +39,8 @@ interface DayRow {
   points: number;
   content_hash: string | null;
   last_raw_response_id: number | null;
+  last_build_id: string | null;
+  content_build_id: string | null;
 }
 
 /** The recorded days of a dataset in [from, to] (inclusive), in day order; days never run are absent. */
@@ -48,7 +53,7 @@ export async function readDayRecords(
   const result = await pool.query<DayRow>(
     `SELECT dataset, day::text AS day, status, expected_mtus, received_mtus, revision_count, first_complete_at,
             last_changed_at, last_checked_at, attempts, last_error, last_workflow_id, points, content_hash,
-            last_raw_response_id::int AS last_raw_response_id
+            last_raw_response_id::int AS last_raw_response_id, last_build_id, content_build_id
        FROM jao.delivery_day
       WHERE dataset = $1 AND day BETWEEN $2::date AND $3::date
       ORDER BY day`,
@@ -70,5 +75,7 @@ export async function readDayRecords(
     points: row.points,
     contentHash: row.content_hash,
     lastRawResponseId: row.last_raw_response_id,
+    lastBuildId: row.last_build_id,
+    contentBuildId: row.content_build_id,
   }));
 }

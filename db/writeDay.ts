@@ -27,6 +27,8 @@ export interface WriteDayInput {
   expectedMtus: number;
   rawResponseId: number | null;
   workflowId: string | null;
+  /** The worker build running this write (jao.delivery_day.last_build_id; content_build_id when it changes). */
+  buildId?: string | null;
   /** Stored as last_error; null clears it. */
   error?: string | null;
   /** Transaction time of the write (tests control instants with it); default: the database clock. */
@@ -492,12 +494,12 @@ async function upsertDayRow(
      INSERT INTO jao.delivery_day AS d (
         dataset, day, status, expected_mtus, received_mtus, points, content_hash, revision_count,
         first_complete_at, last_changed_at, last_checked_at, attempts, last_error, last_workflow_id,
-        last_raw_response_id)
+        last_raw_response_id, last_build_id, content_build_id)
      VALUES ($1, $2::date, $3, $4, COALESCE($5::int, 0), COALESCE($6::int, 0), $7::text,
              CASE WHEN $8::boolean THEN 1 ELSE 0 END,
              CASE WHEN $3 = 'complete' THEN $9::timestamptz END,
              CASE WHEN $8::boolean THEN $9::timestamptz END,
-             $9::timestamptz, 1, $10, $11, $12)
+             $9::timestamptz, 1, $10, $11, $12, $14, CASE WHEN $8::boolean THEN $14 END)
      ON CONFLICT (dataset, day) DO UPDATE SET
         -- a day with stored content keeps it when a re-check brings none (empty answer, invalid payload,
         -- failed fetch): its status describes what is stored, and last_error tells what the re-check met
@@ -516,7 +518,9 @@ async function upsertDayRow(
         attempts = d.attempts + 1,
         last_error = EXCLUDED.last_error,
         last_workflow_id = COALESCE(EXCLUDED.last_workflow_id, d.last_workflow_id),
-        last_raw_response_id = COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id)
+        last_raw_response_id = COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id),
+        last_build_id = EXCLUDED.last_build_id,
+        content_build_id = CASE WHEN $8::boolean THEN EXCLUDED.last_build_id ELSE d.content_build_id END
      RETURNING revision_count, status`,
     values: [
       input.dataset,
@@ -532,6 +536,7 @@ async function upsertDayRow(
       input.workflowId,
       input.rawResponseId,
       touched ? binaryInt4Array(touched.ids) : null,
+      input.buildId ?? null,
     ],
   });
   const row = result.rows[0]!;

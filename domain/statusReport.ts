@@ -10,6 +10,8 @@ export interface DayFacts {
   revisionCount: number;
   lastCheckedAt: Date | null;
   lastError: string | null;
+  lastBuildId?: string | null;
+  contentBuildId?: string | null;
 }
 
 export type GridStatus = DayStatus | 'missing';
@@ -25,6 +27,9 @@ export interface DayLine {
   late: boolean;
   lastCheckedAt: string | null;
   lastError: string | null;
+  /** Worker build of the day's last run, and of the run that wrote its stored content. */
+  lastBuildId: string | null;
+  contentBuildId: string | null;
 }
 
 export interface Gap {
@@ -70,6 +75,8 @@ export function buildStatusReport(input: {
       late: status !== 'complete' && isDue(day),
       lastCheckedAt: record?.lastCheckedAt?.toISOString() ?? null,
       lastError: record?.lastError ?? null,
+      lastBuildId: record?.lastBuildId ?? null,
+      contentBuildId: record?.contentBuildId ?? null,
     };
   });
 
