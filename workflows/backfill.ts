@@ -18,7 +18,11 @@ import { INVALID_INPUT } from './deliveryDay';
 
 export const progressQuery = defineQuery<BackfillProgress>('progress');
 
-/** State carried across continue-as-new: what is left, and what the earlier runs counted. */
+/**
+ * State carried across continue-as-new: what is left, and what the earlier runs counted. Written by one build and
+ * read by the next: fields are only ever added, as optional with a default for their absence (README: "Changing a
+ * workflow safely").
+ */
 export interface BackfillCarry {
   remaining: DeliveryDay[];
   total: number;

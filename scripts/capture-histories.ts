@@ -1,0 +1,282 @@
+// `npm run histories:capture [-- --label NAME]`: runs every workflow type to each of its endings on a throwaway
+// stack (own Temporal dev server, database and simulator) and stores the event histories under
+// test/replay/histories/<label>/, where the replay tests check every later build against them.
+// Capture a new set whenever a workflow change adds a path (a patch): older sets stay, so both paths replay.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { REPO_ROOT } from '../common/buildInfo';
+import { startDevServer } from '../common/devServer';
+import { connectClient } from '../common/temporal';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { addDays, marketToday } from '../domain/calendar';
+import type { BackfillInput, BackfillProgress, DayInput, PollInput } from '../domain/workflowInputs';
+import { startSimulator } from '../simulator/server';
+import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../test/helpers/postgres';
+import {
+  type HistoryManifest,
+  type HistoryManifestEntry,
+  REPLAY_HISTORIES_DIR,
+  type WorkflowTypeName,
+} from '../test/replay/manifest';
+import { createPipelineWorkers } from '../workers/pipelineWorker';
+import { loadWorkflowBundle } from '../workers/workflowBundle';
+
+const TASK_QUEUE = 'jao-capture';
+const DAY_MS = 86_400_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Stack {
+  client: Client;
+  setFaults: (faults: Parameters<Awaited<ReturnType<typeof startSimulator>>['setFaults']>[0]) => void;
+}
+
+interface Capture {
+  scenario: string;
+  workflowType: WorkflowTypeName;
+  workflowId: string;
+  /** The run to capture; every run of the id (a continue-as-new chain) when absent. */
+  runId?: string;
+}
+
+async function settle(handle: WorkflowHandle): Promise<void> {
+  try {
+    await handle.result();
+  } catch (error) {
+    if (!(error instanceof WorkflowFailedError)) throw error;
+  }
+}
+
+/** The scenarios: every workflow type, every ending the issue lists. */
+async function runScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const captures: Capture[] = [];
+  const startDay = (day: string, trigger: DayInput['trigger'] = 'manual') =>
+    client.workflow.start('deliveryDayWorkflow', {
+      workflowId: `maxExchanges/day/${day}`,
+      taskQueue: TASK_QUEUE,
+      args: [{ dataset: 'maxExchanges', day, trigger } satisfies DayInput],
+    });
+  const day = async (scenario: string, date: string) => {
+    const handle = await startDay(date);
+    await settle(handle);
+    captures.push({
+      scenario,
+      workflowType: 'deliveryDayWorkflow',
+      workflowId: handle.workflowId,
+      runId: handle.firstExecutionRunId,
+    });
+  };
+
+  stack.setFaults({
+    missingMtuDays: ['2024-01-11'],
+    malformedDays: ['2024-01-12'],
+    rejectedDays: ['2024-01-14'],
+  });
+  await day('day-complete', '2024-01-10');
+  await day('day-partial', '2024-01-11');
+  await day('day-invalid', '2024-01-12');
+  await day('day-failed', '2024-01-14');
+  // The simulator's clock runs three days behind: tomorrow is not published there.
+  await day('day-not-published', addDays(marketToday(new Date()), 1));
+
+  // A backfill over three runs (continue-as-new every 3 days) with a partial, an invalid and a failed day.
+  stack.setFaults({
+    missingMtuDays: ['2024-02-02'],
+    malformedDays: ['2024-02-04'],
+    rejectedDays: ['2024-02-06'],
+  });
+  const backfillId = 'maxExchanges/backfill/2024-02-01..2024-02-07/all';
+  const backfill = await client.workflow.start('backfillWorkflow', {
+    workflowId: backfillId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        dataset: 'maxExchanges',
+        from: '2024-02-01',
+        to: '2024-02-07',
+        concurrency: 2,
+        mode: 'all',
+        daysPerRun: 3,
+      },
+    ] satisfies BackfillInput[],
+  });
+  await settle(backfill);
+  captures.push({
+    scenario: 'backfill-continue-as-new',
+    workflowType: 'backfillWorkflow',
+    workflowId: backfillId,
+  });
+  captures.push({
+    scenario: 'day-child-of-backfill',
+    workflowType: 'deliveryDayWorkflow',
+    workflowId: 'maxExchanges/day/2024-02-01',
+  });
+  stack.setFaults({ missingMtuDays: [], malformedDays: [], rejectedDays: [] });
+
+  // A poll that finds one of its days already running and leaves it to that run.
+  stack.setFaults({ latencyMs: 3_000 });
+  const busyDay = addDays(marketToday(new Date()), -1);
+  const busy = await startDay(busyDay);
+  const pollId = 'maxExchanges/poll-capture';
+  const poll = await client.workflow.start('pollWorkflow', {
+    workflowId: pollId,
+    taskQueue: TASK_QUEUE,
+    args: [{ dataset: 'maxExchanges', lookbackDays: 1, lookaheadDays: 1 } satisfies PollInput],
+  });
+  await settle(poll);
+  await settle(busy);
+  captures.push({ scenario: 'poll-skips-busy-day', workflowType: 'pollWorkflow', workflowId: pollId });
+
+  // A backfill cancelled while two of its days run.
+  const cancelledId = 'maxExchanges/backfill/2024-03-01..2024-03-10/missing';
+  const cancelled = await client.workflow.start('backfillWorkflow', {
+    workflowId: cancelledId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        dataset: 'maxExchanges',
+        from: '2024-03-01',
+        to: '2024-03-10',
+        concurrency: 2,
+      } satisfies BackfillInput,
+    ],
+  });
+  for (let i = 0; i < 200 && (await cancelled.query<BackfillProgress>('progress')).running < 2; i++)
+    await sleep(50);
+  await cancelled.cancel();
+  await settle(cancelled);
+  captures.push({
+    scenario: 'backfill-cancelled',
+    workflowType: 'backfillWorkflow',
+    workflowId: cancelledId,
+  });
+  const cancelledChild = client.workflow.getHandle('maxExchanges/day/2024-03-01');
+  for (let i = 0; i < 100 && (await cancelledChild.describe()).status.name === 'RUNNING'; i++)
+    await sleep(100);
+  captures.push({
+    scenario: 'day-cancelled-with-backfill',
+    workflowType: 'deliveryDayWorkflow',
+    workflowId: 'maxExchanges/day/2024-03-01',
+  });
+  stack.setFaults({ latencyMs: 0 });
+  return captures;
+}
+
+/** Every run of a workflow id, oldest first (a continue-as-new chain has several). */
+async function runsOf(client: Client, workflowId: string): Promise<{ runId: string; status: string }[]> {
+  const runs: { runId: string; status: string; start: number }[] = [];
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    runs.push({ runId: run.runId, status: run.status.name, start: run.startTime.getTime() });
+  }
+  return runs.sort((a, b) => a.start - b.start);
+}
+
+async function waitForVisibility(client: Client, workflowId: string, expectedRuns: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const runs = await runsOf(client, workflowId);
+    if (runs.length >= expectedRuns && runs.every((run) => run.status !== 'RUNNING')) return;
+    await sleep(100);
+  }
+}
+
+function fileNameOf(scenario: string, run: number, runs: number): string {
+  return runs > 1 ? `${scenario}.run${run + 1}.json` : `${scenario}.json`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { label: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const label = values.label ?? new Date().toISOString().slice(0, 10);
+  if (!/^[0-9A-Za-z._-]+$/.test(label)) throw new Error(`--label must be a file name, got "${label}"`);
+  const outDir = join(REPLAY_HISTORIES_DIR, label);
+
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = databaseUrlFor(serverUrl, 'postgres');
+  const database = `jao_capture_${Date.now().toString(36)}`;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    await withAdminClient(adminUrl, (admin) => admin.query(`CREATE DATABASE ${quoteIdent(database)}`));
+    cleanups.unshift(() => dropDatabase(adminUrl, database));
+    const pool = createPool(databaseUrlFor(serverUrl, database), { applicationName: 'histories:capture' });
+    cleanups.unshift(() => pool.end());
+    await migrate(pool);
+
+    console.log('starting a Temporal dev server, the simulator and a worker');
+    const server = await startDevServer();
+    cleanups.unshift(() => server.stop());
+    const simulator = await startSimulator({ now: () => new Date(Date.now() - 3 * DAY_MS) });
+    cleanups.unshift(() => simulator.close());
+    const bundle = await loadWorkflowBundle();
+    const connection = await NativeConnection.connect({ address: server.address });
+    cleanups.unshift(() => connection.close());
+    const workers = await createPipelineWorkers({
+      connection,
+      namespace: server.namespace,
+      taskQueue: TASK_QUEUE,
+      pool,
+      jao: { baseUrl: simulator.origin, timeoutMs: 10_000 },
+      maxRequestsPerMinute: 100_000,
+      workflowBundle: bundle,
+    });
+    const running = workers.run();
+    cleanups.unshift(async () => {
+      workers.shutdown();
+      await running;
+    });
+    const temporal = await connectClient({
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: server.namespace,
+    });
+    cleanups.unshift(() => temporal.close());
+
+    const captures = await runScenarios({ client: temporal.client, setFaults: simulator.setFaults });
+
+    mkdirSync(outDir, { recursive: true });
+    const entries: HistoryManifestEntry[] = [];
+    for (const capture of captures) {
+      await waitForVisibility(temporal.client, capture.workflowId, 1);
+      const runs = (await runsOf(temporal.client, capture.workflowId)).filter(
+        (run) => capture.runId === undefined || run.runId === capture.runId,
+      );
+      for (const [index, run] of runs.entries()) {
+        const history = await temporal.client.workflow
+          .getHandle(capture.workflowId, run.runId)
+          .fetchHistory();
+        const file = fileNameOf(capture.scenario, index, runs.length);
+        writeFileSync(join(outDir, file), `${historyToJSON(history)}\n`);
+        entries.push({
+          file,
+          scenario: capture.scenario,
+          workflowType: capture.workflowType,
+          workflowId: capture.workflowId,
+          ending: run.status,
+        });
+        console.log(`  ${file}: ${capture.workflowType} ${run.status}`);
+      }
+    }
+    const manifest: HistoryManifest = {
+      label,
+      capturedAt: new Date().toISOString(),
+      buildId: bundle.info.buildId,
+      histories: entries,
+    };
+    writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    console.log(`${entries.length} histories in ${outDir.replace(`${REPO_ROOT}/`, '')}`);
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`histories:capture failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

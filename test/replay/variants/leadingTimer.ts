@@ -1,0 +1,20 @@
+// A deliberately incompatible build: every workflow starts with a timer its stored histories never had.
+import { sleep } from '@temporalio/workflow';
+import * as current from '../../../workflows';
+
+export { dayStageQuery, progressQuery } from '../../../workflows';
+
+export async function deliveryDayWorkflow(...args: Parameters<typeof current.deliveryDayWorkflow>) {
+  await sleep(1);
+  return current.deliveryDayWorkflow(...args);
+}
+
+export async function backfillWorkflow(...args: Parameters<typeof current.backfillWorkflow>) {
+  await sleep(1);
+  return current.backfillWorkflow(...args);
+}
+
+export async function pollWorkflow(...args: Parameters<typeof current.pollWorkflow>) {
+  await sleep(1);
+  return current.pollWorkflow(...args);
+}
