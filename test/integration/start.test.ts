@@ -102,6 +102,10 @@ describe('jao start --simulate', () => {
     expect(text).toMatch(/^jao_days\w*\{[^}]*status="complete"[^}]*\} \d+/m);
     expect(text).toMatch(/^jao_points_written\{[^}]*\} [1-9]\d*$/m);
     expect(text).toMatch(/^jao_last_complete_day\{[^}]*\} [1-9]\d*$/m);
+    const buildId = /worker polling task queue \S+; build (\S+) /.exec(stack.output())?.[1];
+    expect(buildId).toMatch(/^\d+\.\d+\.\d+-\S+-wf[0-9a-f]{10}$/);
+    expect(text).toContain(`build_id="${buildId}"`);
+    expect(text).toMatch(/^jao_worker_build_info\{[^}]*build_id="[^"]+"[^}]*\} 1$/m);
   });
 
   it('reports unhealthy, with the reason, when the schedule is paused or a recent day failed', async () => {
