@@ -11,6 +11,7 @@ import {
 import { DATASET_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
 import { type DayInput, type DayRequest, type DayResult, parseDayInput } from '../domain/workflowInputs';
 import { fetchActivities, localStore } from './activities';
+import { fetchPriorityOf } from './fetchPriority';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
 export const dayStageQuery = defineQuery<DayStage>('stage');
@@ -33,7 +34,7 @@ function dayRequestOf(input: DayInput): DayRequest {
 
 /** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
 export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
-  const { dataset, day } = dayRequestOf(input);
+  const { dataset, day, trigger } = dayRequestOf(input);
   upsertSearchAttributes([
     { key: DATASET_ATTRIBUTE, value: dataset },
     { key: DELIVERY_DAY_ATTRIBUTE, value: day },
@@ -43,7 +44,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   setHandler(dayStageQuery, () => stage);
 
   try {
-    const fetched = await fetchActivities().fetchDayFromJao({ dataset, day });
+    const fetched = await fetchActivities(fetchPriorityOf(trigger)).fetchDayFromJao({ dataset, day });
     stage = 'validating';
     const ref = { dataset, day, rawResponseId: fetched.rawResponseId };
     await localStore.validateStoredDay(ref);
