@@ -22,7 +22,9 @@ export const SIMULATE_USAGE = `usage: jao simulate [options]
   --rejected-days D1,D2         rejected:true
   --missing-mtu-days D1,D2      third MTU left out
   --dst-split-refusal           400 for a whole DST-change day
-While running: GET/POST ${CONTROL_PREFIX}/faults, POST ${CONTROL_PREFIX}/revise?day=YYYY-MM-DD, GET ${CONTROL_PREFIX}/requests`;
+While running: GET/POST ${CONTROL_PREFIX}/faults, POST ${CONTROL_PREFIX}/revise?day=YYYY-MM-DD,
+  POST ${CONTROL_PREFIX}/publish?day=YYYY-MM-DD[&at=INSTANT], POST ${CONTROL_PREFIX}/unpublish?day=YYYY-MM-DD,
+  GET ${CONTROL_PREFIX}/requests`;
 
 /** A mistake in the command line: the CLI prints the message on one line and exits 2. */
 export class SimulateUsageError extends SimulatorInputError {
