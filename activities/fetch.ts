@@ -1,7 +1,7 @@
 // The fetch activity: one delivery day from JAO, kept in jao.raw_response; only a reference goes back.
 import { ApplicationFailure } from '@temporalio/activity';
 import type pg from 'pg';
-import { storeRawResponse } from '../db/rawResponse';
+import { type RawAnswer, storeRawResponse } from '../db/rawResponse';
 import { dayWindow } from '../domain/calendar';
 import { FAILURE_TYPES } from '../domain/failureTypes';
 import type { Dataset, DeliveryDay } from '../domain/types';
@@ -33,14 +33,14 @@ export function createFetchActivities({ pool, jao }: FetchDeps) {
   return {
     async fetchDayFromJao({ dataset, day }: FetchDayInput): Promise<FetchedDay> {
       const outcome = await withHeartbeat(() => fetchDay(jao, day));
-      const keep = (httpStatus: number, body: string) =>
-        storeRawResponse(pool, { dataset, day, requestWindow: dayWindow(day), httpStatus, body });
+      const keep = (httpStatus: number, body: string, answer: RawAnswer) =>
+        storeRawResponse(pool, { dataset, day, requestWindow: dayWindow(day), httpStatus, body, answer });
 
       switch (outcome.kind) {
         case 'data':
         case 'not_published':
         case 'malformed': {
-          const raw = await keep(outcome.httpStatus, outcome.body);
+          const raw = await keep(outcome.httpStatus, outcome.body, outcome.kind);
           return {
             answer: outcome.kind,
             rawResponseId: raw.id,
@@ -51,7 +51,7 @@ export function createFetchActivities({ pool, jao }: FetchDeps) {
           };
         }
         case 'rejected':
-          await keep(outcome.httpStatus, outcome.body);
+          await keep(outcome.httpStatus, outcome.body, 'rejected');
           throw ApplicationFailure.nonRetryable(
             `JAO rejected the request for ${day}: ${outcome.messages.join('; ') || 'no message'}`,
             FAILURE_TYPES.rejected,

@@ -7,6 +7,7 @@ import { type Assessment, assessBody } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
+import { recordPublicationLatency } from './freshness';
 import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics } from './metrics';
 import { type PlanInput, planDays } from './plan';
@@ -83,6 +84,7 @@ export function createStoreActivities({ pool, buildId }: StoreDeps) {
         rejections: assessment.rejections.length,
       });
       Context.current().log.info('day written', { day: ref.day, ...written });
+      if (written.status === 'complete' && written.contentChanged) await recordPublicationLatency(pool, ref);
       return {
         day: ref.day,
         status: written.status,

@@ -4,12 +4,16 @@ import type { Dataset, DeliveryDay, UtcWindow } from '../domain/types';
 import { dayLockName, LOCK_NAMESPACE } from './locks';
 import { withTransaction } from './pool';
 
+/** What the body was (jao.raw_response.answer). */
+export type RawAnswer = 'data' | 'not_published' | 'malformed' | 'rejected';
+
 export interface StoreRawResponseInput {
   dataset: Dataset;
   day: DeliveryDay;
   requestWindow: UtcWindow;
   httpStatus: number;
   body: string;
+  answer?: RawAnswer;
   fetchedAt?: Date;
 }
 
@@ -66,8 +70,10 @@ export async function storeRawResponse(
     }
     const inserted = await client.query<{ raw_response_id: number }>(
       `INSERT INTO jao.raw_response
-          (dataset, day, request_from, request_to, http_status, body, sha256, bytes, fetched_at, last_fetched_at)
-       VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now()), COALESCE($9::timestamptz, now()))
+          (dataset, day, request_from, request_to, http_status, body, sha256, bytes, fetched_at, last_fetched_at,
+           answer)
+       VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now()), COALESCE($9::timestamptz, now()),
+               $10)
        RETURNING raw_response_id::int AS raw_response_id`,
       [
         input.dataset,
@@ -79,6 +85,7 @@ export async function storeRawResponse(
         sha256,
         bytes.length,
         fetchedAt,
+        input.answer ?? null,
       ],
     );
     return { id: inserted.rows[0]!.raw_response_id, sha256, isNew: true, bytes: bytes.length };

@@ -1,5 +1,6 @@
 // The operator's view of a range of days: status per day, lateness against the publication deadline, gaps.
 import { addDays, daysInRange, localTimeOnDay, marketTomorrow } from './calendar';
+import { type Freshness, freshnessOf, type PublicationTimes } from './freshness';
 import type { DayStatus, DeliveryDay } from './types';
 
 export interface DayFacts {
@@ -30,6 +31,8 @@ export interface DayLine {
   /** Worker build of the day's last run, and of the run that wrote its stored content. */
   lastBuildId: string | null;
   contentBuildId: string | null;
+  /** Publication → stored (null when the pipeline never saw the day with data). */
+  freshness: Freshness | null;
 }
 
 export interface Gap {
@@ -59,8 +62,10 @@ export function buildStatusReport(input: {
   records: DayFacts[];
   now: Date;
   deadline: string;
+  publications?: PublicationTimes[];
 }): StatusReport {
   const byDay = new Map(input.records.map((record) => [record.day, record]));
+  const publicationOf = new Map((input.publications ?? []).map((times) => [times.day, times]));
   const isDue = (day: DeliveryDay) => deadlineOf(day, input.deadline).getTime() <= input.now.getTime();
 
   const days: DayLine[] = daysInRange(input.from, input.to).map((day) => {
@@ -77,6 +82,7 @@ export function buildStatusReport(input: {
       lastError: record?.lastError ?? null,
       lastBuildId: record?.lastBuildId ?? null,
       contentBuildId: record?.contentBuildId ?? null,
+      freshness: freshnessOfDay(publicationOf.get(day)),
     };
   });
 
@@ -119,3 +125,6 @@ export function buildStatusReport(input: {
     },
   };
 }
+
+const freshnessOfDay = (times: PublicationTimes | undefined): Freshness | null =>
+  times?.seenAt ? freshnessOf(times) : null;
