@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_PUBLICATION_WINDOW, parsePublicationWindowInput } from '../domain/publicationWindow';
+import { type Parsed, parsePollInput } from '../domain/workflowInputs';
 
 const durationPattern = /^(\d+)(ms|s|m|h)$/;
 
@@ -19,7 +21,7 @@ const duration = (fallback: string) =>
 
 const intFromEnv = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
-export const configSchema = z.object({
+const settingsSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -38,6 +40,9 @@ export const configSchema = z.object({
   POLL_INTERVAL: duration('10m'),
   POLL_LOOKBACK_DAYS: intFromEnv(0, 3),
   INITIAL_BACKFILL_DAYS: intFromEnv(0, 31),
+  /** Local hours (Europe/Amsterdam) in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete. */
+  PUBLICATION_WINDOW: z.string().default(DEFAULT_PUBLICATION_WINDOW),
+  PUBLICATION_POLL_INTERVAL: duration('30s'),
   FRESHNESS_DEADLINE: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
@@ -65,10 +70,28 @@ export const configSchema = z.object({
   JAO_DATA_DIR: z.string().min(1).default('.data'),
 });
 
+/**
+ * Settings that end up in a workflow's input are checked by that workflow's own parser, so the bounds agree:
+ * a value the workflow would refuse is refused at start-up.
+ */
+export const configSchema = settingsSchema.superRefine((config, context) => {
+  const check = (variable: keyof typeof settingsSchema.shape, parsed: Parsed<unknown>) => {
+    // the workflow's message names its input field; the variable is named instead
+    if (!parsed.ok)
+      context.addIssue({ code: 'custom', path: [variable], message: parsed.message.replace(/^\w+: /, '') });
+  };
+  check('POLL_LOOKBACK_DAYS', parsePollInput({ lookbackDays: config.POLL_LOOKBACK_DAYS }));
+  check('PUBLICATION_WINDOW', parsePublicationWindowInput({ window: config.PUBLICATION_WINDOW }));
+  check(
+    'PUBLICATION_POLL_INTERVAL',
+    parsePublicationWindowInput({ checkIntervalMs: config.PUBLICATION_POLL_INTERVAL }),
+  );
+});
+
 export type Config = z.infer<typeof configSchema>;
 
 /** Names of every variable the configuration knows; used to check deployment files. */
-export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as (keyof Config)[];
+export const CONFIG_VARIABLES = Object.keys(settingsSchema.shape) as (keyof Config)[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

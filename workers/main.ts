@@ -2,11 +2,15 @@
 // SIGINT/SIGTERM (the SDK's runtime turns those signals into a graceful shutdown).
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Config } from '../common/config';
-import { connectClient } from '../common/temporal';
+import { connectClient, type TemporalClient } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { PUBLICATION_SCHEDULE_ID } from '../domain/publicationWindow';
+import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { superviseDeploymentVersion, type VersionSupervisor } from './deployment';
+import { agreeOnFetchRateLimit } from './fetchRateLimit';
 import { createPipelineWorkers } from './pipelineWorker';
+import { ensurePublicationSchedule } from './publicationSchedule';
 import { installRuntime } from './runtime';
 import { ensurePollSchedule } from './schedule';
 import { ensureSearchAttributes } from './searchAttributes';
@@ -47,6 +51,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     try {
       const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
       if (added.length) log(`search attributes registered: ${added.join(', ')}`);
+      await agreeOnRateLimit(temporal, config, log);
       if (options.ensureSchedule ?? true) {
         const outcome = await ensurePollSchedule(temporal.client, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -54,6 +59,16 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           lookbackDays: config.POLL_LOOKBACK_DAYS,
         });
         log(`schedule maxExchanges-poll ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
+        const publication = await ensurePublicationSchedule(temporal.client, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          window: config.PUBLICATION_WINDOW,
+          checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+        });
+        log(
+          `schedule ${PUBLICATION_SCHEDULE_ID} ${publication.outcome}: tomorrow every ` +
+            `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
+            `${publication.triggered ? ' (window open: started)' : ''}`,
+        );
       }
     } finally {
       await temporal.close();
@@ -108,6 +123,19 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   } finally {
     await pool.end();
   }
+}
+
+/** The fetch queue's limit for the whole fleet (workers/fetchRateLimit.ts); a conflicting worker stops here. */
+async function agreeOnRateLimit(temporal: TemporalClient, config: Config, log: (line: string) => void) {
+  const fetchQueue = fetchTaskQueueOf(config.TEMPORAL_TASK_QUEUE);
+  const limit = config.JAO_MAX_REQUESTS_PER_MINUTE;
+  const { decision, previous } = await agreeOnFetchRateLimit(temporal.connection, {
+    namespace: config.TEMPORAL_NAMESPACE,
+    fetchQueue,
+    maxRequestsPerMinute: limit,
+  });
+  const was = previous?.perMinute ? ` (was ${previous.perMinute})` : '';
+  log(`rate limit of ${fetchQueue}: ${limit} requests/minute for the fleet, ${decision}${was}`);
 }
 
 /** `jao_worker_build_info{build_id="…"} 1`: which build every worker of the fleet runs. */

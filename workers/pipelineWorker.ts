@@ -2,7 +2,7 @@
 // queue, whose task-queue-wide rate limit keeps every worker together under JAO's request limit.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
-import { createFetchActivities, createStoreActivities } from '../activities';
+import { createFetchActivities, createFreshnessActivities, createStoreActivities } from '../activities';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
 import type { WorkflowBundle } from './workflowBundle';
@@ -80,7 +80,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     taskQueue,
     workflowBundle: { code: workflowBundle.code },
     workerDeploymentOptions,
-    activities: createStoreActivities({ pool, buildId }),
+    activities: { ...createStoreActivities({ pool, buildId }), ...createFreshnessActivities({ pool }) },
     maxConcurrentActivityTaskExecutions: concurrency,
     maxCachedWorkflows: 500,
   });
