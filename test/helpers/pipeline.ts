@@ -46,9 +46,10 @@ export function runBundle(): WorkflowBundle {
 export async function createPipelineHarness(
   label: string,
   simulatorOptions: SimulatorOptions = {},
+  options: { namespace?: string } = {},
 ): Promise<PipelineHarness> {
   const db = await createTestDatabase();
-  const temporal = await connectTemporal();
+  const temporal = await connectTemporal(options.namespace);
   const simulator = await startSimulator(simulatorOptions);
   const taskQueue = uniqueTaskQueue(label);
   const running: RunningWorkers[] = [];

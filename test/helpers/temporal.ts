@@ -14,14 +14,13 @@ export interface TemporalTestContext {
 
 let runtimeInstalled = false;
 
-/** Client and worker connections to the run's dev server. */
-export async function connectTemporal(): Promise<TemporalTestContext> {
+/** Client and worker connections to the run's dev server, in its namespace or in one of the file's own. */
+export async function connectTemporal(namespace = inject('temporalNamespace')): Promise<TemporalTestContext> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   }
   const address = inject('temporalAddress');
-  const namespace = inject('temporalNamespace');
   const connection = await Connection.connect({ address });
   const workerConnection = await NativeConnection.connect({ address });
   return {
