@@ -47,37 +47,39 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     log(
       `database migrated: ${report.applied.length} applied, timescaledb ${report.timescale ? 'on' : 'off'}`,
     );
-    const temporal = await connectClient(config);
-    try {
-      const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
-      if (added.length) log(`search attributes registered: ${added.join(', ')}`);
-      await agreeOnRateLimit(temporal, config, log);
-      if (options.ensureSchedule ?? true) {
-        const outcome = await ensurePollSchedule(temporal.client, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          intervalMs: config.POLL_INTERVAL,
-          lookbackDays: config.POLL_LOOKBACK_DAYS,
-        });
-        log(`schedule maxExchanges-poll ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
-        const publication = await ensurePublicationSchedule(temporal.client, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          window: config.PUBLICATION_WINDOW,
-          checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-        });
-        log(
-          `schedule ${PUBLICATION_SCHEDULE_ID} ${publication.outcome}: tomorrow every ` +
-            `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
-            `${publication.triggered ? ' (window open: started)' : ''}`,
-        );
-      }
-    } finally {
-      await temporal.close();
-    }
-    stopRequested();
-    const workflowBundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
-    stopRequested();
+    // The worker's connection first: closing it on any start-up failure below also shuts the SDK runtime down,
+    // so a refused worker exits.
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     try {
+      const temporal = await connectClient(config);
+      try {
+        const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
+        if (added.length) log(`search attributes registered: ${added.join(', ')}`);
+        await agreeOnRateLimit(temporal, config, log);
+        if (options.ensureSchedule ?? true) {
+          const outcome = await ensurePollSchedule(temporal.client, {
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            intervalMs: config.POLL_INTERVAL,
+            lookbackDays: config.POLL_LOOKBACK_DAYS,
+          });
+          log(`schedule maxExchanges-poll ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
+          const publication = await ensurePublicationSchedule(temporal.client, {
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            window: config.PUBLICATION_WINDOW,
+            checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+          });
+          log(
+            `schedule ${PUBLICATION_SCHEDULE_ID} ${publication.outcome}: tomorrow every ` +
+              `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
+              `${publication.triggered ? ' (window open: started)' : ''}`,
+          );
+        }
+      } finally {
+        await temporal.close();
+      }
+      stopRequested();
+      const workflowBundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
+      stopRequested();
       const workers = await createPipelineWorkers({
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
