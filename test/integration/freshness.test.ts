@@ -59,7 +59,7 @@ describe('freshness', () => {
   });
 
   describe('publication window', () => {
-    const CHECK_MS = 2_000;
+    const CHECK_MS = 3_000;
     let h: PipelineHarness;
 
     beforeAll(async () => {
