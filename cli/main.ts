@@ -3,6 +3,7 @@ import { ConfigError } from '../common/config';
 import { runSimulateCommand } from '../simulator/command';
 import { SimulatorInputError } from '../simulator/faults';
 import { backfillCommand, rerunCommand } from './commands/backfill';
+import { clusterCommand } from './commands/cluster';
 import { healthCommand } from './commands/health';
 import { migrateCommand } from './commands/migrate';
 import { scheduleCommand } from './commands/schedule';
@@ -24,6 +25,7 @@ commands:
   health                              exit 0 when the pipeline is healthy, else one line per reason
   schedule create|pause|unpause|trigger|describe
   simulate [--port N] ...             the JAO simulator on 127.0.0.1
+  cluster up [--port N] | down [--timeout S] | status   a Temporal cluster on PostgreSQL, one process per service
 
 Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. Configuration comes from the environment (README.md).`;
 
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, Command> = {
   health: healthCommand,
   schedule: scheduleCommand,
   simulate: runSimulateCommand,
+  cluster: clusterCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -24,6 +24,11 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('jao-scraper'),
+  /**
+   * PostgreSQL of the Temporal cluster that `jao cluster up` runs: its database name is the persistence database,
+   * `<name>_visibility` the visibility one. Default: DATABASE_URL's server, database `temporal`.
+   */
+  TEMPORAL_DATABASE_URL: z.string().url().optional(),
   JAO_BASE_URL: z
     .string()
     .url()
