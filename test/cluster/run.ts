@@ -6,11 +6,10 @@
 //
 // It uses the running cluster or brings one up (and down again at the end), its own namespace, task queue and
 // database (created and dropped here), and an in-process JAO simulator: it never touches real data.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type pg from 'pg';
 import {
   clusterDown,
@@ -29,7 +28,8 @@ import { createPool } from '../../db/pool';
 import { daysInRange } from '../../domain/calendar';
 import { type BackfillProgress, type BackfillResult, POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
-import { fetchRatePerSecond, WORKFLOWS_PATH } from '../../workers/pipelineWorker';
+import { fetchRatePerSecond } from '../../workers/pipelineWorker';
+import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
 import { type Check, checkDays, maxInWindow } from './checks';
@@ -134,13 +134,8 @@ async function deleteSchedule(client: Client): Promise<void> {
 async function bundleWorkflows(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'jao-cluster-test-'));
   cleanups.push({ label: 'workflow bundle', run: () => rmSync(dir, { recursive: true, force: true }) });
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: new DefaultLogger('WARN'),
-  });
-  const path = join(dir, 'workflows.js');
-  writeFileSync(path, code);
-  return path;
+  await writeWorkflowBundle(dir);
+  return join(dir, BUNDLE_FILE);
 }
 
 async function startWorkers(env: NodeJS.ProcessEnv): Promise<JaoProcess[]> {
