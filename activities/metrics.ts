@@ -23,14 +23,24 @@ export function recordDayMetrics(metrics: DayMetrics): void {
   meter
     .createCounter('jao_rejections', 'values', 'Values or rows refused by validation')
     .add(metrics.rejections);
-  if (metrics.status === 'complete') {
-    meter
-      .createGauge(
-        'jao_last_complete_day',
-        'int',
-        'seconds',
-        'Start (Unix time) of the latest day seen complete',
-      )
-      .set(Math.floor(dayStartMs(metrics.day) / 1000));
-  }
+}
+
+let latestCompleteDay: DeliveryDay | null = null;
+
+/**
+ * `jao_last_complete_day`: start (Unix time) of the latest delivery day that is complete in the database. Set from
+ * the database after each complete write, and never moved backwards by this process (re-running an old day
+ * leaves it where it is).
+ */
+export function recordLatestCompleteDay(day: DeliveryDay | null): void {
+  if (day === null || (latestCompleteDay !== null && day <= latestCompleteDay)) return;
+  latestCompleteDay = day;
+  Context.current()
+    .metricMeter.createGauge(
+      'jao_last_complete_day',
+      'int',
+      'seconds',
+      'Start (Unix time) of the latest complete delivery day',
+    )
+    .set(Math.floor(dayStartMs(day) / 1000));
 }

@@ -1,6 +1,7 @@
 // Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill.
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
+import { readLatestCompleteDay } from '../db/dayStatus';
 import { loadRawResponse } from '../db/rawResponse';
 import { writeDay } from '../db/writeDay';
 import { type Assessment, assessBody } from '../domain/assess';
@@ -8,13 +9,33 @@ import { expectedMtuCount } from '../domain/calendar';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
 import { withHeartbeat } from './heartbeat';
-import { recordDayMetrics } from './metrics';
+import { recordDayMetrics, recordLatestCompleteDay } from './metrics';
 import { type PlanInput, planDays } from './plan';
+import { withinRetryHorizon } from './retryHorizon';
 
 export interface StoreDeps {
   pool: pg.Pool;
   /** The worker's build, recorded on every day it writes. */
   buildId: string | null;
+  /** How long failing database work is retried before the day fails (DATABASE_RETRY_HORIZON). */
+  retryHorizonMs?: number;
+}
+
+export const DEFAULT_RETRY_HORIZON_MS = 30 * 60_000;
+
+/** Why a written day is not complete, in one sentence (undefined when it is). */
+export function reasonOfWrite(assessment: Assessment, written: DayStatus): string | undefined {
+  if (written === 'complete') return undefined;
+  const found =
+    assessment.reason ??
+    (assessment.status === 'not_published'
+      ? 'JAO answered with no data: not published yet'
+      : assessment.status === 'partial' && assessment.validated
+        ? `${assessment.validated.missingMtus.length} of ${assessment.expectedMtus} MTUs missing`
+        : `ended ${assessment.status}`);
+  return assessment.status === written
+    ? found
+    : `kept the stored ${written} values; the re-check found: ${found}`;
 }
 
 export interface StoredDayRef {
@@ -35,7 +56,13 @@ export interface ValidationSummary {
   reason: string | null;
 }
 
-export function createStoreActivities({ pool, buildId }: StoreDeps) {
+export function createStoreActivities({
+  pool,
+  buildId,
+  retryHorizonMs = DEFAULT_RETRY_HORIZON_MS,
+}: StoreDeps) {
+  const retried = <T>(work: () => Promise<T>) => withinRetryHorizon(retryHorizonMs, work);
+
   async function assessStored({ day, rawResponseId }: StoredDayRef): Promise<Assessment> {
     const raw = await loadRawResponse(pool, rawResponseId);
     if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
@@ -43,55 +70,61 @@ export function createStoreActivities({ pool, buildId }: StoreDeps) {
   }
 
   return {
-    async validateStoredDay(ref: StoredDayRef): Promise<ValidationSummary> {
-      const assessment = await assessStored(ref);
-      const validated = assessment.validated;
-      return {
-        status: assessment.status,
-        resolutionMinutes: validated?.resolutionMinutes ?? null,
-        expectedMtus: assessment.expectedMtus,
-        receivedMtus: validated?.receivedMtus ?? 0,
-        missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
-        points: validated?.points.length ?? 0,
-        keys: validated?.keys.length ?? 0,
-        rejections: assessment.rejections.length,
-        reason: assessment.reason,
-      };
-    },
-
-    async writeStoredDay(ref: StoredDayRef): Promise<DayResult> {
-      const assessment = await assessStored(ref);
-      const written = await withHeartbeat(() =>
-        writeDay(pool, {
-          dataset: ref.dataset,
-          day: ref.day,
+    validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
+      retried(async () => {
+        const assessment = await assessStored(ref);
+        const validated = assessment.validated;
+        return {
           status: assessment.status,
-          validated: assessment.validated,
-          rejections: assessment.rejections,
+          resolutionMinutes: validated?.resolutionMinutes ?? null,
           expectedMtus: assessment.expectedMtus,
-          rawResponseId: ref.rawResponseId,
-          workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
-          buildId,
-          error: assessment.reason,
-        }),
-      );
-      recordDayMetrics({
-        day: ref.day,
-        status: written.status,
-        points: written.newPoints + written.changedPoints,
-        changedPoints: written.changedPoints,
-        rejections: assessment.rejections.length,
-      });
-      Context.current().log.info('day written', { day: ref.day, ...written });
-      return {
-        day: ref.day,
-        status: written.status,
-        mtus: written.mtus,
-        points: written.points,
-        changedPoints: written.changedPoints,
-        revision: written.revision,
-      };
-    },
+          receivedMtus: validated?.receivedMtus ?? 0,
+          missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
+          points: validated?.points.length ?? 0,
+          keys: validated?.keys.length ?? 0,
+          rejections: assessment.rejections.length,
+          reason: assessment.reason,
+        };
+      }),
+
+    writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
+      retried(async () => {
+        const assessment = await assessStored(ref);
+        const written = await withHeartbeat(() =>
+          writeDay(pool, {
+            dataset: ref.dataset,
+            day: ref.day,
+            status: assessment.status,
+            validated: assessment.validated,
+            rejections: assessment.rejections,
+            expectedMtus: assessment.expectedMtus,
+            rawResponseId: ref.rawResponseId,
+            workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+            buildId,
+            error: assessment.reason,
+          }),
+        );
+        recordDayMetrics({
+          day: ref.day,
+          status: written.status,
+          points: written.newPoints + written.changedPoints,
+          changedPoints: written.changedPoints,
+          rejections: assessment.rejections.length,
+        });
+        if (written.status === 'complete')
+          recordLatestCompleteDay(await readLatestCompleteDay(pool, ref.dataset));
+        Context.current().log.info('day written', { day: ref.day, ...written });
+        const reason = reasonOfWrite(assessment, written.status);
+        return {
+          day: ref.day,
+          status: written.status,
+          mtus: written.mtus,
+          points: written.points,
+          changedPoints: written.changedPoints,
+          revision: written.revision,
+          ...(reason === undefined ? {} : { reason }),
+        };
+      }),
 
     async recordDayFailure(input: { dataset: Dataset; day: DeliveryDay; error: string }): Promise<void> {
       await writeDay(pool, {
@@ -109,9 +142,7 @@ export function createStoreActivities({ pool, buildId }: StoreDeps) {
       Context.current().log.warn('day failed', { day: input.day, error: input.error });
     },
 
-    planBackfillDays(input: PlanInput): Promise<DeliveryDay[]> {
-      return planDays(pool, input);
-    },
+    planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> => retried(() => planDays(pool, input)),
   };
 }
 

@@ -36,6 +36,8 @@ export interface PipelineWorkerOptions {
    */
   deployment?: { name: string; versioned: boolean };
   maxConcurrentActivities?: number;
+  /** DATABASE_RETRY_HORIZON: how long failing database work is retried before the day fails. */
+  retryHorizonMs?: number;
 }
 
 export interface PipelineWorkers {
@@ -68,7 +70,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     taskQueue,
     workflowBundle: { code: workflowBundle.code },
     workerDeploymentOptions,
-    activities: createStoreActivities({ pool, buildId }),
+    activities: createStoreActivities({ pool, buildId, retryHorizonMs: options.retryHorizonMs }),
     maxConcurrentActivityTaskExecutions: concurrency,
     maxCachedWorkflows: 500,
   });

@@ -35,6 +35,7 @@ function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
       workflowId: `${input.dataset}/poll`,
       taskQueue: settings.taskQueue,
       args: [input],
+      staticSummary: `${input.dataset} poll: tomorrow and the last ${input.lookbackDays} days`,
       // a poll that hangs must not block every later one (overlap SKIP)
       workflowExecutionTimeout: '1 hour',
     },
