@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_LOOKBACK_DAYS } from '../domain/workflowInputs';
 
 const durationPattern = /^(\d+)(ms|s|m|h)$/;
 
@@ -9,15 +10,27 @@ export function parseDuration(text: string): number {
   return Number(amount) * factor;
 }
 
-/** A duration setting with its default, parsed to milliseconds. */
-const duration = (fallback: string) =>
+/** A duration setting with its default, parsed to milliseconds, optionally within bounds. */
+const duration = (fallback: string, bounds: { min?: string; max?: string } = {}) =>
   z
     .string()
     .regex(durationPattern, 'expected a duration like 500ms, 30s, 10m or 1h')
     .default(fallback)
-    .transform(parseDuration);
+    .transform(parseDuration)
+    .refine((ms) => bounds.min === undefined || ms >= parseDuration(bounds.min), {
+      message: `must be at least ${bounds.min}`,
+    })
+    .refine((ms) => bounds.max === undefined || ms <= parseDuration(bounds.max), {
+      message: `must be at most ${bounds.max}`,
+    });
 
-const intFromEnv = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+const intFromEnv = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number()
+    .int()
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
 
 export const configSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
@@ -41,13 +54,23 @@ export const configSchema = z.object({
   JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 90),
   JAO_REQUEST_TIMEOUT: duration('30s'),
   POLL_INTERVAL: duration('10m'),
-  POLL_LOOKBACK_DAYS: intFromEnv(0, 3),
+  /** Bounded like pollWorkflow's input: a value the workflow would refuse is refused here. */
+  POLL_LOOKBACK_DAYS: intFromEnv(0, 3, MAX_LOOKBACK_DAYS),
   INITIAL_BACKFILL_DAYS: intFromEnv(0, 31),
   FRESHNESS_DEADLINE: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
     .default('12:00'),
   METRICS_PORT: intFromEnv(0, 9464),
+  /** Days back from tomorrow that `jao health` checks for failed, invalid, partial or late days. */
+  HEALTH_WINDOW_DAYS: intFromEnv(1, 31, 3660),
+  /**
+   * A task queue whose workers have not polled for this long has no worker (`jao health`). Workers long-poll for
+   * up to a minute, so it must stay above the server's long-poll interval (1 minute by default).
+   */
+  HEALTH_POLLER_STALE_AFTER: duration('75s', { min: '1s', max: '1h' }),
+  /** How long failing database work is retried before the day fails with the reason. */
+  DATABASE_RETRY_HORIZON: duration('30m', { min: '1s', max: '24h' }),
   /** Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Applied to the roles by `jao migrate` when set (deployment); roles have no password otherwise. */

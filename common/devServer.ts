@@ -11,6 +11,8 @@ export interface DevServerOptions {
   /** Persist state in this SQLite file; in memory when absent. */
   dbFilename?: string;
   namespace?: string;
+  /** Server dynamic config, e.g. { 'matching.longPollExpirationInterval': '5s' } (tests). */
+  dynamicConfig?: Record<string, string | number | boolean>;
   log?: (line: string) => void;
 }
 
@@ -36,6 +38,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       searchAttributes: SEARCH_ATTRIBUTES,
       log: { format: 'json', level: 'error' },
+      extraArgs: Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+        '--dynamic-config-value',
+        `${key}=${JSON.stringify(value)}`,
+      ]),
     },
   });
   const address = env.address;

@@ -56,6 +56,7 @@ export const deadlineOf = (day: DeliveryDay, deadline: string): Date =>
 export function buildStatusReport(input: {
   from: DeliveryDay;
   to: DeliveryDay;
+  /** Records of the range; tomorrow's record may be among them even when tomorrow is outside the range. */
   records: DayFacts[];
   now: Date;
   deadline: string;

@@ -75,6 +75,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         },
         maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
         workflowBundle,
+        retryHorizonMs: config.DATABASE_RETRY_HORIZON,
         deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
       });
       recordBuildInfo(workflowBundle.info.buildId);

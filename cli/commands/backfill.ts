@@ -15,6 +15,7 @@ import {
   backfillWorkflowId,
   dayWorkflowId,
   parseBackfillInput,
+  reasonOf,
 } from '../../domain/workflowInputs';
 import type { backfillWorkflow, deliveryDayWorkflow } from '../../workflows';
 import { parseCommandArgs } from '../args';
@@ -80,7 +81,8 @@ export function printSummary(result: BackfillResult): void {
     `backfill ${result.from}..${result.to} (${result.mode}) finished: ${result.total} days; ${statuses || 'nothing to do'}`,
   );
   for (const outcome of result.notCompleted) {
-    console.log(`  ${outcome.day} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+    const reason = reasonOf(outcome);
+    console.log(`  ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
   }
 }
 
@@ -98,6 +100,7 @@ export async function startBackfill(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       args: [request],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `${request.dataset} backfill ${request.from}..${request.to} (${request.mode}), ${request.concurrency} at a time`,
     });
     console.log(`backfill workflow ${workflowId} (run ${handle.firstExecutionRunId})`);
     if (!wait) return null;
@@ -163,6 +166,7 @@ async function rerunDays(config: Config, days: string[], wait: boolean): Promise
             workflowId,
             taskQueue: config.TEMPORAL_TASK_QUEUE,
             args: [{ dataset: 'maxExchanges', day, trigger: 'cli' }],
+            staticSummary: `maxExchanges ${day} (re-run from the CLI)`,
           }),
         );
         console.log(`started ${workflowId}`);

@@ -7,8 +7,8 @@ import type { Config } from '../../common/config';
 import { type DevServer, startDevServer } from '../../common/devServer';
 import { connectClient } from '../../common/temporal';
 import { createPool } from '../../db/pool';
-import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
-import { POLL_SCHEDULE_ID, parseBackfillInput } from '../../domain/workflowInputs';
+import { GO_LIVE_DAY } from '../../domain/calendar';
+import { initialBackfillRange, POLL_SCHEDULE_ID, parseBackfillInput } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
@@ -108,16 +108,14 @@ export async function startCommand(argv: string[]): Promise<void> {
         } finally {
           await temporal.close();
         }
-        const today = marketToday(new Date());
         if (config.INITIAL_BACKFILL_DAYS > 0) {
-          const initial = parseBackfillInput(
-            {
-              from: addDays(today, -config.INITIAL_BACKFILL_DAYS),
-              to: marketTomorrow(new Date()),
-              mode: 'missing',
-            },
-            new Date(),
-          );
+          const range = initialBackfillRange(new Date(), config.INITIAL_BACKFILL_DAYS);
+          if (range.clamped) {
+            say(
+              `initial backfill starts at Core go-live ${GO_LIVE_DAY}: INITIAL_BACKFILL_DAYS=${config.INITIAL_BACKFILL_DAYS} reaches before it`,
+            );
+          }
+          const initial = parseBackfillInput({ from: range.from, to: range.to, mode: 'missing' }, new Date());
           if (!initial.ok) throw new UsageError(`initial backfill: ${initial.message}`);
           await startBackfill(config, initial.value, false);
         }

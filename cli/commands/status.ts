@@ -1,7 +1,7 @@
 import type { Config } from '../../common/config';
 import { readDayRecords } from '../../db/dayStatus';
 import { createPool } from '../../db/pool';
-import { addDays, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
+import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
 import { buildStatusReport, type DayLine, type StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
 import { parseCommandArgs } from '../args';
@@ -26,6 +26,10 @@ export async function readStatusReport(
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
     const records = await readDayRecords(pool, 'maxExchanges', from, to);
+    // The tomorrow line tells whether tomorrow is in, whatever range was asked for.
+    const tomorrow = marketTomorrow(now);
+    if (tomorrow < from || tomorrow > to)
+      records.push(...(await readDayRecords(pool, 'maxExchanges', tomorrow, tomorrow)));
     return buildStatusReport({ from, to, records, now, deadline: config.FRESHNESS_DEADLINE });
   } finally {
     await pool.end();
@@ -80,7 +84,8 @@ export async function statusCommand(argv: string[]): Promise<void> {
   });
   const config = configFromEnv();
   const to = values.to ?? marketTomorrow(new Date());
-  const from = values.from ?? addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
+  const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
+  const from = values.from ?? (recent < GO_LIVE_DAY && to >= GO_LIVE_DAY ? GO_LIVE_DAY : recent);
   for (const [name, day] of [
     ['--from', from],
     ['--to', to],
