@@ -59,7 +59,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${template}"`));
     await migrateTemplate(databaseUrlFor(adminUrl, template));
     await sealTemplate(adminUrl, template);
-    server = await startDevServer({ log: (line) => console.error(line) });
+    // Workers re-poll every 5 s instead of every minute, so `jao health` tells a stopped worker within seconds.
+    server = await startDevServer({
+      log: (line) => console.error(line),
+      dynamicConfig: { 'matching.longPollExpirationInterval': '5s' },
+    });
     // The same build as `npm run build`: the replay tests check the stored histories against it.
     await writeWorkflowBundle(bundleDir);
   } catch (error) {

@@ -23,6 +23,7 @@ export interface WorkerOptions {
   /** Default: the run's bundle. */
   workflowBundle?: WorkflowBundle;
   deployment?: PipelineWorkerOptions['deployment'];
+  retryHorizonMs?: number;
 }
 
 export interface PipelineHarness {
@@ -68,6 +69,7 @@ export async function createPipelineHarness(
         maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
         workflowBundle: options.workflowBundle ?? runBundle(),
         deployment: options.deployment,
+        retryHorizonMs: options.retryHorizonMs,
       });
       const done = workers.run();
       const handle: RunningWorkers = {

@@ -90,7 +90,59 @@ describe('status report', () => {
     ).toEqual([
       'temporal unreachable: connection refused',
       'schedule maxExchanges-poll is paused',
+      'day late: 2024-03-03 is missing after its deadline',
       'day failed: 2024-03-04 (JAO unavailable)',
+      'day partial: 2024-03-05',
     ]);
+  });
+
+  it('names a complete day whose last re-check failed, and task queues no worker polls', () => {
+    const rechecked = buildStatusReport({
+      from: '2024-03-09',
+      to: '2024-03-10',
+      now,
+      deadline: '12:00',
+      records: [
+        facts('2024-03-09', 'complete'),
+        { ...facts('2024-03-10', 'complete'), lastError: 'HTTP 503' },
+      ],
+    });
+    expect(
+      healthProblems({
+        temporalError: null,
+        databaseError: null,
+        schedule: 'running',
+        report: rechecked,
+        queues: [
+          { taskQueue: 'jao-scraper', role: 'workflows', state: { kind: 'polled' } },
+          {
+            taskQueue: 'jao-scraper-fetch',
+            role: 'fetches',
+            state: { kind: 'unpolled', lastPollAgeMs: 90_400 },
+          },
+          { taskQueue: 'other', role: 'fetches', state: { kind: 'unpolled', lastPollAgeMs: null } },
+        ],
+      }),
+    ).toEqual([
+      'no worker polls task queue jao-scraper-fetch (fetches; last poll 90 s ago)',
+      'no worker polls task queue other (fetches; no poll seen)',
+      're-check failed: 2024-03-10 (HTTP 503)',
+    ]);
+  });
+
+  it('reads tomorrow from its own record whatever the range', () => {
+    const early = buildStatusReport({
+      from: '2024-03-01',
+      to: '2024-03-02',
+      now,
+      deadline: '12:00',
+      records: [
+        facts('2024-03-01', 'complete'),
+        facts('2024-03-02', 'complete'),
+        facts('2024-03-11', 'complete'),
+      ],
+    });
+    expect(early.tomorrow).toMatchObject({ day: '2024-03-11', status: 'complete', late: false });
+    expect(early.days.map((line) => line.day)).toEqual(['2024-03-01', '2024-03-02']);
   });
 });
