@@ -65,10 +65,11 @@ export const configSchema = z.object({
   /** Days back from tomorrow that `jao health` checks for failed, invalid, partial or late days. */
   HEALTH_WINDOW_DAYS: intFromEnv(1, 31, 3660),
   /**
-   * A task queue whose workers have not polled for this long has no worker (`jao health`). Workers long-poll for
-   * up to a minute, so it must stay above the server's long-poll interval (1 minute by default).
+   * A task queue whose workers have not polled for this long has no worker (`jao health`). Idle workers re-poll
+   * every matching.longPollExpirationInterval (30 s in deploy/temporal/dynamicconfig.yaml and the dev server,
+   * 1 minute on a server left at its default: set 75s there).
    */
-  HEALTH_POLLER_STALE_AFTER: duration('75s', { min: '1s', max: '1h' }),
+  HEALTH_POLLER_STALE_AFTER: duration('45s', { min: '1s', max: '1h' }),
   /** How long failing database work is retried before the day fails with the reason. */
   DATABASE_RETRY_HORIZON: duration('30m', { min: '1s', max: '24h' }),
   /** Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */

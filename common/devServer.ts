@@ -24,6 +24,11 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** What deploy/temporal/dynamicconfig.yaml sets for the cluster and compose, where the dev server needs it too. */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
+  'matching.longPollExpirationInterval': '30s',
+};
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = ensureTemporalCli(process.env, options.log);
   const ip = options.ip ?? '127.0.0.1';
@@ -38,10 +43,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       searchAttributes: SEARCH_ATTRIBUTES,
       log: { format: 'json', level: 'error' },
-      extraArgs: Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
-        '--dynamic-config-value',
-        `${key}=${JSON.stringify(value)}`,
-      ]),
+      extraArgs: Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(
+        ([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`],
+      ),
     },
   });
   const address = env.address;

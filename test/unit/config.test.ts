@@ -36,7 +36,7 @@ describe('configuration bounds', () => {
     );
     expect(loadConfig({})).toMatchObject({
       HEALTH_WINDOW_DAYS: 31,
-      HEALTH_POLLER_STALE_AFTER: 75_000,
+      HEALTH_POLLER_STALE_AFTER: 45_000,
       DATABASE_RETRY_HORIZON: 1_800_000,
     });
   });
