@@ -166,7 +166,10 @@ export function parsePollInput(raw: unknown): Parsed<PollRequest> {
  * The range `jao start` backfills: the last `days` days through tomorrow, starting no earlier than go-live
  * (`clamped` says when the setting reached before it).
  */
-export function initialBackfillRange(now: Date, days: number): { from: DeliveryDay; to: DeliveryDay; clamped: boolean } {
+export function initialBackfillRange(
+  now: Date,
+  days: number,
+): { from: DeliveryDay; to: DeliveryDay; clamped: boolean } {
   const from = addDays(marketTomorrow(now), -1 - days);
   const to = marketTomorrow(now);
   return from < GO_LIVE_DAY ? { from: GO_LIVE_DAY, to, clamped: true } : { from, to, clamped: false };
