@@ -2,3 +2,14 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** "Workflow execution failed" alone says nothing: the causes say why (an activity's error, a bad input…). */
+export function messageWithCauses(error: unknown): string {
+  const messages: string[] = [];
+  for (let current: unknown = error; current !== undefined && messages.length < 5; ) {
+    const message = current instanceof Error ? current.message : String(current);
+    if (message && !messages.includes(message)) messages.push(message);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return messages.join(': ');
+}

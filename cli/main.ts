@@ -10,7 +10,7 @@ import { scheduleCommand } from './commands/schedule';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { workerCommand } from './commands/worker';
-import { UsageError } from './errors';
+import { messageWithCauses, UsageError } from './errors';
 
 const USAGE = `usage: jao <command> [options]
 
@@ -63,8 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`jao ${name}: ${error.message}`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`jao ${name} failed: ${message}`);
+    console.error(`jao ${name} failed: ${messageWithCauses(error)}`);
     if (process.env.JAO_DEBUG) console.error(error);
     return 1;
   }
