@@ -1,14 +1,16 @@
 // Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill.
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
+import { readDayQuality } from '../db/dayQuality';
 import { loadRawResponse } from '../db/rawResponse';
+import { readCatalogKeys } from '../db/seriesCatalog';
 import { writeDay } from '../db/writeDay';
 import { type Assessment, assessBody } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
 import { withHeartbeat } from './heartbeat';
-import { recordDayMetrics } from './metrics';
+import { recordDayMetrics, recordDriftMetrics } from './metrics';
 import { type PlanInput, planDays } from './plan';
 
 export interface StoreDeps {
@@ -36,10 +38,13 @@ export interface ValidationSummary {
 }
 
 export function createStoreActivities({ pool, buildId }: StoreDeps) {
-  async function assessStored({ day, rawResponseId }: StoredDayRef): Promise<Assessment> {
+  async function assessStored({ dataset, day, rawResponseId }: StoredDayRef): Promise<Assessment> {
     const raw = await loadRawResponse(pool, rawResponseId);
     if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
-    return assessBody(day, raw.body);
+    const assessment = assessBody(day, raw.body);
+    // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
+    if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) return assessment;
+    return assessBody(day, raw.body, { knownKeys: await readCatalogKeys(pool, dataset) });
   }
 
   return {
@@ -72,7 +77,8 @@ export function createStoreActivities({ pool, buildId }: StoreDeps) {
           rawResponseId: ref.rawResponseId,
           workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
           buildId,
-          error: assessment.reason,
+          error: assessment.error,
+          reason: assessment.reason,
         }),
       );
       recordDayMetrics({
@@ -82,7 +88,16 @@ export function createStoreActivities({ pool, buildId }: StoreDeps) {
         changedPoints: written.changedPoints,
         rejections: assessment.rejections.length,
       });
-      Context.current().log.info('day written', { day: ref.day, ...written });
+      const drift = written.contentChanged
+        ? ((await readDayQuality(pool, ref.dataset, ref.day, ref.day))[0]?.drift ?? null)
+        : null;
+      if (drift) recordDriftMetrics(drift.kinds);
+      Context.current().log.info('day written', {
+        day: ref.day,
+        ...written,
+        ...(assessment.reason ? { reason: assessment.reason } : {}),
+        ...(drift ? { drift: drift.kinds } : {}),
+      });
       return {
         day: ref.day,
         status: written.status,
