@@ -1,4 +1,6 @@
-// The pipeline's health verdict from facts gathered elsewhere: one reason per problem, none when healthy.
+// The pipeline's health verdict from facts gathered elsewhere: one reason per problem, none when healthy; and
+// warnings, which name what deserves a look without making the pipeline unhealthy.
+import { describeDrift } from './drift';
 import type { StatusReport } from './statusReport';
 
 export interface HealthFacts {
@@ -25,7 +27,19 @@ export function healthProblems(facts: HealthFacts): string[] {
       if (line.status === 'failed') {
         problems.push(`day failed: ${line.day}${line.lastError ? ` (${line.lastError})` : ''}`);
       }
+      if (line.status === 'partial' || line.status === 'invalid') {
+        problems.push(`day ${line.status}: ${line.day}${line.reason ? ` (${line.reason})` : ''}`);
+      }
     }
   }
   return problems;
+}
+
+/** Lines that deserve a look but do not make the pipeline unhealthy: schema drift, one line per day. */
+export function healthWarnings(facts: HealthFacts): string[] {
+  const warnings: string[] = [];
+  for (const line of facts.report?.days ?? []) {
+    if (line.drift) warnings.push(`schema drift: ${line.day} (${describeDrift(line.drift)})`);
+  }
+  return warnings;
 }

@@ -1,14 +1,14 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
 import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
-import { type HealthFacts, healthProblems } from '../../domain/health';
+import { type HealthFacts, healthProblems, healthWarnings } from '../../domain/health';
 import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
 import { configFromEnv } from '../context';
 import { readStatusReport } from './status';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Exit 0 when healthy; otherwise exit 1 with every reason on its own line. */
+/** Exit 0 when healthy; otherwise exit 1 with every reason on its own line. Warnings never change the exit code. */
 export async function healthCommand(): Promise<void> {
   const config = configFromEnv();
   const now = new Date();
@@ -37,6 +37,7 @@ export async function healthCommand(): Promise<void> {
   }
 
   const problems = healthProblems(facts);
+  for (const warning of healthWarnings(facts)) console.log(`warning: ${warning}`);
   if (problems.length === 0) {
     console.log('healthy');
     return;
