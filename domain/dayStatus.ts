@@ -44,13 +44,17 @@ export function statusOf(v: ValidatedDay): ValidatedDayStatus {
 
 const shortMtu = (iso: string) => `${iso.slice(0, 16)}Z`;
 
-function countByRule(rejections: readonly Rejection[], rules: (rule: string) => boolean): string | null {
+/** `<n> <what> refused (<rule> <n>, …)` for the rejections whose rule matches; null when none does. */
+function refusals(
+  rejections: readonly Rejection[],
+  what: string,
+  matches: (rule: string) => boolean,
+): string | null {
   const counts = new Map<string, number>();
-  for (const r of rejections) if (rules(r.rule)) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
+  for (const r of rejections) if (matches(r.rule)) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
   if (counts.size === 0) return null;
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const detail = [...counts].map(([rule, n]) => `${rule} ${n}`).join(', ');
-  return `${total} (${detail})`;
+  return `${total} ${what} refused (${[...counts].map(([rule, n]) => `${rule} ${n}`).join(', ')})`;
 }
 
 const isKeyRule = (rule: string) => (KEY_RULES as readonly string[]).includes(rule);
@@ -67,12 +71,12 @@ function describeFindings(v: ValidatedDay): string[] {
   }
   if (v.nullValues > 0) findings.push(`${v.nullValues} null values`);
   if (v.conflictingRows > 0) findings.push(`${v.conflictingRows} conflicting duplicate rows`);
-  const values = countByRule(v.rejections, isValueRule);
-  if (values) findings.push(`${values.replace(/^(\d+)/, '$1 values refused')}`);
+  const values = refusals(v.rejections, 'values', isValueRule);
+  if (values) findings.push(values);
   if (v.absentValues > 0) findings.push(`${v.absentValues} values absent from their rows`);
-  const keys = countByRule(v.rejections, isKeyRule);
-  if (keys) findings.push(`${keys.replace(/^(\d+)/, '$1 keys refused')}`);
-  const rows = countByRule(v.rejections, isRowRule);
-  if (rows) findings.push(`${rows.replace(/^(\d+)/, '$1 rows refused')}`);
+  const keys = refusals(v.rejections, 'keys', isKeyRule);
+  if (keys) findings.push(keys);
+  const rows = refusals(v.rejections, 'rows', isRowRule);
+  if (rows) findings.push(rows);
   return findings;
 }
