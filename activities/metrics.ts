@@ -1,6 +1,7 @@
 // The pipeline's own metrics, exported next to the SDK's on the worker's Prometheus endpoint.
 import { Context } from '@temporalio/activity';
 import { dayStartMs } from '../domain/calendar';
+import type { DriftKind } from '../domain/drift';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 
 export interface DayMetrics {
@@ -43,4 +44,15 @@ export function recordLatestCompleteDay(day: DeliveryDay | null): void {
       'Start (Unix time) of the latest complete delivery day',
     )
     .set(Math.floor(dayStartMs(day) / 1000));
+}
+
+/** `jao_schema_drift_total{kind}`: days written with a resolution or key set unlike the previous stored day's. */
+export function recordDriftMetrics(kinds: readonly DriftKind[]): void {
+  if (kinds.length === 0) return;
+  const counter = Context.current().metricMeter.createCounter(
+    'jao_schema_drift_total',
+    'days',
+    'Days whose resolution or key set differs from the previous stored day (kind: resolution, keys_added, keys_vanished)',
+  );
+  for (const kind of kinds) counter.add(1, { kind });
 }

@@ -1,15 +1,17 @@
 // Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill.
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
+import { readDayQuality } from '../db/dayQuality';
 import { readLatestCompleteDay } from '../db/dayStatus';
 import { loadRawResponse } from '../db/rawResponse';
+import { readCatalogKeys } from '../db/seriesCatalog';
 import { writeDay } from '../db/writeDay';
 import { type Assessment, assessBody } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
 import { withHeartbeat } from './heartbeat';
-import { recordDayMetrics, recordLatestCompleteDay } from './metrics';
+import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
 import { type PlanInput, planDays } from './plan';
 import { withinRetryHorizon } from './retryHorizon';
 
@@ -26,13 +28,7 @@ export const DEFAULT_RETRY_HORIZON_MS = 30 * 60_000;
 /** Why a written day is not complete, in one sentence (undefined when it is). */
 export function reasonOfWrite(assessment: Assessment, written: DayStatus): string | undefined {
   if (written === 'complete') return undefined;
-  const found =
-    assessment.reason ??
-    (assessment.status === 'not_published'
-      ? 'JAO answered with no data: not published yet'
-      : assessment.status === 'partial' && assessment.validated
-        ? `${assessment.validated.missingMtus.length} of ${assessment.expectedMtus} MTUs missing`
-        : `ended ${assessment.status}`);
+  const found = assessment.reason ?? `ended ${assessment.status}`;
   return assessment.status === written
     ? found
     : `kept the stored ${written} values; the re-check found: ${found}`;
@@ -63,10 +59,13 @@ export function createStoreActivities({
 }: StoreDeps) {
   const retried = <T>(work: () => Promise<T>) => withinRetryHorizon(retryHorizonMs, work);
 
-  async function assessStored({ day, rawResponseId }: StoredDayRef): Promise<Assessment> {
+  async function assessStored({ dataset, day, rawResponseId }: StoredDayRef): Promise<Assessment> {
     const raw = await loadRawResponse(pool, rawResponseId);
     if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
-    return assessBody(day, raw.body);
+    const assessment = assessBody(day, raw.body);
+    // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
+    if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) return assessment;
+    return assessBody(day, raw.body, { knownKeys: await readCatalogKeys(pool, dataset) });
   }
 
   return {
@@ -101,7 +100,8 @@ export function createStoreActivities({
             rawResponseId: ref.rawResponseId,
             workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
             buildId,
-            error: assessment.reason,
+            error: assessment.error,
+            reason: assessment.reason,
           }),
         );
         recordDayMetrics({
@@ -111,9 +111,18 @@ export function createStoreActivities({
           changedPoints: written.changedPoints,
           rejections: assessment.rejections.length,
         });
+        const drift = written.contentChanged
+          ? ((await readDayQuality(pool, ref.dataset, ref.day, ref.day))[0]?.drift ?? null)
+          : null;
+        if (drift) recordDriftMetrics(drift.kinds);
         if (written.status === 'complete')
           recordLatestCompleteDay(await readLatestCompleteDay(pool, ref.dataset));
-        Context.current().log.info('day written', { day: ref.day, ...written });
+        Context.current().log.info('day written', {
+          day: ref.day,
+          ...written,
+          ...(assessment.reason ? { reason: assessment.reason } : {}),
+          ...(drift ? { drift: drift.kinds } : {}),
+        });
         const reason = reasonOfWrite(assessment, written.status);
         return {
           day: ref.day,

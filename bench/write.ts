@@ -64,11 +64,18 @@ export function makeDay(day: DeliveryDay, dayIndex: number, changePercent: numbe
   return {
     resolutionMinutes: 60,
     expectedMtus: mtus.length,
+    rows: mtus.length,
     receivedMtus: mtus.length,
     missingMtus: [],
     points,
     rejections: [],
-    keys: BORDERS.map(([a, b]) => `border_${a}_${b}`),
+    keys: BORDERS.map(([a, b]) => `border_${a}_${b}`).sort(),
+    refusedKeys: 0,
+    nullValues: 0,
+    duplicateRows: 0,
+    conflictingRows: 0,
+    absentValues: 0,
+    unknownFields: [],
   };
 }
 

@@ -51,6 +51,18 @@ export const configSchema = z.object({
     .string()
     .optional()
     .transform((key) => (key ? key : undefined)),
+  /** Who runs this scraper, in every request's User-Agent: an http(s) URL, a mailto: URI or an email address. */
+  JAO_CONTACT: z
+    .union(
+      [
+        z.url({ protocol: /^https?$/, hostname: z.regexes.domain }),
+        z.string().regex(/^mailto:[^\s@()]+@[^\s@()]+\.[^\s@()]+$/),
+        z.email().transform((email) => `mailto:${email}`),
+      ],
+      { message: 'expected an http(s) URL, a mailto: URI or an email address' },
+    )
+    .refine((contact) => !/[()\s]/.test(contact), { message: 'must not contain spaces or parentheses' })
+    .optional(),
   JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 90),
   JAO_REQUEST_TIMEOUT: duration('30s'),
   POLL_INTERVAL: duration('10m'),

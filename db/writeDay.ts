@@ -10,16 +10,18 @@ import {
   copyFrom,
 } from './copy';
 import { type DayContent, normalizeDayContent } from './dayContent';
+import { ensureKeySet } from './keySets';
 import { dayLockName, LOCK_NAMESPACE } from './locks';
 import { withTransaction } from './pool';
 import { insertRejections } from './rejections';
+import { pgText } from './text';
 
 export interface WriteDayInput {
   dataset: Dataset;
   day: DeliveryDay;
   /** Decided by the caller ('complete' | 'partial' | 'not_published' | 'invalid' | 'failed'). */
   status: DayStatus;
-  /** null for invalid / failed. */
+  /** What validation read (its counts become the day's quality record); null for failed runs and broken bodies. */
   validated: ValidatedDay | null;
   /** Used when validated is null (invalid payload); otherwise validated.rejections are stored. */
   rejections?: Rejection[];
@@ -31,6 +33,8 @@ export interface WriteDayInput {
   buildId?: string | null;
   /** Stored as last_error; null clears it. */
   error?: string | null;
+  /** Why the day is not complete (domain/dayStatus.ts), stored as reason; default: `error`. */
+  reason?: string | null;
   /** Transaction time of the write (tests control instants with it); default: the database clock. */
   observedAt?: Date;
 }
@@ -85,6 +89,10 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
   const content =
     storesContent && input.validated ? normalizeDayContent(input.validated.points, rejections) : null;
 
+  const keySetId =
+    input.validated && input.validated.keys.length > 0
+      ? await ensureKeySet(pool, input.dataset, input.validated.keys)
+      : null;
   const cache = seriesCacheFor(pool, input.dataset);
   const registered: SeriesIds[] = [];
   const result = await withTransaction(pool, async (client) => {
@@ -119,6 +127,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
       outcome,
       contentChanged,
       contentChanged ? written : null,
+      keySetId,
     );
     if (!unchanged && rejections.length > 0) {
       await insertRejections(client, {
@@ -462,6 +471,21 @@ async function mergeDay(
   };
 }
 
+/** The run decides the day's status and quality record: it brought content, or the day has none stored. */
+const RUN_DESCRIBES_DAY = "(EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0)";
+/** The day's quality record (migration 010), written together with its status. */
+const QUALITY_COLUMNS = [
+  'resolution_minutes',
+  'missing_mtus',
+  'key_set_id',
+  'null_values',
+  'duplicate_rows',
+  'conflicting_rows',
+  'rejected_values',
+  'unknown_fields',
+  'reason',
+] as const;
+
 async function upsertDayRow(
   client: pg.PoolClient,
   input: WriteDayInput,
@@ -470,9 +494,14 @@ async function upsertDayRow(
   outcome: ContentOutcome | null,
   contentChanged: boolean,
   touched: SeriesIds | null,
+  keySetId: number | null,
 ): Promise<{ revision: number; status: DayStatus }> {
   const receivedMtus = content ? (input.validated?.receivedMtus ?? 0) : null;
   const points = outcome ? outcome.pointsAfter : null;
+  const validated = input.validated;
+  const rejectedValues = (input.rejections ?? validated?.rejections ?? []).length;
+  const error = pgText(input.error ?? null);
+  const reason = input.reason === undefined ? error : pgText(input.reason);
   const result = await client.query<{ revision_count: number; status: DayStatus }>({
     name: 'jao.writeDay.upsertDayRow',
     // The CTEs move last_seen_at of the series whose values this write changed ($13), with one hour of
@@ -494,20 +523,22 @@ async function upsertDayRow(
      INSERT INTO jao.delivery_day AS d (
         dataset, day, status, expected_mtus, received_mtus, points, content_hash, revision_count,
         first_complete_at, last_changed_at, last_checked_at, attempts, last_error, last_workflow_id,
-        last_raw_response_id, last_build_id, content_build_id)
+        last_raw_response_id, last_build_id, content_build_id,
+        resolution_minutes, missing_mtus, key_set_id, null_values, duplicate_rows, conflicting_rows,
+        rejected_values, unknown_fields, reason)
      VALUES ($1, $2::date, $3, $4, COALESCE($5::int, 0), COALESCE($6::int, 0), $7::text,
              CASE WHEN $8::boolean THEN 1 ELSE 0 END,
              CASE WHEN $3 = 'complete' THEN $9::timestamptz END,
              CASE WHEN $8::boolean THEN $9::timestamptz END,
-             $9::timestamptz, 1, $10, $11, $12, $14, CASE WHEN $8::boolean THEN $14 END)
+             $9::timestamptz, 1, $10, $11, $12, $14, CASE WHEN $8::boolean THEN $14 END,
+             $15::int, $16::timestamptz[], $17::int, $18::int, $19::int, $20::int, $21::int, $22::text[], $23)
      ON CONFLICT (dataset, day) DO UPDATE SET
         -- a day with stored content keeps it when a re-check brings none (empty answer, invalid payload,
-        -- failed fetch): its status describes what is stored, and last_error tells what the re-check met
-        status = CASE WHEN EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0 THEN EXCLUDED.status
-                      WHEN d.received_mtus >= d.expected_mtus THEN 'complete'
-                      ELSE 'partial' END,
-        expected_mtus = CASE WHEN EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0
-                             THEN EXCLUDED.expected_mtus ELSE d.expected_mtus END,
+        -- failed fetch): its status and quality record describe what is stored (a stored partial day stays
+        -- partial), and last_error tells what the re-check met
+        status = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.status ELSE d.status END,
+        expected_mtus = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.expected_mtus ELSE d.expected_mtus END,
+        ${QUALITY_COLUMNS.map((c) => `${c} = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.${c} ELSE d.${c} END`).join(',\n')},
         received_mtus = COALESCE($5::int, d.received_mtus),
         points = COALESCE($6::int, d.points),
         content_hash = COALESCE($7::text, d.content_hash),
@@ -532,11 +563,20 @@ async function upsertDayRow(
       content ? content.contentHash : null,
       contentChanged,
       state.txTime,
-      input.error ?? null,
+      error,
       input.workflowId,
       input.rawResponseId,
       touched ? binaryInt4Array(touched.ids) : null,
       input.buildId ?? null,
+      validated?.resolutionMinutes ?? null,
+      validated?.missingMtus ?? [],
+      keySetId,
+      validated?.nullValues ?? 0,
+      validated?.duplicateRows ?? 0,
+      validated?.conflictingRows ?? 0,
+      rejectedValues,
+      validated?.unknownFields ?? [],
+      reason,
     ],
   });
   const row = result.rows[0]!;

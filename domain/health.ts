@@ -1,5 +1,6 @@
-// The pipeline's health verdict from facts gathered elsewhere: one reason per problem (exit 1), none when healthy.
-// Warnings are printed but do not make the pipeline unhealthy.
+// The pipeline's health verdict from facts gathered elsewhere: one reason per problem (exit 1), none when healthy;
+// and warnings, which name what deserves a look without making the pipeline unhealthy.
+import { describeDrift } from './drift';
 import type { StatusReport } from './statusReport';
 
 export type QueueState =
@@ -37,7 +38,8 @@ function dayProblems(report: StatusReport): string[] {
   for (const line of report.days) {
     const why = line.lastError ? ` (${line.lastError})` : '';
     if (BAD_STATUSES.has(line.status)) {
-      problems.push(`day ${line.status}: ${line.day}${why}`);
+      const reason = line.status === 'failed' ? line.lastError : (line.reason ?? line.lastError);
+      problems.push(`day ${line.status}: ${line.day}${reason ? ` (${reason})` : ''}`);
     } else if (line.late) {
       const status = line.status.replace('_', ' ');
       problems.push(`day late: ${line.day} is ${status} after its deadline`);
@@ -73,7 +75,16 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
     const tomorrowLine = `day late: ${tomorrow.day} `;
     problems.push(...dayProblems(facts.report).filter((line) => !line.startsWith(tomorrowLine)));
   }
-  return { healthy: problems.length === 0, problems, warnings: [] };
+  return { healthy: problems.length === 0, problems, warnings: healthWarnings(facts) };
+}
+
+/** Lines that deserve a look but do not make the pipeline unhealthy: schema drift, one line per day. */
+export function healthWarnings(facts: HealthFacts): string[] {
+  const warnings: string[] = [];
+  for (const line of facts.report?.days ?? []) {
+    if (line.drift) warnings.push(`schema drift: ${line.day} (${describeDrift(line.drift)})`);
+  }
+  return warnings;
 }
 
 /** The problems alone (one line each), as `jao health` prints them. */

@@ -5,6 +5,7 @@ import { dayWindow, isDstChangeDay } from '../domain/calendar';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from '../domain/jaoEnvelope';
 import type { DeliveryDay, UtcWindow } from '../domain/types';
 import { parseRetryAfter } from './retryAfter';
+import { jaoUserAgent } from './userAgent';
 
 export const MAX_EXCHANGES_PATH = '/core/api/data/maxExchanges';
 
@@ -21,6 +22,8 @@ export interface JaoClientOptions {
   baseUrl: string;
   apiKey?: string;
   timeoutMs: number;
+  /** Sent as User-Agent; default `jao-scraper/<version>` (source/userAgent.ts). */
+  userAgent?: string;
   fetchImpl?: typeof fetch;
 }
 
@@ -81,7 +84,10 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false; me
 
 async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<SingleAnswer> {
   const fetchImpl = opts.fetchImpl ?? fetch;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'User-Agent': opts.userAgent ?? jaoUserAgent(),
+  };
   if (opts.apiKey) headers.Authorization = `Bearer ${opts.apiKey}`;
   let httpStatus: number | null = null;
   let retryAfterHeader: string | null = null;

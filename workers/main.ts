@@ -5,6 +5,7 @@ import type { Config } from '../common/config';
 import { connectClient } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { jaoUserAgent } from '../source/userAgent';
 import { superviseDeploymentVersion, type VersionSupervisor } from './deployment';
 import { createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
@@ -72,6 +73,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           baseUrl: config.JAO_BASE_URL,
           apiKey: config.JAO_API_KEY,
           timeoutMs: config.JAO_REQUEST_TIMEOUT,
+          userAgent: jaoUserAgent(config.JAO_CONTACT),
         },
         maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
         workflowBundle,

@@ -1,7 +1,9 @@
 import type { Config } from '../../common/config';
+import { readDayQuality } from '../../db/dayQuality';
 import { readDayRecords } from '../../db/dayStatus';
 import { createPool } from '../../db/pool';
 import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
+import { describeDrift } from '../../domain/drift';
 import { buildStatusReport, type DayLine, type StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
 import { parseCommandArgs } from '../args';
@@ -30,7 +32,15 @@ export async function readStatusReport(
     const tomorrow = marketTomorrow(now);
     if (tomorrow < from || tomorrow > to)
       records.push(...(await readDayRecords(pool, 'maxExchanges', tomorrow, tomorrow)));
-    return buildStatusReport({ from, to, records, now, deadline: config.FRESHNESS_DEADLINE });
+    const quality = new Map(
+      (await readDayQuality(pool, 'maxExchanges', from, to)).map((q) => [q.day, q] as const),
+    );
+    const facts = records.map((record) => ({
+      ...record,
+      reason: quality.get(record.day)?.reason ?? null,
+      drift: quality.get(record.day)?.drift ?? null,
+    }));
+    return buildStatusReport({ from, to, records: facts, now, deadline: config.FRESHNESS_DEADLINE });
   } finally {
     await pool.end();
   }
@@ -41,7 +51,8 @@ function describeLine(line: DayLine): string {
   if (line.status !== 'missing') parts.push(`${line.receivedMtus}/${line.expectedMtus} MTUs`);
   if (line.late) parts.push('LATE');
   if (line.revised > 0) parts.push(`revised ${line.revised}×`);
-  if (line.lastError) parts.push(`last check: ${line.lastError}`);
+  if (line.reason) parts.push(`why: ${line.reason}`);
+  if (line.lastError && line.lastError !== line.reason) parts.push(`last check: ${line.lastError}`);
   return parts.join(', ');
 }
 
@@ -60,6 +71,7 @@ export function printStatusReport(report: StatusReport): void {
   for (const line of report.days) {
     const noteworthy = line.status !== 'complete' || line.revised > 0 || line.lastError !== null;
     if (noteworthy && line.status !== 'missing') console.log(`  ${line.day}  ${describeLine(line)}`);
+    if (line.drift) console.log(`  ${line.day}  drift: ${describeDrift(line.drift)}`);
   }
   const counts = Object.entries(report.counts)
     .map(([key, count]) => `${key.replace('_', ' ')} ${count}`)

@@ -11,7 +11,7 @@ import {
 import { readWorkflowBundle, type WorkflowBundle } from '../../workers/workflowBundle';
 import type { deliveryDayWorkflow } from '../../workflows';
 import { createTestDatabase, type TestDatabase } from './database';
-import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from './temporal';
+import { type ConnectOptions, connectTemporal, type TemporalTestContext, uniqueTaskQueue } from './temporal';
 
 export interface RunningWorkers {
   workers: PipelineWorkers;
@@ -47,9 +47,10 @@ export function runBundle(): WorkflowBundle {
 export async function createPipelineHarness(
   label: string,
   simulatorOptions: SimulatorOptions = {},
+  connectOptions: ConnectOptions = {},
 ): Promise<PipelineHarness> {
   const db = await createTestDatabase();
-  const temporal = await connectTemporal();
+  const temporal = await connectTemporal(connectOptions);
   const simulator = await startSimulator(simulatorOptions);
   const taskQueue = uniqueTaskQueue(label);
   const running: RunningWorkers[] = [];

@@ -14,11 +14,21 @@ export interface TemporalTestContext {
 
 let runtimeInstalled = false;
 
+export interface ConnectOptions {
+  /** Serve the runtime's Prometheus metrics (the pipeline's own included) at this address, e.g. `127.0.0.1:9999`. */
+  metricsBindAddress?: string;
+}
+
 /** Client and worker connections to the run's dev server. */
-export async function connectTemporal(): Promise<TemporalTestContext> {
+export async function connectTemporal(options: ConnectOptions = {}): Promise<TemporalTestContext> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      ...(options.metricsBindAddress
+        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsBindAddress } } } }
+        : {}),
+    });
   }
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');

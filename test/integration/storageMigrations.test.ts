@@ -90,7 +90,9 @@ describe('migrate', () => {
           ORDER BY c.relname`,
       );
       expect(relations.rows.map((row) => row.relname)).toEqual([
+        'day_quality',
         'delivery_day',
+        'key_set',
         'max_exchanges',
         'max_exchanges_daily',
         'max_exchanges_history',

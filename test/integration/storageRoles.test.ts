@@ -114,6 +114,11 @@ describe('jao_reader', () => {
       [day],
     );
     expect(status.rows).toEqual([{ status: 'complete', revision_count: 2 }]);
+    const quality = await reader.query<{ status: string; keys: number; missing_mtus: Date[] }>(
+      `SELECT status, keys, missing_mtus FROM jao.day_quality WHERE day = $1::date`,
+      [day],
+    );
+    expect(quality.rows).toEqual([{ status: 'complete', keys: 2, missing_mtus: [] }]);
   });
 
   it('can write nothing and create nothing', async () => {
@@ -131,6 +136,7 @@ describe('jao_reader', () => {
       `DROP VIEW jao.max_exchanges`,
       `SELECT count(*) FROM jao.observation`,
       `SELECT count(*) FROM jao.raw_response`,
+      `SELECT count(*) FROM jao.key_set`,
     ];
     for (const sql of denied) {
       expect({ sql, state: await sqlState(reader, sql) }).toEqual({ sql, state: '42501' });

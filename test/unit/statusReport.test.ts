@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { healthProblems } from '../../domain/health';
+import { healthProblems, healthWarnings } from '../../domain/health';
 import { buildStatusReport, type DayFacts, deadlineOf } from '../../domain/statusReport';
 
 const facts = (day: string, status: DayFacts['status'], revisionCount = 1): DayFacts => ({
@@ -144,5 +144,52 @@ describe('status report', () => {
     });
     expect(early.tomorrow).toMatchObject({ day: '2024-03-11', status: 'complete', late: false });
     expect(early.days.map((line) => line.day)).toEqual(['2024-03-01', '2024-03-02']);
+  });
+
+  it('names partial and invalid days with their reason; drift is a warning, never a problem', () => {
+    const drift = {
+      kinds: ['resolution' as const, 'keys_added' as const],
+      previousDay: '2024-03-01',
+      resolutionMinutes: 15,
+      previousResolutionMinutes: 60,
+      keysAdded: ['border_AT_ALBE', 'border_ALBE_AT'],
+      keysVanished: [],
+    };
+    const withQuality = buildStatusReport({
+      from: '2024-03-01',
+      to: '2024-03-03',
+      now,
+      deadline: '12:00',
+      records: [
+        facts('2024-03-01', 'complete'),
+        { ...facts('2024-03-02', 'complete'), drift, reason: 'ignored: the day is complete' },
+        {
+          ...facts('2024-03-03', 'invalid'),
+          reason: 'no value accepted: 3168 values refused (value_not_number 3168)',
+        },
+      ],
+    });
+    expect(withQuality.days.map((line) => [line.day, line.reason, line.drift !== null])).toEqual([
+      ['2024-03-01', null, false],
+      ['2024-03-02', null, true],
+      ['2024-03-03', 'no value accepted: 3168 values refused (value_not_number 3168)', false],
+    ]);
+    expect(withQuality.counts.drift).toBe(1);
+    const healthy = { temporalError: null, databaseError: null, schedule: 'running' as const };
+    expect(healthProblems({ ...healthy, report: withQuality })).toEqual([
+      'day invalid: 2024-03-03 (no value accepted: 3168 values refused (value_not_number 3168))',
+    ]);
+    expect(healthWarnings({ ...healthy, report: withQuality })).toEqual([
+      'schema drift: 2024-03-02 (resolution 60 → 15 min; 2 keys added (border_AT_ALBE, border_ALBE_AT) against 2024-03-01)',
+    ]);
+    const driftOnly = buildStatusReport({
+      from: '2024-03-02',
+      to: '2024-03-02',
+      now,
+      deadline: '12:00',
+      records: [{ ...facts('2024-03-02', 'complete'), drift }],
+    });
+    expect(healthProblems({ ...healthy, report: driftOnly })).toEqual([]);
+    expect(healthWarnings({ ...healthy, report: driftOnly })).toHaveLength(1);
   });
 });
