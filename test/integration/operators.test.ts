@@ -2,6 +2,7 @@
 // runs that count their non-complete days, summaries and details, refused starts, missing workers, and days a
 // database outage failed being recorded as such.
 import { WorkflowFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BackfillProgress, BackfillResult } from '../../domain/workflowInputs';
 import type { backfillWorkflow } from '../../workflows';
@@ -9,6 +10,7 @@ import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from
 import { withAdminClient } from '../helpers/postgres';
 import { runJao } from '../helpers/processes';
 
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Visibility is eventually consistent: ask until the answer is the expected one (or time runs out). */
@@ -155,13 +157,13 @@ describe('operators see the truth', () => {
     await workers.stop();
     const fetching = await h.startWorkers({ retryHorizonMs: 2_000 });
     let recovering: RunningWorkers | undefined;
-    h.simulator.setFaults({ latencyMs: 4_000 });
+    h.simulator.setFaults({ latencyMs: 8_000 });
     try {
       const handle = await h.startDay(day);
-      // While the fetch waits on JAO, the workflow's worker stops; the fetch stores the raw answer and completes.
+      // While the fetch waits on JAO (8 s), the workflow's worker stops; the fetch then stores the raw answer.
       await eventually(
-        async () => h.simulator.requests.some((request) => request.fromUtc === '2025-07-09T22:00:00.000Z'),
-        (seen) => seen,
+        async () => (await handle.describe()).raw.pendingActivities ?? [],
+        (pending) => pending.some((a) => a.activityType?.name === 'fetchDayFromJao' && a.state === STARTED),
       );
       const [mainWorker] = fetching.workers.workers;
       mainWorker!.shutdown();
@@ -169,6 +171,8 @@ describe('operators see the truth', () => {
         async () => mainWorker!.getState(),
         (state) => state === 'STOPPED',
       );
+      // The worker stopped while JAO still answers: nobody can run validate before the database goes away.
+      expect((await handle.describe()).raw.pendingActivities).toHaveLength(1);
       await eventually(
         async () => (await handle.describe()).raw.pendingActivities?.length ?? 0,
         (pending) => pending === 0,
