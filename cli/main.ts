@@ -1,5 +1,6 @@
 // `npx jao <command>`: the pipeline's command line (DESIGN.md §8).
 import { ConfigError } from '../common/config';
+import { connectionErrorMessage } from '../db/pool';
 import { runSimulateCommand } from '../simulator/command';
 import { SimulatorInputError } from '../simulator/faults';
 import { backfillCommand, rerunCommand } from './commands/backfill';
@@ -60,8 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`jao ${name}: ${error.message}`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`jao ${name} failed: ${message}`);
+    console.error(`jao ${name} failed: ${connectionErrorMessage(error)}`);
     if (process.env.JAO_DEBUG) console.error(error);
     return 1;
   }
