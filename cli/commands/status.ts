@@ -1,5 +1,6 @@
 import type { Config } from '../../common/config';
 import { readDayRecords } from '../../db/dayStatus';
+import { type Engine, readEngine } from '../../db/engine';
 import { createPool } from '../../db/pool';
 import { addDays, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
 import { buildStatusReport, type DayLine, type StatusReport } from '../../domain/statusReport';
@@ -23,10 +24,21 @@ export async function readStatusReport(
   to: DeliveryDay,
   now = new Date(),
 ): Promise<StatusReport> {
+  return (await readStatus(config, from, to, now)).report;
+}
+
+/** The days of the range and the engine the database runs on, over one connection. */
+async function readStatus(
+  config: Config,
+  from: DeliveryDay,
+  to: DeliveryDay,
+  now: Date,
+): Promise<{ report: StatusReport; engine: Engine }> {
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
     const records = await readDayRecords(pool, 'maxExchanges', from, to);
-    return buildStatusReport({ from, to, records, now, deadline: config.FRESHNESS_DEADLINE });
+    const report = buildStatusReport({ from, to, records, now, deadline: config.FRESHNESS_DEADLINE });
+    return { report, engine: await readEngine(pool) };
   } finally {
     await pool.end();
   }
@@ -41,8 +53,9 @@ function describeLine(line: DayLine): string {
   return parts.join(', ');
 }
 
-export function printStatusReport(report: StatusReport): void {
+export function printStatusReport(report: StatusReport, engine?: Engine): void {
   console.log(`maxExchanges ${report.from}..${report.to} (as of ${report.generatedAt})`);
+  if (engine) console.log(engine.line);
   console.log(
     `legend: ${Object.entries(SYMBOL)
       .map(([status, symbol]) => `${symbol === ' ' ? '_' : symbol} ${status}`)
@@ -89,7 +102,11 @@ export async function statusCommand(argv: string[]): Promise<void> {
       throw new UsageError(`status: ${name} "${day}" is not a date in the form YYYY-MM-DD`);
   }
   if (from > to) throw new UsageError(`status: the range is reversed: from ${from} is after to ${to}`);
-  const report = await readStatusReport(config, from, to);
-  if (values.json) console.log(JSON.stringify(report, null, 2));
-  else printStatusReport(report);
+  const { report, engine } = await readStatus(config, from, to, new Date());
+  if (values.json) {
+    const { kind, postgres, timescaledb, reason, line } = engine;
+    console.log(
+      JSON.stringify({ ...report, engine: { kind, postgres, timescaledb, reason, line } }, null, 2),
+    );
+  } else printStatusReport(report, engine);
 }
