@@ -1,19 +1,5 @@
 import type pg from 'pg';
 
-/**
- * The daily aggregate on TimescaleDB (jao.max_exchanges_daily, a real-time continuous aggregate): days before
- * its watermark are read from the materialization, days from the watermark on are computed from the values
- * at query time. After every write that changed a day, the write path keeps it right and fast:
- * - a day before the watermark (already materialized: a revision, a late or out-of-order day) is
- *   re-materialized at once, or the aggregate would show its old values (or none) until the refresh policy;
- * - a day from the watermark on is right already (computed in real time); the materialization is moved up
- *   to it only when the real-time part would span more than REALTIME_DAYS, so that a backfill of years
- *   refreshes about once a week of data instead of once a day, and a query over a year stays fast.
- * A no-op on plain PostgreSQL, where the aggregate is a plain view.
- */
-const REALTIME_DAYS = 7;
-const DAY_MS = 86_400_000;
-
 /** jao.max_exchanges_daily is a continuous aggregate (TimescaleDB), per pool: decided once. */
 const isContinuousAggregate = new WeakMap<pg.Pool, Promise<boolean>>();
 
@@ -30,37 +16,17 @@ async function readIsContinuousAggregate(pool: pg.Pool): Promise<boolean> {
 }
 
 /**
- * The end of the materialized days (the function the aggregate's own real-time branch uses), or null when
- * nothing is materialized yet. Throws when this TimescaleDB version names it differently.
- */
-async function readWatermark(pool: pg.Pool): Promise<Date | null> {
-  const result = await pool.query<{ watermark: Date | null }>(
-    `SELECT _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(c.mat_hypertable_id))
-              AS watermark
-       FROM _timescaledb_catalog.continuous_agg c
-      WHERE c.user_view_schema = 'jao' AND c.user_view_name = 'max_exchanges_daily'`,
-  );
-  const watermark = result.rows[0]?.watermark ?? null;
-  // The smallest timestamp TimescaleDB knows (4714 BC) stands for "nothing materialized".
-  return watermark !== null && watermark.getUTCFullYear() > 0 ? watermark : null;
-}
-
-/** The range to materialize after a write of `day`, or null when the aggregate is right without it. */
-export function refreshRange(
-  day: { from: Date; to: Date },
-  watermark: Date | null | 'unknown',
-): { from: Date | null; to: Date } | null {
-  if (watermark === 'unknown') return day;
-  if (watermark !== null && day.from.getTime() < watermark.getTime()) return day;
-  if (watermark !== null && day.to.getTime() - watermark.getTime() <= REALTIME_DAYS * DAY_MS) return null;
-  return { from: watermark, to: day.to };
-}
-
-/**
- * Keeps the daily aggregate right after a committed write that changed the day in `window` (see above).
+ * Re-materializes the daily aggregate (jao.max_exchanges_daily, a real-time continuous aggregate on
+ * TimescaleDB) for a day whose values a write just changed and committed. Without it, a day materialized
+ * before (a revision, a late or out-of-order day) would show its old values, or none, until the refresh
+ * policy runs; and days never materialized would be aggregated from the values at every query (a year:
+ * seconds instead of a tenth of one). With it, the aggregate is right and fast right after every write,
+ * a backfill included. Measurements: README, "The daily aggregate". A no-op on plain PostgreSQL, where the
+ * aggregate is a plain view.
+ *
  * refresh_continuous_aggregate cannot run in a transaction block: it runs on a connection of the pool after
- * the commit. A failed refresh does not fail the write (it is committed): the day stays in TimescaleDB's
- * invalidation log and the refresh policy materializes it at its next run. Returns the error, or null.
+ * the commit. A failed refresh does not fail the write (it is committed): TimescaleDB keeps the day
+ * invalidated and the refresh policy materializes it at its next run. Returns the error, or null.
  */
 export async function refreshDailyAggregate(
   pool: pg.Pool,
@@ -74,12 +40,9 @@ export async function refreshDailyAggregate(
   }
   try {
     if (!(await known)) return null;
-    const watermark = await readWatermark(pool).catch(() => 'unknown' as const);
-    const range = refreshRange(window, watermark);
-    if (range === null) return null;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await refresh(pool, range);
+        await refresh(pool, window);
         return null;
       } catch (error) {
         // Another refresh of an overlapping window (a write of the same days, or the refresh policy) is in
@@ -100,14 +63,14 @@ export async function refreshDailyAggregate(
  * a single row and scans the series once per value: 40-200 ms for one day instead of 10-25 ms. A hash join
  * is the right plan for a refresh of any size, so nested loops are off for this call (and reset after it).
  */
-async function refresh(pool: pg.Pool, range: { from: Date | null; to: Date }): Promise<void> {
+async function refresh(pool: pg.Pool, window: { from: Date; to: Date }): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('SET enable_nestloop = off');
     await client.query(
       `CALL refresh_continuous_aggregate('jao.max_exchanges_daily', $1::timestamptz, $2::timestamptz)`,
-      [range.from, range.to],
+      [window.from, window.to],
     );
   } finally {
     await client.query('RESET enable_nestloop').catch((error: Error) => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { refreshRange } from '../../db/dailyAggregate';
 import { describeEngine, unusableEngine } from '../../db/engine';
 import { connectionErrorMessage } from '../../db/pool';
 
@@ -35,30 +34,6 @@ describe('describeEngine', () => {
         describeEngine({ ...base, timescaledb: '2.28.3', available: '2.28.3', preloaded: true }),
       ),
     ).toBeNull();
-  });
-});
-
-describe('refreshRange (daily aggregate after a write)', () => {
-  const day = { from: new Date('2024-03-09T23:00:00Z'), to: new Date('2024-03-10T23:00:00Z') };
-
-  it('re-materializes a day before the watermark at once', () => {
-    expect(refreshRange(day, new Date('2024-03-20T23:00:00Z'))).toEqual(day);
-    expect(refreshRange(day, new Date('2024-03-10T23:00:00Z'))).toEqual(day);
-  });
-
-  it('leaves a day within a week after the watermark to the real-time part', () => {
-    expect(refreshRange(day, day.from)).toBeNull();
-    expect(refreshRange(day, new Date('2024-03-03T23:00:00Z'))).toBeNull();
-  });
-
-  it('moves the materialization up to a day more than a week after the watermark, or from the start', () => {
-    const watermark = new Date('2024-03-02T23:00:00Z');
-    expect(refreshRange(day, watermark)).toEqual({ from: watermark, to: day.to });
-    expect(refreshRange(day, null)).toEqual({ from: null, to: day.to });
-  });
-
-  it('refreshes the day when the watermark cannot be read', () => {
-    expect(refreshRange(day, 'unknown')).toEqual(day);
   });
 });
 
