@@ -46,6 +46,8 @@ export function watchPool(pool: pg.Pool, report: (line: string) => void = report
     client.on('error', () => {});
   });
   pool.on('error', (error) => {
+    // pool.end() resolves before its connections have closed; the server ending them then is no news.
+    if (pool.ending) return;
     report(
       `database connection lost while idle (${connectionErrorMessage(error)}); reconnecting on next use`,
     );
