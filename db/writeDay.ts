@@ -368,9 +368,9 @@ async function insertFreshDay(
  * ones, only when there are any.
  *
  * Every access to jao.observation and jao.observation_history carries the day's window as a range on `mtu`,
- * and the statements are planned with their parameters (unnamed, never a generic plan), so that on
- * TimescaleDB only the day's chunks are considered: a revision inside compressed history decompresses
- * the batches of the series it changes in the day's chunk, and leaves every other chunk compressed.
+ * so that on TimescaleDB only the day's chunks are considered (at run time: prepared statements included): a
+ * revision inside compressed history decompresses the batches of the series it changes in the day's chunk,
+ * and leaves every other chunk compressed.
  */
 async function mergeDay(
   client: pg.PoolClient,
@@ -396,6 +396,7 @@ async function mergeDay(
     vanished_series: number[];
     vanished_mtus: Date[];
   }>({
+    name: 'jao.writeDay.mergeDay',
     text: `WITH incoming AS (${INCOMING_POINTS}
      ),
      -- The day's rows by one range scan of the primary key (mtu, series_id), then the dataset's series:
@@ -505,6 +506,7 @@ async function deleteVanished(
 ): Promise<number> {
   if (seriesIds.length === 0) return 0;
   const result = await client.query({
+    name: 'jao.writeDay.deleteVanished',
     text: `DELETE FROM jao.observation o
              USING unnest($1::int[], $2::timestamptz[]) AS v(series_id, mtu)
             WHERE o.mtu >= $3 AND o.mtu < $4 AND o.series_id = ANY ($5::int[])
