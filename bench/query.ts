@@ -319,7 +319,7 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
       const ms = await medianMs(pool, query.sql, query.params);
       const baseMs = await medianMs(pool, query.baseline.sql, query.baseline.params);
       console.log(
-        `${query.name.padEnd(48)} ${ms.toFixed(2).padStart(8)} ms   baseline ${baseMs.toFixed(2).padStart(8)} ms   ratio ${(ms / baseMs).toFixed(1)}`,
+        `${query.name.padEnd(56)} ${ms.toFixed(2).padStart(8)} ms   baseline ${baseMs.toFixed(2).padStart(8)} ms   ratio ${(ms / baseMs).toFixed(1)}`,
       );
     }
     await reviseDay(pool, engine, days[40]!, 40);
