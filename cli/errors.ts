@@ -1,3 +1,5 @@
+import { connectionErrorMessage } from '../db/pool';
+
 /** A mistake of the person at the keyboard: printed as one line, exit code 2, never a stack trace. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -7,7 +9,7 @@ export class UsageError extends Error {
 export function messageWithCauses(error: unknown): string {
   const messages: string[] = [];
   for (let current: unknown = error; current !== undefined && messages.length < 5; ) {
-    const message = current instanceof Error ? current.message : String(current);
+    const message = connectionErrorMessage(current);
     if (message && !messages.includes(message)) messages.push(message);
     current = current instanceof Error ? current.cause : undefined;
   }

@@ -9,6 +9,7 @@ import {
   binaryTimestampWords,
   copyFrom,
 } from './copy';
+import { refreshDailyAggregate } from './dailyAggregate';
 import { type DayContent, normalizeDayContent } from './dayContent';
 import { ensureKeySet } from './keySets';
 import { dayLockName, LOCK_NAMESPACE } from './locks';
@@ -95,6 +96,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
       : null;
   const cache = seriesCacheFor(pool, input.dataset);
   const registered: SeriesIds[] = [];
+  let changedWindow: { from: Date; to: Date } | null = null;
   const result = await withTransaction(pool, async (client) => {
     await client.query({
       name: 'jao.writeDay.lock',
@@ -109,6 +111,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
     let outcome: ContentOutcome | null = null;
     let written: SeriesIds | null = null;
     if (content && !unchanged) {
+      await liftDecompressionLimit(client);
       const seriesIds = await registerSeries(client, input.dataset, content, state.txTime, cache);
       registered.push(seriesIds);
       written = seriesIds;
@@ -119,6 +122,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
       outcome.newSeries = seriesIds.created;
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
+    if (contentChanged) changedWindow = { from: state.windowFrom, to: state.windowTo };
     const { revision, status } = await upsertDayRow(
       client,
       input,
@@ -157,6 +161,14 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
       cache.set(series.key, seriesIds.ids[index]!);
     });
   }
+  if (changedWindow) {
+    const failure = await refreshDailyAggregate(pool, changedWindow);
+    if (failure) {
+      console.warn(
+        `jao: daily aggregate of ${input.dataset} ${input.day} not refreshed (${failure}); the refresh policy will catch up`,
+      );
+    }
+  }
   return result;
 }
 
@@ -178,6 +190,20 @@ function seriesCacheFor(pool: pg.Pool, dataset: Dataset): Map<string, number> {
     byDataset.set(dataset, cache);
   }
   return cache;
+}
+
+/**
+ * TimescaleDB refuses DML that decompresses more than 100,000 tuples in one transaction (its default
+ * guard against statements that would decompress whole hypertables). Every statement of this write is
+ * bounded by the day's window, so what it decompresses is at most the batches of the day's chunks (a
+ * chunk holds 30 days of every series); the guard is lifted for this transaction only. On plain
+ * PostgreSQL the setting is an unused placeholder.
+ */
+async function liftDecompressionLimit(client: pg.PoolClient): Promise<void> {
+  await client.query({
+    name: 'jao.writeDay.decompressionLimit',
+    text: `SELECT set_config('timescaledb.max_tuples_decompressed_per_dml_transaction', '0', true)`,
+  });
 }
 
 /**
@@ -348,8 +374,14 @@ async function insertFreshDay(
 
 /**
  * A day with stored content: one statement compares incoming and current values, moves changed and
- * vanished ones to history with their validity interval, deletes vanished ones, upserts changed and new
- * ones with the next revision (continuing after a vanished value's last revision).
+ * vanished ones to history with their validity interval and upserts changed and new ones with the next
+ * revision (continuing after a vanished value's last revision); a second statement deletes the vanished
+ * ones, only when there are any.
+ *
+ * Every access to jao.observation and jao.observation_history carries the day's window as a range on `mtu`,
+ * so that on TimescaleDB only the day's chunks are considered (at run time: prepared statements included): a
+ * revision inside compressed history decompresses the batches of the series it changes in the day's chunk,
+ * and leaves every other chunk compressed.
  */
 async function mergeDay(
   client: pg.PoolClient,
@@ -371,8 +403,9 @@ async function mergeDay(
   const result = await client.query<{
     changed: number;
     added: number;
-    vanished: number;
     current_points: number;
+    vanished_series: number[];
+    vanished_mtus: Date[];
   }>({
     name: 'jao.writeDay.mergeDay',
     text: `WITH incoming AS (${INCOMING_POINTS}
@@ -403,7 +436,7 @@ async function mergeDay(
          FULL JOIN current c ON i.series_id = c.series_id AND i.mtu = c.mtu
         WHERE c.series_id IS NULL OR i.series_id IS NULL OR i.value <> c.value
      ),
-     superseded AS (
+     superseded AS MATERIALIZED (
        SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, x.new_value
          FROM diff x
         WHERE x.existed
@@ -418,12 +451,6 @@ async function mergeDay(
          FROM superseded x
        RETURNING 1
      ),
-     removed AS (
-       DELETE FROM jao.observation o
-        USING superseded x
-        WHERE x.new_value IS NULL AND o.mtu = x.mtu AND o.series_id = x.series_id
-       RETURNING 1
-     ),
      upserted AS (
        INSERT INTO jao.observation AS o (series_id, mtu, value, revision, first_seen_at, updated_at)
        SELECT x.series_id, x.mtu, x.new_value,
@@ -435,6 +462,7 @@ async function mergeDay(
            SELECT h.revision, h.first_seen_at
              FROM jao.observation_history h
             WHERE NOT x.existed AND h.mtu = x.mtu AND h.series_id = x.series_id
+              AND h.mtu >= $4 AND h.mtu < $5
             ORDER BY h.revision DESC
             LIMIT 1
          ) AS last ON true
@@ -442,13 +470,17 @@ async function mergeDay(
        ON CONFLICT (mtu, series_id) DO UPDATE
           SET value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
        RETURNING 1
+     ),
+     vanished AS (
+       SELECT x.series_id, x.mtu FROM superseded x WHERE x.new_value IS NULL ORDER BY x.series_id, x.mtu
      )
      SELECT (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL)::int AS changed,
             ((SELECT count(*) FROM upserted) - (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL))::int
               AS added,
-            (SELECT count(*) FROM removed)::int AS vanished,
             (SELECT count(*) FROM current)::int AS current_points,
-            (SELECT count(*) FROM moved)::int AS moved`,
+            (SELECT count(*) FROM moved)::int AS moved,
+            ARRAY(SELECT series_id FROM vanished) AS vanished_series,
+            ARRAY(SELECT mtu FROM vanished) AS vanished_mtus`,
     values: [
       ...pointParams(content, seriesIds),
       state.windowFrom,
@@ -462,13 +494,37 @@ async function mergeDay(
     ],
   });
   const row = result.rows[0]!;
+  const vanished = await deleteVanished(client, row.vanished_series, row.vanished_mtus, state);
   return {
     changed: row.changed,
     added: row.added,
-    vanished: row.vanished,
-    pointsAfter: row.current_points - row.vanished + row.added,
+    vanished,
+    pointsAfter: row.current_points - vanished + row.added,
     newSeries: 0,
   };
+}
+
+/**
+ * Deletes the current values that vanished from the day (already copied to history). Skipped when none did:
+ * on TimescaleDB a DELETE decompresses every batch its constant conditions cannot rule out, so it runs only
+ * with the vanished series and the day's window as constants.
+ */
+async function deleteVanished(
+  client: pg.PoolClient,
+  seriesIds: number[],
+  mtus: Date[],
+  state: DayState,
+): Promise<number> {
+  if (seriesIds.length === 0) return 0;
+  const result = await client.query({
+    name: 'jao.writeDay.deleteVanished',
+    text: `DELETE FROM jao.observation o
+             USING unnest($1::int[], $2::timestamptz[]) AS v(series_id, mtu)
+            WHERE o.mtu >= $3 AND o.mtu < $4 AND o.series_id = ANY ($5::int[])
+              AND o.series_id = v.series_id AND o.mtu = v.mtu`,
+    values: [seriesIds, mtus, state.windowFrom, state.windowTo, [...new Set(seriesIds)]],
+  });
+  return result.rowCount ?? 0;
 }
 
 /** The run decides the day's status and quality record: it brought content, or the day has none stored. */

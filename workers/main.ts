@@ -3,6 +3,7 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Config } from '../common/config';
 import { connectClient } from '../common/temporal';
+import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { jaoUserAgent } from '../source/userAgent';
@@ -37,13 +38,12 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   const stopRequested = () => {
     if (options.signal?.aborted) throw new StartupAborted();
   };
-  const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker' });
+  const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker', report: log });
   try {
     const report = await migrate(pool);
     stopRequested();
-    log(
-      `database migrated: ${report.applied.length} applied, timescaledb ${report.timescale ? 'on' : 'off'}`,
-    );
+    log((await readEngine(pool)).line);
+    log(`database migrated: ${report.applied.length} applied`);
     const temporal = await connectClient(config);
     try {
       const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);

@@ -1,3 +1,4 @@
+import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { configFromEnv } from '../context';
@@ -6,8 +7,9 @@ export async function migrateCommand(): Promise<void> {
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
   try {
     const report = await migrate(pool);
+    console.log((await readEngine(pool)).line);
     console.log(
-      `migrations: ${report.applied.length} applied, ${report.skipped.length} already there; timescaledb: ${report.timescale ? 'yes' : 'no'}`,
+      `migrations: ${report.applied.length} applied, ${report.skipped.length} already there or not applicable`,
     );
     for (const name of report.applied) console.log(`  applied ${name}`);
   } finally {

@@ -1,6 +1,7 @@
 import type { Config } from '../../common/config';
 import { readDayQuality } from '../../db/dayQuality';
 import { readDayRecords } from '../../db/dayStatus';
+import { type Engine, readEngine } from '../../db/engine';
 import { createPool } from '../../db/pool';
 import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
 import { describeDrift } from '../../domain/drift';
@@ -25,6 +26,16 @@ export async function readStatusReport(
   to: DeliveryDay,
   now = new Date(),
 ): Promise<StatusReport> {
+  return (await readStatus(config, from, to, now)).report;
+}
+
+/** The days of the range and the engine the database runs on, over one connection. */
+async function readStatus(
+  config: Config,
+  from: DeliveryDay,
+  to: DeliveryDay,
+  now: Date,
+): Promise<{ report: StatusReport; engine: Engine }> {
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
     const records = await readDayRecords(pool, 'maxExchanges', from, to);
@@ -40,7 +51,8 @@ export async function readStatusReport(
       reason: quality.get(record.day)?.reason ?? null,
       drift: quality.get(record.day)?.drift ?? null,
     }));
-    return buildStatusReport({ from, to, records: facts, now, deadline: config.FRESHNESS_DEADLINE });
+    const report = buildStatusReport({ from, to, records: facts, now, deadline: config.FRESHNESS_DEADLINE });
+    return { report, engine: await readEngine(pool) };
   } finally {
     await pool.end();
   }
@@ -56,8 +68,9 @@ function describeLine(line: DayLine): string {
   return parts.join(', ');
 }
 
-export function printStatusReport(report: StatusReport): void {
+export function printStatusReport(report: StatusReport, engine?: Engine): void {
   console.log(`maxExchanges ${report.from}..${report.to} (as of ${report.generatedAt})`);
+  if (engine) console.log(engine.line);
   console.log(
     `legend: ${Object.entries(SYMBOL)
       .map(([status, symbol]) => `${symbol === ' ' ? '_' : symbol} ${status}`)
@@ -106,7 +119,11 @@ export async function statusCommand(argv: string[]): Promise<void> {
       throw new UsageError(`status: ${name} "${day}" is not a date in the form YYYY-MM-DD`);
   }
   if (from > to) throw new UsageError(`status: the range is reversed: from ${from} is after to ${to}`);
-  const report = await readStatusReport(config, from, to);
-  if (values.json) console.log(JSON.stringify(report, null, 2));
-  else printStatusReport(report);
+  const { report, engine } = await readStatus(config, from, to, new Date());
+  if (values.json) {
+    const { kind, postgres, timescaledb, reason, line } = engine;
+    console.log(
+      JSON.stringify({ ...report, engine: { kind, postgres, timescaledb, reason, line } }, null, 2),
+    );
+  } else printStatusReport(report, engine);
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { type DevServer, startDevServer } from '../../common/devServer';
 import { migrate } from '../../db/migrate';
+import { watchPool } from '../../db/pool';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
 
@@ -23,7 +24,7 @@ async function dropRunDatabases(adminUrl: string, prefix: string): Promise<void>
 }
 
 async function migrateTemplate(url: string): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = watchPool(new pg.Pool({ connectionString: url, max: 2 }));
   try {
     await migrate(pool);
   } finally {
