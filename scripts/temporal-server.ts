@@ -2,10 +2,10 @@
 // runs (temporalio/auto-setup:1.29.1). Same order and cache as scripts/temporal-cli.ts: an environment variable,
 // the command on PATH (when it is this version), the pinned build in the cache, a fresh build with Go.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
 
 /** The server version of the Temporal CLI's dev server (v1.5.1) and of docker-compose.yml's auto-setup image. */
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
@@ -48,26 +48,7 @@ export interface LocatedBinary {
 export type TemporalServerBinaries = Record<BinaryName, LocatedBinary>;
 
 export function temporalServerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const cacheRoot = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cacheRoot, 'jao-scraper', `temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(command: string, env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return null;
+  return toolCacheDir(`temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`, env);
 }
 
 /** Both binaries print `<name> version 1.29.1` for `--version`. */
