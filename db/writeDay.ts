@@ -10,7 +10,7 @@ import {
   copyFrom,
 } from './copy';
 import { type DayContent, normalizeDayContent } from './dayContent';
-import { dayLockName, LOCK_NAMESPACE } from './locks';
+import { lockDay, type TransactionTimeouts, WRITE_TIMEOUTS } from './locks';
 import { withTransaction } from './pool';
 import { insertRejections } from './rejections';
 
@@ -74,10 +74,15 @@ interface ContentOutcome {
  * Writes one delivery day in one transaction (DESIGN.md §6): series catalog, current values, revision
  * history, day status, rejections. Set-based: a day's first content is one binary COPY, later content travels
  * as binary arrays expanded with unnest.
- * Two writes of the same day serialize on a transaction advisory lock. Content is stored only for
+ * Two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement timeouts
+ * (`timeouts`). Content is stored only for
  * `complete` and `partial`; other statuses record the run in jao.delivery_day (and rejections) only.
  */
-export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<WriteDayResult> {
+export async function writeDay(
+  pool: pg.Pool,
+  input: WriteDayInput,
+  timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
+): Promise<WriteDayResult> {
   const storesContent =
     input.validated !== null && (input.status === 'complete' || input.status === 'partial');
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
@@ -88,11 +93,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
   const cache = seriesCacheFor(pool, input.dataset);
   const registered: SeriesIds[] = [];
   const result = await withTransaction(pool, async (client) => {
-    await client.query({
-      name: 'jao.writeDay.lock',
-      text: 'SELECT pg_advisory_xact_lock($1, hashtext($2))',
-      values: [LOCK_NAMESPACE.writeDay, dayLockName(input.dataset, input.day)],
-    });
+    await lockDay(client, input.dataset, input.day, 'write', timeouts);
     const state = await readDayState(client, input);
     if (content) checkWindow(input, content, state);
 

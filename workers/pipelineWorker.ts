@@ -3,6 +3,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
+import type { TransactionTimeouts } from '../db/locks';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
 import type { WorkflowBundle } from './workflowBundle';
@@ -36,6 +37,8 @@ export interface PipelineWorkerOptions {
    */
   deployment?: { name: string; versioned: boolean };
   maxConcurrentActivities?: number;
+  /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS, db/locks.ts). */
+  writeTimeouts?: TransactionTimeouts;
 }
 
 export interface PipelineWorkers {
@@ -68,7 +71,13 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     taskQueue,
     workflowBundle: { code: workflowBundle.code },
     workerDeploymentOptions,
-    activities: createStoreActivities({ pool, buildId }),
+    activities: createStoreActivities({
+      pool,
+      buildId,
+      maxBodyBytes: options.jao.maxBodyBytes,
+      secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
+      writeTimeouts: options.writeTimeouts,
+    }),
     maxConcurrentActivityTaskExecutions: concurrency,
     maxCachedWorkflows: 500,
   });
