@@ -2,22 +2,31 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
 import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
 import { type HealthFacts, healthProblems } from '../../domain/health';
-import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
+import { pollScheduleIdFor } from '../../workers/schedule';
+import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { readStatusReport } from './status';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Exit 0 when healthy; otherwise exit 1 with every reason on its own line. */
-export async function healthCommand(): Promise<void> {
+export async function healthCommand(argv: string[]): Promise<void> {
+  parseCommandArgs('health', argv, {}, 0);
   const config = configFromEnv();
   const now = new Date();
-  const facts: HealthFacts = { temporalError: null, databaseError: null, schedule: 'unknown', report: null };
+  const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+  const facts: HealthFacts = {
+    temporalError: null,
+    databaseError: null,
+    schedule: 'unknown',
+    scheduleId,
+    report: null,
+  };
 
   try {
     const temporal = await connectClient(config);
     try {
-      const description = await temporal.client.schedule.getHandle(POLL_SCHEDULE_ID).describe();
+      const description = await temporal.client.schedule.getHandle(scheduleId).describe();
       facts.schedule = description.state.paused ? 'paused' : 'running';
     } catch (error) {
       if (error instanceof ScheduleNotFoundError) facts.schedule = 'missing';
