@@ -7,11 +7,12 @@ import type { Config } from '../../common/config';
 import { type DevServer, startDevServer } from '../../common/devServer';
 import { connectClient } from '../../common/temporal';
 import { createPool } from '../../db/pool';
-import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
-import { POLL_SCHEDULE_ID, parseBackfillInput } from '../../domain/workflowInputs';
+import { addDays, GO_LIVE_DAY, marketToday, marketTomorrow } from '../../domain/calendar';
+import { parseBackfillInput } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
+import { pollScheduleIdFor } from '../../workers/schedule';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
@@ -49,12 +50,17 @@ async function ensureDatabase(config: Config): Promise<void> {
 }
 
 export async function startCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs('start', argv, {
-    simulate: { type: 'boolean' },
-    'simulator-port': { type: 'string' },
-    'temporal-port': { type: 'string' },
-    'ui-port': { type: 'string' },
-  });
+  const { values } = parseCommandArgs(
+    'start',
+    argv,
+    {
+      simulate: { type: 'boolean' },
+      'simulator-port': { type: 'string' },
+      'temporal-port': { type: 'string' },
+      'ui-port': { type: 'string' },
+    },
+    0,
+  );
   const config = configFromEnv();
   const simulatorPort = portOption('--simulator-port', values['simulator-port'], 0);
   const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);
@@ -104,7 +110,7 @@ export async function startCommand(argv: string[]): Promise<void> {
       onRunning: async () => {
         const temporal = await connectClient(config);
         try {
-          await temporal.client.schedule.getHandle(POLL_SCHEDULE_ID).trigger();
+          await temporal.client.schedule.getHandle(pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)).trigger();
         } finally {
           await temporal.close();
         }
@@ -112,7 +118,7 @@ export async function startCommand(argv: string[]): Promise<void> {
         if (config.INITIAL_BACKFILL_DAYS > 0) {
           const initial = parseBackfillInput(
             {
-              from: addDays(today, -config.INITIAL_BACKFILL_DAYS),
+              from: latest(addDays(today, -config.INITIAL_BACKFILL_DAYS), GO_LIVE_DAY),
               to: marketTomorrow(new Date()),
               mode: 'missing',
             },
@@ -134,6 +140,9 @@ export async function startCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** The later of two delivery days (YYYY-MM-DD compares as text). */
+const latest = (a: string, b: string) => (a > b ? a : b);
+
 function portOption(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const port = Number(text);
@@ -151,7 +160,7 @@ function printWhereEverythingIs(config: Config, server?: DevServer, simulator?: 
     `  Temporal          ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`,
     `  database          ${redact(config.DATABASE_URL)}`,
     `  JAO               ${config.JAO_BASE_URL}${simulator ? ' (simulator)' : ''}`,
-    `  schedule          ${POLL_SCHEDULE_ID}, every ${config.POLL_INTERVAL / 1000} s`,
+    `  schedule          ${pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)}, every ${config.POLL_INTERVAL / 1000} s`,
     config.METRICS_PORT > 0
       ? `  metrics           http://127.0.0.1:${config.METRICS_PORT}/metrics`
       : '  metrics           off',

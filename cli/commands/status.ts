@@ -73,11 +73,16 @@ export function printStatusReport(report: StatusReport): void {
 }
 
 export async function statusCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs('status', argv, {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseCommandArgs(
+    'status',
+    argv,
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    0,
+  );
   const config = configFromEnv();
   const to = values.to ?? marketTomorrow(new Date());
   const from = values.from ?? addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
