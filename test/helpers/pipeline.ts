@@ -23,6 +23,7 @@ export interface WorkerOptions {
   /** Default: the run's bundle. */
   workflowBundle?: WorkflowBundle;
   deployment?: PipelineWorkerOptions['deployment'];
+  writeTimeouts?: PipelineWorkerOptions['writeTimeouts'];
 }
 
 export interface PipelineHarness {
@@ -68,6 +69,7 @@ export async function createPipelineHarness(
         maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
         workflowBundle: options.workflowBundle ?? runBundle(),
         deployment: options.deployment,
+        writeTimeouts: options.writeTimeouts,
       });
       const done = workers.run();
       const handle: RunningWorkers = {
