@@ -78,7 +78,9 @@ describe('backfill --wait', () => {
       proxy.cut();
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
       expect(cli.child.exitCode).toBeNull();
-      expect(cli.output()).toMatch(/Temporal unreachable \(.+\): waiting for it to come back, the workflow goes on/);
+      expect(cli.output()).toMatch(
+        /Temporal unreachable \(.+\): waiting for it to come back, the workflow goes on/,
+      );
       proxy.restore();
 
       expect(await cli.exited).toBe(0);
