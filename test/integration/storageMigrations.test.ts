@@ -90,6 +90,7 @@ describe('migrate', () => {
           ORDER BY c.relname`,
       );
       expect(relations.rows.map((row) => row.relname)).toEqual([
+        'day_lock',
         'delivery_day',
         'max_exchanges',
         'max_exchanges_daily',
