@@ -21,7 +21,7 @@ commands:
   migrate                             apply database migrations
   backfill --from D --to D [--concurrency N] [--mode missing|failed|all] [--wait] [--dry-run]
   rerun DAY [DAY …] [--wait]          run the day workflow of these days again
-  rerun --failed [--from D --to D] [--wait]   re-run every failed, invalid or partial day
+  rerun --failed [--from D --to D] [--wait] [--dry-run]   re-run every failed, invalid or partial day
   status [--from D --to D] [--json]   per-day grid of what the database holds
   health                              exit 0 when the pipeline is healthy, else one line per reason
   schedule create|pause|unpause|trigger|describe
