@@ -1,39 +1,78 @@
 import { z } from 'zod';
-import { MAX_LOOKBACK_DAYS } from '../domain/workflowInputs';
+import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
+import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
 
-const durationPattern = /^(\d+)(ms|s|m|h)$/;
+const durationPattern = /^(\d{1,9})(ms|s|m|h)$/;
 
 /** Milliseconds of a duration such as `10m`, `30s`, `1h`, `500ms`. */
 export function parseDuration(text: string): number {
   const [, amount, unit] = durationPattern.exec(text)!;
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
-  return Number(amount) * factor;
+  return Number(amount) * DURATION_UNITS[unit as keyof typeof DURATION_UNITS];
 }
 
-/** A duration setting with its default, parsed to milliseconds, optionally within bounds. */
-const duration = (fallback: string, bounds: { min?: string; max?: string } = {}) =>
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+function formatDuration(ms: number): string {
+  for (const [unit, factor] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms % factor === 0) return `${ms / factor}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A duration setting with its default and bounds (inclusive), parsed to milliseconds. */
+const duration = (fallback: string, minMs: number, maxMs: number) =>
   z
     .string()
     .regex(durationPattern, 'expected a duration like 500ms, 30s, 10m or 1h')
     .default(fallback)
     .transform(parseDuration)
-    .refine((ms) => bounds.min === undefined || ms >= parseDuration(bounds.min), {
-      message: `must be at least ${bounds.min}`,
-    })
-    .refine((ms) => bounds.max === undefined || ms <= parseDuration(bounds.max), {
-      message: `must be at most ${bounds.max}`,
+    .refine((ms) => ms >= minMs && ms <= maxMs, {
+      message: `expected a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`,
     });
 
-const intFromEnv = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number()
-    .int()
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
+/** A whole number in decimal digits (no sign, exponent, hex or fraction), with its default and bounds. */
+const intFromEnv = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'expected a whole number in decimal digits')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { message: `expected a number from ${min} to ${max}` })
     .default(fallback);
 
+/** JAO_BASE_URL: an http(s) origin, nothing after it (the client appends the dataset path). */
+const origin = z
+  .string()
+  .default('https://publicationtool.jao.eu')
+  .refine(
+    (text) => {
+      if (!URL.canParse(text)) return false;
+      const url = new URL(text);
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        url.host !== '' &&
+        url.username === '' &&
+        url.password === '' &&
+        url.pathname === '/' &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    },
+    { message: 'expected an http or https origin such as https://publicationtool.jao.eu' },
+  )
+  .transform((text) => new URL(text).origin);
+
+const postgresUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol), {
+    message: 'expected a postgres:// or postgresql:// URL',
+  });
+
 export const configSchema = z.object({
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('jao-scraper'),
@@ -41,12 +80,8 @@ export const configSchema = z.object({
    * PostgreSQL of the Temporal cluster that `jao cluster up` runs: its database name is the persistence database,
    * `<name>_visibility` the visibility one. Default: DATABASE_URL's server, database `temporal`.
    */
-  TEMPORAL_DATABASE_URL: z.string().url().optional(),
-  JAO_BASE_URL: z
-    .string()
-    .url()
-    .default('https://publicationtool.jao.eu')
-    .transform((url) => url.replace(/\/+$/, '')),
+  TEMPORAL_DATABASE_URL: postgresUrl.optional(),
+  JAO_BASE_URL: origin,
   JAO_API_KEY: z
     .string()
     .optional()
@@ -63,27 +98,33 @@ export const configSchema = z.object({
     )
     .refine((contact) => !/[()\s]/.test(contact), { message: 'must not contain spaces or parentheses' })
     .optional(),
-  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 90),
-  JAO_REQUEST_TIMEOUT: duration('30s'),
-  POLL_INTERVAL: duration('10m'),
+  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 6_000, 90),
+  /** Per HTTP request; a DST day may take three requests within the fetch activity's 3-minute timeout. */
+  JAO_REQUEST_TIMEOUT: duration('30s', 1_000, 60_000),
+  /**
+   * Largest answer the client reads (bytes): the biggest plausible day (25 hours, 15-minute rows, ~150 keys,
+   * pretty-printed) is about 460 KB. Bounded so that validating an answer fits the worker's heap.
+   */
+  JAO_MAX_BODY_BYTES: intFromEnv(MIN_BODY_BYTES, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+  POLL_INTERVAL: duration('10m', 10_000, 86_400_000),
   /** Bounded like pollWorkflow's input: a value the workflow would refuse is refused here. */
-  POLL_LOOKBACK_DAYS: intFromEnv(0, 3, MAX_LOOKBACK_DAYS),
-  INITIAL_BACKFILL_DAYS: intFromEnv(0, 31),
+  POLL_LOOKBACK_DAYS: intFromEnv(0, MAX_POLL_LOOKBACK_DAYS, 3),
+  INITIAL_BACKFILL_DAYS: intFromEnv(0, 3_660, 31),
   FRESHNESS_DEADLINE: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
     .default('12:00'),
-  METRICS_PORT: intFromEnv(0, 9464),
-  /** Days back from tomorrow that `jao health` checks for failed, invalid, partial or late days. */
-  HEALTH_WINDOW_DAYS: intFromEnv(1, 31, 3660),
+  METRICS_PORT: intFromEnv(0, 65_535, 9464),
+  /** Days before tomorrow that `jao health` checks for failed, invalid, partial or late days. */
+  HEALTH_WINDOW_DAYS: intFromEnv(1, 3_660, 31),
   /**
    * A task queue whose workers have not polled for this long has no worker (`jao health`). Idle workers re-poll
    * every matching.longPollExpirationInterval (30 s in deploy/temporal/dynamicconfig.yaml and the dev server,
    * 1 minute on a server left at its default: set 75s there).
    */
-  HEALTH_POLLER_STALE_AFTER: duration('45s', { min: '1s', max: '1h' }),
-  /** How long failing database work is retried before the day fails with the reason. */
-  DATABASE_RETRY_HORIZON: duration('30m', { min: '1s', max: '24h' }),
+  HEALTH_POLLER_STALE_AFTER: duration('45s', 1_000, 3_600_000),
+  /** How long failing database work of a day is retried before the day fails with the reason. */
+  DATABASE_RETRY_HORIZON: duration('30m', 1_000, 86_400_000),
   /** Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Applied to the roles by `jao migrate` when set (deployment); roles have no password otherwise. */

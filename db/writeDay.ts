@@ -12,7 +12,7 @@ import {
 import { refreshDailyAggregate } from './dailyAggregate';
 import { type DayContent, normalizeDayContent } from './dayContent';
 import { ensureKeySet } from './keySets';
-import { dayLockName, LOCK_NAMESPACE } from './locks';
+import { lockDay, type TransactionTimeouts, WRITE_TIMEOUTS } from './locks';
 import { withTransaction } from './pool';
 import { insertRejections } from './rejections';
 import { pgText } from './text';
@@ -79,10 +79,15 @@ interface ContentOutcome {
  * Writes one delivery day in one transaction (DESIGN.md §6): series catalog, current values, revision
  * history, day status, rejections. Set-based: a day's first content is one binary COPY, later content travels
  * as binary arrays expanded with unnest.
- * Two writes of the same day serialize on a transaction advisory lock. Content is stored only for
+ * Two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement timeouts
+ * (`timeouts`). Content is stored only for
  * `complete` and `partial`; other statuses record the run in jao.delivery_day (and rejections) only.
  */
-export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<WriteDayResult> {
+export async function writeDay(
+  pool: pg.Pool,
+  input: WriteDayInput,
+  timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
+): Promise<WriteDayResult> {
   const storesContent =
     input.validated !== null && (input.status === 'complete' || input.status === 'partial');
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
@@ -98,11 +103,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
   const registered: SeriesIds[] = [];
   let changedWindow: { from: Date; to: Date } | null = null;
   const result = await withTransaction(pool, async (client) => {
-    await client.query({
-      name: 'jao.writeDay.lock',
-      text: 'SELECT pg_advisory_xact_lock($1, hashtext($2))',
-      values: [LOCK_NAMESPACE.writeDay, dayLockName(input.dataset, input.day)],
-    });
+    await lockDay(client, input.dataset, input.day, 'write', timeouts);
     const state = await readDayState(client, input);
     if (content) checkWindow(input, content, state);
 
@@ -322,7 +323,7 @@ function pointParams(content: DayContent, seriesIds: SeriesIds): unknown[] {
 const FRESH_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 4) + (4 + 8) + (4 + 8);
 
 /**
- * First content of a day: nothing to compare with (no stored value of the day, and the day's advisory lock
+ * First content of a day: nothing to compare with (no stored value of the day, and the day's lock (jao.day_lock)
  * is held), so the points are copied straight into jao.observation with one binary COPY: no text to parse
  * on the server, no per-row WAL record for the heap (COPY batches its inserts).
  */
@@ -563,7 +564,7 @@ async function upsertDayRow(
     // The CTEs move last_seen_at of the series whose values this write changed ($13), with one hour of
     // granularity: a backfill or a poll does not rewrite (and lock) every series row on every day it writes.
     // Rows are locked in id order, so concurrent writers of other days cannot deadlock on them (the
-    // delivery_day row is only ever written under the day's advisory lock).
+    // delivery_day row is only ever written under the day's lock (jao.day_lock)).
     text: `WITH stale AS (
        SELECT s.series_id FROM jao.series s
         WHERE s.series_id = ANY ($13::int[]) AND s.last_seen_at < $9::timestamptz - INTERVAL '1 hour'

@@ -20,6 +20,8 @@ export interface HealthFacts {
   temporalError: string | null;
   databaseError: string | null;
   schedule: 'running' | 'paused' | 'missing' | 'unknown';
+  /** The poll schedule of the configured task queue (default maxExchanges-poll). */
+  scheduleId?: string;
   /** The health window through tomorrow; null when the database could not be read. */
   report: StatusReport | null;
   queues?: PolledQueue[];
@@ -61,8 +63,9 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
   const problems: string[] = [];
   if (facts.temporalError) problems.push(`temporal unreachable: ${facts.temporalError}`);
   if (facts.databaseError) problems.push(`database unreachable: ${facts.databaseError}`);
-  if (facts.schedule === 'paused') problems.push('schedule maxExchanges-poll is paused');
-  if (facts.schedule === 'missing') problems.push('schedule maxExchanges-poll does not exist');
+  const scheduleId = facts.scheduleId ?? 'maxExchanges-poll';
+  if (facts.schedule === 'paused') problems.push(`schedule ${scheduleId} is paused`);
+  if (facts.schedule === 'missing') problems.push(`schedule ${scheduleId} does not exist`);
   for (const queue of facts.queues ?? []) {
     const problem = queueProblem(queue);
     if (problem) problems.push(problem);

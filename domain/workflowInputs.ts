@@ -22,8 +22,8 @@ export type Trigger = (typeof TRIGGERS)[number];
 export const BACKFILL_MODES = ['missing', 'failed', 'all'] as const;
 export type BackfillMode = (typeof BACKFILL_MODES)[number];
 export const MAX_CONCURRENCY = 64;
-/** Days before today a poll may re-check (POLL_LOOKBACK_DAYS is bounded by the same number). */
-export const MAX_LOOKBACK_DAYS = 62;
+/** Days before today a poll may re-check (also the bound of POLL_LOOKBACK_DAYS). */
+export const MAX_POLL_LOOKBACK_DAYS = 62;
 
 /**
  * The zod schemas, built on first use: every workflow execution evaluates this module afresh, and building
@@ -58,7 +58,7 @@ function buildSchemas() {
     }),
     poll: z.object({
       dataset,
-      lookbackDays: z.number().int().min(0).max(MAX_LOOKBACK_DAYS).default(3),
+      lookbackDays: z.number().int().min(0).max(MAX_POLL_LOOKBACK_DAYS).default(3),
       lookaheadDays: z.number().int().min(0).max(2).default(1),
       concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(4),
     }),

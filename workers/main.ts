@@ -1,8 +1,10 @@
 // The worker process: migrates the database, ensures the schedule, then runs the pipeline's workers until
-// SIGINT/SIGTERM (the SDK's runtime turns those signals into a graceful shutdown).
+// stopped (options.signal, or SIGINT/SIGTERM through the SDK's runtime when the caller does not handle them).
+// Start-up fails fast: every step is bounded or ends at a stop request, and a failure names what failed.
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import pg from 'pg';
 import type { Config } from '../common/config';
-import { connectClient } from '../common/temporal';
+import { connectClient, type TemporalClient } from '../common/temporal';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -10,16 +12,21 @@ import { jaoUserAgent } from '../source/userAgent';
 import { superviseDeploymentVersion, type VersionSupervisor } from './deployment';
 import { createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
-import { ensurePollSchedule } from './schedule';
+import { ensurePollSchedule, pollScheduleIdFor } from './schedule';
 import { ensureSearchAttributes } from './searchAttributes';
 import { loadWorkflowBundle } from './workflowBundle';
+
+/** How long start-up waits for the database to answer at all. */
+export const DATABASE_PROBE_TIMEOUT_MS = 10_000;
+/** How long start-up waits for resources to close after a failure or a stop request. */
+const CLEANUP_TIMEOUT_MS = 2_000;
 
 export interface WorkerProcessOptions {
   /** Create or update the poll schedule at start-up (default true). */
   ensureSchedule?: boolean;
   /** Called once the workers poll their queues. */
   onRunning?: () => Promise<void>;
-  /** Stops the process gracefully: before the workers exist it ends start-up, after it drains them. */
+  /** Stops the process gracefully: before the workers exist it ends start-up at once, after it drains them. */
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -32,54 +39,160 @@ export class StartupAborted extends Error {
   }
 }
 
+/** A start-up step that failed, with what it was doing. */
+export class StartupFailed extends Error {
+  override name = 'StartupFailed';
+}
+
+/** `step`, or StartupAborted as soon as `signal` is aborted (the step is abandoned, not waited for). */
+export function untilStopped<T>(step: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return step;
+  if (signal.aborted) return Promise.reject(new StartupAborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new StartupAborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    step.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Waits for `work` at most `ms`; cleanup after a failed start-up must not hang the exit. */
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Prefixes a failed step's error with what the step was (a stop request passes unchanged). */
+async function step<T>(what: string, work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  try {
+    return await untilStopped(work, signal);
+  } catch (error) {
+    if (error instanceof StartupAborted) throw error;
+    throw new StartupFailed(`${what}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Whether the database answers at all, within DATABASE_PROBE_TIMEOUT_MS (pg has no connect timeout of its own). */
+async function probeDatabase(url: string): Promise<void> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: DATABASE_PROBE_TIMEOUT_MS,
+    query_timeout: DATABASE_PROBE_TIMEOUT_MS,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    // pg's own words for its timeouts ("timeout expired", "Query read timeout") do not say whose timeout
+    if (/timeout/i.test(messageOf(error)) && !(error instanceof pg.DatabaseError)) {
+      throw new Error(`no answer within ${DATABASE_PROBE_TIMEOUT_MS / 1000} s`, { cause: error });
+    }
+    throw error;
+  } finally {
+    await settleWithin(client.end(), CLEANUP_TIMEOUT_MS);
+  }
+}
+
+function describeDatabase(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+}
+
 export async function runWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.error(line));
+  const signal = options.signal;
   installRuntime(config);
   const stopRequested = () => {
-    if (options.signal?.aborted) throw new StartupAborted();
+    if (signal?.aborted) throw new StartupAborted();
   };
+  const database = `database at ${describeDatabase(config.DATABASE_URL)}`;
+  await step(`${database} does not answer`, probeDatabase(config.DATABASE_URL), signal);
   const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker', report: log });
   try {
-    const report = await migrate(pool);
-    stopRequested();
+    const report = await step(`migrating the ${database}`, migrate(pool), signal);
     log((await readEngine(pool)).line);
     log(`database migrated: ${report.applied.length} applied`);
-    const temporal = await connectClient(config);
+    const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
+    const temporal: TemporalClient = await step(
+      `${temporalAt} does not answer`,
+      connectClient(config),
+      signal,
+    );
     try {
-      const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
+      const added = await step(
+        `registering the search attributes on ${temporalAt}`,
+        ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE),
+        signal,
+      );
       if (added.length) log(`search attributes registered: ${added.join(', ')}`);
       if (options.ensureSchedule ?? true) {
-        const outcome = await ensurePollSchedule(temporal.client, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          intervalMs: config.POLL_INTERVAL,
-          lookbackDays: config.POLL_LOOKBACK_DAYS,
-        });
-        log(`schedule maxExchanges-poll ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
+        const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+        const outcome = await step(
+          `creating the schedule ${scheduleId} on ${temporalAt}`,
+          ensurePollSchedule(temporal.client, {
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            intervalMs: config.POLL_INTERVAL,
+            lookbackDays: config.POLL_LOOKBACK_DAYS,
+          }),
+          signal,
+        );
+        log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
       }
     } finally {
-      await temporal.close();
+      await settleWithin(temporal.close(), CLEANUP_TIMEOUT_MS);
     }
-    stopRequested();
-    const workflowBundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
-    stopRequested();
-    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const workflowBundle = await step(
+      'loading the workflow bundle',
+      loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
+      signal,
+    );
+    const connection = await step(
+      `${temporalAt} does not answer`,
+      NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+      signal,
+    );
     try {
-      const workers = await createPipelineWorkers({
-        connection,
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        pool,
-        jao: {
-          baseUrl: config.JAO_BASE_URL,
-          apiKey: config.JAO_API_KEY,
-          timeoutMs: config.JAO_REQUEST_TIMEOUT,
-          userAgent: jaoUserAgent(config.JAO_CONTACT),
-        },
-        maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
-        workflowBundle,
-        retryHorizonMs: config.DATABASE_RETRY_HORIZON,
-        deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
-      });
+      const workers = await step(
+        `starting the workers on ${temporalAt}`,
+        createPipelineWorkers({
+          connection,
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          pool,
+          jao: {
+            baseUrl: config.JAO_BASE_URL,
+            apiKey: config.JAO_API_KEY,
+            timeoutMs: config.JAO_REQUEST_TIMEOUT,
+            maxBodyBytes: config.JAO_MAX_BODY_BYTES,
+            userAgent: jaoUserAgent(config.JAO_CONTACT),
+          },
+          maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
+          workflowBundle,
+          retryHorizonMs: config.DATABASE_RETRY_HORIZON,
+          deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
+        }),
+        signal,
+      );
+      stopRequested();
       recordBuildInfo(workflowBundle.info.buildId);
       const running = workers.run();
       options.signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
@@ -106,10 +219,10 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
       }
       log('worker stopped');
     } finally {
-      await connection.close();
+      await settleWithin(connection.close(), CLEANUP_TIMEOUT_MS);
     }
   } finally {
-    await pool.end();
+    await settleWithin(pool.end(), CLEANUP_TIMEOUT_MS);
   }
 }
 

@@ -3,6 +3,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
+import type { TransactionTimeouts } from '../db/locks';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
 import type { WorkflowBundle } from './workflowBundle';
@@ -38,6 +39,8 @@ export interface PipelineWorkerOptions {
   maxConcurrentActivities?: number;
   /** DATABASE_RETRY_HORIZON: how long failing database work is retried before the day fails. */
   retryHorizonMs?: number;
+  /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS, db/locks.ts). */
+  writeTimeouts?: TransactionTimeouts;
 }
 
 export interface PipelineWorkers {
@@ -70,7 +73,14 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     taskQueue,
     workflowBundle: { code: workflowBundle.code },
     workerDeploymentOptions,
-    activities: createStoreActivities({ pool, buildId, retryHorizonMs: options.retryHorizonMs }),
+    activities: createStoreActivities({
+      pool,
+      buildId,
+      retryHorizonMs: options.retryHorizonMs,
+      maxBodyBytes: options.jao.maxBodyBytes,
+      secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
+      writeTimeouts: options.writeTimeouts,
+    }),
     maxConcurrentActivityTaskExecutions: concurrency,
     maxCachedWorkflows: 500,
   });

@@ -4,7 +4,8 @@ import type { Config } from '../../common/config';
 import { connectClient } from '../../common/temporal';
 import { addDays, GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
 import { assessHealth, type HealthFacts, type PolledQueue, type QueueState } from '../../domain/health';
-import { fetchTaskQueueOf, POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
+import { fetchTaskQueueOf } from '../../domain/workflowInputs';
+import { pollScheduleIdFor } from '../../workers/schedule';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { readStatusReport } from './status';
@@ -48,7 +49,9 @@ async function temporalFacts(config: Config, facts: HealthFacts): Promise<void> 
   const temporalClient = await connectClient(config);
   try {
     try {
-      const description = await temporalClient.client.schedule.getHandle(POLL_SCHEDULE_ID).describe();
+      const description = await temporalClient.client.schedule
+        .getHandle(facts.scheduleId ?? pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE))
+        .describe();
       facts.schedule = description.state.paused ? 'paused' : 'running';
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
@@ -71,10 +74,17 @@ async function temporalFacts(config: Config, facts: HealthFacts): Promise<void> 
 
 /** Exit 0 when healthy; otherwise exit 1 with every reason on its own line (or as JSON with --json). */
 export async function healthCommand(argv: string[] = []): Promise<void> {
-  const { values } = parseCommandArgs('health', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('health', argv, { json: { type: 'boolean' } }, 0);
   const config = configFromEnv();
   const now = new Date();
-  const facts: HealthFacts = { temporalError: null, databaseError: null, schedule: 'unknown', report: null };
+  const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+  const facts: HealthFacts = {
+    temporalError: null,
+    databaseError: null,
+    schedule: 'unknown',
+    scheduleId,
+    report: null,
+  };
 
   try {
     await temporalFacts(config, facts);

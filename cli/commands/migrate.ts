@@ -1,9 +1,11 @@
 import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
+import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 
-export async function migrateCommand(): Promise<void> {
+export async function migrateCommand(argv: string[]): Promise<void> {
+  parseCommandArgs('migrate', argv, {}, 0);
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
   try {
     const report = await migrate(pool);

@@ -1,7 +1,6 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
-import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
-import { ensurePollSchedule } from '../../workers/schedule';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 
@@ -13,7 +12,9 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
   if (!action || !ACTIONS.includes(action)) {
     throw new UsageError(`schedule: expected one of ${ACTIONS.join(', ')}`);
   }
+  if (argv.length > 1) throw new UsageError(`schedule ${action}: unexpected argument "${argv[1]}"`);
   const config = configFromEnv();
+  const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
   const temporal = await connectClient(config);
   try {
     const handle = temporal.client.schedule.getHandle(POLL_SCHEDULE_ID);

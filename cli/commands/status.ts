@@ -102,11 +102,16 @@ export function printStatusReport(report: StatusReport, engine?: Engine): void {
 }
 
 export async function statusCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs('status', argv, {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseCommandArgs(
+    'status',
+    argv,
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    0,
+  );
   const config = configFromEnv();
   const to = values.to ?? marketTomorrow(new Date());
   const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);

@@ -24,6 +24,7 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundle;
   deployment?: PipelineWorkerOptions['deployment'];
   retryHorizonMs?: number;
+  writeTimeouts?: PipelineWorkerOptions['writeTimeouts'];
 }
 
 export interface PipelineHarness {
@@ -71,6 +72,7 @@ export async function createPipelineHarness(
         workflowBundle: options.workflowBundle ?? runBundle(),
         deployment: options.deployment,
         retryHorizonMs: options.retryHorizonMs,
+        writeTimeouts: options.writeTimeouts,
       });
       const done = workers.run();
       const handle: RunningWorkers = {

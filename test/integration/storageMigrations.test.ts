@@ -92,6 +92,7 @@ describe('migrate', () => {
       );
       expect(relations.rows.map((row) => row.relname)).toEqual([
         'day_quality',
+        'day_lock',
         'delivery_day',
         'key_set',
         'max_exchanges',
