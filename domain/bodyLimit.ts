@@ -2,10 +2,11 @@
 
 /**
  * Default of JAO_MAX_BODY_BYTES. The Core capture (test/fixtures/jao) is about 4 KB per hourly row of 132 keys,
- * pretty-printed; the largest plausible day (25 hours of 15-minute rows, ~150 keys) is about 460 KB: 4 MiB is
- * nine times that.
+ * pretty-printed; the largest plausible day (25 hours of 15-minute rows, ~150 keys) is about 460 KB. 8 MiB also
+ * takes a day whose rows each carry 10,000 unknown keys (about 6.7 MB), so that such a day keeps its legitimate
+ * values (its new keys refused as too_many_keys) instead of ending invalid; validating it peaks near 55 MB of heap.
  */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const MIN_BODY_BYTES = 64 * 1024;
 /** Above this a hostile answer of tiny invalid values no longer fits the deployed 256 MB heap when validated. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;

@@ -91,8 +91,8 @@ describe('migrate', () => {
           ORDER BY c.relname`,
       );
       expect(relations.rows.map((row) => row.relname)).toEqual([
-        'day_quality',
         'day_lock',
+        'day_quality',
         'delivery_day',
         'key_set',
         'max_exchanges',
