@@ -133,7 +133,7 @@ describe('a hostile upstream', () => {
     const row = await dayRow(HUGE_DAY);
     expect(row?.status).toBe('invalid');
     expect(row?.last_error).toMatch(
-      /^answer larger than JAO_MAX_BODY_BYTES \(4\.0 MiB\): reading stopped after 4\.\d MiB$/,
+      /^answer larger than JAO_MAX_BODY_BYTES \(8\.0 MiB\): reading stopped after 8\.\d MiB$/,
     );
     const raw = await db.pool.query<{ stored: number; bytes: number; truncated_reason: string }>(
       `SELECT octet_length(body) AS stored, bytes, truncated_reason FROM jao.raw_response WHERE day = $1`,
@@ -186,7 +186,7 @@ describe('a hostile upstream', () => {
       day: STORED_HUGE_DAY,
       requestWindow: dayWindow(STORED_HUGE_DAY),
       httpStatus: 200,
-      body: `{"data":[${'{},'.repeat(2 * 1024 * 1024)}{}],"rejected":false,"messages":null}`,
+      body: `{"data":[${'{},'.repeat(3 * 1024 * 1024)}{}],"rejected":false,"messages":null}`,
     });
     const loaded = await loadRawResponse(db.pool, stored.id);
     expect(loaded).toMatchObject({
