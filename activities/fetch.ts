@@ -1,11 +1,13 @@
 // The fetch activity: one delivery day from JAO, kept in jao.raw_response; only a reference goes back.
 import { ApplicationFailure } from '@temporalio/activity';
 import type pg from 'pg';
-import { type RawAnswer, storeRawResponse } from '../db/rawResponse';
+import { redactSecrets } from '../common/redact';
+import { type StoreRawResponseInput, storeRawResponse } from '../db/rawResponse';
 import { dayWindow } from '../domain/calendar';
 import { FAILURE_TYPES } from '../domain/failureTypes';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
+import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
 
 export interface FetchDeps {
@@ -19,10 +21,14 @@ export interface FetchDayInput {
 }
 
 export interface FetchedDay {
-  /** What JAO answered; a malformed body is kept too, so validation can record why it was refused. */
-  answer: 'data' | 'not_published' | 'malformed';
+  /**
+   * What JAO answered; a malformed body is kept too, so validation can record why it was refused, and of an
+   * oversized one (larger than JAO_MAX_BODY_BYTES) its beginning.
+   */
+  answer: 'data' | 'not_published' | 'malformed' | 'oversized';
   rawResponseId: number;
   sha256: string;
+  /** Bytes of the answer (of what was read, for an oversized one). */
   bytes: number;
   /** False when the body is the same as the day's previous raw response. */
   isNew: boolean;
@@ -30,40 +36,72 @@ export interface FetchedDay {
 }
 
 export function createFetchActivities({ pool, jao }: FetchDeps) {
+  const secrets = jao.apiKey ? [jao.apiKey] : [];
+  const redact = (text: string) => redactSecrets(text, secrets);
+
   return {
     async fetchDayFromJao({ dataset, day }: FetchDayInput): Promise<FetchedDay> {
       const outcome = await withHeartbeat(() => fetchDay(jao, day));
-      const keep = (httpStatus: number, body: string, answer: RawAnswer) =>
-        storeRawResponse(pool, { dataset, day, requestWindow: dayWindow(day), httpStatus, body, answer });
+      const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated' | 'answer'>) =>
+        withDatabaseFailures(
+          `store the raw answer of ${day}`,
+          () => storeRawResponse(pool, { dataset, day, requestWindow: dayWindow(day), ...raw }),
+          secrets,
+        );
+      const fetched = (
+        answer: FetchedDay['answer'],
+        raw: Awaited<ReturnType<typeof keep>>,
+        requests: number,
+      ) => ({
+        answer,
+        rawResponseId: raw.id,
+        sha256: raw.sha256,
+        bytes: raw.bytes,
+        isNew: raw.isNew,
+        requests,
+      });
 
       switch (outcome.kind) {
         case 'data':
         case 'not_published':
-        case 'malformed': {
-          const raw = await keep(outcome.httpStatus, outcome.body, outcome.kind);
-          return {
-            answer: outcome.kind,
-            rawResponseId: raw.id,
-            sha256: raw.sha256,
-            bytes: raw.bytes,
-            isNew: raw.isNew,
-            requests: 'requests' in outcome ? outcome.requests : 1,
-          };
+          return fetched(
+            outcome.kind,
+            await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: outcome.kind }),
+            outcome.requests,
+          );
+        case 'malformed':
+          return fetched(
+            outcome.kind,
+            await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: 'malformed' }),
+            1,
+          );
+        case 'oversized': {
+          const raw = await keep({
+            httpStatus: outcome.httpStatus,
+            body: outcome.prefix,
+            answer: 'oversized',
+            truncated: {
+              reason: outcome.reason,
+              receivedBytes: outcome.receivedBytes,
+              sha256: outcome.sha256,
+            },
+          });
+          return fetched('oversized', raw, 1);
         }
         case 'rejected':
-          await keep(outcome.httpStatus, outcome.body, 'rejected');
+          await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: 'rejected' });
           throw ApplicationFailure.nonRetryable(
-            `JAO rejected the request for ${day}: ${outcome.messages.join('; ') || 'no message'}`,
+            redact(`JAO rejected the request for ${day}: ${outcome.messages.join('; ') || 'no message'}`),
             FAILURE_TYPES.rejected,
           );
         case 'permanent':
           throw ApplicationFailure.nonRetryable(
-            `JAO refused the request for ${day}: ${outcome.reason}`,
+            redact(`JAO refused the request for ${day}: ${outcome.reason}`),
             FAILURE_TYPES.permanent,
           );
         case 'retryable':
           throw ApplicationFailure.create({
-            message: `JAO unavailable for ${day}: ${outcome.reason}`,
+            message: redact(`JAO unavailable for ${day}: ${outcome.reason}`),
             type: FAILURE_TYPES.unavailable,
             nextRetryDelay: outcome.retryAfterMs ?? undefined,
           });

@@ -1,6 +1,7 @@
 // The pipeline's own metrics, exported next to the SDK's on the worker's Prometheus endpoint.
 import { Context } from '@temporalio/activity';
 import { dayStartMs } from '../domain/calendar';
+import type { DriftKind } from '../domain/drift';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 
 export interface DayMetrics {
@@ -23,14 +24,35 @@ export function recordDayMetrics(metrics: DayMetrics): void {
   meter
     .createCounter('jao_rejections', 'values', 'Values or rows refused by validation')
     .add(metrics.rejections);
-  if (metrics.status === 'complete') {
-    meter
-      .createGauge(
-        'jao_last_complete_day',
-        'int',
-        'seconds',
-        'Start (Unix time) of the latest day seen complete',
-      )
-      .set(Math.floor(dayStartMs(metrics.day) / 1000));
-  }
+}
+
+let latestCompleteDay: DeliveryDay | null = null;
+
+/**
+ * `jao_last_complete_day`: start (Unix time) of the latest delivery day that is complete in the database. Set from
+ * the database after each complete write, and never moved backwards by this process (re-running an old day
+ * leaves it where it is).
+ */
+export function recordLatestCompleteDay(day: DeliveryDay | null): void {
+  if (day === null || (latestCompleteDay !== null && day <= latestCompleteDay)) return;
+  latestCompleteDay = day;
+  Context.current()
+    .metricMeter.createGauge(
+      'jao_last_complete_day',
+      'int',
+      'seconds',
+      'Start (Unix time) of the latest complete delivery day',
+    )
+    .set(Math.floor(dayStartMs(day) / 1000));
+}
+
+/** `jao_schema_drift_total{kind}`: days written with a resolution or key set unlike the previous stored day's. */
+export function recordDriftMetrics(kinds: readonly DriftKind[]): void {
+  if (kinds.length === 0) return;
+  const counter = Context.current().metricMeter.createCounter(
+    'jao_schema_drift_total',
+    'days',
+    'Days whose resolution or key set differs from the previous stored day (kind: resolution, keys_added, keys_vanished)',
+  );
+  for (const kind of kinds) counter.add(1, { kind });
 }

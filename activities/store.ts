@@ -1,21 +1,49 @@
 // Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill.
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
+import { redactSecrets } from '../common/redact';
+import { readDayQuality } from '../db/dayQuality';
+import { readLatestCompleteDay } from '../db/dayStatus';
+import type { TransactionTimeouts } from '../db/locks';
 import { loadRawResponse } from '../db/rawResponse';
+import { readCatalogKeys } from '../db/seriesCatalog';
 import { writeDay } from '../db/writeDay';
 import { type Assessment, assessBody } from '../domain/assess';
+import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import { DEFAULT_RESOLUTION_MINUTES } from '../domain/validate';
 import type { DayResult } from '../domain/workflowInputs';
+import { withDatabaseFailures } from './databaseFailure';
 import { recordPublicationLatency } from './freshness';
 import { withHeartbeat } from './heartbeat';
-import { recordDayMetrics } from './metrics';
+import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
 import { type PlanInput, planDays } from './plan';
+import { withinRetryHorizon } from './retryHorizon';
 
 export interface StoreDeps {
   pool: pg.Pool;
   /** The worker's build, recorded on every day it writes. */
   buildId: string | null;
+  /** How long failing database work is retried before the day fails (DATABASE_RETRY_HORIZON). */
+  retryHorizonMs?: number;
+  /** Stored bodies larger than this are not re-processed (JAO_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /** Masked in every error text stored or logged (the JAO API key). */
+  secrets?: string[];
+  /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS). */
+  writeTimeouts?: TransactionTimeouts;
+}
+
+export const DEFAULT_RETRY_HORIZON_MS = 30 * 60_000;
+
+/** Why a written day is not complete, in one sentence (undefined when it is). */
+export function reasonOfWrite(assessment: Assessment, written: DayStatus): string | undefined {
+  if (written === 'complete') return undefined;
+  const found = assessment.reason ?? `ended ${assessment.status}`;
+  return assessment.status === written
+    ? found
+    : `kept the stored ${written} values; the re-check found: ${found}`;
 }
 
 export interface StoredDayRef {
@@ -36,85 +64,144 @@ export interface ValidationSummary {
   reason: string | null;
 }
 
-export function createStoreActivities({ pool, buildId }: StoreDeps) {
-  async function assessStored({ day, rawResponseId }: StoredDayRef): Promise<Assessment> {
-    const raw = await loadRawResponse(pool, rawResponseId);
+export function createStoreActivities({
+  pool,
+  buildId,
+  retryHorizonMs = DEFAULT_RETRY_HORIZON_MS,
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+  secrets = [],
+  writeTimeouts,
+}: StoreDeps) {
+  /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
+  const retried = <T>(action: string, work: () => Promise<T>) =>
+    withinRetryHorizon(retryHorizonMs, () => withDatabaseFailures(action, work, secrets));
+  const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));
+
+  async function assessStored({ dataset, day, rawResponseId }: StoredDayRef): Promise<Assessment> {
+    const raw = await loadRawResponse(pool, rawResponseId, maxBodyBytes);
     if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
-    return assessBody(day, raw.body);
+    if (raw.body === null) return refusedAssessment(day, raw.refused);
+    const assessment = assessBody(day, raw.body);
+    // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
+    if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) return assessment;
+    return assessBody(day, raw.body, { knownKeys: await readCatalogKeys(pool, dataset) });
   }
 
   return {
-    async validateStoredDay(ref: StoredDayRef): Promise<ValidationSummary> {
-      const assessment = await assessStored(ref);
-      const validated = assessment.validated;
-      return {
-        status: assessment.status,
-        resolutionMinutes: validated?.resolutionMinutes ?? null,
-        expectedMtus: assessment.expectedMtus,
-        receivedMtus: validated?.receivedMtus ?? 0,
-        missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
-        points: validated?.points.length ?? 0,
-        keys: validated?.keys.length ?? 0,
-        rejections: assessment.rejections.length,
-        reason: assessment.reason,
-      };
-    },
-
-    async writeStoredDay(ref: StoredDayRef): Promise<DayResult> {
-      const assessment = await assessStored(ref);
-      const written = await withHeartbeat(() =>
-        writeDay(pool, {
-          dataset: ref.dataset,
-          day: ref.day,
+    validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
+      retried(`validate ${ref.day}`, async () => {
+        const assessment = await assessStored(ref);
+        const validated = assessment.validated;
+        return {
           status: assessment.status,
-          validated: assessment.validated,
-          rejections: assessment.rejections,
+          resolutionMinutes: validated?.resolutionMinutes ?? null,
           expectedMtus: assessment.expectedMtus,
-          rawResponseId: ref.rawResponseId,
-          workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
-          buildId,
-          error: assessment.reason,
-        }),
-      );
-      recordDayMetrics({
-        day: ref.day,
-        status: written.status,
-        points: written.newPoints + written.changedPoints,
-        changedPoints: written.changedPoints,
-        rejections: assessment.rejections.length,
-      });
-      Context.current().log.info('day written', { day: ref.day, ...written });
-      if (written.status === 'complete' && written.contentChanged) await recordPublicationLatency(pool, ref);
-      return {
-        day: ref.day,
-        status: written.status,
-        mtus: written.mtus,
-        points: written.points,
-        changedPoints: written.changedPoints,
-        revision: written.revision,
-      };
-    },
+          receivedMtus: validated?.receivedMtus ?? 0,
+          missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
+          points: validated?.points.length ?? 0,
+          keys: validated?.keys.length ?? 0,
+          rejections: assessment.rejections.length,
+          reason: redact(assessment.reason),
+        };
+      }),
 
+    writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
+      retried(`write ${ref.day}`, async () => {
+        const assessment = await assessStored(ref);
+        const written = await withHeartbeat(() =>
+          writeDay(
+            pool,
+            {
+              dataset: ref.dataset,
+              day: ref.day,
+              status: assessment.status,
+              validated: assessment.validated,
+              rejections: assessment.rejections,
+              expectedMtus: assessment.expectedMtus,
+              rawResponseId: ref.rawResponseId,
+              workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+              buildId,
+              error: redact(assessment.error),
+              reason: redact(assessment.reason),
+            },
+            writeTimeouts,
+          ),
+        );
+        recordDayMetrics({
+          day: ref.day,
+          status: written.status,
+          points: written.newPoints + written.changedPoints,
+          changedPoints: written.changedPoints,
+          rejections: assessment.rejections.length,
+        });
+        const drift = written.contentChanged
+          ? ((await readDayQuality(pool, ref.dataset, ref.day, ref.day))[0]?.drift ?? null)
+          : null;
+        if (drift) recordDriftMetrics(drift.kinds);
+        if (written.status === 'complete')
+          recordLatestCompleteDay(await readLatestCompleteDay(pool, ref.dataset));
+        if (written.status === 'complete' && written.contentChanged)
+          await recordPublicationLatency(pool, ref);
+        Context.current().log.info('day written', {
+          day: ref.day,
+          ...written,
+          ...(assessment.reason ? { reason: redact(assessment.reason) } : {}),
+          ...(drift ? { drift: drift.kinds } : {}),
+        });
+        const reason = redact(reasonOfWrite(assessment, written.status) ?? null) ?? undefined;
+        return {
+          day: ref.day,
+          status: written.status,
+          mtus: written.mtus,
+          points: written.points,
+          changedPoints: written.changedPoints,
+          revision: written.revision,
+          ...(reason === undefined ? {} : { reason }),
+        };
+      }),
+
+    /** The last word of a failed day: retried by its workflow for as long as the database is away. */
     async recordDayFailure(input: { dataset: Dataset; day: DeliveryDay; error: string }): Promise<void> {
-      await writeDay(pool, {
-        dataset: input.dataset,
-        day: input.day,
-        status: 'failed',
-        validated: null,
-        expectedMtus: expectedMtuCount(input.day, 60),
-        rawResponseId: null,
-        workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
-        buildId,
-        error: input.error,
-      });
+      const error = redactSecrets(input.error, secrets);
+      await withDatabaseFailures(
+        `record the failure of ${input.day}`,
+        () =>
+          writeDay(
+            pool,
+            {
+              dataset: input.dataset,
+              day: input.day,
+              status: 'failed',
+              validated: null,
+              expectedMtus: expectedMtuCount(input.day, DEFAULT_RESOLUTION_MINUTES),
+              rawResponseId: null,
+              workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+              buildId,
+              error,
+            },
+            writeTimeouts,
+          ),
+        secrets,
+      );
       recordDayMetrics({ day: input.day, status: 'failed', points: 0, changedPoints: 0, rejections: 0 });
-      Context.current().log.warn('day failed', { day: input.day, error: input.error });
+      Context.current().log.warn('day failed', { day: input.day, error });
     },
 
-    planBackfillDays(input: PlanInput): Promise<DeliveryDay[]> {
-      return planDays(pool, input);
-    },
+    planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> =>
+      retried(`plan the backfill ${input.from}..${input.to}`, () => planDays(pool, input)),
   };
 }
 
 export type StoreActivities = ReturnType<typeof createStoreActivities>;
+
+/** A stored answer that is not processed (too large): the day is invalid, nothing of it is written. */
+function refusedAssessment(day: DeliveryDay, reason: string): Assessment {
+  return {
+    status: 'invalid',
+    validated: null,
+    rejections: [],
+    expectedMtus: expectedMtuCount(day, DEFAULT_RESOLUTION_MINUTES),
+    reason,
+    error: reason,
+  };
+}

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
 import { type DevServer, startDevServer } from '../common/devServer';
 import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { createPool, watchClient } from '../db/pool';
 import { addDays } from '../domain/calendar';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillResult, dayWorkflowId } from '../domain/workflowInputs';
@@ -312,7 +312,7 @@ export async function runBackfillBenchmark(args: string[]): Promise<void> {
     const bundlePath = join(bundleDir, 'workflows.js');
     await writeWorkflowBundle(bundleDir);
 
-    const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+    const admin = watchClient(new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') }));
     await admin.connect();
     cleanup.add('admin connection', () => admin.end());
 

@@ -3,8 +3,9 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { copyFrom } from '../db/copy';
+import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
 import { CORE_ZONES } from '../domain/borders';
 import { addDays, dayWindow } from '../domain/calendar';
@@ -64,11 +65,18 @@ export function makeDay(day: DeliveryDay, dayIndex: number, changePercent: numbe
   return {
     resolutionMinutes: 60,
     expectedMtus: mtus.length,
+    rows: mtus.length,
     receivedMtus: mtus.length,
     missingMtus: [],
     points,
     rejections: [],
-    keys: BORDERS.map(([a, b]) => `border_${a}_${b}`),
+    keys: BORDERS.map(([a, b]) => `border_${a}_${b}`).sort(),
+    refusedKeys: 0,
+    nullValues: 0,
+    duplicateRows: 0,
+    conflictingRows: 0,
+    absentValues: 0,
+    unknownFields: [],
   };
 }
 
@@ -138,6 +146,14 @@ async function copyPass(pool: pg.Pool, days: { validated: ValidatedDay }[]): Pro
   }
 }
 
+/**
+ * TimescaleDB's background jobs off in a benchmark's database: compression and aggregate policies would
+ * otherwise start at some moment of the run (the data is older than their thresholds) and skew it.
+ */
+export async function pauseTimescaleJobs(pool: pg.Pool): Promise<void> {
+  await pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
+}
+
 export function databaseUrlFor(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
@@ -148,7 +164,7 @@ export async function runWriteBenchmark(args: string[]): Promise<void> {
   const options = parseArgs(args);
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = `jao_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  const admin = watchClient(new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') }));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${database}`);
@@ -157,14 +173,16 @@ export async function runWriteBenchmark(args: string[]): Promise<void> {
     applicationName: 'bench:write',
   });
   try {
-    const migration = await migrate(pool);
+    await migrate(pool);
+    const engine = await readEngine(pool);
+    if (engine.kind === 'timescaledb') await pauseTimescaleJobs(pool);
     const dayList = Array.from({ length: options.days }, (_, i) => addDays(options.firstDay, i));
     const original = dayList.map((day, i) => ({ day, validated: makeDay(day, i, 0) }));
     const revised = dayList.map((day, i) => ({ day, validated: makeDay(day, i, options.changePercent) }));
     const total = original.reduce((sum, d) => sum + d.validated.points.length, 0);
     console.log(
       `bench:write: ${options.days} days × ${BORDERS.length} borders = ${total.toLocaleString('en')} points` +
-        ` (TimescaleDB: ${migration.timescale ? 'yes' : 'no'}, concurrency ${options.concurrency})`,
+        ` (concurrency ${options.concurrency}); ${engine.line}`,
     );
 
     const copy = await copyPass(pool, original);

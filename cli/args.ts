@@ -3,12 +3,54 @@ import { UsageError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** node:util parseArgs with its errors turned into UsageError. */
-export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+/** The first sentence of a node:util parseArgs error, without its advice on positional arguments. */
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+  return line.replace(/\.\s+Did you forget.*$/, '').trim();
+}
+
+/** `--concurrency -1` as `--concurrency=-1`: parseArgs takes a value starting with a dash for an option. */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const option = arg.startsWith('--') ? options[arg.slice(2)] : undefined;
+    if (option?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+/**
+ * node:util parseArgs with its errors turned into one-line UsageErrors. `maxPositionals` (default: any number)
+ * refuses stray arguments, e.g. a day given without --from.
+ */
+export function parseCommandArgs<T extends Options>(
+  command: string,
+  argv: string[],
+  options: T,
+  maxPositionals = Number.POSITIVE_INFINITY,
+) {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+  >;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, options),
+      allowPositionals: true,
+      options,
+      strict: true,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${command}: ${message.replace(/\. To specify a positional argument.*$/, '')}`);
+    throw new UsageError(`${command}: ${firstSentence(message)}`);
   }
+  if (parsed.positionals.length > maxPositionals) {
+    const stray = parsed.positionals[maxPositionals]!;
+    throw new UsageError(`${command}: unexpected argument "${stray}"`);
+  }
+  return parsed;
 }

@@ -1,15 +1,17 @@
 // `npx jao <command>`: the pipeline's command line (DESIGN.md §8).
 import { ConfigError } from '../common/config';
+import { redactSecrets } from '../common/redact';
 import { runSimulateCommand } from '../simulator/command';
 import { SimulatorInputError } from '../simulator/faults';
 import { backfillCommand, rerunCommand } from './commands/backfill';
+import { clusterCommand } from './commands/cluster';
 import { healthCommand } from './commands/health';
 import { migrateCommand } from './commands/migrate';
 import { scheduleCommand } from './commands/schedule';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { workerCommand } from './commands/worker';
-import { UsageError } from './errors';
+import { messageWithCauses, UsageError } from './errors';
 
 const USAGE = `usage: jao <command> [options]
 
@@ -19,11 +21,12 @@ commands:
   migrate                             apply database migrations
   backfill --from D --to D [--concurrency N] [--mode missing|failed|all] [--wait] [--dry-run]
   rerun DAY [DAY …] [--wait]          run the day workflow of these days again
-  rerun --failed [--from D --to D] [--wait]   re-run every failed, invalid or partial day
+  rerun --failed [--from D --to D] [--wait] [--dry-run]   re-run every failed, invalid or partial day
   status [--from D --to D] [--json]   per-day grid of what the database holds
   health                              exit 0 when the pipeline is healthy, else one line per reason
   schedule create|pause|unpause|trigger|describe
   simulate [--port N] ...             the JAO simulator on 127.0.0.1
+  cluster up [--port N] | down [--timeout S] | status   a Temporal cluster on PostgreSQL, one process per service
 
 Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. Configuration comes from the environment (README.md).`;
 
@@ -39,6 +42,7 @@ const COMMANDS: Record<string, Command> = {
   health: healthCommand,
   schedule: scheduleCommand,
   simulate: runSimulateCommand,
+  cluster: clusterCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -57,22 +61,26 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof SimulatorInputError) {
-      console.error(`jao ${name}: ${error.message}`);
+      console.error(`jao ${name}: ${oneLine(error.message)}`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`jao ${name} failed: ${message}`);
+    console.error(`jao ${name} failed: ${oneLine(messageWithCauses(error))}`);
     if (process.env.JAO_DEBUG) console.error(error);
     return 1;
   }
 }
 
+/** A message as the one line a user sees, without secrets (an upstream may echo the API key). */
+function oneLine(message: string): string {
+  return redactSecrets(message.replace(/\s*\n\s*/g, ' '), [process.env.JAO_API_KEY]);
+}
+
+// Exit once the command is done: a start-up that failed or was stopped may leave a connection attempt or timer
+// behind, which must not keep the process alive (a supervisor waits for the exit to restart it).
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(error);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -1,53 +1,147 @@
 import { z } from 'zod';
-import { DEFAULT_PUBLICATION_WINDOW, parsePublicationWindowInput } from '../domain/publicationWindow';
-import { type Parsed, parsePollInput } from '../domain/workflowInputs';
+import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
+import {
+  DEFAULT_PUBLICATION_WINDOW,
+  MAX_CHECK_INTERVAL_MS,
+  MIN_CHECK_INTERVAL_MS,
+  parseWindow,
+} from '../domain/publicationWindow';
+import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
 
-const durationPattern = /^(\d+)(ms|s|m|h)$/;
+const durationPattern = /^(\d{1,9})(ms|s|m|h)$/;
 
 /** Milliseconds of a duration such as `10m`, `30s`, `1h`, `500ms`. */
 export function parseDuration(text: string): number {
   const [, amount, unit] = durationPattern.exec(text)!;
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
-  return Number(amount) * factor;
+  return Number(amount) * DURATION_UNITS[unit as keyof typeof DURATION_UNITS];
 }
 
-/** A duration setting with its default, parsed to milliseconds. */
-const duration = (fallback: string) =>
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+function formatDuration(ms: number): string {
+  for (const [unit, factor] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms % factor === 0) return `${ms / factor}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A duration setting with its default and bounds (inclusive), parsed to milliseconds. */
+const duration = (fallback: string, minMs: number, maxMs: number) =>
   z
     .string()
     .regex(durationPattern, 'expected a duration like 500ms, 30s, 10m or 1h')
     .default(fallback)
-    .transform(parseDuration);
+    .transform(parseDuration)
+    .refine((ms) => ms >= minMs && ms <= maxMs, {
+      message: `expected a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`,
+    });
 
-const intFromEnv = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+/** A whole number in decimal digits (no sign, exponent, hex or fraction), with its default and bounds. */
+const intFromEnv = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'expected a whole number in decimal digits')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { message: `expected a number from ${min} to ${max}` })
+    .default(fallback);
 
-const settingsSchema = z.object({
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
+/** JAO_BASE_URL: an http(s) origin, nothing after it (the client appends the dataset path). */
+const origin = z
+  .string()
+  .default('https://publicationtool.jao.eu')
+  .refine(
+    (text) => {
+      if (!URL.canParse(text)) return false;
+      const url = new URL(text);
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        url.host !== '' &&
+        url.username === '' &&
+        url.password === '' &&
+        url.pathname === '/' &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    },
+    { message: 'expected an http or https origin such as https://publicationtool.jao.eu' },
+  )
+  .transform((text) => new URL(text).origin);
+
+const postgresUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol), {
+    message: 'expected a postgres:// or postgresql:// URL',
+  });
+
+export const configSchema = z.object({
+  DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('jao-scraper'),
-  JAO_BASE_URL: z
-    .string()
-    .url()
-    .default('https://publicationtool.jao.eu')
-    .transform((url) => url.replace(/\/+$/, '')),
+  /**
+   * PostgreSQL of the Temporal cluster that `jao cluster up` runs: its database name is the persistence database,
+   * `<name>_visibility` the visibility one. Default: DATABASE_URL's server, database `temporal`.
+   */
+  TEMPORAL_DATABASE_URL: postgresUrl.optional(),
+  JAO_BASE_URL: origin,
   JAO_API_KEY: z
     .string()
     .optional()
     .transform((key) => (key ? key : undefined)),
-  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 90),
-  JAO_REQUEST_TIMEOUT: duration('30s'),
-  POLL_INTERVAL: duration('10m'),
-  POLL_LOOKBACK_DAYS: intFromEnv(0, 3),
-  INITIAL_BACKFILL_DAYS: intFromEnv(0, 31),
-  /** Local hours (Europe/Amsterdam) in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete. */
-  PUBLICATION_WINDOW: z.string().default(DEFAULT_PUBLICATION_WINDOW),
-  PUBLICATION_POLL_INTERVAL: duration('30s'),
+  /** Who runs this scraper, in every request's User-Agent: an http(s) URL, a mailto: URI or an email address. */
+  JAO_CONTACT: z
+    .union(
+      [
+        z.url({ protocol: /^https?$/, hostname: z.regexes.domain }),
+        z.string().regex(/^mailto:[^\s@()]+@[^\s@()]+\.[^\s@()]+$/),
+        z.email().transform((email) => `mailto:${email}`),
+      ],
+      { message: 'expected an http(s) URL, a mailto: URI or an email address' },
+    )
+    .refine((contact) => !/[()\s]/.test(contact), { message: 'must not contain spaces or parentheses' })
+    .optional(),
+  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 6_000, 90),
+  /** Per HTTP request; a DST day may take three requests within the fetch activity's 3-minute timeout. */
+  JAO_REQUEST_TIMEOUT: duration('30s', 1_000, 60_000),
+  /**
+   * Largest answer the client reads (bytes): the biggest plausible day (25 hours, 15-minute rows, ~150 keys,
+   * pretty-printed) is about 460 KB. Bounded so that validating an answer fits the worker's heap.
+   */
+  JAO_MAX_BODY_BYTES: intFromEnv(MIN_BODY_BYTES, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+  POLL_INTERVAL: duration('10m', 10_000, 86_400_000),
+  /** Bounded like pollWorkflow's input: a value the workflow would refuse is refused here. */
+  POLL_LOOKBACK_DAYS: intFromEnv(0, MAX_POLL_LOOKBACK_DAYS, 3),
+  INITIAL_BACKFILL_DAYS: intFromEnv(0, 3_660, 31),
+  /**
+   * Local hours (Europe/Amsterdam) in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete;
+   * both read and bounded like publicationWindowWorkflow's input.
+   */
+  PUBLICATION_WINDOW: z
+    .string()
+    .default(DEFAULT_PUBLICATION_WINDOW)
+    .refine((text) => parseWindow(text) !== null, {
+      message: 'expected HH:MM-HH:MM (Europe/Amsterdam), the end after the start',
+    }),
+  PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS),
   FRESHNESS_DEADLINE: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
     .default('12:00'),
-  METRICS_PORT: intFromEnv(0, 9464),
+  METRICS_PORT: intFromEnv(0, 65_535, 9464),
+  /** Days before tomorrow that `jao health` checks for failed, invalid, partial or late days. */
+  HEALTH_WINDOW_DAYS: intFromEnv(1, 3_660, 31),
+  /**
+   * A task queue whose workers have not polled for this long has no worker (`jao health`). Idle workers re-poll
+   * every matching.longPollExpirationInterval (30 s in deploy/temporal/dynamicconfig.yaml and the dev server,
+   * 1 minute on a server left at its default: set 75s there).
+   */
+  HEALTH_POLLER_STALE_AFTER: duration('45s', 1_000, 3_600_000),
+  /** How long failing database work of a day is retried before the day fails with the reason. */
+  DATABASE_RETRY_HORIZON: duration('30m', 1_000, 86_400_000),
   /** Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Applied to the roles by `jao migrate` when set (deployment); roles have no password otherwise. */
@@ -70,28 +164,10 @@ const settingsSchema = z.object({
   JAO_DATA_DIR: z.string().min(1).default('.data'),
 });
 
-/**
- * Settings that end up in a workflow's input are checked by that workflow's own parser, so the bounds agree:
- * a value the workflow would refuse is refused at start-up.
- */
-export const configSchema = settingsSchema.superRefine((config, context) => {
-  const check = (variable: keyof typeof settingsSchema.shape, parsed: Parsed<unknown>) => {
-    // the workflow's message names its input field; the variable is named instead
-    if (!parsed.ok)
-      context.addIssue({ code: 'custom', path: [variable], message: parsed.message.replace(/^\w+: /, '') });
-  };
-  check('POLL_LOOKBACK_DAYS', parsePollInput({ lookbackDays: config.POLL_LOOKBACK_DAYS }));
-  check('PUBLICATION_WINDOW', parsePublicationWindowInput({ window: config.PUBLICATION_WINDOW }));
-  check(
-    'PUBLICATION_POLL_INTERVAL',
-    parsePublicationWindowInput({ checkIntervalMs: config.PUBLICATION_POLL_INTERVAL }),
-  );
-});
-
 export type Config = z.infer<typeof configSchema>;
 
 /** Names of every variable the configuration knows; used to check deployment files. */
-export const CONFIG_VARIABLES = Object.keys(settingsSchema.shape) as (keyof Config)[];
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as (keyof Config)[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -3,19 +3,6 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { SEARCH_ATTRIBUTES } from './searchAttributes';
 
-/**
- * Server settings the pipeline relies on (README: "Temporal server settings"; a cluster needs them too):
- * - the priority-aware matcher, without which the server dispatches the fetch queue in arrival order and live
- *   fetches wait behind every queued backfill fetch (task priority is ignored);
- * - one partition per task queue: the fetch queue's rate limit is split evenly over its partitions, and a
- *   partition with no fetch waiting wastes its share (a backfill then used 60–70 % of its budget).
- */
-export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string | number | boolean> = {
-  'matching.useNewMatcher': true,
-  'matching.numTaskqueueReadPartitions': 1,
-  'matching.numTaskqueueWritePartitions': 1,
-};
-
 export interface DevServerOptions {
   ip?: string;
   port?: number;
@@ -24,7 +11,7 @@ export interface DevServerOptions {
   /** Persist state in this SQLite file; in memory when absent. */
   dbFilename?: string;
   namespace?: string;
-  /** Dynamic config values on top of DEV_SERVER_DYNAMIC_CONFIG (experiments, tests). */
+  /** Server dynamic config, e.g. { 'matching.longPollExpirationInterval': '5s' } (tests). */
   dynamicConfig?: Record<string, string | number | boolean>;
   log?: (line: string) => void;
 }
@@ -36,6 +23,21 @@ export interface DevServer {
   env: TestWorkflowEnvironment;
   stop(): Promise<void>;
 }
+
+/**
+ * What deploy/temporal/dynamicconfig.yaml sets for the cluster and compose, where the dev server needs it too
+ * (README: "Temporal server settings"):
+ * - the priority-aware matcher, without which the server dispatches the fetch queue in arrival order and live
+ *   fetches wait behind every queued backfill fetch (task priority is ignored);
+ * - one partition per task queue: the fetch queue's rate limit is split evenly over its partitions, and a
+ *   partition with no fetch waiting wastes its share (a backfill then used 60–70 % of its budget).
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string | number | boolean> = {
+  'matching.longPollExpirationInterval': '30s',
+  'matching.useNewMatcher': true,
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+};
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = ensureTemporalCli(process.env, options.log);

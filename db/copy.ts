@@ -1,58 +1,21 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-
-/** The parts of node-postgres' connection a COPY FROM STDIN needs (present on pg.Connection, untyped). */
-interface CopyConnection {
-  query(text: string): void;
-  sendCopyFromChunk(chunk: Buffer): void;
-  endCopyFrom(): void;
-  sendCopyFail(message: string): void;
-}
+import { from as copyFromStdin } from 'pg-copy-streams';
 
 /**
- * `COPY … FROM STDIN` with node-postgres alone (no pg-copy-streams): a minimal Submittable that sends the
- * given chunks once the server asks for data. Resolves with the number of rows copied.
+ * `COPY … FROM STDIN` through pg-copy-streams: the chunks are streamed to the server (with back-pressure)
+ * once it asks for data. Resolves with the number of rows copied; a failed COPY rejects with the server's
+ * error, and the client stays usable for the rollback.
  */
-export function copyFrom(
+export async function copyFrom(
   client: pg.ClientBase,
   sql: string,
   chunks: Iterable<string | Buffer>,
 ): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    let rows = 0;
-    let failed = false;
-    const submittable = {
-      submit(connection: pg.Connection) {
-        (connection as unknown as CopyConnection).query(sql);
-      },
-      handleCopyInResponse(connection: pg.Connection) {
-        const copy = connection as unknown as CopyConnection;
-        try {
-          for (const chunk of chunks)
-            copy.sendCopyFromChunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-          copy.endCopyFrom();
-        } catch (error) {
-          copy.sendCopyFail(error instanceof Error ? error.message : String(error));
-        }
-      },
-      handleCommandComplete(message: { text?: string }) {
-        const match = /(\d+)$/.exec(message.text ?? '');
-        rows = match ? Number(match[1]) : 0;
-      },
-      handleReadyForQuery() {
-        if (!failed) resolve(rows);
-      },
-      handleError(error: Error) {
-        failed = true;
-        reject(error);
-      },
-      handleRowDescription() {},
-      handleDataRow() {},
-      handleEmptyQuery() {},
-      handlePortalSuspended() {},
-      handleCopyData() {},
-    };
-    client.query(submittable as pg.Submittable);
-  });
+  const stream = client.query(copyFromStdin(sql));
+  await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+  return stream.rowCount;
 }
 
 /** Milliseconds between the Unix epoch and PostgreSQL's epoch (2000-01-01T00:00:00Z). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Point, Rejection } from '../domain/types';
+import { storedValuesKeptBy } from '../domain/validate';
 
 /** One series as it appears in a day's payload. */
 export interface IncomingSeries {
@@ -20,7 +21,7 @@ export interface DayContent {
   seriesIndex: number[];
   mtuIndex: number[];
   values: number[];
-  /** Cells refused by validation (key + MTU known): their current values are kept, not treated as vanished. */
+  /** Cells covered by a refusal (domain/validate.ts storedValuesKeptBy): their current values are kept. */
   protectedCells: { seriesKey: string; mtu: string }[];
   /** A refused row whose MTU could not be read: nothing of the day is treated as vanished. */
   protectAll: boolean;
@@ -108,20 +109,23 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
     if (minMtuMs === null || ms < minMtuMs) minMtuMs = ms;
     if (maxMtuMs === null || ms > maxMtuMs) maxMtuMs = ms;
   }
-  if (series.length >= 900) throw new Error('normalizeDayContent: more than 900 series in one day');
 
   const protectedCells: { seriesKey: string; mtu: string }[] = [];
   let protectAll = false;
   for (const rejection of rejections) {
-    const ms = rejection.mtu === null ? Number.NaN : Date.parse(rejection.mtu);
-    if (Number.isNaN(ms)) {
-      // A refused row or value whose MTU is unknown could hide any cell of the day.
-      protectAll = true;
-    } else if (rejection.key !== null) {
-      protectedCells.push({ seriesKey: rejection.key, mtu: new Date(ms).toISOString() });
-    } else {
-      // A whole row refused: every key at that MTU keeps its current value.
-      protectedCells.push({ seriesKey: '*', mtu: new Date(ms).toISOString() });
+    switch (storedValuesKeptBy(rejection)) {
+      case 'none':
+        break;
+      case 'day':
+        protectAll = true;
+        break;
+      case 'cell':
+        protectedCells.push({ seriesKey: rejection.key!, mtu: new Date(rejection.mtu!).toISOString() });
+        break;
+      case 'mtu':
+        // A whole row refused: every key at that MTU keeps its current value.
+        protectedCells.push({ seriesKey: '*', mtu: new Date(rejection.mtu!).toISOString() });
+        break;
     }
   }
 

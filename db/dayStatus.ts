@@ -79,3 +79,12 @@ export async function readDayRecords(
     contentBuildId: row.content_build_id,
   }));
 }
+
+/** The latest delivery day of a dataset whose status is complete (an index range read), or null. */
+export async function readLatestCompleteDay(pool: pg.Pool, dataset: Dataset): Promise<DeliveryDay | null> {
+  const result = await pool.query<{ day: string | null }>(
+    `SELECT max(day)::text AS day FROM jao.delivery_day WHERE dataset = $1 AND status = 'complete'`,
+    [dataset],
+  );
+  return result.rows[0]?.day ?? null;
+}

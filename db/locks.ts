@@ -1,3 +1,5 @@
+import type pg from 'pg';
+
 /**
  * Advisory lock keys of the storage layer: (namespace, key) pairs for pg_advisory_lock(int, int), so they
  * cannot collide with one another. The key within a namespace is hashtext() of a string computed in SQL.
@@ -5,13 +7,45 @@
 export const LOCK_NAMESPACE = {
   /** Session lock held while migrations run (one per database). */
   migrate: 1_245_793_024,
-  /** Transaction lock per (dataset, delivery day) for writeDay: two writes of one day serialize. */
-  writeDay: 1_245_793_025,
-  /** Transaction lock per (dataset, delivery day) for storeRawResponse. */
-  rawResponse: 1_245_793_026,
 } as const;
 
-/** The string whose hashtext() keys the per-day locks. */
-export function dayLockName(dataset: string, day: string): string {
-  return `${dataset}/${day}`;
+/**
+ * What a per-day lock serializes: `write` two writes of one day (writeDay), `raw` two stores of one day's raw
+ * answer (storeRawResponse).
+ */
+export type DayLockPurpose = 'write' | 'raw';
+
+/** lock_timeout and statement_timeout of a transaction (SET LOCAL); an expiry is a retryable error. */
+export interface TransactionTimeouts {
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+}
+
+/** Timeouts of the write path: a lock or statement that waits longer fails (retryably) instead of hanging. */
+export const WRITE_TIMEOUTS: TransactionTimeouts = { lockTimeoutMs: 10_000, statementTimeoutMs: 60_000 };
+export const RAW_STORE_TIMEOUTS: TransactionTimeouts = { lockTimeoutMs: 10_000, statementTimeoutMs: 30_000 };
+
+/**
+ * Bounds the rest of the transaction by `timeouts`, then takes the day's lock for it: a row lock on
+ * jao.day_lock (the row is created by the first lock of the day). Unlike an advisory lock, only a role with
+ * UPDATE on jao.day_lock (jao_writer) can take it, so a reader cannot stall the pipeline.
+ */
+export async function lockDay(
+  client: pg.PoolClient,
+  dataset: string,
+  day: string,
+  purpose: DayLockPurpose,
+  timeouts: TransactionTimeouts,
+): Promise<void> {
+  await client.query({
+    name: 'jao.lockDay.timeouts',
+    text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
+    values: [`${timeouts.lockTimeoutMs}ms`, `${timeouts.statementTimeoutMs}ms`],
+  });
+  await client.query({
+    name: 'jao.lockDay',
+    text: `INSERT INTO jao.day_lock AS l (dataset, day, purpose) VALUES ($1, $2::date, $3)
+           ON CONFLICT (dataset, day, purpose) DO UPDATE SET locked_at = now()`,
+    values: [dataset, day, purpose],
+  });
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { type Engine, readEngine, unusableEngine } from './engine';
 import { LOCK_NAMESPACE } from './locks';
 import { loadMigrations, type Migration } from './migrations';
 import { splitSqlStatements } from './sqlScript';
@@ -38,12 +39,15 @@ export async function migrate(
 ): Promise<MigrationReport> {
   const client = await pool.connect();
   try {
+    const engine = await readEngine(client);
+    const unusable = unusableEngine(engine);
+    if (unusable) throw new Error(unusable);
     if (!(await hasPending(client, migrations)) && !passwordsRequested()) {
       return { applied: [], skipped: migrations.map((m) => m.name), timescale: await hasTimescale(client) };
     }
     await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK_NAMESPACE.migrate]);
     try {
-      const report = await applyPending(client, migrations);
+      const report = await applyPending(client, migrations, engine);
       await applyRolePasswords(client);
       return report;
     } finally {
@@ -84,7 +88,24 @@ function checkUnchanged(migration: Migration, checksum: string): void {
   }
 }
 
-async function applyPending(client: pg.PoolClient, migrations: Migration[]): Promise<MigrationReport> {
+/**
+ * The migration that creates the timescaledb extension. It may run only where creating the extension cannot
+ * end the connection: TimescaleDB raises FATAL (which no PL/pgSQL handler catches) when its library is not
+ * preloaded. Where the server offers the extension without preloading it, the migration is recorded
+ * not_applicable and the schema is built for plain PostgreSQL. (The file itself cannot carry this rule: an
+ * applied migration's text is checksummed and never edited.)
+ */
+const EXTENSION_MIGRATION = '001_timescaledb';
+
+function extensionMigrationApplicable(engine: Engine): boolean {
+  return engine.available === null || engine.preloaded;
+}
+
+async function applyPending(
+  client: pg.PoolClient,
+  migrations: Migration[],
+  engine: Engine,
+): Promise<MigrationReport> {
   await client.query(BOOTSTRAP);
   const applied = (await readApplied(client)) ?? new Map<string, string>();
   const report: MigrationReport = { applied: [], skipped: [], timescale: false };
@@ -96,7 +117,9 @@ async function applyPending(client: pg.PoolClient, migrations: Migration[]): Pro
       continue;
     }
     const timescale = await hasTimescale(client);
-    const applicable = migration.requires === null || (migration.requires === 'timescaledb') === timescale;
+    const applicable =
+      (migration.requires === null || (migration.requires === 'timescaledb') === timescale) &&
+      (migration.name !== EXTENSION_MIGRATION || extensionMigrationApplicable(engine));
     if (!applicable) {
       await record(client, migration, 'not_applicable');
       report.skipped.push(migration.name);

@@ -18,6 +18,50 @@ const types: pg.CustomTypesConfig = {
 export interface PoolOptions {
   max?: number;
   applicationName?: string;
+  /** Where the one line about a connection lost while idle goes (default: stderr). */
+  report?: (line: string) => void;
+}
+
+/**
+ * One clear line for a database error that ends a connection attempt or a connection: node-postgres reports a
+ * refused connection to `localhost` (tried on ::1 and 127.0.0.1) as an AggregateError without a message.
+ */
+export function connectionErrorMessage(error: unknown): string {
+  if (error instanceof AggregateError && !error.message) {
+    const parts = error.errors.map((inner: unknown) => connectionErrorMessage(inner));
+    return [...new Set(parts)].join('; ') || 'connection failed';
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+const reportToStderr = (line: string) => console.error(line);
+
+/**
+ * Every pool of the project: a connection lost while idle in the pool is one line (the next checkout
+ * connects again); one lost while checked out fails the query in flight, whose caller reports it. Either
+ * way no 'error' event goes unhandled (which would end the process with a stack trace).
+ */
+export function watchPool(pool: pg.Pool, report: (line: string) => void = reportToStderr): pg.Pool {
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+  pool.on('error', (error) => {
+    // pool.end() resolves before its connections have closed; the server ending them then is no news.
+    if (pool.ending) return;
+    report(
+      `database connection lost while idle (${connectionErrorMessage(error)}); reconnecting on next use`,
+    );
+  });
+  return pool;
+}
+
+/**
+ * A single connection (admin tasks, benchmarks): its 'error' event is handled; a lost connection fails the
+ * next query, whose caller reports it.
+ */
+export function watchClient(client: pg.Client): pg.Client {
+  client.on('error', () => {});
+  return client;
 }
 
 /** A connection pool for the pipeline's database. */
@@ -29,9 +73,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
     idleTimeoutMillis: 30_000,
     types,
   });
-  // An idle client that loses its connection must not crash the process; the next checkout reconnects.
-  pool.on('error', () => {});
-  return pool;
+  return watchPool(pool, options.report);
 }
 
 /** Runs `work` in one transaction on one client; rolls back on any error. */

@@ -1,20 +1,31 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import type { Dataset, DeliveryDay, UtcWindow } from '../domain/types';
-import { dayLockName, LOCK_NAMESPACE } from './locks';
+import { lockDay, RAW_STORE_TIMEOUTS } from './locks';
 import { withTransaction } from './pool';
 
-/** What the body was (jao.raw_response.answer). */
-export type RawAnswer = 'data' | 'not_published' | 'malformed' | 'rejected';
+/** What the answer was (jao.raw_response.answer): the publication of a day is dated by it. */
+export type RawAnswer = 'data' | 'not_published' | 'malformed' | 'oversized' | 'rejected';
 
 export interface StoreRawResponseInput {
   dataset: Dataset;
   day: DeliveryDay;
   requestWindow: UtcWindow;
   httpStatus: number;
-  body: string;
+  /** The answer as received (text is stored as its UTF-8 bytes); for a truncated answer, its beginning. */
+  body: string | Uint8Array;
+  /** Set when `body` is only the beginning of an answer too large to read (JAO_MAX_BODY_BYTES). */
+  truncated?: TruncatedAnswer;
   answer?: RawAnswer;
   fetchedAt?: Date;
+}
+
+export interface TruncatedAnswer {
+  reason: string;
+  /** Bytes read before reading stopped, and their sha256 (hex). */
+  receivedBytes: number;
+  sha256: string;
 }
 
 export interface StoredRawResponse {
@@ -25,13 +36,18 @@ export interface StoredRawResponse {
   bytes: number;
 }
 
-export interface RawResponse {
+export type RawResponse = {
   id: number;
   dataset: Dataset;
   day: DeliveryDay;
-  body: string;
   sha256: string;
-}
+  /** Size of the answer (of what was read, for a truncated one). */
+  bytes: number;
+} & (
+  | { body: string; refused: null }
+  /** The body is not loaded: why (truncated when fetched, or larger than the caller's limit). */
+  | { body: null; refused: string }
+);
 
 /**
  * Keeps a fetched payload (before validation) for lineage and re-processing. A new row only when its
@@ -42,75 +58,93 @@ export async function storeRawResponse(
   pool: pg.Pool,
   input: StoreRawResponseInput,
 ): Promise<StoredRawResponse> {
-  const bytes = Buffer.from(input.body, 'utf8');
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
+  const sha256 = input.truncated?.sha256 ?? createHash('sha256').update(body).digest('hex');
+  const bytes = input.truncated?.receivedBytes ?? body.length;
   return withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-      LOCK_NAMESPACE.rawResponse,
-      dayLockName(input.dataset, input.day),
-    ]);
+    await lockDay(client, input.dataset, input.day, 'raw', RAW_STORE_TIMEOUTS);
     const fetchedAt = input.fetchedAt ?? null;
     const previous = await client.query<{ raw_response_id: number; sha256: string }>(
       `SELECT raw_response_id::int AS raw_response_id, sha256 FROM jao.raw_response
-        WHERE dataset = $1 AND day = $2::date
-        ORDER BY raw_response_id DESC
-        LIMIT 1`,
+          WHERE dataset = $1 AND day = $2::date
+          ORDER BY raw_response_id DESC
+          LIMIT 1`,
       [input.dataset, input.day],
     );
     const last = previous.rows[0];
     if (last && last.sha256 === sha256) {
       await client.query(
         `UPDATE jao.raw_response
-            SET last_fetched_at = GREATEST(last_fetched_at, COALESCE($2::timestamptz, now())),
-                fetch_count = fetch_count + 1
-          WHERE raw_response_id = $1`,
+              SET last_fetched_at = GREATEST(last_fetched_at, COALESCE($2::timestamptz, now())),
+                  fetch_count = fetch_count + 1
+            WHERE raw_response_id = $1`,
         [last.raw_response_id, fetchedAt],
       );
-      return { id: last.raw_response_id, sha256, isNew: false, bytes: bytes.length };
+      return { id: last.raw_response_id, sha256, isNew: false, bytes };
     }
     const inserted = await client.query<{ raw_response_id: number }>(
       `INSERT INTO jao.raw_response
-          (dataset, day, request_from, request_to, http_status, body, sha256, bytes, fetched_at, last_fetched_at,
-           answer)
-       VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now()), COALESCE($9::timestamptz, now()),
-               $10)
-       RETURNING raw_response_id::int AS raw_response_id`,
+            (dataset, day, request_from, request_to, http_status, body, sha256, bytes, fetched_at, last_fetched_at,
+             truncated_reason, answer)
+         VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now()),
+                 COALESCE($9::timestamptz, now()), $10, $11)
+         RETURNING raw_response_id::int AS raw_response_id`,
       [
         input.dataset,
         input.day,
         input.requestWindow.from,
         input.requestWindow.to,
         input.httpStatus,
-        bytes,
+        body,
         sha256,
-        bytes.length,
+        bytes,
         fetchedAt,
+        input.truncated?.reason ?? null,
         input.answer ?? null,
       ],
     );
-    return { id: inserted.rows[0]!.raw_response_id, sha256, isNew: true, bytes: bytes.length };
+    return { id: inserted.rows[0]!.raw_response_id, sha256, isNew: true, bytes };
   });
 }
 
-export async function loadRawResponse(pool: pg.Pool, id: number): Promise<RawResponse | null> {
+/**
+ * A stored raw response. Its body is loaded only when it was stored whole and is at most `maxBodyBytes`
+ * long, so re-processing a stored answer is bounded like fetching it (a row stored before the limit existed,
+ * or under a larger one, is refused instead of loaded).
+ */
+export async function loadRawResponse(
+  pool: pg.Pool,
+  id: number,
+  maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
+): Promise<RawResponse | null> {
   const result = await pool.query<{
     raw_response_id: number;
     dataset: Dataset;
     day: string;
-    body: Buffer;
     sha256: string;
+    bytes: number;
+    stored_bytes: number;
+    truncated_reason: string | null;
+    body: Buffer | null;
   }>(
-    `SELECT raw_response_id::int AS raw_response_id, dataset, day::text AS day, body, sha256
+    `SELECT raw_response_id::int AS raw_response_id, dataset, day::text AS day, sha256, bytes,
+            octet_length(body) AS stored_bytes, truncated_reason,
+            CASE WHEN truncated_reason IS NULL AND octet_length(body) <= $2 THEN body END AS body
        FROM jao.raw_response WHERE raw_response_id = $1`,
-    [id],
+    [id, maxBodyBytes],
   );
   const row = result.rows[0];
   if (!row) return null;
-  return {
+  const common = {
     id: row.raw_response_id,
     dataset: row.dataset,
     day: row.day,
-    body: row.body.toString('utf8'),
     sha256: row.sha256,
+    bytes: row.bytes,
   };
+  if (row.body !== null) return { ...common, body: row.body.toString('utf8'), refused: null };
+  const refused =
+    row.truncated_reason ??
+    `stored answer of ${row.stored_bytes} bytes is larger than JAO_MAX_BODY_BYTES (${maxBodyBytes}): not re-processed`;
+  return { ...common, body: null, refused };
 }

@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { MAX_STORED_REJECTIONS } from '../domain/limits';
 import type { Dataset, DeliveryDay, Rejection } from '../domain/types';
+import { pgText } from './text';
 
 export interface RejectionBatch {
   dataset: Dataset;
@@ -11,11 +13,12 @@ export interface RejectionBatch {
 }
 
 /**
- * Stores a validation run's rejections in one statement. A raw response's rejections are stored once:
- * re-validating the same stored payload (same raw_response_id) adds nothing.
+ * Stores a validation run's rejections in one statement: the first MAX_STORED_REJECTIONS of them (the day's
+ * record counts them all). A raw response's rejections are stored once: re-validating the same stored payload
+ * (same raw_response_id) adds nothing.
  */
 export async function insertRejections(client: pg.PoolClient, batch: RejectionBatch): Promise<number> {
-  const rows = batch.rejections;
+  const rows = batch.rejections.slice(0, MAX_STORED_REJECTIONS);
   const result = await client.query(
     `INSERT INTO jao.rejection (dataset, day, raw_response_id, workflow_id, row_index, key, mtu, rule, raw, rejected_at)
      SELECT $1, $2::date, $3::bigint, $4, r.row_index, r.key, r.mtu, r.rule, r.raw, $10
@@ -30,10 +33,10 @@ export async function insertRejections(client: pg.PoolClient, batch: RejectionBa
       batch.rawResponseId,
       batch.workflowId,
       rows.map((r) => r.row),
-      rows.map((r) => r.key),
+      rows.map((r) => pgText(r.key)),
       rows.map((r) => (r.mtu !== null && !Number.isNaN(Date.parse(r.mtu)) ? r.mtu : null)),
       rows.map((r) => r.rule),
-      rows.map((r) => r.raw),
+      rows.map((r) => pgText(r.raw)),
       batch.rejectedAt,
     ],
   );

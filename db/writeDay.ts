@@ -9,17 +9,20 @@ import {
   binaryTimestampWords,
   copyFrom,
 } from './copy';
+import { refreshDailyAggregate } from './dailyAggregate';
 import { type DayContent, normalizeDayContent } from './dayContent';
-import { dayLockName, LOCK_NAMESPACE } from './locks';
+import { ensureKeySet } from './keySets';
+import { lockDay, type TransactionTimeouts, WRITE_TIMEOUTS } from './locks';
 import { withTransaction } from './pool';
 import { insertRejections } from './rejections';
+import { pgText } from './text';
 
 export interface WriteDayInput {
   dataset: Dataset;
   day: DeliveryDay;
   /** Decided by the caller ('complete' | 'partial' | 'not_published' | 'invalid' | 'failed'). */
   status: DayStatus;
-  /** null for invalid / failed. */
+  /** What validation read (its counts become the day's quality record); null for failed runs and broken bodies. */
   validated: ValidatedDay | null;
   /** Used when validated is null (invalid payload); otherwise validated.rejections are stored. */
   rejections?: Rejection[];
@@ -31,6 +34,8 @@ export interface WriteDayInput {
   buildId?: string | null;
   /** Stored as last_error; null clears it. */
   error?: string | null;
+  /** Why the day is not complete (domain/dayStatus.ts), stored as reason; default: `error`. */
+  reason?: string | null;
   /** Transaction time of the write (tests control instants with it); default: the database clock. */
   observedAt?: Date;
 }
@@ -74,10 +79,15 @@ interface ContentOutcome {
  * Writes one delivery day in one transaction (DESIGN.md §6): series catalog, current values, revision
  * history, day status, rejections. Set-based: a day's first content is one binary COPY, later content travels
  * as binary arrays expanded with unnest.
- * Two writes of the same day serialize on a transaction advisory lock. Content is stored only for
+ * Two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement timeouts
+ * (`timeouts`). Content is stored only for
  * `complete` and `partial`; other statuses record the run in jao.delivery_day (and rejections) only.
  */
-export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<WriteDayResult> {
+export async function writeDay(
+  pool: pg.Pool,
+  input: WriteDayInput,
+  timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
+): Promise<WriteDayResult> {
   const storesContent =
     input.validated !== null && (input.status === 'complete' || input.status === 'partial');
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
@@ -85,14 +95,15 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
   const content =
     storesContent && input.validated ? normalizeDayContent(input.validated.points, rejections) : null;
 
+  const keySetId =
+    input.validated && input.validated.keys.length > 0
+      ? await ensureKeySet(pool, input.dataset, input.validated.keys)
+      : null;
   const cache = seriesCacheFor(pool, input.dataset);
   const registered: SeriesIds[] = [];
+  let changedWindow: { from: Date; to: Date } | null = null;
   const result = await withTransaction(pool, async (client) => {
-    await client.query({
-      name: 'jao.writeDay.lock',
-      text: 'SELECT pg_advisory_xact_lock($1, hashtext($2))',
-      values: [LOCK_NAMESPACE.writeDay, dayLockName(input.dataset, input.day)],
-    });
+    await lockDay(client, input.dataset, input.day, 'write', timeouts);
     const state = await readDayState(client, input);
     if (content) checkWindow(input, content, state);
 
@@ -101,6 +112,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
     let outcome: ContentOutcome | null = null;
     let written: SeriesIds | null = null;
     if (content && !unchanged) {
+      await liftDecompressionLimit(client);
       const seriesIds = await registerSeries(client, input.dataset, content, state.txTime, cache);
       registered.push(seriesIds);
       written = seriesIds;
@@ -111,6 +123,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
       outcome.newSeries = seriesIds.created;
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
+    if (contentChanged) changedWindow = { from: state.windowFrom, to: state.windowTo };
     const { revision, status } = await upsertDayRow(
       client,
       input,
@@ -119,6 +132,7 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
       outcome,
       contentChanged,
       contentChanged ? written : null,
+      keySetId,
     );
     if (!unchanged && rejections.length > 0) {
       await insertRejections(client, {
@@ -148,6 +162,14 @@ export async function writeDay(pool: pg.Pool, input: WriteDayInput): Promise<Wri
       cache.set(series.key, seriesIds.ids[index]!);
     });
   }
+  if (changedWindow) {
+    const failure = await refreshDailyAggregate(pool, changedWindow);
+    if (failure) {
+      console.warn(
+        `jao: daily aggregate of ${input.dataset} ${input.day} not refreshed (${failure}); the refresh policy will catch up`,
+      );
+    }
+  }
   return result;
 }
 
@@ -169,6 +191,20 @@ function seriesCacheFor(pool: pg.Pool, dataset: Dataset): Map<string, number> {
     byDataset.set(dataset, cache);
   }
   return cache;
+}
+
+/**
+ * TimescaleDB refuses DML that decompresses more than 100,000 tuples in one transaction (its default
+ * guard against statements that would decompress whole hypertables). Every statement of this write is
+ * bounded by the day's window, so what it decompresses is at most the batches of the day's chunks (a
+ * chunk holds 30 days of every series); the guard is lifted for this transaction only. On plain
+ * PostgreSQL the setting is an unused placeholder.
+ */
+async function liftDecompressionLimit(client: pg.PoolClient): Promise<void> {
+  await client.query({
+    name: 'jao.writeDay.decompressionLimit',
+    text: `SELECT set_config('timescaledb.max_tuples_decompressed_per_dml_transaction', '0', true)`,
+  });
 }
 
 /**
@@ -287,7 +323,7 @@ function pointParams(content: DayContent, seriesIds: SeriesIds): unknown[] {
 const FRESH_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 4) + (4 + 8) + (4 + 8);
 
 /**
- * First content of a day: nothing to compare with (no stored value of the day, and the day's advisory lock
+ * First content of a day: nothing to compare with (no stored value of the day, and the day's lock (jao.day_lock)
  * is held), so the points are copied straight into jao.observation with one binary COPY: no text to parse
  * on the server, no per-row WAL record for the heap (COPY batches its inserts).
  */
@@ -339,8 +375,14 @@ async function insertFreshDay(
 
 /**
  * A day with stored content: one statement compares incoming and current values, moves changed and
- * vanished ones to history with their validity interval, deletes vanished ones, upserts changed and new
- * ones with the next revision (continuing after a vanished value's last revision).
+ * vanished ones to history with their validity interval and upserts changed and new ones with the next
+ * revision (continuing after a vanished value's last revision); a second statement deletes the vanished
+ * ones, only when there are any.
+ *
+ * Every access to jao.observation and jao.observation_history carries the day's window as a range on `mtu`,
+ * so that on TimescaleDB only the day's chunks are considered (at run time: prepared statements included): a
+ * revision inside compressed history decompresses the batches of the series it changes in the day's chunk,
+ * and leaves every other chunk compressed.
  */
 async function mergeDay(
   client: pg.PoolClient,
@@ -362,8 +404,9 @@ async function mergeDay(
   const result = await client.query<{
     changed: number;
     added: number;
-    vanished: number;
     current_points: number;
+    vanished_series: number[];
+    vanished_mtus: Date[];
   }>({
     name: 'jao.writeDay.mergeDay',
     text: `WITH incoming AS (${INCOMING_POINTS}
@@ -394,7 +437,7 @@ async function mergeDay(
          FULL JOIN current c ON i.series_id = c.series_id AND i.mtu = c.mtu
         WHERE c.series_id IS NULL OR i.series_id IS NULL OR i.value <> c.value
      ),
-     superseded AS (
+     superseded AS MATERIALIZED (
        SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, x.new_value
          FROM diff x
         WHERE x.existed
@@ -409,12 +452,6 @@ async function mergeDay(
          FROM superseded x
        RETURNING 1
      ),
-     removed AS (
-       DELETE FROM jao.observation o
-        USING superseded x
-        WHERE x.new_value IS NULL AND o.mtu = x.mtu AND o.series_id = x.series_id
-       RETURNING 1
-     ),
      upserted AS (
        INSERT INTO jao.observation AS o (series_id, mtu, value, revision, first_seen_at, updated_at)
        SELECT x.series_id, x.mtu, x.new_value,
@@ -426,6 +463,7 @@ async function mergeDay(
            SELECT h.revision, h.first_seen_at
              FROM jao.observation_history h
             WHERE NOT x.existed AND h.mtu = x.mtu AND h.series_id = x.series_id
+              AND h.mtu >= $4 AND h.mtu < $5
             ORDER BY h.revision DESC
             LIMIT 1
          ) AS last ON true
@@ -433,13 +471,17 @@ async function mergeDay(
        ON CONFLICT (mtu, series_id) DO UPDATE
           SET value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
        RETURNING 1
+     ),
+     vanished AS (
+       SELECT x.series_id, x.mtu FROM superseded x WHERE x.new_value IS NULL ORDER BY x.series_id, x.mtu
      )
      SELECT (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL)::int AS changed,
             ((SELECT count(*) FROM upserted) - (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL))::int
               AS added,
-            (SELECT count(*) FROM removed)::int AS vanished,
             (SELECT count(*) FROM current)::int AS current_points,
-            (SELECT count(*) FROM moved)::int AS moved`,
+            (SELECT count(*) FROM moved)::int AS moved,
+            ARRAY(SELECT series_id FROM vanished) AS vanished_series,
+            ARRAY(SELECT mtu FROM vanished) AS vanished_mtus`,
     values: [
       ...pointParams(content, seriesIds),
       state.windowFrom,
@@ -453,14 +495,53 @@ async function mergeDay(
     ],
   });
   const row = result.rows[0]!;
+  const vanished = await deleteVanished(client, row.vanished_series, row.vanished_mtus, state);
   return {
     changed: row.changed,
     added: row.added,
-    vanished: row.vanished,
-    pointsAfter: row.current_points - row.vanished + row.added,
+    vanished,
+    pointsAfter: row.current_points - vanished + row.added,
     newSeries: 0,
   };
 }
+
+/**
+ * Deletes the current values that vanished from the day (already copied to history). Skipped when none did:
+ * on TimescaleDB a DELETE decompresses every batch its constant conditions cannot rule out, so it runs only
+ * with the vanished series and the day's window as constants.
+ */
+async function deleteVanished(
+  client: pg.PoolClient,
+  seriesIds: number[],
+  mtus: Date[],
+  state: DayState,
+): Promise<number> {
+  if (seriesIds.length === 0) return 0;
+  const result = await client.query({
+    name: 'jao.writeDay.deleteVanished',
+    text: `DELETE FROM jao.observation o
+             USING unnest($1::int[], $2::timestamptz[]) AS v(series_id, mtu)
+            WHERE o.mtu >= $3 AND o.mtu < $4 AND o.series_id = ANY ($5::int[])
+              AND o.series_id = v.series_id AND o.mtu = v.mtu`,
+    values: [seriesIds, mtus, state.windowFrom, state.windowTo, [...new Set(seriesIds)]],
+  });
+  return result.rowCount ?? 0;
+}
+
+/** The run decides the day's status and quality record: it brought content, or the day has none stored. */
+const RUN_DESCRIBES_DAY = "(EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0)";
+/** The day's quality record (migration 010), written together with its status. */
+const QUALITY_COLUMNS = [
+  'resolution_minutes',
+  'missing_mtus',
+  'key_set_id',
+  'null_values',
+  'duplicate_rows',
+  'conflicting_rows',
+  'rejected_values',
+  'unknown_fields',
+  'reason',
+] as const;
 
 async function upsertDayRow(
   client: pg.PoolClient,
@@ -470,15 +551,20 @@ async function upsertDayRow(
   outcome: ContentOutcome | null,
   contentChanged: boolean,
   touched: SeriesIds | null,
+  keySetId: number | null,
 ): Promise<{ revision: number; status: DayStatus }> {
   const receivedMtus = content ? (input.validated?.receivedMtus ?? 0) : null;
   const points = outcome ? outcome.pointsAfter : null;
+  const validated = input.validated;
+  const rejectedValues = (input.rejections ?? validated?.rejections ?? []).length;
+  const error = pgText(input.error ?? null);
+  const reason = input.reason === undefined ? error : pgText(input.reason);
   const result = await client.query<{ revision_count: number; status: DayStatus }>({
     name: 'jao.writeDay.upsertDayRow',
     // The CTEs move last_seen_at of the series whose values this write changed ($13), with one hour of
     // granularity: a backfill or a poll does not rewrite (and lock) every series row on every day it writes.
     // Rows are locked in id order, so concurrent writers of other days cannot deadlock on them (the
-    // delivery_day row is only ever written under the day's advisory lock).
+    // delivery_day row is only ever written under the day's lock (jao.day_lock)).
     text: `WITH stale AS (
        SELECT s.series_id FROM jao.series s
         WHERE s.series_id = ANY ($13::int[]) AND s.last_seen_at < $9::timestamptz - INTERVAL '1 hour'
@@ -494,20 +580,22 @@ async function upsertDayRow(
      INSERT INTO jao.delivery_day AS d (
         dataset, day, status, expected_mtus, received_mtus, points, content_hash, revision_count,
         first_complete_at, last_changed_at, last_checked_at, attempts, last_error, last_workflow_id,
-        last_raw_response_id, last_build_id, content_build_id)
+        last_raw_response_id, last_build_id, content_build_id,
+        resolution_minutes, missing_mtus, key_set_id, null_values, duplicate_rows, conflicting_rows,
+        rejected_values, unknown_fields, reason)
      VALUES ($1, $2::date, $3, $4, COALESCE($5::int, 0), COALESCE($6::int, 0), $7::text,
              CASE WHEN $8::boolean THEN 1 ELSE 0 END,
              CASE WHEN $3 = 'complete' THEN $9::timestamptz END,
              CASE WHEN $8::boolean THEN $9::timestamptz END,
-             $9::timestamptz, 1, $10, $11, $12, $14, CASE WHEN $8::boolean THEN $14 END)
+             $9::timestamptz, 1, $10, $11, $12, $14, CASE WHEN $8::boolean THEN $14 END,
+             $15::int, $16::timestamptz[], $17::int, $18::int, $19::int, $20::int, $21::int, $22::text[], $23)
      ON CONFLICT (dataset, day) DO UPDATE SET
         -- a day with stored content keeps it when a re-check brings none (empty answer, invalid payload,
-        -- failed fetch): its status describes what is stored, and last_error tells what the re-check met
-        status = CASE WHEN EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0 THEN EXCLUDED.status
-                      WHEN d.received_mtus >= d.expected_mtus THEN 'complete'
-                      ELSE 'partial' END,
-        expected_mtus = CASE WHEN EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0
-                             THEN EXCLUDED.expected_mtus ELSE d.expected_mtus END,
+        -- failed fetch): its status and quality record describe what is stored (a stored partial day stays
+        -- partial), and last_error tells what the re-check met
+        status = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.status ELSE d.status END,
+        expected_mtus = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.expected_mtus ELSE d.expected_mtus END,
+        ${QUALITY_COLUMNS.map((c) => `${c} = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.${c} ELSE d.${c} END`).join(',\n')},
         received_mtus = COALESCE($5::int, d.received_mtus),
         points = COALESCE($6::int, d.points),
         content_hash = COALESCE($7::text, d.content_hash),
@@ -532,11 +620,20 @@ async function upsertDayRow(
       content ? content.contentHash : null,
       contentChanged,
       state.txTime,
-      input.error ?? null,
+      error,
       input.workflowId,
       input.rawResponseId,
       touched ? binaryInt4Array(touched.ids) : null,
       input.buildId ?? null,
+      validated?.resolutionMinutes ?? null,
+      validated?.missingMtus ?? [],
+      keySetId,
+      validated?.nullValues ?? 0,
+      validated?.duplicateRows ?? 0,
+      validated?.conflictingRows ?? 0,
+      rejectedValues,
+      validated?.unknownFields ?? [],
+      reason,
     ],
   });
   const row = result.rows[0]!;

@@ -1,21 +1,26 @@
 // What a stored raw body means for its delivery day: the status it leads to and what may be written.
 import { expectedMtuCount } from './calendar';
-import { statusOf } from './dayStatus';
+import { judgeDay } from './dayStatus';
 import type { DayStatus, DeliveryDay, Rejection, ValidatedDay } from './types';
-import { DEFAULT_RESOLUTION_MINUTES, validateDayBody } from './validate';
+import { DEFAULT_RESOLUTION_MINUTES, type ValidationOptions, validateDayBody } from './validate';
 
 export interface Assessment {
   status: Exclude<DayStatus, 'failed'>;
-  /** Null when the payload was invalid as a whole: nothing of it may be written. */
+  /**
+   * What validation read; null when the body is not a JAO envelope. Its values are written only when the
+   * status is `complete` or `partial`; its counts describe the day either way.
+   */
   validated: ValidatedDay | null;
   rejections: Rejection[];
   expectedMtus: number;
-  /** Why the payload is invalid, when it is. */
+  /** Why the day is not complete (null when it is): jao.delivery_day.reason. */
   reason: string | null;
+  /** What this answer did wrong, for last_error: the reason of an invalid answer, null otherwise. */
+  error: string | null;
 }
 
-export function assessBody(day: DeliveryDay, body: string): Assessment {
-  const outcome = validateDayBody(day, body);
+export function assessBody(day: DeliveryDay, body: string, options: ValidationOptions = {}): Assessment {
+  const outcome = validateDayBody(day, body, options);
   if (!outcome.ok) {
     return {
       status: 'invalid',
@@ -23,14 +28,17 @@ export function assessBody(day: DeliveryDay, body: string): Assessment {
       rejections: outcome.rejections,
       expectedMtus: expectedMtuCount(day, DEFAULT_RESOLUTION_MINUTES),
       reason: outcome.reason,
+      error: outcome.reason,
     };
   }
   const validated = outcome.result;
+  const { status, reason } = judgeDay(validated);
   return {
-    status: statusOf(validated),
+    status,
     validated,
     rejections: validated.rejections,
     expectedMtus: validated.expectedMtus,
-    reason: null,
+    reason,
+    error: status === 'invalid' ? reason : null,
   };
 }

@@ -1,9 +1,13 @@
 // Border keys as JAO publishes them: `border_{FROM}_{TO}`, one per ordered pair of bidding zones.
+import { MAX_KEY_LENGTH, MAX_ZONE_CODE_LENGTH } from './limits';
 
 /** The twelve Core bidding zones (DE stands for DE-LU), in JAO's key order. */
 export const CORE_ZONES = ['AT', 'BE', 'CZ', 'DE', 'FR', 'HR', 'HU', 'NL', 'PL', 'RO', 'SI', 'SK'] as const;
 
-export const BORDER_KEY_PATTERN = /^border_([A-Z0-9]+)_([A-Z0-9]+)$/;
+/** Zone codes: upper-case letters and digits (DE, NO4, SE3SWL), at most MAX_ZONE_CODE_LENGTH of them. */
+export const BORDER_KEY_PATTERN = new RegExp(
+  `^border_([A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}})_([A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}})$`,
+);
 
 export interface Border {
   key: string;
@@ -13,14 +17,15 @@ export interface Border {
 
 export type BorderKeyCheck =
   | { ok: true; border: Border }
-  | { ok: false; rule: 'key_format' | 'key_same_zone' };
+  | { ok: false; rule: 'key_too_long' | 'key_format' | 'key_same_zone' };
 
 export function borderKey(fromZone: string, toZone: string): string {
   return `border_${fromZone}_${toZone}`;
 }
 
-/** Reads a key; refuses a malformed key or one whose two zones are the same. */
+/** Reads a key; refuses an overlong or malformed key (control characters included) or one from a zone to itself. */
 export function parseBorderKey(key: string): BorderKeyCheck {
+  if (key.length > MAX_KEY_LENGTH) return { ok: false, rule: 'key_too_long' };
   const match = BORDER_KEY_PATTERN.exec(key);
   if (!match) return { ok: false, rule: 'key_format' };
   const fromZone = match[1]!;

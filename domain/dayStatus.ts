@@ -1,9 +1,82 @@
-// Status of a validated day (DESIGN.md §5); `invalid` and `failed` are decided before validation succeeds.
-import type { ValidatedDay } from './types';
+// The status of a validated day and the reason it is not complete (DESIGN.md §5): the one place these rules
+// are decided. `failed` (retries exhausted) is decided by the workflow, never here.
+import type { DayStatus, Rejection, ValidatedDay } from './types';
+import { KEY_RULES, ROW_RULES } from './validate';
 
-export type ValidatedDayStatus = 'complete' | 'partial' | 'not_published';
+export type ValidatedDayStatus = Exclude<DayStatus, 'failed'>;
+
+export interface DayVerdict {
+  status: ValidatedDayStatus;
+  /** One sentence saying what is missing or wrong; null exactly when the day is complete. */
+  reason: string | null;
+}
+
+export const NOT_PUBLISHED_REASON = 'JAO published no rows for the day (not published yet)';
+
+/**
+ * - `not_published`: the answer has no rows;
+ * - `complete`: every expected MTU is present, no key was refused, and every key has an accepted value at
+ *   every MTU (identical duplicate rows collapsed, unknown fields and rows outside the day do not count);
+ * - `invalid`: rows arrived but no value was accepted;
+ * - `partial`: anything in between (missing MTUs, nulls, refused values or keys, conflicting duplicates).
+ */
+export function judgeDay(v: ValidatedDay): DayVerdict {
+  if (v.rows === 0) return { status: 'not_published', reason: NOT_PUBLISHED_REASON };
+  const expectedValues = v.expectedMtus * v.keys.length;
+  if (v.missingMtus.length === 0 && v.refusedKeys === 0 && v.points.length === expectedValues) {
+    return { status: 'complete', reason: null };
+  }
+  const findings = describeFindings(v);
+  if (v.points.length === 0) {
+    return {
+      status: 'invalid',
+      reason: `no value accepted: ${findings.length ? findings.join('; ') : 'the rows carry no border values'}`,
+    };
+  }
+  const missingValues = expectedValues - v.points.length;
+  const summary = missingValues > 0 ? `${missingValues} of ${expectedValues} values missing: ` : '';
+  return { status: 'partial', reason: `${summary}${findings.join('; ')}` };
+}
 
 export function statusOf(v: ValidatedDay): ValidatedDayStatus {
-  if (v.receivedMtus === 0) return 'not_published';
-  return v.receivedMtus < v.expectedMtus ? 'partial' : 'complete';
+  return judgeDay(v).status;
+}
+
+const shortMtu = (iso: string) => `${iso.slice(0, 16)}Z`;
+
+/** `<n> <what> refused (<rule> <n>, …)` for the rejections whose rule matches; null when none does. */
+function refusals(
+  rejections: readonly Rejection[],
+  what: string,
+  matches: (rule: string) => boolean,
+): string | null {
+  const counts = new Map<string, number>();
+  for (const r of rejections) if (matches(r.rule)) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
+  if (counts.size === 0) return null;
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return `${total} ${what} refused (${[...counts].map(([rule, n]) => `${rule} ${n}`).join(', ')})`;
+}
+
+const isKeyRule = (rule: string) => (KEY_RULES as readonly string[]).includes(rule);
+const isRowRule = (rule: string) => (ROW_RULES as readonly string[]).includes(rule);
+const isValueRule = (rule: string) => rule.startsWith('value_');
+
+/** What keeps the day from being complete, most telling first. */
+function describeFindings(v: ValidatedDay): string[] {
+  const findings: string[] = [];
+  const missing = v.missingMtus.length;
+  if (missing > 0) {
+    const shown = v.missingMtus.slice(0, 3).map(shortMtu).join(', ');
+    findings.push(`${missing} of ${v.expectedMtus} MTUs missing (${shown}${missing > 3 ? ', …' : ''})`);
+  }
+  if (v.nullValues > 0) findings.push(`${v.nullValues} null values`);
+  if (v.conflictingRows > 0) findings.push(`${v.conflictingRows} conflicting duplicate rows`);
+  const values = refusals(v.rejections, 'values', isValueRule);
+  if (values) findings.push(values);
+  if (v.absentValues > 0) findings.push(`${v.absentValues} values absent from their rows`);
+  const keys = refusals(v.rejections, 'keys', isKeyRule);
+  if (keys) findings.push(keys);
+  const rows = refusals(v.rejections, 'rows', isRowRule);
+  if (rows) findings.push(rows);
+  return findings;
 }

@@ -1,31 +1,96 @@
-// The pipeline's health verdict from facts gathered elsewhere: one reason per problem, none when healthy.
+// The pipeline's health verdict from facts gathered elsewhere: one reason per problem (exit 1), none when healthy;
+// and warnings, which name what deserves a look without making the pipeline unhealthy.
+import { describeDrift } from './drift';
 import type { StatusReport } from './statusReport';
+
+export type QueueState =
+  | { kind: 'polled' }
+  | { kind: 'unpolled'; lastPollAgeMs: number | null }
+  | { kind: 'unknown' };
+
+export interface PolledQueue {
+  taskQueue: string;
+  /** What the queue carries, for the message: "workflows and validate/write", "fetches". */
+  role: string;
+  state: QueueState;
+}
 
 export interface HealthFacts {
   /** Null when reachable, else why not. */
   temporalError: string | null;
   databaseError: string | null;
   schedule: 'running' | 'paused' | 'missing' | 'unknown';
-  /** The lookback window through tomorrow; null when the database could not be read. */
+  /** The poll schedule of the configured task queue (default maxExchanges-poll). */
+  scheduleId?: string;
+  /** The health window through tomorrow; null when the database could not be read. */
   report: StatusReport | null;
+  queues?: PolledQueue[];
 }
 
-export function healthProblems(facts: HealthFacts): string[] {
+export interface HealthVerdict {
+  healthy: boolean;
+  problems: string[];
+  warnings: string[];
+}
+
+const BAD_STATUSES = new Set(['failed', 'invalid', 'partial']);
+
+function dayProblems(report: StatusReport): string[] {
+  const problems: string[] = [];
+  for (const line of report.days) {
+    const why = line.lastError ? ` (${line.lastError})` : '';
+    if (BAD_STATUSES.has(line.status)) {
+      const reason = line.status === 'failed' ? line.lastError : (line.reason ?? line.lastError);
+      problems.push(`day ${line.status}: ${line.day}${reason ? ` (${reason})` : ''}`);
+    } else if (line.late) {
+      const status = line.status.replace('_', ' ');
+      problems.push(`day late: ${line.day} is ${status} after its deadline`);
+    } else if (line.status === 'complete' && line.lastError) {
+      problems.push(`re-check failed: ${line.day}${why}`);
+    }
+  }
+  return problems;
+}
+
+function queueProblem(queue: PolledQueue): string | null {
+  if (queue.state.kind !== 'unpolled') return null;
+  const age = queue.state.lastPollAgeMs;
+  const last = age === null ? 'no poll seen' : `last poll ${Math.round(age / 1000)} s ago`;
+  return `no worker polls task queue ${queue.taskQueue} (${queue.role}; ${last})`;
+}
+
+export function assessHealth(facts: HealthFacts): HealthVerdict {
   const problems: string[] = [];
   if (facts.temporalError) problems.push(`temporal unreachable: ${facts.temporalError}`);
   if (facts.databaseError) problems.push(`database unreachable: ${facts.databaseError}`);
-  if (facts.schedule === 'paused') problems.push('schedule maxExchanges-poll is paused');
-  if (facts.schedule === 'missing') problems.push('schedule maxExchanges-poll does not exist');
+  const scheduleId = facts.scheduleId ?? 'maxExchanges-poll';
+  if (facts.schedule === 'paused') problems.push(`schedule ${scheduleId} is paused`);
+  if (facts.schedule === 'missing') problems.push(`schedule ${scheduleId} does not exist`);
+  for (const queue of facts.queues ?? []) {
+    const problem = queueProblem(queue);
+    if (problem) problems.push(problem);
+  }
   if (facts.report) {
     const { tomorrow } = facts.report;
     if (tomorrow.late) {
       problems.push(`data late: ${tomorrow.day} is ${tomorrow.status}, it was due at ${tomorrow.deadline}`);
     }
-    for (const line of facts.report.days) {
-      if (line.status === 'failed') {
-        problems.push(`day failed: ${line.day}${line.lastError ? ` (${line.lastError})` : ''}`);
-      }
-    }
+    const tomorrowLine = `day late: ${tomorrow.day} `;
+    problems.push(...dayProblems(facts.report).filter((line) => !line.startsWith(tomorrowLine)));
   }
-  return problems;
+  return { healthy: problems.length === 0, problems, warnings: healthWarnings(facts) };
+}
+
+/** Lines that deserve a look but do not make the pipeline unhealthy: schema drift, one line per day. */
+export function healthWarnings(facts: HealthFacts): string[] {
+  const warnings: string[] = [];
+  for (const line of facts.report?.days ?? []) {
+    if (line.drift) warnings.push(`schema drift: ${line.day} (${describeDrift(line.drift)})`);
+  }
+  return warnings;
+}
+
+/** The problems alone (one line each), as `jao health` prints them. */
+export function healthProblems(facts: HealthFacts): string[] {
+  return assessHealth(facts).problems;
 }

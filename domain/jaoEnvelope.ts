@@ -1,9 +1,13 @@
 // The envelope every JAO Publication Tool answer comes in: `{"data":[…],"rejected":false,"messages":null}`.
 import { z } from 'zod';
+import { MAX_ROWS_PER_ANSWER } from './bodyLimit';
 
 export const jaoEnvelopeSchema = z
   .object({
-    data: z.array(z.unknown()).nullable(),
+    data: z
+      .array(z.unknown())
+      .max(MAX_ROWS_PER_ANSWER, `more than ${MAX_ROWS_PER_ANSWER} rows: not one day of data`)
+      .nullable(),
     rejected: z.boolean(),
     messages: z
       .union([z.array(z.unknown()), z.string()])

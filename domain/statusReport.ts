@@ -1,5 +1,6 @@
 // The operator's view of a range of days: status per day, lateness against the publication deadline, gaps.
 import { addDays, daysInRange, localTimeOnDay, marketTomorrow } from './calendar';
+import type { DayDrift } from './drift';
 import { type Freshness, freshnessOf, type PublicationTimes } from './freshness';
 import type { DayStatus, DeliveryDay } from './types';
 
@@ -13,6 +14,10 @@ export interface DayFacts {
   lastError: string | null;
   lastBuildId?: string | null;
   contentBuildId?: string | null;
+  /** Why the day is not complete (jao.day_quality.reason). */
+  reason?: string | null;
+  /** Resolution or key set unlike the previous stored day's. */
+  drift?: DayDrift | null;
 }
 
 export type GridStatus = DayStatus | 'missing';
@@ -33,6 +38,9 @@ export interface DayLine {
   contentBuildId: string | null;
   /** Publication → stored (null when the pipeline never saw the day with data). */
   freshness: Freshness | null;
+  /** Why the day is not complete; null when it is (or was never run). */
+  reason: string | null;
+  drift: DayDrift | null;
 }
 
 export interface Gap {
@@ -46,7 +54,7 @@ export interface StatusReport {
   to: DeliveryDay;
   generatedAt: string;
   days: DayLine[];
-  counts: Partial<Record<GridStatus | 'late' | 'revised', number>>;
+  counts: Partial<Record<GridStatus | 'late' | 'revised' | 'drift', number>>;
   /** Runs of consecutive days that are due and not complete. */
   gaps: Gap[];
   tomorrow: { day: DeliveryDay; status: GridStatus; deadline: string; late: boolean };
@@ -59,6 +67,7 @@ export const deadlineOf = (day: DeliveryDay, deadline: string): Date =>
 export function buildStatusReport(input: {
   from: DeliveryDay;
   to: DeliveryDay;
+  /** Records of the range; tomorrow's record may be among them even when tomorrow is outside the range. */
   records: DayFacts[];
   now: Date;
   deadline: string;
@@ -83,17 +92,20 @@ export function buildStatusReport(input: {
       lastBuildId: record?.lastBuildId ?? null,
       contentBuildId: record?.contentBuildId ?? null,
       freshness: freshnessOfDay(publicationOf.get(day)),
+      reason: status === 'complete' ? null : (record?.reason ?? null),
+      drift: record?.drift ?? null,
     };
   });
 
   const counts: StatusReport['counts'] = {};
-  const bump = (key: GridStatus | 'late' | 'revised') => {
+  const bump = (key: GridStatus | 'late' | 'revised' | 'drift') => {
     counts[key] = (counts[key] ?? 0) + 1;
   };
   for (const line of days) {
     bump(line.status);
     if (line.late) bump('late');
     if (line.revised > 0) bump('revised');
+    if (line.drift) bump('drift');
   }
 
   const gaps: Gap[] = [];

@@ -39,17 +39,32 @@ export interface Rejection {
   raw: string;
 }
 
-/** Result of validating one day's payload against that day's window. */
+/** Result of validating one day's payload against that day's window (DESIGN.md §5; domain/dayStatus.ts judges it). */
 export interface ValidatedDay {
-  /** MTU length in minutes (60 for Core, 15 for Nordic); null when there were no rows. */
+  /** MTU length in minutes (60 for Core, 15 for Nordic); null when no row could be placed in the day. */
   resolutionMinutes: number | null;
   expectedMtus: number;
-  /** Distinct MTUs present (after dropping refused rows). */
+  /** Rows in the answer's `data`, whatever became of them. */
+  rows: number;
+  /** MTUs of the day with at least one accepted value. */
   receivedMtus: number;
-  /** ISO starts of the MTUs of the day that had no row. */
+  /** ISO starts of the MTUs of the day without any accepted value (no row, or every value refused). */
   missingMtus: string[];
+  /** Accepted values, one per (key, MTU); validation never emits a null value (a null is a rejection). */
   points: Point[];
   rejections: Rejection[];
-  /** Distinct border keys seen. */
+  /** Accepted border keys of the day, sorted. */
   keys: string[];
+  /** Keys published in the day's rows but refused (malformed, too long, too many new ones). */
+  refusedKeys: number;
+  /** Values published as null (each also a `null_value` rejection). */
+  nullValues: number;
+  /** Rows that repeated another row of their MTU exactly; collapsed into it. */
+  duplicateRows: number;
+  /** Rows of MTUs published twice with different values; all refused. */
+  conflictingRows: number;
+  /** Values of accepted keys that a row of the day did not carry at all. */
+  absentValues: number;
+  /** Row fields that are neither `id`/`dateTimeUtc` nor `border_*`, sorted, printable. */
+  unknownFields: string[];
 }

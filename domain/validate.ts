@@ -1,8 +1,10 @@
 // Validation of one JAO answer against the window it was asked for: envelope (zod) plus the day rules.
-// A broken envelope invalidates the whole payload; a bad row or value is refused alone and the rest is kept.
+// A broken envelope invalidates the whole payload; a bad row, key or value is refused alone and the rest is kept.
 import { type BorderKeyCheck, parseBorderKey } from './borders';
 import { dayWindow } from './calendar';
 import { messagesOf, parseEnvelope, truncateText } from './jaoEnvelope';
+import { MAX_KEY_LENGTH, MAX_NEW_KEYS_PER_DAY, MAX_UNKNOWN_FIELDS } from './limits';
+import { printableText } from './text';
 import type { DeliveryDay, Point, Rejection, UtcWindow, ValidatedDay } from './types';
 
 /** Values at or above this many MW are refused as implausible. */
@@ -23,30 +25,81 @@ const ROW_FIELDS_NOT_VALUES = new Set(['id', 'dateTimeUtc']);
 const BORDER_PREFIX = 'border_';
 
 export type RejectionRule =
+  // the whole answer
   | 'envelope'
   | 'rejected'
-  | 'no_valid_row'
+  // a row
   | 'row_not_object'
   | 'datetime_missing'
   | 'datetime_format'
   | 'outside_window'
   | 'mtu_not_aligned'
-  | 'duplicate_mtu'
+  | 'conflicting_duplicate'
+  // a key (once per key and answer)
+  | 'key_too_long'
   | 'key_format'
   | 'key_same_zone'
+  | 'too_many_keys'
+  // a value
+  | 'null_value'
   | 'value_not_number'
   | 'value_not_finite'
   | 'value_negative'
   | 'value_too_large';
 
+export const KEY_RULES: readonly RejectionRule[] = [
+  'key_too_long',
+  'key_format',
+  'key_same_zone',
+  'too_many_keys',
+];
+export const ROW_RULES: readonly RejectionRule[] = [
+  'row_not_object',
+  'datetime_missing',
+  'datetime_format',
+  'outside_window',
+  'mtu_not_aligned',
+];
+
+/**
+ * Which stored values of the day a refusal keeps (the write path treats a stored value the answer no longer
+ * carries as vanished, unless a refusal covers it): a refused value keeps the stored value of its cell, a refused
+ * row every value at its MTU, a row whose MTU cannot be read the whole day. A null keeps nothing (JAO says it
+ * publishes no value there), nor does a refused key (it was never stored: refused keys are malformed or new).
+ */
+export function storedValuesKeptBy(rejection: Rejection): 'none' | 'cell' | 'mtu' | 'day' {
+  if (rejection.rule === 'null_value' || (KEY_RULES as readonly string[]).includes(rejection.rule))
+    return 'none';
+  const mtuKnown = rejection.mtu !== null && !Number.isNaN(Date.parse(rejection.mtu));
+  if (!mtuKnown) return 'day';
+  return rejection.key !== null ? 'cell' : 'mtu';
+}
+
 export type ValidationOutcome =
   | { ok: true; result: ValidatedDay }
   | { ok: false; reason: string; rejections: Rejection[] };
+
+export interface ValidationOptions {
+  /** Keys already in the dataset's catalog (jao.series): never new, so never refused as `too_many_keys`. */
+  knownKeys?: ReadonlySet<string>;
+}
+
+/** The fields of rows that share one key list, classified once. */
+interface RowShape {
+  fields: string[];
+  /** Per field: the key check of a `border_*` field, null for any other field. */
+  checks: (BorderKeyCheck | null)[];
+  borderFields: string[];
+  /** Per field, once keys are admitted: whether its values are read. */
+  accepted?: boolean[];
+  acceptedCount?: number;
+}
 
 interface CandidateRow {
   index: number;
   row: Record<string, unknown>;
   startMs: number;
+  shape?: RowShape;
 }
 
 const keyChecks = new Map<string, BorderKeyCheck>();
@@ -61,13 +114,7 @@ function checkKey(key: string): BorderKeyCheck {
   return check;
 }
 
-/** The check of a row field holding a value, or null for fields that hold none (id, dateTimeUtc, metadata). */
-function valueKeyCheck(key: string): BorderKeyCheck | null {
-  if (ROW_FIELDS_NOT_VALUES.has(key) || !key.startsWith(BORDER_PREFIX)) return null;
-  return checkKey(key);
-}
-
-/** Rows of one answer usually share their key list; comparing it is cheaper than checking every key again. */
+/** Rows of one answer usually share their key list; comparing it is cheaper than classifying every field again. */
 function sameKeys(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -106,7 +153,7 @@ function detectResolution(offsetsMs: number[]): number | null {
 }
 
 function checkValue(value: unknown): RejectionRule | null {
-  if (value === null) return null;
+  if (value === null) return 'null_value';
   if (typeof value !== 'number') return 'value_not_number';
   if (!Number.isFinite(value)) return 'value_not_finite';
   if (value < 0) return 'value_negative';
@@ -114,8 +161,26 @@ function checkValue(value: unknown): RejectionRule | null {
   return null;
 }
 
-/** Validates a parsed JAO answer against a UTC window: rows outside it are refused, MTUs missing in it listed. */
-export function validateWindow(window: UtcWindow, payload: unknown): ValidationOutcome {
+/** Two rows of one MTU publish the same values: the same `border_*` fields with identical values. */
+function sameBorderValues(a: CandidateRow, b: CandidateRow): boolean {
+  const fieldsA = a.shape!.borderFields;
+  if (fieldsA.length !== b.shape!.borderFields.length) return false;
+  for (const field of fieldsA) {
+    if (!Object.hasOwn(b.row, field) || !Object.is(a.row[field], b.row[field])) return false;
+  }
+  return true;
+}
+
+/**
+ * Validates a parsed JAO answer against a UTC window (DESIGN.md §5): rows outside it are refused, MTUs
+ * missing in it listed. Only the envelope fails as a whole; everything else is refused alone and counted, and
+ * domain/dayStatus.ts judges the result.
+ */
+export function validateWindow(
+  window: UtcWindow,
+  payload: unknown,
+  options: ValidationOptions = {},
+): ValidationOutcome {
   const envelopeCheck = parseEnvelope(payload);
   if (!envelopeCheck.ok) {
     return { ok: false, reason: envelopeCheck.reason, rejections: [rejection('envelope', null, payload)] };
@@ -158,7 +223,12 @@ export function validateWindow(window: UtcWindow, payload: unknown): ValidationO
     inWindow.length > 0 ? detectResolution(inWindow.map((c) => c.startMs - fromMs)) : null;
   const stepMs = (resolutionMinutes ?? DEFAULT_RESOLUTION_MINUTES) * MINUTE_MS;
 
+  // Rows by MTU, and every field of them classified: keys checked, unknown fields collected.
   const rowsByMtu = new Map<number, CandidateRow[]>();
+  const validKeys = new Map<string, number>(); // key → first row
+  const refusedKeys = new Map<string, { rule: RejectionRule; row: number }>();
+  const unknownFields = new Set<string>();
+  let shape: RowShape = { fields: [], checks: [], borderFields: [] };
   for (const candidate of inWindow) {
     if ((candidate.startMs - fromMs) % stepMs !== 0) {
       const mtu = new Date(candidate.startMs).toISOString();
@@ -168,86 +238,139 @@ export function validateWindow(window: UtcWindow, payload: unknown): ValidationO
     const sameMtu = rowsByMtu.get(candidate.startMs);
     if (sameMtu) sameMtu.push(candidate);
     else rowsByMtu.set(candidate.startMs, [candidate]);
+    const fields = Object.keys(candidate.row);
+    if (!sameKeys(fields, shape.fields)) {
+      shape = { fields, checks: [], borderFields: [] };
+      for (const field of fields) {
+        if (ROW_FIELDS_NOT_VALUES.has(field) || !field.startsWith(BORDER_PREFIX)) {
+          shape.checks.push(null);
+          if (!ROW_FIELDS_NOT_VALUES.has(field)) unknownFields.add(field);
+          continue;
+        }
+        const check = checkKey(field);
+        shape.checks.push(check);
+        shape.borderFields.push(field);
+        if (check.ok) {
+          if (!validKeys.has(field)) validKeys.set(field, candidate.index);
+        } else if (!refusedKeys.has(field)) {
+          refusedKeys.set(field, { rule: check.rule, row: candidate.index });
+        }
+      }
+    }
+    candidate.shape = shape;
+  }
+
+  // Admission of new keys: a flood of them is a broken answer, not a new key set (domain/limits.ts).
+  const knownKeys = options.knownKeys;
+  const newKeys = knownKeys
+    ? [...validKeys.keys()].filter((key) => !knownKeys.has(key))
+    : [...validKeys.keys()];
+  const floodedKeys = new Set(newKeys.length > MAX_NEW_KEYS_PER_DAY ? newKeys : []);
+  for (const key of floodedKeys) refusedKeys.set(key, { rule: 'too_many_keys', row: validKeys.get(key)! });
+  const acceptedKeyCount = validKeys.size - floodedKeys.size;
+  for (const [key, { rule, row }] of refusedKeys) {
+    rejections.push(rejection(rule, row, key, null, printableText(key, MAX_KEY_LENGTH)));
   }
 
   const points: Point[] = [];
-  const keys = new Set<string>();
-  let shapeKeys: string[] = [];
-  let shapeChecks: (BorderKeyCheck | null)[] = [];
-  const accepted = new Set<number>();
+  const received = new Set<number>();
+  let nullValues = 0;
+  let duplicateRows = 0;
+  let conflictingRows = 0;
+  let absentValues = 0;
   for (const [startMs, rows] of rowsByMtu) {
     const mtu = new Date(startMs).toISOString();
+    const first = rows[0]!;
     if (rows.length > 1) {
-      for (const duplicate of rows)
-        rejections.push(rejection('duplicate_mtu', duplicate.index, duplicate.row, mtu));
-      continue;
-    }
-    const { index, row } = rows[0]!;
-    accepted.add(startMs);
-    const rowKeys = Object.keys(row);
-    if (!sameKeys(rowKeys, shapeKeys)) {
-      shapeKeys = rowKeys;
-      shapeChecks = rowKeys.map(valueKeyCheck);
-      for (const check of shapeChecks) if (check?.ok) keys.add(check.border.key);
-    }
-    for (let k = 0; k < rowKeys.length; k++) {
-      const keyCheck = shapeChecks[k];
-      if (keyCheck === null || keyCheck === undefined) continue;
-      const key = rowKeys[k]!;
-      const value = row[key];
-      if (!keyCheck.ok) {
-        rejections.push(rejection(keyCheck.rule, index, value, mtu, key));
+      if (rows.every((other) => other === first || sameBorderValues(first, other))) {
+        duplicateRows += rows.length - 1;
+      } else {
+        conflictingRows += rows.length;
+        for (const conflicting of rows)
+          rejections.push(rejection('conflicting_duplicate', conflicting.index, conflicting.row, mtu));
         continue;
       }
+    }
+    const { index, row } = first;
+    const rowShape = first.shape!;
+    if (rowShape.accepted === undefined) {
+      rowShape.accepted = rowShape.checks.map(
+        (check, k) => check?.ok === true && !floodedKeys.has(rowShape.fields[k]!),
+      );
+      rowShape.acceptedCount = rowShape.accepted.filter(Boolean).length;
+    }
+    const { fields, checks, accepted } = rowShape;
+    absentValues += acceptedKeyCount - rowShape.acceptedCount!;
+    let acceptedHere = 0;
+    for (let k = 0; k < fields.length; k++) {
+      if (!accepted[k]) continue;
+      const key = fields[k]!;
+      const value = row[key];
       const valueRule = checkValue(value);
       if (valueRule !== null) {
+        if (valueRule === 'null_value') nullValues++;
         rejections.push(rejection(valueRule, index, value, mtu, key));
         continue;
       }
-      const { fromZone, toZone } = keyCheck.border;
-      points.push({ key, fromZone, toZone, mtu, value: value as number | null });
+      const { fromZone, toZone } = (checks[k] as Extract<BorderKeyCheck, { ok: true }>).border;
+      points.push({ key, fromZone, toZone, mtu, value: value as number });
+      acceptedHere++;
     }
-  }
-
-  if (data.length > 0 && accepted.size === 0) {
-    const reason = `no valid row among ${data.length} (${[...new Set(rejections.map((r) => r.rule))].join(', ')})`;
-    return { ok: false, reason, rejections: [...rejections, rejection('no_valid_row', null, null)] };
+    if (acceptedHere > 0) received.add(startMs);
   }
 
   const missingMtus: string[] = [];
   let expectedMtus = 0;
   for (let startMs = fromMs; startMs < toMs; startMs += stepMs) {
     expectedMtus++;
-    if (!accepted.has(startMs)) missingMtus.push(new Date(startMs).toISOString());
+    if (!received.has(startMs)) missingMtus.push(new Date(startMs).toISOString());
   }
 
+  const printableUnknown = [
+    ...new Set([...unknownFields].map((field) => printableText(field, MAX_KEY_LENGTH))),
+  ];
   return {
     ok: true,
     result: {
       resolutionMinutes,
       expectedMtus,
-      receivedMtus: accepted.size,
+      rows: data.length,
+      receivedMtus: received.size,
       missingMtus,
       points,
       rejections,
-      keys: [...keys],
+      keys: [...validKeys.keys()].filter((key) => !floodedKeys.has(key)).sort(),
+      refusedKeys: refusedKeys.size,
+      nullValues,
+      duplicateRows,
+      conflictingRows,
+      absentValues,
+      unknownFields: printableUnknown.sort().slice(0, MAX_UNKNOWN_FIELDS),
     },
   };
 }
 
 /** Validates a parsed answer for a delivery day (its Europe/Amsterdam window). */
-export function validateDay(day: DeliveryDay, payload: unknown): ValidationOutcome {
-  return validateWindow(dayWindow(day), payload);
+export function validateDay(
+  day: DeliveryDay,
+  payload: unknown,
+  options: ValidationOptions = {},
+): ValidationOutcome {
+  return validateWindow(dayWindow(day), payload, options);
 }
 
 /** Same as validateDay, from the raw body text as received. */
-export function validateDayBody(day: DeliveryDay, body: string): ValidationOutcome {
+export function validateDayBody(
+  day: DeliveryDay,
+  body: string,
+  options: ValidationOptions = {},
+): ValidationOutcome {
   let payload: unknown;
   try {
     payload = JSON.parse(body);
   } catch (error) {
-    const reason = `body is not JSON: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = `body is not JSON: ${printableText(error instanceof Error ? error.message : String(error), 200)}`;
     return { ok: false, reason, rejections: [rejection('envelope', null, truncateText(body))] };
   }
-  return validateDay(day, payload);
+  return validateDay(day, payload, options);
 }

@@ -22,6 +22,8 @@ export type Trigger = (typeof TRIGGERS)[number];
 export const BACKFILL_MODES = ['missing', 'failed', 'all'] as const;
 export type BackfillMode = (typeof BACKFILL_MODES)[number];
 export const MAX_CONCURRENCY = 64;
+/** Days before today a poll may re-check (also the bound of POLL_LOOKBACK_DAYS). */
+export const MAX_POLL_LOOKBACK_DAYS = 62;
 
 /**
  * The zod schemas, built on first use: every workflow execution evaluates this module afresh, and building
@@ -56,7 +58,7 @@ function buildSchemas() {
     }),
     poll: z.object({
       dataset,
-      lookbackDays: z.number().int().min(0).max(62).default(3),
+      lookbackDays: z.number().int().min(0).max(MAX_POLL_LOOKBACK_DAYS).default(3),
       lookaheadDays: z.number().int().min(0).max(2).default(1),
       concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(4),
     }),
@@ -84,6 +86,8 @@ export interface DayResult {
   points: number;
   changedPoints: number;
   revision: number;
+  /** Why the day is not complete; absent when it is (and in results of older builds). */
+  reason?: string;
 }
 
 /** One line per problem, prefixed with the field: what a user sees for bad input. */
@@ -111,6 +115,28 @@ function checkDayBounds<T>(day: DeliveryDay, value: T): Parsed<T> {
   return { ok: true, value };
 }
 
+/**
+ * What a day workflow started from outside (CLI, Web UI) must also satisfy: a day that can be published by now
+ * (tomorrow at the latest) and the id that names it, so a day is always found under its own id.
+ */
+export function checkStartedDay(request: DayRequest, workflowId: string, now: Date): Parsed<DayRequest> {
+  const tomorrow = marketTomorrow(now);
+  if (request.day > tomorrow) {
+    return {
+      ok: false,
+      message: `${request.day} is after tomorrow (${tomorrow}): it cannot be published yet`,
+    };
+  }
+  const expected = dayWorkflowId(request.dataset, request.day);
+  if (workflowId !== expected) {
+    return {
+      ok: false,
+      message: `workflow id "${workflowId}" does not name the day: start it as "${expected}"`,
+    };
+  }
+  return { ok: true, value: request };
+}
+
 /** Validates a backfill request; `now` decides what "tomorrow" is (no day after it can be published). */
 export function parseBackfillInput(raw: unknown, now: Date): Parsed<BackfillRequest> {
   const parsed = inputSchemas().backfill.safeParse(raw);
@@ -136,6 +162,19 @@ export function parsePollInput(raw: unknown): Parsed<PollRequest> {
   return { ok: true, value: parsed.data };
 }
 
+/**
+ * The range `jao start` backfills: the last `days` days through tomorrow, starting no earlier than go-live
+ * (`clamped` says when the setting reached before it).
+ */
+export function initialBackfillRange(
+  now: Date,
+  days: number,
+): { from: DeliveryDay; to: DeliveryDay; clamped: boolean } {
+  const from = addDays(marketTomorrow(now), -1 - days);
+  const to = marketTomorrow(now);
+  return from < GO_LIVE_DAY ? { from: GO_LIVE_DAY, to, clamped: true } : { from, to, clamped: false };
+}
+
 /** Days a poll covers: the last `lookbackDays` days, today, and `lookaheadDays` days ahead. */
 export function pollDays(now: Date, lookbackDays: number, lookaheadDays: number): DeliveryDay[] {
   const tomorrow = marketTomorrow(now);
@@ -154,13 +193,21 @@ export interface BackfillProgress {
   running: number;
   byStatus: Partial<Record<DayStatus, number>>;
   failedDays: DeliveryDay[];
+  /** Every day so far that did not end complete, with its status and reason. */
+  notCompleted: DayOutcome[];
 }
 
 export interface DayOutcome {
   day: DeliveryDay;
   status: DayStatus;
+  /** Why the day is not complete (set for every status but complete). */
+  reason?: string;
+  /** Older builds' name of `reason` for failed days, still found in tallies carried across continue-as-new. */
   error?: string;
 }
+
+/** The reason of an outcome, whichever build recorded it. */
+export const reasonOf = (outcome: DayOutcome): string | undefined => outcome.reason ?? outcome.error;
 
 export interface BackfillResult {
   dataset: Dataset;

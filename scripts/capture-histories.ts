@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createFetchActivities, createStoreActivities } from '../activities';
 import { REPO_ROOT } from '../common/buildInfo';
 import { startDevServer } from '../common/devServer';
 import { connectClient } from '../common/temporal';
@@ -15,7 +16,13 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { addDays, marketToday, utcOffsetMinutesAt } from '../domain/calendar';
 import type { PublicationWindowInput } from '../domain/publicationWindow';
-import type { BackfillInput, BackfillProgress, DayInput, PollInput } from '../domain/workflowInputs';
+import {
+  type BackfillInput,
+  type BackfillProgress,
+  type DayInput,
+  fetchTaskQueueOf,
+  type PollInput,
+} from '../domain/workflowInputs';
 import { startSimulator } from '../simulator/server';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../test/helpers/postgres';
 import {
@@ -35,6 +42,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Stack {
   client: Client;
   setFaults: (faults: Parameters<Awaited<ReturnType<typeof startSimulator>>['setFaults']>[0]) => void;
+  /** Runs `work` while the store activities of queue `taskQueue` cannot reach their database. */
+  withStoreDown: <T>(taskQueue: string, work: () => Promise<T>) => Promise<T>;
   publishDay: (day: string) => void;
 }
 
@@ -167,6 +176,31 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     workflowId: 'maxExchanges/day/2024-03-01',
   });
   stack.setFaults({ latencyMs: 0 });
+
+  // A day whose database went away after the fetch: validate gives up at the retry horizon, the failure is
+  // recorded once the database is back.
+  const storeDownQueue = `${TASK_QUEUE}-store-down`;
+  const storeDownDay = '2024-01-15';
+  const storeDown = await stack.withStoreDown(storeDownQueue, async () => {
+    const handle = await client.workflow.start('deliveryDayWorkflow', {
+      workflowId: `maxExchanges/day/${storeDownDay}`,
+      taskQueue: storeDownQueue,
+      args: [{ dataset: 'maxExchanges', day: storeDownDay, trigger: 'manual' } satisfies DayInput],
+    });
+    for (let i = 0; i < 300; i++) {
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      if (pending.some((a) => a.activityType?.name === 'recordDayFailure' && (a.attempt ?? 0) >= 2)) break;
+      await sleep(100);
+    }
+    return handle;
+  });
+  await settle(storeDown);
+  captures.push({
+    scenario: 'day-failed-store-unreachable',
+    workflowType: 'deliveryDayWorkflow',
+    workflowId: storeDown.workflowId,
+    runId: storeDown.firstExecutionRunId,
+  });
   return captures;
 }
 
@@ -289,9 +323,59 @@ async function main(): Promise<void> {
     });
     cleanups.unshift(() => temporal.close());
 
+    const pipelineOptions = {
+      connection,
+      namespace: server.namespace,
+      jao: { baseUrl: simulator.origin, timeoutMs: 10_000 },
+      maxRequestsPerMinute: 100_000,
+      workflowBundle: bundle,
+    };
+    const withStoreDown = async <T>(taskQueue: string, work: () => Promise<T>): Promise<T> => {
+      const unreachable = createPool(databaseUrlFor(serverUrl, `${database}_unreachable`), { max: 2 });
+      const broken = await Worker.create({
+        connection,
+        namespace: server.namespace,
+        taskQueue,
+        workflowBundle: { code: bundle.code },
+        activities: createStoreActivities({
+          pool: unreachable,
+          buildId: bundle.info.buildId,
+          retryHorizonMs: 1_000,
+        }),
+      });
+      const fetcher = await Worker.create({
+        connection,
+        namespace: server.namespace,
+        taskQueue: fetchTaskQueueOf(taskQueue),
+        activities: createFetchActivities({ pool, jao: pipelineOptions.jao }),
+      });
+      let result: T;
+      await Promise.all([
+        broken.run(),
+        fetcher.run(),
+        (async () => {
+          try {
+            result = await work();
+          } finally {
+            broken.shutdown();
+            fetcher.shutdown();
+          }
+        })(),
+      ]);
+      await unreachable.end();
+      const healthy = await createPipelineWorkers({ ...pipelineOptions, taskQueue, pool });
+      const running = healthy.run();
+      cleanups.unshift(async () => {
+        healthy.shutdown();
+        await running;
+      });
+      return result!;
+    };
+
     const stack = {
       client: temporal.client,
       setFaults: simulator.setFaults,
+      withStoreDown,
       publishDay: (day: string) => simulator.publishDay(day),
     };
     const captures = [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];

@@ -2,35 +2,16 @@
 // Order: TEMPORAL_CLI_PATH, `temporal` on PATH, the pinned build in the cache, a fresh build with Go,
 // and only where none of these is possible, null: callers then let the SDK download its own server.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
 
 /** Newest CLI release whose go.mod has no `replace` directive, so `go install …@version` builds it. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const MODULE = 'github.com/temporalio/cli/cmd/temporal';
 
 export function temporalCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const cacheRoot = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cacheRoot, 'jao-scraper', `temporal-${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(command: string, env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return null;
+  return toolCacheDir(`temporal-${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`, env);
 }
 
 export type CliSource = 'env' | 'path' | 'cache' | 'built';

@@ -22,6 +22,17 @@ export const SIMULATE_USAGE = `usage: jao simulate [options]
   --rejected-days D1,D2         rejected:true
   --missing-mtu-days D1,D2      third MTU left out
   --dst-split-refusal           400 for a whole DST-change day
+Anomalies of the content, each on the days listed:
+  --null-value-days D1,D2       the day's first N values null (N: --null-value-cells, default 25)
+  --null-value-cells N
+  --duplicate-row-days D1,D2    the fourth MTU's row sent twice, identically
+  --conflicting-duplicate-days D1,D2  the fourth MTU's row sent twice with different values
+  --string-value-days D1,D2     every value as a JSON string
+  --extra-field-days D1,D2      rows with unknown fields (lastModifiedOn, comment)
+  --quarter-hour-days D1,D2     15-minute rows
+  --bad-key-days D1,D2          rows with a key holding a NUL byte and a 3,000-character key
+  --many-keys-days D1,D2        rows with N unknown well-formed keys (N: --many-keys-count, default 10000)
+  --many-keys-count N
 While running: GET/POST ${CONTROL_PREFIX}/faults, POST ${CONTROL_PREFIX}/revise?day=YYYY-MM-DD,
   POST ${CONTROL_PREFIX}/publish?day=YYYY-MM-DD[&at=INSTANT], POST ${CONTROL_PREFIX}/unpublish?day=YYYY-MM-DD,
   GET ${CONTROL_PREFIX}/requests`;
@@ -69,6 +80,16 @@ const argsSchema = z.object({
   'rejected-days': dayListText.optional(),
   'missing-mtu-days': dayListText.optional(),
   'dst-split-refusal': z.boolean().optional(),
+  'null-value-days': dayListText.optional(),
+  'null-value-cells': integerText.pipe(z.number().min(1)).optional(),
+  'duplicate-row-days': dayListText.optional(),
+  'conflicting-duplicate-days': dayListText.optional(),
+  'string-value-days': dayListText.optional(),
+  'extra-field-days': dayListText.optional(),
+  'quarter-hour-days': dayListText.optional(),
+  'bad-key-days': dayListText.optional(),
+  'many-keys-days': dayListText.optional(),
+  'many-keys-count': integerText.pipe(z.number().min(1)).optional(),
   help: z.boolean().optional(),
 });
 
@@ -87,6 +108,16 @@ const STRING_OPTIONS = [
   'malformed-days',
   'rejected-days',
   'missing-mtu-days',
+  'null-value-days',
+  'null-value-cells',
+  'duplicate-row-days',
+  'conflicting-duplicate-days',
+  'string-value-days',
+  'extra-field-days',
+  'quarter-hour-days',
+  'bad-key-days',
+  'many-keys-days',
+  'many-keys-count',
 ] as const;
 
 export type SimulateArgs = { help: true } | { help: false; options: SimulatorOptions };
@@ -128,6 +159,17 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   if (args['rejected-days'] !== undefined) faults.rejectedDays = args['rejected-days'];
   if (args['missing-mtu-days'] !== undefined) faults.missingMtuDays = args['missing-mtu-days'];
   if (args['dst-split-refusal'] !== undefined) faults.dstSplitRefusal = args['dst-split-refusal'];
+  if (args['null-value-days'] !== undefined) faults.nullValueDays = args['null-value-days'];
+  if (args['null-value-cells'] !== undefined) faults.nullValueCells = args['null-value-cells'];
+  if (args['duplicate-row-days'] !== undefined) faults.duplicateRowDays = args['duplicate-row-days'];
+  if (args['conflicting-duplicate-days'] !== undefined)
+    faults.conflictingDuplicateDays = args['conflicting-duplicate-days'];
+  if (args['string-value-days'] !== undefined) faults.stringValueDays = args['string-value-days'];
+  if (args['extra-field-days'] !== undefined) faults.extraFieldDays = args['extra-field-days'];
+  if (args['quarter-hour-days'] !== undefined) faults.quarterHourDays = args['quarter-hour-days'];
+  if (args['bad-key-days'] !== undefined) faults.badKeyDays = args['bad-key-days'];
+  if (args['many-keys-days'] !== undefined) faults.manyKeysDays = args['many-keys-days'];
+  if (args['many-keys-count'] !== undefined) faults.manyKeysCount = args['many-keys-count'];
 
   const options: SimulatorOptions = { host: args.host ?? '127.0.0.1', faults };
   if (args.port !== undefined) options.port = args.port;

@@ -22,6 +22,25 @@ export const simulatorFaultsSchema = z.strictObject({
   missingMtuDays: z.array(deliveryDaySchema),
   /** 400 for a window covering a whole DST-change day (a real JAO quirk); smaller windows succeed. */
   dstSplitRefusal: z.boolean(),
+  // Anomalies of the content (issue 10): each served on the days listed.
+  /** The first `nullValueCells` values of the day (row by row, in key order) sent as null. */
+  nullValueDays: z.array(deliveryDaySchema),
+  nullValueCells: z.number().int().min(1).max(1_000_000),
+  /** The fourth MTU's row sent twice, identically. */
+  duplicateRowDays: z.array(deliveryDaySchema),
+  /** The fourth MTU's row sent twice, the second time with its first value 1 MW higher. */
+  conflictingDuplicateDays: z.array(deliveryDaySchema),
+  /** Every value sent as a JSON string ("4346.0"). */
+  stringValueDays: z.array(deliveryDaySchema),
+  /** Rows carry two fields that are neither timestamp nor border: `lastModifiedOn` and `comment`. */
+  extraFieldDays: z.array(deliveryDaySchema),
+  /** Rows every 15 minutes at the Core path (each hour's values repeated four times). */
+  quarterHourDays: z.array(deliveryDaySchema),
+  /** Rows carry two bad keys with values: one with a NUL byte, one of 3,000 characters. */
+  badKeyDays: z.array(deliveryDaySchema),
+  /** Rows carry `manyKeysCount` distinct well-formed keys Core does not have (border_X1_Y1 …). */
+  manyKeysDays: z.array(deliveryDaySchema),
+  manyKeysCount: z.number().int().min(1).max(100_000),
 });
 
 export type SimulatorFaults = z.infer<typeof simulatorFaultsSchema>;
@@ -38,6 +57,16 @@ export const NO_FAULTS: SimulatorFaults = {
   rejectedDays: [],
   missingMtuDays: [],
   dstSplitRefusal: false,
+  nullValueDays: [],
+  nullValueCells: 25,
+  duplicateRowDays: [],
+  conflictingDuplicateDays: [],
+  stringValueDays: [],
+  extraFieldDays: [],
+  quarterHourDays: [],
+  badKeyDays: [],
+  manyKeysDays: [],
+  manyKeysCount: 10_000,
 };
 
 export class SimulatorInputError extends Error {

@@ -17,7 +17,19 @@ import {
 import type { DeliveryDay } from '../domain/types';
 import { MAX_EXCHANGES_PATH } from '../source/jaoClient';
 import { mergeFaults, NO_FAULTS, type SimulatorFaults, SimulatorInputError } from './faults';
-import { DEFAULT_KEY_SET_CHANGE_DAY, keyHash, keySetForDay, rowJson, valueAt } from './values';
+import {
+  anomalousRowJson,
+  badKeyMembers,
+  DEFAULT_KEY_SET_CHANGE_DAY,
+  type KeySet,
+  keyHash,
+  keySetForDay,
+  manyKeyMembers,
+  type RowAnomalies,
+  rowIdAt,
+  rowJson,
+  valueAt,
+} from './values';
 
 export type { SimulatorFaults } from './faults';
 
@@ -61,6 +73,11 @@ export const CONTROL_PREFIX = '/_simulator';
 export const MAX_WINDOW_MS = 2 * 86_400_000;
 /** Index, within its day, of the row left out on a missing-MTU day. */
 export const MISSING_MTU_INDEX = 2;
+/** Index, within its day, of the row sent twice on a duplicate-row or conflicting-duplicate day. */
+export const DUPLICATE_ROW_INDEX = 3;
+/** Unknown fields of the rows on an extra-field day, and what they hold. */
+export const EXTRA_FIELDS_JSON = ',"lastModifiedOn":"2025-01-01T07:57:32.853","comment":null';
+const QUARTER_HOUR_MS = 900_000;
 
 const HOUR_MS = 3_600_000;
 const RATE_WINDOW_MS = 60_000;
@@ -203,14 +220,71 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const keySet = keySetForDay(day, settings.keySetChangeDay);
       const revision = revisionOf(day);
       const skipIndex = faults.missingMtuDays.includes(day) ? MISSING_MTU_INDEX : -1;
-      const firstMs = Math.max(startMs, Math.ceil(fromMs / HOUR_MS) * HOUR_MS);
+      const anomalous = hasContentAnomaly(day);
+      const stepMs = faults.quarterHourDays.includes(day) ? QUARTER_HOUR_MS : HOUR_MS;
+      const firstMs = Math.max(startMs, Math.ceil(fromMs / stepMs) * stepMs);
       const lastMs = Math.min(endMs, toMs);
-      for (let mtuMs = firstMs; mtuMs < lastMs; mtuMs += HOUR_MS) {
-        if ((mtuMs - startMs) / HOUR_MS === skipIndex) continue;
-        rows.push(rowJson(keySet, mtuMs, revision));
+      let nullCellsLeft = faults.nullValueDays.includes(day) ? faults.nullValueCells : 0;
+      for (let mtuMs = firstMs; mtuMs < lastMs; mtuMs += stepMs) {
+        const index = (mtuMs - startMs) / stepMs;
+        if (index === skipIndex) continue;
+        if (!anomalous) {
+          rows.push(rowJson(keySet, mtuMs, revision));
+          continue;
+        }
+        const anomalies = rowAnomalies(day, mtuMs, stepMs, nullCellsLeft);
+        nullCellsLeft = Math.max(0, nullCellsLeft - keySet.keys.length);
+        rows.push(anomalousRowJson(keySet, mtuMs, revision, anomalies));
+        if (index === DUPLICATE_ROW_INDEX)
+          rows.push(...duplicatesOf(day, keySet, mtuMs, revision, anomalies));
       }
     }
     return `{"data":[${rows.join(',')}],"rejected":false,"messages":null}`;
+  }
+
+  function hasContentAnomaly(day: DeliveryDay): boolean {
+    return [
+      faults.nullValueDays,
+      faults.duplicateRowDays,
+      faults.conflictingDuplicateDays,
+      faults.stringValueDays,
+      faults.extraFieldDays,
+      faults.quarterHourDays,
+      faults.badKeyDays,
+      faults.manyKeysDays,
+    ].some((days) => days.includes(day));
+  }
+
+  function rowAnomalies(day: DeliveryDay, mtuMs: number, stepMs: number, nullCells: number): RowAnomalies {
+    let extraMembers = '';
+    if (faults.extraFieldDays.includes(day)) extraMembers += EXTRA_FIELDS_JSON;
+    if (faults.badKeyDays.includes(day)) extraMembers += badKeyMembers;
+    if (faults.manyKeysDays.includes(day)) extraMembers += manyKeyMembers(faults.manyKeysCount);
+    return {
+      // Quarter-hour rows get ids of their own (four per hour), like a 15-minute dataset's.
+      ...(stepMs === QUARTER_HOUR_MS
+        ? { id: 4 * rowIdAt(mtuMs) + Math.floor((mtuMs % HOUR_MS) / stepMs) }
+        : {}),
+      stringValues: faults.stringValueDays.includes(day),
+      nullCells,
+      extraMembers,
+    };
+  }
+
+  function duplicatesOf(
+    day: DeliveryDay,
+    keySet: KeySet,
+    mtuMs: number,
+    revision: number,
+    anomalies: RowAnomalies,
+  ): string[] {
+    const copies: string[] = [];
+    if (faults.duplicateRowDays.includes(day))
+      copies.push(anomalousRowJson(keySet, mtuMs, revision, anomalies));
+    if (faults.conflictingDuplicateDays.includes(day)) {
+      copies.push(anomalousRowJson(keySet, mtuMs, revision, { ...anomalies, firstValueOffset: 1 }));
+    }
+    return copies;
   }
 
   function answerData(params: Map<string, string>, atMs: number): Answer {

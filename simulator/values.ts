@@ -92,3 +92,54 @@ export function rowJson(keySet: KeySet, mtuMs: number, revision: number): string
   }
   return `${text}}`;
 }
+
+/** What an anomalous row changes (simulator faults of the content). */
+export interface RowAnomalies {
+  id?: number;
+  /** Values written as JSON strings (`"4346.0"`). */
+  stringValues?: boolean;
+  /** How many of the row's first values are sent as null. */
+  nullCells?: number;
+  /** Added to the row's first value (a conflicting copy of a row). */
+  firstValueOffset?: number;
+  /** JSON text of extra members, each starting with a comma. */
+  extraMembers?: string;
+}
+
+/** One row as JSON text, with anomalies. */
+export function anomalousRowJson(
+  keySet: KeySet,
+  mtuMs: number,
+  revision: number,
+  anomalies: RowAnomalies,
+): string {
+  let text = `{"id":${anomalies.id ?? rowIdAt(mtuMs)},"dateTimeUtc":"${jaoDateTime(mtuMs)}"`;
+  const { hashes, jsonPrefixes } = keySet;
+  const nullCells = anomalies.nullCells ?? 0;
+  for (let i = 0; i < hashes.length; i++) {
+    const value = valueAt(hashes[i]!, mtuMs, revision) + (i === 0 ? (anomalies.firstValueOffset ?? 0) : 0);
+    const cell = i < nullCells ? 'null' : anomalies.stringValues ? `"${value}.0"` : `${value}.0`;
+    text += `${jsonPrefixes[i]}${cell}`;
+  }
+  return `${text}${anomalies.extraMembers ?? ''}}`;
+}
+
+/** Two keys no validator should let through: one with a NUL byte, one of 3,000 characters. */
+export const BAD_KEYS = ['border_AT\u0000_BE', `border_${'A'.repeat(2_993)}`] as const;
+
+export const badKeyMembers = BAD_KEYS.map((key) => `,${JSON.stringify(key)}:1.0`).join('');
+
+const manyKeyMembersByCount = new Map<number, string>();
+
+/** `count` distinct well-formed keys Core does not have (`border_X1_Y1` …), as JSON members. */
+export function manyKeyMembers(count: number): string {
+  let members = manyKeyMembersByCount.get(count);
+  if (members === undefined) {
+    const parts: string[] = [];
+    for (let i = 1; i <= count; i++) parts.push(`,"border_X${i}_Y${i}":${1000 + (i % 1000)}.0`);
+    members = parts.join('');
+    manyKeyMembersByCount.clear();
+    manyKeyMembersByCount.set(count, members);
+  }
+  return members;
+}

@@ -1,10 +1,13 @@
 // HTTP client of the JAO Publication Tool maxExchanges endpoint. It classifies every answer and never retries,
 // except once with smaller windows when JAO answers 400 to a legal one-day window on a DST-change day:
 // retry policy belongs to Temporal.
+import { createHash } from 'node:crypto';
+import { DEFAULT_MAX_BODY_BYTES, describeBytes, KEPT_PREFIX_BYTES } from '../domain/bodyLimit';
 import { dayWindow, isDstChangeDay } from '../domain/calendar';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from '../domain/jaoEnvelope';
 import type { DeliveryDay, UtcWindow } from '../domain/types';
 import { parseRetryAfter } from './retryAfter';
+import { jaoUserAgent } from './userAgent';
 
 export const MAX_EXCHANGES_PATH = '/core/api/data/maxExchanges';
 
@@ -14,13 +17,29 @@ export type FetchOutcome =
   | { kind: 'rejected'; body: string; messages: string[]; httpStatus: number }
   | { kind: 'retryable'; reason: string; httpStatus: number | null; retryAfterMs: number | null }
   | { kind: 'permanent'; reason: string; httpStatus: number; body: string }
-  | { kind: 'malformed'; reason: string; body: string; httpStatus: number };
+  | { kind: 'malformed'; reason: string; body: string; httpStatus: number }
+  | ({ kind: 'oversized'; reason: string; httpStatus: number } & OversizedBody);
+
+/** What is kept of an answer larger than the limit: its beginning, how much was read, and the hash of that. */
+export interface OversizedBody {
+  prefix: Buffer;
+  /** Bytes read before reading stopped (a lower bound of the answer's size). */
+  receivedBytes: number;
+  /** Content-Length as announced, when it was. */
+  declaredBytes: number | null;
+  /** sha256 (hex) of the bytes read. */
+  sha256: string;
+}
 
 export interface JaoClientOptions {
   /** An origin such as `https://publicationtool.jao.eu`; the client appends the dataset path. */
   baseUrl: string;
   apiKey?: string;
   timeoutMs: number;
+  /** Sent as User-Agent; default `jao-scraper/<version>` (source/userAgent.ts). */
+  userAgent?: string;
+  /** Largest answer read (JAO_MAX_BODY_BYTES); reading stops beyond it. */
+  maxBodyBytes?: number;
   fetchImpl?: typeof fetch;
 }
 
@@ -79,13 +98,58 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false; me
   }
 }
 
+type BodyRead = { complete: true; text: string } | { complete: false; oversized: OversizedBody };
+
+/**
+ * Reads a body as it streams in, never more than `maxBytes` of it. Beyond that reading stops (and only the
+ * beginning is kept); when Content-Length announces more, reading stops once that beginning is in.
+ */
+async function readBounded(response: Response, maxBytes: number): Promise<BodyRead> {
+  const declaredHeader = response.headers.get('content-length');
+  const declared = declaredHeader !== null && /^\d+$/.test(declaredHeader) ? Number(declaredHeader) : null;
+  const reader = response.body?.getReader();
+  if (!reader) return { complete: true, text: '' };
+  const enough = declared !== null && declared > maxBytes ? KEPT_PREFIX_BYTES : maxBytes + 1;
+  const hash = createHash('sha256');
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    hash.update(value);
+    chunks.push(value);
+    if (received >= enough) {
+      await reader.cancel().catch(() => {});
+      const prefix = Buffer.from(Buffer.concat(chunks).subarray(0, KEPT_PREFIX_BYTES));
+      return {
+        complete: false,
+        oversized: { prefix, receivedBytes: received, declaredBytes: declared, sha256: hash.digest('hex') },
+      };
+    }
+  }
+  return { complete: true, text: Buffer.concat(chunks, received).toString('utf8') };
+}
+
+function oversizedReason(body: OversizedBody, maxBytes: number): string {
+  const announced = body.declaredBytes !== null ? `, ${describeBytes(body.declaredBytes)} announced` : '';
+  return (
+    `answer larger than JAO_MAX_BODY_BYTES (${describeBytes(maxBytes)})${announced}: ` +
+    `reading stopped after ${describeBytes(body.receivedBytes)}`
+  );
+}
+
 async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<SingleAnswer> {
   const fetchImpl = opts.fetchImpl ?? fetch;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const maxBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'User-Agent': opts.userAgent ?? jaoUserAgent(),
+  };
   if (opts.apiKey) headers.Authorization = `Bearer ${opts.apiKey}`;
   let httpStatus: number | null = null;
   let retryAfterHeader: string | null = null;
-  let body: string;
+  let read: BodyRead;
   try {
     const response = await fetchImpl(maxExchangesUrl(opts.baseUrl, window), {
       headers,
@@ -93,7 +157,7 @@ async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<S
     });
     httpStatus = response.status;
     retryAfterHeader = response.headers.get('retry-after');
-    body = await response.text();
+    read = await readBounded(response, maxBytes);
   } catch (error) {
     const reason = describeFetchError(error, opts.timeoutMs);
     return {
@@ -106,6 +170,12 @@ async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<S
       rows: null,
     };
   }
+  let body: string;
+  if (read.complete) body = read.text;
+  else if (httpStatus >= 200 && httpStatus < 300) {
+    const reason = oversizedReason(read.oversized, maxBytes);
+    return { outcome: { kind: 'oversized', reason, httpStatus, ...read.oversized }, rows: null };
+  } else body = read.oversized.prefix.toString('utf8');
 
   if (httpStatus === 429 || httpStatus >= 500) {
     const retryAfterMs = parseRetryAfter(retryAfterHeader, Date.now());

@@ -1,27 +1,35 @@
 // The worker process: migrates the database, ensures the schedule, then runs the pipeline's workers until
-// SIGINT/SIGTERM (the SDK's runtime turns those signals into a graceful shutdown).
+// stopped (options.signal, or SIGINT/SIGTERM through the SDK's runtime when the caller does not handle them).
+// Start-up fails fast: every step is bounded or ends at a stop request, and a failure names what failed.
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import pg from 'pg';
 import type { Config } from '../common/config';
 import { connectClient, type TemporalClient } from '../common/temporal';
+import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { PUBLICATION_SCHEDULE_ID } from '../domain/publicationWindow';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
+import { jaoUserAgent } from '../source/userAgent';
 import { superviseDeploymentVersion, type VersionSupervisor } from './deployment';
-import { agreeOnFetchRateLimit } from './fetchRateLimit';
+import { agreeOnFetchRateLimit, FleetRateLimitConflict } from './fetchRateLimit';
 import { createPipelineWorkers } from './pipelineWorker';
-import { ensurePublicationSchedule } from './publicationSchedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from './publicationSchedule';
 import { installRuntime } from './runtime';
-import { ensurePollSchedule } from './schedule';
+import { ensurePollSchedule, pollScheduleIdFor } from './schedule';
 import { ensureSearchAttributes } from './searchAttributes';
 import { loadWorkflowBundle } from './workflowBundle';
+
+/** How long start-up waits for the database to answer at all. */
+export const DATABASE_PROBE_TIMEOUT_MS = 10_000;
+/** How long start-up waits for resources to close after a failure or a stop request. */
+const CLEANUP_TIMEOUT_MS = 2_000;
 
 export interface WorkerProcessOptions {
   /** Create or update the poll schedule at start-up (default true). */
   ensureSchedule?: boolean;
   /** Called once the workers poll their queues. */
   onRunning?: () => Promise<void>;
-  /** Stops the process gracefully: before the workers exist it ends start-up, after it drains them. */
+  /** Stops the process gracefully: before the workers exist it ends start-up at once, after it drains them. */
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -34,66 +42,176 @@ export class StartupAborted extends Error {
   }
 }
 
+/** A start-up step that failed, with what it was doing. */
+export class StartupFailed extends Error {
+  override name = 'StartupFailed';
+}
+
+/** `step`, or StartupAborted as soon as `signal` is aborted (the step is abandoned, not waited for). */
+export function untilStopped<T>(step: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return step;
+  if (signal.aborted) return Promise.reject(new StartupAborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new StartupAborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    step.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Waits for `work` at most `ms`; cleanup after a failed start-up must not hang the exit. */
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Prefixes a failed step's error with what the step was (a stop request passes unchanged). */
+async function step<T>(what: string, work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  try {
+    return await untilStopped(work, signal);
+  } catch (error) {
+    if (error instanceof StartupAborted) throw error;
+    throw new StartupFailed(`${what}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Whether the database answers at all, within DATABASE_PROBE_TIMEOUT_MS (pg has no connect timeout of its own). */
+async function probeDatabase(url: string): Promise<void> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: DATABASE_PROBE_TIMEOUT_MS,
+    query_timeout: DATABASE_PROBE_TIMEOUT_MS,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    // pg's own words for its timeouts ("timeout expired", "Query read timeout") do not say whose timeout
+    if (/timeout/i.test(messageOf(error)) && !(error instanceof pg.DatabaseError)) {
+      throw new Error(`no answer within ${DATABASE_PROBE_TIMEOUT_MS / 1000} s`, { cause: error });
+    }
+    throw error;
+  } finally {
+    await settleWithin(client.end(), CLEANUP_TIMEOUT_MS);
+  }
+}
+
+function describeDatabase(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+}
+
 export async function runWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.error(line));
+  const signal = options.signal;
   installRuntime(config);
   const stopRequested = () => {
-    if (options.signal?.aborted) throw new StartupAborted();
+    if (signal?.aborted) throw new StartupAborted();
   };
-  const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker' });
+  const database = `database at ${describeDatabase(config.DATABASE_URL)}`;
+  await step(`${database} does not answer`, probeDatabase(config.DATABASE_URL), signal);
+  const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker', report: log });
   try {
-    const report = await migrate(pool);
-    stopRequested();
-    log(
-      `database migrated: ${report.applied.length} applied, timescaledb ${report.timescale ? 'on' : 'off'}`,
+    const report = await step(`migrating the ${database}`, migrate(pool), signal);
+    log((await readEngine(pool)).line);
+    log(`database migrated: ${report.applied.length} applied`);
+    const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
+    const temporal: TemporalClient = await step(
+      `${temporalAt} does not answer`,
+      connectClient(config),
+      signal,
     );
-    // The worker's connection first: closing it on any start-up failure below also shuts the SDK runtime down,
-    // so a refused worker exits.
-    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     try {
-      const temporal = await connectClient(config);
-      try {
-        const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
-        if (added.length) log(`search attributes registered: ${added.join(', ')}`);
-        await agreeOnRateLimit(temporal, config, log);
-        if (options.ensureSchedule ?? true) {
-          const outcome = await ensurePollSchedule(temporal.client, {
+      const added = await step(
+        `registering the search attributes on ${temporalAt}`,
+        ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE),
+        signal,
+      );
+      if (added.length) log(`search attributes registered: ${added.join(', ')}`);
+      await agreeOnRateLimit(temporal, config, log, signal);
+      if (options.ensureSchedule ?? true) {
+        const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+        const outcome = await step(
+          `creating the schedule ${scheduleId} on ${temporalAt}`,
+          ensurePollSchedule(temporal.client, {
             taskQueue: config.TEMPORAL_TASK_QUEUE,
             intervalMs: config.POLL_INTERVAL,
             lookbackDays: config.POLL_LOOKBACK_DAYS,
-          });
-          log(`schedule maxExchanges-poll ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
-          const publication = await ensurePublicationSchedule(temporal.client, {
+          }),
+          signal,
+        );
+        log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
+        const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+        const publication = await step(
+          `creating the schedule ${publicationId} on ${temporalAt}`,
+          ensurePublicationSchedule(temporal.client, {
             taskQueue: config.TEMPORAL_TASK_QUEUE,
             window: config.PUBLICATION_WINDOW,
             checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-          });
-          log(
-            `schedule ${PUBLICATION_SCHEDULE_ID} ${publication.outcome}: tomorrow every ` +
-              `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
-              `${publication.triggered ? ' (window open: started)' : ''}`,
-          );
-        }
-      } finally {
-        await temporal.close();
+          }),
+          signal,
+        );
+        log(
+          `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
+            `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
+            `${publication.triggered ? ' (window open: started)' : ''}`,
+        );
       }
+    } finally {
+      await settleWithin(temporal.close(), CLEANUP_TIMEOUT_MS);
+    }
+    const workflowBundle = await step(
+      'loading the workflow bundle',
+      loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
+      signal,
+    );
+    const connection = await step(
+      `${temporalAt} does not answer`,
+      NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+      signal,
+    );
+    try {
+      const workers = await step(
+        `starting the workers on ${temporalAt}`,
+        createPipelineWorkers({
+          connection,
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          pool,
+          jao: {
+            baseUrl: config.JAO_BASE_URL,
+            apiKey: config.JAO_API_KEY,
+            timeoutMs: config.JAO_REQUEST_TIMEOUT,
+            maxBodyBytes: config.JAO_MAX_BODY_BYTES,
+            userAgent: jaoUserAgent(config.JAO_CONTACT),
+          },
+          maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
+          workflowBundle,
+          retryHorizonMs: config.DATABASE_RETRY_HORIZON,
+          deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
+        }),
+        signal,
+      );
       stopRequested();
-      const workflowBundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
-      stopRequested();
-      const workers = await createPipelineWorkers({
-        connection,
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        pool,
-        jao: {
-          baseUrl: config.JAO_BASE_URL,
-          apiKey: config.JAO_API_KEY,
-          timeoutMs: config.JAO_REQUEST_TIMEOUT,
-        },
-        maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
-        workflowBundle,
-        deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
-      });
       recordBuildInfo(workflowBundle.info.buildId);
       const running = workers.run();
       options.signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
@@ -120,24 +238,40 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
       }
       log('worker stopped');
     } finally {
-      await connection.close();
+      await settleWithin(connection.close(), CLEANUP_TIMEOUT_MS);
     }
   } finally {
-    await pool.end();
+    await settleWithin(pool.end(), CLEANUP_TIMEOUT_MS);
   }
 }
 
-/** The fetch queue's limit for the whole fleet (workers/fetchRateLimit.ts); a conflicting worker stops here. */
-async function agreeOnRateLimit(temporal: TemporalClient, config: Config, log: (line: string) => void) {
+/**
+ * The fetch queue's limit for the whole fleet (workers/fetchRateLimit.ts). A conflicting worker stops here with
+ * a configuration error (one line, exit 2); any other failure names the step.
+ */
+async function agreeOnRateLimit(
+  temporal: TemporalClient,
+  config: Config,
+  log: (line: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const fetchQueue = fetchTaskQueueOf(config.TEMPORAL_TASK_QUEUE);
   const limit = config.JAO_MAX_REQUESTS_PER_MINUTE;
-  const { decision, previous } = await agreeOnFetchRateLimit(temporal.connection, {
-    namespace: config.TEMPORAL_NAMESPACE,
-    fetchQueue,
-    maxRequestsPerMinute: limit,
-  });
-  const was = previous?.perMinute ? ` (was ${previous.perMinute})` : '';
-  log(`rate limit of ${fetchQueue}: ${limit} requests/minute for the fleet, ${decision}${was}`);
+  try {
+    const { decision, previous } = await untilStopped(
+      agreeOnFetchRateLimit(temporal.connection, {
+        namespace: config.TEMPORAL_NAMESPACE,
+        fetchQueue,
+        maxRequestsPerMinute: limit,
+      }),
+      signal,
+    );
+    const was = previous?.perMinute ? ` (was ${previous.perMinute})` : '';
+    log(`rate limit of ${fetchQueue}: ${limit} requests/minute for the fleet, ${decision}${was}`);
+  } catch (error) {
+    if (error instanceof FleetRateLimitConflict || error instanceof StartupAborted) throw error;
+    throw new StartupFailed(`setting the rate limit of ${fetchQueue}: ${messageOf(error)}`, { cause: error });
+  }
 }
 
 /** `jao_worker_build_info{build_id="…"} 1`: which build every worker of the fleet runs. */

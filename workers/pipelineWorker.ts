@@ -3,6 +3,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import { createFetchActivities, createFreshnessActivities, createStoreActivities } from '../activities';
+import type { TransactionTimeouts } from '../db/locks';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
 import type { WorkflowBundle } from './workflowBundle';
@@ -48,6 +49,10 @@ export interface PipelineWorkerOptions {
    */
   deployment?: { name: string; versioned: boolean };
   maxConcurrentActivities?: number;
+  /** DATABASE_RETRY_HORIZON: how long failing database work is retried before the day fails. */
+  retryHorizonMs?: number;
+  /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS, db/locks.ts). */
+  writeTimeouts?: TransactionTimeouts;
 }
 
 export interface PipelineWorkers {
@@ -80,7 +85,17 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     taskQueue,
     workflowBundle: { code: workflowBundle.code },
     workerDeploymentOptions,
-    activities: { ...createStoreActivities({ pool, buildId }), ...createFreshnessActivities({ pool }) },
+    activities: {
+      ...createStoreActivities({
+        pool,
+        buildId,
+        retryHorizonMs: options.retryHorizonMs,
+        maxBodyBytes: options.jao.maxBodyBytes,
+        secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
+        writeTimeouts: options.writeTimeouts,
+      }),
+      ...createFreshnessActivities({ pool }),
+    },
     maxConcurrentActivityTaskExecutions: concurrency,
     maxCachedWorkflows: 500,
   });

@@ -13,6 +13,7 @@ import {
   parseWindow,
 } from '../domain/publicationWindow';
 import type { Dataset } from '../domain/types';
+import { TASK_QUEUE } from '../domain/workflowInputs';
 import type { publicationWindowWorkflow } from '../workflows';
 
 export interface PublicationScheduleSettings {
@@ -26,6 +27,11 @@ export interface PublicationScheduleSettings {
 
 const HOUR_MS = 3_600_000;
 
+/** Like the poll schedule (workers/schedule.ts), one per task queue: the default queue's has the plain id. */
+export function publicationScheduleIdFor(taskQueue: string): string {
+  return taskQueue === TASK_QUEUE ? PUBLICATION_SCHEDULE_ID : `${PUBLICATION_SCHEDULE_ID}/${taskQueue}`;
+}
+
 function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions {
   const window = parseWindow(settings.window);
   if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
@@ -37,7 +43,7 @@ function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions
   const [endHour, endMinute] = window.end.split(':').map(Number) as [number, number];
   const windowMs = (endHour * 60 + endMinute - (window.startHour * 60 + window.startMinute)) * 60_000;
   return {
-    scheduleId: settings.scheduleId ?? PUBLICATION_SCHEDULE_ID,
+    scheduleId: settings.scheduleId ?? publicationScheduleIdFor(settings.taskQueue),
     // The server applies the calendar in the market's time zone, DST changes included.
     spec: {
       calendars: [
@@ -50,9 +56,15 @@ function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions
     action: {
       type: 'startWorkflow',
       workflowType: 'publicationWindowWorkflow' satisfies (typeof publicationWindowWorkflow)['name'],
-      workflowId: `${input.dataset}/publication`,
+      workflowId:
+        settings.taskQueue === TASK_QUEUE
+          ? `${input.dataset}/publication`
+          : `${input.dataset}/publication/${settings.taskQueue}`,
       taskQueue: settings.taskQueue,
       args: [input],
+      staticSummary:
+        `${input.dataset} publication window ${settings.window}: tomorrow every ` +
+        `${settings.checkIntervalMs / 1000} s until complete`,
       workflowExecutionTimeout: windowMs + HOUR_MS,
     },
   };

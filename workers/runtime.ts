@@ -3,6 +3,7 @@
 import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
 import { PUBLICATION_LATENCY_BUCKETS, PUBLICATION_LATENCY_METRIC } from '../activities/freshness';
 import type { Config } from '../common/config';
+import { formatLogLine } from './logFormat';
 
 /**
  * V8 heap limit the worker is deployed with (Dockerfile: NODE_OPTIONS=--max-old-space-size=256). Without a
@@ -13,14 +14,16 @@ export const WORKER_HEAP_LIMIT_MB = 256;
 
 const LEVELS = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
 
-function writeJsonLine(entry: LogEntry): void {
-  const line = {
-    time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
-    level: entry.level.toLowerCase(),
-    message: entry.message,
-    ...entry.meta,
+function jsonLineWriter(secrets: readonly (string | undefined)[]) {
+  return (entry: LogEntry): void => {
+    const line = {
+      time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
+      level: entry.level.toLowerCase(),
+      message: entry.message,
+      ...entry.meta,
+    };
+    process.stdout.write(`${formatLogLine(line, secrets)}\n`);
   };
-  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 let installed = false;
@@ -30,14 +33,14 @@ let installed = false;
  * that owns more than workers (`jao start`) passes `handleSignals: false` and handles them itself.
  */
 export function installRuntime(
-  config: Pick<Config, 'METRICS_PORT' | 'METRICS_HOST' | 'LOG_LEVEL'>,
+  config: Pick<Config, 'METRICS_PORT' | 'METRICS_HOST' | 'LOG_LEVEL'> & Partial<Pick<Config, 'JAO_API_KEY'>>,
   options: { handleSignals?: boolean } = {},
 ): void {
   if (installed) return;
   installed = true;
   Runtime.install({
     ...(options.handleSignals === false ? { shutdownSignals: [] } : {}),
-    logger: new DefaultLogger(LEVELS[config.LOG_LEVEL], writeJsonLine),
+    logger: new DefaultLogger(LEVELS[config.LOG_LEVEL], jsonLineWriter([config.JAO_API_KEY])),
     telemetryOptions: {
       logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
       ...(config.METRICS_PORT > 0

@@ -6,7 +6,7 @@ import {
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import type { Dataset } from '../domain/types';
-import { POLL_SCHEDULE_ID, type PollInput } from '../domain/workflowInputs';
+import { POLL_SCHEDULE_ID, type PollInput, TASK_QUEUE } from '../domain/workflowInputs';
 import type { pollWorkflow } from '../workflows';
 
 export interface PollScheduleSettings {
@@ -18,8 +18,16 @@ export interface PollScheduleSettings {
   lookaheadDays?: number;
 }
 
+/**
+ * Each task queue has its own poll schedule, so a worker on another queue never re-points the shared one:
+ * `maxExchanges-poll` for the default queue, `maxExchanges-poll/<queue>` for any other.
+ */
+export function pollScheduleIdFor(taskQueue: string): string {
+  return taskQueue === TASK_QUEUE ? POLL_SCHEDULE_ID : `${POLL_SCHEDULE_ID}/${taskQueue}`;
+}
+
 function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
-  const scheduleId = settings.scheduleId ?? POLL_SCHEDULE_ID;
+  const scheduleId = settings.scheduleId ?? pollScheduleIdFor(settings.taskQueue);
   const input: PollInput = {
     dataset: settings.dataset ?? 'maxExchanges',
     lookbackDays: settings.lookbackDays,
@@ -32,16 +40,20 @@ function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
     action: {
       type: 'startWorkflow',
       workflowType: 'pollWorkflow' satisfies (typeof pollWorkflow)['name'],
-      workflowId: `${input.dataset}/poll`,
+      workflowId:
+        settings.taskQueue === TASK_QUEUE
+          ? `${input.dataset}/poll`
+          : `${input.dataset}/poll/${settings.taskQueue}`,
       taskQueue: settings.taskQueue,
       args: [input],
+      staticSummary: `${input.dataset} poll: tomorrow and the last ${input.lookbackDays} days`,
       // a poll that hangs must not block every later one (overlap SKIP)
       workflowExecutionTimeout: '1 hour',
     },
   };
 }
 
-/** Creates the poll schedule, or brings an existing one to these settings (keeping its paused state). */
+/** Creates the queue's poll schedule, or brings an existing one to these settings (keeping its paused state). */
 export async function ensurePollSchedule(
   client: Client,
   settings: PollScheduleSettings,

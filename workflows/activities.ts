@@ -25,18 +25,34 @@ export function fetchActivities(priority?: Priority) {
   });
 }
 
+/**
+ * Database work retries without an attempt limit: the store activities themselves give up, non-retryably, once
+ * the database has been unreachable for the worker's DATABASE_RETRY_HORIZON (activities/retryHorizon.ts), and
+ * errors that cannot heal are non-retryable from the first attempt. Backoff stays under the SDK's local retry
+ * threshold (1 minute), so local attempts need no workflow timers.
+ */
 const STORE_RETRY = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '30 seconds',
-  maximumAttempts: 10,
-} as const;
+  nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
+};
 
 /** Planning a backfill: a regular activity (once per backfill). */
 export const store = proxyActivities<StoreActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '15 seconds',
   retry: STORE_RETRY,
+});
+
+/**
+ * Recording that a day failed: the last word of a day workflow, so it outlasts any database outage (a regular
+ * activity: its retries wait on the server, not in the worker).
+ */
+export const failureStore = proxyActivities<StoreActivities>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '7 days',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 /**

@@ -2,9 +2,11 @@ import {
   ApplicationFailure,
   continueAsNew,
   defineQuery,
+  setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { renderRunDetails } from '../domain/runDetails';
 import type { DeliveryDay } from '../domain/types';
 import {
   type BackfillInput,
@@ -36,24 +38,29 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
     throw ApplicationFailure.nonRetryable(`invalid backfill input: ${parsed.message}`, INVALID_INPUT);
   const { dataset, from, to, mode, concurrency, daysPerRun } = parsed.value;
 
-  const runner = new DayRunner(
-    { dataset, trigger: 'backfill', concurrency, onBusy: 'wait' },
+  let total = carry?.total ?? 0;
+  const progress = (): BackfillProgress => ({
+    total,
+    done: runner.tally.done,
+    running: runner.running.size,
+    byStatus: { ...runner.tally.byStatus },
+    failedDays: runner.tally.notCompleted
+      .filter((outcome) => outcome.status === 'failed')
+      .map((outcome) => outcome.day),
+    notCompleted: [...runner.tally.notCompleted],
+  });
+  const showDetails = () =>
+    setCurrentDetails(renderRunDetails({ title: `backfill ${from}..${to} (${mode})`, ...progress() }));
+  const runner: DayRunner = new DayRunner(
+    { dataset, trigger: 'backfill', concurrency, onBusy: 'wait', onOutcome: showDetails },
     carry?.tally ?? emptyTally(),
   );
   const { tally } = runner;
-  let total = carry?.total ?? 0;
-  setHandler(progressQuery, () => ({
-    total,
-    done: tally.done,
-    running: runner.running.size,
-    byStatus: { ...tally.byStatus },
-    failedDays: tally.notCompleted
-      .filter((outcome) => outcome.status === 'failed')
-      .map((outcome) => outcome.day),
-  }));
+  setHandler(progressQuery, progress);
 
   const queue = carry?.remaining ?? (await store.planBackfillDays({ dataset, from, to, mode }));
   if (!carry) total = queue.length;
+  showDetails();
 
   let startedThisRun = 0;
   while (queue.length > 0) {
@@ -61,6 +68,7 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
     const day = queue.shift()!;
     await runner.launch(day);
     startedThisRun += 1;
+    showDetails();
   }
   await runner.idle();
 

@@ -8,12 +8,21 @@ import {
   executeChild,
   isCancellation,
   ParentClosePolicy,
+  patched,
   sleep,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { DATASET_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
+import {
+  DATASET_ATTRIBUTE,
+  DELIVERY_DAY_ATTRIBUTE,
+  NOT_COMPLETE_DAYS_ATTRIBUTE,
+} from '../common/searchAttributes';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
 import { deliveryDayWorkflow } from './deliveryDay';
+
+/** Patch: children carry a summary naming their day; runs keep NotCompleteDays up to date. */
+export const RUN_OUTCOME_PATCH = 'run-outcome-visible';
 
 export interface Tally {
   done: number;
@@ -29,6 +38,8 @@ export interface DayRunnerOptions {
   concurrency: number;
   /** When another run of the day is in flight: wait for it to close and run again, or leave the day to it. */
   onBusy: 'wait' | 'skip';
+  /** Called after every recorded outcome (the backfill refreshes its current details). */
+  onOutcome?: () => void;
 }
 
 const BUSY_RETRY = '5 seconds';
@@ -37,11 +48,16 @@ export class DayRunner {
   readonly running = new Set<DeliveryDay>();
   /** A cancellation that reached a running day: rethrown by launch() and idle() so the workflow ends with it. */
   private cancelled: unknown;
+  /** Decided once per run: histories from before the patch replay without summaries and search attribute. */
+  private readonly visible: boolean;
 
   constructor(
     private readonly options: DayRunnerOptions,
     readonly tally: Tally = emptyTally(),
-  ) {}
+  ) {
+    this.visible = patched(RUN_OUTCOME_PATCH);
+    if (this.visible) this.publishNotCompleteDays();
+  }
 
   /** Starts the day as soon as a slot is free; resolves once it has started (not finished). */
   async launch(day: DeliveryDay): Promise<void> {
@@ -56,7 +72,7 @@ export class DayRunner {
           this.record({
             day,
             status: 'failed',
-            error: error instanceof Error ? error.message : String(error),
+            reason: error instanceof Error ? error.message : String(error),
           });
       })
       .finally(() => this.running.delete(day));
@@ -74,7 +90,15 @@ export class DayRunner {
   private record(outcome: DayOutcome): void {
     this.tally.done += 1;
     this.tally.byStatus[outcome.status] = (this.tally.byStatus[outcome.status] ?? 0) + 1;
-    if (outcome.status !== 'complete') this.tally.notCompleted.push(outcome);
+    if (outcome.status !== 'complete') {
+      this.tally.notCompleted.push(outcome);
+      if (this.visible) this.publishNotCompleteDays();
+    }
+    this.options.onOutcome?.();
+  }
+
+  private publishNotCompleteDays(): void {
+    upsertSearchAttributes([{ key: NOT_COMPLETE_DAYS_ATTRIBUTE, value: this.tally.notCompleted.length }]);
   }
 
   private async runDay(day: DeliveryDay): Promise<void> {
@@ -89,8 +113,13 @@ export class DayRunner {
             { key: DATASET_ATTRIBUTE, value: dataset },
             { key: DELIVERY_DAY_ATTRIBUTE, value: day },
           ],
+          ...(this.visible ? { staticSummary: `${dataset} ${day} (${trigger})` } : {}),
         });
-        this.record({ day, status: result.status });
+        this.record(
+          result.status === 'complete'
+            ? { day, status: result.status }
+            : { day, status: result.status, reason: result.reason ?? `ended ${result.status}` },
+        );
         return;
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
@@ -101,7 +130,7 @@ export class DayRunner {
         if (error instanceof ChildWorkflowFailure && !isCancellation(error)) {
           const cause = error.cause;
           const message = cause instanceof ApplicationFailure || cause ? cause.message : error.message;
-          this.record({ day, status: 'failed', error: message });
+          this.record({ day, status: 'failed', reason: message });
           return;
         }
         throw error;

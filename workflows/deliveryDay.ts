@@ -4,13 +4,21 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { DATASET_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
-import { type DayInput, type DayRequest, type DayResult, parseDayInput } from '../domain/workflowInputs';
-import { fetchActivities, localStore } from './activities';
+import { DATASET_ATTRIBUTE, DAY_STATUS_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
+import type { DayStatus } from '../domain/types';
+import {
+  checkStartedDay,
+  type DayInput,
+  type DayRequest,
+  type DayResult,
+  parseDayInput,
+} from '../domain/workflowInputs';
+import { failureStore, fetchActivities, localStore } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
@@ -18,6 +26,14 @@ export const dayStageQuery = defineQuery<DayStage>('stage');
 
 export const INVALID_INPUT = 'InvalidInput';
 export const DAY_FAILED = 'DayFailed';
+
+/** Patch: started days are checked against tomorrow and their id; every day ends with its DayStatus. */
+export const DAY_OUTCOME_PATCH = 'day-outcome-visible';
+/**
+ * Patch: a failed local activity (validate, write) reaches the workflow as an ApplicationFailure, not an
+ * ActivityFailure; such failures are recorded too, by an activity that outlasts database outages.
+ */
+export const RECORD_EVERY_FAILURE_PATCH = 'record-every-day-failure';
 
 /**
  * Input from outside (client, Web UI, schedule) is parsed with zod; a child's input comes from its backfill or
@@ -29,7 +45,21 @@ function dayRequestOf(input: DayInput): DayRequest {
   }
   const parsed = parseDayInput(input);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid input: ${parsed.message}`, INVALID_INPUT);
+  if (patched(DAY_OUTCOME_PATCH)) {
+    const started = checkStartedDay(parsed.value, workflowInfo().workflowId, new Date());
+    if (!started.ok)
+      throw ApplicationFailure.nonRetryable(`invalid input: ${started.message}`, INVALID_INPUT);
+  }
   return parsed.value;
+}
+
+function failureMessageOf(error: unknown): string {
+  if (error instanceof ActivityFailure) return error.cause?.message ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function recordOutcome(status: DayStatus): void {
+  if (patched(DAY_OUTCOME_PATCH)) upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: status }]);
 }
 
 /** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
@@ -51,14 +81,17 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     stage = 'writing';
     const result = await localStore.writeStoredDay(ref);
     stage = 'done';
+    recordOutcome(result.status);
     return result;
   } catch (error) {
-    if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+    if (isCancellation(error)) throw error;
+    const everyFailure = !(error instanceof ActivityFailure) && patched(RECORD_EVERY_FAILURE_PATCH);
+    if (!(error instanceof ActivityFailure) && !everyFailure) throw error;
     stage = 'failed';
-    const message = error.cause?.message ?? error.message;
-    await CancellationScope.nonCancellable(() =>
-      localStore.recordDayFailure({ dataset, day, error: message }),
-    );
+    const message = failureMessageOf(error);
+    const recorder = everyFailure || patched(RECORD_EVERY_FAILURE_PATCH) ? failureStore : localStore;
+    await CancellationScope.nonCancellable(() => recorder.recordDayFailure({ dataset, day, error: message }));
+    recordOutcome('failed');
     throw ApplicationFailure.nonRetryable(`${dataset} ${day} failed: ${message}`, DAY_FAILED);
   }
 }

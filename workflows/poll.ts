@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
+import { renderRunDetails } from '../domain/runDetails';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, type PollInput, parsePollInput, pollDays } from '../domain/workflowInputs';
 import { DayRunner } from './dayRunner';
@@ -21,7 +22,24 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
   const { dataset, lookbackDays, lookaheadDays, concurrency } = parsed.value;
 
   const days = pollDays(new Date(), lookbackDays, lookaheadDays);
-  const runner = new DayRunner({ dataset, trigger: 'poll', concurrency, onBusy: 'skip' });
+  const showDetails = () =>
+    setCurrentDetails(
+      renderRunDetails({
+        title: `poll ${days[0]}..${days.at(-1)}`,
+        total: days.length,
+        done: runner.tally.done,
+        running: runner.running.size,
+        byStatus: runner.tally.byStatus,
+        notCompleted: runner.tally.notCompleted,
+      }),
+    );
+  const runner: DayRunner = new DayRunner({
+    dataset,
+    trigger: 'poll',
+    concurrency,
+    onBusy: 'skip',
+    onOutcome: showDetails,
+  });
   for (const day of days) await runner.launch(day);
   await runner.idle();
   return { days, byStatus: runner.tally.byStatus, notCompleted: runner.tally.notCompleted };

@@ -1,13 +1,19 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ApplicationFailure,
+  ChildWorkflowFailure,
   continueAsNew,
   defineQuery,
+  executeChild,
+  isCancellation,
+  ParentClosePolicy,
   proxyLocalActivities,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FreshnessActivities } from '../activities';
+import { DATASET_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
 import { marketToday } from '../domain/calendar';
 import {
   type PublicationWindowInput,
@@ -16,8 +22,8 @@ import {
   windowOn,
 } from '../domain/publicationWindow';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import { DayRunner } from './dayRunner';
-import { INVALID_INPUT } from './deliveryDay';
+import { dayWorkflowId } from '../domain/workflowInputs';
+import { deliveryDayWorkflow, INVALID_INPUT } from './deliveryDay';
 
 export interface PublicationWindowResult {
   day: DeliveryDay;
@@ -85,11 +91,27 @@ export async function publicationWindowWorkflow(
   return end('complete');
 }
 
-/** One run of the day workflow; null when another run of the day was in flight and the check left it to it. */
+/**
+ * One run of the day workflow, as a child with live priority; null when another run of the day was in flight
+ * (the poll, an operator) and the check left the day to it. Not a DayRunner: this workflow keeps no tally of
+ * days and publishes no NotCompleteDays.
+ */
 async function checkDay(dataset: Dataset, day: DeliveryDay): Promise<DayStatus | null> {
-  const runner = new DayRunner({ dataset, trigger: 'poll', concurrency: 1, onBusy: 'skip' });
-  await runner.launch(day);
-  await runner.idle();
-  if (runner.tally.done === 0) return null;
-  return (Object.keys(runner.tally.byStatus) as DayStatus[])[0] ?? null;
+  try {
+    const result = await executeChild(deliveryDayWorkflow, {
+      workflowId: dayWorkflowId(dataset, day),
+      args: [{ dataset, day, trigger: 'poll' }],
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
+      typedSearchAttributes: [
+        { key: DATASET_ATTRIBUTE, value: dataset },
+        { key: DELIVERY_DAY_ATTRIBUTE, value: day },
+      ],
+      staticSummary: `${dataset} ${day} (publication window)`,
+    });
+    return result.status;
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return null;
+    if (error instanceof ChildWorkflowFailure && !isCancellation(error)) return 'failed';
+    throw error;
+  }
 }

@@ -1,11 +1,12 @@
 import {
   WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandle,
   WorkflowIdConflictPolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { planDays } from '../../activities/plan';
 import type { Config } from '../../common/config';
-import { connectClient } from '../../common/temporal';
+import { connectClient, isTemporalUnreachable } from '../../common/temporal';
 import { createPool } from '../../db/pool';
 import { GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
 import {
@@ -15,6 +16,7 @@ import {
   backfillWorkflowId,
   dayWorkflowId,
   parseBackfillInput,
+  reasonOf,
 } from '../../domain/workflowInputs';
 import type { backfillWorkflow, deliveryDayWorkflow } from '../../workflows';
 import { parseCommandArgs } from '../args';
@@ -31,11 +33,19 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
 } as const;
 
+/** A whole number as a person types it: decimal digits (a sign is let through for the range check). */
+const DECIMAL_INTEGER = /^-?\d+$/;
+
 export function parseBackfillArgs(command: string, argv: string[], defaults: Partial<BackfillRequest> = {}) {
-  const { values } = parseCommandArgs(command, argv, OPTIONS);
+  const { values } = parseCommandArgs(command, argv, OPTIONS, 0);
   const from = values.from ?? defaults.from;
   const to = values.to ?? defaults.to;
   if (!from || !to) throw new UsageError(`${command}: --from and --to are required (YYYY-MM-DD)`);
+  if (values.concurrency !== undefined && !DECIMAL_INTEGER.test(values.concurrency)) {
+    throw new UsageError(
+      `${command}: concurrency must be a whole number in decimal digits, got "${values.concurrency}"`,
+    );
+  }
   const parsed = parseBackfillInput(
     { from, to, concurrency: values.concurrency ?? defaults.concurrency, mode: values.mode ?? defaults.mode },
     new Date(),
@@ -80,7 +90,8 @@ export function printSummary(result: BackfillResult): void {
     `backfill ${result.from}..${result.to} (${result.mode}) finished: ${result.total} days; ${statuses || 'nothing to do'}`,
   );
   for (const outcome of result.notCompleted) {
-    console.log(`  ${outcome.day} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+    const reason = reasonOf(outcome);
+    console.log(`  ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
   }
 }
 
@@ -98,18 +109,50 @@ export async function startBackfill(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       args: [request],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `${request.dataset} backfill ${request.from}..${request.to} (${request.mode}), ${request.concurrency} at a time`,
     });
     console.log(`backfill workflow ${workflowId} (run ${handle.firstExecutionRunId})`);
     if (!wait) return null;
     const stopProgress = showProgress(() => handle.query<BackfillProgress>('progress'));
     try {
-      const result = await handle.result();
-      return result;
+      return await resultThroughOutages(handle);
     } finally {
       await stopProgress();
     }
   } finally {
     await temporal.close();
+  }
+}
+
+const OUTAGE_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
+
+/**
+ * The workflow's result, waiting through Temporal outages (a server restart, a network cut): the workflow runs
+ * on regardless, so the wait reconnects and goes on instead of failing. Ctrl-C ends it.
+ */
+export async function resultThroughOutages<T>(
+  handle: WorkflowHandle,
+  say: (line: string) => void = (line) => console.error(line),
+): Promise<T> {
+  let awaySince: number | null = null;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = (await handle.result()) as T;
+      if (awaySince !== null)
+        say(`Temporal answers again (away ${Math.round((Date.now() - awaySince) / 1000)} s)`);
+      return result;
+    } catch (error) {
+      if (!isTemporalUnreachable(error)) throw error;
+      if (awaySince === null) {
+        awaySince = Date.now();
+        attempt = 0;
+        say(
+          `Temporal unreachable (${error instanceof Error ? error.message : String(error)}): waiting for it to come back, the workflow goes on`,
+        );
+      }
+      const delay = OUTAGE_RETRY_MS[Math.min(attempt, OUTAGE_RETRY_MS.length - 1)]!;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
 
@@ -163,6 +206,7 @@ async function rerunDays(config: Config, days: string[], wait: boolean): Promise
             workflowId,
             taskQueue: config.TEMPORAL_TASK_QUEUE,
             args: [{ dataset: 'maxExchanges', day, trigger: 'cli' }],
+            staticSummary: `maxExchanges ${day} (re-run from the CLI)`,
           }),
         );
         console.log(`started ${workflowId}`);
@@ -174,7 +218,7 @@ async function rerunDays(config: Config, days: string[], wait: boolean): Promise
     if (!wait) return;
     for (const handle of handles) {
       try {
-        const result = await handle.result();
+        const result = await resultThroughOutages<Awaited<ReturnType<typeof handle.result>>>(handle);
         console.log(
           `${result.day} ${result.status}: ${result.mtus} MTUs, ${result.points} points, ${result.changedPoints} changed, revision ${result.revision}`,
         );
@@ -200,6 +244,10 @@ export async function rerunCommand(argv: string[]): Promise<void> {
         'rerun: give either days (rerun 2024-01-15 …) or --failed [--from --to], not both',
       );
     }
+    const misplaced = (['concurrency', 'mode', 'dry-run'] as const).find(
+      (name) => values[name] !== undefined,
+    );
+    if (misplaced) throw new UsageError(`rerun DAY …: --${misplaced} applies to rerun --failed only`);
     const tomorrow = marketTomorrow(new Date());
     for (const day of positionals) {
       const parsed = parseBackfillInput({ from: day, to: day }, new Date());
@@ -211,12 +259,13 @@ export async function rerunCommand(argv: string[]): Promise<void> {
   if (!values.failed)
     throw new UsageError('rerun: say which days: rerun DAY [DAY …], or rerun --failed [--from D --to D]');
   const rest = argv.filter((arg) => arg !== '--failed');
-  const { request, wait } = parseBackfillArgs('rerun', rest, {
+  const { request, wait, dryRun } = parseBackfillArgs('rerun', rest, {
     from: GO_LIVE_DAY,
     to: marketTomorrow(new Date()),
     mode: 'failed',
   });
   if (request.mode !== 'failed') throw new UsageError('rerun --failed: --mode cannot be changed');
+  if (dryRun) return printDryRun(configFromEnv(), request);
   const result = await startBackfill(configFromEnv(), request, wait);
   if (result) printSummary(result);
 }

@@ -1,13 +1,17 @@
+import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
+import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 
-export async function migrateCommand(): Promise<void> {
+export async function migrateCommand(argv: string[]): Promise<void> {
+  parseCommandArgs('migrate', argv, {}, 0);
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
   try {
     const report = await migrate(pool);
+    console.log((await readEngine(pool)).line);
     console.log(
-      `migrations: ${report.applied.length} applied, ${report.skipped.length} already there; timescaledb: ${report.timescale ? 'yes' : 'no'}`,
+      `migrations: ${report.applied.length} applied, ${report.skipped.length} already there or not applicable`,
     );
     for (const name of report.applied) console.log(`  applied ${name}`);
   } finally {

@@ -1,15 +1,12 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
-import { PUBLICATION_SCHEDULE_ID } from '../../domain/publicationWindow';
-import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
-import { ensurePublicationSchedule } from '../../workers/publicationSchedule';
-import { ensurePollSchedule } from '../../workers/schedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../workers/publicationSchedule';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 
+/** pause, unpause and describe act on both of the queue's schedules (poll, publication); trigger polls now. */
 const ACTIONS = ['create', 'pause', 'unpause', 'trigger', 'describe'] as const;
-/** pause, unpause and describe act on both schedules; trigger polls now. */
-const SCHEDULE_IDS = [POLL_SCHEDULE_ID, PUBLICATION_SCHEDULE_ID];
 type Action = (typeof ACTIONS)[number];
 
 export async function scheduleCommand(argv: string[]): Promise<void> {
@@ -17,13 +14,16 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
   if (!action || !ACTIONS.includes(action)) {
     throw new UsageError(`schedule: expected one of ${ACTIONS.join(', ')}`);
   }
+  if (argv.length > 1) throw new UsageError(`schedule ${action}: unexpected argument "${argv[1]}"`);
   const config = configFromEnv();
-  const temporal = await connectClient(config);
+  const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+  const scheduleIds = [POLL_SCHEDULE_ID, publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE)];
   let scheduleId = POLL_SCHEDULE_ID;
+  const temporal = await connectClient(config);
   try {
     const handle = temporal.client.schedule.getHandle(POLL_SCHEDULE_ID);
     const each = async (act: (id: string) => Promise<void>) => {
-      for (const id of SCHEDULE_IDS) {
+      for (const id of scheduleIds) {
         scheduleId = id;
         await act(id);
       }
@@ -41,7 +41,7 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
           window: config.PUBLICATION_WINDOW,
           checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
         });
-        console.log(`schedule ${PUBLICATION_SCHEDULE_ID} ${publication.outcome}`);
+        console.log(`schedule ${scheduleIds[1]} ${publication.outcome}`);
         return;
       }
       case 'pause':

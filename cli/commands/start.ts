@@ -7,11 +7,12 @@ import type { Config } from '../../common/config';
 import { type DevServer, startDevServer } from '../../common/devServer';
 import { connectClient } from '../../common/temporal';
 import { createPool } from '../../db/pool';
-import { addDays, marketToday, marketTomorrow } from '../../domain/calendar';
-import { POLL_SCHEDULE_ID, parseBackfillInput } from '../../domain/workflowInputs';
+import { GO_LIVE_DAY } from '../../domain/calendar';
+import { initialBackfillRange, parseBackfillInput } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
+import { pollScheduleIdFor } from '../../workers/schedule';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
@@ -49,12 +50,17 @@ async function ensureDatabase(config: Config): Promise<void> {
 }
 
 export async function startCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs('start', argv, {
-    simulate: { type: 'boolean' },
-    'simulator-port': { type: 'string' },
-    'temporal-port': { type: 'string' },
-    'ui-port': { type: 'string' },
-  });
+  const { values } = parseCommandArgs(
+    'start',
+    argv,
+    {
+      simulate: { type: 'boolean' },
+      'simulator-port': { type: 'string' },
+      'temporal-port': { type: 'string' },
+      'ui-port': { type: 'string' },
+    },
+    0,
+  );
   const config = configFromEnv();
   const simulatorPort = portOption('--simulator-port', values['simulator-port'], 0);
   const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);
@@ -104,20 +110,18 @@ export async function startCommand(argv: string[]): Promise<void> {
       onRunning: async () => {
         const temporal = await connectClient(config);
         try {
-          await temporal.client.schedule.getHandle(POLL_SCHEDULE_ID).trigger();
+          await temporal.client.schedule.getHandle(pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)).trigger();
         } finally {
           await temporal.close();
         }
-        const today = marketToday(new Date());
         if (config.INITIAL_BACKFILL_DAYS > 0) {
-          const initial = parseBackfillInput(
-            {
-              from: addDays(today, -config.INITIAL_BACKFILL_DAYS),
-              to: marketTomorrow(new Date()),
-              mode: 'missing',
-            },
-            new Date(),
-          );
+          const range = initialBackfillRange(new Date(), config.INITIAL_BACKFILL_DAYS);
+          if (range.clamped) {
+            say(
+              `initial backfill starts at Core go-live ${GO_LIVE_DAY}: INITIAL_BACKFILL_DAYS=${config.INITIAL_BACKFILL_DAYS} reaches before it`,
+            );
+          }
+          const initial = parseBackfillInput({ from: range.from, to: range.to, mode: 'missing' }, new Date());
           if (!initial.ok) throw new UsageError(`initial backfill: ${initial.message}`);
           await startBackfill(config, initial.value, false);
         }
@@ -151,7 +155,7 @@ function printWhereEverythingIs(config: Config, server?: DevServer, simulator?: 
     `  Temporal          ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`,
     `  database          ${redact(config.DATABASE_URL)}`,
     `  JAO               ${config.JAO_BASE_URL}${simulator ? ' (simulator)' : ''}`,
-    `  schedule          ${POLL_SCHEDULE_ID}, every ${config.POLL_INTERVAL / 1000} s`,
+    `  schedule          ${pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)}, every ${config.POLL_INTERVAL / 1000} s`,
     config.METRICS_PORT > 0
       ? `  metrics           http://127.0.0.1:${config.METRICS_PORT}/metrics`
       : '  metrics           off',

@@ -1,8 +1,11 @@
 import type { Config } from '../../common/config';
+import { readDayQuality } from '../../db/dayQuality';
 import { readDayRecords } from '../../db/dayStatus';
+import { type Engine, readEngine } from '../../db/engine';
 import { readPublicationTimes } from '../../db/freshness';
 import { createPool } from '../../db/pool';
-import { addDays, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
+import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
+import { describeDrift } from '../../domain/drift';
 import type { Freshness } from '../../domain/freshness';
 import { buildStatusReport, type DayLine, type StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
@@ -25,11 +28,41 @@ export async function readStatusReport(
   to: DeliveryDay,
   now = new Date(),
 ): Promise<StatusReport> {
+  return (await readStatus(config, from, to, now)).report;
+}
+
+/** The days of the range and the engine the database runs on, over one connection. */
+async function readStatus(
+  config: Config,
+  from: DeliveryDay,
+  to: DeliveryDay,
+  now: Date,
+): Promise<{ report: StatusReport; engine: Engine }> {
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
     const records = await readDayRecords(pool, 'maxExchanges', from, to);
+    // The tomorrow line tells whether tomorrow is in, whatever range was asked for.
+    const tomorrow = marketTomorrow(now);
+    if (tomorrow < from || tomorrow > to)
+      records.push(...(await readDayRecords(pool, 'maxExchanges', tomorrow, tomorrow)));
+    const quality = new Map(
+      (await readDayQuality(pool, 'maxExchanges', from, to)).map((q) => [q.day, q] as const),
+    );
+    const facts = records.map((record) => ({
+      ...record,
+      reason: quality.get(record.day)?.reason ?? null,
+      drift: quality.get(record.day)?.drift ?? null,
+    }));
     const publications = await readPublicationTimes(pool, 'maxExchanges', from, to);
-    return buildStatusReport({ from, to, records, now, deadline: config.FRESHNESS_DEADLINE, publications });
+    const report = buildStatusReport({
+      from,
+      to,
+      records: facts,
+      now,
+      deadline: config.FRESHNESS_DEADLINE,
+      publications,
+    });
+    return { report, engine: await readEngine(pool) };
   } finally {
     await pool.end();
   }
@@ -40,12 +73,14 @@ function describeLine(line: DayLine): string {
   if (line.status !== 'missing') parts.push(`${line.receivedMtus}/${line.expectedMtus} MTUs`);
   if (line.late) parts.push('LATE');
   if (line.revised > 0) parts.push(`revised ${line.revised}×`);
-  if (line.lastError) parts.push(`last check: ${line.lastError}`);
+  if (line.reason) parts.push(`why: ${line.reason}`);
+  if (line.lastError && line.lastError !== line.reason) parts.push(`last check: ${line.lastError}`);
   return parts.join(', ');
 }
 
-export function printStatusReport(report: StatusReport): void {
+export function printStatusReport(report: StatusReport, engine?: Engine): void {
   console.log(`maxExchanges ${report.from}..${report.to} (as of ${report.generatedAt})`);
+  if (engine) console.log(engine.line);
   console.log(
     `legend: ${Object.entries(SYMBOL)
       .map(([status, symbol]) => `${symbol === ' ' ? '_' : symbol} ${status}`)
@@ -59,6 +94,7 @@ export function printStatusReport(report: StatusReport): void {
   for (const line of report.days) {
     const noteworthy = line.status !== 'complete' || line.revised > 0 || line.lastError !== null;
     if (noteworthy && line.status !== 'missing') console.log(`  ${line.day}  ${describeLine(line)}`);
+    if (line.drift) console.log(`  ${line.day}  drift: ${describeDrift(line.drift)}`);
   }
   const counts = Object.entries(report.counts)
     .map(([key, count]) => `${key.replace('_', ' ')} ${count}`)
@@ -102,14 +138,20 @@ function printFreshness(days: DayLine[]): void {
 }
 
 export async function statusCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs('status', argv, {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseCommandArgs(
+    'status',
+    argv,
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    0,
+  );
   const config = configFromEnv();
   const to = values.to ?? marketTomorrow(new Date());
-  const from = values.from ?? addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
+  const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
+  const from = values.from ?? (recent < GO_LIVE_DAY && to >= GO_LIVE_DAY ? GO_LIVE_DAY : recent);
   for (const [name, day] of [
     ['--from', from],
     ['--to', to],
@@ -118,7 +160,11 @@ export async function statusCommand(argv: string[]): Promise<void> {
       throw new UsageError(`status: ${name} "${day}" is not a date in the form YYYY-MM-DD`);
   }
   if (from > to) throw new UsageError(`status: the range is reversed: from ${from} is after to ${to}`);
-  const report = await readStatusReport(config, from, to);
-  if (values.json) console.log(JSON.stringify(report, null, 2));
-  else printStatusReport(report);
+  const { report, engine } = await readStatus(config, from, to, new Date());
+  if (values.json) {
+    const { kind, postgres, timescaledb, reason, line } = engine;
+    console.log(
+      JSON.stringify({ ...report, engine: { kind, postgres, timescaledb, reason, line } }, null, 2),
+    );
+  } else printStatusReport(report, engine);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { watchPool } from '../../db/pool';
 import './context';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from './postgres';
 
@@ -19,7 +20,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(inject('templateDatabase'))}`),
   );
   const url = databaseUrlFor(adminUrl, name);
-  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // Tests take the database away on purpose: an idle client losing its connection must not end the test run.
+  const pool = watchPool(new pg.Pool({ connectionString: url, max: 8 }));
   return {
     name,
     url,

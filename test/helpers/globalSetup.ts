@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { type DevServer, startDevServer } from '../../common/devServer';
 import { migrate } from '../../db/migrate';
+import { watchPool } from '../../db/pool';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
 
@@ -23,7 +24,7 @@ async function dropRunDatabases(adminUrl: string, prefix: string): Promise<void>
 }
 
 async function migrateTemplate(url: string): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = watchPool(new pg.Pool({ connectionString: url, max: 2 }));
   try {
     await migrate(pool);
   } finally {
@@ -59,7 +60,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${template}"`));
     await migrateTemplate(databaseUrlFor(adminUrl, template));
     await sealTemplate(adminUrl, template);
-    server = await startDevServer({ log: (line) => console.error(line) });
+    // Workers re-poll every 5 s instead of every minute, so `jao health` tells a stopped worker within seconds.
+    server = await startDevServer({
+      log: (line) => console.error(line),
+      dynamicConfig: { 'matching.longPollExpirationInterval': '5s' },
+    });
     // The same build as `npm run build`: the replay tests check the stored histories against it.
     await writeWorkflowBundle(bundleDir);
   } catch (error) {

@@ -11,7 +11,7 @@ import {
 import { readWorkflowBundle, type WorkflowBundle } from '../../workers/workflowBundle';
 import type { deliveryDayWorkflow } from '../../workflows';
 import { createTestDatabase, type TestDatabase } from './database';
-import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from './temporal';
+import { type ConnectOptions, connectTemporal, type TemporalTestContext, uniqueTaskQueue } from './temporal';
 
 export interface RunningWorkers {
   workers: PipelineWorkers;
@@ -23,6 +23,8 @@ export interface WorkerOptions {
   /** Default: the run's bundle. */
   workflowBundle?: WorkflowBundle;
   deployment?: PipelineWorkerOptions['deployment'];
+  retryHorizonMs?: number;
+  writeTimeouts?: PipelineWorkerOptions['writeTimeouts'];
 }
 
 export interface PipelineHarness {
@@ -46,10 +48,10 @@ export function runBundle(): WorkflowBundle {
 export async function createPipelineHarness(
   label: string,
   simulatorOptions: SimulatorOptions = {},
-  options: { namespace?: string } = {},
+  connectOptions: ConnectOptions = {},
 ): Promise<PipelineHarness> {
   const db = await createTestDatabase();
-  const temporal = await connectTemporal(options.namespace);
+  const temporal = await connectTemporal(connectOptions);
   const simulator = await startSimulator(simulatorOptions);
   const taskQueue = uniqueTaskQueue(label);
   const running: RunningWorkers[] = [];
@@ -69,6 +71,8 @@ export async function createPipelineHarness(
         maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
         workflowBundle: options.workflowBundle ?? runBundle(),
         deployment: options.deployment,
+        retryHorizonMs: options.retryHorizonMs,
+        writeTimeouts: options.writeTimeouts,
       });
       const done = workers.run();
       const handle: RunningWorkers = {

@@ -14,11 +14,24 @@ export interface TemporalTestContext {
 
 let runtimeInstalled = false;
 
-/** Client and worker connections to the run's dev server, in its namespace or in one of the file's own. */
-export async function connectTemporal(namespace = inject('temporalNamespace')): Promise<TemporalTestContext> {
+export interface ConnectOptions {
+  /** Serve the runtime's Prometheus metrics (the pipeline's own included) at this address, e.g. `127.0.0.1:9999`. */
+  metricsBindAddress?: string;
+  /** A namespace of the file's own (test/helpers/namespace.ts); default: the run's. */
+  namespace?: string;
+}
+
+/** Client and worker connections to the run's dev server. */
+export async function connectTemporal(options: ConnectOptions = {}): Promise<TemporalTestContext> {
+  const namespace = options.namespace ?? inject('temporalNamespace');
   if (!runtimeInstalled) {
     runtimeInstalled = true;
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      ...(options.metricsBindAddress
+        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsBindAddress } } } }
+        : {}),
+    });
   }
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });

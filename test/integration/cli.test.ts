@@ -63,6 +63,27 @@ describe('jao CLI', () => {
       { JAO_MAX_REQUESTS_PER_MINUTE: 'lots' },
     ],
     ['a bad simulator option', ['simulate', '--error-rate', '3'], /error-rate/],
+    [
+      'a stray argument',
+      ['backfill', '2024-01-01', '--from', '2024-01-01', '--to', '2024-01-02'],
+      /^jao backfill: backfill: unexpected argument "2024-01-01"$/,
+    ],
+    [
+      'a negative concurrency',
+      ['backfill', '--from', '2024-01-01', '--to', '2024-01-02', '--concurrency', '-1'],
+      /concurrency must be at least 1$/,
+    ],
+    [
+      'a hexadecimal concurrency',
+      ['rerun', '--failed', '--concurrency', '0x10'],
+      /concurrency must be a whole number in decimal digits, got "0x10"$/,
+    ],
+    [
+      'a metrics port out of range and a file URL as JAO origin',
+      ['worker'],
+      /^jao worker: invalid configuration: JAO_BASE_URL: expected an http or https origin .*; METRICS_PORT: expected a number from 0 to 65535$/,
+      { METRICS_PORT: '99999', JAO_BASE_URL: 'file:///etc/passwd' },
+    ],
   ];
 
   it.concurrent.each(mistakes)(
@@ -88,6 +109,20 @@ describe('jao CLI', () => {
     );
     expect(stdout).toContain('requests: at least 91');
     expect(stdout).toContain('minimum duration at 60 requests/min: 1.5 min');
+  });
+
+  it('dry-runs rerun --failed without starting anything (Temporal is not even reachable)', async () => {
+    await db.pool.query(
+      `INSERT INTO jao.delivery_day (dataset, day, status, expected_mtus)
+       VALUES ('maxExchanges', '2025-09-03', 'failed', 24), ('maxExchanges', '2025-09-04', 'complete', 24)`,
+    );
+    const { code, stdout, stderr } = await runJao(
+      ['rerun', '--failed', '--from', '2025-09-01', '--to', '2025-09-05', '--dry-run'],
+      { DATABASE_URL: db.url, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+    );
+    expect({ code, stderr: stderr.replace(/^npm warn.*\n/gm, '') }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('backfill 2025-09-01..2025-09-05, mode failed, concurrency 4');
+    expect(stdout).toContain('days: 1 (2025-09-03)');
   });
 
   it('prints the status grid as JSON with every day of the range', async () => {

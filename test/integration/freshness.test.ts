@@ -2,6 +2,7 @@
 // checking; live fetches are served before a backfill's queued ones; together they stay under the rate limit.
 // Runs in a namespace of its own (tomorrow's and today's workflow ids are shared with other files otherwise);
 // backfill days 2025-11-01..2025-12-31.
+import { type AddressInfo, createServer } from 'node:net';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPublicationTimes } from '../../db/freshness';
@@ -39,6 +40,14 @@ async function windowOpenNow(minutes: number): Promise<string> {
   return `${localHhmm(at - MINUTE_MS)}-${localHhmm(at + minutes * MINUTE_MS)}`;
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return address.port;
+}
+
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -61,9 +70,16 @@ describe('freshness', () => {
   describe('publication window', () => {
     const CHECK_MS = 3_000;
     let h: PipelineHarness;
+    let metricsUrl: string;
 
     beforeAll(async () => {
-      h = await createPipelineHarness('publication', {}, { namespace });
+      const port = await freePort();
+      metricsUrl = `http://127.0.0.1:${port}/metrics`;
+      h = await createPipelineHarness(
+        'publication',
+        {},
+        { namespace, metricsBindAddress: `127.0.0.1:${port}` },
+      );
       await h.startWorkers({ maxRequestsPerMinute: 6_000 });
     });
     afterAll(async () => {
@@ -129,6 +145,16 @@ describe('freshness', () => {
         expect(times!.publishedAfter!.getTime()).toBeLessThanOrEqual(publishedAt.getTime());
         expect(times!.seenAt!.getTime()).toBeGreaterThanOrEqual(publishedAt.getTime());
         expect(times!.storedAt).toEqual(stored);
+        // … and the worker's histogram: observed once, publication → stored at most (from the last empty answer).
+        const metrics = await (await fetch(metricsUrl)).text();
+        const observed = (suffix: string) =>
+          Number(
+            new RegExp(`^jao_publication_latency_seconds_${suffix}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(
+              metrics,
+            )?.[1],
+          );
+        expect(observed('count')).toBe(1);
+        expect(observed('sum')).toBeCloseTo((stored.getTime() - times!.publishedAfter!.getTime()) / 1000, 2);
       } finally {
         await schedule.delete();
       }

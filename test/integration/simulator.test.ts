@@ -386,6 +386,61 @@ describe('simulator control over HTTP', () => {
   });
 });
 
+describe('simulator content anomalies', () => {
+  it('serves each anomaly on the chosen days only, set at run time over HTTP', async () => {
+    const sim = await simulator();
+    const day = '2026-03-10';
+    const body = async () => {
+      const outcome = await fetchDay(client(sim.origin), day);
+      if (outcome.kind !== 'data') throw new Error(outcome.kind);
+      return JSON.parse(outcome.body) as Envelope;
+    };
+    const setFaults = async (faults: unknown) => {
+      const response = await fetch(`${sim.origin}/_simulator/faults`, {
+        method: 'POST',
+        body: JSON.stringify(faults),
+      });
+      expect(response.status).toBe(200);
+    };
+    const clean = await body();
+
+    await setFaults({ nullValueDays: [day], nullValueCells: 140 });
+    const nulls = (await body()).data.flatMap((row) => Object.values(row).filter((v) => v === null));
+    expect(nulls).toHaveLength(140);
+    await setFaults({ nullValueDays: [], duplicateRowDays: [day] });
+    let rows = (await body()).data;
+    expect(rows).toHaveLength(25);
+    expect(rows[4]).toEqual(rows[3]);
+    await setFaults({ duplicateRowDays: [], conflictingDuplicateDays: [day] });
+    rows = (await body()).data;
+    expect([rows.length, rows[4]!.dateTimeUtc, rows[4]!.border_AT_BE]).toEqual([
+      25,
+      rows[3]!.dateTimeUtc,
+      (rows[3]!.border_AT_BE as number) + 1,
+    ]);
+    await setFaults({ conflictingDuplicateDays: [], stringValueDays: [day] });
+    expect((await body()).data[0]!.border_AT_BE).toBe(`${clean.data[0]!.border_AT_BE}.0`);
+    await setFaults({ stringValueDays: [], extraFieldDays: [day] });
+    expect(Object.keys((await body()).data[0]!).slice(-2)).toEqual(['lastModifiedOn', 'comment']);
+    await setFaults({ extraFieldDays: [], quarterHourDays: [day] });
+    rows = (await body()).data;
+    expect(rows.map((row) => row.dateTimeUtc).slice(0, 2)).toEqual([
+      '2026-03-09T23:00:00Z',
+      '2026-03-09T23:15:00Z',
+    ]);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(96);
+    await setFaults({ quarterHourDays: [], badKeyDays: [day], manyKeysDays: [day], manyKeysCount: 300 });
+    const keys = Object.keys((await body()).data[0]!);
+    expect(keys).toHaveLength(134 + 2 + 300);
+    expect(keys).toContain('border_AT\u0000_BE');
+    expect(keys.filter((key) => key.length === 3_000)).toHaveLength(1);
+    await setFaults({ badKeyDays: [], manyKeysDays: [] });
+    expect(await body()).toEqual(clean);
+    const other = await fetchDay(client(sim.origin), '2026-03-11');
+    expect(other.kind).toBe('data');
+  });
+});
+
 describe('simulator speed', () => {
   it('serves and validates a year of days quickly', async () => {
     const sim = await simulator();

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysInRange, marketToday, marketTomorrow } from '../../domain/calendar';
+import { addDays, dayStartMs, daysInRange, marketToday, marketTomorrow } from '../../domain/calendar';
 import type { StatusReport } from '../../domain/statusReport';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, runJao, spawnJao, stopProcess } from '../helpers/processes';
@@ -115,23 +115,53 @@ describe('jao start --simulate', () => {
     expect(paused.stdout.trim().split('\n')).toEqual(['schedule maxExchanges-poll is paused']);
     expect((await runJao(['schedule', 'unpause'], env)).code).toBe(0);
 
-    const yesterday = addDays(today, -1);
-    await db.pool.query(
-      `UPDATE jao.delivery_day SET status = 'failed', last_error = 'JAO unavailable' WHERE day = $1`,
-      [yesterday],
-    );
-    const failed = await runJao(['health'], env);
-    expect(failed.code).toBe(1);
-    expect(failed.stdout.trim().split('\n')).toEqual([`day failed: ${yesterday} (JAO unavailable)`]);
+    // Every kind of bad day in the health window, each named with its reason; a re-run heals them all.
+    const bad = [1, 2, 3, 4, 5].map((n) => addDays(today, -n));
+    const [d1, d2, d3, d4, d5] = bad as [string, string, string, string, string];
+    const states: [string, string, string | null][] = [
+      [d1, 'failed', 'JAO unavailable'],
+      [d2, 'invalid', 'not a JAO envelope'],
+      [d3, 'partial', '1 of 24 MTUs missing'],
+      [d4, 'complete', 'HTTP 503 on re-check'],
+      [d5, 'not_published', null],
+    ];
+    for (const [day, status, error] of states) {
+      await db.pool.query('UPDATE jao.delivery_day SET status = $2, last_error = $3 WHERE day = $1', [
+        day,
+        status,
+        error,
+      ]);
+    }
+    const unhealthy = await runJao(['health'], env);
+    expect(unhealthy.code).toBe(1);
+    expect(unhealthy.stdout.trim().split('\n')).toEqual([
+      `day late: ${d5} is not published after its deadline`,
+      `re-check failed: ${d4} (HTTP 503 on re-check)`,
+      `day partial: ${d3} (1 of 24 MTUs missing)`,
+      `day invalid: ${d2} (not a JAO envelope)`,
+      `day failed: ${d1} (JAO unavailable)`,
+    ]);
+    const asJson = await runJao(['health', '--json'], env);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({
+      healthy: false,
+      problems: unhealthy.stdout.trim().split('\n'),
+    });
 
-    const rerun = await runJao(['rerun', yesterday, '--wait'], env);
+    const rerun = await runJao(['rerun', ...bad, '--wait'], env);
     expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toContain(`started maxExchanges/day/${yesterday}`);
-    expect(rerun.stdout).toMatch(
-      new RegExp(`${yesterday} complete: (23|24|25) MTUs, \\d+ points, 0 changed, revision 1`),
-    );
+    expect(rerun.stdout).toContain(`started maxExchanges/day/${d1}`);
+    for (const day of bad) {
+      expect(rerun.stdout).toMatch(
+        new RegExp(`${day} complete: (23|24|25) MTUs, \\d+ points, 0 changed, revision 1`),
+      );
+    }
     const healthy = await runJao(['health'], env);
     expect({ code: healthy.code, stdout: healthy.stdout.trim() }).toEqual({ code: 0, stdout: 'healthy' });
+
+    // Re-running old days leaves the freshness metric at the latest complete day: tomorrow.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const latest = /^jao_last_complete_day\{[^}]*\} (\d+)$/m.exec(metrics)?.[1];
+    expect(Number(latest)).toBe(Math.floor(dayStartMs(tomorrow) / 1000));
   });
 
   it('stops everything it started on SIGINT', async () => {

@@ -479,7 +479,9 @@ describe('storeRawResponse', () => {
       dataset: 'maxExchanges',
       day,
       body: '{"data":[{"id":1}],"rejected":false}',
+      refused: null,
       sha256: b.sha256,
+      bytes: 36,
     });
     expect(await loadRawResponse(pool, 999_999)).toBeNull();
   });

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
+import { watchPool } from '../../db/pool';
 import { type WriteDayInput, writeDay } from '../../db/writeDay';
 import type { DeliveryDay, ValidatedDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -12,8 +13,8 @@ let poolB: pg.Pool;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  poolA = new pg.Pool({ connectionString: db.url, max: 4 });
-  poolB = new pg.Pool({ connectionString: db.url, max: 4 });
+  poolA = watchPool(new pg.Pool({ connectionString: db.url, max: 4 }));
+  poolB = watchPool(new pg.Pool({ connectionString: db.url, max: 4 }));
 });
 
 afterAll(async () => {

@@ -31,10 +31,16 @@ export function validatedDay(
   const mtus = hourlyMtus(day);
   const points: Point[] = [];
   const present = new Set<string>();
+  let nullValues = 0;
+  let absentValues = 0;
   mtus.forEach((mtu, hour) => {
     for (const border of borders) {
       const v = value(border, hour);
-      if (v === undefined) continue;
+      if (v === null) nullValues++;
+      if (v === undefined) {
+        absentValues++;
+        continue;
+      }
       const [fromZone, toZone] = border.split('_') as [string, string];
       points.push({ key: keyOf(border), fromZone, toZone, mtu, value: v });
       present.add(mtu);
@@ -43,11 +49,18 @@ export function validatedDay(
   return {
     resolutionMinutes: 60,
     expectedMtus: mtus.length,
+    rows: present.size,
     receivedMtus: present.size,
     missingMtus: mtus.filter((mtu) => !present.has(mtu)),
     points,
     rejections,
-    keys: borders.map(keyOf),
+    keys: borders.map(keyOf).sort(),
+    refusedKeys: 0,
+    nullValues,
+    duplicateRows: 0,
+    conflictingRows: 0,
+    absentValues: absentValues - (mtus.length - present.size) * borders.length,
+    unknownFields: [],
   };
 }
 

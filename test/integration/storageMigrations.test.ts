@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../db/migrate';
 import { loadMigrations } from '../../db/migrations';
+import { watchPool } from '../../db/pool';
 import { splitSqlStatements } from '../../db/sqlScript';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -66,8 +67,8 @@ describe('migrate', () => {
     const name = `${db.name}_empty`;
     scratch.push(name);
     await db.pool.query(`CREATE DATABASE "${name}"`);
-    const poolA = new pg.Pool({ connectionString: urlOf(name), max: 2 });
-    const poolB = new pg.Pool({ connectionString: urlOf(name), max: 2 });
+    const poolA = watchPool(new pg.Pool({ connectionString: urlOf(name), max: 2 }));
+    const poolB = watchPool(new pg.Pool({ connectionString: urlOf(name), max: 2 }));
     try {
       const [a, b] = await Promise.all([migrate(poolA), migrate(poolB)]);
       const all = loadMigrations().map((m) => m.name);
@@ -90,7 +91,10 @@ describe('migrate', () => {
           ORDER BY c.relname`,
       );
       expect(relations.rows.map((row) => row.relname)).toEqual([
+        'day_lock',
+        'day_quality',
         'delivery_day',
+        'key_set',
         'max_exchanges',
         'max_exchanges_daily',
         'max_exchanges_history',

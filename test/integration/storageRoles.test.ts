@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../db/migrate';
+import { watchPool } from '../../db/pool';
 import { storeRawResponse } from '../../db/rawResponse';
 import { writeDay } from '../../db/writeDay';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -14,7 +15,7 @@ function poolAs(user: string): pg.Pool {
   const url = new URL(db.url);
   url.username = user;
   url.password = '';
-  return new pg.Pool({ connectionString: url.toString(), max: 2 });
+  return watchPool(new pg.Pool({ connectionString: url.toString(), max: 2 }));
 }
 
 beforeAll(async () => {
@@ -114,6 +115,11 @@ describe('jao_reader', () => {
       [day],
     );
     expect(status.rows).toEqual([{ status: 'complete', revision_count: 2 }]);
+    const quality = await reader.query<{ status: string; keys: number; missing_mtus: Date[] }>(
+      `SELECT status, keys, missing_mtus FROM jao.day_quality WHERE day = $1::date`,
+      [day],
+    );
+    expect(quality.rows).toEqual([{ status: 'complete', keys: 2, missing_mtus: [] }]);
   });
 
   it('can write nothing and create nothing', async () => {
@@ -131,6 +137,7 @@ describe('jao_reader', () => {
       `DROP VIEW jao.max_exchanges`,
       `SELECT count(*) FROM jao.observation`,
       `SELECT count(*) FROM jao.raw_response`,
+      `SELECT count(*) FROM jao.key_set`,
     ];
     for (const sql of denied) {
       expect({ sql, state: await sqlState(reader, sql) }).toEqual({ sql, state: '42501' });

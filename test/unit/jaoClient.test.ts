@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../common/config';
 import { dayWindow } from '../../domain/calendar';
 import { statusOf } from '../../domain/dayStatus';
 import { validateDayBody } from '../../domain/validate';
+import { version } from '../../package.json';
 import {
   type FetchOutcome,
   fetchDay,
@@ -13,6 +15,7 @@ import {
   splitAtUtcMidnights,
 } from '../../source/jaoClient';
 import { parseRetryAfter } from '../../source/retryAfter';
+import { jaoUserAgent } from '../../source/userAgent';
 
 const CORE_TEXT = readFileSync(
   join(__dirname, '..', 'fixtures', 'jao', 'core_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json'),
@@ -78,6 +81,24 @@ describe('JAO client requests', () => {
     const withoutKey = fakeFetch(() => text(EMPTY));
     await fetchDay(options(withoutKey.fetchImpl), '2026-04-20');
     expect(withoutKey.seen[0]?.headers.has('authorization')).toBe(false);
+  });
+
+  it('names itself in the User-Agent, with the configured contact', async () => {
+    const contact = loadConfig({ JAO_CONTACT: 'ops@example.com' }).JAO_CONTACT;
+    const withContact = fakeFetch(() => text(EMPTY));
+    await fetchDay(options(withContact.fetchImpl, { userAgent: jaoUserAgent(contact) }), '2026-04-20');
+    expect(withContact.seen[0]?.headers.get('user-agent')).toBe(
+      `jao-scraper/${version} (+mailto:ops@example.com)`,
+    );
+    const plain = fakeFetch(() => text(EMPTY));
+    await fetchDay(options(plain.fetchImpl), '2026-04-20');
+    expect(plain.seen[0]?.headers.get('user-agent')).toBe(`jao-scraper/${version}`);
+    expect(jaoUserAgent(loadConfig({ JAO_CONTACT: 'https://github.com/acme/jao-scraper' }).JAO_CONTACT)).toBe(
+      `jao-scraper/${version} (+https://github.com/acme/jao-scraper)`,
+    );
+    for (const bad of ['ftp://example.com', 'call me', 'https://example.com/a (b)']) {
+      expect(() => loadConfig({ JAO_CONTACT: bad })).toThrow(/^invalid configuration: JAO_CONTACT: /);
+    }
   });
 });
 

@@ -54,6 +54,46 @@ describe('jao simulate arguments', () => {
     });
   });
 
+  it('reads the content anomalies', () => {
+    const args = parseSimulateArgs([
+      '--null-value-days',
+      '2025-06-02',
+      '--null-value-cells',
+      '7',
+      '--duplicate-row-days',
+      '2025-06-03',
+      '--conflicting-duplicate-days',
+      '2025-06-04',
+      '--string-value-days',
+      '2025-06-05',
+      '--extra-field-days',
+      '2025-06-06',
+      '--quarter-hour-days',
+      '2025-06-07,2025-06-08',
+      '--bad-key-days',
+      '2025-06-10',
+      '--many-keys-days',
+      '2025-06-11',
+      '--many-keys-count',
+      '20',
+    ]);
+    if (args.help) throw new Error('expected options');
+    expect(args.options.faults).toEqual({
+      nullValueDays: ['2025-06-02'],
+      nullValueCells: 7,
+      duplicateRowDays: ['2025-06-03'],
+      conflictingDuplicateDays: ['2025-06-04'],
+      stringValueDays: ['2025-06-05'],
+      extraFieldDays: ['2025-06-06'],
+      quarterHourDays: ['2025-06-07', '2025-06-08'],
+      badKeyDays: ['2025-06-10'],
+      manyKeysDays: ['2025-06-11'],
+      manyKeysCount: 20,
+    });
+    expect(() => parseSimulateArgs(['--null-value-cells', '0'])).toThrow(SimulateUsageError);
+    expect(() => parseSimulateArgs(['--bad-key-days', 'soon'])).toThrow(SimulateUsageError);
+  });
+
   it('starts the simulated clock at --now', () => {
     const args = parseSimulateArgs(['--now', '2024-03-30T09:00:00Z']);
     if (args.help || !args.options.now) throw new Error('expected a clock');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { healthProblems } from '../../domain/health';
+import { healthProblems, healthWarnings } from '../../domain/health';
 import { buildStatusReport, type DayFacts, deadlineOf } from '../../domain/statusReport';
 
 const facts = (day: string, status: DayFacts['status'], revisionCount = 1): DayFacts => ({
@@ -90,7 +90,106 @@ describe('status report', () => {
     ).toEqual([
       'temporal unreachable: connection refused',
       'schedule maxExchanges-poll is paused',
+      'day late: 2024-03-03 is missing after its deadline',
       'day failed: 2024-03-04 (JAO unavailable)',
+      'day partial: 2024-03-05',
     ]);
+  });
+
+  it('names a complete day whose last re-check failed, and task queues no worker polls', () => {
+    const rechecked = buildStatusReport({
+      from: '2024-03-09',
+      to: '2024-03-10',
+      now,
+      deadline: '12:00',
+      records: [
+        facts('2024-03-09', 'complete'),
+        { ...facts('2024-03-10', 'complete'), lastError: 'HTTP 503' },
+      ],
+    });
+    expect(
+      healthProblems({
+        temporalError: null,
+        databaseError: null,
+        schedule: 'running',
+        report: rechecked,
+        queues: [
+          { taskQueue: 'jao-scraper', role: 'workflows', state: { kind: 'polled' } },
+          {
+            taskQueue: 'jao-scraper-fetch',
+            role: 'fetches',
+            state: { kind: 'unpolled', lastPollAgeMs: 90_400 },
+          },
+          { taskQueue: 'other', role: 'fetches', state: { kind: 'unpolled', lastPollAgeMs: null } },
+        ],
+      }),
+    ).toEqual([
+      'no worker polls task queue jao-scraper-fetch (fetches; last poll 90 s ago)',
+      'no worker polls task queue other (fetches; no poll seen)',
+      're-check failed: 2024-03-10 (HTTP 503)',
+    ]);
+  });
+
+  it('reads tomorrow from its own record whatever the range', () => {
+    const early = buildStatusReport({
+      from: '2024-03-01',
+      to: '2024-03-02',
+      now,
+      deadline: '12:00',
+      records: [
+        facts('2024-03-01', 'complete'),
+        facts('2024-03-02', 'complete'),
+        facts('2024-03-11', 'complete'),
+      ],
+    });
+    expect(early.tomorrow).toMatchObject({ day: '2024-03-11', status: 'complete', late: false });
+    expect(early.days.map((line) => line.day)).toEqual(['2024-03-01', '2024-03-02']);
+  });
+
+  it('names partial and invalid days with their reason; drift is a warning, never a problem', () => {
+    const drift = {
+      kinds: ['resolution' as const, 'keys_added' as const],
+      previousDay: '2024-03-01',
+      resolutionMinutes: 15,
+      previousResolutionMinutes: 60,
+      keysAdded: ['border_AT_ALBE', 'border_ALBE_AT'],
+      keysVanished: [],
+    };
+    const withQuality = buildStatusReport({
+      from: '2024-03-01',
+      to: '2024-03-03',
+      now,
+      deadline: '12:00',
+      records: [
+        facts('2024-03-01', 'complete'),
+        { ...facts('2024-03-02', 'complete'), drift, reason: 'ignored: the day is complete' },
+        {
+          ...facts('2024-03-03', 'invalid'),
+          reason: 'no value accepted: 3168 values refused (value_not_number 3168)',
+        },
+      ],
+    });
+    expect(withQuality.days.map((line) => [line.day, line.reason, line.drift !== null])).toEqual([
+      ['2024-03-01', null, false],
+      ['2024-03-02', null, true],
+      ['2024-03-03', 'no value accepted: 3168 values refused (value_not_number 3168)', false],
+    ]);
+    expect(withQuality.counts.drift).toBe(1);
+    const healthy = { temporalError: null, databaseError: null, schedule: 'running' as const };
+    expect(healthProblems({ ...healthy, report: withQuality })).toEqual([
+      'day invalid: 2024-03-03 (no value accepted: 3168 values refused (value_not_number 3168))',
+    ]);
+    expect(healthWarnings({ ...healthy, report: withQuality })).toEqual([
+      'schema drift: 2024-03-02 (resolution 60 → 15 min; 2 keys added (border_AT_ALBE, border_ALBE_AT) against 2024-03-01)',
+    ]);
+    const driftOnly = buildStatusReport({
+      from: '2024-03-02',
+      to: '2024-03-02',
+      now,
+      deadline: '12:00',
+      records: [{ ...facts('2024-03-02', 'complete'), drift }],
+    });
+    expect(healthProblems({ ...healthy, report: driftOnly })).toEqual([]);
+    expect(healthWarnings({ ...healthy, report: driftOnly })).toHaveLength(1);
   });
 });

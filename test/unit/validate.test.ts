@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORE_ZONES } from '../../domain/borders';
-import { statusOf } from '../../domain/dayStatus';
+import { judgeDay, statusOf } from '../../domain/dayStatus';
 import type { ValidatedDay } from '../../domain/types';
 import { MAX_PLAUSIBLE_MW, validateDay, validateDayBody, validateWindow } from '../../domain/validate';
 
@@ -176,17 +176,31 @@ describe('validation of broken payloads', () => {
     expect(statusOf(result)).toBe('partial');
   });
 
-  it('refuses every row of a duplicated MTU and reports the MTU missing', () => {
+  it('collapses an identical duplicate row (another id, same values) into one and counts it', () => {
     const payload = coreDay();
     payload.data.push({ ...payload.data[5], id: 99999 });
     const result = validOrFail(DAY, payload);
-    expect(result.rejections.map((r) => [r.row, r.rule, r.mtu])).toEqual([
-      [5, 'duplicate_mtu', '2026-04-21T03:00:00.000Z'],
-      [24, 'duplicate_mtu', '2026-04-21T03:00:00.000Z'],
+    expect(result.rejections).toEqual([]);
+    expect(result.duplicateRows).toBe(1);
+    expect(result.conflictingRows).toBe(0);
+    expect(result.receivedMtus).toBe(24);
+    expect(result.points).toHaveLength(24 * 132);
+    expect(statusOf(result)).toBe('complete');
+  });
+
+  it('refuses every row of an MTU published twice with different values and reports the MTU missing', () => {
+    const payload = coreDay();
+    payload.data.push({ ...payload.data[5], border_AT_BE: (payload.data[5]!.border_AT_BE as number) + 1 });
+    const result = validOrFail(DAY, payload);
+    expect(result.rejections.map((r) => [r.row, r.rule, r.mtu, r.key])).toEqual([
+      [5, 'conflicting_duplicate', '2026-04-21T03:00:00.000Z', null],
+      [24, 'conflicting_duplicate', '2026-04-21T03:00:00.000Z', null],
     ]);
+    expect([result.conflictingRows, result.duplicateRows]).toEqual([2, 0]);
     expect(result.receivedMtus).toBe(23);
     expect(result.missingMtus).toEqual(['2026-04-21T03:00:00.000Z']);
     expect(result.points.some((p) => p.mtu === '2026-04-21T03:00:00.000Z')).toBe(false);
+    expect(result.points).toHaveLength(23 * 132);
     expect(statusOf(result)).toBe('partial');
   });
 
@@ -199,7 +213,7 @@ describe('validation of broken payloads', () => {
     ]);
     expect(result.points).toHaveLength(24 * 132 - 1);
     expect(result.receivedMtus).toBe(24);
-    expect(statusOf(result)).toBe('complete');
+    expect(statusOf(result)).toBe('partial');
   });
 
   it('refuses a value sent as a string', () => {
@@ -229,15 +243,18 @@ describe('validation of broken payloads', () => {
     ).toBe(99_999.5);
   });
 
-  it('keeps null as "no value published"', () => {
+  it('records a null as a missing value (rejection null_value), not as a point', () => {
     const payload = coreDay();
     payload.data[1]!.border_SK_SI = null;
     const result = validOrFail(DAY, payload);
-    expect(result.rejections).toEqual([]);
-    expect(result.points).toHaveLength(24 * 132);
-    expect(result.points.filter((p) => p.value === null)).toEqual([
-      { key: 'border_SK_SI', fromZone: 'SK', toZone: 'SI', mtu: '2026-04-20T23:00:00.000Z', value: null },
+    expect(result.rejections).toEqual([
+      { row: 1, key: 'border_SK_SI', mtu: '2026-04-20T23:00:00.000Z', rule: 'null_value', raw: 'null' },
     ]);
+    expect(result.nullValues).toBe(1);
+    expect(result.points).toHaveLength(24 * 132 - 1);
+    expect(result.points.some((p) => p.value === null)).toBe(false);
+    expect(result.receivedMtus).toBe(24);
+    expect(statusOf(result)).toBe('partial');
   });
 
   it('refuses malformed keys and keys from a zone to itself, ignores non-border fields', () => {
@@ -251,7 +268,10 @@ describe('validation of broken payloads', () => {
       [0, 'border_at_be', 'key_format'],
     ]);
     expect(result.keys).toHaveLength(132);
+    expect(result.refusedKeys).toBe(2);
+    expect(result.unknownFields).toEqual(['lastModifiedOn']);
     expect(result.points).toHaveLength(24 * 132);
+    expect(statusOf(result)).toBe('partial');
   });
 
   it('refuses an unknown envelope as a whole', () => {
@@ -308,12 +328,15 @@ describe('validation of broken payloads', () => {
     expect(statusOf(result)).toBe('complete');
   });
 
-  it('refuses a payload whose rows are all refused', () => {
-    const outcome = validateDay('2026-05-01', JSON.parse(CORE_TEXT));
-    expect(outcome.ok).toBe(false);
-    if (outcome.ok) return;
-    expect(outcome.reason).toBe('no valid row among 48 (outside_window)');
-    expect(outcome.rejections).toHaveLength(49);
+  it('judges a payload whose rows are all refused invalid', () => {
+    const result = validOrFail('2026-05-01', JSON.parse(CORE_TEXT));
+    expect(result.rejections).toHaveLength(48);
+    expect(result.points).toEqual([]);
+    expect(judgeDay(result)).toEqual({
+      status: 'invalid',
+      reason:
+        'no value accepted: 24 of 24 MTUs missing (2026-04-30T22:00Z, 2026-04-30T23:00Z, 2026-05-01T00:00Z, …); 48 rows refused (outside_window 48)',
+    });
   });
 
   it('reads an empty answer as not published, with every MTU of the day missing', () => {

@@ -3,6 +3,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { StoreActivities } from '../../../activities';
 
-export { fetchActivities, store } from '../../../workflows/activities';
+export { failureStore, fetchActivities, store } from '../../../workflows/activities';
 
 export const localStore = proxyActivities<StoreActivities>({ startToCloseTimeout: '2 minutes' });

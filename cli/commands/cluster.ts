@@ -1,0 +1,116 @@
+// `jao cluster up|down|status`: the real Temporal server on PostgreSQL, one process per service, on this machine.
+import {
+  ClusterError,
+  clusterDown,
+  clusterStatus,
+  clusterUp,
+  frontendAddress,
+} from '../../common/cluster/cluster';
+import { CLUSTER_SERVICES, clusterPorts, temporalDatabases } from '../../common/cluster/settings';
+import { GoMissingError } from '../../scripts/temporal-server';
+import { parseCommandArgs } from '../args';
+import { configFromEnv } from '../context';
+import { UsageError } from '../errors';
+
+const say = (line: string) => console.error(`jao cluster: ${line}`);
+
+const SUBCOMMANDS = ['up', 'down', 'status'] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
+
+export async function clusterCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandArgs('cluster', argv, {
+    port: { type: 'string' },
+    timeout: { type: 'string' },
+  });
+  const [action, ...extra] = positionals;
+  if (!action || !SUBCOMMANDS.includes(action as Subcommand) || extra.length > 0) {
+    throw new UsageError('expected one of up, down, status (e.g. `jao cluster up`)');
+  }
+  const config = configFromEnv();
+  try {
+    if (action === 'up') await up(config, values.port);
+    else if (action === 'down') await down(config, values.timeout);
+    else await status(config);
+  } catch (error) {
+    if (error instanceof ClusterError || error instanceof GoMissingError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+async function up(config: ReturnType<typeof configFromEnv>, portText: string | undefined): Promise<void> {
+  // the frontend's port and the ones after it up to +110 (see common/cluster/settings.ts)
+  const frontendPort = integerOption('--port', portText, 1024, 65_000);
+  const databases = temporalDatabases(config);
+  say(`databases ${databases.main} and ${databases.visibility} on ${databases.host}:${databases.port}`);
+  const report = await clusterUp(config, { frontendPort, log: say });
+  const { namespace } = report;
+  say(
+    `namespace ${config.TEMPORAL_NAMESPACE} ${namespace.registered ? 'registered' : 'already registered'}` +
+      (namespace.searchAttributesAdded.length
+        ? `; search attributes added: ${namespace.searchAttributesAdded.join(', ')} (usable within about 10 s)`
+        : '; search attributes in place'),
+  );
+  const address = frontendAddress(report.state);
+  console.log(
+    [
+      `Temporal cluster ${report.state.serverVersion} is up: frontend ${address}, namespace ${config.TEMPORAL_NAMESPACE}`,
+      `  logs and pids   ${config.JAO_DATA_DIR}/cluster/`,
+      `  point the pipeline at it:  export TEMPORAL_ADDRESS=${address}`,
+      '  then: npx jao worker   (one or more, on any host that reaches the frontend)',
+    ].join('\n'),
+  );
+}
+
+async function down(
+  config: ReturnType<typeof configFromEnv>,
+  timeoutText: string | undefined,
+): Promise<void> {
+  const seconds = integerOption('--timeout', timeoutText, 1, 3600);
+  const report = await clusterDown(config, {
+    timeoutMs: seconds === undefined ? undefined : seconds * 1000,
+    log: say,
+  });
+  const stopped = report.outcomes.filter((o) => o.outcome !== 'not running').length;
+  console.log(stopped ? `Temporal cluster stopped (${stopped} services)` : 'no cluster service was running');
+}
+
+async function status(config: ReturnType<typeof configFromEnv>): Promise<void> {
+  const report = await clusterStatus(config);
+  if (!report.state) {
+    console.log(`no cluster in ${report.layout.dir} (start one with: npx jao cluster up)`);
+    process.exitCode = 1;
+    return;
+  }
+  const ports = clusterPorts(report.state.frontendPort);
+  const lines = [`Temporal cluster ${report.state.serverVersion} (${report.layout.dir})`];
+  for (const service of CLUSTER_SERVICES) {
+    const entry = report.services.find((s) => s.service === service)!;
+    const pid = entry.running ? `pid ${entry.pid}` : '-';
+    lines.push(
+      `  ${service.padEnd(9)} ${(entry.running ? 'running' : 'stopped').padEnd(8)} ${pid.padEnd(12)} ` +
+        (service === 'worker'
+          ? `membership 127.0.0.1:${ports.services.worker.membership}`
+          : `gRPC 127.0.0.1:${ports.services[service].grpc}`),
+    );
+  }
+  const address = frontendAddress(report.state);
+  lines.push(
+    report.frontend
+      ? `  frontend ${address} answers (server ${report.frontend.serverVersion}), namespace ${report.state.namespace}`
+      : `  frontend ${address} does not answer`,
+  );
+  const { databases } = report.state;
+  lines.push(`  databases ${databases.main}, ${databases.visibility} on ${databases.host}:${databases.port}`);
+  console.log(lines.join('\n'));
+  const healthy = report.frontend && report.services.every((s) => s.running);
+  if (!healthy) process.exitCode = 1;
+}

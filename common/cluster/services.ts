@@ -1,0 +1,159 @@
+// One Temporal service (frontend, history, matching or worker) as a detached process of its own: started with
+// its log and pid under the cluster directory, checked, and stopped (SIGTERM, then SIGKILL after a timeout).
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import {
+  type ClusterPorts,
+  type ClusterService,
+  SERVER_CONFIG_DIR,
+  SERVER_CONFIG_ENV,
+  TEMPORAL_DEPLOY_DIR,
+} from './settings';
+import { type ClusterLayout, removePid, serviceProcess, writePid } from './state';
+
+export class ServiceStartError extends Error {
+  override name = 'ServiceStartError';
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function logTail(path: string, lines = 3): string {
+  try {
+    const text = readFileSync(path, 'utf8').trimEnd().split('\n');
+    return text.slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** The worker service serves no gRPC; it is there once it listens for membership. */
+export function readinessPort(ports: ClusterPorts, service: ClusterService): number {
+  return service === 'worker' ? ports.services.worker.membership : ports.services[service].grpc;
+}
+
+export interface StartServiceOptions {
+  serverPath: string;
+  layout: ClusterLayout;
+  ports: ClusterPorts;
+  /** Variables for cluster.yaml (serverEnvironment). */
+  environment: Record<string, string>;
+  /** How long the service may take to open its gRPC port. */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts the service detached (it outlives the caller) and resolves once its port accepts connections;
+ * a service that exits first is reported with the end of its log.
+ */
+export async function startService(service: ClusterService, options: StartServiceOptions): Promise<number> {
+  const { layout, ports } = options;
+  const logPath = layout.logFile(service);
+  const log = openSync(logPath, 'a');
+  const child = spawn(
+    options.serverPath,
+    [
+      '--root',
+      TEMPORAL_DEPLOY_DIR,
+      '--config',
+      SERVER_CONFIG_DIR,
+      '--env',
+      SERVER_CONFIG_ENV,
+      '--allow-no-auth',
+      'start',
+      '--service',
+      service,
+    ],
+    {
+      cwd: layout.dir,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? layout.dir, ...options.environment },
+    },
+  );
+  closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) {
+    throw new ServiceStartError(`${service}: could not start ${options.serverPath}`);
+  }
+  let exitCode: number | string | null = null;
+  child.once('exit', (code, signal) => {
+    exitCode = code ?? signal;
+  });
+  child.unref();
+  writePid(layout, service, pid);
+
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const port = readinessPort(ports, service);
+  while (Date.now() < deadline) {
+    if (exitCode !== null) {
+      removePid(layout, service);
+      throw new ServiceStartError(
+        `${service} exited at start-up (${exitCode}); end of ${logPath}:\n${logTail(logPath)}`,
+      );
+    }
+    if (await portAnswers(port)) return pid;
+    await sleep(250);
+  }
+  throw new ServiceStartError(`${service} did not open port ${port} in time; see ${logPath}`);
+}
+
+export type StopOutcome = 'not running' | 'stopped' | 'killed';
+
+/** SIGTERM, and SIGKILL when it has not exited after `timeoutMs`. */
+export async function stopService(
+  layout: ClusterLayout,
+  service: ClusterService,
+  timeoutMs = 30_000,
+): Promise<StopOutcome> {
+  const current = serviceProcess(layout, service);
+  if (!current.running || current.pid === null) {
+    removePid(layout, service);
+    return 'not running';
+  }
+  const pid = current.pid;
+  signal(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!serviceProcess(layout, service).running) {
+      removePid(layout, service);
+      return 'stopped';
+    }
+    await sleep(200);
+  }
+  signal(pid, 'SIGKILL');
+  while (serviceProcess(layout, service).running) await sleep(100);
+  removePid(layout, service);
+  return 'killed';
+}
+
+/** SIGKILL at once: a crash, as the fault test needs it. Leaves the pid file to show what was running. */
+export async function killService(layout: ClusterLayout, service: ClusterService): Promise<number | null> {
+  const current = serviceProcess(layout, service);
+  if (!current.running || current.pid === null) return null;
+  signal(current.pid, 'SIGKILL');
+  while (serviceProcess(layout, service).running) await sleep(50);
+  return current.pid;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import type pg from 'pg';
+
+/**
+ * What the database runs on and why: TimescaleDB only where the extension is installed in the database and
+ * its library is preloaded by the server; plain PostgreSQL otherwise (DESIGN.md §6).
+ */
+export interface Engine {
+  kind: 'timescaledb' | 'postgresql';
+  /** Server version, e.g. `15.20`. */
+  postgres: string;
+  /** Version of the timescaledb extension installed in this database, or null. */
+  timescaledb: string | null;
+  /** Version the server offers (pg_available_extensions), or null when it offers none. */
+  available: string | null;
+  /** Whether the server preloads the timescaledb library (shared_preload_libraries). */
+  preloaded: boolean;
+  /** Why plain PostgreSQL, or why TimescaleDB cannot be used; null when TimescaleDB runs. */
+  reason: string | null;
+  /** One line for people: `engine: TimescaleDB 2.28.3 on PostgreSQL 15.20`. */
+  line: string;
+}
+
+interface ProbeRow {
+  server_version: string;
+  installed: string | null;
+  available: string | null;
+  preloaded: boolean;
+}
+
+/**
+ * Reads the catalog only: nothing here loads the timescaledb library, so the probe is safe where loading it
+ * would end the connection (FATAL "must be preloaded"), and any role may run it. Preloading is recognized by
+ * a setting the TimescaleDB loader defines at server start (shared_preload_libraries itself is readable by
+ * superusers and pg_read_all_settings only).
+ */
+export async function readEngine(client: pg.ClientBase | pg.Pool): Promise<Engine> {
+  const result = await client.query<ProbeRow>(
+    `SELECT split_part(current_setting('server_version'), ' ', 1) AS server_version,
+            (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS installed,
+            (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
+            current_setting('timescaledb.bgw_launcher_poll_time', true) IS NOT NULL AS preloaded`,
+  );
+  const row = result.rows[0]!;
+  return describeEngine({
+    postgres: row.server_version,
+    timescaledb: row.installed,
+    available: row.available,
+    preloaded: row.preloaded,
+  });
+}
+
+export function describeEngine(
+  facts: Pick<Engine, 'postgres' | 'timescaledb' | 'available' | 'preloaded'>,
+): Engine {
+  const postgres = `PostgreSQL ${facts.postgres}`;
+  if (facts.timescaledb !== null && facts.preloaded) {
+    return {
+      ...facts,
+      kind: 'timescaledb',
+      reason: null,
+      line: `engine: TimescaleDB ${facts.timescaledb} on ${postgres}`,
+    };
+  }
+  let reason: string;
+  if (facts.timescaledb !== null) {
+    reason = `timescaledb ${facts.timescaledb} is installed in this database but the server does not preload it`;
+  } else if (facts.available === null) {
+    reason = 'timescaledb not available on this server';
+  } else if (!facts.preloaded) {
+    reason = 'timescaledb available but not preloaded';
+  } else {
+    reason = 'timescaledb preloaded but not installed in this database';
+  }
+  return { ...facts, kind: 'postgresql', reason, line: `engine: ${postgres} (${reason})` };
+}
+
+/** The engine cannot be used as it is: TimescaleDB objects exist but their library would not load. */
+export function unusableEngine(engine: Engine): string | null {
+  if (engine.timescaledb === null || engine.preloaded) return null;
+  return (
+    `${engine.reason}: add 'timescaledb' to shared_preload_libraries and restart PostgreSQL ` +
+    '(using the database without it ends every session that touches a hypertable)'
+  );
+}

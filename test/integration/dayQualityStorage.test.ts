@@ -1,0 +1,279 @@
+// jao.day_quality at the storage level: what writeDay records per day and what the view derives from it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeRawResponse } from '../../db/rawResponse';
+import { writeDay } from '../../db/writeDay';
+import { assessBody } from '../../domain/assess';
+import { dayWindow } from '../../domain/calendar';
+import { MAX_STORED_REJECTIONS } from '../../domain/limits';
+import type { DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { baseValue, hourlyMtus, validatedDay } from './storageFixtures';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool;
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+const CORE_BODY = readFileSync(
+  join(__dirname, '..', 'fixtures', 'jao', 'core_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json'),
+  'utf8',
+);
+
+/** Every column of jao.day_quality but the build ids and the check time, timestamps as ISO text. */
+async function qualityRow(day: DeliveryDay): Promise<Record<string, unknown>> {
+  const result = await pool.query(
+    `SELECT dataset, day::text AS day, status, expected_mtus, received_mtus,
+            ARRAY(SELECT to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') FROM unnest(missing_mtus) AS m)
+              AS missing_mtus,
+            resolution_minutes, keys, keys_added, keys_vanished, null_values, duplicate_rows, conflicting_rows,
+            rejected_values, unknown_fields, reason, drift, previous_day::text AS previous_day,
+            previous_resolution_minutes, revision_count, last_error
+       FROM jao.day_quality WHERE dataset = 'maxExchanges' AND day = $1::date`,
+    [day],
+  );
+  expect(result.rows).toHaveLength(1);
+  return result.rows[0] as Record<string, unknown>;
+}
+
+/** Writes what the pipeline writes for a stored body: its assessment, with the body kept as a raw response. */
+async function writeBody(day: DeliveryDay, body: string): Promise<void> {
+  const raw = await storeRawResponse(pool, {
+    dataset: 'maxExchanges',
+    day,
+    requestWindow: dayWindow(day),
+    httpStatus: 200,
+    body,
+  });
+  const assessment = assessBody(day, body);
+  await writeDay(pool, {
+    dataset: 'maxExchanges',
+    day,
+    status: assessment.status,
+    validated: assessment.validated,
+    rejections: assessment.rejections,
+    expectedMtus: assessment.expectedMtus,
+    rawResponseId: raw.id,
+    workflowId: `maxExchanges/day/${day}`,
+    error: assessment.error,
+    reason: assessment.reason,
+  });
+}
+
+function write(day: DeliveryDay, validated: ValidatedDay, extra: { status?: 'complete' | 'partial' } = {}) {
+  return writeDay(pool, {
+    dataset: 'maxExchanges',
+    day,
+    status: extra.status ?? 'complete',
+    validated,
+    expectedMtus: validated.expectedMtus,
+    rawResponseId: null,
+    workflowId: `maxExchanges/day/${day}`,
+    reason: extra.status === 'partial' ? 'some values missing' : null,
+  });
+}
+
+const QUIET = {
+  null_values: 0,
+  duplicate_rows: 0,
+  conflicting_rows: 0,
+  rejected_values: 0,
+  unknown_fields: [],
+  reason: null,
+  last_error: null,
+};
+
+describe('the real Core capture', () => {
+  it('stores 2026-04-21 complete (132 keys × 24 MTUs) and 2026-04-20 partial, compared day to day', async () => {
+    const capture = JSON.parse(CORE_BODY) as { data: unknown[] };
+    // What JAO answers for each delivery day alone: its own 24 rows (the capture starts at 00:00Z).
+    await writeBody('2026-04-20', JSON.stringify({ ...capture, data: capture.data.slice(0, 22) }));
+    await writeBody('2026-04-21', JSON.stringify({ ...capture, data: capture.data.slice(22, 46) }));
+    expect(await qualityRow('2026-04-20')).toEqual({
+      ...QUIET,
+      dataset: 'maxExchanges',
+      day: '2026-04-20',
+      status: 'partial',
+      expected_mtus: 24,
+      received_mtus: 22,
+      missing_mtus: ['2026-04-19T22:00Z', '2026-04-19T23:00Z'],
+      resolution_minutes: 60,
+      keys: 132,
+      keys_added: null,
+      keys_vanished: null,
+      reason: '264 of 3168 values missing: 2 of 24 MTUs missing (2026-04-19T22:00Z, 2026-04-19T23:00Z)',
+      drift: [],
+      previous_day: null,
+      previous_resolution_minutes: null,
+      revision_count: 1,
+    });
+    expect(await qualityRow('2026-04-21')).toEqual({
+      ...QUIET,
+      dataset: 'maxExchanges',
+      day: '2026-04-21',
+      status: 'complete',
+      expected_mtus: 24,
+      received_mtus: 24,
+      missing_mtus: [],
+      resolution_minutes: 60,
+      keys: 132,
+      keys_added: [],
+      keys_vanished: [],
+      drift: [],
+      previous_day: '2026-04-20',
+      previous_resolution_minutes: 60,
+      revision_count: 1,
+    });
+    const stored = await pool.query<{ n: number; sum: number }>(
+      `SELECT count(*)::int AS n, sum(value_mw)::float8 AS sum FROM jao.max_exchanges WHERE delivery_day = '2026-04-21'`,
+    );
+    const rows = capture.data.slice(22, 46) as Record<string, unknown>[];
+    const expectedSum = rows.reduce(
+      (sum, row) =>
+        sum + Object.entries(row).reduce((s, [k, v]) => s + (k.startsWith('border_') ? (v as number) : 0), 0),
+      0,
+    );
+    expect(stored.rows[0]).toEqual({ n: 24 * 132, sum: expectedSum });
+  });
+});
+
+describe('drift against the latest earlier day with stored values', () => {
+  it('lists keys added and vanished, and a change of resolution', async () => {
+    await write('2025-06-01', validatedDay('2025-06-01', ['AT_BE', 'BE_AT', 'AT_CZ'], baseValue));
+    // A day without stored values in between is skipped.
+    await writeDay(pool, {
+      dataset: 'maxExchanges',
+      day: '2025-06-02',
+      status: 'failed',
+      validated: null,
+      expectedMtus: 24,
+      rawResponseId: null,
+      workflowId: null,
+      error: 'JAO unavailable',
+    });
+    await write('2025-06-03', validatedDay('2025-06-03', ['AT_BE', 'BE_AT', 'DE_FR', 'CZ_AT'], baseValue));
+    expect(await qualityRow('2025-06-03')).toMatchObject({
+      keys: 4,
+      keys_added: ['border_CZ_AT', 'border_DE_FR'],
+      keys_vanished: ['border_AT_CZ'],
+      drift: ['keys_added', 'keys_vanished'],
+      previous_day: '2025-06-01',
+    });
+    expect(await qualityRow('2025-06-02')).toEqual({
+      ...QUIET,
+      dataset: 'maxExchanges',
+      day: '2025-06-02',
+      status: 'failed',
+      expected_mtus: 24,
+      received_mtus: 0,
+      missing_mtus: hourlyMtus('2025-06-02').map((mtu) => `${mtu.slice(0, 16)}Z`),
+      resolution_minutes: null,
+      keys: null,
+      keys_added: null,
+      keys_vanished: null,
+      reason: 'JAO unavailable',
+      drift: [],
+      previous_day: '2025-06-01',
+      previous_resolution_minutes: 60,
+      revision_count: 0,
+      last_error: 'JAO unavailable',
+    });
+
+    const quarterHourly = { ...validatedDay('2025-06-04', ['AT_BE', 'BE_AT', 'DE_FR', 'CZ_AT'], baseValue) };
+    quarterHourly.resolutionMinutes = 15;
+    await write('2025-06-04', quarterHourly);
+    expect(await qualityRow('2025-06-04')).toMatchObject({
+      resolution_minutes: 15,
+      previous_resolution_minutes: 60,
+      keys_added: [],
+      keys_vanished: [],
+      drift: ['resolution'],
+    });
+    // Days with the same keys share one key set.
+    const keySets = await pool.query<{ n: number }>(
+      `SELECT count(DISTINCT key_set_id)::int AS n FROM jao.delivery_day WHERE day BETWEEN '2025-06-03' AND '2025-06-04'`,
+    );
+    expect(keySets.rows[0]!.n).toBe(1);
+  });
+});
+
+describe('a re-check that brings nothing', () => {
+  const day = '2025-06-10';
+  const nulls = (border: string, hour: number) =>
+    border === 'BE_AT' && hour < 2 ? null : baseValue(border, hour);
+
+  it('keeps a stored partial day partial, with its reason; last_error tells what the re-check met', async () => {
+    await write(day, validatedDay(day, ['AT_BE', 'BE_AT'], nulls), { status: 'partial' });
+    const before = await qualityRow(day);
+    expect(before).toMatchObject({ status: 'partial', null_values: 2, reason: 'some values missing' });
+
+    await writeBody(day, '<html>maintenance</html>');
+    expect(await qualityRow(day)).toEqual({
+      ...before,
+      last_error: expect.stringMatching(/^body is not JSON/),
+    });
+    await writeBody(day, JSON.stringify({ data: [], rejected: false, messages: null }));
+    expect(await qualityRow(day)).toEqual({ ...before, last_error: null });
+    await writeDay(pool, {
+      dataset: 'maxExchanges',
+      day,
+      status: 'failed',
+      validated: null,
+      expectedMtus: 24,
+      rawResponseId: null,
+      workflowId: null,
+      error: 'retries exhausted: JAO said \u0000',
+    });
+    expect(await qualityRow(day)).toEqual({ ...before, last_error: 'retries exhausted: JAO said \uFFFD' });
+    expect(
+      (await pool.query(`SELECT count(*)::int AS n FROM jao.max_exchanges WHERE delivery_day = $1`, [day]))
+        .rows[0],
+    ).toEqual({ n: 46 });
+  });
+});
+
+describe('rejections of an absurd answer', () => {
+  it(`stores the first ${MAX_STORED_REJECTIONS} rejections and counts them all`, async () => {
+    const day = '2025-06-12';
+    const rejections: Rejection[] = Array.from({ length: 5_000 }, (_, i) => ({
+      row: 0,
+      key: `border_X${i}_\u0000`,
+      mtu: null,
+      rule: 'too_many_keys',
+      raw: `"border_X${i}_\\u0000"`,
+    }));
+    const raw = await storeRawResponse(pool, {
+      dataset: 'maxExchanges',
+      day,
+      requestWindow: dayWindow(day),
+      httpStatus: 200,
+      body: '{}',
+    });
+    await writeDay(pool, {
+      dataset: 'maxExchanges',
+      day,
+      status: 'partial',
+      validated: validatedDay(day, ['AT_BE'], baseValue, rejections),
+      expectedMtus: 24,
+      rawResponseId: raw.id,
+      workflowId: null,
+      reason: '5000 keys refused (too_many_keys 5000)',
+    });
+    const stored = await pool.query<{ n: number; nul: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE key LIKE '%' || chr(65533))::int AS nul
+         FROM jao.rejection WHERE day = $1`,
+      [day],
+    );
+    expect(stored.rows[0]).toEqual({ n: MAX_STORED_REJECTIONS, nul: MAX_STORED_REJECTIONS });
+    expect(await qualityRow(day)).toMatchObject({ status: 'partial', rejected_values: 5_000, keys: 1 });
+  });
+});
