@@ -22,10 +22,16 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
   const temporal = await connectClient(config);
   try {
     const handle = temporal.client.schedule.getHandle(POLL_SCHEDULE_ID);
+    // The publication schedule may be missing (created by workers of an earlier version): the poll's still acts.
     const each = async (act: (id: string) => Promise<void>) => {
       for (const id of scheduleIds) {
         scheduleId = id;
-        await act(id);
+        try {
+          await act(id);
+        } catch (error) {
+          if (!(error instanceof ScheduleNotFoundError) || id === POLL_SCHEDULE_ID) throw error;
+          console.error(`schedule ${id} does not exist: a worker creates it at start-up`);
+        }
       }
     };
     switch (action) {

@@ -4,7 +4,7 @@
 // backfill days 2025-11-01..2025-12-31.
 import { type AddressInfo, createServer } from 'node:net';
 import { temporal } from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readPublicationTimes } from '../../db/freshness';
 import {
   addDays,
@@ -17,10 +17,13 @@ import {
 import { fetchTaskQueueOf } from '../../domain/workflowInputs';
 import type { RequestLogEntry } from '../../simulator/server';
 import { BURST_SECONDS, fetchRatePerSecond } from '../../workers/pipelineWorker';
-import { ensurePublicationSchedule } from '../../workers/publicationSchedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../workers/publicationSchedule';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
 import type { backfillWorkflow, pollWorkflow, publicationWindowWorkflow } from '../../workflows';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { runJao } from '../helpers/processes';
+import { connectTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MINUTE_MS = 60_000;
@@ -174,6 +177,43 @@ describe('freshness', () => {
       expect(result).toMatchObject({ outcome: 'outside-window', checks: 0 });
       expect(h.simulator.requests.length).toBe(before);
     });
+  });
+
+  it('jao schedule pauses, describes and unpauses both schedules of the configured queue', async () => {
+    const taskQueue = uniqueTaskQueue('schedules');
+    const temporal = await connectTemporal({ namespace });
+    const ids = [pollScheduleIdFor(taskQueue), publicationScheduleIdFor(taskQueue)];
+    try {
+      await ensurePollSchedule(temporal.client, { taskQueue, intervalMs: 3_600_000, lookbackDays: 1 });
+      const closed = localHhmm(Date.now()) < '12:00' ? '23:00-23:01' : '00:00-00:01';
+      const created = await ensurePublicationSchedule(temporal.client, {
+        taskQueue,
+        window: closed,
+        checkIntervalMs: 30_000,
+      });
+      expect(created).toEqual({ outcome: 'created', triggered: false });
+      const env = {
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: namespace,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+      };
+      const paused = await runJao(['schedule', 'pause'], env);
+      expect({ code: paused.code, stdout: paused.stdout }).toEqual({
+        code: 0,
+        stdout: ids.map((id) => `schedule ${id} paused\n`).join(''),
+      });
+      const described = await runJao(['schedule', 'describe'], env);
+      for (const id of ids) expect(described.stdout).toContain(`schedule ${id}: PAUSED`);
+      const unpaused = await runJao(['schedule', 'unpause'], env);
+      expect(unpaused.stdout).toBe(ids.map((id) => `schedule ${id} running\n`).join(''));
+    } finally {
+      for (const id of ids)
+        await temporal.client.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => {});
+      await temporal.close();
+    }
   });
 
   describe('the fetch queue', () => {
