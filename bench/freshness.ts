@@ -25,10 +25,12 @@ import {
   marketTomorrow,
   utcOffsetMinutesAt,
 } from '../domain/calendar';
-import { DEFAULT_CHECK_INTERVAL_MS, PUBLICATION_SCHEDULE_ID } from '../domain/publicationWindow';
+import { DEFAULT_CHECK_INTERVAL_MS } from '../domain/publicationWindow';
 import type { DeliveryDay } from '../domain/types';
-import { dayWorkflowId, POLL_SCHEDULE_ID } from '../domain/workflowInputs';
+import { dayWorkflowId } from '../domain/workflowInputs';
 import { type RequestLogEntry, startSimulator } from '../simulator/server';
+import { publicationScheduleIdFor } from '../workers/publicationSchedule';
+import { pollScheduleIdFor } from '../workers/schedule';
 import { writeWorkflowBundle } from '../workers/workflowBundle';
 import { Cleanup, createPassDatabase } from './backfill';
 
@@ -225,7 +227,7 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
       },
       cleanup,
     );
-    const pollSchedule = client.schedule.getHandle(POLL_SCHEDULE_ID);
+    const pollSchedule = client.schedule.getHandle(pollScheduleIdFor(taskQueue));
     const pollRunsBefore = (await pollSchedule.describe()).info.numActionsTaken;
     const runStartedAt = Date.now();
     console.log(
@@ -250,7 +252,9 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
       simulator.unpublishDay(tomorrow);
       await forgetDay(pool, tomorrow);
       const openedAt = Date.now();
-      await client.schedule.getHandle(PUBLICATION_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.SKIP);
+      await client.schedule
+        .getHandle(publicationScheduleIdFor(taskQueue))
+        .trigger(ScheduleOverlapPolicy.SKIP);
       const publishedAt = openedAt + options.publishAfterMs + random() * CHECK_INTERVAL_MS;
       simulator.publishDay(tomorrow, new Date(publishedAt));
       const storedAt = await until(
