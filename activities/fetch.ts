@@ -42,7 +42,7 @@ export function createFetchActivities({ pool, jao }: FetchDeps) {
   return {
     async fetchDayFromJao({ dataset, day }: FetchDayInput): Promise<FetchedDay> {
       const outcome = await withHeartbeat(() => fetchDay(jao, day));
-      const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated'>) =>
+      const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated' | 'answer'>) =>
         withDatabaseFailures(
           `store the raw answer of ${day}`,
           () => storeRawResponse(pool, { dataset, day, requestWindow: dayWindow(day), ...raw }),
@@ -66,15 +66,20 @@ export function createFetchActivities({ pool, jao }: FetchDeps) {
         case 'not_published':
           return fetched(
             outcome.kind,
-            await keep({ httpStatus: outcome.httpStatus, body: outcome.body }),
+            await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: outcome.kind }),
             outcome.requests,
           );
         case 'malformed':
-          return fetched(outcome.kind, await keep({ httpStatus: outcome.httpStatus, body: outcome.body }), 1);
+          return fetched(
+            outcome.kind,
+            await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: 'malformed' }),
+            1,
+          );
         case 'oversized': {
           const raw = await keep({
             httpStatus: outcome.httpStatus,
             body: outcome.prefix,
+            answer: 'oversized',
             truncated: {
               reason: outcome.reason,
               receivedBytes: outcome.receivedBytes,
@@ -84,7 +89,7 @@ export function createFetchActivities({ pool, jao }: FetchDeps) {
           return fetched('oversized', raw, 1);
         }
         case 'rejected':
-          await keep({ httpStatus: outcome.httpStatus, body: outcome.body });
+          await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: 'rejected' });
           throw ApplicationFailure.nonRetryable(
             redact(`JAO rejected the request for ${day}: ${outcome.messages.join('; ') || 'no message'}`),
             FAILURE_TYPES.rejected,

@@ -1,2 +1,3 @@
 export { createFetchActivities, type FetchActivities, type FetchedDay } from './fetch';
+export { createFreshnessActivities, type FreshnessActivities } from './freshness';
 export { createStoreActivities, type StoreActivities, type ValidationSummary } from './store';

@@ -15,6 +15,7 @@ import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { DEFAULT_RESOLUTION_MINUTES } from '../domain/validate';
 import type { DayResult } from '../domain/workflowInputs';
 import { withDatabaseFailures } from './databaseFailure';
+import { recordPublicationLatency } from './freshness';
 import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
 import { type PlanInput, planDays } from './plan';
@@ -139,6 +140,8 @@ export function createStoreActivities({
         if (drift) recordDriftMetrics(drift.kinds);
         if (written.status === 'complete')
           recordLatestCompleteDay(await readLatestCompleteDay(pool, ref.dataset));
+        if (written.status === 'complete' && written.contentChanged)
+          await recordPublicationLatency(pool, ref);
         Context.current().log.info('day written', {
           day: ref.day,
           ...written,

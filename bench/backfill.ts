@@ -66,7 +66,7 @@ function databaseUrlFor(serverUrl: string, database: string): string {
 }
 
 /** Everything started by the benchmark, undone in reverse order at the end, on error and on SIGINT/SIGTERM. */
-class Cleanup {
+export class Cleanup {
   private readonly steps: { label: string; run: () => Promise<void> | void }[] = [];
 
   add(label: string, run: () => Promise<void> | void): () => Promise<void> {
@@ -93,7 +93,7 @@ class Cleanup {
 }
 
 /** A fresh, migrated database for one pass; dropped by the returned function (and by the cleanup). */
-async function createPassDatabase(
+export async function createPassDatabase(
   admin: pg.Client,
   serverUrl: string,
   name: string,

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
+import {
+  DEFAULT_PUBLICATION_WINDOW,
+  MAX_CHECK_INTERVAL_MS,
+  MIN_CHECK_INTERVAL_MS,
+  parseWindow,
+} from '../domain/publicationWindow';
 import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
 
 const durationPattern = /^(\d{1,9})(ms|s|m|h)$/;
@@ -110,6 +116,17 @@ export const configSchema = z.object({
   /** Bounded like pollWorkflow's input: a value the workflow would refuse is refused here. */
   POLL_LOOKBACK_DAYS: intFromEnv(0, MAX_POLL_LOOKBACK_DAYS, 3),
   INITIAL_BACKFILL_DAYS: intFromEnv(0, 3_660, 31),
+  /**
+   * Local hours (Europe/Amsterdam) in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete;
+   * both read and bounded like publicationWindowWorkflow's input.
+   */
+  PUBLICATION_WINDOW: z
+    .string()
+    .default(DEFAULT_PUBLICATION_WINDOW)
+    .refine((text) => parseWindow(text) !== null, {
+      message: 'expected HH:MM-HH:MM (Europe/Amsterdam), the end after the start',
+    }),
+  PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS),
   FRESHNESS_DEADLINE: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')

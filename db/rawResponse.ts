@@ -5,6 +5,9 @@ import type { Dataset, DeliveryDay, UtcWindow } from '../domain/types';
 import { lockDay, RAW_STORE_TIMEOUTS } from './locks';
 import { withTransaction } from './pool';
 
+/** What the answer was (jao.raw_response.answer): the publication of a day is dated by it. */
+export type RawAnswer = 'data' | 'not_published' | 'malformed' | 'oversized' | 'rejected';
+
 export interface StoreRawResponseInput {
   dataset: Dataset;
   day: DeliveryDay;
@@ -14,6 +17,7 @@ export interface StoreRawResponseInput {
   body: string | Uint8Array;
   /** Set when `body` is only the beginning of an answer too large to read (JAO_MAX_BODY_BYTES). */
   truncated?: TruncatedAnswer;
+  answer?: RawAnswer;
   fetchedAt?: Date;
 }
 
@@ -81,9 +85,9 @@ export async function storeRawResponse(
     const inserted = await client.query<{ raw_response_id: number }>(
       `INSERT INTO jao.raw_response
             (dataset, day, request_from, request_to, http_status, body, sha256, bytes, fetched_at, last_fetched_at,
-             truncated_reason)
+             truncated_reason, answer)
          VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now()),
-                 COALESCE($9::timestamptz, now()), $10)
+                 COALESCE($9::timestamptz, now()), $10, $11)
          RETURNING raw_response_id::int AS raw_response_id`,
       [
         input.dataset,
@@ -96,6 +100,7 @@ export async function storeRawResponse(
         bytes,
         fetchedAt,
         input.truncated?.reason ?? null,
+        input.answer ?? null,
       ],
     );
     return { id: inserted.rows[0]!.raw_response_id, sha256, isNew: true, bytes };

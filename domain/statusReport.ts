@@ -1,6 +1,7 @@
 // The operator's view of a range of days: status per day, lateness against the publication deadline, gaps.
 import { addDays, daysInRange, localTimeOnDay, marketTomorrow } from './calendar';
 import type { DayDrift } from './drift';
+import { type Freshness, freshnessOf, type PublicationTimes } from './freshness';
 import type { DayStatus, DeliveryDay } from './types';
 
 export interface DayFacts {
@@ -35,6 +36,8 @@ export interface DayLine {
   /** Worker build of the day's last run, and of the run that wrote its stored content. */
   lastBuildId: string | null;
   contentBuildId: string | null;
+  /** Publication → stored (null when the pipeline never saw the day with data). */
+  freshness: Freshness | null;
   /** Why the day is not complete; null when it is (or was never run). */
   reason: string | null;
   drift: DayDrift | null;
@@ -68,8 +71,10 @@ export function buildStatusReport(input: {
   records: DayFacts[];
   now: Date;
   deadline: string;
+  publications?: PublicationTimes[];
 }): StatusReport {
   const byDay = new Map(input.records.map((record) => [record.day, record]));
+  const publicationOf = new Map((input.publications ?? []).map((times) => [times.day, times]));
   const isDue = (day: DeliveryDay) => deadlineOf(day, input.deadline).getTime() <= input.now.getTime();
 
   const days: DayLine[] = daysInRange(input.from, input.to).map((day) => {
@@ -86,6 +91,7 @@ export function buildStatusReport(input: {
       lastError: record?.lastError ?? null,
       lastBuildId: record?.lastBuildId ?? null,
       contentBuildId: record?.contentBuildId ?? null,
+      freshness: freshnessOfDay(publicationOf.get(day)),
       reason: status === 'complete' ? null : (record?.reason ?? null),
       drift: record?.drift ?? null,
     };
@@ -131,3 +137,6 @@ export function buildStatusReport(input: {
     },
   };
 }
+
+const freshnessOfDay = (times: PublicationTimes | undefined): Freshness | null =>
+  times?.seenAt ? freshnessOf(times) : null;

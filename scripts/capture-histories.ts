@@ -14,7 +14,8 @@ import { startDevServer } from '../common/devServer';
 import { connectClient } from '../common/temporal';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { addDays, marketToday } from '../domain/calendar';
+import { addDays, marketToday, utcOffsetMinutesAt } from '../domain/calendar';
+import type { PublicationWindowInput } from '../domain/publicationWindow';
 import {
   type BackfillInput,
   type BackfillProgress,
@@ -43,6 +44,7 @@ interface Stack {
   setFaults: (faults: Parameters<Awaited<ReturnType<typeof startSimulator>>['setFaults']>[0]) => void;
   /** Runs `work` while the store activities of queue `taskQueue` cannot reach their database. */
   withStoreDown: <T>(taskQueue: string, work: () => Promise<T>) => Promise<T>;
+  publishDay: (day: string) => void;
 }
 
 interface Capture {
@@ -202,6 +204,55 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
   return captures;
 }
 
+/** `HH:MM` in Europe/Amsterdam, `minutes` from now. */
+function localHhmm(minutes: number): string {
+  const at = Date.now() + minutes * 60_000;
+  return new Date(at + utcOffsetMinutesAt(at) * 60_000).toISOString().slice(11, 16);
+}
+
+/**
+ * The publication window: opened outside its hours; closing while tomorrow is still unpublished, its first check
+ * finding tomorrow busy with another run; and checking until tomorrow is published and stored complete. Runs
+ * last: it publishes tomorrow. Needs a local time between 00:02 and 23:57.
+ */
+async function runPublicationScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const captures: Capture[] = [];
+  const tomorrow = addDays(marketToday(new Date()), 1);
+  const run = async (scenario: string, window: string, during?: () => Promise<void>) => {
+    const workflowId = `maxExchanges/publication-capture-${scenario}`;
+    const handle = await client.workflow.start('publicationWindowWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ dataset: 'maxExchanges', window, checkIntervalMs: 2_000 } satisfies PublicationWindowInput],
+    });
+    await during?.();
+    await settle(handle);
+    captures.push({ scenario, workflowType: 'publicationWindowWorkflow', workflowId });
+  };
+
+  await run('publication-outside-window', localHhmm(-2) < '12:00' ? '23:00-23:01' : '00:00-00:01');
+
+  // Closes at the end of the current minute: at least 5 s away.
+  if (new Date().getSeconds() > 55) await sleep(6_000);
+  stack.setFaults({ latencyMs: 3_000 });
+  const busy = await client.workflow.start('deliveryDayWorkflow', {
+    workflowId: `maxExchanges/day/${tomorrow}`,
+    taskQueue: TASK_QUEUE,
+    args: [{ dataset: 'maxExchanges', day: tomorrow, trigger: 'manual' } satisfies DayInput],
+  });
+  await run('publication-window-closes', `${localHhmm(-1)}-${localHhmm(1).slice(0, 5)}`, async () => {
+    await settle(busy);
+    stack.setFaults({ latencyMs: 0 });
+  });
+
+  await run('publication-complete', `${localHhmm(-1)}-${localHhmm(10)}`, async () => {
+    await sleep(3_000);
+    stack.publishDay(tomorrow);
+  });
+  return captures;
+}
+
 /** Every run of a workflow id, oldest first (a continue-as-new chain has several). */
 async function runsOf(client: Client, workflowId: string): Promise<{ runId: string; status: string }[]> {
   const runs: { runId: string; status: string; start: number }[] = [];
@@ -321,11 +372,13 @@ async function main(): Promise<void> {
       return result!;
     };
 
-    const captures = await runScenarios({
+    const stack = {
       client: temporal.client,
       setFaults: simulator.setFaults,
       withStoreDown,
-    });
+      publishDay: (day: string) => simulator.publishDay(day),
+    };
+    const captures = [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     mkdirSync(outDir, { recursive: true });
     const entries: HistoryManifestEntry[] = [];

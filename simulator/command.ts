@@ -33,7 +33,9 @@ Anomalies of the content, each on the days listed:
   --bad-key-days D1,D2          rows with a key holding a NUL byte and a 3,000-character key
   --many-keys-days D1,D2        rows with N unknown well-formed keys (N: --many-keys-count, default 10000)
   --many-keys-count N
-While running: GET/POST ${CONTROL_PREFIX}/faults, POST ${CONTROL_PREFIX}/revise?day=YYYY-MM-DD, GET ${CONTROL_PREFIX}/requests`;
+While running: GET/POST ${CONTROL_PREFIX}/faults, POST ${CONTROL_PREFIX}/revise?day=YYYY-MM-DD,
+  POST ${CONTROL_PREFIX}/publish?day=YYYY-MM-DD[&at=INSTANT], POST ${CONTROL_PREFIX}/unpublish?day=YYYY-MM-DD,
+  GET ${CONTROL_PREFIX}/requests`;
 
 /** A mistake in the command line: the CLI prints the message on one line and exits 2. */
 export class SimulateUsageError extends SimulatorInputError {

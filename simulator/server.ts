@@ -61,6 +61,10 @@ export interface SimulatorHandle {
   setFaults(faults: Partial<SimulatorFaults>): void;
   reviseDay(day: DeliveryDay): number;
   revisionOf(day: DeliveryDay): number;
+  /** The day is visible from `at` (default: now, on the simulator's clock) instead of its publication time. */
+  publishDay(day: DeliveryDay, at?: Date): void;
+  /** The day is not visible (an empty answer) until publishDay. */
+  unpublishDay(day: DeliveryDay): void;
   expectedValue(day: DeliveryDay, key: string, mtuIso: string): number;
   close(): Promise<void>;
 }
@@ -98,6 +102,10 @@ const optionsSchema = z.object({
 
 const reviseQuerySchema = z.object({
   day: z.string().refine(isDeliveryDay, { message: 'expected day=YYYY-MM-DD' }),
+});
+
+const publishQuerySchema = reviseQuerySchema.extend({
+  at: z.iso.datetime({ message: 'expected at=<UTC instant>' }).optional(),
 });
 
 interface Answer {
@@ -176,6 +184,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let faults = mergeFaults(NO_FAULTS, options.faults ?? {});
   const random = seededRandom(settings.seed);
   const revisions = new Map<DeliveryDay, number>();
+  /** Days published from an instant set through the control API (null: not published). */
+  const publications = new Map<DeliveryDay, number | null>();
   const requests: RequestLogEntry[] = [];
   const answeredAt: number[] = [];
 
@@ -183,6 +193,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   function isPublished(day: DeliveryDay, at: Date): boolean {
     if (day < GO_LIVE_DAY) return false;
+    const publishedFrom = publications.get(day);
+    if (publishedFrom !== undefined) return publishedFrom !== null && at.getTime() >= publishedFrom;
     const today = marketToday(at);
     if (day <= today) return true;
     return (
@@ -352,6 +364,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         if (!query.success) return problem(400, 'Bad Request', 'expected ?day=YYYY-MM-DD');
         return json(200, { day: query.data.day, revision: reviseDay(query.data.day) });
       }
+      case `POST ${CONTROL_PREFIX}/publish`:
+      case `POST ${CONTROL_PREFIX}/unpublish`: {
+        const query = publishQuerySchema.safeParse({
+          day: url.searchParams.get('day') ?? undefined,
+          at: url.searchParams.get('at') ?? undefined,
+        });
+        if (!query.success) return problem(400, 'Bad Request', 'expected ?day=YYYY-MM-DD[&at=<UTC instant>]');
+        const { day, at } = query.data;
+        if (url.pathname.endsWith('/unpublish')) unpublishDay(day);
+        else publishDay(day, at === undefined ? undefined : new Date(at));
+        const from = publications.get(day);
+        return json(200, { day, publishedFrom: from ? new Date(from).toISOString() : null });
+      }
       case `GET ${CONTROL_PREFIX}/requests`:
         return json(200, requests);
       case `DELETE ${CONTROL_PREFIX}/requests`:
@@ -428,9 +453,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return revision;
   }
 
+  function publishDay(day: DeliveryDay, at?: Date): void {
+    if (!isDeliveryDay(day)) throw new SimulatorInputError(`not a delivery day: ${JSON.stringify(day)}`);
+    publications.set(day, (at ?? now()).getTime());
+  }
+
+  function unpublishDay(day: DeliveryDay): void {
+    if (!isDeliveryDay(day)) throw new SimulatorInputError(`not a delivery day: ${JSON.stringify(day)}`);
+    publications.set(day, null);
+  }
+
   return {
     origin: `http://${hostInUrl}:${address.port}`,
     requests,
+    publishDay,
+    unpublishDay,
     setFaults(changes) {
       faults = mergeFaults(faults, changes);
     },

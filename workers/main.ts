@@ -8,9 +8,12 @@ import { connectClient, type TemporalClient } from '../common/temporal';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
 import { superviseDeploymentVersion, type VersionSupervisor } from './deployment';
+import { agreeOnFetchRateLimit, FleetRateLimitConflict } from './fetchRateLimit';
 import { createPipelineWorkers } from './pipelineWorker';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from './publicationSchedule';
 import { installRuntime } from './runtime';
 import { ensurePollSchedule, pollScheduleIdFor } from './schedule';
 import { ensureSearchAttributes } from './searchAttributes';
@@ -144,6 +147,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         signal,
       );
       if (added.length) log(`search attributes registered: ${added.join(', ')}`);
+      await agreeOnRateLimit(temporal, config, log, signal);
       if (options.ensureSchedule ?? true) {
         const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
         const outcome = await step(
@@ -156,6 +160,21 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           signal,
         );
         log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
+        const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+        const publication = await step(
+          `creating the schedule ${publicationId} on ${temporalAt}`,
+          ensurePublicationSchedule(temporal.client, {
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            window: config.PUBLICATION_WINDOW,
+            checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+          }),
+          signal,
+        );
+        log(
+          `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
+            `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
+            `${publication.triggered ? ' (window open: started)' : ''}`,
+        );
       }
     } finally {
       await settleWithin(temporal.close(), CLEANUP_TIMEOUT_MS);
@@ -223,6 +242,35 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     }
   } finally {
     await settleWithin(pool.end(), CLEANUP_TIMEOUT_MS);
+  }
+}
+
+/**
+ * The fetch queue's limit for the whole fleet (workers/fetchRateLimit.ts). A conflicting worker stops here with
+ * a configuration error (one line, exit 2); any other failure names the step.
+ */
+async function agreeOnRateLimit(
+  temporal: TemporalClient,
+  config: Config,
+  log: (line: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const fetchQueue = fetchTaskQueueOf(config.TEMPORAL_TASK_QUEUE);
+  const limit = config.JAO_MAX_REQUESTS_PER_MINUTE;
+  try {
+    const { decision, previous } = await untilStopped(
+      agreeOnFetchRateLimit(temporal.connection, {
+        namespace: config.TEMPORAL_NAMESPACE,
+        fetchQueue,
+        maxRequestsPerMinute: limit,
+      }),
+      signal,
+    );
+    const was = previous?.perMinute ? ` (was ${previous.perMinute})` : '';
+    log(`rate limit of ${fetchQueue}: ${limit} requests/minute for the fleet, ${decision}${was}`);
+  } catch (error) {
+    if (error instanceof FleetRateLimitConflict || error instanceof StartupAborted) throw error;
+    throw new StartupFailed(`setting the rate limit of ${fetchQueue}: ${messageOf(error)}`, { cause: error });
   }
 }
 

@@ -1,6 +1,7 @@
 // The SDK runtime of a worker process: structured JSON logs and the Prometheus endpoint. Installed once,
 // before anything connects to Temporal (a dev server started in-process counts too).
 import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
+import { PUBLICATION_LATENCY_BUCKETS, PUBLICATION_LATENCY_METRIC } from '../activities/freshness';
 import type { Config } from '../common/config';
 import { formatLogLine } from './logFormat';
 
@@ -43,7 +44,14 @@ export function installRuntime(
     telemetryOptions: {
       logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
       ...(config.METRICS_PORT > 0
-        ? { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}` } } }
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}`,
+                histogramBucketOverrides: { [PUBLICATION_LATENCY_METRIC]: PUBLICATION_LATENCY_BUCKETS },
+              },
+            },
+          }
         : {}),
     },
   });

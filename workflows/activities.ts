@@ -1,13 +1,18 @@
 // Activity proxies shared by the workflows, with their timeouts and retry policies (DESIGN.md §5).
+import type { Priority } from '@temporalio/common';
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { FetchActivities, StoreActivities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failureTypes';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 
-/** Fetches run on the fetch queue next to the workflow's own queue, where a queue-wide rate limit applies. */
-export function fetchActivities() {
+/**
+ * Fetches run on the fetch queue next to the workflow's own queue, where a queue-wide rate limit applies; among
+ * the fetches waiting there, those of higher priority (workflows/fetchPriority.ts) are dispatched first.
+ */
+export function fetchActivities(priority?: Priority) {
   return proxyActivities<FetchActivities>({
     taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
+    ...(priority ? { priority } : {}),
     startToCloseTimeout: '3 minutes',
     heartbeatTimeout: '15 seconds',
     retry: {

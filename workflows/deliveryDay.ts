@@ -19,6 +19,7 @@ import {
   parseDayInput,
 } from '../domain/workflowInputs';
 import { failureStore, fetchActivities, localStore } from './activities';
+import { fetchPriorityOf } from './fetchPriority';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
 export const dayStageQuery = defineQuery<DayStage>('stage');
@@ -63,7 +64,7 @@ function recordOutcome(status: DayStatus): void {
 
 /** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
 export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
-  const { dataset, day } = dayRequestOf(input);
+  const { dataset, day, trigger } = dayRequestOf(input);
   upsertSearchAttributes([
     { key: DATASET_ATTRIBUTE, value: dataset },
     { key: DELIVERY_DAY_ATTRIBUTE, value: day },
@@ -73,7 +74,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   setHandler(dayStageQuery, () => stage);
 
   try {
-    const fetched = await fetchActivities().fetchDayFromJao({ dataset, day });
+    const fetched = await fetchActivities(fetchPriorityOf(trigger)).fetchDayFromJao({ dataset, day });
     stage = 'validating';
     const ref = { dataset, day, rawResponseId: fetched.rawResponseId };
     await localStore.validateStoredDay(ref);

@@ -1,9 +1,11 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../workers/publicationSchedule';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 
+/** pause, unpause and describe act on both of the queue's schedules (poll, publication); trigger polls now. */
 const ACTIONS = ['create', 'pause', 'unpause', 'trigger', 'describe'] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -15,9 +17,23 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
   if (argv.length > 1) throw new UsageError(`schedule ${action}: unexpected argument "${argv[1]}"`);
   const config = configFromEnv();
   const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+  const scheduleIds = [POLL_SCHEDULE_ID, publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE)];
+  let scheduleId = POLL_SCHEDULE_ID;
   const temporal = await connectClient(config);
   try {
     const handle = temporal.client.schedule.getHandle(POLL_SCHEDULE_ID);
+    // The publication schedule may be missing (created by workers of an earlier version): the poll's still acts.
+    const each = async (act: (id: string) => Promise<void>) => {
+      for (const id of scheduleIds) {
+        scheduleId = id;
+        try {
+          await act(id);
+        } catch (error) {
+          if (!(error instanceof ScheduleNotFoundError) || id === POLL_SCHEDULE_ID) throw error;
+          console.error(`schedule ${id} does not exist: a worker creates it at start-up`);
+        }
+      }
+    };
     switch (action) {
       case 'create': {
         const outcome = await ensurePollSchedule(temporal.client, {
@@ -26,36 +42,47 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
           lookbackDays: config.POLL_LOOKBACK_DAYS,
         });
         console.log(`schedule ${POLL_SCHEDULE_ID} ${outcome}`);
+        const publication = await ensurePublicationSchedule(temporal.client, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          window: config.PUBLICATION_WINDOW,
+          checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+        });
+        console.log(`schedule ${scheduleIds[1]} ${publication.outcome}`);
         return;
       }
       case 'pause':
-        await handle.pause('paused from the jao CLI');
-        console.log(`schedule ${POLL_SCHEDULE_ID} paused`);
+        await each(async (id) => {
+          await temporal.client.schedule.getHandle(id).pause('paused from the jao CLI');
+          console.log(`schedule ${id} paused`);
+        });
         return;
       case 'unpause':
-        await handle.unpause('unpaused from the jao CLI');
-        console.log(`schedule ${POLL_SCHEDULE_ID} running`);
+        await each(async (id) => {
+          await temporal.client.schedule.getHandle(id).unpause('unpaused from the jao CLI');
+          console.log(`schedule ${id} running`);
+        });
         return;
       case 'trigger':
         await handle.trigger();
         console.log(`schedule ${POLL_SCHEDULE_ID} triggered`);
         return;
-      case 'describe': {
-        const description = await handle.describe();
-        const next = description.info.nextActionTimes[0];
-        const recent = description.info.recentActions.at(-1);
-        console.log(`schedule ${POLL_SCHEDULE_ID}: ${description.state.paused ? 'PAUSED' : 'running'}`);
-        if (description.state.note) console.log(`  note: ${description.state.note}`);
-        console.log(`  next run: ${next ? next.toISOString() : 'none'}`);
-        console.log(`  last run: ${recent ? recent.takenAt.toISOString() : 'never'}`);
-        console.log(`  runs so far: ${description.info.numActionsTaken}`);
+      case 'describe':
+        await each(async (id) => {
+          const description = await temporal.client.schedule.getHandle(id).describe();
+          const next = description.info.nextActionTimes[0];
+          const recent = description.info.recentActions.at(-1);
+          console.log(`schedule ${id}: ${description.state.paused ? 'PAUSED' : 'running'}`);
+          if (description.state.note) console.log(`  note: ${description.state.note}`);
+          console.log(`  next run: ${next ? next.toISOString() : 'none'}`);
+          console.log(`  last run: ${recent ? recent.takenAt.toISOString() : 'never'}`);
+          console.log(`  runs so far: ${description.info.numActionsTaken}`);
+        });
         return;
-      }
     }
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) {
       throw new UsageError(
-        `schedule ${POLL_SCHEDULE_ID} does not exist: run "npx jao schedule create" or start a worker`,
+        `schedule ${scheduleId} does not exist: run "npx jao schedule create" or start a worker`,
       );
     }
     throw error;

@@ -2,9 +2,11 @@ import type { Config } from '../../common/config';
 import { readDayQuality } from '../../db/dayQuality';
 import { readDayRecords } from '../../db/dayStatus';
 import { type Engine, readEngine } from '../../db/engine';
+import { readPublicationTimes } from '../../db/freshness';
 import { createPool } from '../../db/pool';
 import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
 import { describeDrift } from '../../domain/drift';
+import type { Freshness } from '../../domain/freshness';
 import { buildStatusReport, type DayLine, type StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
 import { parseCommandArgs } from '../args';
@@ -51,7 +53,15 @@ async function readStatus(
       reason: quality.get(record.day)?.reason ?? null,
       drift: quality.get(record.day)?.drift ?? null,
     }));
-    const report = buildStatusReport({ from, to, records: facts, now, deadline: config.FRESHNESS_DEADLINE });
+    const publications = await readPublicationTimes(pool, 'maxExchanges', from, to);
+    const report = buildStatusReport({
+      from,
+      to,
+      records: facts,
+      now,
+      deadline: config.FRESHNESS_DEADLINE,
+      publications,
+    });
     return { report, engine: await readEngine(pool) };
   } finally {
     await pool.end();
@@ -95,10 +105,36 @@ export function printStatusReport(report: StatusReport, engine?: Engine): void {
       ? `gaps: ${report.gaps.map((gap) => (gap.days === 1 ? gap.from : `${gap.from}..${gap.to} (${gap.days} days)`)).join(', ')}`
       : 'gaps: none',
   );
+  printFreshness(report.days.slice(-FRESHNESS_DAYS));
   const { tomorrow } = report;
   console.log(
     `tomorrow ${tomorrow.day}: ${tomorrow.status.replace('_', ' ')}, due ${tomorrow.deadline}${tomorrow.late ? ' — LATE' : ''}`,
   );
+}
+
+/** Days (the last of the range) whose publication → stored latency `status` prints. */
+const FRESHNESS_DAYS = 7;
+
+const instant = (iso: string) => `${iso.slice(0, 19)}Z`;
+const seconds = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} s`;
+
+export function describeFreshness(freshness: Freshness | null): string {
+  if (!freshness) return 'no answer with data yet';
+  const stored = freshness.storedAt ? `stored ${instant(freshness.storedAt)}` : 'not stored complete';
+  const published = freshness.publishedAfter
+    ? `published after ${instant(freshness.publishedAfter)}`
+    : 'publication not watched';
+  const parts = [`${published}, seen ${instant(freshness.seenAt!)}, ${stored}`];
+  if (freshness.publicationToStoredSeconds !== null)
+    parts.push(`publication → stored ≤ ${seconds(freshness.publicationToStoredSeconds)}`);
+  if (freshness.seenToStoredSeconds !== null)
+    parts.push(`seen → stored ${seconds(freshness.seenToStoredSeconds)}`);
+  return parts.join('; ');
+}
+
+function printFreshness(days: DayLine[]): void {
+  console.log('freshness (publication → stored):');
+  for (const line of days) console.log(`  ${line.day}  ${describeFreshness(line.freshness)}`);
 }
 
 export async function statusCommand(argv: string[]): Promise<void> {

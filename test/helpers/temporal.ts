@@ -17,10 +17,13 @@ let runtimeInstalled = false;
 export interface ConnectOptions {
   /** Serve the runtime's Prometheus metrics (the pipeline's own included) at this address, e.g. `127.0.0.1:9999`. */
   metricsBindAddress?: string;
+  /** A namespace of the file's own (test/helpers/namespace.ts); default: the run's. */
+  namespace?: string;
 }
 
 /** Client and worker connections to the run's dev server. */
 export async function connectTemporal(options: ConnectOptions = {}): Promise<TemporalTestContext> {
+  const namespace = options.namespace ?? inject('temporalNamespace');
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     Runtime.install({
@@ -31,7 +34,6 @@ export async function connectTemporal(options: ConnectOptions = {}): Promise<Tem
     });
   }
   const address = inject('temporalAddress');
-  const namespace = inject('temporalNamespace');
   const connection = await Connection.connect({ address });
   const workerConnection = await NativeConnection.connect({ address });
   return {

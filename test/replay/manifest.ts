@@ -7,7 +7,12 @@ import { z } from 'zod';
 
 export const REPLAY_HISTORIES_DIR = join(__dirname, 'histories');
 
-export const WORKFLOW_TYPES = ['deliveryDayWorkflow', 'backfillWorkflow', 'pollWorkflow'] as const;
+export const WORKFLOW_TYPES = [
+  'deliveryDayWorkflow',
+  'backfillWorkflow',
+  'pollWorkflow',
+  'publicationWindowWorkflow',
+] as const;
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 
 const manifestSchema = z.object({

@@ -2,7 +2,7 @@
 import { sleep } from '@temporalio/workflow';
 import * as current from '../../../workflows';
 
-export { dayStageQuery, progressQuery } from '../../../workflows';
+export { dayStageQuery, progressQuery, publicationProgressQuery } from '../../../workflows';
 
 export async function deliveryDayWorkflow(...args: Parameters<typeof current.deliveryDayWorkflow>) {
   await sleep(1);
@@ -17,4 +17,11 @@ export async function backfillWorkflow(...args: Parameters<typeof current.backfi
 export async function pollWorkflow(...args: Parameters<typeof current.pollWorkflow>) {
   await sleep(1);
   return current.pollWorkflow(...args);
+}
+
+export async function publicationWindowWorkflow(
+  ...args: Parameters<typeof current.publicationWindowWorkflow>
+) {
+  await sleep(1);
+  return current.publicationWindowWorkflow(...args);
 }

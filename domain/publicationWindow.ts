@@ -1,0 +1,78 @@
+// The publication window (DESIGN.md §5): local hours of the day before delivery in which tomorrow is checked
+// every few seconds until it is complete. Pure: the workflow, the schedule and the configuration share it.
+import { z } from 'zod';
+import { localTimeOnDay, marketToday, marketTomorrow } from './calendar';
+import { DATASETS, type DeliveryDay } from './types';
+import { describeIssues, type Parsed } from './workflowInputs';
+
+export const PUBLICATION_SCHEDULE_ID = 'maxExchanges-publication';
+export const DEFAULT_PUBLICATION_WINDOW = '08:00-11:00';
+export const DEFAULT_CHECK_INTERVAL_MS = 30_000;
+export const MIN_CHECK_INTERVAL_MS = 1_000;
+export const MAX_CHECK_INTERVAL_MS = 3_600_000;
+
+const HHMM = '([01]\\d|2[0-3]):([0-5]\\d)';
+const WINDOW_PATTERN = new RegExp(`^${HHMM}-${HHMM}$`);
+
+/** A window as local (Europe/Amsterdam) wall-clock times, `start` before `end` on the same day. */
+export interface LocalWindow {
+  start: string;
+  end: string;
+  /** Local time of `start`, for the schedule's calendar. */
+  startHour: number;
+  startMinute: number;
+}
+
+/** Reads `HH:MM-HH:MM`; null when it is not that, or the end is not after the start. */
+export function parseWindow(text: string): LocalWindow | null {
+  const match = WINDOW_PATTERN.exec(text);
+  if (!match) return null;
+  const [start, end] = text.split('-') as [string, string];
+  if (end <= start) return null;
+  return { start, end, startHour: Number(match[1]), startMinute: Number(match[2]) };
+}
+
+/** The window's instants on `day` (the day before the delivery day it is for). */
+export function windowOn(day: DeliveryDay, window: LocalWindow): { opens: Date; closes: Date } {
+  return { opens: localTimeOnDay(day, window.start), closes: localTimeOnDay(day, window.end) };
+}
+
+/** Whether `now` is inside today's window; the delivery day it is watching is then tomorrow. */
+export function isInsideWindow(now: Date, window: LocalWindow): boolean {
+  const { opens, closes } = windowOn(marketToday(now), window);
+  return opens.getTime() <= now.getTime() && now.getTime() < closes.getTime();
+}
+
+/** The delivery day a window open at `now` watches. */
+export const watchedDay = (now: Date): DeliveryDay => marketTomorrow(now);
+
+/** Built on first use, like the other workflow input schemas (domain/workflowInputs.ts). */
+function buildSchema() {
+  return z.object({
+    dataset: z.enum(DATASETS).default('maxExchanges'),
+    window: z
+      .string()
+      .default(DEFAULT_PUBLICATION_WINDOW)
+      .refine((text) => parseWindow(text) !== null, {
+        message: 'expected HH:MM-HH:MM (Europe/Amsterdam), the end after the start',
+      }),
+    checkIntervalMs: z
+      .number()
+      .int()
+      .min(MIN_CHECK_INTERVAL_MS, `the check interval must be at least ${MIN_CHECK_INTERVAL_MS / 1000} s`)
+      .max(MAX_CHECK_INTERVAL_MS, `the check interval must be at most ${MAX_CHECK_INTERVAL_MS / 60_000} min`)
+      .default(DEFAULT_CHECK_INTERVAL_MS),
+  });
+}
+
+let schema: ReturnType<typeof buildSchema> | undefined;
+
+export type PublicationWindowInput = z.input<ReturnType<typeof buildSchema>>;
+export type PublicationWindowRequest = z.output<ReturnType<typeof buildSchema>> & { local: LocalWindow };
+
+export function parsePublicationWindowInput(raw: unknown): Parsed<PublicationWindowRequest> {
+  schema ??= buildSchema();
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
+  return { ok: true, value: { ...parsed.data, local: parseWindow(parsed.data.window)! } };
+}

@@ -1,0 +1,307 @@
+// Freshness: the publication window stores tomorrow within two checks of its publication and then stops
+// checking; live fetches are served before a backfill's queued ones; together they stay under the rate limit.
+// Runs in a namespace of its own (tomorrow's and today's workflow ids are shared with other files otherwise);
+// backfill days 2025-11-01..2025-12-31.
+import { type AddressInfo, createServer } from 'node:net';
+import { temporal } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readPublicationTimes } from '../../db/freshness';
+import {
+  addDays,
+  dayWindow,
+  MARKET_TIME_ZONE,
+  marketToday,
+  marketTomorrow,
+  utcOffsetMinutesAt,
+} from '../../domain/calendar';
+import { fetchTaskQueueOf } from '../../domain/workflowInputs';
+import type { RequestLogEntry } from '../../simulator/server';
+import { BURST_SECONDS, fetchRatePerSecond } from '../../workers/pipelineWorker';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../workers/publicationSchedule';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
+import type { backfillWorkflow, pollWorkflow, publicationWindowWorkflow } from '../../workflows';
+import { createTestNamespace } from '../helpers/namespace';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { runJao } from '../helpers/processes';
+import { connectTemporal, uniqueTaskQueue } from '../helpers/temporal';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MINUTE_MS = 60_000;
+
+/** `HH:MM` in Europe/Amsterdam of an instant. */
+function localHhmm(epochMs: number): string {
+  const local = new Date(epochMs + utcOffsetMinutesAt(epochMs) * MINUTE_MS);
+  return local.toISOString().slice(11, 16);
+}
+
+/** A window open now and for the next `minutes` (the same local day): waits past local midnight if needed. */
+async function windowOpenNow(minutes: number): Promise<string> {
+  const now = Date.now();
+  const localMinute = Math.floor((now + utcOffsetMinutesAt(now) * MINUTE_MS) / MINUTE_MS) % 1440;
+  if (localMinute > 1439 - minutes - 1) await sleep((1440 - localMinute + 0.5) * MINUTE_MS);
+  const at = Date.now();
+  return `${localHhmm(at - MINUTE_MS)}-${localHhmm(at + minutes * MINUTE_MS)}`;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return address.port;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const requestsFor = (log: RequestLogEntry[], day: string) =>
+  log.filter((request) => request.fromUtc === dayWindow(day).from);
+
+describe('freshness', () => {
+  let namespace: string;
+  beforeAll(async () => {
+    namespace = await createTestNamespace('freshness');
+  });
+
+  describe('publication window', () => {
+    const CHECK_MS = 3_000;
+    let h: PipelineHarness;
+    let metricsUrl: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      metricsUrl = `http://127.0.0.1:${port}/metrics`;
+      h = await createPipelineHarness(
+        'publication',
+        {},
+        { namespace, metricsBindAddress: `127.0.0.1:${port}` },
+      );
+      await h.startWorkers({ maxRequestsPerMinute: 6_000 });
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    it('stores tomorrow within two checks of its publication, then checks no more', async () => {
+      const window = await windowOpenNow(10);
+      const tomorrow = marketTomorrow(new Date());
+      h.simulator.unpublishDay(tomorrow);
+      const scheduleId = `publication-${h.taskQueue}`;
+      const settings = { scheduleId, taskQueue: h.taskQueue, window, checkIntervalMs: CHECK_MS };
+      expect(await ensurePublicationSchedule(h.temporal.client, settings)).toEqual({
+        outcome: 'created',
+        triggered: true,
+      });
+      const schedule = h.temporal.client.schedule.getHandle(scheduleId);
+      try {
+        const spec = (await schedule.describe()).spec;
+        expect(spec.timezone).toBe(MARKET_TIME_ZONE);
+        expect(spec.calendars?.[0]).toMatchObject({
+          hour: [{ start: Number(window.slice(0, 2)), end: Number(window.slice(0, 2)), step: 1 }],
+          minute: [{ start: Number(window.slice(3, 5)), end: Number(window.slice(3, 5)), step: 1 }],
+        });
+
+        // Checks come every CHECK_MS while JAO answers empty.
+        await until('two empty answers', async () =>
+          requestsFor(h.simulator.requests, tomorrow).length >= 2 ? true : undefined,
+        );
+        const publishedAt = new Date();
+        h.simulator.publishDay(tomorrow, publishedAt);
+
+        const stored = await until('tomorrow stored complete', async () => {
+          const row = await h.db.pool.query<{ status: string; first_complete_at: Date | null }>(
+            'SELECT status, first_complete_at FROM jao.delivery_day WHERE day = $1',
+            [tomorrow],
+          );
+          return row.rows[0]?.status === 'complete' ? row.rows[0].first_complete_at! : undefined;
+        });
+        expect(stored.getTime() - publishedAt.getTime()).toBeLessThanOrEqual(2 * CHECK_MS);
+
+        const run = (await schedule.describe()).info.recentActions[0]!.action.workflow;
+        const result = await h.temporal.client.workflow
+          .getHandle<typeof publicationWindowWorkflow>(run.workflowId, run.firstExecutionRunId)
+          .result();
+        const checks = requestsFor(h.simulator.requests, tomorrow);
+        expect(result).toEqual({
+          day: tomorrow,
+          outcome: 'complete',
+          status: 'complete',
+          checks: checks.length,
+        });
+        // No check after the one that found the data, three intervals later.
+        await sleep(3 * CHECK_MS);
+        const after = requestsFor(h.simulator.requests, tomorrow);
+        expect(after).toHaveLength(checks.length);
+        expect(after.at(-1)!.at).toBeGreaterThanOrEqual(publishedAt.getTime());
+        expect(after.slice(0, -1).every((request) => request.at < publishedAt.getTime())).toBe(true);
+
+        // Publication → stored, as `status` shows it: the publication lies between the last empty answer and the
+        // first one with data.
+        const [times] = await readPublicationTimes(h.db.pool, 'maxExchanges', tomorrow, tomorrow);
+        expect(times!.publishedAfter!.getTime()).toBeLessThanOrEqual(publishedAt.getTime());
+        expect(times!.seenAt!.getTime()).toBeGreaterThanOrEqual(publishedAt.getTime());
+        expect(times!.storedAt).toEqual(stored);
+        // … and the worker's histogram: observed once, publication → stored at most (from the last empty answer).
+        const metrics = await (await fetch(metricsUrl)).text();
+        const observed = (suffix: string) =>
+          Number(
+            new RegExp(`^jao_publication_latency_seconds_${suffix}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(
+              metrics,
+            )?.[1],
+          );
+        expect(observed('count')).toBe(1);
+        expect(observed('sum')).toBeCloseTo((stored.getTime() - times!.publishedAfter!.getTime()) / 1000, 2);
+      } finally {
+        await schedule.delete();
+      }
+    });
+
+    it('does nothing when started outside its window', async () => {
+      const before = h.simulator.requests.length;
+      const closed = localHhmm(Date.now()) < '12:00' ? '23:00-23:01' : '00:00-00:01';
+      const result = await h.temporal.client.workflow.execute<typeof publicationWindowWorkflow>(
+        'publicationWindowWorkflow',
+        {
+          workflowId: `publication-closed-${h.taskQueue}`,
+          taskQueue: h.taskQueue,
+          args: [{ window: closed, checkIntervalMs: 1_000 }],
+        },
+      );
+      expect(result).toMatchObject({ outcome: 'outside-window', checks: 0 });
+      expect(h.simulator.requests.length).toBe(before);
+    });
+  });
+
+  it('jao schedule pauses, describes and unpauses both schedules of the configured queue', async () => {
+    const taskQueue = uniqueTaskQueue('schedules');
+    const temporal = await connectTemporal({ namespace });
+    const ids = [pollScheduleIdFor(taskQueue), publicationScheduleIdFor(taskQueue)];
+    try {
+      await ensurePollSchedule(temporal.client, { taskQueue, intervalMs: 3_600_000, lookbackDays: 1 });
+      const closed = localHhmm(Date.now()) < '12:00' ? '23:00-23:01' : '00:00-00:01';
+      const created = await ensurePublicationSchedule(temporal.client, {
+        taskQueue,
+        window: closed,
+        checkIntervalMs: 30_000,
+      });
+      expect(created).toEqual({ outcome: 'created', triggered: false });
+      const env = {
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: namespace,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+      };
+      const paused = await runJao(['schedule', 'pause'], env);
+      expect({ code: paused.code, stdout: paused.stdout }).toEqual({
+        code: 0,
+        stdout: ids.map((id) => `schedule ${id} paused\n`).join(''),
+      });
+      const described = await runJao(['schedule', 'describe'], env);
+      for (const id of ids) expect(described.stdout).toContain(`schedule ${id}: PAUSED`);
+      const unpaused = await runJao(['schedule', 'unpause'], env);
+      expect(unpaused.stdout).toBe(ids.map((id) => `schedule ${id} running\n`).join(''));
+    } finally {
+      for (const id of ids)
+        await temporal.client.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => {});
+      await temporal.close();
+    }
+  });
+
+  describe('the fetch queue', () => {
+    const LIMIT_PER_MINUTE = 240;
+    const FROM = '2025-11-01';
+    const TO = '2025-12-31';
+    let h: PipelineHarness;
+
+    beforeAll(async () => {
+      h = await createPipelineHarness('live-first', {}, { namespace });
+      await h.startWorkers({ maxRequestsPerMinute: LIMIT_PER_MINUTE });
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    /** Fetches at or above `share` of the queue's rate, and never above it in any window (plus the burst). */
+    function expectRateUsed(log: RequestLogEntry[], share: number): void {
+      const times = log.map((request) => request.at).sort((a, b) => a - b);
+      const perSecond = fetchRatePerSecond(LIMIT_PER_MINUTE);
+      const busiest = (windowMs: number) =>
+        Math.max(...times.map((start) => times.filter((at) => at >= start && at < start + windowMs).length));
+      for (const windowMs of [5_000, 10_000]) {
+        const burst = perSecond * BURST_SECONDS + 1;
+        expect(busiest(windowMs)).toBeLessThanOrEqual(Math.floor((perSecond * windowMs) / 1000 + burst));
+      }
+      expect(log.filter((request) => request.status === 429)).toHaveLength(0);
+      const sustained = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
+      expect(sustained).toBeGreaterThanOrEqual(share * perSecond);
+    }
+
+    it('lets a backfill of the default concurrency use its whole budget', async () => {
+      const result = await h.temporal.client.workflow.execute<typeof backfillWorkflow>('backfillWorkflow', {
+        workflowId: `backfill-alone-${h.taskQueue}`,
+        taskQueue: h.taskQueue,
+        args: [{ from: FROM, to: TO, mode: 'all' }],
+      });
+      expect(result).toMatchObject({ total: 61, byStatus: { complete: 61 }, notCompleted: [] });
+      // With the limit split over four partitions, four days in flight used about 75 % of it.
+      expectRateUsed(h.simulator.requests, 0.9);
+    });
+
+    it('serves a poll ahead of the queued backfill fetches, all under the rate limit', async () => {
+      const firstRequest = h.simulator.requests.length;
+      const backfill = await h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
+        workflowId: `backfill-${h.taskQueue}`,
+        taskQueue: h.taskQueue,
+        args: [{ from: FROM, to: TO, concurrency: 16, mode: 'all' }],
+      });
+      const backlogOf = async () => {
+        const description = await h.temporal.connection.workflowService.describeTaskQueue({
+          namespace,
+          taskQueue: { name: fetchTaskQueueOf(h.taskQueue) },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          reportStats: true,
+        });
+        return Number(description.stats?.approximateBacklogCount ?? 0);
+      };
+      const backlog = await until('a backlog of backfill fetches', async () => {
+        const count = await backlogOf();
+        return count >= 8 ? count : undefined;
+      });
+
+      const pollStartedAt = Date.now();
+      const poll = await h.temporal.client.workflow.execute<typeof pollWorkflow>('pollWorkflow', {
+        workflowId: `poll-${h.taskQueue}`,
+        taskQueue: h.taskQueue,
+        args: [{ lookbackDays: 0, lookaheadDays: 1 }],
+      });
+      const today = marketToday(new Date(pollStartedAt));
+      expect(poll.days).toEqual([today, addDays(today, 1)]);
+
+      const result = await backfill.result();
+      expect(result).toMatchObject({ total: 61, byStatus: { complete: 61 }, notCompleted: [] });
+
+      const log = h.simulator.requests.slice(firstRequest);
+      const live = [...requestsFor(log, today), ...requestsFor(log, addDays(today, 1))];
+      expect(live).toHaveLength(2);
+      const lastLiveAt = Math.max(...live.map((request) => request.at));
+      const backfillBetween = log.filter(
+        (request) => request.at >= pollStartedAt && request.at < lastLiveAt && !live.includes(request),
+      );
+      // Without priority both would wait for the whole backlog (at least 8 fetches, ~4 s at this rate).
+      expect(backlog).toBeGreaterThanOrEqual(8);
+      expect(backfillBetween.length).toBeLessThanOrEqual(2);
+
+      // All fetches together, poll and backfill: under the limit, and the backfill at its budget.
+      expectRateUsed(log, 0.9);
+    });
+  });
+});

@@ -1,0 +1,140 @@
+// One request rate for the fleet (DESIGN.md §5): the fetch queue's rate limit is set on the server through its
+// task queue config API, which overrides the rate each worker sends with its polls (the server would otherwise
+// follow the last worker that polled). A worker whose JAO_MAX_REQUESTS_PER_MINUTE disagrees with the limit the
+// running workers use refuses to start.
+import { hostname } from 'node:os';
+import type { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { ConfigError } from '../common/config';
+import { fetchRatePerSecond } from './pipelineWorker';
+
+/** A worker that polled within this long is running (a long poll lasts up to about a minute). */
+export const POLLER_ALIVE_MS = 90_000;
+/** The reason recorded with the limit names the setting, so another worker can quote it. */
+const REASON_PATTERN = /JAO_MAX_REQUESTS_PER_MINUTE=(\d+)/;
+
+export class FleetRateLimitConflict extends ConfigError {
+  override name = 'FleetRateLimitConflict';
+}
+
+export interface StoredRateLimit {
+  requestsPerSecond: number;
+  /** JAO_MAX_REQUESTS_PER_MINUTE of the worker that set it, when a worker did. */
+  perMinute: number | null;
+  setBy: string;
+  setAt: Date | null;
+}
+
+export type RateLimitDecision =
+  | { action: 'agree' }
+  | { action: 'set'; replacing: StoredRateLimit | null }
+  | { action: 'refuse'; stored: StoredRateLimit; livePollers: number };
+
+/** float32 on the wire: equal within a millionth. */
+const sameRate = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(a, b);
+
+/** What a starting worker does about the queue's limit. Pure. */
+export function decideRateLimit(
+  stored: StoredRateLimit | null,
+  maxRequestsPerMinute: number,
+  livePollers: number,
+): RateLimitDecision {
+  if (!stored) return { action: 'set', replacing: null };
+  if (sameRate(stored.requestsPerSecond, fetchRatePerSecond(maxRequestsPerMinute)))
+    return { action: 'agree' };
+  // Nobody uses the old limit any more (the fleet was stopped, e.g. to change the setting): take over.
+  if (livePollers === 0) return { action: 'set', replacing: stored };
+  return { action: 'refuse', stored, livePollers };
+}
+
+export function describeConflict(
+  decision: Extract<RateLimitDecision, { action: 'refuse' }>,
+  maxRequestsPerMinute: number,
+  fetchQueue: string,
+): string {
+  const { stored, livePollers } = decision;
+  const fleet =
+    stored.perMinute !== null
+      ? `JAO_MAX_REQUESTS_PER_MINUTE=${stored.perMinute}`
+      : `${(stored.requestsPerSecond * 60).toFixed(1)} requests/minute`;
+  return (
+    `JAO_MAX_REQUESTS_PER_MINUTE=${maxRequestsPerMinute} conflicts with the ${fleet} the ${livePollers} running ` +
+    `worker(s) of task queue ${fetchQueue} use (set by ${stored.setBy}); start it with the same value, or stop ` +
+    `every worker of the queue first`
+  );
+}
+
+const ACTIVITY_QUEUE = temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY;
+
+async function readQueue(connection: Connection, namespace: string, fetchQueue: string, now: number) {
+  const description = await connection.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: fetchQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: ACTIVITY_QUEUE,
+    reportConfig: true,
+  });
+  const limit = description.config?.queueRateLimit;
+  const rate = limit?.rateLimit?.requestsPerSecond;
+  const reason = limit?.metadata?.reason ?? '';
+  const seconds = limit?.metadata?.updateTime?.seconds;
+  const stored: StoredRateLimit | null =
+    typeof rate === 'number'
+      ? {
+          requestsPerSecond: rate,
+          perMinute: REASON_PATTERN.test(reason) ? Number(REASON_PATTERN.exec(reason)![1]) : null,
+          setBy: limit?.metadata?.updateIdentity || 'unknown',
+          setAt: seconds !== undefined && seconds !== null ? new Date(Number(seconds) * 1000) : null,
+        }
+      : null;
+  const livePollers = (description.pollers ?? []).filter((poller) => {
+    const at = poller.lastAccessTime?.seconds;
+    return at !== undefined && at !== null && now - Number(at) * 1000 < POLLER_ALIVE_MS;
+  }).length;
+  return { stored, livePollers };
+}
+
+export interface FleetRateLimitOutcome {
+  decision: 'agreed' | 'set' | 'replaced';
+  previous: StoredRateLimit | null;
+}
+
+/**
+ * Makes the fetch queue's server-side rate limit this worker's, or checks that it already is; throws
+ * FleetRateLimitConflict when running workers use another one. Called before the worker polls.
+ */
+export async function agreeOnFetchRateLimit(
+  connection: Connection,
+  options: { namespace: string; fetchQueue: string; maxRequestsPerMinute: number; identity?: string },
+): Promise<FleetRateLimitOutcome> {
+  const { namespace, fetchQueue, maxRequestsPerMinute } = options;
+  const identity = options.identity ?? `${process.pid}@${hostname()}`;
+  const { stored, livePollers } = await readQueue(connection, namespace, fetchQueue, Date.now());
+  const decision = decideRateLimit(stored, maxRequestsPerMinute, livePollers);
+  if (decision.action === 'refuse') {
+    throw new FleetRateLimitConflict(describeConflict(decision, maxRequestsPerMinute, fetchQueue));
+  }
+  if (decision.action === 'agree') return { decision: 'agreed', previous: stored };
+
+  await connection.workflowService.updateTaskQueueConfig({
+    namespace,
+    identity,
+    taskQueue: fetchQueue,
+    taskQueueType: ACTIVITY_QUEUE,
+    updateQueueRateLimit: {
+      rateLimit: { requestsPerSecond: fetchRatePerSecond(maxRequestsPerMinute) },
+      reason: `jao-scraper worker: JAO_MAX_REQUESTS_PER_MINUTE=${maxRequestsPerMinute}`,
+    },
+  });
+  // Two workers setting different limits at the same moment: the last write wins, the other one finds out here.
+  const after = await readQueue(connection, namespace, fetchQueue, Date.now());
+  if (after.stored && !sameRate(after.stored.requestsPerSecond, fetchRatePerSecond(maxRequestsPerMinute))) {
+    throw new FleetRateLimitConflict(
+      describeConflict(
+        { action: 'refuse', stored: after.stored, livePollers: Math.max(1, after.livePollers) },
+        maxRequestsPerMinute,
+        fetchQueue,
+      ),
+    );
+  }
+  return { decision: decision.replacing ? 'replaced' : 'set', previous: decision.replacing };
+}

@@ -1,0 +1,108 @@
+// The schedule that opens the publication window every day (DESIGN.md §5): created or updated idempotently.
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  type ScheduleOptions,
+  ScheduleOverlapPolicy,
+} from '@temporalio/client';
+import { MARKET_TIME_ZONE } from '../domain/calendar';
+import {
+  isInsideWindow,
+  PUBLICATION_SCHEDULE_ID,
+  type PublicationWindowInput,
+  parseWindow,
+} from '../domain/publicationWindow';
+import type { Dataset } from '../domain/types';
+import { TASK_QUEUE } from '../domain/workflowInputs';
+import type { publicationWindowWorkflow } from '../workflows';
+
+export interface PublicationScheduleSettings {
+  scheduleId?: string;
+  taskQueue: string;
+  /** `HH:MM-HH:MM`, Europe/Amsterdam. */
+  window: string;
+  checkIntervalMs: number;
+  dataset?: Dataset;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Like the poll schedule (workers/schedule.ts), one per task queue: the default queue's has the plain id. */
+export function publicationScheduleIdFor(taskQueue: string): string {
+  return taskQueue === TASK_QUEUE ? PUBLICATION_SCHEDULE_ID : `${PUBLICATION_SCHEDULE_ID}/${taskQueue}`;
+}
+
+function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions {
+  const window = parseWindow(settings.window);
+  if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
+  const input: PublicationWindowInput = {
+    dataset: settings.dataset ?? 'maxExchanges',
+    window: settings.window,
+    checkIntervalMs: settings.checkIntervalMs,
+  };
+  const [endHour, endMinute] = window.end.split(':').map(Number) as [number, number];
+  const windowMs = (endHour * 60 + endMinute - (window.startHour * 60 + window.startMinute)) * 60_000;
+  return {
+    scheduleId: settings.scheduleId ?? publicationScheduleIdFor(settings.taskQueue),
+    // The server applies the calendar in the market's time zone, DST changes included.
+    spec: {
+      calendars: [
+        { hour: window.startHour, minute: window.startMinute, comment: 'publication window opens' },
+      ],
+      timezone: MARKET_TIME_ZONE,
+    },
+    // A window missed while the server was down is caught up within the window; the workflow checks what is left.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: windowMs },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'publicationWindowWorkflow' satisfies (typeof publicationWindowWorkflow)['name'],
+      workflowId:
+        settings.taskQueue === TASK_QUEUE
+          ? `${input.dataset}/publication`
+          : `${input.dataset}/publication/${settings.taskQueue}`,
+      taskQueue: settings.taskQueue,
+      args: [input],
+      staticSummary:
+        `${input.dataset} publication window ${settings.window}: tomorrow every ` +
+        `${settings.checkIntervalMs / 1000} s until complete`,
+      workflowExecutionTimeout: windowMs + HOUR_MS,
+    },
+  };
+}
+
+export interface PublicationScheduleOutcome {
+  outcome: 'created' | 'updated';
+  /** Started now because the window is open (a window opened before the schedule existed or was updated). */
+  triggered: boolean;
+}
+
+/**
+ * Creates the publication schedule, or brings an existing one to these settings (keeping its paused state). When
+ * the window is open now, also starts its workflow (unless one runs already): the schedule's own action for
+ * today may have been missed.
+ */
+export async function ensurePublicationSchedule(
+  client: Client,
+  settings: PublicationScheduleSettings,
+  now = new Date(),
+): Promise<PublicationScheduleOutcome> {
+  const options = scheduleOptions(settings);
+  let outcome: PublicationScheduleOutcome['outcome'] = 'created';
+  try {
+    await client.schedule.create(options);
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    outcome = 'updated';
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+      ...previous,
+      spec: options.spec,
+      policies: { ...previous.policies, ...options.policies },
+      action: { ...options.action },
+    }));
+  }
+  const handle = client.schedule.getHandle(options.scheduleId);
+  const open = isInsideWindow(now, parseWindow(settings.window)!);
+  const triggered = open && !(await handle.describe()).state.paused;
+  if (triggered) await handle.trigger(ScheduleOverlapPolicy.SKIP);
+  return { outcome, triggered };
+}

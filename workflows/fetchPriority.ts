@@ -1,0 +1,18 @@
+// Which fetches go first on the shared, rate-limited fetch queue (DESIGN.md §5): live work — the poll, the
+// publication-window checks, a day an operator re-runs — before the queued fetches of a backfill.
+import type { Priority } from '@temporalio/common';
+import { patched } from '@temporalio/workflow';
+import type { Trigger } from '../domain/workflowInputs';
+
+/** Task priority keys (1 first … 5 last; the server's default is 3, which is what unmarked tasks get). */
+export const LIVE_PRIORITY_KEY = 1;
+export const BACKFILL_PRIORITY_KEY = 4;
+
+/**
+ * The priority of a day's fetch. Old histories scheduled their fetch without one: they keep doing so (patch
+ * `fetch-priority`).
+ */
+export function fetchPriorityOf(trigger: Trigger): Priority | undefined {
+  if (!patched('fetch-priority')) return undefined;
+  return { priorityKey: trigger === 'backfill' ? BACKFILL_PRIORITY_KEY : LIVE_PRIORITY_KEY };
+}

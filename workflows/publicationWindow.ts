@@ -1,0 +1,117 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  ParentClosePolicy,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { FreshnessActivities } from '../activities';
+import { DATASET_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
+import { marketToday } from '../domain/calendar';
+import {
+  type PublicationWindowInput,
+  parsePublicationWindowInput,
+  watchedDay,
+  windowOn,
+} from '../domain/publicationWindow';
+import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import { dayWorkflowId } from '../domain/workflowInputs';
+import { deliveryDayWorkflow, INVALID_INPUT } from './deliveryDay';
+
+export interface PublicationWindowResult {
+  day: DeliveryDay;
+  /** `complete`: stored complete (no more checks today); `window-closed`: not complete by the window's end. */
+  outcome: 'complete' | 'window-closed' | 'outside-window';
+  /** The day's status when the workflow ended (null: never run). */
+  status: DayStatus | null;
+  /** Checks this run and the runs it continued from started. */
+  checks: number;
+}
+
+export const publicationProgressQuery = defineQuery<Omit<PublicationWindowResult, 'outcome'>>('progress');
+
+const freshness = proxyLocalActivities<FreshnessActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Checks per run before continuing as new (a check is about a dozen events). */
+const CHECKS_PER_RUN = 500;
+
+/**
+ * Started by the schedule `maxExchanges-publication` when the publication window opens: checks tomorrow every
+ * `checkIntervalMs` until it is stored complete, then stops (no more requests for it today); gives up when the
+ * window closes, the regular poll carrying on. Each check runs the day workflow as a child with live priority;
+ * a check that finds the day already running elsewhere leaves it to that run.
+ */
+export async function publicationWindowWorkflow(
+  input: PublicationWindowInput,
+  checksBefore = 0,
+): Promise<PublicationWindowResult> {
+  const parsed = parsePublicationWindowInput(input);
+  if (!parsed.ok)
+    throw ApplicationFailure.nonRetryable(
+      `invalid publication window input: ${parsed.message}`,
+      INVALID_INPUT,
+    );
+  const { dataset, local, checkIntervalMs } = parsed.value;
+
+  const started = new Date();
+  const day = watchedDay(started);
+  const { opens, closes } = windowOn(marketToday(started), local);
+  let checks = checksBefore;
+  let status: DayStatus | null = null;
+  setHandler(publicationProgressQuery, () => ({ day, status, checks }));
+  const end = (outcome: PublicationWindowResult['outcome']) => ({ day, outcome, status, checks });
+
+  if (started < opens || started >= closes) return end('outside-window');
+  status = await freshness.storedDayStatus({ dataset, day });
+  let checksThisRun = 0;
+  while (status !== 'complete') {
+    if (Date.now() >= closes.getTime()) return end('window-closed');
+    if (checksThisRun >= CHECKS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof publicationWindowWorkflow>(input, checks);
+    }
+    const checked = await checkDay(dataset, day);
+    checks += 1;
+    checksThisRun += 1;
+    status = checked ?? (await freshness.storedDayStatus({ dataset, day }));
+    if (status === 'complete') break;
+    const untilClose = closes.getTime() - Date.now();
+    if (untilClose <= 0) return end('window-closed');
+    await sleep(Math.min(checkIntervalMs, untilClose));
+  }
+  return end('complete');
+}
+
+/**
+ * One run of the day workflow, as a child with live priority; null when another run of the day was in flight
+ * (the poll, an operator) and the check left the day to it. Not a DayRunner: this workflow keeps no tally of
+ * days and publishes no NotCompleteDays.
+ */
+async function checkDay(dataset: Dataset, day: DeliveryDay): Promise<DayStatus | null> {
+  try {
+    const result = await executeChild(deliveryDayWorkflow, {
+      workflowId: dayWorkflowId(dataset, day),
+      args: [{ dataset, day, trigger: 'poll' }],
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
+      typedSearchAttributes: [
+        { key: DATASET_ATTRIBUTE, value: dataset },
+        { key: DELIVERY_DAY_ATTRIBUTE, value: day },
+      ],
+      staticSummary: `${dataset} ${day} (publication window)`,
+    });
+    return result.status;
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return null;
+    if (error instanceof ChildWorkflowFailure && !isCancellation(error)) return 'failed';
+    throw error;
+  }
+}
