@@ -14,6 +14,7 @@ import {
   serverEnvironment,
   temporalDatabases,
 } from '../../common/cluster/settings';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../common/devServer';
 import { TEMPORAL_SERVER_VERSION } from '../../scripts/temporal-server';
 import { maxInWindow } from '../cluster/checks';
 
@@ -46,6 +47,15 @@ describe('Temporal server settings', () => {
     const path = temporal.environment.DYNAMIC_CONFIG_FILE_PATH;
     expect(temporal.volumes).toContain(`./deploy/temporal/dynamicconfig.yaml:${path}:ro`);
     expect(parse(read('deploy/temporal/dynamicconfig.yaml'))).toBeTypeOf('object');
+  });
+
+  it('gives the dev server the same matching settings as the cluster and compose', () => {
+    const settings = z
+      .record(z.string(), z.array(z.object({ value: z.unknown() })))
+      .parse(parse(read('deploy/temporal/dynamicconfig.yaml')));
+    for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) {
+      expect(settings[key]?.[0]?.value, key).toEqual(value);
+    }
   });
 
   it('names the databases and the retention alike', () => {
