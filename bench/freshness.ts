@@ -9,13 +9,13 @@
 // requests for the backfill's rate.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { startDevServer } from '../common/devServer';
+import { freePort } from '../common/ports';
 import { createPool } from '../db/pool';
 import {
   addDays,
@@ -28,6 +28,7 @@ import {
 import { DEFAULT_CHECK_INTERVAL_MS } from '../domain/publicationWindow';
 import type { DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
+import { seededRandom } from '../simulator/random';
 import { type RequestLogEntry, startSimulator } from '../simulator/server';
 import { publicationScheduleIdFor } from '../workers/publicationSchedule';
 import { pollScheduleIdFor } from '../workers/schedule';
@@ -71,18 +72,6 @@ function parseArgs(args: string[]): BenchOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Mulberry32, as the simulator's fault PRNG: reproducible publication instants. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function localHhmm(epochMs: number): string {
   return new Date(epochMs + utcOffsetMinutesAt(epochMs) * 60_000).toISOString().slice(11, 16);
 }
@@ -96,14 +85,6 @@ function windowFromNow(minutes: number): string {
     throw new Error(`bench:freshness needs ${minutes} minutes before local (Europe/Amsterdam) midnight`);
   }
   return `${start}-${end}`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
 }
 
 function spawnWorker(env: Record<string, string>, cleanup: Cleanup): Promise<ChildProcess> {

@@ -17,6 +17,7 @@ import {
 import type { DeliveryDay } from '../domain/types';
 import { MAX_EXCHANGES_PATH } from '../source/jaoClient';
 import { mergeFaults, NO_FAULTS, type SimulatorFaults, SimulatorInputError } from './faults';
+import { seededRandom } from './random';
 import {
   anomalousRowJson,
   badKeyMembers,
@@ -126,18 +127,6 @@ function problem(status: number, title: string, detail: string): Answer {
 const MALFORMED_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Service temporarily unavailable</title></head>' +
   '<body><h1>Service temporarily unavailable</h1><p>The publication tool is under maintenance.</p></body></html>\n';
-
-/** Mulberry32: small, seeded, reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Query parameters with lower-cased names, as JAO reads them case-insensitively. */
 function lowerCaseParams(url: URL): Map<string, string> {

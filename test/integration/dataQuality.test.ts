@@ -1,9 +1,6 @@
-// Every anomaly of issue 10 through the whole pipeline (simulator → Temporal → PostgreSQL): the day's exact
-// status, its exact jao.day_quality row, the exact values stored, what `--mode failed` selects, drift in
-// status and metrics, and healing by a re-run. Days 2025-06-01..2025-06-30 belong to this file.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planDays } from '../../activities/plan';
+import { freePort } from '../../common/ports';
 import { allOrderedBorderKeys, CORE_ZONES } from '../../domain/borders';
 import { dayWindow } from '../../domain/calendar';
 import type { StatusReport } from '../../domain/statusReport';
@@ -42,15 +39,6 @@ const ANOMALIES = {
   manyKeysDays: [DAYS.manyKeys],
   quarterHourDays: [DAYS.quarterHour],
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** MTU starts of a day at a resolution. */
 function mtusOf(day: string, stepMinutes = 60): string[] {

@@ -1,10 +1,6 @@
-// Freshness: the publication window stores tomorrow within two checks of its publication and then stops
-// checking; live fetches are served before a backfill's queued ones; together they stay under the rate limit.
-// Runs in a namespace of its own (tomorrow's and today's workflow ids are shared with other files otherwise);
-// backfill days 2025-11-01..2025-12-31.
-import { type AddressInfo, createServer } from 'node:net';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../common/ports';
 import { readPublicationTimes } from '../../db/freshness';
 import {
   addDays,
@@ -41,14 +37,6 @@ async function windowOpenNow(minutes: number): Promise<string> {
   if (localMinute > 1439 - minutes - 1) await sleep((1440 - localMinute + 0.5) * MINUTE_MS);
   const at = Date.now();
   return `${localHhmm(at - MINUTE_MS)}-${localHhmm(at + minutes * MINUTE_MS)}`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return address.port;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

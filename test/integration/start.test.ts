@@ -2,25 +2,14 @@
 // Then status, health (healthy, paused schedule, failed day), metrics, and a clean stop.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../common/ports';
 import { addDays, dayStartMs, daysInRange, marketToday, marketTomorrow } from '../../domain/calendar';
 import type { StatusReport } from '../../domain/statusReport';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, runJao, spawnJao, stopProcess } from '../helpers/processes';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function processesMentioning(text: string): string[] {
   try {

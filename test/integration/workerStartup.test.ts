@@ -1,21 +1,10 @@
 // A worker whose start-up fails exits non-zero within seconds with one line; SIGTERM is honoured during start-up.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort as closedPort } from '../../common/ports';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
 import { uniqueTaskQueue } from '../helpers/temporal';
-
-/** A TCP port nothing listens on (taken from the OS, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A server that accepts connections and never answers: a database that hangs. */
 async function blackHole() {
