@@ -45,6 +45,8 @@ interface Stack {
   /** Runs `work` while the store activities of queue `taskQueue` cannot reach their database. */
   withStoreDown: <T>(taskQueue: string, work: () => Promise<T>) => Promise<T>;
   publishDay: (day: string) => void;
+  /** Runs SQL on the capture's own database (to make it refuse a write). */
+  sql: (text: string) => Promise<unknown>;
 }
 
 interface Capture {
@@ -87,12 +89,22 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
   stack.setFaults({
     missingMtuDays: ['2024-01-11'],
     malformedDays: ['2024-01-12'],
-    rejectedDays: ['2024-01-14'],
+    rejectedDays: ['2024-01-14', '2024-01-20'],
   });
   await day('day-complete', '2024-01-10');
   await day('day-partial', '2024-01-11');
   await day('day-invalid', '2024-01-12');
   await day('day-failed', '2024-01-14');
+  // A failed day whose failure the database refuses to record: the run still ends with its DayStatus.
+  await stack.sql(`
+    CREATE FUNCTION jao.capture_refuse_day() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.day = DATE '2024-01-20' THEN RAISE EXCEPTION 'refused by the capture' USING ERRCODE = '22003'; END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER capture_refuse_day BEFORE INSERT OR UPDATE ON jao.delivery_day
+      FOR EACH ROW EXECUTE FUNCTION jao.capture_refuse_day();`);
+  await day('day-failed-unrecorded', '2024-01-20');
   // The simulator's clock runs three days behind: tomorrow is not published there.
   await day('day-not-published', addDays(marketToday(new Date()), 1));
 
@@ -177,6 +189,32 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
   });
   stack.setFaults({ latencyMs: 0 });
 
+  // One day of a backfill cancelled on its own: the backfill records it and goes on.
+  stack.setFaults({ latencyMs: 3_000 });
+  const aloneId = 'maxExchanges/backfill/2024-04-01..2024-04-04/all';
+  const alone = await client.workflow.start('backfillWorkflow', {
+    workflowId: aloneId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      { dataset: 'maxExchanges', from: '2024-04-01', to: '2024-04-04', concurrency: 2, mode: 'all' },
+    ] satisfies BackfillInput[],
+  });
+  for (let i = 0; i < 200 && (await alone.query<BackfillProgress>('progress')).running < 1; i++)
+    await sleep(50);
+  await client.workflow.getHandle('maxExchanges/day/2024-04-01').cancel();
+  await settle(alone);
+  stack.setFaults({ latencyMs: 0 });
+  captures.push({
+    scenario: 'backfill-day-cancelled-alone',
+    workflowType: 'backfillWorkflow',
+    workflowId: aloneId,
+  });
+  captures.push({
+    scenario: 'day-cancelled-alone',
+    workflowType: 'deliveryDayWorkflow',
+    workflowId: 'maxExchanges/day/2024-04-01',
+  });
+
   // A day whose database went away after the fetch: validate gives up at the retry horizon, the failure is
   // recorded once the database is back.
   const storeDownQueue = `${TASK_QUEUE}-store-down`;
@@ -243,6 +281,23 @@ async function runPublicationScenarios(stack: Stack): Promise<Capture[]> {
   });
   await run('publication-window-closes', `${localHhmm(-1)}-${localHhmm(1).slice(0, 5)}`, async () => {
     await settle(busy);
+    stack.setFaults({ latencyMs: 0 });
+  });
+
+  // A check whose day run an operator cancels: the window goes on checking until it closes.
+  if (new Date().getSeconds() > 40) await sleep(21_000);
+  stack.setFaults({ latencyMs: 3_000 });
+  await run('publication-check-cancelled', `${localHhmm(-1)}-${localHhmm(1).slice(0, 5)}`, async () => {
+    const check = client.workflow.getHandle(`maxExchanges/day/${tomorrow}`);
+    for (let i = 0; i < 200; i++) {
+      const running = await check.describe().then(
+        (d) => d.status.name === 'RUNNING',
+        () => false,
+      );
+      if (running) break;
+      await sleep(100);
+    }
+    await check.cancel();
     stack.setFaults({ latencyMs: 0 });
   });
 
@@ -377,6 +432,7 @@ async function main(): Promise<void> {
       setFaults: simulator.setFaults,
       withStoreDown,
       publishDay: (day: string) => simulator.publishDay(day),
+      sql: (text: string) => pool.query(text),
     };
     const captures = [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 

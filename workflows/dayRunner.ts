@@ -19,6 +19,7 @@ import {
 } from '../common/searchAttributes';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
+import { CANCELLED_DAY_REASON, isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow } from './deliveryDay';
 
 /** Patch: children carry a summary naming their day; runs keep NotCompleteDays up to date. */
@@ -126,6 +127,10 @@ export class DayRunner {
           if (this.options.onBusy === 'skip') return;
           await sleep(BUSY_RETRY);
           continue;
+        }
+        if (isChildOnlyCancellation(error)) {
+          this.record({ day, status: 'failed', reason: CANCELLED_DAY_REASON });
+          return;
         }
         if (error instanceof ChildWorkflowFailure && !isCancellation(error)) {
           const cause = error.cause;

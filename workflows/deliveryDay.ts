@@ -34,6 +34,8 @@ export const DAY_OUTCOME_PATCH = 'day-outcome-visible';
  * ActivityFailure; such failures are recorded too, by an activity that outlasts database outages.
  */
 export const RECORD_EVERY_FAILURE_PATCH = 'record-every-day-failure';
+/** Patch: a day whose failure could not be recorded still ends with DayStatus `failed`. */
+export const UNRECORDED_FAILURE_PATCH = 'day-status-when-unrecorded';
 
 /**
  * Input from outside (client, Web UI, schedule) is parsed with zod; a child's input comes from its backfill or
@@ -90,7 +92,15 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     stage = 'failed';
     const message = failureMessageOf(error);
     const recorder = everyFailure || patched(RECORD_EVERY_FAILURE_PATCH) ? failureStore : localStore;
-    await CancellationScope.nonCancellable(() => recorder.recordDayFailure({ dataset, day, error: message }));
+    try {
+      await CancellationScope.nonCancellable(() =>
+        recorder.recordDayFailure({ dataset, day, error: message }),
+      );
+    } catch (recordError) {
+      // The failure could not be stored (the database refused it): the run still says what happened.
+      if (patched(UNRECORDED_FAILURE_PATCH)) recordOutcome('failed');
+      throw recordError;
+    }
     recordOutcome('failed');
     throw ApplicationFailure.nonRetryable(`${dataset} ${day} failed: ${message}`, DAY_FAILED);
   }

@@ -23,6 +23,7 @@ import {
 } from '../domain/publicationWindow';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
+import { isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow, INVALID_INPUT } from './deliveryDay';
 
 export interface PublicationWindowResult {
@@ -93,8 +94,8 @@ export async function publicationWindowWorkflow(
 
 /**
  * One run of the day workflow, as a child with live priority; null when another run of the day was in flight
- * (the poll, an operator) and the check left the day to it. Not a DayRunner: this workflow keeps no tally of
- * days and publishes no NotCompleteDays.
+ * (the poll, an operator) and the check left the day to it, or when that run alone was cancelled. Not a
+ * DayRunner: this workflow keeps no tally of days and publishes no NotCompleteDays.
  */
 async function checkDay(dataset: Dataset, day: DeliveryDay): Promise<DayStatus | null> {
   try {
@@ -110,7 +111,7 @@ async function checkDay(dataset: Dataset, day: DeliveryDay): Promise<DayStatus |
     });
     return result.status;
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return null;
+    if (error instanceof WorkflowExecutionAlreadyStartedError || isChildOnlyCancellation(error)) return null;
     if (error instanceof ChildWorkflowFailure && !isCancellation(error)) return 'failed';
     throw error;
   }

@@ -114,6 +114,33 @@ describe('operators see the truth', () => {
     expect(metadata.currentDetails).toMatch(/2025-07-04 \*\*failed\*\*: .*rejected/);
   });
 
+  it('records a day an operator cancels alone as failed, and the backfill goes on', async () => {
+    h.simulator.setFaults({ latencyMs: 2_000 });
+    try {
+      const handle = await h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
+        workflowId: `backfill-cancel-one-${h.taskQueue}`,
+        taskQueue: h.taskQueue,
+        args: [{ from: '2025-07-21', to: '2025-07-24', concurrency: 2, mode: 'all' }],
+      });
+      await eventually(
+        () => handle.query<BackfillProgress>('progress'),
+        (progress) => progress.running > 0,
+      );
+      await h.temporal.client.workflow.getHandle('maxExchanges/day/2025-07-21').cancel();
+      const result: BackfillResult = await handle.result();
+      // The simulator's clock is at 2025-07-05: the other days end not published.
+      expect(result.byStatus).toEqual({ not_published: 3, failed: 1 });
+      expect(result.notCompleted).toContainEqual({
+        day: '2025-07-21',
+        status: 'failed',
+        reason: expect.stringMatching(/cancelled/),
+      });
+      expect((await handle.describe()).status.name).toBe('COMPLETED');
+    } finally {
+      h.simulator.setFaults({ latencyMs: 0 });
+    }
+  });
+
   it('refuses a started day after tomorrow and one whose id names another day, without retrying', async () => {
     const start = (workflowId: string, day: string) =>
       h.temporal.client.workflow.execute('deliveryDayWorkflow', {

@@ -48,7 +48,15 @@ describe('stored workflow histories', () => {
     expect(new Set(stored.map((h) => h.workflowType))).toEqual(new Set(WORKFLOW_TYPES));
     const scenarios = new Set(stored.map((h) => h.scenario));
     for (const ending of DAY_ENDINGS) expect(scenarios).toContain(`day-${ending}`);
-    for (const scenario of ['backfill-continue-as-new', 'backfill-cancelled', 'poll-skips-busy-day'])
+    for (const scenario of [
+      'backfill-continue-as-new',
+      'backfill-cancelled',
+      'backfill-day-cancelled-alone',
+      'poll-skips-busy-day',
+      'day-failed-store-unreachable',
+      'day-failed-unrecorded',
+      'publication-check-cancelled',
+    ])
       expect(scenarios).toContain(scenario);
     const chain = stored.filter((h) => h.scenario === 'backfill-continue-as-new').map((h) => h.ending);
     expect(chain).toContain('CONTINUED_AS_NEW');
