@@ -140,8 +140,12 @@ export const configSchema = z.object({
    * 1 minute on a server left at its default: set 75s there).
    */
   HEALTH_POLLER_STALE_AFTER: duration('45s', 1_000, 3_600_000),
-  /** How long failing database work of a day is retried before the day fails with the reason. */
-  DATABASE_RETRY_HORIZON: duration('30m', 1_000, 86_400_000),
+  /**
+   * How long failing database work of a day is retried before the day fails with the reason. At most 45 minutes:
+   * a scheduled poll runs for at most an hour (workers/schedule.ts), and its days must end, and be recorded,
+   * within it.
+   */
+  DATABASE_RETRY_HORIZON: duration('30m', 1_000, 2_700_000),
   /** Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Applied to the roles by `jao migrate` when set (deployment); roles have no password otherwise. */

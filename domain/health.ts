@@ -22,6 +22,8 @@ export interface HealthFacts {
   schedule: 'running' | 'paused' | 'missing' | 'unknown';
   /** The poll schedule of the configured task queue (default maxExchanges-poll). */
   scheduleId?: string;
+  /** The publication-window schedule of the configured task queue (default maxExchanges-publication). */
+  publication?: { scheduleId: string; state: 'running' | 'paused' | 'missing' | 'unknown' };
   /** The health window through tomorrow; null when the database could not be read. */
   report: StatusReport | null;
   queues?: PolledQueue[];
@@ -66,6 +68,11 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
   const scheduleId = facts.scheduleId ?? 'maxExchanges-poll';
   if (facts.schedule === 'paused') problems.push(`schedule ${scheduleId} is paused`);
   if (facts.schedule === 'missing') problems.push(`schedule ${scheduleId} does not exist`);
+  if (facts.publication?.state === 'paused')
+    problems.push(`schedule ${facts.publication.scheduleId} is paused`);
+  if (facts.publication?.state === 'missing') {
+    problems.push(`schedule ${facts.publication.scheduleId} does not exist`);
+  }
   for (const queue of facts.queues ?? []) {
     const problem = queueProblem(queue);
     if (problem) problems.push(problem);

@@ -10,6 +10,8 @@ import { temporal } from '@temporalio/proto';
 export const TAKEOVER_AFTER_MS = 90_000;
 const CHECK_EVERY_MS = 10_000;
 const REGISTRATION_CHECK_MS = 250;
+/** Refusals (FAILED_PRECONDITION) of a promotion before they are reported: about 5 s of registration. */
+const REFUSALS_BEFORE_REPORT = 20;
 const GRPC_NOT_FOUND = 5;
 /** The server refuses a version until every task queue of the current version is registered for it too. */
 const GRPC_FAILED_PRECONDITION = 9;
@@ -144,6 +146,7 @@ export function superviseDeploymentVersion(
   };
 
   let registered = false;
+  let refusals = 0;
   const loop = (async () => {
     while (!stopped) {
       try {
@@ -174,7 +177,17 @@ export function superviseDeploymentVersion(
         }
       } catch (error) {
         if (isGrpcServiceError(error) && error.code === GRPC_FAILED_PRECONDITION) {
-          await pause(REGISTRATION_CHECK_MS);
+          // Usually the moments before every task queue of this build registered; if it lasts, say why (e.g. the
+          // current version serves a task queue this build does not poll: one deployment name per task queue).
+          refusals += 1;
+          if (refusals < REFUSALS_BEFORE_REPORT) {
+            await pause(REGISTRATION_CHECK_MS);
+            continue;
+          }
+          say(
+            `deployment ${target.deploymentName}: build ${target.buildId} cannot become current: ${error.details}`,
+          );
+          await pause(options.checkEveryMs ?? CHECK_EVERY_MS);
           continue;
         }
         say(

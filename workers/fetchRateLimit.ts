@@ -42,6 +42,9 @@ export function decideRateLimit(
   if (!stored) return { action: 'set', replacing: null };
   if (sameRate(stored.requestsPerSecond, fetchRatePerSecond(maxRequestsPerMinute)))
     return { action: 'agree' };
+  // The same setting, turned into a rate by another build (its formula may differ): the running fleet's rate
+  // stands, so a new build can join it during a rollout.
+  if (stored.perMinute === maxRequestsPerMinute) return { action: 'agree' };
   // Nobody uses the old limit any more (the fleet was stopped, e.g. to change the setting): take over.
   if (livePollers === 0) return { action: 'set', replacing: stored };
   return { action: 'refuse', stored, livePollers };

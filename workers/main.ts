@@ -148,33 +148,10 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
       );
       if (added.length) log(`search attributes registered: ${added.join(', ')}`);
       await agreeOnRateLimit(temporal, config, log, signal);
-      if (options.ensureSchedule ?? true) {
-        const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-        const outcome = await step(
-          `creating the schedule ${scheduleId} on ${temporalAt}`,
-          ensurePollSchedule(temporal.client, {
-            taskQueue: config.TEMPORAL_TASK_QUEUE,
-            intervalMs: config.POLL_INTERVAL,
-            lookbackDays: config.POLL_LOOKBACK_DAYS,
-          }),
-          signal,
-        );
-        log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
-        const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-        const publication = await step(
-          `creating the schedule ${publicationId} on ${temporalAt}`,
-          ensurePublicationSchedule(temporal.client, {
-            taskQueue: config.TEMPORAL_TASK_QUEUE,
-            window: config.PUBLICATION_WINDOW,
-            checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-          }),
-          signal,
-        );
-        log(
-          `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
-            `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
-            `${publication.triggered ? ' (window open: started)' : ''}`,
-        );
+      // Under Worker Versioning a build that is not current yet must not re-point the shared schedules: it
+      // ensures them once it is current (below).
+      if ((options.ensureSchedule ?? true) && !config.TEMPORAL_WORKER_VERSIONING) {
+        await ensureSchedules(temporal, config, log, signal);
       }
     } finally {
       await settleWithin(temporal.close(), CLEANUP_TIMEOUT_MS);
@@ -222,7 +199,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           `${config.TEMPORAL_WORKER_VERSIONING ? `, versioned deployment ${config.TEMPORAL_DEPLOYMENT_NAME}` : ''}); JAO at ${config.JAO_BASE_URL}`,
       );
       const versions = config.TEMPORAL_WORKER_VERSIONING
-        ? await superviseVersion(config, workflowBundle.info.buildId, log)
+        ? await superviseVersion(config, workflowBundle.info.buildId, log, options.ensureSchedule ?? true)
         : null;
       try {
         try {
@@ -274,6 +251,42 @@ async function agreeOnRateLimit(
   }
 }
 
+/** Creates or updates this task queue's schedules: the regular poll and the publication window. */
+async function ensureSchedules(
+  temporal: TemporalClient,
+  config: Config,
+  log: (line: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
+  const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+  const outcome = await step(
+    `creating the schedule ${scheduleId} on ${temporalAt}`,
+    ensurePollSchedule(temporal.client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      intervalMs: config.POLL_INTERVAL,
+      lookbackDays: config.POLL_LOOKBACK_DAYS,
+    }),
+    signal,
+  );
+  log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
+  const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+  const publication = await step(
+    `creating the schedule ${publicationId} on ${temporalAt}`,
+    ensurePublicationSchedule(temporal.client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      window: config.PUBLICATION_WINDOW,
+      checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+    }),
+    signal,
+  );
+  log(
+    `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
+      `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
+      `${publication.triggered ? ' (window open: started)' : ''}`,
+  );
+}
+
 /** `jao_worker_build_info{build_id="…"} 1`: which build every worker of the fleet runs. */
 function recordBuildInfo(buildId: string): void {
   Runtime.instance()
@@ -281,8 +294,16 @@ function recordBuildInfo(buildId: string): void {
     .set(1, { build_id: buildId });
 }
 
-/** Under Worker Versioning: keeps checking whether this build should become current (workers/deployment.ts). */
-async function superviseVersion(config: Config, buildId: string, log: (line: string) => void) {
+/**
+ * Under Worker Versioning: keeps checking whether this build should become current (workers/deployment.ts), and
+ * once it is, brings the schedules to this build's settings.
+ */
+async function superviseVersion(
+  config: Config,
+  buildId: string,
+  log: (line: string) => void,
+  withSchedules: boolean,
+) {
   const temporal = await connectClient(config);
   const supervisor: VersionSupervisor = superviseDeploymentVersion(
     temporal.connection,
@@ -294,10 +315,20 @@ async function superviseVersion(config: Config, buildId: string, log: (line: str
     },
     log,
   );
+  // Set once this build is current; a build that never becomes current has nothing to wait for on close.
+  let schedules: Promise<void> | null = null;
+  if (withSchedules) {
+    void supervisor.current.then(() => {
+      schedules = ensureSchedules(temporal, config, log, undefined).catch((error: unknown) =>
+        log(`schedules not updated: ${messageOf(error)}`),
+      );
+    });
+  }
   return {
     supervisor,
     async close() {
       await supervisor.stop();
+      if (schedules) await settleWithin(schedules, CLEANUP_TIMEOUT_MS);
       await temporal.close();
     },
   };

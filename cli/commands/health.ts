@@ -5,6 +5,7 @@ import { connectClient } from '../../common/temporal';
 import { addDays, GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
 import { assessHealth, type HealthFacts, type PolledQueue, type QueueState } from '../../domain/health';
 import { fetchTaskQueueOf } from '../../domain/workflowInputs';
+import { publicationScheduleIdFor } from '../../workers/publicationSchedule';
 import { pollScheduleIdFor } from '../../workers/schedule';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
@@ -48,15 +49,18 @@ async function temporalFacts(config: Config, facts: HealthFacts): Promise<void> 
   facts.queues = queues;
   const temporalClient = await connectClient(config);
   try {
-    try {
-      const description = await temporalClient.client.schedule
-        .getHandle(facts.scheduleId ?? pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE))
-        .describe();
-      facts.schedule = description.state.paused ? 'paused' : 'running';
-    } catch (error) {
-      if (!(error instanceof ScheduleNotFoundError)) throw error;
-      facts.schedule = 'missing';
-    }
+    const stateOf = async (scheduleId: string) => {
+      try {
+        const description = await temporalClient.client.schedule.getHandle(scheduleId).describe();
+        return description.state.paused ? ('paused' as const) : ('running' as const);
+      } catch (error) {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+        return 'missing' as const;
+      }
+    };
+    facts.schedule = await stateOf(facts.scheduleId ?? pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE));
+    const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+    facts.publication = { scheduleId: publicationId, state: await stateOf(publicationId) };
     const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
     for (const [index, queue] of queues.entries()) {
       queue.state = await queueState(

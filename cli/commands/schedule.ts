@@ -52,8 +52,17 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
       }
       case 'pause':
         await each(async (id) => {
-          await temporal.client.schedule.getHandle(id).pause('paused from the jao CLI');
+          const schedule = temporal.client.schedule.getHandle(id);
+          await schedule.pause('paused from the jao CLI');
           console.log(`schedule ${id} paused`);
+          // A publication window already open would go on asking JAO until it closes: pausing means no requests.
+          if (id === POLL_SCHEDULE_ID) return;
+          for (const running of (await schedule.describe()).info.runningActions) {
+            await temporal.client.workflow
+              .getHandle(running.workflow.workflowId, running.workflow.firstExecutionRunId)
+              .cancel();
+            console.log(`cancelled ${running.workflow.workflowId}, which it had started`);
+          }
         });
         return;
       case 'unpause':

@@ -1,16 +1,17 @@
 // Build lineage: every day records the worker build that ran it and the one that wrote its values; under Worker
 // Versioning the first build becomes current by itself and a later one takes new work only once promoted.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StatusReport } from '../../domain/statusReport';
 import {
   superviseDeploymentVersion,
   TAKEOVER_AFTER_MS,
   type VersionSupervisor,
 } from '../../workers/deployment';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
 import type { WorkflowBundle } from '../../workers/workflowBundle';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
-import { runJao } from '../helpers/processes';
+import { runJao, spawnJao, stopProcess } from '../helpers/processes';
 
 const withBuildId = (bundle: WorkflowBundle, buildId: string): WorkflowBundle => ({
   code: bundle.code,
@@ -126,6 +127,56 @@ describe('build lineage', () => {
       await runsOn('2025-05-05', 'build-c');
     } finally {
       for (const supervisor of supervisors) await supervisor.stop();
+    }
+  });
+
+  it('a build waiting under Worker Versioning leaves the shared schedules as the current build set them', async () => {
+    const deploymentName = `test-${randomBytes(4).toString('hex')}`;
+    const current = await startWorkers(withBuildId(runBundle(), 'build-current'), {
+      name: deploymentName,
+      versioned: true,
+    });
+    const supervisor = superviseDeploymentVersion(
+      h.temporal.connection,
+      { namespace: h.temporal.namespace, deploymentName, buildId: 'build-current', taskQueue: h.taskQueue },
+      () => {},
+      { checkEveryMs: 300 },
+    );
+    const scheduleId = pollScheduleIdFor(h.taskQueue);
+    const interval = async () => {
+      const spec = (await h.temporal.client.schedule.getHandle(scheduleId).describe()).spec;
+      return spec.intervals?.[0]?.every;
+    };
+    try {
+      await supervisor.current;
+      await ensurePollSchedule(h.temporal.client, {
+        taskQueue: h.taskQueue,
+        intervalMs: 600_000,
+        lookbackDays: 3,
+      });
+      const waiting = spawnJao(['worker'], {
+        DATABASE_URL: h.db.url,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+        TEMPORAL_TASK_QUEUE: h.taskQueue,
+        TEMPORAL_WORKER_VERSIONING: 'true',
+        TEMPORAL_DEPLOYMENT_NAME: deploymentName,
+        POLL_INTERVAL: '1h',
+        WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+        JAO_BASE_URL: h.simulator.origin,
+        METRICS_PORT: '0',
+      });
+      try {
+        await waiting.waitFor('waits, current is build-current', 60_000);
+        expect(await interval()).toBe(600_000);
+        expect(waiting.output()).not.toContain(`schedule ${scheduleId} updated`);
+      } finally {
+        await stopProcess(waiting);
+      }
+    } finally {
+      await supervisor.stop();
+      await current.stop();
+      await h.temporal.client.schedule.getHandle(scheduleId).delete();
     }
   });
 });

@@ -23,6 +23,7 @@ import { connectTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MINUTE_MS = 60_000;
+const CANCEL_REQUESTED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED;
 
 /** `HH:MM` in Europe/Amsterdam of an instant. */
 function localHhmm(epochMs: number): string {
@@ -171,15 +172,21 @@ describe('freshness', () => {
     const taskQueue = uniqueTaskQueue('schedules');
     const temporal = await connectTemporal({ namespace });
     const ids = [pollScheduleIdFor(taskQueue), publicationScheduleIdFor(taskQueue)];
+    let windowRunId: string | undefined;
     try {
       await ensurePollSchedule(temporal.client, { taskQueue, intervalMs: 3_600_000, lookbackDays: 1 });
-      const closed = localHhmm(Date.now()) < '12:00' ? '23:00-23:01' : '00:00-00:01';
+      // An open window: the schedule starts its workflow at once (no worker serves this queue: it waits).
       const created = await ensurePublicationSchedule(temporal.client, {
         taskQueue,
-        window: closed,
+        window: await windowOpenNow(10),
         checkIntervalMs: 30_000,
       });
-      expect(created).toEqual({ outcome: 'created', triggered: false });
+      expect(created).toEqual({ outcome: 'created', triggered: true });
+      const windowRun = await until('the window workflow the schedule started', async () => {
+        const running = (await temporal.client.schedule.getHandle(ids[1]!).describe()).info.runningActions;
+        return running[0]?.workflow;
+      });
+      windowRunId = windowRun.workflowId;
       const env = {
         TEMPORAL_ADDRESS: inject('temporalAddress'),
         TEMPORAL_NAMESPACE: namespace,
@@ -188,13 +195,24 @@ describe('freshness', () => {
       const paused = await runJao(['schedule', 'pause'], env);
       expect({ code: paused.code, stdout: paused.stdout }).toEqual({
         code: 0,
-        stdout: ids.map((id) => `schedule ${id} paused\n`).join(''),
+        stdout:
+          ids.map((id) => `schedule ${id} paused\n`).join('') +
+          `cancelled ${windowRun.workflowId}, which it had started\n`,
       });
+      // Paused means no more requests to JAO: the open window is asked to stop too.
+      const events =
+        (await temporal.client.workflow.getHandle(windowRun.workflowId).fetchHistory()).events ?? [];
+      expect(events.map((event) => event.eventType)).toContain(CANCEL_REQUESTED);
       const described = await runJao(['schedule', 'describe'], env);
       for (const id of ids) expect(described.stdout).toContain(`schedule ${id}: PAUSED`);
       const unpaused = await runJao(['schedule', 'unpause'], env);
       expect(unpaused.stdout).toBe(ids.map((id) => `schedule ${id} running\n`).join(''));
     } finally {
+      if (windowRunId)
+        await temporal.client.workflow
+          .getHandle(windowRunId)
+          .terminate()
+          .catch(() => {});
       for (const id of ids)
         await temporal.client.schedule
           .getHandle(id)

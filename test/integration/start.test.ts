@@ -101,7 +101,10 @@ describe('jao start --simulate', () => {
     expect((await runJao(['schedule', 'pause'], env)).code).toBe(0);
     const paused = await runJao(['health'], env);
     expect(paused.code).toBe(1);
-    expect(paused.stdout.trim().split('\n')).toEqual(['schedule maxExchanges-poll is paused']);
+    expect(paused.stdout.trim().split('\n')).toEqual([
+      'schedule maxExchanges-poll is paused',
+      'schedule maxExchanges-publication is paused',
+    ]);
     expect((await runJao(['schedule', 'unpause'], env)).code).toBe(0);
 
     // Every kind of bad day in the health window, each named with its reason; a re-run heals them all.

@@ -100,7 +100,7 @@ describe('configuration bounds', () => {
       'invalid configuration: HEALTH_POLLER_STALE_AFTER: expected a duration from 1s to 1h',
     );
     expect(problem({ DATABASE_RETRY_HORIZON: '0s' })).toBe(
-      'invalid configuration: DATABASE_RETRY_HORIZON: expected a duration from 1s to 24h',
+      'invalid configuration: DATABASE_RETRY_HORIZON: expected a duration from 1s to 45m',
     );
     expect(loadConfig({})).toMatchObject({
       HEALTH_WINDOW_DAYS: 31,

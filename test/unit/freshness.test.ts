@@ -111,6 +111,12 @@ describe('fleet rate limit', () => {
     expect(decideRateLimit(stored(90), 90, 3)).toEqual({ action: 'agree' });
   });
 
+  it('agrees with the same setting whose rate another build computed differently (a rollout)', () => {
+    const otherBuild = { ...stored(90), requestsPerSecond: 1.4 };
+    expect(decideRateLimit(otherBuild, 90, 3)).toEqual({ action: 'agree' });
+    expect(decideRateLimit({ ...otherBuild, perMinute: null }, 90, 3)).toMatchObject({ action: 'refuse' });
+  });
+
   it('refuses another limit while workers use the stored one, takes over once none does', () => {
     const decision = decideRateLimit(stored(90), 600, 2);
     expect(decision).toEqual({ action: 'refuse', stored: stored(90), livePollers: 2 });

@@ -96,6 +96,19 @@ describe('status report', () => {
     ]);
   });
 
+  it('names a paused or missing publication-window schedule', () => {
+    const base = { temporalError: null, databaseError: null, schedule: 'running' as const, report: null };
+    const publication = (state: 'running' | 'paused' | 'missing') => ({
+      ...base,
+      publication: { scheduleId: 'maxExchanges-publication', state },
+    });
+    expect(healthProblems(publication('running'))).toEqual([]);
+    expect(healthProblems(publication('paused'))).toEqual(['schedule maxExchanges-publication is paused']);
+    expect(healthProblems(publication('missing'))).toEqual([
+      'schedule maxExchanges-publication does not exist',
+    ]);
+  });
+
   it('names a complete day whose last re-check failed, and task queues no worker polls', () => {
     const rechecked = buildStatusReport({
       from: '2024-03-09',
