@@ -13,6 +13,17 @@ export interface MigrationReport {
   timescale: boolean;
 }
 
+export interface MigrateOptions {
+  /** How long to wait for another migration run to release the migration lock before giving up. */
+  lockWaitMs?: number;
+  /** Told once, while waiting, who holds the lock. */
+  onWait?: (line: string) => void;
+}
+
+/** Longer than any migration of this project takes; a holder past it is stuck or is not a migration at all. */
+export const MIGRATION_LOCK_WAIT_MS = 5 * 60_000;
+const LOCK_POLL_MS = 500;
+
 interface AppliedRow {
   name: string;
   checksum: string;
@@ -30,12 +41,13 @@ const BOOTSTRAP = `
 /**
  * Applies the pending migrations of db/migrations in order, each recorded in jao.schema_migrations, each in
  * its own transaction (unless flagged no-transaction). Concurrent callers on one database serialize on a
- * session advisory lock; a database that is up to date is recognized without any DDL or lock, so a role
+ * session advisory lock, waited for at most `options.lockWaitMs`; a database that is up to date is recognized without any DDL or lock, so a role
  * without DDL rights (jao_writer) can call it at start-up.
  */
 export async function migrate(
   pool: pg.Pool,
   migrations: Migration[] = loadMigrations(),
+  options: MigrateOptions = {},
 ): Promise<MigrationReport> {
   const client = await pool.connect();
   try {
@@ -45,7 +57,7 @@ export async function migrate(
     if (!(await hasPending(client, migrations)) && !passwordsRequested()) {
       return { applied: [], skipped: migrations.map((m) => m.name), timescale: await hasTimescale(client) };
     }
-    await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK_NAMESPACE.migrate]);
+    await takeMigrationLock(client, options);
     try {
       const report = await applyPending(client, migrations, engine);
       await applyRolePasswords(client);
@@ -56,6 +68,63 @@ export async function migrate(
   } finally {
     client.release();
   }
+}
+
+/**
+ * The session's migration lock, waited for at most `lockWaitMs`: any role can take an advisory lock, so a
+ * session that holds it forever must cost a clear error naming it, not a start-up that never ends.
+ */
+async function takeMigrationLock(client: pg.PoolClient, options: MigrateOptions): Promise<void> {
+  const waitMs = options.lockWaitMs ?? MIGRATION_LOCK_WAIT_MS;
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    const taken = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1, 0) AS taken', [
+      LOCK_NAMESPACE.migrate,
+    ]);
+    if (taken.rows[0]?.taken === true) return;
+    const holder = await describeLockHolder(client);
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `gave up after ${Math.round(waitMs / 1000)} s waiting for the migration lock, held by ${holder}; ` +
+          'end that session (pg_terminate_backend) if it is not a migration in progress',
+      );
+    }
+    if (!told) {
+      options.onWait?.(`waiting for the migration lock, held by ${holder}`);
+      told = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+}
+
+interface LockHolderRow {
+  pid: number;
+  usename: string | null;
+  application_name: string | null;
+  client_addr: string | null;
+  since: Date | null;
+}
+
+async function describeLockHolder(client: pg.PoolClient): Promise<string> {
+  const result = await client.query<LockHolderRow>(
+    `SELECT a.pid, a.usename, a.application_name, a.client_addr::text AS client_addr, a.backend_start AS since
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int::oid AND l.objid = 0
+        AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      LIMIT 1`,
+    [LOCK_NAMESPACE.migrate],
+  );
+  const row = result.rows[0];
+  if (!row) return 'a session that has just released it';
+  const who = [
+    `pid ${row.pid}`,
+    row.usename ? `role ${row.usename}` : null,
+    row.application_name ? `application "${row.application_name}"` : null,
+    row.client_addr ? `from ${row.client_addr}` : null,
+    row.since ? `connected since ${row.since.toISOString()}` : null,
+  ];
+  return who.filter((part) => part !== null).join(', ');
 }
 
 async function hasTimescale(client: pg.PoolClient): Promise<boolean> {

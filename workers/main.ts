@@ -131,7 +131,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   await step(`${database} does not answer`, probeDatabase(config.DATABASE_URL), signal);
   const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker', report: log });
   try {
-    const report = await step(`migrating the ${database}`, migrate(pool), signal);
+    const report = await step(`migrating the ${database}`, migrate(pool, undefined, { onWait: log }), signal);
     log((await readEngine(pool)).line);
     log(`database migrated: ${report.applied.length} applied`);
     const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;

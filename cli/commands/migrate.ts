@@ -8,7 +8,7 @@ export async function migrateCommand(argv: string[]): Promise<void> {
   parseCommandArgs('migrate', argv, {}, 0);
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
   try {
-    const report = await migrate(pool);
+    const report = await migrate(pool, undefined, { onWait: (line) => console.error(line) });
     console.log((await readEngine(pool)).line);
     console.log(
       `migrations: ${report.applied.length} applied, ${report.skipped.length} already there or not applicable`,

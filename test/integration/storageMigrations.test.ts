@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_NAMESPACE } from '../../db/locks';
 import { migrate } from '../../db/migrate';
 import { loadMigrations } from '../../db/migrations';
 import { watchPool } from '../../db/pool';
@@ -112,6 +113,36 @@ describe('migrate', () => {
     } finally {
       await poolA.end();
       await poolB.end();
+    }
+  });
+
+  it('gives up waiting for a migration lock another session keeps, naming that session', async () => {
+    const url = new URL(db.url);
+    url.username = 'jao_reader';
+    url.password = '';
+    const squatter = new pg.Client({ connectionString: url.toString(), application_name: 'lock-squatter' });
+    await squatter.connect();
+    const pending = [...loadMigrations(), { ...loadMigrations()[0]!, name: '999_pending', sql: 'SELECT 1' }];
+    try {
+      await squatter.query('SELECT pg_advisory_lock($1, 0)', [LOCK_NAMESPACE.migrate]);
+      const pid = (await squatter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const waits: string[] = [];
+      const holder = `pid ${pid}, role jao_reader, application "lock-squatter"`;
+      await expect(
+        migrate(db.pool, pending, { lockWaitMs: 1_500, onWait: (line) => waits.push(line) }),
+      ).rejects.toThrow(`gave up after 2 s waiting for the migration lock, held by ${holder}`);
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toContain(`waiting for the migration lock, held by ${holder}`);
+      const applied = await db.pool.query(`SELECT 1 FROM jao.schema_migrations WHERE name = '999_pending'`);
+      expect(applied.rowCount).toBe(0);
+
+      const released = migrate(db.pool, pending, { lockWaitMs: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await squatter.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_NAMESPACE.migrate]);
+      expect((await released).applied).toEqual(['999_pending']);
+    } finally {
+      await squatter.end();
+      await db.pool.query(`DELETE FROM jao.schema_migrations WHERE name = '999_pending'`);
     }
   });
 
