@@ -134,7 +134,9 @@ export async function writeDay(
       contentChanged ? written : null,
       keySetId,
     );
-    if (!unchanged && rejections.length > 0) {
+    // Rejections belong to their raw response, whether or not its content changed the day: insertRejections
+    // stores them once per raw_response_id. Without a raw response, only a write that changed content adds them.
+    if (rejections.length > 0 && (input.rawResponseId !== null || !unchanged)) {
       await insertRejections(client, {
         dataset: input.dataset,
         day: input.day,
