@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStatusReport } from '../../cli/commands/status';
+import { loadConfig } from '../../common/config';
 import { storeRawResponse } from '../../db/rawResponse';
 import { writeDay } from '../../db/writeDay';
 import { assessBody } from '../../domain/assess';
 import { dayWindow } from '../../domain/calendar';
+import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
+import { healthProblems } from '../../domain/health';
 import { MAX_STORED_REJECTIONS } from '../../domain/limits';
 import type { DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -222,7 +226,7 @@ describe('a re-check that brings nothing', () => {
       last_error: expect.stringMatching(/^body is not JSON/),
     });
     await writeBody(day, JSON.stringify({ data: [], rejected: false, messages: null }));
-    expect(await qualityRow(day)).toEqual({ ...before, last_error: null });
+    expect(await qualityRow(day)).toEqual({ ...before, last_error: EMPTY_RECHECK_ERROR });
     await writeDay(pool, {
       dataset: 'maxExchanges',
       day,
@@ -238,6 +242,56 @@ describe('a re-check that brings nothing', () => {
       (await pool.query(`SELECT count(*)::int AS n FROM jao.max_exchanges WHERE delivery_day = $1`, [day]))
         .rows[0],
     ).toEqual({ n: 46 });
+  });
+});
+
+describe('an empty re-check of stored days, as status and health see them', () => {
+  const complete = '2025-12-03';
+  const partial = '2025-12-04';
+  const emptyBody = JSON.stringify({ data: [], rejected: false, messages: null });
+
+  it('keeps each status and its values; last_error says the re-check found no data', async () => {
+    await write(complete, validatedDay(complete, ['AT_BE', 'BE_AT'], baseValue));
+    await write(
+      partial,
+      validatedDay(partial, ['AT_BE', 'BE_AT'], (border, hour) =>
+        border === 'BE_AT' && hour === 0 ? null : baseValue(border, hour),
+      ),
+      { status: 'partial' },
+    );
+    const completeBefore = await qualityRow(complete);
+    const partialBefore = await qualityRow(partial);
+    await writeBody(complete, emptyBody);
+    await writeBody(partial, emptyBody);
+
+    expect(await qualityRow(complete)).toEqual({ ...completeBefore, last_error: EMPTY_RECHECK_ERROR });
+    expect(await qualityRow(partial)).toEqual({ ...partialBefore, last_error: EMPTY_RECHECK_ERROR });
+    const stored = await pool.query<{ day: string; n: number }>(
+      `SELECT delivery_day::text AS day, count(*)::int AS n FROM jao.max_exchanges
+        WHERE delivery_day BETWEEN $1::date AND $2::date GROUP BY delivery_day ORDER BY delivery_day`,
+      [complete, partial],
+    );
+    expect(stored.rows).toEqual([
+      { day: complete, n: 48 },
+      { day: partial, n: 47 },
+    ]);
+
+    const config = loadConfig({ DATABASE_URL: db.url });
+    const report = await readStatusReport(config, complete, partial, new Date('2025-12-10T08:00:00Z'));
+    expect(report.days.map((line) => [line.day, line.status, line.reason, line.lastError])).toEqual([
+      [complete, 'complete', null, EMPTY_RECHECK_ERROR],
+      [partial, 'partial', 'some values missing', EMPTY_RECHECK_ERROR],
+    ]);
+    expect(healthProblems({ temporalError: null, databaseError: null, schedule: 'running', report })).toEqual(
+      [
+        `re-check failed: ${complete} (${EMPTY_RECHECK_ERROR})`,
+        `day partial: ${partial} (some values missing)`,
+      ],
+    );
+
+    // The next re-check with the same values clears the evidence.
+    await write(complete, validatedDay(complete, ['AT_BE', 'BE_AT'], baseValue));
+    expect(await qualityRow(complete)).toEqual(completeBefore);
   });
 });
 
