@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { EMPTY_RECHECK_ERROR } from '../domain/dayStatus';
 import type { Dataset, DayStatus, DeliveryDay, Rejection, ValidatedDay } from '../domain/types';
 import {
   BINARY_COPY_HEADER,
@@ -32,7 +33,10 @@ export interface WriteDayInput {
   workflowId: string | null;
   /** The worker build running this write (jao.delivery_day.last_build_id; content_build_id when it changes). */
   buildId?: string | null;
-  /** Stored as last_error; null clears it. */
+  /**
+   * Stored as last_error; null clears it, except on an empty answer for a day with stored values, which
+   * records EMPTY_RECHECK_ERROR.
+   */
   error?: string | null;
   /** Why the day is not complete (domain/dayStatus.ts), stored as reason; default: `error`. */
   reason?: string | null;
@@ -134,7 +138,9 @@ export async function writeDay(
       contentChanged ? written : null,
       keySetId,
     );
-    if (!unchanged && rejections.length > 0) {
+    // Rejections belong to their raw response, whether or not its content changed the day: insertRejections
+    // stores them once per raw_response_id. Without a raw response, only a write that changed content adds them.
+    if (rejections.length > 0 && (input.rawResponseId !== null || !unchanged)) {
       await insertRejections(client, {
         dataset: input.dataset,
         day: input.day,
@@ -543,6 +549,11 @@ const QUALITY_COLUMNS = [
   'reason',
 ] as const;
 
+/** An empty answer for a day with stored values: the values stay, last_error keeps the evidence. */
+function emptyRecheck(input: WriteDayInput, state: DayState): boolean {
+  return input.status === 'not_published' && state.revisionCount > 0;
+}
+
 async function upsertDayRow(
   client: pg.PoolClient,
   input: WriteDayInput,
@@ -557,7 +568,7 @@ async function upsertDayRow(
   const points = outcome ? outcome.pointsAfter : null;
   const validated = input.validated;
   const rejectedValues = (input.rejections ?? validated?.rejections ?? []).length;
-  const error = pgText(input.error ?? null);
+  const error = pgText(input.error ?? (emptyRecheck(input, state) ? EMPTY_RECHECK_ERROR : null));
   const reason = input.reason === undefined ? error : pgText(input.reason);
   const result = await client.query<{ revision_count: number; status: DayStatus }>({
     name: 'jao.writeDay.upsertDayRow',

@@ -13,6 +13,10 @@ export interface DayVerdict {
 
 export const NOT_PUBLISHED_REASON = 'JAO published no rows for the day (not published yet)';
 
+/** last_error of a day with stored values whose re-check found no rows: the values and their status stay. */
+export const EMPTY_RECHECK_ERROR =
+  'no data published: the re-check found no rows for the day; the stored values are kept';
+
 /**
  * - `not_published`: the answer has no rows;
  * - `complete`: every expected MTU is present, no key was refused, and every key has an accepted value at

@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStatusReport } from '../../cli/commands/status';
+import { loadConfig } from '../../common/config';
 import { storeRawResponse } from '../../db/rawResponse';
 import { writeDay } from '../../db/writeDay';
 import { assessBody } from '../../domain/assess';
 import { dayWindow } from '../../domain/calendar';
+import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
+import { healthProblems } from '../../domain/health';
 import { MAX_STORED_REJECTIONS } from '../../domain/limits';
 import type { DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -222,7 +226,7 @@ describe('a re-check that brings nothing', () => {
       last_error: expect.stringMatching(/^body is not JSON/),
     });
     await writeBody(day, JSON.stringify({ data: [], rejected: false, messages: null }));
-    expect(await qualityRow(day)).toEqual({ ...before, last_error: null });
+    expect(await qualityRow(day)).toEqual({ ...before, last_error: EMPTY_RECHECK_ERROR });
     await writeDay(pool, {
       dataset: 'maxExchanges',
       day,
@@ -238,6 +242,56 @@ describe('a re-check that brings nothing', () => {
       (await pool.query(`SELECT count(*)::int AS n FROM jao.max_exchanges WHERE delivery_day = $1`, [day]))
         .rows[0],
     ).toEqual({ n: 46 });
+  });
+});
+
+describe('an empty re-check of stored days, as status and health see them', () => {
+  const complete = '2025-12-03';
+  const partial = '2025-12-04';
+  const emptyBody = JSON.stringify({ data: [], rejected: false, messages: null });
+
+  it('keeps each status and its values; last_error says the re-check found no data', async () => {
+    await write(complete, validatedDay(complete, ['AT_BE', 'BE_AT'], baseValue));
+    await write(
+      partial,
+      validatedDay(partial, ['AT_BE', 'BE_AT'], (border, hour) =>
+        border === 'BE_AT' && hour === 0 ? null : baseValue(border, hour),
+      ),
+      { status: 'partial' },
+    );
+    const completeBefore = await qualityRow(complete);
+    const partialBefore = await qualityRow(partial);
+    await writeBody(complete, emptyBody);
+    await writeBody(partial, emptyBody);
+
+    expect(await qualityRow(complete)).toEqual({ ...completeBefore, last_error: EMPTY_RECHECK_ERROR });
+    expect(await qualityRow(partial)).toEqual({ ...partialBefore, last_error: EMPTY_RECHECK_ERROR });
+    const stored = await pool.query<{ day: string; n: number }>(
+      `SELECT delivery_day::text AS day, count(*)::int AS n FROM jao.max_exchanges
+        WHERE delivery_day BETWEEN $1::date AND $2::date GROUP BY delivery_day ORDER BY delivery_day`,
+      [complete, partial],
+    );
+    expect(stored.rows).toEqual([
+      { day: complete, n: 48 },
+      { day: partial, n: 47 },
+    ]);
+
+    const config = loadConfig({ DATABASE_URL: db.url });
+    const report = await readStatusReport(config, complete, partial, new Date('2025-12-10T08:00:00Z'));
+    expect(report.days.map((line) => [line.day, line.status, line.reason, line.lastError])).toEqual([
+      [complete, 'complete', null, EMPTY_RECHECK_ERROR],
+      [partial, 'partial', 'some values missing', EMPTY_RECHECK_ERROR],
+    ]);
+    expect(healthProblems({ temporalError: null, databaseError: null, schedule: 'running', report })).toEqual(
+      [
+        `re-check failed: ${complete} (${EMPTY_RECHECK_ERROR})`,
+        `day partial: ${partial} (some values missing)`,
+      ],
+    );
+
+    // The next re-check with the same values clears the evidence.
+    await write(complete, validatedDay(complete, ['AT_BE', 'BE_AT'], baseValue));
+    expect(await qualityRow(complete)).toEqual(completeBefore);
   });
 });
 
@@ -275,5 +329,112 @@ describe('rejections of an absurd answer', () => {
     );
     expect(stored.rows[0]).toEqual({ n: MAX_STORED_REJECTIONS, nul: MAX_STORED_REJECTIONS });
     expect(await qualityRow(day)).toMatchObject({ status: 'partial', rejected_values: 5_000, keys: 1 });
+  });
+});
+
+describe('rejections belong to their raw response', () => {
+  /** A JAO body for the day: AT_BE and BE_AT at every hour, BE_AT null at the first hour, `extra` in the first row. */
+  function bodyOf(day: DeliveryDay, extra: Record<string, unknown> = {}, messages: string | null = null) {
+    const data = hourlyMtus(day).map((mtu, hour) => ({
+      id: hour + 1,
+      dateTimeUtc: `${mtu.slice(0, 19)}Z`,
+      border_AT_BE: baseValue('AT_BE', hour),
+      border_BE_AT: hour === 0 ? null : baseValue('BE_AT', hour),
+      ...(hour === 0 ? extra : {}),
+    }));
+    return JSON.stringify({ data, rejected: false, messages });
+  }
+
+  async function rejectionsOf(
+    day: DeliveryDay,
+  ): Promise<{ raw: number; rule: string; key: string | null }[]> {
+    const result = await pool.query<{ raw: number; rule: string; key: string | null }>(
+      `SELECT raw_response_id::int AS raw, rule, key FROM jao.rejection WHERE day = $1::date
+        ORDER BY raw_response_id, rule, key`,
+      [day],
+    );
+    return result.rows;
+  }
+
+  const rawIds = async (day: DeliveryDay) =>
+    (
+      await pool.query<{ id: number }>(
+        `SELECT raw_response_id::int AS id FROM jao.raw_response WHERE day = $1::date ORDER BY raw_response_id`,
+        [day],
+      )
+    ).rows.map((row) => row.id);
+
+  it('stores those of a new raw response whose content is unchanged, once however often it is written', async () => {
+    const day = '2025-12-01';
+    const first = bodyOf(day);
+    // Same values and null, plus a refused key: the stored content does not change.
+    const withBadKey = bodyOf(day, { border_AT_AT: 100 });
+    // Same values and the same null, in another body.
+    const sameNullNewBody = bodyOf(day, {}, 'resent');
+    await writeBody(day, first);
+    const revisionBefore = (await qualityRow(day)).revision_count;
+    await writeBody(day, withBadKey);
+    await writeBody(day, withBadKey);
+    await writeBody(day, sameNullNewBody);
+    await writeBody(day, sameNullNewBody);
+
+    const ids = await rawIds(day);
+    expect(ids).toHaveLength(3);
+    const [a, b, c] = ids;
+    expect(await rejectionsOf(day)).toEqual([
+      { raw: a, rule: 'null_value', key: 'border_BE_AT' },
+      { raw: b, rule: 'key_same_zone', key: 'border_AT_AT' },
+      { raw: b, rule: 'null_value', key: 'border_BE_AT' },
+      { raw: c, rule: 'null_value', key: 'border_BE_AT' },
+    ]);
+    expect(await qualityRow(day)).toMatchObject({
+      status: 'partial',
+      revision_count: revisionBefore,
+      null_values: 1,
+      rejected_values: 1,
+    });
+  });
+
+  it(`keeps at most ${MAX_STORED_REJECTIONS} per raw response when the content is unchanged`, async () => {
+    const day = '2025-12-02';
+    const rejections: Rejection[] = Array.from({ length: 1_500 }, (_, i) => ({
+      row: 0,
+      key: `border_X${i}_Y`,
+      mtu: null,
+      rule: 'too_many_keys',
+      raw: '1',
+    }));
+    const validated = validatedDay(day, ['AT_BE'], baseValue, rejections);
+    const raws: number[] = [];
+    for (const body of ['{"a":1}', '{"a":2}']) {
+      const raw = await storeRawResponse(pool, {
+        dataset: 'maxExchanges',
+        day,
+        requestWindow: dayWindow(day),
+        httpStatus: 200,
+        body,
+      });
+      raws.push(raw.id);
+      // Each raw response written twice, with the same content every time.
+      for (let i = 0; i < 2; i += 1) {
+        await writeDay(pool, {
+          dataset: 'maxExchanges',
+          day,
+          status: 'partial',
+          validated,
+          expectedMtus: 24,
+          rawResponseId: raw.id,
+          workflowId: null,
+          reason: '1500 keys refused (too_many_keys 1500)',
+        });
+      }
+    }
+    const stored = await pool.query<{ raw: number; n: number }>(
+      `SELECT raw_response_id::int AS raw, count(*)::int AS n FROM jao.rejection WHERE day = $1::date
+        GROUP BY raw_response_id ORDER BY raw_response_id`,
+      [day],
+    );
+    expect(stored.rows).toEqual(raws.map((raw) => ({ raw, n: MAX_STORED_REJECTIONS })));
+    expect(await qualityRow(day)).toMatchObject({ revision_count: 1, rejected_values: 1_500 });
   });
 });

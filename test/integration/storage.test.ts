@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
 import { loadRawResponse, storeRawResponse } from '../../db/rawResponse';
 import { type WriteDayInput, writeDay } from '../../db/writeDay';
+import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
 import type { DeliveryDay, ValidatedDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, hourlyMtus, keyOf, validatedDay } from './storageFixtures';
@@ -429,7 +430,7 @@ describe('writeDay: statuses without content', () => {
     );
     expect(result).toMatchObject({ status: 'complete', points: 0, vanishedPoints: 0, revision: 1 });
     const [record] = await readDayRecords(pool, 'maxExchanges', day, day);
-    expect(record).toMatchObject({ status: 'complete', receivedMtus: 24, lastError: null });
+    expect(record).toMatchObject({ status: 'complete', receivedMtus: 24, lastError: EMPTY_RECHECK_ERROR });
     expect(await count(`SELECT count(*) FROM jao.max_exchanges WHERE delivery_day = $1::date`, [day])).toBe(
       24,
     );
