@@ -9,6 +9,7 @@ import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
+import { jaoUnavailableFailure } from './jaoAttempts';
 import { DEFAULT_RETRY_HORIZON_MS, withinRetryHorizon } from './retryHorizon';
 import { type InAttemptRetry, RAW_STORE_RETRY, retryTransientFailures } from './retryWithinAttempt';
 
@@ -127,11 +128,11 @@ export function createFetchActivities({
             FAILURE_TYPES.permanent,
           );
         case 'retryable':
-          throw ApplicationFailure.create({
-            message: redact(`JAO unavailable for ${day}: ${outcome.reason}`),
-            type: FAILURE_TYPES.unavailable,
-            nextRetryDelay: outcome.retryAfterMs ?? undefined,
-          });
+          throw jaoUnavailableFailure(
+            redact(`JAO unavailable for ${day}: ${outcome.reason}`),
+            info.attempt,
+            outcome.retryAfterMs,
+          );
       }
     },
   };
