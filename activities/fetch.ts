@@ -1,5 +1,5 @@
 // The fetch activity: one delivery day from JAO, kept in jao.raw_response; only a reference goes back.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { type StoreRawResponseInput, storeRawResponse } from '../db/rawResponse';
@@ -9,10 +9,20 @@ import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
+import { jaoUnavailableFailure } from './jaoAttempts';
+import { DEFAULT_RETRY_HORIZON_MS, withinRetryHorizon } from './retryHorizon';
+import { type InAttemptRetry, RAW_STORE_RETRY, retryTransientFailures } from './retryWithinAttempt';
 
 export interface FetchDeps {
   pool: pg.Pool;
   jao: JaoClientOptions;
+  /**
+   * DATABASE_RETRY_HORIZON: how long after the fetch was first scheduled a raw answer that cannot be stored
+   * (the database unreachable) is retried before the day fails.
+   */
+  retryHorizonMs?: number;
+  /** How a failing raw store is retried within one attempt (default RAW_STORE_RETRY). */
+  rawStoreRetry?: InAttemptRetry;
 }
 
 export interface FetchDayInput {
@@ -35,18 +45,36 @@ export interface FetchedDay {
   requests: number;
 }
 
-export function createFetchActivities({ pool, jao }: FetchDeps) {
+export function createFetchActivities({
+  pool,
+  jao,
+  retryHorizonMs = DEFAULT_RETRY_HORIZON_MS,
+  rawStoreRetry = RAW_STORE_RETRY,
+}: FetchDeps) {
   const secrets = jao.apiKey ? [jao.apiKey] : [];
   const redact = (text: string) => redactSecrets(text, secrets);
 
   return {
     async fetchDayFromJao({ dataset, day }: FetchDayInput): Promise<FetchedDay> {
+      const { info } = Context.current();
+      // Storing what JAO answered is retried within this attempt, so that a short database outage does not
+      // cost another request; past the attempt's budget the attempt fails, past the horizon the day.
+      const storeDeadlineMs = Math.min(
+        Date.now() + rawStoreRetry.budgetMs,
+        info.scheduledTimestampMs + retryHorizonMs,
+      );
       const outcome = await withHeartbeat(() => fetchDay(jao, day));
       const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated' | 'answer'>) =>
-        withDatabaseFailures(
-          `store the raw answer of ${day}`,
-          () => storeRawResponse(pool, { dataset, day, requestWindow: dayWindow(day), ...raw }),
-          secrets,
+        withinRetryHorizon(retryHorizonMs, () =>
+          withHeartbeat(() =>
+            retryTransientFailures(rawStoreRetry, storeDeadlineMs, () =>
+              withDatabaseFailures(
+                `store the raw answer of ${day}`,
+                () => storeRawResponse(pool, { dataset, day, requestWindow: dayWindow(day), ...raw }),
+                secrets,
+              ),
+            ),
+          ),
         );
       const fetched = (
         answer: FetchedDay['answer'],
@@ -100,11 +128,11 @@ export function createFetchActivities({ pool, jao }: FetchDeps) {
             FAILURE_TYPES.permanent,
           );
         case 'retryable':
-          throw ApplicationFailure.create({
-            message: redact(`JAO unavailable for ${day}: ${outcome.reason}`),
-            type: FAILURE_TYPES.unavailable,
-            nextRetryDelay: outcome.retryAfterMs ?? undefined,
-          });
+          throw jaoUnavailableFailure(
+            redact(`JAO unavailable for ${day}: ${outcome.reason}`),
+            info.attempt,
+            outcome.retryAfterMs,
+          );
       }
     },
   };

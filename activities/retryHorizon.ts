@@ -1,8 +1,11 @@
-// How long database work keeps retrying: the store activities retry without an attempt limit (workflows/
-// activities.ts) and give up here, non-retryably, once their first attempt is older than the worker's
-// DATABASE_RETRY_HORIZON. An outage shorter than that heals by itself; a longer one fails the day with the reason.
+// How long database work keeps retrying: the store activities and the fetch activity's raw store retry without
+// an attempt limit (workflows/activities.ts) and give up here, non-retryably, once their first attempt was
+// scheduled longer ago than the worker's DATABASE_RETRY_HORIZON. An outage shorter than that heals by itself; a longer one fails the day with the reason.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../domain/failureTypes';
+
+/** DATABASE_RETRY_HORIZON's default (common/config.ts). */
+export const DEFAULT_RETRY_HORIZON_MS = 30 * 60_000;
 
 export async function withinRetryHorizon<T>(horizonMs: number, work: () => Promise<T>): Promise<T> {
   try {

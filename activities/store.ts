@@ -19,7 +19,7 @@ import { recordPublicationLatency } from './freshness';
 import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
 import { type PlanInput, planDays } from './plan';
-import { withinRetryHorizon } from './retryHorizon';
+import { DEFAULT_RETRY_HORIZON_MS, withinRetryHorizon } from './retryHorizon';
 
 export interface StoreDeps {
   pool: pg.Pool;
@@ -34,8 +34,6 @@ export interface StoreDeps {
   /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS). */
   writeTimeouts?: TransactionTimeouts;
 }
-
-export const DEFAULT_RETRY_HORIZON_MS = 30 * 60_000;
 
 /** Why a written day is not complete, in one sentence (undefined when it is). */
 export function reasonOfWrite(assessment: Assessment, written: DayStatus): string | undefined {

@@ -12,6 +12,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
+import { DEFAULT_RETRY_HORIZON_MS } from '../activities/retryHorizon';
 import { type DevServer, startDevServer } from '../common/devServer';
 import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
@@ -133,14 +134,16 @@ async function directPass(
   days: DeliveryDay[],
   concurrency: number,
 ): Promise<PassResult> {
-  // The same pool size (createPool's default) and JAO client options as the worker process.
+  // The same pool size (createPool's default), JAO client options and retry horizon as the worker process.
   const pool = createPool(databaseUrl, { applicationName: 'bench:backfill direct' });
   const logger = new DefaultLogger('WARN');
+  const retryHorizonMs = DEFAULT_RETRY_HORIZON_MS;
   const fetch = createFetchActivities({
     pool,
     jao: { baseUrl: simulator.origin, timeoutMs: JAO_TIMEOUT_MS },
+    retryHorizonMs,
   });
-  const store = createStoreActivities({ pool, buildId: 'bench:backfill direct' });
+  const store = createStoreActivities({ pool, buildId: 'bench:backfill direct', retryHorizonMs });
   let next = 0;
   let complete = 0;
   try {

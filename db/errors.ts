@@ -32,7 +32,7 @@ export interface DatabaseErrorClass {
 
 /**
  * The class of an error PostgreSQL reported, or null for anything else (a connection that could not be made or
- * broke: node errors without SQLSTATE, which are transient). Everything not known to be deterministic counts
+ * broke has no SQLSTATE: classifyConnectionError). Everything not known to be deterministic counts
  * as transient: connection exceptions (08), serialization failures and deadlocks (40), too many connections and
  * other lack of resources (53), lock timeouts (55P03), statement timeouts and shutdowns (57), I/O errors (58).
  */
@@ -56,3 +56,45 @@ const TRANSIENT_DESCRIPTIONS: Record<string, string> = {
   '57P02': 'server crashed',
   '57P03': 'server not accepting connections yet',
 };
+
+/**
+ * node-postgres's own errors for a connection it could not make in time or that broke (no SQLSTATE, no code):
+ * the pool's connectionTimeoutMillis (db/pool.ts) against a database that does not answer, and a connection
+ * the server or the network ended.
+ */
+const CONNECTION_MESSAGES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^timeout exceeded when trying to connect$/, 'connection timeout'],
+  [/^Connection terminated due to connection timeout$/, 'connection timeout'],
+  [/^timeout expired$/, 'connection timeout'],
+  [/^Connection terminated( unexpectedly)?$/, 'connection lost'],
+  [/^Client has encountered a connection error and is not queryable$/, 'connection lost'],
+];
+
+/** Node's socket and name resolution errors of a database connection. */
+const CONNECTION_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection lost',
+  ETIMEDOUT: 'connection timeout',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host lookup failed',
+};
+
+/**
+ * What kept a database connection from serving, for an error that is no PostgreSQL error (classifyDatabaseError
+ * gives null) but a connection that could not be made, timed out or broke; null for anything else. Always
+ * transient: the next connection may succeed. A refused `localhost` (tried on ::1 and 127.0.0.1) arrives as an
+ * AggregateError of such errors.
+ */
+export function classifyConnectionError(error: unknown): string | null {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    const inner = error.errors.map(classifyConnectionError);
+    return inner.every((description) => description !== null) ? inner[0]! : null;
+  }
+  if (!(error instanceof Error) || error instanceof pg.DatabaseError) return null;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES[code]) return CONNECTION_CODES[code];
+  return CONNECTION_MESSAGES.find(([pattern]) => pattern.test(error.message))?.[1] ?? null;
+}

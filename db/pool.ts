@@ -15,9 +15,18 @@ const types: pg.CustomTypesConfig = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * How long taking a connection from a pool may wait, for a new connection to be made or a busy one to be
+ * released: a database that does not answer (dropped packets) fails the work with a transient error
+ * (db/errors.ts classifyConnectionError) that the activities retry, instead of hanging until their timeout.
+ */
+export const CONNECTION_TIMEOUT_MS = 10_000;
+
 export interface PoolOptions {
   max?: number;
   applicationName?: string;
+  /** Default CONNECTION_TIMEOUT_MS. */
+  connectionTimeoutMs?: number;
   /** Where the one line about a connection lost while idle goes (default: stderr). */
   report?: (line: string) => void;
 }
@@ -71,6 +80,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'jao-scraper',
     idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
     types,
   });
   return watchPool(pool, options.report);

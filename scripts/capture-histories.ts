@@ -402,7 +402,7 @@ async function main(): Promise<void> {
         connection,
         namespace: server.namespace,
         taskQueue: fetchTaskQueueOf(taskQueue),
-        activities: createFetchActivities({ pool, jao: pipelineOptions.jao }),
+        activities: createFetchActivities({ pool, jao: pipelineOptions.jao, retryHorizonMs: 1_000 }),
       });
       let result: T;
       await Promise.all([

@@ -3,6 +3,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import { createFetchActivities, createFreshnessActivities, createStoreActivities } from '../activities';
+import type { InAttemptRetry } from '../activities/retryWithinAttempt';
 import type { TransactionTimeouts } from '../db/locks';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
@@ -51,6 +52,8 @@ export interface PipelineWorkerOptions {
   maxConcurrentActivities?: number;
   /** DATABASE_RETRY_HORIZON: how long failing database work is retried before the day fails. */
   retryHorizonMs?: number;
+  /** How the fetch retries storing JAO's answer within one attempt (default RAW_STORE_RETRY). */
+  rawStoreRetry?: InAttemptRetry;
   /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS, db/locks.ts). */
   writeTimeouts?: TransactionTimeouts;
 }
@@ -104,7 +107,12 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     namespace,
     taskQueue: fetchTaskQueueOf(taskQueue),
     workerDeploymentOptions,
-    activities: createFetchActivities({ pool, jao: options.jao }),
+    activities: createFetchActivities({
+      pool,
+      jao: options.jao,
+      retryHorizonMs: options.retryHorizonMs,
+      rawStoreRetry: options.rawStoreRetry,
+    }),
     maxConcurrentActivityTaskExecutions: concurrency,
     maxTaskQueueActivitiesPerSecond: fetchRatePerSecond(options.maxRequestsPerMinute),
   });

@@ -7,7 +7,10 @@ import { fetchTaskQueueOf } from '../domain/workflowInputs';
 
 /**
  * Fetches run on the fetch queue next to the workflow's own queue, where a queue-wide rate limit applies; among
- * the fetches waiting there, those of higher priority (workflows/fetchPriority.ts) are dispatched first.
+ * the fetches waiting there, those of higher priority (workflows/fetchPriority.ts) are dispatched first. No
+ * attempt limit: the fetch itself gives up, non-retryably, at attempt 8 when JAO is unavailable
+ * (activities/jaoAttempts.ts) and past DATABASE_RETRY_HORIZON when its answer cannot be stored, like the store
+ * activities below.
  */
 export function fetchActivities(priority?: Priority) {
   return proxyActivities<FetchActivities>({
@@ -19,7 +22,6 @@ export function fetchActivities(priority?: Priority) {
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
-      maximumAttempts: 8,
       nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
     },
   });

@@ -24,6 +24,7 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundle;
   deployment?: PipelineWorkerOptions['deployment'];
   retryHorizonMs?: number;
+  rawStoreRetry?: PipelineWorkerOptions['rawStoreRetry'];
   writeTimeouts?: PipelineWorkerOptions['writeTimeouts'];
 }
 
@@ -72,6 +73,7 @@ export async function createPipelineHarness(
         workflowBundle: options.workflowBundle ?? runBundle(),
         deployment: options.deployment,
         retryHorizonMs: options.retryHorizonMs,
+        rawStoreRetry: options.rawStoreRetry,
         writeTimeouts: options.writeTimeouts,
       });
       const done = workers.run();

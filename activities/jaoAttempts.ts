@@ -1,0 +1,30 @@
+// How often a fetch asks an unavailable JAO: the fetch's retry policy has no attempt limit (a database outage
+// is bounded by DATABASE_RETRY_HORIZON instead, activities/retryHorizon.ts), so JAO failures are counted here.
+import { ApplicationFailure } from '@temporalio/activity';
+import { FAILURE_TYPES } from '../domain/failureTypes';
+
+/** The attempt whose JAO failure (5xx, 429, a network error) ends the fetch: about 2 minutes of backoff. */
+export const MAX_JAO_ATTEMPTS = 8;
+
+/**
+ * The failure of attempt `attempt` when JAO was unavailable: retried (after `retryAfterMs` when JAO said so)
+ * before MAX_JAO_ATTEMPTS, non-retryable from then on.
+ */
+export function jaoUnavailableFailure(
+  message: string,
+  attempt: number,
+  retryAfterMs: number | null,
+): ApplicationFailure {
+  if (attempt >= MAX_JAO_ATTEMPTS) {
+    return ApplicationFailure.create({
+      message: `${message}; gave up after ${attempt} attempts`,
+      type: FAILURE_TYPES.unavailable,
+      nonRetryable: true,
+    });
+  }
+  return ApplicationFailure.create({
+    message,
+    type: FAILURE_TYPES.unavailable,
+    nextRetryDelay: retryAfterMs ?? undefined,
+  });
+}

@@ -1,0 +1,160 @@
+// Failures of the fetch activity: a raw answer that cannot be stored is retried within the attempt and across
+// attempts for DATABASE_RETRY_HORIZON (not for a fixed number of attempts), an unavailable JAO for 8 attempts.
+// The store fails through a trigger on jao.raw_response raising 57P03 (what a restarting server answers), in
+// the window the test sets. Days 2025-09-10 to 2025-09-12.
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InAttemptRetry } from '../../activities/retryWithinAttempt';
+import { dayWindow } from '../../domain/calendar';
+import type { DeliveryDay } from '../../domain/types';
+import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+
+const CORE_KEYS = 132;
+const HEALED_DAY = '2025-09-10';
+const LOST_DAY = '2025-09-11';
+const UNAVAILABLE_DAY = '2025-09-12';
+/** The raw store's retry within an attempt, shortened: pauses of 0.1 s doubling to 0.5 s, for 3 s. */
+const FAST_STORE_RETRY: InAttemptRetry = { initialDelayMs: 100, maxDelayMs: 500, budgetMs: 3_000 };
+
+let h: PipelineHarness;
+let workers: RunningWorkers;
+
+beforeAll(async () => {
+  h = await createPipelineHarness('fetch-failures');
+  await h.db.pool.query(`
+    CREATE TABLE public.raw_outage (day date PRIMARY KEY, until timestamptz NOT NULL);
+    CREATE SEQUENCE public.failed_raw_stores;
+    CREATE FUNCTION public.raw_outage() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM public.raw_outage WHERE day = NEW.day AND until > clock_timestamp()) THEN
+        PERFORM nextval('public.failed_raw_stores');
+        RAISE EXCEPTION 'the database system is starting up (test)' USING ERRCODE = '57P03';
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER raw_outage BEFORE INSERT ON jao.raw_response FOR EACH ROW EXECUTE FUNCTION public.raw_outage();
+  `);
+  workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Raw stores of `day` fail for `seconds` from now (the sequence's increments survive the rollbacks). */
+async function failRawStores(day: DeliveryDay, seconds: number): Promise<void> {
+  await h.db.pool.query(
+    `INSERT INTO public.raw_outage (day, until) VALUES ($1, clock_timestamp() + make_interval(secs => $2))`,
+    [day, seconds],
+  );
+}
+
+async function failedRawStores(): Promise<number> {
+  const result = await h.db.pool.query<{ n: number }>(
+    `SELECT CASE WHEN is_called THEN last_value ELSE 0 END::int AS n FROM public.failed_raw_stores`,
+  );
+  return result.rows[0]!.n;
+}
+
+/** Requests the simulator answered for `day` (by the start of the requested window). */
+function jaoRequestsFor(day: DeliveryDay): number {
+  const from = Date.parse(dayWindow(day).from);
+  return h.simulator.requests.filter((request) => Date.parse(request.fromUtc ?? '') === from).length;
+}
+
+/** The attempt of the day's fetch that ended it (the history records the last attempt's start). */
+async function fetchAttempts(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  const scheduled = history.events?.find(
+    (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchDayFromJao',
+  );
+  const started = history.events?.find(
+    (event) =>
+      event.activityTaskStartedEventAttributes?.scheduledEventId?.toString() ===
+      scheduled?.eventId?.toString(),
+  );
+  return started?.activityTaskStartedEventAttributes?.attempt ?? 0;
+}
+
+/** The messages of a failure and its causes, outermost first. */
+function messagesOf(failure: unknown): string {
+  const messages: string[] = [];
+  for (let error: unknown = failure; error instanceof Error; error = error.cause)
+    messages.push(error.message);
+  return messages.join(' | ');
+}
+
+describe('the fetch activity', () => {
+  it('keeps storing a raw answer through an outage longer than 8 tries, shorter than the horizon', async () => {
+    await failRawStores(HEALED_DAY, 10);
+    const handle = await h.startDay(HEALED_DAY);
+    expect(await handle.result()).toMatchObject({
+      day: HEALED_DAY,
+      status: 'complete',
+      mtus: 24,
+      points: 24 * CORE_KEYS,
+    });
+    // The old policy gave the fetch 8 attempts, one store each; tries within an attempt reuse JAO's answer.
+    expect(await failedRawStores()).toBeGreaterThan(8);
+    const attempts = await fetchAttempts(handle);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(jaoRequestsFor(HEALED_DAY)).toBe(attempts);
+    const stored = await h.db.pool.query<{ raw: number; values: number }>(
+      `SELECT (SELECT count(*) FROM jao.raw_response WHERE day = $1)::int AS raw,
+              (SELECT count(*) FROM jao.max_exchanges WHERE delivery_day = $1)::int AS values`,
+      [HEALED_DAY],
+    );
+    expect(stored.rows).toEqual([{ raw: 1, values: 24 * CORE_KEYS }]);
+  });
+
+  it('fails the day once the raw answer could not be stored for the retry horizon, saying why', async () => {
+    await workers.stop();
+    workers = await h.startWorkers({ retryHorizonMs: 5_000, rawStoreRetry: FAST_STORE_RETRY });
+    try {
+      await failRawStores(LOST_DAY, 3_600);
+      const started = Date.now();
+      const failure = await h.runDay(LOST_DAY).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect(messagesOf(failure)).toMatch(
+        new RegExp(
+          `gave up after [56] s of failing attempts \\(retry horizon 5 s\\): store the raw answer of ${LOST_DAY}: ` +
+            'SQLSTATE 57P03 \\(server not accepting connections yet\\)',
+        ),
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const day = await h.db.pool.query('SELECT status, last_error FROM jao.delivery_day WHERE day = $1', [
+        LOST_DAY,
+      ]);
+      expect(day.rows).toEqual([{ status: 'failed', last_error: expect.stringContaining('gave up after') }]);
+    } finally {
+      await workers.stop();
+      workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });
+    }
+  });
+
+  it('gives up on a JAO that stays unavailable after 8 attempts, saying so', async () => {
+    // One answer a minute, each refusal with Retry-After: 1 (the fetch waits that long instead of its backoff).
+    h.simulator.setFaults({ maxRequestsPerMinute: 1, retryAfterSeconds: 1 });
+    try {
+      await fetch(
+        `${h.simulator.origin}/core/api/data/maxExchanges?FromUtc=2025-09-01T00:00:00.000Z&ToUtc=2025-09-01T01:00:00.000Z`,
+      );
+      const handle = await h.startDay(UNAVAILABLE_DAY);
+      const failure = await handle.result().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect(messagesOf(failure)).toContain(`JAO unavailable for ${UNAVAILABLE_DAY}: HTTP 429`);
+      expect(messagesOf(failure)).toContain('; gave up after 8 attempts');
+      expect(await fetchAttempts(handle)).toBe(8);
+      expect(jaoRequestsFor(UNAVAILABLE_DAY)).toBe(8);
+      const day = await h.db.pool.query('SELECT status, last_error FROM jao.delivery_day WHERE day = $1', [
+        UNAVAILABLE_DAY,
+      ]);
+      expect(day.rows).toEqual([
+        { status: 'failed', last_error: expect.stringMatching(/HTTP 429.*; gave up after 8 attempts/) },
+      ]);
+    } finally {
+      h.simulator.setFaults({ maxRequestsPerMinute: null, retryAfterSeconds: null });
+    }
+  });
+});
