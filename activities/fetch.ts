@@ -11,7 +11,12 @@ import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
 import { jaoUnavailableFailure } from './jaoAttempts';
 import { DEFAULT_RETRY_HORIZON_MS, withinRetryHorizon } from './retryHorizon';
-import { type InAttemptRetry, RAW_STORE_RETRY, retryTransientFailures } from './retryWithinAttempt';
+import {
+  type InAttemptRetry,
+  RAW_STORE_RETRY,
+  rawStoreDeadline,
+  retryTransientFailures,
+} from './retryWithinAttempt';
 
 export interface FetchDeps {
   pool: pg.Pool;
@@ -57,11 +62,16 @@ export function createFetchActivities({
   return {
     async fetchDayFromJao({ dataset, day }: FetchDayInput): Promise<FetchedDay> {
       const { info } = Context.current();
-      // Storing what JAO answered is retried within this attempt, so that a short database outage does not
-      // cost another request; past the attempt's budget the attempt fails, past the horizon the day.
-      const storeDeadlineMs = Math.min(
-        Date.now() + rawStoreRetry.budgetMs,
-        info.scheduledTimestampMs + retryHorizonMs,
+      // What JAO answered is stored with retries within this attempt, so that a database outage costs no
+      // further request; past the horizon the day fails.
+      const storeDeadlineMs = rawStoreDeadline(
+        rawStoreRetry,
+        {
+          attemptStartMs: Date.now(),
+          scheduledMs: info.scheduledTimestampMs,
+          startToCloseMs: info.startToCloseTimeoutMs,
+        },
+        retryHorizonMs,
       );
       const outcome = await withHeartbeat(() => fetchDay(jao, day));
       const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated' | 'answer'>) =>

@@ -12,15 +12,40 @@ export interface InAttemptRetry {
 }
 
 /**
- * The raw store's: 1 s doubling to 15 s, tries starting up to 2 minutes into the attempt, which leaves the last
- * try (connection timeout, lock and statement timeouts of db/locks.ts) within the fetch's 3-minute
- * start-to-close timeout.
+ * The raw store's: 1 s doubling to 15 s, for as long as DATABASE_RETRY_HORIZON may be (45 minutes): within one
+ * attempt, so a database outage never uses up one of JAO's attempts (activities/jaoAttempts.ts).
+ * rawStoreDeadline bounds it by the attempt's own timeout and the horizon.
  */
 export const RAW_STORE_RETRY: InAttemptRetry = {
   initialDelayMs: 1_000,
   maxDelayMs: 15_000,
-  budgetMs: 120_000,
+  budgetMs: 45 * 60_000,
 };
+
+/** Room left after the last try starts: a connection (10 s), the day's lock (10 s) and a statement (30 s). */
+export const LAST_TRY_MS = 60_000;
+
+export interface AttemptTimes {
+  /** When this attempt began (epoch ms). */
+  attemptStartMs: number;
+  /** When the activity was first scheduled (epoch ms): the horizon counts from here. */
+  scheduledMs: number;
+  /** The attempt's start-to-close timeout. */
+  startToCloseMs: number;
+}
+
+/**
+ * When the raw store's last try may start: within the retry's budget, early enough to finish before the
+ * attempt's start-to-close timeout, and not after the retry horizon (past it the day fails at once instead of
+ * after another request to JAO).
+ */
+export function rawStoreDeadline(retry: InAttemptRetry, times: AttemptTimes, horizonMs: number): number {
+  return Math.min(
+    times.attemptStartMs + retry.budgetMs,
+    times.attemptStartMs + times.startToCloseMs - LAST_TRY_MS,
+    times.scheduledMs + horizonMs,
+  );
+}
 
 /**
  * Runs `work` (whose errors are classified by withDatabaseFailures) until it succeeds or fails otherwise than

@@ -10,13 +10,15 @@ import { fetchTaskQueueOf } from '../domain/workflowInputs';
  * the fetches waiting there, those of higher priority (workflows/fetchPriority.ts) are dispatched first. No
  * attempt limit: the fetch itself gives up, non-retryably, at attempt 8 when JAO is unavailable
  * (activities/jaoAttempts.ts) and past DATABASE_RETRY_HORIZON when its answer cannot be stored, like the store
- * activities below.
+ * activities below. The start-to-close timeout leaves room for that horizon (at most 45 minutes) within one
+ * attempt, so an outage never uses up JAO's attempts; JAO's own requests are bounded by JAO_REQUEST_TIMEOUT, and a
+ * worker that dies is noticed by the heartbeat timeout.
  */
 export function fetchActivities(priority?: Priority) {
   return proxyActivities<FetchActivities>({
     taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
     ...(priority ? { priority } : {}),
-    startToCloseTimeout: '3 minutes',
+    startToCloseTimeout: '50 minutes',
     heartbeatTimeout: '15 seconds',
     retry: {
       initialInterval: '1 second',

@@ -1,18 +1,19 @@
 // Failures of the fetch activity: a raw answer that cannot be stored is retried within the attempt and across
 // attempts for DATABASE_RETRY_HORIZON (not for a fixed number of attempts), an unavailable JAO for 8 attempts.
 // The store fails through a trigger on jao.raw_response raising 57P03 (what a restarting server answers), in
-// the window the test sets. Days 2025-09-10 to 2025-09-12.
+// the window the test sets. Days 2025-09-14 to 2025-09-17 (no other test file uses them).
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InAttemptRetry } from '../../activities/retryWithinAttempt';
+import { type InAttemptRetry, RAW_STORE_RETRY } from '../../activities/retryWithinAttempt';
 import { dayWindow } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
 const CORE_KEYS = 132;
-const HEALED_DAY = '2025-09-10';
-const LOST_DAY = '2025-09-11';
-const UNAVAILABLE_DAY = '2025-09-12';
+const HEALED_DAY = '2025-09-14';
+const LOST_DAY = '2025-09-15';
+const UNAVAILABLE_DAY = '2025-09-16';
+const ONE_ATTEMPT_DAY = '2025-09-17';
 /** The raw store's retry within an attempt, shortened: pauses of 0.1 s doubling to 0.5 s, for 3 s. */
 const FAST_STORE_RETRY: InAttemptRetry = { initialDelayMs: 100, maxDelayMs: 500, budgetMs: 3_000 };
 
@@ -105,6 +106,26 @@ describe('the fetch activity', () => {
       [HEALED_DAY],
     );
     expect(stored.rows).toEqual([{ raw: 1, values: 24 * CORE_KEYS }]);
+  });
+
+  it('rides out an outage within one attempt with the default budget: one request to JAO, no attempt used up', async () => {
+    await workers.stop();
+    workers = await h.startWorkers({
+      retryHorizonMs: 30_000,
+      rawStoreRetry: { ...FAST_STORE_RETRY, budgetMs: RAW_STORE_RETRY.budgetMs },
+    });
+    try {
+      const failedBefore = await failedRawStores();
+      await failRawStores(ONE_ATTEMPT_DAY, 5);
+      const handle = await h.startDay(ONE_ATTEMPT_DAY);
+      expect(await handle.result()).toMatchObject({ status: 'complete', points: 24 * CORE_KEYS });
+      expect((await failedRawStores()) - failedBefore).toBeGreaterThan(8);
+      expect(await fetchAttempts(handle)).toBe(1);
+      expect(jaoRequestsFor(ONE_ATTEMPT_DAY)).toBe(1);
+    } finally {
+      await workers.stop();
+      workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });
+    }
   });
 
   it('fails the day once the raw answer could not be stored for the retry horizon, saying why', async () => {

@@ -5,7 +5,13 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { jaoUnavailableFailure, MAX_JAO_ATTEMPTS } from '../../activities/jaoAttempts';
-import { type InAttemptRetry, retryTransientFailures } from '../../activities/retryWithinAttempt';
+import {
+  type InAttemptRetry,
+  LAST_TRY_MS,
+  RAW_STORE_RETRY,
+  rawStoreDeadline,
+  retryTransientFailures,
+} from '../../activities/retryWithinAttempt';
 import { FAILURE_TYPES, NON_RETRYABLE_FAILURE_TYPES } from '../../domain/failureTypes';
 
 const FAST: InAttemptRetry = { initialDelayMs: 10, maxDelayMs: 40, budgetMs: 1_000 };
@@ -120,5 +126,31 @@ describe('an unavailable JAO', () => {
         },
       );
     }
+  });
+});
+
+describe('the raw store deadline', () => {
+  const minute = 60_000;
+  const start = Date.UTC(2026, 10, 22, 12);
+
+  it('lasts the whole retry horizon within one attempt of the fetch (50 minutes)', () => {
+    const times = { attemptStartMs: start, scheduledMs: start - 5_000, startToCloseMs: 50 * minute };
+    expect(rawStoreDeadline(RAW_STORE_RETRY, times, 30 * minute)).toBe(start - 5_000 + 30 * minute);
+    expect(rawStoreDeadline(RAW_STORE_RETRY, times, 45 * minute)).toBe(start - 5_000 + 45 * minute);
+  });
+
+  it('ends in time for the last try within an attempt scheduled with a shorter timeout (3 minutes)', () => {
+    const times = { attemptStartMs: start, scheduledMs: start, startToCloseMs: 3 * minute };
+    expect(rawStoreDeadline(RAW_STORE_RETRY, times, 30 * minute)).toBe(start + 3 * minute - LAST_TRY_MS);
+  });
+
+  it('is already past on a later attempt that starts after the horizon', () => {
+    const times = { attemptStartMs: start, scheduledMs: start - 31 * minute, startToCloseMs: 50 * minute };
+    expect(rawStoreDeadline(RAW_STORE_RETRY, times, 30 * minute)).toBeLessThan(start);
+  });
+
+  it('keeps a shorter budget when one is given', () => {
+    const times = { attemptStartMs: start, scheduledMs: start, startToCloseMs: 50 * minute };
+    expect(rawStoreDeadline(FAST, times, 30 * minute)).toBe(start + FAST.budgetMs);
   });
 });
