@@ -4,7 +4,7 @@
 // the window the test sets. Days 2025-09-14 to 2025-09-17 (no other test file uses them).
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type InAttemptRetry, RAW_STORE_RETRY } from '../../activities/retryWithinAttempt';
+import { type InAttemptRetry, LAST_TRY_MS, RAW_STORE_RETRY } from '../../activities/retryWithinAttempt';
 import { dayWindow } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
@@ -122,6 +122,13 @@ describe('the fetch activity', () => {
       expect((await failedRawStores()) - failedBefore).toBeGreaterThan(8);
       expect(await fetchAttempts(handle)).toBe(1);
       expect(jaoRequestsFor(ONE_ATTEMPT_DAY)).toBe(1);
+      // The attempt has room for the longest horizon (45 minutes) and the last try after it.
+      const history = await handle.fetchHistory();
+      const scheduled = history.events?.find(
+        (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchDayFromJao',
+      );
+      const startToClose = scheduled?.activityTaskScheduledEventAttributes?.startToCloseTimeout?.seconds;
+      expect(Number(startToClose)).toBeGreaterThanOrEqual((45 * 60_000 + LAST_TRY_MS) / 1000);
     } finally {
       await workers.stop();
       workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });
