@@ -14,6 +14,8 @@ COPY bin ./bin
 COPY activities ./activities
 COPY cli ./cli
 COPY common ./common
+COPY control ./control
+COPY devstack ./devstack
 COPY db ./db
 COPY domain ./domain
 COPY scripts ./scripts

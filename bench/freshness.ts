@@ -14,9 +14,11 @@ import { join } from 'node:path';
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
-import { startDevServer } from '../common/devServer';
 import { freePort } from '../common/ports';
+import { pollScheduleIdFor } from '../control/pollSchedule';
+import { publicationScheduleIdFor } from '../control/publicationSchedule';
 import { createPool } from '../db/pool';
+import { startDevServer } from '../devstack/devServer';
 import {
   addDays,
   dayOfInstant,
@@ -30,8 +32,6 @@ import type { DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
 import { seededRandom } from '../simulator/random';
 import { type RequestLogEntry, startSimulator } from '../simulator/server';
-import { publicationScheduleIdFor } from '../workers/publicationSchedule';
-import { pollScheduleIdFor } from '../workers/schedule';
 import { writeWorkflowBundle } from '../workers/workflowBundle';
 import { Cleanup, createPassDatabase } from './backfill';
 

@@ -1,4 +1,4 @@
-// `npx jao <command>`: the pipeline's command line (DESIGN.md §8).
+// `npx jao <command>`: the pipeline's command line (docs/design.md §8).
 import { ConfigError } from '../common/config';
 import { redactSecrets } from '../common/redact';
 import { runSimulateCommand } from '../simulator/command';
@@ -28,7 +28,7 @@ commands:
   simulate [--port N] ...             the JAO simulator on 127.0.0.1
   cluster up [--port N] | down [--timeout S] | status   a Temporal cluster on PostgreSQL, one process per service
 
-Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. Configuration comes from the environment (README.md).`;
+Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. Configuration comes from the environment (docs/operations.md, "Configuration").`;
 
 type Command = (argv: string[]) => Promise<void>;
 

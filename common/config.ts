@@ -142,7 +142,7 @@ export const configSchema = z.object({
   HEALTH_POLLER_STALE_AFTER: duration('45s', 1_000, 3_600_000),
   /**
    * How long failing database work of a day is retried before the day fails with the reason. At most 45 minutes:
-   * a scheduled poll runs for at most an hour (workers/schedule.ts), and its days must end, and be recorded,
+   * a scheduled poll runs for at most an hour (control/pollSchedule.ts), and its days must end, and be recorded,
    * within it.
    */
   DATABASE_RETRY_HORIZON: duration('30m', 1_000, 2_700_000),

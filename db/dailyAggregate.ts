@@ -21,7 +21,7 @@ async function readIsContinuousAggregate(pool: pg.Pool): Promise<boolean> {
  * before (a revision, a late or out-of-order day) would show its old values, or none, until the refresh
  * policy runs; and days never materialized would be aggregated from the values at every query (a year:
  * seconds instead of a tenth of one). With it, the aggregate is right and fast right after every write,
- * a backfill included. Measurements: README, "The daily aggregate". A no-op on plain PostgreSQL, where the
+ * a backfill included. Measurements: docs/timescaledb.md, "The daily aggregate". A no-op on plain PostgreSQL, where the
  * aggregate is a plain view.
  *
  * refresh_continuous_aggregate cannot run in a transaction block: it runs on a connection of the pool after

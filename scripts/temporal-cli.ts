@@ -1,87 +1,13 @@
-// Locates or builds the Temporal CLI that runs the dev server (tests, `npm start`, CI).
-// Order: TEMPORAL_CLI_PATH, `temporal` on PATH, the pinned build in the cache, a fresh build with Go,
-// and only where none of these is possible, null: callers then let the SDK download its own server.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
+// `node bin/run-ts.js scripts/temporal-cli.ts`: provisions the Temporal CLI (devstack/temporalCli.ts) and prints
+// its path.
+import { ensureTemporalCli } from '../devstack/temporalCli';
 
-/** Newest CLI release whose go.mod has no `replace` directive, so `go install …@version` builds it. */
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-const MODULE = 'github.com/temporalio/cli/cmd/temporal';
-
-export function temporalCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return toolCacheDir(`temporal-${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`, env);
-}
-
-export type CliSource = 'env' | 'path' | 'cache' | 'built';
-export interface LocatedCli {
-  path: string;
-  source: CliSource;
-}
-
-/** Finds an existing CLI without building anything. */
-export function locateTemporalCli(env: NodeJS.ProcessEnv = process.env): LocatedCli | null {
-  const fromEnv = env.TEMPORAL_CLI_PATH;
-  if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file`);
-    return { path: fromEnv, source: 'env' };
-  }
-  const onPath = findOnPath('temporal', env);
-  if (onPath) return { path: onPath, source: 'path' };
-  const cached = join(temporalCacheDir(env), 'temporal');
-  if (isExecutable(cached)) return { path: cached, source: 'cache' };
-  return null;
-}
-
-/** Builds the pinned CLI with Go into the cache directory; returns null when Go is absent. */
-export function buildTemporalCli(
-  env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = () => {},
-): LocatedCli | null {
-  const go = findOnPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
-  if (!go) return null;
-  const cacheDir = temporalCacheDir(env);
-  const staging = `${cacheDir}.build-${process.pid}`;
-  mkdirSync(staging, { recursive: true });
-  log(
-    `building Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${cacheDir} (first run only, a few minutes)`,
-  );
-  const result = spawnSync(go, ['install', `${MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (result.status !== 0) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error(`go install ${MODULE}@${TEMPORAL_CLI_VERSION} failed with exit code ${result.status}`);
-  }
-  mkdirSync(cacheDir, { recursive: true });
-  const target = join(cacheDir, 'temporal');
-  // rename is atomic, so a concurrent build never leaves a half-written binary behind
-  if (!existsSync(target)) renameSync(join(staging, 'temporal'), target);
-  rmSync(staging, { recursive: true, force: true });
-  return { path: target, source: 'built' };
-}
-
-/** The CLI to run, building it when needed; null means "let the SDK download one". */
-export function ensureTemporalCli(
-  env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = () => {},
-): LocatedCli | null {
-  return locateTemporalCli(env) ?? buildTemporalCli(env, log);
-}
-
-// Run as a script (`node bin/run-ts.js scripts/temporal-cli.ts`): provision and print the path.
-if (process.argv[1] && resolve(process.argv[1]) === __filename) {
-  try {
-    const cli = ensureTemporalCli(process.env, (line) => console.error(line));
-    if (!cli) {
-      console.error('no Temporal CLI and no Go toolchain: the SDK will download the dev server on first use');
-      process.exit(0);
-    }
-    console.log(cli.path);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  }
+try {
+  const cli = ensureTemporalCli(process.env, (line) => console.error(line));
+  if (cli) console.log(cli.path);
+  else
+    console.error('no Temporal CLI and no Go toolchain: the SDK will download the dev server on first use');
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
 }

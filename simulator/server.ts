@@ -1,4 +1,4 @@
-// The JAO simulator (DESIGN.md §7): answers `GET /core/api/data/maxExchanges` like the real Publication Tool,
+// The JAO simulator (docs/design.md §7): answers `GET /core/api/data/maxExchanges` like the real Publication Tool,
 // with faults that can be set at start-up and changed while it runs.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

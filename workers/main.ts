@@ -5,18 +5,18 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import type { Config } from '../common/config';
 import { connectClient, type TemporalClient } from '../common/temporal';
+import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
+import { agreeOnFetchRateLimit, FleetRateLimitConflict } from '../control/fetchRateLimit';
+import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
+import { ensureSearchAttributes } from '../control/searchAttributes';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
-import { superviseDeploymentVersion, type VersionSupervisor } from './deployment';
-import { agreeOnFetchRateLimit, FleetRateLimitConflict } from './fetchRateLimit';
 import { createPipelineWorkers } from './pipelineWorker';
-import { ensurePublicationSchedule, publicationScheduleIdFor } from './publicationSchedule';
 import { installRuntime } from './runtime';
-import { ensurePollSchedule, pollScheduleIdFor } from './schedule';
-import { ensureSearchAttributes } from './searchAttributes';
 import { loadWorkflowBundle } from './workflowBundle';
 
 /** How long start-up waits for the database to answer at all. */
@@ -223,7 +223,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
 }
 
 /**
- * The fetch queue's limit for the whole fleet (workers/fetchRateLimit.ts). A conflicting worker stops here with
+ * The fetch queue's limit for the whole fleet (control/fetchRateLimit.ts). A conflicting worker stops here with
  * a configuration error (one line, exit 2); any other failure names the step.
  */
 async function agreeOnRateLimit(
@@ -295,7 +295,7 @@ function recordBuildInfo(buildId: string): void {
 }
 
 /**
- * Under Worker Versioning: keeps checking whether this build should become current (workers/deployment.ts), and
+ * Under Worker Versioning: keeps checking whether this build should become current (control/deployment.ts), and
  * once it is, brings the schedules to this build's settings.
  */
 async function superviseVersion(

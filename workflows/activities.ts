@@ -1,4 +1,4 @@
-// Activity proxies shared by the workflows, with their timeouts and retry policies (DESIGN.md §5).
+// Activity proxies shared by the workflows, with their timeouts and retry policies (docs/design.md §5).
 import type { Priority } from '@temporalio/common';
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { FetchActivities, StoreActivities } from '../activities';

@@ -22,8 +22,7 @@ export const progressQuery = defineQuery<BackfillProgress>('progress');
 
 /**
  * State carried across continue-as-new: what is left, and what the earlier runs counted. Written by one build and
- * read by the next: fields are only ever added, as optional with a default for their absence (README: "Changing a
- * workflow safely").
+ * read by the next: fields are only ever added, as optional with a default for their absence (docs/workflow-changes.md).
  */
 export interface BackfillCarry {
   remaining: DeliveryDay[];

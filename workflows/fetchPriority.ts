@@ -1,4 +1,4 @@
-// Which fetches go first on the shared, rate-limited fetch queue (DESIGN.md §5): live work — the poll, the
+// Which fetches go first on the shared, rate-limited fetch queue (docs/design.md §5): live work — the poll, the
 // publication-window checks, a day an operator re-runs — before the queued fetches of a backfill.
 import type { Priority } from '@temporalio/common';
 import { patched } from '@temporalio/workflow';

@@ -5,9 +5,9 @@ import {
   clusterStatus,
   clusterUp,
   frontendAddress,
-} from '../../common/cluster/cluster';
-import { CLUSTER_SERVICES, clusterPorts, temporalDatabases } from '../../common/cluster/settings';
-import { GoMissingError } from '../../scripts/temporal-server';
+} from '../../devstack/cluster/cluster';
+import { CLUSTER_SERVICES, clusterPorts, temporalDatabases } from '../../devstack/cluster/settings';
+import { GoMissingError } from '../../devstack/temporalServer';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
@@ -47,7 +47,7 @@ function integerOption(name: string, text: string | undefined, min: number, max:
 }
 
 async function up(config: ReturnType<typeof configFromEnv>, portText: string | undefined): Promise<void> {
-  // the frontend's port and the ones after it up to +110 (see common/cluster/settings.ts)
+  // the frontend's port and the ones after it up to +110 (see devstack/cluster/settings.ts)
   const frontendPort = integerOption('--port', portText, 1024, 65_000);
   const databases = temporalDatabases(config);
   say(`databases ${databases.main} and ${databases.visibility} on ${databases.host}:${databases.port}`);

@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
-import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../workers/publicationSchedule';
-import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 

@@ -11,25 +11,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type pg from 'pg';
+import { loadConfig } from '../../common/config';
+import { pollScheduleIdFor } from '../../control/pollSchedule';
+import { migrate } from '../../db/migrate';
+import { createPool } from '../../db/pool';
 import {
   clusterDown,
   clusterStatus,
   clusterUp,
   frontendAddress,
   startClusterService,
-} from '../../common/cluster/cluster';
-import { ensureNamespace, waitForNamespaceRefresh } from '../../common/cluster/namespace';
-import { killService, stopService } from '../../common/cluster/services';
-import type { ClusterService } from '../../common/cluster/settings';
-import { type ClusterState, clusterLayout } from '../../common/cluster/state';
-import { loadConfig } from '../../common/config';
-import { migrate } from '../../db/migrate';
-import { createPool } from '../../db/pool';
+} from '../../devstack/cluster/cluster';
+import { ensureNamespace, waitForNamespaceRefresh } from '../../devstack/cluster/namespace';
+import { killService, stopService } from '../../devstack/cluster/services';
+import type { ClusterService } from '../../devstack/cluster/settings';
+import { type ClusterState, clusterLayout } from '../../devstack/cluster/state';
 import { daysInRange } from '../../domain/calendar';
+import { fetchRatePerSecond } from '../../domain/fetchRate';
 import type { BackfillProgress, BackfillResult } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
-import { fetchRatePerSecond } from '../../workers/pipelineWorker';
-import { pollScheduleIdFor } from '../../workers/schedule';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { type DevServer, startDevServer } from '../../common/devServer';
 import { migrate } from '../../db/migrate';
 import { watchPool } from '../../db/pool';
+import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
 

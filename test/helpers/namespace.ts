@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { inject } from 'vitest';
 import { SEARCH_ATTRIBUTES } from '../../common/searchAttributes';
-import { ensureSearchAttributes } from '../../workers/searchAttributes';
+import { ensureSearchAttributes } from '../../control/searchAttributes';
 import './context';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,13 +2,13 @@
 // Versioning the first build becomes current by itself and a later one takes new work only once promoted.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { StatusReport } from '../../domain/statusReport';
 import {
   superviseDeploymentVersion,
   TAKEOVER_AFTER_MS,
   type VersionSupervisor,
-} from '../../workers/deployment';
-import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
+} from '../../control/deployment';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
+import type { StatusReport } from '../../domain/statusReport';
 import type { WorkflowBundle } from '../../workers/workflowBundle';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
 import { runJao, spawnJao, stopProcess } from '../helpers/processes';

@@ -3,8 +3,8 @@
 import { hostname } from 'node:os';
 import { temporal as proto } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fetchRatePerSecond } from '../../domain/fetchRate';
 import { fetchTaskQueueOf } from '../../domain/workflowInputs';
-import { fetchRatePerSecond } from '../../workers/pipelineWorker';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
 import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from '../helpers/temporal';

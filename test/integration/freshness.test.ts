@@ -1,6 +1,8 @@
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../common/ports';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
 import { readPublicationTimes } from '../../db/freshness';
 import {
   addDays,
@@ -10,11 +12,9 @@ import {
   marketTomorrow,
   utcOffsetMinutesAt,
 } from '../../domain/calendar';
+import { BURST_SECONDS, fetchRatePerSecond } from '../../domain/fetchRate';
 import { fetchTaskQueueOf } from '../../domain/workflowInputs';
 import type { RequestLogEntry } from '../../simulator/server';
-import { BURST_SECONDS, fetchRatePerSecond } from '../../workers/pipelineWorker';
-import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../workers/publicationSchedule';
-import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
 import type { backfillWorkflow, pollWorkflow, publicationWindowWorkflow } from '../../workflows';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';

@@ -179,7 +179,7 @@ describe(`migration ${REJUDGE}`, () => {
       quality_reason:
         're-judged by migration 013: 48 of 50 values stored (2 keys × 25 MTUs); 24 of 25 MTUs have values',
     });
-    // The README's query for what the migration changed.
+    // The query of docs/deployment.md for what the migration changed.
     const changed = await pool.query<{ day: string; status: string }>(
       `SELECT day::text AS day, status FROM jao.day_quality
         WHERE reason LIKE 're-judged by migration 013:%' ORDER BY dataset, day`,

@@ -2,9 +2,9 @@
 // The only test file that uses the days around today (workflow ids are global to the dev server's namespace).
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePollSchedule } from '../../control/pollSchedule';
 import { addDays, localTimeOnDay, marketToday } from '../../domain/calendar';
 import { DEFAULT_KEY_SET_CHANGE_DAY, keySetForDay } from '../../simulator/values';
-import { ensurePollSchedule } from '../../workers/schedule';
 import type { pollWorkflow } from '../../workflows/poll';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 

@@ -1,8 +1,8 @@
 // The poll schedule is managed per task queue: a worker on another queue never re-points the shared one, and
 // `jao schedule …` / `jao health` find the schedule of the configured queue.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
-import { ensurePollSchedule, pollScheduleIdFor } from '../../workers/schedule';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
 import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from '../helpers/temporal';

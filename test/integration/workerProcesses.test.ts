@@ -2,9 +2,9 @@
 // Workflow ids are global to the dev server's namespace: these days are used by no other test file.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { daysInRange } from '../../domain/calendar';
+import { fetchRatePerSecond, TASK_QUEUE_PARTITIONS } from '../../domain/fetchRate';
 import type { BackfillProgress } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
-import { fetchRatePerSecond, TASK_QUEUE_PARTITIONS } from '../../workers/pipelineWorker';
 import type { backfillWorkflow } from '../../workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';

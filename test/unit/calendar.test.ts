@@ -22,7 +22,7 @@ function lastSunday(year: number, monthIndex: number): string {
 }
 
 describe('delivery-day calendar', () => {
-  it('gives the three windows of DESIGN.md §3', () => {
+  it('gives the three windows of docs/design.md §3', () => {
     expect(dayWindow('2022-10-23')).toEqual({
       from: '2022-10-22T22:00:00.000Z',
       to: '2022-10-23T22:00:00.000Z',

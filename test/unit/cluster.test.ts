@@ -13,9 +13,9 @@ import {
   NUM_HISTORY_SHARDS,
   serverEnvironment,
   temporalDatabases,
-} from '../../common/cluster/settings';
-import { DEV_SERVER_DYNAMIC_CONFIG } from '../../common/devServer';
-import { TEMPORAL_SERVER_VERSION } from '../../scripts/temporal-server';
+} from '../../devstack/cluster/settings';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../devstack/devServer';
+import { TEMPORAL_SERVER_VERSION } from '../../devstack/temporalServer';
 import { maxInWindow } from '../cluster/checks';
 
 const root = join(__dirname, '..', '..');

@@ -1,4 +1,4 @@
-// The status rules of DESIGN.md §5 and the quality record of a day, on the real Core capture and variants of it.
+// The status rules of docs/design.md §5 and the quality record of a day, on the real Core capture and variants of it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

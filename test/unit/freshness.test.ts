@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeFreshness } from '../../cli/commands/status';
 import { ConfigError, loadConfig, parseDuration } from '../../common/config';
+import { decideRateLimit, describeConflict, type StoredRateLimit } from '../../control/fetchRateLimit';
+import { BURST_SECONDS, fetchRatePerSecond, TASK_QUEUE_PARTITIONS } from '../../domain/fetchRate';
 import { freshnessOf } from '../../domain/freshness';
 import {
   isInsideWindow,
@@ -9,8 +11,6 @@ import {
   windowOn,
 } from '../../domain/publicationWindow';
 import { buildStatusReport } from '../../domain/statusReport';
-import { decideRateLimit, describeConflict, type StoredRateLimit } from '../../workers/fetchRateLimit';
-import { BURST_SECONDS, fetchRatePerSecond, TASK_QUEUE_PARTITIONS } from '../../workers/pipelineWorker';
 
 describe('publication window', () => {
   const window = parseWindow('08:00-11:00')!;

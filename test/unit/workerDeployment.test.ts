@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidePromotion, TAKEOVER_AFTER_MS } from '../../workers/deployment';
+import { decidePromotion, TAKEOVER_AFTER_MS } from '../../control/deployment';
 
 const facts = { buildId: 'new', registered: true, currentBuildId: 'old', currentLastPollAgeMs: 5_000 };
 

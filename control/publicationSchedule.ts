@@ -1,4 +1,4 @@
-// The schedule that opens the publication window every day (DESIGN.md §5): created or updated idempotently.
+// The schedule that opens the publication window every day (docs/design.md §5): created or updated idempotently.
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -27,7 +27,7 @@ export interface PublicationScheduleSettings {
 
 const HOUR_MS = 3_600_000;
 
-/** Like the poll schedule (workers/schedule.ts), one per task queue: the default queue's has the plain id. */
+/** Like the poll schedule (control/pollSchedule.ts), one per task queue: the default queue's has the plain id. */
 export function publicationScheduleIdFor(taskQueue: string): string {
   return taskQueue === TASK_QUEUE ? PUBLICATION_SCHEDULE_ID : `${PUBLICATION_SCHEDULE_ID}/${taskQueue}`;
 }

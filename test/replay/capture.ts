@@ -8,31 +8,31 @@ import { parseArgs } from 'node:util';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createFetchActivities, createStoreActivities } from '../activities';
-import { REPO_ROOT } from '../common/buildInfo';
-import { startDevServer } from '../common/devServer';
-import { connectClient } from '../common/temporal';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
-import { addDays, marketToday, utcOffsetMinutesAt } from '../domain/calendar';
-import type { PublicationWindowInput } from '../domain/publicationWindow';
+import { createFetchActivities, createStoreActivities } from '../../activities';
+import { REPO_ROOT } from '../../common/buildInfo';
+import { connectClient } from '../../common/temporal';
+import { migrate } from '../../db/migrate';
+import { createPool } from '../../db/pool';
+import { startDevServer } from '../../devstack/devServer';
+import { addDays, marketToday, utcOffsetMinutesAt } from '../../domain/calendar';
+import type { PublicationWindowInput } from '../../domain/publicationWindow';
 import {
   type BackfillInput,
   type BackfillProgress,
   type DayInput,
   fetchTaskQueueOf,
   type PollInput,
-} from '../domain/workflowInputs';
-import { startSimulator } from '../simulator/server';
-import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../test/helpers/postgres';
+} from '../../domain/workflowInputs';
+import { startSimulator } from '../../simulator/server';
+import { createPipelineWorkers } from '../../workers/pipelineWorker';
+import { loadWorkflowBundle } from '../../workers/workflowBundle';
+import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 import {
   type HistoryManifest,
   type HistoryManifestEntry,
   REPLAY_HISTORIES_DIR,
   type WorkflowTypeName,
-} from '../test/replay/manifest';
-import { createPipelineWorkers } from '../workers/pipelineWorker';
-import { loadWorkflowBundle } from '../workers/workflowBundle';
+} from './manifest';
 
 const TASK_QUEUE = 'jao-capture';
 const DAY_MS = 86_400_000;

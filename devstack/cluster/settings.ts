@@ -1,7 +1,7 @@
 // What a native Temporal cluster runs with: its services, their ports, its databases, and the variables that
 // deploy/temporal/config/cluster.yaml reads (the names the auto-setup image of docker-compose.yml reads too).
 import { join, resolve } from 'node:path';
-import type { Config } from '../config';
+import type { Config } from '../../common/config';
 
 /** Started in this order, stopped in the reverse one. */
 export const CLUSTER_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;

@@ -1,4 +1,4 @@
-// One request rate for the fleet (DESIGN.md §5): the fetch queue's rate limit is set on the server through its
+// One request rate for the fleet (docs/design.md §5): the fetch queue's rate limit is set on the server through its
 // task queue config API, which overrides the rate each worker sends with its polls (the server would otherwise
 // follow the last worker that polled). A worker whose JAO_MAX_REQUESTS_PER_MINUTE disagrees with the limit the
 // running workers use refuses to start.
@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { ConfigError } from '../common/config';
-import { fetchRatePerSecond } from './pipelineWorker';
+import { fetchRatePerSecond } from '../domain/fetchRate';
 
 /** A worker that polled within this long is running (a long poll lasts up to about a minute). */
 export const POLLER_ALIVE_MS = 90_000;

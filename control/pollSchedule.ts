@@ -1,4 +1,4 @@
-// The schedule that keeps the data current: created or updated idempotently (DESIGN.md §5).
+// The schedule that keeps the data current: created or updated idempotently (docs/design.md §5).
 import {
   type Client,
   ScheduleAlreadyRunning,

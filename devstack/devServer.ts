@@ -1,7 +1,7 @@
 // Starts a Temporal dev server (with the project's search attributes) for tests and the local stack.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ensureTemporalCli } from '../scripts/temporal-cli';
-import { SEARCH_ATTRIBUTES } from './searchAttributes';
+import { SEARCH_ATTRIBUTES } from '../common/searchAttributes';
+import { ensureTemporalCli } from './temporalCli';
 
 export interface DevServerOptions {
   ip?: string;
@@ -26,7 +26,7 @@ export interface DevServer {
 
 /**
  * What deploy/temporal/dynamicconfig.yaml sets for the cluster and compose, where the dev server needs it too
- * (README: "Temporal server settings"):
+ * (docs/cluster.md: "Temporal server settings"):
  * - the priority-aware matcher, without which the server dispatches the fetch queue in arrival order and live
  *   fetches wait behind every queued backfill fetch (task priority is ignored);
  * - one partition per task queue: the fetch queue's rate limit is split evenly over its partitions, and a

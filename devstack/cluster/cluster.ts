@@ -1,7 +1,7 @@
 // A Temporal cluster on this machine: the real server on PostgreSQL, one process per service (`jao cluster`).
 import { Connection } from '@temporalio/client';
-import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from '../../scripts/temporal-server';
-import type { Config } from '../config';
+import type { Config } from '../../common/config';
+import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from '../temporalServer';
 import { createTemporalDatabases, type SchemaReport, setUpSchemas } from './databases';
 import { ClusterError } from './errors';
 import { ensureNamespace, type NamespaceReport, retryWhileSettling } from './namespace';

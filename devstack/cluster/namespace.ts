@@ -1,7 +1,7 @@
 // The namespace and the project's search attributes on a cluster, both idempotent.
 import { type Connection, isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { ensureSearchAttributes } from '../../workers/searchAttributes';
+import { ensureSearchAttributes } from '../../control/searchAttributes';
 
 const GRPC_ALREADY_EXISTS = 6;
 /** How often every service reloads namespaces (system.namespaceCacheRefreshInterval, default 10 s). */

@@ -1,0 +1,167 @@
+// Locates or builds the Temporal server and temporal-sql-tool that `jao cluster` runs: the version docker-compose
+// runs (temporalio/auto-setup:1.29.1). Same order and cache as devstack/temporalCli.ts: an environment variable,
+// the command on PATH (when it is this version), the pinned build in the cache, a fresh build with Go.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
+
+/** The server version of the Temporal CLI's dev server (v1.5.1) and of docker-compose.yml's auto-setup image. */
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+const MODULE = 'go.temporal.io/server';
+
+interface BinarySpec {
+  /** Environment variable naming an explicit path. */
+  envVar: string;
+  /** Command name on PATH and in the cache. */
+  command: string;
+  /** Go package whose `go install` builds it. */
+  goPackage: string;
+  /** Name `go install` gives the binary (the package directory's name). */
+  builtName: string;
+}
+
+export const TEMPORAL_BINARIES = {
+  server: {
+    envVar: 'TEMPORAL_SERVER_PATH',
+    command: 'temporal-server',
+    goPackage: `${MODULE}/cmd/server`,
+    builtName: 'server',
+  },
+  sqlTool: {
+    envVar: 'TEMPORAL_SQL_TOOL_PATH',
+    command: 'temporal-sql-tool',
+    goPackage: `${MODULE}/cmd/tools/sql`,
+    builtName: 'sql',
+  },
+} as const satisfies Record<string, BinarySpec>;
+
+export type BinaryName = keyof typeof TEMPORAL_BINARIES;
+export type BinarySource = 'env' | 'path' | 'cache' | 'built';
+
+export interface LocatedBinary {
+  path: string;
+  source: BinarySource;
+}
+
+export type TemporalServerBinaries = Record<BinaryName, LocatedBinary>;
+
+export function temporalServerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return toolCacheDir(`temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`, env);
+}
+
+/** Both binaries print `<name> version 1.29.1` for `--version`. */
+function versionOf(path: string): string | null {
+  const result = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  const match = /version (\S+)/.exec(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+  return match ? match[1]! : null;
+}
+
+const wantedVersion = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
+
+function locateBinary(spec: BinarySpec, env: NodeJS.ProcessEnv): LocatedBinary | null {
+  const fromEnv = env[spec.envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`${spec.envVar}=${fromEnv} is not an executable file`);
+    const version = versionOf(fromEnv);
+    if (version !== wantedVersion) {
+      throw new Error(
+        `${spec.envVar}=${fromEnv} is version ${version ?? 'unknown'}, expected ${wantedVersion}`,
+      );
+    }
+    return { path: fromEnv, source: 'env' };
+  }
+  // another version on PATH is passed over: the schema and the compose image are this version
+  const onPath = findOnPath(spec.command, env);
+  if (onPath && versionOf(onPath) === wantedVersion) return { path: onPath, source: 'path' };
+  const cached = join(temporalServerCacheDir(env), spec.command);
+  if (isExecutable(cached)) return { path: cached, source: 'cache' };
+  return null;
+}
+
+/** Finds existing binaries without building anything; null when either is missing. */
+export function locateTemporalServer(env: NodeJS.ProcessEnv = process.env): TemporalServerBinaries | null {
+  const server = locateBinary(TEMPORAL_BINARIES.server, env);
+  const sqlTool = locateBinary(TEMPORAL_BINARIES.sqlTool, env);
+  return server && sqlTool ? { server, sqlTool } : null;
+}
+
+export class GoMissingError extends Error {
+  override name = 'GoMissingError';
+}
+
+function findGo(env: NodeJS.ProcessEnv): string | null {
+  return findOnPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+}
+
+const PROGRESS_EVERY_MS = 20_000;
+
+/**
+ * Builds both pinned binaries with Go into the cache directory (`go install … -v`, one progress line every 20 s).
+ * The server's go.mod has no `replace` directive, so `go install pkg@version` builds it as released.
+ */
+export async function buildTemporalServer(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = () => {},
+): Promise<TemporalServerBinaries> {
+  const go = findGo(env);
+  if (!go) {
+    throw new GoMissingError(
+      `no Temporal server ${TEMPORAL_SERVER_VERSION}: install Go ≥ 1.25, or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH`,
+    );
+  }
+  const cacheDir = temporalServerCacheDir(env);
+  const staging = `${cacheDir}.build-${process.pid}`;
+  mkdirSync(staging, { recursive: true });
+  const specs = Object.values(TEMPORAL_BINARIES);
+  const packages = specs.map((spec) => `${spec.goPackage}@${TEMPORAL_SERVER_VERSION}`);
+  log(
+    `building Temporal server ${TEMPORAL_SERVER_VERSION} and temporal-sql-tool with ${go} into ${cacheDir}`,
+  );
+  log('(first run only; a few minutes on 2 cores, much less when the Temporal CLI was built before)');
+  const started = Date.now();
+  const child = spawn(go, ['install', '-v', ...packages], {
+    env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let compiled = 0;
+  const tail: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    // `-v` names each package as it is built; anything else is kept for the error message
+    if (/^[\w.-]+(\/[\w.~+-]+)*$/.test(line)) compiled += 1;
+    else tail.push(line);
+    if (tail.length > 20) tail.shift();
+  });
+  const ticker = setInterval(() => {
+    const seconds = Math.round((Date.now() - started) / 1000);
+    log(`still building: ${compiled} packages compiled after ${seconds} s`);
+  }, PROGRESS_EVERY_MS);
+  const code = await new Promise<number | null>((done) => child.on('close', (status) => done(status)));
+  clearInterval(ticker);
+  if (code !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(`go install ${packages.join(' ')} failed (exit ${code}):\n${tail.join('\n')}`);
+  }
+  mkdirSync(cacheDir, { recursive: true });
+  for (const spec of specs) {
+    const target = join(cacheDir, spec.command);
+    // rename is atomic, so a concurrent build never leaves a half-written binary behind
+    if (!existsSync(target)) renameSync(join(staging, spec.builtName), target);
+  }
+  rmSync(staging, { recursive: true, force: true });
+  log(`built in ${Math.round((Date.now() - started) / 1000)} s (${compiled} packages compiled)`);
+  const built = (spec: BinarySpec): LocatedBinary => ({
+    path: join(cacheDir, spec.command),
+    source: 'built',
+  });
+  return { server: built(TEMPORAL_BINARIES.server), sqlTool: built(TEMPORAL_BINARIES.sqlTool) };
+}
+
+/** The binaries to run, building them when needed. */
+export async function ensureTemporalServer(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = () => {},
+): Promise<TemporalServerBinaries> {
+  return locateTemporalServer(env) ?? (await buildTemporalServer(env, log));
+}
