@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 /**
  * What the database runs on and why: TimescaleDB only where the extension is installed in the database and
- * its library is preloaded by the server; plain PostgreSQL otherwise (DESIGN.md §6).
+ * its library is preloaded by the server; plain PostgreSQL otherwise (docs/design.md §6).
  */
 export interface Engine {
   kind: 'timescaledb' | 'postgresql';

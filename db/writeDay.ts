@@ -80,7 +80,7 @@ interface ContentOutcome {
 }
 
 /**
- * Writes one delivery day in one transaction (DESIGN.md §6): series catalog, current values, revision
+ * Writes one delivery day in one transaction (docs/design.md §6): series catalog, current values, revision
  * history, day status, rejections. Set-based: a day's first content is one binary COPY, later content travels
  * as binary arrays expanded with unnest.
  * Two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement timeouts

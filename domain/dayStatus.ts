@@ -1,4 +1,4 @@
-// The status of a validated day and the reason it is not complete (DESIGN.md §5): the one place these rules
+// The status of a validated day and the reason it is not complete (docs/design.md §5): the one place these rules
 // are decided. `failed` (retries exhausted) is decided by the workflow, never here.
 import type { DayStatus, Rejection, ValidatedDay } from './types';
 import { KEY_RULES, ROW_RULES } from './validate';

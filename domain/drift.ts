@@ -1,4 +1,4 @@
-// Drift: a day whose resolution or key set differs from the latest earlier day with stored values (DESIGN.md
+// Drift: a day whose resolution or key set differs from the latest earlier day with stored values (docs/design.md
 // §5). Never an error; flagged in `status`, as a warning in `health`, and counted in metrics.
 
 export const DRIFT_KINDS = ['resolution', 'keys_added', 'keys_vanished'] as const;

@@ -1,4 +1,4 @@
-// Publication → stored latency of a day, from what the pipeline saw (DESIGN.md §10). Pure.
+// Publication → stored latency of a day, from what the pipeline saw (docs/design.md §10). Pure.
 import type { DeliveryDay } from './types';
 
 export interface PublicationTimes {

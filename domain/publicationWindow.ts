@@ -1,4 +1,4 @@
-// The publication window (DESIGN.md §5): local hours of the day before delivery in which tomorrow is checked
+// The publication window (docs/design.md §5): local hours of the day before delivery in which tomorrow is checked
 // every few seconds until it is complete. Pure: the workflow, the schedule and the configuration share it.
 import { z } from 'zod';
 import { localTimeOnDay, marketToday, marketTomorrow } from './calendar';

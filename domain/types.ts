@@ -7,7 +7,7 @@ export type DeliveryDay = string;
 export const DATASETS = ['maxExchanges'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
-/** Outcome of one run for one delivery day (DESIGN.md §5). */
+/** Outcome of one run for one delivery day (docs/design.md §5). */
 export const DAY_STATUSES = ['not_published', 'complete', 'partial', 'invalid', 'failed'] as const;
 export type DayStatus = (typeof DAY_STATUSES)[number];
 
@@ -39,7 +39,7 @@ export interface Rejection {
   raw: string;
 }
 
-/** Result of validating one day's payload against that day's window (DESIGN.md §5; domain/dayStatus.ts judges it). */
+/** Result of validating one day's payload against that day's window (docs/design.md §5; domain/dayStatus.ts judges it). */
 export interface ValidatedDay {
   /** MTU length in minutes (60 for Core, 15 for Nordic); null when no row could be placed in the day. */
   resolutionMinutes: number | null;

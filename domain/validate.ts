@@ -172,7 +172,7 @@ function sameBorderValues(a: CandidateRow, b: CandidateRow): boolean {
 }
 
 /**
- * Validates a parsed JAO answer against a UTC window (DESIGN.md §5): rows outside it are refused, MTUs
+ * Validates a parsed JAO answer against a UTC window (docs/design.md §5): rows outside it are refused, MTUs
  * missing in it listed. Only the envelope fails as a whole; everything else is refused alone and counted, and
  * domain/dayStatus.ts judges the result.
  */
