@@ -16,9 +16,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
+import { buildInfoSchema } from '../../common/buildInfo';
+import { BUILD_INFO_FILE } from '../../workers/workflowBundle';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { databaseUrlFor, quoteIdent, withAdminClient } from '../helpers/postgres';
 import { REPO_ROOT } from '../helpers/processes';
+import { uniqueTaskQueue } from '../helpers/temporal';
 
 const lockSchema = z.object({
   packages: z.record(z.string(), z.object({ dev: z.boolean().optional() })),
@@ -128,7 +131,7 @@ describe('the compiled CLI of the runtime image', () => {
     );
   });
 
-  describe('migrate', () => {
+  describe('against PostgreSQL and Temporal', () => {
     let scratchUrl: string;
     let reference: TestDatabase;
     beforeAll(async () => {
@@ -156,6 +159,47 @@ describe('the compiled CLI of the runtime image', () => {
       expect(applied.rows).toEqual(expected.rows);
       expect(run.stdout).toContain(
         `migrations: ${applied.rows.filter((row) => row.outcome === 'applied').length} applied`,
+      );
+    });
+
+    it('runs the worker from the prebuilt workflow bundle until SIGTERM', async () => {
+      const bundlePath = inject('workflowBundlePath');
+      const { buildId } = buildInfoSchema.parse(
+        JSON.parse(readFileSync(join(dirname(bundlePath), BUILD_INFO_FILE), 'utf8')),
+      );
+      const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+      const worker = spawn(process.execPath, ['bin/jao.js', 'worker', '--no-schedule'], {
+        cwd: appDir,
+        env: {
+          ...inherited,
+          DATABASE_URL: reference.url,
+          TEMPORAL_ADDRESS: inject('temporalAddress'),
+          TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+          TEMPORAL_TASK_QUEUE: uniqueTaskQueue('image'),
+          METRICS_PORT: '0',
+          WORKFLOW_BUNDLE_PATH: bundlePath,
+        },
+        stdio: 'pipe',
+      });
+      let output = '';
+      const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
+      const polling = new Promise<void>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('worker polling task queue')) resolve();
+        };
+        worker.stdout.on('data', onData);
+        worker.stderr.on('data', onData);
+        void exited.then(() => reject(new Error(`worker exited before polling:\n${output}`)));
+      });
+      try {
+        await polling;
+      } finally {
+        worker.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+      expect(output).toMatch(
+        new RegExp(`worker polling task queue \\S+; build ${buildId.replace(/\./g, '\\.')}`),
       );
     });
   });
