@@ -63,7 +63,7 @@ export async function compileRuntime(outDir: string): Promise<string[]> {
     platform: 'node',
     target: 'node20',
     bundle: false,
-    // import() of an extensionless path fails in Node's ESM loader: the lazy commands load through require()
+    // a native import() goes through Node's ESM loader, which finds no extensionless path: make it a require()
     supported: { 'dynamic-import': false },
     logLevel: 'warning',
   });
@@ -79,7 +79,7 @@ export async function compileRuntime(outDir: string): Promise<string[]> {
     join(target, 'package.json'),
     `${JSON.stringify({ name, version, private: true, type: 'commonjs' }, null, 2)}\n`,
   );
-  checkCompiledTree(target);
+  checkCompiledTree(target, folders);
   return files;
 }
 
@@ -89,7 +89,7 @@ const REQUIRE = /\b(?:require|import)\("([^"]+)"\)/g;
  * Every module the compiled tree requires is in it, a Node built-in or a runtime dependency (so the image's
  * `npm ci --omit=dev` suffices, without tsx); only cli/main.js may name the source-only commands.
  */
-export function checkCompiledTree(outDir: string): void {
+export function checkCompiledTree(outDir: string, folders: readonly string[]): void {
   const dependencies = new Set(Object.keys(packageJson().dependencies));
   const sourceOnly = new Set(SOURCE_ONLY_COMMANDS.map((file) => join(outDir, file.replace(/\.ts$/, ''))));
   const problemOf = (file: string, specifier: string): string | null => {
@@ -106,7 +106,12 @@ export function checkCompiledTree(outDir: string): void {
       ? null
       : `${file} requires ${specifier}, which is no runtime dependency`;
   };
-  const problems = readdirSync(outDir, { recursive: true, encoding: 'utf8' })
+  const problems = folders
+    .flatMap((folder) =>
+      readdirSync(join(outDir, folder), { recursive: true, encoding: 'utf8' }).map((file) =>
+        join(folder, file),
+      ),
+    )
     .filter((file) => file.endsWith('.js'))
     .flatMap((file) =>
       [...readFileSync(join(outDir, file), 'utf8').matchAll(REQUIRE)].map(([, specifier]) =>
