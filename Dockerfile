@@ -1,7 +1,26 @@
-# The jao-scraper worker (and CLI) image. TypeScript runs through tsx, as locally; the workflow code runs from
-# a bundle built here (`npm run build`), so the image's build id is fixed and replay-tested code is what runs.
-FROM node:20.19-bookworm-slim
+# The jao-scraper image (docs/deployment.md, "The image"). The build stage compiles the runtime code to JavaScript
+# and builds the workflow bundle (`npm run build`); the runtime stage, the default target, holds only dist/,
+# bin/jao.js and the production dependencies, and runs on plain Node: no TypeScript, tsx, simulator or scripts.
 
+FROM node:20.19-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+# Everything .dockerignore lets through: the build decides what goes into dist/ (scripts/compileRuntime.ts)
+COPY . .
+# The commit the image is built from (docker compose build --build-arg JAO_GIT_COMMIT=$(git rev-parse --short=10 HEAD)).
+ARG JAO_GIT_COMMIT=nogit
+ENV JAO_GIT_COMMIT=${JAO_GIT_COMMIT}
+RUN npm run build
+
+# The JAO simulator of `docker compose --profile simulator`: a development tool, run from the sources with tsx.
+FROM build AS simulator
+USER node
+ENTRYPOINT ["node", "bin/jao.js"]
+CMD ["simulate", "--host", "0.0.0.0", "--port", "8090"]
+
+# The worker and the CLI (worker, migrate, status, backfill, …): compiled JavaScript only.
+FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # V8 collects lazily without a limit; 256 MB of heap keeps the worker near 340 MB resident (workers/runtime.ts)
 ENV NODE_OPTIONS=--max-old-space-size=256
@@ -10,25 +29,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-COPY bin ./bin
-COPY activities ./activities
-COPY cli ./cli
-COPY common ./common
-COPY control ./control
-COPY devstack ./devstack
-COPY db ./db
-COPY domain ./domain
-COPY scripts ./scripts
-COPY simulator ./simulator
-COPY source ./source
-COPY workers ./workers
-COPY workflows ./workflows
-COPY tsconfig.json ./
+COPY bin/jao.js ./bin/jao.js
+COPY --from=build /app/dist ./dist
 
-# The commit the image is built from (docker compose build --build-arg JAO_GIT_COMMIT=$(git rev-parse --short=10 HEAD)).
 ARG JAO_GIT_COMMIT=nogit
 ENV JAO_GIT_COMMIT=${JAO_GIT_COMMIT}
-RUN node bin/run-ts.js scripts/build.ts /app/dist
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflows.js
 
 USER node

@@ -1,17 +1,14 @@
 // `npx jao <command>`: the pipeline's command line (docs/design.md §8).
 import { ConfigError } from '../common/config';
 import { redactSecrets } from '../common/redact';
-import { runSimulateCommand } from '../simulator/command';
-import { SimulatorInputError } from '../simulator/faults';
 import { backfillCommand, rerunCommand } from './commands/backfill';
-import { clusterCommand } from './commands/cluster';
 import { healthCommand } from './commands/health';
 import { migrateCommand } from './commands/migrate';
 import { scheduleCommand } from './commands/schedule';
-import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { workerCommand } from './commands/worker';
 import { messageWithCauses, UsageError } from './errors';
+import { type Command, NotInThisBuildError, sourceOnlyCommand } from './sourceOnly';
 
 const USAGE = `usage: jao <command> [options]
 
@@ -30,10 +27,13 @@ commands:
 
 Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. Configuration comes from the environment (docs/operations.md, "Configuration").`;
 
-type Command = (argv: string[]) => Promise<void>;
+// require(), not import(): tsx resolves a .ts source only through require (cli/sourceOnly.ts)
+type StartModule = typeof import('./commands/start');
+type SimulateModule = typeof import('./commands/simulate');
+type ClusterModule = typeof import('./commands/cluster');
 
 const COMMANDS: Record<string, Command> = {
-  start: startCommand,
+  start: sourceOnlyCommand('start', () => (require('./commands/start') as StartModule).startCommand),
   worker: workerCommand,
   migrate: migrateCommand,
   backfill: backfillCommand,
@@ -41,8 +41,14 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   health: healthCommand,
   schedule: scheduleCommand,
-  simulate: runSimulateCommand,
-  cluster: clusterCommand,
+  simulate: sourceOnlyCommand(
+    'simulate',
+    () => (require('./commands/simulate') as SimulateModule).simulateCommand,
+  ),
+  cluster: sourceOnlyCommand(
+    'cluster',
+    () => (require('./commands/cluster') as ClusterModule).clusterCommand,
+  ),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -60,7 +66,11 @@ export async function main(argv: string[]): Promise<number> {
     await command(rest);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof SimulatorInputError) {
+    if (error instanceof NotInThisBuildError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`jao ${name}: ${oneLine(error.message)}`);
       return 2;
     }

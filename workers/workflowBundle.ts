@@ -5,7 +5,11 @@ import { dirname, join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { type BuildInfo, buildInfoOf, buildInfoSchema, REPO_ROOT, sha256Hex } from '../common/buildInfo';
 
-export const WORKFLOWS_PATH = join(REPO_ROOT, 'workflows', 'index.ts');
+// The compiled tree (dist/) holds workflows/index.js instead of the source.
+const workflowsIndex = (file: string) => join(REPO_ROOT, 'workflows', file);
+export const WORKFLOWS_PATH = existsSync(workflowsIndex('index.ts'))
+  ? workflowsIndex('index.ts')
+  : workflowsIndex('index.js');
 export const BUNDLE_FILE = 'workflows.js';
 export const BUILD_INFO_FILE = 'build-info.json';
 

@@ -7,15 +7,48 @@ import { z } from 'zod';
 import { CONFIG_VARIABLES } from '../../common/config';
 
 const root = join(__dirname, '..', '..');
+const buildSchema = z.union([
+  z.string(),
+  z.object({
+    context: z.string(),
+    target: z.string().optional(),
+    args: z.record(z.string(), z.string()).optional(),
+  }),
+]);
 const serviceSchema = z.object({
   image: z.string().optional(),
-  build: z.unknown().optional(),
+  build: buildSchema.optional(),
   environment: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   ports: z.array(z.string()).optional(),
   command: z.array(z.string()).optional(),
 });
 const composeSchema = z.object({ services: z.record(z.string(), serviceSchema) });
 const compose = composeSchema.parse(parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')));
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+interface Stage {
+  name: string;
+  from: string;
+  /** The stage's instructions after FROM, comments dropped, continuation lines joined. */
+  instructions: string[];
+}
+
+function parseStages(text: string): Stage[] {
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const stages: Stage[] = [];
+  for (const line of lines) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+    if (from?.[1]) stages.push({ from: from[1], name: from[2] ?? '', instructions: [] });
+    else stages.at(-1)?.instructions.push(line);
+  }
+  return stages;
+}
+
+const stages = parseStages(dockerfile);
 const projectServices = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 
 describe('docker-compose.yml', () => {
@@ -35,8 +68,9 @@ describe('docker-compose.yml', () => {
     );
     expect(images.length).toBeGreaterThanOrEqual(3);
     for (const image of images) expect(image).toMatch(/^[a-z0-9./-]+:(?!latest$)[0-9][\w.-]*$/);
-    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20\.\d+[\w.-]*$/m);
+    const bases = stages.map((stage) => stage.from).filter((from) => !stages.some((s) => s.name === from));
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) expect(base).toMatch(/^node:20\.\d+[\w.-]*$/);
   });
 
   it('publishes every port on 127.0.0.1 only', () => {
@@ -59,5 +93,57 @@ describe('docker-compose.yml', () => {
     for (const variable of ['POSTGRES_PASSWORD', 'JAO_WRITER_PASSWORD', 'JAO_READER_PASSWORD']) {
       expect(example).toContain(`${variable}=`);
     }
+  });
+});
+
+describe('Dockerfile', () => {
+  const stage = (name: string) => stages.find((candidate) => candidate.name === name)?.instructions ?? [];
+
+  it('builds in a stage of its own and runs from the last stage, the runtime one', () => {
+    expect(stages.map(({ name }) => name)).toEqual(['build', 'simulator', 'runtime']);
+    expect(stage('build')).toContain('RUN npm ci --no-audit --no-fund');
+    expect(stage('build')).toContain('RUN npm run build');
+    expect(stages.find(({ name }) => name === 'simulator')?.from).toBe('build');
+  });
+
+  it('copies only the compiled tree, bin/jao.js and the package files into the runtime stage', () => {
+    const runtime = stage('runtime');
+    expect(runtime.filter((line) => /^(COPY|ADD)\b/i.test(line))).toEqual([
+      'COPY package.json package-lock.json ./',
+      'COPY bin/jao.js ./bin/jao.js',
+      'COPY --from=build /app/dist ./dist',
+    ]);
+    expect(runtime).toContain('RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force');
+    for (const line of runtime)
+      expect(line).not.toMatch(/tsx|run-ts|\.ts\b|tsconfig|simulator|scripts|devstack/);
+    expect(runtime).toContain('ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflows.js');
+    expect(runtime).toContain('ENTRYPOINT ["node", "bin/jao.js"]');
+    expect(runtime).toContain('USER node');
+  });
+
+  it('keeps the host dependencies, builds and secrets out of the build context', () => {
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['node_modules', 'dist', '.env', '.git']) expect(ignored).toContain(entry);
+  });
+
+  it('needs no tsx at run time: it is a development dependency', () => {
+    const packageJson = z
+      .object({
+        dependencies: z.record(z.string(), z.string()),
+        devDependencies: z.record(z.string(), z.string()),
+      })
+      .parse(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')));
+    expect(Object.keys(packageJson.dependencies)).not.toContain('tsx');
+    expect(Object.keys(packageJson.devDependencies)).toContain('tsx');
+  });
+
+  it('is what compose builds: the runtime stage for the pipeline, the simulator stage for the simulator', () => {
+    const targets = Object.fromEntries(
+      projectServices.map(([name, service]) => [
+        name,
+        typeof service.build === 'object' ? service.build.target : undefined,
+      ]),
+    );
+    expect(targets).toEqual({ migrate: 'runtime', worker: 'runtime', simulator: 'simulator' });
   });
 });

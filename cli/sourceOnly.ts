@@ -1,0 +1,31 @@
+// Commands that need code the runtime image leaves out (simulator/, devstack/, scripts/): main.ts imports them
+// only when they run, so the compiled CLI starts without them (docs/deployment.md, "The image").
+
+/** The command's code is not in this build: printed as this one line, exit code 2. */
+export class NotInThisBuildError extends Error {
+  override name = 'NotInThisBuildError';
+}
+
+export type Command = (argv: string[]) => Promise<void>;
+
+/** A command whose module is imported on first use; a build without that module refuses it in one line. */
+export function sourceOnlyCommand(name: string, load: () => Command): Command {
+  return async (argv) => {
+    let command: Command;
+    try {
+      command = load();
+    } catch (error) {
+      if (!isModuleNotFound(error)) throw error;
+      throw new NotInThisBuildError(`jao ${name} is not part of this image; run it from a source checkout`);
+    }
+    await command(argv);
+  };
+}
+
+function isModuleNotFound(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'MODULE_NOT_FOUND' || error.code === 'ERR_MODULE_NOT_FOUND')
+  );
+}

@@ -1,0 +1,123 @@
+// The runtime code compiled to CommonJS for the image (docs/deployment.md, "The image"): esbuild transpiles one
+// file per source, so dist/ mirrors the source tree and no import is followed into folders the image leaves out.
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import { build } from 'esbuild';
+import { REPO_ROOT } from '../common/buildInfo';
+
+/** What the image runs; `api` joins when it exists. simulator/, devstack/, scripts/, bench/, test/ stay out. */
+export const RUNTIME_FOLDERS = [
+  'activities',
+  'api',
+  'cli',
+  'common',
+  'control',
+  'db',
+  'domain',
+  'source',
+  'workers',
+  'workflows',
+] as const;
+
+/** The CLI commands that need the left-out folders; cli/main.ts imports them lazily (cli/sourceOnly.ts). */
+export const SOURCE_ONLY_COMMANDS = [
+  'cli/commands/cluster.ts',
+  'cli/commands/simulate.ts',
+  'cli/commands/start.ts',
+];
+
+const ASSETS = [join('db', 'migrations')];
+
+interface PackageJson {
+  name: string;
+  version: string;
+  dependencies: Record<string, string>;
+}
+
+const packageJson = (): PackageJson => JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(join(REPO_ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .map((file) => join(folder, file))
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.test.ts'))
+    .filter((file) => !SOURCE_ONLY_COMMANDS.includes(file.split(sep).join('/')))
+    .sort();
+}
+
+/** Compiles the runtime folders into `outDir` (replacing what an earlier build left there); returns the files. */
+export async function compileRuntime(outDir: string): Promise<string[]> {
+  const target = resolve(outDir);
+  if (target === REPO_ROOT || REPO_ROOT.startsWith(`${target}${sep}`)) {
+    throw new Error(`refusing to compile into ${target}: it holds the sources`);
+  }
+  const folders = RUNTIME_FOLDERS.filter((folder) => existsSync(join(REPO_ROOT, folder)));
+  for (const folder of folders) rmSync(join(target, folder), { recursive: true, force: true });
+  const files = folders.flatMap(sourceFiles);
+  await build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: files,
+    outdir: target,
+    outbase: REPO_ROOT,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    bundle: false,
+    // a native import() goes through Node's ESM loader, which finds no extensionless path: make it a require()
+    supported: { 'dynamic-import': false },
+    logLevel: 'warning',
+  });
+  for (const asset of ASSETS) {
+    cpSync(join(REPO_ROOT, asset), join(target, asset), {
+      recursive: true,
+      filter: (source) => !source.endsWith('.ts'),
+    });
+  }
+  // common/buildInfo.ts and source/userAgent.ts read the version from ../package.json
+  const { name, version } = packageJson();
+  writeFileSync(
+    join(target, 'package.json'),
+    `${JSON.stringify({ name, version, private: true, type: 'commonjs' }, null, 2)}\n`,
+  );
+  checkCompiledTree(target, folders);
+  return files;
+}
+
+const REQUIRE = /\b(?:require|import)\("([^"]+)"\)/g;
+
+/**
+ * Every module the compiled tree requires is in it, a Node built-in or a runtime dependency (so the image's
+ * `npm ci --omit=dev` suffices, without tsx); only cli/main.js may name the source-only commands.
+ */
+export function checkCompiledTree(outDir: string, folders: readonly string[]): void {
+  const dependencies = new Set(Object.keys(packageJson().dependencies));
+  const sourceOnly = new Set(SOURCE_ONLY_COMMANDS.map((file) => join(outDir, file.replace(/\.ts$/, ''))));
+  const problemOf = (file: string, specifier: string): string | null => {
+    if (specifier.startsWith('.')) {
+      const path = join(outDir, dirname(file), specifier);
+      const found = ['', '.js', '.json', `${sep}index.js`].some((suffix) => existsSync(`${path}${suffix}`));
+      const lazy = file === join('cli', 'main.js') && sourceOnly.has(path);
+      return found || lazy ? null : `${file} requires ${specifier}, which the build left out`;
+    }
+    if (builtinModules.includes(specifier.replace(/^node:/, ''))) return null;
+    const parts = specifier.split('/');
+    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    return name && dependencies.has(name)
+      ? null
+      : `${file} requires ${specifier}, which is no runtime dependency`;
+  };
+  const problems = folders
+    .flatMap((folder) =>
+      readdirSync(join(outDir, folder), { recursive: true, encoding: 'utf8' }).map((file) =>
+        join(folder, file),
+      ),
+    )
+    .filter((file) => file.endsWith('.js'))
+    .flatMap((file) =>
+      [...readFileSync(join(outDir, file), 'utf8').matchAll(REQUIRE)].map(([, specifier]) =>
+        problemOf(file, specifier ?? ''),
+      ),
+    )
+    .filter((problem) => problem !== null);
+  if (problems.length > 0) throw new Error(`the compiled tree is incomplete: ${problems.join('; ')}`);
+}
