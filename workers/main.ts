@@ -4,6 +4,7 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import type { Config } from '../common/config';
+import { createLogger, type Logger } from '../common/logger';
 import { connectClient, type TemporalClient } from '../common/temporal';
 import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
 import { agreeOnFetchRateLimit, FleetRateLimitConflict } from '../control/fetchRateLimit';
@@ -31,7 +32,8 @@ export interface WorkerProcessOptions {
   onRunning?: () => Promise<void>;
   /** Stops the process gracefully: before the workers exist it ends start-up at once, after it drains them. */
   signal?: AbortSignal;
-  log?: (line: string) => void;
+  /** Where the process's log lines go (default: the worker's JSON lines on stdout, common/logger.ts). */
+  logger?: Logger;
 }
 
 /** Start-up ended by a stop request before the workers ran. */
@@ -121,7 +123,9 @@ function describeDatabase(url: string): string {
 }
 
 export async function runWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<void> {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger =
+    options.logger ?? createLogger('worker', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] });
+  const log = (line: string) => logger.info(line);
   const signal = options.signal;
   installRuntime(config);
   const stopRequested = () => {
@@ -129,11 +133,14 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   };
   const database = `database at ${describeDatabase(config.DATABASE_URL)}`;
   await step(`${database} does not answer`, probeDatabase(config.DATABASE_URL), signal);
-  const pool = createPool(config.DATABASE_URL, { applicationName: 'jao-scraper-worker', report: log });
+  const pool = createPool(config.DATABASE_URL, {
+    applicationName: 'jao-scraper-worker',
+    report: (line) => logger.warn(line),
+  });
   try {
     const report = await step(`migrating the ${database}`, migrate(pool, undefined, { onWait: log }), signal);
     log((await readEngine(pool)).line);
-    log(`database migrated: ${report.applied.length} applied`);
+    logger.info({ applied: report.applied }, `database migrated: ${report.applied.length} applied`);
     const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
     const temporal: TemporalClient = await step(
       `${temporalAt} does not answer`,
@@ -193,13 +200,14 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
       const running = workers.run();
       options.signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
       if (options.signal?.aborted) workers.shutdown();
-      log(
+      logger.info(
+        { taskQueue: config.TEMPORAL_TASK_QUEUE, buildId: workflowBundle.info.buildId },
         `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}; build ${workflowBundle.info.buildId}` +
           ` (${config.WORKFLOW_BUNDLE_PATH ? `bundle ${config.WORKFLOW_BUNDLE_PATH}` : 'bundled at start-up'}` +
           `${config.TEMPORAL_WORKER_VERSIONING ? `, versioned deployment ${config.TEMPORAL_DEPLOYMENT_NAME}` : ''}); JAO at ${config.JAO_BASE_URL}`,
       );
       const versions = config.TEMPORAL_WORKER_VERSIONING
-        ? await superviseVersion(config, workflowBundle.info.buildId, log, options.ensureSchedule ?? true)
+        ? await superviseVersion(config, workflowBundle.info.buildId, logger, options.ensureSchedule ?? true)
         : null;
       try {
         try {
@@ -298,12 +306,8 @@ function recordBuildInfo(buildId: string): void {
  * Under Worker Versioning: keeps checking whether this build should become current (control/deployment.ts), and
  * once it is, brings the schedules to this build's settings.
  */
-async function superviseVersion(
-  config: Config,
-  buildId: string,
-  log: (line: string) => void,
-  withSchedules: boolean,
-) {
+async function superviseVersion(config: Config, buildId: string, logger: Logger, withSchedules: boolean) {
+  const log = (line: string) => logger.info(line);
   const temporal = await connectClient(config);
   const supervisor: VersionSupervisor = superviseDeploymentVersion(
     temporal.connection,
@@ -320,7 +324,7 @@ async function superviseVersion(
   if (withSchedules) {
     void supervisor.current.then(() => {
       schedules = ensureSchedules(temporal, config, log, undefined).catch((error: unknown) =>
-        log(`schedules not updated: ${messageOf(error)}`),
+        logger.warn({ error }, `schedules not updated: ${messageOf(error)}`),
       );
     });
   }

@@ -8,6 +8,7 @@ import type { TransactionTimeouts } from '../db/locks';
 import { fetchRatePerSecond } from '../domain/fetchRate';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
+import { runTogether } from './runTogether';
 import type { WorkflowBundle } from './workflowBundle';
 
 /** Worker Deployment name under which every build of the pipeline's workers registers. */
@@ -39,7 +40,10 @@ export interface PipelineWorkerOptions {
 export interface PipelineWorkers {
   workers: Worker[];
   buildId: string;
-  /** Runs until shutdown() (or a fatal error). */
+  /**
+   * Runs until shutdown(). When one worker fails, the other is shut down too (half a pipeline is of no use)
+   * and run() rejects with that failure once both have stopped.
+   */
   run(): Promise<void>;
   shutdown(): void;
 }
@@ -95,16 +99,23 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     maxTaskQueueActivitiesPerSecond: fetchRatePerSecond(options.maxRequestsPerMinute),
   });
   const workers = [mainWorker, fetchWorker];
+  const stop = (worker: Worker) => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
   return {
     workers,
     buildId,
-    async run() {
-      await Promise.all(workers.map((worker) => worker.run()));
+    run() {
+      return runTogether(
+        workers.map((worker) => ({
+          name: `the worker on task queue ${worker.options.taskQueue}`,
+          run: () => worker.run(),
+          shutdown: () => stop(worker),
+        })),
+      );
     },
     shutdown() {
-      for (const worker of workers) {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-      }
+      for (const worker of workers) stop(worker);
     },
   };
 }

@@ -1,9 +1,11 @@
-// The SDK runtime of a worker process: structured JSON logs and the Prometheus endpoint. Installed once,
-// before anything connects to Temporal (a dev server started in-process counts too).
-import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
+// The SDK runtime of a worker process: its logs (core, worker, activities, workflows) as the worker's JSON lines
+// (common/logger.ts) and the Prometheus endpoint. Installed once, before anything connects to Temporal (a dev
+// server started in-process counts too).
+import type { LogMetadata, Logger as SdkLogger, LogLevel as SdkLogLevel } from '@temporalio/common';
+import { Runtime } from '@temporalio/worker';
 import { PUBLICATION_LATENCY_BUCKETS, PUBLICATION_LATENCY_METRIC } from '../activities/freshness';
 import type { Config } from '../common/config';
-import { formatLogLine } from './logFormat';
+import { createLogger, type Logger } from '../common/logger';
 
 /**
  * V8 heap limit the worker is deployed with (Dockerfile: NODE_OPTIONS=--max-old-space-size=256). Without a
@@ -12,17 +14,21 @@ import { formatLogLine } from './logFormat';
  */
 export const WORKER_HEAP_LIMIT_MB = 256;
 
-const LEVELS = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
+const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
-function jsonLineWriter(secrets: readonly (string | undefined)[]) {
-  return (entry: LogEntry): void => {
-    const line = {
-      time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
-      level: entry.level.toLowerCase(),
-      message: entry.message,
-      ...entry.meta,
-    };
-    process.stdout.write(`${formatLogLine(line, secrets)}\n`);
+/** The SDK's logger interface over a pino logger: the entry's metadata become the line's fields. */
+export function sdkLoggerOf(logger: Logger): SdkLogger {
+  const at =
+    (level: SdkLogLevel) =>
+    (message: string, meta?: LogMetadata): void =>
+      logger[LEVELS[level]](meta ?? {}, message);
+  return {
+    log: (level, message, meta) => at(level)(message, meta),
+    trace: at('TRACE'),
+    debug: at('DEBUG'),
+    info: at('INFO'),
+    warn: at('WARN'),
+    error: at('ERROR'),
   };
 }
 
@@ -40,7 +46,7 @@ export function installRuntime(
   installed = true;
   Runtime.install({
     ...(options.handleSignals === false ? { shutdownSignals: [] } : {}),
-    logger: new DefaultLogger(LEVELS[config.LOG_LEVEL], jsonLineWriter([config.JAO_API_KEY])),
+    logger: sdkLoggerOf(createLogger('worker', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] })),
     telemetryOptions: {
       logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
       ...(config.METRICS_PORT > 0

@@ -1,9 +1,7 @@
 // A day run cancelled on its own (an operator cancels one day in the Web UI) is not the cancellation of the
 // backfill, poll or publication window that started it: the parent records the day and goes on.
 import { CancellationScope, ChildWorkflowFailure, isCancellation, patched } from '@temporalio/workflow';
-
-/** Patch: before it, a cancelled child ended its parent as failed (old histories keep doing so). */
-export const CHILD_CANCELLATION_PATCH = 'child-cancellation-is-the-childs';
+import { CHILD_CANCELLATION_PATCH } from './patches';
 
 /** True when `error` is the cancellation of the child alone, the parent itself going on. */
 export function isChildOnlyCancellation(error: unknown): boolean {

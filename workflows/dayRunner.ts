@@ -21,9 +21,7 @@ import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
 import { CANCELLED_DAY_REASON, isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow } from './deliveryDay';
-
-/** Patch: children carry a summary naming their day; runs keep NotCompleteDays up to date. */
-export const RUN_OUTCOME_PATCH = 'run-outcome-visible';
+import { RUN_OUTCOME_PATCH } from './patches';
 
 export interface Tally {
   done: number;

@@ -20,22 +20,13 @@ import {
 } from '../domain/workflowInputs';
 import { failureStore, fetchActivities, localStore } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
+import { DAY_OUTCOME_PATCH, RECORD_EVERY_FAILURE_PATCH, UNRECORDED_FAILURE_PATCH } from './patches';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
 export const dayStageQuery = defineQuery<DayStage>('stage');
 
 export const INVALID_INPUT = 'InvalidInput';
 export const DAY_FAILED = 'DayFailed';
-
-/** Patch: started days are checked against tomorrow and their id; every day ends with its DayStatus. */
-export const DAY_OUTCOME_PATCH = 'day-outcome-visible';
-/**
- * Patch: a failed local activity (validate, write) reaches the workflow as an ApplicationFailure, not an
- * ActivityFailure; such failures are recorded too, by an activity that outlasts database outages.
- */
-export const RECORD_EVERY_FAILURE_PATCH = 'record-every-day-failure';
-/** Patch: a day whose failure could not be recorded still ends with DayStatus `failed`. */
-export const UNRECORDED_FAILURE_PATCH = 'day-status-when-unrecorded';
 
 /**
  * Input from outside (client, Web UI, schedule) is parsed with zod; a child's input comes from its backfill or

@@ -3,6 +3,7 @@
 import type { Priority } from '@temporalio/common';
 import { patched } from '@temporalio/workflow';
 import type { Trigger } from '../domain/workflowInputs';
+import { FETCH_PRIORITY_PATCH } from './patches';
 
 /** Task priority keys (1 first … 5 last; the server's default is 3, which is what unmarked tasks get). */
 export const LIVE_PRIORITY_KEY = 1;
@@ -13,6 +14,6 @@ export const BACKFILL_PRIORITY_KEY = 4;
  * `fetch-priority`).
  */
 export function fetchPriorityOf(trigger: Trigger): Priority | undefined {
-  if (!patched('fetch-priority')) return undefined;
+  if (!patched(FETCH_PRIORITY_PATCH)) return undefined;
   return { priorityKey: trigger === 'backfill' ? BACKFILL_PRIORITY_KEY : LIVE_PRIORITY_KEY };
 }

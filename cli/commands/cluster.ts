@@ -1,4 +1,5 @@
 // `jao cluster up|down|status`: the real Temporal server on PostgreSQL, one process per service, on this machine.
+import { createLogger, type Logger } from '../../common/logger';
 import {
   ClusterError,
   clusterDown,
@@ -12,7 +13,12 @@ import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 
-const say = (line: string) => console.error(`jao cluster: ${line}`);
+/** Progress of bringing the cluster up or down: log lines (common/logger.ts). */
+let logger: Logger | undefined;
+const say = (line: string) => {
+  logger ??= createLogger('cluster');
+  logger.info(line);
+};
 
 const SUBCOMMANDS = ['up', 'down', 'status'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];

@@ -1,3 +1,4 @@
+import { createLogger } from '../../common/logger';
 import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
@@ -8,8 +9,9 @@ export async function migrateCommand(argv: string[]): Promise<void> {
   parseCommandArgs('migrate', argv, {}, 0);
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
   try {
-    const report = await migrate(pool, undefined, { onWait: (line) => console.error(line) });
-    console.log((await readEngine(pool)).line);
+    const logger = createLogger('migrate');
+    const report = await migrate(pool, undefined, { onWait: (line) => logger.info(line) });
+    logger.info((await readEngine(pool)).line);
     console.log(
       `migrations: ${report.applied.length} applied, ${report.skipped.length} already there or not applicable`,
     );

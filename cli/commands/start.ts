@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../common/config';
+import { createLogger, type Logger } from '../../common/logger';
 import { connectClient } from '../../common/temporal';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
 import { createPool } from '../../db/pool';
@@ -21,8 +22,6 @@ import { startBackfill } from './backfill';
 const DEV_SERVER_PORT = 7233;
 const WEB_UI_PORT = 8233;
 
-const say = (line: string) => console.error(`jao start: ${line}`);
-
 async function databaseAnswers(url: string): Promise<string | null> {
   const pool = createPool(url, { max: 1 });
   try {
@@ -36,7 +35,7 @@ async function databaseAnswers(url: string): Promise<string | null> {
 }
 
 /** A local PostgreSQL that does not answer is started (or installed) by the same script CI uses. */
-async function ensureDatabase(config: Config): Promise<void> {
+async function ensureDatabase(config: Config, say: (line: string) => void): Promise<void> {
   const problem = await databaseAnswers(config.DATABASE_URL);
   if (!problem) return;
   const host = new URL(config.DATABASE_URL).hostname;
@@ -66,6 +65,10 @@ export async function startCommand(argv: string[]): Promise<void> {
   const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);
   const uiPort = portOption('--ui-port', values['ui-port'], WEB_UI_PORT);
   installRuntime(config, { handleSignals: false });
+  // The stack's own lines and those it relays (dev server, worker) are log lines; only the summary of where
+  // everything is (printWhereEverythingIs) is text for the person who started it.
+  const logger: Logger = createLogger('start', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] });
+  const say = (line: string) => logger.info(line);
   // Ctrl-C at any moment: during start-up it ends start-up, afterwards it drains the worker; either way the
   // finally block below stops the simulator and the dev server. A second Ctrl-C is left to Node (exit at once).
   const stop = new AbortController();
@@ -84,7 +87,7 @@ export async function startCommand(argv: string[]): Promise<void> {
   };
 
   try {
-    await ensureDatabase(config);
+    await ensureDatabase(config, say);
     if (!process.env.TEMPORAL_ADDRESS && !stop.signal.aborted) {
       const dataDir = resolve(config.JAO_DATA_DIR);
       mkdirSync(dataDir, { recursive: true });
@@ -94,7 +97,7 @@ export async function startCommand(argv: string[]): Promise<void> {
         uiPort,
         dbFilename: join(dataDir, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
-        log: say,
+        log: (line) => logger.info({ component: 'temporal-dev-server' }, line),
       });
       config.TEMPORAL_ADDRESS = server.address;
     }
@@ -105,7 +108,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     }
 
     await runWorkerProcess(config, {
-      log: say,
+      logger: createLogger('worker', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] }),
       signal: stop.signal,
       onRunning: async () => {
         const temporal = await connectClient(config);
@@ -117,7 +120,7 @@ export async function startCommand(argv: string[]): Promise<void> {
         if (config.INITIAL_BACKFILL_DAYS > 0) {
           const range = initialBackfillRange(new Date(), config.INITIAL_BACKFILL_DAYS);
           if (range.clamped) {
-            say(
+            logger.warn(
               `initial backfill starts at Core go-live ${GO_LIVE_DAY}: INITIAL_BACKFILL_DAYS=${config.INITIAL_BACKFILL_DAYS} reaches before it`,
             );
           }

@@ -1,19 +1,19 @@
+import { createLogger } from '../../common/logger';
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
-
-const say = (line: string) => console.error(`jao worker: ${line}`);
 
 /**
  * Runs the worker until SIGINT/SIGTERM. The first signal stops it at any moment: during start-up at once, once
  * running by draining the workers; a second one exits immediately.
  */
 export async function workerCommand(argv: string[]): Promise<void> {
+  const logger = createLogger('worker');
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) {
-      say(`${signal} again: exiting now`);
+      logger.warn(`${signal} again: exiting now`);
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }
     stop.abort();
@@ -27,7 +27,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
     await runWorkerProcess(config, { ensureSchedule: !values['no-schedule'], signal: stop.signal });
   } catch (error) {
     if (!(error instanceof StartupAborted)) throw error;
-    say('stopped during start-up');
+    logger.info('stopped during start-up');
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

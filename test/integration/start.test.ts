@@ -179,7 +179,7 @@ describe('jao start --simulate', () => {
       await early.waitFor('starting the Temporal dev server', 60_000);
       early.child.kill('SIGINT');
       expect(await early.exited).toBe(0);
-      expect(early.output()).toContain('jao start: stopped');
+      expect(early.output()).toContain('"name":"start","message":"stopped"');
       expect(early.output()).not.toContain('jao-scraper is running');
       expect(processesMentioning(earlyDir)).toEqual([]);
     } finally {

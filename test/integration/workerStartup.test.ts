@@ -101,7 +101,9 @@ describe('worker start-up', () => {
       await Promise.race([hole.connected, worker.exited]);
       worker.child.kill('SIGTERM');
       expect(await exitWithin(worker, 5_000)).toBe(0);
-      expect(meaningfulLines(worker.output())).toEqual(['jao worker: stopped during start-up']);
+      expect(meaningfulLines(worker.output()).map((line) => JSON.parse(line) as unknown)).toEqual([
+        { time: expect.any(String), level: 'info', name: 'worker', message: 'stopped during start-up' },
+      ]);
     } finally {
       await hole.close();
     }

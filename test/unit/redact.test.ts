@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { createLogger, describeError } from '../../common/logger';
 import { redactSecrets } from '../../common/redact';
-import { describeError, formatLogLine } from '../../workers/logFormat';
 
 describe('redactSecrets', () => {
   it('masks the configured key, its URL-encoded form and any bearer token', () => {
@@ -37,30 +37,66 @@ describe('log lines', () => {
     });
   });
 
-  it('serialize an error field instead of writing {} and mask secrets in the whole line', () => {
-    const line = formatLogLine(
+  /** The lines a logger writes, parsed. */
+  function capture(options: { secrets?: string[]; level?: 'debug' | 'info' | 'warn' | 'error' } = {}) {
+    const lines: string[] = [];
+    const logger = createLogger('worker', { ...options, sink: { write: (line) => lines.push(line) } });
+    return { logger, lines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  }
+
+  it('are JSON lines with time, level, name and message, at LOG_LEVEL and above', () => {
+    const { logger, lines } = capture({ level: 'info' });
+    logger.debug('not shown');
+    logger.child({ workflowId: 'maxExchanges/day/2025-09-01' }).info({ attempt: 2 }, 'day written');
+    expect(lines()).toEqual([
       {
-        time: '2025-09-01T00:00:00.000Z',
-        level: 'warn',
-        message: 'Activity failed',
+        time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+        level: 'info',
+        name: 'worker',
+        workflowId: 'maxExchanges/day/2025-09-01',
+        attempt: 2,
+        message: 'day written',
+      },
+    ]);
+  });
+
+  it('serialize an error field instead of writing {} and mask secrets in the whole line', () => {
+    const { logger, lines } = capture({ secrets: ['s3cret-key-1'] });
+    logger.warn(
+      {
         error: ApplicationFailure.nonRetryable('HTTP 403: Bearer s3cret-key-1', 'JaoPermanentError'),
         apiKey: 's3cret-key-1',
       },
-      ['s3cret-key-1'],
+      'Activity failed',
     );
-    expect(JSON.parse(line)).toEqual({
-      time: '2025-09-01T00:00:00.000Z',
-      level: 'warn',
-      message: 'Activity failed',
-      error: { type: 'JaoPermanentError', message: 'HTTP 403: Bearer [redacted]', nonRetryable: true },
-      apiKey: '[redacted]',
-    });
+    expect(lines()).toEqual([
+      {
+        time: expect.any(String),
+        level: 'warn',
+        name: 'worker',
+        message: 'Activity failed',
+        error: { type: 'JaoPermanentError', message: 'HTTP 403: Bearer [redacted]', nonRetryable: true },
+        apiKey: '[redacted]',
+      },
+    ]);
   });
 
-  it('never throws on fields that cannot be serialized', () => {
+  it('describe errors nested in fields, and an error given as the entry itself', () => {
+    const { logger, lines } = capture();
+    logger.error(new TypeError('x is not a function'), 'unexpected');
+    logger.info({ failures: [new RangeError('out of range')] }, 'nested');
+    const [unexpected, nested] = lines();
+    expect(unexpected?.error).toMatchObject({ type: 'TypeError', message: 'x is not a function' });
+    expect(nested?.failures).toEqual([
+      { type: 'RangeError', message: 'out of range', stack: expect.stringContaining('RangeError') },
+    ]);
+  });
+
+  it('never throw on fields that cannot be serialized', () => {
+    const { logger, lines } = capture();
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    const line = JSON.parse(formatLogLine({ time: 't', level: 'info', message: 'm', circular }));
-    expect(line).toMatchObject({ message: 'm', logError: expect.stringMatching(/^fields not serializable/) });
+    logger.info({ circular, big: 10n }, 'm');
+    expect(lines()).toMatchObject([{ message: 'm', circular: { self: '[Circular]' }, big: 10 }]);
   });
 });

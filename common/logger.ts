@@ -1,0 +1,105 @@
+// Every log line of the pipeline's processes (worker, the CLI's relayed and progress lines) is one JSON line on
+// stdout, written by pino: `time` (ISO), `level`, `name` (the component), `message` and the entry's fields.
+// Errors in the fields become their type, message, causes and (for unexpected errors) stack, instead of the `{}`
+// JSON makes of them; secrets are masked in the whole line (common/redact.ts).
+import { TemporalFailure } from '@temporalio/common';
+import pino, { type Logger } from 'pino';
+import { z } from 'zod';
+import { redactSecrets } from './redact';
+
+export type { Logger } from 'pino';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LoggedError {
+  type: string;
+  message: string;
+  /** SQLSTATE or a Node error code, when the error carries one. */
+  code?: string;
+  nonRetryable?: boolean;
+  /** Only for unexpected errors: a failure the pipeline raised on purpose says what it needs to in its message. */
+  stack?: string;
+  cause?: LoggedError;
+}
+
+export interface LineSink {
+  write(line: string): void;
+}
+
+export interface LoggerOptions {
+  /** Default: LOG_LEVEL from the environment (info when unset or not a level). */
+  level?: LogLevel;
+  /** Masked wherever they appear in a line. Default: JAO_API_KEY from the environment. */
+  secrets?: readonly (string | undefined)[];
+  /** Where the lines go. Default: stdout. */
+  sink?: LineSink;
+}
+
+const MAX_CAUSES = 5;
+const MAX_FIELD_DEPTH = 8;
+
+export function describeError(error: Error, depth = 0): LoggedError {
+  const expected = error instanceof TemporalFailure;
+  const described: LoggedError = {
+    type: 'type' in error && typeof error.type === 'string' && error.type ? error.type : error.name,
+    message: error.message,
+  };
+  if ('code' in error && (typeof error.code === 'string' || typeof error.code === 'number'))
+    described.code = String(error.code);
+  if ('nonRetryable' in error && typeof error.nonRetryable === 'boolean')
+    described.nonRetryable = error.nonRetryable;
+  if (!expected && error.stack) described.stack = error.stack;
+  const cause = error.cause;
+  if (depth < MAX_CAUSES && cause !== undefined && cause !== null) {
+    described.cause =
+      cause instanceof Error
+        ? describeError(cause, depth + 1)
+        : { type: typeof cause, message: String(cause) };
+  }
+  return described;
+}
+
+/** `value` with every Error in it (in plain objects and arrays) described; cycles are cut. */
+function describeErrorsIn(value: unknown, seen: WeakSet<object>, depth: number): unknown {
+  if (value instanceof Error) return describeError(value);
+  if (typeof value !== 'object' || value === null || depth > MAX_FIELD_DEPTH) return value;
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => describeErrorsIn(item, seen, depth + 1));
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, field]) => [key, describeErrorsIn(field, seen, depth + 1)]),
+    );
+  } finally {
+    seen.delete(value);
+  }
+}
+
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  return z.enum(LOG_LEVELS).catch('info').parse(env.LOG_LEVEL);
+}
+
+/** A logger whose lines carry `name` (worker, start, migrate, …). */
+export function createLogger(name: string, options: LoggerOptions = {}): Logger {
+  const secrets = options.secrets ?? [process.env.JAO_API_KEY];
+  const sink = options.sink ?? process.stdout;
+  return pino(
+    {
+      level: options.level ?? logLevelFromEnv(),
+      base: { name },
+      messageKey: 'message',
+      errorKey: 'error',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Replaces pino's own error serializer, which would describe an already described error again.
+      serializers: { error: (value: unknown) => (value instanceof Error ? describeError(value) : value) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => describeErrorsIn(fields, new WeakSet(), 0) as Record<string, unknown>,
+      },
+    },
+    { write: (line: string) => sink.write(redactSecrets(line, secrets)) },
+  );
+}

@@ -1,0 +1,24 @@
+// Every patch id the workflows use, in one place. Each id is listed in the patch register
+// (docs/workflow-changes.md) with the date it was added, what it guards and when it can be retired;
+// test/unit/patchRegister.test.ts keeps code and register in step.
+
+/** Started days are checked against tomorrow and their id; every day ends with its DayStatus. */
+export const DAY_OUTCOME_PATCH = 'day-outcome-visible';
+
+/**
+ * A failed local activity (validate, write) reaches the workflow as an ApplicationFailure, not an
+ * ActivityFailure; such failures are recorded too, by an activity that outlasts database outages.
+ */
+export const RECORD_EVERY_FAILURE_PATCH = 'record-every-day-failure';
+
+/** A day whose failure could not be recorded still ends with DayStatus `failed`. */
+export const UNRECORDED_FAILURE_PATCH = 'day-status-when-unrecorded';
+
+/** Children carry a summary naming their day; runs keep NotCompleteDays up to date. */
+export const RUN_OUTCOME_PATCH = 'run-outcome-visible';
+
+/** A day's fetch carries a task priority: live work before a backfill's queued fetches. */
+export const FETCH_PRIORITY_PATCH = 'fetch-priority';
+
+/** A cancelled child no longer ends its parent as failed: the parent records the day and goes on. */
+export const CHILD_CANCELLATION_PATCH = 'child-cancellation-is-the-childs';
