@@ -176,3 +176,9 @@ export const LONGEST_DAY_MS = dayWorstCaseMs({
   horizonMs: DATABASE_RETRY_HORIZON.maxMs,
   requestTimeoutMs: JAO_REQUEST_TIMEOUT.maxMs,
 });
+
+/**
+ * How long after its start a poll may still start a day: later, the day's worst case would outlast the poll's
+ * timeout, which terminates its days before their failure is recorded. A day not started is left to the next poll.
+ */
+export const POLL_LAST_DAY_START_MS = POLL_EXECUTION_TIMEOUT_MS - LONGEST_DAY_MS - BUDGET_MARGIN_MS;

@@ -1,5 +1,12 @@
-import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  patched,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { renderRunDetails } from '../domain/runDetails';
+import { POLL_LAST_DAY_START_MS } from '../domain/timeBudget';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, type PollInput, parsePollInput, pollDays } from '../domain/workflowInputs';
 import { DayRunner } from './dayRunner';
@@ -9,7 +16,12 @@ export interface PollResult {
   days: DeliveryDay[];
   byStatus: Partial<Record<DayStatus, number>>;
   notCompleted: DayOutcome[];
+  /** Days not started because the poll had run too long for them to end within its timeout (next poll's). */
+  notStarted?: DeliveryDay[];
 }
+
+/** Patch: a poll starts a day only while the day's worst case ends before the poll's timeout. */
+export const POLL_DAY_BUDGET_PATCH = 'poll-day-budget';
 
 /**
  * Started by the schedule: runs the day workflow for tomorrow and the last `lookbackDays` days, so new
@@ -40,7 +52,24 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
     onBusy: 'skip',
     onOutcome: showDetails,
   });
-  for (const day of days) await runner.launch(day);
+  const budgeted = patched(POLL_DAY_BUDGET_PATCH);
+  const lastStartMs = workflowInfo().runStartTime.getTime() + POLL_LAST_DAY_START_MS;
+  const notStarted: DeliveryDay[] = [];
+  for (const day of days) {
+    if (budgeted) {
+      await condition(() => runner.running.size < concurrency);
+      if (Date.now() > lastStartMs) {
+        notStarted.push(day);
+        continue;
+      }
+    }
+    await runner.launch(day);
+  }
   await runner.idle();
-  return { days, byStatus: runner.tally.byStatus, notCompleted: runner.tally.notCompleted };
+  return {
+    days,
+    byStatus: runner.tally.byStatus,
+    notCompleted: runner.tally.notCompleted,
+    ...(notStarted.length > 0 ? { notStarted } : {}),
+  };
 }

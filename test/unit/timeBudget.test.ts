@@ -25,6 +25,7 @@ import {
   MAX_RETRY_AFTER_MS,
   PLAN_ACTIVITY,
   POLL_EXECUTION_TIMEOUT_MS,
+  POLL_LAST_DAY_START_MS,
   PUBLICATION_WINDOW_OVERRUN_MS,
   RAW_STORE_RETRY,
   RAW_STORE_TIMEOUTS,
@@ -43,6 +44,14 @@ describe("a day's worst case", () => {
 
   it('ends before the publication window workflow times out when its last check starts as the window closes', () => {
     expect(LONGEST_DAY_MS + BUDGET_MARGIN_MS).toBeLessThanOrEqual(PUBLICATION_WINDOW_OVERRUN_MS);
+  });
+
+  it("of a poll's last day to start ends before the poll's timeout, and a poll of minutes starts all its days", () => {
+    expect(POLL_LAST_DAY_START_MS + LONGEST_DAY_MS + BUDGET_MARGIN_MS).toBeLessThanOrEqual(
+      POLL_EXECUTION_TIMEOUT_MS,
+    );
+    // Days take seconds when nothing fails: 64 days (the longest lookback) at 90 requests a minute, 4 at a time.
+    expect(POLL_LAST_DAY_START_MS).toBeGreaterThanOrEqual(MINUTE);
   });
 
   it('fits at every corner of the accepted settings, not only at the longest', () => {
