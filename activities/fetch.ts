@@ -5,25 +5,21 @@ import { redactSecrets } from '../common/redact';
 import { type StoreRawResponseInput, storeRawResponse } from '../db/rawResponse';
 import { dayWindow } from '../domain/calendar';
 import { FAILURE_TYPES } from '../domain/failureTypes';
+import { DATABASE_RETRY_HORIZON, type InAttemptRetry, RAW_STORE_RETRY } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
 import { jaoUnavailableFailure } from './jaoAttempts';
-import { DEFAULT_RETRY_HORIZON_MS, withinRetryHorizon } from './retryHorizon';
-import {
-  type InAttemptRetry,
-  RAW_STORE_RETRY,
-  rawStoreDeadline,
-  retryTransientFailures,
-} from './retryWithinAttempt';
+import { withinRetryHorizon } from './retryHorizon';
+import { rawStoreDeadline, retryTransientFailures } from './retryWithinAttempt';
 
 export interface FetchDeps {
   pool: pg.Pool;
   jao: JaoClientOptions;
   /**
-   * DATABASE_RETRY_HORIZON: how long after the fetch was first scheduled a raw answer that cannot be stored
-   * (the database unreachable) is retried before the day fails.
+   * DATABASE_RETRY_HORIZON: how long after the day started a raw answer that cannot be stored (the database
+   * unreachable) is retried before the day fails.
    */
   retryHorizonMs?: number;
   /** How a failing raw store is retried within one attempt (default RAW_STORE_RETRY). */
@@ -33,6 +29,11 @@ export interface FetchDeps {
 export interface FetchDayInput {
   dataset: Dataset;
   day: DeliveryDay;
+  /**
+   * When the day workflow started (epoch ms): the retry horizon counts from here. Absent in histories from
+   * before it was passed: the horizon then counts from the fetch's first schedule.
+   */
+  horizonStartMs?: number;
 }
 
 export interface FetchedDay {
@@ -53,14 +54,14 @@ export interface FetchedDay {
 export function createFetchActivities({
   pool,
   jao,
-  retryHorizonMs = DEFAULT_RETRY_HORIZON_MS,
+  retryHorizonMs = DATABASE_RETRY_HORIZON.defaultMs,
   rawStoreRetry = RAW_STORE_RETRY,
 }: FetchDeps) {
   const secrets = jao.apiKey ? [jao.apiKey] : [];
   const redact = (text: string) => redactSecrets(text, secrets);
 
   return {
-    async fetchDayFromJao({ dataset, day }: FetchDayInput): Promise<FetchedDay> {
+    async fetchDayFromJao({ dataset, day, horizonStartMs }: FetchDayInput): Promise<FetchedDay> {
       const { info } = Context.current();
       // What JAO answered is stored with retries within this attempt, so that a database outage costs no
       // further request; past the horizon the day fails.
@@ -68,14 +69,14 @@ export function createFetchActivities({
         rawStoreRetry,
         {
           attemptStartMs: Date.now(),
-          scheduledMs: info.scheduledTimestampMs,
+          horizonStartMs: horizonStartMs ?? info.scheduledTimestampMs,
           startToCloseMs: info.startToCloseTimeoutMs,
         },
         retryHorizonMs,
       );
       const outcome = await withHeartbeat(() => fetchDay(jao, day));
       const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated' | 'answer'>) =>
-        withinRetryHorizon(retryHorizonMs, () =>
+        withinRetryHorizon(retryHorizonMs, horizonStartMs, () =>
           withHeartbeat(() =>
             retryTransientFailures(rawStoreRetry, storeDeadlineMs, () =>
               withDatabaseFailures(

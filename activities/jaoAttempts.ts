@@ -2,13 +2,11 @@
 // is bounded by DATABASE_RETRY_HORIZON instead, activities/retryHorizon.ts), so JAO failures are counted here.
 import { ApplicationFailure } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../domain/failureTypes';
-
-/** The attempt whose JAO failure (5xx, 429, a network error) ends the fetch: about 2 minutes of backoff. */
-export const MAX_JAO_ATTEMPTS = 8;
+import { MAX_JAO_ATTEMPTS, MAX_RETRY_AFTER_MS } from '../domain/timeBudget';
 
 /**
- * The failure of attempt `attempt` when JAO was unavailable: retried (after `retryAfterMs` when JAO said so)
- * before MAX_JAO_ATTEMPTS, non-retryable from then on.
+ * The failure of attempt `attempt` when JAO was unavailable: retried (after `retryAfterMs` when JAO said so, at
+ * most MAX_RETRY_AFTER_MS) before MAX_JAO_ATTEMPTS, non-retryable from then on.
  */
 export function jaoUnavailableFailure(
   message: string,
@@ -25,6 +23,6 @@ export function jaoUnavailableFailure(
   return ApplicationFailure.create({
     message,
     type: FAILURE_TYPES.unavailable,
-    nextRetryDelay: retryAfterMs ?? undefined,
+    nextRetryDelay: retryAfterMs === null ? undefined : Math.min(retryAfterMs, MAX_RETRY_AFTER_MS),
   });
 }

@@ -1,35 +1,14 @@
 // Transient database failures retried inside one activity attempt: a short outage costs a pause, not another
 // attempt (for the fetch activity: not another request to JAO).
 import { Context } from '@temporalio/activity';
+import { type InAttemptRetry, LAST_TRY_MS } from '../domain/timeBudget';
 import { isTransientDatabaseFailure } from './databaseFailure';
-
-export interface InAttemptRetry {
-  /** Pause after the first failure; each further pause doubles, up to `maxDelayMs`. */
-  initialDelayMs: number;
-  maxDelayMs: number;
-  /** How long after the attempt began the last try may start. */
-  budgetMs: number;
-}
-
-/**
- * The raw store's: 1 s doubling to 15 s, for as long as DATABASE_RETRY_HORIZON may be (45 minutes): within one
- * attempt, so a database outage never uses up one of JAO's attempts (activities/jaoAttempts.ts).
- * rawStoreDeadline bounds it by the attempt's own timeout and the horizon.
- */
-export const RAW_STORE_RETRY: InAttemptRetry = {
-  initialDelayMs: 1_000,
-  maxDelayMs: 15_000,
-  budgetMs: 45 * 60_000,
-};
-
-/** Room left after the last try starts: a connection (10 s), the day's lock (10 s) and a statement (30 s). */
-export const LAST_TRY_MS = 60_000;
 
 export interface AttemptTimes {
   /** When this attempt began (epoch ms). */
   attemptStartMs: number;
-  /** When the activity was first scheduled (epoch ms): the horizon counts from here. */
-  scheduledMs: number;
+  /** When the day's retry horizon began (epoch ms): the day workflow's start. */
+  horizonStartMs: number;
   /** The attempt's start-to-close timeout. */
   startToCloseMs: number;
 }
@@ -43,7 +22,7 @@ export function rawStoreDeadline(retry: InAttemptRetry, times: AttemptTimes, hor
   return Math.min(
     times.attemptStartMs + retry.budgetMs,
     times.attemptStartMs + times.startToCloseMs - LAST_TRY_MS,
-    times.scheduledMs + horizonMs,
+    times.horizonStartMs + horizonMs,
   );
 }
 

@@ -4,13 +4,13 @@ import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { readDayQuality } from '../db/dayQuality';
 import { readLatestCompleteDay } from '../db/dayStatus';
-import type { TransactionTimeouts } from '../db/locks';
 import { loadRawResponse } from '../db/rawResponse';
 import { readCatalogKeys } from '../db/seriesCatalog';
 import { writeDay } from '../db/writeDay';
 import { type Assessment, assessBody } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
+import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { DEFAULT_RESOLUTION_MINUTES } from '../domain/validate';
 import type { DayResult } from '../domain/workflowInputs';
@@ -19,13 +19,13 @@ import { recordPublicationLatency } from './freshness';
 import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
 import { type PlanInput, planDays } from './plan';
-import { DEFAULT_RETRY_HORIZON_MS, withinRetryHorizon } from './retryHorizon';
+import { withinRetryHorizon } from './retryHorizon';
 
 export interface StoreDeps {
   pool: pg.Pool;
   /** The worker's build, recorded on every day it writes. */
   buildId: string | null;
-  /** How long failing database work is retried before the day fails (DATABASE_RETRY_HORIZON). */
+  /** How long after the day started failing database work is retried before the day fails (DATABASE_RETRY_HORIZON). */
   retryHorizonMs?: number;
   /** Stored bodies larger than this are not re-processed (JAO_MAX_BODY_BYTES). */
   maxBodyBytes?: number;
@@ -48,6 +48,8 @@ export interface StoredDayRef {
   dataset: Dataset;
   day: DeliveryDay;
   rawResponseId: number;
+  /** When the day workflow started (epoch ms): the retry horizon counts from here (FetchDayInput). */
+  horizonStartMs?: number;
 }
 
 export interface ValidationSummary {
@@ -65,14 +67,14 @@ export interface ValidationSummary {
 export function createStoreActivities({
   pool,
   buildId,
-  retryHorizonMs = DEFAULT_RETRY_HORIZON_MS,
+  retryHorizonMs = DATABASE_RETRY_HORIZON.defaultMs,
   maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
   secrets = [],
   writeTimeouts,
 }: StoreDeps) {
   /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
-  const retried = <T>(action: string, work: () => Promise<T>) =>
-    withinRetryHorizon(retryHorizonMs, () => withDatabaseFailures(action, work, secrets));
+  const retried = <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>) =>
+    withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets));
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));
 
   async function assessStored({ dataset, day, rawResponseId }: StoredDayRef): Promise<Assessment> {
@@ -87,7 +89,7 @@ export function createStoreActivities({
 
   return {
     validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
-      retried(`validate ${ref.day}`, async () => {
+      retried(`validate ${ref.day}`, ref.horizonStartMs, async () => {
         const assessment = await assessStored(ref);
         const validated = assessment.validated;
         return {
@@ -104,7 +106,7 @@ export function createStoreActivities({
       }),
 
     writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
-      retried(`write ${ref.day}`, async () => {
+      retried(`write ${ref.day}`, ref.horizonStartMs, async () => {
         const assessment = await assessStored(ref);
         const written = await withHeartbeat(() =>
           writeDay(
@@ -186,7 +188,9 @@ export function createStoreActivities({
     },
 
     planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> =>
-      retried(`plan the backfill ${input.from}..${input.to}`, () => planDays(pool, input)),
+      retried(`plan the backfill ${input.from}..${input.to}`, undefined, () =>
+        withHeartbeat(() => planDays(pool, input)),
+      ),
   };
 }
 

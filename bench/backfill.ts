@@ -12,11 +12,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
-import { DEFAULT_RETRY_HORIZON_MS } from '../activities/retryHorizon';
 import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
 import { type DevServer, startDevServer } from '../devstack/devServer';
 import { addDays } from '../domain/calendar';
+import { DATABASE_RETRY_HORIZON, JAO_REQUEST_TIMEOUT } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillResult, dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
@@ -27,7 +27,7 @@ const REPO_ROOT = join(__dirname, '..');
 const JAO_BIN = join(REPO_ROOT, 'bin', 'jao.js');
 const DATASET: Dataset = 'maxExchanges';
 /** What the worker reads as JAO_REQUEST_TIMEOUT by default; the direct pass uses the same. */
-const JAO_TIMEOUT_MS = 30_000;
+const JAO_TIMEOUT_MS = JAO_REQUEST_TIMEOUT.defaultMs;
 /** "No rate limit": far above anything the simulator can answer. */
 const NO_RATE_LIMIT = 1_000_000_000;
 const WORKER_START_TIMEOUT_MS = 120_000;
@@ -137,7 +137,7 @@ async function directPass(
   // The same pool size (createPool's default), JAO client options and retry horizon as the worker process.
   const pool = createPool(databaseUrl, { applicationName: 'bench:backfill direct' });
   const logger = new DefaultLogger('WARN');
-  const retryHorizonMs = DEFAULT_RETRY_HORIZON_MS;
+  const retryHorizonMs = DATABASE_RETRY_HORIZON.defaultMs;
   const fetch = createFetchActivities({
     pool,
     jao: { baseUrl: simulator.origin, timeoutMs: JAO_TIMEOUT_MS },

@@ -1,3 +1,4 @@
+import ms from 'ms';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
 import {
@@ -6,17 +7,27 @@ import {
   MIN_CHECK_INTERVAL_MS,
   parseWindow,
 } from '../domain/publicationWindow';
+import { DATABASE_RETRY_HORIZON, type DurationBounds, JAO_REQUEST_TIMEOUT } from '../domain/timeBudget';
 import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
 
-const durationPattern = /^(\d{1,9})(ms|s|m|h)$/;
+const DURATION_FORMS = 'expected a duration like 500ms, 30s, 10m or 1h';
 
-/** Milliseconds of a duration such as `10m`, `30s`, `1h`, `500ms`. */
-export function parseDuration(text: string): number {
-  const [, amount, unit] = durationPattern.exec(text)!;
-  return Number(amount) * DURATION_UNITS[unit as keyof typeof DURATION_UNITS];
+/**
+ * Milliseconds of a duration such as `500ms`, `30s`, `10m`, `1h` (read by `ms`, so `1.5h` or `2 hours` too), or
+ * null when the text is not one: a bare number (no unit), a negative or fractional millisecond, or one too large.
+ */
+export function durationMs(text: string): number | null {
+  if (!/^\d[\d.]*\s*[a-z]+$/i.test(text)) return null;
+  const value = ms(text as ms.StringValue);
+  return Number.isSafeInteger(value) ? value : null;
 }
 
-const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+/** Milliseconds of a duration setting (durationMs); throws RangeError when the text is not one. */
+export function parseDuration(text: string): number {
+  const value = durationMs(text);
+  if (value === null) throw new RangeError(`${DURATION_FORMS}, not ${JSON.stringify(text)}`);
+  return value;
+}
 
 function formatDuration(ms: number): string {
   for (const [unit, factor] of [
@@ -33,12 +44,20 @@ function formatDuration(ms: number): string {
 const duration = (fallback: string, minMs: number, maxMs: number) =>
   z
     .string()
-    .regex(durationPattern, 'expected a duration like 500ms, 30s, 10m or 1h')
     .default(fallback)
-    .transform(parseDuration)
-    .refine((ms) => ms >= minMs && ms <= maxMs, {
+    .transform((text, context) => {
+      const value = durationMs(text);
+      if (value !== null) return value;
+      context.issues.push({ code: 'custom', message: DURATION_FORMS, input: text });
+      return z.NEVER;
+    })
+    .refine((value) => value >= minMs && value <= maxMs, {
       message: `expected a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`,
     });
+
+/** A duration setting bounded by the time budget (domain/timeBudget.ts). */
+const budgetDuration = (bounds: DurationBounds) =>
+  duration(formatDuration(bounds.defaultMs), bounds.minMs, bounds.maxMs);
 
 /** A whole number in decimal digits (no sign, exponent, hex or fraction), with its default and bounds. */
 const intFromEnv = (min: number, max: number, fallback: number) =>
@@ -105,8 +124,8 @@ export const configSchema = z.object({
     .refine((contact) => !/[()\s]/.test(contact), { message: 'must not contain spaces or parentheses' })
     .optional(),
   JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 6_000, 90),
-  /** Per HTTP request; a DST day may take three requests within the fetch activity's 3-minute timeout. */
-  JAO_REQUEST_TIMEOUT: duration('30s', 1_000, 60_000),
+  /** Per HTTP request; a DST day may take three (domain/timeBudget.ts). */
+  JAO_REQUEST_TIMEOUT: budgetDuration(JAO_REQUEST_TIMEOUT),
   /**
    * Largest answer the client reads (bytes): the biggest plausible day (25 hours, 15-minute rows, ~150 keys,
    * pretty-printed) is about 460 KB. Bounded so that validating an answer fits the worker's heap.
@@ -141,11 +160,10 @@ export const configSchema = z.object({
    */
   HEALTH_POLLER_STALE_AFTER: duration('45s', 1_000, 3_600_000),
   /**
-   * How long failing database work of a day is retried before the day fails with the reason. At most 45 minutes:
-   * a scheduled poll runs for at most an hour (control/pollSchedule.ts), and its days must end, and be recorded,
-   * within it.
+   * How long after a day started its failing database work is retried before the day fails with the reason.
+   * Bounded so that a day ends, its failure recorded, within a scheduled poll's timeout (domain/timeBudget.ts).
    */
-  DATABASE_RETRY_HORIZON: duration('30m', 1_000, 2_700_000),
+  DATABASE_RETRY_HORIZON: budgetDuration(DATABASE_RETRY_HORIZON),
   /** Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Applied to the roles by `jao migrate` when set (deployment); roles have no password otherwise. */

@@ -5,6 +5,7 @@ import {
   type ScheduleOptions,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
+import { POLL_EXECUTION_TIMEOUT_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import { POLL_SCHEDULE_ID, type PollInput, TASK_QUEUE } from '../domain/workflowInputs';
 import type { pollWorkflow } from '../workflows';
@@ -47,8 +48,7 @@ function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
       taskQueue: settings.taskQueue,
       args: [input],
       staticSummary: `${input.dataset} poll: tomorrow and the last ${input.lookbackDays} days`,
-      // a poll that hangs must not block every later one (overlap SKIP)
-      workflowExecutionTimeout: '1 hour',
+      workflowExecutionTimeout: POLL_EXECUTION_TIMEOUT_MS,
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   type PublicationWindowInput,
   parseWindow,
 } from '../domain/publicationWindow';
+import { PUBLICATION_WINDOW_OVERRUN_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import { TASK_QUEUE } from '../domain/workflowInputs';
 import type { publicationWindowWorkflow } from '../workflows';
@@ -24,8 +25,6 @@ export interface PublicationScheduleSettings {
   checkIntervalMs: number;
   dataset?: Dataset;
 }
-
-const HOUR_MS = 3_600_000;
 
 /** Like the poll schedule (control/pollSchedule.ts), one per task queue: the default queue's has the plain id. */
 export function publicationScheduleIdFor(taskQueue: string): string {
@@ -65,7 +64,7 @@ function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions
       staticSummary:
         `${input.dataset} publication window ${settings.window}: tomorrow every ` +
         `${settings.checkIntervalMs / 1000} s until complete`,
-      workflowExecutionTimeout: windowMs + HOUR_MS,
+      workflowExecutionTimeout: windowMs + PUBLICATION_WINDOW_OVERRUN_MS,
     },
   };
 }

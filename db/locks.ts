@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { TransactionTimeouts } from '../domain/timeBudget';
 
 /**
  * Advisory lock keys of the storage layer: (namespace, key) pairs for pg_advisory_lock(int, int), so they
@@ -15,18 +16,9 @@ export const LOCK_NAMESPACE = {
  */
 export type DayLockPurpose = 'write' | 'raw';
 
-/** lock_timeout and statement_timeout of a transaction (SET LOCAL); an expiry is a retryable error. */
-export interface TransactionTimeouts {
-  lockTimeoutMs: number;
-  statementTimeoutMs: number;
-}
-
-/** Timeouts of the write path: a lock or statement that waits longer fails (retryably) instead of hanging. */
-export const WRITE_TIMEOUTS: TransactionTimeouts = { lockTimeoutMs: 10_000, statementTimeoutMs: 60_000 };
-export const RAW_STORE_TIMEOUTS: TransactionTimeouts = { lockTimeoutMs: 10_000, statementTimeoutMs: 30_000 };
-
 /**
- * Bounds the rest of the transaction by `timeouts`, then takes the day's lock for it: a row lock on
+ * Bounds the rest of the transaction by `timeouts` (domain/timeBudget.ts: a lock or statement that waits longer
+ * fails, retryably, instead of hanging), then takes the day's lock for it: a row lock on
  * jao.day_lock (the row is created by the first lock of the day). Unlike an advisory lock, only a role with
  * UPDATE on jao.day_lock (jao_writer) can take it, so a reader cannot stall the pipeline.
  */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CONNECTION_TIMEOUT_MS } from '../domain/timeBudget';
 
 /**
  * Type parsing for this pool only (no global side effects): int8 as a JS number (every bigint this schema
@@ -15,17 +16,15 @@ const types: pg.CustomTypesConfig = {
   }) as typeof pg.types.getTypeParser,
 };
 
-/**
- * How long taking a connection from a pool may wait, for a new connection to be made or a busy one to be
- * released: a database that does not answer (dropped packets) fails the work with a transient error
- * (db/errors.ts classifyConnectionError) that the activities retry, instead of hanging until their timeout.
- */
-export const CONNECTION_TIMEOUT_MS = 10_000;
-
 export interface PoolOptions {
   max?: number;
   applicationName?: string;
-  /** Default CONNECTION_TIMEOUT_MS. */
+  /**
+   * How long taking a connection may wait, for a new connection to be made or a busy one to be released
+   * (default CONNECTION_TIMEOUT_MS, domain/timeBudget.ts): a database that does not answer (dropped packets) fails
+   * the work with a transient error (db/errors.ts classifyConnectionError) that the activities retry, instead of
+   * hanging until their timeout.
+   */
   connectionTimeoutMs?: number;
   /** Where the one line about a connection lost while idle goes (default: stderr). */
   report?: (line: string) => void;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
+import { RAW_STORE_TIMEOUTS } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay, UtcWindow } from '../domain/types';
-import { lockDay, RAW_STORE_TIMEOUTS } from './locks';
+import { lockDay } from './locks';
 import { withTransaction } from './pool';
 
 /** What the answer was (jao.raw_response.answer): the publication of a day is dated by it. */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { EMPTY_RECHECK_ERROR } from '../domain/dayStatus';
+import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay, Rejection, ValidatedDay } from '../domain/types';
 import {
   BINARY_COPY_HEADER,
@@ -13,7 +14,7 @@ import {
 import { refreshDailyAggregate } from './dailyAggregate';
 import { type DayContent, normalizeDayContent } from './dayContent';
 import { ensureKeySet } from './keySets';
-import { lockDay, type TransactionTimeouts, WRITE_TIMEOUTS } from './locks';
+import { lockDay } from './locks';
 import { withTransaction } from './pool';
 import { insertRejections } from './rejections';
 import { pgText } from './text';

@@ -3,9 +3,8 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import { createFetchActivities, createFreshnessActivities, createStoreActivities } from '../activities';
-import type { InAttemptRetry } from '../activities/retryWithinAttempt';
-import type { TransactionTimeouts } from '../db/locks';
 import { fetchRatePerSecond } from '../domain/fetchRate';
+import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
 import { runTogether } from './runTogether';
@@ -29,11 +28,11 @@ export interface PipelineWorkerOptions {
    */
   deployment?: { name: string; versioned: boolean };
   maxConcurrentActivities?: number;
-  /** DATABASE_RETRY_HORIZON: how long failing database work is retried before the day fails. */
+  /** DATABASE_RETRY_HORIZON: how long after a day started its failing database work is retried before it fails. */
   retryHorizonMs?: number;
   /** How the fetch retries storing JAO's answer within one attempt (default RAW_STORE_RETRY). */
   rawStoreRetry?: InAttemptRetry;
-  /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS, db/locks.ts). */
+  /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS, domain/timeBudget.ts). */
   writeTimeouts?: TransactionTimeouts;
 }
 

@@ -1,51 +1,63 @@
-// Activity proxies shared by the workflows, with their timeouts and retry policies (docs/design.md §5).
-import type { Priority } from '@temporalio/common';
+// Activity proxies shared by the workflows (docs/design.md §5): each exposes only the activities its workflow
+// calls, with the timeouts and retry policies of the time budget (domain/timeBudget.ts).
+import type { Priority, RetryPolicy } from '@temporalio/common';
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { FetchActivities, StoreActivities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failureTypes';
+import {
+  type Backoff,
+  FAILURE_RECORD_ACTIVITY,
+  FAILURE_RECORD_BACKOFF,
+  FETCH_ACTIVITY,
+  FETCH_BACKOFF,
+  LOCAL_RETRY_THRESHOLD_MS,
+  LOCAL_STORE_ACTIVITY,
+  PLAN_ACTIVITY,
+  STORE_BACKOFF,
+} from '../domain/timeBudget';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
+
+/** A retry policy without an attempt limit. */
+export function retryPolicyOf(backoff: Backoff, nonRetryableErrorTypes?: string[]): RetryPolicy {
+  return {
+    initialInterval: backoff.initialIntervalMs,
+    backoffCoefficient: backoff.backoffCoefficient,
+    maximumInterval: backoff.maximumIntervalMs,
+    ...(nonRetryableErrorTypes ? { nonRetryableErrorTypes } : {}),
+  };
+}
 
 /**
  * Fetches run on the fetch queue next to the workflow's own queue, where a queue-wide rate limit applies; among
  * the fetches waiting there, those of higher priority (workflows/fetchPriority.ts) are dispatched first. No
- * attempt limit: the fetch itself gives up, non-retryably, at attempt 8 when JAO is unavailable
+ * attempt limit: the fetch itself gives up, non-retryably, at MAX_JAO_ATTEMPTS when JAO is unavailable
  * (activities/jaoAttempts.ts) and past DATABASE_RETRY_HORIZON when its answer cannot be stored, like the store
- * activities below. The start-to-close timeout leaves room for that horizon (at most 45 minutes) within one
- * attempt, so an outage never uses up JAO's attempts; JAO's own requests are bounded by JAO_REQUEST_TIMEOUT, and a
- * worker that dies is noticed by the heartbeat timeout.
+ * activities below. The start-to-close timeout leaves room for that horizon within one attempt, so an outage never
+ * uses up JAO's attempts; JAO's own requests are bounded by JAO_REQUEST_TIMEOUT, and a worker that dies is noticed
+ * by the heartbeat timeout.
  */
 export function fetchActivities(priority?: Priority) {
-  return proxyActivities<FetchActivities>({
+  return proxyActivities<Pick<FetchActivities, 'fetchDayFromJao'>>({
     taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
     ...(priority ? { priority } : {}),
-    startToCloseTimeout: '50 minutes',
-    heartbeatTimeout: '15 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
-    },
+    startToCloseTimeout: FETCH_ACTIVITY.startToCloseMs,
+    heartbeatTimeout: FETCH_ACTIVITY.heartbeatTimeoutMs,
+    retry: retryPolicyOf(FETCH_BACKOFF, NON_RETRYABLE_FAILURE_TYPES),
   });
 }
 
 /**
  * Database work retries without an attempt limit: the store activities themselves give up, non-retryably, once
- * the database has been unreachable for the worker's DATABASE_RETRY_HORIZON (activities/retryHorizon.ts), and
- * errors that cannot heal are non-retryable from the first attempt. Backoff stays under the SDK's local retry
- * threshold (1 minute), so local attempts need no workflow timers.
+ * the day has been running for the worker's DATABASE_RETRY_HORIZON (activities/retryHorizon.ts), and errors that
+ * cannot heal are non-retryable from the first attempt. Backoff stays under the SDK's local retry threshold, so
+ * local attempts need no workflow timers.
  */
-const STORE_RETRY = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '30 seconds',
-  nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
-};
+const STORE_RETRY = retryPolicyOf(STORE_BACKOFF, NON_RETRYABLE_FAILURE_TYPES);
 
 /** Planning a backfill: a regular activity (once per backfill). */
-export const store = proxyActivities<StoreActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '15 seconds',
+export const store = proxyActivities<Pick<StoreActivities, 'planBackfillDays'>>({
+  startToCloseTimeout: PLAN_ACTIVITY.startToCloseMs,
+  heartbeatTimeout: PLAN_ACTIVITY.heartbeatTimeoutMs,
   retry: STORE_RETRY,
 });
 
@@ -53,11 +65,17 @@ export const store = proxyActivities<StoreActivities>({
  * Recording that a day failed: the last word of a day workflow, so it outlasts any database outage (a regular
  * activity: its retries wait on the server, not in the worker).
  */
-export const failureStore = proxyActivities<StoreActivities>({
-  startToCloseTimeout: '2 minutes',
-  scheduleToCloseTimeout: '7 days',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+export const failureStore = proxyActivities<Pick<StoreActivities, 'recordDayFailure'>>({
+  startToCloseTimeout: FAILURE_RECORD_ACTIVITY.startToCloseMs,
+  scheduleToCloseTimeout: FAILURE_RECORD_ACTIVITY.scheduleToCloseMs,
+  retry: retryPolicyOf(FAILURE_RECORD_BACKOFF),
 });
+
+const localStoreOptions = {
+  startToCloseTimeout: LOCAL_STORE_ACTIVITY.startToCloseMs,
+  localRetryThreshold: LOCAL_RETRY_THRESHOLD_MS,
+  retry: STORE_RETRY,
+};
 
 /**
  * Validate and write read the stored raw response by id and take milliseconds: as local activities they run
@@ -65,7 +83,9 @@ export const failureStore = proxyActivities<StoreActivities>({
  * of three, per day). A worker that dies mid-write has its workflow task retried elsewhere, which re-runs the
  * (idempotent) step.
  */
-export const localStore = proxyLocalActivities<StoreActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: STORE_RETRY,
-});
+export const localStore =
+  proxyLocalActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay'>>(localStoreOptions);
+
+/** Recording a failure as a local activity: only days that took this path before RECORD_EVERY_FAILURE_PATCH. */
+export const legacyLocalFailureStore =
+  proxyLocalActivities<Pick<StoreActivities, 'recordDayFailure'>>(localStoreOptions);

@@ -17,6 +17,7 @@ import {
   DELIVERY_DAY_ATTRIBUTE,
   NOT_COMPLETE_DAYS_ATTRIBUTE,
 } from '../common/searchAttributes';
+import { BUSY_DAY_RETRY_MS } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
 import { CANCELLED_DAY_REASON, isChildOnlyCancellation } from './childCancellation';
@@ -40,8 +41,6 @@ export interface DayRunnerOptions {
   /** Called after every recorded outcome (the backfill refreshes its current details). */
   onOutcome?: () => void;
 }
-
-const BUSY_RETRY = '5 seconds';
 
 export class DayRunner {
   readonly running = new Set<DeliveryDay>();
@@ -123,7 +122,7 @@ export class DayRunner {
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
           if (this.options.onBusy === 'skip') return;
-          await sleep(BUSY_RETRY);
+          await sleep(BUSY_DAY_RETRY_MS);
           continue;
         }
         if (isChildOnlyCancellation(error)) {

@@ -18,7 +18,7 @@ import {
   type DayResult,
   parseDayInput,
 } from '../domain/workflowInputs';
-import { failureStore, fetchActivities, localStore } from './activities';
+import { failureStore, fetchActivities, legacyLocalFailureStore, localStore } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
 import { DAY_OUTCOME_PATCH, RECORD_EVERY_FAILURE_PATCH, UNRECORDED_FAILURE_PATCH } from './patches';
 
@@ -66,10 +66,16 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   let stage: DayStage = 'fetching';
   setHandler(dayStageQuery, () => stage);
 
+  // The day's database retry horizon counts from its start (domain/timeBudget.ts), whichever step is retrying.
+  const horizonStartMs = workflowInfo().runStartTime.getTime();
   try {
-    const fetched = await fetchActivities(fetchPriorityOf(trigger)).fetchDayFromJao({ dataset, day });
+    const fetched = await fetchActivities(fetchPriorityOf(trigger)).fetchDayFromJao({
+      dataset,
+      day,
+      horizonStartMs,
+    });
     stage = 'validating';
-    const ref = { dataset, day, rawResponseId: fetched.rawResponseId };
+    const ref = { dataset, day, rawResponseId: fetched.rawResponseId, horizonStartMs };
     await localStore.validateStoredDay(ref);
     stage = 'writing';
     const result = await localStore.writeStoredDay(ref);
@@ -82,7 +88,8 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     if (!(error instanceof ActivityFailure) && !everyFailure) throw error;
     stage = 'failed';
     const message = failureMessageOf(error);
-    const recorder = everyFailure || patched(RECORD_EVERY_FAILURE_PATCH) ? failureStore : localStore;
+    const recorder =
+      everyFailure || patched(RECORD_EVERY_FAILURE_PATCH) ? failureStore : legacyLocalFailureStore;
     try {
       await CancellationScope.nonCancellable(() =>
         recorder.recordDayFailure({ dataset, day, error: message }),

@@ -22,3 +22,6 @@ export const FETCH_PRIORITY_PATCH = 'fetch-priority';
 
 /** A cancelled child no longer ends its parent as failed: the parent records the day and goes on. */
 export const CHILD_CANCELLATION_PATCH = 'child-cancellation-is-the-childs';
+
+/** A poll starts a day only while the day's worst case ends before the poll's timeout. */
+export const POLL_DAY_BUDGET_PATCH = 'poll-day-budget';

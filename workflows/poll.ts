@@ -1,14 +1,24 @@
-import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  patched,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { renderRunDetails } from '../domain/runDetails';
+import { POLL_LAST_DAY_START_MS } from '../domain/timeBudget';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, type PollInput, parsePollInput, pollDays } from '../domain/workflowInputs';
 import { DayRunner } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
+import { POLL_DAY_BUDGET_PATCH } from './patches';
 
 export interface PollResult {
   days: DeliveryDay[];
   byStatus: Partial<Record<DayStatus, number>>;
   notCompleted: DayOutcome[];
+  /** Days not started because the poll had run too long for them to end within its timeout (next poll's). */
+  notStarted?: DeliveryDay[];
 }
 
 /**
@@ -40,7 +50,24 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
     onBusy: 'skip',
     onOutcome: showDetails,
   });
-  for (const day of days) await runner.launch(day);
+  const budgeted = patched(POLL_DAY_BUDGET_PATCH);
+  const lastStartMs = workflowInfo().runStartTime.getTime() + POLL_LAST_DAY_START_MS;
+  const notStarted: DeliveryDay[] = [];
+  for (const day of days) {
+    if (budgeted) {
+      await condition(() => runner.running.size < concurrency);
+      if (Date.now() > lastStartMs) {
+        notStarted.push(day);
+        continue;
+      }
+    }
+    await runner.launch(day);
+  }
   await runner.idle();
-  return { days, byStatus: runner.tally.byStatus, notCompleted: runner.tally.notCompleted };
+  return {
+    days,
+    byStatus: runner.tally.byStatus,
+    notCompleted: runner.tally.notCompleted,
+    ...(notStarted.length > 0 ? { notStarted } : {}),
+  };
 }

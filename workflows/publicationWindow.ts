@@ -21,8 +21,10 @@ import {
   watchedDay,
   windowOn,
 } from '../domain/publicationWindow';
+import { FRESHNESS_ACTIVITY, FRESHNESS_BACKOFF } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
+import { retryPolicyOf } from './activities';
 import { isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow, INVALID_INPUT } from './deliveryDay';
 
@@ -38,9 +40,9 @@ export interface PublicationWindowResult {
 
 export const publicationProgressQuery = defineQuery<Omit<PublicationWindowResult, 'outcome'>>('progress');
 
-const freshness = proxyLocalActivities<FreshnessActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+const freshness = proxyLocalActivities<Pick<FreshnessActivities, 'storedDayStatus'>>({
+  startToCloseTimeout: FRESHNESS_ACTIVITY.startToCloseMs,
+  retry: retryPolicyOf(FRESHNESS_BACKOFF),
 });
 
 /** Checks per run before continuing as new (a check is about a dozen events). */

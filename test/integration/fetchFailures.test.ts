@@ -4,8 +4,13 @@
 // the window the test sets. Days 2025-09-14 to 2025-09-17 (no other test file uses them).
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type InAttemptRetry, LAST_TRY_MS, RAW_STORE_RETRY } from '../../activities/retryWithinAttempt';
 import { dayWindow } from '../../domain/calendar';
+import {
+  DATABASE_RETRY_HORIZON,
+  type InAttemptRetry,
+  LAST_TRY_MS,
+  RAW_STORE_RETRY,
+} from '../../domain/timeBudget';
 import type { DeliveryDay } from '../../domain/types';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
@@ -122,13 +127,15 @@ describe('the fetch activity', () => {
       expect((await failedRawStores()) - failedBefore).toBeGreaterThan(8);
       expect(await fetchAttempts(handle)).toBe(1);
       expect(jaoRequestsFor(ONE_ATTEMPT_DAY)).toBe(1);
-      // The attempt has room for the longest horizon (45 minutes) and the last try after it.
+      // The attempt has room for the longest horizon and the last try after it.
       const history = await handle.fetchHistory();
       const scheduled = history.events?.find(
         (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchDayFromJao',
       );
       const startToClose = scheduled?.activityTaskScheduledEventAttributes?.startToCloseTimeout?.seconds;
-      expect(Number(startToClose)).toBeGreaterThanOrEqual((45 * 60_000 + LAST_TRY_MS) / 1000);
+      expect(Number(startToClose)).toBeGreaterThanOrEqual(
+        (DATABASE_RETRY_HORIZON.maxMs + LAST_TRY_MS) / 1000,
+      );
     } finally {
       await workers.stop();
       workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });
@@ -145,7 +152,7 @@ describe('the fetch activity', () => {
       expect(failure).toBeInstanceOf(WorkflowFailedError);
       expect(messagesOf(failure)).toMatch(
         new RegExp(
-          `gave up after [56] s of failing attempts \\(retry horizon 5 s\\): store the raw answer of ${LOST_DAY}: ` +
+          `gave up [56] s after the day started \\(retry horizon 5 s\\): store the raw answer of ${LOST_DAY}: ` +
             'SQLSTATE 57P03 \\(server not accepting connections yet\\)',
         ),
       );
@@ -154,7 +161,12 @@ describe('the fetch activity', () => {
       const day = await h.db.pool.query('SELECT status, last_error FROM jao.delivery_day WHERE day = $1', [
         LOST_DAY,
       ]);
-      expect(day.rows).toEqual([{ status: 'failed', last_error: expect.stringContaining('gave up after') }]);
+      expect(day.rows).toEqual([
+        {
+          status: 'failed',
+          last_error: expect.stringContaining('s after the day started (retry horizon 5 s)'),
+        },
+      ]);
     } finally {
       await workers.stop();
       workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });

@@ -222,7 +222,10 @@ describe('operators see the truth', () => {
         day,
       ]);
       expect(rows.rows).toEqual([
-        { status: 'failed', last_error: expect.stringMatching(/gave up after \d+ s/) },
+        {
+          status: 'failed',
+          last_error: expect.stringMatching(/gave up \d+ s after the day started \(retry horizon 2 s\)/),
+        },
       ]);
       expect((await handle.describe()).searchAttributes.DayStatus).toEqual(['failed']);
     } finally {

@@ -1,6 +1,6 @@
 // Configuration bounds: every value a worker or workflow would refuse later is refused at start-up, in one line.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../common/config';
+import { ConfigError, durationMs, loadConfig } from '../../common/config';
 import { DEFAULT_MAX_BODY_BYTES } from '../../domain/bodyLimit';
 import { initialBackfillRange, MAX_POLL_LOOKBACK_DAYS, parsePollInput } from '../../domain/workflowInputs';
 
@@ -72,6 +72,28 @@ describe('configuration', () => {
     expect(text).toMatch(message);
     expect(text).not.toContain('\n');
   });
+
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['10m', 600_000],
+    ['1h', 3_600_000],
+    ['1.5m', 90_000],
+    ['2 minutes', 120_000],
+  ])('reads the duration %s as %i ms', (text, ms) => {
+    expect(durationMs(text)).toBe(ms);
+    if (ms >= 1_000)
+      expect(loadConfig({ HEALTH_POLLER_STALE_AFTER: text }).HEALTH_POLLER_STALE_AFTER).toBe(ms);
+  });
+
+  it.each(['45', '-30s', '1.5ms', '30 s s', 'soon', ' 30s', '1e3s', '99999999999h', 'Infinityms'])(
+    'refuses %o as a duration in the same one line',
+    (text) => {
+      expect(problem({ HEALTH_POLLER_STALE_AFTER: text })).toBe(
+        'invalid configuration: HEALTH_POLLER_STALE_AFTER: expected a duration like 500ms, 30s, 10m or 1h',
+      );
+    },
+  );
 
   it('names every problem at once, on one line', () => {
     expect(problem({ METRICS_PORT: '99999', JAO_REQUEST_TIMEOUT: '0s' })).toBe(

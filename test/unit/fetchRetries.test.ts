@@ -4,15 +4,18 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { jaoUnavailableFailure, MAX_JAO_ATTEMPTS } from '../../activities/jaoAttempts';
+import { jaoUnavailableFailure } from '../../activities/jaoAttempts';
+import { rawStoreDeadline, retryTransientFailures } from '../../activities/retryWithinAttempt';
+import { FAILURE_TYPES, NON_RETRYABLE_FAILURE_TYPES } from '../../domain/failureTypes';
 import {
+  DATABASE_RETRY_HORIZON,
+  FETCH_ACTIVITY,
   type InAttemptRetry,
   LAST_TRY_MS,
+  MAX_JAO_ATTEMPTS,
+  MAX_RETRY_AFTER_MS,
   RAW_STORE_RETRY,
-  rawStoreDeadline,
-  retryTransientFailures,
-} from '../../activities/retryWithinAttempt';
-import { FAILURE_TYPES, NON_RETRYABLE_FAILURE_TYPES } from '../../domain/failureTypes';
+} from '../../domain/timeBudget';
 
 const FAST: InAttemptRetry = { initialDelayMs: 10, maxDelayMs: 40, budgetMs: 1_000 };
 const unavailable = () =>
@@ -112,6 +115,8 @@ describe('an unavailable JAO', () => {
       });
     }
     expect(jaoUnavailableFailure('JAO unavailable', 1, null).nextRetryDelay).toBeUndefined();
+    // A longer Retry-After is shortened, so JAO alone cannot stretch a day past its budget.
+    expect(jaoUnavailableFailure('JAO unavailable', 1, 3_600_000).nextRetryDelay).toBe(MAX_RETRY_AFTER_MS);
     expect(NON_RETRYABLE_FAILURE_TYPES).not.toContain(FAILURE_TYPES.unavailable);
   });
 
@@ -132,25 +137,38 @@ describe('an unavailable JAO', () => {
 describe('the raw store deadline', () => {
   const minute = 60_000;
   const start = Date.UTC(2026, 10, 22, 12);
+  const fetchTimes = (attemptStartMs: number, horizonStartMs: number) => ({
+    attemptStartMs,
+    horizonStartMs,
+    startToCloseMs: FETCH_ACTIVITY.startToCloseMs,
+  });
 
-  it('lasts the whole retry horizon within one attempt of the fetch (50 minutes)', () => {
-    const times = { attemptStartMs: start, scheduledMs: start - 5_000, startToCloseMs: 50 * minute };
+  it("lasts the whole retry horizon, counted from the day's start, within one attempt of the fetch", () => {
+    const times = fetchTimes(start, start - 5_000);
     expect(rawStoreDeadline(RAW_STORE_RETRY, times, 30 * minute)).toBe(start - 5_000 + 30 * minute);
-    expect(rawStoreDeadline(RAW_STORE_RETRY, times, 45 * minute)).toBe(start - 5_000 + 45 * minute);
+    expect(rawStoreDeadline(RAW_STORE_RETRY, times, DATABASE_RETRY_HORIZON.maxMs)).toBe(
+      start - 5_000 + DATABASE_RETRY_HORIZON.maxMs,
+    );
+  });
+
+  it("ends at the day's horizon on a later attempt too, not a horizon after that attempt", () => {
+    // The day started 20 minutes before this attempt (JAO's earlier attempts): 10 minutes are left.
+    const times = fetchTimes(start, start - 20 * minute);
+    expect(rawStoreDeadline(RAW_STORE_RETRY, times, 30 * minute)).toBe(start + 10 * minute);
   });
 
   it('ends in time for the last try within an attempt scheduled with a shorter timeout (3 minutes)', () => {
-    const times = { attemptStartMs: start, scheduledMs: start, startToCloseMs: 3 * minute };
+    const times = { attemptStartMs: start, horizonStartMs: start, startToCloseMs: 3 * minute };
     expect(rawStoreDeadline(RAW_STORE_RETRY, times, 30 * minute)).toBe(start + 3 * minute - LAST_TRY_MS);
   });
 
-  it('is already past on a later attempt that starts after the horizon', () => {
-    const times = { attemptStartMs: start, scheduledMs: start - 31 * minute, startToCloseMs: 50 * minute };
-    expect(rawStoreDeadline(RAW_STORE_RETRY, times, 30 * minute)).toBeLessThan(start);
+  it('is already past on an attempt that starts after the horizon', () => {
+    expect(
+      rawStoreDeadline(RAW_STORE_RETRY, fetchTimes(start, start - 31 * minute), 30 * minute),
+    ).toBeLessThan(start);
   });
 
   it('keeps a shorter budget when one is given', () => {
-    const times = { attemptStartMs: start, scheduledMs: start, startToCloseMs: 50 * minute };
-    expect(rawStoreDeadline(FAST, times, 30 * minute)).toBe(start + FAST.budgetMs);
+    expect(rawStoreDeadline(FAST, fetchTimes(start, start), 30 * minute)).toBe(start + FAST.budgetMs);
   });
 });
