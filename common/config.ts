@@ -5,6 +5,7 @@ import {
   MAX_CHECK_INTERVAL_MS,
   MIN_CHECK_INTERVAL_MS,
   parseWindow,
+  WINDOW_FORMAT,
 } from '../domain/publicationWindow';
 import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
 
@@ -124,7 +125,7 @@ export const configSchema = z.object({
     .string()
     .default(DEFAULT_PUBLICATION_WINDOW)
     .refine((text) => parseWindow(text) !== null, {
-      message: 'expected HH:MM-HH:MM (Europe/Amsterdam), the end after the start',
+      message: WINDOW_FORMAT,
     }),
   PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS),
   FRESHNESS_DEADLINE: z
