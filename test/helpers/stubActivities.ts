@@ -27,8 +27,17 @@ export const REASONS: Record<Exclude<DayStatus, 'failed' | 'complete'>, string> 
   not_published: 'JAO has not published the day yet',
 };
 
+export interface Stubs {
+  stubs: StubActivities;
+  /** The calls since the start, or since the last reset. */
+  calls: StubCalls;
+  /** Forgets the calls and what was stored, and follows `script` from now on (workers stay as they are). */
+  reset(script: StubScript): void;
+}
+
 /** Stubs that follow `script`; storedDayStatus answers the status of the day's last write (null: none). */
-export function stubActivities(script: StubScript): { stubs: StubActivities; calls: StubCalls } {
+export function stubActivities(initialScript: StubScript): Stubs {
+  let script = initialScript;
   const calls: StubCalls = { fetches: [], writes: [], failures: [], plans: 0, statusReads: 0 };
   const outcomes = new Map<number, StubOutcome>();
   const stored = new Map<DeliveryDay, DayStatus>();
@@ -83,6 +92,11 @@ export function stubActivities(script: StubScript): { stubs: StubActivities; cal
 
   return {
     calls,
+    reset(next) {
+      script = next;
+      stored.clear();
+      Object.assign(calls, { fetches: [], writes: [], failures: [], plans: 0, statusReads: 0 });
+    },
     stubs: {
       fetch: {
         async fetchDayFromJao({ day }): Promise<FetchedDay> {

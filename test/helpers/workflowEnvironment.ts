@@ -25,6 +25,10 @@ function installQuietRuntime(): void {
   }
 }
 
+/** Whether this run has a time-skipping test server (known before the tests are collected, for skipIf). */
+export const timeSkippingConfigured = (): boolean =>
+  Boolean(process.env.TEMPORAL_TEST_SERVER_PATH) || process.env.TEMPORAL_TEST_SERVER_DOWNLOAD === '1';
+
 /**
  * A time-skipping environment: the test server at TEMPORAL_TEST_SERVER_PATH, or the one the SDK downloads when
  * TEMPORAL_TEST_SERVER_DOWNLOAD=1 (needs the internet); null when neither is available.
