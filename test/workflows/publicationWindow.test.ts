@@ -1,10 +1,11 @@
 // The publication window with stub activities. Its windows are chosen from the clock the workflow reads, so every
 // scenario holds whatever the hour; those that need the clock moved run only on a time-skipping test server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, dayStartMs, marketToday, marketTomorrow, utcOffsetMinutesAt } from '../../domain/calendar';
+import { marketTomorrow } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
 import type { publicationWindowWorkflow } from '../../workflows';
 import type { PublicationWindowResult } from '../../workflows/publicationWindow';
+import { localHhmm, msUntilLocalMidnight, windowClosedAt } from '../helpers/publicationWindows';
 import { type StubCalls, type StubScript, stubActivities } from '../helpers/stubActivities';
 import {
   NO_TIME_SKIPPING,
@@ -20,13 +21,6 @@ const MINUTE_MS = 60_000;
 const CHECKS_PER_RUN = 500;
 const clockMoved = timeSkippingConfigured();
 const needsClock = (name: string) => (clockMoved ? name : `${name} (skipped: ${NO_TIME_SKIPPING})`);
-
-/** `HH:MM` in Europe/Amsterdam of an instant. */
-function localHhmm(epochMs: number): string {
-  return new Date(epochMs + utcOffsetMinutesAt(epochMs) * MINUTE_MS).toISOString().slice(11, 16);
-}
-
-const untilLocalMidnight = (nowMs: number) => dayStartMs(addDays(marketToday(new Date(nowMs)), 1)) - nowMs;
 
 describe('publicationWindowWorkflow (stub activities)', () => {
   let t: WorkflowTestEnvironment;
@@ -48,7 +42,7 @@ describe('publicationWindowWorkflow (stub activities)', () => {
   /** A window from the current minute to `minutes` later, within today: waits (a few seconds) past midnight first. */
   async function windowFromNow(minutes: number | 'midnight'): Promise<string> {
     const needed = minutes === 'midnight' ? 30_000 : (minutes + 1) * MINUTE_MS;
-    const left = untilLocalMidnight(await now());
+    const left = msUntilLocalMidnight(await now());
     if (left < needed) await t.env.sleep(left + 1_000);
     const at = await now();
     return `${localHhmm(at)}-${minutes === 'midnight' ? '24:00' : localHhmm(at + minutes * MINUTE_MS)}`;
@@ -87,10 +81,7 @@ describe('publicationWindowWorkflow (stub activities)', () => {
   }
 
   it('outside its window: ends at once, no check', async () => {
-    // A window that has closed already today, or (in the first minute of the day) one that opens tonight.
-    const at = await now();
-    const localMinute = Math.floor((at + utcOffsetMinutesAt(at) * MINUTE_MS) / MINUTE_MS) % 1440;
-    const window = localMinute >= 1 ? '00:00-00:01' : '23:00-23:01';
+    const window = windowClosedAt(await now());
     const { result, calls, tomorrows } = await runWindow('outside', () => 'complete', window, 1_000);
     expect(tomorrows).toContain(result.day);
     expect(result).toEqual({ day: result.day, outcome: 'outside-window', status: null, checks: 0 });
