@@ -116,7 +116,7 @@ describe('DayRunner (stub activities)', () => {
 
   it('a poll leaves a day running elsewhere to that run', async () => {
     // Today and tomorrow are held: whichever the poll calls today (it reads its own clock), it finds it busy.
-    const today = marketToday(new Date());
+    const today = marketToday(new Date(await t.env.currentTimeMs()));
     const held = [today, addDays(today, 1)];
     const elsewhere = await Promise.all(held.map((day) => startHeldDay(day)));
     try {
