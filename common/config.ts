@@ -6,6 +6,7 @@ import {
   MAX_CHECK_INTERVAL_MS,
   MIN_CHECK_INTERVAL_MS,
   parseWindow,
+  WINDOW_FORMAT,
 } from '../domain/publicationWindow';
 import { DATABASE_RETRY_HORIZON, type DurationBounds, JAO_REQUEST_TIMEOUT } from '../domain/timeBudget';
 import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
@@ -143,7 +144,7 @@ export const configSchema = z.object({
     .string()
     .default(DEFAULT_PUBLICATION_WINDOW)
     .refine((text) => parseWindow(text) !== null, {
-      message: 'expected HH:MM-HH:MM (Europe/Amsterdam), the end after the start',
+      message: WINDOW_FORMAT,
     }),
   PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS),
   FRESHNESS_DEADLINE: z

@@ -1,7 +1,7 @@
 // The publication window (docs/design.md §5): local hours of the day before delivery in which tomorrow is checked
 // every few seconds until it is complete. Pure: the workflow, the schedule and the configuration share it.
 import { z } from 'zod';
-import { localTimeOnDay, marketToday, marketTomorrow } from './calendar';
+import { addDays, localTimeOnDay, marketToday, marketTomorrow } from './calendar';
 import { DATASETS, type DeliveryDay } from './types';
 import { describeIssues, type Parsed } from './workflowInputs';
 
@@ -12,7 +12,9 @@ export const MIN_CHECK_INTERVAL_MS = 1_000;
 export const MAX_CHECK_INTERVAL_MS = 3_600_000;
 
 const HHMM = '([01]\\d|2[0-3]):([0-5]\\d)';
-const WINDOW_PATTERN = new RegExp(`^${HHMM}-${HHMM}$`);
+/** The end may also be `24:00`: the next local midnight, so a window can last to the end of its day. */
+const WINDOW_PATTERN = new RegExp(`^${HHMM}-(?:${HHMM}|24:00)$`);
+const END_OF_DAY = '24:00';
 
 /** A window as local (Europe/Amsterdam) wall-clock times, `start` before `end` on the same day. */
 export interface LocalWindow {
@@ -23,7 +25,7 @@ export interface LocalWindow {
   startMinute: number;
 }
 
-/** Reads `HH:MM-HH:MM`; null when it is not that, or the end is not after the start. */
+/** Reads `HH:MM-HH:MM` (the end up to `24:00`); null when it is not that, or the end is not after the start. */
 export function parseWindow(text: string): LocalWindow | null {
   const match = WINDOW_PATTERN.exec(text);
   if (!match) return null;
@@ -34,7 +36,9 @@ export function parseWindow(text: string): LocalWindow | null {
 
 /** The window's instants on `day` (the day before the delivery day it is for). */
 export function windowOn(day: DeliveryDay, window: LocalWindow): { opens: Date; closes: Date } {
-  return { opens: localTimeOnDay(day, window.start), closes: localTimeOnDay(day, window.end) };
+  const closes =
+    window.end === END_OF_DAY ? localTimeOnDay(addDays(day, 1), '00:00') : localTimeOnDay(day, window.end);
+  return { opens: localTimeOnDay(day, window.start), closes };
 }
 
 /** Whether `now` is inside today's window; the delivery day it is watching is then tomorrow. */
@@ -46,6 +50,9 @@ export function isInsideWindow(now: Date, window: LocalWindow): boolean {
 /** The delivery day a window open at `now` watches. */
 export const watchedDay = (now: Date): DeliveryDay => marketTomorrow(now);
 
+export const WINDOW_FORMAT =
+  'expected HH:MM-HH:MM (Europe/Amsterdam, the end up to 24:00), the end after the start';
+
 /** Built on first use, like the other workflow input schemas (domain/workflowInputs.ts). */
 function buildSchema() {
   return z.object({
@@ -54,7 +61,7 @@ function buildSchema() {
       .string()
       .default(DEFAULT_PUBLICATION_WINDOW)
       .refine((text) => parseWindow(text) !== null, {
-        message: 'expected HH:MM-HH:MM (Europe/Amsterdam), the end after the start',
+        message: WINDOW_FORMAT,
       }),
     checkIntervalMs: z
       .number()

@@ -13,7 +13,8 @@ describe('jao CLI', () => {
     await db?.drop();
   });
 
-  const dayAfterTomorrow = addDays(marketTomorrow(new Date()), 1);
+  // Two days after tomorrow: still after tomorrow should the run cross midnight before the CLI reads its clock.
+  const afterTomorrow = addDays(marketTomorrow(new Date()), 2);
   const mistakes: [string, string[], RegExp, NodeJS.ProcessEnv?][] = [
     [
       'a malformed date',
@@ -26,11 +27,7 @@ describe('jao CLI', () => {
       ['backfill', '--from', '2022-06-08', '--to', '2022-06-10'],
       /before .*2022-06-09/,
     ],
-    [
-      'a day after tomorrow',
-      ['backfill', '--from', '2023-01-01', '--to', dayAfterTomorrow],
-      /after tomorrow/,
-    ],
+    ['a day after tomorrow', ['backfill', '--from', '2023-01-01', '--to', afterTomorrow], /after tomorrow/],
     [
       'concurrency below 1',
       ['backfill', '--from', '2023-01-01', '--to', '2023-01-02', '--concurrency', '0'],

@@ -4,14 +4,7 @@ import { freePort } from '../../common/ports';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
 import { readPublicationTimes } from '../../db/freshness';
-import {
-  addDays,
-  dayWindow,
-  MARKET_TIME_ZONE,
-  marketToday,
-  marketTomorrow,
-  utcOffsetMinutesAt,
-} from '../../domain/calendar';
+import { addDays, dayWindow, MARKET_TIME_ZONE, marketToday, marketTomorrow } from '../../domain/calendar';
 import { BURST_SECONDS, fetchRatePerSecond } from '../../domain/fetchRate';
 import { fetchTaskQueueOf } from '../../domain/workflowInputs';
 import type { RequestLogEntry } from '../../simulator/server';
@@ -19,25 +12,20 @@ import type { backfillWorkflow, pollWorkflow, publicationWindowWorkflow } from '
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 import { runJao } from '../helpers/processes';
+import { msUntilLocalMidnight, WHOLE_DAY_WINDOW, windowClosedAt } from '../helpers/publicationWindows';
 import { connectTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const MINUTE_MS = 60_000;
 const CANCEL_REQUESTED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED;
 
-/** `HH:MM` in Europe/Amsterdam of an instant. */
-function localHhmm(epochMs: number): string {
-  const local = new Date(epochMs + utcOffsetMinutesAt(epochMs) * MINUTE_MS);
-  return local.toISOString().slice(11, 16);
-}
-
-/** A window open now and for the next `minutes` (the same local day): waits past local midnight if needed. */
-async function windowOpenNow(minutes: number): Promise<string> {
-  const now = Date.now();
-  const localMinute = Math.floor((now + utcOffsetMinutesAt(now) * MINUTE_MS) / MINUTE_MS) % 1440;
-  if (localMinute > 1439 - minutes - 1) await sleep((1440 - localMinute + 0.5) * MINUTE_MS);
-  const at = Date.now();
-  return `${localHhmm(at - MINUTE_MS)}-${localHhmm(at + minutes * MINUTE_MS)}`;
+/**
+ * The whole-day window, with `durationMs` of it left: a window cannot reach past local midnight, so in the day's
+ * last moments (at most `durationMs`, seconds) the test first lets midnight pass.
+ */
+async function windowOpenFor(durationMs: number): Promise<string> {
+  const left = msUntilLocalMidnight(Date.now());
+  if (left < durationMs) await sleep(left + 1_000);
+  return WHOLE_DAY_WINDOW;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -79,7 +67,7 @@ describe('freshness', () => {
     });
 
     it('stores tomorrow within two checks of its publication, then checks no more', async () => {
-      const window = await windowOpenNow(10);
+      const window = await windowOpenFor(45_000);
       const tomorrow = marketTomorrow(new Date());
       h.simulator.unpublishDay(tomorrow);
       const scheduleId = `publication-${h.taskQueue}`;
@@ -154,7 +142,7 @@ describe('freshness', () => {
 
     it('does nothing when started outside its window', async () => {
       const before = h.simulator.requests.length;
-      const closed = localHhmm(Date.now()) < '12:00' ? '23:00-23:01' : '00:00-00:01';
+      const closed = windowClosedAt(Date.now());
       const result = await h.temporal.client.workflow.execute<typeof publicationWindowWorkflow>(
         'publicationWindowWorkflow',
         {
@@ -178,7 +166,8 @@ describe('freshness', () => {
       // An open window: the schedule starts its workflow at once (no worker serves this queue: it waits).
       const created = await ensurePublicationSchedule(temporal.client, {
         taskQueue,
-        window: await windowOpenNow(10),
+        // Open whatever the hour: the schedule starts its workflow at once, which then waits for a worker.
+        window: WHOLE_DAY_WINDOW,
         checkIntervalMs: 30_000,
       });
       expect(created).toEqual({ outcome: 'created', triggered: true });
@@ -289,7 +278,11 @@ describe('freshness', () => {
         taskQueue: h.taskQueue,
         args: [{ lookbackDays: 0, lookaheadDays: 1 }],
       });
-      const today = marketToday(new Date(pollStartedAt));
+      // Today as the poll read it (midnight may have passed since pollStartedAt).
+      const today = poll.days[0]!;
+      expect([marketToday(new Date(pollStartedAt)), marketTomorrow(new Date(pollStartedAt))]).toContain(
+        today,
+      );
       expect(poll.days).toEqual([today, addDays(today, 1)]);
 
       const result = await backfill.result();

@@ -3,7 +3,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePollSchedule } from '../../control/pollSchedule';
-import { addDays, localTimeOnDay, marketToday } from '../../domain/calendar';
+import { addDays, marketToday } from '../../domain/calendar';
 import { DEFAULT_KEY_SET_CHANGE_DAY, keySetForDay } from '../../simulator/values';
 import type { pollWorkflow } from '../../workflows/poll';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
@@ -17,15 +17,15 @@ interface Value {
 describe('polling', () => {
   let h: PipelineHarness;
   let workers: RunningWorkers;
-  const now = new Date();
-  const today = marketToday(now);
+  // The poll reads its own clock: should midnight pass before it does, its today is this tomorrow. Both days
+  // ahead are published whatever the hour, so every day it polls is complete.
+  const today = marketToday(new Date());
   const yesterday = addDays(today, -1);
-  const tomorrow = addDays(today, 1);
   const keysOfYesterday = keySetForDay(yesterday, DEFAULT_KEY_SET_CHANGE_DAY).keys.length;
-  const tomorrowPublished = localTimeOnDay(today, '08:00').getTime() <= now.getTime();
 
   beforeAll(async () => {
     h = await createPipelineHarness('poll');
+    for (const ahead of [1, 2]) h.simulator.publishDay(addDays(today, ahead), new Date(0));
     workers = await h.startWorkers();
   });
   afterAll(async () => {
@@ -51,8 +51,10 @@ describe('polling', () => {
       taskQueue: h.taskQueue,
       args: [{ lookbackDays: 2, lookaheadDays: 1 }],
     });
-    expect(result.days).toEqual([addDays(today, -2), yesterday, today, tomorrow]);
-    expect(result.byStatus).toEqual(tomorrowPublished ? { complete: 4 } : { complete: 3, not_published: 1 });
+    const polledToday = result.days[2]!;
+    expect([today, addDays(today, 1)]).toContain(polledToday);
+    expect(result.days).toEqual([-2, -1, 0, 1].map((n) => addDays(polledToday, n)));
+    expect(result.byStatus).toEqual({ complete: 4 });
 
     const day = await h.db.pool.query('SELECT status, revision_count FROM jao.delivery_day WHERE day = $1', [
       yesterday,
@@ -89,7 +91,8 @@ describe('polling', () => {
 
   it('creates the poll schedule idempotently, with overlap SKIP, and its runs poll the recent days', async () => {
     const scheduleId = `poll-schedule-${h.taskQueue}`;
-    const settings = { scheduleId, taskQueue: h.taskQueue, intervalMs: 3_600_000, lookbackDays: 1 };
+    // Two days back: yesterday is polled even once midnight has passed.
+    const settings = { scheduleId, taskQueue: h.taskQueue, intervalMs: 3_600_000, lookbackDays: 2 };
     expect(await ensurePollSchedule(h.temporal.client, settings)).toBe('created');
     expect(await ensurePollSchedule(h.temporal.client, { ...settings, intervalMs: 1_800_000 })).toBe(
       'updated',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../common/ports';
-import { addDays, dayStartMs, daysInRange, marketToday, marketTomorrow } from '../../domain/calendar';
+import { addDays, dayStartMs, daysInRange } from '../../domain/calendar';
 import type { StatusReport } from '../../domain/statusReport';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, runJao, spawnJao, stopProcess } from '../helpers/processes';
@@ -25,9 +25,10 @@ describe('jao start --simulate', () => {
   let stack: JaoProcess;
   let env: NodeJS.ProcessEnv;
   let metricsPort: number;
-  const today = marketToday(new Date());
-  const from = addDays(today, -31);
-  const tomorrow = marketTomorrow(new Date());
+  // The initial backfill's range as the stack chose it (its clock, not the test's: no midnight in between).
+  let from: string;
+  let tomorrow: string;
+  let today: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -58,6 +59,11 @@ describe('jao start --simulate', () => {
 
   it('brings up the stack; within a minute the last month through tomorrow is complete', async () => {
     await stack.waitFor('jao-scraper is running', 90_000);
+    const range = /backfill workflow maxExchanges\/backfill\/(\S+)\.\.(\S+)\/missing /.exec(stack.output());
+    expect(range, 'the initial backfill it started').not.toBeNull();
+    [from, tomorrow] = [range![1]!, range![2]!];
+    today = addDays(tomorrow, -1);
+    expect(from).toBe(addDays(today, -31));
     expect(stack.output()).toMatch(/Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
     const started = Date.now();
     const expected = daysInRange(from, tomorrow);

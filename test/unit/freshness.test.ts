@@ -17,9 +17,31 @@ describe('publication window', () => {
 
   it('reads HH:MM-HH:MM with the end after the start', () => {
     expect(window).toEqual({ start: '08:00', end: '11:00', startHour: 8, startMinute: 0 });
-    for (const text of ['11:00-08:00', '08:00-08:00', '8:00-11:00', '08:00-24:00', '08:00', '08:00-11:00 ']) {
+    const refused = ['11:00-08:00', '08:00-08:00', '8:00-11:00', '24:00-24:00', '08:00-24:01', '08:00-25:00'];
+    for (const text of [...refused, '08:00', '08:00-11:00 ']) {
       expect(parseWindow(text)).toBeNull();
     }
+  });
+
+  it('may last to the end of its day: 24:00 is the next local midnight', () => {
+    const toMidnight = parseWindow('23:30-24:00')!;
+    expect(toMidnight).toEqual({ start: '23:30', end: '24:00', startHour: 23, startMinute: 30 });
+    expect(parseWindow('00:00-24:00')).toMatchObject({ start: '00:00', end: '24:00' });
+    const at = (day: string) => {
+      const { opens, closes } = windowOn(day, toMidnight);
+      return [opens.toISOString(), closes.toISOString()];
+    };
+    expect(at('2026-01-15')).toEqual(['2026-01-15T22:30:00.000Z', '2026-01-15T23:00:00.000Z']);
+    // The night DST ends: the day has 25 hours, its window still ends at the next local midnight.
+    expect(at('2026-10-25')).toEqual(['2026-10-25T22:30:00.000Z', '2026-10-25T23:00:00.000Z']);
+    expect(at('2026-03-28')).toEqual(['2026-03-28T22:30:00.000Z', '2026-03-28T23:00:00.000Z']);
+    expect(isInsideWindow(new Date('2026-01-15T22:59:59Z'), toMidnight)).toBe(true);
+    expect(isInsideWindow(new Date('2026-01-15T23:00:00Z'), toMidnight)).toBe(false);
+    expect(parsePublicationWindowInput({ window: '08:00-24:00' })).toMatchObject({
+      ok: true,
+      value: { window: '08:00-24:00', local: { start: '08:00', end: '24:00' } },
+    });
+    expect(parsePublicationWindowInput({ window: '08:00-24:30' })).toMatchObject({ ok: false });
   });
 
   it('opens and closes at local times, across both DST changes', () => {
@@ -71,7 +93,7 @@ describe('configuration bounds agree with the workflow inputs', () => {
 
   it('refuses what a workflow would refuse, in one line naming the variable', () => {
     expect(refusal({ PUBLICATION_WINDOW: '11:00-08:00' })).toBe(
-      'invalid configuration: PUBLICATION_WINDOW: expected HH:MM-HH:MM (Europe/Amsterdam), the end after the start',
+      'invalid configuration: PUBLICATION_WINDOW: expected HH:MM-HH:MM (Europe/Amsterdam, the end up to 24:00), the end after the start',
     );
     expect(refusal({ PUBLICATION_POLL_INTERVAL: '500ms' })).toBe(
       'invalid configuration: PUBLICATION_POLL_INTERVAL: expected a duration from 1s to 1h',
@@ -80,7 +102,8 @@ describe('configuration bounds agree with the workflow inputs', () => {
       const workflowTakes = parsePublicationWindowInput({ checkIntervalMs: parseDuration(interval) }).ok;
       expect(refusal({ PUBLICATION_POLL_INTERVAL: interval }) === null, interval).toBe(workflowTakes);
     }
-    for (const window of ['08:00-11:00', '00:00-23:59', '11:00-08:00', '08:00-08:00', '8:00-11:00']) {
+    const windows = ['08:00-11:00', '00:00-23:59', '11:00-08:00', '08:00-08:00', '8:00-11:00'];
+    for (const window of [...windows, '00:00-24:00', '08:00-24:01', '24:00-24:00']) {
       const workflowTakes = parsePublicationWindowInput({ window }).ok;
       expect(refusal({ PUBLICATION_WINDOW: window }) === null, window).toBe(workflowTakes);
     }

@@ -1,0 +1,141 @@
+// DayRunner with stub activities: a day already running elsewhere is waited for by a backfill, left by a poll.
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, marketToday } from '../../domain/calendar';
+import { dayWorkflowId } from '../../domain/workflowInputs';
+import type { backfillWorkflow, deliveryDayWorkflow, pollWorkflow } from '../../workflows';
+import { type StubCalls, type StubOutcome, stubActivities } from '../helpers/stubActivities';
+import {
+  type StubWorkers,
+  startStubWorkers,
+  type WorkflowTestEnvironment,
+  workflowTestEnvironment,
+} from '../helpers/workflowEnvironment';
+
+const EventType = temporal.api.enums.v1.EventType;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Days whose first fetch waits until released: they stay running, as if started by someone else. */
+class Gates {
+  private readonly waiting = new Map<string, { opened: Promise<void>; open: () => void }>();
+  hold(day: string): void {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    this.waiting.set(day, { opened, open });
+  }
+  release(day: string): void {
+    this.waiting.get(day)?.open();
+  }
+  async pass(day: string, attempt: number): Promise<void> {
+    if (attempt === 1) await this.waiting.get(day)?.opened;
+  }
+}
+
+describe('DayRunner (stub activities)', () => {
+  let t: WorkflowTestEnvironment;
+  let workers: StubWorkers;
+  let calls: StubCalls;
+  const gates = new Gates();
+
+  beforeAll(async () => {
+    t = await workflowTestEnvironment('wf-runner');
+    const stub = stubActivities(async (day, attempt): Promise<StubOutcome> => {
+      await gates.pass(day, attempt);
+      return 'complete';
+    });
+    calls = stub.calls;
+    workers = await startStubWorkers(t, 'wf-runner', stub.stubs);
+  });
+  afterAll(async () => {
+    await workers?.stop();
+    await t?.env.teardown();
+  });
+
+  const fetchesOf = (day: string) => calls.fetches.filter((fetched) => fetched === day).length;
+
+  /** Starts the day from outside, its fetch held: it runs until the gate is released. */
+  async function startHeldDay(day: string): Promise<WorkflowHandle<typeof deliveryDayWorkflow>> {
+    gates.hold(day);
+    const handle = await t.env.client.workflow.start<typeof deliveryDayWorkflow>('deliveryDayWorkflow', {
+      workflowId: dayWorkflowId('maxExchanges', day),
+      taskQueue: workers.taskQueue,
+      args: [{ dataset: 'maxExchanges', day, trigger: 'manual' }],
+    });
+    await until(`the fetch of ${day}`, async () => (fetchesOf(day) === 1 ? true : undefined));
+    return handle;
+  }
+
+  it('a backfill waits for a day running elsewhere, then runs it', async () => {
+    const day = '2025-04-01';
+    const elsewhere = await startHeldDay(day);
+    const backfill = await t.env.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
+      workflowId: `backfill-busy-${workers.taskQueue}`,
+      taskQueue: workers.taskQueue,
+      args: [{ from: day, to: day, mode: 'all', concurrency: 1 }],
+    });
+    // The backfill found the day busy and is waiting to try again.
+    await until('the backfill to find the day busy', async () => {
+      const events = (await backfill.fetchHistory()).events ?? [];
+      const types = events.map((event) => event.eventType);
+      return types.includes(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED) &&
+        types.includes(EventType.EVENT_TYPE_TIMER_STARTED)
+        ? true
+        : undefined;
+    });
+    expect(fetchesOf(day)).toBe(1);
+    gates.release(day);
+    expect(await elsewhere.result()).toMatchObject({ day, status: 'complete' });
+
+    expect(await backfill.result()).toEqual({
+      dataset: 'maxExchanges',
+      from: day,
+      to: day,
+      mode: 'all',
+      total: 1,
+      byStatus: { complete: 1 },
+      notCompleted: [],
+    });
+    // The day ran twice: once elsewhere, once as the backfill's child.
+    expect(fetchesOf(day)).toBe(2);
+    const latest = await t.env.client.workflow.getHandle(dayWorkflowId('maxExchanges', day)).describe();
+    expect(latest.parentExecution?.workflowId).toBe(backfill.workflowId);
+  });
+
+  it('a poll leaves a day running elsewhere to that run', async () => {
+    // Today and tomorrow are held: whichever the poll calls today (it reads its own clock), it finds it busy.
+    const today = marketToday(new Date(await t.env.currentTimeMs()));
+    const held = [today, addDays(today, 1)];
+    const elsewhere = await Promise.all(held.map((day) => startHeldDay(day)));
+    try {
+      const poll = await t.env.client.workflow.execute<typeof pollWorkflow>('pollWorkflow', {
+        workflowId: `poll-busy-${workers.taskQueue}`,
+        taskQueue: workers.taskQueue,
+        args: [{ lookbackDays: 0, lookaheadDays: 0 }],
+      });
+      expect(poll.days).toHaveLength(1);
+      expect(held).toContain(poll.days[0]);
+      expect({ byStatus: poll.byStatus, notCompleted: poll.notCompleted }).toEqual({
+        byStatus: {},
+        notCompleted: [],
+      });
+      expect(held.map(fetchesOf)).toEqual([1, 1]);
+    } finally {
+      for (const day of held) gates.release(day);
+    }
+    for (const handle of elsewhere) expect(await handle.result()).toMatchObject({ status: 'complete' });
+    expect(held.map(fetchesOf)).toEqual([1, 1]);
+  });
+});
