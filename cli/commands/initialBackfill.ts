@@ -76,7 +76,10 @@ export async function startInitialBackfill(
     watching = (async () => {
       let ending = 'ended';
       try {
-        await resultThroughOutages(handle, say, stopped.signal);
+        // The signal also ends the wait in flight (a long poll of the server), not only the next one.
+        await temporal.connection.withAbortSignal(stopped.signal, () =>
+          resultThroughOutages(handle, say, stopped.signal),
+        );
       } catch (error) {
         if (stopped.signal.aborted) return;
         ending = `ended without a result (${error instanceof Error ? error.message : String(error)})`;
