@@ -175,6 +175,33 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     workflowId: recheckId,
   });
 
+  // A day whose every run reports complete while the database keeps it partial: fetched again once, then failed.
+  await stack.sql(`
+    CREATE FUNCTION jao.capture_keep_partial() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE jao.delivery_day SET status = 'partial' WHERE dataset = NEW.dataset AND day = NEW.day;
+      RETURN NULL;
+    END $$;
+    CREATE CONSTRAINT TRIGGER capture_keep_partial AFTER INSERT OR UPDATE ON jao.delivery_day
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+      WHEN (NEW.day = DATE '2024-05-10' AND NEW.status = 'complete')
+      EXECUTE FUNCTION jao.capture_keep_partial();`);
+  const lostAgainId = 'maxExchanges/backfill/2024-05-10..2024-05-11/all';
+  const lostAgain = await client.workflow.start('backfillWorkflow', {
+    workflowId: lostAgainId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      { dataset: 'maxExchanges', from: '2024-05-10', to: '2024-05-11', concurrency: 2, mode: 'all' },
+    ] satisfies BackfillInput[],
+  });
+  await settle(lostAgain);
+  await stack.sql('DROP TRIGGER capture_keep_partial ON jao.delivery_day');
+  captures.push({
+    scenario: 'backfill-day-lost-after-rerun',
+    workflowType: 'backfillWorkflow',
+    workflowId: lostAgainId,
+  });
+
   // A poll that finds one of its days already running and leaves it to that run.
   stack.setFaults({ latencyMs: 3_000 });
   const busyDay = addDays(marketToday(new Date()), -1);
