@@ -27,3 +27,25 @@ export async function planDays(pool: pg.Pool, input: PlanInput): Promise<Deliver
   const selected = SELECTED_BY_MODE[input.mode];
   return days.filter((day) => selected(statusByDay.get(day)));
 }
+
+export interface DaysInput {
+  dataset: Dataset;
+  days: DeliveryDay[];
+}
+
+/** A day the database does not hold complete, with the status it holds (null: no row at all). */
+export interface IncompleteDay {
+  day: DeliveryDay;
+  status: DayStatus | null;
+}
+
+/** Which of `days` the database does not hold complete, in the order given. */
+export async function incompleteDays(pool: pg.Pool, input: DaysInput): Promise<IncompleteDay[]> {
+  if (input.days.length === 0) return [];
+  const sorted = [...input.days].sort();
+  const records = await readDayRecords(pool, input.dataset, sorted[0]!, sorted.at(-1)!);
+  const statusByDay = new Map<DeliveryDay, DayStatus>(records.map((record) => [record.day, record.status]));
+  return input.days
+    .filter((day) => statusByDay.get(day) !== 'complete')
+    .map((day) => ({ day, status: statusByDay.get(day) ?? null }));
+}

@@ -1,4 +1,5 @@
-// Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill.
+// Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill
+// (and check its days again before it ends).
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
@@ -18,7 +19,7 @@ import { withDatabaseFailures } from './databaseFailure';
 import { recordPublicationLatency } from './freshness';
 import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
-import { type PlanInput, planDays } from './plan';
+import { type DaysInput, type IncompleteDay, incompleteDays, type PlanInput, planDays } from './plan';
 import { withinRetryHorizon } from './retryHorizon';
 
 export interface StoreDeps {
@@ -190,6 +191,12 @@ export function createStoreActivities({
     planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> =>
       retried(`plan the backfill ${input.from}..${input.to}`, undefined, () =>
         withHeartbeat(() => planDays(pool, input)),
+      ),
+
+    /** Re-planning a backfill: which of the days its runs counted complete the database does not hold complete. */
+    findIncompleteDays: (input: DaysInput): Promise<IncompleteDay[]> =>
+      retried(`check ${input.days.length} days against the database`, undefined, () =>
+        withHeartbeat(() => incompleteDays(pool, input)),
       ),
   };
 }

@@ -55,7 +55,7 @@ export function fetchActivities(priority?: Priority) {
 const STORE_RETRY = retryPolicyOf(STORE_BACKOFF, NON_RETRYABLE_FAILURE_TYPES);
 
 /** Planning a backfill: a regular activity (once per backfill). */
-export const store = proxyActivities<Pick<StoreActivities, 'planBackfillDays'>>({
+export const store = proxyActivities<Pick<StoreActivities, 'planBackfillDays' | 'findIncompleteDays'>>({
   startToCloseTimeout: PLAN_ACTIVITY.startToCloseMs,
   heartbeatTimeout: PLAN_ACTIVITY.heartbeatTimeoutMs,
   retry: STORE_RETRY,

@@ -2,10 +2,13 @@ import {
   ApplicationFailure,
   continueAsNew,
   defineQuery,
+  log,
+  patched,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { daysInRange } from '../domain/calendar';
 import { renderRunDetails } from '../domain/runDetails';
 import type { DeliveryDay } from '../domain/types';
 import {
@@ -17,6 +20,7 @@ import {
 import { store } from './activities';
 import { DayRunner, emptyTally, type Tally } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
+import { RECHECK_DAYS_PATCH } from './patches';
 
 export const progressQuery = defineQuery<BackfillProgress>('progress');
 
@@ -28,6 +32,10 @@ export interface BackfillCarry {
   remaining: DeliveryDay[];
   total: number;
   tally: Tally;
+  /** Days the runs so far counted complete (absent from carries of builds before RECHECK_DAYS_PATCH: none known). */
+  completeDays?: DeliveryDay[];
+  /** Days already run again because the database did not hold them complete (absent: none). */
+  rerunDays?: DeliveryDay[];
 }
 
 /** Runs the day workflow for every selected day of a range, `concurrency` at a time. */
@@ -38,6 +46,8 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
   const { dataset, from, to, mode, concurrency, daysPerRun } = parsed.value;
 
   let total = carry?.total ?? 0;
+  const completeDays = new Set(carry?.completeDays ?? []);
+  const rerunDays = new Set(carry?.rerunDays ?? []);
   const progress = (): BackfillProgress => ({
     total,
     done: runner.tally.done,
@@ -51,7 +61,17 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
   const showDetails = () =>
     setCurrentDetails(renderRunDetails({ title: `backfill ${from}..${to} (${mode})`, ...progress() }));
   const runner: DayRunner = new DayRunner(
-    { dataset, trigger: 'backfill', concurrency, onBusy: 'wait', onOutcome: showDetails },
+    {
+      dataset,
+      trigger: 'backfill',
+      concurrency,
+      onBusy: 'wait',
+      onOutcome: (outcome) => {
+        if (outcome.status === 'complete') completeDays.add(outcome.day);
+        else completeDays.delete(outcome.day);
+        showDetails();
+      },
+    },
     carry?.tally ?? emptyTally(),
   );
   const { tally } = runner;
@@ -62,17 +82,68 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
   showDetails();
 
   let startedThisRun = 0;
-  while (queue.length > 0) {
-    if (startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested) break;
-    const day = queue.shift()!;
-    await runner.launch(day);
-    startedThisRun += 1;
-    showDetails();
-  }
-  await runner.idle();
+  /** Runs the queue; continues as new when this run has started its share and days are left. */
+  const runQueue = async (): Promise<void> => {
+    while (queue.length > 0) {
+      if (startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested) break;
+      const day = queue.shift()!;
+      await runner.launch(day);
+      startedThisRun += 1;
+      showDetails();
+    }
+    await runner.idle();
+    if (queue.length > 0) {
+      await continueAsNew<typeof backfillWorkflow>(input, {
+        remaining: queue,
+        total,
+        tally,
+        completeDays: [...completeDays],
+        rerunDays: [...rerunDays],
+      });
+    }
+  };
 
-  if (queue.length > 0) {
-    await continueAsNew<typeof backfillWorkflow>(input, { remaining: queue, total, tally });
+  const uncountComplete = (day: DeliveryDay) => {
+    completeDays.delete(day);
+    tally.done -= 1;
+    const complete = (tally.byStatus.complete ?? 0) - 1;
+    if (complete > 0) tally.byStatus.complete = complete;
+    else delete tally.byStatus.complete;
+  };
+
+  /** Queues the days the database does not hold complete, each once; returns how many it queued. */
+  const recheck = async (): Promise<number> => {
+    const reported = new Set(tally.notCompleted.map((outcome) => outcome.day));
+    const promised =
+      mode === 'missing' ? daysInRange(from, to).filter((day) => !reported.has(day)) : [...completeDays];
+    const lacking = await store.findIncompleteDays({ dataset, days: promised });
+    const again: DeliveryDay[] = [];
+    for (const { day, status } of lacking) {
+      const counted = completeDays.has(day);
+      if (counted) uncountComplete(day);
+      if (rerunDays.has(day)) {
+        runner.record({
+          day,
+          status: 'failed',
+          reason: `its run reported it complete, but the database holds it ${status ?? 'not at all'}, also after running it again`,
+        });
+        continue;
+      }
+      if (!counted) total += 1;
+      rerunDays.add(day);
+      again.push(day);
+    }
+    if (again.length > 0) {
+      log.warn('days not complete in the database: running them again', { days: again });
+      queue.push(...again);
+    }
+    showDetails();
+    return again.length;
+  };
+
+  await runQueue();
+  if (patched(RECHECK_DAYS_PATCH)) {
+    while ((await recheck()) > 0) await runQueue();
   }
   return { dataset, from, to, mode, total, byStatus: tally.byStatus, notCompleted: tally.notCompleted };
 }

@@ -38,8 +38,8 @@ export interface DayRunnerOptions {
   concurrency: number;
   /** When another run of the day is in flight: wait for it to close and run again, or leave the day to it. */
   onBusy: 'wait' | 'skip';
-  /** Called after every recorded outcome (the backfill refreshes its current details). */
-  onOutcome?: () => void;
+  /** Called after every recorded outcome (the backfill refreshes its current details and its complete days). */
+  onOutcome?: (outcome: DayOutcome) => void;
 }
 
 export class DayRunner {
@@ -85,14 +85,15 @@ export class DayRunner {
     if (this.cancelled !== undefined) throw this.cancelled;
   }
 
-  private record(outcome: DayOutcome): void {
+  /** Counts an outcome; the backfill also records here a day it finds not complete in the database. */
+  record(outcome: DayOutcome): void {
     this.tally.done += 1;
     this.tally.byStatus[outcome.status] = (this.tally.byStatus[outcome.status] ?? 0) + 1;
     if (outcome.status !== 'complete') {
       this.tally.notCompleted.push(outcome);
       if (this.visible) this.publishNotCompleteDays();
     }
-    this.options.onOutcome?.();
+    this.options.onOutcome?.(outcome);
   }
 
   private publishNotCompleteDays(): void {

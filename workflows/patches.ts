@@ -25,3 +25,11 @@ export const CHILD_CANCELLATION_PATCH = 'child-cancellation-is-the-childs';
 
 /** A poll starts a day only while the day's worst case ends before the poll's timeout. */
 export const POLL_DAY_BUDGET_PATCH = 'poll-day-budget';
+
+/**
+ * Before it ends, a backfill re-plans against the database. A day it counts complete that the database
+ * does not hold complete (a worker that ran part of the backfill against another database, rows removed) is run
+ * again, once; in mode `missing` so is every other day of the range not reported otherwise. A day still not
+ * complete in the database after its re-run is reported `failed` with the reason.
+ */
+export const RECHECK_DAYS_PATCH = 'backfill-rechecks-days-in-database';

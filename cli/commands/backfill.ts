@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type Client,
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
   WorkflowIdConflictPolicy,
@@ -95,6 +97,49 @@ export function printSummary(result: BackfillResult): void {
   }
 }
 
+export interface OpenedBackfill {
+  handle: WorkflowHandle<typeof backfillWorkflow>;
+  workflowId: string;
+  runId: string;
+  /** When the run this start attached to began; null when this start began a new run. */
+  attachedSince: Date | null;
+}
+
+/** Starts a backfill, or attaches to the run going on for the same range and mode, and says which. */
+export async function openBackfill(
+  client: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
+  request: BackfillRequest,
+): Promise<OpenedBackfill> {
+  const workflowId = backfillWorkflowId(request.dataset, request.from, request.to, request.mode);
+  const running = await runningRunOf(client, workflowId);
+  const handle = await client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
+    workflowId,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [request],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    staticSummary: `${request.dataset} backfill ${request.from}..${request.to} (${request.mode}), ${request.concurrency} at a time`,
+  });
+  const runId = handle.firstExecutionRunId;
+  const attachedSince = running?.runId === runId ? running.startTime : null;
+  return { handle, workflowId, runId, attachedSince };
+}
+
+async function runningRunOf(
+  client: Client,
+  workflowId: string,
+): Promise<{ runId: string; startTime: Date } | null> {
+  try {
+    const description = await client.workflow.getHandle(workflowId).describe();
+    return description.status.name === 'RUNNING'
+      ? { runId: description.runId, startTime: description.startTime }
+      : null;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  }
+}
+
 /** Starts a backfill (or attaches to the one running for the same range and mode); waits when asked. */
 export async function startBackfill(
   config: Config,
@@ -103,15 +148,9 @@ export async function startBackfill(
 ): Promise<BackfillResult | null> {
   const temporal = await connectClient(config);
   try {
-    const workflowId = backfillWorkflowId(request.dataset, request.from, request.to, request.mode);
-    const handle = await temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
-      workflowId,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      args: [request],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      staticSummary: `${request.dataset} backfill ${request.from}..${request.to} (${request.mode}), ${request.concurrency} at a time`,
-    });
-    console.log(`backfill workflow ${workflowId} (run ${handle.firstExecutionRunId})`);
+    const { handle, workflowId, runId, attachedSince } = await openBackfill(temporal.client, config, request);
+    const attached = attachedSince ? `: attached to it, running since ${attachedSince.toISOString()}` : '';
+    console.log(`backfill workflow ${workflowId} (run ${runId})${attached}`);
     if (!wait) return null;
     const stopProgress = showProgress(() => handle.query<BackfillProgress>('progress'));
     try {
@@ -128,21 +167,23 @@ const OUTAGE_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
 
 /**
  * The workflow's result, waiting through Temporal outages (a server restart, a network cut): the workflow runs
- * on regardless, so the wait reconnects and goes on instead of failing. Ctrl-C ends it.
+ * on regardless, so the wait reconnects and goes on instead of failing. Ctrl-C (or `signal`) ends it.
  */
 export async function resultThroughOutages<T>(
   handle: WorkflowHandle,
   say: (line: string) => void = (line) => console.error(line),
+  signal?: AbortSignal,
 ): Promise<T> {
   let awaySince: number | null = null;
   for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
     try {
       const result = (await handle.result()) as T;
       if (awaySince !== null)
         say(`Temporal answers again (away ${Math.round((Date.now() - awaySince) / 1000)} s)`);
       return result;
     } catch (error) {
-      if (!isTemporalUnreachable(error)) throw error;
+      if (!isTemporalUnreachable(error) || signal?.aborted) throw error;
       if (awaySince === null) {
         awaySince = Date.now();
         attempt = 0;
@@ -151,7 +192,7 @@ export async function resultThroughOutages<T>(
         );
       }
       const delay = OUTAGE_RETRY_MS[Math.min(attempt, OUTAGE_RETRY_MS.length - 1)]!;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay, undefined, { signal });
     }
   }
 }

@@ -1,14 +1,15 @@
 // `jao start`: the whole local stack in one process tree — Temporal dev server with its Web UI, the database
 // and its migrations, the worker, the schedule, the initial backfill, and with --simulate the JAO simulator.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Config } from '../../common/config';
 import { createLogger, type Logger } from '../../common/logger';
 import { connectClient } from '../../common/temporal';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
+import { type DatabaseIdentity, describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
 import { createPool } from '../../db/pool';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
+import { devServerStateFor } from '../../devstack/devServerState';
 import { GO_LIVE_DAY } from '../../domain/calendar';
 import { initialBackfillRange, parseBackfillInput } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
@@ -17,7 +18,7 @@ import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
-import { startBackfill } from './backfill';
+import { type BackfillWatch, startInitialBackfill } from './initialBackfill';
 
 const DEV_SERVER_PORT = 7233;
 const WEB_UI_PORT = 8233;
@@ -29,6 +30,15 @@ async function databaseAnswers(url: string): Promise<string | null> {
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function identifyDatabase(url: string): Promise<DatabaseIdentity> {
+  const pool = createPool(url, { max: 1 });
+  try {
+    return await readDatabaseIdentity(pool);
   } finally {
     await pool.end();
   }
@@ -81,7 +91,9 @@ export async function startCommand(argv: string[]): Promise<void> {
 
   let server: DevServer | undefined;
   let simulator: SimulatorHandle | undefined;
+  let backfillWatch: BackfillWatch | undefined;
   const stopAll = async () => {
+    await backfillWatch?.stop();
     await simulator?.close();
     await server?.stop();
   };
@@ -89,13 +101,24 @@ export async function startCommand(argv: string[]): Promise<void> {
   try {
     await ensureDatabase(config, say);
     if (!process.env.TEMPORAL_ADDRESS && !stop.signal.aborted) {
-      const dataDir = resolve(config.JAO_DATA_DIR);
-      mkdirSync(dataDir, { recursive: true });
-      say(`starting the Temporal dev server (state in ${join(dataDir, 'temporal.sqlite')})`);
+      // One state per database: workflows started against one database never resume against another.
+      const identity = await identifyDatabase(config.DATABASE_URL);
+      const state = devServerStateFor(config.JAO_DATA_DIR, {
+        key: identity.key,
+        description: describeDatabase(identity),
+      });
+      if (state.legacyFile) {
+        say(
+          `${state.legacyFile} is the state of an earlier version, which did not record its database: not used, left as it is (delete it once its history is no longer needed)`,
+        );
+      }
+      say(
+        `starting the Temporal dev server (state of database ${describeDatabase(identity)} in ${state.file}, ${state.since ? `kept since ${state.since}` : 'new'})`,
+      );
       server = await startDevServer({
         port: temporalPort,
         uiPort,
-        dbFilename: join(dataDir, 'temporal.sqlite'),
+        dbFilename: state.file,
         namespace: config.TEMPORAL_NAMESPACE,
         log: (line) => logger.info({ component: 'temporal-dev-server' }, line),
       });
@@ -126,7 +149,7 @@ export async function startCommand(argv: string[]): Promise<void> {
           }
           const initial = parseBackfillInput({ from: range.from, to: range.to, mode: 'missing' }, new Date());
           if (!initial.ok) throw new UsageError(`initial backfill: ${initial.message}`);
-          await startBackfill(config, initial.value, false);
+          backfillWatch = await startInitialBackfill(config, initial.value, say);
         }
         printWhereEverythingIs(config, server, simulator);
       },

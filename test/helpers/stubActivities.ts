@@ -18,6 +18,8 @@ export interface StubCalls {
   writes: DeliveryDay[];
   failures: { day: DeliveryDay; error: string }[];
   plans: number;
+  /** Backfill re-checks of its days against the "database" (what the stubs stored). */
+  rechecks: number;
   statusReads: number;
 }
 
@@ -38,7 +40,7 @@ export interface Stubs {
 /** Stubs that follow `script`; storedDayStatus answers the status of the day's last write (null: none). */
 export function stubActivities(initialScript: StubScript): Stubs {
   let script = initialScript;
-  const calls: StubCalls = { fetches: [], writes: [], failures: [], plans: 0, statusReads: 0 };
+  const calls: StubCalls = { fetches: [], writes: [], failures: [], plans: 0, rechecks: 0, statusReads: 0 };
   const outcomes = new Map<number, StubOutcome>();
   const stored = new Map<DeliveryDay, DayStatus>();
   let nextRawResponseId = 1;
@@ -88,6 +90,12 @@ export function stubActivities(initialScript: StubScript): Stubs {
       calls.plans += 1;
       return daysInRange(from, to);
     },
+    async findIncompleteDays({ days }) {
+      calls.rechecks += 1;
+      return days
+        .filter((day) => stored.get(day) !== 'complete')
+        .map((day) => ({ day, status: stored.get(day) ?? null }));
+    },
   };
 
   return {
@@ -95,7 +103,7 @@ export function stubActivities(initialScript: StubScript): Stubs {
     reset(next) {
       script = next;
       stored.clear();
-      Object.assign(calls, { fetches: [], writes: [], failures: [], plans: 0, statusReads: 0 });
+      Object.assign(calls, { fetches: [], writes: [], failures: [], plans: 0, rechecks: 0, statusReads: 0 });
     },
     stubs: {
       fetch: {

@@ -1,7 +1,7 @@
 // `jao start --simulate` as a newcomer runs it: its own dev server, simulator, worker, schedule and backfill.
 // Then status, health (healthy, paused schedule, failed day), metrics, and a clean stop.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +78,14 @@ describe('jao start --simulate', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(complete).toBe(expected.length);
-    expect(existsSync(join(dataDir, 'temporal.sqlite'))).toBe(true);
+    await stack.waitFor(
+      `initial backfill ${from}..${tomorrow} ended: ${expected.length} of ${expected.length} days complete in this database`,
+      30_000,
+    );
+    // The dev server's state is the database's own (docs/operations.md "Running locally").
+    const states = readdirSync(join(dataDir, 'temporal')).filter((file) => file.endsWith('.sqlite'));
+    expect(states).toHaveLength(1);
+    expect(stack.output()).toContain(`in ${join(dataDir, 'temporal', states[0]!)}, new)`);
 
     const status = await runJao(['status', '--from', from, '--to', tomorrow, '--json'], env);
     expect(status.code).toBe(0);

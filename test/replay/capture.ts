@@ -45,8 +45,8 @@ interface Stack {
   /** Runs `work` while the store activities of queue `taskQueue` cannot reach their database. */
   withStoreDown: <T>(taskQueue: string, work: () => Promise<T>) => Promise<T>;
   publishDay: (day: string) => void;
-  /** Runs SQL on the capture's own database (to make it refuse a write). */
-  sql: (text: string) => Promise<unknown>;
+  /** Runs SQL on the capture's own database (to make it refuse a write, or lose a day). */
+  sql: (text: string) => Promise<{ rows: Record<string, unknown>[] }>;
 }
 
 interface Capture {
@@ -141,6 +141,66 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     workflowId: 'maxExchanges/day/2024-02-01',
   });
   stack.setFaults({ missingMtuDays: [], malformedDays: [], rejectedDays: [] });
+
+  // A backfill whose database loses a day its first run counted complete: the last run fetches it again.
+  stack.setFaults({ latencyMs: 700 });
+  const recheckId = 'maxExchanges/backfill/2024-05-01..2024-05-04/all';
+  const recheck = await client.workflow.start('backfillWorkflow', {
+    workflowId: recheckId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        dataset: 'maxExchanges',
+        from: '2024-05-01',
+        to: '2024-05-04',
+        concurrency: 1,
+        mode: 'all',
+        daysPerRun: 2,
+      },
+    ] satisfies BackfillInput[],
+  });
+  const lostDayStatus = `SELECT status FROM jao.delivery_day WHERE day = DATE '2024-05-01'`;
+  for (let i = 0; i < 200 && (await stack.sql(lostDayStatus)).rows[0]?.status !== 'complete'; i++)
+    await sleep(50);
+  await stack.sql(`
+    WITH lost AS (DELETE FROM jao.delivery_day WHERE day = DATE '2024-05-01' RETURNING window_from, window_to),
+         history AS (DELETE FROM jao.observation_history h USING lost
+                      WHERE h.mtu >= lost.window_from AND h.mtu < lost.window_to)
+    DELETE FROM jao.observation o USING lost WHERE o.mtu >= lost.window_from AND o.mtu < lost.window_to`);
+  await settle(recheck);
+  stack.setFaults({ latencyMs: 0 });
+  captures.push({
+    scenario: 'backfill-rechecks-lost-day',
+    workflowType: 'backfillWorkflow',
+    workflowId: recheckId,
+  });
+
+  // A day whose every run reports complete while the database keeps it partial: fetched again once, then failed.
+  await stack.sql(`
+    CREATE FUNCTION jao.capture_keep_partial() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE jao.delivery_day SET status = 'partial' WHERE dataset = NEW.dataset AND day = NEW.day;
+      RETURN NULL;
+    END $$;
+    CREATE CONSTRAINT TRIGGER capture_keep_partial AFTER INSERT OR UPDATE ON jao.delivery_day
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+      WHEN (NEW.day = DATE '2024-05-10' AND NEW.status = 'complete')
+      EXECUTE FUNCTION jao.capture_keep_partial();`);
+  const lostAgainId = 'maxExchanges/backfill/2024-05-10..2024-05-11/all';
+  const lostAgain = await client.workflow.start('backfillWorkflow', {
+    workflowId: lostAgainId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      { dataset: 'maxExchanges', from: '2024-05-10', to: '2024-05-11', concurrency: 2, mode: 'all' },
+    ] satisfies BackfillInput[],
+  });
+  await settle(lostAgain);
+  await stack.sql('DROP TRIGGER capture_keep_partial ON jao.delivery_day');
+  captures.push({
+    scenario: 'backfill-day-lost-after-rerun',
+    workflowType: 'backfillWorkflow',
+    workflowId: lostAgainId,
+  });
 
   // A poll that finds one of its days already running and leaves it to that run.
   stack.setFaults({ latencyMs: 3_000 });

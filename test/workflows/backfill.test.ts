@@ -92,8 +92,9 @@ describe('backfillWorkflow (stub activities)', () => {
       notCompleted,
     } satisfies BackfillResult);
     expect([...calls.fetches].sort()).toEqual(daysInRange(FROM, TO));
-    // Planned once: the later runs work through what the first one carried.
+    // Planned once: the later runs work through what the first one carried; the last re-checks its days once.
     expect(calls.plans).toBe(1);
+    expect(calls.rechecks).toBe(1);
 
     // Three runs (3 + 3 + 1 days); each carries what is left and the tally so far, never a day twice.
     const runs = await runsOf(handle.workflowId, handle.firstExecutionRunId);
@@ -103,6 +104,8 @@ describe('backfillWorkflow (stub activities)', () => {
         remaining: ['2025-05-04', '2025-05-05', '2025-05-06', '2025-05-07'],
         total: 7,
         tally: { done: 3, byStatus: { complete: 2, partial: 1 }, notCompleted: notCompleted.slice(0, 1) },
+        completeDays: ['2025-05-01', '2025-05-03'],
+        rerunDays: [],
       },
       {
         remaining: ['2025-05-07'],
@@ -112,6 +115,8 @@ describe('backfillWorkflow (stub activities)', () => {
           byStatus: { complete: 3, partial: 1, failed: 1, not_published: 1 },
           notCompleted: notCompleted.slice(0, 3),
         },
+        completeDays: ['2025-05-01', '2025-05-03', '2025-05-05'],
+        rerunDays: [],
       },
     ]);
     // The last run publishes the carried count too, not only its own.

@@ -1,0 +1,102 @@
+// `jao start`'s first backfill: started or attached to, and what it left in this start's database once it ends.
+import type { Config } from '../../common/config';
+import { connectClient } from '../../common/temporal';
+import { readDayRecords } from '../../db/dayStatus';
+import { createPool } from '../../db/pool';
+import { daysInRange } from '../../domain/calendar';
+import type { DayStatus, DeliveryDay } from '../../domain/types';
+import type { BackfillRequest } from '../../domain/workflowInputs';
+import { openBackfill, resultThroughOutages } from './backfill';
+
+/** Days named in full in the closing line; more are counted. */
+const DAYS_NAMED = 5;
+
+export interface RangeInDatabase {
+  days: number;
+  complete: number;
+  /** Every day of the range not complete in the database, with its status (null: no row). */
+  notComplete: { day: DeliveryDay; status: DayStatus | null }[];
+}
+
+export async function readRangeInDatabase(
+  databaseUrl: string,
+  request: Pick<BackfillRequest, 'dataset' | 'from' | 'to'>,
+): Promise<RangeInDatabase> {
+  const pool = createPool(databaseUrl, { max: 1, applicationName: 'jao-start' });
+  try {
+    const records = await readDayRecords(pool, request.dataset, request.from, request.to);
+    const statusOf = new Map(records.map((record) => [record.day, record.status]));
+    const days = daysInRange(request.from, request.to);
+    const notComplete = days
+      .filter((day) => statusOf.get(day) !== 'complete')
+      .map((day) => ({ day, status: statusOf.get(day) ?? null }));
+    return { days: days.length, complete: days.length - notComplete.length, notComplete };
+  } finally {
+    await pool.end();
+  }
+}
+
+export function describeRange(range: RangeInDatabase): string {
+  const head = `${range.complete} of ${range.days} days complete in this database`;
+  if (range.notComplete.length === 0) return head;
+  const named = range.notComplete
+    .slice(0, DAYS_NAMED)
+    .map(({ day, status }) => `${day} ${status ?? 'absent'}`)
+    .join(', ');
+  const more = range.notComplete.length - DAYS_NAMED;
+  return `${head}; not complete: ${named}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+export interface BackfillWatch {
+  /** Stops watching (the backfill itself goes on in Temporal). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the backfill or attaches to the run going on, says which, and once it ends says what this database holds
+ * of its range: the counts come from the database, never from the run's own tally.
+ */
+export async function startInitialBackfill(
+  config: Config,
+  request: BackfillRequest,
+  say: (line: string) => void,
+): Promise<BackfillWatch> {
+  const label = `initial backfill ${request.from}..${request.to}`;
+  const before = await readRangeInDatabase(config.DATABASE_URL, request);
+  const temporal = await connectClient(config);
+  const stopped = new AbortController();
+  let watching: Promise<void>;
+  try {
+    const { handle, workflowId, runId, attachedSince } = await openBackfill(temporal.client, config, request);
+    say(
+      attachedSince
+        ? `${label}: attached to ${workflowId} (run ${runId}), running since ${attachedSince.toISOString()}; before it ends it checks every day it counts complete against this database (${before.complete} of ${before.days} days complete now)`
+        : `${label}: started ${workflowId} (run ${runId}); ${before.complete} of ${before.days} days already complete in this database`,
+    );
+    watching = (async () => {
+      let ending = 'ended';
+      try {
+        // The signal also ends the wait in flight (a long poll of the server), not only the next one.
+        await temporal.connection.withAbortSignal(stopped.signal, () =>
+          resultThroughOutages(handle, say, stopped.signal),
+        );
+      } catch (error) {
+        if (stopped.signal.aborted) return;
+        ending = `ended without a result (${error instanceof Error ? error.message : String(error)})`;
+      }
+      say(`${label} ${ending}: ${describeRange(await readRangeInDatabase(config.DATABASE_URL, request))}`);
+    })().catch((error: unknown) => {
+      if (!stopped.signal.aborted) say(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  } catch (error) {
+    await temporal.close();
+    throw error;
+  }
+  return {
+    async stop() {
+      stopped.abort();
+      await temporal.close();
+      await watching;
+    },
+  };
+}
