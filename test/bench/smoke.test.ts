@@ -1,0 +1,74 @@
+// Every benchmark in its smoke mode (tiny sizes, short waits), so none can rot unnoticed: it must run to the end,
+// print its figures with a ratio to its baseline, and judge every one of its targets (met or NOT met: smoke sizes
+// may well miss them).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { TARGET_NAMES as BACKFILL_TARGETS } from '../../bench/backfill';
+import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
+import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
+import { TARGET_LINE } from '../../bench/report';
+import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
+
+const root = join(__dirname, '..', '..');
+const SMOKE_TIMEOUT_MS = 110_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runSmoke(name: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/index.ts', name, '--smoke'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        // The test run's PostgreSQL server (each bench creates and drops databases of its own) and workflow bundle.
+        DATABASE_URL: inject('adminDatabaseUrl'),
+        WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGINT'), SMOKE_TIMEOUT_MS - 10_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const BENCHES: [string, readonly string[]][] = [
+  ['write', WRITE_TARGETS],
+  ['query', QUERY_TARGETS],
+  ['backfill', BACKFILL_TARGETS],
+  ['freshness', FRESHNESS_TARGETS],
+];
+
+describe.concurrent('benchmarks in smoke mode', () => {
+  it.each(BENCHES)(
+    '%s runs to the end and judges every target',
+    async (name, targets) => {
+      const run = await runSmoke(name);
+      const output = `stdout:\n${run.stdout}\nstderr:\n${run.stderr.slice(-4000)}`;
+      expect(run.code, output).toBe(0);
+      expect(run.stdout, output).toMatch(/ratio (\d+\.\d+|n\/a)/);
+      const judged = run.stdout
+        .split('\n')
+        .map((line) => TARGET_LINE.exec(line)?.[1])
+        .filter((target) => target !== undefined);
+      expect(judged, output).toEqual([...targets]);
+    },
+    SMOKE_TIMEOUT_MS,
+  );
+});
