@@ -17,13 +17,14 @@ import { DEFAULT_RETRY_HORIZON_MS } from '../activities/retryHorizon';
 import { MAX_JAO_REQUESTS_PER_MINUTE } from '../common/config';
 import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
-import { type DevServer, startDevServer } from '../devstack/devServer';
+import { startDevServer } from '../devstack/devServer';
 import { addDays } from '../domain/calendar';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillResult, dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
 import { WORKER_HEAP_LIMIT_MB } from '../workers/runtime';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../workers/workflowBundle';
+import { createDatabaseSql, givenTemporal } from './environment';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 
 const REPO_ROOT = join(__dirname, '..');
@@ -116,6 +117,15 @@ export async function workflowBundleFor(cleanup: Cleanup): Promise<string> {
   return join(bundleDir, BUNDLE_FILE);
 }
 
+/** The Temporal server handed over (bench/environment.ts), else a dev server of the benchmark's own. */
+export async function temporalFor(cleanup: Cleanup): Promise<{ address: string; namespace: string }> {
+  const given = givenTemporal();
+  if (given) return given;
+  const devServer = await startDevServer();
+  cleanup.add('Temporal dev server', () => devServer.stop());
+  return devServer;
+}
+
 /** A fresh, migrated database for one pass; dropped by the returned function (and by the cleanup). */
 export async function createPassDatabase(
   admin: pg.Client,
@@ -124,7 +134,7 @@ export async function createPassDatabase(
   cleanup: Cleanup,
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(createDatabaseSql(name));
   const drop = cleanup.add(`database ${name}`, async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
@@ -268,7 +278,12 @@ async function startWorkerProcess(env: Record<string, string>, cleanup: Cleanup)
 }
 
 async function temporalPass(
-  context: { client: Client; devServer: DevServer; simulator: SimulatorHandle; bundlePath: string },
+  context: {
+    client: Client;
+    temporal: { address: string; namespace: string };
+    simulator: SimulatorHandle;
+    bundlePath: string;
+  },
   databaseUrl: string,
   taskQueue: string,
   days: DeliveryDay[],
@@ -278,8 +293,8 @@ async function temporalPass(
   const worker = await startWorkerProcess(
     {
       DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: context.devServer.address,
-      TEMPORAL_NAMESPACE: context.devServer.namespace,
+      TEMPORAL_ADDRESS: context.temporal.address,
+      TEMPORAL_NAMESPACE: context.temporal.namespace,
       TEMPORAL_TASK_QUEUE: taskQueue,
       JAO_BASE_URL: context.simulator.origin,
       JAO_MAX_REQUESTS_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
@@ -339,13 +354,12 @@ export async function runBackfillBenchmark(args: string[]): Promise<void> {
     await admin.connect();
     cleanup.add('admin connection', () => admin.end());
 
-    const devServer = await startDevServer();
-    cleanup.add('Temporal dev server', () => devServer.stop());
+    const temporalServer = await temporalFor(cleanup);
     const simulator = await startSimulator();
     cleanup.add('simulator', () => simulator.close());
-    const connection = await Connection.connect({ address: devServer.address });
+    const connection = await Connection.connect({ address: temporalServer.address });
     cleanup.add('client connection', () => connection.close());
-    const client = new Client({ connection, namespace: devServer.namespace });
+    const client = new Client({ connection, namespace: temporalServer.namespace });
 
     console.log(
       `bench:backfill: ${days.length} days ${days[0]}..${days[days.length - 1]}, simulator without latency ` +
@@ -373,7 +387,7 @@ export async function runBackfillBenchmark(args: string[]): Promise<void> {
         cleanup,
       );
       const temporal = await temporalPass(
-        { client, devServer, simulator, bundlePath },
+        { client, temporal: temporalServer, simulator, bundlePath },
         temporalDb.url,
         `jao-bench-${process.pid}-${pass}`,
         days,

@@ -18,7 +18,6 @@ import { freePort } from '../common/ports';
 import { pollScheduleIdFor } from '../control/pollSchedule';
 import { publicationScheduleIdFor } from '../control/publicationSchedule';
 import { createPool } from '../db/pool';
-import { startDevServer } from '../devstack/devServer';
 import {
   addDays,
   dayOfInstant,
@@ -32,7 +31,7 @@ import type { DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
 import { seededRandom } from '../simulator/random';
 import { type RequestLogEntry, startSimulator } from '../simulator/server';
-import { Cleanup, createPassDatabase, workflowBundleFor } from './backfill';
+import { Cleanup, createPassDatabase, temporalFor, workflowBundleFor } from './backfill';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 
 const REPO_ROOT = join(__dirname, '..');
@@ -215,26 +214,34 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
     const db = await createPassDatabase(admin, serverUrl, `jao_bench_freshness_${process.pid}`, cleanup);
     const pool = createPool(db.url, { max: 2, applicationName: 'bench:freshness' });
     cleanup.add('pool', () => pool.end());
-    const devServer = await startDevServer();
-    cleanup.add('Temporal dev server', () => devServer.stop());
+    const temporal = await temporalFor(cleanup);
     const simulator = await startSimulator({
       faults: { maxRequestsPerMinute: JAO_LIMIT_PER_MINUTE, latencyMs: options.latencyMs },
     });
     cleanup.add('simulator', () => simulator.close());
-    const connection = await Connection.connect({ address: devServer.address });
+    const connection = await Connection.connect({ address: temporal.address });
     cleanup.add('client connection', () => connection.close());
-    const client = new Client({ connection, namespace: devServer.namespace });
+    const client = new Client({ connection, namespace: temporal.namespace });
 
     const tomorrow = marketTomorrow(new Date());
     const today = marketToday(new Date());
     simulator.unpublishDay(tomorrow);
     const metricsPort = await freePort();
     const taskQueue = `jao-bench-freshness-${process.pid}`;
+    // The worker creates these; on a server that outlives the benchmark they must not keep starting workflows.
+    for (const scheduleId of [pollScheduleIdFor(taskQueue), publicationScheduleIdFor(taskQueue)]) {
+      cleanup.add(`schedule ${scheduleId}`, () =>
+        client.schedule
+          .getHandle(scheduleId)
+          .delete()
+          .catch(() => undefined),
+      );
+    }
     await spawnWorker(
       {
         DATABASE_URL: db.url,
-        TEMPORAL_ADDRESS: devServer.address,
-        TEMPORAL_NAMESPACE: devServer.namespace,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
         TEMPORAL_TASK_QUEUE: taskQueue,
         JAO_BASE_URL: simulator.origin,
         JAO_MAX_REQUESTS_PER_MINUTE: String(LIMIT_PER_MINUTE),

@@ -11,6 +11,7 @@ import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
 import { addDays, dayWindow } from '../domain/calendar';
 import type { DeliveryDay } from '../domain/types';
+import { createDatabaseSql } from './environment';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { databaseUrlFor, makeDay, pauseTimescaleJobs } from './write';
 
@@ -326,7 +327,7 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
   const database = `jao_bench_query_${process.pid}`;
   const admin = watchClient(new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') }));
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.query(createDatabaseSql(database));
   const pool = createPool(databaseUrlFor(serverUrl, database), { max: 3, applicationName: 'bench:query' });
   try {
     await migrate(pool);

@@ -11,6 +11,7 @@ import { writeDay } from '../db/writeDay';
 import { CORE_ZONES } from '../domain/borders';
 import { addDays, dayWindow } from '../domain/calendar';
 import type { DeliveryDay, Point, ValidatedDay } from '../domain/types';
+import { createDatabaseSql } from './environment';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 
 const FIRST_WRITE_SHARE_OF_COPY = 0.5;
@@ -181,7 +182,7 @@ export async function runWriteBenchmark(args: string[]): Promise<void> {
   const admin = watchClient(new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') }));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.query(createDatabaseSql(database));
   const pool = createPool(databaseUrlFor(serverUrl, database), {
     max: options.concurrency + 1,
     applicationName: 'bench:write',

@@ -9,6 +9,7 @@ import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
 import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
 import { TARGET_LINE } from '../../bench/report';
 import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
+import { createTestNamespace } from '../helpers/namespace';
 
 const root = join(__dirname, '..', '..');
 const SMOKE_TIMEOUT_MS = 110_000;
@@ -19,16 +20,27 @@ interface Run {
   stderr: string;
 }
 
-function runSmoke(name: string): Promise<Run> {
+/** The test run's PostgreSQL server, migrated template, Temporal and workflow bundle (bench/environment.ts). */
+async function environmentFor(name: string, temporal: boolean): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    DATABASE_URL: inject('adminDatabaseUrl'),
+    JAO_BENCH_TEMPLATE_DATABASE: inject('templateDatabase'),
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+  };
+  if (temporal) {
+    // Day workflow ids (and tomorrow's, for freshness) are unique per namespace: one of the benchmark's own.
+    env.JAO_BENCH_TEMPORAL_ADDRESS = inject('temporalAddress');
+    env.JAO_BENCH_TEMPORAL_NAMESPACE = await createTestNamespace(`bench-${name}`);
+  }
+  return env;
+}
+
+async function runSmoke(name: string, temporal: boolean): Promise<Run> {
+  const env = await environmentFor(name, temporal);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/index.ts', name, '--smoke'], {
       cwd: root,
-      env: {
-        ...process.env,
-        // The test run's PostgreSQL server (each bench creates and drops databases of its own) and workflow bundle.
-        DATABASE_URL: inject('adminDatabaseUrl'),
-        WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
-      },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -48,18 +60,19 @@ function runSmoke(name: string): Promise<Run> {
   });
 }
 
-const BENCHES: [string, readonly string[]][] = [
-  ['write', WRITE_TARGETS],
-  ['query', QUERY_TARGETS],
-  ['backfill', BACKFILL_TARGETS],
-  ['freshness', FRESHNESS_TARGETS],
+/** Name, targets, and whether it needs Temporal. */
+const BENCHES: [string, readonly string[], boolean][] = [
+  ['write', WRITE_TARGETS, false],
+  ['query', QUERY_TARGETS, false],
+  ['backfill', BACKFILL_TARGETS, true],
+  ['freshness', FRESHNESS_TARGETS, true],
 ];
 
 describe.concurrent('benchmarks in smoke mode', () => {
   it.each(BENCHES)(
     '%s runs to the end and judges every target',
-    async (name, targets) => {
-      const run = await runSmoke(name);
+    async (name, targets, temporal) => {
+      const run = await runSmoke(name, temporal);
       const output = `stdout:\n${run.stdout}\nstderr:\n${run.stderr.slice(-4000)}`;
       expect(run.code, output).toBe(0);
       expect(run.stdout, output).toMatch(/ratio (\d+\.\d+|n\/a)/);
