@@ -18,6 +18,9 @@ export const HEALTH_GAUGES = {
 
 export type HealthGauge = keyof typeof HEALTH_GAUGES;
 
+/** Unix time of the last refresh of the gauges above: alerts tell stale gauges by it. */
+export const HEALTH_REFRESHED_GAUGE = 'jao_health_refreshed_timestamp_seconds';
+
 export interface GaugeReading {
   name: HealthGauge;
   labels: Record<string, string>;

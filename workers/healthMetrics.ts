@@ -6,11 +6,15 @@ import { Runtime } from '@temporalio/worker';
 import type pg from 'pg';
 import type { Config } from '../common/config';
 import { connectClient, type TemporalClient } from '../common/temporal';
-import { HEALTH_GAUGES, type HealthGauge, healthGauges } from '../domain/healthMetrics';
+import {
+  HEALTH_GAUGES,
+  HEALTH_REFRESHED_GAUGE,
+  type HealthGauge,
+  healthGauges,
+} from '../domain/healthMetrics';
 import { gatherHealthFacts, type HealthSettings } from './healthFacts';
 
 export const HEALTH_METRICS_INTERVAL_MS = 60_000;
-const REFRESHED_GAUGE = 'jao_health_refreshed_timestamp_seconds';
 
 export interface HealthMetrics {
   /** Resolves once the first refresh is done. */
@@ -26,11 +30,13 @@ export function startHealthMetrics(
 ): HealthMetrics {
   const meter = Runtime.instance().metricMeter;
   const gauges = new Map<string, MetricGauge>();
-  const gauge = (name: HealthGauge | typeof REFRESHED_GAUGE) => {
+  const gauge = (name: HealthGauge | typeof HEALTH_REFRESHED_GAUGE) => {
     let existing = gauges.get(name);
     if (!existing) {
       const description =
-        name === REFRESHED_GAUGE ? 'Unix time of the last refresh of the health gauges' : HEALTH_GAUGES[name];
+        name === HEALTH_REFRESHED_GAUGE
+          ? 'Unix time of the last refresh of the health gauges'
+          : HEALTH_GAUGES[name];
       existing = meter.createGauge(name, 'int', '', description);
       gauges.set(name, existing);
     }
@@ -62,7 +68,7 @@ export function startHealthMetrics(
       new Date(),
     );
     for (const reading of healthGauges(facts)) gauge(reading.name).set(reading.value, reading.labels);
-    gauge(REFRESHED_GAUGE).set(Math.floor(Date.now() / 1000));
+    gauge(HEALTH_REFRESHED_GAUGE).set(Math.floor(Date.now() / 1000));
     const problem = [facts.temporalError, facts.databaseError].filter(Boolean).join('; ');
     if (problem !== lastProblem) {
       log(problem ? `health gauges: cannot read ${problem}` : 'health gauges: sources readable again');
