@@ -15,6 +15,8 @@ import {
 import { gatherHealthFacts, type HealthSettings } from './healthFacts';
 
 export const HEALTH_METRICS_INTERVAL_MS = 60_000;
+/** How long stop() waits for a refresh under way. */
+const STOP_WAIT_MS = 5_000;
 
 export interface HealthMetrics {
   /** Resolves once the first refresh is done. */
@@ -93,7 +95,10 @@ export function startHealthMetrics(
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      // A refresh stuck on an unreachable source must not hold up the worker's shutdown.
+      let cap: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((resolve) => (cap = setTimeout(resolve, STOP_WAIT_MS)))]);
+      clearTimeout(cap);
       await dropTemporal();
     },
   };
