@@ -1,7 +1,8 @@
-// `npm run bench:backfill [-- --days N --concurrency 8,32 --from DAY | --smoke]`: backfill throughput (days/s) through Temporal — the
-// backfill workflow fanning out day workflows to a worker process — against the same activities called directly
-// in-process with the same concurrency, measured in the same run, each pass on an empty database of its own,
-// with the simulator answering without latency or rate limit. Also reports the worker process's peak RSS.
+// `npm run bench:backfill [-- --days N --concurrency 8,32 --from DAY | --smoke]`: backfill throughput (days/s)
+// through Temporal — the backfill workflow fanning out day workflows to a worker process — against the same
+// activities called directly in-process with the same concurrency, measured in the same run, each pass on an empty
+// database of its own, with the simulator answering without latency or rate limit. Also reports the worker
+// process's peak RSS.
 // `--smoke`: six days at concurrency 32.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

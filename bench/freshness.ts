@@ -1,7 +1,7 @@
-// `npm run bench:freshness [-- --rounds N --publish-after-s S --latency-ms MS | --smoke]`: how soon tomorrow is stored after
-// JAO publishes it, with and without a backfill saturating the rate limit, what polling costs, and whether the
-// backfill uses its budget. One worker process (`jao worker`, default settings: JAO_MAX_REQUESTS_PER_MINUTE=90,
-// PUBLICATION_POLL_INTERVAL=30s, POLL_INTERVAL=10m) against the simulator (429 above 100 requests a minute, like
+// `npm run bench:freshness [-- --rounds N --publish-after-s S --latency-ms MS | --smoke]`: how soon tomorrow is
+// stored after JAO publishes it, with and without a backfill saturating the rate limit, what polling costs, and
+// whether the backfill uses its budget. One worker process (`jao worker`, default settings:
+// JAO_MAX_REQUESTS_PER_MINUTE=90, PUBLICATION_POLL_INTERVAL=30s, POLL_INTERVAL=10m) against the simulator (429 above 100 requests a minute, like
 // JAO), on a dev server and database of its own. Each round opens the publication window (the schedule's
 // action) with tomorrow unpublished and a fresh day in the database, and the simulator publishes tomorrow
 // `publish-after` seconds later plus a random share of a check interval (publications do not keep time with
