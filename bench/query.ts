@@ -1,9 +1,9 @@
 // `npm run bench:query [-- --days N | --smoke]`: latency of the trading desk's queries on a year of Core data
 // with revisions, each next to its baseline in the same run: the same rows read straight from jao.observation by
-// primary-key range. On TimescaleDB (chosen automatically when the database runs it) every chunk older than 60 days before the
-// last day is compressed first, the one-day queries read a day inside compressed history, and the run ends
-// with a revision of a day inside compressed history: its time, the tuples it decompressed, and the state of
-// every other chunk. `--smoke`: six days (the "month" is days 3–6), three runs per query.
+// primary-key range. On TimescaleDB (chosen automatically when the database runs it) every chunk older than 60
+// days before the last day is compressed first, the one-day queries read a day inside compressed history, and
+// the run ends with a revision of a day inside compressed history: its time, the tuples it decompressed, and the
+// state of every other chunk. `--smoke`: six days (the "month" is days 3–6), three runs per query.
 import pg from 'pg';
 import { type Engine, readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
