@@ -11,6 +11,7 @@ import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
 import { jaoUnavailableFailure } from './jaoAttempts';
+import { recordJaoAnswer } from './metrics';
 import { withinRetryHorizon } from './retryHorizon';
 import { rawStoreDeadline, retryTransientFailures } from './retryWithinAttempt';
 
@@ -74,7 +75,11 @@ export function createFetchActivities({
         },
         retryHorizonMs,
       );
-      const outcome = await withHeartbeat(() => fetchDay(jao, day));
+      const onAnswer = (httpStatus: number | null) => {
+        recordJaoAnswer(httpStatus);
+        jao.onAnswer?.(httpStatus);
+      };
+      const outcome = await withHeartbeat(() => fetchDay({ ...jao, onAnswer }, day));
       const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated' | 'answer'>) =>
         withinRetryHorizon(retryHorizonMs, horizonStartMs, () =>
           withHeartbeat(() =>

@@ -56,3 +56,19 @@ export function recordDriftMetrics(kinds: readonly DriftKind[]): void {
   );
   for (const kind of kinds) counter.add(1, { kind });
 }
+
+export const JAO_RESPONSES_METRIC = 'jao_http_responses_total';
+
+/**
+ * `jao_http_responses_total{status}`: JAO's answers by HTTP status (`429` when rate limited), `none` for a request
+ * that got no answer (timeout, network error).
+ */
+export function recordJaoAnswer(httpStatus: number | null): void {
+  Context.current()
+    .metricMeter.createCounter(
+      JAO_RESPONSES_METRIC,
+      'requests',
+      'Requests to JAO by the HTTP status of the answer (none: no answer)',
+    )
+    .add(1, { status: httpStatus === null ? 'none' : String(httpStatus) });
+}

@@ -1,9 +1,9 @@
-// `npm run bench:query`: latency of the trading desk's queries on a year of Core data with revisions, each next
-// to its baseline in the same run: the same rows read straight from jao.observation by primary-key range.
-// On TimescaleDB (chosen automatically when the database runs it) every chunk older than 60 days before the
-// last day is compressed first, the one-day queries read a day inside compressed history, and the run ends
-// with a revision of a day inside compressed history: its time, the tuples it decompressed, and the state of
-// every other chunk.
+// `npm run bench:query [-- --days N | --smoke]`: latency of the trading desk's queries on a year of Core data
+// with revisions, each next to its baseline in the same run: the same rows read straight from jao.observation by
+// primary-key range. On TimescaleDB (chosen automatically when the database runs it) every chunk older than 60
+// days before the last day is compressed first, the one-day queries read a day inside compressed history, and
+// the run ends with a revision of a day inside compressed history: its time, the tuples it decompressed, and the
+// state of every other chunk. `--smoke`: six days (the "month" is days 3–6), three runs per query.
 import pg from 'pg';
 import { type Engine, readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
@@ -11,9 +11,20 @@ import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
 import { addDays, dayWindow } from '../domain/calendar';
 import type { DeliveryDay } from '../domain/types';
+import { createDatabaseSql } from './environment';
+import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { databaseUrlFor, makeDay, pauseTimescaleJobs } from './write';
 
 const REPETITIONS = 25;
+const SMOKE_REPETITIONS = 3;
+/** What the desk waits for interactively (median): a day, a month of one border, a year of daily aggregates. */
+const TARGETS = { dayMs: 100, monthMs: 1000, yearMs: 5000 };
+export const TARGET_NAMES = [
+  `every one-day query ≤ ${TARGETS.dayMs} ms`,
+  `every one-month query ≤ ${TARGETS.monthMs} ms`,
+  `a year of daily aggregates ≤ ${TARGETS.yearMs} ms`,
+  'daily aggregate right after a revision',
+] as const;
 /** Queries slower than this are repeated fewer times (the year of values read directly takes ~1 s). */
 const SLOW_MS = 200;
 const FIRST_DAY = '2024-01-01';
@@ -27,11 +38,16 @@ interface Query {
   baseline: { sql: string; params: unknown[] };
 }
 
-async function medianMs(pool: pg.Pool, sql: string, params: unknown[]): Promise<number> {
+async function medianMs(
+  pool: pg.Pool,
+  sql: string,
+  params: unknown[],
+  maxRepetitions: number,
+): Promise<number> {
   let started = process.hrtime.bigint();
   await pool.query(sql, params);
   const firstMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const repetitions = firstMs > SLOW_MS ? 5 : REPETITIONS;
+  const repetitions = Math.min(maxRepetitions, firstMs > SLOW_MS ? 5 : REPETITIONS);
   for (let i = 0; i < 2; i++) await pool.query(sql, params);
   const times: number[] = [];
   for (let i = 0; i < repetitions; i++) {
@@ -77,8 +93,9 @@ function queries(
   label: string,
 ): Query[] {
   const window = dayWindow(day);
-  const monthFrom = days[31]!;
-  const monthTo = days[59]!;
+  // Days 32–60 of a year; of a smoke run's few days, its middle third onwards.
+  const monthFrom = days[Math.min(31, Math.floor(days.length / 3))]!;
+  const monthTo = days[Math.min(59, days.length - 1)]!;
   const month = { from: dayWindow(monthFrom).from, to: dayWindow(monthTo).to };
   const year = { from: dayWindow(days[0]!).from, to: dayWindow(days[days.length - 1]!).to };
   const hour = window.from;
@@ -217,7 +234,12 @@ async function chunkStates(pool: pg.Pool): Promise<ChunkState[]> {
 }
 
 /** A revision of `day` (values differ from the stored ones), timed; on TimescaleDB with what it decompressed. */
-async function reviseDay(pool: pg.Pool, engine: Engine, day: DeliveryDay, dayIndex: number): Promise<void> {
+async function reviseDay(
+  pool: pg.Pool,
+  engine: Engine,
+  day: DeliveryDay,
+  dayIndex: number,
+): Promise<{ aggregateRight: boolean }> {
   const timescale = engine.kind === 'timescaledb';
   const before = timescale ? await chunkStates(pool) : [];
   const validated = makeDay(day, dayIndex, 9);
@@ -247,7 +269,8 @@ async function reviseDay(pool: pg.Pool, engine: Engine, day: DeliveryDay, dayInd
   console.log(
     `  daily aggregate of ${day} right after it: ${daily.rows[0]!.stale === 0 ? 'right' : `${daily.rows[0]!.stale} borders STALE`}`,
   );
-  if (!timescale) return;
+  const aggregateRight = daily.rows[0]!.stale === 0;
+  if (!timescale) return { aggregateRight };
   const after = await chunkStates(pool);
   for (const hypertable of ['observation', 'observation_history']) {
     const touched: string[] = [];
@@ -267,17 +290,44 @@ async function reviseDay(pool: pg.Pool, engine: Engine, day: DeliveryDay, dayInd
         `${stillCompressed} of ${compressedBefore} compressed chunks untouched`,
     );
   }
+  return { aggregateRight };
+}
+
+function parseArgs(argv: string[]): { dayCount: number; repetitions: number } {
+  const { smoke, rest: args } = takeSmokeFlag(argv);
+  if (smoke && args.length === 0) return { dayCount: 6, repetitions: SMOKE_REPETITIONS };
+  if (args.length !== 0 && (args.length !== 2 || args[0] !== '--days')) {
+    throw new Error(`bench:query: unknown or invalid argument ${args.join(' ')}`);
+  }
+  const dayCount = args.length ? Number(args[1]) : 365;
+  if (!Number.isInteger(dayCount) || dayCount < 90) throw new Error('--days must be a whole number ≥ 90');
+  return { dayCount, repetitions: REPETITIONS };
+}
+
+/** The slowest of the queries `select` picks, against `limitMs`. */
+function slowestTarget(
+  name: string,
+  timings: { name: string; ms: number }[],
+  select: (queryName: string) => boolean,
+  limitMs: number,
+): Target {
+  const chosen = timings.filter((timing) => select(timing.name));
+  if (chosen.length === 0) return { name, met: false, measured: 'not measured' };
+  const slowest = chosen.reduce((a, b) => (b.ms > a.ms ? b : a));
+  return {
+    name,
+    met: slowest.ms <= limitMs,
+    measured: `slowest ${slowest.ms.toFixed(2)} ms, ${slowest.name}`,
+  };
 }
 
 export async function runQueryBenchmark(args: string[]): Promise<void> {
-  const daysArg = args.indexOf('--days');
-  const dayCount = daysArg >= 0 ? Number(args[daysArg + 1]) : 365;
-  if (!Number.isInteger(dayCount) || dayCount < 90) throw new Error('--days must be a whole number ≥ 90');
+  const { dayCount, repetitions } = parseArgs(args);
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = `jao_bench_query_${process.pid}`;
   const admin = watchClient(new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') }));
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.query(createDatabaseSql(database));
   const pool = createPool(databaseUrlFor(serverUrl, database), { max: 3, applicationName: 'bench:query' });
   try {
     await migrate(pool);
@@ -301,7 +351,7 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
     console.log(engine.line);
     console.log(
       `bench:query: ${dayCount} days, ${sizes.rows[0]!.current.toLocaleString('en')} current values, ` +
-        `${sizes.rows[0]!.history.toLocaleString('en')} superseded; median of up to ${REPETITIONS} runs`,
+        `${sizes.rows[0]!.history.toLocaleString('en')} superseded; median of up to ${repetitions} runs`,
     );
     if (compression)
       console.log(`compressed (older than ${COMPRESS_AFTER_DAYS} days before ${lastDay}): ${compression}`);
@@ -315,14 +365,27 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
         ),
       );
     }
+    const timings: { name: string; ms: number }[] = [];
     for (const query of list) {
-      const ms = await medianMs(pool, query.sql, query.params);
-      const baseMs = await medianMs(pool, query.baseline.sql, query.baseline.params);
+      const ms = await medianMs(pool, query.sql, query.params, repetitions);
+      const baseMs = await medianMs(pool, query.baseline.sql, query.baseline.params, repetitions);
+      timings.push({ name: query.name, ms });
       console.log(
-        `${query.name.padEnd(56)} ${ms.toFixed(2).padStart(8)} ms   baseline ${baseMs.toFixed(2).padStart(8)} ms   ratio ${(ms / baseMs).toFixed(1)}`,
+        `${query.name.padEnd(56)} ${ms.toFixed(2).padStart(8)} ms   baseline ${baseMs.toFixed(2).padStart(8)} ms   ${ratio(ms, baseMs)}`,
       );
     }
-    await reviseDay(pool, engine, days[40]!, 40);
+    const revisedIndex = Math.min(40, Math.floor(days.length / 2));
+    const revision = await reviseDay(pool, engine, days[revisedIndex]!, revisedIndex);
+    printTargets([
+      slowestTarget(TARGET_NAMES[0], timings, (name) => /one (day|hour)/.test(name), TARGETS.dayMs),
+      slowestTarget(TARGET_NAMES[1], timings, (name) => name.includes('one month'), TARGETS.monthMs),
+      slowestTarget(TARGET_NAMES[2], timings, (name) => name.includes('a year'), TARGETS.yearMs),
+      {
+        name: TARGET_NAMES[3],
+        met: revision.aggregateRight,
+        measured: revision.aggregateRight ? 'right' : 'stale',
+      },
+    ]);
   } finally {
     await pool.end();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

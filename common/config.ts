@@ -91,6 +91,9 @@ const origin = z
   )
   .transform((text) => new URL(text).origin);
 
+/** JAO_MAX_REQUESTS_PER_MINUTE's upper bound: far above JAO's (~100), the most a benchmark may ask for. */
+export const MAX_JAO_REQUESTS_PER_MINUTE = 6_000;
+
 const postgresUrl = z
   .string()
   .refine((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol), {
@@ -124,7 +127,7 @@ export const configSchema = z.object({
     )
     .refine((contact) => !/[()\s]/.test(contact), { message: 'must not contain spaces or parentheses' })
     .optional(),
-  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, 6_000, 90),
+  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, MAX_JAO_REQUESTS_PER_MINUTE, 90),
   /** Per HTTP request; a DST day may take three (domain/timeBudget.ts). */
   JAO_REQUEST_TIMEOUT: budgetDuration(JAO_REQUEST_TIMEOUT),
   /**

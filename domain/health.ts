@@ -4,7 +4,8 @@ import { describeDrift } from './drift';
 import type { StatusReport } from './statusReport';
 
 export type QueueState =
-  | { kind: 'polled' }
+  /** `pollers`: how many workers polled recently, when known. */
+  | { kind: 'polled'; pollers?: number }
   | { kind: 'unpolled'; lastPollAgeMs: number | null }
   | { kind: 'unknown' };
 
@@ -15,15 +16,17 @@ export interface PolledQueue {
   state: QueueState;
 }
 
+export type ScheduleState = 'running' | 'paused' | 'missing' | 'unknown';
+
 export interface HealthFacts {
   /** Null when reachable, else why not. */
   temporalError: string | null;
   databaseError: string | null;
-  schedule: 'running' | 'paused' | 'missing' | 'unknown';
+  schedule: ScheduleState;
   /** The poll schedule of the configured task queue (default maxExchanges-poll). */
   scheduleId?: string;
   /** The publication-window schedule of the configured task queue (default maxExchanges-publication). */
-  publication?: { scheduleId: string; state: 'running' | 'paused' | 'missing' | 'unknown' };
+  publication?: { scheduleId: string; state: ScheduleState };
   /** The health window through tomorrow; null when the database could not be read. */
   report: StatusReport | null;
   queues?: PolledQueue[];

@@ -41,6 +41,8 @@ export interface JaoClientOptions {
   /** Largest answer read (JAO_MAX_BODY_BYTES); reading stops beyond it. */
   maxBodyBytes?: number;
   fetchImpl?: typeof fetch;
+  /** Told of every request's HTTP status as it arrives, or null when none came (timeout, network error). */
+  onAnswer?: (httpStatus: number | null) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -156,9 +158,11 @@ async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<S
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
     httpStatus = response.status;
+    opts.onAnswer?.(httpStatus);
     retryAfterHeader = response.headers.get('retry-after');
     read = await readBounded(response, maxBytes);
   } catch (error) {
+    if (httpStatus === null) opts.onAnswer?.(null);
     const reason = describeFetchError(error, opts.timeoutMs);
     return {
       outcome: {

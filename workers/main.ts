@@ -16,6 +16,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
+import { startHealthMetrics } from './healthMetrics';
 import { createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
 import { loadWorkflowBundle } from './workflowBundle';
@@ -206,6 +207,8 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           ` (${config.WORKFLOW_BUNDLE_PATH ? `bundle ${config.WORKFLOW_BUNDLE_PATH}` : 'bundled at start-up'}` +
           `${config.TEMPORAL_WORKER_VERSIONING ? `, versioned deployment ${config.TEMPORAL_DEPLOYMENT_NAME}` : ''}); JAO at ${config.JAO_BASE_URL}`,
       );
+      // The health gauges only where they are exported (METRICS_PORT 0 turns metrics off).
+      const health = config.METRICS_PORT > 0 ? startHealthMetrics(config, pool, log) : null;
       const versions = config.TEMPORAL_WORKER_VERSIONING
         ? await superviseVersion(config, workflowBundle.info.buildId, logger, options.ensureSchedule ?? true)
         : null;
@@ -220,6 +223,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         await running;
       } finally {
         await versions?.close();
+        await health?.stop();
       }
       log('worker stopped');
     } finally {

@@ -1,13 +1,11 @@
 import type { Config } from '../../common/config';
-import { readDayQuality } from '../../db/dayQuality';
-import { readDayRecords } from '../../db/dayStatus';
 import { type Engine, readEngine } from '../../db/engine';
-import { readPublicationTimes } from '../../db/freshness';
 import { createPool } from '../../db/pool';
+import { readStatusReport as readReport } from '../../db/statusReport';
 import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
 import { describeDrift } from '../../domain/drift';
 import type { Freshness } from '../../domain/freshness';
-import { buildStatusReport, type DayLine, type StatusReport } from '../../domain/statusReport';
+import type { DayLine, StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
@@ -40,28 +38,7 @@ async function readStatus(
 ): Promise<{ report: StatusReport; engine: Engine }> {
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
-    const records = await readDayRecords(pool, 'maxExchanges', from, to);
-    // The tomorrow line tells whether tomorrow is in, whatever range was asked for.
-    const tomorrow = marketTomorrow(now);
-    if (tomorrow < from || tomorrow > to)
-      records.push(...(await readDayRecords(pool, 'maxExchanges', tomorrow, tomorrow)));
-    const quality = new Map(
-      (await readDayQuality(pool, 'maxExchanges', from, to)).map((q) => [q.day, q] as const),
-    );
-    const facts = records.map((record) => ({
-      ...record,
-      reason: quality.get(record.day)?.reason ?? null,
-      drift: quality.get(record.day)?.drift ?? null,
-    }));
-    const publications = await readPublicationTimes(pool, 'maxExchanges', from, to);
-    const report = buildStatusReport({
-      from,
-      to,
-      records: facts,
-      now,
-      deadline: config.FRESHNESS_DEADLINE,
-      publications,
-    });
+    const report = await readReport(pool, { from, to }, now, config.FRESHNESS_DEADLINE);
     return { report, engine: await readEngine(pool) };
   } finally {
     await pool.end();

@@ -1,0 +1,77 @@
+// What Temporal says about the pipeline's health (`jao health`, the worker's health gauges): the state of the poll
+// and publication schedules, and whether workers poll the workflow and fetch queues.
+import { type Client, type Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { HealthFacts, PolledQueue, QueueState, ScheduleState } from '../domain/health';
+import { fetchTaskQueueOf } from '../domain/workflowInputs';
+import { pollScheduleIdFor } from './pollSchedule';
+import { publicationScheduleIdFor } from './publicationSchedule';
+
+const { TaskQueueType } = temporal.api.enums.v1;
+
+export interface TemporalHealthSettings {
+  namespace: string;
+  taskQueue: string;
+  /** HEALTH_POLLER_STALE_AFTER: a queue not polled for this long has no worker. */
+  pollerStaleAfterMs: number;
+}
+
+/** Whether any worker polled the queue within `staleAfterMs` (pollers long-poll, so an idle one shows too). */
+async function queueState(
+  connection: Connection,
+  namespace: string,
+  taskQueue: string,
+  type: temporal.api.enums.v1.TaskQueueType,
+  staleAfterMs: number,
+  now: number,
+): Promise<QueueState> {
+  const { pollers } = await connection.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: type,
+  });
+  const lastPolls = (pollers ?? []).map((poller) => Number(poller.lastAccessTime?.seconds ?? 0) * 1000);
+  if (lastPolls.length === 0) return { kind: 'unpolled', lastPollAgeMs: null };
+  const recent = lastPolls.filter((at) => now - at <= staleAfterMs).length;
+  if (recent > 0) return { kind: 'polled', pollers: recent };
+  return { kind: 'unpolled', lastPollAgeMs: now - Math.max(...lastPolls) };
+}
+
+async function scheduleState(client: Client, scheduleId: string): Promise<ScheduleState> {
+  try {
+    const description = await client.schedule.getHandle(scheduleId).describe();
+    return description.state.paused ? 'paused' : 'running';
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    return 'missing';
+  }
+}
+
+/** The schedules and queues of the configured task queue; throws when Temporal cannot be asked. */
+export async function readTemporalHealth(
+  temporalClient: { client: Client; connection: Connection },
+  settings: TemporalHealthSettings,
+  now = Date.now(),
+): Promise<Required<Pick<HealthFacts, 'schedule' | 'scheduleId' | 'publication' | 'queues'>>> {
+  const { client, connection } = temporalClient;
+  const scheduleId = pollScheduleIdFor(settings.taskQueue);
+  const publicationId = publicationScheduleIdFor(settings.taskQueue);
+  const queues: PolledQueue[] = [
+    { taskQueue: settings.taskQueue, role: 'workflows, validate and write', state: { kind: 'unknown' } },
+    { taskQueue: fetchTaskQueueOf(settings.taskQueue), role: 'JAO fetches', state: { kind: 'unknown' } },
+  ];
+  const schedule = await scheduleState(client, scheduleId);
+  const publication = { scheduleId: publicationId, state: await scheduleState(client, publicationId) };
+  const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
+  for (const [index, queue] of queues.entries()) {
+    queue.state = await queueState(
+      connection,
+      settings.namespace,
+      queue.taskQueue,
+      types[index]!,
+      settings.pollerStaleAfterMs,
+      now,
+    );
+  }
+  return { schedule, scheduleId, publication, queues };
+}

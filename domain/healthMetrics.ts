@@ -1,0 +1,89 @@
+// The health verdict's facts as Prometheus gauges (the worker refreshes them; deploy/prometheus/ alerts on them):
+// the same facts and rules as `jao health`, as numbers. Pure.
+import type { HealthFacts } from './health';
+import type { GridStatus } from './statusReport';
+
+export const HEALTH_GAUGES = {
+  jao_health_window_days:
+    'Days of the health window (HEALTH_WINDOW_DAYS before tomorrow, through tomorrow) by status',
+  jao_health_window_late_days:
+    'Days of the health window before tomorrow still not complete after their deadline (not failed, invalid or partial)',
+  jao_health_window_recheck_failed_days: 'Complete days of the health window whose last re-check failed',
+  jao_tomorrow_late: '1 when tomorrow is not complete after FRESHNESS_DEADLINE on the day before, else 0',
+  jao_schedule_paused: '1 when the schedule is paused, else 0',
+  jao_schedule_missing: '1 when the schedule does not exist, else 0',
+  jao_task_queue_pollers: 'Workers that polled the task queue within HEALTH_POLLER_STALE_AFTER',
+  jao_health_source_up: '1 when the health check could read the source (temporal, database), else 0',
+} as const;
+
+export type HealthGauge = keyof typeof HEALTH_GAUGES;
+
+/** Unix time of the last refresh of the gauges above: alerts tell stale gauges by it. */
+export const HEALTH_REFRESHED_GAUGE = 'jao_health_refreshed_timestamp_seconds';
+
+export interface GaugeReading {
+  name: HealthGauge;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export const GRID_STATUSES: readonly GridStatus[] = [
+  'complete',
+  'partial',
+  'not_published',
+  'invalid',
+  'failed',
+  'missing',
+];
+const BAD_STATUSES = new Set<GridStatus>(['failed', 'invalid', 'partial']);
+
+/**
+ * Every gauge the facts determine. A source that could not be read leaves its gauges out (they keep their last
+ * value) and reads 0 in `jao_health_source_up`.
+ */
+export function healthGauges(facts: HealthFacts): GaugeReading[] {
+  const readings: GaugeReading[] = [
+    { name: 'jao_health_source_up', labels: { source: 'temporal' }, value: facts.temporalError ? 0 : 1 },
+    { name: 'jao_health_source_up', labels: { source: 'database' }, value: facts.databaseError ? 0 : 1 },
+  ];
+  const flag = (on: boolean) => (on ? 1 : 0);
+  const schedules = [
+    { id: facts.scheduleId ?? 'maxExchanges-poll', state: facts.schedule },
+    ...(facts.publication ? [{ id: facts.publication.scheduleId, state: facts.publication.state }] : []),
+  ];
+  for (const schedule of schedules) {
+    if (schedule.state === 'unknown') continue;
+    const labels = { schedule: schedule.id };
+    readings.push({ name: 'jao_schedule_paused', labels, value: flag(schedule.state === 'paused') });
+    readings.push({ name: 'jao_schedule_missing', labels, value: flag(schedule.state === 'missing') });
+  }
+  for (const queue of facts.queues ?? []) {
+    if (queue.state.kind === 'unknown') continue;
+    const pollers = queue.state.kind === 'polled' ? (queue.state.pollers ?? 1) : 0;
+    readings.push({
+      name: 'jao_task_queue_pollers',
+      labels: { task_queue: queue.taskQueue },
+      value: pollers,
+    });
+  }
+  const report = facts.report;
+  if (report) {
+    for (const status of GRID_STATUSES) {
+      const days = report.days.filter((line) => line.status === status).length;
+      readings.push({ name: 'jao_health_window_days', labels: { status }, value: days });
+    }
+    const before = report.days.filter((line) => line.day !== report.tomorrow.day);
+    readings.push({
+      name: 'jao_health_window_late_days',
+      labels: {},
+      value: before.filter((line) => line.late && !BAD_STATUSES.has(line.status)).length,
+    });
+    readings.push({
+      name: 'jao_health_window_recheck_failed_days',
+      labels: {},
+      value: report.days.filter((line) => line.status === 'complete' && line.lastError).length,
+    });
+    readings.push({ name: 'jao_tomorrow_late', labels: {}, value: flag(report.tomorrow.late) });
+  }
+  return readings;
+}

@@ -1,0 +1,88 @@
+// Every benchmark in its smoke mode (tiny sizes, short waits), so none can rot unnoticed: it must run to the end,
+// print its figures with a ratio to its baseline, and judge every one of its targets (met or NOT met: smoke sizes
+// may well miss them).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { TARGET_NAMES as BACKFILL_TARGETS } from '../../bench/backfill';
+import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
+import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
+import { TARGET_LINE } from '../../bench/report';
+import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
+import { createTestNamespace } from '../helpers/namespace';
+
+const root = join(__dirname, '..', '..');
+/** Most of a smoke run is starting processes (the bench, a worker); on a loaded 2-core machine one took 100 s. */
+const SMOKE_TIMEOUT_MS = 170_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The test run's PostgreSQL server, migrated template, Temporal and workflow bundle (bench/environment.ts). */
+async function environmentFor(name: string, temporal: boolean): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    DATABASE_URL: inject('adminDatabaseUrl'),
+    JAO_BENCH_TEMPLATE_DATABASE: inject('templateDatabase'),
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+  };
+  if (temporal) {
+    // Day workflow ids (and tomorrow's, for freshness) are unique per namespace: one of the benchmark's own.
+    env.JAO_BENCH_TEMPORAL_ADDRESS = inject('temporalAddress');
+    env.JAO_BENCH_TEMPORAL_NAMESPACE = await createTestNamespace(`bench-${name}`);
+  }
+  return env;
+}
+
+async function runSmoke(name: string, temporal: boolean): Promise<Run> {
+  const env = await environmentFor(name, temporal);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/index.ts', name, '--smoke'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGINT'), SMOKE_TIMEOUT_MS - 10_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Name, targets, and whether it needs Temporal. */
+const BENCHES: [string, readonly string[], boolean][] = [
+  ['write', WRITE_TARGETS, false],
+  ['query', QUERY_TARGETS, false],
+  ['backfill', BACKFILL_TARGETS, true],
+  ['freshness', FRESHNESS_TARGETS, true],
+];
+
+describe.concurrent('benchmarks in smoke mode', () => {
+  it.each(BENCHES)(
+    '%s runs to the end and judges every target',
+    async (name, targets, temporal) => {
+      const run = await runSmoke(name, temporal);
+      const output = `stdout:\n${run.stdout}\nstderr:\n${run.stderr.slice(-4000)}`;
+      expect(run.code, output).toBe(0);
+      expect(run.stdout, output).toMatch(/ratio (\d+\.\d+|n\/a)/);
+      const judged = run.stdout
+        .split('\n')
+        .map((line) => TARGET_LINE.exec(line)?.[1])
+        .filter((target) => target !== undefined);
+      expect(judged, output).toEqual([...targets]);
+    },
+    SMOKE_TIMEOUT_MS,
+  );
+});

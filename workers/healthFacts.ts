@@ -1,0 +1,78 @@
+// The facts behind the pipeline's health verdict (domain/health.ts), gathered from Temporal and the database: what
+// `jao health` judges and what the worker's health gauges export. A source that cannot be read is recorded as such.
+import type { Client, Connection } from '@temporalio/client';
+import type pg from 'pg';
+import type { Config } from '../common/config';
+import { readTemporalHealth } from '../control/healthFacts';
+import { pollScheduleIdFor } from '../control/pollSchedule';
+import { readStatusReport } from '../db/statusReport';
+import { addDays, GO_LIVE_DAY, marketTomorrow } from '../domain/calendar';
+import type { HealthFacts } from '../domain/health';
+
+export type HealthSettings = Pick<
+  Config,
+  | 'TEMPORAL_NAMESPACE'
+  | 'TEMPORAL_TASK_QUEUE'
+  | 'HEALTH_POLLER_STALE_AFTER'
+  | 'HEALTH_WINDOW_DAYS'
+  | 'FRESHNESS_DEADLINE'
+>;
+
+/** Lends a resource to `use` for the time of one read (connecting, or borrowing a long-lived one). */
+export type Lender<R> = <T>(use: (resource: R) => Promise<T>) => Promise<T>;
+
+export interface HealthSources {
+  temporal: Lender<{ client: Client; connection: Connection }>;
+  database: Lender<pg.Pool>;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The first day of the health window: HEALTH_WINDOW_DAYS before tomorrow, not before go-live. */
+export function healthWindowStart(tomorrow: string, windowDays: number): string {
+  const start = addDays(tomorrow, -windowDays);
+  return start < GO_LIVE_DAY ? GO_LIVE_DAY : start;
+}
+
+export async function gatherHealthFacts(
+  settings: HealthSettings,
+  sources: HealthSources,
+  now: Date,
+): Promise<HealthFacts> {
+  const facts: HealthFacts = {
+    temporalError: null,
+    databaseError: null,
+    schedule: 'unknown',
+    scheduleId: pollScheduleIdFor(settings.TEMPORAL_TASK_QUEUE),
+    report: null,
+  };
+  try {
+    Object.assign(
+      facts,
+      await sources.temporal((temporal) =>
+        readTemporalHealth(
+          temporal,
+          {
+            namespace: settings.TEMPORAL_NAMESPACE,
+            taskQueue: settings.TEMPORAL_TASK_QUEUE,
+            pollerStaleAfterMs: settings.HEALTH_POLLER_STALE_AFTER,
+          },
+          now.getTime(),
+        ),
+      ),
+    );
+  } catch (error) {
+    facts.temporalError = messageOf(error);
+    facts.queues = [];
+  }
+  try {
+    const tomorrow = marketTomorrow(now);
+    const from = healthWindowStart(tomorrow, settings.HEALTH_WINDOW_DAYS);
+    facts.report = await sources.database((pool) =>
+      readStatusReport(pool, { from, to: tomorrow }, now, settings.FRESHNESS_DEADLINE),
+    );
+  } catch (error) {
+    facts.databaseError = messageOf(error);
+  }
+  return facts;
+}
