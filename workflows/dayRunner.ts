@@ -10,6 +10,7 @@ import {
   ParentClosePolicy,
   patched,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
@@ -17,6 +18,7 @@ import {
   DELIVERY_DAY_ATTRIBUTE,
   NOT_COMPLETE_DAYS_ATTRIBUTE,
 } from '../common/searchAttributes';
+import { NOT_COMPLETE_MEMO, notCompleteLines } from '../domain/runDetails';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
 import { CANCELLED_DAY_REASON, isChildOnlyCancellation } from './childCancellation';
@@ -24,6 +26,8 @@ import { deliveryDayWorkflow } from './deliveryDay';
 
 /** Patch: children carry a summary naming their day; runs keep NotCompleteDays up to date. */
 export const RUN_OUTCOME_PATCH = 'run-outcome-visible';
+/** Patch: runs keep their not-complete days in their memo too, readable in the Web UI with no worker up. */
+export const RUN_MEMO_PATCH = 'run-not-complete-memo';
 
 export interface Tally {
   done: number;
@@ -39,7 +43,7 @@ export interface DayRunnerOptions {
   concurrency: number;
   /** When another run of the day is in flight: wait for it to close and run again, or leave the day to it. */
   onBusy: 'wait' | 'skip';
-  /** Called after every recorded outcome (the backfill refreshes its current details). */
+  /** Called after every recorded outcome and skipped day (the run refreshes its current details). */
   onOutcome?: () => void;
 }
 
@@ -47,10 +51,13 @@ const BUSY_RETRY = '5 seconds';
 
 export class DayRunner {
   readonly running = new Set<DeliveryDay>();
+  /** Days left to another run of theirs already in flight (onBusy `skip`). */
+  readonly skipped: DeliveryDay[] = [];
   /** A cancellation that reached a running day: rethrown by launch() and idle() so the workflow ends with it. */
   private cancelled: unknown;
   /** Decided once per run: histories from before the patch replay without summaries and search attribute. */
   private readonly visible: boolean;
+  private readonly memo: boolean;
 
   constructor(
     private readonly options: DayRunnerOptions,
@@ -58,6 +65,8 @@ export class DayRunner {
   ) {
     this.visible = patched(RUN_OUTCOME_PATCH);
     if (this.visible) this.publishNotCompleteDays();
+    this.memo = patched(RUN_MEMO_PATCH);
+    if (this.memo && this.tally.notCompleted.length > 0) this.publishMemo();
   }
 
   /** Starts the day as soon as a slot is free; resolves once it has started (not finished). */
@@ -89,17 +98,30 @@ export class DayRunner {
   }
 
   private record(outcome: DayOutcome): void {
+    // The day leaves the running set with its outcome, so details drawn now count what the progress query counts.
+    this.running.delete(outcome.day);
     this.tally.done += 1;
     this.tally.byStatus[outcome.status] = (this.tally.byStatus[outcome.status] ?? 0) + 1;
     if (outcome.status !== 'complete') {
       this.tally.notCompleted.push(outcome);
       if (this.visible) this.publishNotCompleteDays();
+      if (this.memo) this.publishMemo();
     }
+    this.options.onOutcome?.();
+  }
+
+  private skip(day: DeliveryDay): void {
+    this.running.delete(day);
+    this.skipped.push(day);
     this.options.onOutcome?.();
   }
 
   private publishNotCompleteDays(): void {
     upsertSearchAttributes([{ key: NOT_COMPLETE_DAYS_ATTRIBUTE, value: this.tally.notCompleted.length }]);
+  }
+
+  private publishMemo(): void {
+    upsertMemo({ [NOT_COMPLETE_MEMO]: notCompleteLines(this.tally.notCompleted) });
   }
 
   private async runDay(day: DeliveryDay): Promise<void> {
@@ -124,7 +146,10 @@ export class DayRunner {
         return;
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
-          if (this.options.onBusy === 'skip') return;
+          if (this.options.onBusy === 'skip') {
+            this.skip(day);
+            return;
+          }
           await sleep(BUSY_RETRY);
           continue;
         }

@@ -5,11 +5,17 @@ import {
   defineQuery,
   isCancellation,
   patched,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { DATASET_ATTRIBUTE, DAY_STATUS_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
+import {
+  DATASET_ATTRIBUTE,
+  DAY_RUNNING,
+  DAY_STATUS_ATTRIBUTE,
+  DELIVERY_DAY_ATTRIBUTE,
+} from '../common/searchAttributes';
 import type { DayStatus } from '../domain/types';
 import {
   checkStartedDay,
@@ -17,6 +23,7 @@ import {
   type DayRequest,
   type DayResult,
   parseDayInput,
+  type Trigger,
 } from '../domain/workflowInputs';
 import { failureStore, fetchActivities, localStore } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
@@ -36,6 +43,16 @@ export const DAY_OUTCOME_PATCH = 'day-outcome-visible';
 export const RECORD_EVERY_FAILURE_PATCH = 'record-every-day-failure';
 /** Patch: a day whose failure could not be recorded still ends with DayStatus `failed`. */
 export const UNRECORDED_FAILURE_PATCH = 'day-status-when-unrecorded';
+/**
+ * Patch: every day run says DayStatus `running` from its start, whatever attributes it was started with (the Web
+ * UI's "Start Workflow Like This One" copies the old run's DayStatus).
+ */
+export const DAY_RUNNING_PATCH = 'day-status-running-at-start';
+/**
+ * Patch: a day started from outside (no parent) is an operator's re-run: live priority and the trigger `manual`
+ * (or `cli`), whatever trigger its input copied from a backfill's or poll's child.
+ */
+export const OPERATOR_RERUN_PATCH = 'top-level-day-is-operators';
 
 /**
  * Input from outside (client, Web UI, schedule) is parsed with zod; a child's input comes from its backfill or
@@ -52,8 +69,13 @@ function dayRequestOf(input: DayInput): DayRequest {
     if (!started.ok)
       throw ApplicationFailure.nonRetryable(`invalid input: ${started.message}`, INVALID_INPUT);
   }
+  if (patched(OPERATOR_RERUN_PATCH))
+    return { ...parsed.value, trigger: operatorTriggerOf(parsed.value.trigger) };
   return parsed.value;
 }
+
+/** Only the CLI and the Web UI (or a client) start a day with no parent: `backfill` or `poll` was copied in. */
+const operatorTriggerOf = (trigger: Trigger): Trigger => (trigger === 'cli' ? 'cli' : 'manual');
 
 function failureMessageOf(error: unknown): string {
   if (error instanceof ActivityFailure) return error.cause?.message ?? error.message;
@@ -71,6 +93,10 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     { key: DATASET_ATTRIBUTE, value: dataset },
     { key: DELIVERY_DAY_ATTRIBUTE, value: day },
   ]);
+  if (patched(DAY_RUNNING_PATCH)) {
+    upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }]);
+    if (!workflowInfo().parent) setCurrentDetails(`${dataset} ${day}: re-run by an operator (${trigger})`);
+  }
 
   let stage: DayStage = 'fetching';
   setHandler(dayStageQuery, () => stage);
@@ -102,6 +128,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
       throw recordError;
     }
     recordOutcome('failed');
-    throw ApplicationFailure.nonRetryable(`${dataset} ${day} failed: ${message}`, DAY_FAILED);
+    // The run is the day's: its failure says what went wrong, the day is named by the run (and by the activity).
+    throw ApplicationFailure.nonRetryable(message, DAY_FAILED);
   }
 }

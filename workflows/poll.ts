@@ -29,6 +29,7 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
         total: days.length,
         done: runner.tally.done,
         running: runner.running.size,
+        skipped: runner.skipped.length,
         byStatus: runner.tally.byStatus,
         notCompleted: runner.tally.notCompleted,
       }),
