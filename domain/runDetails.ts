@@ -29,14 +29,20 @@ const oneLine = (text: string) => {
   return flat.length <= REASON_LENGTH ? flat : `${flat.slice(0, REASON_LENGTH)}…`;
 };
 
-/** A reason as markdown: quoted text as code spans, other quotes dropped, markdown's own characters escaped. */
+/** Quoted text: "…", or '…' not inside a word (an apostrophe is not a quote). */
+const QUOTED = /"([^"`]*)"|(?<!\w)'([^'`]*)'(?!\w)/g;
+const escapePlain = (text: string) => text.replace(/["`]/g, '').replace(/([\\*_[\]<>#|~])/g, '\\$1');
+
+/** A reason as markdown: quoted text as code spans (straight quotes), markdown's own characters escaped. */
 function markdownReason(reason: string): string {
-  return reason
-    .split(/"([^"`]*)"/)
-    .map((part, index) =>
-      index % 2 === 1 ? `\`${part}\`` : part.replace(/["`]/g, '').replace(/([\\*_[\]<>#|~])/g, '\\$1'),
-    )
-    .join('');
+  let markdown = '';
+  let last = 0;
+  for (const match of reason.matchAll(QUOTED)) {
+    const quoted = match[1] ?? match[2] ?? '';
+    markdown += `${escapePlain(reason.slice(last, match.index))}${quoted ? `\`${quoted}\`` : ''}`;
+    last = match.index + match[0].length;
+  }
+  return markdown + escapePlain(reason.slice(last));
 }
 
 /** One line per non-complete day (day, status, reason), at most LISTED_DAYS and a count of the rest. */

@@ -36,6 +36,26 @@ describe('details of a backfill or poll run in the Web UI (markdown)', () => {
     );
   });
 
+  it("writes quoted text as code spans and keeps apostrophes: JAO's 'quotes' would turn curly", () => {
+    const details = renderRunDetails({
+      title: 't',
+      total: 1,
+      done: 1,
+      running: 0,
+      byStatus: { invalid: 1 },
+      notCompleted: [
+        {
+          day: '2024-01-02',
+          status: 'invalid',
+          reason: `body is not JSON: Unexpected token '<', "<!DOCTYPE "... is not valid JSON; JAO's answer`,
+        },
+      ],
+    });
+    expect(details.split('\n').at(-1)).toBe(
+      "- 2024-01-02 **invalid**: body is not JSON: Unexpected token `<`, `<!DOCTYPE `... is not valid JSON; JAO's answer",
+    );
+  });
+
   it('says a run whose days all ended is finished, with none running', () => {
     expect(
       renderRunDetails({
