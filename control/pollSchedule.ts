@@ -26,6 +26,23 @@ export function pollScheduleIdFor(taskQueue: string): string {
   return taskQueue === TASK_QUEUE ? POLL_SCHEDULE_ID : `${POLL_SCHEDULE_ID}/${taskQueue}`;
 }
 
+/** `90 s`, `10 min`, `2 h`: an interval as the schedule's note says it. */
+export function durationText(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
+
+/** What the schedule does and when: its note in the Web UI's Schedules page while it runs. */
+export function pollScheduleNote(settings: PollScheduleSettings): string {
+  const lookahead = settings.lookaheadDays ?? 1;
+  return (
+    `Every ${durationText(settings.intervalMs)}: runs pollWorkflow, which fetches ` +
+    `${lookahead > 0 ? 'tomorrow and ' : ''}the last ${settings.lookbackDays} days ` +
+    '(new, late and revised publications); a day already running elsewhere is left to that run.'
+  );
+}
+
 function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
   const scheduleId = settings.scheduleId ?? pollScheduleIdFor(settings.taskQueue);
   const input: PollInput = {
@@ -50,6 +67,7 @@ function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
       // a poll that hangs must not block every later one (overlap SKIP)
       workflowExecutionTimeout: '1 hour',
     },
+    state: { note: pollScheduleNote(settings) },
   };
 }
 
@@ -70,6 +88,8 @@ export async function ensurePollSchedule(
     spec: options.spec,
     policies: { ...previous.policies, ...options.policies },
     action: { ...options.action },
+    // While paused, the note is the pause reason: kept.
+    state: previous.state.paused ? previous.state : { ...previous.state, note: options.state?.note },
   }));
   return 'updated';
 }

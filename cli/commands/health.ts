@@ -51,16 +51,20 @@ async function temporalFacts(config: Config, facts: HealthFacts): Promise<void> 
   try {
     const stateOf = async (scheduleId: string) => {
       try {
-        const description = await temporalClient.client.schedule.getHandle(scheduleId).describe();
-        return description.state.paused ? ('paused' as const) : ('running' as const);
+        const { state } = await temporalClient.client.schedule.getHandle(scheduleId).describe();
+        return state.paused
+          ? { state: 'paused' as const, pauseNote: state.note }
+          : { state: 'running' as const };
       } catch (error) {
         if (!(error instanceof ScheduleNotFoundError)) throw error;
-        return 'missing' as const;
+        return { state: 'missing' as const };
       }
     };
-    facts.schedule = await stateOf(facts.scheduleId ?? pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE));
+    const poll = await stateOf(facts.scheduleId ?? pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE));
+    facts.schedule = poll.state;
+    if (poll.pauseNote !== undefined) facts.pauseNote = poll.pauseNote;
     const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-    facts.publication = { scheduleId: publicationId, state: await stateOf(publicationId) };
+    facts.publication = { scheduleId: publicationId, ...(await stateOf(publicationId)) };
     const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
     for (const [index, queue] of queues.entries()) {
       queue.state = await queueState(
