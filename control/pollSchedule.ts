@@ -5,6 +5,7 @@ import {
   type ScheduleOptions,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
+import { countOf } from '../domain/runDetails';
 import type { Dataset } from '../domain/types';
 import { POLL_SCHEDULE_ID, type PollInput, TASK_QUEUE } from '../domain/workflowInputs';
 import type { pollWorkflow } from '../workflows';
@@ -38,7 +39,7 @@ export function pollScheduleNote(settings: PollScheduleSettings): string {
   const lookahead = settings.lookaheadDays ?? 1;
   return (
     `Every ${durationText(settings.intervalMs)}: runs pollWorkflow, which fetches ` +
-    `${lookahead > 0 ? 'tomorrow and ' : ''}the last ${settings.lookbackDays} days ` +
+    `${lookahead > 0 ? 'tomorrow and ' : ''}the last ${countOf(settings.lookbackDays, 'day')} ` +
     '(new, late and revised publications); a day already running elsewhere is left to that run.'
   );
 }

@@ -1,12 +1,9 @@
 import { hostname, userInfo } from 'node:os';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
-import { ensurePollSchedule, pollScheduleIdFor, pollScheduleNote } from '../../control/pollSchedule';
-import {
-  ensurePublicationSchedule,
-  publicationScheduleIdFor,
-  publicationScheduleNote,
-} from '../../control/publicationSchedule';
+import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
+import { describedScheduleNote } from '../../control/scheduleNote';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 
@@ -84,19 +81,9 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
       case 'unpause':
         await each(async (id) => {
           // Unpaused, the note says again what the schedule does (a worker's start-up rewrites it the same way).
-          const note =
-            id === POLL_SCHEDULE_ID
-              ? pollScheduleNote({
-                  taskQueue: config.TEMPORAL_TASK_QUEUE,
-                  intervalMs: config.POLL_INTERVAL,
-                  lookbackDays: config.POLL_LOOKBACK_DAYS,
-                })
-              : publicationScheduleNote({
-                  taskQueue: config.TEMPORAL_TASK_QUEUE,
-                  window: config.PUBLICATION_WINDOW,
-                  checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-                });
-          await temporal.client.schedule.getHandle(id).unpause(note);
+          const schedule = temporal.client.schedule.getHandle(id);
+          const note = describedScheduleNote(await schedule.describe()) ?? 'unpaused from the jao CLI';
+          await schedule.unpause(note);
           console.log(`schedule ${id} running`);
         });
         return;
