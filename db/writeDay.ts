@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EMPTY_RECHECK_ERROR } from '../domain/dayStatus';
+import { EMPTY_RECHECK_ERROR, worseRecheckError } from '../domain/dayStatus';
 import type { Dataset, DayStatus, DeliveryDay, Rejection, ValidatedDay } from '../domain/types';
 import {
   BINARY_COPY_HEADER,
@@ -57,7 +57,7 @@ export interface WriteDayResult {
   /** Current values absent from the payload (or null in it), moved to history. */
   vanishedPoints: number;
   newSeries: number;
-  /** The day's revision_count after the write. */
+  /** The day's revision_count after the write: versions of its stored values (filling a gap is no revision). */
   revision: number;
   contentChanged: boolean;
 }
@@ -69,6 +69,8 @@ interface DayState {
   revisionCount: number;
   contentHash: string | null;
   lastChangedAt: Date | null;
+  /** The stored status; null for a day never written. */
+  status: DayStatus | null;
 }
 
 interface ContentOutcome {
@@ -226,13 +228,14 @@ async function readDayState(client: pg.PoolClient, input: WriteDayInput): Promis
     revision_count: number | null;
     content_hash: string | null;
     last_changed_at: Date | null;
+    status: DayStatus | null;
   }>({
     name: 'jao.writeDay.readDayState',
     text: `SELECT date_trunc('milliseconds',
               COALESCE($3::timestamptz, GREATEST(clock_timestamp(), d.last_changed_at))) AS tx_time,
             ($2::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_from,
             ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_to,
-            d.revision_count, d.content_hash, d.last_changed_at
+            d.revision_count, d.content_hash, d.last_changed_at, d.status
        FROM (SELECT 1) AS one
        LEFT JOIN jao.delivery_day d ON d.dataset = $1 AND d.day = $2::date`,
     values: [input.dataset, input.day, input.observedAt ?? null],
@@ -245,6 +248,7 @@ async function readDayState(client: pg.PoolClient, input: WriteDayInput): Promis
     revisionCount: row.revision_count ?? 0,
     contentHash: row.content_hash,
     lastChangedAt: row.last_changed_at,
+    status: row.status,
   };
 }
 
@@ -535,7 +539,8 @@ async function deleteVanished(
 }
 
 /** The run decides the day's status and quality record: it brought content, or the day has none stored. */
-const RUN_DESCRIBES_DAY = "(EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0)";
+const RUN_DESCRIBES_DAY =
+  "(NOT $25::boolean AND (EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0))";
 /** The day's quality record (migration 010), written together with its status. */
 const QUALITY_COLUMNS = [
   'resolution_minutes',
@@ -554,6 +559,21 @@ function emptyRecheck(input: WriteDayInput, state: DayState): boolean {
   return input.status === 'not_published' && state.revisionCount > 0;
 }
 
+/**
+ * A re-check worse than what is stored (domain/dayStatus.ts): a complete day answered partial (conflicting
+ * duplicates, say) while every stored value stays stored. The day keeps its status and quality record.
+ */
+function worseRecheck(input: WriteDayInput, state: DayState, outcome: ContentOutcome | null): boolean {
+  return state.status === 'complete' && input.status === 'partial' && (outcome?.vanished ?? 0) === 0;
+}
+
+/** A revision changes or removes stored values; a day's first content counts as its first version. */
+function revises(state: DayState, outcome: ContentOutcome | null): boolean {
+  if (outcome === null) return false;
+  if (state.revisionCount === 0) return outcome.added > 0;
+  return outcome.changed + outcome.vanished > 0;
+}
+
 async function upsertDayRow(
   client: pg.PoolClient,
   input: WriteDayInput,
@@ -568,7 +588,15 @@ async function upsertDayRow(
   const points = outcome ? outcome.pointsAfter : null;
   const validated = input.validated;
   const rejectedValues = (input.rejections ?? validated?.rejections ?? []).length;
-  const error = pgText(input.error ?? (emptyRecheck(input, state) ? EMPTY_RECHECK_ERROR : null));
+  const keepStored = worseRecheck(input, state, outcome);
+  const error = pgText(
+    input.error ??
+      (emptyRecheck(input, state)
+        ? EMPTY_RECHECK_ERROR
+        : keepStored
+          ? worseRecheckError(input.status, input.reason ?? null)
+          : null),
+  );
   const reason = input.reason === undefined ? error : pgText(input.reason);
   const result = await client.query<{ revision_count: number; status: DayStatus }>({
     name: 'jao.writeDay.upsertDayRow',
@@ -607,10 +635,10 @@ async function upsertDayRow(
         status = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.status ELSE d.status END,
         expected_mtus = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.expected_mtus ELSE d.expected_mtus END,
         ${QUALITY_COLUMNS.map((c) => `${c} = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.${c} ELSE d.${c} END`).join(',\n')},
-        received_mtus = COALESCE($5::int, d.received_mtus),
+        received_mtus = CASE WHEN $25::boolean THEN d.received_mtus ELSE COALESCE($5::int, d.received_mtus) END,
         points = COALESCE($6::int, d.points),
         content_hash = COALESCE($7::text, d.content_hash),
-        revision_count = d.revision_count + EXCLUDED.revision_count,
+        revision_count = d.revision_count + CASE WHEN $24::boolean THEN 1 ELSE 0 END,
         first_complete_at = COALESCE(d.first_complete_at, EXCLUDED.first_complete_at),
         last_changed_at = COALESCE(EXCLUDED.last_changed_at, d.last_changed_at),
         last_checked_at = EXCLUDED.last_checked_at,
@@ -645,6 +673,8 @@ async function upsertDayRow(
       rejectedValues,
       validated?.unknownFields ?? [],
       reason,
+      revises(state, outcome),
+      keepStored,
     ],
   });
   const row = result.rows[0]!;
