@@ -76,6 +76,8 @@ interface DayState {
 interface ContentOutcome {
   changed: number;
   added: number;
+  /** Of `added`: values back after vanishing (stored before, so a revision). */
+  returned: number;
   vanished: number;
   pointsAfter: number;
   newSeries: number;
@@ -344,7 +346,7 @@ async function insertFreshDay(
   txTime: Date,
 ): Promise<ContentOutcome> {
   const count = content.values.length;
-  if (count === 0) return { changed: 0, added: 0, vanished: 0, pointsAfter: 0, newSeries: 0 };
+  if (count === 0) return { changed: 0, added: 0, returned: 0, vanished: 0, pointsAfter: 0, newSeries: 0 };
   const [txHigh, txLow] = binaryTimestampWords(txTime.getTime());
   const mtuWords = content.mtuList.map((mtu) => binaryTimestampWords(Date.parse(mtu)));
   const ids = seriesIds.ids;
@@ -380,7 +382,7 @@ async function insertFreshDay(
     'COPY jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at) FROM STDIN (FORMAT binary)',
     [data],
   );
-  return { changed: 0, added, vanished: 0, pointsAfter: added, newSeries: 0 };
+  return { changed: 0, added, returned: 0, vanished: 0, pointsAfter: added, newSeries: 0 };
 }
 
 /**
@@ -414,6 +416,7 @@ async function mergeDay(
   const result = await client.query<{
     changed: number;
     added: number;
+    returned: number;
     current_points: number;
     vanished_series: number[];
     vanished_mtus: Date[];
@@ -480,7 +483,7 @@ async function mergeDay(
         WHERE x.new_value IS NOT NULL
        ON CONFLICT (mtu, series_id) DO UPDATE
           SET value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
-       RETURNING 1
+       RETURNING o.revision
      ),
      vanished AS (
        SELECT x.series_id, x.mtu FROM superseded x WHERE x.new_value IS NULL ORDER BY x.series_id, x.mtu
@@ -488,6 +491,9 @@ async function mergeDay(
      SELECT (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL)::int AS changed,
             ((SELECT count(*) FROM upserted) - (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL))::int
               AS added,
+            -- values back after vanishing (a revision of what was stored; a first value is none)
+            ((SELECT count(*) FROM upserted WHERE revision > 1)
+              - (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL))::int AS returned,
             (SELECT count(*) FROM current)::int AS current_points,
             (SELECT count(*) FROM moved)::int AS moved,
             ARRAY(SELECT series_id FROM vanished) AS vanished_series,
@@ -509,6 +515,7 @@ async function mergeDay(
   return {
     changed: row.changed,
     added: row.added,
+    returned: row.returned,
     vanished,
     pointsAfter: row.current_points - vanished + row.added,
     newSeries: 0,
@@ -571,7 +578,7 @@ function worseRecheck(input: WriteDayInput, state: DayState, outcome: ContentOut
 function revises(state: DayState, outcome: ContentOutcome | null): boolean {
   if (outcome === null) return false;
   if (state.revisionCount === 0) return outcome.added > 0;
-  return outcome.changed + outcome.vanished > 0;
+  return outcome.changed + outcome.vanished + outcome.returned > 0;
 }
 
 async function upsertDayRow(
