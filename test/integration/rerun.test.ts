@@ -2,19 +2,20 @@
 // attributes (DayStatus included), summary and input (trigger `backfill` when the old run was a backfill's child).
 // It must list as running while it runs, end with its own status, fetch with live priority and say it is the
 // operator's; the backfill that left the day invalid must say it finished, with its not-complete day in its memo.
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DATASET_ATTRIBUTE,
   DAY_STATUS_ATTRIBUTE,
   DELIVERY_DAY_ATTRIBUTE,
 } from '../../common/searchAttributes';
-import type { BackfillResult, DayInput, DayResult } from '../../domain/workflowInputs';
+import type { BackfillProgress, BackfillResult, DayInput, DayResult } from '../../domain/workflowInputs';
 import { LIVE_PRIORITY_KEY } from '../../workflows/fetchPriority';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
 const DAY = '2025-03-10';
+const REJECTED_DAY = '2025-03-11';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
@@ -35,7 +36,11 @@ describe('a day re-run like its old run tells the truth', () => {
 
   beforeAll(async () => {
     const namespace = await createTestNamespace('rerun');
-    h = await createPipelineHarness('rerun', { faults: { malformedDays: [DAY] } }, { namespace });
+    h = await createPipelineHarness(
+      'rerun',
+      { faults: { malformedDays: [DAY], rejectedDays: [REJECTED_DAY] } },
+      { namespace },
+    );
     workers = await h.startWorkers();
   });
   afterAll(async () => {
@@ -76,6 +81,8 @@ describe('a day re-run like its old run tells the truth', () => {
         `- ${DAY} **invalid**: body is not JSON: Unexpected token \`<\`, \`<!DOCTYPE \`... is not valid JSON`,
       ].join('\n'),
     );
+    // failedDays: what `rerun --failed` would run again (failed, invalid, partial).
+    expect((await backfill.query<BackfillProgress>('progress')).failedDays).toEqual([DAY]);
     const memo = (await backfill.describe()).memo;
     expect(memo).toEqual({ NotCompleteDays: [`${DAY} invalid: ${result.notCompleted[0]!.reason}`] });
 
@@ -115,5 +122,16 @@ describe('a day re-run like its old run tells the truth', () => {
     expect(
       scheduled?.map((event) => event.activityTaskScheduledEventAttributes?.priority?.priorityKey),
     ).toEqual([LIVE_PRIORITY_KEY]);
+  });
+
+  it('fails a day with what went wrong, naming the day once (JAO names it too)', async () => {
+    const failure = await h.runDay(REJECTED_DAY).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.message).toBe(
+      `JAO rejected the request for ${REJECTED_DAY}: The request for delivery day ${REJECTED_DAY} was rejected (simulated).`,
+    );
   });
 });
