@@ -95,7 +95,8 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   ]);
   if (patched(DAY_RUNNING_PATCH)) {
     upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }]);
-    if (!workflowInfo().parent) setCurrentDetails(`${dataset} ${day}: re-run by an operator (${trigger})`);
+    if (!workflowInfo().parent)
+      setCurrentDetails(`${dataset} ${day}: started by an operator (${trigger}), live priority`);
   }
 
   let stage: DayStage = 'fetching';

@@ -106,7 +106,9 @@ describe('a day re-run like its old run tells the truth', () => {
     );
     expect(whileRunning).toEqual(['running']);
     expect((await rerun.describe()).status.name).toBe('RUNNING');
-    expect(await detailsOf(rerun)).toBe(`maxExchanges ${DAY}: re-run by an operator (manual)`);
+    expect(await detailsOf(rerun)).toBe(
+      `maxExchanges ${DAY}: started by an operator (manual), live priority`,
+    );
 
     const healed: DayResult = await rerun.result();
     expect(healed.status).toBe('complete');
