@@ -3,13 +3,13 @@ import type pg from 'pg';
 import { readDayRecords } from '../db/dayStatus';
 import { daysInRange } from '../domain/calendar';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import type { BackfillMode } from '../domain/workflowInputs';
+import { type BackfillMode, isRerunFailed } from '../domain/workflowInputs';
 
 /** `missing` skips complete days; `failed` keeps only days that ended failed, invalid or partial. */
 const SELECTED_BY_MODE: Record<BackfillMode, (status: DayStatus | undefined) => boolean> = {
   all: () => true,
   missing: (status) => status !== 'complete',
-  failed: (status) => status === 'failed' || status === 'invalid' || status === 'partial',
+  failed: isRerunFailed,
 };
 
 export interface PlanInput {

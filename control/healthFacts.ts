@@ -37,13 +37,17 @@ async function queueState(
   return { kind: 'unpolled', lastPollAgeMs: now - Math.max(...lastPolls) };
 }
 
-async function scheduleState(client: Client, scheduleId: string): Promise<ScheduleState> {
+/** A schedule's state, and its note while paused (the reason, and who paused it when they said). */
+async function scheduleState(
+  client: Client,
+  scheduleId: string,
+): Promise<{ state: ScheduleState; pauseNote?: string }> {
   try {
-    const description = await client.schedule.getHandle(scheduleId).describe();
-    return description.state.paused ? 'paused' : 'running';
+    const { state } = await client.schedule.getHandle(scheduleId).describe();
+    return state.paused ? { state: 'paused', pauseNote: state.note ?? '' } : { state: 'running' };
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
-    return 'missing';
+    return { state: 'missing' };
   }
 }
 
@@ -52,7 +56,10 @@ export async function readTemporalHealth(
   temporalClient: { client: Client; connection: Connection },
   settings: TemporalHealthSettings,
   now = Date.now(),
-): Promise<Required<Pick<HealthFacts, 'schedule' | 'scheduleId' | 'publication' | 'queues'>>> {
+): Promise<
+  Required<Pick<HealthFacts, 'schedule' | 'scheduleId' | 'publication' | 'queues'>> &
+    Pick<HealthFacts, 'pauseNote'>
+> {
   const { client, connection } = temporalClient;
   const scheduleId = pollScheduleIdFor(settings.taskQueue);
   const publicationId = publicationScheduleIdFor(settings.taskQueue);
@@ -60,8 +67,8 @@ export async function readTemporalHealth(
     { taskQueue: settings.taskQueue, role: 'workflows, validate and write', state: { kind: 'unknown' } },
     { taskQueue: fetchTaskQueueOf(settings.taskQueue), role: 'JAO fetches', state: { kind: 'unknown' } },
   ];
-  const schedule = await scheduleState(client, scheduleId);
-  const publication = { scheduleId: publicationId, state: await scheduleState(client, publicationId) };
+  const poll = await scheduleState(client, scheduleId);
+  const publication = { scheduleId: publicationId, ...(await scheduleState(client, publicationId)) };
   const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
   for (const [index, queue] of queues.entries()) {
     queue.state = await queueState(
@@ -73,5 +80,11 @@ export async function readTemporalHealth(
       now,
     );
   }
-  return { schedule, scheduleId, publication, queues };
+  return {
+    schedule: poll.state,
+    ...(poll.pauseNote === undefined ? {} : { pauseNote: poll.pauseNote }),
+    scheduleId,
+    publication,
+    queues,
+  };
 }

@@ -5,6 +5,7 @@ import {
   type ScheduleOptions,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
+import { countOf } from '../domain/runDetails';
 import { POLL_EXECUTION_TIMEOUT_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import { POLL_SCHEDULE_ID, type PollInput, TASK_QUEUE } from '../domain/workflowInputs';
@@ -25,6 +26,23 @@ export interface PollScheduleSettings {
  */
 export function pollScheduleIdFor(taskQueue: string): string {
   return taskQueue === TASK_QUEUE ? POLL_SCHEDULE_ID : `${POLL_SCHEDULE_ID}/${taskQueue}`;
+}
+
+/** `90 s`, `10 min`, `2 h`: an interval as the schedule's note says it. */
+export function durationText(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
+
+/** What the schedule does and when: its note in the Web UI's Schedules page while it runs. */
+export function pollScheduleNote(settings: PollScheduleSettings): string {
+  const lookahead = settings.lookaheadDays ?? 1;
+  return (
+    `Every ${durationText(settings.intervalMs)}: runs pollWorkflow, which fetches ` +
+    `${lookahead > 0 ? 'tomorrow and ' : ''}the last ${countOf(settings.lookbackDays, 'day')} ` +
+    '(new, late and revised publications); a day already running elsewhere is left to that run.'
+  );
 }
 
 function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
@@ -50,6 +68,7 @@ function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
       staticSummary: `${input.dataset} poll: tomorrow and the last ${input.lookbackDays} days`,
       workflowExecutionTimeout: POLL_EXECUTION_TIMEOUT_MS,
     },
+    state: { note: pollScheduleNote(settings) },
   };
 }
 
@@ -70,6 +89,8 @@ export async function ensurePollSchedule(
     spec: options.spec,
     policies: { ...previous.policies, ...options.policies },
     action: { ...options.action },
+    // While paused, the note is the pause reason: kept.
+    state: previous.state.paused ? previous.state : { ...previous.state, note: options.state?.note },
   }));
   return 'updated';
 }

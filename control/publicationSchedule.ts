@@ -16,6 +16,7 @@ import { PUBLICATION_WINDOW_OVERRUN_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import { TASK_QUEUE } from '../domain/workflowInputs';
 import type { publicationWindowWorkflow } from '../workflows';
+import { durationText } from './pollSchedule';
 
 export interface PublicationScheduleSettings {
   scheduleId?: string;
@@ -29,6 +30,20 @@ export interface PublicationScheduleSettings {
 /** Like the poll schedule (control/pollSchedule.ts), one per task queue: the default queue's has the plain id. */
 export function publicationScheduleIdFor(taskQueue: string): string {
   return taskQueue === TASK_QUEUE ? PUBLICATION_SCHEDULE_ID : `${PUBLICATION_SCHEDULE_ID}/${taskQueue}`;
+}
+
+/**
+ * What the schedule does and when: its note in the Web UI's Schedules page while it runs. The UI shows the
+ * calendar as the server stores it, where a zero reads as `{step:1}` ("every second"): the note says the time.
+ */
+export function publicationScheduleNote(settings: PublicationScheduleSettings): string {
+  const window = parseWindow(settings.window);
+  if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
+  return (
+    `Daily at ${window.start} ${MARKET_TIME_ZONE} (the spec's calendar: second 0, minute ${window.startMinute}, ` +
+    `hour ${window.startHour}): opens the publication window ${settings.window}, which fetches tomorrow every ` +
+    `${durationText(settings.checkIntervalMs)} until it is stored complete or the window closes at ${window.end}.`
+  );
 }
 
 function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions {
@@ -46,7 +61,12 @@ function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions
     // The server applies the calendar in the market's time zone, DST changes included.
     spec: {
       calendars: [
-        { hour: window.startHour, minute: window.startMinute, comment: 'publication window opens' },
+        {
+          second: 0,
+          minute: window.startMinute,
+          hour: window.startHour,
+          comment: `publication window opens: daily at ${window.start} ${MARKET_TIME_ZONE}`,
+        },
       ],
       timezone: MARKET_TIME_ZONE,
     },
@@ -66,6 +86,7 @@ function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions
         `${settings.checkIntervalMs / 1000} s until complete`,
       workflowExecutionTimeout: windowMs + PUBLICATION_WINDOW_OVERRUN_MS,
     },
+    state: { note: publicationScheduleNote(settings) },
   };
 }
 
@@ -97,6 +118,8 @@ export async function ensurePublicationSchedule(
       spec: options.spec,
       policies: { ...previous.policies, ...options.policies },
       action: { ...options.action },
+      // While paused, the note is the pause reason: kept.
+      state: previous.state.paused ? previous.state : { ...previous.state, note: options.state?.note },
     }));
   }
   const handle = client.schedule.getHandle(options.scheduleId);

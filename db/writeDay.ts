@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EMPTY_RECHECK_ERROR } from '../domain/dayStatus';
+import { EMPTY_RECHECK_ERROR, worseRecheckError } from '../domain/dayStatus';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay, Rejection, ValidatedDay } from '../domain/types';
 import {
@@ -58,7 +58,7 @@ export interface WriteDayResult {
   /** Current values absent from the payload (or null in it), moved to history. */
   vanishedPoints: number;
   newSeries: number;
-  /** The day's revision_count after the write. */
+  /** The day's revision_count after the write: versions of its stored values (filling a gap is no revision). */
   revision: number;
   contentChanged: boolean;
 }
@@ -70,11 +70,15 @@ interface DayState {
   revisionCount: number;
   contentHash: string | null;
   lastChangedAt: Date | null;
+  /** The stored status; null for a day never written. */
+  status: DayStatus | null;
 }
 
 interface ContentOutcome {
   changed: number;
   added: number;
+  /** Of `added`: values back after vanishing (stored before, so a revision). */
+  returned: number;
   vanished: number;
   pointsAfter: number;
   newSeries: number;
@@ -227,13 +231,14 @@ async function readDayState(client: pg.PoolClient, input: WriteDayInput): Promis
     revision_count: number | null;
     content_hash: string | null;
     last_changed_at: Date | null;
+    status: DayStatus | null;
   }>({
     name: 'jao.writeDay.readDayState',
     text: `SELECT date_trunc('milliseconds',
               COALESCE($3::timestamptz, GREATEST(clock_timestamp(), d.last_changed_at))) AS tx_time,
             ($2::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_from,
             ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_to,
-            d.revision_count, d.content_hash, d.last_changed_at
+            d.revision_count, d.content_hash, d.last_changed_at, d.status
        FROM (SELECT 1) AS one
        LEFT JOIN jao.delivery_day d ON d.dataset = $1 AND d.day = $2::date`,
     values: [input.dataset, input.day, input.observedAt ?? null],
@@ -246,6 +251,7 @@ async function readDayState(client: pg.PoolClient, input: WriteDayInput): Promis
     revisionCount: row.revision_count ?? 0,
     contentHash: row.content_hash,
     lastChangedAt: row.last_changed_at,
+    status: row.status,
   };
 }
 
@@ -341,7 +347,7 @@ async function insertFreshDay(
   txTime: Date,
 ): Promise<ContentOutcome> {
   const count = content.values.length;
-  if (count === 0) return { changed: 0, added: 0, vanished: 0, pointsAfter: 0, newSeries: 0 };
+  if (count === 0) return { changed: 0, added: 0, returned: 0, vanished: 0, pointsAfter: 0, newSeries: 0 };
   const [txHigh, txLow] = binaryTimestampWords(txTime.getTime());
   const mtuWords = content.mtuList.map((mtu) => binaryTimestampWords(Date.parse(mtu)));
   const ids = seriesIds.ids;
@@ -377,7 +383,7 @@ async function insertFreshDay(
     'COPY jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at) FROM STDIN (FORMAT binary)',
     [data],
   );
-  return { changed: 0, added, vanished: 0, pointsAfter: added, newSeries: 0 };
+  return { changed: 0, added, returned: 0, vanished: 0, pointsAfter: added, newSeries: 0 };
 }
 
 /**
@@ -411,6 +417,7 @@ async function mergeDay(
   const result = await client.query<{
     changed: number;
     added: number;
+    returned: number;
     current_points: number;
     vanished_series: number[];
     vanished_mtus: Date[];
@@ -477,7 +484,7 @@ async function mergeDay(
         WHERE x.new_value IS NOT NULL
        ON CONFLICT (mtu, series_id) DO UPDATE
           SET value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
-       RETURNING 1
+       RETURNING o.revision
      ),
      vanished AS (
        SELECT x.series_id, x.mtu FROM superseded x WHERE x.new_value IS NULL ORDER BY x.series_id, x.mtu
@@ -485,6 +492,9 @@ async function mergeDay(
      SELECT (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL)::int AS changed,
             ((SELECT count(*) FROM upserted) - (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL))::int
               AS added,
+            -- values back after vanishing (a revision of what was stored; a first value is none)
+            ((SELECT count(*) FROM upserted WHERE revision > 1)
+              - (SELECT count(*) FROM superseded WHERE new_value IS NOT NULL))::int AS returned,
             (SELECT count(*) FROM current)::int AS current_points,
             (SELECT count(*) FROM moved)::int AS moved,
             ARRAY(SELECT series_id FROM vanished) AS vanished_series,
@@ -506,6 +516,7 @@ async function mergeDay(
   return {
     changed: row.changed,
     added: row.added,
+    returned: row.returned,
     vanished,
     pointsAfter: row.current_points - vanished + row.added,
     newSeries: 0,
@@ -536,7 +547,8 @@ async function deleteVanished(
 }
 
 /** The run decides the day's status and quality record: it brought content, or the day has none stored. */
-const RUN_DESCRIBES_DAY = "(EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0)";
+const RUN_DESCRIBES_DAY =
+  "(NOT $25::boolean AND (EXCLUDED.status IN ('complete', 'partial') OR d.revision_count = 0))";
 /** The day's quality record (migration 010), written together with its status. */
 const QUALITY_COLUMNS = [
   'resolution_minutes',
@@ -555,6 +567,21 @@ function emptyRecheck(input: WriteDayInput, state: DayState): boolean {
   return input.status === 'not_published' && state.revisionCount > 0;
 }
 
+/**
+ * A re-check worse than what is stored (domain/dayStatus.ts): a complete day answered partial (conflicting
+ * duplicates, say) while every stored value stays stored. The day keeps its status and quality record.
+ */
+function worseRecheck(input: WriteDayInput, state: DayState, outcome: ContentOutcome | null): boolean {
+  return state.status === 'complete' && input.status === 'partial' && (outcome?.vanished ?? 0) === 0;
+}
+
+/** A revision changes or removes stored values; a day's first content counts as its first version. */
+function revises(state: DayState, outcome: ContentOutcome | null): boolean {
+  if (outcome === null) return false;
+  if (state.revisionCount === 0) return outcome.added > 0;
+  return outcome.changed + outcome.vanished + outcome.returned > 0;
+}
+
 async function upsertDayRow(
   client: pg.PoolClient,
   input: WriteDayInput,
@@ -569,7 +596,15 @@ async function upsertDayRow(
   const points = outcome ? outcome.pointsAfter : null;
   const validated = input.validated;
   const rejectedValues = (input.rejections ?? validated?.rejections ?? []).length;
-  const error = pgText(input.error ?? (emptyRecheck(input, state) ? EMPTY_RECHECK_ERROR : null));
+  const keepStored = worseRecheck(input, state, outcome);
+  const error = pgText(
+    input.error ??
+      (emptyRecheck(input, state)
+        ? EMPTY_RECHECK_ERROR
+        : keepStored
+          ? worseRecheckError(input.status, input.reason ?? null)
+          : null),
+  );
   const reason = input.reason === undefined ? error : pgText(input.reason);
   const result = await client.query<{ revision_count: number; status: DayStatus }>({
     name: 'jao.writeDay.upsertDayRow',
@@ -608,10 +643,10 @@ async function upsertDayRow(
         status = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.status ELSE d.status END,
         expected_mtus = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.expected_mtus ELSE d.expected_mtus END,
         ${QUALITY_COLUMNS.map((c) => `${c} = CASE WHEN ${RUN_DESCRIBES_DAY} THEN EXCLUDED.${c} ELSE d.${c} END`).join(',\n')},
-        received_mtus = COALESCE($5::int, d.received_mtus),
+        received_mtus = CASE WHEN $25::boolean THEN d.received_mtus ELSE COALESCE($5::int, d.received_mtus) END,
         points = COALESCE($6::int, d.points),
         content_hash = COALESCE($7::text, d.content_hash),
-        revision_count = d.revision_count + EXCLUDED.revision_count,
+        revision_count = d.revision_count + CASE WHEN $24::boolean THEN 1 ELSE 0 END,
         first_complete_at = COALESCE(d.first_complete_at, EXCLUDED.first_complete_at),
         last_changed_at = COALESCE(EXCLUDED.last_changed_at, d.last_changed_at),
         last_checked_at = EXCLUDED.last_checked_at,
@@ -646,6 +681,8 @@ async function upsertDayRow(
       rejectedValues,
       validated?.unknownFields ?? [],
       reason,
+      revises(state, outcome),
+      keepStored,
     ],
   });
   const row = result.rows[0]!;

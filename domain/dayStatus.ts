@@ -18,11 +18,25 @@ export const EMPTY_RECHECK_ERROR =
   'no data published: the re-check found no rows for the day; the stored values are kept';
 
 /**
+ * last_error of a complete day whose re-check answered worse (partial: conflicting duplicates, say) while every
+ * stored value stays stored: the day keeps its status for the stored values, the finding is the evidence.
+ */
+export function worseRecheckError(status: string, reason: string | null): string {
+  return `re-check found the day ${status}${reason ? ` (${reason})` : ''}; the stored values are kept`;
+}
+
+/**
  * - `not_published`: the answer has no rows;
  * - `complete`: every expected MTU is present, no key was refused, and every key has an accepted value at
  *   every MTU (identical duplicate rows collapsed, unknown fields and rows outside the day do not count);
  * - `invalid`: rows arrived but no value was accepted;
  * - `partial`: anything in between (missing MTUs, nulls, refused values or keys, conflicting duplicates).
+ *
+ * These judge an answer. What is stored decides a re-check's effect (db/writeDay.ts): a re-check that brings no
+ * content (empty answer, invalid payload, failed fetch) leaves a day with stored values as it is, and one worse
+ * than what is stored (a complete day answered partial while every stored value stays) keeps the day's status
+ * and quality record; either way last_error records the finding (EMPTY_RECHECK_ERROR, worseRecheckError).
+ * revision_count counts versions of the stored values: filling a value never stored is not a revision.
  */
 export function judgeDay(v: ValidatedDay): DayVerdict {
   if (v.rows === 0) return { status: 'not_published', reason: NOT_PUBLISHED_REASON };

@@ -23,10 +23,12 @@ export interface HealthFacts {
   temporalError: string | null;
   databaseError: string | null;
   schedule: ScheduleState;
+  /** The poll schedule's note when paused: the reason, and who paused it when they said (the jao CLI does). */
+  pauseNote?: string;
   /** The poll schedule of the configured task queue (default maxExchanges-poll). */
   scheduleId?: string;
   /** The publication-window schedule of the configured task queue (default maxExchanges-publication). */
-  publication?: { scheduleId: string; state: ScheduleState };
+  publication?: { scheduleId: string; state: ScheduleState; pauseNote?: string };
   /** The health window through tomorrow; null when the database could not be read. */
   report: StatusReport | null;
   queues?: PolledQueue[];
@@ -64,15 +66,19 @@ function queueProblem(queue: PolledQueue): string | null {
   return `no worker polls task queue ${queue.taskQueue} (${queue.role}; ${last})`;
 }
 
+/** The server keeps one note per schedule: while paused it is the pause reason (who paused, when they said). */
+const pausedProblem = (scheduleId: string, note: string | undefined) =>
+  `schedule ${scheduleId} is paused: ${note?.trim() ? note.trim().replace(/\s+/g, ' ') : 'no reason recorded'}`;
+
 export function assessHealth(facts: HealthFacts): HealthVerdict {
   const problems: string[] = [];
   if (facts.temporalError) problems.push(`temporal unreachable: ${facts.temporalError}`);
   if (facts.databaseError) problems.push(`database unreachable: ${facts.databaseError}`);
   const scheduleId = facts.scheduleId ?? 'maxExchanges-poll';
-  if (facts.schedule === 'paused') problems.push(`schedule ${scheduleId} is paused`);
+  if (facts.schedule === 'paused') problems.push(pausedProblem(scheduleId, facts.pauseNote));
   if (facts.schedule === 'missing') problems.push(`schedule ${scheduleId} does not exist`);
   if (facts.publication?.state === 'paused')
-    problems.push(`schedule ${facts.publication.scheduleId} is paused`);
+    problems.push(pausedProblem(facts.publication.scheduleId, facts.publication.pauseNote));
   if (facts.publication?.state === 'missing') {
     problems.push(`schedule ${facts.publication.scheduleId} does not exist`);
   }

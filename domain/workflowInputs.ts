@@ -192,6 +192,7 @@ export interface BackfillProgress {
   done: number;
   running: number;
   byStatus: Partial<Record<DayStatus, number>>;
+  /** Days so far that ended failed, invalid or partial: what `jao rerun --failed` (mode `failed`) re-runs. */
   failedDays: DeliveryDay[];
   /** Every day so far that did not end complete, with its status and reason. */
   notCompleted: DayOutcome[];
@@ -219,6 +220,11 @@ export interface BackfillResult {
   /** Every day that did not end `complete`, with its status and error. */
   notCompleted: DayOutcome[];
 }
+
+/** The statuses backfill mode `failed` (`jao rerun --failed`) re-runs, and `progress.failedDays` lists. */
+export const RERUN_FAILED_STATUSES: readonly DayStatus[] = ['failed', 'invalid', 'partial'];
+export const isRerunFailed = (status: DayStatus | undefined): boolean =>
+  status !== undefined && RERUN_FAILED_STATUSES.includes(status);
 
 export const isDayStatus = (value: string): value is DayStatus =>
   (DAY_STATUSES as readonly string[]).includes(value);

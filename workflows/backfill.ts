@@ -15,6 +15,7 @@ import {
   type BackfillInput,
   type BackfillProgress,
   type BackfillResult,
+  isRerunFailed,
   parseBackfillInput,
 } from '../domain/workflowInputs';
 import { store } from './activities';
@@ -54,7 +55,7 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
     running: runner.running.size,
     byStatus: { ...runner.tally.byStatus },
     failedDays: runner.tally.notCompleted
-      .filter((outcome) => outcome.status === 'failed')
+      .filter((outcome) => isRerunFailed(outcome.status))
       .map((outcome) => outcome.day),
     notCompleted: [...runner.tally.notCompleted],
   });

@@ -10,6 +10,7 @@ import {
   ParentClosePolicy,
   patched,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
@@ -17,12 +18,13 @@ import {
   DELIVERY_DAY_ATTRIBUTE,
   NOT_COMPLETE_DAYS_ATTRIBUTE,
 } from '../common/searchAttributes';
+import { NOT_COMPLETE_MEMO, notCompleteLines } from '../domain/runDetails';
 import { BUSY_DAY_RETRY_MS } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
 import { CANCELLED_DAY_REASON, isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow } from './deliveryDay';
-import { RUN_OUTCOME_PATCH } from './patches';
+import { RUN_MEMO_PATCH, RUN_OUTCOME_PATCH } from './patches';
 
 export interface Tally {
   done: number;
@@ -38,16 +40,21 @@ export interface DayRunnerOptions {
   concurrency: number;
   /** When another run of the day is in flight: wait for it to close and run again, or leave the day to it. */
   onBusy: 'wait' | 'skip';
-  /** Called after every recorded outcome (the backfill refreshes its current details and its complete days). */
+  /** Called after every recorded outcome (the run refreshes its current details; the backfill its complete days). */
   onOutcome?: (outcome: DayOutcome) => void;
+  /** Called after a day left to another run of it already in flight (onBusy `skip`). */
+  onSkip?: () => void;
 }
 
 export class DayRunner {
   readonly running = new Set<DeliveryDay>();
+  /** Days left to another run of theirs already in flight (onBusy `skip`). */
+  readonly skipped: DeliveryDay[] = [];
   /** A cancellation that reached a running day: rethrown by launch() and idle() so the workflow ends with it. */
   private cancelled: unknown;
   /** Decided once per run: histories from before the patch replay without summaries and search attribute. */
   private readonly visible: boolean;
+  private readonly memo: boolean;
 
   constructor(
     private readonly options: DayRunnerOptions,
@@ -55,6 +62,8 @@ export class DayRunner {
   ) {
     this.visible = patched(RUN_OUTCOME_PATCH);
     if (this.visible) this.publishNotCompleteDays();
+    this.memo = patched(RUN_MEMO_PATCH);
+    if (this.memo && this.tally.notCompleted.length > 0) this.publishMemo();
   }
 
   /** Starts the day as soon as a slot is free; resolves once it has started (not finished). */
@@ -87,17 +96,30 @@ export class DayRunner {
 
   /** Counts an outcome; the backfill also records here a day it finds not complete in the database. */
   record(outcome: DayOutcome): void {
+    // The day leaves the running set with its outcome, so details drawn now count what the progress query counts.
+    this.running.delete(outcome.day);
     this.tally.done += 1;
     this.tally.byStatus[outcome.status] = (this.tally.byStatus[outcome.status] ?? 0) + 1;
     if (outcome.status !== 'complete') {
       this.tally.notCompleted.push(outcome);
       if (this.visible) this.publishNotCompleteDays();
+      if (this.memo) this.publishMemo();
     }
     this.options.onOutcome?.(outcome);
   }
 
+  private skip(day: DeliveryDay): void {
+    this.running.delete(day);
+    this.skipped.push(day);
+    this.options.onSkip?.();
+  }
+
   private publishNotCompleteDays(): void {
     upsertSearchAttributes([{ key: NOT_COMPLETE_DAYS_ATTRIBUTE, value: this.tally.notCompleted.length }]);
+  }
+
+  private publishMemo(): void {
+    upsertMemo({ [NOT_COMPLETE_MEMO]: notCompleteLines(this.tally.notCompleted) });
   }
 
   private async runDay(day: DeliveryDay): Promise<void> {
@@ -122,7 +144,10 @@ export class DayRunner {
         return;
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
-          if (this.options.onBusy === 'skip') return;
+          if (this.options.onBusy === 'skip') {
+            this.skip(day);
+            return;
+          }
           await sleep(BUSY_DAY_RETRY_MS);
           continue;
         }

@@ -5,11 +5,17 @@ import {
   defineQuery,
   isCancellation,
   patched,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { DATASET_ATTRIBUTE, DAY_STATUS_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
+import {
+  DATASET_ATTRIBUTE,
+  DAY_RUNNING,
+  DAY_STATUS_ATTRIBUTE,
+  DELIVERY_DAY_ATTRIBUTE,
+} from '../common/searchAttributes';
 import type { DayStatus } from '../domain/types';
 import {
   checkStartedDay,
@@ -17,10 +23,17 @@ import {
   type DayRequest,
   type DayResult,
   parseDayInput,
+  type Trigger,
 } from '../domain/workflowInputs';
 import { failureStore, fetchActivities, legacyLocalFailureStore, localStore } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
-import { DAY_OUTCOME_PATCH, RECORD_EVERY_FAILURE_PATCH, UNRECORDED_FAILURE_PATCH } from './patches';
+import {
+  DAY_OUTCOME_PATCH,
+  DAY_RUNNING_PATCH,
+  OPERATOR_RERUN_PATCH,
+  RECORD_EVERY_FAILURE_PATCH,
+  UNRECORDED_FAILURE_PATCH,
+} from './patches';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
 export const dayStageQuery = defineQuery<DayStage>('stage');
@@ -43,8 +56,13 @@ function dayRequestOf(input: DayInput): DayRequest {
     if (!started.ok)
       throw ApplicationFailure.nonRetryable(`invalid input: ${started.message}`, INVALID_INPUT);
   }
+  if (patched(OPERATOR_RERUN_PATCH))
+    return { ...parsed.value, trigger: operatorTriggerOf(parsed.value.trigger) };
   return parsed.value;
 }
+
+/** Only the CLI and the Web UI (or a client) start a day with no parent: `backfill` or `poll` was copied in. */
+const operatorTriggerOf = (trigger: Trigger): Trigger => (trigger === 'cli' ? 'cli' : 'manual');
 
 function failureMessageOf(error: unknown): string {
   if (error instanceof ActivityFailure) return error.cause?.message ?? error.message;
@@ -62,6 +80,11 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     { key: DATASET_ATTRIBUTE, value: dataset },
     { key: DELIVERY_DAY_ATTRIBUTE, value: day },
   ]);
+  if (patched(DAY_RUNNING_PATCH)) {
+    upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }]);
+    if (!workflowInfo().parent)
+      setCurrentDetails(`${dataset} ${day}: started by an operator (${trigger}), live priority`);
+  }
 
   let stage: DayStage = 'fetching';
   setHandler(dayStageQuery, () => stage);
@@ -100,6 +123,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
       throw recordError;
     }
     recordOutcome('failed');
-    throw ApplicationFailure.nonRetryable(`${dataset} ${day} failed: ${message}`, DAY_FAILED);
+    // The run is the day's: its failure says what went wrong, the day is named by the run (and by the activity).
+    throw ApplicationFailure.nonRetryable(message, DAY_FAILED);
   }
 }

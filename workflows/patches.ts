@@ -33,3 +33,18 @@ export const POLL_DAY_BUDGET_PATCH = 'poll-day-budget';
  * complete in the database after its re-run is reported `failed` with the reason.
  */
 export const RECHECK_DAYS_PATCH = 'backfill-rechecks-days-in-database';
+
+/**
+ * Every day run says DayStatus `running` from its start, whatever attributes it was started with (the Web UI's
+ * "Start Workflow Like This One" copies the old run's DayStatus).
+ */
+export const DAY_RUNNING_PATCH = 'day-status-running-at-start';
+
+/**
+ * A day started from outside (no parent) is an operator's re-run: live priority and the trigger `manual` (or
+ * `cli`), whatever trigger its input copied from a backfill's or poll's child.
+ */
+export const OPERATOR_RERUN_PATCH = 'top-level-day-is-operators';
+
+/** Runs keep their not-complete days in their memo too, readable in the Web UI with no worker up. */
+export const RUN_MEMO_PATCH = 'run-not-complete-memo';

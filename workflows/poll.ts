@@ -39,6 +39,7 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
         total: days.length,
         done: runner.tally.done,
         running: runner.running.size,
+        skipped: runner.skipped.length,
         byStatus: runner.tally.byStatus,
         notCompleted: runner.tally.notCompleted,
       }),
@@ -49,6 +50,7 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
     concurrency,
     onBusy: 'skip',
     onOutcome: showDetails,
+    onSkip: showDetails,
   });
   const budgeted = patched(POLL_DAY_BUDGET_PATCH);
   const lastStartMs = workflowInfo().runStartTime.getTime() + POLL_LAST_DAY_START_MS;

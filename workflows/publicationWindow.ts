@@ -8,6 +8,7 @@ import {
   isCancellation,
   ParentClosePolicy,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   workflowInfo,
@@ -21,6 +22,7 @@ import {
   watchedDay,
   windowOn,
 } from '../domain/publicationWindow';
+import { countOf } from '../domain/runDetails';
 import { FRESHNESS_ACTIVITY, FRESHNESS_BACKOFF } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
@@ -72,7 +74,21 @@ export async function publicationWindowWorkflow(
   let checks = checksBefore;
   let status: DayStatus | null = null;
   setHandler(publicationProgressQuery, () => ({ day, status, checks }));
-  const end = (outcome: PublicationWindowResult['outcome']) => ({ day, outcome, status, checks });
+  // Details (Web UI, markdown): what the window watches and what it found so far, or how it ended.
+  const showDetails = (ended?: PublicationWindowResult['outcome']) =>
+    setCurrentDetails(
+      [
+        `**publication window ${parsed.value.window} Europe/Amsterdam**`,
+        '',
+        `${ended ? 'Finished' : 'Running'}: ${day}, ${countOf(checks, 'check')}, stored ${status ?? 'nothing yet'}.`,
+        ...(ended ? ['', `Outcome: ${ended}.`] : []),
+      ].join('\n'),
+    );
+  const end = (outcome: PublicationWindowResult['outcome']) => {
+    showDetails(outcome);
+    return { day, outcome, status, checks };
+  };
+  showDetails();
 
   if (started < opens || started >= closes) return end('outside-window');
   status = await freshness.storedDayStatus({ dataset, day });
@@ -86,6 +102,7 @@ export async function publicationWindowWorkflow(
     checks += 1;
     checksThisRun += 1;
     status = checked ?? (await freshness.storedDayStatus({ dataset, day }));
+    showDetails();
     if (status === 'complete') break;
     const untilClose = closes.getTime() - Date.now();
     if (untilClose <= 0) return end('window-closed');

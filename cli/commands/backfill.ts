@@ -11,6 +11,7 @@ import type { Config } from '../../common/config';
 import { connectClient, isTemporalUnreachable } from '../../common/temporal';
 import { createPool } from '../../db/pool';
 import { GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
+import { countOf } from '../../domain/runDetails';
 import {
   type BackfillProgress,
   type BackfillRequest,
@@ -89,7 +90,7 @@ export function printSummary(result: BackfillResult): void {
     .map(([status, count]) => `${status} ${count}`)
     .join(', ');
   console.log(
-    `backfill ${result.from}..${result.to} (${result.mode}) finished: ${result.total} days; ${statuses || 'nothing to do'}`,
+    `backfill ${result.from}..${result.to} (${result.mode}) finished: ${countOf(result.total, 'day')}; ${statuses || 'nothing to do'}`,
   );
   for (const outcome of result.notCompleted) {
     const reason = reasonOf(outcome);

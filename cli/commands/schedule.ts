@@ -1,13 +1,26 @@
+import { hostname, userInfo } from 'node:os';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
+import { describedScheduleNote } from '../../control/scheduleNote';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 
 /** pause, unpause and describe act on both of the queue's schedules (poll, publication); trigger polls now. */
 const ACTIONS = ['create', 'pause', 'unpause', 'trigger', 'describe'] as const;
 type Action = (typeof ACTIONS)[number];
+
+/** Who acts: the server keeps no identity with a pause, only its note. */
+function operator(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (a container's arbitrary uid)
+  }
+  return `${user}@${hostname()}`;
+}
 
 export async function scheduleCommand(argv: string[]): Promise<void> {
   const action = argv[0] as Action | undefined;
@@ -53,7 +66,7 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
       case 'pause':
         await each(async (id) => {
           const schedule = temporal.client.schedule.getHandle(id);
-          await schedule.pause('paused from the jao CLI');
+          await schedule.pause(`paused from the jao CLI by ${operator()} at ${new Date().toISOString()}`);
           console.log(`schedule ${id} paused`);
           // A publication window already open would go on asking JAO until it closes: pausing means no requests.
           if (id === POLL_SCHEDULE_ID) return;
@@ -67,7 +80,10 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
         return;
       case 'unpause':
         await each(async (id) => {
-          await temporal.client.schedule.getHandle(id).unpause('unpaused from the jao CLI');
+          // Unpaused, the note says again what the schedule does (a worker's start-up rewrites it the same way).
+          const schedule = temporal.client.schedule.getHandle(id);
+          const note = describedScheduleNote(await schedule.describe()) ?? 'unpaused from the jao CLI';
+          await schedule.unpause(note);
           console.log(`schedule ${id} running`);
         });
         return;

@@ -372,7 +372,7 @@ describe('data quality through the pipeline', () => {
     for (const day of [DAYS.nulls, DAYS.conflicting, DAYS.strings, DAYS.badKeys, DAYS.manyKeys]) {
       expect(await storedValues(day)).toEqual(publishedValues(day, CORE_KEYS, mtusOf(day)));
     }
-    // History kept: the first answers and their refusals, and the day's revision count.
+    // History kept: the first answers and their refusals. Healing filled values never stored: no revision.
     const kept = await h.db.pool.query<{ day: string; revisions: number; raws: number; rejections: number }>(
       `SELECT d.day::text AS day, d.revision_count AS revisions,
               (SELECT count(*) FROM jao.raw_response r WHERE r.day = d.day)::int AS raws,
@@ -381,8 +381,8 @@ describe('data quality through the pipeline', () => {
       [DAYS.nulls, DAYS.conflicting, DAYS.strings],
     );
     expect(kept.rows).toEqual([
-      { day: DAYS.nulls, revisions: 2, raws: 2, rejections: 25 },
-      { day: DAYS.conflicting, revisions: 2, raws: 2, rejections: 2 },
+      { day: DAYS.nulls, revisions: 1, raws: 2, rejections: 25 },
+      { day: DAYS.conflicting, revisions: 1, raws: 2, rejections: 2 },
       { day: DAYS.strings, revisions: 1, raws: 2, rejections: 1_000 },
     ]);
   });

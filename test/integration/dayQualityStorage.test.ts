@@ -9,7 +9,7 @@ import { storeRawResponse } from '../../db/rawResponse';
 import { writeDay } from '../../db/writeDay';
 import { assessBody } from '../../domain/assess';
 import { dayWindow } from '../../domain/calendar';
-import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
+import { EMPTY_RECHECK_ERROR, judgeDay, worseRecheckError } from '../../domain/dayStatus';
 import { healthProblems } from '../../domain/health';
 import { MAX_STORED_REJECTIONS } from '../../domain/limits';
 import type { DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
@@ -292,6 +292,87 @@ describe('an empty re-check of stored days, as status and health see them', () =
     // The next re-check with the same values clears the evidence.
     await write(complete, validatedDay(complete, ['AT_BE', 'BE_AT'], baseValue));
     expect(await qualityRow(complete)).toEqual(completeBefore);
+  });
+});
+
+describe('revisions and re-checks follow what is stored', () => {
+  const storedCount = async (day: DeliveryDay) =>
+    (
+      await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jao.max_exchanges WHERE delivery_day = $1::date`,
+        [day],
+      )
+    ).rows[0]!.n;
+
+  it('counts no revision when a re-run fills values never stored; a changed value is one', async () => {
+    const day = '2025-12-08';
+    const gaps = (border: string, hour: number) =>
+      border === 'BE_AT' && hour < 2 ? null : baseValue(border, hour);
+    await write(day, validatedDay(day, ['AT_BE', 'BE_AT'], gaps), { status: 'partial' });
+    expect(await qualityRow(day)).toMatchObject({ status: 'partial', revision_count: 1 });
+
+    const healed = await write(day, validatedDay(day, ['AT_BE', 'BE_AT'], baseValue));
+    expect(healed).toMatchObject({ status: 'complete', revision: 1, newPoints: 2, changedPoints: 0 });
+    expect(await qualityRow(day)).toMatchObject({ status: 'complete', revision_count: 1, reason: null });
+    expect(await storedCount(day)).toBe(48);
+
+    const revised = await write(
+      day,
+      validatedDay(day, ['AT_BE', 'BE_AT'], (border, hour) => baseValue(border, hour) + (hour === 5 ? 1 : 0)),
+    );
+    expect(revised).toMatchObject({ status: 'complete', revision: 2, changedPoints: 2 });
+    expect(await qualityRow(day)).toMatchObject({ revision_count: 2 });
+  });
+
+  it('keeps a complete day complete when a re-check meets conflicting duplicates; last_error is the evidence', async () => {
+    const day = '2025-12-09';
+    await write(day, validatedDay(day, ['AT_BE', 'BE_AT'], baseValue));
+    const before = await qualityRow(day);
+    const firstMtu = hourlyMtus(day)[0]!;
+    // The answer's two rows at the first MTU disagree: both refused, so 2 of 48 values are missing from it.
+    const conflicted = {
+      ...validatedDay(day, ['AT_BE', 'BE_AT'], (border, hour) =>
+        hour === 0 ? undefined : baseValue(border, hour),
+      ),
+      conflictingRows: 2,
+    };
+    conflicted.rejections = [0, 1].map((row) => ({
+      row,
+      key: null,
+      mtu: firstMtu,
+      rule: 'conflicting_duplicate',
+      raw: '{}',
+    }));
+    const verdict = judgeDay(conflicted);
+    expect(verdict.status).toBe('partial');
+    const written = await writeDay(pool, {
+      dataset: 'maxExchanges',
+      day,
+      status: verdict.status,
+      validated: conflicted,
+      expectedMtus: conflicted.expectedMtus,
+      rawResponseId: null,
+      workflowId: `maxExchanges/day/${day}`,
+      reason: verdict.reason,
+    });
+    expect(written).toMatchObject({ status: 'complete', revision: 1, vanishedPoints: 0 });
+    expect(await qualityRow(day)).toEqual({
+      ...before,
+      last_error: `re-check found the day partial (${verdict.reason}); the stored values are kept`,
+    });
+    expect(worseRecheckError('partial', verdict.reason)).toBe((await qualityRow(day)).last_error);
+    expect(await storedCount(day)).toBe(48);
+
+    // A re-check that drops values for good (nothing keeps them) makes the day partial: that is what is stored.
+    await write(
+      day,
+      validatedDay(day, ['AT_BE', 'BE_AT'], (border, hour) =>
+        border === 'BE_AT' && hour === 3 ? null : baseValue(border, hour),
+      ),
+      { status: 'partial' },
+    );
+    expect(await qualityRow(day)).toMatchObject({ status: 'partial', last_error: null, revision_count: 2 });
+    expect(await storedCount(day)).toBe(47);
   });
 });
 

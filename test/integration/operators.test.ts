@@ -109,7 +109,7 @@ describe('operators see the truth', () => {
     const child = h.temporal.client.workflow.getHandle('maxExchanges/day/2025-07-02');
     expect(await (await child.describe()).staticSummary()).toBe('maxExchanges 2025-07-02 (backfill)');
     const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
-    expect(metadata.currentDetails).toContain('6/6 days done');
+    expect(metadata.currentDetails).toContain('Finished: 6 of 6 days done.');
     expect(metadata.currentDetails).toContain('Not complete (4)');
     expect(metadata.currentDetails).toMatch(/2025-07-04 \*\*failed\*\*: .*rejected/);
   });

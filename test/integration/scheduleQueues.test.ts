@@ -2,6 +2,7 @@
 // `jao schedule …` / `jao health` find the schedule of the configured queue.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
 import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
@@ -18,10 +19,12 @@ describe('poll schedules per task queue', () => {
   });
   afterAll(async () => {
     for (const queue of queues) {
-      await temporal?.client.schedule
-        .getHandle(pollScheduleIdFor(queue))
-        .delete()
-        .catch(() => {});
+      for (const id of [pollScheduleIdFor(queue), publicationScheduleIdFor(queue)]) {
+        await temporal?.client.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => {});
+      }
     }
     await temporal?.close();
     await db?.drop();
@@ -58,11 +61,55 @@ describe('poll schedules per task queue', () => {
     });
     const health = await runJao(['health'], env);
     const lines = health.stdout.split('\n');
-    expect(lines).toContain(`schedule maxExchanges-poll/${first} is paused`);
+    const pausedLine = lines.find((line) => line.startsWith(`schedule maxExchanges-poll/${first} is paused`));
+    expect(pausedLine).toMatch(
+      new RegExp(
+        `^schedule maxExchanges-poll/${first} is paused: paused from the jao CLI by \\S+@\\S+ at \\d{4}-\\d\\d-\\d\\dT`,
+      ),
+    );
     // This test created no publication schedule: health names it as missing, and only it.
     expect(lines.filter((line) => line.includes('does not exist'))).toEqual([
       `schedule maxExchanges-publication/${first} does not exist`,
     ]);
     expect(health.code).not.toBe(0);
+
+    // Unpaused, the note says again what the schedule does.
+    expect((await runJao(['schedule', 'unpause'], env)).code).toBe(0);
+    const described = await runJao(['schedule', 'describe'], env);
+    expect(described.stdout.split('\n').slice(0, 2)).toEqual([
+      `schedule maxExchanges-poll/${first}: running`,
+      '  note: Every 1 h: runs pollWorkflow, which fetches tomorrow and the last 1 day (new, late and ' +
+        'revised publications); a day already running elsewhere is left to that run.',
+    ]);
+  });
+
+  it('says in its note and calendar when the publication window opens: daily at 08:00 Europe/Amsterdam', async () => {
+    const taskQueue = queues[1]!;
+    const settings = { taskQueue, window: '08:00-09:00', checkIntervalMs: 30_000 };
+    await ensurePublicationSchedule(temporal.client, settings, new Date('2024-01-01T00:00:00Z'));
+    const handle = temporal.client.schedule.getHandle(publicationScheduleIdFor(taskQueue));
+    const description = await handle.describe();
+    expect(description.state.note).toBe(
+      "Daily at 08:00 Europe/Amsterdam (the spec's calendar: second 0, minute 0, hour 8): opens the " +
+        'publication window 08:00-09:00, which fetches tomorrow every 30 s until it is stored complete or the ' +
+        'window closes at 09:00.',
+    );
+    expect(description.spec.timezone).toBe('Europe/Amsterdam');
+    expect(description.spec.calendars).toEqual([
+      {
+        second: [{ start: 0, end: 0, step: 1 }],
+        minute: [{ start: 0, end: 0, step: 1 }],
+        hour: [{ start: 8, end: 8, step: 1 }],
+        dayOfMonth: [{ start: 1, end: 31, step: 1 }],
+        month: [{ start: 'JANUARY', end: 'DECEMBER', step: 1 }],
+        dayOfWeek: [{ start: 'SUNDAY', end: 'SATURDAY', step: 1 }],
+        year: [],
+        comment: 'publication window opens: daily at 08:00 Europe/Amsterdam',
+      },
+    ]);
+    // A paused schedule keeps its pause note through an update (a worker's start-up).
+    await handle.pause('JAO maintenance, by ops');
+    await ensurePublicationSchedule(temporal.client, settings, new Date('2024-01-01T00:00:00Z'));
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'JAO maintenance, by ops' });
   });
 });

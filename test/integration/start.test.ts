@@ -114,9 +114,10 @@ describe('jao start --simulate', () => {
     expect((await runJao(['schedule', 'pause'], env)).code).toBe(0);
     const paused = await runJao(['health'], env);
     expect(paused.code).toBe(1);
+    const pausedBy = String.raw`paused from the jao CLI by \S+@\S+ at \d{4}-\d\d-\d\dT\S+Z`;
     expect(paused.stdout.trim().split('\n')).toEqual([
-      'schedule maxExchanges-poll is paused',
-      'schedule maxExchanges-publication is paused',
+      expect.stringMatching(new RegExp(`^schedule maxExchanges-poll is paused: ${pausedBy}$`)),
+      expect.stringMatching(new RegExp(`^schedule maxExchanges-publication is paused: ${pausedBy}$`)),
     ]);
     expect((await runJao(['schedule', 'unpause'], env)).code).toBe(0);
 

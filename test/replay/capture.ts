@@ -10,6 +10,11 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createFetchActivities, createStoreActivities } from '../../activities';
 import { REPO_ROOT } from '../../common/buildInfo';
+import {
+  DATASET_ATTRIBUTE,
+  DAY_STATUS_ATTRIBUTE,
+  DELIVERY_DAY_ATTRIBUTE,
+} from '../../common/searchAttributes';
 import { connectClient } from '../../common/temporal';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
@@ -200,6 +205,27 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     scenario: 'backfill-day-lost-after-rerun',
     workflowType: 'backfillWorkflow',
     workflowId: lostAgainId,
+  });
+
+  // "Start Workflow Like This One" on a backfill's invalid day: the old run's search attributes (DayStatus
+  // invalid), summary and input (trigger backfill) copied into a top-level run, which heals the day.
+  const rerun = await client.workflow.start('deliveryDayWorkflow', {
+    workflowId: 'maxExchanges/day/2024-02-04',
+    taskQueue: TASK_QUEUE,
+    args: [{ dataset: 'maxExchanges', day: '2024-02-04', trigger: 'backfill' } satisfies DayInput],
+    typedSearchAttributes: [
+      { key: DATASET_ATTRIBUTE, value: 'maxExchanges' },
+      { key: DELIVERY_DAY_ATTRIBUTE, value: '2024-02-04' },
+      { key: DAY_STATUS_ATTRIBUTE, value: 'invalid' },
+    ],
+    staticSummary: 'maxExchanges 2024-02-04 (backfill)',
+  });
+  await settle(rerun);
+  captures.push({
+    scenario: 'day-rerun-like-backfill-child',
+    workflowType: 'deliveryDayWorkflow',
+    workflowId: rerun.workflowId,
+    runId: rerun.firstExecutionRunId,
   });
 
   // A poll that finds one of its days already running and leaves it to that run.

@@ -85,11 +85,12 @@ describe('status report', () => {
         temporalError: 'connection refused',
         databaseError: null,
         schedule: 'paused',
+        pauseNote: 'paused from the jao CLI by ops@desk1 at 2024-03-05T07:00:00Z',
         report,
       }),
     ).toEqual([
       'temporal unreachable: connection refused',
-      'schedule maxExchanges-poll is paused',
+      'schedule maxExchanges-poll is paused: paused from the jao CLI by ops@desk1 at 2024-03-05T07:00:00Z',
       'day late: 2024-03-03 is missing after its deadline',
       'day failed: 2024-03-04 (JAO unavailable)',
       'day partial: 2024-03-05',
@@ -103,7 +104,19 @@ describe('status report', () => {
       publication: { scheduleId: 'maxExchanges-publication', state },
     });
     expect(healthProblems(publication('running'))).toEqual([]);
-    expect(healthProblems(publication('paused'))).toEqual(['schedule maxExchanges-publication is paused']);
+    expect(healthProblems(publication('paused'))).toEqual([
+      'schedule maxExchanges-publication is paused: no reason recorded',
+    ]);
+    expect(
+      healthProblems({
+        ...base,
+        publication: {
+          scheduleId: 'maxExchanges-publication',
+          state: 'paused',
+          pauseNote: 'JAO maintenance\n(ticket 42)',
+        },
+      }),
+    ).toEqual(['schedule maxExchanges-publication is paused: JAO maintenance (ticket 42)']);
     expect(healthProblems(publication('missing'))).toEqual([
       'schedule maxExchanges-publication does not exist',
     ]);

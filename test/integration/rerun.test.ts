@@ -1,0 +1,139 @@
+// A day re-run from the Web UI with "Start Workflow Like This One": the new run gets the old run's search
+// attributes (DayStatus included), summary and input (trigger `backfill` when the old run was a backfill's child).
+// It must list as running while it runs, end with its own status, fetch with live priority and say it is the
+// operator's; the backfill that left the day invalid must say it finished, with its not-complete day in its memo.
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DATASET_ATTRIBUTE,
+  DAY_STATUS_ATTRIBUTE,
+  DELIVERY_DAY_ATTRIBUTE,
+} from '../../common/searchAttributes';
+import type { BackfillProgress, BackfillResult, DayInput, DayResult } from '../../domain/workflowInputs';
+import { LIVE_PRIORITY_KEY } from '../../workflows/fetchPriority';
+import { createTestNamespace } from '../helpers/namespace';
+import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+
+const DAY = '2025-03-10';
+const REJECTED_DAY = '2025-03-11';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(200);
+  }
+}
+
+const detailsOf = async (handle: WorkflowHandle) =>
+  (await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails;
+
+describe('a day re-run like its old run tells the truth', () => {
+  let h: PipelineHarness;
+  let workers: RunningWorkers;
+
+  beforeAll(async () => {
+    const namespace = await createTestNamespace('rerun');
+    h = await createPipelineHarness(
+      'rerun',
+      { faults: { malformedDays: [DAY], rejectedDays: [REJECTED_DAY] } },
+      { namespace },
+    );
+    workers = await h.startWorkers();
+  });
+  afterAll(async () => {
+    await workers?.stop();
+    await h?.close();
+  });
+
+  const statusesOf = async (runId: string) => {
+    const found: string[] = [];
+    for await (const run of h.temporal.client.workflow.list({
+      query: `WorkflowId = 'maxExchanges/day/${DAY}' AND RunId = '${runId}'`,
+    })) {
+      found.push(...((run.searchAttributes.DayStatus as string[] | undefined) ?? []));
+    }
+    return found;
+  };
+
+  it('lists the re-run as running, then complete, with live priority and the operator as its trigger', async () => {
+    const backfill = await h.temporal.client.workflow.start('backfillWorkflow', {
+      workflowId: `maxExchanges/backfill/${DAY}..${DAY}/all`,
+      taskQueue: h.taskQueue,
+      args: [{ from: DAY, to: DAY, mode: 'all' }],
+    });
+    const result: BackfillResult = await backfill.result();
+    expect(result.byStatus).toEqual({ invalid: 1 });
+    expect(await detailsOf(backfill)).toBe(
+      [
+        `**backfill ${DAY}..${DAY} (all)**`,
+        '',
+        'Finished: 1 of 1 day done.',
+        '',
+        'Outcomes:',
+        '',
+        '- invalid: 1 day',
+        '',
+        'Not complete (1):',
+        '',
+        `- ${DAY} **invalid**: body is not JSON: Unexpected token \`<\`, \`<!DOCTYPE \`... is not valid JSON`,
+      ].join('\n'),
+    );
+    // failedDays: what `rerun --failed` would run again (failed, invalid, partial).
+    expect((await backfill.query<BackfillProgress>('progress')).failedDays).toEqual([DAY]);
+    const memo = (await backfill.describe()).memo;
+    expect(memo).toEqual({ NotCompleteDays: [`${DAY} invalid: ${result.notCompleted[0]!.reason}`] });
+
+    // "Start Workflow Like This One" on the invalid day, now that JAO answers well (and slowly).
+    h.simulator.setFaults({ malformedDays: [], latencyMs: 2_000 });
+    const rerun = await h.temporal.client.workflow.start('deliveryDayWorkflow', {
+      workflowId: `maxExchanges/day/${DAY}`,
+      taskQueue: h.taskQueue,
+      args: [{ dataset: 'maxExchanges', day: DAY, trigger: 'backfill' } satisfies DayInput],
+      typedSearchAttributes: [
+        { key: DATASET_ATTRIBUTE, value: 'maxExchanges' },
+        { key: DELIVERY_DAY_ATTRIBUTE, value: DAY },
+        { key: DAY_STATUS_ATTRIBUTE, value: 'invalid' },
+      ],
+      staticSummary: `maxExchanges ${DAY} (backfill)`,
+    });
+    const runId = rerun.firstExecutionRunId;
+    const whileRunning = await eventually(
+      () => statusesOf(runId),
+      (found) => found[0] === 'running',
+    );
+    expect(whileRunning).toEqual(['running']);
+    expect((await rerun.describe()).status.name).toBe('RUNNING');
+    expect(await detailsOf(rerun)).toBe(
+      `maxExchanges ${DAY}: started by an operator (manual), live priority`,
+    );
+
+    const healed: DayResult = await rerun.result();
+    expect(healed.status).toBe('complete');
+    expect(
+      await eventually(
+        () => statusesOf(runId),
+        (found) => found[0] === 'complete',
+      ),
+    ).toEqual(['complete']);
+    const scheduled = (await rerun.fetchHistory()).events?.filter(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchDayFromJao',
+    );
+    expect(
+      scheduled?.map((event) => event.activityTaskScheduledEventAttributes?.priority?.priorityKey),
+    ).toEqual([LIVE_PRIORITY_KEY]);
+  });
+
+  it('fails a day with what went wrong, naming the day once (JAO names it too)', async () => {
+    const failure = await h.runDay(REJECTED_DAY).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.message).toBe(
+      `JAO rejected the request for ${REJECTED_DAY}: The request for delivery day ${REJECTED_DAY} was rejected (simulated).`,
+    );
+  });
+});
