@@ -77,7 +77,7 @@ describe('backfillWorkflow (stub activities)', () => {
       {
         day: '2025-05-04',
         status: 'failed',
-        reason: 'maxExchanges 2025-05-04 failed: JAO answered 400: bad request',
+        reason: 'JAO answered 400: bad request',
       },
       { day: '2025-05-06', status: 'not_published', reason: REASONS.not_published },
       { day: '2025-05-07', status: 'invalid', reason: REASONS.invalid },

@@ -99,7 +99,7 @@ describe('deliveryDayWorkflow (stub activities)', () => {
       const failure = await failureOf((await start(day)).result());
       expect({ type: failure.type, message: failure.message, nonRetryable: failure.nonRetryable }).toEqual({
         type: DAY_FAILED,
-        message: `maxExchanges ${day} failed: ${message}`,
+        message,
         nonRetryable: true,
       });
       expect(calls.failures.filter((recorded) => recorded.day === day)).toEqual([{ day, error: message }]);
