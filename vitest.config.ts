@@ -1,11 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test files run side by side: most of their time is spent waiting on Temporal timers, the simulator and the
+ * database, not on the CPU, and each file has its own database, task queues and days (or namespace). On a
+ * 2-core machine vitest would otherwise run one file at a time. JAO_TEST_FORKS overrides the count.
+ */
+const forks = Number(process.env.JAO_TEST_FORKS ?? 4);
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/globalSetup.ts'],
     // The Temporal SDK's native module is safest in child processes rather than worker threads.
     pool: 'forks',
+    poolOptions: { forks: { maxForks: forks, minForks: 1 } },
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 60_000,

@@ -301,7 +301,7 @@ async function temporalPass(
       JAO_MAX_REQUESTS_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
       JAO_REQUEST_TIMEOUT: `${JAO_TIMEOUT_MS}ms`,
       METRICS_PORT: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info', // the start-up line "worker polling task queue" is an info line
       WORKFLOW_BUNDLE_PATH: context.bundlePath,
     },
     cleanup,

@@ -250,7 +250,7 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
         POLL_INTERVAL: `${POLL_INTERVAL_MINUTES}m`,
         POLL_LOOKBACK_DAYS: String(lookbackDays),
         METRICS_PORT: String(metricsPort),
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info', // the start-up line "worker polling task queue" is an info line
         WORKFLOW_BUNDLE_PATH: bundlePath,
       },
       cleanup,

@@ -441,15 +441,14 @@ describe('simulator content anomalies', () => {
   });
 });
 
-describe('simulator speed', () => {
-  it('serves and validates a year of days quickly', async () => {
+// How fast it serves is bench:backfill's to measure (its direct pass); here a year must come out exact.
+describe('simulator over a year', () => {
+  it('serves a year of days that validate to every value', async () => {
     const sim = await simulator();
-    const started = performance.now();
     let points = 0;
     for (const day of daysInRange('2025-01-01', '2025-12-31')) {
       points += validated(day, await fetchDay(client(sim.origin), day)).points.length;
     }
     expect(points).toBe(365 * 24 * 132);
-    expect(performance.now() - started).toBeLessThan(30_000);
   });
 });

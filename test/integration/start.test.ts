@@ -59,7 +59,10 @@ describe('jao start --simulate', () => {
 
   it('brings up the stack; within a minute the last month through tomorrow is complete', async () => {
     await stack.waitFor('jao-scraper is running', 90_000);
-    const range = /backfill workflow maxExchanges\/backfill\/(\S+)\.\.(\S+)\/missing /.exec(stack.output());
+    const range =
+      /initial backfill (\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): started maxExchanges\/backfill\//.exec(
+        stack.output(),
+      );
     expect(range, 'the initial backfill it started').not.toBeNull();
     [from, tomorrow] = [range![1]!, range![2]!];
     today = addDays(tomorrow, -1);
