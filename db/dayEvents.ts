@@ -44,7 +44,7 @@ interface DayEventRow {
   raised_at: Date;
 }
 
-const EVENT_COLUMNS = 'event_id, type, dataset, day, status, revision, build_id, raised_at';
+const EVENT_COLUMNS = 'event_id, type, dataset, day::text AS day, status, revision, build_id, raised_at';
 
 function eventOf(row: DayEventRow): DayEvent {
   return {
