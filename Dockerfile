@@ -12,6 +12,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY bin ./bin
 COPY activities ./activities
+COPY api ./api
 COPY cli ./cli
 COPY common ./common
 COPY control ./control

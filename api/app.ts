@@ -50,12 +50,7 @@ function validationAnswer(error: FastifyError) {
 
 /** The API (docs/design.md §13) on a reader pool; `listen` is the caller's. */
 export async function buildApp(options: AppOptions): Promise<ApiApp> {
-  const app = Fastify({
-    logger: options.logger,
-    // Query strings are parsed as given; 10 kB of hostile input is refused by the schemas, not by the parser.
-    maxParamLength: 200,
-    disableRequestLogging: false,
-  }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ logger: options.logger }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('apiKey', null);

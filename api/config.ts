@@ -11,10 +11,11 @@ export interface ApiSettings {
   logLevel: Config['LOG_LEVEL'];
 }
 
-/** API_DATABASE_URL, or DATABASE_URL as jao_reader (with JAO_READER_PASSWORD when set). */
+/** API_DATABASE_URL, or DATABASE_URL as jao_reader (with JAO_READER_PASSWORD when set, unless already jao_reader's). */
 export function readerDatabaseUrl(config: Config): string {
   if (config.API_DATABASE_URL) return config.API_DATABASE_URL;
   const url = new URL(config.DATABASE_URL);
+  if (url.username === 'jao_reader') return config.DATABASE_URL;
   url.username = 'jao_reader';
   url.password = config.JAO_READER_PASSWORD ? encodeURIComponent(config.JAO_READER_PASSWORD) : '';
   return url.toString();

@@ -36,11 +36,11 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
       );
       const name = values.name?.trim();
       if (!name || name.length > 200)
-        throw new UsageError('api-key create: --name NAME is required (at most 200 characters)');
+        throw new UsageError('create: --name NAME is required (at most 200 characters)');
       const datasets = values.dataset ?? [...DATASETS];
       const unknown = datasets.find((dataset) => !(DATASETS as readonly string[]).includes(dataset));
       if (unknown)
-        throw new UsageError(`api-key create: unknown dataset "${unknown}" (known: ${DATASETS.join(', ')})`);
+        throw new UsageError(`create: unknown dataset "${unknown}" (known: ${DATASETS.join(', ')})`);
       const { key, token } = await createApiKey(pool, { name, datasets });
       console.log(token);
       console.error(
@@ -59,9 +59,9 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
       const { positionals } = parseCommandArgs('api-key revoke', rest, {}, 1);
       const id = positionals[0];
       if (!id || !/^\d{1,9}$/.test(id))
-        throw new UsageError('api-key revoke: expected the key id (see jao api-key list)');
+        throw new UsageError('revoke: expected the key id (see jao api-key list)');
       const key = await revokeApiKey(pool, Number(id));
-      if (!key) throw new UsageError(`api-key revoke: no key ${id}`);
+      if (!key) throw new UsageError(`revoke: no key ${id}`);
       console.log(`key ${key.id} "${key.name}" revoked at ${key.revokedAt}`);
     } else {
       throw new UsageError(USAGE);

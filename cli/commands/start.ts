@@ -3,6 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { apiSettings } from '../../api/config';
+import { type RunningApi, startApi } from '../../api/server';
 import type { Config } from '../../common/config';
 import { connectClient } from '../../common/temporal';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
@@ -78,7 +80,9 @@ export async function startCommand(argv: string[]): Promise<void> {
 
   let server: DevServer | undefined;
   let simulator: SimulatorHandle | undefined;
+  let api: RunningApi | undefined;
   const stopAll = async () => {
+    await api?.close();
     await simulator?.close();
     await server?.stop();
   };
@@ -125,7 +129,9 @@ export async function startCommand(argv: string[]): Promise<void> {
           if (!initial.ok) throw new UsageError(`initial backfill: ${initial.message}`);
           await startBackfill(config, initial.value, false);
         }
-        printWhereEverythingIs(config, server, simulator);
+        // After the worker's start-up: the database is migrated, so the API (as jao_reader) finds its tables.
+        api = await startApi(apiSettings(config));
+        printWhereEverythingIs(config, server, simulator, api);
       },
     });
   } catch (error) {
@@ -147,7 +153,12 @@ function portOption(name: string, text: string | undefined, fallback: number): n
   return port;
 }
 
-function printWhereEverythingIs(config: Config, server?: DevServer, simulator?: SimulatorHandle): void {
+function printWhereEverythingIs(
+  config: Config,
+  server?: DevServer,
+  simulator?: SimulatorHandle,
+  api?: RunningApi,
+): void {
   const lines = [
     '',
     'jao-scraper is running. Ctrl-C stops everything it started.',
@@ -159,6 +170,9 @@ function printWhereEverythingIs(config: Config, server?: DevServer, simulator?: 
     config.METRICS_PORT > 0
       ? `  metrics           http://127.0.0.1:${config.METRICS_PORT}/metrics`
       : '  metrics           off',
+    `  API               ${api?.url ?? '(not started)'}  (key: npx jao api-key create --name me)`,
+    `  API docs          ${api ? `${api.url}/docs` : '-'}  (OpenAPI: ${api ? `${api.url}/openapi.json` : '-'})`,
+    `  status page       ${api ? `${api.url}/` : '-'}`,
     '  status            npx jao status',
     '',
   ];
