@@ -24,6 +24,7 @@ describe('jao start --simulate', () => {
   let dataDir: string;
   let stack: JaoProcess;
   let env: NodeJS.ProcessEnv;
+  let apiPort: number;
   let metricsPort: number;
   const today = marketToday(new Date());
   const from = addDays(today, -31);
@@ -34,7 +35,9 @@ describe('jao start --simulate', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'jao-start-'));
     const [temporalPort, uiPort] = [await freePort(), await freePort()];
     metricsPort = await freePort();
+    apiPort = await freePort();
     env = {
+      API_PORT: String(apiPort),
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       JAO_DATA_DIR: dataDir,
@@ -59,6 +62,10 @@ describe('jao start --simulate', () => {
   it('brings up the stack; within a minute the last month through tomorrow is complete', async () => {
     await stack.waitFor('jao-scraper is running', 90_000);
     expect(stack.output()).toMatch(/Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(stack.output()).toContain(`API               http://127.0.0.1:${apiPort}`);
+    expect(stack.output()).toContain(`API docs          http://127.0.0.1:${apiPort}/docs`);
+    expect(await (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`http://127.0.0.1:${apiPort}/docs/`)).status).toBe(200);
     const started = Date.now();
     const expected = daysInRange(from, tomorrow);
     let complete = 0;
