@@ -20,7 +20,7 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
  * Every field as text, formatted by the server (timestamps as UTC ISO-8601 with milliseconds, numbers as
  * PostgreSQL writes them: shortest exact), read as arrays: no Date or object per row on the way out.
  */
-const SELECT_TEXT = `SELECT ${iso('v.mtu')}, v.delivery_day::text, v.border, v.from_zone, v.to_zone,
+export const SELECT_TEXT = `SELECT ${iso('v.mtu')}, v.delivery_day::text, v.border, v.from_zone, v.to_zone,
        v.value_mw::text, v.revision::text, ${iso('v.first_seen_at')}, ${iso('v.updated_at')}`;
 
 /**
