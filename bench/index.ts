@@ -1,10 +1,12 @@
 // `npm run bench -- <name> [args]`: benchmarks print their figures and the ratio to a baseline of the same run.
+import { runApiBenchmark } from './api';
 import { runBackfillBenchmark } from './backfill';
 import { runFreshnessBenchmark } from './freshness';
 import { runQueryBenchmark } from './query';
 import { runWriteBenchmark } from './write';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
+  api: runApiBenchmark,
   backfill: runBackfillBenchmark,
   freshness: runFreshnessBenchmark,
   query: runQueryBenchmark,

@@ -1,6 +1,7 @@
 // `npx jao <command>`: the pipeline's command line (docs/design.md §8).
 import { ConfigError } from '../common/config';
 import { redactSecrets } from '../common/redact';
+import { apiCommand, apiKeyCommand } from './commands/api';
 import { backfillCommand, rerunCommand } from './commands/backfill';
 import { healthCommand } from './commands/health';
 import { migrateCommand } from './commands/migrate';
@@ -24,6 +25,8 @@ commands:
   schedule create|pause|unpause|trigger|describe
   simulate [--port N] ...             the JAO simulator on 127.0.0.1
   cluster up [--port N] | down [--timeout S] | status   a Temporal cluster on PostgreSQL, one process per service
+  api                                 the HTTP API (API_HOST:API_PORT, default 127.0.0.1:3000) as jao_reader
+  api-key create --name N [--dataset D …] | list | revoke ID   keys of the API (a new key is printed once)
 
 Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. Configuration comes from the environment (docs/operations.md, "Configuration").`;
 
@@ -49,6 +52,8 @@ const COMMANDS: Record<string, Command> = {
     'cluster',
     () => (require('./commands/cluster') as ClusterModule).clusterCommand,
   ),
+  api: apiCommand,
+  'api-key': apiKeyCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -185,6 +185,15 @@ export const configSchema = z.object({
     .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
     .default('false')
     .transform((flag) => flag === 'true' || flag === '1'),
+  /** Interface of `jao api`; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: intFromEnv(0, 65_535, 3000),
+  /** The API's connection, as jao_reader (read-only). Default: DATABASE_URL with user jao_reader. */
+  API_DATABASE_URL: postgresUrl.optional(),
+  /** Longest range of delivery days one values request may ask for. */
+  API_MAX_RANGE_DAYS: intFromEnv(1, 3_660, 366),
+  /** Requests per minute per API key; past it the API answers 429 with Retry-After. */
+  API_RATE_LIMIT_PER_MINUTE: intFromEnv(1, 1_000_000, 600),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Where `jao start` keeps the dev server's state between runs. */
   JAO_DATA_DIR: z.string().min(1).default('.data'),

@@ -13,6 +13,7 @@ import {
 } from './copy';
 import { refreshDailyAggregate } from './dailyAggregate';
 import { type DayContent, normalizeDayContent } from './dayContent';
+import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { ensureKeySet } from './keySets';
 import { lockDay } from './locks';
 import { withTransaction } from './pool';
@@ -86,7 +87,7 @@ interface ContentOutcome {
 
 /**
  * Writes one delivery day in one transaction (docs/design.md §6): series catalog, current values, revision
- * history, day status, rejections. Set-based: a day's first content is one binary COPY, later content travels
+ * history, day status, rejections, and the live feed's event (db/dayEvents.ts) with its NOTIFY. Set-based: a day's first content is one binary COPY, later content travels
  * as binary arrays expanded with unnest.
  * Two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement timeouts
  * (`timeouts`). Content is stored only for
@@ -143,6 +144,18 @@ export async function writeDay(
       contentChanged ? written : null,
       keySetId,
     );
+    const eventType = dayEventTypeOf({ contentChanged, revision, status });
+    if (eventType) {
+      await raiseDayEvent(client, {
+        type: eventType,
+        dataset: input.dataset,
+        day: input.day,
+        status,
+        revision,
+        buildId: input.buildId ?? null,
+        raisedAt: state.txTime,
+      });
+    }
     // Rejections belong to their raw response, whether or not its content changed the day: insertRejections
     // stores them once per raw_response_id. Without a raw response, only a write that changed content adds them.
     if (rejections.length > 0 && (input.rawResponseId !== null || !unchanged)) {

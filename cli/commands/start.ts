@@ -2,6 +2,8 @@
 // and its migrations, the worker, the schedule, the initial backfill, and with --simulate the JAO simulator.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { apiSettings } from '../../api/config';
+import { type RunningApi, startApi } from '../../api/server';
 import type { Config } from '../../common/config';
 import { createLogger, type Logger } from '../../common/logger';
 import { connectClient } from '../../common/temporal';
@@ -92,8 +94,10 @@ export async function startCommand(argv: string[]): Promise<void> {
   let server: DevServer | undefined;
   let simulator: SimulatorHandle | undefined;
   let backfillWatch: BackfillWatch | undefined;
+  let api: RunningApi | undefined;
   const stopAll = async () => {
     await backfillWatch?.stop();
+    await api?.close();
     await simulator?.close();
     await server?.stop();
   };
@@ -151,7 +155,9 @@ export async function startCommand(argv: string[]): Promise<void> {
           if (!initial.ok) throw new UsageError(`initial backfill: ${initial.message}`);
           backfillWatch = await startInitialBackfill(config, initial.value, say);
         }
-        printWhereEverythingIs(config, server, simulator);
+        // After the worker's start-up: the database is migrated, so the API (as jao_reader) finds its tables.
+        api = await startApi(apiSettings(config));
+        printWhereEverythingIs(config, server, simulator, api);
       },
     });
   } catch (error) {
@@ -173,7 +179,12 @@ function portOption(name: string, text: string | undefined, fallback: number): n
   return port;
 }
 
-function printWhereEverythingIs(config: Config, server?: DevServer, simulator?: SimulatorHandle): void {
+function printWhereEverythingIs(
+  config: Config,
+  server?: DevServer,
+  simulator?: SimulatorHandle,
+  api?: RunningApi,
+): void {
   const lines = [
     '',
     'jao-scraper is running. Ctrl-C stops everything it started.',
@@ -185,6 +196,9 @@ function printWhereEverythingIs(config: Config, server?: DevServer, simulator?: 
     config.METRICS_PORT > 0
       ? `  metrics           http://127.0.0.1:${config.METRICS_PORT}/metrics`
       : '  metrics           off',
+    `  API               ${api?.url ?? '(not started)'}  (key: npx jao api-key create --name me)`,
+    `  API docs          ${api ? `${api.url}/docs` : '-'}  (OpenAPI: ${api ? `${api.url}/openapi.json` : '-'})`,
+    `  status page       ${api ? `${api.url}/` : '-'}`,
     '  status            npx jao status',
     '',
   ];

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { TARGET_NAMES as API_TARGETS } from '../../bench/api';
 import { TARGET_NAMES as BACKFILL_TARGETS } from '../../bench/backfill';
 import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
 import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
@@ -67,6 +68,7 @@ const BENCHES: [string, readonly string[], boolean][] = [
   ['query', QUERY_TARGETS, false],
   ['backfill', BACKFILL_TARGETS, true],
   ['freshness', FRESHNESS_TARGETS, true],
+  ['api', API_TARGETS, false],
 ];
 
 describe.concurrent('benchmarks in smoke mode', () => {

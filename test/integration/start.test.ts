@@ -24,6 +24,7 @@ describe('jao start --simulate', () => {
   let dataDir: string;
   let stack: JaoProcess;
   let env: NodeJS.ProcessEnv;
+  let apiPort: number;
   let metricsPort: number;
   // The initial backfill's range as the stack chose it (its clock, not the test's: no midnight in between).
   let from: string;
@@ -35,7 +36,9 @@ describe('jao start --simulate', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'jao-start-'));
     const [temporalPort, uiPort] = [await freePort(), await freePort()];
     metricsPort = await freePort();
+    apiPort = await freePort();
     env = {
+      API_PORT: String(apiPort),
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       JAO_DATA_DIR: dataDir,
@@ -68,6 +71,10 @@ describe('jao start --simulate', () => {
     today = addDays(tomorrow, -1);
     expect(from).toBe(addDays(today, -31));
     expect(stack.output()).toMatch(/Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(stack.output()).toContain(`API               http://127.0.0.1:${apiPort}`);
+    expect(stack.output()).toContain(`API docs          http://127.0.0.1:${apiPort}/docs`);
+    expect(await (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`http://127.0.0.1:${apiPort}/docs/`)).status).toBe(200);
     const started = Date.now();
     const expected = daysInRange(from, tomorrow);
     let complete = 0;

@@ -41,9 +41,10 @@ afterAll(async () => {
 });
 
 async function start(db: TestDatabase, jao: SimulatorHandle): Promise<JaoProcess> {
-  const [temporalPort, uiPort] = [await freePort(), await freePort()];
+  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const stack = spawnJao(['start', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)], {
     DATABASE_URL: db.url,
+    API_PORT: String(apiPort),
     TEMPORAL_ADDRESS: '',
     JAO_BASE_URL: jao.origin,
     JAO_DATA_DIR: dataDir,

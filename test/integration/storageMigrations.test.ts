@@ -92,11 +92,14 @@ describe('migrate', () => {
           ORDER BY c.relname`,
       );
       expect(relations.rows.map((row) => row.relname)).toEqual([
+        'api_key',
+        'day_event',
         'day_lock',
         'day_quality',
         'delivery_day',
         'key_set',
         'max_exchanges',
+        'max_exchanges_borders',
         'max_exchanges_daily',
         'max_exchanges_history',
         'observation',

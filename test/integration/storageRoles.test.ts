@@ -122,6 +122,26 @@ describe('jao_reader', () => {
     expect(quality.rows).toEqual([{ status: 'complete', keys: 2, missing_mtus: [] }]);
   });
 
+  it("reads what the API needs: keys, the live feed's events, the border catalogue, the migrations", async () => {
+    const events = await reader.query<{ type: string; revision: number }>(
+      `SELECT type, revision FROM jao.day_event WHERE day = $1::date ORDER BY event_id`,
+      [day],
+    );
+    expect(events.rows).toEqual([
+      { type: 'day.stored', revision: 1 },
+      { type: 'day.revised', revision: 2 },
+    ]);
+    const borders = await reader.query(`SELECT border, key FROM jao.max_exchanges_borders ORDER BY border`);
+    expect(borders.rows).toEqual([
+      { border: 'AT_BE', key: 'border_AT_BE' },
+      { border: 'BE_AT', key: 'border_BE_AT' },
+    ]);
+    const keys = await reader.query(`SELECT count(*)::int AS n FROM jao.api_key`);
+    expect(keys.rows).toEqual([{ n: 0 }]);
+    const migrations = await reader.query(`SELECT count(*)::int AS n FROM jao.schema_migrations`);
+    expect(migrations.rows[0]!.n).toBeGreaterThan(0);
+  });
+
   it('can write nothing and create nothing', async () => {
     const denied = [
       `INSERT INTO jao.delivery_day (dataset, day, status, expected_mtus) VALUES ('maxExchanges', '2030-01-01', 'failed', 24)`,
@@ -138,6 +158,12 @@ describe('jao_reader', () => {
       `SELECT count(*) FROM jao.observation`,
       `SELECT count(*) FROM jao.raw_response`,
       `SELECT count(*) FROM jao.key_set`,
+      `INSERT INTO jao.api_key (name, key_sha256, datasets) VALUES ('x', 'x', '{maxExchanges}')`,
+      `UPDATE jao.api_key SET revoked_at = now()`,
+      `DELETE FROM jao.api_key`,
+      `INSERT INTO jao.day_event (type, dataset, day, status, revision, raised_at) VALUES ('day.stored', 'maxExchanges', '2030-01-01', 'complete', 1, now())`,
+      `DELETE FROM jao.day_event`,
+      `SELECT count(*) FROM jao.series`,
     ];
     for (const sql of denied) {
       expect({ sql, state: await sqlState(reader, sql) }).toEqual({ sql, state: '42501' });

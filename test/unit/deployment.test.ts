@@ -54,7 +54,7 @@ const projectServices = Object.entries(compose.services).filter(([, service]) =>
 
 describe('docker-compose.yml', () => {
   it('passes the project image only variables the configuration schema knows', () => {
-    expect(projectServices.map(([name]) => name).sort()).toEqual(['migrate', 'simulator', 'worker']);
+    expect(projectServices.map(([name]) => name).sort()).toEqual(['api', 'migrate', 'simulator', 'worker']);
     for (const [name, service] of projectServices) {
       const unknown = Object.keys(service.environment ?? {}).filter(
         (variable) => !(CONFIG_VARIABLES as string[]).includes(variable),
@@ -205,6 +205,11 @@ describe('Dockerfile', () => {
         typeof service.build === 'object' ? service.build.target : undefined,
       ]),
     );
-    expect(targets).toEqual({ migrate: 'runtime', worker: 'runtime', simulator: 'simulator' });
+    expect(targets).toEqual({
+      migrate: 'runtime',
+      worker: 'runtime',
+      api: 'runtime',
+      simulator: 'simulator',
+    });
   });
 });

@@ -1,0 +1,123 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { version } from '../package.json';
+import { authHook, KeyStore } from './auth';
+import { Catalogue } from './catalogue';
+import { ApiInputError, badRequest } from './errors';
+import type { DayEventHub } from './eventHub';
+import { registerDaysRoute } from './routes/days';
+import { registerEventsRoute } from './routes/events';
+import { registerHealthRoutes } from './routes/health';
+import { registerRevisionsRoute } from './routes/revisions';
+import { registerSeriesRoute } from './routes/series';
+import { registerValuesRoute } from './routes/values';
+import type { ApiApp } from './types';
+
+export interface AppOptions {
+  /** Connected as jao_reader. */
+  pool: pg.Pool;
+  hub: DayEventHub;
+  maxRangeDays: number;
+  rateLimitPerMinute: number;
+  /** Default 15 s. */
+  heartbeatMs?: number;
+  logger: FastifyServerOptions['logger'];
+}
+
+const HEARTBEAT_MS = 15_000;
+
+/** The rule a zod issue broke, and the query parameter it names. */
+function validationAnswer(error: FastifyError) {
+  const first = error.validation?.[0];
+  const params = (first?.params ?? {}) as { keys?: string[] };
+  if (first?.keyword === 'unrecognized_keys' && params.keys?.[0]) {
+    return badRequest(params.keys[0], 'unknown parameter');
+  }
+  const parameter = first?.instancePath?.split('/').filter(Boolean)[0] ?? 'query';
+  const rule = first?.message ?? 'invalid';
+  return badRequest(parameter, /received undefined$/.test(rule) ? 'required' : rule);
+}
+
+/** The API (docs/design.md §13) on a reader pool; `listen` is the caller's. */
+export async function buildApp(options: AppOptions): Promise<ApiApp> {
+  const app = Fastify({ logger: options.logger }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('apiKey', null);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) return reply.code(400).send(validationAnswer(error));
+    if (error instanceof ApiInputError) return reply.code(400).send(badRequest(error.parameter, error.rule));
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      return reply
+        .code(status)
+        .send({ statusCode: status, error: error.name ?? 'Error', message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .code(500)
+      .send({ statusCode: 500, error: 'Internal Server Error', message: 'the request failed' });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'jao-scraper API',
+        description:
+          'JAO Core maxExchanges (MaxBEX) as stored by the pipeline: values, revisions, day quality and a live feed. ' +
+          'Delivery days are Europe/Amsterdam dates, MTUs UTC instants (ISO-8601).',
+        version,
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'an API key from `npx jao api-key create`',
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const keys = new KeyStore(options.pool);
+  app.addHook('onRequest', authHook(keys));
+  await app.register(fastifyRateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: options.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => `key:${request.apiKey?.id ?? 'none'}`,
+    allowList: (request) => request.apiKey === null,
+  });
+
+  const deps = {
+    pool: options.pool,
+    hub: options.hub,
+    catalogue: new Catalogue(),
+    maxRangeDays: options.maxRangeDays,
+    heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+  };
+  registerHealthRoutes(app, deps);
+  registerSeriesRoute(app, deps);
+  registerValuesRoute(app, deps);
+  registerRevisionsRoute(app, deps);
+  registerDaysRoute(app, deps);
+  registerEventsRoute(app, deps);
+  return app;
+}

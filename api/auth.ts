@@ -1,0 +1,79 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { type ApiKey, findActiveApiKey, hashApiKey } from '../db/apiKeys';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's key on routes that need one (set by the auth hook); null elsewhere. */
+    apiKey: ApiKey | null;
+  }
+  interface FastifyContextConfig {
+    /** The dataset a route serves: the route needs a key scoped to it. */
+    dataset?: string;
+  }
+}
+
+const TOKEN_PATTERN = /^jao_[A-Za-z0-9_-]{43}$/;
+/** How long a looked-up key is trusted without asking the database again (also how long a revocation takes). */
+export const KEY_CACHE_MS = 5_000;
+
+/** Active keys by hash, looked up in jao.api_key and kept for KEY_CACHE_MS. */
+export class KeyStore {
+  private readonly cache = new Map<string, { key: ApiKey; until: number }>();
+  constructor(private readonly pool: pg.Pool) {}
+
+  async find(token: string): Promise<ApiKey | null> {
+    if (!TOKEN_PATTERN.test(token)) return null;
+    const hash = hashApiKey(token);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.key;
+    const key = await findActiveApiKey(this.pool, hash);
+    if (key) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, { key, until: Date.now() + KEY_CACHE_MS });
+    } else this.cache.delete(hash);
+    return key;
+  }
+}
+
+function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/**
+ * onRequest: a route serving a dataset answers 401 without a valid key (`Authorization: Bearer <key>`), 403 to
+ * a key not scoped to the dataset.
+ */
+export function authHook(keys: KeyStore) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    request.apiKey = null;
+    const dataset = request.routeOptions.config?.dataset;
+    if (!dataset) return;
+    const token = bearerToken(request.headers.authorization);
+    const key = token ? await keys.find(token) : null;
+    if (!key) {
+      reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="jao"')
+        .send({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: token
+            ? 'unknown or revoked API key'
+            : 'an API key is required: send Authorization: Bearer <key> (npx jao api-key create)',
+        });
+      return reply;
+    }
+    if (!key.datasets.includes(dataset)) {
+      reply.code(403).send({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `this API key is not scoped to the dataset ${dataset}`,
+      });
+      return reply;
+    }
+    request.apiKey = key;
+  };
+}

@@ -1,0 +1,33 @@
+import type { Config } from '../common/config';
+
+/** What the API needs of the configuration (common/config.ts). */
+export interface ApiSettings {
+  host: string;
+  port: number;
+  /** The read-only connection (jao_reader). */
+  databaseUrl: string;
+  maxRangeDays: number;
+  rateLimitPerMinute: number;
+  logLevel: Config['LOG_LEVEL'];
+}
+
+/** API_DATABASE_URL, or DATABASE_URL as jao_reader (with JAO_READER_PASSWORD when set, unless already jao_reader's). */
+export function readerDatabaseUrl(config: Config): string {
+  if (config.API_DATABASE_URL) return config.API_DATABASE_URL;
+  const url = new URL(config.DATABASE_URL);
+  if (url.username === 'jao_reader') return config.DATABASE_URL;
+  url.username = 'jao_reader';
+  url.password = config.JAO_READER_PASSWORD ? encodeURIComponent(config.JAO_READER_PASSWORD) : '';
+  return url.toString();
+}
+
+export function apiSettings(config: Config): ApiSettings {
+  return {
+    host: config.API_HOST,
+    port: config.API_PORT,
+    databaseUrl: readerDatabaseUrl(config),
+    maxRangeDays: config.API_MAX_RANGE_DAYS,
+    rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+    logLevel: config.LOG_LEVEL,
+  };
+}

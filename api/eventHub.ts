@@ -1,0 +1,108 @@
+import pg from 'pg';
+import { DAY_EVENT_CHANNEL, type DayEvent, parseDayEventPayload, readDayEventsAfter } from '../db/dayEvents';
+import { watchClient } from '../db/pool';
+import { DATASETS } from '../domain/types';
+
+export type EventListener = (event: DayEvent) => void;
+
+const RECONNECT_MS = 1_000;
+const REPLAY_PAGE = 1_000;
+
+/**
+ * One LISTEN connection for the whole API, fanned out to every subscriber. After a lost connection it
+ * reconnects and replays from jao.day_event what was raised meanwhile, so no subscriber misses an event.
+ */
+export class DayEventHub {
+  private readonly listeners = new Set<EventListener>();
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private lastId = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly pool: pg.Pool,
+    private readonly report: (line: string) => void,
+  ) {}
+
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  async start(): Promise<void> {
+    this.lastId = await this.latestId();
+    await this.connect();
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.listeners.clear();
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => {});
+  }
+
+  private async latestId(): Promise<number> {
+    const result = await this.pool.query<{ id: string | null }>(
+      'SELECT max(event_id)::text AS id FROM jao.day_event',
+    );
+    return Number(result.rows[0]?.id ?? 0);
+  }
+
+  private async connect(): Promise<void> {
+    const client = watchClient(
+      new pg.Client({ connectionString: this.databaseUrl, application_name: 'jao-api-events' }),
+    );
+    client.on('notification', (message) => {
+      if (message.channel !== DAY_EVENT_CHANNEL) return;
+      const event = parseDayEventPayload(message.payload);
+      if (event) this.deliver(event);
+    });
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    await client.query(`LISTEN ${DAY_EVENT_CHANNEL}`);
+    this.client = client;
+  }
+
+  private deliver(event: DayEvent): void {
+    if (event.id > this.lastId) this.lastId = event.id;
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.stopped || this.client !== client) return;
+    this.client = null;
+    this.report('live feed: LISTEN connection lost; reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.reconnect().catch((error: unknown) => {
+        this.report(
+          `live feed: reconnect failed (${error instanceof Error ? error.message : String(error)})`,
+        );
+        this.scheduleReconnect();
+      });
+    }, RECONNECT_MS);
+  }
+
+  /** LISTEN first, then replay what was raised while away: an event raised in between comes twice at worst. */
+  private async reconnect(): Promise<void> {
+    await this.connect();
+    for (;;) {
+      const missed = await readDayEventsAfter(this.pool, this.lastId, DATASETS, REPLAY_PAGE);
+      for (const event of missed) this.deliver(event);
+      if (missed.length < REPLAY_PAGE) return;
+    }
+  }
+}

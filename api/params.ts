@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../domain/calendar';
+import { ApiInputError } from './errors';
+
+/** A delivery day (Europe/Amsterdam) from go-live to tomorrow, checked when the request arrives. */
+export const deliveryDayParam = z
+  .string()
+  .max(10, 'expected a delivery day YYYY-MM-DD')
+  .refine(isDeliveryDay, 'expected a delivery day YYYY-MM-DD')
+  .refine((day) => day >= GO_LIVE_DAY, `must not be before ${GO_LIVE_DAY} (the first day JAO published)`)
+  .refine((day) => day <= marketTomorrow(new Date()), 'must not be after tomorrow (Europe/Amsterdam)')
+  .describe('a delivery day YYYY-MM-DD (Europe/Amsterdam)');
+
+/** A border as the views name it (AT_BE): zone codes of upper-case letters and digits. */
+export const borderParam = z
+  .string()
+  .max(32, 'expected a border such as AT_BE')
+  .regex(/^[A-Z0-9]{1,10}_[A-Z0-9]{1,10}$/, 'expected a border such as AT_BE')
+  .describe('a border such as AT_BE');
+
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * An ISO-8601 instant with its offset. A `+` left unencoded in a URL arrives as a space: read as the `+` meant.
+ */
+export const instantParam = z
+  .string()
+  .max(40, 'expected an ISO-8601 instant with offset, e.g. 2024-03-01T12:00:00Z')
+  .transform((text) => text.replace(/ (\d{2}:?\d{2})$/, '+$1'))
+  .refine(
+    (text) =>
+      INSTANT_PATTERN.test(text) && isDeliveryDay(text.slice(0, 10)) && !Number.isNaN(Date.parse(text)),
+    'expected an ISO-8601 instant with offset, e.g. 2024-03-01T12:00:00Z',
+  )
+  .transform((text) => new Date(Date.parse(text)));
+
+export const FORMATS = ['json', 'ndjson', 'csv'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const formatParam = z
+  .enum(FORMATS, { message: 'expected json, ndjson or csv' })
+  .default('json')
+  .describe('json (an array), ndjson (one object a line) or csv (with a header line)');
+
+const bordersParam = z
+  .union([borderParam, z.array(borderParam).max(500, 'at most 500 borders')])
+  .optional()
+  .describe('repeatable: border=AT_BE&border=BE_AT; all borders when absent');
+
+export const dayRangeQuery = z.strictObject({
+  from: deliveryDayParam,
+  to: deliveryDayParam,
+});
+
+export const valuesQuery = z.strictObject({
+  from: deliveryDayParam,
+  to: deliveryDayParam,
+  border: bordersParam,
+  as_of: instantParam.optional().describe('values as they were known at this instant (ISO-8601)'),
+  format: formatParam,
+});
+export type ValuesQuery = z.output<typeof valuesQuery>;
+
+export const revisionsQuery = z.strictObject({
+  border: borderParam,
+  mtu: instantParam.optional().describe('one MTU (its UTC start, ISO-8601)'),
+  day: deliveryDayParam.optional().describe('every MTU of a delivery day'),
+});
+
+/** `border` as a list (absent: every border). */
+export function borderList(border: string | string[] | undefined): string[] | null {
+  if (border === undefined) return null;
+  return [...new Set(Array.isArray(border) ? border : [border])].sort();
+}
+
+/** `from` ≤ `to` and at most `maxDays` days. */
+export function checkDayRange(from: string, to: string, maxDays: number): void {
+  if (from > to) throw new ApiInputError('from', `must not be after to (${to})`);
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+  if (days > maxDays) {
+    throw new ApiInputError(
+      'to',
+      `the range from..to spans ${days} days, more than the maximum of ${maxDays}`,
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { answerIfNotModified, etagOf } from '../caching';
+import { checkDayRange, dayRangeQuery } from '../params';
+import { withSnapshot } from '../snapshot';
+import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+
+const dayQualityRow = z.object({
+  dataset: z.string(),
+  day: z.string(),
+  status: z.string(),
+  expected_mtus: z.number().int(),
+  received_mtus: z.number().int(),
+  missing_mtus: z.array(z.string()),
+  resolution_minutes: z.number().int().nullable(),
+  keys: z.number().int().nullable(),
+  keys_added: z.array(z.string()).nullable(),
+  keys_vanished: z.array(z.string()).nullable(),
+  null_values: z.number().int(),
+  duplicate_rows: z.number().int(),
+  conflicting_rows: z.number().int(),
+  rejected_values: z.number().int(),
+  unknown_fields: z.array(z.string()),
+  reason: z.string().nullable(),
+  drift: z.array(z.string()),
+  previous_day: z.string().nullable(),
+  previous_resolution_minutes: z.number().int().nullable(),
+  revision_count: z.number().int(),
+  last_checked_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  last_build_id: z.string().nullable(),
+  content_build_id: z.string().nullable(),
+});
+type DayQualityRow = z.output<typeof dayQualityRow>;
+
+/** Timestamps as ISO-8601 UTC, everything else as the view gives it. */
+function jsonRow(row: Record<string, unknown>): DayQualityRow {
+  const out: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (value instanceof Date) out[column] = value.toISOString();
+    else if (Array.isArray(value))
+      out[column] = value.map((item) => (item instanceof Date ? item.toISOString() : item));
+    else out[column] = value;
+  }
+  return out as DayQualityRow;
+}
+
+async function readDays(client: pg.PoolClient, datasets: string[], from: string, to: string) {
+  const result = await client.query({
+    name: 'jao.api.days',
+    text: `SELECT dataset, day::text AS day, status, expected_mtus, received_mtus, missing_mtus, resolution_minutes,
+                  keys, keys_added, keys_vanished, null_values, duplicate_rows, conflicting_rows, rejected_values,
+                  unknown_fields, reason, drift, previous_day::text AS previous_day, previous_resolution_minutes,
+                  revision_count, last_checked_at, last_error, last_build_id, content_build_id
+             FROM jao.day_quality
+            WHERE dataset = ANY ($1::text[]) AND day BETWEEN $2::date AND $3::date
+            ORDER BY day, dataset`,
+    values: [datasets, from, to],
+  });
+  return result.rows.map(jsonRow);
+}
+
+export function registerDaysRoute(app: ApiApp, deps: RouteDeps): void {
+  app.get(
+    '/v1/days',
+    {
+      config: { dataset: MAX_EXCHANGES },
+      schema: {
+        summary: 'The quality record of each delivery day from..to',
+        description: 'jao.day_quality: status, reason, missing MTUs, drift, rejected values…',
+        tags: ['days'],
+        security: SECURITY,
+        querystring: dayRangeQuery,
+        response: { 200: z.array(dayQualityRow) },
+      },
+    },
+    async (request, reply) => {
+      const { from, to } = request.query;
+      checkDayRange(from, to, deps.maxRangeDays);
+      const datasets = request.apiKey?.datasets ?? [];
+      const answer = await withSnapshot(deps.pool, async (client, version) => {
+        const etag = etagOf(['days', from, to, [...datasets].sort()], version);
+        if (answerIfNotModified(request, reply, etag, false)) return null;
+        return readDays(client, datasets, from, to);
+      });
+      return answer === null ? reply : answer;
+    },
+  );
+}

@@ -1,0 +1,106 @@
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { type DayEvent, readDayEventsAfter } from '../../db/dayEvents';
+import { ApiInputError } from '../errors';
+import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+
+const REPLAY_PAGE = 1_000;
+/** A subscriber this far behind (bytes not yet taken by its socket) is dropped; it resumes by Last-Event-ID. */
+const MAX_BUFFERED_BYTES = 1 << 20;
+/** Ids already sent, remembered to skip an event that arrives twice (replay and live, or a hub reconnect). */
+const REMEMBERED_IDS = 4_096;
+
+const eventsQuery = z.strictObject({
+  last_event_id: z
+    .string()
+    .regex(/^\d{1,15}$/, 'expected an event id (a whole number)')
+    .optional()
+    .describe('resume after this event (as the Last-Event-ID header)'),
+});
+
+function frame(event: DayEvent): string {
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** The client's Last-Event-ID (header, or query for clients that cannot set headers); null: live only. */
+function resumeId(header: string | string[] | undefined, query: string | undefined): number | null {
+  const text = (Array.isArray(header) ? header[0] : header) ?? query;
+  if (text === undefined || text === '') return null;
+  if (!/^\d{1,15}$/.test(text))
+    throw new ApiInputError('Last-Event-ID', 'expected an event id (a whole number)');
+  return Number(text);
+}
+
+export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
+  app.get(
+    '/v1/events',
+    {
+      config: { dataset: MAX_EXCHANGES },
+      schema: {
+        summary: 'Live feed of stored, revised and failed days (Server-Sent Events)',
+        description:
+          'Events day.stored, day.revised and day.failed, each as `id`, `event` and `data` (JSON: id, type, dataset, ' +
+          'day, status, revision, build, raisedAt). Send Last-Event-ID to resume; a comment line every 15 s keeps ' +
+          'the connection open.',
+        tags: ['events'],
+        security: SECURITY,
+        querystring: eventsQuery,
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const after = resumeId(request.headers['last-event-id'], request.query.last_event_id);
+      const datasets = request.apiKey?.datasets ?? [];
+      const res = reply.raw;
+      reply.hijack();
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const sent = new Set<number>();
+      let replaying = after !== null;
+      const pending: DayEvent[] = [];
+      const send = (event: DayEvent) => {
+        if (!datasets.includes(event.dataset) || sent.has(event.id)) return;
+        sent.add(event.id);
+        if (sent.size > REMEMBERED_IDS) sent.delete(sent.values().next().value!);
+        write(res, frame(event));
+      };
+      const write = (out: ServerResponse, text: string) => {
+        if (out.destroyed) return;
+        out.write(text);
+        if (out.writableLength > MAX_BUFFERED_BYTES) out.destroy();
+      };
+      const unsubscribe = deps.hub.subscribe((event) => {
+        if (replaying) pending.push(event);
+        else send(event);
+      });
+      const heartbeat = setInterval(() => write(res, ': heartbeat\n\n'), deps.heartbeatMs);
+      res.on('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      });
+      write(res, 'retry: 3000\n: connected\n\n');
+      if (after !== null) {
+        try {
+          let last = after;
+          for (;;) {
+            const page = await readDayEventsAfter(deps.pool, last, datasets, REPLAY_PAGE);
+            for (const event of page) send(event);
+            if (page.length < REPLAY_PAGE || res.destroyed) break;
+            last = page[page.length - 1]!.id;
+          }
+        } catch (error) {
+          request.log.error({ err: error }, 'live feed replay failed');
+          res.destroy();
+          return;
+        } finally {
+          replaying = false;
+        }
+        for (const event of pending.splice(0)) send(event);
+      }
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { loadMigrations } from '../../db/migrations';
+import type { ApiApp, RouteDeps } from '../types';
+
+const probe = z.object({ status: z.enum(['ok', 'unavailable']), reason: z.string().optional() });
+
+/** Every migration of this build is recorded in jao.schema_migrations (applied or not applicable). */
+async function unmigrated(deps: RouteDeps, expected: readonly string[]): Promise<string[]> {
+  const result = await deps.pool.query<{ name: string }>({
+    name: 'jao.api.migrations',
+    text: 'SELECT name FROM jao.schema_migrations',
+  });
+  const recorded = new Set(result.rows.map((row) => row.name));
+  return expected.filter((name) => !recorded.has(name));
+}
+
+export function registerHealthRoutes(app: ApiApp, deps: RouteDeps): void {
+  const expected = loadMigrations().map((migration) => migration.name);
+  app.get(
+    '/livez',
+    { schema: { summary: 'The process is up', tags: ['health'], response: { 200: probe } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'The database is reachable and migrated',
+        tags: ['health'],
+        response: { 200: probe, 503: probe },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        const missing = await unmigrated(deps, expected);
+        if (missing.length > 0) {
+          return reply
+            .code(503)
+            .send({ status: 'unavailable', reason: `not migrated: ${missing.join(', ')}` });
+        }
+        return { status: 'ok' as const };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return reply.code(503).send({ status: 'unavailable', reason: `database: ${reason}` });
+      }
+    },
+  );
+}

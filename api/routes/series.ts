@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { answerIfNotModified, etagOf } from '../caching';
+import { withSnapshot } from '../snapshot';
+import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+
+const seriesEntry = z.object({
+  key: z.string().describe('as published: border_AT_BE'),
+  border: z.string(),
+  from_zone: z.string(),
+  to_zone: z.string(),
+  unit: z.string(),
+  first_day: z.string().nullable().describe('first delivery day with a current value'),
+  last_day: z.string().nullable(),
+  values: z.number().int().describe('current values stored'),
+  last_revision_at: z.string().nullable().describe('when a current value of the border last changed'),
+});
+
+export function registerSeriesRoute(app: ApiApp, deps: RouteDeps): void {
+  app.get(
+    '/v1/datasets/maxExchanges/series',
+    {
+      config: { dataset: MAX_EXCHANGES },
+      schema: {
+        summary: 'The catalogue of borders',
+        tags: ['maxExchanges'],
+        security: SECURITY,
+        querystring: z.strictObject({}),
+        response: { 200: z.array(seriesEntry) },
+      },
+    },
+    async (request, reply) => {
+      const answer = await withSnapshot(deps.pool, async (client, version) => {
+        const etag = etagOf(['series'], version);
+        if (answerIfNotModified(request, reply, etag, false)) return null;
+        return deps.catalogue.series(client, version);
+      });
+      return answer === null ? reply : answer;
+    },
+  );
+}

@@ -1,0 +1,132 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import Cursor from 'pg-cursor';
+import { z } from 'zod';
+import { answerIfNotModified, etagOf, isSettled } from '../caching';
+import { ApiInputError } from '../errors';
+import { borderList, checkDayRange, valuesQuery } from '../params';
+import { openSnapshot, type Snapshot } from '../snapshot';
+import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+import { CONTENT_TYPES, RowFormatter, valuesSql } from '../valueRows';
+
+/** Rows read from the cursor at a time: a few hundred kB of text, whatever the size of the answer. */
+const BATCH_ROWS = 4_000;
+
+const valueRow = z.object({
+  mtu: z.string().describe('UTC start of the MTU, ISO-8601'),
+  delivery_day: z.string().describe('Europe/Amsterdam delivery day'),
+  border: z.string(),
+  from_zone: z.string(),
+  to_zone: z.string(),
+  value_mw: z.number(),
+  revision: z.number().int(),
+  first_seen_at: z.string(),
+  updated_at: z.string().describe('when this version became current'),
+});
+
+export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
+  app.get(
+    '/v1/datasets/maxExchanges/values',
+    {
+      config: { dataset: MAX_EXCHANGES },
+      schema: {
+        summary: 'Values of the delivery days from..to (streamed)',
+        description:
+          'jao.max_exchanges, or with as_of jao.max_exchanges_as_of: ordered by MTU and border; json, ndjson or csv.',
+        tags: ['maxExchanges'],
+        security: SECURITY,
+        querystring: valuesQuery,
+        response: { 200: z.array(valueRow) },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query;
+      checkDayRange(query.from, query.to, deps.maxRangeDays);
+      const borders = borderList(query.border);
+      const snapshot = await openSnapshot(deps.pool);
+      try {
+        if (borders) {
+          const known = await deps.catalogue.knownBorders(snapshot.client, snapshot.version);
+          const unknown = borders.find((border) => !known.has(border));
+          if (unknown) throw new ApiInputError('border', `unknown border ${unknown}`);
+        }
+        const settled = isSettled(query.as_of, snapshot.version);
+        const etag = etagOf(
+          ['values', query.from, query.to, borders, query.as_of?.toISOString() ?? null, query.format],
+          settled ? null : snapshot.version,
+        );
+        if (answerIfNotModified(request, reply, etag, settled)) {
+          await snapshot.end();
+          return reply;
+        }
+        const body = await streamValues(
+          snapshot,
+          [query.from, query.to, borders, query.as_of ?? null],
+          query.format,
+        );
+        reply.header('content-type', CONTENT_TYPES[query.format]);
+        if (query.format === 'csv') {
+          reply.header(
+            'content-disposition',
+            `inline; filename="maxExchanges_${query.from}_${query.to}.csv"`,
+          );
+        }
+        // A stream is sent as it is: the response schema documents its rows, it does not serialize them.
+        return (reply as FastifyReply).send(body);
+      } catch (error) {
+        await snapshot.end(error);
+        throw error;
+      }
+    },
+  );
+}
+
+/**
+ * The answer as a stream read from a server-side cursor, BATCH_ROWS at a time, with backpressure: memory stays
+ * flat however many rows. The first batch is read before answering, so a failing query is still a 500.
+ */
+async function streamValues(
+  snapshot: Snapshot,
+  params: [string, string, string[] | null, Date | null],
+  format: 'json' | 'ndjson' | 'csv',
+): Promise<Readable> {
+  const asOf = params[3] !== null;
+  const cursor = snapshot.client.query(
+    new Cursor<string[]>(valuesSql(asOf), asOf ? params : params.slice(0, 3), { rowMode: 'array' }),
+  );
+  const first = await cursor.read(BATCH_ROWS);
+  const formatter = new RowFormatter(format);
+  let started = false;
+  let closed = false;
+  const close = async (failure?: unknown) => {
+    if (closed) return;
+    closed = true;
+    await cursor.close().catch(() => {});
+    await snapshot.end(failure);
+  };
+  async function* chunks(): AsyncGenerator<string> {
+    started = true;
+    let failure: unknown;
+    try {
+      let rows = first;
+      yield formatter.start();
+      while (rows.length > 0) {
+        yield formatter.batch(rows);
+        if (rows.length < BATCH_ROWS) break;
+        rows = await cursor.read(BATCH_ROWS);
+      }
+      yield formatter.end();
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      await close(failure);
+    }
+  }
+  const stream = Readable.from(chunks(), { objectMode: false });
+  // A client gone before the first chunk was asked for: the generator never runs, its finally neither.
+  stream.on('close', () => {
+    if (!started) void close();
+  });
+  return stream;
+}

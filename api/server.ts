@@ -1,0 +1,56 @@
+import { createPool } from '../db/pool';
+import { buildApp } from './app';
+import type { ApiSettings } from './config';
+import { DayEventHub } from './eventHub';
+import { apiLoggerOptions } from './logger';
+import type { ApiApp } from './types';
+
+export interface RunningApi {
+  app: ApiApp;
+  /** http://host:port */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartApiOptions {
+  heartbeatMs?: number;
+  /** Log lines go here instead of stdout (tests). */
+  logDestination?: NodeJS.WritableStream;
+}
+
+/** Connects as jao_reader, starts the live feed's listener and listens on settings.host:port. */
+export async function startApi(settings: ApiSettings, options: StartApiOptions = {}): Promise<RunningApi> {
+  const pool = createPool(settings.databaseUrl, { max: 20, applicationName: 'jao-api' });
+  const hub = new DayEventHub(settings.databaseUrl, pool, (line) => app.log.warn(line));
+  let app: ApiApp;
+  try {
+    app = await buildApp({
+      pool,
+      hub,
+      maxRangeDays: settings.maxRangeDays,
+      rateLimitPerMinute: settings.rateLimitPerMinute,
+      heartbeatMs: options.heartbeatMs,
+      logger: apiLoggerOptions(settings.logLevel, options.logDestination),
+    });
+    await hub.start();
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (error) {
+    await hub.stop();
+    await pool.end();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return {
+    app,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    async close() {
+      await hub.stop();
+      // Open event streams never end by themselves.
+      app.server.closeAllConnections();
+      await app.close();
+      await pool.end();
+    },
+  };
+}

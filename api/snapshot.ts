@@ -1,0 +1,80 @@
+import type pg from 'pg';
+
+export interface Snapshot {
+  client: pg.PoolClient;
+  version: DataVersion;
+  /** Commits (or rolls back after `error`) and returns the connection; safe to call more than once. */
+  end(error?: unknown): Promise<void>;
+}
+
+/**
+ * One read-only REPEATABLE READ transaction: the data version an answer's ETag is computed from and the answer
+ * itself come from the same snapshot, so an ETag never names data it was not computed from.
+ */
+export async function openSnapshot(pool: pg.Pool): Promise<Snapshot> {
+  const client = await pool.connect();
+  let ended = false;
+  const end = async (error?: unknown) => {
+    if (ended) return;
+    ended = true;
+    let broken: Error | undefined;
+    await client.query(error === undefined ? 'COMMIT' : 'ROLLBACK').catch((endError: Error) => {
+      broken = endError;
+    });
+    client.release(broken);
+  };
+  try {
+    // JIT compiles for seconds on a large answer that needs none of it.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off');
+    return { client, version: await readDataVersion(client), end };
+  } catch (error) {
+    await end(error);
+    throw error;
+  }
+}
+
+/** `work` in a snapshot that ends with it. */
+export async function withSnapshot<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient, version: DataVersion) => Promise<T>,
+): Promise<T> {
+  const snapshot = await openSnapshot(pool);
+  try {
+    const result = await work(snapshot.client, snapshot.version);
+    await snapshot.end();
+    return result;
+  } catch (error) {
+    await snapshot.end(error);
+    throw error;
+  }
+}
+
+/** What changes whenever a write of any day commits (every write adds an attempt to its day). */
+export interface DataVersion {
+  /** Opaque, for ETags. */
+  tag: string;
+  /** The latest write's transaction time; null without any day. */
+  lastWriteAt: Date | null;
+  /** The database's clock at the snapshot. */
+  now: Date;
+}
+
+async function readDataVersion(client: pg.PoolClient): Promise<DataVersion> {
+  const result = await client.query<{
+    days: number;
+    attempts: string;
+    last_write_at: Date | null;
+    now: Date;
+  }>({
+    name: 'jao.api.dataVersion',
+    text: `SELECT count(*)::int AS days, COALESCE(sum(attempts), 0)::text AS attempts,
+                  max(last_checked_at) AS last_write_at, clock_timestamp() AS now
+             FROM jao.delivery_day`,
+  });
+  const row = result.rows[0]!;
+  return {
+    tag: `${row.days}.${row.attempts}.${row.last_write_at?.getTime() ?? 0}`,
+    lastWriteAt: row.last_write_at,
+    now: row.now,
+  };
+}

@@ -1,0 +1,97 @@
+import type { Format } from './params';
+
+/** The columns of jao.max_exchanges (and of jao.max_exchanges_as_of), in order: every format's fields. */
+export const VALUE_COLUMNS = [
+  'mtu',
+  'delivery_day',
+  'border',
+  'from_zone',
+  'to_zone',
+  'value_mw',
+  'revision',
+  'first_seen_at',
+  'updated_at',
+] as const;
+
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
+
+/**
+ * Every field as text, formatted by the server (timestamps as UTC ISO-8601 with milliseconds, numbers as
+ * PostgreSQL writes them: shortest exact), read as arrays: no Date or object per row on the way out.
+ */
+export const SELECT_TEXT = `SELECT ${iso('v.mtu')}, v.delivery_day::text, v.border, v.from_zone, v.to_zone,
+       v.value_mw::text, v.revision::text, ${iso('v.first_seen_at')}, ${iso('v.updated_at')}`;
+
+/**
+ * The values query: constant text, every input a parameter ($1 from, $2 to, $3 borders or null, $4 as_of).
+ * Day by day (a lateral subquery per delivery day): each day is one primary-key range of the values and a sort
+ * of a few thousand rows, whatever the range and the statistics, and the rows come out in order as they are read.
+ */
+export function valuesSql(asOf: boolean): string {
+  const source = asOf ? 'jao.max_exchanges_as_of($4::timestamptz)' : 'jao.max_exchanges';
+  return `${SELECT_TEXT}
+  FROM generate_series($1::date, $2::date, interval '1 day') AS g(day)
+ CROSS JOIN LATERAL (
+   SELECT x.* FROM ${source} x
+    WHERE x.delivery_day = g.day::date
+      AND ($3::text[] IS NULL OR x.border = ANY ($3::text[]))
+    ORDER BY x.mtu, x.border) v
+ ORDER BY g.day`;
+}
+
+type Row = string[];
+
+const NUMERIC_FIELDS = new Set([5, 6]);
+
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function jsonObject(row: Row): string {
+  let out = '{';
+  for (let i = 0; i < VALUE_COLUMNS.length; i++) {
+    if (i > 0) out += ',';
+    const field = row[i]!;
+    out += `"${VALUE_COLUMNS[i]}":${NUMERIC_FIELDS.has(i) ? field : JSON.stringify(field)}`;
+  }
+  return `${out}}`;
+}
+
+export const CONTENT_TYPES: Record<Format, string> = {
+  json: 'application/json; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+/** Turns batches of rows into the text of one format, keeping what comes between batches. */
+export class RowFormatter {
+  private rows = 0;
+  constructor(private readonly format: Format) {}
+
+  start(): string {
+    if (this.format === 'csv') return `${VALUE_COLUMNS.join(',')}\n`;
+    return this.format === 'json' ? '[' : '';
+  }
+
+  batch(rows: Row[]): string {
+    const parts: string[] = new Array(rows.length);
+    if (this.format === 'csv') {
+      for (let r = 0; r < rows.length; r++) parts[r] = rows[r]!.map(csvField).join(',');
+      this.rows += rows.length;
+      return `${parts.join('\n')}\n`;
+    }
+    for (let r = 0; r < rows.length; r++) parts[r] = jsonObject(rows[r]!);
+    if (this.format === 'ndjson') {
+      this.rows += rows.length;
+      return `${parts.join('\n')}\n`;
+    }
+    const lead = this.rows === 0 ? '' : ',';
+    this.rows += rows.length;
+    return lead + parts.join(',');
+  }
+
+  end(): string {
+    return this.format === 'json' ? ']' : '';
+  }
+}

@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+
+/** Every key starts with it, so a leaked key is recognisable (secret scanners, logs). */
+export const API_KEY_PREFIX = 'jao_';
+
+/** A row of jao.api_key (migration 014), without its hash. */
+export interface ApiKey {
+  id: number;
+  name: string;
+  datasets: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface ApiKeyRow {
+  key_id: number;
+  name: string;
+  datasets: string[];
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const KEY_COLUMNS = 'key_id, name, datasets, created_at, revoked_at';
+
+function keyOf(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.key_id,
+    name: row.name,
+    datasets: row.datasets,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+  };
+}
+
+/** The stored form of a key: hex sha256 of the whole token (32 random bytes carry all the entropy). */
+export function hashApiKey(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A new random key: `jao_` and 32 random bytes in base64url. */
+export function newApiKeyToken(): string {
+  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** Creates a key (needs the owner's connection); returns the key, which is stored only as its hash. */
+export async function createApiKey(
+  pool: pg.Pool,
+  input: { name: string; datasets: readonly string[] },
+): Promise<{ key: ApiKey; token: string }> {
+  const token = newApiKeyToken();
+  const result = await pool.query<ApiKeyRow>(
+    `INSERT INTO jao.api_key (name, key_sha256, datasets) VALUES ($1, $2, $3::text[]) RETURNING ${KEY_COLUMNS}`,
+    [input.name, hashApiKey(token), [...input.datasets]],
+  );
+  return { key: keyOf(result.rows[0]!), token };
+}
+
+export async function listApiKeys(pool: pg.Pool): Promise<ApiKey[]> {
+  const result = await pool.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM jao.api_key ORDER BY key_id`);
+  return result.rows.map(keyOf);
+}
+
+/** Revokes a key by id; null when there is no such key. A key revoked before keeps its first revocation time. */
+export async function revokeApiKey(pool: pg.Pool, id: number): Promise<ApiKey | null> {
+  const result = await pool.query<ApiKeyRow>(
+    `UPDATE jao.api_key SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 RETURNING ${KEY_COLUMNS}`,
+    [id],
+  );
+  return result.rows[0] ? keyOf(result.rows[0]) : null;
+}
+
+/** The active key whose hash is `sha256`; null for an unknown or revoked key. */
+export async function findActiveApiKey(pool: pg.Pool, sha256: string): Promise<ApiKey | null> {
+  const result = await pool.query<ApiKeyRow>({
+    name: 'jao.apiKeys.findActive',
+    text: `SELECT ${KEY_COLUMNS} FROM jao.api_key WHERE key_sha256 = $1 AND revoked_at IS NULL`,
+    values: [sha256],
+  });
+  return result.rows[0] ? keyOf(result.rows[0]) : null;
+}

@@ -1,0 +1,73 @@
+// A year of every border streamed as CSV: every row, in order, with memory that does not grow with the answer.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seedValues } from '../../bench/seedValues';
+import { createTestKey, startTestApi, type TestApi } from '../helpers/api';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let db: TestDatabase;
+let api: TestApi;
+let key: string;
+let seeded: { borders: number; values: number };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // Half of Core's borders keeps the file fast; `npm run bench:api` streams all of them.
+  seeded = await seedValues(db.pool, '2023-01-01', '2023-12-31', { borders: 66 });
+  key = await createTestKey(db.pool);
+  api = await startTestApi(db.url);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+it('streams a year of values as CSV with flat memory', async () => {
+  expect(seeded).toEqual({ borders: 66, values: 8760 * 66 });
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const response = await fetch(
+    `${api.url}/v1/datasets/maxExchanges/values?from=2023-01-01&to=2023-12-31&format=csv`,
+    {
+      headers: { authorization: `Bearer ${key}` },
+    },
+  );
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let lines = 0;
+  let tail = '';
+  let firstLines = '';
+  let lastMtu = '';
+  let ordered = true;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const text = tail + decoder.decode(value, { stream: true });
+    const parts = text.split('\n');
+    tail = parts.pop()!;
+    if (firstLines.length < 300) firstLines += parts.slice(0, 3).join('\n');
+    for (const line of parts) {
+      lines++;
+      const mtu = line.slice(0, 24);
+      if (lines > 2 && mtu < lastMtu) ordered = false;
+      if (lines > 1) lastMtu = mtu;
+    }
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  clearInterval(sampler);
+  expect(tail).toBe('');
+  expect(lines).toBe(1 + 8760 * 66);
+  expect(ordered).toBe(true);
+  expect(firstLines.split('\n')[0]).toBe(
+    'mtu,delivery_day,border,from_zone,to_zone,value_mw,revision,first_seen_at,updated_at',
+  );
+  expect(firstLines.split('\n')[1]).toMatch(/^2022-12-31T23:00:00\.000Z,2023-01-01,AT_BE,AT,BE,\d+,1,/);
+  expect(lastMtu).toBe('2023-12-31T22:00:00.000Z');
+  // Buffered, this answer is 60 MB of text and far more as rows; streamed, memory stays within 64 MB.
+  expect((peak - baseline) / 2 ** 20).toBeLessThan(64);
+});
