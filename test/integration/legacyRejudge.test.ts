@@ -22,10 +22,11 @@ beforeAll(async () => {
   const url = new URL(db.url);
   url.pathname = `/${scratch}`;
   pool = watchPool(new pg.Pool({ connectionString: url.toString(), max: 4 }));
-  // The schema as it was before migration 013.
+  // Every migration but 013: the days below are stored as before it (by today's write path, which needs the
+  // later tables too, such as 015's day events), then 013 runs on them.
   await migrate(
     pool,
-    loadMigrations().filter((m) => m.name < REJUDGE),
+    loadMigrations().filter((m) => m.name !== REJUDGE),
   );
 });
 
