@@ -36,7 +36,8 @@ describe('database identity', () => {
     expect(direct).toMatchObject({ database: db.name, systemIdentifier: rows[0]!.id });
     expect(direct.key).toMatch(/^[0-9a-f]{16}$/);
     expect((await identityAt(viaName.toString())).key).toBe(direct.key);
-    expect(describeDatabase(direct)).toBe(`${db.name} on 127.0.0.1:5432 (system ${rows[0]!.id})`);
+    const port = new URL(db.url).port || '5432';
+    expect(describeDatabase(direct)).toBe(`${db.name} on 127.0.0.1:${port} (system ${rows[0]!.id})`);
   });
 
   it('differs for another database, and for one dropped and created again under the same name', async () => {

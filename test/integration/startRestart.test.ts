@@ -109,14 +109,14 @@ describe('jao start after a Ctrl-C during its first backfill', () => {
     storedBeforeStop = await completeDays(first, range.from, range.to);
     expect(storedBeforeStop.filter((day) => !pollDays().includes(day)).length).toBeGreaterThanOrEqual(2);
     expect(storedBeforeStop.length).toBeLessThan(8);
-    expect(stack.output()).toMatch(/state of database \S+ on 127\.0\.0\.1:5432 \(system \d+\) in \S+, new\)/);
+    expect(stack.output()).toMatch(/state of database \S+ on 127\.0\.0\.1:\d+ \(system \d+\) in \S+, new\)/);
   });
 
   it.concurrent('against a fresh database: a state of its own, and the whole range complete there, as it says', async () => {
     const stack = await start(second, secondSimulator);
     const { from, to, how } = rangeOf(stack);
     expect(how).toBe('started');
-    expect(stack.output()).toContain(`${second.name} on 127.0.0.1:5432`);
+    expect(stack.output()).toContain(`${second.name} on 127.0.0.1:${new URL(second.url).port || '5432'}`);
     expect(stack.output()).toMatch(/in \S+, new\)/);
     await stack.waitFor(
       `initial backfill ${from}..${to} ended: 8 of 8 days complete in this database`,

@@ -151,7 +151,8 @@ describe('migrations where timescaledb is available but not preloaded', () => {
         code: 0,
         stderr: '',
       });
-      expect(linesOf(first.stdout)[0]).toMatch(
+      // The engine line is a log line (JSON, like every log line of the CLI).
+      expect(JSON.parse(linesOf(first.stdout)[0] ?? '{}').message).toMatch(
         /^engine: PostgreSQL \S+ \(timescaledb available but not preloaded\)$/,
       );
       const again = await runJao(['migrate'], { DATABASE_URL: url.toString() });
