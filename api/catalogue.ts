@@ -51,17 +51,9 @@ export class Catalogue {
 }
 
 async function readSeries(client: pg.PoolClient): Promise<SeriesEntry[]> {
-  const result = await client.query<{
-    key: string;
-    border: string;
-    from_zone: string;
-    to_zone: string;
-    unit: string;
-    first_day: string | null;
-    last_day: string | null;
-    values: number;
-    last_revision_at: Date | null;
-  }>({
+  const result = await client.query<
+    Omit<SeriesEntry, 'last_revision_at'> & { last_revision_at: Date | null }
+  >({
     name: 'jao.api.series',
     text: `SELECT b.key, b.border, b.from_zone, b.to_zone, b.unit,
                   v.first_day::text AS first_day, v.last_day::text AS last_day, COALESCE(v.values, 0)::int AS values,

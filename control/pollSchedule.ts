@@ -25,7 +25,12 @@ export interface PollScheduleSettings {
  * `maxExchanges-poll` for the default queue, `maxExchanges-poll/<queue>` for any other.
  */
 export function pollScheduleIdFor(taskQueue: string): string {
-  return taskQueue === TASK_QUEUE ? POLL_SCHEDULE_ID : `${POLL_SCHEDULE_ID}/${taskQueue}`;
+  return perQueueId(POLL_SCHEDULE_ID, taskQueue);
+}
+
+/** `id` for the default task queue, `id/<queue>` for any other (schedules and the workflow ids they start). */
+export function perQueueId(id: string, taskQueue: string): string {
+  return taskQueue === TASK_QUEUE ? id : `${id}/${taskQueue}`;
 }
 
 /** `90 s`, `10 min`, `2 h`: an interval as the schedule's note says it. */
@@ -59,10 +64,7 @@ function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
     action: {
       type: 'startWorkflow',
       workflowType: 'pollWorkflow' satisfies (typeof pollWorkflow)['name'],
-      workflowId:
-        settings.taskQueue === TASK_QUEUE
-          ? `${input.dataset}/poll`
-          : `${input.dataset}/poll/${settings.taskQueue}`,
+      workflowId: perQueueId(`${input.dataset}/poll`, settings.taskQueue),
       taskQueue: settings.taskQueue,
       args: [input],
       staticSummary: `${input.dataset} poll: tomorrow and the last ${input.lookbackDays} days`,

@@ -14,9 +14,8 @@ import {
 } from '../domain/publicationWindow';
 import { PUBLICATION_WINDOW_OVERRUN_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
-import { TASK_QUEUE } from '../domain/workflowInputs';
 import type { publicationWindowWorkflow } from '../workflows';
-import { durationText } from './pollSchedule';
+import { durationText, perQueueId } from './pollSchedule';
 
 export interface PublicationScheduleSettings {
   scheduleId?: string;
@@ -29,7 +28,7 @@ export interface PublicationScheduleSettings {
 
 /** Like the poll schedule (control/pollSchedule.ts), one per task queue: the default queue's has the plain id. */
 export function publicationScheduleIdFor(taskQueue: string): string {
-  return taskQueue === TASK_QUEUE ? PUBLICATION_SCHEDULE_ID : `${PUBLICATION_SCHEDULE_ID}/${taskQueue}`;
+  return perQueueId(PUBLICATION_SCHEDULE_ID, taskQueue);
 }
 
 /**
@@ -75,10 +74,7 @@ function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions
     action: {
       type: 'startWorkflow',
       workflowType: 'publicationWindowWorkflow' satisfies (typeof publicationWindowWorkflow)['name'],
-      workflowId:
-        settings.taskQueue === TASK_QUEUE
-          ? `${input.dataset}/publication`
-          : `${input.dataset}/publication/${settings.taskQueue}`,
+      workflowId: perQueueId(`${input.dataset}/publication`, settings.taskQueue),
       taskQueue: settings.taskQueue,
       args: [input],
       staticSummary:
