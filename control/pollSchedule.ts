@@ -75,11 +75,21 @@ function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
 }
 
 /** Creates the queue's poll schedule, or brings an existing one to these settings (keeping its paused state). */
-export async function ensurePollSchedule(
+export function ensurePollSchedule(
   client: Client,
   settings: PollScheduleSettings,
 ): Promise<'created' | 'updated'> {
-  const options = scheduleOptions(settings);
+  return upsertSchedule(client, scheduleOptions(settings));
+}
+
+/**
+ * Creates a schedule, or brings an existing one to `options` (spec, policies, action and note). A paused
+ * schedule stays paused and keeps its note, which is then the pause reason.
+ */
+export async function upsertSchedule(
+  client: Client,
+  options: ScheduleOptions,
+): Promise<'created' | 'updated'> {
   try {
     await client.schedule.create(options);
     return 'created';
@@ -91,7 +101,6 @@ export async function ensurePollSchedule(
     spec: options.spec,
     policies: { ...previous.policies, ...options.policies },
     action: { ...options.action },
-    // While paused, the note is the pause reason: kept.
     state: previous.state.paused ? previous.state : { ...previous.state, note: options.state?.note },
   }));
   return 'updated';

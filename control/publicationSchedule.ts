@@ -1,10 +1,5 @@
 // The schedule that opens the publication window every day (docs/design.md §5): created or updated idempotently.
-import {
-  type Client,
-  ScheduleAlreadyRunning,
-  type ScheduleOptions,
-  ScheduleOverlapPolicy,
-} from '@temporalio/client';
+import { type Client, type ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import { MARKET_TIME_ZONE } from '../domain/calendar';
 import {
   isInsideWindow,
@@ -15,7 +10,7 @@ import {
 import { PUBLICATION_WINDOW_OVERRUN_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import type { publicationWindowWorkflow } from '../workflows';
-import { durationText, perQueueId } from './pollSchedule';
+import { durationText, perQueueId, upsertSchedule } from './pollSchedule';
 
 export interface PublicationScheduleSettings {
   scheduleId?: string;
@@ -103,21 +98,7 @@ export async function ensurePublicationSchedule(
   now = new Date(),
 ): Promise<PublicationScheduleOutcome> {
   const options = scheduleOptions(settings);
-  let outcome: PublicationScheduleOutcome['outcome'] = 'created';
-  try {
-    await client.schedule.create(options);
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    outcome = 'updated';
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-      ...previous,
-      spec: options.spec,
-      policies: { ...previous.policies, ...options.policies },
-      action: { ...options.action },
-      // While paused, the note is the pause reason: kept.
-      state: previous.state.paused ? previous.state : { ...previous.state, note: options.state?.note },
-    }));
-  }
+  const outcome = await upsertSchedule(client, options);
   const handle = client.schedule.getHandle(options.scheduleId);
   const open = isInsideWindow(now, parseWindow(settings.window)!);
   const triggered = open && !(await handle.describe()).state.paused;
