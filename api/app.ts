@@ -18,9 +18,12 @@ import type { DayEventHub } from './eventHub';
 import { registerDaysRoute } from './routes/days';
 import { registerEventsRoute } from './routes/events';
 import { registerHealthRoutes } from './routes/health';
+import { type PageSettings, registerPageRoutes } from './routes/page';
 import { registerRevisionsRoute } from './routes/revisions';
+import { registerRunningRoute } from './routes/running';
 import { registerSeriesRoute } from './routes/series';
 import { registerValuesRoute } from './routes/values';
+import type { RunningDaysSource } from './runningDays';
 import type { ApiApp } from './types';
 
 export interface AppOptions {
@@ -31,6 +34,10 @@ export interface AppOptions {
   rateLimitPerMinute: number;
   /** Default 15 s. */
   heartbeatMs?: number;
+  /** Temporal's open day workflows (/v1/days/running); null: answered 503. */
+  runningDays: RunningDaysSource | null;
+  /** The status page at `/`. */
+  page: Omit<PageSettings, 'maxRangeDays'>;
   logger: FastifyServerOptions['logger'];
 }
 
@@ -112,12 +119,15 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     catalogue: new Catalogue(),
     maxRangeDays: options.maxRangeDays,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+    runningDays: options.runningDays,
   };
   registerHealthRoutes(app, deps);
   registerSeriesRoute(app, deps);
   registerValuesRoute(app, deps);
   registerRevisionsRoute(app, deps);
   registerDaysRoute(app, deps);
+  registerRunningRoute(app, deps);
   registerEventsRoute(app, deps);
+  registerPageRoutes(app, { ...options.page, maxRangeDays: options.maxRangeDays });
   return app;
 }

@@ -9,6 +9,10 @@ export interface ApiSettings {
   maxRangeDays: number;
   rateLimitPerMinute: number;
   logLevel: Config['LOG_LEVEL'];
+  /** Where /v1/days/running asks which day workflows run; null: nowhere (it answers 503). */
+  temporal: { address: string; namespace: string } | null;
+  /** The status page's link into the Temporal Web UI. */
+  temporalUiUrl: string;
 }
 
 /** API_DATABASE_URL, or DATABASE_URL as jao_reader (with JAO_READER_PASSWORD when set, unless already jao_reader's). */
@@ -29,5 +33,7 @@ export function apiSettings(config: Config): ApiSettings {
     maxRangeDays: config.API_MAX_RANGE_DAYS,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
     logLevel: config.LOG_LEVEL,
+    temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE },
+    temporalUiUrl: config.TEMPORAL_UI_URL,
   };
 }

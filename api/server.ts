@@ -3,6 +3,7 @@ import { buildApp } from './app';
 import type { ApiSettings } from './config';
 import { DayEventHub } from './eventHub';
 import { apiLoggerOptions } from './logger';
+import { TemporalRunningDays } from './runningDays';
 import type { ApiApp } from './types';
 
 export interface RunningApi {
@@ -22,6 +23,7 @@ export interface StartApiOptions {
 export async function startApi(settings: ApiSettings, options: StartApiOptions = {}): Promise<RunningApi> {
   const pool = createPool(settings.databaseUrl, { max: 20, applicationName: 'jao-api' });
   const hub = new DayEventHub(settings.databaseUrl, pool, (line) => app.log.warn(line));
+  const runningDays = settings.temporal ? new TemporalRunningDays(settings.temporal) : null;
   let app: ApiApp;
   try {
     app = await buildApp({
@@ -30,12 +32,18 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       maxRangeDays: settings.maxRangeDays,
       rateLimitPerMinute: settings.rateLimitPerMinute,
       heartbeatMs: options.heartbeatMs,
+      runningDays,
+      page: {
+        temporalUiUrl: settings.temporalUiUrl,
+        namespace: settings.temporal?.namespace ?? 'default',
+      },
       logger: apiLoggerOptions(settings.logLevel, options.logDestination),
     });
     await hub.start();
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
     await hub.stop();
+    await runningDays?.close();
     await pool.end();
     throw error;
   }
@@ -50,6 +58,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       // Open event streams never end by themselves.
       app.server.closeAllConnections();
       await app.close();
+      await runningDays?.close();
       await pool.end();
     },
   };

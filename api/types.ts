@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { Catalogue } from './catalogue';
 import type { DayEventHub } from './eventHub';
+import type { RunningDaysSource } from './runningDays';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -25,6 +26,8 @@ export interface RouteDeps {
   hub: DayEventHub;
   maxRangeDays: number;
   heartbeatMs: number;
+  /** Temporal's open day workflows; null: the API has no Temporal to ask. */
+  runningDays: RunningDaysSource | null;
 }
 
 export const MAX_EXCHANGES = 'maxExchanges';

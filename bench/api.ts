@@ -210,6 +210,8 @@ export async function runApiBenchmark(args: string[]): Promise<void> {
       maxRangeDays: 3660,
       rateLimitPerMinute: 1_000_000,
       logLevel: 'warn',
+      temporal: null,
+      temporalUiUrl: 'http://127.0.0.1:8233',
     });
 
     // One warm-up second each, then the measured runs.

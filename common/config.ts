@@ -91,6 +91,27 @@ const origin = z
   )
   .transform((text) => new URL(text).origin);
 
+/** TEMPORAL_UI_URL: an http(s) URL without credentials, query or fragment; kept without a trailing slash. */
+const webUiUrl = z
+  .string()
+  .default('http://127.0.0.1:8233')
+  .refine(
+    (text) => {
+      if (!URL.canParse(text)) return false;
+      const url = new URL(text);
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        url.host !== '' &&
+        url.username === '' &&
+        url.password === '' &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    },
+    { message: 'expected an http or https URL such as http://127.0.0.1:8233' },
+  )
+  .transform((text) => new URL(text).toString().replace(/\/+$/, ''));
+
 /** JAO_MAX_REQUESTS_PER_MINUTE's upper bound: far above JAO's (~100), the most a benchmark may ask for. */
 export const MAX_JAO_REQUESTS_PER_MINUTE = 6_000;
 
@@ -105,6 +126,11 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('jao-scraper'),
+  /**
+   * The Temporal Web UI as a browser reaches it: the status page links each day to its workflow there
+   * (`<url>/namespaces/<namespace>/workflows/<workflow id>`). An http(s) URL, a path prefix allowed.
+   */
+  TEMPORAL_UI_URL: webUiUrl,
   /**
    * PostgreSQL of the Temporal cluster that `jao cluster up` runs: its database name is the persistence database,
    * `<name>_visibility` the visibility one. Default: DATABASE_URL's server, database `temporal`.

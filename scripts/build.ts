@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../common/buildInfo';
+import { writePageBundle } from '../page/bundle';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../workers/workflowBundle';
 import { compileRuntime } from './compileRuntime';
 
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
   const outDir = resolve(positionals[0] ?? join(REPO_ROOT, 'dist'));
   const files = await compileRuntime(outDir);
   console.log(`compiled ${files.length} files into ${outDir}`);
+  // Beside the compiled api/ folder, where api/pageAssets.ts looks for it (BUILT_ASSETS_DIR).
+  await writePageBundle(join(outDir, 'page-assets'));
+  console.log(`status page ${join(outDir, 'page-assets')}`);
   if (values['no-bundle']) return;
   const info = await writeWorkflowBundle(outDir);
   console.log(`workflow bundle ${join(outDir, BUNDLE_FILE)}`);

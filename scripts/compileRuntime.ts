@@ -27,6 +27,14 @@ export const SOURCE_ONLY_COMMANDS = [
   'cli/commands/start.ts',
 ];
 
+/**
+ * Requires of the compiled tree that may point outside it, by the file that makes them: each is reached only in
+ * a checkout (api/pageAssets.ts bundles the status page from source when no built bundle lies beside it).
+ */
+export const SOURCE_ONLY_REQUIRES: Record<string, string[]> = {
+  [join('api', 'pageAssets.js')]: ['../page/bundle'],
+};
+
 const ASSETS = [join('db', 'migrations')];
 
 interface PackageJson {
@@ -96,7 +104,9 @@ export function checkCompiledTree(outDir: string, folders: readonly string[]): v
     if (specifier.startsWith('.')) {
       const path = join(outDir, dirname(file), specifier);
       const found = ['', '.js', '.json', `${sep}index.js`].some((suffix) => existsSync(`${path}${suffix}`));
-      const lazy = file === join('cli', 'main.js') && sourceOnly.has(path);
+      const lazy =
+        (file === join('cli', 'main.js') && sourceOnly.has(path)) ||
+        (SOURCE_ONLY_REQUIRES[file]?.includes(specifier) ?? false);
       return found || lazy ? null : `${file} requires ${specifier}, which the build left out`;
     }
     if (builtinModules.includes(specifier.replace(/^node:/, ''))) return null;

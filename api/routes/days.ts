@@ -30,6 +30,7 @@ const dayQualityRow = z.object({
   last_error: z.string().nullable(),
   last_build_id: z.string().nullable(),
   content_build_id: z.string().nullable(),
+  last_changed_at: z.string().nullable().describe("when the day's stored content last changed"),
 });
 type DayQualityRow = z.output<typeof dayQualityRow>;
 
@@ -51,7 +52,8 @@ async function readDays(client: pg.PoolClient, datasets: string[], from: string,
     text: `SELECT dataset, day::text AS day, status, expected_mtus, received_mtus, missing_mtus, resolution_minutes,
                   keys, keys_added, keys_vanished, null_values, duplicate_rows, conflicting_rows, rejected_values,
                   unknown_fields, reason, drift, previous_day::text AS previous_day, previous_resolution_minutes,
-                  revision_count, last_checked_at, last_error, last_build_id, content_build_id
+                  revision_count, last_checked_at, last_error, last_build_id, content_build_id,
+                  last_changed_at
              FROM jao.day_quality
             WHERE dataset = ANY ($1::text[]) AND day BETWEEN $2::date AND $3::date
             ORDER BY day, dataset`,

@@ -21,6 +21,7 @@ import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 import { type BackfillWatch, startInitialBackfill } from './initialBackfill';
+import { LOCAL_KEY_NAME, type LocalApiKey, localApiKey } from './localApiKey';
 
 const DEV_SERVER_PORT = 7233;
 const WEB_UI_PORT = 8233;
@@ -41,6 +42,17 @@ async function identifyDatabase(url: string): Promise<DatabaseIdentity> {
   const pool = createPool(url, { max: 1 });
   try {
     return await readDatabaseIdentity(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The status page's key for this database (cli/commands/localApiKey.ts), as DATABASE_URL's owner. */
+async function pageKey(config: Config): Promise<LocalApiKey> {
+  const pool = createPool(config.DATABASE_URL, { max: 1 });
+  try {
+    const identity = await readDatabaseIdentity(pool);
+    return await localApiKey(pool, config.JAO_DATA_DIR, identity, describeDatabase(identity));
   } finally {
     await pool.end();
   }
@@ -127,6 +139,8 @@ export async function startCommand(argv: string[]): Promise<void> {
         log: (line) => logger.info({ component: 'temporal-dev-server' }, line),
       });
       config.TEMPORAL_ADDRESS = server.address;
+      // The page links into this dev server's Web UI, wherever --ui-port put it.
+      if (server.uiUrl && !process.env.TEMPORAL_UI_URL) config.TEMPORAL_UI_URL = server.uiUrl;
     }
     if (values.simulate && !stop.signal.aborted) {
       // Tomorrow is visible from local midnight, so a fresh start shows every day through tomorrow complete.
@@ -156,8 +170,14 @@ export async function startCommand(argv: string[]): Promise<void> {
           backfillWatch = await startInitialBackfill(config, initial.value, say);
         }
         // After the worker's start-up: the database is migrated, so the API (as jao_reader) finds its tables.
+        const key = await pageKey(config);
+        say(
+          key.created
+            ? `created API key ${key.keyId} "${LOCAL_KEY_NAME}" for the status page, kept in ${key.file}`
+            : `the status page uses API key ${key.keyId}, kept in ${key.file}`,
+        );
         api = await startApi(apiSettings(config));
-        printWhereEverythingIs(config, server, simulator, api);
+        printWhereEverythingIs(config, server, simulator, api, key);
       },
     });
   } catch (error) {
@@ -184,6 +204,7 @@ function printWhereEverythingIs(
   server?: DevServer,
   simulator?: SimulatorHandle,
   api?: RunningApi,
+  key?: LocalApiKey,
 ): void {
   const lines = [
     '',
@@ -196,9 +217,10 @@ function printWhereEverythingIs(
     config.METRICS_PORT > 0
       ? `  metrics           http://127.0.0.1:${config.METRICS_PORT}/metrics`
       : '  metrics           off',
-    `  API               ${api?.url ?? '(not started)'}  (key: npx jao api-key create --name me)`,
+    `  API               ${api?.url ?? '(not started)'}  (more keys: npx jao api-key create --name me)`,
     `  API docs          ${api ? `${api.url}/docs` : '-'}  (OpenAPI: ${api ? `${api.url}/openapi.json` : '-'})`,
-    `  status page       ${api ? `${api.url}/` : '-'}`,
+    // The key rides in the fragment, which the browser keeps to itself; the page stores it and drops it from the address.
+    `  status page       ${api ? `${api.url}/${key ? `#key=${key.token}` : ''}` : '-'}`,
     '  status            npx jao status',
     '',
   ];

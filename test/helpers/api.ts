@@ -37,6 +37,8 @@ export async function startTestApi(
       maxRangeDays: 366,
       rateLimitPerMinute: 100_000,
       logLevel: 'info',
+      temporal: null,
+      temporalUiUrl: 'http://127.0.0.1:8233',
       ...settings,
     },
     { heartbeatMs, logDestination },

@@ -97,6 +97,7 @@ describe('the compiled CLI of the runtime image', () => {
         'db',
         'domain',
         'package.json',
+        'page-assets',
         'source',
         'workers',
         'workflows',
@@ -107,6 +108,11 @@ describe('the compiled CLI of the runtime image', () => {
     expect(files.filter((file) => file.endsWith('.ts'))).toEqual([]);
     expect(files).toContain(join('cli', 'main.js'));
     expect(files).not.toContain(join('cli', 'commands', 'simulate.js'));
+    // The status page's bundle: the image has no esbuild to bundle it from source.
+    expect(files).toEqual(
+      expect.arrayContaining([join('page-assets', 'app.js'), join('page-assets', 'app.css')]),
+    );
+    expect(linked).not.toContain('esbuild');
     const sql = (dir: string) => readdirSync(dir).filter((file) => file.endsWith('.sql'));
     expect(sql(join(appDir, 'dist', 'db', 'migrations'))).toEqual(sql(join(REPO_ROOT, 'db', 'migrations')));
   });
@@ -201,6 +207,41 @@ describe('the compiled CLI of the runtime image', () => {
       expect(output).toMatch(
         new RegExp(`worker polling task queue \\S+; build ${buildId.replace(/\./g, '\\.')}`),
       );
+    });
+
+    it('serves the status page from the built bundle', async () => {
+      const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+      const api = spawn(process.execPath, ['bin/jao.js', 'api'], {
+        cwd: appDir,
+        env: { ...inherited, DATABASE_URL: reference.url, API_PORT: '0', LOG_LEVEL: 'warn' },
+        stdio: 'pipe',
+      });
+      let output = '';
+      const exited = new Promise<number | null>((resolve) => api.on('exit', resolve));
+      const listening = new Promise<string>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+          if (url) resolve(url);
+        };
+        api.stdout.on('data', onData);
+        api.stderr.on('data', onData);
+        void exited.then(() => reject(new Error(`jao api exited before listening:\n${output}`)));
+      });
+      try {
+        const url = await listening;
+        const page = await fetch(`${url}/`);
+        expect(page.status).toBe(200);
+        const html = await page.text();
+        const script = /<script defer src="([^"]+)"/.exec(html)?.[1];
+        expect(script).toMatch(/^\/page\/app\.js\?v=/);
+        const js = await fetch(`${url}${script}`);
+        expect(js.status).toBe(200);
+        expect(await js.text()).toBe(readFileSync(join(appDir, 'dist', 'page-assets', 'app.js'), 'utf8'));
+      } finally {
+        api.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
     });
   });
 });

@@ -1,0 +1,74 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { version } from '../../package.json';
+import { type PageAsset, pageAssets } from '../pageAssets';
+import { pageHtml } from '../pageHtml';
+import { type ApiApp, MAX_EXCHANGES } from '../types';
+
+/** What the page needs to know that is not secret (common/config.ts: TEMPORAL_UI_URL, TEMPORAL_NAMESPACE). */
+export interface PageSettings {
+  temporalUiUrl: string;
+  namespace: string;
+  maxRangeDays: number;
+}
+
+const JS_PATH = '/page/app.js';
+const CSS_PATH = '/page/app.css';
+
+/**
+ * Everything from this origin: the page's own script and stylesheet, the API's /v1 paths. uPlot sets styles
+ * through the CSSOM, which style-src does not restrict.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: PageAsset, type: string) {
+  reply
+    .header('etag', asset.etag)
+    .header('cache-control', 'no-cache')
+    .header('x-content-type-options', 'nosniff');
+  if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+  return reply.type(type).send(asset.body);
+}
+
+/** The status page at `/` (docs/operations.md "The status page"): no key needed to load it, only to read /v1. */
+export function registerPageRoutes(app: ApiApp, settings: PageSettings): void {
+  const hidden = { schema: { hide: true } };
+  app.get('/', hidden, async (_request, reply) => {
+    const assets = await pageAssets();
+    const html = pageHtml(
+      {
+        dataset: MAX_EXCHANGES,
+        temporalUiUrl: settings.temporalUiUrl,
+        namespace: settings.namespace,
+        maxRangeDays: settings.maxRangeDays,
+        serverNow: new Date().toISOString(),
+        version,
+      },
+      {
+        js: `${JS_PATH}?v=${encodeURIComponent(assets.js.etag.slice(1, 11))}`,
+        css: `${CSS_PATH}?v=${encodeURIComponent(assets.css.etag.slice(1, 11))}`,
+      },
+    );
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('referrer-policy', 'no-referrer')
+      .header('x-content-type-options', 'nosniff')
+      .send(html);
+  });
+  app.get(JS_PATH, hidden, async (request, reply) =>
+    sendAsset(request, reply, (await pageAssets()).js, 'text/javascript; charset=utf-8'),
+  );
+  app.get(CSS_PATH, hidden, async (request, reply) =>
+    sendAsset(request, reply, (await pageAssets()).css, 'text/css; charset=utf-8'),
+  );
+}

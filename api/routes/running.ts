@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { MAX_RUNNING_DAYS, RunningDaysUnavailable } from '../runningDays';
+import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+
+const runningDay = z.object({
+  dataset: z.string(),
+  day: z.string(),
+  workflow_id: z.string(),
+  run_id: z.string(),
+  started_at: z.string().describe('when this run started (ISO-8601)'),
+});
+
+const unavailable = z.object({ statusCode: z.literal(503), error: z.string(), message: z.string() });
+
+export function registerRunningRoute(app: ApiApp, deps: RouteDeps): void {
+  app.get(
+    '/v1/days/running',
+    {
+      config: { dataset: MAX_EXCHANGES },
+      schema: {
+        summary: 'The delivery days whose day workflow is running now',
+        description:
+          `Open deliveryDayWorkflow runs in the API's Temporal namespace (its visibility store, a few seconds behind), ` +
+          `at most ${MAX_RUNNING_DAYS}. jao.day_quality keeps the status of the last finished run; 503 when ` +
+          'Temporal does not answer (which days run is then unknown, not "none").',
+        tags: ['days'],
+        security: SECURITY,
+        querystring: z.strictObject({}),
+        response: { 200: z.array(runningDay), 503: unavailable },
+      },
+    },
+    async (request, reply) => {
+      const datasets = request.apiKey?.datasets ?? [];
+      const unknown = (message: string) =>
+        reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({
+            statusCode: 503 as const,
+            error: 'Service Unavailable',
+            message,
+          });
+      if (!deps.runningDays) return unknown('this API has no Temporal to ask (TEMPORAL_ADDRESS)');
+      try {
+        const running = await deps.runningDays.list();
+        reply.header('cache-control', 'no-store');
+        return running.filter((day) => datasets.includes(day.dataset));
+      } catch (error) {
+        if (!(error instanceof RunningDaysUnavailable)) throw error;
+        request.log.warn(error.message);
+        return unknown(error.message);
+      }
+    },
+  );
+}

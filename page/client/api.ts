@@ -1,0 +1,52 @@
+// The API's /v1 paths with the key the user gave (Authorization: Bearer; never in a URL).
+import { rangePieces } from './dayCells';
+
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class Api {
+  constructor(
+    private readonly key: string,
+    private readonly maxRangeDays: number,
+  ) {}
+
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { authorization: `Bearer ${this.key}`, ...extra };
+  }
+
+  async get<T>(path: string, params: Record<string, string | string[] | undefined> = {}): Promise<T> {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
+    }
+    const text = query.toString();
+    const response = await fetch(`${path}${text ? `?${text}` : ''}`, { headers: this.headers() });
+    if (response.status === 401) throw new UnauthorizedError('the API refused the key (unknown or revoked)');
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as { message?: string } | null;
+      throw new ApiError(response.status, body?.message ?? `HTTP ${response.status}`);
+    }
+    return (await response.json()) as T;
+  }
+
+  /** A day-ranged path over from..to, asked in pieces the API accepts, side by side; rows in order. */
+  async getRange<T>(path: string, from: string, to: string, params: Record<string, string | undefined> = {}) {
+    const pieces = rangePieces(from, to, this.maxRangeDays);
+    const answers = await Promise.all(
+      pieces.map(([pieceFrom, pieceTo]) => this.get<T[]>(path, { ...params, from: pieceFrom, to: pieceTo })),
+    );
+    return answers.flat();
+  }
+}

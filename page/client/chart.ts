@@ -1,0 +1,289 @@
+// A border's values over a range, drawn with uPlot; the versions of one day overlaid; the values as they were
+// known at an instant (as_of). Every line is the API's rows as they came (chartData.ts aligns them).
+import uPlot from 'uplot';
+import { addDays, dayStartMs, GO_LIVE_DAY } from '../../domain/calendar';
+import type { Api } from './api';
+import { alignLines, dayVersions, type Line, lineOf } from './chartData';
+import { h, utcText } from './dom';
+import type { RevisionRow, SeriesEntry, ValueRow } from './types';
+
+const VALUES_PATH = '/v1/datasets/maxExchanges/values';
+const REVISIONS_PATH = '/v1/datasets/maxExchanges/revisions';
+/** Lines of the overlay, oldest version first; the current or as-of line is drawn in the first colour. */
+const COLOURS = ['#1f5fbf', '#8a8f98', '#c2410c', '#7c3aed', '#0f766e', '#b45309', '#be185d', '#4d7c0f'];
+
+export interface ChartRequest {
+  border: string;
+  from: string;
+  to: string;
+  /** ISO-8601 instant, or null for the current values. */
+  asOf: string | null;
+  /** A day whose versions are overlaid, or null. */
+  revisionsDay: string | null;
+}
+
+export interface ChartOptions {
+  api: Api;
+  tomorrow: () => string;
+}
+
+export class ChartView {
+  readonly root: HTMLElement;
+  private readonly borderInput: HTMLInputElement;
+  private readonly borderList: HTMLDataListElement;
+  private readonly fromInput: HTMLInputElement;
+  private readonly toInput: HTMLInputElement;
+  private readonly asOfInput: HTMLInputElement;
+  private readonly asOfNote: HTMLElement;
+  private readonly dayInput: HTMLInputElement;
+  private readonly statusLine: HTMLElement;
+  private readonly plotBox: HTMLElement;
+  private borders = new Map<string, SeriesEntry>();
+  private plot: uPlot | null = null;
+  private seq = 0;
+  /** What is drawn: the lines' labels and uPlot's aligned data (read by the browser tests). */
+  drawn: { request: ChartRequest; labels: string[]; data: uPlot.AlignedData } | null = null;
+
+  constructor(private readonly options: ChartOptions) {
+    const tomorrow = options.tomorrow();
+    this.borderInput = h('input', {
+      id: 'chart-border',
+      list: 'chart-borders',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'type to search, e.g. DE_FR',
+      required: true,
+    });
+    this.borderList = h('datalist', { id: 'chart-borders' });
+    const dateInput = (id: string) => h('input', { type: 'date', id, min: GO_LIVE_DAY, max: tomorrow });
+    this.fromInput = dateInput('chart-from');
+    this.toInput = dateInput('chart-to');
+    this.dayInput = dateInput('chart-day');
+    this.asOfInput = h('input', { type: 'datetime-local', id: 'chart-as-of', step: 1 });
+    this.asOfNote = h('span', { class: 'hint', id: 'chart-as-of-note' }, 'empty: the current values');
+    this.asOfInput.setAttribute('aria-describedby', 'chart-as-of-note');
+    const clear = (input: HTMLInputElement, label: string) => {
+      const button = h('button', { type: 'button', class: 'secondary', 'aria-label': label }, 'Clear');
+      button.addEventListener('click', () => {
+        input.value = '';
+        this.updateAsOfNote();
+        void this.draw();
+      });
+      return button;
+    };
+    const form = h(
+      'form',
+      { class: 'chart-form', 'aria-label': 'What to draw' },
+      h('div', {}, h('label', { for: 'chart-border' }, 'Border '), this.borderInput, this.borderList),
+      h(
+        'div',
+        {},
+        h('label', { for: 'chart-from' }, 'From '),
+        this.fromInput,
+        h('label', { for: 'chart-to' }, ' to '),
+        this.toInput,
+      ),
+      h(
+        'div',
+        {},
+        h('label', { for: 'chart-as-of' }, 'As known at '),
+        this.asOfInput,
+        clear(this.asOfInput, 'Clear the as-of instant'),
+        ' ',
+        this.asOfNote,
+      ),
+      h(
+        'div',
+        {},
+        h('label', { for: 'chart-day' }, "Overlay a day's revisions "),
+        this.dayInput,
+        clear(this.dayInput, 'Clear the revisions day'),
+      ),
+      h('div', {}, h('button', { type: 'submit' }, 'Draw')),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.draw();
+    });
+    this.asOfInput.addEventListener('change', () => {
+      this.updateAsOfNote();
+      void this.draw();
+    });
+    this.dayInput.addEventListener('change', () => void this.draw());
+    this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
+    this.plotBox = h('div', { class: 'plot', role: 'img', 'aria-label': 'Chart of the chosen border' });
+    this.root = h(
+      'section',
+      { class: 'chart-section', 'aria-labelledby': 'chart-heading' },
+      h('h2', { id: 'chart-heading' }, 'Border values'),
+      form,
+      this.statusLine,
+      this.plotBox,
+      h(
+        'p',
+        { class: 'hint' },
+        'Drag across the chart to zoom in, double-click to zoom out. The time axis is in your browser’s time zone.',
+      ),
+    );
+    window.addEventListener('resize', () => this.plot?.setSize(this.size()));
+  }
+
+  /** The catalogue for the border search; draws the first border over the last month. */
+  async start(): Promise<void> {
+    const series = await this.options.api.get<SeriesEntry[]>('/v1/datasets/maxExchanges/series');
+    this.borders = new Map(series.map((entry) => [entry.border, entry]));
+    this.borderList.replaceChildren(
+      ...series.map((entry) =>
+        h(
+          'option',
+          { value: entry.border },
+          `${entry.from_zone} → ${entry.to_zone}${entry.last_day ? ` (to ${entry.last_day})` : ' (no values)'}`,
+        ),
+      ),
+    );
+    const tomorrow = this.options.tomorrow();
+    this.fromInput.value = addDays(tomorrow, -30);
+    this.toInput.value = tomorrow;
+    const first = series.find((entry) => entry.values > 0) ?? series[0];
+    if (first) {
+      this.borderInput.value = first.border;
+      await this.draw();
+    } else this.say('No border is stored yet.');
+  }
+
+  private updateAsOfNote(): void {
+    const asOf = this.asOfValue();
+    this.asOfNote.textContent = asOf ? `your browser's time, sent as ${asOf}` : 'empty: the current values';
+  }
+
+  private asOfValue(): string | null {
+    if (!this.asOfInput.value) return null;
+    const date = new Date(this.asOfInput.value);
+    return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  }
+
+  /** What the form asks for; null (and a message) when it asks for something the API would refuse. */
+  private request(): ChartRequest | null {
+    const border = this.borderInput.value.trim().toUpperCase();
+    if (!this.borders.has(border)) {
+      this.say(border ? `No border ${border} in the catalogue.` : 'Choose a border.');
+      return null;
+    }
+    const from = this.fromInput.value;
+    const to = this.toInput.value;
+    if (!from || !to || from > to) {
+      this.say('Choose a range: from must not be after to.');
+      return null;
+    }
+    return { border, from, to, asOf: this.asOfValue(), revisionsDay: this.dayInput.value || null };
+  }
+
+  /** Sets the form and draws (the tests and the bench drive the chart through this). */
+  async drawRequest(request: ChartRequest): Promise<void> {
+    this.borderInput.value = request.border;
+    this.fromInput.value = request.from;
+    this.toInput.value = request.to;
+    this.dayInput.value = request.revisionsDay ?? '';
+    if (request.asOf) {
+      const local = new Date(request.asOf);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      this.asOfInput.value = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}T${pad(local.getHours())}:${pad(local.getMinutes())}:${pad(local.getSeconds())}`;
+    } else this.asOfInput.value = '';
+    this.updateAsOfNote();
+    await this.draw();
+  }
+
+  async draw(): Promise<void> {
+    const request = this.request();
+    if (!request) return;
+    const seq = ++this.seq;
+    this.root.dataset.state = 'loading';
+    this.plotBox.setAttribute('aria-busy', 'true');
+    const started = performance.now();
+    const { api } = this.options;
+    const params = { border: request.border };
+    try {
+      const [current, asOf, revisions] = await Promise.all([
+        api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, params),
+        request.asOf
+          ? api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, { ...params, as_of: request.asOf })
+          : Promise.resolve(null),
+        request.revisionsDay
+          ? api.get<RevisionRow[]>(REVISIONS_PATH, { border: request.border, day: request.revisionsDay })
+          : Promise.resolve(null),
+      ]);
+      if (seq !== this.seq) return;
+      const lines: Line[] = asOf
+        ? [lineOf(`as of ${utcText(request.asOf)}`, asOf), lineOf('current', current)]
+        : [lineOf('current', current)];
+      const versions = revisions ? dayVersions(revisions) : [];
+      versions.forEach((version, index) => {
+        lines.push({
+          label: `${request.revisionsDay} version ${index + 1} (from ${utcText(version.knownFrom)})`,
+          values: version.values,
+        });
+      });
+      this.render(request, lines);
+      const ms = performance.now() - started;
+      this.root.dataset.state = 'ready';
+      this.root.dataset.renderMs = ms.toFixed(0);
+      this.plotBox.removeAttribute('aria-busy');
+      const points = (asOf ?? current).length;
+      const overlay = request.revisionsDay ? `; ${request.revisionsDay}: ${versions.length} version(s)` : '';
+      this.say(
+        `${request.border} ${request.from} to ${request.to}: ${points} values${request.asOf ? ` as known at ${utcText(request.asOf)}` : ''}${overlay}.`,
+      );
+      this.plotBox.setAttribute(
+        'aria-label',
+        `Chart of ${request.border}: ${points} values from ${request.from} to ${request.to}`,
+      );
+    } catch (error) {
+      if (seq !== this.seq) return;
+      this.root.dataset.state = 'error';
+      this.say(`Could not draw: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: Math.max(320, this.plotBox.clientWidth || 800), height: 320 };
+  }
+
+  private render(request: ChartRequest, lines: Line[]): void {
+    const data = alignLines(lines) as uPlot.AlignedData;
+    const series: uPlot.Series[] = [
+      {},
+      ...lines.map((line, index) => ({
+        label: line.label,
+        stroke: COLOURS[index % COLOURS.length],
+        width: index === 0 ? 1.5 : 1,
+        dash: line.label === 'current' && index > 0 ? [6, 4] : undefined,
+        spanGaps: false,
+        points: { show: false },
+      })),
+    ];
+    this.plot?.destroy();
+    this.plot = new uPlot(
+      {
+        ...this.size(),
+        series,
+        scales: { x: { time: true } },
+        axes: [{}, { label: 'MW', size: 60 }],
+        legend: { live: true },
+        cursor: { drag: { x: true, y: false } },
+      },
+      data,
+      this.plotBox,
+    );
+    if (request.revisionsDay) {
+      this.plot.setScale('x', {
+        min: dayStartMs(request.revisionsDay) / 1000 - 3600,
+        max: dayStartMs(addDays(request.revisionsDay, 1)) / 1000,
+      });
+    }
+    this.drawn = { request, labels: lines.map((line) => line.label), data };
+  }
+
+  private say(text: string): void {
+    this.statusLine.textContent = text;
+  }
+}

@@ -1,0 +1,52 @@
+// The chart's columns (uPlot's aligned data: one x array, one y array per line) from the API's rows. Pure (no
+// DOM): test/unit/pageModel.test.ts.
+import type { RevisionRow, ValueRow } from './types';
+
+/** One line: values by MTU (epoch seconds). */
+export interface Line {
+  label: string;
+  values: Map<number, number>;
+}
+
+export const mtuSeconds = (iso: string): number => Date.parse(iso) / 1000;
+
+export function lineOf(label: string, rows: readonly ValueRow[]): Line {
+  return { label, values: new Map(rows.map((row) => [mtuSeconds(row.mtu), row.value_mw])) };
+}
+
+/** uPlot's aligned data: the union of the lines' MTUs, sorted, and each line's value there (null: none). */
+export function alignLines(lines: readonly Line[]): [number[], ...(number | null)[][]] {
+  const xs =
+    lines.length === 1
+      ? [...lines[0]!.values.keys()]
+      : [...new Set(lines.flatMap((line) => [...line.values.keys()]))];
+  xs.sort((a, b) => a - b);
+  return [xs, ...lines.map((line) => xs.map((x) => line.values.get(x) ?? null))];
+}
+
+/** A version of a day as it was current from `knownFrom`: one line of the overlay. */
+export interface DayVersion {
+  knownFrom: string;
+  /** The day's values as they were then, by MTU (epoch seconds). */
+  values: Map<number, number>;
+}
+
+/**
+ * The successive versions of a border's day: at each instant one of its values became current, the values
+ * current then. From jao.max_exchanges_history's rows (each with the interval it was current).
+ */
+export function dayVersions(rows: readonly RevisionRow[]): DayVersion[] {
+  const instants = [...new Set(rows.map((row) => row.valid_from))].sort(
+    (a, b) => Date.parse(a) - Date.parse(b),
+  );
+  return instants.map((instant) => {
+    const at = Date.parse(instant);
+    const values = new Map<number, number>();
+    for (const row of rows) {
+      const from = Date.parse(row.valid_from);
+      const to = row.valid_to === null ? Number.POSITIVE_INFINITY : Date.parse(row.valid_to);
+      if (from <= at && at < to) values.set(mtuSeconds(row.mtu), row.value_mw);
+    }
+    return { knownFrom: instant, values };
+  });
+}

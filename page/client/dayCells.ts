@@ -1,0 +1,84 @@
+// What a calendar cell shows, decided in one place: a running day workflow first, then the stored status, and
+// "missing" for a day without a row. Pure (no DOM): test/unit/pageModel.test.ts.
+import { addDays, daysBetween, isDstChangeDay } from '../../domain/calendar';
+import type { DayRow, RunningDay } from './types';
+
+export const CELL_STATUSES = [
+  'complete',
+  'partial',
+  'invalid',
+  'failed',
+  'not_published',
+  'missing',
+  'running',
+] as const;
+export type CellStatus = (typeof CELL_STATUSES)[number];
+
+/** Label, glyph (so a status never rests on colour alone) and meaning, as the legend says them. */
+export const STATUS_TEXT: Record<CellStatus, { label: string; glyph: string; meaning: string }> = {
+  complete: { label: 'complete', glyph: '✓', meaning: 'every MTU, every border has a value' },
+  partial: { label: 'partial', glyph: '◐', meaning: 'MTUs or values missing' },
+  invalid: {
+    label: 'invalid',
+    glyph: '!',
+    meaning: 'nothing usable arrived (not the JAO envelope, no value)',
+  },
+  failed: { label: 'failed', glyph: '✕', meaning: 'retries exhausted or refused' },
+  not_published: { label: 'not published yet', glyph: '…', meaning: 'JAO answered, with no data yet' },
+  missing: { label: 'missing', glyph: '?', meaning: 'no run of this day is stored' },
+  running: { label: 'running', glyph: '↻', meaning: 'its day workflow is running now' },
+};
+
+export interface Cell {
+  day: string;
+  status: CellStatus;
+  /** The stored record (the last finished run); null for a missing day. */
+  stored: DayRow | null;
+  /** The open run, when one runs. */
+  running: RunningDay | null;
+  /** 23 or 25 hours. */
+  dstChange: boolean;
+}
+
+export function cellOf(day: string, stored: DayRow | null, running: RunningDay | null): Cell {
+  const status: CellStatus = running ? 'running' : stored ? stored.status : 'missing';
+  return { day, status, stored, running, dstChange: isDstChangeDay(day) };
+}
+
+/** Every day of from..to, in order. */
+export function rangeDays(from: string, to: string): string[] {
+  const count = daysBetween(from, to) + 1;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(from, i));
+}
+
+/** from..to cut into pieces of at most `maxDays` days (the API's API_MAX_RANGE_DAYS). */
+export function rangePieces(from: string, to: string, maxDays: number): [string, string][] {
+  const pieces: [string, string][] = [];
+  for (let start = from; start <= to; start = addDays(start, maxDays)) {
+    const end = addDays(start, maxDays - 1);
+    pieces.push([start, end < to ? end : to]);
+  }
+  return pieces;
+}
+
+/** The Web UI's page of a workflow (its latest run): `<ui>/namespaces/<ns>/workflows/<id>`. */
+export function workflowLink(uiUrl: string, namespace: string, workflowId: string): string {
+  return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The day workflow's id (docs/design.md §5). */
+export function dayWorkflowIdOf(dataset: string, day: string): string {
+  return `${dataset}/day/${day}`;
+}
+
+/** The command that runs this one day again (cli/commands/backfill.ts rerunDays). */
+export function rerunCommand(day: string): string {
+  return `npx jao rerun ${day}`;
+}
+
+/** Counts by status, in legend order. */
+export function countByStatus(cells: Iterable<Cell>): Record<CellStatus, number> {
+  const counts = Object.fromEntries(CELL_STATUSES.map((status) => [status, 0])) as Record<CellStatus, number>;
+  for (const cell of cells) counts[cell.status] += 1;
+  return counts;
+}

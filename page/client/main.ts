@@ -1,0 +1,197 @@
+// The status page (served by the API at `/`): the key, then the calendar and the chart, kept live by the feed.
+import 'uplot/dist/uPlot.min.css';
+import './page.css';
+import { marketTomorrow } from '../../domain/calendar';
+import { Api, UnauthorizedError } from './api';
+import { CalendarView } from './calendar';
+import { ChartView } from './chart';
+import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
+import { h } from './dom';
+import { followEvents } from './events';
+import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
+
+/** How often the page asks which day workflows run (the API asks Temporal at most every 2 s). */
+const RUNNING_POLL_MS = 5_000;
+
+/** What the browser tests and bench:page read (no secrets). */
+interface PageHandle {
+  loadedAt: number;
+  calendar: CalendarView | null;
+  chart: ChartView | null;
+  ready: Promise<void>;
+}
+
+declare global {
+  interface Window {
+    jaoPage?: PageHandle;
+  }
+}
+
+function header(config: PageConfig, withKey: boolean): HTMLElement {
+  const bar = h(
+    'header',
+    {},
+    h('h1', {}, 'jao-scraper'),
+    h(
+      'span',
+      { class: 'subtitle' },
+      `${config.dataset} · namespace ${config.namespace} · v${config.version}`,
+    ),
+    h(
+      'a',
+      {
+        href: `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows`,
+        target: '_blank',
+        rel: 'noopener noreferrer',
+      },
+      'Temporal Web UI',
+    ),
+    h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API docs'),
+  );
+  if (withKey) {
+    const forget = h('button', { type: 'button', class: 'secondary' }, 'Forget the key');
+    forget.addEventListener('click', () => {
+      forgetKey();
+      window.location.reload();
+    });
+    bar.append(forget);
+  }
+  return bar;
+}
+
+function keyForm(app: HTMLElement, config: PageConfig, problem: string | null): void {
+  const input = h('input', {
+    id: 'api-key',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': 'api-key-help',
+  });
+  const message = h('p', { class: 'problem', role: 'alert' }, problem ?? '');
+  const form = h(
+    'form',
+    { class: 'key-form', 'aria-labelledby': 'key-heading' },
+    h('h2', { id: 'key-heading' }, 'API key'),
+    h(
+      'p',
+      { id: 'api-key-help' },
+      'The page reads the API with a key, kept in this browser only. Create one with ',
+      h('code', {}, 'npx jao api-key create --name me'),
+      ' (npm start prints a link that carries one).',
+    ),
+    h('label', { for: 'api-key' }, 'Key '),
+    input,
+    ' ',
+    h('button', { type: 'submit' }, 'Use this key'),
+    message,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const key = input.value.trim();
+    if (!isKeyShaped(key)) {
+      message.textContent = 'That is not an API key (jao_ and 43 characters).';
+      return;
+    }
+    storeKey(key);
+    void start(app, config, key);
+  });
+  app.replaceChildren(header(config, false), h('main', {}, form));
+  app.removeAttribute('aria-busy');
+  input.focus();
+}
+
+async function start(app: HTMLElement, config: PageConfig, key: string): Promise<void> {
+  const api = new Api(key, config.maxRangeDays);
+  const skewMs = Date.parse(config.serverNow) - Date.now();
+  const tomorrow = () => marketTomorrow(new Date(Date.now() + skewMs));
+  const calendar = new CalendarView({ api, config, tomorrow });
+  const chart = new ChartView({ api, tomorrow });
+  const handle = window.jaoPage!;
+  handle.calendar = calendar;
+  handle.chart = chart;
+  app.replaceChildren(header(config, true), h('main', {}, calendar.root, chart.root));
+  app.removeAttribute('aria-busy');
+
+  const stop = new AbortController();
+  let refused = false;
+  const refuse = () => {
+    if (refused) return;
+    refused = true;
+    stop.abort();
+    forgetKey();
+    keyForm(app, config, 'The API refused this key (unknown or revoked). Enter another.');
+  };
+  // The feed first, so that no day changing while the calendar loads goes unheard.
+  await followEvents(
+    key,
+    {
+      onEvent: (event) => {
+        if (event.dataset === config.dataset) calendar.dayChanged(event.day);
+      },
+      onState: (state) => {
+        calendar.feedState = state;
+        calendar.updateStatusLine();
+        if (state === 'unauthorized') refuse();
+      },
+    },
+    stop.signal,
+  );
+  if (refused) return;
+  try {
+    const [from, to] = calendar.defaultRange();
+    await Promise.all([calendar.show(from, to), chart.start()]);
+  } catch (error) {
+    if (error instanceof UnauthorizedError) return refuse();
+    throw error;
+  }
+  const poll = async () => {
+    if (stop.signal.aborted) return;
+    try {
+      await calendar.refreshRunning();
+    } catch (error) {
+      if (error instanceof UnauthorizedError) return refuse();
+    }
+    setTimeout(poll, RUNNING_POLL_MS);
+  };
+  setTimeout(poll, RUNNING_POLL_MS);
+}
+
+function boot(): void {
+  const app = document.getElementById('app')!;
+  let resolveReady: () => void = () => {};
+  window.jaoPage = {
+    loadedAt: Date.now(),
+    calendar: null,
+    chart: null,
+    ready: new Promise<void>((resolve) => {
+      resolveReady = resolve;
+    }),
+  };
+  let config: PageConfig;
+  try {
+    config = parsePageConfig(document.getElementById(CONFIG_ELEMENT_ID)?.textContent);
+  } catch (error) {
+    app.textContent = error instanceof Error ? error.message : String(error);
+    return;
+  }
+  takeKeyFromFragment();
+  const key = storedKey();
+  if (!key) {
+    keyForm(app, config, null);
+    resolveReady();
+    return;
+  }
+  start(app, config, key).then(resolveReady, (error: unknown) => {
+    app.append(
+      h(
+        'p',
+        { class: 'problem', role: 'alert' },
+        `The page failed: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+    resolveReady();
+  });
+}
+
+boot();

@@ -1,0 +1,70 @@
+// The API's answers as the page reads them (api/routes/*.ts describe them; /openapi.json has the schemas).
+
+/** A row of GET /v1/days (jao.day_quality). */
+export interface DayRow {
+  dataset: string;
+  day: string;
+  status: 'complete' | 'partial' | 'invalid' | 'failed' | 'not_published';
+  expected_mtus: number;
+  received_mtus: number;
+  missing_mtus: string[];
+  resolution_minutes: number | null;
+  keys: number | null;
+  reason: string | null;
+  drift: string[];
+  revision_count: number;
+  last_checked_at: string | null;
+  last_changed_at: string | null;
+  last_error: string | null;
+}
+
+/** A row of GET /v1/days/running. */
+export interface RunningDay {
+  dataset: string;
+  day: string;
+  workflow_id: string;
+  run_id: string;
+  started_at: string;
+}
+
+/** A row of GET /v1/datasets/maxExchanges/series. */
+export interface SeriesEntry {
+  key: string;
+  border: string;
+  from_zone: string;
+  to_zone: string;
+  first_day: string | null;
+  last_day: string | null;
+  values: number;
+}
+
+/** A row of GET /v1/datasets/maxExchanges/values. */
+export interface ValueRow {
+  mtu: string;
+  delivery_day: string;
+  border: string;
+  value_mw: number;
+  revision: number;
+}
+
+/** A row of GET /v1/datasets/maxExchanges/revisions. */
+export interface RevisionRow {
+  mtu: string;
+  delivery_day: string;
+  border: string;
+  value_mw: number;
+  revision: number;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+/** The data of an event of GET /v1/events. */
+export interface DayEvent {
+  id: number;
+  type: 'day.stored' | 'day.revised' | 'day.failed';
+  dataset: string;
+  day: string;
+  status: string;
+  revision: number;
+  raisedAt: string;
+}
