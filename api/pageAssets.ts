@@ -32,10 +32,22 @@ async function loadAssets(): Promise<PageAssets> {
       css: asset(readFileSync(join(BUILT_ASSETS_DIR, 'app.css'), 'utf8')),
     };
   }
-  // Source-only: scripts/compileRuntime.ts lets this one require point outside the compiled tree.
-  const { bundlePage } = require('../page/bundle') as BundleModule;
+  const { bundlePage } = await loadBundler();
   const bundle = await bundlePage();
   return { js: asset(bundle.js), css: asset(bundle.css) };
+}
+
+/**
+ * Source-only (scripts/compileRuntime.ts lets this require point outside the compiled tree). tsx resolves a .ts
+ * source through require; vitest's module runner only through import().
+ */
+async function loadBundler(): Promise<BundleModule> {
+  try {
+    return require('../page/bundle') as BundleModule;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    return (await import('../page/bundle')) as BundleModule;
+  }
 }
 
 let loaded: Promise<PageAssets> | null = null;

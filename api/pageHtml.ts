@@ -18,6 +18,7 @@ export function pageHtml(config: PageConfig, assets: { js: string; css: string }
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>jao-scraper: delivery days</title>
 <link rel="stylesheet" href="${assets.css}">
 <script type="application/json" id="${CONFIG_ELEMENT_ID}">${scriptJson(config)}</script>

@@ -1,0 +1,323 @@
+// The status page in a real Chromium (playwright-core): a range seeded through the real pipeline (Temporal, the
+// simulator and its faults, the write path) with a 25- and a 23-hour day and one day of each bad status; the page's
+// cells against jao.day_quality day by day, the deep link against the workflow it names, the chart's points
+// against the API's values, and cells redrawn from the live feed without a reload. Screenshots and timings go to
+// test-artifacts/browser/. Without Chromium the file is skipped with a note, except under CI, where it fails.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { daysInRange } from '../../domain/calendar';
+import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
+import { ARTIFACTS_DIR, artifactPath, browserMissingNote, launchChromium } from '../helpers/browser';
+import { createTestNamespace } from '../helpers/namespace';
+import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+
+const FROM = '2024-10-25';
+const TO = '2025-04-01';
+const UI_URL = 'http://127.0.0.1:8233/temporal';
+const BORDER = 'AT_BE';
+
+const DAYS = {
+  complete: '2024-10-26',
+  long: '2024-10-27', // 25 hours
+  partial: '2024-10-28',
+  invalid: '2024-10-29',
+  failed: '2024-10-30',
+  notPublished: '2024-10-31',
+  short: '2025-03-30', // 23 hours
+  revised: '2025-03-31',
+  running: '2025-04-01',
+} as const;
+
+const missing = browserMissingNote();
+if (missing && !process.env.CI) console.warn(`test/browser/page.test.ts skipped: ${missing}`);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface ValueRow {
+  mtu: string;
+  value_mw: number;
+}
+
+describe.skipIf(missing !== null && !process.env.CI)('the status page in Chromium', () => {
+  let h: PipelineHarness;
+  let workers: RunningWorkers;
+  let api: TestApi;
+  let key: string;
+  let namespace: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Between the first and the second version of DAYS.revised, on whole seconds (the as-of picker's step). */
+  let between: Date;
+  const timings: Record<string, number> = {};
+  /** The page's console, kept beside the screenshots. */
+  const browserLog: string[] = [];
+
+  const viewStatuses = async (): Promise<Record<string, string>> => {
+    const { rows } = await h.db.pool.query<{ day: string; status: string }>(
+      `SELECT day::text AS day, status FROM jao.day_quality
+        WHERE dataset = 'maxExchanges' AND day BETWEEN $1::date AND $2::date`,
+      [FROM, TO],
+    );
+    const stored = new Map(rows.map((row) => [row.day, row.status]));
+    return Object.fromEntries(daysInRange(FROM, TO).map((day) => [day, stored.get(day) ?? 'missing']));
+  };
+  const pageStatuses = async (): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      (await page.evaluate(
+        `[...document.querySelectorAll('.calendar a.cell[data-day]')].map((cell) => [cell.dataset.day, cell.dataset.status])`,
+      )) as [string, string][],
+    );
+  const cellStatus = (day: string) =>
+    page.locator(`.calendar a[data-day="${day}"]`).getAttribute('data-status');
+  const values = async (params: string): Promise<ValueRow[]> => {
+    const response = await getWith(
+      key,
+      `${api.url}/v1/datasets/maxExchanges/values?border=${BORDER}&${params}`,
+    );
+    expect(response.status).toBe(200);
+    return (await response.json()) as ValueRow[];
+  };
+  const drawn = async () =>
+    (await page.evaluate(
+      'window.jaoPage.chart.drawn && { labels: window.jaoPage.chart.drawn.labels, data: window.jaoPage.chart.drawn.data }',
+    )) as { labels: string[]; data: (number | null)[][] };
+  /** Waits until the expression holds in the page (waitForFunction would evaluate it, which the page's CSP refuses). */
+  const until = (expression: string) =>
+    expect.poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 }).toBe(true);
+  const seconds = (rows: ValueRow[]) => rows.map((row) => Date.parse(row.mtu) / 1000);
+
+  beforeAll(async () => {
+    namespace = await createTestNamespace('page');
+    h = await createPipelineHarness(
+      'page',
+      {
+        faults: {
+          missingMtuDays: [DAYS.partial],
+          malformedDays: [DAYS.invalid],
+          rejectedDays: [DAYS.failed],
+        },
+      },
+      { namespace },
+    );
+    h.simulator.unpublishDay(DAYS.notPublished);
+    workers = await h.startWorkers();
+    await Promise.all(
+      [DAYS.complete, DAYS.long, DAYS.partial, DAYS.invalid, DAYS.failed, DAYS.notPublished, DAYS.short].map(
+        // A failed day fails its workflow too; the statuses are checked in the first test.
+        (day) => h.runDay(day).catch(() => null),
+      ),
+    );
+    await h.runDay(DAYS.revised);
+    await sleep(1_100);
+    between = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await sleep(1_100);
+    h.simulator.reviseDay(DAYS.revised);
+    await h.runDay(DAYS.revised);
+
+    key = await createTestKey(h.db.pool);
+    api = await startTestApi(h.db.url, {
+      temporal: { address: inject('temporalAddress'), namespace },
+      temporalUiUrl: UI_URL,
+    });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: 'UTC' });
+    // The Web UI is not running here: its pages answer with their own address, so a popup's URL is what it asked.
+    await context.route(`${UI_URL}/**`, (route) =>
+      route.fulfill({ contentType: 'text/plain', body: `Web UI stand-in: ${route.request().url()}` }),
+    );
+    page = await context.newPage();
+    page.on('console', (message) => browserLog.push(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => browserLog.push(`page error: ${error.message}`));
+    const started = Date.now();
+    await page.goto(`${api.url}/#key=${key}`);
+    await page.locator('.calendar[data-state="ready"]').waitFor();
+    timings.firstLoadMs = Date.now() - started;
+  });
+
+  afterAll(async () => {
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    writeFileSync(artifactPath('timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+    writeFileSync(artifactPath('console.log'), browserLog.map((line) => `${line}\n`).join(''));
+    if (api) writeFileSync(artifactPath('api.log'), api.logs.join(''));
+    await browser?.close();
+    await api?.close();
+    await workers?.stop();
+    await h?.close();
+  });
+
+  it('seeds what the calendar must show: a 25- and a 23-hour day and one day of each bad status', async () => {
+    const { rows } = await h.db.pool.query<{
+      day: string;
+      status: string;
+      expected_mtus: number;
+      revision_count: number;
+    }>(`SELECT day::text AS day, status, expected_mtus, revision_count FROM jao.day_quality ORDER BY day`);
+    expect(rows).toEqual([
+      { day: DAYS.complete, status: 'complete', expected_mtus: 24, revision_count: 1 },
+      { day: DAYS.long, status: 'complete', expected_mtus: 25, revision_count: 1 },
+      { day: DAYS.partial, status: 'partial', expected_mtus: 24, revision_count: 1 },
+      { day: DAYS.invalid, status: 'invalid', expected_mtus: 24, revision_count: 0 },
+      { day: DAYS.failed, status: 'failed', expected_mtus: 24, revision_count: 0 },
+      { day: DAYS.notPublished, status: 'not_published', expected_mtus: 24, revision_count: 0 },
+      { day: DAYS.short, status: 'complete', expected_mtus: 23, revision_count: 1 },
+      { day: DAYS.revised, status: 'complete', expected_mtus: 24, revision_count: 2 },
+    ]);
+  });
+
+  it('takes the key from the fragment and drops it from the address', async () => {
+    expect(page.url()).toBe(`${api.url}/`);
+    expect(await page.evaluate(`localStorage.getItem('jao-scraper.apiKey')`)).toBe(key);
+  });
+
+  it('shows exactly the statuses of jao.day_quality for the range, day by day', async () => {
+    const started = Date.now();
+    await page.fill('#calendar-from', FROM);
+    await page.fill('#calendar-to', TO);
+    await page.click('.calendar-section button[type="submit"]');
+    await page.locator(`.calendar[data-state="ready"][data-range="${FROM}..${TO}"]`).waitFor();
+    timings.calendarRangeMs = Date.now() - started;
+    const expected = await viewStatuses();
+    expect(Object.keys(expected)).toHaveLength(159);
+    expect(await pageStatuses()).toEqual(expected);
+    const legend = Object.fromEntries(
+      (await page.evaluate(
+        `[...document.querySelectorAll('.legend li')].map((li) => [li.dataset.status, Number(li.querySelector('.count').textContent)])`,
+      )) as [string, number][],
+    );
+    expect(legend).toEqual({
+      complete: 4,
+      partial: 1,
+      invalid: 1,
+      failed: 1,
+      not_published: 1,
+      missing: 151,
+      running: 0,
+    });
+    // Status in words too, never colour alone; the clock-change days marked.
+    expect(await page.locator(`a[data-day="${DAYS.failed}"]`).getAttribute('aria-label')).toBe(
+      `${DAYS.failed}: failed`,
+    );
+    expect(await page.locator('.calendar a.cell.dst').count()).toBe(2);
+    await page.screenshot({ path: artifactPath('calendar.png'), fullPage: true });
+  });
+
+  it('shows the reason, missing MTUs, revisions and last change on hover', async () => {
+    const { rows } = await h.db.pool.query<{ reason: string; missing: string[]; changed: Date }>(
+      `SELECT reason, missing_mtus::text[] AS missing, last_changed_at AS changed
+         FROM jao.day_quality WHERE day = $1::date`,
+      [DAYS.partial],
+    );
+    const row = rows[0]!;
+    expect(row.missing).toHaveLength(1);
+    await page.hover(`a[data-day="${DAYS.partial}"]`);
+    const tooltip = page.locator('#day-tooltip');
+    await tooltip.waitFor();
+    const text = (await tooltip.innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain(`Reason ${row.reason}`);
+    // The third MTU of a CET day: 01:00 UTC.
+    expect(text).toContain('Missing MTUs 1: 01:00Z');
+    expect(text).toContain('Revisions 1');
+    expect(text).toContain(`Last change ${row.changed.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+    await page.screenshot({ path: artifactPath('tooltip.png') });
+    await page.hover(`a[data-day="${DAYS.long}"]`);
+    expect(await tooltip.innerText()).toMatch(/Hours\s+25 \(clock change\)/);
+  });
+
+  it("opens the day's workflow in the Web UI on click and shows the command that re-runs it", async () => {
+    const workflowId = `maxExchanges/day/${DAYS.failed}`;
+    const link = `${UI_URL}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
+    const popup = page.waitForEvent('popup');
+    await page.click(`a[data-day="${DAYS.failed}"]`);
+    const opened = await popup;
+    await opened.waitForLoadState();
+    expect(opened.url()).toBe(link);
+    await opened.close();
+    // The link names this namespace's workflow of that day, which ended with the day failed.
+    const named = decodeURIComponent(link.split('/workflows/')[1]!);
+    const description = await h.temporal.client.workflow.getHandle(named).describe();
+    expect(description.searchAttributes.DayStatus).toEqual(['failed']);
+    expect(description.searchAttributes.DeliveryDay).toEqual([DAYS.failed]);
+    expect(await page.locator('.day-detail a.workflow-link').getAttribute('href')).toBe(link);
+    expect(await page.locator('.day-detail code.command').innerText()).toBe(`npx jao rerun ${DAYS.failed}`);
+    await page.screenshot({ path: artifactPath('day-detail.png'), fullPage: true });
+  });
+
+  it("draws a border's values as the API gives them, a day's versions overlaid, and the values as of an instant", async () => {
+    const from = DAYS.short;
+    const to = DAYS.revised;
+    await page.fill('#chart-border', BORDER);
+    await page.fill('#chart-from', from);
+    await page.fill('#chart-to', to);
+    const started = Date.now();
+    await page.click('.chart-section button[type="submit"]');
+    await until(`window.jaoPage.chart.drawn?.request.from === '${from}'`);
+    await page.locator('.chart-section[data-state="ready"]').waitFor();
+    timings.chartMs = Date.now() - started;
+    const current = await values(`from=${from}&to=${to}`);
+    expect(current).toHaveLength(23 + 24);
+    let chart = await drawn();
+    expect(chart.labels).toEqual(['current']);
+    expect(chart.data).toEqual([seconds(current), current.map((row) => row.value_mw)]);
+
+    await page.fill('#chart-day', DAYS.revised);
+    await page.dispatchEvent('#chart-day', 'change');
+    await until(`window.jaoPage.chart.drawn?.labels.length === 3`);
+    chart = await drawn();
+    const day = await values(`from=${DAYS.revised}&to=${DAYS.revised}`);
+    const dayBefore = await values(`from=${DAYS.revised}&to=${DAYS.revised}&as_of=${between.toISOString()}`);
+    expect(dayBefore.map((row) => row.value_mw)).not.toEqual(day.map((row) => row.value_mw));
+    expect(chart.labels.slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^${DAYS.revised} version 1 \\(from `)),
+      expect.stringMatching(new RegExp(`^${DAYS.revised} version 2 \\(from `)),
+    ]);
+    const [xs, , first, second] = chart.data;
+    const at = (line: (number | null)[], rows: ValueRow[]) =>
+      rows.map((row) => line[xs!.indexOf(Date.parse(row.mtu) / 1000)]);
+    expect(at(first!, dayBefore)).toEqual(dayBefore.map((row) => row.value_mw));
+    expect(at(second!, day)).toEqual(day.map((row) => row.value_mw));
+    await page.screenshot({ path: artifactPath('chart-revisions.png'), fullPage: true });
+
+    await page.fill('#chart-day', '');
+    await page.fill('#chart-as-of', between.toISOString().slice(0, 19));
+    await page.dispatchEvent('#chart-as-of', 'change');
+    await until(`window.jaoPage.chart.drawn?.labels[0].startsWith('as of')`);
+    chart = await drawn();
+    const asOf = await values(`from=${from}&to=${to}&as_of=${between.toISOString()}`);
+    expect(chart.labels).toEqual([
+      `as of ${between.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
+      'current',
+    ]);
+    expect(chart.data).toEqual([
+      seconds(current),
+      asOf.map((row) => row.value_mw),
+      current.map((row) => row.value_mw),
+    ]);
+    await page.screenshot({ path: artifactPath('chart-as-of.png'), fullPage: true });
+  });
+
+  it('redraws a running day, then a failed and a revised one, from the feed, without a reload', async () => {
+    const loadedAt = await page.evaluate('window.jaoPage.loadedAt');
+    // A day whose answer takes a minute (the client gives up after 10 s and tries again): its workflow runs.
+    h.simulator.setFaults({ latencyMs: 60_000 });
+    const handle = await h.startDay(DAYS.running);
+    await expect.poll(() => cellStatus(DAYS.running), { timeout: 30_000, interval: 250 }).toBe('running');
+    expect(await page.locator(`a[data-day="${DAYS.running}"]`).getAttribute('aria-label')).toBe(
+      `${DAYS.running}: running (stored: missing)`,
+    );
+    await page.screenshot({ path: artifactPath('running.png'), fullPage: true });
+    // Its next attempt is refused: the day fails, and its cell turns red.
+    h.simulator.setFaults({ latencyMs: 0, rejectedDays: [DAYS.failed, DAYS.running] });
+    await expect(handle.result()).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/rejected/) },
+    });
+    await expect.poll(() => cellStatus(DAYS.running), { timeout: 15_000, interval: 250 }).toBe('failed');
+    h.simulator.setFaults({ missingMtuDays: [DAYS.partial, DAYS.complete] });
+    await h.runDay(DAYS.complete);
+    await expect.poll(() => cellStatus(DAYS.complete), { timeout: 15_000, interval: 250 }).toBe('partial');
+    expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
+    expect(await pageStatuses()).toEqual(await viewStatuses());
+    await page.screenshot({ path: artifactPath('after-live-updates.png'), fullPage: true });
+  });
+});
