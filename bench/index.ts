@@ -2,6 +2,7 @@
 import { runApiBenchmark } from './api';
 import { runBackfillBenchmark } from './backfill';
 import { runFreshnessBenchmark } from './freshness';
+import { runPageBenchmark } from './page';
 import { runQueryBenchmark } from './query';
 import { runWriteBenchmark } from './write';
 
@@ -9,6 +10,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   api: runApiBenchmark,
   backfill: runBackfillBenchmark,
   freshness: runFreshnessBenchmark,
+  page: runPageBenchmark,
   query: runQueryBenchmark,
   write: runWriteBenchmark,
 };

@@ -7,9 +7,11 @@ import { describe, expect, inject, it } from 'vitest';
 import { TARGET_NAMES as API_TARGETS } from '../../bench/api';
 import { TARGET_NAMES as BACKFILL_TARGETS } from '../../bench/backfill';
 import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
+import { TARGET_NAMES as PAGE_TARGETS } from '../../bench/page';
 import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
 import { TARGET_LINE } from '../../bench/report';
 import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
+import { chromiumMissingNote } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
 
 const root = join(__dirname, '..', '..');
@@ -69,10 +71,16 @@ const BENCHES: [string, readonly string[], boolean][] = [
   ['backfill', BACKFILL_TARGETS, true],
   ['freshness', FRESHNESS_TARGETS, true],
   ['api', API_TARGETS, false],
+  ['page', PAGE_TARGETS, false],
 ];
 
+// bench:page needs Chromium: without it the smoke run is skipped with a note, except under CI (test/browser/).
+const noChromium = chromiumMissingNote();
+const runnable = BENCHES.filter(([name]) => name !== 'page' || noChromium === null || process.env.CI);
+if (runnable.length < BENCHES.length) console.warn(`bench page --smoke skipped: ${noChromium}`);
+
 describe.concurrent('benchmarks in smoke mode', () => {
-  it.each(BENCHES)(
+  it.each(runnable)(
     '%s runs to the end and judges every target',
     async (name, targets, temporal) => {
       const run = await runSmoke(name, temporal);

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { daysInRange } from '../../domain/calendar';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
-import { ARTIFACTS_DIR, artifactPath, browserMissingNote, launchChromium } from '../helpers/browser';
+import { ARTIFACTS_DIR, artifactPath, chromiumMissingNote, launchChromium } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
@@ -29,7 +29,7 @@ const DAYS = {
   running: '2025-04-01',
 } as const;
 
-const missing = browserMissingNote();
+const missing = chromiumMissingNote();
 if (missing && !process.env.CI) console.warn(`test/browser/page.test.ts skipped: ${missing}`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,6 +122,7 @@ describe.skipIf(missing !== null && !process.env.CI)('the status page in Chromiu
       temporalUiUrl: UI_URL,
     });
     browser = await launchChromium();
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: 'UTC' });
     // The Web UI is not running here: its pages answer with their own address, so a popup's URL is what it asked.
     await context.route(`${UI_URL}/**`, (route) =>
