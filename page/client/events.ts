@@ -32,7 +32,7 @@ export function followEvents(key: string, handlers: FeedHandlers, signal: AbortS
   const connect = async (): Promise<'retry' | 'stop'> => {
     const headers: Record<string, string> = { authorization: `Bearer ${key}`, accept: 'text/event-stream' };
     if (lastId) headers['last-event-id'] = lastId;
-    const response = await fetch('/v1/events', { headers, signal, cache: 'no-store' });
+    const response = await fetch('/v1/events', { headers, signal });
     if (response.status === 401 || response.status === 403) {
       handlers.onState('unauthorized');
       return 'stop';

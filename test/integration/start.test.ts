@@ -26,6 +26,7 @@ describe('jao start --simulate', () => {
   let env: NodeJS.ProcessEnv;
   let apiPort: number;
   let metricsPort: number;
+  let uiPort: number;
   // The initial backfill's range as the stack chose it (its clock, not the test's: no midnight in between).
   let from: string;
   let tomorrow: string;
@@ -34,7 +35,8 @@ describe('jao start --simulate', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'jao-start-'));
-    const [temporalPort, uiPort] = [await freePort(), await freePort()];
+    const temporalPort = await freePort();
+    uiPort = await freePort();
     metricsPort = await freePort();
     apiPort = await freePort();
     env = {
@@ -75,6 +77,15 @@ describe('jao start --simulate', () => {
     expect(stack.output()).toContain(`API docs          http://127.0.0.1:${apiPort}/docs`);
     expect(await (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).json()).toEqual({ status: 'ok' });
     expect((await fetch(`http://127.0.0.1:${apiPort}/docs/`)).status).toBe(200);
+    // The status page's URL carries a key of this database in its fragment; the page links into this Web UI.
+    const pageUrl = new RegExp(
+      `status page\\s+http://127\\.0\\.0\\.1:${apiPort}/#key=(jao_[A-Za-z0-9_-]{43})\\n`,
+    ).exec(stack.output());
+    expect(pageUrl, 'the status page line').not.toBeNull();
+    const headers = { authorization: `Bearer ${pageUrl![1]}` };
+    expect((await fetch(`http://127.0.0.1:${apiPort}/v1/days/running`, { headers })).status).toBe(200);
+    const page = await (await fetch(`http://127.0.0.1:${apiPort}/`)).text();
+    expect(page).toContain(`"temporalUiUrl":"http://127.0.0.1:${uiPort}"`);
     const started = Date.now();
     const expected = daysInRange(from, tomorrow);
     let complete = 0;

@@ -1,0 +1,159 @@
+// The status page's pure parts (page/client/): what a cell shows, the deep link and re-run line, range pieces,
+// the chart's aligned columns and a day's versions, the feed's event blocks.
+import { describe, expect, it } from 'vitest';
+import { alignLines, dayVersions, lineOf } from '../../page/client/chartData';
+import {
+  cellOf,
+  countByStatus,
+  rangeDays,
+  rangePieces,
+  rerunCommand,
+  workflowLink,
+} from '../../page/client/dayCells';
+import { parseEventBlock } from '../../page/client/events';
+import type { DayRow, RevisionRow, RunningDay } from '../../page/client/types';
+
+const row = (day: string, status: DayRow['status']): DayRow => ({
+  dataset: 'maxExchanges',
+  day,
+  status,
+  expected_mtus: 24,
+  received_mtus: 24,
+  missing_mtus: [],
+  resolution_minutes: 60,
+  keys: 132,
+  reason: null,
+  drift: [],
+  revision_count: 1,
+  last_checked_at: null,
+  last_changed_at: null,
+  last_error: null,
+});
+const run: RunningDay = {
+  dataset: 'maxExchanges',
+  day: '2026-01-05',
+  workflow_id: 'maxExchanges/day/2026-01-05',
+  run_id: 'r',
+  started_at: '2026-01-05T10:00:00.000Z',
+};
+
+describe('calendar cells', () => {
+  it('shows a running day as running, keeping what is stored; a day without a row as missing', () => {
+    expect(cellOf('2026-01-05', row('2026-01-05', 'failed'), run)).toMatchObject({
+      status: 'running',
+      stored: { status: 'failed' },
+    });
+    expect(cellOf('2026-01-05', row('2026-01-05', 'partial'), null).status).toBe('partial');
+    expect(cellOf('2026-01-05', null, null).status).toBe('missing');
+    expect(cellOf('2025-10-26', null, null).dstChange).toBe(true);
+    expect(cellOf('2025-03-30', null, null).dstChange).toBe(true);
+    expect(cellOf('2025-03-31', null, null).dstChange).toBe(false);
+  });
+
+  it('counts every status of the legend', () => {
+    const cells = [
+      cellOf('2026-01-01', null, null),
+      cellOf('2026-01-02', row('2026-01-02', 'complete'), null),
+    ];
+    expect(countByStatus(cells)).toEqual({
+      complete: 1,
+      partial: 0,
+      invalid: 0,
+      failed: 0,
+      not_published: 0,
+      missing: 1,
+      running: 0,
+    });
+  });
+
+  it('links to the workflow in the Web UI and names the command that re-runs the day', () => {
+    expect(workflowLink('http://127.0.0.1:8233', 'default', 'maxExchanges/day/2026-01-05')).toBe(
+      'http://127.0.0.1:8233/namespaces/default/workflows/maxExchanges%2Fday%2F2026-01-05',
+    );
+    expect(workflowLink('https://ops.example/temporal', 'jao prod', 'x')).toBe(
+      'https://ops.example/temporal/namespaces/jao%20prod/workflows/x',
+    );
+    expect(rerunCommand('2026-01-05')).toBe('npx jao rerun 2026-01-05');
+  });
+
+  it('cuts a range into pieces the API accepts', () => {
+    expect(rangeDays('2024-02-27', '2024-03-01')).toEqual([
+      '2024-02-27',
+      '2024-02-28',
+      '2024-02-29',
+      '2024-03-01',
+    ]);
+    expect(rangePieces('2023-01-01', '2025-12-31', 366)).toEqual([
+      ['2023-01-01', '2024-01-01'],
+      ['2024-01-02', '2025-01-01'],
+      ['2025-01-02', '2025-12-31'],
+    ]);
+    expect(rangePieces('2026-01-05', '2026-01-05', 366)).toEqual([['2026-01-05', '2026-01-05']]);
+  });
+});
+
+describe('chart data', () => {
+  const value = (mtu: string, value_mw: number) => ({
+    mtu,
+    delivery_day: mtu.slice(0, 10),
+    border: 'AT_BE',
+    value_mw,
+    revision: 1,
+  });
+
+  it('aligns lines on the union of their MTUs, null where a line has none', () => {
+    const a = lineOf('as of', [value('2026-01-05T01:00:00.000Z', 5)]);
+    const b = lineOf('current', [value('2026-01-05T00:00:00.000Z', 1), value('2026-01-05T01:00:00.000Z', 6)]);
+    const t0 = Date.parse('2026-01-05T00:00:00Z') / 1000;
+    expect(alignLines([a, b])).toEqual([
+      [t0, t0 + 3600],
+      [null, 5],
+      [1, 6],
+    ]);
+  });
+
+  it("gives a day's successive versions from the history's intervals", () => {
+    const rev = (mtu: string, v: number, from: string, to: string | null): RevisionRow => ({
+      mtu,
+      delivery_day: '2026-01-05',
+      border: 'AT_BE',
+      value_mw: v,
+      revision: 1,
+      valid_from: from,
+      valid_to: to,
+    });
+    const t1 = '2026-01-04T08:00:00.000Z';
+    const t2 = '2026-01-04T09:00:00.000Z';
+    const m0 = '2026-01-04T23:00:00.000Z';
+    const m1 = '2026-01-05T00:00:00.000Z';
+    const versions = dayVersions([rev(m0, 10, t1, t2), rev(m0, 11, t2, null), rev(m1, 20, t1, null)]);
+    const s = (iso: string) => Date.parse(iso) / 1000;
+    expect(versions).toEqual([
+      {
+        knownFrom: t1,
+        values: new Map([
+          [s(m0), 10],
+          [s(m1), 20],
+        ]),
+      },
+      {
+        knownFrom: t2,
+        values: new Map([
+          [s(m0), 11],
+          [s(m1), 20],
+        ]),
+      },
+    ]);
+  });
+});
+
+describe('the live feed', () => {
+  it('reads event blocks and skips comments', () => {
+    expect(parseEventBlock('id: 7\nevent: day.stored\ndata: {"id":7}')).toEqual({
+      id: '7',
+      data: '{"id":7}',
+    });
+    expect(parseEventBlock(': heartbeat')).toBeNull();
+    expect(parseEventBlock('retry: 3000\n: connected')).toBeNull();
+  });
+});
