@@ -367,6 +367,7 @@ describe('documentation', () => {
       '/v1/datasets/maxExchanges/series',
       '/v1/datasets/maxExchanges/values',
       '/v1/days',
+      '/v1/days/running',
       '/v1/events',
     ]);
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -378,5 +379,52 @@ describe('documentation', () => {
     const docs = await fetch(`${api.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).not.toMatch(/https?:\/\/(cdn|unpkg)/);
+  });
+});
+
+describe('the status page', () => {
+  it('serves the page and its assets from this origin only, under a strict CSP, without a key', async () => {
+    const page = await fetch(`${api.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'; script-src 'self'");
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(assets).toEqual([
+      'data:,',
+      expect.stringMatching(/^\/page\/app\.css\?v=/),
+      expect.stringMatching(/^\/page\/app\.js\?v=/),
+    ]);
+    const config = JSON.parse(
+      /<script type="application\/json" id="jao-page-config">(.*?)<\/script>/.exec(html)![1]!,
+    );
+    expect(config).toMatchObject({
+      dataset: 'maxExchanges',
+      temporalUiUrl: 'http://127.0.0.1:8233',
+      namespace: 'default',
+      maxRangeDays: 800,
+    });
+    for (const asset of assets.slice(1)) {
+      const first = await fetch(`${api.url}${asset}`);
+      expect(first.status).toBe(200);
+      const body = await first.text();
+      expect(body.length).toBeGreaterThan(1000);
+      // Nothing is loaded from elsewhere: no URL to another origin in a script or stylesheet import.
+      expect(body).not.toMatch(/(?:import|url)\(\s*["']?https?:/);
+      const again = await fetch(`${api.url}${asset}`, {
+        headers: { 'if-none-match': first.headers.get('etag')! },
+      });
+      expect(again.status).toBe(304);
+    }
+  });
+
+  it('says which days run only with a key, and answers 503 (not an empty list) without Temporal', async () => {
+    expect((await fetch(`${api.url}/v1/days/running`)).status).toBe(401);
+    const answer = await getWith(key, `${api.url}/v1/days/running`);
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({
+      statusCode: 503,
+      message: expect.stringMatching(/no Temporal/),
+    });
   });
 });

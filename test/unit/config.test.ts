@@ -27,6 +27,23 @@ describe('configuration', () => {
     });
   });
 
+  it('takes the Web UI URL of the status page, with a path prefix, without a trailing slash', () => {
+    expect(loadConfig({}).TEMPORAL_UI_URL).toBe('http://127.0.0.1:8233');
+    expect(loadConfig({ TEMPORAL_UI_URL: 'https://ops.example/temporal/' }).TEMPORAL_UI_URL).toBe(
+      'https://ops.example/temporal',
+    );
+    for (const bad of [
+      'javascript:alert(1)',
+      'http://u:p@ui.example',
+      'http://ui.example/?a=1',
+      'ui.example',
+    ]) {
+      expect(() => loadConfig({ TEMPORAL_UI_URL: bad }), bad).toThrow(
+        /TEMPORAL_UI_URL: expected an http or https URL/,
+      );
+    }
+  });
+
   it('accepts an http(s) origin, with or without a trailing slash', () => {
     expect(loadConfig({ JAO_BASE_URL: 'http://127.0.0.1:8090/' }).JAO_BASE_URL).toBe('http://127.0.0.1:8090');
     expect(loadConfig({ JAO_BASE_URL: 'https://publicationtool.jao.eu' }).JAO_BASE_URL).toBe(
