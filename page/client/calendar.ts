@@ -10,6 +10,7 @@ import {
   cellOf,
   countByStatus,
   dayWorkflowIdOf,
+  RECHECK_FAILED_TEXT,
   rangeDays,
   rerunCommand,
   STATUS_TEXT,
@@ -187,9 +188,13 @@ export class CalendarView {
   private cellHtml(cell: Cell, tabIndex: number): string {
     const text = STATUS_TEXT[cell.status];
     const stored = cell.running && cell.stored ? ` data-stored="${cell.stored.status}"` : '';
-    const label = `${cell.day}: ${text.label}${cell.running ? ` (stored: ${cell.stored ? STATUS_TEXT[cell.stored.status].label : 'missing'})` : ''}`;
+    const running = cell.running
+      ? ` (stored: ${cell.stored ? STATUS_TEXT[cell.stored.status].label : 'missing'})`
+      : '';
+    const label = `${cell.day}: ${text.label}${running}${cell.recheckFailed ? `, ${RECHECK_FAILED_TEXT.label}` : ''}`;
+    const marks = `${cell.dstChange ? ' dst' : ''}${cell.recheckFailed ? ' recheck-failed' : ''}`;
     return (
-      `<a role="gridcell" class="cell d${Number(cell.day.slice(8, 10))} s-${cell.status}${cell.dstChange ? ' dst' : ''}"` +
+      `<a role="gridcell" class="cell d${Number(cell.day.slice(8, 10))} s-${cell.status}${marks}"` +
       ` data-day="${cell.day}" data-status="${cell.status}"${stored} href="${escapeHtml(this.linkFor(cell.day))}"` +
       ` target="_blank" rel="noopener noreferrer" tabindex="${tabIndex}" aria-label="${escapeHtml(label)}">${text.glyph}</a>`
     );
@@ -227,14 +232,39 @@ export class CalendarView {
 
   private renderLegend(): void {
     const counts = countByStatus(this.cells.values());
-    this.legend.innerHTML = CELL_STATUSES.map((status) => {
-      const text = STATUS_TEXT[status];
-      return (
-        `<li data-status="${status}"><span class="swatch cell s-${status}" aria-hidden="true">${text.glyph}</span>` +
-        `<span class="legend-label">${escapeHtml(text.label)}</span> <span class="count">${counts[status]}</span>` +
-        `<span class="meaning">${escapeHtml(text.meaning)}</span></li>`
+    const item = (
+      attribute: string,
+      swatch: string,
+      glyph: string,
+      label: string,
+      count: number,
+      meaning: string,
+    ) =>
+      `<li ${attribute}><span class="swatch cell ${swatch}" aria-hidden="true">${glyph}</span>` +
+      `<span class="legend-label">${escapeHtml(label)}</span> <span class="count">${count}</span>` +
+      `<span class="meaning">${escapeHtml(meaning)}</span></li>`;
+    let rechecksFailed = 0;
+    for (const cell of this.cells.values()) if (cell.recheckFailed) rechecksFailed++;
+    this.legend.innerHTML =
+      CELL_STATUSES.map((status) => {
+        const text = STATUS_TEXT[status];
+        return item(
+          `data-status="${status}"`,
+          `s-${status}`,
+          text.glyph,
+          text.label,
+          counts[status],
+          text.meaning,
+        );
+      }).join('') +
+      item(
+        'data-mark="recheck-failed"',
+        's-complete recheck-failed',
+        STATUS_TEXT.complete.glyph,
+        RECHECK_FAILED_TEXT.label,
+        rechecksFailed,
+        RECHECK_FAILED_TEXT.meaning,
       );
-    }).join('');
   }
 
   /** Redraws one day's cell (and the legend) in place. */
@@ -296,6 +326,29 @@ export class CalendarView {
     } catch {
       for (const day of days) this.pendingRefresh.add(day);
       setTimeout(() => this.scheduleRefresh(), 3_000);
+    }
+  }
+
+  /**
+   * Reads the whole range again and redraws the days whose record changed: a re-check that changed nothing
+   * (a failed one included) raises no event. The browser revalidates with the answers' ETags, so an unchanged
+   * range costs 304s.
+   */
+  async resync(): Promise<void> {
+    if (this.grid.dataset.state !== 'ready') return;
+    const [from, to, seq] = [this.from, this.to, this.loadSeq];
+    const rows = await this.options.api.getRange<DayRow>('/v1/days', from, to);
+    if (seq !== this.loadSeq) return;
+    const fresh = new Map(
+      rows.filter((row) => row.dataset === this.options.config.dataset).map((row) => [row.day, row]),
+    );
+    for (const day of new Set([...this.rows.keys(), ...fresh.keys()])) {
+      const before = this.rows.get(day);
+      const after = fresh.get(day);
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      if (after) this.rows.set(day, after);
+      else this.rows.delete(day);
+      this.redraw(day);
     }
   }
 

@@ -38,11 +38,22 @@ export interface Cell {
   running: RunningDay | null;
   /** 23 or 25 hours. */
   dstChange: boolean;
+  /**
+   * A complete day whose last re-check failed (JAO refused, or answered nothing usable): its stored values stand,
+   * and `jao health` says `re-check failed` (domain/health.ts).
+   */
+  recheckFailed: boolean;
 }
+
+export const RECHECK_FAILED_TEXT = {
+  label: 're-check failed',
+  meaning: 'complete values stand, but the last fetch of the day failed',
+};
 
 export function cellOf(day: string, stored: DayRow | null, running: RunningDay | null): Cell {
   const status: CellStatus = running ? 'running' : stored ? stored.status : 'missing';
-  return { day, status, stored, running, dstChange: isDstChangeDay(day) };
+  const recheckFailed = stored?.status === 'complete' && stored.last_error !== null;
+  return { day, status, stored, running, dstChange: isDstChangeDay(day), recheckFailed };
 }
 
 /** Every day of from..to, in order. */

@@ -32,7 +32,8 @@ export function dayFacts(cell: Cell): [string, string][] {
   facts.push(['MTUs', `${stored.received_mtus} of ${stored.expected_mtus}`]);
   facts.push(['Missing MTUs', missingText(stored.missing_mtus)]);
   if (stored.reason) facts.push(['Reason', stored.reason]);
-  else if (stored.last_error) facts.push(['Last error', stored.last_error]);
+  if (cell.recheckFailed) facts.push(['Re-check failed', stored.last_error ?? '']);
+  else if (!stored.reason && stored.last_error) facts.push(['Last error', stored.last_error]);
   facts.push(['Revisions', String(stored.revision_count)]);
   facts.push(['Last change', utcText(stored.last_changed_at)]);
   facts.push(['Last checked', utcText(stored.last_checked_at)]);

@@ -12,6 +12,8 @@ import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from
 
 /** How often the page asks which day workflows run (the API asks Temporal at most every 2 s). */
 const RUNNING_POLL_MS = 5_000;
+/** How often the page reads its range again, for what raises no event (a re-check that changed nothing). */
+const RESYNC_MS = 15_000;
 
 /** What the browser tests and bench:page read (no secrets). */
 interface PageHandle {
@@ -155,6 +157,16 @@ async function start(app: HTMLElement, config: PageConfig, key: string): Promise
     setTimeout(poll, RUNNING_POLL_MS);
   };
   setTimeout(poll, RUNNING_POLL_MS);
+  const resync = async () => {
+    if (stop.signal.aborted) return;
+    try {
+      await calendar.resync();
+    } catch (error) {
+      if (error instanceof UnauthorizedError) return refuse();
+    }
+    setTimeout(resync, RESYNC_MS);
+  };
+  setTimeout(resync, RESYNC_MS);
 }
 
 function boot(): void {

@@ -184,7 +184,7 @@ describe.skipIf(missing !== null && !process.env.CI)('the status page in Chromiu
     expect(await pageStatuses()).toEqual(expected);
     const legend = Object.fromEntries(
       (await page.evaluate(
-        `[...document.querySelectorAll('.legend li')].map((li) => [li.dataset.status, Number(li.querySelector('.count').textContent)])`,
+        `[...document.querySelectorAll('.legend li')].map((li) => [li.dataset.status ?? li.dataset.mark, Number(li.querySelector('.count').textContent)])`,
       )) as [string, number][],
     );
     expect(legend).toEqual({
@@ -195,6 +195,7 @@ describe.skipIf(missing !== null && !process.env.CI)('the status page in Chromiu
       not_published: 1,
       missing: 151,
       running: 0,
+      'recheck-failed': 0,
     });
     // Status in words too, never colour alone; the clock-change days marked.
     expect(await page.locator(`a[data-day="${DAYS.failed}"]`).getAttribute('aria-label')).toBe(
@@ -317,6 +318,15 @@ describe.skipIf(missing !== null && !process.env.CI)('the status page in Chromiu
     h.simulator.setFaults({ missingMtuDays: [DAYS.partial, DAYS.complete] });
     await h.runDay(DAYS.complete);
     await expect.poll(() => cellStatus(DAYS.complete), { timeout: 15_000, interval: 250 }).toBe('partial');
+    // A stored day whose re-check JAO refuses keeps its values and status (no event): its cell, re-read with the
+    // range (every 15 s), is ringed red.
+    h.simulator.setFaults({ rejectedDays: [DAYS.failed, DAYS.running, DAYS.short] });
+    await h.runDay(DAYS.short).catch(() => null);
+    const short = page.locator(`a[data-day="${DAYS.short}"]`);
+    await expect
+      .poll(() => short.getAttribute('class'), { timeout: 40_000, interval: 250 })
+      .toContain('recheck-failed');
+    expect(await short.getAttribute('aria-label')).toBe(`${DAYS.short}: complete, re-check failed`);
     expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
     expect(await pageStatuses()).toEqual(await viewStatuses());
     await page.screenshot({ path: artifactPath('after-live-updates.png'), fullPage: true });

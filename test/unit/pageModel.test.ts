@@ -48,6 +48,13 @@ describe('calendar cells', () => {
     expect(cellOf('2025-10-26', null, null).dstChange).toBe(true);
     expect(cellOf('2025-03-30', null, null).dstChange).toBe(true);
     expect(cellOf('2025-03-31', null, null).dstChange).toBe(false);
+    // A complete day whose last re-check failed keeps its status, marked (as jao health's `re-check failed`).
+    const rechecked = { ...row('2026-01-05', 'complete'), last_error: 'JAO rejected the request' };
+    expect(cellOf('2026-01-05', rechecked, null)).toMatchObject({ status: 'complete', recheckFailed: true });
+    expect(cellOf('2026-01-05', row('2026-01-05', 'complete'), null).recheckFailed).toBe(false);
+    expect(
+      cellOf('2026-01-05', { ...row('2026-01-05', 'failed'), last_error: 'x' }, null).recheckFailed,
+    ).toBe(false);
   });
 
   it('counts every status of the legend', () => {
