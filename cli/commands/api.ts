@@ -11,7 +11,9 @@ import { UsageError } from '../errors';
 export async function apiCommand(argv: string[]): Promise<void> {
   parseCommandArgs('api', argv, {}, 0);
   const api = await startApi(apiSettings(configFromEnv()));
-  console.error(`jao api: listening on ${api.url} (docs ${api.url}/docs, OpenAPI ${api.url}/openapi.json)`);
+  console.error(
+    `jao api: listening on ${api.url} (docs ${api.url}/docs, OpenAPI ${api.url}/openapi.json, status page ${api.url}/)`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
