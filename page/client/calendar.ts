@@ -2,7 +2,7 @@
 // legend; hover or focus shows the day's facts, a click opens its workflow in the Temporal Web UI and shows the
 // command that re-runs it. Cells are redrawn one by one when the live feed or the running list says a day moved.
 import { addDays, GO_LIVE_DAY } from '../../domain/calendar';
-import { type Api, ApiError } from './api';
+import { type Api, ApiError, UnauthorizedError } from './api';
 import type { PageConfig } from './config';
 import {
   CELL_STATUSES,
@@ -358,9 +358,13 @@ export class CalendarView {
     try {
       list = await this.options.api.get<RunningDay[]>('/v1/days/running');
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 503) throw error;
+      // Only a refused key stops the page; otherwise which days run is unknown for now, and says so.
+      if (error instanceof UnauthorizedError) throw error;
       list = null;
-      this.runningProblem = error.message;
+      this.runningProblem =
+        error instanceof ApiError
+          ? error.message
+          : `the API did not answer (${error instanceof Error ? error.message : String(error)})`;
     }
     const before = this.running;
     const after = new Map(

@@ -130,7 +130,16 @@ export class ChartView {
 
   /** The catalogue for the border search; draws the first border over the last month. */
   async start(): Promise<void> {
-    const series = await this.options.api.get<SeriesEntry[]>('/v1/datasets/maxExchanges/series');
+    let series: SeriesEntry[];
+    try {
+      series = await this.options.api.get<SeriesEntry[]>('/v1/datasets/maxExchanges/series');
+    } catch (error) {
+      this.root.dataset.state = 'error';
+      this.say(
+        `Could not load the catalogue of borders: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      throw error;
+    }
     this.borders = new Map(series.map((entry) => [entry.border, entry]));
     this.borderList.replaceChildren(
       ...series.map((entry) =>

@@ -140,13 +140,11 @@ async function start(app: HTMLElement, config: PageConfig, key: string): Promise
     stop.signal,
   );
   if (refused) return;
-  try {
-    const [from, to] = calendar.defaultRange();
-    await Promise.all([calendar.show(from, to), chart.start()]);
-  } catch (error) {
-    if (error instanceof UnauthorizedError) return refuse();
-    throw error;
-  }
+  // Each part says its own trouble on the page; only a refused key stops it.
+  const [from, to] = calendar.defaultRange();
+  const loads = await Promise.allSettled([calendar.show(from, to), chart.start()]);
+  if (loads.some((load) => load.status === 'rejected' && load.reason instanceof UnauthorizedError))
+    return refuse();
   const poll = async () => {
     if (stop.signal.aborted) return;
     try {

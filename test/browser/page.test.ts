@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApiKey, revokeApiKey } from '../../db/apiKeys';
 import { daysInRange } from '../../domain/calendar';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
 import { ARTIFACTS_DIR, artifactPath, chromiumMissingNote, launchChromium } from '../helpers/browser';
@@ -172,6 +173,29 @@ describe.skipIf(missing !== null && !process.env.CI)('the status page in Chromiu
     expect(await page.evaluate(`localStorage.getItem('jao-scraper.apiKey')`)).toBe(key);
   });
 
+  it('asks for a key where it has none, and again when the API refuses the one it has', async () => {
+    const other = await browser.newContext();
+    try {
+      const fresh = await other.newPage();
+      await fresh.goto(`${api.url}/`);
+      await fresh.locator('#api-key').waitFor();
+      expect((await fresh.locator('label[for="api-key"]').innerText()).trim()).toBe('Key');
+      await fresh.fill('#api-key', 'not-a-key');
+      await fresh.click('.key-form button[type="submit"]');
+      expect(await fresh.locator('.key-form .problem').innerText()).toMatch(/not an API key/);
+      const revoked = await createApiKey(h.db.pool, { name: 'revoked', datasets: ['maxExchanges'] });
+      await revokeApiKey(h.db.pool, revoked.key.id);
+      await fresh.fill('#api-key', revoked.token);
+      await fresh.click('.key-form button[type="submit"]');
+      await expect
+        .poll(() => fresh.locator('.key-form .problem').innerText(), { timeout: 15_000 })
+        .toMatch(/refused this key/);
+      expect(await fresh.evaluate(`localStorage.getItem('jao-scraper.apiKey')`)).toBeNull();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('shows exactly the statuses of jao.day_quality for the range, day by day', async () => {
     const started = Date.now();
     await page.fill('#calendar-from', FROM);
@@ -203,6 +227,15 @@ describe.skipIf(missing !== null && !process.env.CI)('the status page in Chromiu
     );
     expect(await page.locator('.calendar a.cell.dst').count()).toBe(2);
     await page.screenshot({ path: artifactPath('calendar.png'), fullPage: true });
+  });
+
+  it('moves between days with the arrow keys', async () => {
+    await page.focus(`a[data-day="${DAYS.partial}"]`);
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate('document.activeElement.dataset.day')).toBe(DAYS.invalid);
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate('document.activeElement.dataset.day')).toBe('2024-11-29');
+    expect(await page.locator('#day-tooltip strong').innerText()).toBe('2024-11-29');
   });
 
   it('shows the reason, missing MTUs, revisions and last change on hover', async () => {
