@@ -157,6 +157,18 @@ COMMENT ON COLUMN jao.day_quality.null_values IS 'values published as null';
 COMMENT ON COLUMN jao.day_quality.rejected_values IS 'every value, key or row refused by validation';
 COMMENT ON COLUMN jao.day_quality.reason IS 'why the day is not complete (NULL when it is)';
 
+COMMENT ON COLUMN jao.day_event.event_id IS 'increasing id: the Last-Event-ID a client of the live feed resumes from';
+COMMENT ON COLUMN jao.day_event.type IS 'day.stored (a day''s first values), day.revised (changed values) or day.failed';
+COMMENT ON COLUMN jao.day_event.revision IS 'the day''s revision_count after the write';
+COMMENT ON COLUMN jao.day_event.raised_at IS 'the write''s transaction time';
+COMMENT ON COLUMN jao.api_key.key_id IS 'the id `jao api-key revoke` takes';
+COMMENT ON COLUMN jao.api_key.name IS 'who the key was created for';
+COMMENT ON COLUMN jao.api_key.key_sha256 IS 'sha256 of the key (the key itself is never stored)';
+COMMENT ON COLUMN jao.api_key.datasets IS 'the datasets the key may read';
+COMMENT ON COLUMN jao.api_key.revoked_at IS 'when it was revoked; NULL while it is valid';
+COMMENT ON COLUMN jao.schema_migrations.outcome IS 'applied, or not_applicable on this engine';
+COMMENT ON COLUMN jao.schema_migrations.checksum IS 'sha256 of the file as applied (an applied migration is never edited)';
+COMMENT ON COLUMN jao.dataset_source.title IS 'what the dataset is';
 COMMENT ON VIEW jao.max_exchanges_borders IS 'The published borders of maxExchanges (the API''s border list).';
 COMMENT ON TABLE jao.day_event IS
   'The live feed: one row per stored, revised or failed day, raised in the write''s transaction (GET /v1/events).';
@@ -176,3 +188,71 @@ BEGIN
   END IF;
 END
 $comments$;
+
+-- The remaining columns mean the same wherever they appear: one vocabulary, applied to every column of a consumer
+-- object that has no comment of its own (and that the migrating role may comment on).
+DO $vocabulary$
+DECLARE
+  col record;
+BEGIN
+  FOR col IN
+    SELECT c.relname, a.attname, v.description
+      FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      JOIN (VALUES
+        ('dataset', 'the JAO dataset (maxExchanges)'),
+        ('day', 'the delivery day: a Europe/Amsterdam date (23, 24 or 25 hours)'),
+        ('delivery_day', 'the delivery day: a Europe/Amsterdam date (23, 24 or 25 hours)'),
+        ('status', 'the day''s status: complete, partial, not_published, invalid or failed (docs/design.md §5)'),
+        ('mtu', 'start of the market time unit (UTC)'),
+        ('border', 'FROM_TO zones of the published key (AT_BE)'),
+        ('key', 'the key as JAO publishes it (border_AT_BE)'),
+        ('from_zone', 'bidding zone the exchange leaves (DE stands for DE-LU)'),
+        ('to_zone', 'bidding zone the exchange enters'),
+        ('unit', 'unit of the values (MW)'),
+        ('value_mw', 'maximum bilateral exchange, MW'),
+        ('revision', '1 for the first version seen, +1 at each change'),
+        ('first_seen_at', 'when the pipeline first stored it'),
+        ('valid_from', 'when this version became current (transaction time)'),
+        ('valid_to', 'when it stopped being current; NULL for the current version'),
+        ('min_mw', 'smallest value of the day, MW'),
+        ('avg_mw', 'mean of the day''s values, MW'),
+        ('max_mw', 'largest value of the day, MW'),
+        ('expected_mtus', 'MTUs of the day: its length divided by the resolution'),
+        ('received_mtus', 'MTUs with at least one stored value'),
+        ('resolution_minutes', 'length of one MTU, in minutes'),
+        ('previous_resolution_minutes', 'resolution of previous_day, in minutes'),
+        ('missing_mtus', 'starts of the expected MTUs without any accepted value'),
+        ('null_values', 'values published as null'),
+        ('duplicate_rows', 'rows that repeated another row of their MTU exactly (collapsed into it)'),
+        ('conflicting_rows', 'rows of MTUs published twice with different values (all refused)'),
+        ('rejected_values', 'every value, key or row refused by validation'),
+        ('unknown_fields', 'row fields other than id, dateTimeUtc and border_* (sorted)'),
+        ('revision_count', '0 before content, 1 at the first content, +1 at each revision'),
+        ('attempts', 'runs that checked the day'),
+        ('content_hash', 'sha256 of the stored values, normalized'),
+        ('first_complete_at', 'when the day was first stored complete'),
+        ('last_checked_at', 'when JAO was last asked for the day'),
+        ('last_error', 'what the last check met, when it went wrong'),
+        ('last_workflow_id', 'the workflow run that last wrote the day''s record'),
+        ('last_build_id', 'the worker build of the day''s last run'),
+        ('content_build_id', 'the worker build that last changed the day''s values'),
+        ('key_set_id', 'the key set of the answer that decided the day (internal id)'),
+        ('window_from', 'start of the day''s UTC window'),
+        ('window_to', 'end of the day''s UTC window (excluded)'),
+        ('derivation_id', 'the write that produced this revision (jao.derivation); NULL: stored before lineage'),
+        ('build_id', 'the worker build that wrote it'),
+        ('created_at', 'when it was created'),
+        ('applied_at', 'when it was applied'),
+        ('name', 'its name')
+      ) AS v(name, description) ON v.name = a.attname
+     WHERE n.nspname = 'jao' AND c.relkind IN ('r', 'p', 'v', 'm')
+       AND has_table_privilege('jao_reader', c.oid, 'SELECT')
+       AND col_description(c.oid, a.attnum) IS NULL
+       AND pg_has_role(current_user, c.relowner, 'USAGE')
+  LOOP
+    EXECUTE format('COMMENT ON COLUMN jao.%I.%I IS %L', col.relname, col.attname, col.description);
+  END LOOP;
+END
+$vocabulary$;
