@@ -61,9 +61,10 @@ export interface Derivation {
 
 /**
  * A reprocessing write: the stored values are compared with the answer whatever the day's content hash says; the
- * day's check (last_checked_at, attempts) is left as it is, and so is last_error when `keepLastError` (the answer
- * is not the one the last check judged); a re-judged status is taken as it is (no "worse re-check" rule: it is the
- * same answer). Nothing is committed when neither the values nor the day's record change, nor ever on `dryRun`.
+ * day's last check (last_checked_at, attempts, last_raw_response_id) is left as it is, and so is last_error when
+ * `keepLastError` (the answer is not the one the last check judged); a re-judged status is taken as it is (no
+ * "worse re-check" rule: it is the same answer). Nothing is committed when neither the values nor the day's record
+ * change, nor ever on `dryRun`.
  */
 export interface ReprocessWrite {
   keepLastError: boolean;
@@ -784,13 +785,15 @@ async function upsertDayRow(
         revision_count = d.revision_count + CASE WHEN $24::boolean THEN 1 ELSE 0 END,
         first_complete_at = COALESCE(d.first_complete_at, EXCLUDED.first_complete_at),
         last_changed_at = COALESCE(EXCLUDED.last_changed_at, d.last_changed_at),
-        -- a reprocessing ($26 false) is no check of JAO; it keeps what the last check met when it read another
-        -- answer ($27)
+        -- a reprocessing ($26 false) is no check of JAO: the last check's time, count and answer stay; so does
+        -- what it met, when the reprocessing read another answer ($27)
         last_checked_at = CASE WHEN $26::boolean THEN EXCLUDED.last_checked_at ELSE d.last_checked_at END,
         attempts = d.attempts + CASE WHEN $26::boolean THEN 1 ELSE 0 END,
         last_error = CASE WHEN $27::boolean THEN d.last_error ELSE EXCLUDED.last_error END,
         last_workflow_id = COALESCE(EXCLUDED.last_workflow_id, d.last_workflow_id),
-        last_raw_response_id = COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id),
+        last_raw_response_id = CASE WHEN $26::boolean
+                                    THEN COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id)
+                                    ELSE d.last_raw_response_id END,
         last_build_id = EXCLUDED.last_build_id,
         content_build_id = CASE WHEN $8::boolean THEN EXCLUDED.last_build_id ELSE d.content_build_id END
      RETURNING d.revision_count, d.status, CASE WHEN NOT $26::boolean THEN ${JUDGED_RECORD} END AS judged`,

@@ -140,7 +140,7 @@ COMMENT ON COLUMN jao.delivery_day.revision_count IS '0 before content, 1 at the
 COMMENT ON COLUMN jao.delivery_day.last_changed_at IS 'when the day''s values last changed';
 COMMENT ON COLUMN jao.delivery_day.last_checked_at IS 'when JAO was last asked for the day';
 COMMENT ON COLUMN jao.delivery_day.last_error IS 'what the last check met, when it went wrong';
-COMMENT ON COLUMN jao.delivery_day.last_raw_response_id IS 'the stored raw answer the day was last judged on';
+COMMENT ON COLUMN jao.delivery_day.last_raw_response_id IS 'the raw answer the day''s last check stored or found';
 COMMENT ON COLUMN jao.delivery_day.last_build_id IS 'the worker build of the day''s last run';
 COMMENT ON COLUMN jao.delivery_day.content_build_id IS 'the worker build that last changed its values';
 COMMENT ON COLUMN jao.delivery_day.reason IS 'why the day is not complete, in one sentence';
