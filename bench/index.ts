@@ -3,6 +3,7 @@ import { runApiBenchmark } from './api';
 import { runBackfillBenchmark } from './backfill';
 import { runFreshnessBenchmark } from './freshness';
 import { runQueryBenchmark } from './query';
+import { runReprocessBenchmark } from './reprocess';
 import { runWriteBenchmark } from './write';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
@@ -10,6 +11,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   backfill: runBackfillBenchmark,
   freshness: runFreshnessBenchmark,
   query: runQueryBenchmark,
+  reprocess: runReprocessBenchmark,
   write: runWriteBenchmark,
 };
 

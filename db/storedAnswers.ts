@@ -1,9 +1,11 @@
-// Which raw answers are stored for which days: what reprocessing can re-derive without asking JAO.
+// Which raw answers are stored for which days: what reprocessing can re-derive without asking JAO. A refusal
+// (`rejected: true`, jao.raw_response.answer 'rejected') is kept as evidence but is no answer to derive a day from:
+// the day workflow never judges one either (the day fails).
 import type pg from 'pg';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 
 export interface StoredAnswers {
-  /** The day's stored raw answers, newest first (empty: none). */
+  /** The day's stored raw answers but refusals, newest first (empty: none). */
   ids: number[];
   /** The answer the day's last check judged (jao.delivery_day.last_raw_response_id); null without one. */
   lastJudgedId: number | null;
@@ -22,7 +24,7 @@ export async function readStoredAnswers(
     status: DayStatus | null;
   }>(
     `SELECT ARRAY(SELECT r.raw_response_id FROM jao.raw_response r
-                   WHERE r.dataset = $1 AND r.day = $2::date
+                   WHERE r.dataset = $1 AND r.day = $2::date AND r.answer IS DISTINCT FROM 'rejected'
                    ORDER BY r.raw_response_id DESC) AS ids,
             d.last_raw_response_id AS last_judged_id, d.status
        FROM (SELECT 1) AS one
@@ -37,7 +39,7 @@ export async function readStoredAnswers(
   };
 }
 
-/** The days of [from, to] with at least one stored raw answer, in order. */
+/** The days of [from, to] with at least one stored raw answer that is not a refusal, in order. */
 export async function daysWithStoredAnswers(
   pool: pg.Pool,
   dataset: Dataset,
@@ -46,7 +48,7 @@ export async function daysWithStoredAnswers(
 ): Promise<DeliveryDay[]> {
   const result = await pool.query<{ day: string }>(
     `SELECT DISTINCT day::text AS day FROM jao.raw_response
-      WHERE dataset = $1 AND day BETWEEN $2::date AND $3::date
+      WHERE dataset = $1 AND day BETWEEN $2::date AND $3::date AND answer IS DISTINCT FROM 'rejected'
       ORDER BY 1`,
     [dataset, from, to],
   );

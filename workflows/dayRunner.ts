@@ -1,6 +1,6 @@
 // Runs day workflows as children with a bounded number in flight, and keeps the tally of their outcomes.
 
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { type SearchAttributePair, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
@@ -36,10 +36,9 @@ export interface Tally {
 export const emptyTally = (): Tally => ({ done: 0, byStatus: {}, notCompleted: [] });
 
 /** What every day's child gets from the runner, whichever workflow it is. */
-export type DayChildOptions = Pick<
-  ChildWorkflowOptions,
-  'parentClosePolicy' | 'typedSearchAttributes' | 'staticSummary'
->;
+export type DayChildOptions = Pick<ChildWorkflowOptions, 'parentClosePolicy' | 'staticSummary'> & {
+  typedSearchAttributes: SearchAttributePair[];
+};
 
 /** A child workflow other than the day workflow, run for each day (reprocessing). */
 export interface DayChild {

@@ -104,10 +104,15 @@ export async function reprocessWorkflow(
       child: {
         label: 'reprocess',
         async run(day, options) {
+          // The child starts with DayStatus `running` among its attributes: no upsert of its own at its start.
           const result = await executeChild(reprocessDayWorkflow, {
             workflowId: reprocessDayWorkflowId(dataset, day),
             args: [{ dataset, day }],
             ...options,
+            typedSearchAttributes: [
+              ...options.typedSearchAttributes,
+              { key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING },
+            ],
           });
           countReprocessed(totals, result);
           return result;
@@ -164,12 +169,15 @@ export async function reprocessDayWorkflow(input: ReprocessDayInput): Promise<Re
   const parsed = parseReprocessDayInput(input, new Date(), info.parent ? null : info.workflowId);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid input: ${parsed.message}`, INVALID_INPUT);
   const { dataset, day } = parsed.value;
-  upsertSearchAttributes([
-    { key: DATASET_ATTRIBUTE, value: dataset },
-    { key: DELIVERY_DAY_ATTRIBUTE, value: day },
-    { key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING },
-  ]);
-  if (!info.parent) setCurrentDetails(`${dataset} ${day}: reprocessing its stored raw answer`);
+  // Its parent started it with these; a run started from outside (the Web UI may copy an old run's) sets them.
+  if (!info.parent) {
+    upsertSearchAttributes([
+      { key: DATASET_ATTRIBUTE, value: dataset },
+      { key: DELIVERY_DAY_ATTRIBUTE, value: day },
+      { key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING },
+    ]);
+    setCurrentDetails(`${dataset} ${day}: reprocessing its stored raw answer`);
+  }
   try {
     const result = await localReprocess.reprocessStoredDay({
       dataset,

@@ -9,6 +9,7 @@ import { TARGET_NAMES as BACKFILL_TARGETS } from '../../bench/backfill';
 import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
 import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
 import { TARGET_LINE } from '../../bench/report';
+import { TARGET_NAMES as REPROCESS_TARGETS } from '../../bench/reprocess';
 import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
 import { createTestNamespace } from '../helpers/namespace';
 
@@ -69,6 +70,7 @@ const BENCHES: [string, readonly string[], boolean][] = [
   ['backfill', BACKFILL_TARGETS, true],
   ['freshness', FRESHNESS_TARGETS, true],
   ['api', API_TARGETS, false],
+  ['reprocess', REPROCESS_TARGETS, true],
 ];
 
 describe.concurrent('benchmarks in smoke mode', () => {
