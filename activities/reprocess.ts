@@ -3,8 +3,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
-import { daysWithStoredAnswers, readStoredAnswers } from '../db/storedAnswers';
-import { writeDay } from '../db/writeDay';
+import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/storedAnswers';
+import { NewerAnswerStored, type WriteDayResult, writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { daysInRange } from '../domain/calendar';
@@ -66,21 +66,32 @@ async function chooseSource(
   return latest!;
 }
 
+/** Times a day is chosen again when fetches keep storing newer answers while it is reprocessed. */
+const CHOICES = 5;
+
 /** Re-derives one day from its stored raw answers (or, with `dryRun`, says what that would change). */
 export async function reprocessDay(
   deps: ReprocessDeps,
   request: ReprocessDayRequest,
 ): Promise<ReprocessDayResult> {
+  for (let choice = 1; ; choice += 1) {
+    try {
+      return await reprocessOnce(deps, request);
+    } catch (error) {
+      if (!(error instanceof NewerAnswerStored) || choice >= CHOICES) throw error;
+    }
+  }
+}
+
+async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest): Promise<ReprocessDayResult> {
   const { dataset, day } = request;
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, deps.secrets ?? []));
-  const stored = await readStoredAnswers(deps.pool, dataset, day);
-  if (stored.ids.length === 0) throw new NoStoredAnswer(day);
-  const source = await chooseSource(deps, dataset, day, stored.ids);
+  const ids = await readStoredAnswerIds(deps.pool, dataset, day);
+  if (ids.length === 0) throw new NoStoredAnswer(day);
+  const source = await chooseSource(deps, dataset, day, ids);
   const { assessment } = source;
-  // last_error says what the day's last check met: re-judged only when that check judged this very answer.
-  const keepLastError = !(source.id === stored.lastJudgedId && stored.status !== 'failed');
   const build = deps.buildId ?? 'an unnamed build';
-  const written = await writeDay(
+  const written: WriteDayResult = await writeDay(
     deps.pool,
     {
       dataset,
@@ -98,7 +109,7 @@ export async function reprocessDay(
         kind: 'reprocess',
         reason: `reprocessed by build ${build} from raw response ${source.id}`,
       },
-      reprocess: { keepLastError, dryRun: request.dryRun },
+      reprocess: { newestAnswerId: ids[0]!, dryRun: request.dryRun },
     },
     deps.writeTimeouts,
   );
@@ -116,7 +127,7 @@ export async function reprocessDay(
     },
     revision: written.revision,
     rawResponseId: source.id,
-    latestAnswer: source.id === stored.ids[0],
+    latestAnswer: source.id === ids[0],
     ...(reason === null ? {} : { reason }),
   };
 }

@@ -60,15 +60,25 @@ export interface Derivation {
 }
 
 /**
- * A reprocessing write: the stored values are compared with the answer whatever the day's content hash says; the
- * day's last check (last_checked_at, attempts, last_raw_response_id) is left as it is, and so is last_error when
- * `keepLastError` (the answer is not the one the last check judged); a re-judged status is taken as it is (no
- * "worse re-check" rule: it is the same answer). Nothing is committed when neither the values nor the day's record
- * change, nor ever on `dryRun`.
+ * A reprocessing write of the answer `rawResponseId`: the stored values are compared with it whatever the day's
+ * content hash says; the day's last check (last_checked_at, attempts, last_raw_response_id) is left as it is, and so
+ * is last_error unless that check judged this very answer; a re-judged status is taken as it is (no "worse
+ * re-check" rule: it is the same answer). Nothing is committed when neither the values nor the day's record change,
+ * nor ever on `dryRun`.
  */
 export interface ReprocessWrite {
-  keepLastError: boolean;
+  /**
+   * The newest of the day's answers when the source was chosen: a newer one stored since (a fetch running beside the
+   * reprocessing) makes the write fail with NewerAnswerStored, to be chosen again, instead of writing older values
+   * over newer ones.
+   */
+  newestAnswerId: number;
   dryRun: boolean;
+}
+
+/** A fetch stored a newer answer of the day after a reprocessing chose its source: retried, it chooses again. */
+export class NewerAnswerStored extends Error {
+  override name = 'NewerAnswerStored';
 }
 
 export interface WriteDayResult {
@@ -153,6 +163,7 @@ export async function writeDay(
       content !== null &&
       state.revisionCount > 0 &&
       state.contentHash === content.contentHash;
+    if (reprocess) await checkNewestAnswer(client, input, reprocess);
     const judgedBefore = reprocess ? await readJudgedRecord(client, input) : null;
     let outcome: ContentOutcome | null = null;
     let written: SeriesIds | null = null;
@@ -262,6 +273,25 @@ const JUDGED_RECORD = `jsonb_build_object(
   'missing_mtus', d.missing_mtus, 'key_set_id', d.key_set_id, 'null_values', d.null_values,
   'duplicate_rows', d.duplicate_rows, 'conflicting_rows', d.conflicting_rows, 'rejected_values', d.rejected_values,
   'unknown_fields', d.unknown_fields, 'reason', d.reason, 'last_error', d.last_error)::text`;
+
+async function checkNewestAnswer(
+  client: pg.PoolClient,
+  input: WriteDayInput,
+  reprocess: ReprocessWrite,
+): Promise<void> {
+  const result = await client.query<{ newest: string | null }>({
+    name: 'jao.writeDay.newestAnswer',
+    text: `SELECT max(raw_response_id) AS newest FROM jao.raw_response
+            WHERE dataset = $1 AND day = $2::date AND answer IS DISTINCT FROM 'rejected'`,
+    values: [input.dataset, input.day],
+  });
+  const newest = Number(result.rows[0]?.newest ?? 0);
+  if (newest > reprocess.newestAnswerId) {
+    throw new NewerAnswerStored(
+      `${input.day}: a newer answer (raw response ${newest}) was stored while it was reprocessed; reprocessing it again`,
+    );
+  }
+}
 
 async function readJudgedRecord(
   client: pg.PoolClient,
@@ -752,11 +782,11 @@ async function upsertDayRow(
          FROM stale
         WHERE s.series_id = stale.series_id AND s.last_seen_at < $9::timestamptz
      ),
-     -- the lineage of the values this write changed (they carry its id, $28)
+     -- the lineage of the values this write changed (they carry its id, $27)
      derived AS (
        INSERT INTO jao.derivation
               (derivation_id, dataset, day, kind, raw_response_id, build_id, workflow_id, reason, derived_at)
-       SELECT $28::bigint, $1, $2::date, $29, $12, $14, $11, $30, $9::timestamptz
+       SELECT $27::bigint, $1, $2::date, $28, $12, $14, $11, $29, $9::timestamptz
         WHERE $8::boolean
      )
      INSERT INTO jao.delivery_day AS d (
@@ -786,10 +816,12 @@ async function upsertDayRow(
         first_complete_at = COALESCE(d.first_complete_at, EXCLUDED.first_complete_at),
         last_changed_at = COALESCE(EXCLUDED.last_changed_at, d.last_changed_at),
         -- a reprocessing ($26 false) is no check of JAO: the last check's time, count and answer stay; so does
-        -- what it met, when the reprocessing read another answer ($27)
+        -- what it met, unless that check judged the answer reprocessed ($12) and did not fail
         last_checked_at = CASE WHEN $26::boolean THEN EXCLUDED.last_checked_at ELSE d.last_checked_at END,
         attempts = d.attempts + CASE WHEN $26::boolean THEN 1 ELSE 0 END,
-        last_error = CASE WHEN $27::boolean THEN d.last_error ELSE EXCLUDED.last_error END,
+        last_error = CASE WHEN NOT $26::boolean
+                               AND (d.last_raw_response_id IS DISTINCT FROM $12 OR d.status = 'failed')
+                          THEN d.last_error ELSE EXCLUDED.last_error END,
         last_workflow_id = COALESCE(EXCLUDED.last_workflow_id, d.last_workflow_id),
         last_raw_response_id = CASE WHEN $26::boolean
                                     THEN COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id)
@@ -824,7 +856,6 @@ async function upsertDayRow(
       revises(state, outcome),
       keepStored,
       input.reprocess === undefined,
-      input.reprocess?.keepLastError ?? false,
       state.derivationId,
       derivation.kind,
       pgText(derivation.reason),

@@ -4,6 +4,8 @@
 // namespace of the file's own: days 2023-09-04..2023-09-10.
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { reprocessDay } from '../../activities/reprocess';
+import { NewerAnswerStored, writeDay } from '../../db/writeDay';
 import {
   type ReprocessResult,
   reprocessDayWorkflowId,
@@ -299,5 +301,43 @@ describe('reprocess', () => {
       `invalid input: workflow id "maxExchanges/day/${WRONG_STATUS}-again" does not name the day: start it as "${reprocessDayWorkflowId('maxExchanges', WRONG_STATUS)}"`,
     );
     expect(h.simulator.requests).toEqual([]);
+  });
+
+  it('takes turns with a fetch of the same day: the newest answer wins, whatever the order', async () => {
+    const day = UNTOUCHED[0]!;
+    const mtu = '2023-09-07T10:00:00.000Z';
+    const current = async () =>
+      (
+        await h.db.pool.query<{ value_mw: number }>(
+          `SELECT value_mw FROM jao.max_exchanges WHERE border = 'AT_BE' AND mtu = $1`,
+          [mtu],
+        )
+      ).rows[0]!.value_mw;
+    for (let round = 0; round < 3; round += 1) {
+      h.simulator.reviseDay(day);
+      await Promise.all([
+        reprocessDay(
+          { pool: h.db.pool, buildId: 'beside-a-fetch' },
+          { dataset: 'maxExchanges', day, workflowId: 'test', dryRun: false },
+        ),
+        h.runDay(day),
+      ]);
+      expect(await current()).toBe(h.simulator.expectedValue(day, 'border_AT_BE', mtu));
+    }
+    // A reprocessing that chose its answer before a newer one was stored does not write the older one over it.
+    const answers = await rawIdsOf(day);
+    const chosenBefore = answers.at(-2)!.id;
+    await expect(
+      writeDay(h.db.pool, {
+        dataset: 'maxExchanges',
+        day,
+        status: 'not_published',
+        validated: null,
+        expectedMtus: 24,
+        rawResponseId: chosenBefore,
+        workflowId: 'test',
+        reprocess: { newestAnswerId: chosenBefore, dryRun: false },
+      }),
+    ).rejects.toBeInstanceOf(NewerAnswerStored);
   });
 });
