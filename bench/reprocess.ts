@@ -15,7 +15,8 @@ import { reprocessDay } from '../activities/reprocess';
 import { configSchema } from '../common/config';
 import { createPool, watchClient } from '../db/pool';
 import { addDays } from '../domain/calendar';
-import { DEFAULT_REPROCESS_CONCURRENCY, type ReprocessResult } from '../domain/reprocessInputs';
+import { DEFAULT_REPROCESS_CONCURRENCY, type ReprocessResult, totalOf } from '../domain/reprocessInputs';
+import { countOf } from '../domain/runDetails';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
@@ -207,7 +208,7 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
     const backfillRate = DEFAULT_REQUESTS_PER_MINUTE / 60;
     const rate = (p: Pass) => p.result.total / p.seconds;
     console.log(
-      `backfill at the default budget (baseline)  ${(days.length / backfillRate).toFixed(1).padStart(8)} s ` +
+      `${'backfill at the default budget (baseline)'.padEnd(50)} ${(days.length / backfillRate).toFixed(1).padStart(8)} s ` +
         `${backfillRate.toFixed(2).padStart(8)} days/s  (JAO_MAX_REQUESTS_PER_MINUTE ${DEFAULT_REQUESTS_PER_MINUTE}, ` +
         'one request per day: the most the rate limit allows)',
     );
@@ -216,14 +217,14 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
       ['reprocess again (nothing to change)', second],
     ] as const) {
       console.log(
-        `${label.padEnd(42)} ${p.seconds.toFixed(1).padStart(8)} s ${rate(p).toFixed(2).padStart(8)} days/s  ` +
-          `${ratio(rate(p), backfillRate)} (to the backfill)  changed ${p.result.changedDays} days ` +
-          `(${p.result.values.changed + p.result.values.added + p.result.values.vanished} values), ` +
+        `${label.padEnd(50)} ${p.seconds.toFixed(1).padStart(8)} s ${rate(p).toFixed(2).padStart(8)} days/s  ` +
+          `${ratio(rate(p), backfillRate)} (to the backfill)  changed ${countOf(p.result.changedDays, 'day')} ` +
+          `(${countOf(totalOf(p.result.values), 'value')}), ` +
           `${p.requests} requests to JAO`,
       );
     }
     console.log(
-      `${'reprocessDay called directly (nothing to change)'.padEnd(42)} ${directSeconds.toFixed(1).padStart(8)} s ` +
+      `${'reprocessDay called directly (nothing to change)'.padEnd(50)} ${directSeconds.toFixed(1).padStart(8)} s ` +
         `${(days.length / directSeconds).toFixed(2).padStart(8)} days/s  ` +
         `${ratio(second.seconds, directSeconds)} (Temporal time / direct time, second run)`,
     );

@@ -8,6 +8,7 @@ import { cell, renderDataDictionary } from '../../cli/dataDictionary';
 import { UsageError } from '../../cli/errors';
 import type { DataDictionary } from '../../db/catalogue';
 import {
+  DATASET_TITLES,
   DEFAULT_PUBLICATION_SETTINGS,
   describePublicationSchedule,
   sourceEndpointOf,
@@ -185,6 +186,7 @@ describe('the source and schedule the catalogue names', () => {
     );
     expect(migration).toContain(`'${describePublicationSchedule(DEFAULT_PUBLICATION_SETTINGS)}'`);
     expect(migration).toContain(`'${sourceEndpointOf('https://publicationtool.jao.eu')}'`);
+    expect(migration).toContain(`'${DATASET_TITLES.maxExchanges}'`);
   });
 
   it('describes other settings in their own words', () => {
