@@ -61,8 +61,8 @@ export interface Derivation {
 
 /**
  * A reprocessing write of the answer `rawResponseId`: the stored values are compared with it whatever the day's
- * content hash says; the day's last check (last_checked_at, attempts, last_raw_response_id) is left as it is, and so
- * is last_error unless that check judged this very answer; a re-judged status is taken as it is (no "worse
+ * content hash says; the day's last check (last_checked_at, last_raw_response_id) is left as it is, and so is
+ * last_error unless that check judged this very answer; a re-judged status is taken as it is (no "worse
  * re-check" rule: it is the same answer). Nothing is committed when neither the values nor the day's record change,
  * nor ever on `dryRun`.
  */
@@ -799,7 +799,7 @@ async function upsertDayRow(
              CASE WHEN $8::boolean THEN 1 ELSE 0 END,
              CASE WHEN $3 = 'complete' THEN $9::timestamptz END,
              CASE WHEN $8::boolean THEN $9::timestamptz END,
-             CASE WHEN $26::boolean THEN $9::timestamptz END, CASE WHEN $26::boolean THEN 1 ELSE 0 END,
+             CASE WHEN $26::boolean THEN $9::timestamptz END, 1,
              $10, $11, $12, $14, CASE WHEN $8::boolean THEN $14 END,
              $15::int, $16::timestamptz[], $17::int, $18::int, $19::int, $20::int, $21::int, $22::text[], $23)
      ON CONFLICT (dataset, day) DO UPDATE SET
@@ -815,10 +815,11 @@ async function upsertDayRow(
         revision_count = d.revision_count + CASE WHEN $24::boolean THEN 1 ELSE 0 END,
         first_complete_at = COALESCE(d.first_complete_at, EXCLUDED.first_complete_at),
         last_changed_at = COALESCE(EXCLUDED.last_changed_at, d.last_changed_at),
-        -- a reprocessing ($26 false) is no check of JAO: the last check's time, count and answer stay; so does
-        -- what it met, unless that check judged the answer reprocessed ($12) and did not fail
+        -- a reprocessing ($26 false) is no check of JAO: the last check's time and answer stay; so does what it
+        -- met, unless that check judged the answer reprocessed ($12) and did not fail. Like every write that
+        -- commits, it counts an attempt (the API's data version moves with attempts: api/snapshot.ts).
         last_checked_at = CASE WHEN $26::boolean THEN EXCLUDED.last_checked_at ELSE d.last_checked_at END,
-        attempts = d.attempts + CASE WHEN $26::boolean THEN 1 ELSE 0 END,
+        attempts = d.attempts + 1,
         last_error = CASE WHEN NOT $26::boolean
                                AND (d.last_raw_response_id IS DISTINCT FROM $12 OR d.status = 'failed')
                           THEN d.last_error ELSE EXCLUDED.last_error END,

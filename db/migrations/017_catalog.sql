@@ -230,7 +230,7 @@ BEGIN
         ('rejected_values', 'every value, key or row refused by validation'),
         ('unknown_fields', 'row fields other than id, dateTimeUtc and border_* (sorted)'),
         ('revision_count', '0 before content, 1 at the first content, +1 at each revision'),
-        ('attempts', 'runs that checked the day'),
+        ('attempts', 'writes of the day''s record: checks of JAO and reprocessings that changed it'),
         ('content_hash', 'sha256 of the stored values, normalized'),
         ('first_complete_at', 'when the day was first stored complete'),
         ('last_checked_at', 'when JAO was last asked for the day'),

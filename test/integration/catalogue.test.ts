@@ -188,4 +188,29 @@ describe("the API's series endpoint", () => {
       publication_schedule: schedule,
     });
   });
+
+  it('answers anew once a reprocessing re-judged a day (its ETag moves with every write)', async () => {
+    const key = await createTestKey(db.pool);
+    const url = `${api.url}/v1/datasets/maxExchanges/series`;
+    const before = await getWith(key, url);
+    const etag = before.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    // A faulty build had judged the day with a missing MTU complete.
+    await db.pool.query(
+      `UPDATE jao.delivery_day SET status = 'complete', reason = NULL, missing_mtus = '{}' WHERE day = $1`,
+      [PARTIAL],
+    );
+    const requests = simulator.requests.length;
+    const run = await runJao(['reprocess', '--from', PARTIAL, '--to', PARTIAL, '--wait'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      `  ${PARTIAL} complete → partial: 0 values (0 changed, 0 added, 0 vanished)`,
+    );
+    expect(simulator.requests.length).toBe(requests);
+    const after = await getWith(key, url, { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    const body = (await after.json()) as CatalogSeries[];
+    expect(body.find((entry) => entry.border === 'AT_BE')).toMatchObject({ complete_days: 3 });
+  });
 });
