@@ -5,10 +5,8 @@ import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { readDayQuality } from '../db/dayQuality';
 import { readLatestCompleteDay } from '../db/dayStatus';
-import { loadRawResponse } from '../db/rawResponse';
-import { readCatalogKeys } from '../db/seriesCatalog';
 import { writeDay } from '../db/writeDay';
-import { type Assessment, assessBody } from '../domain/assess';
+import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
@@ -21,6 +19,7 @@ import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
 import { type DaysInput, type IncompleteDay, incompleteDays, type PlanInput, planDays } from './plan';
 import { withinRetryHorizon } from './retryHorizon';
+import { assessStoredAnswer } from './storedAnswer';
 
 export interface StoreDeps {
   pool: pg.Pool;
@@ -78,15 +77,8 @@ export function createStoreActivities({
     withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets));
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));
 
-  async function assessStored({ dataset, day, rawResponseId }: StoredDayRef): Promise<Assessment> {
-    const raw = await loadRawResponse(pool, rawResponseId, maxBodyBytes);
-    if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
-    if (raw.body === null) return refusedAssessment(day, raw.refused);
-    const assessment = assessBody(day, raw.body);
-    // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
-    if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) return assessment;
-    return assessBody(day, raw.body, { knownKeys: await readCatalogKeys(pool, dataset) });
-  }
+  const assessStored = (ref: StoredDayRef): Promise<Assessment> =>
+    assessStoredAnswer(pool, ref, maxBodyBytes);
 
   return {
     validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
@@ -202,15 +194,3 @@ export function createStoreActivities({
 }
 
 export type StoreActivities = ReturnType<typeof createStoreActivities>;
-
-/** A stored answer that is not processed (too large): the day is invalid, nothing of it is written. */
-function refusedAssessment(day: DeliveryDay, reason: string): Assessment {
-  return {
-    status: 'invalid',
-    validated: null,
-    rejections: [],
-    expectedMtus: expectedMtuCount(day, DEFAULT_RESOLUTION_MINUTES),
-    reason,
-    error: reason,
-  };
-}

@@ -12,6 +12,14 @@ export interface SeriesEntry {
   last_day: string | null;
   values: number;
   last_revision_at: string | null;
+  /** From jao.catalog (migration 017). */
+  dataset: string;
+  resolution_minutes: number | null;
+  complete_days: number;
+  days_in_span: number | null;
+  complete_share: number | null;
+  source_endpoint: string | null;
+  publication_schedule: string | null;
 }
 
 /**
@@ -52,20 +60,27 @@ export class Catalogue {
 
 async function readSeries(client: pg.PoolClient): Promise<SeriesEntry[]> {
   const result = await client.query<
-    Omit<SeriesEntry, 'last_revision_at'> & { last_revision_at: Date | null }
+    Omit<SeriesEntry, 'last_revision_at' | 'complete_share'> & {
+      last_revision_at: Date | null;
+      complete_share: string | null;
+    }
   >({
     name: 'jao.api.series',
     text: `SELECT b.key, b.border, b.from_zone, b.to_zone, b.unit,
                   v.first_day::text AS first_day, v.last_day::text AS last_day, COALESCE(v.values, 0)::int AS values,
-                  v.last_revision_at
+                  v.last_revision_at,
+                  'maxExchanges' AS dataset, c.resolution_minutes, COALESCE(c.complete_days, 0) AS complete_days,
+                  c.days_in_span, c.complete_share, c.source_endpoint, c.publication_schedule
              FROM jao.max_exchanges_borders b
              LEFT JOIN (SELECT border, min(delivery_day) AS first_day, max(delivery_day) AS last_day,
                                count(*) AS values, max(updated_at) AS last_revision_at
                           FROM jao.max_exchanges GROUP BY border) v ON v.border = b.border
+             LEFT JOIN jao.catalog c ON c.dataset = 'maxExchanges' AND c.key = b.key
             ORDER BY b.border`,
   });
   return result.rows.map((row) => ({
     ...row,
     last_revision_at: row.last_revision_at ? row.last_revision_at.toISOString() : null,
+    complete_share: row.complete_share === null ? null : Number(row.complete_share),
   }));
 }

@@ -4,6 +4,7 @@ import { runBackfillBenchmark } from './backfill';
 import { runFreshnessBenchmark } from './freshness';
 import { runPageBenchmark } from './page';
 import { runQueryBenchmark } from './query';
+import { runReprocessBenchmark } from './reprocess';
 import { runWriteBenchmark } from './write';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   freshness: runFreshnessBenchmark,
   page: runPageBenchmark,
   query: runQueryBenchmark,
+  reprocess: runReprocessBenchmark,
   write: runWriteBenchmark,
 };
 

@@ -3,8 +3,10 @@ import { ConfigError } from '../common/config';
 import { redactSecrets } from '../common/redact';
 import { apiCommand, apiKeyCommand } from './commands/api';
 import { backfillCommand, rerunCommand } from './commands/backfill';
+import { catalogueCommand } from './commands/catalogue';
 import { healthCommand } from './commands/health';
 import { migrateCommand } from './commands/migrate';
+import { reprocessCommand } from './commands/reprocess';
 import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { workerCommand } from './commands/worker';
@@ -20,6 +22,8 @@ commands:
   backfill --from D --to D [--concurrency N] [--mode missing|failed|all] [--wait] [--dry-run]
   rerun DAY [DAY …] [--wait]          run the day workflow of these days again
   rerun --failed [--from D --to D] [--wait] [--dry-run]   re-run every failed, invalid or partial day
+  reprocess --from D --to D [--concurrency N] [--wait] [--dry-run]   re-derive days from their stored raw answers (no request to JAO)
+  catalogue [--markdown | --json]     the data dictionary, from the live database
   status [--from D --to D] [--json]   per-day grid of what the database holds
   health                              exit 0 when the pipeline is healthy, else one line per reason
   schedule create|pause|unpause|trigger|describe
@@ -41,6 +45,8 @@ const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   backfill: backfillCommand,
   rerun: rerunCommand,
+  reprocess: reprocessCommand,
+  catalogue: catalogueCommand,
   status: statusCommand,
   health: healthCommand,
   schedule: scheduleCommand,

@@ -44,6 +44,41 @@ export interface WriteDayInput {
   reason?: string | null;
   /** Transaction time of the write (tests control instants with it); default: the database clock. */
   observedAt?: Date;
+  /**
+   * Why the values this write changes were derived, recorded in jao.derivation and on each of them (migration 016).
+   * Default: a fetch, derived from `rawResponseId`.
+   */
+  derivation?: Derivation;
+  /** Set when the write re-derives a stored answer (activities/reprocess.ts) instead of recording a check of JAO. */
+  reprocess?: ReprocessWrite;
+}
+
+export interface Derivation {
+  kind: 'fetch' | 'reprocess';
+  /** One sentence; a reprocessing names its build. */
+  reason: string;
+}
+
+/**
+ * A reprocessing write of the answer `rawResponseId`: the stored values are compared with it whatever the day's
+ * content hash says; the day's last check (last_checked_at, last_raw_response_id) is left as it is, and so is
+ * last_error unless that check judged this very answer; a re-judged status is taken as it is (no "worse
+ * re-check" rule: it is the same answer). Nothing is committed when neither the values nor the day's record change,
+ * nor ever on `dryRun`.
+ */
+export interface ReprocessWrite {
+  /**
+   * The newest of the day's answers when the source was chosen: a newer one stored since (a fetch running beside the
+   * reprocessing) makes the write fail with NewerAnswerStored, to be chosen again, instead of writing older values
+   * over newer ones.
+   */
+  newestAnswerId: number;
+  dryRun: boolean;
+}
+
+/** A fetch stored a newer answer of the day after a reprocessing chose its source: retried, it chooses again. */
+export class NewerAnswerStored extends Error {
+  override name = 'NewerAnswerStored';
 }
 
 export interface WriteDayResult {
@@ -62,6 +97,8 @@ export interface WriteDayResult {
   /** The day's revision_count after the write: versions of its stored values (filling a gap is no revision). */
   revision: number;
   contentChanged: boolean;
+  /** Reprocessing writes only: the stored status before, whether the day's record changed, whether it committed. */
+  reprocessed?: { statusBefore: DayStatus | null; dayChanged: boolean; committed: boolean };
 }
 
 interface DayState {
@@ -73,6 +110,8 @@ interface DayState {
   lastChangedAt: Date | null;
   /** The stored status; null for a day never written. */
   status: DayStatus | null;
+  /** Taken for writes with content: the derivation their changed values will point to (jao.derivation). */
+  derivationId: number | null;
 }
 
 interface ContentOutcome {
@@ -112,13 +151,20 @@ export async function writeDay(
   const cache = seriesCacheFor(pool, input.dataset);
   const registered: SeriesIds[] = [];
   let changedWindow: { from: Date; to: Date } | null = null;
-  const result = await withTransaction(pool, async (client) => {
+  const reprocess = input.reprocess ?? null;
+  const transaction = withTransaction(pool, async (client) => {
     await lockDay(client, input.dataset, input.day, 'write', timeouts);
-    const state = await readDayState(client, input);
+    const state = await readDayState(client, input, content !== null);
     if (content) checkWindow(input, content, state);
-
+    // A reprocessing compares with the stored values themselves: a faulty build may have stored others under the
+    // right hash.
     const unchanged =
-      content !== null && state.revisionCount > 0 && state.contentHash === content.contentHash;
+      reprocess === null &&
+      content !== null &&
+      state.revisionCount > 0 &&
+      state.contentHash === content.contentHash;
+    if (reprocess) await checkNewestAnswer(client, input, reprocess);
+    const judgedBefore = reprocess ? await readJudgedRecord(client, input) : null;
     let outcome: ContentOutcome | null = null;
     let written: SeriesIds | null = null;
     if (content && !unchanged) {
@@ -127,14 +173,14 @@ export async function writeDay(
       registered.push(seriesIds);
       written = seriesIds;
       outcome =
-        state.revisionCount === 0
-          ? await insertFreshDay(client, content, seriesIds, state.txTime)
+        state.revisionCount === 0 && reprocess === null
+          ? await insertFreshDay(client, content, seriesIds, state)
           : await mergeDay(client, input.dataset, content, seriesIds, state);
       outcome.newSeries = seriesIds.created;
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
     if (contentChanged) changedWindow = { from: state.windowFrom, to: state.windowTo };
-    const { revision, status } = await upsertDayRow(
+    const { revision, status, judged } = await upsertDayRow(
       client,
       input,
       state,
@@ -168,7 +214,7 @@ export async function writeDay(
         rejections,
       });
     }
-    return {
+    const result: WriteDayResult = {
       status,
       mtus: content ? (input.validated?.receivedMtus ?? 0) : 0,
       points: content ? content.values.length : 0,
@@ -179,7 +225,20 @@ export async function writeDay(
       revision,
       contentChanged,
     };
+    if (!reprocess) return result;
+    const dayChanged = judgedBefore?.judged !== judged;
+    const committed = !reprocess.dryRun && (contentChanged || dayChanged);
+    result.reprocessed = { statusBefore: judgedBefore?.status ?? null, dayChanged, committed };
+    if (!committed) throw new RolledBack(result);
+    return result;
   });
+  let result: WriteDayResult;
+  try {
+    result = await transaction;
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result;
+    throw error;
+  }
   // Only after the commit: a rolled-back registration must not leave ids in the cache.
   for (const seriesIds of registered) {
     content?.series.forEach((series, index) => {
@@ -195,6 +254,55 @@ export async function writeDay(
     }
   }
   return result;
+}
+
+/** Ends a reprocessing write that changes nothing (or a dry run): its transaction rolls back with this result. */
+class RolledBack extends Error {
+  constructor(readonly result: WriteDayResult) {
+    super('rolled back: nothing to change');
+  }
+}
+
+/**
+ * The columns of a day's record that judging an answer decides, as one text (jsonb keeps its keys in one order):
+ * a reprocessing that leaves them and the values as they are writes nothing.
+ */
+const JUDGED_RECORD = `jsonb_build_object(
+  'status', d.status, 'expected_mtus', d.expected_mtus, 'received_mtus', d.received_mtus, 'points', d.points,
+  'content_hash', d.content_hash, 'revision_count', d.revision_count, 'resolution_minutes', d.resolution_minutes,
+  'missing_mtus', d.missing_mtus, 'key_set_id', d.key_set_id, 'null_values', d.null_values,
+  'duplicate_rows', d.duplicate_rows, 'conflicting_rows', d.conflicting_rows, 'rejected_values', d.rejected_values,
+  'unknown_fields', d.unknown_fields, 'reason', d.reason, 'last_error', d.last_error)::text`;
+
+async function checkNewestAnswer(
+  client: pg.PoolClient,
+  input: WriteDayInput,
+  reprocess: ReprocessWrite,
+): Promise<void> {
+  const result = await client.query<{ newest: string | null }>({
+    name: 'jao.writeDay.newestAnswer',
+    text: `SELECT max(raw_response_id) AS newest FROM jao.raw_response
+            WHERE dataset = $1 AND day = $2::date AND answer IS DISTINCT FROM 'rejected'`,
+    values: [input.dataset, input.day],
+  });
+  const newest = Number(result.rows[0]?.newest ?? 0);
+  if (newest > reprocess.newestAnswerId) {
+    throw new NewerAnswerStored(
+      `${input.day}: a newer answer (raw response ${newest}) was stored while it was reprocessed; reprocessing it again`,
+    );
+  }
+}
+
+async function readJudgedRecord(
+  client: pg.PoolClient,
+  input: WriteDayInput,
+): Promise<{ status: DayStatus; judged: string } | null> {
+  const result = await client.query<{ status: DayStatus; judged: string }>({
+    name: 'jao.writeDay.readJudgedRecord',
+    text: `SELECT d.status, ${JUDGED_RECORD} AS judged FROM jao.delivery_day d WHERE d.dataset = $1 AND d.day = $2::date`,
+    values: [input.dataset, input.day],
+  });
+  return result.rows[0] ?? null;
 }
 
 /**
@@ -234,9 +342,14 @@ async function liftDecompressionLimit(client: pg.PoolClient): Promise<void> {
 /**
  * The day's window and row, read after the lock so a write that committed meanwhile is seen. The default
  * transaction time is the clock after the lock (not now(), the transaction start: a write that waited must
- * not look older than the one it waited for), and never before the day's last change.
+ * not look older than the one it waited for), and never before the day's last change. A write with content takes
+ * its derivation id here (no round trip of its own; the derivation row is inserted only when values change).
  */
-async function readDayState(client: pg.PoolClient, input: WriteDayInput): Promise<DayState> {
+async function readDayState(
+  client: pg.PoolClient,
+  input: WriteDayInput,
+  withContent: boolean,
+): Promise<DayState> {
   const result = await client.query<{
     tx_time: Date;
     window_from: Date;
@@ -245,16 +358,18 @@ async function readDayState(client: pg.PoolClient, input: WriteDayInput): Promis
     content_hash: string | null;
     last_changed_at: Date | null;
     status: DayStatus | null;
+    derivation_id: string | null;
   }>({
     name: 'jao.writeDay.readDayState',
     text: `SELECT date_trunc('milliseconds',
               COALESCE($3::timestamptz, GREATEST(clock_timestamp(), d.last_changed_at))) AS tx_time,
             ($2::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_from,
             ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_to,
-            d.revision_count, d.content_hash, d.last_changed_at, d.status
+            d.revision_count, d.content_hash, d.last_changed_at, d.status,
+            CASE WHEN $4::boolean THEN nextval('jao.derivation_id_seq') END AS derivation_id
        FROM (SELECT 1) AS one
        LEFT JOIN jao.delivery_day d ON d.dataset = $1 AND d.day = $2::date`,
-    values: [input.dataset, input.day, input.observedAt ?? null],
+    values: [input.dataset, input.day, input.observedAt ?? null, withContent],
   });
   const row = result.rows[0]!;
   return {
@@ -265,6 +380,7 @@ async function readDayState(client: pg.PoolClient, input: WriteDayInput): Promis
     contentHash: row.content_hash,
     lastChangedAt: row.last_changed_at,
     status: row.status,
+    derivationId: row.derivation_id === null ? null : Number(row.derivation_id),
   };
 }
 
@@ -344,9 +460,10 @@ function pointParams(content: DayContent, seriesIds: SeriesIds): unknown[] {
 
 /**
  * Row layout of the fresh day's binary COPY: field count, then each field as length + big-endian value:
- * series_id int4, mtu timestamptz, value float8, revision int4 (1), first_seen_at and updated_at (txTime).
+ * series_id int4, mtu timestamptz, value float8, revision int4 (1), first_seen_at and updated_at (txTime),
+ * derivation_id int8.
  */
-const FRESH_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 4) + (4 + 8) + (4 + 8);
+const FRESH_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 8);
 
 /**
  * First content of a day: nothing to compare with (no stored value of the day, and the day's lock (jao.day_lock)
@@ -357,11 +474,14 @@ async function insertFreshDay(
   client: pg.PoolClient,
   content: DayContent,
   seriesIds: SeriesIds,
-  txTime: Date,
+  state: DayState,
 ): Promise<ContentOutcome> {
   const count = content.values.length;
   if (count === 0) return { changed: 0, added: 0, returned: 0, vanished: 0, pointsAfter: 0, newSeries: 0 };
-  const [txHigh, txLow] = binaryTimestampWords(txTime.getTime());
+  const [txHigh, txLow] = binaryTimestampWords(state.txTime.getTime());
+  const derivationId = state.derivationId!;
+  const derivationHigh = Math.floor(derivationId / 4_294_967_296);
+  const derivationLow = derivationId - derivationHigh * 4_294_967_296;
   const mtuWords = content.mtuList.map((mtu) => binaryTimestampWords(Date.parse(mtu)));
   const ids = seriesIds.ids;
   const { seriesIndex, mtuIndex, values } = content;
@@ -372,7 +492,7 @@ async function insertFreshDay(
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (let i = 0; i < count; i += 1) {
     const mtu = mtuWords[mtuIndex[i]!]!;
-    view.setInt16(offset, 6);
+    view.setInt16(offset, 7);
     view.setInt32(offset + 2, 4);
     view.setInt32(offset + 6, ids[seriesIndex[i]!]!);
     view.setInt32(offset + 10, 8);
@@ -388,12 +508,15 @@ async function insertFreshDay(
     view.setInt32(offset + 54, 8);
     view.setInt32(offset + 58, txHigh);
     view.setUint32(offset + 62, txLow);
+    view.setInt32(offset + 66, 8);
+    view.setInt32(offset + 70, derivationHigh);
+    view.setUint32(offset + 74, derivationLow);
     offset += FRESH_ROW_BYTES;
   }
   BINARY_COPY_TRAILER.copy(data, offset);
   const added = await copyFrom(
     client,
-    'COPY jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at) FROM STDIN (FORMAT binary)',
+    'COPY jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at, derivation_id) FROM STDIN (FORMAT binary)',
     [data],
   );
   return { changed: 0, added, returned: 0, vanished: 0, pointsAfter: added, newSeries: 0 };
@@ -441,7 +564,7 @@ async function mergeDay(
      -- The day's rows by one range scan of the primary key (mtu, series_id), then the dataset's series:
      -- MATERIALIZED keeps the planner from probing the range once per series.
      day_rows AS MATERIALIZED (
-       SELECT o.series_id, o.mtu, o.value, o.revision, o.first_seen_at, o.updated_at
+       SELECT o.series_id, o.mtu, o.value, o.revision, o.first_seen_at, o.updated_at, o.derivation_id
          FROM jao.observation o
         WHERE o.mtu >= $4 AND o.mtu < $5
      ),
@@ -459,13 +582,14 @@ async function mergeDay(
      diff AS MATERIALIZED (
        SELECT COALESCE(i.series_id, c.series_id) AS series_id, COALESCE(i.mtu, c.mtu) AS mtu,
               i.value AS new_value, c.series_id IS NOT NULL AS existed,
-              c.value, c.revision, c.first_seen_at, c.updated_at
+              c.value, c.revision, c.first_seen_at, c.updated_at, c.derivation_id
          FROM incoming i
          FULL JOIN current c ON i.series_id = c.series_id AND i.mtu = c.mtu
         WHERE c.series_id IS NULL OR i.series_id IS NULL OR i.value <> c.value
      ),
      superseded AS MATERIALIZED (
-       SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, x.new_value
+       SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, x.derivation_id,
+              x.new_value
          FROM diff x
         WHERE x.existed
           AND (x.new_value IS NOT NULL
@@ -474,17 +598,18 @@ async function mergeDay(
                    AND NOT EXISTS (SELECT 1 FROM protected q WHERE q.series_id = x.series_id AND q.mtu = x.mtu)))
      ),
      moved AS (
-       INSERT INTO jao.observation_history (series_id, mtu, value, revision, first_seen_at, valid_from, valid_to)
-       SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, $11
+       INSERT INTO jao.observation_history
+              (series_id, mtu, value, revision, first_seen_at, valid_from, valid_to, derivation_id)
+       SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, $11, x.derivation_id
          FROM superseded x
        RETURNING 1
      ),
      upserted AS (
-       INSERT INTO jao.observation AS o (series_id, mtu, value, revision, first_seen_at, updated_at)
+       INSERT INTO jao.observation AS o (series_id, mtu, value, revision, first_seen_at, updated_at, derivation_id)
        SELECT x.series_id, x.mtu, x.new_value,
               COALESCE(x.revision, last.revision, 0) + 1,
               COALESCE(x.first_seen_at, last.first_seen_at, $11),
-              $11
+              $11, $12::bigint
          FROM diff x
          LEFT JOIN LATERAL (
            SELECT h.revision, h.first_seen_at
@@ -496,7 +621,8 @@ async function mergeDay(
          ) AS last ON true
         WHERE x.new_value IS NOT NULL
        ON CONFLICT (mtu, series_id) DO UPDATE
-          SET value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
+          SET value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at,
+              derivation_id = EXCLUDED.derivation_id
        RETURNING o.revision
      ),
      vanished AS (
@@ -522,6 +648,7 @@ async function mergeDay(
       content.protectAll,
       rowMtus,
       state.txTime,
+      state.derivationId,
     ],
   });
   const row = result.rows[0]!;
@@ -585,7 +712,24 @@ function emptyRecheck(input: WriteDayInput, state: DayState): boolean {
  * duplicates, say) while every stored value stays stored. The day keeps its status and quality record.
  */
 function worseRecheck(input: WriteDayInput, state: DayState, outcome: ContentOutcome | null): boolean {
-  return state.status === 'complete' && input.status === 'partial' && (outcome?.vanished ?? 0) === 0;
+  return (
+    input.reprocess === undefined &&
+    state.status === 'complete' &&
+    input.status === 'partial' &&
+    (outcome?.vanished ?? 0) === 0
+  );
+}
+
+/** What jao.derivation says of a write without an explicit derivation: a fetch, from its raw answer. */
+function derivationOf(input: WriteDayInput): Derivation {
+  if (input.derivation) return input.derivation;
+  return {
+    kind: 'fetch',
+    reason:
+      input.rawResponseId === null
+        ? 'written without a stored raw answer'
+        : `derived from JAO's answer (raw response ${input.rawResponseId})`,
+  };
 }
 
 /** A revision changes or removes stored values; a day's first content counts as its first version. */
@@ -604,7 +748,7 @@ async function upsertDayRow(
   contentChanged: boolean,
   touched: SeriesIds | null,
   keySetId: number | null,
-): Promise<{ revision: number; status: DayStatus }> {
+): Promise<{ revision: number; status: DayStatus; judged: string }> {
   const receivedMtus = content ? (input.validated?.receivedMtus ?? 0) : null;
   const points = outcome ? outcome.pointsAfter : null;
   const validated = input.validated;
@@ -619,7 +763,8 @@ async function upsertDayRow(
           : null),
   );
   const reason = input.reason === undefined ? error : pgText(input.reason);
-  const result = await client.query<{ revision_count: number; status: DayStatus }>({
+  const derivation = derivationOf(input);
+  const result = await client.query<{ revision_count: number; status: DayStatus; judged: string }>({
     name: 'jao.writeDay.upsertDayRow',
     // The CTEs move last_seen_at of the series whose values this write changed ($13), with one hour of
     // granularity: a backfill or a poll does not rewrite (and lock) every series row on every day it writes.
@@ -636,6 +781,13 @@ async function upsertDayRow(
           SET last_seen_at = $9::timestamptz
          FROM stale
         WHERE s.series_id = stale.series_id AND s.last_seen_at < $9::timestamptz
+     ),
+     -- the lineage of the values this write changed (they carry its id, $27)
+     derived AS (
+       INSERT INTO jao.derivation
+              (derivation_id, dataset, day, kind, raw_response_id, build_id, workflow_id, reason, derived_at)
+       SELECT $27::bigint, $1, $2::date, $28, $12, $14, $11, $29, $9::timestamptz
+        WHERE $8::boolean
      )
      INSERT INTO jao.delivery_day AS d (
         dataset, day, status, expected_mtus, received_mtus, points, content_hash, revision_count,
@@ -647,7 +799,8 @@ async function upsertDayRow(
              CASE WHEN $8::boolean THEN 1 ELSE 0 END,
              CASE WHEN $3 = 'complete' THEN $9::timestamptz END,
              CASE WHEN $8::boolean THEN $9::timestamptz END,
-             $9::timestamptz, 1, $10, $11, $12, $14, CASE WHEN $8::boolean THEN $14 END,
+             CASE WHEN $26::boolean THEN $9::timestamptz END, 1,
+             $10, $11, $12, $14, CASE WHEN $8::boolean THEN $14 END,
              $15::int, $16::timestamptz[], $17::int, $18::int, $19::int, $20::int, $21::int, $22::text[], $23)
      ON CONFLICT (dataset, day) DO UPDATE SET
         -- a day with stored content keeps it when a re-check brings none (empty answer, invalid payload,
@@ -662,14 +815,21 @@ async function upsertDayRow(
         revision_count = d.revision_count + CASE WHEN $24::boolean THEN 1 ELSE 0 END,
         first_complete_at = COALESCE(d.first_complete_at, EXCLUDED.first_complete_at),
         last_changed_at = COALESCE(EXCLUDED.last_changed_at, d.last_changed_at),
-        last_checked_at = EXCLUDED.last_checked_at,
+        -- a reprocessing ($26 false) is no check of JAO: the last check's time and answer stay; so does what it
+        -- met, unless that check judged the answer reprocessed ($12) and did not fail. Like every write that
+        -- commits, it counts an attempt (the API's data version moves with attempts: api/snapshot.ts).
+        last_checked_at = CASE WHEN $26::boolean THEN EXCLUDED.last_checked_at ELSE d.last_checked_at END,
         attempts = d.attempts + 1,
-        last_error = EXCLUDED.last_error,
+        last_error = CASE WHEN NOT $26::boolean
+                               AND (d.last_raw_response_id IS DISTINCT FROM $12 OR d.status = 'failed')
+                          THEN d.last_error ELSE EXCLUDED.last_error END,
         last_workflow_id = COALESCE(EXCLUDED.last_workflow_id, d.last_workflow_id),
-        last_raw_response_id = COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id),
+        last_raw_response_id = CASE WHEN $26::boolean
+                                    THEN COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id)
+                                    ELSE d.last_raw_response_id END,
         last_build_id = EXCLUDED.last_build_id,
         content_build_id = CASE WHEN $8::boolean THEN EXCLUDED.last_build_id ELSE d.content_build_id END
-     RETURNING revision_count, status`,
+     RETURNING d.revision_count, d.status, CASE WHEN NOT $26::boolean THEN ${JUDGED_RECORD} END AS judged`,
     values: [
       input.dataset,
       input.day,
@@ -696,8 +856,12 @@ async function upsertDayRow(
       reason,
       revises(state, outcome),
       keepStored,
+      input.reprocess === undefined,
+      state.derivationId,
+      derivation.kind,
+      pgText(derivation.reason),
     ],
   });
   const row = result.rows[0]!;
-  return { revision: row.revision_count, status: row.status };
+  return { revision: row.revision_count, status: row.status, judged: row.judged };
 }

@@ -4,12 +4,13 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_BODY_BYTES, describeBytes, KEPT_PREFIX_BYTES } from '../domain/bodyLimit';
 import { dayWindow, isDstChangeDay } from '../domain/calendar';
+import { MAX_EXCHANGES_PATH } from '../domain/datasetSource';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from '../domain/jaoEnvelope';
 import type { DeliveryDay, UtcWindow } from '../domain/types';
 import { parseRetryAfter } from './retryAfter';
 import { jaoUserAgent } from './userAgent';
 
-export const MAX_EXCHANGES_PATH = '/core/api/data/maxExchanges';
+export { MAX_EXCHANGES_PATH };
 
 export type FetchOutcome =
   | { kind: 'data'; body: string; httpStatus: number; rows: number; requests: number }

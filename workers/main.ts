@@ -11,9 +11,11 @@ import { agreeOnFetchRateLimit, FleetRateLimitConflict } from '../control/fetchR
 import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
 import { ensureSearchAttributes } from '../control/searchAttributes';
+import { recordDatasetSource } from '../db/datasetSource';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { DATASET_TITLES, describePublicationSchedule, sourceEndpointOf } from '../domain/datasetSource';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
@@ -167,6 +169,26 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     const workflowBundle = await step(
       'loading the workflow bundle',
       loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
+      signal,
+    );
+    // What the catalogue says of the source: this worker's configuration.
+    await step(
+      `recording the dataset's source in the ${database}`,
+      recordDatasetSource(pool, {
+        dataset: 'maxExchanges',
+        title: DATASET_TITLES.maxExchanges,
+        endpoint: sourceEndpointOf(config.JAO_BASE_URL),
+        publicationWindow: config.PUBLICATION_WINDOW,
+        freshnessDeadline: config.FRESHNESS_DEADLINE,
+        publicationSchedule: describePublicationSchedule({
+          window: config.PUBLICATION_WINDOW,
+          checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+          deadline: config.FRESHNESS_DEADLINE,
+          pollIntervalMs: config.POLL_INTERVAL,
+          lookbackDays: config.POLL_LOOKBACK_DAYS,
+        }),
+        recordedBy: workflowBundle.info.buildId,
+      }),
       signal,
     );
     const connection = await step(

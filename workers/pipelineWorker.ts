@@ -2,7 +2,12 @@
 // queue, whose task-queue-wide rate limit keeps every worker together under JAO's request limit.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
-import { createFetchActivities, createFreshnessActivities, createStoreActivities } from '../activities';
+import {
+  createFetchActivities,
+  createFreshnessActivities,
+  createReprocessActivities,
+  createStoreActivities,
+} from '../activities';
 import { fetchRatePerSecond } from '../domain/fetchRate';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
@@ -79,6 +84,15 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
         writeTimeouts: options.writeTimeouts,
       }),
       ...createFreshnessActivities({ pool }),
+      // Reprocessing reads stored answers only: it runs here, never on the fetch queue, and has no JAO client.
+      ...createReprocessActivities({
+        pool,
+        buildId,
+        retryHorizonMs: options.retryHorizonMs,
+        maxBodyBytes: options.jao.maxBodyBytes,
+        secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
+        writeTimeouts: options.writeTimeouts,
+      }),
     },
     maxConcurrentActivityTaskExecutions: concurrency,
     maxCachedWorkflows: 500,

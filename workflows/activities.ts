@@ -2,7 +2,7 @@
 // calls, with the timeouts and retry policies of the time budget (domain/timeBudget.ts).
 import type { Priority, RetryPolicy } from '@temporalio/common';
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { FetchActivities, StoreActivities } from '../activities';
+import type { FetchActivities, ReprocessActivities, StoreActivities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failureTypes';
 import {
   type Backoff,
@@ -89,3 +89,17 @@ export const localStore =
 /** Recording a failure as a local activity: only days that took this path before RECORD_EVERY_FAILURE_PATCH. */
 export const legacyLocalFailureStore =
   proxyLocalActivities<Pick<StoreActivities, 'recordDayFailure'>>(localStoreOptions);
+
+/** Planning a reprocessing: a regular activity (once per run of reprocessWorkflow). */
+export const reprocessPlanner = proxyActivities<Pick<ReprocessActivities, 'planReprocessDays'>>({
+  startToCloseTimeout: PLAN_ACTIVITY.startToCloseMs,
+  heartbeatTimeout: PLAN_ACTIVITY.heartbeatTimeoutMs,
+  retry: STORE_RETRY,
+});
+
+/**
+ * Reprocessing one day reads its stored answers and writes in one transaction, in milliseconds: a local activity,
+ * like the day workflow's validate and write. It has no JAO client: nothing it does reaches JAO.
+ */
+export const localReprocess =
+  proxyLocalActivities<Pick<ReprocessActivities, 'reprocessStoredDay'>>(localStoreOptions);

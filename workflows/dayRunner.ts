@@ -1,9 +1,10 @@
 // Runs day workflows as children with a bounded number in flight, and keeps the tally of their outcomes.
 
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { type SearchAttributePair, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
+  type ChildWorkflowOptions,
   condition,
   executeChild,
   isCancellation,
@@ -34,9 +35,24 @@ export interface Tally {
 
 export const emptyTally = (): Tally => ({ done: 0, byStatus: {}, notCompleted: [] });
 
+/** What every day's child gets from the runner, whichever workflow it is. */
+export type DayChildOptions = Pick<ChildWorkflowOptions, 'parentClosePolicy' | 'staticSummary'> & {
+  typedSearchAttributes: SearchAttributePair[];
+};
+
+/** A child workflow other than the day workflow, run for each day (reprocessing). */
+export interface DayChild {
+  /** Names the run in the child's summary: `maxExchanges 2024-01-05 (<label>)`. */
+  label: string;
+  /** Runs the day's child with `options` (throws as executeChild does); resolves with its outcome. */
+  run(day: DeliveryDay, options: DayChildOptions): Promise<{ status: DayStatus; reason?: string }>;
+}
+
 export interface DayRunnerOptions {
   dataset: Dataset;
   trigger: Trigger;
+  /** The child run for each day; default the day workflow (deliveryDayWorkflow) with `trigger`. */
+  child?: DayChild;
   concurrency: number;
   /** When another run of the day is in flight: wait for it to close and run again, or leave the day to it. */
   onBusy: 'wait' | 'skip';
@@ -123,19 +139,24 @@ export class DayRunner {
   }
 
   private async runDay(day: DeliveryDay): Promise<void> {
-    const { dataset, trigger } = this.options;
+    const { dataset, trigger, child } = this.options;
+    const options: DayChildOptions = {
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
+      typedSearchAttributes: [
+        { key: DATASET_ATTRIBUTE, value: dataset },
+        { key: DELIVERY_DAY_ATTRIBUTE, value: day },
+      ],
+      ...(this.visible ? { staticSummary: `${dataset} ${day} (${child?.label ?? trigger})` } : {}),
+    };
     for (;;) {
       try {
-        const result = await executeChild(deliveryDayWorkflow, {
-          workflowId: dayWorkflowId(dataset, day),
-          args: [{ dataset, day, trigger }],
-          parentClosePolicy: ParentClosePolicy.TERMINATE,
-          typedSearchAttributes: [
-            { key: DATASET_ATTRIBUTE, value: dataset },
-            { key: DELIVERY_DAY_ATTRIBUTE, value: day },
-          ],
-          ...(this.visible ? { staticSummary: `${dataset} ${day} (${trigger})` } : {}),
-        });
+        const result = child
+          ? await child.run(day, options)
+          : await executeChild(deliveryDayWorkflow, {
+              workflowId: dayWorkflowId(dataset, day),
+              args: [{ dataset, day, trigger }],
+              ...options,
+            });
         this.record(
           result.status === 'complete'
             ? { day, status: result.status }

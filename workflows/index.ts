@@ -3,3 +3,4 @@ export { backfillWorkflow, progressQuery } from './backfill';
 export { dayStageQuery, deliveryDayWorkflow } from './deliveryDay';
 export { pollWorkflow } from './poll';
 export { publicationProgressQuery, publicationWindowWorkflow } from './publicationWindow';
+export { reprocessDayWorkflow, reprocessProgressQuery, reprocessWorkflow } from './reprocess';

@@ -13,6 +13,19 @@ const seriesEntry = z.object({
   last_day: z.string().nullable(),
   values: z.number().int().describe('current values stored'),
   last_revision_at: z.string().nullable().describe('when a current value of the border last changed'),
+  dataset: z.string().describe('the JAO dataset (jao.catalog)'),
+  resolution_minutes: z.number().int().nullable().describe('length of one MTU in the latest stored day'),
+  complete_days: z
+    .number()
+    .int()
+    .describe('complete days carrying the border, from its first to its last stored day'),
+  days_in_span: z.number().int().nullable().describe('days from its first to its last stored day'),
+  complete_share: z.number().nullable().describe('complete_days / days_in_span'),
+  source_endpoint: z.string().nullable().describe('the URL the pipeline fetches the dataset from'),
+  publication_schedule: z
+    .string()
+    .nullable()
+    .describe('when JAO publishes a day and when the pipeline looks for it'),
 });
 
 export function registerSeriesRoute(app: ApiApp, deps: RouteDeps): void {

@@ -198,7 +198,7 @@ export async function resultThroughOutages<T>(
   }
 }
 
-function showProgress(read: () => Promise<BackfillProgress>): () => Promise<void> {
+export function showProgress(read: () => Promise<BackfillProgress>): () => Promise<void> {
   const tty = process.stderr.isTTY;
   let last = '';
   let stopped = false;

@@ -10,6 +10,7 @@ import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
 import { TARGET_NAMES as PAGE_TARGETS } from '../../bench/page';
 import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
 import { TARGET_LINE } from '../../bench/report';
+import { TARGET_NAMES as REPROCESS_TARGETS } from '../../bench/reprocess';
 import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
 import { chromiumMissingNote } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
@@ -72,6 +73,7 @@ const BENCHES: [string, readonly string[], boolean][] = [
   ['freshness', FRESHNESS_TARGETS, true],
   ['api', API_TARGETS, false],
   ['page', PAGE_TARGETS, false],
+  ['reprocess', REPROCESS_TARGETS, true],
 ];
 
 // bench:page needs Chromium: without it the smoke run is skipped with a note, except under CI (test/browser/).

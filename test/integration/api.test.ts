@@ -140,9 +140,14 @@ describe('series, revisions, days', () => {
   it('lists the catalogue of borders', async () => {
     const answer = await json('/v1/datasets/maxExchanges/series');
     const expected = await db.pool.query(
-      `SELECT border, min(delivery_day)::text AS first_day, max(delivery_day)::text AS last_day, count(*)::int AS values,
-              max(updated_at) AS last_revision_at
-         FROM jao.max_exchanges GROUP BY border ORDER BY border`,
+      `SELECT v.border, min(v.delivery_day)::text AS first_day, max(v.delivery_day)::text AS last_day,
+              count(*)::int AS values, max(v.updated_at) AS last_revision_at,
+              c.resolution_minutes, c.complete_days, c.days_in_span, c.complete_share::float8 AS complete_share,
+              c.source_endpoint, c.publication_schedule
+         FROM jao.max_exchanges v JOIN jao.catalog c ON c.border = v.border
+        GROUP BY v.border, c.resolution_minutes, c.complete_days, c.days_in_span, c.complete_share,
+                 c.source_endpoint, c.publication_schedule
+        ORDER BY v.border`,
     );
     expect(answer.body).toEqual(
       expected.rows.map((row) => ({
@@ -155,6 +160,13 @@ describe('series, revisions, days', () => {
         last_day: row.last_day,
         values: row.values,
         last_revision_at: row.last_revision_at.toISOString(),
+        dataset: 'maxExchanges',
+        resolution_minutes: row.resolution_minutes,
+        complete_days: row.complete_days,
+        days_in_span: row.days_in_span,
+        complete_share: row.complete_share,
+        source_endpoint: row.source_endpoint,
+        publication_schedule: row.publication_schedule,
       })),
     );
     expect(answer.body[0]).toMatchObject({

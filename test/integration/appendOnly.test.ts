@@ -157,6 +157,9 @@ describe('jao_writer', () => {
       'UPDATE jao.day_lock SET day = day + 1',
       'TRUNCATE jao.observation_history',
       'TRUNCATE jao.raw_response',
+      'DELETE FROM jao.derivation',
+      `UPDATE jao.derivation SET reason = 'forged'`,
+      'TRUNCATE jao.derivation',
     ];
     for (const sql of denied) expect({ sql, state: await sqlState(sql) }).toEqual({ sql, state: '42501' });
     // What the write path needs stays allowed.

@@ -93,15 +93,19 @@ describe('migrate', () => {
       );
       expect(relations.rows.map((row) => row.relname)).toEqual([
         'api_key',
+        'catalog',
+        'dataset_source',
         'day_event',
         'day_lock',
         'day_quality',
         'delivery_day',
+        'derivation',
         'key_set',
         'max_exchanges',
         'max_exchanges_borders',
         'max_exchanges_daily',
         'max_exchanges_history',
+        'max_exchanges_lineage',
         'observation',
         'observation_history',
         'raw_response',
@@ -113,6 +117,10 @@ describe('migrate', () => {
         `SELECT to_regprocedure('jao.max_exchanges_as_of(timestamptz)')::text AS signature`,
       );
       expect(fn.rows[0]!.signature).toBe('jao.max_exchanges_as_of(timestamp with time zone)');
+      const lineage = await poolA.query<{ signature: string | null }>(
+        `SELECT to_regprocedure('jao.value_lineage(text, timestamptz)')::text AS signature`,
+      );
+      expect(lineage.rows[0]!.signature).toBe('jao.value_lineage(text,timestamp with time zone)');
     } finally {
       await poolA.end();
       await poolB.end();

@@ -140,6 +140,18 @@ describe('jao_reader', () => {
     expect(keys.rows).toEqual([{ n: 0 }]);
     const migrations = await reader.query(`SELECT count(*)::int AS n FROM jao.schema_migrations`);
     expect(migrations.rows[0]!.n).toBeGreaterThan(0);
+    const catalog = await reader.query(`SELECT border, unit, first_day::text AS first_day FROM jao.catalog`);
+    expect(catalog.rows).toEqual([
+      { border: 'AT_BE', unit: 'MW', first_day: day },
+      { border: 'BE_AT', unit: 'MW', first_day: day },
+    ]);
+    const lineage = await reader.query(
+      `SELECT revision, lineage_known, kind FROM jao.value_lineage('AT_BE', '2026-04-19T22:00:00Z')`,
+    );
+    expect(lineage.rows).toEqual([
+      { revision: 1, lineage_known: true, kind: 'fetch' },
+      { revision: 2, lineage_known: true, kind: 'fetch' },
+    ]);
   });
 
   it('can write nothing and create nothing', async () => {
@@ -164,6 +176,8 @@ describe('jao_reader', () => {
       `INSERT INTO jao.day_event (type, dataset, day, status, revision, raised_at) VALUES ('day.stored', 'maxExchanges', '2030-01-01', 'complete', 1, now())`,
       `DELETE FROM jao.day_event`,
       `SELECT count(*) FROM jao.series`,
+      `SELECT count(*) FROM jao.derivation`,
+      `UPDATE jao.dataset_source SET endpoint = 'forged'`,
     ];
     for (const sql of denied) {
       expect({ sql, state: await sqlState(reader, sql) }).toEqual({ sql, state: '42501' });

@@ -21,6 +21,7 @@ import { createPool } from '../../db/pool';
 import { startDevServer } from '../../devstack/devServer';
 import { addDays, marketToday, utcOffsetMinutesAt } from '../../domain/calendar';
 import type { PublicationWindowInput } from '../../domain/publicationWindow';
+import type { ReprocessDayInput, ReprocessInput } from '../../domain/reprocessInputs';
 import {
   type BackfillInput,
   type BackfillProgress,
@@ -226,6 +227,45 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     workflowType: 'deliveryDayWorkflow',
     workflowId: rerun.workflowId,
     runId: rerun.firstExecutionRunId,
+  });
+
+  // Reprocessing from the stored answers: a run over three runs (continue-as-new every 3 days) with a day whose
+  // values a faulty build damaged, a day without a stored answer; one day's child; a day reprocessed on its own
+  // without a stored answer.
+  await stack.sql(`
+    UPDATE jao.observation SET value = value + 1
+     WHERE mtu = '2024-02-03T10:00:00Z'
+       AND series_id = (SELECT series_id FROM jao.series WHERE key = 'border_AT_BE')`);
+  const reprocessId = 'maxExchanges/reprocess/2024-02-01..2024-02-08';
+  const reprocess = await client.workflow.start('reprocessWorkflow', {
+    workflowId: reprocessId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      { dataset: 'maxExchanges', from: '2024-02-01', to: '2024-02-08', concurrency: 2, daysPerRun: 3 },
+    ] satisfies ReprocessInput[],
+  });
+  await settle(reprocess);
+  captures.push({
+    scenario: 'reprocess-continue-as-new',
+    workflowType: 'reprocessWorkflow',
+    workflowId: reprocessId,
+  });
+  captures.push({
+    scenario: 'reprocess-day-child',
+    workflowType: 'reprocessDayWorkflow',
+    workflowId: 'maxExchanges/day/2024-02-03/reprocess',
+  });
+  const noAnswer = await client.workflow.start('reprocessDayWorkflow', {
+    workflowId: 'maxExchanges/day/2024-02-09/reprocess',
+    taskQueue: TASK_QUEUE,
+    args: [{ dataset: 'maxExchanges', day: '2024-02-09' } satisfies ReprocessDayInput],
+  });
+  await settle(noAnswer);
+  captures.push({
+    scenario: 'reprocess-day-without-answer',
+    workflowType: 'reprocessDayWorkflow',
+    workflowId: noAnswer.workflowId,
+    runId: noAnswer.firstExecutionRunId,
   });
 
   // A poll that finds one of its days already running and leaves it to that run.

@@ -12,6 +12,8 @@ export const WORKFLOW_TYPES = [
   'backfillWorkflow',
   'pollWorkflow',
   'publicationWindowWorkflow',
+  'reprocessWorkflow',
+  'reprocessDayWorkflow',
 ] as const;
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 

@@ -2,7 +2,12 @@
 import { sleep } from '@temporalio/workflow';
 import * as current from '../../../workflows';
 
-export { dayStageQuery, progressQuery, publicationProgressQuery } from '../../../workflows';
+export {
+  dayStageQuery,
+  progressQuery,
+  publicationProgressQuery,
+  reprocessProgressQuery,
+} from '../../../workflows';
 
 export async function deliveryDayWorkflow(...args: Parameters<typeof current.deliveryDayWorkflow>) {
   await sleep(1);
@@ -24,4 +29,14 @@ export async function publicationWindowWorkflow(
 ) {
   await sleep(1);
   return current.publicationWindowWorkflow(...args);
+}
+
+export async function reprocessWorkflow(...args: Parameters<typeof current.reprocessWorkflow>) {
+  await sleep(1);
+  return current.reprocessWorkflow(...args);
+}
+
+export async function reprocessDayWorkflow(...args: Parameters<typeof current.reprocessDayWorkflow>) {
+  await sleep(1);
+  return current.reprocessDayWorkflow(...args);
 }

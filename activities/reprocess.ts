@@ -1,0 +1,192 @@
+// Reprocessing (docs/design.md §13): a day re-validated and re-written from its stored raw answer by the current
+// build. Reads jao.raw_response only: nothing here can reach JAO (no JAO client is given to these activities).
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type pg from 'pg';
+import { redactSecrets } from '../common/redact';
+import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/storedAnswers';
+import { NewerAnswerStored, type WriteDayResult, writeDay } from '../db/writeDay';
+import type { Assessment } from '../domain/assess';
+import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
+import { daysInRange } from '../domain/calendar';
+import type { ReprocessDayResult, ReprocessPlan } from '../domain/reprocessInputs';
+import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
+import type { Dataset, DeliveryDay } from '../domain/types';
+import { withDatabaseFailures } from './databaseFailure';
+import { withHeartbeat } from './heartbeat';
+import { withinRetryHorizon } from './retryHorizon';
+import { reasonOfWrite } from './store';
+import { assessStoredAnswer } from './storedAnswer';
+
+export interface ReprocessDeps {
+  pool: pg.Pool;
+  /** The build re-deriving the days: named in the reason of every revision it writes. */
+  buildId: string | null;
+  /** Stored bodies larger than this are not re-processed (JAO_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  secrets?: string[];
+  writeTimeouts?: TransactionTimeouts;
+}
+
+export interface ReprocessDayRequest {
+  dataset: Dataset;
+  day: DeliveryDay;
+  workflowId: string | null;
+  /** Compute what would change, write nothing. */
+  dryRun: boolean;
+}
+
+/** A day without any stored raw answer: reported, never fetched. */
+export class NoStoredAnswer extends Error {
+  override name = 'NoStoredAnswer';
+  constructor(day: DeliveryDay) {
+    super(`${day} has no stored raw answer: nothing to reprocess (fetch it with jao rerun ${day})`);
+  }
+}
+
+const carriesValues = (assessment: Assessment) =>
+  assessment.status === 'complete' || assessment.status === 'partial';
+
+/**
+ * The answer a day is re-derived from: its latest stored answer that carries values for the current build (a later
+ * empty, malformed or refused answer left the stored values in place, so they come from that one), else its latest.
+ */
+async function chooseSource(
+  deps: ReprocessDeps,
+  dataset: Dataset,
+  day: DeliveryDay,
+  ids: number[],
+): Promise<{ id: number; assessment: Assessment }> {
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let latest: { id: number; assessment: Assessment } | null = null;
+  for (const id of ids) {
+    const assessment = await assessStoredAnswer(deps.pool, { dataset, day, rawResponseId: id }, maxBodyBytes);
+    latest ??= { id, assessment };
+    if (carriesValues(assessment)) return { id, assessment };
+  }
+  return latest!;
+}
+
+/** Times a day is chosen again when fetches keep storing newer answers while it is reprocessed. */
+const CHOICES = 5;
+
+/** Re-derives one day from its stored raw answers (or, with `dryRun`, says what that would change). */
+export async function reprocessDay(
+  deps: ReprocessDeps,
+  request: ReprocessDayRequest,
+): Promise<ReprocessDayResult> {
+  for (let choice = 1; ; choice += 1) {
+    try {
+      return await reprocessOnce(deps, request);
+    } catch (error) {
+      if (!(error instanceof NewerAnswerStored) || choice >= CHOICES) throw error;
+    }
+  }
+}
+
+async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest): Promise<ReprocessDayResult> {
+  const { dataset, day } = request;
+  const redact = (text: string | null) => (text === null ? null : redactSecrets(text, deps.secrets ?? []));
+  const ids = await readStoredAnswerIds(deps.pool, dataset, day);
+  if (ids.length === 0) throw new NoStoredAnswer(day);
+  const source = await chooseSource(deps, dataset, day, ids);
+  const { assessment } = source;
+  const build = deps.buildId ?? 'an unnamed build';
+  const written: WriteDayResult = await writeDay(
+    deps.pool,
+    {
+      dataset,
+      day,
+      status: assessment.status,
+      validated: assessment.validated,
+      rejections: assessment.rejections,
+      expectedMtus: assessment.expectedMtus,
+      rawResponseId: source.id,
+      workflowId: request.workflowId,
+      buildId: deps.buildId,
+      error: redact(assessment.error),
+      reason: redact(assessment.reason),
+      derivation: {
+        kind: 'reprocess',
+        reason: `reprocessed by build ${build} from raw response ${source.id}`,
+      },
+      reprocess: { newestAnswerId: ids[0]!, dryRun: request.dryRun },
+    },
+    deps.writeTimeouts,
+  );
+  const reprocessed = written.reprocessed!;
+  const reason = redact(reasonOfWrite(assessment, written.status) ?? null);
+  return {
+    day,
+    status: written.status,
+    statusBefore: reprocessed.statusBefore,
+    changed: written.contentChanged || reprocessed.dayChanged,
+    values: {
+      changed: written.changedPoints,
+      added: written.newPoints,
+      vanished: written.vanishedPoints,
+    },
+    revision: written.revision,
+    rawResponseId: source.id,
+    latestAnswer: source.id === ids[0],
+    ...(reason === null ? {} : { reason }),
+  };
+}
+
+/** Which days of a range reprocessing can re-derive, and which have no stored answer. */
+export async function planReprocess(
+  pool: pg.Pool,
+  input: { dataset: Dataset; from: DeliveryDay; to: DeliveryDay },
+): Promise<ReprocessPlan> {
+  const stored = new Set(await daysWithStoredAnswers(pool, input.dataset, input.from, input.to));
+  const all = daysInRange(input.from, input.to);
+  return {
+    days: all.filter((day) => stored.has(day)),
+    withoutRawAnswer: all.filter((day) => !stored.has(day)),
+  };
+}
+
+export interface ReprocessActivityDeps extends ReprocessDeps {
+  /** How long after the day's reprocessing started failing database work is retried (DATABASE_RETRY_HORIZON). */
+  retryHorizonMs?: number;
+}
+
+export function createReprocessActivities(deps: ReprocessActivityDeps) {
+  const retryHorizonMs = deps.retryHorizonMs ?? DATABASE_RETRY_HORIZON.defaultMs;
+  const secrets = deps.secrets ?? [];
+  const retried = <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>) =>
+    withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets));
+
+  return {
+    planReprocessDays: (input: { dataset: Dataset; from: DeliveryDay; to: DeliveryDay }) =>
+      retried(`plan the reprocessing of ${input.from}..${input.to}`, undefined, () =>
+        withHeartbeat(() => planReprocess(deps.pool, input)),
+      ),
+
+    reprocessStoredDay: async (input: {
+      dataset: Dataset;
+      day: DeliveryDay;
+      /** When the day's reprocessing workflow started (epoch ms): the retry horizon counts from here. */
+      horizonStartMs?: number;
+    }): Promise<ReprocessDayResult> => {
+      try {
+        const result = await retried(`reprocess ${input.day}`, input.horizonStartMs, () =>
+          reprocessDay(deps, {
+            dataset: input.dataset,
+            day: input.day,
+            workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+            dryRun: false,
+          }),
+        );
+        Context.current().log.info('day reprocessed', { ...result });
+        return result;
+      } catch (error) {
+        if (error instanceof NoStoredAnswer) {
+          throw ApplicationFailure.nonRetryable(error.message, 'NoStoredAnswer');
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type ReprocessActivities = ReturnType<typeof createReprocessActivities>;

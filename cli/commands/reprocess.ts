@@ -1,0 +1,189 @@
+// `npx jao reprocess --from D --to D [--concurrency N] [--dry-run] [--wait]`: re-derives days from their stored raw
+// answers with the current build (docs/operations.md, "Reprocess stored answers"). Never asks JAO.
+import {
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+  WorkflowIdConflictPolicy,
+} from '@temporalio/client';
+import { planReprocess, reprocessDay } from '../../activities/reprocess';
+import type { Config } from '../../common/config';
+import { connectClient } from '../../common/temporal';
+import { createPool } from '../../db/pool';
+import {
+  type ChangedDay,
+  parseReprocessInput,
+  type ReprocessDayResult,
+  type ReprocessProgress,
+  type ReprocessRequest,
+  type ReprocessResult,
+  reprocessWorkflowId,
+  totalOf,
+  type ValueChanges,
+} from '../../domain/reprocessInputs';
+import { countOf } from '../../domain/runDetails';
+import type { DeliveryDay } from '../../domain/types';
+import { reasonOf } from '../../domain/workflowInputs';
+import type { reprocessWorkflow } from '../../workflows';
+import { parseCommandArgs } from '../args';
+import { configFromEnv } from '../context';
+import { UsageError } from '../errors';
+import { resultThroughOutages, showProgress } from './backfill';
+
+const OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  concurrency: { type: 'string' },
+  wait: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+/** Days checked at once by a dry run (each is a write rolled back). */
+const DRY_RUN_CONCURRENCY = 4;
+
+export function parseReprocessArgs(argv: string[]) {
+  const { values } = parseCommandArgs('reprocess', argv, OPTIONS, 0);
+  if (!values.from || !values.to)
+    throw new UsageError('reprocess: --from and --to are required (YYYY-MM-DD)');
+  if (values.concurrency !== undefined && !/^-?\d+$/.test(values.concurrency)) {
+    throw new UsageError(
+      `reprocess: concurrency must be a whole number in decimal digits, got "${values.concurrency}"`,
+    );
+  }
+  const parsed = parseReprocessInput(
+    { from: values.from, to: values.to, concurrency: values.concurrency },
+    new Date(),
+  );
+  if (!parsed.ok) throw new UsageError(`reprocess: ${parsed.message}`);
+  return { request: parsed.value, wait: values.wait ?? false, dryRun: values['dry-run'] ?? false };
+}
+
+const describeValues = (values: ValueChanges) =>
+  `${countOf(totalOf(values), 'value')} (${values.changed} changed, ${values.added} added, ${values.vanished} vanished)`;
+
+/** `2024-01-05 partial → complete: 132 values (12 changed, 120 added, 0 vanished)` */
+export function changedDayLine(day: ChangedDay): string {
+  const status =
+    day.statusBefore === day.status
+      ? `${day.status} (status unchanged)`
+      : `${day.statusBefore ?? 'no record'} → ${day.status}`;
+  return `${day.day} ${status}: ${describeValues(day.values)}`;
+}
+
+function summarizeDays(days: DeliveryDay[]): string {
+  return days.length <= 10 ? days.join(' ') : `${days.slice(0, 5).join(' ')} … ${days.slice(-3).join(' ')}`;
+}
+
+async function printDryRun(config: Config, request: ReprocessRequest): Promise<void> {
+  const pool = createPool(config.DATABASE_URL, {
+    max: DRY_RUN_CONCURRENCY,
+    applicationName: 'jao reprocess',
+  });
+  try {
+    const plan = await planReprocess(pool, request);
+    console.log(
+      `reprocess ${request.from}..${request.to}: dry run (nothing is written, no request goes to JAO)`,
+    );
+    const results: ReprocessDayResult[] = [];
+    const failures: string[] = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < plan.days.length) {
+        const day = plan.days[next]!;
+        next += 1;
+        try {
+          results.push(
+            await reprocessDay(
+              { pool, buildId: null, maxBodyBytes: config.JAO_MAX_BODY_BYTES, secrets: secretsOf(config) },
+              { dataset: request.dataset, day, workflowId: null, dryRun: true },
+            ),
+          );
+        } catch (error) {
+          failures.push(
+            `${day} could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: DRY_RUN_CONCURRENCY }, lane));
+    results.sort((a, b) => (a.day < b.day ? -1 : 1));
+    const changed = results.filter((result) => result.changed);
+    for (const result of changed) console.log(`  ${changedDayLine(result)}`);
+    for (const line of failures.sort()) console.log(`  ${line}`);
+    const values = changed.reduce((sum, result) => sum + totalOf(result.values), 0);
+    console.log(
+      `days with a stored raw answer: ${plan.days.length}; would change: ${countOf(changed.length, 'day')} ` +
+        `(${countOf(values, 'value')}); unchanged: ${results.length - changed.length}`,
+    );
+    if (plan.withoutRawAnswer.length > 0) {
+      console.log(
+        `without a stored raw answer (reported, not fetched): ${plan.withoutRawAnswer.length} (${summarizeDays(plan.withoutRawAnswer)})`,
+      );
+    }
+    if (failures.length > 0) process.exitCode = 1;
+  } finally {
+    await pool.end();
+  }
+}
+
+const secretsOf = (config: Config) => (config.JAO_API_KEY ? [config.JAO_API_KEY] : []);
+
+export function printReprocessSummary(result: ReprocessResult): void {
+  const statuses = Object.entries(result.byStatus)
+    .map(([status, count]) => `${status} ${count}`)
+    .join(', ');
+  console.log(
+    `reprocess ${result.from}..${result.to} finished: ${countOf(result.total, 'day')}` +
+      `${statuses ? ` (${statuses})` : ''}; changed ${countOf(result.changedDays, 'day')}, ` +
+      `${describeValues(result.values)}; unchanged ${countOf(result.unchangedDays, 'day')}; no request to JAO`,
+  );
+  for (const day of result.changed) console.log(`  ${changedDayLine(day)}`);
+  const unlisted = result.changedDays - result.changed.length;
+  if (unlisted > 0) console.log(`  … and ${countOf(unlisted, 'more changed day')}`);
+  for (const outcome of result.notCompleted) {
+    const reason = reasonOf(outcome);
+    console.log(`  not complete: ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
+  }
+  if (result.withoutRawAnswer.length > 0) {
+    console.log(
+      `without a stored raw answer (reported, not fetched): ${result.withoutRawAnswer.length} (${summarizeDays(result.withoutRawAnswer)})`,
+    );
+  }
+}
+
+/** Starts the reprocessing of a range, or attaches to the run going on for it. */
+export async function openReprocess(
+  client: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
+  request: ReprocessRequest,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof reprocessWorkflow>> {
+  return client.workflow.start<typeof reprocessWorkflow>('reprocessWorkflow', {
+    workflowId: reprocessWorkflowId(request.dataset, request.from, request.to),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [request],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    staticSummary: `${request.dataset} reprocess ${request.from}..${request.to}, ${request.concurrency} at a time`,
+  });
+}
+
+export async function reprocessCommand(argv: string[]): Promise<void> {
+  const { request, wait, dryRun } = parseReprocessArgs(argv);
+  const config = configFromEnv();
+  if (dryRun) return printDryRun(config, request);
+  const temporal = await connectClient(config);
+  try {
+    const handle = await openReprocess(temporal.client, config, request);
+    console.log(`reprocess workflow ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
+    if (!wait) return;
+    const stopProgress = showProgress(() => handle.query<ReprocessProgress>('progress'));
+    let result: ReprocessResult;
+    try {
+      result = await resultThroughOutages<ReprocessResult>(handle);
+    } finally {
+      await stopProgress();
+    }
+    printReprocessSummary(result);
+    if (result.notCompleted.some((outcome) => outcome.status === 'failed')) process.exitCode = 1;
+  } finally {
+    await temporal.close();
+  }
+}

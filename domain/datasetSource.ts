@@ -1,0 +1,53 @@
+// What the catalogue says about where a dataset comes from and when it is published (jao.dataset_source,
+// migration 017): the worker records it from its configuration at start-up. Pure.
+import type { Dataset } from './types';
+
+/** The path the JAO client appends to JAO_BASE_URL (docs/design.md §9). */
+export const MAX_EXCHANGES_PATH = '/core/api/data/maxExchanges';
+
+export const DATASET_TITLES: Record<Dataset, string> = {
+  maxExchanges: 'JAO Core maximum bilateral exchanges (MaxBEX), MW per border and MTU',
+};
+
+/** The settings that decide when a day is looked for (docs/operations.md, "Configuration"). */
+export interface PublicationSettings {
+  /** PUBLICATION_WINDOW, `HH:MM-HH:MM` Europe/Amsterdam on D-1. */
+  window: string;
+  /** PUBLICATION_POLL_INTERVAL. */
+  checkIntervalMs: number;
+  /** FRESHNESS_DEADLINE, `HH:MM` Europe/Amsterdam on D-1. */
+  deadline: string;
+  /** POLL_INTERVAL. */
+  pollIntervalMs: number;
+  /** POLL_LOOKBACK_DAYS. */
+  lookbackDays: number;
+}
+
+export const DEFAULT_PUBLICATION_SETTINGS: PublicationSettings = {
+  window: '08:00-11:00',
+  checkIntervalMs: 30_000,
+  deadline: '12:00',
+  pollIntervalMs: 600_000,
+  lookbackDays: 3,
+};
+
+function duration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+/** The publication schedule in one sentence (migration 017 stores the one of the default settings). */
+export function describePublicationSchedule(settings: PublicationSettings): string {
+  return (
+    `day D is published on D-1 (JAO: typically 07:30-08:30 UTC); checked every ${duration(settings.checkIntervalMs)} ` +
+    `within ${settings.window} Europe/Amsterdam on D-1 until complete, expected by ${settings.deadline}; ` +
+    `tomorrow and the last ${settings.lookbackDays} days re-checked every ${duration(settings.pollIntervalMs)}`
+  );
+}
+
+/** The URL the pipeline fetches a dataset from: JAO_BASE_URL (an origin) and the dataset's path. */
+export function sourceEndpointOf(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${MAX_EXCHANGES_PATH}`;
+}

@@ -1,0 +1,204 @@
+// Inputs, ids and results of reprocessing (docs/design.md §13): days re-derived from their stored raw answers by
+// the current build, without asking JAO. Pure: imported by workflows, activities and the CLI.
+import { z } from 'zod';
+import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from './calendar';
+import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
+import {
+  type BackfillProgress,
+  type DayOutcome,
+  dayWorkflowId,
+  describeIssues,
+  MAX_CONCURRENCY,
+  type Parsed,
+} from './workflowInputs';
+
+/** `maxExchanges/reprocess/2024-01-01..2024-01-31`: one run per range (a second start attaches to it). */
+export const reprocessWorkflowId = (dataset: Dataset, from: DeliveryDay, to: DeliveryDay) =>
+  `${dataset}/reprocess/${from}..${to}`;
+
+/**
+ * `maxExchanges/day/2024-01-05/reprocess`: never the day workflow's own id (`maxExchanges/day/2024-01-05`), so a
+ * reprocessing and a fetch of the same day can both run (their writes take turns on the day's lock), yet found by
+ * the day: `WorkflowId STARTS_WITH "maxExchanges/day/2024-01-05"` lists both.
+ */
+export const reprocessDayWorkflowId = (dataset: Dataset, day: DeliveryDay) =>
+  `${dayWorkflowId(dataset, day)}/reprocess`;
+
+/** Days reprocessed at a time by default: no rate limit applies, the database is what they share. */
+export const DEFAULT_REPROCESS_CONCURRENCY = 8;
+
+function buildSchemas() {
+  const deliveryDay = z.string().refine(isDeliveryDay, {
+    error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
+  });
+  const dataset = z.enum(DATASETS).default('maxExchanges');
+  return {
+    range: z.object({
+      dataset,
+      from: deliveryDay,
+      to: deliveryDay,
+      concurrency: z.coerce
+        .number()
+        .int('concurrency must be a whole number')
+        .min(1, 'concurrency must be at least 1')
+        .max(MAX_CONCURRENCY, `concurrency must be at most ${MAX_CONCURRENCY}`)
+        .default(DEFAULT_REPROCESS_CONCURRENCY),
+      /** Days started per run before continuing as new, which keeps each run's event history small. */
+      daysPerRun: z.number().int().min(1).max(2_000).default(400),
+    }),
+    day: z.object({ dataset, day: deliveryDay }),
+  };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+const inputSchemas = (): Schemas => {
+  schemas ??= buildSchemas();
+  return schemas;
+};
+
+export type ReprocessInput = z.input<Schemas['range']>;
+export type ReprocessRequest = z.output<Schemas['range']>;
+export type ReprocessDayInput = z.input<Schemas['day']>;
+export type ReprocessDayRequest = z.output<Schemas['day']>;
+
+function checkRange(from: DeliveryDay, to: DeliveryDay, now: Date): string | null {
+  if (from > to) return `the range is reversed: from ${from} is after to ${to}`;
+  if (from < GO_LIVE_DAY)
+    return `from ${from} is before Core flow-based go-live (${GO_LIVE_DAY}): JAO has no data`;
+  const tomorrow = marketTomorrow(now);
+  if (to > tomorrow) return `to ${to} is after tomorrow (${tomorrow}): no answer of it can be stored yet`;
+  return null;
+}
+
+/** Validates a reprocessing of a range; `now` decides what "tomorrow" is. */
+export function parseReprocessInput(raw: unknown, now: Date): Parsed<ReprocessRequest> {
+  const parsed = inputSchemas().range.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
+  const problem = checkRange(parsed.data.from, parsed.data.to, now);
+  return problem ? { ok: false, message: problem } : { ok: true, value: parsed.data };
+}
+
+/**
+ * Validates the reprocessing of one day. Started from outside (no parent), its id must name the day too, so a day's
+ * reprocessing is always found under its own id.
+ */
+export function parseReprocessDayInput(
+  raw: unknown,
+  now: Date,
+  workflowId: string | null,
+): Parsed<ReprocessDayRequest> {
+  const parsed = inputSchemas().day.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
+  const { dataset, day } = parsed.data;
+  const problem = checkRange(day, day, now)?.replace(/^(from|to) /, '');
+  if (problem) return { ok: false, message: problem };
+  const expected = reprocessDayWorkflowId(dataset, day);
+  if (workflowId !== null && workflowId !== expected) {
+    return {
+      ok: false,
+      message: `workflow id "${workflowId}" does not name the day: start it as "${expected}"`,
+    };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** Values a reprocessing changed (or, in a dry run, would change) in one day. */
+export interface ValueChanges {
+  changed: number;
+  added: number;
+  vanished: number;
+}
+
+export const totalOf = (values: ValueChanges) => values.changed + values.added + values.vanished;
+
+/** One day reprocessed: what it was, what it is, and what changed. */
+export interface ReprocessDayResult {
+  day: DeliveryDay;
+  /** The day's status after the reprocessing (the stored one when nothing changed). */
+  status: DayStatus;
+  /** Its status before; null when the day had no record. */
+  statusBefore: DayStatus | null;
+  /** The values or the day's record changed (in a dry run: would change). */
+  changed: boolean;
+  values: ValueChanges;
+  /** The day's revision count after. */
+  revision: number;
+  /** The stored answer it was re-derived from, and whether that is the day's latest one. */
+  rawResponseId: number;
+  latestAnswer: boolean;
+  /** Why the day is not complete; absent when it is. */
+  reason?: string;
+}
+
+/** A changed day as the run reports it. */
+export interface ChangedDay {
+  day: DeliveryDay;
+  statusBefore: DayStatus | null;
+  status: DayStatus;
+  values: ValueChanges;
+}
+
+/** Changed days listed by a run; beyond, they are counted. */
+export const LISTED_CHANGED_DAYS = 500;
+
+export interface ReprocessTotals {
+  changedDays: number;
+  unchangedDays: number;
+  values: ValueChanges;
+  /** The first LISTED_CHANGED_DAYS changed days. */
+  changed: ChangedDay[];
+}
+
+export const emptyReprocessTotals = (): ReprocessTotals => ({
+  changedDays: 0,
+  unchangedDays: 0,
+  values: { changed: 0, added: 0, vanished: 0 },
+  changed: [],
+});
+
+/** Counts one reprocessed day into `totals`. */
+export function countReprocessed(totals: ReprocessTotals, result: ReprocessDayResult): void {
+  if (!result.changed) {
+    totals.unchangedDays += 1;
+    return;
+  }
+  totals.changedDays += 1;
+  totals.values.changed += result.values.changed;
+  totals.values.added += result.values.added;
+  totals.values.vanished += result.values.vanished;
+  if (totals.changed.length < LISTED_CHANGED_DAYS) {
+    totals.changed.push({
+      day: result.day,
+      statusBefore: result.statusBefore,
+      status: result.status,
+      values: result.values,
+    });
+  }
+}
+
+export interface ReprocessPlan {
+  /** Days with at least one stored raw answer, in order. */
+  days: DeliveryDay[];
+  /** Days of the range without any: reported, never fetched. */
+  withoutRawAnswer: DeliveryDay[];
+}
+
+export interface ReprocessProgress extends BackfillProgress {
+  changedDays: number;
+  unchangedDays: number;
+  values: ValueChanges;
+  withoutRawAnswer: DeliveryDay[];
+}
+
+export interface ReprocessResult extends ReprocessTotals {
+  dataset: Dataset;
+  from: DeliveryDay;
+  to: DeliveryDay;
+  /** Days reprocessed (those with a stored raw answer). */
+  total: number;
+  byStatus: Partial<Record<DayStatus, number>>;
+  /** Days that are not complete after it (their status and reason), and days whose reprocessing failed. */
+  notCompleted: DayOutcome[];
+  withoutRawAnswer: DeliveryDay[];
+}
