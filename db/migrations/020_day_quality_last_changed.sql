@@ -61,3 +61,5 @@ SELECT d.dataset,
   ) AS diff ON true;
 
 GRANT SELECT ON jao.day_quality TO jao_reader, jao_writer;
+
+COMMENT ON COLUMN jao.day_quality.last_changed_at IS 'when a write last changed the day''s stored values (NULL before any)';
