@@ -159,9 +159,10 @@ function spawnWorker(env: Record<string, string>, cleanup: Cleanup): Promise<Chi
 async function forgetDay(pool: pg.Pool, day: DeliveryDay): Promise<void> {
   const { from, to } = dayWindow(day);
   await pool.query('DELETE FROM jao.rejection WHERE day = $1', [day]);
-  await pool.query('DELETE FROM jao.raw_response WHERE day = $1', [day]);
   await pool.query('DELETE FROM jao.observation_history WHERE mtu >= $1 AND mtu < $2', [from, to]);
   await pool.query('DELETE FROM jao.observation WHERE mtu >= $1 AND mtu < $2', [from, to]);
+  await pool.query('DELETE FROM jao.derivation WHERE day = $1', [day]);
+  await pool.query('DELETE FROM jao.raw_response WHERE day = $1', [day]);
   await pool.query('DELETE FROM jao.delivery_day WHERE day = $1', [day]);
 }
 
