@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/helpers/sequencer';
 
 /**
  * Test files run side by side: most of their time is spent waiting on Temporal timers, the simulator and the
@@ -14,6 +15,7 @@ export default defineConfig({
     // The Temporal SDK's native module is safest in child processes rather than worker threads.
     pool: 'forks',
     poolOptions: { forks: { maxForks: forks, minForks: 1 } },
+    sequence: { sequencer: LongestFirstSequencer },
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 60_000,

@@ -1,0 +1,35 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that take longest (measured on the 2-core machine, most first) start first, so that none of them
+ * begins near the end and holds the run up alone; the rest keep vitest's own order.
+ */
+const LONGEST_FIRST = [
+  'test/integration/start.test.ts',
+  'test/integration/workerProcesses.test.ts',
+  'test/integration/freshness.test.ts',
+  'test/integration/cli.test.ts',
+  'test/bench/smoke.test.ts',
+  'test/integration/fleetRateLimit.test.ts',
+  'test/integration/operators.test.ts',
+  'test/integration/buildLineage.test.ts',
+  'test/integration/startRestart.test.ts',
+  'test/browser/page.test.ts',
+  'test/integration/orchestration.test.ts',
+  'test/integration/reprocess.test.ts',
+];
+
+function rank(file: TestSpecification): number {
+  const index = LONGEST_FIRST.findIndex((name) => file.moduleId.replaceAll('\\', '/').endsWith(name));
+  return index === -1 ? LONGEST_FIRST.length : index;
+}
+
+export default class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    return sorted
+      .map((file, position) => ({ file, position }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.position - b.position)
+      .map(({ file }) => file);
+  }
+}
