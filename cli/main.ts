@@ -73,6 +73,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`jao: unknown command "${name}" (try: jao --help)`);
     return 2;
   }
+  // simulate prints its own, longer help (simulator/command.ts)
+  if (name !== 'simulate' && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(commandUsage(name));
+    return 0;
+  }
   try {
     await command(rest);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -89,6 +94,13 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.JAO_DEBUG) console.error(error);
     return 1;
   }
+}
+
+/** The usage lines of one command, and the note on days and configuration. */
+function commandUsage(name: string): string {
+  const lines = USAGE.split('\n');
+  const own = lines.filter((line) => line.startsWith(`  ${name} `) || line === `  ${name}`);
+  return [`usage: jao ${name} [options]`, '', ...own, '', lines[lines.length - 1]].join('\n');
 }
 
 /** A message as the one line a user sees, without secrets (an upstream may echo the API key). */
