@@ -11,7 +11,6 @@ import {
   binaryTimestampWords,
   copyFrom,
 } from './copy';
-import { refreshDailyAggregate } from './dailyAggregate';
 import { type DayContent, normalizeDayContent } from './dayContent';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { ensureKeySet } from './keySets';
@@ -111,7 +110,6 @@ export async function writeDay(
       : null;
   const cache = seriesCacheFor(pool, input.dataset);
   const registered: SeriesIds[] = [];
-  let changedWindow: { from: Date; to: Date } | null = null;
   const result = await withTransaction(pool, async (client) => {
     await lockDay(client, input.dataset, input.day, 'write', timeouts);
     const state = await readDayState(client, input);
@@ -133,7 +131,6 @@ export async function writeDay(
       outcome.newSeries = seriesIds.created;
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
-    if (contentChanged) changedWindow = { from: state.windowFrom, to: state.windowTo };
     const { revision, status } = await upsertDayRow(
       client,
       input,
@@ -185,14 +182,6 @@ export async function writeDay(
     content?.series.forEach((series, index) => {
       cache.set(series.key, seriesIds.ids[index]!);
     });
-  }
-  if (changedWindow) {
-    const failure = await refreshDailyAggregate(pool, changedWindow);
-    if (failure) {
-      console.warn(
-        `jao: daily aggregate of ${input.dataset} ${input.day} not refreshed (${failure}); the refresh policy will catch up`,
-      );
-    }
   }
   return result;
 }
