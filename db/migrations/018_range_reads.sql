@@ -65,7 +65,8 @@ AS $$
 $$;
 
 -- Every version of the values of `borders` for from_day..to_day: current ones (valid_to NULL) and superseded ones,
--- each with the transaction-time interval [valid_from, valid_to) during which it was the current value.
+-- each with the transaction-time interval [valid_from, valid_to) during which it was the current value. The two
+-- tables' rows meet before their one join with the catalogue (one join to plan, not two).
 CREATE OR REPLACE FUNCTION jao.max_exchanges_history_range(borders text[], from_day date, to_day date)
 RETURNS TABLE (
   mtu           timestamptz,
@@ -81,22 +82,33 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-  SELECT c.mtu, c.delivery_day, c.border, c.from_zone, c.to_zone, c.value_mw, c.revision, c.first_seen_at,
-         c.updated_at, NULL::timestamptz
-    FROM jao.max_exchanges_range($1, $2, $3) c
-  UNION ALL
-  SELECT h.mtu, (h.mtu AT TIME ZONE 'Europe/Amsterdam')::date, b.border, b.from_zone, b.to_zone, h.value_mw,
-         h.revision, h.first_seen_at, h.valid_from, h.valid_to
-    FROM jao.max_exchanges_superseded h
-    JOIN jao.max_exchanges_borders b ON b.series_id = h.series_id
-   WHERE CASE WHEN $1 IS NULL THEN true
-              WHEN cardinality($1) = 1
-                THEN h.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
-              ELSE h.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
-                                              WHERE x.border = ANY ($1)))
-         END
-     AND h.mtu >= COALESCE($2::timestamp AT TIME ZONE 'Europe/Amsterdam', '-infinity')
-     AND h.mtu < COALESCE(($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam', 'infinity')
+  SELECT v.mtu, (v.mtu AT TIME ZONE 'Europe/Amsterdam')::date, b.border, b.from_zone, b.to_zone, v.value_mw,
+         v.revision, v.first_seen_at, v.valid_from, v.valid_to
+    FROM (
+      SELECT c.series_id, c.mtu, c.value_mw, c.revision, c.first_seen_at, c.updated_at AS valid_from,
+             NULL::timestamptz AS valid_to
+        FROM jao.max_exchanges_values c
+       WHERE CASE WHEN $1 IS NULL THEN true
+                  WHEN cardinality($1) = 1
+                    THEN c.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
+                  ELSE c.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
+                                                  WHERE x.border = ANY ($1)))
+             END
+         AND c.mtu >= COALESCE($2::timestamp AT TIME ZONE 'Europe/Amsterdam', '-infinity')
+         AND c.mtu < COALESCE(($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam', 'infinity')
+      UNION ALL
+      SELECT h.series_id, h.mtu, h.value_mw, h.revision, h.first_seen_at, h.valid_from, h.valid_to
+        FROM jao.max_exchanges_superseded h
+       WHERE CASE WHEN $1 IS NULL THEN true
+                  WHEN cardinality($1) = 1
+                    THEN h.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
+                  ELSE h.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
+                                                  WHERE x.border = ANY ($1)))
+             END
+         AND h.mtu >= COALESCE($2::timestamp AT TIME ZONE 'Europe/Amsterdam', '-infinity')
+         AND h.mtu < COALESCE(($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam', 'infinity')
+    ) AS v
+    JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
 $$;
 
 -- The values of `borders` for from_day..to_day as known at `at` (jao.max_exchanges_as_of for a range).
