@@ -60,8 +60,8 @@ AS $$
               ELSE v.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
                                               WHERE x.border = ANY ($1)))
          END
-     AND v.mtu >= COALESCE($2::timestamp AT TIME ZONE 'Europe/Amsterdam', '-infinity')
-     AND v.mtu < COALESCE(($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam', 'infinity')
+     AND ($2 IS NULL OR v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
+     AND ($3 IS NULL OR v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
 $$;
 
 -- Every version of the values of `borders` for from_day..to_day: current ones (valid_to NULL) and superseded ones,
@@ -94,8 +94,8 @@ AS $$
                   ELSE c.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
                                                   WHERE x.border = ANY ($1)))
              END
-         AND c.mtu >= COALESCE($2::timestamp AT TIME ZONE 'Europe/Amsterdam', '-infinity')
-         AND c.mtu < COALESCE(($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam', 'infinity')
+         AND ($2 IS NULL OR c.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
+         AND ($3 IS NULL OR c.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
       UNION ALL
       SELECT h.series_id, h.mtu, h.value_mw, h.revision, h.first_seen_at, h.valid_from, h.valid_to
         FROM jao.max_exchanges_superseded h
@@ -105,8 +105,8 @@ AS $$
                   ELSE h.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
                                                   WHERE x.border = ANY ($1)))
              END
-         AND h.mtu >= COALESCE($2::timestamp AT TIME ZONE 'Europe/Amsterdam', '-infinity')
-         AND h.mtu < COALESCE(($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam', 'infinity')
+         AND ($2 IS NULL OR h.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
+         AND ($3 IS NULL OR h.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
     ) AS v
     JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
 $$;
