@@ -71,25 +71,33 @@ interface Measured {
   baseStats: PlanStats;
 }
 
-async function medianMs(
-  pool: pg.Pool,
-  sql: string,
-  params: unknown[],
-  maxRepetitions: number,
-): Promise<number> {
-  let started = process.hrtime.bigint();
+async function timedMs(pool: pg.Pool, sql: string, params: unknown[]): Promise<number> {
+  const started = process.hrtime.bigint();
   await pool.query(sql, params);
-  const firstMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+
+/**
+ * Medians of the query and of its baseline, run in turns (query, baseline, query, …) so that a burst of load from
+ * elsewhere on the machine falls on both alike.
+ */
+async function medianPair(pool: pg.Pool, query: Query, maxRepetitions: number): Promise<[number, number]> {
+  const firstMs = await timedMs(pool, query.sql, query.params);
+  await timedMs(pool, query.baseline.sql, query.baseline.params);
   const repetitions = Math.min(maxRepetitions, firstMs > SLOW_MS ? 5 : REPETITIONS);
-  for (let i = 0; i < 2; i++) await pool.query(sql, params);
-  const times: number[] = [];
-  for (let i = 0; i < repetitions; i++) {
-    started = process.hrtime.bigint();
-    await pool.query(sql, params);
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  for (let i = 0; i < 2; i++) {
+    await timedMs(pool, query.sql, query.params);
+    await timedMs(pool, query.baseline.sql, query.baseline.params);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  const times: number[] = [];
+  const baseTimes: number[] = [];
+  for (let i = 0; i < repetitions; i++) {
+    times.push(await timedMs(pool, query.sql, query.params));
+    baseTimes.push(await timedMs(pool, query.baseline.sql, query.baseline.params));
+  }
+  return [median(times), median(baseTimes)];
 }
 
 async function explained(pool: pg.Pool, sql: string, params: unknown[]): Promise<PlanStats> {
@@ -283,8 +291,7 @@ function viewQueries(plan: Plan, seriesId: number): Query[] {
 }
 
 async function measure(pool: pg.Pool, query: Query, repetitions: number): Promise<Measured> {
-  const ms = await medianMs(pool, query.sql, query.params, repetitions);
-  const baseMs = await medianMs(pool, query.baseline.sql, query.baseline.params, repetitions);
+  const [ms, baseMs] = await medianPair(pool, query, repetitions);
   return {
     name: query.name,
     ms,

@@ -6,7 +6,9 @@
 --    batches of those series only) and the days become constant bounds on `mtu` (TimescaleDB leaves out every other
 --    chunk while planning). A NULL border list means every border, a NULL day an open end; a filter on `mtu`
 --    written around them reaches the tables the same way. They read through two plain views of the stored rows
---    (jao_reader reads no table) and the catalogue view, which now carries each border's series id.
+--    (jao_reader reads no table) and the catalogue view, which now carries each border's series id. Given borders,
+--    the catalogue is joined LEFT, so that a query that asks for no border column (a revision history) does not
+--    join it at all; without, the join keeps the values of maxExchanges only.
 -- 2. jao.max_exchanges and jao.max_exchanges_history read each selected delivery day as a LATERAL subquery bounded
 --    by that day's window, on both engines (TimescaleDB has had them since 009; plain PostgreSQL joined the days to
 --    the values by a range, which for a month of one border became a scan of every value).
@@ -53,8 +55,9 @@ AS $$
   SELECT v.mtu, (v.mtu AT TIME ZONE 'Europe/Amsterdam')::date, b.border, b.from_zone, b.to_zone, v.value_mw,
          v.revision, v.first_seen_at, v.updated_at
     FROM jao.max_exchanges_values v
-    JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
-   WHERE CASE WHEN $1 IS NULL THEN true
+    LEFT JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
+   WHERE ($1 IS NOT NULL OR b.series_id IS NOT NULL)
+     AND CASE WHEN $1 IS NULL THEN true
               WHEN cardinality($1) = 1
                 THEN v.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
               ELSE v.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
@@ -108,7 +111,8 @@ AS $$
          AND ($2 IS NULL OR h.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
          AND ($3 IS NULL OR h.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
     ) AS v
-    JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
+    LEFT JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
+   WHERE $1 IS NOT NULL OR b.series_id IS NOT NULL
 $$;
 
 -- The values of `borders` for from_day..to_day as known at `at` (jao.max_exchanges_as_of for a range).

@@ -11,31 +11,25 @@
 -- whatever TimescaleDB's own invalidation log holds, so a day it records is right. The aggregate returns to the
 -- migration's role: no write path refreshes it any more.
 --
--- Plain PostgreSQL: the view of 006 aggregates each selected day as a LATERAL subquery bounded by its window (like
--- jao.max_exchanges since 018), instead of joining days to values by a range (a scan of every value for a month).
+-- Plain PostgreSQL: the view of 006 aggregates each selected day in a LATERAL subquery bounded by its window (like
+-- jao.max_exchanges since 018), instead of joining days to values by a range (a scan of every value for a month)
+-- and grouping a year of values at once. The live part of the TimescaleDB view reads its days the same way.
 DO $migration$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
     EXECUTE $view$
       CREATE OR REPLACE VIEW jao.max_exchanges_daily AS
-      SELECT d.day AS delivery_day,
-             v.border,
-             v.from_zone,
-             v.to_zone,
-             min(v.value) AS min_mw,
-             avg(v.value) AS avg_mw,
-             max(v.value) AS max_mw,
-             count(*) AS mtus
+      SELECT d.day AS delivery_day, v.border, v.from_zone, v.to_zone, v.min_mw, v.avg_mw, v.max_mw, v.mtus
         FROM jao.delivery_day d
        CROSS JOIN LATERAL (
-         SELECT s.border, s.from_zone, s.to_zone, o.value
+         SELECT s.border, s.from_zone, s.to_zone, min(o.value) AS min_mw, avg(o.value) AS avg_mw,
+                max(o.value) AS max_mw, count(*) AS mtus
            FROM jao.observation o
            JOIN jao.series s ON s.series_id = o.series_id
           WHERE s.dataset = d.dataset AND o.mtu >= d.window_from AND o.mtu < d.window_to
-          ORDER BY o.mtu
+          GROUP BY s.series_id, s.border, s.from_zone, s.to_zone
        ) AS v
        WHERE d.dataset = 'maxExchanges'
-       GROUP BY d.day, v.border, v.from_zone, v.to_zone
     $view$;
     RETURN;
   END IF;
@@ -72,25 +66,18 @@ BEGIN
         WHERE d.dataset = 'maxExchanges' AND d.day = m.delivery_day
           AND d.last_changed_at > COALESCE(r.changed_at, '-infinity'))
     UNION ALL
-    SELECT d.day,
-           v.border,
-           v.from_zone,
-           v.to_zone,
-           min(v.value),
-           avg(v.value),
-           max(v.value),
-           count(*)
+    SELECT d.day, v.border, v.from_zone, v.to_zone, v.min_mw, v.avg_mw, v.max_mw, v.mtus
       FROM jao.delivery_day d
       LEFT JOIN jao.max_exchanges_daily_refreshed r ON r.dataset = d.dataset AND r.day = d.day
      CROSS JOIN LATERAL (
-       SELECT s.border, s.from_zone, s.to_zone, o.value
+       SELECT s.border, s.from_zone, s.to_zone, min(o.value) AS min_mw, avg(o.value) AS avg_mw,
+              max(o.value) AS max_mw, count(*) AS mtus
          FROM jao.observation o
          JOIN jao.series s ON s.series_id = o.series_id
         WHERE s.dataset = d.dataset AND o.mtu >= d.window_from AND o.mtu < d.window_to
-        ORDER BY o.mtu
+        GROUP BY s.series_id, s.border, s.from_zone, s.to_zone
      ) AS v
      WHERE d.dataset = 'maxExchanges' AND d.last_changed_at > COALESCE(r.changed_at, '-infinity')
-     GROUP BY d.day, v.border, v.from_zone, v.to_zone
   $view$;
   GRANT SELECT ON jao.max_exchanges_daily TO jao_reader, jao_writer;
 
