@@ -9,6 +9,11 @@ export interface PlanStats {
   relations: number;
   /** Rows those scans read: returned plus removed by their filters (for a compressed chunk: decompressed). */
   rowsRead: number;
+  /**
+   * Whether rowsRead is an estimate: a scan repeated in a loop reports its rows per loop, rounded (PostgreSQL 15),
+   * so a scan run 1,630 times for 0.4 rows each counts 0.
+   */
+  approximate: boolean;
 }
 
 interface PlanNode {
@@ -24,11 +29,13 @@ export function planStats(explained: unknown): PlanStats {
   const root = (explained as { Plan: PlanNode }[])[0]?.Plan;
   const relations = new Set<string>();
   let rowsRead = 0;
+  let approximate = false;
   const walk = (node: PlanNode) => {
     const name = node['Relation Name'];
     const loops = node['Actual Loops'] ?? 0;
     if (name !== undefined && VALUE_RELATION.test(name) && loops > 0) {
       relations.add(name);
+      if (loops > 1) approximate = true;
       // EXPLAIN reports each of these per loop.
       rowsRead +=
         ((node['Actual Rows'] ?? 0) +
@@ -41,5 +48,5 @@ export function planStats(explained: unknown): PlanStats {
     for (const child of node.Plans ?? []) walk(child);
   };
   if (root) walk(root);
-  return { relations: relations.size, rowsRead: Math.round(rowsRead) };
+  return { relations: relations.size, rowsRead: Math.round(rowsRead), approximate };
 }

@@ -301,13 +301,14 @@ async function measure(pool: pg.Pool, query: Query, repetitions: number): Promis
   };
 }
 
+const rows = (stats: PlanStats) => `${stats.approximate ? '≈' : ''}${stats.rowsRead.toLocaleString('en')}`;
+
 function printMeasured(m: Measured, totalRelations: number, timescale: boolean): void {
   const what = timescale ? 'chunks' : 'tables';
   console.log(
     `${m.name.padEnd(58)} ${m.ms.toFixed(2).padStart(8)} ms  baseline ${m.baseMs.toFixed(2).padStart(8)} ms  ` +
       `${ratio(m.ms, m.baseMs)}  ${what} ${m.stats.relations} (baseline ${m.baseStats.relations}) of ` +
-      `${totalRelations}  rows read ${m.stats.rowsRead.toLocaleString('en')} ` +
-      `(baseline ${m.baseStats.rowsRead.toLocaleString('en')})`,
+      `${totalRelations}  rows read ${rows(m.stats)} (baseline ${rows(m.baseStats)})`,
   );
 }
 
