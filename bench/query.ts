@@ -1,6 +1,7 @@
 // `npm run bench:query [-- --days N | --smoke]`: the trading desk's queries (docs/desk.md) on N delivery days of
 // Core history from go-live (default 1,630: 2022-06-09 to late 2026), each next to its baseline in the same run: the
-// same rows read straight from the tables by primary-key range. Each query's target is at most 3 × its baseline;
+// same rows read straight from the tables by primary-key range. Each query's target is at most 3 × its baseline
+// (the daily aggregates: 100 ms for a month of one border, 5 s for a year of all);
 // beside its time it prints the chunks (tables on plain PostgreSQL) it scanned and the stored rows it read
 // (EXPLAIN ANALYZE). The one-day queries run on an old day and on a recent one: on TimescaleDB (chosen automatically
 // when the database runs it) every chunk ending 60 days before the last day is compressed first, so the old day is
@@ -33,7 +34,10 @@ const DEFAULT_DAYS = 1630;
 const COMPRESS_AFTER_DAYS = 60;
 const BORDER = 'DE_FR';
 
-/** The desk's set (docs/desk.md), in the order printed; each has the target `<name> ≤ 3 × baseline`. */
+/**
+ * The desk's set (docs/desk.md), in the order printed; each has the target `<name> ≤ 3 × baseline`, but the daily
+ * aggregates, whose baseline aggregates the values (it reads other rows): they keep the limits the desk waits for.
+ */
 const DESK_QUERIES = [
   'one border, one day (old day)',
   'one border, one day (recent day)',
@@ -51,8 +55,21 @@ const DESK_QUERIES = [
 ] as const;
 type DeskQuery = (typeof DESK_QUERIES)[number];
 
+/** Medians the desk waits for interactively, for the daily aggregates. */
+const AGGREGATE_LIMITS_MS: Partial<Record<DeskQuery, number>> = {
+  'daily min/avg/max, one border, one month': 100,
+  'daily min/avg/max, all borders, a year': 5000,
+};
+
+const targetName = (name: DeskQuery) => {
+  const limit = AGGREGATE_LIMITS_MS[name];
+  return limit === undefined
+    ? `${name} ≤ ${MAX_RATIO} × baseline`
+    : `${name} ≤ ${limit >= 1000 ? `${limit / 1000} s` : `${limit} ms`}`;
+};
+
 export const TARGET_NAMES = [
-  ...DESK_QUERIES.map((name) => `${name} ≤ ${MAX_RATIO} × baseline`),
+  ...DESK_QUERIES.map(targetName),
   'daily aggregate right after a revision',
 ] as const;
 
@@ -149,7 +166,7 @@ function dayQueries(day: DeliveryDay, label: string, seriesId: number): Query[] 
     },
     {
       name: `all borders, one day, as of ${label}`,
-      sql: 'SELECT border, mtu, value_mw FROM jao.max_exchanges_as_of($2) WHERE delivery_day = $1',
+      sql: 'SELECT border, mtu, value_mw FROM jao.max_exchanges_range_as_of(NULL, $1, $1, $2)',
       params: [day, asOf],
       baseline: {
         sql: `SELECT mtu, series_id, value FROM jao.observation WHERE mtu >= $1 AND mtu < $2
@@ -262,6 +279,17 @@ function viewQueries(plan: Plan, seriesId: number): Query[] {
       sql: `SELECT mtu, value_mw FROM jao.max_exchanges WHERE border = '${BORDER}' AND mtu >= $1 AND mtu < $2`,
       params: [month.from, month.to],
       baseline: seriesRange(seriesId, month),
+    },
+    {
+      name: 'view: all borders, one day, as of (old day), jao.max_exchanges_as_of',
+      sql: 'SELECT border, mtu, value_mw FROM jao.max_exchanges_as_of($2) WHERE delivery_day = $1',
+      params: [plan.oldDay, windowOf(plan.oldDay, plan.oldDay).from],
+      baseline: {
+        sql: `SELECT mtu, series_id, value FROM jao.observation WHERE mtu >= $1 AND mtu < $2
+              UNION ALL
+              SELECT mtu, series_id, value FROM jao.observation_history WHERE mtu >= $1 AND mtu < $2`,
+        params: [windowOf(plan.oldDay, plan.oldDay).from, windowOf(plan.oldDay, plan.oldDay).to],
+      },
     },
     {
       name: 'view: revision history of one hour, with its day (old day)',
@@ -556,11 +584,14 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
       printMeasured(await measure(pool, query, repetitions), totalRelations, timescale);
     }
     const revision = await reviseDay(pool, engine, plan.oldDay);
-    const targets: Target[] = measured.map((m) => ({
-      name: `${m.name} ≤ ${MAX_RATIO} × baseline`,
-      met: m.ms <= MAX_RATIO * m.baseMs,
-      measured: `${(m.ms / m.baseMs).toFixed(2)} × baseline, ${m.ms.toFixed(2)} ms`,
-    }));
+    const targets: Target[] = measured.map((m) => {
+      const limit = AGGREGATE_LIMITS_MS[m.name as DeskQuery];
+      return {
+        name: targetName(m.name as DeskQuery),
+        met: limit === undefined ? m.ms <= MAX_RATIO * m.baseMs : m.ms <= limit,
+        measured: `${(m.ms / m.baseMs).toFixed(2)} × baseline, ${m.ms.toFixed(2)} ms`,
+      };
+    });
     targets.push({
       name: 'daily aggregate right after a revision',
       met: revision.aggregateRight,
