@@ -8,8 +8,9 @@
 -- So the view is never staler than the last committed write, and the write path refreshes nothing. The job
 -- jao.refresh_max_exchanges_daily (every minute, instead of the refresh policy) materializes the changed days,
 -- consecutive days together, and records the change it included for each. It re-materializes with force => true,
--- whatever TimescaleDB's own invalidation log holds, so a day it records is right. The aggregate returns to the
--- migration's role: no write path refreshes it any more.
+-- whatever TimescaleDB's own invalidation log holds, so a day it records is right; then it refreshes what that log
+-- still holds (values changed outside the write path), as the policy did. The aggregate returns to the migration's
+-- role: no write path refreshes it any more.
 --
 -- Plain PostgreSQL: the view of 006 aggregates each selected day in a LATERAL subquery bounded by its window (like
 -- jao.max_exchanges since 018), instead of joining days to values by a range (a scan of every value for a month)
@@ -105,10 +106,7 @@ BEGIN
             ) AS pending
            GROUP BY island, part
         ) AS grouped;
-      IF runs IS NULL THEN
-        RETURN;
-      END IF;
-      FOR i IN 0 .. jsonb_array_length(runs) - 1 LOOP
+      FOR i IN 0 .. COALESCE(jsonb_array_length(runs), 0) - 1 LOOP
         run := runs -> i;
         CALL refresh_continuous_aggregate('jao.max_exchanges_daily_materialized',
                                           (run ->> 'from')::timestamptz, (run ->> 'to')::timestamptz,
@@ -120,6 +118,9 @@ BEGIN
           SET changed_at = GREATEST(r.changed_at, EXCLUDED.changed_at), materialized_at = EXCLUDED.materialized_at;
         COMMIT;
       END LOOP;
+      -- Whatever TimescaleDB itself found invalidated and no day's change accounts for (values changed outside
+      -- the write path): materialized as the refresh policy would have.
+      CALL refresh_continuous_aggregate('jao.max_exchanges_daily_materialized', NULL, NULL);
     END
     $body$
   $procedure$;

@@ -148,6 +148,16 @@ describe('jao.max_exchanges_daily', () => {
         WHERE proc_name IN ('refresh_max_exchanges_daily', 'policy_refresh_continuous_aggregate')`,
     );
     expect(jobs.rows).toEqual([{ proc: 'jao.refresh_max_exchanges_daily', every: '00:01:00' }]);
+    // A value changed outside the write path (no day's change records it): the job's last refresh takes what
+    // TimescaleDB's invalidation log holds.
+    await db.pool.query(
+      `UPDATE jao.observation SET value = value + 1000
+        WHERE mtu = $1 AND series_id = (SELECT series_id FROM jao.series WHERE key = 'border_DE_FR')`,
+      [new Date('2023-05-10T12:00:00.000Z')],
+    );
+    await materialize();
+    expect(await daily(db.pool, DAY, 'jao.max_exchanges_daily_materialized')).toEqual(await fromValues(DAY));
+    expect(await daily(reader, DAY)).toEqual(await fromValues(DAY));
     // What the job reads and writes is not the consumer interface.
     for (const relation of ['jao.max_exchanges_daily_materialized', 'jao.max_exchanges_daily_refreshed']) {
       await expect(reader.query(`SELECT count(*) FROM ${relation}`)).rejects.toMatchObject({ code: '42501' });
