@@ -23,12 +23,25 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 export const SELECT_TEXT = `SELECT ${iso('v.mtu')}, v.delivery_day::text, v.border, v.from_zone, v.to_zone,
        v.value_mw::text, v.revision::text, ${iso('v.first_seen_at')}, ${iso('v.updated_at')}`;
 
+/** Up to this many borders, a request reads through the range functions (FEW_BORDERS × a year ≈ 70,000 rows). */
+export const FEW_BORDERS = 8;
+
 /**
  * The values query: constant text, every input a parameter ($1 from, $2 to, $3 borders or null, $4 as_of).
- * Day by day (a lateral subquery per delivery day): each day is one primary-key range of the values and a sort
- * of a few thousand rows, whatever the range and the statistics, and the rows come out in order as they are read.
+ * A few borders: one call of the range function (migration 018), whose borders and days become a series id and
+ * constant bounds on `mtu` while planning, then one sort of their rows. Otherwise day by day (a lateral subquery per
+ * delivery day): each day is one primary-key range of the values and a sort of a few thousand rows, whatever the
+ * range and the statistics, and the rows come out in order as they are read.
  */
-export function valuesSql(asOf: boolean): string {
+export function valuesSql(asOf: boolean, fewBorders: boolean): string {
+  if (fewBorders) {
+    const range = asOf
+      ? 'jao.max_exchanges_range_as_of($3::text[], $1::date, $2::date, $4::timestamptz)'
+      : 'jao.max_exchanges_range($3::text[], $1::date, $2::date)';
+    return `${SELECT_TEXT}
+  FROM ${range} v
+ ORDER BY v.mtu, v.border`;
+  }
   const source = asOf ? 'jao.max_exchanges_as_of($4::timestamptz)' : 'jao.max_exchanges';
   return `${SELECT_TEXT}
   FROM generate_series($1::date, $2::date, interval '1 day') AS g(day)

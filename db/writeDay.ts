@@ -11,7 +11,6 @@ import {
   binaryTimestampWords,
   copyFrom,
 } from './copy';
-import { refreshDailyAggregate } from './dailyAggregate';
 import { type DayContent, normalizeDayContent } from './dayContent';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { ensureKeySet } from './keySets';
@@ -150,7 +149,6 @@ export async function writeDay(
       : null;
   const cache = seriesCacheFor(pool, input.dataset);
   const registered: SeriesIds[] = [];
-  let changedWindow: { from: Date; to: Date } | null = null;
   const reprocess = input.reprocess ?? null;
   const transaction = withTransaction(pool, async (client) => {
     await lockDay(client, input.dataset, input.day, 'write', timeouts);
@@ -179,7 +177,6 @@ export async function writeDay(
       outcome.newSeries = seriesIds.created;
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
-    if (contentChanged) changedWindow = { from: state.windowFrom, to: state.windowTo };
     const { revision, status, judged } = await upsertDayRow(
       client,
       input,
@@ -244,14 +241,6 @@ export async function writeDay(
     content?.series.forEach((series, index) => {
       cache.set(series.key, seriesIds.ids[index]!);
     });
-  }
-  if (changedWindow) {
-    const failure = await refreshDailyAggregate(pool, changedWindow);
-    if (failure) {
-      console.warn(
-        `jao: daily aggregate of ${input.dataset} ${input.day} not refreshed (${failure}); the refresh policy will catch up`,
-      );
-    }
   }
   return result;
 }

@@ -58,12 +58,12 @@ export function registerRevisionsRoute(app: ApiApp, deps: RouteDeps): void {
         if (answerIfNotModified(request, reply, etag, false)) return null;
         const result = await client.query<RevisionDbRow>({
           name: 'jao.api.revisions',
+          // The history range function (migration 018): the border and the day are a series id and constant
+          // bounds on `mtu` while planning.
           text: `SELECT mtu, delivery_day, border, from_zone, to_zone, value_mw, revision, first_seen_at,
                         valid_from, valid_to
-                   FROM jao.max_exchanges_history
-                  WHERE border = $1
-                    AND ($2::timestamptz IS NULL OR mtu = $2::timestamptz)
-                    AND delivery_day = $3::date
+                   FROM jao.max_exchanges_history_range(ARRAY[$1::text], $3::date, $3::date)
+                  WHERE ($2::timestamptz IS NULL OR mtu = $2::timestamptz)
                   ORDER BY mtu, revision`,
           values: [border, mtu ?? null, day ?? dayOfInstant(mtu!)],
         });

@@ -7,7 +7,7 @@ import { ApiInputError } from '../errors';
 import { borderList, checkDayRange, valuesQuery } from '../params';
 import { openSnapshot, type Snapshot } from '../snapshot';
 import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
-import { CONTENT_TYPES, RowFormatter, valuesSql } from '../valueRows';
+import { CONTENT_TYPES, FEW_BORDERS, RowFormatter, valuesSql } from '../valueRows';
 
 /** Rows read from the cursor at a time: a few hundred kB of text, whatever the size of the answer. */
 const BATCH_ROWS = 4_000;
@@ -81,6 +81,8 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
   );
 }
 
+const fewBorders = (borders: string[] | null) => borders !== null && borders.length <= FEW_BORDERS;
+
 /**
  * The answer as a stream read from a server-side cursor, BATCH_ROWS at a time, with backpressure: memory stays
  * flat however many rows. The first batch is read before answering, so a failing query is still a 500.
@@ -92,7 +94,9 @@ async function streamValues(
 ): Promise<Readable> {
   const asOf = params[3] !== null;
   const cursor = snapshot.client.query(
-    new Cursor<string[]>(valuesSql(asOf), asOf ? params : params.slice(0, 3), { rowMode: 'array' }),
+    new Cursor<string[]>(valuesSql(asOf, fewBorders(params[2])), asOf ? params : params.slice(0, 3), {
+      rowMode: 'array',
+    }),
   );
   const first = await cursor.read(BATCH_ROWS);
   const formatter = new RowFormatter(format);

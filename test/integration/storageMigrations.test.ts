@@ -104,8 +104,12 @@ describe('migrate', () => {
         'max_exchanges',
         'max_exchanges_borders',
         'max_exchanges_daily',
+        // TimescaleDB: the continuous aggregate behind jao.max_exchanges_daily, and what it holds (migration 019)
+        ...(timescale ? ['max_exchanges_daily_materialized', 'max_exchanges_daily_refreshed'] : []),
         'max_exchanges_history',
         'max_exchanges_lineage',
+        'max_exchanges_superseded',
+        'max_exchanges_values',
         'observation',
         'observation_history',
         'raw_response',
@@ -121,6 +125,17 @@ describe('migrate', () => {
         `SELECT to_regprocedure('jao.value_lineage(text, timestamptz)')::text AS signature`,
       );
       expect(lineage.rows[0]!.signature).toBe('jao.value_lineage(text,timestamp with time zone)');
+      const ranges = await poolA.query<{ signature: string | null }>(
+        `SELECT to_regprocedure(f)::text AS signature
+           FROM unnest(ARRAY['jao.max_exchanges_range(text[], date, date)',
+                             'jao.max_exchanges_history_range(text[], date, date)',
+                             'jao.max_exchanges_range_as_of(text[], date, date, timestamptz)']) AS f`,
+      );
+      expect(ranges.rows.map((row) => row.signature)).toEqual([
+        'jao.max_exchanges_range(text[],date,date)',
+        'jao.max_exchanges_history_range(text[],date,date)',
+        'jao.max_exchanges_range_as_of(text[],date,date,timestamp with time zone)',
+      ]);
     } finally {
       await poolA.end();
       await poolB.end();
