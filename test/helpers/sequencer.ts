@@ -7,12 +7,13 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const LONGEST_FIRST = [
   'test/integration/start.test.ts',
   'test/integration/workerProcesses.test.ts',
-  'test/integration/freshness.test.ts',
   'test/integration/cli.test.ts',
   'test/bench/smoke.test.ts',
   'test/integration/fleetRateLimit.test.ts',
   'test/integration/operators.test.ts',
   'test/integration/buildLineage.test.ts',
+  // measures the fetch queue's rate: not beside the files that start many processes at once
+  'test/integration/freshness.test.ts',
   'test/integration/startRestart.test.ts',
   'test/browser/page.test.ts',
   'test/integration/orchestration.test.ts',
