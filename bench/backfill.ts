@@ -1,11 +1,15 @@
-// `npm run bench:backfill [-- --days N --concurrency 8,32 --from DAY | --smoke]`: backfill throughput (days/s)
-// through Temporal — the backfill workflow fanning out day workflows to a worker process — against the same
-// activities called directly in-process with the same concurrency, measured in the same run, each pass on an empty
-// database of its own, with the simulator answering without latency or rate limit. Also reports the worker
-// process's peak RSS.
-// `--smoke`: six days at concurrency 32.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// `npm run bench:backfill [-- --days N --concurrency 8,32 --rounds R --from DAY | --full-history | --smoke]`.
+// Two parts:
+// - throughput (the default): days/s through Temporal — the backfill workflow fanning out day workflows to a
+//   worker process — against the same activities called directly in-process with the same concurrency, with the
+//   simulator answering without latency or rate limit, each pass on an empty database of its own. The passes
+//   alternate (direct, Temporal, direct, …), each Temporal pass judged against the mean of the direct passes on
+//   either side of it, so a shared machine's load drifting during the run weighs on both sides alike. Also
+//   prints what each pass cost in CPU (the worker, the Temporal server, this process) and the worker's peak RSS.
+// - full history (`--full-history`, about 18 minutes; bench/backfillFullHistory.ts): go-live to today at the
+//   default request budget through the real worker process.
+// `--smoke`: both parts at tiny sizes (six days at concurrency 32, one round; ten days of full history).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,13 +27,21 @@ import { DATABASE_RETRY_HORIZON, JAO_REQUEST_TIMEOUT } from '../domain/timeBudge
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillResult, dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
-import { WORKER_HEAP_LIMIT_MB } from '../workers/runtime';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../workers/workflowBundle';
+import {
+  FULL_HISTORY_TARGET_NAMES,
+  type FullHistoryContext,
+  fullHistoryOptions,
+  runFullHistory,
+} from './backfillFullHistory';
+import { Cleanup } from './cleanup';
 import { createDatabaseSql, givenTemporal } from './environment';
-import { printTargets, ratio, takeSmokeFlag } from './report';
+import { childProcessesNamed, cpuSeconds } from './processStats';
+import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
+import { startWorkerProcess } from './workerProcess';
 
-const REPO_ROOT = join(__dirname, '..');
-const JAO_BIN = join(REPO_ROOT, 'bin', 'jao.js');
+export { Cleanup };
+
 const DATASET: Dataset = 'maxExchanges';
 /** What the worker reads as JAO_REQUEST_TIMEOUT by default; the direct pass uses the same. */
 const JAO_TIMEOUT_MS = JAO_REQUEST_TIMEOUT.defaultMs;
@@ -38,31 +50,54 @@ const JAO_TIMEOUT_MS = JAO_REQUEST_TIMEOUT.defaultMs;
  * on the fetch queue), five times the days/s target, so the limiter is not what this measures.
  */
 const RATE_LIMIT_PER_MINUTE = MAX_JAO_REQUESTS_PER_MINUTE;
-const WORKER_START_TIMEOUT_MS = 120_000;
+const JUDGED_CONCURRENCY = 32;
 
-const TARGETS = { daysPerSecondAt32: 20, ratio: 2, peakRssMb: 400 };
-export const TARGET_NAMES = [
-  `≥ ${TARGETS.daysPerSecondAt32} days/s at concurrency 32`,
-  `ratio (Temporal time / direct time) ≤ ${TARGETS.ratio}`,
+const TARGETS = { daysPerSecond: 20, ratio: 2, peakRssMb: 400 };
+const THROUGHPUT_TARGET_NAMES = [
+  `≥ ${TARGETS.daysPerSecond} days/s at concurrency ${JUDGED_CONCURRENCY}`,
+  `ratio (Temporal time / direct time) at concurrency ${JUDGED_CONCURRENCY} ≤ ${TARGETS.ratio}`,
   `worker peak RSS ≤ ${TARGETS.peakRssMb} MB`,
 ] as const;
+export const TARGET_NAMES = [...THROUGHPUT_TARGET_NAMES, ...FULL_HISTORY_TARGET_NAMES] as const;
 
 interface BenchOptions {
+  smoke: boolean;
+  parts: { throughput: boolean; fullHistory: boolean };
   days: number;
   concurrencies: number[];
+  /** Temporal passes per concurrency, each between two direct passes. */
+  rounds: number;
   firstDay: DeliveryDay;
 }
 
 function parseArgs(argv: string[]): BenchOptions {
-  const { smoke, rest: args } = takeSmokeFlag(argv);
+  const { smoke, rest } = takeSmokeFlag(argv);
+  const fullHistory = rest.includes('--full-history');
+  const args = rest.filter((arg) => arg !== '--full-history');
   const options: BenchOptions = smoke
-    ? { days: 6, concurrencies: [32], firstDay: '2023-01-01' }
-    : { days: 365, concurrencies: [8, 32], firstDay: '2023-01-01' };
+    ? {
+        smoke,
+        parts: { throughput: true, fullHistory: true },
+        days: 6,
+        concurrencies: [32],
+        rounds: 1,
+        firstDay: '2023-01-01',
+      }
+    : {
+        smoke,
+        parts: { throughput: !fullHistory, fullHistory },
+        days: 365,
+        concurrencies: [8, 32],
+        rounds: 2,
+        firstDay: '2023-01-01',
+      };
   for (let i = 0; i < args.length; i += 1) {
     const flag = args[i];
     const value = args[i + 1];
     const number = Number(value);
     if (flag === '--days' && Number.isInteger(number) && number > 0) options.days = number;
+    else if (flag === '--rounds' && Number.isInteger(number) && number >= 1 && number <= 10)
+      options.rounds = number;
     else if (flag === '--concurrency' && value) {
       const list = value.split(',').map(Number);
       if (!list.every((n) => Number.isInteger(n) && n >= 1 && n <= 64)) {
@@ -80,33 +115,6 @@ function databaseUrlFor(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();
-}
-
-/** Everything started by the benchmark, undone in reverse order at the end, on error and on SIGINT/SIGTERM. */
-export class Cleanup {
-  private readonly steps: { label: string; run: () => Promise<void> | void }[] = [];
-
-  add(label: string, run: () => Promise<void> | void): () => Promise<void> {
-    const step = { label, run };
-    this.steps.push(step);
-    return async () => {
-      const index = this.steps.indexOf(step);
-      if (index < 0) return;
-      this.steps.splice(index, 1);
-      await run();
-    };
-  }
-
-  async runAll(): Promise<void> {
-    while (this.steps.length > 0) {
-      const step = this.steps.pop()!;
-      try {
-        await step.run();
-      } catch (error) {
-        console.error(`bench:backfill: cleanup of ${step.label} failed: ${String(error)}`);
-      }
-    }
-  }
 }
 
 /** WORKFLOW_BUNDLE_PATH when given (the test run's bundle), else a bundle built now and removed at the end. */
@@ -149,19 +157,41 @@ export async function createPassDatabase(
   return { url, drop };
 }
 
+/** CPU seconds a pass cost: this process (the simulator, the client, the direct pass's activities) and others. */
+interface PassCpu {
+  self: number;
+  worker?: number;
+  /** The dev server this benchmark started (absent when a running one was handed over). */
+  temporalServer?: number;
+}
+
 interface PassResult {
   label: string;
   concurrency: number;
   days: number;
   complete: number;
   seconds: number;
+  cpu: PassCpu;
   /** Temporal passes: the worker process's VmHWM, in bytes. */
   peakRss?: number;
 }
 
 const rate = (r: PassResult) => r.days / r.seconds;
+const selfCpuSeconds = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
 
-/** The baseline: fetch → validate → write per day, called directly, `concurrency` days at a time. */
+/** CPU seconds of the dev server this process started, if it did (and /proc is there). */
+function devServerCpuSeconds(): number | undefined {
+  const [pid] = childProcessesNamed(process.pid, 'temporal');
+  return pid === undefined ? undefined : (cpuSeconds(pid) ?? undefined);
+}
+
+/**
+ * The baseline: what the backfill runs, called directly: its plan, fetch → validate → write per day,
+ * `concurrency` days at a time, and its closing re-check against the database.
+ */
 async function directPass(
   databaseUrl: string,
   simulator: SimulatorHandle,
@@ -178,113 +208,71 @@ async function directPass(
     retryHorizonMs,
   });
   const store = createStoreActivities({ pool, buildId: 'bench:backfill direct', retryHorizonMs });
+  const backfillExecution = { workflowId: 'bench-backfill-direct', runId: 'bench' };
+  // A fresh activity Context per call, as the worker gives each activity task.
+  const run = <A, R>(
+    workflowExecution: { workflowId: string; runId: string },
+    fn: (input: A) => Promise<R>,
+    input: A,
+  ): Promise<R> =>
+    new MockActivityEnvironment({ workflowExecution }, { logger }).run(fn, input) as Promise<R>;
   let next = 0;
-  let complete = 0;
+  const complete: DeliveryDay[] = [];
   try {
+    const cpuBefore = selfCpuSeconds();
     const started = performance.now();
+    const horizonStartMs = Date.now();
+    const planned = await run(backfillExecution, store.planBackfillDays, {
+      dataset: DATASET,
+      from: days[0]!,
+      to: days[days.length - 1]!,
+      mode: 'all',
+    });
     const lane = async () => {
-      while (next < days.length) {
-        const day = days[next]!;
+      while (next < planned.length) {
+        const day = planned[next]!;
         next += 1;
-        const workflowExecution = { workflowId: dayWorkflowId(DATASET, day), runId: 'bench' };
-        // A fresh activity Context per call, as the worker gives each activity task.
-        const run = <A, R>(fn: (input: A) => Promise<R>, input: A): Promise<R> =>
-          new MockActivityEnvironment({ workflowExecution }, { logger }).run(fn, input) as Promise<R>;
-        const fetched = await run(fetch.fetchDayFromJao, { dataset: DATASET, day });
-        const ref = { dataset: DATASET, day, rawResponseId: fetched.rawResponseId };
-        await run(store.validateStoredDay, ref);
-        const result = await run(store.writeStoredDay, ref);
-        if (result.status === 'complete') complete += 1;
+        const dayExecution = { workflowId: dayWorkflowId(DATASET, day), runId: 'bench' };
+        const fetched = await run(dayExecution, fetch.fetchDayFromJao, {
+          dataset: DATASET,
+          day,
+          horizonStartMs,
+        });
+        const ref = { dataset: DATASET, day, rawResponseId: fetched.rawResponseId, horizonStartMs };
+        await run(dayExecution, store.validateStoredDay, ref);
+        const result = await run(dayExecution, store.writeStoredDay, ref);
+        if (result.status === 'complete') complete.push(day);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, lane));
+    const lacking = await run(backfillExecution, store.findIncompleteDays, {
+      dataset: DATASET,
+      days: complete,
+    });
     const seconds = (performance.now() - started) / 1000;
-    return { label: 'direct (baseline)', concurrency, days: days.length, complete, seconds };
+    const cpu = { self: selfCpuSeconds() - cpuBefore };
+    return {
+      label: 'direct (baseline)',
+      concurrency,
+      days: planned.length,
+      complete: complete.length - lacking.length,
+      seconds,
+      cpu,
+    };
   } finally {
     await pool.end();
   }
 }
 
-interface WorkerProcess {
-  child: ChildProcess;
-  /** Peak resident set size (VmHWM) so far, in bytes; null once the process is gone. */
-  peakRss(): number | null;
-  stop(): Promise<void>;
-}
-
-function readVmHwm(pid: number): number | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `node bin/jao.js worker --no-schedule` on its own database and task queue; resolves once it polls. */
-async function startWorkerProcess(env: Record<string, string>, cleanup: Cleanup): Promise<WorkerProcess> {
-  // The worker runs with the heap limit it is deployed with (Dockerfile), so its peak RSS is the deployed one.
-  const child = spawn(
-    process.execPath,
-    [`--max-old-space-size=${WORKER_HEAP_LIMIT_MB}`, JAO_BIN, 'worker', '--no-schedule'],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let tail = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const gone = () => child.exitCode !== null || child.signalCode !== null;
-  const stop = cleanup.add(`worker process ${child.pid}`, async () => {
-    if (gone()) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      if (!gone()) child.kill('SIGKILL');
-    }, 15_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  const polling = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`worker did not start polling in time; output:\n${tail}`)),
-      WORKER_START_TIMEOUT_MS,
-    );
-    const onData = (chunk: Buffer) => {
-      tail = (tail + chunk.toString()).slice(-4000);
-      if (tail.includes('worker polling task queue')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited before polling (code ${child.exitCode}); output:\n${tail}`));
-    });
-  });
-  try {
-    await polling;
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return {
-    child,
-    peakRss: () => (child.pid && !gone() ? readVmHwm(child.pid) : null),
-    stop,
-  };
+interface TemporalContext {
+  client: Client;
+  temporal: { address: string; namespace: string };
+  simulator: SimulatorHandle;
+  bundlePath: string;
 }
 
 async function temporalPass(
-  context: {
-    client: Client;
-    temporal: { address: string; namespace: string };
-    simulator: SimulatorHandle;
-    bundlePath: string;
-  },
+  context: TemporalContext,
   databaseUrl: string,
   taskQueue: string,
   days: DeliveryDay[],
@@ -301,12 +289,12 @@ async function temporalPass(
       JAO_MAX_REQUESTS_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
       JAO_REQUEST_TIMEOUT: `${JAO_TIMEOUT_MS}ms`,
       METRICS_PORT: '0',
-      LOG_LEVEL: 'info', // the start-up line "worker polling task queue" is an info line
       WORKFLOW_BUNDLE_PATH: context.bundlePath,
     },
     cleanup,
   );
   try {
+    const before = { self: selfCpuSeconds(), worker: worker.cpuSeconds(), server: devServerCpuSeconds() };
     const started = performance.now();
     const result = await context.client.workflow.execute<(input: unknown) => Promise<BackfillResult>>(
       'backfillWorkflow',
@@ -317,14 +305,23 @@ async function temporalPass(
       },
     );
     const seconds = (performance.now() - started) / 1000;
-    const peakRss = worker.peakRss() ?? undefined;
+    const workerCpu = worker.cpuSeconds();
+    const serverCpu = devServerCpuSeconds();
+    const cpu: PassCpu = {
+      self: selfCpuSeconds() - before.self,
+      ...(workerCpu !== null && before.worker !== null ? { worker: workerCpu - before.worker } : {}),
+      ...(serverCpu !== undefined && before.server !== undefined
+        ? { temporalServer: serverCpu - before.server }
+        : {}),
+    };
     return {
       label: 'Temporal (backfillWorkflow)',
       concurrency,
       days: result.total,
       complete: result.byStatus.complete ?? 0,
       seconds,
-      peakRss,
+      cpu,
+      peakRss: worker.peakRss() ?? undefined,
     };
   } finally {
     await worker.stop();
@@ -333,9 +330,113 @@ async function temporalPass(
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
+interface Round {
+  temporal: PassResult;
+  /** The direct passes before and after it. */
+  direct: [PassResult, PassResult];
+}
+
+const baselineSeconds = (round: Round) => (round.direct[0].seconds + round.direct[1].seconds) / 2;
+const roundRatio = (round: Round) => round.temporal.seconds / baselineSeconds(round);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+interface Shared {
+  admin: pg.Client;
+  serverUrl: string;
+  cleanup: Cleanup;
+  temporal: TemporalContext;
+}
+
+async function runThroughput(shared: Shared, options: BenchOptions): Promise<Target[]> {
+  const { admin, serverUrl, cleanup } = shared;
+  const days = Array.from({ length: options.days }, (_, i) => addDays(options.firstDay, i));
+  console.log(
+    `bench:backfill: ${days.length} days ${days[0]}..${days[days.length - 1]}, simulator without latency ` +
+      `or rate limit, fetch queue limited to ${RATE_LIMIT_PER_MINUTE} requests/min, concurrency ${options.concurrencies.join(', ')}, ` +
+      `${options.rounds} Temporal pass(es) each between two direct ones; each pass on an empty database`,
+  );
+  let pass = 0;
+  const withDatabase = async <T>(kind: string, run: (url: string) => Promise<T>): Promise<T> => {
+    pass += 1;
+    const database = await createPassDatabase(
+      admin,
+      serverUrl,
+      `jao_bench_${process.pid}_${pass}${kind}`,
+      cleanup,
+    );
+    try {
+      return await run(database.url);
+    } finally {
+      await database.drop();
+    }
+  };
+  const direct = (concurrency: number) =>
+    withDatabase('d', (url) => directPass(url, shared.temporal.simulator, days, concurrency));
+
+  const byConcurrency = new Map<number, Round[]>();
+  for (const concurrency of options.concurrencies) {
+    const rounds: Round[] = [];
+    let before = await direct(concurrency);
+    print(before);
+    for (let round = 0; round < options.rounds; round += 1) {
+      const temporal = await withDatabase('t', (url) =>
+        temporalPass(shared.temporal, url, `jao-bench-${process.pid}-${pass}`, days, concurrency, cleanup),
+      );
+      const after = await direct(concurrency);
+      const current: Round = { temporal, direct: [before, after] };
+      print(temporal, baselineSeconds(current));
+      print(after);
+      rounds.push(current);
+      before = after;
+    }
+    byConcurrency.set(concurrency, rounds);
+    if (options.rounds > 1) {
+      console.log(
+        `concurrency ${String(concurrency).padStart(2)}  median ratio ${median(rounds.map(roundRatio)).toFixed(2)} ` +
+          `(Temporal time / direct time) of ${rounds.map((r) => roundRatio(r).toFixed(2)).join(', ')}`,
+      );
+    }
+  }
+
+  const judged = byConcurrency.get(JUDGED_CONCURRENCY);
+  const judgedRatio = judged ? median(judged.map(roundRatio)) : undefined;
+  const judgedRate = judged ? median(judged.map((r) => rate(r.temporal))) : undefined;
+  const everyRound = [...byConcurrency.values()].flat();
+  const peakRss = Math.max(...everyRound.map((r) => r.temporal.peakRss ?? 0));
+  const incomplete = everyRound
+    .flatMap((r) => [r.temporal, ...r.direct])
+    .filter((r) => r.complete !== r.days);
+  if (incomplete.length > 0) {
+    throw new Error(
+      `bench:backfill: not every day ended complete: ${incomplete.map((r) => `${r.label} c=${r.concurrency} ${r.complete}/${r.days}`).join(', ')}`,
+    );
+  }
+  return [
+    {
+      name: THROUGHPUT_TARGET_NAMES[0],
+      met: judgedRate !== undefined && judgedRate >= TARGETS.daysPerSecond,
+      measured: judgedRate !== undefined ? `${judgedRate.toFixed(1)} days/s` : 'not measured',
+    },
+    {
+      name: THROUGHPUT_TARGET_NAMES[1],
+      met: judgedRatio !== undefined && judgedRatio <= TARGETS.ratio,
+      measured: judgedRatio !== undefined ? judgedRatio.toFixed(2) : 'not measured',
+    },
+    {
+      name: THROUGHPUT_TARGET_NAMES[2],
+      met: peakRss > 0 && mb(peakRss) <= TARGETS.peakRssMb,
+      measured: peakRss > 0 ? `${mb(peakRss).toFixed(0)} MB` : 'not measured',
+    },
+  ];
+}
+
 export async function runBackfillBenchmark(args: string[]): Promise<void> {
   const options = parseArgs(args);
-  const days = Array.from({ length: options.days }, (_, i) => addDays(options.firstDay, i));
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const cleanup = new Cleanup();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -361,67 +462,29 @@ export async function runBackfillBenchmark(args: string[]): Promise<void> {
     const connection = await Connection.connect({ address: temporalServer.address });
     cleanup.add('client connection', () => connection.close());
     const client = new Client({ connection, namespace: temporalServer.namespace });
+    const shared: Shared = {
+      admin,
+      serverUrl,
+      cleanup,
+      temporal: { client, temporal: temporalServer, simulator, bundlePath },
+    };
 
-    console.log(
-      `bench:backfill: ${days.length} days ${days[0]}..${days[days.length - 1]}, simulator without latency ` +
-        `or rate limit, fetch queue limited to ${RATE_LIMIT_PER_MINUTE} requests/min, concurrency ${options.concurrencies.join(', ')}; each pass on an empty database`,
-    );
-
-    const results: { direct: PassResult; temporal: PassResult }[] = [];
-    let pass = 0;
-    for (const concurrency of options.concurrencies) {
-      pass += 1;
-      const directDb = await createPassDatabase(
-        admin,
-        serverUrl,
-        `jao_bench_${process.pid}_${pass}d`,
+    const targets: Target[] = [];
+    if (options.parts.throughput) targets.push(...(await runThroughput(shared, options)));
+    if (options.parts.fullHistory) {
+      const database = await createPassDatabase(admin, serverUrl, `jao_bench_${process.pid}_full`, cleanup);
+      const context: FullHistoryContext = {
+        client,
+        temporal: temporalServer,
+        bundlePath,
+        databaseUrl: database.url,
+        taskQueue: `jao-bench-${process.pid}-full`,
         cleanup,
-      );
-      const direct = await directPass(directDb.url, simulator, days, concurrency);
-      await directDb.drop();
-      print(direct);
-
-      const temporalDb = await createPassDatabase(
-        admin,
-        serverUrl,
-        `jao_bench_${process.pid}_${pass}t`,
-        cleanup,
-      );
-      const temporal = await temporalPass(
-        { client, temporal: temporalServer, simulator, bundlePath },
-        temporalDb.url,
-        `jao-bench-${process.pid}-${pass}`,
-        days,
-        concurrency,
-        cleanup,
-      );
-      await temporalDb.drop();
-      print(temporal, direct);
-      results.push({ direct, temporal });
+      };
+      targets.push(...(await runFullHistory(context, fullHistoryOptions(options.smoke))));
+      await database.drop();
     }
-
-    const at32 = results.find((r) => r.temporal.concurrency === 32)?.temporal;
-    const worstRatio = Math.max(...results.map((r) => r.temporal.seconds / r.direct.seconds));
-    const peakRss = Math.max(...results.map((r) => r.temporal.peakRss ?? 0));
-    printTargets([
-      {
-        name: TARGET_NAMES[0],
-        met: at32 !== undefined && rate(at32) >= TARGETS.daysPerSecondAt32,
-        measured: at32 ? `${rate(at32).toFixed(1)} days/s` : 'not measured',
-      },
-      { name: TARGET_NAMES[1], met: worstRatio <= TARGETS.ratio, measured: `worst ${worstRatio.toFixed(2)}` },
-      {
-        name: TARGET_NAMES[2],
-        met: peakRss > 0 && mb(peakRss) <= TARGETS.peakRssMb,
-        measured: peakRss > 0 ? `${mb(peakRss).toFixed(0)} MB` : 'not measured',
-      },
-    ]);
-    const incomplete = results.flatMap((r) => [r.direct, r.temporal]).filter((r) => r.complete !== r.days);
-    if (incomplete.length > 0) {
-      throw new Error(
-        `bench:backfill: not every day ended complete: ${incomplete.map((r) => `${r.label} c=${r.concurrency} ${r.complete}/${r.days}`).join(', ')}`,
-      );
-    }
+    printTargets(targets);
   } finally {
     await cleanup.runAll();
     process.removeListener('SIGINT', onSignal);
@@ -429,16 +492,28 @@ export async function runBackfillBenchmark(args: string[]): Promise<void> {
   }
 }
 
-function print(result: PassResult, baseline?: PassResult): void {
+function cpuLine({ cpu, days }: PassResult): string {
+  const part = (label: string, seconds: number | undefined) =>
+    seconds === undefined
+      ? []
+      : [`${label} ${seconds.toFixed(1)} s (${((1000 * seconds) / days).toFixed(0)} ms/day)`];
+  return [
+    ...part('worker', cpu.worker),
+    ...part('Temporal server', cpu.temporalServer),
+    ...part('this process', cpu.self),
+  ].join(', ');
+}
+
+function print(result: PassResult, baselineSeconds?: number): void {
   const head = `concurrency ${String(result.concurrency).padStart(2)}  ${result.label.padEnd(28)}`;
   const figures = `${result.seconds.toFixed(2).padStart(7)} s ${rate(result).toFixed(1).padStart(7)} days/s`;
-  const toBaseline = baseline
-    ? `  ${ratio(result.seconds, baseline.seconds)} (Temporal time / direct time)`
-    : '';
-  const rss =
-    result.peakRss !== undefined
-      ? `  worker process peak RSS (VmHWM) ${mb(result.peakRss).toFixed(0)} MB`
+  const toBaseline =
+    baselineSeconds !== undefined
+      ? `  ${ratio(result.seconds, baselineSeconds)} (Temporal time / mean direct time around it)`
       : '';
+  const rss =
+    result.peakRss !== undefined ? `  worker peak RSS (VmHWM) ${mb(result.peakRss).toFixed(0)} MB` : '';
   const days = result.complete === result.days ? '' : `  (${result.complete}/${result.days} complete)`;
   console.log(`${head} ${figures}${toBaseline}${rss}${days}`);
+  console.log(`${' '.repeat(16)}CPU: ${cpuLine(result)}`);
 }

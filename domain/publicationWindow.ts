@@ -1,9 +1,10 @@
 // The publication window (docs/design.md §5): local hours of the day before delivery in which tomorrow is checked
 // every few seconds until it is complete. Pure: the workflow, the schedule and the configuration share it.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { addDays, localTimeOnDay, marketToday, marketTomorrow } from './calendar';
 import { DATASETS, type DeliveryDay } from './types';
 import { describeIssues, type Parsed } from './workflowInputs';
+import { zod } from './zod';
 
 export const PUBLICATION_SCHEDULE_ID = 'maxExchanges-publication';
 export const DEFAULT_PUBLICATION_WINDOW = '08:00-11:00';
@@ -55,6 +56,7 @@ export const WINDOW_FORMAT =
 
 /** Built on first use, like the other workflow input schemas (domain/workflowInputs.ts). */
 function buildSchema() {
+  const z = zod();
   return z.object({
     dataset: z.enum(DATASETS).default('maxExchanges'),
     window: z

@@ -1,7 +1,8 @@
 // Inputs, ids and results of the pipeline's workflows. Pure: imported by workflows, activities and the CLI.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from './calendar';
 import { DATASETS, DAY_STATUSES, type Dataset, type DayStatus, type DeliveryDay } from './types';
+import { zod } from './zod';
 
 export const TASK_QUEUE = 'jao-scraper';
 /** Fetch activities run on their own queue so a task-queue-wide rate limit covers every worker. */
@@ -26,10 +27,12 @@ export const MAX_CONCURRENCY = 64;
 export const MAX_POLL_LOOKBACK_DAYS = 62;
 
 /**
- * The zod schemas, built on first use: every workflow execution evaluates this module afresh, and building
- * schemas costs far more than the day workflow's own logic, so only the code that parses pays for it.
+ * The zod schemas, built on first use (zod itself too, domain/zod.ts): every workflow execution evaluates this
+ * module afresh, and building schemas costs far more than the day workflow's own logic, so only the code that
+ * parses pays for it.
  */
 function buildSchemas() {
+  const z = zod();
   const deliveryDay = z.string().refine(isDeliveryDay, {
     error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
   });

@@ -2,7 +2,7 @@
 // start-up from workflows/ (local stack, tests). Either way the worker knows the build it runs.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { type BundleOptions, bundleWorkflowCode } from '@temporalio/worker';
 import { type BuildInfo, buildInfoOf, buildInfoSchema, REPO_ROOT, sha256Hex } from '../common/buildInfo';
 
 // The compiled tree (dist/) holds workflows/index.js instead of the source.
@@ -20,10 +20,33 @@ export interface WorkflowBundle {
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
 
+type WebpackConfiguration = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
+
+/** zod's CommonJS index of every locale (40 languages); domain/zod.ts loads zod, which sets English itself. */
+const ZOD_LOCALES_INDEX = require.resolve('zod/v4/locales');
+
+/**
+ * A worker keeps the bundle as a string in its main thread and in its workflow thread, and its source map parsed:
+ * the map carries no sources (stack traces keep their files and lines), zod's locale index is left out, and the
+ * code is ASCII, which V8 stores in one byte a character instead of two (a few comments of dependencies hold
+ * dashes and accents).
+ */
+function slim(config: WebpackConfiguration): WebpackConfiguration {
+  return {
+    ...config,
+    devtool: 'inline-nosources-source-map',
+    resolve: { ...config.resolve, alias: { ...config.resolve?.alias, [ZOD_LOCALES_INDEX]: false } },
+  };
+}
+
+/** Non-ASCII characters as \u escapes, which mean the same in strings, regular expressions and comments. */
+const asciiOnly = (code: string) =>
+  code.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** Bundles workflows/ (or another entry point: tests bundle deliberately altered variants). */
 export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<string> {
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-  return bundle.code;
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger, webpackConfigHook: slim });
+  return asciiOnly(bundle.code);
 }
 
 /** Builds the bundle into `outDir` with its build-info.json next to it; returns the build info. */

@@ -16,6 +16,8 @@ import {
 } from '@temporalio/workflow';
 import {
   DATASET_ATTRIBUTE,
+  DAY_RUNNING,
+  DAY_STATUS_ATTRIBUTE,
   DELIVERY_DAY_ATTRIBUTE,
   NOT_COMPLETE_DAYS_ATTRIBUTE,
 } from '../common/searchAttributes';
@@ -25,7 +27,7 @@ import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
 import { CANCELLED_DAY_REASON, isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow } from './deliveryDay';
-import { RUN_MEMO_PATCH, RUN_OUTCOME_PATCH } from './patches';
+import { CHILD_STARTS_RUNNING_PATCH, RUN_MEMO_PATCH, RUN_OUTCOME_PATCH } from './patches';
 
 export interface Tally {
   done: number;
@@ -71,6 +73,8 @@ export class DayRunner {
   /** Decided once per run: histories from before the patch replay without summaries and search attribute. */
   private readonly visible: boolean;
   private readonly memo: boolean;
+  /** Children start `running` (CHILD_STARTS_RUNNING_PATCH), and therefore skip their own start-up upserts. */
+  private readonly startRunning: boolean;
 
   constructor(
     private readonly options: DayRunnerOptions,
@@ -80,6 +84,7 @@ export class DayRunner {
     if (this.visible) this.publishNotCompleteDays();
     this.memo = patched(RUN_MEMO_PATCH);
     if (this.memo && this.tally.notCompleted.length > 0) this.publishMemo();
+    this.startRunning = patched(CHILD_STARTS_RUNNING_PATCH);
   }
 
   /** Starts the day as soon as a slot is free; resolves once it has started (not finished). */
@@ -156,6 +161,10 @@ export class DayRunner {
               workflowId: dayWorkflowId(dataset, day),
               args: [{ dataset, day, trigger }],
               ...options,
+              typedSearchAttributes: [
+                ...options.typedSearchAttributes,
+                ...(this.startRunning ? [{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }] : []),
+              ],
             });
         this.record(
           result.status === 'complete'

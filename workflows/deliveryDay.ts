@@ -28,6 +28,7 @@ import {
 import { failureStore, fetchActivities, legacyLocalFailureStore, localStore } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
 import {
+  CHILD_STARTS_RUNNING_PATCH,
   DAY_OUTCOME_PATCH,
   DAY_RUNNING_PATCH,
   OPERATOR_RERUN_PATCH,
@@ -69,21 +70,43 @@ function failureMessageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function recordOutcome(status: DayStatus): void {
-  if (patched(DAY_OUTCOME_PATCH)) upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: status }]);
+/**
+ * Started `running` by its backfill or poll (DayRunner, CHILD_STARTS_RUNNING_PATCH): the start already carries
+ * Dataset, DeliveryDay and DayStatus `running`, and the parent runs a build that takes every patch this workflow
+ * checked before (DAY_RUNNING_PATCH, FETCH_PRIORITY_PATCH, DAY_OUTCOME_PATCH, RECORD_EVERY_FAILURE_PATCH,
+ * UNRECORDED_FAILURE_PATCH). Such a day upserts nothing at its start and checks none of those: each check records
+ * a marker and upserts TemporalChangeVersion, events that made up most of a backfill day's history. Its own
+ * patched() call keeps a history written by an older build (a child of a new parent run by an old worker) on the
+ * old path when replayed. A patch added after this one is checked with patched() like any other.
+ */
+function startedRunningByParent(): boolean {
+  const info = workflowInfo();
+  return (
+    info.parent !== undefined &&
+    info.typedSearchAttributes.get(DAY_STATUS_ATTRIBUTE) === DAY_RUNNING &&
+    patched(CHILD_STARTS_RUNNING_PATCH)
+  );
+}
+
+function recordOutcome(status: DayStatus, preset: boolean): void {
+  if (preset || patched(DAY_OUTCOME_PATCH))
+    upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: status }]);
 }
 
 /** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
 export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
+  const preset = startedRunningByParent();
   const { dataset, day, trigger } = dayRequestOf(input);
-  upsertSearchAttributes([
-    { key: DATASET_ATTRIBUTE, value: dataset },
-    { key: DELIVERY_DAY_ATTRIBUTE, value: day },
-  ]);
-  if (patched(DAY_RUNNING_PATCH)) {
-    upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }]);
-    if (!workflowInfo().parent)
-      setCurrentDetails(`${dataset} ${day}: started by an operator (${trigger}), live priority`);
+  if (!preset) {
+    upsertSearchAttributes([
+      { key: DATASET_ATTRIBUTE, value: dataset },
+      { key: DELIVERY_DAY_ATTRIBUTE, value: day },
+    ]);
+    if (patched(DAY_RUNNING_PATCH)) {
+      upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }]);
+      if (!workflowInfo().parent)
+        setCurrentDetails(`${dataset} ${day}: started by an operator (${trigger}), live priority`);
+    }
   }
 
   let stage: DayStage = 'fetching';
@@ -92,7 +115,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   // The day's database retry horizon counts from its start (domain/timeBudget.ts), whichever step is retrying.
   const horizonStartMs = workflowInfo().runStartTime.getTime();
   try {
-    const fetched = await fetchActivities(fetchPriorityOf(trigger)).fetchDayFromJao({
+    const fetched = await fetchActivities(fetchPriorityOf(trigger, preset)).fetchDayFromJao({
       dataset,
       day,
       horizonStartMs,
@@ -103,26 +126,27 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     stage = 'writing';
     const result = await localStore.writeStoredDay(ref);
     stage = 'done';
-    recordOutcome(result.status);
+    recordOutcome(result.status, preset);
     return result;
   } catch (error) {
     if (isCancellation(error)) throw error;
-    const everyFailure = !(error instanceof ActivityFailure) && patched(RECORD_EVERY_FAILURE_PATCH);
+    const everyFailure =
+      !(error instanceof ActivityFailure) && (preset || patched(RECORD_EVERY_FAILURE_PATCH));
     if (!(error instanceof ActivityFailure) && !everyFailure) throw error;
     stage = 'failed';
     const message = failureMessageOf(error);
     const recorder =
-      everyFailure || patched(RECORD_EVERY_FAILURE_PATCH) ? failureStore : legacyLocalFailureStore;
+      everyFailure || preset || patched(RECORD_EVERY_FAILURE_PATCH) ? failureStore : legacyLocalFailureStore;
     try {
       await CancellationScope.nonCancellable(() =>
         recorder.recordDayFailure({ dataset, day, error: message }),
       );
     } catch (recordError) {
       // The failure could not be stored (the database refused it): the run still says what happened.
-      if (patched(UNRECORDED_FAILURE_PATCH)) recordOutcome('failed');
+      if (preset || patched(UNRECORDED_FAILURE_PATCH)) recordOutcome('failed', preset);
       throw recordError;
     }
-    recordOutcome('failed');
+    recordOutcome('failed', preset);
     // The run is the day's: its failure says what went wrong, the day is named by the run (and by the activity).
     throw ApplicationFailure.nonRetryable(message, DAY_FAILED);
   }

@@ -11,9 +11,10 @@ export const BACKFILL_PRIORITY_KEY = 4;
 
 /**
  * The priority of a day's fetch. Old histories scheduled their fetch without one: they keep doing so (patch
- * `fetch-priority`).
+ * `fetch-priority`), unless the day knows the patch taken (`patchTaken`: workflows/deliveryDay.ts,
+ * startedRunningByParent).
  */
-export function fetchPriorityOf(trigger: Trigger): Priority | undefined {
-  if (!patched(FETCH_PRIORITY_PATCH)) return undefined;
+export function fetchPriorityOf(trigger: Trigger, patchTaken = false): Priority | undefined {
+  if (!patchTaken && !patched(FETCH_PRIORITY_PATCH)) return undefined;
   return { priorityKey: trigger === 'backfill' ? BACKFILL_PRIORITY_KEY : LIVE_PRIORITY_KEY };
 }

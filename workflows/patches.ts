@@ -48,3 +48,11 @@ export const OPERATOR_RERUN_PATCH = 'top-level-day-is-operators';
 
 /** Runs keep their not-complete days in their memo too, readable in the Web UI with no worker up. */
 export const RUN_MEMO_PATCH = 'run-not-complete-memo';
+
+/**
+ * DayRunner (backfill, poll) starts each day `running`: its start carries Dataset, DeliveryDay and DayStatus
+ * `running`. A day started so (and itself past this patch) knows its parent takes every earlier patch of the day
+ * workflow: it checks none of them and upserts nothing at its start (workflows/deliveryDay.ts,
+ * startedRunningByParent).
+ */
+export const CHILD_STARTS_RUNNING_PATCH = 'child-starts-running';

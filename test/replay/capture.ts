@@ -146,6 +146,12 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     workflowType: 'deliveryDayWorkflow',
     workflowId: 'maxExchanges/day/2024-02-01',
   });
+  // A child that fails (JAO refuses its day): its failure recorded, DayStatus failed, as its parent started it.
+  captures.push({
+    scenario: 'day-failed-in-backfill',
+    workflowType: 'deliveryDayWorkflow',
+    workflowId: 'maxExchanges/day/2024-02-06',
+  });
   stack.setFaults({ missingMtuDays: [], malformedDays: [], rejectedDays: [] });
 
   // A backfill whose database loses a day its first run counted complete: the last run fetches it again.

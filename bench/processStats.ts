@@ -1,0 +1,60 @@
+// What a process costs, read from Linux's /proc: CPU seconds, resident size now and at its peak. Elsewhere (no
+// /proc) every reading is null and the benchmarks print "not measured".
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** USER_HZ: the unit of the CPU times in /proc/<pid>/stat (100 on every Linux architecture Node runs on). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function read(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses). */
+function statFields(pid: number): string[] | null {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return null;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** User + system CPU time the process has used so far (all its threads), in seconds. */
+export function cpuSeconds(pid: number): number | null {
+  const fields = statFields(pid);
+  if (!fields) return null;
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  const status = read(`/proc/${pid}/status`);
+  const match = status ? new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status) : null;
+  return match ? Number(match[1]) * 1024 : null;
+}
+
+/** Resident set size now, in bytes. */
+export const rssBytes = (pid: number) => statusKb(pid, 'VmRSS');
+/** Peak resident set size (VmHWM) so far, in bytes. */
+export const peakRssBytes = (pid: number) => statusKb(pid, 'VmHWM');
+
+/** Child processes of `parent` whose executable is named `name` (e.g. the dev server the SDK spawned). */
+export function childProcessesNamed(parent: number, name: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = read(`/proc/${entry}/stat`);
+    if (!stat) continue;
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (command === name && Number(fields[1]) === parent) found.push(Number(entry));
+  }
+  return found;
+}
