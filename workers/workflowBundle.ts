@@ -41,7 +41,7 @@ function slim(config: WebpackConfiguration): WebpackConfiguration {
 
 /** Non-ASCII characters as \u escapes, which mean the same in strings, regular expressions and comments. */
 const asciiOnly = (code: string) =>
-  code.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  code.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Bundles workflows/ (or another entry point: tests bundle deliberately altered variants). */
 export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<string> {
