@@ -1,23 +1,24 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The files that take longest (measured on the 2-core machine, most first) start first, so that none of them
- * begins near the end and holds the run up alone; the rest keep vitest's own order.
+ * The files that take longest (measured on the 2-core machine) start first, so that none of them begins near the
+ * end and holds the run up alone; those that start many processes (the stack, workers, benches) are spread out
+ * among those that mostly wait. The rest keep vitest's own order.
  */
 const LONGEST_FIRST = [
   'test/integration/start.test.ts',
-  'test/integration/workerProcesses.test.ts',
-  'test/integration/cli.test.ts',
-  'test/bench/smoke.test.ts',
-  'test/integration/fleetRateLimit.test.ts',
   'test/integration/operators.test.ts',
+  'test/integration/workerProcesses.test.ts',
   'test/integration/buildLineage.test.ts',
+  'test/browser/page.test.ts',
+  'test/integration/cli.test.ts',
+  'test/integration/orchestration.test.ts',
+  'test/bench/smoke.test.ts',
+  'test/integration/reprocess.test.ts',
   // measures the fetch queue's rate: not beside the files that start many processes at once
   'test/integration/freshness.test.ts',
+  'test/integration/fleetRateLimit.test.ts',
   'test/integration/startRestart.test.ts',
-  'test/browser/page.test.ts',
-  'test/integration/orchestration.test.ts',
-  'test/integration/reprocess.test.ts',
 ];
 
 function rank(file: TestSpecification): number {
