@@ -229,7 +229,8 @@ describe('freshness', () => {
 
     /**
      * Fetches at or above `share` of the queue's rate, and never above it in any window (plus the burst). The 0.9
-     * of the budget that a backfill reaches is bench:freshness's target; beside other test files 0.85 shows it uses it.
+     * of the budget that a backfill reaches is bench:freshness's target; beside other test files 0.8 shows it uses it
+     * (with the limit split over four partitions, it used about 0.75).
      */
     function expectRateUsed(log: RequestLogEntry[], share: number): void {
       const times = log.map((request) => request.at).sort((a, b) => a - b);
@@ -252,8 +253,7 @@ describe('freshness', () => {
         args: [{ from: FROM, to: TO, mode: 'all' }],
       });
       expect(result).toMatchObject({ total: 61, byStatus: { complete: 61 }, notCompleted: [] });
-      // With the limit split over four partitions, four days in flight used about 75 % of it.
-      expectRateUsed(h.simulator.requests, 0.85);
+      expectRateUsed(h.simulator.requests, 0.8);
     });
 
     it('serves a poll ahead of the queued backfill fetches, all under the rate limit', async () => {
@@ -307,7 +307,7 @@ describe('freshness', () => {
       expect(backfillBetween.length).toBeLessThanOrEqual(3);
 
       // All fetches together, poll and backfill: under the limit, and the backfill at its budget.
-      expectRateUsed(log, 0.85);
+      expectRateUsed(log, 0.8);
     });
   });
 });
