@@ -1,6 +1,6 @@
 // Inputs, ids and results of reprocessing (docs/design.md §13): days re-derived from their stored raw answers by
 // the current build, without asking JAO. Pure: imported by workflows, activities and the CLI.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from './calendar';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import {
@@ -11,6 +11,7 @@ import {
   MAX_CONCURRENCY,
   type Parsed,
 } from './workflowInputs';
+import { zod } from './zod';
 
 /** `maxExchanges/reprocess/2024-01-01..2024-01-31`: one run per range (a second start attaches to it). */
 export const reprocessWorkflowId = (dataset: Dataset, from: DeliveryDay, to: DeliveryDay) =>
@@ -28,6 +29,7 @@ export const reprocessDayWorkflowId = (dataset: Dataset, day: DeliveryDay) =>
 export const DEFAULT_REPROCESS_CONCURRENCY = 8;
 
 function buildSchemas() {
+  const z = zod();
   const deliveryDay = z.string().refine(isDeliveryDay, {
     error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
   });
