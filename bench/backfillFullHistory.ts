@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import { loadConfig } from '../common/config';
 import { GO_LIVE_DAY, marketToday } from '../domain/calendar';
 import type { Dataset, DeliveryDay } from '../domain/types';
-import type { BackfillResult } from '../domain/workflowInputs';
+import type { BackfillProgress, BackfillResult } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
 import type { Cleanup } from './cleanup';
 import type { Target } from './report';
@@ -49,6 +49,8 @@ export interface FullHistoryOptions {
   daysPerRun?: number;
   /** How often the worker's RSS is read. */
   sampleEveryMs: number;
+  /** How often a progress line is printed. */
+  reportEveryMs: number;
 }
 
 export function fullHistoryOptions(smoke: boolean, now = new Date()): FullHistoryOptions {
@@ -57,9 +59,15 @@ export function fullHistoryOptions(smoke: boolean, now = new Date()): FullHistor
   if (smoke) {
     const from = new Date(`${to}T00:00:00Z`);
     from.setUTCDate(from.getUTCDate() - 9);
-    return { from: from.toISOString().slice(0, 10), to, daysPerRun: 4, sampleEveryMs: 500 };
+    return {
+      from: from.toISOString().slice(0, 10),
+      to,
+      daysPerRun: 4,
+      sampleEveryMs: 500,
+      reportEveryMs: 5_000,
+    };
   }
-  return { from: GO_LIVE_DAY, to, sampleEveryMs: 5_000 };
+  return { from: GO_LIVE_DAY, to, sampleEveryMs: 5_000, reportEveryMs: 60_000 };
 }
 
 interface RssSample {
@@ -160,6 +168,25 @@ export async function runFullHistory(
     sample();
     const sampler = setInterval(sample, options.sampleEveryMs);
     const started = performance.now();
+    const reporter = setInterval(() => {
+      const minutes = (performance.now() - started) / 60_000;
+      const requests = simulator.requests.length - requestsBefore;
+      const rss = worker.rss();
+      // The latest run of the chain (continue-as-new) answers; a failed query only skips the day count.
+      void client.workflow
+        .getHandle(workflowId)
+        .query<BackfillProgress>('progress')
+        .then(
+          (progress) => `${progress.done} of ${progress.total} days done`,
+          () => 'days done unknown',
+        )
+        .then((days) =>
+          console.log(
+            `full history: ${minutes.toFixed(1)} min: ${days}; ${requests} requests (${(requests / minutes).toFixed(1)} a minute)` +
+              (rss !== null ? `; worker RSS ${(rss / MB).toFixed(0)} MB` : ''),
+          ),
+        );
+    }, options.reportEveryMs);
     try {
       result = await client.workflow.execute<(input: unknown) => Promise<BackfillResult>>(
         'backfillWorkflow',
@@ -180,6 +207,7 @@ export async function runFullHistory(
       );
     } finally {
       clearInterval(sampler);
+      clearInterval(reporter);
     }
     seconds = (performance.now() - started) / 1000;
     sample();

@@ -27,7 +27,14 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    [`--max-old-space-size=${WORKER_HEAP_LIMIT_MB}`, JAO_BIN, 'worker', '--no-schedule'],
+    [
+      `--max-old-space-size=${WORKER_HEAP_LIMIT_MB}`,
+      // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the worker.
+      ...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      JAO_BIN,
+      'worker',
+      '--no-schedule',
+    ],
     {
       cwd: join(__dirname, '..'),
       env: { ...process.env, ...env, LOG_LEVEL: 'info' }, // "worker polling task queue" is an info line
