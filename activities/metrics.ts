@@ -2,6 +2,7 @@
 import { Context } from '@temporalio/activity';
 import { dayStartMs } from '../domain/calendar';
 import type { DriftKind } from '../domain/drift';
+import type { ValueChanges } from '../domain/reprocessInputs';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 
 export interface DayMetrics {
@@ -71,4 +72,30 @@ export function recordJaoAnswer(httpStatus: number | null): void {
       'Requests to JAO by the HTTP status of the answer (none: no answer)',
     )
     .add(1, { status: httpStatus === null ? 'none' : String(httpStatus) });
+}
+
+export type ReprocessOutcome = 'changed' | 'unchanged' | 'no_stored_answer';
+
+/**
+ * `jao_reprocessed_days_total{outcome}`: days re-derived from their stored answers (a dry run counts nothing), and
+ * `jao_reprocessed_values_total{change}`: the values those runs changed, added or removed.
+ */
+export function recordReprocessedDay(outcome: ReprocessOutcome, values?: ValueChanges): void {
+  const meter = Context.current().metricMeter;
+  meter
+    .createCounter(
+      'jao_reprocessed_days_total',
+      'days',
+      'Days re-derived from their stored raw answers, by outcome (changed, unchanged, no_stored_answer)',
+    )
+    .add(1, { outcome });
+  if (!values) return;
+  const counter = meter.createCounter(
+    'jao_reprocessed_values_total',
+    'values',
+    'Values a reprocessing changed, added or removed (change: changed, added, vanished)',
+  );
+  for (const change of ['changed', 'added', 'vanished'] as const) {
+    if (values[change] > 0) counter.add(values[change], { change });
+  }
 }

@@ -13,6 +13,7 @@ import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/time
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
+import { recordReprocessedDay } from './metrics';
 import { withinRetryHorizon } from './retryHorizon';
 import { reasonOfWrite } from './store';
 import { assessStoredAnswer } from './storedAnswer';
@@ -178,9 +179,11 @@ export function createReprocessActivities(deps: ReprocessActivityDeps) {
           }),
         );
         Context.current().log.info('day reprocessed', { ...result });
+        recordReprocessedDay(result.changed ? 'changed' : 'unchanged', result.values);
         return result;
       } catch (error) {
         if (error instanceof NoStoredAnswer) {
+          recordReprocessedDay('no_stored_answer');
           throw ApplicationFailure.nonRetryable(error.message, 'NoStoredAnswer');
         }
         throw error;

@@ -5,6 +5,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reprocessDay } from '../../activities/reprocess';
+import { freePort } from '../../common/ports';
 import { NewerAnswerStored, writeDay } from '../../db/writeDay';
 import {
   type ReprocessResult,
@@ -79,10 +80,26 @@ describe('reprocess', () => {
   let truthDays: Record<string, Record<string, unknown>>;
   let damagedDays: Record<string, Record<string, unknown>>;
   const buildId = () => runBundle().info.buildId;
+  let metricsUrl: string;
+  /** The worker's counter `name`, by the value of its `label`, with the runtime's own labels left out. */
+  const counterOf = async (name: string, label: string) => {
+    const text = await (await fetch(metricsUrl)).text();
+    const counts: Record<string, number> = {};
+    for (const line of text.split('\n')) {
+      const match = new RegExp(`^${name}\\{.*${label}="(\\w+)".*\\} (\\d+)$`).exec(line);
+      if (match) counts[match[1]!] = Number(match[2]);
+    }
+    return counts;
+  };
 
   beforeAll(async () => {
     const namespace = await createTestNamespace('reprocess');
-    h = await createPipelineHarness('reprocess', {}, { namespace });
+    metricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
+    h = await createPipelineHarness(
+      'reprocess',
+      {},
+      { namespace, metricsBindAddress: new URL(metricsUrl).host },
+    );
     await h.startWorkers();
     cliEnv = {
       DATABASE_URL: h.db.url,
@@ -174,6 +191,11 @@ describe('reprocess', () => {
     expect(days[WRONG_VALUES]).toMatchObject({ revision_count: 2, content_build_id: buildId() });
     expect(days[WRONG_STATUS]).toMatchObject({ revision_count: 1, reason: null });
     for (const day of UNTOUCHED) expect(days[day]).toEqual(damagedDays[day]);
+  });
+
+  it("counts the days it re-derived, and the values it changed, in the worker's metrics", async () => {
+    expect(await counterOf('jao_reprocessed_days_total', 'outcome')).toEqual({ changed: 4, unchanged: 2 });
+    expect(await counterOf('jao_reprocessed_values_total', 'change')).toEqual({ changed: 48, added: 48 });
   });
 
   it('records each change as a revision naming the reprocessing build and its raw answer', async () => {
