@@ -15,6 +15,7 @@ import { authHook, KeyStore } from './auth';
 import { Catalogue } from './catalogue';
 import { ApiInputError, badRequest } from './errors';
 import type { DayEventHub } from './eventHub';
+import { ResponseCache } from './responseCache';
 import { registerDaysRoute } from './routes/days';
 import { registerEventsRoute } from './routes/events';
 import { registerHealthRoutes } from './routes/health';
@@ -117,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     pool: options.pool,
     hub: options.hub,
     catalogue: new Catalogue(),
+    responses: new ResponseCache(),
     maxRangeDays: options.maxRangeDays,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
     runningDays: options.runningDays,

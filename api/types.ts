@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { Catalogue } from './catalogue';
 import type { DayEventHub } from './eventHub';
+import type { ResponseCache } from './responseCache';
 import type { RunningDaysSource } from './runningDays';
 
 export type ApiApp = FastifyInstance<
@@ -23,6 +24,8 @@ export type ApiApp = FastifyInstance<
 export interface RouteDeps {
   pool: pg.Pool;
   catalogue: Catalogue;
+  /** Whole small answers of the values route, by ETag. */
+  responses: ResponseCache;
   hub: DayEventHub;
   maxRangeDays: number;
   heartbeatMs: number;

@@ -59,11 +59,6 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
           await snapshot.end();
           return reply;
         }
-        const body = await streamValues(
-          snapshot,
-          [query.from, query.to, borders, query.as_of ?? null],
-          query.format,
-        );
         reply.header('content-type', CONTENT_TYPES[query.format]);
         if (query.format === 'csv') {
           reply.header(
@@ -71,6 +66,19 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
             `inline; filename="maxExchanges_${query.from}_${query.to}.csv"`,
           );
         }
+        const cached = deps.responses.get(etag);
+        if (cached) {
+          await snapshot.end();
+          reply.header('x-cache', 'hit');
+          return (reply as FastifyReply).send(cached);
+        }
+        reply.header('x-cache', 'miss');
+        const body = await streamValues(
+          snapshot,
+          [query.from, query.to, borders, query.as_of ?? null],
+          query.format,
+          { maxBytes: deps.responses.maxEntryBytes, keep: (whole) => deps.responses.set(etag, whole) },
+        );
         // A stream is sent as it is: the response schema documents its rows, it does not serialize them.
         return (reply as FastifyReply).send(body);
       } catch (error) {
@@ -83,6 +91,31 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
 
 const fewBorders = (borders: string[] | null) => borders !== null && borders.length <= FEW_BORDERS;
 
+/** An answer of at most `maxBytes`, once streamed to its end, is handed to `keep` whole (the response cache). */
+interface WholeAnswer {
+  maxBytes: number;
+  keep(body: Buffer): void;
+}
+
+/** Collects an answer's chunks for WholeAnswer while it stays small enough; gives up beyond. */
+class AnswerKeeper {
+  private chunks: string[] | null = [];
+  private bytes = 0;
+  constructor(private readonly whole: WholeAnswer) {}
+
+  add(chunk: string): string {
+    if (this.chunks === null) return chunk;
+    this.bytes += Buffer.byteLength(chunk);
+    if (this.bytes > this.whole.maxBytes) this.chunks = null;
+    else this.chunks.push(chunk);
+    return chunk;
+  }
+
+  finish(): void {
+    if (this.chunks !== null) this.whole.keep(Buffer.from(this.chunks.join('')));
+  }
+}
+
 /**
  * The answer as a stream read from a server-side cursor, BATCH_ROWS at a time, with backpressure: memory stays
  * flat however many rows. The first batch is read before answering, so a failing query is still a 500.
@@ -91,6 +124,7 @@ async function streamValues(
   snapshot: Snapshot,
   params: [string, string, string[] | null, Date | null],
   format: 'json' | 'ndjson' | 'csv',
+  whole: WholeAnswer,
 ): Promise<Readable> {
   const asOf = params[3] !== null;
   const cursor = snapshot.client.query(
@@ -111,15 +145,17 @@ async function streamValues(
   async function* chunks(): AsyncGenerator<string> {
     started = true;
     let failure: unknown;
+    const keeper = new AnswerKeeper(whole);
     try {
       let rows = first;
-      yield formatter.start();
+      yield keeper.add(formatter.start());
       while (rows.length > 0) {
-        yield formatter.batch(rows);
+        yield keeper.add(formatter.batch(rows));
         if (rows.length < BATCH_ROWS) break;
         rows = await cursor.read(BATCH_ROWS);
       }
-      yield formatter.end();
+      yield keeper.add(formatter.end());
+      keeper.finish();
     } catch (error) {
       failure = error;
       throw error;

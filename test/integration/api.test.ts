@@ -116,6 +116,23 @@ describe('values', () => {
     expect(lines.map((line) => JSON.parse(line))).toEqual(all);
   });
 
+  it('gives every border as CSV byte for byte as when each border is named, as of too', async () => {
+    const range = `from=${LONG_DAY}&to=${REVISED_DAY}&format=csv`;
+    const everyBorder = BORDERS.map((border) => `border=${border}`).join('&');
+    for (const asOf of ['', `&as_of=${new Date(REVISION.getTime() - 1).toISOString()}`]) {
+      const copied = await getWith(key, `${api.url}/v1/datasets/maxExchanges/values?${range}${asOf}`);
+      const formatted = await getWith(
+        key,
+        `${api.url}/v1/datasets/maxExchanges/values?${range}${asOf}&${everyBorder}`,
+      );
+      expect(copied.status).toBe(200);
+      const text = await copied.text();
+      expect(text).toBe(await formatted.text());
+      const asOfDate = asOf ? new Date(REVISION.getTime() - 1) : undefined;
+      expect(parseCsv(text)).toEqual(await viewRows(LONG_DAY, REVISED_DAY, asOfDate));
+    }
+  });
+
   it('answers as of an instant before and after a revision, as jao.max_exchanges_as_of', async () => {
     const before = new Date(REVISION.getTime() - 1);
     const path = (asOf: Date) =>
@@ -246,6 +263,41 @@ describe('caching', () => {
       expect(after.headers.get('etag')).not.toBe(tags[i]);
       await after.arrayBuffer();
     }
+  });
+});
+
+describe('the response cache', () => {
+  it('serves a repeated answer whole from its cache, and the new values right after a write', async () => {
+    const day = '2024-03-05';
+    await write(day, new Date('2024-03-05T09:00:00.000Z'));
+    const get = async (format: string) => {
+      const response = await getWith(
+        key,
+        `${api.url}/v1/datasets/maxExchanges/values?from=${day}&to=${day}&format=${format}`,
+      );
+      expect(response.status).toBe(200);
+      return {
+        cache: response.headers.get('x-cache'),
+        etag: response.headers.get('etag'),
+        text: await response.text(),
+      };
+    };
+    const first = await get('json');
+    expect(first.cache).toBe('miss');
+    expect(JSON.parse(first.text)).toEqual(await viewRows(day, day));
+    const again = await get('json');
+    expect(again).toEqual({ ...first, cache: 'hit' });
+    // Another format is another answer.
+    expect((await get('csv')).cache).toBe('miss');
+
+    await write(day, new Date('2024-03-05T10:00:00.000Z'), (border, hour) => baseValue(border, hour) + 5);
+    const afterWrite = await get('json');
+    expect(afterWrite.cache).toBe('miss');
+    expect(afterWrite.etag).not.toBe(first.etag);
+    const rows = JSON.parse(afterWrite.text) as Row[];
+    expect(rows).toEqual(await viewRows(day, day));
+    expect(rows.every((row) => row.revision === 2)).toBe(true);
+    expect(await get('json')).toEqual({ ...afterWrite, cache: 'hit' });
   });
 });
 
