@@ -55,20 +55,25 @@ export function valuesSql(asOf: boolean, fewBorders: boolean): string {
 
 type Row = string[];
 
-const NUMERIC_FIELDS = new Set([5, 6]);
-
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/*
+ * SELECT_TEXT's fields by what they can hold: the server writes the timestamps, the day and the numbers in fixed
+ * forms (digits, '-', ':', '.', 'T', 'Z'), which need no quoting or escaping in CSV or JSON; only the border and its
+ * zones are text from JAO's keys, quoted and escaped as any text would be.
+ */
+function csvLine(row: Row): string {
+  return `${row[0]},${row[1]},${csvField(row[2]!)},${csvField(row[3]!)},${csvField(row[4]!)},${row[5]},${row[6]},${row[7]},${row[8]}`;
+}
+
 function jsonObject(row: Row): string {
-  let out = '{';
-  for (let i = 0; i < VALUE_COLUMNS.length; i++) {
-    if (i > 0) out += ',';
-    const field = row[i]!;
-    out += `"${VALUE_COLUMNS[i]}":${NUMERIC_FIELDS.has(i) ? field : JSON.stringify(field)}`;
-  }
-  return `${out}}`;
+  return (
+    `{"mtu":"${row[0]}","delivery_day":"${row[1]}","border":${JSON.stringify(row[2])},` +
+    `"from_zone":${JSON.stringify(row[3])},"to_zone":${JSON.stringify(row[4])},"value_mw":${row[5]},` +
+    `"revision":${row[6]},"first_seen_at":"${row[7]}","updated_at":"${row[8]}"}`
+  );
 }
 
 export const CONTENT_TYPES: Record<Format, string> = {
@@ -90,7 +95,7 @@ export class RowFormatter {
   batch(rows: Row[]): string {
     const parts: string[] = new Array(rows.length);
     if (this.format === 'csv') {
-      for (let r = 0; r < rows.length; r++) parts[r] = rows[r]!.map(csvField).join(',');
+      for (let r = 0; r < rows.length; r++) parts[r] = csvLine(rows[r]!);
       this.rows += rows.length;
       return `${parts.join('\n')}\n`;
     }

@@ -146,13 +146,22 @@ async function streamValues(
     started = true;
     let failure: unknown;
     const keeper = new AnswerKeeper(whole);
+    // The next batch is asked for before this one is formatted and sent: the server reads it meanwhile.
+    const readAhead = (batch: string[][]) => {
+      if (batch.length < BATCH_ROWS) return null;
+      const next = cursor.read(BATCH_ROWS);
+      next.catch(() => {}); // awaited below; an answer abandoned before that has no use for its failure
+      return next;
+    };
     try {
       let rows = first;
+      let next = readAhead(rows);
       yield keeper.add(formatter.start());
       while (rows.length > 0) {
         yield keeper.add(formatter.batch(rows));
-        if (rows.length < BATCH_ROWS) break;
-        rows = await cursor.read(BATCH_ROWS);
+        if (next === null) break;
+        rows = await next;
+        next = readAhead(rows);
       }
       yield keeper.add(formatter.end());
       keeper.finish();
