@@ -5,10 +5,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEngine } from '../../db/engine';
 import { watchPool } from '../../db/pool';
-import { type WriteDayInput, writeDay } from '../../db/writeDay';
-import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import { writeDay } from '../../db/writeDay';
+import type { DeliveryDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { baseValue, validatedDay } from './storageFixtures';
+import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
 
 let db: TestDatabase;
 let reader: pg.Pool;
@@ -20,19 +20,6 @@ const OTHER_DAY = '2023-05-11';
 const T1 = new Date('2023-05-09T08:00:00.000Z');
 const T2 = new Date('2023-05-10T08:00:00.000Z');
 const T3 = new Date('2023-05-11T08:00:00.000Z');
-
-function input(day: DeliveryDay, validated: ValidatedDay, observedAt: Date): WriteDayInput {
-  return {
-    dataset: 'maxExchanges',
-    day,
-    status: validated.receivedMtus === validated.expectedMtus ? 'complete' : 'partial',
-    validated,
-    expectedMtus: validated.expectedMtus,
-    rawResponseId: null,
-    workflowId: `maxExchanges/day/${day}`,
-    observedAt,
-  };
-}
 
 interface DailyRow {
   border: string;
@@ -90,8 +77,8 @@ afterAll(async () => {
 
 describe('jao.max_exchanges_daily', () => {
   it('is right right after a first write, and after its materialization', async () => {
-    await writeDay(db.pool, input(DAY, validatedDay(DAY, BORDERS, baseValue), T1));
-    await writeDay(db.pool, input(OTHER_DAY, validatedDay(OTHER_DAY, BORDERS, baseValue), T1));
+    await writeDay(db.pool, fetchWrite(DAY, validatedDay(DAY, BORDERS, baseValue), T1));
+    await writeDay(db.pool, fetchWrite(OTHER_DAY, validatedDay(OTHER_DAY, BORDERS, baseValue), T1));
     const expected = BORDERS.map((border) => ({
       border,
       min_mw: baseValue(border, 0),
@@ -109,7 +96,7 @@ describe('jao.max_exchanges_daily', () => {
     // DE_FR's hour 0 drops by 500 MW: the day's new minimum.
     const revised = (border: string, hour: number) =>
       border === 'DE_FR' && hour === 0 ? baseValue(border, 0) - 500 : baseValue(border, hour);
-    await writeDay(db.pool, input(DAY, validatedDay(DAY, BORDERS, revised), T2));
+    await writeDay(db.pool, fetchWrite(DAY, validatedDay(DAY, BORDERS, revised), T2));
     const afterRevision = await daily(reader, DAY);
     expect(afterRevision.find((row) => row.border === 'DE_FR')?.min_mw).toBe(baseValue('DE_FR', 0) - 500);
     expect(afterRevision).toEqual(await fromValues(DAY));
@@ -120,7 +107,7 @@ describe('jao.max_exchanges_daily', () => {
     }
 
     // AT_BE vanishes from the day (a partial answer): its row goes at once.
-    await writeDay(db.pool, input(DAY, validatedDay(DAY, ['DE_FR'], revised), T3));
+    await writeDay(db.pool, fetchWrite(DAY, validatedDay(DAY, ['DE_FR'], revised), T3));
     expect((await daily(reader, DAY)).map((row) => row.border)).toEqual(['DE_FR']);
     expect(await daily(reader, DAY)).toEqual(await fromValues(DAY));
     expect(await daily(reader, OTHER_DAY)).toEqual(await fromValues(OTHER_DAY));

@@ -6,10 +6,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEngine } from '../../db/engine';
 import { watchPool } from '../../db/pool';
-import { type WriteDayInput, writeDay } from '../../db/writeDay';
-import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import { writeDay } from '../../db/writeDay';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { baseValue, validatedDay } from './storageFixtures';
+import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
 
 let db: TestDatabase;
 let reader: pg.Pool;
@@ -22,19 +21,6 @@ const T1 = new Date('2023-04-01T08:00:00.000Z');
 const T2 = new Date('2023-04-02T08:00:00.000Z');
 const T3 = new Date('2023-04-03T08:00:00.000Z');
 const T4 = new Date('2023-04-04T08:00:00.000Z');
-
-function input(day: DeliveryDay, validated: ValidatedDay, observedAt: Date): WriteDayInput {
-  return {
-    dataset: 'maxExchanges',
-    day,
-    status: validated.receivedMtus === validated.expectedMtus ? 'complete' : 'partial',
-    validated,
-    expectedMtus: validated.expectedMtus,
-    rawResponseId: null,
-    workflowId: `maxExchanges/day/${day}`,
-    observedAt,
-  };
-}
 
 const CURRENT =
   'mtu, delivery_day, border, from_zone, to_zone, value_mw, revision, first_seen_at, updated_at';
@@ -70,7 +56,7 @@ beforeAll(async () => {
   if (timescale) {
     await db.pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
   }
-  for (const day of DAYS) await writeDay(db.pool, input(day, validatedDay(day, BORDERS, baseValue), T1));
+  for (const day of DAYS) await writeDay(db.pool, fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1));
   // DE_FR changes at hours 3 and 4, BE_AT's hour 5 vanishes; then DE_FR's hour 3 changes again, and AT_BE's first
   // hour of the 23-hour day changes.
   const revised = (border: string, hour: number) =>
@@ -79,10 +65,10 @@ beforeAll(async () => {
       : border === 'DE_FR' && (hour === 3 || hour === 4)
         ? baseValue(border, hour) + 100
         : baseValue(border, hour);
-  await writeDay(db.pool, input('2022-10-30', validatedDay('2022-10-30', BORDERS, revised), T2));
+  await writeDay(db.pool, fetchWrite('2022-10-30', validatedDay('2022-10-30', BORDERS, revised), T2));
   await writeDay(
     db.pool,
-    input(
+    fetchWrite(
       '2022-10-30',
       validatedDay('2022-10-30', BORDERS, (b, h) => (b === 'DE_FR' && h === 3 ? 7 : revised(b, h))),
       T3,
@@ -90,7 +76,7 @@ beforeAll(async () => {
   );
   await writeDay(
     db.pool,
-    input(
+    fetchWrite(
       '2023-03-26',
       validatedDay('2023-03-26', BORDERS, (b, h) => (b === 'AT_BE' && h === 0 ? 1 : baseValue(b, h))),
       T4,

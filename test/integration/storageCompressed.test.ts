@@ -4,10 +4,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEngine } from '../../db/engine';
 import { watchPool } from '../../db/pool';
-import { type WriteDayInput, writeDay } from '../../db/writeDay';
-import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import { writeDay } from '../../db/writeDay';
+import type { DeliveryDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { baseValue, hourlyMtus, validatedDay } from './storageFixtures';
+import { baseValue, fetchWrite, hourlyMtus, validatedDay } from './storageFixtures';
 
 let db: TestDatabase;
 let timescale = false;
@@ -26,19 +26,6 @@ const NEW_DAY = '2023-02-04';
 const T1 = new Date('2023-03-05T08:00:00.000Z');
 const T2 = new Date('2023-03-06T08:00:00.000Z');
 const T3 = new Date('2023-03-07T08:00:00.000Z');
-
-function input(day: DeliveryDay, validated: ValidatedDay, observedAt: Date): WriteDayInput {
-  return {
-    dataset: 'maxExchanges',
-    day,
-    status: validated.receivedMtus === validated.expectedMtus ? 'complete' : 'partial',
-    validated,
-    expectedMtus: validated.expectedMtus,
-    rawResponseId: null,
-    workflowId: `maxExchanges/day/${day}`,
-    observedAt,
-  };
-}
 
 interface Chunk {
   name: string;
@@ -161,12 +148,12 @@ beforeAll(async () => {
   // Policies off: chunks are compressed by this file, at chosen moments.
   await db.pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
   for (const day of [...DAYS_A, ...DAYS_B, ...DAYS_C]) {
-    await writeDay(db.pool, input(day, validatedDay(day, BORDERS, baseValue), T1));
+    await writeDay(db.pool, fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1));
   }
   // One revision before compression, so that history has a chunk to compress too.
   await writeDay(
     db.pool,
-    input(
+    fetchWrite(
       DAYS_A[0]!,
       validatedDay(DAYS_A[0]!, BORDERS, (b, h) => baseValue(b, h) + 1),
       T2,
@@ -238,7 +225,7 @@ describe('TimescaleDB with compressed history', () => {
         options: '-c timescaledb.max_tuples_decompressed_per_dml_transaction=1',
       }),
     );
-    const result = await writeDay(guarded, input(REVISED, revised, T3)).finally(() => guarded.end());
+    const result = await writeDay(guarded, fetchWrite(REVISED, revised, T3)).finally(() => guarded.end());
     expect(result).toMatchObject({ changedPoints: 2, newPoints: 0, vanishedPoints: 24, revision: 2 });
 
     expect(await viewOf(REVISED)).toEqual(
@@ -275,7 +262,10 @@ describe('TimescaleDB with compressed history', () => {
 
   it('writes a new day inside a compressed chunk and leaves the other chunks compressed', async (ctx) => {
     ctx.skip(!timescale, `${SKIP_NOTE} (${engineLine})`);
-    const result = await writeDay(db.pool, input(NEW_DAY, validatedDay(NEW_DAY, BORDERS, baseValue), T3));
+    const result = await writeDay(
+      db.pool,
+      fetchWrite(NEW_DAY, validatedDay(NEW_DAY, BORDERS, baseValue), T3),
+    );
     expect(result).toMatchObject({ status: 'complete', newPoints: 72, changedPoints: 0, revision: 1 });
     expect(await viewOf(NEW_DAY)).toEqual(expectedView(BORDERS, baseValue, () => 1));
     expect(await staleDailyRows(NEW_DAY)).toBe(0);

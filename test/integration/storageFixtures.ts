@@ -1,4 +1,5 @@
 // Builders for the storage tests: validated days with chosen keys and values.
+import type { WriteDayInput } from '../../db/writeDay';
 import { dayWindow } from '../../domain/calendar';
 import type { DeliveryDay, Point, Rejection, ValidatedDay } from '../../domain/types';
 
@@ -69,4 +70,18 @@ export function baseValue(border: string, hour: number): number {
   let hash = 0;
   for (const char of border) hash = (hash * 31 + char.charCodeAt(0)) % 10_000;
   return 1000 + hash + hour * 10;
+}
+
+/** A fetch's write of `validated` observed at `observedAt`: complete when every MTU came, else partial. */
+export function fetchWrite(day: DeliveryDay, validated: ValidatedDay, observedAt: Date): WriteDayInput {
+  return {
+    dataset: 'maxExchanges',
+    day,
+    status: validated.receivedMtus === validated.expectedMtus ? 'complete' : 'partial',
+    validated,
+    expectedMtus: validated.expectedMtus,
+    rawResponseId: null,
+    workflowId: `maxExchanges/day/${day}`,
+    observedAt,
+  };
 }
