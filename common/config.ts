@@ -69,47 +69,37 @@ const intFromEnv = (min: number, max: number, fallback: number) =>
     .refine((n) => n >= min && n <= max, { message: `expected a number from ${min} to ${max}` })
     .default(fallback);
 
+/** An http(s) URL with a host and no credentials, query or fragment; with `originOnly`, no path either. */
+function isPlainHttpUrl(text: string, { originOnly }: { originOnly: boolean }): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.host !== '' &&
+    url.username === '' &&
+    url.password === '' &&
+    (!originOnly || url.pathname === '/') &&
+    url.search === '' &&
+    url.hash === ''
+  );
+}
+
 /** JAO_BASE_URL: an http(s) origin, nothing after it (the client appends the dataset path). */
 const origin = z
   .string()
   .default('https://publicationtool.jao.eu')
-  .refine(
-    (text) => {
-      if (!URL.canParse(text)) return false;
-      const url = new URL(text);
-      return (
-        (url.protocol === 'http:' || url.protocol === 'https:') &&
-        url.host !== '' &&
-        url.username === '' &&
-        url.password === '' &&
-        url.pathname === '/' &&
-        url.search === '' &&
-        url.hash === ''
-      );
-    },
-    { message: 'expected an http or https origin such as https://publicationtool.jao.eu' },
-  )
+  .refine((text) => isPlainHttpUrl(text, { originOnly: true }), {
+    message: 'expected an http or https origin such as https://publicationtool.jao.eu',
+  })
   .transform((text) => new URL(text).origin);
 
 /** TEMPORAL_UI_URL: an http(s) URL without credentials, query or fragment; kept without a trailing slash. */
 const webUiUrl = z
   .string()
   .default('http://127.0.0.1:8233')
-  .refine(
-    (text) => {
-      if (!URL.canParse(text)) return false;
-      const url = new URL(text);
-      return (
-        (url.protocol === 'http:' || url.protocol === 'https:') &&
-        url.host !== '' &&
-        url.username === '' &&
-        url.password === '' &&
-        url.search === '' &&
-        url.hash === ''
-      );
-    },
-    { message: 'expected an http or https URL such as http://127.0.0.1:8233' },
-  )
+  .refine((text) => isPlainHttpUrl(text, { originOnly: false }), {
+    message: 'expected an http or https URL such as http://127.0.0.1:8233',
+  })
   .transform((text) => new URL(text).toString().replace(/\/+$/, ''));
 
 /** JAO_MAX_REQUESTS_PER_MINUTE's upper bound: far above JAO's (~100), the most a benchmark may ask for. */
