@@ -33,6 +33,13 @@ export interface PipelineWorkerOptions {
    */
   deployment?: { name: string; versioned: boolean };
   maxConcurrentActivities?: number;
+  /** Fetches one worker runs at once (default: maxConcurrentActivities). */
+  maxConcurrentFetches?: number;
+  /**
+   * Which of the two queues this process serves (default both). A fetch-only fleet can be scaled apart from
+   * the workflows; the fleet-wide rate limit holds whichever processes serve the fetch queue.
+   */
+  queues?: 'all' | 'main' | 'fetch';
   /** DATABASE_RETRY_HORIZON: how long after a day started its failing database work is retried before it fails. */
   retryHorizonMs?: number;
   /** How the fetch retries storing JAO's answer within one attempt (default RAW_STORE_RETRY). */
@@ -68,50 +75,56 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
   const workerDeploymentOptions = deploymentOptions(buildId, options.deployment);
   const concurrency = options.maxConcurrentActivities ?? 32;
 
-  const mainWorker = await Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    workflowBundle: { code: workflowBundle.code },
-    workerDeploymentOptions,
-    activities: {
-      ...createStoreActivities({
+  const createMainWorker = () =>
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue,
+      workflowBundle: { code: workflowBundle.code },
+      workerDeploymentOptions,
+      activities: {
+        ...createStoreActivities({
+          pool,
+          buildId,
+          retryHorizonMs: options.retryHorizonMs,
+          maxBodyBytes: options.jao.maxBodyBytes,
+          secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
+          writeTimeouts: options.writeTimeouts,
+        }),
+        ...createFreshnessActivities({ pool }),
+        // Reprocessing reads stored answers only: it runs here, never on the fetch queue, and has no JAO client.
+        ...createReprocessActivities({
+          pool,
+          buildId,
+          retryHorizonMs: options.retryHorizonMs,
+          maxBodyBytes: options.jao.maxBodyBytes,
+          secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
+          writeTimeouts: options.writeTimeouts,
+        }),
+      },
+      maxConcurrentActivityTaskExecutions: concurrency,
+      maxCachedWorkflows: 500,
+    });
+  const createFetchWorker = () =>
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: fetchTaskQueueOf(taskQueue),
+      workerDeploymentOptions,
+      activities: createFetchActivities({
         pool,
-        buildId,
+        jao: options.jao,
         retryHorizonMs: options.retryHorizonMs,
-        maxBodyBytes: options.jao.maxBodyBytes,
-        secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
-        writeTimeouts: options.writeTimeouts,
+        rawStoreRetry: options.rawStoreRetry,
       }),
-      ...createFreshnessActivities({ pool }),
-      // Reprocessing reads stored answers only: it runs here, never on the fetch queue, and has no JAO client.
-      ...createReprocessActivities({
-        pool,
-        buildId,
-        retryHorizonMs: options.retryHorizonMs,
-        maxBodyBytes: options.jao.maxBodyBytes,
-        secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
-        writeTimeouts: options.writeTimeouts,
-      }),
-    },
-    maxConcurrentActivityTaskExecutions: concurrency,
-    maxCachedWorkflows: 500,
-  });
-  const fetchWorker = await Worker.create({
-    connection,
-    namespace,
-    taskQueue: fetchTaskQueueOf(taskQueue),
-    workerDeploymentOptions,
-    activities: createFetchActivities({
-      pool,
-      jao: options.jao,
-      retryHorizonMs: options.retryHorizonMs,
-      rawStoreRetry: options.rawStoreRetry,
-    }),
-    maxConcurrentActivityTaskExecutions: concurrency,
-    maxTaskQueueActivitiesPerSecond: fetchRatePerSecond(options.maxRequestsPerMinute),
-  });
-  const workers = [mainWorker, fetchWorker];
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentFetches ?? concurrency,
+      maxTaskQueueActivitiesPerSecond: fetchRatePerSecond(options.maxRequestsPerMinute),
+    });
+  const queues = options.queues ?? 'all';
+  const workers = [
+    ...(queues === 'fetch' ? [] : [await createMainWorker()]),
+    ...(queues === 'main' ? [] : [await createFetchWorker()]),
+  ];
   const stop = (worker: Worker) => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   };

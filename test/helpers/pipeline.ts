@@ -26,6 +26,8 @@ export interface WorkerOptions {
   retryHorizonMs?: number;
   rawStoreRetry?: PipelineWorkerOptions['rawStoreRetry'];
   writeTimeouts?: PipelineWorkerOptions['writeTimeouts'];
+  queues?: PipelineWorkerOptions['queues'];
+  maxConcurrentFetches?: number;
 }
 
 export interface PipelineHarness {
@@ -75,6 +77,8 @@ export async function createPipelineHarness(
         retryHorizonMs: options.retryHorizonMs,
         rawStoreRetry: options.rawStoreRetry,
         writeTimeouts: options.writeTimeouts,
+        queues: options.queues,
+        maxConcurrentFetches: options.maxConcurrentFetches,
       });
       const done = workers.run();
       const handle: RunningWorkers = {

