@@ -26,6 +26,7 @@ import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 import { renderProgress } from '../progressBar';
+import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
 
 const OPTIONS = {
   from: { type: 'string' },
@@ -258,18 +259,21 @@ async function rerunDays(config: Config, days: string[], wait: boolean): Promise
       }
     }
     if (!wait) return;
+    const outcomes: RerunOutcome[] = [];
     for (const handle of handles) {
+      let outcome: RerunOutcome;
       try {
         const result = await resultThroughOutages<Awaited<ReturnType<typeof handle.result>>>(handle);
-        console.log(
-          `${result.day} ${result.status}: ${result.mtus} MTUs, ${result.points} points, ${result.changedPoints} changed, revision ${result.revision}`,
-        );
+        outcome = { kind: 'result', result };
       } catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        console.log(`${handle.workflowId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-        process.exitCode = 1;
+        const message = cause instanceof Error ? cause.message : String(cause);
+        outcome = { kind: 'failed', workflowId: handle.workflowId, message };
       }
+      console.log(describeRerunOutcome(outcome));
+      outcomes.push(outcome);
     }
+    process.exitCode = rerunExitCode(outcomes);
   } finally {
     await temporal.close();
   }

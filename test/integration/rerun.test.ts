@@ -3,7 +3,7 @@
 // It must list as running while it runs, end with its own status, fetch with live priority and say it is the
 // operator's; the backfill that left the day invalid must say it finished, with its not-complete day in its memo.
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   DATASET_ATTRIBUTE,
   DAY_STATUS_ATTRIBUTE,
@@ -13,9 +13,12 @@ import type { BackfillProgress, BackfillResult, DayInput, DayResult } from '../.
 import { LIVE_PRIORITY_KEY } from '../../workflows/fetchPriority';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+import { runJao } from '../helpers/processes';
 
 const DAY = '2025-03-10';
 const REJECTED_DAY = '2025-03-11';
+/** Days `jao rerun --wait` runs: complete, partial (an MTU missing), invalid (not JSON). */
+const [COMPLETE_DAY, PARTIAL_DAY, INVALID_DAY] = ['2025-03-12', '2025-03-13', '2025-03-14'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
@@ -34,8 +37,10 @@ describe('a day re-run like its old run tells the truth', () => {
   let h: PipelineHarness;
   let workers: RunningWorkers;
 
+  let namespace: string;
+
   beforeAll(async () => {
-    const namespace = await createTestNamespace('rerun');
+    namespace = await createTestNamespace('rerun');
     h = await createPipelineHarness(
       'rerun',
       { faults: { malformedDays: [DAY], rejectedDays: [REJECTED_DAY] } },
@@ -135,5 +140,30 @@ describe('a day re-run like its old run tells the truth', () => {
     expect((failure as WorkflowFailedError).cause?.message).toBe(
       `JAO rejected the request for ${REJECTED_DAY}: The request for delivery day ${REJECTED_DAY} was rejected (simulated).`,
     );
+  });
+  it('jao rerun --wait exits 0 when every day is complete, 3 when one is not, 1 when one failed', async () => {
+    h.simulator.setFaults({ missingMtuDays: [PARTIAL_DAY], malformedDays: [INVALID_DAY], latencyMs: 0 });
+    const env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: namespace,
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      DATABASE_URL: h.db.url,
+    };
+    const complete = await runJao(['rerun', COMPLETE_DAY, '--wait'], env);
+    expect({ code: complete.code, stderr: complete.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(complete.stdout).toMatch(new RegExp(`^${COMPLETE_DAY} complete: 24 MTUs, \\d+ points`, 'm'));
+
+    const notComplete = await runJao(['rerun', COMPLETE_DAY, PARTIAL_DAY, INVALID_DAY, '--wait'], env);
+    expect(notComplete.code).toBe(3);
+    expect(notComplete.stdout).toMatch(
+      new RegExp(`^${PARTIAL_DAY} partial: 23 MTUs, .*\\(.*missing.*\\)$`, 'm'),
+    );
+    expect(notComplete.stdout).toMatch(
+      new RegExp(`^${INVALID_DAY} invalid: .*\\(body is not JSON.*\\)$`, 'm'),
+    );
+
+    const failed = await runJao(['rerun', PARTIAL_DAY, REJECTED_DAY, '--wait'], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain(`maxExchanges/day/${REJECTED_DAY} failed: JAO rejected the request`);
   });
 });
