@@ -1,6 +1,6 @@
 // Failures of the fetch activity: a raw answer that cannot be stored is retried within the attempt and across
 // attempts for DATABASE_RETRY_HORIZON (not for a fixed number of attempts), an unavailable JAO for 8 attempts.
-// The store fails through a trigger on jao.raw_response raising 57P03 (what a restarting server answers), in
+// The store fails through a trigger on jao.raw_response raising 57P03 (what a restarting server answers), for
 // as many tries as the test sets. Days 2025-09-14 to 2025-09-17 (no other test file uses them).
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
