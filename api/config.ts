@@ -16,7 +16,9 @@ export interface ApiSettings {
 }
 
 /** API_DATABASE_URL, or DATABASE_URL as jao_reader (with JAO_READER_PASSWORD when set, unless already jao_reader's). */
-export function readerDatabaseUrl(config: Config): string {
+export function readerDatabaseUrl(
+  config: Pick<Config, 'DATABASE_URL' | 'API_DATABASE_URL' | 'JAO_READER_PASSWORD'>,
+): string {
   if (config.API_DATABASE_URL) return config.API_DATABASE_URL;
   const url = new URL(config.DATABASE_URL);
   if (url.username === 'jao_reader') return config.DATABASE_URL;

@@ -59,7 +59,6 @@ export const valuesQuery = z.strictObject({
   as_of: instantParam.optional().describe('values as they were known at this instant (ISO-8601)'),
   format: formatParam,
 });
-export type ValuesQuery = z.output<typeof valuesQuery>;
 
 export const revisionsQuery = z.strictObject({
   border: borderParam,

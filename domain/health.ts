@@ -98,15 +98,10 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
 }
 
 /** Lines that deserve a look but do not make the pipeline unhealthy: schema drift, one line per day. */
-export function healthWarnings(facts: HealthFacts): string[] {
+function healthWarnings(facts: HealthFacts): string[] {
   const warnings: string[] = [];
   for (const line of facts.report?.days ?? []) {
     if (line.drift) warnings.push(`schema drift: ${line.day} (${describeDrift(line.drift)})`);
   }
   return warnings;
-}
-
-/** The problems alone (one line each), as `jao health` prints them. */
-export function healthProblems(facts: HealthFacts): string[] {
-  return assessHealth(facts).problems;
 }

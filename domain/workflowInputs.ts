@@ -1,7 +1,7 @@
 // Inputs, ids and results of the pipeline's workflows. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
 import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from './calendar';
-import { DATASETS, DAY_STATUSES, type Dataset, type DayStatus, type DeliveryDay } from './types';
+import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import { zod } from './zod';
 
 export const TASK_QUEUE = 'jao-scraper';
@@ -228,6 +228,3 @@ export interface BackfillResult {
 export const RERUN_FAILED_STATUSES: readonly DayStatus[] = ['failed', 'invalid', 'partial'];
 export const isRerunFailed = (status: DayStatus | undefined): boolean =>
   status !== undefined && RERUN_FAILED_STATUSES.includes(status);
-
-export const isDayStatus = (value: string): value is DayStatus =>
-  (DAY_STATUSES as readonly string[]).includes(value);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure promtool is on PATH (npm test checks the Prometheus rules of deploy/prometheus/ with it); installs
-# Debian's prometheus package, which provides it, when absent.
+# Debian's prometheus package, which provides it, when absent. .ci/run and the test set-up
+# (test/helpers/globalSetup.ts) call it.
 set -euo pipefail
 
 if ! command -v promtool >/dev/null; then

@@ -12,7 +12,6 @@ import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
 import { TARGET_LINE } from '../../bench/report';
 import { TARGET_NAMES as REPROCESS_TARGETS } from '../../bench/reprocess';
 import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
-import { chromiumMissingNote } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
 
 const root = join(__dirname, '..', '..');
@@ -76,13 +75,8 @@ const BENCHES: [string, readonly string[], boolean][] = [
   ['reprocess', REPROCESS_TARGETS, true],
 ];
 
-// bench:page needs Chromium: without it the smoke run is skipped with a note, except under CI (test/browser/).
-const noChromium = chromiumMissingNote();
-const runnable = BENCHES.filter(([name]) => name !== 'page' || noChromium === null || process.env.CI);
-if (runnable.length < BENCHES.length) console.warn(`bench page --smoke skipped: ${noChromium}`);
-
 describe.concurrent('benchmarks in smoke mode', () => {
-  it.each(runnable)(
+  it.each(BENCHES)(
     '%s runs to the end and judges every target',
     async (name, targets, temporal) => {
       const run = await runSmoke(name, temporal);

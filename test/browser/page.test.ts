@@ -2,14 +2,14 @@
 // simulator and its faults, the write path) with a 25- and a 23-hour day and one day of each bad status; the page's
 // cells against jao.day_quality day by day, the deep link against the workflow it names, the chart's points
 // against the API's values, and cells redrawn from the live feed without a reload. Screenshots and timings go to
-// test-artifacts/browser/. Without Chromium the file is skipped with a note, except under CI, where it fails.
+// test-artifacts/browser/. Chromium is provisioned by the test set-up (test/helpers/globalSetup.ts), never skipped.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../db/apiKeys';
 import { daysInRange } from '../../domain/calendar';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
-import { ARTIFACTS_DIR, artifactPath, chromiumMissingNote, launchChromium } from '../helpers/browser';
+import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
@@ -30,9 +30,6 @@ const DAYS = {
   running: '2025-04-01',
 } as const;
 
-const missing = chromiumMissingNote();
-if (missing && !process.env.CI) console.warn(`test/browser/page.test.ts skipped: ${missing}`);
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ValueRow {
@@ -40,7 +37,7 @@ interface ValueRow {
   value_mw: number;
 }
 
-describe.skipIf(missing !== null && !process.env.CI)('the status page in Chromium', () => {
+describe('the status page in Chromium', () => {
   let h: PipelineHarness;
   let workers: RunningWorkers;
   let api: TestApi;

@@ -1,16 +1,9 @@
 // The API against a test database: a real server on an ephemeral port, connected as jao_reader.
 import { Writable } from 'node:stream';
 import type pg from 'pg';
-import type { ApiSettings } from '../../api/config';
+import { type ApiSettings, readerDatabaseUrl } from '../../api/config';
 import { type RunningApi, startApi } from '../../api/server';
 import { createApiKey } from '../../db/apiKeys';
-
-export function readerUrlOf(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.username = 'jao_reader';
-  url.password = '';
-  return url.toString();
-}
 
 export interface TestApi extends RunningApi {
   /** Every log line the API wrote. */
@@ -33,7 +26,7 @@ export async function startTestApi(
     {
       host: '127.0.0.1',
       port: 0,
-      databaseUrl: readerUrlOf(databaseUrl),
+      databaseUrl: readerDatabaseUrl({ DATABASE_URL: databaseUrl }),
       maxRangeDays: 366,
       rateLimitPerMinute: 100_000,
       logLevel: 'info',

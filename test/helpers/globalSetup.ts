@@ -1,4 +1,6 @@
-// Once per test run: a fresh migrated template database and one Temporal dev server, both torn down at the end.
+// Once per test run: the tools the tests drive (Chromium, promtool), a fresh migrated template database and one
+// Temporal dev server, both torn down at the end.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +10,54 @@ import { migrate } from '../../db/migrate';
 import { watchPool } from '../../db/pool';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
+import { chromiumMissingNote } from './browser';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
+import { REPO_ROOT } from './processes';
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface TestTool {
+  /** Why the tool cannot run here, or null when it can. */
+  missing: () => string | null;
+  /** Installs it from Debian's packages (root only). */
+  ensureScript: string;
+}
+
+const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+
+/** The browser tests and bench:page drive Chromium; the Prometheus rules' tests run promtool. */
+const TEST_TOOLS: TestTool[] = [
+  { missing: chromiumMissingNote, ensureScript: 'scripts/ensure-chromium.sh' },
+  {
+    missing: () =>
+      onPath('promtool') ? null : 'promtool not found on PATH (run scripts/ensure-promtool.sh)',
+    ensureScript: 'scripts/ensure-promtool.sh',
+  },
+];
+
+/** A failure printed as its one line, without a stack: what is missing and the command that installs it. */
+class MissingToolError extends Error {
+  override name = 'MissingToolError';
+  constructor(message: string) {
+    super(message);
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/** Installs what is missing where we may (root with apt-get), as the Temporal CLI is built when absent. */
+function ensureTestTools(log: (line: string) => void): void {
+  const canInstall = process.getuid?.() === 0 && onPath('apt-get');
+  for (const tool of TEST_TOOLS) {
+    const note = tool.missing();
+    if (note === null) continue;
+    if (!canInstall) throw new MissingToolError(`${note}; it needs root with apt-get`);
+    const run = spawnSync('bash', [tool.ensureScript], { cwd: REPO_ROOT, encoding: 'utf8' });
+    for (const line of `${run.stdout}${run.stderr}`.trim().split('\n')) if (line) log(line);
+    const still = tool.missing();
+    if (still !== null)
+      throw new MissingToolError(`${still}; ${tool.ensureScript} exited with ${run.status}`);
+  }
+}
 
 async function dropRunDatabases(adminUrl: string, prefix: string): Promise<void> {
   const names = await withAdminClient(adminUrl, async (client) => {
@@ -43,6 +90,7 @@ async function sealTemplate(adminUrl: string, template: string): Promise<void> {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  ensureTestTools((line) => console.error(line));
   const adminUrl = databaseUrlFor(process.env.DATABASE_URL || DEFAULT_ADMIN_URL, 'postgres');
   const prefix = `jao_test_${Date.now().toString(36)}_${process.pid}`;
   const template = `${prefix}_template`;

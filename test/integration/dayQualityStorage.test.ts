@@ -10,7 +10,7 @@ import { writeDay } from '../../db/writeDay';
 import { assessBody } from '../../domain/assess';
 import { dayWindow } from '../../domain/calendar';
 import { EMPTY_RECHECK_ERROR, judgeDay, worseRecheckError } from '../../domain/dayStatus';
-import { healthProblems } from '../../domain/health';
+import { assessHealth } from '../../domain/health';
 import { MAX_STORED_REJECTIONS } from '../../domain/limits';
 import type { DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -282,12 +282,14 @@ describe('an empty re-check of stored days, as status and health see them', () =
       [complete, 'complete', null, EMPTY_RECHECK_ERROR],
       [partial, 'partial', 'some values missing', EMPTY_RECHECK_ERROR],
     ]);
-    expect(healthProblems({ temporalError: null, databaseError: null, schedule: 'running', report })).toEqual(
-      [
+    expect(assessHealth({ temporalError: null, databaseError: null, schedule: 'running', report })).toEqual({
+      healthy: false,
+      problems: [
         `re-check failed: ${complete} (${EMPTY_RECHECK_ERROR})`,
         `day partial: ${partial} (some values missing)`,
       ],
-    );
+      warnings: [],
+    });
 
     // The next re-check with the same values clears the evidence.
     await write(complete, validatedDay(complete, ['AT_BE', 'BE_AT'], baseValue));

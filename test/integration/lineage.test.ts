@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readerDatabaseUrl } from '../../api/config';
 import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
 import { loadMigrations } from '../../db/migrations';
@@ -12,7 +13,6 @@ import { watchPool } from '../../db/pool';
 import { writeDay } from '../../db/writeDay';
 import { type ReprocessDayResult, reprocessDayWorkflowId } from '../../domain/reprocessInputs';
 import type { WorkflowBundle } from '../../workers/workflowBundle';
-import { readerUrlOf } from '../helpers/api';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
 import { databaseUrlFor, quoteIdent, withAdminClient } from '../helpers/postgres';
@@ -44,7 +44,7 @@ interface LineageRow {
 }
 
 async function lineageAs(url: string, border: string, mtu: string): Promise<LineageRow[]> {
-  const reader = new pg.Client({ connectionString: readerUrlOf(url) });
+  const reader = new pg.Client({ connectionString: readerDatabaseUrl({ DATABASE_URL: url }) });
   await reader.connect();
   try {
     return (
@@ -163,7 +163,7 @@ describe('the lineage of a value revised twice', () => {
     expect(rows[1]!.valid_from.getTime()).toBeLessThan(rows[2]!.valid_from.getTime());
 
     // The reader reads lineage through the view and the function only, not the pipeline's tables.
-    const reader = new pg.Client({ connectionString: readerUrlOf(h.db.url) });
+    const reader = new pg.Client({ connectionString: readerDatabaseUrl({ DATABASE_URL: h.db.url }) });
     await reader.connect();
     try {
       const refused = await reader

@@ -1,9 +1,27 @@
 // The build's check of the compiled tree: what the runtime image could not load fails `npm run build`.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkCompiledTree } from '../../scripts/compileRuntime';
+import { z } from 'zod';
+import { checkCompiledTree, compileRuntime } from '../../scripts/compileRuntime';
+import { REPO_ROOT } from '../helpers/processes';
+
+const packageJsonSchema = z.object({
+  dependencies: z.record(z.string(), z.string()),
+  devDependencies: z.record(z.string(), z.string()),
+});
+const lockSchema = z.object({
+  packages: z.record(z.string(), z.object({ dev: z.boolean().optional() })),
+});
+
+/** The package-lock key of the installed package a loaded file belongs to (`node_modules/a/node_modules/b`). */
+function lockKeyOf(file: string): string | null {
+  const start = file.indexOf(`node_modules/`);
+  if (start < 0) return null;
+  return /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)/.exec(file.slice(start))?.[1] ?? null;
+}
 
 describe('checkCompiledTree', () => {
   let dir: string | undefined;
@@ -44,5 +62,47 @@ describe('checkCompiledTree', () => {
         'db/pool.js requires vitest, which is no runtime dependency; ' +
         'db/pool.js requires ./commands/start, which the build left out',
     );
+  });
+});
+
+describe('the runtime image', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the Temporal test kit a dev dependency', () => {
+    const { dependencies, devDependencies } = packageJsonSchema.parse(
+      JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')),
+    );
+    expect(Object.keys(dependencies)).not.toContain('@temporalio/testing');
+    expect(Object.keys(devDependencies)).toContain('@temporalio/testing');
+  });
+
+  it('loads every command of the compiled CLI without a dev dependency', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jao-runtime-'));
+    const outDir = join(dir, 'dist');
+    await compileRuntime(outDir);
+    // cli/main.js imports every command the image runs (worker, api, migrate, health, …) before it reads argv
+    const loadedList = join(dir, 'loaded.json');
+    const recorder = join(dir, 'record-loaded.js');
+    writeFileSync(
+      recorder,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedList)}, ` +
+        'JSON.stringify(Object.keys(require.cache))));\n',
+    );
+    const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+    const run = spawnSync(process.execPath, ['-r', recorder, join(outDir, 'cli', 'main.js'), '--help'], {
+      env: { ...inherited, NODE_PATH: join(REPO_ROOT, 'node_modules') },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const lock = lockSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')));
+    const loaded = z.array(z.string()).parse(JSON.parse(readFileSync(loadedList, 'utf8')));
+    const packages = new Set(loaded.map(lockKeyOf).filter((key) => key !== null));
+    expect(packages).toContain('node_modules/@temporalio/worker');
+    expect(packages).not.toContain('node_modules/@temporalio/testing');
+    expect([...packages].filter((key) => lock.packages[key]?.dev === true)).toEqual([]);
   });
 });

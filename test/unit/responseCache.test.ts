@@ -29,4 +29,10 @@ describe('ResponseCache', () => {
     cache.set('a', body(3));
     expect(cache.size).toEqual({ entries: 1, bytes: 3 });
   });
+
+  it('keeps an empty answer', () => {
+    const cache = new ResponseCache(10, 6);
+    cache.set('empty', body(0));
+    expect(cache.get('empty')?.length).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { healthProblems, healthWarnings } from '../../domain/health';
+import { assessHealth } from '../../domain/health';
 import { buildStatusReport, type DayFacts, deadlineOf } from '../../domain/statusReport';
 
 const facts = (day: string, status: DayFacts['status'], revisionCount = 1): DayFacts => ({
@@ -78,16 +78,16 @@ describe('status report', () => {
 
   it('turns facts into one health problem per reason', () => {
     expect(
-      healthProblems({ temporalError: null, databaseError: null, schedule: 'running', report: null }),
-    ).toEqual([]);
+      assessHealth({ temporalError: null, databaseError: null, schedule: 'running', report: null }),
+    ).toEqual({ healthy: true, problems: [], warnings: [] });
     expect(
-      healthProblems({
+      assessHealth({
         temporalError: 'connection refused',
         databaseError: null,
         schedule: 'paused',
         pauseNote: 'paused from the jao CLI by ops@desk1 at 2024-03-05T07:00:00Z',
         report,
-      }),
+      }).problems,
     ).toEqual([
       'temporal unreachable: connection refused',
       'schedule maxExchanges-poll is paused: paused from the jao CLI by ops@desk1 at 2024-03-05T07:00:00Z',
@@ -103,21 +103,21 @@ describe('status report', () => {
       ...base,
       publication: { scheduleId: 'maxExchanges-publication', state },
     });
-    expect(healthProblems(publication('running'))).toEqual([]);
-    expect(healthProblems(publication('paused'))).toEqual([
+    expect(assessHealth(publication('running'))).toEqual({ healthy: true, problems: [], warnings: [] });
+    expect(assessHealth(publication('paused')).problems).toEqual([
       'schedule maxExchanges-publication is paused: no reason recorded',
     ]);
     expect(
-      healthProblems({
+      assessHealth({
         ...base,
         publication: {
           scheduleId: 'maxExchanges-publication',
           state: 'paused',
           pauseNote: 'JAO maintenance\n(ticket 42)',
         },
-      }),
+      }).problems,
     ).toEqual(['schedule maxExchanges-publication is paused: JAO maintenance (ticket 42)']);
-    expect(healthProblems(publication('missing'))).toEqual([
+    expect(assessHealth(publication('missing')).problems).toEqual([
       'schedule maxExchanges-publication does not exist',
     ]);
   });
@@ -134,7 +134,7 @@ describe('status report', () => {
       ],
     });
     expect(
-      healthProblems({
+      assessHealth({
         temporalError: null,
         databaseError: null,
         schedule: 'running',
@@ -148,7 +148,7 @@ describe('status report', () => {
           },
           { taskQueue: 'other', role: 'fetches', state: { kind: 'unpolled', lastPollAgeMs: null } },
         ],
-      }),
+      }).problems,
     ).toEqual([
       'no worker polls task queue jao-scraper-fetch (fetches; last poll 90 s ago)',
       'no worker polls task queue other (fetches; no poll seen)',
@@ -202,12 +202,13 @@ describe('status report', () => {
     ]);
     expect(withQuality.counts.drift).toBe(1);
     const healthy = { temporalError: null, databaseError: null, schedule: 'running' as const };
-    expect(healthProblems({ ...healthy, report: withQuality })).toEqual([
-      'day invalid: 2024-03-03 (no value accepted: 3168 values refused (value_not_number 3168))',
-    ]);
-    expect(healthWarnings({ ...healthy, report: withQuality })).toEqual([
-      'schema drift: 2024-03-02 (resolution 60 → 15 min; 2 keys added (border_AT_ALBE, border_ALBE_AT) against 2024-03-01)',
-    ]);
+    expect(assessHealth({ ...healthy, report: withQuality })).toEqual({
+      healthy: false,
+      problems: ['day invalid: 2024-03-03 (no value accepted: 3168 values refused (value_not_number 3168))'],
+      warnings: [
+        'schema drift: 2024-03-02 (resolution 60 → 15 min; 2 keys added (border_AT_ALBE, border_ALBE_AT) against 2024-03-01)',
+      ],
+    });
     const driftOnly = buildStatusReport({
       from: '2024-03-02',
       to: '2024-03-02',
@@ -215,7 +216,8 @@ describe('status report', () => {
       deadline: '12:00',
       records: [{ ...facts('2024-03-02', 'complete'), drift }],
     });
-    expect(healthProblems({ ...healthy, report: driftOnly })).toEqual([]);
-    expect(healthWarnings({ ...healthy, report: driftOnly })).toHaveLength(1);
+    const driftOnlyVerdict = assessHealth({ ...healthy, report: driftOnly });
+    expect(driftOnlyVerdict).toMatchObject({ healthy: true, problems: [] });
+    expect(driftOnlyVerdict.warnings).toHaveLength(1);
   });
 });
