@@ -42,8 +42,16 @@ export const formatParam = z
   .default('json')
   .describe('json (an array), ndjson (one object a line) or csv (with a header line)');
 
+/** A failed union says "Invalid input"; the branch of the input's shape says what is wrong with it. */
+function messageOfBranchByShape(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_union' || !('errors' in issue)) return undefined;
+  return issue.errors[Array.isArray(issue.input) ? 1 : 0]?.[0]?.message;
+}
+
 const bordersParam = z
-  .union([borderParam, z.array(borderParam).max(500, 'at most 500 borders')])
+  .union([borderParam, z.array(borderParam).max(500, 'at most 500 borders')], {
+    error: messageOfBranchByShape,
+  })
   .optional()
   .describe('repeatable: border=AT_BE&border=BE_AT; all borders when absent');
 

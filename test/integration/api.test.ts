@@ -311,6 +311,16 @@ describe('refusals', () => {
     [`${values}?from=2022-06-09&to=2024-12-31`, 'to', 'more than the maximum of 800'],
     [`${values}?from=2024-01-01&to=2024-01-01&border=XX_YY`, 'border', 'unknown border XX_YY'],
     [`${values}?from=2024-01-01&to=2024-01-01&border=at_be`, 'border', 'expected a border such as AT_BE'],
+    [
+      `${values}?from=2024-01-01&to=2024-01-01&${Array.from({ length: 501 }, () => 'border=AT_BE').join('&')}`,
+      'border',
+      'at most 500 borders',
+    ],
+    [
+      `${values}?from=2024-01-01&to=2024-01-01&border=AT_BE&border=at_be`,
+      'border',
+      'expected a border such as AT_BE',
+    ],
     [`${values}?from=2024-01-01&to=2024-01-01&as_of=yesterday`, 'as_of', 'expected an ISO-8601 instant'],
     [
       `${values}?from=2024-01-01&to=2024-01-01&as_of=2024-02-30T00:00:00Z`,
