@@ -719,20 +719,21 @@ BEGIN
     CREATE MATERIALIZED VIEW jao.max_exchanges_daily_materialized
     WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
     SELECT (time_bucket(INTERVAL '1 day', o.mtu, 'Europe/Amsterdam') AT TIME ZONE 'Europe/Amsterdam')::date
-         AS delivery_day,
-       s.border,
-       s.from_zone,
-       s.to_zone,
-       min(o.value) AS min_mw,
-       avg(o.value) AS avg_mw,
-       max(o.value) AS max_mw,
-       count(*) AS mtus
+             AS delivery_day,
+           s.border,
+           s.from_zone,
+           s.to_zone,
+           min(o.value) AS min_mw,
+           avg(o.value) AS avg_mw,
+           max(o.value) AS max_mw,
+           count(*) AS mtus
       FROM jao.observation o
       JOIN jao.series s ON s.series_id = o.series_id
      WHERE s.dataset = 'maxExchanges'
      GROUP BY time_bucket(INTERVAL '1 day', o.mtu, 'Europe/Amsterdam'), s.border, s.from_zone, s.to_zone
     WITH NO DATA
   $aggregate$;
+  REVOKE ALL ON jao.max_exchanges_daily_materialized FROM jao_reader, jao_writer;
 
   -- Reads filter on delivery_day (and border), which the materialization's own indexes (on its bucket) cannot serve.
   EXECUTE 'CREATE INDEX max_exchanges_daily_materialized_day_idx
@@ -774,7 +775,6 @@ BEGIN
      ) AS v
      WHERE d.dataset = 'maxExchanges' AND d.last_changed_at > COALESCE(r.changed_at, '-infinity')
   $view$;
-  GRANT SELECT ON jao.max_exchanges_daily TO jao_reader, jao_writer;
 
   -- Materializes the days changed since their last materialization, at most 31 consecutive days per refresh, each
   -- run of days committed with the changes it included. Called by its job, or by hand: CALL jao.refresh_max_exchanges_daily().
