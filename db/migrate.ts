@@ -159,7 +159,8 @@ function checkUnchanged(migration: Migration, checksum: string): void {
 
 /**
  * A database built by the 0.x migrations: when every one of them is recorded, its schema is the baseline's by
- * construction, so the baseline is recorded as applied without running it (the 0.x rows stay, as history). A
+ * construction, so the baseline is recorded as applied without running it, in place of the 0.x rows (the database
+ * then reads like one the baseline built: the data dictionary names its latest migration by the highest name). A
  * database with only some of them cannot be brought to the baseline: refused in one line saying what to do.
  */
 async function adoptLegacySchema(
@@ -179,7 +180,16 @@ async function adoptLegacySchema(
         'let this release build it afresh',
     );
   }
-  await record(client, baseline, 'applied');
+  await client.query('BEGIN');
+  try {
+    await client.query('DELETE FROM jao.schema_migrations WHERE name = ANY ($1::text[])', [legacy]);
+    await record(client, baseline, 'applied');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+  for (const name of legacy) applied.delete(name);
   applied.set(baseline.name, baseline.checksum);
 }
 
