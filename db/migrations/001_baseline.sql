@@ -276,7 +276,8 @@ ON CONFLICT (dataset) DO NOTHING;
 -- Chunks of 365 days for both: a filter on delivery_day fixes the day's window only at run time, so the planner
 -- plans every chunk of the hypertable, and many small chunks cost more than reading the day (docs/timescaledb.md).
 -- Compressed batches hold up to 1,000 rows of one series, with their first and last mtu as an index of the
--- compressed chunk.
+-- compressed chunk. The hypertables are created with the intervals of 0.x (30 and 180 days) and then set to 365
+-- days, as 0.x did, so that whatever TimescaleDB derives from the interval at creation is what 0.x databases have.
 --
 -- Compression starts 60 days after the MTU: revisions and re-runs of recent days hit uncompressed chunks;
 -- later ones still work (TimescaleDB >= 2.11 supports INSERT ... ON CONFLICT, UPDATE and DELETE on
@@ -288,10 +289,10 @@ BEGIN
   END IF;
 
   PERFORM create_hypertable('jao.observation', 'mtu',
-    chunk_time_interval => INTERVAL '365 days', create_default_indexes => false,
+    chunk_time_interval => INTERVAL '30 days', create_default_indexes => false,
     if_not_exists => true, migrate_data => true);
   PERFORM create_hypertable('jao.observation_history', 'mtu',
-    chunk_time_interval => INTERVAL '365 days', create_default_indexes => false,
+    chunk_time_interval => INTERVAL '180 days', create_default_indexes => false,
     if_not_exists => true, migrate_data => true);
 
   ALTER TABLE jao.observation SET (
@@ -307,6 +308,9 @@ BEGIN
     if_not_exists => true);
   PERFORM add_compression_policy('jao.observation_history', compress_after => INTERVAL '180 days',
     if_not_exists => true);
+
+  PERFORM set_chunk_time_interval('jao.observation', INTERVAL '365 days');
+  PERFORM set_chunk_time_interval('jao.observation_history', INTERVAL '365 days');
 END
 $$;
 
