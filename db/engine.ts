@@ -20,6 +20,12 @@ export interface Engine {
   line: string;
 }
 
+/**
+ * A setting the TimescaleDB loader defines at server start: it exists exactly when the library is preloaded. The
+ * baseline migration creates the extension only where it exists (db/migrations/001_baseline.sql).
+ */
+export const PRELOAD_SETTING = 'timescaledb.bgw_launcher_poll_time';
+
 interface ProbeRow {
   server_version: string;
   installed: string | null;
@@ -38,7 +44,8 @@ export async function readEngine(client: pg.ClientBase | pg.Pool): Promise<Engin
     `SELECT split_part(current_setting('server_version'), ' ', 1) AS server_version,
             (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS installed,
             (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
-            current_setting('timescaledb.bgw_launcher_poll_time', true) IS NOT NULL AS preloaded`,
+            current_setting($1, true) IS NOT NULL AS preloaded`,
+    [PRELOAD_SETTING],
   );
   const row = result.rows[0]!;
   return describeEngine({

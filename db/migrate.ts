@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { type Engine, readEngine, unusableEngine } from './engine';
+import { readEngine, unusableEngine } from './engine';
 import { LOCK_NAMESPACE } from './locks';
-import { loadMigrations, type Migration } from './migrations';
+import { BASELINE_MIGRATION, LEGACY_MIGRATIONS, loadMigrations, type Migration } from './migrations';
 import { splitSqlStatements } from './sqlScript';
 
 export interface MigrationReport {
@@ -59,7 +59,7 @@ export async function migrate(
     }
     await takeMigrationLock(client, options);
     try {
-      const report = await applyPending(client, migrations, engine);
+      const report = await applyPending(client, migrations);
       await applyRolePasswords(client);
       return report;
     } finally {
@@ -158,25 +158,45 @@ function checkUnchanged(migration: Migration, checksum: string): void {
 }
 
 /**
- * The migration that creates the timescaledb extension. It may run only where creating the extension cannot
- * end the connection: TimescaleDB raises FATAL (which no PL/pgSQL handler catches) when its library is not
- * preloaded. Where the server offers the extension without preloading it, the migration is recorded
- * not_applicable and the schema is built for plain PostgreSQL. (The file itself cannot carry this rule: an
- * applied migration's text is checksummed and never edited.)
+ * A database built by the 0.x migrations: when every one of them is recorded, its schema is the baseline's by
+ * construction, so the baseline is recorded as applied without running it, in place of the 0.x rows (the database
+ * then reads like one the baseline built: the data dictionary names its latest migration by the highest name). A
+ * database with only some of them cannot be brought to the baseline: refused in one line saying what to do.
  */
-const EXTENSION_MIGRATION = '001_timescaledb';
-
-function extensionMigrationApplicable(engine: Engine): boolean {
-  return engine.available === null || engine.preloaded;
-}
-
-async function applyPending(
+async function adoptLegacySchema(
   client: pg.PoolClient,
   migrations: Migration[],
-  engine: Engine,
-): Promise<MigrationReport> {
+  applied: Map<string, string>,
+): Promise<void> {
+  const baseline = migrations.find((migration) => migration.name === BASELINE_MIGRATION);
+  if (!baseline || applied.has(baseline.name)) return;
+  const legacy = LEGACY_MIGRATIONS.filter((name) => applied.has(name));
+  if (legacy.length === 0) return;
+  if (legacy.length < LEGACY_MIGRATIONS.length) {
+    const missing = LEGACY_MIGRATIONS.filter((name) => !applied.has(name));
+    throw new Error(
+      `this database holds ${legacy.length} of the ${LEGACY_MIGRATIONS.length} migrations of 0.x ` +
+        `(missing ${missing.join(', ')}): migrate it with jao 0.1.0 first (npx jao migrate), or drop it and ` +
+        'let this release build it afresh',
+    );
+  }
+  await client.query('BEGIN');
+  try {
+    await client.query('DELETE FROM jao.schema_migrations WHERE name = ANY ($1::text[])', [legacy]);
+    await record(client, baseline, 'applied');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+  for (const name of legacy) applied.delete(name);
+  applied.set(baseline.name, baseline.checksum);
+}
+
+async function applyPending(client: pg.PoolClient, migrations: Migration[]): Promise<MigrationReport> {
   await client.query(BOOTSTRAP);
   const applied = (await readApplied(client)) ?? new Map<string, string>();
+  await adoptLegacySchema(client, migrations, applied);
   const report: MigrationReport = { applied: [], skipped: [], timescale: false };
   for (const migration of migrations) {
     const checksum = applied.get(migration.name);
@@ -186,9 +206,7 @@ async function applyPending(
       continue;
     }
     const timescale = await hasTimescale(client);
-    const applicable =
-      (migration.requires === null || (migration.requires === 'timescaledb') === timescale) &&
-      (migration.name !== EXTENSION_MIGRATION || extensionMigrationApplicable(engine));
+    const applicable = migration.requires === null || (migration.requires === 'timescaledb') === timescale;
     if (!applicable) {
       await record(client, migration, 'not_applicable');
       report.skipped.push(migration.name);

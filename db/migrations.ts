@@ -59,3 +59,36 @@ export function loadMigrations(directory: string = MIGRATIONS_DIR): Migration[] 
       return parseMigration(file, readFileSync(path.join(directory, file), 'utf8'));
     });
 }
+
+/** The migration that builds the 1.0.0 schema; every later migration stacks on it. */
+export const BASELINE_MIGRATION = '001_baseline';
+
+/**
+ * The 0.x migrations the baseline replaced (every file of 0.1.0, both variants of 006 included: the runner recorded
+ * the one that did not apply as not_applicable). A database on which all of them are recorded holds the baseline's
+ * schema by construction.
+ */
+export const LEGACY_MIGRATIONS: readonly string[] = [
+  '001_timescaledb',
+  '002_roles',
+  '003_tables',
+  '004_hypertables',
+  '005_consumer_views',
+  '006_daily_timescaledb',
+  '006_daily_view',
+  '007_privileges',
+  '008_build_lineage',
+  '009_timescaledb_reads',
+  '010_day_quality',
+  '011_faults',
+  '012_raw_response_answer',
+  '013_rejudge_legacy_complete_days',
+  '014_api_keys',
+  '015_day_events',
+  '016_value_lineage',
+  '017_catalog',
+  '018_range_reads',
+  '019_daily_aggregate_fresh',
+  '020_day_quality_last_changed',
+  '021_range_comments',
+];

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCK_NAMESPACE } from '../../db/locks';
 import { migrate } from '../../db/migrate';
-import { loadMigrations } from '../../db/migrations';
+import { BASELINE_MIGRATION, LEGACY_MIGRATIONS, loadMigrations, parseMigration } from '../../db/migrations';
 import { watchPool } from '../../db/pool';
 import { splitSqlStatements } from '../../db/sqlScript';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -73,11 +73,11 @@ describe('migrate', () => {
     try {
       const [a, b] = await Promise.all([migrate(poolA), migrate(poolB)]);
       const all = loadMigrations().map((m) => m.name);
+      expect(all).toEqual([BASELINE_MIGRATION]);
       const timescale = a.timescale;
-      const expected = all.filter((n) => n !== (timescale ? '006_daily_view' : '006_daily_timescaledb'));
       // One of them applied everything; the other found it done.
       const [doer, waiter] = a.applied.length > 0 ? [a, b] : [b, a];
-      expect(doer.applied).toEqual(expected);
+      expect(doer.applied).toEqual(all);
       expect(waiter.applied).toEqual([]);
       expect(waiter.skipped).toEqual(all);
 
@@ -104,7 +104,7 @@ describe('migrate', () => {
         'max_exchanges',
         'max_exchanges_borders',
         'max_exchanges_daily',
-        // TimescaleDB: the continuous aggregate behind jao.max_exchanges_daily, and what it holds (migration 019)
+        // TimescaleDB: the continuous aggregate behind jao.max_exchanges_daily, and what it holds
         ...(timescale ? ['max_exchanges_daily_materialized', 'max_exchanges_daily_refreshed'] : []),
         'max_exchanges_history',
         'max_exchanges_lineage',
@@ -174,11 +174,110 @@ describe('migrate', () => {
 
   it('refuses a migration that was edited after being applied', async () => {
     const edited = loadMigrations().map((m) =>
-      m.name === '003_tables' ? { ...m, checksum: 'edited', sql: `${m.sql}\n-- edit` } : m,
+      m.name === BASELINE_MIGRATION ? { ...m, checksum: 'edited', sql: `${m.sql}\n-- edit` } : m,
     );
     await expect(migrate(db.pool, [...edited, { ...edited[0]!, name: '999_pending' }])).rejects.toThrow(
-      /003_tables was changed/,
+      `migration ${BASELINE_MIGRATION} was changed after it was applied`,
     );
+  });
+});
+
+/** A database of its own, already migrated (a clone of the test run's template). */
+async function scratchDatabase(suffix: string): Promise<pg.Pool> {
+  const name = `${db.name}_${suffix}`;
+  scratch.push(name);
+  await db.pool.query(`CREATE DATABASE "${name}" TEMPLATE "${inject('templateDatabase')}"`);
+  return watchPool(new pg.Pool({ connectionString: urlOf(name), max: 2 }));
+}
+
+/**
+ * Makes a migrated database look like one that 0.x built: the 0.x migrations recorded instead of the baseline (the
+ * schema is the same: scripts/compare-baseline.ts checks it).
+ */
+async function recordLegacy(pool: pg.Pool, names: readonly string[]): Promise<void> {
+  await pool.query('DELETE FROM jao.schema_migrations');
+  await pool.query(
+    `INSERT INTO jao.schema_migrations (name, checksum, outcome)
+     SELECT name, md5(name), 'applied' FROM unnest($1::text[]) AS name`,
+    [names],
+  );
+}
+
+describe('a database built by the 0.x migrations', () => {
+  it('with all of them: the baseline is recorded as applied in their place, without running it, once', async () => {
+    const pool = await scratchDatabase('legacy');
+    try {
+      await recordLegacy(pool, LEGACY_MIGRATIONS);
+      const before = await catalogSnapshot(pool);
+      const [a, b] = await Promise.all([migrate(pool), migrate(pool)]);
+      expect([a.applied, b.applied]).toEqual([[], []]);
+      const recorded = await pool.query<{ name: string; outcome: string }>(
+        `SELECT name, outcome FROM jao.schema_migrations WHERE name = $1`,
+        [BASELINE_MIGRATION],
+      );
+      expect(recorded.rows).toEqual([{ name: BASELINE_MIGRATION, outcome: 'applied' }]);
+      // The schema is untouched; the baseline's row replaces the 0.x rows.
+      const after = await catalogSnapshot(pool);
+      const schema = (snapshot: string) => snapshot.split('\n').filter((line) => !line.startsWith('mig '));
+      expect(schema(after)).toEqual(schema(before));
+      const names = await pool.query<{ name: string }>(
+        'SELECT name FROM jao.schema_migrations ORDER BY name',
+      );
+      expect(names.rows.map((row) => row.name)).toEqual([BASELINE_MIGRATION]);
+      expect((await migrate(pool)).applied).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('with only some of them: refused in one line that says what to do, nothing changed', async () => {
+    const pool = await scratchDatabase('partial');
+    try {
+      await recordLegacy(
+        pool,
+        LEGACY_MIGRATIONS.filter((name) => name < '019'),
+      );
+      const before = await catalogSnapshot(pool);
+      const refusal = await migrate(pool).then(
+        () => null,
+        (error: Error) => error.message,
+      );
+      expect(refusal).toBe(
+        `this database holds 19 of the 22 migrations of 0.x (missing 019_daily_aggregate_fresh, ` +
+          '020_day_quality_last_changed, 021_range_comments): migrate it with jao 0.1.0 first (npx jao migrate), ' +
+          'or drop it and let this release build it afresh',
+      );
+      expect(await catalogSnapshot(pool)).toBe(before);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('a migration after the baseline', () => {
+  const stacked = parseMigration(
+    '002_stacked_probe.sql',
+    `CREATE TABLE jao.stacked_probe (id integer PRIMARY KEY);
+     GRANT SELECT ON jao.stacked_probe TO jao_reader;`,
+  );
+
+  it('applies once, in order after the baseline, recorded, even with two migrators at the same time', async () => {
+    const pool = await scratchDatabase('stacked');
+    try {
+      const migrations = [...loadMigrations(), stacked];
+      const [a, b] = await Promise.all([migrate(pool, migrations), migrate(pool, migrations)]);
+      expect([...a.applied, ...b.applied]).toEqual(['002_stacked_probe']);
+      const first = await catalogSnapshot(pool);
+      expect(first).toContain('rel stacked_probe r');
+      expect(first).toMatch(/^mig 002_stacked_probe applied /m);
+
+      const again = await migrate(pool, migrations);
+      expect(again.applied).toEqual([]);
+      expect(again.skipped).toEqual([BASELINE_MIGRATION, '002_stacked_probe']);
+      expect(await catalogSnapshot(pool)).toBe(first);
+    } finally {
+      await pool.end();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeEngine, unusableEngine } from '../../db/engine';
+import { describeEngine, PRELOAD_SETTING, unusableEngine } from '../../db/engine';
+import { BASELINE_MIGRATION, loadMigrations } from '../../db/migrations';
 import { connectionErrorMessage } from '../../db/pool';
 
 describe('describeEngine', () => {
@@ -34,6 +35,17 @@ describe('describeEngine', () => {
         describeEngine({ ...base, timescaledb: '2.28.3', available: '2.28.3', preloaded: true }),
       ),
     ).toBeNull();
+  });
+});
+
+describe('the baseline migration', () => {
+  it('creates the extension only where the engine probe sees the library preloaded', () => {
+    const baseline = loadMigrations().find((migration) => migration.name === BASELINE_MIGRATION)!;
+    const creation = baseline.sql.slice(
+      0,
+      baseline.sql.indexOf('CREATE EXTENSION IF NOT EXISTS timescaledb'),
+    );
+    expect(creation).toContain(`current_setting('${PRELOAD_SETTING}', true) IS NOT NULL`);
   });
 });
 

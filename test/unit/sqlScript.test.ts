@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BASELINE_MIGRATION, loadMigrations } from '../../db/migrations';
 import { splitSqlStatements } from '../../db/sqlScript';
 
 const split = (script: string) => splitSqlStatements(script).map((statement) => statement.trim());
@@ -98,6 +99,18 @@ DO $$ BEGIN PERFORM 1; END $$;
       `-- trailing; comment\nDO $$ BEGIN PERFORM 1; END $$`,
       `/* block; comment */ SELECT $tag$ ; $tag$, "semi;colon"`,
     ]);
+  });
+
+  it('splits the baseline migration into whole statements: DO blocks and function bodies stay in one piece', () => {
+    const baseline = loadMigrations().find((migration) => migration.name === BASELINE_MIGRATION)!.sql;
+    const statements = split(baseline).map((statement) => statement.replace(/^(\s*--[^\n]*\n)*\s*/, ''));
+    for (const statement of statements) {
+      expect(statement).toMatch(/^(CREATE|ALTER|DO|COMMENT|GRANT|REVOKE|INSERT) /);
+    }
+    expect(statements.filter((statement) => statement.startsWith('DO ')).length).toBe(
+      baseline.match(/^DO \$/gm)?.length,
+    );
+    expect(statements.filter((statement) => statement.startsWith('CREATE FUNCTION')).length).toBe(5);
   });
 
   it('leaves an unterminated quote or comment running to the end of the script', () => {
