@@ -161,7 +161,7 @@ describe('the compiled CLI of the runtime image', () => {
       const expected = await reference.pool.query(
         'SELECT name, checksum, outcome FROM jao.schema_migrations ORDER BY name',
       );
-      expect(applied.rows.length).toBeGreaterThanOrEqual(13);
+      expect(applied.rows.map((row) => row.name)).toContain('001_baseline');
       expect(applied.rows).toEqual(expected.rows);
       expect(run.stdout).toContain(
         `migrations: ${applied.rows.filter((row) => row.outcome === 'applied').length} applied`,

@@ -179,9 +179,9 @@ describe('jao reprocess', () => {
 });
 
 describe('the source and schedule the catalogue names', () => {
-  it('stores the sentence of the default settings in migration 017 until a worker records its own', () => {
+  it('stores the sentence of the default settings in the baseline migration until a worker records its own', () => {
     const migration = readFileSync(
-      join(__dirname, '..', '..', 'db', 'migrations', '017_catalog.sql'),
+      join(__dirname, '..', '..', 'db', 'migrations', '001_baseline.sql'),
       'utf8',
     );
     expect(migration).toContain(`'${describePublicationSchedule(DEFAULT_PUBLICATION_SETTINGS)}'`);
