@@ -15,6 +15,7 @@ import { authHook, KeyStore } from './auth';
 import { Catalogue } from './catalogue';
 import { ApiInputError, badRequest } from './errors';
 import type { DayEventHub } from './eventHub';
+import { KeyWatch } from './keyWatch';
 import { ResponseCache } from './responseCache';
 import { registerDaysRoute } from './routes/days';
 import { registerEventsRoute } from './routes/events';
@@ -105,6 +106,8 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
 
   const keys = new KeyStore(options.pool);
   app.addHook('onRequest', authHook(keys));
+  const keyWatch = new KeyWatch(options.pool, keys, options.hub, (line) => app.log.warn(line));
+  app.addHook('onClose', async () => keyWatch.stop());
   await app.register(fastifyRateLimit, {
     global: true,
     hook: 'preHandler',
@@ -117,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   const deps = {
     pool: options.pool,
     hub: options.hub,
+    keyWatch,
     catalogue: new Catalogue(),
     responses: new ResponseCache(),
     maxRangeDays: options.maxRangeDays,

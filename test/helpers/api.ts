@@ -69,6 +69,8 @@ export interface SseEvent {
 export class SseReader {
   readonly events: SseEvent[] = [];
   comments = 0;
+  /** The server ended the stream (or it was aborted). */
+  ended = false;
   private buffer = '';
   private readonly done: Promise<void>;
   private waiters: (() => void)[] = [];
@@ -95,6 +97,9 @@ export class SseReader {
       }
     } catch {
       // aborted
+    } finally {
+      this.ended = true;
+      for (const wake of this.waiters.splice(0)) wake();
     }
   }
 
@@ -126,4 +131,13 @@ export class SseReader {
       ]);
     }
   }
+}
+
+/** Opens /v1/events with `key`; the stream is aborted by `signal`. */
+export async function openEvents(url: string, key: string, signal: AbortSignal): Promise<SseReader> {
+  const response = await fetch(`${url}/v1/events`, { headers: { authorization: `Bearer ${key}` }, signal });
+  if (response.status !== 200) throw new Error(`/v1/events answered ${response.status}`);
+  const reader = new SseReader(response);
+  await reader.until(() => reader.comments > 0);
+  return reader;
 }
