@@ -36,6 +36,8 @@ export interface AppOptions {
   rateLimitPerMinute: number;
   /** Default 15 s. */
   heartbeatMs?: number;
+  /** How often open streams' keys are checked again (default KEY_RECHECK_MS). */
+  keyRecheckMs?: number;
   /** Temporal's open day workflows (/v1/days/running); null: answered 503. */
   runningDays: RunningDaysSource | null;
   /** The status page at `/`. */
@@ -106,7 +108,13 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
 
   const keys = new KeyStore(options.pool);
   app.addHook('onRequest', authHook(keys));
-  const keyWatch = new KeyWatch(options.pool, keys, options.hub, (line) => app.log.warn(line));
+  const keyWatch = new KeyWatch(
+    options.pool,
+    keys,
+    options.hub,
+    (line) => app.log.warn(line),
+    options.keyRecheckMs,
+  );
   app.addHook('onClose', async () => keyWatch.stop());
   await app.register(fastifyRateLimit, {
     global: true,

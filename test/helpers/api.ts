@@ -21,6 +21,7 @@ export async function startTestApi(
   databaseUrl: string,
   settings: Partial<ApiSettings> = {},
   heartbeatMs?: number,
+  keyRecheckMs?: number,
 ): Promise<TestApi> {
   const logs: string[] = [];
   const logDestination = new Writable({
@@ -41,7 +42,7 @@ export async function startTestApi(
       temporalUiUrl: 'http://127.0.0.1:8233',
       ...settings,
     },
-    { heartbeatMs, logDestination },
+    { heartbeatMs, keyRecheckMs, logDestination },
   );
   return { ...api, logs };
 }

@@ -51,12 +51,15 @@ describe('an open live feed and its key', () => {
   /** What docs/operations.md promises: a revoked key stops working within 5 seconds. */
   const PROMISED_MS = 5_000;
   let api: TestApi;
+  /** An API that never re-checks keys by itself: only the revocation's notification can end its streams. */
+  let notifiedOnly: TestApi;
   let control: { token: string; stream: SseReader };
   const streams = new AbortController();
   let nextDay = 1;
 
   beforeAll(async () => {
     api = await startTestApi(db.url, {}, 60_000);
+    notifiedOnly = await startTestApi(db.url, {}, 60_000, 3_600_000);
     const { token } = await createApiKey(db.pool, { name: 'control', datasets: ['maxExchanges'] });
     control = { token, stream: await openEvents(api.url, token, streams.signal) };
   });
@@ -64,11 +67,12 @@ describe('an open live feed and its key', () => {
   afterAll(async () => {
     streams.abort();
     await api?.close();
+    await notifiedOnly?.close();
   });
 
-  const openWithNewKey = async (name: string) => {
+  const openWithNewKey = async (name: string, on: TestApi = api) => {
     const { key, token } = await createApiKey(db.pool, { name, datasets: ['maxExchanges'] });
-    return { id: key.id, token, stream: await openEvents(api.url, token, streams.signal) };
+    return { id: key.id, token, stream: await openEvents(on.url, token, streams.signal) };
   };
 
   /** The control key's stream is still open and hears an event raised after the other key lost its access. */
@@ -97,7 +101,7 @@ describe('an open live feed and its key', () => {
   };
 
   it('ends the stream of a key revoked with `jao api-key revoke`, with a last key.revoked event', async () => {
-    const revoked = await openWithNewKey('revoked by the CLI');
+    const revoked = await openWithNewKey('revoked by the CLI', notifiedOnly);
     const cli = await runJao(['api-key', 'revoke', String(revoked.id)], env);
     expect(cli.code).toBe(0);
     await revoked.stream.until(() => revoked.stream.ended, PROMISED_MS);
@@ -110,7 +114,8 @@ describe('an open live feed and its key', () => {
         message: 'this API key was revoked; the stream is closed',
       },
     });
-    expect((await getWith(revoked.token, `${api.url}/v1/events`)).status).toBe(401);
+    // The notification also dropped the key from the cache of looked-up keys: a reconnect is refused at once.
+    expect((await getWith(revoked.token, `${notifiedOnly.url}/v1/events`)).status).toBe(401);
     await controlStillLive();
   });
 
