@@ -43,10 +43,6 @@ export class KeyWatch {
     this.timer.unref();
   }
 
-  get watched(): number {
-    return this.holders.size;
-  }
-
   /** Calls `end` once, when `key` stops authorizing `dataset`; the returned function stops watching. */
   watch(key: ApiKey, dataset: string, end: (loss: KeyLoss) => void): () => void {
     const holder: Holder = { keyId: key.id, dataset, end };

@@ -83,7 +83,10 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
           { maxBytes: deps.responses.maxEntryBytes, keep: (whole) => deps.responses.set(etag, whole) },
         );
         cutOnKeyLoss(deps, request.apiKey, reply.raw, (loss) =>
-          request.log.info({ keyId: request.apiKey?.id, loss }, 'values stream cut: its key no longer reads'),
+          request.log.info(
+            { keyId: request.apiKey?.id, loss },
+            'values answer cut: its key no longer reads it',
+          ),
         );
         // A stream is sent as it is: the response schema documents its rows, it does not serialize them.
         return (reply as FastifyReply).send(body);
