@@ -15,6 +15,7 @@ import { authHook, KeyStore } from './auth';
 import { Catalogue } from './catalogue';
 import { ApiInputError, badRequest } from './errors';
 import type { DayEventHub } from './eventHub';
+import { KeyWatch } from './keyWatch';
 import { ResponseCache } from './responseCache';
 import { registerDaysRoute } from './routes/days';
 import { registerEventsRoute } from './routes/events';
@@ -35,6 +36,8 @@ export interface AppOptions {
   rateLimitPerMinute: number;
   /** Default 15 s. */
   heartbeatMs?: number;
+  /** How often open streams' keys are checked again (default KEY_RECHECK_MS). */
+  keyRecheckMs?: number;
   /** Temporal's open day workflows (/v1/days/running); null: answered 503. */
   runningDays: RunningDaysSource | null;
   /** The status page at `/`. */
@@ -105,6 +108,14 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
 
   const keys = new KeyStore(options.pool);
   app.addHook('onRequest', authHook(keys));
+  const keyWatch = new KeyWatch(
+    options.pool,
+    keys,
+    options.hub,
+    (line) => app.log.warn(line),
+    options.keyRecheckMs,
+  );
+  app.addHook('onClose', async () => keyWatch.stop());
   await app.register(fastifyRateLimit, {
     global: true,
     hook: 'preHandler',
@@ -117,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   const deps = {
     pool: options.pool,
     hub: options.hub,
+    keyWatch,
     catalogue: new Catalogue(),
     responses: new ResponseCache(),
     maxRangeDays: options.maxRangeDays,

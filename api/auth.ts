@@ -34,6 +34,11 @@ export class KeyStore {
     } else this.cache.delete(hash);
     return key;
   }
+
+  /** Drops a key known to be revoked or rescoped: the next request with it asks the database. */
+  forget(keyId: number): void {
+    for (const [hash, entry] of this.cache) if (entry.key.id === keyId) this.cache.delete(hash);
+  }
 }
 
 function bearerToken(header: string | undefined): string | null {

@@ -1,9 +1,12 @@
 import pg from 'pg';
+import { API_KEY_CHANNEL, parseApiKeyPayload } from '../db/apiKeys';
 import { DAY_EVENT_CHANNEL, type DayEvent, parseDayEventPayload, readDayEventsAfter } from '../db/dayEvents';
 import { watchClient } from '../db/pool';
 import { DATASETS } from '../domain/types';
 
 export type EventListener = (event: DayEvent) => void;
+/** A key changed (its id), or null: any key may have changed (a notification could have been missed). */
+export type KeyChangeListener = (keyId: number | null) => void;
 
 const RECONNECT_MS = 1_000;
 const REPLAY_PAGE = 1_000;
@@ -11,9 +14,11 @@ const REPLAY_PAGE = 1_000;
 /**
  * One LISTEN connection for the whole API, fanned out to every subscriber. After a lost connection it
  * reconnects and replays from jao.day_event what was raised meanwhile, so no subscriber misses an event.
+ * The same connection hears revoked keys (API_KEY_CHANNEL) for the streams those keys hold open.
  */
 export class DayEventHub {
   private readonly listeners = new Set<EventListener>();
+  private readonly keyListeners = new Set<KeyChangeListener>();
   private client: pg.Client | null = null;
   private stopped = false;
   private lastId = 0;
@@ -39,10 +44,16 @@ export class DayEventHub {
     return () => this.listeners.delete(listener);
   }
 
+  onKeyChange(listener: KeyChangeListener): () => void {
+    this.keyListeners.add(listener);
+    return () => this.keyListeners.delete(listener);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.listeners.clear();
+    this.keyListeners.clear();
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
@@ -60,6 +71,10 @@ export class DayEventHub {
       new pg.Client({ connectionString: this.databaseUrl, application_name: 'jao-api-events' }),
     );
     client.on('notification', (message) => {
+      if (message.channel === API_KEY_CHANNEL) {
+        this.keyChanged(parseApiKeyPayload(message.payload));
+        return;
+      }
       if (message.channel !== DAY_EVENT_CHANNEL) return;
       const event = parseDayEventPayload(message.payload);
       if (event) this.deliver(event);
@@ -68,7 +83,12 @@ export class DayEventHub {
     client.on('end', () => this.lost(client));
     await client.connect();
     await client.query(`LISTEN ${DAY_EVENT_CHANNEL}`);
+    await client.query(`LISTEN ${API_KEY_CHANNEL}`);
     this.client = client;
+  }
+
+  private keyChanged(keyId: number | null): void {
+    for (const listener of this.keyListeners) listener(keyId);
   }
 
   private deliver(event: DayEvent): void {
@@ -99,6 +119,7 @@ export class DayEventHub {
   /** LISTEN first, then replay what was raised while away: an event raised in between comes twice at worst. */
   private async reconnect(): Promise<void> {
     await this.connect();
+    this.keyChanged(null);
     for (;;) {
       const missed = await readDayEventsAfter(this.pool, this.lastId, DATASETS, REPLAY_PAGE);
       for (const event of missed) this.deliver(event);

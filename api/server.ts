@@ -15,6 +15,8 @@ export interface RunningApi {
 
 export interface StartApiOptions {
   heartbeatMs?: number;
+  /** How often open streams' keys are checked again (tests). */
+  keyRecheckMs?: number;
   /** Log lines go here instead of stdout (tests). */
   logDestination?: NodeJS.WritableStream;
 }
@@ -32,6 +34,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       maxRangeDays: settings.maxRangeDays,
       rateLimitPerMinute: settings.rateLimitPerMinute,
       heartbeatMs: options.heartbeatMs,
+      keyRecheckMs: options.keyRecheckMs,
       runningDays,
       page: {
         temporalUiUrl: settings.temporalUiUrl,

@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { Catalogue } from './catalogue';
 import type { DayEventHub } from './eventHub';
+import type { KeyWatch } from './keyWatch';
 import type { ResponseCache } from './responseCache';
 import type { RunningDaysSource } from './runningDays';
 
@@ -27,6 +28,8 @@ export interface RouteDeps {
   /** Whole small answers of the values route, by ETag. */
   responses: ResponseCache;
   hub: DayEventHub;
+  /** Ends a long-lived response whose key is revoked or no longer reads its dataset. */
+  keyWatch: KeyWatch;
   maxRangeDays: number;
   heartbeatMs: number;
   /** Temporal's open day workflows; null: the API has no Temporal to ask. */

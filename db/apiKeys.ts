@@ -1,8 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { z } from 'zod';
 
 /** Every key starts with it, so a leaked key is recognisable (secret scanners, logs). */
 export const API_KEY_PREFIX = 'jao_';
+
+/**
+ * Told (NOTIFY, payload: the key's id) when a key is revoked, so that the API ends what that key keeps open at
+ * once. A change made without it (plain SQL) is still found by the API's periodic re-check of open streams.
+ */
+export const API_KEY_CHANNEL = 'jao_api_key';
+
+const keyIdPayload = z
+  .string()
+  .regex(/^\d{1,15}$/)
+  .transform(Number);
+
+/** The key id a notification on API_KEY_CHANNEL names; null for anything else (then every key is checked). */
+export function parseApiKeyPayload(payload: string | undefined): number | null {
+  const parsed = keyIdPayload.safeParse(payload);
+  return parsed.success ? parsed.data : null;
+}
 
 /** A row of jao.api_key (migration 014), without its hash. */
 export interface ApiKey {
@@ -61,13 +79,20 @@ export async function listApiKeys(pool: pg.Pool): Promise<ApiKey[]> {
   return result.rows.map(keyOf);
 }
 
-/** Revokes a key by id; null when there is no such key. A key revoked before keeps its first revocation time. */
+/**
+ * Revokes a key by id; null when there is no such key. A key revoked before keeps its first revocation time.
+ * One statement: the notification on API_KEY_CHANNEL is delivered when the revocation commits.
+ */
 export async function revokeApiKey(pool: pg.Pool, id: number): Promise<ApiKey | null> {
   const result = await pool.query<ApiKeyRow>(
-    `UPDATE jao.api_key SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 RETURNING ${KEY_COLUMNS}`,
-    [id],
+    `WITH revoked AS (
+       UPDATE jao.api_key SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 RETURNING ${KEY_COLUMNS}
+     )
+     SELECT ${KEY_COLUMNS}, pg_notify($2, key_id::text) FROM revoked`,
+    [id, API_KEY_CHANNEL],
   );
-  return result.rows[0] ? keyOf(result.rows[0]) : null;
+  const row = result.rows[0];
+  return row ? keyOf(row) : null;
 }
 
 /** The active key whose hash is `sha256`; null for an unknown or revoked key. */
@@ -78,4 +103,14 @@ export async function findActiveApiKey(pool: pg.Pool, sha256: string): Promise<A
     values: [sha256],
   });
   return result.rows[0] ? keyOf(result.rows[0]) : null;
+}
+
+/** The datasets of each still active key among `ids`; a revoked or deleted key is absent. */
+export async function activeKeyScopes(pool: pg.Pool, ids: readonly number[]): Promise<Map<number, string[]>> {
+  const result = await pool.query<{ key_id: number; datasets: string[] }>({
+    name: 'jao.apiKeys.activeScopes',
+    text: 'SELECT key_id, datasets FROM jao.api_key WHERE key_id = ANY($1::int[]) AND revoked_at IS NULL',
+    values: [[...ids]],
+  });
+  return new Map(result.rows.map((row) => [row.key_id, row.datasets]));
 }

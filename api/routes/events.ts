@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { type DayEvent, readDayEventsAfter } from '../../db/dayEvents';
 import { ApiInputError } from '../errors';
+import type { KeyLoss } from '../keyWatch';
 import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
 
 const REPLAY_PAGE = 1_000;
@@ -20,6 +21,18 @@ const eventsQuery = z.strictObject({
 
 function frame(event: DayEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** The last frame of a stream whose key stopped authorizing it; no `id`, so a client's Last-Event-ID stays. */
+export function keyLossFrame(loss: KeyLoss, dataset: string): string {
+  const answer =
+    loss === 'revoked'
+      ? { event: 'key.revoked', message: 'this API key was revoked; the stream is closed' }
+      : {
+          event: 'key.unscoped',
+          message: `this API key no longer reads the dataset ${dataset}; the stream is closed`,
+        };
+  return `event: ${answer.event}\ndata: ${JSON.stringify({ type: answer.event, dataset, message: answer.message })}\n\n`;
 }
 
 /** The client's Last-Event-ID (header, or query for clients that cannot set headers); null: live only. */
@@ -41,7 +54,9 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
         description:
           'Events day.stored, day.revised and day.failed, each as `id`, `event` and `data` (JSON: id, type, dataset, ' +
           'day, status, revision, build, raisedAt). Send Last-Event-ID to resume; a comment line every 15 s keeps ' +
-          'the connection open.',
+          'the connection open. When the key is revoked, or no longer reads the dataset, the stream ends within 5 s ' +
+          'with a last event `key.revoked` or `key.unscoped` (data: type, dataset, message); reconnecting with that ' +
+          'key is answered 401 or 403.',
         tags: ['events'],
         security: SECURITY,
         querystring: eventsQuery,
@@ -50,7 +65,9 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const after = resumeId(request.headers['last-event-id'], request.query.last_event_id);
-      const datasets = request.apiKey?.datasets ?? [];
+      const key = request.apiKey;
+      if (!key) throw new Error('the events route runs behind the key check');
+      const datasets = key.datasets;
       const res = reply.raw;
       reply.hijack();
       res.writeHead(200, {
@@ -69,7 +86,7 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
         write(res, frame(event));
       };
       const write = (out: ServerResponse, text: string) => {
-        if (out.destroyed) return;
+        if (out.destroyed || out.writableEnded) return;
         out.write(text);
         if (out.writableLength > MAX_BUFFERED_BYTES) out.destroy();
       };
@@ -78,9 +95,14 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
         else send(event);
       });
       const heartbeat = setInterval(() => write(res, ': heartbeat\n\n'), deps.heartbeatMs);
+      const unwatch = deps.keyWatch.watch(key, MAX_EXCHANGES, (loss) => {
+        write(res, keyLossFrame(loss, MAX_EXCHANGES));
+        res.end();
+      });
       res.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();
+        unwatch();
       });
       write(res, 'retry: 3000\n: connected\n\n');
       if (after !== null) {

@@ -1,9 +1,12 @@
+import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import Cursor from 'pg-cursor';
 import { z } from 'zod';
+import type { ApiKey } from '../../db/apiKeys';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { ApiInputError } from '../errors';
+import type { KeyLoss } from '../keyWatch';
 import { borderList, checkDayRange, valuesQuery } from '../params';
 import { openSnapshot, type Snapshot } from '../snapshot';
 import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
@@ -79,6 +82,12 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
           query.format,
           { maxBytes: deps.responses.maxEntryBytes, keep: (whole) => deps.responses.set(etag, whole) },
         );
+        cutOnKeyLoss(deps, request.apiKey, reply.raw, (loss) =>
+          request.log.info(
+            { keyId: request.apiKey?.id, loss },
+            'values answer cut: its key no longer reads it',
+          ),
+        );
         // A stream is sent as it is: the response schema documents its rows, it does not serialize them.
         return (reply as FastifyReply).send(body);
       } catch (error) {
@@ -87,6 +96,21 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       }
     },
   );
+}
+
+/** A long answer ends (its connection is cut) once its key is revoked or no longer reads the dataset. */
+function cutOnKeyLoss(
+  deps: RouteDeps,
+  key: ApiKey | null,
+  res: ServerResponse,
+  log: (loss: KeyLoss) => void,
+): void {
+  if (!key) return;
+  const unwatch = deps.keyWatch.watch(key, MAX_EXCHANGES, (loss) => {
+    log(loss);
+    res.destroy();
+  });
+  res.once('close', unwatch);
 }
 
 const fewBorders = (borders: string[] | null) => borders !== null && borders.length <= FEW_BORDERS;

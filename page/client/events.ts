@@ -1,12 +1,28 @@
 // The live feed (/v1/events) read with fetch: EventSource cannot send the key as a header, and a key in a URL
-// ends up in logs. Reconnects by itself and resumes after the last event it saw (Last-Event-ID).
+// ends up in logs. Reconnects by itself and resumes after the last event it saw (Last-Event-ID), except after
+// the server's last word on the key (key.revoked, key.unscoped): then it stops.
 import type { DayEvent } from './types';
 
 export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
+/** Why the server ended the stream for good: its key was revoked, or no longer reads the dataset. */
+export type KeyLoss = 'revoked' | 'unscoped';
+
 export interface FeedHandlers {
   onEvent(event: DayEvent): void;
   onState(state: FeedState): void;
+  onKeyLost(loss: KeyLoss): void;
+}
+
+const KEY_LOSS_EVENTS = new Map<string, KeyLoss>([
+  ['key.revoked', 'revoked'],
+  ['key.unscoped', 'unscoped'],
+]);
+
+/** The key loss an event block announces (its `event:` line); null for any other block. */
+export function keyLossOf(block: string): KeyLoss | null {
+  const line = block.split('\n').find((text) => text.startsWith('event:'));
+  return line === undefined ? null : (KEY_LOSS_EVENTS.get(line.slice(6).trim()) ?? null);
 }
 
 /** Parses one block of an event stream; null for a comment or a block without data. */
@@ -49,9 +65,16 @@ export function followEvents(key: string, handlers: FeedHandlers, signal: AbortS
       if (done) return 'retry';
       buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = parseEventBlock(buffer.slice(0, end));
+        const text = buffer.slice(0, end);
+        const block = parseEventBlock(text);
         buffer = buffer.slice(end + 2);
         if (!block) continue;
+        const loss = keyLossOf(text);
+        if (loss) {
+          await reader.cancel().catch(() => {});
+          handlers.onKeyLost(loss);
+          return 'stop';
+        }
         if (block.id) lastId = block.id;
         try {
           handlers.onEvent(JSON.parse(block.data) as DayEvent);

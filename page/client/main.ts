@@ -117,12 +117,12 @@ async function start(app: HTMLElement, config: PageConfig, key: string): Promise
 
   const stop = new AbortController();
   let refused = false;
-  const refuse = () => {
+  const refuse = (problem = 'The API refused this key (unknown or revoked). Enter another.') => {
     if (refused) return;
     refused = true;
     stop.abort();
     forgetKey();
-    keyForm(app, config, 'The API refused this key (unknown or revoked). Enter another.');
+    keyForm(app, config, problem);
   };
   // The feed first, so that no day changing while the calendar loads goes unheard.
   await followEvents(
@@ -136,6 +136,12 @@ async function start(app: HTMLElement, config: PageConfig, key: string): Promise
         calendar.updateStatusLine();
         if (state === 'unauthorized') refuse();
       },
+      onKeyLost: (loss) =>
+        refuse(
+          loss === 'revoked'
+            ? 'The live feed closed: this API key was revoked. Enter another key.'
+            : `The live feed closed: this API key no longer reads ${config.dataset}. Enter another key.`,
+        ),
     },
     stop.signal,
   );

@@ -14,6 +14,7 @@ export async function startTestApi(
   databaseUrl: string,
   settings: Partial<ApiSettings> = {},
   heartbeatMs?: number,
+  keyRecheckMs?: number,
 ): Promise<TestApi> {
   const logs: string[] = [];
   const logDestination = new Writable({
@@ -34,7 +35,7 @@ export async function startTestApi(
       temporalUiUrl: 'http://127.0.0.1:8233',
       ...settings,
     },
-    { heartbeatMs, logDestination },
+    { heartbeatMs, keyRecheckMs, logDestination },
   );
   return { ...api, logs };
 }
@@ -62,6 +63,8 @@ export interface SseEvent {
 export class SseReader {
   readonly events: SseEvent[] = [];
   comments = 0;
+  /** The server ended the stream (or it was aborted). */
+  ended = false;
   private buffer = '';
   private readonly done: Promise<void>;
   private waiters: (() => void)[] = [];
@@ -88,6 +91,9 @@ export class SseReader {
       }
     } catch {
       // aborted
+    } finally {
+      this.ended = true;
+      for (const wake of this.waiters.splice(0)) wake();
     }
   }
 
@@ -119,4 +125,13 @@ export class SseReader {
       ]);
     }
   }
+}
+
+/** Opens /v1/events with `key`; the stream is aborted by `signal`. */
+export async function openEvents(url: string, key: string, signal: AbortSignal): Promise<SseReader> {
+  const response = await fetch(`${url}/v1/events`, { headers: { authorization: `Bearer ${key}` }, signal });
+  if (response.status !== 200) throw new Error(`/v1/events answered ${response.status}`);
+  const reader = new SseReader(response);
+  await reader.until(() => reader.comments > 0);
+  return reader;
 }

@@ -1,6 +1,9 @@
-// `jao api-key create|list|revoke` as an operator runs it: a key printed once, stored only as its hash.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hashApiKey } from '../../db/apiKeys';
+// `jao api-key create|list|revoke` as an operator runs it: a key printed once, stored only as its hash; an open
+// live feed ends within 5 s of its key's revocation (by the CLI or by plain SQL) or of losing its dataset.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, hashApiKey } from '../../db/apiKeys';
+import { writeDay } from '../../db/writeDay';
+import { getWith, openEvents, type SseReader, startTestApi, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
 
@@ -42,4 +45,98 @@ it('creates a key shown once, lists it, revokes it; refuses bad arguments in one
     expect({ args, code: refused.code }).toEqual({ args, code: 2 });
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
   }
+});
+
+describe('an open live feed and its key', () => {
+  /** What docs/operations.md promises: a revoked key stops working within 5 seconds. */
+  const PROMISED_MS = 5_000;
+  let api: TestApi;
+  /** An API that never re-checks keys by itself: only the revocation's notification can end its streams. */
+  let notifiedOnly: TestApi;
+  let control: { token: string; stream: SseReader };
+  const streams = new AbortController();
+  let nextDay = 1;
+
+  beforeAll(async () => {
+    api = await startTestApi(db.url, {}, 60_000);
+    notifiedOnly = await startTestApi(db.url, {}, 60_000, 3_600_000);
+    const { token } = await createApiKey(db.pool, { name: 'control', datasets: ['maxExchanges'] });
+    control = { token, stream: await openEvents(api.url, token, streams.signal) };
+  });
+
+  afterAll(async () => {
+    streams.abort();
+    await api?.close();
+    await notifiedOnly?.close();
+  });
+
+  const openWithNewKey = async (name: string, on: TestApi = api) => {
+    const { key, token } = await createApiKey(db.pool, { name, datasets: ['maxExchanges'] });
+    return { id: key.id, token, stream: await openEvents(on.url, token, streams.signal) };
+  };
+
+  /** The control key's stream is still open and hears an event raised after the other key lost its access. */
+  const controlStillLive = async () => {
+    const day = `2024-05-${String(nextDay++).padStart(2, '0')}`;
+    const heard = control.stream.events.length;
+    await writeDay(db.pool, {
+      dataset: 'maxExchanges',
+      day,
+      status: 'failed',
+      validated: null,
+      expectedMtus: 24,
+      rawResponseId: null,
+      workflowId: 'wf',
+      buildId: 'test-build',
+      error: 'JAO unavailable',
+    });
+    await control.stream.until(() => control.stream.events.length > heard);
+    expect(control.stream.ended).toBe(false);
+    expect(JSON.parse(control.stream.events.at(-1)!.data)).toMatchObject({ type: 'day.failed', day });
+  };
+
+  const lastEvent = (stream: SseReader) => {
+    const last = stream.events.at(-1);
+    return last && { event: last.event, id: last.id, data: JSON.parse(last.data) as unknown };
+  };
+
+  it('ends the stream of a key revoked with `jao api-key revoke`, with a last key.revoked event', async () => {
+    const revoked = await openWithNewKey('revoked by the CLI', notifiedOnly);
+    const cli = await runJao(['api-key', 'revoke', String(revoked.id)], env);
+    expect(cli.code).toBe(0);
+    await revoked.stream.until(() => revoked.stream.ended, PROMISED_MS);
+    expect(lastEvent(revoked.stream)).toEqual({
+      event: 'key.revoked',
+      id: null,
+      data: {
+        type: 'key.revoked',
+        dataset: 'maxExchanges',
+        message: 'this API key was revoked; the stream is closed',
+      },
+    });
+    // The notification also dropped the key from the cache of looked-up keys: a reconnect is refused at once.
+    expect((await getWith(revoked.token, `${notifiedOnly.url}/v1/events`)).status).toBe(401);
+    await controlStillLive();
+  });
+
+  it('ends the stream of a key revoked by plain SQL (no notification), by the periodic re-check', async () => {
+    const revoked = await openWithNewKey('revoked by SQL');
+    await db.pool.query('UPDATE jao.api_key SET revoked_at = now() WHERE key_id = $1', [revoked.id]);
+    await revoked.stream.until(() => revoked.stream.ended, PROMISED_MS);
+    expect(lastEvent(revoked.stream)?.event).toBe('key.revoked');
+    expect((await getWith(revoked.token, `${api.url}/v1/events`)).status).toBe(401);
+    await controlStillLive();
+  });
+
+  it('ends the stream of a key whose scope no longer holds the dataset, with a last key.unscoped event', async () => {
+    const rescoped = await openWithNewKey('rescoped by SQL');
+    await db.pool.query(`UPDATE jao.api_key SET datasets = '{}' WHERE key_id = $1`, [rescoped.id]);
+    await rescoped.stream.until(() => rescoped.stream.ended, PROMISED_MS);
+    expect(lastEvent(rescoped.stream)).toMatchObject({
+      event: 'key.unscoped',
+      data: { type: 'key.unscoped', dataset: 'maxExchanges' },
+    });
+    expect((await getWith(rescoped.token, `${api.url}/v1/events`)).status).toBe(403);
+    await controlStillLive();
+  });
 });

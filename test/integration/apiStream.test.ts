@@ -1,6 +1,8 @@
-// A year of every border streamed as CSV: every row, in order, with memory that does not grow with the answer.
+// A year of every border streamed as CSV: every row, in order, with memory that does not grow with the answer;
+// a long answer is cut when its key is revoked.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedValues } from '../../bench/seedValues';
+import { createApiKey, revokeApiKey } from '../../db/apiKeys';
 import { createTestKey, startTestApi, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -71,4 +73,24 @@ it('streams a year of values as CSV with flat memory', async () => {
   // Buffered, this answer is 60 MB of text and far more as rows (well over 150 MB); streamed, memory stays flat.
   // The 64 MB target is bench:api's to measure (a test shares the machine with others and the GC's timing).
   expect((peak - baseline) / 2 ** 20).toBeLessThan(128);
+});
+
+it('cuts a long answer within 5 s of its key being revoked', async () => {
+  const { key: revoked, token } = await createApiKey(db.pool, {
+    name: 'revoked',
+    datasets: ['maxExchanges'],
+  });
+  const response = await fetch(`${api.url}/v1/datasets/maxExchanges/values?from=2023-01-01&to=2023-12-31`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  expect((await reader.read()).done).toBe(false);
+  await revokeApiKey(db.pool, revoked.id);
+  // Not read meanwhile, the answer waits on its socket: by docs/operations.md's 5 s it must have been cut.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const rest = (async () => {
+    for (;;) if ((await reader.read()).done) return 'whole';
+  })();
+  await expect(rest).rejects.toThrow(/terminated/);
 });
