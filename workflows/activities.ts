@@ -36,10 +36,10 @@ export function retryPolicyOf(backoff: Backoff, nonRetryableErrorTypes?: string[
  * uses up JAO's attempts; JAO's own requests are bounded by JAO_REQUEST_TIMEOUT, and a worker that dies is noticed
  * by the heartbeat timeout.
  */
-export function fetchActivities(priority?: Priority) {
+export function fetchActivities(priority: Priority) {
   return proxyActivities<Pick<FetchActivities, 'fetchDayFromJao'>>({
     taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
-    ...(priority ? { priority } : {}),
+    priority,
     startToCloseTimeout: FETCH_ACTIVITY.startToCloseMs,
     heartbeatTimeout: FETCH_ACTIVITY.heartbeatTimeoutMs,
     retry: retryPolicyOf(FETCH_BACKOFF, NON_RETRYABLE_FAILURE_TYPES),
@@ -85,10 +85,6 @@ const localStoreOptions = {
  */
 export const localStore =
   proxyLocalActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay'>>(localStoreOptions);
-
-/** Recording a failure as a local activity: only days that took this path before RECORD_EVERY_FAILURE_PATCH. */
-export const legacyLocalFailureStore =
-  proxyLocalActivities<Pick<StoreActivities, 'recordDayFailure'>>(localStoreOptions);
 
 /** Planning a reprocessing: a regular activity (once per run of reprocessWorkflow). */
 export const reprocessPlanner = proxyActivities<Pick<ReprocessActivities, 'planReprocessDays'>>({

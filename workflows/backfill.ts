@@ -3,7 +3,6 @@ import {
   continueAsNew,
   defineQuery,
   log,
-  patched,
   setCurrentDetails,
   setHandler,
   workflowInfo,
@@ -21,7 +20,6 @@ import {
 import { store } from './activities';
 import { DayRunner, emptyTally, type Tally } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
-import { RECHECK_DAYS_PATCH } from './patches';
 
 export const progressQuery = defineQuery<BackfillProgress>('progress');
 
@@ -33,10 +31,10 @@ export interface BackfillCarry {
   remaining: DeliveryDay[];
   total: number;
   tally: Tally;
-  /** Days the runs so far counted complete (absent from carries of builds before RECHECK_DAYS_PATCH: none known). */
-  completeDays?: DeliveryDay[];
-  /** Days already run again because the database did not hold them complete (absent: none). */
-  rerunDays?: DeliveryDay[];
+  /** Days the runs so far counted complete. */
+  completeDays: DeliveryDay[];
+  /** Days already run again because the database did not hold them complete. */
+  rerunDays: DeliveryDay[];
 }
 
 /** Runs the day workflow for every selected day of a range, `concurrency` at a time. */
@@ -47,8 +45,8 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
   const { dataset, from, to, mode, concurrency, daysPerRun } = parsed.value;
 
   let total = carry?.total ?? 0;
-  const completeDays = new Set(carry?.completeDays ?? []);
-  const rerunDays = new Set(carry?.rerunDays ?? []);
+  const completeDays = new Set(carry?.completeDays);
+  const rerunDays = new Set(carry?.rerunDays);
   const progress = (): BackfillProgress => ({
     total,
     done: runner.tally.done,
@@ -143,8 +141,6 @@ export async function backfillWorkflow(input: BackfillInput, carry?: BackfillCar
   };
 
   await runQueue();
-  if (patched(RECHECK_DAYS_PATCH)) {
-    while ((await recheck()) > 0) await runQueue();
-  }
+  while ((await recheck()) > 0) await runQueue();
   return { dataset, from, to, mode, total, byStatus: tally.byStatus, notCompleted: tally.notCompleted };
 }

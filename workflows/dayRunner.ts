@@ -9,7 +9,6 @@ import {
   executeChild,
   isCancellation,
   ParentClosePolicy,
-  patched,
   sleep,
   upsertMemo,
   upsertSearchAttributes,
@@ -27,7 +26,6 @@ import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, dayWorkflowId, type Trigger } from '../domain/workflowInputs';
 import { CANCELLED_DAY_REASON, isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow } from './deliveryDay';
-import { CHILD_STARTS_RUNNING_PATCH, RUN_MEMO_PATCH, RUN_OUTCOME_PATCH } from './patches';
 
 export interface Tally {
   done: number;
@@ -70,21 +68,13 @@ export class DayRunner {
   readonly skipped: DeliveryDay[] = [];
   /** A cancellation that reached a running day: rethrown by launch() and idle() so the workflow ends with it. */
   private cancelled: unknown;
-  /** Decided once per run: histories from before the patch replay without summaries and search attribute. */
-  private readonly visible: boolean;
-  private readonly memo: boolean;
-  /** Children start `running` (CHILD_STARTS_RUNNING_PATCH), and therefore skip their own start-up upserts. */
-  private readonly startRunning: boolean;
 
   constructor(
     private readonly options: DayRunnerOptions,
     readonly tally: Tally = emptyTally(),
   ) {
-    this.visible = patched(RUN_OUTCOME_PATCH);
-    if (this.visible) this.publishNotCompleteDays();
-    this.memo = patched(RUN_MEMO_PATCH);
-    if (this.memo && this.tally.notCompleted.length > 0) this.publishMemo();
-    this.startRunning = patched(CHILD_STARTS_RUNNING_PATCH);
+    this.publishNotCompleteDays();
+    if (this.tally.notCompleted.length > 0) this.publishMemo();
   }
 
   /** Starts the day as soon as a slot is free; resolves once it has started (not finished). */
@@ -123,8 +113,8 @@ export class DayRunner {
     this.tally.byStatus[outcome.status] = (this.tally.byStatus[outcome.status] ?? 0) + 1;
     if (outcome.status !== 'complete') {
       this.tally.notCompleted.push(outcome);
-      if (this.visible) this.publishNotCompleteDays();
-      if (this.memo) this.publishMemo();
+      this.publishNotCompleteDays();
+      this.publishMemo();
     }
     this.options.onOutcome?.(outcome);
   }
@@ -151,7 +141,7 @@ export class DayRunner {
         { key: DATASET_ATTRIBUTE, value: dataset },
         { key: DELIVERY_DAY_ATTRIBUTE, value: day },
       ],
-      ...(this.visible ? { staticSummary: `${dataset} ${day} (${child?.label ?? trigger})` } : {}),
+      staticSummary: `${dataset} ${day} (${child?.label ?? trigger})`,
     };
     for (;;) {
       try {
@@ -161,9 +151,10 @@ export class DayRunner {
               workflowId: dayWorkflowId(dataset, day),
               args: [{ dataset, day, trigger }],
               ...options,
+              // The day starts `running` (workflows/deliveryDay.ts): no upsert of its own at its start.
               typedSearchAttributes: [
                 ...options.typedSearchAttributes,
-                ...(this.startRunning ? [{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }] : []),
+                { key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING },
               ],
             });
         this.record(

@@ -4,7 +4,6 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -25,16 +24,8 @@ import {
   parseDayInput,
   type Trigger,
 } from '../domain/workflowInputs';
-import { failureStore, fetchActivities, legacyLocalFailureStore, localStore } from './activities';
+import { failureStore, fetchActivities, localStore } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
-import {
-  CHILD_STARTS_RUNNING_PATCH,
-  DAY_OUTCOME_PATCH,
-  DAY_RUNNING_PATCH,
-  OPERATOR_RERUN_PATCH,
-  RECORD_EVERY_FAILURE_PATCH,
-  UNRECORDED_FAILURE_PATCH,
-} from './patches';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
 export const dayStageQuery = defineQuery<DayStage>('stage');
@@ -52,14 +43,9 @@ function dayRequestOf(input: DayInput): DayRequest {
   }
   const parsed = parseDayInput(input);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid input: ${parsed.message}`, INVALID_INPUT);
-  if (patched(DAY_OUTCOME_PATCH)) {
-    const started = checkStartedDay(parsed.value, workflowInfo().workflowId, new Date());
-    if (!started.ok)
-      throw ApplicationFailure.nonRetryable(`invalid input: ${started.message}`, INVALID_INPUT);
-  }
-  if (patched(OPERATOR_RERUN_PATCH))
-    return { ...parsed.value, trigger: operatorTriggerOf(parsed.value.trigger) };
-  return parsed.value;
+  const started = checkStartedDay(parsed.value, workflowInfo().workflowId, new Date());
+  if (!started.ok) throw ApplicationFailure.nonRetryable(`invalid input: ${started.message}`, INVALID_INPUT);
+  return { ...parsed.value, trigger: operatorTriggerOf(parsed.value.trigger) };
 }
 
 /** Only the CLI and the Web UI (or a client) start a day with no parent: `backfill` or `poll` was copied in. */
@@ -71,42 +57,31 @@ function failureMessageOf(error: unknown): string {
 }
 
 /**
- * Started `running` by its backfill or poll (DayRunner, CHILD_STARTS_RUNNING_PATCH): the start already carries
- * Dataset, DeliveryDay and DayStatus `running`, and the parent runs a build that takes every patch this workflow
- * checked before (DAY_RUNNING_PATCH, FETCH_PRIORITY_PATCH, DAY_OUTCOME_PATCH, RECORD_EVERY_FAILURE_PATCH,
- * UNRECORDED_FAILURE_PATCH). Such a day upserts nothing at its start and checks none of those: each check records
- * a marker and upserts TemporalChangeVersion, events that made up most of a backfill day's history. Its own
- * patched() call keeps a history written by an older build (a child of a new parent run by an old worker) on the
- * old path when replayed. A patch added after this one is checked with patched() like any other.
+ * Started `running` by its backfill or poll (DayRunner): the start already carries Dataset, DeliveryDay and
+ * DayStatus `running`, so the day upserts nothing at its start. A run started from outside with copied attributes
+ * (the Web UI's "Start Workflow Like This One") has no parent and sets its own.
  */
 function startedRunningByParent(): boolean {
   const info = workflowInfo();
-  return (
-    info.parent !== undefined &&
-    info.typedSearchAttributes.get(DAY_STATUS_ATTRIBUTE) === DAY_RUNNING &&
-    patched(CHILD_STARTS_RUNNING_PATCH)
-  );
+  return info.parent !== undefined && info.typedSearchAttributes.get(DAY_STATUS_ATTRIBUTE) === DAY_RUNNING;
 }
 
-function recordOutcome(status: DayStatus, preset: boolean): void {
-  if (preset || patched(DAY_OUTCOME_PATCH))
-    upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: status }]);
+function recordOutcome(status: DayStatus): void {
+  upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: status }]);
 }
 
 /** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
 export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
-  const preset = startedRunningByParent();
+  const startedRunning = startedRunningByParent();
   const { dataset, day, trigger } = dayRequestOf(input);
-  if (!preset) {
+  if (!startedRunning) {
     upsertSearchAttributes([
       { key: DATASET_ATTRIBUTE, value: dataset },
       { key: DELIVERY_DAY_ATTRIBUTE, value: day },
     ]);
-    if (patched(DAY_RUNNING_PATCH)) {
-      upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }]);
-      if (!workflowInfo().parent)
-        setCurrentDetails(`${dataset} ${day}: started by an operator (${trigger}), live priority`);
-    }
+    upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING }]);
+    if (!workflowInfo().parent)
+      setCurrentDetails(`${dataset} ${day}: started by an operator (${trigger}), live priority`);
   }
 
   let stage: DayStage = 'fetching';
@@ -115,7 +90,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   // The day's database retry horizon counts from its start (domain/timeBudget.ts), whichever step is retrying.
   const horizonStartMs = workflowInfo().runStartTime.getTime();
   try {
-    const fetched = await fetchActivities(fetchPriorityOf(trigger, preset)).fetchDayFromJao({
+    const fetched = await fetchActivities(fetchPriorityOf(trigger)).fetchDayFromJao({
       dataset,
       day,
       horizonStartMs,
@@ -126,27 +101,24 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     stage = 'writing';
     const result = await localStore.writeStoredDay(ref);
     stage = 'done';
-    recordOutcome(result.status, preset);
+    recordOutcome(result.status);
     return result;
   } catch (error) {
     if (isCancellation(error)) throw error;
-    const everyFailure =
-      !(error instanceof ActivityFailure) && (preset || patched(RECORD_EVERY_FAILURE_PATCH));
-    if (!(error instanceof ActivityFailure) && !everyFailure) throw error;
+    // A failed fetch arrives as an ActivityFailure, a failed local validate/write as an ApplicationFailure: both
+    // are recorded, by an activity that outlasts database outages.
     stage = 'failed';
     const message = failureMessageOf(error);
-    const recorder =
-      everyFailure || preset || patched(RECORD_EVERY_FAILURE_PATCH) ? failureStore : legacyLocalFailureStore;
     try {
       await CancellationScope.nonCancellable(() =>
-        recorder.recordDayFailure({ dataset, day, error: message }),
+        failureStore.recordDayFailure({ dataset, day, error: message }),
       );
     } catch (recordError) {
       // The failure could not be stored (the database refused it): the run still says what happened.
-      if (preset || patched(UNRECORDED_FAILURE_PATCH)) recordOutcome('failed', preset);
+      recordOutcome('failed');
       throw recordError;
     }
-    recordOutcome('failed', preset);
+    recordOutcome('failed');
     // The run is the day's: its failure says what went wrong, the day is named by the run (and by the activity).
     throw ApplicationFailure.nonRetryable(message, DAY_FAILED);
   }

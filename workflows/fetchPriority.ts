@@ -1,20 +1,13 @@
 // Which fetches go first on the shared, rate-limited fetch queue (docs/design.md §5): live work — the poll, the
 // publication-window checks, a day an operator re-runs — before the queued fetches of a backfill.
 import type { Priority } from '@temporalio/common';
-import { patched } from '@temporalio/workflow';
 import type { Trigger } from '../domain/workflowInputs';
-import { FETCH_PRIORITY_PATCH } from './patches';
 
 /** Task priority keys (1 first … 5 last; the server's default is 3, which is what unmarked tasks get). */
 export const LIVE_PRIORITY_KEY = 1;
 export const BACKFILL_PRIORITY_KEY = 4;
 
-/**
- * The priority of a day's fetch. Old histories scheduled their fetch without one: they keep doing so (patch
- * `fetch-priority`), unless the day knows the patch taken (`patchTaken`: workflows/deliveryDay.ts,
- * startedRunningByParent).
- */
-export function fetchPriorityOf(trigger: Trigger, patchTaken = false): Priority | undefined {
-  if (!patchTaken && !patched(FETCH_PRIORITY_PATCH)) return undefined;
+/** The priority of a day's fetch. */
+export function fetchPriorityOf(trigger: Trigger): Priority {
   return { priorityKey: trigger === 'backfill' ? BACKFILL_PRIORITY_KEY : LIVE_PRIORITY_KEY };
 }

@@ -1,17 +1,10 @@
-import {
-  ApplicationFailure,
-  condition,
-  patched,
-  setCurrentDetails,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, condition, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import { renderRunDetails } from '../domain/runDetails';
 import { POLL_LAST_DAY_START_MS } from '../domain/timeBudget';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, type PollInput, parsePollInput, pollDays } from '../domain/workflowInputs';
 import { DayRunner } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
-import { POLL_DAY_BUDGET_PATCH } from './patches';
 
 export interface PollResult {
   days: DeliveryDay[];
@@ -52,16 +45,13 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
     onOutcome: showDetails,
     onSkip: showDetails,
   });
-  const budgeted = patched(POLL_DAY_BUDGET_PATCH);
   const lastStartMs = workflowInfo().runStartTime.getTime() + POLL_LAST_DAY_START_MS;
   const notStarted: DeliveryDay[] = [];
   for (const day of days) {
-    if (budgeted) {
-      await condition(() => runner.running.size < concurrency);
-      if (Date.now() > lastStartMs) {
-        notStarted.push(day);
-        continue;
-      }
+    await condition(() => runner.running.size < concurrency);
+    if (Date.now() > lastStartMs) {
+      notStarted.push(day);
+      continue;
     }
     await runner.launch(day);
   }

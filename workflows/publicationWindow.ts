@@ -25,7 +25,8 @@ import {
 import { countOf } from '../domain/runDetails';
 import { FRESHNESS_ACTIVITY, FRESHNESS_BACKOFF } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import { dayWorkflowId } from '../domain/workflowInputs';
+import { dayWorkflowId, describeIssues, type Parsed } from '../domain/workflowInputs';
+import { zod } from '../domain/zod';
 import { retryPolicyOf } from './activities';
 import { isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow, INVALID_INPUT } from './deliveryDay';
@@ -48,7 +49,19 @@ const freshness = proxyLocalActivities<Pick<FreshnessActivities, 'storedDayStatu
 });
 
 /** Checks per run before continuing as new (a check is about a dozen events). */
-const CHECKS_PER_RUN = 500;
+export const CHECKS_PER_RUN = 500;
+
+/** The window's input, and how many checks a run makes before it continues as new (fewer: tests). */
+export type PublicationWindowWorkflowInput = PublicationWindowInput & { checksPerRun?: number };
+
+function parseChecksPerRun(input: PublicationWindowWorkflowInput | undefined): Parsed<number> {
+  const z = zod();
+  const parsed = z
+    .object({ checksPerRun: z.number().int().min(1).max(CHECKS_PER_RUN).default(CHECKS_PER_RUN) })
+    .safeParse({ checksPerRun: input?.checksPerRun });
+  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
+  return { ok: true, value: parsed.data.checksPerRun };
+}
 
 /**
  * Started by the schedule `maxExchanges-publication` when the publication window opens: checks tomorrow every
@@ -57,15 +70,15 @@ const CHECKS_PER_RUN = 500;
  * a check that finds the day already running elsewhere leaves it to that run.
  */
 export async function publicationWindowWorkflow(
-  input: PublicationWindowInput,
+  input: PublicationWindowWorkflowInput,
   checksBefore = 0,
 ): Promise<PublicationWindowResult> {
+  const invalid = (message: string) =>
+    ApplicationFailure.nonRetryable(`invalid publication window input: ${message}`, INVALID_INPUT);
   const parsed = parsePublicationWindowInput(input);
-  if (!parsed.ok)
-    throw ApplicationFailure.nonRetryable(
-      `invalid publication window input: ${parsed.message}`,
-      INVALID_INPUT,
-    );
+  if (!parsed.ok) throw invalid(parsed.message);
+  const checksPerRun = parseChecksPerRun(input);
+  if (!checksPerRun.ok) throw invalid(checksPerRun.message);
   const { dataset, local, checkIntervalMs } = parsed.value;
 
   const started = new Date();
@@ -95,7 +108,7 @@ export async function publicationWindowWorkflow(
   let checksThisRun = 0;
   while (status !== 'complete') {
     if (Date.now() >= closes.getTime()) return end('window-closed');
-    if (checksThisRun >= CHECKS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (checksThisRun >= checksPerRun.value || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof publicationWindowWorkflow>(input, checks);
     }
     const checked = await checkDay(dataset, day);

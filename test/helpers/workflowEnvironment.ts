@@ -1,5 +1,6 @@
-// Where workflow tests run: Temporal's time-skipping test server when its binary is at hand, otherwise a namespace
-// of the file's own on the run's dev server (real time: scenarios that need the clock moved are skipped there).
+// Where workflow tests run: Temporal's time-skipping test server when its binary is at hand (not by default: it is in
+// no registry reachable here), otherwise a namespace of the file's own on the run's dev server, in real time. Every
+// scenario runs on either.
 import { existsSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -9,10 +10,6 @@ import { fetchTaskQueueOf } from '../../domain/workflowInputs';
 import { createTestNamespace } from './namespace';
 import { runBundle } from './pipeline';
 import { uniqueTaskQueue } from './temporal';
-
-/** Why the clock-moving scenarios are skipped when no time-skipping server is available. */
-export const NO_TIME_SKIPPING =
-  'needs the clock moved: no time-skipping test server (set TEMPORAL_TEST_SERVER_PATH, or TEMPORAL_TEST_SERVER_DOWNLOAD=1 with internet)';
 
 let runtimeInstalled = false;
 function installQuietRuntime(): void {
@@ -24,10 +21,6 @@ function installQuietRuntime(): void {
     // Another helper of this file installed it first.
   }
 }
-
-/** Whether this run has a time-skipping test server (known before the tests are collected, for skipIf). */
-export const timeSkippingConfigured = (): boolean =>
-  Boolean(process.env.TEMPORAL_TEST_SERVER_PATH) || process.env.TEMPORAL_TEST_SERVER_DOWNLOAD === '1';
 
 /**
  * A time-skipping environment: the test server at TEMPORAL_TEST_SERVER_PATH, or the one the SDK downloads when

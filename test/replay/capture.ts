@@ -2,7 +2,8 @@
 // stack (own Temporal dev server, database and simulator) and stores the event histories under
 // test/replay/histories/<label>/, where the replay tests check every later build against them.
 // Capture a new set whenever a workflow change adds a path (a patch): older sets stay, so both paths replay.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Capturing again under a label replaces that set; a chain that should have continued as new and did not fails it.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -20,7 +21,6 @@ import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { startDevServer } from '../../devstack/devServer';
 import { addDays, marketToday, utcOffsetMinutesAt } from '../../domain/calendar';
-import type { PublicationWindowInput } from '../../domain/publicationWindow';
 import type { ReprocessDayInput, ReprocessInput } from '../../domain/reprocessInputs';
 import {
   type BackfillInput,
@@ -32,6 +32,7 @@ import {
 import { startSimulator } from '../../simulator/server';
 import { createPipelineWorkers } from '../../workers/pipelineWorker';
 import { loadWorkflowBundle } from '../../workers/workflowBundle';
+import type { PublicationWindowWorkflowInput } from '../../workflows/publicationWindow';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 import {
   type HistoryManifest,
@@ -51,6 +52,7 @@ interface Stack {
   /** Runs `work` while the store activities of queue `taskQueue` cannot reach their database. */
   withStoreDown: <T>(taskQueue: string, work: () => Promise<T>) => Promise<T>;
   publishDay: (day: string) => void;
+  unpublishDay: (day: string) => void;
   /** Runs SQL on the capture's own database (to make it refuse a write, or lose a day). */
   sql: (text: string) => Promise<{ rows: Record<string, unknown>[] }>;
 }
@@ -61,6 +63,8 @@ interface Capture {
   workflowId: string;
   /** The run to capture; every run of the id (a continue-as-new chain) when absent. */
   runId?: string;
+  /** A chain that must have continued as new at least once. */
+  continuesAsNew?: boolean;
 }
 
 async function settle(handle: WorkflowHandle): Promise<void> {
@@ -98,6 +102,10 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     rejectedDays: ['2024-01-14', '2024-01-20'],
   });
   await day('day-complete', '2024-01-10');
+  // JAO answers nothing for a day already stored complete: the day keeps its values and status, the error noted.
+  stack.unpublishDay('2024-01-10');
+  await day('day-recheck-nothing', '2024-01-10');
+  stack.publishDay('2024-01-10');
   await day('day-partial', '2024-01-11');
   await day('day-invalid', '2024-01-12');
   await day('day-failed', '2024-01-14');
@@ -140,6 +148,7 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     scenario: 'backfill-continue-as-new',
     workflowType: 'backfillWorkflow',
     workflowId: backfillId,
+    continuesAsNew: true,
   });
   captures.push({
     scenario: 'day-child-of-backfill',
@@ -255,6 +264,7 @@ async function runScenarios(stack: Stack): Promise<Capture[]> {
     scenario: 'reprocess-continue-as-new',
     workflowType: 'reprocessWorkflow',
     workflowId: reprocessId,
+    continuesAsNew: true,
   });
   captures.push({
     scenario: 'reprocess-day-child',
@@ -389,17 +399,37 @@ async function runPublicationScenarios(stack: Stack): Promise<Capture[]> {
   const { client } = stack;
   const captures: Capture[] = [];
   const tomorrow = addDays(marketToday(new Date()), 1);
-  const run = async (scenario: string, window: string, during?: () => Promise<void>) => {
+  const run = async (
+    scenario: string,
+    window: string,
+    during?: () => Promise<void>,
+    checksPerRun?: number,
+  ) => {
     const workflowId = `maxExchanges/publication-capture-${scenario}`;
+    const input: PublicationWindowWorkflowInput = { dataset: 'maxExchanges', window, checkIntervalMs: 2_000 };
     const handle = await client.workflow.start('publicationWindowWorkflow', {
       workflowId,
       taskQueue: TASK_QUEUE,
-      args: [{ dataset: 'maxExchanges', window, checkIntervalMs: 2_000 } satisfies PublicationWindowInput],
+      args: [checksPerRun === undefined ? input : { ...input, checksPerRun }],
     });
     await during?.();
     await settle(handle);
-    captures.push({ scenario, workflowType: 'publicationWindowWorkflow', workflowId });
+    captures.push({
+      scenario,
+      workflowType: 'publicationWindowWorkflow',
+      workflowId,
+      continuesAsNew: checksPerRun !== undefined,
+    });
   };
+  /** Checks the latest run of a window has counted, its earlier runs' included (0 while it is between runs). */
+  const checksOf = (workflowId: string) =>
+    client.workflow
+      .getHandle(workflowId)
+      .query<{ checks: number }>('progress')
+      .then(
+        (progress) => progress.checks,
+        () => 0,
+      );
 
   await run('publication-outside-window', localHhmm(-2) < '12:00' ? '23:00-23:01' : '00:00-00:01');
 
@@ -433,10 +463,17 @@ async function runPublicationScenarios(stack: Stack): Promise<Capture[]> {
     stack.setFaults({ latencyMs: 0 });
   });
 
-  await run('publication-complete', `${localHhmm(-1)}-${localHhmm(10)}`, async () => {
-    await sleep(3_000);
-    stack.publishDay(tomorrow);
-  });
+  // Checks until tomorrow is published and stored complete, two checks a run: it continues as new on the way.
+  await run(
+    'publication-complete',
+    `${localHhmm(-1)}-${localHhmm(10)}`,
+    async () => {
+      const workflowId = 'maxExchanges/publication-capture-publication-complete';
+      for (let i = 0; i < 300 && (await checksOf(workflowId)) < 3; i++) await sleep(100);
+      stack.publishDay(tomorrow);
+    },
+    2,
+  );
   return captures;
 }
 
@@ -564,23 +601,29 @@ async function main(): Promise<void> {
       setFaults: simulator.setFaults,
       withStoreDown,
       publishDay: (day: string) => simulator.publishDay(day),
+      unpublishDay: (day: string) => simulator.unpublishDay(day),
       sql: (text: string) => pool.query(text),
     };
     const captures = [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
+    rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
     const entries: HistoryManifestEntry[] = [];
     for (const capture of captures) {
-      await waitForVisibility(temporal.client, capture.workflowId, 1);
+      await waitForVisibility(temporal.client, capture.workflowId, capture.continuesAsNew ? 2 : 1);
       const runs = (await runsOf(temporal.client, capture.workflowId)).filter(
         (run) => capture.runId === undefined || run.runId === capture.runId,
       );
+      if (capture.continuesAsNew && runs.length < 2)
+        throw new Error(`${capture.scenario} did not continue as new (${runs.length} run): capture again`);
       for (const [index, run] of runs.entries()) {
         const history = await temporal.client.workflow
           .getHandle(capture.workflowId, run.runId)
           .fetchHistory();
         const file = fileNameOf(capture.scenario, index, runs.length);
-        writeFileSync(join(outDir, file), `${historyToJSON(history)}\n`);
+        // Failures carry stack traces: their paths are stored relative to the checkout, wherever it was.
+        const json = historyToJSON(history).replaceAll(`${REPO_ROOT}/`, '');
+        writeFileSync(join(outDir, file), `${json}\n`);
         entries.push({
           file,
           scenario: capture.scenario,

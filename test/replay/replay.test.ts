@@ -39,7 +39,14 @@ async function replayAll(code: string, histories: StoredHistory[]): Promise<Repl
 const failures = (replayed: Replayed[]) =>
   replayed.filter((r) => r.error !== undefined).map((r) => `${r.name}: ${r.error!.message.split('\n')[0]}`);
 
-const DAY_ENDINGS = ['complete', 'partial', 'invalid', 'not-published', 'failed'];
+const DAY_ENDINGS = ['complete', 'partial', 'invalid', 'not-published', 'failed', 'recheck-nothing'];
+
+/** Chains of runs that must have continued as new and then ended. */
+const CONTINUE_AS_NEW_CHAINS = [
+  'backfill-continue-as-new',
+  'reprocess-continue-as-new',
+  'publication-complete',
+];
 
 describe('stored workflow histories', () => {
   const stored = loadStoredHistories();
@@ -49,18 +56,31 @@ describe('stored workflow histories', () => {
     const scenarios = new Set(stored.map((h) => h.scenario));
     for (const ending of DAY_ENDINGS) expect(scenarios).toContain(`day-${ending}`);
     for (const scenario of [
-      'backfill-continue-as-new',
+      ...CONTINUE_AS_NEW_CHAINS,
       'backfill-cancelled',
       'backfill-day-cancelled-alone',
+      'backfill-rechecks-lost-day',
+      'backfill-day-lost-after-rerun',
       'poll-skips-busy-day',
+      'day-child-of-backfill',
+      'day-failed-in-backfill',
+      'day-cancelled-with-backfill',
+      'day-cancelled-alone',
+      'day-rerun-like-backfill-child',
       'day-failed-store-unreachable',
       'day-failed-unrecorded',
+      'publication-outside-window',
+      'publication-window-closes',
       'publication-check-cancelled',
+      'reprocess-day-child',
+      'reprocess-day-without-answer',
     ])
       expect(scenarios).toContain(scenario);
-    const chain = stored.filter((h) => h.scenario === 'backfill-continue-as-new').map((h) => h.ending);
-    expect(chain).toContain('CONTINUED_AS_NEW');
-    expect(chain.at(-1)).toBe('COMPLETED');
+    for (const scenario of CONTINUE_AS_NEW_CHAINS) {
+      const chain = stored.filter((h) => h.scenario === scenario).map((h) => h.ending);
+      expect(chain, scenario).toContain('CONTINUED_AS_NEW');
+      expect(chain.at(-1), scenario).toBe('COMPLETED');
+    }
   });
 
   it('replay against the current build without a determinism violation', async () => {
@@ -91,7 +111,7 @@ describe('a build that changes workflow commands without a patch', () => {
     const reachedValidation = stored.filter(
       (h) =>
         h.workflowType === 'deliveryDayWorkflow' &&
-        /complete|partial|invalid|not-published|child/.test(h.scenario),
+        /complete|partial|invalid|not-published|recheck-nothing|child/.test(h.scenario),
     );
     expect(reachedValidation.length).toBeGreaterThanOrEqual(DAY_ENDINGS.length);
     const replayed = await replayAll(remoteStore, reachedValidation);

@@ -1,26 +1,25 @@
 // The publication window with stub activities. Its windows are chosen from the clock the workflow reads, so every
-// scenario holds whatever the hour; those that need the clock moved run only on a time-skipping test server.
+// scenario holds whatever the hour. The clock moves in real time: a window closes at the end of the current minute,
+// and continue-as-new comes after the few checks per run the input asks for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marketTomorrow } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
 import type { publicationWindowWorkflow } from '../../workflows';
-import type { PublicationWindowResult } from '../../workflows/publicationWindow';
+import {
+  CHECKS_PER_RUN,
+  type PublicationWindowResult,
+  type PublicationWindowWorkflowInput,
+} from '../../workflows/publicationWindow';
 import { localHhmm, msUntilLocalMidnight, windowClosedAt } from '../helpers/publicationWindows';
 import { type StubCalls, type StubScript, stubActivities } from '../helpers/stubActivities';
 import {
-  NO_TIME_SKIPPING,
   type StubWorkers,
   startStubWorkers,
-  timeSkippingConfigured,
   type WorkflowTestEnvironment,
   workflowTestEnvironment,
 } from '../helpers/workflowEnvironment';
 
 const MINUTE_MS = 60_000;
-/** The workflow's own CHECKS_PER_RUN (workflows/publicationWindow.ts). */
-const CHECKS_PER_RUN = 500;
-const clockMoved = timeSkippingConfigured();
-const needsClock = (name: string) => (clockMoved ? name : `${name} (skipped: ${NO_TIME_SKIPPING})`);
 
 describe('publicationWindowWorkflow (stub activities)', () => {
   let t: WorkflowTestEnvironment;
@@ -54,10 +53,10 @@ describe('publicationWindowWorkflow (stub activities)', () => {
     script: StubScript,
     window: string,
     checkIntervalMs: number,
-    checksBefore?: number,
+    { checksBefore, checksPerRun }: { checksBefore?: number; checksPerRun?: number } = {},
   ): Promise<{ result: PublicationWindowResult; calls: StubCalls; tomorrows: DeliveryDay[]; runs: number }> {
     stub.reset(script);
-    const input = { window, checkIntervalMs };
+    const input: PublicationWindowWorkflowInput = { window, checkIntervalMs, checksPerRun };
     const handle = await t.env.client.workflow.start<typeof publicationWindowWorkflow>(
       'publicationWindowWorkflow',
       {
@@ -108,49 +107,60 @@ describe('publicationWindowWorkflow (stub activities)', () => {
       () => (++checked < 2 ? 'not_published' : 'complete'),
       await windowFromNow('midnight'),
       1_000,
-      7,
+      { checksBefore: 7 },
     );
     expect(result).toMatchObject({ outcome: 'complete', status: 'complete', checks: 9 });
     expect(calls.fetches).toHaveLength(2);
   });
 
-  it.skipIf(!clockMoved)(
-    needsClock('gives up when the window closes before tomorrow is complete'),
-    async () => {
-      const { result, calls, tomorrows, runs } = await runWindow(
-        'closes',
-        () => 'not_published',
-        await windowFromNow(3),
-        30_000,
-      );
-      expect(tomorrows).toContain(result.day);
-      expect(result).toEqual({
-        day: result.day,
-        outcome: 'window-closed',
-        status: 'not_published',
-        checks: calls.fetches.length,
-      });
-      // 3 minutes from the start of the current minute, a check every 30 s.
-      expect(calls.fetches.length).toBeGreaterThanOrEqual(4);
-      expect(calls.fetches.length).toBeLessThanOrEqual(6);
-      expect(runs).toBe(1);
-    },
-  );
+  /** A window from the current minute to its end: it closes within a minute (at least 3 s away). */
+  async function windowClosingThisMinute(): Promise<string> {
+    const left = msUntilLocalMidnight(await now());
+    if (left < 2 * MINUTE_MS) await t.env.sleep(left + 1_000);
+    const untilNextMinute = MINUTE_MS - ((await now()) % MINUTE_MS);
+    if (untilNextMinute < 3_000) await t.env.sleep(untilNextMinute + 100);
+    const at = await now();
+    return `${localHhmm(at)}-${localHhmm(at + MINUTE_MS)}`;
+  }
 
-  it.skipIf(!clockMoved)(
-    needsClock(`continues as new after ${CHECKS_PER_RUN} checks, counting on, and closes in the next run`),
-    async () => {
-      const { result, calls, runs } = await runWindow(
-        'long',
-        () => 'not_published',
-        await windowFromNow(10),
-        1_000,
-      );
-      expect(result).toMatchObject({ outcome: 'window-closed', status: 'not_published' });
-      expect(result.checks).toBe(calls.fetches.length);
-      expect(result.checks).toBeGreaterThan(CHECKS_PER_RUN);
-      expect(runs).toBe(2);
-    },
-    300_000,
-  );
+  it('gives up when the window closes before tomorrow is complete', async () => {
+    const { result, calls, tomorrows, runs } = await runWindow(
+      'closes',
+      () => 'not_published',
+      await windowClosingThisMinute(),
+      1_000,
+    );
+    expect(tomorrows).toContain(result.day);
+    expect(result).toEqual({
+      day: result.day,
+      outcome: 'window-closed',
+      status: 'not_published',
+      checks: calls.fetches.length,
+    });
+    expect(calls.fetches.length).toBeGreaterThanOrEqual(1);
+    expect(runs).toBe(1);
+  }, 120_000);
+
+  it('continues as new after its checks per run, counting on, and ends in the next run', async () => {
+    let checked = 0;
+    const { result, calls, runs } = await runWindow(
+      'long',
+      () => (++checked <= 4 ? 'not_published' : 'complete'),
+      await windowFromNow('midnight'),
+      1_000,
+      { checksPerRun: 3 },
+    );
+    expect(result).toMatchObject({ outcome: 'complete', status: 'complete', checks: 5 });
+    expect(calls.fetches).toHaveLength(5);
+    expect(runs).toBe(2);
+  });
+
+  it('refuses checks per run outside 1..CHECKS_PER_RUN', async () => {
+    const refused = runWindow('too-many', () => 'complete', await windowFromNow('midnight'), 1_000, {
+      checksPerRun: CHECKS_PER_RUN + 1,
+    });
+    await expect(refused).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/^invalid publication window input: checksPerRun: /) },
+    });
+  });
 });
