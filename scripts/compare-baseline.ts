@@ -140,9 +140,9 @@ const TIMESCALEDB_QUERIES: Record<string, string> = {
                               hypertable_name, attname, segmentby_column_index, orderby_column_index, orderby_asc,
                               orderby_nullsfirst)
                   FROM timescaledb_information.compression_settings`,
-  continuous_aggregate: `SELECT format('%s.%s owner=%s materialized_only=%s compression=%s finalized=%s %s',
+  continuous_aggregate: `SELECT format('%s.%s owner=%s materialized_only=%s compression=%s %s',
                                        view_schema, view_name, view_owner, materialized_only, compression_enabled,
-                                       finalized, view_definition)
+                                       view_definition)
                            FROM timescaledb_information.continuous_aggregates`,
   job: `SELECT format('%s.%s on %s.%s every %s max_runtime=%s retries=%s retry=%s scheduled=%s owner=%s config=%s',
                       proc_schema, proc_name, hypertable_schema, hypertable_name, schedule_interval, max_runtime,

@@ -737,6 +737,8 @@ BEGIN
      GROUP BY time_bucket(INTERVAL '1 day', o.mtu, 'Europe/Amsterdam'), s.border, s.from_zone, s.to_zone
     WITH NO DATA
   $aggregate$;
+  -- 0.x created the aggregate while the observations' chunks spanned 30 days: its own chunks span ten times that.
+  PERFORM set_chunk_time_interval('jao.max_exchanges_daily_materialized', INTERVAL '300 days');
   REVOKE ALL ON jao.max_exchanges_daily_materialized FROM jao_reader, jao_writer;
 
   -- Reads filter on delivery_day (and border), which the materialization's own indexes (on its bucket) cannot serve.
