@@ -7,8 +7,8 @@ import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
 import { cellHtml, gridHtml, legendHtml } from './calendarHtml';
 import type { PageConfig } from './config';
-import { type Cell, dayWorkflowIdOf, rerunCommand, STATUS_TEXT, workflowLink } from './dayCells';
-import { dayFacts } from './dayFacts';
+import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
+import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { h } from './dom';
 import type { DayRow, RunningDay } from './types';
 
@@ -25,8 +25,8 @@ export class CalendarView {
   readonly grid: CalendarGrid;
   private readonly gridElement: HTMLElement;
   private readonly legend: HTMLElement;
-  private readonly tooltip: HTMLElement;
-  private readonly detail: HTMLElement;
+  private readonly tooltip = new DayTooltip();
+  private readonly detail = new DayDetailPanel();
   private readonly statusLine: HTMLElement;
   private readonly fromInput: HTMLInputElement;
   private readonly toInput: HTMLInputElement;
@@ -84,15 +84,6 @@ export class CalendarView {
       'aria-label': 'Delivery days by status',
       'aria-describedby': 'calendar-help',
     });
-    this.tooltip = h('div', { class: 'tooltip', id: 'day-tooltip', role: 'tooltip', hidden: true });
-    this.detail = h('aside', { class: 'day-detail', 'aria-live': 'polite', 'aria-label': 'Selected day' });
-    this.detail.append(
-      h(
-        'p',
-        { class: 'hint' },
-        'Select a day: its workflow opens in the Temporal Web UI, and its facts and re-run command show here.',
-      ),
-    );
     this.root = h(
       'section',
       { class: 'calendar-section', 'aria-labelledby': 'calendar-heading' },
@@ -105,8 +96,8 @@ export class CalendarView {
         { id: 'calendar-help', class: 'hint' },
         'One row per month, one cell per delivery day (Europe/Amsterdam). Arrow keys move between days; Enter opens the workflow.',
       ),
-      h('div', { class: 'calendar-body' }, this.gridElement, this.detail),
-      this.tooltip,
+      h('div', { class: 'calendar-body' }, this.gridElement, this.detail.element),
+      this.tooltip.element,
     );
     this.wireGrid();
   }
@@ -194,7 +185,7 @@ export class CalendarView {
     if (focused) fresh.focus();
     this.renderLegend();
     if (this.grid.selected === day) this.showDetail(day);
-    if (this.tooltip.dataset.day === day && !this.tooltip.hidden) this.showTooltip(fresh);
+    if (this.tooltip.day === day) this.showTooltip(fresh);
   }
 
   // --- live updates -------------------------------------------------------------------------------------------
@@ -289,12 +280,12 @@ export class CalendarView {
       const cell = cellOfEvent(event);
       if (cell) this.showTooltip(cell);
     });
-    this.gridElement.addEventListener('mouseleave', () => this.hideTooltip());
+    this.gridElement.addEventListener('mouseleave', () => this.tooltip.hide());
     this.gridElement.addEventListener('focusin', (event) => {
       const cell = cellOfEvent(event);
       if (cell) this.showTooltip(cell);
     });
-    this.gridElement.addEventListener('focusout', () => this.hideTooltip());
+    this.gridElement.addEventListener('focusout', () => this.tooltip.hide());
     this.gridElement.addEventListener('click', (event) => {
       const cell = cellOfEvent(event);
       if (!cell?.dataset.day) return;
@@ -305,7 +296,7 @@ export class CalendarView {
       if (!cell?.dataset.day) return;
       const target = this.grid.keyTarget(cell.dataset.day, event.key);
       if (!target) {
-        if (event.key === 'Escape') this.hideTooltip();
+        if (event.key === 'Escape') this.tooltip.hide();
         return;
       }
       event.preventDefault();
@@ -330,75 +321,14 @@ export class CalendarView {
     this.showDetail(day);
   }
 
-  private factsList(cell: Cell): HTMLElement {
-    const list = h('dl', { class: 'facts' });
-    for (const [term, description] of dayFacts(cell))
-      list.append(h('dt', {}, term), h('dd', {}, description));
-    return list;
-  }
-
   private showDetail(day: string): void {
     const cell = this.grid.cellOf(day);
     const workflowId = cell.running?.workflow_id ?? dayWorkflowIdOf(this.options.config.dataset, day);
-    const command = rerunCommand(day);
-    const code = h('code', { class: 'command' }, command);
-    const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy');
-    copy.addEventListener('click', () => {
-      void navigator.clipboard?.writeText(command).then(
-        () => {
-          copy.textContent = 'Copied';
-        },
-        () => {
-          window.getSelection()?.selectAllChildren(code);
-        },
-      );
-    });
-    this.detail.replaceChildren(
-      h(
-        'h3',
-        {},
-        h(
-          'span',
-          { class: `swatch cell s-${cell.status}`, 'aria-hidden': 'true' },
-          STATUS_TEXT[cell.status].glyph,
-        ),
-        ` ${day}`,
-      ),
-      this.factsList(cell),
-      h(
-        'p',
-        {},
-        h(
-          'a',
-          { class: 'workflow-link', href: this.linkFor(day), target: '_blank', rel: 'noopener noreferrer' },
-          `Open ${workflowId} in the Temporal Web UI`,
-        ),
-      ),
-      h('p', { class: 'rerun' }, 'Run this day again: ', code, ' ', copy),
-    );
-    this.detail.dataset.day = day;
+    this.detail.show(cell, workflowId, this.linkFor(day));
   }
 
   private showTooltip(element: HTMLElement): void {
     const day = element.dataset.day;
-    if (!day) return;
-    const cell = this.grid.cellOf(day);
-    this.tooltip.replaceChildren(h('strong', {}, day), this.factsList(cell));
-    this.tooltip.dataset.day = day;
-    this.tooltip.hidden = false;
-    element.setAttribute('aria-describedby', 'day-tooltip');
-    const box = element.getBoundingClientRect();
-    const width = this.tooltip.offsetWidth;
-    const left = Math.min(
-      window.scrollX + box.left,
-      window.scrollX + document.documentElement.clientWidth - width - 8,
-    );
-    this.tooltip.style.left = `${Math.max(8, left)}px`;
-    this.tooltip.style.top = `${window.scrollY + box.bottom + 6}px`;
-  }
-
-  private hideTooltip(): void {
-    this.tooltip.hidden = true;
-    delete this.tooltip.dataset.day;
+    if (day) this.tooltip.show(this.grid.cellOf(day), element);
   }
 }
