@@ -9,7 +9,7 @@ import { cellHtml, gridHtml, legendHtml } from './calendarHtml';
 import type { PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
-import { h } from './dom';
+import { h, utcText } from './dom';
 import type { DayRow, RunningDay } from './types';
 
 export interface CalendarOptions {
@@ -265,7 +265,7 @@ export class CalendarView {
   }
 
   updateStatusLine(): void {
-    if (this.ready) this.say(this.grid.statusLine(this.feedState));
+    if (this.ready) this.say(this.grid.statusLine(this.feedState, utcText));
   }
 
   private say(text: string): void {

@@ -13,7 +13,6 @@ import {
   rangeDays,
   STATUS_TEXT,
 } from './dayCells';
-import { utcText } from './dom';
 import type { DayRow, RunningDay } from './types';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -233,9 +232,10 @@ export class CalendarGrid {
     }
   }
 
-  statusLine(feedState: string): string {
+  /** The range, the feed's state and which days run; `instantText` writes when the running list was read. */
+  statusLine(feedState: string, instantText: (iso: string | null) => string): string {
     const running = this.runningKnown
-      ? `${this.running.size} running (checked ${utcText(this.runningCheckedAt)})`
+      ? `${this.running.size} running (checked ${instantText(this.runningCheckedAt)})`
       : `running days unknown: ${this.runningProblem ?? 'not asked yet'}`;
     return `${this.from} to ${this.to}: ${this.cells.size} days. Live feed: ${FEED_TEXT[feedState]}. ${running}.`;
   }

@@ -1,7 +1,6 @@
-// The calendar's grid model (page/client/calendarGrid.ts) and its markup, without a browser.
+// The calendar's grid model (page/client/calendarGrid.ts), without a browser; its markup is test/browser/page.test.ts's.
 import { describe, expect, it } from 'vitest';
 import { CalendarGrid, cellLabel, contiguousRuns, defaultRange } from '../../page/client/calendarGrid';
-import { gridHtml, legendHtml } from '../../page/client/calendarHtml';
 import type { DayRow, RunningDay } from '../../page/client/types';
 
 const DATASET = 'maxExchanges';
@@ -139,17 +138,20 @@ describe('calendar grid', () => {
   });
 
   it('says the range, the feed and which days run, or why that is unknown', () => {
+    const instantText = (iso: string | null) => `at ${iso}`;
     const model = grid('2026-01-01', '2026-01-03');
     model.layout();
-    expect(model.statusLine('connecting')).toBe(
+    expect(model.statusLine('connecting', instantText)).toBe(
       '2026-01-01 to 2026-01-03: 3 days. Live feed: connecting…. running days unknown: not asked yet.',
     );
     model.setRunning([run('2026-01-02')], '2026-01-05T12:00:00.000Z');
-    expect(model.statusLine('live')).toBe(
-      '2026-01-01 to 2026-01-03: 3 days. Live feed: live. 1 running (checked 2026-01-05 12:00:00 UTC).',
+    expect(model.statusLine('live', instantText)).toBe(
+      '2026-01-01 to 2026-01-03: 3 days. Live feed: live. 1 running (checked at 2026-01-05T12:00:00.000Z).',
     );
     model.runningUnknown('Temporal is unreachable');
-    expect(model.statusLine('reconnecting')).toContain('running days unknown: Temporal is unreachable.');
+    expect(model.statusLine('reconnecting', instantText)).toContain(
+      'running days unknown: Temporal is unreachable.',
+    );
   });
 
   it('cuts days into runs of consecutive days', () => {
@@ -161,18 +163,15 @@ describe('calendar grid', () => {
   });
 });
 
-describe('calendar markup', () => {
-  it('writes a row per month, one tabbable cell, labels with what is stored under a running day', () => {
-    const model = grid('2026-01-30', '2026-02-01', [row('2026-01-31', 'failed')]);
-    model.setRunning([run('2026-01-31')], '2026-01-31T12:00:00.000Z');
-    const html = gridHtml(model.layout(), model.focusDay(), (day) => `https://ui/${day}?a=1&b=2`);
-    expect(html.match(/role="row"/g)).toHaveLength(3);
-    expect(html.match(/tabindex="0"/g)).toHaveLength(1);
-    expect(html).toContain(
-      'data-day="2026-02-01" data-status="missing" href="https://ui/2026-02-01?a=1&amp;b=2"',
-    );
-    expect(html).toContain('data-status="running" data-stored="failed"');
+describe('calendar cell labels', () => {
+  it('names the day, its status, what is stored under a running day and a failed re-check', () => {
+    const model = grid('2026-01-30', '2026-02-01', [
+      row('2026-01-31', 'failed'),
+      { ...row('2026-02-01', 'complete'), last_error: 'JAO rejected the request' },
+    ]);
+    model.setRunning([run('2026-01-31'), run('2026-01-30')], '2026-01-31T12:00:00.000Z');
     expect(cellLabel(model.cellFor('2026-01-31'))).toBe('2026-01-31: running (stored: failed)');
-    expect(legendHtml(model.legend()).match(/<li /g)).toHaveLength(8);
+    expect(cellLabel(model.cellFor('2026-01-30'))).toBe('2026-01-30: running (stored: missing)');
+    expect(cellLabel(model.cellFor('2026-02-01'))).toBe('2026-02-01: complete, re-check failed');
   });
 });
