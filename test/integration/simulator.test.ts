@@ -346,6 +346,27 @@ describe('simulator faults', () => {
     expect(() => sim.setFaults({ truncatedDays: ['2026-02-30'] })).toThrow(/truncatedDays/);
     await expect(startSimulator({ faults: { latencyMs: -1 } })).rejects.toThrow(/latencyMs/);
   });
+
+  it('takes faults over HTTP whatever the body type (curl -d sends a form), and refuses a body over 64 KiB', async () => {
+    const sim = await simulator();
+    const post = (body: string, type: string) =>
+      fetch(`${sim.origin}/_simulator/faults`, { method: 'POST', body, headers: { 'content-type': type } });
+    const form = await post('{"errorRate":0.2}', 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(200);
+    expect(await form.json()).toMatchObject({ errorRate: 0.2 });
+    const large = await post(
+      JSON.stringify({ truncatedDays: Array(7_000).fill('2024-02-14') }),
+      'application/json',
+    );
+    expect(large.status).toBe(400);
+    expect(await large.json()).toMatchObject({ detail: 'body too large' });
+    const invalid = await post('{"errorRate":2}', 'application/json');
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({
+      detail: expect.stringMatching(/^invalid faults: errorRate/),
+    });
+    expect(await (await fetch(`${sim.origin}/_simulator/faults`)).json()).toMatchObject({ errorRate: 0.2 });
+  });
 });
 
 describe('simulator control over HTTP', () => {
