@@ -1,7 +1,8 @@
 // The calendar: one cell per delivery day of a range, a row per month, coloured and marked by status, with a
 // legend; hover or focus shows the day's facts, a click opens its workflow in the Temporal Web UI and shows the
 // command that re-runs it. Cells are redrawn one by one when the live feed or the running list says a day moved.
-// What the grid holds is calendarGrid.ts (pure), its markup calendarHtml.ts; this is the DOM and the loading.
+// What the grid holds is calendarGrid.ts (pure), its markup calendarHtml.ts, the day's tooltip and panel
+// dayPanels.ts; this is the DOM, the loading and the live updates.
 import { GO_LIVE_DAY } from '../../domain/calendar';
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
