@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { daysInRange, dayWindow } from '../../domain/calendar';
 import { statusOf } from '../../domain/dayStatus';
 import type { DeliveryDay, ValidatedDay } from '../../domain/types';
 import { validateDayBody } from '../../domain/validate';
+import type { SimulatorFaults } from '../../simulator/faults';
 import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '../../simulator/server';
 import { type FetchOutcome, fetchDay, fetchWindow, MAX_EXCHANGES_PATH } from '../../source/jaoClient';
 
@@ -344,6 +346,27 @@ describe('simulator faults', () => {
     expect(() => sim.setFaults({ truncatedDays: ['2026-02-30'] })).toThrow(/truncatedDays/);
     await expect(startSimulator({ faults: { latencyMs: -1 } })).rejects.toThrow(/latencyMs/);
   });
+
+  it('takes faults over HTTP whatever the body type (curl -d sends a form), and refuses a body over 64 KiB', async () => {
+    const sim = await simulator();
+    const post = (body: string, type: string) =>
+      fetch(`${sim.origin}/_simulator/faults`, { method: 'POST', body, headers: { 'content-type': type } });
+    const form = await post('{"errorRate":0.2}', 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(200);
+    expect(await form.json()).toMatchObject({ errorRate: 0.2 });
+    const large = await post(
+      JSON.stringify({ truncatedDays: Array(7_000).fill('2024-02-14') }),
+      'application/json',
+    );
+    expect(large.status).toBe(400);
+    expect(await large.json()).toMatchObject({ detail: 'body too large' });
+    const invalid = await post('{"errorRate":2}', 'application/json');
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({
+      detail: expect.stringMatching(/^invalid faults: errorRate/),
+    });
+    expect(await (await fetch(`${sim.origin}/_simulator/faults`)).json()).toMatchObject({ errorRate: 0.2 });
+  });
 });
 
 describe('simulator control over HTTP', () => {
@@ -438,6 +461,132 @@ describe('simulator content anomalies', () => {
     expect(await body()).toEqual(clean);
     const other = await fetchDay(client(sim.origin), '2026-03-11');
     expect(other.kind).toBe('data');
+  });
+});
+
+// The exact bytes the simulator answered before it moved onto Fastify (field order, number formatting, where a
+// truncated body ends): a change to any of them changes what the pipeline stores from it.
+describe('simulator answer bytes', () => {
+  const cases: [string, Partial<SimulatorFaults>, string, string, number, string][] = [
+    [
+      'a winter day',
+      {},
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-14T23:00:00.000Z',
+      200,
+      '5ef5b0ef7228c17598382cff7fc531b8ff9ac96b8330748a6cab0a3fa21f8e1c',
+    ],
+    [
+      'the 23-hour DST day',
+      {},
+      '2024-03-30T23:00:00.000Z',
+      '2024-03-31T22:00:00.000Z',
+      200,
+      '7e59422d7db1bcb233926175775224cb55711ae40e4e501d5b8cb09ebd5fe1d9',
+    ],
+    [
+      'the 25-hour DST day',
+      {},
+      '2024-10-26T22:00:00.000Z',
+      '2024-10-27T23:00:00.000Z',
+      200,
+      'bd44cc4fd62a575cbfc588e74402b9bcbcac3a46934fd7e14313418a195c07c3',
+    ],
+    [
+      'a 2-day window across the key-set change',
+      {},
+      '2026-05-30T22:00:00.000Z',
+      '2026-06-01T22:00:00.000Z',
+      200,
+      '1c9ecaf4abf78dcede49c299bb57f7e0abb42605e1f08ef7e74c682f3635b712',
+    ],
+    [
+      'a window over 2 days',
+      {},
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-16T00:00:00.000Z',
+      400,
+      'ecc871bf9af74d64b24627dbfe523f2481c02308edc27ad01ac7587ba883c33e',
+    ],
+    [
+      'a missing MTU',
+      { missingMtuDays: ['2024-02-14'] },
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-14T23:00:00.000Z',
+      200,
+      '92e71d9b580558402dfc3fdd584a6f0c6abb52fa0bb55e6df4f3cdca434457bd',
+    ],
+    [
+      'a truncated body',
+      { truncatedDays: ['2024-02-14'] },
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-14T23:00:00.000Z',
+      200,
+      '88561fd584cc9ce5346080e1ad4a71aaa5e9009cf4f68cd75bcb7c92cb0e0ada',
+    ],
+    [
+      'an HTML page',
+      { malformedDays: ['2024-02-14'] },
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-14T23:00:00.000Z',
+      200,
+      'd842a435bcf3ec02996a46ba9da61ec330f7f7c8988df341bd72875058691ac3',
+    ],
+    [
+      'rejected:true',
+      { rejectedDays: ['2024-02-14'] },
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-14T23:00:00.000Z',
+      200,
+      'f587f5014d6c4d68bcc574f2ef99cf0051639d8017f509fcc7db85370e6915b7',
+    ],
+    [
+      'the DST refusal',
+      { dstSplitRefusal: true },
+      '2024-03-30T23:00:00.000Z',
+      '2024-03-31T22:00:00.000Z',
+      400,
+      '26658c6de02446dc62d7e76307172b2d512762208ef36846ade53d59b701679c',
+    ],
+    [
+      'content anomalies',
+      {
+        nullValueDays: ['2024-02-14'],
+        duplicateRowDays: ['2024-02-14'],
+        conflictingDuplicateDays: ['2024-02-14'],
+        extraFieldDays: ['2024-02-14'],
+        badKeyDays: ['2024-02-14'],
+        stringValueDays: ['2024-02-15'],
+        manyKeysDays: ['2024-02-15'],
+        manyKeysCount: 20,
+      },
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-15T23:00:00.000Z',
+      200,
+      '68ca7c44e8875605944a9a1efff47f85e4fd4ebdb05b1482763ca1cb339b09e9',
+    ],
+    [
+      '15-minute rows',
+      { quarterHourDays: ['2024-02-14'] },
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-14T23:00:00.000Z',
+      200,
+      '7b726fbd849073488e9f43993ecb4ffd3fe90588dadcdbc610c28faea63d0e5f',
+    ],
+    [
+      'a 5xx',
+      { errorRate: 1 },
+      '2024-02-13T23:00:00.000Z',
+      '2024-02-14T23:00:00.000Z',
+      500,
+      'ff2f06807ae22dfbd2f7aa76a33f3a05fd682b4c9cba49aecb3fdbd129446f9a',
+    ],
+  ];
+  it.each(cases)('answers %s byte for byte as before', async (_name, faults, from, to, status, sha256) => {
+    const sim = await simulator({ faults });
+    const answer = await get(sim.origin, `FromUtc=${from}&ToUtc=${to}`);
+    expect(answer.status).toBe(status);
+    expect(createHash('sha256').update(answer.text).digest('hex')).toBe(sha256);
   });
 });
 

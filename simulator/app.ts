@@ -1,0 +1,148 @@
+// The simulator's HTTP face: the JAO data path and the control routes under /_simulator, over one state.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { isDeliveryDay } from '../domain/calendar';
+import { MAX_EXCHANGES_PATH } from '../source/jaoClient';
+import { type Answer, answerDataRequest, jsonAnswer, problem, type QueryParams } from './dataAnswer';
+import { SimulatorInputError } from './faults';
+import type { SimulatorState } from './state';
+
+export const CONTROL_PREFIX = '/_simulator';
+const CONTROL_BODY_LIMIT = 64 * 1024;
+/** The data path answers GET and HEAD (the same headers, no body), and 405 to the other methods. */
+const DATA_PATH_METHODS = ['GET', 'HEAD', 'DELETE', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
+
+const reviseQuerySchema = z.object({
+  day: z.string().refine(isDeliveryDay, { message: 'expected day=YYYY-MM-DD' }),
+});
+
+const publishQuerySchema = reviseQuerySchema.extend({
+  at: z.iso.datetime({ message: 'expected at=<UTC instant>' }).optional(),
+});
+
+/** Query parameters by lower-cased name (last one wins), as JAO reads them case-insensitively. */
+function lowerCaseParams(search: string): QueryParams {
+  const params: Record<string, string> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(search)) params[name.toLowerCase()] = value;
+  return params;
+}
+
+function send(reply: FastifyReply, answer: Answer): FastifyReply {
+  reply.code(answer.status).type(answer.contentType);
+  if (answer.headers) reply.headers(answer.headers);
+  return reply.send(answer.body);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+type QueryRoute = { Querystring: QueryParams };
+
+export function buildSimulatorApp(state: SimulatorState): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    // Connections waiting on simulated latency end with the simulator.
+    forceCloseConnections: true,
+    // Only the data path answers HEAD (listed in its methods).
+    exposeHeadRoutes: false,
+    routerOptions: { querystringParser: lowerCaseParams },
+  });
+
+  // Control bodies are read as text whatever their type (curl -d sends a form type) and parsed here.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'string', bodyLimit: CONTROL_BODY_LIMIT },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0]!;
+    return send(
+      reply,
+      path.startsWith(`${CONTROL_PREFIX}/`)
+        ? problem(404, 'Not Found', `no control route ${request.method} ${path}`)
+        : problem(404, 'Not Found', `no route ${path}`),
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error instanceof SimulatorInputError) return send(reply, problem(400, 'Bad Request', error.message));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return send(reply, problem(400, 'Bad Request', 'body too large'));
+    return send(reply, problem(500, 'Internal Server Error', error.message));
+  });
+
+  registerDataRoutes(app, state);
+  registerControlRoutes(app, state);
+  return app;
+}
+
+function registerDataRoutes(app: FastifyInstance, state: SimulatorState): void {
+  async function answerLogged(params: QueryParams, method: string): Promise<Answer> {
+    const atMs = Date.now();
+    const { latencyMs } = state.faults;
+    if (latencyMs > 0) await sleep(latencyMs);
+    const answer =
+      method === 'GET' || method === 'HEAD'
+        ? answerDataRequest(state, params, atMs)
+        : problem(405, 'Method Not Allowed', 'only GET');
+    state.logRequest({
+      at: atMs,
+      fromUtc: params.fromutc ?? null,
+      toUtc: params.toutc ?? null,
+      status: answer.status,
+    });
+    return answer;
+  }
+  app.route<QueryRoute>({
+    method: DATA_PATH_METHODS,
+    url: MAX_EXCHANGES_PATH,
+    handler: async (request, reply) => send(reply, await answerLogged(request.query, request.method)),
+  });
+}
+
+function registerControlRoutes(app: FastifyInstance, state: SimulatorState): void {
+  app.get(`${CONTROL_PREFIX}/faults`, async (_request, reply) => send(reply, jsonAnswer(200, state.faults)));
+
+  app.post(`${CONTROL_PREFIX}/faults`, async (request, reply) => {
+    const text = typeof request.body === 'string' ? request.body : '';
+    let changes: unknown;
+    try {
+      changes = JSON.parse(text || '{}');
+    } catch {
+      return send(reply, problem(400, 'Bad Request', 'body is not JSON'));
+    }
+    return send(reply, jsonAnswer(200, state.setFaults(changes)));
+  });
+
+  app.post<QueryRoute>(`${CONTROL_PREFIX}/revise`, async (request, reply) => {
+    const query = reviseQuerySchema.safeParse({ day: request.query.day });
+    if (!query.success) return send(reply, problem(400, 'Bad Request', 'expected ?day=YYYY-MM-DD'));
+    return send(reply, jsonAnswer(200, { day: query.data.day, revision: state.reviseDay(query.data.day) }));
+  });
+
+  for (const action of ['publish', 'unpublish'] as const) {
+    app.post<QueryRoute>(`${CONTROL_PREFIX}/${action}`, async (request, reply) => {
+      const query = publishQuerySchema.safeParse({ day: request.query.day, at: request.query.at });
+      if (!query.success) {
+        return send(reply, problem(400, 'Bad Request', 'expected ?day=YYYY-MM-DD[&at=<UTC instant>]'));
+      }
+      const { day, at } = query.data;
+      if (action === 'unpublish') state.unpublishDay(day);
+      else state.publishDay(day, at === undefined ? undefined : new Date(at));
+      const from = state.publishedFrom(day);
+      return send(reply, jsonAnswer(200, { day, publishedFrom: from ? from.toISOString() : null }));
+    });
+  }
+
+  app.get(`${CONTROL_PREFIX}/requests`, async (_request, reply) =>
+    send(reply, jsonAnswer(200, state.requests)),
+  );
+
+  app.delete(`${CONTROL_PREFIX}/requests`, async (_request, reply) => {
+    state.clearRequests();
+    return send(reply, jsonAnswer(200, { cleared: true }));
+  });
+}

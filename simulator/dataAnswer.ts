@@ -1,0 +1,196 @@
+// The answer of the data path for one request: rate limit, 5xx share, window checks, and the published rows
+// with the faults of their days, as the exact bytes JAO would send.
+import { addDays, dayOfInstant, dayStartMs, daysInRange, isDstChangeDay } from '../domain/calendar';
+import type { DeliveryDay } from '../domain/types';
+import type { SimulatorFaults } from './faults';
+import type { SimulatorState } from './state';
+import {
+  anomalousRowJson,
+  badKeyMembers,
+  type KeySet,
+  keySetForDay,
+  manyKeyMembers,
+  type RowAnomalies,
+  rowIdAt,
+  rowJson,
+} from './values';
+
+export const MAX_WINDOW_MS = 2 * 86_400_000;
+/** Index, within its day, of the row left out on a missing-MTU day. */
+export const MISSING_MTU_INDEX = 2;
+/** Index, within its day, of the row sent twice on a duplicate-row or conflicting-duplicate day. */
+export const DUPLICATE_ROW_INDEX = 3;
+/** Unknown fields of the rows on an extra-field day, and what they hold. */
+export const EXTRA_FIELDS_JSON = ',"lastModifiedOn":"2025-01-01T07:57:32.853","comment":null';
+
+const QUARTER_HOUR_MS = 900_000;
+const HOUR_MS = 3_600_000;
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$/;
+const SERVER_ERROR_STATUSES = [500, 502, 503] as const;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+const MALFORMED_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Service temporarily unavailable</title></head>' +
+  '<body><h1>Service temporarily unavailable</h1><p>The publication tool is under maintenance.</p></body></html>\n';
+
+/** A request's query parameters by lower-cased name. */
+export type QueryParams = Readonly<Record<string, string | undefined>>;
+
+export interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export function jsonAnswer(status: number, value: unknown): Answer {
+  return { status, contentType: JSON_TYPE, body: JSON.stringify(value) };
+}
+
+/** An RFC 9457 problem, as JAO's errors look. */
+export function problem(status: number, title: string, detail: string): Answer {
+  return jsonAnswer(status, { type: 'about:blank', title, status, detail });
+}
+
+function parseInstant(text: string | undefined): number | null {
+  if (text === undefined || !INSTANT_PATTERN.test(text)) return null;
+  const epochMs = Date.parse(text);
+  return Number.isNaN(epochMs) ? null : epochMs;
+}
+
+/**
+ * The answer to a data request received at `atMs`, its parameters under lower-cased names (JAO reads them
+ * case-insensitively). Counts the request towards the rate limit.
+ */
+export function answerDataRequest(state: SimulatorState, params: QueryParams, atMs: number): Answer {
+  const { faults } = state;
+  if (state.isRateLimited(atMs)) {
+    const answer = problem(429, 'Too Many Requests', 'Rate limit exceeded, try again later.');
+    if (faults.retryAfterSeconds !== null)
+      answer.headers = { 'Retry-After': String(faults.retryAfterSeconds) };
+    return answer;
+  }
+  if (faults.errorRate > 0 && state.random() < faults.errorRate) {
+    const status = SERVER_ERROR_STATUSES[Math.floor(state.random() * SERVER_ERROR_STATUSES.length)]!;
+    return problem(status, 'Server Error', 'An unexpected error occurred (simulated).');
+  }
+  const fromMs = parseInstant(params.fromutc);
+  const toMs = parseInstant(params.toutc);
+  if (fromMs === null || toMs === null) {
+    return problem(400, 'Bad Request', 'FromUtc and ToUtc are required, formatted YYYY-MM-DDTHH:MM:SS.000Z.');
+  }
+  if (toMs <= fromMs) return problem(400, 'Bad Request', 'ToUtc must be after FromUtc.');
+  if (toMs - fromMs > MAX_WINDOW_MS) {
+    return problem(400, 'Bad Request', 'The requested range must not exceed 2 days.');
+  }
+  const days = daysInRange(dayOfInstant(new Date(fromMs)), dayOfInstant(new Date(toMs - 1)));
+  const wholeDstDay = days.find(
+    (day) => isDstChangeDay(day) && fromMs <= dayStartMs(day) && toMs >= dayStartMs(addDays(day, 1)),
+  );
+  if (faults.dstSplitRefusal && wholeDstDay !== undefined) {
+    return problem(400, 'Bad Request', `Invalid date range around ${wholeDstDay} (simulated DST quirk).`);
+  }
+  const rejectedDay = days.find((day) => faults.rejectedDays.includes(day));
+  if (rejectedDay !== undefined) {
+    return jsonAnswer(200, {
+      data: [],
+      rejected: true,
+      messages: [`The request for delivery day ${rejectedDay} was rejected (simulated).`],
+    });
+  }
+  if (days.some((day) => faults.malformedDays.includes(day))) {
+    return { status: 200, contentType: 'text/html; charset=utf-8', body: MALFORMED_PAGE };
+  }
+  const body = dataBody(state, fromMs, toMs, days);
+  const truncated = days.some((day) => faults.truncatedDays.includes(day));
+  return {
+    status: 200,
+    contentType: JSON_TYPE,
+    body: truncated ? body.slice(0, Math.floor(body.length / 2)) : body,
+  };
+}
+
+function dataBody(state: SimulatorState, fromMs: number, toMs: number, days: DeliveryDay[]): string {
+  const { faults } = state;
+  const at = state.now();
+  const rows: string[] = [];
+  for (const day of days) {
+    if (!state.isPublished(day, at)) continue;
+    const startMs = dayStartMs(day);
+    const endMs = dayStartMs(addDays(day, 1));
+    const keySet = keySetForDay(day, state.keySetChangeDay);
+    const revision = state.revisionOf(day);
+    const skipIndex = faults.missingMtuDays.includes(day) ? MISSING_MTU_INDEX : -1;
+    const anomalous = hasContentAnomaly(faults, day);
+    const stepMs = faults.quarterHourDays.includes(day) ? QUARTER_HOUR_MS : HOUR_MS;
+    const firstMs = Math.max(startMs, Math.ceil(fromMs / stepMs) * stepMs);
+    const lastMs = Math.min(endMs, toMs);
+    let nullCellsLeft = faults.nullValueDays.includes(day) ? faults.nullValueCells : 0;
+    for (let mtuMs = firstMs; mtuMs < lastMs; mtuMs += stepMs) {
+      const index = (mtuMs - startMs) / stepMs;
+      if (index === skipIndex) continue;
+      if (!anomalous) {
+        rows.push(rowJson(keySet, mtuMs, revision));
+        continue;
+      }
+      const anomalies = rowAnomalies(faults, day, mtuMs, stepMs, nullCellsLeft);
+      nullCellsLeft = Math.max(0, nullCellsLeft - keySet.keys.length);
+      rows.push(anomalousRowJson(keySet, mtuMs, revision, anomalies));
+      if (index === DUPLICATE_ROW_INDEX)
+        rows.push(...duplicatesOf(faults, day, keySet, mtuMs, revision, anomalies));
+    }
+  }
+  return `{"data":[${rows.join(',')}],"rejected":false,"messages":null}`;
+}
+
+function hasContentAnomaly(faults: SimulatorFaults, day: DeliveryDay): boolean {
+  return [
+    faults.nullValueDays,
+    faults.duplicateRowDays,
+    faults.conflictingDuplicateDays,
+    faults.stringValueDays,
+    faults.extraFieldDays,
+    faults.quarterHourDays,
+    faults.badKeyDays,
+    faults.manyKeysDays,
+  ].some((days) => days.includes(day));
+}
+
+function rowAnomalies(
+  faults: SimulatorFaults,
+  day: DeliveryDay,
+  mtuMs: number,
+  stepMs: number,
+  nullCells: number,
+): RowAnomalies {
+  let extraMembers = '';
+  if (faults.extraFieldDays.includes(day)) extraMembers += EXTRA_FIELDS_JSON;
+  if (faults.badKeyDays.includes(day)) extraMembers += badKeyMembers;
+  if (faults.manyKeysDays.includes(day)) extraMembers += manyKeyMembers(faults.manyKeysCount);
+  return {
+    // Quarter-hour rows get ids of their own (four per hour), like a 15-minute dataset's.
+    ...(stepMs === QUARTER_HOUR_MS
+      ? { id: 4 * rowIdAt(mtuMs) + Math.floor((mtuMs % HOUR_MS) / stepMs) }
+      : {}),
+    stringValues: faults.stringValueDays.includes(day),
+    nullCells,
+    extraMembers,
+  };
+}
+
+function duplicatesOf(
+  faults: SimulatorFaults,
+  day: DeliveryDay,
+  keySet: KeySet,
+  mtuMs: number,
+  revision: number,
+  anomalies: RowAnomalies,
+): string[] {
+  const copies: string[] = [];
+  if (faults.duplicateRowDays.includes(day))
+    copies.push(anomalousRowJson(keySet, mtuMs, revision, anomalies));
+  if (faults.conflictingDuplicateDays.includes(day)) {
+    copies.push(anomalousRowJson(keySet, mtuMs, revision, { ...anomalies, firstValueOffset: 1 }));
+  }
+  return copies;
+}

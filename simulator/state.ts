@@ -1,0 +1,119 @@
+// What the simulator remembers while it runs: faults, revisions, publication instants, the request log and the
+// answers of the last minute. No I/O: the clock and the seed are given.
+import { addDays, GO_LIVE_DAY, isDeliveryDay, localTimeOnDay, marketToday } from '../domain/calendar';
+import type { DeliveryDay } from '../domain/types';
+import { mergeFaults, NO_FAULTS, type SimulatorFaults, SimulatorInputError } from './faults';
+import { seededRandom } from './random';
+
+export interface RequestLogEntry {
+  at: number;
+  fromUtc: string | null;
+  toUtc: string | null;
+  status: number;
+}
+
+export interface SimulatorStateSettings {
+  /** Clock deciding what is published. */
+  now: () => Date;
+  /** `HH:MM` Europe/Amsterdam on D-1 when D becomes visible. */
+  publicationTime: string;
+  keySetChangeDay: DeliveryDay;
+  seed: number;
+  faults?: Partial<SimulatorFaults>;
+}
+
+export const RATE_WINDOW_MS = 60_000;
+export const REQUEST_LOG_LIMIT = 100_000;
+
+function checkedDay(day: DeliveryDay): DeliveryDay {
+  if (!isDeliveryDay(day)) throw new SimulatorInputError(`not a delivery day: ${JSON.stringify(day)}`);
+  return day;
+}
+
+export class SimulatorState {
+  readonly now: () => Date;
+  readonly publicationTime: string;
+  readonly keySetChangeDay: DeliveryDay;
+  /** Seeded: which answers are 5xx is reproducible. */
+  readonly random: () => number;
+  /** Oldest first; the oldest tenth is dropped when it reaches REQUEST_LOG_LIMIT. */
+  readonly requests: RequestLogEntry[] = [];
+  private currentFaults: SimulatorFaults;
+  private readonly revisions = new Map<DeliveryDay, number>();
+  /** Days published from an instant set through the control API (null: not published). */
+  private readonly publications = new Map<DeliveryDay, number | null>();
+  /** Instants of the answers counted in the rate window, oldest first. */
+  private readonly answeredAt: number[] = [];
+
+  constructor(settings: SimulatorStateSettings) {
+    this.now = settings.now;
+    this.publicationTime = settings.publicationTime;
+    this.keySetChangeDay = settings.keySetChangeDay;
+    this.random = seededRandom(settings.seed);
+    this.currentFaults = mergeFaults(NO_FAULTS, settings.faults ?? {});
+  }
+
+  get faults(): SimulatorFaults {
+    return this.currentFaults;
+  }
+
+  /** Replaces the given faults; throws SimulatorInputError (nothing changed) on an invalid one. */
+  setFaults(changes: unknown): SimulatorFaults {
+    this.currentFaults = mergeFaults(this.currentFaults, changes);
+    return this.currentFaults;
+  }
+
+  revisionOf(day: DeliveryDay): number {
+    return this.revisions.get(day) ?? 0;
+  }
+
+  reviseDay(day: DeliveryDay): number {
+    const revision = this.revisionOf(checkedDay(day)) + 1;
+    this.revisions.set(day, revision);
+    return revision;
+  }
+
+  /** The day is visible from `at` (default: now, on the simulator's clock) instead of its publication time. */
+  publishDay(day: DeliveryDay, at?: Date): void {
+    this.publications.set(checkedDay(day), (at ?? this.now()).getTime());
+  }
+
+  /** The day is not visible (an empty answer) until publishDay. */
+  unpublishDay(day: DeliveryDay): void {
+    this.publications.set(checkedDay(day), null);
+  }
+
+  /** The instant set through publishDay, null when unpublished or left to its publication time. */
+  publishedFrom(day: DeliveryDay): Date | null {
+    const from = this.publications.get(day);
+    return from ? new Date(from) : null;
+  }
+
+  isPublished(day: DeliveryDay, at: Date): boolean {
+    if (day < GO_LIVE_DAY) return false;
+    const publishedFrom = this.publications.get(day);
+    if (publishedFrom !== undefined) return publishedFrom !== null && at.getTime() >= publishedFrom;
+    const today = marketToday(at);
+    if (day <= today) return true;
+    return day === addDays(today, 1) && at.getTime() >= localTimeOnDay(today, this.publicationTime).getTime();
+  }
+
+  /** Counts an answer at `atMs` unless the last minute already holds `maxRequestsPerMinute` of them. */
+  isRateLimited(atMs: number): boolean {
+    const { answeredAt } = this;
+    while (answeredAt.length > 0 && answeredAt[0]! <= atMs - RATE_WINDOW_MS) answeredAt.shift();
+    const limit = this.currentFaults.maxRequestsPerMinute;
+    if (limit !== null && answeredAt.length >= limit) return true;
+    answeredAt.push(atMs);
+    return false;
+  }
+
+  logRequest(entry: RequestLogEntry): void {
+    if (this.requests.length >= REQUEST_LOG_LIMIT) this.requests.splice(0, REQUEST_LOG_LIMIT / 10);
+    this.requests.push(entry);
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+}

@@ -1,0 +1,177 @@
+// The calendar's grid model (page/client/calendarGrid.ts), without a browser; its markup is test/browser/page.test.ts's.
+import { describe, expect, it } from 'vitest';
+import { CalendarGrid, cellLabel, contiguousRuns, defaultRange } from '../../page/client/calendarGrid';
+import type { DayRow, RunningDay } from '../../page/client/types';
+
+const DATASET = 'maxExchanges';
+
+const row = (day: string, status: DayRow['status'], dataset = DATASET): DayRow => ({
+  dataset,
+  day,
+  status,
+  expected_mtus: 24,
+  received_mtus: 24,
+  missing_mtus: [],
+  resolution_minutes: 60,
+  keys: 132,
+  reason: null,
+  drift: [],
+  revision_count: 1,
+  last_checked_at: null,
+  last_changed_at: null,
+  last_error: null,
+});
+
+const run = (day: string, runId = 'r1', dataset = DATASET): RunningDay => ({
+  dataset,
+  day,
+  workflow_id: `${dataset}/day/${day}`,
+  run_id: runId,
+  started_at: '2026-01-05T10:00:00.000Z',
+});
+
+function grid(from: string, to: string, rows: DayRow[] = []): CalendarGrid {
+  const model = new CalendarGrid(DATASET);
+  model.setRange(from, to);
+  model.replaceRows(rows);
+  return model;
+}
+
+describe('calendar grid', () => {
+  it('defaults to the last 90 days and tomorrow, never before go-live', () => {
+    expect(defaultRange('2026-01-10')).toEqual(['2025-10-11', '2026-01-10']);
+    expect(defaultRange('2022-07-01')).toEqual(['2022-06-09', '2022-07-01']);
+  });
+
+  it('lays out every day of the range in month rows, with the status of its row of this dataset', () => {
+    const model = grid('2024-01-30', '2024-03-02', [
+      row('2024-01-30', 'complete'),
+      row('2024-02-29', 'partial'),
+      row('2024-03-01', 'complete', 'otherDataset'),
+    ]);
+    const months = model.layout();
+    expect(months.map(({ month, label, cells }) => [month, label, cells.length])).toEqual([
+      ['2024-01', 'Jan 2024', 2],
+      ['2024-02', 'Feb 2024', 29],
+      ['2024-03', 'Mar 2024', 2],
+    ]);
+    expect(model.cells.size).toBe(33);
+    expect(model.cells.get('2024-01-30')?.status).toBe('complete');
+    expect(model.cells.get('2024-02-29')?.status).toBe('partial');
+    expect(model.cells.get('2024-03-01')?.status).toBe('missing');
+  });
+
+  it('counts the legend over the laid-out cells, the failed re-checks as a mark of their own', () => {
+    const model = grid('2026-01-01', '2026-01-05', [
+      row('2026-01-01', 'complete'),
+      { ...row('2026-01-02', 'complete'), last_error: 'JAO rejected the request' },
+      row('2026-01-03', 'failed'),
+    ]);
+    model.setRunning([run('2026-01-04')], '2026-01-05T12:00:00.000Z');
+    model.layout();
+    const counts = Object.fromEntries(
+      model.legend().map((entry) => [entry.status ?? 'recheck', entry.count]),
+    );
+    expect(counts).toEqual({
+      complete: 2,
+      partial: 0,
+      invalid: 0,
+      failed: 1,
+      not_published: 0,
+      missing: 1,
+      running: 1,
+      recheck: 1,
+    });
+  });
+
+  it('names the days whose run started, stopped or changed, and links a running day to its run', () => {
+    const model = grid('2026-01-01', '2026-01-10');
+    expect(model.setRunning([run('2026-01-02'), run('2026-01-03')], '2026-01-05T12:00:00.000Z')).toEqual([
+      '2026-01-02',
+      '2026-01-03',
+    ]);
+    const moved = model.setRunning(
+      [run('2026-01-03', 'r2'), run('2026-01-04'), run('2026-01-05', 'r1', 'otherDataset')],
+      '2026-01-05T12:01:00.000Z',
+    );
+    expect(moved.sort()).toEqual(['2026-01-02', '2026-01-03', '2026-01-04']);
+    expect(model.isRunning('2026-01-02')).toBe(false);
+    expect(model.isRunning('2026-01-05')).toBe(false);
+    expect(model.cellFor('2026-01-04').status).toBe('running');
+    expect(model.workflowIdOf('2026-01-04')).toBe('maxExchanges/day/2026-01-04');
+  });
+
+  it('takes a range read again and names only the days whose record changed', () => {
+    const model = grid('2026-01-01', '2026-01-03', [
+      row('2026-01-01', 'complete'),
+      row('2026-01-02', 'partial'),
+    ]);
+    const changed = model.resyncRows([
+      row('2026-01-01', 'complete'),
+      row('2026-01-02', 'complete'),
+      row('2026-01-03', 'failed'),
+    ]);
+    expect(changed.sort()).toEqual(['2026-01-02', '2026-01-03']);
+    expect(model.resyncRows([row('2026-01-01', 'complete')]).sort()).toEqual(['2026-01-02', '2026-01-03']);
+    expect(model.cellFor('2026-01-03').status).toBe('missing');
+  });
+
+  it('puts the selected day in the tab order when in range, else the last day', () => {
+    const model = grid('2026-01-01', '2026-01-31');
+    expect(model.focusDay()).toBe('2026-01-31');
+    model.selected = '2026-01-15';
+    expect(model.focusDay()).toBe('2026-01-15');
+    model.setRange('2026-02-01', '2026-02-28');
+    expect(model.focusDay()).toBe('2026-02-28');
+  });
+
+  it('moves with the keys inside the range: a day, the same day of the next or previous month, the ends', () => {
+    const model = grid('2024-01-15', '2024-04-10');
+    expect(model.keyTarget('2024-01-31', 'ArrowRight')).toBe('2024-02-01');
+    expect(model.keyTarget('2024-01-15', 'ArrowLeft')).toBe('2024-01-15');
+    expect(model.keyTarget('2024-01-31', 'ArrowDown')).toBe('2024-02-29');
+    expect(model.keyTarget('2024-03-31', 'ArrowDown')).toBe('2024-04-10');
+    expect(model.keyTarget('2024-02-10', 'ArrowUp')).toBe('2024-01-15');
+    expect(model.keyTarget('2024-02-10', 'Home')).toBe('2024-01-15');
+    expect(model.keyTarget('2024-02-10', 'End')).toBe('2024-04-10');
+    expect(model.keyTarget('2024-02-10', 'a')).toBeNull();
+  });
+
+  it('says the range, the feed and which days run, or why that is unknown', () => {
+    const instantText = (iso: string | null) => `at ${iso}`;
+    const model = grid('2026-01-01', '2026-01-03');
+    model.layout();
+    expect(model.statusLine('connecting', instantText)).toBe(
+      '2026-01-01 to 2026-01-03: 3 days. Live feed: connecting…. running days unknown: not asked yet.',
+    );
+    model.setRunning([run('2026-01-02')], '2026-01-05T12:00:00.000Z');
+    expect(model.statusLine('live', instantText)).toBe(
+      '2026-01-01 to 2026-01-03: 3 days. Live feed: live. 1 running (checked at 2026-01-05T12:00:00.000Z).',
+    );
+    model.runningUnknown('Temporal is unreachable');
+    expect(model.statusLine('reconnecting', instantText)).toContain(
+      'running days unknown: Temporal is unreachable.',
+    );
+  });
+
+  it('cuts days into runs of consecutive days', () => {
+    expect(contiguousRuns(['2024-02-28', '2024-02-29', '2024-03-01', '2024-03-03'])).toEqual([
+      ['2024-02-28', '2024-03-01'],
+      ['2024-03-03', '2024-03-03'],
+    ]);
+    expect(contiguousRuns([])).toEqual([]);
+  });
+});
+
+describe('calendar cell labels', () => {
+  it('names the day, its status, what is stored under a running day and a failed re-check', () => {
+    const model = grid('2026-01-30', '2026-02-01', [
+      row('2026-01-31', 'failed'),
+      { ...row('2026-02-01', 'complete'), last_error: 'JAO rejected the request' },
+    ]);
+    model.setRunning([run('2026-01-31'), run('2026-01-30')], '2026-01-31T12:00:00.000Z');
+    expect(cellLabel(model.cellFor('2026-01-31'))).toBe('2026-01-31: running (stored: failed)');
+    expect(cellLabel(model.cellFor('2026-01-30'))).toBe('2026-01-30: running (stored: missing)');
+    expect(cellLabel(model.cellFor('2026-02-01'))).toBe('2026-02-01: complete, re-check failed');
+  });
+});
