@@ -187,11 +187,12 @@ export class CalendarGrid {
     let rechecksFailed = 0;
     for (const cell of this.cells.values()) if (cell.recheckFailed) rechecksFailed++;
     return [
+      // A day is counted once: a complete day whose re-check failed under its mark, not under complete too.
       ...CELL_STATUSES.map((status) => ({
         status,
         swatch: `s-${status}`,
         ...STATUS_TEXT[status],
-        count: counts[status],
+        count: status === 'complete' ? counts.complete - rechecksFailed : counts[status],
       })),
       {
         status: null,

@@ -218,6 +218,7 @@ describe('the status page in Chromium', () => {
       running: 0,
       'recheck-failed': 0,
     });
+    expect(Object.values(legend).reduce((sum, count) => sum + count, 0)).toBe(159);
     // Status in words too, never colour alone; the clock-change days marked.
     expect(await page.locator(`a[data-day="${DAYS.failed}"]`).getAttribute('aria-label')).toBe(
       `${DAYS.failed}: failed`,

@@ -61,7 +61,7 @@ describe('calendar grid', () => {
     expect(model.cells.get('2024-03-01')?.status).toBe('missing');
   });
 
-  it('counts the legend over the laid-out cells, the failed re-checks as a mark of their own', () => {
+  it('counts each laid-out cell once in the legend, a failed re-check under its own mark', () => {
     const model = grid('2026-01-01', '2026-01-05', [
       row('2026-01-01', 'complete'),
       { ...row('2026-01-02', 'complete'), last_error: 'JAO rejected the request' },
@@ -73,7 +73,7 @@ describe('calendar grid', () => {
       model.legend().map((entry) => [entry.status ?? 'recheck', entry.count]),
     );
     expect(counts).toEqual({
-      complete: 2,
+      complete: 1,
       partial: 0,
       invalid: 0,
       failed: 1,
@@ -82,6 +82,7 @@ describe('calendar grid', () => {
       running: 1,
       recheck: 1,
     });
+    expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(5);
   });
 
   it('names the days whose run started, stopped or changed, and links a running day to its run', () => {
