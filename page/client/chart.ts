@@ -3,14 +3,21 @@
 import uPlot from 'uplot';
 import { addDays, dayStartMs, GO_LIVE_DAY } from '../../domain/calendar';
 import type { Api } from './api';
-import { alignLines, dayVersions, type Line, lineOf } from './chartData';
+import {
+  AS_OF_COLOUR,
+  alignLines,
+  CURRENT_COLOUR,
+  dayVersions,
+  type Line,
+  lineOf,
+  versionColour,
+} from './chartData';
 import { h, utcText } from './dom';
+import { marketAxisLabels, marketTimeText } from './marketTime';
 import type { RevisionRow, SeriesEntry, ValueRow } from './types';
 
 const VALUES_PATH = '/v1/datasets/maxExchanges/values';
 const REVISIONS_PATH = '/v1/datasets/maxExchanges/revisions';
-/** Lines of the overlay, oldest version first; the current or as-of line is drawn in the first colour. */
-const COLOURS = ['#1f5fbf', '#8a8f98', '#c2410c', '#7c3aed', '#0f766e', '#b45309', '#be185d', '#4d7c0f'];
 
 export interface ChartRequest {
   border: string;
@@ -41,8 +48,9 @@ export class ChartView {
   private borders = new Map<string, SeriesEntry>();
   private plot: uPlot | null = null;
   private seq = 0;
-  /** What is drawn: the lines' labels and uPlot's aligned data (read by the browser tests). */
-  drawn: { request: ChartRequest; labels: string[]; data: uPlot.AlignedData } | null = null;
+  /** What is drawn: the lines' labels and colours, uPlot's aligned data (read by the browser tests). */
+  drawn: { request: ChartRequest; labels: string[]; colours: string[]; data: uPlot.AlignedData } | null =
+    null;
 
   constructor(private readonly options: ChartOptions) {
     const tomorrow = options.tomorrow();
@@ -222,14 +230,16 @@ export class ChartView {
           : Promise.resolve(null),
       ]);
       if (seq !== this.seq) return;
+      const currentLine = { ...lineOf('current', current), colour: CURRENT_COLOUR };
       const lines: Line[] = asOf
-        ? [lineOf(`as of ${utcText(request.asOf)}`, asOf), lineOf('current', current)]
-        : [lineOf('current', current)];
+        ? [{ ...lineOf(`as of ${utcText(request.asOf)}`, asOf), colour: AS_OF_COLOUR }, currentLine]
+        : [currentLine];
       const versions = revisions ? dayVersions(revisions) : [];
       versions.forEach((version, index) => {
         lines.push({
           label: `${request.revisionsDay} version ${index + 1} (from ${utcText(version.knownFrom)})`,
           values: version.values,
+          colour: versionColour(index),
         });
       });
       this.render(request, lines);
@@ -259,11 +269,17 @@ export class ChartView {
 
   private render(request: ChartRequest, lines: Line[]): void {
     const data = alignLines(lines) as uPlot.AlignedData;
+    // Each MTU's value holds until the next MTU starts: drawn as steps.
+    const steps = uPlot.paths.stepped?.({ align: 1 });
     const series: uPlot.Series[] = [
-      {},
+      {
+        value: (_plot, seconds) =>
+          seconds == null ? '—' : marketTimeText(new Date(seconds * 1000).toISOString()),
+      },
       ...lines.map((line, index) => ({
         label: line.label,
-        stroke: COLOURS[index % COLOURS.length],
+        stroke: line.colour ?? CURRENT_COLOUR,
+        paths: steps,
         width: index === 0 ? 1.5 : 1,
         dash: line.label === 'current' && index > 0 ? [6, 4] : undefined,
         spanGaps: false,
@@ -276,7 +292,10 @@ export class ChartView {
         ...this.size(),
         series,
         scales: { x: { time: true } },
-        axes: [{}, { label: 'MW', size: 60 }],
+        axes: [
+          { values: (_plot, splits) => marketAxisLabels(splits), size: 50 },
+          { label: 'MW', size: 60 },
+        ],
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
       },
@@ -289,7 +308,12 @@ export class ChartView {
         max: dayStartMs(addDays(request.revisionsDay, 1)) / 1000,
       });
     }
-    this.drawn = { request, labels: lines.map((line) => line.label), data };
+    this.drawn = {
+      request,
+      labels: lines.map((line) => line.label),
+      colours: lines.map((line) => line.colour ?? CURRENT_COLOUR),
+      data,
+    };
   }
 
   private say(text: string): void {

@@ -6,7 +6,17 @@ import type { RevisionRow, ValueRow } from './types';
 export interface Line {
   label: string;
   values: Map<number, number>;
+  /** Its stroke: a line keeps its colour whatever else is drawn beside it. */
+  colour?: string;
 }
+
+/** The current values are always drawn in this colour, the values as of an instant in that one. */
+export const CURRENT_COLOUR = '#1f5fbf';
+export const AS_OF_COLOUR = '#c2410c';
+const VERSION_COLOURS = ['#8a8f98', '#7c3aed', '#0f766e', '#b45309', '#be185d', '#4d7c0f'];
+
+/** The colour of a day's version (0 for its first), the same for that version in every drawing. */
+export const versionColour = (index: number): string => VERSION_COLOURS[index % VERSION_COLOURS.length]!;
 
 export const mtuSeconds = (iso: string): number => Date.parse(iso) / 1000;
 

@@ -2,13 +2,14 @@
 import { dayLengthHours } from '../../domain/calendar';
 import { type Cell, STATUS_TEXT } from './dayCells';
 import { utcText } from './dom';
+import { marketTimeText } from './marketTime';
 
 /** How many missing MTUs are listed by time before "and N more". */
 const LISTED_MTUS = 8;
 
 function missingText(missing: readonly string[]): string {
   if (missing.length === 0) return 'none';
-  const times = missing.slice(0, LISTED_MTUS).map((mtu) => `${mtu.slice(11, 16)}Z`);
+  const times = missing.slice(0, LISTED_MTUS).map((mtu) => marketTimeText(mtu));
   const more = missing.length > LISTED_MTUS ? ` and ${missing.length - LISTED_MTUS} more` : '';
   return `${missing.length}: ${times.join(', ')}${more}`;
 }

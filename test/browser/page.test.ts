@@ -79,8 +79,8 @@ describe('the status page in Chromium', () => {
   };
   const drawn = async () =>
     (await page.evaluate(
-      'window.jaoPage.chart.drawn && { labels: window.jaoPage.chart.drawn.labels, data: window.jaoPage.chart.drawn.data }',
-    )) as { labels: string[]; data: (number | null)[][] };
+      'window.jaoPage.chart.drawn && { labels: window.jaoPage.chart.drawn.labels, colours: window.jaoPage.chart.drawn.colours, data: window.jaoPage.chart.drawn.data }',
+    )) as { labels: string[]; colours: string[]; data: (number | null)[][] };
   /** Waits until the expression holds in the page (waitForFunction would evaluate it, which the page's CSP refuses). */
   const until = (expression: string) =>
     expect.poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 }).toBe(true);
@@ -249,8 +249,8 @@ describe('the status page in Chromium', () => {
     await tooltip.waitFor();
     const text = (await tooltip.innerText()).replace(/\s+/g, ' ');
     expect(text).toContain(`Reason ${row.reason}`);
-    // The third MTU of a CET day: 01:00 UTC.
-    expect(text).toContain('Missing MTUs 1: 01:00Z');
+    // The third MTU of a CET day (01:00 UTC), in market time with its date.
+    expect(text).toContain(`Missing MTUs 1: ${DAYS.partial} 02:00 CET`);
     expect(text).toContain('Revisions 1');
     expect(text).toContain(`Last change ${row.changed.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
     await page.screenshot({ path: artifactPath('tooltip.png') });
@@ -292,6 +292,7 @@ describe('the status page in Chromium', () => {
     expect(current).toHaveLength(23 + 24);
     let chart = await drawn();
     expect(chart.labels).toEqual(['current']);
+    const currentColour = chart.colours[0];
     expect(chart.data).toEqual([seconds(current), current.map((row) => row.value_mw)]);
 
     await page.fill('#chart-day', DAYS.revised);
@@ -322,6 +323,9 @@ describe('the status page in Chromium', () => {
       `as of ${between.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
       'current',
     ]);
+    // The current values keep their colour beside the values as of an instant.
+    expect(chart.colours[1]).toBe(currentColour);
+    expect(chart.colours[0]).not.toBe(currentColour);
     expect(chart.data).toEqual([
       seconds(current),
       asOf.map((row) => row.value_mw),
