@@ -91,7 +91,7 @@ interface DayRowParams extends Record<string, unknown> {
   reason: string | null;
   /** The write is a revision of the stored values (revision_count moves). */
   revises: boolean;
-  /** A worse re-check (or a run without content): the stored status and quality record stay. */
+  /** A re-check worse than what is stored: the stored status, quality record and received MTUs stay. */
   keepStored: boolean;
   /** A check of JAO (any write but a reprocessing): last_checked_at and last_raw_response_id move. */
   checksJao: boolean;
