@@ -566,12 +566,27 @@ describe('what a write reads back for its caller, inside its transaction', () =>
     expect(first.facts?.firstCompletion?.publishedAfter).toEqual(new Date('2031-03-01T11:00:00Z'));
 
     // A later change of the complete day: no first completion, drift as stored; no change: neither.
-    const changed = await withFacts(day, validatedDay(day, ['AT_BE', 'BE_AT'], () => 7), rawId);
+    const changed = await withFacts(
+      day,
+      validatedDay(day, ['AT_BE', 'BE_AT'], () => 7),
+      rawId,
+    );
     expect(changed.facts).toEqual({ drift: null, latestCompleteDay: day, firstCompletion: null });
-    const unchanged = await withFacts(day, validatedDay(day, ['AT_BE', 'BE_AT'], () => 7), rawId);
+    const unchanged = await withFacts(
+      day,
+      validatedDay(day, ['AT_BE', 'BE_AT'], () => 7),
+      rawId,
+    );
     expect(unchanged.contentChanged).toBe(false);
     expect(unchanged.facts).toEqual({ drift: null, latestCompleteDay: day, firstCompletion: null });
     // Without `withFacts`, nothing is read.
-    expect((await write(day, validatedDay(day, ['AT_BE', 'BE_AT'], () => 8))).facts).toBeUndefined();
+    expect(
+      (
+        await write(
+          day,
+          validatedDay(day, ['AT_BE', 'BE_AT'], () => 8),
+        )
+      ).facts,
+    ).toBeUndefined();
   });
 });
