@@ -15,8 +15,7 @@ import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
 import { recordReprocessedDay } from './metrics';
 import { withinRetryHorizon } from './retryHorizon';
-import { reasonOfWrite } from './store';
-import { assessStoredAnswer } from './storedAnswer';
+import { assessStoredAnswer, dayWriteOf, reasonOfWrite } from './storedAnswer';
 
 export interface ReprocessDeps {
   pool: pg.Pool;
@@ -92,20 +91,15 @@ async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest):
   const source = await chooseSource(deps, dataset, day, ids);
   const { assessment } = source;
   const build = deps.buildId ?? 'an unnamed build';
+  const derived = dayWriteOf({ dataset, day, rawResponseId: source.id }, assessment, {
+    workflowId: request.workflowId,
+    buildId: deps.buildId,
+    redact,
+  });
   const written: WriteDayResult = await writeDay(
     deps.pool,
     {
-      dataset,
-      day,
-      status: assessment.status,
-      validated: assessment.validated,
-      rejections: assessment.rejections,
-      expectedMtus: assessment.expectedMtus,
-      rawResponseId: source.id,
-      workflowId: request.workflowId,
-      buildId: deps.buildId,
-      error: redact(assessment.error),
-      reason: redact(assessment.reason),
+      ...derived,
       derivation: {
         kind: 'reprocess',
         reason: `reprocessed by build ${build} from raw response ${source.id}`,

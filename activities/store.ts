@@ -3,8 +3,6 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
-import { readDayQuality } from '../db/dayQuality';
-import { readLatestCompleteDay } from '../db/dayStatus';
 import { writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
@@ -19,7 +17,7 @@ import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
 import { type DaysInput, type IncompleteDay, incompleteDays, type PlanInput, planDays } from './plan';
 import { withinRetryHorizon } from './retryHorizon';
-import { assessStoredAnswer } from './storedAnswer';
+import { assessStoredAnswer, dayWriteOf, reasonOfWrite } from './storedAnswer';
 
 export interface StoreDeps {
   pool: pg.Pool;
@@ -33,15 +31,6 @@ export interface StoreDeps {
   secrets?: string[];
   /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS). */
   writeTimeouts?: TransactionTimeouts;
-}
-
-/** Why a written day is not complete, in one sentence (undefined when it is). */
-export function reasonOfWrite(assessment: Assessment, written: DayStatus): string | undefined {
-  if (written === 'complete') return undefined;
-  const found = assessment.reason ?? `ended ${assessment.status}`;
-  return assessment.status === written
-    ? found
-    : `kept the stored ${written} values; the re-check found: ${found}`;
 }
 
 export interface StoredDayRef {
@@ -101,22 +90,11 @@ export function createStoreActivities({
     writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
       retried(`write ${ref.day}`, ref.horizonStartMs, async () => {
         const assessment = await assessStored(ref);
+        const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
         const written = await withHeartbeat(() =>
           writeDay(
             pool,
-            {
-              dataset: ref.dataset,
-              day: ref.day,
-              status: assessment.status,
-              validated: assessment.validated,
-              rejections: assessment.rejections,
-              expectedMtus: assessment.expectedMtus,
-              rawResponseId: ref.rawResponseId,
-              workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
-              buildId,
-              error: redact(assessment.error),
-              reason: redact(assessment.reason),
-            },
+            { ...dayWriteOf(ref, assessment, { workflowId, buildId, redact }), withFacts: true },
             writeTimeouts,
           ),
         );
@@ -127,17 +105,15 @@ export function createStoreActivities({
           changedPoints: written.changedPoints,
           rejections: assessment.rejections.length,
         });
-        const drift = written.contentChanged
-          ? ((await readDayQuality(pool, ref.dataset, ref.day, ref.day))[0]?.drift ?? null)
-          : null;
+        const drift = written.facts?.drift ?? null;
         if (drift) recordDriftMetrics(drift.kinds);
-        if (written.status === 'complete')
-          recordLatestCompleteDay(await readLatestCompleteDay(pool, ref.dataset));
-        if (written.status === 'complete' && written.contentChanged)
-          await recordPublicationLatency(pool, ref);
+        if (written.facts?.latestCompleteDay) recordLatestCompleteDay(written.facts.latestCompleteDay);
+        // Only the write that first made the day complete observes the publication latency.
+        if (written.facts?.firstCompletion) await recordPublicationLatency(pool, ref);
+        const { facts: _facts, ...counts } = written;
         Context.current().log.info('day written', {
           day: ref.day,
-          ...written,
+          ...counts,
           ...(assessment.reason ? { reason: redact(assessment.reason) } : {}),
           ...(drift ? { drift: drift.kinds } : {}),
         });

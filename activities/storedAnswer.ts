@@ -1,11 +1,12 @@
-// A stored raw answer judged by the current build: what the day workflow's validate and write, and reprocessing,
-// read back from jao.raw_response (never from JAO).
+// A stored raw answer judged by the current build, and the day's write derived from it: what the day workflow's
+// validate and write, and reprocessing, read back from jao.raw_response (never from JAO). One derivation for all.
 import type pg from 'pg';
-import { loadRawResponse } from '../db/rawResponse';
+import type { WriteDayInput } from '../db/dayWriteTypes';
+import { loadRawResponse, readRawResponseSha256 } from '../db/rawResponse';
 import { readCatalogKeys } from '../db/seriesCatalog';
 import { type Assessment, assessBody } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
-import type { Dataset, DeliveryDay } from '../domain/types';
+import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { DEFAULT_RESOLUTION_MINUTES } from '../domain/validate';
 
 export interface StoredAnswerRef {
@@ -14,17 +15,70 @@ export interface StoredAnswerRef {
   rawResponseId: number;
 }
 
+/**
+ * Answers judged lately, per pool, by raw response id, with the sha256 and body limit they were judged under: the
+ * write activity that follows a validation (or a reprocessing that judged its candidates) takes the judgement
+ * instead of loading and parsing the body again. Small and bounded (least recently used first out); a miss falls
+ * back to the database. A judgement that needed the catalog (too_many_keys) is not kept: the catalog moves.
+ */
+const JUDGED_ANSWERS_KEPT = 64;
+const judgedAnswers = new WeakMap<pg.Pool, Map<number, JudgedAnswer>>();
+
+interface JudgedAnswer {
+  sha256: string;
+  maxBodyBytes: number;
+  assessment: Assessment;
+}
+
+function judgedAnswersOf(pool: pg.Pool): Map<number, JudgedAnswer> {
+  let judged = judgedAnswers.get(pool);
+  if (!judged) {
+    judged = new Map();
+    judgedAnswers.set(pool, judged);
+  }
+  return judged;
+}
+
+function keepJudged(judged: Map<number, JudgedAnswer>, id: number, answer: JudgedAnswer): void {
+  judged.delete(id);
+  judged.set(id, answer);
+  if (judged.size > JUDGED_ANSWERS_KEPT) judged.delete(judged.keys().next().value!);
+}
+
+async function judgedBefore(pool: pg.Pool, id: number, maxBodyBytes: number): Promise<Assessment | null> {
+  const judged = judgedAnswersOf(pool);
+  const kept = judged.get(id);
+  if (!kept || kept.maxBodyBytes !== maxBodyBytes) return null;
+  if ((await readRawResponseSha256(pool, id)) !== kept.sha256) {
+    judged.delete(id);
+    return null;
+  }
+  keepJudged(judged, id, kept);
+  return kept.assessment;
+}
+
+/** The stored answer judged by the current build (the same object for repeated calls: treat it as read-only). */
 export async function assessStoredAnswer(
   pool: pg.Pool,
   { dataset, day, rawResponseId }: StoredAnswerRef,
   maxBodyBytes: number,
 ): Promise<Assessment> {
+  const before = await judgedBefore(pool, rawResponseId, maxBodyBytes);
+  if (before) return before;
   const raw = await loadRawResponse(pool, rawResponseId, maxBodyBytes);
   if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
-  if (raw.body === null) return refusedAssessment(day, raw.refused);
+  const judged = judgedAnswersOf(pool);
+  if (raw.body === null) {
+    const assessment = refusedAssessment(day, raw.refused);
+    keepJudged(judged, rawResponseId, { sha256: raw.sha256, maxBodyBytes, assessment });
+    return assessment;
+  }
   const assessment = assessBody(day, raw.body);
   // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
-  if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) return assessment;
+  if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) {
+    keepJudged(judged, rawResponseId, { sha256: raw.sha256, maxBodyBytes, assessment });
+    return assessment;
+  }
   return assessBody(day, raw.body, { knownKeys: await readCatalogKeys(pool, dataset) });
 }
 
@@ -38,4 +92,44 @@ function refusedAssessment(day: DeliveryDay, reason: string): Assessment {
     reason,
     error: reason,
   };
+}
+
+/** Who derives the day from its stored answer, and how texts are masked before they are stored. */
+export interface DerivationContext {
+  workflowId: string | null;
+  buildId: string | null;
+  redact: (text: string | null) => string | null;
+}
+
+/**
+ * The day's write derived from a judged stored answer: the same for the day workflow's write and for reprocessing
+ * (which adds its derivation and checks).
+ */
+export function dayWriteOf(
+  ref: StoredAnswerRef,
+  assessment: Assessment,
+  context: DerivationContext,
+): WriteDayInput {
+  return {
+    dataset: ref.dataset,
+    day: ref.day,
+    status: assessment.status,
+    validated: assessment.validated,
+    rejections: assessment.rejections,
+    expectedMtus: assessment.expectedMtus,
+    rawResponseId: ref.rawResponseId,
+    workflowId: context.workflowId,
+    buildId: context.buildId,
+    error: context.redact(assessment.error),
+    reason: context.redact(assessment.reason),
+  };
+}
+
+/** Why a written day is not complete, in one sentence (undefined when it is). */
+export function reasonOfWrite(assessment: Assessment, written: DayStatus): string | undefined {
+  if (written === 'complete') return undefined;
+  const found = assessment.reason ?? `ended ${assessment.status}`;
+  return assessment.status === written
+    ? found
+    : `kept the stored ${written} values; the re-check found: ${found}`;
 }

@@ -49,8 +49,32 @@ interface QualityRow {
 
 const isDriftKind = (kind: string): kind is DriftKind => (DRIFT_KINDS as readonly string[]).includes(kind);
 
-function qualityOf(row: QualityRow): DayQuality {
+/** The columns of jao.day_quality that describe a day's drift. */
+export type DriftColumns = Pick<
+  QualityRow,
+  | 'drift'
+  | 'previous_day'
+  | 'resolution_minutes'
+  | 'previous_resolution_minutes'
+  | 'keys_added'
+  | 'keys_vanished'
+>;
+
+/** The day's drift against the previous stored day; null without any. */
+export function driftOf(row: DriftColumns): DayDrift | null {
   const kinds = row.drift.filter(isDriftKind);
+  if (kinds.length === 0) return null;
+  return {
+    kinds,
+    previousDay: row.previous_day,
+    resolutionMinutes: row.resolution_minutes,
+    previousResolutionMinutes: row.previous_resolution_minutes,
+    keysAdded: row.keys_added ?? [],
+    keysVanished: row.keys_vanished ?? [],
+  };
+}
+
+function qualityOf(row: QualityRow): DayQuality {
   return {
     dataset: row.dataset,
     day: row.day,
@@ -68,17 +92,7 @@ function qualityOf(row: QualityRow): DayQuality {
     rejectedValues: row.rejected_values,
     unknownFields: row.unknown_fields,
     reason: row.reason,
-    drift:
-      kinds.length === 0
-        ? null
-        : {
-            kinds,
-            previousDay: row.previous_day,
-            resolutionMinutes: row.resolution_minutes,
-            previousResolutionMinutes: row.previous_resolution_minutes,
-            keysAdded: row.keys_added ?? [],
-            keysVanished: row.keys_vanished ?? [],
-          },
+    drift: driftOf(row),
   };
 }
 

@@ -4,16 +4,17 @@ import type pg from 'pg';
 import type { PublicationTimes } from '../domain/freshness';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 
-interface FactsRow {
+export interface FactsRow {
   day: string;
   published_after: Date | null;
   seen_at: Date | null;
   stored_at: Date | null;
 }
 
+// The day `d`'s publication facts (seen: its first answer with data; empty: the last empty answer before it).
 // raw_response keeps one row per distinct body in fetch order (an identical re-fetch moves last_fetched_at of
 // the latest row), so the empty answers before the first answer with data are the rows before it.
-const FACTS_OF_DAY = `
+export const FACTS_OF_DAY = `
   LEFT JOIN LATERAL (
     SELECT r.raw_response_id, r.fetched_at FROM jao.raw_response r
      WHERE r.dataset = d.dataset AND r.day = d.day AND r.answer = 'data'
@@ -23,7 +24,7 @@ const FACTS_OF_DAY = `
      WHERE r.dataset = d.dataset AND r.day = d.day AND r.answer = 'not_published'
        AND r.raw_response_id < seen.raw_response_id) empty ON true`;
 
-const toFacts = (row: FactsRow): PublicationTimes => ({
+export const toFacts = (row: FactsRow): PublicationTimes => ({
   day: row.day,
   publishedAfter: row.published_after,
   seenAt: row.seen_at,

@@ -5,6 +5,9 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStatusReport } from '../../cli/commands/status';
 import { loadConfig } from '../../common/config';
+import { readDayQuality } from '../../db/dayQuality';
+import { readLatestCompleteDay } from '../../db/dayStatus';
+import { readPublicationTimes } from '../../db/freshness';
 import { storeRawResponse } from '../../db/rawResponse';
 import { writeDay } from '../../db/writeDay';
 import { assessBody } from '../../domain/assess';
@@ -519,5 +522,73 @@ describe('rejections belong to their raw response', () => {
     );
     expect(stored.rows).toEqual(raws.map((raw) => ({ raw, n: MAX_STORED_REJECTIONS })));
     expect(await qualityRow(day)).toMatchObject({ revision_count: 1, rejected_values: 1_500 });
+  });
+});
+
+describe('what a write reads back for its caller, inside its transaction', () => {
+  const withFacts = (day: DeliveryDay, validated: ValidatedDay, rawResponseId: number | null) =>
+    writeDay(pool, {
+      dataset: 'maxExchanges',
+      day,
+      status: 'complete',
+      validated,
+      expectedMtus: validated.expectedMtus,
+      rawResponseId,
+      workflowId: `maxExchanges/day/${day}`,
+      withFacts: true,
+    });
+  const storeAnswer = async (day: DeliveryDay, body: string, fetchedAt: Date) =>
+    (
+      await storeRawResponse(pool, {
+        dataset: 'maxExchanges',
+        day,
+        requestWindow: dayWindow(day),
+        httpStatus: 200,
+        body,
+        fetchedAt,
+        answer: body.includes('border_') ? 'data' : 'not_published',
+      })
+    ).id;
+
+  it('drift, the latest complete day and the first completion, as the day quality and freshness reads see them', async () => {
+    const day = '2031-03-02';
+    await write('2031-03-01', validatedDay('2031-03-01', ['AT_BE', 'BE_AT'], baseValue));
+    await storeAnswer(day, JSON.stringify({ data: [], rejected: false }), new Date('2031-03-01T11:00:00Z'));
+    const rawId = await storeAnswer(day, '{"border_AT_BE": 1}', new Date('2031-03-01T11:05:00Z'));
+
+    const first = await withFacts(day, validatedDay(day, ['AT_BE', 'BE_AT', 'AT_CZ'], baseValue), rawId);
+    const quality = (await readDayQuality(pool, 'maxExchanges', day, day))[0]!;
+    expect(quality.drift?.kinds).toEqual(['keys_added']);
+    expect(first.facts).toEqual({
+      drift: quality.drift,
+      latestCompleteDay: await readLatestCompleteDay(pool, 'maxExchanges'),
+      firstCompletion: (await readPublicationTimes(pool, 'maxExchanges', day, day))[0],
+    });
+    expect(first.facts?.latestCompleteDay).toBe(day);
+    expect(first.facts?.firstCompletion?.publishedAfter).toEqual(new Date('2031-03-01T11:00:00Z'));
+
+    // A later change of the complete day: no first completion, drift as stored; no change: neither.
+    const changed = await withFacts(
+      day,
+      validatedDay(day, ['AT_BE', 'BE_AT'], () => 7),
+      rawId,
+    );
+    expect(changed.facts).toEqual({ drift: null, latestCompleteDay: day, firstCompletion: null });
+    const unchanged = await withFacts(
+      day,
+      validatedDay(day, ['AT_BE', 'BE_AT'], () => 7),
+      rawId,
+    );
+    expect(unchanged.contentChanged).toBe(false);
+    expect(unchanged.facts).toEqual({ drift: null, latestCompleteDay: day, firstCompletion: null });
+    // Without `withFacts`, nothing is read.
+    expect(
+      (
+        await write(
+          day,
+          validatedDay(day, ['AT_BE', 'BE_AT'], () => 8),
+        )
+      ).facts,
+    ).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assessStoredAnswer } from '../../activities/storedAnswer';
 import { readDayRecords } from '../../db/dayStatus';
 import { loadRawResponse, storeRawResponse } from '../../db/rawResponse';
 import { type WriteDayInput, writeDay } from '../../db/writeDay';
@@ -497,5 +498,41 @@ describe('storeRawResponse', () => {
       body,
     });
     expect((await loadRawResponse(pool, stored.id))?.body).toBe(body);
+  });
+});
+
+describe('assessStoredAnswer: a stored answer judged once', () => {
+  const day = '2026-05-04';
+  const bodyOf = (value: number) =>
+    JSON.stringify({
+      data: hourlyMtus(day).map((mtu, hour) => ({ id: hour + 1, dateTimeUtc: mtu, border_AT_BE: value })),
+      rejected: false,
+    });
+
+  it('hands the write the judgement its validation made, and judges again when the row says another answer', async () => {
+    const stored = await storeRawResponse(pool, {
+      dataset: 'maxExchanges',
+      day,
+      requestWindow: { from: hourlyMtus(day)[0]!, to: '2026-05-04T22:00:00.000Z' },
+      httpStatus: 200,
+      body: bodyOf(100),
+    });
+    const ref = { dataset: 'maxExchanges' as const, day, rawResponseId: stored.id };
+    const validated = await assessStoredAnswer(pool, ref, 1_000_000);
+    expect(validated.status).toBe('complete');
+    expect(await assessStoredAnswer(pool, ref, 1_000_000)).toBe(validated);
+    // Another body limit is another judgement (a refusal, here).
+    expect((await assessStoredAnswer(pool, ref, 10)).status).toBe('invalid');
+
+    // The same id holding another answer (a database rebuilt under the same pool): its sha256 differs.
+    const other = bodyOf(200);
+    await pool.query(
+      `UPDATE jao.raw_response SET body = convert_to($2, 'UTF8'), sha256 = encode(sha256(convert_to($2, 'UTF8')), 'hex')
+        WHERE raw_response_id = $1`,
+      [stored.id, other],
+    );
+    const rejudged = await assessStoredAnswer(pool, ref, 1_000_000);
+    expect(rejudged).not.toBe(validated);
+    expect(rejudged.validated?.points[0]?.value).toBe(200);
   });
 });

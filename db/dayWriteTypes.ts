@@ -1,0 +1,129 @@
+// What a day's write takes and gives back (db/writeDay.ts), and the state its steps pass one another.
+
+import type { DayDrift } from '../domain/drift';
+import type { PublicationTimes } from '../domain/freshness';
+import type { Dataset, DayStatus, DeliveryDay, Rejection, ValidatedDay } from '../domain/types';
+
+export interface WriteDayInput {
+  dataset: Dataset;
+  day: DeliveryDay;
+  /** Decided by the caller ('complete' | 'partial' | 'not_published' | 'invalid' | 'failed'). */
+  status: DayStatus;
+  /** What validation read (its counts become the day's quality record); null for failed runs and broken bodies. */
+  validated: ValidatedDay | null;
+  /** Used when validated is null (invalid payload); otherwise validated.rejections are stored. */
+  rejections?: Rejection[];
+  /** For the delivery_day row even when validated is null. */
+  expectedMtus: number;
+  rawResponseId: number | null;
+  workflowId: string | null;
+  /** The worker build running this write (jao.delivery_day.last_build_id; content_build_id when it changes). */
+  buildId?: string | null;
+  /**
+   * Stored as last_error; null clears it, except on an empty answer for a day with stored values, which
+   * records EMPTY_RECHECK_ERROR.
+   */
+  error?: string | null;
+  /** Why the day is not complete (domain/dayStatus.ts), stored as reason; default: `error`. */
+  reason?: string | null;
+  /** Transaction time of the write (tests control instants with it); default: the database clock. */
+  observedAt?: Date;
+  /**
+   * Why the values this write changes were derived, recorded in jao.derivation and on each of them (migration 016).
+   * Default: a fetch, derived from `rawResponseId`.
+   */
+  derivation?: Derivation;
+  /** Set when the write re-derives a stored answer (activities/reprocess.ts) instead of recording a check of JAO. */
+  reprocess?: ReprocessWrite;
+  /**
+   * Read inside the write's transaction what the caller reports after it (db/writtenDayFacts.ts): the day's drift,
+   * the dataset's latest complete day, the day's publication facts. Default: not read.
+   */
+  withFacts?: boolean;
+}
+
+export interface Derivation {
+  kind: 'fetch' | 'reprocess';
+  /** One sentence; a reprocessing names its build. */
+  reason: string;
+}
+
+/**
+ * A reprocessing write of the answer `rawResponseId`: the stored values are compared with it whatever the day's
+ * content hash says; the day's last check (last_checked_at, last_raw_response_id) is left as it is, and so is
+ * last_error unless that check judged this very answer; a re-judged status is taken as it is (no "worse
+ * re-check" rule: it is the same answer). Nothing is committed when neither the values nor the day's record change,
+ * nor ever on `dryRun`.
+ */
+export interface ReprocessWrite {
+  /**
+   * The newest of the day's answers when the source was chosen: a newer one stored since (a fetch running beside the
+   * reprocessing) makes the write fail with NewerAnswerStored, to be chosen again, instead of writing older values
+   * over newer ones.
+   */
+  newestAnswerId: number;
+  dryRun: boolean;
+}
+
+/** What a write with `withFacts` read back inside its transaction, for the caller's metrics and log. */
+export interface WrittenDayFacts {
+  /** The day's drift against the previous stored day, when this write changed its content (and there is any). */
+  drift: DayDrift | null;
+  /** The dataset's latest complete day, when this write left the day complete. */
+  latestCompleteDay: DeliveryDay | null;
+  /** The day's publication facts, when this write is the one that first made the day complete. */
+  firstCompletion: PublicationTimes | null;
+}
+
+export interface WriteDayResult {
+  status: DayStatus;
+  /** Distinct MTUs received (validated.receivedMtus), 0 without content. */
+  mtus: number;
+  /** Non-null values received. */
+  points: number;
+  /** Values whose current value changed. */
+  changedPoints: number;
+  /** Values that had no current value (first seen, or back after vanishing). */
+  newPoints: number;
+  /** Current values absent from the payload (or null in it), moved to history. */
+  vanishedPoints: number;
+  newSeries: number;
+  /** The day's revision_count after the write: versions of its stored values (filling a gap is no revision). */
+  revision: number;
+  contentChanged: boolean;
+  /** Reprocessing writes only: the stored status before, whether the day's record changed, whether it committed. */
+  reprocessed?: { statusBefore: DayStatus | null; dayChanged: boolean; committed: boolean };
+  /** Writes with `withFacts` only. */
+  facts?: WrittenDayFacts;
+}
+
+/** The day's window and stored record, read under its lock (db/dayState.ts). */
+export interface DayState {
+  txTime: Date;
+  windowFrom: Date;
+  windowTo: Date;
+  revisionCount: number;
+  contentHash: string | null;
+  lastChangedAt: Date | null;
+  /** The stored status; null for a day never written. */
+  status: DayStatus | null;
+  /** Taken for writes with content: the derivation their changed values will point to (jao.derivation). */
+  derivationId: number | null;
+}
+
+/** What merging the incoming values did to the day's stored values (db/valuesMerge.ts). */
+export interface ContentOutcome {
+  changed: number;
+  added: number;
+  /** Of `added`: values back after vanishing (stored before, so a revision). */
+  returned: number;
+  vanished: number;
+  pointsAfter: number;
+  newSeries: number;
+}
+
+/** series_id per entry of the day content's series (db/seriesRegistry.ts). */
+export interface SeriesIds {
+  ids: number[];
+  created: number;
+}

@@ -1,0 +1,83 @@
+// The series catalog as a day's write sees it: ids of the day's keys, registering the new ones.
+import type pg from 'pg';
+import type { Dataset } from '../domain/types';
+import type { DayContent } from './dayContent';
+import type { SeriesIds } from './dayWriteTypes';
+import { namedStatement, runNamed } from './namedStatement';
+
+/**
+ * series_id by key, per pool and dataset, filled after commits. Series rows are never deleted or re-keyed,
+ * so a cached id stays right; a day whose keys are all cached skips the registration round trips.
+ */
+const seriesCaches = new WeakMap<pg.Pool, Map<string, Map<string, number>>>();
+
+export function seriesCacheFor(pool: pg.Pool, dataset: Dataset): Map<string, number> {
+  let byDataset = seriesCaches.get(pool);
+  if (!byDataset) {
+    byDataset = new Map();
+    seriesCaches.set(pool, byDataset);
+  }
+  let cache = byDataset.get(dataset);
+  if (!cache) {
+    cache = new Map();
+    byDataset.set(dataset, cache);
+  }
+  return cache;
+}
+
+/** Called only after the commit: a rolled-back registration must not leave ids in the cache. */
+export function rememberSeries(cache: Map<string, number>, content: DayContent, seriesIds: SeriesIds): void {
+  content.series.forEach((series, index) => {
+    cache.set(series.key, seriesIds.ids[index]!);
+  });
+}
+
+const INSERT_NEW_SERIES = namedStatement<{
+  dataset: string;
+  keys: string[];
+  fromZones: string[];
+  toZones: string[];
+  txTime: Date;
+}>(
+  'jao.writeDay.insertNewSeries',
+  `INSERT INTO jao.series (dataset, key, from_zone, to_zone, first_seen_at, last_seen_at)
+   SELECT :dataset, n.key, n.from_zone, n.to_zone, :txTime, :txTime
+     FROM unnest(:keys::text[], :fromZones::text[], :toZones::text[]) AS n(key, from_zone, to_zone)
+    WHERE NOT EXISTS (SELECT 1 FROM jao.series s WHERE s.dataset = :dataset AND s.key = n.key)
+    ORDER BY n.key
+   ON CONFLICT (dataset, key) DO NOTHING`,
+);
+
+const SERIES_IDS = namedStatement<{ dataset: string; keys: string[] }, { key: string; series_id: number }>(
+  'jao.writeDay.seriesIds',
+  'SELECT key, series_id FROM jao.series WHERE dataset = :dataset AND key = ANY (:keys::text[])',
+);
+
+/** Registers keys not yet in the catalog (in key order, so concurrent writers lock in one order). */
+export async function registerSeries(
+  client: pg.PoolClient,
+  dataset: Dataset,
+  content: DayContent,
+  txTime: Date,
+  cache: Map<string, number>,
+): Promise<SeriesIds> {
+  const keys = content.series.map((s) => s.key);
+  const cached = keys.map((key) => cache.get(key));
+  if (cached.every((id) => id !== undefined)) return { ids: cached as number[], created: 0 };
+  const inserted = await runNamed(client, INSERT_NEW_SERIES, {
+    dataset,
+    keys,
+    fromZones: content.series.map((s) => s.fromZone),
+    toZones: content.series.map((s) => s.toZone),
+    txTime,
+  });
+  // A new statement: sees the rows just inserted and those committed meanwhile by concurrent writers.
+  const found = await runNamed(client, SERIES_IDS, { dataset, keys });
+  const byKey = new Map(found.rows.map((row) => [row.key, row.series_id]));
+  const ids = keys.map((key) => {
+    const id = byKey.get(key);
+    if (id === undefined) throw new Error(`series ${dataset}/${key} could not be registered`);
+    return id;
+  });
+  return { ids, created: inserted.rowCount ?? 0 };
+}
