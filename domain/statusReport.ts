@@ -27,8 +27,11 @@ export interface DayLine {
   status: GridStatus;
   receivedMtus: number;
   expectedMtus: number;
-  /** Times the content changed after it was first stored. */
-  revised: number;
+  /**
+   * The revision of the day's stored values: 1 as first stored, +1 at each change, 0 when nothing is stored (the
+   * same number as `jao.delivery_day.revision_count`, the API's `revision_count` and the page's "Revision").
+   */
+  revision: number;
   /** The deadline passed and the day is still not complete. */
   late: boolean;
   lastCheckedAt: string | null;
@@ -85,7 +88,7 @@ export function buildStatusReport(input: {
       status,
       receivedMtus: record?.receivedMtus ?? 0,
       expectedMtus: record?.expectedMtus ?? 0,
-      revised: Math.max(0, (record?.revisionCount ?? 0) - 1),
+      revision: record?.revisionCount ?? 0,
       late: status !== 'complete' && isDue(day),
       lastCheckedAt: record?.lastCheckedAt?.toISOString() ?? null,
       lastError: record?.lastError ?? null,
@@ -104,7 +107,7 @@ export function buildStatusReport(input: {
   for (const line of days) {
     bump(line.status);
     if (line.late) bump('late');
-    if (line.revised > 0) bump('revised');
+    if (line.revision > 1) bump('revised');
     if (line.drift) bump('drift');
   }
 

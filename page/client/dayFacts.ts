@@ -35,7 +35,7 @@ export function dayFacts(cell: Cell): [string, string][] {
   if (stored.reason) facts.push(['Reason', stored.reason]);
   if (cell.recheckFailed) facts.push(['Re-check failed', stored.last_error ?? '']);
   else if (!stored.reason && stored.last_error) facts.push(['Last error', stored.last_error]);
-  facts.push(['Revisions', String(stored.revision_count)]);
+  facts.push(['Revision', String(stored.revision_count)]);
   facts.push(['Last change', utcText(stored.last_changed_at)]);
   facts.push(['Last checked', utcText(stored.last_checked_at)]);
   if (stored.drift.length > 0) facts.push(['Drift', stored.drift.join(', ')]);

@@ -251,7 +251,7 @@ describe('the status page in Chromium', () => {
     expect(text).toContain(`Reason ${row.reason}`);
     // The third MTU of a CET day (01:00 UTC), in market time with its date.
     expect(text).toContain(`Missing MTUs 1: ${DAYS.partial} 02:00 CET`);
-    expect(text).toContain('Revisions 1');
+    expect(text).toContain('Revision 1');
     expect(text).toContain(`Last change ${row.changed.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
     await page.screenshot({ path: artifactPath('tooltip.png') });
     await page.hover(`a[data-day="${DAYS.long}"]`);

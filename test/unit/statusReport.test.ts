@@ -33,17 +33,17 @@ describe('status report', () => {
   });
 
   it('puts every day of the range in the grid, with missing days, revisions and lateness', () => {
-    expect(report.days.map((line) => [line.day, line.status, line.late, line.revised])).toEqual([
-      ['2024-03-01', 'complete', false, 0],
-      ['2024-03-02', 'complete', false, 2],
+    expect(report.days.map((line) => [line.day, line.status, line.late, line.revision])).toEqual([
+      ['2024-03-01', 'complete', false, 1],
+      ['2024-03-02', 'complete', false, 3],
       ['2024-03-03', 'missing', true, 0],
-      ['2024-03-04', 'failed', true, 0],
-      ['2024-03-05', 'partial', true, 0],
-      ['2024-03-06', 'complete', false, 0],
-      ['2024-03-07', 'complete', false, 0],
-      ['2024-03-08', 'complete', false, 0],
-      ['2024-03-09', 'complete', false, 0],
-      ['2024-03-10', 'complete', false, 0],
+      ['2024-03-04', 'failed', true, 1],
+      ['2024-03-05', 'partial', true, 1],
+      ['2024-03-06', 'complete', false, 1],
+      ['2024-03-07', 'complete', false, 1],
+      ['2024-03-08', 'complete', false, 1],
+      ['2024-03-09', 'complete', false, 1],
+      ['2024-03-10', 'complete', false, 1],
       ['2024-03-11', 'not_published', false, 0],
     ]);
     expect(report.counts).toEqual({
