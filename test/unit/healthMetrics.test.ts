@@ -9,7 +9,7 @@ function line(day: string, status: GridStatus, extra: Partial<DayLine> = {}): Da
     status,
     receivedMtus: 0,
     expectedMtus: 24,
-    revised: 0,
+    revision: 1,
     late: false,
     lastCheckedAt: null,
     lastError: null,
