@@ -75,6 +75,15 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
   const workerDeploymentOptions = deploymentOptions(buildId, options.deployment);
   const concurrency = options.maxConcurrentActivities ?? 32;
 
+  // What deriving a day from a stored answer needs, at fetch time and when reprocessing alike.
+  const derivation = {
+    pool,
+    buildId,
+    retryHorizonMs: options.retryHorizonMs,
+    maxBodyBytes: options.jao.maxBodyBytes,
+    secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
+    writeTimeouts: options.writeTimeouts,
+  };
   const createMainWorker = () =>
     Worker.create({
       connection,
@@ -83,24 +92,10 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
       workflowBundle: { code: workflowBundle.code },
       workerDeploymentOptions,
       activities: {
-        ...createStoreActivities({
-          pool,
-          buildId,
-          retryHorizonMs: options.retryHorizonMs,
-          maxBodyBytes: options.jao.maxBodyBytes,
-          secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
-          writeTimeouts: options.writeTimeouts,
-        }),
+        ...createStoreActivities(derivation),
         ...createFreshnessActivities({ pool }),
         // Reprocessing reads stored answers only: it runs here, never on the fetch queue, and has no JAO client.
-        ...createReprocessActivities({
-          pool,
-          buildId,
-          retryHorizonMs: options.retryHorizonMs,
-          maxBodyBytes: options.jao.maxBodyBytes,
-          secrets: options.jao.apiKey ? [options.jao.apiKey] : [],
-          writeTimeouts: options.writeTimeouts,
-        }),
+        ...createReprocessActivities(derivation),
       },
       maxConcurrentActivityTaskExecutions: concurrency,
       maxCachedWorkflows: 500,

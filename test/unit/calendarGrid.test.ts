@@ -2,25 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { CalendarGrid, cellLabel, contiguousRuns, defaultRange } from '../../page/client/calendarGrid';
 import type { DayRow, RunningDay } from '../../page/client/types';
+import { dayRow } from '../helpers/pageRows';
 
 const DATASET = 'maxExchanges';
 
-const row = (day: string, status: DayRow['status'], dataset = DATASET): DayRow => ({
-  dataset,
-  day,
-  status,
-  expected_mtus: 24,
-  received_mtus: 24,
-  missing_mtus: [],
-  resolution_minutes: 60,
-  keys: 132,
-  reason: null,
-  drift: [],
-  revision_count: 1,
-  last_checked_at: null,
-  last_changed_at: null,
-  last_error: null,
-});
+const row = dayRow;
 
 const run = (day: string, runId = 'r1', dataset = DATASET): RunningDay => ({
   dataset,

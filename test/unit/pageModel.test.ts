@@ -11,24 +11,10 @@ import {
   workflowLink,
 } from '../../page/client/dayCells';
 import { parseEventBlock } from '../../page/client/events';
-import type { DayRow, RevisionRow, RunningDay } from '../../page/client/types';
+import type { RevisionRow, RunningDay } from '../../page/client/types';
+import { dayRow } from '../helpers/pageRows';
 
-const row = (day: string, status: DayRow['status']): DayRow => ({
-  dataset: 'maxExchanges',
-  day,
-  status,
-  expected_mtus: 24,
-  received_mtus: 24,
-  missing_mtus: [],
-  resolution_minutes: 60,
-  keys: 132,
-  reason: null,
-  drift: [],
-  revision_count: 1,
-  last_checked_at: null,
-  last_changed_at: null,
-  last_error: null,
-});
+const row = dayRow;
 const run: RunningDay = {
   dataset: 'maxExchanges',
   day: '2026-01-05',
