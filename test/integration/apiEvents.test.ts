@@ -13,6 +13,7 @@ import {
 } from '../helpers/api';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { failedDayWrite } from './storageFixtures';
 
 let h: PipelineHarness;
 let api: TestApi;
@@ -57,17 +58,7 @@ interface EventData {
 const data = (reader: Reader) => reader.events.map((event) => JSON.parse(event.data) as EventData);
 
 async function writeFailedDay(day: string) {
-  await writeDay(h.db.pool, {
-    dataset: 'maxExchanges',
-    day,
-    status: 'failed',
-    validated: null,
-    expectedMtus: 24,
-    rawResponseId: null,
-    workflowId: 'wf',
-    buildId: 'test-build',
-    error: 'JAO unavailable',
-  });
+  await writeDay(h.db.pool, failedDayWrite(day));
 }
 
 describe('live feed', () => {

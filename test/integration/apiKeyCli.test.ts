@@ -6,6 +6,7 @@ import { writeDay } from '../../db/writeDay';
 import { getWith, openEvents, type SseReader, startTestApi, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
+import { failedDayWrite } from './storageFixtures';
 
 let db: TestDatabase;
 let env: NodeJS.ProcessEnv;
@@ -79,17 +80,7 @@ describe('an open live feed and its key', () => {
   const controlStillLive = async () => {
     const day = `2024-05-${String(nextDay++).padStart(2, '0')}`;
     const heard = control.stream.events.length;
-    await writeDay(db.pool, {
-      dataset: 'maxExchanges',
-      day,
-      status: 'failed',
-      validated: null,
-      expectedMtus: 24,
-      rawResponseId: null,
-      workflowId: 'wf',
-      buildId: 'test-build',
-      error: 'JAO unavailable',
-    });
+    await writeDay(db.pool, failedDayWrite(day));
     await control.stream.until(() => control.stream.events.length > heard);
     expect(control.stream.ended).toBe(false);
     expect(JSON.parse(control.stream.events.at(-1)!.data)).toMatchObject({ type: 'day.failed', day });

@@ -85,3 +85,18 @@ export function fetchWrite(day: DeliveryDay, validated: ValidatedDay, observedAt
     observedAt,
   };
 }
+
+/** A day whose run failed with nothing stored for it: what raises `day.failed` on the live feed. */
+export function failedDayWrite(day: DeliveryDay, error = 'JAO unavailable'): WriteDayInput {
+  return {
+    dataset: 'maxExchanges',
+    day,
+    status: 'failed',
+    validated: null,
+    expectedMtus: 24,
+    rawResponseId: null,
+    workflowId: 'wf',
+    buildId: 'test-build',
+    error,
+  };
+}
