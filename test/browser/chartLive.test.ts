@@ -46,8 +46,8 @@ describe("the status page's chart follows the live feed", () => {
     chart.data[chart.labels.indexOf(label) + 1]!.filter((value) => value !== null).length;
   const until = (expression: string) =>
     expect.poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 }).toBe(true);
-  const drawRequest = async (asOf: string | null) => {
-    const request = { border: BORDER, from: FROM, to: TO, asOf, revisionsDay: null };
+  const drawRequest = async (asOf: string | null, revisionsDay: string | null = null) => {
+    const request = { border: BORDER, from: FROM, to: TO, asOf, revisionsDay };
     await page.evaluate(`window.jaoPage.chart.drawRequest(${JSON.stringify(request)})`);
     await page.locator('.chart-section[data-state="ready"]').waitFor();
   };
@@ -124,6 +124,11 @@ describe("the status page's chart follows the live feed", () => {
     expect(valuesOf(chart, 'current')).toBe(48);
     expect(valuesOf(chart, asOfLabel)).toBe(48);
     const asOfLine = chart.data[1];
+    // Zoomed in to the second day's first hours: the redraw keeps the plot and the zoom.
+    const zoom = { min: chart.data[0]![24]!, max: chart.data[0]![30]! };
+    await page.evaluate(
+      `window.plotBefore = window.jaoPage.chart.plot; window.plotBefore.setScale('x', ${JSON.stringify(zoom)})`,
+    );
     valuesRequests.length = 0;
 
     h.simulator.setFaults({ missingMtuDays: [LOSES_AN_MTU] });
@@ -133,6 +138,10 @@ describe("the status page's chart follows the live feed", () => {
     expect(chart.labels).toEqual([asOfLabel, 'current']);
     // The values known before the change cannot have moved: drawn as they were, and not asked again.
     expect(chart.data[1]).toEqual(asOfLine);
+    expect(await page.evaluate('window.jaoPage.chart.plot === window.plotBefore')).toBe(true);
+    expect(
+      await page.evaluate('({ min: window.plotBefore.scales.x.min, max: window.plotBefore.scales.x.max })'),
+    ).toEqual(zoom);
     expect(valuesRequests.length).toBeGreaterThan(0);
     expect(valuesRequests.filter((query) => query.has('as_of'))).toEqual([]);
     expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
@@ -146,12 +155,13 @@ describe("the status page's chart follows the live feed", () => {
     expect((await downloadedCsv()).text).toBe(await apiCsv(asOf));
   });
 
-  it('redraws a line as known at an instant after the change, and the current line, when the day changes again', async () => {
+  it('redraws a line as known at an instant after the change, the current line and the overlaid day when the day changes again', async () => {
     // The MTU comes back: a change stored before an as-of instant in the future moves that line too.
     const future = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000).toISOString();
     const futureLabel = `as of ${future.slice(0, 19).replace('T', ' ')} UTC`;
-    await drawRequest(future);
+    await drawRequest(future, LOSES_AN_MTU);
     let chart = await drawn();
+    expect(chart.labels.slice(2)).toEqual([expect.stringMatching(new RegExp(`^${LOSES_AN_MTU} version 1 `))]);
     expect(valuesOf(chart, futureLabel)).toBe(47);
     expect(valuesOf(chart, 'current')).toBe(47);
 
@@ -167,6 +177,12 @@ describe("the status page's chart follows the live feed", () => {
       })
       .toEqual([48, 48]);
     chart = await drawn();
-    expect(chart.labels).toEqual([futureLabel, 'current']);
+    // The MTU's return is a new version of the overlaid day.
+    expect(chart.labels).toEqual([
+      futureLabel,
+      'current',
+      expect.stringMatching(new RegExp(`^${LOSES_AN_MTU} version 1 `)),
+      expect.stringMatching(new RegExp(`^${LOSES_AN_MTU} version 2 `)),
+    ]);
   });
 });
