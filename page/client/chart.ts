@@ -29,6 +29,48 @@ export interface ChartRequest {
   revisionsDay: string | null;
 }
 
+/** A change the live feed announced: its day and, for the pipeline's events, when it was stored. */
+export interface DayChange {
+  day: unknown;
+  raisedAt?: unknown;
+}
+
+/** Which of a drawing's lines a change may have moved. */
+export interface TouchedLines {
+  current: boolean;
+  asOf: boolean;
+  revisions: boolean;
+}
+
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** A burst of events (a backfill's days, a re-run) redraws once. */
+const LIVE_DEBOUNCE_MS = 250;
+
+/**
+ * The lines of `request` a change may have moved. A day in the range moves the current values; the values as
+ * known at an instant only when the change was stored at or before that instant (an event's raisedAt is its
+ * write's transaction time, the valid_from of what it stored), or when the event does not say when. The
+ * overlaid day's versions move when that day changes.
+ */
+export function linesTouched(request: ChartRequest, change: DayChange): TouchedLines {
+  const none = { current: false, asOf: false, revisions: false };
+  const day = change.day;
+  if (typeof day !== 'string' || !DAY_PATTERN.test(day)) return none;
+  const inRange = request.from <= day && day <= request.to;
+  const storedAt = typeof change.raisedAt === 'string' ? Date.parse(change.raisedAt) : Number.NaN;
+  const beforeAsOf =
+    request.asOf !== null && (Number.isNaN(storedAt) || storedAt <= Date.parse(request.asOf));
+  return { current: inRange, asOf: inRange && beforeAsOf, revisions: day === request.revisionsDay };
+}
+
+/** The API's rows behind a drawing, kept so that a live redraw asks again only for the lines that moved. */
+interface DrawnRows {
+  request: ChartRequest;
+  current: ValueRow[];
+  asOf: ValueRow[] | null;
+  revisions: RevisionRow[] | null;
+}
+
 export interface ChartOptions {
   api: Api;
   tomorrow: () => string;
@@ -48,6 +90,12 @@ export class ChartView {
   private borders = new Map<string, SeriesEntry>();
   private plot: uPlot | null = null;
   private seq = 0;
+  /** The request last asked for (drawn, or being drawn). */
+  private requested: ChartRequest | null = null;
+  private rows: DrawnRows | null = null;
+  private liveTouched: TouchedLines = { current: false, asOf: false, revisions: false };
+  private liveTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly csvButton: HTMLButtonElement;
   /** What is drawn: the lines' labels and colours, uPlot's aligned data (read by the browser tests). */
   drawn: { request: ChartRequest; labels: string[]; colours: string[]; data: uPlot.AlignedData } | null =
     null;
@@ -79,6 +127,12 @@ export class ChartView {
       });
       return button;
     };
+    this.csvButton = h(
+      'button',
+      { type: 'button', class: 'secondary', id: 'chart-csv', disabled: true },
+      'Download CSV',
+    );
+    this.csvButton.addEventListener('click', () => void this.downloadCsv());
     const form = h(
       'form',
       { class: 'chart-form', 'aria-label': 'What to draw' },
@@ -107,7 +161,7 @@ export class ChartView {
         this.dayInput,
         clear(this.dayInput, 'Clear the revisions day'),
       ),
-      h('div', {}, h('button', { type: 'submit' }, 'Draw')),
+      h('div', {}, h('button', { type: 'submit' }, 'Draw'), ' ', this.csvButton),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -212,24 +266,69 @@ export class ChartView {
 
   async draw(): Promise<void> {
     const request = this.request();
-    if (!request) return;
+    if (request) await this.load(request, null);
+  }
+
+  /** An event of the live feed for this dataset: the lines it may have moved are asked again, shortly. */
+  dayChanged(change: DayChange): void {
+    if (!this.requested) return;
+    const touched = linesTouched(this.requested, change);
+    if (!touched.current && !touched.asOf && !touched.revisions) return;
+    this.liveTouched = {
+      current: this.liveTouched.current || touched.current,
+      asOf: this.liveTouched.asOf || touched.asOf,
+      revisions: this.liveTouched.revisions || touched.revisions,
+    };
+    if (this.liveTimer) return;
+    this.liveTimer = setTimeout(() => {
+      this.liveTimer = null;
+      const touchedLines = this.liveTouched;
+      this.liveTouched = { current: false, asOf: false, revisions: false };
+      const request = this.requested;
+      if (!request) return;
+      // A drawing still loading (or one that failed) is asked again whole; a drawn one, only where it moved.
+      const rows = this.rows?.request === request ? this.rows : null;
+      void this.load(request, rows && { rows, touched: touchedLines });
+    }, LIVE_DEBOUNCE_MS);
+  }
+
+  /**
+   * Draws `request`. `kept`: a live redraw of the drawing these rows made, asking again only for the touched
+   * lines, keeping the zoom and the plot (no "loading" state, no new plot when the lines are the same).
+   */
+  private async load(request: ChartRequest, kept: { rows: DrawnRows; touched: TouchedLines } | null) {
+    this.requested = request;
     const seq = ++this.seq;
-    this.root.dataset.state = 'loading';
-    this.plotBox.setAttribute('aria-busy', 'true');
+    if (!kept) {
+      this.root.dataset.state = 'loading';
+      this.plotBox.setAttribute('aria-busy', 'true');
+    }
     const started = performance.now();
     const { api } = this.options;
     const params = { border: request.border };
+    const again = <T>(line: keyof TouchedLines, old: T, ask: () => Promise<T>): Promise<T> =>
+      kept && !kept.touched[line] ? Promise.resolve(old) : ask();
     try {
       const [current, asOf, revisions] = await Promise.all([
-        api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, params),
-        request.asOf
-          ? api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, { ...params, as_of: request.asOf })
-          : Promise.resolve(null),
-        request.revisionsDay
-          ? api.get<RevisionRow[]>(REVISIONS_PATH, { border: request.border, day: request.revisionsDay })
-          : Promise.resolve(null),
+        again('current', kept?.rows.current ?? [], () =>
+          api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, params),
+        ),
+        again('asOf', kept?.rows.asOf ?? null, () =>
+          request.asOf
+            ? api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, {
+                ...params,
+                as_of: request.asOf,
+              })
+            : Promise.resolve(null),
+        ),
+        again('revisions', kept?.rows.revisions ?? null, () =>
+          request.revisionsDay
+            ? api.get<RevisionRow[]>(REVISIONS_PATH, { border: request.border, day: request.revisionsDay })
+            : Promise.resolve(null),
+        ),
       ]);
       if (seq !== this.seq) return;
+      this.rows = { request, current, asOf, revisions };
       const currentLine = { ...lineOf('current', current), colour: CURRENT_COLOUR };
       const lines: Line[] = asOf
         ? [{ ...lineOf(`as of ${utcText(request.asOf)}`, asOf), colour: AS_OF_COLOUR }, currentLine]
@@ -242,15 +341,17 @@ export class ChartView {
           colour: versionColour(index),
         });
       });
-      this.render(request, lines);
+      this.render(request, lines, kept !== null);
       const ms = performance.now() - started;
       this.root.dataset.state = 'ready';
       this.root.dataset.renderMs = ms.toFixed(0);
       this.plotBox.removeAttribute('aria-busy');
+      this.csvButton.disabled = false;
       const points = (asOf ?? current).length;
       const overlay = request.revisionsDay ? `; ${request.revisionsDay}: ${versions.length} version(s)` : '';
+      const live = kept ? ` Redrawn from the live feed at ${utcText(new Date().toISOString())}.` : '';
       this.say(
-        `${request.border} ${request.from} to ${request.to}: ${points} values${request.asOf ? ` as known at ${utcText(request.asOf)}` : ''}${overlay}.`,
+        `${request.border} ${request.from} to ${request.to}: ${points} values${request.asOf ? ` as known at ${utcText(request.asOf)}` : ''}${overlay}.${live}`,
       );
       this.plotBox.setAttribute(
         'aria-label',
@@ -258,8 +359,34 @@ export class ChartView {
       );
     } catch (error) {
       if (seq !== this.seq) return;
-      this.root.dataset.state = 'error';
-      this.say(`Could not draw: ${error instanceof Error ? error.message : String(error)}`);
+      const problem = error instanceof Error ? error.message : String(error);
+      // A live redraw that failed leaves the drawing as it was, and says so.
+      if (kept) this.say(`Could not redraw from the live feed: ${problem}`);
+      else {
+        this.root.dataset.state = 'error';
+        this.say(`Could not draw: ${problem}`);
+      }
+    }
+  }
+
+  /** The CSV of what is drawn (the values as known at the instant when one is set), from the API, saved. */
+  async downloadCsv(): Promise<void> {
+    const request = this.drawn?.request;
+    if (!request) return;
+    try {
+      const csv = await this.options.api.getRangeCsv(VALUES_PATH, request.from, request.to, {
+        border: request.border,
+        as_of: request.asOf ?? undefined,
+      });
+      // The key goes in a header, which a plain link cannot send: the answer is saved through a Blob URL.
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      const link = h('a', { href: url, download: csvFileName(request), hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      this.say(`Could not download the CSV: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -267,8 +394,18 @@ export class ChartView {
     return { width: Math.max(320, this.plotBox.clientWidth || 800), height: 320 };
   }
 
-  private render(request: ChartRequest, lines: Line[]): void {
+  private render(request: ChartRequest, lines: Line[], keepView: boolean): void {
     const data = alignLines(lines) as uPlot.AlignedData;
+    const labels = lines.map((line) => line.label);
+    const colours = lines.map((line) => line.colour ?? CURRENT_COLOUR);
+    const zoom = keepView ? this.zoomedX() : null;
+    if (keepView && this.plot && this.drawn && sameItems(this.drawn.labels, labels)) {
+      // The same lines with new values: the plot keeps its place on the page and its zoom.
+      this.plot.setData(data);
+      if (zoom) this.plot.setScale('x', zoom);
+      this.drawn = { request, labels, colours, data };
+      return;
+    }
     // Each MTU's value holds until the next MTU starts: drawn as steps.
     const steps = uPlot.paths.stepped?.({ align: 1 });
     const series: uPlot.Series[] = [
@@ -302,21 +439,35 @@ export class ChartView {
       data,
       this.plotBox,
     );
-    if (request.revisionsDay) {
+    if (zoom) this.plot.setScale('x', zoom);
+    else if (request.revisionsDay) {
       this.plot.setScale('x', {
         min: dayStartMs(request.revisionsDay) / 1000 - 3600,
         max: dayStartMs(addDays(request.revisionsDay, 1)) / 1000,
       });
     }
-    this.drawn = {
-      request,
-      labels: lines.map((line) => line.label),
-      colours: lines.map((line) => line.colour ?? CURRENT_COLOUR),
-      data,
-    };
+    this.drawn = { request, labels, colours, data };
+  }
+
+  /** The x range the user zoomed to (or the overlaid day's), null when the plot shows all its data. */
+  private zoomedX(): { min: number; max: number } | null {
+    const xs = this.drawn?.data[0];
+    const scale = this.plot?.scales.x;
+    if (!xs || xs.length === 0 || scale?.min == null || scale.max == null) return null;
+    const zoomed = scale.min > xs[0]! || scale.max < xs[xs.length - 1]!;
+    return zoomed ? { min: scale.min, max: scale.max } : null;
   }
 
   private say(text: string): void {
     this.statusLine.textContent = text;
   }
+}
+
+const sameItems = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((item, index) => item === b[index]);
+
+/** maxExchanges_AT_BE_2025-03-30_2025-03-31[_as_of_20250331T120000Z].csv */
+export function csvFileName(request: ChartRequest): string {
+  const asOf = request.asOf ? `_as_of_${request.asOf.replace(/[-:]|\.\d+/g, '')}` : '';
+  return `maxExchanges_${request.border}_${request.from}_${request.to}${asOf}.csv`;
 }

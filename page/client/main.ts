@@ -129,7 +129,9 @@ async function start(app: HTMLElement, config: PageConfig, key: string): Promise
     key,
     {
       onEvent: (event) => {
-        if (event.dataset === config.dataset) calendar.dayChanged(event.day);
+        if (event.dataset !== config.dataset) return;
+        calendar.dayChanged(event.day);
+        chart.dayChanged(event);
       },
       onState: (state) => {
         calendar.feedState = state;
