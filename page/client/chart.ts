@@ -184,7 +184,7 @@ export class ChartView {
       h(
         'p',
         { class: 'hint' },
-        'Drag across the chart to zoom in, double-click to zoom out. The time axis is in your browser’s time zone.',
+        'Drag across the chart to zoom in, double-click to zoom out. Times are market time (Europe/Amsterdam, CET or CEST), on a 24-hour clock.',
       ),
     );
     window.addEventListener('resize', () => this.plot?.setSize(this.size()));
