@@ -1,0 +1,107 @@
+// The scenarios of `npm run test:compose`, each against the project's own docker-compose.yml.
+import { addDays, marketTomorrow } from '../../domain/calendar';
+import { daysFromApi, loadedRuleNames, projectRuleNames, targetsNotUp, waitFor } from './checks';
+import type { ComposeStack } from './stack';
+
+/** The days scenario 1 stores: INITIAL_BACKFILL_DAYS days, up to yesterday (all of them published). */
+export const INITIAL_BACKFILL_DAYS = 3;
+
+export function backfillRange(now: Date): { from: string; to: string } {
+  const yesterday = addDays(marketTomorrow(now), -2);
+  return { from: addDays(yesterday, 1 - INITIAL_BACKFILL_DAYS), to: yesterday };
+}
+
+const MINUTES = 60_000;
+
+/** 5: a secret missing from .env stops compose before it creates anything, with its own clear message. */
+export async function missingSecretIsRefused(
+  stack: ComposeStack,
+  log: (line: string) => void,
+): Promise<void> {
+  const result = await stack.compose(['up', '--detach', '--no-build'], { omit: ['JAO_WRITER_PASSWORD'] });
+  const message = `${result.stdout}${result.stderr}`;
+  if (result.code === 0) throw new Error('docker compose up succeeded without JAO_WRITER_PASSWORD');
+  if (!message.includes('set JAO_WRITER_PASSWORD in .env')) {
+    throw new Error(`docker compose up failed without naming the missing secret:\n${message.trim()}`);
+  }
+  const containers = await stack.composeChecked(['ps', '--all', '--quiet']);
+  if (containers.trim() !== '') throw new Error(`containers exist after the refusal:\n${containers}`);
+  log(`refused: ${message.trim().split('\n').at(-1)}`);
+}
+
+/** The project's images, built through compose (the worker's first, so the others reuse its layers). */
+export async function buildProjectImages(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  await stack.composeChecked(['build', 'worker']);
+  await stack.composeChecked(['build']);
+  log('built the project images (migrate, worker, api, simulator)');
+}
+
+/** 1: up with the simulator; the days are stored and complete, and every service answers. */
+export async function upStoresTheDays(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  await stack.composeChecked(['up', '--detach', '--no-build']);
+  const api = (path: string) => stack.url('HOST_PORT_API', path);
+  await waitFor('the API answers /readyz', 5 * MINUTES, async () => {
+    const response = await fetch(api('/readyz'));
+    return response.ok ? true : undefined;
+  });
+  log('the API is ready');
+
+  const created = await stack.composeChecked([
+    'run',
+    '--rm',
+    '--no-deps',
+    '-T',
+    'migrate',
+    'api-key',
+    'create',
+    '--name',
+    'compose-test',
+  ]);
+  const key = created.trim().split('\n').at(-1)?.trim() ?? '';
+  if (key === '') throw new Error('api-key create printed no key');
+
+  const { from, to } = backfillRange(new Date());
+  const backfill = await stack.compose(
+    ['exec', '-T', 'worker', 'node', 'bin/jao.js', 'backfill', '--from', from, '--to', to, '--wait'],
+    { echo: false },
+  );
+  if (backfill.code !== 0)
+    throw new Error(`jao backfill exited ${backfill.code}:\n${backfill.stderr.trim()}`);
+  const days = await daysFromApi(api, key, from, to);
+  const notComplete = [...days].filter(([, status]) => status !== 'complete');
+  if (days.size !== INITIAL_BACKFILL_DAYS || notComplete.length > 0) {
+    throw new Error(
+      `expected ${INITIAL_BACKFILL_DAYS} complete days ${from}..${to}, the API has ${JSON.stringify([...days])}`,
+    );
+  }
+  log(`${days.size} days ${from}..${to} stored and complete (API /v1/days with a key)`);
+
+  const prometheus = (path: string) => stack.url('HOST_PORT_PROMETHEUS', path);
+  const expected = projectRuleNames();
+  const loaded = await waitFor('Prometheus loads the rules', 2 * MINUTES, async () => {
+    const names = await loadedRuleNames(prometheus);
+    return names.length > 0 ? names : undefined;
+  });
+  if (JSON.stringify(loaded) !== JSON.stringify(expected)) {
+    throw new Error(`Prometheus loaded ${loaded.length} rules, the rules file has ${expected.length}`);
+  }
+  await waitFor('every Prometheus target is up', 3 * MINUTES, async () => {
+    const down = await targetsNotUp(prometheus);
+    if (down.length > 0) throw new Error(down.join('; '));
+    return true;
+  });
+  log(`Prometheus: ${loaded.length} rules loaded, every target up`);
+
+  const ui = await fetch(stack.url('HOST_PORT_TEMPORAL_UI', '/'));
+  const page = await ui.text();
+  if (!ui.ok || !page.includes('<html')) throw new Error(`the Web UI answered HTTP ${ui.status}`);
+  log('the Temporal Web UI answers');
+
+  const health = await stack.compose(['exec', '-T', 'worker', 'node', 'bin/jao.js', 'health']);
+  if (health.code !== 0) {
+    throw new Error(
+      `jao health in the worker exited ${health.code}:\n${`${health.stdout}${health.stderr}`.trim()}`,
+    );
+  }
+  log('jao health in the worker container exits 0');
+}
