@@ -72,7 +72,7 @@ describe('docker-compose.yml', () => {
     const bases = stages.map((stage) => stage.from).filter((from) => !stages.some((s) => s.name === from));
     expect(bases.length).toBeGreaterThan(0);
     // the base image is a build argument (a local stand-in can replace it) whose default is pinned
-    for (const base of bases) expect(base).toBe('${NODE_IMAGE}');
+    for (const base of bases) expect(base).toBe(`\${NODE_IMAGE}`);
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20\.\d+[\w.-]*$/m);
   });
 
@@ -118,7 +118,7 @@ describe('docker-compose.yml', () => {
 
     it('runs a pinned image, published on 127.0.0.1 only', () => {
       expect(prometheus?.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
-      expect(prometheus?.ports).toEqual(['127.0.0.1:${HOST_PORT_PROMETHEUS:-9090}:9090']);
+      expect(prometheus?.ports).toEqual([`127.0.0.1:\${HOST_PORT_PROMETHEUS:-9090}:9090`]);
     });
 
     it('mounts its configuration and the rules read-only, where the configuration looks for them', () => {
