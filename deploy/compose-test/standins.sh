@@ -50,6 +50,7 @@ build() {
   rm -rf "$context"
   mkdir -p "$context"
   cp -a "$RECIPES/$recipe/." "$context/"
+  mkdir -p "$context/local-ca"
   local pair
   for pair in "$@"; do cp -L "${pair%%=*}" "$context/${pair#*=}"; done
   local hash
@@ -74,7 +75,11 @@ if [ ! -f "$node_dir/npm.tgz" ]; then
   mv "$node_dir.partial/npm-$NPM_VERSION.tgz" "$node_dir.partial/npm.tgz"
   rm -rf "$node_dir" && mv "$node_dir.partial" "$node_dir"
 fi
-build "$IMAGE_NODE" node "$node_dir/node.tgz=node.tgz" "$node_dir/npm.tgz=npm.tgz"
+local_cas=()
+for ca in /usr/local/share/ca-certificates/*.crt; do
+  if [ -f "$ca" ]; then local_cas+=("$ca=local-ca/$(basename "$ca")"); fi
+done
+build "$IMAGE_NODE" node "$node_dir/node.tgz=node.tgz" "$node_dir/npm.tgz=npm.tgz" ${local_cas[@]+"${local_cas[@]}"}
 
 server_bin=$(go_binary "temporal-server-$TEMPORAL_SERVER_VERSION" temporal-server "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION")
 sql_tool=$(go_binary "temporal-server-$TEMPORAL_SERVER_VERSION" temporal-sql-tool "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION")
