@@ -53,6 +53,14 @@ if ! curl -sf --unix-socket "$SOCKET" http://d/_ping >/dev/null 2>&1; then
   curl -sf --unix-socket "$SOCKET" http://d/_ping >/dev/null || { echo "provision: podman system service did not answer on $SOCKET" >&2; exit 1; }
 fi
 
+# 3b. health checks: podman schedules them with systemd timers; without systemd as PID 1, health-ticker.sh runs them
+TICKER_PID=/run/podman/health-ticker.pid
+if [ "$(ps -p 1 -o comm=)" != systemd ] && ! { [ -f "$TICKER_PID" ] && kill -0 "$(cat "$TICKER_PID")" 2>/dev/null; }; then
+  log "starting the health-check ticker (no systemd here)"
+  setsid nohup bash "$(dirname "$0")/health-ticker.sh" >/dev/null 2>&1 < /dev/null &
+  echo $! > "$TICKER_PID"
+fi
+
 # 4. Docker Compose v2, built once with Go (the last release whose go.mod lets `go install …@version` build it)
 mkdir -p "$CACHE"
 COMPOSE_BIN=$CACHE/docker-compose-$COMPOSE_VERSION/docker-compose
