@@ -7,7 +7,7 @@
 set -euo pipefail
 
 TEMPORAL_SERVER_VERSION=1.32.2
-TEMPORAL_UI_VERSION=2.58.1
+TEMPORAL_UI_VERSION=2.55.0
 NODE_VERSION=20.19.6
 NPM_VERSION=10.8.2
 
@@ -32,7 +32,8 @@ go_binary() { # <cache name> <binary name> <package@version>
     log "building $3 with Go (first run only)"
     local staging
     staging=$(mktemp -d "$CACHE/$1.build.XXXXXX")
-    GOBIN=$staging GOTOOLCHAIN=auto CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n 10 "$GO" install "$3" >&2
+    GOBIN=$staging GOTOOLCHAIN=auto CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n 10 "$GO" install "$3" >&2 \
+      || { rm -rf "$staging"; echo "standins: go install $3 failed" >&2; return 1; }
     mkdir -p "$dir"
     mv "$staging/$built" "$dir/$2"
     rmdir "$staging"
@@ -81,14 +82,14 @@ for ca in /usr/local/share/ca-certificates/*.crt; do
 done
 build "$IMAGE_NODE" node "$node_dir/node.tgz=node.tgz" "$node_dir/npm.tgz=npm.tgz" ${local_cas[@]+"${local_cas[@]}"}
 
-server_bin=$(go_binary "temporal-server-$TEMPORAL_SERVER_VERSION" temporal-server "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION")
-sql_tool=$(go_binary "temporal-server-$TEMPORAL_SERVER_VERSION" temporal-sql-tool "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION")
+server_bin=$(go_binary "temporal-server-$TEMPORAL_SERVER_VERSION" temporal-server "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION") || exit 1
+sql_tool=$(go_binary "temporal-server-$TEMPORAL_SERVER_VERSION" temporal-sql-tool "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION") || exit 1
 server_src=$(module_dir "go.temporal.io/server@v$TEMPORAL_SERVER_VERSION")
 build "$IMAGE_TEMPORAL_SERVER" temporal-server "$server_bin=temporal-server" "$server_src/docker/scripts/sh/entrypoint.sh=entrypoint.sh"
 cli=$(node bin/run-ts.js scripts/temporal-cli.ts)
 build "$IMAGE_TEMPORAL_ADMIN_TOOLS" temporal-admin-tools "$sql_tool=temporal-sql-tool" "$cli=temporal"
 
-ui_bin=$(go_binary "temporal-ui-server-$TEMPORAL_UI_VERSION" temporal-ui-server "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_VERSION")
+ui_bin=$(go_binary "temporal-ui-server-$TEMPORAL_UI_VERSION" temporal-ui-server "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_VERSION") || exit 1
 ui_src=$(module_dir "github.com/temporalio/ui-server/v2@v$TEMPORAL_UI_VERSION")
 build "$IMAGE_TEMPORAL_UI" temporal-ui "$ui_bin=ui-server" "$ui_src/docker/start-ui-server.sh=start-ui-server.sh" "$ui_src/config/docker.yaml=docker.yaml"
 

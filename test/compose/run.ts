@@ -2,7 +2,12 @@
 // runs the project's docker-compose.yml through real Compose, scenario by scenario (docs/deployment.md). Prints
 // each scenario's result and time; removes what it started, also after a failure. Needs root (podman here).
 import { buildStandins, provisionEngine } from './engine';
-import { buildProjectImages, missingSecretIsRefused, upStoresTheDays } from './scenarios';
+import {
+  buildProjectImages,
+  INITIAL_BACKFILL_DAYS,
+  missingSecretIsRefused,
+  upStoresTheDays,
+} from './scenarios';
 import { ComposeStack } from './stack';
 
 type Step = (stack: ComposeStack, log: (line: string) => void) => Promise<void>;
@@ -36,6 +41,7 @@ async function main(): Promise<number> {
 
   const stack = await ComposeStack.create(engine, `jao-compose-test-${process.pid}`, {
     JAO_BASE_URL: 'http://simulator:8090',
+    HEALTH_WINDOW_DAYS: String(INITIAL_BACKFILL_DAYS),
     LOG_LEVEL: 'info',
   });
   const scenarios: [string, Step][] = [

@@ -1,15 +1,13 @@
 // The scenarios of `npm run test:compose`, each against the project's own docker-compose.yml.
-import { addDays, marketTomorrow } from '../../domain/calendar';
+import { initialBackfillRange } from '../../domain/workflowInputs';
 import { daysFromApi, loadedRuleNames, projectRuleNames, targetsNotUp, waitFor } from './checks';
 import type { ComposeStack } from './stack';
 
-/** The days scenario 1 stores: INITIAL_BACKFILL_DAYS days, up to yesterday (all of them published). */
+/**
+ * Scenario 1 backfills what `jao start` does for INITIAL_BACKFILL_DAYS (through tomorrow); the stack's
+ * HEALTH_WINDOW_DAYS is the same, so `jao health` judges exactly those days.
+ */
 export const INITIAL_BACKFILL_DAYS = 3;
-
-export function backfillRange(now: Date): { from: string; to: string } {
-  const yesterday = addDays(marketTomorrow(now), -2);
-  return { from: addDays(yesterday, 1 - INITIAL_BACKFILL_DAYS), to: yesterday };
-}
 
 const MINUTES = 60_000;
 
@@ -60,7 +58,7 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   const key = created.trim().split('\n').at(-1)?.trim() ?? '';
   if (key === '') throw new Error('api-key create printed no key');
 
-  const { from, to } = backfillRange(new Date());
+  const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
   const backfill = await stack.compose(
     ['exec', '-T', 'worker', 'node', 'bin/jao.js', 'backfill', '--from', from, '--to', to, '--wait'],
     { echo: false },
