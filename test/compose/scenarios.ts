@@ -84,12 +84,19 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   if (JSON.stringify(loaded) !== JSON.stringify(expected)) {
     throw new Error(`Prometheus loaded ${loaded.length} rules, the rules file has ${expected.length}`);
   }
-  await waitFor('every Prometheus target is up', 3 * MINUTES, async () => {
-    const down = await targetsNotUp(prometheus);
-    if (down.length > 0) throw new Error(down.join('; '));
-    return true;
-  });
-  log(`Prometheus: ${loaded.length} rules loaded, every target up`);
+  // a target that stays down is reported at the end, after the remaining checks have run
+  const problems: string[] = [];
+  try {
+    await waitFor('every Prometheus target is up', 3 * MINUTES, async () => {
+      const down = await targetsNotUp(prometheus);
+      if (down.length > 0) throw new Error(down.join('; '));
+      return true;
+    });
+    log(`Prometheus: ${loaded.length} rules loaded, every target up`);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+    log(`Prometheus: ${loaded.length} rules loaded; NOT every target up`);
+  }
 
   const ui = await fetch(stack.url('HOST_PORT_TEMPORAL_UI', '/'));
   const page = await ui.text();
@@ -103,4 +110,5 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
     );
   }
   log('jao health in the worker container exits 0');
+  if (problems.length > 0) throw new Error(problems.join('\n'));
 }
