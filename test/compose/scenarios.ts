@@ -112,3 +112,63 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   log('jao health in the worker container exits 0');
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
+
+/** What the database holds of the days and their fetches, as one comparable text. */
+async function storedState(stack: ComposeStack): Promise<string> {
+  const query = `SELECT (SELECT string_agg(day || ' ' || status, ', ' ORDER BY day) FROM jao.day_quality)
+    || ' | fetches ' || (SELECT count(*) || '/' || coalesce(sum(fetch_count), 0) || '/' || coalesce(max(last_fetched_at)::text, '-') FROM jao.raw_response)`;
+  const out = await stack.composeChecked([
+    'exec',
+    '-T',
+    'timescaledb',
+    'sh',
+    '-c',
+    'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -Atc "$0"',
+    query,
+  ]);
+  return out.trim();
+}
+
+/** 2: down (volumes kept), up again: the days and Temporal's state survive, and no stored day is fetched again. */
+export async function downUpKeepsState(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  const before = await storedState(stack);
+  await stack.composeChecked(['down', '--timeout', '30']);
+  await stack.composeChecked(['up', '--detach', '--no-build']);
+  await waitFor('the API answers /readyz again', 5 * MINUTES, async () => {
+    const response = await fetch(stack.url('HOST_PORT_API', '/readyz'));
+    return response.ok ? true : undefined;
+  });
+  const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
+  const workflowId = `maxExchanges/backfill/${from}..${to}/missing`;
+  const describe = await stack.compose([
+    'run',
+    '--rm',
+    '--no-deps',
+    '-T',
+    '--entrypoint',
+    'temporal',
+    'temporal-namespace',
+    'workflow',
+    'describe',
+    '--address',
+    'temporal:7233',
+    '--workflow-id',
+    workflowId,
+  ]);
+  if (describe.code !== 0)
+    throw new Error(`Temporal lost the backfill ${workflowId}:\n${describe.stderr.trim()}`);
+  log(`Temporal still has ${workflowId}`);
+  // the worker is up again: give a refetch the time of a few polls of its queue to show
+  await new Promise((resolve) => setTimeout(resolve, 20_000));
+  const after = await storedState(stack);
+  if (after !== before)
+    throw new Error(`the stored days or fetches changed:\nbefore ${before}\nafter  ${after}`);
+  log(`days, statuses and fetches unchanged: ${after}`);
+}
+
+/** Docker Compose v2, the Compose spec's reference implementation, validates the file (all profiles). */
+export async function configValidates(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  await stack.composeChecked(['config', '--quiet']);
+  const services = await stack.composeChecked(['config', '--services']);
+  log(`docker compose config: valid, services ${services.trim().split('\n').join(', ')}`);
+}
