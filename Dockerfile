@@ -2,7 +2,10 @@
 # and builds the workflow bundle (`npm run build`); the runtime stage, the default target, holds only dist/,
 # bin/jao.js and the production dependencies, and runs on plain Node: no TypeScript, tsx, simulator or scripts.
 
-FROM node:20.19-bookworm-slim AS build
+# The Node base image of both stages: `--build-arg NODE_IMAGE=…` picks another (a mirror, a local build).
+ARG NODE_IMAGE=node:20.19-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -20,7 +23,7 @@ ENTRYPOINT ["node", "bin/jao.js"]
 CMD ["simulate", "--host", "0.0.0.0", "--port", "8090"]
 
 # The worker and the CLI (worker, migrate, status, backfill, …): compiled JavaScript only.
-FROM node:20.19-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 # V8 collects lazily without a limit; 256 MB of heap keeps the worker near 340 MB resident (workers/runtime.ts)
 ENV NODE_OPTIONS=--max-old-space-size=256

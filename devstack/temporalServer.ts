@@ -1,5 +1,5 @@
 // Locates or builds the Temporal server and temporal-sql-tool that `jao cluster` runs: the version docker-compose
-// runs (temporalio/auto-setup:1.29.1). Same order and cache as devstack/temporalCli.ts: an environment variable,
+// runs (temporalio/server and temporalio/admin-tools 1.32.2). Same order and cache as devstack/temporalCli.ts: an environment variable,
 // the command on PATH (when it is this version), the pinned build in the cache, a fresh build with Go.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
 
-/** The server version of the Temporal CLI's dev server (v1.5.1) and of docker-compose.yml's auto-setup image. */
-export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+/** The server version of `jao cluster` and of docker-compose.yml's temporalio/server and admin-tools images. */
+export const TEMPORAL_SERVER_VERSION = 'v1.32.2';
 const MODULE = 'go.temporal.io/server';
 
 interface BinarySpec {
@@ -51,7 +51,7 @@ export function temporalServerCacheDir(env: NodeJS.ProcessEnv = process.env): st
   return toolCacheDir(`temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`, env);
 }
 
-/** Both binaries print `<name> version 1.29.1` for `--version`. */
+/** Both binaries print `<name> version 1.32.2` for `--version`. */
 function versionOf(path: string): string | null {
   const result = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   const match = /version (\S+)/.exec(`${result.stdout ?? ''}${result.stderr ?? ''}`);
@@ -108,7 +108,7 @@ export async function buildTemporalServer(
   const go = findGo(env);
   if (!go) {
     throw new GoMissingError(
-      `no Temporal server ${TEMPORAL_SERVER_VERSION}: install Go ≥ 1.25, or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH`,
+      `no Temporal server ${TEMPORAL_SERVER_VERSION}: install Go ≥ 1.21 (it fetches Go 1.26.10), or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH`,
     );
   }
   const cacheDir = temporalServerCacheDir(env);
@@ -121,8 +121,9 @@ export async function buildTemporalServer(
   );
   log('(first run only; a few minutes on 2 cores, much less when the Temporal CLI was built before)');
   const started = Date.now();
+  // GOTOOLCHAIN=auto: Go fetches the toolchain the server's go.mod asks for (1.26.10) when the local one is older
   const child = spawn(go, ['install', '-v', ...packages], {
-    env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+    env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0', GOTOOLCHAIN: 'auto' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let compiled = 0;

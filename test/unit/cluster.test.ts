@@ -26,8 +26,15 @@ const temporalService = z.object({
   environment: z.record(z.string(), z.string()),
   volumes: z.array(z.string()),
 });
+const oneShot = z.object({ image: z.string(), environment: z.record(z.string(), z.string()) });
 const compose = z
-  .object({ services: z.object({ temporal: temporalService }) })
+  .object({
+    services: z.object({
+      temporal: temporalService,
+      'temporal-schema': oneShot,
+      'temporal-namespace': oneShot,
+    }),
+  })
   .parse(parse(read('docker-compose.yml')));
 const temporal = compose.services.temporal;
 
@@ -35,7 +42,10 @@ describe('Temporal server settings', () => {
   const template = read('deploy/temporal/config/cluster.yaml');
 
   it('runs the same server version natively and in docker compose', () => {
-    expect(temporal.image).toBe(`temporalio/auto-setup:${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`);
+    const version = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
+    expect(temporal.image).toBe(`temporalio/server:${version}`);
+    expect(compose.services['temporal-schema'].image).toBe(`temporalio/admin-tools:${version}`);
+    expect(compose.services['temporal-namespace'].image).toBe(`temporalio/admin-tools:${version}`);
   });
 
   it('has one number of history shards everywhere', () => {
@@ -60,10 +70,12 @@ describe('Temporal server settings', () => {
 
   it('names the databases and the retention alike', () => {
     const native = temporalDatabases({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    expect(temporal.environment.DBNAME).toBe(native.main);
-    expect(temporal.environment.VISIBILITY_DBNAME).toBe(native.visibility);
-    expect(temporal.environment.DEFAULT_NAMESPACE_RETENTION).toBe(`${NAMESPACE_RETENTION_DAYS * 24}h`);
-    expect(temporal.environment.SKIP_ADD_CUSTOM_SEARCH_ATTRIBUTES).toBe('true');
+    for (const service of [temporal, compose.services['temporal-schema']]) {
+      expect(service.environment.DBNAME).toBe(native.main);
+      expect(service.environment.VISIBILITY_DBNAME).toBe(native.visibility);
+    }
+    const namespace = compose.services['temporal-namespace'].environment;
+    expect(namespace.DEFAULT_NAMESPACE_RETENTION).toBe(`${NAMESPACE_RETENTION_DAYS * 24}h`);
   });
 
   it('reads in its template every variable `jao cluster` sets, and no other', () => {

@@ -1,0 +1,174 @@
+// The scenarios of `npm run test:compose`, each against the project's own docker-compose.yml.
+import { initialBackfillRange } from '../../domain/workflowInputs';
+import { daysFromApi, loadedRuleNames, projectRuleNames, targetsNotUp, waitFor } from './checks';
+import type { ComposeStack } from './stack';
+
+/**
+ * Scenario 1 backfills what `jao start` does for INITIAL_BACKFILL_DAYS (through tomorrow); the stack's
+ * HEALTH_WINDOW_DAYS is the same, so `jao health` judges exactly those days.
+ */
+export const INITIAL_BACKFILL_DAYS = 3;
+
+const MINUTES = 60_000;
+
+/** 5: a secret missing from .env stops compose before it creates anything, with its own clear message. */
+export async function missingSecretIsRefused(
+  stack: ComposeStack,
+  log: (line: string) => void,
+): Promise<void> {
+  const result = await stack.compose(['up', '--detach', '--no-build'], { omit: ['JAO_WRITER_PASSWORD'] });
+  const message = `${result.stdout}${result.stderr}`;
+  if (result.code === 0) throw new Error('docker compose up succeeded without JAO_WRITER_PASSWORD');
+  if (!message.includes('set JAO_WRITER_PASSWORD in .env')) {
+    throw new Error(`docker compose up failed without naming the missing secret:\n${message.trim()}`);
+  }
+  const containers = await stack.composeChecked(['ps', '--all', '--quiet']);
+  if (containers.trim() !== '') throw new Error(`containers exist after the refusal:\n${containers}`);
+  log(`refused: ${message.trim().split('\n').at(-1)}`);
+}
+
+/** The project's images, built through compose (the worker's first, so the others reuse its layers). */
+export async function buildProjectImages(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  await stack.composeChecked(['build', 'worker']);
+  await stack.composeChecked(['build']);
+  log('built the project images (migrate, worker, api, simulator)');
+}
+
+/** 1: up with the simulator; the days are stored and complete, and every service answers. */
+export async function upStoresTheDays(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  await stack.composeChecked(['up', '--detach', '--no-build']);
+  const api = (path: string) => stack.url('HOST_PORT_API', path);
+  await waitFor('the API answers /readyz', 5 * MINUTES, async () => {
+    const response = await fetch(api('/readyz'));
+    return response.ok ? true : undefined;
+  });
+  log('the API is ready');
+
+  const created = await stack.composeChecked([
+    'run',
+    '--rm',
+    '--no-deps',
+    '-T',
+    'migrate',
+    'api-key',
+    'create',
+    '--name',
+    'compose-test',
+  ]);
+  const key = created.trim().split('\n').at(-1)?.trim() ?? '';
+  if (key === '') throw new Error('api-key create printed no key');
+
+  const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
+  const backfill = await stack.compose(
+    ['exec', '-T', 'worker', 'node', 'bin/jao.js', 'backfill', '--from', from, '--to', to, '--wait'],
+    { echo: false },
+  );
+  if (backfill.code !== 0)
+    throw new Error(`jao backfill exited ${backfill.code}:\n${backfill.stderr.trim()}`);
+  const days = await daysFromApi(api, key, from, to);
+  const notComplete = [...days].filter(([, status]) => status !== 'complete');
+  const expectedDays = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days.size !== expectedDays || notComplete.length > 0) {
+    throw new Error(
+      `expected ${expectedDays} complete days ${from}..${to}, the API has ${JSON.stringify([...days])}`,
+    );
+  }
+  log(`${days.size} days ${from}..${to} stored and complete (API /v1/days with a key)`);
+
+  const prometheus = (path: string) => stack.url('HOST_PORT_PROMETHEUS', path);
+  const expected = projectRuleNames();
+  const loaded = await waitFor('Prometheus loads the rules', 2 * MINUTES, async () => {
+    const names = await loadedRuleNames(prometheus);
+    return names.length > 0 ? names : undefined;
+  });
+  if (JSON.stringify(loaded) !== JSON.stringify(expected)) {
+    throw new Error(`Prometheus loaded ${loaded.length} rules, the rules file has ${expected.length}`);
+  }
+  // a target that stays down is reported at the end, after the remaining checks have run
+  const problems: string[] = [];
+  try {
+    await waitFor('every Prometheus target is up', 3 * MINUTES, async () => {
+      const down = await targetsNotUp(prometheus);
+      if (down.length > 0) throw new Error(down.join('; '));
+      return true;
+    });
+    log(`Prometheus: ${loaded.length} rules loaded, every target up`);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+    log(`Prometheus: ${loaded.length} rules loaded; NOT every target up`);
+  }
+
+  const ui = await fetch(stack.url('HOST_PORT_TEMPORAL_UI', '/'));
+  const page = await ui.text();
+  if (!ui.ok || !page.includes('<html')) throw new Error(`the Web UI answered HTTP ${ui.status}`);
+  log('the Temporal Web UI answers');
+
+  const health = await stack.compose(['exec', '-T', 'worker', 'node', 'bin/jao.js', 'health']);
+  if (health.code !== 0) {
+    throw new Error(
+      `jao health in the worker exited ${health.code}:\n${`${health.stdout}${health.stderr}`.trim()}`,
+    );
+  }
+  log('jao health in the worker container exits 0');
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
+/** What the database holds of the days and their fetches, as one comparable text. */
+async function storedState(stack: ComposeStack): Promise<string> {
+  const query = `SELECT (SELECT string_agg(day || ' ' || status, ', ' ORDER BY day) FROM jao.day_quality)
+    || ' | fetches ' || (SELECT count(*) || '/' || coalesce(sum(fetch_count), 0) || '/' || coalesce(max(last_fetched_at)::text, '-') FROM jao.raw_response)`;
+  const out = await stack.composeChecked([
+    'exec',
+    '-T',
+    'timescaledb',
+    'sh',
+    '-c',
+    'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -Atc "$0"',
+    query,
+  ]);
+  return out.trim();
+}
+
+/** 2: down (volumes kept), up again: the days and Temporal's state survive, and no stored day is fetched again. */
+export async function downUpKeepsState(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  const before = await storedState(stack);
+  await stack.composeChecked(['down', '--timeout', '30']);
+  await stack.composeChecked(['up', '--detach', '--no-build']);
+  await waitFor('the API answers /readyz again', 5 * MINUTES, async () => {
+    const response = await fetch(stack.url('HOST_PORT_API', '/readyz'));
+    return response.ok ? true : undefined;
+  });
+  const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
+  const workflowId = `maxExchanges/backfill/${from}..${to}/missing`;
+  const describe = await stack.compose([
+    'run',
+    '--rm',
+    '--no-deps',
+    '-T',
+    '--entrypoint',
+    'temporal',
+    'temporal-namespace',
+    'workflow',
+    'describe',
+    '--address',
+    'temporal:7233',
+    '--workflow-id',
+    workflowId,
+  ]);
+  if (describe.code !== 0)
+    throw new Error(`Temporal lost the backfill ${workflowId}:\n${describe.stderr.trim()}`);
+  log(`Temporal still has ${workflowId}`);
+  // the worker is up again: give a refetch the time of a few polls of its queue to show
+  await new Promise((resolve) => setTimeout(resolve, 20_000));
+  const after = await storedState(stack);
+  if (after !== before)
+    throw new Error(`the stored days or fetches changed:\nbefore ${before}\nafter  ${after}`);
+  log(`days, statuses and fetches unchanged: ${after}`);
+}
+
+/** Docker Compose v2, the Compose spec's reference implementation, validates the file (all profiles). */
+export async function configValidates(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  await stack.composeChecked(['config', '--quiet']);
+  const services = await stack.composeChecked(['config', '--services']);
+  log(`docker compose config: valid, services ${services.trim().split('\n').join(', ')}`);
+}
