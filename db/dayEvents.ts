@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import { z } from 'zod';
+import { DATASETS, DAY_STATUSES, type Dataset, type DayStatus, type DeliveryDay } from '../domain/types';
 
 /** The channel of jao.day_event's notifications; the payload is the event as JSON. */
 export const DAY_EVENT_CHANNEL = 'jao_day_event';
@@ -142,15 +143,28 @@ export async function readDayEventsAfter(
   return result.rows.map(eventOf);
 }
 
+/** A notification's payload: an event as raiseDayEvent sends it (one raised before events carried `error` has none). */
+const dayEventPayload = z.object({
+  id: z.number().int().positive(),
+  type: z.enum(DAY_EVENT_TYPES),
+  dataset: z.enum(DATASETS),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  status: z.enum(DAY_STATUSES),
+  revision: z.number().int(),
+  build: z.string().nullable(),
+  raisedAt: z.string(),
+  error: z.string().nullable().default(null),
+});
+
 /** The notification payload as an event; null for anything else on the channel. */
 export function parseDayEventPayload(payload: string | undefined): DayEvent | null {
   if (!payload) return null;
+  let value: unknown;
   try {
-    const value = JSON.parse(payload) as Partial<DayEvent>;
-    if (typeof value.id !== 'number' || !DAY_EVENT_TYPES.includes(value.type as DayEventType)) return null;
-    // A payload raised before events carried an error has none.
-    return { ...value, error: value.error ?? null } as DayEvent;
+    value = JSON.parse(payload);
   } catch {
     return null;
   }
+  const parsed = dayEventPayload.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }

@@ -85,5 +85,8 @@ describe('parseDayEventPayload', () => {
     const { error: _error, ...older } = { ...event, type: 'day.stored' };
     expect(parseDayEventPayload(JSON.stringify(older))).toEqual({ ...older, error: null });
     expect(parseDayEventPayload(JSON.stringify({ ...event, type: 'day.other' }))).toBeNull();
+    const { status: _status, ...statusless } = event;
+    expect(parseDayEventPayload(JSON.stringify(statusless))).toBeNull();
+    expect(parseDayEventPayload('not json')).toBeNull();
   });
 });
