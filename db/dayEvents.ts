@@ -1,11 +1,26 @@
 import type pg from 'pg';
-import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import { z } from 'zod';
+import { DATASETS, DAY_STATUSES, type Dataset, type DayStatus, type DeliveryDay } from '../domain/types';
 
-/** The channel of jao.day_event's notifications (migration 015); the payload is the event as JSON. */
+/** The channel of jao.day_event's notifications; the payload is the event as JSON. */
 export const DAY_EVENT_CHANNEL = 'jao_day_event';
 
-export const DAY_EVENT_TYPES = ['day.stored', 'day.revised', 'day.failed'] as const;
+export const DAY_EVENT_TYPES = ['day.stored', 'day.revised', 'day.failed', 'day.recheck_failed'] as const;
 export type DayEventType = (typeof DAY_EVENT_TYPES)[number];
+
+/**
+ * An event's error is cut to this many characters: the whole event travels as a NOTIFY payload, which PostgreSQL
+ * refuses above 8000 bytes (and with it the write). Even escaped as JSON, 1000 characters stay under 6000 bytes.
+ */
+export const EVENT_ERROR_LENGTH = 1_000;
+
+/** The error as an event carries it: cut (by code points, with `…`) to EVENT_ERROR_LENGTH characters. */
+export function eventErrorText(error: string): string {
+  const characters = [...error];
+  return characters.length <= EVENT_ERROR_LENGTH
+    ? error
+    : `${characters.slice(0, EVENT_ERROR_LENGTH - 1).join('')}…`;
+}
 
 /** A row of jao.day_event, as the live feed sends it. */
 export interface DayEvent {
@@ -17,18 +32,24 @@ export interface DayEvent {
   revision: number;
   build: string | null;
   raisedAt: string;
+  /** What a failed re-check met (the day's last_error); null for every other type. */
+  error: string | null;
 }
 
 /**
- * What a write tells the feed: new content is `day.stored` (the day's first) or `day.revised`; a day left
- * without usable content (failed, invalid) is `day.failed`; a re-check that changed nothing is no event.
+ * What a write tells the feed: new content is `day.stored` (the day's first) or `day.revised`; a re-check of a
+ * stored day that kept its values and recorded what it met (`recheckError`: a failed fetch, an empty or invalid
+ * answer, an answer worse than what is stored) is `day.recheck_failed`; a day left without usable content
+ * (failed, invalid) is `day.failed`; a re-check that changed nothing and met nothing is no event.
  */
 export function dayEventTypeOf(write: {
   contentChanged: boolean;
   revision: number;
   status: DayStatus;
+  recheckError: string | null;
 }): DayEventType | null {
   if (write.contentChanged) return write.revision <= 1 ? 'day.stored' : 'day.revised';
+  if (write.recheckError !== null) return 'day.recheck_failed';
   if (write.status === 'failed' || write.status === 'invalid') return 'day.failed';
   return null;
 }
@@ -42,9 +63,11 @@ interface DayEventRow {
   revision: number;
   build_id: string | null;
   raised_at: Date;
+  error: string | null;
 }
 
-const EVENT_COLUMNS = 'event_id, type, dataset, day::text AS day, status, revision, build_id, raised_at';
+const EVENT_COLUMNS =
+  'event_id, type, dataset, day::text AS day, status, revision, build_id, raised_at, error';
 
 function eventOf(row: DayEventRow): DayEvent {
   return {
@@ -56,6 +79,7 @@ function eventOf(row: DayEventRow): DayEvent {
     revision: row.revision,
     build: row.build_id,
     raisedAt: row.raised_at.toISOString(),
+    error: row.error,
   };
 }
 
@@ -73,12 +97,14 @@ export async function raiseDayEvent(
     revision: number;
     buildId: string | null;
     raisedAt: Date;
+    /** Given for `day.recheck_failed` only (the table's check requires it there and refuses it elsewhere). */
+    error: string | null;
   },
 ): Promise<DayEvent> {
   const result = await client.query<DayEventRow>({
     name: 'jao.dayEvents.raise',
-    text: `INSERT INTO jao.day_event (type, dataset, day, status, revision, build_id, raised_at)
-           VALUES ($1, $2, $3::date, $4, $5, $6, $7)
+    text: `INSERT INTO jao.day_event (type, dataset, day, status, revision, build_id, raised_at, error)
+           VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8)
            RETURNING ${EVENT_COLUMNS}`,
     values: [
       input.type,
@@ -88,6 +114,7 @@ export async function raiseDayEvent(
       input.revision,
       input.buildId,
       input.raisedAt,
+      input.error === null ? null : eventErrorText(input.error),
     ],
   });
   const event = eventOf(result.rows[0]!);
@@ -116,14 +143,28 @@ export async function readDayEventsAfter(
   return result.rows.map(eventOf);
 }
 
+/** A notification's payload: an event as raiseDayEvent sends it (one raised before events carried `error` has none). */
+const dayEventPayload = z.object({
+  id: z.number().int().positive(),
+  type: z.enum(DAY_EVENT_TYPES),
+  dataset: z.enum(DATASETS),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  status: z.enum(DAY_STATUSES),
+  revision: z.number().int(),
+  build: z.string().nullable(),
+  raisedAt: z.string(),
+  error: z.string().nullable().default(null),
+});
+
 /** The notification payload as an event; null for anything else on the channel. */
 export function parseDayEventPayload(payload: string | undefined): DayEvent | null {
   if (!payload) return null;
+  let value: unknown;
   try {
-    const value = JSON.parse(payload) as Partial<DayEvent>;
-    if (typeof value.id !== 'number' || !DAY_EVENT_TYPES.includes(value.type as DayEventType)) return null;
-    return value as DayEvent;
+    value = JSON.parse(payload);
   } catch {
     return null;
   }
+  const parsed = dayEventPayload.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }

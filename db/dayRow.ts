@@ -44,6 +44,14 @@ function worseRecheck(input: WriteDayInput, state: DayState, outcome: ContentOut
   );
 }
 
+/**
+ * What a failed re-check met: the last_error a check of JAO records for a day with stored values (a failed fetch,
+ * an empty or invalid answer, one worse than what is stored), whose values stay; null for any other write.
+ */
+function recheckErrorOf(input: WriteDayInput, state: DayState, error: string | null): string | null {
+  return input.reprocess === undefined && state.revisionCount > 0 ? error : null;
+}
+
 /** What jao.derivation says of a write without an explicit derivation: a fetch, from its raw answer. */
 function derivationOf(input: WriteDayInput): Derivation {
   if (input.derivation) return input.derivation;
@@ -171,7 +179,10 @@ const UPSERT_DAY_ROW = namedStatement<
      RETURNING d.revision_count, d.status, CASE WHEN NOT :checksJao::boolean THEN ${JUDGED_RECORD} END AS judged`,
 );
 
-/** Writes the day's record; `judged` (reprocessing writes only) is its judged record after the write. */
+/**
+ * Writes the day's record; `judged` (reprocessing writes only) is its judged record after the write, `recheckError`
+ * what a re-check of the day's stored values met (recheckErrorOf).
+ */
 export async function upsertDayRow(
   client: pg.PoolClient,
   input: WriteDayInput,
@@ -181,7 +192,7 @@ export async function upsertDayRow(
   contentChanged: boolean,
   touched: SeriesIds | null,
   keySetId: number | null,
-): Promise<{ revision: number; status: DayStatus; judged: string }> {
+): Promise<{ revision: number; status: DayStatus; judged: string; recheckError: string | null }> {
   const validated = input.validated;
   const keepStored = worseRecheck(input, state, outcome);
   const error = pgText(
@@ -225,5 +236,10 @@ export async function upsertDayRow(
     derivationReason: pgText(derivation.reason),
   });
   const row = result.rows[0]!;
-  return { revision: row.revision_count, status: row.status, judged: row.judged };
+  return {
+    revision: row.revision_count,
+    status: row.status,
+    judged: row.judged,
+    recheckError: recheckErrorOf(input, state, error),
+  };
 }

@@ -76,7 +76,7 @@ export async function writeDay(
       outcome.newSeries = registered.created;
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
-    const { revision, status, judged } = await upsertDayRow(
+    const { revision, status, judged, recheckError } = await upsertDayRow(
       client,
       input,
       state,
@@ -86,7 +86,7 @@ export async function writeDay(
       contentChanged ? registered : null,
       keySetId,
     );
-    const eventType = dayEventTypeOf({ contentChanged, revision, status });
+    const eventType = dayEventTypeOf({ contentChanged, revision, status, recheckError });
     if (eventType) {
       await raiseDayEvent(client, {
         type: eventType,
@@ -96,6 +96,7 @@ export async function writeDay(
         revision,
         buildId: input.buildId ?? null,
         raisedAt: state.txTime,
+        error: eventType === 'day.recheck_failed' ? recheckError : null,
       });
     }
     // Rejections belong to their raw response, whether or not its content changed the day: insertRejections

@@ -50,10 +50,13 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
     {
       config: { dataset: MAX_EXCHANGES },
       schema: {
-        summary: 'Live feed of stored, revised and failed days (Server-Sent Events)',
+        summary: 'Live feed of stored, revised and failed days and failed re-checks (Server-Sent Events)',
         description:
-          'Events day.stored, day.revised and day.failed, each as `id`, `event` and `data` (JSON: id, type, dataset, ' +
-          'day, status, revision, build, raisedAt). Send Last-Event-ID to resume; a comment line every 15 s keeps ' +
+          'Events day.stored, day.revised, day.failed (a day without stored values failed) and day.recheck_failed ' +
+          '(a re-check of a stored day failed: its values and status stay), each as `id`, `event` and `data` (JSON: ' +
+          'id, type, dataset, day, status, revision, build, raisedAt, error). `error` is what a failed re-check met ' +
+          "(the day's last error, at most 1000 characters); null for the other events. " +
+          'Send Last-Event-ID to resume; a comment line every 15 s keeps ' +
           'the connection open. When the key is revoked, or no longer reads the dataset, the stream ends within 5 s ' +
           'with a last event `key.revoked` or `key.unscoped` (data: type, dataset, message); reconnecting with that ' +
           'key is answered 401 or 403.',

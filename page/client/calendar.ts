@@ -191,7 +191,10 @@ export class CalendarView {
 
   // --- live updates -------------------------------------------------------------------------------------------
 
-  /** A day named by the live feed: its row is read again (debounced, contiguous days in one request). */
+  /**
+   * A day named by the live feed (stored, revised, failed, or a failed re-check of its stored values): its row is
+   * read again (debounced, contiguous days in one request), which redraws its status and marks.
+   */
   dayChanged(day: string): void {
     this.pendingRefresh.add(day);
     if (this.ready) this.scheduleRefresh();
@@ -226,9 +229,8 @@ export class CalendarView {
   }
 
   /**
-   * Reads the whole range again and redraws the days whose record changed: a re-check that changed nothing
-   * (a failed one included) raises no event. The browser revalidates with the answers' ETags, so an unchanged
-   * range costs 304s.
+   * Reads the whole range again and redraws the days whose record changed: a re-check that changed nothing and
+   * met nothing raises no event. The browser revalidates with the answers' ETags, so an unchanged range costs 304s.
    */
   async resync(): Promise<void> {
     if (!this.ready) return;

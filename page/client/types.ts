@@ -61,10 +61,12 @@ export interface RevisionRow {
 /** The data of an event of GET /v1/events. */
 export interface DayEvent {
   id: number;
-  type: 'day.stored' | 'day.revised' | 'day.failed';
+  type: 'day.stored' | 'day.revised' | 'day.failed' | 'day.recheck_failed';
   dataset: string;
   day: string;
   status: string;
   revision: number;
   raisedAt: string;
+  /** What a failed re-check met (`day.recheck_failed`); null for the other events. */
+  error: string | null;
 }

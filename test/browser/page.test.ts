@@ -4,7 +4,7 @@
 // against the API's values, and cells redrawn from the live feed without a reload. Screenshots and timings go to
 // test-artifacts/browser/. Chromium is provisioned by the test set-up (test/helpers/globalSetup.ts), never skipped.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../db/apiKeys';
 import { daysInRange } from '../../domain/calendar';
@@ -353,15 +353,30 @@ describe('the status page in Chromium', () => {
     h.simulator.setFaults({ missingMtuDays: [DAYS.partial, DAYS.complete] });
     await h.runDay(DAYS.complete);
     await expect.poll(() => cellStatus(DAYS.complete), { timeout: 15_000, interval: 250 }).toBe('partial');
-    // A stored day whose re-check JAO refuses keeps its values and status (no event): its cell, re-read with the
-    // range (every 15 s), is ringed red.
-    h.simulator.setFaults({ rejectedDays: [DAYS.failed, DAYS.running, DAYS.short] });
-    await h.runDay(DAYS.short).catch(() => null);
-    const short = page.locator(`a[data-day="${DAYS.short}"]`);
-    await expect
-      .poll(() => short.getAttribute('class'), { timeout: 40_000, interval: 250 })
-      .toContain('recheck-failed');
-    expect(await short.getAttribute('aria-label')).toBe(`${DAYS.short}: complete, re-check failed`);
+    // A stored day whose re-check JAO refuses keeps its values and status, and the feed says so
+    // (day.recheck_failed): its cell is ringed red. The page's other ways to learn it are shut meanwhile (the range
+    // read again every 15 s, a day re-read once its run is seen to end), so only the event can redraw it.
+    const readsOnlyFromEvents = async (route: Route) => {
+      const url = new URL(route.request().url());
+      const oneDay =
+        url.pathname === '/v1/days' && url.searchParams.get('from') === url.searchParams.get('to');
+      if (url.pathname === '/v1/days/running') await route.fulfill({ json: [] });
+      else if (oneDay) await route.continue();
+      else await route.abort();
+    };
+    const daysRoutes = (url: URL) => url.pathname.startsWith('/v1/days');
+    await page.route(daysRoutes, readsOnlyFromEvents);
+    try {
+      h.simulator.setFaults({ rejectedDays: [DAYS.failed, DAYS.running, DAYS.short] });
+      await h.runDay(DAYS.short).catch(() => null);
+      const short = page.locator(`a[data-day="${DAYS.short}"]`);
+      await expect
+        .poll(() => short.getAttribute('class'), { timeout: 40_000, interval: 250 })
+        .toContain('recheck-failed');
+      expect(await short.getAttribute('aria-label')).toBe(`${DAYS.short}: complete, re-check failed`);
+    } finally {
+      await page.unroute(daysRoutes, readsOnlyFromEvents);
+    }
     expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
     expect(await pageStatuses()).toEqual(await viewStatuses());
     await page.screenshot({ path: artifactPath('after-live-updates.png'), fullPage: true });

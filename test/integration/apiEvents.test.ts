@@ -1,5 +1,6 @@
-// The live feed: events raised by the real pipeline (backfill, rerun of a revised day) and by a failed day,
-// heard only once committed, with heartbeats, and resumed by Last-Event-ID across an API restart.
+// The live feed: events raised by the real pipeline (backfill, rerun of a revised day, a failed re-check of a stored
+// day) and by a failed day, heard only once committed, with heartbeats, and resumed by Last-Event-ID across an API
+// restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDay } from '../../db/writeDay';
 import type { backfillWorkflow } from '../../workflows';
@@ -54,6 +55,7 @@ interface EventData {
   status: string;
   revision: number;
   build: string | null;
+  error: string | null;
 }
 const data = (reader: Reader) => reader.events.map((event) => JSON.parse(event.data) as EventData);
 
@@ -133,5 +135,36 @@ describe('live feed', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     const badId = await getWith(key, `${api.url}/v1/events`, { 'last-event-id': "1' OR 1=1" });
     expect(badId.status).toBe(400);
+  });
+
+  it('tells a failed re-check of a stored day with its error; the day keeps its values and status', async () => {
+    const stream = await subscribe(api.url);
+    h.simulator.setFaults({ rejectedDays: ['2024-03-03'] });
+    try {
+      const run = await h.startDay('2024-03-03');
+      await expect(run.result()).rejects.toThrow();
+    } finally {
+      h.simulator.setFaults({ rejectedDays: [] });
+    }
+    await stream.until(() => stream.events.length >= 1);
+    const [event] = data(stream);
+    expect(stream.events[0]!.event).toBe('day.recheck_failed');
+    expect(event).toMatchObject({
+      type: 'day.recheck_failed',
+      dataset: 'maxExchanges',
+      day: '2024-03-03',
+      status: 'complete',
+      revision: 1,
+      error: expect.stringMatching(/^JAO rejected the request for 2024-03-03/),
+    });
+    expect(event!.build).toMatch(/.+/);
+    const day = await h.db.pool.query(
+      `SELECT status, revision_count, last_error FROM jao.delivery_day WHERE day = '2024-03-03'`,
+    );
+    expect(day.rows).toEqual([{ status: 'complete', revision_count: 1, last_error: event!.error }]);
+    // Replayed by Last-Event-ID with the same error.
+    const replayed = await subscribe(api.url, String(event!.id - 1));
+    await replayed.until(() => replayed.events.length >= 1);
+    expect(data(replayed)[0]).toEqual(event);
   });
 });

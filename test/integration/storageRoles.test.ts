@@ -123,13 +123,13 @@ describe('jao_reader', () => {
   });
 
   it("reads what the API needs: keys, the live feed's events, the border catalogue, the migrations", async () => {
-    const events = await reader.query<{ type: string; revision: number }>(
-      `SELECT type, revision FROM jao.day_event WHERE day = $1::date ORDER BY event_id`,
+    const events = await reader.query<{ type: string; revision: number; error: string | null }>(
+      `SELECT type, revision, error FROM jao.day_event WHERE day = $1::date ORDER BY event_id`,
       [day],
     );
     expect(events.rows).toEqual([
-      { type: 'day.stored', revision: 1 },
-      { type: 'day.revised', revision: 2 },
+      { type: 'day.stored', revision: 1, error: null },
+      { type: 'day.revised', revision: 2, error: null },
     ]);
     const borders = await reader.query(`SELECT border, key FROM jao.max_exchanges_borders ORDER BY border`);
     expect(borders.rows).toEqual([
