@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provisions the container engine that `npm run test:compose` runs docker-compose.yml on, as root on Debian bookworm:
+# Provisions the container engine that the compose test (`test/compose/run.ts`) runs docker-compose.yml on, as root on Debian bookworm:
 # podman (runc, cgroupfs, host rlimits), its Docker-compatible socket, Docker Compose v2 built with Go, and a
 # minimal Debian base image made with debootstrap. Idempotent: every step checks before it acts; the builds are
 # cached under ${XDG_CACHE_HOME:-~/.cache}/jao-scraper, outside the repository. Prints `KEY=value` lines last.

@@ -1,4 +1,4 @@
-// The container engine of `npm run test:compose`: podman with Docker Compose v2 on its Docker-compatible socket,
+// The container engine of the compose test (`test/compose/run.ts`): podman with Docker Compose v2 on its Docker-compatible socket,
 // provisioned by deploy/compose-test/provision.sh, and the stand-ins of the upstream images (standins.sh).
 import { join } from 'node:path';
 import { z } from 'zod';

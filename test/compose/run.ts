@@ -1,4 +1,4 @@
-// `npm run test:compose`: provisions podman and Docker Compose, builds the stand-ins of the upstream images, then
+// the compose test (`test/compose/run.ts`): provisions podman and Docker Compose, builds the stand-ins of the upstream images, then
 // runs the project's docker-compose.yml through real Compose, scenario by scenario (docs/deployment.md). Prints
 // each scenario's result and time; removes what it started, also after a failure. Needs root (podman here).
 import { buildStandins, provisionEngine } from './engine';
@@ -79,7 +79,7 @@ async function main(): Promise<number> {
     }
     await timed('remove the stack (containers, networks, volumes)', () => stack.remove());
   }
-  console.log(`${ok ? 'PASS' : 'FAIL'}  test:compose in ${seconds(started)}`);
+  console.log(`${ok ? 'PASS' : 'FAIL'}  the compose test in ${seconds(started)}`);
   return ok ? 0 : 1;
 }
 

@@ -1,4 +1,4 @@
-// The scenarios of `npm run test:compose`, each against the project's own docker-compose.yml.
+// The scenarios of the compose test (`test/compose/run.ts`), each against the project's own docker-compose.yml.
 import { initialBackfillRange } from '../../domain/workflowInputs';
 import { daysFromApi, loadedRuleNames, projectRuleNames, targetsNotUp, waitFor } from './checks';
 import type { ComposeStack } from './stack';

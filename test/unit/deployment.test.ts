@@ -1,4 +1,4 @@
-// What can be checked of docker-compose.yml and the Dockerfile without an engine; `npm run test:compose` runs them.
+// What can be checked of docker-compose.yml and the Dockerfile without an engine; the compose test (`test/compose/run.ts`) runs them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
