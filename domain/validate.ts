@@ -5,7 +5,7 @@ import { dayWindow } from './calendar';
 import { truncateText } from './jaoEnvelope';
 import { MAX_KEY_LENGTH, MAX_UNKNOWN_FIELDS } from './limits';
 import { printableText } from './text';
-import type { DeliveryDay, Rejection, UtcWindow, ValidatedDay } from './types';
+import type { DeliveryDay, Rejection, UtcWindow } from './types';
 import {
   admitKeys,
   DEFAULT_RESOLUTION_MINUTES,
@@ -13,36 +13,16 @@ import {
   groupRowsByMtu,
   MINUTE_MS,
   missingMtusOf,
+  type RejectionRule,
   readEnvelope,
   readValues,
   rejection,
   rowsInWindow,
+  type ValidationOutcome,
 } from './validationPhases';
 
+export type { RejectionRule, ValidationOutcome } from './validationPhases';
 export { DEFAULT_RESOLUTION_MINUTES, MAX_PLAUSIBLE_MW } from './validationPhases';
-
-export type RejectionRule =
-  // the whole answer
-  | 'envelope'
-  | 'rejected'
-  // a row
-  | 'row_not_object'
-  | 'datetime_missing'
-  | 'datetime_format'
-  | 'outside_window'
-  | 'mtu_not_aligned'
-  | 'conflicting_duplicate'
-  // a key (once per key and answer)
-  | 'key_too_long'
-  | 'key_format'
-  | 'key_same_zone'
-  | 'too_many_keys'
-  // a value
-  | 'null_value'
-  | 'value_not_number'
-  | 'value_not_finite'
-  | 'value_negative'
-  | 'value_too_large';
 
 export const KEY_RULES: readonly RejectionRule[] = [
   'key_too_long',
@@ -71,10 +51,6 @@ export function storedValuesKeptBy(rejection: Rejection): 'none' | 'cell' | 'mtu
   if (!mtuKnown) return 'day';
   return rejection.key !== null ? 'cell' : 'mtu';
 }
-
-export type ValidationOutcome =
-  | { ok: true; result: ValidatedDay }
-  | { ok: false; reason: string; rejections: Rejection[] };
 
 export interface ValidationOptions {
   /** Keys already in the dataset's catalog (jao.series): never new, so never refused as `too_many_keys`. */

@@ -4,8 +4,34 @@ import { type BorderKeyCheck, parseBorderKey } from './borders';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from './jaoEnvelope';
 import { MAX_KEY_LENGTH, MAX_NEW_KEYS_PER_DAY } from './limits';
 import { printableText } from './text';
-import type { Point, Rejection } from './types';
-import type { RejectionRule, ValidationOutcome } from './validate';
+import type { Point, Rejection, ValidatedDay } from './types';
+
+export type RejectionRule =
+  // the whole answer
+  | 'envelope'
+  | 'rejected'
+  // a row
+  | 'row_not_object'
+  | 'datetime_missing'
+  | 'datetime_format'
+  | 'outside_window'
+  | 'mtu_not_aligned'
+  | 'conflicting_duplicate'
+  // a key (once per key and answer)
+  | 'key_too_long'
+  | 'key_format'
+  | 'key_same_zone'
+  | 'too_many_keys'
+  // a value
+  | 'null_value'
+  | 'value_not_number'
+  | 'value_not_finite'
+  | 'value_negative'
+  | 'value_too_large';
+
+export type ValidationOutcome =
+  | { ok: true; result: ValidatedDay }
+  | { ok: false; reason: string; rejections: Rejection[] };
 
 /** Values at or above this many MW are refused as implausible. */
 export const MAX_PLAUSIBLE_MW = 100_000;
