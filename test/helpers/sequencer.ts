@@ -18,6 +18,11 @@ const LONGEST_FIRST = [
   'test/integration/freshness.test.ts',
   'test/integration/fleetRateLimit.test.ts',
   'test/integration/startRestart.test.ts',
+  'test/integration/backfillWait.test.ts',
+  'test/workflows/publicationWindow.test.ts',
+  'test/integration/fetchFailures.test.ts',
+  'test/browser/chartLive.test.ts',
+  'test/integration/rerun.test.ts',
 ];
 
 function rank(file: TestSpecification): number {
