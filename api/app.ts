@@ -16,6 +16,7 @@ import { Catalogue } from './catalogue';
 import { ApiInputError, badRequest } from './errors';
 import type { DayEventHub } from './eventHub';
 import { KeyWatch } from './keyWatch';
+import { createApiMetrics } from './metrics';
 import { ResponseCache } from './responseCache';
 import { registerDaysRoute } from './routes/days';
 import { registerEventsRoute } from './routes/events';
@@ -135,7 +136,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
     runningDays: options.runningDays,
   };
-  registerHealthRoutes(app, deps);
+  registerHealthRoutes(app, deps, createApiMetrics(app));
   registerSeriesRoute(app, deps);
   registerValuesRoute(app, deps);
   registerRevisionsRoute(app, deps);

@@ -1,5 +1,7 @@
+import type client from 'prom-client';
 import { z } from 'zod';
 import { loadMigrations } from '../../db/migrations';
+import { METRICS_CONTENT_TYPE } from '../metrics';
 import type { ApiApp, RouteDeps } from '../types';
 
 const probe = z.object({ status: z.enum(['ok', 'unavailable']), reason: z.string().optional() });
@@ -14,8 +16,24 @@ async function unmigrated(deps: RouteDeps, expected: readonly string[]): Promise
   return expected.filter((name) => !recorded.has(name));
 }
 
-export function registerHealthRoutes(app: ApiApp, deps: RouteDeps): void {
+export function registerHealthRoutes(app: ApiApp, deps: RouteDeps, metrics: client.Registry): void {
   const expected = loadMigrations().map((migration) => migration.name);
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary:
+          'Prometheus metrics of the API process: its answers by route and status, their times, the Node process',
+        tags: ['health'],
+        produces: [METRICS_CONTENT_TYPE],
+        response: { 200: z.string() },
+      },
+    },
+    async (_request, reply) => {
+      reply.type(METRICS_CONTENT_TYPE);
+      return metrics.metrics();
+    },
+  );
   app.get(
     '/livez',
     { schema: { summary: 'The process is up', tags: ['health'], response: { 200: probe } } },

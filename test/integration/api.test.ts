@@ -426,6 +426,21 @@ describe('refusals', () => {
   });
 });
 
+describe('metrics', () => {
+  it('serves Prometheus metrics without a key: its answers by route and status, and the process', async () => {
+    expect((await getWith(null, `${api.url}/livez`)).status).toBe(200);
+    const answer = await getWith(null, `${api.url}/metrics`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await answer.text();
+    expect(text).toMatch(/^jao_api_requests_total\{route="\/livez",method="GET",status="200"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^jao_api_request_duration_seconds_count\{route="\/livez"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^jao_api_process_resident_memory_bytes \d+/m);
+    // Routes, not URLs: no label names a day or a key.
+    expect(text).not.toMatch(/route="[^"]*\d{4}-\d{2}-\d{2}/);
+  });
+});
+
 describe('documentation', () => {
   it('describes every path with its security scheme in OpenAPI 3, with interactive docs', async () => {
     const spec = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
@@ -436,6 +451,7 @@ describe('documentation', () => {
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths).sort()).toEqual([
       '/livez',
+      '/metrics',
       '/readyz',
       '/v1/datasets/maxExchanges/revisions',
       '/v1/datasets/maxExchanges/series',
