@@ -98,6 +98,37 @@ async function step<T>(what: string, work: Promise<T>, signal: AbortSignal | und
   }
 }
 
+/** gRPC DEADLINE_EXCEEDED or UNAVAILABLE anywhere in an error's causes: a server still starting, worth a retry. */
+function isTransientTemporalError(error: unknown): boolean {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (code === 4 || code === 14 || /\b(DEADLINE_EXCEEDED|UNAVAILABLE)\b/.test(cause.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * A start-up step against Temporal that is safe to repeat (create-or-update): a dev server restarted from its saved
+ * state can take longer than one call's deadline to answer its first schedule calls, so a transient failure is
+ * tried again, up to `attempts` times, before start-up fails.
+ */
+async function temporalStep<T>(
+  what: string,
+  work: () => Promise<T>,
+  signal: AbortSignal | undefined,
+  attempts = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await untilStopped(work(), signal);
+    } catch (error) {
+      if (error instanceof StartupAborted) throw error;
+      if (attempt >= attempts || !isTransientTemporalError(error))
+        throw new StartupFailed(`${what}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+}
+
 /** Whether the database answers at all, within DATABASE_PROBE_TIMEOUT_MS (pg has no connect timeout of its own). */
 async function probeDatabase(url: string): Promise<void> {
   const client = new pg.Client({
@@ -294,24 +325,26 @@ async function ensureSchedules(
 ): Promise<void> {
   const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
   const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-  const outcome = await step(
+  const outcome = await temporalStep(
     `creating the schedule ${scheduleId} on ${temporalAt}`,
-    ensurePollSchedule(temporal.client, {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      intervalMs: config.POLL_INTERVAL,
-      lookbackDays: config.POLL_LOOKBACK_DAYS,
-    }),
+    () =>
+      ensurePollSchedule(temporal.client, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        intervalMs: config.POLL_INTERVAL,
+        lookbackDays: config.POLL_LOOKBACK_DAYS,
+      }),
     signal,
   );
   log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
   const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-  const publication = await step(
+  const publication = await temporalStep(
     `creating the schedule ${publicationId} on ${temporalAt}`,
-    ensurePublicationSchedule(temporal.client, {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      window: config.PUBLICATION_WINDOW,
-      checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-    }),
+    () =>
+      ensurePublicationSchedule(temporal.client, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        window: config.PUBLICATION_WINDOW,
+        checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+      }),
     signal,
   );
   log(
