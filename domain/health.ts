@@ -2,6 +2,7 @@
 // and warnings, which name what deserves a look without making the pipeline unhealthy.
 import { describeDrift } from './drift';
 import type { StatusReport } from './statusReport';
+import { jobProblem, type TimescaleJob } from './timescaleJobs';
 
 export type QueueState =
   /** `pollers`: how many workers polled recently, when known. */
@@ -32,6 +33,11 @@ export interface HealthFacts {
   /** The health window through tomorrow; null when the database could not be read. */
   report: StatusReport | null;
   queues?: PolledQueue[];
+  /**
+   * TimescaleDB's background jobs as read at `checkedAt`; absent on plain PostgreSQL (nothing to watch) or when the
+   * database could not be read. `error`: why they could not be read when the rest of the database could.
+   */
+  timescaleJobs?: { checkedAt: Date; jobs: TimescaleJob[] } | { error: string };
 }
 
 export interface HealthVerdict {
@@ -94,7 +100,14 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
     const tomorrowLine = `day late: ${tomorrow.day} `;
     problems.push(...dayProblems(facts.report).filter((line) => !line.startsWith(tomorrowLine)));
   }
+  problems.push(...timescaleJobProblems(facts.timescaleJobs));
   return { healthy: problems.length === 0, problems, warnings: healthWarnings(facts) };
+}
+
+function timescaleJobProblems(jobs: HealthFacts['timescaleJobs']): string[] {
+  if (!jobs) return [];
+  if ('error' in jobs) return [`timescaledb jobs unreadable: ${jobs.error}`];
+  return jobs.jobs.flatMap((job) => jobProblem(job, jobs.checkedAt) ?? []);
 }
 
 /** Lines that deserve a look but do not make the pipeline unhealthy: schema drift, one line per day. */

@@ -2,6 +2,7 @@
 // the same facts and rules as `jao health`, as numbers. Pure.
 import type { HealthFacts } from './health';
 import type { GridStatus } from './statusReport';
+import { isFailing, judgeJob } from './timescaleJobs';
 
 export const HEALTH_GAUGES = {
   jao_health_window_days:
@@ -13,7 +14,14 @@ export const HEALTH_GAUGES = {
   jao_schedule_paused: '1 when the schedule is paused, else 0',
   jao_schedule_missing: '1 when the schedule does not exist, else 0',
   jao_task_queue_pollers: 'Workers that polled the task queue within HEALTH_POLLER_STALE_AFTER',
-  jao_health_source_up: '1 when the health check could read the source (temporal, database), else 0',
+  jao_health_source_up:
+    '1 when the health check could read the source (temporal, database, timescaledb_jobs where TimescaleDB runs), else 0',
+  jao_timescaledb_job_last_success_timestamp_seconds:
+    'Unix time of the last successful run of each TimescaleDB background job (0: none recorded)',
+  jao_timescaledb_job_last_failure_timestamp_seconds:
+    'Unix time of the last failed run of each TimescaleDB background job (0: none recorded)',
+  jao_timescaledb_job_failing:
+    '1 when the TimescaleDB background job last failed or has not succeeded within twice its schedule interval, else 0',
 } as const;
 
 export type HealthGauge = keyof typeof HEALTH_GAUGES;
@@ -84,6 +92,38 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
       value: report.days.filter((line) => line.status === 'complete' && line.lastError).length,
     });
     readings.push({ name: 'jao_tomorrow_late', labels: {}, value: flag(report.tomorrow.late) });
+  }
+  readings.push(...timescaleJobGauges(facts.timescaleJobs));
+  return readings;
+}
+
+const unixSeconds = (at: Date | null) => (at ? Math.floor(at.getTime() / 1000) : 0);
+
+/** Per job: its last success, last failure and whether it is failing; nothing on plain PostgreSQL. */
+function timescaleJobGauges(jobs: HealthFacts['timescaleJobs']): GaugeReading[] {
+  if (!jobs) return [];
+  const source = { source: 'timescaledb_jobs' };
+  if ('error' in jobs) return [{ name: 'jao_health_source_up', labels: source, value: 0 }];
+  const readings: GaugeReading[] = [{ name: 'jao_health_source_up', labels: source, value: 1 }];
+  for (const job of jobs.jobs) {
+    const labels = { job_id: String(job.id), proc: job.proc, target: job.target ?? '' };
+    readings.push(
+      {
+        name: 'jao_timescaledb_job_last_success_timestamp_seconds',
+        labels,
+        value: unixSeconds(job.lastSuccessAt),
+      },
+      {
+        name: 'jao_timescaledb_job_last_failure_timestamp_seconds',
+        labels,
+        value: unixSeconds(job.lastFailureAt),
+      },
+      {
+        name: 'jao_timescaledb_job_failing',
+        labels,
+        value: isFailing(judgeJob(job, jobs.checkedAt)) ? 1 : 0,
+      },
+    );
   }
   return readings;
 }

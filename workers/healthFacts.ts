@@ -6,6 +6,7 @@ import type { Config } from '../common/config';
 import { readTemporalHealth } from '../control/healthFacts';
 import { pollScheduleIdFor } from '../control/pollSchedule';
 import { readStatusReport } from '../db/statusReport';
+import { readTimescaleJobs } from '../db/timescaleJobs';
 import { addDays, GO_LIVE_DAY, marketTomorrow } from '../domain/calendar';
 import type { HealthFacts } from '../domain/health';
 
@@ -73,6 +74,13 @@ export async function gatherHealthFacts(
     );
   } catch (error) {
     facts.databaseError = messageOf(error);
+    return facts;
+  }
+  try {
+    const jobs = await sources.database((pool) => readTimescaleJobs(pool));
+    if (jobs) facts.timescaleJobs = { checkedAt: now, jobs };
+  } catch (error) {
+    facts.timescaleJobs = { error: messageOf(error) };
   }
   return facts;
 }

@@ -1,0 +1,71 @@
+// TimescaleDB's background jobs of this database and their last runs (domain/timescaleJobs.ts judges them), from
+// timescaledb_information: jobs, job_stats, and the last recorded failure's message from job_errors (which shows
+// only the jobs of roles the reader is a member of, or everything to a member of the database owner).
+import type pg from 'pg';
+import type { TimescaleJob } from '../domain/timescaleJobs';
+import { readEngine } from './engine';
+
+interface JobRow {
+  job_id: number;
+  proc: string;
+  target: string | null;
+  scheduled: boolean;
+  interval_ms: number;
+  last_run_status: string | null;
+  last_run_started_at: Date | null;
+  last_success_at: Date | null;
+  last_failure_at: Date | null;
+  last_error: string | null;
+  next_start: Date | null;
+}
+
+// TimescaleDB records "never" as -infinity; infinity marks a job not to be started again.
+const finite = (column: string) => `CASE WHEN isfinite(${column}) THEN ${column} END`;
+
+const JOBS_SQL = `
+  SELECT j.job_id,
+         format('%s.%s', j.proc_schema, j.proc_name) AS proc,
+         CASE WHEN j.hypertable_name IS NOT NULL THEN format('%s.%s', j.hypertable_schema, j.hypertable_name) END
+           AS target,
+         j.scheduled,
+         (extract(epoch FROM j.schedule_interval) * 1000)::float8 AS interval_ms,
+         s.last_run_status,
+         ${finite('s.last_run_started_at')} AS last_run_started_at,
+         ${finite('s.last_successful_finish')} AS last_success_at,
+         CASE WHEN s.last_run_status = 'Failed'
+              THEN COALESCE(e.finish_time, ${finite('s.last_run_started_at')} + COALESCE(s.last_run_duration, '0'))
+              ELSE e.finish_time END AS last_failure_at,
+         CASE WHEN s.last_run_status = 'Failed' THEN e.err_message END AS last_error,
+         ${finite('s.next_start')} AS next_start
+    FROM timescaledb_information.jobs j
+    LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
+    LEFT JOIN LATERAL (
+      SELECT x.finish_time, x.err_message
+        FROM timescaledb_information.job_errors x
+       WHERE x.job_id = j.job_id
+       ORDER BY x.start_time DESC
+       LIMIT 1) e ON true
+   ORDER BY j.job_id`;
+
+const lastRunStatus = (status: string | null): TimescaleJob['lastRunStatus'] =>
+  status === 'Success' || status === 'Failed' ? status : null;
+
+/** Every background job of the database; null where it does not run TimescaleDB (nothing to watch, no error). */
+export async function readTimescaleJobs(pool: pg.Pool | pg.ClientBase): Promise<TimescaleJob[] | null> {
+  const engine = await readEngine(pool);
+  if (engine.kind !== 'timescaledb') return null;
+  const result = await pool.query<JobRow>(JOBS_SQL);
+  return result.rows.map((row) => ({
+    id: row.job_id,
+    proc: row.proc,
+    target: row.target,
+    scheduled: row.scheduled,
+    scheduleIntervalMs: row.interval_ms,
+    lastRunStatus: lastRunStatus(row.last_run_status),
+    lastRunStartedAt: row.last_run_started_at,
+    lastSuccessAt: row.last_success_at,
+    lastFailureAt: row.last_failure_at,
+    lastError: row.last_error,
+    nextStart: row.next_start,
+  }));
+}
