@@ -1,6 +1,7 @@
 // TimescaleDB's background jobs of this database and their last runs (domain/timescaleJobs.ts judges them), from
-// timescaledb_information: jobs, job_stats, and the last recorded failure's message from job_errors (which shows
-// only the jobs of roles the reader is a member of, or everything to a member of the database owner).
+// timescaledb_information: jobs, job_stats, and each job's last recorded error through jao.timescaledb_job_errors()
+// (migration 005: job_errors itself shows errors only to members of the job's or the database's owner, which
+// jao_writer is not), or job_errors where that function does not exist yet.
 import type pg from 'pg';
 import type { TimescaleJob } from '../domain/timescaleJobs';
 import { readEngine } from './engine';
@@ -22,7 +23,7 @@ interface JobRow {
 // TimescaleDB records "never" as -infinity; infinity marks a job not to be started again.
 const finite = (column: string) => `CASE WHEN isfinite(${column}) THEN ${column} END`;
 
-const JOBS_SQL = `
+const JOBS_SQL = (errors: string) => `
   SELECT j.job_id,
          format('%s.%s', j.proc_schema, j.proc_name) AS proc,
          CASE WHEN j.hypertable_name IS NOT NULL THEN format('%s.%s', j.hypertable_schema, j.hypertable_name) END
@@ -39,13 +40,14 @@ const JOBS_SQL = `
          ${finite('s.next_start')} AS next_start
     FROM timescaledb_information.jobs j
     LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
-    LEFT JOIN LATERAL (
-      SELECT x.finish_time, x.err_message
-        FROM timescaledb_information.job_errors x
-       WHERE x.job_id = j.job_id
-       ORDER BY x.start_time DESC
-       LIMIT 1) e ON true
+    LEFT JOIN (${errors}) e ON e.job_id = j.job_id
    ORDER BY j.job_id`;
+
+const ERRORS_FUNCTION = 'SELECT * FROM jao.timescaledb_job_errors()';
+const ERRORS_VIEW = `
+  SELECT DISTINCT ON (x.job_id) x.job_id, x.finish_time, x.err_message
+    FROM timescaledb_information.job_errors x
+   ORDER BY x.job_id, x.start_time DESC`;
 
 const lastRunStatus = (status: string | null): TimescaleJob['lastRunStatus'] =>
   status === 'Success' || status === 'Failed' ? status : null;
@@ -54,7 +56,12 @@ const lastRunStatus = (status: string | null): TimescaleJob['lastRunStatus'] =>
 export async function readTimescaleJobs(pool: pg.Pool | pg.ClientBase): Promise<TimescaleJob[] | null> {
   const engine = await readEngine(pool);
   if (engine.kind !== 'timescaledb') return null;
-  const result = await pool.query<JobRow>(JOBS_SQL);
+  const probe = await pool.query<{ errors_function: boolean }>(
+    `SELECT COALESCE(has_function_privilege(to_regprocedure('jao.timescaledb_job_errors()')::oid, 'EXECUTE'), false)
+              AS errors_function`,
+  );
+  const errors = probe.rows[0]!.errors_function ? ERRORS_FUNCTION : ERRORS_VIEW;
+  const result = await pool.query<JobRow>(JOBS_SQL(errors));
   return result.rows.map((row) => ({
     id: row.job_id,
     proc: row.proc,

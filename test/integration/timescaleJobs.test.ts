@@ -1,0 +1,155 @@
+// TimescaleDB's background jobs watched (issue 30): a job that really fails in the server's scheduler is named by
+// `jao health` (exit 1) with its error, for the superuser and for jao_writer, and its gauges say so. On plain
+// PostgreSQL health says nothing about jobs and never errors over them.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readEngine } from '../../db/engine';
+import { watchPool } from '../../db/pool';
+import { readTimescaleJobs } from '../../db/timescaleJobs';
+import { healthGauges } from '../../domain/healthMetrics';
+import { gatherHealthFacts, type HealthSettings } from '../../workers/healthFacts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { runJao } from '../helpers/processes';
+import { uniqueTaskQueue } from '../helpers/temporal';
+
+const SKIP_NOTE = 'needs TimescaleDB: DATABASE_URL points at a server without it';
+const FAILURE = 'this job fails on purpose (jao test)';
+
+let db: TestDatabase;
+let timescale = false;
+let engineLine = '';
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const engine = await readEngine(db.pool);
+  timescale = engine.kind === 'timescaledb';
+  engineLine = engine.line;
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+const env = () => ({
+  DATABASE_URL: db.url,
+  TEMPORAL_ADDRESS: inject('temporalAddress'),
+  TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+  TEMPORAL_TASK_QUEUE: uniqueTaskQueue('jobs'),
+});
+
+const SETTINGS: HealthSettings = {
+  TEMPORAL_NAMESPACE: 'unused',
+  TEMPORAL_TASK_QUEUE: 'unused',
+  HEALTH_POLLER_STALE_AFTER: 45_000,
+  HEALTH_WINDOW_DAYS: 31,
+  FRESHNESS_DEADLINE: '12:00',
+};
+
+/** The database's facts alone (Temporal left out: these tests are about the database). */
+async function databaseFacts(pool: pg.Pool) {
+  return gatherHealthFacts(
+    SETTINGS,
+    {
+      temporal: () => Promise.reject(new Error('not asked in this test')),
+      database: (use) => use(pool),
+    },
+    new Date(),
+  );
+}
+
+function writerPool(): pg.Pool {
+  const url = new URL(db.url);
+  url.username = 'jao_writer';
+  url.password = '';
+  return watchPool(new pg.Pool({ connectionString: url.toString(), max: 1 }));
+}
+
+describe('TimescaleDB background jobs in jao health', () => {
+  it('on TimescaleDB: names a job whose run failed in the scheduler, with its error, and exports it', async (ctx) => {
+    ctx.skip(!timescale, `${SKIP_NOTE} (${engineLine})`);
+    await db.pool.query(`
+      CREATE PROCEDURE public.job_that_fails(job_id integer, config jsonb) LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '${FAILURE}';
+      END $$`);
+    const added = await db.pool.query<{ id: number }>(
+      `SELECT add_job('public.job_that_fails', INTERVAL '1 hour', initial_start => now()) AS id`,
+    );
+    const id = added.rows[0]!.id;
+    // A database cloned from the template has no scheduler until the launcher's next scan: start it now.
+    await db.pool.query('SELECT _timescaledb_functions.start_background_workers()');
+    let status: string | null = null;
+    for (let polls = 0; polls < 600 && status !== 'Failed'; polls += 1) {
+      const stats = await db.pool.query<{ status: string | null }>(
+        'SELECT last_run_status AS status FROM timescaledb_information.job_stats WHERE job_id = $1',
+        [id],
+      );
+      status = stats.rows[0]?.status ?? null;
+      if (status !== 'Failed') await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe('Failed');
+
+    const health = await runJao(['health', '--json'], env());
+    expect(health.code).toBe(1);
+    const verdict = JSON.parse(health.stdout) as { problems: string[] };
+    const line = new RegExp(
+      `^timescaledb job ${id} \\(public\\.job_that_fails\\) failed at \\S+Z: ${FAILURE}$`,
+    );
+    expect(verdict.problems.filter((problem) => line.test(problem))).toHaveLength(1);
+
+    // The worker's health check runs as jao_writer: the same line, error included, and the gauges.
+    const writer = writerPool();
+    try {
+      const facts = await databaseFacts(writer);
+      expect(facts.databaseError).toBeNull();
+      const jobs = facts.timescaleJobs && 'jobs' in facts.timescaleJobs ? facts.timescaleJobs.jobs : [];
+      expect(jobs.find((job) => job.id === id)).toMatchObject({
+        proc: 'public.job_that_fails',
+        target: null,
+        lastRunStatus: 'Failed',
+        lastError: FAILURE,
+      });
+      const labels = { job_id: String(id), proc: 'public.job_that_fails', target: '' };
+      const readings = healthGauges(facts).filter((reading) => reading.labels.job_id === String(id));
+      expect(readings).toEqual([
+        { name: 'jao_timescaledb_job_last_success_timestamp_seconds', labels, value: 0 },
+        {
+          name: 'jao_timescaledb_job_last_failure_timestamp_seconds',
+          labels,
+          value: expect.any(Number),
+        },
+        { name: 'jao_timescaledb_job_failing', labels, value: 1 },
+      ]);
+      expect(readings[1]!.value).toBeGreaterThan(0);
+      expect(healthGauges(facts)).toContainEqual({
+        name: 'jao_health_source_up',
+        labels: { source: 'timescaledb_jobs' },
+        value: 1,
+      });
+    } finally {
+      await writer.end();
+    }
+
+    // Paused and its failure no longer the last word: still named, until it succeeds again.
+    await db.pool.query('SELECT alter_job($1, scheduled => false)', [id]);
+    const paused = JSON.parse((await runJao(['health', '--json'], env())).stdout) as { problems: string[] };
+    expect(paused.problems.filter((problem) => problem.startsWith(`timescaledb job ${id} `))).toEqual([
+      expect.stringMatching(/ failed at \S+, paused: /),
+    ]);
+  });
+
+  it('on plain PostgreSQL: says nothing about jobs and exports no job gauge', async (ctx) => {
+    ctx.skip(timescale, `plain PostgreSQL only (${engineLine})`);
+    expect(await readTimescaleJobs(db.pool)).toBeNull();
+    const facts = await databaseFacts(db.pool);
+    expect(facts.databaseError).toBeNull();
+    expect(facts.timescaleJobs).toBeUndefined();
+    expect(
+      healthGauges(facts).filter((reading) => /timescaledb/.test(`${reading.name} ${reading.labels.source}`)),
+    ).toEqual([]);
+    const health = await runJao(['health', '--json'], env());
+    const verdict = JSON.parse(health.stdout) as { problems: string[] };
+    expect(verdict.problems.length).toBeGreaterThan(0); // the schedules of this queue do not exist
+    expect(verdict.problems.filter((problem) => /timescaledb/i.test(problem))).toEqual([]);
+  });
+});
