@@ -13,7 +13,7 @@ import { runJao } from '../helpers/processes';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 const SKIP_NOTE = 'needs TimescaleDB: DATABASE_URL points at a server without it';
-const FAILURE = 'this job fails on purpose (jao test)';
+const FAILURE = 'this job fails on purpose, jao test';
 
 let db: TestDatabase;
 let timescale = false;
