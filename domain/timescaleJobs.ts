@@ -59,10 +59,18 @@ function formatInterval(ms: number): string {
   return `${seconds} s`;
 }
 
-const errorPart = (job: TimescaleJob) =>
-  job.lastError
-    ? job.lastError.trim().replace(/\s+/g, ' ')
-    : 'error not readable by this role (timescaledb_information.job_errors)';
+/**
+ * What TimescaleDB's job runner (2.28.3, 2.29.2) raises on PostgreSQL 15.20 and 17.12 after every run in the
+ * scheduler, once the run's work is committed (docs/timescaledb.md, "Background jobs").
+ */
+export const PORTAL_DROP_ERROR = 'cannot drop portal "" while it is being set up';
+
+function errorPart(job: TimescaleJob): string {
+  if (!job.lastError) return 'error not readable by this role (timescaledb_information.job_errors)';
+  const error = job.lastError.trim().replace(/\s+/g, ' ');
+  if (error !== PORTAL_DROP_ERROR) return error;
+  return `${error} (TimescaleDB's job runner on this PostgreSQL, after the run committed its work: docs/timescaledb.md#background-jobs)`;
+}
 
 /** One line for `jao health` naming the job and what is wrong with it; null when the job is fine. */
 export function jobProblem(job: TimescaleJob, now: Date): string | null {

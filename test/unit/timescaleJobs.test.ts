@@ -78,11 +78,16 @@ describe('jobProblem', () => {
     const failed = compression({
       lastRunStatus: 'Failed',
       lastFailureAt: minutesAgo(1),
-      lastError: 'cannot drop portal "" while\n it is being set up',
+      lastError: 'could not\n lock chunk',
     });
     expect(jobProblem(failed, NOW)).toBe(
       'timescaledb job 1001 (_timescaledb_functions.policy_compression on jao.observation) failed at ' +
-        '2026-11-23T11:59:00.000Z: cannot drop portal "" while it is being set up',
+        '2026-11-23T11:59:00.000Z: could not lock chunk',
+    );
+    expect(jobProblem({ ...failed, lastError: 'cannot drop portal "" while it is being set up' }, NOW)).toBe(
+      'timescaledb job 1001 (_timescaledb_functions.policy_compression on jao.observation) failed at ' +
+        '2026-11-23T11:59:00.000Z: cannot drop portal "" while it is being set up (TimescaleDB\'s job runner on ' +
+        'this PostgreSQL, after the run committed its work: docs/timescaledb.md#background-jobs)',
     );
     expect(jobProblem({ ...failed, lastError: null }, NOW)).toMatch(
       /failed at \S+: error not readable by this role \(timescaledb_information\.job_errors\)$/,
