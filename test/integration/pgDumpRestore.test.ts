@@ -77,10 +77,9 @@ async function snapshot(pool: pg.Pool) {
   const rows = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows;
   const asOf: Record<string, unknown[]> = {};
   for (const at of INSTANTS) {
-    asOf[at.toISOString()] = await rows(
-      'SELECT * FROM jao.max_exchanges_as_of($1) ORDER BY mtu, border',
-      [at],
-    );
+    asOf[at.toISOString()] = await rows('SELECT * FROM jao.max_exchanges_as_of($1) ORDER BY mtu, border', [
+      at,
+    ]);
   }
   return {
     values: await rows('SELECT * FROM jao.max_exchanges ORDER BY mtu, border'),
@@ -133,7 +132,8 @@ beforeAll(async () => {
        SELECT show_chunks('jao.observation') AS c UNION ALL SELECT show_chunks('jao.observation_history')) AS all_chunks`,
   );
   // A revision inside compressed history, after the compression: its change is in the dump too.
-  const again = (border: string, hour: number) => revised(border, hour) + (border === 'AT_BE' && hour < 3 ? 1 : 0);
+  const again = (border: string, hour: number) =>
+    revised(border, hour) + (border === 'AT_BE' && hour < 3 ? 1 : 0);
   await writeDay(db.pool, fetchWrite(REVISED, validatedDay(REVISED, BORDERS, again), T3));
 });
 
@@ -189,7 +189,10 @@ describe('pg_dump -Fc and pg_restore of compressed TimescaleDB history', () => {
     const writer = watchPool(new pg.Pool({ connectionString: writerUrl.toString(), max: 2 }));
     try {
       const next = (border: string, hour: number) => baseValue(border, hour) + (hour === 5 ? 100 : 0);
-      const result = await writeDay(writer, fetchWrite('2023-02-01', validatedDay('2023-02-01', BORDERS, next), T3));
+      const result = await writeDay(
+        writer,
+        fetchWrite('2023-02-01', validatedDay('2023-02-01', BORDERS, next), T3),
+      );
       expect(result).toMatchObject({ changedPoints: BORDERS.length, revision: 2 });
     } finally {
       await writer.end();
