@@ -382,10 +382,12 @@ async function chunkStates(pool: pg.Pool): Promise<ChunkState[]> {
     compressed: boolean;
     partial: boolean;
   }>(
+    // chunk_status() and not the catalog table: its columns changed in 2.29 (schema and table name became relid).
     `SELECT c.hypertable_name AS hypertable, c.chunk_schema AS schema, c.chunk_name AS chunk,
-            c.is_compressed AS compressed, (k.status & 8) <> 0 AS partial
+            c.is_compressed AS compressed,
+            (_timescaledb_functions.chunk_status(format('%I.%I', c.chunk_schema, c.chunk_name)::regclass) & 8) <> 0
+              AS partial
        FROM timescaledb_information.chunks c
-       JOIN _timescaledb_catalog.chunk k ON k.schema_name = c.chunk_schema AND k.table_name = c.chunk_name
       WHERE c.hypertable_schema = 'jao'
       ORDER BY c.hypertable_name, c.range_start`,
   );
