@@ -6,6 +6,7 @@ import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
   WorkflowIdConflictPolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
@@ -47,7 +48,7 @@ export type DayStart =
       day: DeliveryDay;
       workflowId: string;
       started: true;
-      handle: WorkflowHandle<typeof deliveryDayWorkflow>;
+      handle: WorkflowHandleWithFirstExecutionRunId<typeof deliveryDayWorkflow>;
     }
   /** A run of the day was going on: it is left to finish (its result is the day's news). */
   | { day: DeliveryDay; workflowId: string; started: false };
