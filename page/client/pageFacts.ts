@@ -2,38 +2,8 @@
 // backfills in progress with their progress bars (GET /v1/backfills), read again every few seconds.
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { h, utcText } from './dom';
+import { backfillText, freshnessText } from './pageFactsText';
 import type { BackfillInProgress, TomorrowFreshness } from './types';
-
-/** The freshness line's text. Pure. */
-export function freshnessText(facts: TomorrowFreshness): string {
-  const status = facts.status.replace('_', ' ');
-  const due = `due ${utcText(facts.deadline)}`;
-  if (!facts.published)
-    return `Tomorrow ${facts.day}: not published yet (${status}), ${due}${facts.late ? ' — LATE' : ''}.`;
-  const latency =
-    facts.publication_to_stored_seconds !== null
-      ? `publication → stored ≤ ${secondsText(facts.publication_to_stored_seconds)}`
-      : facts.stored_at
-        ? `stored ${utcText(facts.stored_at)} (publication not watched)`
-        : 'not stored complete yet';
-  return `Tomorrow ${facts.day}: published (first seen ${utcText(facts.seen_at)}), ${status}, ${latency}; ${due}${facts.late ? ' — LATE' : ''}.`;
-}
-
-const secondsText = (value: number) =>
-  value < 90 ? `${value.toFixed(value < 10 ? 1 : 0)} s` : `${Math.round(value / 60)} min`;
-
-/** A backfill's progress as a share (0..1) and words. Pure. */
-export function backfillText(backfill: BackfillInProgress): { share: number | null; text: string } {
-  const progress = backfill.progress;
-  if (!progress) return { share: null, text: 'progress unknown (its worker did not answer)' };
-  const notComplete = progress.failedDays.length;
-  return {
-    share: progress.total > 0 ? progress.done / progress.total : 1,
-    text:
-      `${progress.done} of ${progress.total} days done, ${progress.running} running` +
-      (notComplete ? `, ${notComplete} failed, invalid or partial` : ''),
-  };
-}
 
 export class PageFacts {
   readonly root: HTMLElement;
@@ -60,7 +30,7 @@ export class PageFacts {
   private async refreshFreshness(): Promise<void> {
     try {
       const facts = await this.api.get<TomorrowFreshness>('/v1/freshness');
-      this.freshness.textContent = freshnessText(facts);
+      this.freshness.textContent = freshnessText(facts, utcText);
       this.freshness.dataset.published = String(facts.published);
       this.freshness.classList.toggle('late', facts.late);
     } catch (error) {

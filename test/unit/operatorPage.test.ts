@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { keyLossOf } from '../../api/keyWatch';
 import { cellOf } from '../../page/client/dayCells';
 import { DaySelection } from '../../page/client/daySelection';
-import { backfillText, freshnessText } from '../../page/client/pageFacts';
+import { backfillText, freshnessText } from '../../page/client/pageFactsText';
 import { RunLog } from '../../page/client/runLog';
 import type { RunningDay, TomorrowFreshness } from '../../page/client/types';
 import { dayRow } from '../helpers/pageRows';
@@ -113,6 +113,7 @@ describe('the log of runs started from the page', () => {
 });
 
 describe("the page's facts", () => {
+  const utc = (iso: string | null) => (iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '—');
   const facts: TomorrowFreshness = {
     day: '2026-01-06',
     status: 'missing',
@@ -127,20 +128,23 @@ describe("the page's facts", () => {
   };
 
   it("says tomorrow's freshness: published or not, the latency from publication, the deadline", () => {
-    expect(freshnessText(facts)).toBe(
+    expect(freshnessText(facts, utc)).toBe(
       'Tomorrow 2026-01-06: not published yet (missing), due 2026-01-05 11:00:00 UTC.',
     );
-    expect(freshnessText({ ...facts, late: true })).toMatch(/ — LATE\.$/);
+    expect(freshnessText({ ...facts, late: true }, utc)).toMatch(/ — LATE\.$/);
     expect(
-      freshnessText({
-        ...facts,
-        status: 'complete',
-        published: true,
-        published_after: '2026-01-05T07:59:30.000Z',
-        seen_at: '2026-01-05T08:00:00.000Z',
-        stored_at: '2026-01-05T08:00:02.000Z',
-        publication_to_stored_seconds: 32,
-      }),
+      freshnessText(
+        {
+          ...facts,
+          status: 'complete',
+          published: true,
+          published_after: '2026-01-05T07:59:30.000Z',
+          seen_at: '2026-01-05T08:00:00.000Z',
+          stored_at: '2026-01-05T08:00:02.000Z',
+          publication_to_stored_seconds: 32,
+        },
+        utc,
+      ),
     ).toBe(
       'Tomorrow 2026-01-06: published (first seen 2026-01-05 08:00:00 UTC), complete, publication → stored ≤ 32 s; due 2026-01-05 11:00:00 UTC.',
     );
