@@ -163,7 +163,7 @@ describe('acting through the API', () => {
   });
 
   it('starts a backfill of a selection, named by the key, and lists it while it runs', async () => {
-    h.simulator.setFaults({ latencyMs: 1_500 });
+    h.simulator.setFaults({ latencyMs: 1_000 });
     try {
       const answer = await post(operator, '/v1/runs/backfill', {
         from: BACKFILL_FROM,
@@ -197,7 +197,6 @@ describe('acting through the API', () => {
         .toBe(2);
       const handle = h.temporal.client.workflow.getHandle(started.workflow_id, started.run_id);
       expect((await handle.describe()).memo?.startedBy).toMatchObject({ via: 'api', key_id: operatorId });
-      await handle.result();
     } finally {
       h.simulator.setFaults({ latencyMs: 0 });
     }
