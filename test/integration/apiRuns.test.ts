@@ -197,6 +197,8 @@ describe('acting through the API', () => {
         .toBe(2);
       const handle = h.temporal.client.workflow.getHandle(started.workflow_id, started.run_id);
       expect((await handle.describe()).memo?.startedBy).toMatchObject({ via: 'api', key_id: operatorId });
+      // Ended here: its days must not show as running to other files of the run's namespace.
+      await handle.result();
     } finally {
       h.simulator.setFaults({ latencyMs: 0 });
     }
