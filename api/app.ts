@@ -20,12 +20,15 @@ import { createApiMetrics } from './metrics';
 import { ResponseCache } from './responseCache';
 import { registerDaysRoute } from './routes/days';
 import { registerEventsRoute } from './routes/events';
+import { registerFactRoutes } from './routes/facts';
 import { registerHealthRoutes } from './routes/health';
 import { type PageSettings, registerPageRoutes } from './routes/page';
 import { registerRevisionsRoute } from './routes/revisions';
 import { registerRunningRoute } from './routes/running';
+import { registerRunRoutes } from './routes/runs';
 import { registerSeriesRoute } from './routes/series';
 import { registerValuesRoute } from './routes/values';
+import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
 import type { ApiApp } from './types';
 
@@ -41,6 +44,10 @@ export interface AppOptions {
   keyRecheckMs?: number;
   /** Temporal's open day workflows (/v1/days/running); null: answered 503. */
   runningDays: RunningDaysSource | null;
+  /** Starts runs for operator keys and reads runs and backfills; null: those routes answer 503. */
+  runControl?: RunControl | null;
+  /** FRESHNESS_DEADLINE (HH:MM Europe/Amsterdam on the day before delivery); default 12:00. */
+  freshnessDeadline?: string;
   /** The status page at `/`. */
   page: Omit<PageSettings, 'maxRangeDays'>;
   logger: FastifyServerOptions['logger'];
@@ -135,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     maxRangeDays: options.maxRangeDays,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
     runningDays: options.runningDays,
+    runControl: options.runControl ?? null,
   };
   registerHealthRoutes(app, deps, createApiMetrics(app));
   registerSeriesRoute(app, deps);
@@ -143,6 +151,8 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   registerDaysRoute(app, deps);
   registerRunningRoute(app, deps);
   registerEventsRoute(app, deps);
+  registerRunRoutes(app, deps);
+  registerFactRoutes(app, deps, options.freshnessDeadline ?? '12:00');
   registerPageRoutes(app, { ...options.page, maxRangeDays: options.maxRangeDays });
   return app;
 }

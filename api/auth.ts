@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The dataset a route serves: the route needs a key scoped to it. */
     dataset?: string;
+    /** The route acts (starts runs) or shows what only operators see: it needs the operator scope too. */
+    operator?: boolean;
   }
 }
 
@@ -49,7 +51,7 @@ function bearerToken(header: string | undefined): string | null {
 
 /**
  * onRequest: a route serving a dataset answers 401 without a valid key (`Authorization: Bearer <key>`), 403 to
- * a key not scoped to the dataset.
+ * a key not scoped to the dataset, and 403 to a key without the operator scope on an operator's route.
  */
 export function authHook(keys: KeyStore) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -76,6 +78,15 @@ export function authHook(keys: KeyStore) {
         statusCode: 403,
         error: 'Forbidden',
         message: `this API key is not scoped to the dataset ${dataset}`,
+      });
+      return reply;
+    }
+    if (request.routeOptions.config?.operator && !key.operator) {
+      reply.code(403).send({
+        statusCode: 403,
+        error: 'Forbidden',
+        message:
+          'this API key is a reader key; this route needs an operator key (jao api-key create --operator)',
       });
       return reply;
     }

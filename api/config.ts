@@ -10,7 +10,9 @@ export interface ApiSettings {
   rateLimitPerMinute: number;
   logLevel: Config['LOG_LEVEL'];
   /** Where /v1/days/running asks which day workflows run; null: nowhere (it answers 503). */
-  temporal: { address: string; namespace: string } | null;
+  temporal: { address: string; namespace: string; taskQueue?: string } | null;
+  /** FRESHNESS_DEADLINE: when tomorrow is due (HH:MM Europe/Amsterdam on the day before); default 12:00. */
+  freshnessDeadline?: string;
   /** The status page's link into the Temporal Web UI. */
   temporalUiUrl: string;
 }
@@ -35,7 +37,12 @@ export function apiSettings(config: Config): ApiSettings {
     maxRangeDays: config.API_MAX_RANGE_DAYS,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
     logLevel: config.LOG_LEVEL,
-    temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE },
+    temporal: {
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    },
+    freshnessDeadline: config.FRESHNESS_DEADLINE,
     temporalUiUrl: config.TEMPORAL_UI_URL,
   };
 }

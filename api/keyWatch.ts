@@ -1,10 +1,21 @@
 import type pg from 'pg';
-import { type ApiKey, activeKeyScopes } from '../db/apiKeys';
+import { type ApiKey, activeKeyScopes, type KeyScope } from '../db/apiKeys';
 import type { KeyStore } from './auth';
 import type { DayEventHub } from './eventHub';
 
-/** Why a key no longer authorizes what it holds open. */
-export type KeyLoss = 'revoked' | 'unscoped';
+/**
+ * Why a key no longer authorizes what it holds open: revoked, no longer reading the dataset, or no longer an
+ * operator (a response opened under the operator scope is ended when the key loses it).
+ */
+export type KeyLoss = 'revoked' | 'unscoped' | 'demoted';
+
+/** What `scope` (null: the key is revoked) takes from a holder opened for `dataset`, with or without the operator scope. */
+export function keyLossOf(scope: KeyScope | undefined, dataset: string, operator: boolean): KeyLoss | null {
+  if (!scope) return 'revoked';
+  if (!scope.datasets.includes(dataset)) return 'unscoped';
+  if (operator && !scope.operator) return 'demoted';
+  return null;
+}
 
 /** How often the keys of open responses are checked again, for a change made without a notification. */
 export const KEY_RECHECK_MS = 1_000;
@@ -12,13 +23,15 @@ export const KEY_RECHECK_MS = 1_000;
 interface Holder {
   keyId: number;
   dataset: string;
+  /** Opened under the operator scope. */
+  operator: boolean;
   end(loss: KeyLoss): void;
 }
 
 /**
  * The keys of long-lived responses (the live feed, streamed values), checked again at once when a key is
- * revoked (a notification) and every KEY_RECHECK_MS whatever happened: a response whose key was revoked, or no
- * longer reads its dataset, is ended. A failed check keeps the responses open and is reported; the next one
+ * revoked or rescoped (a notification) and every KEY_RECHECK_MS whatever happened: a response whose key was
+ * revoked, no longer reads its dataset, or lost the operator scope it was opened under, is ended. A failed check keeps the responses open and is reported; the next one
  * checks again.
  */
 export class KeyWatch {
@@ -43,9 +56,12 @@ export class KeyWatch {
     this.timer.unref();
   }
 
-  /** Calls `end` once, when `key` stops authorizing `dataset`; the returned function stops watching. */
-  watch(key: ApiKey, dataset: string, end: (loss: KeyLoss) => void): () => void {
-    const holder: Holder = { keyId: key.id, dataset, end };
+  /**
+   * Calls `end` once, when `key` stops authorizing `dataset` (or, for a response that serves the operator scope,
+   * loses that scope); the returned function stops watching.
+   */
+  watch(key: ApiKey, dataset: string, end: (loss: KeyLoss) => void, asOperator = false): () => void {
+    const holder: Holder = { keyId: key.id, dataset, operator: asOperator && key.operator, end };
     this.holders.add(holder);
     return () => this.holders.delete(holder);
   }
@@ -76,7 +92,7 @@ export class KeyWatch {
   private async checkOnce(): Promise<void> {
     if (this.holders.size === 0) return;
     const ids = [...new Set([...this.holders].map((holder) => holder.keyId))];
-    let scopes: Map<number, string[]>;
+    let scopes: Map<number, KeyScope>;
     try {
       scopes = await activeKeyScopes(this.pool, ids);
     } catch (error) {
@@ -84,12 +100,7 @@ export class KeyWatch {
       return;
     }
     for (const holder of [...this.holders]) {
-      const datasets = scopes.get(holder.keyId);
-      const loss: KeyLoss | null = !datasets
-        ? 'revoked'
-        : datasets.includes(holder.dataset)
-          ? null
-          : 'unscoped';
+      const loss = keyLossOf(scopes.get(holder.keyId), holder.dataset, holder.operator);
       if (loss === null) continue;
       this.holders.delete(holder);
       this.keys.forget(holder.keyId);

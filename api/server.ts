@@ -1,8 +1,10 @@
 import { createPool } from '../db/pool';
+import { TASK_QUEUE } from '../domain/workflowInputs';
 import { buildApp } from './app';
 import type { ApiSettings } from './config';
 import { DayEventHub } from './eventHub';
 import { apiLoggerOptions } from './logger';
+import { TemporalRunControl } from './runControl';
 import { TemporalRunningDays } from './runningDays';
 import type { ApiApp } from './types';
 
@@ -26,6 +28,9 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
   const pool = createPool(settings.databaseUrl, { max: 20, applicationName: 'jao-api' });
   const hub = new DayEventHub(settings.databaseUrl, pool, (line) => app.log.warn(line));
   const runningDays = settings.temporal ? new TemporalRunningDays(settings.temporal) : null;
+  const runControl = settings.temporal
+    ? new TemporalRunControl({ ...settings.temporal, taskQueue: settings.temporal.taskQueue ?? TASK_QUEUE })
+    : null;
   let app: ApiApp;
   try {
     app = await buildApp({
@@ -36,6 +41,8 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       heartbeatMs: options.heartbeatMs,
       keyRecheckMs: options.keyRecheckMs,
       runningDays,
+      runControl,
+      freshnessDeadline: settings.freshnessDeadline,
       page: {
         temporalUiUrl: settings.temporalUiUrl,
         namespace: settings.temporal?.namespace ?? 'default',
@@ -47,6 +54,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
   } catch (error) {
     await hub.stop();
     await runningDays?.close();
+    await runControl?.close();
     await pool.end();
     throw error;
   }
@@ -62,6 +70,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       app.server.closeAllConnections();
       await app.close();
       await runningDays?.close();
+      await runControl?.close();
       await pool.end();
     },
   };

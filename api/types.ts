@@ -11,6 +11,7 @@ import type { Catalogue } from './catalogue';
 import type { DayEventHub } from './eventHub';
 import type { KeyWatch } from './keyWatch';
 import type { ResponseCache } from './responseCache';
+import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
 
 export type ApiApp = FastifyInstance<
@@ -34,6 +35,8 @@ export interface RouteDeps {
   heartbeatMs: number;
   /** Temporal's open day workflows; null: the API has no Temporal to ask. */
   runningDays: RunningDaysSource | null;
+  /** Starts runs and reads runs and backfills for operator keys; null: the API has no Temporal to ask. */
+  runControl: RunControl | null;
 }
 
 export const MAX_EXCHANGES = 'maxExchanges';

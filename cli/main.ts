@@ -1,7 +1,7 @@
 // `npx jao <command>`: the pipeline's command line (docs/design.md §8).
 import { ConfigError } from '../common/config';
 import { redactSecrets } from '../common/redact';
-import { apiCommand, apiKeyCommand } from './commands/api';
+import { API_KEY_HELP, apiCommand, apiKeyCommand } from './commands/api';
 import { backfillCommand, rerunCommand } from './commands/backfill';
 import { catalogueCommand } from './commands/catalogue';
 import { healthCommand } from './commands/health';
@@ -30,7 +30,8 @@ commands:
   simulate [--port N] ...             the JAO simulator on 127.0.0.1
   cluster up [--port N] | down [--timeout S] | status   a Temporal cluster on PostgreSQL, one process per service
   api                                 the HTTP API (API_HOST:API_PORT, default 127.0.0.1:3000) as jao_reader
-  api-key create --name N [--dataset D …] | list | revoke ID   keys of the API (a new key is printed once)
+  api-key create --name N [--dataset D …] [--operator] | list | revoke ID | scope ID --operator|--reader
+                                      keys of the API (a new key is printed once; --operator: it may start runs)
 
 Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. Configuration comes from the environment (docs/operations.md, "Configuration").`;
 
@@ -99,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
 /** The usage lines of one command, and the note on days and configuration. */
 function commandUsage(name: string): string {
   const lines = USAGE.split('\n');
+  if (name === 'api-key') return [API_KEY_HELP, '', lines[lines.length - 1]].join('\n');
   const own = lines.filter((line) => line.startsWith(`  ${name} `) || line === `  ${name}`);
   return [`usage: jao ${name} [options]`, '', ...own, '', lines[lines.length - 1]].join('\n');
 }

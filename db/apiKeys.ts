@@ -22,30 +22,40 @@ export function parseApiKeyPayload(payload: string | undefined): number | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** A row of jao.api_key (migration 014), without its hash. */
+/** A row of jao.api_key, without its hash. */
 export interface ApiKey {
   id: number;
   name: string;
   datasets: string[];
+  /** The operator scope (migration 006): the key may start runs and read run histories. */
+  operator: boolean;
   createdAt: string;
   revokedAt: string | null;
+}
+
+/** What an active key may do now: the datasets it reads, and whether it acts as an operator. */
+export interface KeyScope {
+  datasets: string[];
+  operator: boolean;
 }
 
 interface ApiKeyRow {
   key_id: number;
   name: string;
   datasets: string[];
+  operator: boolean;
   created_at: Date;
   revoked_at: Date | null;
 }
 
-const KEY_COLUMNS = 'key_id, name, datasets, created_at, revoked_at';
+const KEY_COLUMNS = 'key_id, name, datasets, operator, created_at, revoked_at';
 
 function keyOf(row: ApiKeyRow): ApiKey {
   return {
     id: row.key_id,
     name: row.name,
     datasets: row.datasets,
+    operator: row.operator,
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
   };
@@ -64,12 +74,13 @@ export function newApiKeyToken(): string {
 /** Creates a key (needs the owner's connection); returns the key, which is stored only as its hash. */
 export async function createApiKey(
   pool: pg.Pool,
-  input: { name: string; datasets: readonly string[] },
+  input: { name: string; datasets: readonly string[]; operator?: boolean },
 ): Promise<{ key: ApiKey; token: string }> {
   const token = newApiKeyToken();
   const result = await pool.query<ApiKeyRow>(
-    `INSERT INTO jao.api_key (name, key_sha256, datasets) VALUES ($1, $2, $3::text[]) RETURNING ${KEY_COLUMNS}`,
-    [input.name, hashApiKey(token), [...input.datasets]],
+    `INSERT INTO jao.api_key (name, key_sha256, datasets, operator) VALUES ($1, $2, $3::text[], $4)
+     RETURNING ${KEY_COLUMNS}`,
+    [input.name, hashApiKey(token), [...input.datasets], input.operator ?? false],
   );
   return { key: keyOf(result.rows[0]!), token };
 }
@@ -95,6 +106,22 @@ export async function revokeApiKey(pool: pg.Pool, id: number): Promise<ApiKey | 
   return row ? keyOf(row) : null;
 }
 
+/**
+ * Grants or removes a key's operator scope; null when there is no such key. Told on API_KEY_CHANNEL like a
+ * revocation, so that a key losing the scope loses what it holds open under it at once.
+ */
+export async function setOperatorScope(pool: pg.Pool, id: number, operator: boolean): Promise<ApiKey | null> {
+  const result = await pool.query<ApiKeyRow>(
+    `WITH changed AS (
+       UPDATE jao.api_key SET operator = $2 WHERE key_id = $1 RETURNING ${KEY_COLUMNS}
+     )
+     SELECT ${KEY_COLUMNS}, pg_notify($3, key_id::text) FROM changed`,
+    [id, operator, API_KEY_CHANNEL],
+  );
+  const row = result.rows[0];
+  return row ? keyOf(row) : null;
+}
+
 /** The active key whose hash is `sha256`; null for an unknown or revoked key. */
 export async function findActiveApiKey(pool: pg.Pool, sha256: string): Promise<ApiKey | null> {
   const result = await pool.query<ApiKeyRow>({
@@ -105,12 +132,12 @@ export async function findActiveApiKey(pool: pg.Pool, sha256: string): Promise<A
   return result.rows[0] ? keyOf(result.rows[0]) : null;
 }
 
-/** The datasets of each still active key among `ids`; a revoked or deleted key is absent. */
-export async function activeKeyScopes(pool: pg.Pool, ids: readonly number[]): Promise<Map<number, string[]>> {
-  const result = await pool.query<{ key_id: number; datasets: string[] }>({
+/** The scope of each still active key among `ids`; a revoked or deleted key is absent. */
+export async function activeKeyScopes(pool: pg.Pool, ids: readonly number[]): Promise<Map<number, KeyScope>> {
+  const result = await pool.query<{ key_id: number; datasets: string[]; operator: boolean }>({
     name: 'jao.apiKeys.activeScopes',
-    text: 'SELECT key_id, datasets FROM jao.api_key WHERE key_id = ANY($1::int[]) AND revoked_at IS NULL',
+    text: 'SELECT key_id, datasets, operator FROM jao.api_key WHERE key_id = ANY($1::int[]) AND revoked_at IS NULL',
     values: [[...ids]],
   });
-  return new Map(result.rows.map((row) => [row.key_id, row.datasets]));
+  return new Map(result.rows.map((row) => [row.key_id, { datasets: row.datasets, operator: row.operator }]));
 }

@@ -13,7 +13,8 @@ export interface FactsRow {
 
 // The day `d`'s publication facts (seen: its first answer with data; empty: the last empty answer before it).
 // raw_response keeps one row per distinct body in fetch order (an identical re-fetch moves last_fetched_at of
-// the latest row), so the empty answers before the first answer with data are the rows before it.
+// the latest row), so the empty answers before the first answer with data are the rows before it. The view
+// jao.day_publication (migration 006) is this same join: change both together.
 export const FACTS_OF_DAY = `
   LEFT JOIN LATERAL (
     SELECT r.raw_response_id, r.fetched_at FROM jao.raw_response r
@@ -31,7 +32,10 @@ export const toFacts = (row: FactsRow): PublicationTimes => ({
   storedAt: row.stored_at,
 });
 
-/** Publication facts of the recorded days in [from, to], in day order. */
+/**
+ * Publication facts of the recorded days in [from, to], in day order: the view jao.day_publication (migration 006,
+ * FACTS_OF_DAY over raw_response's metadata), which jao_reader reads too, so the API tells what `jao status` does.
+ */
 export async function readPublicationTimes(
   pool: pg.Pool,
   dataset: Dataset,
@@ -39,11 +43,10 @@ export async function readPublicationTimes(
   to: DeliveryDay,
 ): Promise<PublicationTimes[]> {
   const result = await pool.query<FactsRow>(
-    `SELECT d.day::text AS day, empty.at AS published_after, seen.fetched_at AS seen_at,
-            d.first_complete_at AS stored_at
-       FROM jao.delivery_day d ${FACTS_OF_DAY}
-      WHERE d.dataset = $1 AND d.day BETWEEN $2::date AND $3::date
-      ORDER BY d.day`,
+    `SELECT day::text AS day, published_after, seen_at, stored_at
+       FROM jao.day_publication
+      WHERE dataset = $1 AND day BETWEEN $2::date AND $3::date
+      ORDER BY day`,
     [dataset, from, to],
   );
   return result.rows.map(toFacts);

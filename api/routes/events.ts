@@ -25,13 +25,17 @@ function frame(event: DayEvent): string {
 
 /** The last frame of a stream whose key stopped authorizing it; no `id`, so a client's Last-Event-ID stays. */
 export function keyLossFrame(loss: KeyLoss, dataset: string): string {
-  const answer =
-    loss === 'revoked'
-      ? { event: 'key.revoked', message: 'this API key was revoked; the stream is closed' }
-      : {
-          event: 'key.unscoped',
-          message: `this API key no longer reads the dataset ${dataset}; the stream is closed`,
-        };
+  const answer = {
+    revoked: { event: 'key.revoked', message: 'this API key was revoked; the stream is closed' },
+    unscoped: {
+      event: 'key.unscoped',
+      message: `this API key no longer reads the dataset ${dataset}; the stream is closed`,
+    },
+    demoted: {
+      event: 'key.demoted',
+      message: 'this API key lost its operator scope; the stream is closed (reconnect to read as a reader)',
+    },
+  }[loss];
   return `event: ${answer.event}\ndata: ${JSON.stringify({ type: answer.event, dataset, message: answer.message })}\n\n`;
 }
 
@@ -59,7 +63,8 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
           'Send Last-Event-ID to resume; a comment line every 15 s keeps ' +
           'the connection open. When the key is revoked, or no longer reads the dataset, the stream ends within 5 s ' +
           'with a last event `key.revoked` or `key.unscoped` (data: type, dataset, message); reconnecting with that ' +
-          'key is answered 401 or 403.',
+          'key is answered 401 or 403. A stream opened with an operator key ends the same way with `key.demoted` ' +
+          'when the key loses its operator scope; reconnecting reads on as a reader.',
         tags: ['events'],
         security: SECURITY,
         querystring: eventsQuery,
@@ -98,10 +103,16 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
         else send(event);
       });
       const heartbeat = setInterval(() => write(res, ': heartbeat\n\n'), deps.heartbeatMs);
-      const unwatch = deps.keyWatch.watch(key, MAX_EXCHANGES, (loss) => {
-        write(res, keyLossFrame(loss, MAX_EXCHANGES));
-        res.end();
-      });
+      // An operator's stream serves the page's controls: it ends when the key loses the scope.
+      const unwatch = deps.keyWatch.watch(
+        key,
+        MAX_EXCHANGES,
+        (loss) => {
+          write(res, keyLossFrame(loss, MAX_EXCHANGES));
+          res.end();
+        },
+        true,
+      );
       res.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();

@@ -1,6 +1,6 @@
 import { apiSettings } from '../../api/config';
 import { startApi } from '../../api/server';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../db/apiKeys';
+import { createApiKey, listApiKeys, revokeApiKey, setOperatorScope } from '../../db/apiKeys';
 import { createPool } from '../../db/pool';
 import { DATASETS } from '../../domain/types';
 import { parseCommandArgs } from '../args';
@@ -22,9 +22,26 @@ export async function apiCommand(argv: string[]): Promise<void> {
   await api.close();
 }
 
-const USAGE = 'usage: jao api-key create --name NAME [--dataset maxExchanges …] | list | revoke ID';
+const USAGE =
+  'usage: jao api-key create --name NAME [--dataset maxExchanges …] [--operator] | list | revoke ID | ' +
+  'scope ID --operator|--reader';
 
-/** `jao api-key create|list|revoke`: keys of the API, as the database owner (DATABASE_URL). */
+/** `jao api-key --help`: what each action does, and what the operator scope grants. */
+export const API_KEY_HELP = `${USAGE}
+
+  create    a new key, printed once (stored as its sha256). A reader key by default: it reads values,
+            revisions, day quality and the live feed of its datasets (--dataset, repeatable; default all).
+            --operator grants the operator scope as well: the key may also re-run days and start backfills
+            from the status page or POST /v1/runs/…, and read each day's run history. Reader keys never
+            carry it; give it only to people who run the pipeline.
+  list      every key: id, name, datasets, scope (reader / operator), created, revoked
+  revoke ID revokes a key: new requests get 401 at once, open streams end within 5 s
+  scope ID --operator | --reader
+            grants or removes the operator scope; an operator's open live feed ends within 5 s of losing it`;
+
+const scopeOf = (operator: boolean) => (operator ? 'operator' : 'reader');
+
+/** `jao api-key create|list|revoke|scope`: keys of the API, as the database owner (DATABASE_URL). */
 export async function apiKeyCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
@@ -33,7 +50,11 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
       const { values } = parseCommandArgs(
         'api-key create',
         rest,
-        { name: { type: 'string' }, dataset: { type: 'string', multiple: true } },
+        {
+          name: { type: 'string' },
+          dataset: { type: 'string', multiple: true },
+          operator: { type: 'boolean' },
+        },
         0,
       );
       const name = values.name?.trim();
@@ -43,11 +64,11 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
       const unknown = datasets.find((dataset) => !(DATASETS as readonly string[]).includes(dataset));
       if (unknown)
         throw new UsageError(`create: unknown dataset "${unknown}" (known: ${DATASETS.join(', ')})`);
-      const { key, token } = await createApiKey(pool, { name, datasets });
+      const { key, token } = await createApiKey(pool, { name, datasets, operator: values.operator ?? false });
       console.log(token);
       console.error(
-        `key ${key.id} "${key.name}" for ${key.datasets.join(', ')}: shown once, stored only as its sha256; ` +
-          'send it as Authorization: Bearer <key>',
+        `key ${key.id} "${key.name}" (${scopeOf(key.operator)}) for ${key.datasets.join(', ')}: shown once, ` +
+          'stored only as its sha256; send it as Authorization: Bearer <key>',
       );
     } else if (action === 'list') {
       parseCommandArgs('api-key list', rest, {}, 0);
@@ -55,7 +76,9 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
       if (keys.length === 0) console.log('no API keys (create one: jao api-key create --name NAME)');
       for (const key of keys) {
         const state = key.revokedAt ? `revoked ${key.revokedAt}` : 'active';
-        console.log(`${key.id}\t${key.name}\t${key.datasets.join(',')}\tcreated ${key.createdAt}\t${state}`);
+        console.log(
+          `${key.id}\t${key.name}\t${key.datasets.join(',')}\t${scopeOf(key.operator)}\tcreated ${key.createdAt}\t${state}`,
+        );
       }
     } else if (action === 'revoke') {
       const { positionals } = parseCommandArgs('api-key revoke', rest, {}, 1);
@@ -65,6 +88,23 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
       const key = await revokeApiKey(pool, Number(id));
       if (!key) throw new UsageError(`revoke: no key ${id}`);
       console.log(`key ${key.id} "${key.name}" revoked at ${key.revokedAt}`);
+    } else if (action === 'scope') {
+      const { values, positionals } = parseCommandArgs(
+        'api-key scope',
+        rest,
+        { operator: { type: 'boolean' }, reader: { type: 'boolean' } },
+        1,
+      );
+      const id = positionals[0];
+      if (!id || !/^\d{1,9}$/.test(id))
+        throw new UsageError('scope: expected the key id (see jao api-key list)');
+      if (values.operator === values.reader)
+        throw new UsageError('scope: say --operator (grant the operator scope) or --reader (remove it)');
+      const key = await setOperatorScope(pool, Number(id), values.operator === true);
+      if (!key) throw new UsageError(`scope: no key ${id}`);
+      console.log(`key ${key.id} "${key.name}" is now ${scopeOf(key.operator)}`);
+    } else if (action === '--help' || action === 'help') {
+      console.log(API_KEY_HELP);
     } else {
       throw new UsageError(USAGE);
     }

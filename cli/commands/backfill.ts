@@ -1,14 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  type WorkflowHandle,
-  WorkflowIdConflictPolicy,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
+import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import { planDays } from '../../activities/plan';
 import type { Config } from '../../common/config';
 import { connectClient, isTemporalUnreachable } from '../../common/temporal';
+import { openBackfill, startDayRun } from '../../control/runStarts';
 import { createPool } from '../../db/pool';
 import { GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
 import { countOf } from '../../domain/runDetails';
@@ -16,12 +11,9 @@ import {
   type BackfillProgress,
   type BackfillRequest,
   type BackfillResult,
-  backfillWorkflowId,
-  dayWorkflowId,
   parseBackfillInput,
   reasonOf,
 } from '../../domain/workflowInputs';
-import type { backfillWorkflow, deliveryDayWorkflow } from '../../workflows';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
@@ -99,49 +91,6 @@ export function printSummary(result: BackfillResult): void {
   }
 }
 
-export interface OpenedBackfill {
-  handle: WorkflowHandle<typeof backfillWorkflow>;
-  workflowId: string;
-  runId: string;
-  /** When the run this start attached to began; null when this start began a new run. */
-  attachedSince: Date | null;
-}
-
-/** Starts a backfill, or attaches to the run going on for the same range and mode, and says which. */
-export async function openBackfill(
-  client: Client,
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
-  request: BackfillRequest,
-): Promise<OpenedBackfill> {
-  const workflowId = backfillWorkflowId(request.dataset, request.from, request.to, request.mode);
-  const running = await runningRunOf(client, workflowId);
-  const handle = await client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
-    workflowId,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [request],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    staticSummary: `${request.dataset} backfill ${request.from}..${request.to} (${request.mode}), ${request.concurrency} at a time`,
-  });
-  const runId = handle.firstExecutionRunId;
-  const attachedSince = running?.runId === runId ? running.startTime : null;
-  return { handle, workflowId, runId, attachedSince };
-}
-
-async function runningRunOf(
-  client: Client,
-  workflowId: string,
-): Promise<{ runId: string; startTime: Date } | null> {
-  try {
-    const description = await client.workflow.getHandle(workflowId).describe();
-    return description.status.name === 'RUNNING'
-      ? { runId: description.runId, startTime: description.startTime }
-      : null;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return null;
-    throw error;
-  }
-}
-
 /** Starts a backfill (or attaches to the one running for the same range and mode); waits when asked. */
 export async function startBackfill(
   config: Config,
@@ -150,7 +99,11 @@ export async function startBackfill(
 ): Promise<BackfillResult | null> {
   const temporal = await connectClient(config);
   try {
-    const { handle, workflowId, runId, attachedSince } = await openBackfill(temporal.client, config, request);
+    const { handle, workflowId, runId, attachedSince } = await openBackfill(
+      temporal.client,
+      config.TEMPORAL_TASK_QUEUE,
+      request,
+    );
     const attached = attachedSince ? `: attached to it, running since ${attachedSince.toISOString()}` : '';
     console.log(`backfill workflow ${workflowId} (run ${runId})${attached}`);
     if (!wait) return null;
@@ -242,21 +195,13 @@ async function rerunDays(config: Config, days: string[], wait: boolean): Promise
   try {
     const handles = [];
     for (const day of days) {
-      const workflowId = dayWorkflowId('maxExchanges', day);
-      try {
-        handles.push(
-          await temporal.client.workflow.start<typeof deliveryDayWorkflow>('deliveryDayWorkflow', {
-            workflowId,
-            taskQueue: config.TEMPORAL_TASK_QUEUE,
-            args: [{ dataset: 'maxExchanges', day, trigger: 'cli' }],
-            staticSummary: `maxExchanges ${day} (re-run from the CLI)`,
-          }),
-        );
-        console.log(`started ${workflowId}`);
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        console.log(`${workflowId} is already running: left to finish`);
-      }
+      const start = await startDayRun(temporal.client, config.TEMPORAL_TASK_QUEUE, 'maxExchanges', day, {
+        via: 'cli',
+      });
+      if (start.started) {
+        handles.push(start.handle);
+        console.log(`started ${start.workflowId}`);
+      } else console.log(`${start.workflowId} is already running: left to finish`);
     }
     if (!wait) return;
     const outcomes: RerunOutcome[] = [];

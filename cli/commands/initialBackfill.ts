@@ -1,12 +1,13 @@
 // `jao start`'s first backfill: started or attached to, and what it left in this start's database once it ends.
 import type { Config } from '../../common/config';
 import { connectClient } from '../../common/temporal';
+import { openBackfill } from '../../control/runStarts';
 import { readDayRecords } from '../../db/dayStatus';
 import { createPool } from '../../db/pool';
 import { daysInRange } from '../../domain/calendar';
 import type { DayStatus, DeliveryDay } from '../../domain/types';
 import type { BackfillRequest } from '../../domain/workflowInputs';
-import { openBackfill, resultThroughOutages } from './backfill';
+import { resultThroughOutages } from './backfill';
 
 /** Days named in full in the closing line; more are counted. */
 const DAYS_NAMED = 5;
@@ -67,7 +68,11 @@ export async function startInitialBackfill(
   const stopped = new AbortController();
   let watching: Promise<void>;
   try {
-    const { handle, workflowId, runId, attachedSince } = await openBackfill(temporal.client, config, request);
+    const { handle, workflowId, runId, attachedSince } = await openBackfill(
+      temporal.client,
+      config.TEMPORAL_TASK_QUEUE,
+      request,
+    );
     say(
       attachedSince
         ? `${label}: attached to ${workflowId} (run ${runId}), running since ${attachedSince.toISOString()}; before it ends it checks every day it counts complete against this database (${before.complete} of ${before.days} days complete now)`

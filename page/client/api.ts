@@ -53,6 +53,16 @@ export class Api {
     return answers.map((text, index) => (index === 0 ? text : text.slice(text.indexOf('\n') + 1))).join('');
   }
 
+  /** A JSON POST (the operator's run routes); the answer's JSON, or ApiError with the API's message. */
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: this.headers({ 'content-type': 'application/json' }),
+      body: JSON.stringify(body),
+    });
+    return (await (await this.checked(response)).json()) as T;
+  }
+
   private async fetchOk(
     path: string,
     params: Record<string, string | string[] | undefined>,
@@ -64,6 +74,10 @@ export class Api {
     }
     const text = query.toString();
     const response = await fetch(`${path}${text ? `?${text}` : ''}`, { headers: this.headers() });
+    return this.checked(response);
+  }
+
+  private async checked(response: Response): Promise<Response> {
     if (response.status === 401) throw new UnauthorizedError('the API refused the key (unknown or revoked)');
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as { message?: string } | null;

@@ -6,7 +6,7 @@
 import { GO_LIVE_DAY } from '../../domain/calendar';
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
-import { cellHtml, gridHtml, legendHtml } from './calendarHtml';
+import { cellHtml, gridHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
 import type { PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
@@ -26,6 +26,13 @@ export class CalendarView {
   readonly grid: CalendarGrid;
   private readonly gridElement: HTMLElement;
   private readonly legend: HTMLElement;
+  private readonly revisedKey: HTMLElement;
+  /** Classes another part of the page puts on a day's cell (the operator's selection). */
+  cellMarks: (day: string) => string = () => '';
+  /** Told each cell drawn anew (the whole range after a load, one day after a live update). */
+  private readonly drawnListeners = new Set<(cells: Cell[]) => void>();
+  /** Told the day a click or Enter selected. */
+  private readonly selectListeners = new Set<(day: string, event: MouseEvent | null) => void>();
   private readonly tooltip = new DayTooltip();
   private readonly detail = new DayDetailPanel();
   private readonly statusLine: HTMLElement;
@@ -79,6 +86,21 @@ export class CalendarView {
     });
     this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
     this.legend = h('ul', { class: 'legend', 'aria-label': 'Legend' });
+    this.revisedKey = h('p', { class: 'marks', 'data-mark': 'revised' });
+    const onlyBad = h('input', { type: 'checkbox', id: 'calendar-only-bad', name: 'only-bad' });
+    onlyBad.addEventListener('change', () => {
+      this.gridElement.classList.toggle('only-bad', onlyBad.checked);
+    });
+    const filter = h(
+      'p',
+      { class: 'filter' },
+      onlyBad,
+      h(
+        'label',
+        { for: 'calendar-only-bad' },
+        ' Only bad days (partial, invalid, failed, or a failed re-check); the others are blanked',
+      ),
+    );
     this.gridElement = h('div', {
       class: 'calendar',
       role: 'grid',
@@ -92,6 +114,8 @@ export class CalendarView {
       form,
       this.statusLine,
       this.legend,
+      this.revisedKey,
+      filter,
       h(
         'p',
         { id: 'calendar-help', class: 'hint' },
@@ -164,12 +188,33 @@ export class CalendarView {
   /** The whole grid as one HTML string: a thousand cells in one layout. */
   private render(): void {
     const months = this.grid.layout();
-    this.gridElement.innerHTML = gridHtml(months, this.grid.focusDay(), (day) => this.linkFor(day));
+    this.gridElement.innerHTML = gridHtml(
+      months,
+      this.grid.focusDay(),
+      (day) => this.linkFor(day),
+      (day) => this.cellMarks(day),
+    );
     this.renderLegend();
+    const cells = [...this.grid.cells.values()];
+    for (const listener of this.drawnListeners) listener(cells);
   }
 
   private renderLegend(): void {
     this.legend.innerHTML = legendHtml(this.grid.legend());
+    this.revisedKey.innerHTML = revisedKeyHtml(this.grid.revisedCount());
+  }
+
+  onDrawn(listener: (cells: Cell[]) => void): void {
+    this.drawnListeners.add(listener);
+  }
+
+  onSelect(listener: (day: string, event: MouseEvent | null) => void): void {
+    this.selectListeners.add(listener);
+  }
+
+  /** Draws a day's cell again, e.g. after its marks (cellMarks) changed. */
+  redrawDay(day: string): void {
+    this.redraw(day);
   }
 
   /** Redraws one day's cell (and the legend) in place. */
@@ -179,7 +224,7 @@ export class CalendarView {
     if (!element) return;
     const cell = this.grid.updateCell(day);
     const template = document.createElement('template');
-    template.innerHTML = cellHtml(cell, this.linkFor(day), element.tabIndex);
+    template.innerHTML = cellHtml(cell, this.linkFor(day), element.tabIndex, this.cellMarks(day));
     const fresh = template.content.firstElementChild as HTMLElement;
     const focused = document.activeElement === element;
     element.replaceWith(fresh);
@@ -187,6 +232,7 @@ export class CalendarView {
     this.renderLegend();
     if (this.grid.selected === day) this.showDetail(day);
     if (this.tooltip.day === day) this.showTooltip(fresh);
+    for (const listener of this.drawnListeners) listener([cell]);
   }
 
   // --- live updates -------------------------------------------------------------------------------------------
@@ -292,7 +338,7 @@ export class CalendarView {
     this.gridElement.addEventListener('click', (event) => {
       const cell = cellOfEvent(event);
       if (!cell?.dataset.day) return;
-      this.select(cell.dataset.day);
+      this.select(cell.dataset.day, event);
     });
     this.gridElement.addEventListener('keydown', (event) => {
       const cell = cellOfEvent(event);
@@ -316,7 +362,10 @@ export class CalendarView {
     target.focus();
   }
 
-  select(day: string): void {
+  /** Selects a day (its facts beside the grid); `event` is the click, when a click selected it. */
+  select(day: string, event: MouseEvent | null = null): void {
+    for (const listener of this.selectListeners) listener(day, event);
+    if (event?.defaultPrevented) return;
     this.grid.selected = day;
     for (const element of this.gridElement.querySelectorAll('a.cell[aria-selected]'))
       element.removeAttribute('aria-selected');

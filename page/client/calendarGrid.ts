@@ -10,6 +10,7 @@ import {
   countByStatus,
   dayWorkflowIdOf,
   RECHECK_FAILED_TEXT,
+  REVISED_TEXT,
   rangeDays,
   STATUS_TEXT,
 } from './dayCells';
@@ -65,7 +66,7 @@ export function cellLabel(cell: Cell): string {
   const running = cell.running
     ? ` (stored: ${cell.stored ? STATUS_TEXT[cell.stored.status].label : 'missing'})`
     : '';
-  return `${cell.day}: ${STATUS_TEXT[cell.status].label}${running}${cell.recheckFailed ? `, ${RECHECK_FAILED_TEXT.label}` : ''}`;
+  return `${cell.day}: ${STATUS_TEXT[cell.status].label}${running}${cell.recheckFailed ? `, ${RECHECK_FAILED_TEXT.label}` : ''}${cell.revised ? `, ${REVISED_TEXT.label}` : ''}`;
 }
 
 export class CalendarGrid {
@@ -158,6 +159,18 @@ export class CalendarGrid {
     const cell = this.cellFor(day);
     this.cells.set(day, cell);
     return cell;
+  }
+
+  /** Revised days of the range: a mark beside the legend, not a status (each is counted under its status). */
+  revisedCount(): number {
+    let count = 0;
+    for (const cell of this.cells.values()) if (cell.revised) count++;
+    return count;
+  }
+
+  /** The days of the range an operator re-runs ("all bad in view"), in order. */
+  badDays(): string[] {
+    return [...this.cells.values()].filter((cell) => cell.bad).map((cell) => cell.day);
   }
 
   /** Every day of the range, its cell recomputed, in month rows. */

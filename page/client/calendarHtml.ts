@@ -2,12 +2,15 @@
 // from the same text.
 import type { LegendEntry, MonthRow } from './calendarGrid';
 import { cellLabel } from './calendarGrid';
-import { type Cell, STATUS_TEXT } from './dayCells';
+import { type Cell, REVISED_TEXT, STATUS_TEXT } from './dayCells';
 import { escapeHtml } from './dom';
 
-export function cellHtml(cell: Cell, href: string, tabIndex: number): string {
+/** `extraClasses`: marks another part of the page puts on cells (the operator's selection). */
+export function cellHtml(cell: Cell, href: string, tabIndex: number, extraClasses = ''): string {
   const stored = cell.running && cell.stored ? ` data-stored="${cell.stored.status}"` : '';
-  const marks = `${cell.dstChange ? ' dst' : ''}${cell.recheckFailed ? ' recheck-failed' : ''}`;
+  const marks =
+    `${cell.dstChange ? ' dst' : ''}${cell.recheckFailed ? ' recheck-failed' : ''}` +
+    `${cell.revised ? ' revised' : ''}${cell.bad ? ' bad' : ''}${extraClasses ? ` ${extraClasses}` : ''}`;
   return (
     `<a role="gridcell" class="cell d${Number(cell.day.slice(8, 10))} s-${cell.status}${marks}"` +
     ` data-day="${cell.day}" data-status="${cell.status}"${stored} href="${escapeHtml(href)}"` +
@@ -20,6 +23,7 @@ export function gridHtml(
   months: readonly MonthRow[],
   focusDay: string | undefined,
   hrefOf: (day: string) => string,
+  extraClassesOf: (day: string) => string = () => '',
 ): string {
   const parts: string[] = [
     '<div role="row" class="month header"><span role="columnheader" class="month-label">Month</span>',
@@ -30,10 +34,20 @@ export function gridHtml(
     parts.push(
       `<div role="row" class="month" data-month="${month}"><span role="rowheader" class="month-label">${label}</span>`,
     );
-    for (const cell of cells) parts.push(cellHtml(cell, hrefOf(cell.day), cell.day === focusDay ? 0 : -1));
+    for (const cell of cells)
+      parts.push(cellHtml(cell, hrefOf(cell.day), cell.day === focusDay ? 0 : -1, extraClassesOf(cell.day)));
     parts.push('</div>');
   }
   return parts.join('');
+}
+
+/** The revised mark's key, beside the legend (a mark, not a status: its days are counted under their status). */
+export function revisedKeyHtml(count: number): string {
+  return (
+    `<span class="swatch cell s-complete revised" aria-hidden="true">${STATUS_TEXT.complete.glyph}</span>` +
+    ` ${escapeHtml(REVISED_TEXT.label)} <span class="count">${count}</span>` +
+    ` <span class="meaning">${escapeHtml(REVISED_TEXT.meaning)}</span>`
+  );
 }
 
 export function legendHtml(entries: readonly LegendEntry[]): string {

@@ -43,7 +43,19 @@ export interface Cell {
    * and `jao health` says `re-check failed` (domain/health.ts).
    */
   recheckFailed: boolean;
+  /** Its stored values changed after they were first stored (revision_count above 1). */
+  revised: boolean;
+  /** What an operator re-runs: stored partial, invalid or failed (as `jao rerun --failed`), or a failed re-check. */
+  bad: boolean;
 }
+
+/** Stored statuses that `jao rerun --failed` (backfill mode `failed`) runs again. */
+export const BAD_STATUSES: readonly string[] = ['partial', 'invalid', 'failed'];
+
+export const REVISED_TEXT = {
+  label: 'revised',
+  meaning: 'its values changed after they were first stored (a corner dot)',
+};
 
 export const RECHECK_FAILED_TEXT = {
   label: 're-check failed',
@@ -53,7 +65,9 @@ export const RECHECK_FAILED_TEXT = {
 export function cellOf(day: string, stored: DayRow | null, running: RunningDay | null): Cell {
   const status: CellStatus = running ? 'running' : stored ? stored.status : 'missing';
   const recheckFailed = stored?.status === 'complete' && stored.last_error !== null;
-  return { day, status, stored, running, dstChange: isDstChangeDay(day), recheckFailed };
+  const revised = (stored?.revision_count ?? 0) > 1;
+  const bad = (stored !== null && BAD_STATUSES.includes(stored.status)) || recheckFailed;
+  return { day, status, stored, running, dstChange: isDstChangeDay(day), recheckFailed, revised, bad };
 }
 
 /** Every day of from..to, in order. */

@@ -5,8 +5,11 @@ import type { DayEvent } from './types';
 
 export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
-/** Why the server ended the stream for good: its key was revoked, or no longer reads the dataset. */
-export type KeyLoss = 'revoked' | 'unscoped';
+/**
+ * Why the server ended the stream for good: its key was revoked, no longer reads the dataset, or lost the operator
+ * scope (the page then starts again as a reader's).
+ */
+export type KeyLoss = 'revoked' | 'unscoped' | 'demoted';
 
 export interface FeedHandlers {
   onEvent(event: DayEvent): void;
@@ -17,6 +20,7 @@ export interface FeedHandlers {
 const KEY_LOSS_EVENTS = new Map<string, KeyLoss>([
   ['key.revoked', 'revoked'],
   ['key.unscoped', 'unscoped'],
+  ['key.demoted', 'demoted'],
 ]);
 
 /** The key loss an event block announces (its `event:` line); null for any other block. */

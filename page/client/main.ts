@@ -9,6 +9,9 @@ import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
 import { h } from './dom';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
+import { OperatorPanel } from './operatorPanel';
+import { PageFacts } from './pageFacts';
+import type { KeyInfo } from './types';
 
 /** How often the page asks which day workflows run (the API asks Temporal at most every 2 s). */
 const RUNNING_POLL_MS = 5_000;
@@ -20,6 +23,8 @@ interface PageHandle {
   loadedAt: number;
   calendar: CalendarView | null;
   chart: ChartView | null;
+  /** Present only for an operator key. */
+  operator: OperatorPanel | null;
   ready: Promise<void>;
 }
 
@@ -112,7 +117,26 @@ async function start(app: HTMLElement, config: PageConfig, key: string): Promise
   const handle = window.jaoPage!;
   handle.calendar = calendar;
   handle.chart = chart;
-  app.replaceChildren(header(config, true), h('main', {}, calendar.root, chart.root));
+  const facts = new PageFacts(api);
+  // Controls only for a key the API says is an operator's; a reader's page never has them.
+  const keyInfo = await api.get<KeyInfo>('/v1/key').catch((error: unknown) => {
+    if (error instanceof UnauthorizedError) return null;
+    return { scope: 'reader' } as const;
+  });
+  const operator =
+    keyInfo?.scope === 'operator'
+      ? new OperatorPanel({
+          api,
+          config,
+          calendar,
+          backfillStarted: () => void facts.refreshBackfills().catch(() => {}),
+        })
+      : null;
+  handle.operator = operator;
+  app.replaceChildren(
+    header(config, true),
+    h('main', {}, facts.root, calendar.root, operator?.root, chart.root),
+  );
   app.removeAttribute('aria-busy');
 
   const stop = new AbortController();
@@ -138,25 +162,32 @@ async function start(app: HTMLElement, config: PageConfig, key: string): Promise
         calendar.updateStatusLine();
         if (state === 'unauthorized') refuse();
       },
-      onKeyLost: (loss) =>
+      onKeyLost: (loss) => {
+        if (loss === 'demoted') {
+          // The key reads on, without the operator's controls.
+          stop.abort();
+          window.location.reload();
+          return;
+        }
         refuse(
           loss === 'revoked'
             ? 'The live feed closed: this API key was revoked. Enter another key.'
             : `The live feed closed: this API key no longer reads ${config.dataset}. Enter another key.`,
-        ),
+        );
+      },
     },
     stop.signal,
   );
   if (refused) return;
   // Each part says its own trouble on the page; only a refused key stops it.
   const [from, to] = calendar.defaultRange();
-  const loads = await Promise.allSettled([calendar.show(from, to), chart.start()]);
+  const loads = await Promise.allSettled([calendar.show(from, to), chart.start(), facts.refresh()]);
   if (loads.some((load) => load.status === 'rejected' && load.reason instanceof UnauthorizedError))
     return refuse();
   const poll = async () => {
     if (stop.signal.aborted) return;
     try {
-      await calendar.refreshRunning();
+      await Promise.all([calendar.refreshRunning(), facts.refresh()]);
     } catch (error) {
       if (error instanceof UnauthorizedError) return refuse();
     }
@@ -182,6 +213,7 @@ function boot(): void {
     loadedAt: Date.now(),
     calendar: null,
     chart: null,
+    operator: null,
     ready: new Promise<void>((resolve) => {
       resolveReady = resolve;
     }),

@@ -70,3 +70,64 @@ export interface DayEvent {
   /** What a failed re-check met (`day.recheck_failed`); null for the other events. */
   error: string | null;
 }
+
+/** GET /v1/key. */
+export interface KeyInfo {
+  id: number;
+  name: string;
+  datasets: string[];
+  scope: 'reader' | 'operator';
+}
+
+/** A row of GET /v1/days/{day}/runs. */
+export interface DayRun {
+  workflow_id: string;
+  run_id: string;
+  execution_status: string;
+  day_status: string | null;
+  started_at: string;
+  closed_at: string | null;
+  build_id: string | null;
+  parent_workflow_id: string | null;
+  started_by: { via: string; key_id: number | null; key_name: string | null } | null;
+}
+
+/** POST /v1/runs/days. */
+export interface StartedDays {
+  runs: { day: string; workflow_id: string; run_id: string | null; started: boolean }[];
+}
+
+/** POST /v1/runs/backfill. */
+export interface StartedBackfill {
+  workflow_id: string;
+  run_id: string;
+  attached: boolean;
+}
+
+/** GET /v1/freshness. */
+export interface TomorrowFreshness {
+  day: string;
+  status: string;
+  published: boolean;
+  deadline: string;
+  late: boolean;
+  published_after: string | null;
+  seen_at: string | null;
+  stored_at: string | null;
+  publication_to_stored_seconds: number | null;
+  seen_to_stored_seconds: number | null;
+}
+
+/** A row of GET /v1/backfills. */
+export interface BackfillInProgress {
+  workflow_id: string;
+  run_id: string;
+  started_at: string;
+  progress: {
+    total: number;
+    done: number;
+    running: number;
+    byStatus: Record<string, number>;
+    failedDays: string[];
+  } | null;
+}

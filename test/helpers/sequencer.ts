@@ -23,6 +23,8 @@ const LONGEST_FIRST = [
   'test/integration/fetchFailures.test.ts',
   'test/browser/chartLive.test.ts',
   'test/integration/rerun.test.ts',
+  'test/browser/operator.test.ts',
+  'test/integration/apiRuns.test.ts',
 ];
 
 function rank(file: TestSpecification): number {

@@ -453,12 +453,18 @@ describe('documentation', () => {
       '/livez',
       '/metrics',
       '/readyz',
+      '/v1/backfills',
       '/v1/datasets/maxExchanges/revisions',
       '/v1/datasets/maxExchanges/series',
       '/v1/datasets/maxExchanges/values',
       '/v1/days',
       '/v1/days/running',
+      '/v1/days/{day}/runs',
       '/v1/events',
+      '/v1/freshness',
+      '/v1/key',
+      '/v1/runs/backfill',
+      '/v1/runs/days',
     ]);
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(spec.paths['/v1/datasets/maxExchanges/values']!.get.security).toEqual([{ bearerAuth: [] }]);

@@ -30,7 +30,7 @@ it('creates a key shown once, lists it, revokes it; refuses bad arguments in one
     { key_id: 1, name: 'pricing app', key_sha256: hashApiKey(token), datasets: ['maxExchanges'] },
   ]);
   const listed = await runJao(['api-key', 'list'], env);
-  expect(listed.stdout).toMatch(/^1\tpricing app\tmaxExchanges\tcreated \S+\tactive$/m);
+  expect(listed.stdout).toMatch(/^1\tpricing app\tmaxExchanges\treader\tcreated \S+\tactive$/m);
   expect(listed.stdout).not.toContain(token);
   const revoked = await runJao(['api-key', 'revoke', '1'], env);
   expect(revoked.code).toBe(0);
@@ -41,11 +41,32 @@ it('creates a key shown once, lists it, revokes it; refuses bad arguments in one
     ['api-key', 'revoke', "1'; DROP TABLE jao.api_key; --"],
     ['api-key', 'revoke', '99'],
     ['api-key', 'rotate'],
+    ['api-key', 'scope', '1'],
   ]) {
     const refused = await runJao(args, env);
     expect({ args, code: refused.code }).toEqual({ args, code: 2 });
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
   }
+});
+
+it('grants the operator scope only when asked, and takes it back', async () => {
+  const created = await runJao(['api-key', 'create', '--name', 'ops', '--operator'], env);
+  expect(created.code).toBe(0);
+  expect(created.stderr).toContain('(operator)');
+  const { rows } = await db.pool.query<{ key_id: number }>(
+    `SELECT key_id FROM jao.api_key WHERE name = 'ops' AND operator`,
+  );
+  const id = String(rows[0]!.key_id);
+  expect((await runJao(['api-key', 'list'], env)).stdout).toMatch(
+    new RegExp(`^${id}\tops\tmaxExchanges\toperator\t`, 'm'),
+  );
+  const demoted = await runJao(['api-key', 'scope', id, '--reader'], env);
+  expect(demoted.stdout.trim()).toBe(`key ${id} "ops" is now reader`);
+  expect((await db.pool.query(`SELECT operator FROM jao.api_key WHERE key_id = $1`, [id])).rows).toEqual([
+    { operator: false },
+  ]);
+  const help = await runJao(['api-key', '--help'], env);
+  expect(help.stdout).toMatch(/--operator grants the operator scope/);
 });
 
 describe('an open live feed and its key', () => {

@@ -8,7 +8,7 @@ import { splitSqlStatements } from '../../db/sqlScript';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /** The migrations of this release after the baseline, in order. */
-const LATER_MIGRATIONS = ['002_recheck_failed_event', '005_timescaledb_job_errors'];
+const LATER_MIGRATIONS = ['002_recheck_failed_event', '005_timescaledb_job_errors', '006_operator_scope'];
 
 let db: TestDatabase;
 const scratch: string[] = [];
@@ -100,6 +100,7 @@ describe('migrate', () => {
         'dataset_source',
         'day_event',
         'day_lock',
+        'day_publication',
         'day_quality',
         'delivery_day',
         'derivation',

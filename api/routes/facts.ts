@@ -1,0 +1,167 @@
+// What the status page shows beside the calendar, for any key of the dataset: the key's own scope (whether the
+// page shows operator controls), tomorrow's freshness as `jao status` tells it, and the backfills in progress.
+import { z } from 'zod';
+import { readStatusReport } from '../../db/statusReport';
+import { marketTomorrow } from '../../domain/calendar';
+import { MAX_BACKFILLS, RunControlUnavailable } from '../runControl';
+import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+
+const errorBody = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
+const keyErrors = {
+  401: errorBody.describe('no key, or an unknown or revoked key'),
+  403: errorBody.describe('the key does not read the dataset'),
+};
+
+const freshness = z.object({
+  day: z.string().describe('tomorrow (Europe/Amsterdam)'),
+  status: z.string().describe('its status, `missing` before its first run'),
+  published: z.boolean().describe('an answer from JAO carried data for it'),
+  deadline: z.string().describe('when it is due (FRESHNESS_DEADLINE on the day before, ISO-8601)'),
+  late: z.boolean().describe('the deadline passed and it is not complete'),
+  published_after: z.string().nullable().describe('the last empty answer before the first with data'),
+  seen_at: z.string().nullable().describe('the first answer with data'),
+  stored_at: z.string().nullable().describe('first stored complete'),
+  publication_to_stored_seconds: z.number().nullable().describe('publication → stored complete, at most'),
+  seen_to_stored_seconds: z.number().nullable(),
+});
+
+const backfill = z.object({
+  workflow_id: z.string(),
+  run_id: z.string(),
+  started_at: z.string(),
+  progress: z
+    .object({
+      total: z.number().int(),
+      done: z.number().int(),
+      running: z.number().int(),
+      byStatus: z.record(z.string(), z.number().int()),
+      failedDays: z.array(z.string()),
+    })
+    .nullable()
+    .describe("the backfill's progress query; null when its worker did not answer in time"),
+});
+
+export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadline: string): void {
+  app.get(
+    '/v1/key',
+    {
+      config: { dataset: MAX_EXCHANGES },
+      schema: {
+        operationId: 'describeKey',
+        summary: 'The key this request carries: its name, datasets and scope',
+        description: 'scope `operator` (may start runs: `jao api-key create --operator`) or `reader`.',
+        tags: ['keys'],
+        security: SECURITY,
+        querystring: z.strictObject({}),
+        response: {
+          200: z.object({
+            id: z.number().int(),
+            name: z.string(),
+            datasets: z.array(z.string()),
+            scope: z.enum(['reader', 'operator']),
+          }),
+          ...keyErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = request.apiKey!;
+      reply.header('cache-control', 'no-store');
+      return {
+        id: key.id,
+        name: key.name,
+        datasets: key.datasets,
+        scope: key.operator ? ('operator' as const) : ('reader' as const),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/freshness',
+    {
+      config: { dataset: MAX_EXCHANGES },
+      schema: {
+        operationId: 'tomorrowFreshness',
+        summary: "Tomorrow's freshness: published or not, its deadline, publication → stored latency",
+        description:
+          'What `jao status` prints on its tomorrow and freshness lines, from the same source (jao.delivery_day, ' +
+          'jao.day_publication).',
+        tags: ['days'],
+        security: SECURITY,
+        querystring: z.strictObject({}),
+        response: { 200: freshness, ...keyErrors },
+      },
+    },
+    async (_request, reply) => {
+      const now = new Date();
+      const tomorrow = marketTomorrow(now);
+      const report = await readStatusReport(
+        deps.pool,
+        { from: tomorrow, to: tomorrow },
+        now,
+        freshnessDeadline,
+      );
+      const line = report.days[0]!;
+      const facts = line.freshness;
+      reply.header('cache-control', 'no-store');
+      return {
+        day: report.tomorrow.day,
+        status: report.tomorrow.status,
+        published: facts?.seenAt != null,
+        deadline: report.tomorrow.deadline,
+        late: report.tomorrow.late,
+        published_after: facts?.publishedAfter ?? null,
+        seen_at: facts?.seenAt ?? null,
+        stored_at: facts?.storedAt ?? null,
+        publication_to_stored_seconds: facts?.publicationToStoredSeconds ?? null,
+        seen_to_stored_seconds: facts?.seenToStoredSeconds ?? null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/backfills',
+    {
+      config: { dataset: MAX_EXCHANGES },
+      schema: {
+        operationId: 'listBackfills',
+        summary: 'The backfills in progress, with their progress',
+        description: `Running backfillWorkflow runs (at most ${MAX_BACKFILLS}) and what their progress query says; 503 when Temporal does not answer.`,
+        tags: ['runs'],
+        security: SECURITY,
+        querystring: z.strictObject({}),
+        response: {
+          200: z.array(backfill),
+          ...keyErrors,
+          503: errorBody.describe('Temporal does not answer: which backfills run is unknown'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const unknown = (message: string) =>
+        reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ statusCode: 503, error: 'Service Unavailable', message });
+      if (!deps.runControl) return unknown('this API has no Temporal to ask (TEMPORAL_ADDRESS)');
+      try {
+        const list = await deps.runControl.backfills(MAX_EXCHANGES);
+        reply.header('cache-control', 'no-store');
+        return list.map((item) => ({
+          ...item,
+          progress: item.progress && {
+            total: item.progress.total,
+            done: item.progress.done,
+            running: item.progress.running,
+            byStatus: item.progress.byStatus as Record<string, number>,
+            failedDays: item.progress.failedDays,
+          },
+        }));
+      } catch (error) {
+        if (!(error instanceof RunControlUnavailable)) throw error;
+        request.log.warn(error.message);
+        return unknown(error.message);
+      }
+    },
+  );
+}

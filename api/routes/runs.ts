@@ -1,0 +1,215 @@
+// Acting from the page: operator keys re-run days and start backfills through Temporal (control/runStarts.ts, the
+// CLI's own start path), and read each day's runs. Reader keys get 403 (api/auth.ts). Who started a run is in its
+// memo, and in the API's log line.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { StartedBy } from '../../control/runStarts';
+import { BACKFILL_MODES, MAX_CONCURRENCY, parseBackfillInput } from '../../domain/workflowInputs';
+import { ApiInputError } from '../errors';
+import { deliveryDayParam } from '../params';
+import { MAX_DAY_RUNS, RunControlUnavailable } from '../runControl';
+import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+
+/** More days than this are a backfill's work (one workflow, bounded fan-out), not a list of single re-runs. */
+export const MAX_RERUN_DAYS = 31;
+
+const errorBody = z.object({
+  statusCode: z.number().int(),
+  error: z.string(),
+  message: z.string(),
+  parameter: z.string().optional(),
+});
+const errorAnswers = {
+  400: errorBody.describe('a parameter breaks a rule (`parameter` names it)'),
+  401: errorBody.describe('no key, or an unknown or revoked key'),
+  403: errorBody.describe('the key is a reader key (or does not read the dataset): operator keys only'),
+  503: errorBody.describe('Temporal does not answer: nothing was started'),
+};
+
+const rerunBody = z.strictObject({
+  days: z
+    .array(deliveryDayParam)
+    .min(1, 'give at least one day')
+    .max(MAX_RERUN_DAYS, `at most ${MAX_RERUN_DAYS} days; start a backfill for more`)
+    .describe('the delivery days to run again (each runs as its own day workflow, at live priority)'),
+});
+
+const backfillBody = z.strictObject({
+  from: deliveryDayParam,
+  to: deliveryDayParam,
+  mode: z
+    .enum(BACKFILL_MODES, { message: `expected one of ${BACKFILL_MODES.join(', ')}` })
+    .default('failed')
+    .describe('missing (skip complete days), failed (failed, invalid, partial days only: the default), all'),
+  concurrency: z
+    .number()
+    .int('expected a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_CONCURRENCY, `must be at most ${MAX_CONCURRENCY}`)
+    .optional()
+    .describe('day workflows in flight (default 4)'),
+});
+
+const startedDay = z.object({
+  day: z.string(),
+  workflow_id: z.string(),
+  run_id: z.string().nullable().describe("the new run's id; null when a run was going on (left to finish)"),
+  started: z.boolean(),
+});
+
+const runStarter = z
+  .object({ via: z.string(), key_id: z.number().int().nullable(), key_name: z.string().nullable() })
+  .nullable()
+  .describe(
+    'who started the run (its memo): via cli or api (with the key); null for schedule and backfill runs',
+  );
+
+const dayRun = z.object({
+  workflow_id: z.string(),
+  run_id: z.string(),
+  execution_status: z.string().describe('RUNNING, COMPLETED, FAILED, TERMINATED, TIMED_OUT, CANCELED…'),
+  day_status: z.string().nullable().describe('the DayStatus the run ended with (`running` while it runs)'),
+  started_at: z.string(),
+  closed_at: z.string().nullable(),
+  build_id: z.string().nullable().describe('the worker build that ran it, when Temporal recorded one'),
+  parent_workflow_id: z.string().nullable().describe('the backfill or poll that started it; null: top-level'),
+  started_by: runStarter,
+});
+
+const dayPath = z.strictObject({ day: deliveryDayParam });
+
+function startedByOf(request: FastifyRequest): StartedBy {
+  const key = request.apiKey;
+  if (!key) throw new Error('the run routes run behind the key check');
+  return { via: 'api', keyId: key.id, keyName: key.name };
+}
+
+/** 503 with what Temporal did not do; any other failure is the error handler's. */
+function unavailable(reply: FastifyReply, request: FastifyRequest, error: unknown) {
+  if (!(error instanceof RunControlUnavailable)) throw error;
+  request.log.warn(error.message);
+  return reply
+    .code(503)
+    .header('retry-after', '5')
+    .send({ statusCode: 503, error: 'Service Unavailable', message: error.message });
+}
+
+function noTemporal(reply: FastifyReply) {
+  return reply.code(503).send({
+    statusCode: 503,
+    error: 'Service Unavailable',
+    message: 'this API has no Temporal to ask (TEMPORAL_ADDRESS)',
+  });
+}
+
+export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
+  const operatorOnly = { dataset: MAX_EXCHANGES, operator: true };
+
+  app.post(
+    '/v1/runs/days',
+    {
+      config: operatorOnly,
+      schema: {
+        operationId: 'rerunDays',
+        summary: 'Re-run delivery days (operator keys only)',
+        description:
+          `Starts the day workflow of each day, as \`jao rerun DAY …\` does, at live priority (fetched before ` +
+          `backfills). A day whose run is going on is left to finish (started false). At most ${MAX_RERUN_DAYS} ` +
+          'days; more are a backfill (POST /v1/runs/backfill). The run memo names the key that started it. ' +
+          'Needs the operator scope (`jao api-key create --operator`): reader keys get 403.',
+        tags: ['runs'],
+        security: SECURITY,
+        body: rerunBody,
+        response: { 202: z.object({ runs: z.array(startedDay) }), ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      if (!deps.runControl) return noTemporal(reply);
+      const days = [...new Set(request.body.days)].sort();
+      const startedBy = startedByOf(request);
+      try {
+        const runs = await deps.runControl.startDays(MAX_EXCHANGES, days, startedBy);
+        request.log.info(
+          { keyId: request.apiKey?.id, keyName: request.apiKey?.name, runs },
+          'operator re-run started',
+        );
+        return reply.code(202).send({ runs });
+      } catch (error) {
+        return unavailable(reply, request, error);
+      }
+    },
+  );
+
+  app.post(
+    '/v1/runs/backfill',
+    {
+      config: operatorOnly,
+      schema: {
+        operationId: 'startBackfill',
+        summary: 'Start a backfill of a range of delivery days (operator keys only)',
+        description:
+          'Starts backfillWorkflow over from..to, as `jao backfill` does (mode `failed` unless told: only failed, ' +
+          'invalid and partial days run again), at backfill priority; a backfill of the same range and mode ' +
+          'already running is attached to (attached true). The run memo names the key that started it. ' +
+          'Needs the operator scope: reader keys get 403.',
+        tags: ['runs'],
+        security: SECURITY,
+        body: backfillBody,
+        response: {
+          202: z.object({
+            workflow_id: z.string(),
+            run_id: z.string(),
+            attached: z.boolean().describe('a backfill of the same range and mode was running: joined'),
+          }),
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!deps.runControl) return noTemporal(reply);
+      const parsed = parseBackfillInput({ dataset: MAX_EXCHANGES, ...request.body }, new Date());
+      if (!parsed.ok)
+        throw new ApiInputError(parsed.message.startsWith('to ') ? 'to' : 'from', parsed.message);
+      try {
+        const started = await deps.runControl.startBackfill(parsed.value, startedByOf(request));
+        request.log.info(
+          { keyId: request.apiKey?.id, keyName: request.apiKey?.name, backfill: started },
+          'operator backfill started',
+        );
+        return reply.code(202).send(started);
+      } catch (error) {
+        return unavailable(reply, request, error);
+      }
+    },
+  );
+
+  app.get(
+    '/v1/days/:day/runs',
+    {
+      config: operatorOnly,
+      schema: {
+        operationId: 'listDayRuns',
+        summary: "A delivery day's workflow runs, newest first (operator keys only)",
+        description:
+          `The runs of the day's workflow (\`${MAX_EXCHANGES}/day/YYYY-MM-DD\`) in Temporal's visibility store, at ` +
+          `most ${MAX_DAY_RUNS}: outcome (execution status and the DayStatus it ended with), times, build, and ` +
+          'who started it. Needs the operator scope: reader keys get 403.',
+        tags: ['runs'],
+        security: SECURITY,
+        params: dayPath,
+        querystring: z.strictObject({}),
+        response: { 200: z.array(dayRun), ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      if (!deps.runControl) return noTemporal(reply);
+      try {
+        const runs = await deps.runControl.dayRuns(MAX_EXCHANGES, request.params.day);
+        reply.header('cache-control', 'no-store');
+        return runs;
+      } catch (error) {
+        return unavailable(reply, request, error);
+      }
+    },
+  );
+}
