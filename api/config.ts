@@ -13,6 +13,8 @@ export interface ApiSettings {
   temporal: { address: string; namespace: string } | null;
   /** The status page's link into the Temporal Web UI. */
   temporalUiUrl: string;
+  /** The day workflows' task queue, which the page's start link into the Web UI names. */
+  taskQueue: string;
 }
 
 /** API_DATABASE_URL, or DATABASE_URL as jao_reader (with JAO_READER_PASSWORD when set, unless already jao_reader's). */
@@ -37,5 +39,6 @@ export function apiSettings(config: Config): ApiSettings {
     logLevel: config.LOG_LEVEL,
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE },
     temporalUiUrl: config.TEMPORAL_UI_URL,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
   };
 }

@@ -38,6 +38,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       runningDays,
       page: {
         temporalUiUrl: settings.temporalUiUrl,
+        taskQueue: settings.taskQueue,
         namespace: settings.temporal?.namespace ?? 'default',
       },
       logger: apiLoggerOptions(settings.logLevel, options.logDestination),

@@ -70,3 +70,13 @@ export interface DayEvent {
   /** What a failed re-check met (`day.recheck_failed`); null for the other events. */
   error: string | null;
 }
+
+/** A row of GET /v1/datasets/maxExchanges/difference. */
+export interface DifferenceRow {
+  mtu: string;
+  delivery_day: string;
+  border: string;
+  base_mw: number | null;
+  compare_mw: number | null;
+  difference_mw: number | null;
+}

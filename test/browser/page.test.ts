@@ -291,7 +291,7 @@ describe('the status page in Chromium', () => {
     const current = await values(`from=${from}&to=${to}`);
     expect(current).toHaveLength(23 + 24);
     let chart = await drawn();
-    expect(chart.labels).toEqual(['current']);
+    expect(chart.labels).toEqual([BORDER]);
     const currentColour = chart.colours[0];
     expect(chart.data).toEqual([seconds(current), current.map((row) => row.value_mw)]);
 
@@ -303,8 +303,8 @@ describe('the status page in Chromium', () => {
     const dayBefore = await values(`from=${DAYS.revised}&to=${DAYS.revised}&as_of=${between.toISOString()}`);
     expect(dayBefore.map((row) => row.value_mw)).not.toEqual(day.map((row) => row.value_mw));
     expect(chart.labels.slice(1)).toEqual([
-      expect.stringMatching(new RegExp(`^${DAYS.revised} version 1 \\(from `)),
-      expect.stringMatching(new RegExp(`^${DAYS.revised} version 2 \\(from `)),
+      expect.stringMatching(new RegExp(`^${BORDER} ${DAYS.revised} version 1 \\(from `)),
+      expect.stringMatching(new RegExp(`^${BORDER} ${DAYS.revised} version 2 \\(from `)),
     ]);
     const [xs, , first, second] = chart.data;
     const at = (line: (number | null)[], rows: ValueRow[]) =>
@@ -316,16 +316,15 @@ describe('the status page in Chromium', () => {
     await page.fill('#chart-day', '');
     await page.fill('#chart-as-of', between.toISOString().slice(0, 19));
     await page.dispatchEvent('#chart-as-of', 'change');
-    await until(`window.jaoPage.chart.drawn?.labels[0].startsWith('as of')`);
+    await until(`window.jaoPage.chart.drawn?.labels[0].startsWith('${BORDER} as of')`);
     chart = await drawn();
     const asOf = await values(`from=${from}&to=${to}&as_of=${between.toISOString()}`);
     expect(chart.labels).toEqual([
-      `as of ${between.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
-      'current',
+      `${BORDER} as of ${between.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
+      BORDER,
     ]);
-    // The current values keep their colour beside the values as of an instant.
-    expect(chart.colours[1]).toBe(currentColour);
-    expect(chart.colours[0]).not.toBe(currentColour);
+    // The border keeps its colour beside its values as of an instant (drawn dashed).
+    expect(chart.colours).toEqual([currentColour, currentColour]);
     expect(chart.data).toEqual([
       seconds(current),
       asOf.map((row) => row.value_mw),
