@@ -15,6 +15,8 @@ export class DifferenceForm {
   private readonly baseSelect: HTMLSelectElement;
   private readonly compareSelect: HTMLSelectElement;
   private readonly note: HTMLElement;
+  /** The version lists, shown only while the difference view is on. */
+  private readonly versionsBox: HTMLElement;
   /** The day's versions as last read, oldest first. */
   private versions: string[] = [];
 
@@ -24,8 +26,21 @@ export class DifferenceForm {
     this.baseSelect = h('select', { id: 'chart-diff-base', 'aria-label': 'The older version' });
     this.compareSelect = h('select', { id: 'chart-diff-compare', 'aria-label': 'The newer version' });
     this.note = h('span', { class: 'hint', id: 'chart-diff-note' });
+    this.versionsBox = h(
+      'span',
+      { class: 'versions' },
+      ': ',
+      this.compareSelect,
+      ' minus ',
+      this.baseSelect,
+      ' ',
+      this.note,
+    );
     for (const input of [this.toggle, this.dayInput, this.baseSelect, this.compareSelect]) {
-      input.addEventListener('change', changed);
+      input.addEventListener('change', () => {
+        this.showState();
+        changed();
+      });
     }
     this.root = h(
       'div',
@@ -33,14 +48,10 @@ export class DifferenceForm {
       this.toggle,
       h('label', { for: 'chart-difference' }, ' Difference between two versions of '),
       this.dayInput,
-      ': ',
-      this.compareSelect,
-      h('span', {}, ' minus '),
-      this.baseSelect,
-      ' ',
-      this.note,
+      this.versionsBox,
     );
     this.showVersions([], null);
+    this.showState();
   }
 
   get enabled(): boolean {
@@ -62,6 +73,11 @@ export class DifferenceForm {
     this.toggle.checked = day !== null;
     this.dayInput.value = day ?? '';
     if (pair) this.showVersions(this.versions, pair);
+    this.showState();
+  }
+
+  private showState(): void {
+    this.versionsBox.hidden = !this.toggle.checked;
   }
 
   /**

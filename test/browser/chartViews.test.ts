@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDay } from '../../db/writeDay';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
-import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
+import { ARTIFACTS_DIR, artifactPath, docsShot, launchChromium } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, validatedDay } from '../integration/storageFixtures';
 
@@ -76,6 +76,7 @@ const downloadedCsv = async () => {
   return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
 };
 const shot = (name: string) => page.screenshot({ path: artifactPath(name), fullPage: true });
+const chartShot = (name: string) => docsShot(page.locator('.chart-section'), name);
 const addBorder = async (border: string) => {
   await page.fill('#chart-border', border);
   await page.click('#chart-add-border');
@@ -137,6 +138,7 @@ describe("the chart's views for traders", () => {
     });
     expect(chart.data[0]).toEqual([...new Set(rows.map((row) => Date.parse(row.mtu) / 1000))]);
     await shot('chart-borders.png');
+    await chartShot('chart-borders.png');
 
     // The CSV is the API's CSV of the same borders and range, byte for byte.
     const csv = await downloadedCsv();
@@ -173,6 +175,7 @@ describe("the chart's views for traders", () => {
     ]);
     expect(chart.colours[4]).toBe(chart.colours[5]);
     await shot('chart-as-of-borders.png');
+    await chartShot('chart-as-of.png');
     const asOfCsv = await downloadedCsv();
     const asOfQuery = new URLSearchParams({ from: FROM, to: REVISED, as_of: asOf, format: 'csv' });
     for (const border of ['DE_FR', 'FR_DE', 'BE_AT']) asOfQuery.append('border', border);
@@ -215,6 +218,7 @@ describe("the chart's views for traders", () => {
     }
     expect(await page.locator('.chart-section .status-line').innerText()).toContain('12 of 48 values differ');
     await shot('chart-difference.png');
+    await chartShot('chart-difference.png');
     const csv = await downloadedCsv();
     expect(csv.name).toBe(
       `maxExchanges_AT_BE+DE_FR_difference_20241025T080000Z_current_${REVISED}_${REVISED}.csv`,
@@ -271,6 +275,7 @@ describe("the chart's views for traders", () => {
       `${LONG_DAY} 02:00 CET`,
     ]);
     await shot('chart-25-hour-day.png');
+    await chartShot('chart-25-hour-day.png');
   });
 
   it("links a never-run day to the Web UI's start page, prefilled with its workflow type, id and task queue", async () => {
@@ -300,5 +305,6 @@ describe("the chart's views for traders", () => {
       trigger: 'manual',
     });
     await shot('day-never-run.png');
+    await docsShot(page.locator('.calendar-section'), 'day-never-run.png');
   });
 });

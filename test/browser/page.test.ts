@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../db/apiKeys';
 import { daysInRange } from '../../domain/calendar';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
-import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
+import { ARTIFACTS_DIR, artifactPath, docsShot, launchChromium } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
@@ -225,6 +225,7 @@ describe('the status page in Chromium', () => {
     );
     expect(await page.locator('.calendar a.cell.dst').count()).toBe(2);
     await page.screenshot({ path: artifactPath('calendar.png'), fullPage: true });
+    await docsShot(page.locator('.calendar-section'), 'calendar-bad-days.png');
   });
 
   it('moves between days with the arrow keys', async () => {
@@ -275,6 +276,7 @@ describe('the status page in Chromium', () => {
     expect(await page.locator('.day-detail a.workflow-link').getAttribute('href')).toBe(link);
     expect(await page.locator('.day-detail code.command').innerText()).toBe(`npx jao rerun ${DAYS.failed}`);
     await page.screenshot({ path: artifactPath('day-detail.png'), fullPage: true });
+    await docsShot(page.locator('.calendar-section'), 'day-panel.png');
   });
 
   it("draws a border's values as the API gives them, a day's versions overlaid, and the values as of an instant", async () => {
