@@ -1,18 +1,20 @@
 // A border's colour on the chart: derived from its name alone, so that a border keeps its colour whatever else is
 // drawn beside it, in whichever order the borders were picked, in every drawing and on every page load.
 
-/** Ten colours told apart on white and by the common colour-vision deficiencies (Tableau 10, darkened). */
+/** Twelve hues far apart on white (Paul Tol's "muted" and "bright" schemes, darkened where too light for a line). */
 const BORDER_COLOURS = [
-  '#1f5fbf',
-  '#c2410c',
-  '#15803d',
-  '#b91c1c',
-  '#7c3aed',
-  '#92400e',
-  '#be185d',
-  '#4b5563',
-  '#4d7c0f',
-  '#0e7490',
+  '#332288',
+  '#117733',
+  '#cc6677',
+  '#3a9fc8',
+  '#b8860b',
+  '#aa4499',
+  '#44aa99',
+  '#882255',
+  '#4477aa',
+  '#999933',
+  '#ee6677',
+  '#555555',
 ] as const;
 
 /** FNV-1a of the name: the same border, the same colour. */

@@ -437,7 +437,8 @@ export class ChartView {
         series,
         scales: { x: { time: true } },
         axes: [
-          { values: (_plot, splits) => marketAxisLabels(splits), size: 50 },
+          // A label is `HH:MM CEST` (and its date): ticks at least 90 px apart, so that labels never run together.
+          { values: (_plot, splits) => marketAxisLabels(splits), size: 50, space: 90 },
           { label: request.difference ? 'MW (newer − older)' : 'MW', size: 60 },
         ],
         legend: { live: true },
