@@ -145,7 +145,11 @@ describe("the status page's chart follows the live feed", () => {
     expect(valuesRequests.length).toBeGreaterThan(0);
     expect(valuesRequests.filter((query) => query.has('as_of'))).toEqual([]);
     expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
-    expect(await page.inputValue('#chart-border')).toBe(BORDER);
+    expect(
+      await page
+        .locator('#chart-chosen li')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-border'))),
+    ).toEqual([BORDER]);
     expect(await page.inputValue('#chart-from')).toBe(FROM);
     expect(await page.inputValue('#chart-to')).toBe(TO);
     expect(await page.locator('.chart-section .status-line').innerText()).toMatch(
