@@ -19,6 +19,7 @@ import { KeyWatch } from './keyWatch';
 import { createApiMetrics } from './metrics';
 import { ResponseCache } from './responseCache';
 import { registerDaysRoute } from './routes/days';
+import { registerDifferenceRoute } from './routes/difference';
 import { registerEventsRoute } from './routes/events';
 import { registerFactRoutes } from './routes/facts';
 import { registerHealthRoutes } from './routes/health';
@@ -148,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   registerSeriesRoute(app, deps);
   registerValuesRoute(app, deps);
   registerRevisionsRoute(app, deps);
+  registerDifferenceRoute(app, deps);
   registerDaysRoute(app, deps);
   registerRunningRoute(app, deps);
   registerEventsRoute(app, deps);

@@ -15,6 +15,8 @@ export interface ApiSettings {
   freshnessDeadline?: string;
   /** The status page's link into the Temporal Web UI. */
   temporalUiUrl: string;
+  /** The day workflows' task queue, which the page's start link into the Web UI names. */
+  taskQueue: string;
 }
 
 /** API_DATABASE_URL, or DATABASE_URL as jao_reader (with JAO_READER_PASSWORD when set, unless already jao_reader's). */
@@ -44,5 +46,6 @@ export function apiSettings(config: Config): ApiSettings {
     },
     freshnessDeadline: config.FRESHNESS_DEADLINE,
     temporalUiUrl: config.TEMPORAL_UI_URL,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../domain/calendar';
 import { ApiInputError } from './errors';
+import { FEW_BORDERS } from './valueRows';
 
 /** A delivery day (Europe/Amsterdam) from go-live to tomorrow, checked when the request arrives. */
 export const deliveryDayParam = z
@@ -65,6 +66,28 @@ export const valuesQuery = z.strictObject({
   to: deliveryDayParam,
   border: bordersParam,
   as_of: instantParam.optional().describe('values as they were known at this instant (ISO-8601)'),
+  format: formatParam,
+});
+
+/** The borders a difference compares: one to FEW_BORDERS (api/valueRows.ts), repeatable. */
+const differenceBordersParam = z
+  .union([borderParam, z.array(borderParam).min(1).max(FEW_BORDERS, `at most ${FEW_BORDERS} borders`)], {
+    error: messageOfBranchByShape,
+  })
+  .describe(`repeatable: border=AT_BE&border=BE_AT; one to ${FEW_BORDERS} borders`);
+
+export const differenceQuery = z.strictObject({
+  from: deliveryDayParam,
+  to: deliveryDayParam,
+  border: differenceBordersParam,
+  base_as_of: instantParam.describe(
+    'the older version: the values as they were known at this instant (ISO-8601)',
+  ),
+  compare_as_of: instantParam
+    .optional()
+    .describe(
+      'the newer version: the values as known at this instant (ISO-8601); absent: the current values',
+    ),
   format: formatParam,
 });
 

@@ -45,6 +45,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       freshnessDeadline: settings.freshnessDeadline,
       page: {
         temporalUiUrl: settings.temporalUiUrl,
+        taskQueue: settings.taskQueue,
         namespace: settings.temporal?.namespace ?? 'default',
       },
       logger: apiLoggerOptions(settings.logLevel, options.logDestination),

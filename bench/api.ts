@@ -212,6 +212,7 @@ export async function runApiBenchmark(args: string[]): Promise<void> {
       logLevel: 'warn',
       temporal: null,
       temporalUiUrl: 'http://127.0.0.1:8233',
+      taskQueue: 'jao-scraper',
     });
 
     // One warm-up second each, then the measured runs.

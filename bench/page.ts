@@ -131,6 +131,7 @@ export async function runPageBenchmark(args: string[]): Promise<void> {
       logLevel: 'warn',
       temporal: null,
       temporalUiUrl: 'http://127.0.0.1:8233',
+      taskQueue: 'jao-scraper',
     });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -149,11 +150,12 @@ export async function runPageBenchmark(args: string[]): Promise<void> {
       ([from, to]) => `/v1/datasets/maxExchanges/values?from=${from}&to=${to}&border=${border}`,
     );
     const chartRequest = JSON.stringify({
-      border,
+      borders: [border],
       from: sizes.chartFrom,
       to: sizes.chartTo,
       asOf: null,
       revisionsDay: null,
+      difference: null,
     });
     // Warm-up: the first run of each (cold caches on both sides), then the measured runs, alternating.
     const calendarCall = `window.jaoPage.calendar.show(${JSON.stringify(sizes.calendarFrom)}, ${JSON.stringify(sizes.calendarTo)})`;

@@ -56,6 +56,13 @@ export function notCompleteLines(notCompleted: DayOutcome[]): string[] {
   return lines;
 }
 
+/**
+ * The details' last block: a line with a no-break space only, which shows as an empty line. The Web UI (2.x) sizes the frame that shows the details to its body's
+ * scrollHeight, which leaves out the body's margins: the frame cuts that much off whatever ends the details (the
+ * last not-complete day was cut in half). What it cuts now is this line.
+ */
+export const DETAILS_END = '\u00a0';
+
 export function renderRunDetails(state: RunState): string {
   const skipped = state.skipped ?? 0;
   const finished = state.running === 0 && state.done + skipped >= state.total;
@@ -82,5 +89,6 @@ export function renderRunDetails(state: RunState): string {
     const more = state.notCompleted.length - LISTED_DAYS;
     if (more > 0) lines.push(`- … and ${more} more (query \`progress\` for all)`);
   }
+  lines.push('', DETAILS_END);
   return lines.join('\n');
 }

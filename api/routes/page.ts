@@ -4,10 +4,14 @@ import { type PageAsset, pageAssets } from '../pageAssets';
 import { pageHtml } from '../pageHtml';
 import { type ApiApp, MAX_EXCHANGES } from '../types';
 
-/** What the page needs to know that is not secret (common/config.ts: TEMPORAL_UI_URL, TEMPORAL_NAMESPACE). */
+/**
+ * What the page needs to know that is not secret (common/config.ts: TEMPORAL_UI_URL, TEMPORAL_NAMESPACE,
+ * TEMPORAL_TASK_QUEUE).
+ */
 export interface PageSettings {
   temporalUiUrl: string;
   namespace: string;
+  taskQueue: string;
   maxRangeDays: number;
 }
 
@@ -48,6 +52,7 @@ export function registerPageRoutes(app: ApiApp, settings: PageSettings): void {
         dataset: MAX_EXCHANGES,
         temporalUiUrl: settings.temporalUiUrl,
         namespace: settings.namespace,
+        taskQueue: settings.taskQueue,
         maxRangeDays: settings.maxRangeDays,
         serverNow: new Date().toISOString(),
         version,

@@ -30,7 +30,12 @@ export class Api {
   }
 
   /** A day-ranged path over from..to, asked in pieces the API accepts, side by side; rows in order. */
-  async getRange<T>(path: string, from: string, to: string, params: Record<string, string | undefined> = {}) {
+  async getRange<T>(
+    path: string,
+    from: string,
+    to: string,
+    params: Record<string, string | string[] | undefined> = {},
+  ) {
     const pieces = rangePieces(from, to, this.maxRangeDays);
     const answers = await Promise.all(
       pieces.map(([pieceFrom, pieceTo]) => this.get<T[]>(path, { ...params, from: pieceFrom, to: pieceTo })),
@@ -42,7 +47,12 @@ export class Api {
    * A day-ranged path's CSV over from..to: one request when the API accepts the range at once (its answer as it
    * came), else its pieces' answers joined under the first piece's header.
    */
-  async getRangeCsv(path: string, from: string, to: string, params: Record<string, string | undefined> = {}) {
+  async getRangeCsv(
+    path: string,
+    from: string,
+    to: string,
+    params: Record<string, string | string[] | undefined> = {},
+  ) {
     const pieces = rangePieces(from, to, this.maxRangeDays);
     const answers = await Promise.all(
       pieces.map(async ([pieceFrom, pieceTo]) => {

@@ -11,6 +11,7 @@ import type { PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { h, utcText } from './dom';
+import { dayStartInput, startDayLink } from './startLink';
 import type { DayRow, RunningDay } from './types';
 
 export interface CalendarOptions {
@@ -180,9 +181,15 @@ export class CalendarView {
     if (this.pendingRefresh.size > 0) this.scheduleRefresh();
   }
 
+  /** The day's workflow in the Web UI; for a day that has never run, the Web UI's start page prefilled. */
   private linkFor(day: string): string {
-    const { temporalUiUrl, namespace } = this.options.config;
+    const { temporalUiUrl, namespace, taskQueue, dataset } = this.options.config;
+    if (this.neverRun(day)) return startDayLink(temporalUiUrl, namespace, taskQueue, dataset, day);
     return workflowLink(temporalUiUrl, namespace, this.grid.workflowIdOf(day));
+  }
+
+  private neverRun(day: string): boolean {
+    return this.grid.cellOf(day).status === 'missing';
   }
 
   /** The whole grid as one HTML string: a thousand cells in one layout. */
@@ -376,7 +383,8 @@ export class CalendarView {
   private showDetail(day: string): void {
     const cell = this.grid.cellOf(day);
     const workflowId = cell.running?.workflow_id ?? dayWorkflowIdOf(this.options.config.dataset, day);
-    this.detail.show(cell, workflowId, this.linkFor(day));
+    const startInput = this.neverRun(day) ? dayStartInput(this.options.config.dataset, day) : null;
+    this.detail.show(cell, workflowId, this.linkFor(day), startInput);
   }
 
   private showTooltip(element: HTMLElement): void {

@@ -1,67 +1,45 @@
-// A border's values over a range, drawn with uPlot; the versions of one day overlaid; the values as they were
-// known at an instant (as_of). Every line is the API's rows as they came (chartData.ts aligns them).
+// Borders' values over a range, drawn with uPlot, each border in its own colour; the versions of one day overlaid;
+// the values as they were known at an instant (as_of); or the difference between two versions of a day. Every line
+// is the API's rows as they came (chartData.ts aligns them); the CSV download is the API's answer for the same.
 import uPlot from 'uplot';
 import { addDays, dayStartMs, GO_LIVE_DAY } from '../../domain/calendar';
 import type { Api } from './api';
+import { borderColour } from './borderColours';
+import { BorderPicker } from './borderPicker';
 import {
-  AS_OF_COLOUR,
+  AS_OF_DASH,
   alignLines,
-  CURRENT_COLOUR,
   dayVersions,
+  differenceLine,
   type Line,
   lineOf,
+  rowsByBorder,
   versionColour,
+  versionInstants,
 } from './chartData';
+import {
+  anyTouched,
+  type ChartRequest,
+  csvFileName,
+  csvRequest,
+  type DayChange,
+  DIFFERENCE_PATH,
+  linesTouched,
+  mergeTouched,
+  NOTHING_TOUCHED,
+  REVISIONS_PATH,
+  type TouchedLines,
+  VALUES_PATH,
+} from './chartRequest';
+import { DifferenceForm } from './differenceForm';
 import { h, utcText } from './dom';
 import { marketAxisLabels, marketTimeText } from './marketTime';
-import type { RevisionRow, SeriesEntry, ValueRow } from './types';
+import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
 
-const VALUES_PATH = '/v1/datasets/maxExchanges/values';
-const REVISIONS_PATH = '/v1/datasets/maxExchanges/revisions';
+export type { ChartRequest, DayChange } from './chartRequest';
 
-export interface ChartRequest {
-  border: string;
-  from: string;
-  to: string;
-  /** ISO-8601 instant, or null for the current values. */
-  asOf: string | null;
-  /** A day whose versions are overlaid, or null. */
-  revisionsDay: string | null;
-}
-
-/** A change the live feed announced: its day and, for the pipeline's events, when it was stored. */
-export interface DayChange {
-  day: unknown;
-  raisedAt?: unknown;
-}
-
-/** Which of a drawing's lines a change may have moved. */
-export interface TouchedLines {
-  current: boolean;
-  asOf: boolean;
-  revisions: boolean;
-}
-
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 /** A burst of events (a backfill's days, a re-run) redraws once. */
 const LIVE_DEBOUNCE_MS = 250;
-
-/**
- * The lines of `request` a change may have moved. A day in the range moves the current values; the values as
- * known at an instant only when the change was stored at or before that instant (an event's raisedAt is its
- * write's transaction time, the valid_from of what it stored), or when the event does not say when. The
- * overlaid day's versions move when that day changes.
- */
-export function linesTouched(request: ChartRequest, change: DayChange): TouchedLines {
-  const none = { current: false, asOf: false, revisions: false };
-  const day = change.day;
-  if (typeof day !== 'string' || !DAY_PATTERN.test(day)) return none;
-  const inRange = request.from <= day && day <= request.to;
-  const storedAt = typeof change.raisedAt === 'string' ? Date.parse(change.raisedAt) : Number.NaN;
-  const beforeAsOf =
-    request.asOf !== null && (Number.isNaN(storedAt) || storedAt <= Date.parse(request.asOf));
-  return { current: inRange, asOf: inRange && beforeAsOf, revisions: day === request.revisionsDay };
-}
 
 /** The API's rows behind a drawing, kept so that a live redraw asks again only for the lines that moved. */
 interface DrawnRows {
@@ -69,6 +47,7 @@ interface DrawnRows {
   current: ValueRow[];
   asOf: ValueRow[] | null;
   revisions: RevisionRow[] | null;
+  difference: DifferenceRow[] | null;
 }
 
 export interface ChartOptions {
@@ -78,39 +57,37 @@ export interface ChartOptions {
 
 export class ChartView {
   readonly root: HTMLElement;
-  private readonly borderInput: HTMLInputElement;
-  private readonly borderList: HTMLDataListElement;
+  private readonly picker: BorderPicker;
   private readonly fromInput: HTMLInputElement;
   private readonly toInput: HTMLInputElement;
   private readonly asOfInput: HTMLInputElement;
   private readonly asOfNote: HTMLElement;
   private readonly dayInput: HTMLInputElement;
+  private readonly differenceForm: DifferenceForm;
   private readonly statusLine: HTMLElement;
   private readonly plotBox: HTMLElement;
-  private borders = new Map<string, SeriesEntry>();
+  private readonly csvButton: HTMLButtonElement;
+  private readonly csvNote: HTMLElement;
   private plot: uPlot | null = null;
   private seq = 0;
   /** The request last asked for (drawn, or being drawn). */
   private requested: ChartRequest | null = null;
   private rows: DrawnRows | null = null;
-  private liveTouched: TouchedLines = { current: false, asOf: false, revisions: false };
+  private liveTouched: TouchedLines = NOTHING_TOUCHED;
   private liveTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly csvButton: HTMLButtonElement;
+  /** The difference view's day and borders whose versions were last read. */
+  private versionsOf = '';
   /** What is drawn: the lines' labels and colours, uPlot's aligned data (read by the browser tests). */
   drawn: { request: ChartRequest; labels: string[]; colours: string[]; data: uPlot.AlignedData } | null =
     null;
 
   constructor(private readonly options: ChartOptions) {
     const tomorrow = options.tomorrow();
-    this.borderInput = h('input', {
-      id: 'chart-border',
-      list: 'chart-borders',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'type to search, e.g. DE_FR',
-      required: true,
-    });
-    this.borderList = h('datalist', { id: 'chart-borders' });
+    this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
+    this.picker = new BorderPicker(
+      () => void this.draw(),
+      (text) => this.say(text),
+    );
     const dateInput = (id: string) => h('input', { type: 'date', id, min: GO_LIVE_DAY, max: tomorrow });
     this.fromInput = dateInput('chart-from');
     this.toInput = dateInput('chart-to');
@@ -118,6 +95,7 @@ export class ChartView {
     this.asOfInput = h('input', { type: 'datetime-local', id: 'chart-as-of', step: 1 });
     this.asOfNote = h('span', { class: 'hint', id: 'chart-as-of-note' }, 'empty: the current values');
     this.asOfInput.setAttribute('aria-describedby', 'chart-as-of-note');
+    this.differenceForm = new DifferenceForm(tomorrow, () => void this.draw());
     const clear = (input: HTMLInputElement, label: string) => {
       const button = h('button', { type: 'button', class: 'secondary', 'aria-label': label }, 'Clear');
       button.addEventListener('click', () => {
@@ -133,10 +111,11 @@ export class ChartView {
       'Download CSV',
     );
     this.csvButton.addEventListener('click', () => void this.downloadCsv());
+    this.csvNote = h('span', { class: 'hint', id: 'chart-csv-note' });
     const form = h(
       'form',
       { class: 'chart-form', 'aria-label': 'What to draw' },
-      h('div', {}, h('label', { for: 'chart-border' }, 'Border '), this.borderInput, this.borderList),
+      this.picker.root,
       h(
         'div',
         {},
@@ -161,10 +140,12 @@ export class ChartView {
         this.dayInput,
         clear(this.dayInput, 'Clear the revisions day'),
       ),
-      h('div', {}, h('button', { type: 'submit' }, 'Draw'), ' ', this.csvButton),
+      this.differenceForm.root,
+      h('div', {}, h('button', { type: 'submit' }, 'Draw'), ' ', this.csvButton, ' ', this.csvNote),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      this.picker.takeTyped();
       void this.draw();
     });
     this.asOfInput.addEventListener('change', () => {
@@ -172,8 +153,7 @@ export class ChartView {
       void this.draw();
     });
     this.dayInput.addEventListener('change', () => void this.draw());
-    this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
-    this.plotBox = h('div', { class: 'plot', role: 'img', 'aria-label': 'Chart of the chosen border' });
+    this.plotBox = h('div', { class: 'plot', role: 'img', 'aria-label': 'Chart of the chosen borders' });
     this.root = h(
       'section',
       { class: 'chart-section', 'aria-labelledby': 'chart-heading' },
@@ -184,7 +164,7 @@ export class ChartView {
       h(
         'p',
         { class: 'hint' },
-        'Drag across the chart to zoom in, double-click to zoom out. Times are market time (Europe/Amsterdam, CET or CEST), on a 24-hour clock.',
+        'Drag across the chart to zoom in, double-click to zoom out. Times are market time (Europe/Amsterdam, CET or CEST), on a 24-hour clock. Each border keeps its colour; values as known at an instant are dashed.',
       ),
     );
     window.addEventListener('resize', () => this.plot?.setSize(this.size()));
@@ -202,22 +182,13 @@ export class ChartView {
       );
       throw error;
     }
-    this.borders = new Map(series.map((entry) => [entry.border, entry]));
-    this.borderList.replaceChildren(
-      ...series.map((entry) =>
-        h(
-          'option',
-          { value: entry.border },
-          `${entry.from_zone} → ${entry.to_zone}${entry.last_day ? ` (to ${entry.last_day})` : ' (no values)'}`,
-        ),
-      ),
-    );
+    this.picker.setCatalogue(series);
     const tomorrow = this.options.tomorrow();
     this.fromInput.value = addDays(tomorrow, -30);
     this.toInput.value = tomorrow;
     const first = series.find((entry) => entry.values > 0) ?? series[0];
     if (first) {
-      this.borderInput.value = first.border;
+      this.picker.set([first.border]);
       await this.draw();
     } else this.say('No border is stored yet.');
   }
@@ -233,12 +204,25 @@ export class ChartView {
     return Number.isNaN(date.getTime()) ? null : date.toISOString();
   }
 
-  /** What the form asks for; null (and a message) when it asks for something the API would refuse. */
-  private request(): ChartRequest | null {
-    const border = this.borderInput.value.trim().toUpperCase();
-    if (!this.borders.has(border)) {
-      this.say(border ? `No border ${border} in the catalogue.` : 'Choose a border.');
+  /**
+   * What the form asks for; null (and a message) when it asks for something the API would refuse. The difference
+   * view first reads the day's versions (when its day or borders changed) to offer them.
+   */
+  private async request(): Promise<ChartRequest | null> {
+    const borders = this.picker.borders;
+    if (borders.length === 0) {
+      this.say('Choose a border.');
       return null;
+    }
+    if (this.differenceForm.enabled) {
+      const day = this.differenceForm.day;
+      await this.readVersions(day, borders);
+      const pair = this.differenceForm.pair();
+      if (!pair) {
+        this.say(`${day} has fewer than two versions of ${borders.join(', ')}: nothing to compare.`);
+        return null;
+      }
+      return { borders, from: day, to: day, asOf: null, revisionsDay: null, difference: pair };
     }
     const from = this.fromInput.value;
     const to = this.toInput.value;
@@ -246,12 +230,29 @@ export class ChartView {
       this.say('Choose a range: from must not be after to.');
       return null;
     }
-    return { border, from, to, asOf: this.asOfValue(), revisionsDay: this.dayInput.value || null };
+    const revisionsDay = this.dayInput.value || null;
+    return { borders, from, to, asOf: this.asOfValue(), revisionsDay, difference: null };
+  }
+
+  /** The versions of `day` over `borders`, offered by the difference form (read again when the feed says so). */
+  private async readVersions(day: string, borders: string[], again = false): Promise<void> {
+    const key = `${day} ${borders.join(',')}`;
+    if (!again && key === this.versionsOf) return;
+    const rows = await this.revisionsOf(day, borders);
+    this.versionsOf = key;
+    this.differenceForm.showVersions(versionInstants(rows), null);
+  }
+
+  private async revisionsOf(day: string, borders: string[]): Promise<RevisionRow[]> {
+    const answers = await Promise.all(
+      borders.map((border) => this.options.api.get<RevisionRow[]>(REVISIONS_PATH, { border, day })),
+    );
+    return answers.flat();
   }
 
   /** Sets the form and draws (the tests and the bench drive the chart through this). */
   async drawRequest(request: ChartRequest): Promise<void> {
-    this.borderInput.value = request.border;
+    this.picker.set(request.borders);
     this.fromInput.value = request.from;
     this.toInput.value = request.to;
     this.dayInput.value = request.revisionsDay ?? '';
@@ -261,11 +262,25 @@ export class ChartView {
       this.asOfInput.value = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}T${pad(local.getHours())}:${pad(local.getMinutes())}:${pad(local.getSeconds())}`;
     } else this.asOfInput.value = '';
     this.updateAsOfNote();
+    if (request.difference) {
+      this.differenceForm.set(request.from, null);
+      await this.readVersions(request.from, this.picker.borders);
+      this.differenceForm.set(request.from, request.difference);
+    } else this.differenceForm.set(null, null);
     await this.draw();
   }
 
   async draw(): Promise<void> {
-    const request = this.request();
+    let request: ChartRequest | null;
+    try {
+      request = await this.request();
+    } catch (error) {
+      this.root.dataset.state = 'error';
+      this.say(
+        `Could not read the day's versions: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
+    }
     if (request) await this.load(request, null);
   }
 
@@ -273,17 +288,13 @@ export class ChartView {
   dayChanged(change: DayChange): void {
     if (!this.requested) return;
     const touched = linesTouched(this.requested, change);
-    if (!touched.current && !touched.asOf && !touched.revisions) return;
-    this.liveTouched = {
-      current: this.liveTouched.current || touched.current,
-      asOf: this.liveTouched.asOf || touched.asOf,
-      revisions: this.liveTouched.revisions || touched.revisions,
-    };
+    if (!anyTouched(touched)) return;
+    this.liveTouched = mergeTouched(this.liveTouched, touched);
     if (this.liveTimer) return;
     this.liveTimer = setTimeout(() => {
       this.liveTimer = null;
       const touchedLines = this.liveTouched;
-      this.liveTouched = { current: false, asOf: false, revisions: false };
+      this.liveTouched = NOTHING_TOUCHED;
       const request = this.requested;
       if (!request) return;
       // A drawing still loading (or one that failed) is asked again whole; a drawn one, only where it moved.
@@ -305,58 +316,56 @@ export class ChartView {
     }
     const started = performance.now();
     const { api } = this.options;
-    const params = { border: request.border };
+    const border = request.borders;
     const again = <T>(line: keyof TouchedLines, old: T, ask: () => Promise<T>): Promise<T> =>
       kept && !kept.touched[line] ? Promise.resolve(old) : ask();
     try {
-      const [current, asOf, revisions] = await Promise.all([
+      const [current, asOf, revisions, difference] = await Promise.all([
         again('current', kept?.rows.current ?? [], () =>
-          api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, params),
+          request.difference
+            ? Promise.resolve([])
+            : api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, { border }),
         ),
         again('asOf', kept?.rows.asOf ?? null, () =>
-          request.asOf
-            ? api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, {
-                ...params,
-                as_of: request.asOf,
-              })
+          request.asOf && !request.difference
+            ? api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, { border, as_of: request.asOf })
             : Promise.resolve(null),
         ),
         again('revisions', kept?.rows.revisions ?? null, () =>
-          request.revisionsDay
-            ? api.get<RevisionRow[]>(REVISIONS_PATH, { border: request.border, day: request.revisionsDay })
+          request.revisionsDay && !request.difference
+            ? this.revisionsOf(request.revisionsDay, request.borders)
+            : Promise.resolve(null),
+        ),
+        again('difference', kept?.rows.difference ?? null, () =>
+          request.difference
+            ? api.getRange<DifferenceRow>(
+                DIFFERENCE_PATH,
+                request.from,
+                request.to,
+                csvRequest(request).params,
+              )
             : Promise.resolve(null),
         ),
       ]);
       if (seq !== this.seq) return;
-      this.rows = { request, current, asOf, revisions };
-      const currentLine = { ...lineOf('current', current), colour: CURRENT_COLOUR };
-      const lines: Line[] = asOf
-        ? [{ ...lineOf(`as of ${utcText(request.asOf)}`, asOf), colour: AS_OF_COLOUR }, currentLine]
-        : [currentLine];
-      const versions = revisions ? dayVersions(revisions) : [];
-      versions.forEach((version, index) => {
-        lines.push({
-          label: `${request.revisionsDay} version ${index + 1} (from ${utcText(version.knownFrom)})`,
-          values: version.values,
-          colour: versionColour(index),
-        });
-      });
+      // A new version of the compared day: offered in the lists, the choice kept.
+      if (kept?.touched.difference && request.difference) {
+        await this.readVersions(request.from, request.borders, true).catch(() => {});
+      }
+      this.rows = { request, current, asOf, revisions, difference };
+      const lines = difference ? differenceLines(request, difference) : valueLines(request, this.rows);
       this.render(request, lines, kept !== null);
       const ms = performance.now() - started;
       this.root.dataset.state = 'ready';
       this.root.dataset.renderMs = ms.toFixed(0);
       this.plotBox.removeAttribute('aria-busy');
       this.csvButton.disabled = false;
-      const points = (asOf ?? current).length;
-      const overlay = request.revisionsDay ? `; ${request.revisionsDay}: ${versions.length} version(s)` : '';
+      this.csvNote.textContent = request.revisionsDay
+        ? "the CSV holds the values drawn, not the overlaid day's versions"
+        : '';
       const live = kept ? ` Redrawn from the live feed at ${utcText(new Date().toISOString())}.` : '';
-      this.say(
-        `${request.border} ${request.from} to ${request.to}: ${points} values${request.asOf ? ` as known at ${utcText(request.asOf)}` : ''}${overlay}.${live}`,
-      );
-      this.plotBox.setAttribute(
-        'aria-label',
-        `Chart of ${request.border}: ${points} values from ${request.from} to ${request.to}`,
-      );
+      this.say(`${summaryOf(request, this.rows)}${live}`);
+      this.plotBox.setAttribute('aria-label', `Chart of ${summaryOf(request, this.rows)}`);
     } catch (error) {
       if (seq !== this.seq) return;
       const problem = error instanceof Error ? error.message : String(error);
@@ -369,15 +378,13 @@ export class ChartView {
     }
   }
 
-  /** The CSV of what is drawn (the values as known at the instant when one is set), from the API, saved. */
+  /** The CSV of what is drawn, from the API (csvRequest), saved. */
   async downloadCsv(): Promise<void> {
     const request = this.drawn?.request;
     if (!request) return;
     try {
-      const csv = await this.options.api.getRangeCsv(VALUES_PATH, request.from, request.to, {
-        border: request.border,
-        as_of: request.asOf ?? undefined,
-      });
+      const { path, params } = csvRequest(request);
+      const csv = await this.options.api.getRangeCsv(path, request.from, request.to, params);
       // The key goes in a header, which a plain link cannot send: the answer is saved through a Blob URL.
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
       const link = h('a', { href: url, download: csvFileName(request), hidden: true });
@@ -397,7 +404,7 @@ export class ChartView {
   private render(request: ChartRequest, lines: Line[], keepView: boolean): void {
     const data = alignLines(lines) as uPlot.AlignedData;
     const labels = lines.map((line) => line.label);
-    const colours = lines.map((line) => line.colour ?? CURRENT_COLOUR);
+    const colours = lines.map((line) => line.colour ?? borderColour(''));
     const zoom = keepView ? this.zoomedX() : null;
     if (keepView && this.plot && this.drawn && sameItems(this.drawn.labels, labels)) {
       // The same lines with new values: the plot keeps its place on the page and its zoom.
@@ -415,10 +422,10 @@ export class ChartView {
       },
       ...lines.map((line, index) => ({
         label: line.label,
-        stroke: line.colour ?? CURRENT_COLOUR,
+        stroke: colours[index],
         paths: steps,
-        width: index === 0 ? 1.5 : 1,
-        dash: line.label === 'current' && index > 0 ? [6, 4] : undefined,
+        width: line.dash ? 1 : 1.5,
+        dash: line.dash,
         spanGaps: false,
         points: { show: false },
       })),
@@ -430,8 +437,9 @@ export class ChartView {
         series,
         scales: { x: { time: true } },
         axes: [
-          { values: (_plot, splits) => marketAxisLabels(splits), size: 50 },
-          { label: 'MW', size: 60 },
+          // A label is `HH:MM CEST` (and its date): ticks at least 90 px apart, so that labels never run together.
+          { values: (_plot, splits) => marketAxisLabels(splits), size: 50, space: 90 },
+          { label: request.difference ? 'MW (newer − older)' : 'MW', size: 60 },
         ],
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
@@ -439,11 +447,12 @@ export class ChartView {
       data,
       this.plotBox,
     );
+    const focusDay = request.difference ? request.from : request.revisionsDay;
     if (zoom) this.plot.setScale('x', zoom);
-    else if (request.revisionsDay) {
+    else if (focusDay) {
       this.plot.setScale('x', {
-        min: dayStartMs(request.revisionsDay) / 1000 - 3600,
-        max: dayStartMs(addDays(request.revisionsDay, 1)) / 1000,
+        min: dayStartMs(focusDay) / 1000 - 3600,
+        max: dayStartMs(addDays(focusDay, 1)) / 1000,
       });
     }
     this.drawn = { request, labels, colours, data };
@@ -466,8 +475,58 @@ export class ChartView {
 const sameItems = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((item, index) => item === b[index]);
 
-/** maxExchanges_AT_BE_2025-03-30_2025-03-31[_as_of_20250331T120000Z].csv */
-export function csvFileName(request: ChartRequest): string {
-  const asOf = request.asOf ? `_as_of_${request.asOf.replace(/[-:]|\.\d+/g, '')}` : '';
-  return `maxExchanges_${request.border}_${request.from}_${request.to}${asOf}.csv`;
+/** Each border: its values as known at the instant (dashed) when one is set, its current values, its day's versions. */
+function valueLines(request: ChartRequest, rows: DrawnRows): Line[] {
+  const current = rowsByBorder(request.borders, rows.current);
+  const asOf = rows.asOf ? rowsByBorder(request.borders, rows.asOf) : null;
+  const revisions = rows.revisions ? rowsByBorder(request.borders, rows.revisions) : null;
+  const lines: Line[] = [];
+  for (const border of request.borders) {
+    const colour = borderColour(border);
+    if (asOf && request.asOf) {
+      lines.push({
+        ...lineOf(`${border} as of ${utcText(request.asOf)}`, asOf.get(border) ?? []),
+        colour,
+        dash: AS_OF_DASH,
+      });
+    }
+    lines.push({ ...lineOf(border, current.get(border) ?? []), colour });
+  }
+  if (revisions) {
+    for (const border of request.borders) {
+      dayVersions(revisions.get(border) ?? []).forEach((version, index) => {
+        lines.push({
+          label: `${border} ${request.revisionsDay} version ${index + 1} (from ${utcText(version.knownFrom)})`,
+          values: version.values,
+          colour: versionColour(index),
+        });
+      });
+    }
+  }
+  return lines;
+}
+
+/** Each border's change per MTU between the two versions, in its colour. */
+function differenceLines(request: ChartRequest, rows: DifferenceRow[]): Line[] {
+  const { base, compare } = request.difference!;
+  const between = `${compare ? marketTimeText(compare) : 'current'} − ${marketTimeText(base)}`;
+  const byBorder = rowsByBorder(request.borders, rows);
+  return request.borders.map((border) => ({
+    ...differenceLine(`${border}: ${between}`, byBorder.get(border) ?? []),
+    colour: borderColour(border),
+  }));
+}
+
+/** The status line: what is drawn, in words. */
+function summaryOf(request: ChartRequest, rows: DrawnRows): string {
+  const borders = request.borders.join(', ');
+  if (request.difference && rows.difference) {
+    const { base, compare } = request.difference;
+    const changed = rows.difference.filter((row) => row.difference_mw !== 0).length;
+    return `${borders} ${request.from}: ${compare ? `the version from ${marketTimeText(compare)}` : 'the current values'} minus the version from ${marketTimeText(base)}: ${changed} of ${rows.difference.length} values differ.`;
+  }
+  const points = (rows.asOf ?? rows.current).length;
+  const versions = rows.revisions ? versionInstants(rows.revisions).length : 0;
+  const overlay = request.revisionsDay ? `; ${request.revisionsDay}: ${versions} version(s)` : '';
+  return `${borders} ${request.from} to ${request.to}: ${points} values${request.asOf ? ` as known at ${utcText(request.asOf)}` : ''}${overlay}.`;
 }

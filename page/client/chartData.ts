@@ -1,6 +1,6 @@
 // The chart's columns (uPlot's aligned data: one x array, one y array per line) from the API's rows. Pure (no
 // DOM): test/unit/pageModel.test.ts.
-import type { RevisionRow, ValueRow } from './types';
+import type { DifferenceRow, RevisionRow, ValueRow } from './types';
 
 /** One line: values by MTU (epoch seconds). */
 export interface Line {
@@ -8,11 +8,12 @@ export interface Line {
   values: Map<number, number>;
   /** Its stroke: a line keeps its colour whatever else is drawn beside it. */
   colour?: string;
+  /** Dashed (the values as known at an instant), or solid when absent. */
+  dash?: number[];
 }
 
-/** The current values are always drawn in this colour, the values as of an instant in that one. */
-export const CURRENT_COLOUR = '#1f5fbf';
-export const AS_OF_COLOUR = '#c2410c';
+/** A border's values as known at an instant: its colour (borderColours.ts), dashed. */
+export const AS_OF_DASH = [6, 4];
 const VERSION_COLOURS = ['#8a8f98', '#7c3aed', '#0f766e', '#b45309', '#be185d', '#4d7c0f'];
 
 /** The colour of a day's version (0 for its first), the same for that version in every drawing. */
@@ -22,6 +23,25 @@ export const mtuSeconds = (iso: string): number => Date.parse(iso) / 1000;
 
 export function lineOf(label: string, rows: readonly ValueRow[]): Line {
   return { label, values: new Map(rows.map((row) => [mtuSeconds(row.mtu), row.value_mw])) };
+}
+
+/** Rows of several borders (as the API orders them) by border, in the order `borders` names them. */
+export function rowsByBorder<T extends { border: string }>(borders: readonly string[], rows: readonly T[]) {
+  const grouped = new Map<string, T[]>(borders.map((border) => [border, []]));
+  for (const row of rows) grouped.get(row.border)?.push(row);
+  return grouped;
+}
+
+/** A border's change per MTU (compare − base); an MTU missing from either version has none. */
+export function differenceLine(label: string, rows: readonly DifferenceRow[]): Line {
+  const values = new Map<number, number>();
+  for (const row of rows) if (row.difference_mw !== null) values.set(mtuSeconds(row.mtu), row.difference_mw);
+  return { label, values };
+}
+
+/** The instants at which some value of a day changed (its versions), oldest first, over several borders' rows. */
+export function versionInstants(rows: readonly RevisionRow[]): string[] {
+  return [...new Set(rows.map((row) => row.valid_from))].sort((a, b) => Date.parse(a) - Date.parse(b));
 }
 
 /** uPlot's aligned data: the union of the lines' MTUs, sorted, and each line's value there (null: none). */
@@ -46,10 +66,7 @@ export interface DayVersion {
  * current then. From jao.max_exchanges_history's rows (each with the interval it was current).
  */
 export function dayVersions(rows: readonly RevisionRow[]): DayVersion[] {
-  const instants = [...new Set(rows.map((row) => row.valid_from))].sort(
-    (a, b) => Date.parse(a) - Date.parse(b),
-  );
-  return instants.map((instant) => {
+  return versionInstants(rows).map((instant) => {
     const at = Date.parse(instant);
     const values = new Map<number, number>();
     for (const row of rows) {

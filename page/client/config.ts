@@ -5,6 +5,8 @@ export interface PageConfig {
   /** The Temporal Web UI, without a trailing slash. */
   temporalUiUrl: string;
   namespace: string;
+  /** The day workflows' task queue (TEMPORAL_TASK_QUEUE): the Web UI's start page is prefilled with it. */
+  taskQueue: string;
   /** The longest range one request of /v1/days or /v1/.../values may span (API_MAX_RANGE_DAYS). */
   maxRangeDays: number;
   /** The server's clock when it wrote the page (ISO-8601): "tomorrow" is the API's, not the browser's. */

@@ -41,6 +41,23 @@ export class DayTooltip {
   }
 }
 
+/** A code span and a button that copies its text (or selects it where the clipboard is refused). */
+function copyable(kind: string, text: string): [HTMLElement, HTMLButtonElement] {
+  const code = h('code', { class: kind }, text);
+  const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy');
+  copy.addEventListener('click', () => {
+    void navigator.clipboard?.writeText(text).then(
+      () => {
+        copy.textContent = 'Copied';
+      },
+      () => {
+        window.getSelection()?.selectAllChildren(code);
+      },
+    );
+  });
+  return [code, copy];
+}
+
 export class DayDetailPanel {
   readonly element = h(
     'aside',
@@ -52,20 +69,21 @@ export class DayDetailPanel {
     ),
   );
 
-  show(cell: Cell, workflowId: string, workflowHref: string): void {
+  /** `startInput`: a day that never ran, whose link opens the Web UI's start page: the input to paste there. */
+  show(cell: Cell, workflowId: string, workflowHref: string, startInput: string | null = null): void {
     const command = rerunCommand(cell.day);
-    const code = h('code', { class: 'command' }, command);
-    const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy');
-    copy.addEventListener('click', () => {
-      void navigator.clipboard?.writeText(command).then(
-        () => {
-          copy.textContent = 'Copied';
-        },
-        () => {
-          window.getSelection()?.selectAllChildren(code);
-        },
-      );
-    });
+    const [code, copy] = copyable('command', command);
+    const linkText = startInput
+      ? `Start ${workflowId} in the Temporal Web UI`
+      : `Open ${workflowId} in the Temporal Web UI`;
+    const startHelp = startInput
+      ? h(
+          'p',
+          { class: 'start-input' },
+          'Its input (JSON), to paste there: ',
+          ...copyable('input', startInput),
+        )
+      : null;
     this.element.replaceChildren(
       h(
         'h3',
@@ -84,9 +102,10 @@ export class DayDetailPanel {
         h(
           'a',
           { class: 'workflow-link', href: workflowHref, target: '_blank', rel: 'noopener noreferrer' },
-          `Open ${workflowId} in the Temporal Web UI`,
+          linkText,
         ),
       ),
+      ...(startHelp ? [startHelp] : []),
       h('p', { class: 'rerun' }, 'Run this day again: ', code, ' ', copy),
     );
     this.element.dataset.day = cell.day;

@@ -131,3 +131,13 @@ export interface BackfillInProgress {
     failedDays: string[];
   } | null;
 }
+
+/** A row of GET /v1/datasets/maxExchanges/difference. */
+export interface DifferenceRow {
+  mtu: string;
+  delivery_day: string;
+  border: string;
+  base_mw: number | null;
+  compare_mw: number | null;
+  difference_mw: number | null;
+}

@@ -47,7 +47,7 @@ describe("the status page's chart follows the live feed", () => {
   const until = (expression: string) =>
     expect.poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 }).toBe(true);
   const drawRequest = async (asOf: string | null, revisionsDay: string | null = null) => {
-    const request = { border: BORDER, from: FROM, to: TO, asOf, revisionsDay };
+    const request = { borders: [BORDER], from: FROM, to: TO, asOf, revisionsDay, difference: null };
     await page.evaluate(`window.jaoPage.chart.drawRequest(${JSON.stringify(request)})`);
     await page.locator('.chart-section[data-state="ready"]').waitFor();
   };
@@ -117,11 +117,11 @@ describe("the status page's chart follows the live feed", () => {
   it('redraws the range it shows when a day in it loses an MTU, without a reload', async () => {
     const loadedAt = await page.evaluate('window.jaoPage.loadedAt');
     const asOf = beforeChange.toISOString();
-    const asOfLabel = `as of ${asOf.slice(0, 19).replace('T', ' ')} UTC`;
+    const asOfLabel = `${BORDER} as of ${asOf.slice(0, 19).replace('T', ' ')} UTC`;
     await drawRequest(asOf);
     let chart = await drawn();
-    expect(chart.labels).toEqual([asOfLabel, 'current']);
-    expect(valuesOf(chart, 'current')).toBe(48);
+    expect(chart.labels).toEqual([asOfLabel, BORDER]);
+    expect(valuesOf(chart, BORDER)).toBe(48);
     expect(valuesOf(chart, asOfLabel)).toBe(48);
     const asOfLine = chart.data[1];
     // Zoomed in to the second day's first hours: the redraw keeps the plot and the zoom.
@@ -135,7 +135,7 @@ describe("the status page's chart follows the live feed", () => {
     await h.runDay(LOSES_AN_MTU);
     await until(`window.jaoPage.chart.drawn.data[2].filter((value) => value !== null).length === 47`);
     chart = await drawn();
-    expect(chart.labels).toEqual([asOfLabel, 'current']);
+    expect(chart.labels).toEqual([asOfLabel, BORDER]);
     // The values known before the change cannot have moved: drawn as they were, and not asked again.
     expect(chart.data[1]).toEqual(asOfLine);
     expect(await page.evaluate('window.jaoPage.chart.plot === window.plotBefore')).toBe(true);
@@ -145,7 +145,11 @@ describe("the status page's chart follows the live feed", () => {
     expect(valuesRequests.length).toBeGreaterThan(0);
     expect(valuesRequests.filter((query) => query.has('as_of'))).toEqual([]);
     expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
-    expect(await page.inputValue('#chart-border')).toBe(BORDER);
+    expect(
+      await page
+        .locator('#chart-chosen li')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-border'))),
+    ).toEqual([BORDER]);
     expect(await page.inputValue('#chart-from')).toBe(FROM);
     expect(await page.inputValue('#chart-to')).toBe(TO);
     expect(await page.locator('.chart-section .status-line').innerText()).toMatch(
@@ -158,12 +162,14 @@ describe("the status page's chart follows the live feed", () => {
   it('redraws a line as known at an instant after the change, the current line and the overlaid day when the day changes again', async () => {
     // The MTU comes back: a change stored before an as-of instant in the future moves that line too.
     const future = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000).toISOString();
-    const futureLabel = `as of ${future.slice(0, 19).replace('T', ' ')} UTC`;
+    const futureLabel = `${BORDER} as of ${future.slice(0, 19).replace('T', ' ')} UTC`;
     await drawRequest(future, LOSES_AN_MTU);
     let chart = await drawn();
-    expect(chart.labels.slice(2)).toEqual([expect.stringMatching(new RegExp(`^${LOSES_AN_MTU} version 1 `))]);
+    expect(chart.labels.slice(2)).toEqual([
+      expect.stringMatching(new RegExp(`^${BORDER} ${LOSES_AN_MTU} version 1 `)),
+    ]);
     expect(valuesOf(chart, futureLabel)).toBe(47);
-    expect(valuesOf(chart, 'current')).toBe(47);
+    expect(valuesOf(chart, BORDER)).toBe(47);
 
     h.simulator.setFaults({ missingMtuDays: [] });
     await h.runDay(LOSES_AN_MTU);
@@ -171,7 +177,7 @@ describe("the status page's chart follows the live feed", () => {
     const asOf = await apiValues(future);
     expect([asOf.length, current.length]).toEqual([48, 48]);
     await expect
-      .poll(async () => [valuesOf(await drawn(), futureLabel), valuesOf(await drawn(), 'current')], {
+      .poll(async () => [valuesOf(await drawn(), futureLabel), valuesOf(await drawn(), BORDER)], {
         timeout: 15_000,
         interval: 100,
       })
@@ -180,9 +186,9 @@ describe("the status page's chart follows the live feed", () => {
     // The MTU's return is a new version of the overlaid day.
     expect(chart.labels).toEqual([
       futureLabel,
-      'current',
-      expect.stringMatching(new RegExp(`^${LOSES_AN_MTU} version 1 `)),
-      expect.stringMatching(new RegExp(`^${LOSES_AN_MTU} version 2 `)),
+      BORDER,
+      expect.stringMatching(new RegExp(`^${BORDER} ${LOSES_AN_MTU} version 1 `)),
+      expect.stringMatching(new RegExp(`^${BORDER} ${LOSES_AN_MTU} version 2 `)),
     ]);
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../db/apiKeys';
 import { daysInRange } from '../../domain/calendar';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
-import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
+import { ARTIFACTS_DIR, artifactPath, docsShot, launchChromium } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
@@ -225,6 +225,7 @@ describe('the status page in Chromium', () => {
     );
     expect(await page.locator('.calendar a.cell.dst').count()).toBe(2);
     await page.screenshot({ path: artifactPath('calendar.png'), fullPage: true });
+    await docsShot(page.locator('.calendar-section'), 'calendar-bad-days.png');
   });
 
   it('moves between days with the arrow keys', async () => {
@@ -275,6 +276,7 @@ describe('the status page in Chromium', () => {
     expect(await page.locator('.day-detail a.workflow-link').getAttribute('href')).toBe(link);
     expect(await page.locator('.day-detail code.command').innerText()).toBe(`npx jao rerun ${DAYS.failed}`);
     await page.screenshot({ path: artifactPath('day-detail.png'), fullPage: true });
+    await docsShot(page.locator('.calendar-section'), 'day-panel.png');
   });
 
   it("draws a border's values as the API gives them, a day's versions overlaid, and the values as of an instant", async () => {
@@ -291,7 +293,7 @@ describe('the status page in Chromium', () => {
     const current = await values(`from=${from}&to=${to}`);
     expect(current).toHaveLength(23 + 24);
     let chart = await drawn();
-    expect(chart.labels).toEqual(['current']);
+    expect(chart.labels).toEqual([BORDER]);
     const currentColour = chart.colours[0];
     expect(chart.data).toEqual([seconds(current), current.map((row) => row.value_mw)]);
 
@@ -303,8 +305,8 @@ describe('the status page in Chromium', () => {
     const dayBefore = await values(`from=${DAYS.revised}&to=${DAYS.revised}&as_of=${between.toISOString()}`);
     expect(dayBefore.map((row) => row.value_mw)).not.toEqual(day.map((row) => row.value_mw));
     expect(chart.labels.slice(1)).toEqual([
-      expect.stringMatching(new RegExp(`^${DAYS.revised} version 1 \\(from `)),
-      expect.stringMatching(new RegExp(`^${DAYS.revised} version 2 \\(from `)),
+      expect.stringMatching(new RegExp(`^${BORDER} ${DAYS.revised} version 1 \\(from `)),
+      expect.stringMatching(new RegExp(`^${BORDER} ${DAYS.revised} version 2 \\(from `)),
     ]);
     const [xs, , first, second] = chart.data;
     const at = (line: (number | null)[], rows: ValueRow[]) =>
@@ -316,16 +318,15 @@ describe('the status page in Chromium', () => {
     await page.fill('#chart-day', '');
     await page.fill('#chart-as-of', between.toISOString().slice(0, 19));
     await page.dispatchEvent('#chart-as-of', 'change');
-    await until(`window.jaoPage.chart.drawn?.labels[0].startsWith('as of')`);
+    await until(`window.jaoPage.chart.drawn?.labels[0].startsWith('${BORDER} as of')`);
     chart = await drawn();
     const asOf = await values(`from=${from}&to=${to}&as_of=${between.toISOString()}`);
     expect(chart.labels).toEqual([
-      `as of ${between.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
-      'current',
+      `${BORDER} as of ${between.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
+      BORDER,
     ]);
-    // The current values keep their colour beside the values as of an instant.
-    expect(chart.colours[1]).toBe(currentColour);
-    expect(chart.colours[0]).not.toBe(currentColour);
+    // The border keeps its colour beside its values as of an instant (drawn dashed).
+    expect(chart.colours).toEqual([currentColour, currentColour]);
     expect(chart.data).toEqual([
       seconds(current),
       asOf.map((row) => row.value_mw),

@@ -33,6 +33,7 @@ export async function startTestApi(
       logLevel: 'info',
       temporal: null,
       temporalUiUrl: 'http://127.0.0.1:8233',
+      taskQueue: 'jao-scraper',
       ...settings,
     },
     { heartbeatMs, keyRecheckMs, logDestination },

@@ -22,6 +22,8 @@ const LONGEST_FIRST = [
   'test/workflows/publicationWindow.test.ts',
   'test/integration/fetchFailures.test.ts',
   'test/browser/chartLive.test.ts',
+  'test/browser/webUi.test.ts',
+  'test/browser/chartViews.test.ts',
   'test/integration/rerun.test.ts',
   'test/browser/operator.test.ts',
   'test/integration/apiRuns.test.ts',

@@ -19,21 +19,30 @@ export interface ConnectOptions {
   metricsBindAddress?: string;
   /** A namespace of the file's own (test/helpers/namespace.ts); default: the run's. */
   namespace?: string;
+  /** A dev server of the file's own (one with the Web UI); default: the run's. */
+  address?: string;
+}
+
+/**
+ * The SDK's runtime with the tests' logger, once per file: before anything else starts one (a dev server of the
+ * file's own does).
+ */
+export function installTestRuntime(metricsBindAddress?: string): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    ...(metricsBindAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsBindAddress } } } }
+      : {}),
+  });
 }
 
 /** Client and worker connections to the run's dev server. */
 export async function connectTemporal(options: ConnectOptions = {}): Promise<TemporalTestContext> {
   const namespace = options.namespace ?? inject('temporalNamespace');
-  if (!runtimeInstalled) {
-    runtimeInstalled = true;
-    Runtime.install({
-      logger: new DefaultLogger('ERROR'),
-      ...(options.metricsBindAddress
-        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsBindAddress } } } }
-        : {}),
-    });
-  }
-  const address = inject('temporalAddress');
+  installTestRuntime(options.metricsBindAddress);
+  const address = options.address ?? inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const workerConnection = await NativeConnection.connect({ address });
   return {

@@ -454,6 +454,7 @@ describe('documentation', () => {
       '/metrics',
       '/readyz',
       '/v1/backfills',
+      '/v1/datasets/maxExchanges/difference',
       '/v1/datasets/maxExchanges/revisions',
       '/v1/datasets/maxExchanges/series',
       '/v1/datasets/maxExchanges/values',
@@ -472,6 +473,16 @@ describe('documentation', () => {
       (p: { name: string }) => p.name,
     );
     expect(parameters.sort()).toEqual(['as_of', 'border', 'format', 'from', 'to']);
+    const difference = spec.paths['/v1/datasets/maxExchanges/difference']!.get;
+    expect(difference.security).toEqual([{ bearerAuth: [] }]);
+    expect(difference.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'base_as_of',
+      'border',
+      'compare_as_of',
+      'format',
+      'from',
+      'to',
+    ]);
     const docs = await fetch(`${api.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).not.toMatch(/https?:\/\/(cdn|unpkg)/);

@@ -9,6 +9,7 @@ import {
   DAY_STATUS_ATTRIBUTE,
   DELIVERY_DAY_ATTRIBUTE,
 } from '../../common/searchAttributes';
+import { DETAILS_END } from '../../domain/runDetails';
 import type { BackfillProgress, BackfillResult, DayInput, DayResult } from '../../domain/workflowInputs';
 import { LIVE_PRIORITY_KEY } from '../../workflows/fetchPriority';
 import { createTestNamespace } from '../helpers/namespace';
@@ -84,6 +85,8 @@ describe('a day re-run like its old run tells the truth', () => {
         'Not complete (1):',
         '',
         `- ${DAY} **invalid**: body is not JSON: Unexpected token \`<\`, \`<!DOCTYPE \`... is not valid JSON`,
+        '',
+        DETAILS_END,
       ].join('\n'),
     );
     // failedDays: what `rerun --failed` would run again (failed, invalid, partial).

@@ -1,8 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { renderProgress } from '../../cli/progressBar';
-import { LISTED_DAYS, notCompleteLines, renderRunDetails } from '../../domain/runDetails';
+import { DETAILS_END, LISTED_DAYS, notCompleteLines, renderRunDetails } from '../../domain/runDetails';
 
 describe('details of a backfill or poll run in the Web UI (markdown)', () => {
+  it('ends with a line the Web UI may cut (it sizes the frame without the body margins): never a day', () => {
+    const details = renderRunDetails({
+      title: 't',
+      total: 2,
+      done: 2,
+      running: 0,
+      byStatus: { partial: 2 },
+      notCompleted: [
+        { day: '2024-01-02', status: 'partial', reason: '1 of 24 MTUs missing' },
+        { day: '2024-01-03', status: 'partial', reason: '1 of 24 MTUs missing' },
+      ],
+    });
+    expect(details.split('\n').slice(-3)).toEqual([
+      '- 2024-01-03 **partial**: 1 of 24 MTUs missing',
+      '',
+      '\u00a0',
+    ]);
+  });
+
   it('renders progress, outcomes and the not-complete days as markdown lists, with no fractions or quotes', () => {
     expect(
       renderRunDetails({
@@ -32,6 +51,8 @@ describe('details of a backfill or poll run in the Web UI (markdown)', () => {
         '',
         '- 2024-01-02 **partial**: 1 of 24 MTUs missing',
         '- 2024-01-03 **failed**: JAO rejected the request: `bad day` \\*twice\\*',
+        '',
+        DETAILS_END,
       ].join('\n'),
     );
   });
@@ -51,7 +72,7 @@ describe('details of a backfill or poll run in the Web UI (markdown)', () => {
         },
       ],
     });
-    expect(details.split('\n').at(-1)).toBe(
+    expect(details.split('\n').at(-3)).toBe(
       "- 2024-01-02 **invalid**: body is not JSON: Unexpected token `<`, `<!DOCTYPE `... is not valid JSON; JAO's answer",
     );
   });
@@ -78,6 +99,8 @@ describe('details of a backfill or poll run in the Web UI (markdown)', () => {
         'Outcomes:',
         '',
         '- complete: 4 days',
+        '',
+        DETAILS_END,
       ].join('\n'),
     );
   });

@@ -1,0 +1,132 @@
+// The chart's borders: a search box over the catalogue to add one, the borders picked (each with its colour and a
+// button that removes it), and a button that clears them all.
+import { borderColour } from './borderColours';
+import { MAX_BORDERS } from './chartRequest';
+import { h } from './dom';
+import type { SeriesEntry } from './types';
+
+export class BorderPicker {
+  readonly root: HTMLElement;
+  readonly input: HTMLInputElement;
+  private readonly list: HTMLDataListElement;
+  private readonly chosen: HTMLUListElement;
+  private readonly clearButton: HTMLButtonElement;
+  private catalogue = new Map<string, SeriesEntry>();
+  private picked: string[] = [];
+
+  /** `changed` runs after each add, removal or clear made by the user; `say` tells why a border was not added. */
+  constructor(
+    private readonly changed: () => void,
+    private readonly say: (text: string) => void,
+  ) {
+    this.input = h('input', {
+      id: 'chart-border',
+      list: 'chart-borders',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'type to search, e.g. DE_FR',
+    });
+    this.list = h('datalist', { id: 'chart-borders' });
+    const add = h('button', { type: 'button', class: 'secondary', id: 'chart-add-border' }, 'Add');
+    add.addEventListener('click', () => {
+      if (this.takeTyped()) this.changed();
+    });
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      if (this.takeTyped()) this.changed();
+    });
+    this.chosen = h('ul', { class: 'chosen-borders', id: 'chart-chosen', 'aria-label': 'Borders drawn' });
+    this.clearButton = h(
+      'button',
+      { type: 'button', class: 'secondary', id: 'chart-clear-borders', disabled: true },
+      'Clear borders',
+    );
+    this.clearButton.addEventListener('click', () => {
+      this.set([]);
+      this.changed();
+    });
+    this.root = h(
+      'div',
+      { class: 'border-picker' },
+      h('label', { for: 'chart-border' }, 'Borders '),
+      this.input,
+      this.list,
+      ' ',
+      add,
+      ' ',
+      this.clearButton,
+      this.chosen,
+    );
+  }
+
+  setCatalogue(series: readonly SeriesEntry[]): void {
+    this.catalogue = new Map(series.map((entry) => [entry.border, entry]));
+    this.list.replaceChildren(
+      ...series.map((entry) =>
+        h(
+          'option',
+          { value: entry.border },
+          `${entry.from_zone} → ${entry.to_zone}${entry.last_day ? ` (to ${entry.last_day})` : ' (no values)'}`,
+        ),
+      ),
+    );
+  }
+
+  get borders(): string[] {
+    return [...this.picked];
+  }
+
+  /** The borders to draw, as given (unknown ones and those past MAX_BORDERS left out). */
+  set(borders: readonly string[]): void {
+    this.picked = [...new Set(borders.map((border) => border.trim().toUpperCase()))]
+      .filter((border) => this.catalogue.has(border))
+      .slice(0, MAX_BORDERS);
+    this.render();
+  }
+
+  /**
+   * Adds the border typed in the search box; false (and a message) when there is none to add. A border already
+   * drawn is not added twice (true: the drawing is asked for again all the same).
+   */
+  takeTyped(): boolean {
+    const border = this.input.value.trim().toUpperCase();
+    if (!border) return false;
+    if (!this.catalogue.has(border)) {
+      this.say(`No border ${border} in the catalogue.`);
+      return false;
+    }
+    if (!this.picked.includes(border)) {
+      if (this.picked.length >= MAX_BORDERS) {
+        this.say(`At most ${MAX_BORDERS} borders at once: remove one first.`);
+        return false;
+      }
+      this.picked.push(border);
+    }
+    this.input.value = '';
+    this.render();
+    return true;
+  }
+
+  private render(): void {
+    this.chosen.replaceChildren(
+      ...this.picked.map((border) => {
+        const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+        // CSSOM, not a style attribute: the page's CSP refuses inline styles.
+        swatch.style.backgroundColor = borderColour(border);
+        const remove = h(
+          'button',
+          { type: 'button', class: 'remove', 'aria-label': `Remove ${border}`, title: `Remove ${border}` },
+          '×',
+        );
+        remove.addEventListener('click', () => {
+          this.picked = this.picked.filter((other) => other !== border);
+          this.render();
+          this.changed();
+        });
+        return h('li', { 'data-border': border }, swatch, ` ${border} `, remove);
+      }),
+    );
+    this.clearButton.disabled = this.picked.length === 0;
+  }
+}

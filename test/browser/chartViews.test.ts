@@ -1,0 +1,310 @@
+// The status page's chart for traders, in a real Chromium (playwright-core), over days written through the real
+// write path (each write raises its live-feed event): several borders at once, each in a colour of its own that it
+// keeps; a day's two versions and their difference per MTU; the CSV download of exactly what is drawn, which is the
+// API's CSV for the same request; live redraws for every day of the range shown; and a never-run day's link into the
+// Web UI's prefilled start page. Screenshots of each state go to test-artifacts/browser/ (docs/operations.md "The
+// status page" shows them: `npm run docs:screenshots` copies them to docs/images/).
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDay } from '../../db/writeDay';
+import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
+import { ARTIFACTS_DIR, artifactPath, docsShot, launchChromium } from '../helpers/browser';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { baseValue, validatedDay } from '../integration/storageFixtures';
+
+const BORDERS = ['AT_BE', 'BE_AT', 'DE_FR', 'FR_DE'];
+const FROM = '2024-10-26';
+const LONG_DAY = '2024-10-27'; // 25 hours
+const REVISED = '2024-10-28';
+const NEVER_RUN = '2024-10-29';
+const FIRST_WRITE = new Date('2024-10-25T08:00:00.000Z');
+const REVISION = new Date('2024-10-27T09:30:00.000Z');
+const UI_URL = 'http://127.0.0.1:8233';
+const VALUES = '/v1/datasets/maxExchanges/values';
+const DIFFERENCE = '/v1/datasets/maxExchanges/difference';
+
+interface Drawn {
+  labels: string[];
+  colours: string[];
+  data: (number | null)[][];
+}
+
+let db: TestDatabase;
+let api: TestApi;
+let key: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+async function write(day: string, at: Date, value: (border: string, hour: number) => number) {
+  const validated = validatedDay(day, BORDERS, value);
+  await writeDay(db.pool, {
+    dataset: 'maxExchanges',
+    day,
+    status: 'complete',
+    validated,
+    expectedMtus: validated.expectedMtus,
+    rawResponseId: null,
+    workflowId: `maxExchanges/day/${day}`,
+    buildId: 'build-1',
+    observedAt: at,
+  });
+}
+
+/** The revision: AT_BE and DE_FR 40 MW more in the first six hours of the day. */
+const revised = (border: string, hour: number) =>
+  baseValue(border, hour) + ((border === 'AT_BE' || border === 'DE_FR') && hour < 6 ? 40 : 0);
+
+const drawn = async () =>
+  (await page.evaluate(
+    'window.jaoPage.chart.drawn && { labels: window.jaoPage.chart.drawn.labels, colours: window.jaoPage.chart.drawn.colours, data: window.jaoPage.chart.drawn.data }',
+  )) as Drawn;
+/** Waits until the expression holds in the page (waitForFunction would evaluate it, which the page's CSP refuses). */
+const until = (expression: string) =>
+  expect.poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 }).toBe(true);
+const ready = () => page.locator('.chart-section[data-state="ready"]').waitFor();
+const apiGet = async (path: string, query: URLSearchParams) => {
+  const response = await getWith(key, `${api.url}${path}?${query}`);
+  expect(response.status).toBe(200);
+  return response;
+};
+const downloadedCsv = async () => {
+  const download = page.waitForEvent('download');
+  await page.click('#chart-csv');
+  const file = await download;
+  return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+};
+const shot = (name: string) => page.screenshot({ path: artifactPath(name), fullPage: true });
+const chartShot = (name: string) => docsShot(page.locator('.chart-section'), name);
+const addBorder = async (border: string) => {
+  await page.fill('#chart-border', border);
+  await page.click('#chart-add-border');
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  for (const day of [FROM, LONG_DAY, REVISED]) await write(day, FIRST_WRITE, baseValue);
+  await write(REVISED, REVISION, revised);
+  key = await createTestKey(db.pool);
+  api = await startTestApi(db.url, { temporalUiUrl: UI_URL });
+  browser = await launchChromium();
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+  // The Web UI is not running here: its pages answer with their own address (test/browser/webUi.test.ts opens the
+  // real one).
+  await context.route(`${UI_URL}/**`, (route) =>
+    route.fulfill({ contentType: 'text/plain', body: `Web UI stand-in: ${route.request().url()}` }),
+  );
+  page = await context.newPage();
+  await page.goto(`${api.url}/#key=${key}`);
+  await page.locator('.calendar[data-state="ready"]').waitFor();
+  await ready();
+  await page.evaluate(`window.jaoPage.calendar.show('2024-10-01', '2024-10-31')`);
+  await page.locator('.calendar[data-state="ready"][data-range="2024-10-01..2024-10-31"]').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  await db?.drop();
+});
+
+describe("the chart's views for traders", () => {
+  it('draws several borders at once, each in its own colour whatever else is drawn, and downloads exactly them', async () => {
+    await page.click('#chart-clear-borders');
+    await page.fill('#chart-from', FROM);
+    await page.fill('#chart-to', REVISED);
+    for (const border of ['DE_FR', 'AT_BE', 'FR_DE']) await addBorder(border);
+    await until(`window.jaoPage.chart.drawn?.labels.join() === 'DE_FR,AT_BE,FR_DE'`);
+    await ready();
+    let chart = await drawn();
+    const colourOf = Object.fromEntries(chart.labels.map((label, i) => [label, chart.colours[i]]));
+    expect(new Set(chart.colours).size).toBe(3);
+    // Each line is the API's values of its border.
+    const query = new URLSearchParams({ from: FROM, to: REVISED });
+    for (const border of ['DE_FR', 'AT_BE', 'FR_DE']) query.append('border', border);
+    const rows = (await (await apiGet(VALUES, query)).json()) as {
+      mtu: string;
+      border: string;
+      value_mw: number;
+    }[];
+    expect(rows).toHaveLength(3 * (24 + 25 + 24));
+    chart.labels.forEach((border, index) => {
+      const mine = rows.filter((row) => row.border === border);
+      expect(chart.data[index + 1]!.filter((value) => value !== null)).toEqual(
+        mine.map((row) => row.value_mw),
+      );
+    });
+    expect(chart.data[0]).toEqual([...new Set(rows.map((row) => Date.parse(row.mtu) / 1000))]);
+    await shot('chart-borders.png');
+    await chartShot('chart-borders.png');
+
+    // The CSV is the API's CSV of the same borders and range, byte for byte.
+    const csv = await downloadedCsv();
+    expect(csv.name).toBe(`maxExchanges_DE_FR+AT_BE+FR_DE_${FROM}_${REVISED}.csv`);
+    expect(csv.text).toBe(
+      await (await apiGet(VALUES, new URLSearchParams([...query, ['format', 'csv']]))).text(),
+    );
+
+    // A border removed, another added: the others keep their colours; the values as known at an instant are drawn
+    // in their border's colour too (dashed).
+    await page.click('#chart-chosen li[data-border="AT_BE"] button.remove');
+    await addBorder('BE_AT');
+    await until(`window.jaoPage.chart.drawn?.labels.join() === 'DE_FR,FR_DE,BE_AT'`);
+    const asOf = new Date(REVISION.getTime() - 60_000).toISOString();
+    await page.fill('#chart-as-of', asOf.slice(0, 19));
+    await page.dispatchEvent('#chart-as-of', 'change');
+    await until(`window.jaoPage.chart.drawn?.labels.length === 6`);
+    await ready();
+    chart = await drawn();
+    const asOfText = `as of ${asOf.slice(0, 19).replace('T', ' ')} UTC`;
+    expect(chart.labels).toEqual([
+      `DE_FR ${asOfText}`,
+      'DE_FR',
+      `FR_DE ${asOfText}`,
+      'FR_DE',
+      `BE_AT ${asOfText}`,
+      'BE_AT',
+    ]);
+    expect(chart.colours.slice(0, 4)).toEqual([
+      colourOf.DE_FR,
+      colourOf.DE_FR,
+      colourOf.FR_DE,
+      colourOf.FR_DE,
+    ]);
+    expect(chart.colours[4]).toBe(chart.colours[5]);
+    await shot('chart-as-of-borders.png');
+    await chartShot('chart-as-of.png');
+    const asOfCsv = await downloadedCsv();
+    const asOfQuery = new URLSearchParams({ from: FROM, to: REVISED, as_of: asOf, format: 'csv' });
+    for (const border of ['DE_FR', 'FR_DE', 'BE_AT']) asOfQuery.append('border', border);
+    expect(asOfCsv.text).toBe(await (await apiGet(VALUES, asOfQuery)).text());
+    await page.click('button[aria-label="Clear the as-of instant"]');
+    await until(`window.jaoPage.chart.drawn?.labels.length === 3`);
+  });
+
+  it('draws the difference between two versions of a day per MTU, in market time, and downloads it', async () => {
+    await page.click('#chart-clear-borders');
+    await addBorder('AT_BE');
+    await addBorder('DE_FR');
+    await page.check('#chart-difference');
+    await page.fill('#chart-diff-day', REVISED);
+    await page.dispatchEvent('#chart-diff-day', 'change');
+    await until(`window.jaoPage.chart.drawn?.request.difference`);
+    await ready();
+    // The day's versions, named in market time; the newest is the current values.
+    const options = await page.locator('#chart-diff-compare option').allInnerTexts();
+    expect(options).toEqual([
+      'version 1 (from 2024-10-25 10:00 CEST)',
+      'version 2 (from 2024-10-27 10:30 CET), current',
+    ]);
+    const chart = await drawn();
+    expect(chart.labels).toEqual([
+      'AT_BE: current − 2024-10-25 10:00 CEST',
+      'DE_FR: current − 2024-10-25 10:00 CEST',
+    ]);
+    const query = new URLSearchParams({ from: REVISED, to: REVISED, base_as_of: FIRST_WRITE.toISOString() });
+    query.append('border', 'AT_BE');
+    query.append('border', 'DE_FR');
+    const rows = (await (await apiGet(DIFFERENCE, query)).json()) as {
+      border: string;
+      difference_mw: number;
+    }[];
+    for (const [index, border] of ['AT_BE', 'DE_FR'].entries()) {
+      const line = chart.data[index + 1]!;
+      expect(line).toEqual(rows.filter((row) => row.border === border).map((row) => row.difference_mw));
+      expect(line).toEqual([...Array(6).fill(40), ...Array(18).fill(0)]);
+    }
+    expect(await page.locator('.chart-section .status-line').innerText()).toContain('12 of 48 values differ');
+    await shot('chart-difference.png');
+    await chartShot('chart-difference.png');
+    const csv = await downloadedCsv();
+    expect(csv.name).toBe(
+      `maxExchanges_AT_BE+DE_FR_difference_20241025T080000Z_current_${REVISED}_${REVISED}.csv`,
+    );
+    expect(csv.text).toBe(
+      await (await apiGet(DIFFERENCE, new URLSearchParams([...query, ['format', 'csv']]))).text(),
+    );
+  });
+
+  it('follows the live feed in the difference view: a new version of the day is offered and drawn', async () => {
+    const loadedAt = await page.evaluate('window.jaoPage.loadedAt');
+    await write(REVISED, new Date(), (border, hour) => revised(border, hour) + (border === 'AT_BE' ? 5 : 0));
+    await until(`document.querySelectorAll('#chart-diff-compare option').length === 3`);
+    await until(`window.jaoPage.chart.drawn.data[1][10] === 5`);
+    const chart = await drawn();
+    expect(chart.data[1]).toEqual([...Array(6).fill(45), ...Array(18).fill(5)]);
+    expect(chart.data[2]).toEqual([...Array(6).fill(40), ...Array(18).fill(0)]);
+    expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
+    await page.uncheck('#chart-difference');
+  });
+
+  it('redraws every border when any day of the range shown changes, not only one day', async () => {
+    await page.evaluate(
+      `window.jaoPage.chart.drawRequest(${JSON.stringify({ borders: ['FR_DE', 'BE_AT'], from: FROM, to: REVISED, asOf: null, revisionsDay: null, difference: null })})`,
+    );
+    await ready();
+    const before = await drawn();
+    // The first day of the range, far from the day the chart was drawn around.
+    await write(FROM, new Date(), (border, hour) => baseValue(border, hour) + 7);
+    await until(`window.jaoPage.chart.drawn.data[1][0] === ${before.data[1]![0]! + 7}`);
+    const after = await drawn();
+    for (const line of [1, 2]) {
+      expect(after.data[line]!.slice(0, 24)).toEqual(before.data[line]!.slice(0, 24).map((v) => v! + 7));
+      expect(after.data[line]!.slice(24)).toEqual(before.data[line]!.slice(24));
+    }
+  });
+
+  it('draws the 25-hour day in market time, its repeated hour marked CEST then CET', async () => {
+    await page.evaluate(
+      `window.jaoPage.chart.drawRequest(${JSON.stringify({ borders: ['AT_BE', 'DE_FR'], from: LONG_DAY, to: LONG_DAY, asOf: null, revisionsDay: null, difference: null })})`,
+    );
+    await ready();
+    const chart = await drawn();
+    expect(chart.data[0]).toHaveLength(25);
+    // The legend's time at the cursor, on the third and fourth MTU of the day: the hour that comes twice.
+    const legendTimeAt = async (index: number) => {
+      await page.evaluate(
+        `(() => { const plot = window.jaoPage.chart.plot; plot.setCursor({ left: plot.valToPos(plot.data[0][${index}], 'x') + 1, top: 10 }); })()`,
+      );
+      return page.locator('.chart-section .u-legend .u-series').first().locator('.u-value').innerText();
+    };
+    expect([await legendTimeAt(2), await legendTimeAt(3)]).toEqual([
+      `${LONG_DAY} 02:00 CEST`,
+      `${LONG_DAY} 02:00 CET`,
+    ]);
+    await shot('chart-25-hour-day.png');
+    await chartShot('chart-25-hour-day.png');
+  });
+
+  it("links a never-run day to the Web UI's start page, prefilled with its workflow type, id and task queue", async () => {
+    const cell = page.locator(`.calendar a[data-day="${NEVER_RUN}"]`);
+    expect(await cell.getAttribute('data-status')).toBe('missing');
+    const expected =
+      `${UI_URL}/namespaces/default/workflows/start-workflow?workflowId=maxExchanges%2Fday%2F${NEVER_RUN}` +
+      '&taskQueue=jao-scraper&workflowType=deliveryDayWorkflow';
+    expect(await cell.getAttribute('href')).toBe(expected);
+    // A day that ran keeps its link to its workflow.
+    expect(await page.locator(`.calendar a[data-day="${REVISED}"]`).getAttribute('href')).toBe(
+      `${UI_URL}/namespaces/default/workflows/${encodeURIComponent(`maxExchanges/day/${REVISED}`)}`,
+    );
+    const popup = page.waitForEvent('popup');
+    await cell.click();
+    const opened = await popup;
+    await opened.waitForLoadState();
+    expect(opened.url()).toBe(expected);
+    await opened.close();
+    // Beside the link, the input to paste: the Web UI reads none from the address.
+    expect(await page.locator('.day-detail a.workflow-link').innerText()).toBe(
+      `Start maxExchanges/day/${NEVER_RUN} in the Temporal Web UI`,
+    );
+    expect(JSON.parse(await page.locator('.day-detail code.input').innerText())).toEqual({
+      dataset: 'maxExchanges',
+      day: NEVER_RUN,
+      trigger: 'manual',
+    });
+    await shot('day-never-run.png');
+    await docsShot(page.locator('.calendar-section'), 'day-never-run.png');
+  });
+});
