@@ -59,7 +59,11 @@ export interface DataVersion {
   now: Date;
 }
 
-async function readDataVersion(client: pg.PoolClient): Promise<DataVersion> {
+/**
+ * The data version now: one statement, so one snapshot of its own. A client inside a snapshot reads that snapshot's
+ * version; a pool reads the latest committed one without a transaction (what a cached answer is checked against).
+ */
+export async function readDataVersion(client: pg.PoolClient | pg.Pool): Promise<DataVersion> {
   const result = await client.query<{
     days: number;
     attempts: string;
