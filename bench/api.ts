@@ -2,8 +2,9 @@
 // - A cached values answer (one day of every border, JSON) against a bare `node:http` server sending the same bytes
 //   with the same headers, both loaded by the same load generator (autocannon in a process of its own, so that it
 //   never shares the servers' event loop) at 1, 10 and 50 connections: req/s and p99 of each, in turns.
-// - A year of every border streamed as CSV and as NDJSON against `COPY (the same query) TO STDOUT (FORMAT csv)` read
-//   through pg-copy-streams in this process: rows/s of each, in turns, and the RSS growth while streaming.
+// - A year of every border streamed as CSV and as NDJSON (read by a client process) against `COPY (the same query) TO
+//   STDOUT (FORMAT csv)` read through pg-copy-streams in this process: rows/s of each, in turns, and the API's RSS
+//   growth while streaming.
 // - The live feed's latency from a day's commit to 500 subscribers.
 // `--smoke`: tiny sizes, same targets.
 import { spawn } from 'node:child_process';
@@ -167,13 +168,52 @@ async function cachedAnswer(
   return { body: Buffer.from(await response.arrayBuffer()), headers };
 }
 
-/** Newlines in a stream of bytes. */
+/** Newlines in a stream of bytes (Buffer#indexOf: native, so counting costs next to nothing beside the stream). */
 async function countLines(chunks: AsyncIterable<Uint8Array>): Promise<number> {
   let newlines = 0;
   for await (const chunk of chunks) {
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++;
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) newlines++;
   }
   return newlines;
+}
+
+/**
+ * A client in a process of its own (as the load generator): it fetches `url` and prints the newlines it read and
+ * the seconds from the request to the last byte, so the API's process does only the API's work.
+ */
+const STREAM_CLIENT = `
+const [url, authorization] = process.argv.slice(1);
+const started = performance.now();
+fetch(url, { headers: { authorization } }).then(async (response) => {
+  let lines = 0;
+  for await (const chunk of response.body) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lines++;
+  }
+  console.log(JSON.stringify({ status: response.status, lines, seconds: (performance.now() - started) / 1000 }));
+});`;
+
+async function fetchInChild(url: string, authorization: string): Promise<{ lines: number; seconds: number }> {
+  const child = spawn(process.execPath, ['-e', STREAM_CLIENT, url, authorization], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`bench:api: the stream client exited with ${code}: ${stderr.trim()}`);
+  const result = JSON.parse(stdout) as { status: number; lines: number; seconds: number };
+  if (result.status !== 200) throw new Error(`bench:api: the stream answered ${result.status}`);
+  return result;
 }
 
 /**
@@ -196,7 +236,10 @@ async function copyYear(url: string, sizes: Sizes): Promise<{ rows: number; seco
   }
 }
 
-/** The year through the API in `format`: rows (lines less CSV's header), seconds, RSS growth of this process. */
+/**
+ * The year through the API in `format`, read by a client process: rows (lines less CSV's header), seconds, and the
+ * RSS growth of this process (the API's) meanwhile.
+ */
 async function streamYear(apiUrl: string, key: string, sizes: Sizes, format: 'csv' | 'ndjson') {
   global.gc?.();
   const baseline = process.memoryUsage().rss;
@@ -204,15 +247,15 @@ async function streamYear(apiUrl: string, key: string, sizes: Sizes, format: 'cs
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 20);
-  const started = performance.now();
-  const response = await fetch(
-    `${apiUrl}/v1/datasets/maxExchanges/values?from=${sizes.yearFrom}&to=${sizes.yearTo}&format=${format}`,
-    { headers: { authorization: `Bearer ${key}` } },
-  );
-  const lines = await countLines(response.body!);
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  return { rows: format === 'csv' ? lines - 1 : lines, seconds, rssGrowthMb: (peak - baseline) / 2 ** 20 };
+  try {
+    const { lines, seconds } = await fetchInChild(
+      `${apiUrl}/v1/datasets/maxExchanges/values?from=${sizes.yearFrom}&to=${sizes.yearTo}&format=${format}`,
+      `Bearer ${key}`,
+    );
+    return { rows: format === 'csv' ? lines - 1 : lines, seconds, rssGrowthMb: (peak - baseline) / 2 ** 20 };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 async function sseLatency(apiUrl: string, key: string, pool: pg.Pool, sizes: Sizes): Promise<number[]> {
