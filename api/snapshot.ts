@@ -82,3 +82,37 @@ export async function readDataVersion(client: pg.PoolClient | pg.Pool): Promise<
     now: row.now,
   };
 }
+
+/**
+ * The data version as of each caller's arrival, with as few reads as that allows: a caller joins a read that has not
+ * started yet, or starts one; a read already running began before the caller arrived and may miss a commit the
+ * caller saw, so the caller waits for the next one, which starts when it ends. Under load every caller waits for at
+ * most two reads, and the database answers one read per round trip instead of one per request.
+ */
+export class CurrentDataVersion {
+  private running: Promise<DataVersion> | null = null;
+  private queued: Promise<DataVersion> | null = null;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  read(): Promise<DataVersion> {
+    if (this.queued) return this.queued;
+    if (!this.running) return this.start();
+    const queued = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.start();
+      });
+    this.queued = queued;
+    return queued;
+  }
+
+  private start(): Promise<DataVersion> {
+    const read = readDataVersion(this.pool).finally(() => {
+      if (this.running === read) this.running = null;
+    });
+    this.running = read;
+    return read;
+  }
+}

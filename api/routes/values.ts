@@ -8,7 +8,7 @@ import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { ApiInputError } from '../errors';
 import type { KeyLoss } from '../keyWatch';
 import { borderList, checkDayRange, type Format, valuesQuery } from '../params';
-import { openSnapshot, readDataVersion, type Snapshot } from '../snapshot';
+import { openSnapshot, type Snapshot } from '../snapshot';
 import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
 import { CONTENT_TYPES, FEW_BORDERS, RowFormatter, valuesSql } from '../valueRows';
 
@@ -54,10 +54,10 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
         query.as_of?.toISOString() ?? null,
         query.format,
       ];
-      // An answer already in the cache is sent after one read of the data version, without a transaction: its ETag
-      // names that version, so it is byte for byte what a snapshot would read now (its borders were checked when
-      // it was read).
-      const current = await readDataVersion(deps.pool);
+      // An answer already in the cache is sent after a read of the data version begun after this request arrived,
+      // without a transaction: its ETag names that version, so it is byte for byte what a snapshot would read now
+      // (its borders were checked when it was read).
+      const current = await deps.currentVersion.read();
       const currentSettled = isSettled(query.as_of, current);
       const currentEtag = etagOf(parts, currentSettled ? null : current);
       const hit = deps.responses.get(currentEtag);
