@@ -31,6 +31,7 @@ import { registerSeriesRoute } from './routes/series';
 import { registerValuesRoute } from './routes/values';
 import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
+import { CurrentDataVersion } from './snapshot';
 import type { ApiApp } from './types';
 
 export interface AppOptions {
@@ -140,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     keyWatch,
     catalogue: new Catalogue(),
     responses: new ResponseCache(),
+    currentVersion: new CurrentDataVersion(options.pool),
     maxRangeDays: options.maxRangeDays,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
     runningDays: options.runningDays,

@@ -59,7 +59,11 @@ export interface DataVersion {
   now: Date;
 }
 
-async function readDataVersion(client: pg.PoolClient): Promise<DataVersion> {
+/**
+ * The data version now: one statement, so one snapshot of its own. A client inside a snapshot reads that snapshot's
+ * version; a pool reads the latest committed one without a transaction (what a cached answer is checked against).
+ */
+export async function readDataVersion(client: pg.PoolClient | pg.Pool): Promise<DataVersion> {
   const result = await client.query<{
     days: number;
     attempts: string;
@@ -77,4 +81,38 @@ async function readDataVersion(client: pg.PoolClient): Promise<DataVersion> {
     lastWriteAt: row.last_write_at,
     now: row.now,
   };
+}
+
+/**
+ * The data version as of each caller's arrival, with as few reads as that allows: a caller joins a read that has not
+ * started yet, or starts one; a read already running began before the caller arrived and may miss a commit the
+ * caller saw, so the caller waits for the next one, which starts when it ends. Under load every caller waits for at
+ * most two reads, and the database answers one read per round trip instead of one per request.
+ */
+export class CurrentDataVersion {
+  private running: Promise<DataVersion> | null = null;
+  private queued: Promise<DataVersion> | null = null;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  read(): Promise<DataVersion> {
+    if (this.queued) return this.queued;
+    if (!this.running) return this.start();
+    const queued = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.start();
+      });
+    this.queued = queued;
+    return queued;
+  }
+
+  private start(): Promise<DataVersion> {
+    const read = readDataVersion(this.pool).finally(() => {
+      if (this.running === read) this.running = null;
+    });
+    this.running = read;
+    return read;
+  }
 }

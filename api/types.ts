@@ -13,6 +13,7 @@ import type { KeyWatch } from './keyWatch';
 import type { ResponseCache } from './responseCache';
 import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
+import type { CurrentDataVersion } from './snapshot';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -28,6 +29,8 @@ export interface RouteDeps {
   catalogue: Catalogue;
   /** Whole small answers of the values route, by ETag. */
   responses: ResponseCache;
+  /** The data version a cached answer is checked against. */
+  currentVersion: CurrentDataVersion;
   hub: DayEventHub;
   /** Ends a long-lived response whose key is revoked or no longer reads its dataset. */
   keyWatch: KeyWatch;

@@ -30,8 +30,10 @@ export const FEW_BORDERS = 8;
  * The values query: constant text, every input a parameter ($1 from, $2 to, $3 borders or null, $4 as_of).
  * A few borders: one call of the range function (migration 018), whose borders and days become a series id and
  * constant bounds on `mtu` while planning, then one sort of their rows. Otherwise day by day (a lateral subquery per
- * delivery day): each day is one primary-key range of the values and a sort of a few thousand rows, whatever the
- * range and the statistics, and the rows come out in order as they are read.
+ * stored delivery day, in the order of jao.delivery_day's primary key): each day is one index range of the values and
+ * a sort of a few thousand rows, whatever the range and the statistics, and the rows come out in order as they are
+ * read, without a sort of the whole answer (a year of every border spilled to disk when the days came from
+ * generate_series, whose order the planner does not know).
  */
 export function valuesSql(asOf: boolean, fewBorders: boolean): string {
   if (fewBorders) {
@@ -44,12 +46,13 @@ export function valuesSql(asOf: boolean, fewBorders: boolean): string {
   }
   const source = asOf ? 'jao.max_exchanges_as_of($4::timestamptz)' : 'jao.max_exchanges';
   return `${SELECT_TEXT}
-  FROM generate_series($1::date, $2::date, interval '1 day') AS g(day)
+  FROM jao.delivery_day g
  CROSS JOIN LATERAL (
    SELECT x.* FROM ${source} x
-    WHERE x.delivery_day = g.day::date
+    WHERE x.delivery_day = g.day
       AND ($3::text[] IS NULL OR x.border = ANY ($3::text[]))
     ORDER BY x.mtu, x.border) v
+ WHERE g.dataset = 'maxExchanges' AND g.day BETWEEN $1::date AND $2::date
  ORDER BY g.day`;
 }
 

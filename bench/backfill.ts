@@ -52,10 +52,14 @@ const JAO_TIMEOUT_MS = JAO_REQUEST_TIMEOUT.defaultMs;
 const RATE_LIMIT_PER_MINUTE = MAX_JAO_REQUESTS_PER_MINUTE;
 const JUDGED_CONCURRENCY = 32;
 
-const TARGETS = { daysPerSecond: 20, ratio: 2, peakRssMb: 400 };
+/**
+ * The Temporal / direct ratio is printed for every pass but judged no more: on two cores shared with the dev server
+ * it measured the dev server as much as the code (issue 32). What users feel is judged instead: days/s here, and a
+ * full-history reprocessing in bench:reprocess.
+ */
+const TARGETS = { daysPerSecond: 20, peakRssMb: 400 };
 const THROUGHPUT_TARGET_NAMES = [
   `≥ ${TARGETS.daysPerSecond} days/s at concurrency ${JUDGED_CONCURRENCY}`,
-  `ratio (Temporal time / direct time) at concurrency ${JUDGED_CONCURRENCY} ≤ ${TARGETS.ratio}`,
   `worker peak RSS ≤ ${TARGETS.peakRssMb} MB`,
 ] as const;
 export const TARGET_NAMES = [...THROUGHPUT_TARGET_NAMES, ...FULL_HISTORY_TARGET_NAMES] as const;
@@ -404,7 +408,6 @@ async function runThroughput(shared: Shared, options: BenchOptions): Promise<Tar
   }
 
   const judged = byConcurrency.get(JUDGED_CONCURRENCY);
-  const judgedRatio = judged ? median(judged.map(roundRatio)) : undefined;
   const judgedRate = judged ? median(judged.map((r) => rate(r.temporal))) : undefined;
   const everyRound = [...byConcurrency.values()].flat();
   const peakRss = Math.max(...everyRound.map((r) => r.temporal.peakRss ?? 0));
@@ -424,11 +427,6 @@ async function runThroughput(shared: Shared, options: BenchOptions): Promise<Tar
     },
     {
       name: THROUGHPUT_TARGET_NAMES[1],
-      met: judgedRatio !== undefined && judgedRatio <= TARGETS.ratio,
-      measured: judgedRatio !== undefined ? judgedRatio.toFixed(2) : 'not measured',
-    },
-    {
-      name: THROUGHPUT_TARGET_NAMES[2],
       met: peakRss > 0 && mb(peakRss) <= TARGETS.peakRssMb,
       measured: peakRss > 0 ? `${mb(peakRss).toFixed(0)} MB` : 'not measured',
     },

@@ -7,7 +7,7 @@ import type { ApiKey } from '../../db/apiKeys';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { ApiInputError } from '../errors';
 import type { KeyLoss } from '../keyWatch';
-import { borderList, checkDayRange, valuesQuery } from '../params';
+import { borderList, checkDayRange, type Format, valuesQuery } from '../params';
 import { openSnapshot, type Snapshot } from '../snapshot';
 import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
 import { CONTENT_TYPES, FEW_BORDERS, RowFormatter, valuesSql } from '../valueRows';
@@ -46,6 +46,27 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       const query = request.query;
       checkDayRange(query.from, query.to, deps.maxRangeDays);
       const borders = borderList(query.border);
+      const parts = [
+        'values',
+        query.from,
+        query.to,
+        borders,
+        query.as_of?.toISOString() ?? null,
+        query.format,
+      ];
+      // An answer already in the cache is sent after a read of the data version begun after this request arrived,
+      // without a transaction: its ETag names that version, so it is byte for byte what a snapshot would read now
+      // (its borders were checked when it was read).
+      const current = await deps.currentVersion.read();
+      const currentSettled = isSettled(query.as_of, current);
+      const currentEtag = etagOf(parts, currentSettled ? null : current);
+      const hit = deps.responses.get(currentEtag);
+      if (hit) {
+        if (answerIfNotModified(request, reply, currentEtag, currentSettled)) return reply;
+        setAnswerHeaders(reply, query.format, query.from, query.to);
+        reply.header('x-cache', 'hit');
+        return (reply as FastifyReply).send(hit);
+      }
       const snapshot = await openSnapshot(deps.pool);
       try {
         if (borders) {
@@ -54,21 +75,12 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
           if (unknown) throw new ApiInputError('border', `unknown border ${unknown}`);
         }
         const settled = isSettled(query.as_of, snapshot.version);
-        const etag = etagOf(
-          ['values', query.from, query.to, borders, query.as_of?.toISOString() ?? null, query.format],
-          settled ? null : snapshot.version,
-        );
+        const etag = etagOf(parts, settled ? null : snapshot.version);
         if (answerIfNotModified(request, reply, etag, settled)) {
           await snapshot.end();
           return reply;
         }
-        reply.header('content-type', CONTENT_TYPES[query.format]);
-        if (query.format === 'csv') {
-          reply.header(
-            'content-disposition',
-            `inline; filename="maxExchanges_${query.from}_${query.to}.csv"`,
-          );
-        }
+        setAnswerHeaders(reply, query.format, query.from, query.to);
         const cached = deps.responses.get(etag);
         if (cached) {
           await snapshot.end();
@@ -96,6 +108,12 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       }
     },
   );
+}
+
+function setAnswerHeaders(reply: FastifyReply, format: Format, from: string, to: string): void {
+  reply.header('content-type', CONTENT_TYPES[format]);
+  if (format === 'csv')
+    reply.header('content-disposition', `inline; filename="maxExchanges_${from}_${to}.csv"`);
 }
 
 /** A long answer ends (its connection is cut) once its key is revoked or no longer reads the dataset. */
