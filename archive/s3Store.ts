@@ -47,6 +47,17 @@ function isMissing(error: unknown): boolean {
   );
 }
 
+/** What went wrong in a few words: the server's error code and message, or for an answer without a body (HEAD),
+ * what its status means. */
+function describeFailure(error: unknown): string {
+  const status = statusOf(error);
+  if (error instanceof S3ServiceException && !['Unknown', 'UnknownError', 'Error'].includes(error.name))
+    return `${error.name} (HTTP ${status}): ${error.message}`;
+  if (status === 403) return "access denied (HTTP 403): check the credentials and the bucket's permissions";
+  if (status !== undefined) return `HTTP ${status}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 export class S3ArchiveStore implements ArchiveStore {
   readonly location: string;
   private readonly client: S3Client;
@@ -56,7 +67,12 @@ export class S3ArchiveStore implements ArchiveStore {
   /** Cleared when the server answers that it does not implement conditional writes. */
   private conditionalWrites = true;
 
-  constructor(address: S3Address, settings: S3Settings) {
+  /** `listPageSize`: keys per ListObjectsV2 page (the server's default, 1000, when unset). */
+  constructor(
+    address: S3Address,
+    settings: S3Settings,
+    private readonly listPageSize?: number,
+  ) {
     this.location = archiveLocation(address);
     this.bucket = address.bucket;
     this.keyPrefix = address.prefix === '' ? '' : `${address.prefix}/`;
@@ -173,6 +189,7 @@ export class S3ArchiveStore implements ArchiveStore {
         Bucket: this.bucket,
         Prefix: `${this.keyPrefix}${prefix}`,
         ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
+        ...(this.listPageSize === undefined ? {} : { MaxKeys: this.listPageSize }),
       }),
     );
     const keys = (answer.Contents ?? []).flatMap((object) =>
@@ -184,14 +201,12 @@ export class S3ArchiveStore implements ArchiveStore {
   private storeError(doing: string, error: unknown): ArchiveStoreError {
     const status = statusOf(error);
     const name = error instanceof Error ? error.name : 'Error';
-    const detail = error instanceof Error ? error.message : String(error);
-    const reason = redactSecrets(
-      `${name}${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}`.replace(/\s+/g, ' '),
-      this.secrets,
-    );
+    const reason = redactSecrets(describeFailure(error).replace(/\s+/g, ' '), this.secrets);
     const message = `archive ${this.location}: cannot ${doing}: ${reason}`;
+    // An S3 answer's exception carries the whole HTTP exchange: too much for a log line's cause.
+    const options = error instanceof S3ServiceException ? {} : { cause: error };
     return ACCESS_ERROR_NAMES.has(name) || (status !== undefined && ACCESS_STATUSES.has(status))
-      ? new ArchiveAccessError(message, { cause: error })
-      : new ArchiveUnavailableError(message, { cause: error });
+      ? new ArchiveAccessError(message, options)
+      : new ArchiveUnavailableError(message, options);
   }
 }
