@@ -2,9 +2,10 @@
 //
 //   manifest.json                 {"format":"jao-archive","version":1}: written once, read before anything else
 //   answers/<sha256>              the exact bytes of one raw answer as stored, named by their sha256 (hex)
-//   journal/<written_at>-<write_id>-<dataset>-<day>.json
-//                                 one committed write of a day (JournalEntry), named by its transaction time, so
-//                                 that listing the prefix gives the writes in the order they happened
+//   journal/<YYYYMMDD>/<HHMMSSmmm>Z-<write_id>-<dataset>-<day>.json
+//                                 one committed write of a day (JournalEntry), named by its transaction time (UTC),
+//                                 so that listing the prefix gives the writes in the order they happened; one
+//                                 folder per date of transaction times keeps each listing short
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DATASETS } from '../domain/types';
@@ -70,9 +71,10 @@ export const journalEntrySchema = z.object({
 export type ArchivedAnswer = z.infer<typeof archivedAnswerSchema>;
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
-/** 2026-04-20T08:15:30.123Z → 20260420T081530123Z: fixed width, so keys sort as instants. */
+/** 2026-04-20T08:15:30.123Z → 20260420/081530123Z: fixed width, so keys sort as instants. */
 function compactInstant(iso: string): string {
-  return iso.replace(/[-:.]/g, '');
+  const compact = iso.replace(/[-:.]/g, '');
+  return `${compact.slice(0, 8)}/${compact.slice(9)}`;
 }
 
 /** The journal object of a write: its instant first, then its id in the database that made it. */
@@ -83,7 +85,18 @@ export function journalKey(
   return `${JOURNAL_PREFIX}${compactInstant(entry.writtenAt)}-${String(writeId).padStart(12, '0')}-${entry.dataset}-${entry.day}.json`;
 }
 
-const JOURNAL_KEY = /^journal\/\d{8}T\d{9}Z-\d{12}-([A-Za-z0-9_]+)-(\d{4}-\d{2}-\d{2})\.json$/;
+const JOURNAL_KEY = /^journal\/\d{8}\/\d{9}Z-\d{12}-([A-Za-z0-9_]+)-(\d{4}-\d{2}-\d{2})\.json$/;
+
+/** journal/20260420/081530123Z-… → journal/20260420/: the folder of one date of transaction times. */
+export const journalDateOf = (key: string): string => key.slice(0, JOURNAL_PREFIX.length + 9);
+
+/** journal/20260420/ → journal/20260421/ */
+export function nextJournalDate(folder: string): string {
+  const compact = folder.slice(JOURNAL_PREFIX.length);
+  const date = new Date(`${compact.slice(0, 4)}-${compact.slice(4, 6)}-${compact.slice(6, 8)}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return `${JOURNAL_PREFIX}${date.toISOString().slice(0, 10).replaceAll('-', '')}/`;
+}
 
 /** The dataset and day a journal key names, without reading it; null for a key that is not a journal entry. */
 export function parseJournalKey(key: string): { dataset: string; day: string } | null {

@@ -10,8 +10,10 @@ import {
   decodeEntry,
   JOURNAL_PREFIX,
   type JournalEntry,
+  journalDateOf,
   MANIFEST_KEY,
   manifestSchema,
+  nextJournalDate,
   parseJournalKey,
   sha256Hex,
 } from './format';
@@ -31,7 +33,7 @@ export interface RestoreRange {
 export interface RestorePlan {
   /** Journal entries of the range in the archive. */
   total: number;
-  /** The first and last instants' key prefixes (journal/YYYYMMDD), null when the range has no entry. */
+  /** The folders of the first and last entries' dates (journal/YYYYMMDD/), null when the range has no entry. */
   firstDate: string | null;
   lastDate: string | null;
 }
@@ -86,16 +88,6 @@ async function checkManifest(store: ArchiveStore): Promise<void> {
 const inRange = (day: string, range: RestoreRange) =>
   (range.fromDay === undefined || day >= range.fromDay) && (range.toDay === undefined || day <= range.toDay);
 
-/** journal/20260420T081530123Z-… → journal/20260420: the prefix of one date of transaction times. */
-const datePrefixOf = (key: string) => key.slice(0, JOURNAL_PREFIX.length + 8);
-
-function nextDatePrefix(prefix: string): string {
-  const compact = prefix.slice(JOURNAL_PREFIX.length);
-  const date = new Date(`${compact.slice(0, 4)}-${compact.slice(4, 6)}-${compact.slice(6, 8)}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return `${JOURNAL_PREFIX}${date.toISOString().slice(0, 10).replaceAll('-', '')}`;
-}
-
 /** Counts the range's entries (one listing of the journal) and checks the archive's manifest. */
 export async function planRestore(store: ArchiveStore, range: RestoreRange): Promise<RestorePlan> {
   await checkManifest(store);
@@ -111,8 +103,8 @@ export async function planRestore(store: ArchiveStore, range: RestoreRange): Pro
   }
   return {
     total,
-    firstDate: first === null ? null : datePrefixOf(first),
-    lastDate: last === null ? null : datePrefixOf(last),
+    firstDate: first === null ? null : journalDateOf(first),
+    lastDate: last === null ? null : journalDateOf(last),
   };
 }
 
@@ -126,7 +118,7 @@ async function nextKeys(
 ): Promise<{ keys: string[]; done: boolean }> {
   if (plan.firstDate === null || plan.lastDate === null) return { keys: [], done: true };
   const keys: string[] = [];
-  let date = after === null ? plan.firstDate : datePrefixOf(after);
+  let date = after === null ? plan.firstDate : journalDateOf(after);
   while (date <= plan.lastDate) {
     for await (const key of store.list(date)) {
       if (after !== null && key <= after) continue;
@@ -135,7 +127,7 @@ async function nextKeys(
       keys.push(key);
       if (keys.length > limit) return { keys: keys.slice(0, limit), done: false };
     }
-    date = nextDatePrefix(date);
+    date = nextJournalDate(date);
   }
   return { keys, done: true };
 }
