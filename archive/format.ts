@@ -30,6 +30,8 @@ export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').upd
 export const answerKey = (bodySha256: string): string => `${ANSWERS_PREFIX}${bodySha256}`;
 
 const isoInstant = z.iso.datetime({ precision: 3 });
+/** An instant as PostgreSQL keeps it, to the microsecond (fetch times come from the database clock). */
+const isoMicros = z.iso.datetime();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** The raw answer a write judged, as stored in jao.raw_response. */
@@ -44,9 +46,9 @@ export const archivedAnswerSchema = z.object({
   answer: z.enum(['data', 'not_published', 'malformed', 'oversized', 'rejected']).nullable(),
   truncatedReason: z.string().nullable(),
   /** When this answer was first stored (jao.raw_response.fetched_at). */
-  firstFetchedAt: isoInstant,
+  firstFetchedAt: isoMicros,
   /** When the fetch this write judged stored or met it (last_fetched_at at the write). */
-  fetchedAt: isoInstant,
+  fetchedAt: isoMicros,
 });
 
 /** One committed write of a day: enough to repeat it, at its transaction time, from its answer. */

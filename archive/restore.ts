@@ -155,19 +155,14 @@ async function restoreRawAnswer(
   answer: NonNullable<JournalEntry['answer']>,
   body: Uint8Array,
 ): Promise<number> {
-  const latest = await pool.query<{ id: string; sha256: string; last_fetched_at: Date }>(
-    `SELECT raw_response_id AS id, sha256, last_fetched_at FROM jao.raw_response
-      WHERE dataset = $1 AND day = $2::date ${entry.kind === 'reprocess' ? 'AND sha256 = $3' : ''}
+  const latest = await pool.query<{ id: string; sha256: string; holds_fetch: boolean }>(
+    `SELECT raw_response_id AS id, sha256, last_fetched_at >= $3::timestamptz AS holds_fetch FROM jao.raw_response
+      WHERE dataset = $1 AND day = $2::date ${entry.kind === 'reprocess' ? 'AND sha256 = $4' : ''}
       ORDER BY raw_response_id DESC LIMIT 1`,
-    entry.kind === 'reprocess' ? [entry.dataset, entry.day, answer.sha256] : [entry.dataset, entry.day],
+    [entry.dataset, entry.day, answer.fetchedAt, ...(entry.kind === 'reprocess' ? [answer.sha256] : [])],
   );
   const row = latest.rows[0];
-  const fetchedAt = new Date(answer.fetchedAt);
-  if (
-    row &&
-    row.sha256 === answer.sha256 &&
-    (entry.kind === 'reprocess' || row.last_fetched_at.getTime() >= fetchedAt.getTime())
-  )
+  if (row && row.sha256 === answer.sha256 && (entry.kind === 'reprocess' || row.holds_fetch))
     return Number(row.id);
   const stored = await storeRawResponse(pool, {
     dataset: entry.dataset,
@@ -181,7 +176,7 @@ async function restoreRawAnswer(
           truncated: { reason: answer.truncatedReason, receivedBytes: answer.bytes, sha256: answer.sha256 },
         }),
     ...(answer.answer === null ? {} : { answer: answer.answer }),
-    fetchedAt,
+    fetchedAt: answer.fetchedAt,
   });
   return stored.id;
 }

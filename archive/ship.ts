@@ -27,7 +27,7 @@ interface PendingWriteRow {
   reason: string | null;
   derivation_kind: JournalEntry['derivation']['kind'];
   derivation_reason: string;
-  raw_fetched_at: Date | null;
+  raw_fetched_at: string | null;
   raw_response_id: string | null;
   body: Buffer | null;
   sha256: string | null;
@@ -37,14 +37,18 @@ interface PendingWriteRow {
   request_to: Date | null;
   answer: NonNullable<JournalEntry['answer']>['answer'];
   truncated_reason: string | null;
-  fetched_at: Date | null;
+  fetched_at: string | null;
 }
+
+/** An instant as ISO text to the microsecond, UTC (a JavaScript Date keeps only milliseconds). */
+const MICROS = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const PENDING_WRITES = `
   SELECT w.write_id, w.dataset, w.day::text AS day, w.written_at, w.kind, w.status, w.expected_mtus, w.workflow_id,
-         w.build_id, w.error, w.reason, w.derivation_kind, w.derivation_reason, w.raw_fetched_at, w.raw_response_id,
+         w.build_id, w.error, w.reason, w.derivation_kind, w.derivation_reason, ${MICROS('w.raw_fetched_at')} AS raw_fetched_at,
+         w.raw_response_id,
          r.body, r.sha256, r.bytes, r.http_status, r.request_from, r.request_to, r.answer, r.truncated_reason,
-         r.fetched_at
+         ${MICROS('r.fetched_at')} AS fetched_at
     FROM jao.day_write w
     LEFT JOIN jao.raw_response r ON r.raw_response_id = w.raw_response_id
    WHERE w.archived_at IS NULL
@@ -75,8 +79,8 @@ export function entryOf(row: PendingWriteRow): { entry: JournalEntry; body: Buff
           request: { from: row.request_from!.toISOString(), to: row.request_to!.toISOString() },
           answer: row.answer,
           truncatedReason: row.truncated_reason,
-          firstFetchedAt: row.fetched_at!.toISOString(),
-          fetchedAt: (row.raw_fetched_at ?? row.fetched_at!).toISOString(),
+          firstFetchedAt: row.fetched_at!,
+          fetchedAt: row.raw_fetched_at ?? row.fetched_at!,
         }
       : null,
   };
