@@ -7,14 +7,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
+import { pathToFileURL } from 'node:url';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArchiveActivities } from '../../activities/archive';
 import { FileArchiveStore } from '../../archive/fileStore';
 import { RestoreRefused, restoreArchive } from '../../archive/restore';
 import { archiveLag, shipPendingWrites } from '../../archive/ship';
+import { RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
 import type { BackfillResult } from '../../domain/workflowInputs';
+import type { restoreWorkflow } from '../../workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
-import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
+import { runJao } from '../helpers/processes';
 
 const FROM = '2023-05-01';
 const TO = '2023-05-31';
@@ -148,12 +154,25 @@ describe('archive and restore', () => {
   });
 
   it('rebuilds the history exactly in an empty database, without a request to JAO', async () => {
-    const store = new FileArchiveStore(archiveDir);
     const requestsBefore = h.simulator.requests.length;
-    const progress = await restoreArchive(restored.pool, store, { batchSize: 10 });
+    // The restore workflow, on a worker whose database is the empty one: small batches and few per run, so that it
+    // goes through several batches and continues as new on the way.
+    const worker = await Worker.create({
+      connection: h.temporal.workerConnection,
+      namespace: h.temporal.namespace,
+      taskQueue: `${h.taskQueue}-restore`,
+      workflowBundle: { code: runBundle().code },
+      activities: createArchiveActivities({ pool: restored.pool }),
+    });
+    const progress = await worker.runUntil(
+      h.temporal.client.workflow.execute<typeof restoreWorkflow>('restoreWorkflow', {
+        workflowId: `${RESTORE_WORKFLOW_ID}/test`,
+        taskQueue: `${h.taskQueue}-restore`,
+        args: [{ from: pathToFileURL(archiveDir).href, batchSize: 10, batchesPerRun: 2 }],
+      }),
+    );
     expect(h.simulator.requests.length).toBe(requestsBefore);
-    expect(progress.skipped).toBe(0);
-    expect(progress.applied).toBe(progress.total);
+    expect(progress).toMatchObject({ skipped: 0, applied: progress.total, done: true });
 
     for (const query of [DAYS, QUALITY, RAW, DERIVATIONS, EVENTS]) {
       expect(await rows(restored.pool, query)).toEqual(await rows(h.db.pool, query));
@@ -174,6 +193,11 @@ describe('archive and restore', () => {
   it('refuses a database that holds days; a merge of the same archive adds nothing', async () => {
     const store = new FileArchiveStore(archiveDir);
     await expect(restoreArchive(restored.pool, store, {})).rejects.toThrow(RestoreRefused);
+    const refused = await runJao(['restore', '--from', pathToFileURL(archiveDir).href], {
+      DATABASE_URL: restored.url,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toMatch(/^jao restore: restore: the database holds 31 day\(s\)/);
     const before = await rows(restored.pool, DAYS);
     const merged = await restoreArchive(restored.pool, store, { merge: true });
     expect(merged.applied).toBe(0);
