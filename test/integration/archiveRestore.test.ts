@@ -6,9 +6,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type pg from 'pg';
 import { pathToFileURL } from 'node:url';
 import { Worker } from '@temporalio/worker';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchiveActivities } from '../../activities/archive';
 import { FileArchiveStore } from '../../archive/fileStore';
