@@ -3,7 +3,7 @@
 // jao.max_exchanges_as_of identically at every instant anything changed and just around it, and holds the same
 // revision history, day quality records and lineage (surrogate ids aside), with zero requests to the simulator.
 // In a namespace of the file's own: days 2023-05-01..2023-05-31.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,7 @@ import { FileArchiveStore } from '../../archive/fileStore';
 import { RestoreRefused, restoreArchive } from '../../archive/restore';
 import { archiveLag, shipPendingWrites } from '../../archive/ship';
 import { RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
+import { archiveProblem } from '../../domain/health';
 import type { BackfillResult } from '../../domain/workflowInputs';
 import type { restoreWorkflow } from '../../workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -135,6 +136,27 @@ describe('archive and restore', () => {
     await restored?.drop();
     await h?.close();
     if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
+  });
+
+  it('keeps every write waiting through an archive outage, and says so in health', async () => {
+    // The archive's directory cannot be made: a file stands where it should be.
+    const blocker = path.join(archiveDir, 'blocked');
+    await writeFile(blocker, 'not a directory');
+    const lag = await archiveLag(h.db.pool);
+    await expect(
+      shipPendingWrites(h.db.pool, new FileArchiveStore(path.join(blocker, 'archive'))),
+    ).rejects.toThrow(/archive file:.*cannot write/);
+    expect(await archiveLag(h.db.pool)).toEqual(lag);
+    const now = new Date(lag.oldest!.getTime() + 2 * 3_600_000);
+    const problem = archiveProblem({
+      pending: lag.pending,
+      oldestAgeMs: now.getTime() - lag.oldest!.getTime(),
+      maxLagMs: 3_600_000,
+    });
+    expect(problem).toBe(
+      `archive lagging: ${lag.pending} write(s) not archived, the oldest for 120 min (ARCHIVE_MAX_LAG 60 min; run jao archive, or see the archive workflow's failures)`,
+    );
+    await rm(blocker);
   });
 
   it('ships every write once, however often it runs', async () => {
