@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchiveActivities } from '../../activities/archive';
 import { FileArchiveStore } from '../../archive/fileStore';
+import { openArchiveStore } from '../../archive/openStore';
 import { RestoreRefused, restoreArchive } from '../../archive/restore';
 import { archiveLag, shipPendingWrites } from '../../archive/ship';
 import { RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
@@ -22,6 +23,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
 import { runJao } from '../helpers/processes';
+import { startS3Server } from '../helpers/s3Server';
 
 const FROM = '2023-05-01';
 const TO = '2023-05-31';
@@ -104,6 +106,24 @@ async function asOfDigests(pool: pg.Pool, instants: Date[]): Promise<string[]> {
   ];
   const full = await rows(pool, select('true'), [lastOfEachDate]);
   return [...sampled, ...full];
+}
+
+/** The restored database holds what the original holds (surrogate ids aside). */
+async function expectSameHistory(copy: pg.Pool): Promise<void> {
+  for (const query of [DAYS, QUALITY, RAW, DERIVATIONS, EVENTS]) {
+    expect(await rows(copy, query)).toEqual(await rows(h.db.pool, query));
+  }
+  for (const query of [HISTORY, LINEAGE, REJECTIONS]) {
+    if ((await digest(copy, query)) !== (await digest(h.db.pool, query))) {
+      // Only on a difference: the rows themselves, so the failure shows which.
+      const [got, want] = [await rows(copy, query), await rows(h.db.pool, query)];
+      const first = got.findIndex((line, i) => line !== want[i]);
+      expect(got.slice(first, first + 3)).toEqual(want.slice(first, first + 3));
+    }
+  }
+  const instants = await changeInstants(h.db.pool);
+  expect(instants.length).toBeGreaterThan(3 * 5);
+  expect(await asOfDigests(copy, instants)).toEqual(await asOfDigests(h.db.pool, instants));
 }
 
 describe('archive and restore', () => {
@@ -196,20 +216,7 @@ describe('archive and restore', () => {
     expect(h.simulator.requests.length).toBe(requestsBefore);
     expect(progress).toMatchObject({ skipped: 0, applied: progress.total, done: true });
 
-    for (const query of [DAYS, QUALITY, RAW, DERIVATIONS, EVENTS]) {
-      expect(await rows(restored.pool, query)).toEqual(await rows(h.db.pool, query));
-    }
-    for (const query of [HISTORY, LINEAGE, REJECTIONS]) {
-      if ((await digest(restored.pool, query)) !== (await digest(h.db.pool, query))) {
-        // Only on a difference: the rows themselves, so the failure shows which.
-        const [got, want] = [await rows(restored.pool, query), await rows(h.db.pool, query)];
-        const first = got.findIndex((line, i) => line !== want[i]);
-        expect(got.slice(first, first + 3)).toEqual(want.slice(first, first + 3));
-      }
-    }
-    const instants = await changeInstants(h.db.pool);
-    expect(instants.length).toBeGreaterThan(3 * 5);
-    expect(await asOfDigests(restored.pool, instants)).toEqual(await asOfDigests(h.db.pool, instants));
+    await expectSameHistory(restored.pool);
   }, 120_000);
 
   it('refuses a database that holds days; a merge of the same archive adds nothing', async () => {
@@ -226,4 +233,23 @@ describe('archive and restore', () => {
     expect(merged.skipped).toBe(merged.total);
     expect(await rows(restored.pool, DAYS)).toEqual(before);
   });
+
+  it('does the same through an S3-compatible server', async () => {
+    const server = await startS3Server();
+    const copy = await createTestDatabase();
+    try {
+      await h.db.pool.query('UPDATE jao.day_write SET archived_at = NULL, archive_key = NULL');
+      const store = await openArchiveStore(server.freshUrl('restore'), server.env);
+      const shipped = await shipPendingWrites(h.db.pool, store);
+      expect(shipped.pending).toBe(0);
+      const requestsBefore = h.simulator.requests.length;
+      const progress = await restoreArchive(copy.pool, store, { batchSize: 50 });
+      expect(progress).toMatchObject({ applied: shipped.shipped, skipped: 0 });
+      expect(h.simulator.requests.length).toBe(requestsBefore);
+      await expectSameHistory(copy.pool);
+    } finally {
+      await copy.drop();
+      await server.stop();
+    }
+  }, 180_000);
 });
