@@ -3,18 +3,27 @@
 // jao.max_exchanges_as_of identically at every instant anything changed and just around it, and holds the same
 // revision history, day quality records and lineage (surrogate ids aside), with zero requests to the simulator.
 // In a namespace of the file's own: days 2023-05-01..2023-05-31.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArchiveActivities } from '../../activities/archive';
 import { FileArchiveStore } from '../../archive/fileStore';
+import { openArchiveStore } from '../../archive/openStore';
 import { RestoreRefused, restoreArchive } from '../../archive/restore';
 import { archiveLag, shipPendingWrites } from '../../archive/ship';
+import { RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
+import { archiveProblem } from '../../domain/health';
 import type { BackfillResult } from '../../domain/workflowInputs';
+import type { restoreWorkflow } from '../../workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
-import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
+import { runJao } from '../helpers/processes';
+import { startS3Server } from '../helpers/s3Server';
 
 const FROM = '2023-05-01';
 const TO = '2023-05-31';
@@ -99,6 +108,24 @@ async function asOfDigests(pool: pg.Pool, instants: Date[]): Promise<string[]> {
   return [...sampled, ...full];
 }
 
+/** The restored database holds what the original holds (surrogate ids aside). */
+async function expectSameHistory(copy: pg.Pool): Promise<void> {
+  for (const query of [DAYS, QUALITY, RAW, DERIVATIONS, EVENTS]) {
+    expect(await rows(copy, query)).toEqual(await rows(h.db.pool, query));
+  }
+  for (const query of [HISTORY, LINEAGE, REJECTIONS]) {
+    if ((await digest(copy, query)) !== (await digest(h.db.pool, query))) {
+      // Only on a difference: the rows themselves, so the failure shows which.
+      const [got, want] = [await rows(copy, query), await rows(h.db.pool, query)];
+      const first = got.findIndex((line, i) => line !== want[i]);
+      expect(got.slice(first, first + 3)).toEqual(want.slice(first, first + 3));
+    }
+  }
+  const instants = await changeInstants(h.db.pool);
+  expect(instants.length).toBeGreaterThan(3 * 5);
+  expect(await asOfDigests(copy, instants)).toEqual(await asOfDigests(h.db.pool, instants));
+}
+
 describe('archive and restore', () => {
   beforeAll(async () => {
     const namespace = await createTestNamespace('archive');
@@ -131,6 +158,27 @@ describe('archive and restore', () => {
     if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
   });
 
+  it('keeps every write waiting through an archive outage, and says so in health', async () => {
+    // The archive's directory cannot be made: a file stands where it should be.
+    const blocker = path.join(archiveDir, 'blocked');
+    await writeFile(blocker, 'not a directory');
+    const lag = await archiveLag(h.db.pool);
+    await expect(
+      shipPendingWrites(h.db.pool, new FileArchiveStore(path.join(blocker, 'archive'))),
+    ).rejects.toThrow(/archive file:.*cannot write/);
+    expect(await archiveLag(h.db.pool)).toEqual(lag);
+    const now = new Date(lag.oldest!.getTime() + 2 * 3_600_000);
+    const problem = archiveProblem({
+      pending: lag.pending,
+      oldestAgeMs: now.getTime() - lag.oldest!.getTime(),
+      maxLagMs: 3_600_000,
+    });
+    expect(problem).toBe(
+      `archive lagging: ${lag.pending} write(s) not archived, the oldest for 120 min (ARCHIVE_MAX_LAG 60 min; run jao archive, or see the archive workflow's failures)`,
+    );
+    await rm(blocker);
+  });
+
   it('ships every write once, however often it runs', async () => {
     const store = new FileArchiveStore(archiveDir);
     const lag = await archiveLag(h.db.pool);
@@ -148,36 +196,60 @@ describe('archive and restore', () => {
   });
 
   it('rebuilds the history exactly in an empty database, without a request to JAO', async () => {
-    const store = new FileArchiveStore(archiveDir);
     const requestsBefore = h.simulator.requests.length;
-    const progress = await restoreArchive(restored.pool, store, { batchSize: 10 });
+    // The restore workflow, on a worker whose database is the empty one: small batches and few per run, so that it
+    // goes through several batches and continues as new on the way.
+    const worker = await Worker.create({
+      connection: h.temporal.workerConnection,
+      namespace: h.temporal.namespace,
+      taskQueue: `${h.taskQueue}-restore`,
+      workflowBundle: { code: runBundle().code },
+      activities: createArchiveActivities({ pool: restored.pool }),
+    });
+    const progress = await worker.runUntil(
+      h.temporal.client.workflow.execute<typeof restoreWorkflow>('restoreWorkflow', {
+        workflowId: `${RESTORE_WORKFLOW_ID}/test`,
+        taskQueue: `${h.taskQueue}-restore`,
+        args: [{ from: pathToFileURL(archiveDir).href, batchSize: 10, batchesPerRun: 2 }],
+      }),
+    );
     expect(h.simulator.requests.length).toBe(requestsBefore);
-    expect(progress.skipped).toBe(0);
-    expect(progress.applied).toBe(progress.total);
+    expect(progress).toMatchObject({ skipped: 0, applied: progress.total, done: true });
 
-    for (const query of [DAYS, QUALITY, RAW, DERIVATIONS, EVENTS]) {
-      expect(await rows(restored.pool, query)).toEqual(await rows(h.db.pool, query));
-    }
-    for (const query of [HISTORY, LINEAGE, REJECTIONS]) {
-      if ((await digest(restored.pool, query)) !== (await digest(h.db.pool, query))) {
-        // Only on a difference: the rows themselves, so the failure shows which.
-        const [got, want] = [await rows(restored.pool, query), await rows(h.db.pool, query)];
-        const first = got.findIndex((line, i) => line !== want[i]);
-        expect(got.slice(first, first + 3)).toEqual(want.slice(first, first + 3));
-      }
-    }
-    const instants = await changeInstants(h.db.pool);
-    expect(instants.length).toBeGreaterThan(3 * 5);
-    expect(await asOfDigests(restored.pool, instants)).toEqual(await asOfDigests(h.db.pool, instants));
+    await expectSameHistory(restored.pool);
   }, 120_000);
 
   it('refuses a database that holds days; a merge of the same archive adds nothing', async () => {
     const store = new FileArchiveStore(archiveDir);
     await expect(restoreArchive(restored.pool, store, {})).rejects.toThrow(RestoreRefused);
+    const refused = await runJao(['restore', '--from', pathToFileURL(archiveDir).href], {
+      DATABASE_URL: restored.url,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toMatch(/^jao restore: restore: the database holds 31 day\(s\)/);
     const before = await rows(restored.pool, DAYS);
     const merged = await restoreArchive(restored.pool, store, { merge: true });
     expect(merged.applied).toBe(0);
     expect(merged.skipped).toBe(merged.total);
     expect(await rows(restored.pool, DAYS)).toEqual(before);
   });
+
+  it('does the same through an S3-compatible server', async () => {
+    const server = await startS3Server();
+    const copy = await createTestDatabase();
+    try {
+      await h.db.pool.query('UPDATE jao.day_write SET archived_at = NULL, archive_key = NULL');
+      const store = await openArchiveStore(server.freshUrl('restore'), server.env);
+      const shipped = await shipPendingWrites(h.db.pool, store);
+      expect(shipped.pending).toBe(0);
+      const requestsBefore = h.simulator.requests.length;
+      const progress = await restoreArchive(copy.pool, store, { batchSize: 50 });
+      expect(progress).toMatchObject({ applied: shipped.shipped, skipped: 0 });
+      expect(h.simulator.requests.length).toBe(requestsBefore);
+      await expectSameHistory(copy.pool);
+    } finally {
+      await copy.drop();
+      await server.stop();
+    }
+  }, 180_000);
 });
