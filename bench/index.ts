@@ -5,6 +5,7 @@ import { runFreshnessBenchmark } from './freshness';
 import { runPageBenchmark } from './page';
 import { runQueryBenchmark } from './query';
 import { runReprocessBenchmark } from './reprocess';
+import { runRestoreBenchmark } from './restore';
 import { runWriteBenchmark } from './write';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   page: runPageBenchmark,
   query: runQueryBenchmark,
   reprocess: runReprocessBenchmark,
+  restore: runRestoreBenchmark,
   write: runWriteBenchmark,
 };
 

@@ -90,10 +90,15 @@ function fullHistoryTarget(seconds: number, days: number, requests: number): Tar
 }
 
 /** Fetches and stores every day (raw answer and values) with the pipeline's own activities, called directly. */
-async function storeDays(pool: pg.Pool, simulator: SimulatorHandle, days: DeliveryDay[]): Promise<void> {
+export async function storeDays(
+  pool: pg.Pool,
+  simulator: SimulatorHandle,
+  days: DeliveryDay[],
+  buildId = 'bench:reprocess (stored before)',
+): Promise<void> {
   const logger = new DefaultLogger('WARN');
   const fetch = createFetchActivities({ pool, jao: { baseUrl: simulator.origin, timeoutMs: 30_000 } });
-  const store = createStoreActivities({ pool, buildId: 'bench:reprocess (stored before)' });
+  const store = createStoreActivities({ pool, buildId });
   let next = 0;
   const lane = async () => {
     while (next < days.length) {
@@ -105,7 +110,7 @@ async function storeDays(pool: pg.Pool, simulator: SimulatorHandle, days: Delive
       const fetched = await run(fetch.fetchDayFromJao, { dataset: DATASET, day });
       const ref = { dataset: DATASET, day, rawResponseId: fetched.rawResponseId };
       const written = await run(store.writeStoredDay, ref);
-      if (written.status !== 'complete') throw new Error(`bench:reprocess: ${day} stored ${written.status}`);
+      if (written.status !== 'complete') throw new Error(`${buildId}: ${day} stored ${written.status}`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, lane));

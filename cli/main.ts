@@ -2,11 +2,13 @@
 import { ConfigError } from '../common/config';
 import { redactSecrets } from '../common/redact';
 import { API_KEY_HELP, apiCommand, apiKeyCommand } from './commands/api';
+import { archiveCommand } from './commands/archive';
 import { backfillCommand, rerunCommand } from './commands/backfill';
 import { catalogueCommand } from './commands/catalogue';
 import { healthCommand } from './commands/health';
 import { migrateCommand } from './commands/migrate';
 import { reprocessCommand } from './commands/reprocess';
+import { restoreCommand } from './commands/restore';
 import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { workerCommand } from './commands/worker';
@@ -23,6 +25,8 @@ commands:
   rerun DAY [DAY …] [--wait]          run the day workflow of these days again
   rerun --failed [--from D --to D] [--wait] [--dry-run]   re-run every failed, invalid or partial day
   reprocess --from D --to D [--concurrency N] [--wait] [--dry-run]   re-derive days from their stored raw answers (no request to JAO)
+  archive [--verify]                  ship the writes not archived yet to ARCHIVE_URL; --verify checks the archive's hashes
+  restore --from URL [--from-day D --to-day D] [--merge] [--wait]   rebuild an empty database from an archive (no request to JAO)
   catalogue [--markdown | --json]     the data dictionary, from the live database
   status [--from D --to D] [--json]   per-day grid of what the database holds
   health                              exit 0 when the pipeline is healthy, else one line per reason
@@ -47,6 +51,8 @@ const COMMANDS: Record<string, Command> = {
   backfill: backfillCommand,
   rerun: rerunCommand,
   reprocess: reprocessCommand,
+  archive: archiveCommand,
+  restore: restoreCommand,
   catalogue: catalogueCommand,
   status: statusCommand,
   health: healthCommand,

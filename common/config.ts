@@ -171,6 +171,10 @@ export const configSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
     .default('12:00'),
   METRICS_PORT: intFromEnv(0, 65_535, 9464),
+  /** How often the archive schedule ships the writes not archived yet (docs/archive.md). */
+  ARCHIVE_INTERVAL: duration('5m', 10_000, 86_400_000),
+  /** A write not archived this long after it was made is the archive's lag (`jao health`, jao_archive_lag_seconds). */
+  ARCHIVE_MAX_LAG: duration('1h', 60_000, 7 * 86_400_000),
   /** Days before tomorrow that `jao health` checks for failed, invalid, partial or late days. */
   HEALTH_WINDOW_DAYS: intFromEnv(1, 3_660, 31),
   /**

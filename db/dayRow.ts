@@ -53,7 +53,7 @@ function recheckErrorOf(input: WriteDayInput, state: DayState, error: string | n
 }
 
 /** What jao.derivation says of a write without an explicit derivation: a fetch, from its raw answer. */
-function derivationOf(input: WriteDayInput): Derivation {
+export function derivationOf(input: WriteDayInput): Derivation {
   if (input.derivation) return input.derivation;
   return {
     kind: 'fetch',

@@ -40,6 +40,11 @@ export interface WriteDayInput {
    * the dataset's latest complete day, the day's publication facts. Default: not read.
    */
   withFacts?: boolean;
+  /**
+   * The archive's journal object this write repeats (a restore, archive/restore.ts): its journal row
+   * (jao.day_write) names it and counts as archived. Default: a write of its own, to be archived.
+   */
+  restoredFrom?: string;
 }
 
 export interface Derivation {

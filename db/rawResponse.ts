@@ -19,7 +19,8 @@ export interface StoreRawResponseInput {
   /** Set when `body` is only the beginning of an answer too large to read (JAO_MAX_BODY_BYTES). */
   truncated?: TruncatedAnswer;
   answer?: RawAnswer;
-  fetchedAt?: Date;
+  /** Default: the database clock. A text is an ISO instant, which may carry microseconds (a restore). */
+  fetchedAt?: Date | string;
 }
 
 export interface TruncatedAnswer {

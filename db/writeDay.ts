@@ -14,6 +14,7 @@ import { insertRejections } from './rejections';
 import { checkNewestAnswer, readJudgedRecord } from './reprocessChecks';
 import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
 import { insertFreshDay, liftDecompressionLimit, mergeDay } from './valuesMerge';
+import { journalWrite } from './writeJournal';
 import { readWrittenDayFacts } from './writtenDayFacts';
 
 export type {
@@ -86,6 +87,7 @@ export async function writeDay(
       contentChanged ? registered : null,
       keySetId,
     );
+    await journalWrite(client, input, state);
     const eventType = dayEventTypeOf({ contentChanged, revision, status, recheckError });
     if (eventType) {
       await raiseDayEvent(client, {

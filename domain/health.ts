@@ -38,6 +38,23 @@ export interface HealthFacts {
    * database could not be read. `error`: why they could not be read when the rest of the database could.
    */
   timescaleJobs?: { checkedAt: Date; jobs: TimescaleJob[] } | { error: string };
+  /** Writes not archived yet (docs/archive.md); absent when the database could not be read. */
+  archive?: ArchiveLag;
+}
+
+export interface ArchiveLag {
+  pending: number;
+  /** Age of the oldest write not archived (ms), null when none waits. */
+  oldestAgeMs: number | null;
+  /** ARCHIVE_MAX_LAG: a write waiting longer makes the pipeline unhealthy. */
+  maxLagMs: number;
+}
+
+/** The archive's lag as a problem line, or null while every write waiting is younger than ARCHIVE_MAX_LAG. */
+export function archiveProblem(lag: ArchiveLag): string | null {
+  if (lag.oldestAgeMs === null || lag.oldestAgeMs <= lag.maxLagMs) return null;
+  const minutes = Math.floor(lag.oldestAgeMs / 60_000);
+  return `archive lagging: ${lag.pending} write(s) not archived, the oldest for ${minutes} min (ARCHIVE_MAX_LAG ${Math.round(lag.maxLagMs / 60_000)} min; run jao archive, or see the archive workflow's failures)`;
 }
 
 export interface HealthVerdict {
@@ -92,6 +109,8 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
     const problem = queueProblem(queue);
     if (problem) problems.push(problem);
   }
+  const archive = facts.archive ? archiveProblem(facts.archive) : null;
+  if (archive) problems.push(archive);
   if (facts.report) {
     const { tomorrow } = facts.report;
     if (tomorrow.late) {

@@ -14,6 +14,8 @@ export const HEALTH_GAUGES = {
   jao_schedule_paused: '1 when the schedule is paused, else 0',
   jao_schedule_missing: '1 when the schedule does not exist, else 0',
   jao_task_queue_pollers: 'Workers that polled the task queue within HEALTH_POLLER_STALE_AFTER',
+  jao_archive_pending_writes: 'Writes of days not archived yet (docs/archive.md)',
+  jao_archive_lag_seconds: 'Age of the oldest write not archived yet, 0 when none waits',
   jao_health_source_up:
     '1 when the health check could read the source (temporal, database, timescaledb_jobs where TimescaleDB runs), else 0',
   jao_timescaledb_job_last_success_timestamp_seconds:
@@ -92,6 +94,14 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
       value: report.days.filter((line) => line.status === 'complete' && line.lastError).length,
     });
     readings.push({ name: 'jao_tomorrow_late', labels: {}, value: flag(report.tomorrow.late) });
+  }
+  if (facts.archive) {
+    readings.push({ name: 'jao_archive_pending_writes', labels: {}, value: facts.archive.pending });
+    readings.push({
+      name: 'jao_archive_lag_seconds',
+      labels: {},
+      value: Math.floor((facts.archive.oldestAgeMs ?? 0) / 1000),
+    });
   }
   readings.push(...timescaleJobGauges(facts.timescaleJobs));
   return readings;

@@ -114,6 +114,11 @@ export const LOCAL_STORE_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS };
 /** Planning a backfill: a regular activity, heartbeating. */
 export const PLAN_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS, heartbeatTimeoutMs: 15 * SECOND_MS };
 /**
+ * Shipping to the archive (heartbeats after every batch) and restoring one batch from it (heartbeats every 5 s): a
+ * worker that dies is noticed within the heartbeat timeout; a long backlog is shipped in one attempt.
+ */
+export const ARCHIVE_ACTIVITY = { startToCloseMs: 30 * MINUTE_MS, heartbeatTimeoutMs: 30 * SECOND_MS };
+/**
  * Recording that a day failed: retried on the server for as long as the database is away (up to a week), a minute
  * apart at most, so a failure is recorded within a minute of the database answering again.
  */

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../common/buildInfo';
 export const RUNTIME_FOLDERS = [
   'activities',
   'api',
+  'archive',
   'cli',
   'common',
   'control',

@@ -2,6 +2,7 @@
 // `jao health` judges and what the worker's health gauges export. A source that cannot be read is recorded as such.
 import type { Client, Connection } from '@temporalio/client';
 import type pg from 'pg';
+import { archiveLag } from '../archive/ship';
 import type { Config } from '../common/config';
 import { readTemporalHealth } from '../control/healthFacts';
 import { pollScheduleIdFor } from '../control/pollSchedule';
@@ -17,6 +18,7 @@ export type HealthSettings = Pick<
   | 'HEALTH_POLLER_STALE_AFTER'
   | 'HEALTH_WINDOW_DAYS'
   | 'FRESHNESS_DEADLINE'
+  | 'ARCHIVE_MAX_LAG'
 >;
 
 /** Lends a resource to `use` for the time of one read (connecting, or borrowing a long-lived one). */
@@ -72,6 +74,12 @@ export async function gatherHealthFacts(
     facts.report = await sources.database((pool) =>
       readStatusReport(pool, { from, to: tomorrow }, now, settings.FRESHNESS_DEADLINE),
     );
+    const lag = await sources.database((pool) => archiveLag(pool));
+    facts.archive = {
+      pending: lag.pending,
+      oldestAgeMs: lag.oldest === null ? null : Math.max(0, now.getTime() - lag.oldest.getTime()),
+      maxLagMs: settings.ARCHIVE_MAX_LAG,
+    };
   } catch (error) {
     facts.databaseError = messageOf(error);
     return facts;

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 import { connectClient, type TemporalClient } from '../common/temporal';
+import { archiveScheduleIdFor, ensureArchiveSchedule } from '../control/archiveSchedule';
 import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
 import { agreeOnFetchRateLimit, FleetRateLimitConflict } from '../control/fetchRateLimit';
 import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
@@ -347,6 +348,17 @@ async function ensureSchedules(
       }),
     signal,
   );
+  const archiveId = archiveScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+  const archive = await temporalStep(
+    `creating the schedule ${archiveId} on ${temporalAt}`,
+    () =>
+      ensureArchiveSchedule(temporal.client, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        intervalMs: config.ARCHIVE_INTERVAL,
+      }),
+    signal,
+  );
+  log(`schedule ${archiveId} ${archive}: ships to the archive every ${config.ARCHIVE_INTERVAL / 1000} s`);
   log(
     `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
       `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +

@@ -8,6 +8,7 @@ import {
   createReprocessActivities,
   createStoreActivities,
 } from '../activities';
+import { createArchiveActivities } from '../activities/archive';
 import { fetchRatePerSecond } from '../domain/fetchRate';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
@@ -46,6 +47,8 @@ export interface PipelineWorkerOptions {
   rawStoreRetry?: InAttemptRetry;
   /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS, domain/timeBudget.ts). */
   writeTimeouts?: TransactionTimeouts;
+  /** ARCHIVE_URL, where the archive workflow ships writes (default: ARCHIVE_URL of the environment, docs/archive.md). */
+  archiveUrl?: string;
 }
 
 export interface PipelineWorkers {
@@ -96,6 +99,12 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
         ...createFreshnessActivities({ pool }),
         // Reprocessing reads stored answers only: it runs here, never on the fetch queue, and has no JAO client.
         ...createReprocessActivities(derivation),
+        // Shipping to the archive and restoring from it: no JAO client either.
+        ...createArchiveActivities({
+          pool,
+          archiveUrl: options.archiveUrl,
+          maxBodyBytes: options.jao.maxBodyBytes,
+        }),
       },
       maxConcurrentActivityTaskExecutions: concurrency,
       maxCachedWorkflows: 500,

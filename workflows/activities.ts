@@ -3,8 +3,11 @@
 import type { Priority, RetryPolicy } from '@temporalio/common';
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { FetchActivities, ReprocessActivities, StoreActivities } from '../activities';
+import type { ArchiveActivities } from '../activities/archive';
+import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED } from '../domain/archiveInputs';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failureTypes';
 import {
+  ARCHIVE_ACTIVITY,
   type Backoff,
   FAILURE_RECORD_ACTIVITY,
   FAILURE_RECORD_BACKOFF,
@@ -99,3 +102,16 @@ export const reprocessPlanner = proxyActivities<Pick<ReprocessActivities, 'planR
  */
 export const localReprocess =
   proxyLocalActivities<Pick<ReprocessActivities, 'reprocessStoredDay'>>(localStoreOptions);
+
+/**
+ * Shipping to the archive and restoring from it: regular activities with heartbeats (an archive outage is retried
+ * on the server's schedule, not in the worker); a mistake of the user's (a refused database, a bad URL) is not
+ * retried.
+ */
+export const archiveActivities = proxyActivities<
+  Pick<ArchiveActivities, 'shipToArchive' | 'planArchiveRestore' | 'restoreArchiveBatch'>
+>({
+  startToCloseTimeout: ARCHIVE_ACTIVITY.startToCloseMs,
+  heartbeatTimeout: ARCHIVE_ACTIVITY.heartbeatTimeoutMs,
+  retry: retryPolicyOf(STORE_BACKOFF, [RESTORE_REFUSED, ARCHIVE_MISCONFIGURED]),
+});

@@ -1,4 +1,6 @@
 // Every workflow the worker registers (the bundle's entry point).
+
+export { archiveWorkflow, restoreProgressQuery, restoreWorkflow } from './archive';
 export { backfillWorkflow, progressQuery } from './backfill';
 export { dayStageQuery, deliveryDayWorkflow } from './deliveryDay';
 export { pollWorkflow } from './poll';

@@ -11,6 +11,7 @@ import { TARGET_NAMES as PAGE_TARGETS } from '../../bench/page';
 import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
 import { TARGET_LINE } from '../../bench/report';
 import { TARGET_NAMES as REPROCESS_TARGETS } from '../../bench/reprocess';
+import { TARGET_NAMES as RESTORE_TARGETS } from '../../bench/restore';
 import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
 import { createTestNamespace } from '../helpers/namespace';
 
@@ -73,6 +74,7 @@ const BENCHES: [string, readonly string[], boolean][] = [
   ['api', API_TARGETS, false],
   ['page', PAGE_TARGETS, false],
   ['reprocess', REPROCESS_TARGETS, true],
+  ['restore', RESTORE_TARGETS, false],
 ];
 
 describe.concurrent('benchmarks in smoke mode', () => {

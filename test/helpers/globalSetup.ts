@@ -1,5 +1,5 @@
-// Once per test run: the tools the tests drive (Chromium, promtool), a fresh migrated template database and one
-// Temporal dev server, both torn down at the end.
+// Once per test run: the tools the tests drive (Chromium, promtool, versitygw), a fresh migrated template database
+// and one Temporal dev server, both torn down at the end.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { migrate } from '../../db/migrate';
 import { watchPool } from '../../db/pool';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
+import { ensureVersitygw, versitygwMissingNote } from '../../devstack/versitygw';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { chromiumMissingNote } from './browser';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
@@ -59,6 +60,11 @@ function ensureTestTools(log: (line: string) => void): void {
   }
 }
 
+/** The S3 archive's tests run a real S3-compatible server, built with Go into the cache as the Temporal CLI is. */
+function ensureS3Server(log: (line: string) => void): void {
+  if (ensureVersitygw(process.env, log) === null) throw new MissingToolError(versitygwMissingNote());
+}
+
 async function dropRunDatabases(adminUrl: string, prefix: string): Promise<void> {
   const names = await withAdminClient(adminUrl, async (client) => {
     const result = await client.query<{ datname: string }>(
@@ -91,6 +97,7 @@ async function sealTemplate(adminUrl: string, template: string): Promise<void> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureTestTools((line) => console.error(line));
+  ensureS3Server((line) => console.error(line));
   const adminUrl = databaseUrlFor(process.env.DATABASE_URL || DEFAULT_ADMIN_URL, 'postgres');
   const prefix = `jao_test_${Date.now().toString(36)}_${process.pid}`;
   const template = `${prefix}_template`;

@@ -7,6 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const LONGEST_FIRST = [
   'test/integration/start.test.ts',
+  'test/integration/archiveRestore.test.ts',
   'test/integration/operators.test.ts',
   'test/integration/workerProcesses.test.ts',
   'test/integration/buildLineage.test.ts',

@@ -8,7 +8,13 @@ import { splitSqlStatements } from '../../db/sqlScript';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /** The migrations of this release after the baseline, in order. */
-const LATER_MIGRATIONS = ['002_recheck_failed_event', '004_views_at_primary_key_speed', '005_timescaledb_job_errors', '006_operator_scope'];
+const LATER_MIGRATIONS = [
+  '002_recheck_failed_event',
+  '003_archive_journal',
+  '004_views_at_primary_key_speed',
+  '005_timescaledb_job_errors',
+  '006_operator_scope',
+];
 
 let db: TestDatabase;
 const scratch: string[] = [];
@@ -102,6 +108,7 @@ describe('migrate', () => {
         'day_lock',
         'day_publication',
         'day_quality',
+        'day_write',
         'delivery_day',
         'derivation',
         'key_set',

@@ -43,6 +43,7 @@ const SETTINGS: HealthSettings = {
   HEALTH_POLLER_STALE_AFTER: 45_000,
   HEALTH_WINDOW_DAYS: 31,
   FRESHNESS_DEADLINE: '12:00',
+  ARCHIVE_MAX_LAG: 3_600_000,
 };
 
 /** The database's facts alone (Temporal left out: these tests are about the database). */

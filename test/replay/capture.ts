@@ -3,8 +3,10 @@
 // test/replay/histories/<label>/, where the replay tests check every later build against them.
 // Capture a new set whenever a workflow change adds a path (a patch): older sets stay, so both paths replay.
 // Capturing again under a label replaces that set; a chain that should have continued as new and did not fails it.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -20,6 +22,7 @@ import { connectClient } from '../../common/temporal';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { startDevServer } from '../../devstack/devServer';
+import type { RestoreInput } from '../../domain/archiveInputs';
 import { addDays, marketToday, utcOffsetMinutesAt } from '../../domain/calendar';
 import type { ReprocessDayInput, ReprocessInput } from '../../domain/reprocessInputs';
 import {
@@ -477,6 +480,63 @@ async function runPublicationScenarios(stack: Stack): Promise<Capture[]> {
   return captures;
 }
 
+/**
+ * The archive's workflows (1.1.0): a day written and shipped; a restore refused by a database that holds days; a
+ * merge into it, one entry per batch and one batch per run, so that it continues as new.
+ */
+async function runArchiveScenarios(stack: Stack, archiveUrl: string): Promise<Capture[]> {
+  const { client } = stack;
+  const day = addDays(marketToday(new Date()), -5);
+  await client.workflow.execute('deliveryDayWorkflow', {
+    workflowId: `maxExchanges/day/${day}`,
+    taskQueue: TASK_QUEUE,
+    args: [{ dataset: 'maxExchanges', day, trigger: 'manual' } satisfies DayInput],
+  });
+  const captures: Capture[] = [];
+  await client.workflow.execute('archiveWorkflow', {
+    workflowId: 'archive/ship-capture',
+    taskQueue: TASK_QUEUE,
+  });
+  captures.push({
+    scenario: 'archive-ships',
+    workflowType: 'archiveWorkflow',
+    workflowId: 'archive/ship-capture',
+  });
+  await client.workflow.execute('deliveryDayWorkflow', {
+    workflowId: `maxExchanges/day/${day}`,
+    taskQueue: TASK_QUEUE,
+    args: [{ dataset: 'maxExchanges', day, trigger: 'manual' } satisfies DayInput],
+  });
+  await client.workflow.execute('archiveWorkflow', {
+    workflowId: 'archive/ship-capture',
+    taskQueue: TASK_QUEUE,
+  });
+  const refused = await client.workflow.start('restoreWorkflow', {
+    workflowId: 'archive/restore-capture-refused',
+    taskQueue: TASK_QUEUE,
+    args: [{ from: archiveUrl } satisfies RestoreInput],
+  });
+  await settle(refused);
+  captures.push({
+    scenario: 'restore-refused',
+    workflowType: 'restoreWorkflow',
+    workflowId: 'archive/restore-capture-refused',
+  });
+  const merged = await client.workflow.start('restoreWorkflow', {
+    workflowId: 'archive/restore-capture-merge',
+    taskQueue: TASK_QUEUE,
+    args: [{ from: archiveUrl, merge: true, batchSize: 1, batchesPerRun: 1 } satisfies RestoreInput],
+  });
+  await settle(merged);
+  captures.push({
+    scenario: 'restore-continue-as-new',
+    workflowType: 'restoreWorkflow',
+    workflowId: 'archive/restore-capture-merge',
+    continuesAsNew: true,
+  });
+  return captures;
+}
+
 /** Every run of a workflow id, oldest first (a continue-as-new chain has several). */
 async function runsOf(client: Client, workflowId: string): Promise<{ runId: string; status: string }[]> {
   const runs: { runId: string; status: string; start: number }[] = [];
@@ -500,9 +560,12 @@ function fileNameOf(scenario: string, run: number, runs: number): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { label: { type: 'string' } },
+    options: { label: { type: 'string' }, only: { type: 'string' } },
     allowPositionals: false,
   });
+  // `--only archive`: the archive's workflows alone (their set, 1.1.0-archive, sits beside the 1.0.0 set).
+  if (values.only !== undefined && values.only !== 'archive')
+    throw new Error(`--only takes "archive", got "${values.only}"`);
   const label = values.label ?? new Date().toISOString().slice(0, 10);
   if (!/^[0-9A-Za-z._-]+$/.test(label)) throw new Error(`--label must be a file name, got "${label}"`);
   const outDir = join(REPLAY_HISTORIES_DIR, label);
@@ -527,6 +590,9 @@ async function main(): Promise<void> {
     const bundle = await loadWorkflowBundle();
     const connection = await NativeConnection.connect({ address: server.address });
     cleanups.unshift(() => connection.close());
+    const archiveDir = mkdtempSync(join(tmpdir(), 'jao-capture-archive-'));
+    cleanups.unshift(async () => rmSync(archiveDir, { recursive: true, force: true }));
+    const archiveUrl = pathToFileURL(archiveDir).href;
     const workers = await createPipelineWorkers({
       connection,
       namespace: server.namespace,
@@ -535,6 +601,7 @@ async function main(): Promise<void> {
       jao: { baseUrl: simulator.origin, timeoutMs: 10_000 },
       maxRequestsPerMinute: 100_000,
       workflowBundle: bundle,
+      archiveUrl,
     });
     const running = workers.run();
     cleanups.unshift(async () => {
@@ -604,7 +671,10 @@ async function main(): Promise<void> {
       unpublishDay: (day: string) => simulator.unpublishDay(day),
       sql: (text: string) => pool.query(text),
     };
-    const captures = [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
+    const captures =
+      values.only === 'archive'
+        ? await runArchiveScenarios(stack, archiveUrl)
+        : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });

@@ -14,6 +14,8 @@ export const WORKFLOW_TYPES = [
   'publicationWindowWorkflow',
   'reprocessWorkflow',
   'reprocessDayWorkflow',
+  'archiveWorkflow',
+  'restoreWorkflow',
 ] as const;
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 

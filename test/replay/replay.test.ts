@@ -46,6 +46,7 @@ const CONTINUE_AS_NEW_CHAINS = [
   'backfill-continue-as-new',
   'reprocess-continue-as-new',
   'publication-complete',
+  'restore-continue-as-new',
 ];
 
 describe('stored workflow histories', () => {

@@ -7,6 +7,7 @@ export {
   progressQuery,
   publicationProgressQuery,
   reprocessProgressQuery,
+  restoreProgressQuery,
 } from '../../../workflows';
 
 export async function deliveryDayWorkflow(...args: Parameters<typeof current.deliveryDayWorkflow>) {
@@ -39,4 +40,14 @@ export async function reprocessWorkflow(...args: Parameters<typeof current.repro
 export async function reprocessDayWorkflow(...args: Parameters<typeof current.reprocessDayWorkflow>) {
   await sleep(1);
   return current.reprocessDayWorkflow(...args);
+}
+
+export async function archiveWorkflow(...args: Parameters<typeof current.archiveWorkflow>) {
+  await sleep(1);
+  return current.archiveWorkflow(...args);
+}
+
+export async function restoreWorkflow(...args: Parameters<typeof current.restoreWorkflow>) {
+  await sleep(1);
+  return current.restoreWorkflow(...args);
 }

@@ -1,0 +1,110 @@
+// The archive's activities (docs/archive.md): shipping the writes not archived yet, and restoring a database from an
+// archive batch by batch. Neither has a JAO client: nothing they do reaches JAO.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type pg from 'pg';
+import { openArchiveStore } from '../archive/openStore';
+import {
+  checkRestoreTarget,
+  planRestore,
+  type RestoreBatchResult,
+  type RestorePlan,
+  type RestoreRange,
+  RestoreRefused,
+  restoreBatch,
+} from '../archive/restore';
+import { type ShipProgress, shipPendingWrites } from '../archive/ship';
+import type { ArchiveStore } from '../archive/store';
+import { ConfigError } from '../common/config';
+import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED } from '../domain/archiveInputs';
+
+export interface ArchiveDeps {
+  pool: pg.Pool;
+  /** ARCHIVE_URL (undefined: the default under the data directory). */
+  archiveUrl?: string;
+  /** Where an s3:// archive's endpoint and credentials come from. */
+  env?: NodeJS.ProcessEnv;
+  maxBodyBytes?: number;
+}
+
+export interface RestoreTargetInput extends RestoreRange {
+  from: string;
+  merge: boolean;
+}
+
+export interface RestoreBatchInput extends RestoreRange {
+  from: string;
+  plan: RestorePlan;
+  after: string | null;
+  limit: number;
+}
+
+/** A mistake the user must correct fails the workflow at once; anything else (an outage) is retried. */
+function classified(error: unknown): unknown {
+  if (error instanceof RestoreRefused) return ApplicationFailure.nonRetryable(error.message, RESTORE_REFUSED);
+  if (error instanceof ConfigError)
+    return ApplicationFailure.nonRetryable(error.message, ARCHIVE_MISCONFIGURED);
+  return error;
+}
+
+export function createArchiveActivities({ pool, archiveUrl, env = process.env, maxBodyBytes }: ArchiveDeps) {
+  const stores = new Map<string, Promise<ArchiveStore>>();
+  const storeAt = (url: string | undefined) => {
+    const key = url ?? '';
+    let store = stores.get(key);
+    if (!store) {
+      store = openArchiveStore(url, env);
+      stores.set(key, store);
+      store.catch(() => stores.delete(key));
+    }
+    return store;
+  };
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw classified(error);
+    }
+  };
+
+  return {
+    /** Ships every write not archived yet to ARCHIVE_URL; heartbeats its progress after each batch. */
+    shipToArchive: (): Promise<ShipProgress & { location: string }> =>
+      guarded(async () => {
+        const store = await storeAt(archiveUrl);
+        const progress = await shipPendingWrites(pool, store, {
+          onProgress: (p) => Context.current().heartbeat(p),
+        });
+        return { ...progress, location: store.location };
+      }),
+
+    /** Checks the database may be restored into (refused when it holds days, unless merging) and counts the work. */
+    planArchiveRestore: (input: RestoreTargetInput): Promise<{ plan: RestorePlan; heldDays: number }> =>
+      guarded(async () => {
+        const { heldDays } = await checkRestoreTarget(pool, input.merge);
+        const plan = await planRestore(await storeAt(input.from), input);
+        return { plan, heldDays };
+      }),
+
+    /** Restores the next batch of the journal after `after`. */
+    restoreArchiveBatch: (input: RestoreBatchInput): Promise<RestoreBatchResult> =>
+      guarded(async () => {
+        const store = await storeAt(input.from);
+        const timer = setInterval(() => Context.current().heartbeat(input.after), 5_000);
+        try {
+          return await restoreBatch(
+            pool,
+            store,
+            input.plan,
+            input,
+            { after: input.after },
+            input.limit,
+            maxBodyBytes,
+          );
+        } finally {
+          clearInterval(timer);
+        }
+      }),
+  };
+}
+
+export type ArchiveActivities = ReturnType<typeof createArchiveActivities>;

@@ -1,0 +1,299 @@
+// Rebuilding a database from the archive (jao restore, the restore workflow): each journaled write repeated in the
+// order it happened, from its archived answer, at its original transaction time, with zero requests to JAO.
+import type pg from 'pg';
+import { assessStoredAnswer } from '../activities/storedAnswer';
+import { storeRawResponse } from '../db/rawResponse';
+import { writeDay } from '../db/writeDay';
+import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
+import type { DeliveryDay } from '../domain/types';
+import {
+  decodeEntry,
+  JOURNAL_PREFIX,
+  type JournalEntry,
+  journalDateOf,
+  MANIFEST_KEY,
+  manifestSchema,
+  nextJournalDate,
+  parseJournalKey,
+  sha256Hex,
+} from './format';
+import type { ArchiveStore } from './store';
+
+/** The database already holds days and no merge was asked for: nothing is written. */
+export class RestoreRefused extends Error {
+  override name = 'RestoreRefused';
+}
+
+export interface RestoreRange {
+  /** Only entries of delivery days in [fromDay, toDay] (either bound optional). */
+  fromDay?: DeliveryDay;
+  toDay?: DeliveryDay;
+}
+
+export interface RestorePlan {
+  /** Journal entries of the range in the archive. */
+  total: number;
+  /** The folders of the first and last entries' dates (journal/YYYYMMDD/), null when the range has no entry. */
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
+export interface RestoreCursor {
+  /** The last journal key handled; null before the first. */
+  after: string | null;
+}
+
+export interface RestoreBatchResult {
+  /** Entries written into the database. */
+  applied: number;
+  /** Entries the database held already (a resumed restore) or that are older than its day's latest write (merge). */
+  skipped: number;
+  /** The last key handled, null when nothing was left. */
+  lastKey: string | null;
+  /** The day of the last entry handled. */
+  lastDay: DeliveryDay | null;
+  /** No entry of the range is left after lastKey. */
+  done: boolean;
+}
+
+/** How many days the database holds (jao.delivery_day). */
+export async function heldDays(pool: pg.Pool): Promise<number> {
+  const result = await pool.query<{ days: string }>('SELECT count(*) AS days FROM jao.delivery_day');
+  return Number(result.rows[0]!.days);
+}
+
+/** Refuses a database that holds days, unless `merge`. */
+export async function checkRestoreTarget(pool: pg.Pool, merge: boolean): Promise<{ heldDays: number }> {
+  const days = await heldDays(pool);
+  if (days > 0 && !merge)
+    throw new RestoreRefused(
+      `the database holds ${days} day(s): restore rebuilds an empty database (create one and run jao migrate), or pass --merge to add the archive's writes that are newer than what each day holds`,
+    );
+  return { heldDays: days };
+}
+
+async function checkManifest(store: ArchiveStore): Promise<void> {
+  const bytes = await store.get(MANIFEST_KEY);
+  if (!bytes) throw new Error(`${store.location} is not an archive of jao-scraper (no ${MANIFEST_KEY})`);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    json = null;
+  }
+  if (!manifestSchema.safeParse(json).success)
+    throw new Error(`${store.location}: ${MANIFEST_KEY} is not a jao-archive manifest of version 1`);
+}
+
+const inRange = (day: string, range: RestoreRange) =>
+  (range.fromDay === undefined || day >= range.fromDay) && (range.toDay === undefined || day <= range.toDay);
+
+/** Counts the range's entries (one listing of the journal) and checks the archive's manifest. */
+export async function planRestore(store: ArchiveStore, range: RestoreRange): Promise<RestorePlan> {
+  await checkManifest(store);
+  let total = 0;
+  let first: string | null = null;
+  let last: string | null = null;
+  for await (const key of store.list(JOURNAL_PREFIX)) {
+    const named = parseJournalKey(key);
+    if (!named || !inRange(named.day, range)) continue;
+    total += 1;
+    first ??= key;
+    last = key;
+  }
+  return {
+    total,
+    firstDate: first === null ? null : journalDateOf(first),
+    lastDate: last === null ? null : journalDateOf(last),
+  };
+}
+
+/** The next `limit` keys of the range after `after`, listing one date of transaction times at a time. */
+async function nextKeys(
+  store: ArchiveStore,
+  plan: RestorePlan,
+  range: RestoreRange,
+  after: string | null,
+  limit: number,
+): Promise<{ keys: string[]; done: boolean }> {
+  if (plan.firstDate === null || plan.lastDate === null) return { keys: [], done: true };
+  const keys: string[] = [];
+  let date = after === null ? plan.firstDate : journalDateOf(after);
+  while (date <= plan.lastDate) {
+    for await (const key of store.list(date)) {
+      if (after !== null && key <= after) continue;
+      const named = parseJournalKey(key);
+      if (!named || !inRange(named.day, range)) continue;
+      keys.push(key);
+      if (keys.length > limit) return { keys: keys.slice(0, limit), done: false };
+    }
+    date = nextJournalDate(date);
+  }
+  return { keys, done: true };
+}
+
+/** Whether the database already holds this entry's write, or a later write of its day (which it must not precede). */
+async function heldAlready(pool: pg.Pool, key: string, entry: JournalEntry): Promise<boolean> {
+  const result = await pool.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM jao.day_write WHERE archive_key = $1)
+            OR COALESCE((SELECT GREATEST(d.last_checked_at, d.last_changed_at) FROM jao.delivery_day d
+                           WHERE d.dataset = $2 AND d.day = $3::date), '-infinity') > $4::timestamptz
+            OR EXISTS (SELECT 1 FROM jao.day_write
+                        WHERE dataset = $2 AND day = $3::date AND written_at > $4::timestamptz) AS held`,
+    [key, entry.dataset, entry.day, entry.writtenAt],
+  );
+  return result.rows[0]!.held;
+}
+
+/**
+ * The raw answer's row in the restored database: the day's latest row when it is this answer and already holds
+ * this fetch (a resumed restore, or a reprocessing of it), else stored as the fetch stored it.
+ */
+async function restoreRawAnswer(
+  pool: pg.Pool,
+  entry: JournalEntry,
+  answer: NonNullable<JournalEntry['answer']>,
+  body: Uint8Array,
+): Promise<number> {
+  const latest = await pool.query<{ id: string; sha256: string; holds_fetch: boolean }>(
+    `SELECT raw_response_id AS id, sha256, last_fetched_at >= $3::timestamptz AS holds_fetch FROM jao.raw_response
+      WHERE dataset = $1 AND day = $2::date ${entry.kind === 'reprocess' ? 'AND sha256 = $4' : ''}
+      ORDER BY raw_response_id DESC LIMIT 1`,
+    [entry.dataset, entry.day, answer.fetchedAt, ...(entry.kind === 'reprocess' ? [answer.sha256] : [])],
+  );
+  const row = latest.rows[0];
+  if (row && row.sha256 === answer.sha256 && (entry.kind === 'reprocess' || row.holds_fetch))
+    return Number(row.id);
+  const stored = await storeRawResponse(pool, {
+    dataset: entry.dataset,
+    day: entry.day,
+    requestWindow: answer.request,
+    httpStatus: answer.httpStatus,
+    body,
+    ...(answer.truncatedReason === null
+      ? {}
+      : {
+          truncated: { reason: answer.truncatedReason, receivedBytes: answer.bytes, sha256: answer.sha256 },
+        }),
+    ...(answer.answer === null ? {} : { answer: answer.answer }),
+    fetchedAt: answer.fetchedAt,
+  });
+  return stored.id;
+}
+
+async function newestAnswerId(pool: pg.Pool, entry: JournalEntry): Promise<number> {
+  const result = await pool.query<{ newest: string | null }>(
+    `SELECT max(raw_response_id) AS newest FROM jao.raw_response
+      WHERE dataset = $1 AND day = $2::date AND answer IS DISTINCT FROM 'rejected'`,
+    [entry.dataset, entry.day],
+  );
+  return Number(result.rows[0]?.newest ?? 0);
+}
+
+/** Repeats one journaled write; its answer's bytes are checked against the hash that names them. */
+export async function applyEntry(
+  pool: pg.Pool,
+  store: ArchiveStore,
+  key: string,
+  entry: JournalEntry,
+  maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
+): Promise<void> {
+  const common = {
+    dataset: entry.dataset,
+    day: entry.day,
+    status: entry.status,
+    expectedMtus: entry.expectedMtus,
+    workflowId: entry.workflowId,
+    buildId: entry.buildId,
+    error: entry.error,
+    observedAt: new Date(entry.writtenAt),
+    derivation: entry.derivation,
+    restoredFrom: key,
+  };
+  const answer = entry.answer;
+  if (answer === null) {
+    // A recorded failure judged no answer, and gave no reason of its own (the day's reason is its error).
+    await writeDay(pool, { ...common, validated: null, rawResponseId: null });
+    return;
+  }
+  const body = await store.get(answer.object);
+  if (!body) throw new Error(`${store.location}: ${answer.object} (the answer of ${key}) is missing`);
+  if (`answers/${sha256Hex(body)}` !== answer.object)
+    throw new Error(
+      `${store.location}: ${answer.object} does not hold the bytes its name says (sha256 mismatch)`,
+    );
+  const rawResponseId = await restoreRawAnswer(pool, entry, answer, body);
+  const assessment = await assessStoredAnswer(
+    pool,
+    { dataset: entry.dataset, day: entry.day, rawResponseId },
+    maxBodyBytes,
+  );
+  await writeDay(pool, {
+    ...common,
+    validated: assessment.validated,
+    rejections: assessment.rejections,
+    rawResponseId,
+    reason: entry.reason,
+    ...(entry.kind === 'reprocess'
+      ? { reprocess: { newestAnswerId: await newestAnswerId(pool, entry), dryRun: false } }
+      : {}),
+  });
+}
+
+/** Restores the next `limit` entries of the range after `cursor`: what one activity of the restore workflow does. */
+export async function restoreBatch(
+  pool: pg.Pool,
+  store: ArchiveStore,
+  plan: RestorePlan,
+  range: RestoreRange,
+  cursor: RestoreCursor,
+  limit: number,
+  maxBodyBytes?: number,
+): Promise<RestoreBatchResult> {
+  const { keys, done } = await nextKeys(store, plan, range, cursor.after, limit);
+  const result: RestoreBatchResult = { applied: 0, skipped: 0, lastKey: null, lastDay: null, done };
+  for (const key of keys) {
+    const bytes = await store.get(key);
+    if (!bytes) throw new Error(`${store.location}: ${key} vanished while it was restored`);
+    const entry = decodeEntry(key, bytes);
+    if (await heldAlready(pool, key, entry)) result.skipped += 1;
+    else {
+      await applyEntry(pool, store, key, entry, maxBodyBytes);
+      result.applied += 1;
+    }
+    result.lastKey = key;
+    result.lastDay = entry.day;
+  }
+  return result;
+}
+
+export interface RestoreProgress {
+  total: number;
+  applied: number;
+  skipped: number;
+  lastDay: DeliveryDay | null;
+}
+
+/**
+ * The whole restore in this process, batch after batch (what the workflow does durably; benchmarks and tests call
+ * it directly). Refuses a database that holds days unless `merge`.
+ */
+export async function restoreArchive(
+  pool: pg.Pool,
+  store: ArchiveStore,
+  options: RestoreRange & { merge?: boolean; batchSize?: number; onProgress?: (p: RestoreProgress) => void },
+): Promise<RestoreProgress> {
+  await checkRestoreTarget(pool, options.merge ?? false);
+  const plan = await planRestore(store, options);
+  const progress: RestoreProgress = { total: plan.total, applied: 0, skipped: 0, lastDay: null };
+  let after: string | null = null;
+  for (;;) {
+    const batch = await restoreBatch(pool, store, plan, options, { after }, options.batchSize ?? 200);
+    progress.applied += batch.applied;
+    progress.skipped += batch.skipped;
+    progress.lastDay = batch.lastDay ?? progress.lastDay;
+    after = batch.lastKey ?? after;
+    options.onProgress?.({ ...progress });
+    if (batch.done) return progress;
+  }
+}

@@ -1,0 +1,153 @@
+// Shipping what is not archived yet (jao archive, the archive workflow): each journaled write's raw answer, then its
+// journal entry, then the mark in jao.day_write. Objects are written only where absent, and a write is marked only
+// once both are in the archive, so running it twice, or two at once, writes nothing twice and loses nothing.
+import type pg from 'pg';
+import {
+  answerKey,
+  encodeEntry,
+  type JournalEntry,
+  journalKey,
+  MANIFEST_BYTES,
+  MANIFEST_KEY,
+  sha256Hex,
+} from './format';
+import type { ArchiveStore } from './store';
+
+interface PendingWriteRow {
+  write_id: string;
+  dataset: JournalEntry['dataset'];
+  day: string;
+  written_at: Date;
+  kind: JournalEntry['kind'];
+  status: JournalEntry['status'];
+  expected_mtus: number;
+  workflow_id: string | null;
+  build_id: string | null;
+  error: string | null;
+  reason: string | null;
+  derivation_kind: JournalEntry['derivation']['kind'];
+  derivation_reason: string;
+  raw_fetched_at: string | null;
+  raw_response_id: string | null;
+  body: Buffer | null;
+  sha256: string | null;
+  bytes: number | null;
+  http_status: number | null;
+  request_from: Date | null;
+  request_to: Date | null;
+  answer: NonNullable<JournalEntry['answer']>['answer'];
+  truncated_reason: string | null;
+  fetched_at: string | null;
+}
+
+/** An instant as ISO text to the microsecond, UTC (a JavaScript Date keeps only milliseconds). */
+const MICROS = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const PENDING_WRITES = `
+  SELECT w.write_id, w.dataset, w.day::text AS day, w.written_at, w.kind, w.status, w.expected_mtus, w.workflow_id,
+         w.build_id, w.error, w.reason, w.derivation_kind, w.derivation_reason, ${MICROS('w.raw_fetched_at')} AS raw_fetched_at,
+         w.raw_response_id,
+         r.body, r.sha256, r.bytes, r.http_status, r.request_from, r.request_to, r.answer, r.truncated_reason,
+         ${MICROS('r.fetched_at')} AS fetched_at
+    FROM jao.day_write w
+    LEFT JOIN jao.raw_response r ON r.raw_response_id = w.raw_response_id
+   WHERE w.archived_at IS NULL
+   ORDER BY w.write_id
+   LIMIT $1`;
+
+export function entryOf(row: PendingWriteRow): { entry: JournalEntry; body: Buffer | null } {
+  const hasAnswer = row.raw_response_id !== null && row.body !== null;
+  const entry: JournalEntry = {
+    version: 1,
+    dataset: row.dataset,
+    day: row.day,
+    writtenAt: row.written_at.toISOString(),
+    kind: row.kind,
+    status: row.status,
+    expectedMtus: row.expected_mtus,
+    workflowId: row.workflow_id,
+    buildId: row.build_id,
+    error: row.error,
+    reason: row.reason,
+    derivation: { kind: row.derivation_kind, reason: row.derivation_reason },
+    answer: hasAnswer
+      ? {
+          object: answerKey(sha256Hex(row.body!)),
+          sha256: row.sha256!,
+          bytes: row.bytes!,
+          httpStatus: row.http_status!,
+          request: { from: row.request_from!.toISOString(), to: row.request_to!.toISOString() },
+          answer: row.answer,
+          truncatedReason: row.truncated_reason,
+          firstFetchedAt: row.fetched_at!,
+          fetchedAt: row.raw_fetched_at ?? row.fetched_at!,
+        }
+      : null,
+  };
+  return { entry, body: hasAnswer ? row.body : null };
+}
+
+export interface ShipProgress {
+  /** Writes shipped and marked so far. */
+  shipped: number;
+  /** Answer objects this run wrote (an answer already in the archive is not written again). */
+  answersWritten: number;
+  /** Writes still waiting when the last batch was read. */
+  pending: number;
+}
+
+export interface ShipOptions {
+  /** Writes read and shipped per batch (default 200). */
+  batchSize?: number;
+  /** Stop after this many writes (default: until none is left). */
+  limit?: number;
+  /** Called after every batch. */
+  onProgress?: (progress: ShipProgress) => void;
+}
+
+/** Writes waiting for the archive: how many, and the transaction time of the oldest (null when none). */
+export async function archiveLag(pool: pg.Pool): Promise<{ pending: number; oldest: Date | null }> {
+  const result = await pool.query<{ pending: string; oldest: Date | null }>(
+    'SELECT count(*) AS pending, min(written_at) AS oldest FROM jao.day_write WHERE archived_at IS NULL',
+  );
+  const row = result.rows[0]!;
+  return { pending: Number(row.pending), oldest: row.oldest };
+}
+
+/** Ships every write not archived yet to `store`, batch by batch, oldest first. */
+export async function shipPendingWrites(
+  pool: pg.Pool,
+  store: ArchiveStore,
+  options: ShipOptions = {},
+): Promise<ShipProgress> {
+  const batchSize = options.batchSize ?? 200;
+  const progress: ShipProgress = { shipped: 0, answersWritten: 0, pending: (await archiveLag(pool)).pending };
+  await store.putIfAbsent(MANIFEST_KEY, MANIFEST_BYTES);
+  while (options.limit === undefined || progress.shipped < options.limit) {
+    const size =
+      options.limit === undefined ? batchSize : Math.min(batchSize, options.limit - progress.shipped);
+    const { rows } = await pool.query<PendingWriteRow>(PENDING_WRITES, [size]);
+    if (rows.length === 0) break;
+    const shippedKeys: { id: string; key: string }[] = [];
+    for (const row of rows) {
+      const { entry, body } = entryOf(row);
+      if (entry.answer && body) {
+        if ((await store.putIfAbsent(entry.answer.object, body)) === 'written') progress.answersWritten += 1;
+      }
+      const key = journalKey(entry, Number(row.write_id));
+      await store.putIfAbsent(key, encodeEntry(entry));
+      shippedKeys.push({ id: row.write_id, key });
+    }
+    await pool.query(
+      `UPDATE jao.day_write w SET archived_at = now(), archive_key = s.key
+         FROM unnest($1::bigint[], $2::text[]) AS s(id, key)
+        WHERE w.write_id = s.id AND w.archived_at IS NULL`,
+      [shippedKeys.map((s) => s.id), shippedKeys.map((s) => s.key)],
+    );
+    progress.shipped += rows.length;
+    progress.pending = (await archiveLag(pool)).pending;
+    options.onProgress?.({ ...progress });
+    if (rows.length < size) break;
+  }
+  return progress;
+}

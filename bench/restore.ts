@@ -1,0 +1,280 @@
+// `npm run bench:restore [-- --days N --revise-every N --archive-url URL | --smoke]`: the whole Core history
+// (GO_LIVE_DAY to today, about 1,630 days) fetched from the simulator and stored by the pipeline's own activities,
+// every tenth day revised by the simulator and stored again; then archived (archive/ship.ts) into a fresh archive
+// (a temporary directory, or ARCHIVE URL with the ARCHIVE_S3_* variables), and restored (archive/restore.ts) into
+// an empty database. Beside it, in the same run, the same days reprocessed from their stored answers (what
+// bench:reprocess measures). Prints the archive's size per year of delivery days, and judges: restore time,
+// restore against reprocessing, archiving against the backfill's speed, the archive's size per year, the restored
+// database identical to the original (bench/databaseFingerprint.ts), and no request to JAO while restoring.
+// `--smoke`: six days, two revised.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { reprocessDay } from '../activities/reprocess';
+import { decodeEntry, JOURNAL_PREFIX } from '../archive/format';
+import { openArchiveStore } from '../archive/openStore';
+import { restoreArchive } from '../archive/restore';
+import { shipPendingWrites } from '../archive/ship';
+import type { ArchiveStore } from '../archive/store';
+import { configSchema } from '../common/config';
+import { createPool, watchClient } from '../db/pool';
+import { addDays, daysBetween, GO_LIVE_DAY, marketToday } from '../domain/calendar';
+import { DEFAULT_REPROCESS_CONCURRENCY } from '../domain/reprocessInputs';
+import type { Dataset, DeliveryDay } from '../domain/types';
+import { startSimulator } from '../simulator/server';
+import { Cleanup, createPassDatabase } from './backfill';
+import { differences, fingerprint } from './databaseFingerprint';
+import { printTargets, ratio, takeSmokeFlag } from './report';
+import { storeDays } from './reprocess';
+
+const DATASET: Dataset = 'maxExchanges';
+const BUILD_ID = 'bench:restore (stored before)';
+const MB = 1024 * 1024;
+/** The backfill's budget by default: JAO_MAX_REQUESTS_PER_MINUTE as the configuration defaults it. */
+const DEFAULT_REQUESTS_PER_MINUTE = configSchema.shape.JAO_MAX_REQUESTS_PER_MINUTE.parse(undefined);
+
+const TARGETS = { restoreMinutes: 30, timesReprocess: 3, timesBackfill: 10, mbPerYear: 250 };
+export const TARGET_NAMES = [
+  `restore of the history ≤ ${TARGETS.restoreMinutes} min`,
+  `restore ≤ ${TARGETS.timesReprocess} × the time of reprocessing the same days`,
+  `archiving ≥ ${TARGETS.timesBackfill} × the backfill's days/s at the default budget`,
+  `archive ≤ ${TARGETS.mbPerYear} MB per year of delivery days`,
+  'restored database identical to the original (values, history, days, quality, lineage)',
+  'no request to JAO while restoring',
+] as const;
+
+interface BenchOptions {
+  days: number;
+  firstDay: DeliveryDay;
+  reviseEvery: number;
+  archiveUrl: string | undefined;
+}
+
+function parseArgs(argv: string[], now = new Date()): BenchOptions {
+  const { smoke, rest: args } = takeSmokeFlag(argv);
+  const wholeHistory = daysBetween(GO_LIVE_DAY, marketToday(now)) + 1;
+  const options: BenchOptions = {
+    days: smoke ? 6 : wholeHistory,
+    firstDay: smoke ? '2023-03-24' : GO_LIVE_DAY,
+    reviseEvery: smoke ? 3 : 10,
+    archiveUrl: undefined,
+  };
+  for (let i = 0; i < args.length; i += 1) {
+    const flag = args[i];
+    const value = args[i + 1];
+    const number = Number(value);
+    if (flag === '--days' && Number.isInteger(number) && number > 0 && number <= wholeHistory)
+      options.days = number;
+    else if (flag === '--revise-every' && Number.isInteger(number) && number >= 1)
+      options.reviseEvery = number;
+    else if (flag === '--archive-url' && value) options.archiveUrl = value;
+    else throw new Error(`bench:restore: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
+    i += 1;
+  }
+  return options;
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+/** Bytes of the archive by year of delivery day: each answer object counted once, at its first journal entry. */
+async function sizeByYear(store: ArchiveStore): Promise<{ years: Map<string, number>; objects: number }> {
+  const years = new Map<string, number>();
+  const answersSeen = new Set<string>();
+  let objects = 0;
+  const add = (year: string, bytes: number) => years.set(year, (years.get(year) ?? 0) + bytes);
+  for await (const key of store.list(JOURNAL_PREFIX)) {
+    const bytes = await store.get(key);
+    if (!bytes) throw new Error(`bench:restore: ${key} vanished`);
+    const entry = decodeEntry(key, bytes);
+    const year = entry.day.slice(0, 4);
+    add(year, bytes.byteLength);
+    objects += 1;
+    const answer = entry.answer;
+    if (answer && !answersSeen.has(answer.object)) {
+      answersSeen.add(answer.object);
+      objects += 1;
+      const size =
+        answer.truncatedReason === null ? answer.bytes : ((await store.get(answer.object))?.byteLength ?? 0);
+      add(year, size);
+    }
+  }
+  return { years, objects };
+}
+
+/** Days in each year of the range, to scale a partial year to a whole one. */
+function daysByYear(days: DeliveryDay[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const day of days) counts.set(day.slice(0, 4), (counts.get(day.slice(0, 4)) ?? 0) + 1);
+  return counts;
+}
+
+export async function runRestoreBenchmark(args: string[]): Promise<void> {
+  const options = parseArgs(args);
+  const days = Array.from({ length: options.days }, (_, i) => addDays(options.firstDay, i));
+  const revised = days.filter((_, i) => i % options.reviseEvery === options.reviseEvery - 1);
+  const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const cleanup = new Cleanup();
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`bench:restore: ${signal}, tearing down`);
+    void cleanup.runAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const adminUrl = new URL(serverUrl);
+    adminUrl.pathname = '/postgres';
+    const admin = watchClient(new pg.Client({ connectionString: adminUrl.toString() }));
+    await admin.connect();
+    cleanup.add('admin connection', () => admin.end());
+    const original = await createPassDatabase(
+      admin,
+      serverUrl,
+      `jao_bench_restore_${process.pid}_a`,
+      cleanup,
+    );
+    const pool = createPool(original.url, { applicationName: 'bench:restore original' });
+    cleanup.add('pool', () => pool.end());
+    const simulator = await startSimulator();
+    cleanup.add('simulator', () => simulator.close());
+
+    let archiveUrl = options.archiveUrl;
+    if (archiveUrl === undefined) {
+      const directory = mkdtempSync(join(tmpdir(), 'jao-bench-archive-'));
+      cleanup.add('archive directory', () => rmSync(directory, { recursive: true, force: true }));
+      archiveUrl = pathToFileURL(join(directory, 'archive')).href;
+    }
+    const store = await openArchiveStore(archiveUrl, process.env, '--archive-url');
+    if ('destroy' in store && typeof store.destroy === 'function') {
+      const opened = store as ArchiveStore & { destroy: () => void };
+      cleanup.add('archive client', () => opened.destroy());
+    }
+
+    console.log(
+      `bench:restore: ${days.length} days ${days[0]}..${days.at(-1)}, ${revised.length} revised once; ` +
+        `archive ${store.location}`,
+    );
+    const storing = performance.now();
+    await storeDays(pool, simulator, days, BUILD_ID);
+    for (const day of revised) simulator.reviseDay(day);
+    await storeDays(pool, simulator, revised, BUILD_ID);
+    console.log(
+      `stored ${days.length + revised.length} answers from the simulator in ${seconds(storing).toFixed(1)} s`,
+    );
+
+    const archiving = performance.now();
+    const shipped = await shipPendingWrites(pool, store);
+    const archiveSeconds = seconds(archiving);
+    const before = await fingerprint(pool);
+
+    const restored = await createPassDatabase(
+      admin,
+      serverUrl,
+      `jao_bench_restore_${process.pid}_b`,
+      cleanup,
+    );
+    const restoredPool = createPool(restored.url, { applicationName: 'bench:restore restored' });
+    cleanup.add('restored pool', () => restoredPool.end());
+    const requestsBefore = simulator.requests.length;
+    const restoring = performance.now();
+    const progress = await restoreArchive(restoredPool, store, {});
+    const restoreSeconds = seconds(restoring);
+    const requests = simulator.requests.length - requestsBefore;
+    const after = await fingerprint(restoredPool);
+    const mismatches = differences(before, after);
+
+    // The baseline: the same days reprocessed from their stored answers, in-process, as bench:reprocess's
+    // activities do (nothing changes: the stored values are what the answers give).
+    const reprocessing = performance.now();
+    let next = 0;
+    const lane = async () => {
+      while (next < days.length) {
+        const day = days[next]!;
+        next += 1;
+        await reprocessDay(
+          { pool, buildId: BUILD_ID },
+          { dataset: DATASET, day, workflowId: null, dryRun: false },
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: DEFAULT_REPROCESS_CONCURRENCY }, lane));
+    const reprocessSeconds = seconds(reprocessing);
+
+    const { years, objects } = await sizeByYear(store);
+    const perYear = daysByYear(days);
+    const backfillRate = DEFAULT_REQUESTS_PER_MINUTE / 60;
+    const line = (label: string, s: number, rest: string) =>
+      console.log(`${label.padEnd(46)} ${s.toFixed(1).padStart(8)} s ${rest}`);
+    line(
+      'backfill at the default budget (baseline)',
+      days.length / backfillRate,
+      `${backfillRate.toFixed(2).padStart(8)} days/s  (one request per day at JAO_MAX_REQUESTS_PER_MINUTE ${DEFAULT_REQUESTS_PER_MINUTE})`,
+    );
+    line(
+      'archive (jao archive: ship every write)',
+      archiveSeconds,
+      `${(days.length / archiveSeconds).toFixed(2).padStart(8)} days/s  ${ratio(days.length / archiveSeconds, backfillRate)} (to the backfill)  ` +
+        `${shipped.shipped} writes, ${shipped.answersWritten} answers`,
+    );
+    line(
+      `reprocess the same days (concurrency ${DEFAULT_REPROCESS_CONCURRENCY}, baseline)`,
+      reprocessSeconds,
+      `${(days.length / reprocessSeconds).toFixed(2).padStart(8)} days/s`,
+    );
+    line(
+      'restore into an empty database',
+      restoreSeconds,
+      `${(days.length / restoreSeconds).toFixed(2).padStart(8)} days/s  ${ratio(restoreSeconds, reprocessSeconds)} (restore time / reprocess time)  ` +
+        `${progress.applied} writes applied, ${progress.skipped} skipped, ${requests} requests to JAO`,
+    );
+    let largestPerYear = 0;
+    for (const [year, bytes] of [...years].sort(([a], [b]) => a.localeCompare(b))) {
+      const share = (perYear.get(year) ?? 0) / (Number(year) % 4 === 0 ? 366 : 365);
+      const wholeYear = share > 0 ? bytes / share : bytes;
+      largestPerYear = Math.max(largestPerYear, wholeYear);
+      console.log(
+        `archive ${year}: ${(bytes / MB).toFixed(1).padStart(8)} MB for ${perYear.get(year) ?? 0} days` +
+          ` (${(wholeYear / MB).toFixed(1)} MB for the whole year at that rate)`,
+      );
+    }
+    const total = [...years.values()].reduce((sum, bytes) => sum + bytes, 0);
+    console.log(`archive in all: ${(total / MB).toFixed(1)} MB in ${objects} objects`);
+    if (mismatches.length > 0) console.log(`restored database differs in: ${mismatches.join(', ')}`);
+
+    const wholeHistoryDays = daysBetween(GO_LIVE_DAY, marketToday(new Date())) + 1;
+    printTargets([
+      {
+        name: TARGET_NAMES[0],
+        met: restoreSeconds <= TARGETS.restoreMinutes * 60,
+        measured: `${(restoreSeconds / 60).toFixed(1)} min for ${days.length} of ${wholeHistoryDays} days`,
+      },
+      {
+        name: TARGET_NAMES[1],
+        met: restoreSeconds <= TARGETS.timesReprocess * reprocessSeconds,
+        measured: `${(restoreSeconds / reprocessSeconds).toFixed(2)} ×`,
+      },
+      {
+        name: TARGET_NAMES[2],
+        met: days.length / archiveSeconds >= TARGETS.timesBackfill * backfillRate,
+        measured: `${(days.length / archiveSeconds / backfillRate).toFixed(1)} ×`,
+      },
+      {
+        name: TARGET_NAMES[3],
+        met: largestPerYear <= TARGETS.mbPerYear * MB,
+        measured: `${(largestPerYear / MB).toFixed(1)} MB in the largest year`,
+      },
+      {
+        name: TARGET_NAMES[4],
+        met: mismatches.length === 0,
+        measured: mismatches.length === 0 ? 'identical' : `differs in ${mismatches.length} tables`,
+      },
+      { name: TARGET_NAMES[5], met: requests === 0, measured: `${requests} requests` },
+    ]);
+  } finally {
+    await cleanup.runAll();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

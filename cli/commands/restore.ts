@@ -1,0 +1,106 @@
+// `npx jao restore --from <archive URL> [--from-day D --to-day D] [--merge] [--wait]`: rebuilds the database of
+// DATABASE_URL from an archive as the durable restore workflow (docs/archive.md), with zero requests to JAO.
+// Exit 0: started (or, with --wait, done); 2: a usage mistake, a bad URL, or a database that holds days without
+// --merge; 1: the restore failed.
+import { WorkflowFailedError, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { parseArchiveUrl } from '../../archive/archiveUrl';
+import { checkRestoreTarget, RestoreRefused } from '../../archive/restore';
+import { connectClient } from '../../common/temporal';
+import { createPool } from '../../db/pool';
+import {
+  parseRestoreInput,
+  RESTORE_WORKFLOW_ID,
+  type RestoreProgressView,
+  type RestoreRequest,
+  restoreProgressLine,
+} from '../../domain/archiveInputs';
+import type { restoreWorkflow } from '../../workflows';
+import { parseCommandArgs } from '../args';
+import { configFromEnv } from '../context';
+import { UsageError } from '../errors';
+import { resultThroughOutages } from './backfill';
+
+const OPTIONS = {
+  from: { type: 'string' },
+  'from-day': { type: 'string' },
+  'to-day': { type: 'string' },
+  merge: { type: 'boolean' },
+  wait: { type: 'boolean' },
+} as const;
+
+export function parseRestoreArgs(argv: string[]): { request: RestoreRequest; wait: boolean } {
+  const { values } = parseCommandArgs('restore', argv, OPTIONS, 0);
+  if (!values.from)
+    throw new UsageError('restore: --from <archive URL> is required (file:///… or s3://bucket/prefix)');
+  parseArchiveUrl(values.from, '--from');
+  const parsed = parseRestoreInput({
+    from: values.from,
+    ...(values['from-day'] === undefined ? {} : { fromDay: values['from-day'] }),
+    ...(values['to-day'] === undefined ? {} : { toDay: values['to-day'] }),
+    merge: values.merge ?? false,
+  });
+  if (!parsed.ok)
+    throw new UsageError(
+      `restore: ${parsed.message.replace('fromDay', '--from-day').replace('toDay', '--to-day')}`,
+    );
+  return { request: parsed.value, wait: values.wait ?? false };
+}
+
+export async function restoreCommand(argv: string[]): Promise<void> {
+  const { request, wait } = parseRestoreArgs(argv);
+  const config = configFromEnv();
+  // Refused here too, so the mistake is one line before anything starts (the workflow checks again).
+  const pool = createPool(config.DATABASE_URL, { max: 1, applicationName: 'jao restore' });
+  try {
+    await checkRestoreTarget(pool, request.merge);
+  } catch (error) {
+    if (error instanceof RestoreRefused) throw new UsageError(`restore: ${error.message}`);
+    throw error;
+  } finally {
+    await pool.end();
+  }
+  const temporal = await connectClient(config);
+  try {
+    const handle = await temporal.client.workflow.start<typeof restoreWorkflow>('restoreWorkflow', {
+      workflowId: RESTORE_WORKFLOW_ID,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [request],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `restore from ${request.from}${request.merge ? ' (merge)' : ''}`,
+    });
+    console.log(
+      `restore workflow ${handle.workflowId} (run ${handle.firstExecutionRunId}) from ${request.from}`,
+    );
+    if (!wait) return;
+    const tty = process.stderr.isTTY;
+    let last = '';
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped) {
+        try {
+          const line = restoreProgressLine(await handle.query<RestoreProgressView>('progress'));
+          if (line !== last) process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+          last = line;
+        } catch {
+          // between runs (continue-as-new) or before the first task: the next tick asks again
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    })();
+    let result: RestoreProgressView;
+    try {
+      result = await resultThroughOutages<RestoreProgressView>(handle);
+    } catch (error) {
+      if (error instanceof WorkflowFailedError)
+        throw new Error(`restore failed: ${error.cause?.message ?? error.message}`);
+      throw error;
+    } finally {
+      stopped = true;
+      await loop;
+      if (tty && last) process.stderr.write('\n');
+    }
+    console.log(`${restoreProgressLine(result)}; no request to JAO`);
+  } finally {
+    await temporal.close();
+  }
+}

@@ -1,0 +1,75 @@
+// Inputs, ids and progress of the archive's workflows (docs/archive.md): shipping writes to the archive, and
+// restoring a database from it. Pure: imported by workflows, activities and the CLI.
+import type { z } from 'zod';
+import { isDeliveryDay } from './calendar';
+import type { DeliveryDay } from './types';
+import { describeIssues, type Parsed } from './workflowInputs';
+import { zod } from './zod';
+
+/** One restore at a time per task queue: a second start attaches to the running one (jao restore). */
+export const RESTORE_WORKFLOW_ID = 'archive/restore';
+/** Failure types the archive's activities raise for mistakes a retry cannot mend. */
+export const RESTORE_REFUSED = 'RestoreRefused';
+export const ARCHIVE_MISCONFIGURED = 'ArchiveMisconfigured';
+
+/** The archive schedule's workflow (per task queue, control/archiveSchedule.ts). */
+export const ARCHIVE_WORKFLOW_ID = 'archive/ship';
+
+function buildSchemas() {
+  const z = zod();
+  const deliveryDay = z.string().refine(isDeliveryDay, {
+    error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
+  });
+  return {
+    restore: z
+      .object({
+        /** The archive's URL (file:///… or s3://bucket/prefix); checked by the activity that opens it. */
+        from: z.string().min(1, 'from must name an archive (file:///… or s3://bucket/prefix)'),
+        fromDay: deliveryDay.optional(),
+        toDay: deliveryDay.optional(),
+        merge: z.boolean().default(false),
+        /** Journal entries restored per activity. */
+        batchSize: z.number().int().min(1).max(5_000).default(500),
+        /** Batches per run before continuing as new, which keeps each run's history small. */
+        batchesPerRun: z.number().int().min(1).max(1_000).default(200),
+      })
+      .refine((input) => !input.fromDay || !input.toDay || input.fromDay <= input.toDay, {
+        error: 'the range is reversed: fromDay is after toDay',
+      }),
+  };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+const inputSchemas = (): Schemas => {
+  schemas ??= buildSchemas();
+  return schemas;
+};
+
+export type RestoreInput = z.input<Schemas['restore']>;
+export type RestoreRequest = z.output<Schemas['restore']>;
+
+export function parseRestoreInput(raw: unknown): Parsed<RestoreRequest> {
+  const parsed = inputSchemas().restore.safeParse(raw);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, message: describeIssues(parsed.error) };
+}
+
+/** Where a restore stands: its query `progress`, its current details, the CLI's progress line. */
+export interface RestoreProgressView {
+  from: string;
+  total: number;
+  applied: number;
+  skipped: number;
+  lastDay: DeliveryDay | null;
+  done: boolean;
+}
+
+export function restoreProgressLine(progress: RestoreProgressView): string {
+  const handled = progress.applied + progress.skipped;
+  const share = progress.total === 0 ? 100 : Math.floor((100 * handled) / progress.total);
+  const skipped = progress.skipped > 0 ? `, ${progress.skipped} held already` : '';
+  const at = progress.lastDay ? `, at ${progress.lastDay}` : '';
+  return `restore from ${progress.from}: ${handled}/${progress.total} writes (${share}%)${skipped}${at}${progress.done ? ', done' : ''}`;
+}

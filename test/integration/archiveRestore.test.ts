@@ -1,0 +1,255 @@
+// The archive and the exact restore (docs/archive.md): a month of days with revisions at known instants, a partial
+// day, a failed one, a failed re-check, is archived; an empty database restored from the archive then answers
+// jao.max_exchanges_as_of identically at every instant anything changed and just around it, and holds the same
+// revision history, day quality records and lineage (surrogate ids aside), with zero requests to the simulator.
+// In a namespace of the file's own: days 2023-05-01..2023-05-31.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArchiveActivities } from '../../activities/archive';
+import { FileArchiveStore } from '../../archive/fileStore';
+import { openArchiveStore } from '../../archive/openStore';
+import { RestoreRefused, restoreArchive } from '../../archive/restore';
+import { archiveLag, shipPendingWrites } from '../../archive/ship';
+import { RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
+import { archiveProblem } from '../../domain/health';
+import type { BackfillResult } from '../../domain/workflowInputs';
+import type { restoreWorkflow } from '../../workflows';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createTestNamespace } from '../helpers/namespace';
+import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
+import { runJao } from '../helpers/processes';
+import { startS3Server } from '../helpers/s3Server';
+
+const FROM = '2023-05-01';
+const TO = '2023-05-31';
+const WITH_NULLS = '2023-05-03';
+const REFUSED = '2023-05-04';
+const REVISED = ['2023-05-10', '2023-05-11'];
+const REFETCHED = '2023-05-12';
+const MALFORMED_RECHECK = '2023-05-13';
+
+let h: PipelineHarness;
+let archiveDir: string;
+let restored: TestDatabase;
+
+/** One text per row of `sql`, for comparing two databases row by row (small results). */
+async function rows(pool: pg.Pool, sql: string, params: unknown[] = []): Promise<string[]> {
+  // As the database writes them: instants to the microsecond.
+  const result = await pool.query<{ line: string }>(
+    `SELECT row_to_json(r)::text AS line FROM (${sql}) AS r`,
+    params,
+  );
+  return result.rows.map((row) => row.line);
+}
+
+/** The row count and a digest of the rows of `sql` (as a set), computed by the database (large results). */
+async function digest(pool: pg.Pool, sql: string): Promise<string> {
+  const result = await pool.query<{ rows: string; digest: string }>(
+    `SELECT count(*) AS rows, md5(string_agg(q.line, E'\\n' ORDER BY q.line)) AS digest
+       FROM (SELECT row_to_json(r)::text AS line FROM (${sql}) AS r) AS q`,
+  );
+  return `${result.rows[0]!.rows} ${result.rows[0]!.digest}`;
+}
+
+const HISTORY = `SELECT mtu, border, value_mw, revision, first_seen_at, valid_from, valid_to
+                   FROM jao.max_exchanges_history ORDER BY mtu, border, revision`;
+const QUALITY = 'SELECT * FROM jao.day_quality ORDER BY dataset, day';
+const LINEAGE = `SELECT mtu, border, revision, value_mw, valid_from, valid_to, is_current, lineage_known, kind, reason,
+                        build_id, workflow_id, fetched_at, sha256
+                   FROM jao.max_exchanges_lineage ORDER BY mtu, border, revision`;
+const DAYS = `SELECT day, status, expected_mtus, received_mtus, points, content_hash, revision_count, first_complete_at,
+                     last_changed_at, last_checked_at, attempts, last_error, last_workflow_id, last_build_id,
+                     content_build_id, reason
+                FROM jao.delivery_day ORDER BY dataset, day`;
+const RAW = `SELECT day, sha256, bytes, http_status, fetched_at, last_fetched_at, fetch_count, answer, request_from
+               FROM jao.raw_response WHERE answer IS DISTINCT FROM 'rejected' ORDER BY day, raw_response_id`;
+const REJECTIONS = `SELECT r.day, r.workflow_id, r.row_index, r.key, r.mtu, r.rule, r.raw, r.rejected_at, rr.sha256
+                      FROM jao.rejection r LEFT JOIN jao.raw_response rr USING (raw_response_id)
+                     ORDER BY r.day, r.rejected_at, r.row_index, r.key, r.mtu`;
+const DERIVATIONS = `SELECT day, kind, build_id, workflow_id, reason, derived_at FROM jao.derivation
+                      ORDER BY day, derived_at`;
+const EVENTS =
+  'SELECT type, dataset, day, status, revision, build_id, raised_at, error FROM jao.day_event ORDER BY raised_at, day';
+
+/** Every instant at which a value changed, and a millisecond before and after each. */
+async function changeInstants(pool: pg.Pool): Promise<Date[]> {
+  const result = await pool.query<{ at: Date }>(
+    `SELECT DISTINCT t + d AS at
+       FROM (SELECT valid_from AS t FROM jao.max_exchanges_history
+             UNION SELECT valid_to FROM jao.max_exchanges_history WHERE valid_to IS NOT NULL) AS changes,
+            unnest(ARRAY[INTERVAL '-1 millisecond', INTERVAL '0', INTERVAL '1 millisecond']) AS d
+      ORDER BY 1`,
+  );
+  return result.rows.map((row) => row.at);
+}
+
+/**
+ * What jao.max_exchanges_as_of answers at each instant for a few borders (every instant), and in full at the last
+ * instant of each date: its row count and a digest of its rows.
+ */
+async function asOfDigests(pool: pg.Pool, instants: Date[]): Promise<string[]> {
+  const select = (filter: string) =>
+    `SELECT t.at, count(a.*) AS rows,
+            md5(string_agg(concat_ws(',', a.mtu, a.border, a.value_mw, a.revision, a.first_seen_at, a.updated_at),
+                           ';' ORDER BY a.mtu, a.border)) AS digest
+       FROM unnest($1::timestamptz[]) AS t(at)
+       LEFT JOIN LATERAL (SELECT * FROM jao.max_exchanges_as_of(t.at) WHERE ${filter}) AS a ON true
+      GROUP BY t.at ORDER BY t.at`;
+  const sampled = await rows(pool, select(`border IN ('AT_BE', 'DE_FR', 'PL_CZ')`), [instants]);
+  const lastOfEachDate = [
+    ...new Map(instants.map((at) => [at.toISOString().slice(0, 10), at] as const)).values(),
+  ];
+  const full = await rows(pool, select('true'), [lastOfEachDate]);
+  return [...sampled, ...full];
+}
+
+/** The restored database holds what the original holds (surrogate ids aside). */
+async function expectSameHistory(copy: pg.Pool): Promise<void> {
+  for (const query of [DAYS, QUALITY, RAW, DERIVATIONS, EVENTS]) {
+    expect(await rows(copy, query)).toEqual(await rows(h.db.pool, query));
+  }
+  for (const query of [HISTORY, LINEAGE, REJECTIONS]) {
+    if ((await digest(copy, query)) !== (await digest(h.db.pool, query))) {
+      // Only on a difference: the rows themselves, so the failure shows which.
+      const [got, want] = [await rows(copy, query), await rows(h.db.pool, query)];
+      const first = got.findIndex((line, i) => line !== want[i]);
+      expect(got.slice(first, first + 3)).toEqual(want.slice(first, first + 3));
+    }
+  }
+  const instants = await changeInstants(h.db.pool);
+  expect(instants.length).toBeGreaterThan(3 * 5);
+  expect(await asOfDigests(copy, instants)).toEqual(await asOfDigests(h.db.pool, instants));
+}
+
+describe('archive and restore', () => {
+  beforeAll(async () => {
+    const namespace = await createTestNamespace('archive');
+    h = await createPipelineHarness('archive', {}, { namespace });
+    await h.startWorkers();
+    archiveDir = await mkdtemp(path.join(tmpdir(), 'jao-archive-'));
+    h.simulator.setFaults({ nullValueDays: [WITH_NULLS], rejectedDays: [REFUSED] });
+    const backfill: BackfillResult = await h.temporal.client.workflow.execute('backfillWorkflow', {
+      workflowId: `maxExchanges/backfill/${FROM}..${TO}/all`,
+      taskQueue: h.taskQueue,
+      args: [{ from: FROM, to: TO, mode: 'all', concurrency: 8 }],
+    });
+    expect(backfill.byStatus).toEqual({ complete: 29, partial: 1, failed: 1 });
+    h.simulator.setFaults({ nullValueDays: [], rejectedDays: [], malformedDays: [MALFORMED_RECHECK] });
+    // Revisions one after another, each at an instant of its own; a re-fetch of an unchanged answer; a failed re-check.
+    for (const day of [REVISED[0]!, REVISED[1]!, REVISED[0]!]) {
+      h.simulator.reviseDay(day);
+      expect((await h.runDay(day)).status).toBe('complete');
+    }
+    await h.runDay(REFETCHED);
+    await h.runDay(MALFORMED_RECHECK);
+    await h.runDay(WITH_NULLS);
+    await h.runDay(REFUSED);
+    restored = await createTestDatabase();
+  }, 240_000);
+
+  afterAll(async () => {
+    await restored?.drop();
+    await h?.close();
+    if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
+  });
+
+  it('keeps every write waiting through an archive outage, and says so in health', async () => {
+    // The archive's directory cannot be made: a file stands where it should be.
+    const blocker = path.join(archiveDir, 'blocked');
+    await writeFile(blocker, 'not a directory');
+    const lag = await archiveLag(h.db.pool);
+    await expect(
+      shipPendingWrites(h.db.pool, new FileArchiveStore(path.join(blocker, 'archive'))),
+    ).rejects.toThrow(/archive file:.*cannot write/);
+    expect(await archiveLag(h.db.pool)).toEqual(lag);
+    const now = new Date(lag.oldest!.getTime() + 2 * 3_600_000);
+    const problem = archiveProblem({
+      pending: lag.pending,
+      oldestAgeMs: now.getTime() - lag.oldest!.getTime(),
+      maxLagMs: 3_600_000,
+    });
+    expect(problem).toBe(
+      `archive lagging: ${lag.pending} write(s) not archived, the oldest for 120 min (ARCHIVE_MAX_LAG 60 min; run jao archive, or see the archive workflow's failures)`,
+    );
+    await rm(blocker);
+  });
+
+  it('ships every write once, however often it runs', async () => {
+    const store = new FileArchiveStore(archiveDir);
+    const lag = await archiveLag(h.db.pool);
+    expect(lag.pending).toBeGreaterThan(31);
+    const [first, second] = await Promise.all([
+      shipPendingWrites(h.db.pool, store, { batchSize: 7 }),
+      shipPendingWrites(h.db.pool, store, { batchSize: 5 }),
+    ]);
+    expect(first.shipped + second.shipped).toBeGreaterThanOrEqual(lag.pending);
+    expect(await archiveLag(h.db.pool)).toEqual({ pending: 0, oldest: null });
+    expect(await shipPendingWrites(h.db.pool, store)).toEqual({ shipped: 0, answersWritten: 0, pending: 0 });
+    const journal: string[] = [];
+    for await (const key of store.list('journal/')) journal.push(key);
+    expect(journal).toHaveLength(lag.pending);
+  });
+
+  it('rebuilds the history exactly in an empty database, without a request to JAO', async () => {
+    const requestsBefore = h.simulator.requests.length;
+    // The restore workflow, on a worker whose database is the empty one: small batches and few per run, so that it
+    // goes through several batches and continues as new on the way.
+    const worker = await Worker.create({
+      connection: h.temporal.workerConnection,
+      namespace: h.temporal.namespace,
+      taskQueue: `${h.taskQueue}-restore`,
+      workflowBundle: { code: runBundle().code },
+      activities: createArchiveActivities({ pool: restored.pool }),
+    });
+    const progress = await worker.runUntil(
+      h.temporal.client.workflow.execute<typeof restoreWorkflow>('restoreWorkflow', {
+        workflowId: `${RESTORE_WORKFLOW_ID}/test`,
+        taskQueue: `${h.taskQueue}-restore`,
+        args: [{ from: pathToFileURL(archiveDir).href, batchSize: 10, batchesPerRun: 2 }],
+      }),
+    );
+    expect(h.simulator.requests.length).toBe(requestsBefore);
+    expect(progress).toMatchObject({ skipped: 0, applied: progress.total, done: true });
+
+    await expectSameHistory(restored.pool);
+  }, 120_000);
+
+  it('refuses a database that holds days; a merge of the same archive adds nothing', async () => {
+    const store = new FileArchiveStore(archiveDir);
+    await expect(restoreArchive(restored.pool, store, {})).rejects.toThrow(RestoreRefused);
+    const refused = await runJao(['restore', '--from', pathToFileURL(archiveDir).href], {
+      DATABASE_URL: restored.url,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toMatch(/^jao restore: restore: the database holds 31 day\(s\)/);
+    const before = await rows(restored.pool, DAYS);
+    const merged = await restoreArchive(restored.pool, store, { merge: true });
+    expect(merged.applied).toBe(0);
+    expect(merged.skipped).toBe(merged.total);
+    expect(await rows(restored.pool, DAYS)).toEqual(before);
+  });
+
+  it('does the same through an S3-compatible server', async () => {
+    const server = await startS3Server();
+    const copy = await createTestDatabase();
+    try {
+      await h.db.pool.query('UPDATE jao.day_write SET archived_at = NULL, archive_key = NULL');
+      const store = await openArchiveStore(server.freshUrl('restore'), server.env);
+      const shipped = await shipPendingWrites(h.db.pool, store);
+      expect(shipped.pending).toBe(0);
+      const requestsBefore = h.simulator.requests.length;
+      const progress = await restoreArchive(copy.pool, store, { batchSize: 50 });
+      expect(progress).toMatchObject({ applied: shipped.shipped, skipped: 0 });
+      expect(h.simulator.requests.length).toBe(requestsBefore);
+      await expectSameHistory(copy.pool);
+    } finally {
+      await copy.drop();
+      await server.stop();
+    }
+  }, 180_000);
+});
