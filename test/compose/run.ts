@@ -2,6 +2,8 @@
 // runs the project's docker-compose.yml through real Compose, scenario by scenario (docs/deployment.md). Prints
 // each scenario's result and time; removes what it started, also after a failure. Needs root (podman here).
 import { buildStandins, provisionEngine } from './engine';
+import { workerKilledMidBackfill } from './recovery';
+import { rolloutDuringBackfill } from './rollout';
 import {
   buildProjectImages,
   configValidates,
@@ -46,6 +48,8 @@ async function main(): Promise<number> {
     HEALTH_WINDOW_DAYS: String(INITIAL_BACKFILL_DAYS),
     // no scheduled poll during the run: every fetch is the scenarios' own
     POLL_INTERVAL: '12h',
+    // the first build's commit (scenario 4 builds a second one)
+    JAO_GIT_COMMIT: 'compose-test',
     LOG_LEVEL: 'info',
   });
   const scenarios: [string, Step][] = [
@@ -56,6 +60,14 @@ async function main(): Promise<number> {
     [
       '2. down (volumes kept) and up: days and Temporal state survive, nothing fetched again',
       downUpKeepsState,
+    ],
+    [
+      '3. the worker SIGKILLed mid-backfill: restarted, every day exact, nothing twice',
+      workerKilledMidBackfill,
+    ],
+    [
+      '4. a new worker build rolled out during a backfill (Worker Versioning): each day records its build',
+      rolloutDuringBackfill,
     ],
   ];
   /** Steps whose failure leaves nothing for the later ones to run on. */

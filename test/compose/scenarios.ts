@@ -1,6 +1,7 @@
 // The scenarios of the compose test (`test/compose/run.ts`), each against the project's own docker-compose.yml.
 import { initialBackfillRange } from '../../domain/workflowInputs';
 import { daysFromApi, loadedRuleNames, projectRuleNames, targetsNotUp, waitFor } from './checks';
+import { storedState } from './database';
 import type { ComposeStack } from './stack';
 
 /**
@@ -111,22 +112,6 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   }
   log('jao health in the worker container exits 0');
   if (problems.length > 0) throw new Error(problems.join('\n'));
-}
-
-/** What the database holds of the days and their fetches, as one comparable text. */
-async function storedState(stack: ComposeStack): Promise<string> {
-  const query = `SELECT (SELECT string_agg(day || ' ' || status, ', ' ORDER BY day) FROM jao.day_quality)
-    || ' | fetches ' || (SELECT count(*) || '/' || coalesce(sum(fetch_count), 0) || '/' || coalesce(max(last_fetched_at)::text, '-') FROM jao.raw_response)`;
-  const out = await stack.composeChecked([
-    'exec',
-    '-T',
-    'timescaledb',
-    'sh',
-    '-c',
-    'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -Atc "$0"',
-    query,
-  ]);
-  return out.trim();
 }
 
 /** 2: down (volumes kept), up again: the days and Temporal's state survive, and no stored day is fetched again. */
