@@ -31,9 +31,16 @@ go_build_module() {
   done
   [ "$missing" = 1 ] || return 0
   [ -x "$GO" ] || { echo "go-build: Go is needed to build $module (install Go >= 1.21)" >&2; return 1; }
-  local source staging started=$SECONDS
-  source=$(go_module_dir "$module") || return 1
+  # one build at a time per target: a second caller waits, then finds the binaries
   mkdir -p "$(dirname "$target")"
+  local lock
+  exec {lock}>"$target.lock"
+  flock "$lock"
+  missing=0
+  for arg in "${packages[@]}"; do [ -x "$target/${arg#*=}" ] || missing=1; done
+  if [ "$missing" = 0 ]; then exec {lock}>&-; return 0; fi
+  local source staging started=$SECONDS
+  source=$(go_module_dir "$module") || { exec {lock}>&-; return 1; }
   staging=$(mktemp -d "$target.build.XXXXXX")
   cp -a "$source/." "$staging/src" 2>/dev/null || cp -r "$source" "$staging/src"
   chmod -R u+w "$staging/src"
@@ -45,9 +52,10 @@ go_build_module() {
     for arg in "${packages[@]}"; do
       "$GO" build -trimpath -ldflags="$ldflags" -o "$staging/bin/${arg#*=}" "${arg%%=*}" >&2 || exit 1
     done
-  ) || { rm -rf "$staging"; echo "go-build: building $module failed" >&2; return 1; }
+  ) || { rm -rf "$staging"; exec {lock}>&-; echo "go-build: building $module failed" >&2; return 1; }
   mkdir -p "$target"
   for arg in "${packages[@]}"; do mv -f "$staging/bin/${arg#*=}" "$target/${arg#*=}"; done
   rm -rf "$staging"
+  exec {lock}>&-
   echo "go-build: $module built in $((SECONDS - started)) s" >&2
 }

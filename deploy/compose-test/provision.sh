@@ -47,10 +47,11 @@ alive_with_cwd() { # <pid file>
   fi
 }
 
-# 1. podman, runc, netavark with aardvark-dns (service names resolve between containers) and debootstrap, from Debian
+# 1. podman, runc, netavark with aardvark-dns (service names resolve between containers) and iptables (netavark
+#    sets up the bridge's NAT with it), debootstrap, from Debian
 step_packages() {
   local missing=() pkg
-  for pkg in podman runc netavark aardvark-dns debootstrap curl; do
+  for pkg in podman runc netavark aardvark-dns iptables debootstrap curl; do
     dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
