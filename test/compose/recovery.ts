@@ -4,11 +4,11 @@
 import { backfill, MINUTES, pastRange, waitUntilMidway } from './backfills';
 import { setSimulatorLatency, waitFor } from './checks';
 import { inspectContainer } from './containers';
-import { inexactDays } from './database';
+import { completeDays, inexactDays } from './database';
 import type { ComposeStack } from './stack';
 
 /** Each answer of the simulator takes this long during the scenario, so the backfill is surely midway. */
-const LATENCY_MS = 1_500;
+const LATENCY_MS = 3_000;
 
 export async function workerKilledMidBackfill(
   stack: ComposeStack,
@@ -19,7 +19,7 @@ export async function workerKilledMidBackfill(
   await setSimulatorLatency(simulator, LATENCY_MS);
   try {
     await backfill(stack, range, { wait: false, concurrency: 2 });
-    const done = await waitUntilMidway(stack, range);
+    await waitUntilMidway(stack, range);
 
     const id = (await stack.composeChecked(['ps', '--quiet', 'worker'])).trim();
     if (id === '') throw new Error('no worker container runs');
@@ -28,8 +28,11 @@ export async function workerKilledMidBackfill(
     // From the host, as the OOM killer does: the engine did not stop it, so the restart policy applies
     // (`docker kill` would count as stopped by the user).
     process.kill(before.State.Pid, 'SIGKILL');
+    // nothing completes a day while no worker runs: this is the count at the kill
+    const atKill = await completeDays(stack, range.from, range.to);
+    if (atKill >= range.days) throw new Error('the backfill had ended before the worker was killed');
     log(
-      `SIGKILL to the worker's process (pid ${before.State.Pid}) with ${done} of ${range.days} days complete`,
+      `SIGKILL to the worker's process (pid ${before.State.Pid}) with ${atKill} of ${range.days} days complete`,
     );
 
     const after = await waitFor(

@@ -15,7 +15,7 @@ import type { ComposeStack } from './stack';
 /** The new build differs from the first by its commit, which is part of the build id. */
 const NEXT_COMMIT = 'compose-test-next';
 /** Slow answers while the new build starts, so the backfill is still running when it takes over. */
-const LATENCY_MS = 4_000;
+const LATENCY_MS = 5_000;
 /** docker-compose.yml's TEMPORAL_DEPLOYMENT_NAME and the worker's task queue, both by default. */
 const DEPLOYMENT_NAME = 'jao-scraper';
 const TASK_QUEUE = 'jao-scraper';
@@ -59,7 +59,7 @@ export async function rolloutDuringBackfill(stack: ComposeStack, log: (line: str
   if (newBuild === oldBuild) throw new Error(`the second image has the same build id ${oldBuild}`);
   log(`old build ${oldBuild}, new build ${newBuild}`);
 
-  const range = pastRange(70, 12);
+  const range = pastRange(70, 16);
   const simulator = (path: string) => stack.url('HOST_PORT_SIMULATOR', path);
   const connection = await Connection.connect({ address: `127.0.0.1:${stack.ports.HOST_PORT_TEMPORAL}` });
   const nextWorker = `${stack.project}-worker-next`;
@@ -112,6 +112,7 @@ export async function rolloutDuringBackfill(stack: ComposeStack, log: (line: str
       `SELECT day FROM jao.delivery_day WHERE status = 'complete' AND day BETWEEN '${range.from}' AND '${range.to}'`,
     );
     completeAtSwitch = new Set(rows);
+    if (completeAtSwitch.size >= range.days) throw new Error('the backfill ended before the switch');
     log(`set-current-version ${newBuild} with ${completeAtSwitch.size} of ${range.days} days complete`);
   } finally {
     await setSimulatorLatency(simulator, 0);
