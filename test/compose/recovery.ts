@@ -28,7 +28,7 @@ export async function workerKilledMidBackfill(
     // From the host, as the OOM killer does: the engine did not stop it, so the restart policy applies
     // (`docker kill` would count as stopped by the user).
     process.kill(before.State.Pid, 'SIGKILL');
-    // nothing completes a day while no worker runs: this is the count at the kill
+    // counted at once: the restarted worker needs longer than this to complete another day
     const atKill = await completeDays(stack, range.from, range.to);
     if (atKill >= range.days) throw new Error('the backfill had ended before the worker was killed');
     log(
