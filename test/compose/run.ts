@@ -37,10 +37,11 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(`      ${line}`);
   let engine: Awaited<ReturnType<typeof provisionEngine>> | undefined;
   let ok = await timed('provision podman, Docker Compose, the Debian base image', async () => {
-    engine = await provisionEngine();
+    engine = await provisionEngine(log);
     log(`Compose ${engine.COMPOSE_BIN} on ${engine.DOCKER_HOST}`);
   });
-  ok = ok && (await timed('build the stand-in images', async () => log((await buildStandins()).join(', '))));
+  ok =
+    ok && (await timed('build the stand-in images', async () => log((await buildStandins(log)).join(', '))));
   if (!ok || !engine) return 1;
 
   const stack = await ComposeStack.create(engine, `jao-compose-test-${process.pid}`, {
