@@ -12,6 +12,8 @@ export const INITIAL_BACKFILL_DAYS = 3;
 
 const MINUTES = 60_000;
 
+const secondsSince = (since: number, until = Date.now()) => `${Math.round((until - since) / 1000)} s`;
+
 /** 5: a secret missing from .env stops compose before it creates anything, with its own clear message. */
 export async function missingSecretIsRefused(
   stack: ComposeStack,
@@ -37,13 +39,15 @@ export async function buildProjectImages(stack: ComposeStack, log: (line: string
 
 /** 1: up with the simulator; the days are stored and complete, and every service answers. */
 export async function upStoresTheDays(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
   await stack.composeChecked(['up', '--detach', '--no-build']);
+  const upReturned = Date.now();
   const api = (path: string) => stack.url('HOST_PORT_API', path);
   await waitFor('the API answers /readyz', 5 * MINUTES, async () => {
     const response = await fetch(api('/readyz'));
     return response.ok ? true : undefined;
   });
-  log('the API is ready');
+  log(`up returned after ${secondsSince(started, upReturned)}, the API ready after ${secondsSince(started)}`);
 
   const created = await stack.composeChecked([
     'run',
@@ -118,11 +122,16 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
 export async function downUpKeepsState(stack: ComposeStack, log: (line: string) => void): Promise<void> {
   const before = await storedState(stack);
   await stack.composeChecked(['down', '--timeout', '30']);
+  const started = Date.now();
   await stack.composeChecked(['up', '--detach', '--no-build']);
+  const upReturned = Date.now();
   await waitFor('the API answers /readyz again', 5 * MINUTES, async () => {
     const response = await fetch(stack.url('HOST_PORT_API', '/readyz'));
     return response.ok ? true : undefined;
   });
+  log(
+    `up again: returned after ${secondsSince(started, upReturned)}, the API ready after ${secondsSince(started)}`,
+  );
   const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
   const workflowId = `maxExchanges/backfill/${from}..${to}/missing`;
   const describe = await stack.compose([
