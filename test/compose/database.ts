@@ -44,6 +44,15 @@ export async function completeDays(stack: ComposeStack, from: string, to: string
   return Number(count);
 }
 
+/** The days of from..to stored complete. */
+export async function completeDayList(stack: ComposeStack, from: string, to: string): Promise<string[]> {
+  return psql(
+    stack,
+    `SELECT day FROM jao.delivery_day
+      WHERE day BETWEEN ${dayLiteral(from)} AND ${dayLiteral(to)} AND status = 'complete' ORDER BY day`,
+  );
+}
+
 export interface DayBuild {
   day: string;
   lastBuildId: string;

@@ -9,7 +9,7 @@ import { readDeploymentFacts } from '../../control/deployment';
 import { backfill, MINUTES, pastRange, waitUntilMidway } from './backfills';
 import { setSimulatorLatency, waitFor } from './checks';
 import { removeContainer } from './containers';
-import { completeDays, dayBuilds, inexactDays, psql } from './database';
+import { completeDayList, completeDays, dayBuilds, inexactDays } from './database';
 import type { ComposeStack } from './stack';
 
 /** The new build differs from the first by its commit, which is part of the build id. */
@@ -107,11 +107,7 @@ export async function rolloutDuringBackfill(stack: ComposeStack, log: (line: str
       newBuild,
       '--yes',
     ]);
-    const rows = await psql(
-      stack,
-      `SELECT day FROM jao.delivery_day WHERE status = 'complete' AND day BETWEEN '${range.from}' AND '${range.to}'`,
-    );
-    completeAtSwitch = new Set(rows);
+    completeAtSwitch = new Set(await completeDayList(stack, range.from, range.to));
     if (completeAtSwitch.size >= range.days) throw new Error('the backfill ended before the switch');
     log(`set-current-version ${newBuild} with ${completeAtSwitch.size} of ${range.days} days complete`);
   } finally {
