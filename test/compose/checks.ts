@@ -85,3 +85,16 @@ export async function targetsNotUp(prometheusUrl: (path: string) => string): Pro
     .filter((target) => target.health !== 'up')
     .map((target) => `${target.scrapeUrl}: ${target.health} ${target.lastError}`);
 }
+
+/** Sets the latency the simulator adds to every answer (its control route, through its published port). */
+export async function setSimulatorLatency(
+  simulatorUrl: (path: string) => string,
+  latencyMs: number,
+): Promise<void> {
+  const response = await fetch(simulatorUrl('/_simulator/faults'), {
+    method: 'POST',
+    body: JSON.stringify({ latencyMs }),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (!response.ok) throw new Error(`the simulator refused latency ${latencyMs} ms: HTTP ${response.status}`);
+}

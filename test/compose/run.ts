@@ -2,6 +2,8 @@
 // runs the project's docker-compose.yml through real Compose, scenario by scenario (docs/deployment.md). Prints
 // each scenario's result and time; removes what it started, also after a failure. Needs root (podman here).
 import { buildStandins, provisionEngine } from './engine';
+import { workerKilledMidBackfill } from './recovery';
+import { rolloutDuringBackfill } from './rollout';
 import {
   buildProjectImages,
   configValidates,
@@ -35,10 +37,11 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(`      ${line}`);
   let engine: Awaited<ReturnType<typeof provisionEngine>> | undefined;
   let ok = await timed('provision podman, Docker Compose, the Debian base image', async () => {
-    engine = await provisionEngine();
+    engine = await provisionEngine(log);
     log(`Compose ${engine.COMPOSE_BIN} on ${engine.DOCKER_HOST}`);
   });
-  ok = ok && (await timed('build the stand-in images', async () => log((await buildStandins()).join(', '))));
+  ok =
+    ok && (await timed('build the stand-in images', async () => log((await buildStandins(log)).join(', '))));
   if (!ok || !engine) return 1;
 
   const stack = await ComposeStack.create(engine, `jao-compose-test-${process.pid}`, {
@@ -46,6 +49,8 @@ async function main(): Promise<number> {
     HEALTH_WINDOW_DAYS: String(INITIAL_BACKFILL_DAYS),
     // no scheduled poll during the run: every fetch is the scenarios' own
     POLL_INTERVAL: '12h',
+    // the first build's commit (scenario 4 builds a second one)
+    JAO_GIT_COMMIT: 'compose-test',
     LOG_LEVEL: 'info',
   });
   const scenarios: [string, Step][] = [
@@ -56,6 +61,14 @@ async function main(): Promise<number> {
     [
       '2. down (volumes kept) and up: days and Temporal state survive, nothing fetched again',
       downUpKeepsState,
+    ],
+    [
+      '3. the worker SIGKILLed mid-backfill: restarted, every day exact, nothing twice',
+      workerKilledMidBackfill,
+    ],
+    [
+      '4. a new worker build rolled out during a backfill (Worker Versioning): each day records its build',
+      rolloutDuringBackfill,
     ],
   ];
   /** Steps whose failure leaves nothing for the later ones to run on. */

@@ -1,6 +1,7 @@
 // The scenarios of the compose test (`test/compose/run.ts`), each against the project's own docker-compose.yml.
 import { initialBackfillRange } from '../../domain/workflowInputs';
 import { daysFromApi, loadedRuleNames, projectRuleNames, targetsNotUp, waitFor } from './checks';
+import { storedState } from './database';
 import type { ComposeStack } from './stack';
 
 /**
@@ -10,6 +11,8 @@ import type { ComposeStack } from './stack';
 export const INITIAL_BACKFILL_DAYS = 3;
 
 const MINUTES = 60_000;
+
+const secondsSince = (since: number, until = Date.now()) => `${Math.round((until - since) / 1000)} s`;
 
 /** 5: a secret missing from .env stops compose before it creates anything, with its own clear message. */
 export async function missingSecretIsRefused(
@@ -36,13 +39,15 @@ export async function buildProjectImages(stack: ComposeStack, log: (line: string
 
 /** 1: up with the simulator; the days are stored and complete, and every service answers. */
 export async function upStoresTheDays(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
   await stack.composeChecked(['up', '--detach', '--no-build']);
+  const upReturned = Date.now();
   const api = (path: string) => stack.url('HOST_PORT_API', path);
   await waitFor('the API answers /readyz', 5 * MINUTES, async () => {
     const response = await fetch(api('/readyz'));
     return response.ok ? true : undefined;
   });
-  log('the API is ready');
+  log(`up returned after ${secondsSince(started, upReturned)}, the API ready after ${secondsSince(started)}`);
 
   const created = await stack.composeChecked([
     'run',
@@ -113,31 +118,20 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
-/** What the database holds of the days and their fetches, as one comparable text. */
-async function storedState(stack: ComposeStack): Promise<string> {
-  const query = `SELECT (SELECT string_agg(day || ' ' || status, ', ' ORDER BY day) FROM jao.day_quality)
-    || ' | fetches ' || (SELECT count(*) || '/' || coalesce(sum(fetch_count), 0) || '/' || coalesce(max(last_fetched_at)::text, '-') FROM jao.raw_response)`;
-  const out = await stack.composeChecked([
-    'exec',
-    '-T',
-    'timescaledb',
-    'sh',
-    '-c',
-    'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -Atc "$0"',
-    query,
-  ]);
-  return out.trim();
-}
-
 /** 2: down (volumes kept), up again: the days and Temporal's state survive, and no stored day is fetched again. */
 export async function downUpKeepsState(stack: ComposeStack, log: (line: string) => void): Promise<void> {
   const before = await storedState(stack);
   await stack.composeChecked(['down', '--timeout', '30']);
+  const started = Date.now();
   await stack.composeChecked(['up', '--detach', '--no-build']);
+  const upReturned = Date.now();
   await waitFor('the API answers /readyz again', 5 * MINUTES, async () => {
     const response = await fetch(stack.url('HOST_PORT_API', '/readyz'));
     return response.ok ? true : undefined;
   });
+  log(
+    `up again: returned after ${secondsSince(started, upReturned)}, the API ready after ${secondsSince(started)}`,
+  );
   const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
   const workflowId = `maxExchanges/backfill/${from}..${to}/missing`;
   const describe = await stack.compose([

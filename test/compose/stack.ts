@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { projectContainers, removeContainer } from './containers';
 import type { Engine } from './engine';
 import { REPOSITORY } from './engine';
 import { type Completed, runCommand } from './process';
@@ -40,9 +41,10 @@ function freePort(): Promise<number> {
 
 export class ComposeStack {
   private readonly dir = mkdtempSync(join(tmpdir(), 'jao-compose-'));
+  private envFiles = 0;
 
   private constructor(
-    private readonly engine: Engine,
+    readonly engine: Engine,
     readonly project: string,
     readonly ports: Record<PortVariable, number>,
     private readonly settings: Record<string, string>,
@@ -58,18 +60,28 @@ export class ComposeStack {
     return new ComposeStack(engine, project, ports, settings);
   }
 
-  /** Writes the env file: the secrets, the ports and the settings, minus `omit`. */
-  private envFile(omit: string[]): string {
-    const values: Record<string, string | number> = { ...SECRETS, ...this.ports, ...this.settings };
+  /** Writes an env file: the secrets, the ports and the settings, with `changes`, minus `omit`. */
+  private envFile(omit: string[], changes: Record<string, string>): string {
+    const values: Record<string, string | number> = {
+      ...SECRETS,
+      ...this.ports,
+      ...this.settings,
+      ...changes,
+    };
     const lines = Object.entries(values)
       .filter(([name]) => !omit.includes(name))
       .map(([name, value]) => `${name}=${value}`);
-    const path = join(this.dir, omit.length ? `env-without-${omit.join('-')}` : 'env');
+    this.envFiles += 1;
+    const path = join(this.dir, `env-${this.envFiles}`);
     writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
     return path;
   }
 
-  compose(args: string[], options: { omit?: string[]; echo?: boolean } = {}): Promise<Completed> {
+  /** Runs `docker compose` on the project; `settings` change (`omit` leaves out) variables of the env file. */
+  compose(
+    args: string[],
+    options: { omit?: string[]; settings?: Record<string, string>; echo?: boolean } = {},
+  ): Promise<Completed> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -80,7 +92,7 @@ export class ComposeStack {
     };
     const base = ['--project-name', this.project, '--project-directory', REPOSITORY];
     const file = ['--file', join(REPOSITORY, 'docker-compose.yml')];
-    const envFile = ['--env-file', this.envFile(options.omit ?? [])];
+    const envFile = ['--env-file', this.envFile(options.omit ?? [], options.settings ?? {})];
     return runCommand(this.engine.COMPOSE_BIN, [...base, ...file, ...envFile, ...args], {
       env,
       cwd: REPOSITORY,
@@ -88,7 +100,10 @@ export class ComposeStack {
     });
   }
 
-  async composeChecked(args: string[], options: { echo?: boolean } = {}): Promise<string> {
+  async composeChecked(
+    args: string[],
+    options: { settings?: Record<string, string>; echo?: boolean } = {},
+  ): Promise<string> {
     const result = await this.compose(args, options);
     if (result.code !== 0) {
       const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-20).join('\n');
@@ -101,9 +116,17 @@ export class ComposeStack {
     return `http://127.0.0.1:${this.ports[port]}${path}`;
   }
 
-  /** Removes the containers, networks and volumes of the project, and the env files. */
+  /**
+   * Removes the containers (one-off ones of `compose run` too), networks and volumes of this project, and the env
+   * files; nothing of any other project. Fails naming what is left.
+   */
   async remove(): Promise<void> {
-    await this.compose(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
+    for (const id of await projectContainers(this.engine, this.project))
+      await removeContainer(this.engine, id, 10);
+    const down = await this.compose(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
     rmSync(this.dir, { recursive: true, force: true });
+    if (down.code !== 0) throw new Error(`docker compose down exited ${down.code}:\n${down.stderr.trim()}`);
+    const left = await projectContainers(this.engine, this.project);
+    if (left.length > 0) throw new Error(`containers of ${this.project} left: ${left.join(', ')}`);
   }
 }

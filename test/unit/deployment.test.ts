@@ -216,3 +216,16 @@ describe('Dockerfile', () => {
     });
   });
 });
+
+describe('the compose test in CI', () => {
+  it('is `npm run test:compose`, which .ci/run runs after npm test', () => {
+    const packageJson = z
+      .object({ scripts: z.record(z.string(), z.string()) })
+      .parse(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')));
+    expect(packageJson.scripts['test:compose']).toBe('node bin/run-ts.js test/compose/run.ts');
+    const steps = readFileSync(join(root, '.ci', 'run'), 'utf8')
+      .split('\n')
+      .filter((line) => /^npm (test|run test:compose)$/.test(line.trim()));
+    expect(steps).toEqual(['npm test', 'npm run test:compose']);
+  });
+});
