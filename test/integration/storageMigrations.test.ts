@@ -8,7 +8,7 @@ import { splitSqlStatements } from '../../db/sqlScript';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /** The migrations of this release after the baseline, in order. */
-const LATER_MIGRATIONS = ['002_recheck_failed_event'];
+const LATER_MIGRATIONS = ['002_recheck_failed_event', '003_archive_journal'];
 
 let db: TestDatabase;
 const scratch: string[] = [];
