@@ -101,6 +101,7 @@ describe('migrate', () => {
         'day_event',
         'day_lock',
         'day_quality',
+        'day_write',
         'delivery_day',
         'derivation',
         'key_set',
