@@ -39,6 +39,9 @@ ARG JAO_GIT_COMMIT=nogit
 ENV JAO_GIT_COMMIT=${JAO_GIT_COMMIT}
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflows.js
 
+# The worker's data directory (JAO_DATA_DIR in docker-compose.yml: the archive of raw answers), on a volume
+RUN mkdir -p /var/lib/jao && chown node:node /var/lib/jao
+
 USER node
 ENTRYPOINT ["node", "bin/jao.js"]
 CMD ["worker"]

@@ -161,6 +161,7 @@ async function forgetDay(pool: pg.Pool, day: DeliveryDay): Promise<void> {
   await pool.query('DELETE FROM jao.rejection WHERE day = $1', [day]);
   await pool.query('DELETE FROM jao.observation_history WHERE mtu >= $1 AND mtu < $2', [from, to]);
   await pool.query('DELETE FROM jao.observation WHERE mtu >= $1 AND mtu < $2', [from, to]);
+  await pool.query('DELETE FROM jao.day_write WHERE day = $1', [day]);
   await pool.query('DELETE FROM jao.derivation WHERE day = $1', [day]);
   await pool.query('DELETE FROM jao.raw_response WHERE day = $1', [day]);
   await pool.query('DELETE FROM jao.delivery_day WHERE day = $1', [day]);

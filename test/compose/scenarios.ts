@@ -115,6 +115,16 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
     );
   }
   log('jao health in the worker container exits 0');
+
+  for (const args of [['archive'], ['archive', '--verify']]) {
+    const run = await stack.compose(['exec', '-T', 'worker', 'node', 'bin/jao.js', ...args]);
+    if (run.code !== 0) {
+      throw new Error(
+        `jao ${args.join(' ')} in the worker exited ${run.code}:\n${`${run.stdout}${run.stderr}`.trim()}`,
+      );
+    }
+  }
+  log('jao archive and jao archive --verify in the worker container exit 0 (the archive on its volume)');
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 

@@ -91,6 +91,7 @@ describe('the compiled CLI of the runtime image', () => {
     expect(readdirSync(join(appDir, 'dist')).sort()).toEqual(
       [
         'activities',
+        'archive',
         'cli',
         'common',
         'control',
