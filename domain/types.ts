@@ -3,9 +3,8 @@
 /** A delivery day: a local calendar date in Europe/Amsterdam, written `YYYY-MM-DD`. */
 export type DeliveryDay = string;
 
-/** Datasets the pipeline knows. Only Core maxExchanges today; the id is part of workflow ids and keys. */
-export const DATASETS = ['maxExchanges'] as const;
-export type Dataset = (typeof DATASETS)[number];
+/** Datasets the pipeline knows, one declaration each (domain/datasets/); the id is part of workflow ids and keys. */
+export { DATASETS, type Dataset } from './datasets';
 
 /** Outcome of one run for one delivery day (docs/design.md §5). */
 export const DAY_STATUSES = ['not_published', 'complete', 'partial', 'invalid', 'failed'] as const;
