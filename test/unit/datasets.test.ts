@@ -1,13 +1,12 @@
 // The dataset declarations (domain/datasets/): each passes its zod check, agrees with its real capture, and Core
 // maxExchanges keeps the values the pipeline had before declarations.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBorderKey } from '../../domain/borders';
 import { GO_LIVE_DAY } from '../../domain/calendar';
 import { MAX_EXCHANGES_PATH, sourceEndpointOf } from '../../domain/datasetSource';
 import {
   DATASETS,
+  type Dataset,
   type DatasetDeclaration,
   DECLARATIONS,
   DEFAULT_DATASET,
@@ -20,30 +19,15 @@ import {
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
 import { DEFAULT_PUBLICATION_WINDOW } from '../../domain/publicationWindow';
 import { parseBackfillInput, parseDayInput, pollDays } from '../../domain/workflowInputs';
-
-const FIXTURES = join(__dirname, '..', 'fixtures', 'jao');
-
-/** The capture of each declared dataset: its file and the request path it was captured from. */
-const CAPTURES: Record<string, { file: string; path: string }> = {
-  maxExchanges: {
-    file: 'core_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json',
-    path: '/core/api/data/maxExchanges',
-  },
-  nordicMaxExchanges: {
-    file: 'nordic_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json',
-    path: '/nordic/api/data/maxExchanges',
-  },
-};
+import { CAPTURES, captureText } from '../helpers/captures';
 
 interface Capture {
   envelope: Record<string, unknown>;
   rows: Record<string, unknown>[];
 }
 
-function captureOf(dataset: string): Capture {
-  const entry = CAPTURES[dataset];
-  if (!entry) throw new Error(`no capture listed for ${dataset}`);
-  const envelope = JSON.parse(readFileSync(join(FIXTURES, entry.file), 'utf8')) as Record<string, unknown>;
+function captureOf(dataset: Dataset): Capture {
+  const envelope = JSON.parse(captureText(dataset)) as Record<string, unknown>;
   return { envelope, rows: envelope.data as Record<string, unknown>[] };
 }
 
@@ -105,7 +89,7 @@ describe('dataset declarations', () => {
   for (const declaration of DECLARATIONS) {
     it(`${declaration.id}: agrees with its capture (path, resolution, keys and zones, extra fields, envelope)`, () => {
       const { envelope, rows } = captureOf(declaration.id);
-      expect(dataPathOf(declaration)).toBe(CAPTURES[declaration.id]!.path);
+      expect(dataPathOf(declaration)).toBe(CAPTURES[declaration.id].path);
       expect(Object.keys(envelope)).toEqual(['data', 'rejected', 'messages', ...declaration.envelopeFields]);
       const first = rows[0]!;
       const stepMs = Date.parse(String(rows[1]!.dateTimeUtc)) - Date.parse(String(first.dateTimeUtc));

@@ -1,0 +1,12 @@
+// The simulator's profile of every declared dataset: a dataset without one does not type-check.
+import type { Dataset } from '../../domain/types';
+import { coreMaxExchangesProfile } from './coreMaxExchanges';
+import { nordicMaxExchangesProfile } from './nordicMaxExchanges';
+import type { SimulatorProfile } from './profile';
+
+export type { RowContext, SimulatorProfile } from './profile';
+
+export const PROFILES: { readonly [D in Dataset]: SimulatorProfile } = {
+  maxExchanges: coreMaxExchangesProfile,
+  nordicMaxExchanges: nordicMaxExchangesProfile,
+};
