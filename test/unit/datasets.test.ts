@@ -17,6 +17,7 @@ import {
   unknownDatasetMessage,
 } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
+import { type DayDrift, describeDrift, withDeclaredResolution } from '../../domain/drift';
 import { DEFAULT_PUBLICATION_WINDOW } from '../../domain/publicationWindow';
 import { parseBackfillInput, parseDayInput, pollDays } from '../../domain/workflowInputs';
 import { CAPTURES, captureText } from '../helpers/captures';
@@ -170,5 +171,28 @@ describe('dataset declarations', () => {
       '2024-11-01',
       '2024-11-02',
     ]);
+  });
+});
+
+describe('drift against the declaration', () => {
+  const base = {
+    kinds: [] as DayDrift['kinds'],
+    previousDay: null,
+    resolutionMinutes: 60,
+    previousResolutionMinutes: null,
+    keysAdded: [],
+    keysVanished: [],
+  };
+
+  it('flags a resolution other than the declared one, even without an earlier day', () => {
+    const drift = withDeclaredResolution(base, 15);
+    expect(drift?.kinds).toEqual(['resolution']);
+    expect(describeDrift(drift!)).toBe('resolution 60 min, declared 15 min');
+    expect(withDeclaredResolution({ ...base, resolutionMinutes: 15 }, 15)?.kinds).toEqual([]);
+    const both = withDeclaredResolution(
+      { ...base, kinds: ['resolution'], previousDay: '2026-01-01', previousResolutionMinutes: 15 },
+      15,
+    );
+    expect(describeDrift(both!)).toBe('resolution 15 → 60 min against 2026-01-01');
   });
 });
