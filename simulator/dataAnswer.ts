@@ -15,6 +15,7 @@ import {
   rowJson,
 } from './values';
 
+/** The longest window maxExchanges answers (a profile may allow more). */
 export const MAX_WINDOW_MS = 2 * 86_400_000;
 /** Index, within its day, of the row left out on a missing-MTU day. */
 export const MISSING_MTU_INDEX = 2;
@@ -86,8 +87,9 @@ export function answerDataRequest(
     return problem(400, 'Bad Request', 'FromUtc and ToUtc are required, formatted YYYY-MM-DDTHH:MM:SS.000Z.');
   }
   if (toMs <= fromMs) return problem(400, 'Bad Request', 'ToUtc must be after FromUtc.');
-  if (toMs - fromMs > MAX_WINDOW_MS) {
-    return problem(400, 'Bad Request', 'The requested range must not exceed 2 days.');
+  const maxWindowDays = PROFILES[dataset].maxWindowDays ?? 2;
+  if (toMs - fromMs > maxWindowDays * 86_400_000) {
+    return problem(400, 'Bad Request', `The requested range must not exceed ${maxWindowDays} days.`);
   }
   const days = daysInRange(dayOfInstant(new Date(fromMs)), dayOfInstant(new Date(toMs - 1)));
   const wholeDstDay = days.find(

@@ -19,4 +19,6 @@ export interface SimulatorProfile {
   leadingMembers?(context: RowContext): string;
   /** Members after `messages`, each starting with a comma (shadowAuctionATC's row counts). */
   envelopeTail?(rows: number): string;
+  /** The longest window answered, in days (default 2: maxExchanges answers 400 beyond). */
+  maxWindowDays?: number;
 }

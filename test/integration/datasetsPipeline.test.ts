@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayQuality } from '../../db/dayQuality';
 import { DECLARATIONS, declaredResolutionOn } from '../../domain/datasets';
 import { dayWorkflowId } from '../../domain/workflowInputs';
+import { PROFILES } from '../../simulator/profiles';
+import { DEFAULT_KEY_SET_CHANGE_DAY } from '../../simulator/values';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 const NORDIC = 'nordicMaxExchanges';
@@ -49,10 +51,14 @@ describe('datasets through the pipeline', () => {
          FROM jao.observation o JOIN jao.series s USING (series_id)
         GROUP BY s.dataset ORDER BY s.dataset`,
     );
-    expect(rows.rows).toEqual([
-      { dataset: 'maxExchanges', points: 24 * 132 },
-      { dataset: NORDIC, points: 96 * 62 },
-    ]);
+    const expected = DECLARATIONS.map((declaration) => ({
+      dataset: declaration.id,
+      points:
+        ((24 * 60) / declaredResolutionOn(declaration, DAYS.normal)) *
+        PROFILES[declaration.id].keySetForDay(DAYS.normal, DEFAULT_KEY_SET_CHANGE_DAY).keys.length,
+    }));
+    expect(rows.rows).toEqual(expected.sort((a, b) => (a.dataset < b.dataset ? -1 : 1)));
+    expect(expected.find((entry) => entry.dataset === NORDIC)?.points).toBe(96 * 62);
   });
 
   it('completes Nordic DST days at 92 and 100 quarter-hours, lastModifiedOn not an unknown field', async () => {
