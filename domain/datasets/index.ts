@@ -1,12 +1,13 @@
 // The datasets the pipeline knows, one declaration each (docs/datasets.md). Adding a dataset is adding its
 // declaration here, its simulator profile (simulator/profiles/) and its tests.
 import { coreMaxExchanges } from './coreMaxExchanges';
+import { coreShadowAuctionATC } from './coreShadowAuctionATC';
 import type { DatasetDeclaration } from './declaration';
 import { nordicMaxExchanges } from './nordicMaxExchanges';
 
 export * from './declaration';
 
-export const DECLARATIONS = [coreMaxExchanges, nordicMaxExchanges] as const;
+export const DECLARATIONS = [coreMaxExchanges, nordicMaxExchanges, coreShadowAuctionATC] as const;
 
 export type Dataset = (typeof DECLARATIONS)[number]['id'];
 

@@ -22,6 +22,11 @@ export const CAPTURES: { readonly [D in Dataset]: Capture } = {
     path: '/nordic/api/data/maxExchanges',
     window: { from: '2026-04-20T00:00:00.000Z', to: '2026-04-22T00:00:00.000Z' },
   },
+  coreShadowAuctionATC: {
+    file: 'core_shadowAuctionATC_2025-10-01T00Z_2025-10-04T00Z.json',
+    path: '/core/api/data/shadowAuctionATC',
+    window: { from: '2025-10-01T00:00:00.000Z', to: '2025-10-04T00:00:00.000Z' },
+  },
 };
 
 export function captureText(dataset: Dataset): string {
