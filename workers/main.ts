@@ -170,7 +170,8 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   const log = (line: string) => logger.info(line);
   const signal = options.signal;
   const declarationProblem = declarationProblems(DECLARATIONS)[0];
-  if (declarationProblem !== undefined) throw new StartupFailed(`a dataset declaration: ${declarationProblem}`);
+  if (declarationProblem !== undefined)
+    throw new StartupFailed(`a dataset declaration: ${declarationProblem}`);
   installRuntime(config);
   const stopRequested = () => {
     if (signal?.aborted) throw new StartupAborted();
