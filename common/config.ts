@@ -1,7 +1,13 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
-import { DATASETS, type Dataset, findDataset, unknownDatasetMessage } from '../domain/datasets';
+import {
+  DATASETS,
+  type Dataset,
+  DEFAULT_DATASET,
+  findDataset,
+  unknownDatasetMessage,
+} from '../domain/datasets';
 import {
   DEFAULT_PUBLICATION_WINDOW,
   MAX_CHECK_INTERVAL_MS,
@@ -157,13 +163,14 @@ export const configSchema = z.object({
   POLL_LOOKBACK_DAYS: intFromEnv(0, MAX_POLL_LOOKBACK_DAYS, 3),
   INITIAL_BACKFILL_DAYS: intFromEnv(0, 3_660, 31),
   /**
-   * The datasets the worker keeps current (a poll and a publication window schedule each), comma-separated ids or
-   * region/endpoint names; default every declared dataset (docs/datasets.md).
+   * The datasets the worker keeps current (a poll and a publication window schedule each): comma-separated ids or
+   * region/endpoint names, or `all`; default the default dataset alone, as in 1.0.0 (docs/datasets.md).
    */
   JAO_DATASETS: z
     .string()
-    .default(DATASETS.join(','))
+    .default(DEFAULT_DATASET)
     .transform((text, context) => {
+      if (text.trim() === 'all') return [...DATASETS];
       const datasets: Dataset[] = [];
       for (const name of text
         .split(',')

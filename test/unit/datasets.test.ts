@@ -1,6 +1,7 @@
 // The dataset declarations (domain/datasets/): each passes its zod check, agrees with its real capture, and Core
 // maxExchanges keeps the values the pipeline had before declarations.
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../common/config';
 import { parseBorderKey } from '../../domain/borders';
 import { GO_LIVE_DAY } from '../../domain/calendar';
 import { MAX_EXCHANGES_PATH, sourceEndpointOf } from '../../domain/datasetSource';
@@ -194,5 +195,19 @@ describe('drift against the declaration', () => {
       15,
     );
     expect(describeDrift(both!)).toBe('resolution 15 → 60 min against 2026-01-01');
+  });
+});
+
+describe('JAO_DATASETS', () => {
+  it('defaults to Core maxExchanges, takes ids, region/endpoint names or all, and refuses an unknown one', () => {
+    expect(configSchema.parse({}).JAO_DATASETS).toEqual(['maxExchanges']);
+    expect(configSchema.parse({ JAO_DATASETS: 'nordic/maxExchanges, maxExchanges' }).JAO_DATASETS).toEqual([
+      'nordicMaxExchanges',
+      'maxExchanges',
+    ]);
+    expect(configSchema.parse({ JAO_DATASETS: 'all' }).JAO_DATASETS).toEqual([...DATASETS]);
+    const refused = configSchema.safeParse({ JAO_DATASETS: 'baltic' });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toBe(unknownDatasetMessage('baltic'));
   });
 });
