@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { type StoreRawResponseInput, storeRawResponse } from '../db/rawResponse';
 import { dayWindow } from '../domain/calendar';
+import { dataPathOf, declarationOf } from '../domain/datasets';
 import { FAILURE_TYPES } from '../domain/failureTypes';
 import { DATABASE_RETRY_HORIZON, type InAttemptRetry, RAW_STORE_RETRY } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay } from '../domain/types';
@@ -79,7 +80,9 @@ export function createFetchActivities({
         recordJaoAnswer(httpStatus);
         jao.onAnswer?.(httpStatus);
       };
-      const outcome = await withHeartbeat(() => fetchDay({ ...jao, onAnswer }, day));
+      const outcome = await withHeartbeat(() =>
+        fetchDay({ ...jao, path: dataPathOf(declarationOf(dataset)), onAnswer }, day),
+      );
       const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated' | 'answer'>) =>
         withinRetryHorizon(retryHorizonMs, horizonStartMs, () =>
           withHeartbeat(() =>

@@ -7,9 +7,9 @@ import { writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
+import { declarationOf, declaredResolutionOn } from '../domain/datasets';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import { DEFAULT_RESOLUTION_MINUTES } from '../domain/validate';
 import type { DayResult } from '../domain/workflowInputs';
 import { withDatabaseFailures } from './databaseFailure';
 import { recordPublicationLatency } from './freshness';
@@ -142,7 +142,10 @@ export function createStoreActivities({
               day: input.day,
               status: 'failed',
               validated: null,
-              expectedMtus: expectedMtuCount(input.day, DEFAULT_RESOLUTION_MINUTES),
+              expectedMtus: expectedMtuCount(
+                input.day,
+                declaredResolutionOn(declarationOf(input.dataset), input.day),
+              ),
               rawResponseId: null,
               workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
               buildId,

@@ -6,8 +6,9 @@ import { loadRawResponse, readRawResponseSha256 } from '../db/rawResponse';
 import { readCatalogKeys } from '../db/seriesCatalog';
 import { type Assessment, assessBody } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
+import { declarationOf, declaredResolutionOn } from '../domain/datasets';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import { DEFAULT_RESOLUTION_MINUTES } from '../domain/validate';
+import { optionsFor } from '../domain/validate';
 
 export interface StoredAnswerRef {
   dataset: Dataset;
@@ -69,26 +70,27 @@ export async function assessStoredAnswer(
   if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
   const judged = judgedAnswersOf(pool);
   if (raw.body === null) {
-    const assessment = refusedAssessment(day, raw.refused);
+    const assessment = refusedAssessment(dataset, day, raw.refused);
     keepJudged(judged, rawResponseId, { sha256: raw.sha256, maxBodyBytes, assessment });
     return assessment;
   }
-  const assessment = assessBody(day, raw.body);
+  const declared = optionsFor(declarationOf(dataset), day);
+  const assessment = assessBody(day, raw.body, declared);
   // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
   if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) {
     keepJudged(judged, rawResponseId, { sha256: raw.sha256, maxBodyBytes, assessment });
     return assessment;
   }
-  return assessBody(day, raw.body, { knownKeys: await readCatalogKeys(pool, dataset) });
+  return assessBody(day, raw.body, { ...declared, knownKeys: await readCatalogKeys(pool, dataset) });
 }
 
 /** A stored answer that is not processed (too large): the day is invalid, nothing of it is written. */
-function refusedAssessment(day: DeliveryDay, reason: string): Assessment {
+function refusedAssessment(dataset: Dataset, day: DeliveryDay, reason: string): Assessment {
   return {
     status: 'invalid',
     validated: null,
     rejections: [],
-    expectedMtus: expectedMtuCount(day, DEFAULT_RESOLUTION_MINUTES),
+    expectedMtus: expectedMtuCount(day, declaredResolutionOn(declarationOf(dataset), day)),
     reason,
     error: reason,
   };

@@ -2,6 +2,13 @@ import ms from 'ms';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
 import {
+  DATASETS,
+  type Dataset,
+  DEFAULT_DATASET,
+  findDataset,
+  unknownDatasetMessage,
+} from '../domain/datasets';
+import {
   DEFAULT_PUBLICATION_WINDOW,
   MAX_CHECK_INTERVAL_MS,
   MIN_CHECK_INTERVAL_MS,
@@ -155,6 +162,36 @@ export const configSchema = z.object({
   /** Bounded like pollWorkflow's input: a value the workflow would refuse is refused here. */
   POLL_LOOKBACK_DAYS: intFromEnv(0, MAX_POLL_LOOKBACK_DAYS, 3),
   INITIAL_BACKFILL_DAYS: intFromEnv(0, 3_660, 31),
+  /**
+   * The datasets the worker keeps current (a poll and a publication window schedule each): comma-separated ids or
+   * region/endpoint names, or `all`; default the default dataset alone, as in 1.0.0 (docs/datasets.md).
+   */
+  JAO_DATASETS: z
+    .string()
+    .default(DEFAULT_DATASET)
+    .transform((text, context) => {
+      if (text.trim() === 'all') return [...DATASETS];
+      const datasets: Dataset[] = [];
+      for (const name of text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        const dataset = findDataset(name);
+        if (dataset === null) {
+          context.addIssue({ code: 'custom', message: unknownDatasetMessage(name) });
+          return z.NEVER;
+        }
+        if (!datasets.includes(dataset)) datasets.push(dataset);
+      }
+      if (datasets.length === 0) {
+        context.addIssue({
+          code: 'custom',
+          message: `name at least one dataset (known: ${DATASETS.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      return datasets;
+    }),
   /**
    * Local hours (Europe/Amsterdam) in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete;
    * both read and bounded like publicationWindowWorkflow's input.

@@ -5,6 +5,7 @@ import {
   type ScheduleOptions,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
+import { DEFAULT_DATASET } from '../domain/datasets';
 import { countOf } from '../domain/runDetails';
 import { POLL_EXECUTION_TIMEOUT_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
@@ -24,8 +25,8 @@ export interface PollScheduleSettings {
  * Each task queue has its own poll schedule, so a worker on another queue never re-points the shared one:
  * `maxExchanges-poll` for the default queue, `maxExchanges-poll/<queue>` for any other.
  */
-export function pollScheduleIdFor(taskQueue: string): string {
-  return perQueueId(POLL_SCHEDULE_ID, taskQueue);
+export function pollScheduleIdFor(taskQueue: string, dataset: Dataset = DEFAULT_DATASET): string {
+  return perQueueId(dataset === DEFAULT_DATASET ? POLL_SCHEDULE_ID : `${dataset}-poll`, taskQueue);
 }
 
 /** `id` for the default task queue, `id/<queue>` for any other (schedules and the workflow ids they start). */
@@ -43,17 +44,18 @@ export function durationText(ms: number): string {
 /** What the schedule does and when: its note in the Web UI's Schedules page while it runs. */
 export function pollScheduleNote(settings: PollScheduleSettings): string {
   const lookahead = settings.lookaheadDays ?? 1;
+  const dataset = settings.dataset ?? DEFAULT_DATASET;
   return (
-    `Every ${durationText(settings.intervalMs)}: runs pollWorkflow, which fetches ` +
+    `${dataset === DEFAULT_DATASET ? '' : `${dataset}: `}Every ${durationText(settings.intervalMs)}: runs pollWorkflow, which fetches ` +
     `${lookahead > 0 ? 'tomorrow and ' : ''}the last ${countOf(settings.lookbackDays, 'day')} ` +
     '(new, late and revised publications); a day already running elsewhere is left to that run.'
   );
 }
 
 function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
-  const scheduleId = settings.scheduleId ?? pollScheduleIdFor(settings.taskQueue);
+  const scheduleId = settings.scheduleId ?? pollScheduleIdFor(settings.taskQueue, settings.dataset);
   const input: PollInput = {
-    dataset: settings.dataset ?? 'maxExchanges',
+    dataset: settings.dataset ?? DEFAULT_DATASET,
     lookbackDays: settings.lookbackDays,
     lookaheadDays: settings.lookaheadDays ?? 1,
   };

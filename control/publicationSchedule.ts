@@ -1,6 +1,7 @@
 // The schedule that opens the publication window every day (docs/design.md §5): created or updated idempotently.
 import { type Client, type ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import { MARKET_TIME_ZONE } from '../domain/calendar';
+import { DEFAULT_DATASET } from '../domain/datasets';
 import {
   isInsideWindow,
   PUBLICATION_SCHEDULE_ID,
@@ -22,8 +23,11 @@ export interface PublicationScheduleSettings {
 }
 
 /** Like the poll schedule (control/pollSchedule.ts), one per task queue: the default queue's has the plain id. */
-export function publicationScheduleIdFor(taskQueue: string): string {
-  return perQueueId(PUBLICATION_SCHEDULE_ID, taskQueue);
+export function publicationScheduleIdFor(taskQueue: string, dataset: Dataset = DEFAULT_DATASET): string {
+  return perQueueId(
+    dataset === DEFAULT_DATASET ? PUBLICATION_SCHEDULE_ID : `${dataset}-publication`,
+    taskQueue,
+  );
 }
 
 /**
@@ -33,8 +37,9 @@ export function publicationScheduleIdFor(taskQueue: string): string {
 export function publicationScheduleNote(settings: PublicationScheduleSettings): string {
   const window = parseWindow(settings.window);
   if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
+  const dataset = settings.dataset ?? DEFAULT_DATASET;
   return (
-    `Daily at ${window.start} ${MARKET_TIME_ZONE} (the spec's calendar: second 0, minute ${window.startMinute}, ` +
+    `${dataset === DEFAULT_DATASET ? '' : `${dataset}: `}Daily at ${window.start} ${MARKET_TIME_ZONE} (the spec's calendar: second 0, minute ${window.startMinute}, ` +
     `hour ${window.startHour}): opens the publication window ${settings.window}, which fetches tomorrow every ` +
     `${durationText(settings.checkIntervalMs)} until it is stored complete or the window closes at ${window.end}.`
   );
@@ -44,14 +49,14 @@ function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions
   const window = parseWindow(settings.window);
   if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
   const input: PublicationWindowInput = {
-    dataset: settings.dataset ?? 'maxExchanges',
+    dataset: settings.dataset ?? DEFAULT_DATASET,
     window: settings.window,
     checkIntervalMs: settings.checkIntervalMs,
   };
   const [endHour, endMinute] = window.end.split(':').map(Number) as [number, number];
   const windowMs = (endHour * 60 + endMinute - (window.startHour * 60 + window.startMinute)) * 60_000;
   return {
-    scheduleId: settings.scheduleId ?? publicationScheduleIdFor(settings.taskQueue),
+    scheduleId: settings.scheduleId ?? publicationScheduleIdFor(settings.taskQueue, settings.dataset),
     // The server applies the calendar in the market's time zone, DST changes included.
     spec: {
       calendars: [

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { type DayDrift, DRIFT_KINDS, type DriftKind } from '../domain/drift';
+import { declarationOf, declaredResolutionOn, isDataset } from '../domain/datasets';
+import { type DayDrift, DRIFT_KINDS, type DriftKind, withDeclaredResolution } from '../domain/drift';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 
 /** A row of jao.day_quality (migration 010). */
@@ -60,11 +61,10 @@ export type DriftColumns = Pick<
   | 'keys_vanished'
 >;
 
-/** The day's drift against the previous stored day; null without any. */
-export function driftOf(row: DriftColumns): DayDrift | null {
+/** The day's drift against the previous stored day and against its dataset's declaration; null without any. */
+export function driftOf(row: DriftColumns, of: { dataset: string; day: DeliveryDay }): DayDrift | null {
   const kinds = row.drift.filter(isDriftKind);
-  if (kinds.length === 0) return null;
-  return {
+  const drift: DayDrift = {
     kinds,
     previousDay: row.previous_day,
     resolutionMinutes: row.resolution_minutes,
@@ -72,6 +72,9 @@ export function driftOf(row: DriftColumns): DayDrift | null {
     keysAdded: row.keys_added ?? [],
     keysVanished: row.keys_vanished ?? [],
   };
+  const declared = isDataset(of.dataset) ? declaredResolutionOn(declarationOf(of.dataset), of.day) : null;
+  const withDeclared = withDeclaredResolution(drift, declared);
+  return withDeclared && withDeclared.kinds.length > 0 ? withDeclared : null;
 }
 
 function qualityOf(row: QualityRow): DayQuality {
@@ -92,7 +95,7 @@ function qualityOf(row: QualityRow): DayQuality {
     rejectedValues: row.rejected_values,
     unknownFields: row.unknown_fields,
     reason: row.reason,
-    drift: driftOf(row),
+    drift: driftOf(row, row),
   };
 }
 

@@ -66,7 +66,7 @@ export async function readWrittenDayFacts(
   });
   const row = result.rows[0]!;
   return {
-    drift: row.drift === null ? null : driftOf({ ...row, drift: row.drift }),
+    drift: row.drift === null ? null : driftOf({ ...row, drift: row.drift }, input),
     latestCompleteDay: row.latest_complete_day,
     firstCompletion:
       row.first_day === null

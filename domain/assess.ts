@@ -26,7 +26,7 @@ export function assessBody(day: DeliveryDay, body: string, options: ValidationOp
       status: 'invalid',
       validated: null,
       rejections: outcome.rejections,
-      expectedMtus: expectedMtuCount(day, DEFAULT_RESOLUTION_MINUTES),
+      expectedMtus: expectedMtuCount(day, options.declaredResolutionMinutes ?? DEFAULT_RESOLUTION_MINUTES),
       reason: outcome.reason,
       error: outcome.reason,
     };

@@ -1,13 +1,15 @@
 // What the catalogue says about where a dataset comes from and when it is published (jao.dataset_source,
 // migration 017): the worker records it from its configuration at start-up. Pure.
-import type { Dataset } from './types';
 
-/** The path the JAO client appends to JAO_BASE_URL (docs/design.md §9). */
-export const MAX_EXCHANGES_PATH = '/core/api/data/maxExchanges';
+import { DATASETS, type Dataset, DEFAULT_DATASET, dataPathOf, declarationOf } from './datasets';
+import { coreMaxExchanges } from './datasets/coreMaxExchanges';
 
-export const DATASET_TITLES: Record<Dataset, string> = {
-  maxExchanges: 'JAO Core maximum bilateral exchanges (MaxBEX), MW per border and MTU',
-};
+/** The path the JAO client appends to JAO_BASE_URL for the default dataset (docs/design.md §9). */
+export const MAX_EXCHANGES_PATH = dataPathOf(coreMaxExchanges);
+
+export const DATASET_TITLES = Object.fromEntries(
+  DATASETS.map((dataset) => [dataset, declarationOf(dataset).title]),
+) as Record<Dataset, string>;
 
 /** The settings that decide when a day is looked for (docs/operations.md, "Configuration"). */
 export interface PublicationSettings {
@@ -24,9 +26,9 @@ export interface PublicationSettings {
 }
 
 export const DEFAULT_PUBLICATION_SETTINGS: PublicationSettings = {
-  window: '08:00-11:00',
+  window: coreMaxExchanges.publication.window,
   checkIntervalMs: 30_000,
-  deadline: '12:00',
+  deadline: coreMaxExchanges.publication.deadline,
   pollIntervalMs: 600_000,
   lookbackDays: 3,
 };
@@ -48,6 +50,6 @@ export function describePublicationSchedule(settings: PublicationSettings): stri
 }
 
 /** The URL the pipeline fetches a dataset from: JAO_BASE_URL (an origin) and the dataset's path. */
-export function sourceEndpointOf(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}${MAX_EXCHANGES_PATH}`;
+export function sourceEndpointOf(baseUrl: string, dataset: Dataset = DEFAULT_DATASET): string {
+  return `${baseUrl.replace(/\/+$/, '')}${dataPathOf(declarationOf(dataset))}`;
 }

@@ -10,6 +10,8 @@ export interface DayDrift {
   previousDay: string | null;
   resolutionMinutes: number | null;
   previousResolutionMinutes: number | null;
+  /** The dataset's declared MTU length on the day, when the day's differs from it (domain/datasets). */
+  declaredResolutionMinutes?: number | null;
   keysAdded: string[];
   keysVanished: string[];
 }
@@ -22,8 +24,14 @@ function keyList(keys: string[]): string {
 /** One line: what changed against which day. */
 export function describeDrift(drift: DayDrift): string {
   const parts: string[] = [];
+  const declared = drift.declaredResolutionMinutes ?? null;
   if (drift.kinds.includes('resolution')) {
-    parts.push(`resolution ${drift.previousResolutionMinutes} → ${drift.resolutionMinutes} min`);
+    const previous = drift.previousResolutionMinutes;
+    if (previous !== null && previous !== drift.resolutionMinutes) {
+      parts.push(`resolution ${previous} → ${drift.resolutionMinutes} min`);
+    } else if (declared !== null) {
+      parts.push(`resolution ${drift.resolutionMinutes} min, declared ${declared} min`);
+    }
   }
   if (drift.kinds.includes('keys_added')) {
     parts.push(`${drift.keysAdded.length} keys added (${keyList(drift.keysAdded)})`);
@@ -31,5 +39,23 @@ export function describeDrift(drift: DayDrift): string {
   if (drift.kinds.includes('keys_vanished')) {
     parts.push(`${drift.keysVanished.length} keys vanished (${keyList(drift.keysVanished)})`);
   }
-  return `${parts.join('; ')} against ${drift.previousDay}`;
+  return drift.previousDay === null ? parts.join('; ') : `${parts.join('; ')} against ${drift.previousDay}`;
+}
+
+/**
+ * Adds to the drift against the previous stored day (the view jao.day_quality) the drift against the declaration:
+ * a resolution other than the dataset's declared one on that day (a Nordic day served hourly, a Core day every 15
+ * minutes) is drift even on a dataset's first stored day.
+ */
+export function withDeclaredResolution(
+  drift: DayDrift | null,
+  declaredMinutes: number | null,
+): DayDrift | null {
+  const resolution = drift?.resolutionMinutes ?? null;
+  if (drift === null || declaredMinutes === null || resolution === null || resolution === declaredMinutes)
+    return drift;
+  const kinds: DriftKind[] = drift.kinds.includes('resolution')
+    ? drift.kinds
+    : ['resolution', ...drift.kinds];
+  return { ...drift, kinds, declaredResolutionMinutes: declaredMinutes };
 }

@@ -2,12 +2,13 @@
 // every few seconds until it is complete. Pure: the workflow, the schedule and the configuration share it.
 import type { z } from 'zod';
 import { addDays, localTimeOnDay, marketToday, marketTomorrow } from './calendar';
+import { coreMaxExchanges } from './datasets/coreMaxExchanges';
 import { DATASETS, type DeliveryDay } from './types';
 import { describeIssues, type Parsed } from './workflowInputs';
 import { zod } from './zod';
 
 export const PUBLICATION_SCHEDULE_ID = 'maxExchanges-publication';
-export const DEFAULT_PUBLICATION_WINDOW = '08:00-11:00';
+export const DEFAULT_PUBLICATION_WINDOW = coreMaxExchanges.publication.window;
 export const DEFAULT_CHECK_INTERVAL_MS = 30_000;
 export const MIN_CHECK_INTERVAL_MS = 1_000;
 export const MAX_CHECK_INTERVAL_MS = 3_600_000;

@@ -3,9 +3,8 @@
 /** A delivery day: a local calendar date in Europe/Amsterdam, written `YYYY-MM-DD`. */
 export type DeliveryDay = string;
 
-/** Datasets the pipeline knows. Only Core maxExchanges today; the id is part of workflow ids and keys. */
-export const DATASETS = ['maxExchanges'] as const;
-export type Dataset = (typeof DATASETS)[number];
+/** Datasets the pipeline knows, one declaration each (domain/datasets/); the id is part of workflow ids and keys. */
+export { DATASETS, type Dataset } from './datasets';
 
 /** Outcome of one run for one delivery day (docs/design.md §5). */
 export const DAY_STATUSES = ['not_published', 'complete', 'partial', 'invalid', 'failed'] as const;
@@ -65,6 +64,18 @@ export interface ValidatedDay {
   conflictingRows: number;
   /** Values of accepted keys that a row of the day did not carry at all. */
   absentValues: number;
-  /** Row fields that are neither `id`/`dateTimeUtc` nor `border_*`, sorted, printable. */
+  /** Row fields that are neither `id`/`dateTimeUtc` nor `border_*` nor declared by the dataset, sorted, printable. */
   unknownFields: string[];
+  /**
+   * The dataset's declared extra row fields (Nordic's `lastModifiedOn`) per MTU with an accepted value, as published
+   * (text, or null when absent or not a string); absent when the dataset declares none.
+   */
+  rowFields?: RowFieldValue[];
+}
+
+/** One declared extra field of the row of one MTU. */
+export interface RowFieldValue {
+  mtu: string;
+  field: string;
+  value: string | null;
 }

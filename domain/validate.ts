@@ -2,6 +2,7 @@
 // A broken envelope invalidates the whole payload; a bad row, key or value is refused alone and the rest is kept.
 // The passes themselves are in domain/validationPhases.ts.
 import { dayWindow } from './calendar';
+import { type DatasetDeclaration, declaredResolutionOn } from './datasets';
 import { truncateText } from './jaoEnvelope';
 import { MAX_KEY_LENGTH, MAX_UNKNOWN_FIELDS } from './limits';
 import { printableText } from './text';
@@ -55,6 +56,18 @@ export function storedValuesKeptBy(rejection: Rejection): 'none' | 'cell' | 'mtu
 export interface ValidationOptions {
   /** Keys already in the dataset's catalog (jao.series): never new, so never refused as `too_many_keys`. */
   knownKeys?: ReadonlySet<string>;
+  /** The dataset's declared row fields kept per MTU (domain/datasets: extraRowFields); not unknown fields. */
+  keptFields?: readonly string[];
+  /** The MTU length assumed when no row can be placed (the dataset's declared one; default 60). */
+  declaredResolutionMinutes?: number;
+}
+
+/** The validation options a dataset's declaration implies for a day. */
+export function optionsFor(declaration: DatasetDeclaration, day: DeliveryDay): ValidationOptions {
+  return {
+    keptFields: declaration.extraRowFields.map((field) => field.name),
+    declaredResolutionMinutes: declaredResolutionOn(declaration, day),
+  };
 }
 
 /**
@@ -75,10 +88,12 @@ export function validateWindow(
   const rejections: Rejection[] = [];
   const inWindow = rowsInWindow(data, fromMs, toMs, rejections);
   const resolutionMinutes = detectResolution(inWindow, fromMs);
-  const stepMs = (resolutionMinutes ?? DEFAULT_RESOLUTION_MINUTES) * MINUTE_MS;
-  const grouped = groupRowsByMtu(inWindow, fromMs, stepMs, rejections);
+  const stepMs =
+    (resolutionMinutes ?? options.declaredResolutionMinutes ?? DEFAULT_RESOLUTION_MINUTES) * MINUTE_MS;
+  const keptFields = options.keptFields ?? [];
+  const grouped = groupRowsByMtu(inWindow, fromMs, stepMs, rejections, new Set(keptFields));
   const keys = admitKeys(grouped, options.knownKeys, rejections);
-  const read = readValues(grouped.rowsByMtu, keys, rejections);
+  const read = readValues(grouped.rowsByMtu, keys, rejections, keptFields);
   const { expectedMtus, missingMtus } = missingMtusOf(fromMs, toMs, stepMs, read.received);
   const printableUnknown = [
     ...new Set([...grouped.unknownFields].map((field) => printableText(field, MAX_KEY_LENGTH))),
@@ -100,6 +115,7 @@ export function validateWindow(
       conflictingRows: read.conflictingRows,
       absentValues: read.absentValues,
       unknownFields: printableUnknown.sort().slice(0, MAX_UNKNOWN_FIELDS),
+      ...(keptFields.length > 0 ? { rowFields: read.rowFields } : {}),
     },
   };
 }

@@ -4,7 +4,7 @@ import { type BorderKeyCheck, parseBorderKey } from './borders';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from './jaoEnvelope';
 import { MAX_KEY_LENGTH, MAX_NEW_KEYS_PER_DAY } from './limits';
 import { printableText } from './text';
-import type { Point, Rejection, ValidatedDay } from './types';
+import type { Point, Rejection, RowFieldValue, ValidatedDay } from './types';
 
 export type RejectionRule =
   // the whole answer
@@ -48,6 +48,9 @@ const MISALIGNED_TOLERANCE = 0.1;
 export const MINUTE_MS = 60_000;
 const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$/;
 const ROW_FIELDS_NOT_VALUES = new Set(['id', 'dateTimeUtc']);
+const NO_FIELDS: ReadonlySet<string> = new Set();
+/** Longest text of a kept row field (an instant is 23 characters). */
+const MAX_ROW_FIELD_LENGTH = 64;
 const BORDER_PREFIX = 'border_';
 
 /** The fields of rows that share one key list, classified once. */
@@ -185,6 +188,7 @@ export function groupRowsByMtu(
   fromMs: number,
   stepMs: number,
   rejections: Rejection[],
+  keptFields: ReadonlySet<string> = NO_FIELDS,
 ): GroupedRows {
   const rowsByMtu = new Map<number, CandidateRow[]>();
   const validKeys = new Map<string, number>();
@@ -206,7 +210,7 @@ export function groupRowsByMtu(
       for (const field of fields) {
         if (ROW_FIELDS_NOT_VALUES.has(field) || !field.startsWith(BORDER_PREFIX)) {
           shape.checks.push(null);
-          if (!ROW_FIELDS_NOT_VALUES.has(field)) unknownFields.add(field);
+          if (!ROW_FIELDS_NOT_VALUES.has(field) && !keptFields.has(field)) unknownFields.add(field);
           continue;
         }
         const check = checkKey(field);
@@ -273,6 +277,8 @@ function sameBorderValues(a: CandidateRow, b: CandidateRow): boolean {
 
 export interface ReadValues {
   points: Point[];
+  /** The kept fields of each MTU's row that had a value read. */
+  rowFields: RowFieldValue[];
   /** MTU starts with at least one value read. */
   received: Set<number>;
   nullValues: number;
@@ -289,10 +295,12 @@ export function readValues(
   rowsByMtu: ReadonlyMap<number, CandidateRow[]>,
   keys: AdmittedKeys,
   rejections: Rejection[],
+  keptFields: readonly string[] = [],
 ): ReadValues {
   const acceptedKeyCount = keys.accepted.length;
   const read: ReadValues = {
     points: [],
+    rowFields: [],
     received: new Set(),
     nullValues: 0,
     duplicateRows: 0,
@@ -337,7 +345,17 @@ export function readValues(
       read.points.push({ key, fromZone, toZone, mtu, value: value as number });
       acceptedHere++;
     }
-    if (acceptedHere > 0) read.received.add(startMs);
+    if (acceptedHere > 0) {
+      read.received.add(startMs);
+      for (const field of keptFields) {
+        const value = row[field];
+        read.rowFields.push({
+          mtu,
+          field,
+          value: typeof value === 'string' ? printableText(value, MAX_ROW_FIELD_LENGTH) : null,
+        });
+      }
+    }
   }
   return read;
 }

@@ -1,6 +1,7 @@
 // Inputs, ids and results of the pipeline's workflows. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from './calendar';
+import { addDays, isDeliveryDay, marketTomorrow } from './calendar';
+import { DEFAULT_DATASET, declarationOf } from './datasets';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import { zod } from './zod';
 
@@ -36,7 +37,11 @@ function buildSchemas() {
   const deliveryDay = z.string().refine(isDeliveryDay, {
     error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
   });
-  const dataset = z.enum(DATASETS).default('maxExchanges');
+  const dataset = z
+    .enum(DATASETS, {
+      error: (issue) => `unknown dataset ${JSON.stringify(issue.input)} (known: ${DATASETS.join(', ')})`,
+    })
+    .default(DEFAULT_DATASET);
   return {
     day: z.object({
       dataset,
@@ -105,16 +110,18 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 export function parseDayInput(raw: unknown): Parsed<DayRequest> {
   const parsed = inputSchemas().day.safeParse(raw);
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  return checkDayBounds(parsed.data.day, parsed.data);
+  return checkDayBounds(parsed.data.dataset, parsed.data.day, parsed.data);
 }
 
-function checkDayBounds<T>(day: DeliveryDay, value: T): Parsed<T> {
-  if (day < GO_LIVE_DAY) {
-    return {
-      ok: false,
-      message: `${day} is before Core flow-based go-live (${GO_LIVE_DAY}): JAO has no data`,
-    };
-  }
+/** `before Core flow-based go-live (2022-06-09)` when the day is before the dataset's first day, else null. */
+export function beforeFirstDay(dataset: Dataset, day: DeliveryDay): string | null {
+  const { firstDay, firstDayName } = declarationOf(dataset);
+  return day < firstDay ? `before ${firstDayName} (${firstDay})` : null;
+}
+
+function checkDayBounds<T>(dataset: Dataset, day: DeliveryDay, value: T): Parsed<T> {
+  const before = beforeFirstDay(dataset, day);
+  if (before !== null) return { ok: false, message: `${day} is ${before}: JAO has no data` };
   return { ok: true, value };
 }
 
@@ -146,12 +153,8 @@ export function parseBackfillInput(raw: unknown, now: Date): Parsed<BackfillRequ
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   const { from, to } = parsed.data;
   if (from > to) return { ok: false, message: `the range is reversed: from ${from} is after to ${to}` };
-  if (from < GO_LIVE_DAY) {
-    return {
-      ok: false,
-      message: `from ${from} is before Core flow-based go-live (${GO_LIVE_DAY}): JAO has no data`,
-    };
-  }
+  const before = beforeFirstDay(parsed.data.dataset, from);
+  if (before !== null) return { ok: false, message: `from ${from} is ${before}: JAO has no data` };
   const tomorrow = marketTomorrow(now);
   if (to > tomorrow) {
     return { ok: false, message: `to ${to} is after tomorrow (${tomorrow}): it cannot be published yet` };
@@ -172,20 +175,28 @@ export function parsePollInput(raw: unknown): Parsed<PollRequest> {
 export function initialBackfillRange(
   now: Date,
   days: number,
+  dataset: Dataset = DEFAULT_DATASET,
 ): { from: DeliveryDay; to: DeliveryDay; clamped: boolean } {
   const from = addDays(marketTomorrow(now), -1 - days);
   const to = marketTomorrow(now);
-  return from < GO_LIVE_DAY ? { from: GO_LIVE_DAY, to, clamped: true } : { from, to, clamped: false };
+  const { firstDay } = declarationOf(dataset);
+  return from < firstDay ? { from: firstDay, to, clamped: true } : { from, to, clamped: false };
 }
 
 /** Days a poll covers: the last `lookbackDays` days, today, and `lookaheadDays` days ahead. */
-export function pollDays(now: Date, lookbackDays: number, lookaheadDays: number): DeliveryDay[] {
+export function pollDays(
+  now: Date,
+  lookbackDays: number,
+  lookaheadDays: number,
+  dataset: Dataset = DEFAULT_DATASET,
+): DeliveryDay[] {
+  const { firstDay } = declarationOf(dataset);
   const tomorrow = marketTomorrow(now);
   const first = addDays(tomorrow, -1 - lookbackDays);
   const last = addDays(tomorrow, lookaheadDays - 1);
   const days: DeliveryDay[] = [];
   for (let day = first; day <= last; day = addDays(day, 1)) {
-    if (day >= GO_LIVE_DAY) days.push(day);
+    if (day >= firstDay) days.push(day);
   }
   return days;
 }

@@ -2,7 +2,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isDeliveryDay } from '../domain/calendar';
-import { MAX_EXCHANGES_PATH } from '../source/jaoClient';
+import { DATASETS, type Dataset, dataPathOf, declarationOf, findDataset } from '../domain/datasets';
 import { type Answer, answerDataRequest, jsonAnswer, problem, type QueryParams } from './dataAnswer';
 import { SimulatorInputError } from './faults';
 import type { SimulatorState } from './state';
@@ -12,8 +12,22 @@ const CONTROL_BODY_LIMIT = 64 * 1024;
 /** The data path answers GET and HEAD (the same headers, no body), and 405 to the other methods. */
 const DATA_PATH_METHODS = ['GET', 'HEAD', 'DELETE', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
 
+const datasetParam = z
+  .string()
+  .optional()
+  .transform((text, context) => {
+    if (text === undefined) return undefined;
+    const dataset = findDataset(text);
+    if (dataset === null) {
+      context.addIssue({ code: 'custom', message: `unknown dataset (known: ${DATASETS.join(', ')})` });
+      return z.NEVER;
+    }
+    return dataset;
+  });
+
 const reviseQuerySchema = z.object({
   day: z.string().refine(isDeliveryDay, { message: 'expected day=YYYY-MM-DD' }),
+  dataset: datasetParam,
 });
 
 const publishQuerySchema = reviseQuerySchema.extend({
@@ -79,28 +93,33 @@ export function buildSimulatorApp(state: SimulatorState): FastifyInstance {
   return app;
 }
 
+/** One data path per declared dataset, all counted against one rate limit, as JAO counts a client's requests. */
 function registerDataRoutes(app: FastifyInstance, state: SimulatorState): void {
-  async function answerLogged(params: QueryParams, method: string): Promise<Answer> {
+  async function answerLogged(dataset: Dataset, params: QueryParams, method: string): Promise<Answer> {
     const atMs = Date.now();
     const { latencyMs } = state.faults;
     if (latencyMs > 0) await sleep(latencyMs);
     const answer =
       method === 'GET' || method === 'HEAD'
-        ? answerDataRequest(state, params, atMs)
+        ? answerDataRequest(state, params, atMs, dataset)
         : problem(405, 'Method Not Allowed', 'only GET');
     state.logRequest({
       at: atMs,
+      dataset,
       fromUtc: params.fromutc ?? null,
       toUtc: params.toutc ?? null,
       status: answer.status,
     });
     return answer;
   }
-  app.route<QueryRoute>({
-    method: DATA_PATH_METHODS,
-    url: MAX_EXCHANGES_PATH,
-    handler: async (request, reply) => send(reply, await answerLogged(request.query, request.method)),
-  });
+  for (const dataset of DATASETS) {
+    app.route<QueryRoute>({
+      method: DATA_PATH_METHODS,
+      url: dataPathOf(declarationOf(dataset)),
+      handler: async (request, reply) =>
+        send(reply, await answerLogged(dataset, request.query, request.method)),
+    });
+  }
 }
 
 function registerControlRoutes(app: FastifyInstance, state: SimulatorState): void {
@@ -118,21 +137,58 @@ function registerControlRoutes(app: FastifyInstance, state: SimulatorState): voi
   });
 
   app.post<QueryRoute>(`${CONTROL_PREFIX}/revise`, async (request, reply) => {
-    const query = reviseQuerySchema.safeParse({ day: request.query.day });
-    if (!query.success) return send(reply, problem(400, 'Bad Request', 'expected ?day=YYYY-MM-DD'));
-    return send(reply, jsonAnswer(200, { day: query.data.day, revision: state.reviseDay(query.data.day) }));
+    const query = reviseQuerySchema.safeParse({ day: request.query.day, dataset: request.query.dataset });
+    if (!query.success) {
+      return send(
+        reply,
+        problem(
+          400,
+          'Bad Request',
+          `expected ?day=YYYY-MM-DD[&dataset=…]: ${query.error.issues[0]?.message}`,
+        ),
+      );
+    }
+    const { day, dataset } = query.data;
+    return send(reply, jsonAnswer(200, { day, revision: state.reviseDay(day, dataset) }));
+  });
+
+  app.post<QueryRoute>(`${CONTROL_PREFIX}/republish`, async (request, reply) => {
+    const query = reviseQuerySchema.safeParse({ day: request.query.day, dataset: request.query.dataset });
+    if (!query.success) {
+      return send(
+        reply,
+        problem(
+          400,
+          'Bad Request',
+          `expected ?day=YYYY-MM-DD[&dataset=…]: ${query.error.issues[0]?.message}`,
+        ),
+      );
+    }
+    const { day, dataset } = query.data;
+    const at = state.republishDay(day, dataset);
+    return send(
+      reply,
+      jsonAnswer(200, { day, lastModified: at.toISOString(), revision: state.revisionOf(day, dataset) }),
+    );
   });
 
   for (const action of ['publish', 'unpublish'] as const) {
     app.post<QueryRoute>(`${CONTROL_PREFIX}/${action}`, async (request, reply) => {
-      const query = publishQuerySchema.safeParse({ day: request.query.day, at: request.query.at });
+      const query = publishQuerySchema.safeParse({
+        day: request.query.day,
+        at: request.query.at,
+        dataset: request.query.dataset,
+      });
       if (!query.success) {
-        return send(reply, problem(400, 'Bad Request', 'expected ?day=YYYY-MM-DD[&at=<UTC instant>]'));
+        return send(
+          reply,
+          problem(400, 'Bad Request', 'expected ?day=YYYY-MM-DD[&at=<UTC instant>][&dataset=…]'),
+        );
       }
-      const { day, at } = query.data;
-      if (action === 'unpublish') state.unpublishDay(day);
-      else state.publishDay(day, at === undefined ? undefined : new Date(at));
-      const from = state.publishedFrom(day);
+      const { day, at, dataset } = query.data;
+      if (action === 'unpublish') state.unpublishDay(day, dataset);
+      else state.publishDay(day, at === undefined ? undefined : new Date(at), dataset);
+      const from = state.publishedFrom(day, dataset);
       return send(reply, jsonAnswer(200, { day, publishedFrom: from ? from.toISOString() : null }));
     });
   }

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { isDeliveryDay } from '../domain/calendar';
-import { MAX_EXCHANGES_PATH } from '../source/jaoClient';
+import { DATASETS, dataPathOf, declarationOf } from '../domain/datasets';
 import { type SimulatorFaults, SimulatorInputError } from './faults';
 import { CONTROL_PREFIX, type SimulatorOptions, startSimulator } from './server';
 
@@ -29,13 +29,15 @@ Anomalies of the content, each on the days listed:
   --conflicting-duplicate-days D1,D2  the fourth MTU's row sent twice with different values
   --string-value-days D1,D2     every value as a JSON string
   --extra-field-days D1,D2      rows with unknown fields (lastModifiedOn, comment)
-  --quarter-hour-days D1,D2     15-minute rows
+  --quarter-hour-days D1,D2     15-minute rows (hourly datasets)
+  --hourly-days D1,D2           hourly rows (15-minute datasets)
   --bad-key-days D1,D2          rows with a key holding a NUL byte and a 3,000-character key
   --many-keys-days D1,D2        rows with N unknown well-formed keys (N: --many-keys-count, default 10000)
   --many-keys-count N
 While running: GET/POST ${CONTROL_PREFIX}/faults, POST ${CONTROL_PREFIX}/revise?day=YYYY-MM-DD,
-  POST ${CONTROL_PREFIX}/publish?day=YYYY-MM-DD[&at=INSTANT], POST ${CONTROL_PREFIX}/unpublish?day=YYYY-MM-DD,
-  GET ${CONTROL_PREFIX}/requests`;
+  POST ${CONTROL_PREFIX}/republish?day=YYYY-MM-DD, POST ${CONTROL_PREFIX}/publish?day=YYYY-MM-DD[&at=INSTANT],
+  POST ${CONTROL_PREFIX}/unpublish?day=YYYY-MM-DD (each with &dataset=ID, default every dataset for publish and
+  unpublish, Core maxExchanges for the others), GET ${CONTROL_PREFIX}/requests`;
 
 /** A mistake in the command line: the CLI prints the message on one line and exits 2. */
 export class SimulateUsageError extends SimulatorInputError {
@@ -87,6 +89,7 @@ const argsSchema = z.object({
   'string-value-days': dayListText.optional(),
   'extra-field-days': dayListText.optional(),
   'quarter-hour-days': dayListText.optional(),
+  'hourly-days': dayListText.optional(),
   'bad-key-days': dayListText.optional(),
   'many-keys-days': dayListText.optional(),
   'many-keys-count': integerText.pipe(z.number().min(1)).optional(),
@@ -115,6 +118,7 @@ const STRING_OPTIONS = [
   'string-value-days',
   'extra-field-days',
   'quarter-hour-days',
+  'hourly-days',
   'bad-key-days',
   'many-keys-days',
   'many-keys-count',
@@ -167,6 +171,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   if (args['string-value-days'] !== undefined) faults.stringValueDays = args['string-value-days'];
   if (args['extra-field-days'] !== undefined) faults.extraFieldDays = args['extra-field-days'];
   if (args['quarter-hour-days'] !== undefined) faults.quarterHourDays = args['quarter-hour-days'];
+  if (args['hourly-days'] !== undefined) faults.hourlyDays = args['hourly-days'];
   if (args['bad-key-days'] !== undefined) faults.badKeyDays = args['bad-key-days'];
   if (args['many-keys-days'] !== undefined) faults.manyKeysDays = args['many-keys-days'];
   if (args['many-keys-count'] !== undefined) faults.manyKeysCount = args['many-keys-count'];
@@ -192,7 +197,7 @@ export async function runSimulateCommand(argv: string[]): Promise<void> {
   const simulator = await startSimulator(args.options);
   console.log(simulator.origin);
   console.error(
-    `JAO simulator listening: ${simulator.origin}${MAX_EXCHANGES_PATH}?FromUtc=…&ToUtc=… ` +
+    `JAO simulator listening: ${DATASETS.map((dataset) => `${simulator.origin}${dataPathOf(declarationOf(dataset))}`).join(', ')} ?FromUtc=…&ToUtc=… ` +
       `(control under ${simulator.origin}${CONTROL_PREFIX}/; Ctrl-C to stop)`,
   );
   await new Promise<void>((resolve) => {

@@ -1,20 +1,21 @@
 // The answer of the data path for one request: rate limit, 5xx share, window checks, and the published rows
 // with the faults of their days, as the exact bytes JAO would send.
 import { addDays, dayOfInstant, dayStartMs, daysInRange, isDstChangeDay } from '../domain/calendar';
-import type { DeliveryDay } from '../domain/types';
+import { DEFAULT_DATASET, declarationOf, declaredResolutionOn } from '../domain/datasets';
+import type { Dataset, DeliveryDay } from '../domain/types';
 import type { SimulatorFaults } from './faults';
+import { PROFILES, type SimulatorProfile } from './profiles';
 import type { SimulatorState } from './state';
 import {
   anomalousRowJson,
   badKeyMembers,
   type KeySet,
-  keySetForDay,
   manyKeyMembers,
   type RowAnomalies,
-  rowIdAt,
   rowJson,
 } from './values';
 
+/** The longest window maxExchanges answers (a profile may allow more). */
 export const MAX_WINDOW_MS = 2 * 86_400_000;
 /** Index, within its day, of the row left out on a missing-MTU day. */
 export const MISSING_MTU_INDEX = 2;
@@ -25,6 +26,7 @@ export const EXTRA_FIELDS_JSON = ',"lastModifiedOn":"2025-01-01T07:57:32.853","c
 
 const QUARTER_HOUR_MS = 900_000;
 const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$/;
 const SERVER_ERROR_STATUSES = [500, 502, 503] as const;
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -62,7 +64,12 @@ function parseInstant(text: string | undefined): number | null {
  * The answer to a data request received at `atMs`, its parameters under lower-cased names (JAO reads them
  * case-insensitively). Counts the request towards the rate limit.
  */
-export function answerDataRequest(state: SimulatorState, params: QueryParams, atMs: number): Answer {
+export function answerDataRequest(
+  state: SimulatorState,
+  params: QueryParams,
+  atMs: number,
+  dataset: Dataset = DEFAULT_DATASET,
+): Answer {
   const { faults } = state;
   if (state.isRateLimited(atMs)) {
     const answer = problem(429, 'Too Many Requests', 'Rate limit exceeded, try again later.');
@@ -80,8 +87,9 @@ export function answerDataRequest(state: SimulatorState, params: QueryParams, at
     return problem(400, 'Bad Request', 'FromUtc and ToUtc are required, formatted YYYY-MM-DDTHH:MM:SS.000Z.');
   }
   if (toMs <= fromMs) return problem(400, 'Bad Request', 'ToUtc must be after FromUtc.');
-  if (toMs - fromMs > MAX_WINDOW_MS) {
-    return problem(400, 'Bad Request', 'The requested range must not exceed 2 days.');
+  const maxWindowDays = PROFILES[dataset].maxWindowDays ?? 2;
+  if (toMs - fromMs > maxWindowDays * 86_400_000) {
+    return problem(400, 'Bad Request', `The requested range must not exceed ${maxWindowDays} days.`);
   }
   const days = daysInRange(dayOfInstant(new Date(fromMs)), dayOfInstant(new Date(toMs - 1)));
   const wholeDstDay = days.find(
@@ -101,7 +109,7 @@ export function answerDataRequest(state: SimulatorState, params: QueryParams, at
   if (days.some((day) => faults.malformedDays.includes(day))) {
     return { status: 200, contentType: 'text/html; charset=utf-8', body: MALFORMED_PAGE };
   }
-  const body = dataBody(state, fromMs, toMs, days);
+  const body = dataBody(state, PROFILES[dataset], fromMs, toMs, days);
   const truncated = days.some((day) => faults.truncatedDays.includes(day));
   return {
     status: 200,
@@ -110,37 +118,58 @@ export function answerDataRequest(state: SimulatorState, params: QueryParams, at
   };
 }
 
-function dataBody(state: SimulatorState, fromMs: number, toMs: number, days: DeliveryDay[]): string {
+/**
+ * The MTU length served on a day: the declared one, except on the days of `quarterHourDays` (an hourly dataset
+ * served every 15 minutes) and `hourlyDays` (a 15-minute dataset served hourly).
+ */
+function servedStepMs(faults: SimulatorFaults, dataset: Dataset, day: DeliveryDay): number {
+  const declaredMs = declaredResolutionOn(declarationOf(dataset), day) * MINUTE_MS;
+  if (declaredMs === HOUR_MS && faults.quarterHourDays.includes(day)) return QUARTER_HOUR_MS;
+  if (declaredMs < HOUR_MS && faults.hourlyDays.includes(day)) return HOUR_MS;
+  return declaredMs;
+}
+
+function dataBody(
+  state: SimulatorState,
+  profile: SimulatorProfile,
+  fromMs: number,
+  toMs: number,
+  days: DeliveryDay[],
+): string {
   const { faults } = state;
+  const { dataset, format } = profile;
   const at = state.now();
   const rows: string[] = [];
   for (const day of days) {
-    if (!state.isPublished(day, at)) continue;
+    if (!state.isPublished(day, at, dataset)) continue;
     const startMs = dayStartMs(day);
     const endMs = dayStartMs(addDays(day, 1));
-    const keySet = keySetForDay(day, state.keySetChangeDay);
-    const revision = state.revisionOf(day);
+    const keySet = profile.keySetForDay(day, state.keySetChangeDay);
+    const revision = state.revisionOf(day, dataset);
+    const lastModifiedMs = state.lastModifiedOf(day, dataset);
     const skipIndex = faults.missingMtuDays.includes(day) ? MISSING_MTU_INDEX : -1;
     const anomalous = hasContentAnomaly(faults, day);
-    const stepMs = faults.quarterHourDays.includes(day) ? QUARTER_HOUR_MS : HOUR_MS;
+    const stepMs = servedStepMs(faults, dataset, day);
     const firstMs = Math.max(startMs, Math.ceil(fromMs / stepMs) * stepMs);
     const lastMs = Math.min(endMs, toMs);
     let nullCellsLeft = faults.nullValueDays.includes(day) ? faults.nullValueCells : 0;
     for (let mtuMs = firstMs; mtuMs < lastMs; mtuMs += stepMs) {
       const index = (mtuMs - startMs) / stepMs;
       if (index === skipIndex) continue;
+      const leading = profile.leadingMembers?.({ day, mtuMs, lastModifiedMs }) ?? '';
       if (!anomalous) {
-        rows.push(rowJson(keySet, mtuMs, revision));
+        rows.push(rowJson(keySet, mtuMs, revision, format, leading));
         continue;
       }
-      const anomalies = rowAnomalies(faults, day, mtuMs, stepMs, nullCellsLeft);
+      const anomalies = rowAnomalies(faults, day, mtuMs, stepMs, nullCellsLeft, format.rowIdAt);
       nullCellsLeft = Math.max(0, nullCellsLeft - keySet.keys.length);
-      rows.push(anomalousRowJson(keySet, mtuMs, revision, anomalies));
+      rows.push(anomalousRowJson(keySet, mtuMs, revision, anomalies, format, leading));
       if (index === DUPLICATE_ROW_INDEX)
-        rows.push(...duplicatesOf(faults, day, keySet, mtuMs, revision, anomalies));
+        rows.push(...duplicatesOf(faults, day, keySet, mtuMs, revision, anomalies, format, leading));
     }
   }
-  return `{"data":[${rows.join(',')}],"rejected":false,"messages":null}`;
+  const tail = profile.envelopeTail?.(rows.length) ?? '';
+  return `{"data":[${rows.join(',')}],"rejected":false,"messages":null${tail}}`;
 }
 
 function hasContentAnomaly(faults: SimulatorFaults, day: DeliveryDay): boolean {
@@ -151,6 +180,7 @@ function hasContentAnomaly(faults: SimulatorFaults, day: DeliveryDay): boolean {
     faults.stringValueDays,
     faults.extraFieldDays,
     faults.quarterHourDays,
+    faults.hourlyDays,
     faults.badKeyDays,
     faults.manyKeysDays,
   ].some((days) => days.includes(day));
@@ -162,14 +192,15 @@ function rowAnomalies(
   mtuMs: number,
   stepMs: number,
   nullCells: number,
+  rowIdAt: (mtuMs: number) => number,
 ): RowAnomalies {
   let extraMembers = '';
   if (faults.extraFieldDays.includes(day)) extraMembers += EXTRA_FIELDS_JSON;
   if (faults.badKeyDays.includes(day)) extraMembers += badKeyMembers;
   if (faults.manyKeysDays.includes(day)) extraMembers += manyKeyMembers(faults.manyKeysCount);
   return {
-    // Quarter-hour rows get ids of their own (four per hour), like a 15-minute dataset's.
-    ...(stepMs === QUARTER_HOUR_MS
+    // Quarter-hour rows of an hourly dataset get ids of their own (four per hour), like a 15-minute dataset's.
+    ...(stepMs === QUARTER_HOUR_MS && faults.quarterHourDays.includes(day)
       ? { id: 4 * rowIdAt(mtuMs) + Math.floor((mtuMs % HOUR_MS) / stepMs) }
       : {}),
     stringValues: faults.stringValueDays.includes(day),
@@ -185,12 +216,16 @@ function duplicatesOf(
   mtuMs: number,
   revision: number,
   anomalies: RowAnomalies,
+  format: SimulatorProfile['format'],
+  leading: string,
 ): string[] {
   const copies: string[] = [];
   if (faults.duplicateRowDays.includes(day))
-    copies.push(anomalousRowJson(keySet, mtuMs, revision, anomalies));
+    copies.push(anomalousRowJson(keySet, mtuMs, revision, anomalies, format, leading));
   if (faults.conflictingDuplicateDays.includes(day)) {
-    copies.push(anomalousRowJson(keySet, mtuMs, revision, { ...anomalies, firstValueOffset: 1 }));
+    copies.push(
+      anomalousRowJson(keySet, mtuMs, revision, { ...anomalies, firstValueOffset: 1 }, format, leading),
+    );
   }
   return copies;
 }

@@ -34,8 +34,10 @@ export const simulatorFaultsSchema = z.strictObject({
   stringValueDays: z.array(deliveryDaySchema),
   /** Rows carry two fields that are neither timestamp nor border: `lastModifiedOn` and `comment`. */
   extraFieldDays: z.array(deliveryDaySchema),
-  /** Rows every 15 minutes at the Core path (each hour's values repeated four times). */
+  /** An hourly dataset's rows every 15 minutes (each hour's values repeated four times for Core). */
   quarterHourDays: z.array(deliveryDaySchema),
+  /** A 15-minute dataset's rows every hour (Nordic maxExchanges at Core's resolution). */
+  hourlyDays: z.array(deliveryDaySchema),
   /** Rows carry two bad keys with values: one with a NUL byte, one of 3,000 characters. */
   badKeyDays: z.array(deliveryDaySchema),
   /** Rows carry `manyKeysCount` distinct well-formed keys Core does not have (border_X1_Y1 …). */
@@ -64,6 +66,7 @@ export const NO_FAULTS: SimulatorFaults = {
   stringValueDays: [],
   extraFieldDays: [],
   quarterHourDays: [],
+  hourlyDays: [],
   badKeyDays: [],
   manyKeysDays: [],
   manyKeysCount: 10_000,

@@ -1,12 +1,15 @@
-// The JAO simulator (docs/design.md §7): answers `GET /core/api/data/maxExchanges` like the real Publication Tool,
+// The JAO simulator (docs/design.md §7): answers every declared dataset's path (`GET /core/api/data/maxExchanges`,
+// `/nordic/api/data/maxExchanges`…) like the real Publication Tool,
 // with faults that can be set at start-up and changed while it runs. The state lives in state.ts, the answers of
 // the data path in dataAnswer.ts, the routes in app.ts.
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { isDeliveryDay } from '../domain/calendar';
-import type { DeliveryDay } from '../domain/types';
+import { DEFAULT_DATASET } from '../domain/datasets';
+import type { Dataset, DeliveryDay } from '../domain/types';
 import { buildSimulatorApp } from './app';
 import type { SimulatorFaults } from './faults';
+import { PROFILES } from './profiles';
 import { type RequestLogEntry, SimulatorState } from './state';
 import { DEFAULT_KEY_SET_CHANGE_DAY, keyHash, valueAt } from './values';
 
@@ -34,13 +37,19 @@ export interface SimulatorHandle {
   origin: string;
   requests: RequestLogEntry[];
   setFaults(faults: Partial<SimulatorFaults>): void;
-  reviseDay(day: DeliveryDay): number;
-  revisionOf(day: DeliveryDay): number;
-  /** The day is visible from `at` (default: now, on the simulator's clock) instead of its publication time. */
-  publishDay(day: DeliveryDay, at?: Date): void;
-  /** The day is not visible (an empty answer) until publishDay. */
-  unpublishDay(day: DeliveryDay): void;
-  expectedValue(day: DeliveryDay, key: string, mtuIso: string): number;
+  /** Datasets default to Core maxExchanges. */
+  reviseDay(day: DeliveryDay, dataset?: Dataset): number;
+  /** The day is published again with the same values: only its lastModifiedOn moves. */
+  republishDay(day: DeliveryDay, dataset?: Dataset): void;
+  revisionOf(day: DeliveryDay, dataset?: Dataset): number;
+  /**
+   * The day is visible from `at` (default: now, on the simulator's clock) instead of its publication time, for one
+   * dataset or every one (the default).
+   */
+  publishDay(day: DeliveryDay, at?: Date, dataset?: Dataset): void;
+  /** The day is not visible (an empty answer) until publishDay, for one dataset or every one (the default). */
+  unpublishDay(day: DeliveryDay, dataset?: Dataset): void;
+  expectedValue(day: DeliveryDay, key: string, mtuIso: string, dataset?: Dataset): number;
   close(): Promise<void>;
 }
 
@@ -81,15 +90,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     origin: `http://${hostInUrl}:${address.port}`,
     requests: state.requests,
-    publishDay: (day, at) => state.publishDay(day, at),
-    unpublishDay: (day) => state.unpublishDay(day),
+    publishDay: (day, at, dataset) => state.publishDay(day, at, dataset),
+    unpublishDay: (day, dataset) => state.unpublishDay(day, dataset),
     setFaults(changes) {
       state.setFaults(changes);
     },
-    reviseDay: (day) => state.reviseDay(day),
-    revisionOf: (day) => state.revisionOf(day),
-    expectedValue(day, key, mtuIso) {
-      return valueAt(keyHash(key), Date.parse(mtuIso), state.revisionOf(day));
+    reviseDay: (day, dataset) => state.reviseDay(day, dataset),
+    republishDay: (day, dataset) => {
+      state.republishDay(day, dataset);
+    },
+    revisionOf: (day, dataset) => state.revisionOf(day, dataset),
+    expectedValue(day, key, mtuIso, dataset = DEFAULT_DATASET) {
+      const { scale } = PROFILES[dataset].format;
+      return valueAt(keyHash(key), Date.parse(mtuIso), state.revisionOf(day, dataset), scale);
     },
     close: () => app.close(),
   };

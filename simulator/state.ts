@@ -1,12 +1,15 @@
 // What the simulator remembers while it runs: faults, revisions, publication instants, the request log and the
 // answers of the last minute. No I/O: the clock and the seed are given.
-import { addDays, GO_LIVE_DAY, isDeliveryDay, localTimeOnDay, marketToday } from '../domain/calendar';
-import type { DeliveryDay } from '../domain/types';
+import { addDays, isDeliveryDay, localTimeOnDay, marketToday } from '../domain/calendar';
+import { DATASETS, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import type { Dataset, DeliveryDay } from '../domain/types';
 import { mergeFaults, NO_FAULTS, type SimulatorFaults, SimulatorInputError } from './faults';
 import { seededRandom } from './random';
 
 export interface RequestLogEntry {
   at: number;
+  /** The dataset whose path was asked (absent for answers of an unknown path). */
+  dataset?: Dataset;
   fromUtc: string | null;
   toUtc: string | null;
   status: number;
@@ -39,9 +42,12 @@ export class SimulatorState {
   /** Oldest first; the oldest tenth is dropped when it reaches REQUEST_LOG_LIMIT. */
   readonly requests: RequestLogEntry[] = [];
   private currentFaults: SimulatorFaults;
-  private readonly revisions = new Map<DeliveryDay, number>();
-  /** Days published from an instant set through the control API (null: not published). */
-  private readonly publications = new Map<DeliveryDay, number | null>();
+  /** By `dataset day`. */
+  private readonly revisions = new Map<string, number>();
+  /** When a day's current version was last modified (revised or re-published), by `dataset day`. */
+  private readonly modifications = new Map<string, number>();
+  /** Days published from an instant set through the control API (null: not published), by `dataset day`. */
+  private readonly publications = new Map<string, number | null>();
   /** Instants of the answers counted in the rate window, oldest first. */
   private readonly answeredAt: number[] = [];
 
@@ -63,35 +69,60 @@ export class SimulatorState {
     return this.currentFaults;
   }
 
-  revisionOf(day: DeliveryDay): number {
-    return this.revisions.get(day) ?? 0;
+  revisionOf(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): number {
+    return this.revisions.get(`${dataset} ${day}`) ?? 0;
   }
 
-  reviseDay(day: DeliveryDay): number {
-    const revision = this.revisionOf(checkedDay(day)) + 1;
-    this.revisions.set(day, revision);
+  /** The day's values change from now on (and its lastModifiedOn moves to now). */
+  reviseDay(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): number {
+    const revision = this.revisionOf(checkedDay(day), dataset) + 1;
+    this.revisions.set(`${dataset} ${day}`, revision);
+    this.modifications.set(`${dataset} ${day}`, this.now().getTime());
     return revision;
   }
 
-  /** The day is visible from `at` (default: now, on the simulator's clock) instead of its publication time. */
-  publishDay(day: DeliveryDay, at?: Date): void {
-    this.publications.set(checkedDay(day), (at ?? this.now()).getTime());
+  /** The day is published again with the same values: only its lastModifiedOn moves (to now). */
+  republishDay(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): Date {
+    const at = this.now();
+    this.modifications.set(`${dataset} ${checkedDay(day)}`, at.getTime());
+    return at;
   }
 
-  /** The day is not visible (an empty answer) until publishDay. */
-  unpublishDay(day: DeliveryDay): void {
-    this.publications.set(checkedDay(day), null);
+  /** When the day's current version was last modified: its revision or re-publication, else its publication. */
+  lastModifiedOf(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): number {
+    const modified = this.modifications.get(`${dataset} ${day}`);
+    if (modified !== undefined) return modified;
+    const published = this.publications.get(`${dataset} ${day}`);
+    if (published) return published;
+    // A little before the publication time, with milliseconds, as JAO's are.
+    return localTimeOnDay(addDays(day, -1), this.publicationTime).getTime() - 123_453;
+  }
+
+  /**
+   * The day is visible from `at` (default: now, on the simulator's clock) instead of its publication time, for one
+   * dataset or (by default) every one.
+   */
+  publishDay(day: DeliveryDay, at?: Date, dataset?: Dataset): void {
+    checkedDay(day);
+    for (const each of dataset ? [dataset] : DATASETS)
+      this.publications.set(`${each} ${day}`, (at ?? this.now()).getTime());
+  }
+
+  /** The day is not visible (an empty answer) until publishDay, for one dataset or (by default) every one. */
+  unpublishDay(day: DeliveryDay, dataset?: Dataset): void {
+    checkedDay(day);
+    for (const each of dataset ? [dataset] : DATASETS) this.publications.set(`${each} ${day}`, null);
   }
 
   /** The instant set through publishDay, null when unpublished or left to its publication time. */
-  publishedFrom(day: DeliveryDay): Date | null {
-    const from = this.publications.get(day);
+  publishedFrom(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): Date | null {
+    const from = this.publications.get(`${dataset} ${day}`);
     return from ? new Date(from) : null;
   }
 
-  isPublished(day: DeliveryDay, at: Date): boolean {
-    if (day < GO_LIVE_DAY) return false;
-    const publishedFrom = this.publications.get(day);
+  isPublished(day: DeliveryDay, at: Date, dataset: Dataset = DEFAULT_DATASET): boolean {
+    if (day < declarationOf(dataset).firstDay) return false;
+    const publishedFrom = this.publications.get(`${dataset} ${day}`);
     if (publishedFrom !== undefined) return publishedFrom !== null && at.getTime() >= publishedFrom;
     const today = marketToday(at);
     if (day <= today) return true;

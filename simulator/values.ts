@@ -9,7 +9,16 @@ export const DEFAULT_KEY_SET_CHANGE_DAY: DeliveryDay = '2026-06-01';
 
 export const MIN_VALUE_MW = 700;
 export const MAX_VALUE_MW = 15_000;
-const VALUE_RANGE = MAX_VALUE_MW - MIN_VALUE_MW + 1;
+
+/** The values of a dataset: integers in [min, max], one per key and slot (an hour for Core, an MTU for Nordic). */
+export interface ValueScale {
+  min: number;
+  max: number;
+  slotMs: number;
+}
+
+/** Core maxExchanges' values: 700–15,000 MW (733–15,004 in the capture), one per key and hour. */
+export const CORE_VALUE_SCALE: ValueScale = { min: MIN_VALUE_MW, max: MAX_VALUE_MW, slotMs: 3_600_000 };
 
 const HOUR_MS = 3_600_000;
 /** The Core capture's first row: id 34059 at 2026-04-20T00:00Z, one id per hour. */
@@ -40,7 +49,7 @@ function mix(a: number, b: number): number {
   return h >>> 0;
 }
 
-function keySetOf(keys: string[]): KeySet {
+export function keySetOf(keys: readonly string[]): KeySet {
   return {
     keys,
     hashes: Uint32Array.from(keys, hashText),
@@ -65,12 +74,18 @@ export function keyHash(key: string): number {
  * The value of a key at an MTU in a given revision of its day. Each revision moves every value by a
  * non-zero step modulo the range, so a revised day differs from the previous revision at every point.
  */
-export function valueAt(hashOfKey: number, mtuMs: number, revision: number): number {
-  const hour = Math.floor(mtuMs / HOUR_MS);
-  const base = mix(hashOfKey, hour) % VALUE_RANGE;
-  if (revision === 0) return MIN_VALUE_MW + base;
-  const step = 1 + (mix(hashOfKey ^ 0x5bd1e995, hour) % (VALUE_RANGE - 1));
-  return MIN_VALUE_MW + ((base + (revision % VALUE_RANGE) * step) % VALUE_RANGE);
+export function valueAt(
+  hashOfKey: number,
+  mtuMs: number,
+  revision: number,
+  scale: ValueScale = CORE_VALUE_SCALE,
+): number {
+  const range = scale.max - scale.min + 1;
+  const slot = Math.floor(mtuMs / scale.slotMs);
+  const base = mix(hashOfKey, slot) % range;
+  if (revision === 0) return scale.min + base;
+  const step = 1 + (mix(hashOfKey ^ 0x5bd1e995, slot) % (range - 1));
+  return scale.min + ((base + (revision % range) * step) % range);
 }
 
 /** Row id: consecutive per hour, equal to the Core capture's ids at the same instants. */
@@ -83,12 +98,30 @@ export function jaoDateTime(mtuMs: number): string {
   return `${new Date(mtuMs).toISOString().slice(0, 19)}Z`;
 }
 
-/** One row as JSON text, values integer-valued and written like JAO's (`4346.0`). */
-export function rowJson(keySet: KeySet, mtuMs: number, revision: number): string {
-  let text = `{"id":${rowIdAt(mtuMs)},"dateTimeUtc":"${jaoDateTime(mtuMs)}"`;
+/** How a dataset writes its rows (simulator/profiles/): ids, values, and members between `dateTimeUtc` and the keys. */
+export interface RowFormat {
+  rowIdAt(mtuMs: number): number;
+  scale: ValueScale;
+  /** `decimal`: `4346.0` (maxExchanges); `integer`: `4346` (shadowAuctionATC). */
+  numbers: 'decimal' | 'integer';
+}
+
+/** Core maxExchanges' rows: ids one per hour from the capture's, values written `4346.0`. */
+export const CORE_ROW_FORMAT: RowFormat = { rowIdAt, scale: CORE_VALUE_SCALE, numbers: 'decimal' };
+
+/** One row as JSON text, values integer-valued and written like JAO's (`4346.0`, or `4346` for integer datasets). */
+export function rowJson(
+  keySet: KeySet,
+  mtuMs: number,
+  revision: number,
+  format: RowFormat = CORE_ROW_FORMAT,
+  leadingMembers = '',
+): string {
+  let text = `{"id":${format.rowIdAt(mtuMs)},"dateTimeUtc":"${jaoDateTime(mtuMs)}"${leadingMembers}`;
   const { hashes, jsonPrefixes } = keySet;
+  const suffix = format.numbers === 'decimal' ? '.0' : '';
   for (let i = 0; i < hashes.length; i++) {
-    text += `${jsonPrefixes[i]}${valueAt(hashes[i]!, mtuMs, revision)}.0`;
+    text += `${jsonPrefixes[i]}${valueAt(hashes[i]!, mtuMs, revision, format.scale)}${suffix}`;
   }
   return `${text}}`;
 }
@@ -112,16 +145,28 @@ export function anomalousRowJson(
   mtuMs: number,
   revision: number,
   anomalies: RowAnomalies,
+  format: RowFormat = CORE_ROW_FORMAT,
+  leadingMembers = '',
 ): string {
-  let text = `{"id":${anomalies.id ?? rowIdAt(mtuMs)},"dateTimeUtc":"${jaoDateTime(mtuMs)}"`;
+  let text = `{"id":${anomalies.id ?? format.rowIdAt(mtuMs)},"dateTimeUtc":"${jaoDateTime(mtuMs)}"${leadingMembers}`;
   const { hashes, jsonPrefixes } = keySet;
   const nullCells = anomalies.nullCells ?? 0;
+  const suffix = format.numbers === 'decimal' ? '.0' : '';
   for (let i = 0; i < hashes.length; i++) {
-    const value = valueAt(hashes[i]!, mtuMs, revision) + (i === 0 ? (anomalies.firstValueOffset ?? 0) : 0);
-    const cell = i < nullCells ? 'null' : anomalies.stringValues ? `"${value}.0"` : `${value}.0`;
+    const value =
+      valueAt(hashes[i]!, mtuMs, revision, format.scale) + (i === 0 ? (anomalies.firstValueOffset ?? 0) : 0);
+    const cell =
+      i < nullCells ? 'null' : anomalies.stringValues ? `"${value}${suffix}"` : `${value}${suffix}`;
     text += `${jsonPrefixes[i]}${cell}`;
   }
   return `${text}${anomalies.extraMembers ?? ''}}`;
+}
+
+/** A zone-less instant as JAO writes `lastModifiedOn`: `2026-04-19T07:57:32.853`, `….43`, `…:01` (trailing zeros cut). */
+export function zonelessJaoInstant(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString();
+  const fraction = iso.slice(20, 23).replace(/0+$/, '');
+  return fraction ? `${iso.slice(0, 19)}.${fraction}` : iso.slice(0, 19);
 }
 
 /** Two keys no validator should let through: one with a NUL byte, one of 3,000 characters. */

@@ -1,4 +1,4 @@
-// HTTP client of the JAO Publication Tool maxExchanges endpoint. It classifies every answer and never retries,
+// HTTP client of the JAO Publication Tool data endpoints (one dataset's path per client options). It classifies every answer and never retries,
 // except once with smaller windows when JAO answers 400 to a legal one-day window on a DST-change day:
 // retry policy belongs to Temporal.
 import { createHash } from 'node:crypto';
@@ -35,6 +35,8 @@ export interface OversizedBody {
 export interface JaoClientOptions {
   /** An origin such as `https://publicationtool.jao.eu`; the client appends the dataset path. */
   baseUrl: string;
+  /** The dataset's data path (domain/datasets: dataPathOf); default Core maxExchanges'. */
+  path?: string;
   apiKey?: string;
   timeoutMs: number;
   /** Sent as User-Agent; default `jao-scraper/<version>` (source/userAgent.ts). */
@@ -56,9 +58,9 @@ export function formatJaoInstant(instant: string | Date): string {
   return new Date(epochMs).toISOString();
 }
 
-export function maxExchangesUrl(baseUrl: string, window: UtcWindow): string {
+export function maxExchangesUrl(baseUrl: string, window: UtcWindow, path = MAX_EXCHANGES_PATH): string {
   const origin = baseUrl.replace(/\/+$/, '');
-  return `${origin}${MAX_EXCHANGES_PATH}?FromUtc=${formatJaoInstant(window.from)}&ToUtc=${formatJaoInstant(window.to)}`;
+  return `${origin}${path}?FromUtc=${formatJaoInstant(window.from)}&ToUtc=${formatJaoInstant(window.to)}`;
 }
 
 /** One answer plus its rows when it carried data, so split answers can be merged. */
@@ -154,7 +156,7 @@ async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<S
   let retryAfterHeader: string | null = null;
   let read: BodyRead;
   try {
-    const response = await fetchImpl(maxExchangesUrl(opts.baseUrl, window), {
+    const response = await fetchImpl(maxExchangesUrl(opts.baseUrl, window, opts.path), {
       headers,
       signal: AbortSignal.timeout(opts.timeoutMs),
     });

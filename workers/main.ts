@@ -16,7 +16,15 @@ import { recordDatasetSource } from '../db/datasetSource';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { DATASET_TITLES, describePublicationSchedule, sourceEndpointOf } from '../domain/datasetSource';
+import {
+  DATASET_TITLES,
+  describePublicationSchedule,
+  type PublicationSettings,
+  sourceEndpointOf,
+} from '../domain/datasetSource';
+import { DECLARATIONS, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { declarationProblems } from '../domain/datasets/declarationSchema';
+import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
@@ -162,6 +170,9 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     options.logger ?? createLogger('worker', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] });
   const log = (line: string) => logger.info(line);
   const signal = options.signal;
+  const declarationProblem = declarationProblems(DECLARATIONS)[0];
+  if (declarationProblem !== undefined)
+    throw new StartupFailed(`a dataset declaration: ${declarationProblem}`);
   installRuntime(config);
   const stopRequested = () => {
     if (signal?.aborted) throw new StartupAborted();
@@ -203,26 +214,23 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
       loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
       signal,
     );
-    // What the catalogue says of the source: this worker's configuration.
-    await step(
-      `recording the dataset's source in the ${database}`,
-      recordDatasetSource(pool, {
-        dataset: 'maxExchanges',
-        title: DATASET_TITLES.maxExchanges,
-        endpoint: sourceEndpointOf(config.JAO_BASE_URL),
-        publicationWindow: config.PUBLICATION_WINDOW,
-        freshnessDeadline: config.FRESHNESS_DEADLINE,
-        publicationSchedule: describePublicationSchedule({
-          window: config.PUBLICATION_WINDOW,
-          checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-          deadline: config.FRESHNESS_DEADLINE,
-          pollIntervalMs: config.POLL_INTERVAL,
-          lookbackDays: config.POLL_LOOKBACK_DAYS,
+    // What the catalogue says of each dataset's source: this worker's configuration and the declarations.
+    for (const dataset of config.JAO_DATASETS) {
+      const publication = publicationSettingsOf(config, dataset);
+      await step(
+        `recording the source of ${dataset} in the ${database}`,
+        recordDatasetSource(pool, {
+          dataset,
+          title: DATASET_TITLES[dataset],
+          endpoint: sourceEndpointOf(config.JAO_BASE_URL, dataset),
+          publicationWindow: publication.window,
+          freshnessDeadline: publication.deadline,
+          publicationSchedule: describePublicationSchedule(publication),
+          recordedBy: workflowBundle.info.buildId,
         }),
-        recordedBy: workflowBundle.info.buildId,
-      }),
-      signal,
-    );
+        signal,
+      );
+    }
     const connection = await step(
       `${temporalAt} does not answer`,
       NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
@@ -317,7 +325,23 @@ async function agreeOnRateLimit(
   }
 }
 
-/** Creates or updates this task queue's schedules: the regular poll and the publication window. */
+/**
+ * The publication settings of a dataset: the configured ones (PUBLICATION_WINDOW, FRESHNESS_DEADLINE) for the
+ * default dataset, its declaration's window and deadline for the others; the intervals are the configured ones.
+ */
+function publicationSettingsOf(config: Config, dataset: Dataset): PublicationSettings {
+  const declared = declarationOf(dataset).publication;
+  const isDefault = dataset === DEFAULT_DATASET;
+  return {
+    window: isDefault ? config.PUBLICATION_WINDOW : declared.window,
+    deadline: isDefault ? config.FRESHNESS_DEADLINE : declared.deadline,
+    checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+    pollIntervalMs: config.POLL_INTERVAL,
+    lookbackDays: config.POLL_LOOKBACK_DAYS,
+  };
+}
+
+/** Creates or updates this task queue's schedules: for each dataset, the regular poll and the publication window. */
 async function ensureSchedules(
   temporal: TemporalClient,
   config: Config,
@@ -325,29 +349,39 @@ async function ensureSchedules(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
-  const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-  const outcome = await temporalStep(
-    `creating the schedule ${scheduleId} on ${temporalAt}`,
-    () =>
-      ensurePollSchedule(temporal.client, {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        intervalMs: config.POLL_INTERVAL,
-        lookbackDays: config.POLL_LOOKBACK_DAYS,
-      }),
-    signal,
-  );
-  log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
-  const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-  const publication = await temporalStep(
-    `creating the schedule ${publicationId} on ${temporalAt}`,
-    () =>
-      ensurePublicationSchedule(temporal.client, {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        window: config.PUBLICATION_WINDOW,
-        checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-      }),
-    signal,
-  );
+  for (const dataset of config.JAO_DATASETS) {
+    const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);
+    const outcome = await temporalStep(
+      `creating the schedule ${scheduleId} on ${temporalAt}`,
+      () =>
+        ensurePollSchedule(temporal.client, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          intervalMs: config.POLL_INTERVAL,
+          lookbackDays: config.POLL_LOOKBACK_DAYS,
+          dataset,
+        }),
+      signal,
+    );
+    log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
+    const { window } = publicationSettingsOf(config, dataset);
+    const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);
+    const publication = await temporalStep(
+      `creating the schedule ${publicationId} on ${temporalAt}`,
+      () =>
+        ensurePublicationSchedule(temporal.client, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          window,
+          checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+          dataset,
+        }),
+      signal,
+    );
+    log(
+      `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
+        `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${window} Europe/Amsterdam until complete` +
+        `${publication.triggered ? ' (window open: started)' : ''}`,
+    );
+  }
   const archiveId = archiveScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
   const archive = await temporalStep(
     `creating the schedule ${archiveId} on ${temporalAt}`,
@@ -359,11 +393,6 @@ async function ensureSchedules(
     signal,
   );
   log(`schedule ${archiveId} ${archive}: ships to the archive every ${config.ARCHIVE_INTERVAL / 1000} s`);
-  log(
-    `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
-      `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${config.PUBLICATION_WINDOW} Europe/Amsterdam until complete` +
-      `${publication.triggered ? ' (window open: started)' : ''}`,
-  );
 }
 
 /** `jao_worker_build_info{build_id="…"} 1`: which build every worker of the fleet runs. */

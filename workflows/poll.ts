@@ -24,7 +24,7 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
     throw ApplicationFailure.nonRetryable(`invalid poll input: ${parsed.message}`, INVALID_INPUT);
   const { dataset, lookbackDays, lookaheadDays, concurrency } = parsed.value;
 
-  const days = pollDays(new Date(), lookbackDays, lookaheadDays);
+  const days = pollDays(new Date(), lookbackDays, lookaheadDays, dataset);
   const showDetails = () =>
     setCurrentDetails(
       renderRunDetails({

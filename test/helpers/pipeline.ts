@@ -1,6 +1,7 @@
 // An isolated pipeline for one test file: its own database, task queue and simulator, real Temporal.
 import type { WorkflowHandle } from '@temporalio/client';
 import { inject } from 'vitest';
+import type { Dataset } from '../../domain/types';
 import { type DayResult, dayWorkflowId } from '../../domain/workflowInputs';
 import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '../../simulator/server';
 import {
@@ -36,8 +37,8 @@ export interface PipelineHarness {
   simulator: SimulatorHandle;
   taskQueue: string;
   startWorkers(options?: WorkerOptions): Promise<RunningWorkers>;
-  startDay(day: string): Promise<WorkflowHandle<typeof deliveryDayWorkflow>>;
-  runDay(day: string): Promise<DayResult>;
+  startDay(day: string, dataset?: Dataset): Promise<WorkflowHandle<typeof deliveryDayWorkflow>>;
+  runDay(day: string, dataset?: Dataset): Promise<DayResult>;
   close(): Promise<void>;
 }
 
@@ -92,15 +93,15 @@ export async function createPipelineHarness(
       running.push(handle);
       return handle;
     },
-    startDay(day) {
+    startDay(day, dataset = 'maxExchanges') {
       return temporal.client.workflow.start<typeof deliveryDayWorkflow>('deliveryDayWorkflow', {
-        workflowId: dayWorkflowId('maxExchanges', day),
+        workflowId: dayWorkflowId(dataset, day),
         taskQueue,
-        args: [{ dataset: 'maxExchanges', day, trigger: 'manual' }],
+        args: [{ dataset, day, trigger: 'manual' }],
       });
     },
-    async runDay(day) {
-      return (await harness.startDay(day)).result();
+    async runDay(day, dataset) {
+      return (await harness.startDay(day, dataset)).result();
     },
     async close() {
       for (const workers of [...running]) await workers.stop();

@@ -401,6 +401,7 @@ describe('simulator control over HTTP', () => {
     expect(requests).toEqual([
       {
         at: expect.any(Number),
+        dataset: 'maxExchanges',
         fromUtc: '2026-04-19T22:00:00.000Z',
         toUtc: '2026-04-20T22:00:00.000Z',
         status: 200,

@@ -91,7 +91,7 @@ describe('jao start --simulate', () => {
     let complete = 0;
     while (Date.now() - started < 60_000) {
       const result = await db.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM jao.delivery_day WHERE status = 'complete' AND day BETWEEN $1 AND $2`,
+        `SELECT count(*)::int AS n FROM jao.delivery_day WHERE dataset = 'maxExchanges' AND status = 'complete' AND day BETWEEN $1 AND $2`,
         [from, tomorrow],
       );
       complete = result.rows[0]!.n;

@@ -71,7 +71,7 @@ function rangeOf(stack: JaoProcess): { from: string; to: string; how: string } {
 
 async function completeDays(db: TestDatabase, from: string, to: string): Promise<string[]> {
   const { rows } = await db.pool.query<{ day: string }>(
-    `SELECT day::text AS day FROM jao.delivery_day WHERE status = 'complete' AND day BETWEEN $1 AND $2 ORDER BY day`,
+    `SELECT day::text AS day FROM jao.delivery_day WHERE dataset = 'maxExchanges' AND status = 'complete' AND day BETWEEN $1 AND $2 ORDER BY day`,
     [from, to],
   );
   return rows.map((row) => row.day);

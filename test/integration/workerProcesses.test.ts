@@ -51,7 +51,7 @@ describe('worker processes', () => {
       `SELECT d.day::text AS day, d.status,
               (SELECT count(*)::int FROM jao.max_exchanges m WHERE m.delivery_day = d.day) AS points,
               (SELECT count(DISTINCT (m.border, m.mtu))::int FROM jao.max_exchanges m WHERE m.delivery_day = d.day) AS cells
-         FROM jao.delivery_day d WHERE d.day BETWEEN $1 AND $2 ORDER BY d.day`,
+         FROM jao.delivery_day d WHERE d.dataset = 'maxExchanges' AND d.day BETWEEN $1 AND $2 ORDER BY d.day`,
       [from, to],
     );
     return result.rows;

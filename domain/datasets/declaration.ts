@@ -1,0 +1,75 @@
+// A JAO dataset as the pipeline knows it: one plain, typed declaration per dataset (docs/datasets.md). Pure data:
+// workflows import it, so checking it with zod lives apart (declarationSchema.ts).
+import type { DeliveryDay } from '../types';
+
+/** The JAO Publication Tool regions whose data path is `/{region}/api/data/{endpoint}`. */
+export const REGIONS = ['core', 'nordic'] as const;
+export type Region = (typeof REGIONS)[number];
+
+/** The MTU length from a delivery day on; a declaration lists them oldest first. */
+export interface ResolutionPeriod {
+  from: DeliveryDay;
+  minutes: 15 | 30 | 60;
+}
+
+/**
+ * A row field besides `id`, `dateTimeUtc` and the keys that the pipeline keeps per MTU instead of reporting it as
+ * unknown. `zonelessUtcInstant`: an instant written without a zone (`2026-04-19T07:57:32.853`) that is UTC.
+ */
+export interface ExtraRowField {
+  name: string;
+  kind: 'zonelessUtcInstant';
+  description: string;
+}
+
+export interface DatasetDeclaration {
+  /** The dataset's id: in workflow ids (`{id}/day/YYYY-MM-DD`), the `Dataset` search attribute, jao.* rows, the API. */
+  id: string;
+  region: Region;
+  /** JAO's name of the dataset, the last segment of its data path. */
+  endpoint: string;
+  /** One line for the catalogue and the status page. */
+  title: string;
+  /** What the dataset holds, for the data dictionary. */
+  description: string;
+  /** The market's delivery-day time zone: a day is [local 00:00, next local 00:00) there. */
+  timeZone: 'Europe/Amsterdam';
+  /** The first delivery day JAO publishes; nothing before it is asked for. */
+  firstDay: DeliveryDay;
+  /** What happened on `firstDay`, for messages: `Core flow-based go-live`. */
+  firstDayName: string;
+  /** Where `firstDay` comes from (a public source), and how sure it is. */
+  firstDaySource: string;
+  /**
+   * The MTU length by period. Validation reads the resolution of each answer from its rows (the expected count is
+   * the day's length divided by it); an answer whose resolution differs from the declared one is drift.
+   */
+  resolutions: readonly ResolutionPeriod[];
+  /** Keys are `border_{FROM}_{TO}`; the zones its keys name when declared (a key naming another zone is a new series). */
+  keyPattern: 'border_{FROM}_{TO}';
+  zones: readonly string[];
+  extraRowFields: readonly ExtraRowField[];
+  /** Envelope members besides `data`, `rejected` and `messages` that the answer carries. */
+  envelopeFields: readonly string[];
+  publication: {
+    /** `HH:MM-HH:MM` local time on D-1 in which day D is looked for. */
+    window: string;
+    /** `HH:MM` local time on D-1 by which day D is expected complete. */
+    deadline: string;
+    /** When JAO publishes, as observed, in words. */
+    typical: string;
+  };
+  unit: 'MW';
+}
+
+/** The data path the JAO client appends to JAO_BASE_URL, e.g. `/core/api/data/maxExchanges`. */
+export function dataPathOf(declaration: Pick<DatasetDeclaration, 'region' | 'endpoint'>): string {
+  return `/${declaration.region}/api/data/${declaration.endpoint}`;
+}
+
+/** The declared MTU length on a day (the period the day falls in; the first one before it). */
+export function declaredResolutionOn(declaration: DatasetDeclaration, day: DeliveryDay): number {
+  let minutes = declaration.resolutions[0]!.minutes;
+  for (const period of declaration.resolutions) if (period.from <= day) minutes = period.minutes;
+  return minutes;
+}

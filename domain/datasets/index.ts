@@ -1,0 +1,50 @@
+// The datasets the pipeline knows, one declaration each (docs/datasets.md). Adding a dataset is adding its
+// declaration here, its simulator profile (simulator/profiles/) and its tests.
+import { coreMaxExchanges } from './coreMaxExchanges';
+import { coreShadowAuctionATC } from './coreShadowAuctionATC';
+import type { DatasetDeclaration } from './declaration';
+import { nordicMaxExchanges } from './nordicMaxExchanges';
+
+export * from './declaration';
+
+export const DECLARATIONS = [coreMaxExchanges, nordicMaxExchanges, coreShadowAuctionATC] as const;
+
+export type Dataset = (typeof DECLARATIONS)[number]['id'];
+
+/** Every dataset id, the default (Core maxExchanges) first. */
+export const DATASETS = DECLARATIONS.map((declaration) => declaration.id) as unknown as readonly [
+  Dataset,
+  ...Dataset[],
+];
+
+export const DEFAULT_DATASET: Dataset = coreMaxExchanges.id;
+
+const byId = new Map<string, DatasetDeclaration>(
+  DECLARATIONS.map((declaration) => [declaration.id, declaration]),
+);
+
+export function isDataset(text: string): text is Dataset {
+  return byId.has(text);
+}
+
+export function declarationOf(dataset: Dataset): DatasetDeclaration {
+  return byId.get(dataset)!;
+}
+
+/**
+ * The dataset a user names: its id, or its region and endpoint (`nordic/maxExchanges`), case-insensitively;
+ * null when none is.
+ */
+export function findDataset(text: string): Dataset | null {
+  const wanted = text.trim().toLowerCase();
+  for (const declaration of DECLARATIONS) {
+    if (declaration.id.toLowerCase() === wanted) return declaration.id;
+    if (`${declaration.region}/${declaration.endpoint}`.toLowerCase() === wanted) return declaration.id;
+  }
+  return null;
+}
+
+/** `unknown dataset "x" (known: maxExchanges, nordicMaxExchanges)`: the one line a bad name gets. */
+export function unknownDatasetMessage(text: string): string {
+  return `unknown dataset ${JSON.stringify(text)} (known: ${DATASETS.join(', ')})`;
+}

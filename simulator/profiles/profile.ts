@@ -1,0 +1,24 @@
+// What the simulator needs to answer like one dataset, beyond its declaration (domain/datasets/): the key set of a
+// day, how rows are written, the members a row carries besides its keys, and the envelope's extra members. Each
+// profile is built from the dataset's real capture (test/fixtures/jao/), and the fidelity tests compare the two.
+import type { Dataset, DeliveryDay } from '../../domain/types';
+import type { KeySet, RowFormat } from '../values';
+
+export interface RowContext {
+  day: DeliveryDay;
+  mtuMs: number;
+  /** When the day's current version was last modified at JAO (its publication, revision or re-publication). */
+  lastModifiedMs: number;
+}
+
+export interface SimulatorProfile {
+  dataset: Dataset;
+  keySetForDay(day: DeliveryDay, keySetChangeDay: DeliveryDay): KeySet;
+  format: RowFormat;
+  /** Members between `dateTimeUtc` and the keys, each starting with a comma (Nordic's `lastModifiedOn`). */
+  leadingMembers?(context: RowContext): string;
+  /** Members after `messages`, each starting with a comma (shadowAuctionATC's row counts). */
+  envelopeTail?(rows: number): string;
+  /** The longest window answered, in days (default 2: maxExchanges answers 400 beyond). */
+  maxWindowDays?: number;
+}

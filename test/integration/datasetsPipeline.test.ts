@@ -1,0 +1,95 @@
+// Every declared dataset end to end against the simulator: a day workflow per dataset fetches its own path, and the
+// day is judged by the dataset's declaration (Nordic: 96 quarter-hours, 92 and 100 on DST days; lastModifiedOn is
+// not an unknown field; a Nordic day served hourly is drift). The datasets' days share no workflow id.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDayQuality } from '../../db/dayQuality';
+import { DECLARATIONS, declaredResolutionOn } from '../../domain/datasets';
+import { dayWorkflowId } from '../../domain/workflowInputs';
+import { PROFILES } from '../../simulator/profiles';
+import { DEFAULT_KEY_SET_CHANGE_DAY } from '../../simulator/values';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+
+const NORDIC = 'nordicMaxExchanges';
+const DAYS = {
+  normal: '2026-01-14',
+  spring: '2026-03-29',
+  autumn: '2025-10-26',
+  hourly: '2026-01-15',
+} as const;
+
+describe('datasets through the pipeline', () => {
+  let h: PipelineHarness;
+
+  beforeAll(async () => {
+    h = await createPipelineHarness('datasets', { faults: { hourlyDays: [DAYS.hourly] } });
+    await h.startWorkers();
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('stores one day of every dataset from its own path, under ids unique across regions', async () => {
+    const results = await Promise.all(
+      DECLARATIONS.map((declaration) => h.runDay(DAYS.normal, declaration.id)),
+    );
+    for (const [i, declaration] of DECLARATIONS.entries()) {
+      const mtus = (24 * 60) / declaredResolutionOn(declaration, DAYS.normal);
+      expect([declaration.id, results[i]!.status, results[i]!.mtus]).toEqual([
+        declaration.id,
+        'complete',
+        mtus,
+      ]);
+    }
+    expect(new Set(DECLARATIONS.map((declaration) => dayWorkflowId(declaration.id, DAYS.normal))).size).toBe(
+      DECLARATIONS.length,
+    );
+    const paths = new Set(h.simulator.requests.map((entry) => entry.dataset));
+    expect([...paths].sort()).toEqual(DECLARATIONS.map((declaration) => declaration.id).sort());
+    const rows = await h.db.pool.query<{ dataset: string; points: number }>(
+      `SELECT s.dataset, count(*)::int AS points
+         FROM jao.observation o JOIN jao.series s USING (series_id)
+        GROUP BY s.dataset ORDER BY s.dataset`,
+    );
+    const expected = DECLARATIONS.map((declaration) => ({
+      dataset: declaration.id,
+      points:
+        ((24 * 60) / declaredResolutionOn(declaration, DAYS.normal)) *
+        PROFILES[declaration.id].keySetForDay(DAYS.normal, DEFAULT_KEY_SET_CHANGE_DAY).keys.length,
+    }));
+    expect(rows.rows).toEqual(expected.sort((a, b) => (a.dataset < b.dataset ? -1 : 1)));
+    expect(expected.find((entry) => entry.dataset === NORDIC)?.points).toBe(96 * 62);
+  });
+
+  it('completes Nordic DST days at 92 and 100 quarter-hours, lastModifiedOn not an unknown field', async () => {
+    expect(await h.runDay(DAYS.spring, NORDIC)).toMatchObject({ status: 'complete', mtus: 92 });
+    expect(await h.runDay(DAYS.autumn, NORDIC)).toMatchObject({ status: 'complete', mtus: 100 });
+    const quality = await readDayQuality(h.db.pool, NORDIC, DAYS.autumn, DAYS.spring);
+    expect(
+      quality.map((q) => [
+        q.day,
+        q.status,
+        q.expectedMtus,
+        q.receivedMtus,
+        q.resolutionMinutes,
+        q.unknownFields,
+      ]),
+    ).toEqual([
+      [DAYS.autumn, 'complete', 100, 100, 15, []],
+      [DAYS.normal, 'complete', 96, 96, 15, []],
+      [DAYS.spring, 'complete', 92, 92, 15, []],
+    ]);
+    expect(quality.every((q) => q.drift === null)).toBe(true);
+  });
+
+  it('flags a Nordic day answered hourly as drift against its declaration', async () => {
+    expect(await h.runDay(DAYS.hourly, NORDIC)).toMatchObject({ status: 'complete', mtus: 24 });
+    const [quality] = await readDayQuality(h.db.pool, NORDIC, DAYS.hourly, DAYS.hourly);
+    expect(quality!.drift).toMatchObject({
+      kinds: ['resolution'],
+      resolutionMinutes: 60,
+      previousResolutionMinutes: 15,
+      declaredResolutionMinutes: 15,
+    });
+  });
+});
