@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, hashApiKey } from '../../db/apiKeys';
 import { writeDay } from '../../db/writeDay';
+import { DATASETS } from '../../domain/datasets';
 import { getWith, openEvents, type SseReader, startTestApi, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
@@ -27,10 +28,12 @@ it('creates a key shown once, lists it, revokes it; refuses bad arguments in one
   expect(token).toMatch(/^jao_[A-Za-z0-9_-]{43}$/);
   const stored = await db.pool.query('SELECT key_id, name, key_sha256, datasets FROM jao.api_key');
   expect(stored.rows).toEqual([
-    { key_id: 1, name: 'pricing app', key_sha256: hashApiKey(token), datasets: ['maxExchanges'] },
+    { key_id: 1, name: 'pricing app', key_sha256: hashApiKey(token), datasets: [...DATASETS] },
   ]);
   const listed = await runJao(['api-key', 'list'], env);
-  expect(listed.stdout).toMatch(/^1\tpricing app\tmaxExchanges\treader\tcreated \S+\tactive$/m);
+  expect(listed.stdout).toMatch(
+    new RegExp(`^1\tpricing app\t${DATASETS.join(',')}\treader\tcreated \\S+\tactive$`, 'm'),
+  );
   expect(listed.stdout).not.toContain(token);
   const revoked = await runJao(['api-key', 'revoke', '1'], env);
   expect(revoked.code).toBe(0);
@@ -58,7 +61,7 @@ it('grants the operator scope only when asked, and takes it back', async () => {
   );
   const id = String(rows[0]!.key_id);
   expect((await runJao(['api-key', 'list'], env)).stdout).toMatch(
-    new RegExp(`^${id}\tops\tmaxExchanges\toperator\t`, 'm'),
+    new RegExp(`^${id}\tops\t${DATASETS.join(',')}\toperator\t`, 'm'),
   );
   const demoted = await runJao(['api-key', 'scope', id, '--reader'], env);
   expect(demoted.stdout.trim()).toBe(`key ${id} "ops" is now reader`);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localApiKey, localApiKeyFile } from '../../cli/commands/localApiKey';
 import { findActiveApiKey, hashApiKey, newApiKeyToken, revokeApiKey } from '../../db/apiKeys';
 import { type DatabaseIdentity, readDatabaseIdentity } from '../../db/databaseIdentity';
+import { DATASETS } from '../../domain/datasets';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 describe('the status page key of jao start', () => {
@@ -31,7 +32,7 @@ describe('the status page key of jao start', () => {
     expect(await findActiveApiKey(db.pool, hashApiKey(first.token))).toMatchObject({
       id: first.keyId,
       name: 'jao start (status page)',
-      datasets: ['maxExchanges'],
+      datasets: [...DATASETS],
     });
     const again = await localApiKey(db.pool, dataDir, identity, 'test');
     expect(again).toEqual({ ...first, created: false });
