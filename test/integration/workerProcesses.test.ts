@@ -62,7 +62,9 @@ describe('worker processes', () => {
     const to = '2024-04-29';
     const taskQueue = uniqueTaskQueue('sigkill');
     simulator.setFaults({ latencyMs: 150 });
-    const first = await startWorker(taskQueue);
+    // what is tested is the recovery, not the request budget: a budget well above the default keeps the run short
+    const budget = { JAO_MAX_REQUESTS_PER_MINUTE: '600' };
+    const first = await startWorker(taskQueue, budget);
     const handle = await temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
       workflowId: `sigkill-${taskQueue}`,
       taskQueue,
@@ -76,7 +78,7 @@ describe('worker processes', () => {
     await stopProcess(first, 'SIGKILL');
     const atKill = (await handle.query<BackfillProgress>('progress').catch(() => null))?.done;
     simulator.setFaults({ latencyMs: 0 });
-    await startWorker(taskQueue);
+    await startWorker(taskQueue, budget);
 
     const result = await handle.result();
     expect(result).toMatchObject({ total: 60, byStatus: { complete: 60 }, notCompleted: [] });
