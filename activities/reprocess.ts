@@ -3,6 +3,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
+import { assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
 import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/storedAnswers';
 import { NewerAnswerStored, type WriteDayResult, writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
@@ -15,7 +16,6 @@ import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
 import { recordReprocessedDay } from './metrics';
 import { withinRetryHorizon } from './retryHorizon';
-import { assessStoredAnswer, dayWriteOf, reasonOfWrite } from './storedAnswer';
 
 export interface ReprocessDeps {
   pool: pg.Pool;

@@ -3,6 +3,7 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
+import { assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
 import { writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
@@ -17,7 +18,6 @@ import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
 import { type DaysInput, type IncompleteDay, incompleteDays, type PlanInput, planDays } from './plan';
 import { withinRetryHorizon } from './retryHorizon';
-import { assessStoredAnswer, dayWriteOf, reasonOfWrite } from './storedAnswer';
 
 export interface StoreDeps {
   pool: pg.Pool;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../domain/calendar';
 import { ApiInputError } from './errors';
-import { FEW_BORDERS } from './valueRows';
+
+/** Up to this many borders, a request reads through the range functions (FEW_BORDERS × a year ≈ 70,000 rows). */
+export const FEW_BORDERS = 8;
 
 /** A delivery day (Europe/Amsterdam) from go-live to tomorrow, checked when the request arrives. */
 export const deliveryDayParam = z
@@ -69,7 +71,7 @@ export const valuesQuery = z.strictObject({
   format: formatParam,
 });
 
-/** The borders a difference compares: one to FEW_BORDERS (api/valueRows.ts), repeatable. */
+/** The borders a difference compares: one to FEW_BORDERS (above), repeatable. */
 const differenceBordersParam = z
   .union([borderParam, z.array(borderParam).min(1).max(FEW_BORDERS, `at most ${FEW_BORDERS} borders`)], {
     error: messageOfBranchByShape,

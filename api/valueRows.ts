@@ -23,9 +23,6 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 export const SELECT_TEXT = `SELECT ${iso('v.mtu')}, v.delivery_day::text, v.border, v.from_zone, v.to_zone,
        v.value_mw::text, v.revision::text, ${iso('v.first_seen_at')}, ${iso('v.updated_at')}`;
 
-/** Up to this many borders, a request reads through the range functions (FEW_BORDERS × a year ≈ 70,000 rows). */
-export const FEW_BORDERS = 8;
-
 /**
  * The values query: constant text, every input a parameter ($1 from, $2 to, $3 borders or null, $4 as_of).
  * A few borders: one call of the range function (migration 018), whose borders and days become a series id and

@@ -1,8 +1,8 @@
 // Rebuilding a database from the archive (jao restore, the restore workflow): each journaled write repeated in the
 // order it happened, from its archived answer, at its original transaction time, with zero requests to JAO.
 import type pg from 'pg';
-import { assessStoredAnswer } from '../activities/storedAnswer';
 import { storeRawResponse } from '../db/rawResponse';
+import { assessStoredAnswer } from '../db/storedAnswer';
 import { writeDay } from '../db/writeDay';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import type { DeliveryDay } from '../domain/types';

@@ -1,10 +1,8 @@
 // Shared vocabulary of the pipeline. Pure types only: no I/O, safe to import from workflows.
 
-/** A delivery day: a local calendar date in Europe/Amsterdam, written `YYYY-MM-DD`. */
-export type DeliveryDay = string;
-
 /** Datasets the pipeline knows, one declaration each (domain/datasets/); the id is part of workflow ids and keys. */
 export { DATASETS, type Dataset } from './datasets';
+export type { DeliveryDay } from './deliveryDay';
 
 /** Outcome of one run for one delivery day (docs/design.md §5). */
 export const DAY_STATUSES = ['not_published', 'complete', 'partial', 'invalid', 'failed'] as const;

@@ -7,10 +7,10 @@ import type { ApiKey } from '../../db/apiKeys';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { ApiInputError } from '../errors';
 import type { KeyLoss } from '../keyWatch';
-import { borderList, checkDayRange, type Format, valuesQuery } from '../params';
+import { borderList, checkDayRange, FEW_BORDERS, type Format, valuesQuery } from '../params';
 import { openSnapshot, type Snapshot } from '../snapshot';
 import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
-import { CONTENT_TYPES, FEW_BORDERS, RowFormatter, valuesSql } from '../valueRows';
+import { CONTENT_TYPES, RowFormatter, valuesSql } from '../valueRows';
 
 /** Rows read from the cursor at a time: a few hundred kB of text, whatever the size of the answer. */
 const BATCH_ROWS = 4_000;

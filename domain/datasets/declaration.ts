@@ -1,6 +1,6 @@
 // A JAO dataset as the pipeline knows it: one plain, typed declaration per dataset (docs/datasets.md). Pure data:
 // workflows import it, so checking it with zod lives apart (declarationSchema.ts).
-import type { DeliveryDay } from '../types';
+import type { DeliveryDay } from '../deliveryDay';
 
 /** The JAO Publication Tool regions whose data path is `/{region}/api/data/{endpoint}`. */
 export const REGIONS = ['core', 'nordic'] as const;

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessStoredAnswer } from '../../activities/storedAnswer';
 import { readDayRecords } from '../../db/dayStatus';
 import { loadRawResponse, storeRawResponse } from '../../db/rawResponse';
+import { assessStoredAnswer } from '../../db/storedAnswer';
 import { type WriteDayInput, writeDay } from '../../db/writeDay';
 import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
 import type { DeliveryDay, ValidatedDay } from '../../domain/types';

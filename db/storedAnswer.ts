@@ -1,14 +1,14 @@
 // A stored raw answer judged by the current build, and the day's write derived from it: what the day workflow's
 // validate and write, and reprocessing, read back from jao.raw_response (never from JAO). One derivation for all.
 import type pg from 'pg';
-import type { WriteDayInput } from '../db/dayWriteTypes';
-import { loadRawResponse, readRawResponseSha256 } from '../db/rawResponse';
-import { readCatalogKeys } from '../db/seriesCatalog';
 import { type Assessment, assessBody } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { optionsFor } from '../domain/validate';
+import type { WriteDayInput } from './dayWriteTypes';
+import { loadRawResponse, readRawResponseSha256 } from './rawResponse';
+import { readCatalogKeys } from './seriesCatalog';
 
 export interface StoredAnswerRef {
   dataset: Dataset;
