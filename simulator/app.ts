@@ -136,41 +136,25 @@ function registerControlRoutes(app: FastifyInstance, state: SimulatorState): voi
     return send(reply, jsonAnswer(200, state.setFaults(changes)));
   });
 
-  app.post<QueryRoute>(`${CONTROL_PREFIX}/revise`, async (request, reply) => {
-    const query = reviseQuerySchema.safeParse({ day: request.query.day, dataset: request.query.dataset });
-    if (!query.success) {
-      return send(
-        reply,
-        problem(
-          400,
-          'Bad Request',
-          `expected ?day=YYYY-MM-DD[&dataset=…]: ${query.error.issues[0]?.message}`,
-        ),
-      );
-    }
-    const { day, dataset } = query.data;
-    return send(reply, jsonAnswer(200, { day, revision: state.reviseDay(day, dataset) }));
-  });
+  type DayQuery = z.infer<typeof reviseQuerySchema>;
+  /** A control route that acts on one day of one dataset (`?day=YYYY-MM-DD[&dataset=…]`). */
+  const dayControl = (path: string, act: (day: DayQuery['day'], dataset: DayQuery['dataset']) => unknown) =>
+    app.post<QueryRoute>(`${CONTROL_PREFIX}/${path}`, async (request, reply) => {
+      const query = reviseQuerySchema.safeParse({ day: request.query.day, dataset: request.query.dataset });
+      if (!query.success) {
+        const why = `expected ?day=YYYY-MM-DD[&dataset=…]: ${query.error.issues[0]?.message}`;
+        return send(reply, problem(400, 'Bad Request', why));
+      }
+      return send(reply, jsonAnswer(200, act(query.data.day, query.data.dataset)));
+    });
 
-  app.post<QueryRoute>(`${CONTROL_PREFIX}/republish`, async (request, reply) => {
-    const query = reviseQuerySchema.safeParse({ day: request.query.day, dataset: request.query.dataset });
-    if (!query.success) {
-      return send(
-        reply,
-        problem(
-          400,
-          'Bad Request',
-          `expected ?day=YYYY-MM-DD[&dataset=…]: ${query.error.issues[0]?.message}`,
-        ),
-      );
-    }
-    const { day, dataset } = query.data;
-    const at = state.republishDay(day, dataset);
-    return send(
-      reply,
-      jsonAnswer(200, { day, lastModified: at.toISOString(), revision: state.revisionOf(day, dataset) }),
-    );
-  });
+  dayControl('revise', (day, dataset) => ({ day, revision: state.reviseDay(day, dataset) }));
+
+  dayControl('republish', (day, dataset) => ({
+    day,
+    lastModified: state.republishDay(day, dataset).toISOString(),
+    revision: state.revisionOf(day, dataset),
+  }));
 
   for (const action of ['publish', 'unpublish'] as const) {
     app.post<QueryRoute>(`${CONTROL_PREFIX}/${action}`, async (request, reply) => {
