@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Provisions the container engine that the compose test (`npm run test:compose`) runs docker-compose.yml on, as root
-# on Debian bookworm: podman (runc, cgroupfs, host rlimits), its Docker-compatible socket, Docker Compose v2 built
-# with Go, and a minimal Debian base image made with debootstrap. Idempotent: every step checks before it acts; the
-# builds are cached under ${XDG_CACHE_HOME:-~/.cache}/jao-scraper, outside the repository. Logs each step's time on
-# stderr and prints `KEY=value` lines last.
+# on Debian bookworm: podman (runc, cgroupfs, host rlimits), its Docker-compatible socket, Docker Compose v2 (Debian's
+# package of the pinned release, or built with Go), and a minimal Debian base image made with debootstrap.
+# Idempotent: every step checks before it acts; what it downloads or builds is cached under
+# ${XDG_CACHE_HOME:-~/.cache}/jao-scraper, outside the repository. Logs each step's time on stderr and prints
+# `KEY=value` lines last.
 set -euo pipefail
 
 # The newest Compose v2 release that works with podman 4.3's Docker API (1.41): docs/deployment.md
 COMPOSE_VERSION=2.40.3
+# Debian's package of that release (in Debian's testing suite, forky): a prebuilt binary, minutes of Go build saved
+COMPOSE_DEB_VERSION=$COMPOSE_VERSION-3
+COMPOSE_DEB_URL=http://deb.debian.org/debian/pool/main/d/docker-compose/docker-compose_${COMPOSE_DEB_VERSION}_amd64.deb
+COMPOSE_DEB_SHA256=e7603d5e6df0f8404f7b03da478022b87d7b50644cffe68884b071e5cfc17fd3
 DEBIAN_IMAGE=localhost/debian-minbase:bookworm
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/jao-scraper
 RUN_DIR=/run/podman
@@ -117,11 +122,35 @@ step_health_ticker() {
   start_detached "$pid_file" /dev/null bash "$script"
 }
 
-# 4. Docker Compose v2, built once with Go from its module's source (its go.mod has `exclude` directives)
+# 4. Docker Compose v2: Debian's package of the pinned release (a ready binary, checked against its SHA-256), or,
+#    where that package is gone from Debian's pool, built once with Go from the module's source (its go.mod has
+#    `exclude` directives)
 step_compose() {
-  go_build_module "github.com/docker/compose/v2@v$COMPOSE_VERSION" "$CACHE/docker-compose-$COMPOSE_VERSION" \
+  local target=$CACHE/docker-compose-$COMPOSE_VERSION
+  [ -x "$target/docker-compose" ] && return
+  compose_from_debian "$target" && return
+  log "Debian's docker-compose $COMPOSE_DEB_VERSION is not available: building Compose v$COMPOSE_VERSION with Go"
+  go_build_module "github.com/docker/compose/v2@v$COMPOSE_VERSION" "$target" \
     "-X github.com/docker/compose/v2/internal.Version=v$COMPOSE_VERSION" ./cmd=docker-compose \
     || fail "could not build Docker Compose v$COMPOSE_VERSION with Go"
+}
+
+compose_from_debian() { # <target dir>
+  local target=$1 work
+  work=$(mktemp -d "$CACHE/docker-compose-deb.XXXXXX")
+  local deb=$work/docker-compose.deb binary=$work/root/usr/libexec/docker/cli-plugins/docker-compose
+  if curl -sfL --retry 2 -m 300 -o "$deb" "$COMPOSE_DEB_URL" \
+    && echo "$COMPOSE_DEB_SHA256  $deb" | sha256sum -c --quiet - >&2 \
+    && dpkg-deb -x "$deb" "$work/root" \
+    && "$binary" version | grep -q "version $COMPOSE_DEB_VERSION\$"; then
+    mkdir -p "$target"
+    mv -f "$binary" "$target/docker-compose"
+    rm -rf "$work"
+    log "Docker Compose $COMPOSE_DEB_VERSION from Debian's package"
+    return 0
+  fi
+  rm -rf "$work"
+  return 1
 }
 
 # 5. the Debian base image of every stand-in: debootstrap's minimal bookworm, imported once
