@@ -10,7 +10,6 @@ import { startDayLink } from '../../page/client/startLink';
 import type { backfillWorkflow } from '../../workflows';
 import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
-import { installTestRuntime } from '../helpers/temporal';
 
 const NEVER_RUN = '2024-02-14';
 const PARTIAL = ['2024-03-02', '2024-03-04'];
@@ -24,7 +23,6 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  installTestRuntime();
   server = await startDevServer({ uiPort: await freePort() });
   uiUrl = server.uiUrl!;
   h = await createPipelineHarness(

@@ -3,24 +3,14 @@
 // scenario runs on either.
 import { existsSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { FetchActivities, FreshnessActivities, StoreActivities } from '../../activities';
 import { fetchTaskQueueOf } from '../../domain/workflowInputs';
 import { createTestNamespace } from './namespace';
 import { runBundle } from './pipeline';
+import { ensureTestRuntime } from './runtime';
 import { uniqueTaskQueue } from './temporal';
-
-let runtimeInstalled = false;
-function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch {
-    // Another helper of this file installed it first.
-  }
-}
 
 /**
  * A time-skipping environment: the test server at TEMPORAL_TEST_SERVER_PATH, or the one the SDK downloads when
@@ -30,13 +20,13 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (path) {
     if (!existsSync(path)) throw new Error(`TEMPORAL_TEST_SERVER_PATH ${path} does not exist`);
-    installQuietRuntime();
+    await ensureTestRuntime();
     return TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path } },
     });
   }
   if (process.env.TEMPORAL_TEST_SERVER_DOWNLOAD === '1') {
-    installQuietRuntime();
+    await ensureTestRuntime();
     return TestWorkflowEnvironment.createTimeSkipping();
   }
   return null;
@@ -53,7 +43,7 @@ export interface WorkflowTestEnvironment {
 export async function workflowTestEnvironment(label: string): Promise<WorkflowTestEnvironment> {
   const skipping = await timeSkippingEnvironment();
   if (skipping) return { env: skipping, namespace: skipping.namespace ?? 'default', timeSkipping: true };
-  installQuietRuntime();
+  await ensureTestRuntime();
   const namespace = await createTestNamespace(label);
   const env = await TestWorkflowEnvironment.createFromExistingServer({
     address: inject('temporalAddress'),

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planDays } from '../../activities/plan';
-import { freePort } from '../../common/ports';
 import { allOrderedBorderKeys, CORE_ZONES } from '../../domain/borders';
 import { dayWindow } from '../../domain/calendar';
 import type { StatusReport } from '../../domain/statusReport';
@@ -11,6 +10,7 @@ import { EXTENDED_KEY_SET } from '../../simulator/values';
 import type { backfillWorkflow } from '../../workflows';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 import { runJao } from '../helpers/processes';
+import { metricLinesOfTaskQueues } from '../helpers/runtime';
 
 const CORE_KEYS = allOrderedBorderKeys(CORE_ZONES);
 const KEY_SET_CHANGE_DAY = '2025-06-20';
@@ -55,16 +55,9 @@ const short = (iso: string) => `${iso.slice(0, 16)}Z`;
 describe('data quality through the pipeline', () => {
   let h: PipelineHarness;
   let workers: RunningWorkers;
-  let metricsUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    h = await createPipelineHarness(
-      'quality',
-      { keySetChangeDay: KEY_SET_CHANGE_DAY, faults: ANOMALIES },
-      { metricsBindAddress: `127.0.0.1:${port}` },
-    );
+    h = await createPipelineHarness('quality', { keySetChangeDay: KEY_SET_CHANGE_DAY, faults: ANOMALIES });
     workers = await h.startWorkers();
   });
   afterAll(async () => {
@@ -299,8 +292,8 @@ describe('data quality through the pipeline', () => {
       publishedValues(DAYS.quarterHour, extended, quarters),
     );
 
-    const metrics = await (await fetch(metricsUrl)).text();
-    const drift = metrics.split('\n').filter((line) => line.startsWith('jao_schema_drift_total'));
+    const metrics = await metricLinesOfTaskQueues(h.taskQueue);
+    const drift = metrics.filter((line) => line.startsWith('jao_schema_drift_total'));
     expect(drift.map((line) => line.replace(/\{.*kind="(\w+)".*\}/, '{$1}')).sort()).toEqual([
       'jao_schema_drift_total{keys_added} 1',
       'jao_schema_drift_total{resolution} 1',

@@ -1,6 +1,5 @@
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../common/ports';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
 import { readPublicationTimes } from '../../db/freshness';
@@ -13,6 +12,7 @@ import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 import { runJao } from '../helpers/processes';
 import { msUntilLocalMidnight, WHOLE_DAY_WINDOW, windowClosedAt } from '../helpers/publicationWindows';
+import { metricLinesOfTaskQueues } from '../helpers/runtime';
 import { connectTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,16 +50,9 @@ describe('freshness', () => {
   describe('publication window', () => {
     const CHECK_MS = 3_000;
     let h: PipelineHarness;
-    let metricsUrl: string;
 
     beforeAll(async () => {
-      const port = await freePort();
-      metricsUrl = `http://127.0.0.1:${port}/metrics`;
-      h = await createPipelineHarness(
-        'publication',
-        {},
-        { namespace, metricsBindAddress: `127.0.0.1:${port}` },
-      );
+      h = await createPipelineHarness('publication', {}, { namespace });
       await h.startWorkers({ maxRequestsPerMinute: 6_000 });
     });
     afterAll(async () => {
@@ -132,7 +125,7 @@ describe('freshness', () => {
         expect(times!.seenAt!.getTime()).toBeLessThanOrEqual(stored.getTime());
         expect(times!.storedAt).toEqual(stored);
         // … and the worker's histogram: observed once, publication → stored at most (from the last empty answer).
-        const metrics = await (await fetch(metricsUrl)).text();
+        const metrics = (await metricLinesOfTaskQueues(h.taskQueue)).join('\n');
         const observed = (suffix: string) =>
           Number(
             new RegExp(`^jao_publication_latency_seconds_${suffix}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(

@@ -5,7 +5,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reprocessDay } from '../../activities/reprocess';
-import { freePort } from '../../common/ports';
 import { NewerAnswerStored, writeDay } from '../../db/writeDay';
 import {
   type ReprocessResult,
@@ -16,6 +15,7 @@ import type { BackfillResult } from '../../domain/workflowInputs';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
 import { runJao } from '../helpers/processes';
+import { metricLinesOfTaskQueues } from '../helpers/runtime';
 
 const WRONG_VALUES = '2023-09-04';
 const DROPPED_KEYS = '2023-09-05';
@@ -80,12 +80,10 @@ describe('reprocess', () => {
   let truthDays: Record<string, Record<string, unknown>>;
   let damagedDays: Record<string, Record<string, unknown>>;
   const buildId = () => runBundle().info.buildId;
-  let metricsUrl: string;
   /** The worker's counter `name`, by the value of its `label`, with the runtime's own labels left out. */
   const counterOf = async (name: string, label: string) => {
-    const text = await (await fetch(metricsUrl)).text();
     const counts: Record<string, number> = {};
-    for (const line of text.split('\n')) {
+    for (const line of await metricLinesOfTaskQueues(h.taskQueue)) {
       const match = new RegExp(`^${name}\\{.*${label}="(\\w+)".*\\} (\\d+)$`).exec(line);
       if (match) counts[match[1]!] = Number(match[2]);
     }
@@ -94,12 +92,7 @@ describe('reprocess', () => {
 
   beforeAll(async () => {
     const namespace = await createTestNamespace('reprocess');
-    metricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
-    h = await createPipelineHarness(
-      'reprocess',
-      {},
-      { namespace, metricsBindAddress: new URL(metricsUrl).host },
-    );
+    h = await createPipelineHarness('reprocess', {}, { namespace });
     await h.startWorkers();
     cliEnv = {
       DATABASE_URL: h.db.url,
