@@ -24,11 +24,13 @@ describe('the bad-day markers', () => {
     await h?.close();
   });
 
-  const sync = () =>
-    h.temporal.client.workflow.execute<() => Promise<BadDaysSyncResult>>('badDaysSyncWorkflow', {
-      workflowId: `bad-days/sync-${(syncs += 1)}/${h.taskQueue}`,
+  const sync = () => {
+    syncs += 1;
+    return h.temporal.client.workflow.execute<() => Promise<BadDaysSyncResult>>('badDaysSyncWorkflow', {
+      workflowId: `bad-days/sync-${syncs}/${h.taskQueue}`,
       taskQueue: h.taskQueue,
     });
+  };
 
   /** The operator's query, on this file's task queue: the ids listed, and their DayStatus. */
   const badNow = async () => {
