@@ -106,13 +106,18 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
     }
   }
 
-  async function listMarkers(client: Client, taskQueue: string): Promise<ListedMarker[]> {
+  async function listMarkers(
+    client: Client,
+    taskQueue: string,
+    heartbeat: () => void,
+  ): Promise<ListedMarker[]> {
     const query =
       `WorkflowType = ${literal(BAD_DAY_WORKFLOW_TYPE)} AND ExecutionStatus = 'Running' ` +
       `AND TaskQueue = ${literal(taskQueue)}`;
     const listed: ListedMarker[] = [];
-    for await (const execution of client.workflow.list({ query, pageSize: 1_000 })) {
+    for await (const execution of client.workflow.list({ query, pageSize })) {
       listed.push(listedMarkerOf(execution));
+      if (listed.length % pageSize === 0) heartbeat();
     }
     return listed;
   }
@@ -158,7 +163,7 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
       const { client } = context;
       const { taskQueue } = context.info;
       const badDays = await readBadDays(new Date(), () => context.heartbeat());
-      const listed = await listMarkers(client, taskQueue);
+      const listed = await listMarkers(client, taskQueue, () => context.heartbeat());
       const known = listed.flatMap((entry) => (entry.marker ? [entry.marker] : []));
       const changes = markerChanges(badDays, known);
       const staleIds = new Set(changes.complete.map((marker) => marker.workflowId));

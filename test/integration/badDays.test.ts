@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BadDaysSyncResult } from '../../activities/badDays';
 import { BAD_DAYS_SCHEDULE_ID, ensureBadDaysSchedule } from '../../control/badDaysSchedule';
+import { type DayCursor, readBadDayCandidates } from '../../db/badDays';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 const HEALED = '2024-05-01';
@@ -91,6 +92,19 @@ describe('the bad-day markers', () => {
 
     // Once in line, a sync changes nothing.
     expect(await sync()).toEqual({ badDays: 2, started: 0, completed: 0 });
+  });
+
+  it('reads the bad days a page at a time, each once', async () => {
+    const pages: string[][] = [];
+    let after: DayCursor | null = null;
+    // Bounded: a cursor that did not move on would read the same page again and again.
+    while (pages.length < 5) {
+      const page = await readBadDayCandidates(h.db.pool, { after, limit: 1, notPublishedThrough: LATE });
+      if (page.length === 0) break;
+      pages.push(page.map((facts) => `${facts.day} ${facts.status}`));
+      after = page.at(-1)!;
+    }
+    expect(pages).toEqual([[`${CHANGES} complete`], [`${LATE} not_published`]]);
   });
 
   it('is kept in line by a schedule of the task queue', async () => {
