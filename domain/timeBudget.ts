@@ -119,6 +119,11 @@ export const PLAN_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS, heartbeatTimeoutMs
  */
 export const ARCHIVE_ACTIVITY = { startToCloseMs: 30 * MINUTE_MS, heartbeatTimeoutMs: 30 * SECOND_MS };
 /**
+ * One sync of the bad-day markers (activities/badDays.ts): reads the bad days and starts or completes markers,
+ * heartbeating after each page and each marker, so a worker that dies is noticed within the heartbeat timeout.
+ */
+export const BAD_DAYS_SYNC_ACTIVITY = { startToCloseMs: 10 * MINUTE_MS, heartbeatTimeoutMs: 30 * SECOND_MS };
+/**
  * Recording that a day failed: retried on the server for as long as the database is away (up to a week), a minute
  * apart at most, so a failure is recorded within a minute of the database answering again.
  */

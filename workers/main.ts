@@ -7,6 +7,7 @@ import type { Config } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 import { connectClient, type TemporalClient } from '../common/temporal';
 import { archiveScheduleIdFor, ensureArchiveSchedule } from '../control/archiveSchedule';
+import { badDaysScheduleIdFor, ensureBadDaysSchedule } from '../control/badDaysSchedule';
 import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
 import { agreeOnFetchRateLimit, FleetRateLimitConflict } from '../control/fetchRateLimit';
 import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
@@ -16,6 +17,7 @@ import { recordDatasetSource } from '../db/datasetSource';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { BAD_DAYS_SYNC_INTERVAL_MS } from '../domain/badDays';
 import {
   DATASET_TITLES,
   describePublicationSchedule,
@@ -255,6 +257,9 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           workflowBundle,
           retryHorizonMs: config.DATABASE_RETRY_HORIZON,
           deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
+          freshnessDeadlines: Object.fromEntries(
+            config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).deadline]),
+          ),
         }),
         signal,
       );
@@ -341,7 +346,7 @@ function publicationSettingsOf(config: Config, dataset: Dataset): PublicationSet
   };
 }
 
-/** Creates or updates this task queue's schedules: for each dataset, the regular poll and the publication window. */
+/** Creates or updates this task queue's schedules: per dataset the poll and the publication window; the archive; the bad days. */
 async function ensureSchedules(
   temporal: TemporalClient,
   config: Config,
@@ -393,6 +398,13 @@ async function ensureSchedules(
     signal,
   );
   log(`schedule ${archiveId} ${archive}: ships to the archive every ${config.ARCHIVE_INTERVAL / 1000} s`);
+  const badDaysId = badDaysScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
+  const badDays = await temporalStep(
+    `creating the schedule ${badDaysId} on ${temporalAt}`,
+    () => ensureBadDaysSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE }),
+    signal,
+  );
+  log(`schedule ${badDaysId} ${badDays}: marks the days bad now every ${BAD_DAYS_SYNC_INTERVAL_MS / 1000} s`);
 }
 
 /** `jao_worker_build_info{build_id="…"} 1`: which build every worker of the fleet runs. */

@@ -9,8 +9,10 @@ import {
   createStoreActivities,
 } from '../activities';
 import { createArchiveActivities } from '../activities/archive';
+import { createBadDayActivities } from '../activities/badDays';
 import { fetchRatePerSecond } from '../domain/fetchRate';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
+import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
 import { runTogether } from './runTogether';
@@ -49,6 +51,8 @@ export interface PipelineWorkerOptions {
   writeTimeouts?: TransactionTimeouts;
   /** ARCHIVE_URL, where the archive workflow ships writes (default: ARCHIVE_URL of the environment, docs/archive.md). */
   archiveUrl?: string;
+  /** FRESHNESS_DEADLINE per dataset, after which a day not published is a bad day (default: its declaration's). */
+  freshnessDeadlines?: Partial<Record<Dataset, string>>;
 }
 
 export interface PipelineWorkers {
@@ -105,6 +109,8 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
           archiveUrl: options.archiveUrl,
           maxBodyBytes: options.jao.maxBodyBytes,
         }),
+        // The bad-day markers: the database's bad days mirrored as running workflows (activities/badDays.ts).
+        ...createBadDayActivities({ pool, deadlines: options.freshnessDeadlines }),
       },
       maxConcurrentActivityTaskExecutions: concurrency,
       maxCachedWorkflows: 500,

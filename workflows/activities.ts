@@ -4,10 +4,12 @@ import type { Priority, RetryPolicy } from '@temporalio/common';
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { FetchActivities, ReprocessActivities, StoreActivities } from '../activities';
 import type { ArchiveActivities } from '../activities/archive';
+import type { BadDayActivities } from '../activities/badDays';
 import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED } from '../domain/archiveInputs';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failureTypes';
 import {
   ARCHIVE_ACTIVITY,
+  BAD_DAYS_SYNC_ACTIVITY,
   type Backoff,
   FAILURE_RECORD_ACTIVITY,
   FAILURE_RECORD_BACKOFF,
@@ -114,4 +116,11 @@ export const archiveActivities = proxyActivities<
   startToCloseTimeout: ARCHIVE_ACTIVITY.startToCloseMs,
   heartbeatTimeout: ARCHIVE_ACTIVITY.heartbeatTimeoutMs,
   retry: retryPolicyOf(STORE_BACKOFF, [RESTORE_REFUSED, ARCHIVE_MISCONFIGURED]),
+});
+
+/** Syncing the bad-day markers: a regular activity with heartbeats, retried like the store's work. */
+export const badDayActivities = proxyActivities<Pick<BadDayActivities, 'syncBadDayMarkers'>>({
+  startToCloseTimeout: BAD_DAYS_SYNC_ACTIVITY.startToCloseMs,
+  heartbeatTimeout: BAD_DAYS_SYNC_ACTIVITY.heartbeatTimeoutMs,
+  retry: STORE_RETRY,
 });

@@ -91,6 +91,15 @@ export function workflowLink(uiUrl: string, namespace: string, workflowId: strin
   return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
+/**
+ * The Web UI's list of the days bad now: one running bad-day marker per day, its id naming the day and its status
+ * (domain/badDays.ts; docs/operations.md "Only the days bad now").
+ */
+export function badDaysLink(uiUrl: string, namespace: string, dataset: string): string {
+  const query = `WorkflowType = "badDayWorkflow" AND ExecutionStatus = "Running" AND Dataset = "${dataset}"`;
+  return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows?${new URLSearchParams({ query })}`;
+}
+
 /** The day workflow's id (docs/design.md §5). */
 export function dayWorkflowIdOf(dataset: string, day: string): string {
   return `${dataset}/day/${day}`;

@@ -6,6 +6,7 @@ import { Api, UnauthorizedError } from './api';
 import { CalendarView } from './calendar';
 import { ChartView } from './chart';
 import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
+import { badDaysLink } from './dayCells';
 import { h } from './dom';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
@@ -52,6 +53,16 @@ function header(config: PageConfig, withKey: boolean): HTMLElement {
         rel: 'noopener noreferrer',
       },
       'Temporal Web UI',
+    ),
+    h(
+      'a',
+      {
+        href: badDaysLink(config.temporalUiUrl, config.namespace, config.dataset),
+        target: '_blank',
+        rel: 'noopener noreferrer',
+        title: 'The days bad now, one row each, the status in the Workflow ID',
+      },
+      'Bad days in the Web UI',
     ),
     h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API docs'),
   );

@@ -1,13 +1,14 @@
 // The Temporal Web UI itself, in a real Chromium (playwright-core), on a dev server of this file's own that serves
 // it: the status page's link for a never-run day opens the start page prefilled (not a 404), and a backfill's
-// Current Details show every not-complete day whole. Screenshots go to test-artifacts/browser/.
+// Current Details show every not-complete day whole, and the bad-days query lists a bad day by a marker id that
+// names its status. Screenshots go to test-artifacts/browser/.
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../common/ports';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { startDayLink } from '../../page/client/startLink';
-import type { backfillWorkflow } from '../../workflows';
+import type { backfillWorkflow, badDaysSyncWorkflow } from '../../workflows';
 import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
@@ -93,5 +94,20 @@ describe('the Temporal Web UI', () => {
     for (const [text, bottom] of notComplete) {
       expect({ text, whole: Number(bottom) <= frameHeight }).toEqual({ text, whole: true });
     }
+  });
+
+  it('lists a bad day in its Workflow ID column under the bad-days query', async () => {
+    await h.runDay(PARTIAL[0]!);
+    await h.temporal.client.workflow.execute<typeof badDaysSyncWorkflow>('badDaysSyncWorkflow', {
+      workflowId: `bad-days/sync/${h.taskQueue}`,
+      taskQueue: h.taskQueue,
+    });
+    const query = `WorkflowType = "badDayWorkflow" AND ExecutionStatus = "Running" AND TaskQueue = "${h.taskQueue}"`;
+    await page.goto(`${uiUrl}/namespaces/${server.namespace}/workflows?query=${encodeURIComponent(query)}`);
+    await page
+      .getByText(`maxExchanges/bad-day/${PARTIAL[0]}/partial/${h.taskQueue}`)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: artifactPath('web-ui-bad-days.png'), fullPage: true });
   });
 });

@@ -537,6 +537,42 @@ async function runArchiveScenarios(stack: Stack, archiveUrl: string): Promise<Ca
   return captures;
 }
 
+/**
+ * The bad-day markers (1.1.0): a partial day marked by the sync, healed by a later run and its marker completed by
+ * the next sync (two runs of one sync id); a marker started by hand with input that names no bad day, refused.
+ */
+async function runBadDayScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const day = addDays(marketToday(new Date()), -5);
+  const runDay = () =>
+    client.workflow.execute('deliveryDayWorkflow', {
+      workflowId: `maxExchanges/day/${day}`,
+      taskQueue: TASK_QUEUE,
+      args: [{ dataset: 'maxExchanges', day, trigger: 'manual' } satisfies DayInput],
+    });
+  const syncId = `bad-days/sync-capture/${TASK_QUEUE}`;
+  const markerId = `maxExchanges/bad-day/${day}/partial/${TASK_QUEUE}`;
+  stack.setFaults({ missingMtuDays: [day] });
+  await runDay();
+  await client.workflow.execute('badDaysSyncWorkflow', { workflowId: syncId, taskQueue: TASK_QUEUE });
+  stack.setFaults({ missingMtuDays: [] });
+  await runDay();
+  await client.workflow.execute('badDaysSyncWorkflow', { workflowId: syncId, taskQueue: TASK_QUEUE });
+  await client.workflow.getHandle(markerId).result();
+  const refusedId = `maxExchanges/bad-day/${day}/fine/${TASK_QUEUE}`;
+  const refused = await client.workflow.start('badDayWorkflow', {
+    workflowId: refusedId,
+    taskQueue: TASK_QUEUE,
+    args: [{ dataset: 'maxExchanges', day, status: 'fine' }],
+  });
+  await settle(refused);
+  return [
+    { scenario: 'bad-days-sync', workflowType: 'badDaysSyncWorkflow', workflowId: syncId },
+    { scenario: 'bad-day-marker-over', workflowType: 'badDayWorkflow', workflowId: markerId },
+    { scenario: 'bad-day-refused', workflowType: 'badDayWorkflow', workflowId: refusedId },
+  ];
+}
+
 /** Every run of a workflow id, oldest first (a continue-as-new chain has several). */
 async function runsOf(client: Client, workflowId: string): Promise<{ runId: string; status: string }[]> {
   const runs: { runId: string; status: string; start: number }[] = [];
@@ -563,9 +599,10 @@ async function main(): Promise<void> {
     options: { label: { type: 'string' }, only: { type: 'string' } },
     allowPositionals: false,
   });
-  // `--only archive`: the archive's workflows alone (their set, 1.1.0-archive, sits beside the 1.0.0 set).
-  if (values.only !== undefined && values.only !== 'archive')
-    throw new Error(`--only takes "archive", got "${values.only}"`);
+  // `--only archive` / `--only bad-days`: those workflows alone (their sets, 1.1.0-archive and 1.1.0-bad-days, sit
+  // beside the 1.0.0 set).
+  if (values.only !== undefined && values.only !== 'archive' && values.only !== 'bad-days')
+    throw new Error(`--only takes "archive" or "bad-days", got "${values.only}"`);
   const label = values.label ?? new Date().toISOString().slice(0, 10);
   if (!/^[0-9A-Za-z._-]+$/.test(label)) throw new Error(`--label must be a file name, got "${label}"`);
   const outDir = join(REPLAY_HISTORIES_DIR, label);
@@ -674,7 +711,9 @@ async function main(): Promise<void> {
     const captures =
       values.only === 'archive'
         ? await runArchiveScenarios(stack, archiveUrl)
-        : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
+        : values.only === 'bad-days'
+          ? await runBadDayScenarios(stack)
+          : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });

@@ -16,6 +16,8 @@ export const WORKFLOW_TYPES = [
   'reprocessDayWorkflow',
   'archiveWorkflow',
   'restoreWorkflow',
+  'badDaysSyncWorkflow',
+  'badDayWorkflow',
 ] as const;
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 

@@ -75,6 +75,9 @@ describe('stored workflow histories', () => {
       'publication-check-cancelled',
       'reprocess-day-child',
       'reprocess-day-without-answer',
+      'bad-days-sync',
+      'bad-day-marker-over',
+      'bad-day-refused',
     ])
       expect(scenarios).toContain(scenario);
     for (const scenario of CONTINUE_AS_NEW_CHAINS) {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignLines, dayVersions, lineOf } from '../../page/client/chartData';
 import {
+  badDaysLink,
   cellOf,
   countByStatus,
   rangeDays,
@@ -67,6 +68,16 @@ describe('calendar cells', () => {
       'https://ops.example/temporal/namespaces/jao%20prod/workflows/x',
     );
     expect(rerunCommand('2026-01-05')).toBe('npx jao rerun 2026-01-05');
+  });
+
+  it("links to the Web UI's list of the days bad now, one running marker each", () => {
+    const link = new URL(badDaysLink('https://ops.example/temporal', 'jao prod', 'maxExchanges'));
+    expect(`${link.origin}${link.pathname}`).toBe(
+      'https://ops.example/temporal/namespaces/jao%20prod/workflows',
+    );
+    expect(link.searchParams.get('query')).toBe(
+      'WorkflowType = "badDayWorkflow" AND ExecutionStatus = "Running" AND Dataset = "maxExchanges"',
+    );
   });
 
   it('cuts a range into pieces the API accepts', () => {

@@ -51,3 +51,13 @@ export async function restoreWorkflow(...args: Parameters<typeof current.restore
   await sleep(1);
   return current.restoreWorkflow(...args);
 }
+
+export async function badDaysSyncWorkflow(...args: Parameters<typeof current.badDaysSyncWorkflow>) {
+  await sleep(1);
+  return current.badDaysSyncWorkflow(...args);
+}
+
+export async function badDayWorkflow(...args: Parameters<typeof current.badDayWorkflow>) {
+  await sleep(1);
+  return current.badDayWorkflow(...args);
+}

@@ -1,0 +1,186 @@
+// Brings the bad-day markers (domain/badDays.ts) in line with jao.delivery_day: reads the days bad now a page at a
+// time, lists the running markers of this task queue through Temporal's visibility, starts the missing markers and
+// completes the stale ones. Safe to run twice at once: a marker already running under its id is left as it is, and
+// a marker already over needs nothing more.
+import { Context } from '@temporalio/activity';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  type WorkflowExecutionInfo,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import type pg from 'pg';
+import { DATASET_ATTRIBUTE, DAY_STATUS_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
+import { type DayCursor, readBadDayCandidates } from '../db/badDays';
+import {
+  BAD_DAY_OVER_SIGNAL,
+  BAD_DAY_STATUSES,
+  BAD_DAY_WORKFLOW_TYPE,
+  BAD_DAYS_PAGE_SIZE,
+  BAD_DAYS_SYNC_CONCURRENCY,
+  type BadDay,
+  type BadDayStatus,
+  badStatusOf,
+  markerChanges,
+  markerIdOf,
+  type RunningMarker,
+} from '../domain/badDays';
+import { isDeliveryDay, marketTomorrow } from '../domain/calendar';
+import { declarationOf, isDataset } from '../domain/datasets';
+import type { Dataset } from '../domain/types';
+
+export interface BadDayDeps {
+  pool: pg.Pool;
+  /** FRESHNESS_DEADLINE per dataset (HH:MM Europe/Amsterdam, the day before); default: the declaration's. */
+  deadlines?: Partial<Record<Dataset, string>>;
+  /** Rows read per query (default BAD_DAYS_PAGE_SIZE). */
+  pageSize?: number;
+}
+
+export interface BadDaysSyncResult {
+  badDays: number;
+  started: number;
+  completed: number;
+}
+
+/** A running marker: the day and status its search attributes name, or null when they name none (a stray start). */
+interface ListedMarker {
+  workflowId: string;
+  runId: string;
+  marker: RunningMarker | null;
+}
+
+/** A quoted string literal of Temporal's list filter. */
+const literal = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+function listedMarkerOf(execution: WorkflowExecutionInfo): ListedMarker {
+  const attributes = execution.typedSearchAttributes;
+  const dataset = attributes.get(DATASET_ATTRIBUTE);
+  const day = attributes.get(DELIVERY_DAY_ATTRIBUTE);
+  const status = attributes.get(DAY_STATUS_ATTRIBUTE);
+  const known =
+    dataset !== undefined &&
+    isDataset(dataset) &&
+    day !== undefined &&
+    isDeliveryDay(day) &&
+    (BAD_DAY_STATUSES as readonly string[]).includes(status ?? '');
+  return {
+    workflowId: execution.workflowId,
+    runId: execution.runId,
+    marker: known ? { dataset, day, status: status as BadDayStatus, workflowId: execution.workflowId } : null,
+  };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DAYS_PAGE_SIZE }: BadDayDeps) {
+  const deadlineOf = (dataset: Dataset) => deadlines[dataset] ?? declarationOf(dataset).publication.deadline;
+
+  async function readBadDays(now: Date, heartbeat: () => void): Promise<BadDay[]> {
+    const bad: BadDay[] = [];
+    let after: DayCursor | null = null;
+    for (;;) {
+      const page = await readBadDayCandidates(pool, {
+        after,
+        limit: pageSize,
+        notPublishedThrough: marketTomorrow(now),
+      });
+      for (const facts of page) {
+        const status = badStatusOf(facts, deadlineOf(facts.dataset), now);
+        if (status) bad.push({ dataset: facts.dataset, day: facts.day, status });
+      }
+      heartbeat();
+      if (page.length < pageSize) return bad;
+      const last = page.at(-1)!;
+      after = { dataset: last.dataset, day: last.day };
+    }
+  }
+
+  async function listMarkers(
+    client: Client,
+    taskQueue: string,
+    heartbeat: () => void,
+  ): Promise<ListedMarker[]> {
+    const query =
+      `WorkflowType = ${literal(BAD_DAY_WORKFLOW_TYPE)} AND ExecutionStatus = 'Running' ` +
+      `AND TaskQueue = ${literal(taskQueue)}`;
+    const listed: ListedMarker[] = [];
+    for await (const execution of client.workflow.list({ query, pageSize })) {
+      listed.push(listedMarkerOf(execution));
+      if (listed.length % pageSize === 0) heartbeat();
+    }
+    return listed;
+  }
+
+  async function startMarker(client: Client, taskQueue: string, bad: BadDay): Promise<boolean> {
+    try {
+      await client.workflow.start(BAD_DAY_WORKFLOW_TYPE, {
+        workflowId: markerIdOf(bad, taskQueue),
+        taskQueue,
+        args: [bad],
+        typedSearchAttributes: [
+          { key: DATASET_ATTRIBUTE, value: bad.dataset },
+          { key: DELIVERY_DAY_ATTRIBUTE, value: bad.day },
+          { key: DAY_STATUS_ATTRIBUTE, value: bad.status },
+        ],
+        staticSummary: `${bad.dataset} ${bad.day} is ${bad.status.replace('_', ' ')}`,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
+  }
+
+  /** Signals the very run listed: a later run under the same id (its day bad that way again) is not concerned. */
+  async function completeMarker(
+    client: Client,
+    run: { workflowId: string; runId: string },
+  ): Promise<boolean> {
+    try {
+      await client.workflow.getHandle(run.workflowId, run.runId).signal(BAD_DAY_OVER_SIGNAL);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  return {
+    /** One pass: every bad day gets its running marker, every other running marker of this queue is completed. */
+    async syncBadDayMarkers(): Promise<BadDaysSyncResult> {
+      const context = Context.current();
+      const { client } = context;
+      const { taskQueue } = context.info;
+      const badDays = await readBadDays(new Date(), () => context.heartbeat());
+      const listed = await listMarkers(client, taskQueue, () => context.heartbeat());
+      const known = listed.flatMap((entry) => (entry.marker ? [entry.marker] : []));
+      const changes = markerChanges(badDays, known);
+      const staleIds = new Set(changes.complete.map((marker) => marker.workflowId));
+      const stale = listed.filter((entry) => entry.marker === null || staleIds.has(entry.workflowId));
+      let started = 0;
+      let completed = 0;
+      await eachLimited(stale, BAD_DAYS_SYNC_CONCURRENCY, async (run) => {
+        if (await completeMarker(client, run)) completed += 1;
+        context.heartbeat();
+      });
+      await eachLimited(changes.start, BAD_DAYS_SYNC_CONCURRENCY, async (bad) => {
+        if (await startMarker(client, taskQueue, bad)) started += 1;
+        context.heartbeat();
+      });
+      return { badDays: badDays.length, started, completed };
+    },
+  };
+}
+
+export type BadDayActivities = ReturnType<typeof createBadDayActivities>;
