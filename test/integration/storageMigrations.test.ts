@@ -104,7 +104,10 @@ describe('migrate', () => {
       expect(relations.rows.map((row) => row.relname)).toEqual([
         'api_key',
         'catalog',
+        'dataset_borders',
         'dataset_source',
+        'dataset_values',
+        'dataset_values_history',
         'day_event',
         'day_lock',
         'day_publication',
