@@ -18,6 +18,7 @@ import type { DayEventHub } from './eventHub';
 import { KeyWatch } from './keyWatch';
 import { createApiMetrics } from './metrics';
 import { ResponseCache } from './responseCache';
+import { registerDatasetsRoute } from './routes/datasets';
 import { registerDaysRoute } from './routes/days';
 import { registerDifferenceRoute } from './routes/difference';
 import { registerEventsRoute } from './routes/events';
@@ -97,8 +98,10 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
       info: {
         title: 'jao-scraper API',
         description:
-          'JAO Core maxExchanges (MaxBEX) as stored by the pipeline: values, revisions, day quality and a live feed. ' +
-          'Delivery days are Europe/Amsterdam dates, MTUs UTC instants (ISO-8601).',
+          'JAO Publication Tool datasets as stored by the pipeline: GET /v1/datasets lists them, and ' +
+          '/v1/datasets/{dataset}/… serves the values, series and revisions of each (Core maxExchanges, the default, ' +
+          'at /v1/datasets/maxExchanges/…); day quality, runs and freshness of Core maxExchanges; a live feed of ' +
+          "the key's datasets. Delivery days are Europe/Amsterdam dates, MTUs UTC instants (ISO-8601).",
         version,
       },
       components: {
@@ -148,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     runControl: options.runControl ?? null,
   };
   registerHealthRoutes(app, deps, createApiMetrics(app));
+  registerDatasetsRoute(app, deps);
   registerSeriesRoute(app, deps);
   registerValuesRoute(app, deps);
   registerRevisionsRoute(app, deps);

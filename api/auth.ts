@@ -1,6 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { type ApiKey, findActiveApiKey, hashApiKey } from '../db/apiKeys';
+import { DATASETS, isDataset, unknownDatasetMessage } from '../domain/datasets';
+
+/** A route that serves the dataset its `:dataset` path parameter names (`/v1/datasets/{dataset}/…`). */
+export const DATASET_IN_PATH = Symbol('the dataset the path names');
+/** A route that serves, for any key reading a declared dataset, what belongs to the key's datasets. */
+export const KEYS_DATASETS = Symbol('the datasets of the key');
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -8,8 +14,11 @@ declare module 'fastify' {
     apiKey: ApiKey | null;
   }
   interface FastifyContextConfig {
-    /** The dataset a route serves: the route needs a key scoped to it. */
-    dataset?: string;
+    /**
+     * The dataset a route serves: the route needs a key scoped to it. DATASET_IN_PATH: the one its `:dataset`
+     * names (an undeclared one is answered 404); KEYS_DATASETS: a key scoped to any declared dataset.
+     */
+    dataset?: string | typeof DATASET_IN_PATH | typeof KEYS_DATASETS;
     /** The route acts (starts runs) or shows what only operators see: it needs the operator scope too. */
     operator?: boolean;
   }
@@ -49,15 +58,31 @@ function bearerToken(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
+/** The 404 of a dataset no declaration names: the known ids in the message and in `datasets`. */
+export function unknownDatasetAnswer(text: string) {
+  return {
+    statusCode: 404,
+    error: 'Not Found',
+    message: unknownDatasetMessage(text),
+    parameter: 'dataset',
+    datasets: [...DATASETS],
+  };
+}
+
+/** The `:dataset` of the request's path, as sent (the router has matched the route: params are set). */
+const datasetInPath = (request: FastifyRequest): string =>
+  (request.params as { dataset?: string } | undefined)?.dataset ?? '';
+
 /**
- * onRequest: a route serving a dataset answers 401 without a valid key (`Authorization: Bearer <key>`), 403 to
- * a key not scoped to the dataset, and 403 to a key without the operator scope on an operator's route.
+ * onRequest: a route serving a dataset answers 401 without a valid key (`Authorization: Bearer <key>`), 404 for
+ * a dataset no declaration names, 403 to a key not scoped to the dataset, and 403 to a key without the operator
+ * scope on an operator's route.
  */
 export function authHook(keys: KeyStore) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     request.apiKey = null;
-    const dataset = request.routeOptions.config?.dataset;
-    if (!dataset) return;
+    const served = request.routeOptions.config?.dataset;
+    if (!served) return;
     const token = bearerToken(request.headers.authorization);
     const key = token ? await keys.find(token) : null;
     if (!key) {
@@ -73,13 +98,29 @@ export function authHook(keys: KeyStore) {
         });
       return reply;
     }
-    if (!key.datasets.includes(dataset)) {
-      reply.code(403).send({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: `this API key is not scoped to the dataset ${dataset}`,
-      });
-      return reply;
+    if (served === KEYS_DATASETS) {
+      if (!key.datasets.some(isDataset)) {
+        reply.code(403).send({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: `this API key is scoped to no declared dataset (known: ${DATASETS.join(', ')})`,
+        });
+        return reply;
+      }
+    } else {
+      const dataset = served === DATASET_IN_PATH ? datasetInPath(request) : served;
+      if (!isDataset(dataset)) {
+        reply.code(404).send(unknownDatasetAnswer(dataset));
+        return reply;
+      }
+      if (!key.datasets.includes(dataset)) {
+        reply.code(403).send({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: `this API key is not scoped to the dataset ${dataset}`,
+        });
+        return reply;
+      }
     }
     if (request.routeOptions.config?.operator && !key.operator) {
       reply.code(403).send({

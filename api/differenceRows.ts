@@ -1,5 +1,6 @@
-// The difference between two versions of the values (GET /v1/datasets/maxExchanges/difference): per border and
+// The difference between two versions of the values (GET /v1/datasets/{dataset}/difference): per border and
 // MTU, the value as known at a base instant, as known at a later instant (or now), and the change between them.
+import { type Dataset, DEFAULT_DATASET } from '../domain/datasets';
 import type { Format } from './params';
 
 export const DIFFERENCE_COLUMNS = [
@@ -32,6 +33,43 @@ export function differenceSql(compareAsOf: boolean): string {
   FROM jao.max_exchanges_range_as_of($3::text[], $1::date, $2::date, $4::timestamptz) b
   FULL JOIN ${compare} c ON c.mtu = b.mtu AND c.border = b.border
  ORDER BY coalesce(b.mtu, c.mtu), coalesce(b.border, c.border)`;
+}
+
+/**
+ * The same for a dataset other than the default, on the views of every dataset (migration 008): $1 from, $2 to,
+ * $3 borders, $4 base instant, $5 the dataset, $6 compare instant (only when `compareAsOf`).
+ */
+export function datasetDifferenceSql(compareAsOf: boolean): string {
+  const version = (source: string) => `(SELECT x.mtu, x.delivery_day, x.border, x.value_mw FROM ${source} x
+         WHERE x.dataset = $5::text AND x.delivery_day BETWEEN $1::date AND $2::date
+           AND x.border = ANY ($3::text[]))`;
+  const compare = compareAsOf ? 'jao.dataset_values_as_of($6::timestamptz)' : 'jao.dataset_values';
+  return `SELECT to_char(coalesce(b.mtu, c.mtu) AT TIME ZONE 'UTC', ${ISO}),
+       coalesce(b.delivery_day, c.delivery_day)::text,
+       coalesce(b.border, c.border),
+       b.value_mw::text, c.value_mw::text, (c.value_mw - b.value_mw)::text
+  FROM ${version('jao.dataset_values_as_of($4::timestamptz)')} b
+  FULL JOIN ${version(compare)} c ON c.mtu = b.mtu AND c.border = b.border
+ ORDER BY coalesce(b.mtu, c.mtu), coalesce(b.border, c.border)`;
+}
+
+/** The difference of `dataset`'s values of `borders` over from..to between `base` and `compare` (null: now). */
+export function differenceQuery(
+  dataset: Dataset,
+  from: string,
+  to: string,
+  borders: string[],
+  base: Date,
+  compare: Date | null,
+): { text: string; values: unknown[] } {
+  const values: unknown[] = [from, to, borders, base];
+  if (dataset === DEFAULT_DATASET) {
+    return { text: differenceSql(compare !== null), values: compare ? [...values, compare] : values };
+  }
+  return {
+    text: datasetDifferenceSql(compare !== null),
+    values: compare ? [...values, dataset, compare] : [...values, dataset],
+  };
 }
 
 /** A row as JSON: the numbers as numbers, a missing value null. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../domain/calendar';
+import { DATASETS, type Dataset, declarationOf } from '../domain/datasets';
 import { ApiInputError } from './errors';
 
 /** Up to this many borders, a request reads through the range functions (FEW_BORDERS × a year ≈ 70,000 rows). */
@@ -58,6 +59,13 @@ const bordersParam = z
   .optional()
   .describe('repeatable: border=AT_BE&border=BE_AT; all borders when absent');
 
+/** `/v1/datasets/{dataset}/…`: an undeclared dataset is answered 404 before validation (api/auth.ts). */
+export const datasetParams = z.strictObject({
+  dataset: z
+    .enum(DATASETS)
+    .describe(`the dataset id (GET /v1/datasets lists those the key reads): ${DATASETS.join(', ')}`),
+});
+
 export const dayRangeQuery = z.strictObject({
   from: deliveryDayParam,
   to: deliveryDayParam,
@@ -105,8 +113,19 @@ export function borderList(border: string | string[] | undefined): string[] | nu
   return [...new Set(Array.isArray(border) ? border : [border])].sort();
 }
 
-/** `from` ≤ `to` and at most `maxDays` days. */
-export function checkDayRange(from: string, to: string, maxDays: number): void {
+/** A day of the dataset: not before the first day JAO published it (deliveryDayParam checks the earliest one). */
+export function checkFirstDay(dataset: Dataset, parameter: string, day: string): void {
+  const { firstDay } = declarationOf(dataset);
+  if (day < firstDay)
+    throw new ApiInputError(
+      parameter,
+      `must not be before ${firstDay} (the first day JAO published ${dataset})`,
+    );
+}
+
+/** `from` ≤ `to`, at most `maxDays` days, from the dataset's first day on. */
+export function checkDayRange(dataset: Dataset, from: string, to: string, maxDays: number): void {
+  checkFirstDay(dataset, 'from', from);
   if (from > to) throw new ApiInputError('from', `must not be after to (${to})`);
   const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
   if (days > maxDays) {

@@ -1,4 +1,5 @@
-import type { Format } from './params';
+import { type Dataset, DEFAULT_DATASET } from '../domain/datasets';
+import { FEW_BORDERS, type Format } from './params';
 
 /** The columns of jao.max_exchanges (and of jao.max_exchanges_as_of), in order: every format's fields. */
 export const VALUE_COLUMNS = [
@@ -51,6 +52,44 @@ export function valuesSql(asOf: boolean, fewBorders: boolean): string {
     ORDER BY x.mtu, x.border) v
  WHERE g.dataset = 'maxExchanges' AND g.day BETWEEN $1::date AND $2::date
  ORDER BY g.day`;
+}
+
+/**
+ * The values query of a dataset other than the default, on the views of every dataset (migration 008): day by day
+ * as above, each day one LATERAL read of its window. $1 from, $2 to, $3 borders or null, $4 the dataset, $5 as_of.
+ */
+export function datasetValuesSql(asOf: boolean): string {
+  const source = asOf ? 'jao.dataset_values_as_of($5::timestamptz)' : 'jao.dataset_values';
+  return `${SELECT_TEXT}
+  FROM jao.delivery_day g
+ CROSS JOIN LATERAL (
+   SELECT x.* FROM ${source} x
+    WHERE x.dataset = g.dataset AND x.delivery_day = g.day
+      AND ($3::text[] IS NULL OR x.border = ANY ($3::text[]))
+    ORDER BY x.mtu, x.border) v
+ WHERE g.dataset = $4::text AND g.day BETWEEN $1::date AND $2::date
+ ORDER BY g.day`;
+}
+
+/** The values of `dataset` over from..to (borders null: every border), as of an instant when given. */
+export function valuesQuery(
+  dataset: Dataset,
+  from: string,
+  to: string,
+  borders: string[] | null,
+  asOf: Date | null,
+): { text: string; values: unknown[] } {
+  if (dataset === DEFAULT_DATASET) {
+    const fewBorders = borders !== null && borders.length <= FEW_BORDERS;
+    return {
+      text: valuesSql(asOf !== null, fewBorders),
+      values: asOf ? [from, to, borders, asOf] : [from, to, borders],
+    };
+  }
+  return {
+    text: datasetValuesSql(asOf !== null),
+    values: asOf ? [from, to, borders, dataset, asOf] : [from, to, borders, dataset],
+  };
 }
 
 type Row = string[];

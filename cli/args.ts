@@ -1,4 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { z } from 'zod';
+import { type Dataset, DEFAULT_DATASET, findDataset, unknownDatasetMessage } from '../domain/datasets';
 import { UsageError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -53,4 +55,25 @@ export function parseCommandArgs<T extends Options>(
     throw new UsageError(`${command}: unexpected argument "${stray}"`);
   }
   return parsed;
+}
+
+/** `--dataset ID`: the option the per-dataset commands share. */
+export const DATASET_OPTION = { dataset: { type: 'string' } } as const;
+
+/** A dataset as a user names it: its id or `region/endpoint` (findDataset); refused in one line listing the ids. */
+const datasetArg = z.string().transform((text, context): Dataset => {
+  const dataset = findDataset(text);
+  if (dataset === null) {
+    context.addIssue({ code: 'custom', message: unknownDatasetMessage(text) });
+    return z.NEVER;
+  }
+  return dataset;
+});
+
+/** The dataset `--dataset` names, DEFAULT_DATASET when absent; an unknown name is a UsageError of one line. */
+export function parseDatasetArg(command: string, text: string | undefined): Dataset {
+  if (text === undefined) return DEFAULT_DATASET;
+  const parsed = datasetArg.safeParse(text);
+  if (!parsed.success) throw new UsageError(`${command}: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }

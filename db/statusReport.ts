@@ -1,6 +1,7 @@
 // The status report of a range of days (`jao status`, `jao health`, the worker's health gauges) from the database.
 import type pg from 'pg';
 import { marketTomorrow } from '../domain/calendar';
+import { type Dataset, DEFAULT_DATASET } from '../domain/datasets';
 import { buildStatusReport, type StatusReport } from '../domain/statusReport';
 import type { DeliveryDay } from '../domain/types';
 import { readDayQuality } from './dayQuality';
@@ -11,23 +12,22 @@ export async function readStatusReport(
   pool: pg.Pool,
   range: { from: DeliveryDay; to: DeliveryDay },
   now: Date,
-  /** FRESHNESS_DEADLINE: HH:MM Europe/Amsterdam on the day before delivery. */
+  /** When a day is due: HH:MM Europe/Amsterdam on the day before delivery (FRESHNESS_DEADLINE for the default). */
   deadline: string,
+  dataset: Dataset = DEFAULT_DATASET,
 ): Promise<StatusReport> {
   const { from, to } = range;
-  const records = await readDayRecords(pool, 'maxExchanges', from, to);
+  const records = await readDayRecords(pool, dataset, from, to);
   // The tomorrow line tells whether tomorrow is in, whatever range was asked for.
   const tomorrow = marketTomorrow(now);
   if (tomorrow < from || tomorrow > to)
-    records.push(...(await readDayRecords(pool, 'maxExchanges', tomorrow, tomorrow)));
-  const quality = new Map(
-    (await readDayQuality(pool, 'maxExchanges', from, to)).map((q) => [q.day, q] as const),
-  );
+    records.push(...(await readDayRecords(pool, dataset, tomorrow, tomorrow)));
+  const quality = new Map((await readDayQuality(pool, dataset, from, to)).map((q) => [q.day, q] as const));
   const facts = records.map((record) => ({
     ...record,
     reason: quality.get(record.day)?.reason ?? null,
     drift: quality.get(record.day)?.drift ?? null,
   }));
-  const publications = await readPublicationTimes(pool, 'maxExchanges', from, to);
+  const publications = await readPublicationTimes(pool, dataset, from, to);
   return buildStatusReport({ from, to, records: facts, now, deadline, publications });
 }

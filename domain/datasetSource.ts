@@ -53,3 +53,8 @@ export function describePublicationSchedule(settings: PublicationSettings): stri
 export function sourceEndpointOf(baseUrl: string, dataset: Dataset = DEFAULT_DATASET): string {
   return `${baseUrl.replace(/\/+$/, '')}${dataPathOf(declarationOf(dataset))}`;
 }
+
+/** When a dataset's day D is due: FRESHNESS_DEADLINE (`configured`) for the default dataset, the declared one else. */
+export function freshnessDeadlineOf(dataset: Dataset, configured: string): string {
+  return dataset === DEFAULT_DATASET ? configured : declarationOf(dataset).publication.deadline;
+}

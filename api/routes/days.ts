@@ -78,7 +78,7 @@ export function registerDaysRoute(app: ApiApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const { from, to } = request.query;
-      checkDayRange(from, to, deps.maxRangeDays);
+      checkDayRange(MAX_EXCHANGES, from, to, deps.maxRangeDays);
       const datasets = request.apiKey?.datasets ?? [];
       const answer = await withSnapshot(deps.pool, async (client, version) => {
         const etag = etagOf(['days', from, to, [...datasets].sort()], version);

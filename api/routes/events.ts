@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { type DayEvent, readDayEventsAfter } from '../../db/dayEvents';
+import { isDataset } from '../../domain/datasets';
+import { KEYS_DATASETS } from '../auth';
 import { ApiInputError } from '../errors';
 import type { KeyLoss } from '../keyWatch';
-import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 
 const REPLAY_PAGE = 1_000;
 /** A subscriber this far behind (bytes not yet taken by its socket) is dropped; it resumes by Last-Event-ID. */
@@ -52,18 +54,19 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
   app.get(
     '/v1/events',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: KEYS_DATASETS },
       schema: {
         summary: 'Live feed of stored, revised and failed days and failed re-checks (Server-Sent Events)',
         description:
           'Events day.stored, day.revised, day.failed (a day without stored values failed) and day.recheck_failed ' +
           '(a re-check of a stored day failed: its values and status stay), each as `id`, `event` and `data` (JSON: ' +
-          'id, type, dataset, day, status, revision, build, raisedAt, error). `error` is what a failed re-check met ' +
+          'id, type, dataset, day, status, revision, build, raisedAt, error): the events of the datasets the key ' +
+          'reads, whichever they are. `error` is what a failed re-check met ' +
           "(the day's last error, at most 1000 characters); null for the other events. " +
           'Send Last-Event-ID to resume; a comment line every 15 s keeps ' +
           'the connection open. When the key is revoked, or no longer reads the dataset, the stream ends within 5 s ' +
-          'with a last event `key.revoked` or `key.unscoped` (data: type, dataset, message); reconnecting with that ' +
-          'key is answered 401 or 403. A stream opened with an operator key ends the same way with `key.demoted` ' +
+          'with a last event `key.revoked` or `key.unscoped` (data: type, dataset, message; when it loses any of the ' +
+          'datasets it read at the start); reconnecting with that key is answered 401, or reads its new datasets. A stream opened with an operator key ends the same way with `key.demoted` ' +
           'when the key loses its operator scope; reconnecting reads on as a reader.',
         tags: ['events'],
         security: SECURITY,
@@ -75,7 +78,7 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
       const after = resumeId(request.headers['last-event-id'], request.query.last_event_id);
       const key = request.apiKey;
       if (!key) throw new Error('the events route runs behind the key check');
-      const datasets = key.datasets;
+      const datasets = key.datasets.filter(isDataset);
       const res = reply.raw;
       reply.hijack();
       res.writeHead(200, {
@@ -103,16 +106,22 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
         else send(event);
       });
       const heartbeat = setInterval(() => write(res, ': heartbeat\n\n'), deps.heartbeatMs);
-      // An operator's stream serves the page's controls: it ends when the key loses the scope.
-      const unwatch = deps.keyWatch.watch(
-        key,
-        MAX_EXCHANGES,
-        (loss) => {
-          write(res, keyLossFrame(loss, MAX_EXCHANGES));
-          res.end();
-        },
-        true,
+      // The stream ends when the key loses a dataset it serves (or is revoked); an operator's stream serves the
+      // page's controls too: it ends when the key loses the scope.
+      const unwatches = datasets.map((dataset) =>
+        deps.keyWatch.watch(
+          key,
+          dataset,
+          (loss) => {
+            write(res, keyLossFrame(loss, dataset));
+            res.end();
+          },
+          true,
+        ),
       );
+      const unwatch = () => {
+        for (const stop of unwatches) stop();
+      };
       res.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();

@@ -1,10 +1,14 @@
+import type pg from 'pg';
 import { z } from 'zod';
 import { dayOfInstant } from '../../domain/calendar';
+import { type Dataset, DEFAULT_DATASET } from '../../domain/datasets';
+import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf } from '../caching';
 import { ApiInputError } from '../errors';
-import { revisionsQuery } from '../params';
+import { checkFirstDay, datasetParams, revisionsQuery } from '../params';
 import { withSnapshot } from '../snapshot';
-import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
+import { DATASET_REFUSALS } from './datasets';
 
 const revisionRow = z.object({
   mtu: z.string(),
@@ -32,41 +36,68 @@ interface RevisionDbRow {
   valid_to: Date | null;
 }
 
+/**
+ * The revisions of one border on one day (one MTU of it when `mtu` is set). The default dataset through the history
+ * range function (migration 018): the border and the day are a series id and constant bounds on `mtu` while
+ * planning. Another dataset through jao.dataset_values_history (migration 008), that day's window.
+ */
+function revisionsSql(dataset: Dataset, border: string, mtu: Date | null, day: string): pg.QueryConfig {
+  const columns = `mtu, delivery_day, border, from_zone, to_zone, value_mw, revision, first_seen_at, valid_from,
+                   valid_to`;
+  if (dataset === DEFAULT_DATASET) {
+    return {
+      name: 'jao.api.revisions',
+      text: `SELECT ${columns}
+               FROM jao.max_exchanges_history_range(ARRAY[$1::text], $3::date, $3::date)
+              WHERE ($2::timestamptz IS NULL OR mtu = $2::timestamptz)
+              ORDER BY mtu, revision`,
+      values: [border, mtu, day],
+    };
+  }
+  return {
+    name: 'jao.api.dataset_revisions',
+    text: `SELECT ${columns}
+             FROM jao.dataset_values_history
+            WHERE dataset = $4::text AND border = $1::text AND delivery_day = $3::date
+              AND ($2::timestamptz IS NULL OR mtu = $2::timestamptz)
+            ORDER BY mtu, revision`,
+    values: [border, mtu, day, dataset],
+  };
+}
+
 export function registerRevisionsRoute(app: ApiApp, deps: RouteDeps): void {
   app.get(
-    '/v1/datasets/maxExchanges/revisions',
+    '/v1/datasets/:dataset/revisions',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: DATASET_IN_PATH },
       schema: {
+        operationId: 'listRevisions',
         summary: 'Every revision of a border at one MTU or on one delivery day',
-        description: 'jao.max_exchanges_history: give border and exactly one of mtu or day.',
-        tags: ['maxExchanges'],
+        description:
+          'jao.max_exchanges_history for maxExchanges, jao.dataset_values_history of the dataset for another: give ' +
+          'border and exactly one of mtu or day.',
+        tags: [DATASETS_TAG],
         security: SECURITY,
+        params: datasetParams,
         querystring: revisionsQuery,
-        response: { 200: z.array(revisionRow) },
+        response: { 200: z.array(revisionRow), ...DATASET_REFUSALS },
       },
     },
     async (request, reply) => {
       const { border, mtu, day } = request.query;
+      const { dataset } = request.params;
       if ((mtu === undefined) === (day === undefined)) {
         throw new ApiInputError(mtu === undefined ? 'mtu' : 'day', 'give exactly one of mtu or day');
       }
+      if (day !== undefined) checkFirstDay(dataset, 'day', day);
       const answer = await withSnapshot(deps.pool, async (client, version) => {
-        const known = await deps.catalogue.knownBorders(client, version);
+        const known = await deps.catalogue.knownBorders(client, version, dataset);
         if (!known.has(border)) throw new ApiInputError('border', `unknown border ${border}`);
-        const etag = etagOf(['revisions', border, mtu?.toISOString() ?? null, day ?? null], version);
+        const etag = etagOf(['revisions', dataset, border, mtu?.toISOString() ?? null, day ?? null], version);
         if (answerIfNotModified(request, reply, etag, false)) return null;
-        const result = await client.query<RevisionDbRow>({
-          name: 'jao.api.revisions',
-          // The history range function (migration 018): the border and the day are a series id and constant
-          // bounds on `mtu` while planning.
-          text: `SELECT mtu, delivery_day, border, from_zone, to_zone, value_mw, revision, first_seen_at,
-                        valid_from, valid_to
-                   FROM jao.max_exchanges_history_range(ARRAY[$1::text], $3::date, $3::date)
-                  WHERE ($2::timestamptz IS NULL OR mtu = $2::timestamptz)
-                  ORDER BY mtu, revision`,
-          values: [border, mtu ?? null, day ?? dayOfInstant(mtu!)],
-        });
+        const result = await client.query<RevisionDbRow>(
+          revisionsSql(dataset, border, mtu ?? null, day ?? dayOfInstant(mtu!)),
+        );
         return result.rows.map((row) => ({
           ...row,
           mtu: row.mtu.toISOString(),

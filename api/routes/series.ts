@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf } from '../caching';
+import { datasetParams } from '../params';
 import { withSnapshot } from '../snapshot';
-import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
+import { DATASET_REFUSALS } from './datasets';
 
 const seriesEntry = z.object({
   key: z.string().describe('as published: border_AT_BE'),
@@ -30,22 +33,25 @@ const seriesEntry = z.object({
 
 export function registerSeriesRoute(app: ApiApp, deps: RouteDeps): void {
   app.get(
-    '/v1/datasets/maxExchanges/series',
+    '/v1/datasets/:dataset/series',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: DATASET_IN_PATH },
       schema: {
-        summary: 'The catalogue of borders',
-        tags: ['maxExchanges'],
+        operationId: 'listSeries',
+        summary: 'The catalogue of borders of a dataset',
+        tags: [DATASETS_TAG],
         security: SECURITY,
+        params: datasetParams,
         querystring: z.strictObject({}),
-        response: { 200: z.array(seriesEntry) },
+        response: { 200: z.array(seriesEntry), ...DATASET_REFUSALS },
       },
     },
     async (request, reply) => {
+      const { dataset } = request.params;
       const answer = await withSnapshot(deps.pool, async (client, version) => {
-        const etag = etagOf(['series'], version);
+        const etag = etagOf(['series', dataset], version);
         if (answerIfNotModified(request, reply, etag, false)) return null;
-        return deps.catalogue.series(client, version);
+        return deps.catalogue.series(client, version, dataset);
       });
       return answer === null ? reply : answer;
     },

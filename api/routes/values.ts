@@ -4,13 +4,16 @@ import type { FastifyReply } from 'fastify';
 import Cursor from 'pg-cursor';
 import { z } from 'zod';
 import type { ApiKey } from '../../db/apiKeys';
+import type { Dataset } from '../../domain/datasets';
+import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { ApiInputError } from '../errors';
 import type { KeyLoss } from '../keyWatch';
-import { borderList, checkDayRange, FEW_BORDERS, type Format, valuesQuery } from '../params';
+import { borderList, checkDayRange, datasetParams, type Format, valuesQuery } from '../params';
 import { openSnapshot, type Snapshot } from '../snapshot';
-import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
-import { CONTENT_TYPES, RowFormatter, valuesSql } from '../valueRows';
+import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
+import { CONTENT_TYPES, RowFormatter, valuesQuery as valuesSqlQuery } from '../valueRows';
+import { DATASET_REFUSALS } from './datasets';
 
 /** Rows read from the cursor at a time: a few hundred kB of text, whatever the size of the answer. */
 const BATCH_ROWS = 4_000;
@@ -29,25 +32,31 @@ const valueRow = z.object({
 
 export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
   app.get(
-    '/v1/datasets/maxExchanges/values',
+    '/v1/datasets/:dataset/values',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: DATASET_IN_PATH },
       schema: {
+        operationId: 'listValues',
         summary: 'Values of the delivery days from..to (streamed)',
         description:
-          'jao.max_exchanges, or with as_of jao.max_exchanges_as_of: ordered by MTU and border; json, ndjson or csv.',
-        tags: ['maxExchanges'],
+          'For maxExchanges jao.max_exchanges, or with as_of jao.max_exchanges_as_of; for another dataset ' +
+          'jao.dataset_values (or jao.dataset_values_as_of) of that dataset: ordered by MTU and border; json, ndjson ' +
+          'or csv. An undeclared dataset is answered 404 listing the known ones.',
+        tags: [DATASETS_TAG],
         security: SECURITY,
+        params: datasetParams,
         querystring: valuesQuery,
-        response: { 200: z.array(valueRow) },
+        response: { 200: z.array(valueRow), ...DATASET_REFUSALS },
       },
     },
     async (request, reply) => {
       const query = request.query;
-      checkDayRange(query.from, query.to, deps.maxRangeDays);
+      const { dataset } = request.params;
+      checkDayRange(dataset, query.from, query.to, deps.maxRangeDays);
       const borders = borderList(query.border);
       const parts = [
         'values',
+        dataset,
         query.from,
         query.to,
         borders,
@@ -63,14 +72,14 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       const hit = deps.responses.get(currentEtag);
       if (hit) {
         if (answerIfNotModified(request, reply, currentEtag, currentSettled)) return reply;
-        setAnswerHeaders(reply, query.format, query.from, query.to);
+        setAnswerHeaders(reply, dataset, query.format, query.from, query.to);
         reply.header('x-cache', 'hit');
         return (reply as FastifyReply).send(hit);
       }
       const snapshot = await openSnapshot(deps.pool);
       try {
         if (borders) {
-          const known = await deps.catalogue.knownBorders(snapshot.client, snapshot.version);
+          const known = await deps.catalogue.knownBorders(snapshot.client, snapshot.version, dataset);
           const unknown = borders.find((border) => !known.has(border));
           if (unknown) throw new ApiInputError('border', `unknown border ${unknown}`);
         }
@@ -80,7 +89,7 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
           await snapshot.end();
           return reply;
         }
-        setAnswerHeaders(reply, query.format, query.from, query.to);
+        setAnswerHeaders(reply, dataset, query.format, query.from, query.to);
         const cached = deps.responses.get(etag);
         if (cached) {
           await snapshot.end();
@@ -90,11 +99,11 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
         reply.header('x-cache', 'miss');
         const body = await streamValues(
           snapshot,
-          [query.from, query.to, borders, query.as_of ?? null],
+          valuesSqlQuery(dataset, query.from, query.to, borders, query.as_of ?? null),
           query.format,
           { maxBytes: deps.responses.maxEntryBytes, keep: (whole) => deps.responses.set(etag, whole) },
         );
-        cutOnKeyLoss(deps, request.apiKey, reply.raw, (loss) =>
+        cutOnKeyLoss(deps, request.apiKey, dataset, reply.raw, (loss) =>
           request.log.info(
             { keyId: request.apiKey?.id, loss },
             'values answer cut: its key no longer reads it',
@@ -110,28 +119,33 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
   );
 }
 
-function setAnswerHeaders(reply: FastifyReply, format: Format, from: string, to: string): void {
+function setAnswerHeaders(
+  reply: FastifyReply,
+  dataset: Dataset,
+  format: Format,
+  from: string,
+  to: string,
+): void {
   reply.header('content-type', CONTENT_TYPES[format]);
   if (format === 'csv')
-    reply.header('content-disposition', `inline; filename="maxExchanges_${from}_${to}.csv"`);
+    reply.header('content-disposition', `inline; filename="${dataset}_${from}_${to}.csv"`);
 }
 
 /** A long answer ends (its connection is cut) once its key is revoked or no longer reads the dataset. */
 function cutOnKeyLoss(
   deps: RouteDeps,
   key: ApiKey | null,
+  dataset: Dataset,
   res: ServerResponse,
   log: (loss: KeyLoss) => void,
 ): void {
   if (!key) return;
-  const unwatch = deps.keyWatch.watch(key, MAX_EXCHANGES, (loss) => {
+  const unwatch = deps.keyWatch.watch(key, dataset, (loss) => {
     log(loss);
     res.destroy();
   });
   res.once('close', unwatch);
 }
-
-const fewBorders = (borders: string[] | null) => borders !== null && borders.length <= FEW_BORDERS;
 
 /** An answer of at most `maxBytes`, once streamed to its end, is handed to `keep` whole (the response cache). */
 interface WholeAnswer {
@@ -164,16 +178,11 @@ class AnswerKeeper {
  */
 async function streamValues(
   snapshot: Snapshot,
-  params: [string, string, string[] | null, Date | null],
+  query: { text: string; values: unknown[] },
   format: 'json' | 'ndjson' | 'csv',
   whole: WholeAnswer,
 ): Promise<Readable> {
-  const asOf = params[3] !== null;
-  const cursor = snapshot.client.query(
-    new Cursor<string[]>(valuesSql(asOf, fewBorders(params[2])), asOf ? params : params.slice(0, 3), {
-      rowMode: 'array',
-    }),
-  );
+  const cursor = snapshot.client.query(new Cursor<string[]>(query.text, query.values, { rowMode: 'array' }));
   const first = await cursor.read(BATCH_ROWS);
   const formatter = new RowFormatter(format);
   let started = false;

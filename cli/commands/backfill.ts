@@ -5,7 +5,8 @@ import type { Config } from '../../common/config';
 import { connectClient, isTemporalUnreachable } from '../../common/temporal';
 import { openBackfill, startDayRun } from '../../control/runStarts';
 import { createPool } from '../../db/pool';
-import { GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
+import { marketTomorrow } from '../../domain/calendar';
+import { type Dataset, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
 import { countOf } from '../../domain/runDetails';
 import {
   type BackfillProgress,
@@ -14,7 +15,7 @@ import {
   parseBackfillInput,
   reasonOf,
 } from '../../domain/workflowInputs';
-import { parseCommandArgs } from '../args';
+import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 import { renderProgress } from '../progressBar';
@@ -27,13 +28,19 @@ const OPTIONS = {
   mode: { type: 'string' },
   wait: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  ...DATASET_OPTION,
 } as const;
 
 /** A whole number as a person types it: decimal digits (a sign is let through for the range check). */
 const DECIMAL_INTEGER = /^-?\d+$/;
 
-export function parseBackfillArgs(command: string, argv: string[], defaults: Partial<BackfillRequest> = {}) {
+/** `defaults` may depend on the dataset (`rerun --failed` starts at the dataset's first day). */
+type BackfillDefaults = Partial<BackfillRequest> | ((dataset: Dataset) => Partial<BackfillRequest>);
+
+export function parseBackfillArgs(command: string, argv: string[], defaultsOf: BackfillDefaults = {}) {
   const { values } = parseCommandArgs(command, argv, OPTIONS, 0);
+  const dataset = parseDatasetArg(command, values.dataset);
+  const defaults = typeof defaultsOf === 'function' ? defaultsOf(dataset) : defaultsOf;
   const from = values.from ?? defaults.from;
   const to = values.to ?? defaults.to;
   if (!from || !to) throw new UsageError(`${command}: --from and --to are required (YYYY-MM-DD)`);
@@ -43,7 +50,13 @@ export function parseBackfillArgs(command: string, argv: string[], defaults: Par
     );
   }
   const parsed = parseBackfillInput(
-    { from, to, concurrency: values.concurrency ?? defaults.concurrency, mode: values.mode ?? defaults.mode },
+    {
+      dataset,
+      from,
+      to,
+      concurrency: values.concurrency ?? defaults.concurrency,
+      mode: values.mode ?? defaults.mode,
+    },
     new Date(),
   );
   if (!parsed.ok) throw new UsageError(`${command}: ${parsed.message}`);
@@ -56,7 +69,7 @@ async function printDryRun(config: Config, request: BackfillRequest): Promise<vo
     const days = await planDays(pool, request);
     const minutes = days.length / config.JAO_MAX_REQUESTS_PER_MINUTE;
     console.log(
-      `backfill ${request.from}..${request.to}, mode ${request.mode}, concurrency ${request.concurrency}`,
+      `backfill ${datasetLabel(request.dataset)}${request.from}..${request.to}, mode ${request.mode}, concurrency ${request.concurrency}`,
     );
     console.log(`days: ${days.length}${days.length ? ` (${summarizeDays(days)})` : ''}`);
     console.log(`requests: at least ${days.length} (one per day)`);
@@ -78,12 +91,15 @@ function formatMinutes(minutes: number): string {
   return `${(minutes / 60).toFixed(1)} h`;
 }
 
+/** `nordicMaxExchanges ` before a range of another dataset than the default; nothing for the default's. */
+export const datasetLabel = (dataset: Dataset): string => (dataset === DEFAULT_DATASET ? '' : `${dataset} `);
+
 export function printSummary(result: BackfillResult): void {
   const statuses = Object.entries(result.byStatus)
     .map(([status, count]) => `${status} ${count}`)
     .join(', ');
   console.log(
-    `backfill ${result.from}..${result.to} (${result.mode}) finished: ${countOf(result.total, 'day')}; ${statuses || 'nothing to do'}`,
+    `backfill ${datasetLabel(result.dataset)}${result.from}..${result.to} (${result.mode}) finished: ${countOf(result.total, 'day')}; ${statuses || 'nothing to do'}`,
   );
   for (const outcome of result.notCompleted) {
     const reason = reasonOf(outcome);
@@ -190,12 +206,12 @@ export async function backfillCommand(argv: string[]): Promise<void> {
 }
 
 /** Starts the day workflow of each given day (a day already running is left to finish and reported). */
-async function rerunDays(config: Config, days: string[], wait: boolean): Promise<void> {
+async function rerunDays(config: Config, dataset: Dataset, days: string[], wait: boolean): Promise<void> {
   const temporal = await connectClient(config);
   try {
     const handles = [];
     for (const day of days) {
-      const start = await startDayRun(temporal.client, config.TEMPORAL_TASK_QUEUE, 'maxExchanges', day, {
+      const start = await startDayRun(temporal.client, config.TEMPORAL_TASK_QUEUE, dataset, day, {
         via: 'cli',
       });
       if (start.started) {
@@ -239,22 +255,23 @@ export async function rerunCommand(argv: string[]): Promise<void> {
       (name) => values[name] !== undefined,
     );
     if (misplaced) throw new UsageError(`rerun DAY …: --${misplaced} applies to rerun --failed only`);
+    const dataset = parseDatasetArg('rerun', values.dataset);
     const tomorrow = marketTomorrow(new Date());
     for (const day of positionals) {
-      const parsed = parseBackfillInput({ from: day, to: day }, new Date());
+      const parsed = parseBackfillInput({ dataset, from: day, to: day }, new Date());
       if (!parsed.ok) throw new UsageError(`rerun: ${parsed.message.replace(/^from |^to /, '')}`);
       if (day > tomorrow) throw new UsageError(`rerun: ${day} is after tomorrow (${tomorrow})`);
     }
-    return rerunDays(configFromEnv(), positionals, values.wait ?? false);
+    return rerunDays(configFromEnv(), dataset, positionals, values.wait ?? false);
   }
   if (!values.failed)
     throw new UsageError('rerun: say which days: rerun DAY [DAY …], or rerun --failed [--from D --to D]');
   const rest = argv.filter((arg) => arg !== '--failed');
-  const { request, wait, dryRun } = parseBackfillArgs('rerun', rest, {
-    from: GO_LIVE_DAY,
+  const { request, wait, dryRun } = parseBackfillArgs('rerun', rest, (dataset) => ({
+    from: declarationOf(dataset).firstDay,
     to: marketTomorrow(new Date()),
     mode: 'failed',
-  });
+  }));
   if (request.mode !== 'failed') throw new UsageError('rerun --failed: --mode cannot be changed');
   if (dryRun) return printDryRun(configFromEnv(), request);
   const result = await startBackfill(configFromEnv(), request, wait);

@@ -1,8 +1,10 @@
-// `npx jao catalogue [--markdown | --json]`: the catalogue and the data dictionary, read from the live database
-// (jao.catalog, the datasets' sources, every object jao_reader may read with its COMMENTs).
-import { readDataDictionary } from '../../db/catalogue';
+// `npx jao catalogue [--markdown | --json] [--dataset ID]`: the catalogue and the data dictionary, read from the live
+// database (jao.catalog, the datasets' sources, every object jao_reader may read with its COMMENTs). Every dataset
+// unless --dataset names one: the dictionary is the whole database's.
+import { type DataDictionary, readDataDictionary } from '../../db/catalogue';
 import { createPool } from '../../db/pool';
-import { parseCommandArgs } from '../args';
+import type { Dataset } from '../../domain/datasets';
+import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { renderDataDictionary } from '../dataDictionary';
 import { UsageError } from '../errors';
@@ -11,17 +13,28 @@ export async function catalogueCommand(argv: string[]): Promise<void> {
   const { values } = parseCommandArgs(
     'catalogue',
     argv,
-    { markdown: { type: 'boolean' }, json: { type: 'boolean' } },
+    { markdown: { type: 'boolean' }, json: { type: 'boolean' }, ...DATASET_OPTION },
     0,
   );
   if (values.markdown && values.json) throw new UsageError('catalogue: give --markdown or --json, not both');
+  const dataset = values.dataset === undefined ? null : parseDatasetArg('catalogue', values.dataset);
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1, applicationName: 'jao catalogue' });
   try {
-    const dictionary = await readDataDictionary(pool);
+    const dictionary = onlyDataset(await readDataDictionary(pool), dataset);
     process.stdout.write(
       values.json ? `${JSON.stringify(dictionary, null, 2)}\n` : renderDataDictionary(dictionary),
     );
   } finally {
     await pool.end();
   }
+}
+
+/** The dictionary with the datasets and series of `dataset` only (null: all); its objects are every dataset's. */
+export function onlyDataset(dictionary: DataDictionary, dataset: Dataset | null): DataDictionary {
+  if (dataset === null) return dictionary;
+  return {
+    ...dictionary,
+    datasets: dictionary.datasets.filter((entry) => entry.dataset === dataset),
+    series: dictionary.series.filter((entry) => entry.dataset === dataset),
+  };
 }

@@ -22,12 +22,12 @@ import {
 } from '../../domain/reprocessInputs';
 import { countOf } from '../../domain/runDetails';
 import type { DeliveryDay } from '../../domain/types';
-import { reasonOf } from '../../domain/workflowInputs';
+import { beforeFirstDay, reasonOf } from '../../domain/workflowInputs';
 import type { reprocessWorkflow } from '../../workflows';
-import { parseCommandArgs } from '../args';
+import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
-import { resultThroughOutages, showProgress } from './backfill';
+import { datasetLabel, resultThroughOutages, showProgress } from './backfill';
 
 const OPTIONS = {
   from: { type: 'string' },
@@ -35,6 +35,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   wait: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  ...DATASET_OPTION,
 } as const;
 
 /** Days checked at once by a dry run (each is a write rolled back). */
@@ -42,6 +43,7 @@ const DRY_RUN_CONCURRENCY = 4;
 
 export function parseReprocessArgs(argv: string[]) {
   const { values } = parseCommandArgs('reprocess', argv, OPTIONS, 0);
+  const dataset = parseDatasetArg('reprocess', values.dataset);
   if (!values.from || !values.to)
     throw new UsageError('reprocess: --from and --to are required (YYYY-MM-DD)');
   if (values.concurrency !== undefined && !/^-?\d+$/.test(values.concurrency)) {
@@ -50,10 +52,13 @@ export function parseReprocessArgs(argv: string[]) {
     );
   }
   const parsed = parseReprocessInput(
-    { from: values.from, to: values.to, concurrency: values.concurrency },
+    { dataset, from: values.from, to: values.to, concurrency: values.concurrency },
     new Date(),
   );
   if (!parsed.ok) throw new UsageError(`reprocess: ${parsed.message}`);
+  const before = beforeFirstDay(dataset, parsed.value.from);
+  if (before !== null)
+    throw new UsageError(`reprocess: from ${parsed.value.from} is ${before}: JAO has no data`);
   return { request: parsed.value, wait: values.wait ?? false, dryRun: values['dry-run'] ?? false };
 }
 
@@ -81,7 +86,7 @@ async function printDryRun(config: Config, request: ReprocessRequest): Promise<v
   try {
     const plan = await planReprocess(pool, request);
     console.log(
-      `reprocess ${request.from}..${request.to}: dry run (nothing is written, no request goes to JAO)`,
+      `reprocess ${datasetLabel(request.dataset)}${request.from}..${request.to}: dry run (nothing is written, no request goes to JAO)`,
     );
     const results: ReprocessDayResult[] = [];
     const failures: string[] = [];
@@ -132,7 +137,7 @@ export function printReprocessSummary(result: ReprocessResult): void {
     .map(([status, count]) => `${status} ${count}`)
     .join(', ');
   console.log(
-    `reprocess ${result.from}..${result.to} finished: ${countOf(result.total, 'day')}` +
+    `reprocess ${datasetLabel(result.dataset)}${result.from}..${result.to} finished: ${countOf(result.total, 'day')}` +
       `${statuses ? ` (${statuses})` : ''}; changed ${countOf(result.changedDays, 'day')}, ` +
       `${describeValues(result.values)}; unchanged ${countOf(result.unchangedDays, 'day')}; no request to JAO`,
   );

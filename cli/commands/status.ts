@@ -2,12 +2,14 @@ import type { Config } from '../../common/config';
 import { type Engine, readEngine } from '../../db/engine';
 import { createPool } from '../../db/pool';
 import { readStatusReport as readReport } from '../../db/statusReport';
-import { addDays, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
+import { addDays, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
+import { freshnessDeadlineOf } from '../../domain/datasetSource';
+import { type Dataset, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
 import { describeDrift } from '../../domain/drift';
 import type { Freshness } from '../../domain/freshness';
 import type { DayLine, StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
-import { parseCommandArgs } from '../args';
+import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 
@@ -25,20 +27,23 @@ export async function readStatusReport(
   from: DeliveryDay,
   to: DeliveryDay,
   now = new Date(),
+  dataset: Dataset = DEFAULT_DATASET,
 ): Promise<StatusReport> {
-  return (await readStatus(config, from, to, now)).report;
+  return (await readStatus(config, dataset, from, to, now)).report;
 }
 
 /** The days of the range and the engine the database runs on, over one connection. */
 async function readStatus(
   config: Config,
+  dataset: Dataset,
   from: DeliveryDay,
   to: DeliveryDay,
   now: Date,
 ): Promise<{ report: StatusReport; engine: Engine }> {
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
-    const report = await readReport(pool, { from, to }, now, config.FRESHNESS_DEADLINE);
+    const deadline = freshnessDeadlineOf(dataset, config.FRESHNESS_DEADLINE);
+    const report = await readReport(pool, { from, to }, now, deadline, dataset);
     return { report, engine: await readEngine(pool) };
   } finally {
     await pool.end();
@@ -55,8 +60,12 @@ function describeLine(line: DayLine): string {
   return parts.join(', ');
 }
 
-export function printStatusReport(report: StatusReport, engine?: Engine): void {
-  console.log(`maxExchanges ${report.from}..${report.to} (as of ${report.generatedAt})`);
+export function printStatusReport(
+  report: StatusReport,
+  engine?: Engine,
+  dataset: Dataset = DEFAULT_DATASET,
+): void {
+  console.log(`${dataset} ${report.from}..${report.to} (as of ${report.generatedAt})`);
   if (engine) console.log(engine.line);
   console.log(
     `legend: ${Object.entries(SYMBOL)
@@ -122,13 +131,16 @@ export async function statusCommand(argv: string[]): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       json: { type: 'boolean' },
+      ...DATASET_OPTION,
     },
     0,
   );
+  const dataset = parseDatasetArg('status', values.dataset);
   const config = configFromEnv();
   const to = values.to ?? marketTomorrow(new Date());
   const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
-  const from = values.from ?? (recent < GO_LIVE_DAY && to >= GO_LIVE_DAY ? GO_LIVE_DAY : recent);
+  const { firstDay } = declarationOf(dataset);
+  const from = values.from ?? (recent < firstDay && to >= firstDay ? firstDay : recent);
   for (const [name, day] of [
     ['--from', from],
     ['--to', to],
@@ -137,11 +149,11 @@ export async function statusCommand(argv: string[]): Promise<void> {
       throw new UsageError(`status: ${name} "${day}" is not a date in the form YYYY-MM-DD`);
   }
   if (from > to) throw new UsageError(`status: the range is reversed: from ${from} is after to ${to}`);
-  const { report, engine } = await readStatus(config, from, to, new Date());
+  const { report, engine } = await readStatus(config, dataset, from, to, new Date());
   if (values.json) {
     const { kind, postgres, timescaledb, reason, line } = engine;
     console.log(
-      JSON.stringify({ ...report, engine: { kind, postgres, timescaledb, reason, line } }, null, 2),
+      JSON.stringify({ dataset, ...report, engine: { kind, postgres, timescaledb, reason, line } }, null, 2),
     );
-  } else printStatusReport(report, engine);
+  } else printStatusReport(report, engine, dataset);
 }

@@ -454,10 +454,11 @@ describe('documentation', () => {
       '/metrics',
       '/readyz',
       '/v1/backfills',
-      '/v1/datasets/maxExchanges/difference',
-      '/v1/datasets/maxExchanges/revisions',
-      '/v1/datasets/maxExchanges/series',
-      '/v1/datasets/maxExchanges/values',
+      '/v1/datasets',
+      '/v1/datasets/{dataset}/difference',
+      '/v1/datasets/{dataset}/revisions',
+      '/v1/datasets/{dataset}/series',
+      '/v1/datasets/{dataset}/values',
       '/v1/days',
       '/v1/days/running',
       '/v1/days/{day}/runs',
@@ -468,17 +469,18 @@ describe('documentation', () => {
       '/v1/runs/days',
     ]);
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(spec.paths['/v1/datasets/maxExchanges/values']!.get.security).toEqual([{ bearerAuth: [] }]);
-    const parameters = spec.paths['/v1/datasets/maxExchanges/values']!.get.parameters.map(
+    expect(spec.paths['/v1/datasets/{dataset}/values']!.get.security).toEqual([{ bearerAuth: [] }]);
+    const parameters = spec.paths['/v1/datasets/{dataset}/values']!.get.parameters.map(
       (p: { name: string }) => p.name,
     );
-    expect(parameters.sort()).toEqual(['as_of', 'border', 'format', 'from', 'to']);
-    const difference = spec.paths['/v1/datasets/maxExchanges/difference']!.get;
+    expect(parameters.sort()).toEqual(['as_of', 'border', 'dataset', 'format', 'from', 'to']);
+    const difference = spec.paths['/v1/datasets/{dataset}/difference']!.get;
     expect(difference.security).toEqual([{ bearerAuth: [] }]);
     expect(difference.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
       'base_as_of',
       'border',
       'compare_as_of',
+      'dataset',
       'format',
       'from',
       'to',

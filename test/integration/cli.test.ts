@@ -54,6 +54,11 @@ describe('jao CLI', () => {
     ['rerun of a malformed day', ['rerun', '2023-1-5'], /"2023-1-5" is not a date/],
     ['a bad status range', ['status', '--from', '2023-01-05', '--to', '2023-01-01'], /reversed/],
     [
+      'an unknown dataset',
+      ['status', '--dataset', 'nordic'],
+      /^jao status: status: unknown dataset "nordic" \(known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC\)$/,
+    ],
+    [
       'a bad environment',
       ['backfill', '--from', '2023-01-01', '--to', '2023-01-02', '--dry-run'],
       /JAO_MAX_REQUESTS_PER_MINUTE/,
@@ -140,5 +145,35 @@ describe('jao CLI', () => {
       ['2023-01-03', 'missing', true],
     ]);
     expect(report.gaps).toEqual([{ from: '2023-01-01', to: '2023-01-03', days: 3 }]);
+  });
+
+  it("shows a dataset's days with --dataset, and re-runs only its failed days", async () => {
+    await db.pool.query(
+      `INSERT INTO jao.delivery_day (dataset, day, status, expected_mtus, received_mtus)
+       VALUES ('nordicMaxExchanges', '2025-10-25', 'complete', 96, 96),
+              ('nordicMaxExchanges', '2025-10-26', 'complete', 100, 100),
+              ('nordicMaxExchanges', '2025-10-27', 'failed', 96, 0),
+              ('maxExchanges', '2025-10-25', 'failed', 24, 0)`,
+    );
+    const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: '127.0.0.1:1' };
+    const range = ['--from', '2025-10-25', '--to', '2025-10-27'];
+    // Both at once: each spends most of its time starting up.
+    const [json, rerun] = await Promise.all([
+      runJao(['status', ...range, '--dataset', 'nordic/maxExchanges', '--json'], env),
+      runJao(['rerun', '--failed', ...range, '--dataset', 'nordicMaxExchanges', '--dry-run'], env),
+    ]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      dataset: string;
+      days: { day: string; status: string; receivedMtus: number; expectedMtus: number }[];
+    };
+    expect(report.dataset).toBe('nordicMaxExchanges');
+    expect(report.days.map((line) => [line.day, line.status, line.receivedMtus, line.expectedMtus])).toEqual([
+      ['2025-10-25', 'complete', 96, 96],
+      ['2025-10-26', 'complete', 100, 100],
+      ['2025-10-27', 'failed', 0, 96],
+    ]);
+    expect(rerun.stdout).toContain('backfill nordicMaxExchanges 2025-10-25..2025-10-27, mode failed');
+    expect(rerun.stdout).toContain('days: 1 (2025-10-27)');
   });
 });

@@ -14,6 +14,7 @@ const LATER_MIGRATIONS = [
   '004_views_at_primary_key_speed',
   '005_timescaledb_job_errors',
   '006_operator_scope',
+  '008_every_dataset_views',
 ];
 
 let db: TestDatabase;
@@ -103,7 +104,10 @@ describe('migrate', () => {
       expect(relations.rows.map((row) => row.relname)).toEqual([
         'api_key',
         'catalog',
+        'dataset_borders',
         'dataset_source',
+        'dataset_values',
+        'dataset_values_history',
         'day_event',
         'day_lock',
         'day_publication',

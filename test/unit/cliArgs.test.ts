@@ -1,8 +1,12 @@
 // Argument parsing of the CLI: strict numbers, no stray arguments, one-line refusals.
 import { describe, expect, it } from 'vitest';
-import { parseCommandArgs } from '../../cli/args';
+import { parseCommandArgs, parseDatasetArg } from '../../cli/args';
 import { parseBackfillArgs } from '../../cli/commands/backfill';
+import { onlyDataset } from '../../cli/commands/catalogue';
+import { parseReprocessArgs } from '../../cli/commands/reprocess';
 import { UsageError } from '../../cli/errors';
+import type { CatalogDataset, CatalogSeries, DataDictionary } from '../../db/catalogue';
+import { DATASETS, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
 
 function refusal(run: () => unknown): string {
   try {
@@ -63,5 +67,71 @@ describe('parseCommandArgs', () => {
   it('refuses more positionals than the command takes', () => {
     expect(refusal(() => parseCommandArgs('cmd', ['a'], options, 0))).toBe('cmd: unexpected argument "a"');
     expect(parseCommandArgs('cmd', ['a'], options, 1).positionals).toEqual(['a']);
+  });
+});
+
+describe('--dataset', () => {
+  const unknown = `unknown dataset "nordic" (known: ${DATASETS.join(', ')})`;
+
+  it('defaults to Core maxExchanges and takes an id or region/endpoint', () => {
+    expect(DEFAULT_DATASET).toBe('maxExchanges');
+    expect(parseDatasetArg('status', undefined)).toBe('maxExchanges');
+    expect(parseDatasetArg('status', 'nordicMaxExchanges')).toBe('nordicMaxExchanges');
+    expect(parseDatasetArg('status', 'nordic/maxExchanges')).toBe('nordicMaxExchanges');
+    expect(parseDatasetArg('status', 'core/shadowAuctionATC')).toBe('coreShadowAuctionATC');
+  });
+
+  it('refuses an unknown dataset in one line that lists the known ones', () => {
+    expect(refusal(() => parseDatasetArg('status', 'nordic'))).toBe(`status: ${unknown}`);
+    expect(refusal(() => parseBackfillArgs('backfill', [...RANGE, '--dataset', 'nordic']))).toBe(
+      `backfill: ${unknown}`,
+    );
+    expect(refusal(() => parseReprocessArgs([...RANGE, '--dataset', 'nordic']))).toBe(
+      `reprocess: ${unknown}`,
+    );
+  });
+
+  it('passes the dataset into the backfill and reprocess requests, the default when absent', () => {
+    expect(parseBackfillArgs('backfill', RANGE).request.dataset).toBe('maxExchanges');
+    expect(
+      parseBackfillArgs('backfill', [...RANGE, '--dataset', 'nordic/maxExchanges']).request.dataset,
+    ).toBe('nordicMaxExchanges');
+    expect(parseReprocessArgs(RANGE).request.dataset).toBe('maxExchanges');
+    expect(parseReprocessArgs([...RANGE, '--dataset', 'coreShadowAuctionATC']).request.dataset).toBe(
+      'coreShadowAuctionATC',
+    );
+  });
+
+  it('starts rerun --failed at the dataset’s first day and refuses days before it', () => {
+    const failedOf = (argv: string[]) =>
+      parseBackfillArgs('rerun', argv, (dataset) => ({
+        from: declarationOf(dataset).firstDay,
+        to: '2025-09-02',
+        mode: 'failed',
+      })).request;
+    expect(failedOf([]).from).toBe('2022-06-09');
+    expect(failedOf(['--dataset', 'nordicMaxExchanges'])).toMatchObject({
+      dataset: 'nordicMaxExchanges',
+      from: '2024-10-30',
+    });
+    expect(
+      refusal(() =>
+        parseReprocessArgs(['--from', '2024-10-29', '--to', '2024-11-02', '--dataset', 'nordicMaxExchanges']),
+      ),
+    ).toBe('reprocess: from 2024-10-29 is before Nordic flow-based go-live (2024-10-30): JAO has no data');
+  });
+
+  it('narrows the catalogue to one dataset, every dataset without --dataset', () => {
+    const dataset = (id: string) => ({ dataset: id }) as CatalogDataset;
+    const series = (id: string) => ({ dataset: id, border: 'A_B' }) as CatalogSeries;
+    const dictionary = {
+      datasets: [dataset('maxExchanges'), dataset('nordicMaxExchanges')],
+      series: [series('maxExchanges'), series('nordicMaxExchanges')],
+      objects: [],
+    } as unknown as DataDictionary;
+    expect(onlyDataset(dictionary, null)).toBe(dictionary);
+    const nordic = onlyDataset(dictionary, 'nordicMaxExchanges');
+    expect(nordic.datasets.map((entry) => entry.dataset)).toEqual(['nordicMaxExchanges']);
+    expect(nordic.series.map((entry) => entry.dataset)).toEqual(['nordicMaxExchanges']);
   });
 });

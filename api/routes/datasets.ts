@@ -1,0 +1,105 @@
+// GET /v1/datasets: the declared datasets (domain/datasets/) the key reads, and the answers every
+// /v1/datasets/{dataset}/… route documents for a refused key or an undeclared dataset.
+import { z } from 'zod';
+import { marketTomorrow } from '../../domain/calendar';
+import {
+  DATASETS,
+  DECLARATIONS,
+  DEFAULT_DATASET,
+  dataPathOf,
+  declaredResolutionOn,
+  isDataset,
+} from '../../domain/datasets';
+import { KEYS_DATASETS } from '../auth';
+import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
+
+const errorBody = z.object({
+  statusCode: z.number().int(),
+  error: z.string(),
+  message: z.string(),
+  parameter: z.string().optional(),
+});
+
+/** The refusals of a /v1/datasets/{dataset}/… route before it reads anything. */
+export const DATASET_REFUSALS = {
+  401: errorBody.describe('no key, or an unknown or revoked key'),
+  403: errorBody.describe('the key does not read the dataset'),
+  404: errorBody
+    .extend({ datasets: z.array(z.string()).describe('the declared dataset ids') })
+    .describe('no declared dataset has this id (the message and `datasets` list the known ones)'),
+};
+
+const datasetEntry = z.object({
+  id: z
+    .string()
+    .describe('the id in /v1/datasets/{dataset}/…, workflow ids, the `dataset` column and `--dataset`'),
+  title: z.string(),
+  description: z.string(),
+  region: z.string().describe('the JAO Publication Tool region: core, nordic'),
+  endpoint: z.string().describe("JAO's name of the dataset, the last segment of its data path"),
+  source_path: z.string().describe('the data path the pipeline asks JAO for: /{region}/api/data/{endpoint}'),
+  source_endpoint: z
+    .string()
+    .nullable()
+    .describe('the URL the worker fetches it from, as it recorded at start-up (null: not recorded yet)'),
+  time_zone: z.string().describe("the market's delivery-day time zone"),
+  first_day: z.string().describe('the first delivery day JAO publishes'),
+  resolution_minutes: z.number().int().describe('the declared MTU length of tomorrow'),
+  resolutions: z
+    .array(z.object({ from: z.string(), minutes: z.number().int() }))
+    .describe('the declared MTU length from each delivery day on, oldest first'),
+  unit: z.string(),
+  default: z.boolean().describe('the dataset the CLI and the other /v1 routes serve when none is named'),
+});
+
+export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
+  app.get(
+    '/v1/datasets',
+    {
+      config: { dataset: KEYS_DATASETS },
+      schema: {
+        operationId: 'listDatasets',
+        summary: 'The datasets the key reads',
+        description:
+          `The declared datasets (${DATASETS.join(', ')}) the key is scoped to, in declaration order: what each ` +
+          'holds, where it comes from, from which day and at which MTU resolution. Each is served at ' +
+          '/v1/datasets/{id}/values, /series, /revisions and /difference.',
+        tags: [DATASETS_TAG],
+        security: SECURITY,
+        querystring: z.strictObject({}),
+        response: {
+          200: z.array(datasetEntry),
+          401: DATASET_REFUSALS[401],
+          403: errorBody.describe('the key reads no declared dataset'),
+        },
+      },
+    },
+    async (request) => {
+      const readable = new Set((request.apiKey?.datasets ?? []).filter(isDataset));
+      const recorded = await deps.pool.query<{ dataset: string; endpoint: string }>({
+        name: 'jao.api.dataset_sources',
+        text: 'SELECT dataset, endpoint FROM jao.dataset_source',
+      });
+      const endpointOf = new Map(recorded.rows.map((row) => [row.dataset, row.endpoint]));
+      const tomorrow = marketTomorrow(new Date());
+      return DECLARATIONS.filter((declaration) => readable.has(declaration.id)).map((declaration) => ({
+        id: declaration.id,
+        title: declaration.title,
+        description: declaration.description,
+        region: declaration.region,
+        endpoint: declaration.endpoint,
+        source_path: dataPathOf(declaration),
+        source_endpoint: endpointOf.get(declaration.id) ?? null,
+        time_zone: declaration.timeZone,
+        first_day: declaration.firstDay,
+        resolution_minutes: declaredResolutionOn(declaration, tomorrow),
+        resolutions: declaration.resolutions.map((period) => ({
+          from: period.from,
+          minutes: period.minutes,
+        })),
+        unit: declaration.unit,
+        default: declaration.id === DEFAULT_DATASET,
+      }));
+    },
+  );
+}
