@@ -8,7 +8,7 @@ import {
   createReprocessActivities,
   createStoreActivities,
 } from '../activities';
-import { createArchiveActivities } from '../activities/archive';
+import { createArchiveActivities, createArchivedBodyReader } from '../activities/archive';
 import { fetchRatePerSecond } from '../domain/fetchRate';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
@@ -49,6 +49,8 @@ export interface PipelineWorkerOptions {
   writeTimeouts?: TransactionTimeouts;
   /** ARCHIVE_URL, where the archive workflow ships writes (default: ARCHIVE_URL of the environment, docs/archive.md). */
   archiveUrl?: string;
+  /** RAW_RETENTION_DAYS: the archive workflow drops archived bodies older than this (unset: every body stays). */
+  rawRetentionDays?: number;
 }
 
 export interface PipelineWorkers {
@@ -80,6 +82,8 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
 
   // What deriving a day from a stored answer needs, at fetch time and when reprocessing alike.
   const derivation = {
+    // A body dropped under RAW_RETENTION_DAYS is read back from the archive.
+    readArchived: createArchivedBodyReader(options.archiveUrl),
     pool,
     buildId,
     retryHorizonMs: options.retryHorizonMs,
@@ -104,6 +108,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
           pool,
           archiveUrl: options.archiveUrl,
           maxBodyBytes: options.jao.maxBodyBytes,
+          rawRetentionDays: options.rawRetentionDays,
         }),
       },
       maxConcurrentActivityTaskExecutions: concurrency,
