@@ -4,7 +4,10 @@ import { type ArchivedBodyReader, ArchivedBodyUnreadable } from '../db/storedAns
 import { answerKey, sha256Hex } from './format';
 import type { ArchiveStore } from './store';
 
-/** A reader of archived bodies from the store `openStore` gives (opened on the first read only). */
+/**
+ * A reader of archived bodies from the store `openStore` gives (opened on the first read only). Its errors say what
+ * is wrong with the archive; the caller names the object and the answer.
+ */
 export function archivedBodyReader(openStore: () => Promise<ArchiveStore>): ArchivedBodyReader {
   return async (key) => {
     let store: ArchiveStore;
@@ -14,11 +17,11 @@ export function archivedBodyReader(openStore: () => Promise<ArchiveStore>): Arch
       bytes = await store.get(key);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ArchivedBodyUnreadable(`cannot read ${key} from the archive: ${reason}`, { cause: error });
+      throw new ArchivedBodyUnreadable(`cannot read the archive: ${reason}`, { cause: error });
     }
-    if (!bytes) throw new ArchivedBodyUnreadable(`${key} is not in the archive ${store.location}`);
+    if (!bytes) throw new ArchivedBodyUnreadable(`not in the archive ${store.location}`);
     if (answerKey(sha256Hex(bytes)) !== key)
-      throw new ArchivedBodyUnreadable(`${key} in the archive ${store.location} holds other bytes`);
+      throw new ArchivedBodyUnreadable(`the archive ${store.location} holds other bytes under that name`);
     return bytes;
   };
 }

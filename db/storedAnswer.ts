@@ -74,7 +74,14 @@ async function archivedBody(
 ): Promise<string> {
   const what = `raw response ${raw.id} of ${raw.day} (its body was dropped under RAW_RETENTION_DAYS; archive object ${raw.archived})`;
   if (!readArchived) throw new ArchivedBodyUnreadable(`${what}: no archive to read it from`);
-  const bytes = await readArchived(raw.archived);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readArchived(raw.archived);
+  } catch (error) {
+    if (error instanceof ArchivedBodyUnreadable)
+      throw new ArchivedBodyUnreadable(`${what}: ${error.message}`, { cause: error });
+    throw error;
+  }
   if (createHash('sha256').update(bytes).digest('hex') !== raw.sha256)
     throw new ArchivedBodyUnreadable(`${what}: the archive's bytes do not hash to the stored sha256`);
   return Buffer.from(bytes).toString('utf8');
