@@ -2,8 +2,8 @@
 // file archive; the archive workflow then drops the bodies of archived answers last fetched before the retention,
 // but each day's newest; reprocessing reads a dropped body back from the archive with zero requests to JAO and
 // derives what it derived before; lineage names the archive object. With the archive out of reach, reprocessing
-// fails in one clear line and changes nothing, and pruning drops nothing. In a namespace of the file's own: days
-// 2023-06-05..2023-06-08.
+// fails in one clear line and changes nothing, and pruning drops nothing; then the same against an S3-compatible
+// server. In a namespace of the file's own: days 2023-06-05..2023-06-08.
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createArchivedBodyReader } from '../../activities/archive';
+import { reprocessDay } from '../../activities/reprocess';
 import { FileArchiveStore } from '../../archive/fileStore';
+import { openArchiveStore } from '../../archive/openStore';
 import { pruneArchivedBodies } from '../../archive/prune';
 import { shipPendingWrites } from '../../archive/ship';
 import { verifyArchive } from '../../archive/verify';
@@ -21,6 +24,7 @@ import type { ArchiveRunResult } from '../../workflows/archive';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 import { runJao } from '../helpers/processes';
+import { startS3Server } from '../helpers/s3Server';
 
 /** Revised twice: three answers. */
 const REVISED = '2023-06-05';
@@ -36,6 +40,8 @@ let h: PipelineHarness;
 let archiveDir: string;
 let cliEnv: NodeJS.ProcessEnv;
 let workers: RunningWorkers;
+/** LATER_MALFORMED's values as first derived. */
+let laterMalformedValues: unknown[];
 const pools: pg.Pool[] = [];
 
 /**
@@ -216,6 +222,7 @@ describe('raw body retention', () => {
 
     // Its values damaged, LATER_MALFORMED is re-derived from its data answer, whose body only the archive holds.
     const right = await valuesOf(LATER_MALFORMED);
+    laterMalformedValues = right;
     await damage(LATER_MALFORMED);
     const repaired = await h.temporal.client.workflow.execute('reprocessDayWorkflow', {
       workflowId: reprocessDayWorkflowId('maxExchanges', LATER_MALFORMED),
@@ -286,4 +293,33 @@ describe('raw body retention', () => {
     ]);
     expect((await rawRows()).filter((r) => r.dropped).map((r) => r.id)).toEqual(dropped);
   });
+
+  it('does the same with an S3-compatible archive', async () => {
+    const server = await startS3Server();
+    const pool = createPool(h.db.url, { max: 2 });
+    pools.push(pool);
+    try {
+      const url = server.freshUrl('retention');
+      const store = await openArchiveStore(url, server.env);
+      // The archive's answers, moved to object storage.
+      const moved = new FileArchiveStore(`${archiveDir}-away`);
+      for await (const key of moved.list('answers/')) await store.putIfAbsent(key, (await moved.get(key))!);
+
+      // LATER_MALFORMED, damaged by the previous test, is repaired from its dropped body read from S3.
+      const requests = h.simulator.requests.length;
+      const result = await reprocessDay(
+        { pool, buildId: 'retention-test', readArchived: createArchivedBodyReader(url, server.env) },
+        { dataset: 'maxExchanges', day: LATER_MALFORMED, workflowId: null, dryRun: false },
+      );
+      expect(result).toMatchObject({ changed: true, latestAnswer: false });
+      expect(await valuesOf(LATER_MALFORMED)).toEqual(laterMalformedValues);
+      expect(h.simulator.requests.length).toBe(requests);
+
+      // REVISED's second answer, old now, goes once its object is read back from S3.
+      const pruned = await pruneArchivedBodies(h.db.pool, store, RETENTION_DAYS);
+      expect(pruned).toEqual({ dropped: 1, faults: [] });
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });
