@@ -1,8 +1,11 @@
-// The archive's activities (docs/archive.md): shipping the writes not archived yet, and restoring a database from an
-// archive batch by batch. Neither has a JAO client: nothing they do reaches JAO.
+// The archive's activities (docs/archive.md): shipping the writes not archived yet (then, under RAW_RETENTION_DAYS,
+// dropping the old bodies the archive holds), and restoring a database from an archive batch by batch. Neither has
+// a JAO client: nothing they do reaches JAO.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
+import { archivedBodyReader } from '../archive/archivedBody';
 import { openArchiveStore } from '../archive/openStore';
+import { pruneArchivedBodies } from '../archive/prune';
 import {
   checkRestoreTarget,
   planRestore,
@@ -15,7 +18,9 @@ import {
 import { type ShipProgress, shipPendingWrites } from '../archive/ship';
 import type { ArchiveStore } from '../archive/store';
 import { ConfigError } from '../common/config';
+import type { ArchivedBodyReader } from '../db/storedAnswer';
 import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED } from '../domain/archiveInputs';
+import { recordDroppedRawBodies } from './metrics';
 
 export interface ArchiveDeps {
   pool: pg.Pool;
@@ -24,7 +29,12 @@ export interface ArchiveDeps {
   /** Where an s3:// archive's endpoint and credentials come from. */
   env?: NodeJS.ProcessEnv;
   maxBodyBytes?: number;
+  /** RAW_RETENTION_DAYS: after shipping, bodies archived and older than this leave the database (unset: none). */
+  rawRetentionDays?: number;
 }
+
+/** What one run of the archive did. `bodiesDropped` is absent when no retention is set. */
+export type ArchiveRunProgress = ShipProgress & { location: string; bodiesDropped?: number };
 
 export interface RestoreTargetInput extends RestoreRange {
   from: string;
@@ -46,7 +56,32 @@ function classified(error: unknown): unknown {
   return error;
 }
 
-export function createArchiveActivities({ pool, archiveUrl, env = process.env, maxBodyBytes }: ArchiveDeps) {
+/**
+ * Reads bodies dropped under RAW_RETENTION_DAYS back from the archive at `archiveUrl` (undefined: ARCHIVE_URL),
+ * opened on the first read and again after a failed opening.
+ */
+export function createArchivedBodyReader(
+  archiveUrl?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ArchivedBodyReader {
+  let store: Promise<ArchiveStore> | undefined;
+  return archivedBodyReader(() => {
+    const opening = store ?? openArchiveStore(archiveUrl, env);
+    store = opening;
+    opening.catch(() => {
+      if (store === opening) store = undefined;
+    });
+    return opening;
+  });
+}
+
+export function createArchiveActivities({
+  pool,
+  archiveUrl,
+  env = process.env,
+  maxBodyBytes,
+  rawRetentionDays,
+}: ArchiveDeps) {
   const stores = new Map<string, Promise<ArchiveStore>>();
   const storeAt = (url: string | undefined) => {
     const key = url ?? '';
@@ -67,14 +102,26 @@ export function createArchiveActivities({ pool, archiveUrl, env = process.env, m
   };
 
   return {
-    /** Ships every write not archived yet to ARCHIVE_URL; heartbeats its progress after each batch. */
-    shipToArchive: (): Promise<ShipProgress & { location: string }> =>
+    /**
+     * Ships every write not archived yet to ARCHIVE_URL, heartbeating its progress after each batch; then, under
+     * RAW_RETENTION_DAYS, drops the bodies of old answers whose archive object it read back with the right hash.
+     */
+    shipToArchive: (): Promise<ArchiveRunProgress> =>
       guarded(async () => {
         const store = await storeAt(archiveUrl);
         const progress = await shipPendingWrites(pool, store, {
           onProgress: (p) => Context.current().heartbeat(p),
         });
-        return { ...progress, location: store.location };
+        if (rawRetentionDays === undefined) return { ...progress, location: store.location };
+        const pruned = await pruneArchivedBodies(pool, store, rawRetentionDays);
+        recordDroppedRawBodies(pruned.dropped);
+        const log = Context.current().log;
+        log.info(`raw bodies dropped: ${pruned.dropped} (RAW_RETENTION_DAYS ${rawRetentionDays})`, {
+          bodiesDropped: pruned.dropped,
+          rawRetentionDays,
+        });
+        for (const fault of pruned.faults) log.warn(fault);
+        return { ...progress, location: store.location, bodiesDropped: pruned.dropped };
       }),
 
     /** Checks the database may be restored into (refused when it holds days, unless merging) and counts the work. */

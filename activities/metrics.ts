@@ -99,3 +99,15 @@ export function recordReprocessedDay(outcome: ReprocessOutcome, values?: ValueCh
     if (values[change] > 0) counter.add(values[change], { change });
   }
 }
+
+/** `jao_raw_bodies_dropped_total`: raw bodies that left the database under RAW_RETENTION_DAYS, once archived. */
+export function recordDroppedRawBodies(dropped: number): void {
+  if (dropped === 0) return;
+  Context.current()
+    .metricMeter.createCounter(
+      'jao_raw_bodies_dropped_total',
+      'bodies',
+      'Raw answers whose body left the database under RAW_RETENTION_DAYS (the archive holds them)',
+    )
+    .add(dropped);
+}

@@ -1,9 +1,16 @@
 // Reprocessing (docs/design.md §13): a day re-validated and re-written from its stored raw answer by the current
-// build. Reads jao.raw_response only: nothing here can reach JAO (no JAO client is given to these activities).
+// build. Reads jao.raw_response, and the archive for a body dropped under RAW_RETENTION_DAYS: nothing here can reach
+// JAO (no JAO client is given to these activities).
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
-import { assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
+import {
+  type ArchivedBodyReader,
+  ArchivedBodyUnreadable,
+  assessStoredAnswer,
+  dayWriteOf,
+  reasonOfWrite,
+} from '../db/storedAnswer';
 import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/storedAnswers';
 import { NewerAnswerStored, type WriteDayResult, writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
@@ -25,6 +32,8 @@ export interface ReprocessDeps {
   maxBodyBytes?: number;
   secrets?: string[];
   writeTimeouts?: TransactionTimeouts;
+  /** Reads a body dropped under RAW_RETENTION_DAYS back from the archive (ARCHIVE_URL). */
+  readArchived?: ArchivedBodyReader;
 }
 
 export interface ReprocessDayRequest {
@@ -59,7 +68,12 @@ async function chooseSource(
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let latest: { id: number; assessment: Assessment } | null = null;
   for (const id of ids) {
-    const assessment = await assessStoredAnswer(deps.pool, { dataset, day, rawResponseId: id }, maxBodyBytes);
+    const assessment = await assessStoredAnswer(
+      deps.pool,
+      { dataset, day, rawResponseId: id },
+      maxBodyBytes,
+      deps.readArchived,
+    );
     latest ??= { id, assessment };
     if (carriesValues(assessment)) return { id, assessment };
   }
@@ -180,6 +194,12 @@ export function createReprocessActivities(deps: ReprocessActivityDeps) {
           recordReprocessedDay('no_stored_answer');
           throw ApplicationFailure.nonRetryable(error.message, 'NoStoredAnswer');
         }
+        // Nothing was written: the operator makes the archive reachable and reprocesses the day again.
+        if (error instanceof ArchivedBodyUnreadable)
+          throw ApplicationFailure.nonRetryable(
+            `reprocess ${input.day}: ${error.message}`,
+            'ArchivedBodyUnreadable',
+          );
         throw error;
       }
     },

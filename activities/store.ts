@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
-import { assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
+import { type ArchivedBodyReader, assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
 import { writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
@@ -31,6 +31,8 @@ export interface StoreDeps {
   secrets?: string[];
   /** Lock and statement timeouts of a day's write (default WRITE_TIMEOUTS). */
   writeTimeouts?: TransactionTimeouts;
+  /** Reads a body dropped under RAW_RETENTION_DAYS back from the archive. */
+  readArchived?: ArchivedBodyReader;
 }
 
 export interface StoredDayRef {
@@ -60,6 +62,7 @@ export function createStoreActivities({
   maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
   secrets = [],
   writeTimeouts,
+  readArchived,
 }: StoreDeps) {
   /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
   const retried = <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>) =>
@@ -67,7 +70,7 @@ export function createStoreActivities({
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));
 
   const assessStored = (ref: StoredDayRef): Promise<Assessment> =>
-    assessStoredAnswer(pool, ref, maxBodyBytes);
+    assessStoredAnswer(pool, ref, maxBodyBytes, readArchived);
 
   return {
     validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>

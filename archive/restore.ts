@@ -223,6 +223,11 @@ export async function applyEntry(
       `${store.location}: ${answer.object} does not hold the bytes its name says (sha256 mismatch)`,
     );
   const rawResponseId = await restoreRawAnswer(pool, entry, answer, body);
+  // The answer came from this object: lineage names it, as it named it where the answer was first archived.
+  await pool.query(
+    'UPDATE jao.raw_response SET archive_key = $2 WHERE raw_response_id = $1 AND archive_key IS NULL',
+    [rawResponseId, answer.object],
+  );
   const assessment = await assessStoredAnswer(
     pool,
     { dataset: entry.dataset, day: entry.day, rawResponseId },

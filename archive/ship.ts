@@ -29,7 +29,9 @@ interface PendingWriteRow {
   derivation_reason: string;
   raw_fetched_at: string | null;
   raw_response_id: string | null;
+  /** NULL once dropped under RAW_RETENTION_DAYS: the archive object `raw_archive_key` then holds the bytes. */
   body: Buffer | null;
+  raw_archive_key: string | null;
   sha256: string | null;
   bytes: number | null;
   http_status: number | null;
@@ -47,7 +49,7 @@ const PENDING_WRITES = `
   SELECT w.write_id, w.dataset, w.day::text AS day, w.written_at, w.kind, w.status, w.expected_mtus, w.workflow_id,
          w.build_id, w.error, w.reason, w.derivation_kind, w.derivation_reason, ${MICROS('w.raw_fetched_at')} AS raw_fetched_at,
          w.raw_response_id,
-         r.body, r.sha256, r.bytes, r.http_status, r.request_from, r.request_to, r.answer, r.truncated_reason,
+         r.body, r.archive_key AS raw_archive_key, r.sha256, r.bytes, r.http_status, r.request_from, r.request_to, r.answer, r.truncated_reason,
          ${MICROS('r.fetched_at')} AS fetched_at
     FROM jao.day_write w
     LEFT JOIN jao.raw_response r ON r.raw_response_id = w.raw_response_id
@@ -56,7 +58,11 @@ const PENDING_WRITES = `
    LIMIT $1`;
 
 export function entryOf(row: PendingWriteRow): { entry: JournalEntry; body: Buffer | null } {
-  const hasAnswer = row.raw_response_id !== null && row.body !== null;
+  const hasAnswer = row.raw_response_id !== null;
+  // A body dropped under retention was verified in the archive first (the database's CHECK): name that object.
+  const object = row.body !== null ? answerKey(sha256Hex(row.body)) : row.raw_archive_key;
+  if (hasAnswer && object === null)
+    throw new Error(`raw response ${row.raw_response_id} has neither a body nor an archive object`);
   const entry: JournalEntry = {
     version: 1,
     dataset: row.dataset,
@@ -72,7 +78,7 @@ export function entryOf(row: PendingWriteRow): { entry: JournalEntry; body: Buff
     derivation: { kind: row.derivation_kind, reason: row.derivation_reason },
     answer: hasAnswer
       ? {
-          object: answerKey(sha256Hex(row.body!)),
+          object: object!,
           sha256: row.sha256!,
           bytes: row.bytes!,
           httpStatus: row.http_status!,
@@ -84,7 +90,7 @@ export function entryOf(row: PendingWriteRow): { entry: JournalEntry; body: Buff
         }
       : null,
   };
-  return { entry, body: hasAnswer ? row.body : null };
+  return { entry, body: row.body };
 }
 
 export interface ShipProgress {
@@ -129,20 +135,38 @@ export async function shipPendingWrites(
     const { rows } = await pool.query<PendingWriteRow>(PENDING_WRITES, [size]);
     if (rows.length === 0) break;
     const shippedKeys: { id: string; key: string }[] = [];
+    const answerObjects: { id: string; key: string }[] = [];
     for (const row of rows) {
       const { entry, body } = entryOf(row);
       if (entry.answer && body) {
         if ((await store.putIfAbsent(entry.answer.object, body)) === 'written') progress.answersWritten += 1;
+      } else if (entry.answer && !(await store.get(entry.answer.object))) {
+        // The body left the database for another archive: this one would name an object it does not hold.
+        throw new Error(
+          `raw response ${row.raw_response_id}'s body was dropped under RAW_RETENTION_DAYS and ${entry.answer.object} is not in ${store.location}: ship to the archive that holds it`,
+        );
       }
+      if (entry.answer && row.raw_response_id !== null)
+        answerObjects.push({ id: row.raw_response_id, key: entry.answer.object });
       const key = journalKey(entry, Number(row.write_id));
       await store.putIfAbsent(key, encodeEntry(entry));
       shippedKeys.push({ id: row.write_id, key });
     }
+    // One statement: the writes are marked archived and their answers name their object, or neither.
     await pool.query(
-      `UPDATE jao.day_write w SET archived_at = now(), archive_key = s.key
-         FROM unnest($1::bigint[], $2::text[]) AS s(id, key)
-        WHERE w.write_id = s.id AND w.archived_at IS NULL`,
-      [shippedKeys.map((s) => s.id), shippedKeys.map((s) => s.key)],
+      `WITH marked AS (
+         UPDATE jao.day_write w SET archived_at = now(), archive_key = s.key
+           FROM unnest($1::bigint[], $2::text[]) AS s(id, key)
+          WHERE w.write_id = s.id AND w.archived_at IS NULL)
+       UPDATE jao.raw_response r SET archive_key = a.key
+         FROM (SELECT DISTINCT id, key FROM unnest($3::bigint[], $4::text[]) AS a(id, key)) AS a
+        WHERE r.raw_response_id = a.id AND r.archive_key IS NULL`,
+      [
+        shippedKeys.map((s) => s.id),
+        shippedKeys.map((s) => s.key),
+        answerObjects.map((a) => a.id),
+        answerObjects.map((a) => a.key),
+      ],
     );
     progress.shipped += rows.length;
     progress.pending = (await archiveLag(pool)).pending;

@@ -1,6 +1,7 @@
 // `jao archive --verify`: re-reads the archive and checks it against the database. Every archived write's journal
 // entry must be there and name its day and answer as the database does, and every answer object must hold bytes
-// whose sha256 is its name and is the body the database holds (while it holds the body).
+// whose sha256 is its name and is the body the database holds; once the body was dropped under RAW_RETENTION_DAYS,
+// the object the database recorded for it, whose bytes hash to the answer's stored sha256.
 import type pg from 'pg';
 import { decodeEntry, sha256Hex } from './format';
 import type { ArchiveStore } from './store';
@@ -21,6 +22,9 @@ interface ArchivedWriteRow {
   day: string;
   raw_sha256: string | null;
   body_sha256: string | null;
+  /** The answer's recorded archive object, and whether it was stored whole (its sha256 is then the object's). */
+  raw_archive_key: string | null;
+  whole: boolean | null;
 }
 
 export async function verifyArchive(
@@ -38,7 +42,8 @@ export async function verifyArchive(
   for (;;) {
     const { rows } = await pool.query<ArchivedWriteRow>(
       `SELECT w.write_id, w.archive_key, w.dataset, w.day::text AS day, r.sha256 AS raw_sha256,
-              encode(sha256(r.body), 'hex') AS body_sha256
+              encode(sha256(r.body), 'hex') AS body_sha256, r.archive_key AS raw_archive_key,
+              r.truncated_reason IS NULL AS whole
          FROM jao.day_write w LEFT JOIN jao.raw_response r ON r.raw_response_id = w.raw_response_id
         WHERE w.archived_at IS NOT NULL AND w.write_id > $1
         ORDER BY w.write_id LIMIT $2`,
@@ -81,6 +86,14 @@ export async function verifyArchive(
         report.faults.push(`${entry.answer.object} holds other bytes (${actual})`);
       else if (row.body_sha256 !== null && `answers/${row.body_sha256}` !== actual)
         report.faults.push(`${entry.answer.object} differs from the body the database holds for ${row.day}`);
+      else if (
+        row.body_sha256 === null &&
+        row.raw_sha256 !== null &&
+        (row.raw_archive_key !== actual || (row.whole && `answers/${row.raw_sha256}` !== actual))
+      )
+        report.faults.push(
+          `${entry.answer.object} is not the archived answer the database records for ${row.day} (its body was dropped)`,
+        );
     }
     onProgress?.(report.checked, total);
   }

@@ -212,6 +212,15 @@ export const configSchema = z.object({
   ARCHIVE_INTERVAL: duration('5m', 10_000, 86_400_000),
   /** A write not archived this long after it was made is the archive's lag (`jao health`, jao_archive_lag_seconds). */
   ARCHIVE_MAX_LAG: duration('1h', 60_000, 7 * 86_400_000),
+  /**
+   * Raw answers' bodies older than this many days (by their last fetch) leave the database once the archive holds
+   * them, read back with the right hash (docs/archive.md "Retention"). Unset: every body stays.
+   */
+  RAW_RETENTION_DAYS: z
+    .string()
+    .regex(/^\d{1,5}$/, 'expected a whole number of days (0 or more); leave it unset to keep every raw body')
+    .transform(Number)
+    .optional(),
   /** Days before tomorrow that `jao health` checks for failed, invalid, partial or late days. */
   HEALTH_WINDOW_DAYS: intFromEnv(1, 3_660, 31),
   /**

@@ -46,9 +46,11 @@ export type RawResponse = {
   /** Size of the answer (of what was read, for a truncated one). */
   bytes: number;
 } & (
-  | { body: string; refused: null }
+  | { body: string; refused: null; archived?: undefined }
   /** The body is not loaded: why (truncated when fetched, or larger than the caller's limit). */
-  | { body: null; refused: string }
+  | { body: null; refused: string; archived?: undefined }
+  /** The body was dropped under RAW_RETENTION_DAYS: the archive object that holds it (answers/<sha256>). */
+  | { body: null; refused: null; archived: string }
 );
 
 /**
@@ -128,10 +130,12 @@ export async function loadRawResponse(
     stored_bytes: number;
     truncated_reason: string | null;
     body: Buffer | null;
+    dropped_to: string | null;
   }>(
     `SELECT raw_response_id::int AS raw_response_id, dataset, day::text AS day, sha256, bytes,
-            octet_length(body) AS stored_bytes, truncated_reason,
-            CASE WHEN truncated_reason IS NULL AND octet_length(body) <= $2 THEN body END AS body
+            COALESCE(octet_length(body), bytes) AS stored_bytes, truncated_reason,
+            CASE WHEN truncated_reason IS NULL AND octet_length(body) <= $2 THEN body END AS body,
+            CASE WHEN body IS NULL THEN archive_key END AS dropped_to
        FROM jao.raw_response WHERE raw_response_id = $1`,
     [id, maxBodyBytes],
   );
@@ -145,6 +149,8 @@ export async function loadRawResponse(
     bytes: row.bytes,
   };
   if (row.body !== null) return { ...common, body: row.body.toString('utf8'), refused: null };
+  if (row.dropped_to !== null && row.truncated_reason === null && row.stored_bytes <= maxBodyBytes)
+    return { ...common, body: null, refused: null, archived: row.dropped_to };
   const refused =
     row.truncated_reason ??
     `stored answer of ${row.stored_bytes} bytes is larger than JAO_MAX_BODY_BYTES (${maxBodyBytes}): not re-processed`;

@@ -1,5 +1,6 @@
 // A stored raw answer judged by the current build, and the day's write derived from it: what the day workflow's
 // validate and write, and reprocessing, read back from jao.raw_response (never from JAO). One derivation for all.
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { type Assessment, assessBody } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
@@ -58,30 +59,63 @@ async function judgedBefore(pool: pg.Pool, id: number, maxBodyBytes: number): Pr
   return kept.assessment;
 }
 
-/** The stored answer judged by the current build (the same object for repeated calls: treat it as read-only). */
+/** Reads an archive object's bytes (answers/<sha256>); throws ArchivedBodyUnreadable when it cannot. */
+export type ArchivedBodyReader = (key: string) => Promise<Uint8Array>;
+
+/** A body dropped under RAW_RETENTION_DAYS could not be read back from the archive: nothing is derived from it. */
+export class ArchivedBodyUnreadable extends Error {
+  override name = 'ArchivedBodyUnreadable';
+}
+
+/** The body of a stored answer whose bytes now live in the archive, checked against the stored sha256. */
+async function archivedBody(
+  raw: { id: number; day: DeliveryDay; sha256: string; archived: string },
+  readArchived: ArchivedBodyReader | undefined,
+): Promise<string> {
+  const what = `raw response ${raw.id} of ${raw.day} (its body was dropped under RAW_RETENTION_DAYS; archive object ${raw.archived})`;
+  if (!readArchived) throw new ArchivedBodyUnreadable(`${what}: no archive to read it from`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readArchived(raw.archived);
+  } catch (error) {
+    if (error instanceof ArchivedBodyUnreadable)
+      throw new ArchivedBodyUnreadable(`${what}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== raw.sha256)
+    throw new ArchivedBodyUnreadable(`${what}: the archive's bytes do not hash to the stored sha256`);
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * The stored answer judged by the current build (the same object for repeated calls: treat it as read-only). A
+ * body dropped under RAW_RETENTION_DAYS is read from the archive with `readArchived`, its hash checked.
+ */
 export async function assessStoredAnswer(
   pool: pg.Pool,
   { dataset, day, rawResponseId }: StoredAnswerRef,
   maxBodyBytes: number,
+  readArchived?: ArchivedBodyReader,
 ): Promise<Assessment> {
   const before = await judgedBefore(pool, rawResponseId, maxBodyBytes);
   if (before) return before;
   const raw = await loadRawResponse(pool, rawResponseId, maxBodyBytes);
   if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
   const judged = judgedAnswersOf(pool);
-  if (raw.body === null) {
+  if (raw.refused !== null) {
     const assessment = refusedAssessment(dataset, day, raw.refused);
     keepJudged(judged, rawResponseId, { sha256: raw.sha256, maxBodyBytes, assessment });
     return assessment;
   }
+  const body = raw.body !== null ? raw.body : await archivedBody(raw, readArchived);
   const declared = optionsFor(declarationOf(dataset), day);
-  const assessment = assessBody(day, raw.body, declared);
+  const assessment = assessBody(day, body, declared);
   // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
   if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) {
     keepJudged(judged, rawResponseId, { sha256: raw.sha256, maxBodyBytes, assessment });
     return assessment;
   }
-  return assessBody(day, raw.body, { ...declared, knownKeys: await readCatalogKeys(pool, dataset) });
+  return assessBody(day, body, { ...declared, knownKeys: await readCatalogKeys(pool, dataset) });
 }
 
 /** A stored answer that is not processed (too large): the day is invalid, nothing of it is written. */

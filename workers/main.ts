@@ -256,6 +256,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
           workflowBundle,
           retryHorizonMs: config.DATABASE_RETRY_HORIZON,
+          rawRetentionDays: config.RAW_RETENTION_DAYS,
           deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
           freshnessDeadlines: Object.fromEntries(
             config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).deadline]),

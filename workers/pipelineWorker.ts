@@ -8,7 +8,7 @@ import {
   createReprocessActivities,
   createStoreActivities,
 } from '../activities';
-import { createArchiveActivities } from '../activities/archive';
+import { createArchiveActivities, createArchivedBodyReader } from '../activities/archive';
 import { createBadDayActivities } from '../activities/badDays';
 import { fetchRatePerSecond } from '../domain/fetchRate';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
@@ -53,6 +53,8 @@ export interface PipelineWorkerOptions {
   archiveUrl?: string;
   /** FRESHNESS_DEADLINE per dataset, after which a day not published is a bad day (default: its declaration's). */
   freshnessDeadlines?: Partial<Record<Dataset, string>>;
+  /** RAW_RETENTION_DAYS: the archive workflow drops archived bodies older than this (unset: every body stays). */
+  rawRetentionDays?: number;
 }
 
 export interface PipelineWorkers {
@@ -84,6 +86,8 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
 
   // What deriving a day from a stored answer needs, at fetch time and when reprocessing alike.
   const derivation = {
+    // A body dropped under RAW_RETENTION_DAYS is read back from the archive.
+    readArchived: createArchivedBodyReader(options.archiveUrl),
     pool,
     buildId,
     retryHorizonMs: options.retryHorizonMs,
@@ -108,6 +112,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
           pool,
           archiveUrl: options.archiveUrl,
           maxBodyBytes: options.jao.maxBodyBytes,
+          rawRetentionDays: options.rawRetentionDays,
         }),
         // The bad-day markers: the database's bad days mirrored as running workflows (activities/badDays.ts).
         ...createBadDayActivities({ pool, deadlines: options.freshnessDeadlines }),

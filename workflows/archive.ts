@@ -25,6 +25,8 @@ export interface ArchiveRunResult {
   shipped: number;
   answersWritten: number;
   pending: number;
+  /** Raw bodies dropped under RAW_RETENTION_DAYS after shipping (absent when no retention is set). */
+  bodiesDropped?: number;
 }
 
 /** Ships what is not archived yet (the archive schedule's action; `jao archive` does the same in its process). */

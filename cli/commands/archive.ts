@@ -1,7 +1,9 @@
 // `npx jao archive [--verify]`: ships every write not archived yet to ARCHIVE_URL with a progress line, in this
 // process (the archive schedule does the same in the worker); `--verify` re-reads the archive and checks every
 // archived write's objects and hashes against the database (docs/archive.md). Exit 1 when verification finds a fault.
+// After shipping, under RAW_RETENTION_DAYS, the old archived bodies leave the database, as in the archive workflow.
 import { openArchiveStore } from '../../archive/openStore';
+import { pruneArchivedBodies } from '../../archive/prune';
 import { shipPendingWrites } from '../../archive/ship';
 import { verifyArchive } from '../../archive/verify';
 import { createPool } from '../../db/pool';
@@ -59,6 +61,18 @@ export async function archiveCommand(argv: string[]): Promise<void> {
     console.log(
       `archive ${store.location}: ${result.shipped} write(s) shipped (${result.answersWritten} new answer(s)); ${result.pending} waiting`,
     );
+    const retentionDays = config.RAW_RETENTION_DAYS;
+    if (retentionDays === undefined) {
+      console.log('raw bodies: every one kept in the database (RAW_RETENTION_DAYS unset)');
+      return;
+    }
+    const pruned = await pruneArchivedBodies(pool, store, retentionDays);
+    for (const fault of pruned.faults) console.log(`  ${fault}`);
+    console.log(
+      `raw bodies: ${pruned.dropped} dropped from the database (archived, read back, last fetched over ${retentionDays} day(s) ago)` +
+        (pruned.faults.length > 0 ? `; ${pruned.faults.length} kept: their archive object is not right` : ''),
+    );
+    if (pruned.faults.length > 0) process.exitCode = 1;
   } finally {
     await pool.end();
   }

@@ -1,5 +1,6 @@
 // An isolated pipeline for one test file: its own database, task queue and simulator, real Temporal.
 import type { WorkflowHandle } from '@temporalio/client';
+import type pg from 'pg';
 import { inject } from 'vitest';
 import type { Dataset } from '../../domain/types';
 import { type DayResult, dayWorkflowId } from '../../domain/workflowInputs';
@@ -29,6 +30,10 @@ export interface WorkerOptions {
   writeTimeouts?: PipelineWorkerOptions['writeTimeouts'];
   queues?: PipelineWorkerOptions['queues'];
   maxConcurrentFetches?: number;
+  archiveUrl?: PipelineWorkerOptions['archiveUrl'];
+  /** Default: the harness database's pool. A pool of its own starts without the answers judged before. */
+  pool?: pg.Pool;
+  rawRetentionDays?: PipelineWorkerOptions['rawRetentionDays'];
 }
 
 export interface PipelineHarness {
@@ -70,7 +75,7 @@ export async function createPipelineHarness(
         connection: temporal.workerConnection,
         namespace: temporal.namespace,
         taskQueue,
-        pool: db.pool,
+        pool: options.pool ?? db.pool,
         jao: { baseUrl: simulator.origin, timeoutMs: 10_000 },
         maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
         workflowBundle: options.workflowBundle ?? runBundle(),
@@ -80,6 +85,8 @@ export async function createPipelineHarness(
         writeTimeouts: options.writeTimeouts,
         queues: options.queues,
         maxConcurrentFetches: options.maxConcurrentFetches,
+        archiveUrl: options.archiveUrl,
+        rawRetentionDays: options.rawRetentionDays,
       });
       const done = workers.run();
       const handle: RunningWorkers = {

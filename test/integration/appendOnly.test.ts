@@ -147,6 +147,9 @@ describe('jao_writer', () => {
       `UPDATE jao.raw_response SET body = '\\x00'::bytea`,
       `UPDATE jao.raw_response SET sha256 = 'forged'`,
       `UPDATE jao.raw_response SET truncated_reason = NULL`,
+      // A body leaves only through jao.drop_archived_raw_bodies, which checks the archive was verified.
+      'UPDATE jao.raw_response SET body = NULL',
+      'UPDATE jao.raw_response SET archive_verified_at = now()',
       'DELETE FROM jao.rejection',
       `UPDATE jao.rejection SET raw = ''`,
       'DELETE FROM jao.series',
@@ -165,6 +168,8 @@ describe('jao_writer', () => {
     // What the write path needs stays allowed.
     const allowed = [
       'UPDATE jao.raw_response SET last_fetched_at = now(), fetch_count = fetch_count + 1',
+      'UPDATE jao.raw_response SET archive_key = archive_key WHERE false',
+      `SELECT jao.drop_archived_raw_bodies('{}'::bigint[], 30)`,
       'UPDATE jao.series SET last_seen_at = now()',
       'UPDATE jao.delivery_day SET attempts = attempts',
       'DELETE FROM jao.observation WHERE false',

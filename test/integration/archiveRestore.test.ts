@@ -60,7 +60,7 @@ const HISTORY = `SELECT mtu, border, value_mw, revision, first_seen_at, valid_fr
                    FROM jao.max_exchanges_history ORDER BY mtu, border, revision`;
 const QUALITY = 'SELECT * FROM jao.day_quality ORDER BY dataset, day';
 const LINEAGE = `SELECT mtu, border, revision, value_mw, valid_from, valid_to, is_current, lineage_known, kind, reason,
-                        build_id, workflow_id, fetched_at, sha256
+                        build_id, workflow_id, fetched_at, sha256, archive_object
                    FROM jao.max_exchanges_lineage ORDER BY mtu, border, revision`;
 const DAYS = `SELECT day, status, expected_mtus, received_mtus, points, content_hash, revision_count, first_complete_at,
                      last_changed_at, last_checked_at, attempts, last_error, last_workflow_id, last_build_id,

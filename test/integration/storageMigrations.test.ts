@@ -14,6 +14,7 @@ const LATER_MIGRATIONS = [
   '004_views_at_primary_key_speed',
   '005_timescaledb_job_errors',
   '006_operator_scope',
+  '007_raw_body_retention',
   '008_every_dataset_views',
 ];
 
