@@ -4,16 +4,16 @@ import { z } from 'zod';
 import { readStatusReport } from '../../db/statusReport';
 import { marketTomorrow } from '../../domain/calendar';
 import { freshnessDeadlineOf } from '../../domain/datasetSource';
-import { DATASET_IN_QUERY } from '../auth';
+import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
 import { datasetQueryParam } from '../params';
 import { MAX_BACKFILLS, RunControlUnavailable } from '../runControl';
-import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
 
 const errorBody = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
 const keyErrors = {
   401: errorBody.describe('no key, or an unknown or revoked key'),
-  403: errorBody.describe('the key does not read the dataset'),
+  403: errorBody.describe('the key reads no declared dataset'),
 };
 
 const freshness = z.object({
@@ -54,7 +54,7 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
   app.get(
     '/v1/key',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: KEYS_DATASETS },
       schema: {
         operationId: 'describeKey',
         summary: 'The key this request carries: its name, datasets and scope',

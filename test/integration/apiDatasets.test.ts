@@ -205,6 +205,10 @@ describe('/v1/datasets/{dataset}/…', () => {
     expect(freshness.status).toBe(200);
     expect(freshness.body).toMatchObject({ dataset: NORDIC, status: 'missing', published: false });
     expect((await json(keys.every, '/v1/freshness?dataset=nordic')).status).toBe(404);
+    // What the page asks besides: a key reading Nordic alone is described, and its running days asked (no
+    // Temporal here: 503, not 403).
+    expect((await json(keys.nordic, '/v1/key')).body).toMatchObject({ datasets: [NORDIC], scope: 'reader' });
+    expect((await json(keys.nordic, '/v1/days/running')).status).toBe(503);
   });
 
   it('replays to a key the events of its datasets only', async () => {
