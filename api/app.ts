@@ -100,7 +100,8 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
         description:
           'JAO Publication Tool datasets as stored by the pipeline: GET /v1/datasets lists them, and ' +
           '/v1/datasets/{dataset}/… serves the values, series and revisions of each (Core maxExchanges, the default, ' +
-          'at /v1/datasets/maxExchanges/…); day quality, runs and freshness of Core maxExchanges; a live feed of ' +
+          'at /v1/datasets/maxExchanges/…); day quality, freshness and backfills of each (`dataset`, Core maxExchanges ' +
+          'when absent); runs of Core maxExchanges; a live feed of ' +
           "the key's datasets. Delivery days are Europe/Amsterdam dates, MTUs UTC instants (ISO-8601).",
         version,
       },

@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { type ApiKey, findActiveApiKey, hashApiKey } from '../db/apiKeys';
-import { DATASETS, isDataset, unknownDatasetMessage } from '../domain/datasets';
+import { DATASETS, DEFAULT_DATASET, isDataset, unknownDatasetMessage } from '../domain/datasets';
 
 /** A route that serves the dataset its `:dataset` path parameter names (`/v1/datasets/{dataset}/…`). */
 export const DATASET_IN_PATH = Symbol('the dataset the path names');
+/** A route that serves the dataset its `dataset` query parameter names, Core maxExchanges when absent. */
+export const DATASET_IN_QUERY = Symbol('the dataset the query names');
 /** A route that serves, for any key reading a declared dataset, what belongs to the key's datasets. */
 export const KEYS_DATASETS = Symbol('the datasets of the key');
 
@@ -16,9 +18,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * The dataset a route serves: the route needs a key scoped to it. DATASET_IN_PATH: the one its `:dataset`
-     * names (an undeclared one is answered 404); KEYS_DATASETS: a key scoped to any declared dataset.
+     * names (an undeclared one is answered 404); DATASET_IN_QUERY: the one its `dataset` query parameter names
+     * (the default dataset when absent; an undeclared one is answered 404); KEYS_DATASETS: a key scoped to any
+     * declared dataset.
      */
-    dataset?: string | typeof DATASET_IN_PATH | typeof KEYS_DATASETS;
+    dataset?: string | typeof DATASET_IN_PATH | typeof DATASET_IN_QUERY | typeof KEYS_DATASETS;
     /** The route acts (starts runs) or shows what only operators see: it needs the operator scope too. */
     operator?: boolean;
   }
@@ -73,6 +77,13 @@ export function unknownDatasetAnswer(text: string) {
 const datasetInPath = (request: FastifyRequest): string =>
   (request.params as { dataset?: string } | undefined)?.dataset ?? '';
 
+/** The `dataset` query parameter as sent (parsed before onRequest); the default dataset when absent. */
+function datasetInQuery(request: FastifyRequest): string {
+  const value = (request.query as { dataset?: unknown } | undefined)?.dataset;
+  if (value === undefined) return DEFAULT_DATASET;
+  return typeof value === 'string' ? value : String(value);
+}
+
 /**
  * onRequest: a route serving a dataset answers 401 without a valid key (`Authorization: Bearer <key>`), 404 for
  * a dataset no declaration names, 403 to a key not scoped to the dataset, and 403 to a key without the operator
@@ -108,7 +119,12 @@ export function authHook(keys: KeyStore) {
         return reply;
       }
     } else {
-      const dataset = served === DATASET_IN_PATH ? datasetInPath(request) : served;
+      const dataset =
+        served === DATASET_IN_PATH
+          ? datasetInPath(request)
+          : served === DATASET_IN_QUERY
+            ? datasetInQuery(request)
+            : served;
       if (!isDataset(dataset)) {
         reply.code(404).send(unknownDatasetAnswer(dataset));
         return reply;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../domain/calendar';
-import { DATASETS, type Dataset, declarationOf } from '../domain/datasets';
+import { DATASETS, type Dataset, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
 import { ApiInputError } from './errors';
 
 /** Up to this many borders, a request reads through the range functions (FEW_BORDERS × a year ≈ 70,000 rows). */
@@ -66,9 +66,18 @@ export const datasetParams = z.strictObject({
     .describe(`the dataset id (GET /v1/datasets lists those the key reads): ${DATASETS.join(', ')}`),
 });
 
+/** `?dataset=`: an undeclared dataset is answered 404 before validation (api/auth.ts DATASET_IN_QUERY). */
+export const datasetQueryParam = z
+  .enum(DATASETS)
+  .default(DEFAULT_DATASET)
+  .describe(
+    `the dataset id (GET /v1/datasets lists those the key reads): ${DATASETS.join(', ')}; ${DEFAULT_DATASET} when absent`,
+  );
+
 export const dayRangeQuery = z.strictObject({
   from: deliveryDayParam,
   to: deliveryDayParam,
+  dataset: datasetQueryParam,
 });
 
 export const valuesQuery = z.strictObject({

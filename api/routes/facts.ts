@@ -3,20 +3,29 @@
 import { z } from 'zod';
 import { readStatusReport } from '../../db/statusReport';
 import { marketTomorrow } from '../../domain/calendar';
+import { freshnessDeadlineOf } from '../../domain/datasetSource';
+import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
+import { datasetQueryParam } from '../params';
 import { MAX_BACKFILLS, RunControlUnavailable } from '../runControl';
-import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+import { type ApiApp, type RouteDeps, SECURITY } from '../types';
+import { DATASET_REFUSALS } from './datasets';
 
 const errorBody = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
 const keyErrors = {
   401: errorBody.describe('no key, or an unknown or revoked key'),
-  403: errorBody.describe('the key does not read the dataset'),
+  403: errorBody.describe('the key reads no declared dataset'),
 };
 
 const freshness = z.object({
   day: z.string().describe('tomorrow (Europe/Amsterdam)'),
   status: z.string().describe('its status, `missing` before its first run'),
   published: z.boolean().describe('an answer from JAO carried data for it'),
-  deadline: z.string().describe('when it is due (FRESHNESS_DEADLINE on the day before, ISO-8601)'),
+  dataset: z.string().describe('the dataset whose tomorrow this is'),
+  deadline: z
+    .string()
+    .describe(
+      "when it is due (ISO-8601): FRESHNESS_DEADLINE on the day before for Core maxExchanges, the dataset's declared deadline for the others",
+    ),
   late: z.boolean().describe('the deadline passed and it is not complete'),
   published_after: z.string().nullable().describe('the last empty answer before the first with data'),
   seen_at: z.string().nullable().describe('the first answer with data'),
@@ -45,7 +54,7 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
   app.get(
     '/v1/key',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: KEYS_DATASETS },
       schema: {
         operationId: 'describeKey',
         summary: 'The key this request carries: its name, datasets and scope',
@@ -79,33 +88,37 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
   app.get(
     '/v1/freshness',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: DATASET_IN_QUERY },
       schema: {
         operationId: 'tomorrowFreshness',
-        summary: "Tomorrow's freshness: published or not, its deadline, publication → stored latency",
+        summary:
+          "Tomorrow's freshness of a dataset: published or not, its deadline, publication → stored latency",
         description:
-          'What `jao status` prints on its tomorrow and freshness lines, from the same source (jao.delivery_day, ' +
-          'jao.day_publication).',
+          'What `jao status --dataset` prints on its tomorrow and freshness lines, from the same source ' +
+          '(jao.delivery_day, jao.day_publication), for `dataset` (Core maxExchanges when absent).',
         tags: ['days'],
         security: SECURITY,
-        querystring: z.strictObject({}),
-        response: { 200: freshness, ...keyErrors },
+        querystring: z.strictObject({ dataset: datasetQueryParam }),
+        response: { 200: freshness, ...DATASET_REFUSALS },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const { dataset } = request.query;
       const now = new Date();
       const tomorrow = marketTomorrow(now);
       const report = await readStatusReport(
         deps.pool,
         { from: tomorrow, to: tomorrow },
         now,
-        freshnessDeadline,
+        freshnessDeadlineOf(dataset, freshnessDeadline),
+        dataset,
       );
       const line = report.days[0]!;
       const facts = line.freshness;
       reply.header('cache-control', 'no-store');
       return {
         day: report.tomorrow.day,
+        dataset,
         status: report.tomorrow.status,
         published: facts?.seenAt != null,
         deadline: report.tomorrow.deadline,
@@ -122,17 +135,17 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
   app.get(
     '/v1/backfills',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: DATASET_IN_QUERY },
       schema: {
         operationId: 'listBackfills',
-        summary: 'The backfills in progress, with their progress',
-        description: `Running backfillWorkflow runs (at most ${MAX_BACKFILLS}) and what their progress query says; 503 when Temporal does not answer.`,
+        summary: "A dataset's backfills in progress, with their progress",
+        description: `Running backfillWorkflow runs of \`dataset\` (Core maxExchanges when absent; at most ${MAX_BACKFILLS}) and what their progress query says; 503 when Temporal does not answer.`,
         tags: ['runs'],
         security: SECURITY,
-        querystring: z.strictObject({}),
+        querystring: z.strictObject({ dataset: datasetQueryParam }),
         response: {
           200: z.array(backfill),
-          ...keyErrors,
+          ...DATASET_REFUSALS,
           503: errorBody.describe('Temporal does not answer: which backfills run is unknown'),
         },
       },
@@ -145,7 +158,7 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
           .send({ statusCode: 503, error: 'Service Unavailable', message });
       if (!deps.runControl) return unknown('this API has no Temporal to ask (TEMPORAL_ADDRESS)');
       try {
-        const list = await deps.runControl.backfills(MAX_EXCHANGES);
+        const list = await deps.runControl.backfills(request.query.dataset);
         reply.header('cache-control', 'no-store');
         return list.map((item) => ({
           ...item,

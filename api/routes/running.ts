@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { KEYS_DATASETS } from '../auth';
 import { MAX_RUNNING_DAYS, RunningDaysUnavailable } from '../runningDays';
-import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 
 const runningDay = z.object({
   dataset: z.string(),
@@ -16,12 +17,12 @@ export function registerRunningRoute(app: ApiApp, deps: RouteDeps): void {
   app.get(
     '/v1/days/running',
     {
-      config: { dataset: MAX_EXCHANGES },
+      config: { dataset: KEYS_DATASETS },
       schema: {
         summary: 'The delivery days whose day workflow is running now',
         description:
           `Open deliveryDayWorkflow runs in the API's Temporal namespace (its visibility store, a few seconds behind), ` +
-          `at most ${MAX_RUNNING_DAYS}. jao.day_quality keeps the status of the last finished run; 503 when ` +
+          `at most ${MAX_RUNNING_DAYS}, of the datasets the key reads (each names its dataset). jao.day_quality keeps the status of the last finished run; 503 when ` +
           'Temporal does not answer (which days run is then unknown, not "none").',
         tags: ['days'],
         security: SECURITY,

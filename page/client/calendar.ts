@@ -3,7 +3,6 @@
 // command that re-runs it. Cells are redrawn one by one when the live feed or the running list says a day moved.
 // What the grid holds is calendarGrid.ts (pure), its markup calendarHtml.ts, the day's tooltip and panel
 // dayPanels.ts; this is the DOM, the loading and the live updates.
-import { GO_LIVE_DAY } from '../../domain/calendar';
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
 import { cellHtml, gridHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
@@ -19,6 +18,8 @@ export interface CalendarOptions {
   config: PageConfig;
   /** The API's tomorrow (Europe/Amsterdam). */
   tomorrow: () => string;
+  /** The first delivery day of the dataset shown (`config.dataset`). */
+  firstDay: string;
 }
 
 export class CalendarView {
@@ -51,7 +52,7 @@ export class CalendarView {
       type: 'date',
       id: 'calendar-from',
       name: 'from',
-      min: GO_LIVE_DAY,
+      min: options.firstDay,
       max: tomorrow,
       required: true,
     });
@@ -59,7 +60,7 @@ export class CalendarView {
       type: 'date',
       id: 'calendar-to',
       name: 'to',
-      min: GO_LIVE_DAY,
+      min: options.firstDay,
       max: tomorrow,
       required: true,
     });
@@ -134,7 +135,12 @@ export class CalendarView {
   }
 
   defaultRange(): [string, string] {
-    return defaultRange(this.options.tomorrow());
+    return defaultRange(this.options.tomorrow(), this.options.firstDay);
+  }
+
+  /** /v1/days serves the dataset its `dataset` parameter names. */
+  private get datasetParam(): { dataset: string } {
+    return { dataset: this.options.config.dataset };
   }
 
   private get ready(): boolean {
@@ -158,7 +164,7 @@ export class CalendarView {
     let rows: DayRow[];
     try {
       const [answer] = await Promise.all([
-        this.options.api.getRange<DayRow>('/v1/days', from, to),
+        this.options.api.getRange<DayRow>('/v1/days', from, to, this.datasetParam),
         this.refreshRunning(false),
       ]);
       rows = answer;
@@ -267,7 +273,9 @@ export class CalendarView {
     if (days.length === 0) return;
     try {
       const answers = await Promise.all(
-        contiguousRuns(days).map(([from, to]) => this.options.api.getRange<DayRow>('/v1/days', from, to)),
+        contiguousRuns(days).map(([from, to]) =>
+          this.options.api.getRange<DayRow>('/v1/days', from, to, this.datasetParam),
+        ),
       );
       const found = new Map(answers.flat().map((row) => [row.day, row]));
       for (const day of days) {
@@ -288,7 +296,7 @@ export class CalendarView {
   async resync(): Promise<void> {
     if (!this.ready) return;
     const [from, to, seq] = [this.grid.from, this.grid.to, this.loadSeq];
-    const rows = await this.options.api.getRange<DayRow>('/v1/days', from, to);
+    const rows = await this.options.api.getRange<DayRow>('/v1/days', from, to, this.datasetParam);
     if (seq !== this.loadSeq) return;
     for (const day of this.grid.resyncRows(rows)) this.redraw(day);
   }

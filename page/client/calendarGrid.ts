@@ -44,10 +44,10 @@ export interface LegendEntry {
   meaning: string;
 }
 
-/** The last 90 days and tomorrow, not before go-live. */
-export function defaultRange(tomorrow: string): [string, string] {
+/** The last 90 days and tomorrow, not before the dataset's first day (Core's go-live by default). */
+export function defaultRange(tomorrow: string, firstDay: string = GO_LIVE_DAY): [string, string] {
   const from = addDays(tomorrow, -91);
-  return [from < GO_LIVE_DAY ? GO_LIVE_DAY : from, tomorrow];
+  return [from < firstDay ? firstDay : from, tomorrow];
 }
 
 /** Sorted days cut into runs of consecutive days, each as [first, last]. */

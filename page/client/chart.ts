@@ -2,7 +2,7 @@
 // the values as they were known at an instant (as_of); or the difference between two versions of a day. Every line
 // is the API's rows as they came (chartData.ts aligns them); the CSV download is the API's answer for the same.
 import uPlot from 'uplot';
-import { addDays, dayStartMs, GO_LIVE_DAY } from '../../domain/calendar';
+import { addDays, dayStartMs } from '../../domain/calendar';
 import type { Api } from './api';
 import { borderColour } from './borderColours';
 import { BorderPicker } from './borderPicker';
@@ -23,13 +23,11 @@ import {
   csvFileName,
   csvRequest,
   type DayChange,
-  DIFFERENCE_PATH,
+  datasetPath,
   linesTouched,
   mergeTouched,
   NOTHING_TOUCHED,
-  REVISIONS_PATH,
   type TouchedLines,
-  VALUES_PATH,
 } from './chartRequest';
 import { DifferenceForm } from './differenceForm';
 import { h, utcText } from './dom';
@@ -53,6 +51,9 @@ interface DrawnRows {
 export interface ChartOptions {
   api: Api;
   tomorrow: () => string;
+  /** The dataset drawn: its id and its first delivery day. */
+  dataset: string;
+  firstDay: string;
 }
 
 export class ChartView {
@@ -88,14 +89,14 @@ export class ChartView {
       () => void this.draw(),
       (text) => this.say(text),
     );
-    const dateInput = (id: string) => h('input', { type: 'date', id, min: GO_LIVE_DAY, max: tomorrow });
+    const dateInput = (id: string) => h('input', { type: 'date', id, min: options.firstDay, max: tomorrow });
     this.fromInput = dateInput('chart-from');
     this.toInput = dateInput('chart-to');
     this.dayInput = dateInput('chart-day');
     this.asOfInput = h('input', { type: 'datetime-local', id: 'chart-as-of', step: 1 });
     this.asOfNote = h('span', { class: 'hint', id: 'chart-as-of-note' }, 'empty: the current values');
     this.asOfInput.setAttribute('aria-describedby', 'chart-as-of-note');
-    this.differenceForm = new DifferenceForm(tomorrow, () => void this.draw());
+    this.differenceForm = new DifferenceForm(tomorrow, options.firstDay, () => void this.draw());
     const clear = (input: HTMLInputElement, label: string) => {
       const button = h('button', { type: 'button', class: 'secondary', 'aria-label': label }, 'Clear');
       button.addEventListener('click', () => {
@@ -174,7 +175,7 @@ export class ChartView {
   async start(): Promise<void> {
     let series: SeriesEntry[];
     try {
-      series = await this.options.api.get<SeriesEntry[]>('/v1/datasets/maxExchanges/series');
+      series = await this.options.api.get<SeriesEntry[]>(datasetPath(this.options.dataset, 'series'));
     } catch (error) {
       this.root.dataset.state = 'error';
       this.say(
@@ -245,7 +246,12 @@ export class ChartView {
 
   private async revisionsOf(day: string, borders: string[]): Promise<RevisionRow[]> {
     const answers = await Promise.all(
-      borders.map((border) => this.options.api.get<RevisionRow[]>(REVISIONS_PATH, { border, day })),
+      borders.map((border) =>
+        this.options.api.get<RevisionRow[]>(datasetPath(this.options.dataset, 'revisions'), {
+          border,
+          day,
+        }),
+      ),
     );
     return answers.flat();
   }
@@ -315,7 +321,8 @@ export class ChartView {
       this.plotBox.setAttribute('aria-busy', 'true');
     }
     const started = performance.now();
-    const { api } = this.options;
+    const { api, dataset } = this.options;
+    const valuesPath = datasetPath(dataset, 'values');
     const border = request.borders;
     const again = <T>(line: keyof TouchedLines, old: T, ask: () => Promise<T>): Promise<T> =>
       kept && !kept.touched[line] ? Promise.resolve(old) : ask();
@@ -324,11 +331,11 @@ export class ChartView {
         again('current', kept?.rows.current ?? [], () =>
           request.difference
             ? Promise.resolve([])
-            : api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, { border }),
+            : api.getRange<ValueRow>(valuesPath, request.from, request.to, { border }),
         ),
         again('asOf', kept?.rows.asOf ?? null, () =>
           request.asOf && !request.difference
-            ? api.getRange<ValueRow>(VALUES_PATH, request.from, request.to, { border, as_of: request.asOf })
+            ? api.getRange<ValueRow>(valuesPath, request.from, request.to, { border, as_of: request.asOf })
             : Promise.resolve(null),
         ),
         again('revisions', kept?.rows.revisions ?? null, () =>
@@ -339,10 +346,10 @@ export class ChartView {
         again('difference', kept?.rows.difference ?? null, () =>
           request.difference
             ? api.getRange<DifferenceRow>(
-                DIFFERENCE_PATH,
+                datasetPath(dataset, 'difference'),
                 request.from,
                 request.to,
-                csvRequest(request).params,
+                csvRequest(request, dataset).params,
               )
             : Promise.resolve(null),
         ),
@@ -383,11 +390,15 @@ export class ChartView {
     const request = this.drawn?.request;
     if (!request) return;
     try {
-      const { path, params } = csvRequest(request);
+      const { path, params } = csvRequest(request, this.options.dataset);
       const csv = await this.options.api.getRangeCsv(path, request.from, request.to, params);
       // The key goes in a header, which a plain link cannot send: the answer is saved through a Blob URL.
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      const link = h('a', { href: url, download: csvFileName(request), hidden: true });
+      const link = h('a', {
+        href: url,
+        download: csvFileName(request, this.options.dataset),
+        hidden: true,
+      });
       document.body.append(link);
       link.click();
       link.remove();

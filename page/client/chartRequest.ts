@@ -1,9 +1,17 @@
 // What the chart is asked to draw, which lines a change of the live feed may have moved, and the API request that
 // gives exactly what is drawn as CSV. Pure (no DOM): test/unit/chartRequest.test.ts.
 
-export const VALUES_PATH = '/v1/datasets/maxExchanges/values';
-export const REVISIONS_PATH = '/v1/datasets/maxExchanges/revisions';
-export const DIFFERENCE_PATH = '/v1/datasets/maxExchanges/difference';
+/** The default dataset's id (the page's setting names the same). */
+const CORE = 'maxExchanges';
+
+/** `/v1/datasets/{dataset}/{leaf}`: the chart reads the dataset the page shows. */
+export function datasetPath(dataset: string, leaf: 'values' | 'revisions' | 'difference' | 'series'): string {
+  return `/v1/datasets/${encodeURIComponent(dataset)}/${leaf}`;
+}
+
+export const VALUES_PATH = datasetPath(CORE, 'values');
+export const REVISIONS_PATH = datasetPath(CORE, 'revisions');
+export const DIFFERENCE_PATH = datasetPath(CORE, 'difference');
 
 /** The most borders drawn at once (the API's FEW_BORDERS: one range-function read). */
 export const MAX_BORDERS = 8;
@@ -97,7 +105,10 @@ export function mergeTouched(a: TouchedLines, b: TouchedLines): TouchedLines {
  * or in the difference view the two versions and their change. A day's overlaid versions are read from
  * /revisions, which has no CSV: they are not in the download (the page says so).
  */
-export function csvRequest(request: ChartRequest): {
+export function csvRequest(
+  request: ChartRequest,
+  dataset = CORE,
+): {
   path: string;
   params: Record<string, string | string[]>;
 } {
@@ -107,26 +118,26 @@ export function csvRequest(request: ChartRequest): {
       base_as_of: request.difference.base,
     };
     if (request.difference.compare) params.compare_as_of = request.difference.compare;
-    return { path: DIFFERENCE_PATH, params };
+    return { path: datasetPath(dataset, 'difference'), params };
   }
   const params: Record<string, string | string[]> = { border: request.borders };
   if (request.asOf) params.as_of = request.asOf;
-  return { path: VALUES_PATH, params };
+  return { path: datasetPath(dataset, 'values'), params };
 }
 
 const compactInstant = (iso: string) => iso.replace(/[-:]|\.\d+/g, '');
 
 /**
- * maxExchanges_AT_BE_2025-03-30_2025-03-31[_as_of_20250331T120000Z].csv; several borders joined by '+';
- * the difference view: maxExchanges_AT_BE_difference_<base>_<compare|current>_<from>_<to>.csv.
+ * maxExchanges_AT_BE_2025-03-30_2025-03-31[_as_of_20250331T120000Z].csv (the dataset's id first); several borders
+ * joined by '+'; the difference view: maxExchanges_AT_BE_difference_<base>_<compare|current>_<from>_<to>.csv.
  */
-export function csvFileName(request: ChartRequest): string {
+export function csvFileName(request: ChartRequest, dataset = CORE): string {
   const borders = request.borders.join('+');
   if (request.difference) {
     const { base, compare } = request.difference;
     const versions = `${compactInstant(base)}_${compare ? compactInstant(compare) : 'current'}`;
-    return `maxExchanges_${borders}_difference_${versions}_${request.from}_${request.to}.csv`;
+    return `${dataset}_${borders}_difference_${versions}_${request.from}_${request.to}.csv`;
   }
   const asOf = request.asOf ? `_as_of_${compactInstant(request.asOf)}` : '';
-  return `maxExchanges_${borders}_${request.from}_${request.to}${asOf}.csv`;
+  return `${dataset}_${borders}_${request.from}_${request.to}${asOf}.csv`;
 }

@@ -1,6 +1,5 @@
 // The chart's difference view: a day and two of its versions (the instants at which some of its values changed, in
 // market time), whose change per MTU the chart draws instead of the values.
-import { GO_LIVE_DAY } from '../../domain/calendar';
 import type { VersionPair } from './chartRequest';
 import { h } from './dom';
 import { marketTimeText } from './marketTime';
@@ -20,9 +19,9 @@ export class DifferenceForm {
   /** The day's versions as last read, oldest first. */
   private versions: string[] = [];
 
-  constructor(tomorrow: string, changed: () => void) {
+  constructor(tomorrow: string, firstDay: string, changed: () => void) {
     this.toggle = h('input', { type: 'checkbox', id: 'chart-difference' });
-    this.dayInput = h('input', { type: 'date', id: 'chart-diff-day', min: GO_LIVE_DAY, max: tomorrow });
+    this.dayInput = h('input', { type: 'date', id: 'chart-diff-day', min: firstDay, max: tomorrow });
     this.baseSelect = h('select', { id: 'chart-diff-base', 'aria-label': 'The older version' });
     this.compareSelect = h('select', { id: 'chart-diff-compare', 'aria-label': 'The newer version' });
     this.note = h('span', { class: 'hint', id: 'chart-diff-note' });

@@ -1,18 +1,19 @@
 // The status page (served by the API at `/`): the key, then the calendar and the chart, kept live by the feed.
 import 'uplot/dist/uPlot.min.css';
 import './page.css';
-import { marketTomorrow } from '../../domain/calendar';
+import { GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
 import { Api, UnauthorizedError } from './api';
 import { CalendarView } from './calendar';
 import { ChartView } from './chart';
 import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
+import { chooseDataset, datasetAsked, datasetOptionText, datasetSearch } from './datasetChoice';
 import { badDaysLink } from './dayCells';
 import { h } from './dom';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
 import { OperatorPanel } from './operatorPanel';
 import { PageFacts } from './pageFacts';
-import type { KeyInfo } from './types';
+import type { DatasetEntry, KeyInfo } from './types';
 
 /** How often the page asks which day workflows run (the API asks Temporal at most every 2 s). */
 const RUNNING_POLL_MS = 5_000;
@@ -22,6 +23,8 @@ const RESYNC_MS = 15_000;
 /** What the browser tests and bench:page read (no secrets). */
 interface PageHandle {
   loadedAt: number;
+  /** The dataset shown (null until the key's datasets are read). */
+  dataset: string | null;
   calendar: CalendarView | null;
   chart: ChartView | null;
   /** Present only for an operator key. */
@@ -35,7 +38,33 @@ declare global {
   }
 }
 
-function header(config: PageConfig, withKey: boolean): HTMLElement {
+/**
+ * The dataset picker: the datasets the key reads (hidden when it reads one). Picking one loads the page again with
+ * it in the address (`?dataset=…`), so that links and reloads keep it.
+ */
+function datasetPicker(readable: readonly DatasetEntry[], shown: string): HTMLElement {
+  const select = h(
+    'select',
+    { id: 'dataset-picker', 'aria-label': 'Dataset' },
+    ...readable.map((entry) => h('option', { value: entry.id }, datasetOptionText(entry))),
+  );
+  select.value = shown;
+  select.addEventListener('change', () => {
+    window.location.assign(
+      `${window.location.pathname}${datasetSearch(window.location.search, select.value)}${window.location.hash}`,
+    );
+  });
+  const picker = h(
+    'span',
+    { class: 'dataset-picker' },
+    h('label', { for: 'dataset-picker' }, 'Dataset '),
+    select,
+  );
+  picker.hidden = readable.length <= 1;
+  return picker;
+}
+
+function header(config: PageConfig, withKey: boolean, picker: HTMLElement | null = null): HTMLElement {
   const bar = h(
     'header',
     {},
@@ -45,6 +74,7 @@ function header(config: PageConfig, withKey: boolean): HTMLElement {
       { class: 'subtitle' },
       `${config.dataset} · namespace ${config.namespace} · v${config.version}`,
     ),
+    picker,
     h(
       'a',
       {
@@ -119,23 +149,40 @@ function keyForm(app: HTMLElement, config: PageConfig, problem: string | null): 
   input.focus();
 }
 
-async function start(app: HTMLElement, config: PageConfig, key: string): Promise<void> {
-  const api = new Api(key, config.maxRangeDays);
+async function start(app: HTMLElement, serverConfig: PageConfig, key: string): Promise<void> {
+  const api = new Api(key, serverConfig.maxRangeDays);
+  // The datasets the key reads; the one the address names is shown, else the default one.
+  let readable: DatasetEntry[];
+  try {
+    readable = await api.get<DatasetEntry[]>('/v1/datasets');
+  } catch (error) {
+    if (error instanceof UnauthorizedError) {
+      forgetKey();
+      keyForm(app, serverConfig, 'The API refused this key (unknown or revoked). Enter another.');
+      return;
+    }
+    readable = [];
+  }
+  const choice = chooseDataset(datasetAsked(window.location.search), readable, serverConfig.dataset);
+  const config: PageConfig = { ...serverConfig, dataset: choice.shown?.id ?? serverConfig.dataset };
+  const firstDay = choice.shown?.first_day ?? GO_LIVE_DAY;
   const skewMs = Date.parse(config.serverNow) - Date.now();
   const tomorrow = () => marketTomorrow(new Date(Date.now() + skewMs));
-  const calendar = new CalendarView({ api, config, tomorrow });
-  const chart = new ChartView({ api, tomorrow });
+  const calendar = new CalendarView({ api, config, tomorrow, firstDay });
+  const chart = new ChartView({ api, tomorrow, dataset: config.dataset, firstDay });
   const handle = window.jaoPage!;
+  handle.dataset = config.dataset;
   handle.calendar = calendar;
   handle.chart = chart;
-  const facts = new PageFacts(api);
+  const facts = new PageFacts(api, config.dataset);
   // Controls only for a key the API says is an operator's; a reader's page never has them.
   const keyInfo = await api.get<KeyInfo>('/v1/key').catch((error: unknown) => {
     if (error instanceof UnauthorizedError) return null;
     return { scope: 'reader' } as const;
   });
+  // The run routes start and list Core maxExchanges' runs only: another dataset's page has no controls.
   const operator =
-    keyInfo?.scope === 'operator'
+    keyInfo?.scope === 'operator' && config.dataset === serverConfig.dataset
       ? new OperatorPanel({
           api,
           config,
@@ -144,9 +191,10 @@ async function start(app: HTMLElement, config: PageConfig, key: string): Promise
         })
       : null;
   handle.operator = operator;
+  const problem = choice.problem ? h('p', { class: 'problem', role: 'alert' }, choice.problem) : null;
   app.replaceChildren(
-    header(config, true),
-    h('main', {}, facts.root, calendar.root, operator?.root, chart.root),
+    header(config, true, datasetPicker(readable, config.dataset)),
+    h('main', {}, problem, facts.root, calendar.root, operator?.root, chart.root),
   );
   app.removeAttribute('aria-busy');
 
@@ -222,6 +270,7 @@ function boot(): void {
   let resolveReady: () => void = () => {};
   window.jaoPage = {
     loadedAt: Date.now(),
+    dataset: null,
     calendar: null,
     chart: null,
     operator: null,

@@ -1,4 +1,4 @@
-// Beside the calendar, for every key: tomorrow's freshness as `jao status` tells it (GET /v1/freshness) and the
+// Beside the calendar, for every key, of the dataset shown: tomorrow's freshness as `jao status` tells it (GET /v1/freshness) and the
 // backfills in progress with their progress bars (GET /v1/backfills), read again every few seconds.
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { h, utcText } from './dom';
@@ -10,7 +10,11 @@ export class PageFacts {
   private readonly freshness: HTMLElement;
   private readonly backfills: HTMLElement;
 
-  constructor(private readonly api: Api) {
+  /** `dataset`: the dataset shown, whose tomorrow and backfills these are. */
+  constructor(
+    private readonly api: Api,
+    private readonly dataset: string,
+  ) {
     this.freshness = h('p', { class: 'freshness', 'aria-live': 'polite' }, 'Tomorrow: reading…');
     this.backfills = h('ul', { class: 'backfills', 'aria-label': 'Backfills in progress' });
     this.root = h(
@@ -29,7 +33,7 @@ export class PageFacts {
 
   private async refreshFreshness(): Promise<void> {
     try {
-      const facts = await this.api.get<TomorrowFreshness>('/v1/freshness');
+      const facts = await this.api.get<TomorrowFreshness>('/v1/freshness', { dataset: this.dataset });
       this.freshness.textContent = freshnessText(facts, utcText);
       this.freshness.dataset.published = String(facts.published);
       this.freshness.classList.toggle('late', facts.late);
@@ -42,7 +46,7 @@ export class PageFacts {
   async refreshBackfills(): Promise<void> {
     let list: BackfillInProgress[];
     try {
-      list = await this.api.get<BackfillInProgress[]>('/v1/backfills');
+      list = await this.api.get<BackfillInProgress[]>('/v1/backfills', { dataset: this.dataset });
     } catch (error) {
       if (error instanceof UnauthorizedError) throw error;
       this.backfills.dataset.state = 'unknown';

@@ -104,9 +104,23 @@ export interface StartedBackfill {
   attached: boolean;
 }
 
+/** A row of GET /v1/datasets: a dataset the key reads. */
+export interface DatasetEntry {
+  id: string;
+  title: string;
+  region: string;
+  endpoint: string;
+  time_zone: string;
+  first_day: string;
+  resolution_minutes: number;
+  unit: string;
+  default: boolean;
+}
+
 /** GET /v1/freshness. */
 export interface TomorrowFreshness {
   day: string;
+  dataset?: string;
   status: string;
   published: boolean;
   deadline: string;

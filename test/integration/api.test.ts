@@ -485,6 +485,13 @@ describe('documentation', () => {
       'from',
       'to',
     ]);
+    for (const [path, names] of [
+      ['/v1/days', ['dataset', 'from', 'to']],
+      ['/v1/freshness', ['dataset']],
+      ['/v1/backfills', ['dataset']],
+    ] as const) {
+      expect(spec.paths[path]!.get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(names);
+    }
     const docs = await fetch(`${api.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).not.toMatch(/https?:\/\/(cdn|unpkg)/);

@@ -174,6 +174,43 @@ describe('/v1/datasets/{dataset}/…', () => {
     expect(early.body.message).toContain('must not be before 2024-10-30');
   });
 
+  it("serves a dataset's days and freshness by `dataset`: Core maxExchanges when absent, 404 unknown", async () => {
+    const nordic = await json(keys.every, `/v1/days?from=${DAY}&to=${DAY}&dataset=${NORDIC}`);
+    expect(nordic.status).toBe(200);
+    expect(nordic.body).toEqual([
+      expect.objectContaining({
+        dataset: NORDIC,
+        day: DAY,
+        status: 'complete',
+        expected_mtus: 96,
+        received_mtus: 96,
+        resolution_minutes: 15,
+        revision_count: 2,
+      }),
+    ]);
+    const core = await json(keys.every, `/v1/days?from=${DAY}&to=${DAY}`);
+    expect(core.body.map((row) => [row.dataset, row.expected_mtus])).toEqual([['maxExchanges', 24]]);
+    expect((await json(keys.nordic, `/v1/days?from=${DAY}&to=${DAY}&dataset=${NORDIC}`)).status).toBe(200);
+    const forbidden = await json(keys.core, `/v1/days?from=${DAY}&to=${DAY}&dataset=${NORDIC}`);
+    expect([forbidden.status, forbidden.body.message]).toEqual([
+      403,
+      `this API key is not scoped to the dataset ${NORDIC}`,
+    ]);
+    const unknown = await json(keys.every, `/v1/days?from=${DAY}&to=${DAY}&dataset=nordic`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe(`unknown dataset "nordic" (known: ${DATASETS.join(', ')})`);
+    const early = await json(keys.nordic, `/v1/days?from=2024-10-29&to=2024-10-30&dataset=${NORDIC}`);
+    expect([early.status, early.body.parameter]).toEqual([400, 'from']);
+    const freshness = await json(keys.nordic, `/v1/freshness?dataset=${NORDIC}`);
+    expect(freshness.status).toBe(200);
+    expect(freshness.body).toMatchObject({ dataset: NORDIC, status: 'missing', published: false });
+    expect((await json(keys.every, '/v1/freshness?dataset=nordic')).status).toBe(404);
+    // What the page asks besides: a key reading Nordic alone is described, and its running days asked (no
+    // Temporal here: 503, not 403).
+    expect((await json(keys.nordic, '/v1/key')).body).toMatchObject({ datasets: [NORDIC], scope: 'reader' });
+    expect((await json(keys.nordic, '/v1/days/running')).status).toBe(503);
+  });
+
   it('replays to a key the events of its datasets only', async () => {
     const controller = new AbortController();
     try {
