@@ -4,15 +4,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../db/apiKeys';
-import { writeDay } from '../../db/writeDay';
-import { type Dataset, dataPathOf, declarationOf } from '../../domain/datasets';
-import { statusOf } from '../../domain/dayStatus';
-import { optionsFor, validateDayBody } from '../../domain/validate';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
-import { fetchDay } from '../../source/jaoClient';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { storeSimulatedDay } from '../helpers/simulatedDays';
 
 const NORDIC = 'nordicMaxExchanges';
 /** A summer-time Saturday: 96 quarter-hours, all CEST. */
@@ -29,31 +25,15 @@ describe('the status page shows the dataset picked', () => {
   const until = (expression: string) =>
     expect.poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 }).toBe(true);
 
-  async function store(dataset: Dataset): Promise<void> {
-    const outcome = await fetchDay(
-      { baseUrl: simulator.origin, timeoutMs: 5_000, path: dataPathOf(declarationOf(dataset)) },
-      DAY,
-    );
-    if (outcome.kind !== 'data') throw new Error(`the simulator gave ${outcome.kind} for ${dataset} ${DAY}`);
-    const validated = validateDayBody(DAY, outcome.body, optionsFor(declarationOf(dataset), DAY));
-    if (!validated.ok) throw new Error(`${dataset} ${DAY} failed validation: ${validated.reason}`);
-    await writeDay(db.pool, {
-      dataset,
-      day: DAY,
-      status: statusOf(validated.result),
-      validated: validated.result,
-      expectedMtus: validated.result.expectedMtus,
-      rawResponseId: null,
-      workflowId: `${dataset}/day/${DAY}`,
-      buildId: 'build-1',
-      observedAt: new Date(),
-    });
-  }
-
   beforeAll(async () => {
     db = await createTestDatabase();
     simulator = await startSimulator();
-    await Promise.all([store(NORDIC), store('maxExchanges')]);
+    const at = new Date();
+    await Promise.all(
+      ([NORDIC, 'maxExchanges'] as const).map((dataset) =>
+        storeSimulatedDay(db.pool, simulator, dataset, DAY, at),
+      ),
+    );
     key = (
       await createApiKey(db.pool, { name: 'picker', datasets: ['maxExchanges', NORDIC], operator: true })
     ).token;

@@ -3,14 +3,11 @@
 // the SQL views; GET /v1/datasets lists what the key reads; 404 for an undeclared dataset, 403 outside the key's
 // scope; the live feed replays only the key's datasets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDay } from '../../db/writeDay';
-import { DATASETS, type Dataset, dataPathOf, declarationOf } from '../../domain/datasets';
-import { statusOf } from '../../domain/dayStatus';
-import { optionsFor, validateDayBody } from '../../domain/validate';
+import { DATASETS, type Dataset } from '../../domain/datasets';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
-import { fetchDay } from '../../source/jaoClient';
 import { createTestKey, getWith, SseReader, startTestApi, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { storeSimulatedDay } from '../helpers/simulatedDays';
 
 const NORDIC = 'nordicMaxExchanges';
 const DAY = '2026-01-14';
@@ -22,28 +19,8 @@ let simulator: SimulatorHandle;
 let api: TestApi;
 const keys: Record<'core' | 'nordic' | 'every', string> = { core: '', nordic: '', every: '' };
 
-/** Fetches the day of `dataset` from the simulator, judges it by its declaration and stores it at `at`. */
-async function storeFromSimulator(dataset: Dataset, at: Date): Promise<void> {
-  const declaration = declarationOf(dataset);
-  const outcome = await fetchDay(
-    { baseUrl: simulator.origin, timeoutMs: 5_000, path: dataPathOf(declaration) },
-    DAY,
-  );
-  if (outcome.kind !== 'data') throw new Error(`the simulator gave ${outcome.kind} for ${dataset} ${DAY}`);
-  const validated = validateDayBody(DAY, outcome.body, optionsFor(declaration, DAY));
-  if (!validated.ok) throw new Error(`${dataset} ${DAY} failed validation: ${validated.reason}`);
-  await writeDay(db.pool, {
-    dataset,
-    day: DAY,
-    status: statusOf(validated.result),
-    validated: validated.result,
-    expectedMtus: validated.result.expectedMtus,
-    rawResponseId: null,
-    workflowId: `${dataset}/day/${DAY}`,
-    buildId: 'build-1',
-    observedAt: at,
-  });
-}
+const storeFromSimulator = (dataset: Dataset, at: Date) =>
+  storeSimulatedDay(db.pool, simulator, dataset, DAY, at);
 
 beforeAll(async () => {
   db = await createTestDatabase();

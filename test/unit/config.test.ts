@@ -160,3 +160,24 @@ describe('initial backfill of jao start', () => {
     expect(initialBackfillRange(now, 31)).toEqual({ from: '2022-06-09', to: '2022-07-02', clamped: true });
   });
 });
+
+describe('RAW_RETENTION_DAYS (docs/archive.md "Retention")', () => {
+  it('keeps every body when unset or empty', () => {
+    expect(loadConfig({}).RAW_RETENTION_DAYS).toBeUndefined();
+    expect(loadConfig({ RAW_RETENTION_DAYS: '' }).RAW_RETENTION_DAYS).toBeUndefined();
+  });
+
+  it('takes a whole number of days, 0 included', () => {
+    expect(loadConfig({ RAW_RETENTION_DAYS: '0' }).RAW_RETENTION_DAYS).toBe(0);
+    expect(loadConfig({ RAW_RETENTION_DAYS: '90' }).RAW_RETENTION_DAYS).toBe(90);
+  });
+
+  it('refuses anything else in one line naming the variable', () => {
+    for (const bad of ['-1', '1.5', '7d', 'forever', ' 3', '1e3', '999999']) {
+      const message = problem({ RAW_RETENTION_DAYS: bad });
+      expect(message, bad).toBe(
+        'invalid configuration: RAW_RETENTION_DAYS: expected a whole number of days (0 or more); leave it unset to keep every raw body',
+      );
+    }
+  });
+});

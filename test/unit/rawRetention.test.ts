@@ -1,39 +1,7 @@
-// RAW_RETENTION_DAYS (docs/archive.md "Retention"): how the setting is read, and which raw answers may lose their
-// body once their archive object was read back.
+// Which raw answers may lose their body once their archive object was read back (RAW_RETENTION_DAYS,
+// docs/archive.md "Retention"; the setting itself: config.test.ts).
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../common/config';
 import { type BodyCandidate, mayDropBody, retentionCutoff } from '../../domain/retention';
-
-function problem(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  return 'accepted';
-}
-
-describe('RAW_RETENTION_DAYS', () => {
-  it('keeps every body when unset or empty', () => {
-    expect(loadConfig({}).RAW_RETENTION_DAYS).toBeUndefined();
-    expect(loadConfig({ RAW_RETENTION_DAYS: '' }).RAW_RETENTION_DAYS).toBeUndefined();
-  });
-
-  it('takes a whole number of days, 0 included', () => {
-    expect(loadConfig({ RAW_RETENTION_DAYS: '0' }).RAW_RETENTION_DAYS).toBe(0);
-    expect(loadConfig({ RAW_RETENTION_DAYS: '90' }).RAW_RETENTION_DAYS).toBe(90);
-  });
-
-  it('refuses anything else in one line naming the variable', () => {
-    for (const bad of ['-1', '1.5', '7d', 'forever', ' 3', '1e3', '999999']) {
-      const message = problem({ RAW_RETENTION_DAYS: bad });
-      expect(message, bad).toBe(
-        'invalid configuration: RAW_RETENTION_DAYS: expected a whole number of days (0 or more); leave it unset to keep every raw body',
-      );
-    }
-  });
-});
 
 describe('which raw answers may lose their body', () => {
   const now = new Date('2026-11-23T12:00:00.000Z');
