@@ -96,7 +96,10 @@ describe('TimescaleDB background jobs in jao health', () => {
     const line = new RegExp(
       `^timescaledb job ${id} \\(public\\.job_that_fails\\) failed at \\S+Z: ${FAILURE}$`,
     );
-    expect(verdict.problems.filter((problem) => line.test(problem))).toHaveLength(1);
+    expect(
+      verdict.problems.filter((problem) => line.test(problem)),
+      verdict.problems.join('\n'),
+    ).toHaveLength(1);
 
     // The worker's health check runs as jao_writer: the same line, error included, and the gauges.
     const writer = writerPool();
