@@ -16,6 +16,7 @@ const LATER_MIGRATIONS = [
   '006_operator_scope',
   '007_raw_body_retention',
   '008_every_dataset_views',
+  '009_row_fields_and_republication',
 ];
 
 let db: TestDatabase;
