@@ -107,7 +107,8 @@ export async function writeDay(
       movedFields,
       recheckError,
     });
-    if (republished) await recordRepublication(client, { dataset: input.dataset, day: input.day, at: state.txTime });
+    if (republished)
+      await recordRepublication(client, { dataset: input.dataset, day: input.day, at: state.txTime });
     await journalWrite(client, input, state);
     const eventType = dayEventTypeOf({ contentChanged, revision, status, recheckError, republished });
     if (eventType) {

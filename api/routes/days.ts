@@ -29,7 +29,9 @@ const dayQualityRow = z.object({
   republished_count: z
     .number()
     .int()
-    .describe('answers that moved an extra row field (lastModifiedOn) without changing a value: not revisions'),
+    .describe(
+      'answers that moved an extra row field (lastModifiedOn) without changing a value: not revisions',
+    ),
   last_republished_at: z.string().nullable().describe("the day's last re-publication"),
   last_checked_at: z.string().nullable(),
   last_error: z.string().nullable(),

@@ -79,7 +79,8 @@ export function printStatusReport(
   }
   // Missing days show in the gaps line; every other day that needs attention gets a line of its own.
   for (const line of report.days) {
-    const noteworthy = line.status !== 'complete' || line.revision > 1 || line.republished > 0 || line.lastError !== null;
+    const noteworthy =
+      line.status !== 'complete' || line.revision > 1 || line.republished > 0 || line.lastError !== null;
     if (noteworthy && line.status !== 'missing') console.log(`  ${line.day}  ${describeLine(line)}`);
     if (line.drift) console.log(`  ${line.day}  drift: ${describeDrift(line.drift)}`);
   }
