@@ -127,6 +127,7 @@ describe('migrate', () => {
         'max_exchanges_lineage',
         'max_exchanges_superseded',
         'max_exchanges_values',
+        'mtu_field',
         'observation',
         'observation_history',
         'raw_response',
