@@ -8,6 +8,7 @@ import { dayWorkflowId } from '../../domain/workflowInputs';
 import { PROFILES } from '../../simulator/profiles';
 import { DEFAULT_KEY_SET_CHANGE_DAY } from '../../simulator/values';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { metricLinesOfTaskQueues } from '../helpers/runtime';
 
 const NORDIC = 'nordicMaxExchanges';
 const DAYS = {
@@ -144,6 +145,14 @@ describe('datasets through the pipeline', () => {
       moved: 2,
       events: ['day.stored', 'day.republished'],
     });
+    // The day metrics name their dataset.
+    const metrics = await metricLinesOfTaskQueues(h.taskQueue);
+    expect(metrics.filter((line) => line.startsWith('jao_republished_days_total'))).toEqual([
+      expect.stringMatching(/^jao_republished_days_total\{.*dataset="nordicMaxExchanges".*\} 1$/),
+    ]);
+    expect(metrics).toContainEqual(
+      expect.stringMatching(/^jao_days\w*\{.*dataset="nordicMaxExchanges".*status="complete".*\} \d+$/),
+    );
 
     h.simulator.reviseDay(day, NORDIC);
     expect(await h.runDay(day, NORDIC)).toMatchObject({ status: 'complete', mtus: 96 });
