@@ -3,40 +3,58 @@ import { Context } from '@temporalio/activity';
 import { dayStartMs } from '../domain/calendar';
 import type { DriftKind } from '../domain/drift';
 import type { ValueChanges } from '../domain/reprocessInputs';
-import type { DayStatus, DeliveryDay } from '../domain/types';
+import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 
 export interface DayMetrics {
+  dataset: Dataset;
   day: DeliveryDay;
   status: DayStatus;
   points: number;
   changedPoints: number;
   rejections: number;
+  /** The write re-published the stored day (same values, lastModifiedOn moved). */
+  republished?: boolean;
 }
+
+/** Every day metric carries its dataset: a Nordic bad day is counted as Nordic. */
 
 export function recordDayMetrics(metrics: DayMetrics): void {
   const meter = Context.current().metricMeter;
   meter
     .createCounter('jao_days', 'days', 'Day workflow outcomes by status')
-    .add(1, { status: metrics.status });
-  meter.createCounter('jao_points_written', 'points', 'Points written (new or changed)').add(metrics.points);
+    .add(1, { status: metrics.status, dataset: metrics.dataset });
+  const dataset = { dataset: metrics.dataset };
+  meter
+    .createCounter('jao_points_written', 'points', 'Points written (new or changed)')
+    .add(metrics.points, dataset);
   meter
     .createCounter('jao_changed_points', 'points', 'Points whose value changed')
-    .add(metrics.changedPoints);
+    .add(metrics.changedPoints, dataset);
   meter
     .createCounter('jao_rejections', 'values', 'Values or rows refused by validation')
-    .add(metrics.rejections);
+    .add(metrics.rejections, dataset);
+  if (metrics.republished) {
+    meter
+      .createCounter(
+        'jao_republished_days_total',
+        'days',
+        'Stored days published again with the same values (only lastModifiedOn moved): not revisions',
+      )
+      .add(1, dataset);
+  }
 }
 
-let latestCompleteDay: DeliveryDay | null = null;
+const latestCompleteDays = new Map<Dataset, DeliveryDay>();
 
 /**
  * `jao_last_complete_day`: start (Unix time) of the latest delivery day that is complete in the database. Set from
  * the database after each complete write, and never moved backwards by this process (re-running an old day
  * leaves it where it is).
  */
-export function recordLatestCompleteDay(day: DeliveryDay | null): void {
-  if (day === null || (latestCompleteDay !== null && day <= latestCompleteDay)) return;
-  latestCompleteDay = day;
+export function recordLatestCompleteDay(dataset: Dataset, day: DeliveryDay | null): void {
+  const latest = latestCompleteDays.get(dataset);
+  if (day === null || (latest !== undefined && day <= latest)) return;
+  latestCompleteDays.set(dataset, day);
   Context.current()
     .metricMeter.createGauge(
       'jao_last_complete_day',
@@ -44,18 +62,18 @@ export function recordLatestCompleteDay(day: DeliveryDay | null): void {
       'seconds',
       'Start (Unix time) of the latest complete delivery day',
     )
-    .set(Math.floor(dayStartMs(day) / 1000));
+    .set(Math.floor(dayStartMs(day) / 1000), { dataset });
 }
 
 /** `jao_schema_drift_total{kind}`: days written with a resolution or key set unlike the previous stored day's. */
-export function recordDriftMetrics(kinds: readonly DriftKind[]): void {
+export function recordDriftMetrics(dataset: Dataset, kinds: readonly DriftKind[]): void {
   if (kinds.length === 0) return;
   const counter = Context.current().metricMeter.createCounter(
     'jao_schema_drift_total',
     'days',
     'Days whose resolution or key set differs from the previous stored day (kind: resolution, keys_added, keys_vanished)',
   );
-  for (const kind of kinds) counter.add(1, { kind });
+  for (const kind of kinds) counter.add(1, { kind, dataset });
 }
 
 export const JAO_RESPONSES_METRIC = 'jao_http_responses_total';

@@ -102,15 +102,18 @@ export function createStoreActivities({
           ),
         );
         recordDayMetrics({
+          dataset: ref.dataset,
           day: ref.day,
           status: written.status,
           points: written.newPoints + written.changedPoints,
           changedPoints: written.changedPoints,
           rejections: assessment.rejections.length,
+          republished: written.republished,
         });
         const drift = written.facts?.drift ?? null;
-        if (drift) recordDriftMetrics(drift.kinds);
-        if (written.facts?.latestCompleteDay) recordLatestCompleteDay(written.facts.latestCompleteDay);
+        if (drift) recordDriftMetrics(ref.dataset, drift.kinds);
+        if (written.facts?.latestCompleteDay)
+          recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
         // Only the write that first made the day complete observes the publication latency.
         if (written.facts?.firstCompletion) await recordPublicationLatency(pool, ref);
         const { facts: _facts, ...counts } = written;
@@ -158,7 +161,14 @@ export function createStoreActivities({
           ),
         secrets,
       );
-      recordDayMetrics({ day: input.day, status: 'failed', points: 0, changedPoints: 0, rejections: 0 });
+      recordDayMetrics({
+        dataset: input.dataset,
+        day: input.day,
+        status: 'failed',
+        points: 0,
+        changedPoints: 0,
+        rejections: 0,
+      });
       Context.current().log.warn('day failed', { day: input.day, error });
     },
 

@@ -5,7 +5,13 @@ import { DATASETS, DAY_STATUSES, type Dataset, type DayStatus, type DeliveryDay 
 /** The channel of jao.day_event's notifications; the payload is the event as JSON. */
 export const DAY_EVENT_CHANNEL = 'jao_day_event';
 
-export const DAY_EVENT_TYPES = ['day.stored', 'day.revised', 'day.failed', 'day.recheck_failed'] as const;
+export const DAY_EVENT_TYPES = [
+  'day.stored',
+  'day.revised',
+  'day.republished',
+  'day.failed',
+  'day.recheck_failed',
+] as const;
 export type DayEventType = (typeof DAY_EVENT_TYPES)[number];
 
 /**
@@ -39,16 +45,19 @@ export interface DayEvent {
 /**
  * What a write tells the feed: new content is `day.stored` (the day's first) or `day.revised`; a re-check of a
  * stored day that kept its values and recorded what it met (`recheckError`: a failed fetch, an empty or invalid
- * answer, an answer worse than what is stored) is `day.recheck_failed`; a day left without usable content
- * (failed, invalid) is `day.failed`; a re-check that changed nothing and met nothing is no event.
+ * answer, an answer worse than what is stored) is `day.recheck_failed`; the same values with moved extra row fields
+ * (domain/republication.ts) are `day.republished`; a day left without usable content (failed, invalid) is
+ * `day.failed`; a re-check that changed nothing and met nothing is no event.
  */
 export function dayEventTypeOf(write: {
   contentChanged: boolean;
   revision: number;
   status: DayStatus;
   recheckError: string | null;
+  republished?: boolean;
 }): DayEventType | null {
   if (write.contentChanged) return write.revision <= 1 ? 'day.stored' : 'day.revised';
+  if (write.republished === true) return 'day.republished';
   if (write.recheckError !== null) return 'day.recheck_failed';
   if (write.status === 'failed' || write.status === 'invalid') return 'day.failed';
   return null;

@@ -8,6 +8,8 @@ export interface DayRecord {
   expectedMtus: number;
   receivedMtus: number;
   revisionCount: number;
+  /** Answers that moved an extra row field (lastModifiedOn) without changing a value (migration 009). */
+  republishedCount: number;
   firstCompleteAt: Date | null;
   lastChangedAt: Date | null;
   lastCheckedAt: Date | null;
@@ -30,6 +32,7 @@ interface DayRow {
   expected_mtus: number;
   received_mtus: number;
   revision_count: number;
+  republished_count: number;
   first_complete_at: Date | null;
   last_changed_at: Date | null;
   last_checked_at: Date | null;
@@ -51,7 +54,8 @@ export async function readDayRecords(
   to: DeliveryDay,
 ): Promise<DayRecord[]> {
   const result = await pool.query<DayRow>(
-    `SELECT dataset, day::text AS day, status, expected_mtus, received_mtus, revision_count, first_complete_at,
+    `SELECT dataset, day::text AS day, status, expected_mtus, received_mtus, revision_count, republished_count,
+            first_complete_at,
             last_changed_at, last_checked_at, attempts, last_error, last_workflow_id, points, content_hash,
             last_raw_response_id::int AS last_raw_response_id, last_build_id, content_build_id
        FROM jao.delivery_day
@@ -66,6 +70,7 @@ export async function readDayRecords(
     expectedMtus: row.expected_mtus,
     receivedMtus: row.received_mtus,
     revisionCount: row.revision_count,
+    republishedCount: row.republished_count,
     firstCompleteAt: row.first_complete_at,
     lastChangedAt: row.last_changed_at,
     lastCheckedAt: row.last_checked_at,

@@ -96,6 +96,8 @@ export interface WriteDayResult {
   /** The day's revision_count after the write: versions of its stored values (filling a gap is no revision). */
   revision: number;
   contentChanged: boolean;
+  /** The answer re-published the stored day: same values, moved extra row fields (domain/republication.ts). */
+  republished: boolean;
   /** Reprocessing writes only: the stored status before, whether the day's record changed, whether it committed. */
   reprocessed?: { statusBefore: DayStatus | null; dayChanged: boolean; committed: boolean };
   /** Writes with `withFacts` only. */

@@ -1,6 +1,7 @@
 // One delivery day's write in one transaction: the steps in order, each in a module of its own (db/dayState.ts,
 // db/seriesRegistry.ts, db/valuesMerge.ts, db/dayRow.ts, db/reprocessChecks.ts, db/writtenDayFacts.ts).
 import type pg from 'pg';
+import { isRepublication } from '../domain/republication';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
 import { normalizeDayContent } from './dayContent';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
@@ -12,6 +13,7 @@ import { lockDay } from './locks';
 import { withTransaction } from './pool';
 import { insertRejections } from './rejections';
 import { checkNewestAnswer, readJudgedRecord } from './reprocessChecks';
+import { recordRepublication, storeRowFields } from './rowFields';
 import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
 import { insertFreshDay, liftDecompressionLimit, mergeDay } from './valuesMerge';
 import { journalWrite } from './writeJournal';
@@ -87,8 +89,28 @@ export async function writeDay(
       contentChanged ? registered : null,
       keySetId,
     );
+    // A reprocessing re-derives a stored answer: its row fields are no news from JAO.
+    const movedFields =
+      content && reprocess === null && input.validated?.rowFields
+        ? await storeRowFields(client, {
+            dataset: input.dataset,
+            day: input.day,
+            rowFields: input.validated.rowFields,
+            seenAt: state.txTime,
+            rawResponseId: input.rawResponseId,
+          })
+        : 0;
+    const republished = isRepublication({
+      reprocess: reprocess !== null,
+      storedBefore: state.revisionCount > 0,
+      contentChanged,
+      movedFields,
+      recheckError,
+    });
+    if (republished)
+      await recordRepublication(client, { dataset: input.dataset, day: input.day, at: state.txTime });
     await journalWrite(client, input, state);
-    const eventType = dayEventTypeOf({ contentChanged, revision, status, recheckError });
+    const eventType = dayEventTypeOf({ contentChanged, revision, status, recheckError, republished });
     if (eventType) {
       await raiseDayEvent(client, {
         type: eventType,
@@ -123,6 +145,7 @@ export async function writeDay(
       newSeries: outcome?.newSeries ?? 0,
       revision,
       contentChanged,
+      republished,
     };
     if (input.withFacts) result.facts = await readWrittenDayFacts(client, input, result);
     if (!reprocess) return result;

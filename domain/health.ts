@@ -3,6 +3,7 @@
 import { describeDrift } from './drift';
 import type { StatusReport } from './statusReport';
 import { jobProblem, type TimescaleJob } from './timescaleJobs';
+import type { Dataset } from './types';
 
 export type QueueState =
   /** `pollers`: how many workers polled recently, when known. */
@@ -32,6 +33,11 @@ export interface HealthFacts {
   publication?: { scheduleId: string; state: ScheduleState; pauseNote?: string };
   /** The health window through tomorrow; null when the database could not be read. */
   report: StatusReport | null;
+  /**
+   * The same window of every other dataset the worker keeps current (JAO_DATASETS): their bad, late and re-check
+   * failed days are problems named with their dataset (`nordicMaxExchanges day failed: …`).
+   */
+  datasetReports?: { dataset: Dataset; report: StatusReport }[];
   queues?: PolledQueue[];
   /**
    * TimescaleDB's background jobs as read at `checkedAt`; absent on plain PostgreSQL (nothing to watch) or when the
@@ -118,6 +124,9 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
     }
     const tomorrowLine = `day late: ${tomorrow.day} `;
     problems.push(...dayProblems(facts.report).filter((line) => !line.startsWith(tomorrowLine)));
+  }
+  for (const { dataset, report } of facts.datasetReports ?? []) {
+    problems.push(...dayProblems(report).map((line) => `${dataset} ${line}`));
   }
   problems.push(...timescaleJobProblems(facts.timescaleJobs));
   return { healthy: problems.length === 0, problems, warnings: healthWarnings(facts) };

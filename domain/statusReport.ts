@@ -10,6 +10,8 @@ export interface DayFacts {
   receivedMtus: number;
   expectedMtus: number;
   revisionCount: number;
+  /** Answers that re-published the day: same values, moved extra row fields (default 0). */
+  republishedCount?: number;
   lastCheckedAt: Date | null;
   lastError: string | null;
   lastBuildId?: string | null;
@@ -32,6 +34,8 @@ export interface DayLine {
    * same number as `jao.delivery_day.revision_count`, the API's `revision_count` and the page's "Revision").
    */
   revision: number;
+  /** Re-publications of the day (jao.delivery_day.republished_count): same values, lastModifiedOn moved. */
+  republished: number;
   /** The deadline passed and the day is still not complete. */
   late: boolean;
   lastCheckedAt: string | null;
@@ -57,7 +61,7 @@ export interface StatusReport {
   to: DeliveryDay;
   generatedAt: string;
   days: DayLine[];
-  counts: Partial<Record<GridStatus | 'late' | 'revised' | 'drift', number>>;
+  counts: Partial<Record<GridStatus | 'late' | 'revised' | 'republished' | 'drift', number>>;
   /** Runs of consecutive days that are due and not complete. */
   gaps: Gap[];
   tomorrow: { day: DeliveryDay; status: GridStatus; deadline: string; late: boolean };
@@ -89,6 +93,7 @@ export function buildStatusReport(input: {
       receivedMtus: record?.receivedMtus ?? 0,
       expectedMtus: record?.expectedMtus ?? 0,
       revision: record?.revisionCount ?? 0,
+      republished: record?.republishedCount ?? 0,
       late: status !== 'complete' && isDue(day),
       lastCheckedAt: record?.lastCheckedAt?.toISOString() ?? null,
       lastError: record?.lastError ?? null,
@@ -101,13 +106,14 @@ export function buildStatusReport(input: {
   });
 
   const counts: StatusReport['counts'] = {};
-  const bump = (key: GridStatus | 'late' | 'revised' | 'drift') => {
+  const bump = (key: GridStatus | 'late' | 'revised' | 'republished' | 'drift') => {
     counts[key] = (counts[key] ?? 0) + 1;
   };
   for (const line of days) {
     bump(line.status);
     if (line.late) bump('late');
     if (line.revision > 1) bump('revised');
+    if (line.republished > 0) bump('republished');
     if (line.drift) bump('drift');
   }
 

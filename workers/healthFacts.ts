@@ -9,6 +9,8 @@ import { pollScheduleIdFor } from '../control/pollSchedule';
 import { readStatusReport } from '../db/statusReport';
 import { readTimescaleJobs } from '../db/timescaleJobs';
 import { addDays, GO_LIVE_DAY, marketTomorrow } from '../domain/calendar';
+import { freshnessDeadlineOf } from '../domain/datasetSource';
+import { DEFAULT_DATASET, declarationOf } from '../domain/datasets';
 import type { HealthFacts } from '../domain/health';
 
 export type HealthSettings = Pick<
@@ -19,7 +21,8 @@ export type HealthSettings = Pick<
   | 'HEALTH_WINDOW_DAYS'
   | 'FRESHNESS_DEADLINE'
   | 'ARCHIVE_MAX_LAG'
->;
+> &
+  Partial<Pick<Config, 'JAO_DATASETS'>>;
 
 /** Lends a resource to `use` for the time of one read (connecting, or borrowing a long-lived one). */
 export type Lender<R> = <T>(use: (resource: R) => Promise<T>) => Promise<T>;
@@ -74,6 +77,19 @@ export async function gatherHealthFacts(
     facts.report = await sources.database((pool) =>
       readStatusReport(pool, { from, to: tomorrow }, now, settings.FRESHNESS_DEADLINE),
     );
+    const others = (settings.JAO_DATASETS ?? []).filter((dataset) => dataset !== DEFAULT_DATASET);
+    if (others.length > 0) {
+      facts.datasetReports = [];
+      for (const dataset of others) {
+        const firstDay = declarationOf(dataset).firstDay;
+        const range = { from: from < firstDay ? firstDay : from, to: tomorrow };
+        const deadline = freshnessDeadlineOf(dataset, settings.FRESHNESS_DEADLINE);
+        const report = await sources.database((pool) =>
+          readStatusReport(pool, range, now, deadline, dataset),
+        );
+        facts.datasetReports.push({ dataset, report });
+      }
+    }
     const lag = await sources.database((pool) => archiveLag(pool));
     facts.archive = {
       pending: lag.pending,

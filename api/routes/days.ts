@@ -29,6 +29,13 @@ const dayQualityRow = z.object({
   previous_day: z.string().nullable(),
   previous_resolution_minutes: z.number().int().nullable(),
   revision_count: z.number().int(),
+  republished_count: z
+    .number()
+    .int()
+    .describe(
+      'answers that moved an extra row field (lastModifiedOn) without changing a value: not revisions',
+    ),
+  last_republished_at: z.string().nullable().describe("the day's last re-publication"),
   last_checked_at: z.string().nullable(),
   last_error: z.string().nullable(),
   last_build_id: z.string().nullable(),
@@ -52,14 +59,16 @@ function jsonRow(row: Record<string, unknown>): DayQualityRow {
 async function readDays(client: pg.PoolClient, dataset: Dataset, from: string, to: string) {
   const result = await client.query({
     name: 'jao.api.days',
-    text: `SELECT dataset, day::text AS day, status, expected_mtus, received_mtus, missing_mtus, resolution_minutes,
-                  keys, keys_added, keys_vanished, null_values, duplicate_rows, conflicting_rows, rejected_values,
-                  unknown_fields, reason, drift, previous_day::text AS previous_day, previous_resolution_minutes,
-                  revision_count, last_checked_at, last_error, last_build_id, content_build_id,
-                  last_changed_at
-             FROM jao.day_quality
-            WHERE dataset = $1 AND day BETWEEN $2::date AND $3::date
-            ORDER BY day`,
+    text: `SELECT q.dataset, q.day::text AS day, q.status, q.expected_mtus, q.received_mtus, q.missing_mtus,
+                  q.resolution_minutes, q.keys, q.keys_added, q.keys_vanished, q.null_values, q.duplicate_rows,
+                  q.conflicting_rows, q.rejected_values, q.unknown_fields, q.reason, q.drift,
+                  q.previous_day::text AS previous_day, q.previous_resolution_minutes, q.revision_count,
+                  COALESCE(d.republished_count, 0) AS republished_count, d.last_republished_at,
+                  q.last_checked_at, q.last_error, q.last_build_id, q.content_build_id, q.last_changed_at
+             FROM jao.day_quality q
+             LEFT JOIN jao.delivery_day d ON d.dataset = q.dataset AND d.day = q.day
+            WHERE q.dataset = $1 AND q.day BETWEEN $2::date AND $3::date
+            ORDER BY q.day`,
     values: [dataset, from, to],
   });
   return result.rows.map(jsonRow);

@@ -58,7 +58,8 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
       schema: {
         summary: 'Live feed of stored, revised and failed days and failed re-checks (Server-Sent Events)',
         description:
-          'Events day.stored, day.revised, day.failed (a day without stored values failed) and day.recheck_failed ' +
+          'Events day.stored, day.revised, day.republished (the same values, lastModifiedOn moved), day.failed (a day ' +
+          'without stored values failed) and day.recheck_failed ' +
           '(a re-check of a stored day failed: its values and status stay), each as `id`, `event` and `data` (JSON: ' +
           'id, type, dataset, day, status, revision, build, raisedAt, error): the events of the datasets the key ' +
           'reads, whichever they are. `error` is what a failed re-check met ' +

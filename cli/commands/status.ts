@@ -55,6 +55,7 @@ function describeLine(line: DayLine): string {
   if (line.status !== 'missing') parts.push(`${line.receivedMtus}/${line.expectedMtus} MTUs`);
   if (line.late) parts.push('LATE');
   if (line.revision > 1) parts.push(`revision ${line.revision}`);
+  if (line.republished > 0) parts.push(`re-published ${line.republished}`);
   if (line.reason) parts.push(`why: ${line.reason}`);
   if (line.lastError && line.lastError !== line.reason) parts.push(`last check: ${line.lastError}`);
   return parts.join(', ');
@@ -78,7 +79,8 @@ export function printStatusReport(
   }
   // Missing days show in the gaps line; every other day that needs attention gets a line of its own.
   for (const line of report.days) {
-    const noteworthy = line.status !== 'complete' || line.revision > 1 || line.lastError !== null;
+    const noteworthy =
+      line.status !== 'complete' || line.revision > 1 || line.republished > 0 || line.lastError !== null;
     if (noteworthy && line.status !== 'missing') console.log(`  ${line.day}  ${describeLine(line)}`);
     if (line.drift) console.log(`  ${line.day}  drift: ${describeDrift(line.drift)}`);
   }

@@ -61,7 +61,7 @@ export interface RevisionRow {
 /** The data of an event of GET /v1/events. */
 export interface DayEvent {
   id: number;
-  type: 'day.stored' | 'day.revised' | 'day.failed' | 'day.recheck_failed';
+  type: 'day.stored' | 'day.revised' | 'day.republished' | 'day.failed' | 'day.recheck_failed';
   dataset: string;
   day: string;
   status: string;

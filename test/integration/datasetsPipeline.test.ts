@@ -8,6 +8,7 @@ import { dayWorkflowId } from '../../domain/workflowInputs';
 import { PROFILES } from '../../simulator/profiles';
 import { DEFAULT_KEY_SET_CHANGE_DAY } from '../../simulator/values';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { metricLinesOfTaskQueues } from '../helpers/runtime';
 
 const NORDIC = 'nordicMaxExchanges';
 const DAYS = {
@@ -15,6 +16,7 @@ const DAYS = {
   spring: '2026-03-29',
   autumn: '2025-10-26',
   hourly: '2026-01-15',
+  republished: '2026-01-20',
 } as const;
 
 describe('datasets through the pipeline', () => {
@@ -90,6 +92,75 @@ describe('datasets through the pipeline', () => {
       resolutionMinutes: 60,
       previousResolutionMinutes: 15,
       declaredResolutionMinutes: 15,
+    });
+  });
+
+  it('records a Nordic day whose lastModifiedOn moved with the same values as re-published, not revised', async () => {
+    const day = DAYS.republished;
+    const record = async () => {
+      const row = await h.db.pool.query<{ revisions: number; republished: number; at: Date | null }>(
+        `SELECT revision_count AS revisions, republished_count AS republished, last_republished_at AS at
+           FROM jao.delivery_day WHERE dataset = $1 AND day = $2::date`,
+        [NORDIC, day],
+      );
+      const fields = await h.db.pool.query<{ mtus: number; versions: number; moved: number }>(
+        `SELECT count(DISTINCT mtu)::int AS mtus, count(*)::int AS versions,
+                count(DISTINCT value)::int AS moved
+           FROM jao.mtu_field WHERE dataset = $1 AND day = $2::date AND field = 'lastModifiedOn'`,
+        [NORDIC, day],
+      );
+      const events = await h.db.pool.query<{ type: string }>(
+        'SELECT type FROM jao.day_event WHERE dataset = $1 AND day = $2::date ORDER BY event_id',
+        [NORDIC, day],
+      );
+      const { revisions, republished, at } = row.rows[0]!;
+      return {
+        revisions,
+        republished,
+        republishedAt: at !== null,
+        ...fields.rows[0]!,
+        events: events.rows.map((e) => e.type),
+      };
+    };
+
+    expect(await h.runDay(day, NORDIC)).toMatchObject({ status: 'complete', mtus: 96 });
+    expect(await record()).toEqual({
+      revisions: 1,
+      republished: 0,
+      republishedAt: false,
+      mtus: 96,
+      versions: 96,
+      moved: 1,
+      events: ['day.stored'],
+    });
+
+    h.simulator.republishDay(day, NORDIC);
+    expect(await h.runDay(day, NORDIC)).toMatchObject({ status: 'complete', mtus: 96 });
+    expect(await record()).toEqual({
+      revisions: 1,
+      republished: 1,
+      republishedAt: true,
+      mtus: 96,
+      versions: 192,
+      moved: 2,
+      events: ['day.stored', 'day.republished'],
+    });
+    // The day metrics name their dataset.
+    const metrics = await metricLinesOfTaskQueues(h.taskQueue);
+    expect(metrics.filter((line) => line.startsWith('jao_republished_days_total'))).toEqual([
+      expect.stringMatching(/^jao_republished_days_total\{.*dataset="nordicMaxExchanges".*\} 1$/),
+    ]);
+    expect(metrics).toContainEqual(
+      expect.stringMatching(/^jao_days\w*\{.*dataset="nordicMaxExchanges".*status="complete".*\} \d+$/),
+    );
+
+    h.simulator.reviseDay(day, NORDIC);
+    expect(await h.runDay(day, NORDIC)).toMatchObject({ status: 'complete', mtus: 96 });
+    expect(await record()).toMatchObject({
+      revisions: 2,
+      republished: 1,
+      versions: 288,
+      events: ['day.stored', 'day.republished', 'day.revised'],
     });
   });
 });

@@ -114,6 +114,8 @@ describe('writeDay: idempotent re-write', () => {
       newSeries: 3,
       revision: 1,
       contentChanged: true,
+
+      republished: false,
     });
     const [before] = await readDayRecords(pool, 'maxExchanges', day, day);
 
@@ -131,6 +133,8 @@ describe('writeDay: idempotent re-write', () => {
       newSeries: 0,
       revision: 1,
       contentChanged: false,
+
+      republished: false,
     });
 
     const [after] = await readDayRecords(pool, 'maxExchanges', day, day);
@@ -188,6 +192,8 @@ describe('writeDay: a revision, with history and as-of queries', () => {
       newSeries: 1,
       revision: 2,
       contentChanged: true,
+
+      republished: false,
     });
     const history = await pool.query<{ border: string; n: number; intervals_ok: boolean }>(
       `SELECT s.border, count(*)::int AS n,
@@ -376,6 +382,8 @@ describe('writeDay: statuses without content', () => {
       newSeries: 0,
       revision: 1,
       contentChanged: false,
+
+      republished: false,
     });
     // The same stored payload validated again: its rejections are not stored twice.
     await writeDay(pool, { ...invalid, observedAt: T3 });

@@ -16,6 +16,7 @@ const LATER_MIGRATIONS = [
   '006_operator_scope',
   '007_raw_body_retention',
   '008_every_dataset_views',
+  '009_row_fields_and_republication',
 ];
 
 let db: TestDatabase;
@@ -126,6 +127,7 @@ describe('migrate', () => {
         'max_exchanges_lineage',
         'max_exchanges_superseded',
         'max_exchanges_values',
+        'mtu_field',
         'observation',
         'observation_history',
         'raw_response',

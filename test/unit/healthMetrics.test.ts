@@ -10,6 +10,7 @@ function line(day: string, status: GridStatus, extra: Partial<DayLine> = {}): Da
     receivedMtus: 0,
     expectedMtus: 24,
     revision: 1,
+    republished: 0,
     late: false,
     lastCheckedAt: null,
     lastError: null,
