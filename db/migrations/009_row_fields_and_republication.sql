@@ -30,6 +30,11 @@ GRANT SELECT, INSERT ON jao.mtu_field TO jao_writer;
 GRANT SELECT ON jao.mtu_field TO jao_reader;
 
 COMMENT ON TABLE jao.mtu_field IS 'Every version of each declared extra row field per MTU (Nordic lastModifiedOn), append-only; the latest first_seen_at is current';
+COMMENT ON COLUMN jao.mtu_field.dataset IS 'the dataset whose declaration names the field (domain/datasets)';
+COMMENT ON COLUMN jao.mtu_field.day IS 'the delivery day of the MTU';
+COMMENT ON COLUMN jao.mtu_field.mtu IS 'the MTU''s start (UTC)';
+COMMENT ON COLUMN jao.mtu_field.field IS 'the row field as JAO names it (lastModifiedOn)';
+COMMENT ON COLUMN jao.mtu_field.raw_response_id IS 'the raw answer that carried this version (jao.raw_response); NULL when written without one';
 COMMENT ON COLUMN jao.mtu_field.value IS 'the field as published (lastModifiedOn: a UTC instant written without a zone); NULL when the row did not carry it as text';
 COMMENT ON COLUMN jao.mtu_field.first_seen_at IS 'the transaction time of the write that first saw this version';
 COMMENT ON COLUMN jao.delivery_day.republished_count IS 'answers that moved an extra row field (lastModifiedOn) of the day without changing a value: re-publications, not revisions';
