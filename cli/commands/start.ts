@@ -12,7 +12,6 @@ import { type DatabaseIdentity, describeDatabase, readDatabaseIdentity } from '.
 import { createPool } from '../../db/pool';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { devServerStateFor } from '../../devstack/devServerState';
-import { GO_LIVE_DAY } from '../../domain/calendar';
 import { initialBackfillRange, parseBackfillInput } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
@@ -105,10 +104,10 @@ export async function startCommand(argv: string[]): Promise<void> {
 
   let server: DevServer | undefined;
   let simulator: SimulatorHandle | undefined;
-  let backfillWatch: BackfillWatch | undefined;
+  const backfillWatches: BackfillWatch[] = [];
   let api: RunningApi | undefined;
   const stopAll = async () => {
-    await backfillWatch?.stop();
+    await Promise.all(backfillWatches.map((watch) => watch.stop()));
     await api?.close();
     await simulator?.close();
     await server?.stop();
@@ -159,15 +158,21 @@ export async function startCommand(argv: string[]): Promise<void> {
           await temporal.close();
         }
         if (config.INITIAL_BACKFILL_DAYS > 0) {
-          const range = initialBackfillRange(new Date(), config.INITIAL_BACKFILL_DAYS);
-          if (range.clamped) {
-            logger.warn(
-              `initial backfill starts at Core go-live ${GO_LIVE_DAY}: INITIAL_BACKFILL_DAYS=${config.INITIAL_BACKFILL_DAYS} reaches before it`,
+          // One backfill per dataset the worker keeps current: they share the fleet's JAO budget.
+          for (const dataset of config.JAO_DATASETS) {
+            const range = initialBackfillRange(new Date(), config.INITIAL_BACKFILL_DAYS, dataset);
+            if (range.clamped) {
+              logger.warn(
+                `initial backfill of ${dataset} starts at its first published day ${range.from}: INITIAL_BACKFILL_DAYS=${config.INITIAL_BACKFILL_DAYS} reaches before it`,
+              );
+            }
+            const initial = parseBackfillInput(
+              { dataset, from: range.from, to: range.to, mode: 'missing' },
+              new Date(),
             );
+            if (!initial.ok) throw new UsageError(`initial backfill of ${dataset}: ${initial.message}`);
+            backfillWatches.push(await startInitialBackfill(config, initial.value, say));
           }
-          const initial = parseBackfillInput({ from: range.from, to: range.to, mode: 'missing' }, new Date());
-          if (!initial.ok) throw new UsageError(`initial backfill: ${initial.message}`);
-          backfillWatch = await startInitialBackfill(config, initial.value, say);
         }
         // After the worker's start-up: the database is migrated, so the API (as jao_reader) finds its tables.
         const key = await pageKey(config);
