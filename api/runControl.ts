@@ -1,24 +1,17 @@
 // What the operator routes ask of Temporal: start re-runs and backfills (through control/runStarts.ts, as the CLI
 // does), list a day's runs, and read the backfills in progress. One connection, made on first use and again after
-// a failure; a Temporal that does not answer is RunControlUnavailable (the routes answer 503).
-import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
+// a failure; a Temporal that does not answer is TemporalUnavailable (api/temporalClient.ts) (the routes answer 503).
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import { DAY_STATUS_ATTRIBUTE } from '../common/searchAttributes';
-import { isTemporalUnreachable } from '../common/temporal';
 import { openBackfill, STARTED_BY_MEMO, type StartedBy, startDayRun } from '../control/runStarts';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillProgress, type BackfillRequest, dayWorkflowId } from '../domain/workflowInputs';
+import { LazyTemporalClient, type TemporalSettings } from './temporalClient';
 
-export interface RunControlSettings {
-  address: string;
-  namespace: string;
+export interface RunControlSettings extends TemporalSettings {
   /** The workflow task queue the worker polls (TEMPORAL_TASK_QUEUE). */
   taskQueue: string;
-}
-
-/** Temporal did not answer, or is not configured: the caller answers 503. */
-export class RunControlUnavailable extends Error {
-  override name = 'RunControlUnavailable';
 }
 
 export interface StartedDay {
@@ -83,12 +76,14 @@ export interface RunControl {
 }
 
 export class TemporalRunControl implements RunControl {
-  private connection: Promise<Connection> | null = null;
+  private readonly temporal: LazyTemporalClient;
 
-  constructor(private readonly settings: RunControlSettings) {}
+  constructor(private readonly settings: RunControlSettings) {
+    this.temporal = new LazyTemporalClient(settings);
+  }
 
   startDays(dataset: Dataset, days: DeliveryDay[], startedBy: StartedBy): Promise<StartedDay[]> {
-    return this.use('did not start the runs', async (client) => {
+    return this.temporal.use('did not start the runs', async (client) => {
       const started: StartedDay[] = [];
       for (const day of days) {
         const start = await startDayRun(client, this.settings.taskQueue, dataset, day, startedBy);
@@ -104,7 +99,7 @@ export class TemporalRunControl implements RunControl {
   }
 
   startBackfill(request: BackfillRequest, startedBy: StartedBy): Promise<StartedBackfill> {
-    return this.use('did not start the backfill', async (client) => {
+    return this.temporal.use('did not start the backfill', async (client) => {
       const opened = await openBackfill(client, this.settings.taskQueue, request, startedBy);
       return {
         workflow_id: opened.workflowId,
@@ -115,7 +110,7 @@ export class TemporalRunControl implements RunControl {
   }
 
   dayRuns(dataset: Dataset, day: DeliveryDay): Promise<DayRun[]> {
-    return this.use("did not list the day's runs", async (client) => {
+    return this.temporal.use("did not list the day's runs", async (client) => {
       const runs: DayRun[] = [];
       const query = `WorkflowId = '${dayWorkflowId(dataset, day)}'`;
       for await (const execution of client.workflow.list({ query, pageSize: MAX_DAY_RUNS })) {
@@ -127,7 +122,7 @@ export class TemporalRunControl implements RunControl {
   }
 
   backfills(dataset: Dataset): Promise<BackfillInProgress[]> {
-    return this.use('did not list the backfills', async (client) => {
+    return this.temporal.use('did not list the backfills', async (client) => {
       const open: WorkflowExecutionInfo[] = [];
       const query = `WorkflowType = 'backfillWorkflow' AND ExecutionStatus = 'Running'`;
       for await (const execution of client.workflow.list({ query, pageSize: MAX_BACKFILLS })) {
@@ -145,33 +140,8 @@ export class TemporalRunControl implements RunControl {
     });
   }
 
-  async close(): Promise<void> {
-    const connection = this.connection;
-    this.connection = null;
-    if (connection) await (await connection.catch(() => null))?.close();
-  }
-
-  private async use<T>(what: string, act: (client: Client) => Promise<T>): Promise<T> {
-    let connection: Connection;
-    try {
-      this.connection ??= Connection.connect({ address: this.settings.address, connectTimeout: '3 seconds' });
-      connection = await this.connection;
-    } catch (error) {
-      this.connection = null;
-      throw new RunControlUnavailable(
-        `Temporal at ${this.settings.address} does not answer: ${messageOf(error)}`,
-      );
-    }
-    try {
-      return await act(new Client({ connection, namespace: this.settings.namespace }));
-    } catch (error) {
-      if (!isTemporalUnreachable(error)) throw error;
-      this.connection = null;
-      await connection.close().catch(() => {});
-      throw new RunControlUnavailable(
-        `Temporal at ${this.settings.address} (namespace ${this.settings.namespace}) ${what}: ${messageOf(error)}`,
-      );
-    }
+  close(): Promise<void> {
+    return this.temporal.close();
   }
 }
 
@@ -237,8 +207,4 @@ const starterMemo = z.object({
 function starterOf(memo: unknown): RunStarter | null {
   const parsed = starterMemo.safeParse(memo);
   return parsed.success ? parsed.data : null;
-}
-
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -6,7 +6,8 @@ import { marketTomorrow } from '../../domain/calendar';
 import { freshnessDeadlineOf } from '../../domain/datasetSource';
 import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
 import { datasetQueryParam } from '../params';
-import { MAX_BACKFILLS, RunControlUnavailable } from '../runControl';
+import { MAX_BACKFILLS } from '../runControl';
+import { TemporalUnavailable } from '../temporalClient';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
 
@@ -171,7 +172,7 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
           },
         }));
       } catch (error) {
-        if (!(error instanceof RunControlUnavailable)) throw error;
+        if (!(error instanceof TemporalUnavailable)) throw error;
         request.log.warn(error.message);
         return unknown(error.message);
       }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KEYS_DATASETS } from '../auth';
-import { MAX_RUNNING_DAYS, RunningDaysUnavailable } from '../runningDays';
+import { MAX_RUNNING_DAYS } from '../runningDays';
+import { TemporalUnavailable } from '../temporalClient';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 
 const runningDay = z.object({
@@ -47,7 +48,7 @@ export function registerRunningRoute(app: ApiApp, deps: RouteDeps): void {
         reply.header('cache-control', 'no-store');
         return running.filter((day) => datasets.includes(day.dataset));
       } catch (error) {
-        if (!(error instanceof RunningDaysUnavailable)) throw error;
+        if (!(error instanceof TemporalUnavailable)) throw error;
         request.log.warn(error.message);
         return unknown(error.message);
       }

@@ -7,7 +7,8 @@ import type { StartedBy } from '../../control/runStarts';
 import { BACKFILL_MODES, MAX_CONCURRENCY, parseBackfillInput } from '../../domain/workflowInputs';
 import { ApiInputError } from '../errors';
 import { deliveryDayParam } from '../params';
-import { MAX_DAY_RUNS, RunControlUnavailable } from '../runControl';
+import { MAX_DAY_RUNS } from '../runControl';
+import { TemporalUnavailable } from '../temporalClient';
 import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
 
 /** More days than this are a backfill's work (one workflow, bounded fan-out), not a list of single re-runs. */
@@ -86,7 +87,7 @@ function startedByOf(request: FastifyRequest): StartedBy {
 
 /** 503 with what Temporal did not do; any other failure is the error handler's. */
 function unavailable(reply: FastifyReply, request: FastifyRequest, error: unknown) {
-  if (!(error instanceof RunControlUnavailable)) throw error;
+  if (!(error instanceof TemporalUnavailable)) throw error;
   request.log.warn(error.message);
   return reply
     .code(503)

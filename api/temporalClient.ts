@@ -1,0 +1,58 @@
+// The API's connection to Temporal: opened on first use, and dropped when Temporal stops answering, so that the next
+// request connects again. Routes answer 503 to TemporalUnavailable, never an empty answer.
+import { Client, Connection } from '@temporalio/client';
+import { isTemporalUnreachable } from '../common/temporal';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+}
+
+/** Temporal did not answer, or is not configured: the caller answers 503. */
+export class TemporalUnavailable extends Error {
+  override name = 'TemporalUnavailable';
+}
+
+/** The first line of an error's message. */
+export function firstLineOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+export class LazyTemporalClient {
+  private connection: Promise<Connection> | null = null;
+
+  constructor(readonly settings: TemporalSettings) {}
+
+  /**
+   * Runs `act` with a client of the settings' namespace. Temporal not answering, at the connection or during `act`,
+   * becomes TemporalUnavailable saying what `did` not happen; any other error passes through.
+   */
+  async use<T>(did: string, act: (client: Client) => Promise<T>): Promise<T> {
+    let connection: Connection;
+    try {
+      this.connection ??= Connection.connect({ address: this.settings.address, connectTimeout: '3 seconds' });
+      connection = await this.connection;
+    } catch (error) {
+      this.connection = null;
+      throw new TemporalUnavailable(
+        `Temporal at ${this.settings.address} does not answer: ${firstLineOf(error)}`,
+      );
+    }
+    try {
+      return await act(new Client({ connection, namespace: this.settings.namespace }));
+    } catch (error) {
+      if (!isTemporalUnreachable(error)) throw error;
+      this.connection = null;
+      await connection.close().catch(() => {});
+      throw new TemporalUnavailable(
+        `Temporal at ${this.settings.address} (namespace ${this.settings.namespace}) ${did}: ${firstLineOf(error)}`,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    if (connection) await (await connection.catch(() => null))?.close();
+  }
+}
