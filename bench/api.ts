@@ -85,6 +85,25 @@ interface Load {
   errors: number;
 }
 
+/** What a Node.js child process with `args` printed on stdout; `what` names it when it fails. */
+async function nodeOutput(args: string[], what: string): Promise<string> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`${what} exited with ${code}: ${stderr.trim()}`);
+  return stdout;
+}
+
 /** autocannon's CLI in a child process: the load generator never shares the event loop of the server it loads. */
 async function load(
   url: string,
@@ -102,21 +121,7 @@ async function load(
     ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
     url,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  if (code !== 0) throw new Error(`autocannon exited with ${code}: ${stderr.trim()}`);
-  const result = JSON.parse(stdout) as {
+  const result = JSON.parse(await nodeOutput(args, 'autocannon')) as {
     requests: { average: number };
     latency: { p50: number; p99: number };
     non2xx: number;
@@ -199,23 +204,8 @@ fetch(url, { headers: { authorization } }).then(async (response) => {
 });`;
 
 async function fetchInChild(url: string, authorization: string): Promise<{ lines: number; seconds: number }> {
-  const child = spawn(process.execPath, ['-e', STREAM_CLIENT, url, authorization], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  if (code !== 0) throw new Error(`bench:api: the stream client exited with ${code}: ${stderr.trim()}`);
-  const result = JSON.parse(stdout) as { status: number; lines: number; seconds: number };
+  const output = await nodeOutput(['-e', STREAM_CLIENT, url, authorization], 'bench:api: the stream client');
+  const result = JSON.parse(output) as { status: number; lines: number; seconds: number };
   if (result.status !== 200) throw new Error(`bench:api: the stream answered ${result.status}`);
   return result;
 }
