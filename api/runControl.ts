@@ -5,6 +5,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import { DAY_STATUS_ATTRIBUTE } from '../common/searchAttributes';
 import { openBackfill, STARTED_BY_MEMO, type StartedBy, startDayRun } from '../control/runStarts';
+import type { DayRun, RunStarter } from '../domain/dayRuns';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillProgress, type BackfillRequest, dayWorkflowId } from '../domain/workflowInputs';
 import { LazyTemporalClient, type TemporalSettings } from './temporalClient';
@@ -27,30 +28,6 @@ export interface StartedBackfill {
   run_id: string;
   /** A backfill of the same range and mode was running: this start attached to it. */
   attached: boolean;
-}
-
-/** Who started a run, as its memo says; null for runs started otherwise (schedule, backfill, Web UI). */
-export interface RunStarter {
-  via: string;
-  key_id: number | null;
-  key_name: string | null;
-}
-
-/** One run of a day workflow. */
-export interface DayRun {
-  workflow_id: string;
-  run_id: string;
-  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, TERMINATED, TIMED_OUT, CANCELLED, CONTINUED_AS_NEW. */
-  execution_status: string;
-  /** The day's status the run ended with (search attribute DayStatus); `running` while it runs; null if unset. */
-  day_status: string | null;
-  started_at: string;
-  closed_at: string | null;
-  /** The worker build that last completed a task of the run; null when Temporal did not record one. */
-  build_id: string | null;
-  /** The run that started it: a backfill or poll, or null for a top-level run. */
-  parent_workflow_id: string | null;
-  started_by: RunStarter | null;
 }
 
 /** A backfill in progress and what its `progress` query says; progress null when its worker did not answer. */

@@ -80,17 +80,7 @@ export interface KeyInfo {
 }
 
 /** A row of GET /v1/days/{day}/runs. */
-export interface DayRun {
-  workflow_id: string;
-  run_id: string;
-  execution_status: string;
-  day_status: string | null;
-  started_at: string;
-  closed_at: string | null;
-  build_id: string | null;
-  parent_workflow_id: string | null;
-  started_by: { via: string; key_id: number | null; key_name: string | null } | null;
-}
+export type { DayRun } from '../../domain/dayRuns';
 
 /** POST /v1/runs/days. */
 export interface StartedDays {
