@@ -101,7 +101,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
           'JAO Publication Tool datasets as stored by the pipeline: GET /v1/datasets lists them, and ' +
           '/v1/datasets/{dataset}/… serves the values, series and revisions of each (Core maxExchanges, the default, ' +
           'at /v1/datasets/maxExchanges/…); day quality, freshness and backfills of each (`dataset`, Core maxExchanges ' +
-          'when absent); runs of Core maxExchanges; a live feed of ' +
+          "when absent); an operator key's re-runs, backfills and day runs of each (`dataset`, likewise); a live feed of " +
           "the key's datasets. Delivery days are Europe/Amsterdam dates, MTUs UTC instants (ISO-8601).",
         version,
       },

@@ -1,15 +1,18 @@
-// Acting from the page: operator keys re-run days and start backfills through Temporal (control/runStarts.ts, the
-// CLI's own start path), and read each day's runs. Reader keys get 403 (api/auth.ts). Who started a run is in its
-// memo, and in the API's log line.
+// Acting from the page: operator keys re-run days and start backfills of any declared dataset (`dataset`, Core
+// maxExchanges when absent) through Temporal (control/runStarts.ts, the CLI's own start path), and read each day's
+// runs. Reader keys, and keys not scoped to the dataset, get 403 (api/auth.ts). Who started a run is in its memo, and
+// in the API's log line.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { StartedBy } from '../../control/runStarts';
 import { BACKFILL_MODES, MAX_CONCURRENCY, parseBackfillInput } from '../../domain/workflowInputs';
+import { DATASET_IN_QUERY } from '../auth';
 import { ApiInputError } from '../errors';
-import { deliveryDayParam } from '../params';
+import { checkFirstDay, datasetQueryParam, deliveryDayParam } from '../params';
 import { MAX_DAY_RUNS } from '../runControl';
 import { TemporalUnavailable } from '../temporalClient';
-import { type ApiApp, MAX_EXCHANGES, type RouteDeps, SECURITY } from '../types';
+import { type ApiApp, type RouteDeps, SECURITY } from '../types';
+import { DATASET_REFUSALS } from './datasets';
 
 /** More days than this are a backfill's work (one workflow, bounded fan-out), not a list of single re-runs. */
 export const MAX_RERUN_DAYS = 31;
@@ -21,18 +24,23 @@ const errorBody = z.object({
   parameter: z.string().optional(),
 });
 const errorAnswers = {
+  ...DATASET_REFUSALS,
   400: errorBody.describe('a parameter breaks a rule (`parameter` names it)'),
-  401: errorBody.describe('no key, or an unknown or revoked key'),
-  403: errorBody.describe('the key is a reader key (or does not read the dataset): operator keys only'),
+  403: errorBody.describe('the key is a reader key, or does not read the dataset: operator keys of it only'),
   503: errorBody.describe('Temporal does not answer: nothing was started'),
 };
+
+/** The dataset whose runs a route starts or lists, as every other route takes it. */
+const datasetQuery = z.strictObject({ dataset: datasetQueryParam });
 
 const rerunBody = z.strictObject({
   days: z
     .array(deliveryDayParam)
     .min(1, 'give at least one day')
     .max(MAX_RERUN_DAYS, `at most ${MAX_RERUN_DAYS} days; start a backfill for more`)
-    .describe('the delivery days to run again (each runs as its own day workflow, at live priority)'),
+    .describe(
+      "the delivery days to run again (each runs as its own day workflow, at live priority), from the dataset's first day",
+    ),
 });
 
 const backfillBody = z.strictObject({
@@ -79,6 +87,9 @@ const dayRun = z.object({
 
 const dayPath = z.strictObject({ day: deliveryDayParam });
 
+/** Whose scope the route needs: an operator key of the dataset its `dataset` query parameter names. */
+const OPERATOR_OF_DATASET = { dataset: DATASET_IN_QUERY, operator: true } as const;
+
 function startedByOf(request: FastifyRequest): StartedBy {
   const key = request.apiKey;
   if (!key) throw new Error('the run routes run behind the key check');
@@ -104,34 +115,36 @@ function noTemporal(reply: FastifyReply) {
 }
 
 export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
-  const operatorOnly = { dataset: MAX_EXCHANGES, operator: true };
-
   app.post(
     '/v1/runs/days',
     {
-      config: operatorOnly,
+      config: OPERATOR_OF_DATASET,
       schema: {
         operationId: 'rerunDays',
-        summary: 'Re-run delivery days (operator keys only)',
+        summary: "Re-run a dataset's delivery days (operator keys only)",
         description:
-          `Starts the day workflow of each day, as \`jao rerun DAY …\` does, at live priority (fetched before ` +
+          'Starts the day workflow (`{dataset}/day/YYYY-MM-DD`) of each day of `dataset` (Core maxExchanges when ' +
+          `absent), as \`jao rerun --dataset DATASET DAY …\` does, at live priority (fetched before ` +
           `backfills). A day whose run is going on is left to finish (started false). At most ${MAX_RERUN_DAYS} ` +
           'days; more are a backfill (POST /v1/runs/backfill). The run memo names the key that started it. ' +
-          'Needs the operator scope (`jao api-key create --operator`): reader keys get 403.',
+          'Needs the operator scope (`jao api-key create --operator`) and the dataset in the key: other keys get 403.',
         tags: ['runs'],
         security: SECURITY,
+        querystring: datasetQuery,
         body: rerunBody,
         response: { 202: z.object({ runs: z.array(startedDay) }), ...errorAnswers },
       },
     },
     async (request, reply) => {
-      if (!deps.runControl) return noTemporal(reply);
+      const { dataset } = request.query;
       const days = [...new Set(request.body.days)].sort();
+      for (const day of days) checkFirstDay(dataset, 'days', day);
+      if (!deps.runControl) return noTemporal(reply);
       const startedBy = startedByOf(request);
       try {
-        const runs = await deps.runControl.startDays(MAX_EXCHANGES, days, startedBy);
+        const runs = await deps.runControl.startDays(dataset, days, startedBy);
         request.log.info(
-          { keyId: request.apiKey?.id, keyName: request.apiKey?.name, runs },
+          { keyId: request.apiKey?.id, keyName: request.apiKey?.name, dataset, runs },
           'operator re-run started',
         );
         return reply.code(202).send({ runs });
@@ -144,17 +157,19 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
   app.post(
     '/v1/runs/backfill',
     {
-      config: operatorOnly,
+      config: OPERATOR_OF_DATASET,
       schema: {
         operationId: 'startBackfill',
-        summary: 'Start a backfill of a range of delivery days (operator keys only)',
+        summary: "Start a backfill of a range of a dataset's delivery days (operator keys only)",
         description:
-          'Starts backfillWorkflow over from..to, as `jao backfill` does (mode `failed` unless told: only failed, ' +
+          'Starts backfillWorkflow (`{dataset}/backfill/FROM..TO/MODE`) over from..to of `dataset` (Core ' +
+          'maxExchanges when absent), as `jao backfill --dataset` does (mode `failed` unless told: only failed, ' +
           'invalid and partial days run again), at backfill priority; a backfill of the same range and mode ' +
           'already running is attached to (attached true). The run memo names the key that started it. ' +
-          'Needs the operator scope: reader keys get 403.',
+          'Needs the operator scope and the dataset in the key: other keys get 403.',
         tags: ['runs'],
         security: SECURITY,
+        querystring: datasetQuery,
         body: backfillBody,
         response: {
           202: z.object({
@@ -167,14 +182,15 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      if (!deps.runControl) return noTemporal(reply);
-      const parsed = parseBackfillInput({ dataset: MAX_EXCHANGES, ...request.body }, new Date());
+      const { dataset } = request.query;
+      const parsed = parseBackfillInput({ ...request.body, dataset }, new Date());
       if (!parsed.ok)
         throw new ApiInputError(parsed.message.startsWith('to ') ? 'to' : 'from', parsed.message);
+      if (!deps.runControl) return noTemporal(reply);
       try {
         const started = await deps.runControl.startBackfill(parsed.value, startedByOf(request));
         request.log.info(
-          { keyId: request.apiKey?.id, keyName: request.apiKey?.name, backfill: started },
+          { keyId: request.apiKey?.id, keyName: request.apiKey?.name, dataset, backfill: started },
           'operator backfill started',
         );
         return reply.code(202).send(started);
@@ -187,25 +203,28 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
   app.get(
     '/v1/days/:day/runs',
     {
-      config: operatorOnly,
+      config: OPERATOR_OF_DATASET,
       schema: {
         operationId: 'listDayRuns',
-        summary: "A delivery day's workflow runs, newest first (operator keys only)",
+        summary: "A dataset's delivery day's workflow runs, newest first (operator keys only)",
         description:
-          `The runs of the day's workflow (\`${MAX_EXCHANGES}/day/YYYY-MM-DD\`) in Temporal's visibility store, at ` +
-          `most ${MAX_DAY_RUNS}: outcome (execution status and the DayStatus it ended with), times, build, and ` +
-          'who started it. Needs the operator scope: reader keys get 403.',
+          "The runs of the day's workflow (`{dataset}/day/YYYY-MM-DD`; `dataset`, Core maxExchanges when absent) " +
+          `in Temporal's visibility store, at most ${MAX_DAY_RUNS}: outcome (execution status and the DayStatus it ` +
+          'ended with), times, build, and who started it. Needs the operator scope and the dataset in the key: ' +
+          'other keys get 403.',
         tags: ['runs'],
         security: SECURITY,
         params: dayPath,
-        querystring: z.strictObject({}),
+        querystring: datasetQuery,
         response: { 200: z.array(dayRun), ...errorAnswers },
       },
     },
     async (request, reply) => {
+      const { dataset } = request.query;
+      checkFirstDay(dataset, 'day', request.params.day);
       if (!deps.runControl) return noTemporal(reply);
       try {
-        const runs = await deps.runControl.dayRuns(MAX_EXCHANGES, request.params.day);
+        const runs = await deps.runControl.dayRuns(dataset, request.params.day);
         reply.header('cache-control', 'no-store');
         return runs;
       } catch (error) {

@@ -492,6 +492,18 @@ describe('documentation', () => {
     ] as const) {
       expect(spec.paths[path]!.get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(names);
     }
+    // The run routes take the dataset as the other routes do (the POSTs' other input is their JSON body).
+    const runRoutes = spec.paths as unknown as Record<
+      string,
+      Record<string, { parameters: { name: string }[] }>
+    >;
+    for (const [path, method, names] of [
+      ['/v1/runs/days', 'post', ['dataset']],
+      ['/v1/runs/backfill', 'post', ['dataset']],
+      ['/v1/days/{day}/runs', 'get', ['dataset', 'day']],
+    ] as const) {
+      expect(runRoutes[path]![method]!.parameters.map((p) => p.name).sort(), path).toEqual(names);
+    }
     const docs = await fetch(`${api.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).not.toMatch(/https?:\/\/(cdn|unpkg)/);
