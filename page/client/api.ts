@@ -1,6 +1,19 @@
 // The API's /v1 paths with the key the user gave (Authorization: Bearer; never in a URL).
 import { rangePieces } from './dayCells';
 
+/** Query parameters; a list repeats its parameter, undefined leaves it out. */
+type QueryParams = Record<string, string | string[] | undefined>;
+
+function urlOf(path: string, params: QueryParams): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
+  }
+  const text = query.toString();
+  return `${path}${text ? `?${text}` : ''}`;
+}
+
 export class UnauthorizedError extends Error {
   override name = 'UnauthorizedError';
 }
@@ -25,17 +38,12 @@ export class Api {
     return { authorization: `Bearer ${this.key}`, ...extra };
   }
 
-  async get<T>(path: string, params: Record<string, string | string[] | undefined> = {}): Promise<T> {
+  async get<T>(path: string, params: QueryParams = {}): Promise<T> {
     return (await (await this.fetchOk(path, params)).json()) as T;
   }
 
   /** A day-ranged path over from..to, asked in pieces the API accepts, side by side; rows in order. */
-  async getRange<T>(
-    path: string,
-    from: string,
-    to: string,
-    params: Record<string, string | string[] | undefined> = {},
-  ) {
+  async getRange<T>(path: string, from: string, to: string, params: QueryParams = {}) {
     const pieces = rangePieces(from, to, this.maxRangeDays);
     const answers = await Promise.all(
       pieces.map(([pieceFrom, pieceTo]) => this.get<T[]>(path, { ...params, from: pieceFrom, to: pieceTo })),
@@ -47,12 +55,7 @@ export class Api {
    * A day-ranged path's CSV over from..to: one request when the API accepts the range at once (its answer as it
    * came), else its pieces' answers joined under the first piece's header.
    */
-  async getRangeCsv(
-    path: string,
-    from: string,
-    to: string,
-    params: Record<string, string | string[] | undefined> = {},
-  ) {
+  async getRangeCsv(path: string, from: string, to: string, params: QueryParams = {}) {
     const pieces = rangePieces(from, to, this.maxRangeDays);
     const answers = await Promise.all(
       pieces.map(async ([pieceFrom, pieceTo]) => {
@@ -64,8 +67,8 @@ export class Api {
   }
 
   /** A JSON POST (the operator's run routes); the answer's JSON, or ApiError with the API's message. */
-  async post<T>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(path, {
+  async post<T>(path: string, body: unknown, params: QueryParams = {}): Promise<T> {
+    const response = await fetch(urlOf(path, params), {
       method: 'POST',
       headers: this.headers({ 'content-type': 'application/json' }),
       body: JSON.stringify(body),
@@ -73,17 +76,8 @@ export class Api {
     return (await (await this.checked(response)).json()) as T;
   }
 
-  private async fetchOk(
-    path: string,
-    params: Record<string, string | string[] | undefined>,
-  ): Promise<Response> {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(params)) {
-      if (value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
-    }
-    const text = query.toString();
-    const response = await fetch(`${path}${text ? `?${text}` : ''}`, { headers: this.headers() });
+  private async fetchOk(path: string, params: QueryParams): Promise<Response> {
+    const response = await fetch(urlOf(path, params), { headers: this.headers() });
     return this.checked(response);
   }
 

@@ -180,9 +180,9 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
     if (error instanceof UnauthorizedError) return null;
     return { scope: 'reader' } as const;
   });
-  // The run routes start and list Core maxExchanges' runs only: another dataset's page has no controls.
+  // The run routes act on any dataset an operator key reads: its controls on the page of each.
   const operator =
-    keyInfo?.scope === 'operator' && config.dataset === serverConfig.dataset
+    keyInfo?.scope === 'operator' && keyInfo.datasets.includes(config.dataset)
       ? new OperatorPanel({
           api,
           config,

@@ -1,6 +1,7 @@
-// The operator's controls, shown only to an operator key (GET /v1/key): pick days on the calendar (Ctrl/⌘-click
-// one, Shift-click a range, or every bad day in view), re-run them or backfill them (POST /v1/runs/…), follow
-// each run from start to end, and read a day's runs (GET /v1/days/{day}/runs) linked to the Temporal Web UI.
+// The operator's controls, shown only to an operator key of the dataset shown (GET /v1/key): pick days on the
+// calendar (Ctrl/⌘-click one, Shift-click a range, or every bad day in view), re-run them or backfill them
+// (POST /v1/runs/…), follow each run from start to end, and read a day's runs (GET /v1/days/{day}/runs) linked to
+// the Temporal Web UI; all of the dataset shown (`config.dataset`).
 import { type Api, ApiError } from './api';
 import type { CalendarView } from './calendar';
 import type { PageConfig } from './config';
@@ -74,7 +75,7 @@ export class OperatorPanel {
     this.root = h(
       'section',
       { class: 'operator-panel', 'aria-labelledby': 'operator-heading' },
-      h('h2', { id: 'operator-heading' }, 'Act on days (operator key)'),
+      h('h2', { id: 'operator-heading' }, `Act on days of ${options.config.dataset} (operator key)`),
       h(
         'p',
         { class: 'hint' },
@@ -115,6 +116,11 @@ export class OperatorPanel {
     this.renderSummary();
   }
 
+  /** The run routes start and list the runs of the dataset their `dataset` parameter names. */
+  private get datasetParam(): { dataset: string } {
+    return { dataset: this.options.config.dataset };
+  }
+
   private pick(changed: string[]): void {
     for (const day of changed) this.options.calendar.redrawDay(day);
     this.renderSummary();
@@ -142,7 +148,7 @@ export class OperatorPanel {
     const { api, calendar } = this.options;
     this.rerunButton.disabled = true;
     try {
-      const answer = await api.post<StartedDays>('/v1/runs/days', { days });
+      const answer = await api.post<StartedDays>('/v1/runs/days', { days }, this.datasetParam);
       const askedAt = new Date().toISOString();
       for (const run of answer.runs)
         this.log.started(calendar.grid.cellOf(run.day), run.workflow_id, run.started, askedAt);
@@ -163,11 +169,11 @@ export class OperatorPanel {
     if (!span) return;
     this.backfillButton.disabled = true;
     try {
-      const answer = await this.options.api.post<StartedBackfill>('/v1/runs/backfill', {
-        from: span[0],
-        to: span[1],
-        mode: this.modeSelect.value,
-      });
+      const answer = await this.options.api.post<StartedBackfill>(
+        '/v1/runs/backfill',
+        { from: span[0], to: span[1], mode: this.modeSelect.value },
+        this.datasetParam,
+      );
       this.say(
         `${answer.attached ? 'Joined the backfill already running' : 'Started the backfill'} ${answer.workflow_id}.`,
       );
@@ -212,7 +218,7 @@ export class OperatorPanel {
     this.history.replaceChildren(h('h3', {}, `Runs of ${day}`), h('p', { class: 'hint' }, 'Loading…'));
     let runs: DayRun[];
     try {
-      runs = await this.options.api.get<DayRun[]>(`/v1/days/${day}/runs`);
+      runs = await this.options.api.get<DayRun[]>(`/v1/days/${day}/runs`, this.datasetParam);
     } catch (error) {
       if (seq !== this.historySeq) return;
       this.history.dataset.state = 'error';

@@ -1,13 +1,16 @@
 // Acting from the status page in a real Chromium (playwright-core), on one stack (Temporal dev server, worker,
 // simulator, database, API): an operator key picks the bad days in view and re-runs them, and both turn complete
-// live without a reload; a reader key sees no control and is refused (403) by the run routes. The page's new
-// facts too: tomorrow's freshness, the backfills line, the bad-days filter and the revised mark. Screenshots go to
-// test-artifacts/browser/.
+// live without a reload; a reader key sees no control and is refused (403) by the run routes. On the Nordic
+// maxExchanges page, an operator key of Nordic re-runs a partial Nordic day the same way, and its runs are Nordic's.
+// The page's new facts too: tomorrow's freshness, the backfills line, the bad-days filter and the revised mark.
+// Screenshots go to test-artifacts/browser/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey } from '../../db/apiKeys';
 import { addDays, marketTomorrow } from '../../domain/calendar';
+import type { Dataset } from '../../domain/datasets';
+import { dayWorkflowId } from '../../domain/workflowInputs';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
@@ -19,21 +22,26 @@ const TODAY = addDays(marketTomorrow(new Date()), -1);
 const PARTIAL = addDays(TODAY, -12);
 const FAILED = addDays(TODAY, -11);
 const REVISED = addDays(TODAY, -10);
+const NORDIC: Dataset = 'nordicMaxExchanges';
+/** Partial for Nordic only: Core never runs it. */
+const NORDIC_PARTIAL = addDays(TODAY, -9);
 
 describe('acting from the status page', () => {
   let h: PipelineHarness;
   let api: TestApi;
   let operatorKey: string;
   let readerKey: string;
+  /** An operator key of Core and Nordic maxExchanges. */
+  let nordicOperatorKey: string;
   let browser: Browser;
   let context: BrowserContext;
   const browserLog: string[] = [];
 
-  const open = async (key: string): Promise<Page> => {
+  const open = async (key: string, dataset: Dataset | null = null): Promise<Page> => {
     const page = await context.newPage();
     page.on('console', (message) => browserLog.push(`${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => browserLog.push(`page error: ${error.message}`));
-    await page.goto(`${api.url}/#key=${key}`);
+    await page.goto(`${api.url}/${dataset ? `?dataset=${dataset}` : ''}#key=${key}`);
     await page.locator('.calendar[data-state="ready"]').waitFor();
     return page;
   };
@@ -43,17 +51,29 @@ describe('acting from the status page', () => {
     const namespace = await createTestNamespace('operator');
     h = await createPipelineHarness(
       'operator',
-      { faults: { missingMtuDays: [PARTIAL], rejectedDays: [FAILED] } },
+      { faults: { missingMtuDays: [PARTIAL, NORDIC_PARTIAL], rejectedDays: [FAILED] } },
       { namespace },
     );
     await h.startWorkers();
-    await Promise.all([h.runDay(PARTIAL), h.runDay(FAILED).catch(() => null), h.runDay(REVISED)]);
+    await Promise.all([
+      h.runDay(PARTIAL),
+      h.runDay(FAILED).catch(() => null),
+      h.runDay(REVISED),
+      h.runDay(NORDIC_PARTIAL, NORDIC),
+    ]);
     h.simulator.reviseDay(REVISED);
     await h.runDay(REVISED);
     h.simulator.setFaults({ missingMtuDays: [], rejectedDays: [] });
     operatorKey = (await createApiKey(h.db.pool, { name: 'ops', datasets: ['maxExchanges'], operator: true }))
       .token;
     readerKey = (await createApiKey(h.db.pool, { name: 'desk', datasets: ['maxExchanges'] })).token;
+    nordicOperatorKey = (
+      await createApiKey(h.db.pool, {
+        name: 'nordic ops',
+        datasets: ['maxExchanges', NORDIC],
+        operator: true,
+      })
+    ).token;
     api = await startTestApi(h.db.url, {
       temporal: { address: inject('temporalAddress'), namespace, taskQueue: h.taskQueue },
       temporalUiUrl: UI_URL,
@@ -147,6 +167,52 @@ describe('acting from the status page', () => {
       new RegExp(`/workflows/maxExchanges%2Fday%2F${PARTIAL}/[0-9a-f-]+/history$`),
     );
     await page.screenshot({ path: artifactPath('operator-history.png'), fullPage: true });
+    await page.close();
+  });
+
+  it("re-runs a partial Nordic day from Nordic's page; it turns complete live; its runs are Nordic's", async () => {
+    const page = await open(nordicOperatorKey, NORDIC);
+    const loadedAt = await page.evaluate('window.jaoPage.loadedAt');
+    expect(await page.evaluate('window.jaoPage.dataset')).toBe(NORDIC);
+    expect(await page.locator('#operator-heading').innerText()).toContain(NORDIC);
+    expect(await cell(page, NORDIC_PARTIAL).getAttribute('data-status')).toBe('partial');
+    await page.click('[data-action="select-bad"]');
+    expect(await page.locator('.selection-summary').getAttribute('data-count')).toBe('1');
+    expect(await cell(page, NORDIC_PARTIAL).getAttribute('class')).toMatch(/\bpicked\b/);
+
+    await page.click('[data-action="rerun"]');
+    const logged = page.locator(`.run-log li[data-day="${NORDIC_PARTIAL}"]`);
+    await logged.waitFor();
+    expect(await logged.locator('a').getAttribute('href')).toMatch(
+      new RegExp(`/workflows/${NORDIC}%2Fday%2F${NORDIC_PARTIAL}$`),
+    );
+    await expect
+      .poll(() => cell(page, NORDIC_PARTIAL).getAttribute('data-status'), { timeout: 20_000, interval: 100 })
+      .toBe('complete');
+    await expect.poll(() => logged.getAttribute('data-state'), { timeout: 20_000 }).toBe('ended');
+    expect(await logged.getAttribute('data-outcome')).toBe('complete');
+    expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
+    await page.screenshot({ path: artifactPath('operator-nordic-rerun-done.png'), fullPage: true });
+
+    // The Nordic day's runs: the page's own run, then the first; each linked to the Nordic workflow's run.
+    await cell(page, NORDIC_PARTIAL).click();
+    await expect
+      .poll(() => page.locator('.day-runs tbody tr').count(), { timeout: 15_000, interval: 200 })
+      .toBe(2);
+    const rows = page.locator('.day-runs tbody tr');
+    expect(await rows.first().getAttribute('data-outcome')).toBe('complete');
+    expect(await rows.first().innerText()).toContain('"nordic ops"');
+    expect(await rows.last().getAttribute('data-outcome')).toBe('partial');
+    for (const link of await rows.locator('a').all())
+      expect(await link.getAttribute('href')).toMatch(
+        new RegExp(`/workflows/${NORDIC}%2Fday%2F${NORDIC_PARTIAL}/[0-9a-f-]+/history$`),
+      );
+    // Core maxExchanges' day of the same date was never run: the re-run was Nordic's only.
+    const coreRuns = h.temporal.client.workflow.list({
+      query: `WorkflowId = '${dayWorkflowId('maxExchanges', NORDIC_PARTIAL)}'`,
+    });
+    for await (const run of coreRuns) expect.fail(`a Core run of ${NORDIC_PARTIAL}: ${run.runId}`);
+    await page.screenshot({ path: artifactPath('operator-nordic-history.png'), fullPage: true });
     await page.close();
   });
 });
