@@ -6,7 +6,7 @@
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
 import { cellHtml, gridHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
-import type { PageConfig } from './config';
+import { datasetQueryOf, type PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { h, utcText } from './dom';
@@ -138,11 +138,6 @@ export class CalendarView {
     return defaultRange(this.options.tomorrow(), this.options.firstDay);
   }
 
-  /** /v1/days serves the dataset its `dataset` parameter names. */
-  private get datasetParam(): { dataset: string } {
-    return { dataset: this.options.config.dataset };
-  }
-
   private get ready(): boolean {
     return this.gridElement.dataset.state === 'ready';
   }
@@ -164,7 +159,7 @@ export class CalendarView {
     let rows: DayRow[];
     try {
       const [answer] = await Promise.all([
-        this.options.api.getRange<DayRow>('/v1/days', from, to, this.datasetParam),
+        this.options.api.getRange<DayRow>('/v1/days', from, to, datasetQueryOf(this.options.config)),
         this.refreshRunning(false),
       ]);
       rows = answer;
@@ -274,7 +269,7 @@ export class CalendarView {
     try {
       const answers = await Promise.all(
         contiguousRuns(days).map(([from, to]) =>
-          this.options.api.getRange<DayRow>('/v1/days', from, to, this.datasetParam),
+          this.options.api.getRange<DayRow>('/v1/days', from, to, datasetQueryOf(this.options.config)),
         ),
       );
       const found = new Map(answers.flat().map((row) => [row.day, row]));
@@ -296,7 +291,12 @@ export class CalendarView {
   async resync(): Promise<void> {
     if (!this.ready) return;
     const [from, to, seq] = [this.grid.from, this.grid.to, this.loadSeq];
-    const rows = await this.options.api.getRange<DayRow>('/v1/days', from, to, this.datasetParam);
+    const rows = await this.options.api.getRange<DayRow>(
+      '/v1/days',
+      from,
+      to,
+      datasetQueryOf(this.options.config),
+    );
     if (seq !== this.loadSeq) return;
     for (const day of this.grid.resyncRows(rows)) this.redraw(day);
   }

@@ -4,7 +4,7 @@
 // the Temporal Web UI; all of the dataset shown (`config.dataset`).
 import { type Api, ApiError } from './api';
 import type { CalendarView } from './calendar';
-import type { PageConfig } from './config';
+import { datasetQueryOf, type PageConfig } from './config';
 import { DaySelection } from './daySelection';
 import { h, utcText } from './dom';
 import { type RunEntry, RunLog } from './runLog';
@@ -116,11 +116,6 @@ export class OperatorPanel {
     this.renderSummary();
   }
 
-  /** The run routes start and list the runs of the dataset their `dataset` parameter names. */
-  private get datasetParam(): { dataset: string } {
-    return { dataset: this.options.config.dataset };
-  }
-
   private pick(changed: string[]): void {
     for (const day of changed) this.options.calendar.redrawDay(day);
     this.renderSummary();
@@ -148,7 +143,11 @@ export class OperatorPanel {
     const { api, calendar } = this.options;
     this.rerunButton.disabled = true;
     try {
-      const answer = await api.post<StartedDays>('/v1/runs/days', { days }, this.datasetParam);
+      const answer = await api.post<StartedDays>(
+        '/v1/runs/days',
+        { days },
+        datasetQueryOf(this.options.config),
+      );
       const askedAt = new Date().toISOString();
       for (const run of answer.runs)
         this.log.started(calendar.grid.cellOf(run.day), run.workflow_id, run.started, askedAt);
@@ -172,7 +171,7 @@ export class OperatorPanel {
       const answer = await this.options.api.post<StartedBackfill>(
         '/v1/runs/backfill',
         { from: span[0], to: span[1], mode: this.modeSelect.value },
-        this.datasetParam,
+        datasetQueryOf(this.options.config),
       );
       this.say(
         `${answer.attached ? 'Joined the backfill already running' : 'Started the backfill'} ${answer.workflow_id}.`,
@@ -218,7 +217,10 @@ export class OperatorPanel {
     this.history.replaceChildren(h('h3', {}, `Runs of ${day}`), h('p', { class: 'hint' }, 'Loading…'));
     let runs: DayRun[];
     try {
-      runs = await this.options.api.get<DayRun[]>(`/v1/days/${day}/runs`, this.datasetParam);
+      runs = await this.options.api.get<DayRun[]>(
+        `/v1/days/${day}/runs`,
+        datasetQueryOf(this.options.config),
+      );
     } catch (error) {
       if (seq !== this.historySeq) return;
       this.history.dataset.state = 'error';
