@@ -123,9 +123,12 @@ describe('datasets through the pipeline', () => {
       [DAYS.normal, 'complete', 96, 96],
       [DAYS.spring, 'complete', 92, 92],
     ]);
-    const text = await runJao([...args.slice(0, 3), '--from', DAYS.spring, '--to', DAYS.spring], cliEnv());
-    expect(text.stdout).toContain(`${NORDIC} ${DAYS.spring}..${DAYS.spring}`);
-    expect(text.stdout).toContain('totals: complete 1');
+    const text = await runJao(args, cliEnv());
+    expect(text.stdout).toContain(`${NORDIC} ${DAYS.autumn}..${DAYS.spring}`);
+    expect(text.stdout).toContain('totals: complete 3, missing');
+    expect(text.stdout).toContain(
+      `MTUs of complete days: 100 (${DAYS.autumn}), 96 (${DAYS.normal}), 92 (${DAYS.spring})`,
+    );
   });
 
   it('a failed Nordic day turns jao health red naming Nordic, and shows in its health gauges', async () => {
