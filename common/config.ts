@@ -1,13 +1,7 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
-import {
-  DATASETS,
-  type Dataset,
-  DEFAULT_DATASET,
-  findDataset,
-  unknownDatasetMessage,
-} from '../domain/datasets';
+import { DATASETS, type Dataset, findDataset, unknownDatasetMessage } from '../domain/datasets';
 import {
   DEFAULT_PUBLICATION_WINDOW,
   MAX_CHECK_INTERVAL_MS,
@@ -164,11 +158,11 @@ export const configSchema = z.object({
   INITIAL_BACKFILL_DAYS: intFromEnv(0, 3_660, 31),
   /**
    * The datasets the worker keeps current (a poll and a publication window schedule each): comma-separated ids or
-   * region/endpoint names, or `all`; default the default dataset alone, as in 1.0.0 (docs/datasets.md).
+   * region/endpoint names, or `all` (the default: every declared dataset; docs/datasets.md).
    */
   JAO_DATASETS: z
     .string()
-    .default(DEFAULT_DATASET)
+    .default('all')
     .transform((text, context) => {
       if (text.trim() === 'all') return [...DATASETS];
       const datasets: Dataset[] = [];

@@ -2,7 +2,8 @@
 // and publication schedules, and whether workers poll the workflow and fetch queues.
 import { type Client, type Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { HealthFacts, PolledQueue, QueueState, ScheduleState } from '../domain/health';
+import type { DatasetSchedule, HealthFacts, PolledQueue, QueueState, ScheduleState } from '../domain/health';
+import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { pollScheduleIdFor } from './pollSchedule';
 import { publicationScheduleIdFor } from './publicationSchedule';
@@ -14,6 +15,8 @@ export interface TemporalHealthSettings {
   taskQueue: string;
   /** HEALTH_POLLER_STALE_AFTER: a queue not polled for this long has no worker. */
   pollerStaleAfterMs: number;
+  /** Datasets besides the default one whose poll and publication schedules are read too (JAO_DATASETS). */
+  otherDatasets?: readonly Dataset[];
 }
 
 /** Whether any worker polled the queue within `staleAfterMs` (pollers long-poll, so an idle one shows too). */
@@ -51,13 +54,31 @@ async function scheduleState(
   }
 }
 
+/** The poll and publication schedules of each dataset, in that order. */
+async function datasetSchedules(
+  client: Client,
+  taskQueue: string,
+  datasets: readonly Dataset[],
+): Promise<DatasetSchedule[]> {
+  const schedules: DatasetSchedule[] = [];
+  for (const dataset of datasets) {
+    for (const scheduleId of [
+      pollScheduleIdFor(taskQueue, dataset),
+      publicationScheduleIdFor(taskQueue, dataset),
+    ]) {
+      schedules.push({ dataset, scheduleId, ...(await scheduleState(client, scheduleId)) });
+    }
+  }
+  return schedules;
+}
+
 /** The schedules and queues of the configured task queue; throws when Temporal cannot be asked. */
 export async function readTemporalHealth(
   temporalClient: { client: Client; connection: Connection },
   settings: TemporalHealthSettings,
   now = Date.now(),
 ): Promise<
-  Required<Pick<HealthFacts, 'schedule' | 'scheduleId' | 'publication' | 'queues'>> &
+  Required<Pick<HealthFacts, 'schedule' | 'scheduleId' | 'publication' | 'queues' | 'datasetSchedules'>> &
     Pick<HealthFacts, 'pauseNote'>
 > {
   const { client, connection } = temporalClient;
@@ -69,6 +90,7 @@ export async function readTemporalHealth(
   ];
   const poll = await scheduleState(client, scheduleId);
   const publication = { scheduleId: publicationId, ...(await scheduleState(client, publicationId)) };
+  const others = await datasetSchedules(client, settings.taskQueue, settings.otherDatasets ?? []);
   const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
   for (const [index, queue] of queues.entries()) {
     queue.state = await queueState(
@@ -85,6 +107,7 @@ export async function readTemporalHealth(
     ...(poll.pauseNote === undefined ? {} : { pauseNote: poll.pauseNote }),
     scheduleId,
     publication,
+    datasetSchedules: others,
     queues,
   };
 }

@@ -20,6 +20,14 @@ export interface PolledQueue {
 
 export type ScheduleState = 'running' | 'paused' | 'missing' | 'unknown';
 
+/** A poll or publication schedule of a dataset other than the default one (its id names the dataset). */
+export interface DatasetSchedule {
+  dataset: Dataset;
+  scheduleId: string;
+  state: ScheduleState;
+  pauseNote?: string;
+}
+
 export interface HealthFacts {
   /** Null when reachable, else why not. */
   temporalError: string | null;
@@ -38,6 +46,8 @@ export interface HealthFacts {
    * failed days are problems named with their dataset (`nordicMaxExchanges day failed: …`).
    */
   datasetReports?: { dataset: Dataset; report: StatusReport }[];
+  /** The poll and publication schedules of those datasets; absent when Temporal could not be read. */
+  datasetSchedules?: DatasetSchedule[];
   queues?: PolledQueue[];
   /**
    * TimescaleDB's background jobs as read at `checkedAt`; absent on plain PostgreSQL (nothing to watch) or when the
@@ -110,6 +120,10 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
     problems.push(pausedProblem(facts.publication.scheduleId, facts.publication.pauseNote));
   if (facts.publication?.state === 'missing') {
     problems.push(`schedule ${facts.publication.scheduleId} does not exist`);
+  }
+  for (const schedule of facts.datasetSchedules ?? []) {
+    if (schedule.state === 'paused') problems.push(pausedProblem(schedule.scheduleId, schedule.pauseNote));
+    if (schedule.state === 'missing') problems.push(`schedule ${schedule.scheduleId} does not exist`);
   }
   for (const queue of facts.queues ?? []) {
     const problem = queueProblem(queue);

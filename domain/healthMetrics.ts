@@ -1,18 +1,22 @@
 // The health verdict's facts as Prometheus gauges (the worker refreshes them; deploy/prometheus/ alerts on them):
-// the same facts and rules as `jao health`, as numbers. Pure.
-import type { HealthFacts } from './health';
-import type { GridStatus } from './statusReport';
+// the same facts and rules as `jao health`, as numbers; the days and schedules by dataset. Pure.
+import { DEFAULT_DATASET } from './datasets';
+import type { HealthFacts, ScheduleState } from './health';
+import type { GridStatus, StatusReport } from './statusReport';
 import { isFailing, judgeJob } from './timescaleJobs';
+import type { Dataset } from './types';
 
 export const HEALTH_GAUGES = {
   jao_health_window_days:
-    'Days of the health window (HEALTH_WINDOW_DAYS before tomorrow, through tomorrow) by status',
+    "Days of a dataset's health window (HEALTH_WINDOW_DAYS before tomorrow, through tomorrow) by status",
   jao_health_window_late_days:
-    'Days of the health window before tomorrow still not complete after their deadline (not failed, invalid or partial)',
-  jao_health_window_recheck_failed_days: 'Complete days of the health window whose last re-check failed',
-  jao_tomorrow_late: '1 when tomorrow is not complete after FRESHNESS_DEADLINE on the day before, else 0',
-  jao_schedule_paused: '1 when the schedule is paused, else 0',
-  jao_schedule_missing: '1 when the schedule does not exist, else 0',
+    "Days of a dataset's health window before tomorrow still not complete after their deadline (not failed, invalid or partial)",
+  jao_health_window_recheck_failed_days:
+    "Complete days of a dataset's health window whose last re-check failed",
+  jao_tomorrow_late:
+    "1 when a dataset's tomorrow is not complete after its deadline on the day before (FRESHNESS_DEADLINE for Core maxExchanges), else 0",
+  jao_schedule_paused: "1 when the dataset's schedule is paused, else 0",
+  jao_schedule_missing: "1 when the dataset's schedule does not exist, else 0",
   jao_task_queue_pollers: 'Workers that polled the task queue within HEALTH_POLLER_STALE_AFTER',
   jao_archive_pending_writes: 'Writes of days not archived yet (docs/archive.md)',
   jao_archive_lag_seconds: 'Age of the oldest write not archived yet, 0 when none waits',
@@ -56,14 +60,14 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
     { name: 'jao_health_source_up', labels: { source: 'temporal' }, value: facts.temporalError ? 0 : 1 },
     { name: 'jao_health_source_up', labels: { source: 'database' }, value: facts.databaseError ? 0 : 1 },
   ];
-  const flag = (on: boolean) => (on ? 1 : 0);
-  const schedules = [
-    { id: facts.scheduleId ?? 'maxExchanges-poll', state: facts.schedule },
-    ...(facts.publication ? [{ id: facts.publication.scheduleId, state: facts.publication.state }] : []),
+  const schedules: { dataset: Dataset; scheduleId: string; state: ScheduleState }[] = [
+    { dataset: DEFAULT_DATASET, scheduleId: facts.scheduleId ?? 'maxExchanges-poll', state: facts.schedule },
+    ...(facts.publication ? [{ dataset: DEFAULT_DATASET, ...facts.publication }] : []),
+    ...(facts.datasetSchedules ?? []),
   ];
   for (const schedule of schedules) {
     if (schedule.state === 'unknown') continue;
-    const labels = { schedule: schedule.id };
+    const labels = { schedule: schedule.scheduleId, dataset: schedule.dataset };
     readings.push({ name: 'jao_schedule_paused', labels, value: flag(schedule.state === 'paused') });
     readings.push({ name: 'jao_schedule_missing', labels, value: flag(schedule.state === 'missing') });
   }
@@ -76,25 +80,9 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
       value: pollers,
     });
   }
-  const report = facts.report;
-  if (report) {
-    for (const status of GRID_STATUSES) {
-      const days = report.days.filter((line) => line.status === status).length;
-      readings.push({ name: 'jao_health_window_days', labels: { status }, value: days });
-    }
-    const before = report.days.filter((line) => line.day !== report.tomorrow.day);
-    readings.push({
-      name: 'jao_health_window_late_days',
-      labels: {},
-      value: before.filter((line) => line.late && !BAD_STATUSES.has(line.status)).length,
-    });
-    readings.push({
-      name: 'jao_health_window_recheck_failed_days',
-      labels: {},
-      value: report.days.filter((line) => line.status === 'complete' && line.lastError).length,
-    });
-    readings.push({ name: 'jao_tomorrow_late', labels: {}, value: flag(report.tomorrow.late) });
-  }
+  if (facts.report) readings.push(...windowGauges(DEFAULT_DATASET, facts.report));
+  for (const { dataset, report } of facts.datasetReports ?? [])
+    readings.push(...windowGauges(dataset, report));
   if (facts.archive) {
     readings.push({ name: 'jao_archive_pending_writes', labels: {}, value: facts.archive.pending });
     readings.push({
@@ -104,6 +92,32 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
     });
   }
   readings.push(...timescaleJobGauges(facts.timescaleJobs));
+  return readings;
+}
+
+const flag = (on: boolean) => (on ? 1 : 0);
+
+/** A dataset's health window: its days by status, its late and re-check failed days, whether tomorrow is late. */
+function windowGauges(dataset: Dataset, report: StatusReport): GaugeReading[] {
+  const readings: GaugeReading[] = GRID_STATUSES.map((status) => ({
+    name: 'jao_health_window_days',
+    labels: { dataset, status },
+    value: report.days.filter((line) => line.status === status).length,
+  }));
+  const before = report.days.filter((line) => line.day !== report.tomorrow.day);
+  readings.push(
+    {
+      name: 'jao_health_window_late_days',
+      labels: { dataset },
+      value: before.filter((line) => line.late && !BAD_STATUSES.has(line.status)).length,
+    },
+    {
+      name: 'jao_health_window_recheck_failed_days',
+      labels: { dataset },
+      value: report.days.filter((line) => line.status === 'complete' && line.lastError).length,
+    },
+    { name: 'jao_tomorrow_late', labels: { dataset }, value: flag(report.tomorrow.late) },
+  );
   return readings;
 }
 

@@ -2,6 +2,7 @@
 import { addDays, daysInRange, localTimeOnDay, marketTomorrow } from './calendar';
 import type { DayDrift } from './drift';
 import { type Freshness, freshnessOf, type PublicationTimes } from './freshness';
+import { countOf } from './runDetails';
 import type { DayStatus, DeliveryDay } from './types';
 
 export interface DayFacts {
@@ -149,3 +150,26 @@ export function buildStatusReport(input: {
 
 const freshnessOfDay = (times: PublicationTimes | undefined): Freshness | null =>
   times?.seenAt ? freshnessOf(times) : null;
+
+/** A count lists its days while they are this few, else says how many. */
+const LISTED_DAYS = 3;
+
+/**
+ * The MTU counts of the complete days, the most common first: `MTUs of complete days: 96 (32 days), 100
+ * (2026-10-25)`, so a quarter-hour dataset's DST days (92, 100) show beside its usual 96; null when none is complete.
+ */
+export function describeCompleteMtus(days: readonly DayLine[]): string | null {
+  const byCount = new Map<number, DeliveryDay[]>();
+  for (const line of days) {
+    if (line.status !== 'complete') continue;
+    byCount.set(line.receivedMtus, [...(byCount.get(line.receivedMtus) ?? []), line.day]);
+  }
+  if (byCount.size === 0) return null;
+  const groups = [...byCount].sort(([a, daysA], [b, daysB]) => daysB.length - daysA.length || b - a);
+  const described = groups.map(([count, list]) =>
+    list.length <= LISTED_DAYS
+      ? `${count} (${list.join(', ')})`
+      : `${count} (${countOf(list.length, 'day')})`,
+  );
+  return `MTUs of complete days: ${described.join(', ')}`;
+}

@@ -45,6 +45,7 @@ export async function gatherHealthFacts(
   sources: HealthSources,
   now: Date,
 ): Promise<HealthFacts> {
+  const others = (settings.JAO_DATASETS ?? []).filter((dataset) => dataset !== DEFAULT_DATASET);
   const facts: HealthFacts = {
     temporalError: null,
     databaseError: null,
@@ -62,6 +63,7 @@ export async function gatherHealthFacts(
             namespace: settings.TEMPORAL_NAMESPACE,
             taskQueue: settings.TEMPORAL_TASK_QUEUE,
             pollerStaleAfterMs: settings.HEALTH_POLLER_STALE_AFTER,
+            otherDatasets: others,
           },
           now.getTime(),
         ),
@@ -77,7 +79,6 @@ export async function gatherHealthFacts(
     facts.report = await sources.database((pool) =>
       readStatusReport(pool, { from, to: tomorrow }, now, settings.FRESHNESS_DEADLINE),
     );
-    const others = (settings.JAO_DATASETS ?? []).filter((dataset) => dataset !== DEFAULT_DATASET);
     if (others.length > 0) {
       facts.datasetReports = [];
       for (const dataset of others) {

@@ -7,7 +7,7 @@ import { freshnessDeadlineOf } from '../../domain/datasetSource';
 import { type Dataset, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
 import { describeDrift } from '../../domain/drift';
 import type { Freshness } from '../../domain/freshness';
-import type { DayLine, StatusReport } from '../../domain/statusReport';
+import { type DayLine, describeCompleteMtus, type StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
 import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
@@ -88,6 +88,8 @@ export function printStatusReport(
     .map(([key, count]) => `${key.replace('_', ' ')} ${count}`)
     .join(', ');
   console.log(`totals: ${counts}`);
+  const mtus = describeCompleteMtus(report.days);
+  if (mtus) console.log(mtus);
   console.log(
     report.gaps.length
       ? `gaps: ${report.gaps.map((gap) => (gap.days === 1 ? gap.from : `${gap.from}..${gap.to} (${gap.days} days)`)).join(', ')}`

@@ -1,6 +1,7 @@
 // the compose test (`test/compose/run.ts`): provisions podman and Docker Compose, builds the stand-ins of the upstream images, then
 // runs the project's docker-compose.yml through real Compose, scenario by scenario (docs/deployment.md). Prints
 // each scenario's result and time; removes what it started, also after a failure. Needs root (podman here).
+import { DEFAULT_DATASET } from '../../domain/datasets';
 import { buildStandins, provisionEngine } from './engine';
 import { workerKilledMidBackfill } from './recovery';
 import { rolloutDuringBackfill } from './rollout';
@@ -49,6 +50,8 @@ async function main(): Promise<number> {
     HEALTH_WINDOW_DAYS: String(INITIAL_BACKFILL_DAYS),
     // no scheduled poll during the run: every fetch is the scenarios' own
     POLL_INTERVAL: '12h',
+    // the scenarios store and check Core maxExchanges' days; the other datasets would be judged missing
+    JAO_DATASETS: DEFAULT_DATASET,
     // the first build's commit (scenario 4 builds a second one)
     JAO_GIT_COMMIT: 'compose-test',
     LOG_LEVEL: 'info',

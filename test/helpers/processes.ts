@@ -1,9 +1,17 @@
 // Child processes of the project's own CLI (`node bin/jao.js …`), with their output kept for assertions.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { DEFAULT_DATASET } from '../../domain/datasets';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 const JAO_BIN = join(REPO_ROOT, 'bin', 'jao.js');
+
+/**
+ * JAO_DATASETS of every CLI a test runs, unless the test names its own: Core maxExchanges alone (the default is
+ * every declared dataset), so a worker or `jao start` spends no schedules, fetches or backfills on datasets the
+ * test does not read, and `jao health` judges the days the test stored.
+ */
+export const TEST_DATASETS = { JAO_DATASETS: DEFAULT_DATASET };
 
 export interface JaoProcess {
   child: ChildProcess;
@@ -16,7 +24,7 @@ export interface JaoProcess {
 export function spawnJao(args: string[], env: NodeJS.ProcessEnv): JaoProcess {
   const child = spawn(process.execPath, [JAO_BIN, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...TEST_DATASETS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -66,7 +74,7 @@ export async function runJao(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [JAO_BIN, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...TEST_DATASETS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

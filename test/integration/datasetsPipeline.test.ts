@@ -1,13 +1,21 @@
 // Every declared dataset end to end against the simulator: a day workflow per dataset fetches its own path, and the
 // day is judged by the dataset's declaration (Nordic: 96 quarter-hours, 92 and 100 on DST days; lastModifiedOn is
-// not an unknown field; a Nordic day served hourly is drift). The datasets' days share no workflow id.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// not an unknown field; a Nordic day served hourly is drift). The datasets' days share no workflow id. `jao status`
+// shows a dataset's quarter-hour days; a failed Nordic day makes `jao health` and the health gauges name Nordic.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../common/config';
+import { pollScheduleIdFor } from '../../control/pollSchedule';
 import { readDayQuality } from '../../db/dayQuality';
+import { addDays, marketToday } from '../../domain/calendar';
 import { DECLARATIONS, declaredResolutionOn } from '../../domain/datasets';
+import { healthGauges } from '../../domain/healthMetrics';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import { PROFILES } from '../../simulator/profiles';
 import { DEFAULT_KEY_SET_CHANGE_DAY } from '../../simulator/values';
+import { gatherHealthFacts } from '../../workers/healthFacts';
+import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { runJao } from '../helpers/processes';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
 
 const NORDIC = 'nordicMaxExchanges';
@@ -23,12 +31,24 @@ describe('datasets through the pipeline', () => {
   let h: PipelineHarness;
 
   beforeAll(async () => {
-    h = await createPipelineHarness('datasets', { faults: { hourlyDays: [DAYS.hourly] } });
+    // A namespace of its own: the health test fails a Nordic day two days ago, a day the polls of other files touch.
+    const namespace = await createTestNamespace('datasets');
+    h = await createPipelineHarness('datasets', { faults: { hourlyDays: [DAYS.hourly] } }, { namespace });
     await h.startWorkers();
   });
 
   afterAll(async () => {
     await h?.close();
+  });
+
+  /** The CLI's environment: this file's database, namespace and task queue; Core and Nordic kept current. */
+  const cliEnv = () => ({
+    DATABASE_URL: h.db.url,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: h.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: h.taskQueue,
+    JAO_DATASETS: `maxExchanges,${NORDIC}`,
+    HEALTH_WINDOW_DAYS: '3',
   });
 
   it('stores one day of every dataset from its own path, under ids unique across regions', async () => {
@@ -82,6 +102,74 @@ describe('datasets through the pipeline', () => {
       [DAYS.spring, 'complete', 92, 92, 15, []],
     ]);
     expect(quality.every((q) => q.drift === null)).toBe(true);
+  });
+
+  it('jao status --dataset nordic/maxExchanges shows the quarter-hour days complete, DST days at 92 and 100', async () => {
+    const args = ['status', '--dataset', 'nordic/maxExchanges', '--from', DAYS.autumn, '--to', DAYS.spring];
+    const asJson = await runJao([...args, '--json'], cliEnv());
+    expect(asJson.code, asJson.stderr).toBe(0);
+    const report = JSON.parse(asJson.stdout) as {
+      dataset: string;
+      days: { day: string; status: string; receivedMtus: number; expectedMtus: number }[];
+    };
+    expect(report.dataset).toBe(NORDIC);
+    const stored = [DAYS.autumn, DAYS.normal, DAYS.spring];
+    expect(
+      report.days
+        .filter((line) => stored.includes(line.day as (typeof stored)[number]))
+        .map((line) => [line.day, line.status, line.receivedMtus, line.expectedMtus]),
+    ).toEqual([
+      [DAYS.autumn, 'complete', 100, 100],
+      [DAYS.normal, 'complete', 96, 96],
+      [DAYS.spring, 'complete', 92, 92],
+    ]);
+    const text = await runJao(args, cliEnv());
+    expect(text.stdout).toContain(`${NORDIC} ${DAYS.autumn}..${DAYS.spring}`);
+    expect(text.stdout).toContain('totals: complete 3, missing');
+    expect(text.stdout).toContain(
+      `MTUs of complete days: 100 (${DAYS.autumn}), 96 (${DAYS.normal}), 92 (${DAYS.spring})`,
+    );
+  });
+
+  it('a failed Nordic day turns jao health red naming Nordic, and shows in its health gauges', async () => {
+    const day = addDays(marketToday(new Date()), -2);
+    h.simulator.setFaults({ rejectedDays: [day] });
+    try {
+      await expect(h.runDay(day, NORDIC)).rejects.toThrow(/Workflow execution failed/);
+    } finally {
+      h.simulator.setFaults({ rejectedDays: [] });
+    }
+    const health = await runJao(['health', '--json'], cliEnv());
+    expect(health.code, health.stderr).toBe(1);
+    const { problems } = JSON.parse(health.stdout) as { problems: string[] };
+    expect(problems).toContainEqual(
+      expect.stringMatching(new RegExp(`^${NORDIC} day failed: ${day} \\(.+\\)$`)),
+    );
+    // This file's queue has no schedules: Nordic's are named missing beside Core maxExchanges'.
+    const nordicPoll = pollScheduleIdFor(h.taskQueue, NORDIC);
+    expect(problems).toContain(`schedule ${nordicPoll} does not exist`);
+
+    const facts = await gatherHealthFacts(
+      loadConfig(cliEnv()),
+      { temporal: (use) => use(h.temporal), database: (use) => use(h.db.pool) },
+      new Date(),
+    );
+    const gauges = healthGauges(facts);
+    expect(gauges).toContainEqual({
+      name: 'jao_health_window_days',
+      labels: { dataset: NORDIC, status: 'failed' },
+      value: 1,
+    });
+    expect(gauges).toContainEqual({
+      name: 'jao_health_window_days',
+      labels: { dataset: 'maxExchanges', status: 'failed' },
+      value: 0,
+    });
+    expect(gauges).toContainEqual({
+      name: 'jao_schedule_missing',
+      labels: { schedule: nordicPoll, dataset: NORDIC },
+      value: 1,
+    });
   });
 
   it('flags a Nordic day answered hourly as drift against its declaration', async () => {

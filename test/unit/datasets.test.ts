@@ -199,8 +199,9 @@ describe('drift against the declaration', () => {
 });
 
 describe('JAO_DATASETS', () => {
-  it('defaults to Core maxExchanges, takes ids, region/endpoint names or all, and refuses an unknown one', () => {
-    expect(configSchema.parse({}).JAO_DATASETS).toEqual(['maxExchanges']);
+  it('defaults to every declared dataset, takes ids, region/endpoint names or all, and refuses an unknown one', () => {
+    expect(configSchema.parse({}).JAO_DATASETS).toEqual([...DATASETS]);
+    expect(configSchema.parse({ JAO_DATASETS: 'maxExchanges' }).JAO_DATASETS).toEqual(['maxExchanges']);
     expect(configSchema.parse({ JAO_DATASETS: 'nordic/maxExchanges, maxExchanges' }).JAO_DATASETS).toEqual([
       'nordicMaxExchanges',
       'maxExchanges',

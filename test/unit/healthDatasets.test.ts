@@ -40,4 +40,27 @@ describe('health of every dataset', () => {
     expect(nordic.days.map((line) => line.republished)).toEqual([0, 2, 0]);
     expect(nordic.counts.republished).toBe(1);
   });
+
+  it("names another dataset's paused or missing schedule", () => {
+    const verdict = assessHealth({
+      temporalError: null,
+      databaseError: null,
+      schedule: 'running',
+      report: reportOf([day('2026-01-13', 'complete'), day('2026-01-14', 'complete')]),
+      datasetSchedules: [
+        {
+          dataset: 'nordicMaxExchanges',
+          scheduleId: 'nordicMaxExchanges-poll',
+          state: 'paused',
+          pauseNote: 'JAO maintenance',
+        },
+        { dataset: 'nordicMaxExchanges', scheduleId: 'nordicMaxExchanges-publication', state: 'running' },
+        { dataset: 'coreShadowAuctionATC', scheduleId: 'coreShadowAuctionATC-publication', state: 'missing' },
+      ],
+    });
+    expect(verdict.problems).toEqual([
+      'schedule nordicMaxExchanges-poll is paused: JAO maintenance',
+      'schedule coreShadowAuctionATC-publication does not exist',
+    ]);
+  });
 });

@@ -81,22 +81,62 @@ describe('healthGauges', () => {
     expect(readings(facts)).toEqual({
       'jao_health_source_up,source=temporal': 1,
       'jao_health_source_up,source=database': 1,
-      'jao_schedule_paused,schedule=maxExchanges-poll': 1,
-      'jao_schedule_missing,schedule=maxExchanges-poll': 0,
-      'jao_schedule_paused,schedule=maxExchanges-publication': 0,
-      'jao_schedule_missing,schedule=maxExchanges-publication': 1,
+      'jao_schedule_paused,schedule=maxExchanges-poll,dataset=maxExchanges': 1,
+      'jao_schedule_missing,schedule=maxExchanges-poll,dataset=maxExchanges': 0,
+      'jao_schedule_paused,schedule=maxExchanges-publication,dataset=maxExchanges': 0,
+      'jao_schedule_missing,schedule=maxExchanges-publication,dataset=maxExchanges': 1,
       'jao_task_queue_pollers,task_queue=jao-scraper': 2,
       'jao_task_queue_pollers,task_queue=jao-scraper-fetch': 0,
-      'jao_health_window_days,status=complete': 1,
-      'jao_health_window_days,status=partial': 1,
-      'jao_health_window_days,status=not_published': 1,
-      'jao_health_window_days,status=invalid': 0,
-      'jao_health_window_days,status=failed': 1,
-      'jao_health_window_days,status=missing': 1,
+      'jao_health_window_days,dataset=maxExchanges,status=complete': 1,
+      'jao_health_window_days,dataset=maxExchanges,status=partial': 1,
+      'jao_health_window_days,dataset=maxExchanges,status=not_published': 1,
+      'jao_health_window_days,dataset=maxExchanges,status=invalid': 0,
+      'jao_health_window_days,dataset=maxExchanges,status=failed': 1,
+      'jao_health_window_days,dataset=maxExchanges,status=missing': 1,
       // 2026-11-21 only: the partial day is counted as partial, tomorrow has its own gauge.
-      jao_health_window_late_days: 1,
-      jao_health_window_recheck_failed_days: 1,
-      jao_tomorrow_late: 1,
+      'jao_health_window_late_days,dataset=maxExchanges': 1,
+      'jao_health_window_recheck_failed_days,dataset=maxExchanges': 1,
+      'jao_tomorrow_late,dataset=maxExchanges': 1,
+    });
+  });
+
+  it('gives every dataset its own window and schedule gauges, labelled with the dataset', () => {
+    const facts: HealthFacts = {
+      temporalError: null,
+      databaseError: null,
+      schedule: 'running',
+      scheduleId: 'maxExchanges-poll',
+      report: report([line('2026-11-22', 'complete'), line('2026-11-23', 'complete')], false),
+      datasetReports: [
+        {
+          dataset: 'nordicMaxExchanges',
+          report: report([line('2026-11-22', 'failed'), line('2026-11-23', 'missing', { late: true })], true),
+        },
+      ],
+      datasetSchedules: [
+        { dataset: 'nordicMaxExchanges', scheduleId: 'nordicMaxExchanges-poll', state: 'paused' },
+        { dataset: 'nordicMaxExchanges', scheduleId: 'nordicMaxExchanges-publication', state: 'unknown' },
+      ],
+    };
+    const nordic = Object.entries(readings(facts)).filter(([series]) =>
+      series.includes('nordicMaxExchanges'),
+    );
+    expect(Object.fromEntries(nordic)).toEqual({
+      'jao_schedule_paused,schedule=nordicMaxExchanges-poll,dataset=nordicMaxExchanges': 1,
+      'jao_schedule_missing,schedule=nordicMaxExchanges-poll,dataset=nordicMaxExchanges': 0,
+      'jao_health_window_days,dataset=nordicMaxExchanges,status=complete': 0,
+      'jao_health_window_days,dataset=nordicMaxExchanges,status=partial': 0,
+      'jao_health_window_days,dataset=nordicMaxExchanges,status=not_published': 0,
+      'jao_health_window_days,dataset=nordicMaxExchanges,status=invalid': 0,
+      'jao_health_window_days,dataset=nordicMaxExchanges,status=failed': 1,
+      'jao_health_window_days,dataset=nordicMaxExchanges,status=missing': 1,
+      'jao_health_window_late_days,dataset=nordicMaxExchanges': 0,
+      'jao_health_window_recheck_failed_days,dataset=nordicMaxExchanges': 0,
+      'jao_tomorrow_late,dataset=nordicMaxExchanges': 1,
+    });
+    expect(readings(facts)).toMatchObject({
+      'jao_health_window_days,dataset=maxExchanges,status=complete': 2,
+      'jao_tomorrow_late,dataset=maxExchanges': 0,
     });
   });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { assessHealth } from '../../domain/health';
-import { buildStatusReport, type DayFacts, deadlineOf } from '../../domain/statusReport';
+import {
+  buildStatusReport,
+  type DayFacts,
+  deadlineOf,
+  describeCompleteMtus,
+} from '../../domain/statusReport';
 
 const facts = (day: string, status: DayFacts['status'], revisionCount = 1): DayFacts => ({
   day,
@@ -219,5 +224,39 @@ describe('status report', () => {
     const driftOnlyVerdict = assessHealth({ ...healthy, report: driftOnly });
     expect(driftOnlyVerdict).toMatchObject({ healthy: true, problems: [] });
     expect(driftOnlyVerdict.warnings).toHaveLength(1);
+  });
+});
+
+describe('MTU counts of complete days', () => {
+  const quarterHours = (
+    day: string,
+    receivedMtus: number,
+    status: DayFacts['status'] = 'complete',
+  ): DayFacts => ({
+    ...facts(day, status),
+    receivedMtus,
+    expectedMtus: status === 'complete' ? receivedMtus : 96,
+  });
+  const daysOf = (records: DayFacts[]) =>
+    buildStatusReport({
+      from: '2026-10-23',
+      to: '2026-10-30',
+      now: new Date('2026-10-30T12:00:00Z'),
+      deadline: '12:00',
+      records,
+    }).days;
+
+  it('names the usual count with its number of days and the DST days by date; not-complete days left out', () => {
+    const records = ['2026-10-23', '2026-10-24', '2026-10-26', '2026-10-27'].map((day) =>
+      quarterHours(day, 96),
+    );
+    records.push(quarterHours('2026-10-25', 100), quarterHours('2026-10-28', 40, 'partial'));
+    expect(describeCompleteMtus(daysOf(records))).toBe(
+      'MTUs of complete days: 96 (4 days), 100 (2026-10-25)',
+    );
+  });
+
+  it('says nothing when no day is complete', () => {
+    expect(describeCompleteMtus(daysOf([quarterHours('2026-10-24', 0, 'failed')]))).toBeNull();
   });
 });
