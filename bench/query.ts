@@ -689,7 +689,7 @@ export function parseQueryArgs(argv: string[]): { dayCount: number; repetitions:
 }
 
 /** What `--dataset` seeds: its borders as its simulator profile publishes them, at its latest declared MTU length. */
-function seedShapeOf(dataset: Dataset): SeedShape {
+export function seedShapeOf(dataset: Dataset): SeedShape {
   const declaration = declarationOf(dataset);
   const resolutions = declaration.resolutions;
   // A key-set change day that never comes: the dataset's key set of its first day.
