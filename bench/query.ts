@@ -7,19 +7,28 @@
 // when the database runs it) every chunk ending 60 days before the last day is compressed first, so the old day is
 // read from compressed history and the recent one from an uncompressed chunk. Then plain SQL on the views as analysts
 // and Grafana write it (a border or a few by `mtu`, by `delivery_day` or both, the revision history of one MTU, a
-// Grafana time-bucket query, as-of), each within 3 × its baseline too, and a revision of the old day: its time, what
-// it decompressed, and the daily aggregate right after it. `--smoke`: six days, three runs per query.
+// Grafana time-bucket query, as-of), each within 3 × its baseline too, the same on every dataset's views
+// (jao.dataset_values, jao.dataset_values_history, jao.dataset_values_as_of, narrowed to the dataset), and a revision
+// of the old day: its time, what it decompressed, and the daily aggregate right after it. `--dataset ID` (default
+// Core maxExchanges) seeds another dataset's shape instead, from its first day: its borders (as its simulator profile
+// publishes them) at its latest declared MTU length on every day, and measures the plain SQL on every dataset's
+// views only. `--smoke`: six days, three runs per query.
 import pg from 'pg';
+import { z } from 'zod';
+import { parseCommandArgs, parseDatasetArg } from '../cli/args';
+import { UsageError } from '../cli/errors';
 import { type Engine, readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
 import { addDays, dayWindow } from '../domain/calendar';
-import type { DeliveryDay, Point, ValidatedDay } from '../domain/types';
+import { declarationOf } from '../domain/datasets';
+import type { Dataset, DeliveryDay, Point, ValidatedDay } from '../domain/types';
+import { PROFILES } from '../simulator/profiles';
 import { createDatabaseSql } from './environment';
 import { type PlanStats, planStats } from './planStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
-import { seedHistory } from './seedHistory';
+import { type SeedShape, seedHistory } from './seedHistory';
 import { databaseUrlFor, pauseTimescaleJobs } from './write';
 
 const REPETITIONS = 25;
@@ -28,8 +37,6 @@ const SMOKE_REPETITIONS = 3;
 const SLOW_MS = 200;
 /** Every query of the desk's set within this many times its baseline. */
 const MAX_RATIO = 3;
-/** Core flow-based go-live: the first delivery day with data. */
-const FIRST_DAY = '2022-06-09';
 const DEFAULT_DAYS = 1630;
 /** Chunks whose range ends this many days before the last day are compressed (the deployed policy's age). */
 const COMPRESS_AFTER_DAYS = 60;
@@ -58,22 +65,57 @@ type DeskQuery = (typeof DESK_QUERIES)[number];
 
 /**
  * Plain SQL on the consumer views, as analysts, BI tools (Grafana) and `pandas.read_sql` write it: each within
- * 3 × its primary-key baseline too.
+ * 3 × its primary-key baseline too. Named `<views' label>: <shape>`.
  */
-const PLAIN_QUERIES = [
-  'view: one border, one month by mtu range',
-  'view: a few borders, one month by mtu range',
-  'view: one border, one month by delivery_day',
-  'view: a few borders, one month by delivery_day',
-  'view: one border, one year by delivery_day',
-  'view: one border, one month by delivery_day and mtu range',
-  'view: daily buckets of one border over a year by mtu (Grafana)',
-  'view: revision history of one hour by mtu (old day)',
-  'view: revision history of one hour with its day (old day)',
-  'view: one border, one month, as of',
-  'view: all borders, one day, as of (old day)',
+const PLAIN_SHAPES = [
+  'one border, one month by mtu range',
+  'a few borders, one month by mtu range',
+  'one border, one month by delivery_day',
+  'a few borders, one month by delivery_day',
+  'one border, one year by delivery_day',
+  'one border, one month by delivery_day and mtu range',
+  'daily buckets of one border over a year by mtu (Grafana)',
+  'revision history of one hour by mtu (old day)',
+  'revision history of one hour with its day (old day)',
+  'one border, one month, as of',
+  'all borders, one day, as of (old day)',
 ] as const;
-type PlainQuery = (typeof PLAIN_QUERIES)[number];
+type PlainShape = (typeof PLAIN_SHAPES)[number];
+
+/** The views a plain-SQL set reads. */
+interface ViewSet {
+  label: string;
+  values: string;
+  history: string;
+  /** The as-of function, called with the instant. */
+  asOf: string;
+  /** The dataset the every-dataset views are narrowed to (`dataset = …`, as the desk writes it); null: Core's own. */
+  dataset: Dataset | null;
+}
+
+const CORE_VIEWS: ViewSet = {
+  label: 'view',
+  values: 'jao.max_exchanges',
+  history: 'jao.max_exchanges_history',
+  asOf: 'jao.max_exchanges_as_of',
+  dataset: null,
+};
+
+/** Every dataset's views (migration 008), narrowed to `dataset`. */
+const datasetViews = (dataset: Dataset): ViewSet => ({
+  label: 'dataset view',
+  values: 'jao.dataset_values',
+  history: 'jao.dataset_values_history',
+  asOf: 'jao.dataset_values_as_of',
+  dataset,
+});
+
+/** The borders each dataset's queries read: one, and a few (the first of them and two more). */
+const BENCH_BORDERS: { readonly [D in Dataset]: readonly [string, string, string] } = {
+  maxExchanges: [BORDER, 'FR_DE', 'DE_NL'],
+  nordicMaxExchanges: ['NO1_SE3', 'SE3_NO1', 'NO2_DK1'],
+  coreShadowAuctionATC: [BORDER, 'FR_DE', 'DE_NL'],
+};
 
 /** Medians the desk waits for interactively, for the daily aggregates. */
 const AGGREGATE_LIMITS_MS: Partial<Record<DeskQuery, number>> = {
@@ -88,9 +130,14 @@ const targetName = (name: DeskQuery) => {
     : `${name} ≤ ${limit >= 1000 ? `${limit / 1000} s` : `${limit} ms`}`;
 };
 
+const plainTargetNames = (views: ViewSet) =>
+  PLAIN_SHAPES.map((shape) => `${views.label}: ${shape} ≤ ${MAX_RATIO} × baseline`);
+
+/** The targets of a run on Core maxExchanges (the default; another dataset's run has its dataset views' only). */
 export const TARGET_NAMES = [
   ...DESK_QUERIES.map(targetName),
-  ...PLAIN_QUERIES.map((name) => `${name} ≤ ${MAX_RATIO} × baseline`),
+  ...plainTargetNames(CORE_VIEWS),
+  ...plainTargetNames(datasetViews('maxExchanges')),
   'daily aggregate right after a revision',
 ] as const;
 
@@ -277,9 +324,7 @@ export function deskQueries(plan: Plan, seriesId: number): Query<DeskQuery>[] {
   return list.sort((a, b) => order.get(a.name)! - order.get(b.name)!) as Query<DeskQuery>[];
 }
 
-const FEW_BORDERS = [BORDER, 'FR_DE', 'DE_NL'];
-
-/** The series ids of BORDER and of FEW_BORDERS. */
+/** The series ids of a dataset's BENCH_BORDERS: the first, and all of them. */
 interface SeriesIds {
   one: number;
   few: number[];
@@ -297,60 +342,73 @@ const oneHourOf = (seriesId: number, hour: Date) => ({
   params: [seriesId, hour],
 });
 
+/** Where a query of the plain-SQL set narrows every dataset's views to one dataset (nothing on Core's own). */
+const SCOPE = '{scope}';
+
 /**
- * The plain-SQL set, in PLAIN_QUERIES order. Grafana's time series query: `$__timeFilter(mtu)` becomes
- * `mtu BETWEEN … AND …`, `$__timeGroup(mtu, 1d)` time_bucket on TimescaleDB (date_trunc on PostgreSQL).
+ * The plain-SQL set on `views`, in PLAIN_SHAPES order. Grafana's time series query: `$__timeFilter(mtu)` becomes
+ * `mtu BETWEEN … AND …`, `$__timeGroup(mtu, 1d)` time_bucket on TimescaleDB (date_trunc on PostgreSQL). Borders
+ * are literals, as analysts write them; the dataset is the last parameter.
  */
-export function plainQueries(plan: Plan, ids: SeriesIds, timescale: boolean): Query<PlainQuery>[] {
+export function plainQueries(
+  plan: Plan,
+  ids: SeriesIds,
+  timescale: boolean,
+  views: ViewSet,
+  borders: readonly [string, string, string],
+): Query[] {
+  const [one] = borders;
   const month = windowOf(...plan.month);
   const year = windowOf(...plan.year);
   const oldDay = windowOf(plan.oldDay, plan.oldDay);
   const hour = new Date(oldDay.from.getTime() + 11 * 3_600_000);
-  const few = `'{${FEW_BORDERS.join(',')}}'::text[]`;
+  const few = `'{${borders.join(',')}}'::text[]`;
   const bucket = timescale ? "time_bucket('1 day', mtu)" : "date_trunc('day', mtu)";
-  const list: Query<PlainQuery>[] = [
+  const { values, history, asOf } = views;
+  const shapes: (Omit<Query, 'name'> & { shape: PlainShape })[] = [
     {
-      name: 'view: one border, one month by mtu range',
-      sql: `SELECT mtu, value_mw FROM jao.max_exchanges WHERE border = '${BORDER}' AND mtu >= $1 AND mtu < $2`,
+      shape: 'one border, one month by mtu range',
+      sql: `SELECT mtu, value_mw FROM ${values} WHERE ${SCOPE}border = '${one}' AND mtu >= $1 AND mtu < $2`,
       params: [month.from, month.to],
       baseline: seriesRange(ids.one, month),
     },
     {
-      name: 'view: a few borders, one month by mtu range',
-      sql: `SELECT mtu, border, value_mw FROM jao.max_exchanges WHERE border = ANY (${few}) AND mtu >= $1 AND mtu < $2`,
+      shape: 'a few borders, one month by mtu range',
+      sql: `SELECT mtu, border, value_mw FROM ${values}
+             WHERE ${SCOPE}border = ANY (${few}) AND mtu >= $1 AND mtu < $2`,
       params: [month.from, month.to],
       baseline: seriesRangeOf(ids.few, month),
     },
     {
-      name: 'view: one border, one month by delivery_day',
-      sql: `SELECT mtu, value_mw FROM jao.max_exchanges WHERE border = '${BORDER}' AND delivery_day BETWEEN $1 AND $2`,
+      shape: 'one border, one month by delivery_day',
+      sql: `SELECT mtu, value_mw FROM ${values} WHERE ${SCOPE}border = '${one}' AND delivery_day BETWEEN $1 AND $2`,
       params: plan.month,
       baseline: seriesRange(ids.one, month),
     },
     {
-      name: 'view: a few borders, one month by delivery_day',
-      sql: `SELECT mtu, border, value_mw FROM jao.max_exchanges
-             WHERE border IN ('${FEW_BORDERS.join("', '")}') AND delivery_day BETWEEN $1 AND $2`,
+      shape: 'a few borders, one month by delivery_day',
+      sql: `SELECT mtu, border, value_mw FROM ${values}
+             WHERE ${SCOPE}border IN ('${borders.join("', '")}') AND delivery_day BETWEEN $1 AND $2`,
       params: plan.month,
       baseline: seriesRangeOf(ids.few, month),
     },
     {
-      name: 'view: one border, one year by delivery_day',
-      sql: `SELECT mtu, value_mw FROM jao.max_exchanges WHERE border = '${BORDER}' AND delivery_day BETWEEN $1 AND $2`,
+      shape: 'one border, one year by delivery_day',
+      sql: `SELECT mtu, value_mw FROM ${values} WHERE ${SCOPE}border = '${one}' AND delivery_day BETWEEN $1 AND $2`,
       params: plan.year,
       baseline: seriesRange(ids.one, year),
     },
     {
-      name: 'view: one border, one month by delivery_day and mtu range',
-      sql: `SELECT mtu, value_mw FROM jao.max_exchanges
-             WHERE border = '${BORDER}' AND delivery_day BETWEEN $1 AND $2 AND mtu >= $3 AND mtu < $4`,
+      shape: 'one border, one month by delivery_day and mtu range',
+      sql: `SELECT mtu, value_mw FROM ${values}
+             WHERE ${SCOPE}border = '${one}' AND delivery_day BETWEEN $1 AND $2 AND mtu >= $3 AND mtu < $4`,
       params: [...plan.month, month.from, month.to],
       baseline: seriesRange(ids.one, month),
     },
     {
-      name: 'view: daily buckets of one border over a year by mtu (Grafana)',
-      sql: `SELECT ${bucket} AS "time", avg(value_mw) AS value_mw FROM jao.max_exchanges
-             WHERE border = '${BORDER}' AND mtu BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1`,
+      shape: 'daily buckets of one border over a year by mtu (Grafana)',
+      sql: `SELECT ${bucket} AS "time", avg(value_mw) AS value_mw FROM ${values}
+             WHERE ${SCOPE}border = '${one}' AND mtu BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1`,
       params: [year.from, new Date(year.to.getTime() - 1)],
       baseline: {
         sql: `SELECT ${bucket} AS "time", avg(value) FROM jao.observation
@@ -359,23 +417,23 @@ export function plainQueries(plan: Plan, ids: SeriesIds, timescale: boolean): Qu
       },
     },
     {
-      name: 'view: revision history of one hour by mtu (old day)',
-      sql: `SELECT revision, value_mw, valid_from, valid_to FROM jao.max_exchanges_history
-             WHERE border = '${BORDER}' AND mtu = $1`,
+      shape: 'revision history of one hour by mtu (old day)',
+      sql: `SELECT revision, value_mw, valid_from, valid_to FROM ${history}
+             WHERE ${SCOPE}border = '${one}' AND mtu = $1`,
       params: [hour],
       baseline: oneHourOf(ids.one, hour),
     },
     {
-      name: 'view: revision history of one hour with its day (old day)',
-      sql: `SELECT revision, value_mw, valid_from, valid_to FROM jao.max_exchanges_history
-             WHERE border = '${BORDER}' AND mtu = $1 AND delivery_day = $2`,
+      shape: 'revision history of one hour with its day (old day)',
+      sql: `SELECT revision, value_mw, valid_from, valid_to FROM ${history}
+             WHERE ${SCOPE}border = '${one}' AND mtu = $1 AND delivery_day = $2`,
       params: [hour, plan.oldDay],
       baseline: oneHourOf(ids.one, hour),
     },
     {
-      name: 'view: one border, one month, as of',
-      sql: `SELECT mtu, value_mw, revision FROM jao.max_exchanges_as_of($3)
-             WHERE border = '${BORDER}' AND delivery_day BETWEEN $1 AND $2`,
+      shape: 'one border, one month, as of',
+      sql: `SELECT mtu, value_mw, revision FROM ${asOf}($3)
+             WHERE ${SCOPE}border = '${one}' AND delivery_day BETWEEN $1 AND $2`,
       params: [...plan.month, month.to],
       baseline: {
         sql: `SELECT mtu, value FROM jao.observation WHERE series_id = $1 AND mtu >= $2 AND mtu < $3
@@ -385,8 +443,8 @@ export function plainQueries(plan: Plan, ids: SeriesIds, timescale: boolean): Qu
       },
     },
     {
-      name: 'view: all borders, one day, as of (old day)',
-      sql: 'SELECT border, mtu, value_mw FROM jao.max_exchanges_as_of($2) WHERE delivery_day = $1',
+      shape: 'all borders, one day, as of (old day)',
+      sql: `SELECT border, mtu, value_mw FROM ${asOf}($2) WHERE ${SCOPE}delivery_day = $1`,
       params: [plan.oldDay, oldDay.from],
       baseline: {
         sql: `SELECT mtu, series_id, value FROM jao.observation WHERE mtu >= $1 AND mtu < $2
@@ -396,20 +454,30 @@ export function plainQueries(plan: Plan, ids: SeriesIds, timescale: boolean): Qu
       },
     },
   ];
-  return list;
+  return shapes.map(({ shape, sql, params, baseline }) => ({
+    name: `${views.label}: ${shape}`,
+    sql: sql.replace(SCOPE, views.dataset === null ? '' : `dataset = $${params.length + 1} AND `),
+    params: views.dataset === null ? params : [...params, views.dataset],
+    baseline,
+  }));
 }
 
-export async function seriesIdsOf(pool: pg.Pool): Promise<SeriesIds> {
+/** The series ids of `borders` of `dataset`. */
+export async function seriesIdsOf(
+  pool: pg.Pool,
+  dataset: Dataset,
+  borders: readonly string[],
+): Promise<SeriesIds> {
   const result = await pool.query<{ border: string; series_id: number }>(
-    `SELECT border, series_id FROM jao.series WHERE dataset = 'maxExchanges' AND border = ANY ($1)`,
-    [FEW_BORDERS],
+    'SELECT border, series_id FROM jao.series WHERE dataset = $1 AND border = ANY ($2)',
+    [dataset, borders],
   );
   const idOf = (border: string) => {
     const row = result.rows.find((r) => r.border === border);
-    if (!row) throw new Error(`bench:query: no series for ${border}`);
+    if (!row) throw new Error(`bench:query: no series for ${border} of ${dataset}`);
     return row.series_id;
   };
-  return { one: idOf(BORDER), few: FEW_BORDERS.map(idOf) };
+  return { one: idOf(borders[0]!), few: borders.map(idOf) };
 }
 
 export async function measure(pool: pg.Pool, query: Query, repetitions: number): Promise<Measured> {
@@ -598,17 +666,35 @@ async function reviseDay(
   return { aggregateRight };
 }
 
-function parseArgs(argv: string[]): { dayCount: number; repetitions: number } {
-  const { smoke, rest: args } = takeSmokeFlag(argv);
-  if (smoke && args.length === 0) return { dayCount: 6, repetitions: SMOKE_REPETITIONS };
-  if (args.length !== 0 && (args.length !== 2 || args[0] !== '--days')) {
-    throw new Error(`bench:query: unknown or invalid argument ${args.join(' ')}`);
+const daysArg = z.coerce.number().int().min(90).max(20_000);
+
+/** `[--days N] [--dataset ID] | --smoke [--dataset ID]`; a mistake is a UsageError of one line (exit 2). */
+export function parseQueryArgs(argv: string[]): { dayCount: number; repetitions: number; dataset: Dataset } {
+  const { smoke, rest } = takeSmokeFlag(argv);
+  const { values } = parseCommandArgs(
+    'bench:query',
+    rest,
+    { days: { type: 'string' }, dataset: { type: 'string' } },
+    0,
+  );
+  const dataset = parseDatasetArg('bench:query', values.dataset);
+  if (smoke) {
+    if (values.days !== undefined)
+      throw new UsageError('bench:query: --smoke runs six days: leave --days out');
+    return { dayCount: 6, repetitions: SMOKE_REPETITIONS, dataset };
   }
-  const dayCount = args.length ? Number(args[1]) : DEFAULT_DAYS;
-  if (!Number.isInteger(dayCount) || dayCount < 90 || dayCount > 20_000) {
-    throw new Error('--days must be a whole number from 90 to 20000');
-  }
-  return { dayCount, repetitions: REPETITIONS };
+  const days = daysArg.safeParse(values.days ?? DEFAULT_DAYS);
+  if (!days.success) throw new UsageError('bench:query: --days must be a whole number from 90 to 20000');
+  return { dayCount: days.data, repetitions: REPETITIONS, dataset };
+}
+
+/** What `--dataset` seeds: its borders as its simulator profile publishes them, at its latest declared MTU length. */
+export function seedShapeOf(dataset: Dataset): SeedShape {
+  const declaration = declarationOf(dataset);
+  const resolutions = declaration.resolutions;
+  // A key-set change day that never comes: the dataset's key set of its first day.
+  const keys = PROFILES[dataset].keySetForDay(declaration.firstDay, '9999-12-31').keys;
+  return { dataset, keys, minutes: resolutions[resolutions.length - 1]!.minutes };
 }
 
 /** Materializes the daily aggregate as its job does in production (TimescaleDB; a plain view otherwise). */
@@ -619,7 +705,10 @@ async function materializeDailyAggregate(pool: pg.Pool): Promise<number> {
 }
 
 export async function runQueryBenchmark(args: string[]): Promise<void> {
-  const { dayCount, repetitions } = parseArgs(args);
+  const { dayCount, repetitions, dataset } = parseQueryArgs(args);
+  const core = dataset === 'maxExchanges';
+  const shape = seedShapeOf(dataset);
+  const firstDay = declarationOf(dataset).firstDay;
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = `jao_bench_query_${process.pid}`;
   const admin = watchClient(new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') }));
@@ -637,25 +726,27 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
     const engine = await readEngine(pool);
     const timescale = engine.kind === 'timescaledb';
     if (timescale) await pauseTimescaleJobs(pool);
-    const days = Array.from({ length: dayCount }, (_, i) => addDays(FIRST_DAY, i));
+    const days = Array.from({ length: dayCount }, (_, i) => addDays(firstDay, i));
     const lastDay = days[days.length - 1]!;
     let started = process.hrtime.bigint();
-    const seeded = await seedHistory(pool, FIRST_DAY, dayCount);
+    const seeded = await seedHistory(pool, firstDay, dayCount, shape);
     const seedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     started = process.hrtime.bigint();
     const compression = timescale ? await compressOldChunks(pool, lastDay) : null;
     await pool.query('ANALYZE jao.observation; ANALYZE jao.observation_history; ANALYZE jao.series');
     await pool.query('ANALYZE jao.delivery_day');
     const compressSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const aggregateSeconds = timescale ? await materializeDailyAggregate(pool) : 0;
-    const ids = await seriesIdsOf(pool);
-    const seriesId = ids.one;
+    const aggregateSeconds = timescale && core ? await materializeDailyAggregate(pool) : 0;
+    const borders = BENCH_BORDERS[dataset];
+    const ids = await seriesIdsOf(pool, dataset, borders);
     const plan = planDays(days);
     console.log(engine.line);
     console.log(
-      `bench:query: ${dayCount} days (${FIRST_DAY}..${lastDay}), ${seeded.values.toLocaleString('en')} current ` +
+      `bench:query: ${dataset}, ${shape.keys.length} borders at ${shape.minutes}-minute MTUs, ` +
+        `${dayCount} days (${firstDay}..${lastDay}), ${seeded.values.toLocaleString('en')} current ` +
         `values, ${seeded.superseded.toLocaleString('en')} superseded (seeded in ${seedSeconds.toFixed(1)} s` +
-        `${timescale ? `, compressed in ${compressSeconds.toFixed(1)} s, daily aggregate materialized in ${aggregateSeconds.toFixed(1)} s` : ''}); ` +
+        `${timescale ? `, compressed in ${compressSeconds.toFixed(1)} s` : ''}` +
+        `${timescale && core ? `, daily aggregate materialized in ${aggregateSeconds.toFixed(1)} s` : ''}); ` +
         `median of up to ${repetitions} runs`,
     );
     if (compression) {
@@ -668,18 +759,21 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
     }
     const totalRelations = await valueRelations(pool, timescale);
     const measured: Measured[] = [];
-    for (const query of deskQueries(plan, seriesId)) {
-      const m = await measure(pool, query, repetitions);
-      measured.push(m);
-      printMeasured(m, totalRelations, timescale);
+    const measureAll = async (queries: Query[]) => {
+      for (const query of queries) {
+        const m = await measure(pool, query, repetitions);
+        measured.push(m);
+        printMeasured(m, totalRelations, timescale);
+      }
+    };
+    // The desk's set and Core's own views are Core maxExchanges'.
+    if (core) {
+      await measureAll(deskQueries(plan, ids.one));
+      console.log('plain SQL on the views (analysts, Grafana, pandas):');
+      await measureAll(plainQueries(plan, ids, timescale, CORE_VIEWS, borders));
     }
-    console.log('plain SQL on the views (analysts, Grafana, pandas):');
-    for (const query of plainQueries(plan, ids, timescale)) {
-      const m = await measure(pool, query, repetitions);
-      measured.push(m);
-      printMeasured(m, totalRelations, timescale);
-    }
-    const revision = await reviseDay(pool, engine, plan.oldDay);
+    console.log(`plain SQL on every dataset's views, dataset = '${dataset}':`);
+    await measureAll(plainQueries(plan, ids, timescale, datasetViews(dataset), borders));
     const targets: Target[] = measured.map((m) => {
       const limit = AGGREGATE_LIMITS_MS[m.name as DeskQuery];
       return {
@@ -688,11 +782,14 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
         measured: `${(m.ms / m.baseMs).toFixed(2)} × baseline, ${m.ms.toFixed(2)} ms`,
       };
     });
-    targets.push({
-      name: 'daily aggregate right after a revision',
-      met: revision.aggregateRight,
-      measured: revision.aggregateRight ? 'right' : 'stale',
-    });
+    if (core) {
+      const revision = await reviseDay(pool, engine, plan.oldDay);
+      targets.push({
+        name: 'daily aggregate right after a revision',
+        met: revision.aggregateRight,
+        measured: revision.aggregateRight ? 'right' : 'stale',
+      });
+    }
     printTargets(targets);
   } finally {
     await pool.end();

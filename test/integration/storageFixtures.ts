@@ -5,31 +5,35 @@ import type { DeliveryDay, Point, Rejection, ValidatedDay } from '../../domain/t
 
 export const HOUR_MS = 3_600_000;
 
-/** The ISO starts of a day's hourly MTUs (23, 24 or 25 of them). */
-export function hourlyMtus(day: DeliveryDay): string[] {
+/** The ISO starts of a day's MTUs of `minutes` (hourly: 23, 24 or 25 of them; quarter-hourly: 92, 96 or 100). */
+export function mtusOf(day: DeliveryDay, minutes: 15 | 60): string[] {
   const window = dayWindow(day);
   const mtus: string[] = [];
-  for (let ms = Date.parse(window.from); ms < Date.parse(window.to); ms += HOUR_MS) {
+  for (let ms = Date.parse(window.from); ms < Date.parse(window.to); ms += (HOUR_MS * minutes) / 60) {
     mtus.push(new Date(ms).toISOString());
   }
   return mtus;
 }
+
+/** The ISO starts of a day's hourly MTUs (23, 24 or 25 of them). */
+export const hourlyMtus = (day: DeliveryDay): string[] => mtusOf(day, 60);
 
 export function keyOf(border: string): string {
   return `border_${border}`;
 }
 
 /**
- * A validated hourly day. `value(border, hourIndex)` gives each value; `undefined` leaves the point out,
- * `null` sends it as null.
+ * A validated day, hourly unless `minutes` says 15. `value(border, mtuIndex)` gives each value; `undefined` leaves
+ * the point out, `null` sends it as null.
  */
 export function validatedDay(
   day: DeliveryDay,
   borders: readonly string[],
   value: (border: string, hour: number) => number | null | undefined,
   rejections: Rejection[] = [],
+  minutes: 15 | 60 = 60,
 ): ValidatedDay {
-  const mtus = hourlyMtus(day);
+  const mtus = mtusOf(day, minutes);
   const points: Point[] = [];
   const present = new Set<string>();
   let nullValues = 0;
@@ -48,7 +52,7 @@ export function validatedDay(
     }
   });
   return {
-    resolutionMinutes: 60,
+    resolutionMinutes: minutes,
     expectedMtus: mtus.length,
     rows: present.size,
     receivedMtus: present.size,

@@ -17,6 +17,7 @@ const LATER_MIGRATIONS = [
   '007_raw_body_retention',
   '008_every_dataset_views',
   '009_row_fields_and_republication',
+  '010_dataset_views_at_primary_key_speed',
 ];
 
 let db: TestDatabase;
