@@ -12,21 +12,16 @@ import { superviseDeploymentVersion, type VersionSupervisor } from '../control/d
 import { agreeOnFetchRateLimit, FleetRateLimitConflict } from '../control/fetchRateLimit';
 import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
+import { publicationSettingsOf } from '../control/publicationSettings';
 import { ensureSearchAttributes } from '../control/searchAttributes';
 import { recordDatasetSource } from '../db/datasetSource';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { BAD_DAYS_SYNC_INTERVAL_MS } from '../domain/badDays';
-import {
-  DATASET_TITLES,
-  describePublicationSchedule,
-  type PublicationSettings,
-  sourceEndpointOf,
-} from '../domain/datasetSource';
-import { DECLARATIONS, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { DATASET_TITLES, describePublicationSchedule, sourceEndpointOf } from '../domain/datasetSource';
+import { DECLARATIONS } from '../domain/datasets';
 import { declarationProblems } from '../domain/datasets/declarationSchema';
-import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
@@ -329,22 +324,6 @@ async function agreeOnRateLimit(
     if (error instanceof FleetRateLimitConflict || error instanceof StartupAborted) throw error;
     throw new StartupFailed(`setting the rate limit of ${fetchQueue}: ${messageOf(error)}`, { cause: error });
   }
-}
-
-/**
- * The publication settings of a dataset: the configured ones (PUBLICATION_WINDOW, FRESHNESS_DEADLINE) for the
- * default dataset, its declaration's window and deadline for the others; the intervals are the configured ones.
- */
-function publicationSettingsOf(config: Config, dataset: Dataset): PublicationSettings {
-  const declared = declarationOf(dataset).publication;
-  const isDefault = dataset === DEFAULT_DATASET;
-  return {
-    window: isDefault ? config.PUBLICATION_WINDOW : declared.window,
-    deadline: isDefault ? config.FRESHNESS_DEADLINE : declared.deadline,
-    checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-    pollIntervalMs: config.POLL_INTERVAL,
-    lookbackDays: config.POLL_LOOKBACK_DAYS,
-  };
 }
 
 /** Creates or updates this task queue's schedules: per dataset the poll and the publication window; the archive; the bad days. */

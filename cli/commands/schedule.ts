@@ -3,11 +3,17 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../common/temporal';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
+import { publicationSettingsOf } from '../../control/publicationSettings';
 import { describedScheduleNote } from '../../control/scheduleNote';
+import { DEFAULT_DATASET } from '../../domain/datasets';
+import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 
-/** pause, unpause and describe act on both of the queue's schedules (poll, publication); trigger polls now. */
+/**
+ * pause, unpause and describe act on both of the queue's schedules (poll, publication) of one dataset (`--dataset`,
+ * Core maxExchanges when absent); trigger polls it now.
+ */
 const ACTIONS = ['create', 'pause', 'unpause', 'trigger', 'describe'] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -27,10 +33,11 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
   if (!action || !ACTIONS.includes(action)) {
     throw new UsageError(`schedule: expected one of ${ACTIONS.join(', ')}`);
   }
-  if (argv.length > 1) throw new UsageError(`schedule ${action}: unexpected argument "${argv[1]}"`);
+  const { values } = parseCommandArgs(`schedule ${action}`, argv.slice(1), DATASET_OPTION, 0);
+  const dataset = parseDatasetArg(`schedule ${action}`, values.dataset);
   const config = configFromEnv();
-  const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-  const scheduleIds = [POLL_SCHEDULE_ID, publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE)];
+  const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);
+  const scheduleIds = [POLL_SCHEDULE_ID, publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset)];
   let scheduleId = POLL_SCHEDULE_ID;
   const temporal = await connectClient(config);
   try {
@@ -53,12 +60,14 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           intervalMs: config.POLL_INTERVAL,
           lookbackDays: config.POLL_LOOKBACK_DAYS,
+          dataset,
         });
         console.log(`schedule ${POLL_SCHEDULE_ID} ${outcome}`);
         const publication = await ensurePublicationSchedule(temporal.client, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
-          window: config.PUBLICATION_WINDOW,
+          window: publicationSettingsOf(config, dataset).window,
           checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+          dataset,
         });
         console.log(`schedule ${scheduleIds[1]} ${publication.outcome}`);
         return;
@@ -107,7 +116,7 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) {
       throw new UsageError(
-        `schedule ${scheduleId} does not exist: run "npx jao schedule create" or start a worker`,
+        `schedule ${scheduleId} does not exist: run "npx jao schedule create${dataset === DEFAULT_DATASET ? '' : ` --dataset ${dataset}`}" or start a worker`,
       );
     }
     throw error;

@@ -3,10 +3,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
+import type { Dataset } from '../../domain/types';
 import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
 import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from '../helpers/temporal';
+
+const NORDIC: Dataset = 'nordicMaxExchanges';
 
 describe('poll schedules per task queue', () => {
   let temporal: TemporalTestContext;
@@ -19,7 +22,12 @@ describe('poll schedules per task queue', () => {
   });
   afterAll(async () => {
     for (const queue of queues) {
-      for (const id of [pollScheduleIdFor(queue), publicationScheduleIdFor(queue)]) {
+      for (const id of [
+        pollScheduleIdFor(queue),
+        publicationScheduleIdFor(queue),
+        pollScheduleIdFor(queue, NORDIC),
+        publicationScheduleIdFor(queue, NORDIC),
+      ]) {
         await temporal?.client.schedule
           .getHandle(id)
           .delete()
@@ -111,5 +119,50 @@ describe('poll schedules per task queue', () => {
     await handle.pause('JAO maintenance, by ops');
     await ensurePublicationSchedule(temporal.client, settings, new Date('2024-01-01T00:00:00Z'));
     expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'JAO maintenance, by ops' });
+  });
+
+  it('acts on the schedules of the dataset --dataset names, and on Core maxExchanges only without it', async () => {
+    const taskQueue = queues[1]!;
+    const env = {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+    };
+    const created = await runJao(['schedule', 'create', '--dataset', 'nordic/maxExchanges'], env);
+    expect({ code: created.code, stdout: created.stdout }).toEqual({
+      code: 0,
+      stdout:
+        `schedule nordicMaxExchanges-poll/${taskQueue} created\n` +
+        `schedule nordicMaxExchanges-publication/${taskQueue} created\n`,
+    });
+    const nordicPublication = await temporal.client.schedule
+      .getHandle(publicationScheduleIdFor(taskQueue, NORDIC))
+      .describe();
+    expect(nordicPublication.action).toMatchObject({ type: 'startWorkflow', taskQueue });
+
+    const paused = await runJao(['schedule', 'pause', '--dataset', NORDIC], env);
+    expect(paused.code).toBe(0);
+    for (const id of [pollScheduleIdFor(taskQueue, NORDIC), publicationScheduleIdFor(taskQueue, NORDIC)]) {
+      expect((await temporal.client.schedule.getHandle(id).describe()).state.paused).toBe(true);
+    }
+    // Core maxExchanges' publication schedule of this queue (the test above) keeps its own pause and note.
+    expect(
+      (await temporal.client.schedule.getHandle(publicationScheduleIdFor(taskQueue)).describe()).state,
+    ).toMatchObject({ paused: true, note: 'JAO maintenance, by ops' });
+    const described = await runJao(['schedule', 'describe', '--dataset', NORDIC], env);
+    expect(described.stdout).toContain(`schedule nordicMaxExchanges-poll/${taskQueue}: PAUSED`);
+    expect((await runJao(['schedule', 'unpause', '--dataset', NORDIC], env)).code).toBe(0);
+    expect(
+      (await temporal.client.schedule.getHandle(pollScheduleIdFor(taskQueue, NORDIC)).describe()).state
+        .paused,
+    ).toBe(false);
+
+    const unknown = await runJao(['schedule', 'pause', '--dataset', 'nordic'], env);
+    expect({ code: unknown.code, stderr: unknown.stderr.trim() }).toEqual({
+      code: 2,
+      stderr:
+        'jao schedule: schedule pause: unknown dataset "nordic" (known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC)',
+    });
   });
 });
