@@ -1,4 +1,5 @@
 // `npm run bench -- <name> [args]`: benchmarks print their figures and the ratio to a baseline of the same run.
+import { UsageError } from '../cli/errors';
 import { runApiBenchmark } from './api';
 import { runBackfillBenchmark } from './backfill';
 import { runFreshnessBenchmark } from './freshness';
@@ -32,5 +33,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
+  process.exitCode = error instanceof UsageError ? 2 : 1;
 });
