@@ -1,14 +1,17 @@
-// `npm run bench:freshness [-- --rounds N --publish-after-s S --latency-ms MS | --smoke]`: how soon tomorrow is
-// stored after JAO publishes it, with and without a backfill saturating the rate limit, what polling costs, and
-// whether the backfill uses its budget. One worker process (`jao worker`, default settings:
-// JAO_MAX_REQUESTS_PER_MINUTE=90, PUBLICATION_POLL_INTERVAL=30s, POLL_INTERVAL=10m) against the simulator (429 above 100 requests a minute, like
-// JAO), on a dev server and database of its own. Each round opens the publication window (the schedule's
-// action) with tomorrow unpublished and a fresh day in the database, and the simulator publishes tomorrow
-// `publish-after` seconds later plus a random share of a check interval (publications do not keep time with
-// the checks). Baselines of the same run: the rounds without a backfill for the latency, the limit less the live
-// requests for the backfill's rate. `--smoke` waits for no window and no time of day: one round each, tomorrow
-// published at once and fetched by a triggered poll (the publication window stays closed), a ten-day backfill,
-// no answer latency.
+// `npm run bench:freshness [-- --rounds N --publish-after-s S --latency-ms MS --seed N --datasets ID,ID
+// --backfill ID,ID | --smoke]`: how soon each dataset's tomorrow is stored after JAO publishes it, with and without
+// a backfill saturating the one JAO budget, what polling costs, whether the backfill uses its budget, and whether
+// every dataset's requests together stay under the limit. One worker process (`jao worker`, default settings:
+// JAO_MAX_REQUESTS_PER_MINUTE=90, PUBLICATION_POLL_INTERVAL=30s, POLL_INTERVAL=10m, JAO_DATASETS the datasets
+// measured, by default Core and Nordic maxExchanges) against the simulator (429 above 100 requests a minute, like
+// JAO, every dataset counted together), on a dev server and database of its own. Each round opens every dataset's
+// publication window (the schedules' action) with its tomorrow unpublished and a fresh day in the database, and the
+// simulator publishes each dataset's tomorrow `publish-after` seconds later plus a random share of a check interval
+// of its own (publications do not keep time with the checks, nor with each other). The rounds with a backfill run
+// one per dataset of `--backfill` (default: every dataset measured). Baselines of the same run: the rounds without
+// a backfill for the latency, the limit less the live requests for the backfill's rate. `--smoke` waits for no
+// window and no time of day: one round each, every tomorrow published at once and fetched by triggered polls (the
+// publication windows stay closed), ten-day backfills, no answer latency.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
@@ -16,90 +19,31 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { freePort } from '../common/ports';
 import { pollScheduleIdFor } from '../control/pollSchedule';
-import { publicationScheduleIdFor } from '../control/publicationSchedule';
+import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
 import { createPool } from '../db/pool';
-import {
-  addDays,
-  dayOfInstant,
-  dayWindow,
-  marketToday,
-  marketTomorrow,
-  utcOffsetMinutesAt,
-} from '../domain/calendar';
-import { DEFAULT_CHECK_INTERVAL_MS } from '../domain/publicationWindow';
-import type { DeliveryDay } from '../domain/types';
+import { addDays, dayWindow, marketToday, marketTomorrow, utcOffsetMinutesAt } from '../domain/calendar';
+import { DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import type { Dataset, DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
 import { seededRandom } from '../simulator/random';
-import { type RequestLogEntry, startSimulator } from '../simulator/server';
+import { startSimulator } from '../simulator/server';
 import { Cleanup, createPassDatabase, temporalFor, workflowBundleFor } from './backfill';
-import { printTargets, ratio, takeSmokeFlag } from './report';
+import { type FreshnessOptions, parseFreshnessArgs } from './freshnessOptions';
+import {
+  CHECK_INTERVAL_MS,
+  LIMIT_PER_MINUTE,
+  POLL_INTERVAL_MINUTES,
+  type Round,
+  reportFreshness,
+} from './freshnessReport';
+
+export { TARGET_NAMES } from './freshnessReport';
 
 const REPO_ROOT = join(__dirname, '..');
 const JAO_BIN = join(REPO_ROOT, 'bin', 'jao.js');
-const LIMIT_PER_MINUTE = 90;
 const JAO_LIMIT_PER_MINUTE = 100;
-const CHECK_INTERVAL_MS = DEFAULT_CHECK_INTERVAL_MS;
-const POLL_INTERVAL_MINUTES = 10;
-const DEFAULT_LOOKBACK_DAYS = 3;
-const DEFAULT_WINDOW_MINUTES = 180;
-const BACKFILL = { from: '2022-07-01', to: '2025-06-30', concurrency: 16 };
-const SMOKE_BACKFILL = { from: '2024-01-01', to: '2024-01-10', concurrency: 4 };
-const TARGETS = { p95NoBackfill: 60, p95WithBackfill: 90, pollingShare: 0.05, backfillShare: 0.9 };
-export const TARGET_NAMES = [
-  `publication → stored p95 without a backfill ≤ ${TARGETS.p95NoBackfill} s`,
-  `publication → stored p95 with a backfill ≤ ${TARGETS.p95WithBackfill} s`,
-  `polling ≤ ${(100 * TARGETS.pollingShare).toFixed(2)} % of the daily request budget`,
-  `backfill uses ≥ ${TARGETS.backfillShare} of its budget`,
-  'no 429 answers',
-] as const;
-
-interface BenchOptions {
-  rounds: number;
-  publishAfterMs: number;
-  latencyMs: number;
-  seed: number;
-  smoke: boolean;
-  lookbackDays: number;
-  backfill: { from: string; to: string; concurrency: number };
-  backfillWarmUpMs: number;
-}
-
-function parseArgs(argv: string[]): BenchOptions {
-  const { smoke, rest: args } = takeSmokeFlag(argv);
-  const options: BenchOptions = smoke
-    ? {
-        rounds: 1,
-        publishAfterMs: 0,
-        latencyMs: 0,
-        seed: 1,
-        smoke,
-        lookbackDays: 0,
-        backfill: SMOKE_BACKFILL,
-        backfillWarmUpMs: 1_000,
-      }
-    : {
-        rounds: 5,
-        publishAfterMs: 60_000,
-        latencyMs: 200,
-        seed: 1,
-        smoke,
-        lookbackDays: DEFAULT_LOOKBACK_DAYS,
-        backfill: BACKFILL,
-        backfillWarmUpMs: 20_000,
-      };
-  for (let i = 0; i < args.length; i += 2) {
-    const [flag, value] = [args[i], args[i + 1]];
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 0)
-      throw new Error(`bench:freshness: ${flag} needs a whole number`);
-    if (flag === '--rounds' && number >= 1) options.rounds = number;
-    else if (flag === '--publish-after-s') options.publishAfterMs = number * 1000;
-    else if (flag === '--latency-ms') options.latencyMs = number;
-    else if (flag === '--seed') options.seed = number;
-    else throw new Error(`bench:freshness: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
-  }
-  return options;
-}
+/** Backfills start here, or on the dataset's first day when it is later. */
+const BACKFILL_FROM: DeliveryDay = '2022-07-01';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -155,16 +99,26 @@ function spawnWorker(env: Record<string, string>, cleanup: Cleanup): Promise<Chi
   });
 }
 
-/** The day as if never fetched: rounds start from an empty database day, as a new delivery day would. */
-async function forgetDay(pool: pg.Pool, day: DeliveryDay): Promise<void> {
+/** The dataset's day as if never fetched: rounds start from an empty database day, as a new delivery day would. */
+async function forgetDay(pool: pg.Pool, dataset: Dataset, day: DeliveryDay): Promise<void> {
   const { from, to } = dayWindow(day);
-  await pool.query('DELETE FROM jao.rejection WHERE day = $1', [day]);
-  await pool.query('DELETE FROM jao.observation_history WHERE mtu >= $1 AND mtu < $2', [from, to]);
-  await pool.query('DELETE FROM jao.observation WHERE mtu >= $1 AND mtu < $2', [from, to]);
-  await pool.query('DELETE FROM jao.day_write WHERE day = $1', [day]);
-  await pool.query('DELETE FROM jao.derivation WHERE day = $1', [day]);
-  await pool.query('DELETE FROM jao.raw_response WHERE day = $1', [day]);
-  await pool.query('DELETE FROM jao.delivery_day WHERE day = $1', [day]);
+  const ofDay = [dataset, day];
+  await pool.query('DELETE FROM jao.rejection WHERE dataset = $1 AND day = $2', ofDay);
+  for (const table of ['jao.observation_history', 'jao.observation']) {
+    await pool.query(
+      `DELETE FROM ${table} v USING jao.series s
+        WHERE s.series_id = v.series_id AND s.dataset = $1 AND v.mtu >= $2 AND v.mtu < $3`,
+      [dataset, from, to],
+    );
+  }
+  for (const table of [
+    'jao.mtu_field',
+    'jao.day_write',
+    'jao.derivation',
+    'jao.raw_response',
+    'jao.delivery_day',
+  ])
+    await pool.query(`DELETE FROM ${table} WHERE dataset = $1 AND day = $2`, ofDay);
 }
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
@@ -177,20 +131,21 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, 
   }
 }
 
-interface Round {
-  latencyS: number;
-  windowOpenS: number;
+/** The backfill of a dataset: `days` days from BACKFILL_FROM or its first day, ending before the polled days. */
+function backfillRange(
+  dataset: Dataset,
+  days: number,
+  lastDay: DeliveryDay,
+): { from: DeliveryDay; to: DeliveryDay } {
+  const firstDay = declarationOf(dataset).firstDay;
+  const from = firstDay > BACKFILL_FROM ? firstDay : BACKFILL_FROM;
+  const to = addDays(from, days - 1);
+  return { from, to: to < lastDay ? to : lastDay };
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-};
-
-const dayOf = (request: RequestLogEntry) => (request.fromUtc ? dayOfInstant(request.fromUtc) : '');
-
 export async function runFreshnessBenchmark(args: string[]): Promise<void> {
-  const options = parseArgs(args);
+  const options: FreshnessOptions = parseFreshnessArgs(args);
+  const { datasets } = options;
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const cleanup = new Cleanup();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -214,7 +169,7 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
     await admin.connect();
     cleanup.add('admin connection', () => admin.end());
     const db = await createPassDatabase(admin, serverUrl, `jao_bench_freshness_${process.pid}`, cleanup);
-    const pool = createPool(db.url, { max: 2, applicationName: 'bench:freshness' });
+    const pool = createPool(db.url, { max: 2 + datasets.length, applicationName: 'bench:freshness' });
     cleanup.add('pool', () => pool.end());
     const temporal = await temporalFor(cleanup);
     const simulator = await startSimulator({
@@ -227,11 +182,14 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
 
     const tomorrow = marketTomorrow(new Date());
     const today = marketToday(new Date());
-    simulator.unpublishDay(tomorrow);
+    for (const dataset of datasets) simulator.unpublishDay(tomorrow, dataset);
     const metricsPort = await freePort();
     const taskQueue = `jao-bench-freshness-${process.pid}`;
     // The worker creates these; on a server that outlives the benchmark they must not keep starting workflows.
-    for (const scheduleId of [pollScheduleIdFor(taskQueue), publicationScheduleIdFor(taskQueue)]) {
+    for (const scheduleId of datasets.flatMap((dataset) => [
+      pollScheduleIdFor(taskQueue, dataset),
+      publicationScheduleIdFor(taskQueue, dataset),
+    ])) {
       cleanup.add(`schedule ${scheduleId}`, () =>
         client.schedule
           .getHandle(scheduleId)
@@ -247,6 +205,7 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
         TEMPORAL_TASK_QUEUE: taskQueue,
         JAO_BASE_URL: simulator.origin,
         JAO_MAX_REQUESTS_PER_MINUTE: String(LIMIT_PER_MINUTE),
+        JAO_DATASETS: datasets.join(','),
         PUBLICATION_WINDOW: window,
         PUBLICATION_POLL_INTERVAL: `${CHECK_INTERVAL_MS / 1000}s`,
         POLL_INTERVAL: `${POLL_INTERVAL_MINUTES}m`,
@@ -257,159 +216,128 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
       },
       cleanup,
     );
-    const pollSchedule = client.schedule.getHandle(pollScheduleIdFor(taskQueue));
-    const pollRunsBefore = (await pollSchedule.describe()).info.numActionsTaken;
+    // PUBLICATION_WINDOW sets the default dataset's window; the others keep their declared one: the bench's
+    // window for them too, so that every dataset is measured alike.
+    for (const dataset of datasets.filter((d) => d !== DEFAULT_DATASET)) {
+      await ensurePublicationSchedule(client, {
+        taskQueue,
+        window,
+        checkIntervalMs: CHECK_INTERVAL_MS,
+        dataset,
+      });
+    }
+    const pollSchedules = new Map(
+      datasets.map((dataset) => [dataset, client.schedule.getHandle(pollScheduleIdFor(taskQueue, dataset))]),
+    );
+    const pollRunsOf = async (dataset: Dataset) =>
+      (await pollSchedules.get(dataset)!.describe()).info.numActionsTaken;
+    const pollRunsBefore = new Map<Dataset, number>();
+    for (const dataset of datasets) pollRunsBefore.set(dataset, await pollRunsOf(dataset));
     const runStartedAt = Date.now();
     console.log(
-      `bench:freshness: ${options.rounds} publications without and ${options.rounds} with a backfill ` +
-        `(concurrency ${options.backfill.concurrency}); ` +
+      `bench:freshness: ${datasets.join(' and ')} on one worker and one JAO budget; ${options.rounds} ` +
+        `publications each without and ${options.rounds} with a backfill of ` +
+        `${options.backfillDatasets.join(' and ')} (concurrency ${options.backfillConcurrency} each); ` +
         (options.smoke
-          ? 'smoke: tomorrow published at once, fetched by a triggered poll;'
-          : `publication ${options.publishAfterMs / 1000} s + U(0, ${CHECK_INTERVAL_MS / 1000} s) after the window opens;`) +
+          ? 'smoke: every tomorrow published at once, fetched by triggered polls;'
+          : `publication ${options.publishAfterMs / 1000} s + U(0, ${CHECK_INTERVAL_MS / 1000} s) after the window opens, per dataset;`) +
         ` JAO_MAX_REQUESTS_PER_MINUTE=${LIMIT_PER_MINUTE}, ` +
         `simulator 429 above ${JAO_LIMIT_PER_MINUTE}/min, ${options.latencyMs} ms per answer; window ${window}`,
     );
 
-    const round = async (label: string, index: number): Promise<Round> => {
+    const round = async (dataset: Dataset, label: string, index: number, delayMs: number): Promise<Round> => {
       await until(
         async () => {
           const day = await client.workflow
-            .getHandle(dayWorkflowId('maxExchanges', tomorrow))
+            .getHandle(dayWorkflowId(dataset, tomorrow))
             .describe()
             .catch(() => null);
           return day?.status.name === 'RUNNING' ? undefined : true;
         },
         120_000,
-        'tomorrow to be idle',
+        `${dataset}'s tomorrow to be idle`,
       );
-      simulator.unpublishDay(tomorrow);
-      await forgetDay(pool, tomorrow);
+      simulator.unpublishDay(tomorrow, dataset);
+      await forgetDay(pool, dataset, tomorrow);
       const openedAt = Date.now();
-      let publishedAt: number;
-      if (options.smoke) {
-        publishedAt = openedAt;
-        simulator.publishDay(tomorrow, new Date(publishedAt));
-        await pollSchedule.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
-      } else {
+      const publishedAt = openedAt + delayMs;
+      simulator.publishDay(tomorrow, new Date(publishedAt), dataset);
+      if (options.smoke) await pollSchedules.get(dataset)!.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+      else
         await client.schedule
-          .getHandle(publicationScheduleIdFor(taskQueue))
+          .getHandle(publicationScheduleIdFor(taskQueue, dataset))
           .trigger(ScheduleOverlapPolicy.SKIP);
-        publishedAt = openedAt + options.publishAfterMs + random() * CHECK_INTERVAL_MS;
-        simulator.publishDay(tomorrow, new Date(publishedAt));
-      }
       const storedAt = await until(
         async () => {
           const row = await pool.query<{ at: Date | null }>(
-            'SELECT first_complete_at AS at FROM jao.delivery_day WHERE day = $1',
-            [tomorrow],
+            'SELECT first_complete_at AS at FROM jao.delivery_day WHERE dataset = $1 AND day = $2',
+            [dataset, tomorrow],
           );
           return row.rows[0]?.at ?? undefined;
         },
         options.publishAfterMs + (options.smoke ? 60_000 : 5 * 60_000),
-        `tomorrow stored (${label} round ${index})`,
+        `${dataset}'s tomorrow stored (${label} round ${index})`,
       );
       const latencyS = (storedAt.getTime() - publishedAt) / 1000;
-      console.log(`  ${label.padEnd(16)} round ${index}: publication → stored ${latencyS.toFixed(1)} s`);
+      console.log(
+        `  ${dataset.padEnd(20)} ${label.padEnd(14)} round ${index}: publication → stored ${latencyS.toFixed(1)} s`,
+      );
       return { latencyS, windowOpenS: (storedAt.getTime() - openedAt) / 1000 };
     };
+    /** One round of every dataset at once, each published at its own moment. */
+    const rounds = async (label: string, into: Map<Dataset, Round[]>) => {
+      for (let i = 1; i <= options.rounds; i++) {
+        const delays = datasets.map(() =>
+          options.smoke ? 0 : options.publishAfterMs + random() * CHECK_INTERVAL_MS,
+        );
+        const results = await Promise.all(datasets.map((dataset, n) => round(dataset, label, i, delays[n]!)));
+        for (const [n, dataset] of datasets.entries()) into.get(dataset)!.push(results[n]!);
+      }
+    };
+    const quiet = new Map(datasets.map((dataset) => [dataset, [] as Round[]]));
+    const busy = new Map(datasets.map((dataset) => [dataset, [] as Round[]]));
+    await rounds('no backfill', quiet);
 
-    const quiet: Round[] = [];
-    for (let i = 1; i <= options.rounds; i++) quiet.push(await round('no backfill', i));
-
-    const backfill = await client.workflow.start('backfillWorkflow', {
-      taskQueue,
-      workflowId: `bench-freshness-backfill-${process.pid}`,
-      args: [{ dataset: 'maxExchanges', ...options.backfill, mode: 'all' }],
-    });
-    cleanup.add('backfill', async () => {
-      await backfill.terminate().catch(() => undefined);
-    });
+    const lastBackfillDay = addDays(today, -(lookbackDays + 2));
+    const backfills = [];
+    for (const dataset of options.backfillDatasets) {
+      const range = backfillRange(dataset, options.backfillDays, lastBackfillDay);
+      const handle = await client.workflow.start('backfillWorkflow', {
+        taskQueue,
+        workflowId: `bench-freshness-backfill-${dataset}-${process.pid}`,
+        args: [{ dataset, ...range, concurrency: options.backfillConcurrency, mode: 'all' }],
+      });
+      cleanup.add(`backfill of ${dataset}`, async () => {
+        await handle.terminate().catch(() => undefined);
+      });
+      console.log(`  backfill of ${dataset}: ${range.from} … ${range.to}`);
+      backfills.push(handle);
+    }
     await sleep(options.backfillWarmUpMs);
     const busyFrom = Date.now();
-    const busy: Round[] = [];
-    for (let i = 1; i <= options.rounds; i++) busy.push(await round('with backfill', i));
+    await rounds('with backfill', busy);
     const busyTo = Date.now();
-    await backfill.terminate();
-    const pollRuns = (await pollSchedule.describe()).info.numActionsTaken - pollRunsBefore;
+    for (const handle of backfills) await handle.terminate().catch(() => undefined);
+    const pollRuns = new Map<Dataset, number>();
+    for (const dataset of datasets)
+      pollRuns.set(dataset, (await pollRunsOf(dataset)) - pollRunsBefore.get(dataset)!);
     const runMinutes = (Date.now() - runStartedAt) / 60_000;
     const histogram = await scrapeHistogram(metricsPort);
 
-    // Requests, from the simulator's log.
-    const log = simulator.requests.filter((request) => request.at >= runStartedAt);
-    const recent = new Set([...Array(lookbackDays + 1).keys()].map((n) => addDays(today, -n)));
-    const isLive = (request: RequestLogEntry) => recent.has(dayOf(request)) || dayOf(request) === tomorrow;
-    const inBusy = log.filter((request) => request.at >= busyFrom && request.at < busyTo);
-    const busyMinutes = (busyTo - busyFrom) / 60_000;
-    const backfillPerMinute = inBusy.filter((request) => !isLive(request)).length / busyMinutes;
-    const livePerMinute = inBusy.filter(isLive).length / busyMinutes;
-    const backfillShare = backfillPerMinute / (LIMIT_PER_MINUTE - livePerMinute);
-    const tooMany = log.filter((request) => request.status === 429).length;
-
-    // Polling per day: from the schedule, and from this run.
-    const dailyBudget = LIMIT_PER_MINUTE * 1440;
-    const pollsPerDay = 1440 / POLL_INTERVAL_MINUTES;
-    const scheduledPolling =
-      pollsPerDay * (lookbackDays + 2) + DEFAULT_WINDOW_MINUTES / (CHECK_INTERVAL_MS / 60_000);
-    const pastAndToday = log.filter((request) => recent.has(dayOf(request))).length;
-    const tomorrowChecks = log.filter((request) => dayOf(request) === tomorrow).length;
-    const openMinutes = [...quiet, ...busy].reduce((sum, r) => sum + r.windowOpenS, 0) / 60;
-    const checksPerOpenMinute = Math.max(0, tomorrowChecks - pollRuns) / openMinutes;
-    const measuredPolling =
-      pollRuns > 0
-        ? (pastAndToday / pollRuns + 1) * pollsPerDay + checksPerOpenMinute * DEFAULT_WINDOW_MINUTES
-        : null;
-
-    const p = (rounds: Round[], q: number) =>
-      percentile(
-        rounds.map((r) => r.latencyS),
-        q,
-      );
-    const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-    const pollingShare = Math.max(scheduledPolling, measuredPolling ?? 0) / dailyBudget;
-    console.log('');
-    console.log(
-      `publication → stored, no backfill:   p50 ${p(quiet, 50).toFixed(1)} s, p95 ${p(quiet, 95).toFixed(1)} s (baseline)`,
-    );
-    console.log(
-      `publication → stored, with backfill: p50 ${p(busy, 50).toFixed(1)} s, p95 ${p(busy, 95).toFixed(1)} s ` +
-        `(${ratio(p(busy, 95), p(quiet, 95))} to the baseline p95)`,
-    );
-    console.log(
-      `polling, requests per day: ${scheduledPolling} by the schedule (${pollsPerDay} polls × ${lookbackDays + 2} days ` +
-        `+ ${DEFAULT_WINDOW_MINUTES / (CHECK_INTERVAL_MS / 60_000)} checks if tomorrow never comes in a ${DEFAULT_WINDOW_MINUTES}-minute window) = ` +
-        `${pct(scheduledPolling / dailyBudget)} of the daily budget of ${dailyBudget}; measured ` +
-        (measuredPolling === null
-          ? 'n/a (no poll ran)'
-          : `${Math.round(measuredPolling)} (${pollRuns} polls, ${checksPerOpenMinute.toFixed(2)} checks per open-window minute) = ${pct(measuredPolling / dailyBudget)}`),
-    );
-    console.log(
-      `backfill: ${backfillPerMinute.toFixed(1)} requests/min beside ${livePerMinute.toFixed(1)} live, budget ` +
-        `${(LIMIT_PER_MINUTE - livePerMinute).toFixed(1)} (the limit less the live requests, the baseline): ` +
-        `${ratio(backfillPerMinute, LIMIT_PER_MINUTE - livePerMinute)}`,
-    );
-    console.log(`429 answers: ${tooMany} of ${log.length} requests in ${runMinutes.toFixed(1)} min`);
-    console.log(
-      `worker histogram jao_publication_latency_seconds: ${histogram ? `${histogram.count} observations, mean ${(histogram.sum / Math.max(1, histogram.count)).toFixed(1)} s (publication → stored, at most)` : 'not found'}`,
-    );
-    printTargets([
-      {
-        name: TARGET_NAMES[0],
-        met: p(quiet, 95) <= TARGETS.p95NoBackfill,
-        measured: `${p(quiet, 95).toFixed(1)} s`,
-      },
-      {
-        name: TARGET_NAMES[1],
-        met: p(busy, 95) <= TARGETS.p95WithBackfill,
-        measured: `${p(busy, 95).toFixed(1)} s`,
-      },
-      { name: TARGET_NAMES[2], met: pollingShare <= TARGETS.pollingShare, measured: pct(pollingShare) },
-      {
-        name: TARGET_NAMES[3],
-        met: backfillShare >= TARGETS.backfillShare,
-        measured: Number.isFinite(backfillShare) ? backfillShare.toFixed(3) : 'not measured',
-      },
-      { name: TARGET_NAMES[4], met: tooMany === 0, measured: `${tooMany} of ${log.length} requests` },
-    ]);
+    reportFreshness({
+      datasets,
+      lookbackDays,
+      log: simulator.requests.filter((request) => request.at >= runStartedAt),
+      runMinutes,
+      tomorrow,
+      today,
+      quiet,
+      busy,
+      busyFrom,
+      busyTo,
+      pollRuns,
+      histogram,
+    });
   } finally {
     await cleanup.runAll();
     process.removeListener('SIGINT', onSignal);
