@@ -16,8 +16,12 @@ import { NewerAnswerStored, type WriteDayResult, writeDay } from '../db/writeDay
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { daysInRange } from '../domain/calendar';
-import type { ReprocessDayResult, ReprocessPlan } from '../domain/reprocessInputs';
-import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
+import type { ReprocessBatchOutcome, ReprocessDayResult, ReprocessPlan } from '../domain/reprocessInputs';
+import {
+  DATABASE_RETRY_HORIZON,
+  HEARTBEAT_INTERVAL_MS,
+  type TransactionTimeouts,
+} from '../domain/timeBudget';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
@@ -159,11 +163,55 @@ export interface ReprocessActivityDeps extends ReprocessDeps {
   retryHorizonMs?: number;
 }
 
+/**
+ * The outcomes an earlier attempt of the same batch heartbeated, in the order of its days: the retry resumes after
+ * them. Anything else (no details, another batch's) resumes nothing.
+ */
+function resumedOutcomes(details: unknown, days: readonly DeliveryDay[]): ReprocessBatchOutcome[] {
+  if (!Array.isArray(details) || details.length > days.length) return [];
+  const ours = details.every(
+    (outcome: unknown, i) =>
+      typeof outcome === 'object' && outcome !== null && 'day' in outcome && outcome.day === days[i],
+  );
+  return ours ? (details as ReprocessBatchOutcome[]) : [];
+}
+
 export function createReprocessActivities(deps: ReprocessActivityDeps) {
   const retryHorizonMs = deps.retryHorizonMs ?? DATABASE_RETRY_HORIZON.defaultMs;
   const secrets = deps.secrets ?? [];
   const retried = <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>) =>
     withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets));
+
+  /** One day re-derived, logged and counted; a day that cannot be is a non-retryable failure saying why. */
+  const reprocessCounted = async (
+    dataset: Dataset,
+    day: DeliveryDay,
+    horizonStartMs: number | undefined,
+  ): Promise<ReprocessDayResult> => {
+    const context = Context.current();
+    try {
+      const result = await retried(`reprocess ${day}`, horizonStartMs, () =>
+        reprocessDay(deps, {
+          dataset,
+          day,
+          workflowId: context.info.workflowExecution?.workflowId ?? null,
+          dryRun: false,
+        }),
+      );
+      context.log.info('day reprocessed', { ...result });
+      recordReprocessedDay(result.changed ? 'changed' : 'unchanged', result.values);
+      return result;
+    } catch (error) {
+      if (error instanceof NoStoredAnswer) {
+        recordReprocessedDay('no_stored_answer');
+        throw ApplicationFailure.nonRetryable(error.message, 'NoStoredAnswer');
+      }
+      // Nothing was written: the operator makes the archive reachable and reprocesses the day again.
+      if (error instanceof ArchivedBodyUnreadable)
+        throw ApplicationFailure.nonRetryable(`reprocess ${day}: ${error.message}`, 'ArchivedBodyUnreadable');
+      throw error;
+    }
+  };
 
   return {
     planReprocessDays: (input: { dataset: Dataset; from: DeliveryDay; to: DeliveryDay }) =>
@@ -171,36 +219,43 @@ export function createReprocessActivities(deps: ReprocessActivityDeps) {
         withHeartbeat(() => planReprocess(deps.pool, input)),
       ),
 
-    reprocessStoredDay: async (input: {
+    reprocessStoredDay: (input: {
       dataset: Dataset;
       day: DeliveryDay;
       /** When the day's reprocessing workflow started (epoch ms): the retry horizon counts from here. */
       horizonStartMs?: number;
-    }): Promise<ReprocessDayResult> => {
+    }): Promise<ReprocessDayResult> => reprocessCounted(input.dataset, input.day, input.horizonStartMs),
+
+    /**
+     * Re-derives a batch of days one after the other (reprocessWorkflow: one activity for many days instead of a
+     * child workflow per day), heartbeating the outcomes so far. A retry resumes after the last day heartbeated; the
+     * retry horizon counts from the batch's first attempt. A day that cannot be re-derived (no stored answer, an
+     * archived body out of reach, database work given up past the horizon) is a failed outcome with its reason, and
+     * the batch goes on; a database failure within the horizon fails the attempt, which the server retries. A
+     * cancellation is seen between two days, never inside a day's write.
+     */
+    reprocessStoredDays: async (input: {
+      dataset: Dataset;
+      days: DeliveryDay[];
+    }): Promise<ReprocessBatchOutcome[]> => {
+      const context = Context.current();
+      const outcomes = resumedOutcomes(context.info.heartbeatDetails, input.days);
+      const beat = () => context.heartbeat(outcomes);
+      const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
       try {
-        const result = await retried(`reprocess ${input.day}`, input.horizonStartMs, () =>
-          reprocessDay(deps, {
-            dataset: input.dataset,
-            day: input.day,
-            workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
-            dryRun: false,
-          }),
-        );
-        Context.current().log.info('day reprocessed', { ...result });
-        recordReprocessedDay(result.changed ? 'changed' : 'unchanged', result.values);
-        return result;
-      } catch (error) {
-        if (error instanceof NoStoredAnswer) {
-          recordReprocessedDay('no_stored_answer');
-          throw ApplicationFailure.nonRetryable(error.message, 'NoStoredAnswer');
+        for (const day of input.days.slice(outcomes.length)) {
+          if (context.cancellationSignal.aborted) await context.cancelled;
+          try {
+            outcomes.push({ day, ok: true, result: await reprocessCounted(input.dataset, day, undefined) });
+          } catch (error) {
+            if (!(error instanceof ApplicationFailure && error.nonRetryable)) throw error;
+            outcomes.push({ day, ok: false, reason: `reprocessing ${day} failed: ${error.message}` });
+          }
+          beat();
         }
-        // Nothing was written: the operator makes the archive reachable and reprocesses the day again.
-        if (error instanceof ArchivedBodyUnreadable)
-          throw ApplicationFailure.nonRetryable(
-            `reprocess ${input.day}: ${error.message}`,
-            'ArchivedBodyUnreadable',
-          );
-        throw error;
+        return outcomes;
+      } finally {
+        clearInterval(timer);
       }
     },
   };

@@ -36,7 +36,7 @@ import {
 } from './backfillFullHistory';
 import { Cleanup } from './cleanup';
 import { createDatabaseSql, givenTemporal } from './environment';
-import { childProcessesNamed, cpuSeconds } from './processStats';
+import { cpuPerDayLine, devServerCpuSeconds, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { startWorkerProcess } from './workerProcess';
 
@@ -161,14 +161,6 @@ export async function createPassDatabase(
   return { url, drop };
 }
 
-/** CPU seconds a pass cost: this process (the simulator, the client, the direct pass's activities) and others. */
-interface PassCpu {
-  self: number;
-  worker?: number;
-  /** The dev server this benchmark started (absent when a running one was handed over). */
-  temporalServer?: number;
-}
-
 interface PassResult {
   label: string;
   concurrency: number;
@@ -181,16 +173,6 @@ interface PassResult {
 }
 
 const rate = (r: PassResult) => r.days / r.seconds;
-const selfCpuSeconds = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-};
-
-/** CPU seconds of the dev server this process started, if it did (and /proc is there). */
-function devServerCpuSeconds(): number | undefined {
-  const [pid] = childProcessesNamed(process.pid, 'temporal');
-  return pid === undefined ? undefined : (cpuSeconds(pid) ?? undefined);
-}
 
 /**
  * The baseline: what the backfill runs, called directly: its plan, fetch → validate → write per day,
@@ -490,18 +472,6 @@ export async function runBackfillBenchmark(args: string[]): Promise<void> {
   }
 }
 
-function cpuLine({ cpu, days }: PassResult): string {
-  const part = (label: string, seconds: number | undefined) =>
-    seconds === undefined
-      ? []
-      : [`${label} ${seconds.toFixed(1)} s (${((1000 * seconds) / days).toFixed(0)} ms/day)`];
-  return [
-    ...part('worker', cpu.worker),
-    ...part('Temporal server', cpu.temporalServer),
-    ...part('this process', cpu.self),
-  ].join(', ');
-}
-
 function print(result: PassResult, baselineSeconds?: number): void {
   const head = `concurrency ${String(result.concurrency).padStart(2)}  ${result.label.padEnd(28)}`;
   const figures = `${result.seconds.toFixed(2).padStart(7)} s ${rate(result).toFixed(1).padStart(7)} days/s`;
@@ -513,5 +483,5 @@ function print(result: PassResult, baselineSeconds?: number): void {
     result.peakRss !== undefined ? `  worker peak RSS (VmHWM) ${mb(result.peakRss).toFixed(0)} MB` : '';
   const days = result.complete === result.days ? '' : `  (${result.complete}/${result.days} complete)`;
   console.log(`${head} ${figures}${toBaseline}${rss}${days}`);
-  console.log(`${' '.repeat(16)}CPU: ${cpuLine(result)}`);
+  console.log(`${' '.repeat(16)}CPU: ${cpuPerDayLine(result.cpu, result.days)}`);
 }

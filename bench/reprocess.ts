@@ -1,15 +1,16 @@
 // `npm run bench:reprocess [-- --days N --concurrency C --from DAY | --full-history | --smoke]`: reprocessing a year through Temporal
-// (reprocessWorkflow fanning out reprocessDayWorkflow to a worker) against the backfill's speed at the default
+// (reprocessWorkflow, its days in batches, on a worker process) against the backfill's speed at the default
 // budget, which JAO's rate limit bounds: JAO_MAX_REQUESTS_PER_MINUTE's default, one request per day. The days are
 // first fetched from the simulator and stored (raw answers and values); every tenth day then gets damaged values,
 // as a faulty build would have stored them, so the reprocessing has something to repair. A second run over the same
 // days must change nothing. The simulator's request log must stay empty while reprocessing. `--full-history`: Core's
 // 1,630 days from go-live, the target users feel (≤ 60 s through Temporal); a shorter run projects its days/s onto it.
+// Prints each pass's CPU per day (the worker process, the dev server, this process) beside the direct pass's.
 // `--smoke`: six days.
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
 import { reprocessDay } from '../activities/reprocess';
@@ -21,10 +22,11 @@ import { countOf } from '../domain/runDetails';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
-import { createPipelineWorkers } from '../workers/pipelineWorker';
 import { readWorkflowBundle } from '../workers/workflowBundle';
 import { Cleanup, createPassDatabase, temporalFor, workflowBundleFor } from './backfill';
+import { cpuPerDayLine, devServerCpuSeconds, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
+import { startWorkerProcess } from './workerProcess';
 
 const DATASET: Dataset = 'maxExchanges';
 /** The backfill's budget by default: JAO_MAX_REQUESTS_PER_MINUTE as the configuration defaults it. */
@@ -134,6 +136,7 @@ interface Pass {
   seconds: number;
   result: ReprocessResult;
   requests: number;
+  cpu: PassCpu;
 }
 
 export async function runReprocessBenchmark(args: string[]): Promise<void> {
@@ -151,7 +154,8 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-    const bundle = readWorkflowBundle(await workflowBundleFor(cleanup));
+    const bundlePath = await workflowBundleFor(cleanup);
+    const bundle = readWorkflowBundle(bundlePath);
     const adminUrl = new URL(serverUrl);
     adminUrl.pathname = '/postgres';
     const admin = watchClient(new pg.Client({ connectionString: adminUrl.toString() }));
@@ -184,27 +188,26 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
     const connection = await Connection.connect({ address: temporal.address });
     cleanup.add('client connection', () => connection.close());
     const client = new Client({ connection, namespace: temporal.namespace });
-    const workerConnection = await NativeConnection.connect({ address: temporal.address });
-    cleanup.add('worker connection', () => workerConnection.close());
     const taskQueue = `jao-bench-reprocess-${process.pid}`;
-    const workers = await createPipelineWorkers({
-      connection: workerConnection,
-      namespace: temporal.namespace,
-      taskQueue,
-      pool,
-      // Reprocessing has no JAO client; the fetch worker's is pointed at the simulator so a request would show.
-      jao: { baseUrl: simulator.origin, timeoutMs: 30_000 },
-      maxRequestsPerMinute: DEFAULT_REQUESTS_PER_MINUTE,
-      workflowBundle: bundle,
-    });
-    const running = workers.run();
-    cleanup.add('workers', async () => {
-      workers.shutdown();
-      await running;
-    });
+    // The worker as deployed, in a process of its own (its CPU read from /proc). Reprocessing has no JAO client; the
+    // fetch worker's is pointed at the simulator, so a request would show in its log.
+    const worker = await startWorkerProcess(
+      {
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        JAO_BASE_URL: simulator.origin,
+        JAO_MAX_REQUESTS_PER_MINUTE: String(DEFAULT_REQUESTS_PER_MINUTE),
+        METRICS_PORT: '0',
+        WORKFLOW_BUNDLE_PATH: bundlePath,
+      },
+      cleanup,
+    );
 
     const pass = async (run: number): Promise<Pass> => {
       const requestsBefore = simulator.requests.length;
+      const before = { self: selfCpuSeconds(), worker: worker.cpuSeconds(), server: devServerCpuSeconds() };
       const started = performance.now();
       const result = await client.workflow.execute<(input: unknown) => Promise<ReprocessResult>>(
         'reprocessWorkflow',
@@ -215,11 +218,22 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
         },
       );
       const seconds = (performance.now() - started) / 1000;
-      return { seconds, result, requests: simulator.requests.length - requestsBefore };
+      const workerCpu = worker.cpuSeconds();
+      const serverCpu = devServerCpuSeconds();
+      const cpu: PassCpu = {
+        self: selfCpuSeconds() - before.self,
+        ...(workerCpu !== null && before.worker !== null ? { worker: workerCpu - before.worker } : {}),
+        ...(serverCpu !== undefined && before.server !== undefined
+          ? { temporalServer: serverCpu - before.server }
+          : {}),
+      };
+      return { seconds, result, requests: simulator.requests.length - requestsBefore, cpu };
     };
     const first = await pass(1);
     const second = await pass(2);
+    await worker.stop();
     // The same reprocessing of each day called in-process, as many at a time: what Temporal adds to it.
+    const directCpuBefore = selfCpuSeconds();
     const directStarted = performance.now();
     let next = 0;
     const lane = async () => {
@@ -234,9 +248,11 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
     };
     await Promise.all(Array.from({ length: options.concurrency }, lane));
     const directSeconds = (performance.now() - directStarted) / 1000;
+    const directCpu: PassCpu = { self: selfCpuSeconds() - directCpuBefore };
 
     const backfillRate = DEFAULT_REQUESTS_PER_MINUTE / 60;
     const rate = (p: Pass) => p.result.total / p.seconds;
+    const cpuIndent = ' '.repeat(4);
     console.log(
       `${'backfill at the default budget (baseline)'.padEnd(50)} ${(days.length / backfillRate).toFixed(1).padStart(8)} s ` +
         `${backfillRate.toFixed(2).padStart(8)} days/s  (JAO_MAX_REQUESTS_PER_MINUTE ${DEFAULT_REQUESTS_PER_MINUTE}, ` +
@@ -252,11 +268,16 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
           `(${countOf(totalOf(p.result.values), 'value')}), ` +
           `${p.requests} requests to JAO`,
       );
+      console.log(`${cpuIndent}CPU: ${cpuPerDayLine(p.cpu, p.result.total)}`);
     }
     console.log(
       `${'reprocessDay called directly (nothing to change)'.padEnd(50)} ${directSeconds.toFixed(1).padStart(8)} s ` +
         `${(days.length / directSeconds).toFixed(2).padStart(8)} days/s  ` +
         `${ratio(second.seconds, directSeconds)} (Temporal time / direct time, second run)`,
+    );
+    console.log(
+      `${cpuIndent}CPU: ${cpuPerDayLine(directCpu, days.length)}; the worker's CPU per day / the direct pass's ` +
+        `(second run): ${second.cpu.worker === undefined ? 'not measured' : ratio(second.cpu.worker, directCpu.self)}`,
     );
     printTargets([
       {

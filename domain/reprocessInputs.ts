@@ -179,6 +179,21 @@ export function countReprocessed(totals: ReprocessTotals, result: ReprocessDayRe
   }
 }
 
+/** A day of a batch: re-derived, or failed with the reason (nothing of it was written). */
+export type ReprocessBatchOutcome =
+  | { day: DeliveryDay; ok: true; result: ReprocessDayResult }
+  | { day: DeliveryDay; ok: false; reason: string };
+
+/** Days one activity re-derives at most: each batch is a few seconds, so progress and cancellation stay prompt. */
+export const MAX_REPROCESS_BATCH_DAYS = 25;
+
+/**
+ * Days per batch when `days` are left for this run at `concurrency` batches in flight: every slot gets work, and a
+ * batch holds no more than MAX_REPROCESS_BATCH_DAYS.
+ */
+export const reprocessBatchSize = (days: number, concurrency: number) =>
+  Math.max(1, Math.min(MAX_REPROCESS_BATCH_DAYS, Math.ceil(days / concurrency)));
+
 export interface ReprocessPlan {
   /** Days with at least one stored raw answer, in order. */
   days: DeliveryDay[];

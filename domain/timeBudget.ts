@@ -114,6 +114,15 @@ export const LOCAL_STORE_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS };
 /** Planning a backfill: a regular activity, heartbeating. */
 export const PLAN_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS, heartbeatTimeoutMs: 15 * SECOND_MS };
 /**
+ * Reprocessing a batch of days in one activity (activities/reprocess.ts): a few seconds, heartbeating its per-day
+ * results every HEARTBEAT_INTERVAL_MS and after each day, so a worker that dies is noticed within the heartbeat
+ * timeout and the retry resumes after the last day it heartbeated; a cancellation is seen between two days.
+ */
+export const REPROCESS_BATCH_ACTIVITY = {
+  startToCloseMs: 10 * MINUTE_MS,
+  heartbeatTimeoutMs: 15 * SECOND_MS,
+};
+/**
  * Shipping to the archive (heartbeats after every batch) and restoring one batch from it (heartbeats every 5 s): a
  * worker that dies is noticed within the heartbeat timeout; a long backlog is shipped in one attempt.
  */

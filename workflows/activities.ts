@@ -1,7 +1,12 @@
 // Activity proxies shared by the workflows (docs/design.md §5): each exposes only the activities its workflow
 // calls, with the timeouts and retry policies of the time budget (domain/timeBudget.ts).
 import type { Priority, RetryPolicy } from '@temporalio/common';
-import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { FetchActivities, ReprocessActivities, StoreActivities } from '../activities';
 import type { ArchiveActivities } from '../activities/archive';
 import type { BadDayActivities } from '../activities/badDays';
@@ -18,6 +23,7 @@ import {
   LOCAL_RETRY_THRESHOLD_MS,
   LOCAL_STORE_ACTIVITY,
   PLAN_ACTIVITY,
+  REPROCESS_BATCH_ACTIVITY,
   STORE_BACKOFF,
 } from '../domain/timeBudget';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
@@ -104,6 +110,18 @@ export const reprocessPlanner = proxyActivities<Pick<ReprocessActivities, 'planR
  */
 export const localReprocess =
   proxyLocalActivities<Pick<ReprocessActivities, 'reprocessStoredDay'>>(localStoreOptions);
+
+/**
+ * Reprocessing a batch of days (reprocessWorkflow since REPROCESS_BATCHES_PATCH): a regular activity, heartbeating
+ * each day's outcome, so a retry resumes after the days done and a cancellation reaches it between two days; the
+ * run waits for that before it ends, so no day of it is written after the run closed.
+ */
+export const reprocessBatches = proxyActivities<Pick<ReprocessActivities, 'reprocessStoredDays'>>({
+  startToCloseTimeout: REPROCESS_BATCH_ACTIVITY.startToCloseMs,
+  heartbeatTimeout: REPROCESS_BATCH_ACTIVITY.heartbeatTimeoutMs,
+  retry: STORE_RETRY,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
 
 /**
  * Shipping to the archive and restoring from it: regular activities with heartbeats (an archive outage is retried

@@ -1,8 +1,11 @@
-// Runs day workflows as children with a bounded number in flight, and keeps the tally of their outcomes.
+// Runs day workflows as children (or batches of days, one activity each) with a bounded number in flight, and keeps
+// the tally of their outcomes.
 
 import { type SearchAttributePair, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
+  ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   type ChildWorkflowOptions,
   condition,
@@ -34,6 +37,12 @@ export interface Tally {
 }
 
 export const emptyTally = (): Tally => ({ done: 0, byStatus: {}, notCompleted: [] });
+
+/** A day's outcome as the tally records it: a day not complete always says why. */
+export const outcomeOf = (day: DeliveryDay, result: { status: DayStatus; reason?: string }): DayOutcome =>
+  result.status === 'complete'
+    ? { day, status: result.status }
+    : { day, status: result.status, reason: result.reason ?? `ended ${result.status}` };
 
 /** What every day's child gets from the runner, whichever workflow it is. */
 export type DayChildOptions = Pick<ChildWorkflowOptions, 'parentClosePolicy' | 'staticSummary'> & {
@@ -68,6 +77,8 @@ export class DayRunner {
   readonly skipped: DeliveryDay[] = [];
   /** A cancellation that reached a running day: rethrown by launch() and idle() so the workflow ends with it. */
   private cancelled: unknown;
+  /** Batches in flight (launchBatch): each takes one slot of `concurrency`. */
+  private batchesRunning = 0;
 
   constructor(
     private readonly options: DayRunnerOptions,
@@ -94,6 +105,55 @@ export class DayRunner {
           });
       })
       .finally(() => this.running.delete(day));
+  }
+
+  /**
+   * Starts a batch of days that `run` re-derives together (one activity for them all) as soon as one of the
+   * `concurrency` slots is free, whatever the batch's size; resolves once it has started. Its days count as running
+   * until the batch ends with their outcomes.
+   */
+  async launchBatch(days: DeliveryDay[], run: (days: DeliveryDay[]) => Promise<DayOutcome[]>): Promise<void> {
+    try {
+      await condition(() => this.batchesRunning < this.options.concurrency || this.cancelled !== undefined);
+      this.throwIfCancelled();
+    } catch (error) {
+      await this.batchesStopped();
+      throw error;
+    }
+    this.batchesRunning += 1;
+    for (const day of days) this.running.add(day);
+    // Never rejects, like launch(): a failure of the whole batch is each of its days' outcome.
+    void run(days)
+      .then((outcomes) => {
+        for (const outcome of outcomes) this.record(outcome);
+      })
+      .catch((error: unknown) => {
+        if (isCancellation(error)) {
+          this.cancelled ??= error;
+          return;
+        }
+        const cause = error instanceof ActivityFailure ? (error.cause ?? error) : error;
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        for (const day of days) this.record({ day, status: 'failed', reason });
+      })
+      .finally(() => {
+        this.batchesRunning -= 1;
+        for (const day of days) this.running.delete(day);
+      });
+  }
+
+  /** Like idle(), for batches: a cancelled run ends once each batch in flight has stopped. */
+  async idleBatches(): Promise<void> {
+    await this.batchesStopped();
+    await this.idle();
+  }
+
+  /**
+   * Every batch in flight ended. Waited for even once the run is cancelled: a batch sees the cancellation between
+   * two days and stops there, so no day is written after its run closed.
+   */
+  private batchesStopped(): Promise<void> {
+    return CancellationScope.nonCancellable(() => condition(() => this.batchesRunning === 0));
   }
 
   async idle(): Promise<void> {
@@ -157,11 +217,7 @@ export class DayRunner {
                 { key: DAY_STATUS_ATTRIBUTE, value: DAY_RUNNING },
               ],
             });
-        this.record(
-          result.status === 'complete'
-            ? { day, status: result.status }
-            : { day, status: result.status, reason: result.reason ?? `ended ${result.status}` },
-        );
+        this.record(outcomeOf(day, result));
         return;
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {

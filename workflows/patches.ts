@@ -1,4 +1,8 @@
 // Every patch id the workflows use, in one place: `export const <NAME>_PATCH = '<id>';` with a line on what its
 // new branch does. 1.0.0 starts with none. Each id has a row in the patch register (docs/workflow-changes.md)
 // with the date it was added; test/unit/patchRegister.test.ts keeps code and register in step.
-export {};
+/**
+ * reprocessWorkflow re-derives its days in batches, one activity per batch (reprocessStoredDays), instead of a
+ * reprocessDayWorkflow child per day.
+ */
+export const REPROCESS_BATCHES_PATCH = 'reprocess-batches';

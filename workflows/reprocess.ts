@@ -1,6 +1,7 @@
 // Reprocessing (docs/design.md §13): days re-derived from their stored raw answers by the current build, with zero
-// requests to JAO. reprocessWorkflow fans out one reprocessDayWorkflow per day with a stored answer, like a
-// backfill (bounded, a progress query, continue-as-new); each child sets Dataset, DeliveryDay and DayStatus.
+// requests to JAO. reprocessWorkflow runs the days with a stored answer like a backfill (bounded, a progress query,
+// continue-as-new): in batches, one activity each (REPROCESS_BATCHES_PATCH); runs started before it fan out one
+// reprocessDayWorkflow per day, which sets Dataset, DeliveryDay and DayStatus. A day alone is reprocessDayWorkflow.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -8,6 +9,7 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -30,14 +32,16 @@ import {
   type ReprocessProgress,
   type ReprocessResult,
   type ReprocessTotals,
+  reprocessBatchSize,
   reprocessDayWorkflowId,
 } from '../domain/reprocessInputs';
 import { countOf, renderRunDetails } from '../domain/runDetails';
 import type { DeliveryDay } from '../domain/types';
-import { isRerunFailed } from '../domain/workflowInputs';
-import { localReprocess, reprocessPlanner } from './activities';
-import { DayRunner, emptyTally, type Tally } from './dayRunner';
+import { type DayOutcome, isRerunFailed } from '../domain/workflowInputs';
+import { localReprocess, reprocessBatches, reprocessPlanner } from './activities';
+import { DayRunner, emptyTally, outcomeOf, type Tally } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
+import { REPROCESS_BATCHES_PATCH } from './patches';
 
 export const reprocessProgressQuery = defineQuery<ReprocessProgress>('progress');
 
@@ -122,6 +126,16 @@ export async function reprocessWorkflow(
     carry?.tally ?? emptyTally(),
   );
   setHandler(reprocessProgressQuery, progress);
+  // Since REPROCESS_BATCHES_PATCH the days are re-derived in batches by one activity each, no child per day.
+  const batched = patched(REPROCESS_BATCHES_PATCH);
+  const reprocessBatch = async (days: DeliveryDay[]): Promise<DayOutcome[]> => {
+    const outcomes = await reprocessBatches.reprocessStoredDays({ dataset, days });
+    return outcomes.map((outcome) => {
+      if (!outcome.ok) return { day: outcome.day, status: 'failed', reason: outcome.reason };
+      countReprocessed(totals, outcome.result);
+      return outcomeOf(outcome.day, outcome.result);
+    });
+  };
 
   let queue: DeliveryDay[];
   if (carry) queue = carry.remaining;
@@ -136,11 +150,18 @@ export async function reprocessWorkflow(
   let startedThisRun = 0;
   while (queue.length > 0) {
     if (startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested) break;
-    await runner.launch(queue.shift()!);
-    startedThisRun += 1;
+    if (batched) {
+      const size = reprocessBatchSize(Math.min(queue.length, daysPerRun - startedThisRun), concurrency);
+      const batch = queue.splice(0, size);
+      await runner.launchBatch(batch, reprocessBatch);
+      startedThisRun += batch.length;
+    } else {
+      await runner.launch(queue.shift()!);
+      startedThisRun += 1;
+    }
     showDetails();
   }
-  await runner.idle();
+  await (batched ? runner.idleBatches() : runner.idle());
   if (queue.length > 0) {
     await continueAsNew<typeof reprocessWorkflow>(input, {
       remaining: queue,

@@ -2,7 +2,7 @@
 // dropped keys, a wrong status) are re-derived from their stored raw answers by `jao reprocess`, with zero requests
 // to JAO; the revisions name the reprocessing build and their raw answer; a second run writes nothing. In a
 // namespace of the file's own: days 2023-09-04..2023-09-10.
-import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reprocessDay } from '../../activities/reprocess';
 import { NewerAnswerStored, writeDay } from '../../db/writeDay';
@@ -210,7 +210,8 @@ describe('reprocess', () => {
       reason: `reprocessed by build ${buildId()} from raw response ${first!.id}`,
       build_id: buildId(),
       raw_response_id: first!.id,
-      workflow_id: reprocessDayWorkflowId('maxExchanges', WRONG_VALUES),
+      // The run that re-derived it, in a batch of days.
+      workflow_id: reprocessWorkflowId('maxExchanges', FROM, TO),
     };
     expect(await lineage(WRONG_VALUES, 'AT_BE')).toEqual([
       {
@@ -233,7 +234,6 @@ describe('reprocess', () => {
         ...reprocessed,
         reason: `reprocessed by build ${buildId()} from raw response ${dropped!.id}`,
         raw_response_id: dropped!.id,
-        workflow_id: reprocessDayWorkflowId('maxExchanges', DROPPED_KEYS),
       },
     ]);
     // A wrong status is re-judged; the values were right and keep their first lineage.
@@ -247,16 +247,14 @@ describe('reprocess', () => {
       raw_response_id: answers[0]!.id,
     });
 
-    // Each day's run is found by its day and says the day's status.
-    const runs = [];
+    // The days were re-derived in batches by the run's activities: no child workflow per day.
+    const dayRuns = [];
     for await (const run of h.temporal.client.workflow.list({
-      query: `WorkflowId = '${reprocessDayWorkflowId('maxExchanges', WRONG_STATUS)}'`,
+      query: `WorkflowType = 'reprocessDayWorkflow'`,
     })) {
-      runs.push(run);
+      dayRuns.push(run);
     }
-    expect(runs.map((run) => run.searchAttributes)).toMatchObject([
-      { Dataset: ['maxExchanges'], DeliveryDay: [WRONG_STATUS], DayStatus: ['complete'] },
-    ]);
+    expect(dayRuns).toEqual([]);
   });
 
   it('writes nothing when run again', async () => {
@@ -277,6 +275,97 @@ describe('reprocess', () => {
       withoutRawAnswer: [NEVER_FETCHED],
     });
     expect(await fingerprint()).toEqual(before);
+    expect(h.simulator.requests).toEqual([]);
+  });
+
+  it('reports a day its database refuses as failed, with the reason, while the rest of its batch goes on', async () => {
+    await h.db.pool.query(
+      `UPDATE jao.observation o SET value = value + 7 WHERE ${window(WRONG_VALUES)} AND o.series_id = ${seriesOf('AT_BE')}`,
+    );
+    await h.db.pool.query(`
+      CREATE FUNCTION jao.test_refuse_day() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.day = DATE '${WRONG_VALUES}' THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22003'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_refuse_day BEFORE UPDATE ON jao.delivery_day
+        FOR EACH ROW EXECUTE FUNCTION jao.test_refuse_day();`);
+    let result: ReprocessResult;
+    try {
+      // Concurrency 1: the six days are one batch, the refused day its first.
+      result = await h.temporal.client.workflow.execute('reprocessWorkflow', {
+        workflowId: `${reprocessWorkflowId('maxExchanges', FROM, TO)}/refused`,
+        taskQueue: h.taskQueue,
+        args: [{ from: FROM, to: TO, concurrency: 1 }],
+      });
+    } finally {
+      await h.db.pool.query(
+        'DROP TRIGGER test_refuse_day ON jao.delivery_day; DROP FUNCTION jao.test_refuse_day();',
+      );
+    }
+    expect(result).toMatchObject({ total: 6, byStatus: { complete: 5, failed: 1 }, changedDays: 0 });
+    expect(result.notCompleted).toEqual([
+      {
+        day: WRONG_VALUES,
+        status: 'failed',
+        reason: expect.stringMatching(
+          new RegExp(`^reprocessing ${WRONG_VALUES} failed: .*refused by the test`),
+        ),
+      },
+    ]);
+    expect(await values()).not.toEqual(truth);
+
+    const repaired: ReprocessResult = await h.temporal.client.workflow.execute('reprocessWorkflow', {
+      workflowId: `${reprocessWorkflowId('maxExchanges', FROM, TO)}/repaired`,
+      taskQueue: h.taskQueue,
+      args: [{ from: FROM, to: TO }],
+    });
+    expect(repaired).toMatchObject({ changedDays: 1, notCompleted: [] });
+    expect(await values()).toEqual(truth);
+    expect(h.simulator.requests).toEqual([]);
+  });
+
+  it('a cancelled reprocessing ends once its batch has stopped between two days, writing no day after', async () => {
+    const later = UNTOUCHED[1]!;
+    await h.db.pool.query(
+      `UPDATE jao.observation o SET value = value + 7 WHERE ${window(later)} AND o.series_id = ${seriesOf('AT_BE')}`,
+    );
+    const damagedValues = await values();
+    // The first day's write lock held for 8 s (less than a write's lock timeout): the one batch waits on it.
+    const held = h.db.pool.query(`
+      WITH held AS (
+        INSERT INTO jao.day_lock AS l (dataset, day, purpose) VALUES ('maxExchanges', '${FROM}', 'write')
+        ON CONFLICT (dataset, day, purpose) DO UPDATE SET locked_at = now() RETURNING 1)
+      SELECT pg_sleep(8) FROM held`);
+    const handle = await h.temporal.client.workflow.start('reprocessWorkflow', {
+      workflowId: `${reprocessWorkflowId('maxExchanges', FROM, TO)}/cancelled`,
+      taskQueue: h.taskQueue,
+      args: [{ from: FROM, to: TO, concurrency: 1 }],
+    });
+    const waiting = async () =>
+      (
+        await h.db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      ).rows[0]!.n;
+    while ((await waiting()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await handle.cancel();
+    const ended = await handle.result().catch((error: unknown) => error);
+    expect(ended).toBeInstanceOf(WorkflowFailedError);
+    expect((ended as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    await held;
+    // The run ended after its batch stopped: the batch's activity was cancelled, and no later day was written.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.some((event) => event.activityTaskCanceledEventAttributes)).toBe(true);
+    expect(await values()).toEqual(damagedValues);
+
+    await h.temporal.client.workflow.execute('reprocessWorkflow', {
+      workflowId: `${reprocessWorkflowId('maxExchanges', FROM, TO)}/after-cancel`,
+      taskQueue: h.taskQueue,
+      args: [{ from: FROM, to: TO }],
+    });
+    expect(await values()).toEqual(truth);
     expect(h.simulator.requests).toEqual([]);
   });
 

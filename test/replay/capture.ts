@@ -538,6 +538,70 @@ async function runArchiveScenarios(stack: Stack, archiveUrl: string): Promise<Ca
 }
 
 /**
+ * Reprocessing in batches (REPROCESS_BATCHES_PATCH): a run over three runs of continue-as-new (three days a run, two
+ * batches at a time) with a day whose values a faulty build damaged, a partial day and a day without a stored answer;
+ * a run cancelled while its batch waits for a day's lock.
+ */
+async function runReprocessBatchScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const captures: Capture[] = [];
+  stack.setFaults({ missingMtuDays: ['2024-03-05'] });
+  await client.workflow.execute('backfillWorkflow', {
+    workflowId: 'maxExchanges/backfill/2024-03-01..2024-03-08/all',
+    taskQueue: TASK_QUEUE,
+    args: [
+      { dataset: 'maxExchanges', from: '2024-03-01', to: '2024-03-08', concurrency: 4, mode: 'all' },
+    ] satisfies BackfillInput[],
+  });
+  stack.setFaults({ missingMtuDays: [] });
+  await stack.sql(`
+    UPDATE jao.observation SET value = value + 1
+     WHERE mtu = '2024-03-03T10:00:00Z'
+       AND series_id = (SELECT series_id FROM jao.series WHERE key = 'border_AT_BE')`);
+  const batchesId = 'maxExchanges/reprocess/2024-03-01..2024-03-09';
+  const batches = await client.workflow.start('reprocessWorkflow', {
+    workflowId: batchesId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      { dataset: 'maxExchanges', from: '2024-03-01', to: '2024-03-09', concurrency: 2, daysPerRun: 3 },
+    ] satisfies ReprocessInput[],
+  });
+  await settle(batches);
+  captures.push({
+    scenario: 'reprocess-batches-continue-as-new',
+    workflowType: 'reprocessWorkflow',
+    workflowId: batchesId,
+    continuesAsNew: true,
+  });
+
+  // The first day's write lock held for 5 s: the one batch waits on it, sees the cancellation after that day.
+  const held = stack.sql(`
+    WITH held AS (
+      INSERT INTO jao.day_lock AS l (dataset, day, purpose) VALUES ('maxExchanges', '2024-03-01', 'write')
+      ON CONFLICT (dataset, day, purpose) DO UPDATE SET locked_at = now() RETURNING 1)
+    SELECT pg_sleep(5) FROM held`);
+  await sleep(500);
+  const cancelledId = 'maxExchanges/reprocess/2024-03-01..2024-03-08';
+  const cancelled = await client.workflow.start('reprocessWorkflow', {
+    workflowId: cancelledId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      { dataset: 'maxExchanges', from: '2024-03-01', to: '2024-03-08', concurrency: 1 },
+    ] satisfies ReprocessInput[],
+  });
+  await sleep(1_000);
+  await cancelled.cancel();
+  await settle(cancelled);
+  await held;
+  captures.push({
+    scenario: 'reprocess-batches-cancelled',
+    workflowType: 'reprocessWorkflow',
+    workflowId: cancelledId,
+  });
+  return captures;
+}
+
+/**
  * The bad-day markers (1.1.0): a partial day marked by the sync, healed by a later run and its marker completed by
  * the next sync (two runs of one sync id); a marker started by hand with input that names no bad day, refused.
  */
@@ -599,10 +663,11 @@ async function main(): Promise<void> {
     options: { label: { type: 'string' }, only: { type: 'string' } },
     allowPositionals: false,
   });
-  // `--only archive` / `--only bad-days`: those workflows alone (their sets, 1.1.0-archive and 1.1.0-bad-days, sit
-  // beside the 1.0.0 set).
-  if (values.only !== undefined && values.only !== 'archive' && values.only !== 'bad-days')
-    throw new Error(`--only takes "archive" or "bad-days", got "${values.only}"`);
+  // `--only archive` / `--only bad-days` / `--only reprocess-batches`: those workflows alone (their sets,
+  // 1.1.0-archive, 1.1.0-bad-days and 1.2.0-reprocess-batches, sit beside the 1.0.0 set).
+  const only = ['archive', 'bad-days', 'reprocess-batches'];
+  if (values.only !== undefined && !only.includes(values.only))
+    throw new Error(`--only takes ${only.map((name) => `"${name}"`).join(', ')}, got "${values.only}"`);
   const label = values.label ?? new Date().toISOString().slice(0, 10);
   if (!/^[0-9A-Za-z._-]+$/.test(label)) throw new Error(`--label must be a file name, got "${label}"`);
   const outDir = join(REPLAY_HISTORIES_DIR, label);
@@ -713,7 +778,9 @@ async function main(): Promise<void> {
         ? await runArchiveScenarios(stack, archiveUrl)
         : values.only === 'bad-days'
           ? await runBadDayScenarios(stack)
-          : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
+          : values.only === 'reprocess-batches'
+            ? await runReprocessBatchScenarios(stack)
+            : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });

@@ -17,9 +17,11 @@ import {
   countReprocessed,
   emptyReprocessTotals,
   LISTED_CHANGED_DAYS,
+  MAX_REPROCESS_BATCH_DAYS,
   parseReprocessDayInput,
   parseReprocessInput,
   type ReprocessDayResult,
+  reprocessBatchSize,
   reprocessDayWorkflowId,
   reprocessWorkflowId,
 } from '../../domain/reprocessInputs';
@@ -121,6 +123,16 @@ describe('the tally of a reprocessing', () => {
       status: 'complete',
       values: { changed: 2, added: 1, vanished: 0 },
     });
+  });
+});
+
+describe('the batches of a reprocessing', () => {
+  it('gives every slot work, and no batch more than MAX_REPROCESS_BATCH_DAYS days', () => {
+    expect(reprocessBatchSize(6, 8)).toBe(1);
+    expect(reprocessBatchSize(20, 8)).toBe(3);
+    expect(reprocessBatchSize(400, 8)).toBe(MAX_REPROCESS_BATCH_DAYS);
+    expect(reprocessBatchSize(1, 1)).toBe(1);
+    expect(reprocessBatchSize(1_000, 1)).toBe(MAX_REPROCESS_BATCH_DAYS);
   });
 });
 
