@@ -53,7 +53,7 @@ const DATASET_PARAMETERS: ValueInputs = { ...CORE_PARAMETERS, dataset: '$4::text
  * parameters, and its text stays constant: no value is ever written into it). Each returns its setting as text
  * (borders: an array literal, '' for every border; as_of: ISO-8601, '' for none); the last column is the backend's pid.
  */
-export const SET_COPY_INPUTS = `SELECT set_config('jao.values_from', $1, true), set_config('jao.values_to', $2, true),
+const SET_COPY_INPUTS = `SELECT set_config('jao.values_from', $1, true), set_config('jao.values_to', $2, true),
        set_config('jao.values_borders', COALESCE($3::text[]::text, ''), true),
        set_config('jao.values_as_of', $4, true), set_config('jao.values_dataset', $5, true),
        pg_backend_pid() AS pid`;

@@ -7,6 +7,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readerDatabaseUrl } from '../../api/config';
 import { FEW_BORDERS, type Format } from '../../api/params';
+import { RESPONSE_CACHE_ENTRY_BYTES } from '../../api/responseCache';
 import { RowFormatter, valuesCopy, valuesQuery } from '../../api/valueRows';
 import { DATASETS, type Dataset } from '../../domain/datasets';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
@@ -174,6 +175,14 @@ describe('values through COPY', () => {
         expect(response.status).toBe(200);
         expect(response.headers.get('x-cache')).toBe('miss');
         expect(await response.text()).toBe(formatted);
+        // Kept whole by the response cache when small enough, and served from it as it was streamed.
+        const again = await getWith(
+          key,
+          `${api.url}/v1/datasets/${dataset}/values?from=${DAYS[0]}&to=${DAYS[2]}&format=${format}`,
+        );
+        const kept = Buffer.byteLength(formatted) <= RESPONSE_CACHE_ENTRY_BYTES;
+        expect(again.headers.get('x-cache')).toBe(kept ? 'hit' : 'miss');
+        expect(await again.text()).toBe(formatted);
       }
     }
   });
