@@ -25,13 +25,94 @@ export const SELECT_TEXT = `SELECT ${iso('v.mtu')}, v.delivery_day::text, v.bord
        v.value_mw::text, v.revision::text, ${iso('v.first_seen_at')}, ${iso('v.updated_at')}`;
 
 /**
- * The values query: constant text, every input a parameter ($1 from, $2 to, $3 borders or null, $4 as_of).
- * A few borders: one call of the range function (migration 018), whose borders and days become a series id and
- * constant bounds on `mtu` while planning, then one sort of their rows. Otherwise day by day (a lateral subquery per
- * stored delivery day, in the order of jao.delivery_day's primary key): each day is one index range of the values and
- * a sort of a few thousand rows, whatever the range and the statistics, and the rows come out in order as they are
- * read, without a sort of the whole answer (a year of every border spilled to disk when the days came from
- * generate_series, whose order the planner does not know).
+ * How a values query names its inputs: SQL expressions of the delivery days from..to, the borders (NULL: every
+ * border), the instant of an as-of read and the dataset.
+ */
+interface ValueInputs {
+  from: string;
+  to: string;
+  borders: string;
+  asOf: string;
+  dataset: string;
+}
+
+/** Bind parameters of a Core query: $1 from, $2 to, $3 borders or null, $4 as_of. */
+const CORE_PARAMETERS: ValueInputs = {
+  from: '$1::date',
+  to: '$2::date',
+  borders: '$3::text[]',
+  asOf: '$4::timestamptz',
+  dataset: `'maxExchanges'`,
+};
+
+/** Bind parameters of another dataset's query: $1 from, $2 to, $3 borders or null, $4 the dataset, $5 as_of. */
+const DATASET_PARAMETERS: ValueInputs = { ...CORE_PARAMETERS, dataset: '$4::text', asOf: '$5::timestamptz' };
+
+/**
+ * The transaction's settings that COPY_INPUTS reads, set by one parameterised statement (a COPY takes no bind
+ * parameters, and its text stays constant: no value is ever written into it). Each returns its setting as text
+ * (borders: an array literal, '' for every border; as_of: ISO-8601, '' for none); the last column is the backend's pid.
+ */
+const SET_COPY_INPUTS = `SELECT set_config('jao.values_from', $1, true), set_config('jao.values_to', $2, true),
+       set_config('jao.values_borders', COALESCE($3::text[]::text, ''), true),
+       set_config('jao.values_as_of', $4, true), set_config('jao.values_dataset', $5, true),
+       pg_backend_pid() AS pid`;
+
+/**
+ * SET_COPY_INPUTS' settings read back. Each filter is an uncorrelated sub-select, so an InitPlan evaluated once per
+ * query whose value an index scan takes as its bound, as it would a bind parameter. The instant is an argument of an
+ * inlined SQL function, where a sub-select would stop the inlining: it stays a (STABLE) expression.
+ */
+const COPY_INPUTS: ValueInputs = {
+  from: `(SELECT current_setting('jao.values_from')::date)`,
+  to: `(SELECT current_setting('jao.values_to')::date)`,
+  // The outer cast (a no-op) keeps `ANY ((SELECT …))` from being read as ANY over a subquery's rows.
+  borders: `(SELECT NULLIF(current_setting('jao.values_borders'), '')::text[])::text[]`,
+  asOf: `current_setting('jao.values_as_of')::timestamptz`,
+  dataset: `(SELECT current_setting('jao.values_dataset'))`,
+};
+
+/**
+ * The values query, day by day (a lateral subquery per stored delivery day, in the order of jao.delivery_day's
+ * primary key): each day is one index range of the values and a sort of a few thousand rows, whatever the range and
+ * the statistics, and the rows come out in order as they are read, without a sort of the whole answer (a year of
+ * every border spilled to disk when the days came from generate_series, whose order the planner does not know).
+ * Core reads jao.max_exchanges (as of: jao.max_exchanges_as_of), another dataset the views of every dataset
+ * (migration 008).
+ */
+function dayByDaySql(
+  select: string,
+  core: boolean,
+  asOf: boolean,
+  input: ValueInputs,
+  borderFilter: 'none' | 'when given' = 'when given',
+): string {
+  const source = core
+    ? asOf
+      ? `jao.max_exchanges_as_of(${input.asOf})`
+      : 'jao.max_exchanges'
+    : asOf
+      ? `jao.dataset_values_as_of(${input.asOf})`
+      : 'jao.dataset_values';
+  const sameDataset = core ? '' : 'x.dataset = g.dataset AND ';
+  const ofBorders =
+    borderFilter === 'none'
+      ? ''
+      : `\n      AND (${input.borders} IS NULL OR x.border = ANY (${input.borders}))`;
+  return `${select}
+  FROM jao.delivery_day g
+ CROSS JOIN LATERAL (
+   SELECT x.* FROM ${source} x
+    WHERE ${sameDataset}x.delivery_day = g.day${ofBorders}
+    ORDER BY x.mtu, x.border) v
+ WHERE g.dataset = ${input.dataset} AND g.day BETWEEN ${input.from} AND ${input.to}
+ ORDER BY g.day`;
+}
+
+/**
+ * The Core values query with bind parameters ($1 from, $2 to, $3 borders or null, $4 as_of). A few borders: one call
+ * of the range function, whose borders and days become a series id and constant bounds on `mtu` while planning, then
+ * one sort of their rows. Otherwise day by day (dayByDaySql).
  */
 export function valuesSql(asOf: boolean, fewBorders: boolean): string {
   if (fewBorders) {
@@ -42,33 +123,12 @@ export function valuesSql(asOf: boolean, fewBorders: boolean): string {
   FROM ${range} v
  ORDER BY v.mtu, v.border`;
   }
-  const source = asOf ? 'jao.max_exchanges_as_of($4::timestamptz)' : 'jao.max_exchanges';
-  return `${SELECT_TEXT}
-  FROM jao.delivery_day g
- CROSS JOIN LATERAL (
-   SELECT x.* FROM ${source} x
-    WHERE x.delivery_day = g.day
-      AND ($3::text[] IS NULL OR x.border = ANY ($3::text[]))
-    ORDER BY x.mtu, x.border) v
- WHERE g.dataset = 'maxExchanges' AND g.day BETWEEN $1::date AND $2::date
- ORDER BY g.day`;
+  return dayByDaySql(SELECT_TEXT, true, asOf, CORE_PARAMETERS);
 }
 
-/**
- * The values query of a dataset other than the default, on the views of every dataset (migration 008): day by day
- * as above, each day one LATERAL read of its window. $1 from, $2 to, $3 borders or null, $4 the dataset, $5 as_of.
- */
+/** The values query of a dataset other than the default with bind parameters (DATASET_PARAMETERS), day by day. */
 export function datasetValuesSql(asOf: boolean): string {
-  const source = asOf ? 'jao.dataset_values_as_of($5::timestamptz)' : 'jao.dataset_values';
-  return `${SELECT_TEXT}
-  FROM jao.delivery_day g
- CROSS JOIN LATERAL (
-   SELECT x.* FROM ${source} x
-    WHERE x.dataset = g.dataset AND x.delivery_day = g.day
-      AND ($3::text[] IS NULL OR x.border = ANY ($3::text[]))
-    ORDER BY x.mtu, x.border) v
- WHERE g.dataset = $4::text AND g.day BETWEEN $1::date AND $2::date
- ORDER BY g.day`;
+  return dayByDaySql(SELECT_TEXT, false, asOf, DATASET_PARAMETERS);
 }
 
 /** The values of `dataset` over from..to (borders null: every border), as of an instant when given. */
@@ -80,15 +140,75 @@ export function valuesQuery(
   asOf: Date | null,
 ): { text: string; values: unknown[] } {
   if (dataset === DEFAULT_DATASET) {
-    const fewBorders = borders !== null && borders.length <= FEW_BORDERS;
     return {
-      text: valuesSql(asOf !== null, fewBorders),
+      text: valuesSql(asOf !== null, readsFewBorders(dataset, borders)),
       values: asOf ? [from, to, borders, asOf] : [from, to, borders],
     };
   }
   return {
     text: datasetValuesSql(asOf !== null),
     values: asOf ? [from, to, borders, dataset, asOf] : [from, to, borders, dataset],
+  };
+}
+
+/** Core with a few borders reads through the range functions, whose plan is made from constant inputs. */
+function readsFewBorders(dataset: Dataset, borders: string[] | null): boolean {
+  return dataset === DEFAULT_DATASET && borders !== null && borders.length <= FEW_BORDERS;
+}
+
+/*
+ * The rows of CSV and NDJSON as COPY writes them, byte for byte what RowFormatter writes from SELECT_TEXT's fields:
+ * - CSV: COPY quotes a field holding a comma, a double quote, CR or LF and doubles its double quotes, as csvField
+ *   does; it also quotes an empty string (the NULL marker's text), which NULLIF turns into a NULL, written empty as
+ *   csvField writes an empty string (no field is NULL: every column of the values is NOT NULL).
+ * - NDJSON: each line is built by PostgreSQL as jsonObject builds it (to_json escapes a string as JSON.stringify
+ *   does). A JSON text holds no control character (JSON escapes them all), so COPY in CSV format with the control
+ *   characters 0x01 as delimiter and 0x02 as quote character writes the one field as it is: it quotes only a field
+ *   holding the delimiter, the quote character, CR or LF, or equal to the NULL marker (empty), and escapes nothing
+ *   else. (COPY's text format would double every backslash of the JSON's escapes.)
+ */
+const SELECT_CSV = `SELECT ${iso('v.mtu')}, v.delivery_day::text, NULLIF(v.border, ''), NULLIF(v.from_zone, ''),
+       NULLIF(v.to_zone, ''), v.value_mw::text, v.revision::text, ${iso('v.first_seen_at')}, ${iso('v.updated_at')}`;
+
+const SELECT_NDJSON = `SELECT '{"mtu":"' || ${iso('v.mtu')} || '","delivery_day":"' || v.delivery_day::text
+       || '","border":' || to_json(v.border)::text || ',"from_zone":' || to_json(v.from_zone)::text
+       || ',"to_zone":' || to_json(v.to_zone)::text || ',"value_mw":' || v.value_mw::text
+       || ',"revision":' || v.revision::text || ',"first_seen_at":"' || ${iso('v.first_seen_at')}
+       || '","updated_at":"' || ${iso('v.updated_at')} || '"}'`;
+
+const COPY_OPTIONS = {
+  csv: '(FORMAT csv)',
+  ndjson: `(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')`,
+} as const;
+
+/** A values answer COPY writes: the statement that sets its inputs, and the COPY, whose text is constant. */
+export interface ValuesCopy {
+  inputs: { text: string; values: (string | string[] | null)[] };
+  copy: string;
+}
+
+/**
+ * The values of `dataset` over from..to as COPY writes them in `format` (rows only: the caller writes CSV's header),
+ * or null where the answer is read through a cursor (JSON, and Core's few borders, read through the range functions:
+ * their plan needs the inputs as constants).
+ */
+export function valuesCopy(
+  format: Format,
+  dataset: Dataset,
+  from: string,
+  to: string,
+  borders: string[] | null,
+  asOf: Date | null,
+): ValuesCopy | null {
+  if (format === 'json' || readsFewBorders(dataset, borders)) return null;
+  const select = format === 'csv' ? SELECT_CSV : SELECT_NDJSON;
+  // Every border: no filter at all (a filter the planner cannot fold away makes it guess fewer series, and read the
+  // values series by series instead of one range per day).
+  const borderFilter = borders === null ? 'none' : 'when given';
+  const query = dayByDaySql(select, dataset === DEFAULT_DATASET, asOf !== null, COPY_INPUTS, borderFilter);
+  return {
+    inputs: { text: SET_COPY_INPUTS, values: [from, to, borders, asOf?.toISOString() ?? '', dataset] },
+    copy: `COPY (${query}) TO STDOUT ${COPY_OPTIONS[format]}`,
   };
 }
 

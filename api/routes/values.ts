@@ -1,7 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import Cursor from 'pg-cursor';
 import { z } from 'zod';
 import type { ApiKey } from '../../db/apiKeys';
 import type { Dataset } from '../../domain/datasets';
@@ -10,13 +8,11 @@ import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { ApiInputError } from '../errors';
 import type { KeyLoss } from '../keyWatch';
 import { borderList, checkDayRange, datasetParams, type Format, valuesQuery } from '../params';
-import { openSnapshot, type Snapshot } from '../snapshot';
+import { openSnapshot } from '../snapshot';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-import { CONTENT_TYPES, RowFormatter, valuesQuery as valuesSqlQuery } from '../valueRows';
+import { CONTENT_TYPES, valuesCopy, valuesQuery as valuesSqlQuery } from '../valueRows';
+import { copyValues, streamValues } from '../valueStreams';
 import { DATASET_REFUSALS } from './datasets';
-
-/** Rows read from the cursor at a time: a few hundred kB of text, whatever the size of the answer. */
-const BATCH_ROWS = 4_000;
 
 const valueRow = z.object({
   mtu: z.string().describe('UTC start of the MTU, ISO-8601'),
@@ -97,12 +93,22 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
           return (reply as FastifyReply).send(cached);
         }
         reply.header('x-cache', 'miss');
-        const body = await streamValues(
-          snapshot,
-          valuesSqlQuery(dataset, query.from, query.to, borders, query.as_of ?? null),
-          query.format,
-          { maxBytes: deps.responses.maxEntryBytes, keep: (whole) => deps.responses.set(etag, whole) },
-        );
+        const asOf = query.as_of ?? null;
+        const whole = {
+          maxBytes: deps.responses.maxEntryBytes,
+          keep: (body: Buffer) => deps.responses.set(etag, body),
+        };
+        const copy = valuesCopy(query.format, dataset, query.from, query.to, borders, asOf);
+        const body = copy
+          ? await copyValues(snapshot, deps.pool, copy, query.format, whole, (outcome) =>
+              request.log.info(outcome, 'values answer abandoned before its end: its COPY stopped'),
+            )
+          : await streamValues(
+              snapshot,
+              valuesSqlQuery(dataset, query.from, query.to, borders, asOf),
+              query.format,
+              whole,
+            );
         cutOnKeyLoss(deps, request.apiKey, dataset, reply.raw, (loss) =>
           request.log.info(
             { keyId: request.apiKey?.id, loss },
@@ -145,88 +151,4 @@ function cutOnKeyLoss(
     res.destroy();
   });
   res.once('close', unwatch);
-}
-
-/** An answer of at most `maxBytes`, once streamed to its end, is handed to `keep` whole (the response cache). */
-interface WholeAnswer {
-  maxBytes: number;
-  keep(body: Buffer): void;
-}
-
-/** Collects an answer's chunks for WholeAnswer while it stays small enough; gives up beyond. */
-class AnswerKeeper {
-  private chunks: string[] | null = [];
-  private bytes = 0;
-  constructor(private readonly whole: WholeAnswer) {}
-
-  add(chunk: string): string {
-    if (this.chunks === null) return chunk;
-    this.bytes += Buffer.byteLength(chunk);
-    if (this.bytes > this.whole.maxBytes) this.chunks = null;
-    else this.chunks.push(chunk);
-    return chunk;
-  }
-
-  finish(): void {
-    if (this.chunks !== null) this.whole.keep(Buffer.from(this.chunks.join('')));
-  }
-}
-
-/**
- * The answer as a stream read from a server-side cursor, BATCH_ROWS at a time, with backpressure: memory stays
- * flat however many rows. The first batch is read before answering, so a failing query is still a 500.
- */
-async function streamValues(
-  snapshot: Snapshot,
-  query: { text: string; values: unknown[] },
-  format: 'json' | 'ndjson' | 'csv',
-  whole: WholeAnswer,
-): Promise<Readable> {
-  const cursor = snapshot.client.query(new Cursor<string[]>(query.text, query.values, { rowMode: 'array' }));
-  const first = await cursor.read(BATCH_ROWS);
-  const formatter = new RowFormatter(format);
-  let started = false;
-  let closed = false;
-  const close = async (failure?: unknown) => {
-    if (closed) return;
-    closed = true;
-    await cursor.close().catch(() => {});
-    await snapshot.end(failure);
-  };
-  async function* chunks(): AsyncGenerator<string> {
-    started = true;
-    let failure: unknown;
-    const keeper = new AnswerKeeper(whole);
-    // The next batch is asked for before this one is formatted and sent: the server reads it meanwhile.
-    const readAhead = (batch: string[][]) => {
-      if (batch.length < BATCH_ROWS) return null;
-      const next = cursor.read(BATCH_ROWS);
-      next.catch(() => {}); // awaited below; an answer abandoned before that has no use for its failure
-      return next;
-    };
-    try {
-      let rows = first;
-      let next = readAhead(rows);
-      yield keeper.add(formatter.start());
-      while (rows.length > 0) {
-        yield keeper.add(formatter.batch(rows));
-        if (next === null) break;
-        rows = await next;
-        next = readAhead(rows);
-      }
-      yield keeper.add(formatter.end());
-      keeper.finish();
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      await close(failure);
-    }
-  }
-  const stream = Readable.from(chunks(), { objectMode: false });
-  // A client gone before the first chunk was asked for: the generator never runs, its finally neither.
-  stream.on('close', () => {
-    if (!started) void close();
-  });
-  return stream;
 }

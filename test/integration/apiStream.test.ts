@@ -94,3 +94,44 @@ it('cuts a long answer within 5 s of its key being revoked', async () => {
   })();
   await expect(rest).rejects.toThrow(/terminated/);
 });
+
+it('cancels the COPY of an answer its client abandons and returns the connection', async () => {
+  const apiBackends = async () =>
+    (
+      await db.pool.query<{ state: string; query: string }>(
+        `SELECT state, query FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'jao-api'
+            AND backend_type = 'client backend'`,
+      )
+    ).rows;
+  const controller = new AbortController();
+  const response = await fetch(
+    `${api.url}/v1/datasets/maxExchanges/values?from=2023-01-01&to=2023-12-31&format=ndjson`,
+    { headers: { authorization: `Bearer ${key}` }, signal: controller.signal },
+  );
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  expect((await reader.read()).done).toBe(false);
+  expect((await apiBackends()).some((backend) => backend.query.startsWith('COPY'))).toBe(true);
+  controller.abort();
+  // The API says how its COPY ended: by the cancellation (not run to its end and thrown away).
+  await expect
+    .poll(() => api.logs.some((line) => line.includes('values answer abandoned before its end')), {
+      timeout: 30_000,
+    })
+    .toBe(true);
+  const logged = JSON.parse(api.logs.find((line) => line.includes('values answer abandoned'))!) as {
+    canceled: boolean;
+  };
+  expect(logged.canceled).toBe(true);
+  // Its connection is back in the pool, idle (neither streaming nor left in its transaction), and serves again.
+  await expect
+    .poll(async () => (await apiBackends()).every((backend) => backend.state === 'idle'), { timeout: 30_000 })
+    .toBe(true);
+  const again = await fetch(
+    `${api.url}/v1/datasets/maxExchanges/values?from=2023-01-01&to=2023-01-01&format=csv`,
+    {
+      headers: { authorization: `Bearer ${key}` },
+    },
+  );
+  expect((await again.text()).split('\n')).toHaveLength(1 + 24 * 66 + 1);
+});

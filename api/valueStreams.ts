@@ -1,0 +1,180 @@
+// A values answer as a stream with backpressure: memory stays flat however many rows. Read from a server-side
+// cursor and formatted here (JSON, and a few borders through the range functions), or written by PostgreSQL itself
+// through COPY … TO STDOUT (CSV and NDJSON day by day), whose bytes go to the response as they are.
+import { Readable } from 'node:stream';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import Cursor from 'pg-cursor';
+import type { Format } from './params';
+import type { Snapshot } from './snapshot';
+import { RowFormatter, type ValuesCopy } from './valueRows';
+
+/** SQLSTATE of a statement canceled (pg_cancel_backend). */
+const QUERY_CANCELED = '57014';
+
+/** Rows read from the cursor at a time: a few hundred kB of text, whatever the size of the answer. */
+const BATCH_ROWS = 4_000;
+
+/** An answer of at most `maxBytes`, once streamed to its end, is handed to `keep` whole (the response cache). */
+export interface WholeAnswer {
+  maxBytes: number;
+  keep(body: Buffer): void;
+}
+
+/** Collects an answer's chunks for WholeAnswer while it stays small enough; gives up beyond. */
+class AnswerKeeper {
+  private chunks: Buffer[] | null = [];
+  private bytes = 0;
+  constructor(private readonly whole: WholeAnswer) {}
+
+  add<Chunk extends string | Buffer>(chunk: Chunk): Chunk {
+    if (this.chunks === null) return chunk;
+    const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    this.bytes += bytes.length;
+    if (this.bytes > this.whole.maxBytes) this.chunks = null;
+    else this.chunks.push(bytes);
+    return chunk;
+  }
+
+  finish(): void {
+    if (this.chunks !== null) this.whole.keep(Buffer.concat(this.chunks));
+  }
+}
+
+/**
+ * The answer read from a server-side cursor, BATCH_ROWS at a time. The first batch is read before answering, so a
+ * failing query is still a 500.
+ */
+export async function streamValues(
+  snapshot: Snapshot,
+  query: { text: string; values: unknown[] },
+  format: Format,
+  whole: WholeAnswer,
+): Promise<Readable> {
+  const cursor = snapshot.client.query(new Cursor<string[]>(query.text, query.values, { rowMode: 'array' }));
+  const first = await cursor.read(BATCH_ROWS);
+  const formatter = new RowFormatter(format);
+  let started = false;
+  let closed = false;
+  const close = async (failure?: unknown) => {
+    if (closed) return;
+    closed = true;
+    await cursor.close().catch(() => {});
+    await snapshot.end(failure);
+  };
+  async function* chunks(): AsyncGenerator<string> {
+    started = true;
+    let failure: unknown;
+    const keeper = new AnswerKeeper(whole);
+    // The next batch is asked for before this one is formatted and sent: the server reads it meanwhile.
+    const readAhead = (batch: string[][]) => {
+      if (batch.length < BATCH_ROWS) return null;
+      const next = cursor.read(BATCH_ROWS);
+      next.catch(() => {}); // awaited below; an answer abandoned before that has no use for its failure
+      return next;
+    };
+    try {
+      let rows = first;
+      let next = readAhead(rows);
+      yield keeper.add(formatter.start());
+      while (rows.length > 0) {
+        yield keeper.add(formatter.batch(rows));
+        if (next === null) break;
+        rows = await next;
+        next = readAhead(rows);
+      }
+      yield keeper.add(formatter.end());
+      keeper.finish();
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      await close(failure);
+    }
+  }
+  const stream = Readable.from(chunks(), { objectMode: false });
+  // A client gone before the first chunk was asked for: the generator never runs, its finally neither.
+  stream.on('close', () => {
+    if (!started) void close();
+  });
+  return stream;
+}
+
+/**
+ * The answer as COPY writes it (`values`: its inputs, set in the snapshot's transaction first, and the COPY), after
+ * RowFormatter's start (CSV's header). COPY's first chunk is awaited before answering, so a failing query is still
+ * a 500. An answer abandoned before its end (the client gone, its key revoked) cancels the COPY through `pool`
+ * (pg_cancel_backend: a role may cancel its own sessions), reads and drops what the server sent until then, tells `abandoned`
+ * whether the cancellation ended it, and returns the connection: the server stops at once instead of writing the
+ * rest of a year to nobody.
+ */
+export async function copyValues(
+  snapshot: Snapshot,
+  pool: pg.Pool,
+  values: ValuesCopy,
+  format: Format,
+  whole: WholeAnswer,
+  abandoned: (outcome: { canceled: boolean }) => void,
+): Promise<Readable> {
+  const { rows } = await snapshot.client.query<{ pid: number }>(values.inputs);
+  const backend = rows[0]!.pid;
+  const copy = snapshot.client.query(copyTo(values.copy));
+  // pg-copy-streams emits its failure as an event (once): noted here whoever reads, so no failure goes unhandled.
+  let over = false;
+  const copyOver = new Promise<unknown>((resolve) => {
+    const end = (error?: unknown) => {
+      over = true;
+      resolve(error);
+    };
+    copy.once('end', end);
+    copy.once('error', end);
+  });
+  // Left without reading to its end, this iterator leaves the stream as it is: destroyed, it would stop reading the
+  // connection (pg-copy-streams reads it only while its own reader reads), which the next statement needs.
+  const reads = copy.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
+  let started = false;
+  let closed = false;
+  const close = async (failure?: unknown) => {
+    if (closed) return;
+    closed = true;
+    if (!over) {
+      await pool.query('SELECT pg_cancel_backend($1)', [backend]).catch(() => {});
+      try {
+        while (!(await reads.next()).done);
+      } catch {
+        // the cancellation's error, awaited below
+      }
+      const error = await copyOver;
+      abandoned({ canceled: (error as { code?: string } | undefined)?.code === QUERY_CANCELED });
+    }
+    await snapshot.end(failure);
+  };
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await reads.next();
+  } catch (error) {
+    await copyOver;
+    throw error;
+  }
+  async function* chunks(): AsyncGenerator<string | Buffer> {
+    started = true;
+    let failure: unknown;
+    const keeper = new AnswerKeeper(whole);
+    try {
+      yield keeper.add(new RowFormatter(format).start());
+      for (let read = first; !read.done; read = await reads.next()) yield keeper.add(read.value);
+      keeper.finish();
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      await close(failure);
+    }
+  }
+  const stream = Readable.from(chunks(), { objectMode: false });
+  // A client gone before the first chunk was asked for: the generator never runs, its finally neither.
+  stream.on('close', () => {
+    if (!started) void close();
+  });
+  return stream;
+}
