@@ -18,6 +18,7 @@ const LATER_MIGRATIONS = [
   '008_every_dataset_views',
   '009_row_fields_and_republication',
   '010_dataset_views_at_primary_key_speed',
+  '011_series_plain_names',
 ];
 
 let db: TestDatabase;
