@@ -130,11 +130,18 @@ export async function reprocessWorkflow(
   const batched = patched(REPROCESS_BATCHES_PATCH);
   const reprocessBatch = async (days: DeliveryDay[]): Promise<DayOutcome[]> => {
     const outcomes = await reprocessBatches.reprocessStoredDays({ dataset, days });
-    return outcomes.map((outcome) => {
+    const recorded: DayOutcome[] = outcomes.map((outcome) => {
       if (!outcome.ok) return { day: outcome.day, status: 'failed', reason: outcome.reason };
       countReprocessed(totals, outcome.result);
       return outcomeOf(outcome.day, outcome.result);
     });
+    // A day the batch gave no outcome for is failed, never silently left out of the run.
+    const answered = new Set(recorded.map((outcome) => outcome.day));
+    for (const day of days) {
+      if (!answered.has(day))
+        recorded.push({ day, status: 'failed', reason: 'the batch reported no outcome for it' });
+    }
+    return recorded;
   };
 
   let queue: DeliveryDay[];
