@@ -36,7 +36,7 @@ import {
 } from './backfillFullHistory';
 import { Cleanup } from './cleanup';
 import { createDatabaseSql, givenTemporal } from './environment';
-import { cpuPerDayLine, devServerCpuSeconds, type PassCpu, selfCpuSeconds } from './processStats';
+import { cpuPerDayLine, measurePassCpu, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { startWorkerProcess } from './workerProcess';
 
@@ -280,7 +280,7 @@ async function temporalPass(
     cleanup,
   );
   try {
-    const before = { self: selfCpuSeconds(), worker: worker.cpuSeconds(), server: devServerCpuSeconds() };
+    const passCpu = measurePassCpu(() => worker.cpuSeconds());
     const started = performance.now();
     const result = await context.client.workflow.execute<(input: unknown) => Promise<BackfillResult>>(
       'backfillWorkflow',
@@ -291,15 +291,7 @@ async function temporalPass(
       },
     );
     const seconds = (performance.now() - started) / 1000;
-    const workerCpu = worker.cpuSeconds();
-    const serverCpu = devServerCpuSeconds();
-    const cpu: PassCpu = {
-      self: selfCpuSeconds() - before.self,
-      ...(workerCpu !== null && before.worker !== null ? { worker: workerCpu - before.worker } : {}),
-      ...(serverCpu !== undefined && before.server !== undefined
-        ? { temporalServer: serverCpu - before.server }
-        : {}),
-    };
+    const cpu = passCpu();
     return {
       label: 'Temporal (backfillWorkflow)',
       concurrency,

@@ -91,3 +91,29 @@ export function cpuPerDayLine(cpu: PassCpu, days: number): string {
     ...part('this process', cpu.self),
   ].join(', ');
 }
+
+/** The CPU clocks a pass is measured by: this process, the worker process (when it runs apart), the dev server. */
+interface CpuClocks {
+  self: number;
+  worker: number | null;
+  server: number | undefined;
+}
+
+function readClocks(workerCpuSeconds: () => number | null): CpuClocks {
+  return { self: selfCpuSeconds(), worker: workerCpuSeconds(), server: devServerCpuSeconds() };
+}
+
+/** Starts measuring a pass; the function returned gives what the pass cost since, each part only when measured. */
+export function measurePassCpu(workerCpuSeconds: () => number | null): () => PassCpu {
+  const before = readClocks(workerCpuSeconds);
+  return () => {
+    const after = readClocks(workerCpuSeconds);
+    return {
+      self: after.self - before.self,
+      ...(after.worker !== null && before.worker !== null ? { worker: after.worker - before.worker } : {}),
+      ...(after.server !== undefined && before.server !== undefined
+        ? { temporalServer: after.server - before.server }
+        : {}),
+    };
+  };
+}

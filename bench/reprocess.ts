@@ -24,7 +24,7 @@ import { dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
 import { readWorkflowBundle } from '../workers/workflowBundle';
 import { Cleanup, createPassDatabase, temporalFor, workflowBundleFor } from './backfill';
-import { cpuPerDayLine, devServerCpuSeconds, type PassCpu, selfCpuSeconds } from './processStats';
+import { cpuPerDayLine, measurePassCpu, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { startWorkerProcess } from './workerProcess';
 
@@ -207,7 +207,7 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
 
     const pass = async (run: number): Promise<Pass> => {
       const requestsBefore = simulator.requests.length;
-      const before = { self: selfCpuSeconds(), worker: worker.cpuSeconds(), server: devServerCpuSeconds() };
+      const passCpu = measurePassCpu(() => worker.cpuSeconds());
       const started = performance.now();
       const result = await client.workflow.execute<(input: unknown) => Promise<ReprocessResult>>(
         'reprocessWorkflow',
@@ -218,15 +218,7 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
         },
       );
       const seconds = (performance.now() - started) / 1000;
-      const workerCpu = worker.cpuSeconds();
-      const serverCpu = devServerCpuSeconds();
-      const cpu: PassCpu = {
-        self: selfCpuSeconds() - before.self,
-        ...(workerCpu !== null && before.worker !== null ? { worker: workerCpu - before.worker } : {}),
-        ...(serverCpu !== undefined && before.server !== undefined
-          ? { temporalServer: serverCpu - before.server }
-          : {}),
-      };
+      const cpu = passCpu();
       return { seconds, result, requests: simulator.requests.length - requestsBefore, cpu };
     };
     const first = await pass(1);
