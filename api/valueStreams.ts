@@ -42,6 +42,37 @@ class AnswerKeeper {
 }
 
 /**
+ * `body`'s chunks as a stream that calls `close` once: when the chunks end or fail (with the failure), or when the
+ * client is gone, also before the first chunk was asked for (the generator then never runs, its finally neither).
+ */
+function closingStream(
+  body: (keeper: AnswerKeeper) => AsyncIterable<string | Buffer>,
+  whole: WholeAnswer,
+  close: (failure?: unknown) => Promise<void>,
+): Readable {
+  let started = false;
+  async function* chunks(): AsyncGenerator<string | Buffer> {
+    started = true;
+    let failure: unknown;
+    const keeper = new AnswerKeeper(whole);
+    try {
+      yield* body(keeper);
+      keeper.finish();
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      await close(failure);
+    }
+  }
+  const stream = Readable.from(chunks(), { objectMode: false });
+  stream.on('close', () => {
+    if (!started) void close();
+  });
+  return stream;
+}
+
+/**
  * The answer read from a server-side cursor, BATCH_ROWS at a time. The first batch is read before answering, so a
  * failing query is still a 500.
  */
@@ -54,7 +85,6 @@ export async function streamValues(
   const cursor = snapshot.client.query(new Cursor<string[]>(query.text, query.values, { rowMode: 'array' }));
   const first = await cursor.read(BATCH_ROWS);
   const formatter = new RowFormatter(format);
-  let started = false;
   let closed = false;
   const close = async (failure?: unknown) => {
     if (closed) return;
@@ -62,42 +92,26 @@ export async function streamValues(
     await cursor.close().catch(() => {});
     await snapshot.end(failure);
   };
-  async function* chunks(): AsyncGenerator<string> {
-    started = true;
-    let failure: unknown;
-    const keeper = new AnswerKeeper(whole);
-    // The next batch is asked for before this one is formatted and sent: the server reads it meanwhile.
-    const readAhead = (batch: string[][]) => {
-      if (batch.length < BATCH_ROWS) return null;
-      const next = cursor.read(BATCH_ROWS);
-      next.catch(() => {}); // awaited below; an answer abandoned before that has no use for its failure
-      return next;
-    };
-    try {
-      let rows = first;
-      let next = readAhead(rows);
-      yield keeper.add(formatter.start());
-      while (rows.length > 0) {
-        yield keeper.add(formatter.batch(rows));
-        if (next === null) break;
-        rows = await next;
-        next = readAhead(rows);
-      }
-      yield keeper.add(formatter.end());
-      keeper.finish();
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      await close(failure);
+  // The next batch is asked for before this one is formatted and sent: the server reads it meanwhile.
+  const readAhead = (batch: string[][]) => {
+    if (batch.length < BATCH_ROWS) return null;
+    const next = cursor.read(BATCH_ROWS);
+    next.catch(() => {}); // awaited below; an answer abandoned before that has no use for its failure
+    return next;
+  };
+  async function* body(keeper: AnswerKeeper): AsyncGenerator<string> {
+    let rows = first;
+    let next = readAhead(rows);
+    yield keeper.add(formatter.start());
+    while (rows.length > 0) {
+      yield keeper.add(formatter.batch(rows));
+      if (next === null) break;
+      rows = await next;
+      next = readAhead(rows);
     }
+    yield keeper.add(formatter.end());
   }
-  const stream = Readable.from(chunks(), { objectMode: false });
-  // A client gone before the first chunk was asked for: the generator never runs, its finally neither.
-  stream.on('close', () => {
-    if (!started) void close();
-  });
-  return stream;
+  return closingStream(body, whole, close);
 }
 
 /**
@@ -132,7 +146,6 @@ export async function copyValues(
   // Left without reading to its end, this iterator leaves the stream as it is: destroyed, it would stop reading the
   // connection (pg-copy-streams reads it only while its own reader reads), which the next statement needs.
   const reads = copy.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
-  let started = false;
   let closed = false;
   const close = async (failure?: unknown) => {
     if (closed) return;
@@ -156,25 +169,9 @@ export async function copyValues(
     await copyOver;
     throw error;
   }
-  async function* chunks(): AsyncGenerator<string | Buffer> {
-    started = true;
-    let failure: unknown;
-    const keeper = new AnswerKeeper(whole);
-    try {
-      yield keeper.add(new RowFormatter(format).start());
-      for (let read = first; !read.done; read = await reads.next()) yield keeper.add(read.value);
-      keeper.finish();
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      await close(failure);
-    }
+  async function* body(keeper: AnswerKeeper): AsyncGenerator<string | Buffer> {
+    yield keeper.add(new RowFormatter(format).start());
+    for (let read = first; !read.done; read = await reads.next()) yield keeper.add(read.value);
   }
-  const stream = Readable.from(chunks(), { objectMode: false });
-  // A client gone before the first chunk was asked for: the generator never runs, its finally neither.
-  stream.on('close', () => {
-    if (!started) void close();
-  });
-  return stream;
+  return closingStream(body, whole, close);
 }
