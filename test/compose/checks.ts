@@ -98,3 +98,13 @@ export async function setSimulatorLatency(
   });
   if (!response.ok) throw new Error(`the simulator refused latency ${latencyMs} ms: HTTP ${response.status}`);
 }
+
+/**
+ * Makes `day` visible in the simulator from now on (its control route, through its published port): tomorrow is
+ * published at 08:00 Europe/Amsterdam on the day before, so a run between local midnight and then would find it
+ * not published yet, as JAO would have it.
+ */
+export async function publishInSimulator(simulatorUrl: (path: string) => string, day: string): Promise<void> {
+  const response = await fetch(simulatorUrl(`/_simulator/publish?day=${day}`), { method: 'POST' });
+  if (!response.ok) throw new Error(`the simulator refused to publish ${day}: HTTP ${response.status}`);
+}

@@ -1,6 +1,13 @@
 // The scenarios of the compose test (`test/compose/run.ts`), each against the project's own docker-compose.yml.
 import { initialBackfillRange } from '../../domain/workflowInputs';
-import { daysFromApi, loadedRuleNames, projectRuleNames, targetsNotUp, waitFor } from './checks';
+import {
+  daysFromApi,
+  loadedRuleNames,
+  projectRuleNames,
+  publishInSimulator,
+  targetsNotUp,
+  waitFor,
+} from './checks';
 import { storedState } from './database';
 import type { ComposeStack } from './stack';
 
@@ -64,6 +71,8 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   if (key === '') throw new Error('api-key create printed no key');
 
   const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
+  // Tomorrow is in the range: published now, whatever the time of day, so that every day can be complete.
+  await publishInSimulator((path) => stack.url('HOST_PORT_SIMULATOR', path), to);
   const backfill = await stack.compose(
     ['exec', '-T', 'worker', 'node', 'bin/jao.js', 'backfill', '--from', from, '--to', to, '--wait'],
     { echo: false },
