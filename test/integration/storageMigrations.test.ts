@@ -19,6 +19,7 @@ const LATER_MIGRATIONS = [
   '009_row_fields_and_republication',
   '010_dataset_views_at_primary_key_speed',
   '011_series_plain_names',
+  '012_stored_delivery_day',
 ];
 
 let db: TestDatabase;
