@@ -18,7 +18,12 @@ export interface MigrateOptions {
   lockWaitMs?: number;
   /** Told once, while waiting, who holds the lock. */
   onWait?: (line: string) => void;
+  /** Told each step a long migration reports (its `RAISE NOTICE 'jao: …'` lines, without the prefix). */
+  onProgress?: (line: string) => void;
 }
+
+/** The prefix of a migration's progress notices; other notices (PostgreSQL's own) are not progress. */
+const PROGRESS_PREFIX = 'jao: ';
 
 /** Longer than any migration of this project takes; a holder past it is stuck or is not a migration at all. */
 export const MIGRATION_LOCK_WAIT_MS = 5 * 60_000;
@@ -58,11 +63,17 @@ export async function migrate(
       return { applied: [], skipped: migrations.map((m) => m.name), timescale: await hasTimescale(client) };
     }
     await takeMigrationLock(client, options);
+    const onNotice = (notice: { message?: string }) => {
+      if (notice.message?.startsWith(PROGRESS_PREFIX))
+        options.onProgress?.(notice.message.slice(PROGRESS_PREFIX.length));
+    };
+    client.on('notice', onNotice);
     try {
       const report = await applyPending(client, migrations);
       await applyRolePasswords(client);
       return report;
     } finally {
+      client.off('notice', onNotice);
       await client.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_NAMESPACE.migrate]);
     }
   } finally {

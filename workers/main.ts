@@ -181,7 +181,11 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     report: (line) => logger.warn(line),
   });
   try {
-    const report = await step(`migrating the ${database}`, migrate(pool, undefined, { onWait: log }), signal);
+    const report = await step(
+      `migrating the ${database}`,
+      migrate(pool, undefined, { onWait: log, onProgress: log }),
+      signal,
+    );
     log((await readEngine(pool)).line);
     logger.info({ applied: report.applied }, `database migrated: ${report.applied.length} applied`);
     const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;

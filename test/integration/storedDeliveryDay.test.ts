@@ -62,6 +62,7 @@ describe('migration 012 on stored values', () => {
   let timescale = false;
   const before: unknown[][] = [];
   let compressionBefore: CompressionState | null = null;
+  const progress: string[] = [];
 
   beforeAll(async () => {
     await withAdminClient(adminUrl(), (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
@@ -84,7 +85,7 @@ describe('migration 012 on stored values', () => {
       compressionBefore = await compressionState(pool);
     }
     for (const sql of VIEW_QUERIES) before.push((await pool.query(sql)).rows);
-    await migrate(pool);
+    await migrate(pool, undefined, { onProgress: (line) => progress.push(line) });
   }, 120_000);
 
   afterAll(async () => {
@@ -118,6 +119,20 @@ describe('migration 012 on stored values', () => {
       { delivery_day: '2024-10-27', mtus: 25 },
       { delivery_day: '2025-10-26', mtus: 25 },
     ]);
+  });
+
+  it('says what it is at while it rewrites the tables', () => {
+    expect(progress).toContain('012 adds delivery_day to jao.observation');
+    expect(progress).toContain('012 adds delivery_day to jao.observation_history');
+    if (timescale) {
+      const compressed = compressionBefore!.compressed.length;
+      expect(
+        progress.filter((line) =>
+          / decompresses _timescaledb_internal\._hyper_\d+_\d+_chunk of jao\./.test(line),
+        ),
+      ).toHaveLength(compressed);
+      expect(progress.filter((line) => / compresses .* again$/.test(line))).toHaveLength(compressed);
+    }
   });
 
   it('leaves every view answering as before, row for row', async () => {
