@@ -144,59 +144,6 @@ DO $views$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
     EXECUTE $view$
-    CREATE OR REPLACE VIEW jao.max_exchanges AS
-    SELECT o.mtu,
-           o.delivery_day,
-           s.border,
-           s.from_zone,
-           s.to_zone,
-           o.value AS value_mw,
-           o.revision,
-           o.first_seen_at,
-           o.updated_at
-      FROM jao.series s
-     CROSS JOIN LATERAL (
-       SELECT o.mtu, o.delivery_day, o.value, o.revision, o.first_seen_at, o.updated_at
-         FROM jao.observation o
-        WHERE o.series_id = s.series_id
-        ORDER BY o.series_id
-     ) AS o
-      JOIN jao.delivery_day d
-        ON d.dataset = s.dataset
-       AND d.day = o.delivery_day
-     WHERE s.dataset = 'maxExchanges'
-    $view$;
-    EXECUTE $view$
-    CREATE OR REPLACE VIEW jao.max_exchanges_history AS
-    SELECT v.mtu,
-           v.delivery_day,
-           s.border,
-           s.from_zone,
-           s.to_zone,
-           v.value_mw,
-           v.revision,
-           v.first_seen_at,
-           v.valid_from,
-           v.valid_to
-      FROM jao.series s
-     CROSS JOIN LATERAL (
-       SELECT u.mtu, u.delivery_day, u.value_mw, u.revision, u.first_seen_at, u.valid_from, u.valid_to
-         FROM (SELECT o.series_id, o.mtu, o.delivery_day, o.value AS value_mw, o.revision, o.first_seen_at,
-                      o.updated_at AS valid_from, NULL::timestamptz AS valid_to
-                 FROM jao.observation o
-               UNION ALL
-               SELECT h.series_id, h.mtu, h.delivery_day, h.value, h.revision, h.first_seen_at, h.valid_from,
-                      h.valid_to
-                 FROM jao.observation_history h) AS u
-        WHERE u.series_id = s.series_id
-        ORDER BY u.series_id
-     ) AS v
-      JOIN jao.delivery_day d
-        ON d.dataset = s.dataset
-       AND d.day = v.delivery_day
-     WHERE s.dataset = 'maxExchanges'
-    $view$;
-    EXECUTE $view$
     CREATE OR REPLACE VIEW jao.dataset_values AS
     SELECT s.dataset,
            o.mtu,
@@ -251,50 +198,6 @@ BEGIN
     $view$;
   ELSE
     EXECUTE $view$
-    CREATE OR REPLACE VIEW jao.max_exchanges AS
-    SELECT o.mtu,
-           o.delivery_day,
-           s.border,
-           s.from_zone,
-           s.to_zone,
-           o.value AS value_mw,
-           o.revision,
-           o.first_seen_at,
-           o.updated_at
-      FROM jao.observation o
-      JOIN jao.series s ON s.series_id = o.series_id
-      JOIN jao.delivery_day d
-        ON d.dataset = s.dataset
-       AND d.day = o.delivery_day
-       AND o.mtu >= d.window_from AND o.mtu < d.window_to
-     WHERE s.dataset = 'maxExchanges'
-    $view$;
-    EXECUTE $view$
-    CREATE OR REPLACE VIEW jao.max_exchanges_history AS
-    SELECT v.mtu,
-           v.delivery_day,
-           s.border,
-           s.from_zone,
-           s.to_zone,
-           v.value_mw,
-           v.revision,
-           v.first_seen_at,
-           v.valid_from,
-           v.valid_to
-      FROM (SELECT o.series_id, o.mtu, o.delivery_day, o.value AS value_mw, o.revision, o.first_seen_at,
-                   o.updated_at AS valid_from, NULL::timestamptz AS valid_to
-              FROM jao.observation o
-            UNION ALL
-            SELECT h.series_id, h.mtu, h.delivery_day, h.value, h.revision, h.first_seen_at, h.valid_from, h.valid_to
-              FROM jao.observation_history h) AS v
-      JOIN jao.series s ON s.series_id = v.series_id
-      JOIN jao.delivery_day d
-        ON d.dataset = s.dataset
-       AND d.day = v.delivery_day
-       AND v.mtu >= d.window_from AND v.mtu < d.window_to
-     WHERE s.dataset = 'maxExchanges'
-    $view$;
-    EXECUTE $view$
     CREATE OR REPLACE VIEW jao.dataset_values AS
     SELECT s.dataset,
            o.mtu,
@@ -341,3 +244,15 @@ BEGIN
   END IF;
 END
 $views$;
+
+-- Core maxExchanges' views are every dataset's, narrowed to it (the filter on `dataset` reaches jao.series).
+CREATE OR REPLACE VIEW jao.max_exchanges AS
+SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at, v.updated_at
+  FROM jao.dataset_values v
+ WHERE v.dataset = 'maxExchanges';
+
+CREATE OR REPLACE VIEW jao.max_exchanges_history AS
+SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at, v.valid_from,
+       v.valid_to
+  FROM jao.dataset_values_history v
+ WHERE v.dataset = 'maxExchanges';
