@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ensureDatabaseSettings } from './databaseSettings';
 import { readEngine, unusableEngine } from './engine';
 import { LOCK_NAMESPACE } from './locks';
 import { BASELINE_MIGRATION, LEGACY_MIGRATIONS, loadMigrations, type Migration } from './migrations';
@@ -60,7 +61,9 @@ export async function migrate(
     const unusable = unusableEngine(engine);
     if (unusable) throw new Error(unusable);
     if (!(await hasPending(client, migrations)) && !passwordsRequested()) {
-      return { applied: [], skipped: migrations.map((m) => m.name), timescale: await hasTimescale(client) };
+      const timescale = await hasTimescale(client);
+      await assertDatabaseSettings(client, timescale, options);
+      return { applied: [], skipped: migrations.map((m) => m.name), timescale };
     }
     await takeMigrationLock(client, options);
     const onNotice = (notice: { message?: string }) => {
@@ -71,6 +74,7 @@ export async function migrate(
     try {
       const report = await applyPending(client, migrations);
       await applyRolePasswords(client);
+      await assertDatabaseSettings(client, report.timescale, options);
       return report;
     } finally {
       client.off('notice', onNotice);
@@ -79,6 +83,15 @@ export async function migrate(
   } finally {
     client.release();
   }
+}
+
+/** The database-level settings the views' plans rely on, however this database came to be (db/databaseSettings.ts). */
+async function assertDatabaseSettings(
+  client: pg.PoolClient,
+  timescale: boolean,
+  options: MigrateOptions,
+): Promise<void> {
+  for (const line of await ensureDatabaseSettings(client, timescale)) options.onProgress?.(line);
 }
 
 /**

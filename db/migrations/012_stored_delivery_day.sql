@@ -30,6 +30,7 @@ DECLARE
   policy jsonb;
   policy_schedule interval;
   policy_scheduled boolean;
+  policy_next_start timestamptz;
 BEGIN
   IF timescale THEN
     PERFORM set_config('timescaledb.enable_chunk_skipping', 'on', true);
@@ -45,7 +46,8 @@ BEGIN
       SELECT s.segmentby, s.orderby INTO segment_by, order_by
         FROM timescaledb_information.hypertable_compression_settings s
        WHERE s.hypertable = format('jao.%I', target_table)::regclass;
-      SELECT j.config, j.schedule_interval, j.scheduled INTO policy, policy_schedule, policy_scheduled
+      SELECT j.config, j.schedule_interval, j.scheduled, j.next_start
+        INTO policy, policy_schedule, policy_scheduled, policy_next_start
         FROM timescaledb_information.jobs j
        WHERE j.proc_name = 'policy_compression' AND j.hypertable_schema = 'jao' AND j.hypertable_name = target_table;
       compressed_chunks := ARRAY(
@@ -78,7 +80,8 @@ BEGIN
     IF policy IS NOT NULL THEN
       PERFORM alter_job(add_compression_policy(format('jao.%I', target_table)::regclass,
                                                compress_after => (policy ->> 'compress_after')::interval),
-                        schedule_interval => policy_schedule, scheduled => policy_scheduled);
+                        schedule_interval => policy_schedule, scheduled => policy_scheduled,
+                        next_start => policy_next_start);
     END IF;
 
     -- A day's values of every series are one range of the index, a series' days one range whose other series' entries
@@ -88,6 +91,8 @@ BEGIN
     EXECUTE format('DROP INDEX IF EXISTS jao.%I', target_table || '_delivery_day_idx');
     EXECUTE format('CREATE INDEX %I ON jao.%I (delivery_day, series_id)', target_table || '_delivery_day_idx',
                    target_table);
+    -- Chunk skipping is read only with timescaledb.enable_chunk_skipping on, which every migrate run sets for the
+    -- database (db/databaseSettings.ts).
     IF timescale THEN
       PERFORM enable_chunk_skipping(format('jao.%I', target_table)::regclass, 'delivery_day', if_not_exists => true);
     END IF;
@@ -107,24 +112,6 @@ BEGIN
 END
 $migration$;
 
--- On TimescaleDB the database's sessions plan with chunk skipping (when the migration's role may alter the database,
--- as for jit in the baseline): TimescaleDB reads each compressed chunk's range of delivery_day only with this setting
--- on, in the desk's sessions (a filter on delivery_day then leaves out, while planning, the chunks whose days it misses)
--- and in the compression policy that records each chunk's range.
-DO $settings$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
-    RETURN;
-  END IF;
-  IF EXISTS (SELECT 1 FROM pg_database d JOIN pg_roles r ON r.rolname = current_user
-              WHERE d.datname = current_database() AND (d.datdba = r.oid OR r.rolsuper)) THEN
-    EXECUTE format('ALTER DATABASE %I SET timescaledb.enable_chunk_skipping = on', current_database());
-  ELSE
-    RAISE NOTICE 'timescaledb.enable_chunk_skipping stays as configured: % may not alter database %',
-      current_user, current_database();
-  END IF;
-END
-$settings$;
 
 -- The consumer views, with each value's stored delivery_day, which meets its jao.delivery_day row by equality (a
 -- value whose day has no row is left out, as before). Their form follows how each backend keeps the values.

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { ensureDatabaseSettings } from '../../db/databaseSettings';
+import { readEngine } from '../../db/engine';
 import { watchPool } from '../../db/pool';
 import './context';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from './postgres';
@@ -20,6 +22,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(inject('templateDatabase'))}`),
   );
   const url = databaseUrlFor(adminUrl, name);
+  // A clone does not carry the template's ALTER DATABASE settings; every migrate run sets them on a real database.
+  await withAdminClient(url, async (client) => {
+    await ensureDatabaseSettings(client, (await readEngine(client)).kind === 'timescaledb');
+  });
   // Tests take the database away on purpose: an idle client losing its connection must not end the test run.
   const pool = watchPool(new pg.Pool({ connectionString: url, max: 8 }));
   return {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DATABASE_SETTINGS } from '../../db/databaseSettings';
 import { LOCK_NAMESPACE } from '../../db/locks';
 import { migrate } from '../../db/migrate';
 import { BASELINE_MIGRATION, LEGACY_MIGRATIONS, loadMigrations, parseMigration } from '../../db/migrations';
@@ -223,6 +224,35 @@ async function recordLegacy(pool: pg.Pool, names: readonly string[]): Promise<vo
     [names],
   );
 }
+
+describe('the database settings the views rely on', () => {
+  it('are set again by the next migrate run on a database that lost them (a clone, a restored dump)', async () => {
+    const pool = await scratchDatabase('settings');
+    try {
+      const settings = async () =>
+        (
+          await pool.query<{ config: string[] | null }>(
+            `SELECT s.setconfig AS config FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+              WHERE d.datname = current_database() AND s.setrole = 0`,
+          )
+        ).rows[0]?.config ?? [];
+      // CREATE DATABASE … TEMPLATE copies no ALTER DATABASE setting.
+      expect(await settings()).toEqual([]);
+      const report = await migrate(pool);
+      expect(report.applied).toEqual([]);
+      const expected = DATABASE_SETTINGS.filter((s) => report.timescale || !s.timescaleOnly).map(
+        (s) => `${s.name}=${s.value}`,
+      );
+      expect([...(await settings())].sort()).toEqual([...expected].sort());
+      expect(await settings()).toContain('jit=off');
+      if (report.timescale) expect(await settings()).toContain('timescaledb.enable_chunk_skipping=on');
+      await migrate(pool);
+      expect([...(await settings())].sort()).toEqual([...expected].sort());
+    } finally {
+      await pool.end();
+    }
+  });
+});
 
 describe('a database built by the 0.x migrations', () => {
   it('with all of them: the baseline is recorded as applied in their place, without running it, once', async () => {

@@ -45,7 +45,8 @@ async function compressionState(pool: pg.Pool): Promise<CompressionState> {
       WHERE hypertable::text LIKE 'jao.observation%' ORDER BY 1`,
   );
   const policies = await pool.query(
-    `SELECT hypertable_name, schedule_interval::text, config ->> 'compress_after' AS compress_after, scheduled
+    `SELECT hypertable_name, schedule_interval::text, config ->> 'compress_after' AS compress_after, scheduled,
+            next_start
        FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' ORDER BY 1`,
   );
   return {

@@ -1,0 +1,51 @@
+// The database-level settings the consumer views' plans rely on (docs/timescaledb.md "Plain SQL on the views"). They
+// live in the catalog of one database (ALTER DATABASE … SET), which neither a clone (CREATE DATABASE … TEMPLATE) nor
+// a pg_dump restored into a new database carries, so every migrate run asserts them, not only the migration that
+// introduced them. Only a role that may alter the database can; for any other a line says what stays as configured.
+import type pg from 'pg';
+
+interface DatabaseSetting {
+  name: string;
+  value: string;
+  timescaleOnly: boolean;
+}
+
+export const DATABASE_SETTINGS: readonly DatabaseSetting[] = [
+  // Chunk skipping: TimescaleDB reads each compressed chunk's range of delivery_day only with it on, in the desk's
+  // sessions and in the compression policy that records the range (migration 012).
+  { name: 'timescaledb.enable_chunk_skipping', value: 'on', timescaleOnly: true },
+  // JIT compiled for 0.1-1.5 s to answer a month of days in milliseconds (the baseline migration).
+  { name: 'jit', value: 'off', timescaleOnly: false },
+];
+
+/** The settings missing from this database, set where the session's role may; returns a line for each one it may not. */
+export async function ensureDatabaseSettings(client: pg.ClientBase, timescale: boolean): Promise<string[]> {
+  const wanted = DATABASE_SETTINGS.filter((setting) => timescale || !setting.timescaleOnly);
+  const { rows } = await client.query<{ config: string[] | null; may_alter: boolean; database: string }>(
+    `SELECT (SELECT s.setconfig FROM pg_db_role_setting s
+              WHERE s.setdatabase = d.oid AND s.setrole = 0) AS config,
+            (d.datdba = r.oid OR r.rolsuper) AS may_alter,
+            d.datname AS database
+       FROM pg_database d, pg_roles r
+      WHERE d.datname = current_database() AND r.rolname = current_user`,
+  );
+  const row = rows[0];
+  if (!row) return [];
+  const present = new Set(row.config ?? []);
+  const missing = wanted.filter((setting) => !present.has(`${setting.name}=${setting.value}`));
+  if (missing.length === 0) return [];
+  if (!row.may_alter) {
+    return missing.map(
+      (setting) =>
+        `${setting.name} stays as configured for database ${row.database}: this role may not set it to ${setting.value}`,
+    );
+  }
+  for (const setting of missing) {
+    const sql = await client.query<{ sql: string }>(
+      'SELECT format($1, current_database(), $2::text, $3::text) AS sql',
+      ['ALTER DATABASE %I SET %s = %L', setting.name, setting.value],
+    );
+    await client.query(sql.rows[0]!.sql);
+  }
+  return [];
+}
