@@ -3,6 +3,8 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { ensureDatabaseSettings } from '../../db/databaseSettings';
 import { readEngine } from '../../db/engine';
+import { migrate } from '../../db/migrate';
+import { loadMigrations } from '../../db/migrations';
 import { watchPool } from '../../db/pool';
 import './context';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from './postgres';
@@ -32,6 +34,39 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     url,
     pool,
+    async drop() {
+      await pool.end();
+      await dropDatabase(adminUrl, name);
+    },
+  };
+}
+
+/** An empty database of its own with the migrations before `firstLeftOut` applied, its TimescaleDB jobs paused. */
+export interface EarlierSchemaDatabase extends TestDatabase {
+  timescale: boolean;
+}
+
+export async function createDatabaseBefore(
+  suffix: string,
+  firstLeftOut: string,
+): Promise<EarlierSchemaDatabase> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `${inject('databasePrefix')}_${suffix}`;
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  const url = databaseUrlFor(adminUrl, name);
+  const pool = watchPool(new pg.Pool({ connectionString: url, max: 2 }));
+  await migrate(
+    pool,
+    loadMigrations().filter((migration) => migration.name < firstLeftOut),
+  );
+  const timescale = (await readEngine(pool)).kind === 'timescaledb';
+  if (timescale)
+    await pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
+  return {
+    name,
+    url,
+    pool,
+    timescale,
     async drop() {
       await pool.end();
       await dropDatabase(adminUrl, name);

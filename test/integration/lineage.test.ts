@@ -4,18 +4,15 @@
 // arrived. In a namespace of the file's own: day 2023-11-07.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readerDatabaseUrl } from '../../api/config';
-import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
-import { loadMigrations } from '../../db/migrations';
-import { watchPool } from '../../db/pool';
 import { writeDay } from '../../db/writeDay';
 import { type ReprocessDayResult, reprocessDayWorkflowId } from '../../domain/reprocessInputs';
 import type { WorkflowBundle } from '../../workers/workflowBundle';
+import { createDatabaseBefore, type EarlierSchemaDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
-import { databaseUrlFor, quoteIdent, withAdminClient } from '../helpers/postgres';
 import { validatedDay } from './storageFixtures';
 
 const DAY = '2023-11-07';
@@ -177,26 +174,18 @@ describe('the lineage of a value revised twice', () => {
 });
 
 describe('values stored before lineage', () => {
-  const adminUrl = () => inject('adminDatabaseUrl');
-  const name = `${inject('databasePrefix')}_before_lineage`;
-  const url = () => databaseUrlFor(adminUrl(), name);
+  let db: EarlierSchemaDatabase;
   let pool: pg.Pool;
   let timescale = false;
+  const url = () => db.url;
   const OLD_DAY = '2022-07-01';
   const OLD_MTU = '2022-07-01T09:00:00.000Z';
   const BORDERS = ['AT_BE', 'BE_AT', 'DE_FR'];
   const value = (border: string, hour: number) => 1000 + hour + BORDERS.indexOf(border);
 
   beforeAll(async () => {
-    await withAdminClient(adminUrl(), (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
-    pool = watchPool(new pg.Pool({ connectionString: url(), max: 2 }));
-    await migrate(
-      pool,
-      loadMigrations().filter((migration) => migration.name < '016'),
-    );
-    timescale = (await readEngine(pool)).kind === 'timescaledb';
-    if (timescale)
-      await pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
+    db = await createDatabaseBefore('before_lineage', '016');
+    ({ pool, timescale } = db);
     // A day stored by a build before migration 016, as that schema held it.
     const borders = `ARRAY['${BORDERS.join("', '")}']`;
     await pool.query(
@@ -220,10 +209,7 @@ describe('values stored before lineage', () => {
     await migrate(pool);
   });
   afterAll(async () => {
-    await pool?.end();
-    await withAdminClient(adminUrl(), (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
-    );
+    await db?.drop();
   });
 
   it('are marked unknown, and the revision a later write makes of them is known', async () => {

@@ -1,14 +1,11 @@
 // Migration 012 on a database that already holds values (compressed ones on TimescaleDB): every value gains its
 // delivery day, the views answer exactly as before, and compression is as it was (docs/timescaledb.md "Plain SQL on
 // the views").
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedHistory } from '../../bench/seedHistory';
-import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
-import { loadMigrations } from '../../db/migrations';
-import { watchPool } from '../../db/pool';
-import { databaseUrlFor, quoteIdent, withAdminClient } from '../helpers/postgres';
+import { createDatabaseBefore, type EarlierSchemaDatabase } from '../helpers/database';
 
 const SHAPE = {
   dataset: 'maxExchanges',
@@ -57,8 +54,7 @@ async function compressionState(pool: pg.Pool): Promise<CompressionState> {
 }
 
 describe('migration 012 on stored values', () => {
-  const adminUrl = () => inject('adminDatabaseUrl');
-  const name = `${inject('databasePrefix')}_before_012`;
+  let db: EarlierSchemaDatabase;
   let pool: pg.Pool;
   let timescale = false;
   const before: unknown[][] = [];
@@ -66,15 +62,8 @@ describe('migration 012 on stored values', () => {
   const progress: string[] = [];
 
   beforeAll(async () => {
-    await withAdminClient(adminUrl(), (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
-    pool = watchPool(new pg.Pool({ connectionString: databaseUrlFor(adminUrl(), name), max: 2 }));
-    await migrate(
-      pool,
-      loadMigrations().filter((migration) => migration.name < '012'),
-    );
-    timescale = (await readEngine(pool)).kind === 'timescaledb';
-    if (timescale)
-      await pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
+    db = await createDatabaseBefore('before_012', '012');
+    ({ pool, timescale } = db);
     for (const stretch of STRETCHES) await seedHistory(pool, stretch.from, stretch.days, SHAPE);
     if (timescale) {
       // The older stretch compressed, the newer one as the write path left it.
@@ -90,10 +79,7 @@ describe('migration 012 on stored values', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await pool?.end();
-    await withAdminClient(adminUrl(), (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
-    );
+    await db?.drop();
   });
 
   it('gives every stored value, current and superseded, the Europe/Amsterdam date of its MTU', async () => {
