@@ -28,8 +28,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withAdminClient(url, async (client) => {
     await ensureDatabaseSettings(client, (await readEngine(client)).kind === 'timescaledb');
   });
+  return openTestDatabase(adminUrl, name, 8);
+}
+
+/** A pool on database `name` of the test server, and how to drop the database once the file is done with it. */
+function openTestDatabase(adminUrl: string, name: string, connections: number): TestDatabase {
+  const url = databaseUrlFor(adminUrl, name);
   // Tests take the database away on purpose: an idle client losing its connection must not end the test run.
-  const pool = watchPool(new pg.Pool({ connectionString: url, max: 8 }));
+  const pool = watchPool(new pg.Pool({ connectionString: url, max: connections }));
   return {
     name,
     url,
@@ -53,23 +59,16 @@ export async function createDatabaseBefore(
   const adminUrl = inject('adminDatabaseUrl');
   const name = `${inject('databasePrefix')}_${suffix}`;
   await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
-  const url = databaseUrlFor(adminUrl, name);
-  const pool = watchPool(new pg.Pool({ connectionString: url, max: 2 }));
+  const database = openTestDatabase(adminUrl, name, 2);
   await migrate(
-    pool,
+    database.pool,
     loadMigrations().filter((migration) => migration.name < firstLeftOut),
   );
-  const timescale = (await readEngine(pool)).kind === 'timescaledb';
-  if (timescale)
-    await pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
-  return {
-    name,
-    url,
-    pool,
-    timescale,
-    async drop() {
-      await pool.end();
-      await dropDatabase(adminUrl, name);
-    },
-  };
+  const timescale = (await readEngine(database.pool)).kind === 'timescaledb';
+  if (timescale) {
+    await database.pool.query(
+      'SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs',
+    );
+  }
+  return { ...database, timescale };
 }
