@@ -238,6 +238,20 @@ describe('the database settings the views rely on', () => {
         ).rows[0]?.config ?? [];
       // CREATE DATABASE … TEMPLATE copies no ALTER DATABASE setting.
       expect(await settings()).toEqual([]);
+      // A role that may not alter the database (the worker's) changes nothing and says what stays as configured.
+      const writerUrl = new URL(urlOf(`${db.name}_settings`));
+      writerUrl.username = 'jao_writer';
+      const writer = watchPool(new pg.Pool({ connectionString: writerUrl.toString(), max: 1 }));
+      const said: string[] = [];
+      try {
+        await migrate(writer, undefined, { onProgress: (line) => said.push(line) });
+      } finally {
+        await writer.end();
+      }
+      expect(said).toContain(
+        `jit stays as configured for database ${db.name}_settings: this role may not set it to off`,
+      );
+      expect(await settings()).toEqual([]);
       const report = await migrate(pool);
       expect(report.applied).toEqual([]);
       const expected = DATABASE_SETTINGS.filter((s) => report.timescale || !s.timescaleOnly).map(
