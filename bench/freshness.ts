@@ -20,7 +20,7 @@ import pg from 'pg';
 import { freePort } from '../common/ports';
 import { pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
-import { createPool } from '../db/pool';
+import { createPool, watchClient } from '../db/pool';
 import { addDays, dayWindow, marketToday, marketTomorrow, utcOffsetMinutesAt } from '../domain/calendar';
 import { DEFAULT_DATASET, declarationOf } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
@@ -165,7 +165,7 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
     const bundlePath = await workflowBundleFor(cleanup);
 
-    const admin = new pg.Client({ connectionString: serverUrl });
+    const admin = watchClient(new pg.Client({ connectionString: serverUrl }));
     await admin.connect();
     cleanup.add('admin connection', () => admin.end());
     const db = await createPassDatabase(admin, serverUrl, `jao_bench_freshness_${process.pid}`, cleanup);

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { inject } from 'vitest';
 import { ensureDatabaseSettings } from '../../db/databaseSettings';
 import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
 import { loadMigrations } from '../../db/migrations';
-import { watchPool } from '../../db/pool';
 import './context';
+import { testPool } from './connections';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from './postgres';
 
 export interface TestDatabase {
@@ -35,7 +35,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 function openTestDatabase(adminUrl: string, name: string, connections: number): TestDatabase {
   const url = databaseUrlFor(adminUrl, name);
   // Tests take the database away on purpose: an idle client losing its connection must not end the test run.
-  const pool = watchPool(new pg.Pool({ connectionString: url, max: connections }));
+  const pool = testPool({ connectionString: url, max: connections });
   return {
     name,
     url,

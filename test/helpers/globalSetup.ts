@@ -4,14 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../db/migrate';
-import { watchPool } from '../../db/pool';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { ensureVersitygw, versitygwMissingNote } from '../../devstack/versitygw';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { chromiumMissingNote } from './browser';
+import { testPool } from './connections';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
 import { REPO_ROOT } from './processes';
 
@@ -77,7 +76,7 @@ async function dropRunDatabases(adminUrl: string, prefix: string): Promise<void>
 }
 
 async function migrateTemplate(url: string): Promise<void> {
-  const pool = watchPool(new pg.Pool({ connectionString: url, max: 2 }));
+  const pool = testPool({ connectionString: url, max: 2 });
   try {
     await migrate(pool);
   } finally {

@@ -1,6 +1,6 @@
 // Server-level helpers for creating and dropping test databases (no vitest import: used by the global setup).
-import pg from 'pg';
-import { watchClient } from '../../db/pool';
+import type pg from 'pg';
+import { testClient } from './connections';
 
 export function databaseUrlFor(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -14,7 +14,7 @@ export async function withAdminClient<T>(
   adminUrl: string,
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const client = watchClient(new pg.Client({ connectionString: adminUrl }));
+  const client = testClient({ connectionString: adminUrl });
   await client.connect();
   try {
     return await work(client);

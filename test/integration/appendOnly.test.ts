@@ -1,12 +1,13 @@
 // History is append-only for jao_writer: it appends revisions, raw answers and rejections but can neither rewrite
 // nor delete them, and the whole pipeline still runs as jao_writer. Days 2025-10-10..2025-10-13.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDay } from '../../db/writeDay';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { createPipelineWorkers, type PipelineWorkers } from '../../workers/pipelineWorker';
 import type { deliveryDayWorkflow } from '../../workflows';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runBundle } from '../helpers/pipeline';
 import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from '../helpers/temporal';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   const url = new URL(db.url);
   url.username = 'jao_writer';
   url.password = '';
-  writer = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  writer = testPool({ connectionString: url.toString(), max: 4 });
   temporal = await connectTemporal();
   simulator = await startSimulator({ faults: { truncatedDays: [TRUNCATED_DAY] } });
   workers = await createPipelineWorkers({

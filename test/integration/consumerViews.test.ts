@@ -1,8 +1,9 @@
-// Migration 004 changed the shape of jao.max_exchanges and jao.max_exchanges_history (values first, each meeting its
-// delivery day by the date of its MTU), not their meaning: for plain filters on mtu, delivery_day and border, and
+// Migration 015 changed the shape of jao.max_exchanges and jao.max_exchanges_history (values first on PostgreSQL,
+// series by series on TimescaleDB, each value meeting its delivery day by its stored day; 004's design), not their
+// meaning: for plain filters on mtu, delivery_day and border, and
 // for jao.max_exchanges_as_of, they return exactly the rows of their 1.0.0 definitions (taken from the baseline
 // migration), on DST days, with revisions, a vanished value, and values of a stored day whose record is missing.
-// Migration 010 did the same to every dataset's views: jao.dataset_values, jao.dataset_values_history and
+// It did the same to every dataset's views (010's design): jao.dataset_values, jao.dataset_values_history and
 // jao.dataset_values_as_of return the rows of their 008 definitions, with three datasets stored side by side (Core
 // shadowAuctionATC with borders of the same names as Core maxExchanges', Nordic at 15-minute MTUs).
 import { readFileSync } from 'node:fs';

@@ -1,12 +1,12 @@
 // jao.max_exchanges_daily is right as soon as a write commits (migration 019), without any refresh in the write
 // path: on TimescaleDB a day changed since it was materialized is aggregated from its values at query time until
 // the aggregate's job (jao.refresh_max_exchanges_daily) materializes it again; on plain PostgreSQL it is a view.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEngine } from '../../db/engine';
-import { watchPool } from '../../db/pool';
 import { writeDay } from '../../db/writeDay';
 import type { DeliveryDay } from '../../domain/types';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
 
@@ -62,7 +62,7 @@ beforeAll(async () => {
   const url = new URL(db.url);
   url.username = 'jao_reader';
   url.password = '';
-  reader = watchPool(new pg.Pool({ connectionString: url.toString(), max: 2 }));
+  reader = testPool({ connectionString: url.toString(), max: 2 });
   timescale = (await readEngine(db.pool)).kind === 'timescaledb';
   // The job off: this file materializes at chosen moments.
   if (timescale) {

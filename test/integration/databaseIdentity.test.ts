@@ -1,13 +1,11 @@
-// The identity that decides which dev server state `jao start` uses: the same database however it is addressed,
-// another one for another database or a database created again under the same name.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DatabaseIdentity, describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 
 async function identityAt(url: string): Promise<DatabaseIdentity> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const pool = testPool({ connectionString: url, max: 1 });
   try {
     return await readDatabaseIdentity(pool);
   } finally {

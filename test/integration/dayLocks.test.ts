@@ -1,10 +1,11 @@
 // Day serialization that consumers cannot interfere with, and a write path that never waits forever.
 // Days 2025-09-20 and 2025-09-21 (no other test file uses them).
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asDatabaseFailure } from '../../activities/databaseFailure';
 import { writeDay } from '../../db/writeDay';
 import { FAILURE_TYPES } from '../../domain/failureTypes';
+import { testClient } from '../helpers/connections';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 const READER_DAY = '2025-09-20';
@@ -17,7 +18,7 @@ function clientAs(user: string): pg.Client {
   const url = new URL(h.db.url);
   url.username = user;
   url.password = '';
-  return new pg.Client({ connectionString: url.toString() });
+  return testClient({ connectionString: url.toString() });
 }
 
 /** Runs `sql` in a savepoint, so a refused statement leaves the session's transaction (and locks) alive. */

@@ -3,13 +3,14 @@
 // marked unknown, never guessed, including on a TimescaleDB database whose history was compressed when migration 016
 // arrived. In a namespace of the file's own: day 2023-11-07.
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readerDatabaseUrl } from '../../api/config';
 import { migrate } from '../../db/migrate';
 import { writeDay } from '../../db/writeDay';
 import { type ReprocessDayResult, reprocessDayWorkflowId } from '../../domain/reprocessInputs';
 import type { WorkflowBundle } from '../../workers/workflowBundle';
+import { testClient } from '../helpers/connections';
 import { createDatabaseBefore, type EarlierSchemaDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
@@ -41,7 +42,7 @@ interface LineageRow {
 }
 
 async function lineageAs(url: string, border: string, mtu: string): Promise<LineageRow[]> {
-  const reader = new pg.Client({ connectionString: readerDatabaseUrl({ DATABASE_URL: url }) });
+  const reader = testClient({ connectionString: readerDatabaseUrl({ DATABASE_URL: url }) });
   await reader.connect();
   try {
     return (
@@ -160,7 +161,7 @@ describe('the lineage of a value revised twice', () => {
     expect(rows[1]!.valid_from.getTime()).toBeLessThan(rows[2]!.valid_from.getTime());
 
     // The reader reads lineage through the view and the function only, not the pipeline's tables.
-    const reader = new pg.Client({ connectionString: readerDatabaseUrl({ DATABASE_URL: h.db.url }) });
+    const reader = testClient({ connectionString: readerDatabaseUrl({ DATABASE_URL: h.db.url }) });
     await reader.connect();
     try {
       const refused = await reader

@@ -8,12 +8,12 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
-import { watchPool } from '../../db/pool';
 import { writeDay } from '../../db/writeDay';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
@@ -176,7 +176,7 @@ describe('pg_dump -Fc and pg_restore of compressed TimescaleDB history', () => {
       await client.query('ANALYZE');
     });
 
-    restored = watchPool(new pg.Pool({ connectionString: restoredUrl, max: 2 }));
+    restored = testPool({ connectionString: restoredUrl, max: 2 });
     // Database settings are not part of a dump without --create: jao migrate finds the schema up to date and sets
     // them again.
     expect((await migrate(restored)).applied).toEqual([]);
@@ -193,7 +193,7 @@ describe('pg_dump -Fc and pg_restore of compressed TimescaleDB history', () => {
     // The restored database takes the pipeline's writes, inside compressed history too, as jao_writer.
     const writerUrl = new URL(restoredUrl);
     writerUrl.username = 'jao_writer';
-    const writer = watchPool(new pg.Pool({ connectionString: writerUrl.toString(), max: 2 }));
+    const writer = testPool({ connectionString: writerUrl.toString(), max: 2 });
     try {
       const next = (border: string, hour: number) => baseValue(border, hour) + (hour === 5 ? 100 : 0);
       const result = await writeDay(

@@ -2,11 +2,11 @@
 // the consumer views return for the same borders and days, DST days, revisions and vanished values included; the
 // reader can call them; on TimescaleDB a range of one border is planned on the chunk of its days only, compressed
 // or not.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEngine } from '../../db/engine';
-import { watchPool } from '../../db/pool';
 import { writeDay } from '../../db/writeDay';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
 
@@ -51,7 +51,7 @@ beforeAll(async () => {
   const url = new URL(db.url);
   url.username = 'jao_reader';
   url.password = '';
-  reader = watchPool(new pg.Pool({ connectionString: url.toString(), max: 2 }));
+  reader = testPool({ connectionString: url.toString(), max: 2 });
   timescale = (await readEngine(db.pool)).kind === 'timescaledb';
   if (timescale) {
     await db.pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');

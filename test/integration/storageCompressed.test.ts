@@ -3,9 +3,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEngine } from '../../db/engine';
-import { watchPool } from '../../db/pool';
 import { writeDay } from '../../db/writeDay';
 import type { DeliveryDay } from '../../domain/types';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, fetchWrite, hourlyMtus, validatedDay } from './storageFixtures';
 
@@ -220,13 +220,11 @@ describe('TimescaleDB with compressed history', () => {
     const revised = validatedDay(REVISED, ['AT_BE', 'DE_FR'], revisedValue);
     // With TimescaleDB's guard at its tightest, so that the test shows the write path lifts it for its own
     // transaction (a real revision of every series of a 365-day chunk decompresses more than its default of 100,000 tuples).
-    const guarded = watchPool(
-      new pg.Pool({
-        connectionString: db.url,
-        max: 2,
-        options: '-c timescaledb.max_tuples_decompressed_per_dml_transaction=1',
-      }),
-    );
+    const guarded = testPool({
+      connectionString: db.url,
+      max: 2,
+      options: '-c timescaledb.max_tuples_decompressed_per_dml_transaction=1',
+    });
     const result = await writeDay(guarded, fetchWrite(REVISED, revised, T3)).finally(() => guarded.end());
     expect(result).toMatchObject({ changedPoints: 2, newPoints: 0, vanishedPoints: 24, revision: 2 });
 

@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
-import { watchPool } from '../../db/pool';
 import { type WriteDayInput, writeDay } from '../../db/writeDay';
 import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, validatedDay } from './storageFixtures';
 
@@ -13,8 +13,8 @@ let poolB: pg.Pool;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  poolA = watchPool(new pg.Pool({ connectionString: db.url, max: 4 }));
-  poolB = watchPool(new pg.Pool({ connectionString: db.url, max: 4 }));
+  poolA = testPool({ connectionString: db.url, max: 4 });
+  poolB = testPool({ connectionString: db.url, max: 4 });
 });
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../db/migrate';
-import { watchPool } from '../../db/pool';
 import { storeRawResponse } from '../../db/rawResponse';
 import { writeDay } from '../../db/writeDay';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, validatedDay } from './storageFixtures';
 
@@ -15,7 +15,7 @@ function poolAs(user: string): pg.Pool {
   const url = new URL(db.url);
   url.username = user;
   url.password = '';
-  return watchPool(new pg.Pool({ connectionString: url.toString(), max: 2 }));
+  return testPool({ connectionString: url.toString(), max: 2 });
 }
 
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 // TimescaleDB's background jobs watched (issue 30): a job that really fails in the server's scheduler is named by
 // `jao health` (exit 1) with its error, for the superuser and for jao_writer, and its gauges say so. On plain
 // PostgreSQL health says nothing about jobs and never errors over them.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readEngine } from '../../db/engine';
-import { watchPool } from '../../db/pool';
 import { readTimescaleJobs } from '../../db/timescaleJobs';
 import { healthGauges } from '../../domain/healthMetrics';
 import { gatherHealthFacts, type HealthSettings } from '../../workers/healthFacts';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
 import { uniqueTaskQueue } from '../helpers/temporal';
@@ -62,7 +62,7 @@ function writerPool(): pg.Pool {
   const url = new URL(db.url);
   url.username = 'jao_writer';
   url.password = '';
-  return watchPool(new pg.Pool({ connectionString: url.toString(), max: 1 }));
+  return testPool({ connectionString: url.toString(), max: 1 });
 }
 
 describe('TimescaleDB background jobs in jao health', () => {

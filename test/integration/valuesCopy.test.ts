@@ -3,7 +3,7 @@
 // of before the revision, every border or many of them, and numbers whose text is easy to get wrong; a series whose key or zones hold
 // anything JSON or CSV would escape is refused by the database (migration 011). Through the API
 // too; and an answer abandoned mid-stream cancels its COPY and returns its connection.
-import pg from 'pg';
+import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readerDatabaseUrl } from '../../api/config';
@@ -13,6 +13,7 @@ import { RowFormatter, valuesCopy, valuesQuery } from '../../api/valueRows';
 import { DATASETS, type Dataset } from '../../domain/datasets';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
+import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { storeSimulatedDay } from '../helpers/simulatedDays';
 
@@ -51,7 +52,7 @@ beforeAll(async () => {
                        ('2025-10-25T11:00:00Z', -1e-7), ('2025-10-25T12:00:00Z', 'NaN')) AS x(m, v)`,
     [FIRST_WRITE],
   );
-  reader = new pg.Pool({ connectionString: readerDatabaseUrl({ DATABASE_URL: db.url }), max: 4 });
+  reader = testPool({ connectionString: readerDatabaseUrl({ DATABASE_URL: db.url }), max: 4 });
   key = await createTestKey(db.pool, [...DATASETS]);
   api = await startTestApi(db.url);
 });
