@@ -81,11 +81,58 @@ export function describeEngine(
   return { ...facts, kind: 'postgresql', reason, line: `engine: ${postgres} (${reason})` };
 }
 
-/** The engine cannot be used as it is: TimescaleDB objects exist but their library would not load. */
-export function unusableEngine(engine: Engine): string | null {
-  if (engine.timescaledb === null || engine.preloaded) return null;
+/**
+ * The TimescaleDB releases this schema is known to be right and as fast as documented on (docs/timescaledb.md
+ * "Supported versions"): from `min`, before `below`.
+ */
+export const TIMESCALEDB_SUPPORTED = {
+  min: '2.25.2',
+  below: '3.0.0',
+  why:
+    'below 2.25.2 a column computed by PostgreSQL reads NULL in compressed chunks (TimescaleDB #9314), and the ' +
+    "views' plans over compressed history are measured from there on; a new major release is not yet checked",
+} as const;
+
+function versionParts(version: string): number[] {
+  return version
+    .split(/[^0-9]+/)
+    .filter((part) => part !== '')
+    .slice(0, 3)
+    .map(Number);
+}
+
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  for (let i = 0; i < 3; i += 1) {
+    const difference = (x[i] ?? 0) - (y[i] ?? 0);
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return 0;
+}
+
+export function isSupportedTimescale(version: string): boolean {
   return (
-    `${engine.reason}: add 'timescaledb' to shared_preload_libraries and restart PostgreSQL ` +
-    '(using the database without it ends every session that touches a hypertable)'
+    compareVersions(version, TIMESCALEDB_SUPPORTED.min) >= 0 &&
+    compareVersions(version, TIMESCALEDB_SUPPORTED.below) < 0
+  );
+}
+
+/**
+ * The engine cannot be used as it is: TimescaleDB objects exist but their library would not load, or the TimescaleDB
+ * in use (or about to be installed by the baseline, where the server preloads it) is outside the supported range.
+ */
+export function unusableEngine(engine: Engine): string | null {
+  if (engine.timescaledb !== null && !engine.preloaded) {
+    return (
+      `${engine.reason}: add 'timescaledb' to shared_preload_libraries and restart PostgreSQL ` +
+      '(using the database without it ends every session that touches a hypertable)'
+    );
+  }
+  const version = engine.timescaledb ?? (engine.preloaded ? engine.available : null);
+  if (version === null || isSupportedTimescale(version)) return null;
+  const { min, below, why } = TIMESCALEDB_SUPPORTED;
+  return (
+    `TimescaleDB ${version} is not supported: this release runs on TimescaleDB ${min} or later, before ${below} ` +
+    `(${why}); install a supported release and ALTER EXTENSION timescaledb UPDATE`
   );
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeEngine, PRELOAD_SETTING, unusableEngine } from '../../db/engine';
+import {
+  compareVersions,
+  describeEngine,
+  PRELOAD_SETTING,
+  TIMESCALEDB_SUPPORTED,
+  unusableEngine,
+} from '../../db/engine';
 import { BASELINE_MIGRATION, loadMigrations } from '../../db/migrations';
 import { connectionErrorMessage } from '../../db/pool';
 
@@ -25,9 +31,37 @@ describe('describeEngine', () => {
     expect(describeEngine({ ...base, ...facts }).line).toBe(line);
   });
 
-  it('refuses only a database whose TimescaleDB objects could not load', () => {
-    expect(unusableEngine(describeEngine({ ...base, timescaledb: '2.17.2', available: '2.17.2' }))).toMatch(
-      /^timescaledb 2\.17\.2 is installed .* add 'timescaledb' to shared_preload_libraries and restart PostgreSQL/,
+  it('refuses a TimescaleDB outside the supported range, installed or about to be, in one line with the reason', () => {
+    const preloaded = { ...base, preloaded: true };
+    for (const version of ['2.25.1', '2.17.2', '1.7.5', '3.0.0']) {
+      const installed = unusableEngine(
+        describeEngine({ ...preloaded, timescaledb: version, available: version }),
+      );
+      expect(installed).toMatch(
+        new RegExp(`^TimescaleDB ${version.replace(/\./g, '\\.')} is not supported: `),
+      );
+      expect(installed).toContain(TIMESCALEDB_SUPPORTED.min);
+      expect(installed).not.toContain('\n');
+      expect(unusableEngine(describeEngine({ ...preloaded, available: version }))).toBe(installed);
+    }
+    for (const version of ['2.25.2', '2.28.3', '2.31.0', '2.31.0-dev', '2.99.0']) {
+      expect(
+        unusableEngine(describeEngine({ ...preloaded, timescaledb: version, available: version })),
+      ).toBeNull();
+    }
+    // Not preloaded and not installed: plain PostgreSQL, whatever the server offers.
+    expect(unusableEngine(describeEngine({ ...base, available: '2.17.2' }))).toBeNull();
+  });
+
+  it('compares versions by their numbers', () => {
+    expect(compareVersions('2.25.10', '2.25.2')).toBe(1);
+    expect(compareVersions('2.25.2', '2.25.2')).toBe(0);
+    expect(compareVersions('2.9.0', '2.25.2')).toBe(-1);
+  });
+
+  it('refuses a database whose TimescaleDB objects could not load', () => {
+    expect(unusableEngine(describeEngine({ ...base, timescaledb: '2.28.3', available: '2.28.3' }))).toMatch(
+      /^timescaledb 2\.28\.3 is installed .* add 'timescaledb' to shared_preload_libraries and restart PostgreSQL/,
     );
     expect(unusableEngine(describeEngine({ ...base, available: '2.28.3' }))).toBeNull();
     expect(
