@@ -9,6 +9,7 @@
 // - full history (`--full-history`, about 18 minutes; bench/backfillFullHistory.ts): go-live to today at the
 //   default request budget through the real worker process.
 // `--smoke`: both parts at tiny sizes (six days at concurrency 32, one round; ten days of full history).
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
+import { UsageError } from '../cli/errors';
 import { MAX_JAO_REQUESTS_PER_MINUTE } from '../common/config';
 import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
@@ -36,6 +38,7 @@ import {
 } from './backfillFullHistory';
 import { Cleanup } from './cleanup';
 import { createDatabaseSql, givenTemporal } from './environment';
+import { inLanes } from './lanes';
 import { cpuPerDayLine, measurePassCpu, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { startWorkerProcess } from './workerProcess';
@@ -105,11 +108,13 @@ function parseArgs(argv: string[]): BenchOptions {
     else if (flag === '--concurrency' && value) {
       const list = value.split(',').map(Number);
       if (!list.every((n) => Number.isInteger(n) && n >= 1 && n <= 64)) {
-        throw new Error(`bench:backfill: --concurrency expects integers 1..64 separated by commas: ${value}`);
+        throw new UsageError(
+          `bench:backfill: --concurrency expects integers 1..64 separated by commas: ${value}`,
+        );
       }
       options.concurrencies = list;
     } else if (flag === '--from' && value && /^\d{4}-\d{2}-\d{2}$/.test(value)) options.firstDay = value;
-    else throw new Error(`bench:backfill: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
+    else throw new UsageError(`bench:backfill: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
     i += 1;
   }
   return options;
@@ -202,7 +207,6 @@ async function directPass(
     input: A,
   ): Promise<R> =>
     new MockActivityEnvironment({ workflowExecution }, { logger }).run(fn, input) as Promise<R>;
-  let next = 0;
   const complete: DeliveryDay[] = [];
   try {
     const cpuBefore = selfCpuSeconds();
@@ -214,23 +218,18 @@ async function directPass(
       to: days[days.length - 1]!,
       mode: 'all',
     });
-    const lane = async () => {
-      while (next < planned.length) {
-        const day = planned[next]!;
-        next += 1;
-        const dayExecution = { workflowId: dayWorkflowId(DATASET, day), runId: 'bench' };
-        const fetched = await run(dayExecution, fetch.fetchDayFromJao, {
-          dataset: DATASET,
-          day,
-          horizonStartMs,
-        });
-        const ref = { dataset: DATASET, day, rawResponseId: fetched.rawResponseId, horizonStartMs };
-        await run(dayExecution, store.validateStoredDay, ref);
-        const result = await run(dayExecution, store.writeStoredDay, ref);
-        if (result.status === 'complete') complete.push(day);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, lane));
+    await inLanes(planned, concurrency, async (day) => {
+      const dayExecution = { workflowId: dayWorkflowId(DATASET, day), runId: 'bench' };
+      const fetched = await run(dayExecution, fetch.fetchDayFromJao, {
+        dataset: DATASET,
+        day,
+        horizonStartMs,
+      });
+      const ref = { dataset: DATASET, day, rawResponseId: fetched.rawResponseId, horizonStartMs };
+      await run(dayExecution, store.validateStoredDay, ref);
+      const result = await run(dayExecution, store.writeStoredDay, ref);
+      if (result.status === 'complete') complete.push(day);
+    });
     const lacking = await run(backfillExecution, store.findIncompleteDays, {
       dataset: DATASET,
       days: complete,

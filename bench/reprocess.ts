@@ -7,6 +7,7 @@
 // 1,630 days from go-live, the target users feel (≤ 60 s through Temporal); a shorter run projects its days/s onto it.
 // Prints each pass's CPU per day (the worker process, the dev server, this process) beside the direct pass's.
 // `--smoke`: six days.
+
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -14,9 +15,10 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
 import { reprocessDay } from '../activities/reprocess';
+import { UsageError } from '../cli/errors';
 import { configSchema } from '../common/config';
 import { createPool, watchClient } from '../db/pool';
-import { addDays } from '../domain/calendar';
+import { addDays, daysBetween, marketTomorrow } from '../domain/calendar';
 import { DEFAULT_REPROCESS_CONCURRENCY, type ReprocessResult, totalOf } from '../domain/reprocessInputs';
 import { countOf } from '../domain/runDetails';
 import type { Dataset, DeliveryDay } from '../domain/types';
@@ -24,6 +26,7 @@ import { dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
 import { readWorkflowBundle } from '../workers/workflowBundle';
 import { Cleanup, createPassDatabase, temporalFor, workflowBundleFor } from './backfill';
+import { inLanes } from './lanes';
 import { cpuPerDayLine, measurePassCpu, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { startWorkerProcess } from './workerProcess';
@@ -69,8 +72,16 @@ function parseArgs(argv: string[]): BenchOptions {
       options.days = FULL_HISTORY_DAYS;
       options.firstDay = FULL_HISTORY_FIRST_DAY;
       i -= 1; // a flag without a value
-    } else throw new Error(`bench:reprocess: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
+    } else throw new UsageError(`bench:reprocess: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
     i += 1;
+  }
+  const lastDay = addDays(options.firstDay, options.days - 1);
+  const tomorrow = marketTomorrow(new Date());
+  if (lastDay > tomorrow) {
+    throw new UsageError(
+      `bench:reprocess: ${options.days} days from ${options.firstDay} reach ${lastDay}, after tomorrow (${tomorrow}), ` +
+        `which JAO has not published: at most ${daysBetween(options.firstDay, tomorrow) + 1} days from ${options.firstDay}`,
+    );
   }
   return options;
 }
@@ -101,21 +112,15 @@ export async function storeDays(
   const logger = new DefaultLogger('WARN');
   const fetch = createFetchActivities({ pool, jao: { baseUrl: simulator.origin, timeoutMs: 30_000 } });
   const store = createStoreActivities({ pool, buildId });
-  let next = 0;
-  const lane = async () => {
-    while (next < days.length) {
-      const day = days[next]!;
-      next += 1;
-      const workflowExecution = { workflowId: dayWorkflowId(DATASET, day), runId: 'bench' };
-      const run = <A, R>(fn: (input: A) => Promise<R>, input: A): Promise<R> =>
-        new MockActivityEnvironment({ workflowExecution }, { logger }).run(fn, input) as Promise<R>;
-      const fetched = await run(fetch.fetchDayFromJao, { dataset: DATASET, day });
-      const ref = { dataset: DATASET, day, rawResponseId: fetched.rawResponseId };
-      const written = await run(store.writeStoredDay, ref);
-      if (written.status !== 'complete') throw new Error(`${buildId}: ${day} stored ${written.status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
+  await inLanes(days, 8, async (day) => {
+    const workflowExecution = { workflowId: dayWorkflowId(DATASET, day), runId: 'bench' };
+    const run = <A, R>(fn: (input: A) => Promise<R>, input: A): Promise<R> =>
+      new MockActivityEnvironment({ workflowExecution }, { logger }).run(fn, input) as Promise<R>;
+    const fetched = await run(fetch.fetchDayFromJao, { dataset: DATASET, day });
+    const ref = { dataset: DATASET, day, rawResponseId: fetched.rawResponseId };
+    const written = await run(store.writeStoredDay, ref);
+    if (written.status !== 'complete') throw new Error(`${buildId}: ${day} stored ${written.status}`);
+  });
 }
 
 /** What a faulty build would have stored: one border's values of every DAMAGE_EVERY-th day off by one. */
@@ -227,18 +232,12 @@ export async function runReprocessBenchmark(args: string[]): Promise<void> {
     // The same reprocessing of each day called in-process, as many at a time: what Temporal adds to it.
     const directCpuBefore = selfCpuSeconds();
     const directStarted = performance.now();
-    let next = 0;
-    const lane = async () => {
-      while (next < days.length) {
-        const day = days[next]!;
-        next += 1;
-        await reprocessDay(
-          { pool, buildId: bundle.info.buildId },
-          { dataset: DATASET, day, workflowId: null, dryRun: false },
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: options.concurrency }, lane));
+    await inLanes(days, options.concurrency, async (day) => {
+      await reprocessDay(
+        { pool, buildId: bundle.info.buildId },
+        { dataset: DATASET, day, workflowId: null, dryRun: false },
+      );
+    });
     const directSeconds = (performance.now() - directStarted) / 1000;
     const directCpu: PassCpu = { self: selfCpuSeconds() - directCpuBefore };
 

@@ -7,6 +7,7 @@
 // restore against reprocessing, archiving against the backfill's speed, the archive's size per year, the restored
 // database identical to the original (bench/databaseFingerprint.ts), and no request to JAO while restoring.
 // `--smoke`: six days, two revised.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { openArchiveStore } from '../archive/openStore';
 import { restoreArchive } from '../archive/restore';
 import { shipPendingWrites } from '../archive/ship';
 import type { ArchiveStore } from '../archive/store';
+import { UsageError } from '../cli/errors';
 import { configSchema } from '../common/config';
 import { createPool, watchClient } from '../db/pool';
 import { addDays, daysBetween, GO_LIVE_DAY, marketToday } from '../domain/calendar';
@@ -27,6 +29,7 @@ import type { Dataset, DeliveryDay } from '../domain/types';
 import { startSimulator } from '../simulator/server';
 import { Cleanup, createPassDatabase } from './backfill';
 import { differences, fingerprint } from './databaseFingerprint';
+import { inLanes } from './lanes';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 import { storeDays } from './reprocess';
 
@@ -71,7 +74,7 @@ function parseArgs(argv: string[], now = new Date()): BenchOptions {
     else if (flag === '--revise-every' && Number.isInteger(number) && number >= 1)
       options.reviseEvery = number;
     else if (flag === '--archive-url' && value) options.archiveUrl = value;
-    else throw new Error(`bench:restore: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
+    else throw new UsageError(`bench:restore: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
     i += 1;
   }
   return options;
@@ -188,18 +191,12 @@ export async function runRestoreBenchmark(args: string[]): Promise<void> {
     // The baseline: the same days reprocessed from their stored answers, in-process, as bench:reprocess's
     // activities do (nothing changes: the stored values are what the answers give).
     const reprocessing = performance.now();
-    let next = 0;
-    const lane = async () => {
-      while (next < days.length) {
-        const day = days[next]!;
-        next += 1;
-        await reprocessDay(
-          { pool, buildId: BUILD_ID },
-          { dataset: DATASET, day, workflowId: null, dryRun: false },
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: DEFAULT_REPROCESS_CONCURRENCY }, lane));
+    await inLanes(days, DEFAULT_REPROCESS_CONCURRENCY, async (day) => {
+      await reprocessDay(
+        { pool, buildId: BUILD_ID },
+        { dataset: DATASET, day, workflowId: null, dryRun: false },
+      );
+    });
     const reprocessSeconds = seconds(reprocessing);
 
     const { years, objects } = await sizeByYear(store);

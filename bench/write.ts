@@ -3,8 +3,10 @@
 // own (the COPY and the first write take turns, 15 days each), and the daily aggregate right after the writes (jao.max_exchanges_daily against the values). On TimescaleDB
 // the aggregate is materialized between the unchanged re-write and the changed pass, as its job would, so that the
 // changed pass revises materialized days; the job's time is printed too. `--smoke`: three days.
+
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { UsageError } from '../cli/errors';
 import { copyFrom } from '../db/copy';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
@@ -14,6 +16,7 @@ import { CORE_ZONES } from '../domain/borders';
 import { addDays, dayWindow } from '../domain/calendar';
 import type { DeliveryDay, Point, ValidatedDay } from '../domain/types';
 import { createDatabaseSql } from './environment';
+import { inLanes } from './lanes';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 
 const FIRST_WRITE_SHARE_OF_COPY = 0.5;
@@ -46,7 +49,7 @@ function parseArgs(argv: string[]): BenchOptions {
     else if (flag === '--change-percent' && number >= 0 && number <= 100) options.changePercent = number;
     else if (flag === '--concurrency' && Number.isInteger(number) && number > 0) options.concurrency = number;
     else if (flag === '--from' && value && /^\d{4}-\d{2}-\d{2}$/.test(value)) options.firstDay = value;
-    else throw new Error(`bench:write: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
+    else throw new UsageError(`bench:write: unknown or invalid argument ${flag} ${value ?? ''}`.trim());
     i += 1;
   }
   return options;
@@ -111,28 +114,22 @@ async function writePass(
   days: { day: DeliveryDay; validated: ValidatedDay }[],
   concurrency: number,
 ): Promise<PassResult> {
-  let next = 0;
   let points = 0;
   let changed = 0;
   const started = performance.now();
-  const worker = async () => {
-    while (next < days.length) {
-      const item = days[next]!;
-      next += 1;
-      const result = await writeDay(pool, {
-        dataset: 'maxExchanges',
-        day: item.day,
-        status: 'complete',
-        validated: item.validated,
-        expectedMtus: item.validated.expectedMtus,
-        rawResponseId: null,
-        workflowId: 'bench',
-      });
-      points += result.points;
-      changed += result.changedPoints;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await inLanes(days, concurrency, async (item) => {
+    const result = await writeDay(pool, {
+      dataset: 'maxExchanges',
+      day: item.day,
+      status: 'complete',
+      validated: item.validated,
+      expectedMtus: item.validated.expectedMtus,
+      rawResponseId: null,
+      workflowId: 'bench',
+    });
+    points += result.points;
+    changed += result.changedPoints;
+  });
   return { name, points, seconds: (performance.now() - started) / 1000, changed };
 }
 
