@@ -1,4 +1,5 @@
 import { createPool } from '../db/pool';
+import { checkReleaseFloor } from '../db/releaseFloor';
 import { TASK_QUEUE } from '../domain/workflowInputs';
 import { buildApp } from './app';
 import type { ApiSettings } from './config';
@@ -26,6 +27,12 @@ export interface StartApiOptions {
 /** Connects as jao_reader, starts the live feed's listener and listens on settings.host:port. */
 export async function startApi(settings: ApiSettings, options: StartApiOptions = {}): Promise<RunningApi> {
   const pool = createPool(settings.databaseUrl, { max: 20, applicationName: 'jao-api' });
+  try {
+    await checkReleaseFloor(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   const hub = new DayEventHub(settings.databaseUrl, pool, (line) => app.log.warn(line));
   const runningDays = settings.temporal ? new TemporalRunningDays(settings.temporal) : null;
   const runControl = settings.temporal

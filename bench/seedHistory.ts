@@ -79,10 +79,13 @@ export async function seedHistory(
                 (SELECT count(*)::int AS series FROM jao.series WHERE dataset = $3) AS n`,
         [first, last, shape.dataset, mtusPerHour, shape.minutes],
       );
+      const withDay = await storesDeliveryDay(client);
       const current = await client.query(
-        `INSERT INTO jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at)
+        `INSERT INTO jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at
+                                      ${withDay ? ', delivery_day' : ''})
          SELECT v.series_id, v.mtu, v.value, CASE WHEN v.revised THEN 2 ELSE 1 END, v.first_seen,
                 CASE WHEN v.revised THEN v.revised_at ELSE v.first_seen END
+                ${withDay ? `, (v.mtu AT TIME ZONE 'Europe/Amsterdam')::date` : ''}
            FROM (SELECT s.series_id, m.mtu,
                         733 + (s.series_id * 7919 + m.slot * 104729) % 14272 AS value,
                         (s.series_id * 31 + m.slot) % $3 = 0 AS revised,
@@ -97,8 +100,10 @@ export async function seedHistory(
         [first, last, REVISED_ONE_IN, shape.dataset, shape.minutes * 60, shape.minutes],
       );
       const history = await client.query(
-        `INSERT INTO jao.observation_history (series_id, mtu, value, revision, first_seen_at, valid_from, valid_to)
+        `INSERT INTO jao.observation_history (series_id, mtu, value, revision, first_seen_at, valid_from, valid_to
+                                              ${withDay ? ', delivery_day' : ''})
          SELECT o.series_id, o.mtu, o.value - 1, 1, o.first_seen_at, o.first_seen_at, o.updated_at
+                ${withDay ? ', o.delivery_day' : ''}
            FROM jao.observation o
           WHERE o.mtu >= ${localTime('$1::date', 0)} AND o.mtu < ${localTime('$2::date', 24)} AND o.revision = 2
             AND o.series_id IN (SELECT series_id FROM jao.series WHERE dataset = $3)`,
@@ -115,4 +120,17 @@ export async function seedHistory(
     }
   }
   return { values, superseded };
+}
+
+/**
+ * Whether the value tables store each value's delivery day (migration 012 and later): a seed writes it then, as the
+ * write path does; on an earlier schema (a test of a migration) it cannot.
+ */
+export async function storesDeliveryDay(client: pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ present: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_attribute
+                     WHERE attrelid = 'jao.observation'::regclass AND attname = 'delivery_day' AND NOT attisdropped)
+              AS present`,
+  );
+  return rows[0]?.present === true;
 }

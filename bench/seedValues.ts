@@ -2,6 +2,7 @@
 // hourly, one revision each, with their delivery days; a year (~1.16 M values) in seconds. Needs the owner role.
 import type pg from 'pg';
 import { CORE_ZONES } from '../domain/borders';
+import { storesDeliveryDay } from './seedHistory';
 
 /** Writes `from..to` (delivery days) of hourly values for every Core border (132, or the first `borders`). */
 export async function seedValues(
@@ -36,9 +37,12 @@ export async function seedValues(
          FROM generate_series($1::date, $2::date, interval '1 day') AS d`,
       [from, to, writtenAt],
     );
+    const withDay = await storesDeliveryDay(client);
     const inserted = await client.query(
-      `INSERT INTO jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at)
+      `INSERT INTO jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at
+                                    ${withDay ? ', delivery_day' : ''})
        SELECT s.id, m, 1000 + (s.id * 37 + extract(hour FROM m)::int * 11) % 4000, 1, $4, $4
+              ${withDay ? `, (m AT TIME ZONE 'Europe/Amsterdam')::date` : ''}
          FROM unnest($3::int[]) AS s(id),
               generate_series($1::date::timestamp AT TIME ZONE 'Europe/Amsterdam',
                               ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' - interval '1 hour',

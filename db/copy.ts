@@ -31,6 +31,11 @@ export function binaryTimestampWords(ms: number): [high: number, low: number] {
   return [high, micros - high * 4_294_967_296];
 }
 
+/** A date in COPY's binary format: days since 2000-01-01, a big-endian int32. */
+export function binaryDateDays(day: string): number {
+  return Math.round((Date.parse(`${day}T00:00:00Z`) - PG_EPOCH_MS) / 86_400_000);
+}
+
 /** Header (signature, flags, extension length) and trailer of `COPY … (FORMAT binary)` data. */
 export const BINARY_COPY_HEADER = Buffer.from([
   0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,

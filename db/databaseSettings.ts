@@ -45,7 +45,25 @@ export async function ensureDatabaseSettings(client: pg.ClientBase, timescale: b
       'SELECT format($1, current_database(), $2::text, $3::text) AS sql',
       ['ALTER DATABASE %I SET %s = %L', setting.name, setting.value],
     );
-    await client.query(sql.rows[0]!.sql);
+    try {
+      await client.query(sql.rows[0]!.sql);
+    } catch {
+      // Two migrate runs at once (two workers starting) both set it: PostgreSQL refuses the second writer of the
+      // catalog row ("tuple concurrently updated", or a duplicate key where the database had no setting yet). The
+      // other run set the same value, which is all this wanted; or another setting of it, and this one is set again
+      // on the row it made.
+      if (!(await hasSetting(client, setting))) await client.query(sql.rows[0]!.sql);
+    }
   }
   return [];
+}
+
+async function hasSetting(client: pg.ClientBase, setting: DatabaseSetting): Promise<boolean> {
+  const { rows } = await client.query<{ present: boolean }>(
+    `SELECT coalesce($1 = ANY (s.setconfig), false) AS present
+       FROM pg_database d LEFT JOIN pg_db_role_setting s ON s.setdatabase = d.oid AND s.setrole = 0
+      WHERE d.datname = current_database()`,
+    [`${setting.name}=${setting.value}`],
+  );
+  return rows[0]?.present === true;
 }

@@ -1,8 +1,16 @@
 import type pg from 'pg';
 import { ensureDatabaseSettings } from './databaseSettings';
 import { readEngine, unusableEngine } from './engine';
+import {
+  LockNotTaken,
+  type LockRetry,
+  MIGRATION_LOCK_RETRY,
+  setMigrationLockTimeout,
+  withLockRetry,
+} from './lockRetry';
 import { LOCK_NAMESPACE } from './locks';
 import { BASELINE_MIGRATION, LEGACY_MIGRATIONS, loadMigrations, type Migration } from './migrations';
+import { checkReleaseFloor } from './releaseFloor';
 import { splitSqlStatements } from './sqlScript';
 
 export interface MigrationReport {
@@ -21,6 +29,8 @@ export interface MigrateOptions {
   onWait?: (line: string) => void;
   /** Told each step a long migration reports (its `RAISE NOTICE 'jao: …'` lines, without the prefix). */
   onProgress?: (line: string) => void;
+  /** How often a migration after the baseline tries again when it could not get a lock within 0.5 s. */
+  lockRetry?: LockRetry;
 }
 
 /** The prefix of a migration's progress notices; other notices (PostgreSQL's own) are not progress. */
@@ -60,6 +70,7 @@ export async function migrate(
     const engine = await readEngine(client);
     const unusable = unusableEngine(engine);
     if (unusable) throw new Error(unusable);
+    await checkReleaseFloor(client);
     if (!(await hasPending(client, migrations)) && !passwordsRequested()) {
       const timescale = await hasTimescale(client);
       await assertDatabaseSettings(client, timescale, options);
@@ -72,7 +83,7 @@ export async function migrate(
     };
     client.on('notice', onNotice);
     try {
-      const report = await applyPending(client, migrations);
+      const report = await applyPending(client, migrations, options);
       await applyRolePasswords(client);
       await assertDatabaseSettings(client, report.timescale, options);
       return report;
@@ -217,7 +228,11 @@ async function adoptLegacySchema(
   applied.set(baseline.name, baseline.checksum);
 }
 
-async function applyPending(client: pg.PoolClient, migrations: Migration[]): Promise<MigrationReport> {
+async function applyPending(
+  client: pg.PoolClient,
+  migrations: Migration[],
+  options: MigrateOptions,
+): Promise<MigrationReport> {
   await client.query(BOOTSTRAP);
   const applied = (await readApplied(client)) ?? new Map<string, string>();
   await adoptLegacySchema(client, migrations, applied);
@@ -236,7 +251,7 @@ async function applyPending(client: pg.PoolClient, migrations: Migration[]): Pro
       report.skipped.push(migration.name);
       continue;
     }
-    await runMigration(client, migration);
+    await runMigration(client, migration, timescale, options);
     report.applied.push(migration.name);
   }
   report.timescale = await hasTimescale(client);
@@ -251,29 +266,92 @@ async function record(client: pg.PoolClient, migration: Migration, outcome: 'app
   ]);
 }
 
-async function runMigration(client: pg.PoolClient, migration: Migration): Promise<void> {
+/**
+ * Runs one migration. After the baseline, every lock it takes is waited for at most 0.5 s (db/lockRetry.ts), so the
+ * previous release's readers and writers never queue behind it for longer; a transaction stopped by a lock conflict
+ * is rolled back and tried again after a pause, and one that never gets its locks fails in one line, having changed
+ * nothing. A step (db/migrationSteps.ts) bounds its own batches the same way.
+ */
+async function runMigration(
+  client: pg.PoolClient,
+  migration: Migration,
+  timescale: boolean,
+  options: MigrateOptions,
+): Promise<void> {
+  const online: OnlineRun | null =
+    migration.name === BASELINE_MIGRATION
+      ? null
+      : {
+          what: `migration ${migration.name}`,
+          retry: options.lockRetry ?? MIGRATION_LOCK_RETRY,
+          report: options.onProgress ?? (() => {}),
+        };
   try {
-    if (migration.transactional) {
-      await client.query('BEGIN');
-      try {
-        await client.query(migration.sql);
-        await record(client, migration, 'applied');
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    } else {
-      // Outside a transaction block: every statement commits on its own, so each must be idempotent.
-      for (const statement of splitSqlStatements(migration.sql)) {
-        await client.query(statement);
-      }
-      await record(client, migration, 'applied');
-    }
+    if (migration.step) await runStep(client, migration, timescale, online);
+    else if (migration.transactional) await runInTransaction(client, migration, online);
+    else await runStatements(client, migration, online);
   } catch (error) {
+    if (error instanceof LockNotTaken) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`migration ${migration.name} failed: ${message}`, { cause: error });
   }
+}
+
+/** How a migration after the baseline waits for its locks; null for the baseline, on its empty database. */
+interface OnlineRun {
+  what: string;
+  retry: LockRetry;
+  report: (line: string) => void;
+}
+
+const retried = <T>(online: OnlineRun | null, work: () => Promise<T>): Promise<T> =>
+  online ? withLockRetry(online.what, work, online.retry, online.report) : work();
+
+async function runStep(
+  client: pg.PoolClient,
+  migration: Migration,
+  timescale: boolean,
+  online: OnlineRun | null,
+): Promise<void> {
+  await setMigrationLockTimeout(client, false);
+  try {
+    await migration.step!.run(client, {
+      timescale,
+      report: online?.report ?? (() => {}),
+      lockRetry: online?.retry ?? MIGRATION_LOCK_RETRY,
+    });
+  } finally {
+    await client.query('RESET lock_timeout');
+  }
+  await record(client, migration, 'applied');
+}
+
+async function runInTransaction(client: pg.PoolClient, migration: Migration, online: OnlineRun | null) {
+  await retried(online, async () => {
+    await client.query('BEGIN');
+    try {
+      if (online) await setMigrationLockTimeout(client, true);
+      await client.query(migration.sql);
+      await record(client, migration, 'applied');
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  });
+}
+
+/** Outside a transaction block: every statement commits on its own, so each must be idempotent. */
+async function runStatements(client: pg.PoolClient, migration: Migration, online: OnlineRun | null) {
+  if (online) await setMigrationLockTimeout(client, false);
+  try {
+    for (const statement of splitSqlStatements(migration.sql)) {
+      await retried(online, () => client.query(statement));
+    }
+  } finally {
+    if (online) await client.query('RESET lock_timeout');
+  }
+  await record(client, migration, 'applied');
 }
 
 const PASSWORD_VARIABLES = { jao_writer: 'JAO_WRITER_PASSWORD', jao_reader: 'JAO_READER_PASSWORD' } as const;

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { MigrationStep, Requirement } from './migrationStep';
+import { MIGRATION_STEPS } from './migrationSteps';
 
 /** Where the ordered `NNN_name.sql` files live. */
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
-export type Requirement = 'timescaledb' | 'no-timescaledb' | null;
+export type { Requirement } from './migrationStep';
 
 export interface Migration {
   /** File name without `.sql`, e.g. `003_tables`; the order and the identity of the migration. */
@@ -16,6 +18,24 @@ export interface Migration {
   transactional: boolean;
   /** `-- jao:requires timescaledb` / `-- jao:requires no-timescaledb`: applied only in that case. */
   requires: Requirement;
+  /**
+   * A step written in TypeScript instead of SQL (db/migrationSteps.ts): data work in bounded batches, each its own
+   * transaction, or DDL that must run outside a transaction block (an index built concurrently). It runs on the
+   * migration's session, may be interrupted at any point, and resumes where it stopped when run again.
+   */
+  step?: MigrationStep;
+}
+
+/** A migration whose work is a TypeScript step; its checksum stands for the step's description. */
+export function stepMigration(name: string, step: MigrationStep): Migration {
+  return {
+    name,
+    sql: '',
+    checksum: createHash('sha256').update(`step:${step.describe}`).digest('hex'),
+    transactional: false,
+    requires: step.requires,
+    step,
+  };
 }
 
 const NAME_PATTERN = /^(\d{3})_[a-z0-9_]+\.sql$/;
@@ -49,15 +69,25 @@ export function parseMigration(fileName: string, sql: string): Migration {
   };
 }
 
-/** The migrations of a directory, in order. */
-export function loadMigrations(directory: string = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(directory)
+/**
+ * The migrations of a directory, in order, with the TypeScript steps given (db/migrationSteps.ts for the project's
+ * own): a step's name takes its place among the files' names.
+ */
+export function loadMigrations(
+  directory: string = MIGRATIONS_DIR,
+  steps: Readonly<Record<string, MigrationStep>> = directory === MIGRATIONS_DIR ? MIGRATION_STEPS : {},
+): Migration[] {
+  const files = readdirSync(directory)
     .filter((file) => file.endsWith('.sql'))
-    .sort()
     .map((file) => {
       if (!NAME_PATTERN.test(file)) throw new Error(`migration file name "${file}" is not NNN_name.sql`);
       return parseMigration(file, readFileSync(path.join(directory, file), 'utf8'));
     });
+  const stepped = Object.entries(steps).map(([name, step]) => {
+    if (!NAME_PATTERN.test(`${name}.sql`)) throw new Error(`migration step name "${name}" is not NNN_name`);
+    return stepMigration(name, step);
+  });
+  return [...files, ...stepped].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The migration that builds the 1.0.0 schema; every later migration stacks on it. */

@@ -1,10 +1,11 @@
 // The values of a day's write: the first content copied in, later content merged with what is stored (changed and
 // vanished values moved to history), vanished values deleted.
 import type pg from 'pg';
-import type { Dataset } from '../domain/types';
+import type { Dataset, DeliveryDay } from '../domain/types';
 import {
   BINARY_COPY_HEADER,
   BINARY_COPY_TRAILER,
+  binaryDateDays,
   binaryFloat8Array,
   binaryInt4Array,
   binaryTimestamptzArray,
@@ -57,9 +58,9 @@ function pointParams(content: DayContent, seriesIds: SeriesIds): IncomingPoints 
 /**
  * Row layout of the fresh day's binary COPY: field count, then each field as length + big-endian value:
  * series_id int4, mtu timestamptz, value float8, revision int4 (1), first_seen_at and updated_at (txTime),
- * derivation_id int8.
+ * derivation_id int8, delivery_day date (the day written: every value of a write is of its day).
  */
-const FRESH_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 8);
+const FRESH_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 8) + (4 + 4);
 
 /**
  * First content of a day: nothing to compare with (no stored value of the day, and the day's lock (jao.day_lock)
@@ -68,6 +69,7 @@ const FRESH_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 4) + (4 + 8) + (4
  */
 export async function insertFreshDay(
   client: pg.PoolClient,
+  day: DeliveryDay,
   content: DayContent,
   seriesIds: SeriesIds,
   state: DayState,
@@ -78,6 +80,7 @@ export async function insertFreshDay(
   const derivationId = state.derivationId!;
   const derivationHigh = Math.floor(derivationId / 4_294_967_296);
   const derivationLow = derivationId - derivationHigh * 4_294_967_296;
+  const dayDays = binaryDateDays(day);
   const mtuWords = content.mtuList.map((mtu) => binaryTimestampWords(Date.parse(mtu)));
   const ids = seriesIds.ids;
   const { seriesIndex, mtuIndex, values } = content;
@@ -88,7 +91,7 @@ export async function insertFreshDay(
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (let i = 0; i < count; i += 1) {
     const mtu = mtuWords[mtuIndex[i]!]!;
-    view.setInt16(offset, 7);
+    view.setInt16(offset, 8);
     view.setInt32(offset + 2, 4);
     view.setInt32(offset + 6, ids[seriesIndex[i]!]!);
     view.setInt32(offset + 10, 8);
@@ -107,12 +110,14 @@ export async function insertFreshDay(
     view.setInt32(offset + 66, 8);
     view.setInt32(offset + 70, derivationHigh);
     view.setUint32(offset + 74, derivationLow);
+    view.setInt32(offset + 78, 4);
+    view.setInt32(offset + 82, dayDays);
     offset += FRESH_ROW_BYTES;
   }
   BINARY_COPY_TRAILER.copy(data, offset);
   const added = await copyFrom(
     client,
-    'COPY jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at, derivation_id) FROM STDIN (FORMAT binary)',
+    'COPY jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at, derivation_id, delivery_day) FROM STDIN (FORMAT binary)',
     [data],
   );
   return { changed: 0, added, returned: 0, vanished: 0, pointsAfter: added, newSeries: 0 };
@@ -129,6 +134,7 @@ const MERGE_DAY = namedStatement<
     rowMtus: string[];
     txTime: Date;
     derivationId: number | null;
+    day: DeliveryDay;
   },
   {
     changed: number;
@@ -180,17 +186,19 @@ const MERGE_DAY = namedStatement<
      ),
      moved AS (
        INSERT INTO jao.observation_history
-              (series_id, mtu, value, revision, first_seen_at, valid_from, valid_to, derivation_id)
-       SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, :txTime, x.derivation_id
+              (series_id, mtu, value, revision, first_seen_at, valid_from, valid_to, derivation_id, delivery_day)
+       SELECT x.series_id, x.mtu, x.value, x.revision, x.first_seen_at, x.updated_at, :txTime, x.derivation_id,
+              :day::date
          FROM superseded x
        RETURNING 1
      ),
      upserted AS (
-       INSERT INTO jao.observation AS o (series_id, mtu, value, revision, first_seen_at, updated_at, derivation_id)
+       INSERT INTO jao.observation AS o
+              (series_id, mtu, value, revision, first_seen_at, updated_at, derivation_id, delivery_day)
        SELECT x.series_id, x.mtu, x.new_value,
               COALESCE(x.revision, last.revision, 0) + 1,
               COALESCE(x.first_seen_at, last.first_seen_at, :txTime),
-              :txTime, :derivationId::bigint
+              :txTime, :derivationId::bigint, :day::date
          FROM diff x
          LEFT JOIN LATERAL (
            SELECT h.revision, h.first_seen_at
@@ -203,7 +211,7 @@ const MERGE_DAY = namedStatement<
         WHERE x.new_value IS NOT NULL
        ON CONFLICT (mtu, series_id) DO UPDATE
           SET value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at,
-              derivation_id = EXCLUDED.derivation_id
+              derivation_id = EXCLUDED.derivation_id, delivery_day = EXCLUDED.delivery_day
        RETURNING o.revision
      ),
      vanished AS (
@@ -235,6 +243,7 @@ const MERGE_DAY = namedStatement<
 export async function mergeDay(
   client: pg.PoolClient,
   dataset: Dataset,
+  day: DeliveryDay,
   content: DayContent,
   seriesIds: SeriesIds,
   state: DayState,
@@ -260,6 +269,7 @@ export async function mergeDay(
     rowMtus,
     txTime: state.txTime,
     derivationId: state.derivationId,
+    day,
   });
   const row = result.rows[0]!;
   const vanished = await deleteVanished(client, row.vanished_series, row.vanished_mtus, state);

@@ -74,8 +74,8 @@ export async function writeDay(
       registered = await registerSeries(client, input.dataset, content, state.txTime, cache);
       outcome =
         state.revisionCount === 0 && reprocess === null
-          ? await insertFreshDay(client, content, registered, state)
-          : await mergeDay(client, input.dataset, content, registered, state);
+          ? await insertFreshDay(client, input.day, content, registered, state)
+          : await mergeDay(client, input.dataset, input.day, content, registered, state);
       outcome.newSeries = registered.created;
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;

@@ -181,12 +181,12 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     report: (line) => logger.warn(line),
   });
   try {
+    log((await readEngine(pool)).line);
     const report = await step(
       `migrating the ${database}`,
       migrate(pool, undefined, { onWait: log, onProgress: log }),
       signal,
     );
-    log((await readEngine(pool)).line);
     logger.info({ applied: report.applied }, `database migrated: ${report.applied.length} applied`);
     const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
     const temporal: TemporalClient = await step(

@@ -10,11 +10,12 @@ export async function migrateCommand(argv: string[]): Promise<void> {
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
   try {
     const logger = createLogger('migrate');
+    // Which engine, before anything else: every later line reads in its light.
+    logger.info((await readEngine(pool)).line);
     const report = await migrate(pool, undefined, {
       onWait: (line) => logger.info(line),
       onProgress: (line) => logger.info(line),
     });
-    logger.info((await readEngine(pool)).line);
     console.log(
       `migrations: ${report.applied.length} applied, ${report.skipped.length} already there or not applicable`,
     );

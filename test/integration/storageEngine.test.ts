@@ -1,11 +1,11 @@
 // The engine a database runs on, said in one line; migrations that never end in a FATAL; database connections
 // whose loss or refusal is one clear line, never an unhandled 'error' event.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEngine } from '../../db/engine';
-import { BASELINE_MIGRATION } from '../../db/migrations';
-import { createPool, watchClient } from '../../db/pool';
+import { loadMigrations } from '../../db/migrations';
+import { createPool } from '../../db/pool';
+import { testClient } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
 
@@ -108,7 +108,7 @@ describe('database connections', () => {
       expect(reported).toHaveLength(1);
 
       // A single client (admin tasks, benchmarks) the same way.
-      const single = watchClient(new pg.Client({ connectionString: db.url, application_name: application }));
+      const single = testClient({ connectionString: db.url, application_name: application });
       await single.connect();
       await terminate();
       await expect(single.query('SELECT 1')).rejects.toThrow();
@@ -143,7 +143,7 @@ describe('migrations where timescaledb is available but not preloaded', () => {
     admin.pathname = '/postgres';
     const url = new URL(server!);
     url.pathname = `/${name}`;
-    const adminClient = watchClient(new pg.Client({ connectionString: admin.toString() }));
+    const adminClient = testClient({ connectionString: admin.toString() });
     await adminClient.connect();
     await adminClient.query(`CREATE DATABASE ${name}`);
     try {
@@ -152,20 +152,30 @@ describe('migrations where timescaledb is available but not preloaded', () => {
         code: 0,
         stderr: '',
       });
-      // The engine line is a log line (JSON, like every log line of the CLI).
-      expect(JSON.parse(linesOf(first.stdout)[0] ?? '{}').message).toMatch(
-        /^engine: PostgreSQL \S+ \(timescaledb available but not preloaded\)$/,
-      );
+      // The engine line first, and on an empty database no migration has progress to tell: it is the one log line
+      // (JSON, like every log line of the CLI); the summary follows.
+      const logLines = linesOf(first.stdout).filter((line) => line.startsWith('{'));
+      expect(logLines.map((line) => JSON.parse(line).message)).toEqual([
+        expect.stringMatching(/^engine: PostgreSQL \S+ \(timescaledb available but not preloaded\)$/),
+      ]);
+      expect(linesOf(first.stdout)[0]).toBe(logLines[0]);
       const again = await runJao(['migrate'], { DATABASE_URL: url.toString() });
       expect(again.code).toBe(0);
 
-      const check = watchClient(new pg.Client({ connectionString: url.toString() }));
+      const check = testClient({ connectionString: url.toString() });
       await check.connect();
       try {
         const outcomes = await check.query<{ name: string; outcome: string }>(
           'SELECT name, outcome FROM jao.schema_migrations ORDER BY name',
         );
-        expect(outcomes.rows).toEqual([{ name: BASELINE_MIGRATION, outcome: 'applied' }]);
+        // Every migration recorded: applied, or not applicable where it is TimescaleDB's alone.
+        expect(outcomes.rows.map((row) => row.name)).toEqual(
+          loadMigrations().map((migration) => migration.name),
+        );
+        const applicable = loadMigrations().map((migration) =>
+          migration.requires === 'timescaledb' ? 'not_applicable' : 'applied',
+        );
+        expect(outcomes.rows.map((row) => row.outcome)).toEqual(applicable);
         const extension = await check.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
         expect(extension.rowCount).toBe(0);
         const views = await check.query<{ n: number }>(

@@ -1,11 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DATABASE_SETTINGS } from '../../db/databaseSettings';
 import { LOCK_NAMESPACE } from '../../db/locks';
 import { migrate } from '../../db/migrate';
 import { BASELINE_MIGRATION, LEGACY_MIGRATIONS, loadMigrations, parseMigration } from '../../db/migrations';
-import { watchPool } from '../../db/pool';
 import { splitSqlStatements } from '../../db/sqlScript';
+import { testClient, testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /** The migrations of this release after the baseline, in order. */
@@ -20,7 +20,11 @@ const LATER_MIGRATIONS = [
   '009_row_fields_and_republication',
   '010_dataset_views_at_primary_key_speed',
   '011_series_plain_names',
-  '012_stored_delivery_day',
+  '012_delivery_day_column',
+  '013_fill_delivery_day',
+  '014_delivery_day_index',
+  '015_views_on_stored_delivery_day',
+  '016_release_floor',
 ];
 
 let db: TestDatabase;
@@ -84,8 +88,8 @@ describe('migrate', () => {
     const name = `${db.name}_empty`;
     scratch.push(name);
     await db.pool.query(`CREATE DATABASE "${name}"`);
-    const poolA = watchPool(new pg.Pool({ connectionString: urlOf(name), max: 2 }));
-    const poolB = watchPool(new pg.Pool({ connectionString: urlOf(name), max: 2 }));
+    const poolA = testPool({ connectionString: urlOf(name), max: 2 });
+    const poolB = testPool({ connectionString: urlOf(name), max: 2 });
     try {
       const [a, b] = await Promise.all([migrate(poolA), migrate(poolB)]);
       const all = loadMigrations().map((m) => m.name);
@@ -131,11 +135,13 @@ describe('migrate', () => {
         'max_exchanges_lineage',
         'max_exchanges_superseded',
         'max_exchanges_values',
+        'migration_step_progress',
         'mtu_field',
         'observation',
         'observation_history',
         'raw_response',
         'rejection',
+        'release_floor',
         'schema_migrations',
         'series',
       ]);
@@ -168,7 +174,7 @@ describe('migrate', () => {
     const url = new URL(db.url);
     url.username = 'jao_reader';
     url.password = '';
-    const squatter = new pg.Client({ connectionString: url.toString(), application_name: 'lock-squatter' });
+    const squatter = testClient({ connectionString: url.toString(), application_name: 'lock-squatter' });
     await squatter.connect();
     const pending = [...loadMigrations(), { ...loadMigrations()[0]!, name: '999_pending', sql: 'SELECT 1' }];
     try {
@@ -209,7 +215,7 @@ async function scratchDatabase(suffix: string): Promise<pg.Pool> {
   const name = `${db.name}_${suffix}`;
   scratch.push(name);
   await db.pool.query(`CREATE DATABASE "${name}" TEMPLATE "${inject('templateDatabase')}"`);
-  return watchPool(new pg.Pool({ connectionString: urlOf(name), max: 2 }));
+  return testPool({ connectionString: urlOf(name), max: 2 });
 }
 
 /**
@@ -241,7 +247,7 @@ describe('the database settings the views rely on', () => {
       // A role that may not alter the database (the worker's) changes nothing and says what stays as configured.
       const writerUrl = new URL(urlOf(`${db.name}_settings`));
       writerUrl.username = 'jao_writer';
-      const writer = watchPool(new pg.Pool({ connectionString: writerUrl.toString(), max: 1 }));
+      const writer = testPool({ connectionString: writerUrl.toString(), max: 1 });
       const said: string[] = [];
       try {
         await migrate(writer, undefined, { onProgress: (line) => said.push(line) });
@@ -263,6 +269,31 @@ describe('the database settings the views rely on', () => {
       await migrate(pool);
       expect([...(await settings())].sort()).toEqual([...expected].sort());
     } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('the database settings set by two migrate runs at once', () => {
+  it('leave both runs content: the one that finds the catalog row just written by the other reads it and goes on', async () => {
+    const pool = await scratchDatabase('settings_race');
+    const other = await pool.connect();
+    try {
+      // The other run has written jit = off and not committed yet: this run's ALTER DATABASE waits for its row,
+      // then PostgreSQL refuses it ("tuple concurrently updated") once the other commits.
+      await other.query('BEGIN');
+      await other.query(`ALTER DATABASE "${db.name}_settings_race" SET jit = off`);
+      const running = migrate(pool);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await other.query('COMMIT');
+      await expect(running).resolves.toMatchObject({ applied: [] });
+      const { rows } = await pool.query<{ config: string[] }>(
+        `SELECT s.setconfig AS config FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+          WHERE d.datname = current_database() AND s.setrole = 0`,
+      );
+      expect(rows[0]!.config).toContain('jit=off');
+    } finally {
+      other.release();
       await pool.end();
     }
   });

@@ -1,10 +1,13 @@
-// Migration 012 on a database that already holds values (compressed ones on TimescaleDB): every value gains its
-// delivery day, the views answer exactly as before, and compression is as it was (docs/timescaledb.md "Plain SQL on
-// the views").
+// Migrations 012-015 on a database that already holds values (compressed ones on TimescaleDB): every value gains its
+// delivery day (012 adds the column, 013 fills it in batches, resumably), the views answer exactly as before, a writer
+// that does not know the column (the previous release) still stores each value's day, and a migration that cannot get
+// its lock within 0.5 s steps back, and in the end gives up in one line having changed nothing (docs/timescaledb.md
+// "Plain SQL on the views", docs/deployment.md "Upgrading").
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedHistory } from '../../bench/seedHistory';
 import { migrate } from '../../db/migrate';
+import { testClient, testPool } from '../helpers/connections';
 import { createDatabaseBefore, type EarlierSchemaDatabase } from '../helpers/database';
 
 const SHAPE = {
@@ -53,7 +56,18 @@ async function compressionState(pool: pg.Pool): Promise<CompressionState> {
   };
 }
 
-describe('migration 012 on stored values', () => {
+async function valuesWithoutTheirDay(pool: pg.Pool): Promise<{ values: number; wrong: number }> {
+  const { rows } = await pool.query<{ values: number; wrong: number }>(
+    `SELECT count(*)::int AS values,
+            count(*) FILTER (WHERE delivery_day IS DISTINCT FROM (mtu AT TIME ZONE 'Europe/Amsterdam')::date)::int
+              AS wrong
+       FROM (SELECT mtu, delivery_day FROM jao.observation
+             UNION ALL SELECT mtu, delivery_day FROM jao.observation_history) AS v`,
+  );
+  return rows[0]!;
+}
+
+describe('migrations 012-015 on stored values', () => {
   let db: EarlierSchemaDatabase;
   let pool: pg.Pool;
   let timescale = false;
@@ -108,18 +122,14 @@ describe('migration 012 on stored values', () => {
     ]);
   });
 
-  it('says what it is at while it rewrites the tables', () => {
-    expect(progress).toContain('012 adds delivery_day to jao.observation');
-    expect(progress).toContain('012 adds delivery_day to jao.observation_history');
-    if (timescale) {
-      const compressed = compressionBefore!.compressed.length;
-      expect(
-        progress.filter((line) =>
-          / decompresses _timescaledb_internal\._hyper_\d+_\d+_chunk of jao\./.test(line),
-        ),
-      ).toHaveLength(compressed);
-      expect(progress.filter((line) => / compresses .* again$/.test(line))).toHaveLength(compressed);
-    }
+  it('says in one line how many values the fill gave their day, and nothing on the way for so few', async () => {
+    const { values } = await valuesWithoutTheirDay(pool);
+    const fill = progress.filter((line) => line.startsWith('013 '));
+    expect(fill).toHaveLength(1);
+    // The values span 2024-10-25 to 2025-10-27: every day between is visited, in batches that grow while they are quick.
+    expect(fill[0]).toMatch(
+      new RegExp(`^013 filled delivery_day of ${values} values over 368 days in \\d+\\.\\d s$`),
+    );
   });
 
   it('leaves every view answering as before, row for row', async () => {
@@ -129,15 +139,169 @@ describe('migration 012 on stored values', () => {
     expect(before[0]!.length).toBe(582);
   });
 
-  it('keeps compression as it was on TimescaleDB: the same chunks compressed, settings and policies', async (ctx) => {
+  it('keeps compression settings and policies on TimescaleDB; the chunks it filled compress again, same rows', async (ctx) => {
     ctx.skip(!timescale, 'needs TimescaleDB: DATABASE_URL points at a server without it');
     expect(compressionBefore!.compressed.length).toBeGreaterThan(0);
+    const after = await compressionState(pool);
+    expect({ settings: after.settings, policies: after.policies }).toEqual({
+      settings: compressionBefore!.settings,
+      policies: compressionBefore!.policies,
+    });
+    // What the compression policy does on its next run: the chunks the fill updated are compressed again.
+    await pool.query(
+      `SELECT count(compress_chunk(format('%I.%I', chunk_schema, chunk_name)::regclass))
+         FROM timescaledb_information.chunks
+        WHERE hypertable_schema = 'jao' AND hypertable_name LIKE 'observation%' AND range_end < '2025-06-01'`,
+    );
     expect(await compressionState(pool)).toEqual(compressionBefore);
+    for (const [i, sql] of VIEW_QUERIES.entries()) {
+      expect((await pool.query(sql)).rows, sql).toEqual(before[i]);
+    }
+    expect(await valuesWithoutTheirDay(pool)).toMatchObject({ wrong: 0 });
     const skipping = await pool.query<{ hypertable: string }>(
       `SELECT DISTINCT h.table_name AS hypertable FROM _timescaledb_catalog.chunk_column_stats s
          JOIN _timescaledb_catalog.hypertable h ON h.id = s.hypertable_id
         WHERE s.column_name = 'delivery_day' ORDER BY 1`,
     );
     expect(skipping.rows.map((row) => row.hypertable)).toEqual(['observation', 'observation_history']);
+  });
+
+  it('gives a value written without its day (by the previous release) its day, as jao_writer, also in compressed history', async () => {
+    const writerUrl = new URL(db.url);
+    writerUrl.username = 'jao_writer';
+    const writer = testPool({ connectionString: writerUrl.toString(), max: 1 });
+    try {
+      const series = await writer.query<{ series_id: number }>(
+        'SELECT min(series_id) AS series_id FROM jao.series',
+      );
+      const seriesId = series.rows[0]!.series_id;
+      // 22:30 UTC on 2025-10-25 is 00:30 of 2025-10-26 in Amsterdam (summer time); a new revision of a value of the
+      // older (on TimescaleDB compressed) stretch goes to history.
+      await writer.query(
+        `INSERT INTO jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at)
+         VALUES ($1, '2025-10-30T23:00:00Z', 1, 1, now(), now())`,
+        [seriesId],
+      );
+      await writer.query(
+        `INSERT INTO jao.observation_history (series_id, mtu, value, revision, first_seen_at, valid_from, valid_to)
+         VALUES ($1, '2024-10-25T22:30:00Z', 1, 99, now(), now(), now()),
+                ($1, '2025-10-25T22:00:00Z', 1, 99, now(), now(), now())`,
+        [seriesId],
+      );
+      const days = await pool.query<{ mtu: Date; delivery_day: string }>(
+        `SELECT mtu, delivery_day::text FROM jao.observation WHERE mtu = '2025-10-30T23:00:00Z'
+         UNION ALL
+         SELECT mtu, delivery_day::text FROM jao.observation_history WHERE revision = 99 ORDER BY mtu`,
+      );
+      expect(days.rows.map((row) => [row.mtu.toISOString(), row.delivery_day])).toEqual([
+        ['2024-10-25T22:30:00.000Z', '2024-10-26'],
+        ['2025-10-25T22:00:00.000Z', '2025-10-26'],
+        ['2025-10-30T23:00:00.000Z', '2025-10-31'],
+      ]);
+      // The writer may add to history, never change it: the trigger's function sets the one column for it.
+      await expect(
+        writer.query('UPDATE jao.observation_history SET value = 2 WHERE revision = 99'),
+      ).rejects.toThrow(/permission denied/);
+    } finally {
+      await writer.end();
+      await pool.query(`DELETE FROM jao.observation WHERE mtu = '2025-10-30T23:00:00Z'`);
+      await pool.query('DELETE FROM jao.observation_history WHERE revision = 99');
+    }
+  });
+
+  it('resumes an interrupted fill after the last batch it committed', async () => {
+    // As if the fill had stopped after 2025-10-24: its progress says so, the values after have no day yet, and a
+    // value before is left without one on purpose: a fill that started over would give it its day.
+    await pool.query(`DELETE FROM jao.schema_migrations WHERE name >= '013' AND name < '016'`);
+    await pool.query(
+      `UPDATE jao.migration_step_progress SET done_through = '2025-10-24T22:00:00Z' WHERE name = '013_fill_delivery_day'`,
+    );
+    const cleared = await pool.query(
+      `UPDATE jao.observation SET delivery_day = NULL WHERE mtu >= '2024-10-26T22:00:00Z' AND mtu < '2024-10-27T23:00:00Z'
+          OR mtu >= '2025-10-24T22:00:00Z'`,
+    );
+    expect(cleared.rowCount).toBeGreaterThan(0);
+    const lines: string[] = [];
+    const report = await migrate(pool, undefined, { onProgress: (line) => lines.push(line) });
+    expect(report.applied).toEqual([
+      '013_fill_delivery_day',
+      '014_delivery_day_index',
+      '015_views_on_stored_delivery_day',
+    ]);
+    // 3 days of 3 borders (one of 25 hours) from 2025-10-25 on.
+    expect(lines.filter((line) => line.startsWith('013 '))).toEqual([
+      expect.stringMatching(/^013 filled delivery_day of 219 values over 3 days in /),
+    ]);
+    const left = await pool.query<{ day: string; values: number }>(
+      `SELECT (mtu AT TIME ZONE 'Europe/Amsterdam')::date::text AS day, count(*)::int AS values
+         FROM jao.observation WHERE delivery_day IS NULL GROUP BY 1 ORDER BY 1`,
+    );
+    expect(left.rows).toEqual([{ day: '2024-10-27', values: 75 }]);
+    await pool.query(
+      `UPDATE jao.observation SET delivery_day = (mtu AT TIME ZONE 'Europe/Amsterdam')::date WHERE delivery_day IS NULL`,
+    );
+  });
+});
+
+describe('a migration that cannot get its lock within 0.5 s', () => {
+  let db: EarlierSchemaDatabase;
+  let holder: pg.Client;
+
+  beforeAll(async () => {
+    db = await createDatabaseBefore('locked_012', '012');
+    holder = testClient({ connectionString: db.url, application_name: 'long-reader' });
+    holder.on('error', () => {});
+    await holder.connect();
+  });
+
+  afterAll(async () => {
+    await holder?.end();
+    await db?.drop();
+  });
+
+  const holdReadLock = async () => {
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE jao.observation IN ACCESS SHARE MODE');
+  };
+
+  it('tries again after a pause, then gives up in one line having changed nothing', async () => {
+    await holdReadLock();
+    const lines: string[] = [];
+    try {
+      await expect(
+        migrate(db.pool, undefined, {
+          lockRetry: { attempts: 2, firstDelayMs: 10, maxDelayMs: 10 },
+          onProgress: (line) => lines.push(line),
+        }),
+      ).rejects.toThrow(
+        /^migration 012_delivery_day_column did not get its locks in 2 tries of 0.5 s each \(canceling statement due to lock timeout\); nothing of it was applied: run jao migrate again when the sessions holding them are done$/,
+      );
+    } finally {
+      await holder.query('ROLLBACK');
+    }
+    expect(lines).toEqual([
+      'migration 012_delivery_day_column waits for its locks (canceling statement due to lock timeout); try 2 of 2 in 10 ms',
+    ]);
+    const column = await db.pool.query(
+      `SELECT 1 FROM pg_attribute WHERE attrelid = 'jao.observation'::regclass AND attname = 'delivery_day'`,
+    );
+    expect(column.rowCount).toBe(0);
+    const recorded = await db.pool.query(`SELECT 1 FROM jao.schema_migrations WHERE name >= '012'`);
+    expect(recorded.rowCount).toBe(0);
+  });
+
+  it('goes on once the lock is free, the reader never having waited for it', async () => {
+    await holdReadLock();
+    const released = new Promise<void>((resolve, reject) => {
+      setTimeout(() => holder.query('ROLLBACK').then(() => resolve(), reject), 1500);
+    });
+    const lines: string[] = [];
+    const report = await migrate(db.pool, undefined, {
+      lockRetry: { attempts: 10, firstDelayMs: 100, maxDelayMs: 400 },
+      onProgress: (line) => lines.push(line),
+    });
+    await released;
+    expect(report.applied[0]).toBe('012_delivery_day_column');
+    expect(lines.some((line) => line.includes(' waits for its locks '))).toBe(true);
   });
 });
