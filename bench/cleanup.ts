@@ -1,10 +1,13 @@
 // Everything a benchmark started, undone in reverse order at the end, on error and on SIGINT/SIGTERM.
 
 export class Cleanup {
-  private readonly steps: { label: string; run: () => Promise<void> | void }[] = [];
+  private readonly steps: { label: string; run: () => Promise<unknown> | unknown }[] = [];
+
+  /** `who`: how a failed step's line names the run (a benchmark, `test:upgrade`). */
+  constructor(private readonly who = 'benchmark') {}
 
   /** Adds a step; the returned function runs it now (once) and takes it off the list. */
-  add(label: string, run: () => Promise<void> | void): () => Promise<void> {
+  add(label: string, run: () => Promise<unknown> | unknown): () => Promise<void> {
     const step = { label, run };
     this.steps.push(step);
     return async () => {
@@ -21,7 +24,7 @@ export class Cleanup {
       try {
         await step.run();
       } catch (error) {
-        console.error(`benchmark cleanup of ${step.label} failed: ${String(error)}`);
+        console.error(`${this.who} cleanup of ${step.label} failed: ${String(error)}`);
       }
     }
   }

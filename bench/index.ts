@@ -3,6 +3,7 @@ import { UsageError } from '../cli/errors';
 import { runApiBenchmark } from './api';
 import { runBackfillBenchmark } from './backfill';
 import { runFreshnessBenchmark } from './freshness';
+import { runMigrateBenchmark } from './migrate';
 import { runPageBenchmark } from './page';
 import { runQueryBenchmark } from './query';
 import { runReprocessBenchmark } from './reprocess';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   api: runApiBenchmark,
   backfill: runBackfillBenchmark,
   freshness: runFreshnessBenchmark,
+  migrate: runMigrateBenchmark,
   page: runPageBenchmark,
   query: runQueryBenchmark,
   reprocess: runReprocessBenchmark,

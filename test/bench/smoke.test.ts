@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { TARGET_NAMES as API_TARGETS } from '../../bench/api';
 import { TARGET_NAMES as BACKFILL_TARGETS } from '../../bench/backfill';
 import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
+import { TARGET_NAMES as MIGRATE_TARGETS } from '../../bench/migrate';
 import { TARGET_NAMES as PAGE_TARGETS } from '../../bench/page';
 import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
 import { TARGET_LINE } from '../../bench/report';
@@ -43,10 +44,10 @@ async function environmentFor(name: string, temporal: boolean): Promise<Record<s
   return env;
 }
 
-async function runSmoke(name: string, temporal: boolean): Promise<Run> {
-  const env = await environmentFor(name, temporal);
+/** `npm run bench -- <name> <args>` to its end (interrupted 10 s before the smoke timeout), its output kept. */
+function runBench(name: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/index.ts', name, '--smoke'], {
+    const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/index.ts', name, ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,6 +69,10 @@ async function runSmoke(name: string, temporal: boolean): Promise<Run> {
   });
 }
 
+async function runSmoke(name: string, temporal: boolean): Promise<Run> {
+  return runBench(name, ['--smoke'], await environmentFor(name, temporal));
+}
+
 /** Name, targets, and whether it needs Temporal. */
 const BENCHES: [string, readonly string[], boolean][] = [
   ['write', WRITE_TARGETS, false],
@@ -78,6 +83,7 @@ const BENCHES: [string, readonly string[], boolean][] = [
   ['page', PAGE_TARGETS, false],
   ['reprocess', REPROCESS_TARGETS, true],
   ['restore', RESTORE_TARGETS, false],
+  ['migrate', MIGRATE_TARGETS, false],
 ];
 
 describe.concurrent('benchmarks in smoke mode', () => {
@@ -96,4 +102,26 @@ describe.concurrent('benchmarks in smoke mode', () => {
     },
     SMOKE_TIMEOUT_MS,
   );
+});
+
+describe.concurrent('benchmarks given a mistake', () => {
+  it.each([
+    [
+      'reprocess',
+      ['--days', '1630'],
+      /^bench:reprocess: 1630 days from 2023-01-01 reach \d{4}-\d{2}-\d{2}, after tomorrow/,
+    ],
+    ['write', ['--days', 'many'], /^bench:write: unknown or invalid argument --days many$/],
+    ['migrate', ['--days', '5'], /^bench:migrate: --days must be a whole number from 30 to 20000$/],
+    ['nonesuch', [], /^usage: npm run bench -- </],
+  ] as const)('%s %j: refused in one line, exit 2, nothing started', async (name, args, line) => {
+    const run = await runBench(name, [...args]);
+    const lines = run.stderr.split('\n').filter((text) => text !== '' && !text.includes('npm warn'));
+    expect({ code: run.code, stdout: run.stdout, lines: lines.length }, run.stderr).toEqual({
+      code: 2,
+      stdout: '',
+      lines: 1,
+    });
+    expect(lines[0]).toMatch(line);
+  });
 });
