@@ -14,6 +14,7 @@ import {
   upStoresTheDays,
 } from './scenarios';
 import { ComposeStack } from './stack';
+import { upgradeFromPreviousRelease } from './upgrade';
 
 type Step = (stack: ComposeStack, log: (line: string) => void) => Promise<void>;
 
@@ -73,7 +74,17 @@ async function main(): Promise<number> {
       '4. a new worker build rolled out during a backfill (Worker Versioning): each day records its build',
       rolloutDuringBackfill,
     ],
+    [
+      "6. the previous release's images upgraded in place by up --build: nothing lost, the new build goes on",
+      upgradeFromPreviousRelease,
+    ],
   ];
+  // `npm run test:compose -- 6 …`: those numbered scenarios only (with the unnumbered steps they stand on).
+  const only = process.argv.slice(2);
+  const chosen = scenarios.filter(([name]) => {
+    const number = /^(\d+)\. /.exec(name)?.[1];
+    return number === undefined || only.length === 0 || only.includes(number);
+  });
   /** Steps whose failure leaves nothing for the later ones to run on. */
   const required = new Set<Step>([buildProjectImages]);
   const onSignal = () => {
@@ -82,7 +93,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    for (const [name, step] of scenarios) {
+    for (const [name, step] of chosen) {
       if (!(await timed(name, () => step(stack, log)))) {
         ok = false;
         if (required.has(step)) break;

@@ -21,6 +21,24 @@ const MINUTES = 60_000;
 
 const secondsSince = (since: number, until = Date.now()) => `${Math.round((until - since) / 1000)} s`;
 
+/** A reader key of the API, made by `jao api-key create` in a one-off container of the migrate image. */
+export async function createApiKey(stack: ComposeStack, name: string): Promise<string> {
+  const created = await stack.composeChecked([
+    'run',
+    '--rm',
+    '--no-deps',
+    '-T',
+    'migrate',
+    'api-key',
+    'create',
+    '--name',
+    name,
+  ]);
+  const key = created.trim().split('\n').at(-1)?.trim() ?? '';
+  if (key === '') throw new Error('api-key create printed no key');
+  return key;
+}
+
 /** 5: a secret missing from .env stops compose before it creates anything, with its own clear message. */
 export async function missingSecretIsRefused(
   stack: ComposeStack,
@@ -56,19 +74,7 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   });
   log(`up returned after ${secondsSince(started, upReturned)}, the API ready after ${secondsSince(started)}`);
 
-  const created = await stack.composeChecked([
-    'run',
-    '--rm',
-    '--no-deps',
-    '-T',
-    'migrate',
-    'api-key',
-    'create',
-    '--name',
-    'compose-test',
-  ]);
-  const key = created.trim().split('\n').at(-1)?.trim() ?? '';
-  if (key === '') throw new Error('api-key create printed no key');
+  const key = await createApiKey(stack, 'compose-test');
 
   const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
   // Tomorrow is in the range: published now, whatever the time of day, so that every day can be complete.

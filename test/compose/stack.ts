@@ -50,6 +50,11 @@ export class ComposeStack {
     private readonly settings: Record<string, string>,
   ) {}
 
+  /** The settings of this stack, for another stack of the same test (its own project, ports and volumes). */
+  settingsForAnotherStack(): Record<string, string> {
+    return { ...this.settings };
+  }
+
   static async create(
     engine: Engine,
     project: string,
@@ -78,6 +83,9 @@ export class ComposeStack {
   }
 
   /** Runs `docker compose` on the project; `settings` change (`omit` leaves out) variables of the env file. */
+  /** A compose file laid over docker-compose.yml by every later call (scenario 6: the previous release's images). */
+  override: string | null = null;
+
   compose(
     args: string[],
     options: { omit?: string[]; settings?: Record<string, string>; echo?: boolean } = {},
@@ -92,6 +100,7 @@ export class ComposeStack {
     };
     const base = ['--project-name', this.project, '--project-directory', REPOSITORY];
     const file = ['--file', join(REPOSITORY, 'docker-compose.yml')];
+    if (this.override !== null) file.push('--file', this.override);
     const envFile = ['--env-file', this.envFile(options.omit ?? [], options.settings ?? {})];
     return runCommand(this.engine.COMPOSE_BIN, [...base, ...file, ...envFile, ...args], {
       env,
@@ -110,6 +119,13 @@ export class ComposeStack {
       throw new Error(`docker compose ${args.join(' ')} exited ${result.code}:\n${tail}`);
     }
     return result.stdout;
+  }
+
+  /** Writes `text` as a file of the stack's own (removed with it); returns its path. */
+  writeFile(name: string, text: string): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, text);
+    return path;
   }
 
   url(port: PortVariable, path: string): string {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { DEFAULT_DATASET } from '../../domain/datasets';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
-const JAO_BIN = join(REPO_ROOT, 'bin', 'jao.js');
 
 /**
  * JAO_DATASETS of every CLI a test runs, unless the test names its own: Core maxExchanges alone (the default is
@@ -21,9 +20,10 @@ export interface JaoProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnJao(args: string[], env: NodeJS.ProcessEnv): JaoProcess {
-  const child = spawn(process.execPath, [JAO_BIN, ...args], {
-    cwd: REPO_ROOT,
+/** `root`: the checkout whose CLI runs (another release's, for an upgrade); this tree's by default. */
+export function spawnJao(args: string[], env: NodeJS.ProcessEnv, root: string = REPO_ROOT): JaoProcess {
+  const child = spawn(process.execPath, [join(root, 'bin', 'jao.js'), ...args], {
+    cwd: root,
     env: { ...process.env, ...TEST_DATASETS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,9 +71,10 @@ export function spawnJao(args: string[], env: NodeJS.ProcessEnv): JaoProcess {
 export async function runJao(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  root: string = REPO_ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [JAO_BIN, ...args], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [join(root, 'bin', 'jao.js'), ...args], {
+    cwd: root,
     env: { ...process.env, ...TEST_DATASETS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,144 @@
+// Scenario 6 of the compose test: the previous release's images (built from the release CHANGELOG names, checked out
+// beside the tree: test/upgrade/previousRelease.ts) fill a stack of their own, which `docker compose up -d --build`
+// then brings to this tree's images, as docs/deployment.md "Upgrading from 1.0.0" says. Everything stored before
+// reads the same after, the new migrations are recorded, and the new build stores more days, under Worker Versioning
+// taking over from the previous release's build.
+import { daysInRange } from '../../domain/calendar';
+import { testPool } from '../helpers/connections';
+import { checkOutRelease, previousRelease } from '../upgrade/previousRelease';
+import { snapshot, snapshotDifferences } from '../upgrade/snapshot';
+import { backfill, MINUTES, pastRange } from './backfills';
+import { waitFor } from './checks';
+import { psql } from './database';
+import { createApiKey } from './scenarios';
+import { ComposeStack, SECRETS } from './stack';
+
+/** Days the previous release stores: 20 past days; then the new build stores the 3 before them. */
+const PREVIOUS_RANGE = pastRange(10, 20);
+const NEW_RANGE = pastRange(30, 3);
+
+/** The pipeline's services built from the release's checkout instead of this tree. */
+function previousImages(root: string, version: string): string {
+  const build = (service: string) =>
+    [
+      `  ${service}:`,
+      '    build:',
+      `      context: ${JSON.stringify(root)}`,
+      '      target: runtime',
+      '      args:',
+      `        JAO_GIT_COMMIT: release-${version}`,
+    ].join('\n');
+  return `services:\n${['migrate', 'worker', 'api'].map(build).join('\n')}\n`;
+}
+
+async function apiReady(stack: ComposeStack, what: string): Promise<void> {
+  await waitFor(what, 5 * MINUTES, async () => {
+    const response = await fetch(stack.url('HOST_PORT_API', '/readyz')).catch(() => null);
+    return response?.ok ? true : undefined;
+  });
+}
+
+async function jaoInWorker(stack: ComposeStack, args: string[]): Promise<string> {
+  const run = await stack.compose(['exec', '-T', 'worker', 'node', 'bin/jao.js', ...args]);
+  if (run.code !== 0) {
+    throw new Error(
+      `jao ${args.join(' ')} in the worker exited ${run.code}:\n${`${run.stdout}${run.stderr}`.trim()}`,
+    );
+  }
+  return run.stdout;
+}
+
+export async function upgradeFromPreviousRelease(
+  main: ComposeStack,
+  log: (line: string) => void,
+): Promise<void> {
+  const release = previousRelease();
+  const root = checkOutRelease(release, log);
+  const stack = await ComposeStack.create(
+    main.engine,
+    `${main.project}-upgrade`,
+    main.settingsForAnotherStack(),
+  );
+  try {
+    stack.override = stack.writeFile('previous-release.yml', previousImages(root, release.version));
+    await stack.composeChecked(['build', 'worker']);
+    await stack.composeChecked(['build']);
+    await stack.composeChecked(['up', '--detach', '--no-build']);
+    await apiReady(stack, `the API of ${release.version} answers /readyz`);
+    log(`${release.version}'s images up (migrate, worker, api from ${release.commit.slice(0, 12)})`);
+
+    const key = await createApiKey(stack, 'desk');
+    await backfill(stack, PREVIOUS_RANGE, { wait: true });
+    const revised = PREVIOUS_RANGE.from;
+    const revise = await fetch(stack.url('HOST_PORT_SIMULATOR', `/_simulator/revise?day=${revised}`), {
+      method: 'POST',
+    });
+    if (!revise.ok) throw new Error(`the simulator refused to revise ${revised}: HTTP ${revise.status}`);
+    await jaoInWorker(stack, ['rerun', revised, '--wait']);
+    log(
+      `${release.version} stored ${PREVIOUS_RANGE.from}..${PREVIOUS_RANGE.to} and re-ran the revised ${revised}`,
+    );
+
+    const pool = testPool({
+      connectionString: `postgres://${SECRETS.POSTGRES_USER}:${SECRETS.POSTGRES_PASSWORD}@127.0.0.1:${stack.ports.HOST_PORT_POSTGRES}/jao`,
+      max: 2,
+    });
+    try {
+      const days = daysInRange(PREVIOUS_RANGE.from, PREVIOUS_RANGE.to);
+      const asOf: [string, string] = [new Date(Date.now() - 60_000).toISOString(), new Date().toISOString()];
+      const before = await snapshot(pool, days, asOf);
+
+      // The upgrade: this tree's images, built and started by compose; migrate runs first (depends_on).
+      stack.override = null;
+      const started = Date.now();
+      await stack.composeChecked(['up', '--detach', '--build']);
+      await apiReady(stack, 'the API of this tree answers /readyz');
+      log(
+        `docker compose up -d --build to this tree: the API ready after ${Math.round((Date.now() - started) / 1000)} s`,
+      );
+
+      const migrations = await psql(
+        stack,
+        `SELECT count(*) FROM jao.schema_migrations WHERE name = '016_release_floor'`,
+      );
+      if (migrations[0] !== '1') throw new Error('the new migrations are not recorded after the upgrade');
+      const after = await snapshot(pool, days, asOf, before.columns);
+      const differences = snapshotDifferences(before, after);
+      if (differences.length > 0)
+        throw new Error(`stored data changed in the upgrade: ${differences.join('; ')}`);
+      log(
+        `everything stored before reads the same (${Object.keys(before.hashes).length} row sets of ${days.length} days)`,
+      );
+
+      // The new build takes over once the previous one stopped polling (Worker Versioning), then stores new days.
+      await backfill(stack, NEW_RANGE, { wait: true });
+      const stored = await psql(
+        stack,
+        `SELECT count(*) FILTER (WHERE status = 'complete') || ' ' || count(DISTINCT last_build_id) FROM jao.delivery_day
+          WHERE day BETWEEN '${NEW_RANGE.from}'::date AND '${NEW_RANGE.to}'::date`,
+      );
+      const [complete, builds] = (stored[0] ?? '0 0').split(' ');
+      if (Number(complete) !== NEW_RANGE.days)
+        throw new Error(`the new build stored ${complete} of ${NEW_RANGE.days} days`);
+      const withoutDay = await psql(stack, 'SELECT count(*) FROM jao.observation WHERE delivery_day IS NULL');
+      if (withoutDay[0] !== '0')
+        throw new Error(`${withoutDay[0]} values have no delivery day after the upgrade`);
+      const served = await fetch(
+        stack.url('HOST_PORT_API', `/v1/days?from=${PREVIOUS_RANGE.from}&to=${PREVIOUS_RANGE.to}`),
+        {
+          headers: { authorization: `Bearer ${key}` },
+        },
+      );
+      if (!served.ok)
+        throw new Error(`the key made by ${release.version} got HTTP ${served.status} from the new API`);
+      log(
+        `the new build stored ${NEW_RANGE.from}..${NEW_RANGE.to} (${builds} build); every value has its day; ` +
+          `the key made by ${release.version} reads the new API`,
+      );
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await stack.remove();
+  }
+}

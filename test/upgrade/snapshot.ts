@@ -1,0 +1,108 @@
+// Everything a desk reads of some delivery days, as one hash per row set: taken before an upgrade and again after, it
+// must not change. The row sets keep the columns they had before (a later release may add columns, never change or
+// remove one: docs/development.md "Migrations").
+import type pg from 'pg';
+import type { DeliveryDay } from '../../domain/types';
+
+type Relation = { from: string; order: string };
+
+/** Each row set: what it reads, restricted to the days `$1`, ordered so that equal sets hash the same. */
+const ROW_SETS: Record<string, (at: string[]) => Relation> = {
+  values: () => ({
+    from: `(SELECT s.key, o.* FROM jao.observation o JOIN jao.series s USING (series_id)
+             WHERE (o.mtu AT TIME ZONE 'Europe/Amsterdam')::date = ANY ($1::date[])) AS t`,
+    order: 'key, mtu',
+  }),
+  history: () => ({
+    from: `(SELECT s.key, h.* FROM jao.observation_history h JOIN jao.series s USING (series_id)
+             WHERE (h.mtu AT TIME ZONE 'Europe/Amsterdam')::date = ANY ($1::date[])) AS t`,
+    order: 'key, mtu, revision',
+  }),
+  view: () => ({ from: 'jao.max_exchanges t WHERE t.delivery_day = ANY ($1::date[])', order: 'mtu, border' }),
+  viewHistory: () => ({
+    from: 'jao.max_exchanges_history t WHERE t.delivery_day = ANY ($1::date[])',
+    order: 'mtu, border, revision',
+  }),
+  lineage: () => ({
+    from: 'jao.max_exchanges_lineage t WHERE t.delivery_day = ANY ($1::date[])',
+    order: 'mtu, border, revision',
+  }),
+  daily: () => ({
+    from: 'jao.max_exchanges_daily t WHERE t.delivery_day = ANY ($1::date[])',
+    order: 'delivery_day, border',
+  }),
+  days: () => ({
+    from: `jao.delivery_day t WHERE t.dataset = 'maxExchanges' AND t.day = ANY ($1::date[])`,
+    order: 'day',
+  }),
+  quality: () => ({
+    from: `jao.day_quality t WHERE t.dataset = 'maxExchanges' AND t.day = ANY ($1::date[])`,
+    order: 'day',
+  }),
+  answers: () => ({
+    from: `(SELECT sha256, bytes, http_status, request_from, request_to, fetched_at, day FROM jao.raw_response
+             WHERE dataset = 'maxExchanges' AND day = ANY ($1::date[])) AS t`,
+    order: 'day, fetched_at',
+  }),
+  apiKeys: () => ({ from: 'jao.api_key t WHERE $1::date[] IS NOT NULL', order: 'name' }),
+  ...Object.fromEntries(
+    [0, 1].map((i) => [
+      `asOf${i}`,
+      (at: string[]) => ({
+        from: `jao.max_exchanges_as_of('${at[i]}'::timestamptz) t WHERE t.delivery_day = ANY ($1::date[])`,
+        order: 'mtu, border',
+      }),
+    ]),
+  ),
+};
+
+export interface Snapshot {
+  /** The columns of each row set when it was taken. */
+  columns: Record<string, string[]>;
+  /** Per row set: its row count and the md5 of its rows in order. */
+  hashes: Record<string, string>;
+}
+
+/**
+ * The row sets of `days`, with the as-of answers at the two instants `asOf` (taken before an upgrade, so that both
+ * sides answer for the same past). `columns`: those of an earlier snapshot, to compare like with like.
+ */
+export async function snapshot(
+  pool: pg.Pool,
+  days: DeliveryDay[],
+  asOf: [string, string],
+  columns?: Record<string, string[]>,
+): Promise<Snapshot> {
+  const result: Snapshot = { columns: {}, hashes: {} };
+  for (const [name, relationOf] of Object.entries(ROW_SETS)) {
+    const relation = relationOf(asOf);
+    let names = columns?.[name];
+    if (!names) {
+      const probe = await pool.query(`SELECT * FROM ${relation.from} LIMIT 0`, [days]);
+      names = probe.fields.map((field) => field.name);
+    }
+    result.columns[name] = names;
+    const list = names.map((column) => `t."${column.replace(/"/g, '""')}"`).join(', ');
+    const row = await pool.query<{ rows: string; hash: string | null }>(
+      `SELECT count(*) AS rows, md5(string_agg(r::text, E'\\n' ORDER BY n)) AS hash
+         FROM (SELECT row_number() OVER (ORDER BY ${relation.order
+           .split(', ')
+           .map((c) => `t.${c}`)
+           .join(', ')}) AS n,
+                      ROW(${list}) AS r
+                 FROM ${relation.from}) AS numbered`,
+      [days],
+    );
+    result.hashes[name] = `${row.rows[0]!.rows} rows, ${row.rows[0]!.hash ?? 'empty'}`;
+  }
+  return result;
+}
+
+/** The row sets that differ, each with both descriptions; empty when the two snapshots agree. */
+export function snapshotDifferences(before: Snapshot, after: Snapshot): string[] {
+  return Object.keys(before.hashes).flatMap((name) =>
+    before.hashes[name] === after.hashes[name]
+      ? []
+      : [`${name}: before ${before.hashes[name]}, after ${after.hashes[name] ?? 'missing'}`],
+  );
+}
