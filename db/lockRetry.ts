@@ -30,9 +30,45 @@ export class LockNotTaken extends Error {
   override name = 'LockNotTaken';
 }
 
-/** Bounds every lock wait of the session (or of the transaction, with `local`) by MIGRATION_LOCK_TIMEOUT_MS. */
+/**
+ * How long a migration's lock wait lasts before PostgreSQL checks who blocks it, and cancels an autovacuum that does
+ * (it only does so at deadlock_timeout, 1 s by default: after a lock timeout of 0.5 s it never would, and a VACUUM of
+ * a chunk 013 filled runs for minutes).
+ */
+export const MIGRATION_DEADLOCK_TIMEOUT_MS = 100;
+
+/** Whether the session's role may set deadlock_timeout (a superuser's setting, or granted SET on it from PostgreSQL 15). */
+async function maySetDeadlockTimeout(client: pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ superuser: boolean; version: number }>(
+    `SELECT current_setting('is_superuser') = 'on' AS superuser,
+            current_setting('server_version_num')::int AS version`,
+  );
+  if (rows[0]!.superuser) return true;
+  if (rows[0]!.version < 150000) return false;
+  const granted = await client.query<{ may: boolean }>(
+    `SELECT has_parameter_privilege('deadlock_timeout', 'SET') AS may`,
+  );
+  return granted.rows[0]!.may;
+}
+
+/**
+ * Bounds every lock wait of the session (or of the transaction, with `local`) by MIGRATION_LOCK_TIMEOUT_MS, and where
+ * the role may, lets an autovacuum in the way be cancelled within it (MIGRATION_DEADLOCK_TIMEOUT_MS).
+ */
 export async function setMigrationLockTimeout(client: pg.ClientBase, local: boolean): Promise<void> {
   await client.query(`SELECT set_config('lock_timeout', $1, $2)`, [`${MIGRATION_LOCK_TIMEOUT_MS}ms`, local]);
+  if (await maySetDeadlockTimeout(client)) {
+    await client.query(`SELECT set_config('deadlock_timeout', $1, $2)`, [
+      `${MIGRATION_DEADLOCK_TIMEOUT_MS}ms`,
+      local,
+    ]);
+  }
+}
+
+/** Back to the server's lock_timeout and deadlock_timeout, after a session-wide setMigrationLockTimeout. */
+export async function resetMigrationLockTimeout(client: pg.ClientBase): Promise<void> {
+  await client.query('RESET lock_timeout');
+  await client.query('RESET deadlock_timeout');
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   LockNotTaken,
   type LockRetry,
   MIGRATION_LOCK_RETRY,
+  resetMigrationLockTimeout,
   setMigrationLockTimeout,
   withLockRetry,
 } from './lockRetry';
@@ -321,7 +322,7 @@ async function runStep(
       lockRetry: online?.retry ?? MIGRATION_LOCK_RETRY,
     });
   } finally {
-    await client.query('RESET lock_timeout');
+    await resetMigrationLockTimeout(client);
   }
   await record(client, migration, 'applied');
 }
@@ -349,7 +350,7 @@ async function runStatements(client: pg.PoolClient, migration: Migration, online
       await retried(online, () => client.query(statement));
     }
   } finally {
-    if (online) await client.query('RESET lock_timeout');
+    if (online) await resetMigrationLockTimeout(client);
   }
   await record(client, migration, 'applied');
 }

@@ -67,6 +67,27 @@ async function valuesWithoutTheirDay(pool: pg.Pool): Promise<{ values: number; w
   return rows[0]!;
 }
 
+/** Each value table, or on TimescaleDB each of their chunks, with its indexes on (delivery_day, series_id). */
+async function dayIndexes(
+  pool: pg.Pool,
+  timescale: boolean,
+): Promise<{ relation: string; indexes: number; valid: number }[]> {
+  const relations = timescale
+    ? `SELECT show_chunks('jao.observation')::regclass AS relation
+       UNION ALL SELECT show_chunks('jao.observation_history')::regclass`
+    : `SELECT 'jao.observation'::regclass AS relation UNION ALL SELECT 'jao.observation_history'::regclass`;
+  const { rows } = await pool.query<{ relation: string; indexes: number; valid: number }>(
+    `SELECT r.relation::text AS relation, count(i.indexrelid)::int AS indexes,
+            count(i.indexrelid) FILTER (WHERE i.indisvalid)::int AS valid
+       FROM (${relations}) AS r
+       LEFT JOIN pg_index i ON i.indrelid = r.relation AND i.indnatts = 2
+        AND i.indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = r.relation AND attname = 'delivery_day')
+        AND i.indkey[1] = (SELECT attnum FROM pg_attribute WHERE attrelid = r.relation AND attname = 'series_id')
+      GROUP BY 1 ORDER BY 1`,
+  );
+  return rows;
+}
+
 describe('migrations 012-015 on stored values', () => {
   let db: EarlierSchemaDatabase;
   let pool: pg.Pool;
@@ -240,6 +261,43 @@ describe('migrations 012-015 on stored values', () => {
     await pool.query(
       `UPDATE jao.observation SET delivery_day = (mtu AT TIME ZONE 'Europe/Amsterdam')::date WHERE delivery_day IS NULL`,
     );
+  });
+
+  it('indexes the day of every table, on TimescaleDB every chunk and each one made later; rebuilds an index left invalid', async () => {
+    const indexed = await dayIndexes(pool, timescale);
+    expect(indexed.length).toBeGreaterThanOrEqual(2);
+    expect(indexed.filter((relation) => relation.valid !== 1 || relation.indexes !== 1)).toEqual([]);
+
+    // As a build stopped half-way leaves it: invalid (the test's superuser marks it so).
+    const broken = indexed[indexed.length - 1]!.relation;
+    await pool.query(
+      `UPDATE pg_index SET indisvalid = false
+        WHERE indrelid = $1::regclass AND indnatts = 2
+          AND indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'delivery_day')
+          AND indkey[1] = (SELECT attnum FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'series_id')`,
+      [broken],
+    );
+    await pool.query(`DELETE FROM jao.schema_migrations WHERE name >= '014' AND name < '016'`);
+    const lines: string[] = [];
+    const report = await migrate(pool, undefined, { onProgress: (line) => lines.push(line) });
+    expect(report.applied).toEqual(['014_delivery_day_index', '015_views_on_stored_delivery_day']);
+    expect(lines).toContainEqual(expect.stringMatching(/^014 drops .*left invalid by an interrupted build/));
+    expect(await dayIndexes(pool, timescale)).toEqual(indexed);
+
+    if (timescale) {
+      // A chunk made after the migration (a day two years on) has the index from its start.
+      await pool.query(
+        `INSERT INTO jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at, delivery_day)
+         SELECT min(series_id), '2027-06-30T22:00:00Z', 1, 1, now(), now(), '2027-07-01' FROM jao.series`,
+      );
+      try {
+        const later = await dayIndexes(pool, timescale);
+        expect(later.length).toBe(indexed.length + 1);
+        expect(later.filter((relation) => relation.valid !== 1 || relation.indexes !== 1)).toEqual([]);
+      } finally {
+        await pool.query(`DELETE FROM jao.observation WHERE mtu = '2027-06-30T22:00:00Z'`);
+      }
+    }
   });
 });
 
