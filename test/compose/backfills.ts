@@ -42,7 +42,9 @@ export async function backfill(
   const result = await stack.compose(args);
   if (result.code !== 0) {
     throw new Error(
-      `jao backfill ${range.from}..${range.to} exited ${result.code}:\n${result.stderr.trim()}`,
+      `jao backfill ${range.from}..${range.to} exited ${result.code}` +
+        `${result.code === 137 ? ' (SIGKILL: its container stopped under it)' : ''}:\n` +
+        `${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-20).join('\n')}`,
     );
   }
 }

@@ -138,6 +138,13 @@ export async function upgradeFromPreviousRelease(
     } finally {
       await pool.end();
     }
+  } catch (error) {
+    // run.ts prints the main stack's log; this stack's own is what tells why the upgrade failed.
+    const state = await stack.compose(['ps', '--all', '--format', '{{.Service}} {{.State}} {{.Status}}']);
+    const logs = await stack.compose(['logs', '--no-color', '--timestamps', '--tail', '40']);
+    log(`--- the upgraded stack's containers ---\n${state.stdout.trim()}`);
+    log(`--- the upgraded stack's last log lines ---\n${`${logs.stdout}${logs.stderr}`.trim()}`);
+    throw error;
   } finally {
     await stack.remove();
   }
