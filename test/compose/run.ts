@@ -4,6 +4,7 @@
 import { DEFAULT_DATASET } from '../../domain/datasets';
 import { buildStandins, provisionEngine } from './engine';
 import { workerKilledMidBackfill } from './recovery';
+import { requireRoom } from './resources';
 import { rolloutDuringBackfill } from './rollout';
 import {
   buildProjectImages,
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const log = (line: string) => console.log(`      ${line}`);
   let engine: Awaited<ReturnType<typeof provisionEngine>> | undefined;
+  if (!(await timed('the machine has room for two stacks', async () => log(requireRoom())))) return 1;
   let ok = await timed('provision podman, Docker Compose, the Debian base image', async () => {
     engine = await provisionEngine(log);
     log(`Compose ${engine.COMPOSE_BIN} on ${engine.DOCKER_HOST}`);

@@ -10,6 +10,7 @@ import { snapshot, snapshotDifferences } from '../upgrade/snapshot';
 import { backfill, MINUTES, pastRange } from './backfills';
 import { waitFor } from './checks';
 import { psql } from './database';
+import { describeRoom, machineRoom } from './resources';
 import { createApiKey } from './scenarios';
 import { ComposeStack, SECRETS } from './stack';
 
@@ -54,6 +55,10 @@ export async function upgradeFromPreviousRelease(
 ): Promise<void> {
   const release = previousRelease();
   const root = checkOutRelease(release, log);
+  // The first stack is done with: stopped (its containers and volumes kept for run.ts's log), so that the two
+  // stacks do not share the machine's two cores and its memory.
+  await main.composeChecked(['stop', '--timeout', '10']);
+  log(`the first stack stopped: this scenario runs a stack of its own (${describeRoom(machineRoom())})`);
   const stack = await ComposeStack.create(
     main.engine,
     `${main.project}-upgrade`,
@@ -142,7 +147,7 @@ export async function upgradeFromPreviousRelease(
     // run.ts prints the main stack's log; this stack's own is what tells why the upgrade failed.
     const state = await stack.compose(['ps', '--all', '--format', '{{.Service}} {{.State}} {{.Status}}']);
     const logs = await stack.compose(['logs', '--no-color', '--timestamps', '--tail', '40']);
-    log(`--- the upgraded stack's containers ---\n${state.stdout.trim()}`);
+    log(`--- the upgraded stack's containers (${describeRoom(machineRoom())}) ---\n${state.stdout.trim()}`);
     log(`--- the upgraded stack's last log lines ---\n${`${logs.stdout}${logs.stderr}`.trim()}`);
     throw error;
   } finally {
