@@ -27,7 +27,10 @@ import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
 import { createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
+import { messageOf, StartupAborted, StartupFailed, step, temporalStep } from './startupSteps';
 import { loadWorkflowBundle } from './workflowBundle';
+
+export { StartupAborted } from './startupSteps';
 
 /** How long start-up waits for the database to answer at all. */
 export const DATABASE_PROBE_TIMEOUT_MS = 10_000;
@@ -45,39 +48,6 @@ export interface WorkerProcessOptions {
   logger?: Logger;
 }
 
-/** Start-up ended by a stop request before the workers ran. */
-export class StartupAborted extends Error {
-  override name = 'StartupAborted';
-  constructor() {
-    super('stopped during start-up');
-  }
-}
-
-/** A start-up step that failed, with what it was doing. */
-export class StartupFailed extends Error {
-  override name = 'StartupFailed';
-}
-
-/** `step`, or StartupAborted as soon as `signal` is aborted (the step is abandoned, not waited for). */
-export function untilStopped<T>(step: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return step;
-  if (signal.aborted) return Promise.reject(new StartupAborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new StartupAborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    step.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /** Waits for `work` at most `ms`; cleanup after a failed start-up must not hang the exit. */
 async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -88,51 +58,6 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
     }),
   ]);
   clearTimeout(timer);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Prefixes a failed step's error with what the step was (a stop request passes unchanged). */
-async function step<T>(what: string, work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  try {
-    return await untilStopped(work, signal);
-  } catch (error) {
-    if (error instanceof StartupAborted) throw error;
-    throw new StartupFailed(`${what}: ${messageOf(error)}`, { cause: error });
-  }
-}
-
-/** gRPC DEADLINE_EXCEEDED or UNAVAILABLE anywhere in an error's causes: a server still starting, worth a retry. */
-function isTransientTemporalError(error: unknown): boolean {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    const code = (cause as { code?: unknown }).code;
-    if (code === 4 || code === 14 || /\b(DEADLINE_EXCEEDED|UNAVAILABLE)\b/.test(cause.message)) return true;
-  }
-  return false;
-}
-
-/**
- * A start-up step against Temporal that is safe to repeat (create-or-update): a dev server restarted from its saved
- * state can take longer than one call's deadline to answer its first schedule calls, so a transient failure is
- * tried again, up to `attempts` times, before start-up fails.
- */
-async function temporalStep<T>(
-  what: string,
-  work: () => Promise<T>,
-  signal: AbortSignal | undefined,
-  attempts = 3,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await untilStopped(work(), signal);
-    } catch (error) {
-      if (error instanceof StartupAborted) throw error;
-      if (attempt >= attempts || !isTransientTemporalError(error))
-        throw new StartupFailed(`${what}: ${messageOf(error)}`, { cause: error });
-    }
-  }
 }
 
 /** Whether the database answers at all, within DATABASE_PROBE_TIMEOUT_MS (pg has no connect timeout of its own). */
@@ -313,21 +238,18 @@ async function agreeOnRateLimit(
 ): Promise<void> {
   const fetchQueue = fetchTaskQueueOf(config.TEMPORAL_TASK_QUEUE);
   const limit = config.JAO_MAX_REQUESTS_PER_MINUTE;
-  try {
-    const { decision, previous } = await untilStopped(
+  const { decision, previous } = await temporalStep(
+    `setting the rate limit of ${fetchQueue}`,
+    () =>
       agreeOnFetchRateLimit(temporal.connection, {
         namespace: config.TEMPORAL_NAMESPACE,
         fetchQueue,
         maxRequestsPerMinute: limit,
       }),
-      signal,
-    );
-    const was = previous?.perMinute ? ` (was ${previous.perMinute})` : '';
-    log(`rate limit of ${fetchQueue}: ${limit} requests/minute for the fleet, ${decision}${was}`);
-  } catch (error) {
-    if (error instanceof FleetRateLimitConflict || error instanceof StartupAborted) throw error;
-    throw new StartupFailed(`setting the rate limit of ${fetchQueue}: ${messageOf(error)}`, { cause: error });
-  }
+    { signal, log, passThrough: (error) => error instanceof FleetRateLimitConflict },
+  );
+  const was = previous?.perMinute ? ` (was ${previous.perMinute})` : '';
+  log(`rate limit of ${fetchQueue}: ${limit} requests/minute for the fleet, ${decision}${was}`);
 }
 
 /** Creates or updates this task queue's schedules: per dataset the poll and the publication window; the archive; the bad days. */
@@ -349,7 +271,7 @@ async function ensureSchedules(
           lookbackDays: config.POLL_LOOKBACK_DAYS,
           dataset,
         }),
-      signal,
+      { signal, log },
     );
     log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
     const { window } = publicationSettingsOf(config, dataset);
@@ -363,7 +285,7 @@ async function ensureSchedules(
           checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
           dataset,
         }),
-      signal,
+      { signal, log },
     );
     log(
       `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
@@ -379,14 +301,14 @@ async function ensureSchedules(
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         intervalMs: config.ARCHIVE_INTERVAL,
       }),
-    signal,
+    { signal, log },
   );
   log(`schedule ${archiveId} ${archive}: ships to the archive every ${config.ARCHIVE_INTERVAL / 1000} s`);
   const badDaysId = badDaysScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
   const badDays = await temporalStep(
     `creating the schedule ${badDaysId} on ${temporalAt}`,
     () => ensureBadDaysSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE }),
-    signal,
+    { signal, log },
   );
   log(`schedule ${badDaysId} ${badDays}: marks the days bad now every ${BAD_DAYS_SYNC_INTERVAL_MS / 1000} s`);
 }

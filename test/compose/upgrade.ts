@@ -39,6 +39,14 @@ async function apiReady(stack: ComposeStack, what: string): Promise<void> {
   });
 }
 
+/** Until the worker's log says, since `since`, that it polls its task queue. */
+async function workerPolling(stack: ComposeStack, since: Date): Promise<void> {
+  await waitFor('the new worker polls its task queue', 5 * MINUTES, async () => {
+    const logs = await stack.compose(['logs', '--no-color', '--since', since.toISOString(), 'worker']);
+    return logs.stdout.includes('worker polling task queue') ? true : undefined;
+  });
+}
+
 async function jaoInWorker(stack: ComposeStack, args: string[]): Promise<string> {
   const run = await stack.compose(['exec', '-T', 'worker', 'node', 'bin/jao.js', ...args]);
   if (run.code !== 0) {
@@ -98,8 +106,13 @@ export async function upgradeFromPreviousRelease(
       const started = Date.now();
       await stack.composeChecked(['up', '--detach', '--build']);
       await apiReady(stack, 'the API of this tree answers /readyz');
+      const apiAfter = Math.round((Date.now() - started) / 1000);
+      // compose (under podman) recreates every container, Temporal and its database too: the new worker waits for
+      // Temporal before it polls, and `jao` runs in its container only once it does.
+      await workerPolling(stack, new Date(started));
       log(
-        `docker compose up -d --build to this tree: the API ready after ${Math.round((Date.now() - started) / 1000)} s`,
+        `docker compose up -d --build to this tree: the API ready after ${apiAfter} s, the worker polling after ` +
+          `${Math.round((Date.now() - started) / 1000)} s`,
       );
 
       const migrations = await psql(
