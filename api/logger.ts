@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
+import { type LogLevel, type LogOutputOptions, logLineOptions, logLineSink } from '../common/logger';
 
 /** Request headers that carry a key: never written to a log line. */
 export const REDACTED_PATHS = [
@@ -9,17 +10,16 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * The API's pino logger (JSON lines on stdout), given to Fastify. Its own, not the worker's: the API's lines carry
- * requests (method, URL, status, time) and never a key.
+ * The API's pino logger, given to Fastify: the lines of every other process (common/logger.ts), named `api`, with
+ * Fastify's request fields (reqId, req, res, responseTime) and never a key.
  */
 export function apiLoggerOptions(
-  level: string,
-  destination?: NodeJS.WritableStream,
+  level: LogLevel,
+  output: LogOutputOptions = {},
 ): FastifyServerOptions['logger'] {
   return {
-    level,
-    name: 'jao-api',
+    ...logLineOptions('api', level),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(destination ? { stream: destination } : {}),
+    stream: logLineSink(output),
   };
 }

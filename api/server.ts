@@ -55,7 +55,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
         taskQueue: settings.taskQueue,
         namespace: settings.temporal?.namespace ?? 'default',
       },
-      logger: apiLoggerOptions(settings.logLevel, options.logDestination),
+      logger: apiLoggerOptions(settings.logLevel, { sink: options.logDestination }),
     });
     await hub.start();
     await app.listen({ host: settings.host, port: settings.port });

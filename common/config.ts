@@ -255,6 +255,8 @@ export const configSchema = z.object({
   /** Requests per minute per API key; past it the API answers 429 with Retry-After. */
   API_RATE_LIMIT_PER_MINUTE: intFromEnv(1, 1_000_000, 600),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Unset: pretty-printed lines on a terminal, JSON lines otherwise (common/logger.ts). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Where `jao start` keeps the dev server's state between runs. */
   JAO_DATA_DIR: z.string().min(1).default('.data'),
 });

@@ -1,9 +1,11 @@
-// Every log line of the pipeline's processes (worker, the CLI's relayed and progress lines) is one JSON line on
+// Every log line of the pipeline's processes (worker, API, the CLI's relayed and progress lines) is one JSON line on
 // stdout, written by pino: `time` (ISO), `level`, `name` (the component), `message` and the entry's fields.
 // Errors in the fields become their type, message, causes and (for unexpected errors) stack, instead of the `{}`
-// JSON makes of them; secrets are masked in the whole line (common/redact.ts).
+// JSON makes of them; secrets are masked in the whole line (common/redact.ts). On a terminal the same lines are
+// pretty-printed (LOG_FORMAT).
 import { TemporalFailure } from '@temporalio/common';
-import pino, { type Logger } from 'pino';
+import pino, { type Logger, type LoggerOptions as PinoOptions } from 'pino';
+import { isColorSupported, prettyFactory } from 'pino-pretty';
 import { z } from 'zod';
 import { redactSecrets } from './redact';
 
@@ -11,6 +13,9 @@ export type { Logger } from 'pino';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface LoggedError {
   type: string;
@@ -27,13 +32,18 @@ export interface LineSink {
   write(line: string): void;
 }
 
-export interface LoggerOptions {
-  /** Default: LOG_LEVEL from the environment (info when unset or not a level). */
-  level?: LogLevel;
+export interface LogOutputOptions {
   /** Masked wherever they appear in a line. Default: JAO_API_KEY from the environment. */
   secrets?: readonly (string | undefined)[];
   /** Where the lines go. Default: stdout. */
   sink?: LineSink;
+  /** Default: LOG_FORMAT from the environment; when unset or not a format, pretty on a terminal, JSON otherwise. */
+  format?: LogFormat;
+}
+
+export interface LoggerOptions extends LogOutputOptions {
+  /** Default: LOG_LEVEL from the environment (info when unset or not a level). */
+  level?: LogLevel;
 }
 
 const MAX_CAUSES = 5;
@@ -82,24 +92,51 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel 
   return z.enum(LOG_LEVELS).catch('info').parse(env.LOG_LEVEL);
 }
 
-/** A logger whose lines carry `name` (worker, start, migrate, …). */
-export function createLogger(name: string, options: LoggerOptions = {}): Logger {
+/** LOG_FORMAT, or undefined (the sink decides) when unset or not a format. */
+export function logFormatFromEnv(env: NodeJS.ProcessEnv = process.env): LogFormat | undefined {
+  return z.enum(LOG_FORMATS).optional().catch(undefined).parse(env.LOG_FORMAT);
+}
+
+const describeIfError = (value: unknown) => (value instanceof Error ? describeError(value) : value);
+
+/** The pino options of every process's lines (createLogger's, the API's through Fastify): one shape. */
+export function logLineOptions(name: string, level: LogLevel): PinoOptions {
+  return {
+    level,
+    base: { name },
+    messageKey: 'message',
+    errorKey: 'error',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // Replace pino's and Fastify's error serializers (`err`), which would describe an already described error
+    // again, as an object of type `Object`.
+    serializers: { error: describeIfError, err: describeIfError },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (fields) => describeErrorsIn(fields, new WeakSet(), 0) as Record<string, unknown>,
+    },
+  };
+}
+
+function isTerminal(sink: LineSink): boolean {
+  return 'isTTY' in sink && sink.isTTY === true;
+}
+
+/** Where a logger writes its lines: secrets masked first, then the line as it is (json) or pretty-printed. */
+export function logLineSink(options: LogOutputOptions = {}): LineSink {
   const secrets = options.secrets ?? [process.env.JAO_API_KEY];
   const sink = options.sink ?? process.stdout;
-  return pino(
-    {
-      level: options.level ?? logLevelFromEnv(),
-      base: { name },
-      messageKey: 'message',
-      errorKey: 'error',
-      timestamp: pino.stdTimeFunctions.isoTime,
-      // Replaces pino's own error serializer, which would describe an already described error again.
-      serializers: { error: (value: unknown) => (value instanceof Error ? describeError(value) : value) },
-      formatters: {
-        level: (label) => ({ level: label }),
-        log: (fields) => describeErrorsIn(fields, new WeakSet(), 0) as Record<string, unknown>,
-      },
-    },
-    { write: (line: string) => sink.write(redactSecrets(line, secrets)) },
-  );
+  const format = options.format ?? logFormatFromEnv() ?? (isTerminal(sink) ? 'pretty' : 'json');
+  if (format === 'json') return { write: (line) => sink.write(redactSecrets(line, secrets)) };
+  const prettify = prettyFactory({
+    messageKey: 'message',
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    colorize: isColorSupported && isTerminal(sink),
+  });
+  return { write: (line) => sink.write(prettify(redactSecrets(line, secrets))) };
+}
+
+/** A logger whose lines carry `name` (worker, start, migrate, …). */
+export function createLogger(name: string, options: LoggerOptions = {}): Logger {
+  return pino(logLineOptions(name, options.level ?? logLevelFromEnv()), logLineSink(options));
 }

@@ -39,14 +39,21 @@ let installed = false;
  * that owns more than workers (`jao start`) passes `handleSignals: false` and handles them itself.
  */
 export function installRuntime(
-  config: Pick<Config, 'METRICS_PORT' | 'METRICS_HOST' | 'LOG_LEVEL'> & Partial<Pick<Config, 'JAO_API_KEY'>>,
+  config: Pick<Config, 'METRICS_PORT' | 'METRICS_HOST' | 'LOG_LEVEL'> &
+    Partial<Pick<Config, 'LOG_FORMAT' | 'JAO_API_KEY'>>,
   options: { handleSignals?: boolean } = {},
 ): void {
   if (installed) return;
   installed = true;
   Runtime.install({
     ...(options.handleSignals === false ? { shutdownSignals: [] } : {}),
-    logger: sdkLoggerOf(createLogger('worker', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] })),
+    logger: sdkLoggerOf(
+      createLogger('worker', {
+        level: config.LOG_LEVEL,
+        format: config.LOG_FORMAT,
+        secrets: [config.JAO_API_KEY],
+      }),
+    ),
     telemetryOptions: {
       logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
       ...(config.METRICS_PORT > 0

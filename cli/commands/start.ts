@@ -90,7 +90,11 @@ export async function startCommand(argv: string[]): Promise<void> {
   installRuntime(config, { handleSignals: false });
   // The stack's own lines and those it relays (dev server, worker) are log lines; only the summary of where
   // everything is (printWhereEverythingIs) is text for the person who started it.
-  const logger: Logger = createLogger('start', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] });
+  const logger: Logger = createLogger('start', {
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+    secrets: [config.JAO_API_KEY],
+  });
   const say = (line: string) => logger.info(line);
   // Ctrl-C at any moment: during start-up it ends start-up, afterwards it drains the worker; either way the
   // finally block below stops the simulator and the dev server. A second Ctrl-C is left to Node (exit at once).
@@ -148,7 +152,11 @@ export async function startCommand(argv: string[]): Promise<void> {
     }
 
     await runWorkerProcess(config, {
-      logger: createLogger('worker', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] }),
+      logger: createLogger('worker', {
+        level: config.LOG_LEVEL,
+        format: config.LOG_FORMAT,
+        secrets: [config.JAO_API_KEY],
+      }),
       signal: stop.signal,
       onRunning: async () => {
         const temporal = await connectClient(config);

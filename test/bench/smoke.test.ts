@@ -15,7 +15,7 @@ import { TARGET_NAMES as REPROCESS_TARGETS } from '../../bench/reprocess';
 import { TARGET_NAMES as RESTORE_TARGETS } from '../../bench/restore';
 import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
 import { createTestNamespace } from '../helpers/namespace';
-import { TEST_DATASETS } from '../helpers/processes';
+import { TEST_CLI_ENV } from '../helpers/processes';
 
 const root = join(__dirname, '..', '..');
 /** Most of a smoke run is starting processes (the bench, a worker); on a loaded 2-core machine one took 100 s. */
@@ -34,7 +34,7 @@ async function environmentFor(name: string, temporal: boolean): Promise<Record<s
     JAO_BENCH_TEMPLATE_DATABASE: inject('templateDatabase'),
     WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     // The workers the benchmarks start keep the dataset they measure current, not every declared one.
-    ...TEST_DATASETS,
+    ...TEST_CLI_ENV,
   };
   if (temporal) {
     // Day workflow ids (and tomorrow's, for freshness) are unique per namespace: one of the benchmark's own.

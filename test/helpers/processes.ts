@@ -10,7 +10,8 @@ export const REPO_ROOT = join(__dirname, '..', '..');
  * every declared dataset), so a worker or `jao start` spends no schedules, fetches or backfills on datasets the
  * test does not read, and `jao health` judges the days the test stored.
  */
-export const TEST_DATASETS = { JAO_DATASETS: DEFAULT_DATASET };
+/** What every CLI a test runs is given: Core maxExchanges alone, and JSON lines the tests read (whatever the shell's LOG_FORMAT). */
+export const TEST_CLI_ENV = { JAO_DATASETS: DEFAULT_DATASET, LOG_FORMAT: 'json' };
 
 export interface JaoProcess {
   child: ChildProcess;
@@ -24,7 +25,7 @@ export interface JaoProcess {
 export function spawnJao(args: string[], env: NodeJS.ProcessEnv, root: string = REPO_ROOT): JaoProcess {
   const child = spawn(process.execPath, [join(root, 'bin', 'jao.js'), ...args], {
     cwd: root,
-    env: { ...process.env, ...TEST_DATASETS, ...env },
+    env: { ...process.env, ...TEST_CLI_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -75,7 +76,7 @@ export async function runJao(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(root, 'bin', 'jao.js'), ...args], {
     cwd: root,
-    env: { ...process.env, ...TEST_DATASETS, ...env },
+    env: { ...process.env, ...TEST_CLI_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

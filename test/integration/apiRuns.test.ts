@@ -84,7 +84,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const line of api?.logs ?? []) if (line.includes('"level":50')) console.log(line.slice(0, 1500));
+  for (const line of api?.logs ?? []) if (line.includes('"level":"error"')) console.log(line.slice(0, 1500));
   await api?.close();
   await h?.close();
 });

@@ -20,7 +20,7 @@ import { buildInfoSchema } from '../../common/buildInfo';
 import { BUILD_INFO_FILE } from '../../workers/workflowBundle';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { databaseUrlFor, quoteIdent, withAdminClient } from '../helpers/postgres';
-import { REPO_ROOT, TEST_DATASETS } from '../helpers/processes';
+import { REPO_ROOT, TEST_CLI_ENV } from '../helpers/processes';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 const lockSchema = z.object({
@@ -185,7 +185,7 @@ describe('the compiled CLI of the runtime image', () => {
           TEMPORAL_TASK_QUEUE: uniqueTaskQueue('image'),
           METRICS_PORT: '0',
           WORKFLOW_BUNDLE_PATH: bundlePath,
-          ...TEST_DATASETS,
+          ...TEST_CLI_ENV,
         },
         stdio: 'pipe',
       });
