@@ -104,7 +104,19 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
           "when absent); an operator key's re-runs, backfills and day runs of each (`dataset`, likewise); a live feed of " +
           "the key's datasets. Delivery days are Europe/Amsterdam dates, MTUs UTC instants (ISO-8601).",
         version,
+        // package.json's "UNLICENSED", which npm defines: no licence is granted to use it.
+        license: {
+          name: 'UNLICENSED (proprietary)',
+          url: 'https://docs.npmjs.com/cli/v11/configuring-npm/package-json#license',
+        },
       },
+      servers: [
+        {
+          url: 'http://127.0.0.1:3000',
+          description:
+            'the default address (API_HOST, API_PORT); a client given another sets its own base URL',
+        },
+      ],
       components: {
         securitySchemes: {
           bearerAuth: {

@@ -11,22 +11,18 @@ import {
   isDataset,
 } from '../../domain/datasets';
 import { KEYS_DATASETS } from '../auth';
+import { BAD_REQUEST, errorBodySchema, KEY_REFUSALS, TOO_MANY_REQUESTS } from '../errors';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
 
-const errorBody = z.object({
-  statusCode: z.number().int(),
-  error: z.string(),
-  message: z.string(),
-  parameter: z.string().optional(),
-});
-
-/** The refusals of a /v1/datasets/{dataset}/… route before it reads anything. */
+/** The refusals of a /v1/datasets/{dataset}/… route (and of a route taking `dataset`) before it reads anything. */
 export const DATASET_REFUSALS = {
-  401: errorBody.describe('no key, or an unknown or revoked key'),
-  403: errorBody.describe('the key does not read the dataset'),
-  404: errorBody
+  400: BAD_REQUEST,
+  401: errorBodySchema.describe('no key, or an unknown or revoked key'),
+  403: errorBodySchema.describe('the key does not read the dataset'),
+  404: errorBodySchema
     .extend({ datasets: z.array(z.string()).describe('the declared dataset ids') })
     .describe('no declared dataset has this id (the message and `datasets` list the known ones)'),
+  429: TOO_MANY_REQUESTS,
 };
 
 const datasetEntry = z.object({
@@ -69,8 +65,7 @@ export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
         querystring: z.strictObject({}),
         response: {
           200: z.array(datasetEntry),
-          401: DATASET_REFUSALS[401],
-          403: errorBody.describe('the key reads no declared dataset'),
+          ...KEY_REFUSALS,
         },
       },
     },

@@ -80,6 +80,7 @@ export function registerDaysRoute(app: ApiApp, deps: RouteDeps): void {
     {
       config: { dataset: DATASET_IN_QUERY },
       schema: {
+        operationId: 'listDays',
         summary: "The quality record of each of a dataset's delivery days from..to",
         description:
           'jao.day_quality of the dataset (`dataset`, Core maxExchanges when absent): status, reason, expected ' +

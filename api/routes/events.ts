@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type DayEvent, readDayEventsAfter } from '../../db/dayEvents';
 import { isDataset } from '../../domain/datasets';
 import { KEYS_DATASETS } from '../auth';
-import { ApiInputError } from '../errors';
+import { ApiInputError, KEY_REFUSALS } from '../errors';
 import type { KeyLoss } from '../keyWatch';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 
@@ -69,10 +69,15 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
           'with a last event `key.revoked` or `key.unscoped` (data: type, dataset, message; when it loses any of the ' +
           'datasets it read at the start); reconnecting with that key is answered 401, or reads its new datasets. A stream opened with an operator key ends the same way with `key.demoted` ' +
           'when the key loses its operator scope; reconnecting reads on as a reader.',
+        operationId: 'streamEvents',
         tags: ['events'],
         security: SECURITY,
         querystring: eventsQuery,
         produces: ['text/event-stream'],
+        response: {
+          200: z.string().describe('the event stream (text/event-stream)'),
+          ...KEY_REFUSALS,
+        },
       },
     },
     async (request, reply) => {

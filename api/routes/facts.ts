@@ -5,17 +5,12 @@ import { readStatusReport } from '../../db/statusReport';
 import { marketTomorrow } from '../../domain/calendar';
 import { freshnessDeadlineOf } from '../../domain/datasetSource';
 import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
+import { errorBodySchema, KEY_REFUSALS } from '../errors';
 import { datasetQueryParam } from '../params';
 import { MAX_BACKFILLS } from '../runControl';
 import { TemporalUnavailable } from '../temporalClient';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
-
-const errorBody = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
-const keyErrors = {
-  401: errorBody.describe('no key, or an unknown or revoked key'),
-  403: errorBody.describe('the key reads no declared dataset'),
-};
 
 const freshness = z.object({
   day: z.string().describe('tomorrow (Europe/Amsterdam)'),
@@ -70,7 +65,7 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
             datasets: z.array(z.string()),
             scope: z.enum(['reader', 'operator']),
           }),
-          ...keyErrors,
+          ...KEY_REFUSALS,
         },
       },
     },
@@ -147,7 +142,7 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
         response: {
           200: z.array(backfill),
           ...DATASET_REFUSALS,
-          503: errorBody.describe('Temporal does not answer: which backfills run is unknown'),
+          503: errorBodySchema.describe('Temporal does not answer: which backfills run is unknown'),
         },
       },
     },

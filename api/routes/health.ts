@@ -1,8 +1,14 @@
 import type client from 'prom-client';
 import { z } from 'zod';
 import { loadMigrations } from '../../db/migrations';
+import { BAD_REQUEST } from '../errors';
 import { METRICS_CONTENT_TYPE } from '../metrics';
 import type { ApiApp, RouteDeps } from '../types';
+
+/** Open on purpose, without a key: probes and Prometheus call them. */
+const OPEN: { bearerAuth: string[] }[] = [];
+/** They take no parameter; one given is refused, as every route of the API refuses a parameter it does not take. */
+const noParameters = z.strictObject({});
 
 const probe = z.object({ status: z.enum(['ok', 'unavailable']), reason: z.string().optional() });
 
@@ -22,11 +28,14 @@ export function registerHealthRoutes(app: ApiApp, deps: RouteDeps, metrics: clie
     '/metrics',
     {
       schema: {
+        operationId: 'getMetrics',
         summary:
           'Prometheus metrics of the API process: its answers by route and status, their times, the Node process',
         tags: ['health'],
+        security: OPEN,
+        querystring: noParameters,
         produces: [METRICS_CONTENT_TYPE],
-        response: { 200: z.string() },
+        response: { 200: z.string(), 400: BAD_REQUEST },
       },
     },
     async (_request, reply) => {
@@ -36,16 +45,28 @@ export function registerHealthRoutes(app: ApiApp, deps: RouteDeps, metrics: clie
   );
   app.get(
     '/livez',
-    { schema: { summary: 'The process is up', tags: ['health'], response: { 200: probe } } },
+    {
+      schema: {
+        operationId: 'checkLiveness',
+        summary: 'The process is up',
+        tags: ['health'],
+        security: OPEN,
+        querystring: noParameters,
+        response: { 200: probe, 400: BAD_REQUEST },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/readyz',
     {
       schema: {
+        operationId: 'checkReadiness',
         summary: 'The database is reachable and migrated',
         tags: ['health'],
-        response: { 200: probe, 503: probe },
+        security: OPEN,
+        querystring: noParameters,
+        response: { 200: probe, 400: BAD_REQUEST, 503: probe },
       },
     },
     async (_request, reply) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KEYS_DATASETS } from '../auth';
+import { KEY_REFUSALS } from '../errors';
 import { MAX_RUNNING_DAYS } from '../runningDays';
 import { TemporalUnavailable } from '../temporalClient';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
@@ -25,10 +26,11 @@ export function registerRunningRoute(app: ApiApp, deps: RouteDeps): void {
           `Open deliveryDayWorkflow runs in the API's Temporal namespace (its visibility store, a few seconds behind), ` +
           `at most ${MAX_RUNNING_DAYS}, of the datasets the key reads (each names its dataset). jao.day_quality keeps the status of the last finished run; 503 when ` +
           'Temporal does not answer (which days run is then unknown, not "none").',
+        operationId: 'listRunningDays',
         tags: ['days'],
         security: SECURITY,
         querystring: z.strictObject({}),
-        response: { 200: z.array(runningDay), 503: unavailable },
+        response: { 200: z.array(runningDay), ...KEY_REFUSALS, 503: unavailable },
       },
     },
     async (request, reply) => {

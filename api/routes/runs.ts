@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { StartedBy } from '../../control/runStarts';
 import { BACKFILL_MODES, MAX_CONCURRENCY, parseBackfillInput } from '../../domain/workflowInputs';
 import { DATASET_IN_QUERY } from '../auth';
-import { ApiInputError } from '../errors';
+import { ApiInputError, BAD_REQUEST, errorBodySchema } from '../errors';
 import { checkFirstDay, datasetQueryParam, deliveryDayParam } from '../params';
 import { MAX_DAY_RUNS } from '../runControl';
 import { TemporalUnavailable } from '../temporalClient';
@@ -17,17 +17,13 @@ import { DATASET_REFUSALS } from './datasets';
 /** More days than this are a backfill's work (one workflow, bounded fan-out), not a list of single re-runs. */
 export const MAX_RERUN_DAYS = 31;
 
-const errorBody = z.object({
-  statusCode: z.number().int(),
-  error: z.string(),
-  message: z.string(),
-  parameter: z.string().optional(),
-});
 const errorAnswers = {
   ...DATASET_REFUSALS,
-  400: errorBody.describe('a parameter breaks a rule (`parameter` names it)'),
-  403: errorBody.describe('the key is a reader key, or does not read the dataset: operator keys of it only'),
-  503: errorBody.describe('Temporal does not answer: nothing was started'),
+  400: BAD_REQUEST,
+  403: errorBodySchema.describe(
+    'the key is a reader key, or does not read the dataset: operator keys of it only',
+  ),
+  503: errorBodySchema.describe('Temporal does not answer: nothing was started'),
 };
 
 /** The dataset whose runs a route starts or lists, as every other route takes it. */
