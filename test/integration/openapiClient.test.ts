@@ -11,7 +11,7 @@ import { writeDay } from '../../db/writeDay';
 import { createTestKey, startTestApi, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { REPO_ROOT } from '../helpers/processes';
-import { baseValue, validatedDay } from './storageFixtures';
+import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
 
 const DAY = '2024-03-05';
 const BORDERS = ['AT_BE', 'DE_FR'];
@@ -46,17 +46,7 @@ let document: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const validated = validatedDay(DAY, BORDERS, baseValue);
-  await writeDay(db.pool, {
-    dataset: 'maxExchanges',
-    day: DAY,
-    status: 'complete',
-    validated,
-    expectedMtus: validated.expectedMtus,
-    rawResponseId: null,
-    workflowId: 'wf',
-    buildId: 'build-1',
-  });
+  await writeDay(db.pool, fetchWrite(DAY, validatedDay(DAY, BORDERS, baseValue), new Date()));
   key = await createTestKey(db.pool);
   api = await startTestApi(db.url);
   document = await (await fetch(`${api.url}/openapi.json`)).text();
