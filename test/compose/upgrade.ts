@@ -28,6 +28,8 @@ function previousImages(root: string, version: string): string {
       '      target: runtime',
       '      args:',
       `        JAO_GIT_COMMIT: release-${version}`,
+      // not tagged as this tree's release
+      '      tags: !reset []',
     ].join('\n');
   return `services:\n${['migrate', 'worker', 'api'].map(build).join('\n')}\n`;
 }

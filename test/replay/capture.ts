@@ -664,7 +664,7 @@ async function main(): Promise<void> {
     allowPositionals: false,
   });
   // `--only archive` / `--only bad-days` / `--only reprocess-batches`: those workflows alone (their sets,
-  // 1.1.0-archive, 1.1.0-bad-days and 1.2.0-reprocess-batches, sit beside the 1.0.0 set).
+  // 1.1.0-archive, 1.1.0-bad-days and 1.1.0-reprocess-batches, sit beside the 1.0.0 set).
   const only = ['archive', 'bad-days', 'reprocess-batches'];
   if (values.only !== undefined && !only.includes(values.only))
     throw new Error(`--only takes ${only.map((name) => `"${name}"`).join(', ')}, got "${values.only}"`);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CONFIG_VARIABLES } from '../../common/config';
+import { version } from '../../package.json';
 
 const root = join(__dirname, '..', '..');
 const buildSchema = z.union([
@@ -13,6 +14,7 @@ const buildSchema = z.union([
     context: z.string(),
     target: z.string().optional(),
     args: z.record(z.string(), z.string()).optional(),
+    tags: z.array(z.string()).optional(),
   }),
 ]);
 const serviceSchema = z.object({
@@ -74,6 +76,14 @@ describe('docker-compose.yml', () => {
     // the base image is a build argument (a local stand-in can replace it) whose default is pinned
     for (const base of bases) expect(base).toBe(`\${NODE_IMAGE}`);
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20\.\d+[\w.-]*$/m);
+  });
+
+  it("tags the pipeline's images with the release they are (package.json's version)", () => {
+    const tagged = Object.entries(compose.services)
+      .filter(([, service]) => typeof service.build === 'object' && service.build.target === 'runtime')
+      .map(([name, service]) => [name, typeof service.build === 'object' ? service.build.tags : undefined]);
+    expect(tagged.map(([name]) => name)).toEqual(['migrate', 'worker', 'api']);
+    for (const [, tags] of tagged) expect(tags).toEqual([`jao-scraper:${version}`]);
   });
 
   it('publishes every port on 127.0.0.1 only', () => {
