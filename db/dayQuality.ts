@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import { declarationOf, declaredResolutionOn, isDataset } from '../domain/datasets';
-import { type DayDrift, DRIFT_KINDS, type DriftKind, withDeclaredResolution } from '../domain/drift';
+import {
+  type DayDrift,
+  DRIFT_KINDS,
+  type DriftKind,
+  isDeclaredSwitch,
+  withDeclaredResolution,
+} from '../domain/drift';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 
 /** A row of jao.day_quality (migration 010). */
@@ -23,6 +29,10 @@ export interface DayQuality {
   rejectedValues: number;
   unknownFields: string[];
   reason: string | null;
+  /** Keys declared published empty that the day's answer published null at every MTU (migration 017). */
+  publishedEmptyKeys: string[];
+  /** Keys declared published empty that carried values (drift `empty_keys_filled`). */
+  emptyKeysWithValues: string[];
   drift: DayDrift | null;
 }
 
@@ -46,6 +56,8 @@ interface QualityRow {
   drift: string[];
   previous_day: string | null;
   previous_resolution_minutes: number | null;
+  published_empty_keys: string[];
+  empty_keys_with_values: string[];
 }
 
 const isDriftKind = (kind: string): kind is DriftKind => (DRIFT_KINDS as readonly string[]).includes(kind);
@@ -59,11 +71,11 @@ export type DriftColumns = Pick<
   | 'previous_resolution_minutes'
   | 'keys_added'
   | 'keys_vanished'
->;
+> & { empty_keys_with_values?: string[] | null };
 
 /** The day's drift against the previous stored day and against its dataset's declaration; null without any. */
 export function driftOf(row: DriftColumns, of: { dataset: string; day: DeliveryDay }): DayDrift | null {
-  const kinds = row.drift.filter(isDriftKind);
+  const kinds = withoutDeclaredSwitch(row, of).filter(isDriftKind);
   const drift: DayDrift = {
     kinds,
     previousDay: row.previous_day,
@@ -71,10 +83,29 @@ export function driftOf(row: DriftColumns, of: { dataset: string; day: DeliveryD
     previousResolutionMinutes: row.previous_resolution_minutes,
     keysAdded: row.keys_added ?? [],
     keysVanished: row.keys_vanished ?? [],
+    ...(row.empty_keys_with_values?.length ? { emptyKeysFilled: row.empty_keys_with_values } : {}),
   };
-  const declared = isDataset(of.dataset) ? declaredResolutionOn(declarationOf(of.dataset), of.day) : null;
+  const declared = declaredMinutesOn(of.dataset, of.day);
   const withDeclared = withDeclaredResolution(drift, declared);
   return withDeclared && withDeclared.kinds.length > 0 ? withDeclared : null;
+}
+
+function declaredMinutesOn(dataset: string, day: DeliveryDay | null): number | null {
+  return day !== null && isDataset(dataset) ? declaredResolutionOn(declarationOf(dataset), day) : null;
+}
+
+/** The view's drift kinds, less a resolution change the dataset declares (domain/drift.ts: isDeclaredSwitch). */
+export function withoutDeclaredSwitch(
+  row: Pick<DriftColumns, 'drift' | 'previous_day' | 'resolution_minutes' | 'previous_resolution_minutes'>,
+  of: { dataset: string; day: DeliveryDay },
+): string[] {
+  const declaredSwitch = isDeclaredSwitch({
+    minutes: row.resolution_minutes,
+    previousMinutes: row.previous_resolution_minutes,
+    declaredMinutes: declaredMinutesOn(of.dataset, of.day),
+    declaredPreviousMinutes: declaredMinutesOn(of.dataset, row.previous_day),
+  });
+  return declaredSwitch ? row.drift.filter((kind) => kind !== 'resolution') : row.drift;
 }
 
 function qualityOf(row: QualityRow): DayQuality {
@@ -95,6 +126,8 @@ function qualityOf(row: QualityRow): DayQuality {
     rejectedValues: row.rejected_values,
     unknownFields: row.unknown_fields,
     reason: row.reason,
+    publishedEmptyKeys: row.published_empty_keys,
+    emptyKeysWithValues: row.empty_keys_with_values,
     drift: driftOf(row, row),
   };
 }
@@ -102,7 +135,8 @@ function qualityOf(row: QualityRow): DayQuality {
 const QUALITY_SELECT = `
   SELECT dataset, day::text AS day, status, expected_mtus, received_mtus, missing_mtus, resolution_minutes,
          keys, keys_added, keys_vanished, null_values, duplicate_rows, conflicting_rows, rejected_values,
-         unknown_fields, reason, drift, previous_day::text AS previous_day, previous_resolution_minutes
+         unknown_fields, reason, drift, previous_day::text AS previous_day, previous_resolution_minutes,
+         published_empty_keys, empty_keys_with_values
     FROM jao.day_quality`;
 
 /** The quality records of a dataset's days in [from, to] (inclusive), in day order; days never run are absent. */

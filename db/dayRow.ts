@@ -24,6 +24,8 @@ const QUALITY_COLUMNS = [
   'rejected_values',
   'unknown_fields',
   'reason',
+  'published_empty_keys',
+  'empty_keys_with_values',
 ] as const;
 
 /** An empty answer for a day with stored values: the values stay, last_error keeps the evidence. */
@@ -97,6 +99,8 @@ interface DayRowParams extends Record<string, unknown> {
   rejectedValues: number;
   unknownFields: string[];
   reason: string | null;
+  publishedEmptyKeys: string[];
+  emptyKeysWithValues: string[];
   /** The write is a revision of the stored values (revision_count moves). */
   revises: boolean;
   /** A re-check worse than what is stored: the stored status, quality record and received MTUs stay. */
@@ -141,14 +145,15 @@ const UPSERT_DAY_ROW = namedStatement<
         first_complete_at, last_changed_at, last_checked_at, attempts, last_error, last_workflow_id,
         last_raw_response_id, last_build_id, content_build_id,
         resolution_minutes, missing_mtus, key_set_id, null_values, duplicate_rows, conflicting_rows,
-        rejected_values, unknown_fields, reason)
+        rejected_values, unknown_fields, reason, published_empty_keys, empty_keys_with_values)
      VALUES (:dataset, :day::date, :status, :expectedMtus, COALESCE(:receivedMtus::int, 0), COALESCE(:points::int, 0), :contentHash::text,
              CASE WHEN :contentChanged::boolean THEN 1 ELSE 0 END,
              CASE WHEN :status = 'complete' THEN :txTime::timestamptz END,
              CASE WHEN :contentChanged::boolean THEN :txTime::timestamptz END,
              CASE WHEN :checksJao::boolean THEN :txTime::timestamptz END, 1,
              :error, :workflowId, :rawResponseId, :buildId, CASE WHEN :contentChanged::boolean THEN :buildId END,
-             :resolutionMinutes::int, :missingMtus::timestamptz[], :keySetId::int, :nullValues::int, :duplicateRows::int, :conflictingRows::int, :rejectedValues::int, :unknownFields::text[], :reason)
+             :resolutionMinutes::int, :missingMtus::timestamptz[], :keySetId::int, :nullValues::int, :duplicateRows::int, :conflictingRows::int, :rejectedValues::int, :unknownFields::text[], :reason,
+             :publishedEmptyKeys::text[], :emptyKeysWithValues::text[])
      ON CONFLICT (dataset, day) DO UPDATE SET
         -- a day with stored content keeps it when a re-check brings none (empty answer, invalid payload,
         -- failed fetch): its status and quality record describe what is stored (a stored partial day stays
@@ -228,6 +233,8 @@ export async function upsertDayRow(
     rejectedValues: (input.rejections ?? validated?.rejections ?? []).length,
     unknownFields: validated?.unknownFields ?? [],
     reason: input.reason === undefined ? error : pgText(input.reason),
+    publishedEmptyKeys: validated?.publishedEmptyKeys ?? [],
+    emptyKeysWithValues: validated?.emptyKeysWithValues ?? [],
     revises: revises(state, outcome),
     keepStored,
     checksJao: input.reprocess === undefined,

@@ -24,7 +24,7 @@ const WRITTEN_DAY_FACTS = namedStatement<
 >(
   'jao.writeDay.writtenDayFacts',
   `SELECT q.drift, q.previous_day::text AS previous_day, q.resolution_minutes, q.previous_resolution_minutes,
-          q.keys_added, q.keys_vanished,
+          q.keys_added, q.keys_vanished, q.empty_keys_with_values,
           latest.day AS latest_complete_day,
           first_completion.day AS first_day, first_completion.published_after AS first_published_after,
           first_completion.seen_at AS first_seen_at, first_completion.stored_at AS first_stored_at

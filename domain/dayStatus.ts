@@ -41,7 +41,8 @@ export function worseRecheckError(status: string, reason: string | null): string
 export function judgeDay(v: ValidatedDay): DayVerdict {
   if (v.rows === 0) return { status: 'not_published', reason: NOT_PUBLISHED_REASON };
   const expectedValues = v.expectedMtus * v.keys.length;
-  if (v.missingMtus.length === 0 && v.refusedKeys === 0 && v.points.length === expectedValues) {
+  const valuesOrDeclaredEmpty = v.points.length + (v.declaredEmptyNulls ?? 0);
+  if (v.missingMtus.length === 0 && v.refusedKeys === 0 && valuesOrDeclaredEmpty === expectedValues) {
     return { status: 'complete', reason: null };
   }
   const findings = describeFindings(v);
@@ -51,7 +52,7 @@ export function judgeDay(v: ValidatedDay): DayVerdict {
       reason: `no value accepted: ${findings.length ? findings.join('; ') : 'the rows carry no border values'}`,
     };
   }
-  const missingValues = expectedValues - v.points.length;
+  const missingValues = expectedValues - valuesOrDeclaredEmpty;
   const summary = missingValues > 0 ? `${missingValues} of ${expectedValues} values missing: ` : '';
   return { status: 'partial', reason: `${summary}${findings.join('; ')}` };
 }

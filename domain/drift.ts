@@ -1,7 +1,8 @@
 // Drift: a day whose resolution or key set differs from the latest earlier day with stored values (docs/design.md
-// §5). Never an error; flagged in `status`, as a warning in `health`, and counted in metrics.
+// §5), or whose keys declared published empty carry values. Never an error; flagged in `status`, as a warning in
+// `health`, and counted in metrics.
 
-export const DRIFT_KINDS = ['resolution', 'keys_added', 'keys_vanished'] as const;
+export const DRIFT_KINDS = ['resolution', 'keys_added', 'keys_vanished', 'empty_keys_filled'] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
 export interface DayDrift {
@@ -14,6 +15,8 @@ export interface DayDrift {
   declaredResolutionMinutes?: number | null;
   keysAdded: string[];
   keysVanished: string[];
+  /** Keys the dataset declares published empty that carried values on the day. */
+  emptyKeysFilled?: string[];
 }
 
 function keyList(keys: string[]): string {
@@ -39,6 +42,10 @@ export function describeDrift(drift: DayDrift): string {
   if (drift.kinds.includes('keys_vanished')) {
     parts.push(`${drift.keysVanished.length} keys vanished (${keyList(drift.keysVanished)})`);
   }
+  if (drift.kinds.includes('empty_keys_filled')) {
+    const filled = drift.emptyKeysFilled ?? [];
+    parts.push(`${filled.length} keys declared published empty carry values (${keyList(filled)})`);
+  }
   return drift.previousDay === null ? parts.join('; ') : `${parts.join('; ')} against ${drift.previousDay}`;
 }
 
@@ -58,4 +65,24 @@ export function withDeclaredResolution(
     ? drift.kinds
     : ['resolution', ...drift.kinds];
   return { ...drift, kinds, declaredResolutionMinutes: declaredMinutes };
+}
+
+/**
+ * A change of resolution the dataset's declaration foresees (Core scheduledExchanges hourly until 2025-10-01, every
+ * 15 minutes from it) is no drift: both days at their own declared MTU length. Any other change still is.
+ */
+export function isDeclaredSwitch(resolutions: {
+  minutes: number | null;
+  previousMinutes: number | null;
+  declaredMinutes: number | null;
+  declaredPreviousMinutes: number | null;
+}): boolean {
+  const { minutes, previousMinutes, declaredMinutes, declaredPreviousMinutes } = resolutions;
+  return (
+    minutes !== null &&
+    previousMinutes !== null &&
+    minutes !== previousMinutes &&
+    minutes === declaredMinutes &&
+    previousMinutes === declaredPreviousMinutes
+  );
 }

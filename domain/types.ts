@@ -54,8 +54,17 @@ export interface ValidatedDay {
   keys: string[];
   /** Keys published in the day's rows but refused (malformed, too long, too many new ones). */
   refusedKeys: number;
-  /** Values published as null (each also a `null_value` rejection). */
+  /** Values published as null (each also a `null_value` rejection), the declared-empty keys' aside. */
   nullValues: number;
+  /**
+   * Keys the dataset declares published empty (domain/datasets: publishedEmpty) that the answer published null at
+   * every MTU, sorted: not among `keys`, no value expected of them. Absent in days validated before they existed.
+   */
+  publishedEmptyKeys?: string[];
+  /** Keys declared published empty that carried values in the answer, sorted: kept among `keys`, and drift. */
+  emptyKeysWithValues?: string[];
+  /** Nulls of the keys in `emptyKeysWithValues`: published empty on purpose, so not missing values. */
+  declaredEmptyNulls?: number;
   /** Rows that repeated another row of their MTU exactly; collapsed into it. */
   duplicateRows: number;
   /** Rows of MTUs published twice with different values; all refused. */

@@ -2,7 +2,7 @@
 // A broken envelope invalidates the whole payload; a bad row, key or value is refused alone and the rest is kept.
 // The passes themselves are in domain/validationPhases.ts.
 import { dayWindow } from './calendar';
-import { type DatasetDeclaration, declaredResolutionOn } from './datasets';
+import { type DatasetDeclaration, declaredResolutionOn, publishedEmptyKeysOf } from './datasets';
 import { truncateText } from './jaoEnvelope';
 import { MAX_KEY_LENGTH, MAX_UNKNOWN_FIELDS } from './limits';
 import { printableText } from './text';
@@ -14,6 +14,7 @@ import {
   groupRowsByMtu,
   MINUTE_MS,
   missingMtusOf,
+  type ReadValues,
   type RejectionRule,
   readEnvelope,
   readValues,
@@ -60,6 +61,8 @@ export interface ValidationOptions {
   keptFields?: readonly string[];
   /** The MTU length assumed when no row can be placed (the dataset's declared one; default 60). */
   declaredResolutionMinutes?: number;
+  /** Keys the dataset declares published empty on purpose (domain/datasets: publishedEmpty). */
+  publishedEmptyKeys?: readonly string[];
 }
 
 /** The validation options a dataset's declaration implies for a day. */
@@ -67,6 +70,7 @@ export function optionsFor(declaration: DatasetDeclaration, day: DeliveryDay): V
   return {
     keptFields: declaration.extraRowFields.map((field) => field.name),
     declaredResolutionMinutes: declaredResolutionOn(declaration, day),
+    publishedEmptyKeys: publishedEmptyKeysOf(declaration),
   };
 }
 
@@ -93,7 +97,14 @@ export function validateWindow(
   const keptFields = options.keptFields ?? [];
   const grouped = groupRowsByMtu(inWindow, fromMs, stepMs, rejections, new Set(keptFields));
   const keys = admitKeys(grouped, options.knownKeys, rejections);
-  const read = readValues(grouped.rowsByMtu, keys, rejections, keptFields);
+  const read = readValues(
+    grouped.rowsByMtu,
+    keys,
+    rejections,
+    keptFields,
+    new Set(options.publishedEmptyKeys ?? []),
+  );
+  const empty = declaredEmptyOutcome(keys.accepted, read);
   const { expectedMtus, missingMtus } = missingMtusOf(fromMs, toMs, stepMs, read.received);
   const printableUnknown = [
     ...new Set([...grouped.unknownFields].map((field) => printableText(field, MAX_KEY_LENGTH))),
@@ -108,15 +119,53 @@ export function validateWindow(
       missingMtus,
       points: read.points,
       rejections,
-      keys: keys.accepted,
+      keys: empty.keys,
       refusedKeys: grouped.refusedKeys.size,
       nullValues: read.nullValues,
+      publishedEmptyKeys: empty.publishedEmptyKeys,
+      emptyKeysWithValues: empty.emptyKeysWithValues,
+      declaredEmptyNulls: empty.declaredEmptyNulls,
       duplicateRows: read.duplicateRows,
       conflictingRows: read.conflictingRows,
       absentValues: read.absentValues,
       unknownFields: printableUnknown.sort().slice(0, MAX_UNKNOWN_FIELDS),
       ...(keptFields.length > 0 ? { rowFields: read.rowFields } : {}),
     },
+  };
+}
+
+/**
+ * The keys declared published empty, as the answer has them: those null at every MTU are no series of the day (no
+ * value is expected of them), those carrying a value are kept as keys and named (drift), and their nulls are
+ * counted apart, never as missing values.
+ */
+function declaredEmptyOutcome(
+  acceptedKeys: readonly string[],
+  read: ReadValues,
+): {
+  keys: string[];
+  publishedEmptyKeys: string[];
+  emptyKeysWithValues: string[];
+  declaredEmptyNulls: number;
+} {
+  if (read.declaredEmptyNulls.size === 0)
+    return {
+      keys: [...acceptedKeys],
+      publishedEmptyKeys: [],
+      emptyKeysWithValues: [],
+      declaredEmptyNulls: 0,
+    };
+  const withValues = new Set<string>();
+  for (const point of read.points) if (read.declaredEmptyNulls.has(point.key)) withValues.add(point.key);
+  const publishedEmptyKeys = [...read.declaredEmptyNulls.keys()].filter((key) => !withValues.has(key)).sort();
+  const emptyKeys = new Set(publishedEmptyKeys);
+  let declaredEmptyNulls = 0;
+  for (const key of withValues) declaredEmptyNulls += read.declaredEmptyNulls.get(key) ?? 0;
+  return {
+    keys: acceptedKeys.filter((key) => !emptyKeys.has(key)),
+    publishedEmptyKeys,
+    emptyKeysWithValues: [...withValues].sort(),
+    declaredEmptyNulls,
   };
 }
 

@@ -282,6 +282,8 @@ export interface ReadValues {
   /** MTU starts with at least one value read. */
   received: Set<number>;
   nullValues: number;
+  /** Nulls of the keys declared published empty, per key (not rejections: JAO publishes them so on purpose). */
+  declaredEmptyNulls: Map<string, number>;
   duplicateRows: number;
   conflictingRows: number;
   absentValues: number;
@@ -296,6 +298,7 @@ export function readValues(
   keys: AdmittedKeys,
   rejections: Rejection[],
   keptFields: readonly string[] = [],
+  publishedEmpty: ReadonlySet<string> = new Set(),
 ): ReadValues {
   const acceptedKeyCount = keys.accepted.length;
   const read: ReadValues = {
@@ -303,6 +306,7 @@ export function readValues(
     rowFields: [],
     received: new Set(),
     nullValues: 0,
+    declaredEmptyNulls: new Map(),
     duplicateRows: 0,
     conflictingRows: 0,
     absentValues: 0,
@@ -335,6 +339,10 @@ export function readValues(
       if (!accepted[k]) continue;
       const key = fields[k]!;
       const value = row[key];
+      if (value === null && publishedEmpty.has(key)) {
+        read.declaredEmptyNulls.set(key, (read.declaredEmptyNulls.get(key) ?? 0) + 1);
+        continue;
+      }
       const valueRule = checkValue(value);
       if (valueRule !== null) {
         if (valueRule === 'null_value') read.nullValues++;

@@ -169,7 +169,13 @@ function dataBody(
     }
   }
   const tail = profile.envelopeTail?.(rows.length) ?? '';
-  return `{"data":[${rows.join(',')}],"rejected":false,"messages":null${tail}}`;
+  const compact = `{"data":[${rows.join(',')}],"rejected":false,"messages":null${tail}}`;
+  return profile.layout === 'indented' ? indented(compact) : compact;
+}
+
+/** The answer re-written with two-space indentation, as JAO sends atc (its integer values survive the parse). */
+function indented(compact: string): string {
+  return JSON.stringify(JSON.parse(compact), null, 2);
 }
 
 function hasContentAnomaly(faults: SimulatorFaults, day: DeliveryDay): boolean {

@@ -27,6 +27,8 @@ const CAPTURE_ID_MS = Date.UTC(2026, 3, 20);
 
 export interface KeySet {
   keys: readonly string[];
+  /** 1 for a key the dataset publishes empty on purpose (null in every row), by index. */
+  empty: Uint8Array;
   hashes: Uint32Array;
   /** `,"border_AT_BE":` for each key, ready to concatenate. */
   jsonPrefixes: readonly string[];
@@ -49,9 +51,10 @@ function mix(a: number, b: number): number {
   return h >>> 0;
 }
 
-export function keySetOf(keys: readonly string[]): KeySet {
+export function keySetOf(keys: readonly string[], emptyKeys: readonly string[] = []): KeySet {
   return {
     keys,
+    empty: Uint8Array.from(keys, (key) => (emptyKeys.includes(key) ? 1 : 0)),
     hashes: Uint32Array.from(keys, hashText),
     jsonPrefixes: keys.map((key) => `,${JSON.stringify(key)}:`),
   };
@@ -102,9 +105,18 @@ export function jaoDateTime(mtuMs: number): string {
 export interface RowFormat {
   rowIdAt(mtuMs: number): number;
   scale: ValueScale;
-  /** `decimal`: `4346.0` (maxExchanges); `integer`: `4346` (shadowAuctionATC). */
-  numbers: 'decimal' | 'integer';
+  /**
+   * `decimal`: `4346.0` (maxExchanges); `integer`: `4346` (shadowAuctionATC, atc); `decimal10`: `4346.0000000000`
+   * (scheduledExchanges, maxBorderFlow: the bytes as JAO sends them).
+   */
+  numbers: 'decimal' | 'integer' | 'decimal10';
 }
+
+const NUMBER_SUFFIX: Readonly<Record<RowFormat['numbers'], string>> = {
+  decimal: '.0',
+  integer: '',
+  decimal10: '.0000000000',
+};
 
 /** Core maxExchanges' rows: ids one per hour from the capture's, values written `4346.0`. */
 export const CORE_ROW_FORMAT: RowFormat = { rowIdAt, scale: CORE_VALUE_SCALE, numbers: 'decimal' };
@@ -118,10 +130,12 @@ export function rowJson(
   leadingMembers = '',
 ): string {
   let text = `{"id":${format.rowIdAt(mtuMs)},"dateTimeUtc":"${jaoDateTime(mtuMs)}"${leadingMembers}`;
-  const { hashes, jsonPrefixes } = keySet;
-  const suffix = format.numbers === 'decimal' ? '.0' : '';
+  const { hashes, jsonPrefixes, empty } = keySet;
+  const suffix = NUMBER_SUFFIX[format.numbers];
   for (let i = 0; i < hashes.length; i++) {
-    text += `${jsonPrefixes[i]}${valueAt(hashes[i]!, mtuMs, revision, format.scale)}${suffix}`;
+    text += empty[i]
+      ? `${jsonPrefixes[i]}null`
+      : `${jsonPrefixes[i]}${valueAt(hashes[i]!, mtuMs, revision, format.scale)}${suffix}`;
   }
   return `${text}}`;
 }
@@ -149,14 +163,18 @@ export function anomalousRowJson(
   leadingMembers = '',
 ): string {
   let text = `{"id":${anomalies.id ?? format.rowIdAt(mtuMs)},"dateTimeUtc":"${jaoDateTime(mtuMs)}"${leadingMembers}`;
-  const { hashes, jsonPrefixes } = keySet;
+  const { hashes, jsonPrefixes, empty } = keySet;
   const nullCells = anomalies.nullCells ?? 0;
-  const suffix = format.numbers === 'decimal' ? '.0' : '';
+  const suffix = NUMBER_SUFFIX[format.numbers];
   for (let i = 0; i < hashes.length; i++) {
     const value =
       valueAt(hashes[i]!, mtuMs, revision, format.scale) + (i === 0 ? (anomalies.firstValueOffset ?? 0) : 0);
     const cell =
-      i < nullCells ? 'null' : anomalies.stringValues ? `"${value}${suffix}"` : `${value}${suffix}`;
+      i < nullCells || empty[i]
+        ? 'null'
+        : anomalies.stringValues
+          ? `"${value}${suffix}"`
+          : `${value}${suffix}`;
     text += `${jsonPrefixes[i]}${cell}`;
   }
   return `${text}${anomalies.extraMembers ?? ''}}`;

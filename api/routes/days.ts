@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { withoutDeclaredSwitch } from '../../db/dayQuality';
 import type { Dataset } from '../../domain/datasets';
 import { DATASET_IN_QUERY } from '../auth';
 import { answerIfNotModified, etagOf } from '../caching';
@@ -25,7 +26,15 @@ const dayQualityRow = z.object({
   rejected_values: z.number().int(),
   unknown_fields: z.array(z.string()),
   reason: z.string().nullable(),
-  drift: z.array(z.string()),
+  drift: z
+    .array(z.string())
+    .describe(
+      'resolution (an undeclared change of MTU length against previous_day), keys_added, keys_vanished, ' +
+        'empty_keys_filled (a key the dataset declares published empty carried values)',
+    ),
+  published_empty_keys: z
+    .array(z.string())
+    .describe('keys the dataset declares published empty (null on purpose) that the answer published null'),
   previous_day: z.string().nullable(),
   previous_resolution_minutes: z.number().int().nullable(),
   revision_count: z.number().int(),
@@ -53,7 +62,11 @@ function jsonRow(row: Record<string, unknown>): DayQualityRow {
       out[column] = value.map((item) => (item instanceof Date ? item.toISOString() : item));
     else out[column] = value;
   }
-  return out as DayQualityRow;
+  const quality = out as DayQualityRow;
+  return {
+    ...quality,
+    drift: withoutDeclaredSwitch(quality, quality),
+  };
 }
 
 async function readDays(client: pg.PoolClient, dataset: Dataset, from: string, to: string) {
@@ -62,7 +75,7 @@ async function readDays(client: pg.PoolClient, dataset: Dataset, from: string, t
     text: `SELECT q.dataset, q.day::text AS day, q.status, q.expected_mtus, q.received_mtus, q.missing_mtus,
                   q.resolution_minutes, q.keys, q.keys_added, q.keys_vanished, q.null_values, q.duplicate_rows,
                   q.conflicting_rows, q.rejected_values, q.unknown_fields, q.reason, q.drift,
-                  q.previous_day::text AS previous_day, q.previous_resolution_minutes, q.revision_count,
+                  q.published_empty_keys, q.previous_day::text AS previous_day, q.previous_resolution_minutes, q.revision_count,
                   COALESCE(d.republished_count, 0) AS republished_count, d.last_republished_at,
                   q.last_checked_at, q.last_error, q.last_build_id, q.content_build_id, q.last_changed_at
              FROM jao.day_quality q

@@ -59,6 +59,15 @@ export interface DatasetDeclaration {
     /** When JAO publishes, as observed, in words. */
     typical: string;
   };
+  /**
+   * Keys JAO publishes on purpose without values (null in every row): their nulls are not missing values, a day
+   * whose only nulls are theirs is complete, and its quality record names them. A value on one of them is drift.
+   */
+  publishedEmpty?: {
+    keys: readonly string[];
+    /** What the nulls mean, and how sure the project is of it. */
+    meaning: string;
+  };
   unit: 'MW';
 }
 
@@ -72,4 +81,9 @@ export function declaredResolutionOn(declaration: DatasetDeclaration, day: Deliv
   let minutes = declaration.resolutions[0]!.minutes;
   for (const period of declaration.resolutions) if (period.from <= day) minutes = period.minutes;
   return minutes;
+}
+
+/** The keys a dataset declares published empty on purpose (none for most). */
+export function publishedEmptyKeysOf(declaration: DatasetDeclaration): readonly string[] {
+  return declaration.publishedEmpty?.keys ?? [];
 }

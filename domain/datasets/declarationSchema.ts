@@ -46,6 +46,15 @@ export const declarationSchema = z
       deadline: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time'),
       typical: z.string().min(1),
     }),
+    publishedEmpty: z
+      .object({
+        keys: z
+          .array(z.string().regex(/^border_[A-Z0-9]+_[A-Z0-9]+$/, 'expected a key border_FROM_TO'))
+          .min(1),
+        meaning: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     unit: z.literal('MW'),
   })
   .strict()
@@ -69,6 +78,16 @@ export const declarationSchema = z
     }
     if (new Set(zones).size !== zones.length) {
       context.addIssue({ code: 'custom', path: ['zones'], message: 'a zone is listed twice' });
+    }
+    for (const [index, key] of (declaration.publishedEmpty?.keys ?? []).entries()) {
+      const [, from, to] = key.split('_');
+      if (!zones.includes(from!) || !zones.includes(to!) || from === to) {
+        context.addIssue({
+          code: 'custom',
+          path: ['publishedEmpty', 'keys', index],
+          message: 'must name two different declared zones',
+        });
+      }
     }
   });
 

@@ -21,4 +21,6 @@ export interface SimulatorProfile {
   envelopeTail?(rows: number): string;
   /** The longest window answered, in days (default 2: maxExchanges answers 400 beyond). */
   maxWindowDays?: number;
+  /** `indented`: the answer written with two-space indentation (atc), instead of compact (the rest). */
+  layout?: 'compact' | 'indented';
 }

@@ -34,6 +34,8 @@ export interface WorkerOptions {
   /** Default: the harness database's pool. A pool of its own starts without the answers judged before. */
   pool?: pg.Pool;
   rawRetentionDays?: PipelineWorkerOptions['rawRetentionDays'];
+  /** Default: the harness's simulator. Another JAO stand-in (a capture served verbatim, say). */
+  jaoBaseUrl?: string;
 }
 
 export interface PipelineHarness {
@@ -76,7 +78,7 @@ export async function createPipelineHarness(
         namespace: temporal.namespace,
         taskQueue,
         pool: options.pool ?? db.pool,
-        jao: { baseUrl: simulator.origin, timeoutMs: 10_000 },
+        jao: { baseUrl: options.jaoBaseUrl ?? simulator.origin, timeoutMs: 10_000 },
         maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
         workflowBundle: options.workflowBundle ?? runBundle(),
         deployment: options.deployment,

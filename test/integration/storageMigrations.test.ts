@@ -25,6 +25,7 @@ const LATER_MIGRATIONS = [
   '014_delivery_day_index',
   '015_views_on_stored_delivery_day',
   '016_release_floor',
+  '017_published_empty_keys',
 ];
 
 let db: TestDatabase;
