@@ -115,6 +115,9 @@ const BENCH_BORDERS: { readonly [D in Dataset]: readonly [string, string, string
   maxExchanges: [BORDER, 'FR_DE', 'DE_NL'],
   nordicMaxExchanges: ['NO1_SE3', 'SE3_NO1', 'NO2_DK1'],
   coreShadowAuctionATC: [BORDER, 'FR_DE', 'DE_NL'],
+  coreScheduledExchanges: [BORDER, 'FR_DE', 'DE_NL'],
+  coreAtc: ['DE_DK1', 'ES_FR', 'RO_BG'],
+  nordicMaxBorderFlow: ['NO1_SE3', 'SE3_NO1', 'NO2_DK1'],
 };
 
 /** Medians the desk waits for interactively, for the daily aggregates. */

@@ -1,13 +1,23 @@
 // The datasets the pipeline knows, one declaration each (docs/datasets.md). Adding a dataset is adding its
 // declaration here, its simulator profile (simulator/profiles/) and its tests.
+import { coreAtc } from './coreAtc';
 import { coreMaxExchanges } from './coreMaxExchanges';
+import { coreScheduledExchanges } from './coreScheduledExchanges';
 import { coreShadowAuctionATC } from './coreShadowAuctionATC';
 import type { DatasetDeclaration } from './declaration';
+import { nordicMaxBorderFlow } from './nordicMaxBorderFlow';
 import { nordicMaxExchanges } from './nordicMaxExchanges';
 
 export * from './declaration';
 
-export const DECLARATIONS = [coreMaxExchanges, nordicMaxExchanges, coreShadowAuctionATC] as const;
+export const DECLARATIONS = [
+  coreMaxExchanges,
+  nordicMaxExchanges,
+  coreShadowAuctionATC,
+  coreScheduledExchanges,
+  coreAtc,
+  nordicMaxBorderFlow,
+] as const;
 
 export type Dataset = (typeof DECLARATIONS)[number]['id'];
 

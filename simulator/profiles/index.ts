@@ -1,7 +1,10 @@
 // The simulator's profile of every declared dataset: a dataset without one does not type-check.
 import type { Dataset } from '../../domain/types';
+import { coreAtcProfile } from './coreAtc';
 import { coreMaxExchangesProfile } from './coreMaxExchanges';
+import { coreScheduledExchangesProfile } from './coreScheduledExchanges';
 import { coreShadowAuctionATCProfile } from './coreShadowAuctionATC';
+import { nordicMaxBorderFlowProfile } from './nordicMaxBorderFlow';
 import { nordicMaxExchangesProfile } from './nordicMaxExchanges';
 import type { SimulatorProfile } from './profile';
 
@@ -11,4 +14,7 @@ export const PROFILES: { readonly [D in Dataset]: SimulatorProfile } = {
   maxExchanges: coreMaxExchangesProfile,
   nordicMaxExchanges: nordicMaxExchangesProfile,
   coreShadowAuctionATC: coreShadowAuctionATCProfile,
+  coreScheduledExchanges: coreScheduledExchangesProfile,
+  coreAtc: coreAtcProfile,
+  nordicMaxBorderFlow: nordicMaxBorderFlowProfile,
 };

@@ -4,7 +4,8 @@
 import { keySetOf, type RowFormat, zonelessJaoInstant } from '../values';
 import type { SimulatorProfile } from './profile';
 
-const NORDIC_KEYS = keySetOf([
+/** The capture's 62 keys in its order; Nordic maxBorderFlow answers the same. */
+export const NORDIC_KEYS = keySetOf([
   'border_NO4_SE1',
   'border_NO4_FI',
   'border_NO4_SE2',

@@ -27,6 +27,21 @@ export const CAPTURES: { readonly [D in Dataset]: Capture } = {
     path: '/core/api/data/shadowAuctionATC',
     window: { from: '2025-10-01T00:00:00.000Z', to: '2025-10-04T00:00:00.000Z' },
   },
+  coreScheduledExchanges: {
+    file: 'core_scheduledExchanges_2026-04-20T00Z_2026-04-22T00Z.json',
+    path: '/core/api/data/scheduledExchanges',
+    window: { from: '2026-04-20T00:00:00.000Z', to: '2026-04-22T00:00:00.000Z' },
+  },
+  coreAtc: {
+    file: 'core_atc_2026-04-20T00Z_2026-04-22T00Z.json',
+    path: '/core/api/data/atc',
+    window: { from: '2026-04-20T00:00:00.000Z', to: '2026-04-22T00:00:00.000Z' },
+  },
+  nordicMaxBorderFlow: {
+    file: 'nordic_maxBorderFlow_2026-04-20T00Z_2026-04-22T00Z.json',
+    path: '/nordic/api/data/maxBorderFlow',
+    window: { from: '2026-04-20T00:00:00.000Z', to: '2026-04-22T00:00:00.000Z' },
+  },
 };
 
 export function captureText(dataset: Dataset): string {

@@ -7,7 +7,7 @@ import { loadConfig } from '../../common/config';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
 import { readDayQuality } from '../../db/dayQuality';
 import { addDays, marketToday } from '../../domain/calendar';
-import { DECLARATIONS, declaredResolutionOn } from '../../domain/datasets';
+import { DECLARATIONS, declaredResolutionOn, publishedEmptyKeysOf } from '../../domain/datasets';
 import { healthGauges } from '../../domain/healthMetrics';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import { PROFILES } from '../../simulator/profiles';
@@ -77,7 +77,8 @@ describe('datasets through the pipeline', () => {
       dataset: declaration.id,
       points:
         ((24 * 60) / declaredResolutionOn(declaration, DAYS.normal)) *
-        PROFILES[declaration.id].keySetForDay(DAYS.normal, DEFAULT_KEY_SET_CHANGE_DAY).keys.length,
+        (PROFILES[declaration.id].keySetForDay(DAYS.normal, DEFAULT_KEY_SET_CHANGE_DAY).keys.length -
+          publishedEmptyKeysOf(declaration).length),
     }));
     expect(rows.rows).toEqual(expected.sort((a, b) => (a.dataset < b.dataset ? -1 : 1)));
     expect(expected.find((entry) => entry.dataset === NORDIC)?.points).toBe(96 * 62);

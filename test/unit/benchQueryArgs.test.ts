@@ -18,7 +18,7 @@ describe('bench:query arguments', () => {
   it.each([
     [
       ['--dataset', 'core/nothing'],
-      'bench:query: unknown dataset "core/nothing" (known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC)',
+      'bench:query: unknown dataset "core/nothing" (known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC, coreScheduledExchanges, coreAtc, nordicMaxBorderFlow)',
     ],
     [['--days', '89'], 'bench:query: --days must be a whole number from 90 to 20000'],
     [['--days', '1.5'], 'bench:query: --days must be a whole number from 90 to 20000'],

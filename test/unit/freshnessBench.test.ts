@@ -41,7 +41,7 @@ describe('bench:freshness options', () => {
   it.each([
     [
       ['--datasets', 'maxExchanges,nope'],
-      'bench:freshness: --datasets: unknown dataset "nope" (known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC)',
+      'bench:freshness: --datasets: unknown dataset "nope" (known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC, coreScheduledExchanges, coreAtc, nordicMaxBorderFlow)',
     ],
     [
       ['--datasets', 'maxExchanges', '--backfill', 'nordicMaxExchanges'],

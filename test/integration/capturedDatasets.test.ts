@@ -1,0 +1,125 @@
+// Every declared dataset's real JAO answer (test/fixtures/jao/), served verbatim by a stand-in, goes through the
+// real pipeline: its whole delivery day is stored complete, every published value equal to the capture's, the raw
+// answer byte for byte, and a second run changes nothing. Core atc's four Italian borders, null in every row, are
+// named published empty in the day's quality record, not counted missing.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRawResponse } from '../../db/rawResponse';
+import { dayWindow } from '../../domain/calendar';
+import { type Dataset, DECLARATIONS, declarationOf, publishedEmptyKeysOf } from '../../domain/datasets';
+import type { DeliveryDay } from '../../domain/types';
+import { CAPTURES, captureText } from '../helpers/captures';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+
+/** The capture's one whole Europe/Amsterdam delivery day (the first, for the three-day shadowAuctionATC one). */
+const CAPTURED_DAY: { readonly [D in Dataset]: DeliveryDay } = {
+  maxExchanges: '2026-04-21',
+  nordicMaxExchanges: '2026-04-21',
+  coreShadowAuctionATC: '2025-10-02',
+  coreScheduledExchanges: '2026-04-21',
+  coreAtc: '2026-04-21',
+  nordicMaxBorderFlow: '2026-04-21',
+};
+
+type CaptureRow = Record<string, unknown> & { dateTimeUtc: string };
+
+/** The capture's published values of the day: `border|mtu` → MW (nulls are no values). */
+function capturedValues(dataset: Dataset, day: DeliveryDay): Map<string, number> {
+  const window = dayWindow(day);
+  const fromMs = Date.parse(window.from);
+  const toMs = Date.parse(window.to);
+  const values = new Map<string, number>();
+  for (const row of (JSON.parse(captureText(dataset)) as { data: CaptureRow[] }).data) {
+    const mtuMs = Date.parse(row.dateTimeUtc);
+    if (mtuMs < fromMs || mtuMs >= toMs) continue;
+    for (const [field, value] of Object.entries(row)) {
+      if (!field.startsWith('border_') || value === null) continue;
+      values.set(`${field.slice('border_'.length)}|${new Date(mtuMs).toISOString()}`, value as number);
+    }
+  }
+  return values;
+}
+
+describe('captured JAO answers served verbatim', () => {
+  let harness: PipelineHarness;
+  let standIn: Server;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    harness = await createPipelineHarness('captured');
+    standIn = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
+      requests.push(path);
+      const dataset = DECLARATIONS.find((declaration) => CAPTURES[declaration.id].path === path)?.id;
+      if (dataset === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(captureText(dataset));
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    const { port } = standIn.address() as AddressInfo;
+    await harness.startWorkers({ jaoBaseUrl: `http://127.0.0.1:${port}` });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await new Promise((resolve) => standIn?.close(resolve));
+  });
+
+  for (const declaration of DECLARATIONS) {
+    const dataset = declaration.id;
+    const day = CAPTURED_DAY[dataset];
+    it(`${dataset}: ${day} stored complete, equal to the capture, and unchanged by a re-run`, async () => {
+      const first = await harness.runDay(day, dataset);
+      expect(first).toMatchObject({ day, status: 'complete', revision: 1 });
+
+      const expected = capturedValues(dataset, day);
+      const stored = await harness.db.pool.query<{ border: string; mtu: Date; value_mw: number }>(
+        `SELECT border, mtu, value_mw FROM jao.dataset_values WHERE dataset = $1 AND delivery_day = $2::date`,
+        [dataset, day],
+      );
+      const storedValues = new Map(
+        stored.rows.map((row) => [`${row.border}|${row.mtu.toISOString()}`, Number(row.value_mw)]),
+      );
+      expect(storedValues.size).toBe(expected.size);
+      expect(storedValues).toEqual(expected);
+
+      const quality = await harness.db.pool.query<{
+        status: string;
+        published_empty_keys: string[];
+        empty_keys_with_values: string[];
+        drift: string[];
+        last_raw_response_id: number;
+      }>(
+        `SELECT q.status, q.published_empty_keys, q.empty_keys_with_values, q.drift, d.last_raw_response_id::int
+           FROM jao.day_quality q JOIN jao.delivery_day d USING (dataset, day)
+          WHERE q.dataset = $1 AND q.day = $2::date`,
+        [dataset, day],
+      );
+      const record = quality.rows[0]!;
+      expect(record.status).toBe('complete');
+      expect(record.published_empty_keys).toEqual([...publishedEmptyKeysOf(declaration)].sort());
+      expect(record.empty_keys_with_values).toEqual([]);
+
+      const raw = await loadRawResponse(harness.db.pool, record.last_raw_response_id);
+      expect(raw?.body === captureText(dataset)).toBe(true);
+
+      const again = await harness.runDay(day, dataset);
+      expect(again).toMatchObject({ status: 'complete', changedPoints: 0, revision: 1 });
+      const derivations = await harness.db.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM jao.derivation WHERE dataset = $1 AND day = $2::date',
+        [dataset, day],
+      );
+      expect(derivations.rows[0]!.n).toBe(1);
+    });
+  }
+
+  it('asked JAO by each dataset’s own data path', () => {
+    const paths = new Set(requests);
+    for (const declaration of DECLARATIONS) expect(paths.has(CAPTURES[declaration.id].path)).toBe(true);
+    expect(declarationOf('coreAtc').publishedEmpty?.keys).toHaveLength(4);
+  });
+});
