@@ -1,5 +1,9 @@
 // The CLI as a person runs it: user mistakes are one line on stderr with exit code 2, never a stack trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unknownDatasetMessage } from '../../domain/datasets';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 import { addDays, marketTomorrow } from '../../domain/calendar';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runJao } from '../helpers/processes';
@@ -56,7 +60,7 @@ describe('jao CLI', () => {
     [
       'an unknown dataset',
       ['status', '--dataset', 'nordic'],
-      /^jao status: status: unknown dataset "nordic" \(known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC\)$/,
+      new RegExp(`^${escapeRegExp(`jao status: status: ${unknownDatasetMessage('nordic')}`)}$`),
     ],
     [
       'a bad environment',

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
+import { unknownDatasetMessage } from '../../domain/datasets';
 import type { Dataset } from '../../domain/types';
 import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -161,8 +162,7 @@ describe('poll schedules per task queue', () => {
     const unknown = await runJao(['schedule', 'pause', '--dataset', 'nordic'], env);
     expect({ code: unknown.code, stderr: unknown.stderr.trim() }).toEqual({
       code: 2,
-      stderr:
-        'jao schedule: schedule pause: unknown dataset "nordic" (known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC)',
+      stderr: `jao schedule: schedule pause: ${unknownDatasetMessage('nordic')}`,
     });
   });
 });

@@ -110,7 +110,8 @@ describe('values through COPY', () => {
     let compared = 0;
     for (const dataset of DATASETS) {
       const many = await bordersOf(dataset, FEW_BORDERS + 3);
-      expect(many).toHaveLength(FEW_BORDERS + 3);
+      // more borders than FEW_BORDERS, so that COPY writes the answer (Core atc has 10 with values)
+      expect(many.length).toBeGreaterThan(FEW_BORDERS);
       const requests: Request[] = [
         { dataset, from: DAYS[0], to: DAYS[2], borders: null, asOf: null },
         { dataset, from: DAYS[1], to: DAYS[1], borders: null, asOf: BEFORE_REVISION },

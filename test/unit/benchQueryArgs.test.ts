@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQueryArgs, seedShapeOf } from '../../bench/query';
 import { UsageError } from '../../cli/errors';
+import { unknownDatasetMessage } from '../../domain/datasets';
 
 describe('bench:query arguments', () => {
   it('defaults to 1,630 days of Core maxExchanges; --smoke to six days', () => {
@@ -16,10 +17,7 @@ describe('bench:query arguments', () => {
   });
 
   it.each([
-    [
-      ['--dataset', 'core/nothing'],
-      'bench:query: unknown dataset "core/nothing" (known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC, coreScheduledExchanges, coreAtc, nordicMaxBorderFlow)',
-    ],
+    [['--dataset', 'core/nothing'], `bench:query: ${unknownDatasetMessage('core/nothing')}`],
     [['--days', '89'], 'bench:query: --days must be a whole number from 90 to 20000'],
     [['--days', '1.5'], 'bench:query: --days must be a whole number from 90 to 20000'],
     [['--smoke', '--days', '100'], 'bench:query: --smoke runs six days: leave --days out'],

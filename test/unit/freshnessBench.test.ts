@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { busiestWindow } from '../../bench/busiestMinute';
 import { parseFreshnessArgs } from '../../bench/freshnessOptions';
 import { UsageError } from '../../cli/errors';
+import { unknownDatasetMessage } from '../../domain/datasets';
 
 function refusal(argv: string[]): string {
   try {
@@ -39,10 +40,7 @@ describe('bench:freshness options', () => {
   });
 
   it.each([
-    [
-      ['--datasets', 'maxExchanges,nope'],
-      'bench:freshness: --datasets: unknown dataset "nope" (known: maxExchanges, nordicMaxExchanges, coreShadowAuctionATC, coreScheduledExchanges, coreAtc, nordicMaxBorderFlow)',
-    ],
+    [['--datasets', 'maxExchanges,nope'], `bench:freshness: --datasets: ${unknownDatasetMessage('nope')}`],
     [
       ['--datasets', 'maxExchanges', '--backfill', 'nordicMaxExchanges'],
       'bench:freshness: --backfill: each dataset backfilled must be one of --datasets',
