@@ -96,6 +96,11 @@ export function rowIdAt(mtuMs: number): number {
   return CAPTURE_ID + Math.floor((mtuMs - CAPTURE_ID_MS) / HOUR_MS);
 }
 
+/** Row ids one per `stepMs` from a capture's first row (`firstId` at `firstMs`), as JAO numbers a dataset's rows. */
+export function idsFromCapture(firstId: number, firstMs: number, stepMs: number): (mtuMs: number) => number {
+  return (mtuMs) => firstId + Math.floor((mtuMs - firstMs) / stepMs);
+}
+
 /** `2026-04-20T00:00:00Z`, as JAO writes `dateTimeUtc` (no milliseconds). */
 export function jaoDateTime(mtuMs: number): string {
   return `${new Date(mtuMs).toISOString().slice(0, 19)}Z`;

@@ -2,7 +2,7 @@
 // per 15 minutes from the capture's, integer values (0–3,561 MW in the capture) that hold for the hour, the
 // capture's 14 keys in its order, and the four Italian borders null in every row (declared published empty).
 import { coreAtc } from '../../domain/datasets/coreAtc';
-import { keySetOf, type RowFormat } from '../values';
+import { idsFromCapture, keySetOf, type RowFormat } from '../values';
 import type { SimulatorProfile } from './profile';
 
 const ATC_KEYS = keySetOf(
@@ -27,12 +27,10 @@ const ATC_KEYS = keySetOf(
 
 const QUARTER_HOUR_MS = 900_000;
 const HOUR_MS = 3_600_000;
-/** The capture's first row: id 77374 at 2026-04-20T00:00Z. */
-const CAPTURE_ID = 77_374;
-const CAPTURE_ID_MS = Date.UTC(2026, 3, 20);
 
 const ATC_ROW_FORMAT: RowFormat = {
-  rowIdAt: (mtuMs) => CAPTURE_ID + Math.floor((mtuMs - CAPTURE_ID_MS) / QUARTER_HOUR_MS),
+  // the capture's first row: id 77374 at 2026-04-20T00:00Z
+  rowIdAt: idsFromCapture(77_374, Date.UTC(2026, 3, 20), QUARTER_HOUR_MS),
   scale: { min: 0, max: 3_600, slotMs: HOUR_MS },
   numbers: 'integer',
 };

@@ -1,7 +1,7 @@
 // Core scheduledExchanges as JAO answers it (capture core_scheduledExchanges_2026-04-20T00Z_2026-04-22T00Z.json):
 // compact, one id per 15 minutes from the capture's, values written `1288.0000000000` (0–5,285 MW in the capture,
 // each quarter-hour its own), and the capture's 46 keys in its order.
-import { keySetOf, type RowFormat } from '../values';
+import { idsFromCapture, keySetOf, type RowFormat } from '../values';
 import type { SimulatorProfile } from './profile';
 
 const SCHEDULED_KEYS = keySetOf([
@@ -54,12 +54,10 @@ const SCHEDULED_KEYS = keySetOf([
 ]);
 
 const QUARTER_HOUR_MS = 900_000;
-/** The capture's first row: id 78201 at 2026-04-20T00:00Z. */
-const CAPTURE_ID = 78_201;
-const CAPTURE_ID_MS = Date.UTC(2026, 3, 20);
 
 const SCHEDULED_ROW_FORMAT: RowFormat = {
-  rowIdAt: (mtuMs) => CAPTURE_ID + Math.floor((mtuMs - CAPTURE_ID_MS) / QUARTER_HOUR_MS),
+  // the capture's first row: id 78201 at 2026-04-20T00:00Z
+  rowIdAt: idsFromCapture(78_201, Date.UTC(2026, 3, 20), QUARTER_HOUR_MS),
   scale: { min: 0, max: 5_300, slotMs: QUARTER_HOUR_MS },
   numbers: 'decimal10',
 };

@@ -1,7 +1,7 @@
 // Core shadowAuctionATC as JAO answers it (capture core_shadowAuctionATC_2025-10-01T00Z_2025-10-04T00Z.json): one
 // id per hour from the capture's, integer values (0–4,056 MW in the capture), the capture's 38 keys in its order,
 // `totalRows` and `totalRowsWithFilter` after `messages`, and windows of 3 days answered.
-import { keySetOf, type RowFormat } from '../values';
+import { idsFromCapture, keySetOf, type RowFormat } from '../values';
 import type { SimulatorProfile } from './profile';
 
 const SHADOW_KEYS = keySetOf([
@@ -46,12 +46,10 @@ const SHADOW_KEYS = keySetOf([
 ]);
 
 const HOUR_MS = 3_600_000;
-/** The capture's first row: id 39427 at 2025-10-01T00:00Z. */
-const CAPTURE_ID = 39_427;
-const CAPTURE_ID_MS = Date.UTC(2025, 9, 1);
 
 const SHADOW_ROW_FORMAT: RowFormat = {
-  rowIdAt: (mtuMs) => CAPTURE_ID + Math.floor((mtuMs - CAPTURE_ID_MS) / HOUR_MS),
+  // the capture's first row: id 39427 at 2025-10-01T00:00Z
+  rowIdAt: idsFromCapture(39_427, Date.UTC(2025, 9, 1), HOUR_MS),
   scale: { min: 0, max: 4_100, slotMs: HOUR_MS },
   numbers: 'integer',
 };

@@ -1,7 +1,7 @@
 // Nordic maxExchanges as JAO answers it (capture nordic_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json): one id per
 // 15 minutes from the capture's, values `472.0` (0–7,608 MW in the capture), `lastModifiedOn` after `dateTimeUtc`
 // (UTC without a zone: docs/datasets.md), and the capture's 62 keys in its order.
-import { keySetOf, type RowFormat, zonelessJaoInstant } from '../values';
+import { idsFromCapture, keySetOf, type RowFormat, zonelessJaoInstant } from '../values';
 import type { SimulatorProfile } from './profile';
 
 /** The capture's 62 keys in its order; Nordic maxBorderFlow answers the same. */
@@ -71,12 +71,10 @@ export const NORDIC_KEYS = keySetOf([
 ]);
 
 const QUARTER_HOUR_MS = 900_000;
-/** The capture's first row: id 30440 at 2026-04-20T00:00Z. */
-const CAPTURE_ID = 30_440;
-const CAPTURE_ID_MS = Date.UTC(2026, 3, 20);
 
 const NORDIC_ROW_FORMAT: RowFormat = {
-  rowIdAt: (mtuMs) => CAPTURE_ID + Math.floor((mtuMs - CAPTURE_ID_MS) / QUARTER_HOUR_MS),
+  // the capture's first row: id 30440 at 2026-04-20T00:00Z
+  rowIdAt: idsFromCapture(30_440, Date.UTC(2026, 3, 20), QUARTER_HOUR_MS),
   scale: { min: 0, max: 7_600, slotMs: QUARTER_HOUR_MS },
   numbers: 'decimal',
 };
