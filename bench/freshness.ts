@@ -1,4 +1,4 @@
-// `npm run bench:freshness [-- --rounds N --publish-after-s S --latency-ms MS --seed N --datasets ID,ID
+// `npm run bench:freshness [-- --rounds N --publish-after-s S --latency-ms MS --seed N --datasets ID,ID|all
 // --backfill ID,ID | --smoke]`: how soon each dataset's tomorrow is stored after JAO publishes it, with and without
 // a backfill saturating the one JAO budget, what polling costs, whether the backfill uses its budget, and whether
 // every dataset's requests together stay under the limit. One worker process (`jao worker`, default settings:

@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { parseCommandArgs } from '../cli/args';
 import { UsageError } from '../cli/errors';
-import { type Dataset, DEFAULT_DATASET, findDataset, unknownDatasetMessage } from '../domain/datasets';
+import {
+  DATASETS,
+  type Dataset,
+  DEFAULT_DATASET,
+  findDataset,
+  unknownDatasetMessage,
+} from '../domain/datasets';
 import { nordicMaxExchanges } from '../domain/datasets/nordicMaxExchanges';
 import { takeSmokeFlag } from './report';
 
@@ -38,7 +44,9 @@ const wholeNumber = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** `all` (every declared dataset), or ids and `region/endpoint` names separated by commas. */
 const datasetList = z.string().transform((text, context): Dataset[] => {
+  if (text.trim().toLowerCase() === 'all') return [...DATASETS];
   const datasets: Dataset[] = [];
   for (const name of text.split(',').map((part) => part.trim())) {
     const dataset = findDataset(name);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { busiestWindow } from '../../bench/busiestMinute';
 import { parseFreshnessArgs } from '../../bench/freshnessOptions';
 import { UsageError } from '../../cli/errors';
-import { unknownDatasetMessage } from '../../domain/datasets';
+import { DATASETS, unknownDatasetMessage } from '../../domain/datasets';
 
 function refusal(argv: string[]): string {
   try {
@@ -21,6 +21,12 @@ describe('bench:freshness options', () => {
     expect(options.datasets).toEqual(['maxExchanges', 'nordicMaxExchanges']);
     expect(options.backfillDatasets).toEqual(['maxExchanges', 'nordicMaxExchanges']);
     expect(options.rounds).toBe(5);
+  });
+
+  it('takes all for every declared dataset, each backfilled', () => {
+    const options = parseFreshnessArgs(['--datasets', 'all']);
+    expect(options.datasets).toEqual(DATASETS);
+    expect(options.backfillDatasets).toEqual(DATASETS);
   });
 
   it('takes datasets by id or region/endpoint, and the backfill of one of them', () => {
