@@ -112,9 +112,11 @@ interface DayRowParams extends Record<string, unknown> {
   derivationReason: string | null;
 }
 
-// The CTEs move last_seen_at of the series whose values this write changed (:touchedSeriesIds), with one hour of
-// granularity: a backfill or a poll does not rewrite (and lock) every series row on every day it writes.
-// Rows are locked in id order, so concurrent writers of other days cannot deadlock on them (the
+// The CTEs move the catalogue times of the series whose values this write changed (:touchedSeriesIds): first_seen_at
+// back to the earliest such write, last_seen_at to the earliest such write of the latest clock hour (UTC) — one hour of
+// granularity, so a backfill or a poll does not rewrite (and lock) every series row on every day it writes. Both are
+// the same whatever order the writes of different days commit in (a restore applies days in parallel,
+// archive/restore.ts). Rows are locked in id order, so concurrent writers of other days cannot deadlock on them (the
 // delivery_day row is only ever written under the day's lock (jao.day_lock)).
 const UPSERT_DAY_ROW = namedStatement<
   DayRowParams,
@@ -123,15 +125,24 @@ const UPSERT_DAY_ROW = namedStatement<
   'jao.writeDay.upsertDayRow',
   `WITH stale AS (
        SELECT s.series_id FROM jao.series s
-        WHERE s.series_id = ANY (:touchedSeriesIds::int[]) AND s.last_seen_at < :txTime::timestamptz - INTERVAL '1 hour'
+        WHERE s.series_id = ANY (:touchedSeriesIds::int[])
+          AND (s.first_seen_at > :txTime::timestamptz
+               OR date_trunc('hour', s.last_seen_at, 'UTC') < date_trunc('hour', :txTime::timestamptz, 'UTC')
+               OR (date_trunc('hour', s.last_seen_at, 'UTC') = date_trunc('hour', :txTime::timestamptz, 'UTC')
+                   AND s.last_seen_at > :txTime::timestamptz))
         ORDER BY s.series_id
           FOR NO KEY UPDATE
      ),
      touched AS (
        UPDATE jao.series s
-          SET last_seen_at = :txTime::timestamptz
+          SET first_seen_at = LEAST(s.first_seen_at, :txTime::timestamptz),
+              last_seen_at = CASE
+                WHEN date_trunc('hour', s.last_seen_at, 'UTC') < date_trunc('hour', :txTime::timestamptz, 'UTC')
+                  OR (date_trunc('hour', s.last_seen_at, 'UTC') = date_trunc('hour', :txTime::timestamptz, 'UTC')
+                      AND s.last_seen_at > :txTime::timestamptz)
+                THEN :txTime::timestamptz ELSE s.last_seen_at END
          FROM stale
-        WHERE s.series_id = stale.series_id AND s.last_seen_at < :txTime::timestamptz
+        WHERE s.series_id = stale.series_id
      ),
      -- the lineage of the values this write changed (they carry its id, :derivationId)
      derived AS (
