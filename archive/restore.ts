@@ -1,8 +1,10 @@
-// Rebuilding a database from the archive (jao restore, the restore workflow): each journaled write repeated in the
-// order it happened, from its archived answer, at its original transaction time, with zero requests to JAO.
+// Rebuilding a database from the archive (jao restore, the restore workflow): each journaled write repeated from its
+// archived answer, at its original transaction time, with zero requests to JAO; the writes of one day in the order they
+// happened, different days in parallel (nothing a day's write reads or moves depends on another day's).
 import type pg from 'pg';
+import { inLanes } from '../common/lanes';
 import { storeRawResponse } from '../db/rawResponse';
-import { assessStoredAnswer } from '../db/storedAnswer';
+import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
 import { writeDay } from '../db/writeDay';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import type { DeliveryDay } from '../domain/types';
@@ -147,7 +149,8 @@ async function heldAlready(pool: pg.Pool, key: string, entry: JournalEntry): Pro
 
 /**
  * The raw answer's row in the restored database: the day's latest row when it is this answer and already holds
- * this fetch (a resumed restore, or a reprocessing of it), else stored as the fetch stored it.
+ * this fetch (a resumed restore, or a reprocessing of it), else stored as the fetch stored it. Either way the row
+ * names the archive object its bytes came from, as it did where the answer was first archived.
  */
 async function restoreRawAnswer(
   pool: pg.Pool,
@@ -162,23 +165,34 @@ async function restoreRawAnswer(
     [entry.dataset, entry.day, answer.fetchedAt, ...(entry.kind === 'reprocess' ? [answer.sha256] : [])],
   );
   const row = latest.rows[0];
-  if (row && row.sha256 === answer.sha256 && (entry.kind === 'reprocess' || row.holds_fetch))
-    return Number(row.id);
-  const stored = await storeRawResponse(pool, {
-    dataset: entry.dataset,
-    day: entry.day,
-    requestWindow: answer.request,
-    httpStatus: answer.httpStatus,
-    body,
-    ...(answer.truncatedReason === null
-      ? {}
-      : {
-          truncated: { reason: answer.truncatedReason, receivedBytes: answer.bytes, sha256: answer.sha256 },
-        }),
-    ...(answer.answer === null ? {} : { answer: answer.answer }),
-    fetchedAt: answer.fetchedAt,
-  });
-  return stored.id;
+  if (!row || row.sha256 !== answer.sha256 || (entry.kind !== 'reprocess' && !row.holds_fetch)) {
+    const stored = await storeRawResponse(pool, {
+      dataset: entry.dataset,
+      day: entry.day,
+      requestWindow: answer.request,
+      httpStatus: answer.httpStatus,
+      body,
+      ...(answer.truncatedReason === null
+        ? {}
+        : {
+            truncated: { reason: answer.truncatedReason, receivedBytes: answer.bytes, sha256: answer.sha256 },
+          }),
+      ...(answer.answer === null ? {} : { answer: answer.answer }),
+      fetchedAt: answer.fetchedAt,
+      archiveKey: answer.object,
+    });
+    if (stored.isNew) return stored.id;
+    return nameArchiveObject(pool, stored.id, answer.object);
+  }
+  return nameArchiveObject(pool, Number(row.id), answer.object);
+}
+
+async function nameArchiveObject(pool: pg.Pool, rawResponseId: number, object: string): Promise<number> {
+  await pool.query(
+    'UPDATE jao.raw_response SET archive_key = $2 WHERE raw_response_id = $1 AND archive_key IS NULL',
+    [rawResponseId, object],
+  );
+  return rawResponseId;
 }
 
 async function newestAnswerId(pool: pg.Pool, entry: JournalEntry): Promise<number> {
@@ -218,21 +232,18 @@ export async function applyEntry(
   }
   const body = await store.get(answer.object);
   if (!body) throw new Error(`${store.location}: ${answer.object} (the answer of ${key}) is missing`);
-  if (`answers/${sha256Hex(body)}` !== answer.object)
+  const sha256 = sha256Hex(body);
+  if (`answers/${sha256}` !== answer.object)
     throw new Error(
       `${store.location}: ${answer.object} does not hold the bytes its name says (sha256 mismatch)`,
     );
   const rawResponseId = await restoreRawAnswer(pool, entry, answer, body);
-  // The answer came from this object: lineage names it, as it named it where the answer was first archived.
-  await pool.query(
-    'UPDATE jao.raw_response SET archive_key = $2 WHERE raw_response_id = $1 AND archive_key IS NULL',
-    [rawResponseId, answer.object],
-  );
-  const assessment = await assessStoredAnswer(
-    pool,
-    { dataset: entry.dataset, day: entry.day, rawResponseId },
-    maxBodyBytes,
-  );
+  const ref = { dataset: entry.dataset, day: entry.day, rawResponseId };
+  // A whole answer is judged from the bytes just checked; a truncated one as the database holds it (refused).
+  const assessment =
+    answer.truncatedReason === null
+      ? await assessAnswerBytes(pool, ref, { sha256, bytes: body }, maxBodyBytes)
+      : await assessStoredAnswer(pool, ref, maxBodyBytes);
   await writeDay(pool, {
     ...common,
     validated: assessment.validated,
@@ -245,7 +256,16 @@ export async function applyEntry(
   });
 }
 
-/** Restores the next `limit` entries of the range after `cursor`: what one activity of the restore workflow does. */
+/** Days restored at once within a batch: each day's writes stay in their order. */
+export const RESTORE_DAY_LANES = 4;
+/** Journal objects read at once (a request each on S3). */
+const ENTRY_READS_AT_ONCE = 16;
+
+/**
+ * Restores the next `limit` entries of the range after `cursor`: what one activity of the restore workflow does.
+ * The batch's days go `lanes` at a time, each day's entries in the order they were written; a failure stops the
+ * batch once every lane has stopped, and its retry skips what the database holds already (heldAlready).
+ */
 export async function restoreBatch(
   pool: pg.Pool,
   store: ArchiveStore,
@@ -254,20 +274,40 @@ export async function restoreBatch(
   cursor: RestoreCursor,
   limit: number,
   maxBodyBytes?: number,
+  lanes: number = RESTORE_DAY_LANES,
 ): Promise<RestoreBatchResult> {
   const { keys, done } = await nextKeys(store, plan, range, cursor.after, limit);
   const result: RestoreBatchResult = { applied: 0, skipped: 0, lastKey: null, lastDay: null, done };
-  for (const key of keys) {
-    const bytes = await store.get(key);
-    if (!bytes) throw new Error(`${store.location}: ${key} vanished while it was restored`);
-    const entry = decodeEntry(key, bytes);
-    if (await heldAlready(pool, key, entry)) result.skipped += 1;
-    else {
-      await applyEntry(pool, store, key, entry, maxBodyBytes);
-      result.applied += 1;
+  const entries: { key: string; entry: JournalEntry }[] = new Array(keys.length);
+  await inLanes(
+    keys.map((key, index) => ({ key, index })),
+    ENTRY_READS_AT_ONCE,
+    async ({ key, index }) => {
+      const bytes = await store.get(key);
+      if (!bytes) throw new Error(`${store.location}: ${key} vanished while it was restored`);
+      entries[index] = { key, entry: decodeEntry(key, bytes) };
+    },
+  );
+  const byDay = new Map<string, { key: string; entry: JournalEntry }[]>();
+  for (const item of entries) {
+    const day = `${item.entry.dataset}/${item.entry.day}`;
+    const writes = byDay.get(day);
+    if (writes) writes.push(item);
+    else byDay.set(day, [item]);
+  }
+  await inLanes([...byDay.values()], lanes, async (writes) => {
+    for (const { key, entry } of writes) {
+      if (await heldAlready(pool, key, entry)) result.skipped += 1;
+      else {
+        await applyEntry(pool, store, key, entry, maxBodyBytes);
+        result.applied += 1;
+      }
     }
-    result.lastKey = key;
-    result.lastDay = entry.day;
+  });
+  const last = entries.at(-1);
+  if (last) {
+    result.lastKey = last.key;
+    result.lastDay = last.entry.day;
   }
   return result;
 }

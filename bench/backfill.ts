@@ -21,6 +21,7 @@ import pg from 'pg';
 import { createFetchActivities, createStoreActivities } from '../activities';
 import { UsageError } from '../cli/errors';
 import { MAX_JAO_REQUESTS_PER_MINUTE } from '../common/config';
+import { inLanes } from '../common/lanes';
 import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
 import { startDevServer } from '../devstack/devServer';
@@ -38,7 +39,6 @@ import {
 } from './backfillFullHistory';
 import { Cleanup } from './cleanup';
 import { createDatabaseSql, givenTemporal } from './environment';
-import { inLanes } from './lanes';
 import { cpuPerDayLine, measurePassCpu, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { startWorkerProcess } from './workerProcess';

@@ -17,6 +17,7 @@ import { createFetchActivities, createStoreActivities } from '../activities';
 import { reprocessDay } from '../activities/reprocess';
 import { UsageError } from '../cli/errors';
 import { configSchema } from '../common/config';
+import { inLanes } from '../common/lanes';
 import { createPool, watchClient } from '../db/pool';
 import { addDays, daysBetween, marketTomorrow } from '../domain/calendar';
 import { DEFAULT_REPROCESS_CONCURRENCY, type ReprocessResult, totalOf } from '../domain/reprocessInputs';
@@ -26,7 +27,6 @@ import { dayWorkflowId } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
 import { readWorkflowBundle } from '../workers/workflowBundle';
 import { Cleanup, createPassDatabase, temporalFor, workflowBundleFor } from './backfill';
-import { inLanes } from './lanes';
 import { cpuPerDayLine, measurePassCpu, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { startWorkerProcess } from './workerProcess';
@@ -108,18 +108,20 @@ export async function storeDays(
   simulator: SimulatorHandle,
   days: DeliveryDay[],
   buildId = 'bench:reprocess (stored before)',
+  dataset: Dataset = DATASET,
 ): Promise<void> {
   const logger = new DefaultLogger('WARN');
   const fetch = createFetchActivities({ pool, jao: { baseUrl: simulator.origin, timeoutMs: 30_000 } });
   const store = createStoreActivities({ pool, buildId });
   await inLanes(days, 8, async (day) => {
-    const workflowExecution = { workflowId: dayWorkflowId(DATASET, day), runId: 'bench' };
+    const workflowExecution = { workflowId: dayWorkflowId(dataset, day), runId: 'bench' };
     const run = <A, R>(fn: (input: A) => Promise<R>, input: A): Promise<R> =>
       new MockActivityEnvironment({ workflowExecution }, { logger }).run(fn, input) as Promise<R>;
-    const fetched = await run(fetch.fetchDayFromJao, { dataset: DATASET, day });
-    const ref = { dataset: DATASET, day, rawResponseId: fetched.rawResponseId };
+    const fetched = await run(fetch.fetchDayFromJao, { dataset, day });
+    const ref = { dataset, day, rawResponseId: fetched.rawResponseId };
     const written = await run(store.writeStoredDay, ref);
-    if (written.status !== 'complete') throw new Error(`${buildId}: ${day} stored ${written.status}`);
+    if (written.status !== 'complete')
+      throw new Error(`${buildId}: ${dataset} ${day} stored ${written.status}`);
   });
 }
 

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { UsageError } from '../cli/errors';
+import { inLanes } from '../common/lanes';
 import { copyFrom } from '../db/copy';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
@@ -16,7 +17,6 @@ import { CORE_ZONES } from '../domain/borders';
 import { addDays, dayWindow } from '../domain/calendar';
 import type { DeliveryDay, Point, ValidatedDay } from '../domain/types';
 import { createDatabaseSql } from './environment';
-import { inLanes } from './lanes';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 
 const FIRST_WRITE_SHARE_OF_COPY = 0.5;

@@ -21,6 +21,8 @@ export interface StoreRawResponseInput {
   answer?: RawAnswer;
   /** Default: the database clock. A text is an ISO instant, which may carry microseconds (a restore). */
   fetchedAt?: Date | string;
+  /** The archive object that holds the answer (a restore stores it with the row it inserts). */
+  archiveKey?: string;
 }
 
 export interface TruncatedAnswer {
@@ -89,9 +91,9 @@ export async function storeRawResponse(
     const inserted = await client.query<{ raw_response_id: number }>(
       `INSERT INTO jao.raw_response
             (dataset, day, request_from, request_to, http_status, body, sha256, bytes, fetched_at, last_fetched_at,
-             truncated_reason, answer)
+             truncated_reason, answer, archive_key)
          VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now()),
-                 COALESCE($9::timestamptz, now()), $10, $11)
+                 COALESCE($9::timestamptz, now()), $10, $11, $12)
          RETURNING raw_response_id::int AS raw_response_id`,
       [
         input.dataset,
@@ -105,6 +107,7 @@ export async function storeRawResponse(
         fetchedAt,
         input.truncated?.reason ?? null,
         input.answer ?? null,
+        input.archiveKey ?? null,
       ],
     );
     return { id: inserted.rows[0]!.raw_response_id, sha256, isNew: true, bytes };

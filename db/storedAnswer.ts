@@ -108,11 +108,39 @@ export async function assessStoredAnswer(
     return assessment;
   }
   const body = raw.body !== null ? raw.body : await archivedBody(raw, readArchived);
+  return judgeBody(pool, { dataset, day, rawResponseId }, raw.sha256, body, maxBodyBytes);
+}
+
+/**
+ * The stored answer judged from its bytes in hand (a restore has just read them from the archive and checked their
+ * hash), without loading them back from jao.raw_response: the same judgement as assessStoredAnswer's. Bytes over
+ * `maxBodyBytes` go through assessStoredAnswer, which refuses them as it refuses them stored.
+ */
+export async function assessAnswerBytes(
+  pool: pg.Pool,
+  ref: StoredAnswerRef,
+  answer: { sha256: string; bytes: Uint8Array },
+  maxBodyBytes: number,
+): Promise<Assessment> {
+  if (answer.bytes.byteLength > maxBodyBytes) return assessStoredAnswer(pool, ref, maxBodyBytes);
+  const body = Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength).toString(
+    'utf8',
+  );
+  return judgeBody(pool, ref, answer.sha256, body, maxBodyBytes);
+}
+
+async function judgeBody(
+  pool: pg.Pool,
+  { dataset, day, rawResponseId }: StoredAnswerRef,
+  sha256: string,
+  body: string,
+  maxBodyBytes: number,
+): Promise<Assessment> {
   const declared = optionsFor(declarationOf(dataset), day);
   const assessment = assessBody(day, body, declared);
   // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
   if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) {
-    keepJudged(judged, rawResponseId, { sha256: raw.sha256, maxBodyBytes, assessment });
+    keepJudged(judgedAnswersOf(pool), rawResponseId, { sha256, maxBodyBytes, assessment });
     return assessment;
   }
   return assessBody(day, body, { ...declared, knownKeys: await readCatalogKeys(pool, dataset) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inLanes } from '../../bench/lanes';
+import { inLanes } from '../../common/lanes';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 

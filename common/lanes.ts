@@ -1,6 +1,6 @@
 // Items worked through by a few lanes at a time, each lane taking the next item when it is done with one. The first
-// failure stops every lane from taking another item; once all have stopped, it is thrown: nothing of a benchmark is
-// left running when its caller goes on to close the pool the lanes use.
+// failure stops every lane from taking another item; once all have stopped, it is thrown: nothing is left running when
+// the caller goes on (to close the pool the lanes use, or to retry the whole batch).
 export async function inLanes<T>(
   items: readonly T[],
   lanes: number,
