@@ -110,11 +110,20 @@ export async function raiseDayEvent(
     error: string | null;
   },
 ): Promise<DayEvent> {
+  // One round trip: the row and its notification, whose payload is the event as the feed sends it (eventOf).
   const result = await client.query<DayEventRow>({
-    name: 'jao.dayEvents.raise',
-    text: `INSERT INTO jao.day_event (type, dataset, day, status, revision, build_id, raised_at, error)
-           VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8)
-           RETURNING ${EVENT_COLUMNS}`,
+    name: 'jao.dayEvents.raiseAndNotify',
+    text: `WITH raised AS (
+             INSERT INTO jao.day_event (type, dataset, day, status, revision, build_id, raised_at, error)
+             VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8)
+             RETURNING ${EVENT_COLUMNS}
+           )
+           SELECT r.*, pg_notify($9, json_build_object(
+                    'id', r.event_id, 'type', r.type, 'dataset', r.dataset, 'day', r.day, 'status', r.status,
+                    'revision', r.revision, 'build', r.build_id,
+                    'raisedAt', to_char(r.raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                    'error', r.error)::text) AS notified
+             FROM raised r`,
     values: [
       input.type,
       input.dataset,
@@ -124,15 +133,10 @@ export async function raiseDayEvent(
       input.buildId,
       input.raisedAt,
       input.error === null ? null : eventErrorText(input.error),
+      DAY_EVENT_CHANNEL,
     ],
   });
-  const event = eventOf(result.rows[0]!);
-  await client.query({
-    name: 'jao.dayEvents.notify',
-    text: 'SELECT pg_notify($1, $2)',
-    values: [DAY_EVENT_CHANNEL, JSON.stringify(event)],
-  });
-  return event;
+  return eventOf(result.rows[0]!);
 }
 
 /** Events after `afterId` (a client's Last-Event-ID), oldest first, at most `limit`. */

@@ -16,8 +16,14 @@ export const LOCK_NAMESPACE = {
  */
 export type DayLockPurpose = 'write' | 'raw';
 
+/** A setting for the rest of the transaction, set with its timeouts. */
+export interface TransactionSetting {
+  name: string;
+  value: string;
+}
+
 /**
- * Bounds the rest of the transaction by `timeouts` (domain/timeBudget.ts: a lock or statement that waits longer
+ * Bounds the rest of the transaction by `timeouts` (and `settings`) (domain/timeBudget.ts: a lock or statement that waits longer
  * fails, retryably, instead of hanging), then takes the day's lock for it: a row lock on
  * jao.day_lock (the row is created by the first lock of the day). Unlike an advisory lock, only a role with
  * UPDATE on jao.day_lock (jao_writer) can take it, so a reader cannot stall the pipeline.
@@ -28,12 +34,28 @@ export async function lockDay(
   day: string,
   purpose: DayLockPurpose,
   timeouts: TransactionTimeouts,
+  settings: TransactionSetting | null = null,
 ): Promise<void> {
-  await client.query({
-    name: 'jao.lockDay.timeouts',
-    text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
-    values: [`${timeouts.lockTimeoutMs}ms`, `${timeouts.statementTimeoutMs}ms`],
-  });
+  // One round trip for every setting of the transaction.
+  await client.query(
+    settings === null
+      ? {
+          name: 'jao.lockDay.timeouts',
+          text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
+          values: [`${timeouts.lockTimeoutMs}ms`, `${timeouts.statementTimeoutMs}ms`],
+        }
+      : {
+          name: 'jao.lockDay.timeoutsAndSetting',
+          text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true),
+                        set_config($3, $4, true)`,
+          values: [
+            `${timeouts.lockTimeoutMs}ms`,
+            `${timeouts.statementTimeoutMs}ms`,
+            settings.name,
+            settings.value,
+          ],
+        },
+  );
   await client.query({
     name: 'jao.lockDay',
     text: `INSERT INTO jao.day_lock AS l (dataset, day, purpose) VALUES ($1, $2::date, $3)

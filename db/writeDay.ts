@@ -15,7 +15,7 @@ import { insertRejections } from './rejections';
 import { checkNewestAnswer, readJudgedRecord } from './reprocessChecks';
 import { recordRepublication, storeRowFields } from './rowFields';
 import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
-import { insertFreshDay, liftDecompressionLimit, mergeDay } from './valuesMerge';
+import { DECOMPRESSION_LIMIT_LIFTED, insertFreshDay, mergeDay } from './valuesMerge';
 import { journalWrite } from './writeJournal';
 import { readWrittenDayFacts } from './writtenDayFacts';
 
@@ -56,7 +56,7 @@ export async function writeDay(
   let registered: SeriesIds | null = null;
   const reprocess = input.reprocess ?? null;
   const transaction = withTransaction(pool, async (client) => {
-    await lockDay(client, input.dataset, input.day, 'write', timeouts);
+    await lockDay(client, input.dataset, input.day, 'write', timeouts, DECOMPRESSION_LIMIT_LIFTED);
     const state = await readDayState(client, input, content !== null);
     if (content) checkWindow(input, content, state);
     // A reprocessing compares with the stored values themselves: a faulty build may have stored others under the
@@ -70,7 +70,6 @@ export async function writeDay(
     const judgedBefore = reprocess ? await readJudgedRecord(client, input) : null;
     let outcome: ContentOutcome | null = null;
     if (content && !unchanged) {
-      await liftDecompressionLimit(client);
       registered = await registerSeries(client, input.dataset, content, state.txTime, cache);
       outcome =
         state.revisionCount === 0 && reprocess === null
