@@ -19,10 +19,11 @@ import type { DeliveryDay, Point, ValidatedDay } from '../domain/types';
 import { createDatabaseSql } from './environment';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 
-const FIRST_WRITE_SHARE_OF_COPY = 0.5;
+const SHARE_OF_COPY = { first: 0.75, changed: 0.75 };
 export const TARGET_NAMES = [
-  `first write ≥ ${FIRST_WRITE_SHARE_OF_COPY} × COPY`,
-  'unchanged re-write faster than first write',
+  `first write ≥ ${SHARE_OF_COPY.first} × COPY`,
+  `changed day ≥ ${SHARE_OF_COPY.changed} × COPY`,
+  'unchanged re-write the fastest pass',
   'daily aggregate right after every pass',
 ] as const;
 
@@ -278,19 +279,26 @@ export async function runWriteBenchmark(args: string[]): Promise<void> {
         `${staleAfterChanged} after the changed pass`,
     );
     const firstRatio = rate(first) / rate(copy);
+    const changedRatio = rate(changed) / rate(copy);
+    const fastestOther = Math.max(rate(first), rate(changed));
     printTargets([
       {
         name: TARGET_NAMES[0],
-        met: firstRatio >= FIRST_WRITE_SHARE_OF_COPY,
+        met: firstRatio >= SHARE_OF_COPY.first,
         measured: `${firstRatio.toFixed(2)} × COPY`,
       },
       {
         name: TARGET_NAMES[1],
-        met: rate(unchanged) > rate(first),
-        measured: `${(rate(unchanged) / rate(first)).toFixed(2)} × first write`,
+        met: changedRatio >= SHARE_OF_COPY.changed,
+        measured: `${changedRatio.toFixed(2)} × COPY`,
       },
       {
         name: TARGET_NAMES[2],
+        met: rate(unchanged) > fastestOther,
+        measured: `${(rate(unchanged) / fastestOther).toFixed(2)} × the next fastest write pass`,
+      },
+      {
+        name: TARGET_NAMES[3],
         met: staleAfterFirst === 0 && staleAfterChanged === 0,
         measured: `${staleAfterFirst + staleAfterChanged} rows differ`,
       },
