@@ -112,37 +112,19 @@ interface DayRowParams extends Record<string, unknown> {
   derivationReason: string | null;
 }
 
-// The CTEs move the catalogue times of the series whose values this write changed (:touchedSeriesIds): first_seen_at
-// back to the earliest such write, last_seen_at to the earliest such write of the latest clock hour (UTC) — one hour of
-// granularity, so a backfill or a poll does not rewrite (and lock) every series row on every day it writes. Both are
-// the same whatever order the writes of different days commit in (a restore applies days in parallel,
-// archive/restore.ts). Rows are locked in id order, so concurrent writers of other days cannot deadlock on them (the
-// delivery_day row is only ever written under the day's lock (jao.day_lock)).
+// The first CTE moves the catalogue times of the series whose values this write changed (:touchedSeriesIds), through
+// jao.touch_series (migration 018): first_seen_at back to the earliest such write, last_seen_at to the earliest such
+// write of the latest clock hour (UTC) — one hour of granularity, so a backfill or a poll does not rewrite (and lock)
+// every series row on every day it writes. Both are the same whatever order the writes of different days commit in
+// (a restore applies days in parallel, archive/restore.ts). Rows are locked in id order, so concurrent writers of
+// other days cannot deadlock on them (the delivery_day row is only ever written under the day's lock (jao.day_lock)).
 const UPSERT_DAY_ROW = namedStatement<
   DayRowParams,
   { revision_count: number; status: DayStatus; judged: string }
 >(
   'jao.writeDay.upsertDayRow',
-  `WITH stale AS (
-       SELECT s.series_id FROM jao.series s
-        WHERE s.series_id = ANY (:touchedSeriesIds::int[])
-          AND (s.first_seen_at > :txTime::timestamptz
-               OR date_trunc('hour', s.last_seen_at, 'UTC') < date_trunc('hour', :txTime::timestamptz, 'UTC')
-               OR (date_trunc('hour', s.last_seen_at, 'UTC') = date_trunc('hour', :txTime::timestamptz, 'UTC')
-                   AND s.last_seen_at > :txTime::timestamptz))
-        ORDER BY s.series_id
-          FOR NO KEY UPDATE
-     ),
-     touched AS (
-       UPDATE jao.series s
-          SET first_seen_at = LEAST(s.first_seen_at, :txTime::timestamptz),
-              last_seen_at = CASE
-                WHEN date_trunc('hour', s.last_seen_at, 'UTC') < date_trunc('hour', :txTime::timestamptz, 'UTC')
-                  OR (date_trunc('hour', s.last_seen_at, 'UTC') = date_trunc('hour', :txTime::timestamptz, 'UTC')
-                      AND s.last_seen_at > :txTime::timestamptz)
-                THEN :txTime::timestamptz ELSE s.last_seen_at END
-         FROM stale
-        WHERE s.series_id = stale.series_id
+  `WITH touched AS (
+       SELECT jao.touch_series(:touchedSeriesIds::int[], :txTime::timestamptz) AS series
      ),
      -- the lineage of the values this write changed (they carry its id, :derivationId)
      derived AS (
@@ -157,14 +139,15 @@ const UPSERT_DAY_ROW = namedStatement<
         last_raw_response_id, last_build_id, content_build_id,
         resolution_minutes, missing_mtus, key_set_id, null_values, duplicate_rows, conflicting_rows,
         rejected_values, unknown_fields, reason, published_empty_keys, empty_keys_with_values)
-     VALUES (:dataset, :day::date, :status, :expectedMtus, COALESCE(:receivedMtus::int, 0), COALESCE(:points::int, 0), :contentHash::text,
+     SELECT :dataset, :day::date, :status, :expectedMtus, COALESCE(:receivedMtus::int, 0), COALESCE(:points::int, 0), :contentHash::text,
              CASE WHEN :contentChanged::boolean THEN 1 ELSE 0 END,
              CASE WHEN :status = 'complete' THEN :txTime::timestamptz END,
              CASE WHEN :contentChanged::boolean THEN :txTime::timestamptz END,
              CASE WHEN :checksJao::boolean THEN :txTime::timestamptz END, 1,
              :error, :workflowId, :rawResponseId, :buildId, CASE WHEN :contentChanged::boolean THEN :buildId END,
              :resolutionMinutes::int, :missingMtus::timestamptz[], :keySetId::int, :nullValues::int, :duplicateRows::int, :conflictingRows::int, :rejectedValues::int, :unknownFields::text[], :reason,
-             :publishedEmptyKeys::text[], :emptyKeysWithValues::text[])
+             :publishedEmptyKeys::text[], :emptyKeysWithValues::text[]
+       FROM touched
      ON CONFLICT (dataset, day) DO UPDATE SET
         -- a day with stored content keeps it when a re-check brings none (empty answer, invalid payload,
         -- failed fetch): its status and quality record describe what is stored (a stored partial day stays

@@ -172,6 +172,7 @@ describe('jao_writer', () => {
       'UPDATE jao.raw_response SET archive_key = archive_key WHERE false',
       `SELECT jao.drop_archived_raw_bodies('{}'::bigint[], 30)`,
       'UPDATE jao.series SET last_seen_at = now()',
+      `SELECT jao.touch_series('{}'::int[], now())`,
       'UPDATE jao.delivery_day SET attempts = attempts',
       'DELETE FROM jao.observation WHERE false',
     ];

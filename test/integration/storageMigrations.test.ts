@@ -26,6 +26,7 @@ const LATER_MIGRATIONS = [
   '015_views_on_stored_delivery_day',
   '016_release_floor',
   '017_published_empty_keys',
+  '018_series_first_seen',
 ];
 
 let db: TestDatabase;
