@@ -92,8 +92,7 @@ export function validateWindow(
   const rejections: Rejection[] = [];
   const inWindow = rowsInWindow(data, fromMs, toMs, rejections);
   const resolutionMinutes = detectResolution(inWindow, fromMs);
-  const stepMs =
-    (resolutionMinutes ?? options.declaredResolutionMinutes ?? DEFAULT_RESOLUTION_MINUTES) * MINUTE_MS;
+  const stepMs = gridMinutes(resolutionMinutes, options.declaredResolutionMinutes) * MINUTE_MS;
   const keptFields = options.keptFields ?? [];
   const grouped = groupRowsByMtu(inWindow, fromMs, stepMs, rejections, new Set(keptFields));
   const keys = admitKeys(grouped, options.knownKeys, rejections);
@@ -132,6 +131,16 @@ export function validateWindow(
       ...(keptFields.length > 0 ? { rowFields: read.rowFields } : {}),
     },
   };
+}
+
+/**
+ * The MTU grid a day is judged on: the finer of the answer's and the declared resolution. An answer coarser than
+ * its day's declared MTU (hourly on a quarter-hour day) is short of values, never complete; a finer one is kept
+ * whole (no row refused as misaligned) and named as drift by domain/drift.ts.
+ */
+function gridMinutes(answerMinutes: number | null, declaredMinutes: number | undefined): number {
+  const declared = declaredMinutes ?? DEFAULT_RESOLUTION_MINUTES;
+  return answerMinutes === null ? declared : Math.min(answerMinutes, declared);
 }
 
 /**

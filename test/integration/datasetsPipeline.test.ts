@@ -173,9 +173,10 @@ describe('datasets through the pipeline', () => {
     });
   });
 
-  it('flags a Nordic day answered hourly as drift against its declaration', async () => {
-    expect(await h.runDay(DAYS.hourly, NORDIC)).toMatchObject({ status: 'complete', mtus: 24 });
+  it('flags a Nordic day answered hourly as drift against its declaration, and partial: 72 of its 96 MTUs missing', async () => {
+    expect(await h.runDay(DAYS.hourly, NORDIC)).toMatchObject({ status: 'partial', mtus: 24 });
     const [quality] = await readDayQuality(h.db.pool, NORDIC, DAYS.hourly, DAYS.hourly);
+    expect(quality).toMatchObject({ status: 'partial', expectedMtus: 96, receivedMtus: 24 });
     expect(quality!.drift).toMatchObject({
       kinds: ['resolution'],
       resolutionMinutes: 60,

@@ -1,7 +1,7 @@
 // A resolution that changes inside one dataset's history: Core scheduledExchanges is declared hourly until the
 // day-ahead market's 15-minute MTU (2025-10-01) and quarter-hourly from it. A backfill across the switch stores
 // each day complete at its own expected count, with no drift for the declared switch, in jao.day_quality and in
-// GET /v1/days; an hourly answer on a quarter-hour day is still drift.
+// GET /v1/days; an hourly answer on a quarter-hour day is drift, and partial: judged on the declared 96 MTUs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackfillResult, backfillWorkflowId } from '../../domain/workflowInputs';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
@@ -78,12 +78,14 @@ describe('a declared resolution switch inside one dataset', () => {
       drift: string[];
       status: string;
     }>;
-    expect(days.map((day) => [day.day, day.resolution_minutes, day.expected_mtus, day.drift])).toEqual([
-      ['2025-09-29', 60, 24, []],
-      ['2025-09-30', 60, 24, []],
-      ['2025-10-01', 15, 96, []],
-      ['2025-10-02', 15, 96, []],
-      [HOURLY_ON_QUARTER_HOUR_DAY, 60, 24, ['resolution']],
+    expect(
+      days.map((day) => [day.day, day.resolution_minutes, day.expected_mtus, day.drift, day.status]),
+    ).toEqual([
+      ['2025-09-29', 60, 24, [], 'complete'],
+      ['2025-09-30', 60, 24, [], 'complete'],
+      ['2025-10-01', 15, 96, [], 'complete'],
+      ['2025-10-02', 15, 96, [], 'complete'],
+      [HOURLY_ON_QUARTER_HOUR_DAY, 60, 96, ['resolution'], 'partial'],
     ]);
   });
 });

@@ -93,6 +93,22 @@ describe('keys published empty on purpose', () => {
     const day = validated(payload);
     expect(day.keys).toContain('border_NO1_SE3');
     expect(judgeDay(day).status).toBe('partial');
+    expect(judgeDay(day).reason).toContain('1 of 1056 values missing');
+  });
+
+  it('a key of another dataset with every value is stored as its own series, and the day complete', () => {
+    const payload = capture();
+    for (const row of payload.data) row.border_NO1_SE3 = 100;
+    const day = validated(payload);
+    expect(day.keys).toHaveLength(11);
+    expect(day.points.filter((point) => point.key === 'border_NO1_SE3')).toHaveLength(96);
+    expect(day.points.find((point) => point.key === 'border_NO1_SE3')).toMatchObject({
+      fromZone: 'NO1',
+      toZone: 'SE3',
+      value: 100,
+    });
+    expect(day.rejections.filter((refused) => refused.rule !== 'outside_window')).toEqual([]);
+    expect(judgeDay(day)).toEqual({ status: 'complete', reason: null });
   });
 
   it('refuses a declaration whose published-empty keys name undeclared zones, in one line', () => {

@@ -127,6 +127,31 @@ describe('validation of the real captures', () => {
   });
 });
 
+describe('an answer whose resolution differs from its day’s declared one', () => {
+  it('judges an hourly answer on a quarter-hour day on the declared 96 MTUs: partial, nothing refused', () => {
+    const result = validateDay(DAY, coreDay(), { declaredResolutionMinutes: 15 });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.result.resolutionMinutes).toBe(60);
+    expect([result.result.receivedMtus, result.result.expectedMtus]).toEqual([24, 96]);
+    expect(result.result.missingMtus).toHaveLength(72);
+    expect(result.result.missingMtus[0]).toBe('2026-04-20T22:15:00.000Z');
+    expect(result.result.rejections).toEqual([]);
+    expect(statusOf(result.result)).toBe('partial');
+  });
+
+  it('keeps a quarter-hour answer on an hourly day whole, on its own 96 MTUs', () => {
+    const result = validOrFail('2026-04-21', JSON.parse(NORDIC_TEXT));
+    const declaredHourly = validateDay('2026-04-21', JSON.parse(NORDIC_TEXT), {
+      declaredResolutionMinutes: 60,
+    });
+    if (!declaredHourly.ok) throw new Error(declaredHourly.reason);
+    expect(declaredHourly.result.resolutionMinutes).toBe(15);
+    expect([declaredHourly.result.receivedMtus, declaredHourly.result.expectedMtus]).toEqual([96, 96]);
+    expect(declaredHourly.result.points).toHaveLength(result.points.length);
+    expect(statusOf(declaredHourly.result)).toBe('complete');
+  });
+});
+
 describe('validation of broken payloads', () => {
   it('refuses truncated JSON as a whole', () => {
     const dayText = JSON.stringify(coreDay());
