@@ -30,7 +30,7 @@ export const simulatorFaultsSchema = z.strictObject({
   duplicateRowDays: z.array(deliveryDaySchema),
   /** The fourth MTU's row sent twice, the second time with its first value 1 MW higher. */
   conflictingDuplicateDays: z.array(deliveryDaySchema),
-  /** Every value sent as a JSON string ("4346.0"). */
+  /** Every value sent as a JSON string ("4346.0000000000"). */
   stringValueDays: z.array(deliveryDaySchema),
   /** Rows carry two fields that are neither timestamp nor border: `lastModifiedOn` and `comment`. */
   extraFieldDays: z.array(deliveryDaySchema),

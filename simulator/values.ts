@@ -1,5 +1,6 @@
 // What the simulator publishes: the key set of a day, row ids and values, and the JSON text of rows.
 import { allOrderedBorderKeys, CORE_ZONES } from '../domain/borders';
+import { addDays, dayOfInstant, dayStartMs, daysBetween } from '../domain/calendar';
 import type { DeliveryDay } from '../domain/types';
 
 /** Zones whose keys appear from the key-set change day on (13 zones → 156 keys, "about 150" as announced). */
@@ -101,6 +102,38 @@ export function idsFromCapture(firstId: number, firstMs: number, stepMs: number)
   return (mtuMs) => firstId + Math.floor((mtuMs - firstMs) / stepMs);
 }
 
+/**
+ * The ids between the first rows of two consecutive Nordic delivery days: 2026-04-22's first row is 288 ids (three
+ * times its 96 rows) after 2026-04-21's in both Nordic captures. Their earlier day boundary shows no jump, so the
+ * simulator's ids of the rows before the captured day differ from the capture's.
+ */
+export const NORDIC_DAY_ID_BLOCK = 288;
+
+/**
+ * Row ids in a block per delivery day, as the Nordic captures number them: consecutive within the day, and the next
+ * day's block `blockIds` after the day's first id (the jump at the Amsterdam day boundary). `firstId` is the first
+ * id of the captured `day`.
+ */
+export function idsByDeliveryDay(
+  day: DeliveryDay,
+  firstId: number,
+  stepMs: number,
+  blockIds: number,
+): (mtuMs: number) => number {
+  let startMs = 0;
+  let endMs = 0;
+  let dayFirstId = 0;
+  return (mtuMs) => {
+    if (mtuMs < startMs || mtuMs >= endMs) {
+      const mtuDay = dayOfInstant(new Date(mtuMs));
+      startMs = dayStartMs(mtuDay);
+      endMs = dayStartMs(addDays(mtuDay, 1));
+      dayFirstId = firstId + daysBetween(day, mtuDay) * blockIds;
+    }
+    return dayFirstId + Math.floor((mtuMs - startMs) / stepMs);
+  };
+}
+
 /** `2026-04-20T00:00:00Z`, as JAO writes `dateTimeUtc` (no milliseconds). */
 export function jaoDateTime(mtuMs: number): string {
   return `${new Date(mtuMs).toISOString().slice(0, 19)}Z`;
@@ -110,23 +143,19 @@ export function jaoDateTime(mtuMs: number): string {
 export interface RowFormat {
   rowIdAt(mtuMs: number): number;
   scale: ValueScale;
-  /**
-   * `decimal`: `4346.0` (maxExchanges); `integer`: `4346` (shadowAuctionATC, atc); `decimal10`: `4346.0000000000`
-   * (scheduledExchanges, maxBorderFlow: the bytes as JAO sends them).
-   */
-  numbers: 'decimal' | 'integer' | 'decimal10';
+  /** `integer`: `4346` (shadowAuctionATC, atc); `decimal10`: `4346.0000000000` (the rest, as JAO sends them). */
+  numbers: 'integer' | 'decimal10';
 }
 
 const NUMBER_SUFFIX: Readonly<Record<RowFormat['numbers'], string>> = {
-  decimal: '.0',
   integer: '',
   decimal10: '.0000000000',
 };
 
-/** Core maxExchanges' rows: ids one per hour from the capture's, values written `4346.0`. */
-export const CORE_ROW_FORMAT: RowFormat = { rowIdAt, scale: CORE_VALUE_SCALE, numbers: 'decimal' };
+/** Core maxExchanges' rows: ids one per hour from the capture's, values written `4346.0000000000`. */
+export const CORE_ROW_FORMAT: RowFormat = { rowIdAt, scale: CORE_VALUE_SCALE, numbers: 'decimal10' };
 
-/** One row as JSON text, values integer-valued and written like JAO's (`4346.0`, or `4346` for integer datasets). */
+/** One row as JSON text, values integer-valued and written like JAO's (`4346.0000000000`, or `4346` for integer datasets). */
 export function rowJson(
   keySet: KeySet,
   mtuMs: number,
@@ -148,7 +177,7 @@ export function rowJson(
 /** What an anomalous row changes (simulator faults of the content). */
 export interface RowAnomalies {
   id?: number;
-  /** Values written as JSON strings (`"4346.0"`). */
+  /** Values written as JSON strings (`"4346.0000000000"`). */
   stringValues?: boolean;
   /** How many of the row's first values are sent as null. */
   nullCells?: number;

@@ -1,7 +1,14 @@
-// Nordic maxExchanges as JAO answers it (capture nordic_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json): one id per
-// 15 minutes from the capture's, values `472.0` (0–7,608 MW in the capture), `lastModifiedOn` after `dateTimeUtc`
-// (UTC without a zone: docs/datasets.md), and the capture's 62 keys in its order.
-import { idsFromCapture, keySetOf, type RowFormat, zonelessJaoInstant } from '../values';
+// Nordic maxExchanges as JAO answers it (capture nordic_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.compact.json):
+// compact, one id per 15 minutes in a block per delivery day, values `472.0000000000` (0–7,608 MW in the capture)
+// that hold for the hour, `lastModifiedOn` after `dateTimeUtc` (UTC without a zone: docs/datasets.md), and the
+// capture's 62 keys in its order.
+import {
+  idsByDeliveryDay,
+  keySetOf,
+  NORDIC_DAY_ID_BLOCK,
+  type RowFormat,
+  zonelessJaoInstant,
+} from '../values';
 import type { SimulatorProfile } from './profile';
 
 /** The capture's 62 keys in its order; Nordic maxBorderFlow answers the same. */
@@ -71,12 +78,13 @@ export const NORDIC_KEYS = keySetOf([
 ]);
 
 const QUARTER_HOUR_MS = 900_000;
+const HOUR_MS = 3_600_000;
 
 const NORDIC_ROW_FORMAT: RowFormat = {
-  // the capture's first row: id 30440 at 2026-04-20T00:00Z
-  rowIdAt: idsFromCapture(30_440, Date.UTC(2026, 3, 20), QUARTER_HOUR_MS),
-  scale: { min: 0, max: 7_600, slotMs: QUARTER_HOUR_MS },
-  numbers: 'decimal',
+  // the captured day's first row: id 30528 at 2026-04-20T22:00Z
+  rowIdAt: idsByDeliveryDay('2026-04-21', 30_528, QUARTER_HOUR_MS, NORDIC_DAY_ID_BLOCK),
+  scale: { min: 0, max: 7_600, slotMs: HOUR_MS },
+  numbers: 'decimal10',
 };
 
 export const nordicMaxExchangesProfile: SimulatorProfile = {

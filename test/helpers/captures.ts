@@ -1,5 +1,5 @@
-// The real JAO answers of each declared dataset (test/fixtures/jao/README.md): the window each was captured for,
-// read by the declaration and simulator fidelity tests.
+// The real JAO answers of each declared dataset as first recorded (test/fixtures/jao/README.md): the window each was
+// captured for, read by the declaration and simulator fidelity tests, and the shape of each row's fields.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset, UtcWindow } from '../../domain/types';
@@ -13,12 +13,12 @@ export interface Capture {
 
 export const CAPTURES: { readonly [D in Dataset]: Capture } = {
   maxExchanges: {
-    file: 'core_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json',
+    file: 'core_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.compact.json',
     path: '/core/api/data/maxExchanges',
     window: { from: '2026-04-20T00:00:00.000Z', to: '2026-04-22T00:00:00.000Z' },
   },
   nordicMaxExchanges: {
-    file: 'nordic_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json',
+    file: 'nordic_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.compact.json',
     path: '/nordic/api/data/maxExchanges',
     window: { from: '2026-04-20T00:00:00.000Z', to: '2026-04-22T00:00:00.000Z' },
   },
@@ -49,9 +49,82 @@ export function captureText(dataset: Dataset): string {
 }
 
 /**
- * The answer's text with whitespace removed (the captures were re-indented; JAO's strings hold none) and every
- * run of digits written `9`: what is left is the envelope, the field order, how numbers and instants are written.
+ * The answer's text with whitespace removed (JAO's strings hold none) and every run of digits written `9`: what is
+ * left is the envelope and the field order, once per answer rather than per row.
  */
 export function answerSkeleton(text: string): string {
   return text.replace(/\s+/g, '').replace(/\d+/g, '9');
+}
+
+/** One member of a row as written: its name and the form of its value (`9.0000000000`, `9`, `null`, `"9-9-9T9:9:9Z"`). */
+type MemberForm = [name: string, form: string];
+
+const MEMBER = /"([^"]+)"\s*:\s*(null|true|false|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|"[^"]*")/g;
+
+/** Each row's members in order, their values reduced to their form: digits before a point → `9`, after it kept as count. */
+export function rowForms(text: string): MemberForm[][] {
+  const start = text.indexOf('[');
+  const end = text.lastIndexOf(']');
+  const rows: MemberForm[][] = [];
+  let row: MemberForm[] = [];
+  for (const [, name, value] of text.slice(start, end).matchAll(MEMBER)) {
+    if (name === 'id' && row.length > 0) {
+      rows.push(row);
+      row = [];
+    }
+    row.push([name!, formOf(value!)]);
+  }
+  if (row.length > 0) rows.push(row);
+  return rows;
+}
+
+function formOf(value: string): string {
+  if (value.startsWith('"')) return value.replace(/\d+/g, '9');
+  return value
+    .replace(/^-?\d+/, (digits) => (digits.startsWith('-') ? '-9' : '9'))
+    .replace(/\.(\d+)/, (_, d: string) => `.${'0'.repeat(d.length)}`);
+}
+
+/**
+ * The first place two answers' rows differ in shape, named by row, MTU and member (`row 5 (2026-04-20T01:15:00Z),
+ * border_AT_BE: capture 9.0000000000, simulator 9.0`); null when every row has the same members in the same order,
+ * written the same way.
+ */
+export function firstShapeDifference(capture: string, simulated: string): string | null {
+  const real = rowForms(capture);
+  const fake = rowForms(simulated);
+  if (real.length !== fake.length) return `rows: capture ${real.length}, simulator ${fake.length}`;
+  for (const [i, realRow] of real.entries()) {
+    const fakeRow = fake[i]!;
+    const at = realRow.find(([name]) => name === 'dateTimeUtc')?.[1] ?? '?';
+    const mtu = `row ${i} (${rowInstant(capture, i) ?? at})`;
+    for (let m = 0; m < Math.max(realRow.length, fakeRow.length); m++) {
+      const [realName, realForm] = realRow[m] ?? ['(none)', ''];
+      const [fakeName, fakeForm] = fakeRow[m] ?? ['(none)', ''];
+      if (realName !== fakeName) return `${mtu}, member ${m}: capture ${realName}, simulator ${fakeName}`;
+      if (realForm !== fakeForm) return `${mtu}, ${realName}: capture ${realForm}, simulator ${fakeForm}`;
+    }
+  }
+  return null;
+}
+
+function rowInstant(text: string, row: number): string | undefined {
+  const rows = (JSON.parse(text) as { data: Array<{ dateTimeUtc?: unknown }> }).data;
+  const at = rows[row]?.dateTimeUtc;
+  return typeof at === 'string' ? at : undefined;
+}
+
+/** Whether every quarter-hour of the answer carries its hour's values (the Nordic captures' values hold per hour). */
+export function valuesHoldForTheHour(text: string): boolean {
+  const rows = (JSON.parse(text) as { data: Array<Record<string, unknown>> }).data;
+  let previous: Record<string, unknown> | undefined;
+  for (const row of rows) {
+    if (previous !== undefined && !String(row.dateTimeUtc).includes(':00:00')) {
+      for (const [name, value] of Object.entries(row)) {
+        if (name.startsWith('border_') && value !== previous[name]) return false;
+      }
+    }
+    previous = row;
+  }
+  return true;
 }

@@ -91,7 +91,7 @@ describe('simulator fidelity', () => {
       }
     }
     expect(text).toMatch(
-      /^\{"data":\[\{"id":34059,"dateTimeUtc":"2026-04-20T00:00:00Z","border_AT_BE":\d+\.0,/,
+      /^\{"data":\[\{"id":34059,"dateTimeUtc":"2026-04-20T00:00:00Z","border_AT_BE":\d+\.0000000000,/,
     );
     expect(text.endsWith('],"rejected":false,"messages":null}')).toBe(true);
   });
@@ -443,7 +443,7 @@ describe('simulator content anomalies', () => {
       (rows[3]!.border_AT_BE as number) + 1,
     ]);
     await setFaults({ conflictingDuplicateDays: [], stringValueDays: [day] });
-    expect((await body()).data[0]!.border_AT_BE).toBe(`${clean.data[0]!.border_AT_BE}.0`);
+    expect((await body()).data[0]!.border_AT_BE).toBe(`${clean.data[0]!.border_AT_BE}.0000000000`);
     await setFaults({ stringValueDays: [], extraFieldDays: [day] });
     expect(Object.keys((await body()).data[0]!).slice(-2)).toEqual(['lastModifiedOn', 'comment']);
     await setFaults({ extraFieldDays: [], quarterHourDays: [day] });
