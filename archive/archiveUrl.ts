@@ -26,6 +26,17 @@ export function defaultArchiveUrl(env: NodeJS.ProcessEnv = process.env, cwd: str
 }
 
 const FORMS = 'expected file:///absolute/path or s3://bucket/prefix';
+
+/** ARCHIVE_URL as docs/reference/settings.md lists it (npm run docs:reference); read by archive/openStore.ts. */
+export const ARCHIVE_URL_SETTING = {
+  name: 'ARCHIVE_URL',
+  default: `\`$JAO_DATA_DIR/${DEFAULT_ARCHIVE_SUBDIRECTORY}\` as a file:// URL`,
+  accepts: FORMS.replace(/^expected /, ''),
+  description:
+    'Where the archive schedule and `jao archive` ship every write with its raw answer, and raw bodies dropped ' +
+    'under RAW_RETENTION_DAYS are read back from (docs/archive.md). Credentials of an s3:// archive come from the ' +
+    'ARCHIVE_S3_* variables, never from the URL.',
+} as const;
 /** S3's bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens, a letter or digit at each end. */
 const BUCKET = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
 

@@ -1,5 +1,5 @@
 // The archive an address names: ARCHIVE_URL (default `$JAO_DATA_DIR/archive`) or an explicit URL (`restore --from`).
-import { defaultArchiveUrl, parseArchiveUrl } from './archiveUrl';
+import { ARCHIVE_URL_SETTING, defaultArchiveUrl, parseArchiveUrl } from './archiveUrl';
 import { FileArchiveStore } from './fileStore';
 import { loadS3Settings } from './s3Settings';
 import type { ArchiveStore } from './store';
@@ -8,7 +8,7 @@ export { defaultArchiveUrl } from './archiveUrl';
 
 /** The archive URL in force: ARCHIVE_URL when set and not empty, else the default under the data directory. */
 export function configuredArchiveUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ARCHIVE_URL || defaultArchiveUrl(env);
+  return env[ARCHIVE_URL_SETTING.name] || defaultArchiveUrl(env);
 }
 
 /**

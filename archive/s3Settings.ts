@@ -27,18 +27,33 @@ const endpoint = z
 /** The variables an s3:// archive reads; each empty value counts as unset. */
 export const s3SettingsSchema = z
   .object({
-    /** An S3-compatible server; unset: AWS S3 in ARCHIVE_S3_REGION. */
-    ARCHIVE_S3_ENDPOINT: endpoint.optional(),
+    ARCHIVE_S3_ENDPOINT: endpoint
+      .optional()
+      .meta({ accepts: 'an http(s) URL without credentials' })
+      .describe('An S3-compatible server; unset: AWS S3 in ARCHIVE_S3_REGION.'),
     ARCHIVE_S3_REGION: z
       .string()
       .regex(/^[a-z0-9-]{1,64}$/, 'expected a region name such as eu-central-1')
-      .default('us-east-1'),
-    /** Path-style requests (`<endpoint>/<bucket>/<key>`); default: on with ARCHIVE_S3_ENDPOINT, off for AWS. */
-    ARCHIVE_S3_FORCE_PATH_STYLE: flag.optional(),
-    /** With ARCHIVE_S3_SECRET_ACCESS_KEY; unset, the AWS SDK's default chain applies (AWS_ACCESS_KEY_ID…, roles). */
-    ARCHIVE_S3_ACCESS_KEY_ID: z.string().optional(),
-    ARCHIVE_S3_SECRET_ACCESS_KEY: z.string().optional(),
-    ARCHIVE_S3_SESSION_TOKEN: z.string().optional(),
+      .default('us-east-1')
+      .meta({ accepts: 'a region name such as eu-central-1' })
+      .describe('The region requests are signed for.'),
+    ARCHIVE_S3_FORCE_PATH_STYLE: flag
+      .optional()
+      .describe(
+        'Path-style requests (`<endpoint>/<bucket>/<key>`); unset: on with ARCHIVE_S3_ENDPOINT, off for AWS.',
+      ),
+    ARCHIVE_S3_ACCESS_KEY_ID: z
+      .string()
+      .optional()
+      .describe(
+        "With ARCHIVE_S3_SECRET_ACCESS_KEY (both or neither); unset, the AWS SDK's default chain applies " +
+          '(AWS_ACCESS_KEY_ID…, roles).',
+      ),
+    ARCHIVE_S3_SECRET_ACCESS_KEY: z.string().optional().describe('The secret of ARCHIVE_S3_ACCESS_KEY_ID.'),
+    ARCHIVE_S3_SESSION_TOKEN: z
+      .string()
+      .optional()
+      .describe('A session token for temporary credentials, sent with the access key.'),
   })
   .refine(
     (settings) =>

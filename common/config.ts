@@ -55,6 +55,9 @@ const duration = (fallback: string, minMs: number, maxMs: number) =>
     })
     .refine((value) => value >= minMs && value <= maxMs, {
       message: `expected a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`,
+    })
+    .meta({
+      accepts: `a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)} (500ms, 30s, 10m, 1h)`,
     });
 
 /** A duration setting bounded by the time budget (domain/timeBudget.ts). */
@@ -68,7 +71,8 @@ const intFromEnv = (min: number, max: number, fallback: number) =>
     .regex(/^\d{1,15}$/, 'expected a whole number in decimal digits')
     .transform(Number)
     .refine((n) => n >= min && n <= max, { message: `expected a number from ${min} to ${max}` })
-    .default(fallback);
+    .default(fallback)
+    .meta({ accepts: `a whole number from ${min} to ${max}` });
 
 /** An http(s) URL with a host and no credentials, query or fragment; with `originOnly`, no path either. */
 function isPlainHttpUrl(text: string, { originOnly }: { originOnly: boolean }): boolean {
@@ -92,7 +96,8 @@ const origin = z
   .refine((text) => isPlainHttpUrl(text, { originOnly: true }), {
     message: 'expected an http or https origin such as https://publicationtool.jao.eu',
   })
-  .transform((text) => new URL(text).origin);
+  .transform((text) => new URL(text).origin)
+  .meta({ accepts: 'an http(s) origin, no path' });
 
 /** TEMPORAL_UI_URL: an http(s) URL without credentials, query or fragment; kept without a trailing slash. */
 const webUiUrl = z
@@ -101,7 +106,8 @@ const webUiUrl = z
   .refine((text) => isPlainHttpUrl(text, { originOnly: false }), {
     message: 'expected an http or https URL such as http://127.0.0.1:8233',
   })
-  .transform((text) => new URL(text).toString().replace(/\/+$/, ''));
+  .transform((text) => new URL(text).toString().replace(/\/+$/, ''))
+  .meta({ accepts: 'an http(s) URL, a path prefix allowed' });
 
 /** JAO_MAX_REQUESTS_PER_MINUTE's upper bound: far above JAO's (~100), the most a benchmark may ask for. */
 export const MAX_JAO_REQUESTS_PER_MINUTE = 6_000;
@@ -110,29 +116,51 @@ const postgresUrl = z
   .string()
   .refine((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol), {
     message: 'expected a postgres:// or postgresql:// URL',
-  });
+  })
+  .meta({ accepts: 'a postgres:// or postgresql:// URL' });
 
+// Each setting's `.describe()` is its one description: docs/reference/settings.md is generated from it
+// (npm run docs:reference); the helpers above add the accepted form (`accepts`).
 export const configSchema = z.object({
-  DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('jao-scraper'),
-  /**
-   * The Temporal Web UI as a browser reaches it: the status page links each day to its workflow there
-   * (`<url>/namespaces/<namespace>/workflows/<workflow id>`). An http(s) URL, a path prefix allowed.
-   */
-  TEMPORAL_UI_URL: webUiUrl,
-  /**
-   * PostgreSQL of the Temporal cluster that `jao cluster up` runs: its database name is the persistence database,
-   * `<name>_visibility` the visibility one. Default: DATABASE_URL's server, database `temporal`.
-   */
-  TEMPORAL_DATABASE_URL: postgresUrl.optional(),
-  JAO_BASE_URL: origin,
+  DATABASE_URL: postgresUrl
+    .default('postgres://postgres@127.0.0.1:5432/postgres')
+    .describe(
+      'The pipeline database (PostgreSQL with TimescaleDB): the worker, `jao migrate` and the CLI connect here.',
+    ),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .min(1)
+    .default('127.0.0.1:7233')
+    .meta({ accepts: 'host:port' })
+    .describe('The Temporal frontend (gRPC) the worker, the CLI and the API connect to.'),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .min(1)
+    .default('default')
+    .describe('The Temporal namespace of every workflow.'),
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .min(1)
+    .default('jao-scraper')
+    .describe('The task queue the worker polls and every workflow is started on.'),
+  TEMPORAL_UI_URL: webUiUrl.describe(
+    'The Temporal Web UI as a browser reaches it: the status page links each day to its workflow there ' +
+      '(`<url>/namespaces/<namespace>/workflows/<workflow id>`). An http(s) URL, a path prefix allowed.',
+  ),
+  TEMPORAL_DATABASE_URL: postgresUrl
+    .optional()
+    .describe(
+      'PostgreSQL of the Temporal cluster that `jao cluster up` runs: its database name is the persistence ' +
+        "database, `<name>_visibility` the visibility one. Unset: DATABASE_URL's server, database `temporal`.",
+    ),
+  JAO_BASE_URL: origin.describe(
+    "JAO's Publication Tool (or the simulator): the client appends each dataset's path (`/core/api/data/maxExchanges`).",
+  ),
   JAO_API_KEY: z
     .string()
     .optional()
-    .transform((key) => (key ? key : undefined)),
-  /** Who runs this scraper, in every request's User-Agent: an http(s) URL, a mailto: URI or an email address. */
+    .transform((key) => (key ? key : undefined))
+    .describe('Sent to JAO with every request when set; never logged.'),
   JAO_CONTACT: z
     .union(
       [
@@ -143,23 +171,28 @@ export const configSchema = z.object({
       { message: 'expected an http(s) URL, a mailto: URI or an email address' },
     )
     .refine((contact) => !/[()\s]/.test(contact), { message: 'must not contain spaces or parentheses' })
-    .optional(),
-  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, MAX_JAO_REQUESTS_PER_MINUTE, 90),
-  /** Per HTTP request; a DST day may take three (domain/timeBudget.ts). */
-  JAO_REQUEST_TIMEOUT: budgetDuration(JAO_REQUEST_TIMEOUT),
-  /**
-   * Largest answer the client reads (bytes): the biggest plausible day (25 hours, 15-minute rows, ~150 keys,
-   * pretty-printed) is about 460 KB. Bounded so that validating an answer fits the worker's heap.
-   */
-  JAO_MAX_BODY_BYTES: intFromEnv(MIN_BODY_BYTES, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
-  POLL_INTERVAL: duration('10m', 10_000, 86_400_000),
-  /** Bounded like pollWorkflow's input: a value the workflow would refuse is refused here. */
-  POLL_LOOKBACK_DAYS: intFromEnv(0, MAX_POLL_LOOKBACK_DAYS, 3),
-  INITIAL_BACKFILL_DAYS: intFromEnv(0, 3_660, 31),
-  /**
-   * The datasets the worker keeps current (a poll and a publication window schedule each): comma-separated ids or
-   * region/endpoint names, or `all` (the default: every declared dataset; docs/datasets.md).
-   */
+    .optional()
+    .meta({ accepts: 'an http(s) URL, a mailto: URI or an email address' })
+    .describe("Who runs this scraper, in every request's User-Agent."),
+  JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, MAX_JAO_REQUESTS_PER_MINUTE, 90).describe(
+    "Requests to JAO per minute, shared by every worker of the fleet (JAO's own limit is about 100).",
+  ),
+  JAO_REQUEST_TIMEOUT: budgetDuration(JAO_REQUEST_TIMEOUT).describe(
+    'Per HTTP request to JAO; a DST day may take three (domain/timeBudget.ts).',
+  ),
+  JAO_MAX_BODY_BYTES: intFromEnv(MIN_BODY_BYTES, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES).describe(
+    'Largest answer the client reads (bytes): the biggest plausible day (25 hours, 15-minute rows, ~150 keys, ' +
+      "pretty-printed) is about 460 KB. Bounded so that validating an answer fits the worker's heap.",
+  ),
+  POLL_INTERVAL: duration('10m', 10_000, 86_400_000).describe(
+    "How often each dataset's poll schedule runs the day workflow for tomorrow and the last POLL_LOOKBACK_DAYS days.",
+  ),
+  POLL_LOOKBACK_DAYS: intFromEnv(0, MAX_POLL_LOOKBACK_DAYS, 3).describe(
+    "Days before today that each poll runs again (besides today and tomorrow); bounded like pollWorkflow's input.",
+  ),
+  INITIAL_BACKFILL_DAYS: intFromEnv(0, 3_660, 31).describe(
+    'Days through tomorrow that `jao start` backfills (mode missing) for each dataset in JAO_DATASETS; 0: none.',
+  ),
   JAO_DATASETS: z
     .string()
     .default('all')
@@ -185,80 +218,136 @@ export const configSchema = z.object({
         return z.NEVER;
       }
       return datasets;
-    }),
-  /**
-   * Local hours (Europe/Amsterdam) in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete;
-   * both read and bounded like publicationWindowWorkflow's input.
-   */
+    })
+    .meta({
+      accepts: `\`all\` or comma-separated dataset ids or region/endpoint names (${DATASETS.join(', ')})`,
+    })
+    .describe(
+      'The datasets the worker keeps current (a poll and a publication window schedule each); `all`: every ' +
+        'declared dataset.',
+    ),
   PUBLICATION_WINDOW: z
     .string()
     .default(DEFAULT_PUBLICATION_WINDOW)
     .refine((text) => parseWindow(text) !== null, {
       message: WINDOW_FORMAT,
-    }),
-  PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS),
+    })
+    .meta({ accepts: WINDOW_FORMAT.replace(/^expected /, '') })
+    .describe(
+      'Local hours (Europe/Amsterdam) in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete; ' +
+        "read and bounded like publicationWindowWorkflow's input.",
+    ),
+  PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
+    'How often tomorrow is checked inside the publication window.',
+  ),
   FRESHNESS_DEADLINE: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
-    .default('12:00'),
-  METRICS_PORT: intFromEnv(0, 65_535, 9464),
-  /** How often the archive schedule ships the writes not archived yet (docs/archive.md). */
-  ARCHIVE_INTERVAL: duration('5m', 10_000, 86_400_000),
-  /** A write not archived this long after it was made is the archive's lag (`jao health`, jao_archive_lag_seconds). */
-  ARCHIVE_MAX_LAG: duration('1h', 60_000, 7 * 86_400_000),
-  /**
-   * Raw answers' bodies older than this many days (by their last fetch) leave the database once the archive holds
-   * them, read back with the right hash (docs/archive.md "Retention"). Unset: every body stays.
-   */
+    .default('12:00')
+    .meta({ accepts: 'HH:MM' })
+    .describe(
+      'Local time (Europe/Amsterdam) on the day before delivery by which tomorrow should be complete; later, ' +
+        'the day is late (`jao health`, the API, the alerts).',
+    ),
+  METRICS_PORT: intFromEnv(0, 65_535, 9464).describe(
+    "Port of the worker's Prometheus metrics endpoint; 0 turns the metrics off.",
+  ),
+  ARCHIVE_INTERVAL: duration('5m', 10_000, 86_400_000).describe(
+    'How often the archive schedule ships the writes not archived yet (docs/archive.md).',
+  ),
+  ARCHIVE_MAX_LAG: duration('1h', 60_000, 7 * 86_400_000).describe(
+    "A write not archived this long after it was made is the archive's lag (`jao health`, jao_archive_lag_seconds).",
+  ),
   RAW_RETENTION_DAYS: z
     .string()
     .regex(/^\d{1,5}$/, 'expected a whole number of days (0 or more); leave it unset to keep every raw body')
     .transform(Number)
-    .optional(),
-  /** Days before tomorrow that `jao health` checks for failed, invalid, partial or late days. */
-  HEALTH_WINDOW_DAYS: intFromEnv(1, 3_660, 31),
-  /**
-   * A task queue whose workers have not polled for this long has no worker (`jao health`). Idle workers re-poll
-   * every matching.longPollExpirationInterval (30 s in deploy/temporal/dynamicconfig.yaml and the dev server,
-   * 1 minute on a server left at its default: set 75s there).
-   */
-  HEALTH_POLLER_STALE_AFTER: duration('45s', 1_000, 3_600_000),
-  /**
-   * How long after a day started its failing database work is retried before the day fails with the reason.
-   * Bounded so that a day ends, its failure recorded, within a scheduled poll's timeout (domain/timeBudget.ts).
-   */
-  DATABASE_RETRY_HORIZON: budgetDuration(DATABASE_RETRY_HORIZON),
-  /** Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
-  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  /** Applied to the roles by `jao migrate` when set (deployment); roles have no password otherwise. */
-  JAO_WRITER_PASSWORD: z.string().optional(),
-  JAO_READER_PASSWORD: z.string().optional(),
-  /** A workflow bundle built ahead of time (`npm run build`); the worker bundles at start-up otherwise. */
-  WORKFLOW_BUNDLE_PATH: z.string().optional(),
-  /** Worker Deployment the worker's build registers under (no dots: Temporal joins name and build id with one). */
+    .optional()
+    .meta({ accepts: 'a whole number of days (0 or more)' })
+    .describe(
+      "Raw answers' bodies older than this many days (by their last fetch) leave the database once the archive " +
+        'holds them, read back with the right hash (docs/archive.md "Retention"). Unset: every body stays.',
+    ),
+  HEALTH_WINDOW_DAYS: intFromEnv(1, 3_660, 31).describe(
+    'Days before tomorrow that `jao health` checks for failed, invalid, partial or late days.',
+  ),
+  HEALTH_POLLER_STALE_AFTER: duration('45s', 1_000, 3_600_000).describe(
+    'A task queue whose workers have not polled for this long has no worker (`jao health`). Idle workers re-poll ' +
+      'every matching.longPollExpirationInterval (30 s in deploy/temporal/dynamicconfig.yaml and the dev server, ' +
+      '1 minute on a server left at its default: set 75s there).',
+  ),
+  DATABASE_RETRY_HORIZON: budgetDuration(DATABASE_RETRY_HORIZON).describe(
+    'How long after a day started its failing database work is retried before the day fails with the reason. ' +
+      "Bounded so that a day ends, its failure recorded, within a scheduled poll's timeout (domain/timeBudget.ts).",
+  ),
+  METRICS_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1.',
+    ),
+  JAO_WRITER_PASSWORD: z
+    .string()
+    .optional()
+    .describe('Password of role jao_writer, applied by `jao migrate` when set (deployment); none otherwise.'),
+  JAO_READER_PASSWORD: z
+    .string()
+    .optional()
+    .describe('Password of role jao_reader, applied by `jao migrate` when set (deployment); none otherwise.'),
+  WORKFLOW_BUNDLE_PATH: z
+    .string()
+    .optional()
+    .describe(
+      'A workflow bundle built ahead of time (`npm run build`); the worker bundles at start-up otherwise.',
+    ),
   TEMPORAL_DEPLOYMENT_NAME: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected letters, digits, "-" or "_"')
-    .default('jao-scraper'),
-  /** Route tasks by Worker Deployment version (deployment with a version rollout); off: the build id is reported only. */
+    .default('jao-scraper')
+    .meta({ accepts: 'letters, digits, "-" or "_" (1 to 100)' })
+    .describe(
+      "Worker Deployment the worker's build registers under (no dots: Temporal joins name and build id with one).",
+    ),
   TEMPORAL_WORKER_VERSIONING: z
     .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
     .default('false')
-    .transform((flag) => flag === 'true' || flag === '1'),
-  /** Interface of `jao api`; 0.0.0.0 only inside a container whose port is published on 127.0.0.1. */
-  API_HOST: z.string().min(1).default('127.0.0.1'),
-  API_PORT: intFromEnv(0, 65_535, 3000),
-  /** The API's connection, as jao_reader (read-only). Default: DATABASE_URL with user jao_reader. */
-  API_DATABASE_URL: postgresUrl.optional(),
-  /** Longest range of delivery days one values request may ask for. */
-  API_MAX_RANGE_DAYS: intFromEnv(1, 3_660, 366),
-  /** Requests per minute per API key; past it the API answers 429 with Retry-After. */
-  API_RATE_LIMIT_PER_MINUTE: intFromEnv(1, 1_000_000, 600),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  /** Unset: pretty-printed lines on a terminal, JSON lines otherwise (common/logger.ts). */
-  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  /** Where `jao start` keeps the dev server's state between runs. */
-  JAO_DATA_DIR: z.string().min(1).default('.data'),
+    .transform((flag) => flag === 'true' || flag === '1')
+    .describe(
+      'Route tasks by Worker Deployment version (deployment with a version rollout); off: the build id is reported only.',
+    ),
+  API_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Interface of `jao api`; 0.0.0.0 only inside a container whose port is published on 127.0.0.1.',
+    ),
+  API_PORT: intFromEnv(0, 65_535, 3000).describe('Port of `jao api`.'),
+  API_DATABASE_URL: postgresUrl
+    .optional()
+    .describe("The API's connection, as jao_reader (read-only). Unset: DATABASE_URL with user jao_reader."),
+  API_MAX_RANGE_DAYS: intFromEnv(1, 3_660, 366).describe(
+    'Longest range of delivery days one values request may ask for.',
+  ),
+  API_RATE_LIMIT_PER_MINUTE: intFromEnv(1, 1_000_000, 600).describe(
+    'Requests per minute per API key; past it the API answers 429 with Retry-After.',
+  ),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'])
+    .default('info')
+    .describe('Least severe log line written.'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'])
+    .optional()
+    .describe('Unset: pretty-printed lines on a terminal, JSON lines otherwise (common/logger.ts).'),
+  JAO_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('.data')
+    .describe(
+      "Where `jao start` keeps the dev server's state between runs, and the default archive (`<dir>/archive`).",
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;
