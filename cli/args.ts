@@ -1,9 +1,8 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type Dataset, DEFAULT_DATASET, findDataset, unknownDatasetMessage } from '../domain/datasets';
 import { UsageError } from './errors';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
+import type { Options } from './options';
 
 /** The first sentence of a node:util parseArgs error, without its advice on positional arguments. */
 function firstSentence(message: string): string {
@@ -56,9 +55,6 @@ export function parseCommandArgs<T extends Options>(
   }
   return parsed;
 }
-
-/** `--dataset ID`: the option the per-dataset commands share. */
-export const DATASET_OPTION = { dataset: { type: 'string' } } as const;
 
 /** A dataset as a user names it: its id or `region/endpoint` (findDataset); refused in one line listing the ids. */
 const datasetArg = z.string().transform((text, context): Dataset => {

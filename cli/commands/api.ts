@@ -6,10 +6,11 @@ import { DATASETS } from '../../domain/types';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 
 /** `jao api`: the HTTP API on API_HOST:API_PORT, as jao_reader, until SIGINT or SIGTERM. */
 export async function apiCommand(argv: string[]): Promise<void> {
-  parseCommandArgs('api', argv, {}, 0);
+  parseCommandArgs('api', argv, COMMAND_OPTIONS.api, 0);
   const api = await startApi(apiSettings(configFromEnv()));
   console.error(
     `jao api: listening on ${api.url} (docs ${api.url}/docs, OpenAPI ${api.url}/openapi.json, status page ${api.url}/)`,
@@ -47,16 +48,7 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
   try {
     if (action === 'create') {
-      const { values } = parseCommandArgs(
-        'api-key create',
-        rest,
-        {
-          name: { type: 'string' },
-          dataset: { type: 'string', multiple: true },
-          operator: { type: 'boolean' },
-        },
-        0,
-      );
+      const { values } = parseCommandArgs('api-key create', rest, COMMAND_OPTIONS['api-key create'], 0);
       const name = values.name?.trim();
       if (!name || name.length > 200)
         throw new UsageError('create: --name NAME is required (at most 200 characters)');
@@ -71,7 +63,7 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
           'stored only as its sha256; send it as Authorization: Bearer <key>',
       );
     } else if (action === 'list') {
-      parseCommandArgs('api-key list', rest, {}, 0);
+      parseCommandArgs('api-key list', rest, COMMAND_OPTIONS['api-key list'], 0);
       const keys = await listApiKeys(pool);
       if (keys.length === 0) console.log('no API keys (create one: jao api-key create --name NAME)');
       for (const key of keys) {
@@ -81,7 +73,7 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
         );
       }
     } else if (action === 'revoke') {
-      const { positionals } = parseCommandArgs('api-key revoke', rest, {}, 1);
+      const { positionals } = parseCommandArgs('api-key revoke', rest, COMMAND_OPTIONS['api-key revoke'], 1);
       const id = positionals[0];
       if (!id || !/^\d{1,9}$/.test(id))
         throw new UsageError('revoke: expected the key id (see jao api-key list)');
@@ -92,7 +84,7 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
       const { values, positionals } = parseCommandArgs(
         'api-key scope',
         rest,
-        { operator: { type: 'boolean' }, reader: { type: 'boolean' } },
+        COMMAND_OPTIONS['api-key scope'],
         1,
       );
       const id = positionals[0];

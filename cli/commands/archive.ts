@@ -9,8 +9,9 @@ import { verifyArchive } from '../../archive/verify';
 import { createPool } from '../../db/pool';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
+import { COMMAND_OPTIONS } from '../options';
 
-const OPTIONS = { verify: { type: 'boolean' } } as const;
+const OPTIONS = COMMAND_OPTIONS.archive;
 
 export function parseArchiveArgs(argv: string[]) {
   const { values } = parseCommandArgs('archive', argv, OPTIONS, 0);

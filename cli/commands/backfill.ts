@@ -15,21 +15,14 @@ import {
   parseBackfillInput,
   reasonOf,
 } from '../../domain/workflowInputs';
-import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
+import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 import { renderProgress } from '../progressBar';
 import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
 
-const OPTIONS = {
-  from: { type: 'string' },
-  to: { type: 'string' },
-  concurrency: { type: 'string' },
-  mode: { type: 'string' },
-  wait: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  ...DATASET_OPTION,
-} as const;
+const OPTIONS = COMMAND_OPTIONS.backfill;
 
 /** A whole number as a person types it: decimal digits (a sign is let through for the range check). */
 const DECIMAL_INTEGER = /^-?\d+$/;
@@ -241,10 +234,7 @@ async function rerunDays(config: Config, dataset: Dataset, days: string[], wait:
 }
 
 export async function rerunCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs('rerun', argv, {
-    ...OPTIONS,
-    failed: { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommandArgs('rerun', argv, COMMAND_OPTIONS.rerun);
   if (positionals.length > 0) {
     if (values.failed || values.from || values.to) {
       throw new UsageError(

@@ -4,18 +4,14 @@
 import { type DataDictionary, readDataDictionary } from '../../db/catalogue';
 import { createPool } from '../../db/pool';
 import type { Dataset } from '../../domain/datasets';
-import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
+import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { renderDataDictionary } from '../dataDictionary';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 
 export async function catalogueCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs(
-    'catalogue',
-    argv,
-    { markdown: { type: 'boolean' }, json: { type: 'boolean' }, ...DATASET_OPTION },
-    0,
-  );
+  const { values } = parseCommandArgs('catalogue', argv, COMMAND_OPTIONS.catalogue, 0);
   if (values.markdown && values.json) throw new UsageError('catalogue: give --markdown or --json, not both');
   const dataset = values.dataset === undefined ? null : parseDatasetArg('catalogue', values.dataset);
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1, applicationName: 'jao catalogue' });

@@ -12,6 +12,7 @@ import { GoMissingError } from '../../devstack/temporalServer';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 
 /** Progress of bringing the cluster up or down: log lines (common/logger.ts). */
 let logger: Logger | undefined;
@@ -24,10 +25,7 @@ const SUBCOMMANDS = ['up', 'down', 'status'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export async function clusterCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs('cluster', argv, {
-    port: { type: 'string' },
-    timeout: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs('cluster', argv, COMMAND_OPTIONS.cluster);
   const [action, ...extra] = positionals;
   if (!action || !SUBCOMMANDS.includes(action as Subcommand) || extra.length > 0) {
     throw new UsageError('expected one of up, down, status (e.g. `jao cluster up`)');

@@ -4,10 +4,11 @@ import { assessHealth } from '../../domain/health';
 import { gatherHealthFacts } from '../../workers/healthFacts';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
+import { COMMAND_OPTIONS } from '../options';
 
 /** Exit 0 when healthy; otherwise exit 1 with every reason on its own line (or as JSON with --json). */
 export async function healthCommand(argv: string[] = []): Promise<void> {
-  const { values } = parseCommandArgs('health', argv, { json: { type: 'boolean' } }, 0);
+  const { values } = parseCommandArgs('health', argv, COMMAND_OPTIONS.health, 0);
   const config = configFromEnv();
   const now = new Date();
   const facts = await gatherHealthFacts(

@@ -4,9 +4,10 @@ import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
+import { COMMAND_OPTIONS } from '../options';
 
 export async function migrateCommand(argv: string[]): Promise<void> {
-  parseCommandArgs('migrate', argv, {}, 0);
+  parseCommandArgs('migrate', argv, COMMAND_OPTIONS.migrate, 0);
   const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
   try {
     const logger = createLogger('migrate');

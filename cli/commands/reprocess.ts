@@ -24,19 +24,13 @@ import { countOf } from '../../domain/runDetails';
 import type { DeliveryDay } from '../../domain/types';
 import { beforeFirstDay, reasonOf } from '../../domain/workflowInputs';
 import type { reprocessWorkflow } from '../../workflows';
-import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
+import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 import { datasetLabel, resultThroughOutages, showProgress } from './backfill';
 
-const OPTIONS = {
-  from: { type: 'string' },
-  to: { type: 'string' },
-  concurrency: { type: 'string' },
-  wait: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  ...DATASET_OPTION,
-} as const;
+const OPTIONS = COMMAND_OPTIONS.reprocess;
 
 /** Days checked at once by a dry run (each is a write rolled back). */
 const DRY_RUN_CONCURRENCY = 4;

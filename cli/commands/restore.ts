@@ -18,15 +18,10 @@ import type { restoreWorkflow } from '../../workflows';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 import { resultThroughOutages } from './backfill';
 
-const OPTIONS = {
-  from: { type: 'string' },
-  'from-day': { type: 'string' },
-  'to-day': { type: 'string' },
-  merge: { type: 'boolean' },
-  wait: { type: 'boolean' },
-} as const;
+const OPTIONS = COMMAND_OPTIONS.restore;
 
 export function parseRestoreArgs(argv: string[]): { request: RestoreRequest; wait: boolean } {
   const { values } = parseCommandArgs('restore', argv, OPTIONS, 0);

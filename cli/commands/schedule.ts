@@ -6,9 +6,10 @@ import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../contr
 import { publicationSettingsOf } from '../../control/publicationSettings';
 import { describedScheduleNote } from '../../control/scheduleNote';
 import { DEFAULT_DATASET } from '../../domain/datasets';
-import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
+import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 
 /**
  * pause, unpause and describe act on both of the queue's schedules (poll, publication) of one dataset (`--dataset`,
@@ -33,7 +34,7 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
   if (!action || !ACTIONS.includes(action)) {
     throw new UsageError(`schedule: expected one of ${ACTIONS.join(', ')}`);
   }
-  const { values } = parseCommandArgs(`schedule ${action}`, argv.slice(1), DATASET_OPTION, 0);
+  const { values } = parseCommandArgs(`schedule ${action}`, argv.slice(1), COMMAND_OPTIONS.schedule, 0);
   const dataset = parseDatasetArg(`schedule ${action}`, values.dataset);
   const config = configFromEnv();
   const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);

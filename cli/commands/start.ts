@@ -19,6 +19,7 @@ import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 import { type BackfillWatch, startInitialBackfill } from './initialBackfill';
 import { LOCAL_KEY_NAME, type LocalApiKey, localApiKey } from './localApiKey';
 
@@ -72,17 +73,7 @@ async function ensureDatabase(config: Config, say: (line: string) => void): Prom
 }
 
 export async function startCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs(
-    'start',
-    argv,
-    {
-      simulate: { type: 'boolean' },
-      'simulator-port': { type: 'string' },
-      'temporal-port': { type: 'string' },
-      'ui-port': { type: 'string' },
-    },
-    0,
-  );
+  const { values } = parseCommandArgs('start', argv, COMMAND_OPTIONS.start, 0);
   const config = configFromEnv();
   const simulatorPort = portOption('--simulator-port', values['simulator-port'], 0);
   const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);

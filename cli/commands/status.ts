@@ -9,9 +9,10 @@ import { describeDrift } from '../../domain/drift';
 import type { Freshness } from '../../domain/freshness';
 import { type DayLine, describeCompleteMtus, type StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
-import { DATASET_OPTION, parseCommandArgs, parseDatasetArg } from '../args';
+import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { COMMAND_OPTIONS } from '../options';
 
 const SYMBOL: Record<DayLine['status'], string> = {
   complete: '■',
@@ -128,17 +129,7 @@ function printFreshness(days: DayLine[]): void {
 }
 
 export async function statusCommand(argv: string[]): Promise<void> {
-  const { values } = parseCommandArgs(
-    'status',
-    argv,
-    {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      json: { type: 'boolean' },
-      ...DATASET_OPTION,
-    },
-    0,
-  );
+  const { values } = parseCommandArgs('status', argv, COMMAND_OPTIONS.status, 0);
   const dataset = parseDatasetArg('status', values.dataset);
   const config = configFromEnv();
   const to = values.to ?? marketTomorrow(new Date());

@@ -3,6 +3,7 @@ import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
+import { COMMAND_OPTIONS } from '../options';
 
 /**
  * Runs the worker until SIGINT/SIGTERM. The first signal stops it at any moment: during start-up at once, once
@@ -21,7 +22,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { values } = parseCommandArgs('worker', argv, { 'no-schedule': { type: 'boolean' } }, 0);
+    const { values } = parseCommandArgs('worker', argv, COMMAND_OPTIONS.worker, 0);
     const config = configFromEnv();
     installRuntime(config, { handleSignals: false });
     await runWorkerProcess(config, { ensureSchedule: !values['no-schedule'], signal: stop.signal });
