@@ -1,0 +1,82 @@
+// docs/reference/data-dictionary.md: every dataset from its declaration (domain/datasets/).
+import {
+  type DatasetDeclaration,
+  DECLARATIONS,
+  DEFAULT_DATASET,
+  dataPathOf,
+  publishedEmptyKeysOf,
+} from '../../domain/datasets';
+import { code, generatedNotice, page, table } from './markdown';
+
+function datasetSection(declaration: DatasetDeclaration): string[] {
+  const resolutions = declaration.resolutions
+    .map((period) => `${period.minutes} minutes from ${period.from}`)
+    .join('; ');
+  const extraFields = declaration.extraRowFields.map(
+    (field) => `${code(field.name)} (${field.kind}): ${field.description}`,
+  );
+  const emptyKeys = publishedEmptyKeysOf(declaration);
+  return [
+    `## ${declaration.id}`,
+    '',
+    declaration.description,
+    '',
+    ...table(
+      ['', ''],
+      [
+        ['id', code(declaration.id)],
+        ['title', declaration.title],
+        ['JAO path', code(dataPathOf(declaration))],
+        ['region / endpoint', code(`${declaration.region}/${declaration.endpoint}`)],
+        ['unit', declaration.unit],
+        ['time zone of the delivery day', declaration.timeZone],
+        ['resolution', resolutions],
+        ['first day', `${declaration.firstDay} (${declaration.firstDayName})`],
+        ['first day source', declaration.firstDaySource],
+        ['keys', code(declaration.keyPattern)],
+        ['zones', declaration.zones.map(code).join(', ')],
+        ['extra row fields', extraFields.length > 0 ? extraFields.join('; ') : 'none'],
+        [
+          'extra envelope fields',
+          declaration.envelopeFields.length > 0 ? declaration.envelopeFields.map(code).join(', ') : 'none',
+        ],
+        ['published-empty keys', emptyKeys.length > 0 ? emptyKeys.map(code).join(', ') : 'none'],
+        ['published-empty meaning', declaration.publishedEmpty?.meaning],
+        ['publication window', `${declaration.publication.window} Europe/Amsterdam on D-1`],
+        ['freshness deadline', `${declaration.publication.deadline} Europe/Amsterdam on D-1`],
+        ['typical publication', declaration.publication.typical],
+      ],
+    ),
+    '',
+  ];
+}
+
+export function renderDataDictionary(): string {
+  return page([
+    generatedNotice('the dataset declarations of domain/datasets/'),
+    '',
+    '# Data dictionary',
+    '',
+    'The datasets the pipeline knows, one declaration each (domain/datasets/), in declaration order. Delivery days',
+    `are Europe/Amsterdam dates, MTUs UTC instants, values MW. The default dataset is ${code(DEFAULT_DATASET)}.`,
+    '',
+    ...table(
+      ['id', 'JAO path', 'first day', 'resolution now', 'zones', 'published-empty keys'],
+      DECLARATIONS.map((declaration) => [
+        `[${declaration.id}](#${declaration.id.toLowerCase()})`,
+        code(dataPathOf(declaration)),
+        declaration.firstDay,
+        `${declaration.resolutions.at(-1)!.minutes} minutes`,
+        declaration.zones.length,
+        publishedEmptyKeysOf(declaration).length,
+      ]),
+    ),
+    '',
+    ...DECLARATIONS.flatMap(datasetSection),
+    '## Consumer tables and views',
+    '',
+    'The columns of the tables, views and functions that `jao_reader` reads are declared by the database',
+    "migrations' COMMENTs (db/migrations/), not in TypeScript: `npx jao catalogue --markdown` prints them, with",
+    'the series and the coverage of each dataset, from a live database.',
+  ]);
+}
