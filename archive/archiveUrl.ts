@@ -30,7 +30,7 @@ const FORMS = 'expected file:///absolute/path or s3://bucket/prefix';
 /** ARCHIVE_URL as docs/reference/settings.md lists it (npm run docs:reference); read by archive/openStore.ts. */
 export const ARCHIVE_URL_SETTING = {
   name: 'ARCHIVE_URL',
-  default: `\`$JAO_DATA_DIR/${DEFAULT_ARCHIVE_SUBDIRECTORY}\` as a file:// URL`,
+  default: `file://<absolute JAO_DATA_DIR>/${DEFAULT_ARCHIVE_SUBDIRECTORY}`,
   accepts: FORMS.replace(/^expected /, ''),
   description:
     'Where the archive schedule and `jao archive` ship every write with its raw answer, and raw bodies dropped ' +
