@@ -31,8 +31,9 @@ export const coreAtc = {
     keys: ['border_FR_IT', 'border_IT_FR', 'border_AT_IT', 'border_IT_AT'],
     meaning:
       'The Italian borders of Core are part of the Italy North capacity calculation region, whose day-ahead ' +
-      'capacities JAO publishes in its Italy North publication, not here; the keys are null in every row of the ' +
-      'capture (192 of 192). This is the project’s reading of public sources, not confirmed by JAO.',
+      'capacities are calculated in that region’s own coordinated process (Coreso, "D-2 capacity calculation in ' +
+      'CSE", https://www.coreso.eu/projects/d-2-capacity-calculation-in-cse/) and published by JAO outside Core; ' +
+      'the keys are null in every row of the capture (192 of 192). The project’s reading, not confirmed by JAO.',
   },
   publication: {
     window: '08:00-11:00',

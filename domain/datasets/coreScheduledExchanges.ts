@@ -17,8 +17,11 @@ export const coreScheduledExchanges = {
   firstDaySource:
     'JAO publishes the Core day-ahead results from Core flow-based go-live (delivery day 2022-06-09); the first ' +
     'day of scheduledExchanges is assumed to be that day, not checked against JAO.',
-  // Quarter-hourly in the capture of April 2026. Hourly before delivery day 2025-10-01, when the single day-ahead
-  // coupling (SDAC) moved to 15-minute MTUs: an inference from that go-live, not a capture (docs/datasets.md).
+  // Quarter-hourly in the capture of April 2026. SDAC's first 15-minute delivery day was 2025-10-01 (auction of
+  // 2025-09-30), with the day-ahead results published per 15 minutes from that day on: Nord Pool, "SDAC 15-minute MTU
+  // go-live" (https://support.nordpoolgroup.com/support/solutions/articles/8000121859), and OKTE, "Successful
+  // Implementation of the 15MTU Project" (https://okte.sk/en/information/news/2025-10-09-successful-implementation-of-the-15mtu-project).
+  // Hourly before it: the 60-minute MTU those sources name as the one replaced; no JAO answer before it was captured.
   resolutions: [
     { from: '2022-06-09', minutes: 60 },
     { from: '2025-10-01', minutes: 15 },

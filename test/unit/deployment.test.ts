@@ -1,5 +1,17 @@
 // What can be checked of docker-compose.yml and the Dockerfile without an engine; the compose test (`test/compose/run.ts`) runs them.
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -228,14 +240,52 @@ describe('Dockerfile', () => {
 });
 
 describe('the compose test in CI', () => {
+  /**
+   * Runs a copy of .ci/run with node, npm and the scripts it calls replaced by stubs that record their command
+   * line (and fail the one named `failing`): what CI runs, in order.
+   */
+  function ciCommands(failing?: string): { code: number | null; commands: string[] } {
+    const dir = mkdtempSync(join(tmpdir(), 'jao-ci-run-'));
+    try {
+      const log = join(dir, 'commands.log');
+      const stub = (path: string, name: string) => {
+        writeFileSync(
+          path,
+          `#!/bin/sh\necho "${name} $*" >> "$CI_LOG"\n[ "${name} $*" = "$CI_FAIL" ] && exit 1\nexit 0\n`,
+        );
+        chmodSync(path, 0o755);
+      };
+      for (const folder of ['.ci', 'bin', 'scripts']) mkdirSync(join(dir, folder));
+      copyFileSync(join(root, '.ci', 'run'), join(dir, '.ci', 'run'));
+      for (const tool of ['node', 'npm']) stub(join(dir, 'bin', tool), tool);
+      for (const script of readdirSync(join(root, 'scripts')))
+        stub(join(dir, 'scripts', script), `scripts/${script}`);
+      const run = spawnSync('bash', [join(dir, '.ci', 'run')], {
+        encoding: 'utf8',
+        env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, CI_LOG: log, CI_FAIL: failing ?? '' },
+      });
+      const commands = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+      return { code: run.status, commands };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   it('is `npm run test:compose`, which .ci/run runs after npm test', () => {
     const packageJson = z
       .object({ scripts: z.record(z.string(), z.string()) })
       .parse(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')));
     expect(packageJson.scripts['test:compose']).toBe('node bin/run-ts.js test/compose/run.ts');
-    const steps = readFileSync(join(root, '.ci', 'run'), 'utf8')
-      .split('\n')
-      .filter((line) => /^npm (test|run test:compose)$/.test(line.trim()));
-    expect(steps).toEqual(['npm test', 'npm run test:compose']);
+    const passing = ciCommands();
+    expect(passing.code).toBe(0);
+    const npmTest = passing.commands.indexOf('npm test');
+    const compose = passing.commands.indexOf('npm run test:compose');
+    expect(npmTest, passing.commands.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(compose, passing.commands.join('\n')).toBeGreaterThan(npmTest);
+    // After, not beside: a failing npm test ends the run before the compose test.
+    const failing = ciCommands('npm test');
+    expect(failing.code).not.toBe(0);
+    expect(failing.commands.at(-1)).toBe('npm test');
+    expect(failing.commands).not.toContain('npm run test:compose');
   });
 });

@@ -1,18 +1,11 @@
 // The pure parts of reprocessing and the catalogue: inputs and ids, the run's tally, the CLI's lines, the
 // publication schedule's sentence and the data dictionary's markdown.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changedDayLine, parseReprocessArgs } from '../../cli/commands/reprocess';
 import { cell, renderDataDictionary } from '../../cli/dataDictionary';
 import { UsageError } from '../../cli/errors';
 import type { DataDictionary } from '../../db/catalogue';
-import {
-  DATASET_TITLES,
-  DEFAULT_PUBLICATION_SETTINGS,
-  describePublicationSchedule,
-  sourceEndpointOf,
-} from '../../domain/datasetSource';
+import { describePublicationSchedule } from '../../domain/datasetSource';
 import {
   countReprocessed,
   emptyReprocessTotals,
@@ -191,16 +184,6 @@ describe('jao reprocess', () => {
 });
 
 describe('the source and schedule the catalogue names', () => {
-  it('stores the sentence of the default settings in the baseline migration until a worker records its own', () => {
-    const migration = readFileSync(
-      join(__dirname, '..', '..', 'db', 'migrations', '001_baseline.sql'),
-      'utf8',
-    );
-    expect(migration).toContain(`'${describePublicationSchedule(DEFAULT_PUBLICATION_SETTINGS)}'`);
-    expect(migration).toContain(`'${sourceEndpointOf('https://publicationtool.jao.eu')}'`);
-    expect(migration).toContain(`'${DATASET_TITLES.maxExchanges}'`);
-  });
-
   it('describes other settings in their own words', () => {
     expect(
       describePublicationSchedule({

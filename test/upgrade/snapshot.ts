@@ -61,6 +61,8 @@ export interface Snapshot {
   columns: Record<string, string[]>;
   /** Per row set: its row count and the md5 of its rows in order. */
   hashes: Record<string, string>;
+  /** Per row set and column: the md5 of the column's values in the rows' order (names what differs). */
+  columnHashes: Record<string, Record<string, string>>;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function snapshot(
   asOf: [string, string],
   columns?: Record<string, string[]>,
 ): Promise<Snapshot> {
-  const result: Snapshot = { columns: {}, hashes: {} };
+  const result: Snapshot = { columns: {}, hashes: {}, columnHashes: {} };
   for (const [name, relationOf] of Object.entries(ROW_SETS)) {
     const relation = relationOf(asOf);
     let names = columns?.[name];
@@ -83,26 +85,36 @@ export async function snapshot(
     }
     result.columns[name] = names;
     const list = names.map((column) => `t."${column.replace(/"/g, '""')}"`).join(', ');
-    const row = await pool.query<{ rows: string; hash: string | null }>(
-      `SELECT count(*) AS rows, md5(string_agg(r::text, E'\\n' ORDER BY n)) AS hash
-         FROM (SELECT row_number() OVER (ORDER BY ${relation.order
-           .split(', ')
-           .map((c) => `t.${c}`)
-           .join(', ')}) AS n,
-                      ROW(${list}) AS r
+    // Rows equal in the order's columns are ordered by their text, so equal sets hash the same whatever the plan.
+    const order = [...relation.order.split(', ').map((c) => `t.${c}`), `ROW(${list})::text`].join(', ');
+    const columnList = names.map((column, i) => `t."${column.replace(/"/g, '""')}" AS c${i}`).join(', ');
+    const perColumn = names
+      .map((_, i) => `md5(string_agg(c${i}::text, E'\\n' ORDER BY n)) AS "${i}"`)
+      .join(', ');
+    const row = await pool.query<Record<string, string | null> & { rows: string; hash: string | null }>(
+      `SELECT count(*) AS rows, md5(string_agg(r::text, E'\\n' ORDER BY n)) AS hash, ${perColumn}
+         FROM (SELECT row_number() OVER (ORDER BY ${order}) AS n, ROW(${list}) AS r, ${columnList}
                  FROM ${relation.from}) AS numbered`,
       [days],
     );
-    result.hashes[name] = `${row.rows[0]!.rows} rows, ${row.rows[0]!.hash ?? 'empty'}`;
+    const sums = row.rows[0]!;
+    result.hashes[name] = `${sums.rows} rows, ${sums.hash ?? 'empty'}`;
+    result.columnHashes[name] = Object.fromEntries(
+      names.map((column, i) => [column, sums[String(i)] ?? 'empty']),
+    );
   }
   return result;
 }
 
-/** The row sets that differ, each with both descriptions; empty when the two snapshots agree. */
+/** The row sets that differ, each with both descriptions and the columns that differ; empty when they agree. */
 export function snapshotDifferences(before: Snapshot, after: Snapshot): string[] {
-  return Object.keys(before.hashes).flatMap((name) =>
-    before.hashes[name] === after.hashes[name]
-      ? []
-      : [`${name}: before ${before.hashes[name]}, after ${after.hashes[name] ?? 'missing'}`],
-  );
+  return Object.keys(before.hashes).flatMap((name) => {
+    if (before.hashes[name] === after.hashes[name]) return [];
+    const columns = Object.entries(before.columnHashes[name] ?? {})
+      .filter(([column, hash]) => after.columnHashes[name]?.[column] !== hash)
+      .map(([column]) => column);
+    return [
+      `${name}: before ${before.hashes[name]}, after ${after.hashes[name] ?? 'missing'} (columns that differ: ${columns.join(', ') || 'none: the rows’ order'})`,
+    ];
+  });
 }

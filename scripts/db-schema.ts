@@ -1,0 +1,24 @@
+// `npm run db:schema`: migrates a fresh scratch database on the server at DATABASE_URL (default the local one) and
+// writes its schema as pg_dump writes it to db/schema.sql, or db/schema.timescaledb.sql where the server preloads
+// TimescaleDB (scripts/schemaDump.ts). PG_DUMP names the pg_dump when the one found is not of the server's version.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { REPO_ROOT } from '../common/buildInfo';
+import { dumpFreshSchema, renderSchemaFile, SCHEMA_FILES } from './schemaDump';
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const scratch = `jao_schema_${randomBytes(4).toString('hex')}`;
+  const dump = await dumpFreshSchema(serverUrl, scratch);
+  const file = SCHEMA_FILES[dump.facts.engine];
+  writeFileSync(file, renderSchemaFile(dump));
+  console.log(`${relative(REPO_ROOT, file)}: ${dump.facts.engine}, dumped by ${dump.pgDump}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`db:schema failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
