@@ -128,7 +128,8 @@ async function main(): Promise<void> {
     ran++;
     const script = [
       `source ${quoteShell(envFile)}`,
-      `trap 'declare -p $(compgen -v | grep -Ev ${quoteShell(SHELL_OWN)}) > ${quoteShell(envFile)} 2>/dev/null' EXIT`,
+      `__tutorial_save() { declare -p $(compgen -v | grep -Ev ${quoteShell(SHELL_OWN)}) > ${quoteShell(envFile)} 2>/dev/null; }`,
+      'trap __tutorial_save EXIT',
       'set -e',
       localise(step.script, stack),
     ].join('\n');
