@@ -77,9 +77,13 @@ async function main(): Promise<void> {
     dataDir,
   };
   const metricsPort = await freePort();
-  await withAdminClient(adminUrl.toString(), (client) => client.query(`CREATE DATABASE ${quoteIdent(database)}`));
+  await withAdminClient(adminUrl.toString(), (client) =>
+    client.query(`CREATE DATABASE ${quoteIdent(database)}`),
+  );
   cleanup.add(`database ${database}`, () => dropDatabase(adminUrl.toString(), database));
-  cleanup.add(`database ${database}_restored`, () => dropDatabase(adminUrl.toString(), `${database}_restored`));
+  cleanup.add(`database ${database}_restored`, () =>
+    dropDatabase(adminUrl.toString(), `${database}_restored`),
+  );
   say(
     `database ${database}, data ${dataDir}, API ${stack.apiPort}, Temporal ${stack.temporalPort}, UI ${stack.uiPort}, simulator ${stack.simulatorPort}`,
   );
@@ -107,7 +111,8 @@ async function main(): Promise<void> {
   for (const step of steps) {
     if (step.kind === 'stop') {
       const last = background.pop();
-      if (!last) throw new Error(`docs/tutorial.md:${step.line}: <!-- stop --> with no background block running`);
+      if (!last)
+        throw new Error(`docs/tutorial.md:${step.line}: <!-- stop --> with no background block running`);
       say(`line ${step.line}: Ctrl-C to the block of line ${last.line}`);
       signalGroup(last.running.child, 'SIGINT');
       const code = await Promise.race([last.running.exited, sleep(120_000).then(() => 'timeout' as const)]);
@@ -126,13 +131,17 @@ async function main(): Promise<void> {
       continue;
     }
     ran++;
-    const script = [
-      `source ${quoteShell(envFile)}`,
-      `__tutorial_save() { declare -p $(compgen -v | grep -Ev ${quoteShell(SHELL_OWN)}) > ${quoteShell(envFile)} 2>/dev/null; }`,
-      'trap __tutorial_save EXIT',
-      'set -e',
-      localise(step.script, stack),
-    ].join('\n');
+    // A block's variables are saved for the next blocks when it ends; not a background block's, which ends at a
+    // later Ctrl-C and would put back what the terminal held before the blocks run meanwhile.
+    const save = step.background
+      ? []
+      : [
+          `__tutorial_save() { declare -p $(compgen -v | grep -Ev ${quoteShell(SHELL_OWN)}) > ${quoteShell(envFile)} 2>/dev/null; }`,
+          'trap __tutorial_save EXIT',
+        ];
+    const script = [`source ${quoteShell(envFile)}`, ...save, 'set -e', localise(step.script, stack)].join(
+      '\n',
+    );
     say(`line ${step.line}: ${step.script.split('\n')[0]}${step.script.includes('\n') ? ' …' : ''}`);
     const started = Date.now();
     const running = runBash(script, baseEnv);
@@ -140,7 +149,11 @@ async function main(): Promise<void> {
       background.push({ running, line: step.line });
       // Waited for: what the page says you will see, until it shows or the stack ends.
       let missing = unmet(step.expect, running.output());
-      while (missing.length > 0 && Date.now() - started < BACKGROUND_TIMEOUT_MS && running.child.exitCode === null) {
+      while (
+        missing.length > 0 &&
+        Date.now() - started < BACKGROUND_TIMEOUT_MS &&
+        running.child.exitCode === null
+      ) {
         await sleep(1000);
         missing = unmet(step.expect, running.output());
       }
@@ -168,7 +181,9 @@ async function main(): Promise<void> {
   }
   if (background.length > 0 && failures === 0) {
     failures++;
-    say(`FAIL: the page leaves a background block running (line ${background.at(-1)!.line}): no <!-- stop --> after it`);
+    say(
+      `FAIL: the page leaves a background block running (line ${background.at(-1)!.line}): no <!-- stop --> after it`,
+    );
   }
   if (failures > 0) {
     say(`FAILED (${ran} block(s) run)`);

@@ -71,7 +71,10 @@ export function parseTutorial(markdown: string): Step[] {
       const counted = /^(\d+)\s+(.*)$/s.exec(argument);
       if (!counted) throw new Error(`${where}: expect-count: N /regex/`);
       const pattern = regexOf(counted[2]!, where);
-      current.expect.push({ pattern: new RegExp(pattern.source, `${pattern.flags}g`), count: Number(counted[1]) });
+      current.expect.push({
+        pattern: new RegExp(pattern.source, `${pattern.flags}g`),
+        count: Number(counted[1]),
+      });
     } else if (directive === 'exit') current.exit = Number(argument);
     else if (directive === 'background') current.background = true;
     else if (directive === 'skip') current.skip = argument || 'skipped';
@@ -112,7 +115,10 @@ export interface Stack {
 export function localise(script: string, stack: Stack): string {
   return script
     .replaceAll('postgres://postgres@127.0.0.1:5432/postgres', `${stack.server}/postgres`)
-    .replaceAll('postgres://postgres@127.0.0.1:5432/jao_restored', `${stack.server}/${stack.database}_restored`)
+    .replaceAll(
+      'postgres://postgres@127.0.0.1:5432/jao_restored',
+      `${stack.server}/${stack.database}_restored`,
+    )
     .replaceAll('jao_restored', `${stack.database}_restored`)
     .replaceAll('127.0.0.1:3000', `127.0.0.1:${stack.apiPort}`)
     .replaceAll('127.0.0.1:8233', `127.0.0.1:${stack.uiPort}`)

@@ -22,13 +22,11 @@ function markdownFiles(dir: string): string[] {
 
 /** The text outside fenced code blocks and inline code: links there are examples, not links. */
 function prose(markdown: string): string {
-  return markdown
-    .replace(/^ {0,3}(```|~~~)[^\n]*\n[\s\S]*?^ {0,3}\1[^\n]*$/gm, '')
-    .replace(/`[^`\n]*`/g, '');
+  return markdown.replace(/^ {0,3}(```|~~~)[^\n]*\n[\s\S]*?^ {0,3}\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
 }
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, each space a hyphen; repeats get -1, -2, … */
-export function slugs(markdown: string): Set<string> {
+function slugs(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const result = new Set<string>();
   const withoutFences = markdown.replace(/^ {0,3}(```|~~~)[^\n]*\n[\s\S]*?^ {0,3}\1[^\n]*$/gm, '');
@@ -52,7 +50,9 @@ interface Link {
 
 function relativeLinks(file: string): Link[] {
   const links: Link[] = [];
-  for (const match of prose(readFileSync(file, 'utf8')).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+  for (const match of prose(readFileSync(file, 'utf8')).matchAll(
+    /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g,
+  )) {
     const target = match[1]!;
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // http:, mailto:, …
     links.push({ file, target });
@@ -89,11 +89,10 @@ describe('relative links of README.md and docs/', () => {
   });
 
   it('knows GitHub slugs', () => {
-    expect([...slugs('## The last month: `npm start -- --simulate`\n## Re-run a day, or the failed days\n## A\n## A')]).toEqual([
-      'the-last-month-npm-start------simulate',
-      're-run-a-day-or-the-failed-days',
-      'a',
-      'a-1',
-    ]);
+    expect([
+      ...slugs(
+        '## The last month: `npm start -- --simulate`\n## Re-run a day, or the failed days\n## A\n## A',
+      ),
+    ]).toEqual(['the-last-month-npm-start------simulate', 're-run-a-day-or-the-failed-days', 'a', 'a-1']);
   });
 });

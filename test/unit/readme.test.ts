@@ -10,8 +10,9 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 describe('README.md', () => {
   it('asks for the Node.js of package.json engines', () => {
-    const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } })
-      .engines.node;
+    const engines = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }
+    ).engines.node;
     expect(engines).toMatch(/^>=\d+\.\d+$/);
     expect(README).toContain(`Node.js ≥ ${engines.slice(2)}`);
   });
