@@ -60,6 +60,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
+  const began = Date.now();
   const steps = parseTutorial(readFileSync(join(REPO_ROOT, 'docs', 'tutorial.md'), 'utf8'));
   const adminUrl = new URL(process.env.DATABASE_URL || DEFAULT_ADMIN_URL);
   adminUrl.pathname = '/postgres';
@@ -188,7 +189,10 @@ async function main(): Promise<void> {
   if (failures > 0) {
     say(`FAILED (${ran} block(s) run)`);
     process.exitCode = 1;
-  } else say(`passed: ${ran} block(s) of docs/tutorial.md, every step as the page says`);
+  } else {
+    const seconds = Math.round((Date.now() - began) / 1000);
+    say(`passed: ${ran} block(s) of docs/tutorial.md, every step as the page says, in ${seconds} s`);
+  }
 }
 
 function quoteShell(text: string): string {
