@@ -26,7 +26,7 @@ commands:
                                       keys of the API (a new key is printed once; --operator: it may start runs)
 
 Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. --dataset names a dataset by its id or region/endpoint
-(${DATASETS.join(', ')}; default ${DEFAULT_DATASET}). Configuration comes from the environment (docs/operations.md, "Configuration").`;
+(${DATASETS.join(', ')}; default ${DEFAULT_DATASET}). Configuration comes from the environment (docs/reference/settings.md).`;
 
 /** Every command, in the order of USAGE; cli/main.ts runs each. */
 export const COMMAND_NAMES = [

@@ -2,7 +2,7 @@
 // only when nothing else can serve the work: the deployment has no current version yet (first start), or no
 // worker of the current build has polled for TAKEOVER_AFTER_MS (the old build was stopped, as
 // `docker compose up --build` does). While the current build runs, a new build waits for an operator to ramp
-// or promote it (docs/deployment.md: "Rolling out a new build").
+// or promote it (docs/howto/roll-out-a-build.md).
 import { type Connection, isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 

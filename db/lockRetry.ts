@@ -3,7 +3,7 @@
 // pause that grows, until it gives up in one line having changed nothing.
 import type pg from 'pg';
 
-/** The longest a migration waits for a lock before it steps back (docs/deployment.md "Upgrading"). */
+/** The longest a migration waits for a lock before it steps back (docs/evolution.md "Migrations run online"). */
 export const MIGRATION_LOCK_TIMEOUT_MS = 500;
 
 export interface LockRetry {

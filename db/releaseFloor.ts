@@ -1,4 +1,4 @@
-// The oldest release that may run on this database (migration 016, docs/deployment.md "Rolling back"): a build below it
+// The oldest release that may run on this database (migration 016, docs/evolution.md "The release floor"): a build below it
 // would read or write a schema it does not know, so it stops at start-up in one line instead.
 import type pg from 'pg';
 import { version } from '../package.json';

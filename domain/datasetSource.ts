@@ -11,7 +11,7 @@ export const DATASET_TITLES = Object.fromEntries(
   DATASETS.map((dataset) => [dataset, declarationOf(dataset).title]),
 ) as Record<Dataset, string>;
 
-/** The settings that decide when a day is looked for (docs/operations.md, "Configuration"). */
+/** The settings that decide when a day is looked for (docs/reference/settings.md). */
 export interface PublicationSettings {
   /** PUBLICATION_WINDOW, `HH:MM-HH:MM` Europe/Amsterdam on D-1. */
   window: string;

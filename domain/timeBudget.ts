@@ -1,6 +1,6 @@
 // The pipeline's time budget: every retry horizon, timeout, heartbeat and backoff of a day's run, and the
 // arithmetic showing that a day ends, its failure recorded, before any workflow that started it times out
-// (docs/operations.md "Time budget"; the invariants are test/unit/timeBudget.test.ts). Pure: workflows import it.
+// (docs/time-budget.md; the invariants are test/unit/timeBudget.test.ts). Pure: workflows import it.
 
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;

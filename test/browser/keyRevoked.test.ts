@@ -12,7 +12,7 @@ import { runJao } from '../helpers/processes';
 const missing = chromiumMissingNote();
 if (missing && !process.env.CI) console.warn(`test/browser/keyRevoked.test.ts skipped: ${missing}`);
 
-/** What docs/operations.md promises: a revoked key stops working within 5 seconds. */
+/** What docs/howto/api-keys.md promises: a revoked key stops working within 5 seconds. */
 const PROMISED_MS = 5_000;
 
 describe.skipIf(missing !== null && !process.env.CI)('the status page when its key is revoked', () => {

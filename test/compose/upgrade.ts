@@ -1,6 +1,6 @@
 // Scenario 6 of the compose test: the previous release's images (built from the release CHANGELOG names, checked out
 // beside the tree: test/upgrade/previousRelease.ts) fill a stack of their own, which `docker compose up -d --build`
-// then brings to this tree's images, as docs/deployment.md "Upgrading from 1.0.0" says. Everything stored before
+// then brings to this tree's images, as docs/howto/upgrade.md "Upgrading from the previous release" says. Everything stored before
 // reads the same after, the new migrations are recorded, and the new build stores more days, under Worker Versioning
 // taking over from the previous release's build.
 import { daysInRange } from '../../domain/calendar';

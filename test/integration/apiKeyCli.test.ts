@@ -73,7 +73,7 @@ it('grants the operator scope only when asked, and takes it back', async () => {
 });
 
 describe('an open live feed and its key', () => {
-  /** What docs/operations.md promises: a revoked key stops working within 5 seconds. */
+  /** What docs/howto/api-keys.md promises: a revoked key stops working within 5 seconds. */
   const PROMISED_MS = 5_000;
   let api: TestApi;
   /** An API that never re-checks keys by itself: only the revocation's notification can end its streams. */

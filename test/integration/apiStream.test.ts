@@ -87,7 +87,7 @@ it('cuts a long answer within 5 s of its key being revoked', async () => {
   const reader = response.body!.getReader();
   expect((await reader.read()).done).toBe(false);
   await revokeApiKey(db.pool, revoked.id);
-  // Not read meanwhile, the answer waits on its socket: by docs/operations.md's 5 s it must have been cut.
+  // Not read meanwhile, the answer waits on its socket: by docs/howto/api-keys.md's 5 s it must have been cut.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   const rest = (async () => {
     for (;;) if ((await reader.read()).done) return 'whole';

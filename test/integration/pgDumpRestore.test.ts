@@ -1,4 +1,4 @@
-// The ordinary database backup (docs/operations.md "Backups and recovery" → "The database backup (pg_dump)"):
+// The ordinary database backup (docs/howto/restore.md "The database backup (pg_dump)"):
 // a database with compressed TimescaleDB history, dumped with `pg_dump -Fc` and restored with `pg_restore` into an
 // empty database between timescaledb_pre_restore() and timescaledb_post_restore(), gives the same values, revisions,
 // as-of answers, day statuses and daily aggregate, keeps its chunks compressed and its jobs, and takes new writes.

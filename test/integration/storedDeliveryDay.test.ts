@@ -2,7 +2,7 @@
 // delivery day (012 adds the column, 013 fills it in batches, resumably), the views answer exactly as before, a writer
 // that does not know the column (the previous release) still stores each value's day, and a migration that cannot get
 // its lock within 0.5 s steps back, and in the end gives up in one line having changed nothing (docs/timescaledb.md
-// "Plain SQL on the views", docs/deployment.md "Upgrading").
+// "Plain SQL on the views", docs/howto/upgrade.md).
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedHistory } from '../../bench/seedHistory';

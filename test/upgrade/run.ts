@@ -3,7 +3,7 @@
 // an API key, and on TimescaleDB its older chunk compressed. Then, while that release's worker and API keep serving,
 // a backfill of its is in flight and one of its re-runs writes a revision into compressed history, this tree's
 // `jao migrate` runs, with a probe reading and writing a day every 100 ms. The worker and the API are then rolled to
-// this tree (docs/deployment.md "Upgrading from the previous release"), and back again (rollback one release).
+// this tree (docs/howto/upgrade.md "Upgrading from the previous release"), and back again (rollback one release).
 //
 // It passes (exit 0) only when everything stored before reads the same after, the in-flight backfill completes with
 // no day fetched twice, an event-stream consumer that reconnects by Last-Event-ID misses no event, no probe
@@ -161,7 +161,7 @@ function schemaOf(url: string): string[] {
 }
 
 /**
- * The upgraded database dumped (`pg_dump -Fc`) and restored into `target` as docs/operations.md "The database backup"
+ * The upgraded database dumped (`pg_dump -Fc`) and restored into `target` as docs/howto/restore.md "The database backup"
  * says: on TimescaleDB between timescaledb_pre_restore() and timescaledb_post_restore(), then `jao migrate`.
  */
 async function dumpAndRestore(url: string, adminUrl: string, target: string, dir: string): Promise<string> {
