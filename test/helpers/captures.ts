@@ -94,24 +94,20 @@ export function firstShapeDifference(capture: string, simulated: string): string
   const real = rowForms(capture);
   const fake = rowForms(simulated);
   if (real.length !== fake.length) return `rows: capture ${real.length}, simulator ${fake.length}`;
+  const instants = (JSON.parse(capture) as { data: Array<{ dateTimeUtc?: unknown }> }).data.map((row) =>
+    String(row.dateTimeUtc),
+  );
   for (const [i, realRow] of real.entries()) {
     const fakeRow = fake[i]!;
-    const at = realRow.find(([name]) => name === 'dateTimeUtc')?.[1] ?? '?';
-    const mtu = `row ${i} (${rowInstant(capture, i) ?? at})`;
     for (let m = 0; m < Math.max(realRow.length, fakeRow.length); m++) {
       const [realName, realForm] = realRow[m] ?? ['(none)', ''];
       const [fakeName, fakeForm] = fakeRow[m] ?? ['(none)', ''];
-      if (realName !== fakeName) return `${mtu}, member ${m}: capture ${realName}, simulator ${fakeName}`;
-      if (realForm !== fakeForm) return `${mtu}, ${realName}: capture ${realForm}, simulator ${fakeForm}`;
+      const at = `row ${i} (${instants[i]})`;
+      if (realName !== fakeName) return `${at}, member ${m}: capture ${realName}, simulator ${fakeName}`;
+      if (realForm !== fakeForm) return `${at}, ${realName}: capture ${realForm}, simulator ${fakeForm}`;
     }
   }
   return null;
-}
-
-function rowInstant(text: string, row: number): string | undefined {
-  const rows = (JSON.parse(text) as { data: Array<{ dateTimeUtc?: unknown }> }).data;
-  const at = rows[row]?.dateTimeUtc;
-  return typeof at === 'string' ? at : undefined;
 }
 
 /** Whether every quarter-hour of the answer carries its hour's values (the Nordic captures' values hold per hour). */
