@@ -1,49 +1,48 @@
 // `npx jao <command>`: the pipeline's command line (docs/design.md §8).
 import { ConfigError } from '../common/config';
 import { redactSecrets } from '../common/redact';
-import { apiCommand, apiKeyCommand } from './commands/api';
-import { archiveCommand } from './commands/archive';
-import { backfillCommand, rerunCommand } from './commands/backfill';
-import { catalogueCommand } from './commands/catalogue';
-import { healthCommand } from './commands/health';
-import { migrateCommand } from './commands/migrate';
-import { reprocessCommand } from './commands/reprocess';
-import { restoreCommand } from './commands/restore';
-import { scheduleCommand } from './commands/schedule';
-import { statusCommand } from './commands/status';
-import { workerCommand } from './commands/worker';
 import { messageWithCauses, UsageError } from './errors';
 import { type Command, NotInThisBuildError, sourceOnlyCommand } from './sourceOnly';
 import { type CommandName, commandUsage, isCommandName, USAGE } from './usage';
 
-// require(), not import(): tsx resolves a .ts source only through require (cli/sourceOnly.ts)
-type StartModule = typeof import('./commands/start');
-type SimulateModule = typeof import('./commands/simulate');
-type ClusterModule = typeof import('./commands/cluster');
-
+// Each command's module is required when that command runs, so a command loads only its own code: `jao status`
+// needs no HTTP server and no worker. require(), not import(): tsx resolves a .ts source only through require
+// (cli/sourceOnly.ts).
 const COMMANDS: Record<CommandName, Command> = {
-  start: sourceOnlyCommand('start', () => (require('./commands/start') as StartModule).startCommand),
-  worker: workerCommand,
-  migrate: migrateCommand,
-  backfill: backfillCommand,
-  rerun: rerunCommand,
-  reprocess: reprocessCommand,
-  archive: archiveCommand,
-  restore: restoreCommand,
-  catalogue: catalogueCommand,
-  status: statusCommand,
-  health: healthCommand,
-  schedule: scheduleCommand,
+  start: sourceOnlyCommand(
+    'start',
+    () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
+  ),
+  worker: (argv) => (require('./commands/worker') as typeof import('./commands/worker')).workerCommand(argv),
+  migrate: (argv) =>
+    (require('./commands/migrate') as typeof import('./commands/migrate')).migrateCommand(argv),
+  backfill: (argv) =>
+    (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand(argv),
+  rerun: (argv) =>
+    (require('./commands/backfill') as typeof import('./commands/backfill')).rerunCommand(argv),
+  reprocess: (argv) =>
+    (require('./commands/reprocess') as typeof import('./commands/reprocess')).reprocessCommand(argv),
+  archive: (argv) =>
+    (require('./commands/archive') as typeof import('./commands/archive')).archiveCommand(argv),
+  restore: (argv) =>
+    (require('./commands/restore') as typeof import('./commands/restore')).restoreCommand(argv),
+  catalogue: (argv) =>
+    (require('./commands/catalogue') as typeof import('./commands/catalogue')).catalogueCommand(argv),
+  status: (argv) => (require('./commands/status') as typeof import('./commands/status')).statusCommand(argv),
+  health: (argv) => (require('./commands/health') as typeof import('./commands/health')).healthCommand(argv),
+  schedule: (argv) =>
+    (require('./commands/schedule') as typeof import('./commands/schedule')).scheduleCommand(argv),
   simulate: sourceOnlyCommand(
     'simulate',
-    () => (require('./commands/simulate') as SimulateModule).simulateCommand,
+    () => (require('./commands/simulate') as typeof import('./commands/simulate')).simulateCommand,
   ),
   cluster: sourceOnlyCommand(
     'cluster',
-    () => (require('./commands/cluster') as ClusterModule).clusterCommand,
+    () => (require('./commands/cluster') as typeof import('./commands/cluster')).clusterCommand,
   ),
-  api: apiCommand,
-  'api-key': apiKeyCommand,
+  api: (argv) => (require('./commands/api') as typeof import('./commands/api')).apiCommand(argv),
+  'api-key': (argv) =>
+    (require('./commands/apiKey') as typeof import('./commands/apiKey')).apiKeyCommand(argv),
 };
 
 export async function main(argv: string[]): Promise<number> {

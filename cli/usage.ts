@@ -1,7 +1,7 @@
 // The `jao` command line's help: `jao --help`, `jao <command> --help` (cli/main.ts) and docs/reference/cli.md
 // (npm run docs:reference) print it from here.
 import { DATASETS, DEFAULT_DATASET } from '../domain/datasets';
-import { API_KEY_HELP } from './commands/api';
+import { API_KEY_HELP } from './commands/apiKey';
 
 export const USAGE = `usage: jao <command> [options]
 

@@ -1,8 +1,8 @@
 // The build's check of the compiled tree: what the runtime image could not load fails `npm run build`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkCompiledTree, compileRuntime } from '../../scripts/compileRuntime';
@@ -83,7 +83,13 @@ describe('the runtime image', () => {
     dir = mkdtempSync(join(tmpdir(), 'jao-runtime-'));
     const outDir = join(dir, 'dist');
     await compileRuntime(outDir);
-    // cli/main.js imports every command the image runs (worker, api, migrate, health, …) before it reads argv
+    // cli/main.js requires a command's module when it runs: load every compiled one, as the image's commands do
+    const commands = readdirSync(join(outDir, 'cli', 'commands'))
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => join(outDir, 'cli', 'commands', name));
+    expect(commands.map((file) => basename(file))).toEqual(
+      expect.arrayContaining(['worker.js', 'api.js', 'apiKey.js', 'migrate.js', 'health.js', 'restore.js']),
+    );
     const loadedList = join(dir, 'loaded.json');
     const recorder = join(dir, 'record-loaded.js');
     writeFileSync(
@@ -92,10 +98,18 @@ describe('the runtime image', () => {
         'JSON.stringify(Object.keys(require.cache))));\n',
     );
     const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
-    const run = spawnSync(process.execPath, ['-r', recorder, join(outDir, 'cli', 'main.js'), '--help'], {
-      env: { ...inherited, NODE_PATH: join(REPO_ROOT, 'node_modules') },
+    const env = { ...inherited, NODE_PATH: join(REPO_ROOT, 'node_modules') };
+    const help = spawnSync(process.execPath, [join(outDir, 'cli', 'main.js'), '--help'], {
+      env,
       encoding: 'utf8',
     });
+    expect(help.stderr).toBe('');
+    expect(help.status).toBe(0);
+    const run = spawnSync(
+      process.execPath,
+      ['-r', recorder, '-e', `for (const file of ${JSON.stringify(commands)}) require(file);`],
+      { env, encoding: 'utf8' },
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const lock = lockSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')));
