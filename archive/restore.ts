@@ -157,6 +157,7 @@ async function restoreRawAnswer(
   entry: JournalEntry,
   answer: NonNullable<JournalEntry['answer']>,
   body: Uint8Array,
+  sha256: string,
 ): Promise<number> {
   const latest = await pool.query<{ id: string; sha256: string; holds_fetch: boolean }>(
     `SELECT raw_response_id AS id, sha256, last_fetched_at >= $3::timestamptz AS holds_fetch FROM jao.raw_response
@@ -180,6 +181,7 @@ async function restoreRawAnswer(
       ...(answer.answer === null ? {} : { answer: answer.answer }),
       fetchedAt: answer.fetchedAt,
       archiveKey: answer.object,
+      ...(answer.truncatedReason === null ? { sha256 } : {}),
     });
     if (stored.isNew) return stored.id;
     return nameArchiveObject(pool, stored.id, answer.object);
@@ -237,7 +239,7 @@ export async function applyEntry(
     throw new Error(
       `${store.location}: ${answer.object} does not hold the bytes its name says (sha256 mismatch)`,
     );
-  const rawResponseId = await restoreRawAnswer(pool, entry, answer, body);
+  const rawResponseId = await restoreRawAnswer(pool, entry, answer, body, sha256);
   const ref = { dataset: entry.dataset, day: entry.day, rawResponseId };
   // A whole answer is judged from the bytes just checked; a truncated one as the database holds it (refused).
   const assessment =

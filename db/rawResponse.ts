@@ -23,6 +23,8 @@ export interface StoreRawResponseInput {
   fetchedAt?: Date | string;
   /** The archive object that holds the answer (a restore stores it with the row it inserts). */
   archiveKey?: string;
+  /** The whole body's sha256 (hex), when the caller has just computed it from these very bytes (a restore). */
+  sha256?: string;
 }
 
 export interface TruncatedAnswer {
@@ -65,7 +67,7 @@ export async function storeRawResponse(
   input: StoreRawResponseInput,
 ): Promise<StoredRawResponse> {
   const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
-  const sha256 = input.truncated?.sha256 ?? createHash('sha256').update(body).digest('hex');
+  const sha256 = input.truncated?.sha256 ?? input.sha256 ?? createHash('sha256').update(body).digest('hex');
   const bytes = input.truncated?.receivedBytes ?? body.length;
   return withTransaction(pool, async (client) => {
     await lockDay(client, input.dataset, input.day, 'raw', RAW_STORE_TIMEOUTS);
