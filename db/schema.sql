@@ -1326,7 +1326,6 @@ CREATE TABLE jao.raw_response (
     CONSTRAINT raw_response_answer_check CHECK ((answer = ANY (ARRAY['data'::text, 'not_published'::text, 'malformed'::text, 'oversized'::text, 'rejected'::text]))),
     CONSTRAINT raw_response_body_or_archive CHECK (((body IS NOT NULL) OR ((archive_key IS NOT NULL) AND (archive_verified_at IS NOT NULL))))
 );
-ALTER TABLE ONLY jao.raw_response ALTER COLUMN body SET COMPRESSION lz4;
 
 ALTER TABLE jao.raw_response OWNER TO postgres;
 

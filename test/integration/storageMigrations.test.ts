@@ -27,7 +27,6 @@ const LATER_MIGRATIONS = [
   '016_release_floor',
   '017_published_empty_keys',
   '018_series_first_seen',
-  '019_raw_body_lz4',
 ];
 
 let db: TestDatabase;
@@ -85,30 +84,6 @@ describe('migrate', () => {
     expect(report.applied).toEqual([]);
     expect(report.skipped).toEqual(loadMigrations().map((m) => m.name));
     expect(await catalogSnapshot(db.pool)).toBe(before);
-  });
-
-  it('compresses raw bodies stored from 019 on with LZ4 where the server offers it, and reads them back whole', async () => {
-    const offered = await db.pool.query<{ lz4: boolean }>(
-      "SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'",
-    );
-    const column = await db.pool.query<{ method: string }>(
-      `SELECT attcompression::text AS method FROM pg_attribute
-        WHERE attrelid = 'jao.raw_response'::regclass AND attname = 'body'`,
-    );
-    expect(column.rows[0]!.method).toBe(offered.rows[0]!.lz4 ? 'l' : '');
-    const body = Buffer.from(JSON.stringify({ data: Array.from({ length: 400 }, (_, id) => ({ id })) }));
-    await db.pool.query(
-      `INSERT INTO jao.raw_response (dataset, day, request_from, request_to, http_status, body, sha256, bytes,
-                                     fetched_at, last_fetched_at)
-       VALUES ('maxExchanges', '2024-01-01', now(), now(), 200, $1, 'test-019', $2, now(), now())`,
-      [body, body.length],
-    );
-    const read = await db.pool.query<{ method: string | null; same: boolean }>(
-      "SELECT pg_column_compression(body) AS method, body = $1 AS same FROM jao.raw_response WHERE sha256 = 'test-019'",
-      [body],
-    );
-    expect(read.rows[0]).toEqual({ method: offered.rows[0]!.lz4 ? 'lz4' : 'pglz', same: true });
-    await db.pool.query("DELETE FROM jao.raw_response WHERE sha256 = 'test-019'");
   });
 
   it('creates everything on an empty database, once, even with two migrators at the same time', async () => {
