@@ -41,6 +41,7 @@ const JOBS_SQL = (errors: string) => `
     FROM timescaledb_information.jobs j
     LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
     LEFT JOIN (${errors}) e ON e.job_id = j.job_id
+   WHERE j.hypertable_schema = 'jao' OR j.proc_schema = 'jao'
    ORDER BY j.job_id`;
 
 const ERRORS_FUNCTION = 'SELECT * FROM jao.timescaledb_job_errors()';
@@ -52,7 +53,12 @@ const ERRORS_VIEW = `
 const lastRunStatus = (status: string | null): TimescaleJob['lastRunStatus'] =>
   status === 'Success' || status === 'Failed' ? status : null;
 
-/** Every background job of the database; null where it does not run TimescaleDB (nothing to watch, no error). */
+/**
+ * The background jobs that keep jao's data: those on its hypertables (compression, and any policy an operator adds
+ * there) and those running its procedures (the daily aggregate's refresh); null where the database does not run
+ * TimescaleDB (nothing to watch, no error). TimescaleDB's own jobs (telemetry, its job history's retention) are not
+ * the pipeline's: telemetry fails on every server without a route to the internet.
+ */
 export async function readTimescaleJobs(pool: pg.Pool | pg.ClientBase): Promise<TimescaleJob[] | null> {
   const engine = await readEngine(pool);
   if (engine.kind !== 'timescaledb') return null;

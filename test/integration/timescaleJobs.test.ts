@@ -66,40 +66,50 @@ function writerPool(): pg.Pool {
 }
 
 describe('TimescaleDB background jobs in jao health', () => {
-  it('on TimescaleDB: names a job whose run failed in the scheduler, with its error, and exports it', async (ctx) => {
+  it('on TimescaleDB: names a job of jao whose run failed in the scheduler, with its error, and exports it; not a job of another schema', async (ctx) => {
     ctx.skip(!timescale, `${SKIP_NOTE} (${engineLine})`);
-    await db.pool.query(`
-      CREATE PROCEDURE public.job_that_fails(job_id integer, config jsonb) LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION '${FAILURE}';
-      END $$`);
-    const added = await db.pool.query<{ id: number }>(
-      `SELECT add_job('public.job_that_fails', INTERVAL '1 hour', initial_start => now()) AS id`,
-    );
-    const id = added.rows[0]!.id;
+    // One job of jao's and, as TimescaleDB's own telemetry job on a server without a route to the internet, one
+    // job that is not the pipeline's: both fail.
+    for (const schema of ['jao', 'public'])
+      await db.pool.query(`
+        CREATE PROCEDURE ${schema}.job_that_fails(job_id integer, config jsonb) LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION '${FAILURE}';
+        END $$`);
+    const addJob = async (proc: string) =>
+      (
+        await db.pool.query<{ id: number }>(
+          `SELECT add_job($1::regproc, INTERVAL '1 hour', initial_start => now()) AS id`,
+          [proc],
+        )
+      ).rows[0]!.id;
+    const id = await addJob('jao.job_that_fails');
+    const otherId = await addJob('public.job_that_fails');
     // A database cloned from the template has no scheduler until the launcher's next scan: start it now.
     await db.pool.query('SELECT _timescaledb_functions.start_background_workers()');
-    let status: string | null = null;
-    for (let polls = 0; polls < 600 && status !== 'Failed'; polls += 1) {
-      const stats = await db.pool.query<{ status: string | null }>(
-        'SELECT last_run_status AS status FROM timescaledb_information.job_stats WHERE job_id = $1',
-        [id],
+    let failed = 0;
+    for (let polls = 0; polls < 600 && failed < 2; polls += 1) {
+      const stats = await db.pool.query<{ failed: number }>(
+        `SELECT count(*)::int AS failed FROM timescaledb_information.job_stats
+          WHERE job_id = ANY ($1::int[]) AND last_run_status = 'Failed'`,
+        [[id, otherId]],
       );
-      status = stats.rows[0]?.status ?? null;
-      if (status !== 'Failed') await new Promise((resolve) => setTimeout(resolve, 200));
+      failed = stats.rows[0]!.failed;
+      if (failed < 2) await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(status).toBe('Failed');
+    expect(failed).toBe(2);
 
     const health = await runJao(['health', '--json'], env());
     expect(health.code).toBe(1);
     const verdict = JSON.parse(health.stdout) as { problems: string[] };
-    const line = new RegExp(
-      `^timescaledb job ${id} \\(public\\.job_that_fails\\) failed at \\S+Z: ${FAILURE}$`,
-    );
+    const line = new RegExp(`^timescaledb job ${id} \\(jao\\.job_that_fails\\) failed at \\S+Z: ${FAILURE}$`);
     expect(
       verdict.problems.filter((problem) => line.test(problem)),
       verdict.problems.join('\n'),
     ).toHaveLength(1);
+    expect(verdict.problems.filter((problem) => problem.startsWith(`timescaledb job ${otherId} `))).toEqual(
+      [],
+    );
 
     // The worker's health check runs as jao_writer: the same line, error included, and the gauges.
     const writer = writerPool();
@@ -108,12 +118,13 @@ describe('TimescaleDB background jobs in jao health', () => {
       expect(facts.databaseError).toBeNull();
       const jobs = facts.timescaleJobs && 'jobs' in facts.timescaleJobs ? facts.timescaleJobs.jobs : [];
       expect(jobs.find((job) => job.id === id)).toMatchObject({
-        proc: 'public.job_that_fails',
+        proc: 'jao.job_that_fails',
         target: null,
         lastRunStatus: 'Failed',
         lastError: FAILURE,
       });
-      const labels = { job_id: String(id), proc: 'public.job_that_fails', target: '' };
+      expect(jobs.map((job) => job.id)).not.toContain(otherId);
+      const labels = { job_id: String(id), proc: 'jao.job_that_fails', target: '' };
       const readings = healthGauges(facts).filter((reading) => reading.labels.job_id === String(id));
       expect(readings).toEqual([
         { name: 'jao_timescaledb_job_last_success_timestamp_seconds', labels, value: 0 },
