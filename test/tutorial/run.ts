@@ -58,6 +58,8 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A deadline to race against: it does not keep the runner alive once the race is decided. */
+const deadline = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 async function main(): Promise<void> {
   const began = Date.now();
@@ -116,7 +118,10 @@ async function main(): Promise<void> {
         throw new Error(`docs/tutorial.md:${step.line}: <!-- stop --> with no background block running`);
       say(`line ${step.line}: Ctrl-C to the block of line ${last.line}`);
       signalGroup(last.running.child, 'SIGINT');
-      const code = await Promise.race([last.running.exited, sleep(120_000).then(() => 'timeout' as const)]);
+      const code = await Promise.race([
+        last.running.exited,
+        deadline(120_000).then(() => 'timeout' as const),
+      ]);
       if (code === 'timeout') {
         failures++;
         say(`FAIL line ${step.line}: the block of line ${last.line} did not stop within 2 minutes of Ctrl-C`);
@@ -166,7 +171,10 @@ async function main(): Promise<void> {
       say(`PASS line ${step.line} (background, ${Math.round((Date.now() - started) / 1000)} s)`);
       continue;
     }
-    const code = await Promise.race([running.exited, sleep(BLOCK_TIMEOUT_MS).then(() => 'timeout' as const)]);
+    const code = await Promise.race([
+      running.exited,
+      deadline(BLOCK_TIMEOUT_MS).then(() => 'timeout' as const),
+    ]);
     if (code === 'timeout') signalGroup(running.child, 'SIGKILL');
     const output = running.output();
     const problems = unmet(step.expect, output);
