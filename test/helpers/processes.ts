@@ -36,7 +36,7 @@ export function spawnJao(args: string[], env: NodeJS.ProcessEnv, root: string = 
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return {
     child,
     output: () => text,
@@ -68,7 +68,10 @@ export function spawnJao(args: string[], env: NodeJS.ProcessEnv, root: string = 
   };
 }
 
-/** Runs the CLI to completion. */
+/**
+ * Runs the CLI to completion. Its end is 'close', not 'exit': 'exit' can come before the last bytes it wrote
+ * have been read from its pipes, and a one-line error would then read as no line at all.
+ */
 export async function runJao(
   args: string[],
   env: NodeJS.ProcessEnv = {},
@@ -87,7 +90,7 @@ export async function runJao(
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   return { code, stdout, stderr };
 }
 

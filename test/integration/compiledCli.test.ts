@@ -58,7 +58,7 @@ function runNode(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Prom
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 describe('the compiled CLI of the runtime image', () => {
@@ -190,7 +190,7 @@ describe('the compiled CLI of the runtime image', () => {
         stdio: 'pipe',
       });
       let output = '';
-      const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
+      const exited = new Promise<number | null>((resolve) => worker.on('close', resolve));
       const polling = new Promise<void>((resolve, reject) => {
         const onData = (chunk: Buffer) => {
           output += chunk.toString();
@@ -219,7 +219,7 @@ describe('the compiled CLI of the runtime image', () => {
         stdio: 'pipe',
       });
       let output = '';
-      const exited = new Promise<number | null>((resolve) => api.on('exit', resolve));
+      const exited = new Promise<number | null>((resolve) => api.on('close', resolve));
       const listening = new Promise<string>((resolve, reject) => {
         const onData = (chunk: Buffer) => {
           output += chunk.toString();

@@ -44,7 +44,7 @@ function runBash(script: string, env: NodeJS.ProcessEnv): Running {
   child.stderr?.on('data', (chunk: Buffer) => {
     text += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, output: () => text, exited };
 }
 
