@@ -160,8 +160,10 @@ describe('jao start --simulate', () => {
     ]);
     expect((await runJao(['schedule', 'unpause'], env)).code).toBe(0);
 
-    // Every kind of bad day in the health window, each named with its reason; a re-run heals them all.
-    const bad = [1, 2, 3, 4, 5].map((n) => addDays(today, -n));
+    // Every kind of bad day in the health window, each named with its reason; a re-run heals them all. The days are
+    // out of the poll schedule's reach (today and the 3 days before it, every 10 minutes on the wall clock), which
+    // would otherwise re-check them between the update and the verdicts.
+    const bad = [4, 5, 6, 7, 8].map((n) => addDays(today, -n));
     const [d1, d2, d3, d4, d5] = bad as [string, string, string, string, string];
     const states: [string, string, string | null][] = [
       [d1, 'failed', 'JAO unavailable'],
