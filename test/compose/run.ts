@@ -51,7 +51,8 @@ async function main(): Promise<number> {
   const stack = await ComposeStack.create(engine, `jao-compose-test-${process.pid}`, {
     JAO_BASE_URL: 'http://simulator:8090',
     HEALTH_WINDOW_DAYS: String(INITIAL_BACKFILL_DAYS),
-    // no scheduled poll during the run: every fetch is the scenarios' own
+    // the scheduled poll at most at 00:00 and 12:00 UTC (an interval keeps to the epoch): the fetches are the
+    // scenarios' own, and scenario 2 pauses the poll while it counts them
     POLL_INTERVAL: '12h',
     // the scenarios store and check Core maxExchanges' days; the other datasets would be judged missing
     JAO_DATASETS: DEFAULT_DATASET,

@@ -1,5 +1,6 @@
 // The scenarios of the compose test (`test/compose/run.ts`), each against the project's own docker-compose.yml.
-import { initialBackfillRange } from '../../domain/workflowInputs';
+import { pollScheduleIdFor } from '../../control/pollSchedule';
+import { initialBackfillRange, TASK_QUEUE } from '../../domain/workflowInputs';
 import {
   daysFromApi,
   loadedRuleNames,
@@ -143,8 +144,46 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
-/** 2: down (volumes kept), up again: the days and Temporal's state survive, and no stored day is fetched again. */
+/** The Temporal CLI of the namespace set-up's image, in a one-off container, against the stack's Temporal. */
+function temporalCli(stack: ComposeStack, args: string[]) {
+  return stack.compose([
+    'run',
+    '--rm',
+    '--no-deps',
+    '-T',
+    '--entrypoint',
+    'temporal',
+    'temporal-namespace',
+    ...args,
+    '--address',
+    'temporal:7233',
+  ]);
+}
+
+/** Pauses or unpauses the poll schedule alone (`jao schedule pause` would pause the publication schedule too). */
+async function togglePoll(stack: ComposeStack, pause: boolean): Promise<void> {
+  const toggled = await temporalCli(stack, [
+    'schedule',
+    'toggle',
+    '--schedule-id',
+    pollScheduleIdFor(TASK_QUEUE),
+    pause ? '--pause' : '--unpause',
+    '--reason',
+    'the compose test: scenario 2',
+  ]);
+  if (toggled.code !== 0)
+    throw new Error(
+      `temporal schedule toggle (${pause ? 'pause' : 'unpause'}) failed:\n${toggled.stderr.trim()}`,
+    );
+}
+
+/**
+ * 2: down (volumes kept), up again: the days and Temporal's state survive, and no stored day is fetched again. The
+ * poll schedule is paused meanwhile: its interval keeps to the wall clock, and a poll falling inside the check would
+ * fetch the last days again by design.
+ */
 export async function downUpKeepsState(stack: ComposeStack, log: (line: string) => void): Promise<void> {
+  await togglePoll(stack, true);
   const before = await storedState(stack);
   await stack.composeChecked(['down', '--timeout', '30']);
   const started = Date.now();
@@ -159,21 +198,7 @@ export async function downUpKeepsState(stack: ComposeStack, log: (line: string) 
   );
   const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
   const workflowId = `maxExchanges/backfill/${from}..${to}/missing`;
-  const describe = await stack.compose([
-    'run',
-    '--rm',
-    '--no-deps',
-    '-T',
-    '--entrypoint',
-    'temporal',
-    'temporal-namespace',
-    'workflow',
-    'describe',
-    '--address',
-    'temporal:7233',
-    '--workflow-id',
-    workflowId,
-  ]);
+  const describe = await temporalCli(stack, ['workflow', 'describe', '--workflow-id', workflowId]);
   if (describe.code !== 0)
     throw new Error(`Temporal lost the backfill ${workflowId}:\n${describe.stderr.trim()}`);
   log(`Temporal still has ${workflowId}`);
@@ -183,6 +208,7 @@ export async function downUpKeepsState(stack: ComposeStack, log: (line: string) 
   if (after !== before)
     throw new Error(`the stored days or fetches changed:\nbefore ${before}\nafter  ${after}`);
   log(`days, statuses and fetches unchanged: ${after}`);
+  await togglePoll(stack, false);
 }
 
 /** Docker Compose v2, the Compose spec's reference implementation, validates the file (all profiles). */

@@ -93,6 +93,9 @@ export async function upgradeFromPreviousRelease(
     log(
       `${release.version} stored ${PREVIOUS_RANGE.from}..${PREVIOUS_RANGE.to} and re-ran the revised ${revised}`,
     );
+    // Every write shipped before the first snapshot: the archive schedule (every 5 minutes on the wall clock) would
+    // otherwise mark them during the upgrade, and lineage's archive_object, NULL until then, would read differently.
+    log((await jaoInWorker(stack, ['archive'])).trim().split('\n')[0]!);
 
     const pool = testPool({
       connectionString: `postgres://${SECRETS.POSTGRES_USER}:${SECRETS.POSTGRES_PASSWORD}@127.0.0.1:${stack.ports.HOST_PORT_POSTGRES}/jao`,
