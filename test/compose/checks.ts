@@ -108,3 +108,19 @@ export async function publishInSimulator(simulatorUrl: (path: string) => string,
   const response = await fetch(simulatorUrl(`/_simulator/publish?day=${day}`), { method: 'POST' });
   if (!response.ok) throw new Error(`the simulator refused to publish ${day}: HTTP ${response.status}`);
 }
+
+/** The compose arguments of `temporal …` from the admin tools image, against the stack's server (what an operator runs). */
+export function temporalCliArgs(args: string[]): string[] {
+  return [
+    'run',
+    '--rm',
+    '--no-deps',
+    '-T',
+    '--entrypoint',
+    'temporal',
+    'temporal-namespace',
+    ...args,
+    '--address',
+    'temporal:7233',
+  ];
+}

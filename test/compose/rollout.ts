@@ -7,7 +7,7 @@ import { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { readDeploymentFacts } from '../../control/deployment';
 import { backfill, MINUTES, pastRange, waitUntilMidway } from './backfills';
-import { setSimulatorLatency, waitFor } from './checks';
+import { setSimulatorLatency, temporalCliArgs, waitFor } from './checks';
 import { removeContainer } from './containers';
 import { completeDayList, completeDays, dayBuilds, inexactDays } from './database';
 import type { ComposeStack } from './stack';
@@ -28,18 +28,7 @@ async function imageBuildId(stack: ComposeStack, args: string[]): Promise<string
 
 /** `temporal …` of the admin tools image, against the stack's server (what an operator runs). */
 function temporalCli(stack: ComposeStack, args: string[]): Promise<string> {
-  return stack.composeChecked([
-    'run',
-    '--rm',
-    '--no-deps',
-    '-T',
-    '--entrypoint',
-    'temporal',
-    'temporal-namespace',
-    ...args,
-    '--address',
-    'temporal:7233',
-  ]);
+  return stack.composeChecked(temporalCliArgs(args));
 }
 
 export async function rolloutDuringBackfill(stack: ComposeStack, log: (line: string) => void): Promise<void> {

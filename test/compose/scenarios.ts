@@ -7,6 +7,7 @@ import {
   projectRuleNames,
   publishInSimulator,
   targetsNotUp,
+  temporalCliArgs,
   waitFor,
 } from './checks';
 import { storedState } from './database';
@@ -144,37 +145,19 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
-/** The Temporal CLI of the namespace set-up's image, in a one-off container, against the stack's Temporal. */
-function temporalCli(stack: ComposeStack, args: string[]) {
-  return stack.compose([
-    'run',
-    '--rm',
-    '--no-deps',
-    '-T',
-    '--entrypoint',
-    'temporal',
-    'temporal-namespace',
-    ...args,
-    '--address',
-    'temporal:7233',
-  ]);
-}
-
 /** Pauses or unpauses the poll schedule alone (`jao schedule pause` would pause the publication schedule too). */
 async function togglePoll(stack: ComposeStack, pause: boolean): Promise<void> {
-  const toggled = await temporalCli(stack, [
-    'schedule',
-    'toggle',
-    '--schedule-id',
-    pollScheduleIdFor(TASK_QUEUE),
-    pause ? '--pause' : '--unpause',
-    '--reason',
-    'the compose test: scenario 2',
-  ]);
-  if (toggled.code !== 0)
-    throw new Error(
-      `temporal schedule toggle (${pause ? 'pause' : 'unpause'}) failed:\n${toggled.stderr.trim()}`,
-    );
+  await stack.composeChecked(
+    temporalCliArgs([
+      'schedule',
+      'toggle',
+      '--schedule-id',
+      pollScheduleIdFor(TASK_QUEUE),
+      pause ? '--pause' : '--unpause',
+      '--reason',
+      'the compose test: scenario 2',
+    ]),
+  );
 }
 
 /**
@@ -198,7 +181,9 @@ export async function downUpKeepsState(stack: ComposeStack, log: (line: string) 
   );
   const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
   const workflowId = `maxExchanges/backfill/${from}..${to}/missing`;
-  const describe = await temporalCli(stack, ['workflow', 'describe', '--workflow-id', workflowId]);
+  const describe = await stack.compose(
+    temporalCliArgs(['workflow', 'describe', '--workflow-id', workflowId]),
+  );
   if (describe.code !== 0)
     throw new Error(`Temporal lost the backfill ${workflowId}:\n${describe.stderr.trim()}`);
   log(`Temporal still has ${workflowId}`);
