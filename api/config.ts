@@ -1,4 +1,5 @@
 import type { Config } from '../common/config';
+import { type TemporalSettings, temporalSettingsOf } from '../common/temporalSettings';
 
 /** What the API needs of the configuration (common/config.ts). */
 export interface ApiSettings {
@@ -10,7 +11,7 @@ export interface ApiSettings {
   rateLimitPerMinute: number;
   logLevel: Config['LOG_LEVEL'];
   /** Where /v1/days/running asks which day workflows run; null: nowhere (it answers 503). */
-  temporal: { address: string; namespace: string; taskQueue?: string } | null;
+  temporal: (TemporalSettings & { taskQueue?: string }) | null;
   /** FRESHNESS_DEADLINE: when tomorrow is due (HH:MM Europe/Amsterdam on the day before); default 12:00. */
   freshnessDeadline?: string;
   /** The status page's link into the Temporal Web UI. */
@@ -39,11 +40,7 @@ export function apiSettings(config: Config): ApiSettings {
     maxRangeDays: config.API_MAX_RANGE_DAYS,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
     logLevel: config.LOG_LEVEL,
-    temporal: {
-      address: config.TEMPORAL_ADDRESS,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-    },
+    temporal: { ...temporalSettingsOf(config), taskQueue: config.TEMPORAL_TASK_QUEUE },
     freshnessDeadline: config.FRESHNESS_DEADLINE,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -1,12 +1,11 @@
 // The API's connection to Temporal: opened on first use, and dropped when Temporal stops answering, so that the next
 // request connects again. Routes answer 503 to TemporalUnavailable, never an empty answer.
-import { Client, Connection } from '@temporalio/client';
-import { isTemporalUnreachable } from '../common/temporal';
+import { Client, type Connection } from '@temporalio/client';
+import { connectTemporal, isTemporalUnreachable } from '../common/temporal';
+import { TemporalSettingRefused } from '../common/temporalConnect';
+import type { TemporalSettings } from '../common/temporalSettings';
 
-export interface TemporalSettings {
-  address: string;
-  namespace: string;
-}
+export type { TemporalSettings } from '../common/temporalSettings';
 
 /** Temporal did not answer, or is not configured: the caller answers 503. */
 export class TemporalUnavailable extends Error {
@@ -30,12 +29,16 @@ export class LazyTemporalClient {
   async use<T>(did: string, act: (client: Client) => Promise<T>): Promise<T> {
     let connection: Connection;
     try {
-      this.connection ??= Connection.connect({ address: this.settings.address, connectTimeout: '3 seconds' });
+      // Each new connection reads the TLS files again: a rotated certificate is taken on the next reconnect.
+      this.connection ??= connectTemporal(this.settings, { connectTimeoutMs: 3_000 });
       connection = await this.connection;
     } catch (error) {
       this.connection = null;
+      // The lines of common/temporalConnect.ts name the setting to fix, and never a secret.
       throw new TemporalUnavailable(
-        `Temporal at ${this.settings.address} does not answer: ${firstLineOf(error)}`,
+        error instanceof TemporalSettingRefused
+          ? `Temporal refused this API's connection: ${firstLineOf(error)}`
+          : firstLineOf(error),
       );
     }
     try {

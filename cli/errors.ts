@@ -10,7 +10,8 @@ export function messageWithCauses(error: unknown): string {
   const messages: string[] = [];
   for (let current: unknown = error; current !== undefined && messages.length < 5; ) {
     const message = connectionErrorMessage(current);
-    if (message && !messages.includes(message)) messages.push(message);
+    // A wrapper that quotes its cause ("step: cause") already said it.
+    if (message && !messages.some((said) => said.includes(message))) messages.push(message);
     current = current instanceof Error ? current.cause : undefined;
   }
   return messages.join(': ');

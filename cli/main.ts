@@ -1,5 +1,5 @@
 // `npx jao <command>`: the pipeline's command line (docs/design.md §8).
-import { ConfigError } from '../common/config';
+import { ConfigError, secretsOfEnvironment } from '../common/config';
 import { redactSecrets } from '../common/redact';
 import { messageWithCauses, UsageError } from './errors';
 import { type Command, NotInThisBuildError, sourceOnlyCommand } from './sourceOnly';
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** A message as the one line a user sees, without secrets (an upstream may echo the API key). */
 function oneLine(message: string): string {
-  return redactSecrets(message.replace(/\s*\n\s*/g, ' '), [process.env.JAO_API_KEY]);
+  return redactSecrets(message.replace(/\s*\n\s*/g, ' '), secretsOfEnvironment(process.env));
 }
 
 // Exit once the command is done: a start-up that failed or was stopped may leave a connection attempt or timer

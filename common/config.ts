@@ -11,6 +11,14 @@ import {
 } from '../domain/publicationWindow';
 import { DATABASE_RETRY_HORIZON, type DurationBounds, JAO_REQUEST_TIMEOUT } from '../domain/timeBudget';
 import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
+import {
+  grpcMetaFromEnv,
+  TemporalSettingsError,
+  temporalConnectionShape,
+  temporalProfileVariables,
+  temporalSecretsOf,
+  temporalSettingsOf,
+} from './temporalSettings';
 
 const DURATION_FORMS = 'expected a duration like 500ms, 30s, 10m or 1h';
 
@@ -138,6 +146,7 @@ export const configSchema = z.object({
     .min(1)
     .default('default')
     .describe('The Temporal namespace of every workflow.'),
+  ...temporalConnectionShape,
   TEMPORAL_TASK_QUEUE: z
     .string()
     .min(1)
@@ -361,15 +370,45 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration from an environment; throws ConfigError with one line per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const picked: Record<string, string | undefined> = {};
-  for (const name of CONFIG_VARIABLES) {
-    const value = env[name];
-    picked[name] = value === '' ? undefined : value;
+  const picked: Record<string, unknown> = {};
+  let profile: Record<string, string>;
+  try {
+    profile = temporalProfileVariables(env);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name] === '' ? undefined : env[name];
+    picked[name] = value ?? profile[name];
+  }
+  picked.TEMPORAL_GRPC_META = grpcMetaFromEnv({ ...profile, ...env });
   const parsed = configSchema.safeParse(picked);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
+  try {
+    temporalSettingsOf(parsed.data);
+  } catch (error) {
+    if (error instanceof TemporalSettingsError) throw new ConfigError(error.message);
+    throw error;
+  }
   return parsed.data;
+}
+
+/** Every secret of the configuration, for redaction (common/redact.ts): JAO's and Temporal's. */
+export function secretsOf(config: Partial<Config>): string[] {
+  return [config.JAO_API_KEY, ...temporalSecretsOf(config)].filter((secret): secret is string =>
+    Boolean(secret),
+  );
+}
+
+/** The secrets an environment holds, before (or without) validating it: for a command's last line of output. */
+export function secretsOfEnvironment(env: NodeJS.ProcessEnv): string[] {
+  return secretsOf({
+    JAO_API_KEY: env.JAO_API_KEY,
+    TEMPORAL_API_KEY: env.TEMPORAL_API_KEY,
+    TEMPORAL_TLS_CLIENT_KEY_DATA: env.TEMPORAL_TLS_CLIENT_KEY_DATA,
+    TEMPORAL_GRPC_META: grpcMetaFromEnv(env),
+  });
 }

@@ -1,5 +1,22 @@
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import type { Config } from './config';
+import {
+  connectOptionsOf,
+  explainConnectFailure,
+  readTlsMaterial,
+  TemporalUnreachable,
+} from './temporalConnect';
+import { type TemporalSettings, type TemporalSettingsInput, temporalSettingsOf } from './temporalSettings';
+
+// grpc-js names the TLS server by the address's host, and Node warns on stderr when that is an IP address (an
+// mTLS server on 127.0.0.1, say): a warning per process on a line the user did not ask for. Only that one is dropped.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const code =
+    typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: unknown }).code : rest[1];
+  if (code === 'DEP0123') return;
+  (emitWarning as (warning: string | Error, ...more: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
 
 export interface TemporalClient {
   client: Client;
@@ -7,13 +24,43 @@ export interface TemporalClient {
   close(): Promise<void>;
 }
 
+/** The configuration's Temporal settings (common/temporalSettings.ts), or settings already resolved. */
+export type TemporalTarget = TemporalSettingsInput | TemporalSettings;
+
+export function settingsOf(target: TemporalTarget): TemporalSettings {
+  return 'address' in target ? target : temporalSettingsOf(target);
+}
+
+/**
+ * A client connection (CLI, API, control code) on the settings, its namespace checked: any failure is one line
+ * naming the setting (TemporalSettingRefused) or saying Temporal does not answer (TemporalUnreachable).
+ */
+export async function connectTemporal(
+  target: TemporalTarget,
+  options: { connectTimeoutMs?: number } = {},
+): Promise<Connection> {
+  const settings = settingsOf(target);
+  const material = readTlsMaterial(settings);
+  const { tls, ...rest } = connectOptionsOf(settings, material);
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({
+      ...rest,
+      ...(tls ? { tls } : {}),
+      connectTimeout: options.connectTimeoutMs ?? 5_000,
+    });
+    await connection.workflowService.describeNamespace({ namespace: settings.namespace });
+    return connection;
+  } catch (error) {
+    await connection?.close().catch(() => {});
+    throw await explainConnectFailure(error, settings, material);
+  }
+}
+
 export async function connectClient(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & TemporalSettingsInput,
 ): Promise<TemporalClient> {
-  const connection = await Connection.connect({
-    address: config.TEMPORAL_ADDRESS,
-    connectTimeout: '5 seconds',
-  });
+  const connection = await connectTemporal(config);
   return {
     client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
     connection,
@@ -32,6 +79,7 @@ const UNREACHABLE_CODES = new Set([
 /** Whether `error` (or a cause of it) says Temporal could not be reached: worth waiting and asking again. */
 export function isTemporalUnreachable(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current instanceof TemporalUnreachable) return true;
     if (isGrpcServiceError(current) && UNREACHABLE_CODES.has(current.code)) return true;
     current = current.cause;
   }

@@ -1,11 +1,12 @@
 // The worker process: migrates the database, ensures the schedule, then runs the pipeline's workers until
 // stopped (options.signal, or SIGINT/SIGTERM through the SDK's runtime when the caller does not handle them).
 // Start-up fails fast: every step is bounded or ends at a stop request, and a failure names what failed.
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import pg from 'pg';
-import type { Config } from '../common/config';
+import { type Config, secretsOf } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 import { connectClient, type TemporalClient } from '../common/temporal';
+import { describeTemporalSecurity, temporalSettingsOf } from '../common/temporalSettings';
 import { archiveScheduleIdFor, ensureArchiveSchedule } from '../control/archiveSchedule';
 import { badDaysScheduleIdFor, ensureBadDaysSchedule } from '../control/badDaysSchedule';
 import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
@@ -28,6 +29,7 @@ import { startHealthMetrics } from './healthMetrics';
 import { createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
 import { messageOf, StartupAborted, StartupFailed, step, temporalStep } from './startupSteps';
+import { connectWorker } from './temporalConnection';
 import { loadWorkflowBundle } from './workflowBundle';
 
 export { StartupAborted } from './startupSteps';
@@ -89,7 +91,7 @@ function describeDatabase(url: string): string {
 
 export async function runWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<void> {
   const logger =
-    options.logger ?? createLogger('worker', { level: config.LOG_LEVEL, secrets: [config.JAO_API_KEY] });
+    options.logger ?? createLogger('worker', { level: config.LOG_LEVEL, secrets: secretsOf(config) });
   const log = (line: string) => logger.info(line);
   const signal = options.signal;
   const declarationProblem = declarationProblems(DECLARATIONS)[0];
@@ -114,10 +116,9 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     );
     logger.info({ applied: report.applied }, `database migrated: ${report.applied.length} applied`);
     const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
-    const temporal: TemporalClient = await step(
-      `${temporalAt} does not answer`,
-      connectClient(config),
-      signal,
+    const temporal: TemporalClient = await step('connecting to Temporal', connectClient(config), signal);
+    log(
+      `${temporalAt}, namespace ${config.TEMPORAL_NAMESPACE}: ${describeTemporalSecurity(temporalSettingsOf(config))}`,
     );
     try {
       const added = await step(
@@ -157,11 +158,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         signal,
       );
     }
-    const connection = await step(
-      `${temporalAt} does not answer`,
-      NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
-      signal,
-    );
+    const connection = await step('connecting the workers to Temporal', connectWorker(config), signal);
     try {
       const workers = await step(
         `starting the workers on ${temporalAt}`,

@@ -4,7 +4,7 @@
 import type { LogMetadata, Logger as SdkLogger, LogLevel as SdkLogLevel } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import { PUBLICATION_LATENCY_BUCKETS, PUBLICATION_LATENCY_METRIC } from '../activities/freshness';
-import type { Config } from '../common/config';
+import { type Config, secretsOf } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 
 /**
@@ -51,7 +51,7 @@ export function installRuntime(
       createLogger('worker', {
         level: config.LOG_LEVEL,
         format: config.LOG_FORMAT,
-        secrets: [config.JAO_API_KEY],
+        secrets: secretsOf(config),
       }),
     ),
     telemetryOptions: {

@@ -2,6 +2,7 @@
 // against Temporal waits out a server that is still starting (compose restarts Temporal with its database, and a
 // frontend answers UNAVAILABLE until its history and matching services have joined).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError } from '../common/config';
 
 /** Start-up ended by a stop request before the workers ran. */
 export class StartupAborted extends Error {
@@ -45,7 +46,8 @@ export async function step<T>(what: string, work: Promise<T>, signal: AbortSigna
   try {
     return await untilStopped(work, signal);
   } catch (error) {
-    if (error instanceof StartupAborted) throw error;
+    // A setting to fix names itself in one line (common/config.ts): the step adds nothing to it.
+    if (error instanceof StartupAborted || error instanceof ConfigError) throw error;
     throw new StartupFailed(`${what}: ${messageOf(error)}`, { cause: error });
   }
 }

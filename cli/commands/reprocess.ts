@@ -6,7 +6,7 @@ import {
   WorkflowIdConflictPolicy,
 } from '@temporalio/client';
 import { planReprocess, reprocessDay } from '../../activities/reprocess';
-import type { Config } from '../../common/config';
+import { type Config, secretsOf } from '../../common/config';
 import { connectClient } from '../../common/temporal';
 import { createPool } from '../../db/pool';
 import {
@@ -123,8 +123,6 @@ async function printDryRun(config: Config, request: ReprocessRequest): Promise<v
     await pool.end();
   }
 }
-
-const secretsOf = (config: Config) => (config.JAO_API_KEY ? [config.JAO_API_KEY] : []);
 
 export function printReprocessSummary(result: ReprocessResult): void {
   const statuses = Object.entries(result.byStatus)

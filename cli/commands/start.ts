@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { apiSettings } from '../../api/config';
 import { type RunningApi, startApi } from '../../api/server';
-import type { Config } from '../../common/config';
+import { type Config, secretsOf } from '../../common/config';
 import { createLogger, type Logger } from '../../common/logger';
 import { connectClient } from '../../common/temporal';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
@@ -72,6 +72,19 @@ async function ensureDatabase(config: Config, say: (line: string) => void): Prom
   if (result.status !== 0) throw new UsageError('could not start a local PostgreSQL; see the lines above');
 }
 
+const plaintextTemporal: Partial<Config> = {
+  TEMPORAL_API_KEY: undefined,
+  TEMPORAL_TLS: undefined,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: undefined,
+  TEMPORAL_TLS_CLIENT_CERT_DATA: undefined,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: undefined,
+  TEMPORAL_TLS_CLIENT_KEY_DATA: undefined,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: undefined,
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: undefined,
+  TEMPORAL_TLS_SERVER_NAME: undefined,
+  TEMPORAL_GRPC_META: {},
+};
+
 export async function startCommand(argv: string[]): Promise<void> {
   const { values } = parseCommandArgs('start', argv, COMMAND_OPTIONS.start, 0);
   const config = configFromEnv();
@@ -84,7 +97,7 @@ export async function startCommand(argv: string[]): Promise<void> {
   const logger: Logger = createLogger('start', {
     level: config.LOG_LEVEL,
     format: config.LOG_FORMAT,
-    secrets: [config.JAO_API_KEY],
+    secrets: secretsOf(config),
   });
   const say = (line: string) => logger.info(line);
   // Ctrl-C at any moment: during start-up it ends start-up, afterwards it drains the worker; either way the
@@ -110,7 +123,8 @@ export async function startCommand(argv: string[]): Promise<void> {
 
   try {
     await ensureDatabase(config, say);
-    if (!process.env.TEMPORAL_ADDRESS && !stop.signal.aborted) {
+    // A Temporal named by the environment or a chosen profile is used as it is; otherwise a local dev server.
+    if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE && !stop.signal.aborted) {
       // One state per database: workflows started against one database never resume against another.
       const identity = await identifyDatabase(config.DATABASE_URL);
       const state = devServerStateFor(config.JAO_DATA_DIR, {
@@ -133,6 +147,8 @@ export async function startCommand(argv: string[]): Promise<void> {
         log: (line) => logger.info({ component: 'temporal-dev-server' }, line),
       });
       config.TEMPORAL_ADDRESS = server.address;
+      // The dev server speaks plaintext and asks for no key, whatever a default profile of the Temporal CLI says.
+      Object.assign(config, plaintextTemporal);
       // The page links into this dev server's Web UI, wherever --ui-port put it.
       if (server.uiUrl && !process.env.TEMPORAL_UI_URL) config.TEMPORAL_UI_URL = server.uiUrl;
     }
@@ -146,7 +162,7 @@ export async function startCommand(argv: string[]): Promise<void> {
       logger: createLogger('worker', {
         level: config.LOG_LEVEL,
         format: config.LOG_FORMAT,
-        secrets: [config.JAO_API_KEY],
+        secrets: secretsOf(config),
       }),
       signal: stop.signal,
       onRunning: async () => {

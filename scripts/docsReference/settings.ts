@@ -49,7 +49,8 @@ function settingOf(name: string, schema: z.core.$ZodType): Setting {
   if (description === null) throw new Error(`${name}: no description (add .describe() to its declaration)`);
   const options = schemas.find((inner) => inner instanceof z.ZodEnum)?.options;
   return {
-    name,
+    // A family of variables (TEMPORAL_GRPC_META_<NAME>) is read into one setting under its own name.
+    name: metaText(schemas, 'variable') ?? name,
     default: defaultText(schemas),
     accepts:
       metaText(schemas, 'accepts') ??

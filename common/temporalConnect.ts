@@ -1,0 +1,180 @@
+// Every connection to Temporal, the worker's (NativeConnection) and the clients' (Connection), is built here from
+// one set of settings (common/temporalSettings.ts) through @temporalio/envconfig, so that the worker, the CLI, the
+// API and the control code connect alike. A failure is one line naming the setting, never a secret.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type ConnectionOptions, isGrpcServiceError } from '@temporalio/client';
+import { type ClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
+import { ConfigError } from './config';
+import { redactSecrets } from './redact';
+import { diagnoseTransport, type TlsMaterial } from './temporalDiagnosis';
+import type { PemSource, TemporalSettings } from './temporalSettings';
+
+/** A setting Temporal or its transport refused: the person who set it fixes it (exit 2). */
+export class TemporalSettingRefused extends ConfigError {
+  override name = 'TemporalSettingRefused';
+}
+
+/** Temporal could not be reached, or answered otherwise than the settings explain. */
+export class TemporalUnreachable extends Error {
+  override name = 'TemporalUnreachable';
+}
+
+export type TemporalConnectError = TemporalSettingRefused | TemporalUnreachable;
+
+/** What both kinds of connection take: address, TLS (read from its files now), API key and metadata. */
+export interface ConnectOptions {
+  address: string;
+  tls: Exclude<NonNullable<ConnectionOptions['tls']>, boolean> | false;
+  apiKey?: string;
+  metadata: Record<string, string>;
+}
+
+function readPem(source: PemSource): Buffer {
+  if ('data' in source) return Buffer.from(source.data);
+  try {
+    return readFileSync(source.path);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
+    throw new TemporalSettingRefused(`${source.setting}=${source.path} cannot be read: ${why}`);
+  }
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+function certificateOf(pem: Buffer, source: PemSource, what: string, now: Date): X509Certificate {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    throw new TemporalSettingRefused(`${source.setting} does not hold a PEM certificate (${what})`);
+  }
+  if (new Date(certificate.validTo) < now)
+    throw new TemporalSettingRefused(
+      `the ${what} of ${source.setting} expired on ${day(new Date(certificate.validTo))}: renew it`,
+    );
+  if (new Date(certificate.validFrom) > now)
+    throw new TemporalSettingRefused(
+      `the ${what} of ${source.setting} is not valid before ${day(new Date(certificate.validFrom))}`,
+    );
+  return certificate;
+}
+
+/**
+ * The TLS material, read from its files at this moment (a rotated certificate is taken by the next connection)
+ * and checked before any connection: a certificate that expired, or a key that is not the certificate's, is named
+ * here rather than as a failed handshake.
+ */
+export function readTlsMaterial(settings: TemporalSettings, now = new Date()): TlsMaterial | null {
+  if (!settings.tls) return null;
+  const { clientCert, clientKey, serverCa, serverName } = settings.tls;
+  const material: TlsMaterial = serverName ? { serverName } : {};
+  if (serverCa) {
+    material.ca = readPem(serverCa);
+    certificateOf(material.ca, serverCa, 'server CA certificate', now);
+  }
+  if (clientCert && clientKey) {
+    material.cert = readPem(clientCert);
+    material.key = readPem(clientKey);
+    const certificate = certificateOf(material.cert, clientCert, 'client certificate', now);
+    let key: ReturnType<typeof createPrivateKey>;
+    try {
+      key = createPrivateKey(material.key);
+    } catch {
+      throw new TemporalSettingRefused(`${clientKey.setting} does not hold a PEM private key`);
+    }
+    if (!certificate.checkPrivateKey(key))
+      throw new TemporalSettingRefused(
+        `the key of ${clientKey.setting} is not the key of the certificate of ${clientCert.setting}`,
+      );
+  }
+  return material;
+}
+
+/** The options both connections take, through envconfig's profile mapping (API key implies TLS, as on Cloud). */
+export function connectOptionsOf(settings: TemporalSettings, material: TlsMaterial | null): ConnectOptions {
+  const profile: ClientConfigProfile = {
+    address: settings.address,
+    namespace: settings.namespace,
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    grpcMeta: settings.metadata ?? {},
+    tls: material
+      ? {
+          ...(material.serverName ? { serverName: material.serverName } : {}),
+          ...(material.ca ? { serverCACert: { data: material.ca } } : {}),
+          ...(material.cert ? { clientCert: { data: material.cert } } : {}),
+          ...(material.key ? { clientKey: { data: material.key } } : {}),
+        }
+      : { disabled: true },
+  };
+  const { connectionOptions } = toClientOptions(profile);
+  const tls = connectionOptions.tls;
+  return {
+    address: settings.address,
+    tls: tls === undefined || tls === null || tls === false ? false : tls === true ? {} : tls,
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    metadata: settings.metadata ?? {},
+  };
+}
+
+const NOT_FOUND = 5;
+const PERMISSION_DENIED = 7;
+const UNAUTHENTICATED = 16;
+
+function grpcFailure(error: unknown): { code: number; details: string } | null {
+  for (let current = error, depth = 0; current instanceof Error && depth < 6; depth++) {
+    if (isGrpcServiceError(current))
+      return { code: current.code, details: current.details ?? current.message };
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'number' && code > 0 && code <= 16) return { code, details: current.message };
+    current = current.cause;
+  }
+  return null;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}
+
+/** Who to blame when the server refuses the caller: the API key, other credentials, or none given. */
+function credentialsRefused(settings: TemporalSettings, details: string): string {
+  const at = `Temporal at ${settings.address}`;
+  if (settings.apiKey) return `${at} refused the API key of TEMPORAL_API_KEY (${details})`;
+  if (Object.keys(settings.metadata ?? {}).some((key) => key.toLowerCase() === 'authorization'))
+    return `${at} refused the authorization of TEMPORAL_GRPC_META_AUTHORIZATION (${details})`;
+  const clientCert = settings.tls ? settings.tls.clientCert : undefined;
+  if (clientCert) return `${at} does not let the client certificate of ${clientCert.setting} in (${details})`;
+  return `${at} requires credentials: set TEMPORAL_API_KEY, or a client certificate (TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH) (${details})`;
+}
+
+/**
+ * One line saying why a connection (or its first call) failed, naming the setting to change; the error to throw.
+ * Secrets are masked, whatever the server echoed.
+ */
+export async function explainConnectFailure(
+  error: unknown,
+  settings: TemporalSettings,
+  material: TlsMaterial | null,
+): Promise<TemporalConnectError> {
+  const secrets = [settings.apiKey, ...Object.values(settings.metadata ?? {})];
+  const clean = (line: string) => redactSecrets(line, secrets);
+  if (error instanceof TemporalSettingRefused) return error;
+  const failure = grpcFailure(error);
+  if (failure && (failure.code === UNAUTHENTICATED || failure.code === PERMISSION_DENIED))
+    return new TemporalSettingRefused(clean(credentialsRefused(settings, failure.details)));
+  if (failure?.code === NOT_FOUND && /namespace/i.test(failure.details))
+    return new TemporalSettingRefused(
+      clean(
+        `namespace ${settings.namespace} (TEMPORAL_NAMESPACE) does not exist on Temporal at ${settings.address}`,
+      ),
+    );
+  const transport = await diagnoseTransport(settings, material).catch(() => null);
+  if (transport)
+    return transport.unreachable
+      ? new TemporalUnreachable(clean(transport.reason))
+      : new TemporalSettingRefused(clean(transport.reason));
+  return new TemporalUnreachable(
+    clean(`Temporal at ${settings.address} (TEMPORAL_ADDRESS) does not answer: ${firstLine(error)}`),
+  );
+}
