@@ -163,7 +163,11 @@ export async function explainConnectFailure(
   const failure = grpcFailure(error);
   if (failure && (failure.code === UNAUTHENTICATED || failure.code === PERMISSION_DENIED))
     return new TemporalSettingRefused(clean(credentialsRefused(settings, failure.details)));
-  if (failure?.code === NOT_FOUND && /namespace/i.test(failure.details))
+  // The native connection's errors carry the server's words but not always its code.
+  if (
+    (failure?.code === NOT_FOUND && /namespace/i.test(failure.details)) ||
+    /Namespace .* is not found/.test(firstLine(error))
+  )
     return new TemporalSettingRefused(
       clean(
         `namespace ${settings.namespace} (TEMPORAL_NAMESPACE) does not exist on Temporal at ${settings.address}`,

@@ -187,19 +187,18 @@ async function diagnoseSecurity(
     return `the certificate of Temporal at ${address} is not accepted: ${authorizationError}`;
   }
   if (after === 'data') return null;
-  const refusal = after === 'closed' ? '' : `${after.code} ${after.message}`;
-  if (
-    /CERTIFICATE_REQUIRED/i.test(refusal) ||
-    (!settings.tls.clientCert && /HANDSHAKE_FAILURE/i.test(refusal))
-  )
+  const refusal = after === 'closed' ? 'closed' : `${after.code} ${after.message}`;
+  const clientCert = settings.tls.clientCert;
+  // Closed right after the handshake, before any HTTP/2 frame: the server did not accept who we are.
+  if (clientCert)
+    return (
+      `Temporal at ${address} refused the client certificate of ${clientCert.setting}: ` +
+      'it is not signed by a CA the server trusts, or it is revoked'
+    );
+  if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|closed|ECONNRESET/i.test(refusal))
     return (
       `Temporal at ${address} requires a client certificate (mTLS): set TEMPORAL_TLS_CLIENT_CERT_PATH and ` +
       'TEMPORAL_TLS_CLIENT_KEY_PATH'
-    );
-  if (settings.tls.clientCert && /ALERT|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE/i.test(refusal))
-    return (
-      `Temporal at ${address} refused the client certificate of ${settings.tls.clientCert.setting}: ` +
-      'it is not signed by a CA the server trusts, or it is revoked'
     );
   return null;
 }
