@@ -13,7 +13,7 @@ import { agreeOnFetchRateLimit, FleetRateLimitConflict } from '../control/fetchR
 import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
 import { publicationSettingsOf } from '../control/publicationSettings';
-import { ensureSearchAttributes } from '../control/searchAttributes';
+import { ensureSearchAttributes, SearchAttributesProblem } from '../control/searchAttributes';
 import { recordDatasetSource } from '../db/datasetSource';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
@@ -120,10 +120,10 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
       signal,
     );
     try {
-      const added = await step(
+      const added = await temporalStep(
         `registering the search attributes on ${temporalAt}`,
-        ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE),
-        signal,
+        () => ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE),
+        { signal, log, passThrough: (error) => error instanceof SearchAttributesProblem },
       );
       if (added.length) log(`search attributes registered: ${added.join(', ')}`);
       await agreeOnRateLimit(temporal, config, log, signal);
