@@ -13,9 +13,11 @@ import { createArchiveActivities, createArchivedBodyReader } from '../activities
 import { createBadDayActivities } from '../activities/badDays';
 import {
   budgetPerMinute,
+  createRequestSpacer,
   type FetchBudget,
   FLEET_BUDGET,
   fetchWorkerRateOptions,
+  spacedFetch,
 } from '../control/fetchBudget';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
@@ -80,10 +82,10 @@ export interface PipelineWorkers {
 }
 
 /**
- * `jao_fetch_budget_requests_per_minute{mode="fleet"|"worker-share"}`: the requests a minute this worker's fetches
- * keep to, and whether the server holds them for the fleet or the worker holds its own share.
+ * `jao_fetch_budget_requests_per_minute{mode="fleet"|"worker-share",task_queue}`: the requests a minute this
+ * worker's fetches keep to, and whether the server holds them for the fleet or the worker holds its own share.
  */
-function recordFetchBudget(budget: FetchBudget, maxRequestsPerMinute: number): void {
+function recordFetchBudget(budget: FetchBudget, maxRequestsPerMinute: number, fetchQueue: string): void {
   Runtime.instance()
     .metricMeter.createGauge(
       'jao_fetch_budget_requests_per_minute',
@@ -91,7 +93,14 @@ function recordFetchBudget(budget: FetchBudget, maxRequestsPerMinute: number): v
       '',
       "JAO requests per minute of this worker's fetch budget; mode fleet: the fleet's, held by the server",
     )
-    .set(budgetPerMinute(budget, maxRequestsPerMinute), { mode: budget.mode });
+    .set(budgetPerMinute(budget, maxRequestsPerMinute), { mode: budget.mode, task_queue: fetchQueue });
+}
+
+/** On its share, the worker's requests to JAO are spaced at its rate, whenever its fetches were dispatched. */
+function jaoOfFetchWorker(jao: JaoClientOptions, budget: FetchBudget): JaoClientOptions {
+  if (budget.mode === 'fleet') return jao;
+  const take = createRequestSpacer(budget.share.ratePerSecond);
+  return { ...jao, fetchImpl: spacedFetch(jao.fetchImpl ?? fetch, take, jao.timeoutMs) };
 }
 
 function deploymentOptions(
@@ -109,6 +118,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
   const buildId = workflowBundle.info.buildId;
   const workerDeploymentOptions = deploymentOptions(buildId, options.deployment);
   const concurrency = options.maxConcurrentActivities ?? 32;
+  const fetchBudget = options.fetchBudget ?? FLEET_BUDGET;
 
   // What deriving a day from a stored answer needs, at fetch time and when reprocessing alike.
   const derivation = {
@@ -154,20 +164,20 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
       workerDeploymentOptions,
       activities: createFetchActivities({
         pool,
-        jao: options.jao,
+        jao: jaoOfFetchWorker(options.jao, fetchBudget),
         retryHorizonMs: options.retryHorizonMs,
         rawStoreRetry: options.rawStoreRetry,
       }),
       maxConcurrentActivityTaskExecutions: options.maxConcurrentFetches ?? concurrency,
       ...fetchWorkerRateOptions(fetchBudget, options.maxRequestsPerMinute),
     });
-  const fetchBudget = options.fetchBudget ?? FLEET_BUDGET;
   const queues = options.queues ?? 'all';
   const workers = [
     ...(queues === 'fetch' ? [] : [await createMainWorker()]),
     ...(queues === 'main' ? [] : [await createFetchWorker()]),
   ];
-  if (queues !== 'main') recordFetchBudget(fetchBudget, options.maxRequestsPerMinute);
+  if (queues !== 'main')
+    recordFetchBudget(fetchBudget, options.maxRequestsPerMinute, fetchTaskQueueOf(taskQueue));
   const stop = (worker: Worker) => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   };

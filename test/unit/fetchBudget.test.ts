@@ -3,7 +3,15 @@
 import type { Connection } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../common/config';
-import { fetchWorkerRateOptions, SHARE_SLACK, workerShareOf } from '../../control/fetchBudget';
+import {
+  createRequestSpacer,
+  FETCH_DELAY_SECONDS,
+  fetchWorkerRateOptions,
+  SHARE_BURST,
+  shareWindowBound,
+  spacedFetch,
+  workerShareOf,
+} from '../../control/fetchBudget';
 import {
   agreeOnFetchRateLimit,
   describeFetchRateLimit,
@@ -22,18 +30,21 @@ const fail = (error: Error) => () => Promise.reject(error);
 
 describe("a worker's share of the limit", () => {
   it('keeps every minute of the fleet within JAO_MAX_REQUESTS_PER_MINUTE', () => {
-    for (const limit of [6, 30, 60, 90, 100, 240, 600, 6_000]) {
-      for (let workers = 1; limit / workers >= 2 * SHARE_SLACK; workers++) {
+    for (const limit of [2, 7, 30, 60, 90, 100, 240, 600, 6_000]) {
+      for (let workers = 1; limit / workers >= 2 * SHARE_BURST; workers++) {
         const share = workerShareOf(limit, workers);
         expect(share.perMinute * workers).toBeCloseTo(limit, 9);
-        // A worker's busiest minute: 60 s of its rate, its burst, a token taken and a poll open before the minute.
-        expect(workers * (60 * share.ratePerSecond + SHARE_SLACK)).toBeLessThanOrEqual(limit + 1e-9);
+        // A worker's busiest minute at JAO: its rate over the minute and the delay to JAO, and its burst.
+        expect(
+          workers * ((60 + FETCH_DELAY_SECONDS) * share.ratePerSecond + SHARE_BURST),
+        ).toBeLessThanOrEqual(limit + 1e-9);
+        expect(workers * shareWindowBound(share, 60_000)).toBeLessThanOrEqual(limit);
         expect(share.ratePerSecond).toBeGreaterThan(0);
       }
     }
-    expect(workerShareOf(90, 2)).toEqual({ fetchWorkers: 2, perMinute: 45, ratePerSecond: 0.7 });
-    // Below 6 a minute the share still fetches, at half its rate.
-    expect(workerShareOf(4, 1).ratePerSecond).toBeCloseTo(2 / 60, 9);
+    expect(workerShareOf(90, 2)).toEqual({ fetchWorkers: 2, perMinute: 45, ratePerSecond: 44 / 61 });
+    // Below 2 a minute the share still fetches, at half its rate.
+    expect(workerShareOf(1, 1).ratePerSecond).toBeCloseTo(0.5 / 61, 9);
   });
 
   it("sends the fleet's rate with every poll in both modes; limits the worker itself only on its share", () => {
@@ -42,9 +53,57 @@ describe("a worker's share of the limit", () => {
     });
     expect(fetchWorkerRateOptions({ mode: 'worker-share', share: workerShareOf(90, 3) }, 90)).toEqual({
       maxTaskQueueActivitiesPerSecond: fetchRatePerSecond(90),
-      maxActivitiesPerSecond: (30 - SHARE_SLACK) / 60,
+      maxActivitiesPerSecond: (30 - SHARE_BURST) / 61,
       maxConcurrentActivityTaskPolls: 1,
     });
+  });
+
+  /** A clock of the test's own: sleeping moves it, by `lateMs` more than asked (a busy process's late timers). */
+  function testClock(lateMs = 0) {
+    let now = 0;
+    return {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms + lateMs;
+      },
+    };
+  }
+
+  it('spaces requests at the rate, one at once after a pause, whatever the timers do', async () => {
+    for (const lateMs of [0, 700]) {
+      const clock = testClock(lateMs);
+      const take = createRequestSpacer(2, clock);
+      const grants: number[] = [];
+      await Promise.all(Array.from({ length: 6 }, () => take().then(() => grants.push(clock.now()))));
+      const gaps = grants.slice(1).map((at, index) => at - grants[index]!);
+      expect(grants[0]).toBe(0);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(500);
+      if (lateMs === 0) expect(gaps).toEqual([500, 500, 500, 500, 500]);
+    }
+    const clock = testClock();
+    const take = createRequestSpacer(2, clock);
+    await take();
+    clock.sleep(10_000);
+    const before = clock.now();
+    await take();
+    expect(clock.now()).toBe(before);
+  });
+
+  it('sends a spaced request with its timeout counted from when it is sent', async () => {
+    const clock = testClock();
+    const sent: { at: number; aborted: boolean | undefined }[] = [];
+    const base = (async (_input: string | URL | Request, init?: RequestInit) => {
+      sent.push({ at: clock.now(), aborted: init?.signal?.aborted });
+      return new Response('{}');
+    }) as typeof fetch;
+    const spaced = spacedFetch(base, createRequestSpacer(0.001, clock), 30_000);
+    const expired = AbortSignal.abort();
+    await spaced('http://jao', { signal: expired });
+    await spaced('http://jao', { signal: expired });
+    expect(sent).toEqual([
+      { at: 0, aborted: false },
+      { at: 1_000_000, aborted: false },
+    ]);
   });
 
   it('is read from JAO_FETCH_WORKERS, 1 unless set', () => {
