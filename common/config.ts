@@ -186,6 +186,11 @@ export const configSchema = z.object({
   JAO_MAX_REQUESTS_PER_MINUTE: intFromEnv(1, MAX_JAO_REQUESTS_PER_MINUTE, 90).describe(
     "Requests to JAO per minute, shared by every worker of the fleet (JAO's own limit is about 100).",
   ),
+  JAO_FETCH_WORKERS: intFromEnv(1, 1_000, 1).describe(
+    'Worker processes that serve the fetch queue. Counted only where Temporal refuses the worker the fleet-wide ' +
+      'rate limit (Temporal Cloud, a cluster run by another team): each worker then fetches at most ' +
+      'JAO_MAX_REQUESTS_PER_MINUTE / JAO_FETCH_WORKERS a minute (docs/operations.md, managed namespaces).',
+  ),
   JAO_REQUEST_TIMEOUT: budgetDuration(JAO_REQUEST_TIMEOUT).describe(
     'Per HTTP request to JAO; a DST day may take three (domain/timeBudget.ts).',
   ),

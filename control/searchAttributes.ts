@@ -1,8 +1,12 @@
-// Registers the project's search attributes on a server that lacks them (the dev server gets them at start).
+// The project's search attributes on the namespace: the worker checks that each exists with its type, and adds the
+// missing ones where it may (the dev server, a cluster of its own). Where it may not (Temporal Cloud, a cluster
+// another team runs), it stops with one line that names them and the commands that add them.
 import type { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { ConfigError } from '../common/config';
 import { SEARCH_ATTRIBUTES } from '../common/searchAttributes';
+import { describeRefusal, type Refusal, unlessRefused } from './refusal';
 
 const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.TEXT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
@@ -14,16 +18,115 @@ const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedVal
   [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set(Object.keys(existing.customAttributes ?? {}));
-  const missing = SEARCH_ATTRIBUTES.filter((attribute) => !known.has(attribute.name));
-  if (missing.length === 0) return [];
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(
-      missing.map((attribute) => [attribute.name, INDEXED_TYPE[attribute.type]]),
-    ),
+/** Each type as `tcld` (`Name=Type`) and `temporal operator search-attribute create --type` spell it. */
+const TYPE_NAME: Record<SearchAttributeType, string> = {
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
+const typeNameOf = (indexed: number): string => {
+  const type = (Object.keys(INDEXED_TYPE) as SearchAttributeType[]).find(
+    (key) => INDEXED_TYPE[key] === indexed,
+  );
+  return type ? TYPE_NAME[type] : `type ${indexed}`;
+};
+
+/** A search attribute the worker uses (common/searchAttributes.ts). */
+interface Attribute {
+  name: string;
+  type: SearchAttributeType;
+}
+
+/** The namespace lacks search attributes the worker needs, or has one with another type; one line, exit 2. */
+export class SearchAttributesProblem extends ConfigError {
+  override name = 'SearchAttributesProblem';
+}
+
+const listed = (attributes: readonly Attribute[]) =>
+  attributes.map((attribute) => `${attribute.name} (${TYPE_NAME[attribute.type]})`).join(', ');
+
+/** The commands that add `missing` to `namespace`: Temporal Cloud's `tcld`, and the Temporal CLI for a cluster. */
+export function commandsToAdd(
+  namespace: string,
+  missing: readonly Attribute[],
+): { cloud: string; cli: string } {
+  return {
+    cloud:
+      `tcld namespace search-attributes add --namespace ${namespace} ` +
+      missing
+        .map((attribute) => `--search-attribute "${attribute.name}=${TYPE_NAME[attribute.type]}"`)
+        .join(' '),
+    cli:
+      `temporal operator search-attribute create --namespace ${namespace} ` +
+      missing.map((attribute) => `--name ${attribute.name} --type ${TYPE_NAME[attribute.type]}`).join(' '),
+  };
+}
+
+export function describeMissing(namespace: string, missing: readonly Attribute[], refusal: Refusal): string {
+  const { cloud, cli } = commandsToAdd(namespace, missing);
+  return (
+    `namespace ${namespace} lacks the search attributes ${listed(missing)}, and this worker may not add them ` +
+    `(${describeRefusal(refusal)}); add them on Temporal Cloud with: ${cloud}; on a self-hosted cluster with: ${cli}`
+  );
+}
+
+export function describeUnreadable(namespace: string, refusal: Refusal): string {
+  return (
+    `the search attributes of namespace ${namespace} cannot be read (${describeRefusal(refusal)}): the worker ` +
+    `needs read access to the namespace, and on it the search attributes ${listed(SEARCH_ATTRIBUTES)}`
+  );
+}
+
+export function describeWrongTypes(
+  namespace: string,
+  wrong: readonly { attribute: Attribute; actual: string }[],
+): string {
+  const each = wrong.map(
+    ({ attribute, actual }) =>
+      `${attribute.name} is ${actual}, the worker needs ${TYPE_NAME[attribute.type]}`,
+  );
+  return (
+    `namespace ${namespace} has search attributes of other types (${each.join('; ')}): use a namespace ` +
+    'without them, or remove them from it first'
+  );
+}
+
+/**
+ * Checks that the namespace has every search attribute the worker uses, with its type, and adds the missing ones.
+ * Returns the names it added. Throws SearchAttributesProblem when one has another type, when the namespace's
+ * attributes cannot be read, or when some are missing and adding them is refused.
+ */
+export async function ensureSearchAttributes(
+  connection: Pick<Connection, 'operatorService'>,
+  namespace: string,
+): Promise<string[]> {
+  const existing = await unlessRefused('ListSearchAttributes', () =>
+    connection.operatorService.listSearchAttributes({ namespace }),
+  );
+  if (existing.refusal) throw new SearchAttributesProblem(describeUnreadable(namespace, existing.refusal));
+  const known = existing.value.customAttributes ?? {};
+  const wrong = SEARCH_ATTRIBUTES.flatMap((attribute) => {
+    const actual = known[attribute.name];
+    return actual !== undefined && actual !== null && actual !== INDEXED_TYPE[attribute.type]
+      ? [{ attribute, actual: typeNameOf(actual) }]
+      : [];
   });
+  if (wrong.length) throw new SearchAttributesProblem(describeWrongTypes(namespace, wrong));
+  const missing = SEARCH_ATTRIBUTES.filter((attribute) => known[attribute.name] === undefined);
+  if (missing.length === 0) return [];
+  const added = await unlessRefused('AddSearchAttributes', () =>
+    connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(
+        missing.map((attribute) => [attribute.name, INDEXED_TYPE[attribute.type]]),
+      ),
+    }),
+  );
+  if (added.refusal) throw new SearchAttributesProblem(describeMissing(namespace, missing, added.refusal));
   return missing.map((attribute) => attribute.name);
 }

@@ -10,11 +10,16 @@ import { describeTemporalSecurity, temporalSettingsOf } from '../common/temporal
 import { archiveScheduleIdFor, ensureArchiveSchedule } from '../control/archiveSchedule';
 import { badDaysScheduleIdFor, ensureBadDaysSchedule } from '../control/badDaysSchedule';
 import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
-import { agreeOnFetchRateLimit, FleetRateLimitConflict } from '../control/fetchRateLimit';
+import type { FetchBudget } from '../control/fetchBudget';
+import {
+  agreeOnFetchRateLimit,
+  describeFetchRateLimit,
+  FleetRateLimitConflict,
+} from '../control/fetchRateLimit';
 import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
 import { publicationSettingsOf } from '../control/publicationSettings';
-import { ensureSearchAttributes } from '../control/searchAttributes';
+import { ensureSearchAttributes, SearchAttributesProblem } from '../control/searchAttributes';
 import { recordDatasetSource } from '../db/datasetSource';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
@@ -116,18 +121,19 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     );
     logger.info({ applied: report.applied }, `database migrated: ${report.applied.length} applied`);
     const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
+    let fetchBudget: FetchBudget = { mode: 'fleet' };
     const temporal: TemporalClient = await step('connecting to Temporal', connectClient(config), signal);
     log(
       `${temporalAt}, namespace ${config.TEMPORAL_NAMESPACE}: ${describeTemporalSecurity(temporalSettingsOf(config))}`,
     );
     try {
-      const added = await step(
+      const added = await temporalStep(
         `registering the search attributes on ${temporalAt}`,
-        ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE),
-        signal,
+        () => ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE),
+        { signal, log, passThrough: (error) => error instanceof SearchAttributesProblem },
       );
       if (added.length) log(`search attributes registered: ${added.join(', ')}`);
-      await agreeOnRateLimit(temporal, config, log, signal);
+      fetchBudget = await agreeOnRateLimit(temporal, config, log, signal);
       // Under Worker Versioning a build that is not current yet must not re-point the shared schedules: it
       // ensures them once it is current (below).
       if ((options.ensureSchedule ?? true) && !config.TEMPORAL_WORKER_VERSIONING) {
@@ -175,6 +181,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
             userAgent: jaoUserAgent(config.JAO_CONTACT),
           },
           maxRequestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
+          fetchBudget,
           workflowBundle,
           retryHorizonMs: config.DATABASE_RETRY_HORIZON,
           rawRetentionDays: config.RAW_RETENTION_DAYS,
@@ -224,29 +231,31 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
 }
 
 /**
- * The fetch queue's limit for the whole fleet (control/fetchRateLimit.ts). A conflicting worker stops here with
- * a configuration error (one line, exit 2); any other failure names the step.
+ * The fetch queue's limit for the whole fleet (control/fetchRateLimit.ts), or where Temporal refuses the worker
+ * that limit, this worker's share of it; one line says which. A conflicting worker stops here with a configuration
+ * error (one line, exit 2); any other failure names the step.
  */
 async function agreeOnRateLimit(
   temporal: TemporalClient,
   config: Config,
   log: (line: string) => void,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<FetchBudget> {
   const fetchQueue = fetchTaskQueueOf(config.TEMPORAL_TASK_QUEUE);
   const limit = config.JAO_MAX_REQUESTS_PER_MINUTE;
-  const { decision, previous } = await temporalStep(
+  const outcome = await temporalStep(
     `setting the rate limit of ${fetchQueue}`,
     () =>
       agreeOnFetchRateLimit(temporal.connection, {
         namespace: config.TEMPORAL_NAMESPACE,
         fetchQueue,
         maxRequestsPerMinute: limit,
+        fetchWorkers: config.JAO_FETCH_WORKERS,
       }),
     { signal, log, passThrough: (error) => error instanceof FleetRateLimitConflict },
   );
-  const was = previous?.perMinute ? ` (was ${previous.perMinute})` : '';
-  log(`rate limit of ${fetchQueue}: ${limit} requests/minute for the fleet, ${decision}${was}`);
+  log(describeFetchRateLimit(outcome, fetchQueue, limit));
+  return outcome.mode === 'fleet' ? { mode: 'fleet' } : { mode: 'worker-share', share: outcome.share };
 }
 
 /** Creates or updates this task queue's schedules: per dataset the poll and the publication window; the archive; the bad days. */

@@ -1,6 +1,7 @@
 // The pipeline's workers: one on the main queue (workflows, validate/write activities) and one on the fetch
-// queue, whose task-queue-wide rate limit keeps every worker together under JAO's request limit.
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+// queue, whose task-queue-wide rate limit keeps every worker together under JAO's request limit (or, where Temporal
+// refuses the worker that limit, each worker's share of it: control/fetchBudget.ts).
+import { type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import {
   createFetchActivities,
@@ -10,7 +11,14 @@ import {
 } from '../activities';
 import { createArchiveActivities, createArchivedBodyReader } from '../activities/archive';
 import { createBadDayActivities } from '../activities/badDays';
-import { fetchRatePerSecond } from '../domain/fetchRate';
+import {
+  budgetPerMinute,
+  createRequestSpacer,
+  type FetchBudget,
+  FLEET_BUDGET,
+  fetchWorkerRateOptions,
+  spacedFetch,
+} from '../control/fetchBudget';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
@@ -28,6 +36,11 @@ export interface PipelineWorkerOptions {
   pool: pg.Pool;
   jao: JaoClientOptions;
   maxRequestsPerMinute: number;
+  /**
+   * How the fetch worker keeps to maxRequestsPerMinute (control/fetchRateLimit.ts decides; default: the fleet-wide
+   * limit on the server).
+   */
+  fetchBudget?: FetchBudget;
   /** The workflow code to run, with the build it belongs to. */
   workflowBundle: WorkflowBundle;
   /**
@@ -68,6 +81,28 @@ export interface PipelineWorkers {
   shutdown(): void;
 }
 
+/**
+ * `jao_fetch_budget_requests_per_minute{mode="fleet"|"worker-share",task_queue}`: the requests a minute this
+ * worker's fetches keep to, and whether the server holds them for the fleet or the worker holds its own share.
+ */
+function recordFetchBudget(budget: FetchBudget, maxRequestsPerMinute: number, fetchQueue: string): void {
+  Runtime.instance()
+    .metricMeter.createGauge(
+      'jao_fetch_budget_requests_per_minute',
+      'float',
+      '',
+      "JAO requests per minute of this worker's fetch budget; mode fleet: the fleet's, held by the server",
+    )
+    .set(budgetPerMinute(budget, maxRequestsPerMinute), { mode: budget.mode, task_queue: fetchQueue });
+}
+
+/** On its share, the worker's requests to JAO are spaced at its rate, whenever its fetches were dispatched. */
+function jaoOfFetchWorker(jao: JaoClientOptions, budget: FetchBudget): JaoClientOptions {
+  if (budget.mode === 'fleet') return jao;
+  const take = createRequestSpacer(budget.share.ratePerSecond);
+  return { ...jao, fetchImpl: spacedFetch(jao.fetchImpl ?? fetch, take, jao.timeoutMs) };
+}
+
 function deploymentOptions(
   buildId: string,
   deployment: PipelineWorkerOptions['deployment'],
@@ -83,6 +118,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
   const buildId = workflowBundle.info.buildId;
   const workerDeploymentOptions = deploymentOptions(buildId, options.deployment);
   const concurrency = options.maxConcurrentActivities ?? 32;
+  const fetchBudget = options.fetchBudget ?? FLEET_BUDGET;
 
   // What deriving a day from a stored answer needs, at fetch time and when reprocessing alike.
   const derivation = {
@@ -128,18 +164,20 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
       workerDeploymentOptions,
       activities: createFetchActivities({
         pool,
-        jao: options.jao,
+        jao: jaoOfFetchWorker(options.jao, fetchBudget),
         retryHorizonMs: options.retryHorizonMs,
         rawStoreRetry: options.rawStoreRetry,
       }),
       maxConcurrentActivityTaskExecutions: options.maxConcurrentFetches ?? concurrency,
-      maxTaskQueueActivitiesPerSecond: fetchRatePerSecond(options.maxRequestsPerMinute),
+      ...fetchWorkerRateOptions(fetchBudget, options.maxRequestsPerMinute),
     });
   const queues = options.queues ?? 'all';
   const workers = [
     ...(queues === 'fetch' ? [] : [await createMainWorker()]),
     ...(queues === 'main' ? [] : [await createFetchWorker()]),
   ];
+  if (queues !== 'main')
+    recordFetchBudget(fetchBudget, options.maxRequestsPerMinute, fetchTaskQueueOf(taskQueue));
   const stop = (worker: Worker) => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   };

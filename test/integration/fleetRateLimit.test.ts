@@ -54,7 +54,9 @@ describe('the fleet rate limit', () => {
     const fetchQueue = fetchTaskQueueOf(taskQueue);
     const first = spawnWorker(taskQueue, 60);
     await first.waitFor('worker polling task queue');
-    expect(first.output()).toContain(`rate limit of ${fetchQueue}: 60 requests/minute for the fleet, set`);
+    expect(first.output()).toContain(
+      `rate limit of ${fetchQueue}: 60 requests/minute for the fleet, set; fleet-wide, held by the server`,
+    );
 
     const greedy = spawnWorker(taskQueue, 600);
     const stillRunning = new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000));
@@ -78,7 +80,7 @@ describe('the fleet rate limit', () => {
     const second = spawnWorker(taskQueue, 60);
     await second.waitFor('worker polling task queue');
     expect(second.output()).toContain(
-      `rate limit of ${fetchQueue}: 60 requests/minute for the fleet, agreed`,
+      `rate limit of ${fetchQueue}: 60 requests/minute for the fleet, agreed; fleet-wide, held by the server`,
     );
     for (const worker of [first, second]) await stopProcess(worker, 'SIGTERM');
     expect([first.child.exitCode, second.child.exitCode]).toEqual([0, 0]);
