@@ -32,7 +32,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-COPY bin/jao.js ./bin/jao.js
+COPY bin/jao.js bin/check-node.js ./bin/
 COPY --from=build /app/dist ./dist
 
 ARG JAO_GIT_COMMIT=nogit
