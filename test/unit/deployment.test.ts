@@ -87,7 +87,7 @@ describe('docker-compose.yml', () => {
     expect(bases.length).toBeGreaterThan(0);
     // the base image is a build argument (a local stand-in can replace it) whose default is pinned
     for (const base of bases) expect(base).toBe(`\${NODE_IMAGE}`);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20\.\d+[\w.-]*$/m);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24\.\d+[\w.-]*$/m);
   });
 
   it("tags the pipeline's images with the release they are (package.json's version)", () => {
