@@ -1,9 +1,10 @@
 # The jao-scraper image (docs/deployment.md, "The image"). The build stage compiles the runtime code to JavaScript
 # and builds the workflow bundle (`npm run build`); the runtime stage, the default target, holds only dist/,
-# bin/jao.js and the production dependencies, and runs on plain Node: no TypeScript, tsx, simulator or scripts.
+# bin/jao.js with its Node.js check and the production dependencies, and runs on plain Node: no TypeScript, tsx,
+# simulator or scripts.
 
 # The Node base image of both stages: `--build-arg NODE_IMAGE=…` picks another (a mirror, a local build).
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+ARG NODE_IMAGE=node:24.21-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -32,7 +33,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-COPY bin/jao.js ./bin/jao.js
+COPY bin/jao.js bin/check-node.js ./bin/
 COPY --from=build /app/dist ./dist
 
 ARG JAO_GIT_COMMIT=nogit

@@ -21,8 +21,8 @@ export default defineConfig({
     setupFiles: ['test/helpers/setupRuntime.ts'],
     // The Temporal SDK's native module is safest in child processes rather than worker threads.
     pool: 'forks',
-    // as many forks from start to end: the pool ends a fork that waits for work, and a shared fork must not end early
-    poolOptions: { forks: { maxForks: forks, minForks: forks, isolate } },
+    maxWorkers: forks,
+    isolate,
     sequence: { sequencer: LongestFirstSequencer },
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A source checkout runs cli/main.ts through tsx (a stale dist/ never shadows the sources); the runtime image,
 // which holds no sources, runs the compiled dist/cli/main.js (docs/deployment.md).
+require('./check-node.js').checkNode();
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 

@@ -37,6 +37,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /** The first day of the health window: HEALTH_WINDOW_DAYS before tomorrow, not before go-live. */
 export function healthWindowStart(tomorrow: string, windowDays: number): string {
   const start = addDays(tomorrow, -windowDays);
+  // biome-ignore lint/complexity/useMathMinMax: days are ISO strings, which Math.max does not order
   return start < GO_LIVE_DAY ? GO_LIVE_DAY : start;
 }
 
@@ -83,6 +84,7 @@ export async function gatherHealthFacts(
       facts.datasetReports = [];
       for (const dataset of others) {
         const firstDay = declarationOf(dataset).firstDay;
+        // biome-ignore lint/complexity/useMathMinMax: days are ISO strings, which Math.max does not order
         const range = { from: from < firstDay ? firstDay : from, to: tomorrow };
         const deadline = freshnessDeadlineOf(dataset, settings.FRESHNESS_DEADLINE);
         const report = await sources.database((pool) =>

@@ -8,15 +8,15 @@ set -euo pipefail
 
 TEMPORAL_SERVER_VERSION=1.32.2
 TEMPORAL_UI_VERSION=2.58.1
-NODE_VERSION=20.19.6
-NPM_VERSION=10.8.2
+NODE_VERSION=24.21.0
+NPM_VERSION=11.19.0
 
 IMAGE_TIMESCALEDB=docker.io/timescale/timescaledb:2.31.0-pg16
 IMAGE_TEMPORAL_SERVER=docker.io/temporalio/server:$TEMPORAL_SERVER_VERSION
 IMAGE_TEMPORAL_ADMIN_TOOLS=docker.io/temporalio/admin-tools:$TEMPORAL_SERVER_VERSION
 IMAGE_TEMPORAL_UI=docker.io/temporalio/ui:$TEMPORAL_UI_VERSION
 IMAGE_PROMETHEUS=docker.io/prom/prometheus:v3.5.0
-IMAGE_NODE=docker.io/library/node:20.19-bookworm-slim
+IMAGE_NODE=docker.io/library/node:24.21-bookworm-slim
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 RECIPES=$HERE/images

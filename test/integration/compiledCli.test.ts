@@ -69,7 +69,8 @@ describe('the compiled CLI of the runtime image', () => {
     tempDir = mkdtempSync(join(tmpdir(), 'jao-image-'));
     appDir = join(tempDir, 'app');
     mkdirSync(join(appDir, 'bin'), { recursive: true });
-    copyFileSync(join(REPO_ROOT, 'bin', 'jao.js'), join(appDir, 'bin', 'jao.js'));
+    for (const file of ['jao.js', 'check-node.js'])
+      copyFileSync(join(REPO_ROOT, 'bin', file), join(appDir, 'bin', file));
     copyFileSync(join(REPO_ROOT, 'package.json'), join(appDir, 'package.json'));
     linked = linkProductionDependencies(appDir);
     const build = spawnSync(

@@ -87,7 +87,7 @@ describe('docker-compose.yml', () => {
     expect(bases.length).toBeGreaterThan(0);
     // the base image is a build argument (a local stand-in can replace it) whose default is pinned
     for (const base of bases) expect(base).toBe(`\${NODE_IMAGE}`);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20\.\d+[\w.-]*$/m);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24\.\d+[\w.-]*$/m);
   });
 
   it("tags the pipeline's images with the release they are (package.json's version)", () => {
@@ -192,11 +192,11 @@ describe('Dockerfile', () => {
     expect(stages.find(({ name }) => name === 'simulator')?.from).toBe('build');
   });
 
-  it('copies only the compiled tree, bin/jao.js and the package files into the runtime stage', () => {
+  it('copies only the compiled tree, bin/jao.js with its Node.js check and the package files into the runtime stage', () => {
     const runtime = stage('runtime');
     expect(runtime.filter((line) => /^(COPY|ADD)\b/i.test(line))).toEqual([
       'COPY package.json package-lock.json ./',
-      'COPY bin/jao.js ./bin/jao.js',
+      'COPY bin/jao.js bin/check-node.js ./bin/',
       'COPY --from=build /app/dist ./dist',
     ]);
     expect(runtime).toContain('RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force');
