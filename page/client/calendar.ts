@@ -9,7 +9,8 @@ import { cellHtml, gridHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
 import { datasetQueryOf, type PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
-import { h, utcText } from './dom';
+import { h } from './dom';
+import { instantText } from './marketTime';
 import { dayStartInput, startDayLink } from './startLink';
 import type { DayRow, RunningDay } from './types';
 
@@ -337,7 +338,7 @@ export class CalendarView {
   }
 
   updateStatusLine(): void {
-    if (this.ready) this.say(this.grid.statusLine(this.feedState, utcText));
+    if (this.ready) this.say(this.grid.statusLine(this.feedState, instantText));
   }
 
   private say(text: string): void {
