@@ -31,12 +31,12 @@ export const STATUS_TEXT: Record<CellStatus, { label: string; glyph: string; mea
   missing: {
     label: 'missing',
     glyph: '?',
-    meaning: 'no run of this day is stored, though an earlier day is: a gap',
+    meaning: 'not stored, though an earlier day is: a gap',
   },
   not_fetched: {
     label: 'not fetched',
     glyph: '·',
-    meaning: 'before the first day stored: no backfill or poll has asked for it',
+    meaning: 'before the first day stored: never asked for',
   },
   running: { label: 'running', glyph: '↻', meaning: 'its day workflow is running now' },
 };
@@ -71,7 +71,7 @@ export const REVISED_TEXT = {
 
 export const RECHECK_FAILED_TEXT = {
   label: 're-check failed',
-  meaning: 'complete values stand, but the last fetch of the day failed',
+  meaning: 'complete values stand, the last fetch failed',
 };
 
 /**

@@ -69,9 +69,23 @@ const drawn = async () =>
   (await page.evaluate(
     'window.jaoPage.chart.drawn && { labels: window.jaoPage.chart.drawn.labels, colours: window.jaoPage.chart.drawn.colours, data: window.jaoPage.chart.drawn.data }',
   )) as Drawn;
-/** Waits until the expression holds in the page (waitForFunction would evaluate it, which the page's CSP refuses). */
-const until = (expression: string) =>
-  expect.poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 }).toBe(true);
+/**
+ * Waits until the expression holds in the page (waitForFunction would evaluate it, which the page's CSP refuses); a
+ * wait that ends unmet says what the chart's status line says.
+ */
+const until = async (expression: string) => {
+  try {
+    await expect
+      .poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 })
+      .toBe(true);
+  } catch (error) {
+    const said = await page.locator('.chart-section .status-line').innerText();
+    const drawn = await page.evaluate('JSON.stringify(window.jaoPage.chart.drawn?.labels)');
+    throw new Error(`${expression} did not hold; the chart says "${said}", drawn: ${drawn}`, {
+      cause: error,
+    });
+  }
+};
 const ready = () => page.locator('.chart-section[data-state="ready"]').waitFor();
 const apiGet = async (path: string, query: URLSearchParams) => {
   const response = await getWith(key, `${api.url}${path}?${query}`);
@@ -320,7 +334,7 @@ describe("the chart's views for traders", () => {
     ] as const)
       expect(ticks.labels[ticks.seconds.indexOf(midnight(day))]).toBe(`00:00 ${zone}\n${day}`);
     for (const label of ticks.labels) expect(label).toMatch(WHOLE_HOUR);
-    await chartShot('chart-market-time-axis.png');
+    await shot('chart-market-time-axis.png');
   });
 
   it('opens the calendar on the stored days and tomorrow: a day before the first stored one is no finding', async () => {
@@ -347,7 +361,8 @@ describe("the chart's views for traders", () => {
       const nordicKey = await createTestKey(db.pool, ['maxExchanges', 'nordicMaxExchanges']);
       await other.goto(`${api.url}/?dataset=nordicMaxExchanges#key=${nordicKey}`);
       const calendar = other.locator('.calendar[data-state="ready"]');
-      await calendar.waitFor();
+      // A page loaded from scratch in a context of its own: slower than a redraw on a busy machine.
+      await calendar.waitFor({ timeout: 60_000 });
       expect(await calendar.getAttribute('data-range')).toBe(`${addDays(tomorrow, -35)}..${tomorrow}`);
       expect(await other.locator('.calendar a.cell[data-status="missing"]').count()).toBe(0);
       expect(await other.locator('.calendar a.cell[data-status="not_fetched"]').count()).toBe(36);
