@@ -111,11 +111,8 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
         },
       },
       servers: [
-        {
-          url: 'http://127.0.0.1:3000',
-          description:
-            'the default address (API_HOST, API_PORT); a client given another sets its own base URL',
-        },
+        // Relative: resolved against where the document was fetched, so the explorer calls the server it came from.
+        { url: '/', description: 'This API, as served at the address you reached it on' },
       ],
       components: {
         securitySchemes: {

@@ -40,6 +40,13 @@ const datasetEntry = z.object({
     .describe('the URL the worker fetches it from, as it recorded at start-up (null: not recorded yet)'),
   time_zone: z.string().describe("the market's delivery-day time zone"),
   first_day: z.string().describe('the first delivery day JAO publishes'),
+  stored_from: z
+    .string()
+    .nullable()
+    .describe(
+      'the first delivery day with a stored record (any status): null before the first fetch is stored',
+    ),
+  stored_to: z.string().nullable().describe('the last delivery day with a stored record (any status)'),
   resolution_minutes: z.number().int().describe('the declared MTU length of tomorrow'),
   resolutions: z
     .array(z.object({ from: z.string(), minutes: z.number().int() }))
@@ -76,6 +83,20 @@ export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
         text: 'SELECT dataset, endpoint FROM jao.dataset_source',
       });
       const endpointOf = new Map(recorded.rows.map((row) => [row.dataset, row.endpoint]));
+      // Each dataset's first and last stored day, read from the primary key's ends.
+      const stored = await deps.pool.query<{
+        dataset: string;
+        stored_from: string | null;
+        stored_to: string | null;
+      }>({
+        name: 'jao.api.dataset_stored_range',
+        text: `SELECT d.dataset,
+                      (SELECT min(day)::text FROM jao.delivery_day WHERE dataset = d.dataset) AS stored_from,
+                      (SELECT max(day)::text FROM jao.delivery_day WHERE dataset = d.dataset) AS stored_to
+                 FROM unnest($1::text[]) AS d(dataset)`,
+        values: [[...readable]],
+      });
+      const storedOf = new Map(stored.rows.map((row) => [row.dataset, row]));
       const tomorrow = marketTomorrow(new Date());
       return DECLARATIONS.filter((declaration) => readable.has(declaration.id)).map((declaration) => ({
         id: declaration.id,
@@ -87,6 +108,8 @@ export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
         source_endpoint: endpointOf.get(declaration.id) ?? null,
         time_zone: declaration.timeZone,
         first_day: declaration.firstDay,
+        stored_from: storedOf.get(declaration.id)?.stored_from ?? null,
+        stored_to: storedOf.get(declaration.id)?.stored_to ?? null,
         resolution_minutes: declaredResolutionOn(declaration, tomorrow),
         resolutions: declaration.resolutions.map((period) => ({
           from: period.from,

@@ -1,6 +1,7 @@
-// The chart's borders: a search box over the catalogue to add one, the borders picked (each with its colour and a
-// button that removes it), and a button that clears them all.
-import { borderColour } from './borderColours';
+// The chart's borders: a search box over the catalogue to add one, the borders picked (each with its stroke and a
+// button that removes it), and a button that clears them all. The picker keeps each border's slot (its stroke,
+// borderColours.ts) while the border stays picked.
+import { assignSlots, type Stroke, strokeOf } from './borderColours';
 import { MAX_BORDERS } from './chartRequest';
 import { h } from './dom';
 import type { SeriesEntry } from './types';
@@ -13,6 +14,7 @@ export class BorderPicker {
   private readonly clearButton: HTMLButtonElement;
   private catalogue = new Map<string, SeriesEntry>();
   private picked: string[] = [];
+  private slots = new Map<string, number>();
 
   /** `changed` runs after each add, removal or clear made by the user; `say` tells why a border was not added. */
   constructor(
@@ -77,6 +79,11 @@ export class BorderPicker {
     return [...this.picked];
   }
 
+  /** The border's slot (its colour and dashes): kept from when it was added until it is removed. */
+  slotOf(border: string): number {
+    return this.slots.get(border) ?? assignSlots(this.slots, [...this.picked, border]).get(border)!;
+  }
+
   /** The borders to draw, as given (unknown ones and those past MAX_BORDERS left out). */
   set(borders: readonly string[]): void {
     this.picked = [...new Set(borders.map((border) => border.trim().toUpperCase()))]
@@ -108,25 +115,72 @@ export class BorderPicker {
     return true;
   }
 
-  private render(): void {
+  private render(focusRemoveAt: number | null = null): void {
+    this.slots = assignSlots(this.slots, this.picked);
+    const removeButtons = this.picked.map((border) => {
+      const remove = h(
+        'button',
+        { type: 'button', class: 'remove', 'aria-label': `Remove ${border}`, title: `Remove ${border}` },
+        '×',
+      );
+      remove.addEventListener('click', () => {
+        const index = this.picked.indexOf(border);
+        this.picked = this.picked.filter((other) => other !== border);
+        // A keyboard user stays in the list: focus moves to the next chip's button (or the search box).
+        this.render(document.activeElement === remove ? index : null);
+        this.changed();
+      });
+      return remove;
+    });
     this.chosen.replaceChildren(
-      ...this.picked.map((border) => {
-        const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
-        // CSSOM, not a style attribute: the page's CSP refuses inline styles.
-        swatch.style.backgroundColor = borderColour(border);
-        const remove = h(
-          'button',
-          { type: 'button', class: 'remove', 'aria-label': `Remove ${border}`, title: `Remove ${border}` },
-          '×',
-        );
-        remove.addEventListener('click', () => {
-          this.picked = this.picked.filter((other) => other !== border);
-          this.render();
-          this.changed();
-        });
-        return h('li', { 'data-border': border }, swatch, ` ${border} `, remove);
-      }),
+      ...this.picked.map((border, index) =>
+        h(
+          'li',
+          { 'data-border': border },
+          swatch(strokeOf(this.slotOf(border), { kind: 'current' })),
+          ` ${border} `,
+          removeButtons[index],
+        ),
+      ),
     );
     this.clearButton.disabled = this.picked.length === 0;
+    if (focusRemoveAt !== null) {
+      (removeButtons[Math.min(focusRemoveAt, removeButtons.length - 1)] ?? this.input).focus();
+    }
   }
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A short sample of the border's line: its colour and dash, as the chart draws it. */
+function swatch(stroke: Stroke): SVGSVGElement {
+  // SVG attributes, not a style attribute: the page's CSP refuses inline styles.
+  const svg = svgElement('svg', {
+    class: 'swatch',
+    width: '28',
+    height: '10',
+    viewBox: '0 0 28 10',
+    'aria-hidden': 'true',
+  });
+  svg.append(
+    svgElement('line', {
+      x1: '1',
+      y1: '5',
+      x2: '27',
+      y2: '5',
+      stroke: stroke.colour,
+      'stroke-width': '3',
+      'stroke-dasharray': stroke.dash.length > 0 ? stroke.dash.join(' ') : 'none',
+    }),
+  );
+  return svg;
+}
+
+function svgElement<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string>,
+): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  return element;
 }

@@ -9,7 +9,8 @@ import { cellHtml, gridHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
 import { datasetQueryOf, type PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
-import { h, utcText } from './dom';
+import { h } from './dom';
+import { instantText } from './marketTime';
 import { dayStartInput, startDayLink } from './startLink';
 import type { DayRow, RunningDay } from './types';
 
@@ -20,6 +21,8 @@ export interface CalendarOptions {
   tomorrow: () => string;
   /** The first delivery day of the dataset shown (`config.dataset`). */
   firstDay: string;
+  /** Its first stored day, as /v1/datasets said when the page loaded (null: nothing stored yet). */
+  storedFrom: string | null;
 }
 
 export class CalendarView {
@@ -46,7 +49,7 @@ export class CalendarView {
   feedState = 'connecting';
 
   constructor(private readonly options: CalendarOptions) {
-    this.grid = new CalendarGrid(options.config.dataset);
+    this.grid = new CalendarGrid(options.config.dataset, options.storedFrom);
     const tomorrow = options.tomorrow();
     this.fromInput = h('input', {
       type: 'date',
@@ -75,7 +78,7 @@ export class CalendarView {
       h(
         'button',
         { type: 'button', class: 'secondary', 'data-action': 'default-range' },
-        'Last 90 days and tomorrow',
+        'Stored days and tomorrow',
       ),
     );
     form.addEventListener('submit', (event) => {
@@ -134,8 +137,9 @@ export class CalendarView {
     return this.grid.cells;
   }
 
+  /** The stored days and tomorrow (the last 35 days and tomorrow when none is stored). */
   defaultRange(): [string, string] {
-    return defaultRange(this.options.tomorrow(), this.options.firstDay);
+    return defaultRange(this.options.tomorrow(), this.options.firstDay, this.grid.storedFrom);
   }
 
   private get ready(): boolean {
@@ -190,7 +194,8 @@ export class CalendarView {
   }
 
   private neverRun(day: string): boolean {
-    return this.grid.cellOf(day).status === 'missing';
+    const status = this.grid.cellOf(day).status;
+    return status === 'missing' || status === 'not_fetched';
   }
 
   /** The whole grid as one HTML string: a thousand cells in one layout. */
@@ -273,10 +278,11 @@ export class CalendarView {
         ),
       );
       const found = new Map(answers.flat().map((row) => [row.day, row]));
-      for (const day of days) {
-        this.grid.setRow(day, found.get(day));
-        this.redraw(day);
-      }
+      let storedFromMoved = false;
+      for (const day of days) storedFromMoved = this.grid.setRow(day, found.get(day)) || storedFromMoved;
+      // An earlier first stored day turns the days after it from "not fetched" to "missing": all are laid out again.
+      if (storedFromMoved) this.render();
+      else for (const day of days) this.redraw(day);
       this.updateStatusLine();
     } catch {
       for (const day of days) this.pendingRefresh.add(day);
@@ -298,7 +304,10 @@ export class CalendarView {
       datasetQueryOf(this.options.config),
     );
     if (seq !== this.loadSeq) return;
-    for (const day of this.grid.resyncRows(rows)) this.redraw(day);
+    const storedFrom = this.grid.storedFrom;
+    const changed = this.grid.resyncRows(rows);
+    if (this.grid.storedFrom !== storedFrom) this.render();
+    else for (const day of changed) this.redraw(day);
   }
 
   /** Asks which day workflows run; days that started or stopped running are redrawn (a stopped one re-read). */
@@ -329,7 +338,7 @@ export class CalendarView {
   }
 
   updateStatusLine(): void {
-    if (this.ready) this.say(this.grid.statusLine(this.feedState, utcText));
+    if (this.ready) this.say(this.grid.statusLine(this.feedState, instantText));
   }
 
   private say(text: string): void {

@@ -44,9 +44,20 @@ export interface LegendEntry {
   meaning: string;
 }
 
-/** The last 90 days and tomorrow, not before the dataset's first day (Core's go-live by default). */
-export function defaultRange(tomorrow: string, firstDay: string = GO_LIVE_DAY): [string, string] {
-  const from = addDays(tomorrow, -91);
+/** The days the calendar opens on when nothing is stored yet: the last 35 and tomorrow. */
+export const UNSTORED_RANGE_DAYS = 35;
+
+/**
+ * The calendar's first range: the stored days (from the first stored, `storedFrom`) and tomorrow, or the last 35
+ * days and tomorrow when nothing is stored yet; never before the dataset's first day (Core's go-live by default).
+ */
+export function defaultRange(
+  tomorrow: string,
+  firstDay: string = GO_LIVE_DAY,
+  storedFrom: string | null = null,
+): [string, string] {
+  const from = storedFrom ?? addDays(tomorrow, -UNSTORED_RANGE_DAYS);
+  if (from > tomorrow) return [tomorrow, tomorrow];
   return [from < firstDay ? firstDay : from, tomorrow];
 }
 
@@ -81,7 +92,21 @@ export class CalendarGrid {
   private runningProblem: string | null = null;
   private runningCheckedAt: string | null = null;
 
-  constructor(private readonly dataset: string) {}
+  /**
+   * @param storedFrom the dataset's first stored day as the API said it (null: none stored yet); a row read of an
+   * earlier day moves it.
+   */
+  constructor(
+    private readonly dataset: string,
+    public storedFrom: string | null = null,
+  ) {}
+
+  /** Takes a stored day: true when it moved the first stored day (days without a row may now be missing). */
+  private noteStored(day: string): boolean {
+    if (this.storedFrom !== null && this.storedFrom <= day) return false;
+    this.storedFrom = day;
+    return true;
+  }
 
   setRange(from: string, to: string): void {
     this.from = from;
@@ -95,26 +120,41 @@ export class CalendarGrid {
   /** The stored rows of the range, replacing those held (rows of other datasets are left out). */
   replaceRows(rows: readonly DayRow[]): void {
     this.rows.clear();
-    for (const row of rows) if (row.dataset === this.dataset) this.rows.set(row.day, row);
+    for (const row of rows) {
+      if (row.dataset !== this.dataset) continue;
+      this.rows.set(row.day, row);
+      this.noteStored(row.day);
+    }
   }
 
-  /** A day's row as read again: undefined when the API has none. */
-  setRow(day: string, row: DayRow | undefined): void {
-    if (row) this.rows.set(day, row);
-    else this.rows.delete(day);
+  /**
+   * A day's row as read again: undefined when the API has none. True when it moved the first stored day: the days
+   * between are missing now, no longer never fetched (the whole range is to be laid out again).
+   */
+  setRow(day: string, row: DayRow | undefined): boolean {
+    if (!row) {
+      this.rows.delete(day);
+      return false;
+    }
+    this.rows.set(day, row);
+    return this.noteStored(day);
   }
 
-  /** Takes the range's rows as read again; returns the days whose record changed. */
+  /**
+   * Takes the range's rows as read again; returns the days whose record changed (every day of the range when the
+   * first stored day moved).
+   */
   resyncRows(rows: readonly DayRow[]): string[] {
     const fresh = new Map(rows.filter((row) => row.dataset === this.dataset).map((row) => [row.day, row]));
     const changed: string[] = [];
+    let moved = false;
     for (const day of new Set([...this.rows.keys(), ...fresh.keys()])) {
       const after = fresh.get(day);
       if (JSON.stringify(this.rows.get(day)) === JSON.stringify(after)) continue;
-      this.setRow(day, after);
+      moved = this.setRow(day, after) || moved;
       changed.push(day);
     }
-    return changed;
+    return moved ? rangeDays(this.from, this.to) : changed;
   }
 
   /** Which days run is unknown for now: the last known list stays. */
@@ -146,7 +186,7 @@ export class CalendarGrid {
   }
 
   cellFor(day: string): Cell {
-    return cellOf(day, this.rows.get(day) ?? null, this.running.get(day) ?? null);
+    return cellOf(day, this.rows.get(day) ?? null, this.running.get(day) ?? null, this.storedFrom);
   }
 
   /** The day's cell as last laid out, or as it would be now. */

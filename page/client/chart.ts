@@ -4,17 +4,15 @@
 import uPlot from 'uplot';
 import { addDays, dayStartMs } from '../../domain/calendar';
 import type { Api } from './api';
-import { borderColour } from './borderColours';
+import { type LineKind, type Stroke, strokeOf } from './borderColours';
 import { BorderPicker } from './borderPicker';
 import {
-  AS_OF_DASH,
   alignLines,
   dayVersions,
   differenceLine,
   type Line,
   lineOf,
   rowsByBorder,
-  versionColour,
   versionInstants,
 } from './chartData';
 import {
@@ -30,11 +28,21 @@ import {
   type TouchedLines,
 } from './chartRequest';
 import { DifferenceForm } from './differenceForm';
-import { h, utcText } from './dom';
-import { marketAxisLabels, marketTimeText } from './marketTime';
+import { h } from './dom';
+import {
+  instantText,
+  MARKET_TICK_INCREMENTS,
+  marketAxisLabels,
+  marketTicks,
+  marketTimeText,
+  parseMarketTime,
+} from './marketTime';
 import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
 
 export type { ChartRequest, DayChange } from './chartRequest';
+
+const AS_OF_EMPTY = 'market time, Europe/Amsterdam; empty: the current values';
+const AS_OF_ZONE = 'market time, Europe/Amsterdam (CET or CEST)';
 
 /** A burst of events (a backfill's days, a re-run) redraws once. */
 const LIVE_DEBOUNCE_MS = 250;
@@ -70,6 +78,8 @@ export class ChartView {
   private readonly csvButton: HTMLButtonElement;
   private readonly csvNote: HTMLElement;
   private plot: uPlot | null = null;
+  /** The time axis's ticks as last drawn (epoch seconds) and their labels (read by the browser tests). */
+  axisTicks: { seconds: number[]; labels: string[] } | null = null;
   private seq = 0;
   /** The request last asked for (drawn, or being drawn). */
   private requested: ChartRequest | null = null;
@@ -78,9 +88,14 @@ export class ChartView {
   private liveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The difference view's day and borders whose versions were last read. */
   private versionsOf = '';
-  /** What is drawn: the lines' labels and colours, uPlot's aligned data (read by the browser tests). */
-  drawn: { request: ChartRequest; labels: string[]; colours: string[]; data: uPlot.AlignedData } | null =
-    null;
+  /** What is drawn: the lines' labels and strokes, uPlot's aligned data (read by the browser tests). */
+  drawn: {
+    request: ChartRequest;
+    labels: string[];
+    colours: string[];
+    dashes: number[][];
+    data: uPlot.AlignedData;
+  } | null = null;
 
   constructor(private readonly options: ChartOptions) {
     const tomorrow = options.tomorrow();
@@ -93,8 +108,16 @@ export class ChartView {
     this.fromInput = dateInput('chart-from');
     this.toInput = dateInput('chart-to');
     this.dayInput = dateInput('chart-day');
-    this.asOfInput = h('input', { type: 'datetime-local', id: 'chart-as-of', step: 1 });
-    this.asOfNote = h('span', { class: 'hint', id: 'chart-as-of-note' }, 'empty: the current values');
+    // Text, not datetime-local: that shows the browser's locale (04:26:00 PM) and its time zone, not the market's.
+    this.asOfInput = h('input', {
+      type: 'text',
+      id: 'chart-as-of',
+      size: 24,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'YYYY-MM-DD HH:MM:SS',
+    });
+    this.asOfNote = h('span', { class: 'hint', id: 'chart-as-of-note' }, AS_OF_EMPTY);
     this.asOfInput.setAttribute('aria-describedby', 'chart-as-of-note');
     this.differenceForm = new DifferenceForm(tomorrow, options.firstDay, () => void this.draw());
     const clear = (input: HTMLInputElement, label: string) => {
@@ -150,7 +173,9 @@ export class ChartView {
       void this.draw();
     });
     this.asOfInput.addEventListener('change', () => {
-      this.updateAsOfNote();
+      const asOf = this.updateAsOfNote();
+      // The same instant written again (its text completed on leaving the box) draws nothing new.
+      if (asOf !== undefined && asOf === (this.requested?.asOf ?? null)) return;
       void this.draw();
     });
     this.dayInput.addEventListener('change', () => void this.draw());
@@ -165,7 +190,7 @@ export class ChartView {
       h(
         'p',
         { class: 'hint' },
-        'Drag across the chart to zoom in, double-click to zoom out. Times are market time (Europe/Amsterdam, CET or CEST), on a 24-hour clock. Each border keeps its colour; values as known at an instant are dashed.',
+        'Drag across the chart to zoom in, double-click to zoom out. Times are market time (Europe/Amsterdam, CET or CEST), on a 24-hour clock. Each border keeps its colour while it is drawn; its values as known at an instant and the versions of a day are in its colour, dashed.',
       ),
     );
     window.addEventListener('resize', () => this.plot?.setSize(this.size()));
@@ -194,15 +219,15 @@ export class ChartView {
     } else this.say('No border is stored yet.');
   }
 
-  private updateAsOfNote(): void {
-    const asOf = this.asOfValue();
-    this.asOfNote.textContent = asOf ? `your browser's time, sent as ${asOf}` : 'empty: the current values';
-  }
-
-  private asOfValue(): string | null {
-    if (!this.asOfInput.value) return null;
-    const date = new Date(this.asOfInput.value);
-    return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  /** Shows the instant typed in the one form the page writes instants in (or why it is not one). */
+  /** Returns the instant typed (ISO; null for none), undefined when what is typed is not one. */
+  private updateAsOfNote(): string | null | undefined {
+    const typed = this.asOfInput.value.trim();
+    const parsed = typed ? parseMarketTime(typed) : null;
+    if (parsed?.ok && this.asOfInput.value !== parsed.text) this.asOfInput.value = parsed.text;
+    this.asOfInput.setAttribute('aria-invalid', String(parsed !== null && !parsed.ok));
+    this.asOfNote.textContent = !parsed ? AS_OF_EMPTY : parsed.ok ? AS_OF_ZONE : parsed.problem;
+    return parsed === null ? null : parsed.ok ? parsed.iso : undefined;
   }
 
   /**
@@ -232,7 +257,13 @@ export class ChartView {
       return null;
     }
     const revisionsDay = this.dayInput.value || null;
-    return { borders, from, to, asOf: this.asOfValue(), revisionsDay, difference: null };
+    const typedAsOf = this.asOfInput.value.trim();
+    const asOf = typedAsOf ? parseMarketTime(typedAsOf) : null;
+    if (asOf && !asOf.ok) {
+      this.say(`As known at: ${asOf.problem}`);
+      return null;
+    }
+    return { borders, from, to, asOf: asOf?.iso ?? null, revisionsDay, difference: null };
   }
 
   /** The versions of `day` over `borders`, offered by the difference form (read again when the feed says so). */
@@ -262,11 +293,7 @@ export class ChartView {
     this.fromInput.value = request.from;
     this.toInput.value = request.to;
     this.dayInput.value = request.revisionsDay ?? '';
-    if (request.asOf) {
-      const local = new Date(request.asOf);
-      const pad = (n: number) => String(n).padStart(2, '0');
-      this.asOfInput.value = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}T${pad(local.getHours())}:${pad(local.getMinutes())}:${pad(local.getSeconds())}`;
-    } else this.asOfInput.value = '';
+    this.asOfInput.value = request.asOf ? instantText(request.asOf) : '';
     this.updateAsOfNote();
     if (request.difference) {
       this.differenceForm.set(request.from, null);
@@ -360,7 +387,10 @@ export class ChartView {
         await this.readVersions(request.from, request.borders, true).catch(() => {});
       }
       this.rows = { request, current, asOf, revisions, difference };
-      const lines = difference ? differenceLines(request, difference) : valueLines(request, this.rows);
+      const stroke = (border: string, line: LineKind) => strokeOf(this.picker.slotOf(border), line);
+      const lines = difference
+        ? differenceLines(request, difference, stroke)
+        : valueLines(request, this.rows, stroke);
       this.render(request, lines, kept !== null);
       const ms = performance.now() - started;
       this.root.dataset.state = 'ready';
@@ -370,7 +400,7 @@ export class ChartView {
       this.csvNote.textContent = request.revisionsDay
         ? "the CSV holds the values drawn, not the overlaid day's versions"
         : '';
-      const live = kept ? ` Redrawn from the live feed at ${utcText(new Date().toISOString())}.` : '';
+      const live = kept ? ` Redrawn from the live feed at ${instantText(new Date().toISOString())}.` : '';
       this.say(`${summaryOf(request, this.rows)}${live}`);
       this.plotBox.setAttribute('aria-label', `Chart of ${summaryOf(request, this.rows)}`);
     } catch (error) {
@@ -415,13 +445,14 @@ export class ChartView {
   private render(request: ChartRequest, lines: Line[], keepView: boolean): void {
     const data = alignLines(lines) as uPlot.AlignedData;
     const labels = lines.map((line) => line.label);
-    const colours = lines.map((line) => line.colour ?? borderColour(''));
+    const colours = lines.map((line) => line.colour ?? '#000000');
+    const dashes = lines.map((line) => line.dash ?? []);
     const zoom = keepView ? this.zoomedX() : null;
     if (keepView && this.plot && this.drawn && sameItems(this.drawn.labels, labels)) {
       // The same lines with new values: the plot keeps its place on the page and its zoom.
       this.plot.setData(data);
       if (zoom) this.plot.setScale('x', zoom);
-      this.drawn = { request, labels, colours, data };
+      this.drawn = { request, labels, colours, dashes, data };
       return;
     }
     // Each MTU's value holds until the next MTU starts: drawn as steps.
@@ -435,8 +466,8 @@ export class ChartView {
         label: line.label,
         stroke: colours[index],
         paths: steps,
-        width: line.dash ? 1 : 1.5,
-        dash: line.dash,
+        width: dashes[index]!.length > 0 ? 1.5 : 2,
+        dash: dashes[index],
         spanGaps: false,
         points: { show: false },
       })),
@@ -448,11 +479,31 @@ export class ChartView {
         series,
         scales: { x: { time: true } },
         axes: [
-          // A label is `HH:MM CEST` (and its date): ticks at least 90 px apart, so that labels never run together.
-          { values: (_plot, splits) => marketAxisLabels(splits), size: 50, space: 90 },
+          // Ticks on the market's clock (its midnights, its whole hours), not the browser's; a label is
+          // `HH:MM CEST` (and its date), ticks at least 90 px apart, so that labels never run together.
+          {
+            incrs: MARKET_TICK_INCREMENTS,
+            splits: (_plot, _axis, min, max, increment) => marketTicks(min, max, increment),
+            values: (_plot, splits) => {
+              const labels = marketAxisLabels(splits);
+              this.axisTicks = { seconds: [...splits], labels };
+              return labels;
+            },
+            size: 50,
+            space: 90,
+          },
           { label: request.difference ? 'MW (newer − older)' : 'MW', size: 60 },
         ],
-        legend: { live: true },
+        legend: {
+          live: true,
+          // The legend's marks hint at each line's dash (CSS has three kinds: solid, dashed, dotted).
+          markers: {
+            dash: (_plot, index) => {
+              const dash = dashes[index - 1] ?? [];
+              return dash.length === 0 ? 'solid' : dash[0]! < 3 ? 'dotted' : 'dashed';
+            },
+          },
+        },
         cursor: { drag: { x: true, y: false } },
       },
       data,
@@ -466,7 +517,7 @@ export class ChartView {
         max: dayStartMs(addDays(focusDay, 1)) / 1000,
       });
     }
-    this.drawn = { request, labels, colours, data };
+    this.drawn = { request, labels, colours, dashes, data };
   }
 
   /** The x range the user zoomed to (or the overlaid day's), null when the plot shows all its data. */
@@ -486,30 +537,31 @@ export class ChartView {
 const sameItems = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((item, index) => item === b[index]);
 
+/** The stroke of a border's line, from its slot on the chart (borderColours.ts). */
+type StrokeFor = (border: string, line: LineKind) => Stroke;
+
 /** Each border: its values as known at the instant (dashed) when one is set, its current values, its day's versions. */
-function valueLines(request: ChartRequest, rows: DrawnRows): Line[] {
+function valueLines(request: ChartRequest, rows: DrawnRows, strokeFor: StrokeFor): Line[] {
   const current = rowsByBorder(request.borders, rows.current);
   const asOf = rows.asOf ? rowsByBorder(request.borders, rows.asOf) : null;
   const revisions = rows.revisions ? rowsByBorder(request.borders, rows.revisions) : null;
   const lines: Line[] = [];
   for (const border of request.borders) {
-    const colour = borderColour(border);
     if (asOf && request.asOf) {
       lines.push({
-        ...lineOf(`${border} as of ${utcText(request.asOf)}`, asOf.get(border) ?? []),
-        colour,
-        dash: AS_OF_DASH,
+        ...lineOf(`${border} as of ${instantText(request.asOf)}`, asOf.get(border) ?? []),
+        ...strokeFor(border, { kind: 'asOf' }),
       });
     }
-    lines.push({ ...lineOf(border, current.get(border) ?? []), colour });
+    lines.push({ ...lineOf(border, current.get(border) ?? []), ...strokeFor(border, { kind: 'current' }) });
   }
   if (revisions) {
     for (const border of request.borders) {
       dayVersions(revisions.get(border) ?? []).forEach((version, index) => {
         lines.push({
-          label: `${border} ${request.revisionsDay} version ${index + 1} (from ${utcText(version.knownFrom)})`,
+          label: `${border} ${request.revisionsDay} version ${index + 1} (from ${instantText(version.knownFrom)})`,
           values: version.values,
-          colour: versionColour(index),
+          ...strokeFor(border, { kind: 'version', index }),
         });
       });
     }
@@ -518,13 +570,13 @@ function valueLines(request: ChartRequest, rows: DrawnRows): Line[] {
 }
 
 /** Each border's change per MTU between the two versions, in its colour. */
-function differenceLines(request: ChartRequest, rows: DifferenceRow[]): Line[] {
+function differenceLines(request: ChartRequest, rows: DifferenceRow[], strokeFor: StrokeFor): Line[] {
   const { base, compare } = request.difference!;
   const between = `${compare ? marketTimeText(compare) : 'current'} − ${marketTimeText(base)}`;
   const byBorder = rowsByBorder(request.borders, rows);
   return request.borders.map((border) => ({
     ...differenceLine(`${border}: ${between}`, byBorder.get(border) ?? []),
-    colour: borderColour(border),
+    ...strokeFor(border, { kind: 'current' }),
   }));
 }
 
@@ -539,5 +591,5 @@ function summaryOf(request: ChartRequest, rows: DrawnRows): string {
   const points = (rows.asOf ?? rows.current).length;
   const versions = rows.revisions ? versionInstants(rows.revisions).length : 0;
   const overlay = request.revisionsDay ? `; ${request.revisionsDay}: ${versions} version(s)` : '';
-  return `${borders} ${request.from} to ${request.to}: ${points} values${request.asOf ? ` as known at ${utcText(request.asOf)}` : ''}${overlay}.`;
+  return `${borders} ${request.from} to ${request.to}: ${points} values${request.asOf ? ` as known at ${instantText(request.asOf)}` : ''}${overlay}.`;
 }

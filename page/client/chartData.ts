@@ -6,18 +6,11 @@ import type { DifferenceRow, RevisionRow, ValueRow } from './types';
 export interface Line {
   label: string;
   values: Map<number, number>;
-  /** Its stroke: a line keeps its colour whatever else is drawn beside it. */
+  /** Its stroke (borderColours.ts): a border's lines keep their colour whatever else is drawn beside them. */
   colour?: string;
-  /** Dashed (the values as known at an instant), or solid when absent. */
+  /** Dashed, or solid when absent or empty. */
   dash?: number[];
 }
-
-/** A border's values as known at an instant: its colour (borderColours.ts), dashed. */
-export const AS_OF_DASH = [6, 4];
-const VERSION_COLOURS = ['#8a8f98', '#7c3aed', '#0f766e', '#b45309', '#be185d', '#4d7c0f'];
-
-/** The colour of a day's version (0 for its first), the same for that version in every drawing. */
-export const versionColour = (index: number): string => VERSION_COLOURS[index % VERSION_COLOURS.length]!;
 
 export const mtuSeconds = (iso: string): number => Date.parse(iso) / 1000;
 

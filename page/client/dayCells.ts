@@ -1,5 +1,7 @@
-// What a calendar cell shows, decided in one place: a running day workflow first, then the stored status, and
-// "missing" for a day without a row. Pure (no DOM): test/unit/pageModel.test.ts.
+// What a calendar cell shows, decided in one place: a running day workflow first, then the stored status; for a day
+// without a row, "missing" when it should have been fetched (it is not before the first day stored: a backfill or
+// the poll covered it), else "not fetched" (no backfill or poll ever covered it: not a finding). Pure (no DOM):
+// test/unit/pageModel.test.ts.
 import { addDays, daysBetween, isDstChangeDay } from '../../domain/calendar';
 import type { DayRow, RunningDay } from './types';
 
@@ -10,6 +12,7 @@ export const CELL_STATUSES = [
   'failed',
   'not_published',
   'missing',
+  'not_fetched',
   'running',
 ] as const;
 export type CellStatus = (typeof CELL_STATUSES)[number];
@@ -25,14 +28,23 @@ export const STATUS_TEXT: Record<CellStatus, { label: string; glyph: string; mea
   },
   failed: { label: 'failed', glyph: '✕', meaning: 'retries exhausted or refused' },
   not_published: { label: 'not published yet', glyph: '…', meaning: 'JAO answered, with no data yet' },
-  missing: { label: 'missing', glyph: '?', meaning: 'no run of this day is stored' },
+  missing: {
+    label: 'missing',
+    glyph: '?',
+    meaning: 'not stored, though an earlier day is: a gap',
+  },
+  not_fetched: {
+    label: 'not fetched',
+    glyph: '·',
+    meaning: 'before the first day stored: never asked for',
+  },
   running: { label: 'running', glyph: '↻', meaning: 'its day workflow is running now' },
 };
 
 export interface Cell {
   day: string;
   status: CellStatus;
-  /** The stored record (the last finished run); null for a missing day. */
+  /** The stored record (the last finished run); null for a missing or never fetched day. */
   stored: DayRow | null;
   /** The open run, when one runs. */
   running: RunningDay | null;
@@ -59,11 +71,21 @@ export const REVISED_TEXT = {
 
 export const RECHECK_FAILED_TEXT = {
   label: 're-check failed',
-  meaning: 'complete values stand, but the last fetch of the day failed',
+  meaning: 'complete values stand, the last fetch failed',
 };
 
-export function cellOf(day: string, stored: DayRow | null, running: RunningDay | null): Cell {
-  const status: CellStatus = running ? 'running' : stored ? stored.status : 'missing';
+/**
+ * A day's cell. `storedFrom`: the dataset's first stored day (null when none is): a day without a row from then on
+ * is missing, one before it was never fetched.
+ */
+export function cellOf(
+  day: string,
+  stored: DayRow | null,
+  running: RunningDay | null,
+  storedFrom: string | null,
+): Cell {
+  const unstored: CellStatus = storedFrom !== null && day >= storedFrom ? 'missing' : 'not_fetched';
+  const status: CellStatus = running ? 'running' : stored ? stored.status : unstored;
   const recheckFailed = stored?.status === 'complete' && stored.last_error !== null;
   const revised = (stored?.revision_count ?? 0) > 1;
   const bad = (stored !== null && BAD_STATUSES.includes(stored.status)) || recheckFailed;

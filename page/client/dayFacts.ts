@@ -1,8 +1,7 @@
 // What the page says about one day, in the tooltip and in the selected day's panel.
 import { dayLengthHours } from '../../domain/calendar';
 import { type Cell, STATUS_TEXT } from './dayCells';
-import { utcText } from './dom';
-import { marketTimeText } from './marketTime';
+import { instantText, marketTimeText } from './marketTime';
 
 /** How many missing MTUs are listed by time before "and N more". */
 const LISTED_MTUS = 8;
@@ -21,7 +20,7 @@ export function dayFacts(cell: Cell): [string, string][] {
   const label = STATUS_TEXT[cell.status].label;
   facts.push(['Status', label]);
   if (cell.running) {
-    facts.push(['Running since', utcText(cell.running.started_at)]);
+    facts.push(['Running since', instantText(cell.running.started_at)]);
     facts.push(['Stored status', stored ? STATUS_TEXT[stored.status].label : 'none (missing)']);
   }
   const hours = dayLengthHours(cell.day);
@@ -36,8 +35,8 @@ export function dayFacts(cell: Cell): [string, string][] {
   if (cell.recheckFailed) facts.push(['Re-check failed', stored.last_error ?? '']);
   else if (!stored.reason && stored.last_error) facts.push(['Last error', stored.last_error]);
   facts.push(['Revision', String(stored.revision_count)]);
-  facts.push(['Last change', utcText(stored.last_changed_at)]);
-  facts.push(['Last checked', utcText(stored.last_checked_at)]);
+  facts.push(['Last change', instantText(stored.last_changed_at)]);
+  facts.push(['Last checked', instantText(stored.last_checked_at)]);
   if (stored.drift.length > 0) facts.push(['Drift', stored.drift.join(', ')]);
   return facts;
 }

@@ -168,7 +168,8 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   const firstDay = choice.shown?.first_day ?? GO_LIVE_DAY;
   const skewMs = Date.parse(config.serverNow) - Date.now();
   const tomorrow = () => marketTomorrow(new Date(Date.now() + skewMs));
-  const calendar = new CalendarView({ api, config, tomorrow, firstDay });
+  const storedFrom = choice.shown?.stored_from ?? null;
+  const calendar = new CalendarView({ api, config, tomorrow, firstDay, storedFrom });
   const chart = new ChartView({ api, tomorrow, dataset: config.dataset, firstDay });
   const handle = window.jaoPage!;
   handle.dataset = config.dataset;

@@ -6,7 +6,8 @@ import { type Api, ApiError } from './api';
 import type { CalendarView } from './calendar';
 import { datasetQueryOf, type PageConfig } from './config';
 import { DaySelection } from './daySelection';
-import { h, utcText } from './dom';
+import { h } from './dom';
+import { instantText } from './marketTime';
 import { type RunEntry, RunLog } from './runLog';
 import type { DayRun, StartedBackfill, StartedDays } from './types';
 
@@ -203,7 +204,7 @@ export class OperatorPanel {
             entry.day,
           ),
           ` ${STATE_TEXT[entry.state]}${entry.outcome ? `: ${entry.outcome.replace('_', ' ')}` : ''}`,
-          h('span', { class: 'meaning' }, ` asked ${utcText(entry.askedAt)}`),
+          h('span', { class: 'meaning' }, ` asked ${instantText(entry.askedAt)}`),
         ),
       ),
     );
@@ -263,10 +264,10 @@ export class OperatorPanel {
                   target: '_blank',
                   rel: 'noopener noreferrer',
                 },
-                utcText(run.started_at),
+                instantText(run.started_at),
               ),
             ),
-            h('td', {}, run.closed_at ? utcText(run.closed_at) : 'running'),
+            h('td', {}, run.closed_at ? instantText(run.closed_at) : 'running'),
             h('td', {}, outcomeText(run)),
             h('td', {}, run.build_id ?? '—'),
             h('td', {}, starterText(run)),

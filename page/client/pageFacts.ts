@@ -1,7 +1,8 @@
 // Beside the calendar, for every key, of the dataset shown: tomorrow's freshness as `jao status` tells it (GET /v1/freshness) and the
 // backfills in progress with their progress bars (GET /v1/backfills), read again every few seconds.
 import { type Api, ApiError, UnauthorizedError } from './api';
-import { h, utcText } from './dom';
+import { h } from './dom';
+import { instantText } from './marketTime';
 import { backfillText, freshnessText } from './pageFactsText';
 import type { BackfillInProgress, TomorrowFreshness } from './types';
 
@@ -34,7 +35,7 @@ export class PageFacts {
   private async refreshFreshness(): Promise<void> {
     try {
       const facts = await this.api.get<TomorrowFreshness>('/v1/freshness', { dataset: this.dataset });
-      this.freshness.textContent = freshnessText(facts, utcText);
+      this.freshness.textContent = freshnessText(facts, instantText);
       this.freshness.dataset.published = String(facts.published);
       this.freshness.classList.toggle('late', facts.late);
     } catch (error) {
@@ -69,7 +70,7 @@ export class PageFacts {
           h('span', { class: 'backfill-name' }, backfill.workflow_id.split('/').slice(2).join(' ')),
           ' ',
           bar,
-          h('span', { class: 'meaning' }, ` ${text}; since ${utcText(backfill.started_at)}`),
+          h('span', { class: 'meaning' }, ` ${text}; since ${instantText(backfill.started_at)}`),
         );
       }),
     );

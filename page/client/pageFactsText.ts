@@ -2,7 +2,7 @@
 // (no DOM): test/unit/operatorPage.test.ts.
 import type { BackfillInProgress, TomorrowFreshness } from './types';
 
-/** The freshness line's text; `instantText` writes an instant (dom.ts utcText on the page). */
+/** The freshness line's text; `instantText` writes an instant (dom.ts instantText on the page). */
 export function freshnessText(facts: TomorrowFreshness, instantText: (iso: string | null) => string): string {
   const status = facts.status.replace('_', ' ');
   const due = `due ${instantText(facts.deadline)}`;

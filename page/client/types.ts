@@ -102,6 +102,9 @@ export interface DatasetEntry {
   endpoint: string;
   time_zone: string;
   first_day: string;
+  /** The first and last days stored (any status); null before anything is stored. */
+  stored_from: string | null;
+  stored_to: string | null;
   resolution_minutes: number;
   unit: string;
   default: boolean;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { instantText } from '../../page/client/marketTime';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
 import { createTestNamespace } from '../helpers/namespace';
@@ -117,7 +118,7 @@ describe("the status page's chart follows the live feed", () => {
   it('redraws the range it shows when a day in it loses an MTU, without a reload', async () => {
     const loadedAt = await page.evaluate('window.jaoPage.loadedAt');
     const asOf = beforeChange.toISOString();
-    const asOfLabel = `${BORDER} as of ${asOf.slice(0, 19).replace('T', ' ')} UTC`;
+    const asOfLabel = `${BORDER} as of ${instantText(asOf)}`;
     await drawRequest(asOf);
     let chart = await drawn();
     expect(chart.labels).toEqual([asOfLabel, BORDER]);
@@ -162,7 +163,7 @@ describe("the status page's chart follows the live feed", () => {
   it('redraws a line as known at an instant after the change, the current line and the overlaid day when the day changes again', async () => {
     // The MTU comes back: a change stored before an as-of instant in the future moves that line too.
     const future = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000).toISOString();
-    const futureLabel = `${BORDER} as of ${future.slice(0, 19).replace('T', ' ')} UTC`;
+    const futureLabel = `${BORDER} as of ${instantText(future)}`;
     await drawRequest(future, LOSES_AN_MTU);
     let chart = await drawn();
     expect(chart.labels.slice(2)).toEqual([

@@ -1,23 +1,30 @@
 // The status page's chart for traders, in a real Chromium (playwright-core), over days written through the real
-// write path (each write raises its live-feed event): several borders at once, each in a colour of its own that it
-// keeps; a day's two versions and their difference per MTU; the CSV download of exactly what is drawn, which is the
-// API's CSV for the same request; live redraws for every day of the range shown; and a never-run day's link into the
-// Web UI's prefilled start page. Screenshots of each state go to test-artifacts/browser/ (docs/operations.md "The
+// write path (each write raises its live-feed event): several borders at once, more than the palette holds, no two
+// lines drawn alike, each border keeping its colour; a remove button a keyboard reaches; the time axis on the
+// market's clock, on a 24-, 25- and 23-hour day; a day's two versions and their difference per MTU; the CSV
+// download of exactly what is drawn, which is the API's CSV for the same request; live redraws for every day of the
+// range shown; the calendar's first view (the stored days and tomorrow) and a never-run day's link into the Web
+// UI's prefilled start page. Screenshots of each state go to test-artifacts/browser/ (docs/operations.md "The
 // status page" shows them: `npm run docs:screenshots` copies them to docs/images/).
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDay } from '../../db/writeDay';
+import { addDays, dayStartMs, marketTomorrow } from '../../domain/calendar';
+import { PALETTE } from '../../page/client/borderColours';
+import { MAX_BORDERS } from '../../page/client/chartRequest';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
 import { ARTIFACTS_DIR, artifactPath, docsShot, launchChromium } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, validatedDay } from '../integration/storageFixtures';
 
-const BORDERS = ['AT_BE', 'BE_AT', 'DE_FR', 'FR_DE'];
+/** ALBE_AT first: the catalogue's first border, which the page draws on load (as in docs/tutorial.md). */
+const BORDERS = ['ALBE_AT', 'AT_BE', 'BE_AT', 'DE_FR', 'FR_DE', 'AT_CZ', 'CZ_AT', 'DE_NL', 'NL_DE', 'FR_BE'];
 const FROM = '2024-10-26';
 const LONG_DAY = '2024-10-27'; // 25 hours
 const REVISED = '2024-10-28';
 const NEVER_RUN = '2024-10-29';
+const SHORT_DAY = '2025-03-30'; // 23 hours
 const FIRST_WRITE = new Date('2024-10-25T08:00:00.000Z');
 const REVISION = new Date('2024-10-27T09:30:00.000Z');
 const UI_URL = 'http://127.0.0.1:8233';
@@ -36,6 +43,8 @@ let key: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** The calendar's range and the chart's borders as the page first showed them. */
+let firstView: { range: string | undefined; borders: string[] };
 
 async function write(day: string, at: Date, value: (border: string, hour: number) => number) {
   const validated = validatedDay(day, BORDERS, value);
@@ -60,9 +69,23 @@ const drawn = async () =>
   (await page.evaluate(
     'window.jaoPage.chart.drawn && { labels: window.jaoPage.chart.drawn.labels, colours: window.jaoPage.chart.drawn.colours, data: window.jaoPage.chart.drawn.data }',
   )) as Drawn;
-/** Waits until the expression holds in the page (waitForFunction would evaluate it, which the page's CSP refuses). */
-const until = (expression: string) =>
-  expect.poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 }).toBe(true);
+/**
+ * Waits until the expression holds in the page (waitForFunction would evaluate it, which the page's CSP refuses); a
+ * wait that ends unmet says what the chart's status line says.
+ */
+const until = async (expression: string) => {
+  try {
+    await expect
+      .poll(() => page.evaluate(`Boolean(${expression})`), { timeout: 15_000, interval: 100 })
+      .toBe(true);
+  } catch (error) {
+    const said = await page.locator('.chart-section .status-line').innerText();
+    const drawn = await page.evaluate('JSON.stringify(window.jaoPage.chart.drawn?.labels)');
+    throw new Error(`${expression} did not hold; the chart says "${said}", drawn: ${drawn}`, {
+      cause: error,
+    });
+  }
+};
 const ready = () => page.locator('.chart-section[data-state="ready"]').waitFor();
 const apiGet = async (path: string, query: URLSearchParams) => {
   const response = await getWith(key, `${api.url}${path}?${query}`);
@@ -71,6 +94,9 @@ const apiGet = async (path: string, query: URLSearchParams) => {
 };
 const downloadedCsv = async () => {
   const download = page.waitForEvent('download');
+  // Focused first: Chromium may scroll the page when the click's press moves the focus there (from the as-of box),
+  // and the release then lands beside the button.
+  await page.focus('#chart-csv');
   await page.click('#chart-csv');
   const file = await download;
   return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
@@ -81,10 +107,60 @@ const addBorder = async (border: string) => {
   await page.fill('#chart-border', border);
   await page.click('#chart-add-border');
 };
+const drawBorders = (borders: string[], from: string, to: string) =>
+  page.evaluate(
+    `window.jaoPage.chart.drawRequest(${JSON.stringify({ borders, from, to, asOf: null, revisionsDay: null, difference: null })})`,
+  );
+
+interface SeriesStroke {
+  label: string;
+  colour: string;
+  dash: number[];
+}
+
+/** Every series the plot shows, as uPlot strokes it: its colour and its dash. */
+const visibleStrokes = async () =>
+  (await page.evaluate(`(() => {
+    const plot = window.jaoPage.chart.plot;
+    return plot.series.slice(1).flatMap((series, index) => series.show === false ? [] : [{
+      label: series.label,
+      colour: String(typeof series.stroke === 'function' ? series.stroke(plot, index + 1) : series.stroke).toLowerCase(),
+      dash: series.dash ?? [],
+    }]);
+  })()`)) as SeriesStroke[];
+
+/** No two of the strokes alike (colour and dash together). */
+function expectEveryStrokeDifferent(strokes: SeriesStroke[]): void {
+  const seen = new Map<string, string>();
+  for (const stroke of strokes) {
+    const key = `${stroke.colour} [${stroke.dash.join(',')}]`;
+    expect(seen.get(key), `${stroke.label} is drawn like ${seen.get(key)} (${key})`).toBeUndefined();
+    seen.set(key, stroke.label);
+  }
+}
+
+/** WCAG 2 contrast ratio of two CSS colours (`rgb(…)`/`rgba(…)`, opaque). */
+function contrastRatio(foreground: string, background: string): number {
+  const luminance = (css: string) => {
+    const [r, g, b] = css
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((part) => {
+        const channel = Number(part) / 255;
+        return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+      }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a) as [
+    number,
+    number,
+  ];
+  return (light + 0.05) / (dark + 0.05);
+}
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  for (const day of [FROM, LONG_DAY, REVISED]) await write(day, FIRST_WRITE, baseValue);
+  for (const day of [FROM, LONG_DAY, REVISED, SHORT_DAY]) await write(day, FIRST_WRITE, baseValue);
   await write(REVISED, REVISION, revised);
   key = await createTestKey(db.pool);
   api = await startTestApi(db.url, { temporalUiUrl: UI_URL });
@@ -100,6 +176,10 @@ beforeAll(async () => {
   await page.goto(`${api.url}/#key=${key}`);
   await page.locator('.calendar[data-state="ready"]').waitFor();
   await ready();
+  firstView = {
+    range: (await page.locator('.calendar').getAttribute('data-range')) ?? undefined,
+    borders: (await page.evaluate('window.jaoPage.chart.drawn.request.borders')) as string[],
+  };
   await page.evaluate(`window.jaoPage.calendar.show('2024-10-01', '2024-10-31')`);
   await page.locator('.calendar[data-state="ready"][data-range="2024-10-01..2024-10-31"]').waitFor();
 });
@@ -111,6 +191,186 @@ afterAll(async () => {
 });
 
 describe("the chart's views for traders", () => {
+  it("draws the tutorial's borders and more than the palette holds, no two lines alike, each border keeping its colour", async () => {
+    // The page draws the catalogue's first border on load: ALBE_AT, as docs/tutorial.md finds it.
+    expect(firstView.borders).toEqual(['ALBE_AT']);
+    await page.fill('#chart-from', FROM);
+    await page.fill('#chart-to', REVISED);
+    // The tutorial then adds DE_FR: once drawn in the same colour as ALBE_AT.
+    await addBorder('DE_FR');
+    await until(`window.jaoPage.chart.drawn?.labels.join() === 'ALBE_AT,DE_FR'`);
+    await ready();
+    let strokes = await visibleStrokes();
+    expect(strokes.map((stroke) => stroke.label)).toEqual(['ALBE_AT', 'DE_FR']);
+    expect(strokes[0]!.colour).not.toBe(strokes[1]!.colour);
+    const [albe, deFr] = strokes;
+
+    // As many borders as the chart holds: more than the palette's colours.
+    const more = BORDERS.filter((border) => border !== 'ALBE_AT' && border !== 'DE_FR').slice(
+      0,
+      MAX_BORDERS - 2,
+    );
+    for (const border of more) await addBorder(border);
+    await until(`window.jaoPage.chart.drawn?.labels.length === ${MAX_BORDERS}`);
+    await ready();
+    strokes = await visibleStrokes();
+    expect(strokes).toHaveLength(MAX_BORDERS);
+    expect(MAX_BORDERS).toBeGreaterThan(PALETTE.length);
+    expect(new Set(strokes.map((stroke) => stroke.colour)).size).toBe(PALETTE.length);
+    expectEveryStrokeDifferent(strokes);
+    expect(strokes.slice(0, 2)).toEqual([albe, deFr]);
+    // Each chip shows its border's line as drawn.
+    const chips = await page
+      .locator('#chart-chosen li')
+      .evaluateAll((items) =>
+        items.map((item) => [
+          item.getAttribute('data-border'),
+          item.querySelector('line')?.getAttribute('stroke'),
+          item.querySelector('line')?.getAttribute('stroke-dasharray'),
+        ]),
+      );
+    expect(chips).toEqual(
+      strokes.map((stroke) => [
+        stroke.label,
+        stroke.colour,
+        stroke.dash.length > 0 ? stroke.dash.join(' ') : 'none',
+      ]),
+    );
+    await shot('chart-many-borders.png');
+
+    // With each border's values as known at an instant, then each border's versions of a day: still none alike.
+    await page.fill('#chart-as-of', '2024-10-27 10:29');
+    await page.dispatchEvent('#chart-as-of', 'change');
+    await until(`window.jaoPage.chart.drawn?.labels.length === ${2 * MAX_BORDERS}`);
+    await ready();
+    strokes = await visibleStrokes();
+    expect(strokes).toHaveLength(2 * MAX_BORDERS);
+    expectEveryStrokeDifferent(strokes);
+    await page.fill('#chart-day', REVISED);
+    await page.dispatchEvent('#chart-day', 'change');
+    await until(`window.jaoPage.chart.drawn?.labels.some((label) => label.includes(' version 2 '))`);
+    await ready();
+    strokes = await visibleStrokes();
+    // A version per border, a second for the two borders revised.
+    expect(strokes).toHaveLength(2 * MAX_BORDERS + MAX_BORDERS + 2);
+    expectEveryStrokeDifferent(strokes);
+    expect(strokes.find((stroke) => stroke.label === 'ALBE_AT')).toEqual(albe);
+    await shot('chart-many-borders-as-of-versions.png');
+    await page.click('button[aria-label="Clear the as-of instant"]');
+    await page.click('button[aria-label="Clear the revisions day"]');
+    await until(`window.jaoPage.chart.drawn?.labels.length === ${MAX_BORDERS}`);
+  });
+
+  it('shows a remove button on each chip, in AA contrast, that Tab reaches and Enter or Space presses', async () => {
+    await drawBorders(['ALBE_AT', 'DE_FR', 'AT_BE'], FROM, REVISED);
+    await ready();
+    const remove = page.getByRole('button', { name: 'Remove DE_FR' });
+    expect(await remove.isVisible()).toBe(true);
+    expect(await remove.innerText()).toBe('×');
+    // Its text colour, and its own background or else the first one behind it that is not transparent.
+    const colours = (await page.evaluate(`(() => {
+      const button = document.querySelector('#chart-chosen li[data-border="DE_FR"] button.remove');
+      let background = 'rgba(0, 0, 0, 0)';
+      for (let element = button; element; element = element.parentElement) {
+        background = getComputedStyle(element).backgroundColor;
+        if (!/^rgba\\(.*,\\s*0\\)$|^transparent$/.test(background)) break;
+      }
+      return { text: getComputedStyle(button).color, background };
+    })()`)) as { text: string; background: string };
+    expect(contrastRatio(colours.text, colours.background), JSON.stringify(colours)).toBeGreaterThanOrEqual(
+      4.5,
+    );
+
+    // From the search box, Tab reaches the button; Enter removes DE_FR, and focus stays in the chips.
+    const focused = () =>
+      page.evaluate(`document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id`);
+    await page.focus('#chart-border');
+    for (let presses = 0; presses < 12 && (await focused()) !== 'Remove DE_FR'; presses++)
+      await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Remove DE_FR');
+    await page.keyboard.press('Enter');
+    await until(`window.jaoPage.chart.drawn?.labels.join() === 'ALBE_AT,AT_BE'`);
+    expect(await focused()).toBe('Remove AT_BE');
+    await page.keyboard.press('Space');
+    await until(`window.jaoPage.chart.drawn?.labels.join() === 'ALBE_AT'`);
+    expect(await focused()).toBe('Remove ALBE_AT');
+  });
+
+  it("ticks the time axis at the market's midnight and whole hours, on a 24-, a 25- and a 23-hour day", async () => {
+    const ticksOf = async (from: string, to: string) => {
+      await drawBorders(['AT_BE'], from, to);
+      await until(
+        `window.jaoPage.chart.drawn?.request.from === '${from}' && window.jaoPage.chart.drawn.request.to === '${to}'`,
+      );
+      await ready();
+      return (await page.evaluate('window.jaoPage.chart.axisTicks')) as {
+        seconds: number[];
+        labels: string[];
+      };
+    };
+    const midnight = (day: string) => dayStartMs(day) / 1000;
+    const WHOLE_HOUR = /^\d{2}:00 (CET|CEST)(\n\d{4}-\d{2}-\d{2})?$/;
+    for (const [day, zone] of [
+      [FROM, 'CEST'],
+      [LONG_DAY, 'CEST'],
+      [SHORT_DAY, 'CET'],
+    ] as const) {
+      const ticks = await ticksOf(day, day);
+      expect(ticks.seconds[0], day).toBe(midnight(day));
+      expect(ticks.labels[0], day).toBe(`00:00 ${zone}\n${day}`);
+      expect(ticks.labels.length, day).toBeGreaterThan(3);
+      for (const label of ticks.labels) expect(label, day).toMatch(WHOLE_HOUR);
+      if (day === LONG_DAY) expect(ticks.labels.at(-1)).toMatch(/ CET$/);
+      if (day === SHORT_DAY) {
+        expect(ticks.labels.some((label) => label.startsWith('02:'))).toBe(false);
+        expect(ticks.labels.at(-1)).toMatch(/ CEST$/);
+      }
+    }
+    // Over three days, across the clock change: each day's midnight is a tick.
+    const ticks = await ticksOf(FROM, REVISED);
+    for (const [day, zone] of [
+      [LONG_DAY, 'CEST'],
+      [REVISED, 'CET'],
+    ] as const)
+      expect(ticks.labels[ticks.seconds.indexOf(midnight(day))]).toBe(`00:00 ${zone}\n${day}`);
+    for (const label of ticks.labels) expect(label).toMatch(WHOLE_HOUR);
+    await shot('chart-market-time-axis.png');
+  });
+
+  it('opens the calendar on the stored days and tomorrow: a day before the first stored one is no finding', async () => {
+    const tomorrow = marketTomorrow(new Date());
+    expect(firstView.range).toBe(`${FROM}..${tomorrow}`);
+    // The October shown: before the first stored day never fetched, the gap after it missing.
+    const statuses = Object.fromEntries(
+      (await page.evaluate(
+        `[...document.querySelectorAll('.calendar a.cell[data-day]')].map((cell) => [cell.dataset.day, cell.dataset.status])`,
+      )) as [string, string][],
+    );
+    expect(statuses['2024-10-01']).toBe('not_fetched');
+    expect(statuses['2024-10-25']).toBe('not_fetched');
+    expect(statuses[FROM]).toBe('complete');
+    expect(statuses[NEVER_RUN]).toBe('missing');
+    const legendCount = (status: string) =>
+      page.locator(`.legend li[data-status="${status}"] .count`).innerText().then(Number);
+    expect([await legendCount('missing'), await legendCount('not_fetched')]).toEqual([3, 25]);
+
+    // A dataset nothing is stored of yet: the last 35 days and tomorrow, none of them missing.
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+    try {
+      const other = await fresh.newPage();
+      const nordicKey = await createTestKey(db.pool, ['maxExchanges', 'nordicMaxExchanges']);
+      await other.goto(`${api.url}/?dataset=nordicMaxExchanges#key=${nordicKey}`);
+      const calendar = other.locator('.calendar[data-state="ready"]');
+      // A page loaded from scratch in a context of its own: slower than a redraw on a busy machine.
+      await calendar.waitFor({ timeout: 60_000 });
+      expect(await calendar.getAttribute('data-range')).toBe(`${addDays(tomorrow, -35)}..${tomorrow}`);
+      expect(await other.locator('.calendar a.cell[data-status="missing"]').count()).toBe(0);
+      expect(await other.locator('.calendar a.cell[data-status="not_fetched"]').count()).toBe(36);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('draws several borders at once, each in its own colour whatever else is drawn, and downloads exactly them', async () => {
     await page.click('#chart-clear-borders');
     await page.fill('#chart-from', FROM);
@@ -153,12 +413,17 @@ describe("the chart's views for traders", () => {
     await addBorder('BE_AT');
     await until(`window.jaoPage.chart.drawn?.labels.join() === 'DE_FR,FR_DE,BE_AT'`);
     const asOf = new Date(REVISION.getTime() - 60_000).toISOString();
-    await page.fill('#chart-as-of', asOf.slice(0, 19));
+    // Typed in market time, 24-hour, as the page writes it back with its zone.
+    await page.fill('#chart-as-of', '2024-10-27 10:29');
     await page.dispatchEvent('#chart-as-of', 'change');
     await until(`window.jaoPage.chart.drawn?.labels.length === 6`);
     await ready();
+    expect(await page.inputValue('#chart-as-of')).toBe('2024-10-27 10:29:00 CET');
+    expect(await page.locator('#chart-as-of-note').innerText()).toBe(
+      'market time, Europe/Amsterdam (CET or CEST)',
+    );
     chart = await drawn();
-    const asOfText = `as of ${asOf.slice(0, 19).replace('T', ' ')} UTC`;
+    const asOfText = 'as of 2024-10-27 10:29:00 CET';
     expect(chart.labels).toEqual([
       `DE_FR ${asOfText}`,
       'DE_FR',

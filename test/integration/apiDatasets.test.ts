@@ -127,6 +127,8 @@ describe('/v1/datasets/{dataset}/…', () => {
         region: 'nordic',
         source_path: '/nordic/api/data/maxExchanges',
         first_day: '2024-10-30',
+        stored_from: DAY,
+        stored_to: DAY,
         resolution_minutes: 15,
         unit: 'MW',
         default: false,
@@ -134,6 +136,11 @@ describe('/v1/datasets/{dataset}/…', () => {
     ]);
     const every = await json(keys.every, '/v1/datasets');
     expect(every.body.map((entry) => entry.id)).toEqual([...DATASETS]);
+    // A dataset nothing was stored of yet has no stored range (the status page then opens on the last 35 days).
+    expect(every.body.find((entry) => entry.id === 'coreAtc')).toMatchObject({
+      stored_from: null,
+      stored_to: null,
+    });
     expect((await getWith(null, `${api.url}/v1/datasets`)).status).toBe(401);
   });
 

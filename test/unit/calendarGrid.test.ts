@@ -24,9 +24,37 @@ function grid(from: string, to: string, rows: DayRow[] = []): CalendarGrid {
 }
 
 describe('calendar grid', () => {
-  it('defaults to the last 90 days and tomorrow, never before go-live', () => {
-    expect(defaultRange('2026-01-10')).toEqual(['2025-10-11', '2026-01-10']);
+  it('opens on the stored days and tomorrow, or on the last 35 days and tomorrow when none is stored', () => {
+    // After a 33-day backfill: its days and tomorrow, nothing before them.
+    expect(defaultRange('2026-11-26', '2022-06-09', '2026-10-23')).toEqual(['2026-10-23', '2026-11-26']);
+    // A year stored: the whole year.
+    expect(defaultRange('2026-01-10', '2022-06-09', '2025-01-10')).toEqual(['2025-01-10', '2026-01-10']);
+    expect(defaultRange('2026-01-10', '2022-06-09', null)).toEqual(['2025-12-06', '2026-01-10']);
+    expect(defaultRange('2026-01-10')).toEqual(['2025-12-06', '2026-01-10']);
+    // Never before go-live.
     expect(defaultRange('2022-07-01')).toEqual(['2022-06-09', '2022-07-01']);
+  });
+
+  it('marks a day without a row missing only from the first stored day on; before it, not fetched', () => {
+    const model = new CalendarGrid(DATASET, '2026-01-03');
+    model.setRange('2026-01-01', '2026-01-06');
+    model.replaceRows([row('2026-01-03', 'complete'), row('2026-01-05', 'complete')]);
+    model.layout();
+    const statuses = () => [...model.cells.values()].map((cell) => cell.status);
+    expect(statuses()).toEqual(['not_fetched', 'not_fetched', 'complete', 'missing', 'complete', 'missing']);
+    // A backfill stores an earlier day: the first stored day moves, and the days after it become findings.
+    expect(model.setRow('2026-01-01', row('2026-01-01', 'complete'))).toBe(true);
+    model.layout();
+    expect(statuses()).toEqual(['complete', 'missing', 'complete', 'missing', 'complete', 'missing']);
+    expect(model.setRow('2026-01-02', row('2026-01-02', 'complete'))).toBe(false);
+    // Nothing stored at all: nothing is missing.
+    const empty = grid('2026-01-01', '2026-01-03');
+    empty.layout();
+    expect([...empty.cells.values()].map((cell) => cell.status)).toEqual([
+      'not_fetched',
+      'not_fetched',
+      'not_fetched',
+    ]);
   });
 
   it('lays out every day of the range in month rows, with the status of its row of this dataset', () => {
@@ -65,6 +93,7 @@ describe('calendar grid', () => {
       failed: 1,
       not_published: 0,
       missing: 1,
+      not_fetched: 0,
       running: 1,
       recheck: 1,
     });

@@ -1,7 +1,6 @@
-// The chart's request model (page/client/chartRequest.ts), colours (borderColours.ts) and difference lines
-// (chartData.ts): pure, no DOM.
+// The chart's request model (page/client/chartRequest.ts) and difference lines (chartData.ts): pure, no DOM. The
+// lines' strokes: test/unit/borderColours.test.ts.
 import { describe, expect, it } from 'vitest';
-import { borderColour } from '../../page/client/borderColours';
 import { differenceLine, rowsByBorder, versionInstants } from '../../page/client/chartData';
 import {
   type ChartRequest,
@@ -78,16 +77,7 @@ describe('the CSV of what is drawn', () => {
   });
 });
 
-describe("a border's colour and the difference lines", () => {
-  it('gives a border the same colour whatever else is drawn, and different borders mostly different ones', () => {
-    expect(borderColour('AT_BE')).toBe(borderColour('AT_BE'));
-    expect(borderColour('AT_BE')).not.toBe(borderColour('DE_FR'));
-    const core = ['AT', 'BE', 'CZ', 'DE', 'FR', 'NL', 'PL'].flatMap((a) =>
-      ['HU', 'SI'].map((b) => `${a}_${b}`),
-    );
-    expect(new Set(core.map(borderColour)).size).toBeGreaterThan(5);
-  });
-
+describe('the difference lines', () => {
   it("draws a border's difference per MTU, with a gap where either version has no value", () => {
     const rows = [
       {

@@ -15,6 +15,8 @@ const entry = (id: string, isDefault = false): DatasetEntry => ({
   endpoint: 'maxExchanges',
   time_zone: 'Europe/Amsterdam',
   first_day: '2024-10-30',
+  stored_from: null,
+  stored_to: null,
   resolution_minutes: 15,
   unit: 'MW',
   default: isDefault,
@@ -81,8 +83,8 @@ describe("the chart's requests of a dataset", () => {
   });
 
   it("starts the calendar's default range at the dataset's first day", () => {
-    expect(defaultRange('2024-12-01', '2024-10-30')).toEqual(['2024-10-30', '2024-12-01']);
-    expect(defaultRange('2024-12-01')).toEqual(['2024-09-01', '2024-12-01']);
+    expect(defaultRange('2024-11-20', '2024-10-30')).toEqual(['2024-10-30', '2024-11-20']);
+    expect(defaultRange('2024-12-01', '2024-10-30', '2024-10-01')).toEqual(['2024-10-30', '2024-12-01']);
   });
 });
 

@@ -10,6 +10,9 @@ import { RunLog } from '../../page/client/runLog';
 import type { RunningDay, TomorrowFreshness } from '../../page/client/types';
 import { dayRow } from '../helpers/pageRows';
 
+/** The first stored day: the days here are after it. */
+const STORED_FROM = '2026-01-01';
+
 const running = (day: string): RunningDay => ({
   dataset: 'maxExchanges',
   day,
@@ -49,7 +52,7 @@ describe("the operator's pick of days", () => {
 describe("a cell's marks", () => {
   it('marks stored partial, invalid and failed days and failed re-checks as bad, nothing else', () => {
     const bad = (row: Parameters<typeof cellOf>[1], run: RunningDay | null = null) =>
-      cellOf('2026-01-05', row, run).bad;
+      cellOf('2026-01-05', row, run, STORED_FROM).bad;
     expect(bad(dayRow('2026-01-05', 'partial'))).toBe(true);
     expect(bad(dayRow('2026-01-05', 'invalid'))).toBe(true);
     expect(bad(dayRow('2026-01-05', 'failed'))).toBe(true);
@@ -62,11 +65,12 @@ describe("a cell's marks", () => {
   });
 
   it('marks a day revised once its stored values changed (revision_count above 1)', () => {
-    expect(cellOf('2026-01-05', dayRow('2026-01-05', 'complete'), null).revised).toBe(false);
+    expect(cellOf('2026-01-05', dayRow('2026-01-05', 'complete'), null, STORED_FROM).revised).toBe(false);
     expect(
-      cellOf('2026-01-05', { ...dayRow('2026-01-05', 'complete'), revision_count: 2 }, null).revised,
+      cellOf('2026-01-05', { ...dayRow('2026-01-05', 'complete'), revision_count: 2 }, null, STORED_FROM)
+        .revised,
     ).toBe(true);
-    expect(cellOf('2026-01-05', null, null).revised).toBe(false);
+    expect(cellOf('2026-01-05', null, null, STORED_FROM).revised).toBe(false);
   });
 });
 
@@ -79,32 +83,39 @@ describe('the log of runs started from the page', () => {
   it('follows a run from started to running to ended, with the status it ended with', () => {
     const log = new RunLog();
     const before = stored('partial', '2026-01-05T08:00:00.000Z');
-    log.started(cellOf('2026-01-05', before, null), 'maxExchanges/day/2026-01-05', true, 'now');
+    log.started(cellOf('2026-01-05', before, null, STORED_FROM), 'maxExchanges/day/2026-01-05', true, 'now');
     expect(log.get('2026-01-05')?.state).toBe('starting');
     // The same record drawn again (a resync) is not the end of the run.
-    expect(log.cellDrawn(cellOf('2026-01-05', before, null))).toBeNull();
-    expect(log.cellDrawn(cellOf('2026-01-05', before, running('2026-01-05')))?.state).toBe('running');
-    expect(log.cellDrawn(cellOf('2026-01-05', before, running('2026-01-05')))).toBeNull();
+    expect(log.cellDrawn(cellOf('2026-01-05', before, null, STORED_FROM))).toBeNull();
+    expect(log.cellDrawn(cellOf('2026-01-05', before, running('2026-01-05'), STORED_FROM))?.state).toBe(
+      'running',
+    );
+    expect(log.cellDrawn(cellOf('2026-01-05', before, running('2026-01-05'), STORED_FROM))).toBeNull();
     const after = stored('complete', '2026-01-05T08:01:00.000Z');
-    expect(log.cellDrawn(cellOf('2026-01-05', after, null))).toMatchObject({
+    expect(log.cellDrawn(cellOf('2026-01-05', after, null, STORED_FROM))).toMatchObject({
       state: 'ended',
       outcome: 'complete',
     });
-    expect(log.cellDrawn(cellOf('2026-01-05', after, null))).toBeNull();
+    expect(log.cellDrawn(cellOf('2026-01-05', after, null, STORED_FROM))).toBeNull();
   });
 
   it('ends a run seen only by its result (it finished between two looks at the running list)', () => {
     const log = new RunLog();
-    log.started(cellOf('2026-01-05', null, null), 'maxExchanges/day/2026-01-05', true, 'now');
+    log.started(cellOf('2026-01-05', null, null, STORED_FROM), 'maxExchanges/day/2026-01-05', true, 'now');
     expect(
-      log.cellDrawn(cellOf('2026-01-05', stored('partial', '2026-01-05T08:01:00.000Z'), null)),
+      log.cellDrawn(cellOf('2026-01-05', stored('partial', '2026-01-05T08:01:00.000Z'), null, STORED_FROM)),
     ).toMatchObject({ state: 'ended', outcome: 'partial' });
   });
 
   it('lists newest first, a day started again replacing its older entry', () => {
     const log = new RunLog();
     for (const day of ['2026-01-05', '2026-01-06', '2026-01-05'])
-      log.started(cellOf(day, null, null), `maxExchanges/day/${day}`, day !== '2026-01-06', 'now');
+      log.started(
+        cellOf(day, null, null, STORED_FROM),
+        `maxExchanges/day/${day}`,
+        day !== '2026-01-06',
+        'now',
+      );
     expect(log.list().map((entry) => [entry.day, entry.state])).toEqual([
       ['2026-01-05', 'starting'],
       ['2026-01-06', 'left'],

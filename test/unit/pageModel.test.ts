@@ -16,6 +16,8 @@ import type { RevisionRow, RunningDay } from '../../page/client/types';
 import { dayRow } from '../helpers/pageRows';
 
 const row = dayRow;
+/** The first stored day the cells are judged against. */
+const STORED_FROM = '2025-01-01';
 const run: RunningDay = {
   dataset: 'maxExchanges',
   day: '2026-01-05',
@@ -26,28 +28,37 @@ const run: RunningDay = {
 
 describe('calendar cells', () => {
   it('shows a running day as running, keeping what is stored; a day without a row as missing', () => {
-    expect(cellOf('2026-01-05', row('2026-01-05', 'failed'), run)).toMatchObject({
+    expect(cellOf('2026-01-05', row('2026-01-05', 'failed'), run, STORED_FROM)).toMatchObject({
       status: 'running',
       stored: { status: 'failed' },
     });
-    expect(cellOf('2026-01-05', row('2026-01-05', 'partial'), null).status).toBe('partial');
-    expect(cellOf('2026-01-05', null, null).status).toBe('missing');
-    expect(cellOf('2025-10-26', null, null).dstChange).toBe(true);
-    expect(cellOf('2025-03-30', null, null).dstChange).toBe(true);
-    expect(cellOf('2025-03-31', null, null).dstChange).toBe(false);
+    expect(cellOf('2026-01-05', row('2026-01-05', 'partial'), null, STORED_FROM).status).toBe('partial');
+    expect(cellOf('2026-01-05', null, null, STORED_FROM).status).toBe('missing');
+    // A day no backfill or poll covered (before the first stored day, or none stored) is no finding.
+    expect(cellOf('2024-12-31', null, null, STORED_FROM).status).toBe('not_fetched');
+    expect(cellOf('2026-01-05', null, null, null).status).toBe('not_fetched');
+    expect(cellOf('2025-01-01', null, null, STORED_FROM).status).toBe('missing');
+    expect(cellOf('2025-10-26', null, null, STORED_FROM).dstChange).toBe(true);
+    expect(cellOf('2025-03-30', null, null, STORED_FROM).dstChange).toBe(true);
+    expect(cellOf('2025-03-31', null, null, STORED_FROM).dstChange).toBe(false);
     // A complete day whose last re-check failed keeps its status, marked (as jao health's `re-check failed`).
     const rechecked = { ...row('2026-01-05', 'complete'), last_error: 'JAO rejected the request' };
-    expect(cellOf('2026-01-05', rechecked, null)).toMatchObject({ status: 'complete', recheckFailed: true });
-    expect(cellOf('2026-01-05', row('2026-01-05', 'complete'), null).recheckFailed).toBe(false);
+    expect(cellOf('2026-01-05', rechecked, null, STORED_FROM)).toMatchObject({
+      status: 'complete',
+      recheckFailed: true,
+    });
+    expect(cellOf('2026-01-05', row('2026-01-05', 'complete'), null, STORED_FROM).recheckFailed).toBe(false);
     expect(
-      cellOf('2026-01-05', { ...row('2026-01-05', 'failed'), last_error: 'x' }, null).recheckFailed,
+      cellOf('2026-01-05', { ...row('2026-01-05', 'failed'), last_error: 'x' }, null, STORED_FROM)
+        .recheckFailed,
     ).toBe(false);
   });
 
   it('counts every status of the legend', () => {
     const cells = [
-      cellOf('2026-01-01', null, null),
-      cellOf('2026-01-02', row('2026-01-02', 'complete'), null),
+      cellOf('2026-01-01', null, null, STORED_FROM),
+      cellOf('2026-01-02', row('2026-01-02', 'complete'), null, STORED_FROM),
+      cellOf('2024-06-01', null, null, STORED_FROM),
     ];
     expect(countByStatus(cells)).toEqual({
       complete: 1,
@@ -56,6 +67,7 @@ describe('calendar cells', () => {
       failed: 0,
       not_published: 0,
       missing: 1,
+      not_fetched: 1,
       running: 0,
     });
   });
