@@ -244,6 +244,22 @@ describe('docker-compose.yml', () => {
       }
     });
 
+    it("scrapes the Temporal server's own metrics on its PROMETHEUS_ENDPOINT, which is not published", () => {
+      const config = configSchema.parse(
+        parse(readFileSync(join(root, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')),
+      );
+      const temporal = compose.services.temporal;
+      const endpoint = String(temporal?.environment?.PROMETHEUS_ENDPOINT);
+      expect(endpoint).toMatch(/^0\.0\.0\.0:\d+$/);
+      const port = endpoint.split(':')[1];
+      expect(
+        config.scrape_configs
+          .find((scrape) => scrape.job_name === 'temporal')
+          ?.static_configs.flatMap((c) => c.targets),
+      ).toEqual([`temporal:${port}`]);
+      expect(temporal?.ports?.some((published) => published.endsWith(`:${port}`))).toBe(false);
+    });
+
     it('scrapes the worker on its METRICS_PORT and the API on api:3000', () => {
       const config = configSchema.parse(
         parse(readFileSync(join(root, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')),
