@@ -162,6 +162,13 @@ describe('docker-compose.yml', () => {
       for (const [name, service] of oneShot) expect(service.healthcheck, `service ${name}`).toBeUndefined();
     });
 
+    it("keeps every health check's arguments free of whitespace: podman 4.3's Docker API splits them on it", () => {
+      for (const [name, service] of longRunning) {
+        const [form, ...args] = service.healthcheck?.test ?? [];
+        if (form === 'CMD') for (const arg of args) expect(arg, `service ${name}`).not.toMatch(/\s/);
+      }
+    });
+
     it('checks with what each image has: node in the project image, wget in the Temporal and Prometheus images', () => {
       const tool = (name: string) => compose.services[name]?.healthcheck?.test[1];
       for (const name of ['worker', 'api', 'simulator']) expect(tool(name), name).toBe('node');
