@@ -86,6 +86,32 @@ export async function targetsNotUp(prometheusUrl: (path: string) => string): Pro
     .map((target) => `${target.scrapeUrl}: ${target.health} ${target.lastError}`);
 }
 
+const composeFile = z.object({
+  services: z.record(z.string(), z.object({ healthcheck: z.object({ test: z.unknown() }).optional() })),
+});
+
+/** The services of docker-compose.yml that have a health check. */
+export function servicesWithHealthChecks(): string[] {
+  const file = composeFile.parse(parse(readFileSync(join(REPOSITORY, 'docker-compose.yml'), 'utf8')));
+  return Object.entries(file.services)
+    .filter(([, service]) => service.healthcheck !== undefined)
+    .map(([name]) => name)
+    .sort();
+}
+
+const psLine = z.object({ Service: z.string(), Health: z.string() });
+
+/** Each running container's service and health (`docker compose ps`: "healthy", "starting", "unhealthy" or ""). */
+export function parseComposePs(stdout: string): Map<string, string> {
+  const text = stdout.trim();
+  if (text === '') return new Map();
+  // Compose prints one JSON object per line (older releases: one array)
+  const rows = text.startsWith('[')
+    ? z.array(psLine).parse(JSON.parse(text))
+    : text.split('\n').map((line) => psLine.parse(JSON.parse(line)));
+  return new Map(rows.map((row) => [row.Service, row.Health]));
+}
+
 /** Sets the latency the simulator adds to every answer (its control route, through its published port). */
 export async function setSimulatorLatency(
   simulatorUrl: (path: string) => string,

@@ -4,8 +4,10 @@ import { initialBackfillRange, TASK_QUEUE } from '../../domain/workflowInputs';
 import {
   daysFromApi,
   loadedRuleNames,
+  parseComposePs,
   projectRuleNames,
   publishInSimulator,
+  servicesWithHealthChecks,
   targetsNotUp,
   temporalCliArgs,
   waitFor,
@@ -132,6 +134,18 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
     );
   }
   log('jao health in the worker container exits 0');
+
+  const checked = servicesWithHealthChecks();
+  const healthy = await waitFor('every service with a health check is healthy', 3 * MINUTES, async () => {
+    const health = parseComposePs(await stack.composeChecked(['ps', '--format', 'json']));
+    const notHealthy = checked.filter((service) => health.get(service) !== 'healthy');
+    if (notHealthy.length > 0)
+      throw new Error(
+        notHealthy.map((service) => `${service} ${health.get(service) || 'not running'}`).join(', '),
+      );
+    return checked;
+  });
+  log(`healthy by their own health checks: ${healthy.join(', ')}`);
 
   for (const args of [['archive'], ['archive', '--verify']]) {
     const run = await stack.compose(['exec', '-T', 'worker', 'node', 'bin/jao.js', ...args]);

@@ -36,6 +36,20 @@ const serviceSchema = z.object({
   ports: z.array(z.string()).optional(),
   command: z.array(z.string()).optional(),
   volumes: z.array(z.string()).optional(),
+  restart: z.string().optional(),
+  healthcheck: z
+    .object({
+      test: z.array(z.string()),
+      start_period: z.string().optional(),
+      interval: z.string(),
+      timeout: z.string(),
+      retries: z.number(),
+    })
+    .strict()
+    .optional(),
+  depends_on: z
+    .union([z.array(z.string()), z.record(z.string(), z.object({ condition: z.string() }).strict())])
+    .optional(),
 });
 const composeSchema = z.object({ services: z.record(z.string(), serviceSchema) });
 const compose = composeSchema.parse(parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')));
@@ -121,6 +135,79 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  describe('health checks and start-up order', () => {
+    const services = Object.entries(compose.services);
+    const longRunning = services.filter(([, service]) => service.restart === 'unless-stopped');
+    const oneShot = services.filter(([, service]) => service.restart === 'no');
+
+    it('has a health check for every long-running service, and none for the one-shot jobs', () => {
+      expect(longRunning.map(([name]) => name).sort()).toEqual([
+        'api',
+        'prometheus',
+        'simulator',
+        'temporal',
+        'temporal-ui',
+        'timescaledb',
+        'worker',
+      ]);
+      expect(oneShot.map(([name]) => name).sort()).toEqual([
+        'migrate',
+        'temporal-namespace',
+        'temporal-schema',
+      ]);
+      expect(longRunning.length + oneShot.length).toBe(services.length);
+      for (const [name, service] of longRunning) {
+        expect(service.healthcheck?.test[0], `service ${name}`).toMatch(/^CMD(-SHELL)?$/);
+      }
+      for (const [name, service] of oneShot) expect(service.healthcheck, `service ${name}`).toBeUndefined();
+    });
+
+    it("keeps every health check's arguments free of whitespace: podman 4.3's Docker API splits them on it", () => {
+      for (const [name, service] of longRunning) {
+        const [form, ...args] = service.healthcheck?.test ?? [];
+        if (form === 'CMD') for (const arg of args) expect(arg, `service ${name}`).not.toMatch(/\s/);
+      }
+    });
+
+    it('checks with what each image has: node in the project image, wget in the Temporal and Prometheus images', () => {
+      const tool = (name: string) => compose.services[name]?.healthcheck?.test[1];
+      for (const name of ['worker', 'api', 'simulator']) expect(tool(name), name).toBe('node');
+      for (const name of ['temporal', 'temporal-ui', 'prometheus']) expect(tool(name), name).toBe('wget');
+      const metricsPort = compose.services.worker?.environment?.METRICS_PORT;
+      expect(metricsPort).toBe('9464');
+      // the worker's reads its port from its environment, the others name their container's port
+      expect(compose.services.worker?.healthcheck?.test.join(' ')).toContain('process.env.METRICS_PORT');
+      expect(compose.services.temporal?.healthcheck?.test.at(-1)).toMatch(/^http:\/\/127\.0\.0\.1:7243\//);
+      expect(compose.services.prometheus?.healthcheck?.test.at(-1)).toBe('http://127.0.0.1:9090/-/healthy');
+    });
+
+    it('starts a service once what it needs is healthy, or, for a one-shot job, completed', () => {
+      const edges = services.flatMap(([name, service]) => {
+        expect(Array.isArray(service.depends_on), `service ${name}: depends_on without a condition`).toBe(
+          false,
+        );
+        return Object.entries(service.depends_on ?? {}).map(([target, { condition }]) => ({
+          name,
+          target,
+          condition,
+        }));
+      });
+      expect(edges.length).toBeGreaterThanOrEqual(10);
+      for (const { name, target, condition } of edges) {
+        const needed = compose.services[target];
+        expect(needed, `${name} depends on ${target}`).toBeDefined();
+        const expected = needed?.restart === 'no' ? 'service_completed_successfully' : 'service_healthy';
+        expect(condition, `${name} depends on ${target}`).toBe(expected);
+      }
+      const needs = (name: string) => edges.filter((edge) => edge.name === name).map((edge) => edge.target);
+      expect(needs('temporal-namespace')).toEqual(['temporal']);
+      expect(needs('temporal-ui')).toEqual(['temporal']);
+      for (const name of ['worker', 'api']) {
+        expect(needs(name).sort(), name).toEqual(['migrate', 'temporal', 'temporal-namespace']);
+      }
+    });
+  });
+
   describe('Prometheus', () => {
     const prometheus = compose.services.prometheus;
     const configSchema = z.object({
@@ -162,6 +249,22 @@ describe('docker-compose.yml', () => {
         );
         expect(globs.some((glob) => glob.test(mount.target))).toBe(true);
       }
+    });
+
+    it("scrapes the Temporal server's own metrics on its PROMETHEUS_ENDPOINT, which is not published", () => {
+      const config = configSchema.parse(
+        parse(readFileSync(join(root, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')),
+      );
+      const temporal = compose.services.temporal;
+      const endpoint = String(temporal?.environment?.PROMETHEUS_ENDPOINT);
+      expect(endpoint).toMatch(/^0\.0\.0\.0:\d+$/);
+      const port = endpoint.split(':')[1];
+      expect(
+        config.scrape_configs
+          .find((scrape) => scrape.job_name === 'temporal')
+          ?.static_configs.flatMap((c) => c.targets),
+      ).toEqual([`temporal:${port}`]);
+      expect(temporal?.ports?.some((published) => published.endsWith(`:${port}`))).toBe(false);
     });
 
     it('scrapes the worker on its METRICS_PORT and the API on api:3000', () => {
