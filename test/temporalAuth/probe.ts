@@ -20,6 +20,7 @@ import { freePort } from '../../common/ports';
 import { startDevServer } from '../../devstack/devServer';
 import { startApiKeyIssuer } from './apiKeys';
 import { generateCertificates, type TestCertificates } from './certificates';
+import { startRefusingProxy, UPDATE_TASK_QUEUE_CONFIG } from './refusingProxy';
 import { startApiKeyServer, startMtlsServer, type TemporalAuthServer, tlsOptions } from './server';
 
 const say = (line: string) => console.error(`probe: ${line}`);
@@ -215,6 +216,7 @@ function cases(
   issuerKeys: { badSignature: string; expired: string },
   devAddress: string,
   nobodyAddress: string,
+  proxyAddress: string,
 ): Case[] {
   const ns = mtls.namespace;
   const keys = apiKey.apiKeys!;
@@ -300,6 +302,22 @@ function cases(
       namespace: 'no-such-namespace',
     },
     {
+      ...k(
+        'via a proxy refusing UpdateTaskQueueConfig: writer key, workflow start',
+        { tls: ca, apiKey: keys.writer },
+        'startWorkflow',
+      ),
+      options: { address: proxyAddress, tls: ca, apiKey: keys.writer },
+    },
+    {
+      ...k(
+        'via a proxy refusing UpdateTaskQueueConfig: writer key updates task-queue config',
+        { tls: ca, apiKey: keys.writer },
+        'updateTaskQueueConfig',
+      ),
+      options: { address: proxyAddress, tls: ca, apiKey: keys.writer },
+    },
+    {
       name: 'plaintext server: TLS client (the test CA)',
       options: { address: devAddress, tls: ca },
       namespace: 'default',
@@ -381,8 +399,22 @@ async function main(): Promise<void> {
     expired: issuer.sign({ sub: 'probe', permissions: [`${apiKey.namespace}:write`], expiresInSeconds: -60 }),
   };
   const nobodyAddress = `127.0.0.1:${await freePort()}`;
+  const proxy = await startRefusingProxy({
+    target: apiKey.address,
+    certificates,
+    refuse: [UPDATE_TASK_QUEUE_CONFIG],
+  });
+  cleanup.add('refusing proxy', () => proxy.close());
   const results: { name: string; client: Outcome; native: Outcome; handshake: Outcome | null }[] = [];
-  for (const testCase of cases(certificates, mtls, apiKey, issuerKeys, dev.address, nobodyAddress)) {
+  for (const testCase of cases(
+    certificates,
+    mtls,
+    apiKey,
+    issuerKeys,
+    dev.address,
+    nobodyAddress,
+    proxy.address,
+  )) {
     const client = await tryClient(testCase);
     const native = await tryNative(testCase);
     const handshake = await tryHandshake(testCase);
