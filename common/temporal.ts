@@ -1,6 +1,7 @@
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import type { Config } from './config';
 import {
+  type ConnectStage,
   connectOptionsOf,
   explainConnectFailure,
   readTlsMaterial,
@@ -43,17 +44,19 @@ export async function connectTemporal(
   const material = readTlsMaterial(settings);
   const { tls, ...rest } = connectOptionsOf(settings, material);
   let connection: Connection | undefined;
+  let stage: ConnectStage = 'connect';
   try {
     connection = await Connection.connect({
       ...rest,
       ...(tls ? { tls } : {}),
       connectTimeout: options.connectTimeoutMs ?? 5_000,
     });
+    stage = 'namespace';
     await connection.workflowService.describeNamespace({ namespace: settings.namespace });
     return connection;
   } catch (error) {
     await connection?.close().catch(() => {});
-    throw await explainConnectFailure(error, settings, material);
+    throw await explainConnectFailure(error, settings, material, stage);
   }
 }
 

@@ -138,8 +138,14 @@ function firstLine(error: unknown): string {
 }
 
 /** Who to blame when the server refuses the caller: the API key, other credentials, or none given. */
-function credentialsRefused(settings: TemporalSettings, details: string): string {
+function credentialsRefused(settings: TemporalSettings, details: string, stage: ConnectStage): string {
   const at = `Temporal at ${settings.address}`;
+  // Let in, but not to this namespace: a key or certificate scoped to another one, or a misspelt namespace.
+  if (stage === 'namespace' && (settings.apiKey || (settings.tls && settings.tls.clientCert)))
+    return (
+      `${at} does not let the ${settings.apiKey ? 'API key of TEMPORAL_API_KEY' : 'client certificate'} use ` +
+      `namespace ${settings.namespace} (TEMPORAL_NAMESPACE): check the namespace, or the key's role on it (${details})`
+    );
   if (settings.apiKey) return `${at} refused the API key of TEMPORAL_API_KEY (${details})`;
   if (Object.keys(settings.metadata ?? {}).some((key) => key.toLowerCase() === 'authorization'))
     return `${at} refused the authorization of TEMPORAL_GRPC_META_AUTHORIZATION (${details})`;
@@ -152,17 +158,21 @@ function credentialsRefused(settings: TemporalSettings, details: string): string
  * One line saying why a connection (or its first call) failed, naming the setting to change; the error to throw.
  * Secrets are masked, whatever the server echoed.
  */
+/** Where a connection failed: opening it, or its first call, which asks for the namespace. */
+export type ConnectStage = 'connect' | 'namespace';
+
 export async function explainConnectFailure(
   error: unknown,
   settings: TemporalSettings,
   material: TlsMaterial | null,
+  stage: ConnectStage = 'connect',
 ): Promise<TemporalConnectError> {
   const secrets = [settings.apiKey, ...Object.values(settings.metadata ?? {})];
   const clean = (line: string) => redactSecrets(line, secrets);
   if (error instanceof TemporalSettingRefused) return error;
   const failure = grpcFailure(error);
   if (failure && (failure.code === UNAUTHENTICATED || failure.code === PERMISSION_DENIED))
-    return new TemporalSettingRefused(clean(credentialsRefused(settings, failure.details)));
+    return new TemporalSettingRefused(clean(credentialsRefused(settings, failure.details, stage)));
   // The native connection's errors carry the server's words but not always its code.
   if (
     (failure?.code === NOT_FOUND && /namespace/i.test(failure.details)) ||

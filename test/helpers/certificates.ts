@@ -1,94 +1,236 @@
-// Certificates made for one test run with openssl, never committed: a CA, a server certificate for 127.0.0.1 and
-// localhost, a client certificate, and the wrong ones a user may hold (another CA's, a key of another pair).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The certificates and keys of the TLS tests, made with openssl in a directory of the run's own (never committed):
+// a CA and what it signs (the server's certificate for 127.0.0.1 and localhost, a client certificate, an expired
+// one), a second CA with a client certificate of its own, and a key that belongs to no certificate.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Paths of a certificate (PEM) and its private key (PKCS#8 PEM). */
+export interface CertificatePair {
+  cert: string;
+  key: string;
+}
 
 export interface TestCertificates {
   dir: string;
-  /** The CA that signs the server's and the client's certificates. */
-  caCert: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-  /** A CA nobody else trusts, its own client certificate, and a key that belongs to no certificate here. */
-  otherCaCert: string;
-  otherClientCert: string;
-  otherClientKey: string;
+  /** Signs the server's certificate and the client certificates the server trusts. */
+  ca: CertificatePair;
+  /** CN=localhost, SAN IP:127.0.0.1 and DNS:localhost, serverAuth. */
+  server: CertificatePair;
+  /** Signed by `ca`, clientAuth. */
+  client: CertificatePair;
+  /** A CA the server does not know. */
+  otherCa: CertificatePair;
+  /** Signed by `otherCa`. */
+  otherClient: CertificatePair;
+  /** Signed by `ca`, valid from two days ago until yesterday. */
+  expiredClient: CertificatePair;
+  /** A private key that belongs to no certificate here (for `client.cert`, a key that does not match). */
   strayKey: string;
-  remove(): void;
 }
 
-const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+const KEY_ARGS = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+const VALID_DAYS = '2';
 
-export function makeTestCertificates(): TestCertificates {
-  const dir = mkdtempSync(join(tmpdir(), 'jao-certs-'));
-  const path = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  const makeCa = (name: string) =>
-    openssl(
-      'req',
-      '-x509',
-      ...EC_KEY,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      path(`${name}.key`),
+async function openssl(dir: string, args: string[]): Promise<void> {
+  try {
+    await run('openssl', args, { cwd: dir });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new Error(`openssl ${args[0]} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+}
+
+async function makeCa(dir: string, name: string, subject: string): Promise<CertificatePair> {
+  const pair = { cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
+  await openssl(dir, [
+    'req',
+    '-x509',
+    ...KEY_ARGS,
+    '-keyout',
+    pair.key,
+    '-out',
+    pair.cert,
+    '-days',
+    VALID_DAYS,
+    '-subj',
+    subject,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  return pair;
+}
+
+/** openssl's `ca` (the one that takes explicit dates) with a database of its own in `dir`. */
+function caConfig(dir: string): string {
+  const path = join(dir, 'ca.cnf');
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '1000\n');
+  writeFileSync(
+    path,
+    [
+      '[ ca ]',
+      'default_ca = test_ca',
+      '[ test_ca ]',
+      `dir = ${dir}`,
+      'database = $dir/index.txt',
+      'new_certs_dir = $dir',
+      'serial = $dir/serial',
+      'default_md = sha256',
+      'policy = any_name',
+      'unique_subject = no',
+      '[ any_name ]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+function utcStamp(date: Date): string {
+  return `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+}
+
+interface LeafOptions {
+  dir: string;
+  name: string;
+  subject: string;
+  extensions: string[];
+  signer: CertificatePair;
+  /** Explicit validity (openssl `ca`); `VALID_DAYS` from now when absent. */
+  validity?: { from: Date; to: Date };
+}
+
+async function makeLeaf(options: LeafOptions): Promise<CertificatePair> {
+  const { dir, name, signer } = options;
+  const pair = { cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
+  const csr = join(dir, `${name}.csr`);
+  const extensions = join(dir, `${name}.ext`);
+  writeFileSync(extensions, `${options.extensions.join('\n')}\n`);
+  await openssl(dir, [
+    'req',
+    '-new',
+    ...KEY_ARGS,
+    '-keyout',
+    pair.key,
+    '-out',
+    csr,
+    '-subj',
+    options.subject,
+  ]);
+  if (options.validity) {
+    await openssl(dir, [
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      caConfig(dir),
+      '-cert',
+      signer.cert,
+      '-keyfile',
+      signer.key,
+      '-in',
+      csr,
       '-out',
-      path(`${name}.pem`),
-    );
-  const sign = (ca: string, name: string, extensions: string) => {
-    openssl(
-      'req',
-      '-new',
-      ...EC_KEY,
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      path(`${name}.key`),
-      '-out',
-      path(`${name}.csr`),
-    );
-    writeFileSync(path(`${name}.ext`), extensions);
-    openssl(
+      pair.cert,
+      '-startdate',
+      utcStamp(options.validity.from),
+      '-enddate',
+      utcStamp(options.validity.to),
+      '-extfile',
+      extensions,
+    ]);
+  } else {
+    await openssl(dir, [
       'x509',
       '-req',
       '-in',
-      path(`${name}.csr`),
+      csr,
       '-CA',
-      path(`${ca}.pem`),
+      signer.cert,
       '-CAkey',
-      path(`${ca}.key`),
-      '-CAcreateserial',
+      signer.key,
+      '-set_serial',
+      `0x${randomBytes(8).toString('hex')}`,
       '-days',
-      '2',
-      '-extfile',
-      path(`${name}.ext`),
+      VALID_DAYS,
       '-out',
-      path(`${name}.pem`),
-    );
-  };
-  makeCa('ca');
-  makeCa('other-ca');
-  sign('ca', 'server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  sign('ca', 'client', 'extendedKeyUsage=clientAuth\n');
-  sign('other-ca', 'other-client', 'extendedKeyUsage=clientAuth\n');
-  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path('stray.key'));
-  return {
-    dir,
-    caCert: path('ca.pem'),
-    serverCert: path('server.pem'),
-    serverKey: path('server.key'),
-    clientCert: path('client.pem'),
-    clientKey: path('client.key'),
-    otherCaCert: path('other-ca.pem'),
-    otherClientCert: path('other-client.pem'),
-    otherClientKey: path('other-client.key'),
-    strayKey: path('stray.key'),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
+      pair.cert,
+      '-extfile',
+      extensions,
+    ]);
+  }
+  return pair;
+}
+
+const CLIENT_EXTENSIONS = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=digitalSignature',
+  'extendedKeyUsage=clientAuth',
+];
+
+/** Every certificate and key of the tests, written into `dir` (which the caller removes). */
+export async function generateCertificates(dir: string): Promise<TestCertificates> {
+  const [ca, otherCa] = await Promise.all([
+    makeCa(dir, 'ca', '/CN=jao-scraper test CA'),
+    makeCa(dir, 'other-ca', '/CN=jao-scraper unrelated CA'),
+  ]);
+  const day = 24 * 3600_000;
+  const now = Date.now();
+  const [server, client, otherClient, expiredClient] = await Promise.all([
+    makeLeaf({
+      dir,
+      name: 'server',
+      subject: '/CN=localhost',
+      extensions: [
+        'basicConstraints=CA:FALSE',
+        'keyUsage=digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      signer: ca,
+    }),
+    makeLeaf({ dir, name: 'client', subject: '/CN=jao-worker', extensions: CLIENT_EXTENSIONS, signer: ca }),
+    makeLeaf({
+      dir,
+      name: 'other-client',
+      subject: '/CN=jao-worker',
+      extensions: CLIENT_EXTENSIONS,
+      signer: otherCa,
+    }),
+    makeLeaf({
+      dir,
+      name: 'expired-client',
+      subject: '/CN=jao-worker',
+      extensions: CLIENT_EXTENSIONS,
+      signer: ca,
+      validity: { from: new Date(now - 2 * day), to: new Date(now - day) },
+    }),
+    openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'stray.key']),
+  ]);
+  return { dir, ca, server, client, otherCa, otherClient, expiredClient, strayKey: join(dir, 'stray.key') };
+}
+
+/** The base64 body lines of every private key in the set: no process output may contain any of them. */
+export function privateKeyMarkers(certificates: TestCertificates): string[] {
+  const keys = [
+    certificates.ca.key,
+    certificates.server.key,
+    certificates.client.key,
+    certificates.otherCa.key,
+    certificates.otherClient.key,
+    certificates.expiredClient.key,
+    certificates.strayKey,
+  ];
+  return keys.flatMap((path) =>
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.length >= 40 && !line.startsWith('-----')),
+  );
 }

@@ -1,12 +1,16 @@
 // Every connection (the clients' and the worker's) through common/temporalConnect.ts, against the run's dev server
 // and a real TLS front for it: what connects, and each mistake as its one line naming the setting.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../common/ports';
 import { connectTemporal } from '../../common/temporal';
 import { TemporalSettingRefused, TemporalUnreachable } from '../../common/temporalConnect';
 import { type TemporalSettingsInput, temporalSettingsOf } from '../../common/temporalSettings';
 import { connectWorker } from '../../workers/temporalConnection';
-import { makeTestCertificates, type TestCertificates } from '../helpers/certificates';
+import { generateCertificates, type TestCertificates } from '../helpers/certificates';
 import { ensureTestRuntime } from '../helpers/runtime';
 import { startTlsProxy, type TlsProxy } from '../helpers/tlsProxy';
 
@@ -17,21 +21,21 @@ const namespace = () => inject('temporalNamespace');
 
 beforeAll(async () => {
   await ensureTestRuntime();
-  certificates = makeTestCertificates();
+  certificates = await generateCertificates(mkdtempSync(join(tmpdir(), 'jao-connect-')));
   const target = inject('temporalAddress');
-  tlsFront = await startTlsProxy({ target, cert: certificates.serverCert, key: certificates.serverKey });
+  tlsFront = await startTlsProxy({ target, cert: certificates.server.cert, key: certificates.server.key });
   mtlsFront = await startTlsProxy({
     target,
-    cert: certificates.serverCert,
-    key: certificates.serverKey,
-    clientCa: certificates.caCert,
+    cert: certificates.server.cert,
+    key: certificates.server.key,
+    clientCa: certificates.ca.cert,
   });
 });
 
 afterAll(async () => {
   await tlsFront?.close();
   await mtlsFront?.close();
-  certificates?.remove();
+  if (certificates) rmSync(certificates.dir, { recursive: true, force: true });
 });
 
 const settings = (input: Partial<TemporalSettingsInput>) =>
@@ -97,7 +101,10 @@ describe('connecting to Temporal', () => {
   });
 
   it("connects over TLS with the server's CA, and names a CA that is not it", async () => {
-    const tls = { TEMPORAL_ADDRESS: tlsFront.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.caCert };
+    const tls = {
+      TEMPORAL_ADDRESS: tlsFront.address,
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert,
+    };
     expect(await outcomes(tls)).toEqual(both('connected'));
     expect(await outcomes({ TEMPORAL_ADDRESS: tlsFront.address, TEMPORAL_TLS: true })).toEqual(
       both(
@@ -105,7 +112,7 @@ describe('connecting to Temporal', () => {
           'set TEMPORAL_TLS_SERVER_CA_CERT_PATH to that CA',
       ),
     );
-    expect(await outcomes({ ...tls, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.otherCaCert })).toEqual(
+    expect(await outcomes({ ...tls, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.otherCa.cert })).toEqual(
       both(
         `refused: the certificate of Temporal at ${tlsFront.address} is not signed by the CA of TEMPORAL_TLS_SERVER_CA_CERT_PATH`,
       ),
@@ -121,15 +128,15 @@ describe('connecting to Temporal', () => {
   it('connects with a client certificate where mTLS is required, and names the missing or foreign one', async () => {
     const mtls = {
       TEMPORAL_ADDRESS: mtlsFront.address,
-      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.caCert,
-      TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.clientCert,
-      TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.clientKey,
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert,
+      TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.client.cert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.client.key,
     };
     expect(await outcomes(mtls)).toEqual(both('connected'));
     expect(
       await outcomes({
         TEMPORAL_ADDRESS: mtlsFront.address,
-        TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.caCert,
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert,
       }),
     ).toEqual(
       both(
@@ -139,8 +146,8 @@ describe('connecting to Temporal', () => {
     expect(
       await outcomes({
         ...mtls,
-        TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.otherClientCert,
-        TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.otherClientKey,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.otherClient.cert,
+        TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.otherClient.key,
       }),
     ).toEqual(
       both(

@@ -18,8 +18,8 @@ import { NativeConnection, type NativeConnectionOptions } from '@temporalio/work
 import { Cleanup } from '../../bench/cleanup';
 import { freePort } from '../../common/ports';
 import { startDevServer } from '../../devstack/devServer';
+import { generateCertificates, type TestCertificates } from '../helpers/certificates';
 import { startApiKeyIssuer } from './apiKeys';
-import { generateCertificates, type TestCertificates } from './certificates';
 import { startRefusingProxy, UPDATE_TASK_QUEUE_CONFIG } from './refusingProxy';
 import { startApiKeyServer, startMtlsServer, type TemporalAuthServer, tlsOptions } from './server';
 

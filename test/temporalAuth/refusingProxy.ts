@@ -15,7 +15,7 @@ import {
   type ServerHttp2Session,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import type { TestCertificates } from './certificates';
+import type { TestCertificates } from '../helpers/certificates';
 import { SERVER_NAME } from './server';
 
 /** Full gRPC method names, e.g. `temporal.api.workflowservice.v1.WorkflowService/UpdateTaskQueueConfig`. */

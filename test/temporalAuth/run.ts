@@ -16,16 +16,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { Cleanup } from '../../bench/cleanup';
 import { freePort } from '../../common/ports';
 import { startDevServer } from '../../devstack/devServer';
 import { daysInRange } from '../../domain/calendar';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
+import { generateCertificates, privateKeyMarkers, type TestCertificates } from '../helpers/certificates';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 import { type JaoProcess, REPO_ROOT, spawnJao, stopProcess, TEST_CLI_ENV } from '../helpers/processes';
 import { type ApiKeyIssuer, startApiKeyIssuer } from './apiKeys';
-import { generateCertificates, privateKeyMarkers, type TestCertificates } from './certificates';
+import { ADD_SEARCH_ATTRIBUTES, startRefusingProxy, UPDATE_TASK_QUEUE_CONFIG } from './refusingProxy';
 import { startApiKeyServer, startMtlsServer, type TemporalAuthServer } from './server';
 
 const say = (line: string) => console.log(`test:temporal-auth: ${line}`);
@@ -247,6 +250,12 @@ async function servedValues(
 
 interface ScenarioContext {
   server: TemporalAuthServer;
+  /** The scenario's name in its lines: the server's mode, or what stands in front of it. */
+  name?: string;
+  /** Settings of the scenario's own besides the connection's (e.g. a task queue no earlier scenario used). */
+  env?: NodeJS.ProcessEnv;
+  /** A line the worker must log once it runs (e.g. which JAO budget it keeps). */
+  workerSays?: { check: string; pattern: RegExp };
   certificates: TestCertificates;
   simulator: SimulatorHandle;
   adminUrl: string;
@@ -276,19 +285,21 @@ async function scenario(context: ScenarioContext): Promise<void> {
 
 async function scenarioSteps(context: ScenarioContext, own: Cleanup): Promise<void> {
   const { server, certificates, simulator } = context;
-  const mode = server.mode;
+  const mode = context.name ?? server.mode;
   const label = (text: string) => `${mode}: ${text}`;
+  const slug = mode.toLowerCase().replace(/\W+/g, '_');
   const databaseUrl = await createDatabase(
     context.adminUrl,
-    `jao_tls_${mode.toLowerCase()}_${randomBytes(3).toString('hex')}`,
+    `jao_tls_${slug}_${randomBytes(3).toString('hex')}`,
   );
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env: NodeJS.ProcessEnv = {
-    ...baseEnv(databaseUrl, simulator, join(context.workDir, mode)),
+    ...baseEnv(databaseUrl, simulator, join(context.workDir, slug)),
     ...connectionEnv(server, certificates),
     API_PORT: String(apiPort),
     WORKFLOW_BUNDLE_PATH: context.bundlePath,
+    ...context.env,
   };
   say(
     `${mode}: jao with ${Object.keys(connectionEnv(server, certificates)).join(', ')} (and DATABASE_URL, JAO_BASE_URL)`,
@@ -298,6 +309,13 @@ async function scenarioSteps(context: ScenarioContext, own: Cleanup): Promise<vo
   const worker = await timed(label('jao worker ready'), () =>
     startJao(own, ['worker'], env, /worker polling task queue/),
   );
+  if (context.workerSays) {
+    const line = worker
+      .output()
+      .split('\n')
+      .find((text) => context.workerSays!.pattern.test(text));
+    check(label(context.workerSays.check), line !== undefined, line?.slice(0, 400) ?? 'no such line');
+  }
   const backfill = await timed(label(`jao backfill ${FROM}..${TO} --wait`), () =>
     runCli(['backfill', '--from', FROM, '--to', TO, '--wait'], env),
   );
@@ -308,7 +326,7 @@ async function scenarioSteps(context: ScenarioContext, own: Cleanup): Promise<vo
     `exit ${backfill.code}: ${lastLine(backfill.stdout, /finished/) ?? lastLine(backfill.stderr)}`,
   );
 
-  const key = (await runOk(['api-key', 'create', '--name', `tls-${mode}`, '--operator'], env)).trim();
+  const key = (await runOk(['api-key', 'create', '--name', `tls-${slug}`, '--operator'], env)).trim();
   const api = await timed(label('jao api ready'), () => startJao(own, ['api'], env, /listening on/));
   const served = await servedValues(apiUrl, key, simulator, FROM, TO);
   check(
@@ -531,6 +549,56 @@ function checkSecrets(secrets: string[]): void {
   );
 }
 
+/**
+ * A namespace someone else registered without the project's search attributes, and a key that may not add them:
+ * the worker stops at start-up with one line naming each, with the commands that add them.
+ */
+async function missingSearchAttributes(
+  server: TemporalAuthServer,
+  issuer: ApiKeyIssuer,
+  certificates: TestCertificates,
+  simulator: SimulatorHandle,
+  adminUrl: string,
+  workDir: string,
+): Promise<void> {
+  const namespace = 'jao-bare';
+  const admin = await Connection.connect(server.adminConnectionOptions);
+  try {
+    await admin.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    });
+  } finally {
+    await admin.close();
+  }
+  const databaseUrl = await createDatabase(adminUrl, `jao_tls_bare_${randomBytes(3).toString('hex')}`);
+  const key = issuer.sign({ sub: 'jao-test-bare-writer', permissions: [`${namespace}:write`] });
+  const env = {
+    ...baseEnv(databaseUrl, simulator, join(workDir, 'bare')),
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert,
+    TEMPORAL_API_KEY: key,
+  };
+  // The namespace cache of the server's frontend takes up to a second to know the new namespace.
+  let worker = await runCli(['worker'], env, MISTAKE_TIMEOUT_MS);
+  for (let tries = 0; tries < 10 && /does not exist/.test(worker.stderr); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    worker = await runCli(['worker'], env, MISTAKE_TIMEOUT_MS);
+  }
+  const lines = worker.stderr.split('\n').filter((line) => line.trim());
+  check(
+    'a namespace without the search attributes: the worker stops with one line naming them and the commands',
+    worker.code === 2 &&
+      lines.length === 1 &&
+      /DayStatus/.test(lines[0]!) &&
+      /tcld namespace search-attributes add/.test(lines[0]!) &&
+      /temporal operator search-attribute create/.test(lines[0]!),
+    `exit ${worker.code}: ${lines.join(' | ').slice(0, 600)}`,
+  );
+  mistakeLines.set('namespace without the search attributes (jao worker)', lines.join(' | '));
+}
+
 async function main(): Promise<void> {
   const began = performance.now();
   const adminUrl = databaseUrlFor(
@@ -589,6 +657,42 @@ async function main(): Promise<void> {
       scenario({ server, certificates, simulator, adminUrl, workDir, bundlePath }),
     );
   }
+
+  // A namespace managed by others (Temporal Cloud, a platform team): the key may run workflows but neither add search
+  // attributes (the writer role) nor set the task queue's rate limit (refused by a proxy in front of the server).
+  const proxy = await startRefusingProxy({
+    target: apiKey.address,
+    certificates,
+    refuse: [UPDATE_TASK_QUEUE_CONFIG, ADD_SEARCH_ATTRIBUTES],
+  });
+  cleanup.add('refusing proxy', () => proxy.close());
+  await timed('managed-namespace scenario', () =>
+    scenario({
+      server: { ...apiKey, address: proxy.address },
+      name: 'managed namespace',
+      // A task queue of its own: the API-key scenario set its queue's limit, which this worker would agree with.
+      env: { TEMPORAL_TASK_QUEUE: 'jao-managed' },
+      workerSays: {
+        check: 'the worker keeps its share of the JAO budget where the task queue limit is refused',
+        pattern: /requests\/minute for this worker, its share of JAO_MAX_REQUESTS_PER_MINUTE/,
+      },
+      certificates,
+      simulator,
+      adminUrl,
+      workDir,
+      bundlePath,
+    }),
+  );
+  const refused = proxy.refused();
+  check(
+    'managed namespace: the worker tried the task queue limit, and was refused',
+    (refused[UPDATE_TASK_QUEUE_CONFIG] ?? 0) > 0,
+    JSON.stringify(refused),
+  );
+
+  await timed('a namespace without the search attributes', () =>
+    missingSearchAttributes(apiKey, issuer, certificates, simulator, adminUrl, workDir),
+  );
 
   const mistakeDatabase = await createDatabase(
     adminUrl,

@@ -31,9 +31,9 @@ import {
   temporalDatabases,
 } from '../../devstack/cluster/settings';
 import { ensureTemporalServer } from '../../devstack/temporalServer';
+import type { TestCertificates } from '../helpers/certificates';
 import { databaseUrlFor, dropDatabase } from '../helpers/postgres';
 import { type ApiKeyIssuer, SYSTEM_NAMESPACE } from './apiKeys';
-import type { TestCertificates } from './certificates';
 
 export type AuthMode = 'mtls' | 'apiKey';
 

@@ -1,7 +1,6 @@
 // The Temporal connection's settings: the CLI's variables and profiles, validated into one line per mistake, and the
 // TLS material checked before any connection (common/temporalSettings.ts, common/temporalConnect.ts).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { ConfigError, loadConfig, secretsOf } from '../../common/config';
 import { redactSecrets } from '../../common/redact';
 import { connectOptionsOf, readTlsMaterial, TemporalSettingRefused } from '../../common/temporalConnect';
 import { describeTemporalSecurity, temporalSettingsOf } from '../../common/temporalSettings';
+import { generateCertificates, type TestCertificates } from '../helpers/certificates';
 
 function problem(env: NodeJS.ProcessEnv): string {
   try {
@@ -20,32 +20,13 @@ function problem(env: NodeJS.ProcessEnv): string {
   return 'accepted';
 }
 
+let certificates: TestCertificates;
 let dir: string;
 const file = (name: string) => join(dir, name);
-const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jao-temporal-settings-'));
-  const selfSigned = (name: string) =>
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      file(`${name}.key`),
-      '-out',
-      file(`${name}.pem`),
-    );
-  selfSigned('client');
-  selfSigned('other');
+  certificates = await generateCertificates(dir);
   writeFileSync(file('garbage.pem'), 'not a certificate\n');
 });
 
@@ -114,8 +95,8 @@ describe('Temporal connection settings', () => {
         'address = "desk.a1b2c.tmprl.cloud:7233"',
         'namespace = "desk.a1b2c"',
         '[profile.cloud.tls]',
-        `client_cert_path = "${file('client.pem')}"`,
-        `client_key_path = "${file('client.key')}"`,
+        `client_cert_path = "${certificates.client.cert}"`,
+        `client_key_path = "${certificates.client.key}"`,
         '[profile.cloud.grpc_meta]',
         'x-desk = "blue"',
       ].join('\n'),
@@ -126,7 +107,7 @@ describe('Temporal connection settings', () => {
     expect(cloud).toMatchObject({
       address: 'desk.a1b2c.tmprl.cloud:7233',
       namespace: 'desk.a1b2c',
-      tls: { clientCert: { path: file('client.pem') }, clientKey: { path: file('client.key') } },
+      tls: { clientCert: { path: certificates.client.cert }, clientKey: { path: certificates.client.key } },
       metadata: { 'x-desk': 'blue' },
     });
     expect(describeTemporalSecurity(cloud)).toBe('TLS, client certificate');
@@ -153,8 +134,8 @@ describe('TLS material, checked before connecting', () => {
     return 'accepted';
   };
   const mtls = () => ({
-    TEMPORAL_TLS_CLIENT_CERT_PATH: file('client.pem'),
-    TEMPORAL_TLS_CLIENT_KEY_PATH: file('client.key'),
+    TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.client.cert,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.client.key,
   });
 
   it('accepts a certificate with its own key', () => {
@@ -162,14 +143,17 @@ describe('TLS material, checked before connecting', () => {
   });
 
   it('names a key that is not the certificate’s', () => {
-    expect(refusal({ ...mtls(), TEMPORAL_TLS_CLIENT_KEY_PATH: file('other.key') })).toBe(
+    expect(refusal({ ...mtls(), TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.strayKey })).toBe(
       'the key of TEMPORAL_TLS_CLIENT_KEY_PATH is not the key of the certificate of TEMPORAL_TLS_CLIENT_CERT_PATH',
     );
   });
 
   it('names an expired certificate, and the day it expired', () => {
-    const later = new Date(Date.now() + 3 * 86_400_000);
-    expect(refusal(mtls(), later)).toMatch(
+    const expired = {
+      TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.expiredClient.cert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.expiredClient.key,
+    };
+    expect(refusal(expired)).toMatch(
       /^the client certificate of TEMPORAL_TLS_CLIENT_CERT_PATH expired on \d{4}-\d\d-\d\d: renew it$/,
     );
   });
@@ -181,7 +165,7 @@ describe('TLS material, checked before connecting', () => {
     expect(refusal({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: file('garbage.pem') })).toBe(
       'TEMPORAL_TLS_SERVER_CA_CERT_PATH does not hold a PEM certificate (server CA certificate)',
     );
-    const keyText = execFileSync('cat', [file('client.key')], { encoding: 'utf8' });
+    const keyText = readFileSync(certificates.client.key, 'utf8');
     const line = refusal({
       ...mtls(),
       TEMPORAL_TLS_CLIENT_KEY_PATH: undefined,
