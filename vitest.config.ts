@@ -1,5 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config';
 import LongestFirstSequencer from './test/helpers/sequencer';
+import SlowestFilesReporter from './test/helpers/slowestFiles';
+import { E2E_FILES } from './test/helpers/tiers';
 
 /**
  * Test files run side by side: most of their time is spent waiting on Temporal timers, the simulator and the
@@ -14,18 +16,35 @@ const forks = Number(process.env.JAO_TEST_FORKS ?? 4);
  */
 const isolate = process.env.JAO_TEST_ISOLATE === '1';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/globalSetup.ts'],
-    setupFiles: ['test/helpers/setupRuntime.ts'],
-    // The Temporal SDK's native module is safest in child processes rather than worker threads.
-    pool: 'forks',
-    maxWorkers: forks,
-    isolate,
-    sequence: { sequencer: LongestFirstSequencer },
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
-    teardownTimeout: 60_000,
-  },
+/** A tier of the suite (docs/development.md#test-tiers): its files and its global set-up, the rest shared. */
+export function tierConfig(tier: {
+  include: string[];
+  exclude: string[];
+  globalSetup: string;
+}): ViteUserConfig {
+  return defineConfig({
+    test: {
+      include: tier.include,
+      exclude: [...configDefaults.exclude, ...tier.exclude],
+      globalSetup: [tier.globalSetup],
+      setupFiles: ['test/helpers/setupRuntime.ts'],
+      // The Temporal SDK's native module is safest in child processes rather than worker threads.
+      pool: 'forks',
+      maxWorkers: forks,
+      isolate,
+      sequence: { sequencer: LongestFirstSequencer },
+      // After the default summary: the run's ten slowest files (test/helpers/slowestFiles.ts).
+      reporters: ['default', new SlowestFilesReporter()],
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
+      teardownTimeout: 60_000,
+    },
+  });
+}
+
+/** `npm test`: unit tests, and integration tests in-process against PostgreSQL, one dev server and the simulator. */
+export default tierConfig({
+  include: ['test/**/*.test.ts'],
+  exclude: E2E_FILES,
+  globalSetup: 'test/helpers/globalSetup.ts',
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure Chromium is there for the status page's browser tests (test/browser/) and bench:page: Debian's
 # chromium package, installed when absent. CHROMIUM_PATH names another build; playwright-core downloads none.
-# .ci/run and the test set-up (test/helpers/globalSetup.ts) call it.
+# .ci/run and the set-up of npm run test:e2e (test/helpers/globalSetupE2e.ts) call it.
 set -euo pipefail
 
 path="${CHROMIUM_PATH:-/usr/bin/chromium}"

@@ -1,5 +1,6 @@
-// Once per test run: the tools the tests drive (Chromium, promtool, versitygw), a fresh migrated template database
-// and one Temporal dev server, both torn down at the end.
+// Once per test run: the tools its tier's tests drive, a fresh migrated template database and one Temporal dev
+// server, both torn down at the end. This is `npm test`'s (promtool, versitygw); globalSetupE2e.ts is
+// `npm run test:e2e`'s (Chromium).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,26 +17,44 @@ import { REPO_ROOT } from './processes';
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-interface TestTool {
-  /** Why the tool cannot run here, or null when it can. */
-  missing: () => string | null;
-  /** Installs it from Debian's packages (root only). */
-  ensureScript: string;
+/** A tool a tier's tests drive: made sure of before any test runs, or the run fails naming how to install it. */
+export interface TestTool {
+  /** Provides it where it can (logging what it does); returns why it still cannot run, or null when it can. */
+  ensure: (log: (line: string) => void) => string | null;
 }
 
 const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 
-/** The browser tests and bench:page drive Chromium; the Prometheus rules' tests run promtool. */
-const TEST_TOOLS: TestTool[] = [
-  { missing: chromiumMissingNote, ensureScript: 'scripts/ensure-chromium.sh' },
-  {
-    missing: () =>
-      onPath('promtool') ? null : 'promtool not found on PATH (run scripts/ensure-promtool.sh)',
-    ensureScript: 'scripts/ensure-promtool.sh',
-  },
-];
+/** A Debian package's tool: installed by its script where the run is root with apt-get, else named. */
+function debianTool(missing: () => string | null, ensureScript: string): TestTool {
+  return {
+    ensure(log) {
+      const note = missing();
+      if (note === null) return null;
+      if (process.getuid?.() !== 0 || !onPath('apt-get')) return `${note}; it needs root with apt-get`;
+      const run = spawnSync('bash', [ensureScript], { cwd: REPO_ROOT, encoding: 'utf8' });
+      for (const line of `${run.stdout}${run.stderr}`.trim().split('\n')) if (line) log(line);
+      const still = missing();
+      return still === null ? null : `${still}; ${ensureScript} exited with ${run.status}`;
+    },
+  };
+}
 
-/** A failure printed as its one line, without a stack: what is missing and the command that installs it. */
+/** The status page's browser tests and bench:page's smoke run (test:e2e). */
+export const CHROMIUM = debianTool(chromiumMissingNote, 'scripts/ensure-chromium.sh');
+
+/** The Prometheus rules' tests (test/unit/prometheusRules.test.ts). */
+export const PROMTOOL = debianTool(
+  () => (onPath('promtool') ? null : 'promtool not found on PATH (run scripts/ensure-promtool.sh)'),
+  'scripts/ensure-promtool.sh',
+);
+
+/** The S3 archive's tests run a real S3-compatible server, built with Go into the cache as the Temporal CLI is. */
+export const VERSITYGW: TestTool = {
+  ensure: (log) => (ensureVersitygw(process.env, log) === null ? versitygwMissingNote() : null),
+};
+
+/** A failure printed as its lines, without a stack: each missing tool and the command that installs it. */
 class MissingToolError extends Error {
   override name = 'MissingToolError';
   constructor(message: string) {
@@ -44,24 +63,9 @@ class MissingToolError extends Error {
   }
 }
 
-/** Installs what is missing where we may (root with apt-get), as the Temporal CLI is built when absent. */
-function ensureTestTools(log: (line: string) => void): void {
-  const canInstall = process.getuid?.() === 0 && onPath('apt-get');
-  for (const tool of TEST_TOOLS) {
-    const note = tool.missing();
-    if (note === null) continue;
-    if (!canInstall) throw new MissingToolError(`${note}; it needs root with apt-get`);
-    const run = spawnSync('bash', [tool.ensureScript], { cwd: REPO_ROOT, encoding: 'utf8' });
-    for (const line of `${run.stdout}${run.stderr}`.trim().split('\n')) if (line) log(line);
-    const still = tool.missing();
-    if (still !== null)
-      throw new MissingToolError(`${still}; ${tool.ensureScript} exited with ${run.status}`);
-  }
-}
-
-/** The S3 archive's tests run a real S3-compatible server, built with Go into the cache as the Temporal CLI is. */
-function ensureS3Server(log: (line: string) => void): void {
-  if (ensureVersitygw(process.env, log) === null) throw new MissingToolError(versitygwMissingNote());
+function ensureTestTools(tools: TestTool[], log: (line: string) => void): void {
+  const missing = tools.map((tool) => tool.ensure(log)).filter((note) => note !== null);
+  if (missing.length > 0) throw new MissingToolError(missing.join('\n'));
 }
 
 async function dropRunDatabases(adminUrl: string, prefix: string): Promise<void> {
@@ -94,9 +98,9 @@ async function sealTemplate(adminUrl: string, template: string): Promise<void> {
   });
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  ensureTestTools((line) => console.error(line));
-  ensureS3Server((line) => console.error(line));
+/** The run's set-up for a tier whose tests drive `tools`; returns its teardown. */
+export async function setupTestRun(project: TestProject, tools: TestTool[]): Promise<() => Promise<void>> {
+  ensureTestTools(tools, (line) => console.error(line));
   const adminUrl = databaseUrlFor(process.env.DATABASE_URL || DEFAULT_ADMIN_URL, 'postgres');
   const prefix = `jao_test_${Date.now().toString(36)}_${process.pid}`;
   const template = `${prefix}_template`;
@@ -133,4 +137,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('temporalNamespace', server.namespace);
   project.provide('workflowBundlePath', workflowBundlePath);
   return teardown;
+}
+
+export default function setup(project: TestProject): Promise<() => Promise<void>> {
+  return setupTestRun(project, [PROMTOOL, VERSITYGW]);
 }

@@ -1,33 +1,36 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The files that take longest (measured on the 2-core machine) start first, so that none of them begins near the
- * end and holds the run up alone; those that start many processes (the stack, workers, benches) are spread out
- * among those that mostly wait. The rest keep vitest's own order.
+ * The files that take longest (measured on the 2-core machine, each tier's longest first: the slow-file report
+ * of a run gives the figures) start first, so that none of them begins near the end and holds the run up alone.
+ * The rest keep vitest's own order.
  */
 const LONGEST_FIRST = [
-  'test/integration/start.test.ts',
-  'test/integration/archiveRestore.test.ts',
-  'test/integration/operators.test.ts',
-  'test/integration/workerProcesses.test.ts',
-  'test/integration/buildLineage.test.ts',
-  'test/browser/page.test.ts',
-  'test/integration/cli.test.ts',
-  'test/integration/orchestration.test.ts',
-  'test/bench/smoke.test.ts',
-  'test/integration/reprocess.test.ts',
-  'test/integration/freshness.test.ts',
-  'test/integration/fleetRateLimit.test.ts',
-  'test/integration/startRestart.test.ts',
-  'test/integration/backfillWait.test.ts',
+  // npm test
   'test/workflows/publicationWindow.test.ts',
+  'test/integration/orchestration.test.ts',
+  'test/integration/freshness.test.ts',
+  'test/integration/operators.test.ts',
+  'test/integration/cli.test.ts',
+  'test/integration/reprocess.test.ts',
   'test/integration/fetchFailures.test.ts',
-  'test/browser/chartLive.test.ts',
-  'test/browser/webUi.test.ts',
-  'test/browser/chartViews.test.ts',
+  'test/integration/buildLineage.test.ts',
+  'test/integration/managedNamespace.test.ts',
+  'test/integration/archiveRestore.test.ts',
+  'test/integration/scheduleQueues.test.ts',
+  'test/integration/apiKeyCli.test.ts',
+  'test/integration/temporalConnect.test.ts',
   'test/integration/rerun.test.ts',
+  // npm run test:e2e
+  'test/integration/workerProcesses.test.ts',
+  'test/integration/start.test.ts',
+  'test/bench/smoke.test.ts',
+  'test/integration/backfillWait.test.ts',
+  'test/integration/startRestart.test.ts',
+  'test/browser/page.test.ts',
+  'test/integration/workerStartup.test.ts',
+  'test/browser/chartViews.test.ts',
   'test/browser/operator.test.ts',
-  'test/integration/apiRuns.test.ts',
 ];
 
 function rank(file: TestSpecification): number {

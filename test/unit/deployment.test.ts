@@ -391,4 +391,17 @@ describe('the compose test in CI', () => {
     expect(failing.commands.at(-1)).toBe('npm test');
     expect(failing.commands).not.toContain('npm run test:compose');
   });
+
+  it('runs every tier: npm test, then npm run test:e2e, then the upgrade, tutorial and compose tests', () => {
+    const tiers = [
+      'npm test',
+      'npm run test:e2e',
+      'npm run test:upgrade',
+      'npm run test:tutorial',
+      'npm run test:compose',
+    ];
+    const { code, commands } = ciCommands();
+    expect(code).toBe(0);
+    expect(commands.filter((command) => tiers.includes(command))).toEqual(tiers);
+  });
 });
