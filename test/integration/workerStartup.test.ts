@@ -73,7 +73,9 @@ describe('worker start-up', () => {
     const lines = meaningfulLines(worker.output());
     // After the engine and migration lines, exactly one line says why the worker stops.
     expect(lines.slice(lines.findIndex((line) => line.includes('database migrated')) + 1)).toEqual([
-      expect.stringMatching(/^jao worker failed: Temporal at 127\.0\.0\.1:\d+ does not answer: \S.*$/),
+      expect.stringMatching(
+        /^jao worker failed: connecting to Temporal: nothing listens at 127\.0\.0\.1:\d+ \(TEMPORAL_ADDRESS\): connection refused$/,
+      ),
     ]);
   });
 
