@@ -17,7 +17,7 @@ import {
 } from '../../domain/workflowInputs';
 import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
-import { UsageError } from '../errors';
+import { messageWithCauses, UsageError } from '../errors';
 import { COMMAND_OPTIONS } from '../options';
 import { renderProgress } from '../progressBar';
 import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
@@ -220,9 +220,7 @@ async function rerunDays(config: Config, dataset: Dataset, days: string[], wait:
         const result = await resultThroughOutages<Awaited<ReturnType<typeof handle.result>>>(handle);
         outcome = { kind: 'result', result };
       } catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        const message = cause instanceof Error ? cause.message : String(cause);
-        outcome = { kind: 'failed', workflowId: handle.workflowId, message };
+        outcome = { kind: 'failed', workflowId: handle.workflowId, message: messageWithCauses(error) };
       }
       console.log(describeRerunOutcome(outcome));
       outcomes.push(outcome);

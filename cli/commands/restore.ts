@@ -2,7 +2,7 @@
 // DATABASE_URL from an archive as the durable restore workflow (docs/archive.md), with zero requests to JAO.
 // Exit 0: started (or, with --wait, done); 2: a usage mistake, a bad URL, or a database that holds days without
 // --merge; 1: the restore failed.
-import { WorkflowFailedError, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { parseArchiveUrl } from '../../archive/archiveUrl';
 import { checkRestoreTarget, RestoreRefused } from '../../archive/restore';
 import { connectClient } from '../../common/temporal';
@@ -84,11 +84,8 @@ export async function restoreCommand(argv: string[]): Promise<void> {
     })();
     let result: RestoreProgressView;
     try {
+      // A failure reaches cli/main.ts, which prints its root cause (cli/errors.ts).
       result = await resultThroughOutages<RestoreProgressView>(handle);
-    } catch (error) {
-      if (error instanceof WorkflowFailedError)
-        throw new Error(`restore failed: ${error.cause?.message ?? error.message}`);
-      throw error;
     } finally {
       stopped = true;
       await loop;
