@@ -1,7 +1,7 @@
 // Inputs, ids and progress of the archive's workflows (docs/archive.md): shipping writes to the archive, and
 // restoring a database from it. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { isDeliveryDay } from './calendar';
+import { deliveryDayProblem, isDeliveryDay } from './calendar';
 import type { DeliveryDay } from './types';
 import { describeIssues, type Parsed } from './workflowInputs';
 import { zod } from './zod';
@@ -18,7 +18,7 @@ export const ARCHIVE_WORKFLOW_ID = 'archive/ship';
 function buildSchemas() {
   const z = zod();
   const deliveryDay = z.string().refine(isDeliveryDay, {
-    error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
+    error: (issue) => deliveryDayProblem(issue.input) ?? undefined,
   });
   return {
     restore: z

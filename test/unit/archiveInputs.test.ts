@@ -27,7 +27,7 @@ describe('restore input', () => {
       /--from: expected file:\/\/\/absolute\/path/,
     );
     expect(() => parseRestoreArgs(['--from', 'file:///srv/a', '--from-day', '2024-13-01'])).toThrow(
-      /^restore: --from-day: "2024-13-01" is not a date/,
+      /^restore: --from-day: 2024-13-01 is not a day of the calendar$/,
     );
     expect(parseRestoreArgs(['--from', 's3://bucket/p', '--merge', '--wait'])).toMatchObject({
       request: { from: 's3://bucket/p', merge: true },
