@@ -27,7 +27,7 @@ describe("the workers' database, as a command sees it", () => {
     expect(databaseOfWorker('4242@host')).toBeNull();
   });
 
-  it('refuses, naming both, only when no running worker writes to the command's database', () => {
+  it("refuses, naming both, only when no running worker writes to the command's database", () => {
     const queue = 'jao-scraper';
     expect(workerDatabaseMismatch(namedDatabase(restored), [namedDatabase(jao)], queue)).toBe(
       'the worker of task queue jao-scraper writes to database jao on 127.0.0.1:5432 (system 7711091539950401663), ' +
