@@ -46,7 +46,9 @@ describe("the SDK's entries in the worker's log", () => {
     });
     const [unexpected, outage] = lines();
     expect(unexpected).toMatchObject({ level: 'warn', error: { type: 'TypeError' } });
-    expect((unexpected?.error as { stack?: string }).stack).toContain('TypeError: x is not a function');
+    expect((unexpected?.error as { stack?: string } | undefined)?.stack).toContain(
+      'TypeError: x is not a function',
+    );
     expect(outage).toMatchObject({ level: 'warn', error: { type: 'JaoUnavailable' } });
     expect(outage?.error).not.toHaveProperty('stack');
   });
