@@ -32,13 +32,21 @@ export const namedDatabase = (identity: DatabaseIdentity): NamedDatabase => ({
   description: describeDatabase(identity),
 });
 
-/** `4242@host; database jao on 127.0.0.1:5432 (system 77…) [5f0c…]`: the SDK's default identity and the database. */
+/**
+ * `4242@host; database jao on 127.0.0.1:5432 (system 77…) [5f0c…]`: the SDK's default identity and the database.
+ * Its key only where PostgreSQL tells its system identifier: a key made of the server's address (a managed service
+ * refusing pg_control_system()) differs with the path a connection takes, so it is not compared.
+ */
 export function workerIdentityWith(
   database: DatabaseIdentity,
   base = `${process.pid}@${hostname()}`,
 ): string {
-  return `${base}; database ${describeDatabase(database)} [${database.key}]`;
+  const key = comparable(database) ? ` [${database.key}]` : '';
+  return `${base}; database ${describeDatabase(database)}${key}`;
 }
+
+/** Whether two sides can compare this identity: its key does not depend on how the database was reached. */
+export const comparable = (database: DatabaseIdentity): boolean => database.systemIdentifier !== null;
 
 /** The database a worker's identity names; null for a worker that names none (another build, a test's worker). */
 export function databaseOfWorker(identity: string): NamedDatabase | null {
@@ -111,7 +119,7 @@ export async function checkWorkerDatabase(
   const workers = await readWorkerDatabases(connection, target.namespace, target.taskQueue);
   if (!workers || workers.length === 0) return;
   const own = await ownDatabase();
-  if (!own) return;
+  if (!own || !comparable(own)) return;
   const mismatch = workerDatabaseMismatch(namedDatabase(own), workers, target.taskQueue);
   if (mismatch) throw new WorkerDatabaseMismatch(mismatch);
 }

@@ -25,6 +25,10 @@ describe("the workers' database, as a command sees it", () => {
     );
     expect(databaseOfWorker(text)).toEqual(namedDatabase(jao));
     expect(databaseOfWorker('4242@host')).toBeNull();
+    // Where pg_control_system() is refused the key depends on the address: named, not compared.
+    const managed = workerIdentityWith({ ...jao, systemIdentifier: null }, '4242@host');
+    expect(managed).toBe('4242@host; database jao on 127.0.0.1:5432');
+    expect(databaseOfWorker(managed)).toBeNull();
   });
 
   it("refuses, naming both, only when no running worker writes to the command's database", () => {
