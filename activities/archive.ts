@@ -8,6 +8,7 @@ import { openArchiveStore } from '../archive/openStore';
 import { pruneArchivedBodies } from '../archive/prune';
 import {
   checkRestoreTarget,
+  NotAnArchive,
   planRestore,
   type RestoreBatchResult,
   type RestorePlan,
@@ -51,7 +52,7 @@ export interface RestoreBatchInput extends RestoreRange {
 /** A mistake the user must correct fails the workflow at once; anything else (an outage) is retried. */
 function classified(error: unknown): unknown {
   if (error instanceof RestoreRefused) return ApplicationFailure.nonRetryable(error.message, RESTORE_REFUSED);
-  if (error instanceof ConfigError)
+  if (error instanceof ConfigError || error instanceof NotAnArchive)
     return ApplicationFailure.nonRetryable(error.message, ARCHIVE_MISCONFIGURED);
   return error;
 }

@@ -53,6 +53,14 @@ export interface FetchedDay {
   requests: number;
 }
 
+/** Why a fetch was cancelled, for a person: the SDK's reasons (CancelledFailure's message) in words. */
+function cancellationCause(error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (reason === 'WORKER_SHUTDOWN') return 'the worker is stopping; another attempt fetches the day';
+  if (reason === 'CANCELLED') return 'its day workflow cancelled it';
+  return `cancelled (${reason})`;
+}
+
 export function createFetchActivities({
   pool,
   jao,
@@ -64,7 +72,8 @@ export function createFetchActivities({
 
   return {
     async fetchDayFromJao({ dataset, day, horizonStartMs }: FetchDayInput): Promise<FetchedDay> {
-      const { info } = Context.current();
+      const context = Context.current();
+      const { info } = context;
       // What JAO answered is stored with retries within this attempt, so that a database outage costs no
       // further request; past the horizon the day fails.
       const storeDeadlineMs = rawStoreDeadline(
@@ -81,8 +90,17 @@ export function createFetchActivities({
         jao.onAnswer?.(httpStatus);
       };
       const outcome = await withHeartbeat(() =>
-        fetchDay({ ...jao, path: dataPathOf(declarationOf(dataset)), onAnswer }, day),
-      );
+        fetchDay(
+          { ...jao, path: dataPathOf(declarationOf(dataset)), onAnswer, signal: context.cancellationSignal },
+          day,
+        ),
+      ).catch((error: unknown) => {
+        if (context.cancellationSignal.aborted) {
+          // Expected, as when the worker stops: the attempt ends without an answer, the next one fetches the day.
+          context.log.info(`fetch of ${day} stopped: ${cancellationCause(error)}`, { day });
+        }
+        throw error;
+      });
       const keep = (raw: Pick<StoreRawResponseInput, 'httpStatus' | 'body' | 'truncated' | 'answer'>) =>
         withinRetryHorizon(retryHorizonMs, horizonStartMs, () =>
           withHeartbeat(() =>

@@ -169,7 +169,9 @@ export function createStoreActivities({
         changedPoints: 0,
         rejections: 0,
       });
-      Context.current().log.warn('day failed', { day: input.day, error });
+      // The day's outcome, recorded: what went wrong unexpectedly (an outage, a refused statement) was a warning
+      // where it happened.
+      Context.current().log.info('day failed', { day: input.day, error });
     },
 
     planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> =>

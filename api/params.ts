@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from '../domain/calendar';
+import { GO_LIVE_DAY, isDeliveryDay, isImpossibleDay, marketTomorrow } from '../domain/calendar';
 import { DATASETS, type Dataset, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
 import { ApiInputError } from './errors';
 
@@ -10,7 +10,12 @@ export const FEW_BORDERS = 8;
 export const deliveryDayParam = z
   .string()
   .max(10, 'expected a delivery day YYYY-MM-DD')
-  .refine(isDeliveryDay, 'expected a delivery day YYYY-MM-DD')
+  .refine(isDeliveryDay, {
+    error: (issue) =>
+      isImpossibleDay(issue.input)
+        ? `${issue.input} is not a day of the calendar`
+        : 'expected a delivery day YYYY-MM-DD',
+  })
   .refine((day) => day >= GO_LIVE_DAY, `must not be before ${GO_LIVE_DAY} (the first day JAO published)`)
   .refine((day) => day <= marketTomorrow(new Date()), 'must not be after tomorrow (Europe/Amsterdam)')
   .describe('a delivery day YYYY-MM-DD (Europe/Amsterdam)');
@@ -34,7 +39,14 @@ export const instantParam = z
   .refine(
     (text) =>
       INSTANT_PATTERN.test(text) && isDeliveryDay(text.slice(0, 10)) && !Number.isNaN(Date.parse(text)),
-    'expected an ISO-8601 instant with offset, e.g. 2024-03-01T12:00:00Z',
+    {
+      error: (issue) => {
+        const text = String(issue.input);
+        return INSTANT_PATTERN.test(text) && isImpossibleDay(text.slice(0, 10))
+          ? `${text.slice(0, 10)} is not a day of the calendar`
+          : 'expected an ISO-8601 instant with offset, e.g. 2024-03-01T12:00:00Z';
+      },
+    },
   )
   .transform((text) => new Date(Date.parse(text)));
 

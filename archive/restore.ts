@@ -26,6 +26,11 @@ export class RestoreRefused extends Error {
   override name = 'RestoreRefused';
 }
 
+/** The URL names no archive (nothing there, or not one this project wrote): another attempt finds the same. */
+export class NotAnArchive extends Error {
+  override name = 'NotAnArchive';
+}
+
 export interface RestoreRange {
   /** Only entries of delivery days in [fromDay, toDay] (either bound optional). */
   fromDay?: DeliveryDay;
@@ -76,7 +81,10 @@ export async function checkRestoreTarget(pool: pg.Pool, merge: boolean): Promise
 
 async function checkManifest(store: ArchiveStore): Promise<void> {
   const bytes = await store.get(MANIFEST_KEY);
-  if (!bytes) throw new Error(`${store.location} is not an archive of jao-scraper (no ${MANIFEST_KEY})`);
+  if (!bytes)
+    throw new NotAnArchive(
+      `${store.location} is not an archive of jao-scraper (no ${MANIFEST_KEY}): restore from the ARCHIVE_URL the pipeline shipped to (--from)`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
@@ -84,7 +92,7 @@ async function checkManifest(store: ArchiveStore): Promise<void> {
     json = null;
   }
   if (!manifestSchema.safeParse(json).success)
-    throw new Error(`${store.location}: ${MANIFEST_KEY} is not a jao-archive manifest of version 1`);
+    throw new NotAnArchive(`${store.location}: ${MANIFEST_KEY} is not a jao-archive manifest of version 1`);
 }
 
 const inRange = (day: string, range: RestoreRange) =>

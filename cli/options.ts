@@ -25,11 +25,12 @@ const BACKFILL_OPTIONS = {
 export const COMMAND_OPTIONS = {
   start: {
     simulate: { type: 'boolean' },
+    offline: { type: 'boolean' },
     'simulator-port': { type: 'string' },
     'temporal-port': { type: 'string' },
     'ui-port': { type: 'string' },
   },
-  worker: { 'no-schedule': { type: 'boolean' } },
+  worker: { 'no-schedule': { type: 'boolean' }, offline: { type: 'boolean' } },
   migrate: {},
   backfill: BACKFILL_OPTIONS,
   rerun: { ...BACKFILL_OPTIONS, failed: { type: 'boolean' } },

@@ -6,8 +6,8 @@ import { API_KEY_HELP } from './commands/apiKey';
 export const USAGE = `usage: jao <command> [options]
 
 commands:
-  start [--simulate]                  the local stack: Temporal dev server + Web UI, database, worker, schedule
-  worker                              run the pipeline's worker (migrates and ensures the schedule first)
+  start [--simulate | --offline]      the local stack: Temporal dev server + Web UI, database, worker, schedule (--offline: no request to JAO, no schedule, no initial backfill)
+  worker [--offline]                  run the pipeline's worker (migrates and ensures the schedule first; --offline: no request to JAO, no schedule)
   migrate                             apply database migrations
   backfill --from D --to D [--concurrency N] [--mode missing|failed|all] [--wait] [--dry-run] [--dataset ID]
   rerun DAY [DAY …] [--wait] [--dataset ID]   run the day workflow of these days again

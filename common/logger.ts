@@ -49,10 +49,25 @@ export interface LoggerOptions extends LogOutputOptions {
 const MAX_CAUSES = 5;
 const MAX_FIELD_DEPTH = 8;
 
+/**
+ * A failure the workflow code raised reaches the worker's log as a copy (it crossed from the workflow's thread):
+ * a plain Error whose stack still names its class.
+ */
+const TEMPORAL_FAILURE_STACK =
+  /^(ApplicationFailure|ActivityFailure|ChildWorkflowFailure|CancelledFailure|TimeoutFailure|TerminatedFailure|ServerFailure):/;
+
+/** The class of a Temporal failure, also of a copy of one; undefined for any other error. */
+function temporalFailureName(error: Error): string | undefined {
+  if (error instanceof TemporalFailure) return error.name;
+  return TEMPORAL_FAILURE_STACK.exec(error.stack ?? '')?.[1];
+}
+
 export function describeError(error: Error, depth = 0): LoggedError {
-  const expected = error instanceof TemporalFailure;
+  const failure = temporalFailureName(error);
+  const expected = failure !== undefined;
   const described: LoggedError = {
-    type: 'type' in error && typeof error.type === 'string' && error.type ? error.type : error.name,
+    type:
+      'type' in error && typeof error.type === 'string' && error.type ? error.type : (failure ?? error.name),
     message: error.message,
   };
   if ('code' in error && (typeof error.code === 'string' || typeof error.code === 'number'))

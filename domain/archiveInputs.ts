@@ -1,7 +1,7 @@
 // Inputs, ids and progress of the archive's workflows (docs/archive.md): shipping writes to the archive, and
 // restoring a database from it. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { isDeliveryDay } from './calendar';
+import { deliveryDayProblem, isDeliveryDay } from './calendar';
 import type { DeliveryDay } from './types';
 import { describeIssues, type Parsed } from './workflowInputs';
 import { zod } from './zod';
@@ -18,7 +18,7 @@ export const ARCHIVE_WORKFLOW_ID = 'archive/ship';
 function buildSchemas() {
   const z = zod();
   const deliveryDay = z.string().refine(isDeliveryDay, {
-    error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
+    error: (issue) => deliveryDayProblem(issue.input) ?? undefined,
   });
   return {
     restore: z
@@ -66,9 +66,18 @@ export interface RestoreProgressView {
   done: boolean;
 }
 
+/**
+ * `restore from …: 50/200 writes (25%), …`. The total is counted before the first write; until then (total 0, not
+ * done) the line says it is counting rather than showing a share of nothing.
+ */
 export function restoreProgressLine(progress: RestoreProgressView): string {
+  if (progress.total === 0) {
+    return progress.done
+      ? `restore from ${progress.from}: no write in the archive's range, done`
+      : `restore from ${progress.from}: counting the archive's writes`;
+  }
   const handled = progress.applied + progress.skipped;
-  const share = progress.total === 0 ? 100 : Math.floor((100 * handled) / progress.total);
+  const share = Math.floor((100 * handled) / progress.total);
   const skipped = progress.skipped > 0 ? `, ${progress.skipped} held already` : '';
   const at = progress.lastDay ? `, at ${progress.lastDay}` : '';
   return `restore from ${progress.from}: ${handled}/${progress.total} writes (${share}%)${skipped}${at}${progress.done ? ', done' : ''}`;

@@ -80,6 +80,24 @@ function utcMidnightToDay(epochMs: number): DeliveryDay {
   return formatDay(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
 }
 
+/**
+ * Why `text` is not a delivery day, in the words of the person who typed it, or null when it is one:
+ * `"2024-1-5" is not a date in the form YYYY-MM-DD`, or for a date in that form, `2026-02-30 is not a day of the
+ * calendar`.
+ */
+export function deliveryDayProblem(text: unknown): string | null {
+  if (typeof text !== 'string' || !DAY_PATTERN.test(text))
+    return `${JSON.stringify(text)} is not a date in the form YYYY-MM-DD`;
+  if (isDeliveryDay(text)) return null;
+  return Number(text.slice(0, 4)) < 1970
+    ? `${text} is before 1970: not a delivery day`
+    : `${text} is not a day of the calendar`;
+}
+
+/** `YYYY-MM-DD` in form, but no day of the calendar (2026-02-30, 2026-13-01). */
+export const isImpossibleDay = (text: unknown): boolean =>
+  typeof text === 'string' && DAY_PATTERN.test(text) && !isDeliveryDay(text);
+
 /** Strict `YYYY-MM-DD` naming a real calendar date. */
 export function isDeliveryDay(text: string): boolean {
   if (typeof text !== 'string') return false;

@@ -1,7 +1,7 @@
 // Inputs, ids and results of reprocessing (docs/design.md §13): days re-derived from their stored raw answers by
 // the current build, without asking JAO. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from './calendar';
+import { deliveryDayProblem, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from './calendar';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import {
   type BackfillProgress,
@@ -31,7 +31,7 @@ export const DEFAULT_REPROCESS_CONCURRENCY = 8;
 function buildSchemas() {
   const z = zod();
   const deliveryDay = z.string().refine(isDeliveryDay, {
-    error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
+    error: (issue) => deliveryDayProblem(issue.input) ?? undefined,
   });
   const dataset = z.enum(DATASETS).default('maxExchanges');
   return {

@@ -1,6 +1,6 @@
 // Inputs, ids and results of the pipeline's workflows. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { addDays, isDeliveryDay, marketTomorrow } from './calendar';
+import { addDays, deliveryDayProblem, isDeliveryDay, marketTomorrow } from './calendar';
 import { DEFAULT_DATASET, declarationOf } from './datasets';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import { zod } from './zod';
@@ -35,7 +35,7 @@ export const MAX_POLL_LOOKBACK_DAYS = 62;
 function buildSchemas() {
   const z = zod();
   const deliveryDay = z.string().refine(isDeliveryDay, {
-    error: (issue) => `"${String(issue.input)}" is not a date in the form YYYY-MM-DD`,
+    error: (issue) => deliveryDayProblem(issue.input) ?? undefined,
   });
   const dataset = z
     .enum(DATASETS, {

@@ -1,7 +1,7 @@
 // The simulator's HTTP face: the JAO data path and the control routes under /_simulator, over one state.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { isDeliveryDay } from '../domain/calendar';
+import { deliveryDayProblem, isDeliveryDay } from '../domain/calendar';
 import { DATASETS, type Dataset, dataPathOf, declarationOf, findDataset } from '../domain/datasets';
 import { type Answer, answerDataRequest, jsonAnswer, problem, type QueryParams } from './dataAnswer';
 import { SimulatorInputError } from './faults';
@@ -26,7 +26,7 @@ const datasetParam = z
   });
 
 const reviseQuerySchema = z.object({
-  day: z.string().refine(isDeliveryDay, { message: 'expected day=YYYY-MM-DD' }),
+  day: z.string().refine(isDeliveryDay, { error: (issue) => `day=${deliveryDayProblem(issue.input)}` }),
   dataset: datasetParam,
 });
 

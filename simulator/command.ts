@@ -1,7 +1,7 @@
 // `npx jao simulate`: runs the JAO simulator on 127.0.0.1 until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { isDeliveryDay } from '../domain/calendar';
+import { deliveryDayProblem, isDeliveryDay } from '../domain/calendar';
 import { DATASETS, dataPathOf, declarationOf } from '../domain/datasets';
 import { type SimulatorFaults, SimulatorInputError } from './faults';
 import { CONTROL_PREFIX, type SimulatorOptions, startSimulator } from './server';
@@ -53,7 +53,13 @@ const dayListText = z
       .map((part) => part.trim())
       .filter((part) => part !== ''),
   )
-  .refine((days) => days.every(isDeliveryDay), { message: 'expected comma-separated days YYYY-MM-DD' });
+  .refine((days) => days.every(isDeliveryDay), {
+    error: (issue) => {
+      const days = issue.input as string[];
+      const problem = deliveryDayProblem(days.find((day) => !isDeliveryDay(day)));
+      return `expected comma-separated days YYYY-MM-DD: ${problem}`;
+    },
+  });
 
 const argsSchema = z.object({
   port: integerText.pipe(z.number().max(65_535)).optional(),
@@ -65,7 +71,10 @@ const argsSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
     .optional(),
-  'key-set-change-day': z.string().refine(isDeliveryDay, { message: 'expected YYYY-MM-DD' }).optional(),
+  'key-set-change-day': z
+    .string()
+    .refine(isDeliveryDay, { error: (issue) => deliveryDayProblem(issue.input) ?? undefined })
+    .optional(),
   now: z.iso.datetime({ message: 'expected a UTC instant like 2026-04-19T09:00:00Z' }).optional(),
   seed: integerText.optional(),
   'latency-ms': integerText.optional(),

@@ -1,8 +1,10 @@
 // Faults the simulator can inject, as set at start-up and changed while it runs.
 import { z } from 'zod';
-import { isDeliveryDay } from '../domain/calendar';
+import { deliveryDayProblem, isDeliveryDay } from '../domain/calendar';
 
-const deliveryDaySchema = z.string().refine(isDeliveryDay, { message: 'expected a delivery day YYYY-MM-DD' });
+const deliveryDaySchema = z
+  .string()
+  .refine(isDeliveryDay, { error: (issue) => deliveryDayProblem(issue.input) ?? undefined });
 
 export const simulatorFaultsSchema = z.strictObject({
   /** Added to every answer of the data path. */

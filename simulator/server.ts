@@ -4,7 +4,7 @@
 // the data path in dataAnswer.ts, the routes in app.ts.
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { isDeliveryDay } from '../domain/calendar';
+import { deliveryDayProblem, isDeliveryDay } from '../domain/calendar';
 import { DEFAULT_DATASET } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { buildSimulatorApp } from './app';
@@ -62,7 +62,7 @@ const optionsSchema = z.object({
     .default('08:00'),
   keySetChangeDay: z
     .string()
-    .refine(isDeliveryDay, { message: 'expected YYYY-MM-DD' })
+    .refine(isDeliveryDay, { error: (issue) => deliveryDayProblem(issue.input) ?? undefined })
     .default(DEFAULT_KEY_SET_CHANGE_DAY),
   seed: z.number().int().default(1),
 });

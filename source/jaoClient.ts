@@ -46,6 +46,11 @@ export interface JaoClientOptions {
   fetchImpl?: typeof fetch;
   /** Told of every request's HTTP status as it arrives, or null when none came (timeout, network error). */
   onAnswer?: (httpStatus: number | null) => void;
+  /**
+   * Ends the request in flight when aborted (the fetch activity cancelled, as when its worker stops): the fetch then
+   * throws the signal's reason instead of classifying an answer that never came.
+   */
+  signal?: AbortSignal;
 }
 
 const DAY_MS = 86_400_000;
@@ -155,16 +160,19 @@ async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<S
   let httpStatus: number | null = null;
   let retryAfterHeader: string | null = null;
   let read: BodyRead;
+  opts.signal?.throwIfAborted();
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
   try {
     const response = await fetchImpl(maxExchangesUrl(opts.baseUrl, window, opts.path), {
       headers,
-      signal: AbortSignal.timeout(opts.timeoutMs),
+      signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
     });
     httpStatus = response.status;
     opts.onAnswer?.(httpStatus);
     retryAfterHeader = response.headers.get('retry-after');
     read = await readBounded(response, maxBytes);
   } catch (error) {
+    opts.signal?.throwIfAborted();
     if (httpStatus === null) opts.onAnswer?.(null);
     const reason = describeFetchError(error, opts.timeoutMs);
     return {

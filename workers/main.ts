@@ -47,6 +47,11 @@ const CLEANUP_TIMEOUT_MS = 2_000;
 export interface WorkerProcessOptions {
   /** Create or update the poll schedule at start-up (default true). */
   ensureSchedule?: boolean;
+  /**
+   * Ask JAO nothing (`--offline`, a stack for a restore): the fetch queue is not served, and no schedule or fetch
+   * rate limit is set. A day to fetch waits for a worker that reaches JAO.
+   */
+  offline?: boolean;
   /** Called once the workers poll their queues. */
   onRunning?: () => Promise<void>;
   /** Stops the process gracefully: before the workers exist it ends start-up at once, after it drains them. */
@@ -107,6 +112,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
     if (signal?.aborted) throw new StartupAborted();
   };
   const database = `database at ${describeDatabase(config.DATABASE_URL)}`;
+  const withSchedules = (options.ensureSchedule ?? true) && !options.offline;
   await step(`${database} does not answer`, probeDatabase(config.DATABASE_URL), signal);
   const pool = createPool(config.DATABASE_URL, {
     applicationName: 'jao-scraper-worker',
@@ -133,10 +139,10 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         { signal, log, passThrough: (error) => error instanceof SearchAttributesProblem },
       );
       if (added.length) log(`search attributes registered: ${added.join(', ')}`);
-      fetchBudget = await agreeOnRateLimit(temporal, config, log, signal);
+      if (!options.offline) fetchBudget = await agreeOnRateLimit(temporal, config, log, signal);
       // Under Worker Versioning a build that is not current yet must not re-point the shared schedules: it
       // ensures them once it is current (below).
-      if ((options.ensureSchedule ?? true) && !config.TEMPORAL_WORKER_VERSIONING) {
+      if (withSchedules && !config.TEMPORAL_WORKER_VERSIONING) {
         await ensureSchedules(temporal, config, log, signal);
       }
     } finally {
@@ -173,6 +179,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           namespace: config.TEMPORAL_NAMESPACE,
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           pool,
+          ...(options.offline ? { queues: 'main' as const } : {}),
           jao: {
             baseUrl: config.JAO_BASE_URL,
             apiKey: config.JAO_API_KEY,
@@ -201,12 +208,15 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         { taskQueue: config.TEMPORAL_TASK_QUEUE, buildId: workflowBundle.info.buildId },
         `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}; build ${workflowBundle.info.buildId}` +
           ` (${config.WORKFLOW_BUNDLE_PATH ? `bundle ${config.WORKFLOW_BUNDLE_PATH}` : 'bundled at start-up'}` +
-          `${config.TEMPORAL_WORKER_VERSIONING ? `, versioned deployment ${config.TEMPORAL_DEPLOYMENT_NAME}` : ''}); JAO at ${config.JAO_BASE_URL}`,
+          `${config.TEMPORAL_WORKER_VERSIONING ? `, versioned deployment ${config.TEMPORAL_DEPLOYMENT_NAME}` : ''}); ` +
+          (options.offline
+            ? `offline: JAO is not asked (task queue ${fetchTaskQueueOf(config.TEMPORAL_TASK_QUEUE)} not served, no schedule set); a day to fetch waits for a worker that reaches JAO`
+            : `JAO at ${config.JAO_BASE_URL}`),
       );
       // The health gauges only where they are exported (METRICS_PORT 0 turns metrics off).
       const health = config.METRICS_PORT > 0 ? startHealthMetrics(config, pool, log) : null;
       const versions = config.TEMPORAL_WORKER_VERSIONING
-        ? await superviseVersion(config, workflowBundle.info.buildId, logger, options.ensureSchedule ?? true)
+        ? await superviseVersion(config, workflowBundle.info.buildId, logger, withSchedules)
         : null;
       try {
         try {

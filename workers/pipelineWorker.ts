@@ -19,6 +19,8 @@ import {
   fetchWorkerRateOptions,
   spacedFetch,
 } from '../control/fetchBudget';
+import { workerIdentityWith } from '../control/workerDatabase';
+import { readDatabaseIdentity } from '../db/databaseIdentity';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
@@ -116,6 +118,8 @@ function deploymentOptions(
 export async function createPipelineWorkers(options: PipelineWorkerOptions): Promise<PipelineWorkers> {
   const { connection, namespace, taskQueue, pool, workflowBundle } = options;
   const buildId = workflowBundle.info.buildId;
+  // Names this worker's database to the commands that start workflows (control/workerDatabase.ts).
+  const identity = workerIdentityWith(await readDatabaseIdentity(pool));
   const workerDeploymentOptions = deploymentOptions(buildId, options.deployment);
   const concurrency = options.maxConcurrentActivities ?? 32;
   const fetchBudget = options.fetchBudget ?? FLEET_BUDGET;
@@ -135,6 +139,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     Worker.create({
       connection,
       namespace,
+      identity,
       taskQueue,
       workflowBundle: { code: workflowBundle.code },
       workerDeploymentOptions,
@@ -160,6 +165,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
     Worker.create({
       connection,
       namespace,
+      identity,
       taskQueue: fetchTaskQueueOf(taskQueue),
       workerDeploymentOptions,
       activities: createFetchActivities({

@@ -1,11 +1,18 @@
 // The SDK runtime of a worker process: its logs (core, worker, activities, workflows) as the worker's JSON lines
 // (common/logger.ts) and the Prometheus endpoint. Installed once, before anything connects to Temporal (a dev
 // server started in-process counts too).
-import type { LogMetadata, Logger as SdkLogger, LogLevel as SdkLogLevel } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  type LogMetadata,
+  type Logger as SdkLogger,
+  type LogLevel as SdkLogLevel,
+} from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import { PUBLICATION_LATENCY_BUCKETS, PUBLICATION_LATENCY_METRIC } from '../activities/freshness';
 import { type Config, secretsOf } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
+import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED } from '../domain/archiveInputs';
+import { FAILURE_TYPES } from '../domain/failureTypes';
 
 /**
  * V8 heap limit the worker is deployed with (Dockerfile: NODE_OPTIONS=--max-old-space-size=256). Without a
@@ -16,12 +23,34 @@ export const WORKER_HEAP_LIMIT_MB = 256;
 
 const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
+/** Activity failures of these types are verdicts the pipeline raises on purpose, not faults of the worker. */
+const EXPECTED_ACTIVITY_FAILURES: ReadonlySet<string> = new Set([
+  FAILURE_TYPES.rejected,
+  RESTORE_REFUSED,
+  ARCHIVE_MISCONFIGURED,
+]);
+
+/**
+ * The level of an SDK log entry, for people: an outcome the code raised on purpose is information, not a warning.
+ * A workflow fails only with a failure its code threw or let through (any other error fails the workflow task and
+ * is retried, with its own warning); an activity failure of an EXPECTED_ACTIVITY_FAILURES type is a verdict (JAO's
+ * `rejected: true`, a restore refused). Every other warning stays one.
+ */
+export function sdkEntryLevel(level: SdkLogLevel, message: string, meta?: LogMetadata): SdkLogLevel {
+  if (level !== 'WARN') return level;
+  if (message === 'Workflow failed') return 'INFO';
+  const error = meta?.error;
+  if (message === 'Activity failed' && error instanceof ApplicationFailure && error.type)
+    return EXPECTED_ACTIVITY_FAILURES.has(error.type) ? 'INFO' : level;
+  return level;
+}
+
 /** The SDK's logger interface over a pino logger: the entry's metadata become the line's fields. */
 export function sdkLoggerOf(logger: Logger): SdkLogger {
   const at =
     (level: SdkLogLevel) =>
     (message: string, meta?: LogMetadata): void =>
-      logger[LEVELS[level]](meta ?? {}, message);
+      logger[LEVELS[sdkEntryLevel(level, message, meta)]](meta ?? {}, message);
   return {
     log: (level, message, meta) => at(level)(message, meta),
     trace: at('TRACE'),

@@ -17,10 +17,11 @@ import {
 } from '../../domain/workflowInputs';
 import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
-import { UsageError } from '../errors';
+import { messageWithCauses, UsageError } from '../errors';
 import { COMMAND_OPTIONS } from '../options';
 import { renderProgress } from '../progressBar';
 import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
+import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
 
 const OPTIONS = COMMAND_OPTIONS.backfill;
 
@@ -108,6 +109,7 @@ export async function startBackfill(
 ): Promise<BackfillResult | null> {
   const temporal = await connectClient(config);
   try {
+    await refuseOtherWorkerDatabase(temporal, config, () => namedDatabaseOf(config.DATABASE_URL));
     const { handle, workflowId, runId, attachedSince } = await openBackfill(
       temporal.client,
       config.TEMPORAL_TASK_QUEUE,
@@ -202,6 +204,7 @@ export async function backfillCommand(argv: string[]): Promise<void> {
 async function rerunDays(config: Config, dataset: Dataset, days: string[], wait: boolean): Promise<void> {
   const temporal = await connectClient(config);
   try {
+    await refuseOtherWorkerDatabase(temporal, config, () => namedDatabaseOf(config.DATABASE_URL));
     const handles = [];
     for (const day of days) {
       const start = await startDayRun(temporal.client, config.TEMPORAL_TASK_QUEUE, dataset, day, {
@@ -220,9 +223,7 @@ async function rerunDays(config: Config, dataset: Dataset, days: string[], wait:
         const result = await resultThroughOutages<Awaited<ReturnType<typeof handle.result>>>(handle);
         outcome = { kind: 'result', result };
       } catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        const message = cause instanceof Error ? cause.message : String(cause);
-        outcome = { kind: 'failed', workflowId: handle.workflowId, message };
+        outcome = { kind: 'failed', workflowId: handle.workflowId, message: messageWithCauses(error) };
       }
       console.log(describeRerunOutcome(outcome));
       outcomes.push(outcome);

@@ -28,6 +28,7 @@ import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 import { COMMAND_OPTIONS } from '../options';
+import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
 import { datasetLabel, resultThroughOutages, showProgress } from './backfill';
 
 const OPTIONS = COMMAND_OPTIONS.reprocess;
@@ -168,6 +169,7 @@ export async function reprocessCommand(argv: string[]): Promise<void> {
   if (dryRun) return printDryRun(config, request);
   const temporal = await connectClient(config);
   try {
+    await refuseOtherWorkerDatabase(temporal, config, () => namedDatabaseOf(config.DATABASE_URL));
     const handle = await openReprocess(temporal.client, config, request);
     console.log(`reprocess workflow ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
     if (!wait) return;

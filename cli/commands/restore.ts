@@ -1,11 +1,12 @@
 // `npx jao restore --from <archive URL> [--from-day D --to-day D] [--merge] [--wait]`: rebuilds the database of
 // DATABASE_URL from an archive as the durable restore workflow (docs/archive.md), with zero requests to JAO.
-// Exit 0: started (or, with --wait, done); 2: a usage mistake, a bad URL, or a database that holds days without
-// --merge; 1: the restore failed.
-import { WorkflowFailedError, WorkflowIdConflictPolicy } from '@temporalio/client';
+// Exit 0: started (or, with --wait, done); 2: a usage mistake, a bad URL, a database that holds days without
+// --merge, or workers that write to another database than DATABASE_URL's; 1: the restore failed.
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { parseArchiveUrl } from '../../archive/archiveUrl';
 import { checkRestoreTarget, RestoreRefused } from '../../archive/restore';
 import { connectClient } from '../../common/temporal';
+import { type DatabaseIdentity, readDatabaseIdentity } from '../../db/databaseIdentity';
 import { createPool } from '../../db/pool';
 import {
   parseRestoreInput,
@@ -19,6 +20,7 @@ import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 import { COMMAND_OPTIONS } from '../options';
+import { refuseOtherWorkerDatabase } from '../workerDatabase';
 import { resultThroughOutages } from './backfill';
 
 const OPTIONS = COMMAND_OPTIONS.restore;
@@ -46,8 +48,10 @@ export async function restoreCommand(argv: string[]): Promise<void> {
   const config = configFromEnv();
   // Refused here too, so the mistake is one line before anything starts (the workflow checks again).
   const pool = createPool(config.DATABASE_URL, { max: 1, applicationName: 'jao restore' });
+  let database: DatabaseIdentity;
   try {
     await checkRestoreTarget(pool, request.merge);
+    database = await readDatabaseIdentity(pool);
   } catch (error) {
     if (error instanceof RestoreRefused) throw new UsageError(`restore: ${error.message}`);
     throw error;
@@ -56,6 +60,8 @@ export async function restoreCommand(argv: string[]): Promise<void> {
   }
   const temporal = await connectClient(config);
   try {
+    // The workers restore into their own database: it must be the one just checked.
+    await refuseOtherWorkerDatabase(temporal, config, async () => database);
     const handle = await temporal.client.workflow.start<typeof restoreWorkflow>('restoreWorkflow', {
       workflowId: RESTORE_WORKFLOW_ID,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -84,11 +90,8 @@ export async function restoreCommand(argv: string[]): Promise<void> {
     })();
     let result: RestoreProgressView;
     try {
+      // A failure reaches cli/main.ts, which prints its root cause (cli/errors.ts).
       result = await resultThroughOutages<RestoreProgressView>(handle);
-    } catch (error) {
-      if (error instanceof WorkflowFailedError)
-        throw new Error(`restore failed: ${error.cause?.message ?? error.message}`);
-      throw error;
     } finally {
       stopped = true;
       await loop;

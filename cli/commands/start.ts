@@ -91,6 +91,11 @@ export async function startCommand(argv: string[]): Promise<void> {
   const simulatorPort = portOption('--simulator-port', values['simulator-port'], 0);
   const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);
   const uiPort = portOption('--ui-port', values['ui-port'], WEB_UI_PORT);
+  const offline = values.offline ?? false;
+  if (offline && values.simulate)
+    throw new UsageError(
+      'start: --simulate and --offline exclude each other (--offline asks no JAO, the simulator neither)',
+    );
   installRuntime(config, { handleSignals: false });
   // The stack's own lines and those it relays (dev server, worker) are log lines; only the summary of where
   // everything is (printWhereEverythingIs) is text for the person who started it.
@@ -159,6 +164,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     }
 
     await runWorkerProcess(config, {
+      offline,
       logger: createLogger('worker', {
         level: config.LOG_LEVEL,
         format: config.LOG_FORMAT,
@@ -166,13 +172,15 @@ export async function startCommand(argv: string[]): Promise<void> {
       }),
       signal: stop.signal,
       onRunning: async () => {
-        const temporal = await connectClient(config);
-        try {
-          await temporal.client.schedule.getHandle(pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)).trigger();
-        } finally {
-          await temporal.close();
+        if (!offline) {
+          const temporal = await connectClient(config);
+          try {
+            await temporal.client.schedule.getHandle(pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)).trigger();
+          } finally {
+            await temporal.close();
+          }
         }
-        if (config.INITIAL_BACKFILL_DAYS > 0) {
+        if (config.INITIAL_BACKFILL_DAYS > 0 && !offline) {
           // One backfill per dataset the worker keeps current: they share the fleet's JAO budget.
           for (const dataset of config.JAO_DATASETS) {
             const range = initialBackfillRange(new Date(), config.INITIAL_BACKFILL_DAYS, dataset);
@@ -197,7 +205,7 @@ export async function startCommand(argv: string[]): Promise<void> {
             : `the status page uses API key ${key.keyId}, kept in ${key.file}`,
         );
         api = await startApi(apiSettings(config));
-        printWhereEverythingIs(config, server, simulator, api, key);
+        printWhereEverythingIs(config, { server, simulator, api, key, offline });
       },
     });
   } catch (error) {
@@ -221,10 +229,19 @@ function portOption(name: string, text: string | undefined, fallback: number): n
 
 function printWhereEverythingIs(
   config: Config,
-  server?: DevServer,
-  simulator?: SimulatorHandle,
-  api?: RunningApi,
-  key?: LocalApiKey,
+  {
+    server,
+    simulator,
+    api,
+    key,
+    offline,
+  }: {
+    server?: DevServer;
+    simulator?: SimulatorHandle;
+    api?: RunningApi;
+    key?: LocalApiKey;
+    offline: boolean;
+  },
 ): void {
   const lines = [
     '',
@@ -232,8 +249,12 @@ function printWhereEverythingIs(
     `  Temporal Web UI   ${server?.uiUrl ?? '(external server: see its own UI)'}`,
     `  Temporal          ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`,
     `  database          ${redact(config.DATABASE_URL)}`,
-    `  JAO               ${config.JAO_BASE_URL}${simulator ? ' (simulator)' : ''}`,
-    `  schedule          ${pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)}, every ${config.POLL_INTERVAL / 1000} s`,
+    offline
+      ? '  JAO               not asked (--offline)'
+      : `  JAO               ${config.JAO_BASE_URL}${simulator ? ' (simulator)' : ''}`,
+    offline
+      ? '  schedule          none (--offline)'
+      : `  schedule          ${pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)}, every ${config.POLL_INTERVAL / 1000} s`,
     config.METRICS_PORT > 0
       ? `  metrics           http://127.0.0.1:${config.METRICS_PORT}/metrics`
       : '  metrics           off',

@@ -2,7 +2,7 @@ import type { Config } from '../../common/config';
 import { type Engine, readEngine } from '../../db/engine';
 import { createPool } from '../../db/pool';
 import { readStatusReport as readReport } from '../../db/statusReport';
-import { addDays, isDeliveryDay, marketTomorrow } from '../../domain/calendar';
+import { addDays, deliveryDayProblem, marketTomorrow } from '../../domain/calendar';
 import { freshnessDeadlineOf } from '../../domain/datasetSource';
 import { type Dataset, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
 import { describeDrift } from '../../domain/drift';
@@ -140,8 +140,8 @@ export async function statusCommand(argv: string[]): Promise<void> {
     ['--from', from],
     ['--to', to],
   ] as const) {
-    if (!isDeliveryDay(day))
-      throw new UsageError(`status: ${name} "${day}" is not a date in the form YYYY-MM-DD`);
+    const problem = deliveryDayProblem(day);
+    if (problem) throw new UsageError(`status: ${name}: ${problem}`);
   }
   if (from > to) throw new UsageError(`status: the range is reversed: from ${from} is after to ${to}`);
   const { report, engine } = await readStatus(config, dataset, from, to, new Date());

@@ -25,7 +25,11 @@ export async function workerCommand(argv: string[]): Promise<void> {
     const { values } = parseCommandArgs('worker', argv, COMMAND_OPTIONS.worker, 0);
     const config = configFromEnv();
     installRuntime(config, { handleSignals: false });
-    await runWorkerProcess(config, { ensureSchedule: !values['no-schedule'], signal: stop.signal });
+    await runWorkerProcess(config, {
+      ensureSchedule: !values['no-schedule'],
+      offline: values.offline ?? false,
+      signal: stop.signal,
+    });
   } catch (error) {
     if (!(error instanceof StartupAborted)) throw error;
     logger.info('stopped during start-up');

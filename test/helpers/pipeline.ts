@@ -36,6 +36,8 @@ export interface WorkerOptions {
   rawRetentionDays?: PipelineWorkerOptions['rawRetentionDays'];
   /** Default: the harness's simulator. Another JAO stand-in (a capture served verbatim, say). */
   jaoBaseUrl?: string;
+  /** JAO_REQUEST_TIMEOUT of the workers (default 10 s). */
+  jaoTimeoutMs?: number;
 }
 
 export interface PipelineHarness {
@@ -78,7 +80,7 @@ export async function createPipelineHarness(
         namespace: temporal.namespace,
         taskQueue,
         pool: options.pool ?? db.pool,
-        jao: { baseUrl: options.jaoBaseUrl ?? simulator.origin, timeoutMs: 10_000 },
+        jao: { baseUrl: options.jaoBaseUrl ?? simulator.origin, timeoutMs: options.jaoTimeoutMs ?? 10_000 },
         maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
         workflowBundle: options.workflowBundle ?? runBundle(),
         deployment: options.deployment,

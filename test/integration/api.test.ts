@@ -325,12 +325,13 @@ describe('refusals', () => {
     [
       `${values}?from=2024-01-01&to=2024-01-01&as_of=2024-02-30T00:00:00Z`,
       'as_of',
-      'expected an ISO-8601 instant',
+      '2024-02-30 is not a day of the calendar',
     ],
     [`${values}?from=2024-01-01&to=2024-01-01&format=xml`, 'format', 'expected json, ndjson or csv'],
     [`${values}?from=2024-01-01&to=2024-01-01&limit=5`, 'limit', 'unknown parameter'],
     [`${values}?to=2024-01-01`, 'from', ''],
-    [`${values}?from=2024-02-30&to=2024-03-01`, 'from', 'expected a delivery day YYYY-MM-DD'],
+    [`${values}?from=2024-02-30&to=2024-03-01`, 'from', '2024-02-30 is not a day of the calendar'],
+    [`${values}?from=2024-2-3&to=2024-03-01`, 'from', 'expected a delivery day YYYY-MM-DD'],
     ['/v1/datasets/maxExchanges/revisions?border=AT_BE', 'mtu', 'give exactly one of mtu or day'],
     [`/v1/days?from=2024-01-02&to=2024-01-01`, 'from', 'must not be after to'],
   ];

@@ -7,15 +7,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createArchiveActivities } from '../../activities/archive';
 import { FileArchiveStore } from '../../archive/fileStore';
 import { openArchiveStore } from '../../archive/openStore';
 import { RestoreRefused, restoreArchive } from '../../archive/restore';
 import { archiveLag, shipPendingWrites } from '../../archive/ship';
-import { RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
+import { messageWithCauses } from '../../cli/errors';
+import { checkWorkerDatabase } from '../../control/workerDatabase';
+import { describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
+import { ARCHIVE_MISCONFIGURED, RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
 import { archiveProblem } from '../../domain/health';
 import type { BackfillResult } from '../../domain/workflowInputs';
 import type { restoreWorkflow } from '../../workflows';
@@ -232,6 +237,72 @@ describe('archive and restore', () => {
     expect(merged.applied).toBe(0);
     expect(merged.skipped).toBe(merged.total);
     expect(await rows(restored.pool, DAYS)).toEqual(before);
+  });
+
+  it('fails a restore through the workers with its reason in one line, at once', async () => {
+    const failure = await h.temporal.client.workflow
+      .execute<typeof restoreWorkflow>('restoreWorkflow', {
+        workflowId: `${RESTORE_WORKFLOW_ID}/refused`,
+        taskQueue: h.taskQueue,
+        args: [{ from: pathToFileURL(archiveDir).href }],
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(messageWithCauses(failure)).toBe(
+      "the database holds 31 day(s): restore rebuilds an empty database (create one and run jao migrate), or pass --merge to add the archive's writes that are newer than what each day holds",
+    );
+  });
+
+  it('refuses at once, with the fix, an archive URL that names no archive', async () => {
+    const empty = await createTestDatabase();
+    try {
+      const nothing = pathToFileURL(path.join(archiveDir, 'nothing-here')).href;
+      const activities = createArchiveActivities({ pool: empty.pool });
+      const refused = await activities.planArchiveRestore({ from: nothing, merge: false }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(ApplicationFailure);
+      expect(refused).toMatchObject({ nonRetryable: true, type: ARCHIVE_MISCONFIGURED });
+      expect((refused as Error).message).toMatch(
+        /^file:\/\/\/.*nothing-here is not an archive of jao-scraper \(no manifest\.json\): restore from the ARCHIVE_URL the pipeline shipped to \(--from\)$/,
+      );
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  it("refuses a restore whose DATABASE_URL is not the workers' database, naming both, before starting it", async () => {
+    const empty = await createTestDatabase();
+    try {
+      const target = { namespace: h.temporal.namespace, taskQueue: h.taskQueue };
+      const theirs = await readDatabaseIdentity(h.db.pool);
+      const mine = await readDatabaseIdentity(empty.pool);
+      await expect(
+        checkWorkerDatabase(h.temporal.connection, target, async () => theirs),
+      ).resolves.toBeUndefined();
+
+      const refused = await runJao(['restore', '--from', pathToFileURL(archiveDir).href, '--wait'], {
+        DATABASE_URL: empty.url,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: h.temporal.namespace,
+        TEMPORAL_TASK_QUEUE: h.taskQueue,
+      });
+      expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(refused.stderr).toBe(
+        `jao restore: the worker of task queue ${h.taskQueue} writes to database ${describeDatabase(theirs)}, ` +
+          `but DATABASE_URL names database ${describeDatabase(mine)}: point DATABASE_URL at the worker's database, ` +
+          'or stop the worker and start one on this database\n',
+      );
+      await expect(h.temporal.client.workflow.getHandle(RESTORE_WORKFLOW_ID).describe()).rejects.toThrow(
+        WorkflowNotFoundError,
+      );
+    } finally {
+      await empty.drop();
+    }
   });
 
   it('does the same through an S3-compatible server', async () => {

@@ -21,9 +21,9 @@ describe('jao CLI', () => {
   const afterTomorrow = addDays(marketTomorrow(new Date()), 2);
   const mistakes: [string, string[], RegExp, NodeJS.ProcessEnv?][] = [
     [
-      'a malformed date',
+      'a date in the form that is no day of the calendar',
       ['backfill', '--from', '2023-02-30', '--to', '2023-03-02'],
-      /"2023-02-30" is not a date/,
+      /^jao backfill: backfill: from: 2023-02-30 is not a day of the calendar$/,
     ],
     ['a reversed range', ['backfill', '--from', '2023-03-05', '--to', '2023-03-01'], /reversed/],
     [

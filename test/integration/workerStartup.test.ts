@@ -1,10 +1,13 @@
 // A worker whose start-up fails exits non-zero within seconds with one line; SIGTERM is honoured during start-up.
 import { createServer, type Server, type Socket } from 'node:net';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort as closedPort } from '../../common/ports';
+import { pollScheduleIdFor } from '../../control/pollSchedule';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
-import { uniqueTaskQueue } from '../helpers/temporal';
+import { connectTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 /** A server that accepts connections and never answers: a database that hangs. */
 async function blackHole() {
@@ -94,6 +97,56 @@ describe('worker start-up', () => {
     expect(meaningfulLines(badInterval.output())).toEqual([
       'jao worker: invalid configuration: POLL_INTERVAL: expected a duration from 10s to 24h',
     ]);
+  });
+
+  it('asks JAO nothing with --offline, and says so once: no fetch worker, no schedule, no rate limit', async () => {
+    const taskQueue = uniqueTaskQueue('offline');
+    const worker = spawnJao(['worker', '--offline'], {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      METRICS_PORT: '0',
+      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+    });
+    processes.push(worker);
+    await worker.waitFor('worker polling task queue', 60_000);
+    const said = meaningfulLines(worker.output())
+      .map((line) => JSON.parse(line) as { level: string; message: string })
+      .filter((line) => /JAO|schedule|rate limit/.test(line.message));
+    expect(said).toEqual([
+      {
+        time: expect.any(String),
+        level: 'info',
+        name: 'worker',
+        taskQueue,
+        buildId: expect.any(String),
+        message: expect.stringMatching(
+          new RegExp(
+            `offline: JAO is not asked \\(task queue ${taskQueue}-fetch not served, no schedule set\\); a day to fetch waits for a worker that reaches JAO$`,
+          ),
+        ),
+      },
+    ]);
+    const temporal = await connectTemporal();
+    try {
+      await expect(
+        temporal.client.schedule.getHandle(pollScheduleIdFor(taskQueue)).describe(),
+      ).rejects.toThrow(ScheduleNotFoundError);
+      const pollersOf = async (name: string) =>
+        (
+          await temporal.connection.workflowService.describeTaskQueue({
+            namespace: temporal.namespace,
+            taskQueue: { name, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+            taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          })
+        ).pollers ?? [];
+      expect(await pollersOf(`${taskQueue}-fetch`)).toEqual([]);
+      expect((await pollersOf(taskQueue)).length).toBeGreaterThan(0);
+    } finally {
+      await temporal.close();
+    }
+    await stopProcess(worker, 'SIGTERM');
   });
 
   it('ends on SIGTERM while its start-up hangs on a database that never answers', async () => {

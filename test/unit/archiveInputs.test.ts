@@ -27,7 +27,7 @@ describe('restore input', () => {
       /--from: expected file:\/\/\/absolute\/path/,
     );
     expect(() => parseRestoreArgs(['--from', 'file:///srv/a', '--from-day', '2024-13-01'])).toThrow(
-      /^restore: --from-day: "2024-13-01" is not a date/,
+      /^restore: --from-day: 2024-13-01 is not a day of the calendar$/,
     );
     expect(parseRestoreArgs(['--from', 's3://bucket/p', '--merge', '--wait'])).toMatchObject({
       request: { from: 's3://bucket/p', merge: true },
@@ -35,7 +35,13 @@ describe('restore input', () => {
     });
   });
 
-  it('draws the progress line', () => {
+  it('draws the progress line, with a share only once the total is counted', () => {
+    const start = { from: 'file:///a', total: 0, applied: 0, skipped: 0, lastDay: null, done: false };
+    expect(restoreProgressLine(start)).toBe("restore from file:///a: counting the archive's writes");
+    expect(restoreProgressLine({ ...start, done: true })).toBe(
+      "restore from file:///a: no write in the archive's range, done",
+    );
+    expect(restoreProgressLine({ ...start, total: 211 })).toBe('restore from file:///a: 0/211 writes (0%)');
     expect(
       restoreProgressLine({
         from: 'file:///a',

@@ -5,6 +5,7 @@ import {
   dayOfInstant,
   daysInRange,
   dayWindow,
+  deliveryDayProblem,
   expectedMtuCount,
   GO_LIVE_DAY,
   isDeliveryDay,
@@ -133,6 +134,15 @@ describe('delivery-day calendar', () => {
     ]) {
       expect(isDeliveryDay(text), text).toBe(false);
     }
+  });
+
+  it('says why a text is no delivery day: not in the form, or no day of the calendar', () => {
+    expect(deliveryDayProblem('2024-02-29')).toBeNull();
+    expect(deliveryDayProblem('2026-02-30')).toBe('2026-02-30 is not a day of the calendar');
+    expect(deliveryDayProblem('2022-13-01')).toBe('2022-13-01 is not a day of the calendar');
+    expect(deliveryDayProblem('2022-6-9')).toBe('"2022-6-9" is not a date in the form YYYY-MM-DD');
+    expect(deliveryDayProblem(20220609)).toBe('20220609 is not a date in the form YYYY-MM-DD');
+    expect(deliveryDayProblem('1969-12-31')).toBe('1969-12-31 is before 1970: not a delivery day');
   });
 
   it('adds days and enumerates inclusive ranges', () => {

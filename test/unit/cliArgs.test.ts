@@ -35,6 +35,18 @@ describe('backfill arguments', () => {
     expect(refusal(() => parseBackfillArgs('backfill', [...RANGE, '--concurrency', value]))).toBe(message);
   });
 
+  it('refuses a date in the form that is no day of the calendar as such, and a date in another form as that', () => {
+    expect(refusal(() => parseBackfillArgs('backfill', ['--from', '2026-02-30', '--to', '2026-03-02']))).toBe(
+      'backfill: from: 2026-02-30 is not a day of the calendar',
+    );
+    expect(refusal(() => parseBackfillArgs('backfill', ['--from', '2026-02-01', '--to', '2026-2-3']))).toBe(
+      'backfill: to: "2026-2-3" is not a date in the form YYYY-MM-DD',
+    );
+    expect(refusal(() => parseReprocessArgs(['--from', '2025-04-31', '--to', '2025-05-02']))).toBe(
+      'reprocess: from: 2025-04-31 is not a day of the calendar',
+    );
+  });
+
   it('refuses a stray argument instead of ignoring it', () => {
     expect(refusal(() => parseBackfillArgs('backfill', ['2024-01-01', ...RANGE]))).toBe(
       'backfill: unexpected argument "2024-01-01"',

@@ -152,6 +152,10 @@ describe('dataset declarations', () => {
       message: '2024-10-29 is before Nordic flow-based go-live (2024-10-30): JAO has no data',
     });
     expect(parseDayInput({ dataset: 'nordicMaxExchanges', day: '2024-10-30' }).ok).toBe(true);
+    expect(parseDayInput({ day: '2025-02-29' })).toEqual({
+      ok: false,
+      message: 'day: 2025-02-29 is not a day of the calendar',
+    });
     const now = new Date('2024-11-01T12:00:00Z');
     expect(
       parseBackfillInput({ dataset: 'nordicMaxExchanges', from: '2024-10-01', to: '2024-10-31' }, now),

@@ -50,6 +50,7 @@ describe('reprocess inputs', () => {
       'to 2026-03-12 is after tomorrow (2026-03-11): no answer of it can be stored yet',
     ],
     [{ from: '2026-3-1', to: '2026-03-02' }, 'from: "2026-3-1" is not a date in the form YYYY-MM-DD'],
+    [{ from: '2026-02-27', to: '2026-02-30' }, 'to: 2026-02-30 is not a day of the calendar'],
     [
       { from: '2026-03-01', to: '2026-03-02', concurrency: 65 },
       'concurrency: concurrency must be at most 64',

@@ -114,6 +114,12 @@ describe('jao simulate arguments', () => {
     for (const argv of mistakes) {
       expect(() => parseSimulateArgs(argv), argv.join(' ')).toThrow(SimulateUsageError);
     }
+    expect(() => parseSimulateArgs(['--truncated-days', '2026-02-28,2026-02-30'])).toThrow(
+      '--truncated-days: expected comma-separated days YYYY-MM-DD: 2026-02-30 is not a day of the calendar',
+    );
+    expect(() => parseSimulateArgs(['--key-set-change-day', '2026-2-3'])).toThrow(
+      '--key-set-change-day: "2026-2-3" is not a date in the form YYYY-MM-DD',
+    );
   });
 
   it('answers --help without starting', () => {

@@ -1,0 +1,47 @@
+// Before a command starts a workflow that the workers run on their own database: refused in one line when they
+// write to another database than the one the command names (control/workerDatabase.ts).
+import type { TemporalClient } from '../common/temporal';
+import { checkWorkerDatabase } from '../control/workerDatabase';
+import { type DatabaseIdentity, readDatabaseIdentity } from '../db/databaseIdentity';
+import { createPool } from '../db/pool';
+
+/** How long a command that does not otherwise use its database waits for it to answer before not comparing. */
+const IDENTIFY_TIMEOUT_MS = 5_000;
+
+/**
+ * The identity of DATABASE_URL's database when the environment names one, or null: a command that starts work
+ * only through Temporal (backfill, rerun, reprocess) does not otherwise use the database, so a DATABASE_URL left at
+ * its default names nothing, and one that does not answer is not compared.
+ */
+export async function namedDatabaseOf(
+  databaseUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DatabaseIdentity | null> {
+  if (!env.DATABASE_URL) return null;
+  const pool = createPool(databaseUrl, {
+    max: 1,
+    applicationName: 'jao',
+    connectionTimeoutMs: IDENTIFY_TIMEOUT_MS,
+    report: () => {},
+  });
+  try {
+    return await readDatabaseIdentity(pool);
+  } catch {
+    return null;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Refuses (WorkerDatabaseMismatch, exit 2) when the task queue's running workers write to another database. */
+export function refuseOtherWorkerDatabase(
+  temporal: TemporalClient,
+  config: { TEMPORAL_NAMESPACE: string; TEMPORAL_TASK_QUEUE: string },
+  ownDatabase: () => Promise<DatabaseIdentity | null>,
+): Promise<void> {
+  return checkWorkerDatabase(
+    temporal.connection,
+    { namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    ownDatabase,
+  );
+}

@@ -1,0 +1,44 @@
+// A worker stopping while its fetch waits on JAO: the request is abandoned at once, not waited for until
+// JAO_REQUEST_TIMEOUT to end as "JAO unavailable"; the next attempt, on a worker that runs again, fetches the day.
+// In a namespace of the file's own.
+import { temporal } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestNamespace } from '../helpers/namespace';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+
+const DAY = '2024-08-14';
+/** JAO answers after this, and the workers wait as long for it: a stop that waited for the request would time out the test. */
+const SLOW_MS = 300_000;
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let h: PipelineHarness;
+
+beforeAll(async () => {
+  const namespace = await createTestNamespace('fetch-shutdown');
+  h = await createPipelineHarness('fetch-shutdown', { faults: { latencyMs: SLOW_MS } }, { namespace });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('a worker that stops while a fetch waits on JAO', () => {
+  it('abandons the request at once, and the next worker fetches the day', async () => {
+    const workers = await h.startWorkers({ jaoTimeoutMs: SLOW_MS });
+    const handle = await h.startDay(DAY);
+    const fetchOf = async () =>
+      (await handle.describe()).raw.pendingActivities?.find(
+        (activity) => activity.activityType?.name === 'fetchDayFromJao',
+      );
+    while ((await fetchOf())?.state !== STARTED) await sleep(100);
+
+    await workers.stop();
+    const stopped = await fetchOf();
+    expect(stopped?.attempt).toBe(2);
+    expect(stopped?.lastFailure?.message).not.toMatch(/JAO unavailable/);
+
+    h.simulator.setFaults({ latencyMs: 0 });
+    await h.startWorkers();
+    expect((await handle.result()).status).toBe('complete');
+  }, 60_000);
+});
