@@ -140,8 +140,9 @@ function firstLine(error: unknown): string {
 /** Who to blame when the server refuses the caller: the API key, other credentials, or none given. */
 function credentialsRefused(settings: TemporalSettings, details: string, stage: ConnectStage): string {
   const at = `Temporal at ${settings.address}`;
+  const clientCert = settings.tls ? settings.tls.clientCert : undefined;
   // Let in, but not to this namespace: a key or certificate scoped to another one, or a misspelt namespace.
-  if (stage === 'namespace' && (settings.apiKey || (settings.tls && settings.tls.clientCert)))
+  if (stage === 'namespace' && (settings.apiKey || clientCert))
     return (
       `${at} does not let the ${settings.apiKey ? 'API key of TEMPORAL_API_KEY' : 'client certificate'} use ` +
       `namespace ${settings.namespace} (TEMPORAL_NAMESPACE): check the namespace, or the key's role on it (${details})`
@@ -149,7 +150,6 @@ function credentialsRefused(settings: TemporalSettings, details: string, stage: 
   if (settings.apiKey) return `${at} refused the API key of TEMPORAL_API_KEY (${details})`;
   if (Object.keys(settings.metadata ?? {}).some((key) => key.toLowerCase() === 'authorization'))
     return `${at} refused the authorization of TEMPORAL_GRPC_META_AUTHORIZATION (${details})`;
-  const clientCert = settings.tls ? settings.tls.clientCert : undefined;
   if (clientCert) return `${at} does not let the client certificate of ${clientCert.setting} in (${details})`;
   return `${at} requires credentials: set TEMPORAL_API_KEY, or a client certificate (TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH) (${details})`;
 }
