@@ -1,6 +1,7 @@
 // The pipeline's workers: one on the main queue (workflows, validate/write activities) and one on the fetch
 // queue, whose task-queue-wide rate limit keeps every worker together under JAO's request limit (or, where Temporal
 // refuses the worker that limit, each worker's share of it: control/fetchBudget.ts).
+import { hostname } from 'node:os';
 import { type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import {
@@ -118,8 +119,11 @@ function deploymentOptions(
 export async function createPipelineWorkers(options: PipelineWorkerOptions): Promise<PipelineWorkers> {
   const { connection, namespace, taskQueue, pool, workflowBundle } = options;
   const buildId = workflowBundle.info.buildId;
-  // Names this worker's database to the commands that start workflows (control/workerDatabase.ts).
-  const identity = workerIdentityWith(await readDatabaseIdentity(pool));
+  // Names this worker's database to the commands that start workflows (control/workerDatabase.ts). A database
+  // away at this moment does not keep the worker from starting (its activities wait it out): it then names none,
+  // and the commands do not compare.
+  const database = await readDatabaseIdentity(pool).catch(() => null);
+  const identity = database ? workerIdentityWith(database) : `${process.pid}@${hostname()}`;
   const workerDeploymentOptions = deploymentOptions(buildId, options.deployment);
   const concurrency = options.maxConcurrentActivities ?? 32;
   const fetchBudget = options.fetchBudget ?? FLEET_BUDGET;
