@@ -84,12 +84,23 @@ function oneLine(message: string): string {
   return redactSecrets(message.replace(/\s*\n\s*/g, ' '), secretsOfEnvironment(process.env));
 }
 
+/**
+ * Exits once what was written has left: into a pipe, a large answer (`jao catalogue --json`) is still being written
+ * when the command returns, and exiting at once cut it short.
+ */
+function exitWhenWritten(code: number): void {
+  let pending = 2;
+  const written = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}
+
 // Exit once the command is done: a start-up that failed or was stopped may leave a connection attempt or timer
 // behind, which must not keep the process alive (a supervisor waits for the exit to restart it).
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main(process.argv.slice(2)).then(exitWhenWritten, (error: unknown) => {
+  console.error(error);
+  exitWhenWritten(1);
+});
