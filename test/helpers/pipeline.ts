@@ -36,6 +36,8 @@ export interface WorkerOptions {
   rawRetentionDays?: PipelineWorkerOptions['rawRetentionDays'];
   /** Default: the harness's simulator. Another JAO stand-in (a capture served verbatim, say). */
   jaoBaseUrl?: string;
+  /** Writes that change a day's outcome tell the queue's keeper of the bad-day markers (default off, as below). */
+  keepBadDayMarkers?: boolean;
 }
 
 export interface PipelineHarness {
@@ -89,6 +91,7 @@ export async function createPipelineHarness(
         maxConcurrentFetches: options.maxConcurrentFetches,
         archiveUrl: options.archiveUrl,
         rawRetentionDays: options.rawRetentionDays,
+        keepBadDayMarkers: options.keepBadDayMarkers,
       });
       const done = workers.run();
       const handle: RunningWorkers = {
