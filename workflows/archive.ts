@@ -32,16 +32,17 @@ export interface ArchiveRunResult {
   bodiesDropped?: number;
 }
 
-/** What a run shipped, as its details in the Web UI say: the writes, and the days they were of per dataset. */
+/**
+ * What a run shipped, as its details in the Web UI say (Markdown): the writes, then a line per dataset with the days
+ * they were of.
+ */
 export function describeShipped(result: ArchiveRunResult): string {
   const days = (result.shippedDays ?? []).map(
     (of) =>
-      `${of.dataset}: ${of.days} day(s), ${of.first === of.last ? of.first : `${of.first}..${of.last}`}`,
+      `- ${of.dataset}: ${of.days} day(s), ${of.first === of.last ? of.first : `${of.first}..${of.last}`}`,
   );
-  return [
-    `shipped ${result.shipped} write(s) to ${result.location} (${result.answersWritten} new answer(s)); ${result.pending} waiting`,
-    ...days,
-  ].join('\n');
+  const shipped = `shipped ${result.shipped} write(s) to ${result.location} (${result.answersWritten} new answer(s)); ${result.pending} waiting`;
+  return days.length ? `${shipped}\n\n${days.join('\n')}` : shipped;
 }
 
 /** Ships what is not archived yet (the archive schedule's action; `jao archive` does the same in its process). */

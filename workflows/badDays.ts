@@ -81,7 +81,7 @@ function describeKeeper(
       (next.deadline !== null && next.deadline < next.sweep
         ? ` (${clock(next.deadline)}: a day not published reaches its deadline).`
         : ' (sweep).'),
-  ].join('\n');
+  ].join('\n\n');
 }
 
 /**

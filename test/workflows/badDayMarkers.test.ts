@@ -79,7 +79,7 @@ describe('badDayMarkersWorkflow (stub sync)', () => {
     await until('the sync after the word', () => syncs === 3);
     await until('its details', async () => /a day changed/.test(await details(handle.workflowId)));
     expect(await details(handle.workflowId)).toMatch(
-      /^1 bad day\(s\) now.*\nLast sync .* \(a day changed\): 0 marker\(s\) started, 0 completed\.\nNext sync when a write changes a day's outcome, else at .* \(sweep\)\.$/s,
+      /^1 bad day\(s\) now.*\n\nLast sync .* \(a day changed\): 0 marker\(s\) started, 0 completed\.\n\nNext sync when a write changes a day's outcome, else at .* \(sweep\)\.$/s,
     );
     // Nothing more to do until the sweep: it waits.
     await sleep(200);
