@@ -216,8 +216,8 @@ describe('the saved views of docs/howto/web-ui-views.md', () => {
   });
 
   it('list what the page says', async () => {
-    // A backfill kept running: JAO answers slowly from now on.
-    h.simulator.setFaults({ latencyMs: 20_000 });
+    // A backfill kept running: from now on JAO answers no request within its timeout (the fetches retry).
+    h.simulator.setFaults({ latencyMs: 600_000 });
     const slow = backfillWorkflowId('maxExchanges', SLOW.from, SLOW.to, 'missing');
     const running = await client().workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
       workflowId: slow,
