@@ -32,6 +32,8 @@ export interface ArchiveDeps {
   maxBodyBytes?: number;
   /** RAW_RETENTION_DAYS: after shipping, bodies archived and older than this leave the database (unset: none). */
   rawRetentionDays?: number;
+  /** Called after a restored batch wrote days (the keeper of the bad-day markers: activities/badDays.ts). */
+  onOutcomeChanged?: () => Promise<void>;
 }
 
 /** What one run of the archive did. `bodiesDropped` is absent when no retention is set. */
@@ -82,6 +84,7 @@ export function createArchiveActivities({
   env = process.env,
   maxBodyBytes,
   rawRetentionDays,
+  onOutcomeChanged,
 }: ArchiveDeps) {
   const stores = new Map<string, Promise<ArchiveStore>>();
   const storeAt = (url: string | undefined) => {
@@ -139,7 +142,7 @@ export function createArchiveActivities({
         const store = await storeAt(input.from);
         const timer = setInterval(() => Context.current().heartbeat(input.after), 5_000);
         try {
-          return await restoreBatch(
+          const batch = await restoreBatch(
             pool,
             store,
             input.plan,
@@ -148,6 +151,9 @@ export function createArchiveActivities({
             input.limit,
             maxBodyBytes,
           );
+          // Restored days may be bad ones: one word to the keeper of the markers per batch that wrote any.
+          if (batch.applied > 0) await onOutcomeChanged?.();
+          return batch;
         } finally {
           clearInterval(timer);
         }

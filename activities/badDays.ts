@@ -13,6 +13,7 @@ import type pg from 'pg';
 import { DATASET_ATTRIBUTE, DAY_STATUS_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
 import { type DayCursor, readBadDayCandidates } from '../db/badDays';
 import {
+  BAD_DAY_MARKERS_WORKFLOW_TYPE,
   BAD_DAY_OVER_SIGNAL,
   BAD_DAY_STATUSES,
   BAD_DAY_WORKFLOW_TYPE,
@@ -20,7 +21,10 @@ import {
   BAD_DAYS_SYNC_CONCURRENCY,
   type BadDay,
   type BadDayStatus,
+  badDayMarkersIdOf,
   badStatusOf,
+  DAY_OUTCOME_CHANGED_SIGNAL,
+  deadlineAheadOf,
   markerChanges,
   markerIdOf,
   type RunningMarker,
@@ -41,6 +45,11 @@ export interface BadDaysSyncResult {
   badDays: number;
   started: number;
   completed: number;
+  /**
+   * The earliest deadline still ahead of a day stored not published (ISO instant): that day turns late then, with
+   * no write to say so. Absent when no such day waits.
+   */
+  nextDeadline?: string;
 }
 
 /** A running marker: the day and status its search attributes name, or null when they name none (a stray start). */
@@ -83,11 +92,50 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
+/** What the keeper's start says of it in the Web UI. */
+export const BAD_DAY_MARKERS_SUMMARY = 'bad days: keeps one running marker per day bad now';
+
+/**
+ * Asks the keeper of `taskQueue`'s bad-day markers to sync (workflows/badDays.ts): signal-with-start, so a keeper not
+ * running yet, or ended by hand, is started. Idempotent: the worker calls it at start, writes that change a day's
+ * outcome call it through tellBadDayMarkers.
+ */
+export async function signalBadDayMarkers(client: Client, taskQueue: string): Promise<void> {
+  await client.workflow.signalWithStart(BAD_DAY_MARKERS_WORKFLOW_TYPE, {
+    workflowId: badDayMarkersIdOf(taskQueue),
+    taskQueue,
+    args: [{}],
+    signal: DAY_OUTCOME_CHANGED_SIGNAL,
+    signalArgs: [],
+    staticSummary: BAD_DAY_MARKERS_SUMMARY,
+  });
+}
+
+/**
+ * Inside an activity whose write changed a day's outcome (domain/badDays.ts, outcomeChanged): tells the keeper of its
+ * task queue. Best effort: a write never fails for it, and a signal lost (Temporal unreachable) is made up by the
+ * keeper's sweep within BAD_DAYS_SWEEP_INTERVAL_MS.
+ */
+export async function tellBadDayMarkers(): Promise<void> {
+  const context = Context.current();
+  try {
+    await signalBadDayMarkers(context.client, context.info.taskQueue);
+  } catch (error) {
+    context.log.warn(
+      `the keeper of the bad-day markers was not told of a changed day (its next sweep sees it): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
 export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DAYS_PAGE_SIZE }: BadDayDeps) {
   const deadlineOf = (dataset: Dataset) => deadlines[dataset] ?? declarationOf(dataset).publication.deadline;
 
-  async function readBadDays(now: Date, heartbeat: () => void): Promise<BadDay[]> {
+  async function readBadDays(
+    now: Date,
+    heartbeat: () => void,
+  ): Promise<{ bad: BadDay[]; nextDeadline: Date | null }> {
     const bad: BadDay[] = [];
+    let nextDeadline: Date | null = null;
     let after: DayCursor | null = null;
     for (;;) {
       const page = await readBadDayCandidates(pool, {
@@ -96,11 +144,14 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
         notPublishedThrough: marketTomorrow(now),
       });
       for (const facts of page) {
-        const status = badStatusOf(facts, deadlineOf(facts.dataset), now);
+        const deadline = deadlineOf(facts.dataset);
+        const status = badStatusOf(facts, deadline, now);
         if (status) bad.push({ dataset: facts.dataset, day: facts.day, status });
+        const due = deadlineAheadOf(facts, deadline, now);
+        if (due && (nextDeadline === null || due < nextDeadline)) nextDeadline = due;
       }
       heartbeat();
-      if (page.length < pageSize) return bad;
+      if (page.length < pageSize) return { bad, nextDeadline };
       const last = page.at(-1)!;
       after = { dataset: last.dataset, day: last.day };
     }
@@ -162,7 +213,7 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
       const context = Context.current();
       const { client } = context;
       const { taskQueue } = context.info;
-      const badDays = await readBadDays(new Date(), () => context.heartbeat());
+      const { bad: badDays, nextDeadline } = await readBadDays(new Date(), () => context.heartbeat());
       const listed = await listMarkers(client, taskQueue, () => context.heartbeat());
       const known = listed.flatMap((entry) => (entry.marker ? [entry.marker] : []));
       const changes = markerChanges(badDays, known);
@@ -178,7 +229,12 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
         if (await startMarker(client, taskQueue, bad)) started += 1;
         context.heartbeat();
       });
-      return { badDays: badDays.length, started, completed };
+      return {
+        badDays: badDays.length,
+        started,
+        completed,
+        ...(nextDeadline ? { nextDeadline: nextDeadline.toISOString() } : {}),
+      };
     },
   };
 }

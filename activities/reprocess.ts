@@ -38,6 +38,8 @@ export interface ReprocessDeps {
   writeTimeouts?: TransactionTimeouts;
   /** Reads a body dropped under RAW_RETENTION_DAYS back from the archive (ARCHIVE_URL). */
   readArchived?: ArchivedBodyReader;
+  /** Called after a write that changed a day's outcome (the keeper of the bad-day markers: activities/badDays.ts). */
+  onOutcomeChanged?: () => Promise<void>;
 }
 
 export interface ReprocessDayRequest {
@@ -127,6 +129,7 @@ async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest):
     deps.writeTimeouts,
   );
   const reprocessed = written.reprocessed!;
+  if (written.outcomeChanged) await deps.onOutcomeChanged?.();
   const reason = redact(reasonOfWrite(assessment, written.status) ?? null);
   return {
     day,

@@ -33,6 +33,8 @@ export interface StoreDeps {
   writeTimeouts?: TransactionTimeouts;
   /** Reads a body dropped under RAW_RETENTION_DAYS back from the archive. */
   readArchived?: ArchivedBodyReader;
+  /** Called after a write that changed a day's outcome (the keeper of the bad-day markers: activities/badDays.ts). */
+  onOutcomeChanged?: () => Promise<void>;
 }
 
 export interface StoredDayRef {
@@ -63,6 +65,7 @@ export function createStoreActivities({
   secrets = [],
   writeTimeouts,
   readArchived,
+  onOutcomeChanged,
 }: StoreDeps) {
   /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
   const retried = <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>) =>
@@ -116,6 +119,7 @@ export function createStoreActivities({
           recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
         // Only the write that first made the day complete observes the publication latency.
         if (written.facts?.firstCompletion) await recordPublicationLatency(pool, ref);
+        if (written.outcomeChanged) await onOutcomeChanged?.();
         const { facts: _facts, ...counts } = written;
         Context.current().log.info('day written', {
           day: ref.day,
@@ -138,7 +142,7 @@ export function createStoreActivities({
     /** The last word of a failed day: retried by its workflow for as long as the database is away. */
     async recordDayFailure(input: { dataset: Dataset; day: DeliveryDay; error: string }): Promise<void> {
       const error = redactSecrets(input.error, secrets);
-      await withDatabaseFailures(
+      const written = await withDatabaseFailures(
         `record the failure of ${input.day}`,
         () =>
           writeDay(
@@ -169,6 +173,7 @@ export function createStoreActivities({
         changedPoints: 0,
         rejections: 0,
       });
+      if (written.outcomeChanged) await onOutcomeChanged?.();
       // The day's outcome, recorded: what went wrong unexpectedly (an outage, a refused statement) was a warning
       // where it happened.
       Context.current().log.info('day failed', { day: input.day, error });

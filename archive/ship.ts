@@ -93,9 +93,20 @@ export function entryOf(row: PendingWriteRow): { entry: JournalEntry; body: Buff
   return { entry, body: row.body };
 }
 
+/** The days of one dataset whose writes a run shipped. */
+export interface ShippedDays {
+  dataset: JournalEntry['dataset'];
+  /** Distinct delivery days. */
+  days: number;
+  first: string;
+  last: string;
+}
+
 export interface ShipProgress {
   /** Writes shipped and marked so far. */
   shipped: number;
+  /** Which days those writes were of, per dataset (in dataset order). */
+  shippedDays: ShippedDays[];
   /** Answer objects this run wrote (an answer already in the archive is not written again). */
   answersWritten: number;
   /** Writes still waiting when the last batch was read. */
@@ -120,6 +131,15 @@ export async function archiveLag(pool: pg.Pool): Promise<{ pending: number; olde
   return { pending: Number(row.pending), oldest: row.oldest };
 }
 
+function shippedDaysOf(shipped: Map<JournalEntry['dataset'], Set<string>>): ShippedDays[] {
+  return [...shipped]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([dataset, set]) => {
+      const days = [...set].sort();
+      return { dataset, days: days.length, first: days[0]!, last: days.at(-1)! };
+    });
+}
+
 /** Ships every write not archived yet to `store`, batch by batch, oldest first. */
 export async function shipPendingWrites(
   pool: pg.Pool,
@@ -127,7 +147,13 @@ export async function shipPendingWrites(
   options: ShipOptions = {},
 ): Promise<ShipProgress> {
   const batchSize = options.batchSize ?? 200;
-  const progress: ShipProgress = { shipped: 0, answersWritten: 0, pending: (await archiveLag(pool)).pending };
+  const progress: ShipProgress = {
+    shipped: 0,
+    shippedDays: [],
+    answersWritten: 0,
+    pending: (await archiveLag(pool)).pending,
+  };
+  const daysShipped = new Map<JournalEntry['dataset'], Set<string>>();
   await store.putIfAbsent(MANIFEST_KEY, MANIFEST_BYTES);
   while (options.limit === undefined || progress.shipped < options.limit) {
     const size =
@@ -169,6 +195,11 @@ export async function shipPendingWrites(
       ],
     );
     progress.shipped += rows.length;
+    for (const row of rows) {
+      const days = daysShipped.get(row.dataset) ?? new Set<string>();
+      daysShipped.set(row.dataset, days.add(row.day));
+    }
+    progress.shippedDays = shippedDaysOf(daysShipped);
     progress.pending = (await archiveLag(pool)).pending;
     options.onProgress?.({ ...progress });
     if (rows.length < size) break;

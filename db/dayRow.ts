@@ -120,7 +120,7 @@ interface DayRowParams extends Record<string, unknown> {
 // other days cannot deadlock on them (the delivery_day row is only ever written under the day's lock (jao.day_lock)).
 const UPSERT_DAY_ROW = namedStatement<
   DayRowParams,
-  { revision_count: number; status: DayStatus; judged: string }
+  { revision_count: number; status: DayStatus; judged: string; has_last_error: boolean }
 >(
   'jao.writeDay.upsertDayRow',
   `WITH touched AS (
@@ -175,12 +175,13 @@ const UPSERT_DAY_ROW = namedStatement<
                                     ELSE d.last_raw_response_id END,
         last_build_id = EXCLUDED.last_build_id,
         content_build_id = CASE WHEN :contentChanged::boolean THEN EXCLUDED.last_build_id ELSE d.content_build_id END
-     RETURNING d.revision_count, d.status, CASE WHEN NOT :checksJao::boolean THEN ${JUDGED_RECORD} END AS judged`,
+     RETURNING d.revision_count, d.status, CASE WHEN NOT :checksJao::boolean THEN ${JUDGED_RECORD} END AS judged,
+               d.last_error IS NOT NULL AS has_last_error`,
 );
 
 /**
  * Writes the day's record; `judged` (reprocessing writes only) is its judged record after the write, `recheckError`
- * what a re-check of the day's stored values met (recheckErrorOf).
+ * what a re-check of the day's stored values met (recheckErrorOf), `hasLastError` whether its last_error is set now.
  */
 export async function upsertDayRow(
   client: pg.PoolClient,
@@ -191,7 +192,13 @@ export async function upsertDayRow(
   contentChanged: boolean,
   touched: SeriesIds | null,
   keySetId: number | null,
-): Promise<{ revision: number; status: DayStatus; judged: string; recheckError: string | null }> {
+): Promise<{
+  revision: number;
+  status: DayStatus;
+  judged: string;
+  recheckError: string | null;
+  hasLastError: boolean;
+}> {
   const validated = input.validated;
   const keepStored = worseRecheck(input, state, outcome);
   const error = pgText(
@@ -242,5 +249,6 @@ export async function upsertDayRow(
     status: row.status,
     judged: row.judged,
     recheckError: recheckErrorOf(input, state, error),
+    hasLastError: row.has_last_error,
   };
 }

@@ -14,6 +14,7 @@ const READ_DAY_STATE = namedStatement<
     content_hash: string | null;
     last_changed_at: Date | null;
     status: DayState['status'];
+    has_last_error: boolean | null;
     derivation_id: string | null;
   }
 >(
@@ -22,7 +23,7 @@ const READ_DAY_STATE = namedStatement<
               COALESCE(:observedAt::timestamptz, GREATEST(clock_timestamp(), d.last_changed_at))) AS tx_time,
             (:day::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_from,
             (:day::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_to,
-            d.revision_count, d.content_hash, d.last_changed_at, d.status,
+            d.revision_count, d.content_hash, d.last_changed_at, d.status, d.last_error IS NOT NULL AS has_last_error,
             CASE WHEN :withContent::boolean THEN nextval('jao.derivation_id_seq') END AS derivation_id
        FROM (SELECT 1) AS one
        LEFT JOIN jao.delivery_day d ON d.dataset = :dataset AND d.day = :day::date`,
@@ -54,6 +55,7 @@ export async function readDayState(
     contentHash: row.content_hash,
     lastChangedAt: row.last_changed_at,
     status: row.status,
+    hasLastError: row.has_last_error === true,
     derivationId: row.derivation_id === null ? null : Number(row.derivation_id),
   };
 }

@@ -102,6 +102,11 @@ export interface WriteDayResult {
   reprocessed?: { statusBefore: DayStatus | null; dayChanged: boolean; committed: boolean };
   /** Writes with `withFacts` only. */
   facts?: WrittenDayFacts;
+  /**
+   * The committed write moved the day from one outcome its bad-day marker tells apart to another (domain/badDays.ts,
+   * outcomeChanged): the keeper of the markers should sync.
+   */
+  outcomeChanged: boolean;
 }
 
 /** The day's window and stored record, read under its lock (db/dayState.ts). */
@@ -114,6 +119,8 @@ export interface DayState {
   lastChangedAt: Date | null;
   /** The stored status; null for a day never written. */
   status: DayStatus | null;
+  /** Whether the stored last_error is set (false for a day never written). */
+  hasLastError: boolean;
   /** Taken for writes with content: the derivation their changed values will point to (jao.derivation). */
   derivationId: number | null;
 }

@@ -1,6 +1,7 @@
 // One delivery day's write in one transaction: the steps in order, each in a module of its own (db/dayState.ts,
 // db/seriesRegistry.ts, db/valuesMerge.ts, db/dayRow.ts, db/reprocessChecks.ts, db/writtenDayFacts.ts).
 import type pg from 'pg';
+import { outcomeChanged } from '../domain/badDays';
 import { isRepublication } from '../domain/republication';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
 import { normalizeDayContent } from './dayContent';
@@ -78,7 +79,7 @@ export async function writeDay(
       outcome.newSeries = registered.created;
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
-    const { revision, status, judged, recheckError } = await upsertDayRow(
+    const { revision, status, judged, recheckError, hasLastError } = await upsertDayRow(
       client,
       input,
       state,
@@ -145,6 +146,10 @@ export async function writeDay(
       revision,
       contentChanged,
       republished,
+      outcomeChanged: outcomeChanged(
+        state.status === null ? null : { status: state.status, lastError: state.hasLastError },
+        { status, lastError: hasLastError },
+      ),
     };
     if (input.withFacts) result.facts = await readWrittenDayFacts(client, input, result);
     if (!reprocess) return result;
@@ -158,7 +163,7 @@ export async function writeDay(
   try {
     result = await transaction;
   } catch (error) {
-    if (error instanceof RolledBack) return error.result;
+    if (error instanceof RolledBack) return { ...error.result, outcomeChanged: false };
     throw error;
   }
   if (content && registered) rememberSeries(cache, content, registered);

@@ -2,7 +2,14 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { deliveryDayProblem, isDeliveryDay } from '../domain/calendar';
-import { DATASETS, type Dataset, dataPathOf, declarationOf, findDataset } from '../domain/datasets';
+import {
+  DATASETS,
+  type Dataset,
+  DEFAULT_DATASET,
+  dataPathOf,
+  declarationOf,
+  findDataset,
+} from '../domain/datasets';
 import { type Answer, answerDataRequest, jsonAnswer, problem, type QueryParams } from './dataAnswer';
 import { SimulatorInputError } from './faults';
 import type { SimulatorState } from './state';
@@ -33,6 +40,9 @@ const reviseQuerySchema = z.object({
 const publishQuerySchema = reviseQuerySchema.extend({
   at: z.iso.datetime({ message: 'expected at=<UTC instant>' }).optional(),
 });
+
+/** The version of a day's values after `revisions` revises: 1 as first published, as the store numbers revisions. */
+const versionOf = (revisions: number) => revisions + 1;
 
 /** Query parameters by lower-cased name (last one wins), as JAO reads them case-insensitively. */
 function lowerCaseParams(search: string): QueryParams {
@@ -148,12 +158,19 @@ function registerControlRoutes(app: FastifyInstance, state: SimulatorState): voi
       return send(reply, jsonAnswer(200, act(query.data.day, query.data.dataset)));
     });
 
-  dayControl('revise', (day, dataset) => ({ day, revision: state.reviseDay(day, dataset) }));
-
-  dayControl('republish', (day, dataset) => ({
+  // `version`: the version of the day's values served from now on, counted as the store counts revisions (1: as
+  // first published, +1 per revise), so that a store holding the version before records this one as that revision.
+  dayControl('revise', (day, dataset = DEFAULT_DATASET) => ({
     day,
+    dataset,
+    version: versionOf(state.reviseDay(day, dataset)),
+  }));
+
+  dayControl('republish', (day, dataset = DEFAULT_DATASET) => ({
+    day,
+    dataset,
     lastModified: state.republishDay(day, dataset).toISOString(),
-    revision: state.revisionOf(day, dataset),
+    version: versionOf(state.revisionOf(day, dataset)),
   }));
 
   for (const action of ['publish', 'unpublish'] as const) {

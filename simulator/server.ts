@@ -37,7 +37,10 @@ export interface SimulatorHandle {
   origin: string;
   requests: RequestLogEntry[];
   setFaults(faults: Partial<SimulatorFaults>): void;
-  /** Datasets default to Core maxExchanges. */
+  /**
+   * Datasets default to Core maxExchanges. Returns how many times the day was revised (its values' version, as
+   * POST /_simulator/revise answers it, is one more).
+   */
   reviseDay(day: DeliveryDay, dataset?: Dataset): number;
   /** The day is published again with the same values: only its lastModifiedOn moves. */
   republishDay(day: DeliveryDay, dataset?: Dataset): void;

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../common/logger';
 import { connectClient, type TemporalClient } from '../common/temporal';
 import { describeTemporalSecurity, temporalSettingsOf } from '../common/temporalSettings';
 import { archiveScheduleIdFor, ensureArchiveSchedule } from '../control/archiveSchedule';
-import { badDaysScheduleIdFor, ensureBadDaysSchedule } from '../control/badDaysSchedule';
+import { ensureBadDayMarkers } from '../control/badDayMarkers';
 import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
 import type { FetchBudget } from '../control/fetchBudget';
 import {
@@ -24,7 +24,6 @@ import { recordDatasetSource } from '../db/datasetSource';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { BAD_DAYS_SYNC_INTERVAL_MS } from '../domain/badDays';
 import { DATASET_TITLES, describePublicationSchedule, sourceEndpointOf } from '../domain/datasetSource';
 import { DECLARATIONS } from '../domain/datasets';
 import { declarationProblems } from '../domain/datasets/declarationSchema';
@@ -45,7 +44,10 @@ export const DATABASE_PROBE_TIMEOUT_MS = 10_000;
 const CLEANUP_TIMEOUT_MS = 2_000;
 
 export interface WorkerProcessOptions {
-  /** Create or update the poll schedule at start-up (default true). */
+  /**
+   * Create or update the schedules at start-up, and keep the bad-day markers (start their keeper, tell it of days
+   * whose outcome changed), as by default; false leaves all of them alone.
+   */
   ensureSchedule?: boolean;
   /**
    * Ask JAO nothing (`--offline`, a stack for a restore): the fetch queue is not served, and no schedule or fetch
@@ -193,6 +195,8 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           retryHorizonMs: config.DATABASE_RETRY_HORIZON,
           rawRetentionDays: config.RAW_RETENTION_DAYS,
           deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
+          // A worker that leaves the schedules alone (--no-schedule) leaves the keeper of the bad-day markers alone too.
+          keepBadDayMarkers: options.ensureSchedule ?? true,
           freshnessDeadlines: Object.fromEntries(
             config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).deadline]),
           ),
@@ -268,7 +272,10 @@ async function agreeOnRateLimit(
   return outcome.mode === 'fleet' ? { mode: 'fleet' } : { mode: 'worker-share', share: outcome.share };
 }
 
-/** Creates or updates this task queue's schedules: per dataset the poll and the publication window; the archive; the bad days. */
+/**
+ * Creates or updates this task queue's schedules: per dataset the poll and the publication window; the archive. Starts
+ * the keeper of the bad-day markers (and removes release 1.1.0's bad-days schedule it replaces).
+ */
 async function ensureSchedules(
   temporal: TemporalClient,
   config: Config,
@@ -320,13 +327,15 @@ async function ensureSchedules(
     { signal, log },
   );
   log(`schedule ${archiveId} ${archive}: ships to the archive every ${config.ARCHIVE_INTERVAL / 1000} s`);
-  const badDaysId = badDaysScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-  const badDays = await temporalStep(
-    `creating the schedule ${badDaysId} on ${temporalAt}`,
-    () => ensureBadDaysSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE }),
+  const markers = await temporalStep(
+    `starting the keeper of the bad-day markers on ${temporalAt}`,
+    () => ensureBadDayMarkers(temporal.client, config.TEMPORAL_TASK_QUEUE),
     { signal, log },
   );
-  log(`schedule ${badDaysId} ${badDays}: marks the days bad now every ${BAD_DAYS_SYNC_INTERVAL_MS / 1000} s`);
+  log(
+    `bad-day markers kept by workflow ${markers.keeper}` +
+      (markers.schedule === 'removed' ? ' (schedule bad-days of release 1.1.0 removed)' : ''),
+  );
 }
 
 /** `jao_worker_build_info{build_id="…"} 1`: which build every worker of the fleet runs. */

@@ -11,7 +11,7 @@ import {
   createStoreActivities,
 } from '../activities';
 import { createArchiveActivities, createArchivedBodyReader } from '../activities/archive';
-import { createBadDayActivities } from '../activities/badDays';
+import { createBadDayActivities, tellBadDayMarkers } from '../activities/badDays';
 import {
   budgetPerMinute,
   createRequestSpacer,
@@ -71,6 +71,11 @@ export interface PipelineWorkerOptions {
   freshnessDeadlines?: Partial<Record<Dataset, string>>;
   /** RAW_RETENTION_DAYS: the archive workflow drops archived bodies older than this (unset: every body stays). */
   rawRetentionDays?: number;
+  /**
+   * Writes that change a day's outcome tell the task queue's keeper of the bad-day markers (signal-with-start:
+   * activities/badDays.ts). The worker process turns it on; off, only the keeper's own sweep sees them.
+   */
+  keepBadDayMarkers?: boolean;
 }
 
 export interface PipelineWorkers {
@@ -128,8 +133,10 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
   const concurrency = options.maxConcurrentActivities ?? 32;
   const fetchBudget = options.fetchBudget ?? FLEET_BUDGET;
 
+  const onOutcomeChanged = options.keepBadDayMarkers ? tellBadDayMarkers : undefined;
   // What deriving a day from a stored answer needs, at fetch time and when reprocessing alike.
   const derivation = {
+    onOutcomeChanged,
     // A body dropped under RAW_RETENTION_DAYS is read back from the archive.
     readArchived: createArchivedBodyReader(options.archiveUrl),
     pool,
@@ -158,6 +165,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
           archiveUrl: options.archiveUrl,
           maxBodyBytes: options.jao.maxBodyBytes,
           rawRetentionDays: options.rawRetentionDays,
+          onOutcomeChanged,
         }),
         // The bad-day markers: the database's bad days mirrored as running workflows (activities/badDays.ts).
         ...createBadDayActivities({ pool, deadlines: options.freshnessDeadlines }),

@@ -9,6 +9,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { RestorePlan } from '../archive/restore';
+import type { ShippedDays } from '../archive/ship';
 import {
   parseRestoreInput,
   type RestoreInput,
@@ -23,19 +24,32 @@ export const restoreProgressQuery = defineQuery<RestoreProgressView>('progress')
 export interface ArchiveRunResult {
   location: string;
   shipped: number;
+  /** The days of the writes shipped, per dataset (absent from runs before release 1.2.0). */
+  shippedDays?: ShippedDays[];
   answersWritten: number;
   pending: number;
   /** Raw bodies dropped under RAW_RETENTION_DAYS after shipping (absent when no retention is set). */
   bodiesDropped?: number;
 }
 
+/**
+ * What a run shipped, as its details in the Web UI say (Markdown): the writes, then a line per dataset with the days
+ * they were of.
+ */
+export function describeShipped(result: ArchiveRunResult): string {
+  const days = (result.shippedDays ?? []).map(
+    (of) =>
+      `- ${of.dataset}: ${of.days} day(s), ${of.first === of.last ? of.first : `${of.first}..${of.last}`}`,
+  );
+  const shipped = `shipped ${result.shipped} write(s) to ${result.location} (${result.answersWritten} new answer(s)); ${result.pending} waiting`;
+  return days.length ? `${shipped}\n\n${days.join('\n')}` : shipped;
+}
+
 /** Ships what is not archived yet (the archive schedule's action; `jao archive` does the same in its process). */
 export async function archiveWorkflow(): Promise<ArchiveRunResult> {
   setCurrentDetails('shipping the writes not archived yet');
   const result = await archiveActivities.shipToArchive();
-  setCurrentDetails(
-    `shipped ${result.shipped} write(s) to ${result.location} (${result.answersWritten} new answer(s)); ${result.pending} waiting`,
-  );
+  setCurrentDetails(describeShipped(result));
   return result;
 }
 

@@ -2,7 +2,13 @@
 
 export { archiveWorkflow, restoreProgressQuery, restoreWorkflow } from './archive';
 export { backfillWorkflow, progressQuery } from './backfill';
-export { badDaysSyncWorkflow, badDayWorkflow, dayNoLongerBadSignal } from './badDays';
+export {
+  badDayMarkersWorkflow,
+  badDaysSyncWorkflow,
+  badDayWorkflow,
+  dayNoLongerBadSignal,
+  dayOutcomeChangedSignal,
+} from './badDays';
 export { dayStageQuery, deliveryDayWorkflow } from './deliveryDay';
 export { pollWorkflow } from './poll';
 export { publicationProgressQuery, publicationWindowWorkflow } from './publicationWindow';

@@ -1,19 +1,23 @@
 // The Temporal Web UI itself, in a real Chromium (playwright-core), on a dev server of this file's own that serves
 // it: the status page's link for a never-run day opens the start page prefilled (not a 404), and a backfill's
-// Current Details show every not-complete day whole, and the bad-days query lists a bad day by a marker id that
-// names its status. Screenshots go to test-artifacts/browser/.
+// Current Details show every not-complete day whole, the bad-days query lists a bad day by a marker id that names its
+// status, and a failed day is re-run as docs/tutorial.md says (More Actions, Start Workflow Like This One, the
+// trigger changed). Screenshots go to test-artifacts/browser/.
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../common/ports';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
+import { dayWorkflowId } from '../../domain/workflowInputs';
 import { startDayLink } from '../../page/client/startLink';
-import type { backfillWorkflow, badDaysSyncWorkflow } from '../../workflows';
+import type { backfillWorkflow, badDaysSyncWorkflow, deliveryDayWorkflow } from '../../workflows';
 import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
 const NEVER_RUN = '2024-02-14';
 const PARTIAL = ['2024-03-02', '2024-03-04'];
+/** Refused by JAO when the CLI runs it, then re-run from the Web UI. */
+const RERUN = '2024-03-12';
 
 let server: DevServer;
 let uiUrl: string;
@@ -109,5 +113,47 @@ describe('the Temporal Web UI', () => {
       .first()
       .waitFor({ timeout: 15_000 });
     await page.screenshot({ path: artifactPath('web-ui-bad-days.png'), fullPage: true });
+  });
+
+  it('re-runs a failed day from its page: More Actions, Start Workflow Like This One, the trigger set to manual', async () => {
+    const { client } = h.temporal;
+    const workflowId = dayWorkflowId('maxExchanges', RERUN);
+    h.simulator.setFaults({ rejectedDays: [RERUN] });
+    await expect(
+      client.workflow.execute<typeof deliveryDayWorkflow>('deliveryDayWorkflow', {
+        workflowId,
+        taskQueue: h.taskQueue,
+        args: [{ dataset: 'maxExchanges', day: RERUN, trigger: 'cli' }],
+      }),
+    ).rejects.toThrow();
+    const failed = (await client.workflow.getHandle(workflowId).describe()).runId;
+    h.simulator.setFaults({ rejectedDays: [] });
+
+    await page.goto(`${uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(workflowId)}`);
+    await page.getByRole('button', { name: 'More Actions' }).click({ timeout: 30_000 });
+    await page.getByText('Start Workflow Like This One').locator('visible=true').first().click();
+    const input = page.locator('.cm-content[data-language="json"]');
+    await input.waitFor({ timeout: 30_000 });
+    // The failed run's input, the CLI's trigger with it.
+    await expect.poll(() => input.innerText(), { timeout: 15_000 }).toContain('"trigger": "cli"');
+    await input.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.insertText(`{ "dataset": "maxExchanges", "day": "${RERUN}", "trigger": "manual" }`);
+    await page.screenshot({ path: artifactPath('web-ui-start-like-this-one.png'), fullPage: true });
+    await page.getByTestId('start-workflow-button').locator('visible=true').last().click();
+
+    await expect
+      .poll(async () => (await client.workflow.getHandle(workflowId).describe()).runId, { timeout: 30_000 })
+      .not.toBe(failed);
+    const rerun = client.workflow.getHandle<typeof deliveryDayWorkflow>(workflowId);
+    expect((await rerun.result()).status).toBe('complete');
+    const history = await rerun.fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const input0 = started?.input?.payloads?.[0]?.data;
+    expect(JSON.parse(Buffer.from(input0 ?? []).toString())).toEqual({
+      dataset: 'maxExchanges',
+      day: RERUN,
+      trigger: 'manual',
+    });
   });
 });

@@ -38,6 +38,8 @@ export interface WorkerOptions {
   jaoBaseUrl?: string;
   /** JAO_REQUEST_TIMEOUT of the workers (default 10 s). */
   jaoTimeoutMs?: number;
+  /** Writes that change a day's outcome tell the queue's keeper of the bad-day markers (default off, as below). */
+  keepBadDayMarkers?: boolean;
 }
 
 export interface PipelineHarness {
@@ -91,6 +93,7 @@ export async function createPipelineHarness(
         maxConcurrentFetches: options.maxConcurrentFetches,
         archiveUrl: options.archiveUrl,
         rawRetentionDays: options.rawRetentionDays,
+        keepBadDayMarkers: options.keepBadDayMarkers,
       });
       const done = workers.run();
       const handle: RunningWorkers = {

@@ -188,13 +188,31 @@ describe('archive and restore', () => {
     const store = new FileArchiveStore(archiveDir);
     const lag = await archiveLag(h.db.pool);
     expect(lag.pending).toBeGreaterThan(31);
+    const waiting = await h.db.pool.query<{ day: string }>(
+      'SELECT DISTINCT day::text AS day FROM jao.day_write WHERE archived_at IS NULL ORDER BY day',
+    );
     const [first, second] = await Promise.all([
       shipPendingWrites(h.db.pool, store, { batchSize: 7 }),
       shipPendingWrites(h.db.pool, store, { batchSize: 5 }),
     ]);
     expect(first.shipped + second.shipped).toBeGreaterThanOrEqual(lag.pending);
+    // Each run says which days it shipped; together, every day that waited.
+    const shipped = [...first.shippedDays, ...second.shippedDays];
+    expect(shipped.every((of) => of.dataset === 'maxExchanges')).toBe(true);
+    expect(shipped.map((of) => of.first).sort()[0]).toBe(waiting.rows[0]!.day);
+    expect(
+      shipped
+        .map((of) => of.last)
+        .sort()
+        .at(-1),
+    ).toBe(waiting.rows.at(-1)!.day);
     expect(await archiveLag(h.db.pool)).toEqual({ pending: 0, oldest: null });
-    expect(await shipPendingWrites(h.db.pool, store)).toEqual({ shipped: 0, answersWritten: 0, pending: 0 });
+    expect(await shipPendingWrites(h.db.pool, store)).toEqual({
+      shipped: 0,
+      shippedDays: [],
+      answersWritten: 0,
+      pending: 0,
+    });
     const journal: string[] = [];
     for await (const key of store.list('journal/')) journal.push(key);
     expect(journal).toHaveLength(lag.pending);

@@ -1,8 +1,10 @@
 // The Web UI's list of the days bad now (docs/operations.md, "Only the days bad now"): one running badDayWorkflow
-// per bad day, its id naming the day and its status, kept in line with jao.delivery_day by badDaysSyncWorkflow.
+// per bad day, its id naming the day and its status, kept in line with jao.delivery_day by a sync; the sync run by
+// one long-lived keeper per task queue that the writes which change a day's outcome tell, not by a schedule.
+import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BadDaysSyncResult } from '../../activities/badDays';
-import { BAD_DAYS_SCHEDULE_ID, ensureBadDaysSchedule } from '../../control/badDaysSchedule';
+import { BAD_DAYS_SCHEDULE_ID, ensureBadDayMarkers } from '../../control/badDayMarkers';
 import { type DayCursor, readBadDayCandidates } from '../../db/badDays';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
@@ -12,6 +14,28 @@ const COMPLETE = '2024-05-03';
 const LATE = '2024-05-04';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The operator's query, on the harness's task queue: the ids listed, and their DayStatus. */
+async function badNowOn(h: PipelineHarness): Promise<string[]> {
+  const listed: string[] = [];
+  const query = `WorkflowType = "badDayWorkflow" AND ExecutionStatus = "Running" AND TaskQueue = "${h.taskQueue}"`;
+  for await (const run of h.temporal.client.workflow.list({ query })) {
+    const status = run.searchAttributes.DayStatus as string[] | undefined;
+    listed.push(`${run.workflowId.replace(`/${h.taskQueue}`, '')} ${status?.join(',')}`);
+  }
+  return listed.sort();
+}
+
+/** Visibility follows the server's writes shortly after: ask until the list is the expected one. */
+async function expectBadNowOn(h: PipelineHarness, expected: string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let listed = await badNowOn(h);
+  while (JSON.stringify(listed) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await sleep(100);
+    listed = await badNowOn(h);
+  }
+  expect(listed).toEqual(expected);
+}
 
 describe('the bad-day markers', () => {
   let h: PipelineHarness;
@@ -33,27 +57,7 @@ describe('the bad-day markers', () => {
     });
   };
 
-  /** The operator's query, on this file's task queue: the ids listed, and their DayStatus. */
-  const badNow = async () => {
-    const listed: string[] = [];
-    const query = `WorkflowType = "badDayWorkflow" AND ExecutionStatus = "Running" AND TaskQueue = "${h.taskQueue}"`;
-    for await (const run of h.temporal.client.workflow.list({ query })) {
-      const status = run.searchAttributes.DayStatus as string[] | undefined;
-      listed.push(`${run.workflowId.replace(`/${h.taskQueue}`, '')} ${status?.join(',')}`);
-    }
-    return listed.sort();
-  };
-
-  /** Visibility follows the server's writes shortly after: ask until the list is the expected one. */
-  const expectBadNow = async (expected: string[]) => {
-    const deadline = Date.now() + 10_000;
-    let listed = await badNow();
-    while (JSON.stringify(listed) !== JSON.stringify(expected) && Date.now() < deadline) {
-      await sleep(100);
-      listed = await badNow();
-    }
-    expect(listed).toEqual(expected);
-  };
+  const expectBadNow = (expected: string[]) => expectBadNowOn(h, expected);
 
   it('lists each bad day once, named with its status; a healed day or a changed status replaces its marker', async () => {
     await h.runDay(HEALED);
@@ -106,16 +110,98 @@ describe('the bad-day markers', () => {
     }
     expect(pages).toEqual([[`${CHANGES} complete`], [`${LATE} not_published`]]);
   });
+});
 
-  it('is kept in line by a schedule of the task queue', async () => {
-    expect(await ensureBadDaysSchedule(h.temporal.client, { taskQueue: h.taskQueue })).toBe('created');
-    const schedule = h.temporal.client.schedule.getHandle(`${BAD_DAYS_SCHEDULE_ID}/${h.taskQueue}`);
-    try {
-      const described = await schedule.describe();
-      expect(described.action).toMatchObject({ workflowType: 'badDaysSyncWorkflow', taskQueue: h.taskQueue });
-      expect(described.spec.intervals?.map((interval) => interval.every)).toEqual([30_000]);
-    } finally {
-      await schedule.delete();
-    }
+const KEEPER_PARTIAL = '2024-05-11';
+const KEEPER_COMPLETE = '2024-05-12';
+
+describe("the markers' keeper", () => {
+  let h: PipelineHarness;
+
+  beforeAll(async () => {
+    h = await createPipelineHarness('bad-day-keeper', { faults: { missingMtuDays: [KEEPER_PARTIAL] } });
+    await h.startWorkers({ keepBadDayMarkers: true });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const keeperId = () => `bad-days/markers/${h.taskQueue}`;
+
+  /** Every run on this file's task queue, by workflow type. */
+  const runsByType = async () => {
+    const counts: Record<string, number> = {};
+    for await (const run of h.temporal.client.workflow.list({ query: `TaskQueue = "${h.taskQueue}"` }))
+      counts[run.type] = (counts[run.type] ?? 0) + 1;
+    return counts;
+  };
+
+  /** The signals the keeper received so far (all its runs). */
+  const signalsToKeeper = async () => {
+    const history = await h.temporal.client.workflow.getHandle(keeperId()).fetchHistory();
+    return (history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes).length;
+  };
+
+  it("replaces release 1.1.0's schedule of a sync every 30 s by one keeper, whatever the times it starts", async () => {
+    const schedules = h.temporal.client.schedule;
+    // What a worker of 1.1.0 left on this queue.
+    await schedules.create({
+      scheduleId: `${BAD_DAYS_SCHEDULE_ID}/${h.taskQueue}`,
+      spec: { intervals: [{ every: 30_000 }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'badDaysSyncWorkflow',
+        workflowId: `bad-days/sync/${h.taskQueue}`,
+        taskQueue: h.taskQueue,
+        args: [],
+      },
+      state: { paused: true },
+    });
+    expect(await ensureBadDayMarkers(h.temporal.client, h.taskQueue)).toEqual({
+      keeper: keeperId(),
+      schedule: 'removed',
+    });
+    expect(await ensureBadDayMarkers(h.temporal.client, h.taskQueue)).toEqual({
+      keeper: keeperId(),
+      schedule: 'absent',
+    });
+    await expect(
+      schedules.getHandle(`${BAD_DAYS_SCHEDULE_ID}/${h.taskQueue}`).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    const keeper = await h.temporal.client.workflow.getHandle(keeperId()).describe();
+    expect({ type: keeper.type, status: keeper.status.name }).toEqual({
+      type: 'badDayMarkersWorkflow',
+      status: 'RUNNING',
+    });
+  });
+
+  it('marks a day as its write makes it bad, and ends the marker as a later write heals it: told only of changes', async () => {
+    expect((await h.runDay(KEEPER_COMPLETE)).status).toBe('complete');
+    expect((await h.runDay(KEEPER_PARTIAL)).status).toBe('partial');
+    await expectBadNowOn(h, [`maxExchanges/bad-day/${KEEPER_PARTIAL}/partial partial`]);
+
+    // Checked again, unchanged: no word to the keeper. Healed: one.
+    expect((await h.runDay(KEEPER_COMPLETE)).status).toBe('complete');
+    h.simulator.setFaults({ missingMtuDays: [] });
+    expect((await h.runDay(KEEPER_PARTIAL)).status).toBe('complete');
+    await expectBadNowOn(h, []);
+    // The two starts' words and the two changes' (a signal that arrives during a workflow task joins the history
+    // only once that task is done: counted once they all did).
+    let told = await signalsToKeeper();
+    for (
+      const deadline = Date.now() + 10_000;
+      told < 4 && Date.now() < deadline;
+      told = await signalsToKeeper()
+    )
+      await sleep(100);
+    expect(told).toBe(4);
+
+    // No sync of its own in the list: the keeper is one run, the markers are the days.
+    expect(await runsByType()).toEqual({
+      badDayMarkersWorkflow: 1,
+      badDayWorkflow: 1,
+      deliveryDayWorkflow: 4,
+    });
   });
 });

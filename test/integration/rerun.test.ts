@@ -20,6 +20,8 @@ const DAY = '2025-03-10';
 const REJECTED_DAY = '2025-03-11';
 /** Days `jao rerun --wait` runs: complete, partial (an MTU missing), invalid (not JSON). */
 const [COMPLETE_DAY, PARTIAL_DAY, INVALID_DAY] = ['2025-03-12', '2025-03-13', '2025-03-14'];
+/** Revised by the simulator between two runs. */
+const REVISED_DAY = '2025-03-15';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
@@ -180,5 +182,19 @@ describe('a day re-run like its old run tells the truth', () => {
     const failed = await runJao(['rerun', PARTIAL_DAY, REJECTED_DAY, '--wait'], env);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain(`maxExchanges/day/${REJECTED_DAY} failed: JAO rejected the request`);
+  });
+
+  it('stores a day the simulator revised as the revision its answer named (docs/tutorial.md step 3)', async () => {
+    expect((await h.runDay(REVISED_DAY)).revision).toBe(1);
+    const answer = await fetch(`${h.simulator.origin}/_simulator/revise?day=${REVISED_DAY}`, {
+      method: 'POST',
+    });
+    const { version } = (await answer.json()) as { version: number };
+    expect(version).toBe(2);
+    const rerun = await h.runDay(REVISED_DAY);
+    expect({ status: rerun.status, revision: rerun.revision }).toEqual({
+      status: 'complete',
+      revision: version,
+    });
   });
 });

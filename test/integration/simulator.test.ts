@@ -398,9 +398,11 @@ describe('simulator control over HTTP', () => {
     >;
     expect(current.rejectedDays).toEqual(['2026-04-20']);
 
+    // The version served from now on, numbered as the store numbers revisions: the first publication is 1.
     const revised = await post('/_simulator/revise?day=2026-04-21');
-    expect(await revised.json()).toEqual({ day: '2026-04-21', revision: 1 });
+    expect(await revised.json()).toEqual({ day: '2026-04-21', dataset: 'maxExchanges', version: 2 });
     expect(sim.revisionOf('2026-04-21')).toBe(1);
+    expect(await (await post('/_simulator/revise?day=2026-04-21')).json()).toMatchObject({ version: 3 });
     expect((await post('/_simulator/revise?day=21.04.2026')).status).toBe(400);
 
     const requests = (await (await fetch(`${sim.origin}/_simulator/requests`)).json()) as unknown[];

@@ -141,7 +141,12 @@ describe('simulator: datasets apart', () => {
         method: 'POST',
       },
     );
-    expect(await response.json()).toEqual({ day, lastModified: NOW.toISOString(), revision: 0 });
+    expect(await response.json()).toEqual({
+      day,
+      dataset: 'nordicMaxExchanges',
+      lastModified: NOW.toISOString(),
+      version: 1,
+    });
     const republished = await answer('nordicMaxExchanges', window.from, window.to);
     const withoutModified = (text: string) => text.replace(/"lastModifiedOn":"[^"]*"/g, '');
     expect(withoutModified(republished)).toBe(withoutModified(nordic));

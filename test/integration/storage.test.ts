@@ -116,6 +116,7 @@ describe('writeDay: idempotent re-write', () => {
       contentChanged: true,
 
       republished: false,
+      outcomeChanged: false,
     });
     const [before] = await readDayRecords(pool, 'maxExchanges', day, day);
 
@@ -135,6 +136,7 @@ describe('writeDay: idempotent re-write', () => {
       contentChanged: false,
 
       republished: false,
+      outcomeChanged: false,
     });
 
     const [after] = await readDayRecords(pool, 'maxExchanges', day, day);
@@ -194,6 +196,7 @@ describe('writeDay: a revision, with history and as-of queries', () => {
       contentChanged: true,
 
       republished: false,
+      outcomeChanged: false,
     });
     const history = await pool.query<{ border: string; n: number; intervals_ok: boolean }>(
       `SELECT s.border, count(*)::int AS n,
@@ -371,7 +374,8 @@ describe('writeDay: statuses without content', () => {
       error: 'payload is not JSON',
       observedAt: T2,
     };
-    // The day keeps its stored content, so its status describes that content; last_error tells the rest.
+    // The day keeps its stored content, so its status describes that content; last_error tells the rest (a failed
+    // re-check: the day's bad-day marker changes).
     expect(await writeDay(pool, invalid)).toEqual({
       status: 'complete',
       mtus: 0,
@@ -384,6 +388,7 @@ describe('writeDay: statuses without content', () => {
       contentChanged: false,
 
       republished: false,
+      outcomeChanged: true,
     });
     // The same stored payload validated again: its rejections are not stored twice.
     await writeDay(pool, { ...invalid, observedAt: T3 });

@@ -637,6 +637,85 @@ async function runBadDayScenarios(stack: Stack): Promise<Capture[]> {
   ];
 }
 
+/**
+ * The keeper of the bad-day markers (1.2.0), three syncs a run: its start; a day turning partial (a write's word);
+ * tomorrow stored not published, whose deadline (FRESHNESS_DEADLINE, set a minute or two ahead for this capture)
+ * the keeper hands on as it continues as new; then in its second run the sync at that deadline (tomorrow late) and
+ * the one after the partial day healed, which completes its marker. The second run is terminated: a keeper never
+ * ends on its own.
+ */
+async function runBadDayMarkerScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const day = addDays(marketToday(new Date()), -5);
+  const tomorrow = addDays(marketToday(new Date()), 1);
+  const runDay = (date: string) =>
+    client.workflow.execute('deliveryDayWorkflow', {
+      workflowId: `maxExchanges/day/${date}`,
+      taskQueue: TASK_QUEUE,
+      args: [{ dataset: 'maxExchanges', day: date, trigger: 'manual' } satisfies DayInput],
+    });
+  const keeperId = `bad-days/markers/${TASK_QUEUE}`;
+  const keeper = await client.workflow.signalWithStart('badDayMarkersWorkflow', {
+    workflowId: keeperId,
+    taskQueue: TASK_QUEUE,
+    args: [{ syncsPerRun: 3 }],
+    signal: 'dayOutcomeChanged',
+    signalArgs: [],
+  });
+  const details = async () => {
+    const metadata = await client.workflow
+      .getHandle(keeperId)
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    return metadata.currentDetails ?? '';
+  };
+  const until = async (what: string, holds: () => Promise<boolean>, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await holds())) {
+      if (Date.now() > deadline) throw new Error(`the keeper: timed out waiting for ${what}`);
+      await sleep(200);
+    }
+  };
+  const syncsOfRun = async (runId: string) => {
+    const history = await client.workflow.getHandle(keeperId, runId).fetchHistory();
+    return (history.events ?? []).filter((event) => event.activityTaskCompletedEventAttributes).length;
+  };
+  await until('its first sync', async () => (await syncsOfRun(keeper.signaledRunId)) === 1);
+  stack.setFaults({ missingMtuDays: [day] });
+  await runDay(day);
+  await until('the sync of the partial day', async () => (await syncsOfRun(keeper.signaledRunId)) === 2);
+  stack.unpublishDay(tomorrow);
+  await runDay(tomorrow);
+  await until(
+    'its second run',
+    async () => (await client.workflow.getHandle(keeperId).describe()).runId !== keeper.signaledRunId,
+  );
+  await until('the sync at the deadline', async () => /a deadline passed/.test(await details()), 180_000);
+  stack.setFaults({ missingMtuDays: [] });
+  await runDay(day);
+  await client.workflow.getHandle(`maxExchanges/bad-day/${day}/partial/${TASK_QUEUE}`).result();
+  const second = (await client.workflow.getHandle(keeperId).describe()).runId;
+  await until('the sync of the healed day', async () => (await syncsOfRun(second)) === 2);
+  await client.workflow.getHandle(keeperId).terminate('the capture is over');
+  return [
+    {
+      scenario: 'bad-day-markers-continue-as-new',
+      workflowType: 'badDayMarkersWorkflow',
+      workflowId: keeperId,
+      continuesAsNew: true,
+    },
+  ];
+}
+
+/** FRESHNESS_DEADLINE a minute or two ahead (Europe/Amsterdam): tomorrow turns late during the capture. */
+function deadlineSoon(): string {
+  const now = Date.now();
+  const at = now + 2 * 60_000;
+  const local = new Date(at + utcOffsetMinutesAt(at) * 60_000).toISOString().slice(11, 16);
+  if (local < '00:03')
+    throw new Error('--only bad-day-markers needs a local time before 23:57: capture again then');
+  return local;
+}
+
 /** Every run of a workflow id, oldest first (a continue-as-new chain has several). */
 async function runsOf(client: Client, workflowId: string): Promise<{ runId: string; status: string }[]> {
   const runs: { runId: string; status: string; start: number }[] = [];
@@ -663,9 +742,10 @@ async function main(): Promise<void> {
     options: { label: { type: 'string' }, only: { type: 'string' } },
     allowPositionals: false,
   });
-  // `--only archive` / `--only bad-days` / `--only reprocess-batches`: those workflows alone (their sets,
-  // 1.1.0-archive, 1.1.0-bad-days and 1.1.0-reprocess-batches, sit beside the 1.0.0 set).
-  const only = ['archive', 'bad-days', 'reprocess-batches'];
+  // `--only archive` / `--only bad-days` / `--only reprocess-batches` / `--only bad-day-markers`: those workflows
+  // alone (their sets, 1.1.0-archive, 1.1.0-bad-days, 1.1.0-reprocess-batches and 1.2.0-bad-day-markers, sit beside
+  // the 1.0.0 set).
+  const only = ['archive', 'bad-days', 'reprocess-batches', 'bad-day-markers'];
   if (values.only !== undefined && !only.includes(values.only))
     throw new Error(`--only takes ${only.map((name) => `"${name}"`).join(', ')}, got "${values.only}"`);
   const label = values.label ?? new Date().toISOString().slice(0, 10);
@@ -704,6 +784,9 @@ async function main(): Promise<void> {
       maxRequestsPerMinute: 100_000,
       workflowBundle: bundle,
       archiveUrl,
+      ...(values.only === 'bad-day-markers'
+        ? { keepBadDayMarkers: true, freshnessDeadlines: { maxExchanges: deadlineSoon() } }
+        : {}),
     });
     const running = workers.run();
     cleanups.unshift(async () => {
@@ -780,7 +863,9 @@ async function main(): Promise<void> {
           ? await runBadDayScenarios(stack)
           : values.only === 'reprocess-batches'
             ? await runReprocessBatchScenarios(stack)
-            : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
+            : values.only === 'bad-day-markers'
+              ? await runBadDayMarkerScenarios(stack)
+              : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });

@@ -18,6 +18,7 @@ export const WORKFLOW_TYPES = [
   'restoreWorkflow',
   'badDaysSyncWorkflow',
   'badDayWorkflow',
+  'badDayMarkersWorkflow',
 ] as const;
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 

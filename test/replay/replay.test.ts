@@ -78,6 +78,7 @@ describe('stored workflow histories', () => {
       'bad-days-sync',
       'bad-day-marker-over',
       'bad-day-refused',
+      'bad-day-markers-continue-as-new',
     ])
       expect(scenarios).toContain(scenario);
     for (const scenario of CONTINUE_AS_NEW_CHAINS) {

@@ -1,8 +1,9 @@
 // `npm run test:tutorial`: runs docs/tutorial.md as a newcomer would, every ```sh block in order (test/tutorial/steps.ts
 // reads them and what each says you will see), against a stack of its own: its own database (and the restore's),
-// data directory and free ports, swapped for the reader's defaults. Blocks run in bash from the repository's root;
-// a block's variables are there for the next ones, as in one terminal; a background block is the stack's terminal,
-// stopped with Ctrl-C (SIGINT) where the page says so. Exit 0 when every step showed what the page promises.
+// data directory and free ports, swapped for the reader's defaults. Blocks run in bash from the repository's root,
+// in the terminal their first line names: a block's variables are there for the next blocks of the same terminal
+// only, as in two terminals; the stack's terminal runs the background blocks, each stopped with Ctrl-C (SIGINT)
+// where the page says so. Exit 0 when every step showed what the page promises.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { Cleanup } from '../../bench/cleanup';
 import { freePort } from '../../common/ports';
 import { dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 import { REPO_ROOT } from '../helpers/processes';
-import { localise, parseTutorial, type Stack, unmet } from './steps';
+import { localise, parseTutorial, type Stack, type Terminal, unmet } from './steps';
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Bash's own variables, read-only or meaningless in another shell: not carried from one block to the next. */
@@ -91,8 +92,11 @@ async function main(): Promise<void> {
     `database ${database}, data ${dataDir}, API ${stack.apiPort}, Temporal ${stack.temporalPort}, UI ${stack.uiPort}, simulator ${stack.simulatorPort}`,
   );
 
-  // What one terminal would hold between blocks: the runner's settings, then each block's exports.
-  const envFile = join(dataDir, 'tutorial.env');
+  // What each terminal would hold between its blocks: the runner's settings, then its blocks' exports.
+  const envFiles: Record<Terminal, string> = {
+    yours: join(dataDir, 'your-terminal.env'),
+    stack: join(dataDir, 'stack-terminal.env'),
+  };
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: `${server}/${database}`,
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
     JAO_DATA_DIR: dataDir,
     LOG_FORMAT: 'json',
   };
-  writeFileSync(envFile, '');
+  for (const file of Object.values(envFiles)) writeFileSync(file, '');
 
   const background: { running: Running; line: number }[] = [];
   cleanup.add('background blocks', async () => {
@@ -137,8 +141,9 @@ async function main(): Promise<void> {
       continue;
     }
     ran++;
-    // A block's variables are saved for the next blocks when it ends; not a background block's, which ends at a
-    // later Ctrl-C and would put back what the terminal held before the blocks run meanwhile.
+    // A block's variables are saved for the next blocks of its terminal when it ends; not a background block's, which
+    // ends at a later Ctrl-C.
+    const envFile = envFiles[step.terminal];
     const save = step.background
       ? []
       : [

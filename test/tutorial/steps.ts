@@ -1,6 +1,10 @@
 // The steps of docs/tutorial.md as `npm run test:tutorial` runs them: each ```sh block in order, with the HTML
 // comments that follow it (until the next block or heading) saying what the prose says you will see.
 //
+// The page's terminal model: each block's first line names its terminal, `# your terminal` or `# the stack's
+// terminal`; the stack's terminal runs the background blocks (the stack), and only them. Each terminal keeps its own
+// variables: an `export` in one is not seen in the other.
+//
 //   <!-- expect: /regex/ -->            the block's output (stdout and stderr) matches; a background block: is
 //                                       waited for until it does
 //   <!-- expect-count: N /regex/ -->    … matches N times (a global search)
@@ -14,10 +18,19 @@ export interface Expectation {
   count?: number;
 }
 
+/** Where a block runs: the reader's terminal, or the one the stack runs in. */
+export type Terminal = 'yours' | 'stack';
+
+const TERMINALS: Record<string, Terminal> = {
+  '# your terminal': 'yours',
+  "# the stack's terminal": 'stack',
+};
+
 export type Step =
   | {
       kind: 'block';
       line: number;
+      terminal: Terminal;
       script: string;
       expect: Expectation[];
       exit: number;
@@ -44,9 +57,16 @@ export function parseTutorial(markdown: string): Step[] {
       const body: string[] = [];
       for (i++; i < lines.length && !lines[i]!.startsWith('```'); i++) body.push(lines[i]!);
       if (fence === 'sh') {
+        const line = i + 1 - body.length;
+        const terminal = TERMINALS[body[0]?.trim() ?? ''];
+        if (!terminal)
+          throw new Error(
+            `docs/tutorial.md:${line}: a block's first line names its terminal (${Object.keys(TERMINALS).join(' or ')})`,
+          );
         current = {
           kind: 'block',
-          line: i + 1 - body.length,
+          line,
+          terminal,
           script: body.join('\n'),
           expect: [],
           exit: 0,
@@ -79,6 +99,12 @@ export function parseTutorial(markdown: string): Step[] {
     else if (directive === 'background') current.background = true;
     else if (directive === 'skip') current.skip = argument || 'skipped';
     else throw new Error(`${where}: unknown directive <!-- ${directive} -->`);
+  }
+  for (const step of steps) {
+    if (step.kind === 'block' && step.background !== (step.terminal === 'stack'))
+      throw new Error(
+        `docs/tutorial.md:${step.line}: the stack's terminal runs the stack (background blocks), and only them`,
+      );
   }
   return steps;
 }

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   type BadDay,
+  badDayMarkersIdOf,
   badStatusOf,
+  deadlineAheadOf,
   markerChanges,
   markerIdOf,
+  outcomeChanged,
+  outcomeKindOf,
   parseBadDay,
   type RunningMarker,
 } from '../../domain/badDays';
@@ -90,5 +94,54 @@ describe('the markers to start and to complete', () => {
       start: [],
       complete: [],
     });
+  });
+});
+
+describe('what the keeper of the markers is told and when it wakes', () => {
+  const record = (
+    status: 'not_published' | 'complete' | 'partial' | 'invalid' | 'failed',
+    lastError = false,
+  ) => ({
+    status,
+    lastError,
+  });
+
+  it('tells apart the outcomes a marker shows: a day that cannot be bad is null', () => {
+    expect(outcomeKindOf(null)).toBeNull();
+    expect(outcomeKindOf(record('complete'))).toBeNull();
+    expect(outcomeKindOf(record('complete', true))).toBe('recheck_failed');
+    expect(outcomeKindOf(record('partial', true))).toBe('partial');
+    expect(outcomeKindOf(record('not_published'))).toBe('not_published');
+  });
+
+  it('calls for a sync only when a write moved the day between them', () => {
+    // A backfill storing days complete, a poll checking them again, the window checking tomorrow: no word.
+    expect(outcomeChanged(null, record('complete'))).toBe(false);
+    expect(outcomeChanged(record('complete'), record('complete'))).toBe(false);
+    expect(outcomeChanged(record('not_published'), record('not_published'))).toBe(false);
+    expect(outcomeChanged(record('partial'), record('partial', true))).toBe(false);
+    // A day turning bad, healing, failing its re-check or turning bad another way: one.
+    expect(outcomeChanged(null, record('partial'))).toBe(true);
+    expect(outcomeChanged(null, record('not_published'))).toBe(true);
+    expect(outcomeChanged(record('partial'), record('complete'))).toBe(true);
+    expect(outcomeChanged(record('complete'), record('complete', true))).toBe(true);
+    expect(outcomeChanged(record('complete', true), record('complete'))).toBe(true);
+    expect(outcomeChanged(record('partial'), record('failed'))).toBe(true);
+  });
+
+  it("wakes at a day's deadline while it is stored not published and the deadline is ahead", () => {
+    // 2026-11-24's deadline: 2026-11-23 12:00 Europe/Amsterdam (11:00 UTC).
+    const before = new Date('2026-11-23T10:59:00Z');
+    expect(deadlineAheadOf(facts('not_published'), '12:00', before)?.toISOString()).toBe(
+      '2026-11-23T11:00:00.000Z',
+    );
+    expect(deadlineAheadOf(facts('not_published'), '12:00', new Date('2026-11-23T11:00:00Z'))).toBeNull();
+    expect(deadlineAheadOf(facts('partial'), '12:00', before)).toBeNull();
+    expect(deadlineAheadOf(facts('complete'), '12:00', before)).toBeNull();
+  });
+
+  it('names its workflow after the task queue as schedules are named', () => {
+    expect(badDayMarkersIdOf('jao-scraper')).toBe('bad-days/markers');
+    expect(badDayMarkersIdOf('blue')).toBe('bad-days/markers/blue');
   });
 });

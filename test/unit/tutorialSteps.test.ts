@@ -21,6 +21,31 @@ describe('docs/tutorial.md', () => {
     }
   });
 
+  it('names the terminal of every block: the stack runs in its own, every other command in yours', () => {
+    expect(blocks.filter((block) => block.terminal === 'stack').map((block) => block.background)).toEqual([
+      true,
+      true,
+    ]);
+    expect(blocks.filter((block) => block.terminal === 'yours').every((block) => !block.background)).toBe(
+      true,
+    );
+    // The stack's terminal sees none of your terminal's exports: a restart on another database names it.
+    const restart = blocks.filter((block) => block.terminal === 'stack')[1]!;
+    expect(restart.script).toMatch(/^DATABASE_URL=postgres:\/\/\S+\/jao_restored .*npm start$/m);
+  });
+
+  it('refuses a block that does not say where it runs, and the stack anywhere but its terminal', () => {
+    expect(() => parseTutorial('```sh\nnpx jao status\n```\n<!-- expect: /x/ -->\n')).toThrow(
+      /docs\/tutorial.md:2: a block's first line names its terminal/,
+    );
+    expect(() =>
+      parseTutorial('```sh\n# your terminal\nnpm start\n```\n<!-- background -->\n<!-- stop -->\n'),
+    ).toThrow(/the stack's terminal runs the stack/);
+    expect(() => parseTutorial("```sh\n# the stack's terminal\nnpx jao status\n```\n")).toThrow(
+      /the stack's terminal runs the stack/,
+    );
+  });
+
   it('stops every background block it starts, in order', () => {
     let running = 0;
     for (const step of steps) {

@@ -61,3 +61,13 @@ export async function badDayWorkflow(...args: Parameters<typeof current.badDayWo
   await sleep(1);
   return current.badDayWorkflow(...args);
 }
+
+/**
+ * A run of the keeper handed nothing to sync starts with a timer of its own, which one new timer would pass for (the
+ * duration of a timer is not replayed): two.
+ */
+export async function badDayMarkersWorkflow(...args: Parameters<typeof current.badDayMarkersWorkflow>) {
+  await sleep(1);
+  await sleep(1);
+  return current.badDayMarkersWorkflow(...args);
+}
