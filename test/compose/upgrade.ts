@@ -3,8 +3,11 @@
 // then brings to this tree's images, as docs/howto/upgrade.md "Upgrading from the previous release" says. Everything stored before
 // reads the same after, the new migrations are recorded, and the new build stores more days, under Worker Versioning
 // taking over from the previous release's build.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { daysInRange } from '../../domain/calendar';
 import { testPool } from '../helpers/connections';
+import { REPO_ROOT } from '../helpers/processes';
 import { checkOutRelease, previousRelease } from '../upgrade/previousRelease';
 import { snapshot, snapshotDifferences } from '../upgrade/snapshot';
 import { backfill, MINUTES, pastRange } from './backfills';
@@ -17,6 +20,16 @@ import { ComposeStack, SECRETS } from './stack';
 /** Days the previous release stores: 20 past days; then the new build stores the 3 before them. */
 const PREVIOUS_RANGE = pastRange(10, 20);
 const NEW_RANGE = pastRange(30, 3);
+
+/**
+ * The Node base image of this tree's Dockerfile: the previous release is built on it too, since the one it names
+ * may be a Node that has no stand-in here (1.1.0 named Node 20).
+ */
+function currentNodeImage(): string {
+  const image = /^ARG NODE_IMAGE=(\S+)$/m.exec(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'))?.[1];
+  if (!image) throw new Error('the Dockerfile names no NODE_IMAGE');
+  return image;
+}
 
 /** The pipeline's services built from the release's checkout instead of this tree. */
 function previousImages(root: string, version: string): string {
