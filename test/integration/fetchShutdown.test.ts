@@ -33,7 +33,13 @@ describe('a worker that stops while a fetch waits on JAO', () => {
     while ((await fetchOf())?.state !== STARTED) await sleep(100);
 
     await workers.stop();
-    const stopped = await fetchOf();
+    // The abandoned attempt reaches the workflow's description a moment after the worker stopped.
+    let stopped = await fetchOf();
+    const deadline = Date.now() + 10_000;
+    while ((stopped?.attempt ?? 0) < 2 && Date.now() < deadline) {
+      await sleep(100);
+      stopped = await fetchOf();
+    }
     expect(stopped?.attempt).toBe(2);
     expect(stopped?.lastFailure?.message).not.toMatch(/JAO unavailable/);
 

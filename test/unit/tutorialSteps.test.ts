@@ -31,7 +31,7 @@ describe('docs/tutorial.md', () => {
     );
     // The stack's terminal sees none of your terminal's exports: a restart on another database names it.
     const restart = blocks.filter((block) => block.terminal === 'stack')[1]!;
-    expect(restart.script).toMatch(/^DATABASE_URL=postgres:\/\/\S+\/jao_restored .*npm start$/m);
+    expect(restart.script).toMatch(/^DATABASE_URL=postgres:\/\/\S+\/jao_restored npm start -- --offline$/m);
   });
 
   it('refuses a block that does not say where it runs, and the stack anywhere but its terminal', () => {
