@@ -2,11 +2,11 @@
 // is bounded by DATABASE_RETRY_HORIZON instead, activities/retryHorizon.ts), so JAO failures are counted here.
 import { ApplicationFailure } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../domain/failureTypes';
-import { MAX_JAO_ATTEMPTS, MAX_RETRY_AFTER_MS } from '../domain/timeBudget';
+import { MAX_JAO_ATTEMPTS, MAX_RETRY_AFTER_MS, MIN_RETRY_AFTER_MS } from '../domain/timeBudget';
 
 /**
- * The failure of attempt `attempt` when JAO was unavailable: retried (after `retryAfterMs` when JAO said so, at
- * most MAX_RETRY_AFTER_MS) before MAX_JAO_ATTEMPTS, non-retryable from then on.
+ * The failure of attempt `attempt` when JAO was unavailable: retried (after `retryAfterMs` when JAO said so, within
+ * MIN_RETRY_AFTER_MS..MAX_RETRY_AFTER_MS) before MAX_JAO_ATTEMPTS, non-retryable from then on.
  */
 export function jaoUnavailableFailure(
   message: string,
@@ -23,6 +23,9 @@ export function jaoUnavailableFailure(
   return ApplicationFailure.create({
     message,
     type: FAILURE_TYPES.unavailable,
-    nextRetryDelay: retryAfterMs === null ? undefined : Math.min(retryAfterMs, MAX_RETRY_AFTER_MS),
+    nextRetryDelay:
+      retryAfterMs === null
+        ? undefined
+        : Math.min(Math.max(retryAfterMs, MIN_RETRY_AFTER_MS), MAX_RETRY_AFTER_MS),
   });
 }

@@ -80,6 +80,8 @@ export const FETCH_BACKOFF: Backoff = {
 };
 /** A longer Retry-After from JAO is shortened to this, so JAO alone cannot stretch a day past its budget. */
 export const MAX_RETRY_AFTER_MS = FETCH_BACKOFF.maximumIntervalMs;
+/** A shorter one (`Retry-After: 0`) is lengthened to this: the server reads a next-retry delay of 0 as no retry. */
+export const MIN_RETRY_AFTER_MS = 100;
 
 // Activities.
 

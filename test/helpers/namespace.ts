@@ -34,7 +34,7 @@ export async function createTestNamespace(label: string, timeoutMs = 30_000): Pr
         if (Date.now() > deadline) throw error;
       }
       if (Date.now() > deadline) throw new Error(`namespace ${namespace} not usable after ${timeoutMs} ms`);
-      await sleep(Math.min(1_000, 100 * 2 ** attempt));
+      await sleep(Math.min(250, 50 * 2 ** attempt));
     }
   } finally {
     await connection.close();

@@ -1,8 +1,8 @@
-// The archive and the exact restore (docs/archive.md): a month of days with revisions at known instants, a partial
+// The archive and the exact restore (docs/archive.md): two weeks of days with revisions at known instants, a partial
 // day, a failed one, a failed re-check, is archived; an empty database restored from the archive then answers
 // jao.max_exchanges_as_of identically at every instant anything changed and just around it, and holds the same
 // revision history, day quality records and lineage (surrogate ids aside), with zero requests to the simulator.
-// In a namespace of the file's own: days 2023-05-01..2023-05-31.
+// In a namespace of the file's own: days 2023-05-01..2023-05-14.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,7 +31,8 @@ import { runJao } from '../helpers/processes';
 import { startS3Server } from '../helpers/s3Server';
 
 const FROM = '2023-05-01';
-const TO = '2023-05-31';
+const TO = '2023-05-14';
+const DAY_COUNT = 14;
 const WITH_NULLS = '2023-05-03';
 const REFUSED = '2023-05-04';
 const REVISED = ['2023-05-10', '2023-05-11'];
@@ -143,7 +144,7 @@ describe('archive and restore', () => {
       taskQueue: h.taskQueue,
       args: [{ from: FROM, to: TO, mode: 'all', concurrency: 8 }],
     });
-    expect(backfill.byStatus).toEqual({ complete: 29, partial: 1, failed: 1 });
+    expect(backfill.byStatus).toEqual({ complete: DAY_COUNT - 2, partial: 1, failed: 1 });
     h.simulator.setFaults({ nullValueDays: [], rejectedDays: [], malformedDays: [MALFORMED_RECHECK] });
     // Revisions one after another, each at an instant of its own; a re-fetch of an unchanged answer; a failed re-check.
     for (const day of [REVISED[0]!, REVISED[1]!, REVISED[0]!]) {
@@ -187,7 +188,7 @@ describe('archive and restore', () => {
   it('ships every write once, however often it runs', async () => {
     const store = new FileArchiveStore(archiveDir);
     const lag = await archiveLag(h.db.pool);
-    expect(lag.pending).toBeGreaterThan(31);
+    expect(lag.pending).toBeGreaterThan(DAY_COUNT);
     const waiting = await h.db.pool.query<{ day: string }>(
       'SELECT DISTINCT day::text AS day FROM jao.day_write WHERE archived_at IS NULL ORDER BY day',
     );
@@ -233,7 +234,7 @@ describe('archive and restore', () => {
       h.temporal.client.workflow.execute<typeof restoreWorkflow>('restoreWorkflow', {
         workflowId: `${RESTORE_WORKFLOW_ID}/test`,
         taskQueue: `${h.taskQueue}-restore`,
-        args: [{ from: pathToFileURL(archiveDir).href, batchSize: 10, batchesPerRun: 2 }],
+        args: [{ from: pathToFileURL(archiveDir).href, batchSize: 5, batchesPerRun: 2 }],
       }),
     );
     expect(h.simulator.requests.length).toBe(requestsBefore);
@@ -249,7 +250,9 @@ describe('archive and restore', () => {
       DATABASE_URL: restored.url,
     });
     expect(refused.code).toBe(2);
-    expect(refused.stderr.trim()).toMatch(/^jao restore: restore: the database holds 31 day\(s\)/);
+    expect(refused.stderr.trim()).toMatch(
+      new RegExp(`^jao restore: restore: the database holds ${DAY_COUNT} day\\(s\\)`),
+    );
     const before = await rows(restored.pool, DAYS);
     const merged = await restoreArchive(restored.pool, store, { merge: true });
     expect(merged.applied).toBe(0);
@@ -270,7 +273,7 @@ describe('archive and restore', () => {
       );
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect(messageWithCauses(failure)).toBe(
-      "the database holds 31 day(s): restore rebuilds an empty database (create one and run jao migrate), or pass --merge to add the archive's writes that are newer than what each day holds",
+      `the database holds ${DAY_COUNT} day(s): restore rebuilds an empty database (create one and run jao migrate), or pass --merge to add the archive's writes that are newer than what each day holds`,
     );
   });
 

@@ -7,6 +7,7 @@ import { writeDay } from '../../db/writeDay';
 import { FAILURE_TYPES } from '../../domain/failureTypes';
 import { testClient } from '../helpers/connections';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { until } from '../helpers/until';
 
 const READER_DAY = '2025-09-20';
 const CONTENDED_DAY = '2025-09-21';
@@ -119,9 +120,22 @@ describe('day locks', () => {
         nonRetryable: false,
       });
 
-      // The pipeline's write of the day keeps failing on the lock timeout (500 ms here) and being retried …
+      // The pipeline's write of the day keeps failing on the lock timeout (500 ms here) and being retried: the
+      // lock is waited for by two statements one after the other …
       const run = h.runDay(CONTENDED_DAY);
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const waits = new Set<string>();
+      await until(
+        'a second wait for the day lock, after a lock timeout',
+        async () => {
+          const waiting = await h.db.pool.query<{ statement: string }>(
+            `SELECT pid || ' ' || query_start AS statement FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          for (const { statement } of waiting.rows) waits.add(statement);
+          return waits.size >= 2 ? true : undefined;
+        },
+        { everyMs: 50 },
+      );
       const meanwhile = await h.db.pool.query('SELECT 1 FROM jao.delivery_day WHERE day = $1', [
         CONTENDED_DAY,
       ]);

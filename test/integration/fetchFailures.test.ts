@@ -19,8 +19,8 @@ const HEALED_DAY = '2025-09-14';
 const LOST_DAY = '2025-09-15';
 const UNAVAILABLE_DAY = '2025-09-16';
 const ONE_ATTEMPT_DAY = '2025-09-17';
-/** The raw store's retry within an attempt, shortened: pauses of 0.1 s doubling to 0.5 s, for 3 s. */
-const FAST_STORE_RETRY: InAttemptRetry = { initialDelayMs: 100, maxDelayMs: 500, budgetMs: 3_000 };
+/** The raw store's retry within an attempt, shortened: pauses of 0.05 s doubling to 0.2 s, for 1 s. */
+const FAST_STORE_RETRY: InAttemptRetry = { initialDelayMs: 50, maxDelayMs: 200, budgetMs: 1_000 };
 
 let h: PipelineHarness;
 let workers: RunningWorkers;
@@ -96,7 +96,7 @@ function messagesOf(failure: unknown): string {
 
 describe('the fetch activity', () => {
   it('keeps storing a raw answer through an outage longer than 8 tries, shorter than the horizon', async () => {
-    // 12 tries: more than one attempt's 3 s of pauses (0.1 s doubling to 0.5 s) can hold, whatever the load.
+    // 12 tries: more than one attempt's 1 s of pauses (0.05 s doubling to 0.2 s: 8 tries) can hold, whatever the load.
     await failRawStores(HEALED_DAY, 12);
     const handle = await h.startDay(HEALED_DAY);
     expect(await handle.result()).toMatchObject({
@@ -149,27 +149,30 @@ describe('the fetch activity', () => {
 
   it('fails the day once the raw answer could not be stored for the retry horizon, saying why', async () => {
     await workers.stop();
-    workers = await h.startWorkers({ retryHorizonMs: 5_000, rawStoreRetry: FAST_STORE_RETRY });
+    // A horizon longer than one attempt's retry (1 s): the fetch fails an attempt, and gives up in the next.
+    workers = await h.startWorkers({ retryHorizonMs: 2_000, rawStoreRetry: FAST_STORE_RETRY });
     try {
       await failRawStores(LOST_DAY, 1_000_000);
       const started = Date.now();
-      const failure = await h.runDay(LOST_DAY).catch((error: unknown) => error);
+      const failed = await h.startDay(LOST_DAY);
+      const failure = await failed.result().catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(WorkflowFailedError);
       const gaveUp = new RegExp(
-        `gave up (\\d+) s after the day started \\(retry horizon 5 s\\): store the raw answer of ${LOST_DAY}: ` +
+        `gave up (\\d+) s after the day started \\(retry horizon 2 s\\): store the raw answer of ${LOST_DAY}: ` +
           'SQLSTATE 57P03 \\(server not accepting connections yet\\)',
       ).exec(messagesOf(failure));
       expect(gaveUp, messagesOf(failure)).not.toBeNull();
       // Not before the horizon; how long after it depends on the retries' backoff and the machine's load.
-      expect(Number(gaveUp![1])).toBeGreaterThanOrEqual(5);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+      expect(Number(gaveUp![1])).toBeGreaterThanOrEqual(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+      expect(await fetchAttempts(failed)).toBeGreaterThanOrEqual(2);
       const day = await h.db.pool.query('SELECT status, last_error FROM jao.delivery_day WHERE day = $1', [
         LOST_DAY,
       ]);
       expect(day.rows).toEqual([
         {
           status: 'failed',
-          last_error: expect.stringContaining('s after the day started (retry horizon 5 s)'),
+          last_error: expect.stringContaining('s after the day started (retry horizon 2 s)'),
         },
       ]);
     } finally {
@@ -179,8 +182,9 @@ describe('the fetch activity', () => {
   });
 
   it('gives up on a JAO that stays unavailable after 8 attempts, saying so', async () => {
-    // One answer a minute, each refusal with Retry-After: 1 (the fetch waits that long instead of its backoff).
-    h.simulator.setFaults({ maxRequestsPerMinute: 1, retryAfterSeconds: 1 });
+    // One answer a minute, each refusal with Retry-After: 0: the fetch retries at once instead of after its backoff
+    // (1 s doubling: the eight attempts would take two minutes).
+    h.simulator.setFaults({ maxRequestsPerMinute: 1, retryAfterSeconds: 0 });
     try {
       await fetch(
         `${h.simulator.origin}/core/api/data/maxExchanges?FromUtc=2025-09-01T00:00:00.000Z&ToUtc=2025-09-01T01:00:00.000Z`,

@@ -122,8 +122,10 @@ describe('search attributes on a namespace the worker may not manage', () => {
 describe('the fetch budget where the fleet-wide limit is refused', () => {
   const LIMIT_PER_MINUTE = 240;
   const FETCH_WORKERS = 2;
+  // Enough days for the first worker alone to fetch at its share for 10 s (20 requests), then both.
   const FROM = '2025-11-01';
-  const TO = '2025-12-31';
+  const TO = '2025-11-30';
+  const DAYS = 30;
   let h: PipelineHarness;
   let second: SimulatorHandle;
   const fetchWorkers: { workers: PipelineWorkers; done: Promise<void>; connection: NativeConnection }[] = [];
@@ -208,8 +210,8 @@ describe('the fetch budget where the fleet-wide limit is refused', () => {
     );
     await startFetchWorker(second, { mode: 'worker-share', share });
     expect(await backfill.result()).toMatchObject({
-      total: 61,
-      byStatus: { complete: 61 },
+      total: DAYS,
+      byStatus: { complete: DAYS },
       notCompleted: [],
     });
 
@@ -224,7 +226,7 @@ describe('the fetch budget where the fleet-wide limit is refused', () => {
 
     const first = h.simulator.requests.map((request) => request.at);
     const other = second.requests.map((request) => request.at);
-    expect(first.length + other.length).toBe(61);
+    expect(first.length + other.length).toBe(DAYS);
     expect(other.length).toBeGreaterThan(0);
     expect([...h.simulator.requests, ...second.requests].filter((request) => request.status === 429)).toEqual(
       [],

@@ -4,11 +4,14 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readTemporalHealth } from '../../control/healthFacts';
 import type { BackfillProgress, BackfillResult } from '../../domain/workflowInputs';
 import type { backfillWorkflow } from '../../workflows';
+import { startJaoGate } from '../helpers/gatedJao';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 import { withAdminClient } from '../helpers/postgres';
 import { runJao } from '../helpers/processes';
+import { until } from '../helpers/until';
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -115,7 +118,11 @@ describe('operators see the truth', () => {
   });
 
   it('records a day an operator cancels alone as failed, and the backfill goes on', async () => {
-    h.simulator.setFaults({ latencyMs: 2_000 });
+    // The backfill's first fetches wait at the gate: its first day is running when the operator cancels it.
+    await workers.stop();
+    const gate = await startJaoGate(h.simulator.origin);
+    gate.close();
+    workers = await h.startWorkers({ jaoBaseUrl: gate.origin });
     try {
       const handle = await h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
         workflowId: `backfill-cancel-one-${h.taskQueue}`,
@@ -133,6 +140,7 @@ describe('operators see the truth', () => {
         (status) => status === 'RUNNING',
       );
       await day.cancel();
+      gate.open();
       const result: BackfillResult = await handle.result();
       // The simulator's clock is at 2025-07-05: the other days end not published.
       expect(result.byStatus).toEqual({ not_published: 3, failed: 1 });
@@ -143,7 +151,9 @@ describe('operators see the truth', () => {
       });
       expect((await handle.describe()).status.name).toBe('COMPLETED');
     } finally {
-      h.simulator.setFaults({ latencyMs: 0 });
+      await workers.stop();
+      await gate.stop();
+      workers = await h.startWorkers();
     }
   });
 
@@ -188,16 +198,14 @@ describe('operators see the truth', () => {
         }
       });
     await workers.stop();
-    const fetching = await h.startWorkers({ retryHorizonMs: 2_000 });
+    const gate = await startJaoGate(h.simulator.origin);
+    gate.close();
+    const fetching = await h.startWorkers({ retryHorizonMs: 2_000, jaoBaseUrl: gate.origin });
     let recovering: RunningWorkers | undefined;
-    h.simulator.setFaults({ latencyMs: 8_000 });
     try {
       const handle = await h.startDay(day);
-      // While the fetch waits on JAO (8 s), the workflow's worker stops; the fetch then stores the raw answer.
-      await eventually(
-        async () => (await handle.describe()).raw.pendingActivities ?? [],
-        (pending) => pending.some((a) => a.activityType?.name === 'fetchDayFromJao' && a.state === STARTED),
-      );
+      // While the fetch waits at the gate before JAO, the workflow's worker stops; the fetch then stores the answer.
+      await until('the fetch waiting at the gate', async () => (gate.waiting() > 0 ? true : undefined));
       const [mainWorker] = fetching.workers.workers;
       mainWorker!.shutdown();
       await eventually(
@@ -205,7 +213,9 @@ describe('operators see the truth', () => {
         (state) => state === 'STOPPED',
       );
       // The worker stopped while JAO still answers: nobody can run validate before the database goes away.
-      expect((await handle.describe()).raw.pendingActivities).toHaveLength(1);
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      expect(pending.map((a) => [a.activityType?.name, a.state])).toEqual([['fetchDayFromJao', STARTED]]);
+      gate.open();
       await eventually(
         async () => (await handle.describe()).raw.pendingActivities?.length ?? 0,
         (pending) => pending === 0,
@@ -235,7 +245,7 @@ describe('operators see the truth', () => {
       ]);
       expect((await handle.describe()).searchAttributes.DayStatus).toEqual(['failed']);
     } finally {
-      h.simulator.setFaults({ latencyMs: 0 });
+      await gate.stop();
       await setConnections(true);
       if (fetching.workers.workers.some((worker) => worker.getState() !== 'STOPPED')) await fetching.stop();
       await recovering?.stop();
@@ -244,12 +254,14 @@ describe('operators see the truth', () => {
   });
 
   it('names the task queues no worker polls once the workers stop', async () => {
+    // Twice the time between an idle worker's polls (the run's dev server ends a long poll after 5 s).
+    const STALE_AFTER_MS = 10_000;
     const env = {
       DATABASE_URL: h.db.url,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TEMPORAL_TASK_QUEUE: h.taskQueue,
-      HEALTH_POLLER_STALE_AFTER: '10s',
+      HEALTH_POLLER_STALE_AFTER: `${STALE_AFTER_MS / 1000}s`,
     };
     const pollerLines = async () => {
       const health = await runJao(['health', '--json'], env);
@@ -259,7 +271,19 @@ describe('operators see the truth', () => {
     expect(await pollerLines()).toEqual([]);
     await workers.stop();
     const stoppedAt = Date.now();
-    await sleep(11_000);
+    // Until the workers' last polls are older than HEALTH_POLLER_STALE_AFTER, asked as `jao health` asks.
+    await until(
+      'both queues without a recent poll',
+      async () => {
+        const { queues } = await readTemporalHealth(h.temporal, {
+          namespace: h.temporal.namespace,
+          taskQueue: h.taskQueue,
+          pollerStaleAfterMs: STALE_AFTER_MS,
+        });
+        return queues.every((queue) => queue.state.kind === 'unpolled') ? true : undefined;
+      },
+      { timeoutMs: 60_000, everyMs: 250 },
+    );
     const lines = await pollerLines();
     expect(lines).toEqual([
       expect.stringMatching(new RegExp(`^no worker polls task queue ${h.taskQueue} \\(workflows`)),

@@ -1,10 +1,10 @@
 // The time budget under a database outage (domain/timeBudget.ts): the retry horizon counts from the day's start,
 // not from each step's, so a day whose write cannot reach the database fails at its horizon, and its failure is
 // recorded once the database is back, whether a poll, a backfill or an operator started it. Shortened settings:
-// a 3 s horizon, JAO answering after 4 s, so every write starts past its day's horizon. The outage: every write
+// a 1 s horizon, JAO answering after 2 s, so every write starts past its day's horizon. The outage: every write
 // of jao.delivery_day (the day's write and the record of its failure) fails with 57P03, what a restarting server
-// answers, for 10 s, longer than the three horizons (fetch, validate, write) a day took when each step counted
-// its own. Own namespace: the poll's days (yesterday, today) collide with no other file.
+// answers, for 6 s, longer than JAO's 2 s and the three horizons (fetch, validate, write) a day took when each
+// step counted its own. Own namespace: the poll's days (yesterday, today) collide with no other file.
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InAttemptRetry } from '../../domain/timeBudget';
@@ -14,15 +14,15 @@ import type { PollResult } from '../../workflows/poll';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
-const HORIZON_MS = 3_000;
-const JAO_LATENCY_MS = 4_000;
-const OUTAGE_SECONDS = 10;
+const HORIZON_MS = 1_000;
+const JAO_LATENCY_MS = 2_000;
+const OUTAGE_SECONDS = 6;
 const TOP_LEVEL_DAY = '2025-10-06';
 const BACKFILL_DAYS = ['2025-10-07', '2025-10-08'];
 const FAST_STORE_RETRY: InAttemptRetry = { initialDelayMs: 100, maxDelayMs: 500, budgetMs: 3_000 };
 /** What every affected day's failure says (a workflow's with the day workflow's prefix): its write gave up at the day's horizon, counted from its start. */
 const GAVE_UP =
-  /^(?:maxExchanges \d{4}-\d{2}-\d{2} failed: )?gave up (\d+) s after the day started \(retry horizon 3 s\): write (\d{4}-\d{2}-\d{2}): SQLSTATE 57P03 /;
+  /^(?:maxExchanges \d{4}-\d{2}-\d{2} failed: )?gave up (\d+) s after the day started \(retry horizon 1 s\): write (\d{4}-\d{2}-\d{2}): SQLSTATE 57P03 /;
 
 let h: PipelineHarness;
 
@@ -102,9 +102,9 @@ describe('a database outage longer than the horizon', () => {
       // Nothing could be recorded while the outage lasted.
       expect(Date.now() - outageStarted).toBeGreaterThanOrEqual(OUTAGE_SECONDS * 1000);
 
-      // Each write started past its day's horizon (JAO took 4 s of it) and gave up at its first failure: counted
-      // from the write's own start, it would have been tried again and again for 3 s.
-      expect(gaveUpAfter(TOP_LEVEL_DAY, topLevelReason)).toBeGreaterThanOrEqual(4);
+      // Each write started past its day's horizon (JAO took 2 s of it) and gave up at its first failure: counted
+      // from the write's own start, it would have been tried again and again for 1 s.
+      expect(gaveUpAfter(TOP_LEVEL_DAY, topLevelReason)).toBeGreaterThanOrEqual(2);
       expect(backfilled).toMatchObject({ total: 2, byStatus: { failed: 2 } });
       expect(backfilled.notCompleted.map((outcome) => outcome.day).sort()).toEqual(BACKFILL_DAYS);
       expect(polled.days).toHaveLength(2);
@@ -112,7 +112,7 @@ describe('a database outage longer than the horizon', () => {
       expect(polled.notCompleted.map((outcome) => outcome.day).sort()).toEqual(polled.days);
       for (const outcome of [...backfilled.notCompleted, ...polled.notCompleted]) {
         expect(outcome.status).toBe('failed');
-        expect(gaveUpAfter(outcome.day, outcome.reason)).toBeGreaterThanOrEqual(4);
+        expect(gaveUpAfter(outcome.day, outcome.reason)).toBeGreaterThanOrEqual(2);
       }
       expect(await failedWrites()).toBe(5);
       expect((await poll.describe()).status.name).toBe('COMPLETED');
@@ -124,7 +124,7 @@ describe('a database outage longer than the horizon', () => {
       expect(rows.rows.map(({ day, status }) => ({ day, status }))).toEqual(
         days.map((day) => ({ day, status: 'failed' })),
       );
-      for (const row of rows.rows) expect(gaveUpAfter(row.day, row.last_error)).toBeGreaterThanOrEqual(4);
+      for (const row of rows.rows) expect(gaveUpAfter(row.day, row.last_error)).toBeGreaterThanOrEqual(2);
     } finally {
       h.simulator.setFaults({ latencyMs: 0 });
       await h.db.pool.query('DELETE FROM public.write_outage');

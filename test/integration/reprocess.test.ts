@@ -2,7 +2,8 @@
 // dropped keys, a wrong status) are re-derived from their stored raw answers by `jao reprocess`, with zero requests
 // to JAO; the revisions name the reprocessing build and their raw answer; a second run writes nothing. In a
 // namespace of the file's own: days 2023-09-04..2023-09-10.
-import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reprocessDay } from '../../activities/reprocess';
 import { NewerAnswerStored, writeDay } from '../../db/writeDay';
@@ -11,11 +12,13 @@ import {
   reprocessDayWorkflowId,
   reprocessWorkflowId,
 } from '../../domain/reprocessInputs';
+import { WRITE_TIMEOUTS } from '../../domain/timeBudget';
 import type { BackfillResult } from '../../domain/workflowInputs';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
 import { runJao } from '../helpers/processes';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
+import { until } from '../helpers/until';
 
 const WRONG_VALUES = '2023-09-04';
 const DROPPED_KEYS = '2023-09-05';
@@ -93,7 +96,9 @@ describe('reprocess', () => {
   beforeAll(async () => {
     const namespace = await createTestNamespace('reprocess');
     h = await createPipelineHarness('reprocess', {}, { namespace });
-    await h.startWorkers();
+    // A write waits longer for its day's lock than by default (WRITE_TIMEOUTS): the cancelled reprocessing below
+    // holds one until its batch heard of the cancellation, which a heartbeat brings within 12 s.
+    await h.startWorkers({ writeTimeouts: { ...WRITE_TIMEOUTS, lockTimeoutMs: 60_000 } });
     cliEnv = {
       DATABASE_URL: h.db.url,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -331,30 +336,46 @@ describe('reprocess', () => {
       `UPDATE jao.observation o SET value = value + 7 WHERE ${window(later)} AND o.series_id = ${seriesOf('AT_BE')}`,
     );
     const damagedValues = await values();
-    // The first day's write lock held for 8 s (less than a write's lock timeout): the one batch waits on it.
-    const held = h.db.pool.query(`
-      WITH held AS (
-        INSERT INTO jao.day_lock AS l (dataset, day, purpose) VALUES ('maxExchanges', '${FROM}', 'write')
-        ON CONFLICT (dataset, day, purpose) DO UPDATE SET locked_at = now() RETURNING 1)
-      SELECT pg_sleep(8) FROM held`);
-    const handle = await h.temporal.client.workflow.start('reprocessWorkflow', {
-      workflowId: `${reprocessWorkflowId('maxExchanges', FROM, TO)}/cancelled`,
-      taskQueue: h.taskQueue,
-      args: [{ from: FROM, to: TO, concurrency: 1 }],
-    });
-    const waiting = async () =>
-      (
-        await h.db.pool.query<{ n: number }>(
+    // The first day's write lock, held in a transaction of the test's own: the one batch waits on it until the test
+    // lets it go, once the batch has been told of its cancellation.
+    const holder = await h.db.pool.connect();
+    let handle: WorkflowHandle;
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `INSERT INTO jao.day_lock AS l (dataset, day, purpose) VALUES ('maxExchanges', $1, 'write')
+         ON CONFLICT (dataset, day, purpose) DO UPDATE SET locked_at = now()`,
+        [FROM],
+      );
+      handle = await h.temporal.client.workflow.start('reprocessWorkflow', {
+        workflowId: `${reprocessWorkflowId('maxExchanges', FROM, TO)}/cancelled`,
+        taskQueue: h.taskQueue,
+        args: [{ from: FROM, to: TO, concurrency: 1 }],
+      });
+      await until('the batch waiting on the held lock', async () => {
+        const waiting = await h.db.pool.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        )
-      ).rows[0]!.n;
-    while ((await waiting()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    await handle.cancel();
+        );
+        return waiting.rows[0]!.n > 0 ? true : undefined;
+      });
+      await handle.cancel();
+      // The batch learns of the cancellation from the answer to its next heartbeat (one the server recorded after
+      // the cancellation was requested).
+      await until('a heartbeat of the batch after its cancellation was requested', async () => {
+        const events = (await handle.fetchHistory()).events ?? [];
+        const requested = events.find((event) => event.activityTaskCancelRequestedEventAttributes)?.eventTime;
+        const pending = (await handle.describe()).raw.pendingActivities?.[0];
+        if (!requested || !pending?.lastHeartbeatTime) return undefined;
+        return tsToMs(pending.lastHeartbeatTime) > tsToMs(requested) ? true : undefined;
+      });
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
     const ended = await handle.result().catch((error: unknown) => error);
     expect(ended).toBeInstanceOf(WorkflowFailedError);
     expect((ended as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-    await held;
     // The run ended after its batch stopped: the batch's activity was cancelled, and no later day was written.
     const events = (await handle.fetchHistory()).events ?? [];
     expect(events.some((event) => event.activityTaskCanceledEventAttributes)).toBe(true);

@@ -7,6 +7,7 @@ import { BASELINE_MIGRATION, LEGACY_MIGRATIONS, loadMigrations, parseMigration }
 import { splitSqlStatements } from '../../db/sqlScript';
 import { testClient, testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { until } from '../helpers/until';
 
 /** The migrations of this release after the baseline, in order. */
 const LATER_MIGRATIONS = [
@@ -192,8 +193,13 @@ describe('migrate', () => {
       const applied = await db.pool.query(`SELECT 1 FROM jao.schema_migrations WHERE name = '999_pending'`);
       expect(applied.rowCount).toBe(0);
 
-      const released = migrate(db.pool, pending, { lockWaitMs: 10_000 });
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Released while the next run waits for it (it says so once): that run then takes it and migrates.
+      let waiting!: () => void;
+      const waitsForIt = new Promise<void>((resolve) => {
+        waiting = resolve;
+      });
+      const released = migrate(db.pool, pending, { lockWaitMs: 10_000, onWait: () => waiting() });
+      await waitsForIt;
       await squatter.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_NAMESPACE.migrate]);
       expect((await released).applied).toEqual(['999_pending']);
     } finally {
@@ -286,7 +292,19 @@ describe('the database settings set by two migrate runs at once', () => {
       await other.query('BEGIN');
       await other.query(`ALTER DATABASE "${db.name}_settings_race" SET jit = off`);
       const running = migrate(pool);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await until(
+        "this run's ALTER DATABASE waiting for the other's row",
+        async () => {
+          // Asked on the file's own database: this pool's two connections are both in use.
+          const waiting = await db.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = $1 AND wait_event_type = 'Lock' AND query ILIKE 'ALTER DATABASE%'`,
+            [`${db.name}_settings_race`],
+          );
+          return waiting.rows[0]!.n > 0 ? true : undefined;
+        },
+        { everyMs: 50 },
+      );
       await other.query('COMMIT');
       await expect(running).resolves.toMatchObject({ applied: [] });
       const { rows } = await pool.query<{ config: string[] }>(

@@ -14,6 +14,7 @@ import {
   LAST_TRY_MS,
   MAX_JAO_ATTEMPTS,
   MAX_RETRY_AFTER_MS,
+  MIN_RETRY_AFTER_MS,
   RAW_STORE_RETRY,
 } from '../../domain/timeBudget';
 
@@ -118,6 +119,8 @@ describe('an unavailable JAO', () => {
     expect(jaoUnavailableFailure('JAO unavailable', 1, null).nextRetryDelay).toBeUndefined();
     // A longer Retry-After is shortened, so JAO alone cannot stretch a day past its budget.
     expect(jaoUnavailableFailure('JAO unavailable', 1, 3_600_000).nextRetryDelay).toBe(MAX_RETRY_AFTER_MS);
+    // `Retry-After: 0` is retried soon: the server reads a next-retry delay of 0 as no retry at all.
+    expect(jaoUnavailableFailure('JAO unavailable', 1, 0).nextRetryDelay).toBe(MIN_RETRY_AFTER_MS);
     expect(NON_RETRYABLE_FAILURE_TYPES).not.toContain(FAILURE_TYPES.unavailable);
   });
 
