@@ -41,6 +41,7 @@ function previousImages(root: string, version: string): string {
       '      target: runtime',
       '      args:',
       `        JAO_GIT_COMMIT: release-${version}`,
+      `        NODE_IMAGE: ${currentNodeImage()}`,
       // not tagged as this tree's release
       '      tags: !reset []',
     ].join('\n');
