@@ -1,12 +1,6 @@
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import type { Config } from './config';
-import {
-  type ConnectStage,
-  connectOptionsOf,
-  explainConnectFailure,
-  readTlsMaterial,
-  TemporalUnreachable,
-} from './temporalConnect';
+import { openConnection, TemporalUnreachable } from './temporalConnect';
 import { type TemporalSettings, type TemporalSettingsInput, temporalSettingsOf } from './temporalSettings';
 
 // grpc-js names the TLS server by the address's host, and Node warns on stderr when that is an IP address (an
@@ -36,28 +30,13 @@ export function settingsOf(target: TemporalTarget): TemporalSettings {
  * A client connection (CLI, API, control code) on the settings, its namespace checked: any failure is one line
  * naming the setting (TemporalSettingRefused) or saying Temporal does not answer (TemporalUnreachable).
  */
-export async function connectTemporal(
+export function connectTemporal(
   target: TemporalTarget,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<Connection> {
-  const settings = settingsOf(target);
-  const material = readTlsMaterial(settings);
-  const { tls, ...rest } = connectOptionsOf(settings, material);
-  let connection: Connection | undefined;
-  let stage: ConnectStage = 'connect';
-  try {
-    connection = await Connection.connect({
-      ...rest,
-      ...(tls ? { tls } : {}),
-      connectTimeout: options.connectTimeoutMs ?? 5_000,
-    });
-    stage = 'namespace';
-    await connection.workflowService.describeNamespace({ namespace: settings.namespace });
-    return connection;
-  } catch (error) {
-    await connection?.close().catch(() => {});
-    throw await explainConnectFailure(error, settings, material, stage);
-  }
+  return openConnection(settingsOf(target), (connectOptions) =>
+    Connection.connect({ ...connectOptions, connectTimeout: options.connectTimeoutMs ?? 5_000 }),
+  );
 }
 
 export async function connectClient(

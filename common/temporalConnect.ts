@@ -192,3 +192,35 @@ export async function explainConnectFailure(
     clean(`Temporal at ${settings.address} (TEMPORAL_ADDRESS) does not answer: ${firstLine(error)}`),
   );
 }
+
+/** ConnectOptions as both connections take them: TLS absent for plaintext. */
+type OpenOptions = Omit<ConnectOptions, 'tls'> & { tls?: Exclude<ConnectOptions['tls'], false> };
+
+/** What both kinds of connection offer that opening one needs: the namespace asked for, and a close. */
+interface OpenedConnection {
+  workflowService: { describeNamespace(request: { namespace: string }): Promise<unknown> };
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a connection of either kind with the settings' options and asks for its namespace: a connection that
+ * cannot reach it is closed again, and the failure thrown as its one line (explainConnectFailure).
+ */
+export async function openConnection<C extends OpenedConnection>(
+  settings: TemporalSettings,
+  open: (options: OpenOptions) => Promise<C>,
+): Promise<C> {
+  const material = readTlsMaterial(settings);
+  const { tls, ...rest } = connectOptionsOf(settings, material);
+  let connection: C | undefined;
+  let stage: ConnectStage = 'connect';
+  try {
+    connection = await open({ ...rest, ...(tls ? { tls } : {}) });
+    stage = 'namespace';
+    await connection.workflowService.describeNamespace({ namespace: settings.namespace });
+    return connection;
+  } catch (error) {
+    await connection?.close().catch(() => {});
+    throw await explainConnectFailure(error, settings, material, stage);
+  }
+}
