@@ -104,6 +104,8 @@ export async function startRefusingProxy(options: RefusingProxyOptions): Promise
     request.on('response', (responseHeaders, flags) => {
       // a trailers-only answer (an error) ends the stream with its headers
       const endStream = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+      // The client may have gone (a long poll cancelled at shutdown) or been answered: the answer has nowhere to go.
+      if (stream.headersSent || stream.destroyed || stream.closed) return;
       stream.respond(
         { ...forwardable(responseHeaders), ':status': responseHeaders[':status'] ?? 200 },
         endStream ? { endStream: true } : { waitForTrailers: true },
@@ -112,7 +114,9 @@ export async function startRefusingProxy(options: RefusingProxyOptions): Promise
     request.on('trailers', (received) => {
       trailers = forwardable(received);
     });
-    stream.on('wantTrailers', () => stream.sendTrailers(trailers));
+    stream.on('wantTrailers', () => {
+      if (!stream.destroyed && !stream.closed) stream.sendTrailers(trailers);
+    });
     request.on('data', (chunk: Buffer) => {
       if (!stream.destroyed && !stream.writableEnded) stream.write(chunk);
     });
