@@ -149,7 +149,8 @@ describe('the fetch activity', () => {
 
   it('fails the day once the raw answer could not be stored for the retry horizon, saying why', async () => {
     await workers.stop();
-    // A horizon longer than one attempt's retry (1 s): the fetch fails an attempt, and gives up in the next.
+    // A horizon longer than one attempt's retry (1 s). Which attempt passes it depends on the machine's load: the
+    // horizon is measured from the day's start, so an attempt slowed past it gives up in that same attempt.
     workers = await h.startWorkers({ retryHorizonMs: 2_000, rawStoreRetry: FAST_STORE_RETRY });
     try {
       await failRawStores(LOST_DAY, 1_000_000);
@@ -165,7 +166,6 @@ describe('the fetch activity', () => {
       // Not before the horizon; how long after it depends on the retries' backoff and the machine's load.
       expect(Number(gaveUp![1])).toBeGreaterThanOrEqual(2);
       expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
-      expect(await fetchAttempts(failed)).toBeGreaterThanOrEqual(2);
       const day = await h.db.pool.query('SELECT status, last_error FROM jao.delivery_day WHERE day = $1', [
         LOST_DAY,
       ]);
