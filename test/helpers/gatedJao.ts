@@ -13,6 +13,8 @@ export interface JaoGate {
   close(): void;
   /** Lets the waiting requests through, and every later one. */
   open(): void;
+  /** Lets the request that has waited longest through; the gate stays closed. */
+  passOne(): void;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,11 @@ export async function startJaoGate(target: string): Promise<JaoGate> {
       closed = true;
     },
     open,
+    passOne: () => {
+      const first = waiters.shift();
+      if (!first) throw new Error('no request waits at the gate');
+      first();
+    },
     stop: async () => {
       open();
       server.closeAllConnections();
