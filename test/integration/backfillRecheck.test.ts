@@ -1,7 +1,7 @@
 // A backfill re-plans against the database before it ends: a day its runs counted complete (or, in mode missing,
 // one it skipped as complete) that the database no longer holds complete is fetched again, once; a day still not
 // complete after that is reported failed. Own namespace, database and simulator.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dayWindow } from '../../domain/calendar';
 import type { BackfillInput, BackfillProgress, BackfillResult } from '../../domain/workflowInputs';
 import type { backfillWorkflow } from '../../workflows';
@@ -24,6 +24,8 @@ afterAll(async () => {
   await h?.close();
   await gate?.stop();
 });
+// A test that failed with the gate closed leaves it open for the next.
+afterEach(() => gate?.open());
 
 const requestsFor = (day: string) =>
   h.simulator.requests.filter((request) => request.fromUtc === dayWindow(day).from).length;
