@@ -13,6 +13,8 @@ export interface JaoGate {
   close(): void;
   /** Lets the waiting requests through, and every later one. */
   open(): void;
+  /** Lets the request that has waited longest through; the gate stays closed. */
+  passOne(): void;
   stop(): Promise<void>;
 }
 
@@ -29,7 +31,11 @@ export async function startJaoGate(target: string): Promise<JaoGate> {
   let closed = false;
   let waiters: (() => void)[] = [];
   const pass = async (request: IncomingMessage, response: ServerResponse) => {
-    if (closed) await new Promise<void>((resolve) => waiters.push(resolve));
+    if (closed) {
+      await new Promise<void>((resolve) => waiters.push(resolve));
+      // A client that gave up while it waited (its request timed out) never reaches JAO.
+      if (response.destroyed) return;
+    }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers))
       if (typeof value === 'string' && !HOP_HEADERS.has(name) && name !== 'host') headers[name] = value;
@@ -60,6 +66,11 @@ export async function startJaoGate(target: string): Promise<JaoGate> {
       closed = true;
     },
     open,
+    passOne: () => {
+      const first = waiters.shift();
+      if (!first) throw new Error('no request waits at the gate');
+      first();
+    },
     stop: async () => {
       open();
       server.closeAllConnections();

@@ -1,25 +1,31 @@
 // A backfill re-plans against the database before it ends: a day its runs counted complete (or, in mode missing,
 // one it skipped as complete) that the database no longer holds complete is fetched again, once; a day still not
 // complete after that is reported failed. Own namespace, database and simulator.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dayWindow } from '../../domain/calendar';
 import type { BackfillInput, BackfillProgress, BackfillResult } from '../../domain/workflowInputs';
 import type { backfillWorkflow } from '../../workflows';
+import { type JaoGate, startJaoGate } from '../helpers/gatedJao';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { until } from '../helpers/until';
 
 let h: PipelineHarness;
+/** Between the workers and the simulator: a test holds a backfill's next fetch there while the database loses a day. */
+let gate: JaoGate;
 
 beforeAll(async () => {
   const namespace = await createTestNamespace('recheck');
-  h = await createPipelineHarness('recheck', { faults: { latencyMs: 700 } }, { namespace });
-  await h.startWorkers();
+  h = await createPipelineHarness('recheck', {}, { namespace });
+  gate = await startJaoGate(h.simulator.origin);
+  await h.startWorkers({ jaoBaseUrl: gate.origin });
 });
 afterAll(async () => {
   await h?.close();
+  await gate?.stop();
 });
+// A test that failed with the gate closed leaves it open for the next.
+afterEach(() => gate?.open());
 
 const requestsFor = (day: string) =>
   h.simulator.requests.filter((request) => request.fromUtc === dayWindow(day).from).length;
@@ -32,13 +38,12 @@ async function statusOf(day: string): Promise<string | null> {
   return rows[0]?.status ?? null;
 }
 
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** Until `probe` holds, asked every 50 ms. */
+const untilTrue = (what: string, probe: () => Promise<boolean>) =>
+  until(what, async () => ((await probe()) ? true : undefined), { everyMs: 50 });
+
+/** Until a fetch waits at the (closed) gate. */
+const untilFetchWaits = () => untilTrue('a fetch waiting at the gate', async () => gate.waiting() > 0);
 
 function startBackfill(input: BackfillInput) {
   return h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
@@ -63,6 +68,7 @@ const loseDay = (day: string) =>
 describe('backfill re-plans against the database before it ends', () => {
   it('fetches again a day its first run counted complete and the database lost, across continue-as-new', async () => {
     const days = ['2025-09-01', '2025-09-02', '2025-09-03', '2025-09-04'];
+    gate.close();
     const handle = await startBackfill({
       dataset: 'maxExchanges',
       from: days[0]!,
@@ -71,8 +77,13 @@ describe('backfill re-plans against the database before it ends', () => {
       concurrency: 1,
       daysPerRun: 2,
     });
-    await until('the first day complete', async () => (await statusOf(days[0]!)) === 'complete');
+    // The first day's fetch passes; the second waits while the database loses the first.
+    await untilFetchWaits();
+    gate.passOne();
+    await untilTrue('the first day complete', async () => (await statusOf(days[0]!)) === 'complete');
+    await untilFetchWaits();
     await loseDay(days[0]!);
+    gate.open();
 
     const result: BackfillResult = await handle.result();
     expect(result).toMatchObject({ total: 4, byStatus: { complete: 4 }, notCompleted: [] });
@@ -83,6 +94,7 @@ describe('backfill re-plans against the database before it ends', () => {
   it('in mode missing, also fetches again a day it skipped as complete that the database lost since', async () => {
     const [kept, first, second] = ['2025-09-10', '2025-09-11', '2025-09-12'];
     expect((await h.runDay(kept)).status).toBe('complete');
+    gate.close();
     const handle = await startBackfill({
       dataset: 'maxExchanges',
       from: kept,
@@ -90,8 +102,11 @@ describe('backfill re-plans against the database before it ends', () => {
       mode: 'missing',
       concurrency: 1,
     });
-    await until('the plan', async () => (await handle.query<BackfillProgress>('progress')).total === 2);
+    await untilTrue('the plan', async () => (await handle.query<BackfillProgress>('progress')).total === 2);
+    // Its first fetch waits while the database loses the day it skipped.
+    await untilFetchWaits();
     await loseDay(kept);
+    gate.open();
 
     const result = await handle.result();
     expect(result).toMatchObject({ total: 3, byStatus: { complete: 3 }, notCompleted: [] });

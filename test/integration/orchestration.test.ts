@@ -1,10 +1,11 @@
 // Day and backfill workflows end to end: real Temporal dev server, real PostgreSQL, the JAO simulator.
 // Workflow ids are global to the dev server's namespace: every test file uses delivery days no other file uses.
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { daysInRange } from '../../domain/calendar';
 import type { BackfillInput, BackfillProgress, BackfillResult } from '../../domain/workflowInputs';
 import type { backfillWorkflow } from '../../workflows';
+import { type JaoGate, startJaoGate } from '../helpers/gatedJao';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 
 const CORE_KEYS = 132;
@@ -56,14 +57,21 @@ describe('orchestration on Temporal', () => {
   let h: PipelineHarness;
   let workers: RunningWorkers;
 
+  /** Between the workers and the simulator: a test holds fetches there to look at what is running. */
+  let gate: JaoGate;
+
   beforeAll(async () => {
     h = await createPipelineHarness('orchestration');
-    workers = await h.startWorkers();
+    gate = await startJaoGate(h.simulator.origin);
+    workers = await h.startWorkers({ jaoBaseUrl: gate.origin });
   });
   afterAll(async () => {
     await workers?.stop();
     await h?.close();
+    await gate?.stop();
   });
+  // A test that failed with the gate closed leaves it open for the next.
+  afterEach(() => gate?.open());
 
   it('runs one day end to end, and again without duplicating anything', async () => {
     const day = '2024-02-14';
@@ -210,12 +218,13 @@ describe('orchestration on Temporal', () => {
   });
 
   it('answers the progress query while running and refuses bad input without retrying', async () => {
+    // Its fetches wait at the gate until the progress shows days running.
+    gate.close();
     const handle = await h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
       workflowId: `progress-${h.taskQueue}`,
       taskQueue: h.taskQueue,
       args: [{ from: '2023-10-01', to: '2023-10-10', concurrency: 2 }],
     });
-    h.simulator.setFaults({ latencyMs: 200 });
     const seen: BackfillProgress[] = [];
     try {
       for (let i = 0; i < 100 && !seen.some((p) => p.running > 0); i++) {
@@ -223,7 +232,7 @@ describe('orchestration on Temporal', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     } finally {
-      h.simulator.setFaults({ latencyMs: 0 });
+      gate.open();
     }
     const running = seen.find((p) => p.running > 0);
     expect(running?.total).toBe(10);
@@ -272,7 +281,8 @@ describe('orchestration on Temporal', () => {
   });
 
   it('ends a cancelled backfill as cancelled, its running days with it', async () => {
-    h.simulator.setFaults({ latencyMs: 1000 });
+    // Its first days' fetches wait at the gate: they are running when the backfill is cancelled.
+    gate.close();
     try {
       const handle = await h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
         workflowId: `cancelled-${h.taskQueue}`,
@@ -283,10 +293,11 @@ describe('orchestration on Temporal', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       await handle.cancel();
+      gate.open();
       await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
       expect((await handle.describe()).status.name).toBe('CANCELLED');
     } finally {
-      h.simulator.setFaults({ latencyMs: 0 });
+      gate.open();
     }
     // The days that were running (concurrency 2) close with their parent, a moment after it.
     for (const day of ['2023-07-01', '2023-07-02']) {
@@ -302,13 +313,15 @@ describe('orchestration on Temporal', () => {
 
   it('refuses a second start of a running day cleanly instead of running it twice', async () => {
     const day = '2023-11-15';
-    h.simulator.setFaults({ latencyMs: 1500 });
+    // The first run's fetch waits at the gate while the second start is refused.
+    gate.close();
     try {
       const first = await h.startDay(day);
       await expect(h.startDay(day)).rejects.toThrow(/already started/i);
+      gate.open();
       expect((await first.result()).status).toBe('complete');
     } finally {
-      h.simulator.setFaults({ latencyMs: 0 });
+      gate.open();
     }
     const fetches = h.simulator.requests.filter((request) => request.fromUtc === '2023-11-14T23:00:00.000Z');
     expect(fetches).toHaveLength(1);

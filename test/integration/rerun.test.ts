@@ -3,7 +3,7 @@
 // It must list as running while it runs, end with its own status, fetch with live priority and say it is the
 // operator's; the backfill that left the day invalid must say it finished, with its not-complete day in its memo.
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   DATASET_ATTRIBUTE,
   DAY_STATUS_ATTRIBUTE,
@@ -12,6 +12,7 @@ import {
 import { DETAILS_END } from '../../domain/runDetails';
 import type { BackfillProgress, BackfillResult, DayInput, DayResult } from '../../domain/workflowInputs';
 import { LIVE_PRIORITY_KEY } from '../../workflows/fetchPriority';
+import { type JaoGate, startJaoGate } from '../helpers/gatedJao';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 import { runJao } from '../helpers/processes';
@@ -41,6 +42,8 @@ describe('a day re-run like its old run tells the truth', () => {
   let workers: RunningWorkers;
 
   let namespace: string;
+  /** Between the workers and the simulator: the re-run's fetch waits there while the test looks at the run. */
+  let gate: JaoGate;
 
   beforeAll(async () => {
     namespace = await createTestNamespace('rerun');
@@ -49,12 +52,16 @@ describe('a day re-run like its old run tells the truth', () => {
       { faults: { malformedDays: [DAY], rejectedDays: [REJECTED_DAY] } },
       { namespace },
     );
-    workers = await h.startWorkers();
+    gate = await startJaoGate(h.simulator.origin);
+    workers = await h.startWorkers({ jaoBaseUrl: gate.origin });
   });
   afterAll(async () => {
     await workers?.stop();
     await h?.close();
+    await gate?.stop();
   });
+  // A test that failed with the gate closed leaves it open for the next.
+  afterEach(() => gate?.open());
 
   const statusesOf = async (runId: string) => {
     const found: string[] = [];
@@ -108,8 +115,9 @@ describe('a day re-run like its old run tells the truth', () => {
     const memo = (await backfill.describe()).memo;
     expect(memo).toEqual({ NotCompleteDays: [`${DAY} invalid: ${result.notCompleted[0]!.reason}`] });
 
-    // "Start Workflow Like This One" on the invalid day, now that JAO answers well (and slowly).
-    h.simulator.setFaults({ malformedDays: [], latencyMs: 2_000 });
+    // "Start Workflow Like This One" on the invalid day, now that JAO answers well (once the gate opens).
+    h.simulator.setFaults({ malformedDays: [] });
+    gate.close();
     const rerun = await h.temporal.client.workflow.start('deliveryDayWorkflow', {
       workflowId: `maxExchanges/day/${DAY}`,
       taskQueue: h.taskQueue,
@@ -132,6 +140,7 @@ describe('a day re-run like its old run tells the truth', () => {
       `maxExchanges ${DAY}: started by an operator (manual), live priority`,
     );
 
+    gate.open();
     const healed: DayResult = await rerun.result();
     expect(healed.status).toBe('complete');
     expect(
@@ -159,7 +168,7 @@ describe('a day re-run like its old run tells the truth', () => {
     );
   });
   it('jao rerun --wait exits 0 when every day is complete, 3 when one is not, 1 when one failed', async () => {
-    h.simulator.setFaults({ missingMtuDays: [PARTIAL_DAY], malformedDays: [INVALID_DAY], latencyMs: 0 });
+    h.simulator.setFaults({ missingMtuDays: [PARTIAL_DAY], malformedDays: [INVALID_DAY] });
     const env = {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: namespace,
