@@ -76,11 +76,14 @@ export async function runJao(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   root: string = REPO_ROOT,
+  /** Killed (SIGKILL) past this, when given. */
+  timeoutMs?: number,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(root, 'bin', 'jao.js'), ...args], {
     cwd: root,
     env: { ...process.env, ...TEST_CLI_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
   let stdout = '';
   let stderr = '';

@@ -11,7 +11,6 @@
 //
 // Certificates and keys are made with openssl in a temporary directory; each server has its own databases and
 // ports, and the simulator runs in-process. Exit 0 when every check passed.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +25,7 @@ import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { generateCertificates, privateKeyMarkers, type TestCertificates } from '../helpers/certificates';
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
-import { type JaoProcess, REPO_ROOT, spawnJao, stopProcess, TEST_CLI_ENV } from '../helpers/processes';
+import { type JaoProcess, REPO_ROOT, runJao, spawnJao, stopProcess } from '../helpers/processes';
 import { type ApiKeyIssuer, startApiKeyIssuer } from './apiKeys';
 import { ADD_SEARCH_ATTRIBUTES, startRefusingProxy, UPDATE_TASK_QUEUE_CONFIG } from './refusingProxy';
 import { startApiKeyServer, startMtlsServer, type TemporalAuthServer } from './server';
@@ -73,46 +72,28 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 /** Every output a jao process printed, and every API answer: none may hold a secret. */
 const outputs: { label: string; text: string }[] = [];
 
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+/** code null: killed at its deadline. */
+type CliResult = Awaited<ReturnType<typeof runJao>>;
 
 /**
  * `node bin/jao.js …` to its end ('close': its pipes drained), killed after `timeoutMs`; stdout and stderr apart,
  * as a person reads them (test/helpers/processes.ts runJao, with a deadline).
  */
-function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CliResult> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'jao.js'), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...TEST_CLI_ENV, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) =>
-    child.on('close', (code, signal) => {
-      outputs.push({ label: `jao ${args.join(' ')}`, text: stdout + stderr });
-      resolve({ code, signal, stdout, stderr });
-    }),
-  );
+async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = COMMAND_TIMEOUT_MS,
+): Promise<CliResult> {
+  const result = await runJao(args, env, REPO_ROOT, timeoutMs);
+  outputs.push({ label: `jao ${args.join(' ')}`, text: result.stdout + result.stderr });
+  return result;
 }
 
 async function runOk(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const result = await runCli(args, env);
   if (result.code !== 0) {
     throw new Error(
-      `jao ${args.join(' ')} exited with ${result.code ?? result.signal}:\n${result.stdout}${result.stderr}`,
+      `jao ${args.join(' ')} exited with ${result.code ?? 'killed'}:\n${result.stdout}${result.stderr}`,
     );
   }
   return result.stdout;
@@ -514,18 +495,18 @@ async function runMistake(mistake: Mistake, base: NodeJS.ProcessEnv): Promise<vo
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
   const problems: string[] = [];
   if (result.code !== 1 && result.code !== 2)
-    problems.push(`exit ${result.code ?? result.signal}, expected 1 or 2`);
+    problems.push(`exit ${result.code ?? 'killed'}, expected 1 or 2`);
   if (lines.length !== 1) problems.push(`${lines.length} lines on stderr, expected 1`);
   if (lines.length >= 1 && !mistake.names.test(result.stderr))
     problems.push(`does not name ${mistake.names}`);
   mistakeLines.set(
     mistake.name,
-    `exit ${result.code ?? result.signal}: ${lines.join(' ⏎ ') || '(nothing on stderr)'}`,
+    `exit ${result.code ?? 'killed'}: ${lines.join(' ⏎ ') || '(nothing on stderr)'}`,
   );
   check(
     `mistake: ${mistake.name}`,
     problems.length === 0,
-    `${problems.length ? `${problems.join('; ')}; ` : ''}exit ${result.code ?? result.signal} in ${seconds} s: ` +
+    `${problems.length ? `${problems.join('; ')}; ` : ''}exit ${result.code ?? 'killed'} in ${seconds} s: ` +
       (lines.length === 1 ? lines[0]! : JSON.stringify(result.stderr.slice(-1500))) +
       (result.stdout.trim() ? ` [stdout: ${JSON.stringify(result.stdout.trim().slice(-300))}]` : ''),
   );
