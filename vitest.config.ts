@@ -21,6 +21,8 @@ export function tierConfig(tier: {
   include: string[];
   exclude: string[];
   globalSetup: string;
+  /** The most `jao` processes the tier may spawn (test/helpers/spawnLog.ts); none: no limit. */
+  spawnBudget?: number;
 }): ViteUserConfig {
   return defineConfig({
     test: {
@@ -34,7 +36,7 @@ export function tierConfig(tier: {
       isolate,
       sequence: { sequencer: LongestFirstSequencer },
       // After the default summary: the run's ten slowest files (test/helpers/slowestFiles.ts).
-      reporters: ['default', new SlowestFilesReporter()],
+      reporters: ['default', new SlowestFilesReporter({ spawnBudget: tier.spawnBudget })],
       testTimeout: 120_000,
       hookTimeout: 180_000,
       teardownTimeout: 60_000,
@@ -47,4 +49,6 @@ export default tierConfig({
   include: ['test/**/*.test.ts'],
   exclude: E2E_FILES,
   globalSetup: 'test/helpers/globalSetup.ts',
+  // What a command does is tested through `main` in-process (test/helpers/cli.ts); a spawn is for the process itself.
+  spawnBudget: 15,
 });

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// A source checkout runs cli/main.ts through tsx (a stale dist/ never shadows the sources); the runtime image,
-// which holds no sources, runs the compiled dist/cli/main.js (docs/deployment.md).
+// A source checkout runs cli/ through tsx (a stale dist/ never shadows the sources); the runtime image, which holds
+// no sources, runs the compiled dist/cli/ (docs/deployment.md). The only place that exits the process: once the
+// command is done and what it wrote has left (into a pipe, a large answer is still being written when it returns;
+// a start-up that failed may leave a connection attempt or timer behind, which must not keep the process alive).
 require('./check-node.js').checkNode();
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 
-const source = path.join(__dirname, '..', 'cli', 'main.ts');
+const source = path.join(__dirname, '..', 'cli', 'process.ts');
+let entry;
 if (!existsSync(source)) {
-  require('../dist/cli/main.js');
+  entry = require('../dist/cli/process.js');
 } else {
   try {
     require.resolve('tsx/cjs');
@@ -16,5 +19,17 @@ if (!existsSync(source)) {
     process.exit(2);
   }
   require('tsx/cjs');
-  require(source);
+  entry = require(source);
 }
+
+function exitWhenWritten(code) {
+  let pending = 2;
+  const written = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}
+
+entry.runProcess(process.argv.slice(2), (code) => process.exit(code)).then(exitWhenWritten);

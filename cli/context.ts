@@ -1,9 +1,9 @@
 import { type Config, ConfigError, loadConfig } from '../common/config';
 import { UsageError } from './errors';
 
-export function configFromEnv(): Config {
+export function configFromEnv(env: NodeJS.ProcessEnv): Config {
   try {
-    return loadConfig();
+    return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;

@@ -1,7 +1,9 @@
-// `npx jao <command>`: the pipeline's command line (docs/design.md §8).
+// `npx jao <command>`: the pipeline's command line (docs/design.md §8). bin/jao.js runs `main` for the process;
+// tests run it in-process with an io of their own (cli/io.ts).
 import { ConfigError, secretsOfEnvironment } from '../common/config';
 import { redactSecrets } from '../common/redact';
 import { messageWithCauses, UsageError } from './errors';
+import type { CliIo } from './io';
 import { type Command, NotInThisBuildError, sourceOnlyCommand } from './sourceOnly';
 import { type CommandName, commandUsage, isCommandName, USAGE } from './usage';
 
@@ -13,25 +15,28 @@ const COMMANDS: Record<CommandName, Command> = {
     'start',
     () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
   ),
-  worker: (argv) => (require('./commands/worker') as typeof import('./commands/worker')).workerCommand(argv),
-  migrate: (argv) =>
-    (require('./commands/migrate') as typeof import('./commands/migrate')).migrateCommand(argv),
-  backfill: (argv) =>
-    (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand(argv),
-  rerun: (argv) =>
-    (require('./commands/backfill') as typeof import('./commands/backfill')).rerunCommand(argv),
-  reprocess: (argv) =>
-    (require('./commands/reprocess') as typeof import('./commands/reprocess')).reprocessCommand(argv),
-  archive: (argv) =>
-    (require('./commands/archive') as typeof import('./commands/archive')).archiveCommand(argv),
-  restore: (argv) =>
-    (require('./commands/restore') as typeof import('./commands/restore')).restoreCommand(argv),
-  catalogue: (argv) =>
-    (require('./commands/catalogue') as typeof import('./commands/catalogue')).catalogueCommand(argv),
-  status: (argv) => (require('./commands/status') as typeof import('./commands/status')).statusCommand(argv),
-  health: (argv) => (require('./commands/health') as typeof import('./commands/health')).healthCommand(argv),
-  schedule: (argv) =>
-    (require('./commands/schedule') as typeof import('./commands/schedule')).scheduleCommand(argv),
+  worker: (argv, io) =>
+    (require('./commands/worker') as typeof import('./commands/worker')).workerCommand(argv, io),
+  migrate: (argv, io) =>
+    (require('./commands/migrate') as typeof import('./commands/migrate')).migrateCommand(argv, io),
+  backfill: (argv, io) =>
+    (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand(argv, io),
+  rerun: (argv, io) =>
+    (require('./commands/backfill') as typeof import('./commands/backfill')).rerunCommand(argv, io),
+  reprocess: (argv, io) =>
+    (require('./commands/reprocess') as typeof import('./commands/reprocess')).reprocessCommand(argv, io),
+  archive: (argv, io) =>
+    (require('./commands/archive') as typeof import('./commands/archive')).archiveCommand(argv, io),
+  restore: (argv, io) =>
+    (require('./commands/restore') as typeof import('./commands/restore')).restoreCommand(argv, io),
+  catalogue: (argv, io) =>
+    (require('./commands/catalogue') as typeof import('./commands/catalogue')).catalogueCommand(argv, io),
+  status: (argv, io) =>
+    (require('./commands/status') as typeof import('./commands/status')).statusCommand(argv, io),
+  health: (argv, io) =>
+    (require('./commands/health') as typeof import('./commands/health')).healthCommand(argv, io),
+  schedule: (argv, io) =>
+    (require('./commands/schedule') as typeof import('./commands/schedule')).scheduleCommand(argv, io),
   simulate: sourceOnlyCommand(
     'simulate',
     () => (require('./commands/simulate') as typeof import('./commands/simulate')).simulateCommand,
@@ -40,67 +45,62 @@ const COMMANDS: Record<CommandName, Command> = {
     'cluster',
     () => (require('./commands/cluster') as typeof import('./commands/cluster')).clusterCommand,
   ),
-  api: (argv) => (require('./commands/api') as typeof import('./commands/api')).apiCommand(argv),
-  'api-key': (argv) =>
-    (require('./commands/apiKey') as typeof import('./commands/apiKey')).apiKeyCommand(argv),
+  api: (argv, io) => (require('./commands/api') as typeof import('./commands/api')).apiCommand(argv, io),
+  'api-key': (argv, io) =>
+    (require('./commands/apiKey') as typeof import('./commands/apiKey')).apiKeyCommand(argv, io),
 };
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs one command and returns its exit code: 0 done, 1 failed, 2 a usage or configuration mistake (one line on
+ * stderr, never a stack trace). It never exits the process: bin/jao.js does, once the output has left.
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
+    io.out(USAGE);
     return name ? 0 : 2;
   }
   const command = isCommandName(name) ? COMMANDS[name] : undefined;
   if (!command) {
-    console.error(`jao: unknown command "${name}" (try: jao --help)`);
+    io.err(`jao: unknown command "${name}" (try: jao --help)`);
     return 2;
   }
   // simulate prints its own, longer help (simulator/command.ts)
   if (name !== 'simulate' && (rest.includes('--help') || rest.includes('-h'))) {
-    console.log(commandUsage(name));
+    io.out(commandUsage(name));
     return 0;
   }
   try {
-    await command(rest);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return (await command(rest, io)) ?? 0;
   } catch (error) {
-    if (error instanceof NotInThisBuildError) {
-      console.error(error.message);
+    if (isError(error, NotInThisBuildError)) {
+      io.err(error.message);
       return 2;
     }
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      console.error(`jao ${name}: ${oneLine(error.message)}`);
+    if (isError(error, UsageError) || isError(error, ConfigError)) {
+      io.err(`jao ${name}: ${oneLine(error.message, io.env)}`);
       return 2;
     }
-    console.error(`jao ${name} failed: ${oneLine(messageWithCauses(error))}`);
-    if (process.env.JAO_DEBUG) console.error(error);
+    io.err(`jao ${name} failed: ${oneLine(messageWithCauses(error), io.env)}`);
+    if (io.env.JAO_DEBUG) io.err(String(error instanceof Error ? error.stack : error));
     return 1;
   }
 }
 
-/** A message as the one line a user sees, without secrets (an upstream may echo the API key). */
-function oneLine(message: string): string {
-  return redactSecrets(message.replace(/\s*\n\s*/g, ' '), secretsOfEnvironment(process.env));
-}
-
 /**
- * Exits once what was written has left: into a pipe, a large answer (`jao catalogue --json`) is still being written
- * when the command returns, and exiting at once cut it short.
+ * Whether `error` is of `type`, also when it comes from another copy of the module: a command's module is required
+ * when it runs, and a test runner that loaded this one itself may load the command's through Node.
  */
-function exitWhenWritten(code: number): void {
-  let pending = 2;
-  const written = () => {
-    pending -= 1;
-    if (pending === 0) process.exit(code);
-  };
-  process.stdout.write('', written);
-  process.stderr.write('', written);
+function isError<T extends Error>(error: unknown, type: new (...args: never[]) => T): error is T {
+  if (error instanceof type) return true;
+  if (!(error instanceof Error)) return false;
+  for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === type.name) return true;
+  }
+  return false;
 }
 
-// Exit once the command is done: a start-up that failed or was stopped may leave a connection attempt or timer
-// behind, which must not keep the process alive (a supervisor waits for the exit to restart it).
-main(process.argv.slice(2)).then(exitWhenWritten, (error: unknown) => {
-  console.error(error);
-  exitWhenWritten(1);
-});
+/** A message as the one line a user sees, without secrets (an upstream may echo the API key). */
+function oneLine(message: string, env: NodeJS.ProcessEnv): string {
+  return redactSecrets(message.replace(/\s*\n\s*/g, ' '), secretsOfEnvironment(env));
+}

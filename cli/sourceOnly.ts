@@ -6,11 +6,15 @@ export class NotInThisBuildError extends Error {
   override name = 'NotInThisBuildError';
 }
 
-export type Command = (argv: string[]) => Promise<void>;
+import type { CliIo } from './io';
+
+/** A command: its exit code, or nothing when it has no way to fail but by throwing (exit 0). */
+// biome-ignore lint/suspicious/noConfusingVoidType: the commands that return nothing are `async (…): Promise<void>`
+export type Command = (argv: string[], io: CliIo) => Promise<number | void>;
 
 /** A command whose module is imported on first use; a build without that module refuses it in one line. */
 export function sourceOnlyCommand(name: string, load: () => Command): Command {
-  return async (argv) => {
+  return async (argv, io) => {
     let command: Command;
     try {
       command = load();
@@ -18,7 +22,7 @@ export function sourceOnlyCommand(name: string, load: () => Command): Command {
       if (!isModuleNotFound(error)) throw error;
       throw new NotInThisBuildError(`jao ${name} is not part of this image; run it from a source checkout`);
     }
-    await command(argv);
+    return command(argv, io);
   };
 }
 

@@ -197,26 +197,26 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   return { help: false, options };
 }
 
-export async function runSimulateCommand(argv: string[]): Promise<void> {
+/** Where `jao simulate` writes, and the signal that stops it (the CLI's io, cli/io.ts). */
+export interface SimulateIo {
+  out(line: string): void;
+  err(line: string): void;
+  stop: AbortSignal;
+}
+
+export async function runSimulateCommand(argv: string[], io: SimulateIo): Promise<void> {
   const args = parseSimulateArgs(argv);
   if (args.help) {
-    console.log(SIMULATE_USAGE);
+    io.out(SIMULATE_USAGE);
     return;
   }
   const simulator = await startSimulator(args.options);
-  console.log(simulator.origin);
-  console.error(
+  io.out(simulator.origin);
+  io.err(
     `JAO simulator listening: ${DATASETS.map((dataset) => `${simulator.origin}${dataPathOf(declarationOf(dataset))}`).join(', ')} ?FromUtc=…&ToUtc=… ` +
       `(control under ${simulator.origin}${CONTROL_PREFIX}/; Ctrl-C to stop)`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  if (!io.stop.aborted)
+    await new Promise((resolve) => io.stop.addEventListener('abort', resolve, { once: true }));
   await simulator.close();
 }

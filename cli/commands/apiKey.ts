@@ -5,6 +5,7 @@ import { DATASETS } from '../../domain/types';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 
 const USAGE =
@@ -27,9 +28,9 @@ export const API_KEY_HELP = `${USAGE}
 const scopeOf = (operator: boolean) => (operator ? 'operator' : 'reader');
 
 /** `jao api-key create|list|revoke|scope`: keys of the API, as the database owner (DATABASE_URL). */
-export async function apiKeyCommand(argv: string[]): Promise<void> {
+export async function apiKeyCommand(argv: string[], io: CliIo): Promise<void> {
   const [action, ...rest] = argv;
-  const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
+  const pool = createPool(configFromEnv(io.env).DATABASE_URL, { max: 1 });
   try {
     if (action === 'create') {
       const { values } = parseCommandArgs('api-key create', rest, COMMAND_OPTIONS['api-key create'], 0);
@@ -41,18 +42,18 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
       if (unknown)
         throw new UsageError(`create: unknown dataset "${unknown}" (known: ${DATASETS.join(', ')})`);
       const { key, token } = await createApiKey(pool, { name, datasets, operator: values.operator ?? false });
-      console.log(token);
-      console.error(
+      io.out(token);
+      io.err(
         `key ${key.id} "${key.name}" (${scopeOf(key.operator)}) for ${key.datasets.join(', ')}: shown once, ` +
           'stored only as its sha256; send it as Authorization: Bearer <key>',
       );
     } else if (action === 'list') {
       parseCommandArgs('api-key list', rest, COMMAND_OPTIONS['api-key list'], 0);
       const keys = await listApiKeys(pool);
-      if (keys.length === 0) console.log('no API keys (create one: jao api-key create --name NAME)');
+      if (keys.length === 0) io.out('no API keys (create one: jao api-key create --name NAME)');
       for (const key of keys) {
         const state = key.revokedAt ? `revoked ${key.revokedAt}` : 'active';
-        console.log(
+        io.out(
           `${key.id}\t${key.name}\t${key.datasets.join(',')}\t${scopeOf(key.operator)}\tcreated ${key.createdAt}\t${state}`,
         );
       }
@@ -63,7 +64,7 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
         throw new UsageError('revoke: expected the key id (see jao api-key list)');
       const key = await revokeApiKey(pool, Number(id));
       if (!key) throw new UsageError(`revoke: no key ${id}`);
-      console.log(`key ${key.id} "${key.name}" revoked at ${key.revokedAt}`);
+      io.out(`key ${key.id} "${key.name}" revoked at ${key.revokedAt}`);
     } else if (action === 'scope') {
       const { values, positionals } = parseCommandArgs(
         'api-key scope',
@@ -78,9 +79,9 @@ export async function apiKeyCommand(argv: string[]): Promise<void> {
         throw new UsageError('scope: say --operator (grant the operator scope) or --reader (remove it)');
       const key = await setOperatorScope(pool, Number(id), values.operator === true);
       if (!key) throw new UsageError(`scope: no key ${id}`);
-      console.log(`key ${key.id} "${key.name}" is now ${scopeOf(key.operator)}`);
+      io.out(`key ${key.id} "${key.name}" is now ${scopeOf(key.operator)}`);
     } else if (action === '--help' || action === 'help') {
-      console.log(API_KEY_HELP);
+      io.out(API_KEY_HELP);
     } else {
       throw new UsageError(USAGE);
     }

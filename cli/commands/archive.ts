@@ -9,7 +9,9 @@ import { verifyArchive } from '../../archive/verify';
 import { createPool } from '../../db/pool';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
+import { progressLine } from '../progressLine';
 
 const OPTIONS = COMMAND_OPTIONS.archive;
 
@@ -18,62 +20,45 @@ export function parseArchiveArgs(argv: string[]) {
   return { verify: values.verify ?? false };
 }
 
-/** A progress line that rewrites itself on a terminal and prints once per change elsewhere. */
-function progressWriter() {
-  const tty = process.stderr.isTTY;
-  let last = '';
-  return {
-    write(line: string) {
-      if (line === last) return;
-      process.stderr.write(tty ? `\r${line}` : `${line}\n`);
-      last = line;
-    },
-    end() {
-      if (tty && last) process.stderr.write('\n');
-    },
-  };
-}
-
-export async function archiveCommand(argv: string[]): Promise<void> {
+export async function archiveCommand(argv: string[], io: CliIo): Promise<number> {
   const { verify } = parseArchiveArgs(argv);
-  const config = configFromEnv();
-  const store = await openArchiveStore(undefined);
+  const config = configFromEnv(io.env);
+  const store = await openArchiveStore(undefined, io.env);
   const pool = createPool(config.DATABASE_URL, { max: 2, applicationName: 'jao archive' });
-  const progress = progressWriter();
+  const progress = progressLine(io.stderr);
   try {
     if (verify) {
       const report = await verifyArchive(pool, store, (checked, total) =>
         progress.write(`verify ${store.location}: ${checked}/${total} archived writes checked`),
       );
       progress.end();
-      for (const fault of report.faults) console.log(`  ${fault}`);
-      console.log(
+      for (const fault of report.faults) io.out(`  ${fault}`);
+      io.out(
         `verify ${store.location}: ${report.checked} archived writes, ${report.answers} answers checked; ` +
           `${report.faults.length === 0 ? 'every hash matches the database' : `${report.faults.length} fault(s)`}`,
       );
-      if (report.faults.length > 0) process.exitCode = 1;
-      return;
+      return report.faults.length > 0 ? 1 : 0;
     }
     const result = await shipPendingWrites(pool, store, {
       onProgress: (p) =>
         progress.write(`archive ${store.location}: ${p.shipped} writes shipped, ${p.pending} waiting`),
     });
     progress.end();
-    console.log(
+    io.out(
       `archive ${store.location}: ${result.shipped} write(s) shipped (${result.answersWritten} new answer(s)); ${result.pending} waiting`,
     );
     const retentionDays = config.RAW_RETENTION_DAYS;
     if (retentionDays === undefined) {
-      console.log('raw bodies: every one kept in the database (RAW_RETENTION_DAYS unset)');
-      return;
+      io.out('raw bodies: every one kept in the database (RAW_RETENTION_DAYS unset)');
+      return 0;
     }
     const pruned = await pruneArchivedBodies(pool, store, retentionDays);
-    for (const fault of pruned.faults) console.log(`  ${fault}`);
-    console.log(
+    for (const fault of pruned.faults) io.out(`  ${fault}`);
+    io.out(
       `raw bodies: ${pruned.dropped} dropped from the database (archived, read back, last fetched over ${retentionDays} day(s) ago)` +
         (pruned.faults.length > 0 ? `; ${pruned.faults.length} kept: their archive object is not right` : ''),
     );
-    if (pruned.faults.length > 0) process.exitCode = 1;
+    return pruned.faults.length > 0 ? 1 : 0;
   } finally {
     await pool.end();
   }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { planDays } from '../../activities/plan';
 import type { Config } from '../../common/config';
 import { connectClient, isTemporalUnreachable } from '../../common/temporal';
@@ -18,8 +18,10 @@ import {
 import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { messageWithCauses, UsageError } from '../errors';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 import { renderProgress } from '../progressBar';
+import { pollProgress } from '../progressLine';
 import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
 import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
 
@@ -57,17 +59,17 @@ export function parseBackfillArgs(command: string, argv: string[], defaultsOf: B
   return { request: parsed.value, wait: values.wait ?? false, dryRun: values['dry-run'] ?? false };
 }
 
-async function printDryRun(config: Config, request: BackfillRequest): Promise<void> {
+async function printDryRun(io: CliIo, config: Config, request: BackfillRequest): Promise<void> {
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
     const days = await planDays(pool, request);
     const minutes = days.length / config.JAO_MAX_REQUESTS_PER_MINUTE;
-    console.log(
+    io.out(
       `backfill ${datasetLabel(request.dataset)}${request.from}..${request.to}, mode ${request.mode}, concurrency ${request.concurrency}`,
     );
-    console.log(`days: ${days.length}${days.length ? ` (${summarizeDays(days)})` : ''}`);
-    console.log(`requests: at least ${days.length} (one per day)`);
-    console.log(
+    io.out(`days: ${days.length}${days.length ? ` (${summarizeDays(days)})` : ''}`);
+    io.out(`requests: at least ${days.length} (one per day)`);
+    io.out(
       `minimum duration at ${config.JAO_MAX_REQUESTS_PER_MINUTE} requests/min: ${formatMinutes(minutes)}`,
     );
   } finally {
@@ -88,21 +90,22 @@ function formatMinutes(minutes: number): string {
 /** `nordicMaxExchanges ` before a range of another dataset than the default; nothing for the default's. */
 export const datasetLabel = (dataset: Dataset): string => (dataset === DEFAULT_DATASET ? '' : `${dataset} `);
 
-export function printSummary(result: BackfillResult): void {
+export function printSummary(io: CliIo, result: BackfillResult): void {
   const statuses = Object.entries(result.byStatus)
     .map(([status, count]) => `${status} ${count}`)
     .join(', ');
-  console.log(
+  io.out(
     `backfill ${datasetLabel(result.dataset)}${result.from}..${result.to} (${result.mode}) finished: ${countOf(result.total, 'day')}; ${statuses || 'nothing to do'}`,
   );
   for (const outcome of result.notCompleted) {
     const reason = reasonOf(outcome);
-    console.log(`  ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
+    io.out(`  ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
   }
 }
 
 /** Starts a backfill (or attaches to the one running for the same range and mode); waits when asked. */
 export async function startBackfill(
+  io: CliIo,
   config: Config,
   request: BackfillRequest,
   wait: boolean,
@@ -116,11 +119,11 @@ export async function startBackfill(
       request,
     );
     const attached = attachedSince ? `: attached to it, running since ${attachedSince.toISOString()}` : '';
-    console.log(`backfill workflow ${workflowId} (run ${runId})${attached}`);
+    io.out(`backfill workflow ${workflowId} (run ${runId})${attached}`);
     if (!wait) return null;
-    const stopProgress = showProgress(() => handle.query<BackfillProgress>('progress'));
+    const stopProgress = showProgress(io, () => handle.query<BackfillProgress>('progress'));
     try {
-      return await resultThroughOutages(handle);
+      return await resultThroughOutages(handle, io.err);
     } finally {
       await stopProgress();
     }
@@ -137,7 +140,7 @@ const OUTAGE_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
  */
 export async function resultThroughOutages<T>(
   handle: WorkflowHandle,
-  say: (line: string) => void = (line) => console.error(line),
+  say: (line: string) => void,
   signal?: AbortSignal,
 ): Promise<T> {
   let awaySince: number | null = null;
@@ -163,45 +166,34 @@ export async function resultThroughOutages<T>(
   }
 }
 
-export function showProgress(read: () => Promise<BackfillProgress>): () => Promise<void> {
-  const tty = process.stderr.isTTY;
-  let last = '';
-  let stopped = false;
-  const tick = async () => {
-    try {
-      const line = renderProgress(await read());
-      if (line !== last) process.stderr.write(tty ? `\r${line}` : `${line}\n`);
-      last = line;
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) return;
-    }
-  };
-  const loop = (async () => {
-    while (!stopped) {
-      await tick();
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  })();
-  return async () => {
-    stopped = true;
-    await loop;
-    if (tty && last) process.stderr.write('\n');
-  };
+/** The progress bar of a workflow's `progress` query on stderr, until the returned stop is called. */
+export function showProgress(io: CliIo, read: () => Promise<BackfillProgress>): () => Promise<void> {
+  return pollProgress(io.stderr, async () => renderProgress(await read()));
 }
 
-export async function backfillCommand(argv: string[]): Promise<void> {
+export async function backfillCommand(argv: string[], io: CliIo): Promise<number> {
   const { request, wait, dryRun } = parseBackfillArgs('backfill', argv);
-  const config = configFromEnv();
-  if (dryRun) return printDryRun(config, request);
-  const result = await startBackfill(config, request, wait);
-  if (result) {
-    printSummary(result);
-    if (result.notCompleted.some((outcome) => outcome.status === 'failed')) process.exitCode = 1;
+  const config = configFromEnv(io.env);
+  if (dryRun) {
+    await printDryRun(io, config, request);
+    return 0;
   }
+  const result = await startBackfill(io, config, request, wait);
+  if (result) {
+    printSummary(io, result);
+    if (result.notCompleted.some((outcome) => outcome.status === 'failed')) return 1;
+  }
+  return 0;
 }
 
 /** Starts the day workflow of each given day (a day already running is left to finish and reported). */
-async function rerunDays(config: Config, dataset: Dataset, days: string[], wait: boolean): Promise<void> {
+async function rerunDays(
+  io: CliIo,
+  config: Config,
+  dataset: Dataset,
+  days: string[],
+  wait: boolean,
+): Promise<number> {
   const temporal = await connectClient(config);
   try {
     await refuseOtherWorkerDatabase(temporal, config, () => namedDatabaseOf(config.DATABASE_URL));
@@ -212,29 +204,29 @@ async function rerunDays(config: Config, dataset: Dataset, days: string[], wait:
       });
       if (start.started) {
         handles.push(start.handle);
-        console.log(`started ${start.workflowId}`);
-      } else console.log(`${start.workflowId} is already running: left to finish`);
+        io.out(`started ${start.workflowId}`);
+      } else io.out(`${start.workflowId} is already running: left to finish`);
     }
-    if (!wait) return;
+    if (!wait) return 0;
     const outcomes: RerunOutcome[] = [];
     for (const handle of handles) {
       let outcome: RerunOutcome;
       try {
-        const result = await resultThroughOutages<Awaited<ReturnType<typeof handle.result>>>(handle);
+        const result = await resultThroughOutages<Awaited<ReturnType<typeof handle.result>>>(handle, io.err);
         outcome = { kind: 'result', result };
       } catch (error) {
         outcome = { kind: 'failed', workflowId: handle.workflowId, message: messageWithCauses(error) };
       }
-      console.log(describeRerunOutcome(outcome));
+      io.out(describeRerunOutcome(outcome));
       outcomes.push(outcome);
     }
-    process.exitCode = rerunExitCode(outcomes);
+    return rerunExitCode(outcomes);
   } finally {
     await temporal.close();
   }
 }
 
-export async function rerunCommand(argv: string[]): Promise<void> {
+export async function rerunCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('rerun', argv, COMMAND_OPTIONS.rerun);
   if (positionals.length > 0) {
     if (values.failed || values.from || values.to) {
@@ -253,7 +245,7 @@ export async function rerunCommand(argv: string[]): Promise<void> {
       if (!parsed.ok) throw new UsageError(`rerun: ${parsed.message.replace(/^from |^to /, '')}`);
       if (day > tomorrow) throw new UsageError(`rerun: ${day} is after tomorrow (${tomorrow})`);
     }
-    return rerunDays(configFromEnv(), dataset, positionals, values.wait ?? false);
+    return rerunDays(io, configFromEnv(io.env), dataset, positionals, values.wait ?? false);
   }
   if (!values.failed)
     throw new UsageError('rerun: say which days: rerun DAY [DAY …], or rerun --failed [--from D --to D]');
@@ -264,7 +256,12 @@ export async function rerunCommand(argv: string[]): Promise<void> {
     mode: 'failed',
   }));
   if (request.mode !== 'failed') throw new UsageError('rerun --failed: --mode cannot be changed');
-  if (dryRun) return printDryRun(configFromEnv(), request);
-  const result = await startBackfill(configFromEnv(), request, wait);
-  if (result) printSummary(result);
+  if (dryRun) {
+    await printDryRun(io, configFromEnv(io.env), request);
+    return 0;
+  }
+  const result = await startBackfill(io, configFromEnv(io.env), request, wait);
+  if (!result) return 0;
+  printSummary(io, result);
+  return result.notCompleted.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }

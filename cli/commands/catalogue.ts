@@ -8,16 +8,17 @@ import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { renderDataDictionary } from '../dataDictionary';
 import { UsageError } from '../errors';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 
-export async function catalogueCommand(argv: string[]): Promise<void> {
+export async function catalogueCommand(argv: string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs('catalogue', argv, COMMAND_OPTIONS.catalogue, 0);
   if (values.markdown && values.json) throw new UsageError('catalogue: give --markdown or --json, not both');
   const dataset = values.dataset === undefined ? null : parseDatasetArg('catalogue', values.dataset);
-  const pool = createPool(configFromEnv().DATABASE_URL, { max: 1, applicationName: 'jao catalogue' });
+  const pool = createPool(configFromEnv(io.env).DATABASE_URL, { max: 1, applicationName: 'jao catalogue' });
   try {
     const dictionary = onlyDataset(await readDataDictionary(pool), dataset);
-    process.stdout.write(
+    io.stdout.write(
       values.json ? `${JSON.stringify(dictionary, null, 2)}\n` : renderDataDictionary(dictionary),
     );
   } finally {

@@ -1,5 +1,4 @@
 // `jao cluster up|down|status`: the real Temporal server on PostgreSQL, one process per service, on this machine.
-import { createLogger, type Logger } from '../../common/logger';
 import {
   ClusterError,
   clusterDown,
@@ -12,29 +11,27 @@ import { GoMissingError } from '../../devstack/temporalServer';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import { type CliIo, commandLogger } from '../io';
 import { COMMAND_OPTIONS } from '../options';
-
-/** Progress of bringing the cluster up or down: log lines (common/logger.ts). */
-let logger: Logger | undefined;
-const say = (line: string) => {
-  logger ??= createLogger('cluster');
-  logger.info(line);
-};
 
 const SUBCOMMANDS = ['up', 'down', 'status'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
-export async function clusterCommand(argv: string[]): Promise<void> {
+export async function clusterCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('cluster', argv, COMMAND_OPTIONS.cluster);
   const [action, ...extra] = positionals;
   if (!action || !SUBCOMMANDS.includes(action as Subcommand) || extra.length > 0) {
     throw new UsageError('expected one of up, down, status (e.g. `jao cluster up`)');
   }
-  const config = configFromEnv();
+  const config = configFromEnv(io.env);
+  // Progress of bringing the cluster up or down: log lines (common/logger.ts).
+  const logger = commandLogger(io, 'cluster');
+  const say = (line: string) => logger.info(line);
   try {
-    if (action === 'up') await up(config, values.port);
-    else if (action === 'down') await down(config, values.timeout);
-    else await status(config);
+    if (action === 'up') await up(io, say, config, values.port);
+    else if (action === 'down') await down(io, say, config, values.timeout);
+    else return await status(io, config);
+    return 0;
   } catch (error) {
     if (error instanceof ClusterError || error instanceof GoMissingError) throw new UsageError(error.message);
     throw error;
@@ -50,7 +47,12 @@ function integerOption(name: string, text: string | undefined, min: number, max:
   return value;
 }
 
-async function up(config: ReturnType<typeof configFromEnv>, portText: string | undefined): Promise<void> {
+async function up(
+  io: CliIo,
+  say: (line: string) => void,
+  config: ReturnType<typeof configFromEnv>,
+  portText: string | undefined,
+): Promise<void> {
   // the frontend's port and the ones after it up to +110 (see devstack/cluster/settings.ts)
   const frontendPort = integerOption('--port', portText, 1024, 65_000);
   const databases = temporalDatabases(config);
@@ -64,7 +66,7 @@ async function up(config: ReturnType<typeof configFromEnv>, portText: string | u
         : '; search attributes in place'),
   );
   const address = frontendAddress(report.state);
-  console.log(
+  io.out(
     [
       `Temporal cluster ${report.state.serverVersion} is up: frontend ${address}, namespace ${config.TEMPORAL_NAMESPACE}`,
       `  logs and pids   ${config.JAO_DATA_DIR}/cluster/`,
@@ -75,6 +77,8 @@ async function up(config: ReturnType<typeof configFromEnv>, portText: string | u
 }
 
 async function down(
+  io: CliIo,
+  say: (line: string) => void,
   config: ReturnType<typeof configFromEnv>,
   timeoutText: string | undefined,
 ): Promise<void> {
@@ -84,15 +88,14 @@ async function down(
     log: say,
   });
   const stopped = report.outcomes.filter((o) => o.outcome !== 'not running').length;
-  console.log(stopped ? `Temporal cluster stopped (${stopped} services)` : 'no cluster service was running');
+  io.out(stopped ? `Temporal cluster stopped (${stopped} services)` : 'no cluster service was running');
 }
 
-async function status(config: ReturnType<typeof configFromEnv>): Promise<void> {
+async function status(io: CliIo, config: ReturnType<typeof configFromEnv>): Promise<number> {
   const report = await clusterStatus(config);
   if (!report.state) {
-    console.log(`no cluster in ${report.layout.dir} (start one with: npx jao cluster up)`);
-    process.exitCode = 1;
-    return;
+    io.out(`no cluster in ${report.layout.dir} (start one with: npx jao cluster up)`);
+    return 1;
   }
   const ports = clusterPorts(report.state.frontendPort);
   const lines = [`Temporal cluster ${report.state.serverVersion} (${report.layout.dir})`];
@@ -114,7 +117,7 @@ async function status(config: ReturnType<typeof configFromEnv>): Promise<void> {
   );
   const { databases } = report.state;
   lines.push(`  databases ${databases.main}, ${databases.visibility} on ${databases.host}:${databases.port}`);
-  console.log(lines.join('\n'));
+  io.out(lines.join('\n'));
   const healthy = report.frontend && report.services.every((s) => s.running);
-  if (!healthy) process.exitCode = 1;
+  return healthy ? 0 : 1;
 }

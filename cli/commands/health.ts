@@ -4,12 +4,13 @@ import { assessHealth } from '../../domain/health';
 import { gatherHealthFacts } from '../../workers/healthFacts';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 
 /** Exit 0 when healthy; otherwise exit 1 with every reason on its own line (or as JSON with --json). */
-export async function healthCommand(argv: string[] = []): Promise<void> {
+export async function healthCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('health', argv, COMMAND_OPTIONS.health, 0);
-  const config = configFromEnv();
+  const config = configFromEnv(io.env);
   const now = new Date();
   const facts = await gatherHealthFacts(
     config,
@@ -36,11 +37,11 @@ export async function healthCommand(argv: string[] = []): Promise<void> {
 
   const verdict = assessHealth(facts);
   if (values.json) {
-    console.log(JSON.stringify({ ...verdict, checkedAt: now.toISOString() }, null, 2));
+    io.out(JSON.stringify({ ...verdict, checkedAt: now.toISOString() }, null, 2));
   } else {
-    for (const problem of verdict.problems) console.log(problem);
-    for (const warning of verdict.warnings) console.log(`warning: ${warning}`);
-    if (verdict.healthy) console.log('healthy');
+    for (const problem of verdict.problems) io.out(problem);
+    for (const warning of verdict.warnings) io.out(`warning: ${warning}`);
+    if (verdict.healthy) io.out('healthy');
   }
-  if (!verdict.healthy) process.exitCode = 1;
+  return verdict.healthy ? 0 : 1;
 }

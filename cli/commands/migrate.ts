@@ -1,26 +1,26 @@
-import { createLogger } from '../../common/logger';
 import { readEngine } from '../../db/engine';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
+import { type CliIo, commandLogger } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 
-export async function migrateCommand(argv: string[]): Promise<void> {
+export async function migrateCommand(argv: string[], io: CliIo): Promise<void> {
   parseCommandArgs('migrate', argv, COMMAND_OPTIONS.migrate, 0);
-  const pool = createPool(configFromEnv().DATABASE_URL, { max: 1 });
+  const pool = createPool(configFromEnv(io.env).DATABASE_URL, { max: 1 });
   try {
-    const logger = createLogger('migrate');
+    const logger = commandLogger(io, 'migrate');
     // Which engine, before anything else: every later line reads in its light.
     logger.info((await readEngine(pool)).line);
     const report = await migrate(pool, undefined, {
       onWait: (line) => logger.info(line),
       onProgress: (line) => logger.info(line),
     });
-    console.log(
+    io.out(
       `migrations: ${report.applied.length} applied, ${report.skipped.length} already there or not applicable`,
     );
-    for (const name of report.applied) console.log(`  applied ${name}`);
+    for (const name of report.applied) io.out(`  applied ${name}`);
   } finally {
     await pool.end();
   }

@@ -27,6 +27,7 @@ import type { reprocessWorkflow } from '../../workflows';
 import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
 import { datasetLabel, resultThroughOutages, showProgress } from './backfill';
@@ -73,14 +74,14 @@ function summarizeDays(days: DeliveryDay[]): string {
   return days.length <= 10 ? days.join(' ') : `${days.slice(0, 5).join(' ')} … ${days.slice(-3).join(' ')}`;
 }
 
-async function printDryRun(config: Config, request: ReprocessRequest): Promise<void> {
+async function printDryRun(io: CliIo, config: Config, request: ReprocessRequest): Promise<number> {
   const pool = createPool(config.DATABASE_URL, {
     max: DRY_RUN_CONCURRENCY,
     applicationName: 'jao reprocess',
   });
   try {
     const plan = await planReprocess(pool, request);
-    console.log(
+    io.out(
       `reprocess ${datasetLabel(request.dataset)}${request.from}..${request.to}: dry run (nothing is written, no request goes to JAO)`,
     );
     const results: ReprocessDayResult[] = [];
@@ -107,42 +108,42 @@ async function printDryRun(config: Config, request: ReprocessRequest): Promise<v
     await Promise.all(Array.from({ length: DRY_RUN_CONCURRENCY }, lane));
     results.sort((a, b) => (a.day < b.day ? -1 : 1));
     const changed = results.filter((result) => result.changed);
-    for (const result of changed) console.log(`  ${changedDayLine(result)}`);
-    for (const line of failures.sort()) console.log(`  ${line}`);
+    for (const result of changed) io.out(`  ${changedDayLine(result)}`);
+    for (const line of failures.sort()) io.out(`  ${line}`);
     const values = changed.reduce((sum, result) => sum + totalOf(result.values), 0);
-    console.log(
+    io.out(
       `days with a stored raw answer: ${plan.days.length}; would change: ${countOf(changed.length, 'day')} ` +
         `(${countOf(values, 'value')}); unchanged: ${results.length - changed.length}`,
     );
     if (plan.withoutRawAnswer.length > 0) {
-      console.log(
+      io.out(
         `without a stored raw answer (reported, not fetched): ${plan.withoutRawAnswer.length} (${summarizeDays(plan.withoutRawAnswer)})`,
       );
     }
-    if (failures.length > 0) process.exitCode = 1;
+    return failures.length > 0 ? 1 : 0;
   } finally {
     await pool.end();
   }
 }
 
-export function printReprocessSummary(result: ReprocessResult): void {
+export function printReprocessSummary(io: CliIo, result: ReprocessResult): void {
   const statuses = Object.entries(result.byStatus)
     .map(([status, count]) => `${status} ${count}`)
     .join(', ');
-  console.log(
+  io.out(
     `reprocess ${datasetLabel(result.dataset)}${result.from}..${result.to} finished: ${countOf(result.total, 'day')}` +
       `${statuses ? ` (${statuses})` : ''}; changed ${countOf(result.changedDays, 'day')}, ` +
       `${describeValues(result.values)}; unchanged ${countOf(result.unchangedDays, 'day')}; no request to JAO`,
   );
-  for (const day of result.changed) console.log(`  ${changedDayLine(day)}`);
+  for (const day of result.changed) io.out(`  ${changedDayLine(day)}`);
   const unlisted = result.changedDays - result.changed.length;
-  if (unlisted > 0) console.log(`  … and ${countOf(unlisted, 'more changed day')}`);
+  if (unlisted > 0) io.out(`  … and ${countOf(unlisted, 'more changed day')}`);
   for (const outcome of result.notCompleted) {
     const reason = reasonOf(outcome);
-    console.log(`  not complete: ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
+    io.out(`  not complete: ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
   }
   if (result.withoutRawAnswer.length > 0) {
-    console.log(
+    io.out(
       `without a stored raw answer (reported, not fetched): ${result.withoutRawAnswer.length} (${summarizeDays(result.withoutRawAnswer)})`,
     );
   }
@@ -163,25 +164,25 @@ export async function openReprocess(
   });
 }
 
-export async function reprocessCommand(argv: string[]): Promise<void> {
+export async function reprocessCommand(argv: string[], io: CliIo): Promise<number> {
   const { request, wait, dryRun } = parseReprocessArgs(argv);
-  const config = configFromEnv();
-  if (dryRun) return printDryRun(config, request);
+  const config = configFromEnv(io.env);
+  if (dryRun) return printDryRun(io, config, request);
   const temporal = await connectClient(config);
   try {
     await refuseOtherWorkerDatabase(temporal, config, () => namedDatabaseOf(config.DATABASE_URL));
     const handle = await openReprocess(temporal.client, config, request);
-    console.log(`reprocess workflow ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
-    if (!wait) return;
-    const stopProgress = showProgress(() => handle.query<ReprocessProgress>('progress'));
+    io.out(`reprocess workflow ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
+    if (!wait) return 0;
+    const stopProgress = showProgress(io, () => handle.query<ReprocessProgress>('progress'));
     let result: ReprocessResult;
     try {
-      result = await resultThroughOutages<ReprocessResult>(handle);
+      result = await resultThroughOutages<ReprocessResult>(handle, io.err);
     } finally {
       await stopProgress();
     }
-    printReprocessSummary(result);
-    if (result.notCompleted.some((outcome) => outcome.status === 'failed')) process.exitCode = 1;
+    printReprocessSummary(io, result);
+    return result.notCompleted.some((outcome) => outcome.status === 'failed') ? 1 : 0;
   } finally {
     await temporal.close();
   }

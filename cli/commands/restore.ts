@@ -19,7 +19,9 @@ import type { restoreWorkflow } from '../../workflows';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
+import { pollProgress } from '../progressLine';
 import { refuseOtherWorkerDatabase } from '../workerDatabase';
 import { resultThroughOutages } from './backfill';
 
@@ -43,9 +45,9 @@ export function parseRestoreArgs(argv: string[]): { request: RestoreRequest; wai
   return { request: parsed.value, wait: values.wait ?? false };
 }
 
-export async function restoreCommand(argv: string[]): Promise<void> {
+export async function restoreCommand(argv: string[], io: CliIo): Promise<void> {
   const { request, wait } = parseRestoreArgs(argv);
-  const config = configFromEnv();
+  const config = configFromEnv(io.env);
   // Refused here too, so the mistake is one line before anything starts (the workflow checks again).
   const pool = createPool(config.DATABASE_URL, { max: 1, applicationName: 'jao restore' });
   let database: DatabaseIdentity;
@@ -69,35 +71,19 @@ export async function restoreCommand(argv: string[]): Promise<void> {
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       staticSummary: `restore from ${request.from}${request.merge ? ' (merge)' : ''}`,
     });
-    console.log(
-      `restore workflow ${handle.workflowId} (run ${handle.firstExecutionRunId}) from ${request.from}`,
-    );
+    io.out(`restore workflow ${handle.workflowId} (run ${handle.firstExecutionRunId}) from ${request.from}`);
     if (!wait) return;
-    const tty = process.stderr.isTTY;
-    let last = '';
-    let stopped = false;
-    const loop = (async () => {
-      while (!stopped) {
-        try {
-          const line = restoreProgressLine(await handle.query<RestoreProgressView>('progress'));
-          if (line !== last) process.stderr.write(tty ? `\r${line}` : `${line}\n`);
-          last = line;
-        } catch {
-          // between runs (continue-as-new) or before the first task: the next tick asks again
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    })();
+    const stopProgress = pollProgress(io.stderr, async () =>
+      restoreProgressLine(await handle.query<RestoreProgressView>('progress')),
+    );
     let result: RestoreProgressView;
     try {
       // A failure reaches cli/main.ts, which prints its root cause (cli/errors.ts).
-      result = await resultThroughOutages<RestoreProgressView>(handle);
+      result = await resultThroughOutages<RestoreProgressView>(handle, io.err);
     } finally {
-      stopped = true;
-      await loop;
-      if (tty && last) process.stderr.write('\n');
+      await stopProgress();
     }
-    console.log(`${restoreProgressLine(result)}; no request to JAO`);
+    io.out(`${restoreProgressLine(result)}; no request to JAO`);
   } finally {
     await temporal.close();
   }

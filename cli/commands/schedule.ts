@@ -9,6 +9,7 @@ import { DEFAULT_DATASET } from '../../domain/datasets';
 import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 
 /**
@@ -29,14 +30,14 @@ function operator(): string {
   return `${user}@${hostname()}`;
 }
 
-export async function scheduleCommand(argv: string[]): Promise<void> {
+export async function scheduleCommand(argv: string[], io: CliIo): Promise<void> {
   const action = argv[0] as Action | undefined;
   if (!action || !ACTIONS.includes(action)) {
     throw new UsageError(`schedule: expected one of ${ACTIONS.join(', ')}`);
   }
   const { values } = parseCommandArgs(`schedule ${action}`, argv.slice(1), COMMAND_OPTIONS.schedule, 0);
   const dataset = parseDatasetArg(`schedule ${action}`, values.dataset);
-  const config = configFromEnv();
+  const config = configFromEnv(io.env);
   const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);
   const scheduleIds = [POLL_SCHEDULE_ID, publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset)];
   let scheduleId = POLL_SCHEDULE_ID;
@@ -51,7 +52,7 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
           await act(id);
         } catch (error) {
           if (!(error instanceof ScheduleNotFoundError) || id === POLL_SCHEDULE_ID) throw error;
-          console.error(`schedule ${id} does not exist: a worker creates it at start-up`);
+          io.err(`schedule ${id} does not exist: a worker creates it at start-up`);
         }
       }
     };
@@ -63,28 +64,28 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
           lookbackDays: config.POLL_LOOKBACK_DAYS,
           dataset,
         });
-        console.log(`schedule ${POLL_SCHEDULE_ID} ${outcome}`);
+        io.out(`schedule ${POLL_SCHEDULE_ID} ${outcome}`);
         const publication = await ensurePublicationSchedule(temporal.client, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           window: publicationSettingsOf(config, dataset).window,
           checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
           dataset,
         });
-        console.log(`schedule ${scheduleIds[1]} ${publication.outcome}`);
+        io.out(`schedule ${scheduleIds[1]} ${publication.outcome}`);
         return;
       }
       case 'pause':
         await each(async (id) => {
           const schedule = temporal.client.schedule.getHandle(id);
           await schedule.pause(`paused from the jao CLI by ${operator()} at ${new Date().toISOString()}`);
-          console.log(`schedule ${id} paused`);
+          io.out(`schedule ${id} paused`);
           // A publication window already open would go on asking JAO until it closes: pausing means no requests.
           if (id === POLL_SCHEDULE_ID) return;
           for (const running of (await schedule.describe()).info.runningActions) {
             await temporal.client.workflow
               .getHandle(running.workflow.workflowId, running.workflow.firstExecutionRunId)
               .cancel();
-            console.log(`cancelled ${running.workflow.workflowId}, which it had started`);
+            io.out(`cancelled ${running.workflow.workflowId}, which it had started`);
           }
         });
         return;
@@ -94,23 +95,23 @@ export async function scheduleCommand(argv: string[]): Promise<void> {
           const schedule = temporal.client.schedule.getHandle(id);
           const note = describedScheduleNote(await schedule.describe()) ?? 'unpaused from the jao CLI';
           await schedule.unpause(note);
-          console.log(`schedule ${id} running`);
+          io.out(`schedule ${id} running`);
         });
         return;
       case 'trigger':
         await handle.trigger();
-        console.log(`schedule ${POLL_SCHEDULE_ID} triggered`);
+        io.out(`schedule ${POLL_SCHEDULE_ID} triggered`);
         return;
       case 'describe':
         await each(async (id) => {
           const description = await temporal.client.schedule.getHandle(id).describe();
           const next = description.info.nextActionTimes[0];
           const recent = description.info.recentActions.at(-1);
-          console.log(`schedule ${id}: ${description.state.paused ? 'PAUSED' : 'running'}`);
-          if (description.state.note) console.log(`  note: ${description.state.note}`);
-          console.log(`  next run: ${next ? next.toISOString() : 'none'}`);
-          console.log(`  last run: ${recent ? recent.takenAt.toISOString() : 'never'}`);
-          console.log(`  runs so far: ${description.info.numActionsTaken}`);
+          io.out(`schedule ${id}: ${description.state.paused ? 'PAUSED' : 'running'}`);
+          if (description.state.note) io.out(`  note: ${description.state.note}`);
+          io.out(`  next run: ${next ? next.toISOString() : 'none'}`);
+          io.out(`  last run: ${recent ? recent.takenAt.toISOString() : 'never'}`);
+          io.out(`  runs so far: ${description.info.numActionsTaken}`);
         });
         return;
     }

@@ -2,10 +2,11 @@
 import { runSimulateCommand } from '../../simulator/command';
 import { SimulatorInputError } from '../../simulator/faults';
 import { UsageError } from '../errors';
+import type { CliIo } from '../io';
 
-export async function simulateCommand(argv: string[]): Promise<void> {
+export async function simulateCommand(argv: string[], io: CliIo): Promise<void> {
   try {
-    await runSimulateCommand(argv);
+    await runSimulateCommand(argv, { out: io.out, err: io.err, stop: io.gracefulStop() });
   } catch (error) {
     if (error instanceof SimulatorInputError) throw new UsageError(error.message);
     throw error;

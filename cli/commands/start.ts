@@ -19,6 +19,7 @@ import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 import { type BackfillWatch, startInitialBackfill } from './initialBackfill';
 import { LOCAL_KEY_NAME, type LocalApiKey, localApiKey } from './localApiKey';
@@ -59,7 +60,11 @@ async function pageKey(config: Config): Promise<LocalApiKey> {
 }
 
 /** A local PostgreSQL that does not answer is started (or installed) by the same script CI uses. */
-async function ensureDatabase(config: Config, say: (line: string) => void): Promise<void> {
+async function ensureDatabase(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  say: (line: string) => void,
+): Promise<void> {
   const problem = await databaseAnswers(config.DATABASE_URL);
   if (!problem) return;
   const host = new URL(config.DATABASE_URL).hostname;
@@ -68,7 +73,7 @@ async function ensureDatabase(config: Config, say: (line: string) => void): Prom
   }
   say(`database does not answer (${problem}); starting the local PostgreSQL`);
   const script = resolve(__dirname, '..', '..', 'scripts', 'ensure-postgres.sh');
-  const result = spawnSync('bash', [script], { stdio: 'inherit', env: process.env });
+  const result = spawnSync('bash', [script], { stdio: 'inherit', env });
   if (result.status !== 0) throw new UsageError('could not start a local PostgreSQL; see the lines above');
 }
 
@@ -85,9 +90,9 @@ const plaintextTemporal: Partial<Config> = {
   TEMPORAL_GRPC_META: {},
 };
 
-export async function startCommand(argv: string[]): Promise<void> {
+export async function startCommand(argv: string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs('start', argv, COMMAND_OPTIONS.start, 0);
-  const config = configFromEnv();
+  const config = configFromEnv(io.env);
   const simulatorPort = portOption('--simulator-port', values['simulator-port'], 0);
   const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);
   const uiPort = portOption('--ui-port', values['ui-port'], WEB_UI_PORT);
@@ -100,20 +105,16 @@ export async function startCommand(argv: string[]): Promise<void> {
   // The stack's own lines and those it relays (dev server, worker) are log lines; only the summary of where
   // everything is (printWhereEverythingIs) is text for the person who started it.
   const logger: Logger = createLogger('start', {
+    sink: io.stdout,
     level: config.LOG_LEVEL,
     format: config.LOG_FORMAT,
     secrets: secretsOf(config),
   });
   const say = (line: string) => logger.info(line);
   // Ctrl-C at any moment: during start-up it ends start-up, afterwards it drains the worker; either way the
-  // finally block below stops the simulator and the dev server. A second Ctrl-C is left to Node (exit at once).
-  const stop = new AbortController();
-  const onSignal = () => {
-    say('stopping…');
-    stop.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // finally block below stops the simulator and the dev server. A second Ctrl-C exits at once (cli/process.ts).
+  const stop = io.gracefulStop();
+  stop.addEventListener('abort', () => say('stopping…'), { once: true });
 
   let server: DevServer | undefined;
   let simulator: SimulatorHandle | undefined;
@@ -127,9 +128,9 @@ export async function startCommand(argv: string[]): Promise<void> {
   };
 
   try {
-    await ensureDatabase(config, say);
+    await ensureDatabase(config, io.env, say);
     // A Temporal named by the environment or a chosen profile is used as it is; otherwise a local dev server.
-    if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE && !stop.signal.aborted) {
+    if (!io.env.TEMPORAL_ADDRESS && !io.env.TEMPORAL_PROFILE && !stop.aborted) {
       // One state per database: workflows started against one database never resume against another.
       const identity = await identifyDatabase(config.DATABASE_URL);
       const state = devServerStateFor(config.JAO_DATA_DIR, {
@@ -155,9 +156,9 @@ export async function startCommand(argv: string[]): Promise<void> {
       // The dev server speaks plaintext and asks for no key, whatever a default profile of the Temporal CLI says.
       Object.assign(config, plaintextTemporal);
       // The page links into this dev server's Web UI, wherever --ui-port put it.
-      if (server.uiUrl && !process.env.TEMPORAL_UI_URL) config.TEMPORAL_UI_URL = server.uiUrl;
+      if (server.uiUrl && !io.env.TEMPORAL_UI_URL) config.TEMPORAL_UI_URL = server.uiUrl;
     }
-    if (values.simulate && !stop.signal.aborted) {
+    if (values.simulate && !stop.aborted) {
       // Tomorrow is visible from local midnight, so a fresh start shows every day through tomorrow complete.
       simulator = await startSimulator({ port: simulatorPort, publicationTime: '00:00' });
       config.JAO_BASE_URL = simulator.origin;
@@ -166,11 +167,12 @@ export async function startCommand(argv: string[]): Promise<void> {
     await runWorkerProcess(config, {
       offline,
       logger: createLogger('worker', {
+        sink: io.stdout,
         level: config.LOG_LEVEL,
         format: config.LOG_FORMAT,
         secrets: secretsOf(config),
       }),
-      signal: stop.signal,
+      signal: stop,
       onRunning: async () => {
         if (!offline) {
           const temporal = await connectClient(config);
@@ -205,15 +207,13 @@ export async function startCommand(argv: string[]): Promise<void> {
             : `the status page uses API key ${key.keyId}, kept in ${key.file}`,
         );
         api = await startApi(apiSettings(config));
-        printWhereEverythingIs(config, { server, simulator, api, key, offline });
+        printWhereEverythingIs(io, config, { server, simulator, api, key, offline });
       },
     });
   } catch (error) {
     if (!(error instanceof StartupAborted)) throw error;
   } finally {
     await stopAll();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     say('stopped');
   }
 }
@@ -228,6 +228,7 @@ function portOption(name: string, text: string | undefined, fallback: number): n
 }
 
 function printWhereEverythingIs(
+  io: CliIo,
   config: Config,
   {
     server,
@@ -265,7 +266,7 @@ function printWhereEverythingIs(
     '  status            npx jao status',
     '',
   ];
-  console.error(lines.join('\n'));
+  io.err(lines.join('\n'));
 }
 
 function redact(url: string): string {

@@ -12,6 +12,7 @@ import type { DeliveryDay } from '../../domain/types';
 import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
+import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 
 const SYMBOL: Record<DayLine['status'], string> = {
@@ -63,42 +64,43 @@ function describeLine(line: DayLine): string {
 }
 
 export function printStatusReport(
+  io: CliIo,
   report: StatusReport,
   engine?: Engine,
   dataset: Dataset = DEFAULT_DATASET,
 ): void {
-  console.log(`${dataset} ${report.from}..${report.to} (as of ${report.generatedAt})`);
-  if (engine) console.log(engine.line);
-  console.log(
+  io.out(`${dataset} ${report.from}..${report.to} (as of ${report.generatedAt})`);
+  if (engine) io.out(engine.line);
+  io.out(
     `legend: ${Object.entries(SYMBOL)
       .map(([status, symbol]) => `${symbol === ' ' ? '_' : symbol} ${status}`)
       .join('  ')}`,
   );
   const symbols = report.days.map((line) => (line.status === 'missing' ? '_' : SYMBOL[line.status]));
   for (let i = 0; i < symbols.length; i += 7) {
-    console.log(`  ${report.days[i]!.day}  ${symbols.slice(i, i + 7).join(' ')}`);
+    io.out(`  ${report.days[i]!.day}  ${symbols.slice(i, i + 7).join(' ')}`);
   }
   // Missing days show in the gaps line; every other day that needs attention gets a line of its own.
   for (const line of report.days) {
     const noteworthy =
       line.status !== 'complete' || line.revision > 1 || line.republished > 0 || line.lastError !== null;
-    if (noteworthy && line.status !== 'missing') console.log(`  ${line.day}  ${describeLine(line)}`);
-    if (line.drift) console.log(`  ${line.day}  drift: ${describeDrift(line.drift)}`);
+    if (noteworthy && line.status !== 'missing') io.out(`  ${line.day}  ${describeLine(line)}`);
+    if (line.drift) io.out(`  ${line.day}  drift: ${describeDrift(line.drift)}`);
   }
   const counts = Object.entries(report.counts)
     .map(([key, count]) => `${key.replace('_', ' ')} ${count}`)
     .join(', ');
-  console.log(`totals: ${counts}`);
+  io.out(`totals: ${counts}`);
   const mtus = describeCompleteMtus(report.days);
-  if (mtus) console.log(mtus);
-  console.log(
+  if (mtus) io.out(mtus);
+  io.out(
     report.gaps.length
       ? `gaps: ${report.gaps.map((gap) => (gap.days === 1 ? gap.from : `${gap.from}..${gap.to} (${gap.days} days)`)).join(', ')}`
       : 'gaps: none',
   );
-  printFreshness(report.days.slice(-FRESHNESS_DAYS));
+  printFreshness(io, report.days.slice(-FRESHNESS_DAYS));
   const { tomorrow } = report;
-  console.log(
+  io.out(
     `tomorrow ${tomorrow.day}: ${tomorrow.status.replace('_', ' ')}, due ${tomorrow.deadline}${tomorrow.late ? ' — LATE' : ''}`,
   );
 }
@@ -123,15 +125,15 @@ export function describeFreshness(freshness: Freshness | null): string {
   return parts.join('; ');
 }
 
-function printFreshness(days: DayLine[]): void {
-  console.log('freshness (publication → stored):');
-  for (const line of days) console.log(`  ${line.day}  ${describeFreshness(line.freshness)}`);
+function printFreshness(io: CliIo, days: DayLine[]): void {
+  io.out('freshness (publication → stored):');
+  for (const line of days) io.out(`  ${line.day}  ${describeFreshness(line.freshness)}`);
 }
 
-export async function statusCommand(argv: string[]): Promise<void> {
+export async function statusCommand(argv: string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs('status', argv, COMMAND_OPTIONS.status, 0);
   const dataset = parseDatasetArg('status', values.dataset);
-  const config = configFromEnv();
+  const config = configFromEnv(io.env);
   const to = values.to ?? marketTomorrow(new Date());
   const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
   const { firstDay } = declarationOf(dataset);
@@ -147,8 +149,8 @@ export async function statusCommand(argv: string[]): Promise<void> {
   const { report, engine } = await readStatus(config, dataset, from, to, new Date());
   if (values.json) {
     const { kind, postgres, timescaledb, reason, line } = engine;
-    console.log(
+    io.out(
       JSON.stringify({ dataset, ...report, engine: { kind, postgres, timescaledb, reason, line } }, null, 2),
     );
-  } else printStatusReport(report, engine, dataset);
+  } else printStatusReport(io, report, engine, dataset);
 }

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_DATASET } from '../../domain/datasets';
+import { recordSpawn } from './spawnLog';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -23,6 +24,7 @@ export interface JaoProcess {
 
 /** `root`: the checkout whose CLI runs (another release's, for an upgrade); this tree's by default. */
 export function spawnJao(args: string[], env: NodeJS.ProcessEnv, root: string = REPO_ROOT): JaoProcess {
+  recordSpawn(args);
   const child = spawn(process.execPath, [join(root, 'bin', 'jao.js'), ...args], {
     cwd: root,
     env: { ...process.env, ...TEST_CLI_ENV, ...env },
@@ -79,6 +81,7 @@ export async function runJao(
   /** Killed (SIGKILL) past this, when given. */
   timeoutMs?: number,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  recordSpawn(args);
   const child = spawn(process.execPath, [join(root, 'bin', 'jao.js'), ...args], {
     cwd: root,
     env: { ...process.env, ...TEST_CLI_ENV, ...env },

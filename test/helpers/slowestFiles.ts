@@ -1,6 +1,10 @@
 // A reporter beside vitest's default one (vitest.config.ts, vitest.e2e.config.ts): after the summary, the run's ten
 // slowest test files and their times, so a slow file is seen the day it lands (docs/development.md).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
+import { SPAWN_LOG_VARIABLE } from './spawnLog';
 
 const SHOWN = 10;
 
@@ -29,8 +33,26 @@ export function slowestLines(
   ];
 }
 
+/** The line of the run's spawned `jao` processes, and whether it stayed within `budget` (none: no budget). */
+export function spawnLine(spawned: number, budget: number | undefined): { line: string; over: boolean } {
+  if (budget === undefined) return { line: `Spawned jao processes: ${spawned}`, over: false };
+  const over = spawned > budget;
+  return {
+    line: `Spawned jao processes: ${spawned} (at most ${budget}: ${over ? 'NOT met, the run fails' : 'met'})`,
+    over,
+  };
+}
+
 export default class SlowestFilesReporter implements Reporter {
   private vitest?: Vitest;
+  private readonly spawnLog: string;
+
+  /** `spawnBudget`: the most `jao` processes the tier may spawn (test/helpers/processes.ts counts them). */
+  constructor(private readonly options: { spawnBudget?: number } = {}) {
+    this.spawnLog = join(mkdtempSync(join(tmpdir(), 'jao-spawns-')), 'spawns.log');
+    // Set before the test processes start, which inherit it.
+    process.env[SPAWN_LOG_VARIABLE] = this.spawnLog;
+  }
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest;
@@ -45,7 +67,12 @@ export default class SlowestFilesReporter implements Reporter {
         failed: module.state() === 'failed',
       }));
     const lines = slowestLines(files);
-    if (lines.length === 0) return;
-    this.vitest?.logger.log(['', ...lines, ''].join('\n'));
+    const spawned = existsSync(this.spawnLog)
+      ? readFileSync(this.spawnLog, 'utf8').split('\n').filter(Boolean).length
+      : 0;
+    rmSync(join(this.spawnLog, '..'), { recursive: true, force: true });
+    const spawns = spawnLine(spawned, this.options.spawnBudget);
+    this.vitest?.logger.log(['', ...lines, spawns.line, ''].join('\n'));
+    if (spawns.over) process.exitCode = 1;
   }
 }

@@ -5,8 +5,8 @@ import { createApiKey, hashApiKey } from '../../db/apiKeys';
 import { writeDay } from '../../db/writeDay';
 import { DATASETS } from '../../domain/datasets';
 import { getWith, openEvents, type SseReader, startTestApi, type TestApi } from '../helpers/api';
+import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { runJao } from '../helpers/processes';
 import { failedDayWrite } from './storageFixtures';
 
 let db: TestDatabase;
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 it('creates a key shown once, lists it, revokes it; refuses bad arguments in one line', async () => {
-  const created = await runJao(['api-key', 'create', '--name', 'pricing app'], env);
+  const created = await runCli(['api-key', 'create', '--name', 'pricing app'], env);
   expect(created.code).toBe(0);
   const token = created.stdout.trim();
   expect(token).toMatch(/^jao_[A-Za-z0-9_-]{43}$/);
@@ -30,14 +30,14 @@ it('creates a key shown once, lists it, revokes it; refuses bad arguments in one
   expect(stored.rows).toEqual([
     { key_id: 1, name: 'pricing app', key_sha256: hashApiKey(token), datasets: [...DATASETS] },
   ]);
-  const listed = await runJao(['api-key', 'list'], env);
+  const listed = await runCli(['api-key', 'list'], env);
   expect(listed.stdout).toMatch(
     new RegExp(`^1\tpricing app\t${DATASETS.join(',')}\treader\tcreated \\S+\tactive$`, 'm'),
   );
   expect(listed.stdout).not.toContain(token);
-  const revoked = await runJao(['api-key', 'revoke', '1'], env);
+  const revoked = await runCli(['api-key', 'revoke', '1'], env);
   expect(revoked.code).toBe(0);
-  expect((await runJao(['api-key', 'list'], env)).stdout).toMatch(/\trevoked \S+$/m);
+  expect((await runCli(['api-key', 'list'], env)).stdout).toMatch(/\trevoked \S+$/m);
   for (const args of [
     ['api-key', 'create'],
     ['api-key', 'create', '--name', 'x', '--dataset', 'nope'],
@@ -46,29 +46,29 @@ it('creates a key shown once, lists it, revokes it; refuses bad arguments in one
     ['api-key', 'rotate'],
     ['api-key', 'scope', '1'],
   ]) {
-    const refused = await runJao(args, env);
+    const refused = await runCli(args, env);
     expect({ args, code: refused.code }).toEqual({ args, code: 2 });
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
   }
 });
 
 it('grants the operator scope only when asked, and takes it back', async () => {
-  const created = await runJao(['api-key', 'create', '--name', 'ops', '--operator'], env);
+  const created = await runCli(['api-key', 'create', '--name', 'ops', '--operator'], env);
   expect(created.code).toBe(0);
   expect(created.stderr).toContain('(operator)');
   const { rows } = await db.pool.query<{ key_id: number }>(
     `SELECT key_id FROM jao.api_key WHERE name = 'ops' AND operator`,
   );
   const id = String(rows[0]!.key_id);
-  expect((await runJao(['api-key', 'list'], env)).stdout).toMatch(
+  expect((await runCli(['api-key', 'list'], env)).stdout).toMatch(
     new RegExp(`^${id}\tops\t${DATASETS.join(',')}\toperator\t`, 'm'),
   );
-  const demoted = await runJao(['api-key', 'scope', id, '--reader'], env);
+  const demoted = await runCli(['api-key', 'scope', id, '--reader'], env);
   expect(demoted.stdout.trim()).toBe(`key ${id} "ops" is now reader`);
   expect((await db.pool.query(`SELECT operator FROM jao.api_key WHERE key_id = $1`, [id])).rows).toEqual([
     { operator: false },
   ]);
-  const help = await runJao(['api-key', '--help'], env);
+  const help = await runCli(['api-key', '--help'], env);
   expect(help.stdout).toMatch(/--operator grants the operator scope/);
 });
 
@@ -117,7 +117,7 @@ describe('an open live feed and its key', () => {
 
   it('ends the stream of a key revoked with `jao api-key revoke`, with a last key.revoked event', async () => {
     const revoked = await openWithNewKey('revoked by the CLI', notifiedOnly);
-    const cli = await runJao(['api-key', 'revoke', String(revoked.id)], env);
+    const cli = await runCli(['api-key', 'revoke', String(revoked.id)], env);
     expect(cli.code).toBe(0);
     await revoked.stream.until(() => revoked.stream.ended, PROMISED_MS);
     expect(lastEvent(revoked.stream)).toEqual({

@@ -24,10 +24,10 @@ import { ARCHIVE_MISCONFIGURED, RESTORE_WORKFLOW_ID } from '../../domain/archive
 import { archiveProblem } from '../../domain/health';
 import type { BackfillResult } from '../../domain/workflowInputs';
 import type { restoreWorkflow } from '../../workflows';
+import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
-import { runJao } from '../helpers/processes';
 import { startS3Server } from '../helpers/s3Server';
 
 const FROM = '2023-05-01';
@@ -246,7 +246,7 @@ describe('archive and restore', () => {
   it('refuses a database that holds days; a merge of the same archive adds nothing', async () => {
     const store = new FileArchiveStore(archiveDir);
     await expect(restoreArchive(restored.pool, store, {})).rejects.toThrow(RestoreRefused);
-    const refused = await runJao(['restore', '--from', pathToFileURL(archiveDir).href], {
+    const refused = await runCli(['restore', '--from', pathToFileURL(archiveDir).href], {
       DATABASE_URL: restored.url,
     });
     expect(refused.code).toBe(2);
@@ -306,7 +306,7 @@ describe('archive and restore', () => {
         checkWorkerDatabase(h.temporal.connection, target, async () => theirs),
       ).resolves.toBeUndefined();
 
-      const refused = await runJao(['restore', '--from', pathToFileURL(archiveDir).href, '--wait'], {
+      const refused = await runCli(['restore', '--from', pathToFileURL(archiveDir).href, '--wait'], {
         DATABASE_URL: empty.url,
         TEMPORAL_ADDRESS: inject('temporalAddress'),
         TEMPORAL_NAMESPACE: h.temporal.namespace,

@@ -10,8 +10,9 @@ import {
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import type { StatusReport } from '../../domain/statusReport';
 import type { WorkflowBundle } from '../../workers/workflowBundle';
+import { runCli } from '../helpers/cli';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
-import { runJao, spawnJao, stopProcess } from '../helpers/processes';
+import { spawnJao, stopProcess } from '../helpers/processes';
 
 const withBuildId = (bundle: WorkflowBundle, buildId: string): WorkflowBundle => ({
   code: bundle.code,
@@ -65,7 +66,7 @@ describe('build lineage', () => {
     await second.stop();
     expect(await builds(day)).toEqual([{ last_build_id: 'later-build', content_build_id: buildId }]);
 
-    const status = await runJao(['status', '--from', day, '--to', day, '--json'], { DATABASE_URL: h.db.url });
+    const status = await runCli(['status', '--from', day, '--to', day, '--json'], { DATABASE_URL: h.db.url });
     expect(status.code).toBe(0);
     const report = JSON.parse(status.stdout) as StatusReport;
     expect(report.days[0]).toMatchObject({ day, lastBuildId: 'later-build', contentBuildId: buildId });

@@ -8,10 +8,11 @@ import { describePublicationSchedule } from '../../domain/datasetSource';
 import type { BackfillResult } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
+import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 import { runBundle } from '../helpers/pipeline';
-import { type JaoProcess, runJao, spawnJao, stopProcess } from '../helpers/processes';
+import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
 import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from '../helpers/temporal';
 
 const FROM = '2026-05-30';
@@ -111,7 +112,7 @@ describe('jao.catalog', () => {
 
 describe('jao catalogue', () => {
   it('--markdown prints the data dictionary from the live database', async () => {
-    const run = await runJao(['catalogue', '--markdown'], env);
+    const run = await runCli(['catalogue', '--markdown'], env);
     expect(run.code, run.stderr).toBe(0);
     const text = run.stdout;
     const lines = text.split('\n');
@@ -154,14 +155,14 @@ describe('jao catalogue', () => {
   });
 
   it('--json gives the same, and refuses --markdown with it', async () => {
-    const run = await runJao(['catalogue', '--json'], env);
+    const run = await runCli(['catalogue', '--json'], env);
     expect(run.code, run.stderr).toBe(0);
     const dictionary = JSON.parse(run.stdout) as DataDictionary;
     expect(dictionary.series).toHaveLength(156);
     expect(dictionary.datasets).toMatchObject([
       { dataset: 'maxExchanges', endpoint: endpoint(), series: 156, daysStored: 4, completeDays: 3 },
     ]);
-    const both = await runJao(['catalogue', '--json', '--markdown'], env);
+    const both = await runCli(['catalogue', '--json', '--markdown'], env);
     expect(both.code).toBe(2);
     expect(both.stderr.trim()).toBe('jao catalogue: catalogue: give --markdown or --json, not both');
   });
@@ -201,7 +202,7 @@ describe("the API's series endpoint", () => {
       [PARTIAL],
     );
     const requests = simulator.requests.length;
-    const run = await runJao(['reprocess', '--from', PARTIAL, '--to', PARTIAL, '--wait'], env);
+    const run = await runCli(['reprocess', '--from', PARTIAL, '--to', PARTIAL, '--wait'], env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(
       `  ${PARTIAL} complete → partial: 0 values (0 changed, 0 added, 0 vanished)`,

@@ -5,8 +5,8 @@ import { unknownDatasetMessage } from '../../domain/datasets';
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 import { addDays, marketTomorrow } from '../../domain/calendar';
+import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { runJao } from '../helpers/processes';
 
 describe('jao CLI', () => {
   let db: TestDatabase;
@@ -95,7 +95,7 @@ describe('jao CLI', () => {
   it.concurrent.each(mistakes)(
     'refuses %s with one line and exit code 2',
     async (_name, args, message, env) => {
-      const { code, stdout, stderr } = await runJao(args, { DATABASE_URL: db.url, ...env });
+      const { code, stdout, stderr } = await runCli(args, { DATABASE_URL: db.url, ...env });
       expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
       const lines = stderr.split('\n').filter((line) => line.trim() && !line.includes('npm warn'));
       expect(lines).toHaveLength(1);
@@ -105,7 +105,7 @@ describe('jao CLI', () => {
   );
 
   it('dry-runs a backfill: days, requests and the time the rate limit implies', async () => {
-    const { code, stdout } = await runJao(
+    const { code, stdout } = await runCli(
       ['backfill', '--from', '2022-10-01', '--to', '2022-12-30', '--dry-run', '--mode', 'all'],
       { DATABASE_URL: db.url, JAO_MAX_REQUESTS_PER_MINUTE: '60' },
     );
@@ -122,7 +122,7 @@ describe('jao CLI', () => {
       `INSERT INTO jao.delivery_day (dataset, day, status, expected_mtus)
        VALUES ('maxExchanges', '2025-09-03', 'failed', 24), ('maxExchanges', '2025-09-04', 'complete', 24)`,
     );
-    const { code, stdout, stderr } = await runJao(
+    const { code, stdout, stderr } = await runCli(
       ['rerun', '--failed', '--from', '2025-09-01', '--to', '2025-09-05', '--dry-run'],
       { DATABASE_URL: db.url, TEMPORAL_ADDRESS: '127.0.0.1:1' },
     );
@@ -132,7 +132,7 @@ describe('jao CLI', () => {
   });
 
   it('prints the status grid as JSON with every day of the range', async () => {
-    const { code, stdout } = await runJao(
+    const { code, stdout } = await runCli(
       ['status', '--from', '2023-01-01', '--to', '2023-01-03', '--json'],
       {
         DATABASE_URL: db.url,
@@ -163,8 +163,8 @@ describe('jao CLI', () => {
     const range = ['--from', '2025-10-25', '--to', '2025-10-27'];
     // Both at once: each spends most of its time starting up.
     const [json, rerun] = await Promise.all([
-      runJao(['status', ...range, '--dataset', 'nordic/maxExchanges', '--json'], env),
-      runJao(['rerun', '--failed', ...range, '--dataset', 'nordicMaxExchanges', '--dry-run'], env),
+      runCli(['status', ...range, '--dataset', 'nordic/maxExchanges', '--json'], env),
+      runCli(['rerun', '--failed', ...range, '--dataset', 'nordicMaxExchanges', '--dry-run'], env),
     ]);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as {

@@ -8,8 +8,8 @@ import { NO_FAULTS } from '../../simulator/faults';
 import { DUPLICATE_ROW_INDEX } from '../../simulator/server';
 import { EXTENDED_KEY_SET } from '../../simulator/values';
 import type { backfillWorkflow } from '../../workflows';
+import { runCli } from '../helpers/cli';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
-import { runJao } from '../helpers/processes';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
 
 const CORE_KEYS = allOrderedBorderKeys(CORE_ZONES);
@@ -311,7 +311,7 @@ describe('data quality through the pipeline', () => {
     ]);
 
     const env = { DATABASE_URL: h.db.url };
-    const json = await runJao(['status', '--from', '2025-06-01', '--to', '2025-06-21', '--json'], env);
+    const json = await runCli(['status', '--from', '2025-06-01', '--to', '2025-06-21', '--json'], env);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as StatusReport;
     const byDay = new Map(report.days.map((line) => [line.day, line]));
@@ -329,7 +329,7 @@ describe('data quality through the pipeline', () => {
     });
     expect(report.counts).toMatchObject({ complete: 5, partial: 4, invalid: 1, drift: 2 });
 
-    const text = await runJao(['status', '--from', '2025-06-01', '--to', '2025-06-21'], env);
+    const text = await runCli(['status', '--from', '2025-06-01', '--to', '2025-06-21'], env);
     expect(text.stdout).toContain(
       `${DAYS.nulls}  partial, 24/24 MTUs, LATE, why: 25 of 3168 values missing: 25 null values`,
     );

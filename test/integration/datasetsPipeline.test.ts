@@ -13,9 +13,9 @@ import { dayWorkflowId } from '../../domain/workflowInputs';
 import { PROFILES } from '../../simulator/profiles';
 import { DEFAULT_KEY_SET_CHANGE_DAY } from '../../simulator/values';
 import { gatherHealthFacts } from '../../workers/healthFacts';
+import { runCli } from '../helpers/cli';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
-import { runJao } from '../helpers/processes';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
 
 const NORDIC = 'nordicMaxExchanges';
@@ -107,7 +107,7 @@ describe('datasets through the pipeline', () => {
 
   it('jao status --dataset nordic/maxExchanges shows the quarter-hour days complete, DST days at 92 and 100', async () => {
     const args = ['status', '--dataset', 'nordic/maxExchanges', '--from', DAYS.autumn, '--to', DAYS.spring];
-    const asJson = await runJao([...args, '--json'], cliEnv());
+    const asJson = await runCli([...args, '--json'], cliEnv());
     expect(asJson.code, asJson.stderr).toBe(0);
     const report = JSON.parse(asJson.stdout) as {
       dataset: string;
@@ -124,7 +124,7 @@ describe('datasets through the pipeline', () => {
       [DAYS.normal, 'complete', 96, 96],
       [DAYS.spring, 'complete', 92, 92],
     ]);
-    const text = await runJao(args, cliEnv());
+    const text = await runCli(args, cliEnv());
     expect(text.stdout).toContain(`${NORDIC} ${DAYS.autumn}..${DAYS.spring}`);
     expect(text.stdout).toContain('totals: complete 3, missing');
     expect(text.stdout).toContain(
@@ -140,7 +140,7 @@ describe('datasets through the pipeline', () => {
     } finally {
       h.simulator.setFaults({ rejectedDays: [] });
     }
-    const health = await runJao(['health', '--json'], cliEnv());
+    const health = await runCli(['health', '--json'], cliEnv());
     expect(health.code, health.stderr).toBe(1);
     const { problems } = JSON.parse(health.stdout) as { problems: string[] };
     expect(problems).toContainEqual(

@@ -8,9 +8,9 @@ import { BURST_SECONDS, fetchRatePerSecond } from '../../domain/fetchRate';
 import { fetchTaskQueueOf } from '../../domain/workflowInputs';
 import type { RequestLogEntry } from '../../simulator/server';
 import type { backfillWorkflow, pollWorkflow, publicationWindowWorkflow } from '../../workflows';
+import { runCli } from '../helpers/cli';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
-import { runJao } from '../helpers/processes';
 import { msUntilLocalMidnight, WHOLE_DAY_WINDOW, windowClosedAt } from '../helpers/publicationWindows';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
 import { connectTemporal, uniqueTaskQueue } from '../helpers/temporal';
@@ -180,7 +180,7 @@ describe('freshness', () => {
         TEMPORAL_NAMESPACE: namespace,
         TEMPORAL_TASK_QUEUE: taskQueue,
       };
-      const paused = await runJao(['schedule', 'pause'], env);
+      const paused = await runCli(['schedule', 'pause'], env);
       expect({ code: paused.code, stdout: paused.stdout }).toEqual({
         code: 0,
         stdout:
@@ -191,9 +191,9 @@ describe('freshness', () => {
       const events =
         (await temporal.client.workflow.getHandle(windowRun.workflowId).fetchHistory()).events ?? [];
       expect(events.map((event) => event.eventType)).toContain(CANCEL_REQUESTED);
-      const described = await runJao(['schedule', 'describe'], env);
+      const described = await runCli(['schedule', 'describe'], env);
       for (const id of ids) expect(described.stdout).toContain(`schedule ${id}: PAUSED`);
-      const unpaused = await runJao(['schedule', 'unpause'], env);
+      const unpaused = await runCli(['schedule', 'unpause'], env);
       expect(unpaused.stdout).toBe(ids.map((id) => `schedule ${id} running\n`).join(''));
     } finally {
       if (windowRunId)

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readTemporalHealth } from '../../control/healthFacts';
 import type { BackfillProgress, BackfillResult } from '../../domain/workflowInputs';
 import type { backfillWorkflow } from '../../workflows';
+import { runCli } from '../helpers/cli';
 import { startJaoGate } from '../helpers/gatedJao';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 import { withAdminClient } from '../helpers/postgres';
-import { runJao } from '../helpers/processes';
 import { until } from '../helpers/until';
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
@@ -264,7 +264,7 @@ describe('operators see the truth', () => {
       HEALTH_POLLER_STALE_AFTER: `${STALE_AFTER_MS / 1000}s`,
     };
     const pollerLines = async () => {
-      const health = await runJao(['health', '--json'], env);
+      const health = await runCli(['health', '--json'], env);
       const verdict = JSON.parse(health.stdout) as { healthy: boolean; problems: string[] };
       return verdict.problems.filter((line) => line.startsWith('no worker polls'));
     };

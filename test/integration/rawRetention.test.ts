@@ -21,9 +21,9 @@ import { verifyArchive } from '../../archive/verify';
 import { createPool } from '../../db/pool';
 import { reprocessDayWorkflowId, reprocessWorkflowId } from '../../domain/reprocessInputs';
 import type { ArchiveRunResult } from '../../workflows/archive';
+import { runCli } from '../helpers/cli';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
-import { runJao } from '../helpers/processes';
 import { startS3Server } from '../helpers/s3Server';
 
 /** Revised twice: three answers. */
@@ -193,7 +193,7 @@ describe('raw body retention', () => {
     );
     expect(after.filter((r) => !r.archived)).toEqual([]);
 
-    const again = await runJao(['archive'], cliEnv);
+    const again = await runCli(['archive'], cliEnv);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(
       `raw bodies: 0 dropped from the database (archived, read back, last fetched over ${RETENTION_DAYS} day(s) ago)`,

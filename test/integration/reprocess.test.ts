@@ -14,9 +14,9 @@ import {
 } from '../../domain/reprocessInputs';
 import { WRITE_TIMEOUTS } from '../../domain/timeBudget';
 import type { BackfillResult } from '../../domain/workflowInputs';
+import { runCli } from '../helpers/cli';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
-import { runJao } from '../helpers/processes';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
 import { until } from '../helpers/until';
 
@@ -139,7 +139,7 @@ describe('reprocess', () => {
 
   it('--dry-run lists the days whose status or values would change, and writes nothing', async () => {
     const before = await fingerprint();
-    const run = await runJao(['reprocess', '--from', FROM, '--to', TO, '--dry-run'], cliEnv);
+    const run = await runCli(['reprocess', '--from', FROM, '--to', TO, '--dry-run'], cliEnv);
     expect(run.stderr).not.toMatch(/failed|Error/);
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([
@@ -156,7 +156,7 @@ describe('reprocess', () => {
   });
 
   it('restores exactly the values derived from the stored answers, with no request to JAO', async () => {
-    const run = await runJao(['reprocess', '--from', FROM, '--to', TO, '--wait'], cliEnv);
+    const run = await runCli(['reprocess', '--from', FROM, '--to', TO, '--wait'], cliEnv);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(
       `reprocess ${FROM}..${TO} finished: 6 days (complete 6); changed 4 days, 96 values (48 changed, 48 added, 0 vanished); unchanged 2 days; no request to JAO`,
@@ -391,7 +391,7 @@ describe('reprocess', () => {
   });
 
   it('refuses a bad range, and a day without a stored answer is reported, never fetched', async () => {
-    const cli = await runJao(['reprocess', '--from', TO, '--to', FROM], cliEnv);
+    const cli = await runCli(['reprocess', '--from', TO, '--to', FROM], cliEnv);
     expect(cli.code).toBe(2);
     expect(cli.stderr.trim()).toBe(
       `jao reprocess: reprocess: the range is reversed: from ${TO} is after to ${FROM}`,

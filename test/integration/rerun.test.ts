@@ -12,10 +12,10 @@ import {
 import { DETAILS_END } from '../../domain/runDetails';
 import type { BackfillProgress, BackfillResult, DayInput, DayResult } from '../../domain/workflowInputs';
 import { LIVE_PRIORITY_KEY } from '../../workflows/fetchPriority';
+import { runCli } from '../helpers/cli';
 import { type JaoGate, startJaoGate } from '../helpers/gatedJao';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
-import { runJao } from '../helpers/processes';
 
 const DAY = '2025-03-10';
 const REJECTED_DAY = '2025-03-11';
@@ -175,11 +175,11 @@ describe('a day re-run like its old run tells the truth', () => {
       TEMPORAL_TASK_QUEUE: h.taskQueue,
       DATABASE_URL: h.db.url,
     };
-    const complete = await runJao(['rerun', COMPLETE_DAY, '--wait'], env);
+    const complete = await runCli(['rerun', COMPLETE_DAY, '--wait'], env);
     expect({ code: complete.code, stderr: complete.stderr }).toEqual({ code: 0, stderr: '' });
     expect(complete.stdout).toMatch(new RegExp(`^${COMPLETE_DAY} complete: 24 MTUs, \\d+ points`, 'm'));
 
-    const notComplete = await runJao(['rerun', COMPLETE_DAY, PARTIAL_DAY, INVALID_DAY, '--wait'], env);
+    const notComplete = await runCli(['rerun', COMPLETE_DAY, PARTIAL_DAY, INVALID_DAY, '--wait'], env);
     expect(notComplete.code).toBe(3);
     expect(notComplete.stdout).toMatch(
       new RegExp(`^${PARTIAL_DAY} partial: 23 MTUs, .*\\(.*missing.*\\)$`, 'm'),
@@ -188,7 +188,7 @@ describe('a day re-run like its old run tells the truth', () => {
       new RegExp(`^${INVALID_DAY} invalid: .*\\(body is not JSON.*\\)$`, 'm'),
     );
 
-    const failed = await runJao(['rerun', PARTIAL_DAY, REJECTED_DAY, '--wait'], env);
+    const failed = await runCli(['rerun', PARTIAL_DAY, REJECTED_DAY, '--wait'], env);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain(`maxExchanges/day/${REJECTED_DAY} failed: JAO rejected the request`);
   });

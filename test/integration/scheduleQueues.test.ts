@@ -6,8 +6,8 @@ import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../contr
 import { unknownDatasetMessage } from '../../domain/datasets';
 import type { Dataset } from '../../domain/types';
 import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
+import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { runJao } from '../helpers/processes';
 import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from '../helpers/temporal';
 
 const NORDIC: Dataset = 'nordicMaxExchanges';
@@ -63,12 +63,12 @@ describe('poll schedules per task queue', () => {
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TEMPORAL_TASK_QUEUE: first!,
     };
-    const paused = await runJao(['schedule', 'pause'], env);
+    const paused = await runCli(['schedule', 'pause'], env);
     expect({ code: paused.code, stdout: paused.stdout }).toEqual({
       code: 0,
       stdout: `schedule maxExchanges-poll/${first} paused\n`,
     });
-    const health = await runJao(['health'], env);
+    const health = await runCli(['health'], env);
     const lines = health.stdout.split('\n');
     const pausedLine = lines.find((line) => line.startsWith(`schedule maxExchanges-poll/${first} is paused`));
     expect(pausedLine).toMatch(
@@ -83,8 +83,8 @@ describe('poll schedules per task queue', () => {
     expect(health.code).not.toBe(0);
 
     // Unpaused, the note says again what the schedule does.
-    expect((await runJao(['schedule', 'unpause'], env)).code).toBe(0);
-    const described = await runJao(['schedule', 'describe'], env);
+    expect((await runCli(['schedule', 'unpause'], env)).code).toBe(0);
+    const described = await runCli(['schedule', 'describe'], env);
     expect(described.stdout.split('\n').slice(0, 2)).toEqual([
       `schedule maxExchanges-poll/${first}: running`,
       '  note: Every 1 h: runs pollWorkflow, which fetches tomorrow and the last 1 day (new, late and ' +
@@ -130,7 +130,7 @@ describe('poll schedules per task queue', () => {
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TEMPORAL_TASK_QUEUE: taskQueue,
     };
-    const created = await runJao(['schedule', 'create', '--dataset', 'nordic/maxExchanges'], env);
+    const created = await runCli(['schedule', 'create', '--dataset', 'nordic/maxExchanges'], env);
     expect({ code: created.code, stdout: created.stdout }).toEqual({
       code: 0,
       stdout:
@@ -142,7 +142,7 @@ describe('poll schedules per task queue', () => {
       .describe();
     expect(nordicPublication.action).toMatchObject({ type: 'startWorkflow', taskQueue });
 
-    const paused = await runJao(['schedule', 'pause', '--dataset', NORDIC], env);
+    const paused = await runCli(['schedule', 'pause', '--dataset', NORDIC], env);
     expect(paused.code).toBe(0);
     for (const id of [pollScheduleIdFor(taskQueue, NORDIC), publicationScheduleIdFor(taskQueue, NORDIC)]) {
       expect((await temporal.client.schedule.getHandle(id).describe()).state.paused).toBe(true);
@@ -151,15 +151,15 @@ describe('poll schedules per task queue', () => {
     expect(
       (await temporal.client.schedule.getHandle(publicationScheduleIdFor(taskQueue)).describe()).state,
     ).toMatchObject({ paused: true, note: 'JAO maintenance, by ops' });
-    const described = await runJao(['schedule', 'describe', '--dataset', NORDIC], env);
+    const described = await runCli(['schedule', 'describe', '--dataset', NORDIC], env);
     expect(described.stdout).toContain(`schedule nordicMaxExchanges-poll/${taskQueue}: PAUSED`);
-    expect((await runJao(['schedule', 'unpause', '--dataset', NORDIC], env)).code).toBe(0);
+    expect((await runCli(['schedule', 'unpause', '--dataset', NORDIC], env)).code).toBe(0);
     expect(
       (await temporal.client.schedule.getHandle(pollScheduleIdFor(taskQueue, NORDIC)).describe()).state
         .paused,
     ).toBe(false);
 
-    const unknown = await runJao(['schedule', 'pause', '--dataset', 'nordic'], env);
+    const unknown = await runCli(['schedule', 'pause', '--dataset', 'nordic'], env);
     expect({ code: unknown.code, stderr: unknown.stderr.trim() }).toEqual({
       code: 2,
       stderr: `jao schedule: schedule pause: ${unknownDatasetMessage('nordic')}`,

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEngine } from '../../db/engine';
 import { loadMigrations } from '../../db/migrations';
 import { createPool } from '../../db/pool';
+import { runCli } from '../helpers/cli';
 import { testClient } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { runJao } from '../helpers/processes';
 
 let db: TestDatabase;
 
@@ -37,7 +37,7 @@ describe('the engine', () => {
   });
 
   it('is named by jao migrate (first line) and by jao status, also as JSON', async () => {
-    const migrated = await runJao(['migrate'], { DATABASE_URL: db.url });
+    const migrated = await runCli(['migrate'], { DATABASE_URL: db.url });
     expect(migrated.code).toBe(0);
     const engine = await readEngine(db.pool);
     // The engine line is a log line (common/logger.ts); the summary after it is text.
@@ -47,12 +47,12 @@ describe('the engine', () => {
       message: engine.line,
     });
 
-    const status = await runJao(['status', '--from', '2023-05-01', '--to', '2023-05-02'], {
+    const status = await runCli(['status', '--from', '2023-05-01', '--to', '2023-05-02'], {
       DATABASE_URL: db.url,
     });
     expect(status.code).toBe(0);
     expect(linesOf(status.stdout)).toContain(engine.line);
-    const json = await runJao(['status', '--from', '2023-05-01', '--to', '2023-05-02', '--json'], {
+    const json = await runCli(['status', '--from', '2023-05-01', '--to', '2023-05-02', '--json'], {
       DATABASE_URL: db.url,
     });
     expect(JSON.parse(json.stdout).engine).toEqual({
@@ -67,7 +67,7 @@ describe('the engine', () => {
 
 describe('database connections', () => {
   it('report a refused connection as one line', async () => {
-    const { code, stdout, stderr } = await runJao(['migrate'], {
+    const { code, stdout, stderr } = await runCli(['migrate'], {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',
     });
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
@@ -147,7 +147,7 @@ describe('migrations where timescaledb is available but not preloaded', () => {
     await adminClient.connect();
     await adminClient.query(`CREATE DATABASE ${name}`);
     try {
-      const first = await runJao(['migrate'], { DATABASE_URL: url.toString() });
+      const first = await runCli(['migrate'], { DATABASE_URL: url.toString() });
       expect({ code: first.code, stderr: first.stderr.replace(/.*npm warn.*\n?/g, '') }).toEqual({
         code: 0,
         stderr: '',
@@ -159,7 +159,7 @@ describe('migrations where timescaledb is available but not preloaded', () => {
         expect.stringMatching(/^engine: PostgreSQL \S+ \(timescaledb available but not preloaded\)$/),
       ]);
       expect(linesOf(first.stdout)[0]).toBe(logLines[0]);
-      const again = await runJao(['migrate'], { DATABASE_URL: url.toString() });
+      const again = await runCli(['migrate'], { DATABASE_URL: url.toString() });
       expect(again.code).toBe(0);
 
       const check = testClient({ connectionString: url.toString() });

@@ -7,9 +7,9 @@ import { readEngine } from '../../db/engine';
 import { readTimescaleJobs } from '../../db/timescaleJobs';
 import { healthGauges } from '../../domain/healthMetrics';
 import { gatherHealthFacts, type HealthSettings } from '../../workers/healthFacts';
+import { runCli } from '../helpers/cli';
 import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { runJao } from '../helpers/processes';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 const SKIP_NOTE = 'needs TimescaleDB: DATABASE_URL points at a server without it';
@@ -99,7 +99,7 @@ describe('TimescaleDB background jobs in jao health', () => {
     }
     expect(failed).toBe(2);
 
-    const health = await runJao(['health', '--json'], env());
+    const health = await runCli(['health', '--json'], env());
     expect(health.code).toBe(1);
     const verdict = JSON.parse(health.stdout) as { problems: string[] };
     const line = new RegExp(`^timescaledb job ${id} \\(jao\\.job_that_fails\\) failed at \\S+Z: ${FAILURE}$`);
@@ -147,7 +147,7 @@ describe('TimescaleDB background jobs in jao health', () => {
 
     // Paused and its failure no longer the last word: still named, until it succeeds again.
     await db.pool.query('SELECT alter_job($1, scheduled => false)', [id]);
-    const paused = JSON.parse((await runJao(['health', '--json'], env())).stdout) as { problems: string[] };
+    const paused = JSON.parse((await runCli(['health', '--json'], env())).stdout) as { problems: string[] };
     expect(paused.problems.filter((problem) => problem.startsWith(`timescaledb job ${id} `))).toEqual([
       expect.stringMatching(/ failed at \S+, paused: /),
     ]);
@@ -162,7 +162,7 @@ describe('TimescaleDB background jobs in jao health', () => {
     expect(
       healthGauges(facts).filter((reading) => /timescaledb/.test(`${reading.name} ${reading.labels.source}`)),
     ).toEqual([]);
-    const health = await runJao(['health', '--json'], env());
+    const health = await runCli(['health', '--json'], env());
     const verdict = JSON.parse(health.stdout) as { problems: string[] };
     expect(verdict.problems.length).toBeGreaterThan(0); // the schedules of this queue do not exist
     expect(verdict.problems.filter((problem) => /timescaledb/i.test(problem))).toEqual([]);

@@ -1,15 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const jao = join(__dirname, '..', '..', 'bin', 'jao.js');
+import { runCli } from '../helpers/cli';
 
 describe('jao <command> --help', () => {
-  it('prints the usage of that command only, and exits 0', () => {
-    const run = spawnSync(process.execPath, [jao, 'reprocess', '--help'], { encoding: 'utf8' });
-    expect(run.status).toBe(0);
+  it('prints the usage of that command only, and exits 0', async () => {
+    const run = await runCli(['reprocess', '--help']);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: jao reprocess \[options\]/);
     expect(run.stdout).toContain('reprocess --from D --to D');
     expect(run.stdout).not.toContain('backfill --from');
+  });
+
+  it('prints every command without one, and exits 2', async () => {
+    const run = await runCli([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^usage: jao <command>/);
   });
 });

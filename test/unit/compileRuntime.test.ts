@@ -107,7 +107,11 @@ describe('the runtime image', () => {
       return new Set(loaded.map(lockKeyOf).filter((key) => key !== null));
     };
     // `jao --help` (and so every light command) loads no command's code: neither the worker nor the HTTP server
-    const help = loadedBy([join(outDir, 'cli', 'main.js'), '--help']);
+    const entry = JSON.stringify(join(outDir, 'cli', 'process.js'));
+    const help = loadedBy([
+      '-e',
+      `require(${entry}).runProcess(['--help'], process.exit).then(process.exit)`,
+    ]);
     expect([...help].filter((key) => /@temporalio\/worker|fastify|@aws-sdk/.test(key))).toEqual([]);
     const packages = loadedBy(['-e', `for (const file of ${JSON.stringify(commands)}) require(file);`]);
     const lock = lockSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')));

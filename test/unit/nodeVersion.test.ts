@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { recordSpawn } from '../helpers/spawnLog';
 
 const ROOT = join(__dirname, '..', '..');
 const checkNode = createRequire(import.meta.url)(join(ROOT, 'bin', 'check-node.js')) as {
@@ -35,6 +36,7 @@ describe('the Node.js check', () => {
 
   it('is the first thing `jao` does: one line and exit 1, before tsx or the CLI load', () => {
     const fakeNode20 = `data:text/javascript,Object.defineProperty(process.versions, 'node', { value: '20.19.0' })`;
+    recordSpawn(['start']);
     const run = spawnSync(process.execPath, ['--import', fakeNode20, 'bin/jao.js', 'start'], {
       cwd: ROOT,
       encoding: 'utf8',

@@ -132,13 +132,14 @@ describe('jao simulate command', () => {
     vi.restoreAllMocks();
   });
 
-  it('prints the origin, serves until SIGTERM, then stops', async () => {
+  it('prints the origin, serves until it is stopped, then stops', async () => {
     const printed: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
-      printed.push(String(line));
+    const stop = new AbortController();
+    const done = runSimulateCommand(['--port', '0', '--rejected-days', '2026-04-20'], {
+      out: (line) => printed.push(line),
+      err: () => undefined,
+      stop: stop.signal,
     });
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const done = runSimulateCommand(['--port', '0', '--rejected-days', '2026-04-20']);
     await vi.waitFor(() => expect(printed).toHaveLength(1));
     const origin = printed[0]!;
     expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -146,7 +147,7 @@ describe('jao simulate command', () => {
       `${origin}/core/api/data/maxExchanges?FromUtc=2026-04-19T22:00:00.000Z&ToUtc=2026-04-20T22:00:00.000Z`,
     );
     expect(await response.json()).toMatchObject({ rejected: true });
-    process.emit('SIGTERM');
+    stop.abort();
     await done;
     await expect(fetch(origin)).rejects.toThrow();
   });

@@ -1,0 +1,50 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TextSink } from './io';
+
+export interface ProgressLine {
+  /** Shows `line`, unless it is the one shown last. */
+  write(line: string): void;
+  /** Ends the line on a terminal, so that what follows starts on a line of its own. */
+  end(): void;
+}
+
+/** A progress line that rewrites itself on a terminal and prints once per change elsewhere (a log, a pipe). */
+export function progressLine(sink: TextSink): ProgressLine {
+  const tty = sink.isTTY === true;
+  let last = '';
+  return {
+    write(line) {
+      if (line === last) return;
+      sink.write(tty ? `\r${line}` : `${line}\n`);
+      last = line;
+    },
+    end() {
+      if (tty && last) sink.write('\n');
+    },
+  };
+}
+
+/**
+ * Shows the line `read` gives every `intervalMs` (a read that fails or gives null is skipped: a workflow between
+ * runs answers no query) until the returned stop is called; the stop does not wait out the interval.
+ */
+export function pollProgress(
+  sink: TextSink,
+  read: () => Promise<string | null>,
+  intervalMs = 1000,
+): () => Promise<void> {
+  const line = progressLine(sink);
+  const stopped = new AbortController();
+  const loop = (async () => {
+    while (!stopped.signal.aborted) {
+      const text = await read().catch(() => null);
+      if (text !== null && !stopped.signal.aborted) line.write(text);
+      await sleep(intervalMs, undefined, { signal: stopped.signal }).catch(() => undefined);
+    }
+  })();
+  return async () => {
+    stopped.abort();
+    await loop;
+    line.end();
+  };
+}
