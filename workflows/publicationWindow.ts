@@ -51,16 +51,30 @@ const freshness = proxyLocalActivities<Pick<FreshnessActivities, 'storedDayStatu
 /** Checks per run before continuing as new (a check is about a dozen events). */
 export const CHECKS_PER_RUN = 500;
 
-/** The window's input, and how many checks a run makes before it continues as new (fewer: tests). */
-export type PublicationWindowWorkflowInput = PublicationWindowInput & { checksPerRun?: number };
+/**
+ * The window's input, how many checks a run makes before it continues as new (fewer: tests), and an instant by
+ * which the window closes if it has not yet (a window of seconds: tests; its HH:MM end is a minute's).
+ */
+export type PublicationWindowWorkflowInput = PublicationWindowInput & {
+  checksPerRun?: number;
+  closesBy?: string;
+};
 
-function parseChecksPerRun(input: PublicationWindowWorkflowInput | undefined): Parsed<number> {
+interface RunLimits {
+  checksPerRun: number;
+  closesBy?: string;
+}
+
+function parseRunLimits(input: PublicationWindowWorkflowInput | undefined): Parsed<RunLimits> {
   const z = zod();
   const parsed = z
-    .object({ checksPerRun: z.number().int().min(1).max(CHECKS_PER_RUN).default(CHECKS_PER_RUN) })
-    .safeParse({ checksPerRun: input?.checksPerRun });
+    .object({
+      checksPerRun: z.number().int().min(1).max(CHECKS_PER_RUN).default(CHECKS_PER_RUN),
+      closesBy: z.iso.datetime().optional(),
+    })
+    .safeParse({ checksPerRun: input?.checksPerRun, closesBy: input?.closesBy });
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  return { ok: true, value: parsed.data.checksPerRun };
+  return { ok: true, value: parsed.data };
 }
 
 /**
@@ -77,13 +91,19 @@ export async function publicationWindowWorkflow(
     ApplicationFailure.nonRetryable(`invalid publication window input: ${message}`, INVALID_INPUT);
   const parsed = parsePublicationWindowInput(input);
   if (!parsed.ok) throw invalid(parsed.message);
-  const checksPerRun = parseChecksPerRun(input);
-  if (!checksPerRun.ok) throw invalid(checksPerRun.message);
+  const limits = parseRunLimits(input);
+  if (!limits.ok) throw invalid(limits.message);
+  const { checksPerRun, closesBy } = limits.value;
   const { dataset, local, checkIntervalMs } = parsed.value;
 
   const started = new Date();
   const day = watchedDay(started);
-  const { opens, closes } = windowOn(marketToday(started), local);
+  const todays = windowOn(marketToday(started), local);
+  const { opens } = todays;
+  const closes =
+    closesBy !== undefined && Date.parse(closesBy) < todays.closes.getTime()
+      ? new Date(closesBy)
+      : todays.closes;
   let checks = checksBefore;
   let status: DayStatus | null = null;
   setHandler(publicationProgressQuery, () => ({ day, status, checks }));
@@ -108,7 +128,7 @@ export async function publicationWindowWorkflow(
   let checksThisRun = 0;
   while (status !== 'complete') {
     if (Date.now() >= closes.getTime()) return end('window-closed');
-    if (checksThisRun >= checksPerRun.value || workflowInfo().continueAsNewSuggested) {
+    if (checksThisRun >= checksPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof publicationWindowWorkflow>(input, checks);
     }
     const checked = await checkDay(dataset, day);

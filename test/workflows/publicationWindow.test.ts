@@ -1,7 +1,6 @@
 // The publication window with stub activities. Its windows are chosen from the clock the workflow reads, so every
 // scenario holds whatever the hour. The clock moves in real time: continue-as-new comes after the few checks per run
-// the input asks for, and a window closes at the end of a minute (its times are HH:MM, and the workflow reads the
-// clock itself): that scenario runs beside the others, in a namespace of its own, from the start of the file.
+// the input asks for, and a window closes at the instant its input's `closesBy` says, seconds away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marketTomorrow } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
@@ -58,10 +57,14 @@ async function runWindow(
   script: StubScript,
   window: string,
   checkIntervalMs: number,
-  { checksBefore, checksPerRun }: { checksBefore?: number; checksPerRun?: number } = {},
+  {
+    checksBefore,
+    checksPerRun,
+    closesBy,
+  }: { checksBefore?: number; checksPerRun?: number; closesBy?: string } = {},
 ): Promise<WindowRun> {
   stub.reset(script);
-  const input: PublicationWindowWorkflowInput = { window, checkIntervalMs, checksPerRun };
+  const input: PublicationWindowWorkflowInput = { window, checkIntervalMs, checksPerRun, closesBy };
   const handle = await t.env.client.workflow.start<typeof publicationWindowWorkflow>(
     'publicationWindowWorkflow',
     {
@@ -83,36 +86,14 @@ async function runWindow(
   return { result, calls: stub.calls, tomorrows, runs };
 }
 
-/** A window from the current minute to its end: it closes within a minute (at least 3 s away). */
-async function windowClosingThisMinute(scenarios: Scenarios): Promise<string> {
-  const { t } = scenarios;
-  const left = msUntilLocalMidnight(await nowOf(scenarios));
-  if (left < 2 * MINUTE_MS) await t.env.sleep(left + 1_000);
-  const untilNextMinute = MINUTE_MS - ((await nowOf(scenarios)) % MINUTE_MS);
-  if (untilNextMinute < 3_000) await t.env.sleep(untilNextMinute + 100);
-  const at = await nowOf(scenarios);
-  return `${localHhmm(at)}-${localHhmm(at + MINUTE_MS)}`;
-}
-
 describe('publicationWindowWorkflow (stub activities)', () => {
   let main: Scenarios;
-  let closing: Scenarios;
-  /** The window closing at the end of the current minute, started before the other scenarios and awaited last. */
-  let closingRun: Promise<WindowRun>;
 
   beforeAll(async () => {
-    [main, closing] = await Promise.all([startScenarios('wf-window'), startScenarios('wf-window-closes')]);
-    // Checks every 5 s: the last wait is cut short at the close.
-    closingRun = windowClosingThisMinute(closing).then((window) =>
-      runWindow(closing, 'closes', () => 'not_published', window, 5_000),
-    );
-    // Awaited by its test; until then a failure must not count as unhandled.
-    closingRun.catch(() => {});
+    main = await startScenarios('wf-window');
   });
   afterAll(async () => {
-    await closingRun?.catch(() => {});
     await stopScenarios(main);
-    await stopScenarios(closing);
   });
 
   /** A window from the current minute to `minutes` later, within today: waits (a few seconds) past midnight first. */
@@ -184,17 +165,29 @@ describe('publicationWindowWorkflow (stub activities)', () => {
     });
   });
 
-  // Last: the scenario started with the file, that waits for the end of the minute it started in.
   it('gives up when the window closes before tomorrow is complete', async () => {
-    const { result, calls, tomorrows, runs } = await closingRun;
+    // Checks every 5 s, the window closing 2 s in: one check, and the wait after it is cut short at the close.
+    const closesBy = new Date((await nowOf(main)) + 2_000).toISOString();
+    const { result, calls, tomorrows, runs } = await runWindow(
+      main,
+      'closes',
+      () => 'not_published',
+      await windowFromNow('midnight'),
+      5_000,
+      { closesBy },
+    );
     expect(tomorrows).toContain(result.day);
-    expect(result).toEqual({
-      day: result.day,
-      outcome: 'window-closed',
-      status: 'not_published',
-      checks: calls.fetches.length,
-    });
-    expect(calls.fetches.length).toBeGreaterThanOrEqual(1);
+    expect(result).toEqual({ day: result.day, outcome: 'window-closed', status: 'not_published', checks: 1 });
+    expect(calls.fetches).toEqual([result.day]);
     expect(runs).toBe(1);
+  });
+
+  it('refuses a closesBy that is not an instant', async () => {
+    const refused = runWindow(main, 'bad-close', () => 'complete', await windowFromNow('midnight'), 1_000, {
+      closesBy: 'soon',
+    });
+    await expect(refused).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/^invalid publication window input: closesBy: /) },
+    });
   });
 });
