@@ -392,11 +392,13 @@ describe('the compose test in CI', () => {
     expect(failing.commands).not.toContain('npm run test:compose');
   });
 
-  it('runs every tier: npm test, then npm run test:e2e, then the upgrade, tutorial and compose tests', () => {
+  it('runs every tier: npm test, test:e2e, then the upgrade, Temporal, cluster, tutorial and compose tests', () => {
     const tiers = [
       'npm test',
       'npm run test:e2e',
       'npm run test:upgrade',
+      'npm run test:temporal-auth',
+      'npm run test:cluster',
       'npm run test:tutorial',
       'npm run test:compose',
     ];
