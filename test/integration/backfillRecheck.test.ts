@@ -8,7 +8,7 @@ import type { backfillWorkflow } from '../../workflows';
 import { type JaoGate, startJaoGate } from '../helpers/gatedJao';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
-import { until } from '../helpers/until';
+import { untilTrue } from '../helpers/until';
 
 let h: PipelineHarness;
 /** Between the workers and the simulator: a test holds a backfill's next fetch there while the database loses a day. */
@@ -38,12 +38,9 @@ async function statusOf(day: string): Promise<string | null> {
   return rows[0]?.status ?? null;
 }
 
-/** Until `probe` holds, asked every 50 ms. */
-const untilTrue = (what: string, probe: () => Promise<boolean>) =>
-  until(what, async () => ((await probe()) ? true : undefined), { everyMs: 50 });
-
 /** Until a fetch waits at the (closed) gate. */
-const untilFetchWaits = () => untilTrue('a fetch waiting at the gate', async () => gate.waiting() > 0);
+const untilFetchWaits = () =>
+  untilTrue('a fetch waiting at the gate', () => gate.waiting() > 0, { everyMs: 50 });
 
 function startBackfill(input: BackfillInput) {
   return h.temporal.client.workflow.start<typeof backfillWorkflow>('backfillWorkflow', {
@@ -80,7 +77,9 @@ describe('backfill re-plans against the database before it ends', () => {
     // The first day's fetch passes; the second waits while the database loses the first.
     await untilFetchWaits();
     gate.passOne();
-    await untilTrue('the first day complete', async () => (await statusOf(days[0]!)) === 'complete');
+    await untilTrue('the first day complete', async () => (await statusOf(days[0]!)) === 'complete', {
+      everyMs: 50,
+    });
     await untilFetchWaits();
     await loseDay(days[0]!);
     gate.open();
@@ -102,7 +101,9 @@ describe('backfill re-plans against the database before it ends', () => {
       mode: 'missing',
       concurrency: 1,
     });
-    await untilTrue('the plan', async () => (await handle.query<BackfillProgress>('progress')).total === 2);
+    await untilTrue('the plan', async () => (await handle.query<BackfillProgress>('progress')).total === 2, {
+      everyMs: 50,
+    });
     // Its first fetch waits while the database loses the day it skipped.
     await untilFetchWaits();
     await loseDay(kept);

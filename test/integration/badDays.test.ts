@@ -7,13 +7,12 @@ import type { BadDaysSyncResult } from '../../activities/badDays';
 import { BAD_DAYS_SCHEDULE_ID, ensureBadDayMarkers } from '../../control/badDayMarkers';
 import { type DayCursor, readBadDayCandidates } from '../../db/badDays';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { untilRead } from '../helpers/until';
 
 const HEALED = '2024-05-01';
 const CHANGES = '2024-05-02';
 const COMPLETE = '2024-05-03';
 const LATE = '2024-05-04';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The operator's query, on the harness's task queue: the ids listed, and their DayStatus. */
 async function badNowOn(h: PipelineHarness): Promise<string[]> {
@@ -28,12 +27,12 @@ async function badNowOn(h: PipelineHarness): Promise<string[]> {
 
 /** Visibility follows the server's writes shortly after: ask until the list is the expected one. */
 async function expectBadNowOn(h: PipelineHarness, expected: string[]): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let listed = await badNowOn(h);
-  while (JSON.stringify(listed) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await sleep(100);
-    listed = await badNowOn(h);
-  }
+  const listed = await untilRead(
+    `the bad days now: ${expected.join('; ') || 'none'}`,
+    () => badNowOn(h),
+    (now) => JSON.stringify(now) === JSON.stringify(expected),
+    { timeoutMs: 10_000 },
+  );
   expect(listed).toEqual(expected);
 }
 
@@ -188,13 +187,9 @@ describe("the markers' keeper", () => {
     await expectBadNowOn(h, []);
     // The two starts' words and the two changes' (a signal that arrives during a workflow task joins the history
     // only once that task is done: counted once they all did).
-    let told = await signalsToKeeper();
-    for (
-      const deadline = Date.now() + 10_000;
-      told < 4 && Date.now() < deadline;
-      told = await signalsToKeeper()
-    )
-      await sleep(100);
+    const told = await untilRead('four words to the keeper', signalsToKeeper, (count) => count >= 4, {
+      timeoutMs: 10_000,
+    });
     expect(told).toBe(4);
 
     // No sync of its own in the list: the keeper is one run, the markers are the days.

@@ -13,24 +13,12 @@ import type { WorkflowBundle } from '../../workers/workflowBundle';
 import { runCli } from '../helpers/cli';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
 import { spawnJao, stopProcess } from '../helpers/processes';
+import { until } from '../helpers/until';
 
 const withBuildId = (bundle: WorkflowBundle, buildId: string): WorkflowBundle => ({
   code: bundle.code,
   info: { ...bundle.info, buildId },
 });
-
-/** The server accepts a version as current once all its task queues registered (moments after they poll). */
-async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
 
 describe('build lineage', () => {
   let h: PipelineHarness;
@@ -111,13 +99,19 @@ describe('build lineage', () => {
       await runsOn('2025-05-03', 'build-a');
 
       // The operator's rollout step (temporal worker deployment set-current-version …).
-      await eventually(() =>
-        h.temporal.connection.workflowService.setWorkerDeploymentCurrentVersion({
-          namespace: h.temporal.namespace,
-          deploymentName,
-          buildId: 'build-b',
-          identity: 'test',
-        }),
+      // The server accepts a version as current once all its task queues registered (moments after they poll).
+      await until(
+        'build-b accepted as the current version',
+        async () => {
+          await h.temporal.connection.workflowService.setWorkerDeploymentCurrentVersion({
+            namespace: h.temporal.namespace,
+            deploymentName,
+            buildId: 'build-b',
+            identity: 'test',
+          });
+          return true;
+        },
+        { timeoutMs: 15_000, retryErrors: true },
       );
       await runsOn('2025-05-04', 'build-b');
 

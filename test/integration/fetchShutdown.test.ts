@@ -5,12 +5,12 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { untilRead } from '../helpers/until';
 
 const DAY = '2024-08-14';
 /** JAO answers after this, and the workers wait as long for it: a stop that waited for the request would time out the test. */
 const SLOW_MS = 300_000;
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let h: PipelineHarness;
 
@@ -30,16 +30,16 @@ describe('a worker that stops while a fetch waits on JAO', () => {
       (await handle.describe()).raw.pendingActivities?.find(
         (activity) => activity.activityType?.name === 'fetchDayFromJao',
       );
-    while ((await fetchOf())?.state !== STARTED) await sleep(100);
+    await untilRead('the fetch started', fetchOf, (fetch) => fetch?.state === STARTED);
 
     await workers.stop();
     // The abandoned attempt reaches the workflow's description a moment after the worker stopped.
-    let stopped = await fetchOf();
-    const deadline = Date.now() + 10_000;
-    while ((stopped?.attempt ?? 0) < 2 && Date.now() < deadline) {
-      await sleep(100);
-      stopped = await fetchOf();
-    }
+    const stopped = await untilRead(
+      'the fetch at its second attempt',
+      fetchOf,
+      (fetch) => (fetch?.attempt ?? 0) >= 2,
+      { timeoutMs: 10_000 },
+    );
     expect(stopped?.attempt).toBe(2);
     expect(stopped?.lastFailure?.message).not.toMatch(/JAO unavailable/);
 

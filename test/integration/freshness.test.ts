@@ -14,6 +14,7 @@ import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline
 import { msUntilLocalMidnight, WHOLE_DAY_WINDOW, windowClosedAt } from '../helpers/publicationWindows';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
 import { connectTemporal, uniqueTaskQueue } from '../helpers/temporal';
+import { until, untilTrue } from '../helpers/until';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CANCEL_REQUESTED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED;
@@ -26,16 +27,6 @@ async function windowOpenFor(durationMs: number): Promise<string> {
   const left = msUntilLocalMidnight(Date.now());
   if (left < durationMs) await sleep(left + 1_000);
   return WHOLE_DAY_WINDOW;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 const requestsFor = (log: RequestLogEntry[], day: string) =>
@@ -79,9 +70,7 @@ describe('freshness', () => {
         });
 
         // Checks come every CHECK_MS while JAO answers empty.
-        await until('two empty answers', async () =>
-          requestsFor(h.simulator.requests, tomorrow).length >= 2 ? true : undefined,
-        );
+        await untilTrue('two empty answers', () => requestsFor(h.simulator.requests, tomorrow).length >= 2);
         const publishedAt = new Date();
         h.simulator.publishDay(tomorrow, publishedAt);
 
@@ -262,8 +251,9 @@ describe('freshness', () => {
         taskQueue: h.taskQueue,
         args: [{ from: FROM, to: TO, concurrency: BACKFILL_CONCURRENCY, mode: 'all' }],
       });
-      await until("the backfill's fetches queued", async () =>
-        (await backlogOf()) >= BACKFILL_CONCURRENCY ? true : undefined,
+      await untilTrue(
+        "the backfill's fetches queued",
+        async () => (await backlogOf()) >= BACKFILL_CONCURRENCY,
       );
       const pollStartedAt = new Date();
       const poll = await h.temporal.client.workflow.start<typeof pollWorkflow>('pollWorkflow', {
@@ -271,8 +261,9 @@ describe('freshness', () => {
         taskQueue: h.taskQueue,
         args: [{ lookbackDays: 0, lookaheadDays: 1 }],
       });
-      await until("the poll's two fetches queued behind them", async () =>
-        (await backlogOf()) >= BACKFILL_CONCURRENCY + 2 ? true : undefined,
+      await untilTrue(
+        "the poll's two fetches queued behind them",
+        async () => (await backlogOf()) >= BACKFILL_CONCURRENCY + 2,
       );
       expect(h.simulator.requests).toHaveLength(0);
 

@@ -21,18 +21,7 @@ import { createPipelineWorkers, type PipelineWorkers } from '../../workers/pipel
 import type { backfillWorkflow } from '../../workflows';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+import { untilTrue } from '../helpers/until';
 
 /** Answers the named methods PERMISSION_DENIED without sending them; passes every other call on. */
 function refusing(methods: readonly string[]): Interceptor {
@@ -79,10 +68,14 @@ describe('search attributes on a namespace the worker may not manage', () => {
       namespace,
       workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
-    await until('the new namespace', async () => {
-      await admin.operatorService.listSearchAttributes({ namespace });
-      return true;
-    });
+    await untilTrue(
+      'the new namespace',
+      async () => {
+        await admin.operatorService.listSearchAttributes({ namespace });
+        return true;
+      },
+      { retryErrors: true },
+    );
   });
 
   it('names each missing attribute and the commands that add it; adds them where allowed', async () => {
@@ -110,10 +103,14 @@ describe('search attributes on a namespace the worker may not manage', () => {
       'DayStatus',
       'NotCompleteDays',
     ]);
-    await until('the attributes listed', async () => {
-      const listed = await admin.operatorService.listSearchAttributes({ namespace });
-      return Object.keys(listed.customAttributes ?? {}).length >= 4 ? true : undefined;
-    });
+    await untilTrue(
+      'the attributes listed',
+      async () => {
+        const listed = await admin.operatorService.listSearchAttributes({ namespace });
+        return Object.keys(listed.customAttributes ?? {}).length >= 4;
+      },
+      { retryErrors: true },
+    );
     // Once they exist, a worker that may not add any has nothing to add.
     expect(await ensureSearchAttributes(mayNotAdd, namespace)).toEqual([]);
   });
@@ -205,9 +202,7 @@ describe('the fetch budget where the fleet-wide limit is refused', () => {
     });
     // One worker alone first: the server would dispatch the fleet's rate, the worker takes its share only.
     await startFetchWorker(h.simulator, { mode: 'worker-share', share });
-    await until('the first worker alone for a while', async () =>
-      h.simulator.requests.length >= 20 ? true : undefined,
-    );
+    await untilTrue('the first worker alone for a while', () => h.simulator.requests.length >= 20);
     await startFetchWorker(second, { mode: 'worker-share', share });
     expect(await backfill.result()).toMatchObject({
       total: DAYS,

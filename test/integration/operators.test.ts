@@ -11,24 +11,11 @@ import { runCli } from '../helpers/cli';
 import { startJaoGate } from '../helpers/gatedJao';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
 import { withAdminClient } from '../helpers/postgres';
-import { until } from '../helpers/until';
+import { untilRead, untilTrue } from '../helpers/until';
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Visibility is eventually consistent: ask until the answer is the expected one (or time runs out). */
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(250);
-  }
-}
+/** Deadline of the waits for what visibility and the server show: eventually consistent, soon. */
+const SOON = { timeoutMs: 15_000 };
 
 describe('operators see the truth', () => {
   let h: PipelineHarness;
@@ -89,9 +76,11 @@ describe('operators see the truth', () => {
       not_published: ['2025-07-06'],
     };
     for (const [status, days] of Object.entries(expected)) {
-      const found = await eventually(
+      const found = await untilRead(
+        `${days.length} day(s) listed ${status}`,
         () => daysWith(`DayStatus = '${status}'`),
         (list) => list.length === days.length,
+        SOON,
       );
       expect(found, status).toEqual(days);
     }
@@ -101,9 +90,11 @@ describe('operators see the truth', () => {
       '2025-07-04',
       '2025-07-06',
     ]);
-    const flagged = await eventually(
+    const flagged = await untilRead(
+      'the backfill listed with NotCompleteDays > 0',
       () => daysWith(`NotCompleteDays > 0 AND WorkflowId = '${workflowId}'`),
       (list) => list.length === 1,
+      SOON,
     );
     expect(flagged).toEqual([workflowId]);
     const count = (await handle.describe()).searchAttributes.NotCompleteDays;
@@ -131,13 +122,15 @@ describe('operators see the truth', () => {
       });
       // the backfill counts a day as running once it asked for its child; the server may not have started it yet
       const day = h.temporal.client.workflow.getHandle('maxExchanges/day/2025-07-21');
-      await eventually(
+      await untilRead(
+        'the day 2025-07-21 running',
         () =>
           day.describe().then(
             (described) => described.status.name,
             () => 'NOT_STARTED',
           ),
         (status) => status === 'RUNNING',
+        SOON,
       );
       await day.cancel();
       gate.open();
@@ -205,31 +198,39 @@ describe('operators see the truth', () => {
     try {
       const handle = await h.startDay(day);
       // While the fetch waits at the gate before JAO, the workflow's worker stops; the fetch then stores the answer.
-      await until('the fetch waiting at the gate', async () => (gate.waiting() > 0 ? true : undefined));
+      await untilTrue('the fetch waiting at the gate', () => gate.waiting() > 0);
       const [mainWorker] = fetching.workers.workers;
       mainWorker!.shutdown();
-      await eventually(
-        async () => mainWorker!.getState(),
+      await untilRead(
+        'the main worker stopped',
+        () => mainWorker!.getState(),
         (state) => state === 'STOPPED',
+        SOON,
       );
       // The worker stopped while JAO still answers: nobody can run validate before the database goes away.
       const pending = (await handle.describe()).raw.pendingActivities ?? [];
       expect(pending.map((a) => [a.activityType?.name, a.state])).toEqual([['fetchDayFromJao', STARTED]]);
       gate.open();
-      await eventually(
+      await untilRead(
+        'no activity pending',
         async () => (await handle.describe()).raw.pendingActivities?.length ?? 0,
         (pending) => pending === 0,
+        SOON,
       );
       await fetching.stop();
       // Then the database goes away, and a worker takes the workflow up again: validate cannot read the answer.
       await setConnections(false);
       recovering = await h.startWorkers({ retryHorizonMs: 2_000 });
       // Validate gives up after the 2 s horizon; recording the failure waits for the database to come back.
-      await eventually(
-        async () => (await handle.describe()).raw.pendingActivities ?? [],
-        (pending) =>
-          pending.some((a) => a.activityType?.name === 'recordDayFailure' && (a.attempt ?? 0) >= 2),
-        30_000,
+      await untilRead(
+        'recordDayFailure pending at its second attempt',
+        async () =>
+          ((await handle.describe()).raw.pendingActivities ?? []).map((a) => ({
+            activity: a.activityType?.name,
+            attempt: a.attempt ?? 0,
+          })),
+        (pending) => pending.some((a) => a.activity === 'recordDayFailure' && a.attempt >= 2),
+        { timeoutMs: 30_000 },
       );
       await setConnections(true);
       const failure = await handle.result().catch((error: unknown) => error);
@@ -272,7 +273,7 @@ describe('operators see the truth', () => {
     await workers.stop();
     const stoppedAt = Date.now();
     // Until the workers' last polls are older than HEALTH_POLLER_STALE_AFTER, asked as `jao health` asks.
-    await until(
+    await untilTrue(
       'both queues without a recent poll',
       async () => {
         const { queues } = await readTemporalHealth(h.temporal, {
@@ -280,9 +281,9 @@ describe('operators see the truth', () => {
           taskQueue: h.taskQueue,
           pollerStaleAfterMs: STALE_AFTER_MS,
         });
-        return queues.every((queue) => queue.state.kind === 'unpolled') ? true : undefined;
+        return queues.every((queue) => queue.state.kind === 'unpolled');
       },
-      { timeoutMs: 60_000, everyMs: 250 },
+      { timeoutMs: 60_000 },
     );
     const lines = await pollerLines();
     expect(lines).toEqual([

@@ -7,6 +7,7 @@ import type { BackfillInput, BackfillProgress, BackfillResult } from '../../doma
 import type { backfillWorkflow } from '../../workflows';
 import { type JaoGate, startJaoGate } from '../helpers/gatedJao';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+import { untilRead } from '../helpers/until';
 
 const CORE_KEYS = 132;
 
@@ -227,10 +228,16 @@ describe('orchestration on Temporal', () => {
     });
     const seen: BackfillProgress[] = [];
     try {
-      for (let i = 0; i < 100 && !seen.some((p) => p.running > 0); i++) {
-        seen.push(await handle.query<BackfillProgress>('progress'));
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await untilRead(
+        'the progress showing days running',
+        async () => {
+          const progress = await handle.query<BackfillProgress>('progress');
+          seen.push(progress);
+          return progress;
+        },
+        (progress) => progress.running > 0,
+        { timeoutMs: 5_000, everyMs: 50 },
+      );
     } finally {
       gate.open();
     }
@@ -289,9 +296,12 @@ describe('orchestration on Temporal', () => {
         taskQueue: h.taskQueue,
         args: [{ from: '2023-07-01', to: '2023-07-20', concurrency: 2 }],
       });
-      for (let i = 0; i < 100 && (await handle.query<BackfillProgress>('progress')).running === 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await untilRead(
+        'the progress showing days running',
+        () => handle.query<BackfillProgress>('progress'),
+        (progress) => progress.running > 0,
+        { timeoutMs: 5_000, everyMs: 50 },
+      );
       await handle.cancel();
       gate.open();
       await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
@@ -302,11 +312,12 @@ describe('orchestration on Temporal', () => {
     // The days that were running (concurrency 2) close with their parent, a moment after it.
     for (const day of ['2023-07-01', '2023-07-02']) {
       const child = h.temporal.client.workflow.getHandle(`maxExchanges/day/${day}`);
-      let status = (await child.describe()).status.name;
-      for (let i = 0; i < 100 && status === 'RUNNING'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        status = (await child.describe()).status.name;
-      }
+      const status = await untilRead(
+        `the day ${day} closed`,
+        async () => (await child.describe()).status.name,
+        (name) => name !== 'RUNNING',
+        { timeoutMs: 10_000 },
+      );
       expect(['CANCELLED', 'TERMINATED']).toContain(status);
     }
   });

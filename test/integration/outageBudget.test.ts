@@ -14,6 +14,7 @@ import type { backfillWorkflow, pollWorkflow } from '../../workflows';
 import type { PollResult } from '../../workflows/poll';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { untilRead } from '../helpers/until';
 
 const HORIZON_MS = 1_000;
 const JAO_LATENCY_MS = 2_000;
@@ -95,10 +96,12 @@ describe('a database outage longer than the horizon', () => {
       });
 
       // The database comes back once every affected day's write has failed; their failures are recorded then.
-      const deadline = Date.now() + 60_000;
-      while ((await failedWrites()) < AFFECTED_DAYS && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await untilRead(
+        "every affected day's write failed",
+        failedWrites,
+        (failed) => failed >= AFFECTED_DAYS,
+        { timeoutMs: 60_000 },
+      );
       expect(await failedWrites()).toBe(AFFECTED_DAYS);
       await h.db.pool.query('DELETE FROM public.write_outage');
 

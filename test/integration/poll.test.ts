@@ -7,6 +7,7 @@ import { addDays, marketToday } from '../../domain/calendar';
 import { DEFAULT_KEY_SET_CHANGE_DAY, keySetForDay } from '../../simulator/values';
 import type { pollWorkflow } from '../../workflows/poll';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+import { until } from '../helpers/until';
 
 interface Value {
   border: string;
@@ -108,17 +109,12 @@ describe('polling', () => {
         [yesterday],
       );
       await handle.trigger();
-      for (let i = 0; i < 100; i++) {
-        const runs = (await handle.describe()).info.recentActions;
-        if (runs.length > 0) {
-          const { workflow } = runs[0]!.action;
-          await h.temporal.client.workflow
-            .getHandle(workflow.workflowId, workflow.firstExecutionRunId)
-            .result();
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const workflow = await until(
+        'the run the trigger started',
+        async () => (await handle.describe()).info.recentActions[0]?.action.workflow,
+        { timeoutMs: 20_000 },
+      );
+      await h.temporal.client.workflow.getHandle(workflow.workflowId, workflow.firstExecutionRunId).result();
       const checkedAfter = await h.db.pool.query<{ at: Date }>(
         'SELECT max(last_checked_at) AS at FROM jao.delivery_day WHERE day = $1',
         [yesterday],

@@ -16,6 +16,7 @@ import { runCli } from '../helpers/cli';
 import { type JaoGate, startJaoGate } from '../helpers/gatedJao';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+import { untilRead } from '../helpers/until';
 
 const DAY = '2025-03-10';
 const REJECTED_DAY = '2025-03-11';
@@ -23,16 +24,6 @@ const REJECTED_DAY = '2025-03-11';
 const [COMPLETE_DAY, PARTIAL_DAY, INVALID_DAY] = ['2025-03-12', '2025-03-13', '2025-03-14'];
 /** Revised by the simulator between two runs. */
 const REVISED_DAY = '2025-03-15';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(200);
-  }
-}
 
 const detailsOf = async (handle: WorkflowHandle) =>
   (await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails;
@@ -130,9 +121,11 @@ describe('a day re-run like its old run tells the truth', () => {
       staticSummary: `maxExchanges ${DAY} (backfill)`,
     });
     const runId = rerun.firstExecutionRunId;
-    const whileRunning = await eventually(
+    const whileRunning = await untilRead(
+      'the re-run listed as running',
       () => statusesOf(runId),
       (found) => found[0] === 'running',
+      { timeoutMs: 15_000 },
     );
     expect(whileRunning).toEqual(['running']);
     expect((await rerun.describe()).status.name).toBe('RUNNING');
@@ -144,9 +137,11 @@ describe('a day re-run like its old run tells the truth', () => {
     const healed: DayResult = await rerun.result();
     expect(healed.status).toBe('complete');
     expect(
-      await eventually(
+      await untilRead(
+        'the re-run listed as complete',
         () => statusesOf(runId),
         (found) => found[0] === 'complete',
+        { timeoutMs: 15_000 },
       ),
     ).toEqual(['complete']);
     const scheduled = (await rerun.fetchHistory()).events?.filter(

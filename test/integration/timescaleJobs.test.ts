@@ -11,6 +11,7 @@ import { runCli } from '../helpers/cli';
 import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { uniqueTaskQueue } from '../helpers/temporal';
+import { untilRead } from '../helpers/until';
 
 const SKIP_NOTE = 'needs TimescaleDB: DATABASE_URL points at a server without it';
 const FAILURE = 'this job fails on purpose, jao test';
@@ -87,16 +88,19 @@ describe('TimescaleDB background jobs in jao health', () => {
     const otherId = await addJob('public.job_that_fails');
     // A database cloned from the template has no scheduler until the launcher's next scan: start it now.
     await db.pool.query('SELECT _timescaledb_functions.start_background_workers()');
-    let failed = 0;
-    for (let polls = 0; polls < 600 && failed < 2; polls += 1) {
-      const stats = await db.pool.query<{ failed: number }>(
-        `SELECT count(*)::int AS failed FROM timescaledb_information.job_stats
-          WHERE job_id = ANY ($1::int[]) AND last_run_status = 'Failed'`,
-        [[id, otherId]],
-      );
-      failed = stats.rows[0]!.failed;
-      if (failed < 2) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const failed = await untilRead(
+      'both jobs failed in the scheduler',
+      async () => {
+        const stats = await db.pool.query<{ failed: number }>(
+          `SELECT count(*)::int AS failed FROM timescaledb_information.job_stats
+            WHERE job_id = ANY ($1::int[]) AND last_run_status = 'Failed'`,
+          [[id, otherId]],
+        );
+        return stats.rows[0]!.failed;
+      },
+      (count) => count >= 2,
+      { timeoutMs: 120_000 },
+    );
     expect(failed).toBe(2);
 
     const health = await runCli(['health', '--json'], env());

@@ -9,17 +9,13 @@ import type { badDayMarkersWorkflow } from '../../workflows';
 import { dayOutcomeChangedSignal } from '../../workflows';
 import { runBundle } from '../helpers/pipeline';
 import { uniqueTaskQueue } from '../helpers/temporal';
+import { untilTrue } from '../helpers/until';
 import { type WorkflowTestEnvironment, workflowTestEnvironment } from '../helpers/workflowEnvironment';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what: string, holds: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await holds())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** The deadline of a wait for the workflow and its stub sync. */
+const SOON = { timeoutMs: 15_000 };
 
 describe('badDayMarkersWorkflow (stub sync)', () => {
   let t: WorkflowTestEnvironment;
@@ -71,13 +67,17 @@ describe('badDayMarkersWorkflow (stub sync)', () => {
     syncs = 0;
     answers.push({ nextDeadline: new Date(Date.now() + 1_000).toISOString() });
     const handle = await start(`markers-${taskQueue}`);
-    await until('the first sync', () => syncs === 1);
+    await untilTrue('the first sync', () => syncs === 1, SOON);
     // No word: the deadline a second ahead wakes it.
-    await until('the sync at the deadline', () => syncs === 2);
-    await until('its details', async () => /a deadline passed/.test(await details(handle.workflowId)));
+    await untilTrue('the sync at the deadline', () => syncs === 2, SOON);
+    await untilTrue(
+      'its details',
+      async () => /a deadline passed/.test(await details(handle.workflowId)),
+      SOON,
+    );
     await handle.signal(dayOutcomeChangedSignal);
-    await until('the sync after the word', () => syncs === 3);
-    await until('its details', async () => /a day changed/.test(await details(handle.workflowId)));
+    await untilTrue('the sync after the word', () => syncs === 3, SOON);
+    await untilTrue('its details', async () => /a day changed/.test(await details(handle.workflowId)), SOON);
     expect(await details(handle.workflowId)).toMatch(
       /^1 bad day\(s\) now.*\n\nLast sync .* \(a day changed\): 0 marker\(s\) started, 0 completed\.\n\nNext sync when a write changes a day's outcome, else at .* \(sweep\)\.$/s,
     );
@@ -90,16 +90,20 @@ describe('badDayMarkersWorkflow (stub sync)', () => {
   it('continues as new after its syncs per run, the word it had not synced yet handed on', async () => {
     syncs = 0;
     const handle = await start(`markers-bounded-${taskQueue}`, 2);
-    await until('the first sync', () => syncs === 1);
+    await untilTrue('the first sync', () => syncs === 1, SOON);
     await handle.signal(dayOutcomeChangedSignal);
-    await until('a second run', async () => {
-      const described = await t.env.client.workflow.getHandle(handle.workflowId).describe();
-      return described.runId !== handle.firstExecutionRunId;
-    });
+    await untilTrue(
+      'a second run',
+      async () => {
+        const described = await t.env.client.workflow.getHandle(handle.workflowId).describe();
+        return described.runId !== handle.firstExecutionRunId;
+      },
+      SOON,
+    );
     expect(syncs).toBe(2);
     const next = t.env.client.workflow.getHandle(handle.workflowId);
     await next.signal(dayOutcomeChangedSignal);
-    await until('the second run syncs on a word', () => syncs === 3);
+    await untilTrue('the second run syncs on a word', () => syncs === 3, SOON);
     const first = await t.env.client.workflow
       .getHandle(handle.workflowId, handle.firstExecutionRunId)
       .describe();

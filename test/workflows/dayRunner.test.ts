@@ -6,6 +6,7 @@ import { addDays, marketToday } from '../../domain/calendar';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import type { backfillWorkflow, deliveryDayWorkflow, pollWorkflow } from '../../workflows';
 import { type StubCalls, type StubOutcome, stubActivities } from '../helpers/stubActivities';
+import { untilTrue } from '../helpers/until';
 import {
   type StubWorkers,
   startStubWorkers,
@@ -14,17 +15,8 @@ import {
 } from '../helpers/workflowEnvironment';
 
 const EventType = temporal.api.enums.v1.EventType;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** The deadline of a wait for the stub workers. */
+const SOON = { timeoutMs: 15_000 };
 
 /** Days whose first fetch waits until released: they stay running, as if started by someone else. */
 class Gates {
@@ -74,7 +66,7 @@ describe('DayRunner (stub activities)', () => {
       taskQueue: workers.taskQueue,
       args: [{ dataset: 'maxExchanges', day, trigger: 'manual' }],
     });
-    await until(`the fetch of ${day}`, async () => (fetchesOf(day) === 1 ? true : undefined));
+    await untilTrue(`the fetch of ${day}`, () => fetchesOf(day) === 1, SOON);
     return handle;
   }
 
@@ -87,14 +79,18 @@ describe('DayRunner (stub activities)', () => {
       args: [{ from: day, to: day, mode: 'all', concurrency: 1 }],
     });
     // The backfill found the day busy and is waiting to try again.
-    await until('the backfill to find the day busy', async () => {
-      const events = (await backfill.fetchHistory()).events ?? [];
-      const types = events.map((event) => event.eventType);
-      return types.includes(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED) &&
-        types.includes(EventType.EVENT_TYPE_TIMER_STARTED)
-        ? true
-        : undefined;
-    });
+    await untilTrue(
+      'the backfill to find the day busy',
+      async () => {
+        const events = (await backfill.fetchHistory()).events ?? [];
+        const types = events.map((event) => event.eventType);
+        return (
+          types.includes(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED) &&
+          types.includes(EventType.EVENT_TYPE_TIMER_STARTED)
+        );
+      },
+      SOON,
+    );
     expect(fetchesOf(day)).toBe(1);
     gates.release(day);
     expect(await elsewhere.result()).toMatchObject({ day, status: 'complete' });
