@@ -12,6 +12,8 @@ import {
 } from '../domain/datasets';
 import { type Answer, answerDataRequest, jsonAnswer, problem, type QueryParams } from './dataAnswer';
 import { SimulatorInputError } from './faults';
+import { registerFlowBasedControlRoutes } from './flowBased/controlRoutes';
+import { registerFlowBasedDataRoutes } from './flowBased/routes';
 import type { SimulatorState } from './state';
 
 export const CONTROL_PREFIX = '/_simulator';
@@ -99,7 +101,10 @@ export function buildSimulatorApp(state: SimulatorState): FastifyInstance {
   });
 
   registerDataRoutes(app, state);
+  // Core's flow-based domain and net positions: served beside the datasets, not declared as datasets.
+  registerFlowBasedDataRoutes(app, state);
   registerControlRoutes(app, state);
+  registerFlowBasedControlRoutes(app, state);
   return app;
 }
 

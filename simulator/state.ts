@@ -4,12 +4,16 @@ import { addDays, isDeliveryDay, localTimeOnDay, marketToday } from '../domain/c
 import { DATASETS, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { mergeFaults, NO_FAULTS, type SimulatorFaults, SimulatorInputError } from './faults';
+import { FlowBasedState } from './flowBased/dayState';
+import type { FlowBasedEndpoint } from './flowBased/endpoints';
 import { seededRandom } from './random';
 
 export interface RequestLogEntry {
   at: number;
   /** The dataset whose path was asked (absent for answers of an unknown path). */
   dataset?: Dataset;
+  /** The flow-based path that was asked (simulator/flowBased/), which is not a declared dataset. */
+  endpoint?: FlowBasedEndpoint;
   fromUtc: string | null;
   toUtc: string | null;
   status: number;
@@ -41,6 +45,8 @@ export class SimulatorState {
   readonly random: () => number;
   /** Oldest first; the oldest tenth is dropped when it reaches REQUEST_LOG_LIMIT. */
   readonly requests: RequestLogEntry[] = [];
+  /** The flow-based days: publication, partial publication, revisions, row ids. */
+  readonly flowBased: FlowBasedState;
   private currentFaults: SimulatorFaults;
   /** By `dataset day`. */
   private readonly revisions = new Map<string, number>();
@@ -57,6 +63,11 @@ export class SimulatorState {
     this.keySetChangeDay = settings.keySetChangeDay;
     this.random = seededRandom(settings.seed);
     this.currentFaults = mergeFaults(NO_FAULTS, settings.faults ?? {});
+    this.flowBased = new FlowBasedState({
+      now: settings.now,
+      publicationTime: settings.publicationTime,
+      seed: settings.seed,
+    });
   }
 
   get faults(): SimulatorFaults {

@@ -1,0 +1,124 @@
+// The answer to a request of Core's domain (initialComputation, preFinalComputation, finalComputation): the rows of
+// the published hours of the window's days, filtered, counted and paged, in JAO's paged envelope. Rows are ordered
+// by MTU, then by the catalogue; only the page's rows are written.
+import { addDays, dayOfInstant, dayStartMs, daysInRange } from '../../domain/calendar';
+import type { DeliveryDay } from '../../domain/types';
+import { type Answer, jsonAnswer, problem, type QueryParams } from '../dataAnswer';
+import type { Constraint, ConstraintCatalogue } from './catalogue';
+import { dayConstraints } from './dayConstraints';
+import type { FlowBasedState } from './dayState';
+import { type DomainEndpoint, hasAhcHubs, TSO_EICS } from './endpoints';
+import { textHash } from './hash';
+import { type DomainFilter, parseFilter, parsePaging, parseWindow, WINDOW_REFUSAL } from './query';
+import { domainRowJson } from './rowJson';
+import { constraintValues, isPresolved } from './values';
+
+const HOUR_MS = 3_600_000;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** One row of the answer before it is written. */
+interface Slot {
+  day: DeliveryDay;
+  mtuMs: number;
+  hourIndex: number;
+  id: number;
+  constraint: Constraint;
+  epoch: number;
+  presolved: boolean;
+  /** The constraint added while a client paged. */
+  latecomer: boolean;
+}
+
+const upper = (values: readonly string[]) => values.map((value) => value.toUpperCase());
+
+/** Whether a row passes the filter (an empty text or list, as some clients send, filters nothing). */
+function matches(filter: DomainFilter | null, c: Constraint, presolved: boolean): boolean {
+  if (filter === null) return true;
+  if (filter.presolved !== null && presolved !== filter.presolved) return false;
+  if (filter.tso && filter.tso.length > 0) {
+    if (c.tso === 'NA' || !upper(filter.tso).includes(TSO_EICS[c.tso])) return false;
+  }
+  if (filter.cnecName) {
+    const name = c.element?.name ?? c.specialName ?? '';
+    if (!name.toLowerCase().includes(filter.cnecName.toLowerCase())) return false;
+  }
+  if (filter.contingency) {
+    const name = c.contingency?.name ?? '';
+    if (!name.toLowerCase().includes(filter.contingency.toLowerCase())) return false;
+  }
+  if (filter.hubFrom && filter.hubFrom.length > 0 && !filter.hubFrom.includes(c.element?.hubFrom ?? 'NA'))
+    return false;
+  if (filter.hubTo && filter.hubTo.length > 0 && !filter.hubTo.includes(c.element?.hubTo ?? 'NA'))
+    return false;
+  return true;
+}
+
+/** The answer to a domain request received at `atMs`; a page served (Take > 0) adds an armed day's constraint. */
+export function answerDomainRequest(
+  days: FlowBasedState,
+  catalogue: ConstraintCatalogue,
+  endpoint: DomainEndpoint,
+  params: QueryParams,
+  atMs: number,
+): Answer {
+  const window = parseWindow(params);
+  if (window.kind === 'unreadable') return problem(400, 'Bad Request', window.detail);
+  if (window.kind === 'refused') return jsonAnswer(400, WINDOW_REFUSAL);
+  const paging = parsePaging(params);
+  if (typeof paging === 'string') return problem(400, 'Bad Request', paging);
+  const filter = parseFilter(params.filter);
+  if (typeof filter === 'string') return problem(400, 'Bad Request', filter);
+
+  const { fromMs, toMs } = window;
+  const salt = textHash(endpoint);
+  const matched: Slot[] = [];
+  const servedDays: DeliveryDay[] = [];
+  let totalRows = 0;
+  for (const day of daysInRange(dayOfInstant(new Date(fromMs)), dayOfInstant(new Date(toMs - 1)))) {
+    const visibility = days.visibility(endpoint, day, atMs);
+    if (visibility === null) continue;
+    servedDays.push(day);
+    const { constraints, epochs } = dayConstraints(catalogue, day, days.revisionOf(endpoint, day), salt);
+    const startMs = dayStartMs(day);
+    const endMs = dayStartMs(addDays(day, 1));
+    const mtus = (endMs - startMs) / HOUR_MS;
+    // One id per constraint and MTU, and one for the constraint that may be added while a client pages.
+    const perMtu = constraints.length + 1;
+    const idBase = days.idBase(endpoint, day, mtus * perMtu);
+    const withLatecomer = days.latecomerSince(endpoint, day) !== null;
+    const firstMs = Math.max(startMs, startMs + Math.ceil((fromMs - startMs) / HOUR_MS) * HOUR_MS);
+    const lastMs = Math.min(endMs, toMs, startMs + (visibility.hours ?? mtus) * HOUR_MS);
+    for (let mtuMs = firstMs; mtuMs < lastMs; mtuMs += HOUR_MS) {
+      const hourIndex = (mtuMs - startMs) / HOUR_MS;
+      const firstId = idBase + hourIndex * perMtu;
+      const consider = (constraint: Constraint, epoch: number, id: number, latecomer: boolean) => {
+        const presolved = latecomer || isPresolved(constraint, mtuMs, epoch, salt);
+        totalRows++;
+        if (matches(filter, constraint, presolved))
+          matched.push({ day, mtuMs, hourIndex, id, constraint, epoch, presolved, latecomer });
+      };
+      if (withLatecomer) consider(catalogue.latecomer, 0, firstId, true);
+      for (let i = 0; i < constraints.length; i++)
+        consider(constraints[i]!, epochs[i]!, firstId + 1 + i, false);
+    }
+  }
+
+  const { skip, take } = paging;
+  const page = matched.slice(skip, take === null ? undefined : skip + take);
+  let lastModifiedMs: number | null = null;
+  const rows = page.map((slot) => {
+    const { day, mtuMs, constraint } = slot;
+    let modifiedMs = days.rowModifiedMs(endpoint, day, slot.hourIndex, atMs);
+    if (slot.latecomer) modifiedMs = Math.max(modifiedMs, days.latecomerSince(endpoint, day) ?? modifiedMs);
+    if (lastModifiedMs === null || modifiedMs > lastModifiedMs) lastModifiedMs = modifiedMs;
+    const values = constraintValues(constraint, mtuMs, slot.epoch, salt, hasAhcHubs(day));
+    return domainRowJson(slot.id, mtuMs, constraint, slot.presolved, values);
+  });
+  if (take !== 0) for (const day of servedDays) days.pageServed(endpoint, day);
+  const lastModifiedOn = lastModifiedMs === null ? null : new Date(lastModifiedMs).toISOString();
+  const body =
+    `{"data":[${rows.join(',')}],"totalRows":${totalRows},"totalRowsWithFilter":${matched.length},` +
+    `"skip":${skip},"take":${take === null ? 'null' : take},"appliedFilter":${JSON.stringify(filter)},` +
+    `"lastModifiedOn":${JSON.stringify(lastModifiedOn)},"rejected":false,"messages":null}`;
+  return { status: 200, contentType: JSON_TYPE, body };
+}

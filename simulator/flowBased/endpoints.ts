@@ -1,0 +1,82 @@
+// The flow-based paths the simulator serves beside the declared datasets: Core's domain in its three computations
+// (one row schema) and Core's net positions, with the hubs each publishes and the TSOs' EIC codes its filter reads.
+import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../../domain/flowBased/fields';
+import type { DeliveryDay } from '../../domain/types';
+
+export const DOMAIN_ENDPOINTS = ['initialComputation', 'preFinalComputation', 'finalComputation'] as const;
+export type DomainEndpoint = (typeof DOMAIN_ENDPOINTS)[number];
+
+export const FLOW_BASED_ENDPOINTS = [...DOMAIN_ENDPOINTS, 'netPos'] as const;
+export type FlowBasedEndpoint = (typeof FLOW_BASED_ENDPOINTS)[number];
+
+export function flowBasedPathOf(endpoint: FlowBasedEndpoint): string {
+  return `/core/api/data/${endpoint}`;
+}
+
+export function isDomainEndpoint(endpoint: FlowBasedEndpoint): endpoint is DomainEndpoint {
+  return endpoint !== 'netPos';
+}
+
+/** Core flow-based market coupling's first delivery day: nothing is published before it. */
+export const FLOW_BASED_FIRST_DAY: DeliveryDay = '2022-06-09';
+
+/** Net positions are published every quarter-hour from this delivery day on (SDAC's 15-minute MTU), hourly before. */
+export const NET_POSITION_QUARTER_HOUR_DAY: DeliveryDay = '2025-10-01';
+
+export { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS };
+
+/** True when the day's rows carry Advanced Hybrid Coupling's virtual hubs. */
+export function hasAhcHubs(day: DeliveryDay): boolean {
+  return day >= AHC_FIRST_DAY;
+}
+
+/** `hub_<hub>` of netPos before AHC, in the order of the real answer (test/fixtures/jao/flowbased/core_netPos_…). */
+export const NET_POSITION_CORE_HUBS = [
+  'ALBE',
+  'ALDE',
+  'AT',
+  'BE',
+  'CZ',
+  'DE',
+  'HR',
+  'HU',
+  'FR',
+  'NL',
+  'RO',
+  'SI',
+  'SK',
+  'PL',
+] as const;
+
+/** The virtual hubs netPos adds from AHC_FIRST_DAY on, in the order of the real answer. */
+export const NET_POSITION_AHC_HUBS = [
+  'DE_NO2_BigHub',
+  'NL_NO2_NorNed',
+  'DE_DK2_BigHub',
+  'DE_SE4_Baltic',
+  'PL_SE4_SwePol',
+  'PL_LT_BigHub',
+  'RO_BG_VH',
+  'NL_DK1_COBRA',
+  'DE_DK1_VH',
+] as const;
+
+/** The Core TSOs as the domain's `tso` field names them, with the EIC the `Tso` filter matches. */
+export const TSO_EICS = {
+  APG: '10XAT-APG------Z',
+  CEPS: '10XCZ-CEPS-GRIDE',
+  ELES: '10XSI-ELES-----1',
+  AMPRION: '10XDE-RWENET---W',
+  '50HERTZ': '10XDE-VE-TRANSMK',
+  TRANSELECTRICA: '10XRO-TEL------2',
+  TENNETGMBH: '10XDE-EON-NETZ-C',
+  TRANSNETBW: '10XDE-ENBW--TNGX',
+  TENNETBV: '10X1001A1001A361',
+  SEPS: '10XSK-SEPS-GRIDB',
+  RTE: '10XFR-RTE------Q',
+  PSE: '10XPL-TSO------P',
+  MAVIR: '10X1001A1001A329',
+  HOPS: '10XHR-HEP-OPS--A',
+  ELIA: '10X1001A1001A094',
+} as const;
+export type Tso = keyof typeof TSO_EICS;

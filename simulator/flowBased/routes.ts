@@ -1,0 +1,58 @@
+// The flow-based data paths, registered beside the declared datasets' (simulator/app.ts): GET and HEAD answered,
+// 405 to the other methods, the rate limit and 5xx share of every path, latency, and each request in the log.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type Answer, problem, type QueryParams } from '../dataAnswer';
+import type { SimulatorState } from '../state';
+import { buildCatalogue } from './catalogue';
+import { answerDomainRequest } from './domainAnswer';
+import { FLOW_BASED_ENDPOINTS, type FlowBasedEndpoint, flowBasedPathOf } from './endpoints';
+import { answerNetPosRequest } from './netPosAnswer';
+import { transportFault } from './transport';
+
+const DATA_PATH_METHODS = ['GET', 'HEAD', 'DELETE', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
+
+export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
+  reply.code(answer.status).type(answer.contentType);
+  if (answer.headers) reply.headers(answer.headers);
+  return reply.send(answer.body);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function registerFlowBasedDataRoutes(app: FastifyInstance, state: SimulatorState): void {
+  const catalogue = buildCatalogue(state.flowBased.seed);
+  const answerOf = (endpoint: FlowBasedEndpoint, params: QueryParams, atMs: number): Answer => {
+    const fault = transportFault(state, atMs);
+    if (fault) return fault;
+    const nowMs = state.now().getTime();
+    return endpoint === 'netPos'
+      ? answerNetPosRequest(state.flowBased, params, nowMs)
+      : answerDomainRequest(state.flowBased, catalogue, endpoint, params, nowMs);
+  };
+  for (const endpoint of FLOW_BASED_ENDPOINTS) {
+    app.route<{ Querystring: QueryParams }>({
+      method: DATA_PATH_METHODS,
+      url: flowBasedPathOf(endpoint),
+      handler: async (request, reply) => {
+        const atMs = Date.now();
+        const params = request.query;
+        const { latencyMs } = state.faults;
+        if (latencyMs > 0) await sleep(latencyMs);
+        const answer =
+          request.method === 'GET' || request.method === 'HEAD'
+            ? answerOf(endpoint, params, atMs)
+            : problem(405, 'Method Not Allowed', 'only GET');
+        state.logRequest({
+          at: atMs,
+          endpoint,
+          fromUtc: params.fromutc ?? null,
+          toUtc: params.toutc ?? null,
+          status: answer.status,
+        });
+        return sendAnswer(reply, answer);
+      },
+    });
+  }
+}
