@@ -37,7 +37,10 @@ Anomalies of the content, each on the days listed:
 While running: GET/POST ${CONTROL_PREFIX}/faults, POST ${CONTROL_PREFIX}/revise?day=YYYY-MM-DD,
   POST ${CONTROL_PREFIX}/republish?day=YYYY-MM-DD, POST ${CONTROL_PREFIX}/publish?day=YYYY-MM-DD[&at=INSTANT],
   POST ${CONTROL_PREFIX}/unpublish?day=YYYY-MM-DD (each with &dataset=ID, default every dataset for publish and
-  unpublish, Core maxExchanges for the others), GET ${CONTROL_PREFIX}/requests`;
+  unpublish, Core maxExchanges for the others), GET ${CONTROL_PREFIX}/requests;
+  Core's flow-based domain (finalComputation, preFinalComputation, initialComputation, netPos): POST
+  ${CONTROL_PREFIX}/flowbased/{publish,unpublish,partial,complete,revise,countChange}?day=YYYY-MM-DD[&endpoint=…],
+  GET ${CONTROL_PREFIX}/flowbased?day=YYYY-MM-DD (docs/simulator.md)`;
 
 /** A mistake in the command line: the CLI prints the message on one line and exits 2. */
 export class SimulateUsageError extends SimulatorInputError {
