@@ -11,7 +11,7 @@ import type { ApiApp } from './types';
 
 export interface RunningApi {
   app: ApiApp;
-  /** http://host:port */
+  /** http://host:port ('' when not listening: see StartApiOptions.listen) */
   url: string;
   close(): Promise<void>;
 }
@@ -22,9 +22,14 @@ export interface StartApiOptions {
   keyRecheckMs?: number;
   /** Log lines go here instead of stdout (tests). */
   logDestination?: NodeJS.WritableStream;
+  /** false: the app is made ready but listens on no port, driven through app.inject() (tests). Default true. */
+  listen?: boolean;
 }
 
-/** Connects as jao_reader, starts the live feed's listener and listens on settings.host:port. */
+/**
+ * Connects as jao_reader, starts the live feed's listener and listens on settings.host:port (unless options.listen is
+ * false).
+ */
 export async function startApi(settings: ApiSettings, options: StartApiOptions = {}): Promise<RunningApi> {
   const pool = createPool(settings.databaseUrl, { max: 20, applicationName: 'jao-api' });
   try {
@@ -58,7 +63,8 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       logger: apiLoggerOptions(settings.logLevel, { sink: options.logDestination }),
     });
     await hub.start();
-    await app.listen({ host: settings.host, port: settings.port });
+    if (options.listen === false) await app.ready();
+    else await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
     await hub.stop();
     await runningDays?.close();
@@ -71,7 +77,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return {
     app,
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url: options.listen === false ? '' : `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     async close() {
       await hub.stop();
       // Open event streams never end by themselves.

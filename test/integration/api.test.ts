@@ -5,7 +5,7 @@ import { KEY_CACHE_MS } from '../../api/auth';
 import { revokeApiKey } from '../../db/apiKeys';
 import { writeDay } from '../../db/writeDay';
 import { addDays, marketTomorrow } from '../../domain/calendar';
-import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
+import { createTestKey, type InjectedTestApi, injectTestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { until } from '../helpers/until';
 import { baseValue, validatedDay } from './storageFixtures';
@@ -18,7 +18,7 @@ const FIRST_WRITE = new Date('2024-01-09T12:00:00.000Z');
 const REVISION = new Date('2024-01-10T06:00:00.000Z');
 
 let db: TestDatabase;
-let api: TestApi;
+let api: InjectedTestApi;
 let key: string;
 
 async function write(day: string, at: Date, value = baseValue) {
@@ -47,7 +47,7 @@ beforeAll(async () => {
     (border, hour) => baseValue(border, hour) + (border === 'AT_BE' && hour < 6 ? 1 : 0),
   );
   key = await createTestKey(db.pool);
-  api = await startTestApi(db.url, { maxRangeDays: 800 });
+  api = await injectTestApi(db.url, { maxRangeDays: 800 });
 });
 
 afterAll(async () => {
@@ -75,7 +75,7 @@ type Row = Record<string, unknown> & { revision?: number; valid_to?: string | nu
 type JsonBody = Row[] & { parameter?: string; message?: string };
 
 async function json(path: string, headers: Record<string, string> = {}) {
-  const response = await getWith(key, `${api.url}${path}`, headers);
+  const response = await api.get(key, path, headers);
   return { status: response.status, headers: response.headers, body: (await response.json()) as JsonBody };
 }
 
@@ -110,10 +110,10 @@ describe('values', () => {
     const path = `/v1/datasets/maxExchanges/values?from=${LONG_DAY}&to=${REVISED_DAY}&border=DE_FR&border=AT_BE`;
     const all = (await json(path)).body as { border: string }[];
     expect(all).toEqual((await viewRows(LONG_DAY, REVISED_DAY)).filter((row) => row.border !== 'BE_AT'));
-    const csv = await getWith(key, `${api.url}${path}&format=csv`);
+    const csv = await api.get(key, `${path}&format=csv`);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(parseCsv(await csv.text())).toEqual(all);
-    const ndjson = await getWith(key, `${api.url}${path}&format=ndjson`);
+    const ndjson = await api.get(key, `${path}&format=ndjson`);
     const lines = (await ndjson.text()).trimEnd().split('\n');
     expect(lines.map((line) => JSON.parse(line))).toEqual(all);
   });
@@ -122,11 +122,8 @@ describe('values', () => {
     const range = `from=${LONG_DAY}&to=${REVISED_DAY}&format=csv`;
     const everyBorder = BORDERS.map((border) => `border=${border}`).join('&');
     for (const asOf of ['', `&as_of=${new Date(REVISION.getTime() - 1).toISOString()}`]) {
-      const copied = await getWith(key, `${api.url}/v1/datasets/maxExchanges/values?${range}${asOf}`);
-      const formatted = await getWith(
-        key,
-        `${api.url}/v1/datasets/maxExchanges/values?${range}${asOf}&${everyBorder}`,
-      );
+      const copied = await api.get(key, `/v1/datasets/maxExchanges/values?${range}${asOf}`);
+      const formatted = await api.get(key, `/v1/datasets/maxExchanges/values?${range}${asOf}&${everyBorder}`);
       expect(copied.status).toBe(200);
       const text = await copied.text();
       expect(text).toBe(await formatted.text());
@@ -249,18 +246,18 @@ describe('caching', () => {
     ];
     const tags: string[] = [];
     for (const path of paths) {
-      const first = await getWith(key, `${api.url}${path}`);
+      const first = await api.get(key, path);
       const etag = first.headers.get('etag')!;
       expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
       expect(first.headers.get('cache-control')).toBe('private, no-cache');
-      const again = await getWith(key, `${api.url}${path}`, { 'if-none-match': etag });
+      const again = await api.get(key, path, { 'if-none-match': etag });
       expect(again.status).toBe(304);
       expect(await again.text()).toBe('');
       tags.push(etag);
     }
     await write('2024-02-01', new Date('2024-02-01T12:00:00.000Z'));
     for (const [i, path] of paths.entries()) {
-      const after = await getWith(key, `${api.url}${path}`, { 'if-none-match': tags[i]! });
+      const after = await api.get(key, path, { 'if-none-match': tags[i]! });
       expect(after.status).toBe(200);
       expect(after.headers.get('etag')).not.toBe(tags[i]);
       await after.arrayBuffer();
@@ -273,9 +270,9 @@ describe('the response cache', () => {
     const day = '2024-03-05';
     await write(day, new Date('2024-03-05T09:00:00.000Z'));
     const get = async (format: string) => {
-      const response = await getWith(
+      const response = await api.get(
         key,
-        `${api.url}/v1/datasets/maxExchanges/values?from=${day}&to=${day}&format=${format}`,
+        `/v1/datasets/maxExchanges/values?from=${day}&to=${day}&format=${format}`,
       );
       expect(response.status).toBe(200);
       return {
@@ -366,7 +363,7 @@ describe('refusals', () => {
         `/v1/datasets/maxExchanges/revisions?border=AT_BE&mtu=${encoded}`,
         `/v1/days?from=2024-01-01&to=${encoded}`,
       ]) {
-        const answer = await getWith(key, `${api.url}${path}`);
+        const answer = await api.get(key, path);
         expect({ path: path.slice(0, 120), status: answer.status }).toEqual({
           path: path.slice(0, 120),
           status: 400,
@@ -380,52 +377,52 @@ describe('refusals', () => {
   });
 
   it('answers 401 without a key, with a malformed, unknown or revoked key; 403 outside its scope', async () => {
-    const path = `${api.url}/v1/datasets/maxExchanges/series`;
-    const none = await getWith(null, path);
+    const path = '/v1/datasets/maxExchanges/series';
+    const none = await api.get(null, path);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
-    expect((await getWith('not-a-key', path)).status).toBe(401);
-    expect((await getWith(`jao_${'A'.repeat(43)}`, path)).status).toBe(401);
-    expect((await fetch(path, { headers: { authorization: `Basic ${key}` } })).status).toBe(401);
+    expect((await api.get('not-a-key', path)).status).toBe(401);
+    expect((await api.get(`jao_${'A'.repeat(43)}`, path)).status).toBe(401);
+    expect((await api.request(path, { headers: { authorization: `Basic ${key}` } })).status).toBe(401);
     const revoked = await createTestKey(db.pool);
-    expect((await getWith(revoked, path)).status).toBe(200);
+    expect((await api.get(revoked, path)).status).toBe(200);
     const id = (await db.pool.query('SELECT max(key_id) AS id FROM jao.api_key')).rows[0].id;
     await revokeApiKey(db.pool, id);
     // Refused once the API knows (told of the revocation, or its cached lookup expired): within KEY_CACHE_MS.
     const revokedAt = Date.now();
     await until('the revoked key refused', async () =>
-      (await getWith(revoked, path)).status === 401 ? true : undefined,
+      (await api.get(revoked, path)).status === 401 ? true : undefined,
     );
     expect(Date.now() - revokedAt).toBeLessThan(KEY_CACHE_MS + 1_000);
     const otherScope = await createTestKey(db.pool, ['otherDataset']);
-    const forbidden = await getWith(otherScope, path);
+    const forbidden = await api.get(otherScope, path);
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as { message: string }).message).toContain('maxExchanges');
-    expect((await getWith(otherScope, `${api.url}/v1/events`)).status).toBe(403);
-    expect((await getWith(null, `${api.url}/livez`)).status).toBe(200);
-    const ready = await getWith(null, `${api.url}/readyz`);
+    expect((await api.get(otherScope, '/v1/events')).status).toBe(403);
+    expect((await api.get(null, '/livez')).status).toBe(200);
+    const ready = await api.get(null, '/readyz');
     expect(await ready.json()).toEqual({ status: 'ok' });
   });
 
   it('never writes a key into its logs', async () => {
-    await getWith(key, `${api.url}/v1/datasets/maxExchanges/series`);
-    await getWith(`${key}x`, `${api.url}/v1/datasets/maxExchanges/series`);
+    await api.get(key, '/v1/datasets/maxExchanges/series');
+    await api.get(`${key}x`, '/v1/datasets/maxExchanges/series');
     const logs = api.logs.join('');
     expect(logs).toContain('"statusCode":200');
     expect(logs).not.toContain(key.slice(4, 20));
   });
 
   it('answers 429 with Retry-After past the per-key rate limit, per key', async () => {
-    const limited = await startTestApi(db.url, { rateLimitPerMinute: 3 });
+    const limited = await injectTestApi(db.url, { rateLimitPerMinute: 3 });
     try {
       const other = await createTestKey(db.pool);
-      const path = `${limited.url}/v1/datasets/maxExchanges/series`;
-      for (let i = 0; i < 3; i++) expect((await getWith(key, path)).status).toBe(200);
-      const refused = await getWith(key, path);
+      const path = '/v1/datasets/maxExchanges/series';
+      for (let i = 0; i < 3; i++) expect((await limited.get(key, path)).status).toBe(200);
+      const refused = await limited.get(key, path);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await getWith(other, path)).status).toBe(200);
-      expect((await getWith(null, `${limited.url}/livez`)).status).toBe(200);
+      expect((await limited.get(other, path)).status).toBe(200);
+      expect((await limited.get(null, '/livez')).status).toBe(200);
     } finally {
       await limited.close();
     }
@@ -434,8 +431,8 @@ describe('refusals', () => {
 
 describe('metrics', () => {
   it('serves Prometheus metrics without a key: its answers by route and status, and the process', async () => {
-    expect((await getWith(null, `${api.url}/livez`)).status).toBe(200);
-    const answer = await getWith(null, `${api.url}/metrics`);
+    expect((await api.get(null, '/livez')).status).toBe(200);
+    const answer = await api.get(null, '/metrics');
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await answer.text();
@@ -449,7 +446,7 @@ describe('metrics', () => {
 
 describe('documentation', () => {
   it('describes every path with its security scheme in OpenAPI 3, with interactive docs', async () => {
-    const spec = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+    const spec = (await (await api.request('/openapi.json')).json()) as {
       openapi: string;
       paths: Record<string, { get: { security: unknown; parameters: { name: string }[] } }>;
       components: { securitySchemes: Record<string, unknown> };
@@ -510,7 +507,7 @@ describe('documentation', () => {
     ] as const) {
       expect(runRoutes[path]![method]!.parameters.map((p) => p.name).sort(), path).toEqual(names);
     }
-    const docs = await fetch(`${api.url}/docs/`);
+    const docs = await api.request('/docs/');
     expect(docs.status).toBe(200);
     expect(await docs.text()).not.toMatch(/https?:\/\/(cdn|unpkg)/);
   });
@@ -518,7 +515,7 @@ describe('documentation', () => {
 
 describe('the status page', () => {
   it('serves the page and its assets from this origin only, under a strict CSP, without a key', async () => {
-    const page = await fetch(`${api.url}/`);
+    const page = await api.request('/');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'; script-src 'self'");
@@ -539,13 +536,13 @@ describe('the status page', () => {
       maxRangeDays: 800,
     });
     for (const asset of assets.slice(1)) {
-      const first = await fetch(`${api.url}${asset}`);
+      const first = await api.request(asset);
       expect(first.status).toBe(200);
       const body = await first.text();
       expect(body.length).toBeGreaterThan(1000);
       // Nothing is loaded from elsewhere: no URL to another origin in a script or stylesheet import.
       expect(body).not.toMatch(/(?:import|url)\(\s*["']?https?:/);
-      const again = await fetch(`${api.url}${asset}`, {
+      const again = await api.request(asset, {
         headers: { 'if-none-match': first.headers.get('etag')! },
       });
       expect(again.status).toBe(304);
@@ -553,8 +550,8 @@ describe('the status page', () => {
   });
 
   it('says which days run only with a key, and answers 503 (not an empty list) without Temporal', async () => {
-    expect((await fetch(`${api.url}/v1/days/running`)).status).toBe(401);
-    const answer = await getWith(key, `${api.url}/v1/days/running`);
+    expect((await api.request('/v1/days/running')).status).toBe(401);
+    const answer = await api.get(key, '/v1/days/running');
     expect(answer.status).toBe(503);
     expect(await answer.json()).toMatchObject({
       statusCode: 503,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASETS, type Dataset } from '../../domain/datasets';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
-import { createTestKey, getWith, SseReader, startTestApi, type TestApi } from '../helpers/api';
+import { createTestKey, SseReader, startTestApi, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { storeSimulatedDay } from '../helpers/simulatedDays';
 
@@ -32,6 +32,7 @@ beforeAll(async () => {
   keys.core = await createTestKey(db.pool, ['maxExchanges']);
   keys.nordic = await createTestKey(db.pool, [NORDIC]);
   keys.every = await createTestKey(db.pool, [...DATASETS]);
+  // Listening for the live feed's test; every other test asks through app.inject() (api.get).
   api = await startTestApi(db.url);
 });
 
@@ -44,7 +45,7 @@ afterAll(async () => {
 type Row = Record<string, unknown>;
 
 async function json(key: string, path: string): Promise<{ status: number; body: Row[] & Row }> {
-  const response = await getWith(key, `${api.url}${path}`);
+  const response = await api.get(key, path);
   return { status: response.status, body: (await response.json()) as Row[] & Row };
 }
 
@@ -141,7 +142,7 @@ describe('/v1/datasets/{dataset}/…', () => {
       stored_from: null,
       stored_to: null,
     });
-    expect((await getWith(null, `${api.url}/v1/datasets`)).status).toBe(401);
+    expect((await api.get(null, '/v1/datasets')).status).toBe(401);
   });
 
   it('answers 404 listing the known datasets, 403 outside the key, 400 before the first day', async () => {
@@ -198,6 +199,7 @@ describe('/v1/datasets/{dataset}/…', () => {
   it('replays to a key the events of its datasets only', async () => {
     const controller = new AbortController();
     try {
+      // On the socket: an event stream never ends, and app.inject() waits for the end of an answer.
       const response = await fetch(`${api.url}/v1/events`, {
         headers: { authorization: `Bearer ${keys.nordic}`, 'last-event-id': '0' },
         signal: controller.signal,

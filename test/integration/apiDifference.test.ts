@@ -2,7 +2,7 @@
 // lost in the second, six values changed), per border and MTU, in json and csv, and its refusals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDay } from '../../db/writeDay';
-import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
+import { createTestKey, type InjectedTestApi, injectTestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, validatedDay } from './storageFixtures';
 
@@ -13,7 +13,7 @@ const REVISION = new Date('2024-01-10T06:00:00.000Z');
 const PATH = '/v1/datasets/maxExchanges/difference';
 
 let db: TestDatabase;
-let api: TestApi;
+let api: InjectedTestApi;
 let key: string;
 
 async function write(at: Date, value: (border: string, hour: number) => number | undefined) {
@@ -40,7 +40,7 @@ beforeAll(async () => {
     return baseValue(border, hour) + (border === 'AT_BE' && hour < 6 ? 7 : 0);
   });
   key = await createTestKey(db.pool);
-  api = await startTestApi(db.url);
+  api = await injectTestApi(db.url);
 });
 
 afterAll(async () => {
@@ -56,7 +56,7 @@ interface Difference {
   difference_mw: number | null;
 }
 
-const get = (query: string) => getWith(key, `${api.url}${PATH}?${query}`);
+const get = (query: string) => api.get(key, `${PATH}?${query}`);
 
 async function asOf(at: Date | null, border: string) {
   const source = at ? 'jao.max_exchanges_as_of($2)' : 'jao.max_exchanges';

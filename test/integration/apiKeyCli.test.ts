@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, hashApiKey } from '../../db/apiKeys';
 import { writeDay } from '../../db/writeDay';
 import { DATASETS } from '../../domain/datasets';
-import { getWith, openEvents, type SseReader, startTestApi, type TestApi } from '../helpers/api';
+import { openEvents, type SseReader, startTestApi, type TestApi } from '../helpers/api';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { failedDayWrite } from './storageFixtures';
@@ -83,6 +83,7 @@ describe('an open live feed and its key', () => {
   let nextDay = 1;
 
   beforeAll(async () => {
+    // Listening: these tests are of open event streams (a refused reconnect is asked through app.inject()).
     api = await startTestApi(db.url, {}, 60_000);
     notifiedOnly = await startTestApi(db.url, {}, 60_000, 3_600_000);
     const { token } = await createApiKey(db.pool, { name: 'control', datasets: ['maxExchanges'] });
@@ -130,7 +131,7 @@ describe('an open live feed and its key', () => {
       },
     });
     // The notification also dropped the key from the cache of looked-up keys: a reconnect is refused at once.
-    expect((await getWith(revoked.token, `${notifiedOnly.url}/v1/events`)).status).toBe(401);
+    expect((await notifiedOnly.get(revoked.token, '/v1/events')).status).toBe(401);
     await controlStillLive();
   });
 
@@ -139,7 +140,7 @@ describe('an open live feed and its key', () => {
     await db.pool.query('UPDATE jao.api_key SET revoked_at = now() WHERE key_id = $1', [revoked.id]);
     await revoked.stream.until(() => revoked.stream.ended, PROMISED_MS);
     expect(lastEvent(revoked.stream)?.event).toBe('key.revoked');
-    expect((await getWith(revoked.token, `${api.url}/v1/events`)).status).toBe(401);
+    expect((await api.get(revoked.token, '/v1/events')).status).toBe(401);
     await controlStillLive();
   });
 
@@ -151,7 +152,7 @@ describe('an open live feed and its key', () => {
       event: 'key.unscoped',
       data: { type: 'key.unscoped', dataset: 'maxExchanges' },
     });
-    expect((await getWith(rescoped.token, `${api.url}/v1/events`)).status).toBe(403);
+    expect((await api.get(rescoped.token, '/v1/events')).status).toBe(403);
     await controlStillLive();
   });
 });

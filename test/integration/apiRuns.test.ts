@@ -8,7 +8,7 @@ import { createApiKey, setOperatorScope } from '../../db/apiKeys';
 import { addDays, marketTomorrow } from '../../domain/calendar';
 import type { Dataset } from '../../domain/datasets';
 import { dayWorkflowId } from '../../domain/workflowInputs';
-import { getWith, openEvents, startTestApi, type TestApi } from '../helpers/api';
+import { openEvents, startTestApi, type TestApi } from '../helpers/api';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 const PARTIAL = '2024-02-05';
@@ -30,8 +30,9 @@ let reader: string;
 let nordicOperator: string;
 let nordicOperatorId: number;
 
+/** Through app.inject(), as every request here but the live feed's. */
 const post = (key: string | null, path: string, body: unknown) =>
-  fetch(`${api.url}${path}`, {
+  api.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify(body),
@@ -78,6 +79,7 @@ beforeAll(async () => {
   });
   nordicOperator = nordicMade.token;
   nordicOperatorId = nordicMade.key.id;
+  // Listening for the live feed (openEvents); every other request goes through app.inject() (api.get, post).
   api = await startTestApi(h.db.url, {
     temporal: { address: inject('temporalAddress'), namespace: h.temporal.namespace, taskQueue: h.taskQueue },
   });
@@ -91,8 +93,8 @@ afterAll(async () => {
 
 describe('the operator scope', () => {
   it('tells the page which scope a key has', async () => {
-    expect(await (await getWith(reader, `${api.url}/v1/key`)).json()).toMatchObject({ scope: 'reader' });
-    expect(await (await getWith(operator, `${api.url}/v1/key`)).json()).toMatchObject({
+    expect(await (await api.get(reader, '/v1/key')).json()).toMatchObject({ scope: 'reader' });
+    expect(await (await api.get(operator, '/v1/key')).json()).toMatchObject({
       id: operatorId,
       name: 'ops desk',
       scope: 'operator',
@@ -106,7 +108,7 @@ describe('the operator scope', () => {
       expect(days.status).toBe(expected);
       if (key) expect(((await days.json()) as { message: string }).message).toMatch(/reader key.*--operator/);
       expect((await post(key, '/v1/runs/backfill', { from: PARTIAL, to: FAILED })).status).toBe(expected);
-      expect((await getWith(key, `${api.url}/v1/days/${PARTIAL}/runs`)).status).toBe(expected);
+      expect((await api.get(key, `/v1/days/${PARTIAL}/runs`)).status).toBe(expected);
     }
     expect(await runsOf(dayWorkflowId('maxExchanges', PARTIAL))).toHaveLength(1);
   });
@@ -130,13 +132,13 @@ describe('the operator scope', () => {
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(await answer.json(), JSON.stringify(body)).toMatchObject({ statusCode: 400, parameter });
     }
-    const notJson = await fetch(`${api.url}/v1/runs/days`, {
+    const notJson = await api.request('/v1/runs/days', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
       body: '{"days": [',
     });
     expect(notJson.status).toBe(400);
-    expect((await getWith(operator, `${api.url}/v1/days/2024-13-01/runs`)).status).toBe(400);
+    expect((await api.get(operator, '/v1/days/2024-13-01/runs')).status).toBe(400);
   });
 });
 
@@ -168,9 +170,7 @@ describe('acting through the API', () => {
     await expect
       .poll(
         async () => {
-          runs = (await (
-            await getWith(operator, `${api.url}/v1/days/${PARTIAL}/runs`)
-          ).json()) as typeof runs;
+          runs = (await (await api.get(operator, `/v1/days/${PARTIAL}/runs`)).json()) as typeof runs;
           return runs.map((run) => run.day_status);
         },
         { timeout: 10_000, interval: 200 },
@@ -210,7 +210,7 @@ describe('acting through the API', () => {
       await expect
         .poll(
           async () => {
-            const list = (await (await getWith(reader, `${api.url}/v1/backfills`)).json()) as {
+            const list = (await (await api.get(reader, '/v1/backfills')).json()) as {
               workflow_id: string;
               progress: { total: number } | null;
             }[];
@@ -241,7 +241,7 @@ describe('another dataset: Nordic maxExchanges', () => {
       for (const answer of [
         await post(key, `/v1/runs/days?${nordic}`, { days: [NORDIC_PARTIAL] }),
         await post(key, `/v1/runs/backfill?${nordic}`, { from: NORDIC_PARTIAL, to: NORDIC_PARTIAL }),
-        await getWith(key, `${api.url}/v1/days/${NORDIC_PARTIAL}/runs?${nordic}`),
+        await api.get(key, `/v1/days/${NORDIC_PARTIAL}/runs?${nordic}`),
       ]) {
         expect(answer.status).toBe(status);
         expect(((await answer.json()) as { message: string }).message).toMatch(message);
@@ -253,7 +253,7 @@ describe('another dataset: Nordic maxExchanges', () => {
         from: NORDIC_PARTIAL,
         to: NORDIC_PARTIAL,
       }),
-      await getWith(nordicOperator, `${api.url}/v1/days/${NORDIC_PARTIAL}/runs?dataset=`),
+      await api.get(nordicOperator, `/v1/days/${NORDIC_PARTIAL}/runs?dataset=`),
     ]) {
       expect(answer.status).toBe(404);
       const body = (await answer.json()) as { message: string; parameter: string; datasets: string[] };
@@ -270,7 +270,7 @@ describe('another dataset: Nordic maxExchanges', () => {
         await post(nordicOperator, `/v1/runs/backfill?${nordic}`, { from: PARTIAL, to: NORDIC_PARTIAL }),
         'from',
       ],
-      [await getWith(nordicOperator, `${api.url}/v1/days/${PARTIAL}/runs?${nordic}`), 'day'],
+      [await api.get(nordicOperator, `/v1/days/${PARTIAL}/runs?${nordic}`), 'day'],
     ];
     for (const [answer, parameter] of cases) {
       expect(answer.status).toBe(400);
@@ -285,6 +285,7 @@ describe('another dataset: Nordic maxExchanges', () => {
     expect(await statusOf(NORDIC_PARTIAL, NORDIC)).toBe('partial');
     const stop = new AbortController();
     try {
+      // The live feed on the socket: an event stream never ends, and app.inject() waits for an answer's end.
       const events = await openEvents(api.url, nordicOperator, stop.signal);
       const answer = await post(nordicOperator, `/v1/runs/days?${nordic}`, { days: [NORDIC_PARTIAL] });
       expect(answer.status).toBe(202);
@@ -331,7 +332,7 @@ describe('another dataset: Nordic maxExchanges', () => {
       .poll(
         async () => {
           runs = (await (
-            await getWith(nordicOperator, `${api.url}/v1/days/${NORDIC_PARTIAL}/runs?${nordic}`)
+            await api.get(nordicOperator, `/v1/days/${NORDIC_PARTIAL}/runs?${nordic}`)
           ).json()) as typeof runs;
           return runs.map((run) => run.day_status);
         },
@@ -342,7 +343,7 @@ describe('another dataset: Nordic maxExchanges', () => {
       new Set([dayWorkflowId(NORDIC, NORDIC_PARTIAL)]),
     );
     expect(runs[0]!.started_by).toEqual({ via: 'api', key_id: nordicOperatorId, key_name: 'nordic desk' });
-    const core = await getWith(nordicOperator, `${api.url}/v1/days/${NORDIC_PARTIAL}/runs`);
+    const core = await api.get(nordicOperator, `/v1/days/${NORDIC_PARTIAL}/runs`);
     expect(core.status).toBe(200);
     expect(await core.json()).toEqual([]);
   });
@@ -363,7 +364,7 @@ describe('another dataset: Nordic maxExchanges', () => {
       );
       const listed = async (query: string) =>
         (
-          (await (await getWith(nordicOperator, `${api.url}/v1/backfills${query}`)).json()) as {
+          (await (await api.get(nordicOperator, `/v1/backfills${query}`)).json()) as {
             workflow_id: string;
           }[]
         ).some((item) => item.workflow_id === started.workflow_id);
@@ -383,7 +384,7 @@ describe('another dataset: Nordic maxExchanges', () => {
 
 describe('the page facts', () => {
   it("tells tomorrow's freshness as jao status does", async () => {
-    const answer = await getWith(reader, `${api.url}/v1/freshness`);
+    const answer = await api.get(reader, '/v1/freshness');
     expect(answer.status).toBe(200);
     const tomorrow = marketTomorrow(new Date());
     expect(await answer.json()).toMatchObject({
@@ -401,12 +402,13 @@ describe('losing the operator scope', () => {
   it("ends the operator's open live feed with key.demoted; the key reads on as a reader", async () => {
     const stop = new AbortController();
     try {
+      // The live feed on the socket: an event stream never ends, and app.inject() waits for an answer's end.
       const events = await openEvents(api.url, operator, stop.signal);
       await setOperatorScope(h.db.pool, operatorId, false);
       await events.until(() => events.ended, 5_000);
       expect(events.events.at(-1)?.event).toBe('key.demoted');
       expect((await post(operator, '/v1/runs/days', { days: [PARTIAL] })).status).toBe(403);
-      expect((await getWith(operator, `${api.url}/v1/days?from=${PARTIAL}&to=${PARTIAL}`)).status).toBe(200);
+      expect((await api.get(operator, `/v1/days?from=${PARTIAL}&to=${PARTIAL}`)).status).toBe(200);
     } finally {
       stop.abort();
     }

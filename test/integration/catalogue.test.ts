@@ -7,7 +7,7 @@ import type { CatalogSeries, DataDictionary } from '../../db/catalogue';
 import { describePublicationSchedule } from '../../domain/datasetSource';
 import type { BackfillResult } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
-import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
+import { createTestKey, type InjectedTestApi, injectTestApi } from '../helpers/api';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
@@ -24,7 +24,7 @@ let db: TestDatabase;
 let simulator: SimulatorHandle;
 let temporal: TemporalTestContext;
 let worker: JaoProcess;
-let api: TestApi;
+let api: InjectedTestApi;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
@@ -52,7 +52,7 @@ beforeAll(async () => {
     args: [{ from: FROM, to: TO, mode: 'all', concurrency: 4 }],
   });
   expect(backfill.byStatus).toEqual({ complete: 3, partial: 1 });
-  api = await startTestApi(db.url);
+  api = await injectTestApi(db.url);
 });
 afterAll(async () => {
   await api?.close();
@@ -171,7 +171,7 @@ describe('jao catalogue', () => {
 describe("the API's series endpoint", () => {
   it("serves the catalogue's fields beside its own", async () => {
     const key = await createTestKey(db.pool);
-    const answer = await getWith(key, `${api.url}/v1/datasets/maxExchanges/series`);
+    const answer = await api.get(key, '/v1/datasets/maxExchanges/series');
     expect(answer.status).toBe(200);
     const body = (await answer.json()) as (CatalogSeries & { values: number })[];
     expect(body).toHaveLength(156);
@@ -192,8 +192,8 @@ describe("the API's series endpoint", () => {
 
   it('answers anew once a reprocessing re-judged a day (its ETag moves with every write)', async () => {
     const key = await createTestKey(db.pool);
-    const url = `${api.url}/v1/datasets/maxExchanges/series`;
-    const before = await getWith(key, url);
+    const path = '/v1/datasets/maxExchanges/series';
+    const before = await api.get(key, path);
     const etag = before.headers.get('etag')!;
     expect(etag).toBeTruthy();
     // A faulty build had judged the day with a missing MTU complete.
@@ -208,7 +208,7 @@ describe("the API's series endpoint", () => {
       `  ${PARTIAL} complete → partial: 0 values (0 changed, 0 added, 0 vanished)`,
     );
     expect(simulator.requests.length).toBe(requests);
-    const after = await getWith(key, url, { 'if-none-match': etag });
+    const after = await api.get(key, path, { 'if-none-match': etag });
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(etag);
     const body = (await after.json()) as CatalogSeries[];

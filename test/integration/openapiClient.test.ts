@@ -1,6 +1,7 @@
 // The API's OpenAPI document as a desk uses it: Redocly's recommended rules find nothing in it, and a client generated
 // from it (openapi-typescript types, openapi-fetch calls) type-checks under strict TypeScript and reads values, days
-// and datasets from the running API, and meets a 400 with the documented error body. In a database of its own.
+// and datasets from the API (in-process: its requests go through app.inject(), passed as openapi-fetch's `fetch`),
+// and meets a 400 with the documented error body. In a database of its own.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { createConfig, lintFromString } from '@redocly/openapi-core';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDay } from '../../db/writeDay';
-import { createTestKey, startTestApi, type TestApi } from '../helpers/api';
+import { createTestKey, type InjectedTestApi, injectTestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { REPO_ROOT } from '../helpers/processes';
 import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
@@ -22,8 +23,12 @@ const GENERATED = join(REPO_ROOT, 'test-artifacts', `openapi-client-${process.pi
 const CLIENT = `import createClient from 'openapi-fetch';
 import type { paths } from './schema';
 
-export async function readThroughClient(baseUrl: string, key: string) {
-  const client = createClient<paths>({ baseUrl, headers: { authorization: \`Bearer \${key}\` } });
+export async function readThroughClient(
+  baseUrl: string,
+  key: string,
+  fetch?: (request: Request) => Promise<Response>,
+) {
+  const client = createClient<paths>({ baseUrl, headers: { authorization: \`Bearer \${key}\` }, fetch });
   const datasets = await client.GET('/v1/datasets');
   const values = await client.GET('/v1/datasets/{dataset}/values', {
     params: { path: { dataset: 'maxExchanges' }, query: { from: '${DAY}', to: '${DAY}' } },
@@ -40,7 +45,7 @@ export async function readThroughClient(baseUrl: string, key: string) {
 `;
 
 let db: TestDatabase;
-let api: TestApi;
+let api: InjectedTestApi;
 let key: string;
 let document: string;
 
@@ -48,8 +53,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await writeDay(db.pool, fetchWrite(DAY, validatedDay(DAY, BORDERS, baseValue), new Date()));
   key = await createTestKey(db.pool);
-  api = await startTestApi(db.url);
-  document = await (await fetch(`${api.url}/openapi.json`)).text();
+  api = await injectTestApi(db.url);
+  document = await (await api.request('/openapi.json')).text();
 });
 
 afterAll(async () => {
@@ -118,6 +123,7 @@ describe('a client generated from it', () => {
       readThroughClient: (
         baseUrl: string,
         key: string,
+        fetch: (request: Request) => Promise<Response>,
       ) => Promise<{
         datasetIds: string[];
         values: { border: string; mtu: string; value: number }[];
@@ -125,7 +131,7 @@ describe('a client generated from it', () => {
         refusal: { status: number; body: unknown };
       }>;
     };
-    const read = await client.readThroughClient(api.url, key);
+    const read = await client.readThroughClient('http://jao-api.test', key, api.request);
     expect(read.datasetIds).toEqual(['maxExchanges']);
     expect(read.values).toHaveLength(BORDERS.length * 24);
     expect(read.values[0]).toEqual({

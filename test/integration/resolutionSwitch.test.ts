@@ -4,7 +4,7 @@
 // GET /v1/days; an hourly answer on a quarter-hour day is drift, and partial: judged on the declared 96 MTUs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackfillResult, backfillWorkflowId } from '../../domain/workflowInputs';
-import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
+import { createTestKey, type InjectedTestApi, injectTestApi } from '../helpers/api';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 const DATASET = 'coreScheduledExchanges';
@@ -14,7 +14,7 @@ const HOURLY_ON_QUARTER_HOUR_DAY = '2025-10-03';
 
 describe('a declared resolution switch inside one dataset', () => {
   let harness: PipelineHarness;
-  let api: TestApi;
+  let api: InjectedTestApi;
   let backfill: BackfillResult;
 
   beforeAll(async () => {
@@ -28,7 +28,7 @@ describe('a declared resolution switch inside one dataset', () => {
       args: [{ dataset: DATASET, from: FROM, to: TO, mode: 'all', concurrency: 4 }],
     });
     await harness.runDay(HOURLY_ON_QUARTER_HOUR_DAY, DATASET);
-    api = await startTestApi(harness.db.url);
+    api = await injectTestApi(harness.db.url);
   });
 
   afterAll(async () => {
@@ -66,9 +66,9 @@ describe('a declared resolution switch inside one dataset', () => {
 
   it('GET /v1/days shows each day’s resolution and no drift for the declared switch, and drift for an undeclared one', async () => {
     const key = await createTestKey(harness.db.pool, [DATASET]);
-    const response = await getWith(
+    const response = await api.get(
       key,
-      `${api.url}/v1/days?dataset=${DATASET}&from=${FROM}&to=${HOURLY_ON_QUARTER_HOUR_DAY}`,
+      `/v1/days?dataset=${DATASET}&from=${FROM}&to=${HOURLY_ON_QUARTER_HOUR_DAY}`,
     );
     expect(response.status).toBe(200);
     const days = (await response.json()) as Array<{
