@@ -61,15 +61,10 @@ function parseInstant(text: string | undefined): number | null {
 }
 
 /**
- * The answer to a data request received at `atMs`, its parameters under lower-cased names (JAO reads them
- * case-insensitively). Counts the request towards the rate limit.
+ * A 429 or 5xx for a request at `atMs` (counted towards the rate limit every data path shares), or null to answer
+ * it: what comes before a request is read, on every data path.
  */
-export function answerDataRequest(
-  state: SimulatorState,
-  params: QueryParams,
-  atMs: number,
-  dataset: Dataset = DEFAULT_DATASET,
-): Answer {
+export function transportFault(state: SimulatorState, atMs: number): Answer | null {
   const { faults } = state;
   if (state.isRateLimited(atMs)) {
     const answer = problem(429, 'Too Many Requests', 'Rate limit exceeded, try again later.');
@@ -81,6 +76,22 @@ export function answerDataRequest(
     const status = SERVER_ERROR_STATUSES[Math.floor(state.random() * SERVER_ERROR_STATUSES.length)]!;
     return problem(status, 'Server Error', 'An unexpected error occurred (simulated).');
   }
+  return null;
+}
+
+/**
+ * The answer to a data request received at `atMs`, its parameters under lower-cased names (JAO reads them
+ * case-insensitively). Counts the request towards the rate limit.
+ */
+export function answerDataRequest(
+  state: SimulatorState,
+  params: QueryParams,
+  atMs: number,
+  dataset: Dataset = DEFAULT_DATASET,
+): Answer {
+  const fault = transportFault(state, atMs);
+  if (fault) return fault;
+  const { faults } = state;
   const fromMs = parseInstant(params.fromutc);
   const toMs = parseInstant(params.toutc);
   if (fromMs === null || toMs === null) {

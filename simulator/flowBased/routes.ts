@@ -1,13 +1,12 @@
 // The flow-based data paths, registered beside the declared datasets' (simulator/app.ts): GET and HEAD answered,
 // 405 to the other methods, the rate limit and 5xx share of every path, latency, and each request in the log.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type Answer, problem, type QueryParams } from '../dataAnswer';
+import { type Answer, problem, type QueryParams, transportFault } from '../dataAnswer';
 import type { SimulatorState } from '../state';
 import { buildCatalogue } from './catalogue';
 import { answerDomainRequest } from './domainAnswer';
 import { FLOW_BASED_ENDPOINTS, type FlowBasedEndpoint, flowBasedPathOf } from './endpoints';
 import { answerNetPosRequest } from './netPosAnswer';
-import { transportFault } from './transport';
 
 const DATA_PATH_METHODS = ['GET', 'HEAD', 'DELETE', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
 
