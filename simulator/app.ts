@@ -59,10 +59,6 @@ function send(reply: FastifyReply, answer: Answer): FastifyReply {
   return reply.send(answer.body);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 type QueryRoute = { Querystring: QueryParams };
 
 export function buildSimulatorApp(state: SimulatorState): FastifyInstance {
@@ -112,8 +108,7 @@ export function buildSimulatorApp(state: SimulatorState): FastifyInstance {
 function registerDataRoutes(app: FastifyInstance, state: SimulatorState): void {
   async function answerLogged(dataset: Dataset, params: QueryParams, method: string): Promise<Answer> {
     const atMs = Date.now();
-    const { latencyMs } = state.faults;
-    if (latencyMs > 0) await sleep(latencyMs);
+    await state.holdForLatency();
     const answer =
       method === 'GET' || method === 'HEAD'
         ? answerDataRequest(state, params, atMs, dataset)

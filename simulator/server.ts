@@ -36,6 +36,8 @@ export interface SimulatorOptions {
 export interface SimulatorHandle {
   origin: string;
   requests: RequestLogEntry[];
+  /** Requests held by the latency fault right now: received and not answered yet. */
+  waitingRequests(): number;
   setFaults(faults: Partial<SimulatorFaults>): void;
   /**
    * Datasets default to Core maxExchanges. Returns how many times the day was revised (its values' version, as
@@ -93,6 +95,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     origin: `http://${hostInUrl}:${address.port}`,
     requests: state.requests,
+    waitingRequests: () => state.waitingRequests,
     publishDay: (day, at, dataset) => state.publishDay(day, at, dataset),
     unpublishDay: (day, dataset) => state.unpublishDay(day, dataset),
     setFaults(changes) {

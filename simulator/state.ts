@@ -150,6 +150,21 @@ export class SimulatorState {
     return false;
   }
 
+  /** Requests held by the latency fault right now: received, not answered yet. */
+  waitingRequests = 0;
+
+  /** Holds a request for the latency fault's time (none without it), counted in waitingRequests meanwhile. */
+  async holdForLatency(): Promise<void> {
+    const { latencyMs } = this.currentFaults;
+    if (latencyMs <= 0) return;
+    this.waitingRequests += 1;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    } finally {
+      this.waitingRequests -= 1;
+    }
+  }
+
   logRequest(entry: RequestLogEntry): void {
     if (this.requests.length >= REQUEST_LOG_LIMIT) this.requests.splice(0, REQUEST_LOG_LIMIT / 10);
     this.requests.push(entry);

@@ -16,10 +16,6 @@ export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
   return reply.send(answer.body);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 export function registerFlowBasedDataRoutes(app: FastifyInstance, state: SimulatorState): void {
   const catalogue = buildCatalogue(state.flowBased.seed);
   const answerOf = (endpoint: FlowBasedEndpoint, params: QueryParams, atMs: number): Answer => {
@@ -37,8 +33,7 @@ export function registerFlowBasedDataRoutes(app: FastifyInstance, state: Simulat
       handler: async (request, reply) => {
         const atMs = Date.now();
         const params = request.query;
-        const { latencyMs } = state.faults;
-        if (latencyMs > 0) await sleep(latencyMs);
+        await state.holdForLatency();
         const answer =
           request.method === 'GET' || request.method === 'HEAD'
             ? answerOf(endpoint, params, atMs)

@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
-import { untilRead } from '../helpers/until';
+import { untilRead, untilTrue } from '../helpers/until';
 
 const DAY = '2024-08-14';
 /** JAO answers after this, and the workers wait as long for it: a stop that waited for the request would time out the test. */
@@ -31,6 +31,9 @@ describe('a worker that stops while a fetch waits on JAO', () => {
         (activity) => activity.activityType?.name === 'fetchDayFromJao',
       );
     await untilRead('the fetch started', fetchOf, (fetch) => fetch?.state === STARTED);
+    // Started for the server once a worker polled it; waiting on JAO once its request reached JAO. A worker stopped
+    // in between has not run the attempt, and nothing reports it before the heartbeat timeout.
+    await untilTrue('the fetch waiting on JAO', () => h.simulator.waitingRequests() > 0);
 
     await workers.stop();
     // The abandoned attempt reaches the workflow's description a moment after the worker stopped.
