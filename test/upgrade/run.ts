@@ -6,9 +6,10 @@
 // this tree (docs/howto/upgrade.md "Upgrading from the previous release"), and back again (rollback one release).
 //
 // It passes (exit 0) only when everything stored before reads the same after, the in-flight backfill completes with
-// no day fetched twice, an event-stream consumer that reconnects by Last-Event-ID misses no event, no probe
-// operation waited more than 1 s, the schema equals a fresh install's, and the previous release, started again on the
-// upgraded database, re-runs a day and serves its values. It uses its own database, dev server and simulator.
+// no day fetched twice (but once more a day whose request the stopped worker abandoned, as workers do since 1.2.0),
+// an event-stream consumer that reconnects by Last-Event-ID misses no event, no probe operation waited more than 1 s,
+// the schema equals a fresh install's, and the previous release, started again on the upgraded database, re-runs a
+// day and serves its values. It uses its own database, dev server and simulator.
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -211,6 +212,11 @@ async function requestsByDay(simulatorRequests: { fromUtc: string | null; status
   return counts;
 }
 
+/** The days whose fetch a stopping worker abandoned, from its log lines (`fetch of D stopped: …`). */
+function abandonedFetches(output: string): Set<DeliveryDay> {
+  return new Set([...output.matchAll(/fetch of (\d{4}-\d{2}-\d{2}) stopped/g)].map((match) => match[1]!));
+}
+
 async function valuesWithoutTheirDay(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ wrong: number }>(
     `SELECT count(*)::int AS wrong FROM (SELECT mtu, delivery_day FROM jao.observation
@@ -331,6 +337,9 @@ async function main(): Promise<void> {
   // 3. The worker and the API roll to this tree: stop the old one, start the new one.
   const availability = watchAvailability(apiUrl);
   await stopProcess(worker);
+  // Since 1.2.0 a worker that stops abandons a request to JAO in flight at once, and says which (its next attempt
+  // asks again): the days it names are the ones the roll may fetch twice.
+  const abandonedAtRoll = abandonedFetches(worker.output());
   worker = await startProcess(['worker'], env, REPO_ROOT, /worker polling task queue/, 'worker');
   await stopProcess(api);
   api = await startProcess(['api'], env, REPO_ROOT, /listening on/, 'API');
@@ -394,13 +403,21 @@ async function main(): Promise<void> {
     `revision count ${revisionsBefore.rows[0]!.revision_count} → ${revisionsAfter.rows[0]!.revision_count}`,
   );
   const counts = await requestsByDay(simulator.requests);
-  const twice = daysInRange(IN_FLIGHT.from, IN_FLIGHT.to).filter((day) => counts.get(day) !== 1);
+  const unexplained = daysInRange(IN_FLIGHT.from, IN_FLIGHT.to).filter(
+    (day) => counts.get(day) !== (abandonedAtRoll.has(day) ? 2 : 1),
+  );
+  const again = [...abandonedAtRoll].sort().map((day) => `${day} ${counts.get(day) ?? 0}×`);
   check(
-    'no day of the in-flight backfill fetched twice',
-    twice.length === 0,
-    twice.length
-      ? twice.map((day) => `${day} ${counts.get(day) ?? 0}×`).join(', ')
-      : `${IN_FLIGHT.from}..${IN_FLIGHT.to} once each`,
+    'no day of the in-flight backfill fetched twice, but one whose request the stopped worker abandoned (once more)',
+    unexplained.length === 0,
+    unexplained.length
+      ? unexplained
+          .map(
+            (day) =>
+              `${day} ${counts.get(day) ?? 0}×${abandonedAtRoll.has(day) ? ' (abandoned at the roll)' : ''}`,
+          )
+          .join(', ')
+      : `${IN_FLIGHT.from}..${IN_FLIGHT.to} once each${again.length ? `, but the abandoned ${again.join(', ')}` : ''}`,
   );
   const wrongDay = await valuesWithoutTheirDay(pool);
   check('every value stores its delivery day', wrongDay === 0, `${wrongDay} values without their day`);
