@@ -132,10 +132,13 @@ describe('the Temporal Web UI', () => {
     await page.goto(`${uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(workflowId)}`);
     await page.getByRole('button', { name: 'More Actions' }).click({ timeout: 30_000 });
     await page.getByText('Start Workflow Like This One').locator('visible=true').first().click();
-    const input = page.locator('.cm-content[data-language="json"]');
+    // The form's input: the one editable JSON editor holding the failed run's input, the CLI's trigger with it. The
+    // form has other JSON editors (memo, header, search attributes), and the workflow's page behind it shows its input
+    // and result read-only, each rendered when it is ready.
+    const input = page
+      .locator('.cm-content[data-language="json"][contenteditable="true"]')
+      .filter({ hasText: '"trigger": "cli"' });
     await input.waitFor({ timeout: 30_000 });
-    // The failed run's input, the CLI's trigger with it.
-    await expect.poll(() => input.innerText(), { timeout: 15_000 }).toContain('"trigger": "cli"');
     await input.click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.insertText(`{ "dataset": "maxExchanges", "day": "${RERUN}", "trigger": "manual" }`);
