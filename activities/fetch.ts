@@ -10,6 +10,7 @@ import { DATABASE_RETRY_HORIZON, type InAttemptRetry, RAW_STORE_RETRY } from '..
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
+import { createPageFetchActivity } from './fetchPage';
 import { withHeartbeat } from './heartbeat';
 import { jaoUnavailableFailure } from './jaoAttempts';
 import { recordJaoAnswer } from './metrics';
@@ -71,6 +72,9 @@ export function createFetchActivities({
   const redact = (text: string) => redactSecrets(text, secrets);
 
   return {
+    /** One page of a paged dataset's day, one request (activities/fetchPage.ts). */
+    fetchDomainPage: createPageFetchActivity({ pool, jao, retryHorizonMs }),
+
     async fetchDayFromJao({ dataset, day, horizonStartMs }: FetchDayInput): Promise<FetchedDay> {
       const context = Context.current();
       const { info } = context;

@@ -3,6 +3,7 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
+import { type AssembleInput, assemblePagedDay } from '../db/rawPages';
 import { type ArchivedBodyReader, assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
 import { writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
@@ -137,6 +138,16 @@ export function createStoreActivities({
           revision: written.revision,
           ...(reason === undefined ? {} : { reason }),
         };
+      }),
+
+    /** A paged day's answer assembled from one consistent reading's pages (db/rawPages.ts). */
+    assemblePagedDay: (
+      input: AssembleInput & { horizonStartMs?: number },
+    ): Promise<{ rawResponseId: number; isNew: boolean; pages: number }> =>
+      retried(`assemble the answer of ${input.day}`, input.horizonStartMs, async () => {
+        const { horizonStartMs: _horizon, ...assemble } = input;
+        const stored = await assemblePagedDay(pool, assemble);
+        return { rawResponseId: stored.id, isNew: stored.isNew, pages: stored.pages };
       }),
 
     /** The last word of a failed day: retried by its workflow for as long as the database is away. */

@@ -187,7 +187,7 @@ export async function upsertDayRow(
   client: pg.PoolClient,
   input: WriteDayInput,
   state: DayState,
-  content: DayContent | null,
+  content: Pick<DayContent, 'contentHash'> | null,
   outcome: ContentOutcome | null,
   contentChanged: boolean,
   touched: SeriesIds | null,

@@ -61,7 +61,11 @@ export async function readDayState(
 }
 
 /** Points outside the day's window are a caller's error: nothing of them is written. */
-export function checkWindow(input: WriteDayInput, content: DayContent, state: DayState): void {
+export function checkWindow(
+  input: WriteDayInput,
+  content: Pick<DayContent, 'minMtuMs' | 'maxMtuMs'>,
+  state: DayState,
+): void {
   const from = state.windowFrom.getTime();
   const to = state.windowTo.getTime();
   if (

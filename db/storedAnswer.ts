@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { type Assessment, assessBody } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
+import { assessDomainBody } from '../domain/flowBased/assessDomain';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { optionsFor } from '../domain/validate';
 import type { WriteDayInput } from './dayWriteTypes';
@@ -136,7 +137,15 @@ async function judgeBody(
   body: string,
   maxBodyBytes: number,
 ): Promise<Assessment> {
-  const declared = optionsFor(declarationOf(dataset), day);
+  const declaration = declarationOf(dataset);
+  if (declaration.rowKind === 'constraints') {
+    // A new hub is drift through the day's key set (`ptdf_<hub>` keys), as a new key is for the border datasets.
+    const expected = expectedMtuCount(day, declaredResolutionOn(declaration, day));
+    const assessment = assessDomainBody(day, body, expected, new Set());
+    keepJudged(judgedAnswersOf(pool), rawResponseId, { sha256, maxBodyBytes, assessment });
+    return assessment;
+  }
+  const declared = optionsFor(declaration, day);
   const assessment = assessBody(day, body, declared);
   // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
   if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) {

@@ -4,7 +4,9 @@ import type pg from 'pg';
 import { outcomeChanged } from '../domain/badDays';
 import { isRepublication } from '../domain/republication';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
-import { normalizeDayContent } from './dayContent';
+import { type ConstraintDayContent, constraintDayContent } from './constraintContent';
+import { mergeConstraintDay } from './constraintMerge';
+import { type DayContent, normalizeDayContent } from './dayContent';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { upsertDayRow } from './dayRow';
 import { checkWindow, readDayState } from './dayState';
@@ -46,8 +48,13 @@ export async function writeDay(
     input.validated !== null && (input.status === 'complete' || input.status === 'partial');
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
   // Outside the transaction: normalizing and hashing the points needs no lock.
-  const content =
-    storesContent && input.validated ? normalizeDayContent(input.validated.points, rejections) : null;
+  const constraintRows = input.validated?.constraintRows;
+  const content: DayContent | ConstraintDayContent | null =
+    storesContent && input.validated
+      ? constraintRows
+        ? constraintDayContent({ accepted: constraintRows, rejections })
+        : normalizeDayContent(input.validated.points, rejections)
+      : null;
 
   const keySetId =
     input.validated && input.validated.keys.length > 0
@@ -71,12 +78,16 @@ export async function writeDay(
     const judgedBefore = reprocess ? await readJudgedRecord(client, input) : null;
     let outcome: ContentOutcome | null = null;
     if (content && !unchanged) {
-      registered = await registerSeries(client, input.dataset, content, state.txTime, cache);
-      outcome =
-        state.revisionCount === 0 && reprocess === null
-          ? await insertFreshDay(client, input.day, content, registered, state)
-          : await mergeDay(client, input.dataset, input.day, content, registered, state);
-      outcome.newSeries = registered.created;
+      if ('kind' in content) {
+        outcome = await mergeConstraintDay(client, input.dataset, input.day, content, state);
+      } else {
+        registered = await registerSeries(client, input.dataset, content, state.txTime, cache);
+        outcome =
+          state.revisionCount === 0 && reprocess === null
+            ? await insertFreshDay(client, input.day, content, registered, state)
+            : await mergeDay(client, input.dataset, input.day, content, registered, state);
+        outcome.newSeries = registered.created;
+      }
     }
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
     const { revision, status, judged, recheckError, hasLastError } = await upsertDayRow(
@@ -138,7 +149,7 @@ export async function writeDay(
     const result: WriteDayResult = {
       status,
       mtus: content ? (input.validated?.receivedMtus ?? 0) : 0,
-      points: content ? content.values.length : 0,
+      points: content ? ('kind' in content ? content.records.length : content.values.length) : 0,
       changedPoints: outcome?.changed ?? 0,
       newPoints: outcome?.added ?? 0,
       vanishedPoints: outcome?.vanished ?? 0,
@@ -166,7 +177,7 @@ export async function writeDay(
     if (error instanceof RolledBack) return { ...error.result, outcomeChanged: false };
     throw error;
   }
-  if (content && registered) rememberSeries(cache, content, registered);
+  if (content && !('kind' in content) && registered) rememberSeries(cache, content, registered);
   return result;
 }
 

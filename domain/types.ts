@@ -1,3 +1,5 @@
+import type { KeyedConstraintRow } from './flowBased/validateDomain';
+
 // Shared vocabulary of the pipeline. Pure types only: no I/O, safe to import from workflows.
 
 /** Datasets the pipeline knows, one declaration each (domain/datasets/); the id is part of workflow ids and keys. */
@@ -78,6 +80,11 @@ export interface ValidatedDay {
    * (text, or null when absent or not a string); absent when the dataset declares none.
    */
   rowFields?: RowFieldValue[];
+  /**
+   * A day of a constraint dataset (domain/flowBased): its accepted rows, one per (constraint, MTU); `points` is then
+   * empty and `keys` names the hubs whose PTDFs the day carries (`ptdf_<hub>`), so a new hub is drift as a new key is.
+   */
+  constraintRows?: KeyedConstraintRow[];
 }
 
 /** One declared extra field of the row of one MTU. */

@@ -41,6 +41,8 @@ export interface JaoClientOptions {
   timeoutMs: number;
   /** Sent as User-Agent; default `jao-scraper/<version>` (source/userAgent.ts). */
   userAgent?: string;
+  /** Query parameters sent after the window, in order (a paged dataset's Skip, Take and Filter). */
+  query?: ReadonlyArray<[name: string, value: string]>;
   /** Largest answer read (JAO_MAX_BODY_BYTES); reading stops beyond it. */
   maxBodyBytes?: number;
   fetchImpl?: typeof fetch;
@@ -63,9 +65,15 @@ export function formatJaoInstant(instant: string | Date): string {
   return new Date(epochMs).toISOString();
 }
 
-export function maxExchangesUrl(baseUrl: string, window: UtcWindow, path = MAX_EXCHANGES_PATH): string {
+export function maxExchangesUrl(
+  baseUrl: string,
+  window: UtcWindow,
+  path = MAX_EXCHANGES_PATH,
+  query: ReadonlyArray<[string, string]> = [],
+): string {
   const origin = baseUrl.replace(/\/+$/, '');
-  return `${origin}${path}?FromUtc=${formatJaoInstant(window.from)}&ToUtc=${formatJaoInstant(window.to)}`;
+  const extra = query.map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
+  return `${origin}${path}?FromUtc=${formatJaoInstant(window.from)}&ToUtc=${formatJaoInstant(window.to)}${extra}`;
 }
 
 /** One answer plus its rows when it carried data, so split answers can be merged. */
@@ -163,7 +171,7 @@ async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<S
   opts.signal?.throwIfAborted();
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   try {
-    const response = await fetchImpl(maxExchangesUrl(opts.baseUrl, window, opts.path), {
+    const response = await fetchImpl(maxExchangesUrl(opts.baseUrl, window, opts.path, opts.query), {
       headers,
       signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
     });

@@ -48,7 +48,7 @@ export function retryPolicyOf(backoff: Backoff, nonRetryableErrorTypes?: string[
  * by the heartbeat timeout.
  */
 export function fetchActivities(priority: Priority) {
-  return proxyActivities<Pick<FetchActivities, 'fetchDayFromJao'>>({
+  return proxyActivities<Pick<FetchActivities, 'fetchDayFromJao' | 'fetchDomainPage'>>({
     taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
     priority,
     startToCloseTimeout: FETCH_ACTIVITY.startToCloseMs,
@@ -95,7 +95,9 @@ const localStoreOptions = {
  * (idempotent) step.
  */
 export const localStore =
-  proxyLocalActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay'>>(localStoreOptions);
+  proxyLocalActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay' | 'assemblePagedDay'>>(
+    localStoreOptions,
+  );
 
 /** Planning a reprocessing: a regular activity (once per run of reprocessWorkflow). */
 export const reprocessPlanner = proxyActivities<Pick<ReprocessActivities, 'planReprocessDays'>>({

@@ -4,6 +4,7 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -15,6 +16,7 @@ import {
   DAY_STATUS_ATTRIBUTE,
   DELIVERY_DAY_ATTRIBUTE,
 } from '../common/searchAttributes';
+import { declarationOf } from '../domain/datasets';
 import type { DayStatus } from '../domain/types';
 import {
   checkStartedDay,
@@ -26,6 +28,8 @@ import {
 } from '../domain/workflowInputs';
 import { failureStore, fetchActivities, localStore } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
+import { fetchPagedDay } from './pagedDay';
+import { PAGED_DAY_PATCH } from './patches';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
 export const dayStageQuery = defineQuery<DayStage>('stage');
@@ -90,13 +94,13 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   // The day's database retry horizon counts from its start (domain/timeBudget.ts), whichever step is retrying.
   const horizonStartMs = workflowInfo().runStartTime.getTime();
   try {
-    const fetched = await fetchActivities(fetchPriorityOf(trigger)).fetchDayFromJao({
-      dataset,
-      day,
-      horizonStartMs,
-    });
+    const fetch = fetchActivities(fetchPriorityOf(trigger));
+    const rawResponseId =
+      declarationOf(dataset).rowKind === 'constraints' && patched(PAGED_DAY_PATCH)
+        ? await fetchPagedDay(fetch, { dataset, day, horizonStartMs })
+        : (await fetch.fetchDayFromJao({ dataset, day, horizonStartMs })).rawResponseId;
     stage = 'validating';
-    const ref = { dataset, day, rawResponseId: fetched.rawResponseId, horizonStartMs };
+    const ref = { dataset, day, rawResponseId, horizonStartMs };
     await localStore.validateStoredDay(ref);
     stage = 'writing';
     const result = await localStore.writeStoredDay(ref);

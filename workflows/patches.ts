@@ -6,3 +6,8 @@
  * reprocessDayWorkflow child per day.
  */
 export const REPROCESS_BATCHES_PATCH = 'reprocess-batches';
+/**
+ * deliveryDayWorkflow fetches a paged dataset's day (rowKind `constraints`: the flow-based domain) page by page, one
+ * fetchDomainPage activity per request after a count probe, then assembles the pages (workflows/pagedDay.ts).
+ */
+export const PAGED_DAY_PATCH = 'paged-day';

@@ -56,6 +56,9 @@ export function stubActivities(initialScript: StubScript): Stubs {
     status === 'complete' ? undefined : REASONS[status];
 
   const store: StoreActivities = {
+    async assemblePagedDay() {
+      throw new Error('the stub activities serve the border datasets only: no paged day to assemble');
+    },
     async validateStoredDay(ref) {
       const status = statusOf(outcomeOf(ref.rawResponseId));
       return {
@@ -107,6 +110,9 @@ export function stubActivities(initialScript: StubScript): Stubs {
     },
     stubs: {
       fetch: {
+        async fetchDomainPage() {
+          throw new Error('the stub activities serve the border datasets only: no page to fetch');
+        },
         async fetchDayFromJao({ day }): Promise<FetchedDay> {
           calls.fetches.push(day);
           const attempt = calls.fetches.filter((fetched) => fetched === day).length;

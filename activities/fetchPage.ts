@@ -1,0 +1,148 @@
+// Fetching one page of a paged dataset's day (the flow-based domain): one request to JAO per activity, so that the
+// fetch queue's rate limit, which counts activities, counts every request (docs/flow-based.md, "Paging"). The page
+// is kept as fetched in jao.raw_page; only its reference and count travel back to the workflow.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type pg from 'pg';
+import { redactSecrets } from '../common/redact';
+import { storeRawPage } from '../db/rawPages';
+import { dayWindow } from '../domain/calendar';
+import { dataPathOf, declarationOf } from '../domain/datasets';
+import { FAILURE_TYPES } from '../domain/failureTypes';
+import { parseDomainPage } from '../domain/flowBased/answer';
+import { DOMAIN_PAGE_FILTER } from '../domain/flowBased/paging';
+import type { Dataset, DeliveryDay } from '../domain/types';
+import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
+import { withDatabaseFailures } from './databaseFailure';
+import { withHeartbeat } from './heartbeat';
+import { jaoUnavailableFailure } from './jaoAttempts';
+import { recordJaoAnswer } from './metrics';
+import { withinRetryHorizon } from './retryHorizon';
+
+export interface FetchPageInput {
+  dataset: Dataset;
+  day: DeliveryDay;
+  skip: number;
+  take: number;
+  /** When the day workflow started (epoch ms): the database retry horizon counts from here. */
+  horizonStartMs: number;
+}
+
+export interface FetchedPageRef {
+  rawPageId: number;
+  /** totalRowsWithFilter as this page announced it; null when the page is not a JAO domain page. */
+  totalRowsWithFilter: number | null;
+  /** Rows the page carried (read or not). */
+  rows: number;
+  /** Why the page could not be read as a domain page; null when it could. */
+  unreadable: string | null;
+}
+
+export interface PageFetchDeps {
+  pool: pg.Pool;
+  jao: JaoClientOptions;
+  retryHorizonMs: number;
+}
+
+function pageFacts(body: string): Omit<FetchedPageRef, 'rawPageId'> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return {
+      totalRowsWithFilter: null,
+      rows: 0,
+      unreadable: `body is not JSON: ${(error as Error).message}`,
+    };
+  }
+  const page = parseDomainPage(json);
+  if (!page.ok) return { totalRowsWithFilter: null, rows: 0, unreadable: page.reason };
+  return {
+    totalRowsWithFilter: page.page.totalRowsWithFilter,
+    rows: page.page.rows.length + page.page.refused.length,
+    unreadable: null,
+  };
+}
+
+export function createPageFetchActivity({ pool, jao, retryHorizonMs }: PageFetchDeps) {
+  const secrets = jao.apiKey ? [jao.apiKey] : [];
+  const redact = (text: string) => redactSecrets(text, secrets);
+
+  return async function fetchDomainPage(input: FetchPageInput): Promise<FetchedPageRef> {
+    const { dataset, day, skip, take, horizonStartMs } = input;
+    const context = Context.current();
+    const onAnswer = (httpStatus: number | null) => {
+      recordJaoAnswer(httpStatus);
+      jao.onAnswer?.(httpStatus);
+    };
+    const query: Array<[string, string]> = [
+      ['Skip', String(skip)],
+      ['Take', String(take)],
+      ['Filter', JSON.stringify(DOMAIN_PAGE_FILTER)],
+    ];
+    const where = `${day} (skip ${skip}, take ${take})`;
+    const outcome = await withHeartbeat(() =>
+      fetchWindow(
+        {
+          ...jao,
+          path: dataPathOf(declarationOf(dataset)),
+          query,
+          onAnswer,
+          signal: context.cancellationSignal,
+        },
+        dayWindow(day),
+      ),
+    );
+    const keep = (httpStatus: number, body: string, facts: Omit<FetchedPageRef, 'rawPageId'>) =>
+      withinRetryHorizon(retryHorizonMs, horizonStartMs, () =>
+        withHeartbeat(() =>
+          withDatabaseFailures(
+            `store the page of ${where}`,
+            () =>
+              storeRawPage(pool, {
+                dataset,
+                day,
+                skip,
+                take,
+                httpStatus,
+                body,
+                totalRowsWithFilter: facts.totalRowsWithFilter,
+              }),
+            secrets,
+          ),
+        ),
+      ).then((rawPageId) => ({ rawPageId, ...facts }));
+
+    switch (outcome.kind) {
+      case 'data':
+      case 'not_published':
+        return keep(outcome.httpStatus, outcome.body, pageFacts(outcome.body));
+      case 'malformed':
+        return keep(outcome.httpStatus, outcome.body, {
+          totalRowsWithFilter: null,
+          rows: 0,
+          unreadable: outcome.reason,
+        });
+      case 'oversized':
+        throw ApplicationFailure.nonRetryable(
+          redact(`JAO's page of ${where} is too large: ${outcome.reason}`),
+          FAILURE_TYPES.permanent,
+        );
+      case 'rejected':
+        throw ApplicationFailure.nonRetryable(
+          redact(`JAO rejected the request for ${where}: ${outcome.messages.join('; ') || 'no message'}`),
+          FAILURE_TYPES.rejected,
+        );
+      case 'permanent':
+        throw ApplicationFailure.nonRetryable(
+          redact(`JAO refused the request for ${where}: ${outcome.reason}`),
+          FAILURE_TYPES.permanent,
+        );
+      case 'retryable':
+        throw jaoUnavailableFailure(
+          redact(`JAO unavailable for ${where}: ${outcome.reason}`),
+          context.info.attempt,
+          outcome.retryAfterMs,
+        );
+    }
+  };
+}

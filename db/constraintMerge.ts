@@ -1,0 +1,216 @@
+// The flow-based domain's part of a day's write (db/writeDay.ts), in its transaction and under its lock: the
+// constraints registered, then the day's versions merged with what is stored, set-based, every statement bounded by
+// the day's window. A changed or vanished version moves to history with the interval it was current; a version
+// that comes back continues its revisions.
+import type pg from 'pg';
+import type { Dataset, DeliveryDay } from '../domain/types';
+import {
+  type ConstraintDayContent,
+  type ConstraintRecord,
+  NUMERIC_COLUMNS,
+  VERSION_TEXT_COLUMNS,
+} from './constraintContent';
+import type { ContentOutcome, DayState } from './dayWriteTypes';
+
+/** The columns of a version, in jao.constraint_value's order, and their types for jsonb_to_recordset. */
+const VERSION_COLUMNS: ReadonlyArray<[column: string, type: string]> = [
+  ['constraint_id', 'bigint'],
+  ['mtu', 'timestamptz'],
+  ['jao_id', 'bigint'],
+  ['presolved', 'boolean'],
+  ...NUMERIC_COLUMNS.map((column): [string, string] => [column, 'double precision']),
+  ...VERSION_TEXT_COLUMNS.map((column): [string, string] => [column, 'text']),
+  ['contingencies', 'jsonb'],
+  ['ptdf_hubs', 'text[]'],
+  ['ptdf_values', 'double precision[]'],
+  ['extra', 'jsonb'],
+  ['content_sha256', 'text'],
+];
+
+const names = VERSION_COLUMNS.map(([column]) => column);
+const RECORD_TYPE = VERSION_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ');
+const STORED_COLUMNS = [
+  ...names.slice(0, 2),
+  'dataset',
+  'delivery_day',
+  ...names.slice(2),
+  'revision',
+  'first_seen_at',
+  'updated_at',
+  'derivation_id',
+];
+const list = (prefix: string, columns: readonly string[]) => columns.map((c) => `${prefix}${c}`).join(', ');
+const CONTENT_COLUMNS = names.filter((column) => column !== 'constraint_id' && column !== 'mtu');
+
+/**
+ * Registers the day's constraints (jao.flow_constraint), in key order so that two days written at once lock the rows
+ * they share in the same order, and returns the id of each key. first_seen_at moves back to the earliest write that
+ * saw it (a restore writes days in any order); last_seen_at forward.
+ */
+async function registerConstraints(
+  client: pg.PoolClient,
+  dataset: Dataset,
+  content: ConstraintDayContent,
+  txTime: Date,
+): Promise<{ ids: Map<string, number>; created: number }> {
+  const identities = [...content.identities].sort((a, b) =>
+    a.constraint_key < b.constraint_key ? -1 : a.constraint_key > b.constraint_key ? 1 : 0,
+  );
+  const result = await client.query<{ constraint_id: string; constraint_key: string; created: boolean }>(
+    `WITH incoming AS (
+        SELECT * FROM jsonb_to_recordset($2::jsonb)
+            AS r(constraint_key text, tso text, cne_eic text, cne_name text, direction text, contingency_eics text[])
+     ),
+     inserted AS (
+       INSERT INTO jao.flow_constraint
+              (dataset, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, first_seen_at, last_seen_at)
+       SELECT $1, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, $3, $3
+         FROM incoming ORDER BY constraint_key
+       ON CONFLICT (dataset, constraint_key) DO NOTHING
+       RETURNING constraint_id, constraint_key
+     ),
+     stale AS (
+       SELECT c.constraint_id FROM jao.flow_constraint c JOIN incoming i USING (constraint_key)
+        WHERE c.dataset = $1 AND (c.first_seen_at > $3 OR c.last_seen_at < $3 - interval '1 hour')
+        ORDER BY c.constraint_id
+          FOR NO KEY UPDATE
+     ),
+     touched AS (
+       UPDATE jao.flow_constraint c
+          SET first_seen_at = LEAST(c.first_seen_at, $3), last_seen_at = GREATEST(c.last_seen_at, $3)
+         FROM stale WHERE c.constraint_id = stale.constraint_id
+       RETURNING 1
+     )
+     SELECT constraint_id::text, constraint_key, true AS created FROM inserted
+     UNION ALL
+     SELECT c.constraint_id::text, c.constraint_key, false FROM jao.flow_constraint c JOIN incoming i USING (constraint_key)
+      WHERE c.dataset = $1`,
+    [dataset, JSON.stringify(identities), txTime],
+  );
+  return {
+    ids: new Map(result.rows.map((row) => [row.constraint_key, Number(row.constraint_id)])),
+    created: result.rows.filter((row) => row.created).length,
+  };
+}
+
+interface MergeCounts {
+  changed: string;
+  vanished: string;
+  added: string;
+  returned: string;
+  stored_before: string;
+}
+
+/**
+ * Merges the day's versions with the stored ones in one statement: changed and vanished versions to history (a
+ * vanished one deleted), new and changed ones upserted; slots a refusal protects are neither vanished nor replaced.
+ */
+export async function mergeConstraintDay(
+  client: pg.PoolClient,
+  dataset: Dataset,
+  day: DeliveryDay,
+  content: ConstraintDayContent,
+  state: DayState,
+): Promise<ContentOutcome & { newConstraints: number }> {
+  const { ids, created } = await registerConstraints(client, dataset, content, state.txTime);
+  const rows: ConstraintRecord[] = content.records.map((record) => {
+    const { constraint_key: key, ...rest } = record;
+    return { ...rest, constraint_id: ids.get(key as string)! };
+  });
+  const protectedIds = content.protectedSlots.flatMap((slot) => {
+    const id = ids.get(slot.key);
+    return id === undefined ? [] : [{ constraint_id: id, mtu: slot.mtu }];
+  });
+  const result = await client.query<MergeCounts>(
+    `WITH incoming AS MATERIALIZED (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_TYPE})
+     ),
+     protected AS (
+        SELECT * FROM jsonb_to_recordset($2::jsonb) AS p(constraint_id bigint, mtu timestamptz)
+     ),
+     stored AS MATERIALIZED (
+        SELECT v.* FROM jao.constraint_value v
+         WHERE v.dataset = $3 AND v.mtu >= $5 AND v.mtu < $6
+     ),
+     changed AS (
+        SELECT s.* FROM stored s JOIN incoming i USING (constraint_id, mtu)
+         WHERE s.content_sha256 <> i.content_sha256
+           AND NOT EXISTS (SELECT 1 FROM protected p WHERE p.constraint_id = s.constraint_id AND p.mtu = s.mtu)
+     ),
+     vanished AS (
+        SELECT s.* FROM stored s
+         WHERE NOT $7::boolean
+           AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.constraint_id = s.constraint_id AND i.mtu = s.mtu)
+           AND NOT EXISTS (SELECT 1 FROM protected p WHERE p.constraint_id = s.constraint_id AND p.mtu = s.mtu)
+     ),
+     to_history AS (
+        INSERT INTO jao.constraint_value_history (${STORED_COLUMNS.join(', ')}, valid_from, valid_to)
+        SELECT ${STORED_COLUMNS.join(', ')}, updated_at, $8 FROM changed
+        UNION ALL
+        SELECT ${STORED_COLUMNS.join(', ')}, updated_at, $8 FROM vanished
+        RETURNING 1
+     ),
+     deleted AS (
+        DELETE FROM jao.constraint_value v USING vanished x
+         WHERE v.mtu = x.mtu AND v.constraint_id = x.constraint_id
+        RETURNING 1
+     ),
+     fresh AS (
+        SELECT i.*, h.revision AS last_revision, h.first_seen_at AS first_seen_before
+          FROM incoming i
+          LEFT JOIN LATERAL (
+            SELECT max(revision) AS revision, min(first_seen_at) AS first_seen_at
+              FROM jao.constraint_value_history x
+             WHERE x.constraint_id = i.constraint_id AND x.mtu = i.mtu
+          ) h ON true
+         WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.constraint_id = i.constraint_id AND s.mtu = i.mtu)
+     ),
+     inserted AS (
+        INSERT INTO jao.constraint_value (${STORED_COLUMNS.join(', ')})
+        SELECT ${list('', names.slice(0, 2))}, $3, $4::date, ${list('', names.slice(2))},
+               COALESCE(last_revision, 0) + 1, COALESCE(first_seen_before, $8), $8, $9
+          FROM fresh
+        RETURNING 1
+     ),
+     updated AS (
+        UPDATE jao.constraint_value v
+           SET ${CONTENT_COLUMNS.map((c) => `${c} = i.${c}`).join(', ')},
+               revision = v.revision + 1, updated_at = $8, derivation_id = $9
+          FROM incoming i
+         WHERE v.mtu = i.mtu AND v.constraint_id = i.constraint_id
+           AND v.mtu >= $5 AND v.mtu < $6
+           AND EXISTS (SELECT 1 FROM changed c WHERE c.constraint_id = i.constraint_id AND c.mtu = i.mtu)
+        RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM updated)::text AS changed,
+            (SELECT count(*) FROM deleted)::text AS vanished,
+            (SELECT count(*) FROM inserted)::text AS added,
+            (SELECT count(*) FROM fresh WHERE last_revision IS NOT NULL)::text AS returned,
+            (SELECT count(*) FROM stored)::text AS stored_before,
+            (SELECT count(*) FROM to_history)::text AS history`,
+    [
+      JSON.stringify(rows),
+      JSON.stringify(protectedIds),
+      dataset,
+      day,
+      state.windowFrom,
+      state.windowTo,
+      content.protectAll,
+      state.txTime,
+      state.derivationId,
+    ],
+  );
+  const counts = result.rows[0]!;
+  const changed = Number(counts.changed);
+  const vanished = Number(counts.vanished);
+  const added = Number(counts.added);
+  return {
+    changed,
+    vanished,
+    added,
+    returned: Number(counts.returned),
+    pointsAfter: Number(counts.stored_before) - vanished + added,
+    newSeries: created,
+    newConstraints: created,
+  };
+}

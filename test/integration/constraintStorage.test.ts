@@ -1,0 +1,204 @@
+// The flow-based domain stored (db/constraintMerge.ts through db/writeDay.ts): every field of the real presolved
+// rows as published, versions kept with their times, as-of reads, vanished constraints, PTDFs in long form.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDay } from '../../db/writeDay';
+import { dayWindow } from '../../domain/calendar';
+import { assessDomainBody } from '../../domain/flowBased/assessDomain';
+import { NUMERIC_FIELDS, TEXT_FIELDS } from '../../domain/flowBased/fields';
+import { assemblePagedAnswer } from '../../domain/flowBased/pagedAnswer';
+import type { Dataset } from '../../domain/types';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+const FIXTURE = join(
+  __dirname,
+  '..',
+  'fixtures',
+  'jao',
+  'flowbased',
+  'core_finalComputation_2024-12-31T23Z_Elia_presolved.reconstructed.json',
+);
+const PAGE = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { data: Array<Record<string, unknown>> };
+const DATASET = 'coreFinalComputation' as Dataset;
+const DAY = '2025-01-01';
+const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** The fixture's hour copied to every hour of the day, `edit` applied to each row. */
+function dayRows(
+  edit: (row: Record<string, unknown>, hour: number) => Record<string, unknown> | null = (r) => r,
+) {
+  const from = Date.parse(dayWindow(DAY).from);
+  const rows: Array<Record<string, unknown>> = [];
+  for (let hour = 0; hour < 24; hour++) {
+    for (const raw of PAGE.data) {
+      const row = edit(
+        {
+          ...raw,
+          id: hour * 100 + Number(raw.id),
+          dateTimeUtc: new Date(from + hour * 3_600_000).toISOString().replace('.000Z', 'Z'),
+        },
+        hour,
+      );
+      if (row) rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function answerOf(rows: Array<Record<string, unknown>>): string {
+  const page = (skip: number, take: number, data: unknown[]) =>
+    JSON.stringify({
+      data,
+      totalRows: null,
+      totalRowsWithFilter: rows.length,
+      skip,
+      take,
+      appliedFilter: { presolved: true },
+      lastModifiedOn: null,
+      rejected: false,
+      messages: null,
+    });
+  return assemblePagedAnswer({
+    totalRowsWithFilter: rows.length,
+    probe: { skip: 0, take: 0, httpStatus: 200, body: page(0, 0, []) },
+    pages: [{ skip: 0, take: 5000, httpStatus: 200, body: page(0, 5000, rows) }],
+  });
+}
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function write(rows: Array<Record<string, unknown>>, observedAt: string) {
+  const assessment = assessDomainBody(DAY, answerOf(rows), 24, new Set());
+  return writeDay(db.pool, {
+    dataset: DATASET,
+    day: DAY,
+    status: assessment.status,
+    validated: assessment.validated,
+    rejections: assessment.rejections,
+    expectedMtus: assessment.expectedMtus,
+    rawResponseId: null,
+    workflowId: 'test',
+    reason: assessment.reason,
+    observedAt: new Date(observedAt),
+  });
+}
+
+describe('the presolved domain stored', () => {
+  it('keeps every field of every real row as published, and the day complete', async () => {
+    const written = await write(dayRows(), '2024-12-31T08:00:00Z');
+    expect(written.status).toBe('complete');
+    expect(written.points).toBe(24 * PAGE.data.length);
+    expect(written.newPoints).toBe(24 * PAGE.data.length);
+    expect(written.newSeries).toBe(PAGE.data.length);
+
+    const first = dayRows()[0]!;
+    const stored = await db.pool.query(
+      `SELECT * FROM jao.constraints WHERE dataset = $1 AND mtu = $2 AND jao_id = $3`,
+      [DATASET, first.dateTimeUtc, first.id],
+    );
+    expect(stored.rows).toHaveLength(1);
+    const row = stored.rows[0];
+    for (const field of NUMERIC_FIELDS) expect(row[snake(field)], field).toBe(first[field]);
+    for (const field of TEXT_FIELDS) expect(row[snake(field)], field).toBe(first[field]);
+    const ptdfKeys = Object.keys(first).filter((key) => key.startsWith('ptdf_'));
+    expect(row.ptdf_hubs).toEqual(ptdfKeys.map((key) => key.slice(5)));
+    expect(row.ptdf_values).toEqual(ptdfKeys.map((key) => first[key]));
+    expect(row.contingencies).toEqual(first.contingencies);
+    expect(row.revision).toBe(1);
+
+    const long = await db.pool.query(
+      `SELECT hub, ptdf FROM jao.constraint_ptdfs WHERE constraint_id = $1 AND mtu = $2 ORDER BY hub_order`,
+      [row.constraint_id, first.dateTimeUtc],
+    );
+    expect(long.rows.map((r) => [r.hub, r.ptdf])).toEqual(ptdfKeys.map((key) => [key.slice(5), first[key]]));
+
+    const day = await db.pool.query(
+      `SELECT status, received_mtus, points, revision_count FROM jao.delivery_day WHERE dataset = $1 AND day = $2`,
+      [DATASET, DAY],
+    );
+    expect(day.rows[0]).toEqual({ status: 'complete', received_mtus: 24, points: 312, revision_count: 1 });
+  });
+
+  it('stores the same answer again as nothing new', async () => {
+    const written = await write(dayRows(), '2024-12-31T09:00:00Z');
+    expect(written.contentChanged).toBe(false);
+    expect(written.revision).toBe(1);
+  });
+
+  it('keeps the version a revision replaces, and reads the domain as of before and after', async () => {
+    const revised = dayRows((row, hour) =>
+      hour === 5 && row.id === 561 ? { ...row, ram: 1234, id: 9999 } : row,
+    );
+    const target = dayRows()[5 * PAGE.data.length]!;
+    expect(target.id).toBe(561);
+    const written = await write(revised, '2024-12-31T10:00:00Z');
+    expect(written.changedPoints).toBe(1);
+    expect(written.revision).toBe(2);
+
+    const at = (instant: string) =>
+      db.pool.query(
+        `SELECT ram, revision FROM jao.constraints_as_of($1) WHERE dataset = $2 AND mtu = $3 AND cne_name = $4
+            AND contingency_eics = $5`,
+        [
+          instant,
+          DATASET,
+          target.dateTimeUtc,
+          target.cneName,
+          (target.contingencies as Array<{ branchEic: string }>).map((c) => c.branchEic),
+        ],
+      );
+    expect((await at('2024-12-31T09:30:00Z')).rows).toEqual([{ ram: target.ram, revision: 1 }]);
+    expect((await at('2024-12-31T10:30:00Z')).rows).toEqual([{ ram: 1234, revision: 2 }]);
+    expect((await at('2024-12-31T07:00:00Z')).rows).toEqual([]);
+
+    const history = await db.pool.query(
+      `SELECT ram, revision, valid_from, valid_to FROM jao.constraint_history
+        WHERE dataset = $1 AND mtu = $2 AND cne_name = $3 AND contingency_eics = $4 ORDER BY revision`,
+      [
+        DATASET,
+        target.dateTimeUtc,
+        target.cneName,
+        (target.contingencies as Array<{ branchEic: string }>).map((c) => c.branchEic),
+      ],
+    );
+    expect(history.rows.map((r) => [r.ram, r.revision, r.valid_to?.toISOString() ?? null])).toEqual([
+      [target.ram, 1, '2024-12-31T10:00:00.000Z'],
+      [1234, 2, null],
+    ]);
+  });
+
+  it('records a constraint that vanished, and takes it back with its next revision', async () => {
+    const gone = PAGE.data[1]!;
+    const without = dayRows((row, hour) =>
+      hour === 5 && row.id === 561
+        ? { ...row, ram: 1234, id: 9999 }
+        : row.cneName === gone.cneName && row.contingencies === gone.contingencies
+          ? null
+          : row,
+    );
+    const written = await write(without, '2024-12-31T11:00:00Z');
+    expect(written.vanishedPoints).toBe(24);
+    const current = await db.pool.query(`SELECT count(*)::int AS n FROM jao.constraints WHERE dataset = $1`, [
+      DATASET,
+    ]);
+    expect(current.rows[0].n).toBe(24 * (PAGE.data.length - 1));
+
+    const back = await write(
+      dayRows((row, hour) => (hour === 5 && row.id === 561 ? { ...row, ram: 1234, id: 9999 } : row)),
+      '2024-12-31T12:00:00Z',
+    );
+    expect(back.newPoints).toBe(24);
+    const returned = await db.pool.query(
+      `SELECT DISTINCT revision FROM jao.constraints WHERE dataset = $1 AND jao_id % 100 = $2`,
+      [DATASET, Number(gone.id) % 100],
+    );
+    expect(returned.rows).toEqual([{ revision: 2 }]);
+  });
+});
