@@ -145,9 +145,9 @@ export async function mergeConstraintDay(
      ),
      to_history AS (
         INSERT INTO jao.constraint_value_history (${STORED_COLUMNS.join(', ')}, valid_from, valid_to)
-        SELECT ${STORED_COLUMNS.join(', ')}, updated_at, $8 FROM changed
+        SELECT ${STORED_COLUMNS.join(', ')}, updated_at, $8::timestamptz FROM changed
         UNION ALL
-        SELECT ${STORED_COLUMNS.join(', ')}, updated_at, $8 FROM vanished
+        SELECT ${STORED_COLUMNS.join(', ')}, updated_at, $8::timestamptz FROM vanished
         RETURNING 1
      ),
      deleted AS (

@@ -145,13 +145,14 @@ describe('the presolved domain stored', () => {
     const at = (instant: string) =>
       db.pool.query(
         `SELECT ram, revision FROM jao.constraints_as_of($1) WHERE dataset = $2 AND mtu = $3 AND cne_name = $4
-            AND contingency_eics = $5`,
+            AND contingency_eics = $5 AND direction = $6`,
         [
           instant,
           DATASET,
           target.dateTimeUtc,
           target.cneName,
           (target.contingencies as Array<{ branchEic: string }>).map((c) => c.branchEic),
+          target.direction,
         ],
       );
     expect((await at('2024-12-31T09:30:00Z')).rows).toEqual([{ ram: target.ram, revision: 1 }]);
@@ -160,12 +161,14 @@ describe('the presolved domain stored', () => {
 
     const history = await db.pool.query(
       `SELECT ram, revision, valid_from, valid_to FROM jao.constraint_history
-        WHERE dataset = $1 AND mtu = $2 AND cne_name = $3 AND contingency_eics = $4 ORDER BY revision`,
+        WHERE dataset = $1 AND mtu = $2 AND cne_name = $3 AND contingency_eics = $4 AND direction = $5
+        ORDER BY revision`,
       [
         DATASET,
         target.dateTimeUtc,
         target.cneName,
         (target.contingencies as Array<{ branchEic: string }>).map((c) => c.branchEic),
+        target.direction,
       ],
     );
     expect(history.rows.map((r) => [r.ram, r.revision, r.valid_to?.toISOString() ?? null])).toEqual([
