@@ -82,7 +82,7 @@ export interface ValidatedDay {
   rowFields?: RowFieldValue[];
   /**
    * A day of a constraint dataset (domain/flowBased): its accepted rows, one per (constraint, MTU); `points` is then
-   * empty and `keys` names the hubs whose PTDFs the day carries (`ptdf_<hub>`), so a new hub is drift as a new key is.
+   * empty and `keys` names the hubs whose PTDFs the day carries (`hub_<hub>`), so a new hub is drift as a new key is.
    */
   constraintRows?: KeyedConstraintRow[];
 }

@@ -102,6 +102,36 @@ CREATE TABLE IF NOT EXISTS jao.raw_page (
 );
 CREATE INDEX IF NOT EXISTS raw_page_day_idx ON jao.raw_page (dataset, day);
 
+-- TimescaleDB only (a no-op on plain PostgreSQL): the versions on hypertables by MTU, compressed per constraint
+-- once the day is 60 days old (a revision later still works: DML on compressed chunks decompresses the
+-- constraint's batches only, every statement of the write being bounded by the day's window). A month of the
+-- presolved domain is about 110,000 versions: chunks of 30 days.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+    RETURN;
+  END IF;
+  PERFORM create_hypertable('jao.constraint_value', 'mtu',
+    chunk_time_interval => INTERVAL '30 days', create_default_indexes => false,
+    if_not_exists => true, migrate_data => true);
+  PERFORM create_hypertable('jao.constraint_value_history', 'mtu',
+    chunk_time_interval => INTERVAL '180 days', create_default_indexes => false,
+    if_not_exists => true, migrate_data => true);
+  ALTER TABLE jao.constraint_value SET (
+    timescaledb.compress,
+    timescaledb.compress_segmentby = 'constraint_id',
+    timescaledb.compress_orderby = 'mtu DESC');
+  ALTER TABLE jao.constraint_value_history SET (
+    timescaledb.compress,
+    timescaledb.compress_segmentby = 'constraint_id',
+    timescaledb.compress_orderby = 'mtu DESC, revision DESC');
+  PERFORM add_compression_policy('jao.constraint_value', compress_after => INTERVAL '60 days',
+    if_not_exists => true);
+  PERFORM add_compression_policy('jao.constraint_value_history', compress_after => INTERVAL '180 days',
+    if_not_exists => true);
+END
+$$;
+
 GRANT SELECT, INSERT, UPDATE (last_seen_at, first_seen_at) ON jao.flow_constraint TO jao_writer;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jao.constraint_value TO jao_writer;
 GRANT SELECT, INSERT ON jao.constraint_value_history TO jao_writer;

@@ -5,7 +5,6 @@ import type { Assessment } from '../assess';
 import type { DeliveryDay } from '../deliveryDay';
 import type { Rejection, ValidatedDay } from '../types';
 import { type ConstraintRow, parseDomainPage, type RefusedRow } from './answer';
-import { PTDF_PREFIX } from './fields';
 import { parsePagedAnswer } from './pagedAnswer';
 import { judgeDomainDay, type ValidatedDomainDay, validateDomainDay } from './validateDomain';
 
@@ -34,7 +33,7 @@ function validatedDayOf(domain: ValidatedDomainDay): ValidatedDay {
     missingMtus: domain.missingMtus,
     points: [],
     rejections: domain.rejections,
-    keys: [...hubs].map((hub) => `${PTDF_PREFIX}${hub}`).sort(),
+    keys: [...hubs].map((hub) => `hub_${hub}`).sort(),
     refusedKeys: 0,
     nullValues: 0,
     duplicateRows: Math.max(0, domain.receivedRows - domain.accepted.length - refusedRows - conflictingRows),
