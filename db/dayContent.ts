@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Point, Rejection } from '../domain/types';
 import { storedValuesKeptBy } from '../domain/validate';
 
-/** One series as it appears in a day's payload. */
+/** One series as it appears in a day's payload (a hub: its hub in `fromZone`, `toZone` null). */
 export interface IncomingSeries {
   key: string;
   fromZone: string;
-  toZone: string;
+  toZone: string | null;
 }
 
 /**

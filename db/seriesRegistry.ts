@@ -36,7 +36,7 @@ const INSERT_NEW_SERIES = namedStatement<{
   dataset: string;
   keys: string[];
   fromZones: string[];
-  toZones: string[];
+  toZones: (string | null)[];
   txTime: Date;
 }>(
   'jao.writeDay.insertNewSeries',

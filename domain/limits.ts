@@ -7,6 +7,9 @@ export const MAX_KEY_LENGTH = 64;
 /** Longest bidding-zone code in a key (`border_{FROM}_{TO}`): real codes are 2–6 characters (DE, SE3SWL). */
 export const MAX_ZONE_CODE_LENGTH = 10;
 
+/** Longest hub name in a key (`hub_{HUB}`): real names are 2–13 characters (AT, NL_NO2_NorNed). */
+export const MAX_HUB_NAME_LENGTH = 40;
+
 /**
  * Keys a day may add to its dataset's catalog. A real key-set change adds a zone or two (2·n keys per zone:
  * 24 for a thirteenth Core zone), and a dataset's first day brings its whole set (Core 132, Nordic 62). A day

@@ -16,11 +16,14 @@ export interface UtcWindow {
   to: string;
 }
 
-/** One published value: a border key at one market time unit. `value` null means "no value published". */
+/**
+ * One published value: a key at one market time unit. `value` null means "no value published". A border key names
+ * two zones; a hub key (`hub_{HUB}`) names its hub in `fromZone`, `toZone` null.
+ */
 export interface Point {
   key: string;
   fromZone: string;
-  toZone: string;
+  toZone: string | null;
   /** MTU start, ISO-8601 UTC with `Z`, e.g. `2026-04-20T00:00:00.000Z`. */
   mtu: string;
   value: number | null;
@@ -52,7 +55,7 @@ export interface ValidatedDay {
   /** Accepted values, one per (key, MTU); validation never emits a null value (a null is a rejection). */
   points: Point[];
   rejections: Rejection[];
-  /** Accepted border keys of the day, sorted. */
+  /** Accepted keys of the day, sorted. */
   keys: string[];
   /** Keys published in the day's rows but refused (malformed, too long, too many new ones). */
   refusedKeys: number;
@@ -73,7 +76,7 @@ export interface ValidatedDay {
   conflictingRows: number;
   /** Values of accepted keys that a row of the day did not carry at all. */
   absentValues: number;
-  /** Row fields that are neither `id`/`dateTimeUtc` nor `border_*` nor declared by the dataset, sorted, printable. */
+  /** Row fields that are neither `id`/`dateTimeUtc` nor keys of the dataset's pattern nor declared by it, sorted, printable. */
   unknownFields: string[];
   /**
    * The dataset's declared extra row fields (Nordic's `lastModifiedOn`) per MTU with an accepted value, as published

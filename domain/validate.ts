@@ -2,9 +2,15 @@
 // A broken envelope invalidates the whole payload; a bad row, key or value is refused alone and the rest is kept.
 // The passes themselves are in domain/validationPhases.ts.
 import { dayWindow } from './calendar';
-import { type DatasetDeclaration, declaredResolutionOn, publishedEmptyKeysOf } from './datasets';
+import {
+  type DatasetDeclaration,
+  declaredResolutionOn,
+  publishedEmptyKeysOf,
+  type ValueSign,
+} from './datasets';
 import { truncateText } from './jaoEnvelope';
 import { MAX_KEY_LENGTH, MAX_UNKNOWN_FIELDS } from './limits';
+import { DEFAULT_KEY_PATTERN, type KeyPattern, keyReaderOf } from './seriesKeys';
 import { printableText } from './text';
 import type { DeliveryDay, Rejection, UtcWindow } from './types';
 import {
@@ -63,6 +69,10 @@ export interface ValidationOptions {
   declaredResolutionMinutes?: number;
   /** Keys the dataset declares published empty on purpose (domain/datasets: publishedEmpty). */
   publishedEmptyKeys?: readonly string[];
+  /** How the dataset's keys read (domain/datasets: keyPattern; default `border_{FROM}_{TO}`). */
+  keyPattern?: KeyPattern;
+  /** Whether negative values are the dataset's (domain/datasets: valueSign; default `nonNegative`). */
+  valueSign?: ValueSign;
 }
 
 /** The validation options a dataset's declaration implies for a day. */
@@ -71,6 +81,8 @@ export function optionsFor(declaration: DatasetDeclaration, day: DeliveryDay): V
     keptFields: declaration.extraRowFields.map((field) => field.name),
     declaredResolutionMinutes: declaredResolutionOn(declaration, day),
     publishedEmptyKeys: publishedEmptyKeysOf(declaration),
+    keyPattern: declaration.keyPattern,
+    valueSign: declaration.valueSign,
   };
 }
 
@@ -94,7 +106,8 @@ export function validateWindow(
   const resolutionMinutes = detectResolution(inWindow, fromMs);
   const stepMs = gridMinutes(resolutionMinutes, options.declaredResolutionMinutes) * MINUTE_MS;
   const keptFields = options.keptFields ?? [];
-  const grouped = groupRowsByMtu(inWindow, fromMs, stepMs, rejections, new Set(keptFields));
+  const keyReader = keyReaderOf(options.keyPattern ?? DEFAULT_KEY_PATTERN);
+  const grouped = groupRowsByMtu(inWindow, fromMs, stepMs, rejections, new Set(keptFields), keyReader);
   const keys = admitKeys(grouped, options.knownKeys, rejections);
   const read = readValues(
     grouped.rowsByMtu,
@@ -102,6 +115,7 @@ export function validateWindow(
     rejections,
     keptFields,
     new Set(options.publishedEmptyKeys ?? []),
+    options.valueSign ?? 'nonNegative',
   );
   const empty = declaredEmptyOutcome(keys.accepted, read);
   const { expectedMtus, missingMtus } = missingMtusOf(fromMs, toMs, stepMs, read.received);

@@ -1,8 +1,9 @@
 // The passes of validating one JAO answer (domain/validate.ts validateWindow), in the order they run: each reads
 // what the one before produced and adds its refusals to the answer's list, so refusals keep the order of the passes.
-import { type BorderKeyCheck, parseBorderKey } from './borders';
+import type { ValueSign } from './datasets';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from './jaoEnvelope';
 import { MAX_KEY_LENGTH, MAX_NEW_KEYS_PER_DAY } from './limits';
+import { DEFAULT_KEY_PATTERN, type KeyReader, keyReaderOf, type SeriesKeyCheck } from './seriesKeys';
 import { printableText } from './text';
 import type { Point, Rejection, RowFieldValue, ValidatedDay } from './types';
 
@@ -33,7 +34,7 @@ export type ValidationOutcome =
   | { ok: true; result: ValidatedDay }
   | { ok: false; reason: string; rejections: Rejection[] };
 
-/** Values at or above this many MW are refused as implausible. */
+/** Values at or above this many MW (in size, for a signed dataset) are refused as implausible. */
 export const MAX_PLAUSIBLE_MW = 100_000;
 
 /** Resolution assumed for a day without rows (Core maxExchanges is hourly). */
@@ -51,14 +52,14 @@ const ROW_FIELDS_NOT_VALUES = new Set(['id', 'dateTimeUtc']);
 const NO_FIELDS: ReadonlySet<string> = new Set();
 /** Longest text of a kept row field (an instant is 23 characters). */
 const MAX_ROW_FIELD_LENGTH = 64;
-const BORDER_PREFIX = 'border_';
+const DEFAULT_KEY_READER = keyReaderOf(DEFAULT_KEY_PATTERN);
 
 /** The fields of rows that share one key list, classified once. */
 interface RowShape {
   fields: string[];
-  /** Per field: the key check of a `border_*` field, null for any other field. */
-  checks: (BorderKeyCheck | null)[];
-  borderFields: string[];
+  /** Per field: the key check of a field with the dataset's key prefix, null for any other field. */
+  checks: (SeriesKeyCheck | null)[];
+  keyFields: string[];
   /** Per field, once keys are admitted: whether its values are read. */
   accepted?: boolean[];
   acceptedCount?: number;
@@ -152,18 +153,6 @@ export function detectResolution(rows: readonly CandidateRow[], fromMs: number):
   return null;
 }
 
-const keyChecks = new Map<string, BorderKeyCheck>();
-
-function checkKey(key: string): BorderKeyCheck {
-  let check = keyChecks.get(key);
-  if (check === undefined) {
-    check = parseBorderKey(key);
-    if (keyChecks.size > 10_000) keyChecks.clear();
-    keyChecks.set(key, check);
-  }
-  return check;
-}
-
 /** Rows of one answer usually share their key list; comparing it is cheaper than classifying every field again. */
 function sameKeys(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
@@ -189,12 +178,13 @@ export function groupRowsByMtu(
   stepMs: number,
   rejections: Rejection[],
   keptFields: ReadonlySet<string> = NO_FIELDS,
+  keys: KeyReader = DEFAULT_KEY_READER,
 ): GroupedRows {
   const rowsByMtu = new Map<number, CandidateRow[]>();
   const validKeys = new Map<string, number>();
   const refusedKeys = new Map<string, { rule: RejectionRule; row: number }>();
   const unknownFields = new Set<string>();
-  let shape: RowShape = { fields: [], checks: [], borderFields: [] };
+  let shape: RowShape = { fields: [], checks: [], keyFields: [] };
   for (const candidate of inWindow) {
     if ((candidate.startMs - fromMs) % stepMs !== 0) {
       const mtu = new Date(candidate.startMs).toISOString();
@@ -206,16 +196,16 @@ export function groupRowsByMtu(
     else rowsByMtu.set(candidate.startMs, [candidate]);
     const fields = Object.keys(candidate.row);
     if (!sameKeys(fields, shape.fields)) {
-      shape = { fields, checks: [], borderFields: [] };
+      shape = { fields, checks: [], keyFields: [] };
       for (const field of fields) {
-        if (ROW_FIELDS_NOT_VALUES.has(field) || !field.startsWith(BORDER_PREFIX)) {
+        if (ROW_FIELDS_NOT_VALUES.has(field) || !field.startsWith(keys.prefix)) {
           shape.checks.push(null);
           if (!ROW_FIELDS_NOT_VALUES.has(field) && !keptFields.has(field)) unknownFields.add(field);
           continue;
         }
-        const check = checkKey(field);
+        const check = keys.read(field);
         shape.checks.push(check);
-        shape.borderFields.push(field);
+        shape.keyFields.push(field);
         if (check.ok) {
           if (!validKeys.has(field)) validKeys.set(field, candidate.index);
         } else if (!refusedKeys.has(field)) {
@@ -256,19 +246,19 @@ export function admitKeys(
   return { flooded, accepted: [...validKeys.keys()].filter((key) => !flooded.has(key)).sort() };
 }
 
-function checkValue(value: unknown): RejectionRule | null {
+function checkValue(value: unknown, sign: ValueSign): RejectionRule | null {
   if (value === null) return 'null_value';
   if (typeof value !== 'number') return 'value_not_number';
   if (!Number.isFinite(value)) return 'value_not_finite';
-  if (value < 0) return 'value_negative';
-  if (value >= MAX_PLAUSIBLE_MW) return 'value_too_large';
+  if (value < 0 && sign === 'nonNegative') return 'value_negative';
+  if (Math.abs(value) >= MAX_PLAUSIBLE_MW) return 'value_too_large';
   return null;
 }
 
-/** Two rows of one MTU publish the same values: the same `border_*` fields with identical values. */
-function sameBorderValues(a: CandidateRow, b: CandidateRow): boolean {
-  const fieldsA = a.shape!.borderFields;
-  if (fieldsA.length !== b.shape!.borderFields.length) return false;
+/** Two rows of one MTU publish the same values: the same key fields with identical values. */
+function sameKeyValues(a: CandidateRow, b: CandidateRow): boolean {
+  const fieldsA = a.shape!.keyFields;
+  if (fieldsA.length !== b.shape!.keyFields.length) return false;
   for (const field of fieldsA) {
     if (!Object.hasOwn(b.row, field) || !Object.is(a.row[field], b.row[field])) return false;
   }
@@ -299,6 +289,7 @@ export function readValues(
   rejections: Rejection[],
   keptFields: readonly string[] = [],
   publishedEmpty: ReadonlySet<string> = new Set(),
+  valueSign: ValueSign = 'nonNegative',
 ): ReadValues {
   const acceptedKeyCount = keys.accepted.length;
   const read: ReadValues = {
@@ -315,7 +306,7 @@ export function readValues(
     const mtu = new Date(startMs).toISOString();
     const first = rows[0]!;
     if (rows.length > 1) {
-      if (rows.every((other) => other === first || sameBorderValues(first, other))) {
+      if (rows.every((other) => other === first || sameKeyValues(first, other))) {
         read.duplicateRows += rows.length - 1;
       } else {
         read.conflictingRows += rows.length;
@@ -343,13 +334,13 @@ export function readValues(
         read.declaredEmptyNulls.set(key, (read.declaredEmptyNulls.get(key) ?? 0) + 1);
         continue;
       }
-      const valueRule = checkValue(value);
+      const valueRule = checkValue(value, valueSign);
       if (valueRule !== null) {
         if (valueRule === 'null_value') read.nullValues++;
         rejections.push(rejection(valueRule, index, value, mtu, key));
         continue;
       }
-      const { fromZone, toZone } = (checks[k] as Extract<BorderKeyCheck, { ok: true }>).border;
+      const { fromZone, toZone } = (checks[k] as Extract<SeriesKeyCheck, { ok: true }>).series;
       read.points.push({ key, fromZone, toZone, mtu, value: value as number });
       acceptedHere++;
     }

@@ -23,8 +23,10 @@ export const coreAtc = {
     { from: '2022-06-09', minutes: 60 },
     { from: '2025-10-01', minutes: 15 },
   ],
+  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: ['AT', 'DE', 'FR', 'NL', 'RO', 'DK1', 'ES', 'IT', 'BG', 'ALBE', 'ALDE'],
+  valueSign: 'nonNegative',
   extraRowFields: [],
   envelopeFields: [],
   publishedEmpty: {

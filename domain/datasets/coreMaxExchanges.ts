@@ -18,8 +18,10 @@ export const coreMaxExchanges = {
     'announcement of 2022-06-08); the Publication Tool has no Core data before it.',
   // Core stayed hourly when the day-ahead market moved to 15-minute MTUs on 2025-10-01.
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
+  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: CORE_ZONES,
+  valueSign: 'nonNegative',
   extraRowFields: [],
   envelopeFields: [],
   publication: { window: '08:00-11:00', deadline: '12:00', typical: 'D-1, typically 07:30-08:30 UTC' },

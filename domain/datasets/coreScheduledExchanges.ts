@@ -26,8 +26,10 @@ export const coreScheduledExchanges = {
     { from: '2022-06-09', minutes: 60 },
     { from: '2025-10-01', minutes: 15 },
   ],
+  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: [...CORE_ZONES, 'ES', 'DK1', 'DK2'],
+  valueSign: 'nonNegative',
   extraRowFields: [],
   envelopeFields: [],
   publication: {

@@ -20,8 +20,10 @@ export const coreShadowAuctionATC = {
     'suggest rows from before it).',
   // Hourly in the capture of October 2025, after the day-ahead market's 15-minute MTU began.
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
+  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: CORE_ZONES,
+  valueSign: 'nonNegative',
   extraRowFields: [],
   envelopeFields: ['totalRows', 'totalRowsWithFilter'],
   publication: { window: '08:00-11:00', deadline: '12:00', typical: 'D-1, assumed with Core maxExchanges' },

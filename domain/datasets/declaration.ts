@@ -1,10 +1,34 @@
 // A JAO dataset as the pipeline knows it: one plain, typed declaration per dataset (docs/datasets.md). Pure data:
 // workflows import it, so checking it with zod lives apart (declarationSchema.ts).
 import type { DeliveryDay } from '../deliveryDay';
+import type { KeyPattern } from '../seriesKeys';
 
 /** The JAO Publication Tool regions whose data path is `/{region}/api/data/{endpoint}`. */
 export const REGIONS = ['core', 'nordic'] as const;
 export type Region = (typeof REGIONS)[number];
+
+/**
+ * What a row of the dataset holds: `keyedValues`, one number per key and MTU (the keys named by `keyPattern`), or
+ * `constraints`, one row per constraint and MTU (the flow-based domain). Code that reads keyed values iterates
+ * keyedValueDatasets() (index.ts).
+ */
+export const ROW_KINDS = ['keyedValues', 'constraints'] as const;
+export type RowKind = (typeof ROW_KINDS)[number];
+
+/**
+ * The sign of the values: `nonNegative` (a capacity or a flow in one direction: a negative value is refused,
+ * `value_negative`), or `signed` (a net position: export positive, import negative).
+ */
+export const VALUE_SIGNS = ['nonNegative', 'signed'] as const;
+export type ValueSign = (typeof VALUE_SIGNS)[number];
+
+/** Zones (or hubs) a dataset's keys name from a delivery day on, besides those it named before. */
+export interface AddedZones {
+  from: DeliveryDay;
+  zones: readonly string[];
+  /** What brought them, for the data dictionary. */
+  reason: string;
+}
 
 /** The MTU length from a delivery day on; a declaration lists them oldest first. */
 export interface ResolutionPeriod {
@@ -45,9 +69,16 @@ export interface DatasetDeclaration {
    * the day's length divided by it); an answer whose resolution differs from the declared one is drift.
    */
   resolutions: readonly ResolutionPeriod[];
-  /** Keys are `border_{FROM}_{TO}`; the zones its keys name when declared (a key naming another zone is a new series). */
-  keyPattern: 'border_{FROM}_{TO}';
+  rowKind: RowKind;
+  /**
+   * How a key reads: `border_{FROM}_{TO}` (an exchange from one zone to another) or `hub_{HUB}` (one hub's value).
+   * `zones` are the zones (or hubs) its keys name from the first day, `addedZones` those named from a later day; a
+   * key naming another one is a new series, never an error.
+   */
+  keyPattern: KeyPattern;
   zones: readonly string[];
+  addedZones?: readonly AddedZones[];
+  valueSign: ValueSign;
   extraRowFields: readonly ExtraRowField[];
   /** Envelope members besides `data`, `rejected` and `messages` that the answer carries. */
   envelopeFields: readonly string[];
@@ -81,6 +112,17 @@ export function declaredResolutionOn(declaration: DatasetDeclaration, day: Deliv
   let minutes = declaration.resolutions[0]!.minutes;
   for (const period of declaration.resolutions) if (period.from <= day) minutes = period.minutes;
   return minutes;
+}
+
+/** The zones (or hubs) a dataset's keys are declared to name on a day: `zones` and the `addedZones` by then. */
+export function declaredZonesOn(declaration: DatasetDeclaration, day: DeliveryDay): string[] {
+  const added = (declaration.addedZones ?? []).filter((period) => period.from <= day);
+  return [...declaration.zones, ...added.flatMap((period) => period.zones)];
+}
+
+/** Every zone (or hub) a dataset declares, whenever its keys name it. */
+export function allDeclaredZones(declaration: DatasetDeclaration): string[] {
+  return [...declaration.zones, ...(declaration.addedZones ?? []).flatMap((period) => period.zones)];
 }
 
 /** The keys a dataset declares published empty on purpose (none for most). */

@@ -2,12 +2,20 @@
 // declaration stops the worker with one line naming the dataset and the field.
 import { z } from 'zod';
 import { isDeliveryDay, MARKET_TIME_ZONE } from '../calendar';
+import { HUB_NAME_PATTERN } from '../hubs';
 import { MAX_ZONE_CODE_LENGTH } from '../limits';
 import { parseWindow, WINDOW_FORMAT } from '../publicationWindow';
-import { type DatasetDeclaration, REGIONS } from './declaration';
+import { KEY_PATTERNS, type KeyPattern, namesInKey } from '../seriesKeys';
+import { type DatasetDeclaration, REGIONS, ROW_KINDS, VALUE_SIGNS } from './declaration';
 
 const deliveryDay = z.string().refine(isDeliveryDay, 'expected a date YYYY-MM-DD');
 const identifier = /^[a-z][A-Za-z0-9]{0,39}$/;
+const ZONE_CODE = new RegExp(`^[A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}}$`);
+/** What a zone named by a key of the pattern looks like. */
+const ZONE_NAMES: { readonly [P in KeyPattern]: { pattern: RegExp; expected: string } } = {
+  'border_{FROM}_{TO}': { pattern: ZONE_CODE, expected: 'expected a zone code' },
+  'hub_{HUB}': { pattern: HUB_NAME_PATTERN, expected: 'expected a hub name' },
+};
 
 export const declarationSchema = z
   .object({
@@ -26,10 +34,18 @@ export const declarationSchema = z
     resolutions: z
       .array(z.object({ from: deliveryDay, minutes: z.union([z.literal(15), z.literal(30), z.literal(60)]) }))
       .min(1),
-    keyPattern: z.literal('border_{FROM}_{TO}'),
-    zones: z
-      .array(z.string().regex(new RegExp(`^[A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}}$`), 'expected a zone code'))
-      .min(2),
+    rowKind: z.enum(ROW_KINDS),
+    keyPattern: z.enum(KEY_PATTERNS),
+    zones: z.array(z.string()).min(2),
+    addedZones: z
+      .array(
+        z
+          .object({ from: deliveryDay, zones: z.array(z.string()).min(1), reason: z.string().min(1) })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
+    valueSign: z.enum(VALUE_SIGNS),
     extraRowFields: z.array(
       z.object({
         name: z
@@ -48,9 +64,7 @@ export const declarationSchema = z
     }),
     publishedEmpty: z
       .object({
-        keys: z
-          .array(z.string().regex(/^border_[A-Z0-9]+_[A-Z0-9]+$/, 'expected a key border_FROM_TO'))
-          .min(1),
+        keys: z.array(z.string()).min(1),
         meaning: z.string().min(1),
       })
       .strict()
@@ -59,7 +73,7 @@ export const declarationSchema = z
   })
   .strict()
   .superRefine((declaration, context) => {
-    const { resolutions, firstDay, zones } = declaration;
+    const { resolutions, firstDay, zones, keyPattern } = declaration;
     if (resolutions[0] && resolutions[0].from !== firstDay) {
       context.addIssue({
         code: 'custom',
@@ -76,16 +90,47 @@ export const declarationSchema = z
         });
       }
     }
-    if (new Set(zones).size !== zones.length) {
+    const added = declaration.addedZones ?? [];
+    const named: Array<[path: (string | number)[], zone: string]> = [
+      ...zones.map((zone, index): [(string | number)[], string] => [['zones', index], zone]),
+      ...added.flatMap((period, p) =>
+        period.zones.map((zone, index): [(string | number)[], string] => [
+          ['addedZones', p, 'zones', index],
+          zone,
+        ]),
+      ),
+    ];
+    const { pattern, expected } = ZONE_NAMES[keyPattern];
+    for (const [path, zone] of named) {
+      if (!pattern.test(zone)) context.addIssue({ code: 'custom', path, message: expected });
+    }
+    const all = named.map(([, zone]) => zone);
+    if (new Set(all).size !== all.length) {
       context.addIssue({ code: 'custom', path: ['zones'], message: 'a zone is listed twice' });
     }
+    for (let i = 0; i < added.length; i++) {
+      const previous = i === 0 ? firstDay : added[i - 1]!.from;
+      if (added[i]!.from <= previous) {
+        context.addIssue({
+          code: 'custom',
+          path: ['addedZones', i, 'from'],
+          message: 'must be after the first day, periods in order',
+        });
+      }
+    }
     for (const [index, key] of (declaration.publishedEmpty?.keys ?? []).entries()) {
-      const [, from, to] = key.split('_');
-      if (!zones.includes(from!) || !zones.includes(to!) || from === to) {
+      const names = namesInKey(keyPattern, key);
+      if (names === null) {
         context.addIssue({
           code: 'custom',
           path: ['publishedEmpty', 'keys', index],
-          message: 'must name two different declared zones',
+          message: `expected a key ${keyPattern}`,
+        });
+      } else if (!names.every((name) => all.includes(name))) {
+        context.addIssue({
+          code: 'custom',
+          path: ['publishedEmpty', 'keys', index],
+          message: names.length === 2 ? 'must name two different declared zones' : 'must name a declared hub',
         });
       }
     }

@@ -41,6 +41,13 @@ export function declarationOf(dataset: Dataset): DatasetDeclaration {
   return byId.get(dataset)!;
 }
 
+/** The datasets whose rows are keyed values (domain/datasets/declaration.ts: rowKind), in declaration order. */
+export function keyedValueDatasets(): Dataset[] {
+  return DECLARATIONS.filter((declaration) => declaration.rowKind === 'keyedValues').map(
+    (declaration) => declaration.id,
+  );
+}
+
 /**
  * The dataset a user names: its id, or its region and endpoint (`nordic/maxExchanges`), case-insensitively;
  * null when none is.

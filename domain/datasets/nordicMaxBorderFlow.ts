@@ -21,8 +21,10 @@ export const nordicMaxBorderFlow = {
   // Quarter-hourly rows in the capture of April 2026, each hour's four carrying the same value; hourly before the
   // day-ahead market's 15-minute MTU (2025-10-01), as Nordic maxExchanges.
   resolutions: nordicMaxExchanges.resolutions,
+  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: nordicMaxExchanges.zones,
+  valueSign: 'nonNegative',
   extraRowFields: nordicMaxExchanges.extraRowFields,
   envelopeFields: [],
   publication: { window: '08:00-11:00', deadline: '12:00', typical: 'D-1, 07:23-08:31 UTC in the capture' },

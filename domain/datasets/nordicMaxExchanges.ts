@@ -22,6 +22,7 @@ export const nordicMaxExchanges = {
     { from: '2024-10-30', minutes: 60 },
     { from: '2025-10-01', minutes: 15 },
   ],
+  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: [
     'NO1',
@@ -44,6 +45,7 @@ export const nordicMaxExchanges = {
     'SE3SWL',
     'SE4SWL',
   ],
+  valueSign: 'nonNegative',
   extraRowFields: [
     {
       name: 'lastModifiedOn',
