@@ -22,7 +22,12 @@ import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
 import { addDays, dayWindow } from '../domain/calendar';
-import { declarationOf } from '../domain/datasets';
+import {
+  declarationOf,
+  isConstraintDataset,
+  type KeyedValueDataset,
+  keyedValueDatasets,
+} from '../domain/datasets';
 import type { Dataset, DeliveryDay, Point, ValidatedDay } from '../domain/types';
 import { PROFILES } from '../simulator/profiles';
 import { createDatabaseSql } from './environment';
@@ -111,7 +116,7 @@ const datasetViews = (dataset: Dataset): ViewSet => ({
 });
 
 /** The borders each dataset's queries read: one, and a few (the first of them and two more). */
-const BENCH_BORDERS: { readonly [D in Dataset]: readonly [string, string, string] } = {
+const BENCH_BORDERS: { readonly [D in KeyedValueDataset]: readonly [string, string, string] } = {
   maxExchanges: [BORDER, 'FR_DE', 'DE_NL'],
   nordicMaxExchanges: ['NO1_SE3', 'SE3_NO1', 'NO2_DK1'],
   coreShadowAuctionATC: [BORDER, 'FR_DE', 'DE_NL'],
@@ -672,7 +677,11 @@ async function reviseDay(
 const daysArg = z.coerce.number().int().min(90).max(20_000);
 
 /** `[--days N] [--dataset ID] | --smoke [--dataset ID]`; a mistake is a UsageError of one line (exit 2). */
-export function parseQueryArgs(argv: string[]): { dayCount: number; repetitions: number; dataset: Dataset } {
+export function parseQueryArgs(argv: string[]): {
+  dayCount: number;
+  repetitions: number;
+  dataset: KeyedValueDataset;
+} {
   const { smoke, rest } = takeSmokeFlag(argv);
   const { values } = parseCommandArgs(
     'bench:query',
@@ -680,7 +689,12 @@ export function parseQueryArgs(argv: string[]): { dayCount: number; repetitions:
     { days: { type: 'string' }, dataset: { type: 'string' } },
     0,
   );
-  const dataset = parseDatasetArg('bench:query', values.dataset);
+  const named = parseDatasetArg('bench:query', values.dataset);
+  if (isConstraintDataset(named))
+    throw new UsageError(
+      `bench:query: --dataset ${named} is a dataset of the flow-based domain; this bench reads keyed values (${keyedValueDatasets().join(', ')})`,
+    );
+  const dataset = named;
   if (smoke) {
     if (values.days !== undefined)
       throw new UsageError('bench:query: --smoke runs six days: leave --days out');
@@ -692,7 +706,7 @@ export function parseQueryArgs(argv: string[]): { dayCount: number; repetitions:
 }
 
 /** What `--dataset` seeds: its borders as its simulator profile publishes them, at its latest declared MTU length. */
-export function seedShapeOf(dataset: Dataset): SeedShape {
+export function seedShapeOf(dataset: KeyedValueDataset): SeedShape {
   const declaration = declarationOf(dataset);
   const resolutions = declaration.resolutions;
   // A key-set change day that never comes: the dataset's key set of its first day.

@@ -1,7 +1,9 @@
 // Inputs, ids and results of the pipeline's workflows. Pure: imported by workflows, activities and the CLI.
+
 import type { z } from 'zod';
 import { addDays, deliveryDayProblem, isDeliveryDay, marketTomorrow } from './calendar';
 import { DEFAULT_DATASET, declarationOf } from './datasets';
+import { DOMAIN_PAGE_TAKE } from './flowBased/paging';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import { zod } from './zod';
 
@@ -47,6 +49,8 @@ function buildSchemas() {
       dataset,
       day: deliveryDay,
       trigger: z.enum(TRIGGERS).default('manual'),
+      /** Rows a page of a paged dataset asks for (default DOMAIN_PAGE_TAKE); ignored by the other datasets. */
+      pageSize: z.number().int().min(1).max(DOMAIN_PAGE_TAKE).optional(),
     }),
     backfill: z.object({
       dataset,

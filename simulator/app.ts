@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { deliveryDayProblem, isDeliveryDay } from '../domain/calendar';
 import {
   DATASETS,
-  type Dataset,
   DEFAULT_DATASET,
   dataPathOf,
   declarationOf,
   findDataset,
+  type KeyedValueDataset,
+  keyedValueDatasets,
 } from '../domain/datasets';
 import { type Answer, answerDataRequest, jsonAnswer, problem, type QueryParams } from './dataAnswer';
 import { SimulatorInputError } from './faults';
@@ -106,7 +107,11 @@ export function buildSimulatorApp(state: SimulatorState): FastifyInstance {
 
 /** One data path per declared dataset, all counted against one rate limit, as JAO counts a client's requests. */
 function registerDataRoutes(app: FastifyInstance, state: SimulatorState): void {
-  async function answerLogged(dataset: Dataset, params: QueryParams, method: string): Promise<Answer> {
+  async function answerLogged(
+    dataset: KeyedValueDataset,
+    params: QueryParams,
+    method: string,
+  ): Promise<Answer> {
     const atMs = Date.now();
     await state.holdForLatency();
     const answer =
@@ -122,7 +127,7 @@ function registerDataRoutes(app: FastifyInstance, state: SimulatorState): void {
     });
     return answer;
   }
-  for (const dataset of DATASETS) {
+  for (const dataset of keyedValueDatasets()) {
     app.route<QueryRoute>({
       method: DATA_PATH_METHODS,
       url: dataPathOf(declarationOf(dataset)),

@@ -1,7 +1,12 @@
 // The answer of the data path for one request: rate limit, 5xx share, window checks, and the published rows
 // with the faults of their days, as the exact bytes JAO would send.
 import { addDays, dayOfInstant, dayStartMs, daysInRange, isDstChangeDay } from '../domain/calendar';
-import { DEFAULT_DATASET, declarationOf, declaredResolutionOn } from '../domain/datasets';
+import {
+  DEFAULT_DATASET,
+  declarationOf,
+  declaredResolutionOn,
+  type KeyedValueDataset,
+} from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import type { SimulatorFaults } from './faults';
 import { PROFILES, type SimulatorProfile } from './profiles';
@@ -87,7 +92,7 @@ export function answerDataRequest(
   state: SimulatorState,
   params: QueryParams,
   atMs: number,
-  dataset: Dataset = DEFAULT_DATASET,
+  dataset: KeyedValueDataset = DEFAULT_DATASET,
 ): Answer {
   const fault = transportFault(state, atMs);
   if (fault) return fault;

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { deliveryDayProblem, isDeliveryDay } from '../domain/calendar';
-import { DEFAULT_DATASET } from '../domain/datasets';
+import { DEFAULT_DATASET, type KeyedValueDataset } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { buildSimulatorApp } from './app';
 import type { SimulatorFaults } from './faults';
@@ -54,7 +54,7 @@ export interface SimulatorHandle {
   publishDay(day: DeliveryDay, at?: Date, dataset?: Dataset): void;
   /** The day is not visible (an empty answer) until publishDay, for one dataset or every one (the default). */
   unpublishDay(day: DeliveryDay, dataset?: Dataset): void;
-  expectedValue(day: DeliveryDay, key: string, mtuIso: string, dataset?: Dataset): number;
+  expectedValue(day: DeliveryDay, key: string, mtuIso: string, dataset?: KeyedValueDataset): number;
   close(): Promise<void>;
 }
 

@@ -17,6 +17,7 @@ import {
   DELIVERY_DAY_ATTRIBUTE,
 } from '../common/searchAttributes';
 import { declarationOf } from '../domain/datasets';
+import { DOMAIN_PAGE_TAKE } from '../domain/flowBased/paging';
 import type { DayStatus } from '../domain/types';
 import {
   checkStartedDay,
@@ -77,7 +78,7 @@ function recordOutcome(status: DayStatus): void {
 /** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
 export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   const startedRunning = startedRunningByParent();
-  const { dataset, day, trigger } = dayRequestOf(input);
+  const { dataset, day, trigger, pageSize } = dayRequestOf(input);
   if (!startedRunning) {
     upsertSearchAttributes([
       { key: DATASET_ATTRIBUTE, value: dataset },
@@ -97,7 +98,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
     const fetch = fetchActivities(fetchPriorityOf(trigger));
     const rawResponseId =
       declarationOf(dataset).rowKind === 'constraints' && patched(PAGED_DAY_PATCH)
-        ? await fetchPagedDay(fetch, { dataset, day, horizonStartMs })
+        ? await fetchPagedDay(fetch, { dataset, day, horizonStartMs, pageSize: pageSize ?? DOMAIN_PAGE_TAKE })
         : (await fetch.fetchDayFromJao({ dataset, day, horizonStartMs })).rawResponseId;
     stage = 'validating';
     const ref = { dataset, day, rawResponseId, horizonStartMs };

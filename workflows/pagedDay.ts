@@ -3,7 +3,7 @@
 // the day is read again from the start. The pages of one consistent reading become the day's stored answer.
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../domain/failureTypes';
-import { DOMAIN_MAX_RESTARTS, DOMAIN_PAGE_TAKE, pagesFor } from '../domain/flowBased/paging';
+import { DOMAIN_MAX_RESTARTS, pagesFor } from '../domain/flowBased/paging';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import type { fetchActivities } from './activities';
 import { localStore } from './activities';
@@ -12,12 +12,14 @@ export interface PagedDayInput {
   dataset: Dataset;
   day: DeliveryDay;
   horizonStartMs: number;
+  /** Rows asked for per page. */
+  pageSize: number;
 }
 
 /** Reads one consistent answer of the day and stores it; resolves with the stored answer's id. */
 export async function fetchPagedDay(
   fetch: ReturnType<typeof fetchActivities>,
-  { dataset, day, horizonStartMs }: PagedDayInput,
+  { dataset, day, horizonStartMs, pageSize }: PagedDayInput,
 ): Promise<number> {
   let lastMove = '';
   for (let reading = 0; reading <= DOMAIN_MAX_RESTARTS; reading++) {
@@ -25,7 +27,7 @@ export async function fetchPagedDay(
     const total = probe.totalRowsWithFilter;
     const rawPageIds = [probe.rawPageId];
     let moved: string | null = null;
-    for (const request of total === null ? [] : pagesFor(total, DOMAIN_PAGE_TAKE)) {
+    for (const request of total === null ? [] : pagesFor(total, pageSize)) {
       const page = await fetch.fetchDomainPage({ dataset, day, ...request, horizonStartMs });
       rawPageIds.push(page.rawPageId);
       // An unreadable page is stored as it came: the day's validation says why it is invalid.

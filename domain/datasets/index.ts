@@ -1,6 +1,7 @@
 // The datasets the pipeline knows, one declaration each (docs/datasets.md). Adding a dataset is adding its
 // declaration here, its simulator profile (simulator/profiles/) and its tests.
 import { coreAtc } from './coreAtc';
+import { coreFinalComputation, coreInitialComputation, corePreFinalComputation } from './coreFlowBasedDomain';
 import { coreMaxExchanges } from './coreMaxExchanges';
 import { coreScheduledExchanges } from './coreScheduledExchanges';
 import { coreShadowAuctionATC } from './coreShadowAuctionATC';
@@ -17,9 +18,21 @@ export const DECLARATIONS = [
   coreScheduledExchanges,
   coreAtc,
   nordicMaxBorderFlow,
+  coreFinalComputation,
+  corePreFinalComputation,
+  coreInitialComputation,
 ] as const;
 
 export type Dataset = (typeof DECLARATIONS)[number]['id'];
+/** The datasets of keyed values (rowKind `keyedValues`): one number per key and MTU. */
+export type KeyedValueDataset = Extract<(typeof DECLARATIONS)[number], { rowKind: 'keyedValues' }>['id'];
+type KeyedValueDeclaration = Extract<(typeof DECLARATIONS)[number], { rowKind: 'keyedValues' }>;
+/** The declarations of keyed values, in declaration order. */
+export const KEYED_VALUE_DECLARATIONS = DECLARATIONS.filter(
+  (declaration): declaration is KeyedValueDeclaration => declaration.rowKind === 'keyedValues',
+);
+/** The datasets of the flow-based domain (rowKind `constraints`): one row per constraint and MTU. */
+export type ConstraintDataset = Extract<(typeof DECLARATIONS)[number], { rowKind: 'constraints' }>['id'];
 
 /** Every dataset id, the default (Core maxExchanges) first. */
 export const DATASETS = DECLARATIONS.map((declaration) => declaration.id) as unknown as readonly [
@@ -27,7 +40,7 @@ export const DATASETS = DECLARATIONS.map((declaration) => declaration.id) as unk
   ...Dataset[],
 ];
 
-export const DEFAULT_DATASET: Dataset = coreMaxExchanges.id;
+export const DEFAULT_DATASET: KeyedValueDataset = coreMaxExchanges.id;
 
 const byId = new Map<string, DatasetDeclaration>(
   DECLARATIONS.map((declaration) => [declaration.id, declaration]),
@@ -42,10 +55,15 @@ export function declarationOf(dataset: Dataset): DatasetDeclaration {
 }
 
 /** The datasets whose rows are keyed values (domain/datasets/declaration.ts: rowKind), in declaration order. */
-export function keyedValueDatasets(): Dataset[] {
+export function keyedValueDatasets(): KeyedValueDataset[] {
   return DECLARATIONS.filter((declaration) => declaration.rowKind === 'keyedValues').map(
-    (declaration) => declaration.id,
+    (declaration) => declaration.id as KeyedValueDataset,
   );
+}
+
+/** Whether the dataset's rows are constraints (the flow-based domain): fetched page by page, stored per constraint. */
+export function isConstraintDataset(dataset: Dataset): dataset is ConstraintDataset {
+  return declarationOf(dataset).rowKind === 'constraints';
 }
 
 /**

@@ -1,5 +1,5 @@
 // The simulator's profile of every declared dataset: a dataset without one does not type-check.
-import type { Dataset } from '../../domain/types';
+import type { KeyedValueDataset } from '../../domain/datasets';
 import { coreAtcProfile } from './coreAtc';
 import { coreMaxExchangesProfile } from './coreMaxExchanges';
 import { coreScheduledExchangesProfile } from './coreScheduledExchanges';
@@ -10,7 +10,7 @@ import type { SimulatorProfile } from './profile';
 
 export type { RowContext, SimulatorProfile } from './profile';
 
-export const PROFILES: { readonly [D in Dataset]: SimulatorProfile } = {
+export const PROFILES: { readonly [D in KeyedValueDataset]: SimulatorProfile } = {
   maxExchanges: coreMaxExchangesProfile,
   nordicMaxExchanges: nordicMaxExchangesProfile,
   coreShadowAuctionATC: coreShadowAuctionATCProfile,

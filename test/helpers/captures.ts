@@ -2,7 +2,8 @@
 // captured for, read by the declaration and simulator fidelity tests, and the shape of each row's fields.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dataset, UtcWindow } from '../../domain/types';
+import type { KeyedValueDataset } from '../../domain/datasets';
+import type { UtcWindow } from '../../domain/types';
 
 export interface Capture {
   file: string;
@@ -11,7 +12,7 @@ export interface Capture {
   window: UtcWindow;
 }
 
-export const CAPTURES: { readonly [D in Dataset]: Capture } = {
+export const CAPTURES: { readonly [D in KeyedValueDataset]: Capture } = {
   maxExchanges: {
     file: 'core_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.compact.json',
     path: '/core/api/data/maxExchanges',
@@ -44,7 +45,7 @@ export const CAPTURES: { readonly [D in Dataset]: Capture } = {
   },
 };
 
-export function captureText(dataset: Dataset): string {
+export function captureText(dataset: KeyedValueDataset): string {
   return readFileSync(join(__dirname, '..', 'fixtures', 'jao', CAPTURES[dataset].file), 'utf8');
 }
 

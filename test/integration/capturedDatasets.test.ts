@@ -7,13 +7,18 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRawResponse } from '../../db/rawResponse';
 import { dayWindow } from '../../domain/calendar';
-import { type Dataset, DECLARATIONS, declarationOf, publishedEmptyKeysOf } from '../../domain/datasets';
+import {
+  declarationOf,
+  KEYED_VALUE_DECLARATIONS,
+  type KeyedValueDataset,
+  publishedEmptyKeysOf,
+} from '../../domain/datasets';
 import type { DeliveryDay } from '../../domain/types';
 import { CAPTURES, captureText } from '../helpers/captures';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 /** The capture's one whole Europe/Amsterdam delivery day (the first, for the three-day shadowAuctionATC one). */
-const CAPTURED_DAY: { readonly [D in Dataset]: DeliveryDay } = {
+const CAPTURED_DAY: { readonly [D in KeyedValueDataset]: DeliveryDay } = {
   maxExchanges: '2026-04-21',
   nordicMaxExchanges: '2026-04-21',
   coreShadowAuctionATC: '2025-10-02',
@@ -25,7 +30,7 @@ const CAPTURED_DAY: { readonly [D in Dataset]: DeliveryDay } = {
 type CaptureRow = Record<string, unknown> & { dateTimeUtc: string };
 
 /** The capture's published values of the day: `border|mtu` → MW (nulls are no values). */
-function capturedValues(dataset: Dataset, day: DeliveryDay): Map<string, number> {
+function capturedValues(dataset: KeyedValueDataset, day: DeliveryDay): Map<string, number> {
   const window = dayWindow(day);
   const fromMs = Date.parse(window.from);
   const toMs = Date.parse(window.to);
@@ -51,7 +56,9 @@ describe('captured JAO answers served verbatim', () => {
     standIn = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
       requests.push(path);
-      const dataset = DECLARATIONS.find((declaration) => CAPTURES[declaration.id].path === path)?.id;
+      const dataset = KEYED_VALUE_DECLARATIONS.find(
+        (declaration) => CAPTURES[declaration.id].path === path,
+      )?.id;
       if (dataset === undefined) {
         res.writeHead(404).end();
         return;
@@ -69,7 +76,7 @@ describe('captured JAO answers served verbatim', () => {
     await new Promise((resolve) => standIn?.close(resolve));
   });
 
-  for (const declaration of DECLARATIONS) {
+  for (const declaration of KEYED_VALUE_DECLARATIONS) {
     const dataset = declaration.id;
     const day = CAPTURED_DAY[dataset];
     it(`${dataset}: ${day} stored complete, equal to the capture, and unchanged by a re-run`, async () => {
@@ -119,7 +126,8 @@ describe('captured JAO answers served verbatim', () => {
 
   it('asked JAO by each dataset’s own data path', () => {
     const paths = new Set(requests);
-    for (const declaration of DECLARATIONS) expect(paths.has(CAPTURES[declaration.id].path)).toBe(true);
+    for (const declaration of KEYED_VALUE_DECLARATIONS)
+      expect(paths.has(CAPTURES[declaration.id].path)).toBe(true);
     expect(declarationOf('coreAtc').publishedEmpty?.keys).toHaveLength(4);
   });
 });

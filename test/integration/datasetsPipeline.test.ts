@@ -7,7 +7,12 @@ import { loadConfig } from '../../common/config';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
 import { readDayQuality } from '../../db/dayQuality';
 import { addDays, marketToday } from '../../domain/calendar';
-import { DECLARATIONS, declaredResolutionOn, publishedEmptyKeysOf } from '../../domain/datasets';
+import {
+  DECLARATIONS,
+  declaredResolutionOn,
+  KEYED_VALUE_DECLARATIONS,
+  publishedEmptyKeysOf,
+} from '../../domain/datasets';
 import { healthGauges } from '../../domain/healthMetrics';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import { PROFILES } from '../../simulator/profiles';
@@ -73,7 +78,7 @@ describe('datasets through the pipeline', () => {
          FROM jao.observation o JOIN jao.series s USING (series_id)
         GROUP BY s.dataset ORDER BY s.dataset`,
     );
-    const expected = DECLARATIONS.map((declaration) => ({
+    const expected = KEYED_VALUE_DECLARATIONS.map((declaration) => ({
       dataset: declaration.id,
       points:
         ((24 * 60) / declaredResolutionOn(declaration, DAYS.normal)) *

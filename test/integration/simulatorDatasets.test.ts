@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayWindow } from '../../domain/calendar';
 import {
   type Dataset,
-  DECLARATIONS,
   dataPathOf,
   declarationOf,
   declaredResolutionOn,
+  KEYED_VALUE_DECLARATIONS,
   publishedEmptyKeysOf,
 } from '../../domain/datasets';
 import { statusOf } from '../../domain/dayStatus';
@@ -54,7 +54,7 @@ async function simulatedDay(dataset: Dataset, day: DeliveryDay) {
   return { body: outcome.body, result: validated.result };
 }
 
-for (const declaration of DECLARATIONS) {
+for (const declaration of KEYED_VALUE_DECLARATIONS) {
   const dataset = declaration.id;
   describe(`simulator fidelity: ${dataset}`, () => {
     it('answers the capture’s request shape for shape: envelope, every row’s members in order, number and instant forms', async () => {

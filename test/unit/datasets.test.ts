@@ -7,7 +7,6 @@ import { GO_LIVE_DAY } from '../../domain/calendar';
 import { MAX_EXCHANGES_PATH, sourceEndpointOf } from '../../domain/datasetSource';
 import {
   DATASETS,
-  type Dataset,
   type DatasetDeclaration,
   DECLARATIONS,
   DEFAULT_DATASET,
@@ -15,6 +14,8 @@ import {
   declarationOf,
   declaredResolutionOn,
   findDataset,
+  KEYED_VALUE_DECLARATIONS,
+  type KeyedValueDataset,
   unknownDatasetMessage,
 } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
@@ -28,7 +29,7 @@ interface Capture {
   rows: Record<string, unknown>[];
 }
 
-function captureOf(dataset: Dataset): Capture {
+function captureOf(dataset: KeyedValueDataset): Capture {
   const envelope = JSON.parse(captureText(dataset)) as Record<string, unknown>;
   return { envelope, rows: envelope.data as Record<string, unknown>[] };
 }
@@ -88,7 +89,7 @@ describe('dataset declarations', () => {
     expect(declaredResolutionOn(nordic, '2025-10-01')).toBe(15);
   });
 
-  for (const declaration of DECLARATIONS) {
+  for (const declaration of KEYED_VALUE_DECLARATIONS) {
     it(`${declaration.id}: agrees with its capture (path, resolution, keys and zones, extra fields, envelope)`, () => {
       const { envelope, rows } = captureOf(declaration.id);
       expect(dataPathOf(declaration)).toBe(CAPTURES[declaration.id].path);

@@ -1,0 +1,76 @@
+// Core's presolved flow-based domain (docs/flow-based.md): one row per constraint (CNEC) and hourly MTU, with its
+// margins and its PTDF per hub, in three stages of the day-ahead capacity calculation that share one schema.
+import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../flowBased/fields';
+import type { DatasetDeclaration } from './declaration';
+
+interface Stage<Id extends string, Endpoint extends string> {
+  id: Id;
+  endpoint: Endpoint;
+  title: string;
+  stage: string;
+}
+
+function flowBasedDomain<Id extends string, Endpoint extends string>({
+  id,
+  endpoint,
+  title,
+  stage,
+}: Stage<Id, Endpoint>) {
+  return {
+    id,
+    region: 'core',
+    endpoint,
+    title,
+    description:
+      `Core's flow-based domain of the day-ahead market, ${stage}: per hour, the presolved critical network ` +
+      'elements and contingencies (CNECs) with every margin JAO publishes (RAM, Fmax, FRM, Fref, F0, FUAF, AMR, ' +
+      'LTA margin, CVA, IVA, min RAM factor and target, Imax, U) and their zone-to-slack PTDF per hub; fetched ' +
+      'page by page after a count probe, filtered on presolved constraints.',
+    timeZone: 'Europe/Amsterdam',
+    firstDay: '2022-06-09',
+    firstDayName: 'Core flow-based go-live',
+    firstDaySource:
+      'Core flow-based market coupling went live for delivery day 2022-06-09; the Publication Tool has no Core ' +
+      'domain before it.',
+    // The domain stays hourly after the market's 15-minute MTU (2025-10-01) in every public client's capture.
+    resolutions: [{ from: '2022-06-09', minutes: 60 }],
+    rowKind: 'constraints',
+    // A day's keys are the hubs whose PTDFs it carries: a hub never seen before is drift, as a new key is.
+    keyPattern: 'hub_{HUB}',
+    zones: CORE_PTDF_HUBS,
+    addedZones: [
+      { from: AHC_FIRST_DAY, zones: AHC_HUBS, reason: 'Advanced Hybrid Coupling: virtual hubs carry PTDFs' },
+    ],
+    valueSign: 'signed',
+    extraRowFields: [],
+    envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
+    publication: {
+      window: '08:00-11:00',
+      deadline: '12:00',
+      typical: 'D-1, with MaxBEX before the day-ahead gate closure, assumed',
+    },
+    unit: 'MW',
+  } as const satisfies DatasetDeclaration;
+}
+
+export const coreFinalComputation = flowBasedDomain({
+  id: 'coreFinalComputation',
+  endpoint: 'finalComputation',
+  title: 'JAO Core flow-based domain, final computation: presolved CNECs with RAM and PTDFs per hourly MTU',
+  stage: 'final computation (the domain the market coupling cleared against)',
+});
+
+export const corePreFinalComputation = flowBasedDomain({
+  id: 'corePreFinalComputation',
+  endpoint: 'preFinalComputation',
+  title:
+    'JAO Core flow-based domain, pre-final computation: presolved CNECs with RAM and PTDFs per hourly MTU',
+  stage: 'pre-final computation (before the TSOs’ final validation)',
+});
+
+export const coreInitialComputation = flowBasedDomain({
+  id: 'coreInitialComputation',
+  endpoint: 'initialComputation',
+  title: 'JAO Core flow-based domain, initial computation: presolved CNECs with RAM and PTDFs per hourly MTU',
+  stage: 'initial computation (the first domain of the day)',
+});

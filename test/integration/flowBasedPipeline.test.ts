@@ -1,0 +1,203 @@
+// The presolved final domain through the pipeline (workflows/pagedDay.ts, activities/fetchPage.ts, db/rawPages.ts,
+// db/constraintMerge.ts): a day fetched from the simulator over HTTP as a count probe and its pages, one request an
+// activity, stored value for value as the simulator served it, revised with its history, read again when its count
+// moves while paging, and judged partial while JAO has published part of it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayWindow } from '../../domain/calendar';
+import { NUMERIC_FIELDS } from '../../domain/flowBased/fields';
+import type { Dataset, DeliveryDay } from '../../domain/types';
+import { dayWorkflowId } from '../../domain/workflowInputs';
+import type { deliveryDayWorkflow } from '../../workflows/deliveryDay';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+
+const DATASET: Dataset = 'coreFinalComputation';
+const NOW = new Date('2026-11-22T12:00:00Z');
+const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+let harness: PipelineHarness;
+
+beforeAll(async () => {
+  harness = await createPipelineHarness('flow-based', { now: () => NOW });
+  await harness.startWorkers();
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+type Row = Record<string, unknown> & { dateTimeUtc: string };
+
+/** The day's presolved rows as the simulator serves them now, in one page. */
+async function servedRows(day: DeliveryDay): Promise<Row[]> {
+  const window = dayWindow(day);
+  const query = new URLSearchParams({
+    FromUtc: window.from,
+    ToUtc: window.to,
+    Skip: '0',
+    Take: '100000',
+    Filter: JSON.stringify({ Presolved: true }),
+  });
+  const response = await fetch(`${harness.simulator.origin}/core/api/data/finalComputation?${query}`);
+  return ((await response.json()) as { data: Row[] }).data;
+}
+
+async function control(action: string, day: DeliveryDay, extra = ''): Promise<void> {
+  const response = await fetch(
+    `${harness.simulator.origin}/_simulator/flowbased/${action}?day=${day}&endpoint=finalComputation${extra}`,
+    { method: 'POST' },
+  );
+  expect(response.status).toBe(200);
+}
+
+function domainRequests(day: DeliveryDay): number {
+  const from = dayWindow(day).from;
+  return harness.simulator.requests.filter(
+    (r) =>
+      r.endpoint === 'finalComputation' && r.fromUtc !== null && Date.parse(r.fromUtc) === Date.parse(from),
+  ).length;
+}
+
+async function stored(day: DeliveryDay) {
+  const result = await harness.db.pool.query(
+    `SELECT * FROM jao.constraints WHERE dataset = $1 AND delivery_day = $2 ORDER BY mtu, jao_id`,
+    [DATASET, day],
+  );
+  return result.rows;
+}
+
+/** A row's constraint and MTU, stored or served: JAO's row id is not stable across revisions. */
+function slotOf(row: Record<string, unknown>): string {
+  const served = 'dateTimeUtc' in row;
+  const contingencyEics = served
+    ? (row.contingencies as Array<{ branchEic: string | null }>).map((c) => c.branchEic)
+    : row.contingency_eics;
+  return JSON.stringify([
+    row.tso,
+    served ? row.cneEic : row.cne_eic,
+    served ? row.cneName : row.cne_name,
+    row.direction,
+    contingencyEics,
+    new Date(served ? String(row.dateTimeUtc) : (row.mtu as Date)).toISOString(),
+  ]);
+}
+
+/** Every stored row equals the served row of the same constraint and MTU, field by field. */
+function expectStoredAsServed(rows: Array<Record<string, unknown>>, served: Row[]): void {
+  const bySlot = new Map(served.map((row) => [slotOf(row), row]));
+  expect(rows).toHaveLength(served.length);
+  for (const row of rows) {
+    const source = bySlot.get(slotOf(row));
+    expect(source, slotOf(row)).toBeDefined();
+    for (const field of NUMERIC_FIELDS) expect(row[snake(field)], field).toBe(source![field]);
+    const ptdfKeys = Object.keys(source!).filter((key) => key.startsWith('ptdf_'));
+    expect(row.ptdf_hubs).toEqual(ptdfKeys.map((key) => key.slice(5)));
+    expect(row.ptdf_values).toEqual(ptdfKeys.map((key) => source![key]));
+    expect(row.contingencies).toEqual(source!.contingencies);
+    expect(row.cne_name).toBe(source!.cneName);
+  }
+}
+
+describe('the presolved final domain through the pipeline', () => {
+  it('stores a day complete, value for value, in a count probe and one page', async () => {
+    const day = '2026-11-10';
+    const result = await harness.runDay(day, DATASET);
+    expect(result.status).toBe('complete');
+    expect(result.mtus).toBe(24);
+    const served = await servedRows(day);
+    expectStoredAsServed(await stored(day), served);
+    expect(result.points).toBe(served.length);
+    expect(domainRequests(day)).toBe(1 + 1 + 1); // the test's own read, the probe, the page
+    const quality = await harness.db.pool.query(
+      `SELECT status, expected_mtus, received_mtus, rejected_values FROM jao.day_quality WHERE dataset = $1 AND day = $2`,
+      [DATASET, day],
+    );
+    expect(quality.rows[0]).toMatchObject({ status: 'complete', expected_mtus: 24, received_mtus: 24 });
+    const raw = await harness.db.pool.query(
+      `SELECT count(*)::int AS n FROM jao.raw_response WHERE dataset = $1 AND day = $2`,
+      [DATASET, day],
+    );
+    expect(raw.rows[0].n).toBe(1);
+  });
+
+  it('keeps a revision with its history, and reads the domain as of before it', async () => {
+    const day = '2026-11-12';
+    await harness.runDay(day, DATASET);
+    const before = await stored(day);
+    const firstSeen = (
+      await harness.db.pool.query(
+        `SELECT max(updated_at) AS at FROM jao.constraints WHERE delivery_day = $1`,
+        [day],
+      )
+    ).rows[0].at as Date;
+    await control('revise', day);
+    const result = await harness.runDay(day, DATASET);
+    expect(result.status).toBe('complete');
+    expect(result.changedPoints).toBeGreaterThan(0);
+    expect(result.revision).toBe(2);
+    expectStoredAsServed(await stored(day), await servedRows(day));
+    const asOf = await harness.db.pool.query(
+      `SELECT ram FROM jao.constraints_as_of($1) WHERE dataset = $2 AND delivery_day = $3 ORDER BY mtu, jao_id`,
+      [firstSeen, DATASET, day],
+    );
+    expect(asOf.rows.map((r) => r.ram)).toEqual(before.map((r) => r.ram));
+    // Every version the revision changed or removed is in history, current until the revision's write.
+    const versions = (rows: Array<Record<string, unknown>>) =>
+      new Map(rows.map((row) => [`${row.constraint_id}@${(row.mtu as Date).toISOString()}`, row.ram]));
+    const was = versions(before);
+    const now = versions(await stored(day));
+    const replaced = [...was].filter(([slot, ram]) => !now.has(slot) || now.get(slot) !== ram).length;
+    const history = await harness.db.pool.query(
+      `SELECT count(*)::int AS n, count(DISTINCT valid_to)::int AS ends FROM jao.constraint_value_history
+        WHERE dataset = $1 AND delivery_day = $2`,
+      [DATASET, day],
+    );
+    expect(replaced).toBeGreaterThan(0);
+    expect(history.rows[0]).toEqual({ n: replaced, ends: 1 });
+  });
+
+  it('reads the day again from the start when its count moves while it pages', async () => {
+    const day = '2026-11-13';
+    await control('countChange', day);
+    const pageSize = 1000;
+    const handle = await harness.temporal.client.workflow.start<typeof deliveryDayWorkflow>(
+      'deliveryDayWorkflow',
+      {
+        workflowId: dayWorkflowId(DATASET, day),
+        taskQueue: harness.taskQueue,
+        args: [{ dataset: DATASET, day, trigger: 'manual', pageSize }],
+      },
+    );
+    const result = await handle.result();
+    expect(result.status).toBe('complete');
+    const served = await servedRows(day);
+    expectStoredAsServed(await stored(day), served);
+    // The first reading stopped at its second page, when the count moved; the second read every page.
+    const firstReading = 1 + 2;
+    const secondReading = 1 + Math.ceil(served.length / pageSize);
+    expect(domainRequests(day)).toBe(firstReading + secondReading + 1);
+    const pages = await harness.db.pool.query(
+      `SELECT count(*)::int AS n FROM jao.raw_page WHERE dataset = $1 AND day = $2`,
+      [DATASET, day],
+    );
+    expect(pages.rows[0].n).toBe(secondReading);
+  });
+
+  it('judges a day JAO published in part partial, then complete once it is whole', async () => {
+    const day = '2026-11-14';
+    await control('partial', day, '&hours=10');
+    const partial = await harness.runDay(day, DATASET);
+    expect(partial.status).toBe('partial');
+    expect(partial.reason).toMatch(/14 of 24 MTUs without a presolved constraint/);
+    await control('complete', day);
+    const whole = await harness.runDay(day, DATASET);
+    expect(whole.status).toBe('complete');
+    expectStoredAsServed(await stored(day), await servedRows(day));
+  });
+
+  it('answers a day JAO has not published not_published, storing nothing', async () => {
+    const day = '2026-11-15';
+    await control('unpublish', day);
+    const result = await harness.runDay(day, DATASET);
+    expect(result.status).toBe('not_published');
+    expect(await stored(day)).toEqual([]);
+  });
+});
