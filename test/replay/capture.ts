@@ -58,6 +58,8 @@ interface Stack {
   unpublishDay: (day: string) => void;
   /** Runs SQL on the capture's own database (to make it refuse a write, or lose a day). */
   sql: (text: string) => Promise<{ rows: Record<string, unknown>[] }>;
+  /** Acts on a day of the simulator's flow-based final domain (`countChange`, `revise`, …). */
+  flowBasedControl: (action: string, day: string) => Promise<void>;
 }
 
 interface Capture {
@@ -602,6 +604,47 @@ async function runReprocessBatchScenarios(stack: Stack): Promise<Capture[]> {
 }
 
 /**
+ * A day of the flow-based domain fetched page by page (the patch paged-day): read whole in a probe and its pages, read
+ * again when its count moves while paging, and run as a backfill's child.
+ */
+async function runPagedDayScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const dataset = 'coreFinalComputation';
+  const captures: Capture[] = [];
+  const pagedDay = async (scenario: string, day: string) => {
+    const handle = await client.workflow.start('deliveryDayWorkflow', {
+      workflowId: `${dataset}/day/${day}`,
+      taskQueue: TASK_QUEUE,
+      args: [{ dataset, day, trigger: 'manual', pageSize: 1_000 } satisfies DayInput],
+    });
+    await settle(handle);
+    captures.push({ scenario, workflowType: 'deliveryDayWorkflow', workflowId: handle.workflowId });
+  };
+  await pagedDay('paged-day-complete', '2026-11-10');
+  await stack.flowBasedControl('countChange', '2026-11-11');
+  await pagedDay('paged-day-count-moved', '2026-11-11');
+  const backfillId = `${dataset}/backfill/2026-11-12..2026-11-13/missing`;
+  await client.workflow.execute('backfillWorkflow', {
+    workflowId: backfillId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      { dataset, from: '2026-11-12', to: '2026-11-13', concurrency: 2, mode: 'missing' },
+    ] satisfies BackfillInput[],
+  });
+  captures.push({
+    scenario: 'paged-days-backfill',
+    workflowType: 'backfillWorkflow',
+    workflowId: backfillId,
+  });
+  captures.push({
+    scenario: 'paged-day-child-of-backfill',
+    workflowType: 'deliveryDayWorkflow',
+    workflowId: `${dataset}/day/2026-11-12`,
+  });
+  return captures;
+}
+
+/**
  * The bad-day markers (1.1.0): a partial day marked by the sync, healed by a later run and its marker completed by
  * the next sync (two runs of one sync id); a marker started by hand with input that names no bad day, refused.
  */
@@ -745,7 +788,7 @@ async function main(): Promise<void> {
   // `--only archive` / `--only bad-days` / `--only reprocess-batches` / `--only bad-day-markers`: those workflows
   // alone (their sets, 1.1.0-archive, 1.1.0-bad-days, 1.1.0-reprocess-batches and 1.2.0-bad-day-markers, sit beside
   // the 1.0.0 set).
-  const only = ['archive', 'bad-days', 'reprocess-batches', 'bad-day-markers'];
+  const only = ['archive', 'bad-days', 'reprocess-batches', 'bad-day-markers', 'paged-day'];
   if (values.only !== undefined && !only.includes(values.only))
     throw new Error(`--only takes ${only.map((name) => `"${name}"`).join(', ')}, got "${values.only}"`);
   const label = values.label ?? new Date().toISOString().slice(0, 10);
@@ -855,6 +898,11 @@ async function main(): Promise<void> {
       publishDay: (day: string) => simulator.publishDay(day),
       unpublishDay: (day: string) => simulator.unpublishDay(day),
       sql: (text: string) => pool.query(text),
+      flowBasedControl: async (action: string, day: string) => {
+        const url = `${simulator.origin}/_simulator/flowbased/${action}?day=${day}&endpoint=finalComputation`;
+        const response = await fetch(url, { method: 'POST' });
+        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      },
     };
     const captures =
       values.only === 'archive'
@@ -865,7 +913,9 @@ async function main(): Promise<void> {
             ? await runReprocessBatchScenarios(stack)
             : values.only === 'bad-day-markers'
               ? await runBadDayMarkerScenarios(stack)
-              : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
+              : values.only === 'paged-day'
+                ? await runPagedDayScenarios(stack)
+                : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
