@@ -28,6 +28,7 @@ const LATER_MIGRATIONS = [
   '016_release_floor',
   '017_published_empty_keys',
   '018_series_first_seen',
+  '020_hub_series',
 ];
 
 let db: TestDatabase;
