@@ -118,6 +118,7 @@ const BENCH_BORDERS: { readonly [D in Dataset]: readonly [string, string, string
   coreScheduledExchanges: [BORDER, 'FR_DE', 'DE_NL'],
   coreAtc: ['DE_DK1', 'ES_FR', 'RO_BG'],
   nordicMaxBorderFlow: ['NO1_SE3', 'SE3_NO1', 'NO2_DK1'],
+  coreNetPos: ['hub_DE', 'hub_FR', 'hub_NL'],
 };
 
 /** Medians the desk waits for interactively, for the daily aggregates. */
@@ -571,7 +572,7 @@ async function revisedDay(pool: pg.Pool, day: DeliveryDay): Promise<ValidatedDay
   const stored = await pool.query<{
     key: string;
     from_zone: string;
-    to_zone: string;
+    to_zone: string | null;
     mtu: Date;
     value_mw: number;
   }>(

@@ -2,6 +2,7 @@
 // declaration here, its simulator profile (simulator/profiles/) and its tests.
 import { coreAtc } from './coreAtc';
 import { coreMaxExchanges } from './coreMaxExchanges';
+import { coreNetPos } from './coreNetPos';
 import { coreScheduledExchanges } from './coreScheduledExchanges';
 import { coreShadowAuctionATC } from './coreShadowAuctionATC';
 import type { DatasetDeclaration } from './declaration';
@@ -17,6 +18,7 @@ export const DECLARATIONS = [
   coreScheduledExchanges,
   coreAtc,
   nordicMaxBorderFlow,
+  coreNetPos,
 ] as const;
 
 export type Dataset = (typeof DECLARATIONS)[number]['id'];
