@@ -115,7 +115,10 @@ describe('dataset declarations', () => {
       for (const key of keys) {
         const names = namesInKey(declaration.keyPattern, key);
         expect(names, key).not.toBeNull();
-        expect(names!.every((zone) => zones.has(zone)), key).toBe(true);
+        expect(
+          names!.every((zone) => zones.has(zone)),
+          key,
+        ).toBe(true);
         for (const name of names!) named.add(name);
       }
       // Every zone declared by the capture's day appears in some key.
