@@ -7,7 +7,7 @@ export interface SeriesEntry {
   key: string;
   border: string;
   from_zone: string;
-  to_zone: string;
+  to_zone: string | null;
   unit: string;
   first_day: string | null;
   last_day: string | null;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { GO_LIVE_DAY, isDeliveryDay, isImpossibleDay, marketTomorrow } from '../domain/calendar';
 import { DATASETS, type Dataset, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { parseHubKey } from '../domain/hubs';
+import { MAX_KEY_LENGTH, MAX_ZONE_CODE_LENGTH } from '../domain/limits';
 import { ApiInputError } from './errors';
 
 /** Up to this many borders, a request reads through the range functions (FEW_BORDERS × a year ≈ 70,000 rows). */
@@ -20,12 +22,18 @@ export const deliveryDayParam = z
   .refine((day) => day <= marketTomorrow(new Date()), 'must not be after tomorrow (Europe/Amsterdam)')
   .describe('a delivery day YYYY-MM-DD (Europe/Amsterdam)');
 
-/** A border as the views name it (AT_BE): zone codes of upper-case letters and digits. */
+const BORDER_NAME = new RegExp(`^[A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}}_[A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}}$`);
+const EXPECTED_BORDER = 'expected a border such as AT_BE, or a hub such as hub_AT';
+
+/**
+ * A border as the views name it (their `border` column): AT_BE, zone codes of upper-case letters and digits; for a
+ * dataset of hub keys (netPos) the hub's key as published, hub_AT or hub_DE_DK1_VH.
+ */
 export const borderParam = z
   .string()
-  .max(32, 'expected a border such as AT_BE')
-  .regex(/^[A-Z0-9]{1,10}_[A-Z0-9]{1,10}$/, 'expected a border such as AT_BE')
-  .describe('a border such as AT_BE');
+  .max(MAX_KEY_LENGTH, EXPECTED_BORDER)
+  .refine((text) => BORDER_NAME.test(text) || parseHubKey(text).ok, EXPECTED_BORDER)
+  .describe('a border such as AT_BE, or for a dataset of hubs a hub such as hub_AT (the border column)');
 
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -69,7 +77,7 @@ const bordersParam = z
     error: messageOfBranchByShape,
   })
   .optional()
-  .describe('repeatable: border=AT_BE&border=BE_AT; all borders when absent');
+  .describe('repeatable: border=AT_BE&border=BE_AT (hubs: border=hub_AT); all borders or hubs when absent');
 
 /** `/v1/datasets/{dataset}/…`: an undeclared dataset is answered 404 before validation (api/auth.ts). */
 export const datasetParams = z.strictObject({

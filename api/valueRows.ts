@@ -160,11 +160,11 @@ function readsFewBorders(dataset: Dataset, borders: string[] | null): boolean {
  * The rows of CSV and NDJSON as COPY writes them, byte for byte what RowFormatter writes from SELECT_TEXT's fields:
  * - CSV: COPY quotes a field holding a comma, a double quote, CR or LF and doubles its double quotes, as csvField
  *   does; it also quotes an empty string (the NULL marker's text), which NULLIF turns into a NULL, written empty as
- *   csvField writes an empty string (no field is NULL: every column of the values is NOT NULL).
+ *   csvField writes an empty string; to_zone is NULL for a hub series (its hub is in from_zone), written empty too.
  * - NDJSON: each line is built by PostgreSQL as jsonObject builds it. The border and zones are quoted as they are:
- *   jao.series holds only upper-case letters, digits and underscores in them (its constraint series_plain_names,
- *   migration 011), which JSON.stringify writes unescaped (to_json on each cost a fifth of the stream's time). A
- *   JSON text holds no control character (JSON escapes them all), so COPY in CSV format with the control
+ *   jao.series holds only letters, digits and underscores in them (its constraint series_plain_names, migrations
+ *   011 and 020), which JSON.stringify writes unescaped (to_json on each cost a fifth of the stream's time); a hub
+ *   series' NULL to_zone is written null, as JSON.stringify writes it. A JSON text holds no control character (JSON escapes them all), so COPY in CSV format with the control
  *   characters 0x01 as delimiter and 0x02 as quote character writes the one field as it is: it quotes only a field
  *   holding the delimiter, the quote character, CR or LF, or equal to the NULL marker (empty), and escapes nothing
  *   else. (COPY's text format would double every backslash of the JSON's escapes.)
@@ -174,7 +174,7 @@ const SELECT_CSV = `SELECT ${iso('v.mtu')}, v.delivery_day::text, NULLIF(v.borde
 
 const SELECT_NDJSON = `SELECT '{"mtu":"' || ${iso('v.mtu')} || '","delivery_day":"' || v.delivery_day::text
        || '","border":"' || v.border || '","from_zone":"' || v.from_zone
-       || '","to_zone":"' || v.to_zone || '","value_mw":' || v.value_mw::text
+       || '","to_zone":' || COALESCE('"' || v.to_zone || '"', 'null') || ',"value_mw":' || v.value_mw::text
        || ',"revision":' || v.revision::text || ',"first_seen_at":"' || ${iso('v.first_seen_at')}
        || '","updated_at":"' || ${iso('v.updated_at')} || '"}'`;
 
@@ -214,9 +214,12 @@ export function valuesCopy(
   };
 }
 
-type Row = string[];
+/** A row of SELECT_TEXT's fields: only to_zone may be NULL (a hub series has none). */
+type Row = (string | null)[];
 
-function csvField(text: string): string {
+/** A field as COPY writes it in CSV: NULL empty, a field holding a comma, quote, CR or LF quoted. */
+function csvField(text: string | null): string {
+  if (text === null) return '';
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -123,6 +123,7 @@ const BENCH_BORDERS: { readonly [D in KeyedValueDataset]: readonly [string, stri
   coreScheduledExchanges: [BORDER, 'FR_DE', 'DE_NL'],
   coreAtc: ['DE_DK1', 'ES_FR', 'RO_BG'],
   nordicMaxBorderFlow: ['NO1_SE3', 'SE3_NO1', 'NO2_DK1'],
+  coreNetPos: ['hub_DE', 'hub_FR', 'hub_NL'],
 };
 
 /** Medians the desk waits for interactively, for the daily aggregates. */
@@ -576,7 +577,7 @@ async function revisedDay(pool: pg.Pool, day: DeliveryDay): Promise<ValidatedDay
   const stored = await pool.query<{
     key: string;
     from_zone: string;
-    to_zone: string;
+    to_zone: string | null;
     mtu: Date;
     value_mw: number;
   }>(

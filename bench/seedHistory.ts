@@ -5,8 +5,10 @@
 // jao.observation_history), and one jao.delivery_day row per day, complete, changed at its revision. Written in
 // slices of SLICE_DAYS days (one transaction each); needs the owner role.
 import type pg from 'pg';
-import { allOrderedBorderKeys, CORE_ZONES, parseBorderKey } from '../domain/borders';
+import { allOrderedBorderKeys, CORE_ZONES } from '../domain/borders';
 import { addDays } from '../domain/calendar';
+import { declarationOf } from '../domain/datasets';
+import { keyReaderOf } from '../domain/seriesKeys';
 import type { Dataset, DeliveryDay } from '../domain/types';
 
 const SLICE_DAYS = 120;
@@ -37,10 +39,11 @@ export async function seedHistory(
   dayCount: number,
   shape: SeedShape = CORE_SHAPE,
 ): Promise<{ values: number; superseded: number }> {
+  const keys = keyReaderOf(declarationOf(shape.dataset).keyPattern);
   const borders = shape.keys.map((key) => {
-    const parsed = parseBorderKey(key);
-    if (!parsed.ok) throw new Error(`bench: ${key} is not a border key (${parsed.rule})`);
-    return parsed.border;
+    const parsed = keys.read(key);
+    if (!parsed.ok) throw new Error(`bench: ${key} is not a key ${keys.pattern} (${parsed.rule})`);
+    return parsed.series;
   });
   await pool.query(
     `INSERT INTO jao.series (dataset, key, from_zone, to_zone, first_seen_at, last_seen_at)

@@ -8,7 +8,7 @@ export interface CatalogSeries {
   key: string;
   border: string;
   from_zone: string;
-  to_zone: string;
+  to_zone: string | null;
   unit: string;
   resolution_minutes: number | null;
   first_day: string | null;

@@ -420,14 +420,20 @@ CREATE TABLE jao.series (
     key text NOT NULL,
     border text GENERATED ALWAYS AS (regexp_replace(key, '^border_'::text, ''::text)) STORED NOT NULL,
     from_zone text NOT NULL,
-    to_zone text NOT NULL,
+    to_zone text,
     unit text DEFAULT 'MW'::text NOT NULL,
     first_seen_at timestamp with time zone NOT NULL,
     last_seen_at timestamp with time zone NOT NULL,
-    CONSTRAINT series_plain_names CHECK (((from_zone ~ '^[A-Z0-9]+$'::text) AND (to_zone ~ '^[A-Z0-9]+$'::text) AND (key = ((('border_'::text || from_zone) || '_'::text) || to_zone))))
+    CONSTRAINT series_plain_names CHECK ((((to_zone IS NOT NULL) AND (from_zone ~ '^[A-Z0-9]+$'::text) AND (to_zone ~ '^[A-Z0-9]+$'::text) AND (key = ((('border_'::text || from_zone) || '_'::text) || to_zone))) OR ((to_zone IS NULL) AND (from_zone ~ '^[A-Za-z0-9][A-Za-z0-9_]*$'::text) AND (key = ('hub_'::text || from_zone)))))
 );
 
 ALTER TABLE jao.series OWNER TO postgres;
+
+--
+-- Name: COLUMN series.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.series.to_zone IS 'the zone a border series'' exchange enters; NULL for a hub series';
 
 --
 -- Name: _direct_view_5; Type: VIEW; Schema: _timescaledb_internal; Owner: postgres
@@ -962,25 +968,25 @@ COMMENT ON COLUMN jao.catalog.dataset IS 'the JAO dataset (maxExchanges)';
 -- Name: COLUMN catalog.key; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.catalog.key IS 'the key as JAO publishes it (border_AT_BE)';
+COMMENT ON COLUMN jao.catalog.key IS 'the key as JAO publishes it (border_AT_BE, hub_AT)';
 
 --
 -- Name: COLUMN catalog.border; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.catalog.border IS 'the key without its prefix (AT_BE): the border column of the consumer views';
+COMMENT ON COLUMN jao.catalog.border IS 'the key without its border_ prefix (AT_BE; a hub''s key as published, hub_AT): the border column of the consumer views';
 
 --
 -- Name: COLUMN catalog.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.catalog.from_zone IS 'bidding zone the exchange leaves (DE stands for DE-LU)';
+COMMENT ON COLUMN jao.catalog.from_zone IS 'bidding zone the exchange leaves (DE stands for DE-LU); for a hub series, the hub';
 
 --
 -- Name: COLUMN catalog.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.catalog.to_zone IS 'bidding zone the exchange enters';
+COMMENT ON COLUMN jao.catalog.to_zone IS 'bidding zone the exchange enters; NULL for a hub series';
 
 --
 -- Name: COLUMN catalog.unit; Type: COMMENT; Schema: jao; Owner: postgres
@@ -1081,25 +1087,25 @@ COMMENT ON COLUMN jao.dataset_borders.dataset IS 'the dataset id (docs/datasets.
 -- Name: COLUMN dataset_borders.border; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_borders.border IS 'the published key without its border_ prefix (AT_BE)';
+COMMENT ON COLUMN jao.dataset_borders.border IS 'the published key without its border_ prefix (AT_BE); a hub''s key as published (hub_AT)';
 
 --
 -- Name: COLUMN dataset_borders.key; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_borders.key IS 'the key as JAO publishes it (border_AT_BE)';
+COMMENT ON COLUMN jao.dataset_borders.key IS 'the key as JAO publishes it (border_AT_BE, hub_AT)';
 
 --
 -- Name: COLUMN dataset_borders.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_borders.from_zone IS 'the zone the exchange leaves';
+COMMENT ON COLUMN jao.dataset_borders.from_zone IS 'the zone the exchange leaves; for a hub series, the hub';
 
 --
 -- Name: COLUMN dataset_borders.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_borders.to_zone IS 'the zone the exchange enters';
+COMMENT ON COLUMN jao.dataset_borders.to_zone IS 'the zone the exchange enters; NULL for a hub series';
 
 --
 -- Name: COLUMN dataset_borders.unit; Type: COMMENT; Schema: jao; Owner: postgres
@@ -1176,19 +1182,19 @@ COMMENT ON COLUMN jao.dataset_values.delivery_day IS 'the Europe/Amsterdam deliv
 -- Name: COLUMN dataset_values.border; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_values.border IS 'the published key without its border_ prefix (AT_BE)';
+COMMENT ON COLUMN jao.dataset_values.border IS 'the published key without its border_ prefix (AT_BE); a hub''s key as published (hub_AT)';
 
 --
 -- Name: COLUMN dataset_values.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_values.from_zone IS 'the zone the exchange leaves';
+COMMENT ON COLUMN jao.dataset_values.from_zone IS 'the zone the exchange leaves; for a hub series, the hub';
 
 --
 -- Name: COLUMN dataset_values.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_values.to_zone IS 'the zone the exchange enters';
+COMMENT ON COLUMN jao.dataset_values.to_zone IS 'the zone the exchange enters; NULL for a hub series';
 
 --
 -- Name: COLUMN dataset_values.value_mw; Type: COMMENT; Schema: jao; Owner: postgres
@@ -1323,19 +1329,19 @@ COMMENT ON COLUMN jao.dataset_values_history.delivery_day IS 'the Europe/Amsterd
 -- Name: COLUMN dataset_values_history.border; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_values_history.border IS 'the published key without its border_ prefix (AT_BE)';
+COMMENT ON COLUMN jao.dataset_values_history.border IS 'the published key without its border_ prefix (AT_BE); a hub''s key as published (hub_AT)';
 
 --
 -- Name: COLUMN dataset_values_history.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_values_history.from_zone IS 'the zone the exchange leaves';
+COMMENT ON COLUMN jao.dataset_values_history.from_zone IS 'the zone the exchange leaves; for a hub series, the hub';
 
 --
 -- Name: COLUMN dataset_values_history.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_values_history.to_zone IS 'the zone the exchange enters';
+COMMENT ON COLUMN jao.dataset_values_history.to_zone IS 'the zone the exchange enters; NULL for a hub series';
 
 --
 -- Name: COLUMN dataset_values_history.value_mw; Type: COMMENT; Schema: jao; Owner: postgres

@@ -15,6 +15,7 @@ import { type Answer, answerDataRequest, jsonAnswer, problem, type QueryParams }
 import { SimulatorInputError } from './faults';
 import { registerFlowBasedControlRoutes } from './flowBased/controlRoutes';
 import { registerFlowBasedDataRoutes } from './flowBased/routes';
+import { generatedProfileOf } from './profiles';
 import type { SimulatorState } from './state';
 
 export const CONTROL_PREFIX = '/_simulator';
@@ -127,7 +128,8 @@ function registerDataRoutes(app: FastifyInstance, state: SimulatorState): void {
     });
     return answer;
   }
-  for (const dataset of keyedValueDatasets()) {
+  // A dataset a flow-based endpoint answers is served on that endpoint's route (registerFlowBasedDataRoutes).
+  for (const dataset of keyedValueDatasets().filter((each) => generatedProfileOf(each) !== null)) {
     app.route<QueryRoute>({
       method: DATA_PATH_METHODS,
       url: dataPathOf(declarationOf(dataset)),

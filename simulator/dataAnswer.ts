@@ -9,7 +9,7 @@ import {
 } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import type { SimulatorFaults } from './faults';
-import { PROFILES, type SimulatorProfile } from './profiles';
+import { type GeneratedProfile, generatedProfileOf } from './profiles';
 import type { SimulatorState } from './state';
 import {
   anomalousRowJson,
@@ -94,6 +94,8 @@ export function answerDataRequest(
   atMs: number,
   dataset: KeyedValueDataset = DEFAULT_DATASET,
 ): Answer {
+  const profile = generatedProfileOf(dataset);
+  if (profile === null) return problem(404, 'Not Found', `${dataset} is answered by a flow-based path`);
   const fault = transportFault(state, atMs);
   if (fault) return fault;
   const { faults } = state;
@@ -103,7 +105,7 @@ export function answerDataRequest(
     return problem(400, 'Bad Request', 'FromUtc and ToUtc are required, formatted YYYY-MM-DDTHH:MM:SS.000Z.');
   }
   if (toMs <= fromMs) return problem(400, 'Bad Request', 'ToUtc must be after FromUtc.');
-  const maxWindowDays = PROFILES[dataset].maxWindowDays ?? 2;
+  const maxWindowDays = profile.maxWindowDays ?? 2;
   if (toMs - fromMs > maxWindowDays * 86_400_000) {
     return problem(400, 'Bad Request', `The requested range must not exceed ${maxWindowDays} days.`);
   }
@@ -125,7 +127,7 @@ export function answerDataRequest(
   if (days.some((day) => faults.malformedDays.includes(day))) {
     return { status: 200, contentType: 'text/html; charset=utf-8', body: MALFORMED_PAGE };
   }
-  const body = dataBody(state, PROFILES[dataset], fromMs, toMs, days);
+  const body = dataBody(state, profile, fromMs, toMs, days);
   const truncated = days.some((day) => faults.truncatedDays.includes(day));
   return {
     status: 200,
@@ -147,7 +149,7 @@ function servedStepMs(faults: SimulatorFaults, dataset: Dataset, day: DeliveryDa
 
 function dataBody(
   state: SimulatorState,
-  profile: SimulatorProfile,
+  profile: GeneratedProfile,
   fromMs: number,
   toMs: number,
   days: DeliveryDay[],
@@ -238,7 +240,7 @@ function duplicatesOf(
   mtuMs: number,
   revision: number,
   anomalies: RowAnomalies,
-  format: SimulatorProfile['format'],
+  format: GeneratedProfile['format'],
   leading: string,
 ): string[] {
   const copies: string[] = [];

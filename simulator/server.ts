@@ -9,7 +9,7 @@ import { DEFAULT_DATASET, type KeyedValueDataset } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { buildSimulatorApp } from './app';
 import type { SimulatorFaults } from './faults';
-import { PROFILES } from './profiles';
+import { isFlowBasedProfile, PROFILES } from './profiles';
 import { type RequestLogEntry, SimulatorState } from './state';
 import { DEFAULT_KEY_SET_CHANGE_DAY, keyHash, valueAt } from './values';
 
@@ -107,8 +107,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     revisionOf: (day, dataset) => state.revisionOf(day, dataset),
     expectedValue(day, key, mtuIso, dataset = DEFAULT_DATASET) {
-      const { scale } = PROFILES[dataset].format;
-      return valueAt(keyHash(key), Date.parse(mtuIso), state.revisionOf(day, dataset), scale);
+      const profile = PROFILES[dataset];
+      if (isFlowBasedProfile(profile)) {
+        const value = profile.valueAt(state.flowBased, day, key, Date.parse(mtuIso));
+        if (value === null) throw new Error(`${dataset} publishes no ${key} on ${day}`);
+        return value;
+      }
+      return valueAt(keyHash(key), Date.parse(mtuIso), state.revisionOf(day, dataset), profile.format.scale);
     },
     close: () => app.close(),
   };

@@ -6,6 +6,7 @@ import type { Dataset, DeliveryDay } from '../domain/types';
 import { mergeFaults, NO_FAULTS, type SimulatorFaults, SimulatorInputError } from './faults';
 import { FlowBasedState } from './flowBased/dayState';
 import type { FlowBasedEndpoint } from './flowBased/endpoints';
+import { flowBasedEndpointOf } from './profiles';
 import { seededRandom } from './random';
 
 export interface RequestLogEntry {
@@ -81,11 +82,18 @@ export class SimulatorState {
   }
 
   revisionOf(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): number {
+    const endpoint = flowBasedEndpointOf(dataset);
+    if (endpoint !== null) return this.flowBased.revisionOf(endpoint, day);
     return this.revisions.get(`${dataset} ${day}`) ?? 0;
   }
 
-  /** The day's values change from now on (and its lastModifiedOn moves to now). */
+  /**
+   * The day's values change from now on (and its lastModifiedOn moves to now). A dataset a flow-based endpoint
+   * answers (simulator/profiles) is revised there.
+   */
   reviseDay(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): number {
+    const endpoint = flowBasedEndpointOf(dataset);
+    if (endpoint !== null) return this.flowBased.revise(endpoint, day);
     const revision = this.revisionOf(checkedDay(day), dataset) + 1;
     this.revisions.set(`${dataset} ${day}`, revision);
     this.modifications.set(`${dataset} ${day}`, this.now().getTime());
@@ -115,24 +123,38 @@ export class SimulatorState {
    */
   publishDay(day: DeliveryDay, at?: Date, dataset?: Dataset): void {
     checkedDay(day);
-    for (const each of dataset ? [dataset] : DATASETS)
-      this.publications.set(`${each} ${day}`, (at ?? this.now()).getTime());
+    for (const each of dataset ? [dataset] : DATASETS) {
+      const endpoint = flowBasedEndpointOf(each);
+      if (endpoint !== null) this.flowBased.publish(endpoint, day, at);
+      else this.publications.set(`${each} ${day}`, (at ?? this.now()).getTime());
+    }
   }
 
   /** The day is not visible (an empty answer) until publishDay, for one dataset or (by default) every one. */
   unpublishDay(day: DeliveryDay, dataset?: Dataset): void {
     checkedDay(day);
-    for (const each of dataset ? [dataset] : DATASETS) this.publications.set(`${each} ${day}`, null);
+    for (const each of dataset ? [dataset] : DATASETS) {
+      const endpoint = flowBasedEndpointOf(each);
+      if (endpoint !== null) this.flowBased.unpublish(endpoint, day);
+      else this.publications.set(`${each} ${day}`, null);
+    }
   }
 
   /** The instant set through publishDay, null when unpublished or left to its publication time. */
   publishedFrom(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): Date | null {
+    const endpoint = flowBasedEndpointOf(dataset);
+    if (endpoint !== null) {
+      const summary = this.flowBased.summary(endpoint, day).publishedFrom;
+      return summary === null ? null : new Date(summary);
+    }
     const from = this.publications.get(`${dataset} ${day}`);
     return from ? new Date(from) : null;
   }
 
   isPublished(day: DeliveryDay, at: Date, dataset: Dataset = DEFAULT_DATASET): boolean {
     if (day < declarationOf(dataset).firstDay) return false;
+    const endpoint = flowBasedEndpointOf(dataset);
+    if (endpoint !== null) return this.flowBased.isPublished(endpoint, day, at.getTime());
     const publishedFrom = this.publications.get(`${dataset} ${day}`);
     if (publishedFrom !== undefined) return publishedFrom !== null && at.getTime() >= publishedFrom;
     const today = marketToday(at);

@@ -14,8 +14,8 @@ const revisionRow = z.object({
   mtu: z.string(),
   delivery_day: z.string(),
   border: z.string(),
-  from_zone: z.string(),
-  to_zone: z.string(),
+  from_zone: z.string().describe('the zone an exchange leaves; for a hub series (hub_AT), the hub'),
+  to_zone: z.string().nullable().describe('the zone an exchange enters; null for a hub series'),
   value_mw: z.number(),
   revision: z.number().int(),
   first_seen_at: z.string(),
@@ -28,7 +28,7 @@ interface RevisionDbRow {
   delivery_day: string;
   border: string;
   from_zone: string;
-  to_zone: string;
+  to_zone: string | null;
   value_mw: number;
   revision: number;
   first_seen_at: Date;

@@ -7,10 +7,10 @@ import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
 
 const seriesEntry = z.object({
-  key: z.string().describe('as published: border_AT_BE'),
+  key: z.string().describe('as published: border_AT_BE, hub_AT'),
   border: z.string(),
-  from_zone: z.string(),
-  to_zone: z.string(),
+  from_zone: z.string().describe('the zone an exchange leaves; for a hub series (hub_AT), the hub'),
+  to_zone: z.string().nullable().describe('the zone an exchange enters; null for a hub series'),
   unit: z.string(),
   first_day: z.string().nullable().describe('first delivery day with a current value'),
   last_day: z.string().nullable(),

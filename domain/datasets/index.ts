@@ -3,6 +3,7 @@
 import { coreAtc } from './coreAtc';
 import { coreFinalComputation, coreInitialComputation, corePreFinalComputation } from './coreFlowBasedDomain';
 import { coreMaxExchanges } from './coreMaxExchanges';
+import { coreNetPos } from './coreNetPos';
 import { coreScheduledExchanges } from './coreScheduledExchanges';
 import { coreShadowAuctionATC } from './coreShadowAuctionATC';
 import type { DatasetDeclaration } from './declaration';
@@ -21,6 +22,7 @@ export const DECLARATIONS = [
   coreFinalComputation,
   corePreFinalComputation,
   coreInitialComputation,
+  coreNetPos,
 ] as const;
 
 export type Dataset = (typeof DECLARATIONS)[number]['id'];

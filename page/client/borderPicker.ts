@@ -69,7 +69,7 @@ export class BorderPicker {
         h(
           'option',
           { value: entry.border },
-          `${entry.from_zone} → ${entry.to_zone}${entry.last_day ? ` (to ${entry.last_day})` : ' (no values)'}`,
+          `${entry.to_zone === null ? entry.from_zone : `${entry.from_zone} → ${entry.to_zone}`}${entry.last_day ? ` (to ${entry.last_day})` : ' (no values)'}`,
         ),
       ),
     );

@@ -32,7 +32,7 @@ export interface SeriesEntry {
   key: string;
   border: string;
   from_zone: string;
-  to_zone: string;
+  to_zone: string | null;
   first_day: string | null;
   last_day: string | null;
   values: number;

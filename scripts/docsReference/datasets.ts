@@ -1,5 +1,6 @@
 // docs/reference/data-dictionary.md: every dataset from its declaration (domain/datasets/).
 import {
+  allDeclaredZones,
   type DatasetDeclaration,
   DECLARATIONS,
   DEFAULT_DATASET,
@@ -33,8 +34,22 @@ function datasetSection(declaration: DatasetDeclaration): string[] {
         ['resolution', resolutions],
         ['first day', `${declaration.firstDay} (${declaration.firstDayName})`],
         ['first day source', declaration.firstDaySource],
+        [
+          'rows',
+          declaration.rowKind === 'keyedValues' ? 'keyed values: one value per key and MTU' : 'constraints',
+        ],
         ['keys', code(declaration.keyPattern)],
-        ['zones', declaration.zones.map(code).join(', ')],
+        [declaration.keyPattern === 'hub_{HUB}' ? 'hubs' : 'zones', declaration.zones.map(code).join(', ')],
+        ...(declaration.addedZones ?? []).map((added): [string, string] => [
+          `added from ${added.from}`,
+          `${added.zones.map(code).join(', ')} (${added.reason})`,
+        ]),
+        [
+          'values',
+          declaration.valueSign === 'signed'
+            ? 'signed: negative values are kept'
+            : 'not negative: a negative value is refused (value_negative)',
+        ],
         ['extra row fields', extraFields.length > 0 ? extraFields.join('; ') : 'none'],
         [
           'extra envelope fields',
@@ -61,13 +76,13 @@ export function renderDataDictionary(): string {
     `are Europe/Amsterdam dates, MTUs UTC instants, values MW. The default dataset is ${code(DEFAULT_DATASET)}.`,
     '',
     ...table(
-      ['id', 'JAO path', 'first day', 'resolution now', 'zones', 'published-empty keys'],
+      ['id', 'JAO path', 'first day', 'resolution now', 'zones or hubs', 'published-empty keys'],
       DECLARATIONS.map((declaration) => [
         `[${declaration.id}](#${declaration.id.toLowerCase()})`,
         code(dataPathOf(declaration)),
         declaration.firstDay,
         `${declaration.resolutions.at(-1)!.minutes} minutes`,
-        declaration.zones.length,
+        allDeclaredZones(declaration).length,
         publishedEmptyKeysOf(declaration).length,
       ]),
     ),

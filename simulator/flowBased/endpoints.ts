@@ -9,6 +9,14 @@ export type DomainEndpoint = (typeof DOMAIN_ENDPOINTS)[number];
 export const FLOW_BASED_ENDPOINTS = [...DOMAIN_ENDPOINTS, 'netPos'] as const;
 export type FlowBasedEndpoint = (typeof FLOW_BASED_ENDPOINTS)[number];
 
+/** The flow-based endpoint of that name (a constraint dataset's declared endpoint); throws for another name. */
+export function flowBasedEndpointNamed(name: string): FlowBasedEndpoint {
+  const endpoint = FLOW_BASED_ENDPOINTS.find((each) => each === name);
+  if (endpoint === undefined)
+    throw new Error(`the simulator serves no flow-based endpoint ${JSON.stringify(name)}`);
+  return endpoint;
+}
+
 export function flowBasedPathOf(endpoint: FlowBasedEndpoint): string {
   return `/core/api/data/${endpoint}`;
 }

@@ -12,6 +12,22 @@ const HOUR_MS = 3_600_000;
 const QUARTER_HOUR_MS = 900_000;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** The real answer's row: id 63467 at 2026-08-09T00:00Z (test/fixtures/jao/flowbased/core_netPos_2026-08-09T00Z.json). */
+const CAPTURE_ID = 63_467;
+const CAPTURE_MS = Date.UTC(2026, 7, 9);
+const QUARTER_HOURS_FROM_MS = dayStartMs(NET_POSITION_QUARTER_HOUR_DAY);
+const FIRST_QUARTER_HOUR_ID = CAPTURE_ID - (CAPTURE_MS - QUARTER_HOURS_FROM_MS) / QUARTER_HOUR_MS;
+
+/**
+ * A row's id: JAO's running counter as the real answer numbers it, one id per MTU (per quarter-hour from
+ * 2025-10-01, per hour before), the same for every version of a day.
+ */
+export function netPosRowId(mtuMs: number): number {
+  if (mtuMs >= QUARTER_HOURS_FROM_MS)
+    return FIRST_QUARTER_HOUR_ID + Math.floor((mtuMs - QUARTER_HOURS_FROM_MS) / QUARTER_HOUR_MS);
+  return FIRST_QUARTER_HOUR_ID - Math.ceil((QUARTER_HOURS_FROM_MS - mtuMs) / HOUR_MS);
+}
+
 export function answerNetPosRequest(days: FlowBasedState, params: QueryParams, atMs: number): Answer {
   const window = parseWindow(params);
   if (window.kind === 'unreadable') return problem(400, 'Bad Request', window.detail);
@@ -24,7 +40,6 @@ export function answerNetPosRequest(days: FlowBasedState, params: QueryParams, a
     const stepMs = day >= NET_POSITION_QUARTER_HOUR_DAY ? QUARTER_HOUR_MS : HOUR_MS;
     const startMs = dayStartMs(day);
     const endMs = dayStartMs(addDays(day, 1));
-    const idBase = days.idBase('netPos', day, (endMs - startMs) / stepMs);
     const epoch = days.revisionOf('netPos', day);
     const hubs = netPositionHubs(day);
     const firstMs = Math.max(startMs, startMs + Math.ceil((fromMs - startMs) / stepMs) * stepMs);
@@ -35,7 +50,7 @@ export function answerNetPosRequest(days: FlowBasedState, params: QueryParams, a
     );
     for (let mtuMs = firstMs; mtuMs < lastMs; mtuMs += stepMs) {
       const tenths = netPositionTenths(hubs, mtuMs, epoch, days.seed);
-      rows.push(netPositionRowJson(idBase + (mtuMs - startMs) / stepMs, mtuMs, hubs, tenths));
+      rows.push(netPositionRowJson(netPosRowId(mtuMs), mtuMs, hubs, tenths));
     }
   }
   return {

@@ -2,6 +2,7 @@
 // 405 to the other methods, the rate limit and 5xx share of every path, latency, and each request in the log.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Answer, problem, type QueryParams, transportFault } from '../dataAnswer';
+import { datasetServedBy } from '../profiles';
 import type { SimulatorState } from '../state';
 import { buildCatalogue } from './catalogue';
 import { answerDomainRequest } from './domainAnswer';
@@ -27,6 +28,8 @@ export function registerFlowBasedDataRoutes(app: FastifyInstance, state: Simulat
       : answerDomainRequest(state.flowBased, catalogue, endpoint, params, nowMs);
   };
   for (const endpoint of FLOW_BASED_ENDPOINTS) {
+    // The declared dataset this path answers for (simulator/profiles: netPos is coreNetPos), named in the log.
+    const dataset = datasetServedBy(endpoint);
     app.route<{ Querystring: QueryParams }>({
       method: DATA_PATH_METHODS,
       url: flowBasedPathOf(endpoint),
@@ -41,6 +44,7 @@ export function registerFlowBasedDataRoutes(app: FastifyInstance, state: Simulat
         state.logRequest({
           at: atMs,
           endpoint,
+          ...(dataset === undefined ? {} : { dataset }),
           fromUtc: params.fromutc ?? null,
           toUtc: params.toutc ?? null,
           status: answer.status,

@@ -43,6 +43,12 @@ export const CAPTURES: { readonly [D in KeyedValueDataset]: Capture } = {
     path: '/nordic/api/data/maxBorderFlow',
     window: { from: '2026-04-20T00:00:00.000Z', to: '2026-04-22T00:00:00.000Z' },
   },
+  // One quarter-hour only (test/fixtures/jao/flowbased/README.md): no whole delivery day of netPos was captured.
+  coreNetPos: {
+    file: 'flowbased/core_netPos_2026-08-09T00Z.json',
+    path: '/core/api/data/netPos',
+    window: { from: '2026-08-09T00:00:00.000Z', to: '2026-08-09T00:15:00.000Z' },
+  },
 };
 
 export function captureText(dataset: KeyedValueDataset): string {
@@ -51,10 +57,12 @@ export function captureText(dataset: KeyedValueDataset): string {
 
 /**
  * The answer's text with whitespace removed (JAO's strings hold none) and every run of digits written `9`: what is
- * left is the envelope and the field order, once per answer rather than per row.
+ * left is the envelope and the field order, once per answer rather than per row. `signed`: a value's sign is data
+ * (a signed dataset: domain/datasets valueSign), not form, so it is left out.
  */
-export function answerSkeleton(text: string): string {
-  return text.replace(/\s+/g, '').replace(/\d+/g, '9');
+export function answerSkeleton(text: string, signed = false): string {
+  const compact = text.replace(/\s+/g, '');
+  return (signed ? compact.replace(/:-(?=\d)/g, ':') : compact).replace(/\d+/g, '9');
 }
 
 /** One member of a row as written: its name and the form of its value (`9.0000000000`, `9`, `null`, `"9-9-9T9:9:9Z"`). */
@@ -63,7 +71,7 @@ type MemberForm = [name: string, form: string];
 const MEMBER = /"([^"]+)"\s*:\s*(null|true|false|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|"[^"]*")/g;
 
 /** Each row's members in order, their values reduced to their form: digits before a point → `9`, after it kept as count. */
-export function rowForms(text: string): MemberForm[][] {
+export function rowForms(text: string, signed = false): MemberForm[][] {
   const start = text.indexOf('[');
   const end = text.lastIndexOf(']');
   const rows: MemberForm[][] = [];
@@ -73,7 +81,7 @@ export function rowForms(text: string): MemberForm[][] {
       rows.push(row);
       row = [];
     }
-    row.push([name!, formOf(value!)]);
+    row.push([name!, formOf(signed ? value!.replace(/^-/, '') : value!)]);
   }
   if (row.length > 0) rows.push(row);
   return rows;
@@ -89,11 +97,11 @@ function formOf(value: string): string {
 /**
  * The first place two answers' rows differ in shape, named by row, MTU and member (`row 5 (2026-04-20T01:15:00Z),
  * border_AT_BE: capture 9.0000000000, simulator 9.0`); null when every row has the same members in the same order,
- * written the same way.
+ * written the same way (`signed`: whatever their sign).
  */
-export function firstShapeDifference(capture: string, simulated: string): string | null {
-  const real = rowForms(capture);
-  const fake = rowForms(simulated);
+export function firstShapeDifference(capture: string, simulated: string, signed = false): string | null {
+  const real = rowForms(capture, signed);
+  const fake = rowForms(simulated, signed);
   if (real.length !== fake.length) return `rows: capture ${real.length}, simulator ${fake.length}`;
   const instants = (JSON.parse(capture) as { data: Array<{ dateTimeUtc?: unknown }> }).data.map((row) =>
     String(row.dateTimeUtc),

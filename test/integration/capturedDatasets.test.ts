@@ -17,15 +17,22 @@ import type { DeliveryDay } from '../../domain/types';
 import { CAPTURES, captureText } from '../helpers/captures';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
-/** The capture's one whole Europe/Amsterdam delivery day (the first, for the three-day shadowAuctionATC one). */
-const CAPTURED_DAY: { readonly [D in KeyedValueDataset]: DeliveryDay } = {
+/**
+ * The capture's one whole Europe/Amsterdam delivery day (the first, for the three-day shadowAuctionATC one); null
+ * where the capture holds no whole day (netPos: one quarter-hour, validated alone in test/unit/coreNetPos.test.ts).
+ */
+const CAPTURED_DAY: { readonly [D in KeyedValueDataset]: DeliveryDay | null } = {
   maxExchanges: '2026-04-21',
   nordicMaxExchanges: '2026-04-21',
   coreShadowAuctionATC: '2025-10-02',
   coreScheduledExchanges: '2026-04-21',
   coreAtc: '2026-04-21',
   nordicMaxBorderFlow: '2026-04-21',
+  coreNetPos: null,
 };
+const WHOLE_DAY_CAPTURES = KEYED_VALUE_DECLARATIONS.filter(
+  (declaration) => CAPTURED_DAY[declaration.id] !== null,
+);
 
 type CaptureRow = Record<string, unknown> & { dateTimeUtc: string };
 
@@ -76,9 +83,17 @@ describe('captured JAO answers served verbatim', () => {
     await new Promise((resolve) => standIn?.close(resolve));
   });
 
-  for (const declaration of KEYED_VALUE_DECLARATIONS) {
+  it('has a whole captured day of every dataset but netPos', () => {
+    expect(
+      KEYED_VALUE_DECLARATIONS.filter((declaration) => CAPTURED_DAY[declaration.id] === null).map(
+        (d) => d.id,
+      ),
+    ).toEqual(['coreNetPos']);
+  });
+
+  for (const declaration of WHOLE_DAY_CAPTURES) {
     const dataset = declaration.id;
-    const day = CAPTURED_DAY[dataset];
+    const day = CAPTURED_DAY[dataset]!;
     it(`${dataset}: ${day} stored complete, equal to the capture, and unchanged by a re-run`, async () => {
       const first = await harness.runDay(day, dataset);
       expect(first).toMatchObject({ day, status: 'complete', revision: 1 });
@@ -126,8 +141,7 @@ describe('captured JAO answers served verbatim', () => {
 
   it('asked JAO by each dataset’s own data path', () => {
     const paths = new Set(requests);
-    for (const declaration of KEYED_VALUE_DECLARATIONS)
-      expect(paths.has(CAPTURES[declaration.id].path)).toBe(true);
+    for (const declaration of WHOLE_DAY_CAPTURES) expect(paths.has(CAPTURES[declaration.id].path)).toBe(true);
     expect(declarationOf('coreAtc').publishedEmpty?.keys).toHaveLength(4);
   });
 });

@@ -28,6 +28,8 @@ const LATER_MIGRATIONS = [
   '016_release_floor',
   '017_published_empty_keys',
   '018_series_first_seen',
+  '019_flow_based_domain',
+  '020_hub_series',
 ];
 
 let db: TestDatabase;

@@ -98,7 +98,7 @@ async function bothWays(format: Format, request: Request): Promise<{ formatted: 
 
 async function bordersOf(dataset: Dataset, count: number): Promise<string[]> {
   const result = await db.pool.query<{ border: string }>(
-    `SELECT border FROM jao.series WHERE dataset = $1 AND key ~ '^border_[A-Z0-9]+_[A-Z0-9]+$'
+    `SELECT border FROM jao.series WHERE dataset = $1 AND key ~ '^(border_[A-Z0-9]+_[A-Z0-9]+|hub_[A-Za-z0-9_]+)$'
       ORDER BY border LIMIT $2`,
     [dataset, count],
   );
