@@ -2,7 +2,6 @@
 // every constraint and MTU with every published field, as stored now or as known at an instant.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { DATASETS } from '../../domain/datasets';
 import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { CONSTRAINT_COLUMNS, constraintRowSchema } from '../constraintColumns';
@@ -65,8 +64,8 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
           404: errorBodySchema
             .extend({ datasets: z.array(z.string()).describe('the dataset ids the answer could serve') })
             .describe(
-              'no declared dataset has this id (`datasets` lists the known ones: ' +
-                `${DATASETS.join(', ')}), or the dataset holds no constraints (\`datasets\` lists those that do)`,
+              'no declared dataset has this id (`datasets` lists the known ones), or the dataset holds no ' +
+                'constraints (`datasets` lists those that do)',
             ),
         },
       },
