@@ -18,6 +18,7 @@ import type { DayEventHub } from './eventHub';
 import { KeyWatch } from './keyWatch';
 import { createApiMetrics } from './metrics';
 import { ResponseCache } from './responseCache';
+import { registerConstraintsRoute } from './routes/constraints';
 import { registerDatasetsRoute } from './routes/datasets';
 import { registerDaysRoute } from './routes/days';
 import { registerDifferenceRoute } from './routes/difference';
@@ -164,6 +165,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   registerDatasetsRoute(app, deps);
   registerSeriesRoute(app, deps);
   registerValuesRoute(app, deps);
+  registerConstraintsRoute(app, deps);
   registerRevisionsRoute(app, deps);
   registerDifferenceRoute(app, deps);
   registerDaysRoute(app, deps);

@@ -28,7 +28,7 @@ export const SELECT_TEXT = `SELECT ${iso('v.mtu')}, v.delivery_day::text, v.bord
  * How a values query names its inputs: SQL expressions of the delivery days from..to, the borders (NULL: every
  * border), the instant of an as-of read and the dataset.
  */
-interface ValueInputs {
+export interface ValueInputs {
   from: string;
   to: string;
   borders: string;
@@ -53,7 +53,7 @@ const DATASET_PARAMETERS: ValueInputs = { ...CORE_PARAMETERS, dataset: '$4::text
  * parameters, and its text stays constant: no value is ever written into it). Each returns its setting as text
  * (borders: an array literal, '' for every border; as_of: ISO-8601, '' for none); the last column is the backend's pid.
  */
-const SET_COPY_INPUTS = `SELECT set_config('jao.values_from', $1, true), set_config('jao.values_to', $2, true),
+export const SET_COPY_INPUTS = `SELECT set_config('jao.values_from', $1, true), set_config('jao.values_to', $2, true),
        set_config('jao.values_borders', COALESCE($3::text[]::text, ''), true),
        set_config('jao.values_as_of', $4, true), set_config('jao.values_dataset', $5, true),
        pg_backend_pid() AS pid`;
@@ -63,7 +63,7 @@ const SET_COPY_INPUTS = `SELECT set_config('jao.values_from', $1, true), set_con
  * query whose value an index scan takes as its bound, as it would a bind parameter. The instant is an argument of an
  * inlined SQL function, where a sub-select would stop the inlining: it stays a (STABLE) expression.
  */
-const COPY_INPUTS: ValueInputs = {
+export const COPY_INPUTS: ValueInputs = {
   from: `(SELECT current_setting('jao.values_from')::date)`,
   to: `(SELECT current_setting('jao.values_to')::date)`,
   // The outer cast (a no-op) keeps `ANY ((SELECT …))` from being read as ANY over a subquery's rows.
@@ -178,7 +178,7 @@ const SELECT_NDJSON = `SELECT '{"mtu":"' || ${iso('v.mtu')} || '","delivery_day"
        || ',"revision":' || v.revision::text || ',"first_seen_at":"' || ${iso('v.first_seen_at')}
        || '","updated_at":"' || ${iso('v.updated_at')} || '"}'`;
 
-const COPY_OPTIONS = {
+export const COPY_OPTIONS = {
   csv: '(FORMAT csv)',
   ndjson: `(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')`,
 } as const;

@@ -1,13 +1,13 @@
-// A values answer as a stream with backpressure: memory stays flat however many rows. Read from a server-side
-// cursor and formatted here (JSON, and a few borders through the range functions), or written by PostgreSQL itself
-// through COPY … TO STDOUT (CSV and NDJSON day by day), whose bytes go to the response as they are.
+// A values (or constraints) answer as a stream with backpressure: memory stays flat however many rows. Read from a
+// server-side cursor and formatted by the caller's formatter (JSON, and a few borders through the range functions),
+// or written by PostgreSQL itself through COPY … TO STDOUT (CSV and NDJSON day by day), whose bytes go to the
+// response as they are.
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
-import type { Format } from './params';
 import type { Snapshot } from './snapshot';
-import { RowFormatter, type ValuesCopy } from './valueRows';
+import type { ValuesCopy } from './valueRows';
 
 /** SQLSTATE of a statement canceled (pg_cancel_backend). */
 const QUERY_CANCELED = '57014';
@@ -72,19 +72,25 @@ function closingStream(
   return stream;
 }
 
+/** Turns batches of a cursor's rows (each field as text) into an answer's text, keeping what comes between. */
+export interface AnswerFormatter {
+  start(): string;
+  batch(rows: string[][]): string;
+  end(): string;
+}
+
 /**
- * The answer read from a server-side cursor, BATCH_ROWS at a time. The first batch is read before answering, so a
- * failing query is still a 500.
+ * The answer read from a server-side cursor, BATCH_ROWS at a time, written by `formatter`. The first batch is read
+ * before answering, so a failing query is still a 500.
  */
 export async function streamValues(
   snapshot: Snapshot,
   query: { text: string; values: unknown[] },
-  format: Format,
+  formatter: AnswerFormatter,
   whole: WholeAnswer,
 ): Promise<Readable> {
   const cursor = snapshot.client.query(new Cursor<string[]>(query.text, query.values, { rowMode: 'array' }));
   const first = await cursor.read(BATCH_ROWS);
-  const formatter = new RowFormatter(format);
   let closed = false;
   const close = async (failure?: unknown) => {
     if (closed) return;
@@ -116,7 +122,7 @@ export async function streamValues(
 
 /**
  * The answer as COPY writes it (`values`: its inputs, set in the snapshot's transaction first, and the COPY), after
- * RowFormatter's start (CSV's header). COPY's first chunk is awaited before answering, so a failing query is still
+ * `header` (CSV's header line, or nothing). COPY's first chunk is awaited before answering, so a failing query is still
  * a 500. An answer abandoned before its end (the client gone, its key revoked) cancels the COPY through `pool`
  * (pg_cancel_backend: a role may cancel its own sessions), reads and drops what the server sent until then, tells `abandoned`
  * whether the cancellation ended it, and returns the connection: the server stops at once instead of writing the
@@ -126,7 +132,7 @@ export async function copyValues(
   snapshot: Snapshot,
   pool: pg.Pool,
   values: ValuesCopy,
-  format: Format,
+  header: string,
   whole: WholeAnswer,
   abandoned: (outcome: { canceled: boolean }) => void,
 ): Promise<Readable> {
@@ -170,7 +176,7 @@ export async function copyValues(
     throw error;
   }
   async function* body(keeper: AnswerKeeper): AsyncGenerator<string | Buffer> {
-    yield keeper.add(new RowFormatter(format).start());
+    yield keeper.add(header);
     for (let read = first; !read.done; read = await reads.next()) yield keeper.add(read.value);
   }
   return closingStream(body, whole, close);

@@ -1,4 +1,4 @@
-import type { KeyedConstraintRow } from './flowBased/validateDomain';
+import type { KeyedConstraintRow } from './flowBased/rows';
 
 // Shared vocabulary of the pipeline. Pure types only: no I/O, safe to import from workflows.
 

@@ -1,16 +1,13 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { ApiKey } from '../../db/apiKeys';
-import type { Dataset } from '../../domain/datasets';
 import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { ApiInputError } from '../errors';
-import type { KeyLoss } from '../keyWatch';
-import { borderList, checkDayRange, datasetParams, type Format, valuesQuery } from '../params';
+import { borderList, checkDayRange, datasetParams, valuesQuery } from '../params';
 import { openSnapshot } from '../snapshot';
+import { cutOnKeyLoss, setAnswerHeaders } from '../streamedAnswer';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-import { CONTENT_TYPES, valuesCopy, valuesQuery as valuesSqlQuery } from '../valueRows';
+import { RowFormatter, valuesCopy, valuesQuery as valuesSqlQuery } from '../valueRows';
 import { copyValues, streamValues } from '../valueStreams';
 import { DATASET_REFUSALS } from './datasets';
 
@@ -68,7 +65,7 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       const hit = deps.responses.get(currentEtag);
       if (hit) {
         if (answerIfNotModified(request, reply, currentEtag, currentSettled)) return reply;
-        setAnswerHeaders(reply, dataset, query.format, query.from, query.to);
+        setAnswerHeaders(reply, query.format, `${dataset}_${query.from}_${query.to}.csv`);
         reply.header('x-cache', 'hit');
         return (reply as FastifyReply).send(hit);
       }
@@ -85,7 +82,7 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
           await snapshot.end();
           return reply;
         }
-        setAnswerHeaders(reply, dataset, query.format, query.from, query.to);
+        setAnswerHeaders(reply, query.format, `${dataset}_${query.from}_${query.to}.csv`);
         const cached = deps.responses.get(etag);
         if (cached) {
           await snapshot.end();
@@ -100,13 +97,19 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
         };
         const copy = valuesCopy(query.format, dataset, query.from, query.to, borders, asOf);
         const body = copy
-          ? await copyValues(snapshot, deps.pool, copy, query.format, whole, (outcome) =>
-              request.log.info(outcome, 'values answer abandoned before its end: its COPY stopped'),
+          ? await copyValues(
+              snapshot,
+              deps.pool,
+              copy,
+              new RowFormatter(query.format).start(),
+              whole,
+              (outcome) =>
+                request.log.info(outcome, 'values answer abandoned before its end: its COPY stopped'),
             )
           : await streamValues(
               snapshot,
               valuesSqlQuery(dataset, query.from, query.to, borders, asOf),
-              query.format,
+              new RowFormatter(query.format),
               whole,
             );
         cutOnKeyLoss(deps, request.apiKey, dataset, reply.raw, (loss) =>
@@ -123,32 +126,4 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       }
     },
   );
-}
-
-function setAnswerHeaders(
-  reply: FastifyReply,
-  dataset: Dataset,
-  format: Format,
-  from: string,
-  to: string,
-): void {
-  reply.header('content-type', CONTENT_TYPES[format]);
-  if (format === 'csv')
-    reply.header('content-disposition', `inline; filename="${dataset}_${from}_${to}.csv"`);
-}
-
-/** A long answer ends (its connection is cut) once its key is revoked or no longer reads the dataset. */
-function cutOnKeyLoss(
-  deps: RouteDeps,
-  key: ApiKey | null,
-  dataset: Dataset,
-  res: ServerResponse,
-  log: (loss: KeyLoss) => void,
-): void {
-  if (!key) return;
-  const unwatch = deps.keyWatch.watch(key, dataset, (loss) => {
-    log(loss);
-    res.destroy();
-  });
-  res.once('close', unwatch);
 }

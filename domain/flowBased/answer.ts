@@ -14,27 +14,9 @@ import {
   TEXT_FIELDS,
   type TextField,
 } from './fields';
+import type { ConstraintRow, ContingencyBranch } from './rows';
 
-/** One outaged branch of a row's contingency; `number` 1..k. A field absent from the answer is undefined. */
-export interface ContingencyBranch {
-  number: number;
-  fields: Partial<Record<ContingencyTextField, string | null>>;
-}
-
-export interface ConstraintRow {
-  /** JAO's row id: kept, but not an identity (it changes when JAO republishes). */
-  jaoId: number;
-  /** The MTU's start, as JAO wrote it (`2024-12-31T23:00:00Z`). */
-  mtu: string;
-  presolved: boolean;
-  numbers: Record<NumericField, number | null>;
-  texts: Record<TextField, string | null>;
-  contingencies: ContingencyBranch[];
-  /** PTDF per hub, in the order JAO published the columns; null where the hub does not apply. */
-  ptdfs: Array<[hub: string, ptdf: number | null]>;
-  /** Fields this build does not know, as published: kept, and reported as drift. */
-  unknown: Record<string, unknown>;
-}
+export type { ConstraintRow, ContingencyBranch } from './rows';
 
 export interface RefusedRow {
   /** Position in the page's `data`. */

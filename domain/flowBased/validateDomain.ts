@@ -7,6 +7,7 @@ import type { Rejection } from '../types';
 import type { ConstraintRow, RefusedRow } from './answer';
 import { constraintKeyOf } from './constraintKey';
 import { type IdentityBreak, identityBreaks } from './identities';
+import type { KeyedConstraintRow } from './rows';
 
 /** Why a row is refused (kept out of the stored domain, recorded). */
 export const DOMAIN_ROW_RULES = [
@@ -21,10 +22,7 @@ export const DOMAIN_ROW_RULES = [
 ] as const;
 export type DomainRowRule = (typeof DOMAIN_ROW_RULES)[number];
 
-export interface KeyedConstraintRow {
-  key: string;
-  row: ConstraintRow;
-}
+export type { KeyedConstraintRow } from './rows';
 
 export interface ValidatedDomainDay {
   day: DeliveryDay;

@@ -458,6 +458,7 @@ describe('documentation', () => {
       '/readyz',
       '/v1/backfills',
       '/v1/datasets',
+      '/v1/datasets/{dataset}/constraints',
       '/v1/datasets/{dataset}/difference',
       '/v1/datasets/{dataset}/revisions',
       '/v1/datasets/{dataset}/series',
@@ -483,6 +484,15 @@ describe('documentation', () => {
       'base_as_of',
       'border',
       'compare_as_of',
+      'dataset',
+      'format',
+      'from',
+      'to',
+    ]);
+    const constraints = spec.paths['/v1/datasets/{dataset}/constraints']!.get;
+    expect(constraints.security).toEqual([{ bearerAuth: [] }]);
+    expect(constraints.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'as_of',
       'dataset',
       'format',
       'from',

@@ -1,70 +1,23 @@
 // The flow-based domain stored (db/constraintMerge.ts through db/writeDay.ts): every field of the real presolved
 // rows as published, versions kept with their times, as-of reads, vanished constraints, PTDFs in long form.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDay } from '../../db/writeDay';
-import { dayWindow } from '../../domain/calendar';
-import { assessDomainBody } from '../../domain/flowBased/assessDomain';
 import { NUMERIC_FIELDS, TEXT_FIELDS } from '../../domain/flowBased/fields';
-import { assemblePagedAnswer } from '../../domain/flowBased/pagedAnswer';
 import type { Dataset } from '../../domain/types';
+import {
+  type ConstraintRow,
+  constraintDayRows,
+  PRESOLVED_PAGE as PAGE,
+  snake,
+  writeConstraintDay,
+} from '../helpers/constraintDays';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
-const FIXTURE = join(
-  __dirname,
-  '..',
-  'fixtures',
-  'jao',
-  'flowbased',
-  'core_finalComputation_2024-12-31T23Z_Elia_presolved.reconstructed.json',
-);
-const PAGE = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { data: Array<Record<string, unknown>> };
-const DATASET = 'coreFinalComputation' as Dataset;
+const DATASET: Dataset = 'coreFinalComputation';
 const DAY = '2025-01-01';
-const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 /** The fixture's hour copied to every hour of the day, `edit` applied to each row. */
-function dayRows(
-  edit: (row: Record<string, unknown>, hour: number) => Record<string, unknown> | null = (r) => r,
-) {
-  const from = Date.parse(dayWindow(DAY).from);
-  const rows: Array<Record<string, unknown>> = [];
-  for (let hour = 0; hour < 24; hour++) {
-    for (const raw of PAGE.data) {
-      const row = edit(
-        {
-          ...raw,
-          id: hour * 100 + Number(raw.id),
-          dateTimeUtc: new Date(from + hour * 3_600_000).toISOString().replace('.000Z', 'Z'),
-        },
-        hour,
-      );
-      if (row) rows.push(row);
-    }
-  }
-  return rows;
-}
-
-function answerOf(rows: Array<Record<string, unknown>>): string {
-  const page = (skip: number, take: number, data: unknown[]) =>
-    JSON.stringify({
-      data,
-      totalRows: null,
-      totalRowsWithFilter: rows.length,
-      skip,
-      take,
-      appliedFilter: { presolved: true },
-      lastModifiedOn: null,
-      rejected: false,
-      messages: null,
-    });
-  return assemblePagedAnswer({
-    totalRowsWithFilter: rows.length,
-    probe: { skip: 0, take: 0, httpStatus: 200, body: page(0, 0, []) },
-    pages: [{ skip: 0, take: 5000, httpStatus: 200, body: page(0, 5000, rows) }],
-  });
-}
+const dayRows = (edit?: (row: ConstraintRow, hour: number) => ConstraintRow | null) =>
+  constraintDayRows(DAY, edit);
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -74,21 +27,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function write(rows: Array<Record<string, unknown>>, observedAt: string) {
-  const assessment = assessDomainBody(DAY, answerOf(rows), 24, new Set());
-  return writeDay(db.pool, {
-    dataset: DATASET,
-    day: DAY,
-    status: assessment.status,
-    validated: assessment.validated,
-    rejections: assessment.rejections,
-    expectedMtus: assessment.expectedMtus,
-    rawResponseId: null,
-    workflowId: 'test',
-    reason: assessment.reason,
-    observedAt: new Date(observedAt),
-  });
-}
+const write = (rows: ConstraintRow[], observedAt: string) =>
+  writeConstraintDay(db.pool, DATASET, DAY, rows, observedAt);
 
 describe('the presolved domain stored', () => {
   it('keeps every field of every real row as published, and the day complete', async () => {

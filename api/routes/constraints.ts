@@ -1,0 +1,132 @@
+// GET /v1/datasets/{dataset}/constraints: the flow-based domain of a dataset's delivery days (docs/flow-based.md),
+// every constraint and MTU with every published field, as stored now or as known at an instant.
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { isConstraintDataset } from '../../domain/datasets';
+import { DATASET_IN_PATH } from '../auth';
+import { answerIfNotModified, etagOf, isSettled } from '../caching';
+import { CONSTRAINT_COLUMNS, constraintRowSchema } from '../constraintColumns';
+import { constraintsDatasets, notConstraintsMessage } from '../constraintDatasets';
+import {
+  ConstraintJsonFormatter,
+  constraintsCopy,
+  constraintsHeader,
+  constraintsQuery as constraintsSqlQuery,
+} from '../constraintRows';
+import { errorBodySchema } from '../errors';
+import { checkDayRange, datasetParams, deliveryDayParam, formatParam, instantParam } from '../params';
+import { openSnapshot } from '../snapshot';
+import { cutOnKeyLoss, setAnswerHeaders } from '../streamedAnswer';
+import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
+import { copyValues, streamValues } from '../valueStreams';
+import { DATASET_REFUSALS } from './datasets';
+
+const constraintsQuerystring = z.strictObject({
+  from: deliveryDayParam,
+  to: deliveryDayParam,
+  as_of: instantParam.optional().describe('the domain as it was known at this instant (ISO-8601)'),
+  format: formatParam,
+});
+
+export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
+  app.get(
+    '/v1/datasets/:dataset/constraints',
+    {
+      config: { dataset: DATASET_IN_PATH },
+      // Before the query is validated: a dataset of another kind is told so whatever else the request holds.
+      preValidation: async (request, reply) => {
+        const { dataset } = request.params;
+        if (isConstraintDataset(dataset)) return;
+        return reply.code(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: notConstraintsMessage(dataset),
+          parameter: 'dataset',
+          datasets: constraintsDatasets(),
+        });
+      },
+      schema: {
+        operationId: 'listConstraints',
+        summary: 'The flow-based domain of the delivery days from..to (streamed)',
+        description:
+          'For a dataset of the flow-based domain (coreFinalComputation, corePreFinalComputation, ' +
+          'coreInitialComputation): jao.constraints, or with as_of jao.constraints_as_of, of that dataset, one row ' +
+          'per presolved constraint and MTU, ordered by MTU and constraint; json, ndjson or csv. In CSV the list and ' +
+          'JSON columns (contingency_eics, contingencies, ptdfs) hold their JSON text, and a null is an empty field. ' +
+          'Another declared dataset is answered 404 naming those this route serves; an undeclared one 404 listing ' +
+          `the known ones. Columns, in order: ${CONSTRAINT_COLUMNS.map((c) => c.name).join(', ')}.`,
+        tags: [DATASETS_TAG],
+        security: SECURITY,
+        params: datasetParams,
+        querystring: constraintsQuerystring,
+        response: {
+          200: z.array(constraintRowSchema),
+          ...DATASET_REFUSALS,
+          404: errorBodySchema
+            .extend({ datasets: z.array(z.string()).describe('the dataset ids the answer could serve') })
+            .describe(
+              'no declared dataset has this id (`datasets` lists the known ones), or the dataset holds no ' +
+                'constraints (`datasets` lists those that do)',
+            ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query;
+      const { dataset } = request.params;
+      checkDayRange(dataset, query.from, query.to, deps.maxRangeDays);
+      const asOf = query.as_of ?? null;
+      const parts = ['constraints', dataset, query.from, query.to, asOf?.toISOString() ?? null, query.format];
+      const csvFileName = `${dataset}_constraints_${query.from}_${query.to}.csv`;
+      const snapshot = await openSnapshot(deps.pool);
+      try {
+        const settled = isSettled(query.as_of, snapshot.version);
+        const etag = etagOf(parts, settled ? null : snapshot.version);
+        if (answerIfNotModified(request, reply, etag, settled)) {
+          await snapshot.end();
+          return reply;
+        }
+        setAnswerHeaders(reply, query.format, csvFileName);
+        const cached = deps.responses.get(etag);
+        if (cached) {
+          await snapshot.end();
+          reply.header('x-cache', 'hit');
+          return (reply as FastifyReply).send(cached);
+        }
+        reply.header('x-cache', 'miss');
+        const whole = {
+          maxBytes: deps.responses.maxEntryBytes,
+          keep: (body: Buffer) => deps.responses.set(etag, body),
+        };
+        const body =
+          query.format === 'json'
+            ? await streamValues(
+                snapshot,
+                constraintsSqlQuery(dataset, query.from, query.to, asOf),
+                new ConstraintJsonFormatter(),
+                whole,
+              )
+            : await copyValues(
+                snapshot,
+                deps.pool,
+                constraintsCopy(query.format, dataset, query.from, query.to, asOf),
+                constraintsHeader(query.format),
+                whole,
+                (outcome) =>
+                  request.log.info(outcome, 'constraints answer abandoned before its end: its COPY stopped'),
+              );
+        cutOnKeyLoss(deps, request.apiKey, dataset, reply.raw, (loss) =>
+          request.log.info(
+            { keyId: request.apiKey?.id, loss },
+            'constraints answer cut: its key no longer reads it',
+          ),
+        );
+        // A stream is sent as it is: the response schema documents its rows, it does not serialize them.
+        return (reply as FastifyReply).send(body);
+      } catch (error) {
+        await snapshot.end(error);
+        throw error;
+      }
+    },
+  );
+}
