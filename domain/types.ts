@@ -1,6 +1,5 @@
-import type { KeyedConstraintRow } from './flowBased/rows';
-
 // Shared vocabulary of the pipeline. Pure types only: no I/O, safe to import from workflows.
+import type { KeyedConstraintRow } from './flowBased/rows';
 
 /** Datasets the pipeline knows, one declaration each (domain/datasets/); the id is part of workflow ids and keys. */
 export { DATASETS, type Dataset } from './datasets';
