@@ -15,6 +15,785 @@ CREATE SCHEMA jao;
 ALTER SCHEMA jao OWNER TO postgres;
 
 --
+-- Name: constraint_value; Type: TABLE; Schema: jao; Owner: postgres
+--
+
+CREATE TABLE jao.constraint_value (
+    constraint_id bigint NOT NULL,
+    mtu timestamp with time zone NOT NULL,
+    dataset text NOT NULL,
+    delivery_day date NOT NULL,
+    jao_id bigint,
+    presolved boolean NOT NULL,
+    ram double precision,
+    min_ram_target double precision,
+    min_ram_factor double precision,
+    imax double precision,
+    u double precision,
+    fmax double precision,
+    frm double precision,
+    fref_init double precision,
+    fnrao double precision,
+    fref double precision,
+    fcore double precision,
+    fall double precision,
+    fuaf double precision,
+    amr double precision,
+    lta_margin double precision,
+    cva double precision,
+    iva double precision,
+    ftotal_ltn double precision,
+    fltn double precision,
+    cne_status text,
+    hub_from text,
+    hub_to text,
+    substation_from text,
+    substation_to text,
+    element_type text,
+    fmax_type text,
+    cont_tso text,
+    cont_name text,
+    justification text,
+    contingencies jsonb NOT NULL,
+    ptdf_hubs text[] NOT NULL,
+    ptdf_values double precision[] NOT NULL,
+    extra jsonb,
+    content_sha256 text NOT NULL,
+    revision integer NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    derivation_id bigint,
+    CONSTRAINT constraint_value_ptdfs_check CHECK ((cardinality(ptdf_hubs) = cardinality(ptdf_values))),
+    CONSTRAINT constraint_value_revision_check CHECK ((revision >= 1))
+);
+
+ALTER TABLE jao.constraint_value OWNER TO postgres;
+
+--
+-- Name: TABLE constraint_value; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON TABLE jao.constraint_value IS 'the current version of each (constraint, MTU) of the flow-based domain, every field as published; PTDFs as parallel lists of hubs and values';
+
+--
+-- Name: COLUMN constraint_value.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN constraint_value.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.mtu IS 'the MTU''s start (UTC); the domain is hourly';
+
+--
+-- Name: COLUMN constraint_value.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN constraint_value.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN constraint_value.jao_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.jao_id IS 'JAO''s row id in the answer that carried the version: lineage only, not stable across republication';
+
+--
+-- Name: COLUMN constraint_value.presolved; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.presolved IS 'JAO''s presolved flag: the constraint survived presolve (is non-redundant)';
+
+--
+-- Name: COLUMN constraint_value.ram; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.ram IS 'remaining available margin, MW';
+
+--
+-- Name: COLUMN constraint_value.min_ram_target; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.min_ram_target IS 'the minimum RAM target, a fraction: max(0.2, min_ram_factor/100 - fuaf/fmax)';
+
+--
+-- Name: COLUMN constraint_value.min_ram_factor; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.min_ram_factor IS 'the minimum RAM factor, percent (70, or a derogated value)';
+
+--
+-- Name: COLUMN constraint_value.imax; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.imax IS 'the element''s current limit, A';
+
+--
+-- Name: COLUMN constraint_value.u; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.u IS 'the element''s nominal voltage, kV';
+
+--
+-- Name: COLUMN constraint_value.fmax; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fmax IS 'maximum admissible flow, MW';
+
+--
+-- Name: COLUMN constraint_value.frm; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.frm IS 'flow reliability margin, MW';
+
+--
+-- Name: COLUMN constraint_value.fref_init; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fref_init IS 'D-2 reference flow, MW';
+
+--
+-- Name: COLUMN constraint_value.fnrao; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fnrao IS 'flow change from non-costly remedial actions, MW';
+
+--
+-- Name: COLUMN constraint_value.fref; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fref IS 'reference flow, MW (fref_init - fnrao)';
+
+--
+-- Name: COLUMN constraint_value.fcore; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fcore IS 'flow with Core exchanges at zero, MW (fall + fuaf)';
+
+--
+-- Name: COLUMN constraint_value.fall; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fall IS 'flow with all exchanges at zero, MW';
+
+--
+-- Name: COLUMN constraint_value.fuaf; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fuaf IS 'flow from exchanges outside Core, MW';
+
+--
+-- Name: COLUMN constraint_value.amr; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.amr IS 'adjustment to reach the minimum RAM, MW';
+
+--
+-- Name: COLUMN constraint_value.lta_margin; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.lta_margin IS 'long-term allocation margin, MW';
+
+--
+-- Name: COLUMN constraint_value.cva; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.cva IS 'coordinated validation reduction, MW';
+
+--
+-- Name: COLUMN constraint_value.iva; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.iva IS 'individual validation reduction, MW';
+
+--
+-- Name: COLUMN constraint_value.ftotal_ltn; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.ftotal_ltn IS 'flow with long-term nominations, MW (fcore + fltn)';
+
+--
+-- Name: COLUMN constraint_value.fltn; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fltn IS 'flow from long-term nominations, MW';
+
+--
+-- Name: COLUMN constraint_value.cne_status; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.cne_status IS 'the row''s CRA state, as published (no CRA, …)';
+
+--
+-- Name: COLUMN constraint_value.hub_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.hub_from IS 'the bidding zone at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraint_value.hub_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.hub_to IS 'the bidding zone at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraint_value.substation_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.substation_from IS 'the substation at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraint_value.substation_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.substation_to IS 'the substation at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraint_value.element_type; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.element_type IS 'the element''s type: Line, TieLine, PST, Transformer, …, as published';
+
+--
+-- Name: COLUMN constraint_value.fmax_type; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.fmax_type IS 'how Fmax is set: FIXED, SEASONAL or DYNAMIC, as published';
+
+--
+-- Name: COLUMN constraint_value.cont_tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.cont_tso IS 'the TSO of the contingency, as published';
+
+--
+-- Name: COLUMN constraint_value.cont_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.cont_name IS 'the contingency as free text, as published; null in the N state';
+
+--
+-- Name: COLUMN constraint_value.justification; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.justification IS 'the TSO''s text for its minimum RAM target, as published';
+
+--
+-- Name: COLUMN constraint_value.contingencies; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.contingencies IS 'the contingency''s outaged branches as published (number 1..k and their fields); the N state is one entry';
+
+--
+-- Name: COLUMN constraint_value.ptdf_hubs; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.ptdf_hubs IS 'the hubs whose PTDFs the version carries, in JAO''s order; the set grows with Advanced Hybrid Coupling (2026-06-11)';
+
+--
+-- Name: COLUMN constraint_value.ptdf_values; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.ptdf_values IS 'the zone-to-slack PTDF of each hub of ptdf_hubs, same position, MW per MW of net position; NULL where JAO published null';
+
+--
+-- Name: COLUMN constraint_value.extra; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.extra IS 'row fields JAO sent that this build does not know, as sent; NULL when none';
+
+--
+-- Name: COLUMN constraint_value.content_sha256; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.content_sha256 IS 'sha256 of the version''s content (every field but jao_id)';
+
+--
+-- Name: COLUMN constraint_value.revision; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.revision IS 'the version of this (constraint, MTU): 1 first seen, +1 at each change';
+
+--
+-- Name: COLUMN constraint_value.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.first_seen_at IS 'when this (constraint, MTU) was first stored (transaction time)';
+
+--
+-- Name: COLUMN constraint_value.updated_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.updated_at IS 'when the current version was stored (transaction time)';
+
+--
+-- Name: COLUMN constraint_value.derivation_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.derivation_id IS 'the write that stored the version (jao.derivation: raw answer, build, workflow)';
+
+--
+-- Name: flow_constraint; Type: TABLE; Schema: jao; Owner: postgres
+--
+
+CREATE TABLE jao.flow_constraint (
+    constraint_id bigint NOT NULL,
+    dataset text NOT NULL,
+    constraint_key text NOT NULL,
+    tso text,
+    cne_eic text,
+    cne_name text,
+    direction text,
+    contingency_eics text[] NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    last_seen_at timestamp with time zone NOT NULL
+);
+
+ALTER TABLE jao.flow_constraint OWNER TO postgres;
+
+--
+-- Name: TABLE flow_constraint; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON TABLE jao.flow_constraint IS 'one row per constraint of the flow-based domain (CNEC) across its versions: TSO, element EIC and name, direction and contingency branch EICs (docs/flow-based.md, "Identity"); JAO''s row id is not part of it';
+
+--
+-- Name: COLUMN flow_constraint.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN flow_constraint.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN flow_constraint.constraint_key; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.constraint_key IS 'the constraint''s identity as one text: a JSON array of tso, cne_eic, cne_name, direction and contingency_eics';
+
+--
+-- Name: COLUMN flow_constraint.tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.tso IS 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)';
+
+--
+-- Name: COLUMN flow_constraint.cne_eic; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.cne_eic IS 'the critical network element''s EIC, as published ("NA" for external constraints)';
+
+--
+-- Name: COLUMN flow_constraint.cne_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.cne_name IS 'the critical network element''s name, as published (often with a trailing space)';
+
+--
+-- Name: COLUMN flow_constraint.direction; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.direction IS 'the direction monitored: DIRECT, OPPOSITE or "NA", as published';
+
+--
+-- Name: COLUMN flow_constraint.contingency_eics; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.contingency_eics IS 'the EICs of the contingency''s outaged branches by number; one null in the N state';
+
+--
+-- Name: COLUMN flow_constraint.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.first_seen_at IS 'when this (constraint, MTU) was first stored (transaction time)';
+
+--
+-- Name: COLUMN flow_constraint.last_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.flow_constraint.last_seen_at IS 'when the constraint was last stored, within the hour (transaction time)';
+
+--
+-- Name: constraints; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.constraints AS
+ SELECT c.dataset,
+    v.delivery_day,
+    v.mtu,
+    v.constraint_id,
+    c.tso,
+    c.cne_eic,
+    c.cne_name,
+    c.direction,
+    c.contingency_eics,
+    v.presolved,
+    v.ram,
+    v.min_ram_target,
+    v.min_ram_factor,
+    v.imax,
+    v.u,
+    v.fmax,
+    v.frm,
+    v.fref_init,
+    v.fnrao,
+    v.fref,
+    v.fcore,
+    v.fall,
+    v.fuaf,
+    v.amr,
+    v.lta_margin,
+    v.cva,
+    v.iva,
+    v.ftotal_ltn,
+    v.fltn,
+    v.cne_status,
+    v.hub_from,
+    v.hub_to,
+    v.substation_from,
+    v.substation_to,
+    v.element_type,
+    v.fmax_type,
+    v.cont_tso,
+    v.cont_name,
+    v.justification,
+    v.contingencies,
+    v.ptdf_hubs,
+    v.ptdf_values,
+    v.extra,
+    v.jao_id,
+    v.revision,
+    v.first_seen_at,
+    v.updated_at
+   FROM (jao.constraint_value v
+     JOIN jao.flow_constraint c USING (constraint_id));
+
+ALTER TABLE jao.constraints OWNER TO postgres;
+
+--
+-- Name: VIEW constraints; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.constraints IS 'the current presolved flow-based domain: one row per constraint and MTU, every published field, revision and times';
+
+--
+-- Name: COLUMN constraints.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN constraints.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN constraints.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.mtu IS 'the MTU''s start (UTC); the domain is hourly';
+
+--
+-- Name: COLUMN constraints.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN constraints.tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.tso IS 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)';
+
+--
+-- Name: COLUMN constraints.cne_eic; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.cne_eic IS 'the critical network element''s EIC, as published ("NA" for external constraints)';
+
+--
+-- Name: COLUMN constraints.cne_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.cne_name IS 'the critical network element''s name, as published (often with a trailing space)';
+
+--
+-- Name: COLUMN constraints.direction; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.direction IS 'the direction monitored: DIRECT, OPPOSITE or "NA", as published';
+
+--
+-- Name: COLUMN constraints.contingency_eics; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.contingency_eics IS 'the EICs of the contingency''s outaged branches by number; one null in the N state';
+
+--
+-- Name: COLUMN constraints.presolved; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.presolved IS 'JAO''s presolved flag: the constraint survived presolve (is non-redundant)';
+
+--
+-- Name: COLUMN constraints.ram; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.ram IS 'remaining available margin, MW';
+
+--
+-- Name: COLUMN constraints.min_ram_target; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.min_ram_target IS 'the minimum RAM target, a fraction: max(0.2, min_ram_factor/100 - fuaf/fmax)';
+
+--
+-- Name: COLUMN constraints.min_ram_factor; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.min_ram_factor IS 'the minimum RAM factor, percent (70, or a derogated value)';
+
+--
+-- Name: COLUMN constraints.imax; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.imax IS 'the element''s current limit, A';
+
+--
+-- Name: COLUMN constraints.u; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.u IS 'the element''s nominal voltage, kV';
+
+--
+-- Name: COLUMN constraints.fmax; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fmax IS 'maximum admissible flow, MW';
+
+--
+-- Name: COLUMN constraints.frm; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.frm IS 'flow reliability margin, MW';
+
+--
+-- Name: COLUMN constraints.fref_init; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fref_init IS 'D-2 reference flow, MW';
+
+--
+-- Name: COLUMN constraints.fnrao; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fnrao IS 'flow change from non-costly remedial actions, MW';
+
+--
+-- Name: COLUMN constraints.fref; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fref IS 'reference flow, MW (fref_init - fnrao)';
+
+--
+-- Name: COLUMN constraints.fcore; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fcore IS 'flow with Core exchanges at zero, MW (fall + fuaf)';
+
+--
+-- Name: COLUMN constraints.fall; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fall IS 'flow with all exchanges at zero, MW';
+
+--
+-- Name: COLUMN constraints.fuaf; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fuaf IS 'flow from exchanges outside Core, MW';
+
+--
+-- Name: COLUMN constraints.amr; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.amr IS 'adjustment to reach the minimum RAM, MW';
+
+--
+-- Name: COLUMN constraints.lta_margin; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.lta_margin IS 'long-term allocation margin, MW';
+
+--
+-- Name: COLUMN constraints.cva; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.cva IS 'coordinated validation reduction, MW';
+
+--
+-- Name: COLUMN constraints.iva; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.iva IS 'individual validation reduction, MW';
+
+--
+-- Name: COLUMN constraints.ftotal_ltn; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.ftotal_ltn IS 'flow with long-term nominations, MW (fcore + fltn)';
+
+--
+-- Name: COLUMN constraints.fltn; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fltn IS 'flow from long-term nominations, MW';
+
+--
+-- Name: COLUMN constraints.cne_status; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.cne_status IS 'the row''s CRA state, as published (no CRA, …)';
+
+--
+-- Name: COLUMN constraints.hub_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.hub_from IS 'the bidding zone at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraints.hub_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.hub_to IS 'the bidding zone at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraints.substation_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.substation_from IS 'the substation at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraints.substation_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.substation_to IS 'the substation at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraints.element_type; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.element_type IS 'the element''s type: Line, TieLine, PST, Transformer, …, as published';
+
+--
+-- Name: COLUMN constraints.fmax_type; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.fmax_type IS 'how Fmax is set: FIXED, SEASONAL or DYNAMIC, as published';
+
+--
+-- Name: COLUMN constraints.cont_tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.cont_tso IS 'the TSO of the contingency, as published';
+
+--
+-- Name: COLUMN constraints.cont_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.cont_name IS 'the contingency as free text, as published; null in the N state';
+
+--
+-- Name: COLUMN constraints.justification; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.justification IS 'the TSO''s text for its minimum RAM target, as published';
+
+--
+-- Name: COLUMN constraints.contingencies; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.contingencies IS 'the contingency''s outaged branches as published (number 1..k and their fields); the N state is one entry';
+
+--
+-- Name: COLUMN constraints.ptdf_hubs; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.ptdf_hubs IS 'the hubs whose PTDFs the version carries, in JAO''s order; the set grows with Advanced Hybrid Coupling (2026-06-11)';
+
+--
+-- Name: COLUMN constraints.ptdf_values; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.ptdf_values IS 'the zone-to-slack PTDF of each hub of ptdf_hubs, same position, MW per MW of net position; NULL where JAO published null';
+
+--
+-- Name: COLUMN constraints.extra; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.extra IS 'row fields JAO sent that this build does not know, as sent; NULL when none';
+
+--
+-- Name: COLUMN constraints.jao_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.jao_id IS 'JAO''s row id in the answer that carried the version: lineage only, not stable across republication';
+
+--
+-- Name: COLUMN constraints.revision; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.revision IS 'the version of this (constraint, MTU): 1 first seen, +1 at each change';
+
+--
+-- Name: COLUMN constraints.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.first_seen_at IS 'when this (constraint, MTU) was first stored (transaction time)';
+
+--
+-- Name: COLUMN constraints.updated_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.updated_at IS 'when the current version was stored (transaction time)';
+
+--
+-- Name: constraints_as_of(timestamp with time zone); Type: FUNCTION; Schema: jao; Owner: postgres
+--
+
+CREATE FUNCTION jao.constraints_as_of(at timestamp with time zone) RETURNS SETOF jao.constraints
+    LANGUAGE sql STABLE
+    AS $$
+  SELECT dataset, delivery_day, mtu, constraint_id, tso, cne_eic, cne_name, direction, contingency_eics, presolved,
+         ram, min_ram_target, min_ram_factor, imax, u, fmax, frm, fref_init, fnrao, fref, fcore, fall, fuaf, amr,
+         lta_margin, cva, iva, ftotal_ltn, fltn, cne_status, hub_from, hub_to, substation_from, substation_to,
+         element_type, fmax_type, cont_tso, cont_name, justification, contingencies, ptdf_hubs, ptdf_values, extra,
+         jao_id, revision, first_seen_at, valid_from AS updated_at
+    FROM jao.constraint_history
+   WHERE valid_from <= at AND (valid_to IS NULL OR valid_to > at)
+$$;
+
+ALTER FUNCTION jao.constraints_as_of(at timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: FUNCTION constraints_as_of(at timestamp with time zone); Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON FUNCTION jao.constraints_as_of(at timestamp with time zone) IS 'the flow-based domain as known at an instant: the columns of jao.constraints';
+
+--
 -- Name: dataset_values_as_of(timestamp with time zone); Type: FUNCTION; Schema: jao; Owner: postgres
 --
 
@@ -868,6 +1647,849 @@ COMMENT ON COLUMN jao.catalog.publication_schedule IS 'when JAO publishes a day 
 --
 
 COMMENT ON COLUMN jao.catalog.first_seen_at IS 'when the pipeline first stored a value of this series';
+
+--
+-- Name: constraint_value_history; Type: TABLE; Schema: jao; Owner: postgres
+--
+
+CREATE TABLE jao.constraint_value_history (
+    constraint_id bigint NOT NULL,
+    mtu timestamp with time zone NOT NULL,
+    dataset text NOT NULL,
+    delivery_day date NOT NULL,
+    jao_id bigint,
+    presolved boolean NOT NULL,
+    ram double precision,
+    min_ram_target double precision,
+    min_ram_factor double precision,
+    imax double precision,
+    u double precision,
+    fmax double precision,
+    frm double precision,
+    fref_init double precision,
+    fnrao double precision,
+    fref double precision,
+    fcore double precision,
+    fall double precision,
+    fuaf double precision,
+    amr double precision,
+    lta_margin double precision,
+    cva double precision,
+    iva double precision,
+    ftotal_ltn double precision,
+    fltn double precision,
+    cne_status text,
+    hub_from text,
+    hub_to text,
+    substation_from text,
+    substation_to text,
+    element_type text,
+    fmax_type text,
+    cont_tso text,
+    cont_name text,
+    justification text,
+    contingencies jsonb NOT NULL,
+    ptdf_hubs text[] NOT NULL,
+    ptdf_values double precision[] NOT NULL,
+    extra jsonb,
+    content_sha256 text NOT NULL,
+    revision integer NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    derivation_id bigint,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone NOT NULL,
+    CONSTRAINT constraint_value_history_interval_check CHECK ((valid_from <= valid_to))
+);
+
+ALTER TABLE jao.constraint_value_history OWNER TO postgres;
+
+--
+-- Name: TABLE constraint_value_history; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON TABLE jao.constraint_value_history IS 'every superseded or vanished version of a (constraint, MTU), current during [valid_from, valid_to) in transaction time';
+
+--
+-- Name: COLUMN constraint_value_history.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN constraint_value_history.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.mtu IS 'the MTU''s start (UTC); the domain is hourly';
+
+--
+-- Name: COLUMN constraint_value_history.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN constraint_value_history.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN constraint_value_history.jao_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.jao_id IS 'JAO''s row id in the answer that carried the version: lineage only, not stable across republication';
+
+--
+-- Name: COLUMN constraint_value_history.presolved; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.presolved IS 'JAO''s presolved flag: the constraint survived presolve (is non-redundant)';
+
+--
+-- Name: COLUMN constraint_value_history.ram; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.ram IS 'remaining available margin, MW';
+
+--
+-- Name: COLUMN constraint_value_history.min_ram_target; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.min_ram_target IS 'the minimum RAM target, a fraction: max(0.2, min_ram_factor/100 - fuaf/fmax)';
+
+--
+-- Name: COLUMN constraint_value_history.min_ram_factor; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.min_ram_factor IS 'the minimum RAM factor, percent (70, or a derogated value)';
+
+--
+-- Name: COLUMN constraint_value_history.imax; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.imax IS 'the element''s current limit, A';
+
+--
+-- Name: COLUMN constraint_value_history.u; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.u IS 'the element''s nominal voltage, kV';
+
+--
+-- Name: COLUMN constraint_value_history.fmax; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fmax IS 'maximum admissible flow, MW';
+
+--
+-- Name: COLUMN constraint_value_history.frm; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.frm IS 'flow reliability margin, MW';
+
+--
+-- Name: COLUMN constraint_value_history.fref_init; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fref_init IS 'D-2 reference flow, MW';
+
+--
+-- Name: COLUMN constraint_value_history.fnrao; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fnrao IS 'flow change from non-costly remedial actions, MW';
+
+--
+-- Name: COLUMN constraint_value_history.fref; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fref IS 'reference flow, MW (fref_init - fnrao)';
+
+--
+-- Name: COLUMN constraint_value_history.fcore; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fcore IS 'flow with Core exchanges at zero, MW (fall + fuaf)';
+
+--
+-- Name: COLUMN constraint_value_history.fall; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fall IS 'flow with all exchanges at zero, MW';
+
+--
+-- Name: COLUMN constraint_value_history.fuaf; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fuaf IS 'flow from exchanges outside Core, MW';
+
+--
+-- Name: COLUMN constraint_value_history.amr; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.amr IS 'adjustment to reach the minimum RAM, MW';
+
+--
+-- Name: COLUMN constraint_value_history.lta_margin; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.lta_margin IS 'long-term allocation margin, MW';
+
+--
+-- Name: COLUMN constraint_value_history.cva; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.cva IS 'coordinated validation reduction, MW';
+
+--
+-- Name: COLUMN constraint_value_history.iva; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.iva IS 'individual validation reduction, MW';
+
+--
+-- Name: COLUMN constraint_value_history.ftotal_ltn; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.ftotal_ltn IS 'flow with long-term nominations, MW (fcore + fltn)';
+
+--
+-- Name: COLUMN constraint_value_history.fltn; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fltn IS 'flow from long-term nominations, MW';
+
+--
+-- Name: COLUMN constraint_value_history.cne_status; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.cne_status IS 'the row''s CRA state, as published (no CRA, …)';
+
+--
+-- Name: COLUMN constraint_value_history.hub_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.hub_from IS 'the bidding zone at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraint_value_history.hub_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.hub_to IS 'the bidding zone at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraint_value_history.substation_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.substation_from IS 'the substation at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraint_value_history.substation_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.substation_to IS 'the substation at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraint_value_history.element_type; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.element_type IS 'the element''s type: Line, TieLine, PST, Transformer, …, as published';
+
+--
+-- Name: COLUMN constraint_value_history.fmax_type; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.fmax_type IS 'how Fmax is set: FIXED, SEASONAL or DYNAMIC, as published';
+
+--
+-- Name: COLUMN constraint_value_history.cont_tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.cont_tso IS 'the TSO of the contingency, as published';
+
+--
+-- Name: COLUMN constraint_value_history.cont_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.cont_name IS 'the contingency as free text, as published; null in the N state';
+
+--
+-- Name: COLUMN constraint_value_history.justification; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.justification IS 'the TSO''s text for its minimum RAM target, as published';
+
+--
+-- Name: COLUMN constraint_value_history.contingencies; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.contingencies IS 'the contingency''s outaged branches as published (number 1..k and their fields); the N state is one entry';
+
+--
+-- Name: COLUMN constraint_value_history.ptdf_hubs; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.ptdf_hubs IS 'the hubs whose PTDFs the version carries, in JAO''s order; the set grows with Advanced Hybrid Coupling (2026-06-11)';
+
+--
+-- Name: COLUMN constraint_value_history.ptdf_values; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.ptdf_values IS 'the zone-to-slack PTDF of each hub of ptdf_hubs, same position, MW per MW of net position; NULL where JAO published null';
+
+--
+-- Name: COLUMN constraint_value_history.extra; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.extra IS 'row fields JAO sent that this build does not know, as sent; NULL when none';
+
+--
+-- Name: COLUMN constraint_value_history.content_sha256; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.content_sha256 IS 'sha256 of the version''s content (every field but jao_id)';
+
+--
+-- Name: COLUMN constraint_value_history.revision; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.revision IS 'the version of this (constraint, MTU): 1 first seen, +1 at each change';
+
+--
+-- Name: COLUMN constraint_value_history.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.first_seen_at IS 'when this (constraint, MTU) was first stored (transaction time)';
+
+--
+-- Name: COLUMN constraint_value_history.updated_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.updated_at IS 'when the current version was stored (transaction time)';
+
+--
+-- Name: COLUMN constraint_value_history.derivation_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.derivation_id IS 'the write that stored the version (jao.derivation: raw answer, build, workflow)';
+
+--
+-- Name: COLUMN constraint_value_history.valid_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.valid_from IS 'when the version became current (transaction time)';
+
+--
+-- Name: COLUMN constraint_value_history.valid_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.valid_to IS 'when the version stopped being current (transaction time); NULL while it is';
+
+--
+-- Name: constraint_history; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.constraint_history AS
+ SELECT c.dataset,
+    v.delivery_day,
+    v.mtu,
+    v.constraint_id,
+    c.tso,
+    c.cne_eic,
+    c.cne_name,
+    c.direction,
+    c.contingency_eics,
+    v.presolved,
+    v.ram,
+    v.min_ram_target,
+    v.min_ram_factor,
+    v.imax,
+    v.u,
+    v.fmax,
+    v.frm,
+    v.fref_init,
+    v.fnrao,
+    v.fref,
+    v.fcore,
+    v.fall,
+    v.fuaf,
+    v.amr,
+    v.lta_margin,
+    v.cva,
+    v.iva,
+    v.ftotal_ltn,
+    v.fltn,
+    v.cne_status,
+    v.hub_from,
+    v.hub_to,
+    v.substation_from,
+    v.substation_to,
+    v.element_type,
+    v.fmax_type,
+    v.cont_tso,
+    v.cont_name,
+    v.justification,
+    v.contingencies,
+    v.ptdf_hubs,
+    v.ptdf_values,
+    v.extra,
+    v.jao_id,
+    v.revision,
+    v.first_seen_at,
+    v.updated_at AS valid_from,
+    NULL::timestamp with time zone AS valid_to,
+    v.derivation_id
+   FROM (jao.constraint_value v
+     JOIN jao.flow_constraint c USING (constraint_id))
+UNION ALL
+ SELECT c.dataset,
+    h.delivery_day,
+    h.mtu,
+    h.constraint_id,
+    c.tso,
+    c.cne_eic,
+    c.cne_name,
+    c.direction,
+    c.contingency_eics,
+    h.presolved,
+    h.ram,
+    h.min_ram_target,
+    h.min_ram_factor,
+    h.imax,
+    h.u,
+    h.fmax,
+    h.frm,
+    h.fref_init,
+    h.fnrao,
+    h.fref,
+    h.fcore,
+    h.fall,
+    h.fuaf,
+    h.amr,
+    h.lta_margin,
+    h.cva,
+    h.iva,
+    h.ftotal_ltn,
+    h.fltn,
+    h.cne_status,
+    h.hub_from,
+    h.hub_to,
+    h.substation_from,
+    h.substation_to,
+    h.element_type,
+    h.fmax_type,
+    h.cont_tso,
+    h.cont_name,
+    h.justification,
+    h.contingencies,
+    h.ptdf_hubs,
+    h.ptdf_values,
+    h.extra,
+    h.jao_id,
+    h.revision,
+    h.first_seen_at,
+    h.valid_from,
+    h.valid_to,
+    h.derivation_id
+   FROM (jao.constraint_value_history h
+     JOIN jao.flow_constraint c USING (constraint_id));
+
+ALTER TABLE jao.constraint_history OWNER TO postgres;
+
+--
+-- Name: VIEW constraint_history; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.constraint_history IS 'every version of every (constraint, MTU): current ones with valid_to NULL';
+
+--
+-- Name: COLUMN constraint_history.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN constraint_history.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN constraint_history.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.mtu IS 'the MTU''s start (UTC); the domain is hourly';
+
+--
+-- Name: COLUMN constraint_history.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN constraint_history.tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.tso IS 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)';
+
+--
+-- Name: COLUMN constraint_history.cne_eic; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.cne_eic IS 'the critical network element''s EIC, as published ("NA" for external constraints)';
+
+--
+-- Name: COLUMN constraint_history.cne_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.cne_name IS 'the critical network element''s name, as published (often with a trailing space)';
+
+--
+-- Name: COLUMN constraint_history.direction; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.direction IS 'the direction monitored: DIRECT, OPPOSITE or "NA", as published';
+
+--
+-- Name: COLUMN constraint_history.contingency_eics; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.contingency_eics IS 'the EICs of the contingency''s outaged branches by number; one null in the N state';
+
+--
+-- Name: COLUMN constraint_history.presolved; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.presolved IS 'JAO''s presolved flag: the constraint survived presolve (is non-redundant)';
+
+--
+-- Name: COLUMN constraint_history.ram; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.ram IS 'remaining available margin, MW';
+
+--
+-- Name: COLUMN constraint_history.min_ram_target; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.min_ram_target IS 'the minimum RAM target, a fraction: max(0.2, min_ram_factor/100 - fuaf/fmax)';
+
+--
+-- Name: COLUMN constraint_history.min_ram_factor; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.min_ram_factor IS 'the minimum RAM factor, percent (70, or a derogated value)';
+
+--
+-- Name: COLUMN constraint_history.imax; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.imax IS 'the element''s current limit, A';
+
+--
+-- Name: COLUMN constraint_history.u; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.u IS 'the element''s nominal voltage, kV';
+
+--
+-- Name: COLUMN constraint_history.fmax; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fmax IS 'maximum admissible flow, MW';
+
+--
+-- Name: COLUMN constraint_history.frm; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.frm IS 'flow reliability margin, MW';
+
+--
+-- Name: COLUMN constraint_history.fref_init; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fref_init IS 'D-2 reference flow, MW';
+
+--
+-- Name: COLUMN constraint_history.fnrao; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fnrao IS 'flow change from non-costly remedial actions, MW';
+
+--
+-- Name: COLUMN constraint_history.fref; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fref IS 'reference flow, MW (fref_init - fnrao)';
+
+--
+-- Name: COLUMN constraint_history.fcore; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fcore IS 'flow with Core exchanges at zero, MW (fall + fuaf)';
+
+--
+-- Name: COLUMN constraint_history.fall; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fall IS 'flow with all exchanges at zero, MW';
+
+--
+-- Name: COLUMN constraint_history.fuaf; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fuaf IS 'flow from exchanges outside Core, MW';
+
+--
+-- Name: COLUMN constraint_history.amr; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.amr IS 'adjustment to reach the minimum RAM, MW';
+
+--
+-- Name: COLUMN constraint_history.lta_margin; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.lta_margin IS 'long-term allocation margin, MW';
+
+--
+-- Name: COLUMN constraint_history.cva; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.cva IS 'coordinated validation reduction, MW';
+
+--
+-- Name: COLUMN constraint_history.iva; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.iva IS 'individual validation reduction, MW';
+
+--
+-- Name: COLUMN constraint_history.ftotal_ltn; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.ftotal_ltn IS 'flow with long-term nominations, MW (fcore + fltn)';
+
+--
+-- Name: COLUMN constraint_history.fltn; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fltn IS 'flow from long-term nominations, MW';
+
+--
+-- Name: COLUMN constraint_history.cne_status; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.cne_status IS 'the row''s CRA state, as published (no CRA, …)';
+
+--
+-- Name: COLUMN constraint_history.hub_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.hub_from IS 'the bidding zone at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraint_history.hub_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.hub_to IS 'the bidding zone at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraint_history.substation_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.substation_from IS 'the substation at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraint_history.substation_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.substation_to IS 'the substation at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraint_history.element_type; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.element_type IS 'the element''s type: Line, TieLine, PST, Transformer, …, as published';
+
+--
+-- Name: COLUMN constraint_history.fmax_type; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.fmax_type IS 'how Fmax is set: FIXED, SEASONAL or DYNAMIC, as published';
+
+--
+-- Name: COLUMN constraint_history.cont_tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.cont_tso IS 'the TSO of the contingency, as published';
+
+--
+-- Name: COLUMN constraint_history.cont_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.cont_name IS 'the contingency as free text, as published; null in the N state';
+
+--
+-- Name: COLUMN constraint_history.justification; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.justification IS 'the TSO''s text for its minimum RAM target, as published';
+
+--
+-- Name: COLUMN constraint_history.contingencies; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.contingencies IS 'the contingency''s outaged branches as published (number 1..k and their fields); the N state is one entry';
+
+--
+-- Name: COLUMN constraint_history.ptdf_hubs; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.ptdf_hubs IS 'the hubs whose PTDFs the version carries, in JAO''s order; the set grows with Advanced Hybrid Coupling (2026-06-11)';
+
+--
+-- Name: COLUMN constraint_history.ptdf_values; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.ptdf_values IS 'the zone-to-slack PTDF of each hub of ptdf_hubs, same position, MW per MW of net position; NULL where JAO published null';
+
+--
+-- Name: COLUMN constraint_history.extra; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.extra IS 'row fields JAO sent that this build does not know, as sent; NULL when none';
+
+--
+-- Name: COLUMN constraint_history.jao_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.jao_id IS 'JAO''s row id in the answer that carried the version: lineage only, not stable across republication';
+
+--
+-- Name: COLUMN constraint_history.revision; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.revision IS 'the version of this (constraint, MTU): 1 first seen, +1 at each change';
+
+--
+-- Name: COLUMN constraint_history.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.first_seen_at IS 'when this (constraint, MTU) was first stored (transaction time)';
+
+--
+-- Name: COLUMN constraint_history.valid_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.valid_from IS 'when the version became current (transaction time)';
+
+--
+-- Name: COLUMN constraint_history.valid_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.valid_to IS 'when the version stopped being current (transaction time); NULL while it is';
+
+--
+-- Name: COLUMN constraint_history.derivation_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.derivation_id IS 'the write that stored the version (jao.derivation: raw answer, build, workflow)';
+
+--
+-- Name: constraint_ptdfs; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.constraint_ptdfs AS
+ SELECT v.dataset,
+    v.delivery_day,
+    v.mtu,
+    v.constraint_id,
+    c.tso,
+    c.cne_name,
+    c.direction,
+    p.hub,
+    p.ptdf,
+    (p.ordinality)::integer AS hub_order,
+    v.revision
+   FROM ((jao.constraint_value v
+     JOIN jao.flow_constraint c USING (constraint_id))
+     CROSS JOIN LATERAL UNNEST(v.ptdf_hubs, v.ptdf_values) WITH ORDINALITY p(hub, ptdf, ordinality));
+
+ALTER TABLE jao.constraint_ptdfs OWNER TO postgres;
+
+--
+-- Name: VIEW constraint_ptdfs; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.constraint_ptdfs IS 'the current domain''s PTDFs in long form: one row per (constraint, MTU, hub)';
+
+--
+-- Name: COLUMN constraint_ptdfs.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN constraint_ptdfs.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN constraint_ptdfs.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.mtu IS 'the MTU''s start (UTC); the domain is hourly';
+
+--
+-- Name: COLUMN constraint_ptdfs.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN constraint_ptdfs.tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.tso IS 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)';
+
+--
+-- Name: COLUMN constraint_ptdfs.cne_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.cne_name IS 'the critical network element''s name, as published (often with a trailing space)';
+
+--
+-- Name: COLUMN constraint_ptdfs.direction; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.direction IS 'the direction monitored: DIRECT, OPPOSITE or "NA", as published';
+
+--
+-- Name: COLUMN constraint_ptdfs.hub; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.hub IS 'the hub of the PTDF (ptdf_<hub> in JAO''s answer)';
+
+--
+-- Name: COLUMN constraint_ptdfs.ptdf; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.ptdf IS 'the zone-to-slack PTDF of the hub, MW per MW of its net position; NULL where JAO published null';
+
+--
+-- Name: COLUMN constraint_ptdfs.hub_order; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.hub_order IS 'the hub''s position in JAO''s order of PTDF columns, from 1';
+
+--
+-- Name: COLUMN constraint_ptdfs.revision; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_ptdfs.revision IS 'the version of this (constraint, MTU): 1 first seen, +1 at each change';
 
 --
 -- Name: dataset_borders; Type: VIEW; Schema: jao; Owner: postgres
@@ -1763,6 +3385,19 @@ ALTER TABLE jao.derivation_id_seq OWNER TO postgres;
 ALTER SEQUENCE jao.derivation_id_seq OWNED BY jao.derivation.derivation_id;
 
 --
+-- Name: flow_constraint_constraint_id_seq; Type: SEQUENCE; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE jao.flow_constraint ALTER COLUMN constraint_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME jao.flow_constraint_constraint_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: key_set_key_set_id_seq; Type: SEQUENCE; Schema: jao; Owner: postgres
 --
 
@@ -2461,6 +4096,44 @@ COMMENT ON COLUMN jao.mtu_field.first_seen_at IS 'the transaction time of the wr
 COMMENT ON COLUMN jao.mtu_field.raw_response_id IS 'the raw answer that carried this version (jao.raw_response); NULL when written without one';
 
 --
+-- Name: raw_page; Type: TABLE; Schema: jao; Owner: postgres
+--
+
+CREATE TABLE jao.raw_page (
+    raw_page_id bigint NOT NULL,
+    dataset text NOT NULL,
+    day date NOT NULL,
+    skip integer NOT NULL,
+    take integer NOT NULL,
+    http_status integer NOT NULL,
+    body bytea NOT NULL,
+    sha256 text NOT NULL,
+    total_rows_with_filter integer,
+    fetched_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE jao.raw_page OWNER TO postgres;
+
+--
+-- Name: TABLE raw_page; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON TABLE jao.raw_page IS 'pages of a paged JAO answer fetched one request each, until the day''s answer is assembled from one consistent set (then in jao.raw_response)';
+
+--
+-- Name: raw_page_raw_page_id_seq; Type: SEQUENCE; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE jao.raw_page ALTER COLUMN raw_page_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME jao.raw_page_raw_page_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: raw_response_raw_response_id_seq; Type: SEQUENCE; Schema: jao; Owner: postgres
 --
 
@@ -2636,6 +4309,20 @@ ALTER TABLE ONLY jao.api_key
     ADD CONSTRAINT api_key_sha256_key UNIQUE (key_sha256);
 
 --
+-- Name: constraint_value_history constraint_value_history_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.constraint_value_history
+    ADD CONSTRAINT constraint_value_history_pkey PRIMARY KEY (mtu, constraint_id, revision);
+
+--
+-- Name: constraint_value constraint_value_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.constraint_value
+    ADD CONSTRAINT constraint_value_pkey PRIMARY KEY (mtu, constraint_id);
+
+--
 -- Name: dataset_source dataset_source_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
 --
 
@@ -2676,6 +4363,20 @@ ALTER TABLE ONLY jao.delivery_day
 
 ALTER TABLE ONLY jao.derivation
     ADD CONSTRAINT derivation_pkey PRIMARY KEY (derivation_id);
+
+--
+-- Name: flow_constraint flow_constraint_dataset_key; Type: CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.flow_constraint
+    ADD CONSTRAINT flow_constraint_dataset_key UNIQUE (dataset, constraint_key);
+
+--
+-- Name: flow_constraint flow_constraint_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.flow_constraint
+    ADD CONSTRAINT flow_constraint_pkey PRIMARY KEY (constraint_id);
 
 --
 -- Name: key_set key_set_dataset_sha256_key; Type: CONSTRAINT; Schema: jao; Owner: postgres
@@ -2720,6 +4421,13 @@ ALTER TABLE ONLY jao.observation
     ADD CONSTRAINT observation_pkey PRIMARY KEY (mtu, series_id);
 
 --
+-- Name: raw_page raw_page_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.raw_page
+    ADD CONSTRAINT raw_page_pkey PRIMARY KEY (raw_page_id);
+
+--
 -- Name: raw_response raw_response_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
 --
 
@@ -2762,6 +4470,30 @@ ALTER TABLE ONLY jao.series
     ADD CONSTRAINT series_pkey PRIMARY KEY (series_id);
 
 --
+-- Name: constraint_value_constraint_idx; Type: INDEX; Schema: jao; Owner: postgres
+--
+
+CREATE INDEX constraint_value_constraint_idx ON jao.constraint_value USING btree (constraint_id, mtu);
+
+--
+-- Name: constraint_value_day_idx; Type: INDEX; Schema: jao; Owner: postgres
+--
+
+CREATE INDEX constraint_value_day_idx ON jao.constraint_value USING btree (dataset, delivery_day);
+
+--
+-- Name: constraint_value_history_constraint_idx; Type: INDEX; Schema: jao; Owner: postgres
+--
+
+CREATE INDEX constraint_value_history_constraint_idx ON jao.constraint_value_history USING btree (constraint_id, mtu);
+
+--
+-- Name: constraint_value_history_day_idx; Type: INDEX; Schema: jao; Owner: postgres
+--
+
+CREATE INDEX constraint_value_history_day_idx ON jao.constraint_value_history USING btree (dataset, delivery_day);
+
+--
 -- Name: day_write_archive_key_idx; Type: INDEX; Schema: jao; Owner: postgres
 --
 
@@ -2802,6 +4534,12 @@ CREATE INDEX observation_day_series_idx ON jao.observation USING btree (delivery
 --
 
 CREATE INDEX observation_history_day_series_idx ON jao.observation_history USING btree (delivery_day, series_id);
+
+--
+-- Name: raw_page_day_idx; Type: INDEX; Schema: jao; Owner: postgres
+--
+
+CREATE INDEX raw_page_day_idx ON jao.raw_page USING btree (dataset, day);
 
 --
 -- Name: raw_response_day_idx; Type: INDEX; Schema: jao; Owner: postgres
@@ -2860,6 +4598,44 @@ ALTER TABLE ONLY jao.rejection
 
 GRANT USAGE ON SCHEMA jao TO jao_reader;
 GRANT USAGE ON SCHEMA jao TO jao_writer;
+
+--
+-- Name: TABLE constraint_value; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE jao.constraint_value TO jao_writer;
+
+--
+-- Name: TABLE flow_constraint; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,INSERT ON TABLE jao.flow_constraint TO jao_writer;
+GRANT SELECT ON TABLE jao.flow_constraint TO jao_reader;
+
+--
+-- Name: COLUMN flow_constraint.first_seen_at; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT UPDATE(first_seen_at) ON TABLE jao.flow_constraint TO jao_writer;
+
+--
+-- Name: COLUMN flow_constraint.last_seen_at; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT UPDATE(last_seen_at) ON TABLE jao.flow_constraint TO jao_writer;
+
+--
+-- Name: TABLE constraints; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT ON TABLE jao.constraints TO jao_reader;
+GRANT SELECT ON TABLE jao.constraints TO jao_writer;
+
+--
+-- Name: FUNCTION constraints_as_of(at timestamp with time zone); Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT ALL ON FUNCTION jao.constraints_as_of(at timestamp with time zone) TO jao_reader;
 
 --
 -- Name: FUNCTION dataset_values_as_of(at timestamp with time zone); Type: ACL; Schema: jao; Owner: postgres
@@ -2985,6 +4761,26 @@ GRANT UPDATE(last_seen_at) ON TABLE jao.series TO jao_writer;
 
 GRANT SELECT ON TABLE jao.catalog TO jao_reader;
 GRANT SELECT ON TABLE jao.catalog TO jao_writer;
+
+--
+-- Name: TABLE constraint_value_history; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,INSERT ON TABLE jao.constraint_value_history TO jao_writer;
+
+--
+-- Name: TABLE constraint_history; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT ON TABLE jao.constraint_history TO jao_reader;
+GRANT SELECT ON TABLE jao.constraint_history TO jao_writer;
+
+--
+-- Name: TABLE constraint_ptdfs; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT ON TABLE jao.constraint_ptdfs TO jao_reader;
+GRANT SELECT ON TABLE jao.constraint_ptdfs TO jao_writer;
 
 --
 -- Name: TABLE dataset_borders; Type: ACL; Schema: jao; Owner: postgres
@@ -3119,6 +4915,12 @@ GRANT SELECT,INSERT ON TABLE jao.derivation TO jao_writer;
 GRANT SELECT,USAGE ON SEQUENCE jao.derivation_id_seq TO jao_writer;
 
 --
+-- Name: SEQUENCE flow_constraint_constraint_id_seq; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,USAGE ON SEQUENCE jao.flow_constraint_constraint_id_seq TO jao_writer;
+
+--
 -- Name: SEQUENCE key_set_key_set_id_seq; Type: ACL; Schema: jao; Owner: postgres
 --
 
@@ -3179,6 +4981,18 @@ GRANT SELECT ON TABLE jao.max_exchanges_values TO jao_writer;
 
 GRANT SELECT,INSERT ON TABLE jao.mtu_field TO jao_writer;
 GRANT SELECT ON TABLE jao.mtu_field TO jao_reader;
+
+--
+-- Name: TABLE raw_page; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE jao.raw_page TO jao_writer;
+
+--
+-- Name: SEQUENCE raw_page_raw_page_id_seq; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,USAGE ON SEQUENCE jao.raw_page_raw_page_id_seq TO jao_writer;
 
 --
 -- Name: SEQUENCE raw_response_raw_response_id_seq; Type: ACL; Schema: jao; Owner: postgres

@@ -136,6 +136,7 @@ GRANT SELECT, INSERT, UPDATE (last_seen_at, first_seen_at) ON jao.flow_constrain
 GRANT SELECT, INSERT, UPDATE, DELETE ON jao.constraint_value TO jao_writer;
 GRANT SELECT, INSERT ON jao.constraint_value_history TO jao_writer;
 GRANT SELECT, INSERT, DELETE ON jao.raw_page TO jao_writer;
+GRANT SELECT, USAGE ON SEQUENCE jao.flow_constraint_constraint_id_seq, jao.raw_page_raw_page_id_seq TO jao_writer;
 
 -- The desk's reads. Every version's columns, named once.
 CREATE OR REPLACE VIEW jao.constraint_history AS
@@ -207,3 +208,81 @@ COMMENT ON COLUMN jao.constraint_value.ptdf_values IS 'the PTDF of each hub of p
 COMMENT ON COLUMN jao.constraint_value.contingencies IS 'the contingency''s outaged branches as published (number 1..k and their fields); the N state is one entry';
 COMMENT ON COLUMN jao.constraint_value.jao_id IS 'JAO''s row id in the answer that carried the version: lineage only, not stable across republication';
 COMMENT ON COLUMN jao.constraint_value.content_sha256 IS 'sha256 of the version''s content (every field but jao_id)';
+
+-- Each column of the domain's tables and views described once, for the data dictionary (`jao catalogue`); the
+-- meanings follow JAO's fields (docs/flow-based.md, "The answer").
+DO $$
+DECLARE
+  described record;
+  relation text;
+BEGIN
+  FOR described IN
+    SELECT * FROM (VALUES
+      ('dataset', 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)'),
+      ('delivery_day', 'the Europe/Amsterdam delivery day of the MTU'),
+      ('mtu', 'the MTU''s start (UTC); the domain is hourly'),
+      ('constraint_id', 'the constraint across its versions (jao.flow_constraint)'),
+      ('constraint_key', 'the constraint''s identity as one text: a JSON array of tso, cne_eic, cne_name, direction and contingency_eics'),
+      ('tso', 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)'),
+      ('cne_eic', 'the critical network element''s EIC, as published ("NA" for external constraints)'),
+      ('cne_name', 'the critical network element''s name, as published (often with a trailing space)'),
+      ('direction', 'the direction monitored: DIRECT, OPPOSITE or "NA", as published'),
+      ('contingency_eics', 'the EICs of the contingency''s outaged branches by number; one null in the N state'),
+      ('presolved', 'JAO''s presolved flag: the constraint survived presolve (is non-redundant)'),
+      ('ram', 'remaining available margin, MW'),
+      ('min_ram_target', 'the minimum RAM target, a fraction: max(0.2, min_ram_factor/100 - fuaf/fmax)'),
+      ('min_ram_factor', 'the minimum RAM factor, percent (70, or a derogated value)'),
+      ('imax', 'the element''s current limit, A'),
+      ('u', 'the element''s nominal voltage, kV'),
+      ('fmax', 'maximum admissible flow, MW'),
+      ('frm', 'flow reliability margin, MW'),
+      ('fref_init', 'D-2 reference flow, MW'),
+      ('fnrao', 'flow change from non-costly remedial actions, MW'),
+      ('fref', 'reference flow, MW (fref_init - fnrao)'),
+      ('fcore', 'flow with Core exchanges at zero, MW (fall + fuaf)'),
+      ('fall', 'flow with all exchanges at zero, MW'),
+      ('fuaf', 'flow from exchanges outside Core, MW'),
+      ('amr', 'adjustment to reach the minimum RAM, MW'),
+      ('lta_margin', 'long-term allocation margin, MW'),
+      ('cva', 'coordinated validation reduction, MW'),
+      ('iva', 'individual validation reduction, MW'),
+      ('ftotal_ltn', 'flow with long-term nominations, MW (fcore + fltn)'),
+      ('fltn', 'flow from long-term nominations, MW'),
+      ('cne_status', 'the row''s CRA state, as published (no CRA, …)'),
+      ('hub_from', 'the bidding zone at the element''s first end, as published'),
+      ('hub_to', 'the bidding zone at the element''s other end, as published'),
+      ('substation_from', 'the substation at the element''s first end, as published'),
+      ('substation_to', 'the substation at the element''s other end, as published'),
+      ('element_type', 'the element''s type: Line, TieLine, PST, Transformer, …, as published'),
+      ('fmax_type', 'how Fmax is set: FIXED, SEASONAL or DYNAMIC, as published'),
+      ('cont_tso', 'the TSO of the contingency, as published'),
+      ('cont_name', 'the contingency as free text, as published; null in the N state'),
+      ('justification', 'the TSO''s text for its minimum RAM target, as published'),
+      ('contingencies', 'the contingency''s outaged branches as published (number 1..k and their fields); the N state is one entry'),
+      ('ptdf_hubs', 'the hubs whose PTDFs the version carries, in JAO''s order; the set grows with Advanced Hybrid Coupling (2026-06-11)'),
+      ('ptdf_values', 'the zone-to-slack PTDF of each hub of ptdf_hubs, same position, MW per MW of net position; NULL where JAO published null'),
+      ('extra', 'row fields JAO sent that this build does not know, as sent; NULL when none'),
+      ('jao_id', 'JAO''s row id in the answer that carried the version: lineage only, not stable across republication'),
+      ('content_sha256', 'sha256 of the version''s content (every field but jao_id)'),
+      ('revision', 'the version of this (constraint, MTU): 1 first seen, +1 at each change'),
+      ('first_seen_at', 'when this (constraint, MTU) was first stored (transaction time)'),
+      ('last_seen_at', 'when the constraint was last stored, within the hour (transaction time)'),
+      ('updated_at', 'when the current version was stored (transaction time)'),
+      ('valid_from', 'when the version became current (transaction time)'),
+      ('valid_to', 'when the version stopped being current (transaction time); NULL while it is'),
+      ('derivation_id', 'the write that stored the version (jao.derivation: raw answer, build, workflow)'),
+      ('hub', 'the hub of the PTDF (ptdf_<hub> in JAO''s answer)'),
+      ('ptdf', 'the zone-to-slack PTDF of the hub, MW per MW of its net position; NULL where JAO published null'),
+      ('hub_order', 'the hub''s position in JAO''s order of PTDF columns, from 1')
+    ) AS d(column_name, description)
+  LOOP
+    FOREACH relation IN ARRAY ARRAY['flow_constraint', 'constraint_value', 'constraint_value_history', 'constraints',
+                                    'constraint_history', 'constraint_ptdfs'] LOOP
+      IF EXISTS (SELECT 1 FROM information_schema.columns
+                  WHERE table_schema = 'jao' AND table_name = relation AND column_name = described.column_name) THEN
+        EXECUTE format('COMMENT ON COLUMN jao.%I.%I IS %L', relation, described.column_name, described.description);
+      END IF;
+    END LOOP;
+  END LOOP;
+END
+$$;

@@ -10,7 +10,7 @@ import { readerDatabaseUrl } from '../../api/config';
 import { FEW_BORDERS, type Format } from '../../api/params';
 import { RESPONSE_CACHE_ENTRY_BYTES } from '../../api/responseCache';
 import { RowFormatter, valuesCopy, valuesQuery } from '../../api/valueRows';
-import { DATASETS, type Dataset } from '../../domain/datasets';
+import { DATASETS, type Dataset, keyedValueDatasets } from '../../domain/datasets';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
 import { testPool } from '../helpers/connections';
@@ -33,9 +33,9 @@ let key: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   simulator = await startSimulator();
-  for (const dataset of DATASETS)
+  for (const dataset of keyedValueDatasets())
     for (const day of DAYS) await storeSimulatedDay(db.pool, simulator, dataset, day, FIRST_WRITE);
-  for (const dataset of DATASETS) {
+  for (const dataset of keyedValueDatasets()) {
     simulator.reviseDay(REVISED_DAY, dataset);
     await storeSimulatedDay(db.pool, simulator, dataset, REVISED_DAY, REVISION);
   }
@@ -108,7 +108,7 @@ async function bordersOf(dataset: Dataset, count: number): Promise<string[]> {
 describe('values through COPY', () => {
   it('equal RowFormatter byte for byte: every dataset, DST days, revisions, borders, as of, odd numbers', async () => {
     let compared = 0;
-    for (const dataset of DATASETS) {
+    for (const dataset of keyedValueDatasets()) {
       const many = await bordersOf(dataset, FEW_BORDERS + 3);
       // more borders than FEW_BORDERS, so that COPY writes the answer (Core atc has 10 with values)
       expect(many.length).toBeGreaterThan(FEW_BORDERS);
@@ -185,7 +185,7 @@ describe('values through COPY', () => {
 
   it('serves CSV and NDJSON through the API as RowFormatter writes them', async () => {
     for (const format of ['csv', 'ndjson'] as const) {
-      for (const dataset of DATASETS) {
+      for (const dataset of keyedValueDatasets()) {
         const { formatted } = await bothWays(format, {
           dataset,
           from: DAYS[0],

@@ -6,6 +6,7 @@ import {
   allDeclaredZones,
   type DatasetDeclaration,
   DECLARATIONS,
+  KEYED_VALUE_DECLARATIONS,
   declarationOf,
   declaredResolutionOn,
   declaredZonesOn,
@@ -95,7 +96,9 @@ describe('the coreNetPos declaration', () => {
     expect(declaredResolutionOn(netPos, '2025-09-30')).toBe(60);
     expect(declaredResolutionOn(netPos, '2025-10-01')).toBe(15);
     expect(keyedValueDatasets()).toContain('coreNetPos');
-    expect(keyedValueDatasets()).toEqual(DECLARATIONS.map((declaration) => declaration.id));
+    expect(keyedValueDatasets()).toEqual(
+      DECLARATIONS.filter((declaration) => declaration.rowKind === 'keyedValues').map((declaration) => declaration.id),
+    );
   });
 
   it('declares the 14 Core hubs, and the 9 AHC hubs from 2026-06-11', () => {
@@ -106,7 +109,7 @@ describe('the coreNetPos declaration', () => {
   });
 
   it('every other dataset stays non-negative border keys', () => {
-    for (const declaration of DECLARATIONS.filter((each) => each.id !== 'coreNetPos'))
+    for (const declaration of KEYED_VALUE_DECLARATIONS.filter((each) => each.id !== 'coreNetPos'))
       expect([declaration.id, declaration.keyPattern, declaration.valueSign]).toEqual([
         declaration.id,
         'border_{FROM}_{TO}',
