@@ -786,8 +786,8 @@ async function main(): Promise<void> {
     allowPositionals: false,
   });
   // `--only archive` / `--only bad-days` / `--only reprocess-batches` / `--only bad-day-markers`: those workflows
-  // alone (their sets, 1.1.0-archive, 1.1.0-bad-days, 1.1.0-reprocess-batches and 1.2.0-bad-day-markers, sit beside
-  // the 1.0.0 set).
+  // alone (their sets, 1.1.0-archive, 1.1.0-bad-days, 1.1.0-reprocess-batches, 1.2.0-bad-day-markers and
+  // 1.3.0-paged-day, sit beside the 1.0.0 set).
   const only = ['archive', 'bad-days', 'reprocess-batches', 'bad-day-markers', 'paged-day'];
   if (values.only !== undefined && !only.includes(values.only))
     throw new Error(`--only takes ${only.map((name) => `"${name}"`).join(', ')}, got "${values.only}"`);
