@@ -2,11 +2,9 @@
 // every constraint and MTU with every published field, as stored now or as known at an instant.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { isConstraintDataset } from '../../domain/datasets';
 import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { CONSTRAINT_COLUMNS, constraintRowSchema } from '../constraintColumns';
-import { constraintsDatasets, notConstraintsMessage } from '../constraintDatasets';
 import {
   ConstraintJsonFormatter,
   constraintsCopy,
@@ -15,6 +13,7 @@ import {
 } from '../constraintRows';
 import { errorBodySchema } from '../errors';
 import { checkDayRange, datasetParams, deliveryDayParam, formatParam, instantParam } from '../params';
+import { servesRowKind } from '../rowKindGuard';
 import { openSnapshot } from '../snapshot';
 import { cutOnKeyLoss, setAnswerHeaders } from '../streamedAnswer';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
@@ -33,18 +32,7 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
     '/v1/datasets/:dataset/constraints',
     {
       config: { dataset: DATASET_IN_PATH },
-      // Before the query is validated: a dataset of another kind is told so whatever else the request holds.
-      preValidation: async (request, reply) => {
-        const { dataset } = request.params;
-        if (isConstraintDataset(dataset)) return;
-        return reply.code(404).send({
-          statusCode: 404,
-          error: 'Not Found',
-          message: notConstraintsMessage(dataset),
-          parameter: 'dataset',
-          datasets: constraintsDatasets(),
-        });
-      },
+      preValidation: servesRowKind('constraints', 'constraints'),
       schema: {
         operationId: 'listConstraints',
         summary: 'The flow-based domain of the delivery days from..to (streamed)',

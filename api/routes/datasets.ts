@@ -21,7 +21,11 @@ export const DATASET_REFUSALS = {
   403: errorBodySchema.describe('the key does not read the dataset'),
   404: errorBodySchema
     .extend({ datasets: z.array(z.string()).describe('the declared dataset ids') })
-    .describe('no declared dataset has this id (the message and `datasets` list the known ones)'),
+    .describe(
+      'no declared dataset has this id (the message and `datasets` list the known ones), or, on a route of values, ' +
+        'the dataset holds constraints of the flow-based domain (the message names /constraints, where they are ' +
+        'read; `datasets` lists those the route serves)',
+    ),
   429: TOO_MANY_REQUESTS,
 };
 

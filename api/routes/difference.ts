@@ -5,6 +5,7 @@ import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { type DifferenceRow, differenceQuery as differenceSqlQuery, differenceText } from '../differenceRows';
 import { ApiInputError } from '../errors';
 import { borderList, checkDayRange, datasetParams, differenceQuery } from '../params';
+import { servesRowKind } from '../rowKindGuard';
 import { withSnapshot } from '../snapshot';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
 import { CONTENT_TYPES } from '../valueRows';
@@ -24,6 +25,7 @@ export function registerDifferenceRoute(app: ApiApp, deps: RouteDeps): void {
     '/v1/datasets/:dataset/difference',
     {
       config: { dataset: DATASET_IN_PATH },
+      preValidation: servesRowKind('keyedValues', 'difference'),
       schema: {
         operationId: 'compareVersions',
         summary: 'The change between two versions of the values of a few borders over from..to',

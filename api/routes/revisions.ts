@@ -6,6 +6,7 @@ import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf } from '../caching';
 import { ApiInputError } from '../errors';
 import { checkFirstDay, datasetParams, revisionsQuery } from '../params';
+import { servesRowKind } from '../rowKindGuard';
 import { withSnapshot } from '../snapshot';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
@@ -70,6 +71,7 @@ export function registerRevisionsRoute(app: ApiApp, deps: RouteDeps): void {
     '/v1/datasets/:dataset/revisions',
     {
       config: { dataset: DATASET_IN_PATH },
+      preValidation: servesRowKind('keyedValues', 'revisions'),
       schema: {
         operationId: 'listRevisions',
         summary: 'Every revision of a border at one MTU or on one delivery day',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf } from '../caching';
 import { datasetParams } from '../params';
+import { servesRowKind } from '../rowKindGuard';
 import { withSnapshot } from '../snapshot';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
@@ -36,6 +37,7 @@ export function registerSeriesRoute(app: ApiApp, deps: RouteDeps): void {
     '/v1/datasets/:dataset/series',
     {
       config: { dataset: DATASET_IN_PATH },
+      preValidation: servesRowKind('keyedValues', 'series'),
       schema: {
         operationId: 'listSeries',
         summary: 'The catalogue of borders of a dataset',

@@ -4,6 +4,7 @@ import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { ApiInputError } from '../errors';
 import { borderList, checkDayRange, datasetParams, valuesQuery } from '../params';
+import { servesRowKind } from '../rowKindGuard';
 import { openSnapshot } from '../snapshot';
 import { cutOnKeyLoss, setAnswerHeaders } from '../streamedAnswer';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
@@ -28,6 +29,7 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
     '/v1/datasets/:dataset/values',
     {
       config: { dataset: DATASET_IN_PATH },
+      preValidation: servesRowKind('keyedValues', 'values'),
       schema: {
         operationId: 'listValues',
         summary: 'Values of the delivery days from..to (streamed)',

@@ -7,6 +7,7 @@ import { openBackfill, startDayRun } from '../../control/runStarts';
 import { createPool } from '../../db/pool';
 import { marketTomorrow } from '../../domain/calendar';
 import { type Dataset, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
+import { plannedRequests } from '../../domain/plannedRequests';
 import { countOf } from '../../domain/runDetails';
 import {
   type BackfillProgress,
@@ -63,12 +64,13 @@ async function printDryRun(io: CliIo, config: Config, request: BackfillRequest):
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
     const days = await planDays(pool, request);
-    const minutes = days.length / config.JAO_MAX_REQUESTS_PER_MINUTE;
+    const planned = plannedRequests(request.dataset, days.length);
+    const minutes = planned.requests / config.JAO_MAX_REQUESTS_PER_MINUTE;
     io.out(
       `backfill ${datasetLabel(request.dataset)}${request.from}..${request.to}, mode ${request.mode}, concurrency ${request.concurrency}`,
     );
     io.out(`days: ${days.length}${days.length ? ` (${summarizeDays(days)})` : ''}`);
-    io.out(`requests: at least ${days.length} (one per day)`);
+    io.out(`requests: at least ${planned.requests} (${planned.basis})`);
     io.out(
       `minimum duration at ${config.JAO_MAX_REQUESTS_PER_MINUTE} requests/min: ${formatMinutes(minutes)}`,
     );

@@ -213,15 +213,29 @@ describe('GET /v1/datasets/{dataset}/constraints', () => {
       error: 'Not Found',
       message:
         'maxExchanges holds values by border or hub, not constraints: /v1/datasets/{dataset}/constraints serves ' +
-        `the flow-based domain (${DATASET}); read maxExchanges at /values`,
+        'the flow-based domain (coreFinalComputation, corePreFinalComputation, coreInitialComputation); read ' +
+        'maxExchanges at /values',
       parameter: 'dataset',
-      datasets: [DATASET],
+      datasets: ['coreFinalComputation', 'corePreFinalComputation', 'coreInitialComputation'],
     });
     const unknown = await json(`/v1/datasets/nope/constraints?from=${DAY}&to=${DAY}`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toMatch(
-      /^unknown dataset "nope" \(known: maxExchanges, .*coreFinalComputation\)$/,
+      /^unknown dataset "nope" \(known: maxExchanges, .*coreFinalComputation.*\)$/,
     );
+  });
+
+  it('is where the routes of values send a dataset of the flow-based domain', async () => {
+    for (const route of ['values', 'series', 'revisions', 'difference']) {
+      const answer = await json(`/v1/datasets/${DATASET}/${route}?from=${DAY}&to=${DAY}`);
+      expect(answer.status, route).toBe(404);
+      expect(answer.body.message).toBe(
+        `${DATASET} holds constraints of the flow-based domain, not values by border or hub: ` +
+          `/v1/datasets/{dataset}/${route} serves values; read ${DATASET} at /v1/datasets/${DATASET}/constraints`,
+      );
+      expect(answer.body.datasets).toContain('maxExchanges');
+      expect(answer.body.datasets).not.toContain(DATASET);
+    }
   });
 
   it("enforces the key's dataset scope, and the values route's day range", async () => {

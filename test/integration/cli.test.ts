@@ -117,6 +117,30 @@ describe('jao CLI', () => {
     expect(stdout).toContain('minimum duration at 60 requests/min: 1.5 min');
   });
 
+  it('dry-runs the presolved final domain from go-live: two requests a day, within the one budget', async () => {
+    const { code, stdout } = await runCli(
+      [
+        'backfill',
+        '--dataset',
+        'coreFinalComputation',
+        '--from',
+        '2022-06-09',
+        '--to',
+        '2026-11-25',
+        '--dry-run',
+        '--mode',
+        'all',
+      ],
+      { DATABASE_URL: db.url, JAO_MAX_REQUESTS_PER_MINUTE: '90' },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('days: 1631 (');
+    expect(stdout).toContain(
+      'requests: at least 3262 (a count probe and one page of 5,000 rows per day; a day of more rows, or one whose count moves while it is paged, takes more)',
+    );
+    expect(stdout).toContain('minimum duration at 90 requests/min: 36.2 min');
+  });
+
   it('dry-runs rerun --failed without starting anything (Temporal is not even reachable)', async () => {
     await db.pool.query(
       `INSERT INTO jao.delivery_day (dataset, day, status, expected_mtus)

@@ -6,10 +6,10 @@ import {
   allDeclaredZones,
   type DatasetDeclaration,
   DECLARATIONS,
-  KEYED_VALUE_DECLARATIONS,
   declarationOf,
   declaredResolutionOn,
   declaredZonesOn,
+  KEYED_VALUE_DECLARATIONS,
   keyedValueDatasets,
 } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
@@ -97,7 +97,9 @@ describe('the coreNetPos declaration', () => {
     expect(declaredResolutionOn(netPos, '2025-10-01')).toBe(15);
     expect(keyedValueDatasets()).toContain('coreNetPos');
     expect(keyedValueDatasets()).toEqual(
-      DECLARATIONS.filter((declaration) => declaration.rowKind === 'keyedValues').map((declaration) => declaration.id),
+      DECLARATIONS.filter((declaration) => declaration.rowKind === 'keyedValues').map(
+        (declaration) => declaration.id,
+      ),
     );
   });
 
