@@ -44,8 +44,10 @@ const CONTENT_COLUMNS = names.filter((column) => column !== 'constraint_id' && c
 
 /**
  * Registers the day's constraints (jao.flow_constraint), in key order so that two days written at once lock the rows
- * they share in the same order, and returns the id of each key. first_seen_at moves back to the earliest write that
- * saw it (a restore writes days in any order); last_seen_at forward.
+ * they share in the same order, and returns the id of each key. Three statements, each with its own snapshot: a
+ * constraint another write of another day inserted at the same time (a restore writes days side by side) is seen
+ * by the second once that write committed, as the first waited for it. first_seen_at moves back to the earliest
+ * write that saw the constraint, last_seen_at forward (within the hour), whatever order the writes commit in.
  */
 async function registerConstraints(
   client: pg.PoolClient,
@@ -56,41 +58,37 @@ async function registerConstraints(
   const identities = [...content.identities].sort((a, b) =>
     a.constraint_key < b.constraint_key ? -1 : a.constraint_key > b.constraint_key ? 1 : 0,
   );
-  const result = await client.query<{ constraint_id: string; constraint_key: string; created: boolean }>(
-    `WITH incoming AS (
-        SELECT * FROM jsonb_to_recordset($2::jsonb)
+  const inserted = await client.query(
+    `INSERT INTO jao.flow_constraint
+            (dataset, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, first_seen_at, last_seen_at)
+     SELECT $1, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, $3, $3
+       FROM jsonb_to_recordset($2::jsonb)
             AS r(constraint_key text, tso text, cne_eic text, cne_name text, direction text, contingency_eics text[])
-     ),
-     inserted AS (
-       INSERT INTO jao.flow_constraint
-              (dataset, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, first_seen_at, last_seen_at)
-       SELECT $1, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, $3, $3
-         FROM incoming ORDER BY constraint_key
-       ON CONFLICT (dataset, constraint_key) DO NOTHING
-       RETURNING constraint_id, constraint_key
-     ),
-     stale AS (
-       SELECT c.constraint_id FROM jao.flow_constraint c JOIN incoming i USING (constraint_key)
-        WHERE c.dataset = $1 AND (c.first_seen_at > $3 OR c.last_seen_at < $3 - interval '1 hour')
-        ORDER BY c.constraint_id
-          FOR NO KEY UPDATE
-     ),
-     touched AS (
-       UPDATE jao.flow_constraint c
-          SET first_seen_at = LEAST(c.first_seen_at, $3), last_seen_at = GREATEST(c.last_seen_at, $3)
-         FROM stale WHERE c.constraint_id = stale.constraint_id
-       RETURNING 1
-     )
-     SELECT constraint_id::text, constraint_key, true AS created FROM inserted
-     UNION ALL
-     SELECT c.constraint_id::text, c.constraint_key, false FROM jao.flow_constraint c JOIN incoming i USING (constraint_key)
-      WHERE c.dataset = $1`,
+      ORDER BY constraint_key
+     ON CONFLICT (dataset, constraint_key) DO NOTHING`,
     [dataset, JSON.stringify(identities), txTime],
   );
-  return {
-    ids: new Map(result.rows.map((row) => [row.constraint_key, Number(row.constraint_id)])),
-    created: result.rows.filter((row) => row.created).length,
-  };
+  const keys = identities.map((identity) => identity.constraint_key);
+  const known = await client.query<{ constraint_id: string; constraint_key: string }>(
+    `SELECT constraint_id::text, constraint_key FROM jao.flow_constraint
+      WHERE dataset = $1 AND constraint_key = ANY ($2::text[])`,
+    [dataset, keys],
+  );
+  const ids = new Map(known.rows.map((row) => [row.constraint_key, Number(row.constraint_id)]));
+  await client.query(
+    `WITH stale AS (
+       SELECT constraint_id FROM jao.flow_constraint
+        WHERE constraint_id = ANY ($1::bigint[])
+          AND (first_seen_at > $2 OR last_seen_at < $2 - interval '1 hour')
+        ORDER BY constraint_id
+          FOR NO KEY UPDATE
+     )
+     UPDATE jao.flow_constraint c
+        SET first_seen_at = LEAST(c.first_seen_at, $2), last_seen_at = GREATEST(c.last_seen_at, $2)
+       FROM stale WHERE c.constraint_id = stale.constraint_id`,
+    [[...ids.values()], txTime],
+  );
+  return { ids, created: inserted.rowCount ?? 0 };
 }
 
 interface MergeCounts {

@@ -1,0 +1,101 @@
+// The flow-based domain from its stored answers alone (docs/flow-based.md, "Paging": a paged day is one stored
+// answer holding every page): reprocessed with zero requests to JAO, and restored into an empty database from the
+// archive with every version, its times and the days' records equal to the original's.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileArchiveStore } from '../../archive/fileStore';
+import { restoreArchive } from '../../archive/restore';
+import { shipPendingWrites } from '../../archive/ship';
+import type { ReprocessResult } from '../../domain/reprocessInputs';
+import { reprocessWorkflowId } from '../../domain/reprocessInputs';
+import type { Dataset } from '../../domain/types';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+
+const DATASET: Dataset = 'coreFinalComputation';
+const DAYS = ['2026-11-02', '2026-11-03'];
+const REVISED = '2026-11-03';
+const NOW = new Date('2026-11-22T12:00:00Z');
+
+let h: PipelineHarness;
+let archiveDir: string;
+let restored: TestDatabase;
+
+beforeAll(async () => {
+  h = await createPipelineHarness('flow-based-restore', { now: () => NOW });
+  await h.startWorkers();
+  archiveDir = await mkdtemp(path.join(tmpdir(), 'jao-flow-based-archive-'));
+  for (const day of DAYS) expect((await h.runDay(day, DATASET)).status).toBe('complete');
+  const revise = await fetch(
+    `${h.simulator.origin}/_simulator/flowbased/revise?day=${REVISED}&endpoint=finalComputation`,
+    { method: 'POST' },
+  );
+  expect(revise.status).toBe(200);
+  expect((await h.runDay(REVISED, DATASET)).revision).toBe(2);
+});
+
+afterAll(async () => {
+  await h?.close();
+  await restored?.drop();
+  if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
+});
+
+/** The row count and a digest of every row of `sql`, computed by the database. */
+async function digest(pool: pg.Pool, sql: string): Promise<string> {
+  const result = await pool.query<{ rows: string; digest: string }>(
+    `SELECT count(*) AS rows, md5(string_agg(q.line, E'\\n' ORDER BY q.line)) AS digest
+       FROM (SELECT row_to_json(r)::text AS line FROM (${sql}) AS r) AS q`,
+  );
+  return `${result.rows[0]!.rows} ${result.rows[0]!.digest}`;
+}
+
+// Every version with its times, the constraint named by its identity (its id is a surrogate of each database).
+const VERSIONS = `
+  SELECT dataset, delivery_day, mtu, tso, cne_eic, cne_name, direction, contingency_eics, presolved, ram,
+         min_ram_target, min_ram_factor, imax, u, fmax, frm, fref_init, fnrao, fref, fcore, fall, fuaf, amr,
+         lta_margin, cva, iva, ftotal_ltn, fltn, cne_status, hub_from, hub_to, substation_from, substation_to,
+         element_type, fmax_type, cont_tso, cont_name, justification, contingencies, ptdf_hubs, ptdf_values, extra,
+         jao_id, revision, first_seen_at, valid_from, valid_to
+    FROM jao.constraint_history`;
+const DAY_RECORDS = `
+  SELECT dataset, day, status, expected_mtus, received_mtus, points, content_hash, revision_count, first_complete_at,
+         last_changed_at, reason
+    FROM jao.delivery_day`;
+
+describe('the flow-based domain from its stored answers', () => {
+  it('is reprocessed with zero requests to JAO, changing nothing', async () => {
+    const before = await digest(h.db.pool, VERSIONS);
+    const requests = h.simulator.requests.length;
+    const result: ReprocessResult = await h.temporal.client.workflow.execute('reprocessWorkflow', {
+      workflowId: reprocessWorkflowId(DATASET, DAYS[0]!, DAYS[1]!),
+      taskQueue: h.taskQueue,
+      args: [{ dataset: DATASET, from: DAYS[0]!, to: DAYS[1]! }],
+    });
+    expect(result).toMatchObject({ total: 2, byStatus: { complete: 2 }, changedDays: 0, notCompleted: [] });
+    expect(h.simulator.requests.length).toBe(requests);
+    expect(await digest(h.db.pool, VERSIONS)).toBe(before);
+  });
+
+  it('is restored from the archive into an empty database: every version, its times, the days', async () => {
+    const store = new FileArchiveStore(archiveDir);
+    const shipped = await shipPendingWrites(h.db.pool, store);
+    expect(shipped.pending).toBe(0);
+    restored = await createTestDatabase();
+    const requests = h.simulator.requests.length;
+    const progress = await restoreArchive(restored.pool, store, {});
+    expect(progress.applied).toBeGreaterThanOrEqual(3);
+    expect(h.simulator.requests.length).toBe(requests);
+    const versions = await digest(h.db.pool, VERSIONS);
+    expect(versions).not.toMatch(/^0 /);
+    expect(await digest(restored.pool, VERSIONS)).toBe(versions);
+    expect(await digest(restored.pool, DAY_RECORDS)).toBe(await digest(h.db.pool, DAY_RECORDS));
+    const revisedHistory = await restored.pool.query(
+      `SELECT count(*)::int AS n FROM jao.constraint_value_history WHERE delivery_day = $1`,
+      [REVISED],
+    );
+    expect(revisedHistory.rows[0].n).toBeGreaterThan(0);
+  });
+});
