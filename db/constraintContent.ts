@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ConstraintRow } from '../domain/flowBased/answer';
 import { constraintIdentityOf } from '../domain/flowBased/constraintKey';
 import { NUMERIC_FIELDS, type NumericField, TEXT_FIELDS, type TextField } from '../domain/flowBased/fields';
+import { identityBreaks } from '../domain/flowBased/identities';
 import type { KeyedConstraintRow } from '../domain/flowBased/validateDomain';
 
 /** The identity fields live on jao.flow_constraint; every other text field on each version. */
@@ -86,6 +87,8 @@ function recordOf({ key, row }: KeyedConstraintRow): ConstraintRecord {
   record.ptdf_hubs = row.ptdfs.map(([hub]) => hub);
   record.ptdf_values = row.ptdfs.map(([, ptdf]) => ptdf);
   record.extra = Object.keys(row.unknown).length > 0 ? row.unknown : null;
+  const breaks = identityBreaks(row);
+  record.identity_breaks = breaks.length > 0 ? breaks : null;
   record.content_sha256 = versionHashOf(row);
   return record;
 }

@@ -24,6 +24,7 @@ const VERSION_COLUMNS: ReadonlyArray<[column: string, type: string]> = [
   ['ptdf_hubs', 'text[]'],
   ['ptdf_values', 'double precision[]'],
   ['extra', 'jsonb'],
+  ['identity_breaks', 'jsonb'],
   ['content_sha256', 'text'],
 ];
 

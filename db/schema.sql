@@ -58,6 +58,7 @@ CREATE TABLE jao.constraint_value (
     ptdf_hubs text[] NOT NULL,
     ptdf_values double precision[] NOT NULL,
     extra jsonb,
+    identity_breaks jsonb,
     content_sha256 text NOT NULL,
     revision integer NOT NULL,
     first_seen_at timestamp with time zone NOT NULL,
@@ -310,6 +311,12 @@ COMMENT ON COLUMN jao.constraint_value.ptdf_values IS 'the zone-to-slack PTDF of
 COMMENT ON COLUMN jao.constraint_value.extra IS 'row fields JAO sent that this build does not know, as sent; NULL when none';
 
 --
+-- Name: COLUMN constraint_value.identity_breaks; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value.identity_breaks IS 'the identities between the published fields the version breaks beyond their tolerance (identity, published minus computed): stored as published, flagged; NULL when none';
+
+--
 -- Name: COLUMN constraint_value.content_sha256; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
@@ -472,6 +479,7 @@ CREATE VIEW jao.constraints AS
     v.ptdf_hubs,
     v.ptdf_values,
     v.extra,
+    v.identity_breaks,
     v.jao_id,
     v.revision,
     v.first_seen_at,
@@ -746,6 +754,12 @@ COMMENT ON COLUMN jao.constraints.ptdf_values IS 'the zone-to-slack PTDF of each
 COMMENT ON COLUMN jao.constraints.extra IS 'row fields JAO sent that this build does not know, as sent; NULL when none';
 
 --
+-- Name: COLUMN constraints.identity_breaks; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraints.identity_breaks IS 'the identities between the published fields the version breaks beyond their tolerance (identity, published minus computed): stored as published, flagged; NULL when none';
+
+--
 -- Name: COLUMN constraints.jao_id; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
@@ -780,7 +794,7 @@ CREATE FUNCTION jao.constraints_as_of(at timestamp with time zone) RETURNS SETOF
          ram, min_ram_target, min_ram_factor, imax, u, fmax, frm, fref_init, fnrao, fref, fcore, fall, fuaf, amr,
          lta_margin, cva, iva, ftotal_ltn, fltn, cne_status, hub_from, hub_to, substation_from, substation_to,
          element_type, fmax_type, cont_tso, cont_name, justification, contingencies, ptdf_hubs, ptdf_values, extra,
-         jao_id, revision, first_seen_at, valid_from AS updated_at
+         identity_breaks, jao_id, revision, first_seen_at, valid_from AS updated_at
     FROM jao.constraint_history
    WHERE valid_from <= at AND (valid_to IS NULL OR valid_to > at)
 $$;
@@ -1692,6 +1706,7 @@ CREATE TABLE jao.constraint_value_history (
     ptdf_hubs text[] NOT NULL,
     ptdf_values double precision[] NOT NULL,
     extra jsonb,
+    identity_breaks jsonb,
     content_sha256 text NOT NULL,
     revision integer NOT NULL,
     first_seen_at timestamp with time zone NOT NULL,
@@ -1945,6 +1960,12 @@ COMMENT ON COLUMN jao.constraint_value_history.ptdf_values IS 'the zone-to-slack
 COMMENT ON COLUMN jao.constraint_value_history.extra IS 'row fields JAO sent that this build does not know, as sent; NULL when none';
 
 --
+-- Name: COLUMN constraint_value_history.identity_breaks; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_value_history.identity_breaks IS 'the identities between the published fields the version breaks beyond their tolerance (identity, published minus computed): stored as published, flagged; NULL when none';
+
+--
 -- Name: COLUMN constraint_value_history.content_sha256; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
@@ -2034,6 +2055,7 @@ CREATE VIEW jao.constraint_history AS
     v.ptdf_hubs,
     v.ptdf_values,
     v.extra,
+    v.identity_breaks,
     v.jao_id,
     v.revision,
     v.first_seen_at,
@@ -2086,6 +2108,7 @@ UNION ALL
     h.ptdf_hubs,
     h.ptdf_values,
     h.extra,
+    h.identity_breaks,
     h.jao_id,
     h.revision,
     h.first_seen_at,
@@ -2360,6 +2383,12 @@ COMMENT ON COLUMN jao.constraint_history.ptdf_values IS 'the zone-to-slack PTDF 
 --
 
 COMMENT ON COLUMN jao.constraint_history.extra IS 'row fields JAO sent that this build does not know, as sent; NULL when none';
+
+--
+-- Name: COLUMN constraint_history.identity_breaks; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_history.identity_breaks IS 'the identities between the published fields the version breaks beyond their tolerance (identity, published minus computed): stored as published, flagged; NULL when none';
 
 --
 -- Name: COLUMN constraint_history.jao_id; Type: COMMENT; Schema: jao; Owner: postgres

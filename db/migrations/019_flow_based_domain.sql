@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS jao.constraint_value (
   ptdf_values       double precision[] NOT NULL,
   -- row fields JAO sent that this build does not know, kept as sent
   extra             jsonb,
+  -- the identities between the published fields that this version breaks (stored as published, flagged)
+  identity_breaks   jsonb,
   -- sha256 of the version's content (every field but jao_id): a new version only when it differs
   content_sha256    text NOT NULL,
   revision          integer NOT NULL CHECK (revision >= 1),
@@ -145,7 +147,7 @@ CREATE OR REPLACE VIEW jao.constraint_history AS
          v.fref_init, v.fnrao, v.fref, v.fcore, v.fall, v.fuaf, v.amr, v.lta_margin, v.cva, v.iva, v.ftotal_ltn,
          v.fltn, v.cne_status, v.hub_from, v.hub_to, v.substation_from, v.substation_to, v.element_type,
          v.fmax_type, v.cont_tso, v.cont_name, v.justification, v.contingencies, v.ptdf_hubs, v.ptdf_values,
-         v.extra, v.jao_id, v.revision, v.first_seen_at, v.updated_at AS valid_from,
+         v.extra, v.identity_breaks, v.jao_id, v.revision, v.first_seen_at, v.updated_at AS valid_from,
          NULL::timestamptz AS valid_to, v.derivation_id
     FROM jao.constraint_value v
     JOIN jao.flow_constraint c USING (constraint_id)
@@ -155,7 +157,7 @@ CREATE OR REPLACE VIEW jao.constraint_history AS
          h.fref_init, h.fnrao, h.fref, h.fcore, h.fall, h.fuaf, h.amr, h.lta_margin, h.cva, h.iva, h.ftotal_ltn,
          h.fltn, h.cne_status, h.hub_from, h.hub_to, h.substation_from, h.substation_to, h.element_type,
          h.fmax_type, h.cont_tso, h.cont_name, h.justification, h.contingencies, h.ptdf_hubs, h.ptdf_values,
-         h.extra, h.jao_id, h.revision, h.first_seen_at, h.valid_from, h.valid_to, h.derivation_id
+         h.extra, h.identity_breaks, h.jao_id, h.revision, h.first_seen_at, h.valid_from, h.valid_to, h.derivation_id
     FROM jao.constraint_value_history h
     JOIN jao.flow_constraint c USING (constraint_id);
 
@@ -165,7 +167,7 @@ CREATE OR REPLACE VIEW jao.constraints AS
          v.fref_init, v.fnrao, v.fref, v.fcore, v.fall, v.fuaf, v.amr, v.lta_margin, v.cva, v.iva, v.ftotal_ltn,
          v.fltn, v.cne_status, v.hub_from, v.hub_to, v.substation_from, v.substation_to, v.element_type,
          v.fmax_type, v.cont_tso, v.cont_name, v.justification, v.contingencies, v.ptdf_hubs, v.ptdf_values,
-         v.extra, v.jao_id, v.revision, v.first_seen_at, v.updated_at
+         v.extra, v.identity_breaks, v.jao_id, v.revision, v.first_seen_at, v.updated_at
     FROM jao.constraint_value v
     JOIN jao.flow_constraint c USING (constraint_id);
 
@@ -178,7 +180,7 @@ LANGUAGE sql STABLE AS $$
          ram, min_ram_target, min_ram_factor, imax, u, fmax, frm, fref_init, fnrao, fref, fcore, fall, fuaf, amr,
          lta_margin, cva, iva, ftotal_ltn, fltn, cne_status, hub_from, hub_to, substation_from, substation_to,
          element_type, fmax_type, cont_tso, cont_name, justification, contingencies, ptdf_hubs, ptdf_values, extra,
-         jao_id, revision, first_seen_at, valid_from AS updated_at
+         identity_breaks, jao_id, revision, first_seen_at, valid_from AS updated_at
     FROM jao.constraint_history
    WHERE valid_from <= at AND (valid_to IS NULL OR valid_to > at)
 $$;
@@ -262,6 +264,7 @@ BEGIN
       ('ptdf_hubs', 'the hubs whose PTDFs the version carries, in JAO''s order; the set grows with Advanced Hybrid Coupling (2026-06-11)'),
       ('ptdf_values', 'the zone-to-slack PTDF of each hub of ptdf_hubs, same position, MW per MW of net position; NULL where JAO published null'),
       ('extra', 'row fields JAO sent that this build does not know, as sent; NULL when none'),
+      ('identity_breaks', 'the identities between the published fields the version breaks beyond their tolerance (identity, published minus computed): stored as published, flagged; NULL when none'),
       ('jao_id', 'JAO''s row id in the answer that carried the version: lineage only, not stable across republication'),
       ('content_sha256', 'sha256 of the version''s content (every field but jao_id)'),
       ('revision', 'the version of this (constraint, MTU): 1 first seen, +1 at each change'),

@@ -52,6 +52,11 @@ describe('the presolved domain stored', () => {
     expect(row.ptdf_values).toEqual(ptdfKeys.map((key) => first[key]));
     expect(row.contingencies).toEqual(first.contingencies);
     expect(row.revision).toBe(1);
+    const flagged = await db.pool.query(
+      `SELECT count(*)::int AS n FROM jao.constraints WHERE dataset = $1 AND identity_breaks IS NOT NULL`,
+      [DATASET],
+    );
+    expect(flagged.rows[0].n).toBe(0);
 
     const long = await db.pool.query(
       `SELECT hub, ptdf FROM jao.constraint_ptdfs WHERE constraint_id = $1 AND mtu = $2 ORDER BY hub_order`,
@@ -81,6 +86,16 @@ describe('the presolved domain stored', () => {
     const written = await write(revised, '2024-12-31T10:00:00Z');
     expect(written.changedPoints).toBe(1);
     expect(written.revision).toBe(2);
+    // JAO's RAM moved alone: the version is stored as published, flagged as breaking the RAM identity.
+    const flagged = await db.pool.query(
+      `SELECT jao_id, identity_breaks FROM jao.constraints WHERE dataset = $1 AND identity_breaks IS NOT NULL`,
+      [DATASET],
+    );
+    expect(flagged.rows).toHaveLength(1);
+    expect(flagged.rows[0].jao_id).toBe('9999');
+    const [flag] = flagged.rows[0].identity_breaks as Array<{ identity: string; difference: number }>;
+    expect(flag!.identity).toBe('ram = fmax − frm − fcore − fltn + amr − cva − iva + ltaMargin');
+    expect(Math.abs(flag!.difference - (1234 - Number(target.ram)))).toBeLessThanOrEqual(1);
 
     const at = (instant: string) =>
       db.pool.query(
