@@ -1866,6 +1866,240 @@ COMMENT ON COLUMN jao.catalog.publication_schedule IS 'when JAO publishes a day 
 COMMENT ON COLUMN jao.catalog.first_seen_at IS 'when the pipeline first stored a value of this series';
 
 --
+-- Name: dataset_values; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.dataset_values AS
+ SELECT s.dataset,
+    o.mtu,
+    o.delivery_day,
+    s.border,
+    s.from_zone,
+    s.to_zone,
+    o.value AS value_mw,
+    o.revision,
+    o.first_seen_at,
+    o.updated_at
+   FROM ((jao.series s
+     CROSS JOIN LATERAL ( SELECT o_1.mtu,
+            o_1.delivery_day,
+            o_1.value,
+            o_1.revision,
+            o_1.first_seen_at,
+            o_1.updated_at
+           FROM jao.observation o_1
+          WHERE (o_1.series_id = s.series_id)
+          ORDER BY o_1.series_id) o)
+     JOIN jao.delivery_day d ON (((d.dataset = s.dataset) AND (d.day = o.delivery_day))));
+
+ALTER TABLE jao.dataset_values OWNER TO postgres;
+
+--
+-- Name: VIEW dataset_values; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.dataset_values IS 'The current values of every dataset, one row per dataset, border and MTU; filter on dataset and delivery_day (jao.max_exchanges for every dataset).';
+
+--
+-- Name: COLUMN dataset_values.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.dataset IS 'the dataset id (docs/datasets.md): maxExchanges, nordicMaxExchanges, coreShadowAuctionATC';
+
+--
+-- Name: COLUMN dataset_values.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.mtu IS 'UTC start of the market time unit (60 or 15 minutes, by dataset and day)';
+
+--
+-- Name: COLUMN dataset_values.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN dataset_values.border; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.border IS 'the published key without its border_ prefix (AT_BE); a hub''s key as published (hub_AT)';
+
+--
+-- Name: COLUMN dataset_values.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.from_zone IS 'the zone the exchange leaves; for a hub series, the hub';
+
+--
+-- Name: COLUMN dataset_values.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.to_zone IS 'the zone the exchange enters; NULL for a hub series';
+
+--
+-- Name: COLUMN dataset_values.value_mw; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.value_mw IS 'the value in MW';
+
+--
+-- Name: COLUMN dataset_values.revision; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.revision IS '1 for the first version seen, +1 at each change';
+
+--
+-- Name: COLUMN dataset_values.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.first_seen_at IS 'when the MTU''s first version was stored';
+
+--
+-- Name: COLUMN dataset_values.updated_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.updated_at IS 'when this version became current';
+
+--
+-- Name: constraint_flows; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.constraint_flows AS
+ SELECT c.dataset,
+    c.delivery_day,
+    c.mtu,
+    f.net_position_mtu,
+    c.constraint_id,
+    c.tso,
+    c.cne_name,
+    c.direction,
+    c.contingency_eics,
+    c.hub_from,
+    c.hub_to,
+    c.ram,
+    f.flow_mw,
+    (c.ram - f.flow_mw) AS margin_mw,
+    f.hubs_without_net_position,
+    ( SELECT m.value_mw
+           FROM jao.dataset_values m
+          WHERE ((m.dataset = 'maxExchanges'::text) AND (m.mtu = c.mtu) AND (m.border = ((c.hub_from || '_'::text) || c.hub_to)))) AS max_exchange_mw
+   FROM ((jao.constraints c
+     CROSS JOIN LATERAL ( SELECT n.mtu,
+            jsonb_object_agg(substr(n.border, 5), n.value_mw) AS positions
+           FROM jao.dataset_values n
+          WHERE ((n.dataset = 'coreNetPos'::text) AND (n.mtu >= c.mtu) AND (n.mtu < (c.mtu + '01:00:00'::interval)))
+          GROUP BY n.mtu) q)
+     CROSS JOIN LATERAL ( SELECT q.mtu AS net_position_mtu,
+            COALESCE(sum((p.ptdf * ((q.positions ->> p.hub))::double precision)), (0)::double precision) AS flow_mw,
+            COALESCE(array_agg(p.hub ORDER BY p.hub) FILTER (WHERE ((NOT (q.positions ? p.hub)) AND (p.ptdf <> (0)::double precision))), '{}'::text[]) AS hubs_without_net_position
+           FROM UNNEST(c.ptdf_hubs, c.ptdf_values) p(hub, ptdf)
+          WHERE (p.ptdf IS NOT NULL)) f);
+
+ALTER TABLE jao.constraint_flows OWNER TO postgres;
+
+--
+-- Name: VIEW constraint_flows; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.constraint_flows IS 'the presolved domain joined to the net positions (coreNetPos) and MaxBEX (maxExchanges) of its hour: per constraint and net-position MTU, the flow the net positions induce (sum of PTDF times net position), RAM and the margin left';
+
+--
+-- Name: COLUMN constraint_flows.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN constraint_flows.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN constraint_flows.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.mtu IS 'the MTU''s start (UTC); the domain is hourly';
+
+--
+-- Name: COLUMN constraint_flows.net_position_mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.net_position_mtu IS 'the MTU of the net positions (coreNetPos) within the constraint''s hour: four quarter-hours from 2025-10-01, the hour before';
+
+--
+-- Name: COLUMN constraint_flows.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN constraint_flows.tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.tso IS 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)';
+
+--
+-- Name: COLUMN constraint_flows.cne_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.cne_name IS 'the critical network element''s name, as published (often with a trailing space)';
+
+--
+-- Name: COLUMN constraint_flows.direction; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.direction IS 'the direction monitored: DIRECT, OPPOSITE or "NA", as published';
+
+--
+-- Name: COLUMN constraint_flows.contingency_eics; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.contingency_eics IS 'the EICs of the contingency''s outaged branches by number; one null in the N state';
+
+--
+-- Name: COLUMN constraint_flows.hub_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.hub_from IS 'the bidding zone at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraint_flows.hub_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.hub_to IS 'the bidding zone at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraint_flows.ram; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.ram IS 'remaining available margin, MW';
+
+--
+-- Name: COLUMN constraint_flows.flow_mw; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.flow_mw IS 'the flow the net positions induce on the constraint: the sum over its hubs of PTDF times net position, MW';
+
+--
+-- Name: COLUMN constraint_flows.margin_mw; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.margin_mw IS 'ram minus flow_mw: what the net positions leave of the margin, MW (negative: outside the domain)';
+
+--
+-- Name: COLUMN constraint_flows.hubs_without_net_position; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.hubs_without_net_position IS 'hubs with a non-zero PTDF and no stored net position at that MTU: they add nothing to flow_mw';
+
+--
+-- Name: COLUMN constraint_flows.max_exchange_mw; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.max_exchange_mw IS 'MaxBEX (maxExchanges) of the constraint''s own border hub_from to hub_to at the hour, where it is a Core border';
+
+--
 -- Name: constraint_value_history; Type: TABLE; Schema: jao; Owner: postgres
 --
 
@@ -2793,101 +3027,6 @@ COMMENT ON COLUMN jao.dataset_borders.first_seen_at IS 'when a write first store
 --
 
 COMMENT ON COLUMN jao.dataset_borders.series_id IS 'the id the values of the series are stored under';
-
---
--- Name: dataset_values; Type: VIEW; Schema: jao; Owner: postgres
---
-
-CREATE VIEW jao.dataset_values AS
- SELECT s.dataset,
-    o.mtu,
-    o.delivery_day,
-    s.border,
-    s.from_zone,
-    s.to_zone,
-    o.value AS value_mw,
-    o.revision,
-    o.first_seen_at,
-    o.updated_at
-   FROM ((jao.series s
-     CROSS JOIN LATERAL ( SELECT o_1.mtu,
-            o_1.delivery_day,
-            o_1.value,
-            o_1.revision,
-            o_1.first_seen_at,
-            o_1.updated_at
-           FROM jao.observation o_1
-          WHERE (o_1.series_id = s.series_id)
-          ORDER BY o_1.series_id) o)
-     JOIN jao.delivery_day d ON (((d.dataset = s.dataset) AND (d.day = o.delivery_day))));
-
-ALTER TABLE jao.dataset_values OWNER TO postgres;
-
---
--- Name: VIEW dataset_values; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON VIEW jao.dataset_values IS 'The current values of every dataset, one row per dataset, border and MTU; filter on dataset and delivery_day (jao.max_exchanges for every dataset).';
-
---
--- Name: COLUMN dataset_values.dataset; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.dataset IS 'the dataset id (docs/datasets.md): maxExchanges, nordicMaxExchanges, coreShadowAuctionATC';
-
---
--- Name: COLUMN dataset_values.mtu; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.mtu IS 'UTC start of the market time unit (60 or 15 minutes, by dataset and day)';
-
---
--- Name: COLUMN dataset_values.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
-
---
--- Name: COLUMN dataset_values.border; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.border IS 'the published key without its border_ prefix (AT_BE); a hub''s key as published (hub_AT)';
-
---
--- Name: COLUMN dataset_values.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.from_zone IS 'the zone the exchange leaves; for a hub series, the hub';
-
---
--- Name: COLUMN dataset_values.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.to_zone IS 'the zone the exchange enters; NULL for a hub series';
-
---
--- Name: COLUMN dataset_values.value_mw; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.value_mw IS 'the value in MW';
-
---
--- Name: COLUMN dataset_values.revision; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.revision IS '1 for the first version seen, +1 at each change';
-
---
--- Name: COLUMN dataset_values.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.first_seen_at IS 'when the MTU''s first version was stored';
-
---
--- Name: COLUMN dataset_values.updated_at; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.updated_at IS 'when this version became current';
 
 --
 -- Name: observation_history; Type: TABLE; Schema: jao; Owner: postgres
@@ -5167,6 +5306,20 @@ GRANT SELECT ON TABLE jao.catalog TO jao_reader;
 GRANT SELECT ON TABLE jao.catalog TO jao_writer;
 
 --
+-- Name: TABLE dataset_values; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT ON TABLE jao.dataset_values TO jao_reader;
+GRANT SELECT ON TABLE jao.dataset_values TO jao_writer;
+
+--
+-- Name: TABLE constraint_flows; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT ON TABLE jao.constraint_flows TO jao_reader;
+GRANT SELECT ON TABLE jao.constraint_flows TO jao_writer;
+
+--
 -- Name: TABLE constraint_value_history; Type: ACL; Schema: jao; Owner: postgres
 --
 
@@ -5192,13 +5345,6 @@ GRANT SELECT ON TABLE jao.constraint_ptdfs TO jao_writer;
 
 GRANT SELECT ON TABLE jao.dataset_borders TO jao_reader;
 GRANT SELECT ON TABLE jao.dataset_borders TO jao_writer;
-
---
--- Name: TABLE dataset_values; Type: ACL; Schema: jao; Owner: postgres
---
-
-GRANT SELECT ON TABLE jao.dataset_values TO jao_reader;
-GRANT SELECT ON TABLE jao.dataset_values TO jao_writer;
 
 --
 -- Name: TABLE observation_history; Type: ACL; Schema: jao; Owner: postgres

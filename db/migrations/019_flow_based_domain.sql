@@ -193,9 +193,40 @@ CREATE OR REPLACE VIEW jao.constraint_ptdfs AS
     JOIN jao.flow_constraint c USING (constraint_id)
     CROSS JOIN LATERAL unnest(v.ptdf_hubs, v.ptdf_values) WITH ORDINALITY AS p(hub, ptdf, ordinality);
 
-GRANT SELECT ON jao.flow_constraint, jao.constraints, jao.constraint_history, jao.constraint_ptdfs TO jao_reader;
+-- A day's presolved domain joined to the net positions (coreNetPos) and MaxBEX (maxExchanges) of its hour: per
+-- constraint, hour and net-position MTU in that hour (four quarter-hours from 2025-10-01, one hour before), the flow
+-- the net positions induce on the constraint (the sum over its hubs of PTDF times net position; a hub without a
+-- PTDF, or without a stored net position, adds nothing and the latter is named), its RAM, the margin left, and the
+-- MaxBEX of the constraint's own border where it is a Core border. The check a fundamental analyst makes first: the
+-- market's net positions lie inside the domain, margin_mw >= 0 within rounding.
+CREATE OR REPLACE VIEW jao.constraint_flows AS
+  SELECT c.dataset, c.delivery_day, c.mtu, f.net_position_mtu, c.constraint_id, c.tso, c.cne_name, c.direction,
+         c.contingency_eics, c.hub_from, c.hub_to, c.ram, f.flow_mw, c.ram - f.flow_mw AS margin_mw,
+         f.hubs_without_net_position,
+         (SELECT m.value_mw FROM jao.dataset_values m
+           WHERE m.dataset = 'maxExchanges' AND m.mtu = c.mtu AND m.border = c.hub_from || '_' || c.hub_to)
+           AS max_exchange_mw
+    FROM jao.constraints c
+    CROSS JOIN LATERAL (
+      -- the hour's net positions, one object per MTU (hub → MW), read once per constraint and hour
+      SELECT n.mtu, jsonb_object_agg(substr(n.border, 5), n.value_mw) AS positions
+        FROM jao.dataset_values n
+       WHERE n.dataset = 'coreNetPos' AND n.mtu >= c.mtu AND n.mtu < c.mtu + interval '1 hour'
+       GROUP BY n.mtu
+    ) AS q
+    CROSS JOIN LATERAL (
+      SELECT q.mtu AS net_position_mtu,
+             COALESCE(sum(p.ptdf * (q.positions ->> p.hub)::double precision), 0) AS flow_mw,
+             COALESCE(array_agg(p.hub ORDER BY p.hub) FILTER (WHERE NOT q.positions ? p.hub AND p.ptdf <> 0), '{}')
+               AS hubs_without_net_position
+        FROM unnest(c.ptdf_hubs, c.ptdf_values) AS p(hub, ptdf)
+       WHERE p.ptdf IS NOT NULL
+    ) AS f;
+
+GRANT SELECT ON jao.flow_constraint, jao.constraints, jao.constraint_history, jao.constraint_ptdfs, jao.constraint_flows
+  TO jao_reader;
 GRANT EXECUTE ON FUNCTION jao.constraints_as_of(timestamptz) TO jao_reader;
-GRANT SELECT ON jao.constraints, jao.constraint_history, jao.constraint_ptdfs TO jao_writer;
+GRANT SELECT ON jao.constraints, jao.constraint_history, jao.constraint_ptdfs, jao.constraint_flows TO jao_writer;
 
 COMMENT ON TABLE jao.flow_constraint IS 'one row per constraint of the flow-based domain (CNEC) across its versions: TSO, element EIC and name, direction and contingency branch EICs (docs/flow-based.md, "Identity"); JAO''s row id is not part of it';
 COMMENT ON TABLE jao.constraint_value IS 'the current version of each (constraint, MTU) of the flow-based domain, every field as published; PTDFs as parallel lists of hubs and values';
@@ -203,6 +234,7 @@ COMMENT ON TABLE jao.constraint_value_history IS 'every superseded or vanished v
 COMMENT ON TABLE jao.raw_page IS 'pages of a paged JAO answer fetched one request each, until the day''s answer is assembled from one consistent set (then in jao.raw_response)';
 COMMENT ON VIEW jao.constraints IS 'the current presolved flow-based domain: one row per constraint and MTU, every published field, revision and times';
 COMMENT ON VIEW jao.constraint_history IS 'every version of every (constraint, MTU): current ones with valid_to NULL';
+COMMENT ON VIEW jao.constraint_flows IS 'the presolved domain joined to the net positions (coreNetPos) and MaxBEX (maxExchanges) of its hour: per constraint and net-position MTU, the flow the net positions induce (sum of PTDF times net position), RAM and the margin left';
 COMMENT ON VIEW jao.constraint_ptdfs IS 'the current domain''s PTDFs in long form: one row per (constraint, MTU, hub)';
 COMMENT ON FUNCTION jao.constraints_as_of(timestamptz) IS 'the flow-based domain as known at an instant: the columns of jao.constraints';
 COMMENT ON COLUMN jao.constraint_value.ptdf_hubs IS 'the hubs whose PTDFs the version carries, in JAO''s order (ptdf_<hub> fields); the set grows with Advanced Hybrid Coupling (2026-06-11)';
@@ -276,11 +308,16 @@ BEGIN
       ('derivation_id', 'the write that stored the version (jao.derivation: raw answer, build, workflow)'),
       ('hub', 'the hub of the PTDF (ptdf_<hub> in JAO''s answer)'),
       ('ptdf', 'the zone-to-slack PTDF of the hub, MW per MW of its net position; NULL where JAO published null'),
-      ('hub_order', 'the hub''s position in JAO''s order of PTDF columns, from 1')
+      ('hub_order', 'the hub''s position in JAO''s order of PTDF columns, from 1'),
+      ('net_position_mtu', 'the MTU of the net positions (coreNetPos) within the constraint''s hour: four quarter-hours from 2025-10-01, the hour before'),
+      ('flow_mw', 'the flow the net positions induce on the constraint: the sum over its hubs of PTDF times net position, MW'),
+      ('margin_mw', 'ram minus flow_mw: what the net positions leave of the margin, MW (negative: outside the domain)'),
+      ('hubs_without_net_position', 'hubs with a non-zero PTDF and no stored net position at that MTU: they add nothing to flow_mw'),
+      ('max_exchange_mw', 'MaxBEX (maxExchanges) of the constraint''s own border hub_from to hub_to at the hour, where it is a Core border')
     ) AS d(column_name, description)
   LOOP
     FOREACH relation IN ARRAY ARRAY['flow_constraint', 'constraint_value', 'constraint_value_history', 'constraints',
-                                    'constraint_history', 'constraint_ptdfs'] LOOP
+                                    'constraint_history', 'constraint_ptdfs', 'constraint_flows'] LOOP
       IF EXISTS (SELECT 1 FROM information_schema.columns
                   WHERE table_schema = 'jao' AND table_name = relation AND column_name = described.column_name) THEN
         EXECUTE format('COMMENT ON COLUMN jao.%I.%I IS %L', relation, described.column_name, described.description);

@@ -118,6 +118,44 @@ describe('the presolved final domain through the pipeline', () => {
     expect(raw.rows[0].n).toBe(1);
   });
 
+  it("joins the domain to the hour's net positions and MaxBEX: the flow they induce and the margin left", async () => {
+    const day = '2026-11-16';
+    expect((await harness.runDay(day, DATASET)).status).toBe('complete');
+    expect((await harness.runDay(day, 'coreNetPos')).status).toBe('complete');
+    expect((await harness.runDay(day, 'maxExchanges')).status).toBe('complete');
+    const constraints = await stored(day);
+    const flows = await harness.db.pool.query(
+      `SELECT * FROM jao.constraint_flows WHERE dataset = $1 AND delivery_day = $2 ORDER BY mtu, constraint_id,
+              net_position_mtu`,
+      [DATASET, day],
+    );
+    // Net positions are quarter-hourly from 2025-10-01: four rows per constraint and hour.
+    expect(flows.rows).toHaveLength(4 * constraints.length);
+    const positions = await harness.db.pool.query<{ mtu: Date; border: string; value_mw: number }>(
+      `SELECT mtu, border, value_mw FROM jao.dataset_values WHERE dataset = 'coreNetPos' AND delivery_day = $1`,
+      [day],
+    );
+    const position = new Map(positions.rows.map((r) => [`${r.mtu.toISOString()} ${r.border}`, r.value_mw]));
+    const byId = new Map(constraints.map((c) => [`${c.constraint_id} ${(c.mtu as Date).toISOString()}`, c]));
+    for (const flow of flows.rows.filter((_, index) => index % 97 === 0)) {
+      const constraint = byId.get(`${flow.constraint_id} ${(flow.mtu as Date).toISOString()}`)!;
+      let expected = 0;
+      (constraint.ptdf_hubs as string[]).forEach((hub, index) => {
+        const ptdf = (constraint.ptdf_values as Array<number | null>)[index];
+        if (ptdf === null || ptdf === undefined) return;
+        expected += ptdf * (position.get(`${(flow.net_position_mtu as Date).toISOString()} hub_${hub}`) ?? 0);
+      });
+      expect(flow.flow_mw).toBeCloseTo(expected, 6);
+      expect(flow.margin_mw).toBeCloseTo(Number(constraint.ram) - expected, 6);
+      const border = `${constraint.hub_from}_${constraint.hub_to}`;
+      const maxbex = await harness.db.pool.query(
+        `SELECT value_mw FROM jao.max_exchanges WHERE mtu = $1 AND border = $2`,
+        [flow.mtu, border],
+      );
+      expect(flow.max_exchange_mw).toBe(maxbex.rows[0]?.value_mw ?? null);
+    }
+  });
+
   it('keeps a revision with its history, and reads the domain as of before it', async () => {
     const day = '2026-11-12';
     await harness.runDay(day, DATASET);
