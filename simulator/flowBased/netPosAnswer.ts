@@ -4,7 +4,7 @@ import { addDays, dayOfInstant, dayStartMs, daysInRange } from '../../domain/cal
 import { type Answer, jsonAnswer, problem, type QueryParams } from '../dataAnswer';
 import type { FlowBasedState } from './dayState';
 import { NET_POSITION_QUARTER_HOUR_DAY } from './endpoints';
-import { netPositionHubs, netPositionTenths } from './netPositions';
+import { netPositionHubs, servedNetPositionTenths } from './netPositions';
 import { parseWindow, WINDOW_REFUSAL } from './query';
 import { netPositionRowJson } from './rowJson';
 
@@ -40,7 +40,6 @@ export function answerNetPosRequest(days: FlowBasedState, params: QueryParams, a
     const stepMs = day >= NET_POSITION_QUARTER_HOUR_DAY ? QUARTER_HOUR_MS : HOUR_MS;
     const startMs = dayStartMs(day);
     const endMs = dayStartMs(addDays(day, 1));
-    const epoch = days.revisionOf('netPos', day);
     const hubs = netPositionHubs(day);
     const firstMs = Math.max(startMs, startMs + Math.ceil((fromMs - startMs) / stepMs) * stepMs);
     const lastMs = Math.min(
@@ -49,7 +48,7 @@ export function answerNetPosRequest(days: FlowBasedState, params: QueryParams, a
       visibility.hours === null ? endMs : startMs + visibility.hours * HOUR_MS,
     );
     for (let mtuMs = firstMs; mtuMs < lastMs; mtuMs += stepMs) {
-      const tenths = netPositionTenths(hubs, mtuMs, epoch, days.seed);
+      const tenths = servedNetPositionTenths(days, day, mtuMs);
       rows.push(netPositionRowJson(netPosRowId(mtuMs), mtuMs, hubs, tenths));
     }
   }

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Answer, problem, type QueryParams, transportFault } from '../dataAnswer';
 import { datasetServedBy } from '../profiles';
 import type { SimulatorState } from '../state';
-import { buildCatalogue } from './catalogue';
+import { catalogueFor } from './catalogue';
 import { answerDomainRequest } from './domainAnswer';
 import { FLOW_BASED_ENDPOINTS, type FlowBasedEndpoint, flowBasedPathOf } from './endpoints';
 import { answerNetPosRequest } from './netPosAnswer';
@@ -18,7 +18,7 @@ export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
 }
 
 export function registerFlowBasedDataRoutes(app: FastifyInstance, state: SimulatorState): void {
-  const catalogue = buildCatalogue(state.flowBased.seed);
+  const catalogue = catalogueFor(state.flowBased.seed);
   const answerOf = (endpoint: FlowBasedEndpoint, params: QueryParams, atMs: number): Answer => {
     const fault = transportFault(state, atMs);
     if (fault) return fault;

@@ -4,7 +4,7 @@ import { HUB_KEY_PREFIX, hubKey } from '../../domain/hubs';
 import type { DeliveryDay } from '../../domain/types';
 import type { FlowBasedState } from '../flowBased/dayState';
 import { hasAhcHubs } from '../flowBased/endpoints';
-import { netPositionHubs, netPositionTenths } from '../flowBased/netPositions';
+import { netPositionHubs, servedNetPositionTenths } from '../flowBased/netPositions';
 import { type KeySet, keySetOf } from '../values';
 import type { FlowBasedProfile } from './profile';
 
@@ -24,7 +24,7 @@ function valueAt(days: FlowBasedState, day: DeliveryDay, key: string, mtuMs: num
   const hubs = netPositionHubs(day);
   const index = hubs.indexOf(key.slice(HUB_KEY_PREFIX.length));
   if (!key.startsWith(HUB_KEY_PREFIX) || index < 0) return null;
-  const tenths = netPositionTenths(hubs, mtuMs, days.revisionOf('netPos', day), days.seed);
+  const tenths = servedNetPositionTenths(days, day, mtuMs);
   return tenths[index]! / 10;
 }
 

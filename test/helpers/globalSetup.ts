@@ -1,5 +1,5 @@
 // Once per test run: the tools its tier's tests drive, a fresh migrated template database and one Temporal dev
-// server, both torn down at the end. This is `npm test`'s (promtool, versitygw); globalSetupE2e.ts is
+// server, both torn down at the end. This is `npm test`'s (promtool, versitygw, pandas); globalSetupE2e.ts is
 // `npm run test:e2e`'s (Chromium).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { ensureVersitygw, versitygwMissingNote } from '../../devstack/versitygw'
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { chromiumMissingNote } from './browser';
 import { testPool } from './connections';
+import { pandasMissingNote } from './pandas';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
 import { REPO_ROOT } from './processes';
 
@@ -48,6 +49,9 @@ export const PROMTOOL = debianTool(
   () => (onPath('promtool') ? null : 'promtool not found on PATH (run scripts/ensure-promtool.sh)'),
   'scripts/ensure-promtool.sh',
 );
+
+/** The desk's domain check (test/integration/deskDomainCheck.test.ts): Debian's python3-pandas, and psql. */
+export const PANDAS = debianTool(pandasMissingNote, 'scripts/ensure-pandas.sh');
 
 /** The S3 archive's tests run a real S3-compatible server, built with Go into the cache as the Temporal CLI is. */
 export const VERSITYGW: TestTool = {
@@ -148,5 +152,5 @@ export async function setupTestRun(project: TestProject, tools: TestTool[]): Pro
 }
 
 export default function setup(project: TestProject): Promise<() => Promise<void>> {
-  return setupTestRun(project, [PROMTOOL, VERSITYGW]);
+  return setupTestRun(project, [PROMTOOL, PANDAS, VERSITYGW]);
 }
