@@ -193,6 +193,29 @@ CREATE OR REPLACE VIEW jao.constraint_ptdfs AS
     JOIN jao.flow_constraint c USING (constraint_id)
     CROSS JOIN LATERAL unnest(v.ptdf_hubs, v.ptdf_values) WITH ORDINALITY AS p(hub, ptdf, ordinality);
 
+-- A day's revisions of the domain, constraint by constraint: per (constraint, MTU) and write after the day's first,
+-- whether the constraint appeared (no version just before: new, or back after it vanished), changed (its RAM shown
+-- before and after; another field may be what moved) or vanished.
+CREATE OR REPLACE VIEW jao.constraint_changes AS
+  WITH first_content AS (
+    SELECT dataset, delivery_day, min(valid_from) AS at FROM jao.constraint_history GROUP BY dataset, delivery_day
+  )
+  SELECT h.dataset, h.delivery_day, h.mtu, h.constraint_id, h.tso, h.cne_name, h.direction, h.contingency_eics,
+         h.valid_to AS changed_at, CASE WHEN n.constraint_id IS NULL THEN 'vanished' ELSE 'changed' END AS change,
+         h.ram AS ram_before, n.ram AS ram_after, h.revision AS revision_before, n.revision AS revision_after
+    FROM jao.constraint_history h
+    LEFT JOIN jao.constraint_history n
+      ON n.constraint_id = h.constraint_id AND n.mtu = h.mtu AND n.valid_from = h.valid_to
+   WHERE h.valid_to IS NOT NULL
+  UNION ALL
+  SELECT v.dataset, v.delivery_day, v.mtu, v.constraint_id, v.tso, v.cne_name, v.direction, v.contingency_eics,
+         v.valid_from, 'appeared', NULL, v.ram, NULL, v.revision
+    FROM jao.constraint_history v
+    JOIN first_content f ON f.dataset = v.dataset AND f.delivery_day = v.delivery_day
+   WHERE v.valid_from > f.at
+     AND NOT EXISTS (SELECT 1 FROM jao.constraint_history p
+                      WHERE p.constraint_id = v.constraint_id AND p.mtu = v.mtu AND p.valid_to = v.valid_from);
+
 -- A day's presolved domain joined to the net positions (coreNetPos) and MaxBEX (maxExchanges) of its hour: per
 -- constraint, hour and net-position MTU in that hour (four quarter-hours from 2025-10-01, one hour before), the flow
 -- the net positions induce on the constraint (the sum over its hubs of PTDF times net position; a hub without a
@@ -223,10 +246,11 @@ CREATE OR REPLACE VIEW jao.constraint_flows AS
        WHERE p.ptdf IS NOT NULL
     ) AS f;
 
-GRANT SELECT ON jao.flow_constraint, jao.constraints, jao.constraint_history, jao.constraint_ptdfs, jao.constraint_flows
-  TO jao_reader;
+GRANT SELECT ON jao.flow_constraint, jao.constraints, jao.constraint_history, jao.constraint_ptdfs, jao.constraint_flows,
+  jao.constraint_changes TO jao_reader;
 GRANT EXECUTE ON FUNCTION jao.constraints_as_of(timestamptz) TO jao_reader;
-GRANT SELECT ON jao.constraints, jao.constraint_history, jao.constraint_ptdfs, jao.constraint_flows TO jao_writer;
+GRANT SELECT ON jao.constraints, jao.constraint_history, jao.constraint_ptdfs, jao.constraint_flows,
+  jao.constraint_changes TO jao_writer;
 
 COMMENT ON TABLE jao.flow_constraint IS 'one row per constraint of the flow-based domain (CNEC) across its versions: TSO, element EIC and name, direction and contingency branch EICs (docs/flow-based.md, "Identity"); JAO''s row id is not part of it';
 COMMENT ON TABLE jao.constraint_value IS 'the current version of each (constraint, MTU) of the flow-based domain, every field as published; PTDFs as parallel lists of hubs and values';
@@ -234,6 +258,7 @@ COMMENT ON TABLE jao.constraint_value_history IS 'every superseded or vanished v
 COMMENT ON TABLE jao.raw_page IS 'pages of a paged JAO answer fetched one request each, until the day''s answer is assembled from one consistent set (then in jao.raw_response)';
 COMMENT ON VIEW jao.constraints IS 'the current presolved flow-based domain: one row per constraint and MTU, every published field, revision and times';
 COMMENT ON VIEW jao.constraint_history IS 'every version of every (constraint, MTU): current ones with valid_to NULL';
+COMMENT ON VIEW jao.constraint_changes IS 'the revisions of a day''s domain constraint by constraint: per (constraint, MTU) and write after the day''s first, appeared, changed (RAM before and after) or vanished';
 COMMENT ON VIEW jao.constraint_flows IS 'the presolved domain joined to the net positions (coreNetPos) and MaxBEX (maxExchanges) of its hour: per constraint and net-position MTU, the flow the net positions induce (sum of PTDF times net position), RAM and the margin left';
 COMMENT ON VIEW jao.constraint_ptdfs IS 'the current domain''s PTDFs in long form: one row per (constraint, MTU, hub)';
 COMMENT ON FUNCTION jao.constraints_as_of(timestamptz) IS 'the flow-based domain as known at an instant: the columns of jao.constraints';
@@ -309,6 +334,12 @@ BEGIN
       ('hub', 'the hub of the PTDF (ptdf_<hub> in JAO''s answer)'),
       ('ptdf', 'the zone-to-slack PTDF of the hub, MW per MW of its net position; NULL where JAO published null'),
       ('hub_order', 'the hub''s position in JAO''s order of PTDF columns, from 1'),
+      ('changed_at', 'the transaction time of the write that made the change'),
+      ('change', 'appeared (no version just before: new, or back after it vanished), changed or vanished'),
+      ('ram_before', 'RAM of the version the change ended, MW; NULL when the constraint appeared'),
+      ('ram_after', 'RAM of the version the change began, MW; NULL when the constraint vanished'),
+      ('revision_before', 'the revision the change ended; NULL when the constraint appeared'),
+      ('revision_after', 'the revision the change began; NULL when the constraint vanished'),
       ('net_position_mtu', 'the MTU of the net positions (coreNetPos) within the constraint''s hour: four quarter-hours from 2025-10-01, the hour before'),
       ('flow_mw', 'the flow the net positions induce on the constraint: the sum over its hubs of PTDF times net position, MW'),
       ('margin_mw', 'ram minus flow_mw: what the net positions leave of the margin, MW (negative: outside the domain)'),
@@ -317,7 +348,8 @@ BEGIN
     ) AS d(column_name, description)
   LOOP
     FOREACH relation IN ARRAY ARRAY['flow_constraint', 'constraint_value', 'constraint_value_history', 'constraints',
-                                    'constraint_history', 'constraint_ptdfs', 'constraint_flows'] LOOP
+                                    'constraint_history', 'constraint_ptdfs', 'constraint_flows',
+                                    'constraint_changes'] LOOP
       IF EXISTS (SELECT 1 FROM information_schema.columns
                   WHERE table_schema = 'jao' AND table_name = relation AND column_name = described.column_name) THEN
         EXECUTE format('COMMENT ON COLUMN jao.%I.%I IS %L', relation, described.column_name, described.description);

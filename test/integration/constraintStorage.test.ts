@@ -158,5 +158,19 @@ describe('the presolved domain stored', () => {
       [DATASET, Number(gone.id) % 100],
     );
     expect(returned.rows).toEqual([{ revision: 2 }]);
+
+    // The day's revisions constraint by constraint: one RAM changed, then a constraint vanished and came back.
+    const changes = await db.pool.query(
+      `SELECT changed_at, change, count(*)::int AS n, min(ram_before) AS ram_before, min(ram_after) AS ram_after
+         FROM jao.constraint_changes WHERE dataset = $1 AND delivery_day = $2
+        GROUP BY changed_at, change ORDER BY changed_at, change`,
+      [DATASET, DAY],
+    );
+    expect(changes.rows.map((r) => [r.changed_at.toISOString(), r.change, r.n])).toEqual([
+      ['2024-12-31T10:00:00.000Z', 'changed', 1],
+      ['2024-12-31T11:00:00.000Z', 'vanished', 24],
+      ['2024-12-31T12:00:00.000Z', 'appeared', 24],
+    ]);
+    expect(changes.rows[0].ram_after).toBe(1234);
   });
 });

@@ -119,6 +119,7 @@ describe('migrate', () => {
       expect(relations.rows.map((row) => row.relname)).toEqual([
         'api_key',
         'catalog',
+        'constraint_changes',
         'constraint_flows',
         'constraint_history',
         'constraint_ptdfs',
