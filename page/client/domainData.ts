@@ -45,11 +45,15 @@ export function largestPtdf(ptdfs: Readonly<Record<string, number | null>>): Hub
   return best;
 }
 
-/** The N state (no outaged branch), else the contingency's published name, else its branch EICs. */
+/**
+ * The N state (no outaged branch: JAO publishes one branch with every field null), else the contingency's published
+ * name, else its branch EICs.
+ */
 export function contingencyText(row: Pick<ConstraintRow, 'contingency_eics' | 'cont_name'>): string {
-  if (row.contingency_eics.length === 0) return 'N state';
+  const eics = row.contingency_eics.filter((eic): eic is string => eic !== null);
+  if (eics.length === 0) return 'N state';
   const name = row.cont_name?.trim();
-  return name ? name : row.contingency_eics.join(', ');
+  return name ? name : eics.join(', ');
 }
 
 /** A line of the hour's table. */
@@ -95,6 +99,21 @@ export function ramByMtu(rows: readonly ConstraintRow[]): Map<number, number> {
   const values = new Map<number, number>();
   for (const row of rows) if (row.ram !== null) values.set(Date.parse(row.mtu) / 1000, row.ram);
   return values;
+}
+
+/** Every hourly MTU (epoch seconds) of the days from..to: the RAM chart's x, so that an hour not stored is a gap. */
+export function hourlyAxis(from: string, to: string): number[] {
+  const start = dayStartMs(from) / 1000;
+  const end = dayStartMs(addDays(to, 1)) / 1000;
+  return Array.from({ length: (end - start) / 3600 }, (_, index) => start + index * 3600);
+}
+
+/** Each line's value at each of `xs` (null: none), after `xs`: uPlot's aligned data. */
+export function alignOn(
+  xs: readonly number[],
+  lines: readonly { values: ReadonlyMap<number, number> }[],
+): [number[], ...(number | null)[][]] {
+  return [[...xs], ...lines.map((line) => xs.map((x) => line.values.get(x) ?? null))];
 }
 
 /** The days the RAM chart reads around `day`: RAM_DAYS_AROUND each side, within firstDay..lastDay. */

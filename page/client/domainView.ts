@@ -11,6 +11,7 @@ import {
   type DayHour,
   dayHours,
   hourLines,
+  hourlyAxis,
   mwText,
   RAM_DAYS_AROUND,
   ramByMtu,
@@ -60,7 +61,7 @@ export class DomainView {
   private read: DayRead | null = null;
   private hours: DayHour[] = [];
   private chosen: Chosen | null = null;
-  private ramLines: Line[] = [];
+  private ramLines: { xs: number[]; lines: Line[] } | null = null;
   private daySeq = 0;
   private ramSeq = 0;
   private liveDays = new Set<string>();
@@ -242,6 +243,8 @@ export class DomainView {
       }),
     );
     this.hourSelect.selectedIndex = Math.min(index, this.hours.length - 1);
+    // A day without a row has no hour to choose.
+    this.hourSelect.disabled = rows.length === 0;
   }
 
   /** The chosen hour's table, or why it has none. */
@@ -261,7 +264,9 @@ export class DomainView {
           `No presolved constraint stored for this hour (${read.day} ${hour})${known}.`,
         ),
       );
-      this.say(`${read.day}: ${read.rows.length} rows stored${known}, none in hour ${hour}.`);
+      this.say(
+        `${read.day}: ${read.rows.length} presolved rows stored for the day${known}, none in this hour.`,
+      );
     } else {
       const caption = `${lines.length} presolved CNEC${lines.length === 1 ? '' : 's'} of ${read.day}, hour ${hour}${known}, the most limiting (lowest RAM) first`;
       this.tableBox.replaceChildren(
@@ -272,7 +277,7 @@ export class DomainView {
         `${lines.length} presolved CNECs in ${read.day} ${hour}${known}; the lowest RAM is ${mwText(least.ram)} MW (${least.cneName}).`,
       );
     }
-    if (this.ramLines.length > 0) this.chart.draw(this.ramLines, Date.parse(mtu) / 1000);
+    if (this.ramLines) this.chart.draw(this.ramLines.xs, this.ramLines.lines, Date.parse(mtu) / 1000);
   }
 
   /** No row of the day: whether the day is not stored yet, or stored without a domain (its status and reason). */
@@ -298,7 +303,7 @@ export class DomainView {
         : `${day} is stored as ${record.status}${record.reason ? ` (${record.reason})` : ''}, with no constraint${known}.`;
     const message = asOf && record ? `No constraint of ${day} was stored${known}.` : why;
     this.tableBox.replaceChildren(h('p', { class: 'empty' }, message));
-    this.say(message);
+    this.say('');
   }
 
   /** Draws the RAM of `line`'s constraint over the days around the chosen one. */
@@ -340,8 +345,9 @@ export class DomainView {
       else lines.push({ label: 'RAM (MW)', values: ramByMtu(current) });
       if (asOf && read.asOf)
         lines.push({ label: `RAM as known at ${instantText(read.asOf)} (MW)`, values: ramByMtu(asOf) });
-      this.ramLines = lines;
-      this.chart.draw(lines, this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null);
+      const xs = hourlyAxis(from, to);
+      this.ramLines = { xs, lines };
+      this.chart.draw(xs, lines, this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null);
       const drawing = this.chart.drawing!;
       this.drawn = {
         constraintId: chosen.constraintId,

@@ -1,7 +1,8 @@
 // One CNEC's RAM over days, drawn with uPlot on the market's clock: as stored now, and as known at the page's as-of
 // instant (dashed) when one is set; the chosen hour shaded.
 import uPlot from 'uplot';
-import { alignLines, type Line } from './chartData';
+import type { Line } from './chartData';
+import { alignOn } from './domainData';
 import { marketTimeAxis, marketTimeSeries, mtuSteps } from './marketPlot';
 
 const RAM_COLOUR = '#0b57d0';
@@ -23,9 +24,9 @@ export class RamChart {
     window.addEventListener('resize', () => this.plot?.setSize(this.size()));
   }
 
-  /** Draws `lines` (the first solid, the others dashed) with the MTU starting at `hourSeconds` shaded. */
-  draw(lines: readonly Line[], hourSeconds: number | null): void {
-    const data = alignLines(lines);
+  /** Draws `lines` over the MTUs `xs` (the first solid, the others dashed), the MTU starting at `hourSeconds` shaded. */
+  draw(xs: readonly number[], lines: readonly Line[], hourSeconds: number | null): void {
+    const data = alignOn(xs, lines);
     const steps = mtuSteps();
     const shade = (plot: uPlot) => {
       if (hourSeconds === null) return;

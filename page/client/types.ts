@@ -159,8 +159,8 @@ export interface ConstraintRow {
   tso: string | null;
   cne_name: string | null;
   direction: string | null;
-  /** The contingency's outaged branches' EICs; empty: the N state. */
-  contingency_eics: string[];
+  /** The contingency's outaged branches' EICs; the N state is one branch without one (`[null]`), or none. */
+  contingency_eics: (string | null)[];
   cont_name: string | null;
   ram: number | null;
   fmax: number | null;
