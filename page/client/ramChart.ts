@@ -1,11 +1,13 @@
 // One CNEC's RAM over days, drawn with uPlot on the market's clock: as stored now, and as known at the page's as-of
-// instant (dashed) when one is set; the chosen hour shaded.
+// instant (dashed, in a colour of its own) when one is set; the chosen hour shaded.
 import uPlot from 'uplot';
 import type { Line } from './chartData';
 import { alignOn } from './domainData';
 import { marketTimeAxis, marketTimeSeries, mtuSteps } from './marketPlot';
 
 const RAM_COLOUR = '#0b57d0';
+/** Okabe and Ito's vermillion: told from the RAM stored now where the two lines lie on each other. */
+const AS_OF_COLOUR = '#d55e00';
 const AS_OF_DASH = [6, 4];
 const HOUR_SHADE = 'rgba(245, 158, 11, 0.22)';
 
@@ -46,7 +48,7 @@ export class RamChart {
           marketTimeSeries(),
           ...lines.map((line, index) => ({
             label: line.label,
-            stroke: RAM_COLOUR,
+            stroke: index === 0 ? RAM_COLOUR : AS_OF_COLOUR,
             dash: index === 0 ? [] : AS_OF_DASH,
             width: index === 0 ? 2 : 1.5,
             paths: steps,

@@ -20,6 +20,7 @@ const EMPTY_HOUR = 7;
 const NOT_STORED = '2025-01-05';
 const FIRST_WRITE = '2025-01-01T08:00:00Z';
 const REVISION = '2025-01-01T12:00:00Z';
+const LIVE_REVISION = '2025-01-01T14:00:00Z';
 /** The revised constraint (its row's id in the fixture) and its RAM after the revision, at hour 5 of CHOSEN_DAY. */
 const REVISED_JAO_ID = 61;
 const REVISED_HOUR = 5;
@@ -223,10 +224,24 @@ describe('the status page on a dataset of the flow-based domain', () => {
     expect([chart.data[1]![revisedAt], chart.data[2]![revisedAt]]).not.toContain(undefined);
     expect(chart.data[1]![revisedAt]).toBe(REVISED_RAM);
     expect(chart.data[2]![revisedAt]).not.toBe(REVISED_RAM);
+    await shot('domain-as-of.png');
     await page.click('button[aria-label="Clear the as-of instant"]');
     await until(
       `window.jaoPage.domain.shown?.asOf === null && window.jaoPage.domain.drawn?.labels.length === 1`,
     );
+  });
+
+  it('reads the day and the RAM again when the live feed says the day was revised', async () => {
+    await until(`window.jaoPage.domain.shown?.lines[0]?.ram === ${REVISED_RAM}`);
+    const again = revisedRows().map((row) =>
+      row.ram === REVISED_RAM ? { ...row, ram: REVISED_RAM - 1 } : row,
+    );
+    expect((await writeConstraintDay(db.pool, DATASET, CHOSEN_DAY, again, LIVE_REVISION)).changedPoints).toBe(
+      1,
+    );
+    await until(`window.jaoPage.domain.shown?.lines[0]?.ram === ${REVISED_RAM - 1}`);
+    await until(`window.jaoPage.domain.drawn?.data[1]?.includes(${REVISED_RAM - 1})`);
+    expect(await page.locator('table.cnecs tbody tr').first().locator('td').nth(7).innerText()).toBe('3');
   });
 
   it('says so for an hour without a presolved constraint, and for a day not stored yet', async () => {
