@@ -79,6 +79,37 @@ const bordersParam = z
   .optional()
   .describe('repeatable: border=AT_BE&border=BE_AT (hubs: border=hub_AT); all borders or hubs when absent');
 
+/** The most constraints one constraints request may name. */
+export const MAX_CONSTRAINT_IDS = 100;
+
+/** A constraint's id in this database (the `constraint_id` column), kept as its digits: a bigint. */
+const constraintIdParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,17}$/, "expected a constraint's id: a positive integer (the constraint_id column)")
+  .describe("a constraint's id (the constraint_id column of an earlier answer)");
+
+export const constraintIdsParam = z
+  .union(
+    [
+      constraintIdParam,
+      z.array(constraintIdParam).max(MAX_CONSTRAINT_IDS, `at most ${MAX_CONSTRAINT_IDS} constraint ids`),
+    ],
+    { error: messageOfBranchByShape },
+  )
+  .optional()
+  .describe(
+    `repeatable: constraint_id=12&constraint_id=40, up to ${MAX_CONSTRAINT_IDS}; only those constraints' rows ` +
+      '(none for an id not stored); every constraint when absent',
+  );
+
+/** `constraint_id` as a sorted list of distinct ids (absent: every constraint). */
+export function constraintIdList(ids: string | string[] | undefined): string[] | null {
+  if (ids === undefined) return null;
+  return [...new Set(Array.isArray(ids) ? ids : [ids])].sort(
+    (a, b) => a.length - b.length || a.localeCompare(b),
+  );
+}
+
 /** `/v1/datasets/{dataset}/…`: an undeclared dataset is answered 404 before validation (api/auth.ts). */
 export const datasetParams = z.strictObject({
   dataset: z

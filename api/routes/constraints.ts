@@ -7,12 +7,21 @@ import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { CONSTRAINT_COLUMNS, constraintRowSchema } from '../constraintColumns';
 import {
   ConstraintJsonFormatter,
+  type ConstraintsAsked,
   constraintsCopy,
   constraintsHeader,
   constraintsQuery as constraintsSqlQuery,
 } from '../constraintRows';
 import { errorBodySchema } from '../errors';
-import { checkDayRange, datasetParams, deliveryDayParam, formatParam, instantParam } from '../params';
+import {
+  checkDayRange,
+  constraintIdList,
+  constraintIdsParam,
+  datasetParams,
+  deliveryDayParam,
+  formatParam,
+  instantParam,
+} from '../params';
 import { servesRowKind } from '../rowKindGuard';
 import { openSnapshot } from '../snapshot';
 import { cutOnKeyLoss, setAnswerHeaders } from '../streamedAnswer';
@@ -23,6 +32,7 @@ import { DATASET_REFUSALS } from './datasets';
 const constraintsQuerystring = z.strictObject({
   from: deliveryDayParam,
   to: deliveryDayParam,
+  constraint_id: constraintIdsParam,
   as_of: instantParam.optional().describe('the domain as it was known at this instant (ISO-8601)'),
   format: formatParam,
 });
@@ -39,7 +49,8 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         description:
           'For a dataset of the flow-based domain (coreFinalComputation, corePreFinalComputation, ' +
           'coreInitialComputation): jao.constraints, or with as_of jao.constraints_as_of, of that dataset, one row ' +
-          'per presolved constraint and MTU, ordered by MTU and constraint; json, ndjson or csv. In CSV the list and ' +
+          'per presolved constraint and MTU, ordered by MTU and constraint; json, ndjson or csv. With constraint_id, ' +
+          'only the rows of those constraints (one constraint over days: its RAM over time). In CSV the list and ' +
           'JSON columns (contingency_eics, contingencies, ptdfs) hold their JSON text, and a null is an empty field. ' +
           'Another declared dataset is answered 404 naming those this route serves; an undeclared one 404 listing ' +
           `the known ones. Columns, in order: ${CONSTRAINT_COLUMNS.map((c) => c.name).join(', ')}.`,
@@ -63,8 +74,22 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
       const query = request.query;
       const { dataset } = request.params;
       checkDayRange(dataset, query.from, query.to, deps.maxRangeDays);
-      const asOf = query.as_of ?? null;
-      const parts = ['constraints', dataset, query.from, query.to, asOf?.toISOString() ?? null, query.format];
+      const asked: ConstraintsAsked = {
+        dataset,
+        from: query.from,
+        to: query.to,
+        asOf: query.as_of ?? null,
+        constraintIds: constraintIdList(query.constraint_id),
+      };
+      const parts = [
+        'constraints',
+        dataset,
+        query.from,
+        query.to,
+        asked.asOf?.toISOString() ?? null,
+        asked.constraintIds?.join(',') ?? null,
+        query.format,
+      ];
       const csvFileName = `${dataset}_constraints_${query.from}_${query.to}.csv`;
       const snapshot = await openSnapshot(deps.pool);
       try {
@@ -88,16 +113,11 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         };
         const body =
           query.format === 'json'
-            ? await streamValues(
-                snapshot,
-                constraintsSqlQuery(dataset, query.from, query.to, asOf),
-                new ConstraintJsonFormatter(),
-                whole,
-              )
+            ? await streamValues(snapshot, constraintsSqlQuery(asked), new ConstraintJsonFormatter(), whole)
             : await copyValues(
                 snapshot,
                 deps.pool,
-                constraintsCopy(query.format, dataset, query.from, query.to, asOf),
+                constraintsCopy(query.format, asked),
                 constraintsHeader(query.format),
                 whole,
                 (outcome) =>

@@ -9,6 +9,7 @@ import {
   dataPathOf,
   declaredResolutionOn,
   isDataset,
+  ROW_KINDS,
 } from '../../domain/datasets';
 import { KEYS_DATASETS } from '../auth';
 import { BAD_REQUEST, errorBodySchema, KEY_REFUSALS, TOO_MANY_REQUESTS } from '../errors';
@@ -55,6 +56,12 @@ const datasetEntry = z.object({
   resolutions: z
     .array(z.object({ from: z.string(), minutes: z.number().int() }))
     .describe('the declared MTU length from each delivery day on, oldest first'),
+  row_kind: z
+    .enum(ROW_KINDS)
+    .describe(
+      'what a row is: keyedValues (one number per border or hub and MTU: /values, /series, /revisions, ' +
+        '/difference) or constraints (the flow-based domain, one row per constraint and MTU: /constraints)',
+    ),
   unit: z.string(),
   default: z.boolean().describe('the dataset the CLI and the other /v1 routes serve when none is named'),
 });
@@ -69,8 +76,9 @@ export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
         summary: 'The datasets the key reads',
         description:
           `The declared datasets (${DATASETS.join(', ')}) the key is scoped to, in declaration order: what each ` +
-          'holds, where it comes from, from which day and at which MTU resolution. Each is served at ' +
-          '/v1/datasets/{id}/values, /series, /revisions and /difference.',
+          'holds, where it comes from, from which day and at which MTU resolution. A dataset of keyed values ' +
+          '(row_kind keyedValues) is served at /v1/datasets/{id}/values, /series, /revisions and /difference; one ' +
+          'of the flow-based domain (row_kind constraints) at /v1/datasets/{id}/constraints.',
         tags: [DATASETS_TAG],
         security: SECURITY,
         querystring: z.strictObject({}),
@@ -119,6 +127,7 @@ export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
           from: period.from,
           minutes: period.minutes,
         })),
+        row_kind: declaration.rowKind,
         unit: declaration.unit,
         default: declaration.id === DEFAULT_DATASET,
       }));

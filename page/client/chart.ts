@@ -29,14 +29,8 @@ import {
 } from './chartRequest';
 import { DifferenceForm } from './differenceForm';
 import { h } from './dom';
-import {
-  instantText,
-  MARKET_TICK_INCREMENTS,
-  marketAxisLabels,
-  marketTicks,
-  marketTimeText,
-  parseMarketTime,
-} from './marketTime';
+import { marketTimeAxis, marketTimeSeries, mtuSteps } from './marketPlot';
+import { instantText, marketTimeText, parseMarketTime } from './marketTime';
 import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
 
 export type { ChartRequest, DayChange } from './chartRequest';
@@ -455,13 +449,9 @@ export class ChartView {
       this.drawn = { request, labels, colours, dashes, data };
       return;
     }
-    // Each MTU's value holds until the next MTU starts: drawn as steps.
-    const steps = uPlot.paths.stepped?.({ align: 1 });
+    const steps = mtuSteps();
     const series: uPlot.Series[] = [
-      {
-        value: (_plot, seconds) =>
-          seconds == null ? '—' : marketTimeText(new Date(seconds * 1000).toISOString()),
-      },
+      marketTimeSeries(),
       ...lines.map((line, index) => ({
         label: line.label,
         stroke: colours[index],
@@ -479,19 +469,9 @@ export class ChartView {
         series,
         scales: { x: { time: true } },
         axes: [
-          // Ticks on the market's clock (its midnights, its whole hours), not the browser's; a label is
-          // `HH:MM CEST` (and its date), ticks at least 90 px apart, so that labels never run together.
-          {
-            incrs: MARKET_TICK_INCREMENTS,
-            splits: (_plot, _axis, min, max, increment) => marketTicks(min, max, increment),
-            values: (_plot, splits) => {
-              const labels = marketAxisLabels(splits);
-              this.axisTicks = { seconds: [...splits], labels };
-              return labels;
-            },
-            size: 50,
-            space: 90,
-          },
+          marketTimeAxis((seconds, labels) => {
+            this.axisTicks = { seconds, labels };
+          }),
           { label: request.difference ? 'MW (newer − older)' : 'MW', size: 60 },
         ],
         legend: {

@@ -5,7 +5,10 @@
 const CORE = 'maxExchanges';
 
 /** `/v1/datasets/{dataset}/{leaf}`: the chart reads the dataset the page shows. */
-export function datasetPath(dataset: string, leaf: 'values' | 'revisions' | 'difference' | 'series'): string {
+export function datasetPath(
+  dataset: string,
+  leaf: 'values' | 'revisions' | 'difference' | 'series' | 'constraints',
+): string {
   return `/v1/datasets/${encodeURIComponent(dataset)}/${leaf}`;
 }
 

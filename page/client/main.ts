@@ -9,6 +9,7 @@ import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
 import { chooseDataset, datasetAsked, datasetOptionText, datasetSearch } from './datasetChoice';
 import { badDaysLink } from './dayCells';
 import { h } from './dom';
+import { DomainView } from './domainView';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
 import { OperatorPanel } from './operatorPanel';
@@ -26,7 +27,10 @@ interface PageHandle {
   /** The dataset shown (null until the key's datasets are read). */
   dataset: string | null;
   calendar: CalendarView | null;
+  /** The border chart: for a dataset of keyed values. */
   chart: ChartView | null;
+  /** The flow-based domain's view, in the chart's place: for a dataset of constraints. */
+  domain: DomainView | null;
   /** Present only for an operator key. */
   operator: OperatorPanel | null;
   ready: Promise<void>;
@@ -170,11 +174,17 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   const tomorrow = () => marketTomorrow(new Date(Date.now() + skewMs));
   const storedFrom = choice.shown?.stored_from ?? null;
   const calendar = new CalendarView({ api, config, tomorrow, firstDay, storedFrom });
-  const chart = new ChartView({ api, tomorrow, dataset: config.dataset, firstDay });
+  const domain =
+    choice.shown?.row_kind === 'constraints'
+      ? new DomainView({ api, dataset: config.dataset, firstDay, tomorrow })
+      : null;
+  const chart = domain ? null : new ChartView({ api, tomorrow, dataset: config.dataset, firstDay });
+  if (domain) calendar.onSelect((day) => void domain.showDay(day));
   const handle = window.jaoPage!;
   handle.dataset = config.dataset;
   handle.calendar = calendar;
   handle.chart = chart;
+  handle.domain = domain;
   const facts = new PageFacts(api, config.dataset);
   // Controls only for a key the API says is an operator's; a reader's page never has them.
   const keyInfo = await api.get<KeyInfo>('/v1/key').catch((error: unknown) => {
@@ -195,7 +205,7 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   const problem = choice.problem ? h('p', { class: 'problem', role: 'alert' }, choice.problem) : null;
   app.replaceChildren(
     header(config, true, datasetPicker(readable, config.dataset)),
-    h('main', {}, problem, facts.root, calendar.root, operator?.root, chart.root),
+    h('main', {}, problem, facts.root, calendar.root, operator?.root, chart?.root, domain?.root),
   );
   app.removeAttribute('aria-busy');
 
@@ -215,7 +225,8 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
       onEvent: (event) => {
         if (event.dataset !== config.dataset) return;
         calendar.dayChanged(event.day);
-        chart.dayChanged(event);
+        chart?.dayChanged(event);
+        domain?.dayChanged(event.day);
       },
       onState: (state) => {
         calendar.feedState = state;
@@ -241,7 +252,8 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   if (refused) return;
   // Each part says its own trouble on the page; only a refused key stops it.
   const [from, to] = calendar.defaultRange();
-  const loads = await Promise.allSettled([calendar.show(from, to), chart.start(), facts.refresh()]);
+  const view = domain ? domain.start(choice.shown?.stored_to ?? tomorrow()) : chart!.start();
+  const loads = await Promise.allSettled([calendar.show(from, to), view, facts.refresh()]);
   if (loads.some((load) => load.status === 'rejected' && load.reason instanceof UnauthorizedError))
     return refuse();
   const poll = async () => {
@@ -274,6 +286,7 @@ function boot(): void {
     dataset: null,
     calendar: null,
     chart: null,
+    domain: null,
     operator: null,
     ready: new Promise<void>((resolve) => {
       resolveReady = resolve;

@@ -106,6 +106,8 @@ export interface DatasetEntry {
   stored_from: string | null;
   stored_to: string | null;
   resolution_minutes: number;
+  /** keyedValues: the border chart; constraints: the flow-based domain's view (domainView.ts). */
+  row_kind: 'keyedValues' | 'constraints';
   unit: string;
   default: boolean;
 }
@@ -147,4 +149,22 @@ export interface DifferenceRow {
   base_mw: number | null;
   compare_mw: number | null;
   difference_mw: number | null;
+}
+
+/** The columns of a row of GET /v1/datasets/{dataset}/constraints that the domain view reads. */
+export interface ConstraintRow {
+  delivery_day: string;
+  mtu: string;
+  constraint_id: number;
+  tso: string | null;
+  cne_name: string | null;
+  direction: string | null;
+  /** The contingency's outaged branches' EICs; the N state is one branch without one (`[null]`), or none. */
+  contingency_eics: (string | null)[];
+  cont_name: string | null;
+  ram: number | null;
+  fmax: number | null;
+  /** Hub → PTDF, in the order JAO published the hubs. */
+  ptdfs: Record<string, number | null>;
+  revision: number;
 }

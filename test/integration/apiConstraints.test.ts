@@ -1,8 +1,9 @@
 // GET /v1/datasets/{dataset}/constraints: the real presolved rows stored through the day's write and served field
 // by field as stored, as known before and after a revision, in JSON, NDJSON and CSV; a dataset of border values
-// refused with its message; a key's dataset scope enforced.
+// refused with its message; a key's dataset scope enforced; one constraint's rows over days (constraint_id).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSTRAINT_COLUMNS } from '../../api/constraintColumns';
+import { DATASETS } from '../../domain/datasets';
 import { NUMERIC_FIELDS, PTDF_PREFIX, TEXT_FIELDS } from '../../domain/flowBased/fields';
 import type { Dataset } from '../../domain/types';
 import { createTestKey, type InjectedTestApi, injectTestApi } from '../helpers/api';
@@ -17,6 +18,8 @@ const PATH = `/v1/datasets/${DATASET}/constraints?from=${DAY}&to=${DAY}`;
 const REVISED_ID = 561;
 const REVISED_HOUR = 5;
 const REVISED_RAM = 1234;
+/** The datasets of the flow-based domain, as declared. */
+const FLOW_BASED = [DATASET, 'corePreFinalComputation', 'coreInitialComputation'];
 
 type Row = Record<string, unknown>;
 
@@ -205,6 +208,69 @@ describe('GET /v1/datasets/{dataset}/constraints', () => {
     expect(old.every((row) => row.revision === 1)).toBe(true);
   });
 
+  it('reads only the constraints constraint_id names, over days, in every format and as of an instant', async () => {
+    const all = (await json(PATH)).body;
+    const revisedId = (
+      await storedRow(
+        9999,
+        constraintDayRows(DAY)[REVISED_HOUR * PRESOLVED_PAGE.data.length]!.dateTimeUtc as string,
+      )
+    ).constraint_id as string;
+    const otherId = String(all.find((row) => row.constraint_id !== Number(revisedId))!.constraint_id);
+    const only = (ids: string[]) => all.filter((row) => ids.includes(String(row.constraint_id)));
+
+    const one = await json(`${PATH}&constraint_id=${revisedId}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toHaveLength(24);
+    expect(one.body).toEqual(only([revisedId]));
+    expect(one.body.map((row) => row.ram)).toContain(REVISED_RAM);
+    const two = await json(
+      `${PATH}&constraint_id=${otherId}&constraint_id=${revisedId}&constraint_id=${otherId}`,
+    );
+    expect(two.body).toHaveLength(48);
+    expect(two.body).toEqual(only([revisedId, otherId]));
+
+    const asOf = await json(`${PATH}&constraint_id=${revisedId}&as_of=2024-12-31T09:30:00Z`);
+    expect(asOf.body).toHaveLength(24);
+    expect(asOf.body.map((row) => row.ram)).not.toContain(REVISED_RAM);
+    expect(asOf.body.every((row) => row.revision === 1)).toBe(true);
+
+    const csv = await api.get(keys.flowBased, `${PATH}&constraint_id=${revisedId}&format=csv`);
+    const [header, ...lines] = parseCsv(await csv.text());
+    expect(header).toEqual(CONSTRAINT_COLUMNS.map((c) => c.name));
+    expect(lines.map((fields) => fields[3])).toEqual(one.body.map((row) => String(row.constraint_id)));
+    const ndjson = await api.get(
+      keys.flowBased,
+      `${PATH}&constraint_id=${revisedId}&format=ndjson&as_of=2024-12-31T09:30:00Z`,
+    );
+    const ndjsonRows = (await ndjson.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Row);
+    expect(ndjsonRows).toEqual(asOf.body);
+
+    // An id stored for no constraint of the dataset: no row.
+    expect((await json(`${PATH}&constraint_id=999999999`)).body).toEqual([]);
+  });
+
+  it('refuses a constraint_id that is not an id, and more than 100 of them', async () => {
+    const word = await json(`${PATH}&constraint_id=abc`);
+    expect(word.status).toBe(400);
+    expect(word.body).toMatchObject({
+      parameter: 'constraint_id',
+      message: "constraint_id: expected a constraint's id: a positive integer (the constraint_id column)",
+    });
+    expect((await json(`${PATH}&constraint_id=0`)).status).toBe(400);
+    const many = await json(
+      `${PATH}${Array.from({ length: 101 }, (_, i) => `&constraint_id=${i + 1}`).join('')}`,
+    );
+    expect(many.status).toBe(400);
+    expect(many.body).toMatchObject({
+      parameter: 'constraint_id',
+      message: 'constraint_id: at most 100 constraint ids',
+    });
+  });
+
   it('refuses a dataset of border values with a message naming what it serves', async () => {
     const answer = await json('/v1/datasets/maxExchanges/constraints', keys.core);
     expect(answer.status).toBe(404);
@@ -213,16 +279,13 @@ describe('GET /v1/datasets/{dataset}/constraints', () => {
       error: 'Not Found',
       message:
         'maxExchanges holds values by border or hub, not constraints: /v1/datasets/{dataset}/constraints serves ' +
-        'the flow-based domain (coreFinalComputation, corePreFinalComputation, coreInitialComputation); read ' +
-        'maxExchanges at /values',
+        `the flow-based domain (${FLOW_BASED.join(', ')}); read maxExchanges at /values`,
       parameter: 'dataset',
-      datasets: ['coreFinalComputation', 'corePreFinalComputation', 'coreInitialComputation'],
+      datasets: FLOW_BASED,
     });
     const unknown = await json(`/v1/datasets/nope/constraints?from=${DAY}&to=${DAY}`);
     expect(unknown.status).toBe(404);
-    expect(unknown.body.message).toMatch(
-      /^unknown dataset "nope" \(known: maxExchanges, .*coreFinalComputation.*\)$/,
-    );
+    expect(unknown.body.message).toBe(`unknown dataset "nope" (known: ${DATASETS.join(', ')})`);
   });
 
   it('is where the routes of values send a dataset of the flow-based domain', async () => {

@@ -131,6 +131,7 @@ describe('/v1/datasets/{dataset}/…', () => {
         stored_from: DAY,
         stored_to: DAY,
         resolution_minutes: 15,
+        row_kind: 'keyedValues',
         unit: 'MW',
         default: false,
       }),
@@ -142,6 +143,12 @@ describe('/v1/datasets/{dataset}/…', () => {
       stored_from: null,
       stored_to: null,
     });
+    // The page tells a dataset of the flow-based domain by its row kind, not by its id.
+    expect(every.body.filter((entry) => entry.row_kind === 'constraints').map((entry) => entry.id)).toEqual([
+      'coreFinalComputation',
+      'corePreFinalComputation',
+      'coreInitialComputation',
+    ]);
     expect((await api.get(null, '/v1/datasets')).status).toBe(401);
   });
 

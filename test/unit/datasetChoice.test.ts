@@ -18,6 +18,7 @@ const entry = (id: string, isDefault = false): DatasetEntry => ({
   stored_from: null,
   stored_to: null,
   resolution_minutes: 15,
+  row_kind: 'keyedValues',
   unit: 'MW',
   default: isDefault,
 });

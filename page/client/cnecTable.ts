@@ -1,0 +1,73 @@
+// The table of an hour's presolved CNECs (domainData.ts hourLines: the most limiting first); a CNEC's button, or a
+// click anywhere on its row, asks for its RAM over time.
+
+import { h } from './dom';
+import { type CnecLine, mwText, ptdfText } from './domainData';
+
+const HEADERS = [
+  'Rank',
+  'TSO',
+  'CNE',
+  'Direction',
+  'Contingency',
+  'RAM (MW)',
+  'Fmax (MW)',
+  'Largest |PTDF| (hub)',
+  'Revision',
+] as const;
+const NUMERIC = new Set<string>(['Rank', 'RAM (MW)', 'Fmax (MW)', 'Largest |PTDF| (hub)', 'Revision']);
+
+/** The table of `lines`, captioned; `chosen` is the constraint whose RAM is drawn (its row marked). */
+export function cnecTable(
+  lines: readonly CnecLine[],
+  caption: string,
+  chosen: number | null,
+  choose: (line: CnecLine) => void,
+): HTMLTableElement {
+  const body = h('tbody');
+  lines.forEach((line, index) => {
+    const isChosen = line.constraintId === chosen;
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'cnec',
+        'aria-pressed': String(isChosen),
+        title: `Draw the RAM of ${line.cneName} over time`,
+      },
+      line.cneName,
+    );
+    const row = h(
+      'tr',
+      { 'data-constraint-id': line.constraintId, class: isChosen ? 'chosen' : undefined },
+      h('td', { class: 'number' }, String(index + 1)),
+      h('td', {}, line.tso),
+      h('th', { scope: 'row' }, button),
+      h('td', {}, line.direction),
+      h('td', {}, line.contingency),
+      h('td', { class: 'number' }, mwText(line.ram)),
+      h('td', { class: 'number' }, mwText(line.fmax)),
+      h('td', { class: 'number' }, ptdfText(line.largest)),
+      h('td', { class: 'number' }, String(line.revision)),
+    );
+    row.addEventListener('click', () => choose(line));
+    body.append(row);
+  });
+  return h(
+    'table',
+    { class: 'cnecs' },
+    h('caption', {}, caption),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...HEADERS.map((header) =>
+          h('th', { scope: 'col', class: NUMERIC.has(header) ? 'number' : undefined }, header),
+        ),
+      ),
+    ),
+    body,
+  );
+}

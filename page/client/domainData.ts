@@ -1,0 +1,137 @@
+// The flow-based domain view's model (domainView.ts): a day's hours, an hour's presolved CNECs as the table lists
+// them (the most limiting first), and one CNEC's RAM as a line. Pure (no DOM): test/unit/domainData.test.ts.
+import { addDays, dayLengthHours, dayStartMs } from '../../domain/calendar';
+import { marketTimeText } from './marketTime';
+import type { ConstraintRow } from './types';
+
+const HOUR_MS = 3_600_000;
+
+/** Days drawn each side of the chosen day on the RAM chart. */
+export const RAM_DAYS_AROUND = 3;
+
+/** One MTU of a day: its UTC start and its market-time span. */
+export interface DayHour {
+  mtu: string;
+  label: string;
+}
+
+/** The day's hourly MTUs (23, 24 or 25), labelled `02:00–03:00 CET` on the market's clock. */
+export function dayHours(day: string): DayHour[] {
+  const start = dayStartMs(day);
+  return Array.from({ length: dayLengthHours(day) }, (_, index) => {
+    const from = new Date(start + index * HOUR_MS).toISOString();
+    const to = new Date(start + (index + 1) * HOUR_MS).toISOString();
+    const [fromTime, fromZone] = marketTimeText(from, false).split(' ');
+    const toText = marketTimeText(to, false);
+    // The zone once when both ends share it (03:00–04:00 CET), at each end when the clocks change between them.
+    const label = toText.endsWith(fromZone!) ? `${fromTime}–${toText}` : `${fromTime} ${fromZone}–${toText}`;
+    return { mtu: from, label: `${String(index + 1).padStart(2, '0')} · ${label}` };
+  });
+}
+
+/** A hub's PTDF: the largest in magnitude of a row. */
+export interface HubPtdf {
+  hub: string;
+  ptdf: number;
+}
+
+/** The hub whose PTDF is largest in magnitude (the first in published order on a tie); null when none is published. */
+export function largestPtdf(ptdfs: Readonly<Record<string, number | null>>): HubPtdf | null {
+  let best: HubPtdf | null = null;
+  for (const [hub, ptdf] of Object.entries(ptdfs)) {
+    if (ptdf === null) continue;
+    if (best === null || Math.abs(ptdf) > Math.abs(best.ptdf)) best = { hub, ptdf };
+  }
+  return best;
+}
+
+/**
+ * The N state (no outaged branch: JAO publishes one branch with every field null), else the contingency's published
+ * name, else its branch EICs.
+ */
+export function contingencyText(row: Pick<ConstraintRow, 'contingency_eics' | 'cont_name'>): string {
+  const eics = row.contingency_eics.filter((eic): eic is string => eic !== null);
+  if (eics.length === 0) return 'N state';
+  const name = row.cont_name?.trim();
+  return name ? name : eics.join(', ');
+}
+
+/** A line of the hour's table. */
+export interface CnecLine {
+  constraintId: number;
+  tso: string;
+  cneName: string;
+  direction: string;
+  contingency: string;
+  ram: number | null;
+  fmax: number | null;
+  largest: HubPtdf | null;
+  revision: number;
+}
+
+const text = (value: string | null) => value?.trim() || '—';
+
+/** The rows of the MTU starting at `mtu`, RAM ascending (the most limiting first; none last), then by constraint. */
+export function hourLines(rows: readonly ConstraintRow[], mtu: string): CnecLine[] {
+  const at = Date.parse(mtu);
+  return rows
+    .filter((row) => Date.parse(row.mtu) === at)
+    .map((row) => ({
+      constraintId: row.constraint_id,
+      tso: text(row.tso),
+      cneName: text(row.cne_name),
+      direction: text(row.direction),
+      contingency: contingencyText(row),
+      ram: row.ram,
+      fmax: row.fmax,
+      largest: largestPtdf(row.ptdfs),
+      revision: row.revision,
+    }))
+    .sort(
+      (a, b) =>
+        (a.ram ?? Number.POSITIVE_INFINITY) - (b.ram ?? Number.POSITIVE_INFINITY) ||
+        a.constraintId - b.constraintId,
+    );
+}
+
+/** One constraint's RAM by MTU (epoch seconds); an MTU without RAM has no point. */
+export function ramByMtu(rows: readonly ConstraintRow[]): Map<number, number> {
+  const values = new Map<number, number>();
+  for (const row of rows) if (row.ram !== null) values.set(Date.parse(row.mtu) / 1000, row.ram);
+  return values;
+}
+
+/** Every hourly MTU (epoch seconds) of the days from..to: the RAM chart's x, so that an hour not stored is a gap. */
+export function hourlyAxis(from: string, to: string): number[] {
+  const start = dayStartMs(from) / 1000;
+  const end = dayStartMs(addDays(to, 1)) / 1000;
+  return Array.from({ length: (end - start) / 3600 }, (_, index) => start + index * 3600);
+}
+
+/** Each line's value at each of `xs` (null: none), after `xs`: uPlot's aligned data. */
+export function alignOn(
+  xs: readonly number[],
+  lines: readonly { values: ReadonlyMap<number, number> }[],
+): [number[], ...(number | null)[][]] {
+  return [[...xs], ...lines.map((line) => xs.map((x) => line.values.get(x) ?? null))];
+}
+
+/** The days the RAM chart reads around `day`: RAM_DAYS_AROUND each side, within firstDay..lastDay. */
+export function ramRange(day: string, firstDay: string, lastDay: string): [string, string] {
+  const from = addDays(day, -RAM_DAYS_AROUND);
+  const to = addDays(day, RAM_DAYS_AROUND);
+  return [from < firstDay ? firstDay : from, to > lastDay ? lastDay : to];
+}
+
+/** `1,570 MW`-style text of a margin, whole MW as JAO publishes them; `—` for none. */
+export function mwText(value: number | null): string {
+  if (value === null) return '—';
+  return value.toLocaleString('en-GB', { maximumFractionDigits: 1 });
+}
+
+/** `DE −0.1234`: a hub and its PTDF to four decimals, the sign a true minus. */
+export function ptdfText(largest: HubPtdf | null): string {
+  if (!largest) return '—';
+  const value = largest.ptdf.toFixed(4).replace('-', '−');
+  return `${largest.hub} ${largest.ptdf > 0 ? '+' : ''}${value}`;
+}
