@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 /**
  * How a column is written. In JSON: `text` a string, `number` a number as published, `integer` an integer,
- * `boolean`, `day` YYYY-MM-DD, `instant` UTC ISO-8601 with milliseconds, `textList` an array of strings, `json` the
+ * `boolean`, `day` YYYY-MM-DD, `instant` UTC ISO-8601 with milliseconds, `textList` an array of strings (an element may be null), `json` the
  * stored JSON, `ptdfs` an object hub → PTDF in published order; null where the view holds NULL. In CSV the same
  * text, a list, the stored JSON and the PTDFs as their JSON text, NULL as an empty field.
  */
@@ -46,7 +46,12 @@ export const CONSTRAINT_COLUMNS = [
   published('cne_eic', 'the critical network element EIC'),
   published('cne_name', 'the critical network element as named by JAO'),
   published('direction', 'DIRECT or OPPOSITE'),
-  column('contingency_eics', 'textList', false, "the contingency's outaged branch EICs (empty: the N state)"),
+  column(
+    'contingency_eics',
+    'textList',
+    false,
+    "the EICs of the contingency's outaged branches by number (one null in the N state, where no branch is out)",
+  ),
   column('presolved', 'boolean', false, 'the constraint is in the presolved domain'),
   mw('ram', 'remaining available margin, MW'),
   mw('min_ram_target', 'fraction: max(0.2, min_ram_factor/100 − fuaf/fmax)'),
@@ -162,7 +167,7 @@ const KIND_SCHEMAS: Record<ColumnKind, z.ZodType> = {
   boolean: z.boolean(),
   day: z.string(),
   instant: z.string(),
-  textList: z.array(z.string()),
+  textList: z.array(z.string().nullable()),
   json: z.array(z.record(z.string(), z.unknown())),
   ptdfs: z.record(z.string(), z.number().nullable()),
 };
