@@ -40,7 +40,7 @@ export const CONSTRAINT_COLUMNS = [
     'constraint_id',
     'integer',
     false,
-    "the constraint's stable id in this database (element EIC, direction and contingency EICs; never JAO's row id)",
+    "the constraint's id in this database, the same across versions (its TSO, element EIC and name, direction and contingency EICs; never JAO's row id)",
   ),
   published('tso', 'the TSO that defines the constraint'),
   published('cne_eic', 'the critical network element EIC'),
