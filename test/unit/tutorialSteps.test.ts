@@ -68,11 +68,11 @@ describe('docs/tutorial.md', () => {
   it('asks the API and the simulator only paths they serve', () => {
     const routes =
       readFileSync(join(ROOT, 'api', 'routes', 'values.ts'), 'utf8') +
-      ['days.ts', 'runs.ts']
+      ['days.ts', 'runs.ts', 'constraints.ts']
         .map((file) => readFileSync(join(ROOT, 'api', 'routes', file), 'utf8'))
         .join('\n');
     for (const [, path] of scripts.matchAll(/127\.0\.0\.1:3000(\/v1\/[A-Za-z/]+)/g)) {
-      const pattern = path!.replace('/datasets/maxExchanges/', '/datasets/:dataset/');
+      const pattern = path!.replace(/\/datasets\/[A-Za-z]+\//, '/datasets/:dataset/');
       expect(routes, path).toContain(`'${pattern}'`);
     }
     const simulator = readFileSync(join(ROOT, 'simulator', 'app.ts'), 'utf8');
