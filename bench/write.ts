@@ -3,6 +3,7 @@
 // own (the COPY and the first write take turns, 15 days each), and the daily aggregate right after the writes (jao.max_exchanges_daily against the values). On TimescaleDB
 // the aggregate is materialized between the unchanged re-write and the changed pass, as its job would, so that the
 // changed pass revises materialized days; the job's time is printed too. `--smoke`: three days.
+// `--dataset coreFinalComputation` (or another dataset of the flow-based domain): bench/writeConstraints.ts instead.
 
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
