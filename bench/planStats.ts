@@ -2,7 +2,8 @@
 // scanned and the stored rows those scans read.
 
 /** The relations of the stored values: the tables, their TimescaleDB chunks (the compressed ones too). */
-const VALUE_RELATION = /^(observation|observation_history|_hyper_\d+_\d+_chunk)$/;
+const VALUE_RELATION =
+  /^(observation|observation_history|constraint_value|constraint_value_history|_hyper_\d+_\d+_chunk)$/;
 
 export interface PlanStats {
   /** Distinct relations of the stored values a scan ran on (chunks on TimescaleDB, tables otherwise). */

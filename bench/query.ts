@@ -32,6 +32,7 @@ import type { Dataset, DeliveryDay, Point, ValidatedDay } from '../domain/types'
 import { PROFILES } from '../simulator/profiles';
 import { createDatabaseSql } from './environment';
 import { type PlanStats, planStats } from './planStats';
+import { parseConstraintQueryArgs, runConstraintQueryBenchmark } from './queryConstraints';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
 import { type SeedShape, seedHistory } from './seedHistory';
 import { databaseUrlFor, pauseTimescaleJobs } from './write';
@@ -723,6 +724,8 @@ async function materializeDailyAggregate(pool: pg.Pool): Promise<number> {
 }
 
 export async function runQueryBenchmark(args: string[]): Promise<void> {
+  const domain = parseConstraintQueryArgs(args);
+  if (domain) return runConstraintQueryBenchmark(domain.dataset, domain.dayCount, domain.repetitions);
   const { dayCount, repetitions, dataset } = parseQueryArgs(args);
   const core = dataset === 'maxExchanges';
   const shape = seedShapeOf(dataset);

@@ -3,9 +3,11 @@
 // own (the COPY and the first write take turns, 15 days each), and the daily aggregate right after the writes (jao.max_exchanges_daily against the values). On TimescaleDB
 // the aggregate is materialized between the unchanged re-write and the changed pass, as its job would, so that the
 // changed pass revises materialized days; the job's time is printed too. `--smoke`: three days.
+// `--dataset coreFinalComputation` (or another dataset of the flow-based domain): bench/writeConstraints.ts instead.
 
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { parseDatasetArg } from '../cli/args';
 import { UsageError } from '../cli/errors';
 import { inLanes } from '../common/lanes';
 import { copyFrom } from '../db/copy';
@@ -15,6 +17,7 @@ import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
 import { CORE_ZONES } from '../domain/borders';
 import { addDays, dayWindow } from '../domain/calendar';
+import { type ConstraintDataset, isConstraintDataset } from '../domain/datasets';
 import type { DeliveryDay, Point, ValidatedDay } from '../domain/types';
 import { createDatabaseSql } from './environment';
 import { printTargets, ratio, takeSmokeFlag } from './report';
@@ -221,8 +224,28 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+/** `--dataset ID` taken out of the arguments: null for Core maxExchanges (the default), else a domain's dataset. */
+function takeDomainDataset(args: readonly string[]): { dataset: ConstraintDataset | null; rest: string[] } {
+  const at = args.indexOf('--dataset');
+  if (at < 0) return { dataset: null, rest: [...args] };
+  const dataset = parseDatasetArg('bench:write', args[at + 1] ?? '');
+  const rest = [...args.slice(0, at), ...args.slice(at + 2)];
+  if (dataset === 'maxExchanges') return { dataset: null, rest };
+  if (!isConstraintDataset(dataset))
+    throw new UsageError(
+      `bench:write: --dataset takes Core maxExchanges (the default) or a dataset of the flow-based domain, not ${dataset}`,
+    );
+  return { dataset, rest };
+}
+
 export async function runWriteBenchmark(args: string[]): Promise<void> {
-  const options = parseArgs(args);
+  const domain = takeDomainDataset(args);
+  if (domain.dataset !== null) {
+    const { runConstraintWriteBenchmark } =
+      require('./writeConstraints') as typeof import('./writeConstraints');
+    return runConstraintWriteBenchmark(domain.dataset, domain.rest);
+  }
+  const options = parseArgs(domain.rest);
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = `jao_bench_${process.pid}`;
   const admin = watchClient(new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') }));

@@ -25,6 +25,8 @@ export function columnOf(field: NumericField | TextField): string {
 
 export const NUMERIC_COLUMNS = NUMERIC_FIELDS.map(columnOf);
 export const VERSION_TEXT_COLUMNS = VERSION_TEXT_FIELDS.map(columnOf);
+const NUMERIC_PAIRS = NUMERIC_FIELDS.map((field, i) => [field, NUMERIC_COLUMNS[i]!] as const);
+const VERSION_TEXT_PAIRS = VERSION_TEXT_FIELDS.map((field, i) => [field, VERSION_TEXT_COLUMNS[i]!] as const);
 
 /** One version as jsonb_to_recordset reads it: keys are the columns. */
 export type ConstraintRecord = Record<string, string | number | boolean | null | unknown[] | object>;
@@ -81,8 +83,8 @@ function recordOf({ key, row }: KeyedConstraintRow): ConstraintRecord {
     jao_id: row.jaoId,
     presolved: row.presolved,
   };
-  for (const field of NUMERIC_FIELDS) record[columnOf(field)] = row.numbers[field];
-  for (const field of VERSION_TEXT_FIELDS) record[columnOf(field)] = row.texts[field];
+  for (const [field, column] of NUMERIC_PAIRS) record[column] = row.numbers[field];
+  for (const [field, column] of VERSION_TEXT_PAIRS) record[column] = row.texts[field];
   record.contingencies = row.contingencies.map((branch) => ({ number: branch.number, ...branch.fields }));
   record.ptdf_hubs = row.ptdfs.map(([hub]) => hub);
   record.ptdf_values = row.ptdfs.map(([, ptdf]) => ptdf);

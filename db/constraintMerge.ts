@@ -10,6 +10,7 @@ import {
   NUMERIC_COLUMNS,
   VERSION_TEXT_COLUMNS,
 } from './constraintContent';
+import { insertFreshConstraintDay } from './constraintCopy';
 import type { ContentOutcome, DayState } from './dayWriteTypes';
 
 /** The columns of a version, in jao.constraint_value's order, and their types for jsonb_to_recordset. */
@@ -101,8 +102,12 @@ interface MergeCounts {
 }
 
 /**
- * Merges the day's versions with the stored ones in one statement: changed and vanished versions to history (a
- * vanished one deleted), new and changed ones upserted; slots a refusal protects are neither vanished nor replaced.
+ * Registers the day's constraints, then merges the day's versions with the stored ones in one statement: changed
+ * and vanished versions to history (a vanished one deleted), new and changed ones upserted; slots a refusal protects
+ * are neither vanished nor replaced. `fresh`: the day has nothing stored (its first write), its versions are COPYed.
+ * Stored and incoming versions are paired once by a FULL JOIN, which no plan can run as a nested loop: the row
+ * estimates of jsonb_to_recordset (100) and of a day's window are far off, and a nested anti join of two days'
+ * versions took half a second.
  */
 export async function mergeConstraintDay(
   client: pg.PoolClient,
@@ -110,8 +115,13 @@ export async function mergeConstraintDay(
   day: DeliveryDay,
   content: ConstraintDayContent,
   state: DayState,
+  fresh: boolean,
 ): Promise<ContentOutcome & { newConstraints: number }> {
   const { ids, created } = await registerConstraints(client, dataset, content, state.txTime);
+  if (fresh) {
+    const outcome = await insertFreshConstraintDay(client, dataset, day, content.records, ids, state);
+    return { ...outcome, newSeries: created, newConstraints: created };
+  }
   const rows: ConstraintRecord[] = content.records.map((record) => {
     const { constraint_key: key, ...rest } = record;
     return { ...rest, constraint_id: ids.get(key as string)! };
@@ -124,45 +134,48 @@ export async function mergeConstraintDay(
     `WITH incoming AS MATERIALIZED (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_TYPE})
      ),
-     protected AS (
+     protected AS MATERIALIZED (
         SELECT * FROM jsonb_to_recordset($2::jsonb) AS p(constraint_id bigint, mtu timestamptz)
      ),
-     stored AS MATERIALIZED (
-        SELECT v.* FROM jao.constraint_value v
-         WHERE v.dataset = $3 AND v.mtu >= $5 AND v.mtu < $6
+     pairs AS MATERIALIZED (
+        SELECT s.constraint_id AS stored_id, s.content_sha256 AS stored_sha, s AS stored, i.*
+          FROM (SELECT * FROM jao.constraint_value
+                 WHERE dataset = $3 AND delivery_day = $4::date AND mtu >= $5 AND mtu < $6) AS s
+          FULL JOIN incoming i ON i.constraint_id = s.constraint_id AND i.mtu = s.mtu
      ),
      changed AS (
-        SELECT s.* FROM stored s JOIN incoming i USING (constraint_id, mtu)
-         WHERE s.content_sha256 <> i.content_sha256
-           AND NOT EXISTS (SELECT 1 FROM protected p WHERE p.constraint_id = s.constraint_id AND p.mtu = s.mtu)
+        SELECT p.* FROM pairs p
+         WHERE p.stored_id IS NOT NULL AND p.constraint_id IS NOT NULL AND p.stored_sha <> p.content_sha256
+           AND NOT EXISTS (SELECT 1 FROM protected x WHERE x.constraint_id = p.constraint_id AND x.mtu = p.mtu)
      ),
      vanished AS (
-        SELECT s.* FROM stored s
-         WHERE NOT $7::boolean
-           AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.constraint_id = s.constraint_id AND i.mtu = s.mtu)
-           AND NOT EXISTS (SELECT 1 FROM protected p WHERE p.constraint_id = s.constraint_id AND p.mtu = s.mtu)
+        SELECT (p.stored).constraint_id, (p.stored).mtu, p.stored FROM pairs p
+         WHERE NOT $7::boolean AND p.constraint_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM protected x
+                            WHERE x.constraint_id = (p.stored).constraint_id AND x.mtu = (p.stored).mtu)
      ),
      to_history AS (
         INSERT INTO jao.constraint_value_history (${STORED_COLUMNS.join(', ')}, valid_from, valid_to)
-        SELECT ${STORED_COLUMNS.join(', ')}, updated_at, $8::timestamptz FROM changed
+        SELECT ${list('(stored).', STORED_COLUMNS)}, (stored).updated_at, $8::timestamptz FROM changed
         UNION ALL
-        SELECT ${STORED_COLUMNS.join(', ')}, updated_at, $8::timestamptz FROM vanished
+        SELECT ${list('(stored).', STORED_COLUMNS)}, (stored).updated_at, $8::timestamptz FROM vanished
         RETURNING 1
      ),
      deleted AS (
         DELETE FROM jao.constraint_value v USING vanished x
-         WHERE v.mtu = x.mtu AND v.constraint_id = x.constraint_id
+         WHERE v.mtu = x.mtu AND v.constraint_id = x.constraint_id AND v.mtu >= $5 AND v.mtu < $6
         RETURNING 1
      ),
      fresh AS (
-        SELECT i.*, h.revision AS last_revision, h.first_seen_at AS first_seen_before
-          FROM incoming i
+        SELECT p.*, h.revision AS last_revision, h.first_seen_at AS first_seen_before
+          FROM pairs p
           LEFT JOIN LATERAL (
             SELECT max(revision) AS revision, min(first_seen_at) AS first_seen_at
               FROM jao.constraint_value_history x
-             WHERE x.constraint_id = i.constraint_id AND x.mtu = i.mtu
+             WHERE $10::boolean AND x.constraint_id = p.constraint_id AND x.mtu = p.mtu
+               AND x.mtu >= $5 AND x.mtu < $6
           ) h ON true
-         WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.constraint_id = i.constraint_id AND s.mtu = i.mtu)
+         WHERE p.stored_id IS NULL
      ),
      inserted AS (
         INSERT INTO jao.constraint_value (${STORED_COLUMNS.join(', ')})
@@ -173,19 +186,17 @@ export async function mergeConstraintDay(
      ),
      updated AS (
         UPDATE jao.constraint_value v
-           SET ${CONTENT_COLUMNS.map((c) => `${c} = i.${c}`).join(', ')},
+           SET ${CONTENT_COLUMNS.map((c) => `${c} = c.${c}`).join(', ')},
                revision = v.revision + 1, updated_at = $8, derivation_id = $9
-          FROM incoming i
-         WHERE v.mtu = i.mtu AND v.constraint_id = i.constraint_id
-           AND v.mtu >= $5 AND v.mtu < $6
-           AND EXISTS (SELECT 1 FROM changed c WHERE c.constraint_id = i.constraint_id AND c.mtu = i.mtu)
+          FROM changed c
+         WHERE v.mtu = c.mtu AND v.constraint_id = c.constraint_id AND v.mtu >= $5 AND v.mtu < $6
         RETURNING 1
      )
      SELECT (SELECT count(*) FROM updated)::text AS changed,
             (SELECT count(*) FROM deleted)::text AS vanished,
             (SELECT count(*) FROM inserted)::text AS added,
             (SELECT count(*) FROM fresh WHERE last_revision IS NOT NULL)::text AS returned,
-            (SELECT count(*) FROM stored)::text AS stored_before,
+            (SELECT count(*) FROM pairs WHERE stored_id IS NOT NULL)::text AS stored_before,
             (SELECT count(*) FROM to_history)::text AS history`,
     [
       JSON.stringify(rows),
@@ -197,6 +208,7 @@ export async function mergeConstraintDay(
       content.protectAll,
       state.txTime,
       state.derivationId,
+      state.revisionCount > 0,
     ],
   );
   const counts = result.rows[0]!;

@@ -79,7 +79,8 @@ export async function writeDay(
     let outcome: ContentOutcome | null = null;
     if (content && !unchanged) {
       if ('kind' in content) {
-        outcome = await mergeConstraintDay(client, input.dataset, input.day, content, state);
+        const fresh = state.revisionCount === 0 && reprocess === null;
+        outcome = await mergeConstraintDay(client, input.dataset, input.day, content, state, fresh);
       } else {
         registered = await registerSeries(client, input.dataset, content, state.txTime, cache);
         outcome =

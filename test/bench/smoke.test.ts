@@ -10,10 +10,12 @@ import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
 import { TARGET_NAMES as MIGRATE_TARGETS } from '../../bench/migrate';
 import { TARGET_NAMES as PAGE_TARGETS } from '../../bench/page';
 import { TARGET_NAMES as QUERY_TARGETS } from '../../bench/query';
+import { CONSTRAINT_TARGET_NAMES as QUERY_DOMAIN_TARGETS } from '../../bench/queryConstraints';
 import { TARGET_LINE } from '../../bench/report';
 import { TARGET_NAMES as REPROCESS_TARGETS } from '../../bench/reprocess';
 import { TARGET_NAMES as RESTORE_TARGETS } from '../../bench/restore';
 import { TARGET_NAMES as WRITE_TARGETS } from '../../bench/write';
+import { CONSTRAINT_TARGET_NAMES as WRITE_DOMAIN_TARGETS } from '../../bench/writeConstraints';
 import { createTestNamespace } from '../helpers/namespace';
 import { TEST_CLI_ENV } from '../helpers/processes';
 
@@ -91,6 +93,31 @@ describe.concurrent('benchmarks in smoke mode', () => {
     '%s runs to the end and judges every target',
     async (name, targets, temporal) => {
       const run = await runSmoke(name, temporal);
+      const output = `stdout:\n${run.stdout}\nstderr:\n${run.stderr.slice(-4000)}`;
+      expect(run.code, output).toBe(0);
+      expect(run.stdout, output).toMatch(/ratio (\d+\.\d+|n\/a)/);
+      const judged = run.stdout
+        .split('\n')
+        .map((line) => TARGET_LINE.exec(line)?.[1])
+        .filter((target) => target !== undefined);
+      expect(judged, output).toEqual([...targets]);
+    },
+    SMOKE_TIMEOUT_MS,
+  );
+});
+
+/** The benchmarks with a section for the flow-based domain, run on it. */
+const DOMAIN_BENCHES: [string, readonly string[]][] = [
+  ['write', WRITE_DOMAIN_TARGETS],
+  ['query', QUERY_DOMAIN_TARGETS],
+];
+
+describe.concurrent('benchmarks in smoke mode on the flow-based domain', () => {
+  it.each(DOMAIN_BENCHES)(
+    '%s --dataset coreFinalComputation runs to the end and judges every target',
+    async (name, targets) => {
+      const args = ['--smoke', '--dataset', 'coreFinalComputation'];
+      const run = await runBench(name, args, await environmentFor(`${name}-domain`, false));
       const output = `stdout:\n${run.stdout}\nstderr:\n${run.stderr.slice(-4000)}`;
       expect(run.code, output).toBe(0);
       expect(run.stdout, output).toMatch(/ratio (\d+\.\d+|n\/a)/);

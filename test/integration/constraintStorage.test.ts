@@ -173,4 +173,21 @@ describe('the presolved domain stored', () => {
     ]);
     expect(changes.rows[0].ram_after).toBe(1234);
   });
+
+  it("flags a version whose published fields break an identity, on a day's first write too", async () => {
+    const day = '2025-01-02';
+    const rows = constraintDayRows(day, (row, hour) =>
+      hour === 1 && row.id === 161 ? { ...row, fref: Number(row.fref) + 3 } : row,
+    );
+    const written = await writeConstraintDay(db.pool, DATASET, day, rows, '2025-01-01T08:00:00Z');
+    expect(written.status).toBe('complete');
+    const flagged = await db.pool.query(
+      `SELECT jao_id, identity_breaks FROM jao.constraints
+        WHERE dataset = $1 AND delivery_day = $2 AND identity_breaks IS NOT NULL`,
+      [DATASET, day],
+    );
+    expect(flagged.rows).toEqual([
+      { jao_id: '161', identity_breaks: [{ identity: 'fref = frefInit − fnrao', difference: 3 }] },
+    ]);
+  });
 });

@@ -1,0 +1,205 @@
+// `npm run bench:write -- --dataset coreFinalComputation [--days N | --smoke]`: the flow-based domain's write path
+// (db/writeDay.ts with the day's constraint rows) against a COPY of the same versions into a table with the columns,
+// primary key and indexes of jao.constraint_value, on a database of its own. The days are the simulator's (about
+// 2,900 presolved rows each): first as published (a fresh day), then after one revision (about a fifth of the
+// versions changed, a few constraints gone, a few new). The COPY and the write take turns, SLICE_DAYS days each,
+// so that load from elsewhere on the machine falls on both alike. `--smoke`: two days.
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { parseCommandArgs } from '../cli/args';
+import { UsageError } from '../cli/errors';
+import { type ConstraintRecord, constraintDayContent } from '../db/constraintContent';
+import { readEngine } from '../db/engine';
+import { migrate } from '../db/migrate';
+import { createPool, watchClient } from '../db/pool';
+import { writeDay } from '../db/writeDay';
+import { type ConstraintDataset, declarationOf } from '../domain/datasets';
+import type { DeliveryDay, ValidatedDay } from '../domain/types';
+import { DOMAIN_ENDPOINTS, type DomainEndpoint } from '../simulator/flowBased/endpoints';
+import { copyConstraintDay, createBaselineTable } from './constraintCopy';
+import { dayRange, simulatedDomain } from './constraintDays';
+import { createDatabaseSql } from './environment';
+import { printTargets, ratio, takeSmokeFlag } from './report';
+import { databaseUrlFor, pauseTimescaleJobs } from './write';
+
+const SHARE_OF_COPY = 0.8;
+export const CONSTRAINT_TARGET_NAMES = [
+  `fresh day ≥ ${SHARE_OF_COPY} × COPY`,
+  `revised day ≥ ${SHARE_OF_COPY} × COPY`,
+] as const;
+const SLICE_DAYS = 5;
+const FIRST_DAY: DeliveryDay = '2025-03-03';
+
+interface Day {
+  day: DeliveryDay;
+  validated: ValidatedDay;
+  /** The versions as the baseline COPYs them. */
+  records: ConstraintRecord[];
+}
+
+interface Pass {
+  rows: number;
+  seconds: number;
+  changed: number;
+}
+
+export function parseConstraintWriteArgs(argv: string[]): { days: number } {
+  const { smoke, rest } = takeSmokeFlag(argv);
+  const { values } = parseCommandArgs('bench:write', rest, { days: { type: 'string' } }, 0);
+  if (smoke) {
+    if (values.days !== undefined)
+      throw new UsageError('bench:write: --smoke writes two days: leave --days out');
+    return { days: 2 };
+  }
+  const days = Number(values.days ?? 30);
+  if (!Number.isInteger(days) || days < 1 || days > 3660)
+    throw new UsageError('bench:write: --days must be a whole number from 1 to 3660');
+  return { days };
+}
+
+function endpointOf(dataset: ConstraintDataset): DomainEndpoint {
+  const endpoint = declarationOf(dataset).endpoint;
+  const found = DOMAIN_ENDPOINTS.find((e) => e === endpoint);
+  if (!found) throw new Error(`bench:write: the simulator serves no domain for ${dataset}`);
+  return found;
+}
+
+async function writePass(pool: pg.Pool, dataset: ConstraintDataset, days: readonly Day[]): Promise<Pass> {
+  const pass: Pass = { rows: 0, seconds: 0, changed: 0 };
+  const started = performance.now();
+  for (const { day, validated } of days) {
+    const result = await writeDay(pool, {
+      dataset,
+      day,
+      status: 'complete',
+      validated,
+      expectedMtus: validated.expectedMtus,
+      rawResponseId: null,
+      workflowId: 'bench',
+    });
+    pass.rows += result.points;
+    pass.changed += result.changedPoints + result.newPoints + result.vanishedPoints;
+  }
+  pass.seconds = (performance.now() - started) / 1000;
+  return pass;
+}
+
+async function copyPass(
+  pool: pg.Pool,
+  table: string,
+  dataset: ConstraintDataset,
+  days: readonly Day[],
+  idOf: (key: string) => number,
+): Promise<Pass> {
+  const client = await pool.connect();
+  try {
+    const started = performance.now();
+    let rows = 0;
+    for (const { day, records } of days)
+      rows += await copyConstraintDay(client, table, { dataset, day, records, idOf });
+    return { rows, seconds: (performance.now() - started) / 1000, changed: 0 };
+  } finally {
+    client.release();
+  }
+}
+
+/** The baseline and the write path over `days`, taking turns slice by slice. */
+async function inTurns(
+  pool: pg.Pool,
+  table: string,
+  dataset: ConstraintDataset,
+  days: readonly Day[],
+  idOf: (key: string) => number,
+): Promise<{ copy: Pass; write: Pass }> {
+  const copy: Pass = { rows: 0, seconds: 0, changed: 0 };
+  const write: Pass = { rows: 0, seconds: 0, changed: 0 };
+  for (let i = 0; i < days.length; i += SLICE_DAYS) {
+    const slice = days.slice(i, i + SLICE_DAYS);
+    for (const [total, pass] of [
+      [copy, await copyPass(pool, table, dataset, slice, idOf)],
+      [write, await writePass(pool, dataset, slice)],
+    ] as const) {
+      total.rows += pass.rows;
+      total.seconds += pass.seconds;
+      total.changed += pass.changed;
+    }
+  }
+  return { copy, write };
+}
+
+export async function runConstraintWriteBenchmark(dataset: ConstraintDataset, args: string[]): Promise<void> {
+  const options = parseConstraintWriteArgs(args);
+  const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const database = `jao_bench_fb_${process.pid}`;
+  const admin = watchClient(new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') }));
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.query(createDatabaseSql(database));
+  const pool = createPool(databaseUrlFor(serverUrl, database), { max: 2, applicationName: 'bench:write' });
+  try {
+    await migrate(pool);
+    const engine = await readEngine(pool);
+    if (engine.kind === 'timescaledb') await pauseTimescaleJobs(pool);
+    const domain = simulatedDomain(endpointOf(dataset));
+    const ids = new Map<string, number>();
+    const idOf = (key: string) => {
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = ids.size + 1;
+        ids.set(key, id);
+      }
+      return id;
+    };
+    const started = performance.now();
+    const dayOf = (day: DeliveryDay, revisions: number): Day => {
+      const validated = domain.day(day, revisions);
+      const records = constraintDayContent({
+        accepted: validated.constraintRows ?? [],
+        rejections: [],
+      }).records;
+      return { day, validated, records };
+    };
+    const list = dayRange(FIRST_DAY, options.days);
+    const fresh = list.map((day) => dayOf(day, 0));
+    const revised = list.map((day) => dayOf(day, 1));
+    const made = (performance.now() - started) / 1000;
+    const total = fresh.reduce((sum, d) => sum + d.records.length, 0);
+    console.log(
+      `bench:write: ${dataset}, ${options.days} simulated days from ${FIRST_DAY}, ${total.toLocaleString('en')} ` +
+        `versions as first published, then once revised (made and judged in ${made.toFixed(1)} s, outside the ` +
+        `timings); baseline: COPY text into a table LIKE jao.constraint_value INCLUDING ALL; ${engine.line}`,
+    );
+    await createBaselineTable(pool, 'bench_constraint_fresh');
+    await createBaselineTable(pool, 'bench_constraint_revised');
+    const first = await inTurns(pool, 'bench_constraint_fresh', dataset, fresh, idOf);
+    const second = await inTurns(pool, 'bench_constraint_revised', dataset, revised, idOf);
+    const rate = (pass: Pass) => pass.rows / pass.seconds;
+    const print = (name: string, pass: Pass, baseline: Pass) =>
+      console.log(
+        `${name.padEnd(34)} ${pass.seconds.toFixed(2).padStart(7)} s ${Math.round(rate(pass)).toLocaleString('en').padStart(9)} rows/s` +
+          `  ${ratio(rate(pass), rate(baseline))} (to COPY)${pass.changed ? `  (${pass.changed.toLocaleString('en')} versions changed, new or gone)` : ''}`,
+      );
+    print('COPY, fresh days (baseline)', first.copy, first.copy);
+    print('write path, fresh days', first.write, first.copy);
+    print('COPY, revised days (baseline)', second.copy, second.copy);
+    print('write path, revised days', second.write, second.copy);
+    const freshRatio = rate(first.write) / rate(first.copy);
+    const revisedRatio = rate(second.write) / rate(second.copy);
+    printTargets([
+      {
+        name: CONSTRAINT_TARGET_NAMES[0],
+        met: freshRatio >= SHARE_OF_COPY,
+        measured: `${freshRatio.toFixed(2)} × COPY`,
+      },
+      {
+        name: CONSTRAINT_TARGET_NAMES[1],
+        met: revisedRatio >= SHARE_OF_COPY,
+        measured: `${revisedRatio.toFixed(2)} × COPY`,
+      },
+    ]);
+  } finally {
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
+}
