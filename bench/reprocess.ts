@@ -29,6 +29,7 @@ import { readWorkflowBundle } from '../workers/workflowBundle';
 import { Cleanup, createPassDatabase, temporalFor, workflowBundleFor } from './backfill';
 import { cpuPerDayLine, measurePassCpu, type PassCpu, selfCpuSeconds } from './processStats';
 import { printTargets, ratio, type Target, takeSmokeFlag } from './report';
+import { fetchAndKeep } from './storedAnswer';
 import { startWorkerProcess } from './workerProcess';
 
 const DATASET: Dataset = 'maxExchanges';
@@ -117,8 +118,7 @@ export async function storeDays(
     const workflowExecution = { workflowId: dayWorkflowId(dataset, day), runId: 'bench' };
     const run = <A, R>(fn: (input: A) => Promise<R>, input: A): Promise<R> =>
       new MockActivityEnvironment({ workflowExecution }, { logger }).run(fn, input) as Promise<R>;
-    const fetched = await run(fetch.fetchDayFromJao, { dataset, day });
-    const ref = { dataset, day, rawResponseId: fetched.rawResponseId };
+    const ref = { dataset, day, rawResponseId: await fetchAndKeep(run, fetch, store, dataset, day) };
     const written = await run(store.writeStoredDay, ref);
     if (written.status !== 'complete')
       throw new Error(`${buildId}: ${dataset} ${day} stored ${written.status}`);

@@ -32,6 +32,7 @@ import {
   findDataset,
   unknownDatasetMessage,
 } from '../domain/datasets';
+import { plannedRequests } from '../domain/plannedRequests';
 import { DEFAULT_REPROCESS_CONCURRENCY } from '../domain/reprocessInputs';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { startSimulator } from '../simulator/server';
@@ -228,13 +229,15 @@ async function measureDataset(
 
   const { years, objects } = await sizeByYear(store);
   const perYear = daysByYear(days);
-  const backfillRate = DEFAULT_REQUESTS_PER_MINUTE / 60;
+  // Days a second at the budget: a paged day (the flow-based domain) costs its probe and pages.
+  const planned = plannedRequests(dataset, 1);
+  const backfillRate = DEFAULT_REQUESTS_PER_MINUTE / 60 / planned.requests;
   const line = (label: string, s: number, rest: string) =>
     console.log(`${label.padEnd(46)} ${s.toFixed(1).padStart(8)} s ${rest}`);
   line(
     'backfill at the default budget (baseline)',
     days.length / backfillRate,
-    `${backfillRate.toFixed(2).padStart(8)} days/s  (one request per day at JAO_MAX_REQUESTS_PER_MINUTE ${DEFAULT_REQUESTS_PER_MINUTE})`,
+    `${backfillRate.toFixed(2).padStart(8)} days/s  (${planned.requests} request${planned.requests === 1 ? '' : 's'} a day at JAO_MAX_REQUESTS_PER_MINUTE ${DEFAULT_REQUESTS_PER_MINUTE})`,
   );
   line(
     'archive (jao archive: ship every write)',
@@ -315,7 +318,8 @@ export async function runRestoreBenchmark(args: string[]): Promise<void> {
 
 /** The targets over every dataset measured: each must hold for all of them. */
 function judge(passes: DatasetPass[]): Target[] {
-  const backfillRate = DEFAULT_REQUESTS_PER_MINUTE / 60;
+  const backfillRate = (pass: DatasetPass) =>
+    DEFAULT_REQUESTS_PER_MINUTE / 60 / plannedRequests(pass.dataset, 1).requests;
   const each = (figure: (pass: DatasetPass) => string) =>
     passes.map((pass) => `${pass.dataset} ${figure(pass)}`).join(', ') || 'no dataset measured';
   const core = passes.find((pass) => pass.dataset === DEFAULT_DATASET);
@@ -340,8 +344,8 @@ function judge(passes: DatasetPass[]): Target[] {
       name: TARGET_NAMES[2],
       met:
         passes.length > 0 &&
-        passes.every((p) => p.days / p.archiveSeconds >= TARGETS.timesBackfill * backfillRate),
-      measured: each((p) => `${(p.days / p.archiveSeconds / backfillRate).toFixed(1)} ×`),
+        passes.every((p) => p.days / p.archiveSeconds >= TARGETS.timesBackfill * backfillRate(p)),
+      measured: each((p) => `${(p.days / p.archiveSeconds / backfillRate(p)).toFixed(1)} ×`),
     },
     {
       name: TARGET_NAMES[3],
