@@ -864,11 +864,10 @@ COMMENT ON FUNCTION jao.drop_archived_raw_bodies(verified_ids bigint[], keep_day
 CREATE FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) RETURNS TABLE(mtu timestamp with time zone, delivery_day date, border text, from_zone text, to_zone text, value_mw double precision, revision integer, first_seen_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision,
-         v.first_seen_at, v.valid_from
-    FROM jao.max_exchanges_history v
-   WHERE v.valid_from <= $1
-     AND (v.valid_to IS NULL OR v.valid_to > $1)
+  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
+         v.updated_at
+    FROM jao.dataset_values_as_of($1) v
+   WHERE v.dataset = 'maxExchanges'
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) OWNER TO postgres;
@@ -886,34 +885,13 @@ COMMENT ON FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) IS 'The
 CREATE FUNCTION jao.max_exchanges_history_range(borders text[], from_day date, to_day date) RETURNS TABLE(mtu timestamp with time zone, delivery_day date, border text, from_zone text, to_zone text, value_mw double precision, revision integer, first_seen_at timestamp with time zone, valid_from timestamp with time zone, valid_to timestamp with time zone)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-  SELECT v.mtu, (v.mtu AT TIME ZONE 'Europe/Amsterdam')::date, b.border, b.from_zone, b.to_zone, v.value_mw,
-         v.revision, v.first_seen_at, v.valid_from, v.valid_to
-    FROM (
-      SELECT c.series_id, c.mtu, c.value_mw, c.revision, c.first_seen_at, c.updated_at AS valid_from,
-             NULL::timestamptz AS valid_to
-        FROM jao.max_exchanges_values c
-       WHERE CASE WHEN $1 IS NULL THEN true
-                  WHEN cardinality($1) = 1
-                    THEN c.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
-                  ELSE c.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
-                                                  WHERE x.border = ANY ($1)))
-             END
-         AND ($2 IS NULL OR c.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
-         AND ($3 IS NULL OR c.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
-      UNION ALL
-      SELECT h.series_id, h.mtu, h.value_mw, h.revision, h.first_seen_at, h.valid_from, h.valid_to
-        FROM jao.max_exchanges_superseded h
-       WHERE CASE WHEN $1 IS NULL THEN true
-                  WHEN cardinality($1) = 1
-                    THEN h.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
-                  ELSE h.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
-                                                  WHERE x.border = ANY ($1)))
-             END
-         AND ($2 IS NULL OR h.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
-         AND ($3 IS NULL OR h.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
-    ) AS v
-    LEFT JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
-   WHERE $1 IS NOT NULL OR b.series_id IS NOT NULL
+  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
+         v.valid_from, v.valid_to
+    FROM jao.dataset_values_history v
+   WHERE v.dataset = 'maxExchanges'
+     AND ($1 IS NULL OR v.border = ANY ($1))
+     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
+     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_history_range(borders text[], from_day date, to_day date) OWNER TO postgres;
@@ -931,19 +909,13 @@ COMMENT ON FUNCTION jao.max_exchanges_history_range(borders text[], from_day dat
 CREATE FUNCTION jao.max_exchanges_range(borders text[], from_day date, to_day date) RETURNS TABLE(mtu timestamp with time zone, delivery_day date, border text, from_zone text, to_zone text, value_mw double precision, revision integer, first_seen_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-  SELECT v.mtu, (v.mtu AT TIME ZONE 'Europe/Amsterdam')::date, b.border, b.from_zone, b.to_zone, v.value_mw,
-         v.revision, v.first_seen_at, v.updated_at
-    FROM jao.max_exchanges_values v
-    LEFT JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
-   WHERE ($1 IS NOT NULL OR b.series_id IS NOT NULL)
-     AND CASE WHEN $1 IS NULL THEN true
-              WHEN cardinality($1) = 1
-                THEN v.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
-              ELSE v.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
-                                              WHERE x.border = ANY ($1)))
-         END
-     AND ($2 IS NULL OR v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
-     AND ($3 IS NULL OR v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
+  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
+         v.updated_at
+    FROM jao.dataset_values v
+   WHERE v.dataset = 'maxExchanges'
+     AND ($1 IS NULL OR v.border = ANY ($1))
+     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
+     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_range(borders text[], from_day date, to_day date) OWNER TO postgres;
@@ -963,9 +935,13 @@ CREATE FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_
     AS $_$
   SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
          v.valid_from
-    FROM jao.max_exchanges_history_range($1, $2, $3) v
-   WHERE v.valid_from <= $4
+    FROM jao.dataset_values_history v
+   WHERE v.dataset = 'maxExchanges'
+     AND v.valid_from <= $4
      AND (v.valid_to IS NULL OR v.valid_to > $4)
+     AND ($1 IS NULL OR v.border = ANY ($1))
+     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
+     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_day date, at timestamp with time zone) OWNER TO postgres;
@@ -3684,15 +3660,15 @@ COMMENT ON COLUMN jao.max_exchanges.updated_at IS 'when this version became curr
 --
 
 CREATE VIEW jao.max_exchanges_borders AS
- SELECT s.border,
-    s.key,
-    s.from_zone,
-    s.to_zone,
-    s.unit,
-    s.first_seen_at,
-    s.series_id
-   FROM jao.series s
-  WHERE (s.dataset = 'maxExchanges'::text);
+ SELECT b.border,
+    b.key,
+    b.from_zone,
+    b.to_zone,
+    b.unit,
+    b.first_seen_at,
+    b.series_id
+   FROM jao.dataset_borders b
+  WHERE (b.dataset = 'maxExchanges'::text);
 
 ALTER TABLE jao.max_exchanges_borders OWNER TO postgres;
 
