@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { type Dataset, DEFAULT_DATASET } from '../domain/datasets';
+import type { Dataset } from '../domain/datasets';
 import type { DataVersion } from './snapshot';
 
 /** A border of the series catalogue, with what is stored of it. */
@@ -63,15 +63,11 @@ export class Catalogue {
   }
 }
 
-/**
- * The series of the default dataset read from the Core maxExchanges views of 1.0.0 (their speed on each engine);
- * another dataset's from the views of every dataset (migration 008), filtered by it.
- */
+/** The series of a dataset, from the views of every dataset (migration 008) narrowed to it: one read path. */
 function seriesQuery(dataset: Dataset): pg.QueryConfig {
-  if (dataset !== DEFAULT_DATASET) {
-    return {
-      name: 'jao.api.dataset_series',
-      text: `SELECT b.key, b.border, b.from_zone, b.to_zone, b.unit,
+  return {
+    name: 'jao.api.dataset_series',
+    text: `SELECT b.key, b.border, b.from_zone, b.to_zone, b.unit,
                   v.first_day::text AS first_day, v.last_day::text AS last_day, COALESCE(v.values, 0)::int AS values,
                   v.last_revision_at,
                   b.dataset, c.resolution_minutes, COALESCE(c.complete_days, 0) AS complete_days,
@@ -83,22 +79,7 @@ function seriesQuery(dataset: Dataset): pg.QueryConfig {
              LEFT JOIN jao.catalog c ON c.dataset = b.dataset AND c.key = b.key
             WHERE b.dataset = $1
             ORDER BY b.border`,
-      values: [dataset],
-    };
-  }
-  return {
-    name: 'jao.api.series',
-    text: `SELECT b.key, b.border, b.from_zone, b.to_zone, b.unit,
-                  v.first_day::text AS first_day, v.last_day::text AS last_day, COALESCE(v.values, 0)::int AS values,
-                  v.last_revision_at,
-                  'maxExchanges' AS dataset, c.resolution_minutes, COALESCE(c.complete_days, 0) AS complete_days,
-                  c.days_in_span, c.complete_share, c.source_endpoint, c.publication_schedule
-             FROM jao.max_exchanges_borders b
-             LEFT JOIN (SELECT border, min(delivery_day) AS first_day, max(delivery_day) AS last_day,
-                               count(*) AS values, max(updated_at) AS last_revision_at
-                          FROM jao.max_exchanges GROUP BY border) v ON v.border = b.border
-             LEFT JOIN jao.catalog c ON c.dataset = 'maxExchanges' AND c.key = b.key
-            ORDER BY b.border`,
+    values: [dataset],
   };
 }
 

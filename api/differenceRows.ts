@@ -1,6 +1,6 @@
 // The difference between two versions of the values (GET /v1/datasets/{dataset}/difference): per border and
 // MTU, the value as known at a base instant, as known at a later instant (or now), and the change between them.
-import { type Dataset, DEFAULT_DATASET } from '../domain/datasets';
+import type { Dataset } from '../domain/datasets';
 import type { Format } from './params';
 
 export const DIFFERENCE_COLUMNS = [
@@ -18,28 +18,12 @@ export type DifferenceRow = [string, string, string, string | null, string | nul
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /**
- * The two versions side by side through the range functions (one series id and constant `mtu` bounds each), joined
- * on (mtu, border): an MTU present in one version only has a null on the other side and no difference. Every input
- * is a parameter: $1 from, $2 to, $3 borders, $4 base instant, $5 compare instant (only when `compareAsOf`).
- */
-export function differenceSql(compareAsOf: boolean): string {
-  const compare = compareAsOf
-    ? 'jao.max_exchanges_range_as_of($3::text[], $1::date, $2::date, $5::timestamptz)'
-    : 'jao.max_exchanges_range($3::text[], $1::date, $2::date)';
-  return `SELECT to_char(coalesce(b.mtu, c.mtu) AT TIME ZONE 'UTC', ${ISO}),
-       coalesce(b.delivery_day, c.delivery_day)::text,
-       coalesce(b.border, c.border),
-       b.value_mw::text, c.value_mw::text, (c.value_mw - b.value_mw)::text
-  FROM jao.max_exchanges_range_as_of($3::text[], $1::date, $2::date, $4::timestamptz) b
-  FULL JOIN ${compare} c ON c.mtu = b.mtu AND c.border = b.border
- ORDER BY coalesce(b.mtu, c.mtu), coalesce(b.border, c.border)`;
-}
-
-/**
- * The same for a dataset other than the default, on the views of every dataset (migration 008): $1 from, $2 to,
+ * The two versions side by side on the views of every dataset (jao.dataset_values_as_of, and jao.dataset_values for
+ * now), narrowed to the dataset, the delivery days and the borders, joined on (mtu, border): an MTU present in one
+ * version only has a null on the other side and no difference. Every input is a parameter: $1 from, $2 to,
  * $3 borders, $4 base instant, $5 the dataset, $6 compare instant (only when `compareAsOf`).
  */
-export function datasetDifferenceSql(compareAsOf: boolean): string {
+export function differenceSql(compareAsOf: boolean): string {
   const version = (source: string) => `(SELECT x.mtu, x.delivery_day, x.border, x.value_mw FROM ${source} x
          WHERE x.dataset = $5::text AND x.delivery_day BETWEEN $1::date AND $2::date
            AND x.border = ANY ($3::text[]))`;
@@ -62,14 +46,8 @@ export function differenceQuery(
   base: Date,
   compare: Date | null,
 ): { text: string; values: unknown[] } {
-  const values: unknown[] = [from, to, borders, base];
-  if (dataset === DEFAULT_DATASET) {
-    return { text: differenceSql(compare !== null), values: compare ? [...values, compare] : values };
-  }
-  return {
-    text: datasetDifferenceSql(compare !== null),
-    values: compare ? [...values, dataset, compare] : [...values, dataset],
-  };
+  const values: unknown[] = [from, to, borders, base, dataset];
+  return { text: differenceSql(compare !== null), values: compare ? [...values, compare] : values };
 }
 
 /** A row as JSON: the numbers as numbers, a missing value null. */

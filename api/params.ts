@@ -5,7 +5,7 @@ import { parseHubKey } from '../domain/hubs';
 import { MAX_KEY_LENGTH, MAX_ZONE_CODE_LENGTH } from '../domain/limits';
 import { ApiInputError } from './errors';
 
-/** Up to this many borders, a request reads through the range functions (FEW_BORDERS × a year ≈ 70,000 rows). */
+/** The most borders a difference compares (FEW_BORDERS × a year ≈ 70,000 rows, answered at once). */
 export const FEW_BORDERS = 8;
 
 /** A delivery day (Europe/Amsterdam) from go-live to tomorrow, checked when the request arrives. */

@@ -1,5 +1,5 @@
-import { type Dataset, DEFAULT_DATASET } from '../domain/datasets';
-import { FEW_BORDERS, type Format } from './params';
+import type { Dataset } from '../domain/datasets';
+import type { Format } from './params';
 
 /** The columns of jao.max_exchanges (and of jao.max_exchanges_as_of), in order: every format's fields. */
 export const VALUE_COLUMNS = [
@@ -36,17 +36,14 @@ export interface ValueInputs {
   dataset: string;
 }
 
-/** Bind parameters of a Core query: $1 from, $2 to, $3 borders or null, $4 as_of. */
-const CORE_PARAMETERS: ValueInputs = {
+/** Bind parameters of a values query: $1 from, $2 to, $3 borders or null, $4 the dataset, $5 as_of. */
+const PARAMETERS: ValueInputs = {
   from: '$1::date',
   to: '$2::date',
   borders: '$3::text[]',
-  asOf: '$4::timestamptz',
-  dataset: `'maxExchanges'`,
+  dataset: '$4::text',
+  asOf: '$5::timestamptz',
 };
-
-/** Bind parameters of another dataset's query: $1 from, $2 to, $3 borders or null, $4 the dataset, $5 as_of. */
-const DATASET_PARAMETERS: ValueInputs = { ...CORE_PARAMETERS, dataset: '$4::text', asOf: '$5::timestamptz' };
 
 /**
  * The transaction's settings that COPY_INPUTS reads, set by one parameterised statement (a COPY takes no bind
@@ -77,24 +74,16 @@ export const COPY_INPUTS: ValueInputs = {
  * primary key): each day is one index range of the values and a sort of a few thousand rows, whatever the range and
  * the statistics, and the rows come out in order as they are read, without a sort of the whole answer (a year of
  * every border spilled to disk when the days came from generate_series, whose order the planner does not know).
- * Core reads jao.max_exchanges (as of: jao.max_exchanges_as_of), another dataset the views of every dataset
- * (migration 008).
+ * Every dataset, Core maxExchanges included, reads the views of every dataset (jao.dataset_values, as of:
+ * jao.dataset_values_as_of), narrowed to the dataset: one read path (DESIGN §16).
  */
 function dayByDaySql(
   select: string,
-  core: boolean,
   asOf: boolean,
   input: ValueInputs,
   borderFilter: 'none' | 'when given' = 'when given',
 ): string {
-  const source = core
-    ? asOf
-      ? `jao.max_exchanges_as_of(${input.asOf})`
-      : 'jao.max_exchanges'
-    : asOf
-      ? `jao.dataset_values_as_of(${input.asOf})`
-      : 'jao.dataset_values';
-  const sameDataset = core ? '' : 'x.dataset = g.dataset AND ';
+  const source = asOf ? `jao.dataset_values_as_of(${input.asOf})` : 'jao.dataset_values';
   const ofBorders =
     borderFilter === 'none'
       ? ''
@@ -103,32 +92,15 @@ function dayByDaySql(
   FROM jao.delivery_day g
  CROSS JOIN LATERAL (
    SELECT x.* FROM ${source} x
-    WHERE ${sameDataset}x.delivery_day = g.day${ofBorders}
+    WHERE x.dataset = g.dataset AND x.delivery_day = g.day${ofBorders}
     ORDER BY x.mtu, x.border) v
  WHERE g.dataset = ${input.dataset} AND g.day BETWEEN ${input.from} AND ${input.to}
  ORDER BY g.day`;
 }
 
-/**
- * The Core values query with bind parameters ($1 from, $2 to, $3 borders or null, $4 as_of). A few borders: one call
- * of the range function, whose borders and days become a series id and constant bounds on `mtu` while planning, then
- * one sort of their rows. Otherwise day by day (dayByDaySql).
- */
-export function valuesSql(asOf: boolean, fewBorders: boolean): string {
-  if (fewBorders) {
-    const range = asOf
-      ? 'jao.max_exchanges_range_as_of($3::text[], $1::date, $2::date, $4::timestamptz)'
-      : 'jao.max_exchanges_range($3::text[], $1::date, $2::date)';
-    return `${SELECT_TEXT}
-  FROM ${range} v
- ORDER BY v.mtu, v.border`;
-  }
-  return dayByDaySql(SELECT_TEXT, true, asOf, CORE_PARAMETERS);
-}
-
-/** The values query of a dataset other than the default with bind parameters (DATASET_PARAMETERS), day by day. */
-export function datasetValuesSql(asOf: boolean): string {
-  return dayByDaySql(SELECT_TEXT, false, asOf, DATASET_PARAMETERS);
+/** The values query with bind parameters (PARAMETERS: $1 from, $2 to, $3 borders or null, $4 dataset, $5 as_of). */
+export function valuesSql(asOf: boolean): string {
+  return dayByDaySql(SELECT_TEXT, asOf, PARAMETERS);
 }
 
 /** The values of `dataset` over from..to (borders null: every border), as of an instant when given. */
@@ -139,21 +111,10 @@ export function valuesQuery(
   borders: string[] | null,
   asOf: Date | null,
 ): { text: string; values: unknown[] } {
-  if (dataset === DEFAULT_DATASET) {
-    return {
-      text: valuesSql(asOf !== null, readsFewBorders(dataset, borders)),
-      values: asOf ? [from, to, borders, asOf] : [from, to, borders],
-    };
-  }
   return {
-    text: datasetValuesSql(asOf !== null),
+    text: valuesSql(asOf !== null),
     values: asOf ? [from, to, borders, dataset, asOf] : [from, to, borders, dataset],
   };
-}
-
-/** Core with a few borders reads through the range functions, whose plan is made from constant inputs. */
-function readsFewBorders(dataset: Dataset, borders: string[] | null): boolean {
-  return dataset === DEFAULT_DATASET && borders !== null && borders.length <= FEW_BORDERS;
 }
 
 /*
@@ -191,8 +152,7 @@ export interface ValuesCopy {
 
 /**
  * The values of `dataset` over from..to as COPY writes them in `format` (rows only: the caller writes CSV's header),
- * or null where the answer is read through a cursor (JSON, and Core's few borders, read through the range functions:
- * their plan needs the inputs as constants).
+ * or null where the answer is read through a cursor (JSON).
  */
 export function valuesCopy(
   format: Format,
@@ -202,12 +162,12 @@ export function valuesCopy(
   borders: string[] | null,
   asOf: Date | null,
 ): ValuesCopy | null {
-  if (format === 'json' || readsFewBorders(dataset, borders)) return null;
+  if (format === 'json') return null;
   const select = format === 'csv' ? SELECT_CSV : SELECT_NDJSON;
   // Every border: no filter at all (a filter the planner cannot fold away makes it guess fewer series, and read the
   // values series by series instead of one range per day).
   const borderFilter = borders === null ? 'none' : 'when given';
-  const query = dayByDaySql(select, dataset === DEFAULT_DATASET, asOf !== null, COPY_INPUTS, borderFilter);
+  const query = dayByDaySql(select, asOf !== null, COPY_INPUTS, borderFilter);
   return {
     inputs: { text: SET_COPY_INPUTS, values: [from, to, borders, asOf?.toISOString() ?? '', dataset] },
     copy: `COPY (${query}) TO STDOUT ${COPY_OPTIONS[format]}`,

@@ -218,10 +218,11 @@ async function fetchInChild(url: string, authorization: string): Promise<{ lines
  * COPY … TO STDOUT (FORMAT csv) in this process: the rows/s PostgreSQL alone gives.
  */
 async function copyYear(url: string, sizes: Sizes): Promise<{ rows: number; seconds: number }> {
-  const sql = valuesSql(false, false)
+  const sql = valuesSql(false)
     .replaceAll('$1', pg.escapeLiteral(sizes.yearFrom))
     .replaceAll('$2', pg.escapeLiteral(sizes.yearTo))
-    .replaceAll('$3', 'NULL');
+    .replaceAll('$3', 'NULL')
+    .replaceAll('$4', pg.escapeLiteral('maxExchanges'));
   const client = watchClient(new pg.Client({ connectionString: url }));
   await client.connect();
   try {

@@ -866,11 +866,10 @@ COMMENT ON FUNCTION jao.drop_archived_raw_bodies(verified_ids bigint[], keep_day
 CREATE FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) RETURNS TABLE(mtu timestamp with time zone, delivery_day date, border text, from_zone text, to_zone text, value_mw double precision, revision integer, first_seen_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision,
-         v.first_seen_at, v.valid_from
-    FROM jao.max_exchanges_history v
-   WHERE v.valid_from <= $1
-     AND (v.valid_to IS NULL OR v.valid_to > $1)
+  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
+         v.updated_at
+    FROM jao.dataset_values_as_of($1) v
+   WHERE v.dataset = 'maxExchanges'
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) OWNER TO postgres;
@@ -888,34 +887,13 @@ COMMENT ON FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) IS 'The
 CREATE FUNCTION jao.max_exchanges_history_range(borders text[], from_day date, to_day date) RETURNS TABLE(mtu timestamp with time zone, delivery_day date, border text, from_zone text, to_zone text, value_mw double precision, revision integer, first_seen_at timestamp with time zone, valid_from timestamp with time zone, valid_to timestamp with time zone)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-  SELECT v.mtu, (v.mtu AT TIME ZONE 'Europe/Amsterdam')::date, b.border, b.from_zone, b.to_zone, v.value_mw,
-         v.revision, v.first_seen_at, v.valid_from, v.valid_to
-    FROM (
-      SELECT c.series_id, c.mtu, c.value_mw, c.revision, c.first_seen_at, c.updated_at AS valid_from,
-             NULL::timestamptz AS valid_to
-        FROM jao.max_exchanges_values c
-       WHERE CASE WHEN $1 IS NULL THEN true
-                  WHEN cardinality($1) = 1
-                    THEN c.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
-                  ELSE c.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
-                                                  WHERE x.border = ANY ($1)))
-             END
-         AND ($2 IS NULL OR c.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
-         AND ($3 IS NULL OR c.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
-      UNION ALL
-      SELECT h.series_id, h.mtu, h.value_mw, h.revision, h.first_seen_at, h.valid_from, h.valid_to
-        FROM jao.max_exchanges_superseded h
-       WHERE CASE WHEN $1 IS NULL THEN true
-                  WHEN cardinality($1) = 1
-                    THEN h.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
-                  ELSE h.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
-                                                  WHERE x.border = ANY ($1)))
-             END
-         AND ($2 IS NULL OR h.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
-         AND ($3 IS NULL OR h.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
-    ) AS v
-    LEFT JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
-   WHERE $1 IS NOT NULL OR b.series_id IS NOT NULL
+  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
+         v.valid_from, v.valid_to
+    FROM jao.dataset_values_history v
+   WHERE v.dataset = 'maxExchanges'
+     AND ($1 IS NULL OR v.border = ANY ($1))
+     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
+     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_history_range(borders text[], from_day date, to_day date) OWNER TO postgres;
@@ -933,19 +911,13 @@ COMMENT ON FUNCTION jao.max_exchanges_history_range(borders text[], from_day dat
 CREATE FUNCTION jao.max_exchanges_range(borders text[], from_day date, to_day date) RETURNS TABLE(mtu timestamp with time zone, delivery_day date, border text, from_zone text, to_zone text, value_mw double precision, revision integer, first_seen_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-  SELECT v.mtu, (v.mtu AT TIME ZONE 'Europe/Amsterdam')::date, b.border, b.from_zone, b.to_zone, v.value_mw,
-         v.revision, v.first_seen_at, v.updated_at
-    FROM jao.max_exchanges_values v
-    LEFT JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
-   WHERE ($1 IS NOT NULL OR b.series_id IS NOT NULL)
-     AND CASE WHEN $1 IS NULL THEN true
-              WHEN cardinality($1) = 1
-                THEN v.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
-              ELSE v.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
-                                              WHERE x.border = ANY ($1)))
-         END
-     AND ($2 IS NULL OR v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
-     AND ($3 IS NULL OR v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
+  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
+         v.updated_at
+    FROM jao.dataset_values v
+   WHERE v.dataset = 'maxExchanges'
+     AND ($1 IS NULL OR v.border = ANY ($1))
+     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
+     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_range(borders text[], from_day date, to_day date) OWNER TO postgres;
@@ -965,9 +937,13 @@ CREATE FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_
     AS $_$
   SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
          v.valid_from
-    FROM jao.max_exchanges_history_range($1, $2, $3) v
-   WHERE v.valid_from <= $4
+    FROM jao.dataset_values_history v
+   WHERE v.dataset = 'maxExchanges'
+     AND v.valid_from <= $4
      AND (v.valid_to IS NULL OR v.valid_to > $4)
+     AND ($1 IS NULL OR v.border = ANY ($1))
+     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
+     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_day date, at timestamp with time zone) OWNER TO postgres;
@@ -1661,262 +1637,6 @@ COMMENT ON COLUMN jao.catalog.publication_schedule IS 'when JAO publishes a day 
 --
 
 COMMENT ON COLUMN jao.catalog.first_seen_at IS 'when the pipeline first stored a value of this series';
-
---
--- Name: observation; Type: TABLE; Schema: jao; Owner: postgres
---
-
-CREATE TABLE jao.observation (
-    series_id integer NOT NULL,
-    mtu timestamp with time zone NOT NULL,
-    value double precision NOT NULL,
-    revision integer NOT NULL,
-    first_seen_at timestamp with time zone NOT NULL,
-    updated_at timestamp with time zone NOT NULL,
-    derivation_id bigint,
-    delivery_day date,
-    CONSTRAINT observation_revision_check CHECK ((revision >= 1))
-);
-
-ALTER TABLE jao.observation OWNER TO postgres;
-
---
--- Name: COLUMN observation.derivation_id; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.observation.derivation_id IS 'The write that produced this revision (jao.derivation); NULL: stored before lineage was recorded (migration 016).';
-
---
--- Name: COLUMN observation.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.observation.delivery_day IS 'the delivery day of the value: the Europe/Amsterdam date of mtu (written with the value)';
-
---
--- Name: dataset_values; Type: VIEW; Schema: jao; Owner: postgres
---
-
-CREATE VIEW jao.dataset_values AS
- SELECT s.dataset,
-    o.mtu,
-    o.delivery_day,
-    s.border,
-    s.from_zone,
-    s.to_zone,
-    o.value AS value_mw,
-    o.revision,
-    o.first_seen_at,
-    o.updated_at
-   FROM ((jao.observation o
-     JOIN jao.series s ON ((s.series_id = o.series_id)))
-     JOIN jao.delivery_day d ON (((d.dataset = s.dataset) AND (d.day = o.delivery_day) AND (o.mtu >= d.window_from) AND (o.mtu < d.window_to))));
-
-ALTER TABLE jao.dataset_values OWNER TO postgres;
-
---
--- Name: VIEW dataset_values; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON VIEW jao.dataset_values IS 'The current values of every dataset, one row per dataset, border and MTU; filter on dataset and delivery_day (jao.max_exchanges for every dataset).';
-
---
--- Name: COLUMN dataset_values.dataset; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.dataset IS 'the dataset id (docs/datasets.md): maxExchanges, nordicMaxExchanges, coreShadowAuctionATC';
-
---
--- Name: COLUMN dataset_values.mtu; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.mtu IS 'UTC start of the market time unit (60 or 15 minutes, by dataset and day)';
-
---
--- Name: COLUMN dataset_values.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
-
---
--- Name: COLUMN dataset_values.border; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.border IS 'the published key without its border_ prefix (AT_BE); a hub''s key as published (hub_AT)';
-
---
--- Name: COLUMN dataset_values.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.from_zone IS 'the zone the exchange leaves; for a hub series, the hub';
-
---
--- Name: COLUMN dataset_values.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.to_zone IS 'the zone the exchange enters; NULL for a hub series';
-
---
--- Name: COLUMN dataset_values.value_mw; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.value_mw IS 'the value in MW';
-
---
--- Name: COLUMN dataset_values.revision; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.revision IS '1 for the first version seen, +1 at each change';
-
---
--- Name: COLUMN dataset_values.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.first_seen_at IS 'when the MTU''s first version was stored';
-
---
--- Name: COLUMN dataset_values.updated_at; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.dataset_values.updated_at IS 'when this version became current';
-
---
--- Name: constraint_flows; Type: VIEW; Schema: jao; Owner: postgres
---
-
-CREATE VIEW jao.constraint_flows AS
- SELECT c.dataset,
-    c.delivery_day,
-    c.mtu,
-    f.net_position_mtu,
-    c.constraint_id,
-    c.tso,
-    c.cne_name,
-    c.direction,
-    c.contingency_eics,
-    c.hub_from,
-    c.hub_to,
-    c.ram,
-    f.flow_mw,
-    (c.ram - f.flow_mw) AS margin_mw,
-    f.hubs_without_net_position,
-    ( SELECT m.value_mw
-           FROM jao.dataset_values m
-          WHERE ((m.dataset = 'maxExchanges'::text) AND (m.mtu = c.mtu) AND (m.border = ((c.hub_from || '_'::text) || c.hub_to)))) AS max_exchange_mw
-   FROM ((jao.constraints c
-     CROSS JOIN LATERAL ( SELECT n.mtu,
-            jsonb_object_agg(substr(n.border, 5), n.value_mw) AS positions
-           FROM jao.dataset_values n
-          WHERE ((n.dataset = 'coreNetPos'::text) AND (n.mtu >= c.mtu) AND (n.mtu < (c.mtu + '01:00:00'::interval)))
-          GROUP BY n.mtu) q)
-     CROSS JOIN LATERAL ( SELECT q.mtu AS net_position_mtu,
-            COALESCE(sum((p.ptdf * ((q.positions ->> p.hub))::double precision)), (0)::double precision) AS flow_mw,
-            COALESCE(array_agg(p.hub ORDER BY p.hub) FILTER (WHERE ((NOT (q.positions ? p.hub)) AND (p.ptdf <> (0)::double precision))), '{}'::text[]) AS hubs_without_net_position
-           FROM UNNEST(c.ptdf_hubs, c.ptdf_values) p(hub, ptdf)
-          WHERE (p.ptdf IS NOT NULL)) f);
-
-ALTER TABLE jao.constraint_flows OWNER TO postgres;
-
---
--- Name: VIEW constraint_flows; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON VIEW jao.constraint_flows IS 'the presolved domain joined to the net positions (coreNetPos) and MaxBEX (maxExchanges) of its hour: per constraint and net-position MTU, the flow the net positions induce (sum of PTDF times net position), RAM and the margin left';
-
---
--- Name: COLUMN constraint_flows.dataset; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
-
---
--- Name: COLUMN constraint_flows.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
-
---
--- Name: COLUMN constraint_flows.mtu; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.mtu IS 'the MTU''s start (UTC); the domain is hourly';
-
---
--- Name: COLUMN constraint_flows.net_position_mtu; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.net_position_mtu IS 'the MTU of the net positions (coreNetPos) within the constraint''s hour: four quarter-hours from 2025-10-01, the hour before';
-
---
--- Name: COLUMN constraint_flows.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
-
---
--- Name: COLUMN constraint_flows.tso; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.tso IS 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)';
-
---
--- Name: COLUMN constraint_flows.cne_name; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.cne_name IS 'the critical network element''s name, as published (often with a trailing space)';
-
---
--- Name: COLUMN constraint_flows.direction; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.direction IS 'the direction monitored: DIRECT, OPPOSITE or "NA", as published';
-
---
--- Name: COLUMN constraint_flows.contingency_eics; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.contingency_eics IS 'the EICs of the contingency''s outaged branches by number; one null in the N state';
-
---
--- Name: COLUMN constraint_flows.hub_from; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.hub_from IS 'the bidding zone at the element''s first end, as published';
-
---
--- Name: COLUMN constraint_flows.hub_to; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.hub_to IS 'the bidding zone at the element''s other end, as published';
-
---
--- Name: COLUMN constraint_flows.ram; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.ram IS 'remaining available margin, MW';
-
---
--- Name: COLUMN constraint_flows.flow_mw; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.flow_mw IS 'the flow the net positions induce on the constraint: the sum over its hubs of PTDF times net position, MW';
-
---
--- Name: COLUMN constraint_flows.margin_mw; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.margin_mw IS 'ram minus flow_mw: what the net positions leave of the margin, MW (negative: outside the domain)';
-
---
--- Name: COLUMN constraint_flows.hubs_without_net_position; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.hubs_without_net_position IS 'hubs with a non-zero PTDF and no stored net position at that MTU: they add nothing to flow_mw';
-
---
--- Name: COLUMN constraint_flows.max_exchange_mw; Type: COMMENT; Schema: jao; Owner: postgres
---
-
-COMMENT ON COLUMN jao.constraint_flows.max_exchange_mw IS 'MaxBEX (maxExchanges) of the constraint''s own border hub_from to hub_to at the hour, where it is a Core border';
 
 --
 -- Name: constraint_value_history; Type: TABLE; Schema: jao; Owner: postgres
@@ -2681,6 +2401,407 @@ COMMENT ON COLUMN jao.constraint_history.valid_to IS 'when the version stopped b
 --
 
 COMMENT ON COLUMN jao.constraint_history.derivation_id IS 'the write that stored the version (jao.derivation: raw answer, build, workflow)';
+
+--
+-- Name: constraint_changes; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.constraint_changes AS
+ WITH first_content AS (
+         SELECT constraint_history.dataset,
+            constraint_history.delivery_day,
+            min(constraint_history.valid_from) AS at
+           FROM jao.constraint_history
+          GROUP BY constraint_history.dataset, constraint_history.delivery_day
+        )
+ SELECT h.dataset,
+    h.delivery_day,
+    h.mtu,
+    h.constraint_id,
+    h.tso,
+    h.cne_name,
+    h.direction,
+    h.contingency_eics,
+    h.valid_to AS changed_at,
+        CASE
+            WHEN (n.constraint_id IS NULL) THEN 'vanished'::text
+            ELSE 'changed'::text
+        END AS change,
+    h.ram AS ram_before,
+    n.ram AS ram_after,
+    h.revision AS revision_before,
+    n.revision AS revision_after
+   FROM (jao.constraint_history h
+     LEFT JOIN jao.constraint_history n ON (((n.constraint_id = h.constraint_id) AND (n.mtu = h.mtu) AND (n.valid_from = h.valid_to))))
+  WHERE (h.valid_to IS NOT NULL)
+UNION ALL
+ SELECT v.dataset,
+    v.delivery_day,
+    v.mtu,
+    v.constraint_id,
+    v.tso,
+    v.cne_name,
+    v.direction,
+    v.contingency_eics,
+    v.valid_from AS changed_at,
+    'appeared'::text AS change,
+    NULL::double precision AS ram_before,
+    v.ram AS ram_after,
+    NULL::integer AS revision_before,
+    v.revision AS revision_after
+   FROM (jao.constraint_history v
+     JOIN first_content f ON (((f.dataset = v.dataset) AND (f.delivery_day = v.delivery_day))))
+  WHERE ((v.valid_from > f.at) AND (NOT (EXISTS ( SELECT 1
+           FROM jao.constraint_history p
+          WHERE ((p.constraint_id = v.constraint_id) AND (p.mtu = v.mtu) AND (p.valid_to = v.valid_from))))));
+
+ALTER TABLE jao.constraint_changes OWNER TO postgres;
+
+--
+-- Name: VIEW constraint_changes; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.constraint_changes IS 'the revisions of a day''s domain constraint by constraint: per (constraint, MTU) and write after the day''s first, appeared, changed (RAM before and after) or vanished';
+
+--
+-- Name: COLUMN constraint_changes.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN constraint_changes.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN constraint_changes.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.mtu IS 'the MTU''s start (UTC); the domain is hourly';
+
+--
+-- Name: COLUMN constraint_changes.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN constraint_changes.tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.tso IS 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)';
+
+--
+-- Name: COLUMN constraint_changes.cne_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.cne_name IS 'the critical network element''s name, as published (often with a trailing space)';
+
+--
+-- Name: COLUMN constraint_changes.direction; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.direction IS 'the direction monitored: DIRECT, OPPOSITE or "NA", as published';
+
+--
+-- Name: COLUMN constraint_changes.contingency_eics; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.contingency_eics IS 'the EICs of the contingency''s outaged branches by number; one null in the N state';
+
+--
+-- Name: COLUMN constraint_changes.changed_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.changed_at IS 'the transaction time of the write that made the change';
+
+--
+-- Name: COLUMN constraint_changes.change; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.change IS 'appeared (no version just before: new, or back after it vanished), changed or vanished';
+
+--
+-- Name: COLUMN constraint_changes.ram_before; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.ram_before IS 'RAM of the version the change ended, MW; NULL when the constraint appeared';
+
+--
+-- Name: COLUMN constraint_changes.ram_after; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.ram_after IS 'RAM of the version the change began, MW; NULL when the constraint vanished';
+
+--
+-- Name: COLUMN constraint_changes.revision_before; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.revision_before IS 'the revision the change ended; NULL when the constraint appeared';
+
+--
+-- Name: COLUMN constraint_changes.revision_after; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_changes.revision_after IS 'the revision the change began; NULL when the constraint vanished';
+
+--
+-- Name: observation; Type: TABLE; Schema: jao; Owner: postgres
+--
+
+CREATE TABLE jao.observation (
+    series_id integer NOT NULL,
+    mtu timestamp with time zone NOT NULL,
+    value double precision NOT NULL,
+    revision integer NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    derivation_id bigint,
+    delivery_day date,
+    CONSTRAINT observation_revision_check CHECK ((revision >= 1))
+);
+
+ALTER TABLE jao.observation OWNER TO postgres;
+
+--
+-- Name: COLUMN observation.derivation_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.observation.derivation_id IS 'The write that produced this revision (jao.derivation); NULL: stored before lineage was recorded (migration 016).';
+
+--
+-- Name: COLUMN observation.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.observation.delivery_day IS 'the delivery day of the value: the Europe/Amsterdam date of mtu (written with the value)';
+
+--
+-- Name: dataset_values; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.dataset_values AS
+ SELECT s.dataset,
+    o.mtu,
+    o.delivery_day,
+    s.border,
+    s.from_zone,
+    s.to_zone,
+    o.value AS value_mw,
+    o.revision,
+    o.first_seen_at,
+    o.updated_at
+   FROM ((jao.observation o
+     JOIN jao.series s ON ((s.series_id = o.series_id)))
+     JOIN jao.delivery_day d ON (((d.dataset = s.dataset) AND (d.day = o.delivery_day) AND (o.mtu >= d.window_from) AND (o.mtu < d.window_to))));
+
+ALTER TABLE jao.dataset_values OWNER TO postgres;
+
+--
+-- Name: VIEW dataset_values; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.dataset_values IS 'The current values of every dataset, one row per dataset, border and MTU; filter on dataset and delivery_day (jao.max_exchanges for every dataset).';
+
+--
+-- Name: COLUMN dataset_values.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.dataset IS 'the dataset id (docs/datasets.md): maxExchanges, nordicMaxExchanges, coreShadowAuctionATC';
+
+--
+-- Name: COLUMN dataset_values.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.mtu IS 'UTC start of the market time unit (60 or 15 minutes, by dataset and day)';
+
+--
+-- Name: COLUMN dataset_values.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN dataset_values.border; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.border IS 'the published key without its border_ prefix (AT_BE); a hub''s key as published (hub_AT)';
+
+--
+-- Name: COLUMN dataset_values.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.from_zone IS 'the zone the exchange leaves; for a hub series, the hub';
+
+--
+-- Name: COLUMN dataset_values.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.to_zone IS 'the zone the exchange enters; NULL for a hub series';
+
+--
+-- Name: COLUMN dataset_values.value_mw; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.value_mw IS 'the value in MW';
+
+--
+-- Name: COLUMN dataset_values.revision; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.revision IS '1 for the first version seen, +1 at each change';
+
+--
+-- Name: COLUMN dataset_values.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.first_seen_at IS 'when the MTU''s first version was stored';
+
+--
+-- Name: COLUMN dataset_values.updated_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.dataset_values.updated_at IS 'when this version became current';
+
+--
+-- Name: constraint_flows; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.constraint_flows AS
+ SELECT c.dataset,
+    c.delivery_day,
+    c.mtu,
+    f.net_position_mtu,
+    c.constraint_id,
+    c.tso,
+    c.cne_name,
+    c.direction,
+    c.contingency_eics,
+    c.hub_from,
+    c.hub_to,
+    c.ram,
+    f.flow_mw,
+    (c.ram - f.flow_mw) AS margin_mw,
+    f.hubs_without_net_position,
+    ( SELECT m.value_mw
+           FROM jao.dataset_values m
+          WHERE ((m.dataset = 'maxExchanges'::text) AND (m.mtu = c.mtu) AND (m.border = ((c.hub_from || '_'::text) || c.hub_to)))) AS max_exchange_mw
+   FROM ((jao.constraints c
+     CROSS JOIN LATERAL ( SELECT n.mtu,
+            jsonb_object_agg(substr(n.border, 5), n.value_mw) AS positions
+           FROM jao.dataset_values n
+          WHERE ((n.dataset = 'coreNetPos'::text) AND (n.mtu >= c.mtu) AND (n.mtu < (c.mtu + '01:00:00'::interval)))
+          GROUP BY n.mtu) q)
+     CROSS JOIN LATERAL ( SELECT q.mtu AS net_position_mtu,
+            COALESCE(sum((p.ptdf * ((q.positions ->> p.hub))::double precision)), (0)::double precision) AS flow_mw,
+            COALESCE(array_agg(p.hub ORDER BY p.hub) FILTER (WHERE ((NOT (q.positions ? p.hub)) AND (p.ptdf <> (0)::double precision))), '{}'::text[]) AS hubs_without_net_position
+           FROM UNNEST(c.ptdf_hubs, c.ptdf_values) p(hub, ptdf)
+          WHERE (p.ptdf IS NOT NULL)) f);
+
+ALTER TABLE jao.constraint_flows OWNER TO postgres;
+
+--
+-- Name: VIEW constraint_flows; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.constraint_flows IS 'the presolved domain joined to the net positions (coreNetPos) and MaxBEX (maxExchanges) of its hour: per constraint and net-position MTU, the flow the net positions induce (sum of PTDF times net position), RAM and the margin left';
+
+--
+-- Name: COLUMN constraint_flows.dataset; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.dataset IS 'the dataset (coreFinalComputation, corePreFinalComputation, coreInitialComputation)';
+
+--
+-- Name: COLUMN constraint_flows.delivery_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.delivery_day IS 'the Europe/Amsterdam delivery day of the MTU';
+
+--
+-- Name: COLUMN constraint_flows.mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.mtu IS 'the MTU''s start (UTC); the domain is hourly';
+
+--
+-- Name: COLUMN constraint_flows.net_position_mtu; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.net_position_mtu IS 'the MTU of the net positions (coreNetPos) within the constraint''s hour: four quarter-hours from 2025-10-01, the hour before';
+
+--
+-- Name: COLUMN constraint_flows.constraint_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.constraint_id IS 'the constraint across its versions (jao.flow_constraint)';
+
+--
+-- Name: COLUMN constraint_flows.tso; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.tso IS 'the TSO publishing the constraint, as published ("NA" for equality and other constraints)';
+
+--
+-- Name: COLUMN constraint_flows.cne_name; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.cne_name IS 'the critical network element''s name, as published (often with a trailing space)';
+
+--
+-- Name: COLUMN constraint_flows.direction; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.direction IS 'the direction monitored: DIRECT, OPPOSITE or "NA", as published';
+
+--
+-- Name: COLUMN constraint_flows.contingency_eics; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.contingency_eics IS 'the EICs of the contingency''s outaged branches by number; one null in the N state';
+
+--
+-- Name: COLUMN constraint_flows.hub_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.hub_from IS 'the bidding zone at the element''s first end, as published';
+
+--
+-- Name: COLUMN constraint_flows.hub_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.hub_to IS 'the bidding zone at the element''s other end, as published';
+
+--
+-- Name: COLUMN constraint_flows.ram; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.ram IS 'remaining available margin, MW';
+
+--
+-- Name: COLUMN constraint_flows.flow_mw; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.flow_mw IS 'the flow the net positions induce on the constraint: the sum over its hubs of PTDF times net position, MW';
+
+--
+-- Name: COLUMN constraint_flows.margin_mw; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.margin_mw IS 'ram minus flow_mw: what the net positions leave of the margin, MW (negative: outside the domain)';
+
+--
+-- Name: COLUMN constraint_flows.hubs_without_net_position; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.hubs_without_net_position IS 'hubs with a non-zero PTDF and no stored net position at that MTU: they add nothing to flow_mw';
+
+--
+-- Name: COLUMN constraint_flows.max_exchange_mw; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.constraint_flows.max_exchange_mw IS 'MaxBEX (maxExchanges) of the constraint''s own border hub_from to hub_to at the hour, where it is a Core border';
 
 --
 -- Name: constraint_ptdfs; Type: VIEW; Schema: jao; Owner: postgres
@@ -3662,15 +3783,15 @@ COMMENT ON COLUMN jao.max_exchanges.updated_at IS 'when this version became curr
 --
 
 CREATE VIEW jao.max_exchanges_borders AS
- SELECT s.border,
-    s.key,
-    s.from_zone,
-    s.to_zone,
-    s.unit,
-    s.first_seen_at,
-    s.series_id
-   FROM jao.series s
-  WHERE (s.dataset = 'maxExchanges'::text);
+ SELECT b.border,
+    b.key,
+    b.from_zone,
+    b.to_zone,
+    b.unit,
+    b.first_seen_at,
+    b.series_id
+   FROM jao.dataset_borders b
+  WHERE (b.dataset = 'maxExchanges'::text);
 
 ALTER TABLE jao.max_exchanges_borders OWNER TO postgres;
 
@@ -4931,6 +5052,26 @@ GRANT SELECT ON TABLE jao.catalog TO jao_reader;
 GRANT SELECT ON TABLE jao.catalog TO jao_writer;
 
 --
+-- Name: TABLE constraint_value_history; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,INSERT ON TABLE jao.constraint_value_history TO jao_writer;
+
+--
+-- Name: TABLE constraint_history; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT ON TABLE jao.constraint_history TO jao_reader;
+GRANT SELECT ON TABLE jao.constraint_history TO jao_writer;
+
+--
+-- Name: TABLE constraint_changes; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT ON TABLE jao.constraint_changes TO jao_reader;
+GRANT SELECT ON TABLE jao.constraint_changes TO jao_writer;
+
+--
 -- Name: TABLE observation; Type: ACL; Schema: jao; Owner: postgres
 --
 
@@ -4949,19 +5090,6 @@ GRANT SELECT ON TABLE jao.dataset_values TO jao_writer;
 
 GRANT SELECT ON TABLE jao.constraint_flows TO jao_reader;
 GRANT SELECT ON TABLE jao.constraint_flows TO jao_writer;
-
---
--- Name: TABLE constraint_value_history; Type: ACL; Schema: jao; Owner: postgres
---
-
-GRANT SELECT,INSERT ON TABLE jao.constraint_value_history TO jao_writer;
-
---
--- Name: TABLE constraint_history; Type: ACL; Schema: jao; Owner: postgres
---
-
-GRANT SELECT ON TABLE jao.constraint_history TO jao_reader;
-GRANT SELECT ON TABLE jao.constraint_history TO jao_writer;
 
 --
 -- Name: TABLE constraint_ptdfs; Type: ACL; Schema: jao; Owner: postgres

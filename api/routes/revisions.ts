@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { dayOfInstant } from '../../domain/calendar';
-import { type Dataset, DEFAULT_DATASET } from '../../domain/datasets';
+import type { Dataset } from '../../domain/datasets';
 import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf } from '../caching';
 import { ApiInputError } from '../errors';
@@ -38,26 +38,13 @@ interface RevisionDbRow {
 }
 
 /**
- * The revisions of one border on one day (one MTU of it when `mtu` is set). The default dataset through the history
- * range function (migration 018): the border and the day are a series id and constant bounds on `mtu` while
- * planning. Another dataset through jao.dataset_values_history (migration 008), that day's window.
+ * The revisions of one border on one day (one MTU of it when `mtu` is set), of every dataset through
+ * jao.dataset_values_history (migration 008), narrowed to the dataset, the border and the day.
  */
 function revisionsSql(dataset: Dataset, border: string, mtu: Date | null, day: string): pg.QueryConfig {
-  const columns = `mtu, delivery_day, border, from_zone, to_zone, value_mw, revision, first_seen_at, valid_from,
-                   valid_to`;
-  if (dataset === DEFAULT_DATASET) {
-    return {
-      name: 'jao.api.revisions',
-      text: `SELECT ${columns}
-               FROM jao.max_exchanges_history_range(ARRAY[$1::text], $3::date, $3::date)
-              WHERE ($2::timestamptz IS NULL OR mtu = $2::timestamptz)
-              ORDER BY mtu, revision`,
-      values: [border, mtu, day],
-    };
-  }
   return {
     name: 'jao.api.dataset_revisions',
-    text: `SELECT ${columns}
+    text: `SELECT mtu, delivery_day, border, from_zone, to_zone, value_mw, revision, first_seen_at, valid_from, valid_to
              FROM jao.dataset_values_history
             WHERE dataset = $4::text AND border = $1::text AND delivery_day = $3::date
               AND ($2::timestamptz IS NULL OR mtu = $2::timestamptz)
@@ -76,7 +63,7 @@ export function registerRevisionsRoute(app: ApiApp, deps: RouteDeps): void {
         operationId: 'listRevisions',
         summary: 'Every revision of a border at one MTU or on one delivery day',
         description:
-          'jao.max_exchanges_history for maxExchanges, jao.dataset_values_history of the dataset for another: give ' +
+          'jao.dataset_values_history of the dataset (for maxExchanges the rows of jao.max_exchanges_history): give ' +
           'border and exactly one of mtu or day.',
         tags: [DATASETS_TAG],
         security: SECURITY,

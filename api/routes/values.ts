@@ -34,9 +34,9 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
         operationId: 'listValues',
         summary: 'Values of the delivery days from..to (streamed)',
         description:
-          'For maxExchanges jao.max_exchanges, or with as_of jao.max_exchanges_as_of; for another dataset ' +
-          'jao.dataset_values (or jao.dataset_values_as_of) of that dataset: ordered by MTU and border; json, ndjson ' +
-          'or csv. An undeclared dataset is answered 404 listing the known ones.',
+          'jao.dataset_values (or with as_of jao.dataset_values_as_of) of the dataset, for maxExchanges the rows of ' +
+          'jao.max_exchanges (jao.max_exchanges_as_of): ordered by MTU and border; json, ndjson or csv. An ' +
+          'undeclared dataset is answered 404 listing the known ones.',
         tags: [DATASETS_TAG],
         security: SECURITY,
         params: datasetParams,

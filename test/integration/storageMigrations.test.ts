@@ -30,6 +30,7 @@ const LATER_MIGRATIONS = [
   '018_series_first_seen',
   '019_flow_based_domain',
   '020_hub_series',
+  '021_one_read_path',
 ];
 
 let db: TestDatabase;
