@@ -493,6 +493,7 @@ describe('documentation', () => {
     expect(constraints.security).toEqual([{ bearerAuth: [] }]);
     expect(constraints.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
       'as_of',
+      'constraint_id',
       'dataset',
       'format',
       'from',
