@@ -47,7 +47,8 @@ async function compressionState(pool: pg.Pool): Promise<CompressionState> {
   const policies = await pool.query(
     `SELECT hypertable_name, schedule_interval::text, config ->> 'compress_after' AS compress_after, scheduled,
             next_start
-       FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' ORDER BY 1`,
+       FROM timescaledb_information.jobs
+      WHERE proc_name = 'policy_compression' AND hypertable_name LIKE 'observation%' ORDER BY 1`,
   );
   return {
     compressed: chunks.rows.map((row) => row.chunk),
