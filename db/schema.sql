@@ -866,10 +866,14 @@ COMMENT ON FUNCTION jao.drop_archived_raw_bodies(verified_ids bigint[], keep_day
 CREATE FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) RETURNS TABLE(mtu timestamp with time zone, delivery_day date, border text, from_zone text, to_zone text, value_mw double precision, revision integer, first_seen_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
+  -- the body of jao.dataset_values_as_of narrowed to the dataset, not a call of it: a function called inside a
+  -- function is not inlined into the caller's query, and a filter on the day would not reach the versions' index
   SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
-         v.updated_at
-    FROM jao.dataset_values_as_of($1) v
+         v.valid_from
+    FROM jao.dataset_values_history v
    WHERE v.dataset = 'maxExchanges'
+     AND v.valid_from <= $1
+     AND (v.valid_to IS NULL OR v.valid_to > $1)
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) OWNER TO postgres;
@@ -887,13 +891,34 @@ COMMENT ON FUNCTION jao.max_exchanges_as_of(at timestamp with time zone) IS 'The
 CREATE FUNCTION jao.max_exchanges_history_range(borders text[], from_day date, to_day date) RETURNS TABLE(mtu timestamp with time zone, delivery_day date, border text, from_zone text, to_zone text, value_mw double precision, revision integer, first_seen_at timestamp with time zone, valid_from timestamp with time zone, valid_to timestamp with time zone)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-  SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
-         v.valid_from, v.valid_to
-    FROM jao.dataset_values_history v
-   WHERE v.dataset = 'maxExchanges'
-     AND ($1 IS NULL OR v.border = ANY ($1))
-     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
-     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
+  SELECT v.mtu, (v.mtu AT TIME ZONE 'Europe/Amsterdam')::date, b.border, b.from_zone, b.to_zone, v.value_mw,
+         v.revision, v.first_seen_at, v.valid_from, v.valid_to
+    FROM (
+      SELECT c.series_id, c.mtu, c.value_mw, c.revision, c.first_seen_at, c.updated_at AS valid_from,
+             NULL::timestamptz AS valid_to
+        FROM jao.max_exchanges_values c
+       WHERE CASE WHEN $1 IS NULL THEN true
+                  WHEN cardinality($1) = 1
+                    THEN c.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
+                  ELSE c.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
+                                                  WHERE x.border = ANY ($1)))
+             END
+         AND ($2 IS NULL OR c.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
+         AND ($3 IS NULL OR c.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
+      UNION ALL
+      SELECT h.series_id, h.mtu, h.value_mw, h.revision, h.first_seen_at, h.valid_from, h.valid_to
+        FROM jao.max_exchanges_superseded h
+       WHERE CASE WHEN $1 IS NULL THEN true
+                  WHEN cardinality($1) = 1
+                    THEN h.series_id = (SELECT x.series_id FROM jao.max_exchanges_borders x WHERE x.border = $1[1])
+                  ELSE h.series_id = ANY (ARRAY(SELECT x.series_id FROM jao.max_exchanges_borders x
+                                                  WHERE x.border = ANY ($1)))
+             END
+         AND ($2 IS NULL OR h.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam')
+         AND ($3 IS NULL OR h.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
+    ) AS v
+    LEFT JOIN jao.max_exchanges_borders b ON b.series_id = v.series_id
+   WHERE $1 IS NOT NULL OR b.series_id IS NOT NULL
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_history_range(borders text[], from_day date, to_day date) OWNER TO postgres;
@@ -916,8 +941,11 @@ CREATE FUNCTION jao.max_exchanges_range(borders text[], from_day date, to_day da
     FROM jao.dataset_values v
    WHERE v.dataset = 'maxExchanges'
      AND ($1 IS NULL OR v.border = ANY ($1))
-     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
-     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
+     -- open ends as infinite bounds rather than `$2 IS NULL OR …`, so that the bounds reach the index
+     AND v.delivery_day >= COALESCE($2, '-infinity'::date)
+     AND v.delivery_day <= COALESCE($3, 'infinity'::date)
+     AND v.mtu >= COALESCE($2::timestamp AT TIME ZONE 'Europe/Amsterdam', '-infinity'::timestamptz)
+     AND v.mtu < COALESCE(($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam', 'infinity'::timestamptz)
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_range(borders text[], from_day date, to_day date) OWNER TO postgres;
@@ -937,13 +965,9 @@ CREATE FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_
     AS $_$
   SELECT v.mtu, v.delivery_day, v.border, v.from_zone, v.to_zone, v.value_mw, v.revision, v.first_seen_at,
          v.valid_from
-    FROM jao.dataset_values_history v
-   WHERE v.dataset = 'maxExchanges'
-     AND v.valid_from <= $4
+    FROM jao.max_exchanges_history_range($1, $2, $3) v
+   WHERE v.valid_from <= $4
      AND (v.valid_to IS NULL OR v.valid_to > $4)
-     AND ($1 IS NULL OR v.border = ANY ($1))
-     AND ($2 IS NULL OR (v.delivery_day >= $2 AND v.mtu >= $2::timestamp AT TIME ZONE 'Europe/Amsterdam'))
-     AND ($3 IS NULL OR (v.delivery_day <= $3 AND v.mtu < ($3 + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'))
 $_$;
 
 ALTER FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_day date, at timestamp with time zone) OWNER TO postgres;
