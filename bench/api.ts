@@ -18,9 +18,10 @@ import { createApiKey } from '../db/apiKeys';
 import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
+import { databaseUrlFor } from './benchDatabase';
 import { printTargets, ratio } from './report';
 import { seedValues } from './seedValues';
-import { databaseUrlFor, makeDay } from './write';
+import { makeDay } from './write';
 
 interface Sizes {
   yearFrom: string;

@@ -15,11 +15,11 @@ import { addDays } from '../domain/calendar';
 import { declarationOf, keyedValueDatasets } from '../domain/datasets';
 import type { DeliveryDay } from '../domain/types';
 import { version } from '../package.json';
+import { databaseUrlFor, pauseTimescaleJobs } from './benchDatabase';
 import { startProbe } from './migrationProbe';
 import { seedShapeOf } from './query';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 import { seedHistory } from './seedHistory';
-import { databaseUrlFor, pauseTimescaleJobs } from './write';
 
 export const TARGET_NAMES = [
   'longest read during the migration ≤ 1000 ms',

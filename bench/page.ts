@@ -10,10 +10,10 @@ import { createPool, watchClient } from '../db/pool';
 import { daysBetween } from '../domain/calendar';
 import { chromiumMissingNote, launchChromium } from '../page/chromium';
 import { rangePieces } from '../page/client/dayCells';
+import { databaseUrlFor } from './benchDatabase';
 import { createDatabaseSql } from './environment';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 import { seedValues } from './seedValues';
-import { databaseUrlFor } from './write';
 
 interface Sizes {
   calendarFrom: string;

@@ -19,11 +19,11 @@ import { createPool, watchClient } from '../db/pool';
 import { addDays, dayWindow } from '../domain/calendar';
 import { type ConstraintDataset, isConstraintDataset } from '../domain/datasets';
 import type { DeliveryDay } from '../domain/types';
+import { databaseUrlFor, pauseTimescaleJobs } from './benchDatabase';
 import { createDatabaseSql } from './environment';
-import { measure, printMeasured } from './query';
+import { measure, printMeasured } from './measure';
 import { printTargets, type Target, takeSmokeFlag } from './report';
 import { seedConstraintHistory } from './seedConstraints';
-import { databaseUrlFor, pauseTimescaleJobs } from './write';
 
 const FIRST_DAY: DeliveryDay = '2025-03-03';
 const MAX_RATIO = 3;

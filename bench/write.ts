@@ -20,6 +20,7 @@ import { CORE_ZONES } from '../domain/borders';
 import { addDays, dayWindow } from '../domain/calendar';
 import { type ConstraintDataset, isConstraintDataset } from '../domain/datasets';
 import type { DeliveryDay, Point, ValidatedDay } from '../domain/types';
+import { databaseUrlFor, pauseTimescaleJobs } from './benchDatabase';
 import { createDatabaseSql } from './environment';
 import { printTargets, ratio, takeSmokeFlag } from './report';
 
@@ -242,20 +243,6 @@ async function staleDailyRows(pool: pg.Pool): Promise<number> {
           FROM jao.max_exchanges GROUP BY delivery_day, border)) AS differing`,
   );
   return result.rows[0]!.n;
-}
-
-/**
- * TimescaleDB's background jobs off in a benchmark's database: compression and aggregate policies would
- * otherwise start at some moment of the run (the data is older than their thresholds) and skew it.
- */
-export async function pauseTimescaleJobs(pool: pg.Pool): Promise<void> {
-  await pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
-}
-
-export function databaseUrlFor(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 /** `--dataset ID` taken out of the arguments: null for Core maxExchanges (the default), else a domain's dataset. */

@@ -16,11 +16,11 @@ import { writeDay } from '../db/writeDay';
 import { type ConstraintDataset, declarationOf } from '../domain/datasets';
 import type { DeliveryDay, ValidatedDay } from '../domain/types';
 import { DOMAIN_ENDPOINTS, type DomainEndpoint } from '../simulator/flowBased/endpoints';
+import { databaseUrlFor, pauseTimescaleJobs } from './benchDatabase';
 import { copyConstraintDay, createBaselineTable } from './constraintCopy';
 import { dayRange, simulatedDomain } from './constraintDays';
 import { createDatabaseSql } from './environment';
 import { printTargets, ratio, takeSmokeFlag } from './report';
-import { databaseUrlFor, pauseTimescaleJobs } from './write';
 
 const SHARE_OF_COPY = 0.8;
 export const CONSTRAINT_TARGET_NAMES = [
