@@ -3,13 +3,13 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
-import { type AssembleInput, assemblePagedDay } from '../db/rawPages';
+import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/rawPages';
 import { type ArchivedBodyReader, assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
 import { writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
-import { declarationOf, declaredResolutionOn } from '../domain/datasets';
+import { declarationOf, declaredResolutionOn, isConstraintDataset } from '../domain/datasets';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
@@ -105,6 +105,8 @@ export function createStoreActivities({
             writeTimeouts,
           ),
         );
+        // A paged day's pages are in its stored answer now: kept twice no longer.
+        if (isConstraintDataset(ref.dataset)) await dropAssembledPages(pool, ref);
         recordDayMetrics({
           dataset: ref.dataset,
           day: ref.day,

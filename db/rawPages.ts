@@ -35,12 +35,10 @@ export interface AssembleInput {
   totalRowsWithFilter: number | null;
 }
 
-/** Pages of a day's earlier readings are dropped once a later reading is assembled, and any older than this. */
-const STALE_PAGES = '1 day';
-
 /**
- * Stores the day's answer made of the given pages (a new raw response only when it differs from the day's last),
- * then drops the day's pages of earlier readings. Running it again with the same pages stores nothing new.
+ * Stores the day's answer made of the given pages (a new raw response only when it differs from the day's last).
+ * The pages stay until the day is written (dropAssembledPages), so that running it again finds them and stores
+ * nothing new.
  */
 export async function assemblePagedDay(
   pool: pg.Pool,
@@ -78,11 +76,22 @@ export async function assemblePagedDay(
           ? 'not_published'
           : 'data',
   });
-  await pool.query(
-    `DELETE FROM jao.raw_page
-      WHERE dataset = $1 AND day = $2::date
-        AND (raw_page_id < $3 OR fetched_at < now() - $4::interval)`,
-    [input.dataset, input.day, Math.min(...input.rawPageIds), STALE_PAGES],
-  );
   return { ...stored, pages: pages.length };
+}
+
+/**
+ * Drops the day's pages fetched before its stored answer `rawResponseId` was last stored: that reading's pages (now
+ * in the answer, byte for byte) and those of readings given up when the count moved. Pages of a later reading stay.
+ */
+export async function dropAssembledPages(
+  pool: pg.Pool,
+  ref: { dataset: Dataset; day: DeliveryDay; rawResponseId: number },
+): Promise<number> {
+  const dropped = await pool.query(
+    `DELETE FROM jao.raw_page p
+      USING jao.raw_response r
+      WHERE r.raw_response_id = $3 AND p.dataset = $1 AND p.day = $2::date AND p.fetched_at <= r.last_fetched_at`,
+    [ref.dataset, ref.day, ref.rawResponseId],
+  );
+  return dropped.rowCount ?? 0;
 }

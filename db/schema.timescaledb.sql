@@ -4720,7 +4720,7 @@ ALTER TABLE jao.raw_page OWNER TO postgres;
 -- Name: TABLE raw_page; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON TABLE jao.raw_page IS 'pages of a paged JAO answer fetched one request each, until the day''s answer is assembled from one consistent set (then in jao.raw_response)';
+COMMENT ON TABLE jao.raw_page IS 'pages of a paged JAO answer fetched one request each, until the day''s answer assembled from one consistent set (in jao.raw_response) is written';
 
 --
 -- Name: raw_page_raw_page_id_seq; Type: SEQUENCE; Schema: jao; Owner: postgres

@@ -88,8 +88,8 @@ CREATE INDEX IF NOT EXISTS constraint_value_history_day_idx
 CREATE INDEX IF NOT EXISTS constraint_value_history_constraint_idx
   ON jao.constraint_value_history (constraint_id, mtu);
 
--- Pages of a paged answer as fetched, one request each, until the day's answer is assembled from one consistent
--- set of them (jao.raw_response then holds every page verbatim); the assembly deletes them.
+-- Pages of a paged answer as fetched, one request each, until the day's answer assembled from one consistent set
+-- of them (jao.raw_response then holds every page verbatim) is written; the write drops them.
 CREATE TABLE IF NOT EXISTS jao.raw_page (
   raw_page_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   dataset       text NOT NULL,
@@ -255,7 +255,7 @@ GRANT SELECT ON jao.constraints, jao.constraint_history, jao.constraint_ptdfs, j
 COMMENT ON TABLE jao.flow_constraint IS 'one row per constraint of the flow-based domain (CNEC) across its versions: TSO, element EIC and name, direction and contingency branch EICs (docs/flow-based.md, "Identity"); JAO''s row id is not part of it';
 COMMENT ON TABLE jao.constraint_value IS 'the current version of each (constraint, MTU) of the flow-based domain, every field as published; PTDFs as parallel lists of hubs and values';
 COMMENT ON TABLE jao.constraint_value_history IS 'every superseded or vanished version of a (constraint, MTU), current during [valid_from, valid_to) in transaction time';
-COMMENT ON TABLE jao.raw_page IS 'pages of a paged JAO answer fetched one request each, until the day''s answer is assembled from one consistent set (then in jao.raw_response)';
+COMMENT ON TABLE jao.raw_page IS 'pages of a paged JAO answer fetched one request each, until the day''s answer assembled from one consistent set (in jao.raw_response) is written';
 COMMENT ON VIEW jao.constraints IS 'the current presolved flow-based domain: one row per constraint and MTU, every published field, revision and times';
 COMMENT ON VIEW jao.constraint_history IS 'every version of every (constraint, MTU): current ones with valid_to NULL';
 COMMENT ON VIEW jao.constraint_changes IS 'the revisions of a day''s domain constraint by constraint: per (constraint, MTU) and write after the day''s first, appeared, changed (RAM before and after) or vanished';

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayWindow } from '../../domain/calendar';
 import { NUMERIC_FIELDS } from '../../domain/flowBased/fields';
+import { parsePagedAnswer } from '../../domain/flowBased/pagedAnswer';
 import type { Dataset, DeliveryDay } from '../../domain/types';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import type { deliveryDayWorkflow } from '../../workflows/deliveryDay';
@@ -212,11 +213,22 @@ describe('the presolved final domain through the pipeline', () => {
     const firstReading = 1 + 2;
     const secondReading = 1 + Math.ceil(served.length / pageSize);
     expect(domainRequests(day)).toBe(firstReading + secondReading + 1);
+    // The stored answer holds the second reading's probe and pages; no page is kept beside it once written.
+    const answer = await harness.db.pool.query<{ body: string }>(
+      `SELECT convert_from(body, 'UTF8') AS body FROM jao.raw_response WHERE dataset = $1 AND day = $2`,
+      [DATASET, day],
+    );
+    expect(answer.rows).toHaveLength(1);
+    const parsed = parsePagedAnswer(answer.rows[0]!.body);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.pages.map((page) => page.skip)).toEqual(
+      Array.from({ length: secondReading - 1 }, (_, i) => i * pageSize),
+    );
     const pages = await harness.db.pool.query(
       `SELECT count(*)::int AS n FROM jao.raw_page WHERE dataset = $1 AND day = $2`,
       [DATASET, day],
     );
-    expect(pages.rows[0].n).toBe(secondReading);
+    expect(pages.rows[0].n).toBe(0);
   });
 
   it('judges a day JAO published in part partial, then complete once it is whole', async () => {
