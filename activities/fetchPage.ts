@@ -8,7 +8,7 @@ import { storeRawPage } from '../db/rawPages';
 import { dayWindow } from '../domain/calendar';
 import { dataPathOf, declarationOf } from '../domain/datasets';
 import { FAILURE_TYPES } from '../domain/failureTypes';
-import { parseDomainPage } from '../domain/flowBased/answer';
+import { pageEnvelope } from '../domain/flowBased/answer';
 import { DOMAIN_PAGE_FILTER } from '../domain/flowBased/paging';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
@@ -43,6 +43,10 @@ export interface PageFetchDeps {
   retryHorizonMs: number;
 }
 
+/**
+ * What the workflow needs of a page: its count and how many rows it carried. Its envelope alone is read here; its
+ * rows are read once, when the day's answer is validated.
+ */
 function pageFacts(body: string): Omit<FetchedPageRef, 'rawPageId'> {
   let json: unknown;
   try {
@@ -54,13 +58,9 @@ function pageFacts(body: string): Omit<FetchedPageRef, 'rawPageId'> {
       unreadable: `body is not JSON: ${(error as Error).message}`,
     };
   }
-  const page = parseDomainPage(json);
-  if (!page.ok) return { totalRowsWithFilter: null, rows: 0, unreadable: page.reason };
-  return {
-    totalRowsWithFilter: page.page.totalRowsWithFilter,
-    rows: page.page.rows.length + page.page.refused.length,
-    unreadable: null,
-  };
+  const envelope = pageEnvelope(json);
+  if (!envelope.ok) return { totalRowsWithFilter: null, rows: 0, unreadable: envelope.reason };
+  return { totalRowsWithFilter: envelope.totalRowsWithFilter, rows: envelope.rows, unreadable: null };
 }
 
 export function createPageFetchActivity({ pool, jao, retryHorizonMs }: PageFetchDeps) {

@@ -144,8 +144,14 @@ export function parseConstraintRow(raw: unknown): ConstraintRow | string {
   };
 }
 
-/** Reads a page: its envelope, then each row (a row that is not one is refused with its reason). */
-export function parseDomainPage(payload: unknown): DomainPageCheck {
+type EnvelopeFields = ReturnType<typeof buildEnvelopeSchema>['_output'];
+
+export type PageEnvelopeCheck =
+  | { ok: true; totalRowsWithFilter: number; rows: number; envelope: EnvelopeFields & { data: unknown[] } }
+  | { ok: false; rejected: boolean; reason: string };
+
+/** Reads a page's envelope alone: what it announces and how many rows it carries, its rows unread. */
+export function pageEnvelope(payload: unknown): PageEnvelopeCheck {
   envelopeSchema ??= buildEnvelopeSchema();
   const envelope = envelopeSchema.safeParse(payload);
   if (!envelope.success) {
@@ -165,6 +171,19 @@ export function parseDomainPage(payload: unknown): DomainPageCheck {
       reason: 'totalRowsWithFilter is missing: the page cannot be placed',
     };
   }
+  return {
+    ok: true,
+    totalRowsWithFilter: e.totalRowsWithFilter,
+    rows: e.data.length,
+    envelope: { ...e, data: e.data },
+  };
+}
+
+/** Reads a page: its envelope, then each row (a row that is not one is refused with its reason). */
+export function parseDomainPage(payload: unknown): DomainPageCheck {
+  const checked = pageEnvelope(payload);
+  if (!checked.ok) return checked;
+  const e = checked.envelope;
   const rows: ConstraintRow[] = [];
   const refused: RefusedRow[] = [];
   e.data.forEach((raw, index) => {
@@ -178,7 +197,7 @@ export function parseDomainPage(payload: unknown): DomainPageCheck {
       rows,
       refused,
       totalRows: e.totalRows ?? null,
-      totalRowsWithFilter: e.totalRowsWithFilter,
+      totalRowsWithFilter: checked.totalRowsWithFilter,
       skip: e.skip ?? 0,
       take: e.take ?? e.data.length,
       appliedFilter: e.appliedFilter ?? null,
