@@ -1,10 +1,16 @@
-// bench:write's baseline for the flow-based domain: the same versions as COPY text (db/constraintCopy.ts) into a
-// table with the columns, primary key and indexes of jao.constraint_value (LIKE … INCLUDING ALL): the limit for a
-// stored version.
+// bench:write's baseline for the flow-based domain: the day's rows as COPY text (the text the write path sends,
+// db/constraintCopy.ts) into a table with the columns, primary key and indexes of jao.constraint_value (LIKE …
+// INCLUDING ALL): the limit for a stored version. It starts from the same validated rows as the write path, and
+// leaves out what only the write does: hashing each version, registering the constraints, pairing with what is
+// stored, the day's row, journal and event.
 import type pg from 'pg';
-import type { ConstraintRecord } from '../db/constraintContent';
+import { type ConstraintVersion, versionContentText } from '../db/constraintContent';
 import { copyConstraintVersions } from '../db/constraintCopy';
+import type { KeyedConstraintRow } from '../domain/flowBased/rows';
 import type { DeliveryDay } from '../domain/types';
+
+/** The column's text where the write path puts each version's sha256: as many bytes, not computed. */
+const NO_HASH = '0'.repeat(64);
 
 /** A table shaped as jao.constraint_value (columns, primary key, indexes, checks), empty. */
 export async function createBaselineTable(pool: pg.Pool, table: string): Promise<void> {
@@ -12,18 +18,25 @@ export async function createBaselineTable(pool: pg.Pool, table: string): Promise
   await pool.query(`CREATE TABLE public.${table} (LIKE jao.constraint_value INCLUDING ALL)`);
 }
 
-/** COPYs one day's versions into `table`; constraint ids from `idOf` (the baseline has no catalogue). */
+/** COPYs one day's rows into `table`; constraint ids from `idOf` (the baseline has no catalogue). */
 export function copyConstraintDay(
   client: pg.ClientBase,
   table: string,
   input: {
     dataset: string;
     day: DeliveryDay;
-    records: readonly ConstraintRecord[];
+    rows: readonly KeyedConstraintRow[];
     idOf: (key: string) => number;
   },
 ): Promise<number> {
-  return copyConstraintVersions(client, `public.${table}`, input.records, input.idOf, {
+  const versions: ConstraintVersion[] = input.rows.map(({ key, row }) => ({
+    key,
+    mtu: new Date(Date.parse(row.mtu)).toISOString(),
+    jaoId: row.jaoId,
+    text: versionContentText(row),
+    sha256: NO_HASH,
+  }));
+  return copyConstraintVersions(client, `public.${table}`, versions, input.idOf, {
     dataset: input.dataset,
     day: input.day,
     revision: 1,

@@ -1,5 +1,5 @@
 // `npm run bench:write -- --dataset coreFinalComputation [--days N | --smoke]`: the flow-based domain's write path
-// (db/writeDay.ts with the day's constraint rows) against a COPY of the same versions into a table with the columns,
+// (db/writeDay.ts with the day's constraint rows) against a COPY of the same rows into a table with the columns,
 // primary key and indexes of jao.constraint_value, on a database of its own. The days are the simulator's (about
 // 2,900 presolved rows each): first as published (a fresh day), then after one revision (about a fifth of the
 // versions changed, a few constraints gone, a few new). The COPY and the write take turns, SLICE_DAYS days each,
@@ -8,7 +8,6 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { parseCommandArgs } from '../cli/args';
 import { UsageError } from '../cli/errors';
-import { type ConstraintRecord, constraintDayContent } from '../db/constraintContent';
 import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
@@ -33,8 +32,6 @@ const FIRST_DAY: DeliveryDay = '2025-03-03';
 interface Day {
   day: DeliveryDay;
   validated: ValidatedDay;
-  /** The versions as the baseline COPYs them. */
-  records: ConstraintRecord[];
 }
 
 interface Pass {
@@ -95,8 +92,13 @@ async function copyPass(
   try {
     const started = performance.now();
     let rows = 0;
-    for (const { day, records } of days)
-      rows += await copyConstraintDay(client, table, { dataset, day, records, idOf });
+    for (const { day, validated } of days)
+      rows += await copyConstraintDay(client, table, {
+        dataset,
+        day,
+        rows: validated.constraintRows ?? [],
+        idOf,
+      });
     return { rows, seconds: (performance.now() - started) / 1000, changed: 0 };
   } finally {
     client.release();
@@ -151,23 +153,19 @@ export async function runConstraintWriteBenchmark(dataset: ConstraintDataset, ar
       return id;
     };
     const started = performance.now();
-    const dayOf = (day: DeliveryDay, revisions: number): Day => {
-      const validated = domain.day(day, revisions);
-      const records = constraintDayContent({
-        accepted: validated.constraintRows ?? [],
-        rejections: [],
-      }).records;
-      return { day, validated, records };
-    };
+    const dayOf = (day: DeliveryDay, revisions: number): Day => ({
+      day,
+      validated: domain.day(day, revisions),
+    });
     const list = dayRange(FIRST_DAY, options.days);
     const fresh = list.map((day) => dayOf(day, 0));
     const revised = list.map((day) => dayOf(day, 1));
     const made = (performance.now() - started) / 1000;
-    const total = fresh.reduce((sum, d) => sum + d.records.length, 0);
+    const total = fresh.reduce((sum, d) => sum + (d.validated.constraintRows?.length ?? 0), 0);
     console.log(
       `bench:write: ${dataset}, ${options.days} simulated days from ${FIRST_DAY}, ${total.toLocaleString('en')} ` +
         `versions as first published, then once revised (made and judged in ${made.toFixed(1)} s, outside the ` +
-        `timings); baseline: COPY text into a table LIKE jao.constraint_value INCLUDING ALL; ${engine.line}`,
+        `timings); baseline: the same rows as COPY text into a table LIKE jao.constraint_value INCLUDING ALL; ${engine.line}`,
     );
     await createBaselineTable(pool, 'bench_constraint_fresh');
     await createBaselineTable(pool, 'bench_constraint_revised');

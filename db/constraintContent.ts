@@ -1,11 +1,13 @@
-// A day of the flow-based domain made ready for its write: one record per (constraint, MTU) in the columns of
-// jao.constraint_value (migration 019), each with the hash of its content, and the day's content hash.
-import { createHash } from 'node:crypto';
+// A day of the flow-based domain made ready for its write: one version per (constraint, MTU), its content already
+// as the COPY text of jao.constraint_value's columns (migration 019) with the sha256 of that text, and the day's
+// content hash.
+import { hash } from 'node:crypto';
 import type { ConstraintRow } from '../domain/flowBased/answer';
 import { constraintIdentityOf } from '../domain/flowBased/constraintKey';
 import { NUMERIC_FIELDS, type NumericField, TEXT_FIELDS, type TextField } from '../domain/flowBased/fields';
 import { identityBreaks } from '../domain/flowBased/identities';
 import type { KeyedConstraintRow } from '../domain/flowBased/validateDomain';
+import { copyArray, copyJson, copyScalar } from './copyText';
 
 /** The identity fields live on jao.flow_constraint; every other text field on each version. */
 const IDENTITY_TEXT_FIELDS = [
@@ -25,11 +27,33 @@ export function columnOf(field: NumericField | TextField): string {
 
 export const NUMERIC_COLUMNS = NUMERIC_FIELDS.map(columnOf);
 export const VERSION_TEXT_COLUMNS = VERSION_TEXT_FIELDS.map(columnOf);
-const NUMERIC_PAIRS = NUMERIC_FIELDS.map((field, i) => [field, NUMERIC_COLUMNS[i]!] as const);
-const VERSION_TEXT_PAIRS = VERSION_TEXT_FIELDS.map((field, i) => [field, VERSION_TEXT_COLUMNS[i]!] as const);
 
-/** One version as jsonb_to_recordset reads it: keys are the columns. */
-export type ConstraintRecord = Record<string, string | number | boolean | null | unknown[] | object>;
+/**
+ * jao.constraint_value's columns that hold a version's content, in the order of a COPY line: every field but JAO's
+ * row id and the identity fields (those are the constraint's, on jao.flow_constraint).
+ */
+export const CONTENT_COLUMNS = [
+  'presolved',
+  ...NUMERIC_COLUMNS,
+  ...VERSION_TEXT_COLUMNS,
+  'contingencies',
+  'ptdf_hubs',
+  'ptdf_values',
+  'extra',
+  'identity_breaks',
+] as const;
+
+/** One version of the day, its content already as COPY text. */
+export interface ConstraintVersion {
+  key: string;
+  /** The MTU's start in UTC, as toISOString writes it. */
+  mtu: string;
+  jaoId: number;
+  /** The CONTENT_COLUMNS as COPY text, tab-separated. */
+  text: string;
+  /** sha256 of `text`: a revision pairs stored and incoming versions by it. */
+  sha256: string;
+}
 
 export interface ConstraintIdentityRecord {
   constraint_key: string;
@@ -43,7 +67,7 @@ export interface ConstraintIdentityRecord {
 export interface ConstraintDayContent {
   kind: 'constraints';
   identities: ConstraintIdentityRecord[];
-  records: ConstraintRecord[];
+  versions: ConstraintVersion[];
   /** (key, MTU) slots a refused row names: their stored versions are kept, not taken as vanished. */
   protectedSlots: Array<{ key: string; mtu: string }>;
   /** A row was refused before its constraint or MTU could be read: nothing stored is taken as vanished. */
@@ -53,46 +77,22 @@ export interface ConstraintDayContent {
   maxMtuMs: number | null;
 }
 
+/** The version's content as COPY text, in CONTENT_COLUMNS order. */
+export function versionContentText(row: ConstraintRow): string {
+  const cells: string[] = [copyScalar(row.presolved)];
+  for (const field of NUMERIC_FIELDS) cells.push(copyScalar(row.numbers[field]));
+  for (const field of VERSION_TEXT_FIELDS) cells.push(copyScalar(row.texts[field]));
+  cells.push(copyJson(row.contingencies.map((branch) => ({ number: branch.number, ...branch.fields }))));
+  cells.push(copyArray(row.ptdfs.map(([hub]) => hub)));
+  cells.push(copyArray(row.ptdfs.map(([, ptdf]) => ptdf)));
+  cells.push(Object.keys(row.unknown).length > 0 ? copyJson(row.unknown) : '\\N');
+  const breaks = identityBreaks(row);
+  cells.push(breaks.length > 0 ? copyJson(breaks) : '\\N');
+  return cells.join('\t');
+}
+
 function normalizedMtu(mtu: string): string {
   return new Date(Date.parse(mtu)).toISOString();
-}
-
-/** What a version holds, in a fixed order, without JAO's row id (not content). */
-function contentOf(row: ConstraintRow): unknown[] {
-  return [
-    normalizedMtu(row.mtu),
-    row.presolved,
-    NUMERIC_FIELDS.map((field) => row.numbers[field]),
-    TEXT_FIELDS.map((field) => row.texts[field]),
-    row.contingencies,
-    row.ptdfs,
-    row.unknown,
-  ];
-}
-
-export function versionHashOf(row: ConstraintRow): string {
-  return createHash('sha256')
-    .update(JSON.stringify(contentOf(row)))
-    .digest('hex');
-}
-
-function recordOf({ key, row }: KeyedConstraintRow): ConstraintRecord {
-  const record: ConstraintRecord = {
-    constraint_key: key,
-    mtu: normalizedMtu(row.mtu),
-    jao_id: row.jaoId,
-    presolved: row.presolved,
-  };
-  for (const [field, column] of NUMERIC_PAIRS) record[column] = row.numbers[field];
-  for (const [field, column] of VERSION_TEXT_PAIRS) record[column] = row.texts[field];
-  record.contingencies = row.contingencies.map((branch) => ({ number: branch.number, ...branch.fields }));
-  record.ptdf_hubs = row.ptdfs.map(([hub]) => hub);
-  record.ptdf_values = row.ptdfs.map(([, ptdf]) => ptdf);
-  record.extra = Object.keys(row.unknown).length > 0 ? row.unknown : null;
-  const breaks = identityBreaks(row);
-  record.identity_breaks = breaks.length > 0 ? breaks : null;
-  record.content_sha256 = versionHashOf(row);
-  return record;
 }
 
 /** The accepted rows of a day, with the slots its refusals protect. */
@@ -101,14 +101,16 @@ export function constraintDayContent(input: {
   rejections: ReadonlyArray<{ key: string | null; mtu: string | null }>;
 }): ConstraintDayContent {
   const identities = new Map<string, ConstraintIdentityRecord>();
-  const records: ConstraintRecord[] = [];
+  const versions: ConstraintVersion[] = [];
+  // A day has 23 to 100 MTUs and thousands of rows: each MTU is read once.
+  const mtus = new Map<string, string>();
   let minMtuMs: number | null = null;
   let maxMtuMs: number | null = null;
-  for (const keyed of input.accepted) {
-    if (!identities.has(keyed.key)) {
-      const identity = constraintIdentityOf(keyed.row);
-      identities.set(keyed.key, {
-        constraint_key: keyed.key,
+  for (const { key, row } of input.accepted) {
+    if (!identities.has(key)) {
+      const identity = constraintIdentityOf(row);
+      identities.set(key, {
+        constraint_key: key,
         tso: identity.tso,
         cne_eic: identity.cneEic,
         cne_name: identity.cneName,
@@ -116,10 +118,16 @@ export function constraintDayContent(input: {
         contingency_eics: identity.contingencyEics,
       });
     }
-    const at = Date.parse(keyed.row.mtu);
-    minMtuMs = minMtuMs === null ? at : Math.min(minMtuMs, at);
-    maxMtuMs = maxMtuMs === null ? at : Math.max(maxMtuMs, at);
-    records.push(recordOf(keyed));
+    let mtu = mtus.get(row.mtu);
+    if (mtu === undefined) {
+      const ms = Date.parse(row.mtu);
+      mtu = new Date(ms).toISOString();
+      mtus.set(row.mtu, mtu);
+      minMtuMs = minMtuMs === null ? ms : Math.min(minMtuMs, ms);
+      maxMtuMs = maxMtuMs === null ? ms : Math.max(maxMtuMs, ms);
+    }
+    const text = versionContentText(row);
+    versions.push({ key, mtu, jaoId: row.jaoId, text, sha256: hash('sha256', text) });
   }
   const protectedSlots: ConstraintDayContent['protectedSlots'] = [];
   let protectAll = false;
@@ -128,18 +136,16 @@ export function constraintDayContent(input: {
       protectAll = true;
     else protectedSlots.push({ key: rejection.key, mtu: normalizedMtu(rejection.mtu) });
   }
-  const hash = createHash('sha256');
-  const lines = records.map((r) => `${r.constraint_key}\t${r.mtu}\t${r.content_sha256}`).sort();
-  for (const line of lines) hash.update(`${line}\n`);
-  hash.update(`protected ${protectAll}\n`);
-  for (const slot of protectedSlots.map((s) => `${s.key}\t${s.mtu}`).sort()) hash.update(`${slot}\n`);
+  const lines = versions.map((v) => `${v.key}\t${v.mtu}\t${v.sha256}\n`).sort();
+  lines.push(`protected ${protectAll}\n`);
+  for (const slot of protectedSlots.map((s) => `${s.key}\t${s.mtu}`).sort()) lines.push(`${slot}\n`);
   return {
     kind: 'constraints',
     identities: [...identities.values()],
-    records,
+    versions,
     protectedSlots,
     protectAll,
-    contentHash: `constraints:${hash.digest('hex')}`,
+    contentHash: `constraints:${hash('sha256', lines.join(''))}`,
     minMtuMs,
     maxMtuMs,
   };

@@ -3,8 +3,9 @@
 // the write's transaction time. The same text serves bench:write's baseline (bench/constraintCopy.ts).
 import type pg from 'pg';
 import type { DeliveryDay } from '../domain/types';
-import { type ConstraintRecord, NUMERIC_COLUMNS, VERSION_TEXT_COLUMNS } from './constraintContent';
+import { CONTENT_COLUMNS, type ConstraintVersion } from './constraintContent';
 import { copyFrom } from './copy';
+import { copyEscape, copyScalar } from './copyText';
 import type { ContentOutcome, DayState } from './dayWriteTypes';
 
 /** jao.constraint_value's columns in the order of a line. */
@@ -14,42 +15,13 @@ export const COPY_COLUMNS = [
   'dataset',
   'delivery_day',
   'jao_id',
-  'presolved',
-  ...NUMERIC_COLUMNS,
-  ...VERSION_TEXT_COLUMNS,
-  'contingencies',
-  'ptdf_hubs',
-  'ptdf_values',
-  'extra',
-  'identity_breaks',
+  ...CONTENT_COLUMNS,
   'content_sha256',
   'revision',
   'first_seen_at',
   'updated_at',
   'derivation_id',
 ] as const;
-
-const escapeCopy = (text: string) =>
-  text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-
-const arrayElement = (value: string | number | null) =>
-  value === null
-    ? 'NULL'
-    : typeof value === 'number'
-      ? String(value)
-      : `"${value.replace(/["\\]/g, '\\$&')}"`;
-
-/** A field as COPY text reads it; objects and lists as JSON (the jsonb columns). */
-function field(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'string') return escapeCopy(value);
-  return escapeCopy(JSON.stringify(value));
-}
-
-const arrayField = (values: unknown) =>
-  escapeCopy(`{${(values as Array<string | number | null>).map(arrayElement).join(',')}}`);
 
 export interface CopyStamp {
   dataset: string;
@@ -62,42 +34,31 @@ export interface CopyStamp {
 
 /** The versions as COPY text lines in COPY_COLUMNS order, each with the constraint id `idOf` gives its key. */
 export function constraintCopyText(
-  records: readonly ConstraintRecord[],
+  versions: readonly ConstraintVersion[],
   idOf: (key: string) => number,
   stamp: CopyStamp,
 ): string {
   const at = stamp.at.toISOString();
-  const tail = `\t${stamp.revision}\t${at}\t${at}\t${stamp.derivationId ?? '\\N'}\n`;
-  const head = `\t${escapeCopy(stamp.dataset)}\t${stamp.day}\t`;
-  let text = '';
-  for (const record of records) {
-    const cells = [
-      field(record.jao_id),
-      field(record.presolved),
-      ...NUMERIC_COLUMNS.map((column) => field(record[column])),
-      ...VERSION_TEXT_COLUMNS.map((column) => field(record[column])),
-      field(record.contingencies),
-      arrayField(record.ptdf_hubs),
-      arrayField(record.ptdf_values),
-      field(record.extra),
-      field(record.identity_breaks),
-      field(record.content_sha256),
-    ];
-    text += `${idOf(record.constraint_key as string)}\t${field(record.mtu)}${head}${cells.join('\t')}${tail}`;
-  }
-  return text;
+  const head = `\t${copyEscape(stamp.dataset)}\t${stamp.day}\t`;
+  const tail = `\t${stamp.revision}\t${at}\t${at}\t${copyScalar(stamp.derivationId)}\n`;
+  const lines: string[] = [];
+  for (const version of versions)
+    lines.push(
+      `${idOf(version.key)}\t${version.mtu}${head}${version.jaoId}\t${version.text}\t${version.sha256}${tail}`,
+    );
+  return lines.join('');
 }
 
 /** COPYs the versions into `table` (jao.constraint_value's shape); returns the rows written. */
 export function copyConstraintVersions(
   client: pg.ClientBase,
   table: string,
-  records: readonly ConstraintRecord[],
+  versions: readonly ConstraintVersion[],
   idOf: (key: string) => number,
   stamp: CopyStamp,
 ): Promise<number> {
   return copyFrom(client, `COPY ${table} (${COPY_COLUMNS.join(', ')}) FROM STDIN`, [
-    constraintCopyText(records, idOf, stamp),
+    constraintCopyText(versions, idOf, stamp),
   ]);
 }
 
@@ -106,14 +67,14 @@ export async function insertFreshConstraintDay(
   client: pg.PoolClient,
   dataset: string,
   day: DeliveryDay,
-  records: readonly ConstraintRecord[],
+  versions: readonly ConstraintVersion[],
   ids: ReadonlyMap<string, number>,
   state: DayState,
 ): Promise<ContentOutcome> {
   const added = await copyConstraintVersions(
     client,
     'jao.constraint_value',
-    records,
+    versions,
     (key) => ids.get(key)!,
     {
       dataset,

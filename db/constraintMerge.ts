@@ -4,33 +4,13 @@
 // that comes back continues its revisions.
 import type pg from 'pg';
 import type { Dataset, DeliveryDay } from '../domain/types';
-import {
-  type ConstraintDayContent,
-  type ConstraintRecord,
-  NUMERIC_COLUMNS,
-  VERSION_TEXT_COLUMNS,
-} from './constraintContent';
-import { insertFreshConstraintDay } from './constraintCopy';
+import { CONTENT_COLUMNS, type ConstraintDayContent } from './constraintContent';
+import { copyConstraintVersions, insertFreshConstraintDay } from './constraintCopy';
+import { pairVersions, slotOf } from './constraintPairing';
 import type { ContentOutcome, DayState } from './dayWriteTypes';
 
-/** The columns of a version, in jao.constraint_value's order, and their types for jsonb_to_recordset. */
-const VERSION_COLUMNS: ReadonlyArray<[column: string, type: string]> = [
-  ['constraint_id', 'bigint'],
-  ['mtu', 'timestamptz'],
-  ['jao_id', 'bigint'],
-  ['presolved', 'boolean'],
-  ...NUMERIC_COLUMNS.map((column): [string, string] => [column, 'double precision']),
-  ...VERSION_TEXT_COLUMNS.map((column): [string, string] => [column, 'text']),
-  ['contingencies', 'jsonb'],
-  ['ptdf_hubs', 'text[]'],
-  ['ptdf_values', 'double precision[]'],
-  ['extra', 'jsonb'],
-  ['identity_breaks', 'jsonb'],
-  ['content_sha256', 'text'],
-];
-
-const names = VERSION_COLUMNS.map(([column]) => column);
-const RECORD_TYPE = VERSION_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ');
+/** A version's columns in jao.constraint_value: what locates it, its row id, its content and the content's hash. */
+const names = ['constraint_id', 'mtu', 'jao_id', ...CONTENT_COLUMNS, 'content_sha256'];
 const STORED_COLUMNS = [
   ...names.slice(0, 2),
   'dataset',
@@ -41,8 +21,10 @@ const STORED_COLUMNS = [
   'updated_at',
   'derivation_id',
 ];
+/** The day's incoming versions, COPYed in for the merge; a table of the session, emptied at each commit. */
+const INCOMING = 'pg_temp.incoming_constraint_version';
 const list = (prefix: string, columns: readonly string[]) => columns.map((c) => `${prefix}${c}`).join(', ');
-const CONTENT_COLUMNS = names.filter((column) => column !== 'constraint_id' && column !== 'mtu');
+const UPDATED_COLUMNS = names.filter((column) => column !== 'constraint_id' && column !== 'mtu');
 
 /**
  * Registers the day's constraints (jao.flow_constraint), in key order so that two days written at once lock the rows
@@ -98,16 +80,32 @@ interface MergeCounts {
   vanished: string;
   added: string;
   returned: string;
-  stored_before: string;
+}
+
+/** slotOf(…) → content_sha256 of every version stored for the day. */
+async function readStoredHashes(
+  client: pg.PoolClient,
+  dataset: Dataset,
+  day: DeliveryDay,
+  state: DayState,
+): Promise<Map<string, string>> {
+  const { rows } = await client.query<[string, string, string]>({
+    text: `SELECT constraint_id::text, (extract(epoch FROM mtu) * 1000)::bigint::text, content_sha256
+             FROM jao.constraint_value
+            WHERE dataset = $1 AND delivery_day = $2::date AND mtu >= $3 AND mtu < $4`,
+    values: [dataset, day, state.windowFrom, state.windowTo],
+    rowMode: 'array',
+  });
+  return new Map(rows.map(([id, ms, sha]) => [`${id}@${ms}`, sha]));
 }
 
 /**
- * Registers the day's constraints, then merges the day's versions with the stored ones in one statement: changed
- * and vanished versions to history (a vanished one deleted), new and changed ones upserted; slots a refusal protects
- * are neither vanished nor replaced. `fresh`: the day has nothing stored (its first write), its versions are COPYed.
- * Stored and incoming versions are paired once by a FULL JOIN, which no plan can run as a nested loop: the row
- * estimates of jsonb_to_recordset (100) and of a day's window are far off, and a nested anti join of two days'
- * versions took half a second.
+ * Registers the day's constraints, then merges the day's versions with the stored ones: changed and vanished
+ * versions to history (a vanished one deleted), new and changed ones upserted; slots a refusal protects are neither
+ * vanished nor replaced. `fresh`: the day has nothing stored (its first write), its versions are COPYed into
+ * jao.constraint_value. Otherwise the stored versions' hashes are read first, and only the incoming versions that
+ * may change something (every one on a reprocessing, which compares column by column) are COPYed into a table of
+ * the session, then merged in one statement: a revision touches what it changes, not the whole day.
  */
 export async function mergeConstraintDay(
   client: pg.PoolClient,
@@ -115,44 +113,72 @@ export async function mergeConstraintDay(
   day: DeliveryDay,
   content: ConstraintDayContent,
   state: DayState,
-  fresh: boolean,
+  mode: { fresh: boolean; compareAll: boolean },
 ): Promise<ContentOutcome & { newConstraints: number }> {
   const { ids, created } = await registerConstraints(client, dataset, content, state.txTime);
-  if (fresh) {
-    const outcome = await insertFreshConstraintDay(client, dataset, day, content.records, ids, state);
+  if (mode.fresh) {
+    const outcome = await insertFreshConstraintDay(client, dataset, day, content.versions, ids, state);
     return { ...outcome, newSeries: created, newConstraints: created };
   }
-  const rows: ConstraintRecord[] = content.records.map((record) => {
-    const { constraint_key: key, ...rest } = record;
-    return { ...rest, constraint_id: ids.get(key as string)! };
-  });
+  const storedHashes = await readStoredHashes(client, dataset, day, state);
   const protectedIds = content.protectedSlots.flatMap((slot) => {
     const id = ids.get(slot.key);
     return id === undefined ? [] : [{ constraint_id: id, mtu: slot.mtu }];
   });
+  const { candidates, vanished } = pairVersions({
+    versions: content.versions,
+    ids,
+    storedHashes,
+    protectedSlots: new Set(protectedIds.map((slot) => slotOf(slot.constraint_id, Date.parse(slot.mtu)))),
+    protectAll: content.protectAll,
+    compareAll: mode.compareAll,
+  });
+  if (candidates.length === 0 && vanished.length === 0)
+    return {
+      changed: 0,
+      vanished: 0,
+      added: 0,
+      returned: 0,
+      pointsAfter: storedHashes.size,
+      newSeries: created,
+      newConstraints: created,
+    };
+  await client.query(
+    `CREATE TEMP TABLE IF NOT EXISTS incoming_constraint_version (LIKE jao.constraint_value) ON COMMIT DELETE ROWS`,
+  );
+  await copyConstraintVersions(client, INCOMING, candidates, (key) => ids.get(key)!, {
+    dataset,
+    day,
+    revision: 1,
+    at: state.txTime,
+    derivationId: state.derivationId,
+  });
   const result = await client.query<MergeCounts>(
-    `WITH incoming AS MATERIALIZED (
-        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_TYPE})
-     ),
+    `WITH incoming AS (SELECT ${names.join(', ')} FROM ${INCOMING}),
      protected AS MATERIALIZED (
-        SELECT * FROM jsonb_to_recordset($2::jsonb) AS p(constraint_id bigint, mtu timestamptz)
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(constraint_id bigint, mtu timestamptz)
      ),
      pairs AS MATERIALIZED (
         SELECT s.constraint_id AS stored_id, s.content_sha256 AS stored_sha, s AS stored, i.*
-          FROM (SELECT * FROM jao.constraint_value
-                 WHERE dataset = $3 AND delivery_day = $4::date AND mtu >= $5 AND mtu < $6) AS s
-          FULL JOIN incoming i ON i.constraint_id = s.constraint_id AND i.mtu = s.mtu
+          FROM incoming i
+          LEFT JOIN (SELECT * FROM jao.constraint_value
+                      WHERE dataset = $2 AND delivery_day = $3::date AND mtu >= $4 AND mtu < $5) AS s
+            ON s.constraint_id = i.constraint_id AND s.mtu = i.mtu
      ),
      changed AS (
         SELECT p.* FROM pairs p
-         WHERE p.stored_id IS NOT NULL AND p.constraint_id IS NOT NULL AND p.stored_sha <> p.content_sha256
+         WHERE p.stored_id IS NOT NULL
+           AND (p.stored_sha <> p.content_sha256
+                OR ($10::boolean AND ROW(${list('(p.stored).', CONTENT_COLUMNS)})
+                                     IS DISTINCT FROM ROW(${list('p.', CONTENT_COLUMNS)})))
            AND NOT EXISTS (SELECT 1 FROM protected x WHERE x.constraint_id = p.constraint_id AND x.mtu = p.mtu)
      ),
      vanished AS (
-        SELECT (p.stored).constraint_id, (p.stored).mtu, p.stored FROM pairs p
-         WHERE NOT $7::boolean AND p.constraint_id IS NULL
-           AND NOT EXISTS (SELECT 1 FROM protected x
-                            WHERE x.constraint_id = (p.stored).constraint_id AND x.mtu = (p.stored).mtu)
+        SELECT v.constraint_id, v.mtu, v AS stored
+          FROM unnest($6::bigint[], $7::bigint[]) AS g(constraint_id, mtu_ms)
+          JOIN jao.constraint_value v
+            ON v.constraint_id = g.constraint_id AND v.mtu = to_timestamp(g.mtu_ms / 1000.0)
+         WHERE v.mtu >= $4 AND v.mtu < $5
      ),
      to_history AS (
         INSERT INTO jao.constraint_value_history (${STORED_COLUMNS.join(', ')}, valid_from, valid_to)
@@ -163,7 +189,7 @@ export async function mergeConstraintDay(
      ),
      deleted AS (
         DELETE FROM jao.constraint_value v USING vanished x
-         WHERE v.mtu = x.mtu AND v.constraint_id = x.constraint_id AND v.mtu >= $5 AND v.mtu < $6
+         WHERE v.mtu = x.mtu AND v.constraint_id = x.constraint_id AND v.mtu >= $4 AND v.mtu < $5
         RETURNING 1
      ),
      fresh AS (
@@ -172,55 +198,53 @@ export async function mergeConstraintDay(
           LEFT JOIN LATERAL (
             SELECT max(revision) AS revision, min(first_seen_at) AS first_seen_at
               FROM jao.constraint_value_history x
-             WHERE $10::boolean AND x.constraint_id = p.constraint_id AND x.mtu = p.mtu
-               AND x.mtu >= $5 AND x.mtu < $6
+             WHERE x.constraint_id = p.constraint_id AND x.mtu = p.mtu AND x.mtu >= $4 AND x.mtu < $5
           ) h ON true
          WHERE p.stored_id IS NULL
      ),
      inserted AS (
         INSERT INTO jao.constraint_value (${STORED_COLUMNS.join(', ')})
-        SELECT ${list('', names.slice(0, 2))}, $3, $4::date, ${list('', names.slice(2))},
+        SELECT ${list('', names.slice(0, 2))}, $2, $3::date, ${list('', names.slice(2))},
                COALESCE(last_revision, 0) + 1, COALESCE(first_seen_before, $8), $8, $9
           FROM fresh
         RETURNING 1
      ),
      updated AS (
         UPDATE jao.constraint_value v
-           SET ${CONTENT_COLUMNS.map((c) => `${c} = c.${c}`).join(', ')},
+           SET ${UPDATED_COLUMNS.map((c) => `${c} = c.${c}`).join(', ')},
                revision = v.revision + 1, updated_at = $8, derivation_id = $9
           FROM changed c
-         WHERE v.mtu = c.mtu AND v.constraint_id = c.constraint_id AND v.mtu >= $5 AND v.mtu < $6
+         WHERE v.mtu = c.mtu AND v.constraint_id = c.constraint_id AND v.mtu >= $4 AND v.mtu < $5
         RETURNING 1
      )
      SELECT (SELECT count(*) FROM updated)::text AS changed,
             (SELECT count(*) FROM deleted)::text AS vanished,
             (SELECT count(*) FROM inserted)::text AS added,
             (SELECT count(*) FROM fresh WHERE last_revision IS NOT NULL)::text AS returned,
-            (SELECT count(*) FROM pairs WHERE stored_id IS NOT NULL)::text AS stored_before,
             (SELECT count(*) FROM to_history)::text AS history`,
     [
-      JSON.stringify(rows),
       JSON.stringify(protectedIds),
       dataset,
       day,
       state.windowFrom,
       state.windowTo,
-      content.protectAll,
+      vanished.map((slot) => slot.constraintId),
+      vanished.map((slot) => slot.mtuMs),
       state.txTime,
       state.derivationId,
-      state.revisionCount > 0,
+      mode.compareAll,
     ],
   );
   const counts = result.rows[0]!;
   const changed = Number(counts.changed);
-  const vanished = Number(counts.vanished);
+  const gone = Number(counts.vanished);
   const added = Number(counts.added);
   return {
     changed,
-    vanished,
+    vanished: gone,
     added,
     returned: Number(counts.returned),
-    pointsAfter: Number(counts.stored_before) - vanished + added,
+    pointsAfter: storedHashes.size - gone + added,
     newSeries: created,
     newConstraints: created,
   };

@@ -79,8 +79,10 @@ export async function writeDay(
     let outcome: ContentOutcome | null = null;
     if (content && !unchanged) {
       if ('kind' in content) {
-        const fresh = state.revisionCount === 0 && reprocess === null;
-        outcome = await mergeConstraintDay(client, input.dataset, input.day, content, state, fresh);
+        outcome = await mergeConstraintDay(client, input.dataset, input.day, content, state, {
+          fresh: state.revisionCount === 0 && reprocess === null,
+          compareAll: reprocess !== null,
+        });
       } else {
         registered = await registerSeries(client, input.dataset, content, state.txTime, cache);
         outcome =
@@ -150,7 +152,7 @@ export async function writeDay(
     const result: WriteDayResult = {
       status,
       mtus: content ? (input.validated?.receivedMtus ?? 0) : 0,
-      points: content ? ('kind' in content ? content.records.length : content.values.length) : 0,
+      points: content ? ('kind' in content ? content.versions.length : content.values.length) : 0,
       changedPoints: outcome?.changed ?? 0,
       newPoints: outcome?.added ?? 0,
       vanishedPoints: outcome?.vanished ?? 0,

@@ -98,4 +98,30 @@ describe('the flow-based domain from its stored answers', () => {
     );
     expect(revisedHistory.rows[0].n).toBeGreaterThan(0);
   });
+
+  it('mends, on a reprocessing, a stored version whose columns a faulty build wrote under their right hash', async () => {
+    const tampered = await h.db.pool.query<{ constraint_id: string; mtu: Date; ram: number }>(
+      `UPDATE jao.constraint_value v SET ram = v.ram + 7
+        WHERE (v.constraint_id, v.mtu) = (SELECT constraint_id, mtu FROM jao.constraint_value
+                                           WHERE dataset = $1 AND delivery_day = $2
+                                           ORDER BY constraint_id, mtu LIMIT 1)
+       RETURNING constraint_id::text, mtu, ram`,
+      [DATASET, DAYS[0]],
+    );
+    expect(tampered.rows).toHaveLength(1);
+    const { constraint_id: id, mtu, ram } = tampered.rows[0]!;
+    const result: ReprocessResult = await h.temporal.client.workflow.execute('reprocessWorkflow', {
+      workflowId: `${reprocessWorkflowId(DATASET, DAYS[0]!, DAYS[0]!)}-mend`,
+      taskQueue: h.taskQueue,
+      args: [{ dataset: DATASET, from: DAYS[0]!, to: DAYS[0]! }],
+    });
+    expect(result).toMatchObject({ total: 1, changedDays: 1, notCompleted: [] });
+    const mended = await h.db.pool.query(
+      `SELECT v.ram AS now, x.ram AS replaced FROM jao.constraint_value v
+         JOIN jao.constraint_value_history x USING (constraint_id, mtu)
+        WHERE v.constraint_id = $1 AND v.mtu = $2`,
+      [id, mtu],
+    );
+    expect(mended.rows).toEqual([{ now: ram - 7, replaced: ram }]);
+  });
 });
