@@ -90,8 +90,11 @@ export class KeyWatch {
   }
 
   private async checkOnce(): Promise<void> {
-    if (this.holders.size === 0) return;
-    const ids = [...new Set([...this.holders].map((holder) => holder.keyId))];
+    // Only the holders whose keys were asked about: one added while the query runs is not in its answer, which
+    // would read as revoked; the next check takes it.
+    const checked = [...this.holders];
+    if (checked.length === 0) return;
+    const ids = [...new Set(checked.map((holder) => holder.keyId))];
     let scopes: Map<number, KeyScope>;
     try {
       scopes = await activeKeyScopes(this.pool, ids);
@@ -99,10 +102,10 @@ export class KeyWatch {
       this.report(`key re-check failed (${error instanceof Error ? error.message : String(error)})`);
       return;
     }
-    for (const holder of [...this.holders]) {
+    for (const holder of checked) {
       const loss = keyLossOf(scopes.get(holder.keyId), holder.dataset, holder.operator);
-      if (loss === null) continue;
-      this.holders.delete(holder);
+      // Not ended when it stopped being watched meanwhile.
+      if (loss === null || !this.holders.delete(holder)) continue;
       this.keys.forget(holder.keyId);
       holder.end(loss);
     }

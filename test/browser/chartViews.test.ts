@@ -358,11 +358,26 @@ describe("the chart's views for traders", () => {
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
     try {
       const other = await fresh.newPage();
+      const said: string[] = [];
+      other.on('console', (message) => said.push(`console ${message.type()}: ${message.text()}`));
+      other.on('pageerror', (error) => said.push(`page error: ${error.message}`));
+      other.on('requestfailed', (request) =>
+        said.push(`request failed: ${request.url()} ${request.failure()?.errorText}`),
+      );
+      other.on('response', (response) => said.push(`${response.status()} ${response.url()}`));
       const nordicKey = await createTestKey(db.pool, ['maxExchanges', 'nordicMaxExchanges']);
       await other.goto(`${api.url}/?dataset=nordicMaxExchanges#key=${nordicKey}`);
       const calendar = other.locator('.calendar[data-state="ready"]');
-      // A page loaded from scratch in a context of its own: slower than a redraw on a busy machine.
-      await calendar.waitFor({ timeout: 60_000 });
+      await calendar.waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
+        const state = await other.evaluate(
+          `JSON.stringify({ state: document.querySelector('.calendar')?.dataset.state, text: document.getElementById('app')?.innerText.slice(0, 600) })`,
+        );
+        const apiSaid = api.logs.filter((line) => /"level":[45]0/.test(line)).slice(-10);
+        throw new Error(
+          `the calendar was not ready: ${state}\n${said.join('\n')}\nthe API warned: ${apiSaid.join('')}`,
+          { cause: error },
+        );
+      });
       expect(await calendar.getAttribute('data-range')).toBe(`${addDays(tomorrow, -35)}..${tomorrow}`);
       expect(await other.locator('.calendar a.cell[data-status="missing"]').count()).toBe(0);
       expect(await other.locator('.calendar a.cell[data-status="not_fetched"]').count()).toBe(36);
