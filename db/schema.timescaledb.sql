@@ -3457,6 +3457,7 @@ CREATE TABLE jao.raw_response (
     CONSTRAINT raw_response_answer_check CHECK ((answer = ANY (ARRAY['data'::text, 'not_published'::text, 'malformed'::text, 'oversized'::text, 'rejected'::text]))),
     CONSTRAINT raw_response_body_or_archive CHECK (((body IS NOT NULL) OR ((archive_key IS NOT NULL) AND (archive_verified_at IS NOT NULL))))
 );
+ALTER TABLE ONLY jao.raw_response ALTER COLUMN body SET COMPRESSION lz4;
 
 ALTER TABLE jao.raw_response OWNER TO postgres;
 
@@ -4713,6 +4714,7 @@ CREATE TABLE jao.raw_page (
     total_rows_with_filter integer,
     fetched_at timestamp with time zone DEFAULT now() NOT NULL
 );
+ALTER TABLE ONLY jao.raw_page ALTER COLUMN body SET COMPRESSION lz4;
 
 ALTER TABLE jao.raw_page OWNER TO postgres;
 

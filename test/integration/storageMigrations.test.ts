@@ -31,6 +31,7 @@ const LATER_MIGRATIONS = [
   '019_flow_based_domain',
   '020_hub_series',
   '021_one_read_path',
+  '022_raw_body_lz4',
 ];
 
 let db: TestDatabase;
@@ -88,6 +89,18 @@ describe('migrate', () => {
     expect(report.applied).toEqual([]);
     expect(report.skipped).toEqual(loadMigrations().map((m) => m.name));
     expect(await catalogSnapshot(db.pool)).toBe(before);
+  });
+
+  it("compresses the raw answers' bytes written from now on with lz4 (this server has it)", async () => {
+    const { rows } = await db.pool.query<{ relname: string; attcompression: string }>(
+      `SELECT c.relname, a.attcompression FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE c.relnamespace = 'jao'::regnamespace AND c.relname IN ('raw_response', 'raw_page')
+          AND a.attname = 'body' ORDER BY c.relname`,
+    );
+    expect(rows).toEqual([
+      { relname: 'raw_page', attcompression: 'l' },
+      { relname: 'raw_response', attcompression: 'l' },
+    ]);
   });
 
   it('creates everything on an empty database, once, even with two migrators at the same time', async () => {
