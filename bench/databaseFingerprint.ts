@@ -2,6 +2,9 @@
 // an order-independent sum of its rows' hashes, each row named by natural keys (a series by its key, a derivation by
 // its time, kind, reason, build and answer's hash), so that a restore that matches holds the same rows.
 import type pg from 'pg';
+import { CONTENT_COLUMNS } from '../db/constraintContent';
+
+const VERSION_CONTENT = CONTENT_COLUMNS.map((column) => `v.${column}`).join(', ');
 
 const ROW_SETS = {
   values: `
@@ -17,6 +20,21 @@ const ROW_SETS = {
       LEFT JOIN jao.derivation d USING (derivation_id)
       LEFT JOIN jao.raw_response r ON r.raw_response_id = d.raw_response_id`,
   series: 'SELECT dataset, key, from_zone, to_zone, unit, first_seen_at, last_seen_at FROM jao.series',
+  constraints: `
+    SELECT c.dataset, c.constraint_key, v.mtu, ${VERSION_CONTENT}, v.content_sha256, v.jao_id, v.revision,
+           v.first_seen_at, v.updated_at, d.kind, d.reason, d.build_id, d.derived_at, r.sha256
+      FROM jao.constraint_value v JOIN jao.flow_constraint c USING (constraint_id)
+      LEFT JOIN jao.derivation d USING (derivation_id)
+      LEFT JOIN jao.raw_response r ON r.raw_response_id = d.raw_response_id`,
+  constraintHistory: `
+    SELECT c.dataset, c.constraint_key, v.mtu, ${VERSION_CONTENT}, v.content_sha256, v.jao_id, v.revision,
+           v.first_seen_at, v.valid_from, v.valid_to, d.kind, d.reason, d.build_id, d.derived_at, r.sha256
+      FROM jao.constraint_value_history v JOIN jao.flow_constraint c USING (constraint_id)
+      LEFT JOIN jao.derivation d USING (derivation_id)
+      LEFT JOIN jao.raw_response r ON r.raw_response_id = d.raw_response_id`,
+  constraintCatalogue: `
+    SELECT dataset, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, first_seen_at, last_seen_at
+      FROM jao.flow_constraint`,
   days: `
     SELECT dataset, day, status, expected_mtus, received_mtus, points, content_hash, revision_count,
            first_complete_at, last_changed_at, last_checked_at, last_error, last_workflow_id, last_build_id,

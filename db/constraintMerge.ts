@@ -7,6 +7,7 @@ import type { Dataset, DeliveryDay } from '../domain/types';
 import { CONTENT_COLUMNS, type ConstraintDayContent } from './constraintContent';
 import { copyConstraintVersions, insertFreshConstraintDay } from './constraintCopy';
 import { pairVersions, slotOf } from './constraintPairing';
+import { constraintIdsOf, touchConstraints } from './constraintRegistry';
 import type { ContentOutcome, DayState } from './dayWriteTypes';
 
 /** A version's columns in jao.constraint_value: what locates it, its row id, its content and the content's hash. */
@@ -25,55 +26,6 @@ const STORED_COLUMNS = [
 const INCOMING = 'pg_temp.incoming_constraint_version';
 const list = (prefix: string, columns: readonly string[]) => columns.map((c) => `${prefix}${c}`).join(', ');
 const UPDATED_COLUMNS = names.filter((column) => column !== 'constraint_id' && column !== 'mtu');
-
-/**
- * Registers the day's constraints (jao.flow_constraint), in key order so that two days written at once lock the rows
- * they share in the same order, and returns the id of each key. Three statements, each with its own snapshot: a
- * constraint another write of another day inserted at the same time (a restore writes days side by side) is seen
- * by the second once that write committed, as the first waited for it. first_seen_at moves back to the earliest
- * write that saw the constraint, last_seen_at forward (within the hour), whatever order the writes commit in.
- */
-async function registerConstraints(
-  client: pg.PoolClient,
-  dataset: Dataset,
-  content: ConstraintDayContent,
-  txTime: Date,
-): Promise<{ ids: Map<string, number>; created: number }> {
-  const identities = [...content.identities].sort((a, b) =>
-    a.constraint_key < b.constraint_key ? -1 : a.constraint_key > b.constraint_key ? 1 : 0,
-  );
-  const inserted = await client.query(
-    `INSERT INTO jao.flow_constraint
-            (dataset, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, first_seen_at, last_seen_at)
-     SELECT $1, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, $3, $3
-       FROM jsonb_to_recordset($2::jsonb)
-            AS r(constraint_key text, tso text, cne_eic text, cne_name text, direction text, contingency_eics text[])
-      ORDER BY constraint_key
-     ON CONFLICT (dataset, constraint_key) DO NOTHING`,
-    [dataset, JSON.stringify(identities), txTime],
-  );
-  const keys = identities.map((identity) => identity.constraint_key);
-  const known = await client.query<{ constraint_id: string; constraint_key: string }>(
-    `SELECT constraint_id::text, constraint_key FROM jao.flow_constraint
-      WHERE dataset = $1 AND constraint_key = ANY ($2::text[])`,
-    [dataset, keys],
-  );
-  const ids = new Map(known.rows.map((row) => [row.constraint_key, Number(row.constraint_id)]));
-  await client.query(
-    `WITH stale AS (
-       SELECT constraint_id FROM jao.flow_constraint
-        WHERE constraint_id = ANY ($1::bigint[])
-          AND (first_seen_at > $2 OR last_seen_at < $2 - interval '1 hour')
-        ORDER BY constraint_id
-          FOR NO KEY UPDATE
-     )
-     UPDATE jao.flow_constraint c
-        SET first_seen_at = LEAST(c.first_seen_at, $2), last_seen_at = GREATEST(c.last_seen_at, $2)
-       FROM stale WHERE c.constraint_id = stale.constraint_id`,
-    [[...ids.values()], txTime],
-  );
-  return { ids, created: inserted.rowCount ?? 0 };
-}
 
 interface MergeCounts {
   changed: string;
@@ -100,12 +52,13 @@ async function readStoredHashes(
 }
 
 /**
- * Registers the day's constraints, then merges the day's versions with the stored ones: changed and vanished
- * versions to history (a vanished one deleted), new and changed ones upserted; slots a refusal protects are neither
- * vanished nor replaced. `fresh`: the day has nothing stored (its first write), its versions are COPYed into
- * jao.constraint_value. Otherwise the stored versions' hashes are read first, and only the incoming versions that
- * may change something (every one on a reprocessing, which compares column by column) are COPYed into a table of
- * the session, then merged in one statement: a revision touches what it changes, not the whole day.
+ * Takes the day's constraints' ids (db/constraintRegistry.ts), merges the day's versions with the stored ones, then
+ * moves the constraints' catalogue times. Changed and vanished versions go to history (a vanished one deleted), new
+ * and changed ones are upserted; slots a refusal protects are neither vanished nor replaced. `fresh`: the day has
+ * nothing stored (its first write), its versions are COPYed into jao.constraint_value. Otherwise the stored
+ * versions' hashes are read first, and only the incoming versions that may change something (every one on a
+ * reprocessing, which compares column by column) are COPYed into a table of the session, then merged in one
+ * statement: a revision touches what it changes, not the whole day.
  */
 export async function mergeConstraintDay(
   client: pg.PoolClient,
@@ -115,9 +68,10 @@ export async function mergeConstraintDay(
   state: DayState,
   mode: { fresh: boolean; compareAll: boolean },
 ): Promise<ContentOutcome & { newConstraints: number }> {
-  const { ids, created } = await registerConstraints(client, dataset, content, state.txTime);
+  const ids = await constraintIdsOf(client, dataset, content);
   if (mode.fresh) {
     const outcome = await insertFreshConstraintDay(client, dataset, day, content.versions, ids, state);
+    const created = await touchConstraints(client, ids, state.txTime);
     return { ...outcome, newSeries: created, newConstraints: created };
   }
   const storedHashes = await readStoredHashes(client, dataset, day, state);
@@ -133,7 +87,8 @@ export async function mergeConstraintDay(
     protectAll: content.protectAll,
     compareAll: mode.compareAll,
   });
-  if (candidates.length === 0 && vanished.length === 0)
+  if (candidates.length === 0 && vanished.length === 0) {
+    const created = await touchConstraints(client, ids, state.txTime);
     return {
       changed: 0,
       vanished: 0,
@@ -143,6 +98,7 @@ export async function mergeConstraintDay(
       newSeries: created,
       newConstraints: created,
     };
+  }
   await client.query(
     `CREATE TEMP TABLE IF NOT EXISTS incoming_constraint_version (LIKE jao.constraint_value) ON COMMIT DELETE ROWS`,
   );
@@ -236,6 +192,7 @@ export async function mergeConstraintDay(
     ],
   );
   const counts = result.rows[0]!;
+  const created = await touchConstraints(client, ids, state.txTime);
   const changed = Number(counts.changed);
   const gone = Number(counts.vanished);
   const added = Number(counts.added);

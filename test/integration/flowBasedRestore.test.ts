@@ -60,6 +60,10 @@ const VERSIONS = `
          element_type, fmax_type, cont_tso, cont_name, justification, contingencies, ptdf_hubs, ptdf_values, extra,
          jao_id, revision, first_seen_at, valid_from, valid_to
     FROM jao.constraint_history`;
+// The catalogue: a constraint's times are those of the committed writes that stored it, in whatever order.
+const CONSTRAINTS = `
+  SELECT dataset, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, first_seen_at, last_seen_at
+    FROM jao.flow_constraint`;
 const DAY_RECORDS = `
   SELECT dataset, day, status, expected_mtus, received_mtus, points, content_hash, revision_count, first_complete_at,
          last_changed_at, reason
@@ -92,6 +96,7 @@ describe('the flow-based domain from its stored answers', () => {
     expect(versions).not.toMatch(/^0 /);
     expect(await digest(restored.pool, VERSIONS)).toBe(versions);
     expect(await digest(restored.pool, DAY_RECORDS)).toBe(await digest(h.db.pool, DAY_RECORDS));
+    expect(await digest(restored.pool, CONSTRAINTS)).toBe(await digest(h.db.pool, CONSTRAINTS));
     const revisedHistory = await restored.pool.query(
       `SELECT count(*)::int AS n FROM jao.constraint_value_history WHERE delivery_day = $1`,
       [REVISED],
