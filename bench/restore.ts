@@ -220,10 +220,17 @@ async function measureDataset(
   const mismatches = differences(before, after);
 
   // The baseline: the same days reprocessed from their stored answers, in-process, as bench:reprocess's
-  // activities do (nothing changes: the stored values are what the answers give).
+  // activities do (nothing changes: the stored values are what the answers give). On a pool of its own, as a
+  // worker's: the pool that stored the days keeps their judged answers in memory (db/storedAnswer.ts), and would
+  // reprocess the last of them without reading or parsing them.
+  const reprocessPool = createPool(original.url, { applicationName: 'bench:restore reprocess' });
+  cleanup.add(`${dataset} reprocess pool`, () => reprocessPool.end());
   const reprocessing = performance.now();
   await inLanes(days, DEFAULT_REPROCESS_CONCURRENCY, async (day) => {
-    await reprocessDay({ pool, buildId: BUILD_ID }, { dataset, day, workflowId: null, dryRun: false });
+    await reprocessDay(
+      { pool: reprocessPool, buildId: BUILD_ID },
+      { dataset, day, workflowId: null, dryRun: false },
+    );
   });
   const reprocessSeconds = seconds(reprocessing);
 
