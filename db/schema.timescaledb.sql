@@ -435,13 +435,13 @@ COMMENT ON COLUMN jao.flow_constraint.contingency_eics IS 'the EICs of the conti
 -- Name: COLUMN flow_constraint.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.flow_constraint.first_seen_at IS 'when this (constraint, MTU) was first stored (transaction time)';
+COMMENT ON COLUMN jao.flow_constraint.first_seen_at IS 'when the first committed write that stored a version of the constraint ran (transaction time); infinity while none has';
 
 --
 -- Name: COLUMN flow_constraint.last_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.flow_constraint.last_seen_at IS 'when the constraint was last stored, within the hour (transaction time)';
+COMMENT ON COLUMN jao.flow_constraint.last_seen_at IS 'the earliest write of the latest UTC hour that stored the constraint (transaction time); -infinity while none has';
 
 --
 -- Name: constraints; Type: VIEW; Schema: jao; Owner: postgres

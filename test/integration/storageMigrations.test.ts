@@ -32,6 +32,7 @@ const LATER_MIGRATIONS = [
   '020_hub_series',
   '021_one_read_path',
   '022_raw_body_lz4',
+  '023_constraint_catalogue_times',
 ];
 
 let db: TestDatabase;
