@@ -1,7 +1,7 @@
 // Reading back a raw answer's body that left the database under RAW_RETENTION_DAYS (reprocessing, a re-check that
 // judges an older answer): from the archive at ARCHIVE_URL, its bytes checked against their name.
 import { type ArchivedBodyReader, ArchivedBodyUnreadable } from '../db/storedAnswer';
-import { answerKey, sha256Hex } from './format';
+import { readAnswerObject } from './format';
 import type { ArchiveStore } from './store';
 
 /**
@@ -20,8 +20,9 @@ export function archivedBodyReader(openStore: () => Promise<ArchiveStore>): Arch
       throw new ArchivedBodyUnreadable(`cannot read the archive: ${reason}`, { cause: error });
     }
     if (!bytes) throw new ArchivedBodyUnreadable(`not in the archive ${store.location}`);
-    if (answerKey(sha256Hex(bytes)) !== key)
+    const read = await readAnswerObject(key, bytes);
+    if (!read.bytes || !read.matches)
       throw new ArchivedBodyUnreadable(`the archive ${store.location} holds other bytes under that name`);
-    return bytes;
+    return read.bytes;
   };
 }

@@ -2,11 +2,16 @@
 //
 //   manifest.json                 {"format":"jao-archive","version":1}: written once, read before anything else
 //   answers/<sha256>              the exact bytes of one raw answer as stored, named by their sha256 (hex)
+//   answers/<sha256>.gz           the same bytes gzip-compressed, still named by the sha256 of the bytes as stored:
+//                                 the answers of the datasets whose declaration says so (the flow-based domain's
+//                                 days, megabytes of JSON each); version 1 readers read the others unchanged
 //   journal/<YYYYMMDD>/<HHMMSSmmm>Z-<write_id>-<dataset>-<day>.json
 //                                 one committed write of a day (JournalEntry), named by its transaction time (UTC),
 //                                 so that listing the prefix gives the writes in the order they happened; one
 //                                 folder per date of transaction times keeps each listing short
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { z } from 'zod';
 import { DATASETS } from '../domain/types';
 
@@ -26,8 +31,44 @@ export const MANIFEST_BYTES = new TextEncoder().encode(
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** The object holding a raw answer's bytes: named by their own hash, so the same answer is stored once. */
-export const answerKey = (bodySha256: string): string => `${ANSWERS_PREFIX}${bodySha256}`;
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+export const COMPRESSED_SUFFIX = '.gz';
+
+/**
+ * The object holding a raw answer's bytes: named by their own hash, so the same answer is stored once; `.gz` when it
+ * holds them gzip-compressed.
+ */
+export const answerKey = (bodySha256: string, compressed = false): string =>
+  `${ANSWERS_PREFIX}${bodySha256}${compressed ? COMPRESSED_SUFFIX : ''}`;
+
+export const isCompressedAnswer = (key: string): boolean => key.endsWith(COMPRESSED_SUFFIX);
+
+/** What an answer object holds for `bytes` as stored: the bytes, or the bytes gzip-compressed for a `.gz` key. */
+export async function answerObjectBytes(key: string, bytes: Uint8Array): Promise<Uint8Array> {
+  return isCompressedAnswer(key) ? gzipAsync(bytes) : bytes;
+}
+
+/**
+ * The stored bytes an answer object holds, and whether they are the ones its name says: a `.gz` object is
+ * decompressed first. `bytes` is null for an object that is not gzip (a damaged one).
+ */
+export async function readAnswerObject(
+  key: string,
+  object: Uint8Array,
+): Promise<{ bytes: Uint8Array | null; matches: boolean; sha256: string | null }> {
+  let bytes: Uint8Array = object;
+  if (isCompressedAnswer(key)) {
+    try {
+      bytes = await gunzipAsync(object);
+    } catch {
+      return { bytes: null, matches: false, sha256: null };
+    }
+  }
+  const sha256 = sha256Hex(bytes);
+  return { bytes, matches: answerKey(sha256, isCompressedAnswer(key)) === key, sha256 };
+}
 
 const isoInstant = z.iso.datetime({ precision: 3 });
 /** An instant as PostgreSQL keeps it, to the microsecond (fetch times come from the database clock). */
@@ -36,7 +77,7 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** The raw answer a write judged, as stored in jao.raw_response. */
 export const archivedAnswerSchema = z.object({
-  /** answers/<sha256 of the stored bytes> */
+  /** answers/<sha256 of the stored bytes>, with `.gz` when the object holds them gzip-compressed */
   object: z.string().startsWith(ANSWERS_PREFIX),
   /** jao.raw_response.sha256: of the whole answer (for a truncated one, of what was read, not of `object`). */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),

@@ -4,7 +4,7 @@
 // day's newest (jao.drop_archived_raw_bodies). Running it twice, or two at once, drops nothing twice.
 import type pg from 'pg';
 import { type BodyCandidate, mayDropBody, retentionCutoff } from '../domain/retention';
-import { answerKey, sha256Hex } from './format';
+import { readAnswerObject } from './format';
 import type { ArchiveStore } from './store';
 
 /** Candidates read from the database at a time. */
@@ -49,7 +49,7 @@ const candidateOf = (row: CandidateRow): BodyCandidate => ({
 async function objectFault(store: ArchiveStore, key: string, id: string): Promise<string | null> {
   const bytes = await store.get(key);
   if (!bytes) return `${key} (raw response ${id}) is missing from ${store.location}: its body stays`;
-  if (answerKey(sha256Hex(bytes)) !== key)
+  if (!(await readAnswerObject(key, bytes)).matches)
     return `${key} (raw response ${id}) holds other bytes in ${store.location}: its body stays`;
   return null;
 }

@@ -17,7 +17,7 @@ import {
   manifestSchema,
   nextJournalDate,
   parseJournalKey,
-  sha256Hex,
+  readAnswerObject,
 } from './format';
 import type { ArchiveStore } from './store';
 
@@ -240,13 +240,15 @@ export async function applyEntry(
     await writeDay(pool, { ...common, validated: null, rawResponseId: null });
     return;
   }
-  const body = await store.get(answer.object);
-  if (!body) throw new Error(`${store.location}: ${answer.object} (the answer of ${key}) is missing`);
-  const sha256 = sha256Hex(body);
-  if (`answers/${sha256}` !== answer.object)
+  const object = await store.get(answer.object);
+  if (!object) throw new Error(`${store.location}: ${answer.object} (the answer of ${key}) is missing`);
+  const read = await readAnswerObject(answer.object, object);
+  if (!read.bytes || !read.sha256 || !read.matches)
     throw new Error(
-      `${store.location}: ${answer.object} does not hold the bytes its name says (sha256 mismatch)`,
+      `${store.location}: ${answer.object} does not hold the bytes its name says (${read.bytes ? 'sha256 mismatch' : 'not gzip'})`,
     );
+  const body = read.bytes;
+  const sha256 = read.sha256;
   const rawResponseId = await restoreRawAnswer(pool, entry, answer, body, sha256);
   const ref = { dataset: entry.dataset, day: entry.day, rawResponseId };
   // A whole answer is judged from the bytes just checked; a truncated one as the database holds it (refused).

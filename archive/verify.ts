@@ -3,7 +3,7 @@
 // whose sha256 is its name and is the body the database holds; once the body was dropped under RAW_RETENTION_DAYS,
 // the object the database recorded for it, whose bytes hash to the answer's stored sha256.
 import type pg from 'pg';
-import { decodeEntry, sha256Hex } from './format';
+import { answerKey, decodeEntry, isCompressedAnswer, readAnswerObject } from './format';
 import type { ArchiveStore } from './store';
 
 /** Archived writes read from the database at a time. */
@@ -76,20 +76,23 @@ export async function verifyArchive(
       if (!entry.answer || seenAnswers.has(entry.answer.object)) continue;
       seenAnswers.add(entry.answer.object);
       report.answers += 1;
-      const body = await store.get(entry.answer.object);
-      if (!body) {
+      const object = await store.get(entry.answer.object);
+      if (!object) {
         report.faults.push(`${entry.answer.object} (the answer of ${row.archive_key}) is missing`);
         continue;
       }
-      const actual = `answers/${sha256Hex(body)}`;
-      if (actual !== entry.answer.object)
+      const read = await readAnswerObject(entry.answer.object, object);
+      const compressed = isCompressedAnswer(entry.answer.object);
+      const actual = read.sha256 === null ? null : answerKey(read.sha256, compressed);
+      if (actual === null) report.faults.push(`${entry.answer.object} is not gzip`);
+      else if (actual !== entry.answer.object)
         report.faults.push(`${entry.answer.object} holds other bytes (${actual})`);
-      else if (row.body_sha256 !== null && `answers/${row.body_sha256}` !== actual)
+      else if (row.body_sha256 !== null && answerKey(row.body_sha256, compressed) !== actual)
         report.faults.push(`${entry.answer.object} differs from the body the database holds for ${row.day}`);
       else if (
         row.body_sha256 === null &&
         row.raw_sha256 !== null &&
-        (row.raw_archive_key !== actual || (row.whole && `answers/${row.raw_sha256}` !== actual))
+        (row.raw_archive_key !== actual || (row.whole && answerKey(row.raw_sha256, compressed) !== actual))
       )
         report.faults.push(
           `${entry.answer.object} is not the archived answer the database records for ${row.day} (its body was dropped)`,

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { reprocessDay } from '../activities/reprocess';
-import { decodeEntry, JOURNAL_PREFIX } from '../archive/format';
+import { decodeEntry, isCompressedAnswer, JOURNAL_PREFIX } from '../archive/format';
 import { openArchiveStore } from '../archive/openStore';
 import { RESTORE_DAY_LANES, restoreArchive } from '../archive/restore';
 import { shipPendingWrites } from '../archive/ship';
@@ -130,8 +130,11 @@ async function sizeByYear(store: ArchiveStore): Promise<{ years: Map<string, num
     if (answer && !answersSeen.has(answer.object)) {
       answersSeen.add(answer.object);
       objects += 1;
+      // A whole answer kept as sent is as long as the answer; a truncated or compressed one, as its object.
       const size =
-        answer.truncatedReason === null ? answer.bytes : ((await store.get(answer.object))?.byteLength ?? 0);
+        answer.truncatedReason === null && !isCompressedAnswer(answer.object)
+          ? answer.bytes
+          : ((await store.get(answer.object))?.byteLength ?? 0);
       add(year, size);
     }
   }

@@ -856,7 +856,8 @@ CREATE FUNCTION jao.drop_archived_raw_bodies(verified_ids bigint[], keep_days in
        AND r.body IS NOT NULL
        AND keep_days >= 0
        AND r.last_fetched_at < now() - make_interval(days => keep_days)
-       AND r.archive_key = 'answers/' || encode(sha256(r.body), 'hex')
+       AND r.archive_key IN ('answers/' || encode(sha256(r.body), 'hex'),
+                             'answers/' || encode(sha256(r.body), 'hex') || '.gz')
        AND EXISTS (SELECT 1 FROM jao.raw_response n
                     WHERE n.dataset = r.dataset AND n.day = r.day AND n.raw_response_id > r.raw_response_id)
     RETURNING 1)

@@ -7,8 +7,10 @@ import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArchiveStore } from '../../archive/fileStore';
+import { pruneArchivedBodies } from '../../archive/prune';
 import { restoreArchive } from '../../archive/restore';
 import { shipPendingWrites } from '../../archive/ship';
+import { verifyArchive } from '../../archive/verify';
 import type { ReprocessResult } from '../../domain/reprocessInputs';
 import { reprocessWorkflowId } from '../../domain/reprocessInputs';
 import type { Dataset } from '../../domain/types';
@@ -102,6 +104,33 @@ describe('the flow-based domain from its stored answers', () => {
       [REVISED],
     );
     expect(revisedHistory.rows[0].n).toBeGreaterThan(0);
+  });
+
+  it("keeps the domain's answers gzip-compressed in the archive: verified, and an older body dropped from the database", async () => {
+    const store = new FileArchiveStore(archiveDir);
+    const objects = await h.db.pool.query<{ archive_key: string; bytes: number }>(
+      'SELECT archive_key, bytes FROM jao.raw_response WHERE dataset = $1 ORDER BY raw_response_id',
+      [DATASET],
+    );
+    expect(objects.rows).toHaveLength(3);
+    for (const { archive_key: key, bytes } of objects.rows) {
+      expect(key).toMatch(/^answers\/[0-9a-f]{64}\.gz$/);
+      const object = await store.get(key);
+      expect(object!.length).toBeLessThan(bytes / 4);
+    }
+    expect(await verifyArchive(h.db.pool, store)).toMatchObject({ faults: [] });
+    // The revised day's first answer is no longer its newest: its body may leave the database.
+    expect(await pruneArchivedBodies(h.db.pool, store, 0)).toEqual({ dropped: 1, faults: [] });
+    const kept = await h.db.pool.query(
+      'SELECT day::text, body IS NULL AS dropped FROM jao.raw_response WHERE dataset = $1 ORDER BY raw_response_id',
+      [DATASET],
+    );
+    expect(kept.rows).toEqual([
+      { day: DAYS[0], dropped: false },
+      { day: REVISED, dropped: true },
+      { day: REVISED, dropped: false },
+    ]);
+    expect(await verifyArchive(h.db.pool, store)).toMatchObject({ faults: [] });
   });
 
   it('mends, on a reprocessing, a stored version whose columns a faulty build wrote under their right hash', async () => {

@@ -33,6 +33,7 @@ const LATER_MIGRATIONS = [
   '021_one_read_path',
   '022_raw_body_lz4',
   '023_constraint_catalogue_times',
+  '024_compressed_answer_objects',
 ];
 
 let db: TestDatabase;
