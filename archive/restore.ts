@@ -189,6 +189,7 @@ async function restoreRawAnswer(
       ...(answer.answer === null ? {} : { answer: answer.answer }),
       fetchedAt: answer.fetchedAt,
       archiveKey: answer.object,
+      commitAsync: true,
       ...(answer.truncatedReason === null ? { sha256 } : {}),
     });
     if (stored.isNew) return stored.id;
@@ -233,6 +234,7 @@ export async function applyEntry(
     observedAt: new Date(entry.writtenAt),
     derivation: entry.derivation,
     restoredFrom: key,
+    commitAsync: true,
   };
   const answer = entry.answer;
   if (answer === null) {
@@ -316,6 +318,9 @@ export async function restoreBatch(
       }
     }
   });
+  // The batch's writes committed without waiting for the disk; one durable commit makes them all durable before the
+  // batch is done (those a crash lost before are not held, and its retry applies them again).
+  if (result.applied > 0) await pool.query('SELECT pg_catalog.txid_current()');
   const last = entries.at(-1);
   if (last) {
     result.lastKey = last.key;

@@ -45,6 +45,11 @@ export interface WriteDayInput {
    * (jao.day_write) names it and counts as archived. Default: a write of its own, to be archived.
    */
   restoredFrom?: string;
+  /**
+   * Commit without waiting for the WAL to reach the disk (synchronous_commit off): for a caller that makes its writes
+   * durable itself and repeats those a crash lost (a restore's batch, archive/restore.ts). Default: a durable commit.
+   */
+  commitAsync?: boolean;
 }
 
 export interface Derivation {

@@ -25,6 +25,8 @@ export interface StoreRawResponseInput {
   archiveKey?: string;
   /** The whole body's sha256 (hex), when the caller has just computed it from these very bytes (a restore). */
   sha256?: string;
+  /** Commit without waiting for the WAL to reach the disk: as WriteDayInput.commitAsync (a restore). */
+  commitAsync?: boolean;
 }
 
 export interface TruncatedAnswer {
@@ -70,6 +72,7 @@ export async function storeRawResponse(
   const sha256 = input.truncated?.sha256 ?? input.sha256 ?? createHash('sha256').update(body).digest('hex');
   const bytes = input.truncated?.receivedBytes ?? body.length;
   return withTransaction(pool, async (client) => {
+    if (input.commitAsync) await client.query('SET LOCAL synchronous_commit = off');
     await lockDay(client, input.dataset, input.day, 'raw', RAW_STORE_TIMEOUTS);
     const fetchedAt = input.fetchedAt ?? null;
     const previous = await client.query<{ raw_response_id: number; sha256: string }>(

@@ -67,6 +67,7 @@ export async function writeDay(
   let registered: SeriesIds | null = null;
   const reprocess = input.reprocess ?? null;
   const transaction = withTransaction(pool, async (client) => {
+    if (input.commitAsync) await client.query('SET LOCAL synchronous_commit = off');
     await lockDay(client, input.dataset, input.day, 'write', timeouts, DECOMPRESSION_LIMIT_LIFTED);
     const state = await readDayState(client, input, content !== null);
     if (content) checkWindow(input, content, state);
