@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../db/migrate';
+import { loadMigrations } from '../../db/migrations';
 import { writeDay } from '../../db/writeDay';
 import type { Dataset, DeliveryDay } from '../../domain/types';
 import { createDatabaseBefore, type EarlierSchemaDatabase } from '../helpers/database';
@@ -295,7 +296,12 @@ beforeAll(async () => {
   catalogBefore = await catalogOf(db.pool);
   before = await readAll(db.pool);
   const report = await migrate(db.pool);
-  expect(report.applied).toEqual([MIGRATION]);
+  // 021 and the migrations after it, which change no row a view of the read path gives.
+  expect(report.applied).toEqual(
+    loadMigrations()
+      .map((m) => m.name)
+      .filter((name) => name >= MIGRATION),
+  );
   catalogAfter = await catalogOf(db.pool);
   after = await readAll(db.pool);
 }, 120_000);
