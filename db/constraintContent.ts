@@ -136,7 +136,8 @@ export function constraintDayContent(input: {
       protectAll = true;
     else protectedSlots.push({ key: rejection.key, mtu: normalizedMtu(rejection.mtu) });
   }
-  const lines = versions.map((v) => `${v.key}\t${v.mtu}\t${v.sha256}\n`).sort();
+  // In the answer's order: the same answer hashes the same; one JAO reordered only costs a merge that finds nothing.
+  const lines = versions.map((v) => `${v.key}\t${v.mtu}\t${v.sha256}\n`);
   lines.push(`protected ${protectAll}\n`);
   for (const slot of protectedSlots.map((s) => `${s.key}\t${s.mtu}`).sort()) lines.push(`${slot}\n`);
   return {

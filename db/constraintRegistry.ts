@@ -9,11 +9,44 @@ import type { Dataset } from '../domain/types';
 import type { ConstraintDayContent } from './constraintContent';
 
 /**
- * Inserts the day's constraints the catalogue lacks, in key order: before the write, on `pool` (committed at once),
- * or in the write's transaction for what is still missing there (a dry run of a reprocessing inserts nothing
- * before it).
+ * Keys each pool has seen in the catalogue, per dataset: a day whose constraints are all there asks nothing before
+ * its write. Only a hint: the write reads the ids in its transaction, and inserts there what is missing after all
+ * (a database replaced under a running process).
  */
-export async function insertNewConstraints(
+const seenKeys = new WeakMap<pg.Pool, Map<Dataset, Set<string>>>();
+
+function seenKeysOf(pool: pg.Pool, dataset: Dataset): Set<string> {
+  let byDataset = seenKeys.get(pool);
+  if (!byDataset) {
+    byDataset = new Map();
+    seenKeys.set(pool, byDataset);
+  }
+  let keys = byDataset.get(dataset);
+  if (!keys) {
+    keys = new Set();
+    byDataset.set(dataset, keys);
+  }
+  return keys;
+}
+
+/** Before the write, on `pool` (committed at once): inserts the day's constraints the catalogue lacks. */
+export async function registerNewConstraints(
+  pool: pg.Pool,
+  dataset: Dataset,
+  content: ConstraintDayContent,
+): Promise<void> {
+  const seen = seenKeysOf(pool, dataset);
+  if (content.identities.every((identity) => seen.has(identity.constraint_key))) return;
+  await insertNewConstraints(pool, dataset, content);
+  if (seen.size > 1_000_000) seen.clear();
+  for (const identity of content.identities) seen.add(identity.constraint_key);
+}
+
+/**
+ * Inserts the day's constraints the catalogue lacks, in key order: before the write (registerNewConstraints), or in
+ * the write's transaction for what is still missing there (a dry run of a reprocessing inserts nothing before it).
+ */
+async function insertNewConstraints(
   pool: pg.Pool | pg.PoolClient,
   dataset: Dataset,
   content: ConstraintDayContent,

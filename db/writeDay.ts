@@ -6,7 +6,7 @@ import { isRepublication } from '../domain/republication';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
 import { type ConstraintDayContent, constraintDayContent } from './constraintContent';
 import { mergeConstraintDay } from './constraintMerge';
-import { insertNewConstraints } from './constraintRegistry';
+import { registerNewConstraints } from './constraintRegistry';
 import { type DayContent, normalizeDayContent } from './dayContent';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { upsertDayRow } from './dayRow';
@@ -62,7 +62,7 @@ export async function writeDay(
       ? await ensureKeySet(pool, input.dataset, input.validated.keys)
       : null;
   if (content && 'kind' in content && !input.reprocess?.dryRun)
-    await insertNewConstraints(pool, input.dataset, content);
+    await registerNewConstraints(pool, input.dataset, content);
   const cache = seriesCacheFor(pool, input.dataset);
   let registered: SeriesIds | null = null;
   const reprocess = input.reprocess ?? null;
