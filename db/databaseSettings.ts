@@ -18,8 +18,42 @@ export const DATABASE_SETTINGS: readonly DatabaseSetting[] = [
   { name: 'jit', value: 'off', timescaleOnly: false },
 ];
 
-/** The settings missing from this database, set where the session's role may; returns a line for each one it may not. */
+/**
+ * The settings missing from this database, set where the session's role may, and the pipeline's right to make
+ * tables of its session (ensureWriterTemporary); returns a line for each it may not.
+ */
 export async function ensureDatabaseSettings(client: pg.ClientBase, timescale: boolean): Promise<string[]> {
+  return [...(await ensureSettings(client, timescale)), ...(await ensureWriterTemporary(client))];
+}
+
+/**
+ * TEMPORARY on the database for jao_writer: a revision of a day of the flow-based domain COPYs its versions into a
+ * table of its session (db/constraintMerge.ts). PostgreSQL grants it to PUBLIC by default; where PUBLIC lost it, it
+ * is granted by name. A database privilege, which a clone or a restored dump does not carry either.
+ */
+async function ensureWriterTemporary(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ has: boolean | null; may_grant: boolean; database: string }>(
+    `SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jao_writer')
+                 THEN has_database_privilege('jao_writer', current_database(), 'TEMPORARY') END AS has,
+            (d.datdba = r.oid OR r.rolsuper) AS may_grant, d.datname AS database
+       FROM pg_database d, pg_roles r
+      WHERE d.datname = current_database() AND r.rolname = current_user`,
+  );
+  const row = rows[0];
+  if (!row || row.has !== false) return [];
+  if (!row.may_grant)
+    return [
+      `jao_writer may not create temporary tables in database ${row.database}, and this role may not grant it: ` +
+        'revisions of the flow-based domain will fail (GRANT TEMPORARY ON DATABASE … TO jao_writer)',
+    ];
+  const sql = await client.query<{ sql: string }>(
+    "SELECT format('GRANT TEMPORARY ON DATABASE %I TO jao_writer', current_database()) AS sql",
+  );
+  await client.query(sql.rows[0]!.sql);
+  return [];
+}
+
+async function ensureSettings(client: pg.ClientBase, timescale: boolean): Promise<string[]> {
   const wanted = DATABASE_SETTINGS.filter((setting) => timescale || !setting.timescaleOnly);
   const { rows } = await client.query<{ config: string[] | null; may_alter: boolean; database: string }>(
     `SELECT (SELECT s.setconfig FROM pg_db_role_setting s

@@ -4,6 +4,7 @@ import { migrate } from '../../db/migrate';
 import { storeRawResponse } from '../../db/rawResponse';
 import { writeDay } from '../../db/writeDay';
 import { testPool } from '../helpers/connections';
+import { constraintDayRows, writeConstraintDay } from '../helpers/constraintDays';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, validatedDay } from './storageFixtures';
 
@@ -72,6 +73,39 @@ describe('jao_writer', () => {
       workflowId: 'wf',
     });
     expect(second).toMatchObject({ changedPoints: 48, revision: 2 });
+  });
+
+  it('revises a day of the flow-based domain through a table of its session, once migrate gave back TEMPORARY', async () => {
+    // A database whose PUBLIC lost TEMPORARY (a hardened server, a restored dump): the next migrate run grants it.
+    await db.pool.query(`REVOKE TEMPORARY ON DATABASE "${db.name}" FROM PUBLIC`);
+    const privilege = `SELECT has_database_privilege('jao_writer', current_database(), 'TEMPORARY') AS has`;
+    expect((await db.pool.query(privilege)).rows[0].has).toBe(false);
+    await migrate(db.pool);
+    expect((await db.pool.query(privilege)).rows[0].has).toBe(true);
+    const domainWriter = poolAs('jao_writer');
+    try {
+      const domainDay = '2025-01-01';
+      const first = await writeConstraintDay(
+        domainWriter,
+        'coreFinalComputation',
+        domainDay,
+        constraintDayRows(domainDay),
+        '2024-12-31T08:00:00Z',
+      );
+      expect(first).toMatchObject({ status: 'complete', revision: 1 });
+      const revised = constraintDayRows(domainDay, (row, hour) => (hour === 0 ? { ...row, ram: 7 } : row));
+      const second = await writeConstraintDay(
+        domainWriter,
+        'coreFinalComputation',
+        domainDay,
+        revised,
+        '2024-12-31T09:00:00Z',
+      );
+      expect(second.revision).toBe(2);
+      expect(second.changedPoints).toBeGreaterThan(0);
+    } finally {
+      await domainWriter.end();
+    }
   });
 
   it('cannot drop, alter or truncate the tables and views', async () => {
