@@ -40,7 +40,7 @@ async function ensureWriterTemporary(client: pg.ClientBase): Promise<string[]> {
       WHERE d.datname = current_database() AND r.rolname = current_user`,
   );
   const row = rows[0];
-  if (!row || row.has !== false) return [];
+  if (row?.has !== false) return [];
   if (!row.may_grant)
     return [
       `jao_writer may not create temporary tables in database ${row.database}, and this role may not grant it: ` +
