@@ -3,7 +3,7 @@
 // OpenSSL, with which the CLI connects, takes each of these, so without the check the CLI connects and the worker
 // dies on a Rust error.
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,19 @@ describe('the X.509 version and critical extensions, read from the DER', () => {
     expect(criticalExtensions(der(criticalKeyUsage))).toEqual(['2.5.29.19', '2.5.29.15']);
   });
 
+  it('reads v2 from the version field (a v3 certificate with its version rewritten)', () => {
+    const v2 = Buffer.from(der(certificates.client));
+    // Certificate and TBSCertificate headers, then [0] EXPLICIT { INTEGER 2 }: a0 03 02 01 02
+    const at = v2.indexOf(Buffer.from([0xa0, 0x03, 0x02, 0x01, 0x02]));
+    expect(at).toBeGreaterThan(0);
+    v2[at + 4] = 1;
+    expect(x509Version(v2)).toBe(2);
+    const certificate = new X509Certificate(v2);
+    expect(clientCertificateProblem(certificate, 'TEMPORAL_TLS_CLIENT_CERT_DATA')).toMatch(
+      /^the client certificate of TEMPORAL_TLS_CLIENT_CERT_DATA is an X\.509 v2 certificate, which the worker's TLS \(rustls\) does not take: re-issue it as an X\.509 v3 certificate/,
+    );
+  });
+
   it('throws on DER that is cut short, rather than reading past it', () => {
     const whole = der(certificates.client);
     expect(() => x509Version(whole.subarray(0, 20))).toThrow();
@@ -127,6 +140,12 @@ describe('a client certificate the worker cannot use, refused before connecting'
     expect(refusal(rsa2048)).toBe('accepted');
     expect(refusal(ed25519)).toBe('accepted');
     expect(refusal(certificates.client)).toBe('accepted');
+  });
+
+  it('names a file that holds no certificate', () => {
+    writeFileSync(join(dir, 'not-a-certificate.pem'), readFileSync(certificates.client.key));
+    const line = refusal({ cert: join(dir, 'not-a-certificate.pem'), key: certificates.client.key });
+    expect(line).toBe('TEMPORAL_TLS_CLIENT_CERT_PATH does not hold a PEM certificate (client certificate)');
   });
 
   it('checks the key matches first, and never prints a key', () => {
