@@ -4,6 +4,7 @@
 // are Node servers on 127.0.0.1 (test:temporal-auth runs nginx itself).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { generateCertificates, type TestCertificates } from '../helpers/certific
 
 let certificates: TestCertificates;
 let nginxLike: Http2SecureServer;
+let nginxHttp1: HttpsServer;
 let tls12: TlsServer;
 const addressOf = (server: { address(): AddressInfo | string | null }) =>
   `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -39,16 +41,24 @@ beforeAll(async () => {
       `<html><head><title>400 ${presented ? 'The SSL certificate error' : 'No required SSL certificate was sent'}</title></head></html>`,
     );
   });
+  // nginx without `http2` on its listen line: the same answer over HTTP/1.1.
+  nginxHttp1 = createHttpsServer({ ...serverTls, rejectUnauthorized: false }, (request, response) => {
+    const authorized = (request.socket as TLSSocket).authorized;
+    response.writeHead(authorized ? 200 : 400, { 'content-type': 'text/html' });
+    response.end(
+      authorized ? 'ok' : '<html><head><title>400 No required SSL certificate was sent</title></head></html>',
+    );
+  });
   tls12 = createTlsServer({ ...serverTls, rejectUnauthorized: true, maxVersion: 'TLSv1.2' }, (socket) =>
     socket.end(),
   );
   tls12.on('tlsClientError', () => {});
-  for (const server of [nginxLike, tls12])
+  for (const server of [nginxLike, nginxHttp1, tls12])
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 }, 60_000);
 
 afterAll(async () => {
-  for (const server of [nginxLike, tls12])
+  for (const server of [nginxLike, nginxHttp1, tls12])
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   if (certificates) rmSync(certificates.dir, { recursive: true, force: true });
 });
@@ -77,6 +87,15 @@ describe('a front that requires a client certificate', () => {
       `Temporal at ${address} refused the client certificate of TEMPORAL_TLS_CLIENT_CERT_PATH: ` +
         'it is not signed by a CA the server trusts, or it is revoked',
     );
+  });
+
+  it('is named from its HTTP 400 over HTTP/1.1 too', async () => {
+    const address = addressOf(nginxHttp1);
+    expect(await diagnosis(address)).toBe(
+      `Temporal at ${address} (TEMPORAL_ADDRESS) requires a client certificate: set TEMPORAL_TLS_CLIENT_CERT_PATH ` +
+        'and TEMPORAL_TLS_CLIENT_KEY_PATH',
+    );
+    expect(await diagnosis(address, certificates.client)).toBeNull();
   });
 
   it('blames nothing when the front takes the certificate (the cause lies above the transport)', async () => {
