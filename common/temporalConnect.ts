@@ -5,6 +5,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, isGrpcServiceError } from '@temporalio/client';
 import { type ClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
+import { clientCertificateProblem } from './clientCertificate';
 import { ConfigError } from './config';
 import { redactSecrets } from './redact';
 import { diagnoseTransport, type TlsMaterial } from './temporalDiagnosis';
@@ -63,8 +64,9 @@ function certificateOf(pem: Buffer, source: PemSource, what: string, now: Date):
 
 /**
  * The TLS material, read from its files at this moment (a rotated certificate is taken by the next connection)
- * and checked before any connection: a certificate that expired, or a key that is not the certificate's, is named
- * here rather than as a failed handshake.
+ * and checked before any connection: a certificate that expired, a key that is not the certificate's, or a
+ * certificate the worker's TLS cannot use (common/clientCertificate.ts) is named here rather than as a failed
+ * handshake, and alike for every connection: the CLI does not connect with what the worker then dies on.
  */
 export function readTlsMaterial(settings: TemporalSettings, now = new Date()): TlsMaterial | null {
   if (!settings.tls) return null;
@@ -88,6 +90,8 @@ export function readTlsMaterial(settings: TemporalSettings, now = new Date()): T
       throw new TemporalSettingRefused(
         `the key of ${clientKey.setting} is not the key of the certificate of ${clientCert.setting}`,
       );
+    const unusable = clientCertificateProblem(certificate, clientCert.setting);
+    if (unusable) throw new TemporalSettingRefused(unusable);
   }
   return material;
 }

@@ -1,6 +1,7 @@
 // The certificates and keys of the TLS tests, made with openssl in a directory of the run's own (never committed):
 // a CA and what it signs (the server's certificate for 127.0.0.1 and localhost, a client certificate, an expired
-// one), a second CA with a client certificate of its own, and a key that belongs to no certificate.
+// one, an X.509 v1 one), a second CA with a client certificate of its own, and a key that belongs to no certificate.
+// makeClientCertificate makes others (another key type, other extensions) for the checks of a certificate's use.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ export interface TestCertificates {
   otherClient: CertificatePair;
   /** Signed by `ca`, valid from two days ago until yesterday. */
   expiredClient: CertificatePair;
+  /** Signed by `ca`, X.509 v1 (no extensions): Node's TLS takes it, the worker's (rustls) does not. */
+  v1Client: CertificatePair;
   /** A private key that belongs to no certificate here (for `client.cert`, a key that does not match). */
   strayKey: string;
 }
@@ -101,8 +104,11 @@ interface LeafOptions {
   dir: string;
   name: string;
   subject: string;
+  /** None: an X.509 v1 certificate (`openssl x509 -req` without -extfile). */
   extensions: string[];
   signer: CertificatePair;
+  /** openssl req's key options; an EC P-256 key when absent. */
+  keyArgs?: string[];
   /** Explicit validity (openssl `ca`); `VALID_DAYS` from now when absent. */
   validity?: { from: Date; to: Date };
 }
@@ -116,7 +122,7 @@ async function makeLeaf(options: LeafOptions): Promise<CertificatePair> {
   await openssl(dir, [
     'req',
     '-new',
-    ...KEY_ARGS,
+    ...(options.keyArgs ?? KEY_ARGS),
     '-keyout',
     pair.key,
     '-out',
@@ -162,8 +168,7 @@ async function makeLeaf(options: LeafOptions): Promise<CertificatePair> {
       VALID_DAYS,
       '-out',
       pair.cert,
-      '-extfile',
-      extensions,
+      ...(options.extensions.length > 0 ? ['-extfile', extensions] : []),
     ]);
   }
   return pair;
@@ -183,7 +188,7 @@ export async function generateCertificates(dir: string): Promise<TestCertificate
   ]);
   const day = 24 * 3600_000;
   const now = Date.now();
-  const [server, client, otherClient, expiredClient] = await Promise.all([
+  const [server, client, otherClient, expiredClient, v1Client] = await Promise.all([
     makeLeaf({
       dir,
       name: 'server',
@@ -212,9 +217,40 @@ export async function generateCertificates(dir: string): Promise<TestCertificate
       signer: ca,
       validity: { from: new Date(now - 2 * day), to: new Date(now - day) },
     }),
+    makeLeaf({ dir, name: 'v1-client', subject: '/CN=jao-worker', extensions: [], signer: ca }),
     openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'stray.key']),
   ]);
-  return { dir, ca, server, client, otherCa, otherClient, expiredClient, strayKey: join(dir, 'stray.key') };
+  return {
+    dir,
+    ca,
+    server,
+    client,
+    otherCa,
+    otherClient,
+    expiredClient,
+    v1Client,
+    strayKey: join(dir, 'stray.key'),
+  };
+}
+
+/**
+ * A client certificate signed by `signer`, with the key openssl's `req` makes from `keyArgs` (e.g. `['-newkey',
+ * 'ed25519', '-nodes']`) and the given extensions (none: X.509 v1), written into `dir` as `<name>.pem`/`.key`.
+ */
+export function makeClientCertificate(
+  dir: string,
+  name: string,
+  signer: CertificatePair,
+  options: { keyArgs?: string[]; extensions?: string[] } = {},
+): Promise<CertificatePair> {
+  return makeLeaf({
+    dir,
+    name,
+    subject: '/CN=jao-worker',
+    extensions: options.extensions ?? CLIENT_EXTENSIONS,
+    signer,
+    ...(options.keyArgs ? { keyArgs: options.keyArgs } : {}),
+  });
 }
 
 /** The base64 body lines of every private key in the set: no process output may contain any of them. */
@@ -226,6 +262,7 @@ export function privateKeyMarkers(certificates: TestCertificates): string[] {
     certificates.otherCa.key,
     certificates.otherClient.key,
     certificates.expiredClient.key,
+    certificates.v1Client.key,
     certificates.strayKey,
   ];
   return keys.flatMap((path) =>

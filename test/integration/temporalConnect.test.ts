@@ -140,7 +140,7 @@ describe('connecting to Temporal', () => {
       }),
     ).toEqual(
       both(
-        `refused: Temporal at ${mtlsFront.address} requires a client certificate (mTLS): set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`,
+        `refused: Temporal at ${mtlsFront.address} (TEMPORAL_ADDRESS) requires a client certificate: set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`,
       ),
     );
     expect(

@@ -2,12 +2,15 @@
 // server (test/temporalAuth/server.ts) runs in two modes: mTLS (a client certificate signed by the test's CA), and
 // API keys (the JWT authorizer, with a key set of the test's own). Over each, with only the connection variables a
 // user sets, `jao migrate`, `jao worker`, a three-day `jao backfill --wait`, `jao api` (the days served, the API's
-// own Temporal calls answered) and `jao rerun --wait` work, and everything stops cleanly.
+// own Temporal calls answered) and `jao rerun --wait` work, and everything stops cleanly. The same runs through nginx
+// (test/temporalAuth/nginxFront.ts) as platform teams expose Temporal: a TLS front (grpc_pass to the API-key server)
+// and an mTLS front (`ssl_verify_client on`, grpc_pass to a plaintext dev server).
 //
-// Then each connection mistake (a wrong, expired or unmatched client certificate, an unknown CA, TLS against a
-// plaintext server and the reverse, a refused API key, a wrong namespace, an unreachable host) is run through
-// `jao backfill --wait`: it must exit 1 or 2 with exactly one line on stderr naming the setting involved. No API key
-// and no private key may appear in any output of any process, nor in the API's answers.
+// Then each connection mistake (a wrong, expired, unmatched or X.509 v1 client certificate, none for an mTLS server
+// or front, an unknown CA, TLS against a plaintext server and the reverse, a refused API key, a wrong namespace, an
+// unreachable host) is run through `jao backfill --wait` (some through `jao worker`): it must exit 1 or 2 with
+// exactly one line on stderr naming the setting involved, and for some, saying what it must. No API key and no
+// private key may appear in any output of any process, nor in the API's answers.
 //
 // Certificates and keys are made with openssl in a temporary directory; each server has its own databases and
 // ports, and the simulator runs in-process. Exit 0 when every check passed.
@@ -27,8 +30,9 @@ import { generateCertificates, privateKeyMarkers, type TestCertificates } from '
 import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from '../helpers/postgres';
 import { type JaoProcess, REPO_ROOT, runJao, spawnJao, stopProcess } from '../helpers/processes';
 import { type ApiKeyIssuer, startApiKeyIssuer } from './apiKeys';
+import { ensureNginx, type NginxFront, startNginxFront } from './nginxFront';
 import { ADD_SEARCH_ATTRIBUTES, startRefusingProxy, UPDATE_TASK_QUEUE_CONFIG } from './refusingProxy';
-import { startApiKeyServer, startMtlsServer, type TemporalAuthServer } from './server';
+import { SERVER_NAME, startApiKeyServer, startMtlsServer, type TemporalAuthServer } from './server';
 
 const say = (line: string) => console.log(`test:temporal-auth: ${line}`);
 const cleanup = new Cleanup('test:temporal-auth');
@@ -346,6 +350,28 @@ interface Mistake {
   env: NodeJS.ProcessEnv;
   /** The setting the one line must name. */
   names: RegExp;
+  /** What the one line must say, where the wording matters. */
+  says?: RegExp;
+  /** The command that meets the mistake: `jao backfill --wait` when absent. */
+  command?: string[];
+}
+
+/** The line for a server or front that wants a client certificate and got none, whatever answers the handshake. */
+const CLIENT_CERTIFICATE_REQUIRED =
+  /Temporal at 127\.0\.0\.1:\d+ \(TEMPORAL_ADDRESS\) requires a client certificate: set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH$/;
+/** The line for a certificate the server or front does not trust. */
+const CLIENT_CERTIFICATE_REFUSED =
+  /Temporal at 127\.0\.0\.1:\d+ refused the client certificate of TEMPORAL_TLS_CLIENT_CERT_PATH: it is not signed by a CA the server trusts/;
+/** The line for an X.509 v1 client certificate, which the worker's TLS (rustls) refuses: before any connection. */
+const V1_CERTIFICATE =
+  /the client certificate of TEMPORAL_TLS_CLIENT_CERT_PATH is an X\.509 v1 certificate, which the worker's TLS \(rustls\) does not take: re-issue it as an X\.509 v3 certificate/;
+
+/** Where nginx stands in front of Temporal: the addresses and connection variables of each front. */
+interface Fronts {
+  /** TLS only, grpc_pass to the API-key server: the API key passes through. */
+  tls: { front: NginxFront; server: TemporalAuthServer };
+  /** `ssl_verify_client on` with the test's CA, grpc_pass to the plaintext dev server. */
+  mtls: { front: NginxFront; server: TemporalAuthServer };
 }
 
 function mistakes(
@@ -356,11 +382,75 @@ function mistakes(
   plaintextAddress: string,
   nobodyAddress: string,
   workDir: string,
+  fronts: Fronts,
+  bundlePath: string,
 ): Mistake[] {
   const mtlsEnv = connectionEnv(mtls, certificates);
   const keyEnv = connectionEnv(apiKey, certificates);
+  const mtlsFrontEnv = connectionEnv(fronts.mtls.server, certificates);
+  const v1 = {
+    TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.v1Client.cert,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.v1Client.key,
+  };
   const writerOf = (namespace: string) => [`${namespace}:write`];
   return [
+    {
+      name: 'nginx mTLS front: no client certificate',
+      env: {
+        ...mtlsFrontEnv,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: undefined,
+        TEMPORAL_TLS_CLIENT_KEY_PATH: undefined,
+      },
+      names: /TEMPORAL_TLS_CLIENT_CERT_PATH/,
+      says: CLIENT_CERTIFICATE_REQUIRED,
+    },
+    {
+      name: 'nginx mTLS front: no client certificate (jao worker)',
+      env: {
+        ...mtlsFrontEnv,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: undefined,
+        TEMPORAL_TLS_CLIENT_KEY_PATH: undefined,
+        WORKFLOW_BUNDLE_PATH: bundlePath,
+      },
+      names: /TEMPORAL_TLS_CLIENT_CERT_PATH/,
+      says: CLIENT_CERTIFICATE_REQUIRED,
+      command: ['worker'],
+    },
+    {
+      name: 'nginx mTLS front: client certificate signed by another CA',
+      env: {
+        ...mtlsFrontEnv,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.otherClient.cert,
+        TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.otherClient.key,
+      },
+      names: /TEMPORAL_TLS_CLIENT_CERT_PATH/,
+      says: CLIENT_CERTIFICATE_REFUSED,
+    },
+    {
+      name: 'nginx mTLS front: X.509 v1 client certificate (jao backfill)',
+      env: { ...mtlsFrontEnv, ...v1 },
+      names: /TEMPORAL_TLS_CLIENT_CERT_PATH/,
+      says: V1_CERTIFICATE,
+    },
+    {
+      name: 'nginx mTLS front: X.509 v1 client certificate (jao worker)',
+      env: { ...mtlsFrontEnv, ...v1, WORKFLOW_BUNDLE_PATH: bundlePath },
+      names: /TEMPORAL_TLS_CLIENT_CERT_PATH/,
+      says: V1_CERTIFICATE,
+      command: ['worker'],
+    },
+    {
+      // Nothing listens there: the line can only be the certificate's if it is refused before connecting.
+      name: 'X.509 v1 client certificate, refused before connecting',
+      env: { ...mtlsEnv, ...v1, TEMPORAL_ADDRESS: nobodyAddress },
+      names: /TEMPORAL_TLS_CLIENT_CERT_PATH/,
+      says: V1_CERTIFICATE,
+    },
+    {
+      name: 'nginx TLS front: server CA not given',
+      env: { ...connectionEnv(fronts.tls.server, certificates), TEMPORAL_TLS_SERVER_CA_CERT_PATH: undefined },
+      names: /TEMPORAL_TLS_SERVER_CA_CERT_PATH/,
+    },
     {
       name: 'client certificate signed by another CA',
       env: {
@@ -388,6 +478,7 @@ function mistakes(
       name: 'no client certificate for an mTLS server',
       env: { ...mtlsEnv, TEMPORAL_TLS_CLIENT_CERT_PATH: undefined, TEMPORAL_TLS_CLIENT_KEY_PATH: undefined },
       names: /TEMPORAL_TLS_CLIENT_CERT_PATH/,
+      says: CLIENT_CERTIFICATE_REQUIRED,
     },
     {
       name: 'client certificate file missing',
@@ -487,7 +578,7 @@ const mistakeLines = new Map<string, string>();
 async function runMistake(mistake: Mistake, base: NodeJS.ProcessEnv): Promise<void> {
   const started = performance.now();
   const result = await runCli(
-    ['backfill', '--from', FROM, '--to', FROM, '--wait'],
+    mistake.command ?? ['backfill', '--from', FROM, '--to', FROM, '--wait'],
     { ...base, ...mistake.env },
     MISTAKE_TIMEOUT_MS,
   );
@@ -499,6 +590,8 @@ async function runMistake(mistake: Mistake, base: NodeJS.ProcessEnv): Promise<vo
   if (lines.length !== 1) problems.push(`${lines.length} lines on stderr, expected 1`);
   if (lines.length >= 1 && !mistake.names.test(result.stderr))
     problems.push(`does not name ${mistake.names}`);
+  if (lines.length === 1 && mistake.says && !mistake.says.test(lines[0]!))
+    problems.push(`does not say ${mistake.says}`);
   mistakeLines.set(
     mistake.name,
     `exit ${result.code ?? 'killed'}: ${lines.join(' ⏎ ') || '(nothing on stderr)'}`,
@@ -510,6 +603,48 @@ async function runMistake(mistake: Mistake, base: NodeJS.ProcessEnv): Promise<vo
       (lines.length === 1 ? lines[0]! : JSON.stringify(result.stderr.slice(-1500))) +
       (result.stdout.trim() ? ` [stdout: ${JSON.stringify(result.stdout.trim().slice(-300))}]` : ''),
   );
+}
+
+/**
+ * The two nginx fronts, each stopped by the run's cleanup: TLS before the API-key server (its key passes through),
+ * mTLS before the plaintext dev server (its namespace). Each scenario and mistake sees a TemporalAuthServer whose
+ * address is the front's, and whose mode says which variables a user sets.
+ */
+async function startFronts(
+  certificates: TestCertificates,
+  apiKey: TemporalAuthServer,
+  mtls: TemporalAuthServer,
+  plaintext: { address: string; namespace: string },
+  workDir: string,
+): Promise<Fronts> {
+  const start = async (name: string, options: Parameters<typeof startNginxFront>[0]) => {
+    const front = await startNginxFront(options);
+    cleanup.add(`nginx ${name} front`, () => front.close());
+    say(`nginx ${name} front at ${front.address} → ${options.target}`);
+    return front;
+  };
+  const [tlsFront, mtlsFront] = await Promise.all([
+    start('TLS', {
+      target: apiKey.address,
+      targetServerName: SERVER_NAME,
+      certificates,
+      requireClientCertificate: false,
+      dir: join(workDir, 'nginx-tls'),
+    }),
+    start('mTLS', {
+      target: plaintext.address,
+      certificates,
+      requireClientCertificate: true,
+      dir: join(workDir, 'nginx-mtls'),
+    }),
+  ]);
+  return {
+    tls: { front: tlsFront, server: { ...apiKey, address: tlsFront.address } },
+    mtls: {
+      front: mtlsFront,
+      server: { ...mtls, address: mtlsFront.address, namespace: plaintext.namespace },
+    },
+  };
 }
 
 /** No API key and no private-key text in any output or answer. */
@@ -590,6 +725,7 @@ async function main(): Promise<void> {
   cleanup.add('work directory', () => rmSync(workDir, { recursive: true, force: true }));
   for (const sub of ['certs', 'mtls-server', 'apikey-server', 'bundle']) mkdirSync(join(workDir, sub));
 
+  say(await timed('nginx (scripts/ensure-nginx.sh)', ensureNginx));
   const certificates = await timed('certificates (openssl)', () =>
     generateCertificates(join(workDir, 'certs')),
   );
@@ -632,6 +768,9 @@ async function main(): Promise<void> {
     ]),
   );
   const bundlePath = join(workDir, 'bundle', BUNDLE_FILE);
+  const fronts = await timed('nginx fronts up (TLS, mTLS)', () =>
+    startFronts(certificates, apiKey, mtls, plaintext, workDir),
+  );
 
   for (const server of [mtls, apiKey]) {
     await timed(`${server.mode} scenario`, () =>
@@ -671,6 +810,25 @@ async function main(): Promise<void> {
     JSON.stringify(refused),
   );
 
+  // nginx in front: the worker, the CLI and the API connect through it with the variables of what stands behind.
+  for (const [name, { server }, taskQueue] of [
+    ['nginx TLS front', fronts.tls, 'jao-nginx-tls'],
+    ['nginx mTLS front', fronts.mtls, 'jao-nginx-mtls'],
+  ] as const) {
+    await timed(`${name} scenario`, () =>
+      scenario({
+        server,
+        name,
+        env: { TEMPORAL_TASK_QUEUE: taskQueue },
+        certificates,
+        simulator,
+        adminUrl,
+        workDir,
+        bundlePath,
+      }),
+    );
+  }
+
   await timed('a namespace without the search attributes', () =>
     missingSearchAttributes(apiKey, issuer, certificates, simulator, adminUrl, workDir),
   );
@@ -681,7 +839,17 @@ async function main(): Promise<void> {
   );
   const base = baseEnv(mistakeDatabase, simulator, join(workDir, 'mistakes'));
   const nobodyAddress = `127.0.0.1:${await freePort()}`;
-  const cases = mistakes(certificates, mtls, apiKey, issuer, plaintext.address, nobodyAddress, workDir);
+  const cases = mistakes(
+    certificates,
+    mtls,
+    apiKey,
+    issuer,
+    plaintext.address,
+    nobodyAddress,
+    workDir,
+    fronts,
+    bundlePath,
+  );
   await timed(`${cases.length} mistakes`, async () => {
     const queue = [...cases];
     await Promise.all(
