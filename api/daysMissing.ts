@@ -11,15 +11,17 @@ export const DAYS_MISSING_HEADER = 'jao-days-missing';
 /** The rows an answer reads: keyed values or the flow-based domain's constraints. */
 export type StoredRows = 'values' | 'constraints';
 
-const AS_OF_SOURCE: Record<StoredRows, string> = {
-  values: 'jao.dataset_values_as_of($4::timestamptz)',
-  constraints: 'jao.constraints_as_of($4::timestamptz)',
+/** The rows of a dataset: current, or as known at the instant $4. */
+const SOURCE: Record<StoredRows, { current: string; asOf: string }> = {
+  values: { current: 'jao.dataset_values', asOf: 'jao.dataset_values_as_of($4::timestamptz)' },
+  constraints: { current: 'jao.constraints', asOf: 'jao.constraints_as_of($4::timestamptz)' },
 };
 
 /**
- * The days of from..to (narrowed to the days an MTU window touches) with no stored row of the dataset: now, a day
- * whose record holds no stored value (jao.delivery_day.points = 0, or no record); as of an instant, a day of which
- * the as-of view held no row. A day stored in part (some MTUs missing, status incomplete) is not missing: GET /v1/days
+ * The days of from..to (narrowed to the days an MTU window touches) of which the dataset's rows hold none: the
+ * current rows, or as of an instant the rows as then known. One probe of the values' delivery-day index per day (a
+ * lateral LIMIT 1: as NOT EXISTS the planner chose an anti-join over the whole range, 3.6 s for a year of every
+ * border instead of 30 ms). A day stored in part (some MTUs missing, status partial) is not missing: GET /v1/days
  * tells its completeness.
  */
 export async function readDaysMissing(
@@ -33,14 +35,14 @@ export async function readDaysMissing(
 ): Promise<string[]> {
   const first = window ? maxDay(from, dayOfInstant(window.from)) : from;
   const last = window ? minDay(to, dayOfInstant(new Date(window.to.getTime() - 1))) : to;
-  const stored = asOf
-    ? `EXISTS (SELECT 1 FROM ${AS_OF_SOURCE[rows]} x WHERE x.dataset = $1 AND x.delivery_day = d.day)`
-    : 'EXISTS (SELECT 1 FROM jao.delivery_day g WHERE g.dataset = $1 AND g.day = d.day AND g.points > 0)';
+  const source = asOf ? SOURCE[rows].asOf : SOURCE[rows].current;
   const result = await client.query<{ day: string }>({
     text: `SELECT d.day::text AS day
              FROM generate_series($2::date, $3::date, interval '1 day') AS s(at)
             CROSS JOIN LATERAL (SELECT s.at::date AS day) d
-            WHERE NOT ${stored}
+             LEFT JOIN LATERAL (SELECT 1 AS found FROM ${source} x
+                                 WHERE x.dataset = $1 AND x.delivery_day = d.day LIMIT 1) f ON true
+            WHERE f.found IS NULL
             ORDER BY d.day`,
     values: asOf ? [dataset, first, last, asOf] : [dataset, first, last],
   });
