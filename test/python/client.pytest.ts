@@ -77,6 +77,12 @@ async function installClient(): Promise<string> {
 }
 
 beforeAll(async () => {
+  const tools = spawnSync(PANDAS_PYTHON, ['-c', 'import pandas, pytest, venv'], { encoding: 'utf8' });
+  if (tools.status !== 0) {
+    throw new Error(
+      `${PANDAS_PYTHON} cannot import pandas, pytest and venv: run scripts/ensure-pytest.sh (Debian's python3-pandas, python3-pytest, python3-venv)`,
+    );
+  }
   workDir = mkdtempSync(join(tmpdir(), 'jao-python-client-'));
   harness = await createPipelineHarness('python-client', { now: () => NOW });
   await harness.startWorkers();
