@@ -96,8 +96,23 @@ export const CONSTRAINT_COLUMNS = [
 
 export type ConstraintColumnName = (typeof CONSTRAINT_COLUMNS)[number]['name'];
 
-/** CSV's header line. */
-export const CONSTRAINT_CSV_HEADER = `${CONSTRAINT_COLUMNS.map((c) => c.name).join(',')}\n`;
+/** CSV's columns before its PTDFs: every column but `ptdfs`, whose hubs are columns of their own at the end. */
+const CSV_COLUMNS = CONSTRAINT_COLUMNS.filter((c) => c.kind !== 'ptdfs');
+
+/** The prefix of a PTDF's CSV column: ptdf_DE, ptdf_ALBE. */
+export const PTDF_COLUMN_PREFIX = 'ptdf_';
+
+/** A hub as a CSV header field (hubs hold letters, digits and underscores; quoted should one ever hold more). */
+const csvName = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+/** CSV's header line: the columns, then one ptdf_<hub> per hub of the answer. */
+export function constraintCsvHeader(hubs: readonly string[]): string {
+  const names = [
+    ...CSV_COLUMNS.map((c) => c.name),
+    ...hubs.map((hub) => csvName(`${PTDF_COLUMN_PREFIX}${hub}`)),
+  ];
+  return `${names.join(',')}\n`;
+}
 
 const iso = (expression: string) =>
   `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -155,9 +170,16 @@ export function jsonObjectSql(v: string): string {
   return `${members.join('\n       || ')} || '}'`;
 }
 
-/** The expressions of CSV's fields of row `v`, in CONSTRAINT_COLUMNS' order. */
-export function csvFieldsSql(v: string): string {
-  return CONSTRAINT_COLUMNS.map((c) => csvValue(c, v)).join(',\n       ');
+/**
+ * The expressions of CSV's fields of row `v`: CSV_COLUMNS' in order, then the PTDF of each of `hubCount` hubs, the
+ * i-th read from the i-th element of the text array `hubs` (an SQL expression: no hub is ever written into the SQL).
+ */
+export function csvFieldsSql(v: string, hubs: string, hubCount: number): string {
+  const ptdfs = Array.from(
+    { length: hubCount },
+    (_, i) => `(${v}.ptdf_values[array_position(${v}.ptdf_hubs, (SELECT (${hubs})[${i + 1}]))])::text`,
+  );
+  return [...CSV_COLUMNS.map((c) => csvValue(c, v)), ...ptdfs].join(',\n       ');
 }
 
 const KIND_SCHEMAS: Record<ColumnKind, z.ZodType> = {

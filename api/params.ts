@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { GO_LIVE_DAY, isDeliveryDay, isImpossibleDay, marketTomorrow } from '../domain/calendar';
+import {
+  addDays,
+  dayStartMs,
+  GO_LIVE_DAY,
+  isDeliveryDay,
+  isImpossibleDay,
+  marketTomorrow,
+} from '../domain/calendar';
 import { DATASETS, type Dataset, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
 import { parseHubKey } from '../domain/hubs';
 import { MAX_KEY_LENGTH, MAX_ZONE_CODE_LENGTH } from '../domain/limits';
@@ -131,11 +138,35 @@ export const dayRangeQuery = z.strictObject({
   dataset: datasetQueryParam,
 });
 
+/** `from_mtu` and `to_mtu`: a half-open window of MTU starts inside the delivery days from..to. */
+export const fromMtuParam = instantParam
+  .optional()
+  .describe(
+    'only the MTUs starting at or after this instant (ISO-8601, inclusive); inside the delivery days from..to',
+  );
+export const toMtuParam = instantParam
+  .optional()
+  .describe(
+    'only the MTUs starting before this instant (ISO-8601, exclusive); inside the delivery days from..to',
+  );
+
+export const SHAPES = ['long', 'wide'] as const;
+export type Shape = (typeof SHAPES)[number];
+
 export const valuesQuery = z.strictObject({
   from: deliveryDayParam,
   to: deliveryDayParam,
   border: bordersParam,
   as_of: instantParam.optional().describe('values as they were known at this instant (ISO-8601)'),
+  from_mtu: fromMtuParam,
+  to_mtu: toMtuParam,
+  shape: z
+    .enum(SHAPES, { message: 'expected long or wide' })
+    .default('long')
+    .describe(
+      'long: one row per key and MTU (the columns below); wide: one row per MTU (mtu, delivery_day), then one ' +
+        'column per key of the dataset (its border column: DE_FR, hub_DE), sorted, null where the key has no value',
+    ),
   format: formatParam,
 });
 
@@ -191,7 +222,41 @@ export function checkDayRange(dataset: Dataset, from: string, to: string, maxDay
   if (days > maxDays) {
     throw new ApiInputError(
       'to',
-      `the range from..to spans ${days} days, more than the maximum of ${maxDays}`,
+      `the range from..to spans ${days} days, more than the maximum of ${maxDays}: split it into ranges of at most ${maxDays} days`,
     );
   }
+}
+
+/** A half-open window [from, to) of MTU starts. */
+export interface MtuWindow {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * `from_mtu` and `to_mtu` as a window inside the delivery days from..to (either bound absent: that of the days), or
+ * null when neither is given.
+ */
+export function checkMtuWindow(
+  from: string,
+  to: string,
+  fromMtu: Date | undefined,
+  toMtu: Date | undefined,
+): MtuWindow | null {
+  if (fromMtu === undefined && toMtu === undefined) return null;
+  const lower = dayStartMs(from);
+  const upper = dayStartMs(addDays(to, 1));
+  const days = `the delivery days from..to, [${new Date(lower).toISOString()}, ${new Date(upper).toISOString()})`;
+  const start = fromMtu?.getTime() ?? lower;
+  const end = toMtu?.getTime() ?? upper;
+  if (start < lower || start >= upper) throw new ApiInputError('from_mtu', `must be inside ${days}`);
+  if (end <= lower || end > upper) throw new ApiInputError('to_mtu', `must be inside ${days}`);
+  if (start >= end)
+    throw new ApiInputError('from_mtu', `must be before to_mtu (${new Date(end).toISOString()})`);
+  return { from: new Date(start), to: new Date(end) };
+}
+
+/** What the descriptions of from and to say of the range's limit. */
+export function rangeLimitText(maxDays: number): string {
+  return `from..to spans at most ${maxDays} days (API_MAX_RANGE_DAYS; a longer range is answered 400)`;
 }

@@ -8,27 +8,38 @@ import { LRUCache } from 'lru-cache';
 export const RESPONSE_CACHE_BYTES = 32 * 2 ** 20;
 export const RESPONSE_CACHE_ENTRY_BYTES = 2 * 2 ** 20;
 
+/** A whole answer and the delivery days of its range that were not stored (its Jao-Days-Missing header). */
+export interface CachedAnswer {
+  body: Buffer;
+  daysMissing: readonly string[];
+}
+
 export class ResponseCache {
-  private readonly entries: LRUCache<string, Buffer>;
+  private readonly entries: LRUCache<string, CachedAnswer>;
 
   constructor(
     readonly maxBytes = RESPONSE_CACHE_BYTES,
     readonly maxEntryBytes = RESPONSE_CACHE_ENTRY_BYTES,
   ) {
-    this.entries = new LRUCache<string, Buffer>({
+    this.entries = new LRUCache<string, CachedAnswer>({
       maxSize: maxBytes,
       maxEntrySize: Math.min(maxEntryBytes, maxBytes),
       // lru-cache counts sizes from 1: an empty answer is kept as one byte.
-      sizeCalculation: (body) => Math.max(body.length, 1),
+      sizeCalculation: (answer) => Math.max(answer.body.length, 1),
     });
   }
 
   get(etag: string): Buffer | undefined {
+    return this.entries.get(etag)?.body;
+  }
+
+  /** The answer kept under `etag` with its missing days. */
+  answer(etag: string): CachedAnswer | undefined {
     return this.entries.get(etag);
   }
 
-  set(etag: string, body: Buffer): void {
-    this.entries.set(etag, body);
+  set(etag: string, body: Buffer, daysMissing: readonly string[] = []): void {
+    this.entries.set(etag, { body, daysMissing });
   }
 
   get size(): { entries: number; bytes: number } {

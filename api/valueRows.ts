@@ -1,5 +1,5 @@
 import type { Dataset } from '../domain/datasets';
-import type { Format } from './params';
+import type { Format, MtuWindow } from './params';
 
 /** The columns of jao.max_exchanges (and of jao.max_exchanges_as_of), in order: every format's fields. */
 export const VALUE_COLUMNS = [
@@ -34,6 +34,9 @@ export interface ValueInputs {
   borders: string;
   asOf: string;
   dataset: string;
+  /** The MTU window's bounds [fromMtu, toMtu); filtered on only where a window was asked for. */
+  fromMtu: string;
+  toMtu: string;
 }
 
 /** Bind parameters of a values query: $1 from, $2 to, $3 borders or null, $4 the dataset, $5 as_of. */
@@ -43,16 +46,20 @@ const PARAMETERS: ValueInputs = {
   borders: '$3::text[]',
   dataset: '$4::text',
   asOf: '$5::timestamptz',
+  fromMtu: '$6::timestamptz',
+  toMtu: '$7::timestamptz',
 };
 
 /**
  * The transaction's settings that COPY_INPUTS reads, set by one parameterised statement (a COPY takes no bind
  * parameters, and its text stays constant: no value is ever written into it). Each returns its setting as text
- * (borders: an array literal, '' for every border; as_of: ISO-8601, '' for none); the last column is the backend's pid.
+ * (borders: an array literal, '' for every border; as_of and the MTU window's bounds: ISO-8601, '' for none); the last
+ * column is the backend's pid.
  */
 export const SET_COPY_INPUTS = `SELECT set_config('jao.values_from', $1, true), set_config('jao.values_to', $2, true),
        set_config('jao.values_borders', COALESCE($3::text[]::text, ''), true),
        set_config('jao.values_as_of', $4, true), set_config('jao.values_dataset', $5, true),
+       set_config('jao.values_from_mtu', $6, true), set_config('jao.values_to_mtu', $7, true),
        pg_backend_pid() AS pid`;
 
 /**
@@ -67,7 +74,14 @@ export const COPY_INPUTS: ValueInputs = {
   borders: `(SELECT NULLIF(current_setting('jao.values_borders'), '')::text[])::text[]`,
   asOf: `current_setting('jao.values_as_of')::timestamptz`,
   dataset: `(SELECT current_setting('jao.values_dataset'))`,
+  fromMtu: `(SELECT NULLIF(current_setting('jao.values_from_mtu'), '')::timestamptz)`,
+  toMtu: `(SELECT NULLIF(current_setting('jao.values_to_mtu'), '')::timestamptz)`,
 };
+
+/** The filter of an MTU window on the rows `x` of a day, or nothing when no window was asked for. */
+export function mtuFilter(input: ValueInputs, window: boolean): string {
+  return window ? `\n      AND x.mtu >= ${input.fromMtu} AND x.mtu < ${input.toMtu}` : '';
+}
 
 /**
  * The values query, day by day (a lateral subquery per stored delivery day, in the order of jao.delivery_day's
@@ -82,6 +96,7 @@ function dayByDaySql(
   asOf: boolean,
   input: ValueInputs,
   borderFilter: 'none' | 'when given' = 'when given',
+  window = false,
 ): string {
   const source = asOf ? `jao.dataset_values_as_of(${input.asOf})` : 'jao.dataset_values';
   const ofBorders =
@@ -92,7 +107,7 @@ function dayByDaySql(
   FROM jao.delivery_day g
  CROSS JOIN LATERAL (
    SELECT x.* FROM ${source} x
-    WHERE x.dataset = g.dataset AND x.delivery_day = g.day${ofBorders}
+    WHERE x.dataset = g.dataset AND x.delivery_day = g.day${ofBorders}${mtuFilter(input, window)}
     ORDER BY x.mtu, x.border) v
  WHERE g.dataset = ${input.dataset} AND g.day BETWEEN ${input.from} AND ${input.to}
  ORDER BY g.day`;
@@ -103,18 +118,31 @@ export function valuesSql(asOf: boolean): string {
   return dayByDaySql(SELECT_TEXT, asOf, PARAMETERS);
 }
 
-/** The values of `dataset` over from..to (borders null: every border), as of an instant when given. */
+/**
+ * The values of `dataset` over from..to (borders null: every border), as of an instant when given, inside an MTU
+ * window when given; `select` names the fields (SELECT_TEXT's by default).
+ */
 export function valuesQuery(
   dataset: Dataset,
   from: string,
   to: string,
   borders: string[] | null,
   asOf: Date | null,
+  window: MtuWindow | null = null,
+  select = SELECT_TEXT,
 ): { text: string; values: unknown[] } {
-  return {
-    text: valuesSql(asOf !== null),
-    values: asOf ? [from, to, borders, dataset, asOf] : [from, to, borders, dataset],
+  const values: unknown[] = [from, to, borders, dataset];
+  const next = (value: unknown, type: string) => {
+    values.push(value);
+    return `$${values.length}::${type}`;
   };
+  const input: ValueInputs = {
+    ...PARAMETERS,
+    asOf: asOf ? next(asOf, 'timestamptz') : 'NULL::timestamptz',
+    fromMtu: window ? next(window.from, 'timestamptz') : 'NULL::timestamptz',
+    toMtu: window ? next(window.to, 'timestamptz') : 'NULL::timestamptz',
+  };
+  return { text: dayByDaySql(select, asOf !== null, input, 'when given', window !== null), values };
 }
 
 /*
@@ -161,15 +189,27 @@ export function valuesCopy(
   to: string,
   borders: string[] | null,
   asOf: Date | null,
+  window: MtuWindow | null = null,
 ): ValuesCopy | null {
   if (format === 'json') return null;
   const select = format === 'csv' ? SELECT_CSV : SELECT_NDJSON;
   // Every border: no filter at all (a filter the planner cannot fold away makes it guess fewer series, and read the
   // values series by series instead of one range per day).
   const borderFilter = borders === null ? 'none' : 'when given';
-  const query = dayByDaySql(select, asOf !== null, COPY_INPUTS, borderFilter);
+  const query = dayByDaySql(select, asOf !== null, COPY_INPUTS, borderFilter, window !== null);
   return {
-    inputs: { text: SET_COPY_INPUTS, values: [from, to, borders, asOf?.toISOString() ?? '', dataset] },
+    inputs: {
+      text: SET_COPY_INPUTS,
+      values: [
+        from,
+        to,
+        borders,
+        asOf?.toISOString() ?? '',
+        dataset,
+        window?.from.toISOString() ?? '',
+        window?.to.toISOString() ?? '',
+      ],
+    },
     copy: `COPY (${query}) TO STDOUT ${COPY_OPTIONS[format]}`,
   };
 }

@@ -7,6 +7,7 @@ type Run = (args: string[]) => Promise<void>;
 const BENCHMARKS: Record<string, () => Run> = {
   api: () => (require('./api') as typeof import('./api')).runApiBenchmark,
   backfill: () => (require('./backfill') as typeof import('./backfill')).runBackfillBenchmark,
+  client: () => (require('./client') as typeof import('./client')).runClientBenchmark,
   freshness: () => (require('./freshness') as typeof import('./freshness')).runFreshnessBenchmark,
   migrate: () => (require('./migrate') as typeof import('./migrate')).runMigrateBenchmark,
   page: () => (require('./page') as typeof import('./page')).runPageBenchmark,

@@ -11,16 +11,22 @@ import {
   constraintsCopy,
   constraintsHeader,
   constraintsQuery as constraintsSqlQuery,
+  readPtdfHubs,
 } from '../constraintRows';
+import { readDaysMissing, setDaysMissingHeader } from '../daysMissing';
 import { errorBodySchema } from '../errors';
 import {
   checkDayRange,
+  checkMtuWindow,
   constraintIdList,
   constraintIdsParam,
   datasetParams,
   deliveryDayParam,
   formatParam,
+  fromMtuParam,
   instantParam,
+  rangeLimitText,
+  toMtuParam,
 } from '../params';
 import { servesRowKind } from '../rowKindGuard';
 import { openSnapshot } from '../snapshot';
@@ -34,6 +40,8 @@ const constraintsQuerystring = z.strictObject({
   to: deliveryDayParam,
   constraint_id: constraintIdsParam,
   as_of: instantParam.optional().describe('the domain as it was known at this instant (ISO-8601)'),
+  from_mtu: fromMtuParam,
+  to_mtu: toMtuParam,
   format: formatParam,
 });
 
@@ -50,16 +58,27 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
           'For a dataset of the flow-based domain (coreFinalComputation, corePreFinalComputation, ' +
           'coreInitialComputation): jao.constraints, or with as_of jao.constraints_as_of, of that dataset, one row ' +
           'per presolved constraint and MTU, ordered by MTU and constraint; json, ndjson or csv. With constraint_id, ' +
-          'only the rows of those constraints (one constraint over days: its RAM over time). In CSV the list and ' +
-          'JSON columns (contingency_eics, contingencies, ptdfs) hold their JSON text, and a null is an empty field. ' +
+          'only the rows of those constraints (one constraint over days: its RAM over time). from_mtu and to_mtu ' +
+          'narrow the answer to the MTUs of a half-open window inside the days (one hour: from_mtu=H, to_mtu=H+1h). ' +
+          'In CSV the list and JSON columns (contingency_eics, contingencies) hold their JSON text, a null is an ' +
+          'empty field, and the PTDFs are columns of their own after the others: ptdf_<hub> for each hub the ' +
+          "answer's rows carry, sorted by hub (empty where a row has no PTDF for the hub); JSON and NDJSON keep " +
+          'ptdfs as an object. The header Jao-Days-Missing names, comma-separated, the delivery days of the range ' +
+          'with no stored row (absent when none; a day stored in part is not missing). ' +
           'Another declared dataset is answered 404 naming those this route serves; an undeclared one 404 listing ' +
-          `the known ones. Columns, in order: ${CONSTRAINT_COLUMNS.map((c) => c.name).join(', ')}.`,
+          `the known ones. ${rangeLimitText(deps.maxRangeDays)}. Columns, in order: ` +
+          `${CONSTRAINT_COLUMNS.map((c) => c.name).join(', ')}.`,
         tags: [DATASETS_TAG],
         security: SECURITY,
         params: datasetParams,
         querystring: constraintsQuerystring,
         response: {
-          200: z.array(constraintRowSchema),
+          200: z
+            .array(constraintRowSchema)
+            .describe(
+              'one row per constraint and MTU (csv: ptdfs as ptdf_<hub> columns); header Jao-Days-Missing: the ' +
+                'days of the range not stored, comma-separated, absent when none',
+            ),
           ...DATASET_REFUSALS,
           404: errorBodySchema
             .extend({ datasets: z.array(z.string()).describe('the dataset ids the answer could serve') })
@@ -80,6 +99,7 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         to: query.to,
         asOf: query.as_of ?? null,
         constraintIds: constraintIdList(query.constraint_id),
+        window: checkMtuWindow(query.from, query.to, query.from_mtu, query.to_mtu),
       };
       const parts = [
         'constraints',
@@ -89,6 +109,8 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         asked.asOf?.toISOString() ?? null,
         asked.constraintIds?.join(',') ?? null,
         query.format,
+        asked.window?.from.toISOString() ?? null,
+        asked.window?.to.toISOString() ?? null,
       ];
       const csvFileName = `${dataset}_constraints_${query.from}_${query.to}.csv`;
       const snapshot = await openSnapshot(deps.pool);
@@ -100,25 +122,37 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
           return reply;
         }
         setAnswerHeaders(reply, query.format, csvFileName);
-        const cached = deps.responses.get(etag);
+        const cached = deps.responses.answer(etag);
         if (cached) {
           await snapshot.end();
+          setDaysMissingHeader(reply, cached.daysMissing);
           reply.header('x-cache', 'hit');
-          return (reply as FastifyReply).send(cached);
+          return (reply as FastifyReply).send(cached.body);
         }
         reply.header('x-cache', 'miss');
+        const daysMissing = await readDaysMissing(
+          snapshot.client,
+          'constraints',
+          dataset,
+          query.from,
+          query.to,
+          asked.asOf,
+          asked.window,
+        );
+        setDaysMissingHeader(reply, daysMissing);
         const whole = {
           maxBytes: deps.responses.maxEntryBytes,
-          keep: (body: Buffer) => deps.responses.set(etag, body),
+          keep: (body: Buffer) => deps.responses.set(etag, body, daysMissing),
         };
+        const hubs = query.format === 'csv' ? await readPtdfHubs(snapshot.client, asked) : [];
         const body =
           query.format === 'json'
             ? await streamValues(snapshot, constraintsSqlQuery(asked), new ConstraintJsonFormatter(), whole)
             : await copyValues(
                 snapshot,
                 deps.pool,
-                constraintsCopy(query.format, asked),
-                constraintsHeader(query.format),
+                constraintsCopy(query.format, asked, hubs),
+                constraintsHeader(query.format, hubs),
                 whole,
                 (outcome) =>
                   request.log.info(outcome, 'constraints answer abandoned before its end: its COPY stopped'),

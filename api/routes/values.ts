@@ -2,14 +2,23 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
+import { readDaysMissing, setDaysMissingHeader } from '../daysMissing';
 import { ApiInputError } from '../errors';
-import { borderList, checkDayRange, datasetParams, valuesQuery } from '../params';
+import {
+  borderList,
+  checkDayRange,
+  checkMtuWindow,
+  datasetParams,
+  rangeLimitText,
+  valuesQuery,
+} from '../params';
 import { servesRowKind } from '../rowKindGuard';
 import { openSnapshot } from '../snapshot';
 import { cutOnKeyLoss, setAnswerHeaders } from '../streamedAnswer';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
 import { RowFormatter, valuesCopy, valuesQuery as valuesSqlQuery } from '../valueRows';
 import { copyValues, streamValues } from '../valueStreams';
+import { SELECT_WIDE, WideFormatter } from '../wideValues';
 import { DATASET_REFUSALS } from './datasets';
 
 const valueRow = z.object({
@@ -24,6 +33,30 @@ const valueRow = z.object({
   updated_at: z.string().describe('when this version became current'),
 });
 
+const wideRow = z
+  .object({
+    mtu: z.string().describe('UTC start of the MTU, ISO-8601'),
+    delivery_day: z.string().describe('Europe/Amsterdam delivery day'),
+  })
+  .catchall(z.number().nullable().describe("the key's value at this MTU, MW; null where it has none"))
+  .describe('one MTU: then one member per key, named as the border column names it (DE_FR, hub_DE)');
+
+/**
+ * The JSON answer of shape=wide. The OpenAPI document's 200 stays the long rows (the default shape, whose type
+ * generated clients rely on); docs/reference/api.md lists this envelope's fields from this schema.
+ */
+export const wideValuesAnswer = z
+  .object({
+    keys: z
+      .array(z.string())
+      .describe("the dataset's keys, sorted: the columns of each row after mtu and delivery_day"),
+    days_missing: z
+      .array(z.string())
+      .describe('the delivery days of the range with no stored value (as the Jao-Days-Missing header)'),
+    rows: z.array(wideRow).describe('one row per MTU, ordered by MTU'),
+  })
+  .describe('shape=wide, format=json');
+
 export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
   app.get(
     '/v1/datasets/:dataset/values',
@@ -36,18 +69,34 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
         description:
           'jao.dataset_values (or with as_of jao.dataset_values_as_of) of the dataset, for maxExchanges the rows of ' +
           'jao.max_exchanges (jao.max_exchanges_as_of): ordered by MTU and border; json, ndjson or csv. An ' +
-          'undeclared dataset is answered 404 listing the known ones.',
+          'undeclared dataset is answered 404 listing the known ones. from_mtu and to_mtu narrow the answer to ' +
+          'the MTUs of a half-open window inside the days. shape=long (default) answers one row per key and MTU ' +
+          '(json: an array of the rows below); shape=wide one row per MTU with one column per key of the dataset ' +
+          '(csv: mtu,delivery_day,<keys…>, an empty field where a key has no value; ndjson: one object per MTU; ' +
+          'json: the envelope {keys, days_missing, rows}). The header Jao-Days-Missing names, comma-separated, ' +
+          'the delivery days of the range with no stored value (absent when none; a day stored in part is not ' +
+          `missing: GET /v1/days tells its completeness). ${rangeLimitText(deps.maxRangeDays)}.`,
         tags: [DATASETS_TAG],
         security: SECURITY,
         params: datasetParams,
         querystring: valuesQuery,
-        response: { 200: z.array(valueRow), ...DATASET_REFUSALS },
+        response: {
+          200: z
+            .array(valueRow)
+            .describe(
+              'the values: with shape=long (default) json answers these rows; with shape=wide json answers the ' +
+                'envelope {keys, days_missing, rows} (rows: mtu, delivery_day, then one member per key). Header ' +
+                'Jao-Days-Missing: the days of the range not stored, comma-separated, absent when none',
+            ),
+          ...DATASET_REFUSALS,
+        },
       },
     },
     async (request, reply) => {
       const query = request.query;
       const { dataset } = request.params;
       checkDayRange(dataset, query.from, query.to, deps.maxRangeDays);
+      const window = checkMtuWindow(query.from, query.to, query.from_mtu, query.to_mtu);
       const borders = borderList(query.border);
       const parts = [
         'values',
@@ -57,6 +106,9 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
         borders,
         query.as_of?.toISOString() ?? null,
         query.format,
+        window?.from.toISOString() ?? null,
+        window?.to.toISOString() ?? null,
+        query.shape,
       ];
       // An answer already in the cache is sent after a read of the data version begun after this request arrived,
       // without a transaction: its ETag names that version, so it is byte for byte what a snapshot would read now
@@ -64,12 +116,13 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       const current = await deps.currentVersion.read();
       const currentSettled = isSettled(query.as_of, current);
       const currentEtag = etagOf(parts, currentSettled ? null : current);
-      const hit = deps.responses.get(currentEtag);
+      const hit = deps.responses.answer(currentEtag);
       if (hit) {
         if (answerIfNotModified(request, reply, currentEtag, currentSettled)) return reply;
         setAnswerHeaders(reply, query.format, `${dataset}_${query.from}_${query.to}.csv`);
+        setDaysMissingHeader(reply, hit.daysMissing);
         reply.header('x-cache', 'hit');
-        return (reply as FastifyReply).send(hit);
+        return (reply as FastifyReply).send(hit.body);
       }
       const snapshot = await openSnapshot(deps.pool);
       try {
@@ -85,19 +138,38 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
           return reply;
         }
         setAnswerHeaders(reply, query.format, `${dataset}_${query.from}_${query.to}.csv`);
-        const cached = deps.responses.get(etag);
+        const cached = deps.responses.answer(etag);
         if (cached) {
           await snapshot.end();
+          setDaysMissingHeader(reply, cached.daysMissing);
           reply.header('x-cache', 'hit');
-          return (reply as FastifyReply).send(cached);
+          return (reply as FastifyReply).send(cached.body);
         }
         reply.header('x-cache', 'miss');
         const asOf = query.as_of ?? null;
+        const daysMissing = await readDaysMissing(
+          snapshot.client,
+          'values',
+          dataset,
+          query.from,
+          query.to,
+          asOf,
+          window,
+        );
+        setDaysMissingHeader(reply, daysMissing);
         const whole = {
           maxBytes: deps.responses.maxEntryBytes,
-          keep: (body: Buffer) => deps.responses.set(etag, body),
+          keep: (body: Buffer) => deps.responses.set(etag, body, daysMissing),
         };
-        const copy = valuesCopy(query.format, dataset, query.from, query.to, borders, asOf);
+        const copy =
+          query.shape === 'long'
+            ? valuesCopy(query.format, dataset, query.from, query.to, borders, asOf, window)
+            : null;
+        const keys =
+          query.shape === 'wide'
+            ? (borders ??
+              [...(await deps.catalogue.knownBorders(snapshot.client, snapshot.version, dataset))].sort())
+            : [];
         const body = copy
           ? await copyValues(
               snapshot,
@@ -108,12 +180,19 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
               (outcome) =>
                 request.log.info(outcome, 'values answer abandoned before its end: its COPY stopped'),
             )
-          : await streamValues(
-              snapshot,
-              valuesSqlQuery(dataset, query.from, query.to, borders, asOf),
-              new RowFormatter(query.format),
-              whole,
-            );
+          : query.shape === 'wide'
+            ? await streamValues(
+                snapshot,
+                valuesSqlQuery(dataset, query.from, query.to, borders, asOf, window, SELECT_WIDE),
+                new WideFormatter(query.format, keys, daysMissing),
+                whole,
+              )
+            : await streamValues(
+                snapshot,
+                valuesSqlQuery(dataset, query.from, query.to, borders, asOf, window),
+                new RowFormatter(query.format),
+                whole,
+              );
         cutOnKeyLoss(deps, request.apiKey, dataset, reply.raw, (loss) =>
           request.log.info(
             { keyId: request.apiKey?.id, loss },

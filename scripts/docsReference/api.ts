@@ -4,7 +4,11 @@ import pg from 'pg';
 import { z } from 'zod';
 import { buildApp } from '../../api/app';
 import { DayEventHub } from '../../api/eventHub';
+import { wideValuesAnswer } from '../../api/routes/values';
 import { anchor, code, generatedNotice, page, table } from './markdown';
+
+/** API_MAX_RANGE_DAYS' default (common/config.ts). */
+const RANGE_DAYS = 366;
 
 /** Never connected: building the app and its OpenAPI document reads no database. */
 const UNUSED_DATABASE_URL = 'postgres://jao_reader@127.0.0.1:1/docs_reference';
@@ -59,7 +63,7 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
   const app = await buildApp({
     pool,
     hub,
-    maxRangeDays: 366,
+    maxRangeDays: RANGE_DAYS,
     rateLimitPerMinute: 600,
     runningDays: null,
     runControl: null,
@@ -104,6 +108,90 @@ function schemaText(schema: Record<string, unknown> | undefined): string | null 
   else if (typeof minLength === 'number') parts.push(`${minLength} to ${maxLength ?? '…'} characters`);
   if ('default' in schema) parts.push(`default ${code(JSON.stringify(schema.default))}`);
   return parts.length > 0 ? parts.join(' ') : null;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+const isSchema = (value: unknown): value is JsonSchema => value !== null && typeof value === 'object';
+
+/** What fastify-swagger names a response the route did not describe. */
+const UNDESCRIBED = 'Default Response';
+
+/** The type of a schema in a word or two: `string`, `integer or null`, `object[]`, `a or b`. */
+function typeText(schema: JsonSchema): string {
+  const branches = (schema.anyOf ?? schema.oneOf) as unknown;
+  let text: string;
+  if (Array.isArray(branches)) text = branches.filter(isSchema).map(typeText).join(' or ');
+  else if (Array.isArray(schema.enum)) text = schema.enum.map((value) => code(String(value))).join(', ');
+  else if (schema.type === 'array') text = `${isSchema(schema.items) ? typeText(schema.items) : 'any'}[]`;
+  else if (typeof schema.type === 'string') text = schema.type;
+  else if (Array.isArray(schema.type)) text = schema.type.join(' or ');
+  else text = 'any';
+  return schema.nullable === true ? `${text} or null` : text;
+}
+
+/** The fields of a response's schema, nested ones by path (`rows[].mtu`); each branch of a union under its own name. */
+function fieldRows(schema: JsonSchema, path: string, depth = 0): string[][] {
+  const branches = (schema.anyOf ?? schema.oneOf) as unknown;
+  if (Array.isArray(branches) && depth < 3) {
+    return branches.filter(isSchema).flatMap((branch, index) => {
+      const name = typeof branch.description === 'string' ? branch.description : `variant ${index + 1}`;
+      return [[`*${name}*`, typeText(branch), '', ''], ...fieldRows(branch, path, depth + 1)];
+    });
+  }
+  if (schema.type === 'array' && isSchema(schema.items)) return fieldRows(schema.items, `${path}[]`, depth);
+  if (schema.type !== 'object' || depth > 3) return [];
+  const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+  const rows: string[][] = [];
+  const prefix = path === '' ? '' : `${path}.`;
+  for (const [name, property] of Object.entries(isSchema(schema.properties) ? schema.properties : {})) {
+    if (!isSchema(property)) continue;
+    const field = `${prefix}${name}`;
+    rows.push([
+      code(field),
+      typeText(property),
+      required.has(name) ? 'yes' : 'no',
+      typeof property.description === 'string' ? property.description : '',
+    ]);
+    const nested = property.type === 'array' ? property.items : property;
+    if (isSchema(nested) && (nested.type === 'object' || nested.anyOf))
+      rows.push(...fieldRows(property, field, depth + 1));
+  }
+  if (isSchema(schema.additionalProperties)) {
+    const extra = schema.additionalProperties;
+    rows.push([
+      code(`${prefix}<name>`),
+      typeText(extra),
+      'no',
+      typeof extra.description === 'string' ? extra.description : 'any further member',
+    ]);
+  }
+  return rows;
+}
+
+/** The schema of a response's first content type, if it has one. */
+function responseSchema(response: Operation['responses'][string]): JsonSchema | null {
+  const content = Object.values(response.content ?? {})[0];
+  return isSchema(content) && isSchema(content.schema) ? content.schema : null;
+}
+
+/** A response's description; where the route gave none, what its schema is. */
+function responseText(response: Operation['responses'][string]): string | undefined {
+  if (response.description !== UNDESCRIBED) return response.description;
+  const schema = responseSchema(response);
+  if (!schema) return response.description;
+  return fieldRows(schema, '').length > 0 ? `${typeText(schema)} (fields below)` : typeText(schema);
+}
+
+/** The fields of the error body, read from the first error answer the document describes. */
+function errorBodyRows(document: OpenApiDocument): string[][] {
+  for (const methods of Object.values(document.paths))
+    for (const operation of Object.values(methods))
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const schema = responseSchema(response);
+        if (status.startsWith('4') && schema) return fieldRows(schema, '');
+      }
+  return [];
 }
 
 function securityText(operation: Operation, document: OpenApiDocument): string {
@@ -162,7 +250,7 @@ function operationSection(path: string, method: string, operation: Operation, do
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([status, response]) => [
           status,
-          response.description,
+          responseText(response),
           Object.keys(response.content ?? {})
             .map(code)
             .join(', '),
@@ -170,6 +258,21 @@ function operationSection(path: string, method: string, operation: Operation, do
     ),
     '',
   );
+  // The fields of each answer but the error body (listed once: see Errors).
+  const errorBody = JSON.stringify(errorBodyRows(document));
+  for (const [status, response] of Object.entries(operation.responses).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    const schema = responseSchema(response);
+    const rows = schema ? fieldRows(schema, '') : [];
+    if (rows.length === 0 || JSON.stringify(rows) === errorBody) continue;
+    lines.push(
+      `Fields of the ${status} answer:`,
+      '',
+      ...table(['field', 'type', 'always', 'description'], rows),
+      '',
+    );
+  }
   return { title, summary: operation.summary, lines };
 }
 
@@ -202,6 +305,30 @@ export function renderApi(document: OpenApiDocument): string {
     ...table(
       ['name', 'type', 'scheme', 'description'],
       schemes.map(([name, scheme]) => [code(name), scheme.type, scheme.scheme, scheme.description]),
+    ),
+    '',
+    '## Errors',
+    '',
+    'Every 4xx and 5xx answer of an operation below carries the same body, one line in `message`:',
+    '',
+    ...table(['field', 'type', 'always', 'description'], errorBodyRows(document)),
+    '',
+    '## Ranges and headers of the dataset routes',
+    '',
+    `- \`from\`..\`to\` (delivery days, inclusive) spans at most ${RANGE_DAYS} days (\`API_MAX_RANGE_DAYS\`); a`,
+    '  longer range is answered 400 naming the maximum: split it.',
+    '- `from_mtu` and `to_mtu` (values, constraints): a half-open window [from_mtu, to_mtu) of MTU starts inside',
+    '  the days from..to; reversed, empty or outside the days is answered 400.',
+    '- `Jao-Days-Missing` (values, constraints): the delivery days of the range (of the window, when given) with',
+    '  no stored value, comma-separated; absent when none. A day stored in part is not missing: `GET /v1/days`',
+    '  tells its completeness. The JSON envelope of `shape=wide` carries the same list as `days_missing`.',
+    '- `shape=wide` (values): one row per MTU. CSV: `mtu,delivery_day,<key>,…`, an empty field where a key has no',
+    '  value; NDJSON: one object per MTU; JSON: the envelope below (the OpenAPI document describes the default,',
+    '  `shape=long`).',
+    '',
+    ...table(
+      ['field', 'type', 'always', 'description'],
+      fieldRows(z.toJSONSchema(wideValuesAnswer) as JsonSchema, ''),
     ),
     '',
     '## Operations',

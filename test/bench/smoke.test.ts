@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { TARGET_NAMES as API_TARGETS } from '../../bench/api';
 import { TARGET_NAMES as BACKFILL_TARGETS } from '../../bench/backfill';
+import { TARGET_NAMES as CLIENT_TARGETS } from '../../bench/client';
 import { TARGET_NAMES as FRESHNESS_TARGETS } from '../../bench/freshness';
 import { TARGET_NAMES as MIGRATE_TARGETS } from '../../bench/migrate';
 import { TARGET_NAMES as PAGE_TARGETS } from '../../bench/page';
@@ -82,6 +83,7 @@ const BENCHES: [string, readonly string[], boolean][] = [
   ['backfill', BACKFILL_TARGETS, true],
   ['freshness', FRESHNESS_TARGETS, true],
   ['api', API_TARGETS, false],
+  ['client', CLIENT_TARGETS, false],
   ['page', PAGE_TARGETS, false],
   ['reprocess', REPROCESS_TARGETS, true],
   ['restore', RESTORE_TARGETS, false],

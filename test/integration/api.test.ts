@@ -477,7 +477,17 @@ describe('documentation', () => {
     const parameters = spec.paths['/v1/datasets/{dataset}/values']!.get.parameters.map(
       (p: { name: string }) => p.name,
     );
-    expect(parameters.sort()).toEqual(['as_of', 'border', 'dataset', 'format', 'from', 'to']);
+    expect(parameters.sort()).toEqual([
+      'as_of',
+      'border',
+      'dataset',
+      'format',
+      'from',
+      'from_mtu',
+      'shape',
+      'to',
+      'to_mtu',
+    ]);
     const difference = spec.paths['/v1/datasets/{dataset}/difference']!.get;
     expect(difference.security).toEqual([{ bearerAuth: [] }]);
     expect(difference.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
@@ -497,7 +507,9 @@ describe('documentation', () => {
       'dataset',
       'format',
       'from',
+      'from_mtu',
       'to',
+      'to_mtu',
     ]);
     for (const [path, names] of [
       ['/v1/days', ['dataset', 'from', 'to']],

@@ -163,27 +163,39 @@ describe('GET /v1/datasets/{dataset}/constraints', () => {
       `inline; filename="${DATASET}_constraints_${DAY}_${DAY}.csv"`,
     );
     const text = await response.text();
+    const rows = (await json(PATH)).body;
+    const hubs = [...new Set(rows.flatMap((row) => Object.keys(row.ptdfs as Row)))].sort();
+    expect(hubs.length).toBeGreaterThan(10);
     expect(text.split('\n')[0]).toBe(
       'dataset,delivery_day,mtu,constraint_id,tso,cne_eic,cne_name,direction,contingency_eics,presolved,ram,' +
         'min_ram_target,min_ram_factor,imax,u,fmax,frm,fref_init,fnrao,fref,fcore,fall,fuaf,amr,lta_margin,cva,' +
         'iva,ftotal_ltn,fltn,cne_status,hub_from,hub_to,substation_from,substation_to,element_type,fmax_type,' +
-        'cont_tso,cont_name,justification,contingencies,ptdfs,revision,first_seen_at,updated_at',
+        `cont_tso,cont_name,justification,contingencies,revision,first_seen_at,updated_at,` +
+        hubs.map((hub) => `ptdf_${hub}`).join(','),
     );
     const [header, ...lines] = parseCsv(text);
-    const rows = (await json(PATH)).body;
+    const columns = CONSTRAINT_COLUMNS.filter((column) => column.kind !== 'ptdfs');
     expect(lines).toHaveLength(rows.length);
     lines.forEach((fields, r) => {
       const row = rows[r]!;
-      CONSTRAINT_COLUMNS.forEach((column, i) => {
+      expect(fields).toHaveLength(columns.length + hubs.length);
+      columns.forEach((column, i) => {
         const field = fields[i]!;
         const value = row[column.name];
         const label = `row ${r} ${header![i]}`;
         if (value === null) expect(field, label).toBe('');
-        else if (['textList', 'json', 'ptdfs'].includes(column.kind))
-          expect(JSON.parse(field), label).toEqual(value);
+        else if (['textList', 'json'].includes(column.kind)) expect(JSON.parse(field), label).toEqual(value);
         else if (column.kind === 'number' || column.kind === 'integer')
           expect(Number(field), label).toBe(value);
         else expect(field, label).toBe(String(value));
+      });
+      // The PTDFs: a column per hub, each the JSON answer's PTDF of that hub (empty where null or absent).
+      const ptdfs = row.ptdfs as Record<string, number | null>;
+      hubs.forEach((hub, h) => {
+        const field = fields[columns.length + h]!;
+        const value = ptdfs[hub];
+        if (value === null || value === undefined) expect(field, `row ${r} ptdf_${hub}`).toBe('');
+        else expect(Number(field), `row ${r} ptdf_${hub}`).toBe(value);
       });
     });
     // A published text holding a comma, and one ending in a space, come back as they are.
@@ -237,7 +249,10 @@ describe('GET /v1/datasets/{dataset}/constraints', () => {
 
     const csv = await api.get(keys.flowBased, `${PATH}&constraint_id=${revisedId}&format=csv`);
     const [header, ...lines] = parseCsv(await csv.text());
-    expect(header).toEqual(CONSTRAINT_COLUMNS.map((c) => c.name));
+    expect(header!.slice(0, CONSTRAINT_COLUMNS.length - 1)).toEqual(
+      CONSTRAINT_COLUMNS.filter((c) => c.kind !== 'ptdfs').map((c) => c.name),
+    );
+    expect(header!.slice(CONSTRAINT_COLUMNS.length - 1).every((name) => name.startsWith('ptdf_'))).toBe(true);
     expect(lines.map((fields) => fields[3])).toEqual(one.body.map((row) => String(row.constraint_id)));
     const ndjson = await api.get(
       keys.flowBased,
