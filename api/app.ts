@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import type { DatasetPublicationSettings } from '../domain/datasetSource';
 import { version } from '../package.json';
 import { authHook, KeyStore } from './auth';
 import { Catalogue } from './catalogue';
@@ -50,8 +51,8 @@ export interface AppOptions {
   runningDays: RunningDaysSource | null;
   /** Starts runs for operator keys and reads runs and backfills; null: those routes answer 503. */
   runControl?: RunControl | null;
-  /** FRESHNESS_DEADLINE (HH:MM Europe/Amsterdam on the day before delivery); default 12:00. */
-  freshnessDeadline?: string;
+  /** Each dataset's freshness deadline (FRESHNESS_DEADLINES, 1.x's FRESHNESS_DEADLINE); absent: the declared ones. */
+  publication?: DatasetPublicationSettings;
   /** The status page at `/`. */
   page: Omit<PageSettings, 'maxRangeDays'>;
   logger: FastifyServerOptions['logger'];
@@ -172,7 +173,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   registerRunningRoute(app, deps);
   registerEventsRoute(app, deps);
   registerRunRoutes(app, deps);
-  registerFactRoutes(app, deps, options.freshnessDeadline ?? '12:00');
+  registerFactRoutes(app, deps, options.publication ?? {});
   registerPageRoutes(app, { ...options.page, maxRangeDays: options.maxRangeDays });
   return app;
 }

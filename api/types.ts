@@ -42,7 +42,6 @@ export interface RouteDeps {
   runControl: RunControl | null;
 }
 
-export const MAX_EXCHANGES = 'maxExchanges';
 /** The OpenAPI tag of GET /v1/datasets and the /v1/datasets/{dataset}/… routes. */
 export const DATASETS_TAG = 'datasets';
 export const SECURITY = [{ bearerAuth: [] }];

@@ -1,6 +1,7 @@
 // The `jao` command line's help: `jao --help`, `jao <command> --help` (cli/main.ts) and docs/reference/cli.md
 // (npm run docs:reference) print it from here.
-import { DATASETS, DEFAULT_DATASET } from '../domain/datasets';
+import { DATASETS } from '../domain/datasets';
+import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { API_KEY_HELP } from './commands/apiKey';
 
 export const USAGE = `usage: jao <command> [options]

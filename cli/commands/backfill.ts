@@ -6,7 +6,7 @@ import { connectClient, isTemporalUnreachable } from '../../common/temporal';
 import { openBackfill, startDayRun } from '../../control/runStarts';
 import { createPool } from '../../db/pool';
 import { marketTomorrow } from '../../domain/calendar';
-import { type Dataset, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
+import { type Dataset, declarationOf } from '../../domain/datasets';
 import { plannedRequests } from '../../domain/plannedRequests';
 import { countOf } from '../../domain/runDetails';
 import {
@@ -89,8 +89,8 @@ function formatMinutes(minutes: number): string {
   return `${(minutes / 60).toFixed(1)} h`;
 }
 
-/** `nordicMaxExchanges ` before a range of another dataset than the default; nothing for the default's. */
-export const datasetLabel = (dataset: Dataset): string => (dataset === DEFAULT_DATASET ? '' : `${dataset} `);
+/** `nordicMaxExchanges ` before a range: the dataset's id, as its declaration names it. */
+export const datasetLabel = (dataset: Dataset): string => `${declarationOf(dataset).id} `;
 
 export function printSummary(io: CliIo, result: BackfillResult): void {
   const statuses = Object.entries(result.byStatus)
