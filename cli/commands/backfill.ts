@@ -25,6 +25,7 @@ import { renderProgress } from '../progressBar';
 import { pollProgress } from '../progressLine';
 import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
 import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
+import { parseFullHistoryFlags, printFullHistoryPlan } from './fullHistoryPlan';
 
 const OPTIONS = COMMAND_OPTIONS.backfill;
 
@@ -36,6 +37,7 @@ type BackfillDefaults = Partial<BackfillRequest> | ((dataset: Dataset) => Partia
 
 export function parseBackfillArgs(command: string, argv: string[], defaultsOf: BackfillDefaults = {}) {
   const { values } = parseCommandArgs(command, argv, OPTIONS, 0);
+  if (values.all !== undefined) throw new UsageError(`${command}: --all applies to backfill --dry-run only`);
   const dataset = parseDatasetArg(command, values.dataset);
   const defaults = typeof defaultsOf === 'function' ? defaultsOf(dataset) : defaultsOf;
   const from = values.from ?? defaults.from;
@@ -174,6 +176,10 @@ export function showProgress(io: CliIo, read: () => Promise<BackfillProgress>): 
 }
 
 export async function backfillCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs('backfill', argv, OPTIONS, 0);
+  if (values.all !== undefined) {
+    return printFullHistoryPlan(io, configFromEnv(io.env), parseFullHistoryFlags(values));
+  }
   const { request, wait, dryRun } = parseBackfillArgs('backfill', argv);
   const config = configFromEnv(io.env);
   if (dryRun) {
