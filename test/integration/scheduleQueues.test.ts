@@ -94,7 +94,7 @@ describe('poll schedules per task queue', () => {
     const described = await runCli(['schedule', 'describe'], env);
     expect(described.stdout.split('\n').slice(0, 2)).toEqual([
       `schedule maxExchanges-poll/${first}: running`,
-      '  note: Every 1 h: runs pollWorkflow, which fetches tomorrow and the last 1 day (new, late and ' +
+      '  note: maxExchanges: Every 1 h: runs pollWorkflow, which fetches tomorrow and the last 1 day (new, late and ' +
         'revised publications); a day already running elsewhere is left to that run.',
     ]);
   });
