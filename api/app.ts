@@ -13,7 +13,6 @@ import type pg from 'pg';
 import type { DatasetPublicationSettings } from '../domain/datasetSource';
 import { version } from '../package.json';
 import { authHook, KeyStore } from './auth';
-import { Catalogue } from './catalogue';
 import { ApiInputError, badRequest } from './errors';
 import type { DayEventHub } from './eventHub';
 import { KeyWatch } from './keyWatch';
@@ -34,6 +33,7 @@ import { registerSeriesRoute } from './routes/series';
 import { registerValuesRoute } from './routes/values';
 import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
+import { SeriesCache } from './seriesCache';
 import { CurrentDataVersion } from './snapshot';
 import type { ApiApp } from './types';
 
@@ -154,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     pool: options.pool,
     hub: options.hub,
     keyWatch,
-    catalogue: new Catalogue(),
+    seriesCache: new SeriesCache(),
     responses: new ResponseCache(),
     currentVersion: new CurrentDataVersion(options.pool),
     maxRangeDays: options.maxRangeDays,
