@@ -10,9 +10,9 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import type { DatasetPublicationSettings } from '../domain/datasetSource';
 import { version } from '../package.json';
 import { authHook, KeyStore } from './auth';
-import { Catalogue } from './catalogue';
 import { ApiInputError, badRequest } from './errors';
 import type { DayEventHub } from './eventHub';
 import { KeyWatch } from './keyWatch';
@@ -33,6 +33,7 @@ import { registerSeriesRoute } from './routes/series';
 import { registerValuesRoute } from './routes/values';
 import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
+import { SeriesCache } from './seriesCache';
 import { CurrentDataVersion } from './snapshot';
 import type { ApiApp } from './types';
 
@@ -50,8 +51,8 @@ export interface AppOptions {
   runningDays: RunningDaysSource | null;
   /** Starts runs for operator keys and reads runs and backfills; null: those routes answer 503. */
   runControl?: RunControl | null;
-  /** FRESHNESS_DEADLINE (HH:MM Europe/Amsterdam on the day before delivery); default 12:00. */
-  freshnessDeadline?: string;
+  /** Each dataset's freshness deadline (FRESHNESS_DEADLINES, 1.x's FRESHNESS_DEADLINE); absent: the declared ones. */
+  publication?: DatasetPublicationSettings;
   /** The status page at `/`. */
   page: Omit<PageSettings, 'maxRangeDays'>;
   logger: FastifyServerOptions['logger'];
@@ -153,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     pool: options.pool,
     hub: options.hub,
     keyWatch,
-    catalogue: new Catalogue(),
+    seriesCache: new SeriesCache(),
     responses: new ResponseCache(),
     currentVersion: new CurrentDataVersion(options.pool),
     maxRangeDays: options.maxRangeDays,
@@ -172,7 +173,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   registerRunningRoute(app, deps);
   registerEventsRoute(app, deps);
   registerRunRoutes(app, deps);
-  registerFactRoutes(app, deps, options.freshnessDeadline ?? '12:00');
+  registerFactRoutes(app, deps, options.publication ?? {});
   registerPageRoutes(app, { ...options.page, maxRangeDays: options.maxRangeDays });
   return app;
 }

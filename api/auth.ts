@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { type ApiKey, findActiveApiKey, hashApiKey } from '../db/apiKeys';
-import { DATASETS, DEFAULT_DATASET, isDataset, unknownDatasetMessage } from '../domain/datasets';
+import { DATASETS, isDataset, unknownDatasetMessage } from '../domain/datasets';
+import { DEFAULT_DATASET } from '../domain/datasets/compat';
 
 /** A route that serves the dataset its `:dataset` path parameter names (`/v1/datasets/{dataset}/…`). */
 export const DATASET_IN_PATH = Symbol('the dataset the path names');

@@ -1,5 +1,6 @@
 import type { Config } from '../common/config';
 import { type TemporalSettings, temporalSettingsOf } from '../common/temporalSettings';
+import type { DatasetPublicationSettings } from '../domain/datasetSource';
 
 /** What the API needs of the configuration (common/config.ts). */
 export interface ApiSettings {
@@ -12,8 +13,8 @@ export interface ApiSettings {
   logLevel: Config['LOG_LEVEL'];
   /** Where /v1/days/running asks which day workflows run; null: nowhere (it answers 503). */
   temporal: (TemporalSettings & { taskQueue?: string }) | null;
-  /** FRESHNESS_DEADLINE: when tomorrow is due (HH:MM Europe/Amsterdam on the day before); default 12:00. */
-  freshnessDeadline?: string;
+  /** FRESHNESS_DEADLINES (and 1.x's FRESHNESS_DEADLINE): when each dataset's tomorrow is due; default declared. */
+  publication?: DatasetPublicationSettings;
   /** The status page's link into the Temporal Web UI. */
   temporalUiUrl: string;
   /** The day workflows' task queue, which the page's start link into the Web UI names. */
@@ -41,7 +42,10 @@ export function apiSettings(config: Config): ApiSettings {
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
     logLevel: config.LOG_LEVEL,
     temporal: { ...temporalSettingsOf(config), taskQueue: config.TEMPORAL_TASK_QUEUE },
-    freshnessDeadline: config.FRESHNESS_DEADLINE,
+    publication: {
+      FRESHNESS_DEADLINE: config.FRESHNESS_DEADLINE,
+      FRESHNESS_DEADLINES: config.FRESHNESS_DEADLINES,
+    },
     temporalUiUrl: config.TEMPORAL_UI_URL,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
   };

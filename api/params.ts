@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import {
-  addDays,
-  dayStartMs,
-  GO_LIVE_DAY,
-  isDeliveryDay,
-  isImpossibleDay,
-  marketTomorrow,
-} from '../domain/calendar';
-import { DATASETS, type Dataset, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { addDays, dayStartMs, isDeliveryDay, isImpossibleDay, marketTomorrow } from '../domain/calendar';
+import { DATASETS, type Dataset, declarationOf, EARLIEST_FIRST_DAY } from '../domain/datasets';
+import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { parseHubKey } from '../domain/hubs';
 import { MAX_KEY_LENGTH, MAX_ZONE_CODE_LENGTH } from '../domain/limits';
 import { ApiInputError } from './errors';
@@ -15,7 +9,7 @@ import { ApiInputError } from './errors';
 /** The most borders a difference compares (FEW_BORDERS × a year ≈ 70,000 rows, answered at once). */
 export const FEW_BORDERS = 8;
 
-/** A delivery day (Europe/Amsterdam) from go-live to tomorrow, checked when the request arrives. */
+/** A delivery day (Europe/Amsterdam) from the first day of any dataset to tomorrow, checked when the request arrives. */
 export const deliveryDayParam = z
   .string()
   .max(10, 'expected a delivery day YYYY-MM-DD')
@@ -25,7 +19,10 @@ export const deliveryDayParam = z
         ? `${issue.input} is not a day of the calendar`
         : 'expected a delivery day YYYY-MM-DD',
   })
-  .refine((day) => day >= GO_LIVE_DAY, `must not be before ${GO_LIVE_DAY} (the first day JAO published)`)
+  .refine(
+    (day) => day >= EARLIEST_FIRST_DAY,
+    `must not be before ${EARLIEST_FIRST_DAY} (the first day JAO published)`,
+  )
   .refine((day) => day <= marketTomorrow(new Date()), 'must not be after tomorrow (Europe/Amsterdam)')
   .describe('a delivery day YYYY-MM-DD (Europe/Amsterdam)');
 

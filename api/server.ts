@@ -54,7 +54,7 @@ export async function startApi(settings: ApiSettings, options: StartApiOptions =
       keyRecheckMs: options.keyRecheckMs,
       runningDays,
       runControl,
-      freshnessDeadline: settings.freshnessDeadline,
+      publication: settings.publication,
       page: {
         temporalUiUrl: settings.temporalUiUrl,
         taskQueue: settings.taskQueue,

@@ -7,12 +7,12 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
-import type { Catalogue } from './catalogue';
 import type { DayEventHub } from './eventHub';
 import type { KeyWatch } from './keyWatch';
 import type { ResponseCache } from './responseCache';
 import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
+import type { SeriesCache } from './seriesCache';
 import type { CurrentDataVersion } from './snapshot';
 
 export type ApiApp = FastifyInstance<
@@ -26,7 +26,7 @@ export type ApiApp = FastifyInstance<
 /** What the routes share. */
 export interface RouteDeps {
   pool: pg.Pool;
-  catalogue: Catalogue;
+  seriesCache: SeriesCache;
   /** Whole small answers of the values route, by ETag. */
   responses: ResponseCache;
   /** The data version a cached answer is checked against. */
@@ -42,7 +42,6 @@ export interface RouteDeps {
   runControl: RunControl | null;
 }
 
-export const MAX_EXCHANGES = 'maxExchanges';
 /** The OpenAPI tag of GET /v1/datasets and the /v1/datasets/{dataset}/… routes. */
 export const DATASETS_TAG = 'datasets';
 export const SECURITY = [{ bearerAuth: [] }];

@@ -7,7 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../common/config';
-import { GO_LIVE_DAY, marketToday } from '../domain/calendar';
+import { marketToday } from '../domain/calendar';
+import { declarationOf } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import type { BackfillProgress, BackfillResult } from '../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../simulator/server';
@@ -67,7 +68,7 @@ export function fullHistoryOptions(smoke: boolean, now = new Date()): FullHistor
       reportEveryMs: 5_000,
     };
   }
-  return { from: GO_LIVE_DAY, to, sampleEveryMs: 5_000, reportEveryMs: 60_000 };
+  return { from: declarationOf(DATASET).firstDay, to, sampleEveryMs: 5_000, reportEveryMs: 60_000 };
 }
 
 interface RssSample {

@@ -24,7 +24,7 @@ import { UsageError } from '../cli/errors';
 import { configSchema } from '../common/config';
 import { inLanes } from '../common/lanes';
 import { createPool, watchClient } from '../db/pool';
-import { addDays, daysBetween, GO_LIVE_DAY, marketToday } from '../domain/calendar';
+import { addDays, daysBetween, marketToday } from '../domain/calendar';
 import {
   DATASETS,
   DEFAULT_DATASET,
@@ -79,10 +79,10 @@ function parseDatasets(text: string): Dataset[] {
 
 function parseArgs(argv: string[], now = new Date()): BenchOptions {
   const { smoke, rest: args } = takeSmokeFlag(argv);
-  const wholeHistory = daysBetween(GO_LIVE_DAY, marketToday(now)) + 1;
+  const wholeHistory = daysBetween(declarationOf(DEFAULT_DATASET).firstDay, marketToday(now)) + 1;
   const options: BenchOptions = {
     days: smoke ? 6 : null,
-    firstDay: smoke ? '2023-03-24' : GO_LIVE_DAY,
+    firstDay: smoke ? '2023-03-24' : declarationOf(DEFAULT_DATASET).firstDay,
     reviseEvery: smoke ? 3 : 10,
     archiveUrl: undefined,
     datasets: [DEFAULT_DATASET],
@@ -333,7 +333,7 @@ function judge(passes: DatasetPass[]): Target[] {
   const each = (figure: (pass: DatasetPass) => string) =>
     passes.map((pass) => `${pass.dataset} ${figure(pass)}`).join(', ') || 'no dataset measured';
   const core = passes.find((pass) => pass.dataset === DEFAULT_DATASET);
-  const wholeHistoryDays = daysBetween(GO_LIVE_DAY, marketToday(new Date())) + 1;
+  const wholeHistoryDays = daysBetween(declarationOf(DEFAULT_DATASET).firstDay, marketToday(new Date())) + 1;
   return [
     {
       name: TARGET_NAMES[0],

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { type Dataset, DEFAULT_DATASET, findDataset, unknownDatasetMessage } from '../domain/datasets';
+import { type Dataset, findDataset, unknownDatasetMessage } from '../domain/datasets';
+import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { UsageError } from './errors';
 import type { Options } from './options';
 
@@ -66,7 +67,7 @@ const datasetArg = z.string().transform((text, context): Dataset => {
   return dataset;
 });
 
-/** The dataset `--dataset` names, DEFAULT_DATASET when absent; an unknown name is a UsageError of one line. */
+/** The dataset `--dataset` names, the default dataset (domain/datasets/compat.ts) when absent; an unknown name is a UsageError of one line. */
 export function parseDatasetArg(command: string, text: string | undefined): Dataset {
   if (text === undefined) return DEFAULT_DATASET;
   const parsed = datasetArg.safeParse(text);

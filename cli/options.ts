@@ -32,7 +32,7 @@ export const COMMAND_OPTIONS = {
   },
   worker: { 'no-schedule': { type: 'boolean' }, offline: { type: 'boolean' } },
   migrate: {},
-  backfill: BACKFILL_OPTIONS,
+  backfill: { ...BACKFILL_OPTIONS, all: { type: 'boolean' } },
   rerun: { ...BACKFILL_OPTIONS, failed: { type: 'boolean' } },
   reprocess: {
     from: { type: 'string' },

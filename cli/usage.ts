@@ -1,6 +1,7 @@
 // The `jao` command line's help: `jao --help`, `jao <command> --help` (cli/main.ts) and docs/reference/cli.md
 // (npm run docs:reference) print it from here.
-import { DATASETS, DEFAULT_DATASET } from '../domain/datasets';
+import { DATASETS } from '../domain/datasets';
+import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { API_KEY_HELP } from './commands/apiKey';
 
 export const USAGE = `usage: jao <command> [options]
@@ -10,6 +11,7 @@ commands:
   worker [--offline]                  run the pipeline's worker (migrates and ensures the schedule first; --offline: no request to JAO, no schedule)
   migrate                             apply database migrations
   backfill --from D --to D [--concurrency N] [--mode missing|failed|all] [--wait] [--dry-run] [--dataset ID]
+  backfill --dry-run --all [--mode missing|failed|all]   plan every dataset's whole history within JAO's budget: requests and duration per dataset
   rerun DAY [DAY …] [--wait] [--dataset ID]   run the day workflow of these days again
   rerun --failed [--from D --to D] [--wait] [--dry-run] [--dataset ID]   re-run every failed, invalid or partial day
   reprocess --from D --to D [--concurrency N] [--wait] [--dry-run] [--dataset ID]   re-derive days from their stored raw answers (no request to JAO)

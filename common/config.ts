@@ -2,8 +2,8 @@ import ms from 'ms';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
 import { DATASETS, type Dataset, findDataset, unknownDatasetMessage } from '../domain/datasets';
+import { legacyAliasConflicts } from '../domain/datasets/compat';
 import {
-  DEFAULT_PUBLICATION_WINDOW,
   MAX_CHECK_INTERVAL_MS,
   MIN_CHECK_INTERVAL_MS,
   parseWindow,
@@ -119,6 +119,46 @@ const webUiUrl = z
 
 /** JAO_MAX_REQUESTS_PER_MINUTE's upper bound: far above JAO's (~100), the most a benchmark may ask for. */
 export const MAX_JAO_REQUESTS_PER_MINUTE = 6_000;
+
+/** HH:MM, a local time of day. */
+const HHMM_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+const HHMM_FORM = 'HH:MM local time';
+
+/**
+ * A setting per dataset: `dataset=value` pairs separated by commas (`nordicMaxExchanges=10:00-13:00`), a dataset
+ * named by its id or region/endpoint, each at most once. Unset: none, every dataset keeps its declared value.
+ */
+const perDataset = (valid: (value: string) => boolean, form: string, example: string) =>
+  z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      const values: Partial<Record<Dataset, string>> = {};
+      for (const pair of (text ?? '')
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        const [name = '', value = '', ...rest] = pair.split('=').map((part) => part.trim());
+        const dataset = findDataset(name);
+        const problem =
+          rest.length > 0 || !value
+            ? `expected dataset=value, not ${JSON.stringify(pair)}`
+            : dataset === null
+              ? unknownDatasetMessage(name)
+              : values[dataset] !== undefined
+                ? `${dataset} is named twice`
+                : valid(value)
+                  ? null
+                  : `${dataset}: expected ${form}, not ${JSON.stringify(value)}`;
+        if (problem !== null || dataset === null) {
+          context.addIssue({ code: 'custom', message: problem ?? unknownDatasetMessage(name) });
+          return z.NEVER;
+        }
+        values[dataset] = value;
+      }
+      return values;
+    })
+    .meta({ accepts: `comma-separated dataset=${form} pairs (\`<dataset>=${example}\`)` });
 
 const postgresUrl = z
   .string()
@@ -242,27 +282,40 @@ export const configSchema = z.object({
     ),
   PUBLICATION_WINDOW: z
     .string()
-    .default(DEFAULT_PUBLICATION_WINDOW)
     .refine((text) => parseWindow(text) !== null, {
       message: WINDOW_FORMAT,
     })
+    .optional()
     .meta({ accepts: WINDOW_FORMAT.replace(/^expected /, '') })
     .describe(
-      'Local hours (Europe/Amsterdam) in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete; ' +
-        "read and bounded like publicationWindowWorkflow's input.",
+      "The default dataset's publication window: 1.x's setting, kept beside PUBLICATION_WINDOWS, which should " +
+        'not name that dataset too. Unset: its declared window.',
     ),
+  PUBLICATION_WINDOWS: perDataset(
+    (text) => parseWindow(text) !== null,
+    WINDOW_FORMAT.replace(/^expected /, ''),
+    '10:00-13:00',
+  ).describe(
+    "Per dataset, the local hours (Europe/Amsterdam) of the day before delivery in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete; read and bounded like publicationWindowWorkflow's input. " +
+      'A dataset not named keeps its declared window (docs/reference/data-dictionary.md).',
+  ),
   PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
     'How often tomorrow is checked inside the publication window.',
   ),
   FRESHNESS_DEADLINE: z
     .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
-    .default('12:00')
+    .regex(HHMM_PATTERN, `expected ${HHMM_FORM}`)
+    .optional()
     .meta({ accepts: 'HH:MM' })
     .describe(
-      'Local time (Europe/Amsterdam) on the day before delivery by which tomorrow should be complete; later, ' +
-        'the day is late (`jao health`, the API, the alerts).',
+      "The default dataset's freshness deadline: 1.x's setting, kept beside FRESHNESS_DEADLINES, which should " +
+        'not name that dataset too. Unset: its declared deadline.',
     ),
+  FRESHNESS_DEADLINES: perDataset((text) => HHMM_PATTERN.test(text), HHMM_FORM, '12:30').describe(
+    'Per dataset, the local time (Europe/Amsterdam) on the day before delivery by which tomorrow should be ' +
+      'complete; later, the day is late (`jao health`, the API, the alerts). A dataset not named keeps its ' +
+      'declared deadline (docs/reference/data-dictionary.md).',
+  ),
   METRICS_PORT: intFromEnv(0, 65_535, 9464).describe(
     "Port of the worker's Prometheus metrics endpoint; 0 turns the metrics off.",
   ),
@@ -393,6 +446,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
+  const conflicts = legacyAliasConflicts(parsed.data);
+  if (conflicts.length > 0) throw new ConfigError(`invalid configuration: ${conflicts.join('; ')}`);
   try {
     temporalSettingsOf(parsed.data);
   } catch (error) {

@@ -15,8 +15,8 @@ export interface TemporalHealthSettings {
   taskQueue: string;
   /** HEALTH_POLLER_STALE_AFTER: a queue not polled for this long has no worker. */
   pollerStaleAfterMs: number;
-  /** Datasets besides the default one whose poll and publication schedules are read too (JAO_DATASETS). */
-  otherDatasets?: readonly Dataset[];
+  /** The datasets whose poll and publication schedules are read (JAO_DATASETS). */
+  datasets: readonly Dataset[];
 }
 
 /** Whether any worker polled the queue within `staleAfterMs` (pollers long-poll, so an idle one shows too). */
@@ -77,20 +77,13 @@ export async function readTemporalHealth(
   temporalClient: { client: Client; connection: Connection },
   settings: TemporalHealthSettings,
   now = Date.now(),
-): Promise<
-  Required<Pick<HealthFacts, 'schedule' | 'scheduleId' | 'publication' | 'queues' | 'datasetSchedules'>> &
-    Pick<HealthFacts, 'pauseNote'>
-> {
+): Promise<Required<Pick<HealthFacts, 'queues' | 'schedules'>>> {
   const { client, connection } = temporalClient;
-  const scheduleId = pollScheduleIdFor(settings.taskQueue);
-  const publicationId = publicationScheduleIdFor(settings.taskQueue);
   const queues: PolledQueue[] = [
     { taskQueue: settings.taskQueue, role: 'workflows, validate and write', state: { kind: 'unknown' } },
     { taskQueue: fetchTaskQueueOf(settings.taskQueue), role: 'JAO fetches', state: { kind: 'unknown' } },
   ];
-  const poll = await scheduleState(client, scheduleId);
-  const publication = { scheduleId: publicationId, ...(await scheduleState(client, publicationId)) };
-  const others = await datasetSchedules(client, settings.taskQueue, settings.otherDatasets ?? []);
+  const schedules = await datasetSchedules(client, settings.taskQueue, settings.datasets);
   const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
   for (const [index, queue] of queues.entries()) {
     queue.state = await queueState(
@@ -102,12 +95,5 @@ export async function readTemporalHealth(
       now,
     );
   }
-  return {
-    schedule: poll.state,
-    ...(poll.pauseNote === undefined ? {} : { pauseNote: poll.pauseNote }),
-    scheduleId,
-    publication,
-    datasetSchedules: others,
-    queues,
-  };
+  return { schedules, queues };
 }

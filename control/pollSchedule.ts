@@ -5,28 +5,28 @@ import {
   type ScheduleOptions,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
-import { DEFAULT_DATASET } from '../domain/datasets';
 import { countOf } from '../domain/runDetails';
 import { POLL_EXECUTION_TIMEOUT_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
-import { POLL_SCHEDULE_ID, type PollInput, TASK_QUEUE } from '../domain/workflowInputs';
+import { type PollInput, TASK_QUEUE } from '../domain/workflowInputs';
 import type { pollWorkflow } from '../workflows';
 
 export interface PollScheduleSettings {
   scheduleId?: string;
   taskQueue: string;
   intervalMs: number;
-  dataset?: Dataset;
+  dataset: Dataset;
   lookbackDays: number;
   lookaheadDays?: number;
 }
 
 /**
- * Each task queue has its own poll schedule, so a worker on another queue never re-points the shared one:
- * `maxExchanges-poll` for the default queue, `maxExchanges-poll/<queue>` for any other.
+ * Each dataset and task queue has its own poll schedule, so a worker on another queue never re-points the shared
+ * one: `<dataset>-poll` for the default queue (1.x's id for its dataset, domain/datasets/compat.ts),
+ * `<dataset>-poll/<queue>` for any other.
  */
-export function pollScheduleIdFor(taskQueue: string, dataset: Dataset = DEFAULT_DATASET): string {
-  return perQueueId(dataset === DEFAULT_DATASET ? POLL_SCHEDULE_ID : `${dataset}-poll`, taskQueue);
+export function pollScheduleIdFor(taskQueue: string, dataset: Dataset): string {
+  return perQueueId(`${dataset}-poll`, taskQueue);
 }
 
 /** `id` for the default task queue, `id/<queue>` for any other (schedules and the workflow ids they start). */
@@ -44,9 +44,8 @@ export function durationText(ms: number): string {
 /** What the schedule does and when: its note in the Web UI's Schedules page while it runs. */
 export function pollScheduleNote(settings: PollScheduleSettings): string {
   const lookahead = settings.lookaheadDays ?? 1;
-  const dataset = settings.dataset ?? DEFAULT_DATASET;
   return (
-    `${dataset === DEFAULT_DATASET ? '' : `${dataset}: `}Every ${durationText(settings.intervalMs)}: runs pollWorkflow, which fetches ` +
+    `${settings.dataset}: Every ${durationText(settings.intervalMs)}: runs pollWorkflow, which fetches ` +
     `${lookahead > 0 ? 'tomorrow and ' : ''}the last ${countOf(settings.lookbackDays, 'day')} ` +
     '(new, late and revised publications); a day already running elsewhere is left to that run.'
   );
@@ -55,7 +54,7 @@ export function pollScheduleNote(settings: PollScheduleSettings): string {
 function scheduleOptions(settings: PollScheduleSettings): ScheduleOptions {
   const scheduleId = settings.scheduleId ?? pollScheduleIdFor(settings.taskQueue, settings.dataset);
   const input: PollInput = {
-    dataset: settings.dataset ?? DEFAULT_DATASET,
+    dataset: settings.dataset,
     lookbackDays: settings.lookbackDays,
     lookaheadDays: settings.lookaheadDays ?? 1,
   };

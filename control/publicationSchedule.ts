@@ -1,13 +1,7 @@
 // The schedule that opens the publication window every day (docs/design.md §5): created or updated idempotently.
 import { type Client, type ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import { MARKET_TIME_ZONE } from '../domain/calendar';
-import { DEFAULT_DATASET } from '../domain/datasets';
-import {
-  isInsideWindow,
-  PUBLICATION_SCHEDULE_ID,
-  type PublicationWindowInput,
-  parseWindow,
-} from '../domain/publicationWindow';
+import { isInsideWindow, type PublicationWindowInput, parseWindow } from '../domain/publicationWindow';
 import { PUBLICATION_WINDOW_OVERRUN_MS } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import type { publicationWindowWorkflow } from '../workflows';
@@ -19,15 +13,12 @@ export interface PublicationScheduleSettings {
   /** `HH:MM-HH:MM`, Europe/Amsterdam. */
   window: string;
   checkIntervalMs: number;
-  dataset?: Dataset;
+  dataset: Dataset;
 }
 
-/** Like the poll schedule (control/pollSchedule.ts), one per task queue: the default queue's has the plain id. */
-export function publicationScheduleIdFor(taskQueue: string, dataset: Dataset = DEFAULT_DATASET): string {
-  return perQueueId(
-    dataset === DEFAULT_DATASET ? PUBLICATION_SCHEDULE_ID : `${dataset}-publication`,
-    taskQueue,
-  );
+/** Like the poll schedule (control/pollSchedule.ts), one per dataset and task queue: `<dataset>-publication`. */
+export function publicationScheduleIdFor(taskQueue: string, dataset: Dataset): string {
+  return perQueueId(`${dataset}-publication`, taskQueue);
 }
 
 /**
@@ -37,9 +28,8 @@ export function publicationScheduleIdFor(taskQueue: string, dataset: Dataset = D
 export function publicationScheduleNote(settings: PublicationScheduleSettings): string {
   const window = parseWindow(settings.window);
   if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
-  const dataset = settings.dataset ?? DEFAULT_DATASET;
   return (
-    `${dataset === DEFAULT_DATASET ? '' : `${dataset}: `}Daily at ${window.start} ${MARKET_TIME_ZONE} (the spec's calendar: second 0, minute ${window.startMinute}, ` +
+    `${settings.dataset}: Daily at ${window.start} ${MARKET_TIME_ZONE} (the spec's calendar: second 0, minute ${window.startMinute}, ` +
     `hour ${window.startHour}): opens the publication window ${settings.window}, which fetches tomorrow every ` +
     `${durationText(settings.checkIntervalMs)} until it is stored complete or the window closes at ${window.end}.`
   );
@@ -49,7 +39,7 @@ function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions
   const window = parseWindow(settings.window);
   if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
   const input: PublicationWindowInput = {
-    dataset: settings.dataset ?? DEFAULT_DATASET,
+    dataset: settings.dataset,
     window: settings.window,
     checkIntervalMs: settings.checkIntervalMs,
   };

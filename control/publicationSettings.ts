@@ -1,18 +1,15 @@
 import type { Config } from '../common/config';
-import type { PublicationSettings } from '../domain/datasetSource';
-import { DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { freshnessDeadlineOf, type PublicationSettings, publicationWindowOf } from '../domain/datasetSource';
 import type { Dataset } from '../domain/types';
 
 /**
- * The publication settings of a dataset: the configured ones (PUBLICATION_WINDOW, FRESHNESS_DEADLINE) for the
- * default dataset, its declaration's window and deadline for the others; the intervals are the configured ones.
+ * The publication settings of a dataset: its window and deadline (PUBLICATION_WINDOWS, FRESHNESS_DEADLINES, the
+ * 1.x aliases, else its declaration's); the intervals are the configured ones, the same for every dataset.
  */
 export function publicationSettingsOf(config: Config, dataset: Dataset): PublicationSettings {
-  const declared = declarationOf(dataset).publication;
-  const isDefault = dataset === DEFAULT_DATASET;
   return {
-    window: isDefault ? config.PUBLICATION_WINDOW : declared.window,
-    deadline: isDefault ? config.FRESHNESS_DEADLINE : declared.deadline,
+    window: publicationWindowOf(dataset, config),
+    deadline: freshnessDeadlineOf(dataset, config),
     checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
     pollIntervalMs: config.POLL_INTERVAL,
     lookbackDays: config.POLL_LOOKBACK_DAYS,

@@ -20,8 +20,8 @@ export function describedScheduleNote(description: ScheduleDescription): string 
   if (action.workflowType === 'publicationWindowWorkflow') {
     const publication = parsePublicationWindowInput(input);
     if (!publication.ok) return undefined;
-    const { window, checkIntervalMs } = publication.value;
-    return publicationScheduleNote({ taskQueue: action.taskQueue, window, checkIntervalMs });
+    const { dataset, window, checkIntervalMs } = publication.value;
+    return publicationScheduleNote({ taskQueue: action.taskQueue, dataset, window, checkIntervalMs });
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 // The status report of a range of days (`jao status`, `jao health`, the worker's health gauges) from the database.
 import type pg from 'pg';
 import { marketTomorrow } from '../domain/calendar';
-import { type Dataset, DEFAULT_DATASET } from '../domain/datasets';
+import type { Dataset } from '../domain/datasets';
 import { buildStatusReport, type StatusReport } from '../domain/statusReport';
 import type { DeliveryDay } from '../domain/types';
 import { readDayQuality } from './dayQuality';
@@ -12,9 +12,9 @@ export async function readStatusReport(
   pool: pg.Pool,
   range: { from: DeliveryDay; to: DeliveryDay },
   now: Date,
-  /** When a day is due: HH:MM Europe/Amsterdam on the day before delivery (FRESHNESS_DEADLINE for the default). */
+  /** When a day is due: HH:MM Europe/Amsterdam on the day before delivery (domain/datasetSource.ts freshnessDeadlineOf). */
   deadline: string,
-  dataset: Dataset = DEFAULT_DATASET,
+  dataset: Dataset,
 ): Promise<StatusReport> {
   const { from, to } = range;
   const records = await readDayRecords(pool, dataset, from, to);

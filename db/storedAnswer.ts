@@ -10,7 +10,7 @@ import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { optionsFor } from '../domain/validate';
 import type { WriteDayInput } from './dayWriteTypes';
 import { loadRawResponse, readRawResponseSha256 } from './rawResponse';
-import { readCatalogKeys } from './seriesCatalog';
+import { readStoredSeriesKeys } from './storedSeriesKeys';
 
 export interface StoredAnswerRef {
   dataset: Dataset;
@@ -152,7 +152,7 @@ async function judgeBody(
     keepJudged(judgedAnswersOf(pool), rawResponseId, { sha256, maxBodyBytes, assessment });
     return assessment;
   }
-  return assessBody(day, body, { ...declared, knownKeys: await readCatalogKeys(pool, dataset) });
+  return assessBody(day, body, { ...declared, knownKeys: await readStoredSeriesKeys(pool, dataset) });
 }
 
 /** A stored answer that is not processed (too large): the day is invalid, nothing of it is written. */

@@ -1,11 +1,7 @@
 // Delivery-day calendar of the market (Europe/Amsterdam). Pure: only Date and Intl, so workflows may import it.
-import { coreMaxExchanges } from './datasets/coreMaxExchanges';
 import type { DeliveryDay, UtcWindow } from './types';
 
 export const MARKET_TIME_ZONE = 'Europe/Amsterdam';
-
-/** First delivery day of Core flow-based market coupling (the default dataset's first day, its declaration). */
-export const GO_LIVE_DAY: DeliveryDay = coreMaxExchanges.firstDay;
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;

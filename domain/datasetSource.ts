@@ -1,11 +1,8 @@
 // What the catalogue says about where a dataset comes from and when it is published (jao.dataset_source,
 // migration 017): the worker records it from its configuration at start-up. Pure.
 
-import { DATASETS, type Dataset, DEFAULT_DATASET, dataPathOf, declarationOf } from './datasets';
-import { coreMaxExchanges } from './datasets/coreMaxExchanges';
-
-/** The path the JAO client appends to JAO_BASE_URL for the default dataset (docs/design.md §9). */
-export const MAX_EXCHANGES_PATH = dataPathOf(coreMaxExchanges);
+import { DATASETS, type Dataset, dataPathOf, declarationOf } from './datasets';
+import { type LegacyPublicationSettings, legacyPublicationOf } from './datasets/compat';
 
 export const DATASET_TITLES = Object.fromEntries(
   DATASETS.map((dataset) => [dataset, declarationOf(dataset).title]),
@@ -13,11 +10,11 @@ export const DATASET_TITLES = Object.fromEntries(
 
 /** The settings that decide when a day is looked for (docs/reference/settings.md). */
 export interface PublicationSettings {
-  /** PUBLICATION_WINDOW, `HH:MM-HH:MM` Europe/Amsterdam on D-1. */
+  /** The dataset's publication window (publicationWindowOf), `HH:MM-HH:MM` Europe/Amsterdam on D-1. */
   window: string;
   /** PUBLICATION_POLL_INTERVAL. */
   checkIntervalMs: number;
-  /** FRESHNESS_DEADLINE, `HH:MM` Europe/Amsterdam on D-1. */
+  /** The dataset's freshness deadline (freshnessDeadlineOf), `HH:MM` Europe/Amsterdam on D-1. */
   deadline: string;
   /** POLL_INTERVAL. */
   pollIntervalMs: number;
@@ -25,13 +22,35 @@ export interface PublicationSettings {
   lookbackDays: number;
 }
 
-export const DEFAULT_PUBLICATION_SETTINGS: PublicationSettings = {
-  window: coreMaxExchanges.publication.window,
-  checkIntervalMs: 30_000,
-  deadline: coreMaxExchanges.publication.deadline,
-  pollIntervalMs: 600_000,
-  lookbackDays: 3,
-};
+/** A dataset's settings when nothing is configured: its declared window and deadline, the default intervals. */
+export function defaultPublicationSettings(dataset: Dataset): PublicationSettings {
+  const { window, deadline } = declarationOf(dataset).publication;
+  return { window, checkIntervalMs: 30_000, deadline, pollIntervalMs: 600_000, lookbackDays: 3 };
+}
+
+/** The settings that move a dataset's window and deadline from its declaration (docs/reference/settings.md). */
+export interface DatasetPublicationSettings extends LegacyPublicationSettings {
+  PUBLICATION_WINDOWS?: Partial<Record<Dataset, string>>;
+  FRESHNESS_DEADLINES?: Partial<Record<Dataset, string>>;
+}
+
+/** A dataset's publication window: PUBLICATION_WINDOWS, then the 1.x alias, then its declaration. */
+export function publicationWindowOf(dataset: Dataset, settings: DatasetPublicationSettings): string {
+  return (
+    settings.PUBLICATION_WINDOWS?.[dataset] ??
+    legacyPublicationOf(dataset, settings).window ??
+    declarationOf(dataset).publication.window
+  );
+}
+
+/** When a dataset's day D is due: FRESHNESS_DEADLINES, then the 1.x alias, then its declaration. */
+export function freshnessDeadlineOf(dataset: Dataset, settings: DatasetPublicationSettings): string {
+  return (
+    settings.FRESHNESS_DEADLINES?.[dataset] ??
+    legacyPublicationOf(dataset, settings).deadline ??
+    declarationOf(dataset).publication.deadline
+  );
+}
 
 function duration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
@@ -50,11 +69,6 @@ export function describePublicationSchedule(settings: PublicationSettings): stri
 }
 
 /** The URL the pipeline fetches a dataset from: JAO_BASE_URL (an origin) and the dataset's path. */
-export function sourceEndpointOf(baseUrl: string, dataset: Dataset = DEFAULT_DATASET): string {
+export function sourceEndpointOf(baseUrl: string, dataset: Dataset): string {
   return `${baseUrl.replace(/\/+$/, '')}${dataPathOf(declarationOf(dataset))}`;
-}
-
-/** When a dataset's day D is due: FRESHNESS_DEADLINE (`configured`) for the default dataset, the declared one else. */
-export function freshnessDeadlineOf(dataset: Dataset, configured: string): string {
-  return dataset === DEFAULT_DATASET ? configured : declarationOf(dataset).publication.deadline;
 }

@@ -1,5 +1,6 @@
 // The pipeline's health verdict from facts gathered elsewhere: one reason per problem (exit 1), none when healthy;
 // and warnings, which name what deserves a look without making the pipeline unhealthy.
+import { healthLinePrefix } from './datasets/compat';
 import { describeDrift } from './drift';
 import type { StatusReport } from './statusReport';
 import { jobProblem, type TimescaleJob } from './timescaleJobs';
@@ -20,7 +21,7 @@ export interface PolledQueue {
 
 export type ScheduleState = 'running' | 'paused' | 'missing' | 'unknown';
 
-/** A poll or publication schedule of a dataset other than the default one (its id names the dataset). */
+/** A poll or publication schedule of a dataset (its id names the dataset). */
 export interface DatasetSchedule {
   dataset: Dataset;
   scheduleId: string;
@@ -32,22 +33,16 @@ export interface HealthFacts {
   /** Null when reachable, else why not. */
   temporalError: string | null;
   databaseError: string | null;
-  schedule: ScheduleState;
-  /** The poll schedule's note when paused: the reason, and who paused it when they said (the jao CLI does). */
-  pauseNote?: string;
-  /** The poll schedule of the configured task queue (default maxExchanges-poll). */
-  scheduleId?: string;
-  /** The publication-window schedule of the configured task queue (default maxExchanges-publication). */
-  publication?: { scheduleId: string; state: ScheduleState; pauseNote?: string };
-  /** The health window through tomorrow; null when the database could not be read. */
-  report: StatusReport | null;
   /**
-   * The same window of every other dataset the worker keeps current (JAO_DATASETS): their bad, late and re-check
-   * failed days are problems named with their dataset (`nordicMaxExchanges day failed: …`).
+   * The health window through tomorrow of every dataset the worker keeps current (JAO_DATASETS), each judged the
+   * same way; empty when the database could not be read.
    */
-  datasetReports?: { dataset: Dataset; report: StatusReport }[];
-  /** The poll and publication schedules of those datasets; absent when Temporal could not be read. */
-  datasetSchedules?: DatasetSchedule[];
+  reports: DatasetReport[];
+  /**
+   * The poll and publication schedules of those datasets on the configured task queue, each with its note when
+   * paused (the reason, and who paused it when they said: the jao CLI does); absent when Temporal could not be read.
+   */
+  schedules?: DatasetSchedule[];
   queues?: PolledQueue[];
   /**
    * TimescaleDB's background jobs as read at `checkedAt`; absent on plain PostgreSQL (nothing to watch) or when the
@@ -56,6 +51,12 @@ export interface HealthFacts {
   timescaleJobs?: { checkedAt: Date; jobs: TimescaleJob[] } | { error: string };
   /** Writes not archived yet (docs/archive.md); absent when the database could not be read. */
   archive?: ArchiveLag;
+}
+
+/** One dataset's health window (domain/statusReport.ts). */
+export interface DatasetReport {
+  dataset: Dataset;
+  report: StatusReport;
 }
 
 export interface ArchiveLag {
@@ -98,6 +99,16 @@ function dayProblems(report: StatusReport): string[] {
   return problems;
 }
 
+/** A dataset's window: tomorrow late as `data late`, then its other bad, late and re-check failed days. */
+function reportProblems(report: StatusReport): string[] {
+  const { tomorrow } = report;
+  const late = tomorrow.late
+    ? [`data late: ${tomorrow.day} is ${tomorrow.status}, it was due at ${tomorrow.deadline}`]
+    : [];
+  const tomorrowLine = `day late: ${tomorrow.day} `;
+  return [...late, ...dayProblems(report).filter((line) => !line.startsWith(tomorrowLine))];
+}
+
 function queueProblem(queue: PolledQueue): string | null {
   if (queue.state.kind !== 'unpolled') return null;
   const age = queue.state.lastPollAgeMs;
@@ -113,15 +124,7 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
   const problems: string[] = [];
   if (facts.temporalError) problems.push(`temporal unreachable: ${facts.temporalError}`);
   if (facts.databaseError) problems.push(`database unreachable: ${facts.databaseError}`);
-  const scheduleId = facts.scheduleId ?? 'maxExchanges-poll';
-  if (facts.schedule === 'paused') problems.push(pausedProblem(scheduleId, facts.pauseNote));
-  if (facts.schedule === 'missing') problems.push(`schedule ${scheduleId} does not exist`);
-  if (facts.publication?.state === 'paused')
-    problems.push(pausedProblem(facts.publication.scheduleId, facts.publication.pauseNote));
-  if (facts.publication?.state === 'missing') {
-    problems.push(`schedule ${facts.publication.scheduleId} does not exist`);
-  }
-  for (const schedule of facts.datasetSchedules ?? []) {
+  for (const schedule of facts.schedules ?? []) {
     if (schedule.state === 'paused') problems.push(pausedProblem(schedule.scheduleId, schedule.pauseNote));
     if (schedule.state === 'missing') problems.push(`schedule ${schedule.scheduleId} does not exist`);
   }
@@ -131,16 +134,9 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
   }
   const archive = facts.archive ? archiveProblem(facts.archive) : null;
   if (archive) problems.push(archive);
-  if (facts.report) {
-    const { tomorrow } = facts.report;
-    if (tomorrow.late) {
-      problems.push(`data late: ${tomorrow.day} is ${tomorrow.status}, it was due at ${tomorrow.deadline}`);
-    }
-    const tomorrowLine = `day late: ${tomorrow.day} `;
-    problems.push(...dayProblems(facts.report).filter((line) => !line.startsWith(tomorrowLine)));
-  }
-  for (const { dataset, report } of facts.datasetReports ?? []) {
-    problems.push(...dayProblems(report).map((line) => `${dataset} ${line}`));
+  for (const { dataset, report } of facts.reports) {
+    const prefix = healthLinePrefix(dataset);
+    problems.push(...reportProblems(report).map((line) => `${prefix}${line}`));
   }
   problems.push(...timescaleJobProblems(facts.timescaleJobs));
   return { healthy: problems.length === 0, problems, warnings: healthWarnings(facts) };
@@ -155,8 +151,11 @@ function timescaleJobProblems(jobs: HealthFacts['timescaleJobs']): string[] {
 /** Lines that deserve a look but do not make the pipeline unhealthy: schema drift, one line per day. */
 function healthWarnings(facts: HealthFacts): string[] {
   const warnings: string[] = [];
-  for (const line of facts.report?.days ?? []) {
-    if (line.drift) warnings.push(`schema drift: ${line.day} (${describeDrift(line.drift)})`);
+  for (const { dataset, report } of facts.reports) {
+    for (const line of report.days) {
+      if (line.drift)
+        warnings.push(`${healthLinePrefix(dataset)}schema drift: ${line.day} (${describeDrift(line.drift)})`);
+    }
   }
   return warnings;
 }

@@ -1,7 +1,6 @@
 // The health verdict's facts as Prometheus gauges (the worker refreshes them; deploy/prometheus/ alerts on them):
 // the same facts and rules as `jao health`, as numbers; the days and schedules by dataset. Pure.
-import { DEFAULT_DATASET } from './datasets';
-import type { HealthFacts, ScheduleState } from './health';
+import type { HealthFacts } from './health';
 import type { GridStatus, StatusReport } from './statusReport';
 import { isFailing, judgeJob } from './timescaleJobs';
 import type { Dataset } from './types';
@@ -60,12 +59,7 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
     { name: 'jao_health_source_up', labels: { source: 'temporal' }, value: facts.temporalError ? 0 : 1 },
     { name: 'jao_health_source_up', labels: { source: 'database' }, value: facts.databaseError ? 0 : 1 },
   ];
-  const schedules: { dataset: Dataset; scheduleId: string; state: ScheduleState }[] = [
-    { dataset: DEFAULT_DATASET, scheduleId: facts.scheduleId ?? 'maxExchanges-poll', state: facts.schedule },
-    ...(facts.publication ? [{ dataset: DEFAULT_DATASET, ...facts.publication }] : []),
-    ...(facts.datasetSchedules ?? []),
-  ];
-  for (const schedule of schedules) {
+  for (const schedule of facts.schedules ?? []) {
     if (schedule.state === 'unknown') continue;
     const labels = { schedule: schedule.scheduleId, dataset: schedule.dataset };
     readings.push({ name: 'jao_schedule_paused', labels, value: flag(schedule.state === 'paused') });
@@ -80,9 +74,7 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
       value: pollers,
     });
   }
-  if (facts.report) readings.push(...windowGauges(DEFAULT_DATASET, facts.report));
-  for (const { dataset, report } of facts.datasetReports ?? [])
-    readings.push(...windowGauges(dataset, report));
+  for (const { dataset, report } of facts.reports) readings.push(...windowGauges(dataset, report));
   if (facts.archive) {
     readings.push({ name: 'jao_archive_pending_writes', labels: {}, value: facts.archive.pending });
     readings.push({

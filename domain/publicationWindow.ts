@@ -2,13 +2,12 @@
 // every few seconds until it is complete. Pure: the workflow, the schedule and the configuration share it.
 import type { z } from 'zod';
 import { addDays, localTimeOnDay, marketToday, marketTomorrow } from './calendar';
-import { coreMaxExchanges } from './datasets/coreMaxExchanges';
+import { declarationOf } from './datasets';
+import { DEFAULT_DATASET } from './datasets/compat';
 import { DATASETS, type DeliveryDay } from './types';
 import { describeIssues, type Parsed } from './workflowInputs';
 import { zod } from './zod';
 
-export const PUBLICATION_SCHEDULE_ID = 'maxExchanges-publication';
-export const DEFAULT_PUBLICATION_WINDOW = coreMaxExchanges.publication.window;
 export const DEFAULT_CHECK_INTERVAL_MS = 30_000;
 export const MIN_CHECK_INTERVAL_MS = 1_000;
 export const MAX_CHECK_INTERVAL_MS = 3_600_000;
@@ -59,13 +58,14 @@ export const WINDOW_FORMAT =
 function buildSchema() {
   const z = zod();
   return z.object({
-    dataset: z.enum(DATASETS).default('maxExchanges'),
+    dataset: z.enum(DATASETS).default(DEFAULT_DATASET),
+    /** Absent: the dataset's declared window. */
     window: z
       .string()
-      .default(DEFAULT_PUBLICATION_WINDOW)
       .refine((text) => parseWindow(text) !== null, {
         message: WINDOW_FORMAT,
-      }),
+      })
+      .optional(),
     checkIntervalMs: z
       .number()
       .int()
@@ -78,11 +78,15 @@ function buildSchema() {
 let schema: ReturnType<typeof buildSchema> | undefined;
 
 export type PublicationWindowInput = z.input<ReturnType<typeof buildSchema>>;
-export type PublicationWindowRequest = z.output<ReturnType<typeof buildSchema>> & { local: LocalWindow };
+export type PublicationWindowRequest = z.output<ReturnType<typeof buildSchema>> & {
+  window: string;
+  local: LocalWindow;
+};
 
 export function parsePublicationWindowInput(raw: unknown): Parsed<PublicationWindowRequest> {
   schema ??= buildSchema();
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  return { ok: true, value: { ...parsed.data, local: parseWindow(parsed.data.window)! } };
+  const window = parsed.data.window ?? declarationOf(parsed.data.dataset).publication.window;
+  return { ok: true, value: { ...parsed.data, window, local: parseWindow(window)! } };
 }

@@ -1,7 +1,9 @@
 // Inputs, ids and results of reprocessing (docs/design.md §13): days re-derived from their stored raw answers by
 // the current build, without asking JAO. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { deliveryDayProblem, GO_LIVE_DAY, isDeliveryDay, marketTomorrow } from './calendar';
+import { deliveryDayProblem, isDeliveryDay, marketTomorrow } from './calendar';
+import { declarationOf } from './datasets';
+import { DEFAULT_DATASET } from './datasets/compat';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import {
   type BackfillProgress,
@@ -33,7 +35,7 @@ function buildSchemas() {
   const deliveryDay = z.string().refine(isDeliveryDay, {
     error: (issue) => deliveryDayProblem(issue.input) ?? undefined,
   });
-  const dataset = z.enum(DATASETS).default('maxExchanges');
+  const dataset = z.enum(DATASETS).default(DEFAULT_DATASET);
   return {
     range: z.object({
       dataset,
@@ -64,10 +66,10 @@ export type ReprocessRequest = z.output<Schemas['range']>;
 export type ReprocessDayInput = z.input<Schemas['day']>;
 export type ReprocessDayRequest = z.output<Schemas['day']>;
 
-function checkRange(from: DeliveryDay, to: DeliveryDay, now: Date): string | null {
+function checkRange(dataset: Dataset, from: DeliveryDay, to: DeliveryDay, now: Date): string | null {
   if (from > to) return `the range is reversed: from ${from} is after to ${to}`;
-  if (from < GO_LIVE_DAY)
-    return `from ${from} is before Core flow-based go-live (${GO_LIVE_DAY}): JAO has no data`;
+  const { firstDay, firstDayName } = declarationOf(dataset);
+  if (from < firstDay) return `from ${from} is before ${firstDayName} (${firstDay}): JAO has no data`;
   const tomorrow = marketTomorrow(now);
   if (to > tomorrow) return `to ${to} is after tomorrow (${tomorrow}): no answer of it can be stored yet`;
   return null;
@@ -77,7 +79,7 @@ function checkRange(from: DeliveryDay, to: DeliveryDay, now: Date): string | nul
 export function parseReprocessInput(raw: unknown, now: Date): Parsed<ReprocessRequest> {
   const parsed = inputSchemas().range.safeParse(raw);
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  const problem = checkRange(parsed.data.from, parsed.data.to, now);
+  const problem = checkRange(parsed.data.dataset, parsed.data.from, parsed.data.to, now);
   return problem ? { ok: false, message: problem } : { ok: true, value: parsed.data };
 }
 
@@ -93,7 +95,7 @@ export function parseReprocessDayInput(
   const parsed = inputSchemas().day.safeParse(raw);
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   const { dataset, day } = parsed.data;
-  const problem = checkRange(day, day, now)?.replace(/^(from|to) /, '');
+  const problem = checkRange(dataset, day, day, now)?.replace(/^(from|to) /, '');
   if (problem) return { ok: false, message: problem };
   const expected = reprocessDayWorkflowId(dataset, day);
   if (workflowId !== null && workflowId !== expected) {

@@ -2,7 +2,8 @@
 
 import type { z } from 'zod';
 import { addDays, deliveryDayProblem, isDeliveryDay, marketTomorrow } from './calendar';
-import { DEFAULT_DATASET, declarationOf } from './datasets';
+import { declarationOf } from './datasets';
+import { DEFAULT_DATASET } from './datasets/compat';
 import { DOMAIN_PAGE_TAKE } from './flowBased/paging';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import { zod } from './zod';
@@ -10,7 +11,6 @@ import { zod } from './zod';
 export const TASK_QUEUE = 'jao-scraper';
 /** Fetch activities run on their own queue so a task-queue-wide rate limit covers every worker. */
 export const fetchTaskQueueOf = (taskQueue: string) => `${taskQueue}-fetch`;
-export const POLL_SCHEDULE_ID = 'maxExchanges-poll';
 
 export const dayWorkflowId = (dataset: Dataset, day: DeliveryDay) => `${dataset}/day/${day}`;
 export const backfillWorkflowId = (
@@ -179,7 +179,7 @@ export function parsePollInput(raw: unknown): Parsed<PollRequest> {
 export function initialBackfillRange(
   now: Date,
   days: number,
-  dataset: Dataset = DEFAULT_DATASET,
+  dataset: Dataset,
 ): { from: DeliveryDay; to: DeliveryDay; clamped: boolean } {
   const from = addDays(marketTomorrow(now), -1 - days);
   const to = marketTomorrow(now);
@@ -192,7 +192,7 @@ export function pollDays(
   now: Date,
   lookbackDays: number,
   lookaheadDays: number,
-  dataset: Dataset = DEFAULT_DATASET,
+  dataset: Dataset,
 ): DeliveryDay[] {
   const { firstDay } = declarationOf(dataset);
   const tomorrow = marketTomorrow(now);

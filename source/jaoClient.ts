@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_BODY_BYTES, describeBytes, KEPT_PREFIX_BYTES } from '../domain/bodyLimit';
 import { dayWindow, isDstChangeDay } from '../domain/calendar';
-import { MAX_EXCHANGES_PATH } from '../domain/datasetSource';
+import { MAX_EXCHANGES_PATH } from '../domain/datasets/compat';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from '../domain/jaoEnvelope';
 import type { DeliveryDay, UtcWindow } from '../domain/types';
 import { parseRetryAfter } from './retryAfter';

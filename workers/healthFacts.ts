@@ -5,13 +5,13 @@ import type pg from 'pg';
 import { archiveLag } from '../archive/ship';
 import type { Config } from '../common/config';
 import { readTemporalHealth } from '../control/healthFacts';
-import { pollScheduleIdFor } from '../control/pollSchedule';
 import { readStatusReport } from '../db/statusReport';
 import { readTimescaleJobs } from '../db/timescaleJobs';
-import { addDays, GO_LIVE_DAY, marketTomorrow } from '../domain/calendar';
-import { freshnessDeadlineOf } from '../domain/datasetSource';
-import { DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { addDays, marketTomorrow } from '../domain/calendar';
+import { type DatasetPublicationSettings, freshnessDeadlineOf } from '../domain/datasetSource';
+import { declarationOf } from '../domain/datasets';
 import type { HealthFacts } from '../domain/health';
+import type { Dataset } from '../domain/types';
 
 export type HealthSettings = Pick<
   Config,
@@ -19,12 +19,11 @@ export type HealthSettings = Pick<
   | 'TEMPORAL_TASK_QUEUE'
   | 'HEALTH_POLLER_STALE_AFTER'
   | 'HEALTH_WINDOW_DAYS'
-  | 'FRESHNESS_DEADLINE'
   | 'ARCHIVE_MAX_LAG'
+  | 'JAO_DATASETS'
 > &
-  Partial<Pick<Config, 'JAO_DATASETS'>>;
+  DatasetPublicationSettings;
 
-/** Lends a resource to `use` for the time of one read (connecting, or borrowing a long-lived one). */
 export type Lender<R> = <T>(use: (resource: R) => Promise<T>) => Promise<T>;
 
 export interface HealthSources {
@@ -34,11 +33,12 @@ export interface HealthSources {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The first day of the health window: HEALTH_WINDOW_DAYS before tomorrow, not before go-live. */
-export function healthWindowStart(tomorrow: string, windowDays: number): string {
+/** The first day of a dataset's health window: HEALTH_WINDOW_DAYS before tomorrow, not before its first day. */
+export function healthWindowStart(dataset: Dataset, tomorrow: string, windowDays: number): string {
   const start = addDays(tomorrow, -windowDays);
+  const { firstDay } = declarationOf(dataset);
   // biome-ignore lint/complexity/useMathMinMax: days are ISO strings, which Math.max does not order
-  return start < GO_LIVE_DAY ? GO_LIVE_DAY : start;
+  return start < firstDay ? firstDay : start;
 }
 
 export async function gatherHealthFacts(
@@ -46,14 +46,8 @@ export async function gatherHealthFacts(
   sources: HealthSources,
   now: Date,
 ): Promise<HealthFacts> {
-  const others = (settings.JAO_DATASETS ?? []).filter((dataset) => dataset !== DEFAULT_DATASET);
-  const facts: HealthFacts = {
-    temporalError: null,
-    databaseError: null,
-    schedule: 'unknown',
-    scheduleId: pollScheduleIdFor(settings.TEMPORAL_TASK_QUEUE),
-    report: null,
-  };
+  const datasets = settings.JAO_DATASETS;
+  const facts: HealthFacts = { temporalError: null, databaseError: null, reports: [] };
   try {
     Object.assign(
       facts,
@@ -64,7 +58,7 @@ export async function gatherHealthFacts(
             namespace: settings.TEMPORAL_NAMESPACE,
             taskQueue: settings.TEMPORAL_TASK_QUEUE,
             pollerStaleAfterMs: settings.HEALTH_POLLER_STALE_AFTER,
-            otherDatasets: others,
+            datasets,
           },
           now.getTime(),
         ),
@@ -76,22 +70,11 @@ export async function gatherHealthFacts(
   }
   try {
     const tomorrow = marketTomorrow(now);
-    const from = healthWindowStart(tomorrow, settings.HEALTH_WINDOW_DAYS);
-    facts.report = await sources.database((pool) =>
-      readStatusReport(pool, { from, to: tomorrow }, now, settings.FRESHNESS_DEADLINE),
-    );
-    if (others.length > 0) {
-      facts.datasetReports = [];
-      for (const dataset of others) {
-        const firstDay = declarationOf(dataset).firstDay;
-        // biome-ignore lint/complexity/useMathMinMax: days are ISO strings, which Math.max does not order
-        const range = { from: from < firstDay ? firstDay : from, to: tomorrow };
-        const deadline = freshnessDeadlineOf(dataset, settings.FRESHNESS_DEADLINE);
-        const report = await sources.database((pool) =>
-          readStatusReport(pool, range, now, deadline, dataset),
-        );
-        facts.datasetReports.push({ dataset, report });
-      }
+    for (const dataset of datasets) {
+      const range = { from: healthWindowStart(dataset, tomorrow, settings.HEALTH_WINDOW_DAYS), to: tomorrow };
+      const deadline = freshnessDeadlineOf(dataset, settings);
+      const report = await sources.database((pool) => readStatusReport(pool, range, now, deadline, dataset));
+      facts.reports.push({ dataset, report });
     }
     const lag = await sources.database((pool) => archiveLag(pool));
     facts.archive = {

@@ -17,6 +17,7 @@ import {
   DELIVERY_DAY_ATTRIBUTE,
 } from '../common/searchAttributes';
 import { declarationOf } from '../domain/datasets';
+import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { DOMAIN_PAGE_TAKE } from '../domain/flowBased/paging';
 import type { DayStatus } from '../domain/types';
 import {
@@ -44,7 +45,7 @@ export const DAY_FAILED = 'DayFailed';
  */
 function dayRequestOf(input: DayInput): DayRequest {
   if (workflowInfo().parent) {
-    return { dataset: input.dataset ?? 'maxExchanges', day: input.day, trigger: input.trigger ?? 'manual' };
+    return { dataset: input.dataset ?? DEFAULT_DATASET, day: input.day, trigger: input.trigger ?? 'manual' };
   }
   const parsed = parseDayInput(input);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid input: ${parsed.message}`, INVALID_INPUT);

@@ -5,12 +5,12 @@ import { marketTomorrow } from '../../domain/calendar';
 import {
   DATASETS,
   DECLARATIONS,
-  DEFAULT_DATASET,
   dataPathOf,
   declaredResolutionOn,
   isDataset,
   ROW_KINDS,
 } from '../../domain/datasets';
+import { isDefaultDataset } from '../../domain/datasets/compat';
 import { KEYS_DATASETS } from '../auth';
 import { BAD_REQUEST, errorBodySchema, KEY_REFUSALS, TOO_MANY_REQUESTS } from '../errors';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
@@ -129,7 +129,7 @@ export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
         })),
         row_kind: declaration.rowKind,
         unit: declaration.unit,
-        default: declaration.id === DEFAULT_DATASET,
+        default: isDefaultDataset(declaration.id),
       }));
     },
   );

@@ -50,7 +50,7 @@ export function registerDifferenceRoute(app: ApiApp, deps: RouteDeps): void {
       }
       const borders = borderList(query.border) ?? [];
       const body = await withSnapshot(deps.pool, async (client, version) => {
-        const known = await deps.catalogue.knownBorders(client, version, dataset);
+        const known = await deps.seriesCache.knownBorders(client, version, dataset);
         const unknown = borders.find((border) => !known.has(border));
         if (unknown) throw new ApiInputError('border', `unknown border ${unknown}`);
         const settled = isSettled(compareAsOf ?? undefined, version);

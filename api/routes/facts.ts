@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { readStatusReport } from '../../db/statusReport';
 import { marketTomorrow } from '../../domain/calendar';
-import { freshnessDeadlineOf } from '../../domain/datasetSource';
+import { type DatasetPublicationSettings, freshnessDeadlineOf } from '../../domain/datasetSource';
 import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
 import { errorBodySchema, KEY_REFUSALS } from '../errors';
 import { datasetQueryParam } from '../params';
@@ -20,7 +20,7 @@ const freshness = z.object({
   deadline: z
     .string()
     .describe(
-      "when it is due (ISO-8601): FRESHNESS_DEADLINE on the day before for Core maxExchanges, the dataset's declared deadline for the others",
+      "when it is due (ISO-8601): the dataset's freshness deadline on the day before (FRESHNESS_DEADLINES, else its declared one)",
     ),
   late: z.boolean().describe('the deadline passed and it is not complete'),
   published_after: z.string().nullable().describe('the last empty answer before the first with data'),
@@ -46,7 +46,11 @@ const backfill = z.object({
     .describe("the backfill's progress query; null when its worker did not answer in time"),
 });
 
-export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadline: string): void {
+export function registerFactRoutes(
+  app: ApiApp,
+  deps: RouteDeps,
+  publication: DatasetPublicationSettings,
+): void {
   app.get(
     '/v1/key',
     {
@@ -106,7 +110,7 @@ export function registerFactRoutes(app: ApiApp, deps: RouteDeps, freshnessDeadli
         deps.pool,
         { from: tomorrow, to: tomorrow },
         now,
-        freshnessDeadlineOf(dataset, freshnessDeadline),
+        freshnessDeadlineOf(dataset, publication),
         dataset,
       );
       const line = report.days[0]!;

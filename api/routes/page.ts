@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_DATASET } from '../../domain/datasets/compat';
 import { version } from '../../package.json';
 import { type PageAsset, pageAssets } from '../pageAssets';
 import { pageHtml } from '../pageHtml';
-import { type ApiApp, MAX_EXCHANGES } from '../types';
+import type { ApiApp } from '../types';
 
 /**
  * What the page needs to know that is not secret (common/config.ts: TEMPORAL_UI_URL, TEMPORAL_NAMESPACE,
@@ -49,7 +50,7 @@ export function registerPageRoutes(app: ApiApp, settings: PageSettings): void {
     const assets = await pageAssets();
     const html = pageHtml(
       {
-        dataset: MAX_EXCHANGES,
+        dataset: DEFAULT_DATASET,
         temporalUiUrl: settings.temporalUiUrl,
         namespace: settings.namespace,
         taskQueue: settings.taskQueue,

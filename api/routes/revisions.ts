@@ -80,7 +80,7 @@ export function registerRevisionsRoute(app: ApiApp, deps: RouteDeps): void {
       }
       if (day !== undefined) checkFirstDay(dataset, 'day', day);
       const answer = await withSnapshot(deps.pool, async (client, version) => {
-        const known = await deps.catalogue.knownBorders(client, version, dataset);
+        const known = await deps.seriesCache.knownBorders(client, version, dataset);
         if (!known.has(border)) throw new ApiInputError('border', `unknown border ${border}`);
         const etag = etagOf(['revisions', dataset, border, mtu?.toISOString() ?? null, day ?? null], version);
         if (answerIfNotModified(request, reply, etag, false)) return null;

@@ -53,7 +53,7 @@ export function registerSeriesRoute(app: ApiApp, deps: RouteDeps): void {
       const answer = await withSnapshot(deps.pool, async (client, version) => {
         const etag = etagOf(['series', dataset], version);
         if (answerIfNotModified(request, reply, etag, false)) return null;
-        return deps.catalogue.series(client, version, dataset);
+        return deps.seriesCache.series(client, version, dataset);
       });
       return answer === null ? reply : answer;
     },

@@ -127,7 +127,7 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       const snapshot = await openSnapshot(deps.pool);
       try {
         if (borders) {
-          const known = await deps.catalogue.knownBorders(snapshot.client, snapshot.version, dataset);
+          const known = await deps.seriesCache.knownBorders(snapshot.client, snapshot.version, dataset);
           const unknown = borders.find((border) => !known.has(border));
           if (unknown) throw new ApiInputError('border', `unknown border ${unknown}`);
         }

@@ -6,7 +6,7 @@ import { connectClient, isTemporalUnreachable } from '../../common/temporal';
 import { openBackfill, startDayRun } from '../../control/runStarts';
 import { createPool } from '../../db/pool';
 import { marketTomorrow } from '../../domain/calendar';
-import { type Dataset, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
+import { type Dataset, declarationOf } from '../../domain/datasets';
 import { plannedRequests } from '../../domain/plannedRequests';
 import { countOf } from '../../domain/runDetails';
 import {
@@ -25,6 +25,7 @@ import { renderProgress } from '../progressBar';
 import { pollProgress } from '../progressLine';
 import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
 import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
+import { parseFullHistoryFlags, printFullHistoryPlan } from './fullHistoryPlan';
 
 const OPTIONS = COMMAND_OPTIONS.backfill;
 
@@ -36,6 +37,7 @@ type BackfillDefaults = Partial<BackfillRequest> | ((dataset: Dataset) => Partia
 
 export function parseBackfillArgs(command: string, argv: string[], defaultsOf: BackfillDefaults = {}) {
   const { values } = parseCommandArgs(command, argv, OPTIONS, 0);
+  if (values.all !== undefined) throw new UsageError(`${command}: --all applies to backfill --dry-run only`);
   const dataset = parseDatasetArg(command, values.dataset);
   const defaults = typeof defaultsOf === 'function' ? defaultsOf(dataset) : defaultsOf;
   const from = values.from ?? defaults.from;
@@ -89,8 +91,8 @@ function formatMinutes(minutes: number): string {
   return `${(minutes / 60).toFixed(1)} h`;
 }
 
-/** `nordicMaxExchanges ` before a range of another dataset than the default; nothing for the default's. */
-export const datasetLabel = (dataset: Dataset): string => (dataset === DEFAULT_DATASET ? '' : `${dataset} `);
+/** `nordicMaxExchanges ` before a range: the dataset's id, as its declaration names it. */
+export const datasetLabel = (dataset: Dataset): string => `${declarationOf(dataset).id} `;
 
 export function printSummary(io: CliIo, result: BackfillResult): void {
   const statuses = Object.entries(result.byStatus)
@@ -174,6 +176,10 @@ export function showProgress(io: CliIo, read: () => Promise<BackfillProgress>): 
 }
 
 export async function backfillCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs('backfill', argv, OPTIONS, 0);
+  if (values.all !== undefined) {
+    return printFullHistoryPlan(io, configFromEnv(io.env), parseFullHistoryFlags(values));
+  }
   const { request, wait, dryRun } = parseBackfillArgs('backfill', argv);
   const config = configFromEnv(io.env);
   if (dryRun) {

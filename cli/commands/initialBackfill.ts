@@ -5,10 +5,9 @@ import { openBackfill } from '../../control/runStarts';
 import { readDayRecords } from '../../db/dayStatus';
 import { createPool } from '../../db/pool';
 import { daysInRange } from '../../domain/calendar';
-import { DEFAULT_DATASET } from '../../domain/datasets';
 import type { DayStatus, DeliveryDay } from '../../domain/types';
 import type { BackfillRequest } from '../../domain/workflowInputs';
-import { resultThroughOutages } from './backfill';
+import { datasetLabel, resultThroughOutages } from './backfill';
 
 /** Days named in full in the closing line; more are counted. */
 const DAYS_NAMED = 5;
@@ -63,7 +62,7 @@ export async function startInitialBackfill(
   request: BackfillRequest,
   say: (line: string) => void,
 ): Promise<BackfillWatch> {
-  const label = `initial backfill ${request.dataset === DEFAULT_DATASET ? '' : `of ${request.dataset} `}${request.from}..${request.to}`;
+  const label = `initial backfill of ${datasetLabel(request.dataset)}${request.from}..${request.to}`;
   const before = await readRangeInDatabase(config.DATABASE_URL, request);
   const temporal = await connectClient(config);
   const stopped = new AbortController();

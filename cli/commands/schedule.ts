@@ -5,7 +5,6 @@ import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedul
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
 import { publicationSettingsOf } from '../../control/publicationSettings';
 import { describedScheduleNote } from '../../control/scheduleNote';
-import { DEFAULT_DATASET } from '../../domain/datasets';
 import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
@@ -118,7 +117,7 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<void> 
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) {
       throw new UsageError(
-        `schedule ${scheduleId} does not exist: run "npx jao schedule create${dataset === DEFAULT_DATASET ? '' : ` --dataset ${dataset}`}" or start a worker`,
+        `schedule ${scheduleId} does not exist: run "npx jao schedule create --dataset ${dataset}" or start a worker`,
       );
     }
     throw error;

@@ -177,7 +177,11 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
         if (!offline) {
           const temporal = await connectClient(config);
           try {
-            await temporal.client.schedule.getHandle(pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)).trigger();
+            for (const dataset of config.JAO_DATASETS) {
+              await temporal.client.schedule
+                .getHandle(pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset))
+                .trigger();
+            }
           } finally {
             await temporal.close();
           }
@@ -255,7 +259,7 @@ function printWhereEverythingIs(
       : `  JAO               ${config.JAO_BASE_URL}${simulator ? ' (simulator)' : ''}`,
     offline
       ? '  schedule          none (--offline)'
-      : `  schedule          ${pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE)}, every ${config.POLL_INTERVAL / 1000} s`,
+      : `  schedules         ${config.JAO_DATASETS.map((dataset) => pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset)).join(', ')}, every ${config.POLL_INTERVAL / 1000} s`,
     config.METRICS_PORT > 0
       ? `  metrics           http://127.0.0.1:${config.METRICS_PORT}/metrics`
       : '  metrics           off',

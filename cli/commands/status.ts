@@ -4,7 +4,7 @@ import { createPool } from '../../db/pool';
 import { readStatusReport as readReport } from '../../db/statusReport';
 import { addDays, deliveryDayProblem, marketTomorrow } from '../../domain/calendar';
 import { freshnessDeadlineOf } from '../../domain/datasetSource';
-import { type Dataset, DEFAULT_DATASET, declarationOf } from '../../domain/datasets';
+import { type Dataset, declarationOf } from '../../domain/datasets';
 import { describeDrift } from '../../domain/drift';
 import type { Freshness } from '../../domain/freshness';
 import { type DayLine, describeCompleteMtus, type StatusReport } from '../../domain/statusReport';
@@ -28,8 +28,8 @@ export async function readStatusReport(
   config: Config,
   from: DeliveryDay,
   to: DeliveryDay,
-  now = new Date(),
-  dataset: Dataset = DEFAULT_DATASET,
+  now: Date,
+  dataset: Dataset,
 ): Promise<StatusReport> {
   return (await readStatus(config, dataset, from, to, now)).report;
 }
@@ -44,7 +44,7 @@ async function readStatus(
 ): Promise<{ report: StatusReport; engine: Engine }> {
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
-    const deadline = freshnessDeadlineOf(dataset, config.FRESHNESS_DEADLINE);
+    const deadline = freshnessDeadlineOf(dataset, config);
     const report = await readReport(pool, { from, to }, now, deadline, dataset);
     return { report, engine: await readEngine(pool) };
   } finally {
@@ -66,8 +66,8 @@ function describeLine(line: DayLine): string {
 export function printStatusReport(
   io: CliIo,
   report: StatusReport,
-  engine?: Engine,
-  dataset: Dataset = DEFAULT_DATASET,
+  engine: Engine | undefined,
+  dataset: Dataset,
 ): void {
   io.out(`${dataset} ${report.from}..${report.to} (as of ${report.generatedAt})`);
   if (engine) io.out(engine.line);

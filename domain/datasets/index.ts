@@ -10,6 +10,8 @@ import type { DatasetDeclaration } from './declaration';
 import { nordicMaxBorderFlow } from './nordicMaxBorderFlow';
 import { nordicMaxExchanges } from './nordicMaxExchanges';
 
+/** Product code imports it from './compat', which names it as what 1.x users rely on. */
+export { DEFAULT_DATASET } from './compat';
 export * from './declaration';
 
 export const DECLARATIONS = [
@@ -42,7 +44,10 @@ export const DATASETS = DECLARATIONS.map((declaration) => declaration.id) as unk
   ...Dataset[],
 ];
 
-export const DEFAULT_DATASET: KeyedValueDataset = coreMaxExchanges.id;
+/** The first day of the dataset that starts first: no delivery day before it is asked for anywhere. */
+export const EARLIEST_FIRST_DAY = DECLARATIONS.map((declaration) => declaration.firstDay)
+  .sort()
+  .at(0)!;
 
 const byId = new Map<string, DatasetDeclaration>(
   DECLARATIONS.map((declaration) => [declaration.id, declaration]),

@@ -1,7 +1,7 @@
 // The calendar's model: the range, the stored rows and running days behind it, a cell per day laid out a row per
 // month, the legend's counts, the selection, keyboard moves and the status line. Pure (no DOM):
 // test/unit/calendarGrid.test.ts.
-import { addDays, GO_LIVE_DAY } from '../../domain/calendar';
+import { addDays } from '../../domain/calendar';
 import {
   CELL_STATUSES,
   type Cell,
@@ -49,11 +49,11 @@ export const UNSTORED_RANGE_DAYS = 35;
 
 /**
  * The calendar's first range: the stored days (from the first stored, `storedFrom`) and tomorrow, or the last 35
- * days and tomorrow when nothing is stored yet; never before the dataset's first day (Core's go-live by default).
+ * days and tomorrow when nothing is stored yet; never before the dataset's first day.
  */
 export function defaultRange(
   tomorrow: string,
-  firstDay: string = GO_LIVE_DAY,
+  firstDay: string,
   storedFrom: string | null = null,
 ): [string, string] {
   const from = storedFrom ?? addDays(tomorrow, -UNSTORED_RANGE_DAYS);

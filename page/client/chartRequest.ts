@@ -1,8 +1,10 @@
 // What the chart is asked to draw, which lines a change of the live feed may have moved, and the API request that
 // gives exactly what is drawn as CSV. Pure (no DOM): test/unit/chartRequest.test.ts.
 
+import { DEFAULT_DATASET } from '../../domain/datasets/compat';
+
 /** The default dataset's id (the page's setting names the same). */
-const CORE = 'maxExchanges';
+const CORE: string = DEFAULT_DATASET;
 
 /** `/v1/datasets/{dataset}/{leaf}`: the chart reads the dataset the page shows. */
 export function datasetPath(

@@ -1,7 +1,8 @@
 // The status page (served by the API at `/`): the key, then the calendar and the chart, kept live by the feed.
 import 'uplot/dist/uPlot.min.css';
 import './page.css';
-import { GO_LIVE_DAY, marketTomorrow } from '../../domain/calendar';
+import { marketTomorrow } from '../../domain/calendar';
+import { EARLIEST_FIRST_DAY } from '../../domain/datasets';
 import { Api, UnauthorizedError } from './api';
 import { CalendarView } from './calendar';
 import { ChartView } from './chart';
@@ -169,7 +170,7 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   }
   const choice = chooseDataset(datasetAsked(window.location.search), readable, serverConfig.dataset);
   const config: PageConfig = { ...serverConfig, dataset: choice.shown?.id ?? serverConfig.dataset };
-  const firstDay = choice.shown?.first_day ?? GO_LIVE_DAY;
+  const firstDay = choice.shown?.first_day ?? EARLIEST_FIRST_DAY;
   const skewMs = Date.parse(config.serverNow) - Date.now();
   const tomorrow = () => marketTomorrow(new Date(Date.now() + skewMs));
   const storedFrom = choice.shown?.stored_from ?? null;

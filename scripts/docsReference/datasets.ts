@@ -3,10 +3,10 @@ import {
   allDeclaredZones,
   type DatasetDeclaration,
   DECLARATIONS,
-  DEFAULT_DATASET,
   dataPathOf,
   publishedEmptyKeysOf,
 } from '../../domain/datasets';
+import { DEFAULT_DATASET } from '../../domain/datasets/compat';
 import { code, generatedNotice, page, table } from './markdown';
 
 function datasetSection(declaration: DatasetDeclaration): string[] {

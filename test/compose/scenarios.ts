@@ -80,7 +80,7 @@ export async function upStoresTheDays(stack: ComposeStack, log: (line: string) =
 
   const key = await createApiKey(stack, 'compose-test');
 
-  const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
+  const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS, 'maxExchanges');
   // Tomorrow is in the range: published now, whatever the time of day, so that every day can be complete.
   await publishInSimulator((path) => stack.url('HOST_PORT_SIMULATOR', path), to);
   const backfill = await stack.compose(
@@ -166,7 +166,7 @@ async function togglePoll(stack: ComposeStack, pause: boolean): Promise<void> {
       'schedule',
       'toggle',
       '--schedule-id',
-      pollScheduleIdFor(TASK_QUEUE),
+      pollScheduleIdFor(TASK_QUEUE, 'maxExchanges'),
       pause ? '--pause' : '--unpause',
       '--reason',
       'the compose test: scenario 2',
@@ -193,7 +193,7 @@ export async function downUpKeepsState(stack: ComposeStack, log: (line: string) 
   log(
     `up again: returned after ${secondsSince(started, upReturned)}, the API ready after ${secondsSince(started)}`,
   );
-  const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS);
+  const { from, to } = initialBackfillRange(new Date(), INITIAL_BACKFILL_DAYS, 'maxExchanges');
   const workflowId = `maxExchanges/backfill/${from}..${to}/missing`;
   const describe = await stack.compose(
     temporalCliArgs(['workflow', 'describe', '--workflow-id', workflowId]),

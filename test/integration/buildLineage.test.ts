@@ -137,7 +137,7 @@ describe('build lineage', () => {
       () => {},
       { checkEveryMs: 300 },
     );
-    const scheduleId = pollScheduleIdFor(h.taskQueue);
+    const scheduleId = pollScheduleIdFor(h.taskQueue, 'maxExchanges');
     const interval = async () => {
       const spec = (await h.temporal.client.schedule.getHandle(scheduleId).describe()).spec;
       return spec.intervals?.[0]?.every;
@@ -145,6 +145,7 @@ describe('build lineage', () => {
     try {
       await supervisor.current;
       await ensurePollSchedule(h.temporal.client, {
+        dataset: 'maxExchanges',
         taskQueue: h.taskQueue,
         intervalMs: 600_000,
         lookbackDays: 3,

@@ -151,7 +151,7 @@ describe('jao CLI', () => {
       { DATABASE_URL: db.url, TEMPORAL_ADDRESS: '127.0.0.1:1' },
     );
     expect({ code, stderr: stderr.replace(/^npm warn.*\n/gm, '') }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toContain('backfill 2025-09-01..2025-09-05, mode failed, concurrency 4');
+    expect(stdout).toContain('backfill maxExchanges 2025-09-01..2025-09-05, mode failed, concurrency 4');
     expect(stdout).toContain('days: 1 (2025-09-03)');
   });
 

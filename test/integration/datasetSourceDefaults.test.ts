@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDatasetSource } from '../../db/datasetSource';
 import {
   DATASET_TITLES,
-  DEFAULT_PUBLICATION_SETTINGS,
+  defaultPublicationSettings,
   describePublicationSchedule,
   sourceEndpointOf,
 } from '../../domain/datasetSource';
@@ -32,19 +32,19 @@ describe('the source and schedule the catalogue names', () => {
     const defaults = {
       dataset: 'maxExchanges',
       title: DATASET_TITLES.maxExchanges,
-      endpoint: sourceEndpointOf('https://publicationtool.jao.eu'),
-      publication_window: DEFAULT_PUBLICATION_SETTINGS.window,
-      freshness_deadline: DEFAULT_PUBLICATION_SETTINGS.deadline,
-      publication_schedule: describePublicationSchedule(DEFAULT_PUBLICATION_SETTINGS),
+      endpoint: sourceEndpointOf('https://publicationtool.jao.eu', 'maxExchanges'),
+      publication_window: defaultPublicationSettings('maxExchanges').window,
+      freshness_deadline: defaultPublicationSettings('maxExchanges').deadline,
+      publication_schedule: describePublicationSchedule(defaultPublicationSettings('maxExchanges')),
       recorded_by: null,
     };
     expect(await sourceRows()).toEqual([defaults]);
 
-    const own = { ...DEFAULT_PUBLICATION_SETTINGS, window: '07:00-10:30', lookbackDays: 5 };
+    const own = { ...defaultPublicationSettings('maxExchanges'), window: '07:00-10:30', lookbackDays: 5 };
     await recordDatasetSource(db.pool, {
       dataset: 'maxExchanges',
       title: DATASET_TITLES.maxExchanges,
-      endpoint: sourceEndpointOf('http://127.0.0.1:8080'),
+      endpoint: sourceEndpointOf('http://127.0.0.1:8080', 'maxExchanges'),
       publicationWindow: own.window,
       freshnessDeadline: own.deadline,
       publicationSchedule: describePublicationSchedule(own),
@@ -53,7 +53,7 @@ describe('the source and schedule the catalogue names', () => {
     expect(await sourceRows()).toEqual([
       {
         ...defaults,
-        endpoint: sourceEndpointOf('http://127.0.0.1:8080'),
+        endpoint: sourceEndpointOf('http://127.0.0.1:8080', 'maxExchanges'),
         publication_window: '07:00-10:30',
         publication_schedule: describePublicationSchedule(own),
         recorded_by: 'test-build',

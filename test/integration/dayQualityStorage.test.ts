@@ -280,12 +280,24 @@ describe('an empty re-check of stored days, as status and health see them', () =
     ]);
 
     const config = loadConfig({ DATABASE_URL: db.url });
-    const report = await readStatusReport(config, complete, partial, new Date('2025-12-10T08:00:00Z'));
+    const report = await readStatusReport(
+      config,
+      complete,
+      partial,
+      new Date('2025-12-10T08:00:00Z'),
+      'maxExchanges',
+    );
     expect(report.days.map((line) => [line.day, line.status, line.reason, line.lastError])).toEqual([
       [complete, 'complete', null, EMPTY_RECHECK_ERROR],
       [partial, 'partial', 'some values missing', EMPTY_RECHECK_ERROR],
     ]);
-    expect(assessHealth({ temporalError: null, databaseError: null, schedule: 'running', report })).toEqual({
+    expect(
+      assessHealth({
+        temporalError: null,
+        databaseError: null,
+        reports: [{ dataset: 'maxExchanges', report }],
+      }),
+    ).toEqual({
       healthy: false,
       problems: [
         `re-check failed: ${complete} (${EMPTY_RECHECK_ERROR})`,

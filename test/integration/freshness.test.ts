@@ -55,7 +55,13 @@ describe('freshness', () => {
       const tomorrow = marketTomorrow(new Date());
       h.simulator.unpublishDay(tomorrow);
       const scheduleId = `publication-${h.taskQueue}`;
-      const settings = { scheduleId, taskQueue: h.taskQueue, window, checkIntervalMs: CHECK_MS };
+      const settings = {
+        scheduleId,
+        dataset: 'maxExchanges' as const,
+        taskQueue: h.taskQueue,
+        window,
+        checkIntervalMs: CHECK_MS,
+      };
       expect(await ensurePublicationSchedule(h.temporal.client, settings)).toEqual({
         outcome: 'created',
         triggered: true,
@@ -151,12 +157,21 @@ describe('freshness', () => {
   it('jao schedule pauses, describes and unpauses both schedules of the configured queue', async () => {
     const taskQueue = uniqueTaskQueue('schedules');
     const temporal = await connectTemporal({ namespace });
-    const ids = [pollScheduleIdFor(taskQueue), publicationScheduleIdFor(taskQueue)];
+    const ids = [
+      pollScheduleIdFor(taskQueue, 'maxExchanges'),
+      publicationScheduleIdFor(taskQueue, 'maxExchanges'),
+    ];
     let windowRunId: string | undefined;
     try {
-      await ensurePollSchedule(temporal.client, { taskQueue, intervalMs: 3_600_000, lookbackDays: 1 });
+      await ensurePollSchedule(temporal.client, {
+        dataset: 'maxExchanges',
+        taskQueue,
+        intervalMs: 3_600_000,
+        lookbackDays: 1,
+      });
       // An open window: the schedule starts its workflow at once (no worker serves this queue: it waits).
       const created = await ensurePublicationSchedule(temporal.client, {
+        dataset: 'maxExchanges',
         taskQueue,
         // Open whatever the hour: the schedule starts its workflow at once, which then waits for a worker.
         window: WHOLE_DAY_WINDOW,

@@ -280,6 +280,7 @@ describe('operators see the truth', () => {
           namespace: h.temporal.namespace,
           taskQueue: h.taskQueue,
           pollerStaleAfterMs: STALE_AFTER_MS,
+          datasets: ['maxExchanges'],
         });
         return queues.every((queue) => queue.state.kind === 'unpolled');
       },

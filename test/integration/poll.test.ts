@@ -93,7 +93,13 @@ describe('polling', () => {
   it('creates the poll schedule idempotently, with overlap SKIP, and its runs poll the recent days', async () => {
     const scheduleId = `poll-schedule-${h.taskQueue}`;
     // Two days back: yesterday is polled even once midnight has passed.
-    const settings = { scheduleId, taskQueue: h.taskQueue, intervalMs: 3_600_000, lookbackDays: 2 };
+    const settings = {
+      scheduleId,
+      dataset: 'maxExchanges' as const,
+      taskQueue: h.taskQueue,
+      intervalMs: 3_600_000,
+      lookbackDays: 2,
+    };
     expect(await ensurePollSchedule(h.temporal.client, settings)).toBe('created');
     expect(await ensurePollSchedule(h.temporal.client, { ...settings, intervalMs: 1_800_000 })).toBe(
       'updated',

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
 import { unknownDatasetMessage } from '../../domain/datasets';
+import { LEGACY_SCHEDULE_IDS } from '../../domain/datasets/compat';
 import type { Dataset } from '../../domain/types';
-import { POLL_SCHEDULE_ID } from '../../domain/workflowInputs';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { connectTemporal, type TemporalTestContext, uniqueTaskQueue } from '../helpers/temporal';
@@ -24,8 +24,8 @@ describe('poll schedules per task queue', () => {
   afterAll(async () => {
     for (const queue of queues) {
       for (const id of [
-        pollScheduleIdFor(queue),
-        publicationScheduleIdFor(queue),
+        pollScheduleIdFor(queue, 'maxExchanges'),
+        publicationScheduleIdFor(queue, 'maxExchanges'),
         pollScheduleIdFor(queue, NORDIC),
         publicationScheduleIdFor(queue, NORDIC),
       ]) {
@@ -40,16 +40,23 @@ describe('poll schedules per task queue', () => {
   });
 
   it('names the default queue’s schedule maxExchanges-poll and any other queue’s after the queue', () => {
-    expect(pollScheduleIdFor('jao-scraper')).toBe(POLL_SCHEDULE_ID);
-    expect(pollScheduleIdFor('other')).toBe('maxExchanges-poll/other');
+    expect(pollScheduleIdFor('jao-scraper', 'maxExchanges')).toBe(LEGACY_SCHEDULE_IDS.poll);
+    expect(pollScheduleIdFor('other', 'maxExchanges')).toBe('maxExchanges-poll/other');
   });
 
   it('keeps each queue’s schedule pointing at its own queue, and the CLI finds the configured one', async () => {
     for (const taskQueue of queues) {
-      await ensurePollSchedule(temporal.client, { taskQueue, intervalMs: 3_600_000, lookbackDays: 1 });
+      await ensurePollSchedule(temporal.client, {
+        dataset: 'maxExchanges',
+        taskQueue,
+        intervalMs: 3_600_000,
+        lookbackDays: 1,
+      });
     }
     for (const taskQueue of queues) {
-      const description = await temporal.client.schedule.getHandle(pollScheduleIdFor(taskQueue)).describe();
+      const description = await temporal.client.schedule
+        .getHandle(pollScheduleIdFor(taskQueue, 'maxExchanges'))
+        .describe();
       expect(description.action).toMatchObject({
         type: 'startWorkflow',
         taskQueue,
@@ -87,19 +94,24 @@ describe('poll schedules per task queue', () => {
     const described = await runCli(['schedule', 'describe'], env);
     expect(described.stdout.split('\n').slice(0, 2)).toEqual([
       `schedule maxExchanges-poll/${first}: running`,
-      '  note: Every 1 h: runs pollWorkflow, which fetches tomorrow and the last 1 day (new, late and ' +
+      '  note: maxExchanges: Every 1 h: runs pollWorkflow, which fetches tomorrow and the last 1 day (new, late and ' +
         'revised publications); a day already running elsewhere is left to that run.',
     ]);
   });
 
   it('says in its note and calendar when the publication window opens: daily at 08:00 Europe/Amsterdam', async () => {
     const taskQueue = queues[1]!;
-    const settings = { taskQueue, window: '08:00-09:00', checkIntervalMs: 30_000 };
+    const settings = {
+      dataset: 'maxExchanges' as const,
+      taskQueue,
+      window: '08:00-09:00',
+      checkIntervalMs: 30_000,
+    };
     await ensurePublicationSchedule(temporal.client, settings, new Date('2024-01-01T00:00:00Z'));
-    const handle = temporal.client.schedule.getHandle(publicationScheduleIdFor(taskQueue));
+    const handle = temporal.client.schedule.getHandle(publicationScheduleIdFor(taskQueue, 'maxExchanges'));
     const description = await handle.describe();
     expect(description.state.note).toBe(
-      "Daily at 08:00 Europe/Amsterdam (the spec's calendar: second 0, minute 0, hour 8): opens the " +
+      "maxExchanges: Daily at 08:00 Europe/Amsterdam (the spec's calendar: second 0, minute 0, hour 8): opens the " +
         'publication window 08:00-09:00, which fetches tomorrow every 30 s until it is stored complete or the ' +
         'window closes at 09:00.',
     );
@@ -149,7 +161,11 @@ describe('poll schedules per task queue', () => {
     }
     // Core maxExchanges' publication schedule of this queue (the test above) keeps its own pause and note.
     expect(
-      (await temporal.client.schedule.getHandle(publicationScheduleIdFor(taskQueue)).describe()).state,
+      (
+        await temporal.client.schedule
+          .getHandle(publicationScheduleIdFor(taskQueue, 'maxExchanges'))
+          .describe()
+      ).state,
     ).toMatchObject({ paused: true, note: 'JAO maintenance, by ops' });
     const described = await runCli(['schedule', 'describe', '--dataset', NORDIC], env);
     expect(described.stdout).toContain(`schedule nordicMaxExchanges-poll/${taskQueue}: PAUSED`);

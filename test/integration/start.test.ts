@@ -83,7 +83,7 @@ describe('jao start --simulate', () => {
   it('brings up the stack; within a minute the last month through tomorrow is complete', async () => {
     await stack.waitFor('jao-scraper is running', 90_000);
     const range =
-      /initial backfill (\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): started maxExchanges\/backfill\//.exec(
+      /initial backfill of maxExchanges (\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): started maxExchanges\/backfill\//.exec(
         stack.output(),
       );
     expect(range, 'the initial backfill it started').not.toBeNull();
@@ -118,7 +118,7 @@ describe('jao start --simulate', () => {
     }
     expect(complete).toBe(expected.length);
     await stack.waitFor(
-      `initial backfill ${from}..${tomorrow} ended: ${expected.length} of ${expected.length} days complete in this database`,
+      `initial backfill of maxExchanges ${from}..${tomorrow} ended: ${expected.length} of ${expected.length} days complete in this database`,
       30_000,
     );
     // The dev server's state is the database's own (docs/operations.md "Running locally").

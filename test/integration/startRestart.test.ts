@@ -14,7 +14,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const RANGE_LINE = /initial backfill (\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}): (started|attached)/;
+const RANGE_LINE =
+  /initial backfill of maxExchanges (\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}): (started|attached)/;
 
 let simulator: SimulatorHandle;
 let secondSimulator: SimulatorHandle;
@@ -119,7 +120,7 @@ describe('jao start after a Ctrl-C during its first backfill', () => {
     expect(stack.output()).toContain(`${second.name} on 127.0.0.1:${new URL(second.url).port || '5432'}`);
     expect(stack.output()).toMatch(/in \S+, new\)/);
     await stack.waitFor(
-      `initial backfill ${from}..${to} ended: 8 of 8 days complete in this database`,
+      `initial backfill of maxExchanges ${from}..${to} ended: 8 of 8 days complete in this database`,
       60_000,
     );
     expect(await completeDays(second, from, to)).toEqual(daysInRange(from, to));
@@ -135,7 +136,7 @@ describe('jao start after a Ctrl-C during its first backfill', () => {
     // Past midnight the range is another one, and so is the backfill.
     if (from === range.from) expect(how).toBe('attached');
     await stack.waitFor(
-      `initial backfill ${from}..${to} ended: 8 of 8 days complete in this database`,
+      `initial backfill of maxExchanges ${from}..${to} ended: 8 of 8 days complete in this database`,
       60_000,
     );
     expect(await completeDays(first, from, to)).toEqual(daysInRange(from, to));

@@ -45,6 +45,7 @@ const SETTINGS: HealthSettings = {
   HEALTH_WINDOW_DAYS: 31,
   FRESHNESS_DEADLINE: '12:00',
   ARCHIVE_MAX_LAG: 3_600_000,
+  JAO_DATASETS: ['maxExchanges'],
 };
 
 /** The database's facts alone (Temporal left out: these tests are about the database). */

@@ -131,7 +131,7 @@ describe('worker start-up', () => {
     const temporal = await connectTemporal();
     try {
       await expect(
-        temporal.client.schedule.getHandle(pollScheduleIdFor(taskQueue)).describe(),
+        temporal.client.schedule.getHandle(pollScheduleIdFor(taskQueue, 'maxExchanges')).describe(),
       ).rejects.toThrow(ScheduleNotFoundError);
       const pollersOf = async (name: string) =>
         (

@@ -74,8 +74,7 @@ describe('the archive lag in health', () => {
     const gauges = healthGauges({
       temporalError: null,
       databaseError: null,
-      schedule: 'running',
-      report: null,
+      reports: [],
       archive: lag(90_500),
     });
     expect(gauges).toContainEqual({ name: 'jao_archive_pending_writes', labels: {}, value: 12 });

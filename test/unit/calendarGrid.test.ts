@@ -30,9 +30,9 @@ describe('calendar grid', () => {
     // A year stored: the whole year.
     expect(defaultRange('2026-01-10', '2022-06-09', '2025-01-10')).toEqual(['2025-01-10', '2026-01-10']);
     expect(defaultRange('2026-01-10', '2022-06-09', null)).toEqual(['2025-12-06', '2026-01-10']);
-    expect(defaultRange('2026-01-10')).toEqual(['2025-12-06', '2026-01-10']);
+    expect(defaultRange('2026-01-10', '2022-06-09')).toEqual(['2025-12-06', '2026-01-10']);
     // Never before go-live.
-    expect(defaultRange('2022-07-01')).toEqual(['2022-06-09', '2022-07-01']);
+    expect(defaultRange('2022-07-01', '2022-06-09')).toEqual(['2022-06-09', '2022-07-01']);
   });
 
   it('marks a day without a row missing only from the first stored day on; before it, not fetched', () => {

@@ -153,11 +153,19 @@ describe('initial backfill of jao start', () => {
   const now = new Date('2022-07-01T10:00:00Z');
 
   it('covers the last days through tomorrow', () => {
-    expect(initialBackfillRange(now, 10)).toEqual({ from: '2022-06-21', to: '2022-07-02', clamped: false });
+    expect(initialBackfillRange(now, 10, 'maxExchanges')).toEqual({
+      from: '2022-06-21',
+      to: '2022-07-02',
+      clamped: false,
+    });
   });
 
   it('starts at go-live when the setting reaches before it, and says so', () => {
-    expect(initialBackfillRange(now, 31)).toEqual({ from: '2022-06-09', to: '2022-07-02', clamped: true });
+    expect(initialBackfillRange(now, 31, 'maxExchanges')).toEqual({
+      from: '2022-06-09',
+      to: '2022-07-02',
+      clamped: true,
+    });
   });
 });
 

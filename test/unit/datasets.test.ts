@@ -2,8 +2,7 @@
 // maxExchanges keeps the values the pipeline had before declarations.
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../common/config';
-import { GO_LIVE_DAY } from '../../domain/calendar';
-import { MAX_EXCHANGES_PATH, sourceEndpointOf } from '../../domain/datasetSource';
+import { sourceEndpointOf } from '../../domain/datasetSource';
 import {
   DATASETS,
   type DatasetDeclaration,
@@ -18,9 +17,9 @@ import {
   type KeyedValueDataset,
   unknownDatasetMessage,
 } from '../../domain/datasets';
+import { MAX_EXCHANGES_PATH } from '../../domain/datasets/compat';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
 import { type DayDrift, describeDrift, withDeclaredResolution } from '../../domain/drift';
-import { DEFAULT_PUBLICATION_WINDOW } from '../../domain/publicationWindow';
 import { namesInKey } from '../../domain/seriesKeys';
 import { parseBackfillInput, parseDayInput, pollDays } from '../../domain/workflowInputs';
 import { CAPTURES, captureText } from '../helpers/captures';
@@ -71,11 +70,11 @@ describe('dataset declarations', () => {
     const core = declarationOf('maxExchanges');
     expect(dataPathOf(core)).toBe('/core/api/data/maxExchanges');
     expect(MAX_EXCHANGES_PATH).toBe('/core/api/data/maxExchanges');
-    expect(GO_LIVE_DAY).toBe('2022-06-09');
-    expect(DEFAULT_PUBLICATION_WINDOW).toBe('08:00-11:00');
+    expect(declarationOf('maxExchanges').firstDay).toBe('2022-06-09');
+    expect(declarationOf('maxExchanges').publication.window).toBe('08:00-11:00');
     expect(core.publication.deadline).toBe('12:00');
     expect(declaredResolutionOn(core, '2026-04-20')).toBe(60);
-    expect(sourceEndpointOf('https://publicationtool.jao.eu/')).toBe(
+    expect(sourceEndpointOf('https://publicationtool.jao.eu/', 'maxExchanges')).toBe(
       'https://publicationtool.jao.eu/core/api/data/maxExchanges',
     );
     expect(sourceEndpointOf('https://publicationtool.jao.eu', 'nordicMaxExchanges')).toBe(
@@ -180,7 +179,7 @@ describe('dataset declarations', () => {
       '2024-11-01',
       '2024-11-02',
     ]);
-    expect(pollDays(now, 3, 1)).toEqual([
+    expect(pollDays(now, 3, 1, 'maxExchanges')).toEqual([
       '2024-10-29',
       '2024-10-30',
       '2024-10-31',

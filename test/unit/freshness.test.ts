@@ -88,7 +88,7 @@ describe('configuration bounds agree with the workflow inputs', () => {
 
   it('takes the defaults', () => {
     const config = loadConfig({});
-    expect([config.PUBLICATION_WINDOW, config.PUBLICATION_POLL_INTERVAL]).toEqual(['08:00-11:00', 30_000]);
+    expect([config.PUBLICATION_WINDOW, config.PUBLICATION_POLL_INTERVAL]).toEqual([undefined, 30_000]);
   });
 
   it('refuses what a workflow would refuse, in one line naming the variable', () => {

@@ -32,9 +32,10 @@ describe('health of every dataset', () => {
     const verdict = assessHealth({
       temporalError: null,
       databaseError: null,
-      schedule: 'running',
-      report: core,
-      datasetReports: [{ dataset: 'nordicMaxExchanges', report: nordic }],
+      reports: [
+        { dataset: 'maxExchanges', report: core },
+        { dataset: 'nordicMaxExchanges', report: nordic },
+      ],
     });
     expect(verdict.problems).toEqual(['nordicMaxExchanges day failed: 2026-01-13 (JAO unavailable)']);
     expect(nordic.days.map((line) => line.republished)).toEqual([0, 2, 0]);
@@ -45,9 +46,13 @@ describe('health of every dataset', () => {
     const verdict = assessHealth({
       temporalError: null,
       databaseError: null,
-      schedule: 'running',
-      report: reportOf([day('2026-01-13', 'complete'), day('2026-01-14', 'complete')]),
-      datasetSchedules: [
+      reports: [
+        {
+          dataset: 'maxExchanges',
+          report: reportOf([day('2026-01-13', 'complete'), day('2026-01-14', 'complete')]),
+        },
+      ],
+      schedules: [
         {
           dataset: 'nordicMaxExchanges',
           scheduleId: 'nordicMaxExchanges-poll',

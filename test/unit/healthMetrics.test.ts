@@ -56,9 +56,10 @@ describe('healthGauges', () => {
     const facts: HealthFacts = {
       temporalError: null,
       databaseError: null,
-      schedule: 'paused',
-      scheduleId: 'maxExchanges-poll',
-      publication: { scheduleId: 'maxExchanges-publication', state: 'missing' },
+      schedules: [
+        { dataset: 'maxExchanges', scheduleId: 'maxExchanges-poll', state: 'paused' },
+        { dataset: 'maxExchanges', scheduleId: 'maxExchanges-publication', state: 'missing' },
+      ],
       queues: [
         { taskQueue: 'jao-scraper', role: 'workflows', state: { kind: 'polled', pollers: 2 } },
         {
@@ -67,16 +68,21 @@ describe('healthGauges', () => {
           state: { kind: 'unpolled', lastPollAgeMs: 90_000 },
         },
       ],
-      report: report(
-        [
-          line('2026-11-19', 'failed', { lastError: 'JAO unavailable' }),
-          line('2026-11-20', 'complete', { lastError: 'HTTP 500' }),
-          line('2026-11-21', 'not_published', { late: true }),
-          line('2026-11-22', 'partial', { late: true }),
-          line('2026-11-23', 'missing', { late: true }),
-        ],
-        true,
-      ),
+      reports: [
+        {
+          dataset: 'maxExchanges',
+          report: report(
+            [
+              line('2026-11-19', 'failed', { lastError: 'JAO unavailable' }),
+              line('2026-11-20', 'complete', { lastError: 'HTTP 500' }),
+              line('2026-11-21', 'not_published', { late: true }),
+              line('2026-11-22', 'partial', { late: true }),
+              line('2026-11-23', 'missing', { late: true }),
+            ],
+            true,
+          ),
+        },
+      ],
     };
     expect(readings(facts)).toEqual({
       'jao_health_source_up,source=temporal': 1,
@@ -104,16 +110,17 @@ describe('healthGauges', () => {
     const facts: HealthFacts = {
       temporalError: null,
       databaseError: null,
-      schedule: 'running',
-      scheduleId: 'maxExchanges-poll',
-      report: report([line('2026-11-22', 'complete'), line('2026-11-23', 'complete')], false),
-      datasetReports: [
+      reports: [
+        {
+          dataset: 'maxExchanges',
+          report: report([line('2026-11-22', 'complete'), line('2026-11-23', 'complete')], false),
+        },
         {
           dataset: 'nordicMaxExchanges',
           report: report([line('2026-11-22', 'failed'), line('2026-11-23', 'missing', { late: true })], true),
         },
       ],
-      datasetSchedules: [
+      schedules: [
         { dataset: 'nordicMaxExchanges', scheduleId: 'nordicMaxExchanges-poll', state: 'paused' },
         { dataset: 'nordicMaxExchanges', scheduleId: 'nordicMaxExchanges-publication', state: 'unknown' },
       ],
@@ -144,9 +151,8 @@ describe('healthGauges', () => {
     const facts: HealthFacts = {
       temporalError: 'connect ECONNREFUSED',
       databaseError: 'password authentication failed',
-      schedule: 'unknown',
       queues: [],
-      report: null,
+      reports: [],
     };
     expect(readings(facts)).toEqual({
       'jao_health_source_up,source=temporal': 0,

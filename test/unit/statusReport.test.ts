@@ -5,6 +5,7 @@ import {
   type DayFacts,
   deadlineOf,
   describeCompleteMtus,
+  type StatusReport,
 } from '../../domain/statusReport';
 
 const facts = (day: string, status: DayFacts['status'], revisionCount = 1): DayFacts => ({
@@ -82,16 +83,24 @@ describe('status report', () => {
   });
 
   it('turns facts into one health problem per reason', () => {
-    expect(
-      assessHealth({ temporalError: null, databaseError: null, schedule: 'running', report: null }),
-    ).toEqual({ healthy: true, problems: [], warnings: [] });
+    expect(assessHealth({ temporalError: null, databaseError: null, reports: [] })).toEqual({
+      healthy: true,
+      problems: [],
+      warnings: [],
+    });
     expect(
       assessHealth({
         temporalError: 'connection refused',
         databaseError: null,
-        schedule: 'paused',
-        pauseNote: 'paused from the jao CLI by ops@desk1 at 2024-03-05T07:00:00Z',
-        report,
+        schedules: [
+          {
+            dataset: 'maxExchanges',
+            scheduleId: 'maxExchanges-poll',
+            state: 'paused',
+            pauseNote: 'paused from the jao CLI by ops@desk1 at 2024-03-05T07:00:00Z',
+          },
+        ],
+        reports: [{ dataset: 'maxExchanges', report }],
       }).problems,
     ).toEqual([
       'temporal unreachable: connection refused',
@@ -103,10 +112,10 @@ describe('status report', () => {
   });
 
   it('names a paused or missing publication-window schedule', () => {
-    const base = { temporalError: null, databaseError: null, schedule: 'running' as const, report: null };
+    const base = { temporalError: null, databaseError: null, reports: [] };
     const publication = (state: 'running' | 'paused' | 'missing') => ({
       ...base,
-      publication: { scheduleId: 'maxExchanges-publication', state },
+      schedules: [{ dataset: 'maxExchanges' as const, scheduleId: 'maxExchanges-publication', state }],
     });
     expect(assessHealth(publication('running'))).toEqual({ healthy: true, problems: [], warnings: [] });
     expect(assessHealth(publication('paused')).problems).toEqual([
@@ -115,11 +124,14 @@ describe('status report', () => {
     expect(
       assessHealth({
         ...base,
-        publication: {
-          scheduleId: 'maxExchanges-publication',
-          state: 'paused',
-          pauseNote: 'JAO maintenance\n(ticket 42)',
-        },
+        schedules: [
+          {
+            dataset: 'maxExchanges',
+            scheduleId: 'maxExchanges-publication',
+            state: 'paused',
+            pauseNote: 'JAO maintenance\n(ticket 42)',
+          },
+        ],
       }).problems,
     ).toEqual(['schedule maxExchanges-publication is paused: JAO maintenance (ticket 42)']);
     expect(assessHealth(publication('missing')).problems).toEqual([
@@ -142,8 +154,7 @@ describe('status report', () => {
       assessHealth({
         temporalError: null,
         databaseError: null,
-        schedule: 'running',
-        report: rechecked,
+        reports: [{ dataset: 'maxExchanges', report: rechecked }],
         queues: [
           { taskQueue: 'jao-scraper', role: 'workflows', state: { kind: 'polled' } },
           {
@@ -206,8 +217,9 @@ describe('status report', () => {
       ['2024-03-03', 'no value accepted: 3168 values refused (value_not_number 3168)', false],
     ]);
     expect(withQuality.counts.drift).toBe(1);
-    const healthy = { temporalError: null, databaseError: null, schedule: 'running' as const };
-    expect(assessHealth({ ...healthy, report: withQuality })).toEqual({
+    const healthy = { temporalError: null, databaseError: null };
+    const reports = (report: StatusReport) => [{ dataset: 'maxExchanges' as const, report }];
+    expect(assessHealth({ ...healthy, reports: reports(withQuality) })).toEqual({
       healthy: false,
       problems: ['day invalid: 2024-03-03 (no value accepted: 3168 values refused (value_not_number 3168))'],
       warnings: [
@@ -221,7 +233,7 @@ describe('status report', () => {
       deadline: '12:00',
       records: [{ ...facts('2024-03-02', 'complete'), drift }],
     });
-    const driftOnlyVerdict = assessHealth({ ...healthy, report: driftOnly });
+    const driftOnlyVerdict = assessHealth({ ...healthy, reports: reports(driftOnly) });
     expect(driftOnlyVerdict).toMatchObject({ healthy: true, problems: [] });
     expect(driftOnlyVerdict.warnings).toHaveLength(1);
   });

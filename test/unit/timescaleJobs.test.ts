@@ -115,9 +115,8 @@ describe('health with TimescaleDB jobs', () => {
   const base: HealthFacts = {
     temporalError: null,
     databaseError: null,
-    schedule: 'running',
-    publication: { scheduleId: 'maxExchanges-publication', state: 'running' },
-    report: null,
+    schedules: [{ dataset: 'maxExchanges', scheduleId: 'maxExchanges-publication', state: 'running' }],
+    reports: [],
   };
 
   it('is healthy and exports no job gauge on plain PostgreSQL', () => {

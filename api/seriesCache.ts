@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Dataset } from '../domain/datasets';
 import type { DataVersion } from './snapshot';
 
-/** A border of the series catalogue, with what is stored of it. */
+/** A border of a dataset's series (jao.catalog's row of it), with what is stored of it. */
 export interface SeriesEntry {
   key: string;
   border: string;
@@ -40,10 +40,10 @@ class PerVersion<T> {
 }
 
 /**
- * The catalogue of each dataset (a scan of its current values) and its known borders, computed once per data
+ * The series of each dataset (a scan of its current values) and its known borders, computed once per data
  * version: both change only when a write commits.
  */
-export class Catalogue {
+export class SeriesCache {
   private readonly entries = new PerVersion<SeriesEntry[]>();
   private readonly borders = new PerVersion<Set<string>>();
 

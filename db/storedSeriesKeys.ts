@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Dataset } from '../domain/types';
 
-/** Every key of a dataset's series catalog (jao.series). */
-export async function readCatalogKeys(pool: pg.Pool, dataset: Dataset): Promise<Set<string>> {
+/** Every key of a dataset's series stored so far (jao.series). */
+export async function readStoredSeriesKeys(pool: pg.Pool, dataset: Dataset): Promise<Set<string>> {
   const result = await pool.query<{ key: string }>('SELECT key FROM jao.series WHERE dataset = $1', [
     dataset,
   ]);
