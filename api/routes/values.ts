@@ -168,7 +168,7 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
         const keys =
           query.shape === 'wide'
             ? (borders ??
-              [...(await deps.catalogue.knownBorders(snapshot.client, snapshot.version, dataset))].sort())
+              [...(await deps.seriesCache.knownBorders(snapshot.client, snapshot.version, dataset))].sort())
             : [];
         const body = copy
           ? await copyValues(
