@@ -2,11 +2,9 @@
 // 25 of them), an hour's CNECs the most limiting first, the largest |PTDF|, the N state, the RAM chart's range.
 import { describe, expect, it } from 'vitest';
 import {
-  alignOn,
   contingencyText,
   dayHours,
   hourLines,
-  hourlyAxis,
   largestPtdf,
   mwText,
   ptdfText,
@@ -104,15 +102,6 @@ describe("a CNEC's RAM over time", () => {
     expect(ramRange('2025-01-10', '2022-06-09', '2025-02-01')).toEqual(['2025-01-07', '2025-01-13']);
     expect(ramRange('2022-06-10', '2022-06-09', '2025-02-01')).toEqual(['2022-06-09', '2022-06-13']);
     expect(ramRange('2025-01-31', '2022-06-09', '2025-02-01')).toEqual(['2025-01-28', '2025-02-01']);
-  });
-
-  it('puts every hour of the days on the axis, 23 and 25 on the clock-change days, a missing one a gap', () => {
-    const xs = hourlyAxis('2025-03-29', '2025-03-30');
-    expect(xs).toHaveLength(24 + 23);
-    expect(xs[0]).toBe(Date.parse('2025-03-28T23:00:00Z') / 1000);
-    expect(hourlyAxis('2024-10-27', '2024-10-27')).toHaveLength(25);
-    const line = { values: new Map([[xs[1]!, 7]]) };
-    expect(alignOn(xs.slice(0, 3), [line])).toEqual([xs.slice(0, 3), [null, 7, null]]);
   });
 
   it('puts each MTU with a RAM on the line, by epoch second', () => {
