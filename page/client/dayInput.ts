@@ -2,21 +2,11 @@
 // <input type="date">: that shows the browser's locale (10/17/2026 in en-US) beside the page's own form. The box
 // says why what is typed is not a day (aria-invalid, its validity message and title); the form that reads it asks
 // dayProblemOf first.
-import { deliveryDayProblem } from '../../domain/calendar';
 import { h } from './dom';
+import { typedDayProblem } from './marketTime';
 
-export const DAY_FORM = 'YYYY-MM-DD';
+const DAY_FORM = 'YYYY-MM-DD';
 const DAY_HINT = 'a delivery day, YYYY-MM-DD (market time, Europe/Amsterdam)';
-
-/** Why `typed` is not a day within min..max (either bound may be absent), or null when it is one. */
-export function typedDayProblem(typed: string, min?: string, max?: string): string | null {
-  const text = typed.trim();
-  const problem = deliveryDayProblem(text);
-  if (problem) return `${problem}.`;
-  if (min && text < min) return `${text} is before ${min}, the dataset's first day.`;
-  if (max && text > max) return `${text} is after ${max} (tomorrow): no day after it is published.`;
-  return null;
-}
 
 /** A day box: `min` and `max` bound the days it takes. */
 export function dayInput(
