@@ -388,5 +388,5 @@ function ramSummary(current: readonly ConstraintRow[], from: string, to: string)
   const withRam = current.filter((row) => row.ram !== null);
   if (withRam.length === 0) return `No RAM stored for this CNEC from ${from} to ${to}.`;
   const least = withRam.reduce((low, row) => (row.ram! < low.ram! ? row : low));
-  return `${withRam.length} hourly values from ${from} to ${to} (as stored now); the lowest ${mwText(least.ram)} MW at ${marketTimeText(least.mtu)}.`;
+  return `${withRam.length} hourly value${withRam.length === 1 ? '' : 's'} from ${from} to ${to} (as stored now); the lowest ${mwText(least.ram)} MW at ${marketTimeText(least.mtu)}.`;
 }

@@ -364,7 +364,7 @@ describe("a CNEC's RAM over time and the hour's table", () => {
     );
     const lone = seconds(LONE_DAY, LONE_RAM_HOUR);
     expect(await page.locator('.ram-chart .status-line').innerText()).toBe(
-      `1 hourly values from 2024-12-30 to 2025-01-05 (as stored now); the lowest ${LONE_RAM} MW at ${LONE_DAY} 05:00 CET.`,
+      `1 hourly value from 2024-12-30 to 2025-01-05 (as stored now); the lowest ${LONE_RAM} MW at ${LONE_DAY} 05:00 CET.`,
     );
     const data = (await page.evaluate(`${plot}.data.map((column) => [...column])`)) as (number | null)[][];
     const index = data[0]!.indexOf(lone);
