@@ -8,6 +8,7 @@ import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
 import { cellHtml, gridHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
 import { datasetQueryOf, type PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
+import { dayInput, dayProblemOf } from './dayInput';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { h } from './dom';
 import { instantText } from './marketTime';
@@ -51,25 +52,12 @@ export class CalendarView {
   constructor(private readonly options: CalendarOptions) {
     this.grid = new CalendarGrid(options.config.dataset, options.storedFrom);
     const tomorrow = options.tomorrow();
-    this.fromInput = h('input', {
-      type: 'date',
-      id: 'calendar-from',
-      name: 'from',
-      min: options.firstDay,
-      max: tomorrow,
-      required: true,
-    });
-    this.toInput = h('input', {
-      type: 'date',
-      id: 'calendar-to',
-      name: 'to',
-      min: options.firstDay,
-      max: tomorrow,
-      required: true,
-    });
+    const bounds = { min: options.firstDay, max: tomorrow, required: true };
+    this.fromInput = dayInput('calendar-from', { ...bounds, name: 'from' });
+    this.toInput = dayInput('calendar-to', { ...bounds, name: 'to' });
     const form = h(
       'form',
-      { class: 'range', 'aria-label': 'Range of delivery days' },
+      { class: 'range', 'aria-label': 'Range of delivery days', novalidate: true },
       h('label', { for: 'calendar-from' }, 'From '),
       this.fromInput,
       h('label', { for: 'calendar-to' }, ' to '),
@@ -83,6 +71,11 @@ export class CalendarView {
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      const problem = dayProblemOf(this.fromInput) ?? dayProblemOf(this.toInput);
+      if (problem) {
+        this.say(problem);
+        return;
+      }
       void this.show(this.fromInput.value, this.toInput.value);
     });
     form.querySelector('[data-action="default-range"]')!.addEventListener('click', () => {

@@ -6,15 +6,7 @@ import { addDays, dayStartMs } from '../../domain/calendar';
 import type { Api } from './api';
 import { type LineKind, type Stroke, strokeOf } from './borderColours';
 import { BorderPicker } from './borderPicker';
-import {
-  alignLines,
-  dayVersions,
-  differenceLine,
-  type Line,
-  lineOf,
-  rowsByBorder,
-  versionInstants,
-} from './chartData';
+import { dayVersions, differenceLine, type Line, lineOf, rowsByBorder, versionInstants } from './chartData';
 import {
   anyTouched,
   type ChartRequest,
@@ -27,10 +19,19 @@ import {
   NOTHING_TOUCHED,
   type TouchedLines,
 } from './chartRequest';
+import { dayInput, dayProblemOf } from './dayInput';
 import { DifferenceForm } from './differenceForm';
 import { h } from './dom';
-import { marketTimeAxis, marketTimeSeries, mtuSteps } from './marketPlot';
+import {
+  lonePoints,
+  marketTimeAxis,
+  marketTimeSeries,
+  mtuSteps,
+  mtuUnderCursor,
+  PLOT_PADDING,
+} from './marketPlot';
 import { instantText, marketTimeText, parseMarketTime } from './marketTime';
+import { alignOnMtus, expectedMtus, resolutionOf } from './mtuAxis';
 import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
 
 export type { ChartRequest, DayChange } from './chartRequest';
@@ -98,7 +99,7 @@ export class ChartView {
       () => void this.draw(),
       (text) => this.say(text),
     );
-    const dateInput = (id: string) => h('input', { type: 'date', id, min: options.firstDay, max: tomorrow });
+    const dateInput = (id: string) => dayInput(id, { min: options.firstDay, max: tomorrow });
     this.fromInput = dateInput('chart-from');
     this.toInput = dateInput('chart-to');
     this.dayInput = dateInput('chart-day');
@@ -132,7 +133,8 @@ export class ChartView {
     this.csvNote = h('span', { class: 'hint', id: 'chart-csv-note' });
     const form = h(
       'form',
-      { class: 'chart-form', 'aria-label': 'What to draw' },
+      // The form says itself why a day is not one (dayInput.ts), in its status line.
+      { class: 'chart-form', 'aria-label': 'What to draw', novalidate: true },
       this.picker.root,
       h(
         'div',
@@ -234,6 +236,13 @@ export class ChartView {
       this.say('Choose a border.');
       return null;
     }
+    if (this.differenceForm.toggle.checked) {
+      const dayProblem = dayProblemOf(this.differenceForm.dayInput);
+      if (dayProblem) {
+        this.say(`Difference: ${dayProblem}`);
+        return null;
+      }
+    }
     if (this.differenceForm.enabled) {
       const day = this.differenceForm.day;
       await this.readVersions(day, borders);
@@ -243,6 +252,17 @@ export class ChartView {
         return null;
       }
       return { borders, from: day, to: day, asOf: null, revisionsDay: null, difference: pair };
+    }
+    for (const [input, name] of [
+      [this.fromInput, 'From'],
+      [this.toInput, 'To'],
+      [this.dayInput, 'Overlay'],
+    ] as const) {
+      const problem = dayProblemOf(input);
+      if (problem) {
+        this.say(`${name}: ${problem}`);
+        return null;
+      }
     }
     const from = this.fromInput.value;
     const to = this.toInput.value;
@@ -437,7 +457,9 @@ export class ChartView {
   }
 
   private render(request: ChartRequest, lines: Line[], keepView: boolean): void {
-    const data = alignLines(lines) as uPlot.AlignedData;
+    // Every MTU the range should hold, null where a line has nothing stored: a gap, never a line across it.
+    const axis = expectedMtus(request.from, request.to, resolutionOf(this.options.dataset));
+    const data = alignOnMtus(axis, lines) as uPlot.AlignedData;
     const labels = lines.map((line) => line.label);
     const colours = lines.map((line) => line.colour ?? '#000000');
     const dashes = lines.map((line) => line.dash ?? []);
@@ -459,7 +481,7 @@ export class ChartView {
         width: dashes[index]!.length > 0 ? 1.5 : 2,
         dash: dashes[index],
         spanGaps: false,
-        points: { show: false },
+        points: lonePoints(colours[index]!, dashes[index]!.length > 0 ? 1.5 : 2),
       })),
     ];
     this.plot?.destroy();
@@ -467,6 +489,7 @@ export class ChartView {
       {
         ...this.size(),
         series,
+        padding: PLOT_PADDING,
         scales: { x: { time: true } },
         axes: [
           marketTimeAxis((seconds, labels) => {
@@ -484,7 +507,7 @@ export class ChartView {
             },
           },
         },
-        cursor: { drag: { x: true, y: false } },
+        cursor: { drag: { x: true, y: false }, dataIdx: mtuUnderCursor },
       },
       data,
       this.plotBox,

@@ -1,5 +1,5 @@
-// The chart's columns (uPlot's aligned data: one x array, one y array per line) from the API's rows. Pure (no
-// DOM): test/unit/pageModel.test.ts.
+// The chart's lines from the API's rows (mtuAxis.ts aligns them on the range's MTUs). Pure (no DOM):
+// test/unit/pageModel.test.ts.
 import type { DifferenceRow, RevisionRow, ValueRow } from './types';
 
 /** One line: values by MTU (epoch seconds). */
@@ -35,16 +35,6 @@ export function differenceLine(label: string, rows: readonly DifferenceRow[]): L
 /** The instants at which some value of a day changed (its versions), oldest first, over several borders' rows. */
 export function versionInstants(rows: readonly RevisionRow[]): string[] {
   return [...new Set(rows.map((row) => row.valid_from))].sort((a, b) => Date.parse(a) - Date.parse(b));
-}
-
-/** uPlot's aligned data: the union of the lines' MTUs, sorted, and each line's value there (null: none). */
-export function alignLines(lines: readonly Line[]): [number[], ...(number | null)[][]] {
-  const xs =
-    lines.length === 1
-      ? [...lines[0]!.values.keys()]
-      : [...new Set(lines.flatMap((line) => [...line.values.keys()]))];
-  xs.sort((a, b) => a - b);
-  return [xs, ...lines.map((line) => xs.map((x) => line.values.get(x) ?? null))];
 }
 
 /** A version of a day as it was current from `knownFrom`: one line of the overlay. */

@@ -2,7 +2,7 @@
 // click anywhere on its row, asks for its RAM over time.
 
 import { h } from './dom';
-import { type CnecLine, mwText, ptdfText } from './domainData';
+import { type CnecLine, CONSTRAINT_GROUPS, mwText, ptdfText } from './domainData';
 
 const HEADERS = [
   'Rank',
@@ -24,34 +24,25 @@ export function cnecTable(
   chosen: number | null,
   choose: (line: CnecLine) => void,
 ): HTMLTableElement {
-  const body = h('tbody');
-  lines.forEach((line, index) => {
-    const isChosen = line.constraintId === chosen;
-    const button = h(
-      'button',
-      {
-        type: 'button',
-        class: 'cnec',
-        'aria-pressed': String(isChosen),
-        title: `Draw the RAM of ${line.cneName} over time`,
-      },
-      line.cneName,
+  const bodies = CONSTRAINT_GROUPS.flatMap((group) => {
+    const mine = lines.filter((line) => line.kind === group.kind);
+    if (mine.length === 0) return [];
+    const body = h(
+      'tbody',
+      { 'data-kind': group.kind },
+      h(
+        'tr',
+        { class: 'group' },
+        h(
+          'th',
+          { scope: 'rowgroup', colspan: HEADERS.length },
+          h('strong', {}, `${group.title} (${mine.length})`),
+          `: ${group.explanation}`,
+        ),
+      ),
     );
-    const row = h(
-      'tr',
-      { 'data-constraint-id': line.constraintId, class: isChosen ? 'chosen' : undefined },
-      h('td', { class: 'number' }, String(index + 1)),
-      h('td', {}, line.tso),
-      h('th', { scope: 'row' }, button),
-      h('td', {}, line.direction),
-      h('td', {}, line.contingency),
-      h('td', { class: 'number' }, mwText(line.ram)),
-      h('td', { class: 'number' }, mwText(line.fmax)),
-      h('td', { class: 'number' }, ptdfText(line.largest)),
-      h('td', { class: 'number' }, String(line.revision)),
-    );
-    row.addEventListener('click', () => choose(line));
-    body.append(row);
+    body.append(...mine.map((line, index) => lineRow(line, index, chosen, choose)));
+    return [body];
   });
   return h(
     'table',
@@ -68,6 +59,45 @@ export function cnecTable(
         ),
       ),
     ),
-    body,
+    ...bodies,
   );
+}
+
+/** A constraint's row, ranked within its group; a click draws its RAM. */
+function lineRow(
+  line: CnecLine,
+  index: number,
+  chosen: number | null,
+  choose: (line: CnecLine) => void,
+): HTMLTableRowElement {
+  const isChosen = line.constraintId === chosen;
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'cnec',
+      'aria-pressed': String(isChosen),
+      title: `Draw the RAM of ${line.cneName} over time`,
+    },
+    line.cneName,
+  );
+  const row = h(
+    'tr',
+    {
+      'data-constraint-id': line.constraintId,
+      'data-kind': line.kind,
+      class: isChosen ? 'chosen' : undefined,
+    },
+    h('td', { class: 'number' }, String(index + 1)),
+    h('td', {}, line.tso),
+    h('th', { scope: 'row' }, button),
+    h('td', {}, line.direction),
+    h('td', {}, line.contingency),
+    h('td', { class: 'number' }, mwText(line.ram)),
+    h('td', { class: 'number' }, mwText(line.fmax)),
+    h('td', { class: 'number' }, ptdfText(line.largest)),
+    h('td', { class: 'number' }, String(line.revision)),
+  );
+  row.addEventListener('click', () => choose(line));
+  return row;
 }

@@ -1,6 +1,7 @@
 // The chart's difference view: a day and two of its versions (the instants at which some of its values changed, in
 // market time), whose change per MTU the chart draws instead of the values.
 import type { VersionPair } from './chartRequest';
+import { dayInput } from './dayInput';
 import { h } from './dom';
 import { marketTimeText } from './marketTime';
 
@@ -21,7 +22,7 @@ export class DifferenceForm {
 
   constructor(tomorrow: string, firstDay: string, changed: () => void) {
     this.toggle = h('input', { type: 'checkbox', id: 'chart-difference' });
-    this.dayInput = h('input', { type: 'date', id: 'chart-diff-day', min: firstDay, max: tomorrow });
+    this.dayInput = dayInput('chart-diff-day', { min: firstDay, max: tomorrow });
     this.baseSelect = h('select', { id: 'chart-diff-base', 'aria-label': 'The older version' });
     this.compareSelect = h('select', { id: 'chart-diff-compare', 'aria-label': 'The newer version' });
     this.note = h('span', { class: 'hint', id: 'chart-diff-note' });

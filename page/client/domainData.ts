@@ -56,8 +56,46 @@ export function contingencyText(row: Pick<ConstraintRow, 'contingency_eics' | 'c
   return name ? name : eics.join(', ');
 }
 
+/**
+ * What a presolved constraint limits: a network element (a CNEC: a line or transformer, in a direction, under a
+ * contingency), an equality constraint (hubs' net positions tied together, its RAM 0 by design), or an external
+ * constraint (a limit on a virtual hub's exchange with a zone outside Core, not a branch's margin).
+ */
+export type ConstraintKind = 'cnec' | 'equality' | 'external';
+
+/** The groups of the hour's table, in the order it shows them: what an analyst looks at first, the CNECs, first. */
+export const CONSTRAINT_GROUPS: readonly { kind: ConstraintKind; title: string; explanation: string }[] = [
+  {
+    kind: 'cnec',
+    title: 'Network elements (CNECs)',
+    explanation: 'lines and transformers, each in a direction and under a contingency; the lowest RAM first.',
+  },
+  {
+    kind: 'equality',
+    title: 'Equality constraints',
+    explanation:
+      "no network element: they tie hubs' net positions together (all hubs sum to zero; ALEGrO's two virtual hubs move together), so their RAM is 0 by design.",
+  },
+  {
+    kind: 'external',
+    title: 'External (virtual) constraints',
+    explanation:
+      "no network element: limits on a virtual hub's exchange with a zone outside Core (ALEGrO's BE_AL and DE_AL import and export), not a branch's margin.",
+  },
+];
+
+/** A constraint's kind, from the names JAO gives the ones that are no network element (direction NA). */
+export function constraintKind(row: Pick<ConstraintRow, 'cne_name' | 'direction'>): ConstraintKind {
+  const name = row.cne_name?.trim() ?? '';
+  if (/^equality constraint/i.test(name)) return 'equality';
+  if (/^external constraint/i.test(name)) return 'external';
+  // No direction (NA) and no name of either kind: not a branch in a direction either.
+  return row.direction?.trim().toUpperCase() === 'NA' ? 'external' : 'cnec';
+}
+
 /** A line of the hour's table. */
 export interface CnecLine {
+  kind: ConstraintKind;
   constraintId: number;
   tso: string;
   cneName: string;
@@ -71,12 +109,17 @@ export interface CnecLine {
 
 const text = (value: string | null) => value?.trim() || '—';
 
-/** The rows of the MTU starting at `mtu`, RAM ascending (the most limiting first; none last), then by constraint. */
+/**
+ * The rows of the MTU starting at `mtu` by group (CONSTRAINT_GROUPS: the network elements first), each group RAM
+ * ascending (the most limiting first; none last), then by constraint.
+ */
 export function hourLines(rows: readonly ConstraintRow[], mtu: string): CnecLine[] {
   const at = Date.parse(mtu);
+  const groupOf = (kind: ConstraintKind) => CONSTRAINT_GROUPS.findIndex((group) => group.kind === kind);
   return rows
     .filter((row) => Date.parse(row.mtu) === at)
     .map((row) => ({
+      kind: constraintKind(row),
       constraintId: row.constraint_id,
       tso: text(row.tso),
       cneName: text(row.cne_name),
@@ -89,6 +132,7 @@ export function hourLines(rows: readonly ConstraintRow[], mtu: string): CnecLine
     }))
     .sort(
       (a, b) =>
+        groupOf(a.kind) - groupOf(b.kind) ||
         (a.ram ?? Number.POSITIVE_INFINITY) - (b.ram ?? Number.POSITIVE_INFINITY) ||
         a.constraintId - b.constraintId,
     );
@@ -99,21 +143,6 @@ export function ramByMtu(rows: readonly ConstraintRow[]): Map<number, number> {
   const values = new Map<number, number>();
   for (const row of rows) if (row.ram !== null) values.set(Date.parse(row.mtu) / 1000, row.ram);
   return values;
-}
-
-/** Every hourly MTU (epoch seconds) of the days from..to: the RAM chart's x, so that an hour not stored is a gap. */
-export function hourlyAxis(from: string, to: string): number[] {
-  const start = dayStartMs(from) / 1000;
-  const end = dayStartMs(addDays(to, 1)) / 1000;
-  return Array.from({ length: (end - start) / 3600 }, (_, index) => start + index * 3600);
-}
-
-/** Each line's value at each of `xs` (null: none), after `xs`: uPlot's aligned data. */
-export function alignOn(
-  xs: readonly number[],
-  lines: readonly { values: ReadonlyMap<number, number> }[],
-): [number[], ...(number | null)[][]] {
-  return [[...xs], ...lines.map((line) => xs.map((x) => line.values.get(x) ?? null))];
 }
 
 /** The days the RAM chart reads around `day`: RAM_DAYS_AROUND each side, within firstDay..lastDay. */

@@ -5,19 +5,20 @@ import type { Api } from './api';
 import type { Line } from './chartData';
 import { datasetPath } from './chartRequest';
 import { cnecTable } from './cnecTable';
+import { dayInput, dayProblemOf } from './dayInput';
 import { h } from './dom';
 import {
   type CnecLine,
   type DayHour,
   dayHours,
   hourLines,
-  hourlyAxis,
   mwText,
   RAM_DAYS_AROUND,
   ramByMtu,
   ramRange,
 } from './domainData';
 import { instantText, marketTimeText, parseMarketTime } from './marketTime';
+import { expectedMtus, type MtuAxis, resolutionOf } from './mtuAxis';
 import { RamChart } from './ramChart';
 import type { ConstraintRow, DayRow } from './types';
 
@@ -61,7 +62,7 @@ export class DomainView {
   private read: DayRead | null = null;
   private hours: DayHour[] = [];
   private chosen: Chosen | null = null;
-  private ramLines: { xs: number[]; lines: Line[] } | null = null;
+  private ramLines: { axis: MtuAxis; lines: Line[] } | null = null;
   private daySeq = 0;
   private ramSeq = 0;
   private liveDays = new Set<string>();
@@ -79,7 +80,7 @@ export class DomainView {
 
   constructor(private readonly options: DomainOptions) {
     const tomorrow = options.tomorrow();
-    this.dayInput = h('input', { type: 'date', id: 'domain-day', min: options.firstDay, max: tomorrow });
+    this.dayInput = dayInput('domain-day', { min: options.firstDay, max: tomorrow });
     this.hourSelect = h('select', { id: 'domain-hour' });
     this.asOfInput = h('input', {
       type: 'text',
@@ -102,7 +103,7 @@ export class DomainView {
     });
     const form = h(
       'form',
-      { class: 'domain-form', 'aria-label': 'Which hour of the domain' },
+      { class: 'domain-form', 'aria-label': 'Which hour of the domain', novalidate: true },
       h('div', {}, h('label', { for: 'domain-day' }, 'Delivery day '), this.dayInput),
       h('div', {}, h('label', { for: 'domain-hour' }, 'Hour (MTU) '), this.hourSelect),
       h(
@@ -199,6 +200,8 @@ export class DomainView {
     const day = this.dayInput.value;
     const asOf = this.asOf();
     if (!day) return this.say('Choose a delivery day.');
+    const dayProblem = dayProblemOf(this.dayInput);
+    if (dayProblem) return this.say(`Delivery day: ${dayProblem}`);
     if (asOf === undefined) return this.say(`As known at: ${this.asOfNote.textContent}`);
     const seq = ++this.daySeq;
     const same = this.read?.day === day && this.read.asOf === asOf;
@@ -268,16 +271,19 @@ export class DomainView {
         `${read.day}: ${read.rows.length} presolved rows stored for the day${known}, none in this hour.`,
       );
     } else {
-      const caption = `${lines.length} presolved CNEC${lines.length === 1 ? '' : 's'} of ${read.day}, hour ${hour}${known}, the most limiting (lowest RAM) first`;
+      const caption = `${lines.length} presolved constraint${lines.length === 1 ? '' : 's'} of ${read.day}, hour ${hour}${known}: the network elements first, the most limiting (lowest RAM) first in each group`;
       this.tableBox.replaceChildren(
         cnecTable(lines, caption, this.chosen?.constraintId ?? null, (line) => void this.choose(line)),
       );
-      const least = lines[0]!;
+      const cnecs = lines.filter((line) => line.kind === 'cnec');
+      const least = cnecs[0];
       this.say(
-        `${lines.length} presolved CNECs in ${read.day} ${hour}${known}; the lowest RAM is ${mwText(least.ram)} MW (${least.cneName}).`,
+        least
+          ? `${cnecs.length} presolved CNECs in ${read.day} ${hour}${known}; the lowest RAM of a network element is ${mwText(least.ram)} MW (${least.cneName}).`
+          : `${lines.length} presolved constraints in ${read.day} ${hour}${known}, none of them a network element.`,
       );
     }
-    if (this.ramLines) this.chart.draw(this.ramLines.xs, this.ramLines.lines, Date.parse(mtu) / 1000);
+    if (this.ramLines) this.chart.draw(this.ramLines.axis, this.ramLines.lines, Date.parse(mtu) / 1000);
   }
 
   /** No row of the day: whether the day is not stored yet, or stored without a domain (its status and reason). */
@@ -345,9 +351,10 @@ export class DomainView {
       else lines.push({ label: 'RAM (MW)', values: ramByMtu(current) });
       if (asOf && read.asOf)
         lines.push({ label: `RAM as known at ${instantText(read.asOf)} (MW)`, values: ramByMtu(asOf) });
-      const xs = hourlyAxis(from, to);
-      this.ramLines = { xs, lines };
-      this.chart.draw(xs, lines, this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null);
+      // Every MTU of the days, null where no RAM is stored: a gap, and a lone hour a step of its own.
+      const axis = expectedMtus(from, to, resolutionOf(this.options.dataset));
+      this.ramLines = { axis, lines };
+      this.chart.draw(axis, lines, this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null);
       const drawing = this.chart.drawing!;
       this.drawn = {
         constraintId: chosen.constraintId,
@@ -381,5 +388,5 @@ function ramSummary(current: readonly ConstraintRow[], from: string, to: string)
   const withRam = current.filter((row) => row.ram !== null);
   if (withRam.length === 0) return `No RAM stored for this CNEC from ${from} to ${to}.`;
   const least = withRam.reduce((low, row) => (row.ram! < low.ram! ? row : low));
-  return `${withRam.length} hourly values from ${from} to ${to} (as stored now); the lowest ${mwText(least.ram)} MW at ${marketTimeText(least.mtu)}.`;
+  return `${withRam.length} hourly value${withRam.length === 1 ? '' : 's'} from ${from} to ${to} (as stored now); the lowest ${mwText(least.ram)} MW at ${marketTimeText(least.mtu)}.`;
 }

@@ -1,17 +1,21 @@
 // The API key: entered once and kept in this browser (localStorage), or handed over by `npm start` in the URL's
 // fragment (#key=…), which browsers never send to a server; the fragment is removed from the address at once.
+import { keyShapeProblem } from './keyShape';
+
+export { isKeyShaped } from './keyShape';
 
 const STORAGE_KEY = 'jao-scraper.apiKey';
-const KEY_PATTERN = /^jao_[A-Za-z0-9_-]{43}$/;
 
-export const isKeyShaped = (text: string): boolean => KEY_PATTERN.test(text);
-
-/** A key in the fragment is stored and removed from the address bar and history. */
-export function takeKeyFromFragment(): void {
+/**
+ * A key in the fragment is stored and removed from the address bar and history. Returns why the fragment's key was
+ * not taken (it is not a key's form: a link cut short), or null (a key taken, or none given).
+ */
+export function takeKeyFromFragment(): string | null {
   const fragment = new URLSearchParams(window.location.hash.replace(/^#/, ''));
   const key = fragment.get('key');
-  if (key === null) return;
-  if (isKeyShaped(key)) storeKey(key);
+  if (key === null) return null;
+  const problem = keyShapeProblem(key);
+  if (problem === null) storeKey(key);
   fragment.delete('key');
   const rest = fragment.toString();
   history.replaceState(
@@ -19,6 +23,9 @@ export function takeKeyFromFragment(): void {
     '',
     `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`,
   );
+  return problem === null
+    ? null
+    : `The API key in the page's address (#key=…) is malformed: it ${problem}. Was the link cut when it was copied? Open the whole link that npm start printed, or enter the key.`;
 }
 
 export function storedKey(): string | null {

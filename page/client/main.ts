@@ -300,7 +300,14 @@ function boot(): void {
     app.textContent = error instanceof Error ? error.message : String(error);
     return;
   }
-  takeKeyFromFragment();
+  // A key in the address that is not a key's form is named as such: the page does not go on as if none was given,
+  // nor with another key kept from before.
+  const addressProblem = takeKeyFromFragment();
+  if (addressProblem) {
+    keyForm(app, config, addressProblem);
+    resolveReady();
+    return;
+  }
   const key = storedKey();
   if (!key) {
     keyForm(app, config, null);

@@ -1,7 +1,8 @@
 // What every uPlot chart of the page shares: the time axis on the market's clock, and an MTU's value drawn as a step
-// that holds until the next MTU starts.
-import uPlot from 'uplot';
+// that holds until the next MTU starts, a gap where none is stored.
+import type uPlot from 'uplot';
 import { MARKET_TICK_INCREMENTS, marketAxisLabels, marketTicks, marketTimeText } from './marketTime';
+import { loneIndices } from './mtuAxis';
 
 /**
  * The x axis: ticks on the market's clock (its midnights, its whole hours), not the browser's; a label is
@@ -24,10 +25,73 @@ export function marketTimeAxis(
   };
 }
 
+/**
+ * Room on the plot's right (CSS px; the other sides as uPlot pads them) for half the widest time label
+ * (`00:00 CEST` over `2026-11-15`), which uPlot centres on a tick that may be the plot's right edge.
+ */
+export const PLOT_PADDING: uPlot.Padding = [null, 48, null, null];
+
 /** The x series: the cursor's instant in market time (a fresh object: a plot keeps its own). */
 export const marketTimeSeries = (): uPlot.Series => ({
   value: (_plot, seconds) => (seconds == null ? '—' : marketTimeText(new Date(seconds * 1000).toISOString())),
 });
 
-/** Each MTU's value holds until the next MTU starts: drawn as steps. */
-export const mtuSteps = (): uPlot.Series.PathBuilder | undefined => uPlot.paths.stepped?.({ align: 1 });
+/**
+ * Each MTU's value drawn as a step from the MTU's start to the next x: the data's x is every expected MTU, then the
+ * end of the last (mtuAxis.ts), so each step is as wide as its MTU, the last one included. An MTU without a value
+ * (null) draws nothing: the line breaks there, and a value with none beside it is still a step of its MTU's width.
+ */
+export const mtuSteps =
+  (): uPlot.Series.PathBuilder =>
+  (plot, seriesIndex, firstIndex, lastIndex): uPlot.Series.Paths => {
+    const xs = plot.data[0];
+    const ys = plot.data[seriesIndex]!;
+    const stroke = new Path2D();
+    const px = (x: number) => Math.round(plot.valToPos(x, 'x', true));
+    const py = (y: number) => Math.round(plot.valToPos(y, plot.series[seriesIndex]!.scale ?? 'y', true));
+    let drawing = false;
+    for (let index = Math.max(0, firstIndex - 1); index <= lastIndex && index < xs.length - 1; index++) {
+      const y = ys[index];
+      if (y == null) {
+        drawing = false;
+        continue;
+      }
+      const top = py(y);
+      // From the step before (a riser where the value changes), or a new piece of line after a gap.
+      if (drawing) stroke.lineTo(px(xs[index]!), top);
+      else stroke.moveTo(px(xs[index]!), top);
+      stroke.lineTo(px(xs[index + 1]!), top);
+      drawing = true;
+    }
+    return { stroke, fill: null, clip: null, flags: 0 };
+  };
+
+/** The cursor reads the MTU it is over (the last x at or before it), never the end of the last MTU. */
+export const mtuUnderCursor = (
+  plot: uPlot,
+  _seriesIndex: number,
+  closestIndex: number,
+  xValue: number,
+): number => {
+  const xs = plot.data[0];
+  let index = closestIndex;
+  while (index > 0 && xs[index]! > xValue) index--;
+  while (index + 1 < xs.length - 1 && xs[index + 1]! <= xValue) index++;
+  return Math.min(index, Math.max(0, xs.length - 2));
+};
+
+/**
+ * A point on each value with no value beside it (an MTU between two gaps): seen at any zoom, even where its step is
+ * a pixel wide.
+ */
+export const lonePoints = (colour: string, lineWidth: number): uPlot.Series.Points => ({
+  show: false,
+  size: Math.max(6, lineWidth * 3),
+  width: 0,
+  stroke: colour,
+  fill: colour,
+  filter: (plot, seriesIndex) => {
+    const lone = loneIndices(plot.data[seriesIndex] as readonly (number | null | undefined)[]);
+    return lone.length > 0 ? lone : null;
+  },
+});

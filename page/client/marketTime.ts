@@ -6,6 +6,7 @@ import {
   dayOfInstant,
   dayStartMs,
   daysBetween,
+  deliveryDayProblem,
   isDeliveryDay,
   utcOffsetMinutesAt,
 } from '../../domain/calendar';
@@ -154,4 +155,14 @@ export function marketAxisLabels(splits: readonly number[]): string[] {
     lastDate = date;
     return label;
   });
+}
+
+/** Why `typed` is not a day within min..max (either bound may be absent), or null when it is one. */
+export function typedDayProblem(typed: string, min?: string, max?: string): string | null {
+  const text = typed.trim();
+  const problem = deliveryDayProblem(text);
+  if (problem) return `${problem}.`;
+  if (min && text < min) return `${text} is before ${min}, the dataset's first day.`;
+  if (max && text > max) return `${text} is after ${max} (tomorrow): no day after it is published.`;
+  return null;
 }

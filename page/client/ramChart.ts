@@ -2,8 +2,15 @@
 // instant (dashed, in a colour of its own) when one is set; the chosen hour shaded.
 import uPlot from 'uplot';
 import type { Line } from './chartData';
-import { alignOn } from './domainData';
-import { marketTimeAxis, marketTimeSeries, mtuSteps } from './marketPlot';
+import {
+  lonePoints,
+  marketTimeAxis,
+  marketTimeSeries,
+  mtuSteps,
+  mtuUnderCursor,
+  PLOT_PADDING,
+} from './marketPlot';
+import { alignOnMtus, type MtuAxis } from './mtuAxis';
 
 const RAM_COLOUR = '#0b57d0';
 /** Okabe and Ito's vermillion: told from the RAM stored now where the two lines lie on each other. */
@@ -14,7 +21,7 @@ const HOUR_SHADE = 'rgba(245, 158, 11, 0.22)';
 /** What is drawn (read by the browser tests). */
 export interface RamDrawing {
   labels: string[];
-  /** The MTUs (epoch seconds), then each line's RAM there (null: none). */
+  /** The MTUs (epoch seconds) and the end of the last, then each line's RAM there (null: none). */
   data: [number[], ...(number | null)[][]];
 }
 
@@ -26,9 +33,12 @@ export class RamChart {
     window.addEventListener('resize', () => this.plot?.setSize(this.size()));
   }
 
-  /** Draws `lines` over the MTUs `xs` (the first solid, the others dashed), the MTU starting at `hourSeconds` shaded. */
-  draw(xs: readonly number[], lines: readonly Line[], hourSeconds: number | null): void {
-    const data = alignOn(xs, lines);
+  /**
+   * Draws `lines` over the MTUs of `axis` (the first solid, the others dashed), null where nothing is stored, the MTU
+   * starting at `hourSeconds` shaded.
+   */
+  draw(axis: MtuAxis, lines: readonly Line[], hourSeconds: number | null): void {
+    const data = alignOnMtus(axis, lines);
     const steps = mtuSteps();
     const shade = (plot: uPlot) => {
       if (hourSeconds === null) return;
@@ -53,16 +63,17 @@ export class RamChart {
             width: index === 0 ? 2 : 1.5,
             paths: steps,
             spanGaps: false,
-            points: { show: false },
+            points: lonePoints(index === 0 ? RAM_COLOUR : AS_OF_COLOUR, index === 0 ? 2 : 1.5),
           })),
         ],
+        padding: PLOT_PADDING,
         scales: { x: { time: true } },
         axes: [marketTimeAxis(), { label: 'RAM (MW)', size: 60 }],
         legend: {
           live: true,
           markers: { dash: (_plot, index) => (index === 1 ? 'solid' : 'dashed') },
         },
-        cursor: { drag: { x: true, y: false } },
+        cursor: { drag: { x: true, y: false }, dataIdx: mtuUnderCursor },
         hooks: { drawClear: [shade] },
       },
       data as uPlot.AlignedData,

@@ -320,10 +320,12 @@ describe("the chart's views for traders", () => {
       expect(ticks.labels[0], day).toBe(`00:00 ${zone}\n${day}`);
       expect(ticks.labels.length, day).toBeGreaterThan(3);
       for (const label of ticks.labels) expect(label, day).toMatch(WHOLE_HOUR);
-      if (day === LONG_DAY) expect(ticks.labels.at(-1)).toMatch(/ CET$/);
+      // The last tick may be the next midnight, the end of the day's last MTU: its time is still the day's zone.
+      const lastTime = ticks.labels.at(-1)!.split('\n')[0];
+      if (day === LONG_DAY) expect(lastTime).toMatch(/ CET$/);
       if (day === SHORT_DAY) {
         expect(ticks.labels.some((label) => label.startsWith('02:'))).toBe(false);
-        expect(ticks.labels.at(-1)).toMatch(/ CEST$/);
+        expect(lastTime).toMatch(/ CEST$/);
       }
     }
     // Over three days, across the clock change: each day's midnight is a tick.
@@ -411,7 +413,11 @@ describe("the chart's views for traders", () => {
         mine.map((row) => row.value_mw),
       );
     });
-    expect(chart.data[0]).toEqual([...new Set(rows.map((row) => Date.parse(row.mtu) / 1000))]);
+    // Every MTU of the range (each stored here), then the end of the last one.
+    expect(chart.data[0]).toEqual([
+      ...new Set(rows.map((row) => Date.parse(row.mtu) / 1000)),
+      dayStartMs(addDays(REVISED, 1)) / 1000,
+    ]);
     await shot('chart-borders.png');
     await chartShot('chart-borders.png');
 
@@ -492,7 +498,9 @@ describe("the chart's views for traders", () => {
       difference_mw: number;
     }[];
     for (const [index, border] of ['AT_BE', 'DE_FR'].entries()) {
-      const line = chart.data[index + 1]!;
+      // The day's MTUs; nothing at the end of the last one.
+      const line = chart.data[index + 1]!.slice(0, -1);
+      expect(chart.data[index + 1]!.at(-1)).toBeNull();
       expect(line).toEqual(rows.filter((row) => row.border === border).map((row) => row.difference_mw));
       expect(line).toEqual([...Array(6).fill(40), ...Array(18).fill(0)]);
     }
@@ -514,8 +522,8 @@ describe("the chart's views for traders", () => {
     await until(`document.querySelectorAll('#chart-diff-compare option').length === 3`);
     await until(`window.jaoPage.chart.drawn.data[1][10] === 5`);
     const chart = await drawn();
-    expect(chart.data[1]).toEqual([...Array(6).fill(45), ...Array(18).fill(5)]);
-    expect(chart.data[2]).toEqual([...Array(6).fill(40), ...Array(18).fill(0)]);
+    expect(chart.data[1]).toEqual([...Array(6).fill(45), ...Array(18).fill(5), null]);
+    expect(chart.data[2]).toEqual([...Array(6).fill(40), ...Array(18).fill(0), null]);
     expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
     await page.uncheck('#chart-difference');
   });
@@ -542,7 +550,8 @@ describe("the chart's views for traders", () => {
     );
     await ready();
     const chart = await drawn();
-    expect(chart.data[0]).toHaveLength(25);
+    // 25 MTUs, then the end of the last.
+    expect(chart.data[0]).toHaveLength(26);
     // The legend's time at the cursor, on the third and fourth MTU of the day: the hour that comes twice.
     const legendTimeAt = async (index: number) => {
       await page.evaluate(

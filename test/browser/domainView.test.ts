@@ -86,6 +86,7 @@ describe('the status page on a dataset of the flow-based domain', () => {
     ).rows as {
       constraint_id: number;
       tso: string;
+      cne_name: string;
       ram: number;
       fmax: number;
       revision: number;
@@ -131,7 +132,11 @@ describe('the status page on a dataset of the flow-based domain', () => {
     await page.selectOption('#domain-hour', { index: REVISED_HOUR });
     const mtu = new Date(Date.parse('2025-01-01T23:00:00Z') + REVISED_HOUR * 3_600_000).toISOString();
     await until(`window.jaoPage.domain.shown?.mtu === '${mtu}'`);
-    const stored = await storedHour(mtu);
+    // The table's order: the network elements (CNECs) first, then the constraints that are none (the fixture's two
+    // external constraints), each group by RAM.
+    const byRam = await storedHour(mtu);
+    const isExternal = (row: { cne_name: string }) => row.cne_name.startsWith('External Constraint');
+    const stored = [...byRam.filter((row) => !isExternal(row)), ...byRam.filter(isExternal)];
     expect(stored).toHaveLength(PRESOLVED_PAGE.data.length);
     // The revised constraint now has the hour's lowest RAM.
     expect(stored[0]!.ram).toBe(REVISED_RAM);
@@ -139,10 +144,10 @@ describe('the status page on a dataset of the flow-based domain', () => {
     const table = page.locator('table.cnecs');
     expect(await table.locator('caption').innerText()).toMatch(
       new RegExp(
-        `^${stored.length} presolved CNECs of ${CHOSEN_DAY}, hour 06 · 05:00–06:00 CET, the most limiting`,
+        `^${stored.length} presolved constraints of ${CHOSEN_DAY}, hour 06 · 05:00–06:00 CET: the network elements first, the most limiting`,
       ),
     );
-    const rows = table.locator('tbody tr');
+    const rows = table.locator('tbody tr[data-constraint-id]');
     expect(await rows.count()).toBe(stored.length);
     expect(await table.locator('thead th').allInnerTexts()).toEqual([
       'Rank',
@@ -164,7 +169,8 @@ describe('the status page on a dataset of the flow-based domain', () => {
     cells.forEach((row, index) => {
       const want = stored[index]!;
       expect(row.id, `row ${index + 1}`).toBe(want.constraint_id);
-      expect(row.cells[0]).toBe(String(index + 1));
+      // Ranked within its group.
+      expect(row.cells[0]).toBe(String(isExternal(want) ? index + 1 - (stored.length - 2) : index + 1));
       expect(row.cells[1]).toBe(want.tso);
       expect(row.cells[5], `RAM of row ${index + 1}`).toBe(mwText(want.ram));
       expect(row.cells[6]).toBe(mwText(want.fmax));
@@ -178,7 +184,7 @@ describe('the status page on a dataset of the flow-based domain', () => {
   });
 
   it("draws a clicked CNEC's RAM over the days around the chosen one: one point per stored hour", async () => {
-    const first = page.locator('table.cnecs tbody tr').first();
+    const first = page.locator('table.cnecs tbody tr[data-constraint-id]').first();
     const id = Number(await first.getAttribute('data-constraint-id'));
     await first.locator('button.cnec').click();
     await until(
@@ -189,7 +195,8 @@ describe('the status page on a dataset of the flow-based domain', () => {
     expect(chart.labels).toEqual(['RAM (MW)']);
     // Every hour of the seven days on the axis; a point for each stored one: three days of 24 hours, less the hour
     // left out of the chosen day.
-    expect(chart.data[0]).toHaveLength(7 * 24);
+    expect(chart.data[0]).toHaveLength(7 * 24 + 1);
+    expect(chart.data[0]!.at(-1)).toBe(Date.parse('2025-01-05T23:00:00Z') / 1000);
     expect(chart.data[0]![0]).toBe(Date.parse('2024-12-29T23:00:00Z') / 1000);
     const points = chart.data[0]!.flatMap((x, index) =>
       chart.data[1]![index] === null ? [] : [{ x, ram: chart.data[1]![index] }],
@@ -241,7 +248,9 @@ describe('the status page on a dataset of the flow-based domain', () => {
     );
     await until(`window.jaoPage.domain.shown?.lines[0]?.ram === ${REVISED_RAM - 1}`);
     await until(`window.jaoPage.domain.drawn?.data[1]?.includes(${REVISED_RAM - 1})`);
-    expect(await page.locator('table.cnecs tbody tr').first().locator('td').nth(7).innerText()).toBe('3');
+    expect(
+      await page.locator('table.cnecs tbody tr[data-constraint-id]').first().locator('td').nth(7).innerText(),
+    ).toBe('3');
   });
 
   it('says so for an hour without a presolved constraint, and for a day not stored yet', async () => {

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../db/apiKeys';
-import { daysInRange } from '../../domain/calendar';
+import { addDays, dayStartMs, daysInRange } from '../../domain/calendar';
 import { instantText } from '../../page/client/marketTime';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
 import { ARTIFACTS_DIR, artifactPath, docsShot, launchChromium } from '../helpers/browser';
@@ -301,7 +301,12 @@ describe('the status page in Chromium', () => {
     let chart = await drawn();
     expect(chart.labels).toEqual([BORDER]);
     const currentColour = chart.colours[0];
-    expect(chart.data).toEqual([seconds(current), current.map((row) => row.value_mw)]);
+    // Every MTU of the range (each stored here), then the end of the last; nothing stored there.
+    const end = dayStartMs(addDays(to, 1)) / 1000;
+    expect(chart.data).toEqual([
+      [...seconds(current), end],
+      [...current.map((row) => row.value_mw), null],
+    ]);
 
     await page.fill('#chart-day', DAYS.revised);
     await page.dispatchEvent('#chart-day', 'change');
@@ -331,9 +336,9 @@ describe('the status page in Chromium', () => {
     // The border keeps its colour beside its values as of an instant (drawn dashed).
     expect(chart.colours).toEqual([currentColour, currentColour]);
     expect(chart.data).toEqual([
-      seconds(current),
-      asOf.map((row) => row.value_mw),
-      current.map((row) => row.value_mw),
+      [...seconds(current), end],
+      [...asOf.map((row) => row.value_mw), null],
+      [...current.map((row) => row.value_mw), null],
     ]);
     await page.screenshot({ path: artifactPath('chart-as-of.png'), fullPage: true });
   });

@@ -2,11 +2,10 @@
 // 25 of them), an hour's CNECs the most limiting first, the largest |PTDF|, the N state, the RAM chart's range.
 import { describe, expect, it } from 'vitest';
 import {
-  alignOn,
+  constraintKind,
   contingencyText,
   dayHours,
   hourLines,
-  hourlyAxis,
   largestPtdf,
   mwText,
   ptdfText,
@@ -106,17 +105,40 @@ describe("a CNEC's RAM over time", () => {
     expect(ramRange('2025-01-31', '2022-06-09', '2025-02-01')).toEqual(['2025-01-28', '2025-02-01']);
   });
 
-  it('puts every hour of the days on the axis, 23 and 25 on the clock-change days, a missing one a gap', () => {
-    const xs = hourlyAxis('2025-03-29', '2025-03-30');
-    expect(xs).toHaveLength(24 + 23);
-    expect(xs[0]).toBe(Date.parse('2025-03-28T23:00:00Z') / 1000);
-    expect(hourlyAxis('2024-10-27', '2024-10-27')).toHaveLength(25);
-    const line = { values: new Map([[xs[1]!, 7]]) };
-    expect(alignOn(xs.slice(0, 3), [line])).toEqual([xs.slice(0, 3), [null, 7, null]]);
-  });
-
   it('puts each MTU with a RAM on the line, by epoch second', () => {
     const values = ramByMtu([row({ ram: 10 }), row({ mtu: '2025-01-01T00:00:00.000Z', ram: null })]);
     expect([...values]).toEqual([[Date.parse('2024-12-31T23:00:00Z') / 1000, 10]]);
+  });
+});
+
+describe("the hour's table groups", () => {
+  it('tells network elements from equality and external constraints', () => {
+    expect(constraintKind({ cne_name: 'Achene - Lonny 380.19', direction: 'DIRECT' })).toBe('cnec');
+    expect(constraintKind({ cne_name: 'Equality Constraint Core hubs 01', direction: 'NA' })).toBe(
+      'equality',
+    );
+    expect(constraintKind({ cne_name: 'External Constraint BE_AL_export', direction: 'NA' })).toBe(
+      'external',
+    );
+    expect(constraintKind({ cne_name: 'Something else', direction: 'NA' })).toBe('external');
+  });
+
+  it('lists the network elements first, each group by RAM', () => {
+    const mtu = '2024-12-31T23:00:00.000Z';
+    const lines = hourLines(
+      [
+        row({ constraint_id: 1, cne_name: 'Equality Constraint Core hubs 01', direction: 'NA', ram: 0 }),
+        row({ constraint_id: 2, cne_name: 'External Constraint BE_AL_export', direction: 'NA', ram: 1000 }),
+        row({ constraint_id: 3, cne_name: 'Line B', direction: 'DIRECT', ram: 1500 }),
+        row({ constraint_id: 4, cne_name: 'Line A', direction: 'OPPOSITE', ram: 553 }),
+      ],
+      mtu,
+    );
+    expect(lines.map((line) => [line.kind, line.constraintId])).toEqual([
+      ['cnec', 4],
+      ['cnec', 3],
+      ['equality', 1],
+      ['external', 2],
+    ]);
   });
 });

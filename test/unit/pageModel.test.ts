@@ -1,7 +1,7 @@
 // The status page's pure parts (page/client/): what a cell shows, the deep link and re-run line, range pieces,
 // the chart's aligned columns and a day's versions, the feed's event blocks.
 import { describe, expect, it } from 'vitest';
-import { alignLines, dayVersions, lineOf } from '../../page/client/chartData';
+import { dayVersions } from '../../page/client/chartData';
 import {
   badDaysLink,
   cellOf,
@@ -109,25 +109,6 @@ describe('calendar cells', () => {
 });
 
 describe('chart data', () => {
-  const value = (mtu: string, value_mw: number) => ({
-    mtu,
-    delivery_day: mtu.slice(0, 10),
-    border: 'AT_BE',
-    value_mw,
-    revision: 1,
-  });
-
-  it('aligns lines on the union of their MTUs, null where a line has none', () => {
-    const a = lineOf('as of', [value('2026-01-05T01:00:00.000Z', 5)]);
-    const b = lineOf('current', [value('2026-01-05T00:00:00.000Z', 1), value('2026-01-05T01:00:00.000Z', 6)]);
-    const t0 = Date.parse('2026-01-05T00:00:00Z') / 1000;
-    expect(alignLines([a, b])).toEqual([
-      [t0, t0 + 3600],
-      [null, 5],
-      [1, 6],
-    ]);
-  });
-
   it("gives a day's successive versions from the history's intervals", () => {
     const rev = (mtu: string, v: number, from: string, to: string | null): RevisionRow => ({
       mtu,
