@@ -171,8 +171,14 @@ describe('values through COPY', () => {
   });
 
   it('holds no series whose key or zones JSON or CSV would escape: the database refuses them', async () => {
-    const hostile: [string, string, string][] = [
+    const hostile: [string, string, string | null][] = [
       ['border_A"B_C', 'A"B', 'C'],
+      // Keys of the other families (migration 025): the key must end with what it names, in plain names.
+      ['shadowPrice_AT_BE', 'AT', 'FR'],
+      ['minA"T', 'A"T', null],
+      ['min_X', 'Y', null],
+      ['1hub_AT', 'AT', null],
+      ['AT_BE', 'AT', 'BE'],
       ['border_A\\B_C', 'A\\B', 'C'],
       ['border_A,B_C', 'A,B', 'C'],
       ['border_A\r\nB_C', 'A\r\nB', 'C'],
