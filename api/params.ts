@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { addDays, dayStartMs, isDeliveryDay, isImpossibleDay, marketTomorrow } from '../domain/calendar';
-import { DATASETS, type Dataset, declarationOf, EARLIEST_FIRST_DAY } from '../domain/datasets';
+import {
+  DATASETS,
+  type Dataset,
+  declarationOf,
+  EARLIEST_FIRST_DAY,
+  KEYED_VALUE_DECLARATIONS,
+} from '../domain/datasets';
 import { DEFAULT_DATASET } from '../domain/datasets/compat';
-import { parseHubKey } from '../domain/hubs';
 import { MAX_KEY_LENGTH, MAX_ZONE_CODE_LENGTH } from '../domain/limits';
+import { keyReaderOf } from '../domain/seriesKeys';
 import { ApiInputError } from './errors';
 
 /** The most borders a difference compares (FEW_BORDERS × a year ≈ 70,000 rows, answered at once). */
@@ -27,17 +33,26 @@ export const deliveryDayParam = z
   .describe('a delivery day YYYY-MM-DD (Europe/Amsterdam)');
 
 const BORDER_NAME = new RegExp(`^[A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}}_[A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}}$`);
-const EXPECTED_BORDER = 'expected a border such as AT_BE, or a hub such as hub_AT';
+/** A key of a declared family other than `border_` (whose keys the views name without it): hub_AT, minAT, alphaFactor. */
+function isOtherFamilyKey(text: string): boolean {
+  return (
+    !text.startsWith('border_') &&
+    KEYED_VALUE_DECLARATIONS.some((declaration) => keyReaderOf(declaration.keyPattern).read(text).ok)
+  );
+}
+const EXPECTED_BORDER = 'expected a border such as AT_BE, or a key such as hub_AT or minAT';
 
 /**
  * A border as the views name it (their `border` column): AT_BE, zone codes of upper-case letters and digits; for a
- * dataset of hub keys (netPos) the hub's key as published, hub_AT or hub_DE_DK1_VH.
+ * key of another family the key as published: hub_AT, hub_DE_DK1_VH, minAT, shadowPrice_AT_BE, alphaFactor.
  */
 export const borderParam = z
   .string()
   .max(MAX_KEY_LENGTH, EXPECTED_BORDER)
-  .refine((text) => BORDER_NAME.test(text) || parseHubKey(text).ok, EXPECTED_BORDER)
-  .describe('a border such as AT_BE, or for a dataset of hubs a hub such as hub_AT (the border column)');
+  .refine((text) => BORDER_NAME.test(text) || isOtherFamilyKey(text), EXPECTED_BORDER)
+  .describe(
+    'a border such as AT_BE, or for a key of another family the key as published, such as hub_AT (the border column)',
+  );
 
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 

@@ -113,8 +113,11 @@ const datasetViews = (dataset: Dataset): ViewSet => ({
   dataset,
 });
 
-/** The borders each dataset's queries read: one, and a few (the first of them and two more). */
-const BENCH_BORDERS: { readonly [D in KeyedValueDataset]: readonly [string, string, string] } = {
+/**
+ * The borders each dataset's queries read: one, and a few (the first of them and two more); for a dataset not named
+ * here, the first three keys it publishes (benchBordersOf).
+ */
+const BENCH_BORDERS: { readonly [dataset: string]: readonly [string, string, string] } = {
   maxExchanges: [BORDER, 'FR_DE', 'DE_NL'],
   nordicMaxExchanges: ['NO1_SE3', 'SE3_NO1', 'NO2_DK1'],
   coreShadowAuctionATC: [BORDER, 'FR_DE', 'DE_NL'],
@@ -280,6 +283,12 @@ export function deskQueries(plan: Plan, seriesId: number): Query<DeskQuery>[] {
   ];
   const order = new Map<string, number>(DESK_QUERIES.map((name, i) => [name, i]));
   return list.sort((a, b) => order.get(a.name)! - order.get(b.name)!) as Query<DeskQuery>[];
+}
+
+/** Three keys as the views' border column names them (the key without `border_`). */
+function benchBordersOf(keys: readonly string[]): readonly [string, string, string] {
+  const [a, b, c] = keys.map((key) => key.replace(/^border_/, ''));
+  return [a!, b ?? a!, c ?? a!];
 }
 
 /** The series ids of a dataset's BENCH_BORDERS: the first, and all of them. */
@@ -684,7 +693,7 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
     await pool.query('ANALYZE jao.delivery_day');
     const compressSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const aggregateSeconds = timescale && core ? await materializeDailyAggregate(pool) : 0;
-    const borders = BENCH_BORDERS[dataset];
+    const borders = BENCH_BORDERS[dataset] ?? benchBordersOf(shape.keys);
     const ids = await seriesIdsOf(pool, dataset, borders);
     const plan = planDays(days);
     console.log(engine.line);

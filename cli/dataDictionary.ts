@@ -1,6 +1,7 @@
 // The data dictionary as markdown (`npx jao catalogue --markdown`): generated from what the live database says
 // (db/catalogue.ts), never written by hand.
 import type { CatalogDataset, CatalogSeries, DataDictionary, DictionaryObject } from '../db/catalogue';
+import { declarationOf, isDataset, unitsOf } from '../domain/datasets';
 
 /** Text for a markdown table cell: one line, pipes escaped, empty as a dash. */
 export function cell(value: string | number | null | undefined): string {
@@ -41,7 +42,7 @@ function datasetSection(dataset: CatalogDataset): string[] {
       dataset.freshnessDeadline && `${dataset.freshnessDeadline} Europe/Amsterdam on D-1`,
     ],
     ['series', dataset.series],
-    ['unit', 'MW'],
+    ['unit', isDataset(dataset.dataset) ? unitsOf(declarationOf(dataset.dataset)).join(', ') : null],
     ['resolution', dataset.resolutionMinutes === null ? null : `${dataset.resolutionMinutes} minutes`],
     [
       'days stored',

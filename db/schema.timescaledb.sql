@@ -1236,7 +1236,7 @@ CREATE TABLE jao.series (
     unit text DEFAULT 'MW'::text NOT NULL,
     first_seen_at timestamp with time zone NOT NULL,
     last_seen_at timestamp with time zone NOT NULL,
-    CONSTRAINT series_plain_names CHECK ((((to_zone IS NOT NULL) AND (from_zone ~ '^[A-Z0-9]+$'::text) AND (to_zone ~ '^[A-Z0-9]+$'::text) AND (key = ((('border_'::text || from_zone) || '_'::text) || to_zone))) OR ((to_zone IS NULL) AND (from_zone ~ '^[A-Za-z0-9][A-Za-z0-9_]*$'::text) AND (key = ('hub_'::text || from_zone)))))
+    CONSTRAINT series_plain_names CHECK (((key ~ '^[A-Za-z][A-Za-z0-9_]*$'::text) AND (((to_zone IS NOT NULL) AND (from_zone ~ '^[A-Z0-9]+$'::text) AND (to_zone ~ '^[A-Z0-9]+$'::text) AND ("right"(key, ((length(from_zone) + length(to_zone)) + 1)) = ((from_zone || '_'::text) || to_zone)) AND (length(key) > ((length(from_zone) + length(to_zone)) + 1))) OR ((to_zone IS NULL) AND (from_zone ~ '^[A-Za-z0-9][A-Za-z0-9_]*$'::text) AND ("right"(key, length(from_zone)) = from_zone)))))
 );
 
 ALTER TABLE jao.series OWNER TO postgres;
@@ -1245,7 +1245,13 @@ ALTER TABLE jao.series OWNER TO postgres;
 -- Name: COLUMN series.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.series.to_zone IS 'the zone a border series'' exchange enters; NULL for a hub series';
+COMMENT ON COLUMN jao.series.to_zone IS 'the zone a pair key''s exchange enters (border_AT_BE, shadowPrice_AT_BE); NULL for a key of one name or a plain key';
+
+--
+-- Name: COLUMN series.unit; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.series.unit IS 'the unit of the series'' values: MW, EUR/MWh, EUR, EUR/MW or dimensionless (domain/datasets: unit, patternUnits)';
 
 --
 -- Name: _direct_view_5; Type: VIEW; Schema: _timescaledb_internal; Owner: postgres
@@ -1780,7 +1786,7 @@ COMMENT ON COLUMN jao.catalog.dataset IS 'the JAO dataset (maxExchanges)';
 -- Name: COLUMN catalog.key; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.catalog.key IS 'the key as JAO publishes it (border_AT_BE, hub_AT)';
+COMMENT ON COLUMN jao.catalog.key IS 'the key as JAO publishes it (border_AT_BE, hub_AT, minAT, shadowPrice_AT_BE, alphaFactor)';
 
 --
 -- Name: COLUMN catalog.border; Type: COMMENT; Schema: jao; Owner: postgres
@@ -1792,19 +1798,19 @@ COMMENT ON COLUMN jao.catalog.border IS 'the key without its border_ prefix (AT_
 -- Name: COLUMN catalog.from_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.catalog.from_zone IS 'bidding zone the exchange leaves (DE stands for DE-LU); for a hub series, the hub';
+COMMENT ON COLUMN jao.catalog.from_zone IS 'the zone an exchange leaves (DE stands for DE-LU); for a key of one name, the hub, zone or TSO; for a plain key, the key';
 
 --
 -- Name: COLUMN catalog.to_zone; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.catalog.to_zone IS 'bidding zone the exchange enters; NULL for a hub series';
+COMMENT ON COLUMN jao.catalog.to_zone IS 'the zone an exchange enters; NULL for a key of one name or a plain key';
 
 --
 -- Name: COLUMN catalog.unit; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.catalog.unit IS 'unit of the values (MW)';
+COMMENT ON COLUMN jao.catalog.unit IS 'unit of the values: MW, EUR/MWh, EUR, EUR/MW or dimensionless';
 
 --
 -- Name: COLUMN catalog.resolution_minutes; Type: COMMENT; Schema: jao; Owner: postgres
@@ -2850,7 +2856,7 @@ COMMENT ON COLUMN jao.dataset_values.to_zone IS 'the zone the exchange enters; N
 -- Name: COLUMN dataset_values.value_mw; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_values.value_mw IS 'the value in MW';
+COMMENT ON COLUMN jao.dataset_values.value_mw IS 'the value, in the series'' unit (jao.dataset_borders.unit: MW for most datasets; the name is 1.x''s)';
 
 --
 -- Name: COLUMN dataset_values.revision; Type: COMMENT; Schema: jao; Owner: postgres
@@ -3160,7 +3166,7 @@ COMMENT ON COLUMN jao.dataset_borders.to_zone IS 'the zone the exchange enters; 
 -- Name: COLUMN dataset_borders.unit; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_borders.unit IS 'the unit of the values (MW)';
+COMMENT ON COLUMN jao.dataset_borders.unit IS 'the unit of the values: MW, EUR/MWh, EUR, EUR/MW or dimensionless';
 
 --
 -- Name: COLUMN dataset_borders.first_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
@@ -3301,7 +3307,7 @@ COMMENT ON COLUMN jao.dataset_values_history.to_zone IS 'the zone the exchange e
 -- Name: COLUMN dataset_values_history.value_mw; Type: COMMENT; Schema: jao; Owner: postgres
 --
 
-COMMENT ON COLUMN jao.dataset_values_history.value_mw IS 'the value in MW';
+COMMENT ON COLUMN jao.dataset_values_history.value_mw IS 'the value, in the series'' unit (jao.dataset_borders.unit: MW for most datasets; the name is 1.x''s)';
 
 --
 -- Name: COLUMN dataset_values_history.revision; Type: COMMENT; Schema: jao; Owner: postgres

@@ -1,5 +1,6 @@
 // The series catalog as a day's write sees it: ids of the day's keys, registering the new ones.
 import type pg from 'pg';
+import { declarationOf, unitOfKey } from '../domain/datasets';
 import type { Dataset } from '../domain/types';
 import type { DayContent } from './dayContent';
 import type { SeriesIds } from './dayWriteTypes';
@@ -37,12 +38,14 @@ const INSERT_NEW_SERIES = namedStatement<{
   keys: string[];
   fromZones: string[];
   toZones: (string | null)[];
+  units: string[];
   txTime: Date;
 }>(
   'jao.writeDay.insertNewSeries',
-  `INSERT INTO jao.series (dataset, key, from_zone, to_zone, first_seen_at, last_seen_at)
-   SELECT :dataset, n.key, n.from_zone, n.to_zone, :txTime, :txTime
-     FROM unnest(:keys::text[], :fromZones::text[], :toZones::text[]) AS n(key, from_zone, to_zone)
+  `INSERT INTO jao.series (dataset, key, from_zone, to_zone, unit, first_seen_at, last_seen_at)
+   SELECT :dataset, n.key, n.from_zone, n.to_zone, n.unit, :txTime, :txTime
+     FROM unnest(:keys::text[], :fromZones::text[], :toZones::text[], :units::text[])
+          AS n(key, from_zone, to_zone, unit)
     WHERE NOT EXISTS (SELECT 1 FROM jao.series s WHERE s.dataset = :dataset AND s.key = n.key)
     ORDER BY n.key
    ON CONFLICT (dataset, key) DO NOTHING`,
@@ -69,6 +72,8 @@ export async function registerSeries(
     keys,
     fromZones: content.series.map((s) => s.fromZone),
     toZones: content.series.map((s) => s.toZone),
+    // The unit of each series from its dataset's declaration (MW, EUR/MWh, …): jao.series.unit, read by the views.
+    units: content.series.map((s) => unitOfKey(declarationOf(dataset), s.key)),
     txTime,
   });
   // A new statement: sees the rows just inserted and those committed meanwhile by concurrent writers.

@@ -5,12 +5,14 @@ import { dayWindow } from './calendar';
 import {
   type DatasetDeclaration,
   declaredResolutionOn,
+  MAX_PLAUSIBLE_VALUE,
   publishedEmptyKeysOf,
+  unitsOf,
   type ValueSign,
 } from './datasets';
 import { truncateText } from './jaoEnvelope';
 import { MAX_KEY_LENGTH, MAX_UNKNOWN_FIELDS } from './limits';
-import { DEFAULT_KEY_PATTERN, type KeyPattern, keyReaderOf } from './seriesKeys';
+import { DEFAULT_KEY_PATTERN, type KeyPatterns, keyReaderOf } from './seriesKeys';
 import { printableText } from './text';
 import type { DeliveryDay, Rejection, UtcWindow } from './types';
 import {
@@ -18,6 +20,7 @@ import {
   DEFAULT_RESOLUTION_MINUTES,
   detectResolution,
   groupRowsByMtu,
+  MAX_PLAUSIBLE_MW,
   MINUTE_MS,
   missingMtusOf,
   type ReadValues,
@@ -70,9 +73,15 @@ export interface ValidationOptions {
   /** Keys the dataset declares published empty on purpose (domain/datasets: publishedEmpty). */
   publishedEmptyKeys?: readonly string[];
   /** How the dataset's keys read (domain/datasets: keyPattern; default `border_{FROM}_{TO}`). */
-  keyPattern?: KeyPattern;
+  keyPattern?: KeyPatterns;
   /** Whether negative values are the dataset's (domain/datasets: valueSign; default `nonNegative`). */
   valueSign?: ValueSign;
+  /** Values at or above this size are refused as implausible (by the dataset's units; default MAX_PLAUSIBLE_MW). */
+  maxPlausibleValue?: number;
+  /** Nulls are published on purpose (domain/datasets: publishedNull): counted as published, never missing. */
+  nullsPublished?: boolean;
+  /** Rows only for MTUs with something to publish (domain/datasets: sparse): only those MTUs are expected. */
+  sparseRows?: boolean;
 }
 
 /** The validation options a dataset's declaration implies for a day. */
@@ -83,6 +92,9 @@ export function optionsFor(declaration: DatasetDeclaration, day: DeliveryDay): V
     publishedEmptyKeys: publishedEmptyKeysOf(declaration),
     keyPattern: declaration.keyPattern,
     valueSign: declaration.valueSign,
+    maxPlausibleValue: Math.max(...unitsOf(declaration).map((unit) => MAX_PLAUSIBLE_VALUE[unit])),
+    ...(declaration.publishedNull ? { nullsPublished: true } : {}),
+    ...(declaration.sparse ? { sparseRows: true } : {}),
   };
 }
 
@@ -115,10 +127,21 @@ export function validateWindow(
     rejections,
     keptFields,
     new Set(options.publishedEmptyKeys ?? []),
-    options.valueSign ?? 'nonNegative',
+    {
+      valueSign: options.valueSign ?? 'nonNegative',
+      maxPlausible: options.maxPlausibleValue ?? MAX_PLAUSIBLE_MW,
+      nullsPublished: options.nullsPublished ?? false,
+    },
   );
   const empty = declaredEmptyOutcome(keys.accepted, read);
-  const { expectedMtus, missingMtus } = missingMtusOf(fromMs, toMs, stepMs, read.received);
+  const { expectedMtus, missingMtus } = missingMtusOf(
+    fromMs,
+    toMs,
+    stepMs,
+    read.received,
+    read.answeredEmpty,
+    options.sparseRows ? grouped.rowsByMtu : null,
+  );
   const printableUnknown = [
     ...new Set([...grouped.unknownFields].map((field) => printableText(field, MAX_KEY_LENGTH))),
   ];
@@ -137,7 +160,8 @@ export function validateWindow(
       nullValues: read.nullValues,
       publishedEmptyKeys: empty.publishedEmptyKeys,
       emptyKeysWithValues: empty.emptyKeysWithValues,
-      declaredEmptyNulls: empty.declaredEmptyNulls,
+      // Nulls published on purpose (publishedNull) count as the declared-empty keys' do: published, not missing.
+      declaredEmptyNulls: empty.declaredEmptyNulls + read.publishedNulls,
       duplicateRows: read.duplicateRows,
       conflictingRows: read.conflictingRows,
       absentValues: read.absentValues,

@@ -34,7 +34,7 @@ export type ValidationOutcome =
   | { ok: true; result: ValidatedDay }
   | { ok: false; reason: string; rejections: Rejection[] };
 
-/** Values at or above this many MW (in size, for a signed dataset) are refused as implausible. */
+/** Values at or above this many MW (in size, for a signed dataset) are refused as implausible (per unit: domain/datasets MAX_PLAUSIBLE_VALUE). */
 export const MAX_PLAUSIBLE_MW = 100_000;
 
 /** Resolution assumed for a day without rows (Core maxExchanges is hourly). */
@@ -198,7 +198,7 @@ export function groupRowsByMtu(
     if (!sameKeys(fields, shape.fields)) {
       shape = { fields, checks: [], keyFields: [] };
       for (const field of fields) {
-        if (ROW_FIELDS_NOT_VALUES.has(field) || !field.startsWith(keys.prefix)) {
+        if (ROW_FIELDS_NOT_VALUES.has(field) || !keys.isKey(field)) {
           shape.checks.push(null);
           if (!ROW_FIELDS_NOT_VALUES.has(field) && !keptFields.has(field)) unknownFields.add(field);
           continue;
@@ -246,14 +246,29 @@ export function admitKeys(
   return { flooded, accepted: [...validKeys.keys()].filter((key) => !flooded.has(key)).sort() };
 }
 
-function checkValue(value: unknown, sign: ValueSign): RejectionRule | null {
+function checkValue(value: unknown, sign: ValueSign, maxPlausible: number): RejectionRule | null {
   if (value === null) return 'null_value';
   if (typeof value !== 'number') return 'value_not_number';
   if (!Number.isFinite(value)) return 'value_not_finite';
   if (value < 0 && sign === 'nonNegative') return 'value_negative';
-  if (Math.abs(value) >= MAX_PLAUSIBLE_MW) return 'value_too_large';
+  if (Math.abs(value) >= maxPlausible) return 'value_too_large';
   return null;
 }
+
+/** How a dataset's values are read beyond their keys (domain/datasets: valueSign, unit, publishedNull). */
+export interface ValueRules {
+  valueSign: ValueSign;
+  /** Values at or above this size are refused as implausible. */
+  maxPlausible: number;
+  /** A null is JAO publishing no value on purpose (counted as published, not missing). */
+  nullsPublished: boolean;
+}
+
+const DEFAULT_VALUE_RULES: ValueRules = {
+  valueSign: 'nonNegative',
+  maxPlausible: MAX_PLAUSIBLE_MW,
+  nullsPublished: false,
+};
 
 /** Two rows of one MTU publish the same values: the same key fields with identical values. */
 function sameKeyValues(a: CandidateRow, b: CandidateRow): boolean {
@@ -274,6 +289,10 @@ export interface ReadValues {
   nullValues: number;
   /** Nulls of the keys declared published empty, per key (not rejections: JAO publishes them so on purpose). */
   declaredEmptyNulls: Map<string, number>;
+  /** Nulls of a dataset whose nulls are published on purpose (publishedNull): no value, and none missing. */
+  publishedNulls: number;
+  /** MTUs whose accepted cells were all published nulls: answered, with nothing to store. */
+  answeredEmpty: Set<number>;
   duplicateRows: number;
   conflictingRows: number;
   absentValues: number;
@@ -289,7 +308,7 @@ export function readValues(
   rejections: Rejection[],
   keptFields: readonly string[] = [],
   publishedEmpty: ReadonlySet<string> = new Set(),
-  valueSign: ValueSign = 'nonNegative',
+  rules: ValueRules = DEFAULT_VALUE_RULES,
 ): ReadValues {
   const acceptedKeyCount = keys.accepted.length;
   const read: ReadValues = {
@@ -298,6 +317,8 @@ export function readValues(
     received: new Set(),
     nullValues: 0,
     declaredEmptyNulls: new Map(),
+    publishedNulls: 0,
+    answeredEmpty: new Set(),
     duplicateRows: 0,
     conflictingRows: 0,
     absentValues: 0,
@@ -326,6 +347,7 @@ export function readValues(
     const { fields, checks, accepted } = rowShape;
     read.absentValues += acceptedKeyCount - rowShape.acceptedCount!;
     let acceptedHere = 0;
+    let nullsHere = 0;
     for (let k = 0; k < fields.length; k++) {
       if (!accepted[k]) continue;
       const key = fields[k]!;
@@ -334,7 +356,12 @@ export function readValues(
         read.declaredEmptyNulls.set(key, (read.declaredEmptyNulls.get(key) ?? 0) + 1);
         continue;
       }
-      const valueRule = checkValue(value, valueSign);
+      if (value === null && rules.nullsPublished) {
+        read.publishedNulls++;
+        nullsHere++;
+        continue;
+      }
+      const valueRule = checkValue(value, rules.valueSign, rules.maxPlausible);
       if (valueRule !== null) {
         if (valueRule === 'null_value') read.nullValues++;
         rejections.push(rejection(valueRule, index, value, mtu, key));
@@ -344,6 +371,8 @@ export function readValues(
       read.points.push({ key, fromZone, toZone, mtu, value: value as number });
       acceptedHere++;
     }
+    if (acceptedHere === 0 && nullsHere > 0 && nullsHere === rowShape.acceptedCount)
+      read.answeredEmpty.add(startMs);
     if (acceptedHere > 0) {
       read.received.add(startMs);
       for (const field of keptFields) {
@@ -359,18 +388,26 @@ export function readValues(
   return read;
 }
 
-/** Phase 7: the window's MTUs at the detected step, and those without any value read. */
+/**
+ * Phase 7: the window's MTUs at the detected step, and those without any value read (nor, where nulls are published
+ * on purpose, answered with nulls only). A sparse dataset (domain/datasets: sparse) expects only the MTUs it has rows
+ * for: an MTU without a row has nothing to publish.
+ */
 export function missingMtusOf(
   fromMs: number,
   toMs: number,
   stepMs: number,
   received: ReadonlySet<number>,
+  answeredEmpty: ReadonlySet<number> = new Set(),
+  sparseRows: ReadonlyMap<number, unknown> | null = null,
 ): { expectedMtus: number; missingMtus: string[] } {
   const missingMtus: string[] = [];
   let expectedMtus = 0;
   for (let startMs = fromMs; startMs < toMs; startMs += stepMs) {
+    if (sparseRows !== null && !sparseRows.has(startMs)) continue;
     expectedMtus++;
-    if (!received.has(startMs)) missingMtus.push(new Date(startMs).toISOString());
+    if (!received.has(startMs) && !answeredEmpty.has(startMs))
+      missingMtus.push(new Date(startMs).toISOString());
   }
   return { expectedMtus, missingMtus };
 }

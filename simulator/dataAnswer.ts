@@ -17,6 +17,7 @@ import {
   type KeySet,
   manyKeyMembers,
   type RowAnomalies,
+  rowAbsent,
   rowJson,
 } from './values';
 
@@ -173,7 +174,7 @@ function dataBody(
     let nullCellsLeft = faults.nullValueDays.includes(day) ? faults.nullValueCells : 0;
     for (let mtuMs = firstMs; mtuMs < lastMs; mtuMs += stepMs) {
       const index = (mtuMs - startMs) / stepMs;
-      if (index === skipIndex) continue;
+      if (index === skipIndex || rowAbsent(profile.rowGaps, mtuMs)) continue;
       const leading = profile.leadingMembers?.({ day, mtuMs, lastModifiedMs }) ?? '';
       if (!anomalous) {
         rows.push(rowJson(keySet, mtuMs, revision, format, leading));

@@ -11,7 +11,7 @@ import { buildSimulatorApp } from './app';
 import type { SimulatorFaults } from './faults';
 import { isFlowBasedProfile, PROFILES } from './profiles';
 import { type RequestLogEntry, SimulatorState } from './state';
-import { DEFAULT_KEY_SET_CHANGE_DAY, keyHash, valueAt } from './values';
+import { cellNull, DEFAULT_KEY_SET_CHANGE_DAY, keyHash, rowAbsent, valueAt } from './values';
 
 export { CONTROL_PREFIX } from './app';
 export { DUPLICATE_ROW_INDEX, EXTRA_FIELDS_JSON, MAX_WINDOW_MS, MISSING_MTU_INDEX } from './dataAnswer';
@@ -55,6 +55,11 @@ export interface SimulatorHandle {
   /** The day is not visible (an empty answer) until publishDay, for one dataset or every one (the default). */
   unpublishDay(day: DeliveryDay, dataset?: Dataset): void;
   expectedValue(day: DeliveryDay, key: string, mtuIso: string, dataset?: KeyedValueDataset): number;
+  /**
+   * The value the day's current version publishes for a key at an MTU of a dataset the simulator writes itself:
+   * null where it publishes none (no row at the MTU, a null cell, a key published empty).
+   */
+  publishedValue(day: DeliveryDay, key: string, mtuIso: string, dataset: KeyedValueDataset): number | null;
   close(): Promise<void>;
 }
 
@@ -114,6 +119,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return value;
       }
       return valueAt(keyHash(key), Date.parse(mtuIso), state.revisionOf(day, dataset), profile.format.scale);
+    },
+    publishedValue(day, key, mtuIso, dataset) {
+      const profile = PROFILES[dataset];
+      const mtuMs = Date.parse(mtuIso);
+      if (isFlowBasedProfile(profile)) return profile.valueAt(state.flowBased, day, key, mtuMs);
+      const keySet = profile.keySetForDay(day, state.keySetChangeDay);
+      const index = keySet.keys.indexOf(key);
+      if (index < 0 || keySet.empty[index] || rowAbsent(profile.rowGaps, mtuMs)) return null;
+      if (cellNull(profile.format.gaps, keySet.hashes[index]!, mtuMs)) return null;
+      return valueAt(keySet.hashes[index]!, mtuMs, state.revisionOf(day, dataset), profile.format.scale);
     },
     close: () => app.close(),
   };

@@ -11,11 +11,15 @@ export const DEFAULT_KEY_SET_CHANGE_DAY: DeliveryDay = '2026-06-01';
 export const MIN_VALUE_MW = 700;
 export const MAX_VALUE_MW = 15_000;
 
-/** The values of a dataset: integers in [min, max], one per key and slot (an hour for Core, an MTU for Nordic). */
+/**
+ * The values of a dataset: integers in [min, max], one per key and slot (an hour for Core, an MTU for Nordic), each
+ * divided by `divisor` when one is given (a share such as the alpha factor: 0–100 hundredths).
+ */
 export interface ValueScale {
   min: number;
   max: number;
   slotMs: number;
+  divisor?: number;
 }
 
 /** Core maxExchanges' values: 700–15,000 MW (733–15,004 in the capture), one per key and hour. */
@@ -87,9 +91,32 @@ export function valueAt(
   const range = scale.max - scale.min + 1;
   const slot = Math.floor(mtuMs / scale.slotMs);
   const base = mix(hashOfKey, slot) % range;
-  if (revision === 0) return scale.min + base;
+  const divisor = scale.divisor ?? 1;
+  if (revision === 0) return (scale.min + base) / divisor;
   const step = 1 + (mix(hashOfKey ^ 0x5bd1e995, slot) % (range - 1));
-  return scale.min + ((base + (revision % range) * step) % range);
+  return (scale.min + ((base + (revision % range) * step) % range)) / divisor;
+}
+
+/**
+ * Where a dataset publishes no value on purpose (simulator/profiles/declared.ts): a row only at some MTUs (sparse),
+ * a null in some cells (published nulls). Shares in 1/16, decided by hash, the same in every revision.
+ */
+export interface Gaps {
+  /** Of 16 MTUs, how many have no row. */
+  rowsAbsent?: number;
+  /** Of 16 cells, how many are null. */
+  cellsNull?: number;
+}
+
+export function rowAbsent(gaps: Gaps | undefined, mtuMs: number): boolean {
+  return gaps?.rowsAbsent !== undefined && mix(0x2545f491, Math.floor(mtuMs / 60_000)) % 16 < gaps.rowsAbsent;
+}
+
+export function cellNull(gaps: Gaps | undefined, hashOfKey: number, mtuMs: number): boolean {
+  return (
+    gaps?.cellsNull !== undefined &&
+    mix(hashOfKey ^ 0x27d4eb2f, Math.floor(mtuMs / 60_000)) % 16 < gaps.cellsNull
+  );
 }
 
 /** Row id: consecutive per hour, equal to the Core capture's ids at the same instants. */
@@ -145,6 +172,8 @@ export interface RowFormat {
   scale: ValueScale;
   /** `integer`: `4346` (shadowAuctionATC, atc); `decimal10`: `4346.0000000000` (the rest, as JAO sends them). */
   numbers: 'integer' | 'decimal10';
+  /** Cells published null on purpose (a dataset declaring publishedNull). */
+  gaps?: Gaps;
 }
 
 const NUMBER_SUFFIX: Readonly<Record<RowFormat['numbers'], string>> = {
@@ -167,9 +196,10 @@ export function rowJson(
   const { hashes, jsonPrefixes, empty } = keySet;
   const suffix = NUMBER_SUFFIX[format.numbers];
   for (let i = 0; i < hashes.length; i++) {
-    text += empty[i]
-      ? `${jsonPrefixes[i]}null`
-      : `${jsonPrefixes[i]}${valueAt(hashes[i]!, mtuMs, revision, format.scale)}${suffix}`;
+    text +=
+      empty[i] || cellNull(format.gaps, hashes[i]!, mtuMs)
+        ? `${jsonPrefixes[i]}null`
+        : `${jsonPrefixes[i]}${valueAt(hashes[i]!, mtuMs, revision, format.scale)}${suffix}`;
   }
   return `${text}}`;
 }
@@ -204,7 +234,7 @@ export function anomalousRowJson(
     const value =
       valueAt(hashes[i]!, mtuMs, revision, format.scale) + (i === 0 ? (anomalies.firstValueOffset ?? 0) : 0);
     const cell =
-      i < nullCells || empty[i]
+      i < nullCells || empty[i] || cellNull(format.gaps, hashes[i]!, mtuMs)
         ? 'null'
         : anomalies.stringValues
           ? `"${value}${suffix}"`

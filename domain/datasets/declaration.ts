@@ -1,10 +1,18 @@
 // A JAO dataset as the pipeline knows it: one plain, typed declaration per dataset (docs/datasets.md). Pure data:
 // workflows import it, so checking it with zod lives apart (declarationSchema.ts).
 import type { DeliveryDay } from '../deliveryDay';
-import type { KeyPattern } from '../seriesKeys';
+import {
+  type KeyPattern,
+  type KeyPatterns,
+  keyOf,
+  keyReaderOf,
+  namesInKey,
+  patternList,
+  patternOfKey,
+} from '../seriesKeys';
 
-/** The JAO Publication Tool regions whose data path is `/{region}/api/data/{endpoint}`. */
-export const REGIONS = ['core', 'nordic'] as const;
+/** The JAO Publication Tool regions whose data path is `/{region}/api/data/{endpoint}` (`coreID`: Core intraday). */
+export const REGIONS = ['core', 'nordic', 'coreID'] as const;
 export type Region = (typeof REGIONS)[number];
 
 /**
@@ -21,6 +29,22 @@ export type RowKind = (typeof ROW_KINDS)[number];
  */
 export const VALUE_SIGNS = ['nonNegative', 'signed'] as const;
 export type ValueSign = (typeof VALUE_SIGNS)[number];
+
+/**
+ * The unit of a dataset's values: `MW` (capacities, flows, positions), `EUR/MWh` (price spreads), `EUR` (congestion
+ * income), `EUR/MW` (shadow prices), `dimensionless` (a share, such as the alpha factor).
+ */
+export const UNITS = ['MW', 'EUR/MWh', 'EUR', 'EUR/MW', 'dimensionless'] as const;
+export type Unit = (typeof UNITS)[number];
+
+/** Values at or above this size are refused as implausible (`value_too_large`), per unit. */
+export const MAX_PLAUSIBLE_VALUE: { readonly [U in Unit]: number } = {
+  MW: 100_000,
+  'EUR/MWh': 100_000,
+  'EUR/MW': 100_000,
+  EUR: 1_000_000_000,
+  dimensionless: 100_000,
+};
 
 /** Zones (or hubs) a dataset's keys name from a delivery day on, besides those it named before. */
 export interface AddedZones {
@@ -71,12 +95,19 @@ export interface DatasetDeclaration {
   resolutions: readonly ResolutionPeriod[];
   rowKind: RowKind;
   /**
-   * How a key reads: `border_{FROM}_{TO}` (an exchange from one zone to another) or `hub_{HUB}` (one hub's value).
-   * `zones` are the zones (or hubs) its keys name from the first day, `addedZones` those named from a later day; a
-   * key naming another one is a new series, never an error.
+   * How a key reads (domain/seriesKeys.ts): a family prefix, then `{FROM}_{TO}` (an ordered pair of zones:
+   * `border_{FROM}_{TO}`, `shadowPrice_{FROM}_{TO}`), `{HUB}` (one hub, zone or TSO: `hub_{HUB}`, `min{HUB}`,
+   * `globalNetPosition_{HUB}`) or nothing (the key itself: `alphaFactor`); several patterns when a row carries several
+   * families. `zones` are the zones (or hubs, TSOs) its keys name from the first day, `addedZones` those named from a
+   * later day; a key naming another one is a new series, never an error.
    */
-  keyPattern: KeyPattern;
+  keyPattern: KeyPatterns;
   zones: readonly string[];
+  /**
+   * The keys the dataset publishes, in a row's order, where they are known or assumed (the simulator answers with
+   * them); without it, each `{HUB}` pattern over `zones` and each `{FROM}_{TO}` pattern over every ordered pair.
+   */
+  keys?: readonly string[];
   addedZones?: readonly AddedZones[];
   valueSign: ValueSign;
   extraRowFields: readonly ExtraRowField[];
@@ -99,7 +130,31 @@ export interface DatasetDeclaration {
     /** What the nulls mean, and how sure the project is of it. */
     meaning: string;
   };
-  unit: 'MW';
+  unit: Unit;
+  /** The unit of the families whose values are in another unit than `unit`, by pattern (activeLtaConstraint's `shadowPrice_{FROM}_{TO}`: EUR/MW). */
+  patternUnits?: { readonly [pattern: KeyPattern]: Unit };
+  /**
+   * A null value is JAO saying there is none (no limit, no active constraint), not a missing value: it is counted
+   * as published, keeps no stored value, and the day can be complete.
+   */
+  publishedNull?: { meaning: string };
+  /**
+   * JAO publishes a row only for the MTUs that have something to publish (activeLtaConstraint: hours with an active
+   * constraint). A day is judged on the MTUs it has rows for: complete when each of them is read whole. A day
+   * without any row stays `not_published`, as JAO's answer before publication looks the same.
+   */
+  sparse?: { meaning: string };
+}
+
+/** The unit of a key's values: its pattern's, or the dataset's. */
+export function unitOfKey(declaration: DatasetDeclaration, key: string): Unit {
+  const pattern = declaration.patternUnits ? patternOfKey(declaration.keyPattern, key) : null;
+  return (pattern !== null ? declaration.patternUnits?.[pattern] : undefined) ?? declaration.unit;
+}
+
+/** Every unit a dataset's values come in. */
+export function unitsOf(declaration: DatasetDeclaration): Unit[] {
+  return [...new Set([declaration.unit, ...Object.values(declaration.patternUnits ?? {})])];
 }
 
 /** The data path the JAO client appends to JAO_BASE_URL, e.g. `/core/api/data/maxExchanges`. */
@@ -128,4 +183,27 @@ export function allDeclaredZones(declaration: DatasetDeclaration): string[] {
 /** The keys a dataset declares published empty on purpose (none for most). */
 export function publishedEmptyKeysOf(declaration: DatasetDeclaration): readonly string[] {
   return declaration.publishedEmpty?.keys ?? [];
+}
+
+/**
+ * The keys a dataset is declared to publish on a day, in a row's order: its `keys` (those naming a zone declared by
+ * then), or else each pattern over the day's declared zones (`{FROM}_{TO}` over every ordered pair).
+ */
+export function declaredKeysOn(declaration: DatasetDeclaration, day: DeliveryDay): string[] {
+  const zones = declaredZonesOn(declaration, day);
+  if (declaration.keys !== undefined) {
+    const named = new Set(zones);
+    return declaration.keys.filter((key) =>
+      (namesInKey(declaration.keyPattern, key) ?? []).every((name) => named.has(name)),
+    );
+  }
+  const keys: string[] = [];
+  for (const pattern of patternList(declaration.keyPattern)) {
+    const family = keyReaderOf(pattern).families[0]!;
+    if (family.names === 'none') keys.push(keyOf(family, []));
+    else if (family.names === 'one') for (const zone of zones) keys.push(keyOf(family, [zone]));
+    else
+      for (const from of zones) for (const to of zones) if (from !== to) keys.push(keyOf(family, [from, to]));
+  }
+  return keys;
 }

@@ -2,20 +2,33 @@
 // declaration stops the worker with one line naming the dataset and the field.
 import { z } from 'zod';
 import { isDeliveryDay, MARKET_TIME_ZONE } from '../calendar';
-import { HUB_NAME_PATTERN } from '../hubs';
-import { MAX_ZONE_CODE_LENGTH } from '../limits';
 import { parseWindow, WINDOW_FORMAT } from '../publicationWindow';
-import { KEY_PATTERNS, type KeyPattern, namesInKey } from '../seriesKeys';
-import { type DatasetDeclaration, REGIONS, ROW_KINDS, VALUE_SIGNS } from './declaration';
+import {
+  type KeyPatterns,
+  keyReaderOf,
+  NAME_PATTERN,
+  namesInKey,
+  parseKeyPattern,
+  patternList,
+  ZONE_CODE_PATTERN,
+} from '../seriesKeys';
+import { type DatasetDeclaration, REGIONS, ROW_KINDS, UNITS, VALUE_SIGNS } from './declaration';
 
 const deliveryDay = z.string().refine(isDeliveryDay, 'expected a date YYYY-MM-DD');
 const identifier = /^[a-z][A-Za-z0-9]{0,39}$/;
-const ZONE_CODE = new RegExp(`^[A-Z0-9]{1,${MAX_ZONE_CODE_LENGTH}}$`);
-/** What a zone named by a key of the pattern looks like. */
-const ZONE_NAMES: { readonly [P in KeyPattern]: { pattern: RegExp; expected: string } } = {
-  'border_{FROM}_{TO}': { pattern: ZONE_CODE, expected: 'expected a zone code' },
-  'hub_{HUB}': { pattern: HUB_NAME_PATTERN, expected: 'expected a hub name' },
-};
+const keyPattern = z.string().superRefine((pattern, context) => {
+  const parsed = parseKeyPattern(pattern);
+  if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.reason });
+});
+const unit = z.enum(UNITS, { error: `expected a unit: ${UNITS.join(', ')}` });
+
+/** What a zone named by a key of the patterns looks like: a zone code where only pairs name it, else any name. */
+function zoneNames(patterns: KeyPatterns): { pattern: RegExp; expected: string } {
+  const families = keyReaderOf(patterns).families;
+  return families.some((family) => family.names === 'one')
+    ? { pattern: NAME_PATTERN, expected: 'expected a hub name' }
+    : { pattern: ZONE_CODE_PATTERN, expected: 'expected a zone code' };
+}
 
 export const declarationSchema = z
   .object({
@@ -23,7 +36,8 @@ export const declarationSchema = z
       .string()
       .regex(identifier, 'expected a camelCase name of letters and digits (it goes into URLs and ids)'),
     region: z.enum(REGIONS),
-    endpoint: z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'expected JAO’s dataset name'),
+    // Core intraday's endpoints carry the IDCC window: `IDCCB_maxExchanges`.
+    endpoint: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'expected JAO’s dataset name'),
     title: z.string().min(1).max(200),
     description: z.string().min(1).max(2_000),
     // The calendar (domain/calendar.ts) is that of one zone: a declaration in another needs the calendar first.
@@ -35,8 +49,9 @@ export const declarationSchema = z
       .array(z.object({ from: deliveryDay, minutes: z.union([z.literal(15), z.literal(30), z.literal(60)]) }))
       .min(1),
     rowKind: z.enum(ROW_KINDS),
-    keyPattern: z.enum(KEY_PATTERNS),
-    zones: z.array(z.string()).min(2),
+    keyPattern: z.union([keyPattern, z.array(keyPattern).min(1)]),
+    zones: z.array(z.string()),
+    keys: z.array(z.string()).min(1).optional(),
     addedZones: z
       .array(
         z
@@ -69,11 +84,39 @@ export const declarationSchema = z
       })
       .strict()
       .optional(),
-    unit: z.literal('MW'),
+    unit,
+    patternUnits: z.record(z.string(), unit).optional(),
+    publishedNull: z
+      .object({ meaning: z.string().min(1) })
+      .strict()
+      .optional(),
+    sparse: z
+      .object({ meaning: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((declaration, context) => {
     const { resolutions, firstDay, zones, keyPattern } = declaration;
+    const patterns = patternList(keyPattern);
+    if (!patterns.every((pattern) => parseKeyPattern(pattern).ok)) return;
+    const prefixes = keyReaderOf(keyPattern).families.map((family) => family.prefix);
+    if (new Set(prefixes).size !== prefixes.length) {
+      context.addIssue({ code: 'custom', path: ['keyPattern'], message: 'two patterns share a prefix' });
+    }
+    const namesZones = keyReaderOf(keyPattern).families.some((family) => family.names !== 'none');
+    if (namesZones && zones.length === 0) {
+      context.addIssue({ code: 'custom', path: ['zones'], message: 'expected the zones the keys name' });
+    }
+    for (const pattern of Object.keys(declaration.patternUnits ?? {})) {
+      if (!patterns.includes(pattern)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['patternUnits', pattern],
+          message: 'not a declared key pattern',
+        });
+      }
+    }
     if (resolutions[0] && resolutions[0].from !== firstDay) {
       context.addIssue({
         code: 'custom',
@@ -100,7 +143,7 @@ export const declarationSchema = z
         ]),
       ),
     ];
-    const { pattern, expected } = ZONE_NAMES[keyPattern];
+    const { pattern, expected } = zoneNames(keyPattern);
     for (const [path, zone] of named) {
       if (!pattern.test(zone)) context.addIssue({ code: 'custom', path, message: expected });
     }
@@ -118,21 +161,28 @@ export const declarationSchema = z
         });
       }
     }
-    for (const [index, key] of (declaration.publishedEmpty?.keys ?? []).entries()) {
-      const names = namesInKey(keyPattern, key);
-      if (names === null) {
-        context.addIssue({
-          code: 'custom',
-          path: ['publishedEmpty', 'keys', index],
-          message: `expected a key ${keyPattern}`,
-        });
-      } else if (!names.every((name) => all.includes(name))) {
-        context.addIssue({
-          code: 'custom',
-          path: ['publishedEmpty', 'keys', index],
-          message: names.length === 2 ? 'must name two different declared zones' : 'must name a declared hub',
-        });
+    const keyLists: Array<['publishedEmpty' | 'keys', readonly string[]]> = [
+      ['publishedEmpty', declaration.publishedEmpty?.keys ?? []],
+      ['keys', declaration.keys ?? []],
+    ];
+    for (const [field, keys] of keyLists) {
+      for (const [index, key] of keys.entries()) {
+        const path = field === 'keys' ? ['keys', index] : ['publishedEmpty', 'keys', index];
+        const names = namesInKey(keyPattern, key);
+        if (names === null) {
+          context.addIssue({ code: 'custom', path, message: `expected a key ${patterns.join(' or ')}` });
+        } else if (!names.every((name) => all.includes(name))) {
+          context.addIssue({
+            code: 'custom',
+            path,
+            message:
+              names.length === 2 ? 'must name two different declared zones' : 'must name a declared hub',
+          });
+        }
       }
+    }
+    if (new Set(declaration.keys ?? []).size !== (declaration.keys ?? []).length) {
+      context.addIssue({ code: 'custom', path: ['keys'], message: 'a key is listed twice' });
     }
   });
 

@@ -1,14 +1,36 @@
 // The datasets the pipeline knows, one declaration each (docs/datasets.md). Adding a dataset is adding its
-// declaration here, its simulator profile (simulator/profiles/) and its tests.
+// declaration here and its fixture (test/fixtures/jao/); the simulator answers it from the declaration unless a real
+// capture gave it a profile of its own (simulator/profiles/).
+import { coreActiveLtaConstraint } from './coreActiveLtaConstraint';
+import { coreAllocationConstraint } from './coreAllocationConstraint';
+import { coreAlphaFactor } from './coreAlphaFactor';
 import { coreAtc } from './coreAtc';
+import { coreBexRestrictions } from './coreBexRestrictions';
+import { coreCongestionIncome } from './coreCongestionIncome';
+import { coreD2CF } from './coreD2CF';
 import { coreFinalComputation, coreInitialComputation, corePreFinalComputation } from './coreFlowBasedDomain';
+import {
+  coreIdccAIntradayAtc,
+  coreIdccAMaxExchanges,
+  coreIdccBIntradayAtc,
+  coreIdccBMaxExchanges,
+  coreIdccCMaxExchanges,
+  coreIdccDMaxExchanges,
+} from './coreIntraday';
+import { coreIntradayAtc } from './coreIntradayAtc';
+import { coreLta, coreLtn } from './coreLongTermAllocations';
 import { coreMaxExchanges } from './coreMaxExchanges';
+import { coreMaxNetPos } from './coreMaxNetPos';
 import { coreNetPos } from './coreNetPos';
+import { corePriceSpread } from './corePriceSpread';
+import { coreReferenceNetPosition } from './coreReferenceNetPosition';
+import { coreRefprog } from './coreRefprog';
 import { coreScheduledExchanges } from './coreScheduledExchanges';
 import { coreShadowAuctionATC } from './coreShadowAuctionATC';
 import type { DatasetDeclaration } from './declaration';
 import { nordicMaxBorderFlow } from './nordicMaxBorderFlow';
 import { nordicMaxExchanges } from './nordicMaxExchanges';
+import { nordicMaxNetPos } from './nordicMaxNetPos';
 
 /** Product code imports it from './compat', which names it as what 1.x users rely on. */
 export { DEFAULT_DATASET } from './compat';
@@ -25,6 +47,26 @@ export const DECLARATIONS = [
   corePreFinalComputation,
   coreInitialComputation,
   coreNetPos,
+  coreLta,
+  coreLtn,
+  coreBexRestrictions,
+  corePriceSpread,
+  coreRefprog,
+  coreActiveLtaConstraint,
+  coreMaxNetPos,
+  coreReferenceNetPosition,
+  coreD2CF,
+  coreAllocationConstraint,
+  coreCongestionIncome,
+  coreAlphaFactor,
+  coreIntradayAtc,
+  nordicMaxNetPos,
+  coreIdccAMaxExchanges,
+  coreIdccBMaxExchanges,
+  coreIdccCMaxExchanges,
+  coreIdccDMaxExchanges,
+  coreIdccAIntradayAtc,
+  coreIdccBIntradayAtc,
 ] as const;
 
 export type Dataset = (typeof DECLARATIONS)[number]['id'];

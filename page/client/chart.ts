@@ -57,6 +57,8 @@ export interface ChartOptions {
   /** The dataset drawn: its id and its first delivery day. */
   dataset: string;
   firstDay: string;
+  /** The unit of the dataset's values (GET /v1/datasets: unit), for the value axis. */
+  unit: string;
 }
 
 export class ChartView {
@@ -495,7 +497,10 @@ export class ChartView {
           marketTimeAxis((seconds, labels) => {
             this.axisTicks = { seconds, labels };
           }),
-          { label: request.difference ? 'MW (newer − older)' : 'MW', size: 60 },
+          {
+            label: request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
+            size: 60,
+          },
         ],
         legend: {
           live: true,

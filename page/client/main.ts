@@ -179,7 +179,8 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
     choice.shown?.row_kind === 'constraints'
       ? new DomainView({ api, dataset: config.dataset, firstDay, tomorrow })
       : null;
-  const chart = domain ? null : new ChartView({ api, tomorrow, dataset: config.dataset, firstDay });
+  const unit = choice.shown?.unit ?? 'MW';
+  const chart = domain ? null : new ChartView({ api, tomorrow, dataset: config.dataset, firstDay, unit });
   if (domain) calendar.onSelect((day) => void domain.showDay(day));
   const handle = window.jaoPage!;
   handle.dataset = config.dataset;

@@ -7,6 +7,7 @@ import {
   publishedEmptyKeysOf,
 } from '../../domain/datasets';
 import { DEFAULT_DATASET } from '../../domain/datasets/compat';
+import { patternList } from '../../domain/seriesKeys';
 import { code, generatedNotice, page, table } from './markdown';
 
 function datasetSection(declaration: DatasetDeclaration): string[] {
@@ -29,7 +30,15 @@ function datasetSection(declaration: DatasetDeclaration): string[] {
         ['title', declaration.title],
         ['JAO path', code(dataPathOf(declaration))],
         ['region / endpoint', code(`${declaration.region}/${declaration.endpoint}`)],
-        ['unit', declaration.unit],
+        [
+          'unit',
+          [
+            declaration.unit,
+            ...Object.entries(declaration.patternUnits ?? {}).map(
+              ([pattern, unit]) => `${unit} for ${code(pattern)}`,
+            ),
+          ].join('; '),
+        ],
         ['time zone of the delivery day', declaration.timeZone],
         ['resolution', resolutions],
         ['first day', `${declaration.firstDay} (${declaration.firstDayName})`],
@@ -38,8 +47,11 @@ function datasetSection(declaration: DatasetDeclaration): string[] {
           'rows',
           declaration.rowKind === 'keyedValues' ? 'keyed values: one value per key and MTU' : 'constraints',
         ],
-        ['keys', code(declaration.keyPattern)],
-        [declaration.keyPattern === 'hub_{HUB}' ? 'hubs' : 'zones', declaration.zones.map(code).join(', ')],
+        ['keys', patternList(declaration.keyPattern).map(code).join(', ')],
+        [
+          patternList(declaration.keyPattern).some((pattern) => pattern.endsWith('{HUB}')) ? 'hubs' : 'zones',
+          declaration.zones.length > 0 ? declaration.zones.map(code).join(', ') : 'none (the key names none)',
+        ],
         ...(declaration.addedZones ?? []).map((added): [string, string] => [
           `added from ${added.from}`,
           `${added.zones.map(code).join(', ')} (${added.reason})`,
@@ -57,6 +69,12 @@ function datasetSection(declaration: DatasetDeclaration): string[] {
         ],
         ['published-empty keys', emptyKeys.length > 0 ? emptyKeys.map(code).join(', ') : 'none'],
         ['published-empty meaning', declaration.publishedEmpty?.meaning],
+        ...(declaration.publishedNull
+          ? [['nulls', `published on purpose: ${declaration.publishedNull.meaning}`] as [string, string]]
+          : []),
+        ...(declaration.sparse
+          ? [['rows', `sparse: ${declaration.sparse.meaning}`] as [string, string]]
+          : []),
         ['publication window', `${declaration.publication.window} Europe/Amsterdam on D-1`],
         ['freshness deadline', `${declaration.publication.deadline} Europe/Amsterdam on D-1`],
         ['typical publication', declaration.publication.typical],
@@ -73,13 +91,14 @@ export function renderDataDictionary(): string {
     '# Data dictionary',
     '',
     'The datasets the pipeline knows, one declaration each (domain/datasets/), in declaration order. Delivery days',
-    `are Europe/Amsterdam dates, MTUs UTC instants, values MW. The default dataset is ${code(DEFAULT_DATASET)}.`,
+    `are Europe/Amsterdam dates, MTUs UTC instants, values in each dataset's unit. The default dataset is ${code(DEFAULT_DATASET)}.`,
     '',
     ...table(
-      ['id', 'JAO path', 'first day', 'resolution now', 'zones or hubs', 'published-empty keys'],
-      DECLARATIONS.map((declaration) => [
+      ['id', 'JAO path', 'unit', 'first day', 'resolution now', 'zones or hubs', 'published-empty keys'],
+      DECLARATIONS.map((declaration: DatasetDeclaration) => [
         `[${declaration.id}](#${declaration.id.toLowerCase()})`,
         code(dataPathOf(declaration)),
+        [declaration.unit, ...Object.values(declaration.patternUnits ?? {})].join(', '),
         declaration.firstDay,
         `${declaration.resolutions.at(-1)!.minutes} minutes`,
         allDeclaredZones(declaration).length,

@@ -1,9 +1,12 @@
-// The simulator's profile of every declared dataset: a dataset without one does not type-check.
+// The simulator's profile of every declared dataset: those with a real capture have their own (built from it, and
+// compared with it by the fidelity tests); every other keyed dataset is answered from its declaration alone
+// (declared.ts).
 import {
   DATASETS,
   type Dataset,
   declarationOf,
   isConstraintDataset,
+  KEYED_VALUE_DECLARATIONS,
   type KeyedValueDataset,
 } from '../../domain/datasets';
 import { type FlowBasedEndpoint, flowBasedEndpointNamed } from '../flowBased/endpoints';
@@ -12,6 +15,7 @@ import { coreMaxExchangesProfile } from './coreMaxExchanges';
 import { coreNetPosProfile } from './coreNetPos';
 import { coreScheduledExchangesProfile } from './coreScheduledExchanges';
 import { coreShadowAuctionATCProfile } from './coreShadowAuctionATC';
+import { declaredProfile } from './declared';
 import { nordicMaxBorderFlowProfile } from './nordicMaxBorderFlow';
 import { nordicMaxExchangesProfile } from './nordicMaxExchanges';
 import { type GeneratedProfile, isFlowBasedProfile, type SimulatorProfile } from './profile';
@@ -19,7 +23,8 @@ import { type GeneratedProfile, isFlowBasedProfile, type SimulatorProfile } from
 export type { FlowBasedProfile, GeneratedProfile, RowContext, SimulatorProfile } from './profile';
 export { isFlowBasedProfile } from './profile';
 
-export const PROFILES: { readonly [D in KeyedValueDataset]: SimulatorProfile } = {
+/** The profiles built from a real capture of the dataset (test/fixtures/jao/). */
+const CAPTURED_PROFILES: { readonly [dataset: string]: SimulatorProfile } = {
   maxExchanges: coreMaxExchangesProfile,
   nordicMaxExchanges: nordicMaxExchangesProfile,
   coreShadowAuctionATC: coreShadowAuctionATCProfile,
@@ -28,6 +33,18 @@ export const PROFILES: { readonly [D in KeyedValueDataset]: SimulatorProfile } =
   nordicMaxBorderFlow: nordicMaxBorderFlowProfile,
   coreNetPos: coreNetPosProfile,
 };
+
+export const PROFILES = Object.fromEntries(
+  KEYED_VALUE_DECLARATIONS.map((declaration) => [
+    declaration.id,
+    CAPTURED_PROFILES[declaration.id] ?? declaredProfile(declaration),
+  ]),
+) as { readonly [D in KeyedValueDataset]: SimulatorProfile };
+
+/** Whether the dataset's simulator profile is built from a real capture of it, not from its declaration alone. */
+export function hasCapturedProfile(dataset: KeyedValueDataset): boolean {
+  return CAPTURED_PROFILES[dataset] !== undefined;
+}
 
 /** The dataset's profile when the simulator writes its rows itself; null when a flow-based endpoint answers it. */
 export function generatedProfileOf(dataset: KeyedValueDataset): GeneratedProfile | null {

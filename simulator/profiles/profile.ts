@@ -4,7 +4,7 @@
 import type { Dataset, DeliveryDay } from '../../domain/types';
 import type { FlowBasedState } from '../flowBased/dayState';
 import type { FlowBasedEndpoint } from '../flowBased/endpoints';
-import type { KeySet, RowFormat } from '../values';
+import type { Gaps, KeySet, RowFormat } from '../values';
 
 export interface RowContext {
   day: DeliveryDay;
@@ -29,6 +29,8 @@ export interface GeneratedProfile extends ProfileBase {
   maxWindowDays?: number;
   /** `indented`: the answer written with two-space indentation (atc), instead of compact (the rest). */
   layout?: 'compact' | 'indented';
+  /** MTUs without a row (a sparse dataset). */
+  rowGaps?: Gaps;
 }
 
 /**

@@ -2,17 +2,34 @@
 // captured for, read by the declaration and simulator fidelity tests, and the shape of each row's fields.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KeyedValueDataset } from '../../domain/datasets';
-import type { UtcWindow } from '../../domain/types';
+import { dayWindow } from '../../domain/calendar';
+import { dataPathOf, KEYED_VALUE_DECLARATIONS, type KeyedValueDataset } from '../../domain/datasets';
+import type { DeliveryDay, UtcWindow } from '../../domain/types';
+
+/**
+ * `captured`: a real JAO answer, verbatim; `reconstructed`: real values rebuilt into JAO's row from a client's
+ * workspace (test/fixtures/jao/more/*.source.txt); `built`: written from the declaration and the facts of
+ * test/fixtures/jao/more/README.md, values synthetic (the simulator's answer to the declaration).
+ */
+export type CaptureKind = 'captured' | 'reconstructed' | 'built';
 
 export interface Capture {
   file: string;
   /** The request's data path. */
   path: string;
   window: UtcWindow;
+  kind: CaptureKind;
 }
 
-export const CAPTURES: { readonly [D in KeyedValueDataset]: Capture } = {
+/** The day of the fixtures of test/fixtures/jao/more/: real values where they exist, one built day for the rest. */
+const RECONSTRUCTED_DAYS: { readonly [dataset: string]: DeliveryDay } = {
+  coreActiveLtaConstraint: '2025-01-02',
+  coreD2CF: '2025-01-02',
+};
+export const BUILT_DAY: DeliveryDay = '2026-05-05';
+
+/** The real captures of the datasets the project kept first (test/fixtures/jao/README.md). */
+const REAL_CAPTURES: { readonly [dataset: string]: Omit<Capture, 'kind'> } = {
   maxExchanges: {
     file: 'core_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.compact.json',
     path: '/core/api/data/maxExchanges',
@@ -50,6 +67,30 @@ export const CAPTURES: { readonly [D in KeyedValueDataset]: Capture } = {
     window: { from: '2026-08-09T00:00:00.000Z', to: '2026-08-09T00:15:00.000Z' },
   },
 };
+
+export const CAPTURES = Object.fromEntries(
+  KEYED_VALUE_DECLARATIONS.map((declaration): [string, Capture] => {
+    const real = REAL_CAPTURES[declaration.id];
+    if (real) return [declaration.id, { ...real, kind: 'captured' }];
+    const reconstructed = RECONSTRUCTED_DAYS[declaration.id];
+    const day = reconstructed ?? BUILT_DAY;
+    const kind = reconstructed ? 'reconstructed' : 'built';
+    return [
+      declaration.id,
+      {
+        file: `more/${declaration.region}_${declaration.endpoint}_${day}.${kind}.json`,
+        path: dataPathOf(declaration),
+        window: dayWindow(day),
+        kind,
+      },
+    ];
+  }),
+) as { readonly [D in KeyedValueDataset]: Capture };
+
+/** The datasets whose fixture is a real JAO answer, verbatim: the simulator's profile of each is built from it. */
+export const VERBATIM_CAPTURES = KEYED_VALUE_DECLARATIONS.filter(
+  (declaration) => CAPTURES[declaration.id].kind === 'captured',
+);
 
 export function captureText(dataset: KeyedValueDataset): string {
   return readFileSync(join(__dirname, '..', 'fixtures', 'jao', CAPTURES[dataset].file), 'utf8');

@@ -6,13 +6,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRawResponse } from '../../db/rawResponse';
-import { dayWindow } from '../../domain/calendar';
+import { dayOfInstant, dayWindow } from '../../domain/calendar';
 import {
   declarationOf,
   KEYED_VALUE_DECLARATIONS,
   type KeyedValueDataset,
   publishedEmptyKeysOf,
 } from '../../domain/datasets';
+import { keyReaderOf } from '../../domain/seriesKeys';
 import type { DeliveryDay } from '../../domain/types';
 import { CAPTURES, captureText } from '../helpers/captures';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
@@ -20,8 +21,9 @@ import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline
 /**
  * The capture's one whole Europe/Amsterdam delivery day (the first, for the three-day shadowAuctionATC one); null
  * where the capture holds no whole day (netPos: one quarter-hour, validated alone in test/unit/coreNetPos.test.ts).
+ * The fixtures of test/fixtures/jao/more/ are one delivery day each (their window).
  */
-const CAPTURED_DAY: { readonly [D in KeyedValueDataset]: DeliveryDay | null } = {
+const REAL_CAPTURED_DAY: { readonly [dataset: string]: DeliveryDay | null } = {
   maxExchanges: '2026-04-21',
   nordicMaxExchanges: '2026-04-21',
   coreShadowAuctionATC: '2025-10-02',
@@ -30,14 +32,24 @@ const CAPTURED_DAY: { readonly [D in KeyedValueDataset]: DeliveryDay | null } = 
   nordicMaxBorderFlow: '2026-04-21',
   coreNetPos: null,
 };
+const CAPTURED_DAY = Object.fromEntries(
+  KEYED_VALUE_DECLARATIONS.map((declaration) => {
+    const real = REAL_CAPTURED_DAY[declaration.id];
+    return [
+      declaration.id,
+      real !== undefined ? real : dayOfInstant(new Date(CAPTURES[declaration.id].window.from)),
+    ];
+  }),
+) as { readonly [D in KeyedValueDataset]: DeliveryDay | null };
 const WHOLE_DAY_CAPTURES = KEYED_VALUE_DECLARATIONS.filter(
   (declaration) => CAPTURED_DAY[declaration.id] !== null,
 );
 
 type CaptureRow = Record<string, unknown> & { dateTimeUtc: string };
 
-/** The capture's published values of the day: `border|mtu` → MW (nulls are no values). */
+/** The capture's published values of the day: `border|mtu` → value (nulls are no values; `border`: the views' column). */
 function capturedValues(dataset: KeyedValueDataset, day: DeliveryDay): Map<string, number> {
+  const keys = keyReaderOf(declarationOf(dataset).keyPattern);
   const window = dayWindow(day);
   const fromMs = Date.parse(window.from);
   const toMs = Date.parse(window.to);
@@ -46,8 +58,8 @@ function capturedValues(dataset: KeyedValueDataset, day: DeliveryDay): Map<strin
     const mtuMs = Date.parse(row.dateTimeUtc);
     if (mtuMs < fromMs || mtuMs >= toMs) continue;
     for (const [field, value] of Object.entries(row)) {
-      if (!field.startsWith('border_') || value === null) continue;
-      values.set(`${field.slice('border_'.length)}|${new Date(mtuMs).toISOString()}`, value as number);
+      if (!keys.isKey(field) || value === null) continue;
+      values.set(`${field.replace(/^border_/, '')}|${new Date(mtuMs).toISOString()}`, value as number);
     }
   }
   return values;

@@ -34,6 +34,7 @@ const LATER_MIGRATIONS = [
   '022_raw_body_lz4',
   '023_constraint_catalogue_times',
   '024_compressed_answer_objects',
+  '025_keyed_families',
 ];
 
 let db: TestDatabase;

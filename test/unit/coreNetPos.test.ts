@@ -110,8 +110,16 @@ describe('the coreNetPos declaration', () => {
     expect(allDeclaredZones(netPos)).toHaveLength(23);
   });
 
-  it('every other dataset stays non-negative border keys', () => {
-    for (const declaration of KEYED_VALUE_DECLARATIONS.filter((each) => each.id !== 'coreNetPos'))
+  it('every other dataset kept before the key grammar stays non-negative border keys', () => {
+    const before = [
+      'maxExchanges',
+      'nordicMaxExchanges',
+      'coreShadowAuctionATC',
+      'coreScheduledExchanges',
+      'coreAtc',
+      'nordicMaxBorderFlow',
+    ];
+    for (const declaration of KEYED_VALUE_DECLARATIONS.filter((each) => before.includes(each.id)))
       expect([declaration.id, declaration.keyPattern, declaration.valueSign]).toEqual([
         declaration.id,
         'border_{FROM}_{TO}',

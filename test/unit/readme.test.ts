@@ -6,6 +6,36 @@ import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../domain/datasets';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** `ten`, `thirty`, `thirty-two`: a count from 0 to 99 as the README writes it. */
+function numberInWords(count: number): string {
+  const ones = [
+    'zero',
+    'one',
+    'two',
+    'three',
+    'four',
+    'five',
+    'six',
+    'seven',
+    'eight',
+    'nine',
+    'ten',
+    'eleven',
+    'twelve',
+    'thirteen',
+    'fourteen',
+    'fifteen',
+    'sixteen',
+    'seventeen',
+    'eighteen',
+    'nineteen',
+  ];
+  const tens = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+  if (count < 20) return ones[count]!;
+  const unit = count % 10;
+  return unit === 0 ? tens[Math.floor(count / 10)]! : `${tens[Math.floor(count / 10)]}-${ones[unit]}`;
+}
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 describe('README.md', () => {
@@ -20,8 +50,7 @@ describe('README.md', () => {
   it('names every declared dataset, and counts them right', () => {
     const intro = README.slice(0, README.indexOf('\n\n', README.indexOf('It keeps')));
     for (const id of DATASETS) expect(intro).toContain(`\`${id}\``);
-    const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-    expect(intro).toContain(`It keeps ${words[DATASETS.length]} datasets`);
+    expect(intro).toContain(`It keeps ${numberInWords(DATASETS.length)} datasets`);
   });
 
   it('stays a front door: at most 150 lines', () => {

@@ -1,0 +1,33 @@
+// Core allocation constraints (`allocationConstraint`, SHAPES §4.4): per zone and MTU the limits a TSO puts on its
+// zone's export (`limitUp_{ZONE}`) and import (`limitDown_{ZONE}`) outside the flow-based domain; null where none.
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import type { DatasetDeclaration } from './declaration';
+
+export const coreAllocationConstraint = {
+  ...CORE_DAY_AHEAD,
+  id: 'coreAllocationConstraint',
+  endpoint: 'allocationConstraint',
+  title: 'JAO Core allocation constraints: export and import limits, MW per zone and MTU',
+  description:
+    'Core day-ahead: the allocation constraints on a zone’s net position, limitUp_{ZONE} (export, jao-py renames it ' +
+    '{ZONE}_export) and limitDown_{ZONE} (import), MW (K: JAOPuTo R/JAOPuTo_Core_allocationconstraints.R, jao-py ' +
+    'jao.py). jao-py’s test reads one hour of 2025-03-23 as 4 columns [None, 0, None, 11987] (K): two zones, with ' +
+    'nulls. Which zones is not established (U): PL and HU are assumed (I). The fixture is built, not captured.',
+  firstDaySource: CORE_FIRST_DAY_SOURCE,
+  // Hourly in 2025-03 (K: jao-py test); four rows for the hour 2026-01-01T00Z (K: grid-conductor); the switch is
+  // assumed at the day-ahead market's 15-minute MTU, 2025-10-01 (I).
+  resolutions: [
+    { from: '2022-06-09', minutes: 60 },
+    { from: '2025-10-01', minutes: 15 },
+  ],
+  keyPattern: ['limitUp_{HUB}', 'limitDown_{HUB}'],
+  zones: ['PL', 'HU'],
+  valueSign: 'nonNegative',
+  publication: {
+    window: '08:00-11:00',
+    deadline: '12:00',
+    typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
+  },
+  unit: 'MW',
+  publishedNull: { meaning: 'no limit is set for the zone in that MTU (jao-py’s test reads nulls there), I' },
+} as const satisfies DatasetDeclaration;

@@ -1,0 +1,28 @@
+// Core bilateral exchange restrictions (`bexRestrictions`, SHAPES §3.3): per hour and ordered pair of Core zones.
+import { CORE_ZONES } from '../borders';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import type { DatasetDeclaration } from './declaration';
+
+export const coreBexRestrictions = {
+  ...CORE_DAY_AHEAD,
+  id: 'coreBexRestrictions',
+  endpoint: 'bexRestrictions',
+  title: 'JAO Core bilateral exchange restrictions, MW per border and hour',
+  description:
+    'Core day-ahead: the restrictions on bilateral exchanges between Core zones, per hour. Row: id, dateTimeUtc, ' +
+    'then border_{FROM}_{TO} with 2-letter zones (K: JAOPuTo R/JAOPuTo_Core_bexrestrictions.R). Values in MW (I); ' +
+    'the key set is not established (U): every ordered pair of the twelve Core zones is assumed (I). The fixture ' +
+    'is built from these facts, not captured.',
+  firstDaySource: CORE_FIRST_DAY_SOURCE,
+  // One row for the hour 2026-01-01T00Z (grid-conductor's validation counts, K): hourly after 2025-10-01 too.
+  resolutions: [{ from: '2022-06-09', minutes: 60 }],
+  keyPattern: 'border_{FROM}_{TO}',
+  zones: CORE_ZONES,
+  valueSign: 'nonNegative',
+  publication: {
+    window: '08:00-11:00',
+    deadline: '12:00',
+    typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
+  },
+  unit: 'MW',
+} as const satisfies DatasetDeclaration;

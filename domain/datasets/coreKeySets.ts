@@ -1,0 +1,43 @@
+// Key sets several Core declarations share (domain/datasets/): what is real and what is assumed is said per set.
+import { CORE_ZONES } from '../borders';
+
+/**
+ * The 38 ordered Core border pairs of the real activeLtaConstraint values of January 2025 (test/fixtures/jao/more/
+ * core_activeLtaConstraint_2025-01-02.reconstructed.json), in its order: Core's internal borders, ALEGrO as BE_ALBE
+ * (no BE_DE). Known (K) for activeLtaConstraint; assumed (I) for lta and ltn, whose 38 pairs no public source names
+ * (shadowAuctionATC's 38 have BE_DE instead).
+ */
+// biome-ignore format: a table of pairs
+export const CORE_LTA_PAIRS = [
+  'AT_CZ', 'AT_HU', 'AT_SI', 'CZ_AT', 'CZ_DE', 'CZ_PL', 'CZ_SK', 'DE_BE', 'DE_CZ', 'DE_PL', 'HR_HU', 'HR_SI',
+  'HU_AT', 'HU_HR', 'HU_RO', 'HU_SI', 'HU_SK', 'PL_CZ', 'PL_DE', 'PL_SK', 'RO_HU', 'SI_AT', 'SI_HR', 'SI_HU',
+  'SK_CZ', 'SK_HU', 'SK_PL', 'AT_DE', 'BE_NL', 'BE_FR', 'DE_AT', 'BE_ALBE', 'DE_FR', 'DE_NL', 'FR_BE', 'FR_DE',
+  'NL_BE', 'NL_DE',
+] as const;
+
+/** The zones the pairs name: the twelve Core zones and ALEGrO's virtual hub on the Belgian side. */
+export const CORE_LTA_ZONES = [...CORE_ZONES, 'ALBE'] as const;
+
+/** `{prefix}{FROM}_{TO}` for each pair. */
+export function pairKeys(prefix: string, pairs: readonly string[]): string[] {
+  return pairs.map((pair) => `${prefix}${pair}`);
+}
+
+/** The Core day-ahead facts most Core declarations share: its calendar, its go-live and its source. */
+export const CORE_DAY_AHEAD = {
+  region: 'core',
+  timeZone: 'Europe/Amsterdam',
+  firstDay: '2022-06-09',
+  firstDayName: 'Core flow-based go-live',
+  rowKind: 'keyedValues',
+  extraRowFields: [],
+  envelopeFields: [],
+} as const;
+
+/**
+ * Where a Core day-ahead publication's first day comes from: Core flow-based go-live (delivery day 2022-06-09, jao-py
+ * README); the per-endpoint start is not established by any public source (I).
+ */
+export const CORE_FIRST_DAY_SOURCE =
+  'Core day-ahead flow-based go-live, delivery day 2022-06-09 (jao-py README); that this endpoint starts on it is ' +
+  'assumed (I): no public source gives its own first day.';

@@ -1,0 +1,68 @@
+// Core long-term allocations (`lta`) and nominations (`ltn`): per hour and border, the capacity allocated in the
+// long-term auctions and the part of it nominated, both taken into the day-ahead flow-based domain. One declaration
+// factory, as the two share their shape (SHAPES §3.1–3.2).
+import {
+  CORE_DAY_AHEAD,
+  CORE_FIRST_DAY_SOURCE,
+  CORE_LTA_PAIRS,
+  CORE_LTA_ZONES,
+  pairKeys,
+} from './coreKeySets';
+import type { DatasetDeclaration } from './declaration';
+
+interface LongTerm<Id extends string, Endpoint extends string> {
+  id: Id;
+  endpoint: Endpoint;
+  title: string;
+  what: string;
+  source: string;
+}
+
+function longTerm<Id extends string, Endpoint extends string>({
+  id,
+  endpoint,
+  title,
+  what,
+  source,
+}: LongTerm<Id, Endpoint>) {
+  return {
+    ...CORE_DAY_AHEAD,
+    id,
+    endpoint,
+    title,
+    description:
+      `${what} Row: id, dateTimeUtc, then border_{FROM}_{TO} in MW (K: ${source}). Which 38 pairs JAO publishes is ` +
+      'not established (U); the declared keys are the 38 of the real activeLtaConstraint values (I). The fixture ' +
+      'is built from these facts, not captured.',
+    firstDaySource: CORE_FIRST_DAY_SOURCE,
+    // Hourly, also after the day-ahead market's 15-minute MTU (2025-10-01): jao-py's test_range_2 gets 49 rows for
+    // 2025-10-25..27 (K).
+    resolutions: [{ from: '2022-06-09', minutes: 60 }],
+    keyPattern: 'border_{FROM}_{TO}',
+    zones: CORE_LTA_ZONES,
+    keys: pairKeys('border_', CORE_LTA_PAIRS),
+    valueSign: 'nonNegative',
+    publication: {
+      window: '08:00-11:00',
+      deadline: '12:00',
+      typical: 'D-1 morning, with the day-ahead flow-based inputs, assumed (I)',
+    },
+    unit: 'MW',
+  } as const satisfies DatasetDeclaration;
+}
+
+export const coreLta = longTerm({
+  id: 'coreLta',
+  endpoint: 'lta',
+  title: 'JAO Core long-term allocations (LTA), MW per border and hour',
+  what: 'Core day-ahead: the long-term transmission rights allocated per border and hour.',
+  source: 'JAOPuTo R/JAOPuTo_Core_lta.R; jao-py test_core_flowbased.py asserts 38 columns for one MTU',
+});
+
+export const coreLtn = longTerm({
+  id: 'coreLtn',
+  endpoint: 'ltn',
+  title: 'JAO Core long-term nominations (LTN), MW per border and hour',
+  what: 'Core day-ahead: the long-term rights nominated per border and hour.',
+  source: 'JAOPuTo R/JAOPuTo_Core_ltn.R',
+});

@@ -1,0 +1,27 @@
+// Core reference net positions (`referenceNetPosition`, SHAPES §4.2): the global net position of the zones outside
+// Core that the Core domain is computed with. Keys `globalNetPosition_{ZONE}`.
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import type { DatasetDeclaration } from './declaration';
+
+export const coreReferenceNetPosition = {
+  ...CORE_DAY_AHEAD,
+  id: 'coreReferenceNetPosition',
+  endpoint: 'referenceNetPosition',
+  title: 'JAO Core reference net positions of the zones outside Core, MW per zone and hour, signed',
+  description:
+    'Core day-ahead: the reference (global) net position assumed for each zone outside Core, per hour. Keys ' +
+    'globalNetPosition_{ZONE} (K for the prefix: JAOPuTo R/JAOPuTo_Core_refnetpos.R); the fourteen zones are from ' +
+    'JAOPuTo’s earlier mapping list, each one inferred (I). The fixture is built from these facts, not captured.',
+  firstDaySource: CORE_FIRST_DAY_SOURCE,
+  // Resolution not established (U): hourly assumed, as the day-ahead inputs (I).
+  resolutions: [{ from: '2022-06-09', minutes: 60 }],
+  keyPattern: 'globalNetPosition_{HUB}',
+  zones: ['AL', 'BA', 'BG', 'CH', 'DK1', 'ES', 'GR', 'IT', 'ME', 'MK', 'PT', 'RS', 'TR', 'UA'],
+  valueSign: 'signed',
+  publication: {
+    window: '08:00-11:00',
+    deadline: '12:00',
+    typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
+  },
+  unit: 'MW',
+} as const satisfies DatasetDeclaration;

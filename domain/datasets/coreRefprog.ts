@@ -1,0 +1,29 @@
+// Core reference programs (`refprog`, SHAPES §3.5): the reference exchange programme per border and hour.
+import { CORE_ZONES } from '../borders';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import type { DatasetDeclaration } from './declaration';
+
+export const coreRefprog = {
+  ...CORE_DAY_AHEAD,
+  id: 'coreRefprog',
+  endpoint: 'refprog',
+  title: 'JAO Core reference programs, MW per border and hour',
+  description:
+    'Core day-ahead: the reference programmes (exchange schedules the flow-based domain is referenced to) per ' +
+    'border and hour. Row: id, dateTimeUtc, then border_{FROM}_{TO} (K: JAOPuTo R/JAOPuTo_Core_refprog.R). jao-py ' +
+    'counts 90 columns on 2025-03-23, 88 before Ukraine and Moldova were split (K): zones outside Core are keys, and ' +
+    'after AHC virtual hubs may be (I). The declared keys are the Core pairs (I); the others arrive as new series. ' +
+    'Signed is assumed (a programme may be published as a net value). The fixture is built, not captured.',
+  firstDaySource: CORE_FIRST_DAY_SOURCE,
+  // Hourly on 2025-03-23 (K); after 2025-10-01 not established, hourly assumed (I).
+  resolutions: [{ from: '2022-06-09', minutes: 60 }],
+  keyPattern: 'border_{FROM}_{TO}',
+  zones: CORE_ZONES,
+  valueSign: 'signed',
+  publication: {
+    window: '08:00-11:00',
+    deadline: '12:00',
+    typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
+  },
+  unit: 'MW',
+} as const satisfies DatasetDeclaration;

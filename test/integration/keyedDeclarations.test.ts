@@ -1,0 +1,104 @@
+// Every keyed-values declaration end to end against the simulator, table-driven: a delivery day is stored complete,
+// value for value what the simulator published (its keys from the declaration's key grammar, its units, sparse rows
+// and nulls included), and a revision of the day is stored as revision 2 with the first version kept as history.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayWindow } from '../../domain/calendar';
+import {
+  declaredResolutionOn,
+  KEYED_VALUE_DECLARATIONS,
+  type KeyedValueDataset,
+  unitOfKey,
+} from '../../domain/datasets';
+import type { DeliveryDay } from '../../domain/types';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+
+const DAY: DeliveryDay = '2026-05-05';
+
+describe('keyed declarations through the pipeline', () => {
+  let h: PipelineHarness;
+
+  beforeAll(async () => {
+    h = await createPipelineHarness('keyed');
+    await h.startWorkers();
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** What the simulator publishes for the day: `border|mtu` → value (the views' border column), nulls left out. */
+  function published(dataset: KeyedValueDataset, keys: readonly string[]): Map<string, number> {
+    const declaration = KEYED_VALUE_DECLARATIONS.find((each) => each.id === dataset)!;
+    const stepMs = declaredResolutionOn(declaration, DAY) * 60_000;
+    const { from, to } = dayWindow(DAY);
+    const values = new Map<string, number>();
+    for (let mtuMs = Date.parse(from); mtuMs < Date.parse(to); mtuMs += stepMs) {
+      const mtu = new Date(mtuMs).toISOString();
+      for (const key of keys) {
+        const value = h.simulator.publishedValue(DAY, key, mtu, dataset);
+        if (value !== null) values.set(`${key.replace(/^border_/, '')}|${mtu}`, value);
+      }
+    }
+    return values;
+  }
+
+  async function stored(dataset: KeyedValueDataset) {
+    const rows = await h.db.pool.query<{
+      key: string;
+      border: string;
+      mtu: Date;
+      value_mw: number;
+      revision: number;
+      unit: string;
+    }>(
+      `SELECT b.key, v.border, v.mtu, v.value_mw, v.revision, b.unit
+         FROM jao.dataset_values v JOIN jao.dataset_borders b USING (dataset, border)
+        WHERE v.dataset = $1 AND v.delivery_day = $2::date`,
+      [dataset, DAY],
+    );
+    return rows.rows;
+  }
+
+  it('stores a day of every keyed dataset complete, value for value, in each key’s unit; a revision as revision 2', async () => {
+    const first = await Promise.all(
+      KEYED_VALUE_DECLARATIONS.map((declaration) => h.runDay(DAY, declaration.id)),
+    );
+    const keysOf = new Map<KeyedValueDataset, string[]>();
+    for (const [i, declaration] of KEYED_VALUE_DECLARATIONS.entries()) {
+      expect([declaration.id, first[i]!.status, first[i]!.revision]).toEqual([declaration.id, 'complete', 1]);
+      const rows = await stored(declaration.id);
+      const keys = [...new Set(rows.map((row) => row.key))];
+      keysOf.set(declaration.id, keys);
+      const storedValues = new Map(
+        rows.map((row) => [`${row.border}|${row.mtu.toISOString()}`, Number(row.value_mw)]),
+      );
+      const expected = published(declaration.id, keys);
+      expect([declaration.id, storedValues.size]).toEqual([declaration.id, expected.size]);
+      expect(storedValues).toEqual(expected);
+      for (const row of rows) expect([row.key, row.unit]).toEqual([row.key, unitOfKey(declaration, row.key)]);
+    }
+
+    for (const declaration of KEYED_VALUE_DECLARATIONS) h.simulator.reviseDay(DAY, declaration.id);
+    const second = await Promise.all(
+      KEYED_VALUE_DECLARATIONS.map((declaration) => h.runDay(DAY, declaration.id)),
+    );
+    for (const [i, declaration] of KEYED_VALUE_DECLARATIONS.entries()) {
+      expect([declaration.id, second[i]!.status, second[i]!.revision]).toEqual([
+        declaration.id,
+        'complete',
+        2,
+      ]);
+      const rows = await stored(declaration.id);
+      const storedValues = new Map(
+        rows.map((row) => [`${row.border}|${row.mtu.toISOString()}`, Number(row.value_mw)]),
+      );
+      expect(storedValues).toEqual(published(declaration.id, keysOf.get(declaration.id)!));
+      const history = await h.db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jao.dataset_values_history
+          WHERE dataset = $1 AND delivery_day = $2::date AND revision = 1`,
+        [declaration.id, DAY],
+      );
+      expect([declaration.id, history.rows[0]!.n > 0]).toEqual([declaration.id, true]);
+    }
+  });
+});
