@@ -182,8 +182,23 @@ function logTail(file: string, lines = 8): string {
   }
 }
 
+/** Root runs the server as postgres, which must reach the binaries and the data directory through every folder above. */
+function checkReach(binaries: EmbeddedBinaries, dataDir: string, as: RunAs): void {
+  const version = spawnSync(binaries.postgres, ['--version'], { ...as, encoding: 'utf8' });
+  if (version.status !== 0) {
+    throw new EmbeddedPostgresError(
+      `the system user postgres cannot run ${binaries.postgres} (${(version.stderr || version.error?.message || '').trim()}): a folder above it is closed to other users; open it (chmod o+x) or run as another user than root`,
+    );
+  }
+  const reach = spawnSync('sh', ['-c', 'cd "$1"', 'sh', dirname(dataDir)], { ...as, encoding: 'utf8' });
+  if (reach.status !== 0) {
+    throw new EmbeddedPostgresError(
+      `the system user postgres cannot reach ${dirname(dataDir)}: a folder of that path is closed to other users; open it (chmod o+x) or run as another user than root`,
+    );
+  }
+}
+
 function initialise(binaries: EmbeddedBinaries, dataDir: string, as: RunAs | undefined): void {
-  mkdirSync(dirname(dataDir), { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (as) chownTree(dataDir, as);
   // UTF-8 with the builtin provider: the same text rules on every OS, no dependence on the machine's locales.
@@ -239,6 +254,8 @@ export async function startEmbeddedPostgres(
     }
   }
   const as = runAs(log);
+  mkdirSync(dirname(dataDir), { recursive: true });
+  if (as) checkReach(binaries, dataDir, as);
   await clearLeftover(dataDir, log);
   const created = !existsSync(versionFile);
   if (created) initialise(binaries, dataDir, as);

@@ -2,7 +2,7 @@
 // server, both torn down at the end. This is `npm test`'s (promtool, versitygw, pandas); globalSetupE2e.ts is
 // `npm run test:e2e`'s (Chromium).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -107,6 +107,8 @@ export async function setupTestRun(project: TestProject, tools: TestTool[]): Pro
   // Where DATABASE_URL is unset and nothing answers at its default, an embedded PostgreSQL of the run's own, in a
   // directory of its own that the teardown removes (devstack/localDatabase.ts); the machine's server otherwise.
   const embeddedDir = mkdtempSync(join(tmpdir(), 'jao-test-postgres-'));
+  // Run as root, the server is the system user postgres's, which must reach its data directory.
+  chmodSync(embeddedDir, 0o755);
   const database = await ensureLocalDatabase({
     env: process.env,
     embeddedDataDir: join(embeddedDir, 'postgres'),

@@ -17,6 +17,8 @@ export const E2E_FILES = [
   'test/integration/hostileSource.test.ts',
   'test/integration/fleetRateLimit.test.ts',
   'test/integration/workerTemporalMetrics.test.ts',
+  // The embedded PostgreSQL started, stopped and started again as a process of its own (devstack/embeddedPostgres.ts).
+  'test/integration/embeddedPostgres.test.ts',
   // A `jao backfill --wait` process that outlives a Temporal outage longer than the client's retries (25 s).
   'test/integration/backfillWait.test.ts',
 ];
