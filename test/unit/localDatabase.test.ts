@@ -5,7 +5,7 @@ import { type DatabaseSituation, planDatabase } from '../../devstack/localDataba
 const nothing: DatabaseSituation = {
   configuredUrl: undefined,
   answers: false,
-  machineCluster: false,
+  machineCluster: 'none',
   embeddedInstalled: true,
 };
 
@@ -15,7 +15,7 @@ describe('which PostgreSQL `jao start` and `npm test` use', () => {
     expect(
       planDatabase({ ...nothing, answers: true, configuredUrl: 'postgres://jao@db.example:5432/jao' }),
     ).toEqual({ kind: 'use' });
-    expect(planDatabase({ ...nothing, answers: true, machineCluster: true })).toEqual({ kind: 'use' });
+    expect(planDatabase({ ...nothing, answers: true, machineCluster: 'down' })).toEqual({ kind: 'use' });
   });
 
   it('is embedded where DATABASE_URL is unset, nothing answers at the default and the machine has no cluster', () => {
@@ -24,7 +24,11 @@ describe('which PostgreSQL `jao start` and `npm test` use', () => {
   });
 
   it("is the machine's own cluster, started, where it has one (a Debian cluster that is down)", () => {
-    expect(planDatabase({ ...nothing, machineCluster: true })).toEqual({ kind: 'machine-cluster' });
+    expect(planDatabase({ ...nothing, machineCluster: 'down' })).toEqual({ kind: 'machine-cluster' });
+  });
+
+  it('is embedded where the machine’s cluster runs but does not answer here (another address, a network namespace)', () => {
+    expect(planDatabase({ ...nothing, machineCluster: 'running' })).toEqual({ kind: 'embedded' });
   });
 
   it('never replaces a server DATABASE_URL names: a local one is started as before, a remote one is the user’s', () => {
