@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { recordSpawn } from '../helpers/spawnLog';
+import { recordSpawn } from '../helpers/spawnLog.mts';
 
 const ROOT = join(__dirname, '..', '..');
 const checkNode = createRequire(import.meta.url)(join(ROOT, 'bin', 'check-node.js')) as {

@@ -1,5 +1,5 @@
 // Which test files run in which tier (docs/development.md#test-tiers). `npm test` runs every test file but these;
-// `npm run test:e2e` (vitest.e2e.config.ts) runs these: what needs whole processes or a browser.
+// `npm run test:e2e` (vitest.e2e.config.mts) runs these: what needs whole processes or a browser.
 export const E2E_FILES = [
   // The status page and the Web UI in Chromium.
   'test/browser/**/*.test.ts',
