@@ -14,8 +14,8 @@ import { createPool } from '../db/pool';
 export type SchemaEngine = 'postgresql' | 'timescaledb';
 
 /**
- * The PostgreSQL major the committed dumps are of: the oldest supported. pg_dump's text is its major's (PostgreSQL
- * 18's names every NOT NULL constraint, for one), so a dump is compared on a server of its own major only; the other
+ * The PostgreSQL major the committed dumps are of: the oldest supported. pg_dump's text is its major's (each major's
+ * pg_dump writes some objects and settings its own way), so a dump is compared on a server of its own major only; the other
  * majors run the same migrations in the rest of the suite (docs/development.md, "The schema dump").
  */
 export const SCHEMA_DUMP_MAJOR = 15;
