@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EmbeddedBinaries,
@@ -12,6 +12,7 @@ import {
   findEmbeddedBinaries,
   startEmbeddedPostgres,
 } from '../../devstack/embeddedPostgres';
+import { testClient } from '../helpers/connections';
 
 function serversOf(dataDir: string): string[] {
   try {
@@ -24,7 +25,7 @@ function serversOf(dataDir: string): string[] {
 }
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = testClient({ connectionString: url });
   await client.connect();
   try {
     return (await client.query<T>(sql)).rows;
