@@ -12,7 +12,10 @@ function nodeVersionProblem(version) {
   const [major, minor] = String(version).replace(/^v/, '').split('.').map(Number);
   const [minMajor, minMinor] = MINIMUM_NODE.split('.').map(Number);
   if (major > minMajor || (major === minMajor && minor >= minMinor)) return null;
-  return `jao: Node.js ${version} is too old; install ${RECOMMENDED_NODE} (jao-scraper needs ${MINIMUM_NODE} or later)`;
+  return (
+    `jao: Node.js ${version} is too old; install ${RECOMMENDED_NODE} (jao-scraper needs ${MINIMUM_NODE} or later): ` +
+    `scripts/ensure-node.sh installs it from the npm registry, then export PATH="$(scripts/ensure-node.sh):$PATH"`
+  );
 }
 
 /** Prints the line and exits 1 on a Node.js that is too old. */

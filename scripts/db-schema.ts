@@ -5,12 +5,24 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { REPO_ROOT } from '../common/buildInfo';
-import { dumpFreshSchema, renderSchemaFile, SCHEMA_FILES } from './schemaDump';
+import {
+  dumpFreshSchema,
+  renderSchemaFile,
+  SCHEMA_DUMP_MAJOR,
+  SCHEMA_FILES,
+  serverMajor,
+} from './schemaDump';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const major = await serverMajor(serverUrl);
+  if (major !== SCHEMA_DUMP_MAJOR) {
+    throw new Error(
+      `the committed dumps are PostgreSQL ${SCHEMA_DUMP_MAJOR}'s and this server is PostgreSQL ${major}: run it with DATABASE_URL at a PostgreSQL ${SCHEMA_DUMP_MAJOR} server (scripts/schemaDump.ts, SCHEMA_DUMP_MAJOR)`,
+    );
+  }
   const scratch = `jao_schema_${randomBytes(4).toString('hex')}`;
   const dump = await dumpFreshSchema(serverUrl, scratch);
   const file = SCHEMA_FILES[dump.facts.engine];

@@ -13,6 +13,13 @@ import { createPool } from '../db/pool';
 
 export type SchemaEngine = 'postgresql' | 'timescaledb';
 
+/**
+ * The PostgreSQL major the committed dumps are of: the oldest supported. pg_dump's text is its major's (each major's
+ * pg_dump writes some objects and settings its own way), so a dump is compared on a server of its own major only; the other
+ * majors run the same migrations in the rest of the suite (docs/development.md, "The schema dump").
+ */
+export const SCHEMA_DUMP_MAJOR = 15;
+
 /** The committed dump of each engine. */
 export const SCHEMA_FILES: Record<SchemaEngine, string> = {
   postgresql: join(REPO_ROOT, 'db', 'schema.sql'),
@@ -150,6 +157,16 @@ function urlOf(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** The major version of the server at `serverUrl`. */
+export async function serverMajor(serverUrl: string): Promise<number> {
+  return onServer(serverUrl, async (client) => {
+    const { rows } = await client.query<{ major: number }>(
+      `SELECT current_setting('server_version_num')::int / 10000 AS major`,
+    );
+    return rows[0]!.major;
+  });
 }
 
 /**

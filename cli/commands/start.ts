@@ -1,7 +1,6 @@
 // `jao start`: the whole local stack in one process tree — Temporal dev server with its Web UI, the database
 // and its migrations, the worker, the schedule, the initial backfill, and with --simulate the JAO simulator.
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { apiSettings } from '../../api/config';
 import { type RunningApi, startApi } from '../../api/server';
 import { type Config, secretsOf } from '../../common/config';
@@ -12,6 +11,8 @@ import { type DatabaseIdentity, describeDatabase, readDatabaseIdentity } from '.
 import { createPool } from '../../db/pool';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { devServerStateFor } from '../../devstack/devServerState';
+import { type EmbeddedPostgres, EmbeddedPostgresError } from '../../devstack/embeddedPostgres';
+import { ensureLocalDatabase, LocalDatabaseError } from '../../devstack/localDatabase';
 import { initialBackfillRange, parseBackfillInput } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
@@ -26,18 +27,6 @@ import { LOCAL_KEY_NAME, type LocalApiKey, localApiKey } from './localApiKey';
 
 const DEV_SERVER_PORT = 7233;
 const WEB_UI_PORT = 8233;
-
-async function databaseAnswers(url: string): Promise<string | null> {
-  const pool = createPool(url, { max: 1 });
-  try {
-    await pool.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await pool.end();
-  }
-}
 
 async function identifyDatabase(url: string): Promise<DatabaseIdentity> {
   const pool = createPool(url, { max: 1 });
@@ -57,24 +46,6 @@ async function pageKey(config: Config): Promise<LocalApiKey> {
   } finally {
     await pool.end();
   }
-}
-
-/** A local PostgreSQL that does not answer is started (or installed) by the same script CI uses. */
-async function ensureDatabase(
-  config: Config,
-  env: NodeJS.ProcessEnv,
-  say: (line: string) => void,
-): Promise<void> {
-  const problem = await databaseAnswers(config.DATABASE_URL);
-  if (!problem) return;
-  const host = new URL(config.DATABASE_URL).hostname;
-  if (host !== '127.0.0.1' && host !== 'localhost') {
-    throw new UsageError(`database at ${host} does not answer (${problem}); check DATABASE_URL`);
-  }
-  say(`database does not answer (${problem}); starting the local PostgreSQL`);
-  const script = resolve(__dirname, '..', '..', 'scripts', 'ensure-postgres.sh');
-  const result = spawnSync('bash', [script], { stdio: 'inherit', env });
-  if (result.status !== 0) throw new UsageError('could not start a local PostgreSQL; see the lines above');
 }
 
 const plaintextTemporal: Partial<Config> = {
@@ -120,15 +91,31 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
   let simulator: SimulatorHandle | undefined;
   const backfillWatches: BackfillWatch[] = [];
   let api: RunningApi | undefined;
+  let embedded: EmbeddedPostgres | null = null;
   const stopAll = async () => {
     await Promise.all(backfillWatches.map((watch) => watch.stop()));
     await api?.close();
     await simulator?.close();
     await server?.stop();
+    // Last: everything above may still have written to it.
+    await embedded?.stop();
   };
 
   try {
-    await ensureDatabase(config, io.env, say);
+    // Where DATABASE_URL is unset and nothing answers at its default, a PostgreSQL of the stack's own
+    // (devstack/localDatabase.ts), under the data directory and stopped with the rest.
+    const database = await ensureLocalDatabase({
+      env: io.env,
+      embeddedDataDir: join(config.JAO_DATA_DIR, 'postgres'),
+      say,
+    }).catch((error: unknown) => {
+      if (error instanceof LocalDatabaseError || error instanceof EmbeddedPostgresError) {
+        throw new UsageError(error.message);
+      }
+      throw error;
+    });
+    embedded = database.embedded;
+    config.DATABASE_URL = database.url;
     // A Temporal named by the environment or a chosen profile is used as it is; otherwise a local dev server.
     if (!io.env.TEMPORAL_ADDRESS && !io.env.TEMPORAL_PROFILE && !stop.aborted) {
       // One state per database: workflows started against one database never resume against another.
@@ -211,7 +198,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
             : `the status page uses API key ${key.keyId}, kept in ${key.file}`,
         );
         api = await startApi(apiSettings(config));
-        printWhereEverythingIs(io, config, { server, simulator, api, key, offline });
+        printWhereEverythingIs(io, config, { server, simulator, api, key, offline, embedded });
       },
     });
   } catch (error) {
@@ -240,7 +227,9 @@ function printWhereEverythingIs(
     api,
     key,
     offline,
+    embedded,
   }: {
+    embedded: EmbeddedPostgres | null;
     server?: DevServer;
     simulator?: SimulatorHandle;
     api?: RunningApi;
@@ -253,7 +242,9 @@ function printWhereEverythingIs(
     'jao-scraper is running. Ctrl-C stops everything it started.',
     `  Temporal Web UI   ${server?.uiUrl ?? '(external server: see its own UI)'}`,
     `  Temporal          ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`,
-    `  database          ${redact(config.DATABASE_URL)}`,
+    embedded
+      ? `  database          ${config.DATABASE_URL} (embedded PostgreSQL ${embedded.version}, data in ${embedded.dataDir}, stops with the stack)`
+      : `  database          ${redact(config.DATABASE_URL)}`,
     offline
       ? '  JAO               not asked (--offline)'
       : `  JAO               ${config.JAO_BASE_URL}${simulator ? ' (simulator)' : ''}`,
@@ -267,7 +258,8 @@ function printWhereEverythingIs(
     `  API docs          ${api ? `${api.url}/docs` : '-'}  (OpenAPI: ${api ? `${api.url}/openapi.json` : '-'})`,
     // The key rides in the fragment, which the browser keeps to itself; the page stores it and drops it from the address.
     `  status page       ${api ? `${api.url}/${key ? `#key=${key.token}` : ''}` : '-'}`,
-    '  status            npx jao status',
+    // The embedded server is not at DATABASE_URL's default: other commands need its URL.
+    `  status            ${embedded ? `DATABASE_URL=${config.DATABASE_URL} ` : ''}npx jao status`,
     '',
   ];
   io.err(lines.join('\n'));

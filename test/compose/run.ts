@@ -3,6 +3,7 @@
 // each scenario's result and time; removes what it started, also after a failure. Needs root (podman here).
 import { DEFAULT_DATASET } from '../../domain/datasets';
 import { buildStandins, provisionEngine } from './engine';
+import { engineNote, namedEngine, runningEngine } from './engineNote';
 import { workerKilledMidBackfill } from './recovery';
 import { requireRoom } from './resources';
 import { rolloutDuringBackfill } from './rollout';
@@ -95,11 +96,20 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let engineLine: string | null = null;
   try {
     for (const [name, step] of chosen) {
       if (!(await timed(name, () => step(stack, log)))) {
         ok = false;
         if (required.has(step)) break;
+      } else if (step === upStoresTheDays) {
+        // The stack is up and migrated: whether its database is the engine the file names, or a stand-in.
+        engineLine = await runningEngine(stack).then(
+          (running) => engineNote(namedEngine(), running),
+          (error: unknown) =>
+            `NOTE: the database's engine could not be read (${error instanceof Error ? error.message : String(error)}): whether it is the one docker-compose.yml names is not known`,
+        );
+        if (engineLine) log(engineLine);
       }
     }
   } finally {
@@ -110,6 +120,7 @@ async function main(): Promise<number> {
     await timed('remove the stack (containers, networks, volumes)', () => stack.remove());
   }
   console.log(`${ok ? 'PASS' : 'FAIL'}  the compose test in ${seconds(started)}`);
+  if (engineLine) console.log(engineLine);
   return ok ? 0 : 1;
 }
 

@@ -2,12 +2,13 @@
 // server, both torn down at the end. This is `npm test`'s (promtool, versitygw, pandas); globalSetupE2e.ts is
 // `npm run test:e2e`'s (Chromium).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../db/migrate';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
+import { ensureLocalDatabase } from '../../devstack/localDatabase';
 import { ensureVersitygw, versitygwMissingNote } from '../../devstack/versitygw';
 import { BUNDLE_FILE, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { chromiumMissingNote } from './browser';
@@ -15,8 +16,6 @@ import { testPool } from './connections';
 import { pandasMissingNote } from './pandas';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres';
 import { REPO_ROOT } from './processes';
-
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A tool a tier's tests drive: made sure of before any test runs, or the run fails naming how to install it. */
 export interface TestTool {
@@ -105,7 +104,19 @@ async function sealTemplate(adminUrl: string, template: string): Promise<void> {
 /** The run's set-up for a tier whose tests drive `tools`; returns its teardown. */
 export async function setupTestRun(project: TestProject, tools: TestTool[]): Promise<() => Promise<void>> {
   ensureTestTools(tools, (line) => console.error(line));
-  const adminUrl = databaseUrlFor(process.env.DATABASE_URL || DEFAULT_ADMIN_URL, 'postgres');
+  // Where DATABASE_URL is unset and nothing answers at its default, an embedded PostgreSQL of the run's own, in a
+  // directory of its own that the teardown removes (devstack/localDatabase.ts); the machine's server otherwise.
+  const embeddedDir = mkdtempSync(join(tmpdir(), 'jao-test-postgres-'));
+  // Run as root, the server is the system user postgres's, which must reach its data directory.
+  chmodSync(embeddedDir, 0o755);
+  const database = await ensureLocalDatabase({
+    env: process.env,
+    embeddedDataDir: join(embeddedDir, 'postgres'),
+    say: (line) => console.error(line),
+  });
+  const adminUrl = databaseUrlFor(database.url, 'postgres');
+  // The test forks, and what they spawn, inherit it.
+  if (database.embedded) process.env.DATABASE_URL = database.url;
   const prefix = `jao_test_${Date.now().toString(36)}_${process.pid}`;
   const template = `${prefix}_template`;
   let server: DevServer | undefined;
@@ -114,8 +125,12 @@ export async function setupTestRun(project: TestProject, tools: TestTool[]): Pro
 
   const teardown = async () => {
     await server?.stop();
-    await dropRunDatabases(adminUrl, prefix);
+    if (database.embedded) {
+      delete process.env.DATABASE_URL;
+      await database.embedded.stop();
+    } else await dropRunDatabases(adminUrl, prefix);
     rmSync(bundleDir, { recursive: true, force: true });
+    rmSync(embeddedDir, { recursive: true, force: true });
   };
 
   try {

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_DATASET } from '../../domain/datasets';
-import { recordSpawn } from './spawnLog';
+import { recordSpawn } from './spawnLog.mts';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 

@@ -1,4 +1,4 @@
-// The Temporal SDK's runtime of a test process. Test files share their process (vitest.config.ts), and the SDK
+// The Temporal SDK's runtime of a test process. Test files share their process (vitest.config.mts), and the SDK
 // allows one runtime per process, so it is installed once, by the setup file before any test code can make a
 // default one: with the tests' logger, and Prometheus metrics (the pipeline's own included) on a port of its own.
 // Files sharing the process share that endpoint: a file reads only the series of its own task queues.

@@ -8,13 +8,20 @@ import {
   bodyOfSchemaFile,
   dumpFreshSchema,
   firstDifference,
+  SCHEMA_DUMP_MAJOR,
   SCHEMA_FILES,
   schemaHeader,
+  serverMajor,
 } from '../../scripts/schemaDump';
 import { REPO_ROOT } from '../helpers/processes';
 
 describe('the committed schema dump', () => {
   it("is the schema `jao migrate` builds on this server's engine", async (ctx) => {
+    const major = await serverMajor(inject('adminDatabaseUrl'));
+    ctx.skip(
+      major !== SCHEMA_DUMP_MAJOR,
+      `the committed dumps are PostgreSQL ${SCHEMA_DUMP_MAJOR}'s and this server is PostgreSQL ${major}: compared on PostgreSQL ${SCHEMA_DUMP_MAJOR} (the first npm test of .ci/run), since pg_dump writes another text on another major`,
+    );
     const scratch = `${inject('databasePrefix')}_schema_${randomBytes(3).toString('hex')}`;
     const dump = await dumpFreshSchema(inject('adminDatabaseUrl'), scratch);
     const file = SCHEMA_FILES[dump.facts.engine];

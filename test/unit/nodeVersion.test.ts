@@ -6,14 +6,16 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { recordSpawn } from '../helpers/spawnLog';
+import { recordSpawn } from '../helpers/spawnLog.mts';
 
 const ROOT = join(__dirname, '..', '..');
 const checkNode = createRequire(import.meta.url)(join(ROOT, 'bin', 'check-node.js')) as {
   MINIMUM_NODE: string;
   nodeVersionProblem: (version: string) => string | null;
 };
-const TOO_OLD = 'jao: Node.js 20.19.0 is too old; install Node.js 24 LTS (jao-scraper needs 22.12 or later)';
+const TOO_OLD =
+  'jao: Node.js 20.19.0 is too old; install Node.js 24 LTS (jao-scraper needs 22.12 or later): ' +
+  'scripts/ensure-node.sh installs it from the npm registry, then export PATH="$(scripts/ensure-node.sh):$PATH"';
 
 describe('the Node.js check', () => {
   it("is package.json's engines", () => {

@@ -1,6 +1,6 @@
-// The slow-file report printed after every run's summary (test/helpers/slowestFiles.ts).
+// The slow-file report printed after every run's summary (test/helpers/slowestFiles.mts).
 import { describe, expect, it } from 'vitest';
-import { slowestLines } from '../helpers/slowestFiles';
+import { slowestLines } from '../helpers/slowestFiles.mts';
 
 describe('the slow-file report', () => {
   it('lists the slowest files first, at most the number asked, their times aligned, failures marked', () => {

@@ -1,10 +1,10 @@
-// A reporter beside vitest's default one (vitest.config.ts, vitest.e2e.config.ts): after the summary, the run's ten
+// A reporter beside vitest's default one (vitest.config.mts, vitest.e2e.config.mts): after the summary, the run's ten
 // slowest test files and their times, so a slow file is seen the day it lands (docs/development.md).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
-import { SPAWN_LOG_VARIABLE } from './spawnLog';
+import { SPAWN_LOG_VARIABLE } from './spawnLog.mts';
 
 const SHOWN = 10;
 

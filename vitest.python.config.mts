@@ -1,4 +1,4 @@
-import { tierConfig } from './vitest.config';
+import { tierConfig } from './test/helpers/tierConfig.mts';
 
 /**
  * `npm run test:python`: the Python client (clients/python/) installed offline into a virtual environment of

@@ -1,5 +1,5 @@
 // Which test files run in which tier (docs/development.md#test-tiers). `npm test` runs every test file but these;
-// `npm run test:e2e` (vitest.e2e.config.ts) runs these: what needs whole processes or a browser.
+// `npm run test:e2e` (vitest.e2e.config.mts) runs these: what needs whole processes or a browser.
 export const E2E_FILES = [
   // The status page and the Web UI in Chromium.
   'test/browser/**/*.test.ts',
@@ -17,6 +17,8 @@ export const E2E_FILES = [
   'test/integration/hostileSource.test.ts',
   'test/integration/fleetRateLimit.test.ts',
   'test/integration/workerTemporalMetrics.test.ts',
+  // The embedded PostgreSQL started, stopped and started again as a process of its own (devstack/embeddedPostgres.ts).
+  'test/integration/embeddedPostgres.test.ts',
   // A `jao backfill --wait` process that outlives a Temporal outage longer than the client's retries (25 s).
   'test/integration/backfillWait.test.ts',
 ];

@@ -1,5 +1,5 @@
 // Every `jao` process a test spawns is counted: one line in the file the run's reporter names
-// (test/helpers/slowestFiles.ts), which prints the count against the tier's budget.
+// (test/helpers/slowestFiles.mts), which prints the count against the tier's budget.
 import { appendFileSync } from 'node:fs';
 
 export const SPAWN_LOG_VARIABLE = 'JAO_TEST_SPAWN_LOG';

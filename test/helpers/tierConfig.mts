@@ -1,7 +1,8 @@
+// The configuration every tier of the suite shares (docs/development.md#test-tiers): vitest.config.mts (`npm test`)
+// and vitest.e2e.config.mts (`npm run test:e2e`) each give their files and global set-up.
 import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config';
-import LongestFirstSequencer from './test/helpers/sequencer';
-import SlowestFilesReporter from './test/helpers/slowestFiles';
-import { E2E_FILES } from './test/helpers/tiers';
+import LongestFirstSequencer from './sequencer.mts';
+import SlowestFilesReporter from './slowestFiles.mts';
 
 /**
  * Test files run side by side: most of their time is spent waiting on Temporal timers, the simulator and the
@@ -21,7 +22,7 @@ export function tierConfig(tier: {
   include: string[];
   exclude: string[];
   globalSetup: string;
-  /** The most `jao` processes the tier may spawn (test/helpers/spawnLog.ts); none: no limit. */
+  /** The most `jao` processes the tier may spawn (test/helpers/spawnLog.mts); none: no limit. */
   spawnBudget?: number;
 }): ViteUserConfig {
   return defineConfig({
@@ -35,7 +36,7 @@ export function tierConfig(tier: {
       maxWorkers: forks,
       isolate,
       sequence: { sequencer: LongestFirstSequencer },
-      // After the default summary: the run's ten slowest files (test/helpers/slowestFiles.ts).
+      // After the default summary: the run's ten slowest files (test/helpers/slowestFiles.mts).
       reporters: ['default', new SlowestFilesReporter({ spawnBudget: tier.spawnBudget })],
       testTimeout: 120_000,
       hookTimeout: 180_000,
@@ -43,12 +44,3 @@ export function tierConfig(tier: {
     },
   });
 }
-
-/** `npm test`: unit tests, and integration tests in-process against PostgreSQL, one dev server and the simulator. */
-export default tierConfig({
-  include: ['test/**/*.test.ts'],
-  exclude: E2E_FILES,
-  globalSetup: 'test/helpers/globalSetup.ts',
-  // What a command does is tested through `main` in-process (test/helpers/cli.ts); a spawn is for the process itself.
-  spawnBudget: 15,
-});
