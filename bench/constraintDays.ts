@@ -1,7 +1,8 @@
 // Days of Core's flow-based domain for the benchmarks, made in-process as the pipeline would receive them: the
 // simulator's presolved answer of the day (simulator/flowBased/, deterministic, ~2,900 rows) at a revision,
 // assembled as a paged answer and judged (domain/flowBased/assessDomain.ts), ready for db/writeDay.ts.
-import { addDays, dayWindow, expectedMtuCount } from '../domain/calendar';
+import { addDays, dayWindow } from '../domain/calendar';
+import { coreFinalComputation } from '../domain/datasets/coreFlowBasedDomain';
 import { assessDomainBody } from '../domain/flowBased/assessDomain';
 import { assemblePagedAnswer } from '../domain/flowBased/pagedAnswer';
 import type { DeliveryDay, ValidatedDay } from '../domain/types';
@@ -48,7 +49,7 @@ export function simulatedDomain(endpoint: DomainEndpoint = 'finalComputation'): 
         probe: { skip: 0, take: 0, httpStatus: probe.status, body: probe.body },
         pages: [{ skip: 0, take: count, httpStatus: 200, body: ask(0, count).body }],
       });
-      const assessment = assessDomainBody(day, body, expectedMtuCount(day, 60), new Set());
+      const assessment = assessDomainBody(coreFinalComputation, day, body, new Set());
       if (assessment.validated === null || assessment.status !== 'complete')
         throw new Error(
           `bench: the simulated domain of ${day} is ${assessment.status}: ${assessment.reason}`,

@@ -1,10 +1,11 @@
 // A JAO dataset as the pipeline knows it: one plain, typed declaration per dataset (docs/datasets.md). Pure data:
 // workflows import it, so checking it with zod lives apart (declarationSchema.ts).
 import type { DeliveryDay } from '../deliveryDay';
+import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../flowBased/publicationFields';
 import type { KeyPattern } from '../seriesKeys';
 
 /** The JAO Publication Tool regions whose data path is `/{region}/api/data/{endpoint}`. */
-export const REGIONS = ['core', 'nordic'] as const;
+export const REGIONS = ['core', 'nordic', 'coreID'] as const;
 export type Region = (typeof REGIONS)[number];
 
 /**
@@ -100,6 +101,11 @@ export interface DatasetDeclaration {
     meaning: string;
   };
   unit: 'MW';
+  /**
+   * rowKind `constraints` only: how the publication spells a constraint's fields, mapped to the one stored form
+   * (domain/flowBased/publicationFields.ts). Absent: Core's domain spelling (CORE_DOMAIN_FIELDS).
+   */
+  constraintFields?: ConstraintFields;
 }
 
 /** The data path the JAO client appends to JAO_BASE_URL, e.g. `/core/api/data/maxExchanges`. */
@@ -128,4 +134,11 @@ export function allDeclaredZones(declaration: DatasetDeclaration): string[] {
 /** The keys a dataset declares published empty on purpose (none for most). */
 export function publishedEmptyKeysOf(declaration: DatasetDeclaration): readonly string[] {
   return declaration.publishedEmpty?.keys ?? [];
+}
+
+/** How a constraint dataset's rows spell their fields (Core's domain spelling unless it declares another). */
+export function constraintFieldsOf(
+  declaration: Pick<DatasetDeclaration, 'constraintFields'>,
+): ConstraintFields {
+  return declaration.constraintFields ?? CORE_DOMAIN_FIELDS;
 }

@@ -2,6 +2,7 @@
 // declaration stops the worker with one line naming the dataset and the field.
 import { z } from 'zod';
 import { isDeliveryDay, MARKET_TIME_ZONE } from '../calendar';
+import { constraintFieldsSchema } from '../flowBased/publicationFieldsSchema';
 import { HUB_NAME_PATTERN } from '../hubs';
 import { MAX_ZONE_CODE_LENGTH } from '../limits';
 import { parseWindow, WINDOW_FORMAT } from '../publicationWindow';
@@ -23,7 +24,8 @@ export const declarationSchema = z
       .string()
       .regex(identifier, 'expected a camelCase name of letters and digits (it goes into URLs and ids)'),
     region: z.enum(REGIONS),
-    endpoint: z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'expected JAO’s dataset name'),
+    // coreID's endpoints name their intraday window first: `IDCCB_finalComputation`.
+    endpoint: z.string().regex(/^(IDCC[A-Z]_)?[a-z][A-Za-z0-9]{0,63}$/, 'expected JAO’s dataset name'),
     title: z.string().min(1).max(200),
     description: z.string().min(1).max(2_000),
     // The calendar (domain/calendar.ts) is that of one zone: a declaration in another needs the calendar first.
@@ -70,10 +72,18 @@ export const declarationSchema = z
       .strict()
       .optional(),
     unit: z.literal('MW'),
+    constraintFields: constraintFieldsSchema.optional(),
   })
   .strict()
   .superRefine((declaration, context) => {
     const { resolutions, firstDay, zones, keyPattern } = declaration;
+    if (declaration.constraintFields && declaration.rowKind !== 'constraints') {
+      context.addIssue({
+        code: 'custom',
+        path: ['constraintFields'],
+        message: 'only a dataset of rowKind constraints maps constraint fields',
+      });
+    }
     if (resolutions[0] && resolutions[0].from !== firstDay) {
       context.addIssue({
         code: 'custom',

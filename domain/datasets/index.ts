@@ -2,11 +2,19 @@
 // declaration here, its simulator profile (simulator/profiles/) and its tests.
 import { coreAtc } from './coreAtc';
 import { coreFinalComputation, coreInitialComputation, corePreFinalComputation } from './coreFlowBasedDomain';
+import {
+  coreIdccAFinalComputation,
+  coreIdccBFinalComputation,
+  coreIdccCFinalComputation,
+  coreIdccDFinalComputation,
+} from './coreIntradayDomain';
 import { coreMaxExchanges } from './coreMaxExchanges';
 import { coreNetPos } from './coreNetPos';
 import { coreScheduledExchanges } from './coreScheduledExchanges';
 import { coreShadowAuctionATC } from './coreShadowAuctionATC';
+import { coreShadowPrices } from './coreShadowPrices';
 import type { DatasetDeclaration } from './declaration';
+import { nordicFbDomainShadowPrice, nordicFinalComputation } from './nordicFlowBasedDomain';
 import { nordicMaxBorderFlow } from './nordicMaxBorderFlow';
 import { nordicMaxExchanges } from './nordicMaxExchanges';
 
@@ -23,6 +31,13 @@ export const DECLARATIONS = [
   corePreFinalComputation,
   coreInitialComputation,
   coreNetPos,
+  coreShadowPrices,
+  nordicFinalComputation,
+  nordicFbDomainShadowPrice,
+  coreIdccAFinalComputation,
+  coreIdccBFinalComputation,
+  coreIdccCFinalComputation,
+  coreIdccDFinalComputation,
 ] as const;
 
 export type Dataset = (typeof DECLARATIONS)[number]['id'];

@@ -19,6 +19,8 @@ export interface ConstraintRow {
   contingencies: ContingencyBranch[];
   /** PTDF per hub, in the order JAO published the columns; null where the hub does not apply. */
   ptdfs: Array<[hub: string, ptdf: number | null]>;
+  /** The publication's declared extra fields (publicationFields.ts), as published: kept. */
+  extra: Record<string, string | number | boolean | null>;
   /** Fields this build does not know, as published: kept, and reported as drift. */
   unknown: Record<string, unknown>;
 }
