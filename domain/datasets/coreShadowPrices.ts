@@ -20,7 +20,7 @@ export const coreShadowPrices = {
   firstDayName: 'Core flow-based go-live',
   firstDaySource:
     'Core flow-based market coupling went live for delivery day 2022-06-09; when JAO started this endpoint is ' +
-    'not established (the fixtures’ SHAPES.md §8).',
+    'not established (test/fixtures/jao/more/core_shadowPrices_…source.txt).',
   // Hourly as the domains (inferred); after the 15-minute MTU of 2025-10-01 not established.
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
   rowKind: 'constraints',

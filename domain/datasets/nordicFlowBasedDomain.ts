@@ -7,7 +7,8 @@ import type { DatasetDeclaration } from './declaration';
 
 /**
  * The 31 hubs of Nordic PTDFs: 12 bidding zones and 19 virtual hubs of the HVDC links. The count and NO2_SK,
- * DK1_SK, SE4_SWL are sourced (SHAPES.md §4.1); the other virtual hubs' spelling is inferred from the links.
+ * DK1_SK, SE4_SWL are sourced (test/fixtures/jao/more/nordic_…source.txt); the other virtual hubs' spelling is
+ * inferred from the links.
  */
 export const NORDIC_PTDF_HUBS = [
   'DK1',

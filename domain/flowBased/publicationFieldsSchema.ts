@@ -16,6 +16,12 @@ const storedField = z.enum(STORED_FIELDS as [StoredField, ...StoredField[]], {
   error: (issue) => `${JSON.stringify(issue.input)} is not a stored field (domain/flowBased/fields.ts)`,
 });
 
+/** A record keyed by field names as JAO writes them: a bad key is named as such, not as an "invalid key". */
+const recordOfFields = <V extends z.ZodType>(value: V) =>
+  z.record(fieldName, value, {
+    error: (issue) => (issue.code === 'invalid_key' ? 'expected a field name as JAO writes it' : undefined),
+  });
+
 export const constraintFieldsSchema = z
   .object({
     filter: z
@@ -32,9 +38,9 @@ export const constraintFieldsSchema = z
       z.object({ form: z.literal('list') }).strict(),
       z.object({ form: z.literal('flat'), branchEic: fieldName }).strict(),
     ]),
-    renames: z.record(fieldName, storedField),
+    renames: recordOfFields(storedField),
     absent: z.array(storedField),
-    extra: z.record(fieldName, z.enum(EXTRA_KINDS)),
+    extra: recordOfFields(z.enum(EXTRA_KINDS)),
     everyMtuHasRows: z.boolean(),
     rowsPerMtu: z.number().int().min(1).max(100_000),
   })
@@ -79,9 +85,7 @@ export const constraintFieldsSchema = z
     if (fields.contingency.form === 'flat')
       claim(fields.contingency.branchEic, 'the contingency', ['contingency', 'branchEic']);
     for (const name of Object.keys(fields.extra)) {
-      if (name.startsWith(fields.ptdfPrefix))
-        issue(['extra', name], `starts with the PTDF prefix ${fields.ptdfPrefix}`);
-      else if ((STORED_FIELDS as readonly string[]).includes(name))
+      if ((STORED_FIELDS as readonly string[]).includes(name))
         issue(['extra', name], `${name} is a stored field: keep it as one`);
       else claim(name, 'an extra field', ['extra', name]);
     }
