@@ -50,7 +50,7 @@ function intradayDomain<Letter extends 'A' | 'B' | 'C' | 'D'>({
     // The windows after (a) run on the delivery day itself; a deadline on D is not expressible yet (the freshness
     // deadline is on D-1), so the latest time of D-1 stands for it.
     publication: {
-      window: '16:00-23:59',
+      window: '22:00-23:00',
       deadline: '23:59',
       typical: `IDCC(${letter.toLowerCase()}) is computed in the window’s own run, D-1 evening to D; assumed`,
     },
