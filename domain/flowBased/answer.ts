@@ -227,6 +227,7 @@ export function parseConstraintRow(
     numbers,
     texts,
     contingencies,
+    flatContingency: fields.contingency.form === 'flat',
     ptdfs,
     extra,
     unknown,

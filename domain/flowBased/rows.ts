@@ -17,6 +17,8 @@ export interface ConstraintRow {
   numbers: Record<NumericField, number | null>;
   texts: Record<TextField, string | null>;
   contingencies: ContingencyBranch[];
+  /** The publication names one outaged branch in the row (`contingency: flat`): its contName is part of the identity. */
+  flatContingency: boolean;
   /** PTDF per hub, in the order JAO published the columns; null where the hub does not apply. */
   ptdfs: Array<[hub: string, ptdf: number | null]>;
   /** The publication's declared extra fields (publicationFields.ts), as published: kept. */
