@@ -32,6 +32,13 @@ const DAYS = {
   republished: '2026-01-20',
 } as const;
 
+/**
+ * Every dataset but the constraint publications declared in a spelling of their own, which
+ * constraintPublications.test.ts stores through the pipeline one per spelling: on DAYS.normal a Nordic quarter-hour
+ * domain day is over JAO_MAX_BODY_BYTES (docs/constraints.md, "Known gaps"), and IDCC(d) has not started.
+ */
+const RUN = DECLARATIONS.filter((declaration) => !('constraintFields' in declaration));
+
 describe('datasets through the pipeline', () => {
   let h: PipelineHarness;
 
@@ -57,10 +64,8 @@ describe('datasets through the pipeline', () => {
   });
 
   it('stores one day of every dataset from its own path, under ids unique across regions', async () => {
-    const results = await Promise.all(
-      DECLARATIONS.map((declaration) => h.runDay(DAYS.normal, declaration.id)),
-    );
-    for (const [i, declaration] of DECLARATIONS.entries()) {
+    const results = await Promise.all(RUN.map((declaration) => h.runDay(DAYS.normal, declaration.id)));
+    for (const [i, declaration] of RUN.entries()) {
       const mtus = (24 * 60) / declaredResolutionOn(declaration, DAYS.normal);
       expect([declaration.id, results[i]!.status, results[i]!.mtus]).toEqual([
         declaration.id,
@@ -72,7 +77,7 @@ describe('datasets through the pipeline', () => {
       DECLARATIONS.length,
     );
     const paths = new Set(h.simulator.requests.map((entry) => entry.dataset));
-    expect([...paths].sort()).toEqual(DECLARATIONS.map((declaration) => declaration.id).sort());
+    expect([...paths].sort()).toEqual(RUN.map((declaration) => declaration.id).sort());
     const rows = await h.db.pool.query<{ dataset: string; points: number }>(
       `SELECT s.dataset, count(*)::int AS points
          FROM jao.observation o JOIN jao.series s USING (series_id)
