@@ -6,10 +6,9 @@ import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { storeRawPage } from '../db/rawPages';
 import { dayWindow } from '../domain/calendar';
-import { dataPathOf, declarationOf } from '../domain/datasets';
+import { constraintFieldsOf, dataPathOf, declarationOf } from '../domain/datasets';
 import { FAILURE_TYPES } from '../domain/failureTypes';
 import { pageEnvelope } from '../domain/flowBased/answer';
-import { DOMAIN_PAGE_FILTER } from '../domain/flowBased/paging';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
@@ -74,17 +73,20 @@ export function createPageFetchActivity({ pool, jao, retryHorizonMs }: PageFetch
       recordJaoAnswer(httpStatus);
       jao.onAnswer?.(httpStatus);
     };
+    const declaration = declarationOf(dataset);
+    // A publication without a filter sends no Filter at all (JAO misanswers `{}`).
+    const { filter } = constraintFieldsOf(declaration);
     const query: Array<[string, string]> = [
       ['Skip', String(skip)],
       ['Take', String(take)],
-      ['Filter', JSON.stringify(DOMAIN_PAGE_FILTER)],
+      ...(filter === null ? [] : [['Filter', JSON.stringify(filter)] as [string, string]]),
     ];
     const where = `${day} (skip ${skip}, take ${take})`;
     const outcome = await withHeartbeat(() =>
       fetchWindow(
         {
           ...jao,
-          path: dataPathOf(declarationOf(dataset)),
+          path: dataPathOf(declaration),
           query,
           onAnswer,
           signal: context.cancellationSignal,

@@ -1,17 +1,17 @@
 // Days of Core's flow-based domain for the benchmarks, made in-process as the pipeline would receive them: the
 // simulator's presolved answer of the day (simulator/flowBased/, deterministic, ~2,900 rows) at a revision,
 // assembled as a paged answer and judged (domain/flowBased/assessDomain.ts), ready for db/writeDay.ts.
-import { addDays, dayWindow, expectedMtuCount } from '../domain/calendar';
+import { addDays, dayWindow } from '../domain/calendar';
+import { constraintFieldsOf } from '../domain/datasets';
 import { assessDomainBody } from '../domain/flowBased/assessDomain';
 import { assemblePagedAnswer } from '../domain/flowBased/pagedAnswer';
 import type { DeliveryDay, ValidatedDay } from '../domain/types';
 import { buildCatalogue, type ConstraintCatalogue } from '../simulator/flowBased/catalogue';
 import { FlowBasedState } from '../simulator/flowBased/dayState';
 import { answerDomainRequest } from '../simulator/flowBased/domainAnswer';
-import type { DomainEndpoint } from '../simulator/flowBased/endpoints';
+import { type DomainEndpoint, domainDeclarationOf } from '../simulator/flowBased/endpoints';
 
 const SEED = 42;
-const PRESOLVED = '{"Presolved":true}';
 
 export interface SimulatedDomain {
   /** The day's validated rows after `revisions` revisions (0: as first published). */
@@ -21,6 +21,8 @@ export interface SimulatedDomain {
 /** A simulated domain of `endpoint`; every day published, long past. */
 export function simulatedDomain(endpoint: DomainEndpoint = 'finalComputation'): SimulatedDomain {
   const catalogue: ConstraintCatalogue = buildCatalogue(SEED);
+  const declaration = domainDeclarationOf(endpoint);
+  const { filter } = constraintFieldsOf(declaration);
   const now = new Date('2100-01-01T00:00:00Z');
   return {
     day(day, revisions) {
@@ -35,7 +37,7 @@ export function simulatedDomain(endpoint: DomainEndpoint = 'finalComputation'): 
           {
             fromutc: window.from,
             toutc: window.to,
-            filter: PRESOLVED,
+            ...(filter === null ? {} : { filter: JSON.stringify(filter) }),
             skip: String(skip),
             take: String(take),
           },
@@ -48,7 +50,7 @@ export function simulatedDomain(endpoint: DomainEndpoint = 'finalComputation'): 
         probe: { skip: 0, take: 0, httpStatus: probe.status, body: probe.body },
         pages: [{ skip: 0, take: count, httpStatus: 200, body: ask(0, count).body }],
       });
-      const assessment = assessDomainBody(day, body, expectedMtuCount(day, 60), new Set());
+      const assessment = assessDomainBody(declaration, day, body, new Set());
       if (assessment.validated === null || assessment.status !== 'complete')
         throw new Error(
           `bench: the simulated domain of ${day} is ${assessment.status}: ${assessment.reason}`,

@@ -14,7 +14,7 @@ import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
 import { type ConstraintDataset, declarationOf } from '../domain/datasets';
 import type { DeliveryDay, ValidatedDay } from '../domain/types';
-import { DOMAIN_ENDPOINTS, type DomainEndpoint } from '../simulator/flowBased/endpoints';
+import { DOMAIN_ENDPOINTS, type DomainEndpoint, domainEndpointOf } from '../simulator/flowBased/endpoints';
 import { databaseUrlFor, pauseTimescaleJobs } from './benchDatabase';
 import { copyConstraintDay, createBaselineTable } from './constraintCopy';
 import { dayRange, simulatedDomain } from './constraintDays';
@@ -55,7 +55,7 @@ export function parseConstraintWriteArgs(argv: string[]): { days: number } {
 }
 
 function endpointOf(dataset: ConstraintDataset): DomainEndpoint {
-  const endpoint = declarationOf(dataset).endpoint;
+  const endpoint = domainEndpointOf(declarationOf(dataset));
   const found = DOMAIN_ENDPOINTS.find((e) => e === endpoint);
   if (!found) throw new Error(`bench:write: the simulator serves no domain for ${dataset}`);
   return found;

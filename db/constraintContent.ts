@@ -85,7 +85,9 @@ export function versionContentText(row: ConstraintRow): string {
   cells.push(copyJson(row.contingencies.map((branch) => ({ number: branch.number, ...branch.fields }))));
   cells.push(copyArray(row.ptdfs.map(([hub]) => hub)));
   cells.push(copyArray(row.ptdfs.map(([, ptdf]) => ptdf)));
-  cells.push(Object.keys(row.unknown).length > 0 ? copyJson(row.unknown) : '\\N');
+  // `extra`: the publication's declared extra fields and any field this build does not know, as published.
+  const extra = { ...row.extra, ...row.unknown };
+  cells.push(Object.keys(extra).length > 0 ? copyJson(extra) : '\\N');
   const breaks = identityBreaks(row);
   cells.push(breaks.length > 0 ? copyJson(breaks) : '\\N');
   return cells.join('\t');

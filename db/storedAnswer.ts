@@ -140,8 +140,7 @@ async function judgeBody(
   const declaration = declarationOf(dataset);
   if (declaration.rowKind === 'constraints') {
     // A new hub is drift through the day's key set (`ptdf_<hub>` keys), as a new key is for the border datasets.
-    const expected = expectedMtuCount(day, declaredResolutionOn(declaration, day));
-    const assessment = assessDomainBody(day, body, expected, new Set());
+    const assessment = assessDomainBody(declaration, day, body, new Set());
     keepJudged(judgedAnswersOf(pool), rawResponseId, { sha256, maxBodyBytes, assessment });
     return assessment;
   }

@@ -1,6 +1,7 @@
 // A JAO dataset as the pipeline knows it: one plain, typed declaration per dataset (docs/datasets.md). Pure data:
 // workflows import it, so checking it with zod lives apart (declarationSchema.ts).
 import type { DeliveryDay } from '../deliveryDay';
+import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../flowBased/publicationFields';
 import {
   type KeyPattern,
   type KeyPatterns,
@@ -144,6 +145,11 @@ export interface DatasetDeclaration {
    * without any row stays `not_published`, as JAO's answer before publication looks the same.
    */
   sparse?: { meaning: string };
+  /**
+   * rowKind `constraints` only: how the publication spells a constraint's fields, mapped to the one stored form
+   * (domain/flowBased/publicationFields.ts). Absent: Core's domain spelling (CORE_DOMAIN_FIELDS).
+   */
+  constraintFields?: ConstraintFields;
 }
 
 /** The unit of a key's values: its pattern's, or the dataset's. */
@@ -206,4 +212,11 @@ export function declaredKeysOn(declaration: DatasetDeclaration, day: DeliveryDay
       for (const from of zones) for (const to of zones) if (from !== to) keys.push(keyOf(family, [from, to]));
   }
   return keys;
+}
+
+/** How a constraint dataset's rows spell their fields (Core's domain spelling unless it declares another). */
+export function constraintFieldsOf(
+  declaration: Pick<DatasetDeclaration, 'constraintFields'>,
+): ConstraintFields {
+  return declaration.constraintFields ?? CORE_DOMAIN_FIELDS;
 }

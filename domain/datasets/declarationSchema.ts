@@ -2,6 +2,7 @@
 // declaration stops the worker with one line naming the dataset and the field.
 import { z } from 'zod';
 import { isDeliveryDay, MARKET_TIME_ZONE } from '../calendar';
+import { constraintFieldsSchema } from '../flowBased/publicationFieldsSchema';
 import { parseWindow, WINDOW_FORMAT } from '../publicationWindow';
 import {
   type KeyPatterns,
@@ -94,10 +95,18 @@ export const declarationSchema = z
       .object({ meaning: z.string().min(1) })
       .strict()
       .optional(),
+    constraintFields: constraintFieldsSchema.optional(),
   })
   .strict()
   .superRefine((declaration, context) => {
     const { resolutions, firstDay, zones, keyPattern } = declaration;
+    if (declaration.constraintFields && declaration.rowKind !== 'constraints') {
+      context.addIssue({
+        code: 'custom',
+        path: ['constraintFields'],
+        message: 'only a dataset of rowKind constraints maps constraint fields',
+      });
+    }
     const patterns = patternList(keyPattern);
     if (!patterns.every((pattern) => parseKeyPattern(pattern).ok)) return;
     const prefixes = keyReaderOf(keyPattern).families.map((family) => family.prefix);

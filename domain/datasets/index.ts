@@ -18,6 +18,12 @@ import {
   coreIdccDMaxExchanges,
 } from './coreIntraday';
 import { coreIntradayAtc } from './coreIntradayAtc';
+import {
+  coreIdccAFinalComputation,
+  coreIdccBFinalComputation,
+  coreIdccCFinalComputation,
+  coreIdccDFinalComputation,
+} from './coreIntradayDomain';
 import { coreLta, coreLtn } from './coreLongTermAllocations';
 import { coreMaxExchanges } from './coreMaxExchanges';
 import { coreMaxNetPos } from './coreMaxNetPos';
@@ -27,7 +33,9 @@ import { coreReferenceNetPosition } from './coreReferenceNetPosition';
 import { coreRefprog } from './coreRefprog';
 import { coreScheduledExchanges } from './coreScheduledExchanges';
 import { coreShadowAuctionATC } from './coreShadowAuctionATC';
+import { coreShadowPrices } from './coreShadowPrices';
 import type { DatasetDeclaration } from './declaration';
+import { nordicFbDomainShadowPrice, nordicFinalComputation } from './nordicFlowBasedDomain';
 import { nordicMaxBorderFlow } from './nordicMaxBorderFlow';
 import { nordicMaxExchanges } from './nordicMaxExchanges';
 import { nordicMaxNetPos } from './nordicMaxNetPos';
@@ -67,6 +75,13 @@ export const DECLARATIONS = [
   coreIdccDMaxExchanges,
   coreIdccAIntradayAtc,
   coreIdccBIntradayAtc,
+  coreShadowPrices,
+  nordicFinalComputation,
+  nordicFbDomainShadowPrice,
+  coreIdccAFinalComputation,
+  coreIdccBFinalComputation,
+  coreIdccCFinalComputation,
+  coreIdccDFinalComputation,
 ] as const;
 
 export type Dataset = (typeof DECLARATIONS)[number]['id'];

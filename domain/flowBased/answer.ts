@@ -1,5 +1,6 @@
-// A page of Core's flow-based domain as JAO answers it: the paged envelope and its rows, read into typed rows with
-// nothing dropped. A field of an unexpected type refuses its row (never coerced); a field this build does not know
+// A page of a constraint publication as JAO answers it (Core's flow-based domain, its shadow prices, Nordic's and
+// coreID's domains): the paged envelope and its rows, read in the publication's spelling (publicationFields.ts)
+// into typed rows of one stored form with nothing dropped. A field of an unexpected type refuses its row (never coerced); a field this build does not know
 // is kept beside the row and reported, never ignored.
 import type { z } from 'zod';
 import { zod } from '../zod';
@@ -9,11 +10,16 @@ import {
   HUB_NAME,
   NUMERIC_FIELDS,
   type NumericField,
-  PTDF_PREFIX,
-  ROW_FRAME_FIELDS,
   TEXT_FIELDS,
   type TextField,
 } from './fields';
+import {
+  CORE_DOMAIN_FIELDS,
+  type ConstraintFields,
+  type ExtraKind,
+  FRAME_FIELDS,
+  publishedNames,
+} from './publicationFields';
 import type { ConstraintRow, ContingencyBranch } from './rows';
 
 export type { ConstraintRow, ContingencyBranch } from './rows';
@@ -43,8 +49,6 @@ export type DomainPageCheck =
   | { ok: true; page: DomainPage }
   | { ok: false; rejected: boolean; reason: string };
 
-const KNOWN_FIELDS = new Set<string>([...ROW_FRAME_FIELDS, ...NUMERIC_FIELDS, ...TEXT_FIELDS]);
-
 function buildEnvelopeSchema() {
   const z = zod();
   return z.object({
@@ -65,81 +69,167 @@ function buildEnvelopeSchema() {
 
 function buildRowFrameSchema() {
   const z = zod();
-  const text = z.string().nullable();
   return z.object({
     id: z.number().int(),
     dateTimeUtc: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'expected a UTC instant'),
-    presolved: z.boolean(),
-    contingencies: z.array(
-      z
-        .object({
-          number: z.number().int().min(1),
-          ...Object.fromEntries(CONTINGENCY_TEXT_FIELDS.map((field) => [field, text.optional()])),
-        })
-        .loose(),
-    ),
   });
+}
+
+function buildContingenciesSchema() {
+  const z = zod();
+  const text = z.string().nullable();
+  return z.array(
+    z
+      .object({
+        number: z.number().int().min(1),
+        ...Object.fromEntries(CONTINGENCY_TEXT_FIELDS.map((field) => [field, text.optional()])),
+      })
+      .loose(),
+  );
 }
 
 let envelopeSchema: ReturnType<typeof buildEnvelopeSchema> | undefined;
 let rowFrameSchema: ReturnType<typeof buildRowFrameSchema> | undefined;
+let contingenciesSchema: ReturnType<typeof buildContingenciesSchema> | undefined;
+
+/** What a publication's rows are read with: its spelling, worked out once (fields → plan). */
+interface ReadPlan {
+  fields: ConstraintFields;
+  numbers: ReadonlyArray<[NumericField, string | null]>;
+  texts: ReadonlyArray<[TextField, string | null]>;
+  /** Every name the plan reads, besides PTDFs: anything else is unknown. */
+  known: ReadonlySet<string>;
+}
+
+const plans = new WeakMap<ConstraintFields, ReadPlan>();
+
+function planOf(fields: ConstraintFields): ReadPlan {
+  let plan = plans.get(fields);
+  if (plan) return plan;
+  const names = new Map(publishedNames(fields));
+  const numbers = NUMERIC_FIELDS.map((field): [NumericField, string | null] => [field, names.get(field)!]);
+  const texts = TEXT_FIELDS.map((field): [TextField, string | null] => [field, names.get(field)!]);
+  const known = new Set<string>([...FRAME_FIELDS, ...Object.keys(fields.extra)]);
+  for (const [, published] of [...numbers, ...texts]) if (published !== null) known.add(published);
+  if (fields.presolvedFlag !== null) known.add(fields.presolvedFlag);
+  known.add(fields.contingency.form === 'list' ? 'contingencies' : fields.contingency.branchEic);
+  plan = { fields, numbers, texts, known };
+  plans.set(fields, plan);
+  return plan;
+}
+
+function extraValue(kind: ExtraKind, name: string, value: unknown): string | number | boolean | null | Error {
+  if (value === null) return null;
+  const ok =
+    kind === 'number'
+      ? typeof value === 'number' && Number.isFinite(value)
+      : typeof value === (kind === 'text' ? 'string' : 'boolean');
+  if (ok) return value as string | number | boolean;
+  const expected = kind === 'number' ? 'a number' : kind === 'text' ? 'text' : 'true or false';
+  return new Error(`${name}: expected ${expected} or null, got ${JSON.stringify(value)}`);
+}
 
 function issuesOf(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 }
 
-/** Reads one row; a string saying why when it is not a row of the domain. */
-export function parseConstraintRow(raw: unknown): ConstraintRow | string {
+/**
+ * Reads one row in the publication's spelling (`fields`; Core's domain spelling by default) into the stored form; a
+ * string saying why when it is not a row of the publication.
+ */
+export function parseConstraintRow(
+  raw: unknown,
+  fields: ConstraintFields = CORE_DOMAIN_FIELDS,
+): ConstraintRow | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'not an object';
   rowFrameSchema ??= buildRowFrameSchema();
   const frame = rowFrameSchema.safeParse(raw);
   if (!frame.success) return issuesOf(frame.error);
+  const plan = planOf(fields);
   const record = raw as Record<string, unknown>;
+  let presolved = true;
+  if (fields.presolvedFlag !== null) {
+    const flag = record[fields.presolvedFlag];
+    if (typeof flag !== 'boolean')
+      return `${fields.presolvedFlag}: expected true or false, got ${JSON.stringify(flag)}`;
+    presolved = flag;
+  }
   const numbers = {} as Record<NumericField, number | null>;
-  for (const field of NUMERIC_FIELDS) {
-    const value = record[field];
-    if (value === undefined) return `${field}: absent`;
+  for (const [field, published] of plan.numbers) {
+    if (published === null) {
+      numbers[field] = null;
+      continue;
+    }
+    const value = record[published];
+    if (value === undefined) return `${published}: absent`;
     if (value !== null && (typeof value !== 'number' || !Number.isFinite(value)))
-      return `${field}: expected a number or null, got ${JSON.stringify(value)}`;
+      return `${published}: expected a number or null, got ${JSON.stringify(value)}`;
     numbers[field] = value;
   }
   const texts = {} as Record<TextField, string | null>;
-  for (const field of TEXT_FIELDS) {
-    const value = record[field];
-    if (value === undefined) return `${field}: absent`;
+  for (const [field, published] of plan.texts) {
+    if (published === null) {
+      texts[field] = null;
+      continue;
+    }
+    const value = record[published];
+    if (value === undefined) return `${published}: absent`;
     if (value !== null && typeof value !== 'string')
-      return `${field}: expected text or null, got ${JSON.stringify(value)}`;
+      return `${published}: expected text or null, got ${JSON.stringify(value)}`;
     texts[field] = value;
+  }
+  const extra: ConstraintRow['extra'] = {};
+  for (const [name, kind] of Object.entries(fields.extra)) {
+    if (!(name in record)) continue;
+    const value = extraValue(kind, name, record[name]);
+    if (value instanceof Error) return value.message;
+    extra[name] = value;
   }
   const ptdfs: Array<[string, number | null]> = [];
   const unknown: Record<string, unknown> = {};
+  const prefix = fields.ptdfPrefix;
   for (const [key, value] of Object.entries(record)) {
-    if (KNOWN_FIELDS.has(key)) continue;
-    if (key.startsWith(PTDF_PREFIX)) {
-      const hub = key.slice(PTDF_PREFIX.length);
+    if (plan.known.has(key)) continue;
+    if (key.startsWith(prefix)) {
+      const hub = key.slice(prefix.length);
       if (!HUB_NAME.test(hub)) return `${key}: not a hub name`;
       if (value !== null && (typeof value !== 'number' || !Number.isFinite(value)))
         return `${key}: expected a number or null, got ${JSON.stringify(value)}`;
       ptdfs.push([hub, value]);
     } else unknown[key] = value;
   }
-  const contingencies = frame.data.contingencies.map(({ number, ...rest }, index) => {
-    const fields: ContingencyBranch['fields'] = {};
-    for (const [key, value] of Object.entries(rest)) {
-      if ((CONTINGENCY_TEXT_FIELDS as readonly string[]).includes(key))
-        fields[key as ContingencyTextField] = value as string | null;
-      else unknown[`contingencies[${index}].${key}`] = value;
-    }
-    return { number, fields };
-  });
+  let contingencies: ContingencyBranch[];
+  if (fields.contingency.form === 'flat') {
+    const name = fields.contingency.branchEic;
+    const eic = record[name];
+    if (eic === undefined) return `${name}: absent`;
+    if (eic !== null && typeof eic !== 'string')
+      return `${name}: expected text or null, got ${JSON.stringify(eic)}`;
+    contingencies = [{ number: 1, fields: { branchEic: eic } }];
+  } else {
+    contingenciesSchema ??= buildContingenciesSchema();
+    const list = contingenciesSchema.safeParse(record.contingencies);
+    if (!list.success) return `contingencies: ${issuesOf(list.error)}`;
+    contingencies = list.data.map(({ number, ...rest }, index) => {
+      const branch: ContingencyBranch['fields'] = {};
+      for (const [key, value] of Object.entries(rest)) {
+        if ((CONTINGENCY_TEXT_FIELDS as readonly string[]).includes(key))
+          branch[key as ContingencyTextField] = value as string | null;
+        else unknown[`contingencies[${index}].${key}`] = value;
+      }
+      return { number, fields: branch };
+    });
+  }
   return {
     jaoId: frame.data.id,
     mtu: frame.data.dateTimeUtc,
-    presolved: frame.data.presolved,
+    presolved,
     numbers,
     texts,
     contingencies,
+    flatContingency: fields.contingency.form === 'flat',
     ptdfs,
+    extra,
     unknown,
   };
 }
@@ -179,15 +269,21 @@ export function pageEnvelope(payload: unknown): PageEnvelopeCheck {
   };
 }
 
-/** Reads a page: its envelope, then each row (a row that is not one is refused with its reason). */
-export function parseDomainPage(payload: unknown): DomainPageCheck {
+/**
+ * Reads a page: its envelope, then each row in the publication's spelling (a row that is not one is refused with
+ * its reason).
+ */
+export function parseDomainPage(
+  payload: unknown,
+  fields: ConstraintFields = CORE_DOMAIN_FIELDS,
+): DomainPageCheck {
   const checked = pageEnvelope(payload);
   if (!checked.ok) return checked;
   const e = checked.envelope;
   const rows: ConstraintRow[] = [];
   const refused: RefusedRow[] = [];
   e.data.forEach((raw, index) => {
-    const row = parseConstraintRow(raw);
+    const row = parseConstraintRow(raw, fields);
     if (typeof row === 'string') refused.push({ index, reason: row });
     else rows.push(row);
   });

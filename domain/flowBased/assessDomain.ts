@@ -1,22 +1,21 @@
-// What a stored paged answer of the flow-based domain means for its day (domain/assess.ts does the same for the
+// What a stored paged answer of a constraint publication means for its day (domain/assess.ts does the same for the
 // border datasets): every page read, the rows validated together, the day judged, and the quality record the
 // day's row keeps.
 import type { Assessment } from '../assess';
+import { expectedMtuCount } from '../calendar';
+import { constraintFieldsOf, type DatasetDeclaration, declaredResolutionOn } from '../datasets/declaration';
 import type { DeliveryDay } from '../deliveryDay';
 import type { Rejection, ValidatedDay } from '../types';
 import { type ConstraintRow, parseDomainPage, type RefusedRow } from './answer';
 import { parsePagedAnswer } from './pagedAnswer';
 import { judgeDomainDay, type ValidatedDomainDay, validateDomainDay } from './validateDomain';
 
-/** The domain is hourly whatever the market's MTU (docs/flow-based.md). */
-export const DOMAIN_RESOLUTION_MINUTES = 60;
-
 function invalid(reason: string, expectedMtus: number, rejections: Rejection[] = []): Assessment {
   return { status: 'invalid', validated: null, rejections, expectedMtus, reason, error: reason };
 }
 
 /** The day's quality record and rows in the shape every day's write takes. */
-function validatedDayOf(domain: ValidatedDomainDay): ValidatedDay {
+function validatedDayOf(domain: ValidatedDomainDay, resolutionMinutes: number): ValidatedDay {
   const hubs = new Set<string>();
   const unknownFields = new Set<string>();
   for (const { row } of domain.accepted) {
@@ -26,7 +25,7 @@ function validatedDayOf(domain: ValidatedDomainDay): ValidatedDay {
   const conflictingRows = domain.rejections.filter((r) => r.rule === 'conflicting_duplicate').length;
   const refusedRows = domain.rejections.length - conflictingRows;
   return {
-    resolutionMinutes: DOMAIN_RESOLUTION_MINUTES,
+    resolutionMinutes,
     expectedMtus: domain.expectedMtus,
     rows: domain.receivedRows,
     receivedMtus: domain.expectedMtus - domain.missingMtus.length,
@@ -44,21 +43,27 @@ function validatedDayOf(domain: ValidatedDomainDay): ValidatedDay {
   };
 }
 
-/** Judges a stored paged answer of `day`; `knownHubs`: the hubs of the dataset's earlier days. */
+/**
+ * Judges a stored paged answer of `day` of a constraint dataset (its declaration says its MTU and how its rows are
+ * spelled); `knownHubs`: the hubs of the dataset's earlier days.
+ */
 export function assessDomainBody(
+  declaration: DatasetDeclaration,
   day: DeliveryDay,
   body: string,
-  expectedMtus: number,
   knownHubs: ReadonlySet<string>,
 ): Assessment {
+  const resolutionMinutes = declaredResolutionOn(declaration, day);
+  const fields = constraintFieldsOf(declaration);
+  const expectedMtus = expectedMtuCount(day, resolutionMinutes);
   const answer = parsePagedAnswer(body);
   if (!answer.ok) return invalid(answer.reason, expectedMtus);
-  const probe = parseDomainPage(answer.probe.body);
+  const probe = parseDomainPage(answer.probe.body, fields);
   if (!probe.ok) return invalid(`the count probe: ${probe.reason}`, expectedMtus);
   const rows: ConstraintRow[] = [];
   const refused: RefusedRow[] = [];
   for (const stored of answer.pages) {
-    const page = parseDomainPage(stored.body);
+    const page = parseDomainPage(stored.body, fields);
     if (!page.ok) return invalid(`page at skip ${stored.skip}: ${page.reason}`, expectedMtus);
     rows.push(...page.page.rows);
     refused.push(...page.page.refused.map((r) => ({ ...r, index: stored.skip + r.index })));
@@ -69,9 +74,10 @@ export function assessDomainBody(
     refused,
     announcedRows: answer.totalRowsWithFilter,
     knownHubs,
+    rules: { resolutionMinutes, fields },
   });
   const { status, reason } = judgeDomainDay(domain);
-  const validated = validatedDayOf(domain);
+  const validated = validatedDayOf(domain, resolutionMinutes);
   return {
     status,
     validated,

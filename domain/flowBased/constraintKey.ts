@@ -26,14 +26,20 @@ export function constraintIdentityOf(row: ConstraintRow): ConstraintIdentity {
   };
 }
 
-/** The identity as one text, the same for the same constraint in every version: a JSON array, names as published. */
+/**
+ * The identity as one text, the same for the same constraint in every version: a JSON array, names as published. A
+ * publication that names one outaged branch in the row (Core's shadowPrices: `contName`, `branchEic`) adds the
+ * contingency's name: one EIC does not tell a three-leg outage from its single leg.
+ */
 export function constraintKeyOf(row: ConstraintRow): string {
   const identity = constraintIdentityOf(row);
-  return JSON.stringify([
+  const key: unknown[] = [
     identity.tso,
     identity.cneEic,
     identity.cneName,
     identity.direction,
     identity.contingencyEics,
-  ]);
+  ];
+  if (row.flatContingency) key.push(row.texts.contName);
+  return JSON.stringify(key);
 }

@@ -63,9 +63,6 @@ export type ContingencyTextField = (typeof CONTINGENCY_TEXT_FIELDS)[number];
 /** `ptdf_<hub>`: the zone-to-slack PTDF of a hub, MW per MW of its net position. The set of hubs is open. */
 export const PTDF_PREFIX = 'ptdf_';
 
-/** Fields every row has besides the above: JAO's row id (not stable across republication), the MTU, the flag. */
-export const ROW_FRAME_FIELDS = ['id', 'dateTimeUtc', 'presolved', 'contingencies'] as const;
-
 /**
  * The Core hubs of the domain before Advanced Hybrid Coupling, in JAO's order (CH is published, null on every
  * row): PTDF columns of every MTU from go-live on.

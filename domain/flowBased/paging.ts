@@ -80,9 +80,6 @@ export async function readConsistentAnswer(
   };
 }
 
-/** The filter every request of the presolved domain sends (`Filter={"Presolved":true}`). */
-export const DOMAIN_PAGE_FILTER = { Presolved: true } as const;
-
 /** Rows asked for per page: a presolved day (about 2,600–3,700 rows) in one page after the probe. */
 export const DOMAIN_PAGE_TAKE = 5_000;
 

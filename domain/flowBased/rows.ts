@@ -17,8 +17,12 @@ export interface ConstraintRow {
   numbers: Record<NumericField, number | null>;
   texts: Record<TextField, string | null>;
   contingencies: ContingencyBranch[];
+  /** The publication names one outaged branch in the row (`contingency: flat`): its contName is part of the identity. */
+  flatContingency: boolean;
   /** PTDF per hub, in the order JAO published the columns; null where the hub does not apply. */
   ptdfs: Array<[hub: string, ptdf: number | null]>;
+  /** The publication's declared extra fields (publicationFields.ts), as published: kept. */
+  extra: Record<string, string | number | boolean | null>;
   /** Fields this build does not know, as published: kept, and reported as drift. */
   unknown: Record<string, unknown>;
 }

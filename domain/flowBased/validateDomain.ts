@@ -7,6 +7,7 @@ import type { Rejection } from '../types';
 import type { ConstraintRow, RefusedRow } from './answer';
 import { constraintKeyOf } from './constraintKey';
 import { type IdentityBreak, identityBreaks } from './identities';
+import { CORE_DOMAIN_FIELDS, type ConstraintFields } from './publicationFields';
 import type { KeyedConstraintRow } from './rows';
 
 /** Why a row is refused (kept out of the stored domain, recorded). */
@@ -46,7 +47,13 @@ export interface DomainDayVerdict {
   reason: string | null;
 }
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** What validation needs of the publication: its MTU length on the day and how its rows are spelled. */
+export interface DomainDayRules {
+  resolutionMinutes: number;
+  fields: ConstraintFields;
+}
 
 function rejection(
   rule: DomainRowRule,
@@ -63,12 +70,15 @@ function ruleBroken(
   row: ConstraintRow,
   from: number,
   to: number,
+  rules: DomainDayRules,
 ): { rule: DomainRowRule; raw: string } | null {
   const at = Date.parse(row.mtu);
   if (!(at >= from && at < to)) return { rule: 'mtu_outside_day', raw: row.mtu };
-  if ((at - from) % HOUR_MS !== 0) return { rule: 'mtu_misaligned', raw: row.mtu };
+  if ((at - from) % (rules.resolutionMinutes * MINUTE_MS) !== 0)
+    return { rule: 'mtu_misaligned', raw: row.mtu };
+  const flag = rules.fields.presolvedFlag;
   if (!row.presolved)
-    return { rule: 'not_presolved', raw: 'presolved: false in an answer filtered on presolved' };
+    return { rule: 'not_presolved', raw: `${flag}: false in an answer filtered on ${flag}` };
   const outOfRange = row.ptdfs.filter(([, ptdf]) => ptdf !== null && (ptdf < -1 || ptdf > 1));
   if (outOfRange.length > 0)
     return {
@@ -98,8 +108,12 @@ export function validateDomainDay(input: {
   refused: ReadonlyArray<RefusedRow>;
   announcedRows: number;
   knownHubs: ReadonlySet<string>;
+  /** Core's domain, hourly, unless given. */
+  rules?: DomainDayRules;
 }): ValidatedDomainDay {
   const { day, rows, refused, knownHubs } = input;
+  const rules = input.rules ?? { resolutionMinutes: 60, fields: CORE_DOMAIN_FIELDS };
+  const stepMs = rules.resolutionMinutes * MINUTE_MS;
   const window = dayWindow(day);
   const from = Date.parse(window.from);
   const to = Date.parse(window.to);
@@ -113,7 +127,7 @@ export function validateDomainDay(input: {
 
   for (const [index, row] of rows.entries()) {
     const key = constraintKeyOf(row);
-    const broken = ruleBroken(row, from, to);
+    const broken = ruleBroken(row, from, to, rules);
     if (broken) {
       rejections.push(rejection(broken.rule, index, key, row.mtu, broken.raw));
       continue;
@@ -136,10 +150,11 @@ export function validateDomainDay(input: {
 
   // Neither version of a conflicting constraint is stored: which one JAO means is not known.
   const accepted = [...byKeyAndMtu].filter(([slot]) => !conflicted.has(slot)).map(([, keyed]) => keyed);
-  const expectedMtus = expectedMtuCount(day, 60);
+  const expectedMtus = expectedMtuCount(day, rules.resolutionMinutes);
+  // A publication of active constraints only has MTUs where nothing binds: none of them is missing.
   const covered = new Set(accepted.map(({ row }) => Date.parse(row.mtu)));
   const missingMtus: string[] = [];
-  for (let at = from; at < to; at += HOUR_MS) {
+  for (let at = from; at < to && rules.fields.everyMtuHasRows; at += stepMs) {
     if (!covered.has(at)) missingMtus.push(new Date(at).toISOString().replace('.000Z', 'Z'));
   }
   return {

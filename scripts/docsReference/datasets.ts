@@ -1,6 +1,7 @@
 // docs/reference/data-dictionary.md: every dataset from its declaration (domain/datasets/).
 import {
   allDeclaredZones,
+  constraintFieldsOf,
   type DatasetDeclaration,
   DECLARATIONS,
   dataPathOf,
@@ -75,12 +76,42 @@ function datasetSection(declaration: DatasetDeclaration): string[] {
         ...(declaration.sparse
           ? [['rows', `sparse: ${declaration.sparse.meaning}`] as [string, string]]
           : []),
+        ...constraintFieldRows(declaration),
         ['publication window', `${declaration.publication.window} Europe/Amsterdam on D-1`],
         ['freshness deadline', `${declaration.publication.deadline} Europe/Amsterdam on D-1`],
         ['typical publication', declaration.publication.typical],
       ],
     ),
     '',
+  ];
+}
+
+/** How a constraint dataset's rows spell their fields, mapped to the stored form (docs/constraints.md). */
+function constraintFieldRows(declaration: DatasetDeclaration): Array<[string, string]> {
+  if (declaration.rowKind !== 'constraints') return [];
+  const fields = constraintFieldsOf(declaration);
+  const renames = Object.entries(fields.renames).map(([from, to]) => `${code(from)} → ${code(to)}`);
+  const extra = Object.entries(fields.extra).map(([name, kind]) => `${code(name)} (${kind})`);
+  return [
+    ['request filter', fields.filter === null ? 'none' : code(`Filter=${JSON.stringify(fields.filter)}`)],
+    [
+      'presolved flag',
+      fields.presolvedFlag === null ? `none: ${fields.presolvedWhy}` : code(fields.presolvedFlag),
+    ],
+    ['PTDF columns', code(`${fields.ptdfPrefix}<hub>`)],
+    [
+      'contingency',
+      fields.contingency.form === 'list'
+        ? `${code('contingencies[]')}, one item per outaged branch`
+        : `flat: ${code(fields.contingency.branchEic)}, stored as one branch`,
+    ],
+    ['renamed fields', renames.length > 0 ? renames.join(', ') : 'none'],
+    ['fields not published', fields.absent.length > 0 ? fields.absent.map(code).join(', ') : 'none'],
+    ['extra fields kept (extra)', extra.length > 0 ? extra.join(', ') : 'none'],
+    [
+      'every MTU has rows',
+      fields.everyMtuHasRows ? 'yes' : 'no: a complete day is every announced row stored',
+    ],
   ];
 }
 

@@ -5,7 +5,7 @@
 import { addDays, dayStartMs, isDeliveryDay, localTimeOnDay, marketToday } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
 import { SimulatorInputError } from '../faults';
-import { FLOW_BASED_ENDPOINTS, FLOW_BASED_FIRST_DAY, type FlowBasedEndpoint } from './endpoints';
+import { FLOW_BASED_ENDPOINTS, type FlowBasedEndpoint, firstDayOf } from './endpoints';
 
 export interface FlowBasedStateSettings {
   now: () => Date;
@@ -99,7 +99,7 @@ export class FlowBasedState {
   }
 
   isPublished(endpoint: FlowBasedEndpoint, day: DeliveryDay, atMs: number): boolean {
-    if (day < FLOW_BASED_FIRST_DAY) return false;
+    if (day < firstDayOf(endpoint)) return false;
     const publishedFrom = this.peek(endpoint, day)?.publishedFromMs;
     if (publishedFrom !== undefined) return publishedFrom !== null && atMs >= publishedFrom;
     const at = new Date(atMs);

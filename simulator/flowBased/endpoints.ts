@@ -1,15 +1,35 @@
-// The flow-based paths the simulator serves beside the declared datasets: Core's domain in its three computations
-// (one row schema) and Core's net positions, with the hubs each publishes and the TSOs' EIC codes its filter reads.
+// The flow-based paths the simulator serves beside the keyed datasets: every constraint dataset (Core's domain in
+// its three computations, Core's shadow prices, Nordic's and coreID's domains), each from its declaration, and
+// Core's net positions, with the hubs each publishes and the TSOs' EIC codes its filter reads.
+import { type DatasetDeclaration, DECLARATIONS, dataPathOf } from '../../domain/datasets';
 import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../../domain/flowBased/fields';
 import type { DeliveryDay } from '../../domain/types';
 
-export const DOMAIN_ENDPOINTS = ['initialComputation', 'preFinalComputation', 'finalComputation'] as const;
-export type DomainEndpoint = (typeof DOMAIN_ENDPOINTS)[number];
+/**
+ * The simulator's name of a constraint dataset's path: its endpoint for Core (`finalComputation`), region and
+ * endpoint elsewhere (`nordic/finalComputation`, `coreID/IDCCB_finalComputation`).
+ */
+export function domainEndpointOf(declaration: Pick<DatasetDeclaration, 'region' | 'endpoint'>): string {
+  return declaration.region === 'core'
+    ? declaration.endpoint
+    : `${declaration.region}/${declaration.endpoint}`;
+}
 
-export const FLOW_BASED_ENDPOINTS = [...DOMAIN_ENDPOINTS, 'netPos'] as const;
-export type FlowBasedEndpoint = (typeof FLOW_BASED_ENDPOINTS)[number];
+const DOMAIN_DECLARATIONS = new Map<string, DatasetDeclaration>(
+  DECLARATIONS.filter((declaration) => declaration.rowKind === 'constraints').map((declaration) => [
+    domainEndpointOf(declaration),
+    declaration,
+  ]),
+);
 
-/** The flow-based endpoint of that name (a constraint dataset's declared endpoint); throws for another name. */
+/** Every constraint dataset's path, served from its declaration and field mapping (publicationRow.ts). */
+export const DOMAIN_ENDPOINTS = [...DOMAIN_DECLARATIONS.keys()] as [string, ...string[]];
+export type DomainEndpoint = string;
+
+export const FLOW_BASED_ENDPOINTS = [...DOMAIN_ENDPOINTS, 'netPos'] as [string, ...string[]];
+export type FlowBasedEndpoint = string;
+
+/** The flow-based endpoint of that name; throws for another name. */
 export function flowBasedEndpointNamed(name: string): FlowBasedEndpoint {
   const endpoint = FLOW_BASED_ENDPOINTS.find((each) => each === name);
   if (endpoint === undefined)
@@ -17,12 +37,25 @@ export function flowBasedEndpointNamed(name: string): FlowBasedEndpoint {
   return endpoint;
 }
 
+/** The declaration a domain endpoint serves. */
+export function domainDeclarationOf(endpoint: DomainEndpoint): DatasetDeclaration {
+  const declaration = DOMAIN_DECLARATIONS.get(endpoint);
+  if (declaration === undefined)
+    throw new Error(`no constraint dataset is served as ${JSON.stringify(endpoint)}`);
+  return declaration;
+}
+
 export function flowBasedPathOf(endpoint: FlowBasedEndpoint): string {
-  return `/core/api/data/${endpoint}`;
+  return endpoint === 'netPos' ? '/core/api/data/netPos' : dataPathOf(domainDeclarationOf(endpoint));
 }
 
 export function isDomainEndpoint(endpoint: FlowBasedEndpoint): endpoint is DomainEndpoint {
   return endpoint !== 'netPos';
+}
+
+/** The first day an endpoint publishes: its declaration's, Core's go-live for netPos. */
+export function firstDayOf(endpoint: FlowBasedEndpoint): DeliveryDay {
+  return endpoint === 'netPos' ? FLOW_BASED_FIRST_DAY : domainDeclarationOf(endpoint).firstDay;
 }
 
 /** Core flow-based market coupling's first delivery day: nothing is published before it. */

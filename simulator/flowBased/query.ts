@@ -73,6 +73,10 @@ export interface DomainFilter {
 
 const FILTER_KEYS: Readonly<Record<string, keyof DomainFilter>> = {
   presolved: 'presolved',
+  // Nordic's names of the same filters.
+  nonredundant: 'presolved',
+  biddingzonefrom: 'hubFrom',
+  biddingzoneto: 'hubTo',
   cnecname: 'cnecName',
   contingency: 'contingency',
   tso: 'tso',

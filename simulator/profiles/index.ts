@@ -9,7 +9,7 @@ import {
   KEYED_VALUE_DECLARATIONS,
   type KeyedValueDataset,
 } from '../../domain/datasets';
-import { type FlowBasedEndpoint, flowBasedEndpointNamed } from '../flowBased/endpoints';
+import { domainEndpointOf, type FlowBasedEndpoint } from '../flowBased/endpoints';
 import { coreAtcProfile } from './coreAtc';
 import { coreMaxExchangesProfile } from './coreMaxExchanges';
 import { coreNetPosProfile } from './coreNetPos';
@@ -54,7 +54,7 @@ export function generatedProfileOf(dataset: KeyedValueDataset): GeneratedProfile
 
 /** The flow-based endpoint that answers the dataset's path, or null. */
 export function flowBasedEndpointOf(dataset: Dataset): FlowBasedEndpoint | null {
-  if (isConstraintDataset(dataset)) return flowBasedEndpointNamed(declarationOf(dataset).endpoint);
+  if (isConstraintDataset(dataset)) return domainEndpointOf(declarationOf(dataset));
   const profile = PROFILES[dataset];
   return isFlowBasedProfile(profile) ? profile.servedBy : null;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { writeDay } from '../../db/writeDay';
 import { dayWindow } from '../../domain/calendar';
+import { declarationOf } from '../../domain/datasets';
 import { assessDomainBody } from '../../domain/flowBased/assessDomain';
 import { assemblePagedAnswer } from '../../domain/flowBased/pagedAnswer';
 import type { Dataset } from '../../domain/types';
@@ -78,7 +79,7 @@ export async function writeConstraintDay(
   rows: ConstraintRow[],
   observedAt: string,
 ) {
-  const assessment = assessDomainBody(day, pagedAnswerOf(rows), 24, new Set());
+  const assessment = assessDomainBody(declarationOf(dataset), day, pagedAnswerOf(rows), new Set());
   return writeDay(pool, {
     dataset,
     day,

@@ -3,7 +3,7 @@
 // refused with its message; a key's dataset scope enforced; one constraint's rows over days (constraint_id).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSTRAINT_COLUMNS } from '../../api/constraintColumns';
-import { DATASETS } from '../../domain/datasets';
+import { DATASETS, declarationOf } from '../../domain/datasets';
 import { NUMERIC_FIELDS, PTDF_PREFIX, TEXT_FIELDS } from '../../domain/flowBased/fields';
 import type { Dataset } from '../../domain/types';
 import { createTestKey, type InjectedTestApi, injectTestApi } from '../helpers/api';
@@ -19,7 +19,8 @@ const REVISED_ID = 561;
 const REVISED_HOUR = 5;
 const REVISED_RAM = 1234;
 /** The datasets of the flow-based domain, as declared. */
-const FLOW_BASED = [DATASET, 'corePreFinalComputation', 'coreInitialComputation'];
+/** Every dataset of constraints, in declaration order: Core's domain first. */
+const FLOW_BASED = DATASETS.filter((dataset) => declarationOf(dataset).rowKind === 'constraints');
 
 type Row = Record<string, unknown>;
 

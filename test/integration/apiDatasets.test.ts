@@ -3,7 +3,7 @@
 // the SQL views; GET /v1/datasets lists what the key reads; 404 for an undeclared dataset, 403 outside the key's
 // scope; the live feed replays only the key's datasets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATASETS, type Dataset } from '../../domain/datasets';
+import { DATASETS, type Dataset, declarationOf } from '../../domain/datasets';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { createTestKey, SseReader, startTestApi, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -144,11 +144,9 @@ describe('/v1/datasets/{dataset}/…', () => {
       stored_to: null,
     });
     // The page tells a dataset of the flow-based domain by its row kind, not by its id.
-    expect(every.body.filter((entry) => entry.row_kind === 'constraints').map((entry) => entry.id)).toEqual([
-      'coreFinalComputation',
-      'corePreFinalComputation',
-      'coreInitialComputation',
-    ]);
+    expect(every.body.filter((entry) => entry.row_kind === 'constraints').map((entry) => entry.id)).toEqual(
+      DATASETS.filter((dataset) => declarationOf(dataset).rowKind === 'constraints'),
+    );
     expect((await api.get(null, '/v1/datasets')).status).toBe(401);
   });
 

@@ -1,0 +1,111 @@
+// Core's intraday flow-based domains (docs/constraints.md): the final domain of each intraday capacity calculation
+// window IDCC(a)…(d), region `coreID`, path `/coreID/api/data/IDCC{x}_finalComputation`. Core's domain schema with
+// `uva` where the day-ahead domain has `cva`; one declaration per window, as coreFlowBasedDomain.ts has per stage.
+import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../flowBased/fields';
+import type { DatasetDeclaration } from './declaration';
+
+interface IntradayWindow<Letter extends string> {
+  letter: Letter;
+  firstDay: string;
+  firstDaySource: string;
+}
+
+function intradayDomain<Letter extends 'A' | 'B' | 'C' | 'D'>({
+  letter,
+  firstDay,
+  firstDaySource,
+}: IntradayWindow<Letter>) {
+  return {
+    id: `coreIdcc${letter}FinalComputation`,
+    region: 'coreID',
+    endpoint: `IDCC${letter}_finalComputation`,
+    title: `JAO Core intraday flow-based domain IDCC(${letter.toLowerCase()}), final: presolved CNECs with RAM and PTDFs per hourly MTU`,
+    description:
+      `Core's intraday capacity calculation, window IDCC(${letter.toLowerCase()}): per hour of the MTUs the ` +
+      'window computes, the presolved CNECs with the margins JAO publishes (RAM, Imax, U, Fmax, FRM, Fref, F0 ' +
+      'Core, F0 all, FUAF, UVA, IVA) and their zone-to-slack PTDF per hub; fetched page by page after a count ' +
+      'probe, filtered on presolved constraints.',
+    timeZone: 'Europe/Amsterdam',
+    firstDay,
+    firstDayName: `IDCC(${letter.toLowerCase()}) go-live`,
+    firstDaySource,
+    resolutions: [{ from: firstDay, minutes: 60 }],
+    rowKind: 'constraints',
+    keyPattern: 'hub_{HUB}',
+    // A capture of IDCC(b) (2025-01-01) has Core's 14 hubs without CH.
+    zones: CORE_PTDF_HUBS.filter((hub) => hub !== 'CH'),
+    addedZones:
+      firstDay < AHC_FIRST_DAY
+        ? [
+            {
+              from: AHC_FIRST_DAY,
+              zones: AHC_HUBS,
+              reason: 'Advanced Hybrid Coupling: virtual hubs carry PTDFs',
+            },
+          ]
+        : undefined,
+    valueSign: 'signed',
+    extraRowFields: [],
+    envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
+    // The windows after (a) run on the delivery day itself; a deadline on D is not expressible yet (the freshness
+    // deadline is on D-1), so the latest time of D-1 stands for it.
+    publication: {
+      window: '22:00-23:00',
+      deadline: '23:59',
+      typical: `IDCC(${letter.toLowerCase()}) is computed in the window’s own run, D-1 evening to D; assumed`,
+    },
+    unit: 'MW',
+    constraintFields: {
+      filter: { Presolved: true },
+      presolvedFlag: 'presolved',
+      ptdfPrefix: 'ptdf_',
+      contingency: { form: 'list' },
+      renames: { uva: 'cva' },
+      // Fields of the day-ahead schema no public client reads on coreID: if JAO sends them, they are kept in
+      // `extra` and reported as unknown fields (drift), never lost.
+      absent: [
+        'minRamTarget',
+        'minRamFactor',
+        'frefInit',
+        'fnrao',
+        'amr',
+        'ltaMargin',
+        'ftotalLtn',
+        'fltn',
+        'cneStatus',
+        'justification',
+      ],
+      extra: {},
+      // A window computes the MTUs still ahead of it: IDCC(b) has 22 of 2025-01-01's 24 hours. A complete day is
+      // every announced row stored, not every MTU covered.
+      everyMtuHasRows: false,
+      // 111 presolved rows in an hour of 2026-01-01's Core domain; IDCC(b) 2025-01-01: 3,596 rows over 22 hours.
+      rowsPerMtu: 160,
+    },
+  } as const satisfies DatasetDeclaration;
+}
+
+const CLIENT_README = 'jao-py README (IDCC go-live dates); not checked against JAO itself.';
+
+export const coreIdccAFinalComputation = intradayDomain({
+  letter: 'A',
+  firstDay: '2024-06-14',
+  firstDaySource: `IDCC(a) went live on 2024-06-14: ${CLIENT_README}`,
+});
+export const coreIdccBFinalComputation = intradayDomain({
+  letter: 'B',
+  firstDay: '2024-05-29',
+  firstDaySource: `IDCC(b) went live on 2024-05-29: ${CLIENT_README}`,
+});
+export const coreIdccCFinalComputation = intradayDomain({
+  letter: 'C',
+  firstDay: '2025-06-25',
+  firstDaySource: `IDCC(c) went live on 2025-06-25: ${CLIENT_README}`,
+});
+export const coreIdccDFinalComputation = intradayDomain({
+  letter: 'D',
+  firstDay: '2026-04-28',
+  firstDaySource:
+    'IDCC(d) moved to production on 2026-04-28 (a jao-py commit of that day); its first published day is not ' +
+    'established.',
+});

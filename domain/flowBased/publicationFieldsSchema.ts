@@ -1,0 +1,92 @@
+// The zod check of a constraint publication's field mapping (publicationFields.ts), part of a declaration's check
+// (domain/datasets/declarationSchema.ts): each mistake is one line naming the field.
+import { z } from 'zod';
+import {
+  EXTRA_KINDS,
+  FRAME_FIELDS,
+  IDENTITY_FIELDS,
+  PTDF_PREFIXES,
+  publishedNames,
+  STORED_FIELDS,
+  type StoredField,
+} from './publicationFields';
+
+const fieldName = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'expected a field name as JAO writes it');
+const storedField = z.enum(STORED_FIELDS as [StoredField, ...StoredField[]], {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a stored field (domain/flowBased/fields.ts)`,
+});
+
+/** A record keyed by field names as JAO writes them: a bad key is named as such, not as an "invalid key". */
+const recordOfFields = <V extends z.ZodType>(value: V) =>
+  z.record(fieldName, value, {
+    error: (issue) => (issue.code === 'invalid_key' ? 'expected a field name as JAO writes it' : undefined),
+  });
+
+export const constraintFieldsSchema = z
+  .object({
+    filter: z
+      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'expected a filter key'), z.boolean())
+      .refine(
+        (filter) => Object.keys(filter).length > 0,
+        'an empty filter is sent as null (no Filter at all)',
+      )
+      .nullable(),
+    presolvedFlag: fieldName.nullable(),
+    presolvedWhy: z.string().min(1).optional(),
+    ptdfPrefix: z.enum(PTDF_PREFIXES),
+    contingency: z.discriminatedUnion('form', [
+      z.object({ form: z.literal('list') }).strict(),
+      z.object({ form: z.literal('flat'), branchEic: fieldName }).strict(),
+    ]),
+    renames: recordOfFields(storedField),
+    absent: z.array(storedField),
+    extra: recordOfFields(z.enum(EXTRA_KINDS)),
+    everyMtuHasRows: z.boolean(),
+    rowsPerMtu: z.number().int().min(1).max(100_000),
+  })
+  .strict()
+  .superRefine((fields, context) => {
+    const issue = (path: (string | number)[], message: string) =>
+      context.addIssue({ code: 'custom', path, message });
+    if (fields.presolvedFlag === null && fields.presolvedWhy === undefined)
+      issue(['presolvedWhy'], 'required when presolvedFlag is null: why every row is stored presolved');
+    const targets = new Set<string>();
+    for (const [published, stored] of Object.entries(fields.renames)) {
+      if (published === stored) issue(['renames', published], 'renamed to itself');
+      if ((STORED_FIELDS as readonly string[]).includes(published) && fields.renames[stored] === undefined)
+        issue(
+          ['renames', published],
+          `${published} is itself a stored field: rename it too, or not this one`,
+        );
+      if (targets.has(stored)) issue(['renames', published], `${stored} is renamed to twice`);
+      targets.add(stored);
+      if (fields.absent.includes(stored)) issue(['renames', published], `${stored} is also declared absent`);
+    }
+    for (const [index, stored] of fields.absent.entries()) {
+      if ((IDENTITY_FIELDS as readonly string[]).includes(stored))
+        issue(['absent', index], `${stored} is part of a constraint's identity: every row must carry it`);
+      if (fields.absent.indexOf(stored) !== index) issue(['absent', index], `${stored} is listed twice`);
+    }
+    // Every name a row may carry reads as one thing only.
+    const readers = new Map<string, string>();
+    const claim = (name: string, what: string, path: (string | number)[]) => {
+      const earlier = readers.get(name);
+      if (earlier !== undefined) issue(path, `${name} is already read as ${earlier}`);
+      else readers.set(name, what);
+    };
+    for (const name of [...FRAME_FIELDS, 'contingencies']) readers.set(name, 'part of every row');
+    for (const [stored, published] of publishedNames(fields))
+      if (published !== null && (STORED_FIELDS as readonly string[]).includes(published))
+        readers.set(published, `the stored field ${stored}`);
+    for (const [published, stored] of Object.entries(fields.renames))
+      if (!(STORED_FIELDS as readonly string[]).includes(published))
+        claim(published, `the stored field ${stored}`, ['renames', published]);
+    if (fields.presolvedFlag !== null) claim(fields.presolvedFlag, 'the presolved flag', ['presolvedFlag']);
+    if (fields.contingency.form === 'flat')
+      claim(fields.contingency.branchEic, 'the contingency', ['contingency', 'branchEic']);
+    for (const name of Object.keys(fields.extra)) {
+      if ((STORED_FIELDS as readonly string[]).includes(name))
+        issue(['extra', name], `${name} is a stored field: keep it as one`);
+      else claim(name, 'an extra field', ['extra', name]);
+    }
+  });
