@@ -9,7 +9,8 @@ import { writeDay } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
-import { declarationOf, declaredResolutionOn, isConstraintDataset } from '../domain/datasets';
+import { declarationOf, declaredResolutionOn } from '../domain/datasets';
+import { answerReadingOf } from '../domain/lanes';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
@@ -106,7 +107,7 @@ export function createStoreActivities({
           ),
         );
         // A paged day's pages are in its stored answer now: kept twice no longer.
-        if (isConstraintDataset(ref.dataset)) await dropAssembledPages(pool, ref);
+        if (answerReadingOf(ref.dataset).paging === 'paged') await dropAssembledPages(pool, ref);
         recordDayMetrics({
           dataset: ref.dataset,
           day: ref.day,

@@ -4,22 +4,18 @@ import type pg from 'pg';
 import { outcomeChanged } from '../domain/badDays';
 import { isRepublication } from '../domain/republication';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
-import { type ConstraintDayContent, constraintDayContent } from './constraintContent';
-import { mergeConstraintDay } from './constraintMerge';
-import { registerNewConstraints } from './constraintRegistry';
-import { type DayContent, normalizeDayContent } from './dayContent';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { upsertDayRow } from './dayRow';
 import { checkWindow, readDayState } from './dayState';
-import type { ContentOutcome, SeriesIds, WriteDayInput, WriteDayResult } from './dayWriteTypes';
+import type { ContentOutcome, WriteDayInput, WriteDayResult } from './dayWriteTypes';
 import { ensureKeySet } from './keySets';
+import { type LaneContent, laneOf, type MergedDay } from './lanes';
 import { lockDay } from './locks';
 import { withTransaction } from './pool';
 import { insertRejections } from './rejections';
 import { checkNewestAnswer, readJudgedRecord } from './reprocessChecks';
-import { recordRepublication, storeRowFields } from './rowFields';
-import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
-import { DECOMPRESSION_LIMIT_LIFTED, insertFreshDay, mergeDay } from './valuesMerge';
+import { recordRepublication } from './rowFields';
+import { DECOMPRESSION_LIMIT_LIFTED } from './valuesMerge';
 import { journalWrite } from './writeJournal';
 import { readWrittenDayFacts } from './writtenDayFacts';
 
@@ -48,23 +44,16 @@ export async function writeDay(
   const storesContent =
     input.validated !== null && (input.status === 'complete' || input.status === 'partial');
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
-  // Outside the transaction: normalizing and hashing the points needs no lock.
-  const constraintRows = input.validated?.constraintRows;
-  const content: DayContent | ConstraintDayContent | null =
-    storesContent && input.validated
-      ? constraintRows
-        ? constraintDayContent({ accepted: constraintRows, rejections })
-        : normalizeDayContent(input.validated.points, rejections)
-      : null;
+  // Outside the transaction: normalizing and hashing the content needs no lock.
+  const content: LaneContent | null =
+    storesContent && input.validated ? laneOf(input.dataset).contentOf(input.validated, rejections) : null;
 
   const keySetId =
     input.validated && input.validated.keys.length > 0
       ? await ensureKeySet(pool, input.dataset, input.validated.keys)
       : null;
-  if (content && 'kind' in content && !input.reprocess?.dryRun)
-    await registerNewConstraints(pool, input.dataset, content);
-  const cache = seriesCacheFor(pool, input.dataset);
-  let registered: SeriesIds | null = null;
+  if (content) await content.prepare(pool, input.dataset, { dryRun: input.reprocess?.dryRun ?? false });
+  let merged: MergedDay | null = null;
   const reprocess = input.reprocess ?? null;
   const transaction = withTransaction(pool, async (client) => {
     if (input.commitAsync) await client.query('SET LOCAL synchronous_commit = off');
@@ -80,22 +69,13 @@ export async function writeDay(
       state.contentHash === content.contentHash;
     if (reprocess) await checkNewestAnswer(client, input, reprocess);
     const judgedBefore = reprocess ? await readJudgedRecord(client, input) : null;
-    let outcome: ContentOutcome | null = null;
     if (content && !unchanged) {
-      if ('kind' in content) {
-        outcome = await mergeConstraintDay(client, input.dataset, input.day, content, state, {
-          fresh: state.revisionCount === 0 && reprocess === null,
-          compareAll: reprocess !== null,
-        });
-      } else {
-        registered = await registerSeries(client, input.dataset, content, state.txTime, cache);
-        outcome =
-          state.revisionCount === 0 && reprocess === null
-            ? await insertFreshDay(client, input.day, content, registered, state)
-            : await mergeDay(client, input.dataset, input.day, content, registered, state);
-        outcome.newSeries = registered.created;
-      }
+      merged = await content.merge(client, { pool, dataset: input.dataset, day: input.day }, state, {
+        fresh: state.revisionCount === 0 && reprocess === null,
+        compareAll: reprocess !== null,
+      });
     }
+    const outcome: ContentOutcome | null = merged?.outcome ?? null;
     const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
     const { revision, status, judged, recheckError, hasLastError } = await upsertDayRow(
       client,
@@ -104,16 +84,15 @@ export async function writeDay(
       content,
       outcome,
       contentChanged,
-      contentChanged ? registered : null,
+      contentChanged ? (merged?.touchedSeries ?? null) : null,
       keySetId,
     );
     // A reprocessing re-derives a stored answer: its row fields are no news from JAO.
     const movedFields =
-      content && reprocess === null && input.validated?.rowFields
-        ? await storeRowFields(client, {
+      content && reprocess === null
+        ? await content.storeRowFields(client, {
             dataset: input.dataset,
             day: input.day,
-            rowFields: input.validated.rowFields,
             seenAt: state.txTime,
             rawResponseId: input.rawResponseId,
           })
@@ -156,7 +135,7 @@ export async function writeDay(
     const result: WriteDayResult = {
       status,
       mtus: content ? (input.validated?.receivedMtus ?? 0) : 0,
-      points: content ? ('kind' in content ? content.versions.length : content.values.length) : 0,
+      points: content ? content.size : 0,
       changedPoints: outcome?.changed ?? 0,
       newPoints: outcome?.added ?? 0,
       vanishedPoints: outcome?.vanished ?? 0,
@@ -184,7 +163,7 @@ export async function writeDay(
     if (error instanceof RolledBack) return { ...error.result, outcomeChanged: false };
     throw error;
   }
-  if (content && !('kind' in content) && registered) rememberSeries(cache, content, registered);
+  (merged as MergedDay | null)?.afterCommit();
   return result;
 }
 

@@ -1,36 +1,48 @@
+// A dataset's lane is its declaration's row shape, chosen in one place (domain/lanes.ts, db/lanes/index.ts), and
+// each lane turns its judged day into content for the one write.
 import { describe, expect, it } from 'vitest';
-import { inLanes } from '../../common/lanes';
+import { laneOf } from '../../db/lanes';
+import { DATASETS, declarationOf } from '../../domain/datasets';
+import { answerReadingOf, laneNameOf } from '../../domain/lanes';
+import type { Dataset } from '../../domain/types';
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+const body = (data: unknown[]) => JSON.stringify({ data, rejected: false, messages: null });
+const noPool = {} as never;
 
-describe('inLanes', () => {
-  it('works every item, at most `lanes` at a time', async () => {
-    let running = 0;
-    let most = 0;
-    const done: number[] = [];
-    await inLanes([1, 2, 3, 4, 5, 6, 7], 3, async (item) => {
-      running += 1;
-      most = Math.max(most, running);
-      await tick();
-      done.push(item);
-      running -= 1;
-    });
-    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(most).toBe(3);
+describe('lanes', () => {
+  it('chooses every dataset its lane from the declared row shape, with its way of reading the answer', () => {
+    for (const dataset of DATASETS as readonly Dataset[]) {
+      const rowKind = declarationOf(dataset).rowKind;
+      expect(laneNameOf(dataset)).toBe(rowKind);
+      expect(laneOf(dataset).name).toBe(rowKind);
+      expect(answerReadingOf(dataset)).toBe(laneOf(dataset).reading);
+      expect(answerReadingOf(dataset).paging).toBe(rowKind === 'constraints' ? 'paged' : 'single');
+    }
   });
 
-  it('after the first failure takes no other item, and throws it once every lane has stopped', async () => {
-    const started: number[] = [];
-    let running = 0;
-    const run = inLanes([1, 2, 3, 4, 5, 6], 2, async (item) => {
-      started.push(item);
-      running += 1;
-      await tick();
-      running -= 1;
-      if (item === 2) throw new Error('day 2 failed');
-    });
-    await expect(run).rejects.toThrow('day 2 failed');
-    expect(running).toBe(0);
-    expect(started).toEqual([1, 2, 3]);
+  it('judges and turns a keyed answer into content: one value per key and MTU, hashed', async () => {
+    const lane = laneOf('maxExchanges');
+    const { assessment, readCatalogue } = await lane.judge(
+      noPool,
+      { dataset: 'maxExchanges', day: '2026-04-20' },
+      body([{ id: 1, dateTimeUtc: '2026-04-19T22:00:00Z', border_AT_CZ: 10, border_CZ_AT: 20 }]),
+    );
+    expect(readCatalogue).toBe(false);
+    expect(assessment.status).toBe('partial');
+    const content = lane.contentOf(assessment.validated!, assessment.rejections);
+    expect(content.size).toBe(2);
+    expect(content.minMtuMs).toBe(Date.parse('2026-04-19T22:00:00Z'));
+    expect(content.contentHash).toBe(lane.contentOf(assessment.validated!, []).contentHash);
+  });
+
+  it('judges an answer that is not a paged reading as invalid in the constraints lane', async () => {
+    const lane = laneOf('coreFinalComputation');
+    const { assessment } = await lane.judge(
+      noPool,
+      { dataset: 'coreFinalComputation', day: '2026-04-20' },
+      body([]),
+    );
+    expect(assessment.status).toBe('invalid');
+    expect(assessment.validated).toBeNull();
   });
 });
