@@ -3,6 +3,7 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
+import { storedRowsOf } from '../db/lanes';
 import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/rawPages';
 import { type ArchivedBodyReader, assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
 import { writeDay } from '../db/writeDay';
@@ -88,7 +89,7 @@ export function createStoreActivities({
           expectedMtus: assessment.expectedMtus,
           receivedMtus: validated?.receivedMtus ?? 0,
           missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
-          points: validated?.points.length ?? 0,
+          points: validated ? storedRowsOf(validated) : 0,
           keys: validated?.keys.length ?? 0,
           rejections: assessment.rejections.length,
           reason: redact(assessment.reason),

@@ -9,7 +9,7 @@ import { upsertDayRow } from './dayRow';
 import { checkWindow, readDayState } from './dayState';
 import type { ContentOutcome, WriteDayInput, WriteDayResult } from './dayWriteTypes';
 import { ensureKeySet } from './keySets';
-import { type LaneContent, laneOf, type MergedDay } from './lanes';
+import { contentOf, type LaneContent, type MergedDay } from './lanes';
 import { lockDay } from './locks';
 import { withTransaction } from './pool';
 import { insertRejections } from './rejections';
@@ -46,7 +46,7 @@ export async function writeDay(
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
   // Outside the transaction: normalizing and hashing the content needs no lock.
   const content: LaneContent | null =
-    storesContent && input.validated ? laneOf(input.dataset).contentOf(input.validated, rejections) : null;
+    storesContent && input.validated ? contentOf(input.validated, rejections) : null;
 
   const keySetId =
     input.validated && input.validated.keys.length > 0

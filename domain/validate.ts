@@ -125,6 +125,7 @@ export function validateWindow(
   return {
     ok: true,
     result: {
+      lane: 'keyedValues',
       resolutionMinutes,
       expectedMtus,
       rows: data.length,

@@ -4,20 +4,24 @@ import { expectedMtuCount } from '../../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../../domain/datasets';
 import { assessDomainBody } from '../../domain/flowBased/assessDomain';
 import { ANSWER_READINGS } from '../../domain/lanes';
-import type { Rejection, ValidatedDay } from '../../domain/types';
+import type { ConstraintsDay, Rejection } from '../../domain/types';
 import { constraintDayContent } from '../constraintContent';
 import { mergeConstraintDay } from '../constraintMerge';
 import { registerNewConstraints } from '../constraintRegistry';
 import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict } from './lane';
 
-async function judge(_pool: pg.Pool, { dataset, day }: JudgedAnswerRef, body: string): Promise<LaneVerdict> {
+async function judge(
+  _pool: pg.Pool,
+  { dataset, day }: JudgedAnswerRef,
+  body: string,
+): Promise<LaneVerdict<ConstraintsDay>> {
   const expected = expectedMtuCount(day, declaredResolutionOn(declarationOf(dataset), day));
   // A new hub is drift through the day's key set (`hub_<hub>` keys), as a new key is for keyed values.
   return { assessment: assessDomainBody(day, body, expected, new Set()), readCatalogue: false };
 }
 
-function contentOf(validated: ValidatedDay, rejections: readonly Rejection[]): LaneContent {
-  const content = constraintDayContent({ accepted: validated.constraintRows ?? [], rejections });
+function contentOf(validated: ConstraintsDay, rejections: readonly Rejection[]): LaneContent {
+  const content = constraintDayContent({ accepted: validated.constraintRows, rejections });
   return {
     contentHash: content.contentHash,
     minMtuMs: content.minMtuMs,
@@ -38,11 +42,12 @@ function contentOf(validated: ValidatedDay, rejections: readonly Rejection[]): L
   };
 }
 
-export const constraintsLane: Lane = {
+export const constraintsLane: Lane<ConstraintsDay> = {
   name: 'constraints',
   reading: ANSWER_READINGS.constraints,
   judge,
   contentOf,
+  storedRows: (validated) => validated.constraintRows.length,
   readSide: {
     views: [
       'jao.constraints',

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { assessBody } from '../../domain/assess';
 import { declarationOf } from '../../domain/datasets';
 import { ANSWER_READINGS } from '../../domain/lanes';
-import type { Dataset, DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
+import type { Dataset, DeliveryDay, KeyedValuesDay, Rejection } from '../../domain/types';
 import { optionsFor } from '../../domain/validate';
 import { type DayContent, normalizeDayContent } from '../dayContent';
 import type { DayState } from '../dayWriteTypes';
@@ -13,7 +13,11 @@ import { registerSeries, rememberSeries, seriesCacheFor } from '../seriesRegistr
 import { insertFreshDay, mergeDay } from '../valuesMerge';
 import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict, MergedDay, MergeMode } from './lane';
 
-async function judge(pool: pg.Pool, { dataset, day }: JudgedAnswerRef, body: string): Promise<LaneVerdict> {
+async function judge(
+  pool: pg.Pool,
+  { dataset, day }: JudgedAnswerRef,
+  body: string,
+): Promise<LaneVerdict<KeyedValuesDay>> {
   const declared = optionsFor(declarationOf(dataset), day);
   const assessment = assessBody(day, body, declared);
   // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
@@ -43,7 +47,7 @@ async function merge(
   };
 }
 
-function contentOf(validated: ValidatedDay, rejections: readonly Rejection[]): LaneContent {
+function contentOf(validated: KeyedValuesDay, rejections: readonly Rejection[]): LaneContent {
   const content = normalizeDayContent(validated.points, rejections);
   const rowFields = validated.rowFields ?? [];
   return {
@@ -58,11 +62,12 @@ function contentOf(validated: ValidatedDay, rejections: readonly Rejection[]): L
   };
 }
 
-export const keyedValuesLane: Lane = {
+export const keyedValuesLane: Lane<KeyedValuesDay> = {
   name: 'keyedValues',
   reading: ANSWER_READINGS.keyedValues,
   judge,
   contentOf,
+  storedRows: (validated) => validated.points.length,
   readSide: {
     views: [
       'jao.dataset_values',

@@ -2,7 +2,7 @@
 // (an implementation of this interface, registered in db/lanes/index.ts), not new branches along the write.
 import type pg from 'pg';
 import type { Assessment } from '../../domain/assess';
-import type { AnswerReading, LaneName } from '../../domain/lanes';
+import type { AnswerReading } from '../../domain/lanes';
 import type { Dataset, DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
 import type { ContentOutcome, DayState, SeriesIds } from '../dayWriteTypes';
 
@@ -13,8 +13,8 @@ export interface JudgedAnswerRef {
 }
 
 /** What judging a body gave, and whether the verdict depends on what the database held when it was judged. */
-export interface LaneVerdict {
-  assessment: Assessment;
+export interface LaneVerdict<Day extends ValidatedDay = ValidatedDay> {
+  assessment: Assessment<Day>;
   /** The verdict read the dataset's catalogue (known keys or hubs): it may differ once the catalogue moves. */
   readCatalogue: boolean;
 }
@@ -78,12 +78,14 @@ export interface LaneReadSide {
 }
 
 export interface Lane<Day extends ValidatedDay = ValidatedDay> {
-  name: LaneName;
+  name: Day['lane'];
   /** How the answer is read from JAO (domain/lanes.ts). */
   reading: AnswerReading;
   /** Judges a stored answer's body for its day: the day's status, its quality record and its rows. */
-  judge(pool: pg.Pool, ref: JudgedAnswerRef, body: string): Promise<LaneVerdict>;
+  judge(pool: pg.Pool, ref: JudgedAnswerRef, body: string): Promise<LaneVerdict<Day>>;
   /** The judged day as content for the write; `rejections` protect stored values from being taken as vanished. */
   contentOf(validated: Day, rejections: readonly Rejection[]): LaneContent;
+  /** The rows (values, versions) of the judged day its write would store. */
+  storedRows(validated: Day): number;
   readSide: LaneReadSide;
 }

@@ -3,7 +3,7 @@
 // day's row keeps.
 import type { Assessment } from '../assess';
 import type { DeliveryDay } from '../deliveryDay';
-import type { Rejection, ValidatedDay } from '../types';
+import type { ConstraintsDay, Rejection } from '../types';
 import { type ConstraintRow, parseDomainPage, type RefusedRow } from './answer';
 import { parsePagedAnswer } from './pagedAnswer';
 import { judgeDomainDay, type ValidatedDomainDay, validateDomainDay } from './validateDomain';
@@ -11,12 +11,16 @@ import { judgeDomainDay, type ValidatedDomainDay, validateDomainDay } from './va
 /** The domain is hourly whatever the market's MTU (docs/flow-based.md). */
 export const DOMAIN_RESOLUTION_MINUTES = 60;
 
-function invalid(reason: string, expectedMtus: number, rejections: Rejection[] = []): Assessment {
+function invalid(
+  reason: string,
+  expectedMtus: number,
+  rejections: Rejection[] = [],
+): Assessment<ConstraintsDay> {
   return { status: 'invalid', validated: null, rejections, expectedMtus, reason, error: reason };
 }
 
 /** The day's quality record and rows in the shape every day's write takes. */
-function validatedDayOf(domain: ValidatedDomainDay): ValidatedDay {
+function validatedDayOf(domain: ValidatedDomainDay): ConstraintsDay {
   const hubs = new Set<string>();
   const unknownFields = new Set<string>();
   for (const { row } of domain.accepted) {
@@ -26,12 +30,12 @@ function validatedDayOf(domain: ValidatedDomainDay): ValidatedDay {
   const conflictingRows = domain.rejections.filter((r) => r.rule === 'conflicting_duplicate').length;
   const refusedRows = domain.rejections.length - conflictingRows;
   return {
+    lane: 'constraints',
     resolutionMinutes: DOMAIN_RESOLUTION_MINUTES,
     expectedMtus: domain.expectedMtus,
     rows: domain.receivedRows,
     receivedMtus: domain.expectedMtus - domain.missingMtus.length,
     missingMtus: domain.missingMtus,
-    points: [],
     rejections: domain.rejections,
     keys: [...hubs].map((hub) => `hub_${hub}`).sort(),
     refusedKeys: 0,
@@ -50,7 +54,7 @@ export function assessDomainBody(
   body: string,
   expectedMtus: number,
   knownHubs: ReadonlySet<string>,
-): Assessment {
+): Assessment<ConstraintsDay> {
   const answer = parsePagedAnswer(body);
   if (!answer.ok) return invalid(answer.reason, expectedMtus);
   const probe = parseDomainPage(answer.probe.body);

@@ -15,7 +15,7 @@ import { dayWindow } from '../../domain/calendar';
 import { EMPTY_RECHECK_ERROR, judgeDay, worseRecheckError } from '../../domain/dayStatus';
 import { assessHealth } from '../../domain/health';
 import { MAX_STORED_REJECTIONS } from '../../domain/limits';
-import type { DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
+import type { DeliveryDay, KeyedValuesDay, Rejection } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, hourlyMtus, validatedDay } from './storageFixtures';
 
@@ -76,7 +76,7 @@ async function writeBody(day: DeliveryDay, body: string): Promise<void> {
   });
 }
 
-function write(day: DeliveryDay, validated: ValidatedDay, extra: { status?: 'complete' | 'partial' } = {}) {
+function write(day: DeliveryDay, validated: KeyedValuesDay, extra: { status?: 'complete' | 'partial' } = {}) {
   return writeDay(pool, {
     dataset: 'maxExchanges',
     day,
@@ -526,7 +526,7 @@ describe('rejections belong to their raw response', () => {
 });
 
 describe('what a write reads back for its caller, inside its transaction', () => {
-  const withFacts = (day: DeliveryDay, validated: ValidatedDay, rawResponseId: number | null) =>
+  const withFacts = (day: DeliveryDay, validated: KeyedValuesDay, rawResponseId: number | null) =>
     writeDay(pool, {
       dataset: 'maxExchanges',
       day,

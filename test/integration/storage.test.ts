@@ -5,7 +5,7 @@ import { loadRawResponse, storeRawResponse } from '../../db/rawResponse';
 import { assessStoredAnswer } from '../../db/storedAnswer';
 import { type WriteDayInput, writeDay } from '../../db/writeDay';
 import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
-import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, hourlyMtus, keyOf, validatedDay } from './storageFixtures';
 
@@ -28,7 +28,7 @@ const T3 = new Date('2026-04-21T08:00:00.000Z');
 
 function input(
   day: DeliveryDay,
-  validated: ValidatedDay,
+  validated: KeyedValuesDay,
   observedAt: Date,
   extra: Partial<WriteDayInput> = {},
 ) {
@@ -546,6 +546,7 @@ describe('assessStoredAnswer: a stored answer judged once', () => {
     );
     const rejudged = await assessStoredAnswer(pool, ref, 1_000_000);
     expect(rejudged).not.toBe(validated);
-    expect(rejudged.validated?.points[0]?.value).toBe(200);
+    const rejudgedDay = rejudged.validated;
+    expect(rejudgedDay?.lane === 'keyedValues' && rejudgedDay.points[0]?.value).toBe(200);
   });
 });

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
 import { type WriteDayInput, writeDay } from '../../db/writeDay';
-import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, validatedDay } from './storageFixtures';
@@ -28,7 +28,7 @@ const BORDERS = ['AT_BE', 'BE_AT', 'FR_DE', 'DE_FR'];
 function write(
   pool: pg.Pool,
   day: DeliveryDay,
-  validated: ValidatedDay,
+  validated: KeyedValuesDay,
   workflowId: string,
   observedAt?: Date,
 ) {

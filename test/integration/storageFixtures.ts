@@ -1,7 +1,7 @@
 // Builders for the storage tests: validated days with chosen keys and values.
 import type { WriteDayInput } from '../../db/writeDay';
 import { dayWindow } from '../../domain/calendar';
-import type { DeliveryDay, Point, Rejection, ValidatedDay } from '../../domain/types';
+import type { DeliveryDay, KeyedValuesDay, Point, Rejection } from '../../domain/types';
 
 export const HOUR_MS = 3_600_000;
 
@@ -32,7 +32,7 @@ export function validatedDay(
   value: (border: string, hour: number) => number | null | undefined,
   rejections: Rejection[] = [],
   minutes: 15 | 60 = 60,
-): ValidatedDay {
+): KeyedValuesDay {
   const mtus = mtusOf(day, minutes);
   const points: Point[] = [];
   const present = new Set<string>();
@@ -52,6 +52,7 @@ export function validatedDay(
     }
   });
   return {
+    lane: 'keyedValues',
     resolutionMinutes: minutes,
     expectedMtus: mtus.length,
     rows: present.size,
@@ -77,7 +78,7 @@ export function baseValue(border: string, hour: number): number {
 }
 
 /** A fetch's write of `validated` observed at `observedAt`: complete when every MTU came, else partial. */
-export function fetchWrite(day: DeliveryDay, validated: ValidatedDay, observedAt: Date): WriteDayInput {
+export function fetchWrite(day: DeliveryDay, validated: KeyedValuesDay, observedAt: Date): WriteDayInput {
   return {
     dataset: 'maxExchanges',
     day,

@@ -1,7 +1,7 @@
 // A dataset's lane is its declaration's row shape, chosen in one place (domain/lanes.ts, db/lanes/index.ts), and
 // each lane turns its judged day into content for the one write.
 import { describe, expect, it } from 'vitest';
-import { laneOf } from '../../db/lanes';
+import { contentOf, laneOf, storedRowsOf } from '../../db/lanes';
 import { DATASETS, declarationOf } from '../../domain/datasets';
 import { answerReadingOf, laneNameOf } from '../../domain/lanes';
 import type { Dataset } from '../../domain/types';
@@ -29,10 +29,11 @@ describe('lanes', () => {
     );
     expect(readCatalogue).toBe(false);
     expect(assessment.status).toBe('partial');
-    const content = lane.contentOf(assessment.validated!, assessment.rejections);
+    const content = contentOf(assessment.validated!, assessment.rejections);
     expect(content.size).toBe(2);
     expect(content.minMtuMs).toBe(Date.parse('2026-04-19T22:00:00Z'));
-    expect(content.contentHash).toBe(lane.contentOf(assessment.validated!, []).contentHash);
+    expect(content.contentHash).toBe(contentOf(assessment.validated!, []).contentHash);
+    expect(storedRowsOf(assessment.validated!)).toBe(2);
   });
 
   it('judges an answer that is not a paged reading as invalid in the constraints lane', async () => {
