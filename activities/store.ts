@@ -6,7 +6,7 @@ import { redactSecrets } from '../common/redact';
 import { storedRowsOf } from '../db/lanes';
 import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/rawPages';
 import { type ArchivedBodyReader, assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
-import { writeDay } from '../db/writeDay';
+import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
@@ -101,9 +101,9 @@ export function createStoreActivities({
         const assessment = await assessStored(ref);
         const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
         const written = await withHeartbeat(() =>
-          writeDay(
+          writeDayWithFacts(
             pool,
-            { ...dayWriteOf(ref, assessment, { workflowId, buildId, redact }), withFacts: true },
+            dayWriteOf(ref, assessment, { workflowId, buildId, redact }),
             writeTimeouts,
           ),
         );
@@ -118,12 +118,12 @@ export function createStoreActivities({
           rejections: assessment.rejections.length,
           republished: written.republished,
         });
-        const drift = written.facts?.drift ?? null;
+        const drift = written.facts.drift;
         if (drift) recordDriftMetrics(ref.dataset, drift.kinds);
-        if (written.facts?.latestCompleteDay)
+        if (written.facts.latestCompleteDay)
           recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
         // Only the write that first made the day complete observes the publication latency.
-        if (written.facts?.firstCompletion) await recordPublicationLatency(pool, ref);
+        if (written.facts.firstCompletion) await recordPublicationLatency(pool, ref);
         if (written.outcomeChanged) await onOutcomeChanged?.();
         const { facts: _facts, ...counts } = written;
         Context.current().log.info('day written', {
@@ -160,18 +160,15 @@ export function createStoreActivities({
       const written = await withDatabaseFailures(
         `record the failure of ${input.day}`,
         () =>
-          writeDay(
+          recordFailedDay(
             pool,
             {
               dataset: input.dataset,
               day: input.day,
-              status: 'failed',
-              validated: null,
               expectedMtus: expectedMtuCount(
                 input.day,
                 declaredResolutionOn(declarationOf(input.dataset), input.day),
               ),
-              rawResponseId: null,
               workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
               buildId,
               error,

@@ -6,7 +6,7 @@ import type { Assessment } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import type { WriteDayInput } from './dayWriteTypes';
+import type { DayWrite } from './dayWriteTypes';
 import { laneOf } from './lanes';
 import { loadRawResponse, readRawResponseSha256 } from './rawResponse';
 
@@ -168,7 +168,7 @@ export function dayWriteOf(
   ref: StoredAnswerRef,
   assessment: Assessment,
   context: DerivationContext,
-): WriteDayInput {
+): DayWrite {
   return {
     dataset: ref.dataset,
     day: ref.day,

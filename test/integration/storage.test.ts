@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
 import { loadRawResponse, storeRawResponse } from '../../db/rawResponse';
 import { assessStoredAnswer } from '../../db/storedAnswer';
-import { type WriteDayInput, writeDay } from '../../db/writeDay';
+import { type DayWrite, writeDay } from '../../db/writeDay';
 import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
 import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -26,12 +26,7 @@ const T1 = new Date('2026-04-19T08:00:00.000Z');
 const T2 = new Date('2026-04-20T08:00:00.000Z');
 const T3 = new Date('2026-04-21T08:00:00.000Z');
 
-function input(
-  day: DeliveryDay,
-  validated: KeyedValuesDay,
-  observedAt: Date,
-  extra: Partial<WriteDayInput> = {},
-) {
+function input(day: DeliveryDay, validated: KeyedValuesDay, observedAt: Date, extra: Partial<DayWrite> = {}) {
   return {
     dataset: 'maxExchanges' as const,
     day,
@@ -42,7 +37,7 @@ function input(
     workflowId: `maxExchanges/day/${day}`,
     observedAt,
     ...extra,
-  } satisfies WriteDayInput;
+  } satisfies DayWrite;
 }
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
@@ -360,7 +355,7 @@ describe('writeDay: statuses without content', () => {
       httpStatus: 200,
       body: '{"data":[{"dateTimeUtc":"bad"}]',
     });
-    const invalid: WriteDayInput = {
+    const invalid: DayWrite = {
       dataset: 'maxExchanges',
       day,
       status: 'invalid',

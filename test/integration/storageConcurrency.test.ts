@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
-import { type WriteDayInput, writeDay } from '../../db/writeDay';
+import { type DayWrite, writeDay } from '../../db/writeDay';
 import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -32,7 +32,7 @@ function write(
   workflowId: string,
   observedAt?: Date,
 ) {
-  const request: WriteDayInput = {
+  const request: DayWrite = {
     dataset: 'maxExchanges',
     day,
     status: 'complete',

@@ -1,5 +1,5 @@
 // Builders for the storage tests: validated days with chosen keys and values.
-import type { WriteDayInput } from '../../db/writeDay';
+import type { DayWrite } from '../../db/writeDay';
 import { dayWindow } from '../../domain/calendar';
 import type { DeliveryDay, KeyedValuesDay, Point, Rejection } from '../../domain/types';
 
@@ -78,7 +78,7 @@ export function baseValue(border: string, hour: number): number {
 }
 
 /** A fetch's write of `validated` observed at `observedAt`: complete when every MTU came, else partial. */
-export function fetchWrite(day: DeliveryDay, validated: KeyedValuesDay, observedAt: Date): WriteDayInput {
+export function fetchWrite(day: DeliveryDay, validated: KeyedValuesDay, observedAt: Date): DayWrite {
   return {
     dataset: 'maxExchanges',
     day,
@@ -92,7 +92,7 @@ export function fetchWrite(day: DeliveryDay, validated: KeyedValuesDay, observed
 }
 
 /** A day whose run failed with nothing stored for it: what raises `day.failed` on the live feed. */
-export function failedDayWrite(day: DeliveryDay, error = 'JAO unavailable'): WriteDayInput {
+export function failedDayWrite(day: DeliveryDay, error = 'JAO unavailable'): DayWrite {
   return {
     dataset: 'maxExchanges',
     day,
