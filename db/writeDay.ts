@@ -4,6 +4,7 @@
 // db/writtenDayFacts.ts, db/writeJournal.ts and db/dayEvents.ts do the rest.
 import type pg from 'pg';
 import { outcomeChanged } from '../domain/badDays';
+import { withFirstSeenKeys } from '../domain/drift';
 import { isRepublication } from '../domain/republication';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
 import type { DayStatus, Rejection } from '../domain/types';
@@ -21,7 +22,7 @@ import type {
   WriteDayResultWithFacts,
 } from './dayWriteTypes';
 import { ensureKeySet } from './keySets';
-import { contentOf, type LaneContent, type MergedDay } from './lanes';
+import { contentOf, firstSeenKeysOf, type LaneContent, type MergedDay } from './lanes';
 import { lockDay } from './locks';
 import { withDecidedTransaction, withTransaction } from './pool';
 import { insertRejections } from './rejections';
@@ -249,10 +250,12 @@ export function writeDayWithFacts(
   input: DayWrite,
   timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
 ): Promise<WriteDayResultWithFacts> {
-  return checkedWrite(pool, input, timeouts, false, async (client, result) => ({
-    ...result,
-    facts: await readWrittenDayFacts(client, input, result),
-  }));
+  return checkedWrite(pool, input, timeouts, false, async (client, result) => {
+    const facts = await readWrittenDayFacts(client, input, result);
+    const firstSeen = result.contentChanged && input.validated ? firstSeenKeysOf(input.validated) : [];
+    const resolution = input.validated?.resolutionMinutes ?? null;
+    return { ...result, facts: { ...facts, drift: withFirstSeenKeys(facts.drift, firstSeen, resolution) } };
+  });
 }
 
 /** Records a day's run that failed before it judged an answer: the day's record and error, no content. */

@@ -65,6 +65,8 @@ export interface KeyedValuesDay extends DayQualityRecord {
 export interface ConstraintsDay extends DayQualityRecord {
   lane: 'constraints';
   constraintRows: KeyedConstraintRow[];
+  /** Hubs none of the dataset's earlier days carried, sorted: stored, and drift (never seen before). */
+  newHubs: string[];
 }
 
 /** What validation counted of a day, whatever its lane: the day's quality record (jao.delivery_day). */

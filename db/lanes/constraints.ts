@@ -8,16 +8,28 @@ import type { ConstraintsDay, Rejection } from '../../domain/types';
 import { constraintDayContent } from '../constraintContent';
 import { mergeConstraintDay } from '../constraintMerge';
 import { registerNewConstraints } from '../constraintRegistry';
+import { readEarlierKeys } from '../keySets';
 import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict } from './lane';
 
+const HUB_KEY = 'hub_';
+
+/** The hubs of the dataset's days before `day` (their key sets' `hub_<hub>` keys); null when none is stored. */
+async function knownHubsOf(pool: pg.Pool, { dataset, day }: JudgedAnswerRef): Promise<Set<string> | null> {
+  const keys = await readEarlierKeys(pool, dataset, day);
+  if (keys === null) return null;
+  return new Set([...keys].filter((key) => key.startsWith(HUB_KEY)).map((key) => key.slice(HUB_KEY.length)));
+}
+
 async function judge(
-  _pool: pg.Pool,
-  { dataset, day }: JudgedAnswerRef,
+  pool: pg.Pool,
+  ref: JudgedAnswerRef,
   body: string,
 ): Promise<LaneVerdict<ConstraintsDay>> {
-  const expected = expectedMtuCount(day, declaredResolutionOn(declarationOf(dataset), day));
-  // A new hub is drift through the day's key set (`hub_<hub>` keys), as a new key is for keyed values.
-  return { assessment: assessDomainBody(day, body, expected, new Set()), readCatalogue: false };
+  const expected = expectedMtuCount(ref.day, declaredResolutionOn(declarationOf(ref.dataset), ref.day));
+  const assessment = assessDomainBody(ref.day, body, expected, await knownHubsOf(pool, ref));
+  // Kept as judged (readCatalogue false): the earlier days' hubs only grow, so a kept verdict can at most name a hub
+  // new that an earlier day written meanwhile also brought; it never hides one.
+  return { assessment, readCatalogue: false };
 }
 
 function contentOf(validated: ConstraintsDay, rejections: readonly Rejection[]): LaneContent {
@@ -48,6 +60,7 @@ export const constraintsLane: Lane<ConstraintsDay> = {
   judge,
   contentOf,
   storedRows: (validated) => validated.constraintRows.length,
+  firstSeenKeysOf: (validated) => validated.newHubs.map((hub) => `${HUB_KEY}${hub}`),
   readSide: {
     views: [
       'jao.constraints',

@@ -68,6 +68,8 @@ export const keyedValuesLane: Lane<KeyedValuesDay> = {
   judge,
   contentOf,
   storedRows: (validated) => validated.points.length,
+  // A keyed day's new keys are counted against the catalogue as it is judged (domain/limits.ts: too_many_keys).
+  firstSeenKeysOf: () => [],
   readSide: {
     views: [
       'jao.dataset_values',

@@ -87,5 +87,7 @@ export interface Lane<Day extends ValidatedDay = ValidatedDay> {
   contentOf(validated: Day, rejections: readonly Rejection[]): LaneContent;
   /** The rows (values, versions) of the judged day its write would store. */
   storedRows(validated: Day): number;
+  /** Keys of the judged day that none of the dataset's earlier days carried: drift (domain/drift.ts). */
+  firstSeenKeysOf(validated: Day): string[];
   readSide: LaneReadSide;
 }

@@ -20,7 +20,7 @@ function invalid(
 }
 
 /** The day's quality record and rows in the shape every day's write takes. */
-function validatedDayOf(domain: ValidatedDomainDay): ConstraintsDay {
+function validatedDayOf(domain: ValidatedDomainDay, compared: boolean): ConstraintsDay {
   const hubs = new Set<string>();
   const unknownFields = new Set<string>();
   for (const { row } of domain.accepted) {
@@ -45,15 +45,19 @@ function validatedDayOf(domain: ValidatedDomainDay): ConstraintsDay {
     absentValues: 0,
     unknownFields: [...unknownFields].sort(),
     constraintRows: domain.accepted,
+    newHubs: compared ? domain.newHubs : [],
   };
 }
 
-/** Judges a stored paged answer of `day`; `knownHubs`: the hubs of the dataset's earlier days. */
+/**
+ * Judges a stored paged answer of `day`; `knownHubs`: the hubs of the dataset's earlier days, null when it has none
+ * stored (no hub is then new).
+ */
 export function assessDomainBody(
   day: DeliveryDay,
   body: string,
   expectedMtus: number,
-  knownHubs: ReadonlySet<string>,
+  knownHubs: ReadonlySet<string> | null,
 ): Assessment<ConstraintsDay> {
   const answer = parsePagedAnswer(body);
   if (!answer.ok) return invalid(answer.reason, expectedMtus);
@@ -72,10 +76,10 @@ export function assessDomainBody(
     rows,
     refused,
     announcedRows: answer.totalRowsWithFilter,
-    knownHubs,
+    knownHubs: knownHubs ?? new Set(),
   });
   const { status, reason } = judgeDomainDay(domain);
-  const validated = validatedDayOf(domain);
+  const validated = validatedDayOf(domain, knownHubs !== null);
   return {
     status,
     validated,

@@ -3,11 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { contentOf, laneOf, storedRowsOf } from '../../db/lanes';
 import { DATASETS, declarationOf } from '../../domain/datasets';
+import { describeDrift, withFirstSeenKeys } from '../../domain/drift';
 import { answerReadingOf, laneNameOf } from '../../domain/lanes';
 import type { Dataset } from '../../domain/types';
 
 const body = (data: unknown[]) => JSON.stringify({ data, rejected: false, messages: null });
 const noPool = {} as never;
+/** A database holding no earlier day of any dataset. */
+const emptyPool = { query: async () => ({ rows: [] }) } as never;
 
 describe('lanes', () => {
   it('chooses every dataset its lane from the declared row shape, with its way of reading the answer', () => {
@@ -39,11 +42,32 @@ describe('lanes', () => {
   it('judges an answer that is not a paged reading as invalid in the constraints lane', async () => {
     const lane = laneOf('coreFinalComputation');
     const { assessment } = await lane.judge(
-      noPool,
+      emptyPool,
       { dataset: 'coreFinalComputation', day: '2026-04-20' },
       body([]),
     );
     expect(assessment.status).toBe('invalid');
     expect(assessment.validated).toBeNull();
+  });
+
+  it('reports keys never seen before as drift, whatever the day compared with said', () => {
+    expect(withFirstSeenKeys(null, [], 60)).toBeNull();
+    const alone = withFirstSeenKeys(null, ['hub_X'], 60)!;
+    expect(alone).toMatchObject({ kinds: ['keys_added'], keysAdded: ['hub_X'], keysFirstSeen: ['hub_X'] });
+    expect(describeDrift(alone)).toBe('1 keys added (hub_X); 1 never seen before (hub_X)');
+    const compared = withFirstSeenKeys(
+      {
+        kinds: ['resolution', 'keys_vanished'],
+        previousDay: '2026-04-19',
+        resolutionMinutes: 60,
+        previousResolutionMinutes: 15,
+        keysAdded: [],
+        keysVanished: ['hub_Y'],
+      },
+      ['hub_X'],
+      60,
+    )!;
+    expect(compared.kinds).toEqual(['resolution', 'keys_added', 'keys_vanished']);
+    expect(compared.keysAdded).toEqual(['hub_X']);
   });
 });
