@@ -23,12 +23,11 @@ import type {
 } from './dayWriteTypes';
 import { ensureKeySet } from './keySets';
 import { contentOf, firstSeenKeysOf, type LaneContent, type MergedDay } from './lanes';
-import { lockDay } from './locks';
+import { DECOMPRESSION_LIMIT_LIFTED, lockDay } from './locks';
 import { withDecidedTransaction, withTransaction } from './pool';
 import { insertRejections } from './rejections';
 import { checkNewestAnswer, readJudgedRecord } from './reprocessChecks';
 import { recordRepublication } from './rowFields';
-import { DECOMPRESSION_LIMIT_LIFTED } from './valuesMerge';
 import { journalWrite } from './writeJournal';
 import { readWrittenDayFacts } from './writtenDayFacts';
 
