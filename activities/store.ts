@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { storedRowsOf } from '../db/lanes';
-import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/rawPages';
+import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/lanes/constraints/rawPages';
 import { type ArchivedBodyReader, assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
 import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
@@ -144,7 +144,7 @@ export function createStoreActivities({
         };
       }),
 
-    /** A paged day's answer assembled from one consistent reading's pages (db/rawPages.ts). */
+    /** A paged day's answer assembled from one consistent reading's pages (db/lanes/constraints/rawPages.ts). */
     assemblePagedDay: (
       input: AssembleInput & { horizonStartMs?: number },
     ): Promise<{ rawResponseId: number; isNew: boolean; pages: number }> =>

@@ -136,7 +136,7 @@ export interface DayState {
   derivationId: number | null;
 }
 
-/** What merging the incoming values did to the day's stored values (db/valuesMerge.ts). */
+/** What merging the incoming values did to the day's stored values (db/lanes/keyedValues/valuesMerge.ts). */
 export interface ContentOutcome {
   changed: number;
   added: number;
@@ -147,7 +147,7 @@ export interface ContentOutcome {
   newSeries: number;
 }
 
-/** series_id per entry of the day content's series (db/seriesRegistry.ts). */
+/** series_id per entry of the day content's series (db/lanes/keyedValues/seriesRegistry.ts). */
 export interface SeriesIds {
   ids: number[];
   created: number;

@@ -2,8 +2,8 @@
 // day's tag names the lane that judged it.
 import { type LaneName, laneNameOf } from '../../domain/lanes';
 import type { Dataset, Rejection, ValidatedDay } from '../../domain/types';
-import { constraintsLane } from './constraints';
-import { keyedValuesLane } from './keyedValues';
+import { constraintsLane } from './constraints/lane';
+import { keyedValuesLane } from './keyedValues/lane';
 import type { Lane, LaneContent } from './lane';
 
 type DayOf<Name extends LaneName> = Extract<ValidatedDay, { lane: Name }>;

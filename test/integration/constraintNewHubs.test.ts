@@ -1,4 +1,4 @@
-// A hub none of a constraint dataset's earlier days carried is drift (db/lanes/constraints.ts): judged against the
+// A hub none of a constraint dataset's earlier days carried is drift (db/lanes/constraints/lane.ts): judged against the
 // hubs of the key sets of the days before it, and reported with the write's facts.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeDayContent } from '../../db/dayContent';
+import { normalizeDayContent } from '../../db/lanes/keyedValues/dayContent';
 import { assessBody } from '../../domain/assess';
 import { allOrderedBorderKeys, CORE_ZONES } from '../../domain/borders';
 import { judgeDay } from '../../domain/dayStatus';

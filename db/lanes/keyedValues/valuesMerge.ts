@@ -1,7 +1,7 @@
 // The values of a day's write: the first content copied in, later content merged with what is stored (changed and
 // vanished values moved to history), vanished values deleted.
 import type pg from 'pg';
-import type { Dataset, DeliveryDay } from '../domain/types';
+import type { Dataset, DeliveryDay } from '../../../domain/types';
 import {
   BINARY_COPY_HEADER,
   BINARY_COPY_TRAILER,
@@ -11,10 +11,10 @@ import {
   binaryTimestamptzArray,
   binaryTimestampWords,
   copyFrom,
-} from './copy';
+} from '../../copy';
+import type { ContentOutcome, DayState, SeriesIds } from '../../dayWriteTypes';
+import { namedStatement, runNamed } from '../../namedStatement';
 import type { DayContent } from './dayContent';
-import type { ContentOutcome, DayState, SeriesIds } from './dayWriteTypes';
-import { namedStatement, runNamed } from './namedStatement';
 
 /**
  * The points as SQL: one row per point from three arrays (:seriesIds, :mtus, :values) sent in binary,

@@ -1,15 +1,15 @@
 // The lane of constraints: one row per constraint and MTU (the flow-based domain), from a paged answer.
 import type pg from 'pg';
-import { expectedMtuCount } from '../../domain/calendar';
-import { declarationOf, declaredResolutionOn } from '../../domain/datasets';
-import { assessDomainBody } from '../../domain/flowBased/assessDomain';
-import { ANSWER_READINGS } from '../../domain/lanes';
-import type { ConstraintsDay, Rejection } from '../../domain/types';
-import { constraintDayContent } from '../constraintContent';
-import { mergeConstraintDay } from '../constraintMerge';
-import { registerNewConstraints } from '../constraintRegistry';
-import { readEarlierKeys } from '../keySets';
-import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict } from './lane';
+import { expectedMtuCount } from '../../../domain/calendar';
+import { declarationOf, declaredResolutionOn } from '../../../domain/datasets';
+import { assessDomainBody } from '../../../domain/flowBased/assessDomain';
+import { ANSWER_READINGS } from '../../../domain/lanes';
+import type { ConstraintsDay, Rejection } from '../../../domain/types';
+import { readEarlierKeys } from '../../keySets';
+import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict } from '../lane';
+import { constraintDayContent } from './constraintContent';
+import { mergeConstraintDay } from './constraintMerge';
+import { registerNewConstraints } from './constraintRegistry';
 
 const HUB_KEY = 'hub_';
 

@@ -1,17 +1,17 @@
 // The lane of keyed values: one number per key (a border, a hub) and MTU, from one JAO envelope.
 import type pg from 'pg';
-import { assessBody } from '../../domain/assess';
-import { declarationOf } from '../../domain/datasets';
-import { ANSWER_READINGS } from '../../domain/lanes';
-import type { Dataset, DeliveryDay, KeyedValuesDay, Rejection } from '../../domain/types';
-import { optionsFor } from '../../domain/validate';
-import { type DayContent, normalizeDayContent } from '../dayContent';
-import type { DayState } from '../dayWriteTypes';
-import { storeRowFields } from '../rowFields';
-import { readCatalogKeys } from '../seriesCatalog';
-import { registerSeries, rememberSeries, seriesCacheFor } from '../seriesRegistry';
-import { insertFreshDay, mergeDay } from '../valuesMerge';
-import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict, MergedDay, MergeMode } from './lane';
+import { assessBody } from '../../../domain/assess';
+import { declarationOf } from '../../../domain/datasets';
+import { ANSWER_READINGS } from '../../../domain/lanes';
+import type { Dataset, DeliveryDay, KeyedValuesDay, Rejection } from '../../../domain/types';
+import { optionsFor } from '../../../domain/validate';
+import type { DayState } from '../../dayWriteTypes';
+import { storeRowFields } from '../../rowFields';
+import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict, MergedDay, MergeMode } from '../lane';
+import { type DayContent, normalizeDayContent } from './dayContent';
+import { readCatalogKeys } from './seriesCatalog';
+import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
+import { insertFreshDay, mergeDay } from './valuesMerge';
 
 async function judge(
   pool: pg.Pool,
@@ -55,7 +55,7 @@ function contentOf(validated: KeyedValuesDay, rejections: readonly Rejection[]):
     minMtuMs: content.minMtuMs,
     maxMtuMs: content.maxMtuMs,
     size: content.values.length,
-    // New series are registered inside the transaction (db/seriesRegistry.ts).
+    // New series are registered inside the transaction (db/lanes/keyedValues/seriesRegistry.ts).
     prepare: async () => {},
     merge: (client, target, state, mode) => merge(content, client, target, state, mode),
     storeRowFields: (client, at) => storeRowFields(client, { ...at, rowFields }),
