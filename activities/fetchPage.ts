@@ -4,7 +4,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
-import { storeRawPage } from '../db/rawPages';
+import { storeRawPage } from '../db/lanes/constraints/rawPages';
 import { dayWindow } from '../domain/calendar';
 import { constraintFieldsOf, dataPathOf, declarationOf } from '../domain/datasets';
 import { FAILURE_TYPES } from '../domain/failureTypes';

@@ -12,7 +12,12 @@ import {
   reasonOfWrite,
 } from '../db/storedAnswer';
 import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/storedAnswers';
-import { NewerAnswerStored, type WriteDayResult, writeDay } from '../db/writeDay';
+import {
+  NewerAnswerStored,
+  previewReprocessedDay,
+  type ReprocessedDayResult,
+  writeReprocessedDay,
+} from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { daysInRange } from '../domain/calendar';
@@ -116,7 +121,8 @@ async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest):
     buildId: deps.buildId,
     redact,
   });
-  const written: WriteDayResult = await writeDay(
+  const write = request.dryRun ? previewReprocessedDay : writeReprocessedDay;
+  const written: ReprocessedDayResult = await write(
     deps.pool,
     {
       ...derived,
@@ -124,11 +130,11 @@ async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest):
         kind: 'reprocess',
         reason: `reprocessed by build ${build} from raw response ${source.id}`,
       },
-      reprocess: { newestAnswerId: ids[0]!, dryRun: request.dryRun },
     },
+    ids[0]!,
     deps.writeTimeouts,
   );
-  const reprocessed = written.reprocessed!;
+  const reprocessed = written.reprocessed;
   if (written.outcomeChanged) await deps.onOutcomeChanged?.();
   const reason = redact(reasonOfWrite(assessment, written.status) ?? null);
   return {

@@ -3,13 +3,15 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
-import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/rawPages';
+import { storedRowsOf } from '../db/lanes';
+import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/lanes/constraints/rawPages';
 import { type ArchivedBodyReader, assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
-import { writeDay } from '../db/writeDay';
+import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
-import { declarationOf, declaredResolutionOn, isConstraintDataset } from '../domain/datasets';
+import { declarationOf, declaredResolutionOn } from '../domain/datasets';
+import { answerReadingOf } from '../domain/lanes';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
@@ -87,7 +89,7 @@ export function createStoreActivities({
           expectedMtus: assessment.expectedMtus,
           receivedMtus: validated?.receivedMtus ?? 0,
           missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
-          points: validated?.points.length ?? 0,
+          points: validated ? storedRowsOf(validated) : 0,
           keys: validated?.keys.length ?? 0,
           rejections: assessment.rejections.length,
           reason: redact(assessment.reason),
@@ -99,14 +101,14 @@ export function createStoreActivities({
         const assessment = await assessStored(ref);
         const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
         const written = await withHeartbeat(() =>
-          writeDay(
+          writeDayWithFacts(
             pool,
-            { ...dayWriteOf(ref, assessment, { workflowId, buildId, redact }), withFacts: true },
+            dayWriteOf(ref, assessment, { workflowId, buildId, redact }),
             writeTimeouts,
           ),
         );
         // A paged day's pages are in its stored answer now: kept twice no longer.
-        if (isConstraintDataset(ref.dataset)) await dropAssembledPages(pool, ref);
+        if (answerReadingOf(ref.dataset).paging === 'paged') await dropAssembledPages(pool, ref);
         recordDayMetrics({
           dataset: ref.dataset,
           day: ref.day,
@@ -116,12 +118,12 @@ export function createStoreActivities({
           rejections: assessment.rejections.length,
           republished: written.republished,
         });
-        const drift = written.facts?.drift ?? null;
+        const drift = written.facts.drift;
         if (drift) recordDriftMetrics(ref.dataset, drift.kinds);
-        if (written.facts?.latestCompleteDay)
+        if (written.facts.latestCompleteDay)
           recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
         // Only the write that first made the day complete observes the publication latency.
-        if (written.facts?.firstCompletion) await recordPublicationLatency(pool, ref);
+        if (written.facts.firstCompletion) await recordPublicationLatency(pool, ref);
         if (written.outcomeChanged) await onOutcomeChanged?.();
         const { facts: _facts, ...counts } = written;
         Context.current().log.info('day written', {
@@ -142,7 +144,7 @@ export function createStoreActivities({
         };
       }),
 
-    /** A paged day's answer assembled from one consistent reading's pages (db/rawPages.ts). */
+    /** A paged day's answer assembled from one consistent reading's pages (db/lanes/constraints/rawPages.ts). */
     assemblePagedDay: (
       input: AssembleInput & { horizonStartMs?: number },
     ): Promise<{ rawResponseId: number; isNew: boolean; pages: number }> =>
@@ -158,18 +160,15 @@ export function createStoreActivities({
       const written = await withDatabaseFailures(
         `record the failure of ${input.day}`,
         () =>
-          writeDay(
+          recordFailedDay(
             pool,
             {
               dataset: input.dataset,
               day: input.day,
-              status: 'failed',
-              validated: null,
               expectedMtus: expectedMtuCount(
                 input.day,
                 declaredResolutionOn(declarationOf(input.dataset), input.day),
               ),
-              rawResponseId: null,
               workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
               buildId,
               error,

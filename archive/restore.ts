@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { inLanes } from '../common/lanes';
 import { storeRawResponse } from '../db/rawResponse';
 import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
-import { writeDay } from '../db/writeDay';
+import { restoreDayWrite } from '../db/writeDay';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import type { DeliveryDay } from '../domain/types';
 import {
@@ -233,13 +233,11 @@ export async function applyEntry(
     error: entry.error,
     observedAt: new Date(entry.writtenAt),
     derivation: entry.derivation,
-    restoredFrom: key,
-    commitAsync: true,
   };
   const answer = entry.answer;
   if (answer === null) {
     // A recorded failure judged no answer, and gave no reason of its own (the day's reason is its error).
-    await writeDay(pool, { ...common, validated: null, rawResponseId: null });
+    await restoreDayWrite(pool, { ...common, validated: null, rawResponseId: null }, { restoredFrom: key });
     return;
   }
   const object = await store.get(answer.object);
@@ -258,15 +256,16 @@ export async function applyEntry(
     answer.truncatedReason === null
       ? await assessAnswerBytes(pool, ref, { sha256, bytes: body }, maxBodyBytes)
       : await assessStoredAnswer(pool, ref, maxBodyBytes);
-  await writeDay(pool, {
+  const write = {
     ...common,
     validated: assessment.validated,
     rejections: assessment.rejections,
     rawResponseId,
     reason: entry.reason,
-    ...(entry.kind === 'reprocess'
-      ? { reprocess: { newestAnswerId: await newestAnswerId(pool, entry), dryRun: false } }
-      : {}),
+  };
+  await restoreDayWrite(pool, write, {
+    restoredFrom: key,
+    ...(entry.kind === 'reprocess' ? { reprocessedAgainst: await newestAnswerId(pool, entry) } : {}),
   });
 }
 

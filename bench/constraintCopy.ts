@@ -1,11 +1,11 @@
 // bench:write's baseline for the flow-based domain: the day's rows as COPY text (the text the write path sends,
-// db/constraintCopy.ts) into a table with the columns, primary key and indexes of jao.constraint_value (LIKE …
+// db/lanes/constraints/constraintCopy.ts) into a table with the columns, primary key and indexes of jao.constraint_value (LIKE …
 // INCLUDING ALL): the limit for a stored version. It starts from the same validated rows as the write path, and
 // leaves out what only the write does: hashing each version, registering the constraints, pairing with what is
 // stored, the day's row, journal and event.
 import type pg from 'pg';
-import { type ConstraintVersion, versionContentText } from '../db/constraintContent';
-import { copyConstraintVersions } from '../db/constraintCopy';
+import { type ConstraintVersion, versionContentText } from '../db/lanes/constraints/constraintContent';
+import { copyConstraintVersions } from '../db/lanes/constraints/constraintCopy';
 import type { KeyedConstraintRow } from '../domain/flowBased/rows';
 import type { DeliveryDay } from '../domain/types';
 

@@ -5,7 +5,7 @@ import { addDays, dayWindow } from '../domain/calendar';
 import { constraintFieldsOf } from '../domain/datasets';
 import { assessDomainBody } from '../domain/flowBased/assessDomain';
 import { assemblePagedAnswer } from '../domain/flowBased/pagedAnswer';
-import type { DeliveryDay, ValidatedDay } from '../domain/types';
+import type { ConstraintsDay, DeliveryDay } from '../domain/types';
 import { buildCatalogue, type ConstraintCatalogue } from '../simulator/flowBased/catalogue';
 import { FlowBasedState } from '../simulator/flowBased/dayState';
 import { answerDomainRequest } from '../simulator/flowBased/domainAnswer';
@@ -15,7 +15,7 @@ const SEED = 42;
 
 export interface SimulatedDomain {
   /** The day's validated rows after `revisions` revisions (0: as first published). */
-  day(day: DeliveryDay, revisions: number): ValidatedDay;
+  day(day: DeliveryDay, revisions: number): ConstraintsDay;
 }
 
 /** A simulated domain of `endpoint`; every day published, long past. */

@@ -2,7 +2,7 @@
 // an order-independent sum of its rows' hashes, each row named by natural keys (a series by its key, a derivation by
 // its time, kind, reason, build and answer's hash), so that a restore that matches holds the same rows.
 import type pg from 'pg';
-import { CONTENT_COLUMNS } from '../db/constraintContent';
+import { CONTENT_COLUMNS } from '../db/lanes/constraints/constraintContent';
 
 const VERSION_CONTENT = CONTENT_COLUMNS.map((column) => `v.${column}`).join(', ');
 

@@ -60,7 +60,7 @@ export function startProbe(pool: pg.Pool, day: DeliveryDay): Probe {
       await client.query('BEGIN');
       try {
         await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${PROBE_TIMEOUT_MS}ms`]);
-        // As a day's write does (db/valuesMerge.ts DECOMPRESSION_LIMIT_LIFTED): on TimescaleDB a day of compressed
+        // As a day's write does (db/locks.ts DECOMPRESSION_LIMIT_LIFTED): on TimescaleDB a day of compressed
         // history is decompressed to be written.
         await client.query(
           `SELECT set_config('timescaledb.max_tuples_decompressed_per_dml_transaction', '0', true)`,

@@ -28,7 +28,7 @@ import {
   type KeyedValueDataset,
   keyedValueDatasets,
 } from '../domain/datasets';
-import type { Dataset, DeliveryDay, Point, ValidatedDay } from '../domain/types';
+import type { Dataset, DeliveryDay, KeyedValuesDay, Point } from '../domain/types';
 import { PROFILES } from '../simulator/profiles';
 import { databaseUrlFor, pauseTimescaleJobs } from './benchDatabase';
 import { createDatabaseSql } from './environment';
@@ -509,7 +509,7 @@ async function chunkStates(pool: pg.Pool): Promise<ChunkState[]> {
 }
 
 /** The stored day with one value in twenty changed by +1 MW, as validation would hand it to the write path. */
-async function revisedDay(pool: pg.Pool, day: DeliveryDay): Promise<ValidatedDay> {
+async function revisedDay(pool: pg.Pool, day: DeliveryDay): Promise<KeyedValuesDay> {
   const stored = await pool.query<{
     key: string;
     from_zone: string;
@@ -530,6 +530,7 @@ async function revisedDay(pool: pg.Pool, day: DeliveryDay): Promise<ValidatedDay
   }));
   const mtus = new Set(points.map((p) => p.mtu)).size;
   return {
+    lane: 'keyedValues',
     resolutionMinutes: 60,
     expectedMtus: mtus,
     rows: mtus,

@@ -19,7 +19,7 @@ import { writeDay } from '../db/writeDay';
 import { CORE_ZONES } from '../domain/borders';
 import { addDays, dayWindow } from '../domain/calendar';
 import { type ConstraintDataset, isConstraintDataset } from '../domain/datasets';
-import type { DeliveryDay, Point, ValidatedDay } from '../domain/types';
+import type { DeliveryDay, KeyedValuesDay, Point } from '../domain/types';
 import { databaseUrlFor, pauseTimescaleJobs } from './benchDatabase';
 import { createDatabaseSql } from './environment';
 import { printTargets, ratio, takeSmokeFlag } from './report';
@@ -74,7 +74,7 @@ function mix(a: number, b: number, c: number): number {
 }
 
 /** One day of Core points; with `changePercent`, that share of values differs from version 0. */
-export function makeDay(day: DeliveryDay, dayIndex: number, changePercent: number): ValidatedDay {
+export function makeDay(day: DeliveryDay, dayIndex: number, changePercent: number): KeyedValuesDay {
   const window = dayWindow(day);
   const from = Date.parse(window.from);
   const to = Date.parse(window.to);
@@ -90,6 +90,7 @@ export function makeDay(day: DeliveryDay, dayIndex: number, changePercent: numbe
     });
   }
   return {
+    lane: 'keyedValues',
     resolutionMinutes: 60,
     expectedMtus: mtus.length,
     rows: mtus.length,
@@ -117,7 +118,7 @@ interface PassResult {
 async function writePass(
   pool: pg.Pool,
   name: string,
-  days: { day: DeliveryDay; validated: ValidatedDay }[],
+  days: { day: DeliveryDay; validated: KeyedValuesDay }[],
   concurrency: number,
 ): Promise<PassResult> {
   let points = 0;
@@ -146,7 +147,7 @@ async function writePass(
  */
 async function copyPass(
   pool: pg.Pool,
-  days: { day: DeliveryDay; validated: ValidatedDay }[],
+  days: { day: DeliveryDay; validated: KeyedValuesDay }[],
 ): Promise<PassResult> {
   const client = await pool.connect();
   try {
@@ -204,7 +205,7 @@ const SLICE_DAYS = 15;
  */
 async function copyAndFirstWrite(
   pool: pg.Pool,
-  days: { day: DeliveryDay; validated: ValidatedDay }[],
+  days: { day: DeliveryDay; validated: KeyedValuesDay }[],
   concurrency: number,
 ): Promise<[PassResult, PassResult]> {
   const copy: PassResult = {

@@ -13,7 +13,7 @@ import { migrate } from '../db/migrate';
 import { createPool, watchClient } from '../db/pool';
 import { writeDay } from '../db/writeDay';
 import { type ConstraintDataset, declarationOf } from '../domain/datasets';
-import type { DeliveryDay, ValidatedDay } from '../domain/types';
+import type { ConstraintsDay, DeliveryDay } from '../domain/types';
 import { DOMAIN_ENDPOINTS, type DomainEndpoint, domainEndpointOf } from '../simulator/flowBased/endpoints';
 import { databaseUrlFor, pauseTimescaleJobs } from './benchDatabase';
 import { copyConstraintDay, createBaselineTable } from './constraintCopy';
@@ -31,7 +31,7 @@ const FIRST_DAY: DeliveryDay = '2025-03-03';
 
 interface Day {
   day: DeliveryDay;
-  validated: ValidatedDay;
+  validated: ConstraintsDay;
 }
 
 interface Pass {
@@ -96,7 +96,7 @@ async function copyPass(
       rows += await copyConstraintDay(client, table, {
         dataset,
         day,
-        rows: validated.constraintRows ?? [],
+        rows: validated.constraintRows,
         idOf,
       });
     return { rows, seconds: (performance.now() - started) / 1000, changed: 0 };
@@ -161,7 +161,7 @@ export async function runConstraintWriteBenchmark(dataset: ConstraintDataset, ar
     const fresh = list.map((day) => dayOf(day, 0));
     const revised = list.map((day) => dayOf(day, 1));
     const made = (performance.now() - started) / 1000;
-    const total = fresh.reduce((sum, d) => sum + (d.validated.constraintRows?.length ?? 0), 0);
+    const total = fresh.reduce((sum, d) => sum + d.validated.constraintRows.length, 0);
     console.log(
       `bench:write: ${dataset}, ${options.days} simulated days from ${FIRST_DAY}, ${total.toLocaleString('en')} ` +
         `versions as first published, then once revised (made and judged in ${made.toFixed(1)} s, outside the ` +

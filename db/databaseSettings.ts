@@ -28,7 +28,7 @@ export async function ensureDatabaseSettings(client: pg.ClientBase, timescale: b
 
 /**
  * TEMPORARY on the database for jao_writer: a revision of a day of the flow-based domain COPYs its versions into a
- * table of its session (db/constraintMerge.ts). PostgreSQL grants it to PUBLIC by default; where PUBLIC lost it, it
+ * table of its session (db/lanes/constraints/constraintMerge.ts). PostgreSQL grants it to PUBLIC by default; where PUBLIC lost it, it
  * is granted by name. A database privilege, which a clone or a restored dump does not carry either.
  */
 async function ensureWriterTemporary(client: pg.ClientBase): Promise<string[]> {

@@ -4,8 +4,8 @@ import type pg from 'pg';
 import { EMPTY_RECHECK_ERROR, worseRecheckError } from '../domain/dayStatus';
 import type { DayStatus } from '../domain/types';
 import { binaryInt4Array } from './copy';
-import type { DayContent } from './dayContent';
 import type { ContentOutcome, DayState, Derivation, SeriesIds, WriteDayInput } from './dayWriteTypes';
+import type { LaneContent } from './lanes/lane';
 import { namedStatement, runNamed } from './namedStatement';
 import { JUDGED_RECORD } from './reprocessChecks';
 import { pgText } from './text';
@@ -187,7 +187,7 @@ export async function upsertDayRow(
   client: pg.PoolClient,
   input: WriteDayInput,
   state: DayState,
-  content: Pick<DayContent, 'contentHash'> | null,
+  content: Pick<LaneContent, 'contentHash'> | null,
   outcome: ContentOutcome | null,
   contentChanged: boolean,
   touched: SeriesIds | null,

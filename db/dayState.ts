@@ -1,7 +1,7 @@
 // The first step of a day's write under its lock: the day's window and stored record.
 import type pg from 'pg';
-import type { DayContent } from './dayContent';
 import type { DayState, WriteDayInput } from './dayWriteTypes';
+import type { LaneContent } from './lanes/lane';
 import { namedStatement, runNamed } from './namedStatement';
 
 const READ_DAY_STATE = namedStatement<
@@ -63,7 +63,7 @@ export async function readDayState(
 /** Points outside the day's window are a caller's error: nothing of them is written. */
 export function checkWindow(
   input: WriteDayInput,
-  content: Pick<DayContent, 'minMtuMs' | 'maxMtuMs'>,
+  content: Pick<LaneContent, 'minMtuMs' | 'maxMtuMs'>,
   state: DayState,
 ): void {
   const from = state.windowFrom.getTime();

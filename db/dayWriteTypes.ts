@@ -4,7 +4,8 @@ import type { DayDrift } from '../domain/drift';
 import type { PublicationTimes } from '../domain/freshness';
 import type { Dataset, DayStatus, DeliveryDay, Rejection, ValidatedDay } from '../domain/types';
 
-export interface WriteDayInput {
+/** One day's write as its caller derives it, whichever entry point of db/writeDay.ts takes it. */
+export interface DayWrite {
   dataset: Dataset;
   day: DeliveryDay;
   /** Decided by the caller ('complete' | 'partial' | 'not_published' | 'invalid' | 'failed'). */
@@ -33,23 +34,23 @@ export interface WriteDayInput {
    * Default: a fetch, derived from `rawResponseId`.
    */
   derivation?: Derivation;
+}
+
+/** A day's run that failed before judging any answer (db/writeDay.ts: recordFailedDay). */
+export type FailedRun = Pick<
+  DayWrite,
+  'dataset' | 'day' | 'expectedMtus' | 'workflowId' | 'buildId' | 'observedAt' | 'derivation'
+> & { error: string | null };
+
+/** A day's write with its mode, as the shared steps of db/writeDay.ts read it. */
+export interface WriteDayInput extends DayWrite {
   /** Set when the write re-derives a stored answer (activities/reprocess.ts) instead of recording a check of JAO. */
   reprocess?: ReprocessWrite;
-  /**
-   * Read inside the write's transaction what the caller reports after it (db/writtenDayFacts.ts): the day's drift,
-   * the dataset's latest complete day, the day's publication facts. Default: not read.
-   */
-  withFacts?: boolean;
   /**
    * The archive's journal object this write repeats (a restore, archive/restore.ts): its journal row
    * (jao.day_write) names it and counts as archived. Default: a write of its own, to be archived.
    */
   restoredFrom?: string;
-  /**
-   * Commit without waiting for the WAL to reach the disk (synchronous_commit off): for a caller that makes its writes
-   * durable itself and repeats those a crash lost (a restore's batch, archive/restore.ts). Default: a durable commit.
-   */
-  commitAsync?: boolean;
 }
 
 export interface Derivation {
@@ -75,7 +76,7 @@ export interface ReprocessWrite {
   dryRun: boolean;
 }
 
-/** What a write with `withFacts` read back inside its transaction, for the caller's metrics and log. */
+/** What a write read back inside its transaction for the caller's metrics and log (writeDayWithFacts). */
 export interface WrittenDayFacts {
   /** The day's drift against the previous stored day, when this write changed its content (and there is any). */
   drift: DayDrift | null;
@@ -84,6 +85,15 @@ export interface WrittenDayFacts {
   /** The day's publication facts, when this write is the one that first made the day complete. */
   firstCompletion: PublicationTimes | null;
 }
+
+/** A write that read its facts (db/writeDay.ts: writeDayWithFacts). */
+export type WriteDayResultWithFacts = WriteDayResult & { facts: WrittenDayFacts };
+
+/** A reprocessing's write (or its dry run): what it found, whether it committed. */
+export type ReprocessedDayResult = WriteDayResult & {
+  /** The stored status before, whether the day's record changed, whether it committed. */
+  reprocessed: { statusBefore: DayStatus | null; dayChanged: boolean; committed: boolean };
+};
 
 export interface WriteDayResult {
   status: DayStatus;
@@ -103,10 +113,6 @@ export interface WriteDayResult {
   contentChanged: boolean;
   /** The answer re-published the stored day: same values, moved extra row fields (domain/republication.ts). */
   republished: boolean;
-  /** Reprocessing writes only: the stored status before, whether the day's record changed, whether it committed. */
-  reprocessed?: { statusBefore: DayStatus | null; dayChanged: boolean; committed: boolean };
-  /** Writes with `withFacts` only. */
-  facts?: WrittenDayFacts;
   /**
    * The committed write moved the day from one outcome its bad-day marker tells apart to another (domain/badDays.ts,
    * outcomeChanged): the keeper of the markers should sync.
@@ -130,7 +136,7 @@ export interface DayState {
   derivationId: number | null;
 }
 
-/** What merging the incoming values did to the day's stored values (db/valuesMerge.ts). */
+/** What merging the incoming values did to the day's stored values (db/lanes/keyedValues/valuesMerge.ts). */
 export interface ContentOutcome {
   changed: number;
   added: number;
@@ -141,7 +147,7 @@ export interface ContentOutcome {
   newSeries: number;
 }
 
-/** series_id per entry of the day content's series (db/seriesRegistry.ts). */
+/** series_id per entry of the day content's series (db/lanes/keyedValues/seriesRegistry.ts). */
 export interface SeriesIds {
   ids: number[];
   created: number;

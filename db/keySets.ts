@@ -1,12 +1,32 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { Dataset } from '../domain/types';
+import type { Dataset, DeliveryDay } from '../domain/types';
 
 /** key_set_id by dataset and sha256 of the sorted keys, per pool: key sets are immutable and few. */
 const keySetCaches = new WeakMap<pg.Pool, Map<string, number>>();
 
 export function keySetSha256(sortedKeys: readonly string[]): string {
   return createHash('sha256').update(sortedKeys.join('\n')).digest('hex');
+}
+
+/**
+ * Every key of the key sets of `dataset`'s days before `day`, or null when none of them has one: what "never seen
+ * before" is judged against.
+ */
+export async function readEarlierKeys(
+  pool: pg.Pool,
+  dataset: Dataset,
+  day: DeliveryDay,
+): Promise<Set<string> | null> {
+  const result = await pool.query<{ keys: string[] }>(
+    `SELECT ks.keys FROM jao.key_set ks
+      WHERE ks.dataset = $1
+        AND ks.key_set_id IN (SELECT d.key_set_id FROM jao.delivery_day d
+                               WHERE d.dataset = $1 AND d.day < $2::date AND d.key_set_id IS NOT NULL)`,
+    [dataset, day],
+  );
+  if (result.rows.length === 0) return null;
+  return new Set(result.rows.flatMap((row) => row.keys));
 }
 
 /**

@@ -23,6 +23,17 @@ export interface TransactionSetting {
 }
 
 /**
+ * TimescaleDB refuses DML that decompresses more than 100,000 tuples in one transaction (its default
+ * guard against statements that would decompress whole hypertables). Every statement of a day's write (of every lane) is
+ * bounded by the day's window, so what it decompresses is at most the batches of the day's chunks (a
+ * chunk holds 30 days of every series); the guard is lifted for the write's transaction only (set with its timeouts). On plain PostgreSQL the setting is an unused placeholder.
+ */
+export const DECOMPRESSION_LIMIT_LIFTED: TransactionSetting = {
+  name: 'timescaledb.max_tuples_decompressed_per_dml_transaction',
+  value: '0',
+};
+
+/**
  * Bounds the rest of the transaction by `timeouts` (and `settings`) (domain/timeBudget.ts: a lock or statement that waits longer
  * fails, retryably, instead of hanging), then takes the day's lock for it: a row lock on
  * jao.day_lock (the row is created by the first lock of the day). Unlike an advisory lock, only a role with

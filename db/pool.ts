@@ -90,13 +90,25 @@ export async function withTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
+  const { value } = await withDecidedTransaction(pool, async (client) => ({
+    value: await work(client),
+    commit: true,
+  }));
+  return value;
+}
+
+/** Runs `work` in one transaction on one client, committed only when `work` says so; rolled back on any error. */
+export async function withDecidedTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<{ value: T; commit: boolean }>,
+): Promise<{ value: T; commit: boolean }> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    const decided = await work(client);
+    await client.query(decided.commit ? 'COMMIT' : 'ROLLBACK');
+    return decided;
   } catch (error) {
     await client.query('ROLLBACK').catch((rollbackError: Error) => {
       broken = rollbackError;

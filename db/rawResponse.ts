@@ -25,7 +25,7 @@ export interface StoreRawResponseInput {
   archiveKey?: string;
   /** The whole body's sha256 (hex), when the caller has just computed it from these very bytes (a restore). */
   sha256?: string;
-  /** Commit without waiting for the WAL to reach the disk: as WriteDayInput.commitAsync (a restore). */
+  /** Commit without waiting for the WAL to reach the disk: as a restored write does (db/writeDay.ts: restoreDayWrite). */
   commitAsync?: boolean;
 }
 

@@ -2,15 +2,13 @@
 // validate and write, and reprocessing, read back from jao.raw_response (never from JAO). One derivation for all.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { type Assessment, assessBody } from '../domain/assess';
+import type { Assessment } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
-import { assessDomainBody } from '../domain/flowBased/assessDomain';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import { optionsFor } from '../domain/validate';
-import type { WriteDayInput } from './dayWriteTypes';
+import type { DayWrite } from './dayWriteTypes';
+import { laneOf } from './lanes';
 import { loadRawResponse, readRawResponseSha256 } from './rawResponse';
-import { readStoredSeriesKeys } from './storedSeriesKeys';
 
 export interface StoredAnswerRef {
   dataset: Dataset;
@@ -137,21 +135,10 @@ async function judgeBody(
   body: string,
   maxBodyBytes: number,
 ): Promise<Assessment> {
-  const declaration = declarationOf(dataset);
-  if (declaration.rowKind === 'constraints') {
-    // A new hub is drift through the day's key set (`ptdf_<hub>` keys), as a new key is for the border datasets.
-    const assessment = assessDomainBody(declaration, day, body, new Set());
-    keepJudged(judgedAnswersOf(pool), rawResponseId, { sha256, maxBodyBytes, assessment });
-    return assessment;
-  }
-  const declared = optionsFor(declaration, day);
-  const assessment = assessBody(day, body, declared);
-  // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
-  if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) {
-    keepJudged(judgedAnswersOf(pool), rawResponseId, { sha256, maxBodyBytes, assessment });
-    return assessment;
-  }
-  return assessBody(day, body, { ...declared, knownKeys: await readStoredSeriesKeys(pool, dataset) });
+  const { assessment, readCatalogue } = await laneOf(dataset).judge(pool, { dataset, day }, body);
+  // A judgement that read the catalogue is not kept: the catalogue moves.
+  if (!readCatalogue) keepJudged(judgedAnswersOf(pool), rawResponseId, { sha256, maxBodyBytes, assessment });
+  return assessment;
 }
 
 /** A stored answer that is not processed (too large): the day is invalid, nothing of it is written. */
@@ -181,7 +168,7 @@ export function dayWriteOf(
   ref: StoredAnswerRef,
   assessment: Assessment,
   context: DerivationContext,
-): WriteDayInput {
+): DayWrite {
   return {
     dataset: ref.dataset,
     day: ref.day,

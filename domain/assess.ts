@@ -1,16 +1,17 @@
 // What a stored raw body means for its delivery day: the status it leads to and what may be written.
 import { expectedMtuCount } from './calendar';
 import { judgeDay } from './dayStatus';
-import type { DayStatus, DeliveryDay, Rejection, ValidatedDay } from './types';
+import type { DayStatus, DeliveryDay, KeyedValuesDay, Rejection, ValidatedDay } from './types';
 import { DEFAULT_RESOLUTION_MINUTES, type ValidationOptions, validateDayBody } from './validate';
 
-export interface Assessment {
+/** A judged answer; `Day`: the lane's validated day (domain/types.ts: ValidatedDay). */
+export interface Assessment<Day extends ValidatedDay = ValidatedDay> {
   status: Exclude<DayStatus, 'failed'>;
   /**
    * What validation read; null when the body is not a JAO envelope. Its values are written only when the
    * status is `complete` or `partial`; its counts describe the day either way.
    */
-  validated: ValidatedDay | null;
+  validated: Day | null;
   rejections: Rejection[];
   expectedMtus: number;
   /** Why the day is not complete (null when it is): jao.delivery_day.reason. */
@@ -19,7 +20,11 @@ export interface Assessment {
   error: string | null;
 }
 
-export function assessBody(day: DeliveryDay, body: string, options: ValidationOptions = {}): Assessment {
+export function assessBody(
+  day: DeliveryDay,
+  body: string,
+  options: ValidationOptions = {},
+): Assessment<KeyedValuesDay> {
   const outcome = validateDayBody(day, body, options);
   if (!outcome.ok) {
     return {

@@ -1,6 +1,6 @@
 // The status of a validated day and the reason it is not complete (docs/design.md §5): the one place these rules
 // are decided. `failed` (retries exhausted) is decided by the workflow, never here.
-import type { DayStatus, Rejection, ValidatedDay } from './types';
+import type { DayStatus, KeyedValuesDay, Rejection } from './types';
 import { KEY_RULES, ROW_RULES } from './validate';
 
 export type ValidatedDayStatus = Exclude<DayStatus, 'failed'>;
@@ -38,7 +38,7 @@ export function worseRecheckError(status: string, reason: string | null): string
  * and quality record; either way last_error records the finding (EMPTY_RECHECK_ERROR, worseRecheckError).
  * revision_count counts versions of the stored values: filling a value never stored is not a revision.
  */
-export function judgeDay(v: ValidatedDay): DayVerdict {
+export function judgeDay(v: KeyedValuesDay): DayVerdict {
   if (v.rows === 0) return { status: 'not_published', reason: NOT_PUBLISHED_REASON };
   const expectedValues = v.expectedMtus * v.keys.length;
   const valuesOrDeclaredEmpty = v.points.length + (v.declaredEmptyNulls ?? 0);
@@ -57,7 +57,7 @@ export function judgeDay(v: ValidatedDay): DayVerdict {
   return { status: 'partial', reason: `${summary}${findings.join('; ')}` };
 }
 
-export function statusOf(v: ValidatedDay): ValidatedDayStatus {
+export function statusOf(v: KeyedValuesDay): ValidatedDayStatus {
   return judgeDay(v).status;
 }
 
@@ -81,7 +81,7 @@ const isRowRule = (rule: string) => (ROW_RULES as readonly string[]).includes(ru
 const isValueRule = (rule: string) => rule.startsWith('value_');
 
 /** What keeps the day from being complete, most telling first. */
-function describeFindings(v: ValidatedDay): string[] {
+function describeFindings(v: KeyedValuesDay): string[] {
   const findings: string[] = [];
   const missing = v.missingMtus.length;
   if (missing > 0) {

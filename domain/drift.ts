@@ -17,6 +17,31 @@ export interface DayDrift {
   keysVanished: string[];
   /** Keys the dataset declares published empty that carried values on the day. */
   emptyKeysFilled?: string[];
+  /** Of the keys added, those no earlier day of the dataset carried (a constraint day's new hubs: `hub_<hub>`). */
+  keysFirstSeen?: string[];
+}
+
+/**
+ * Adds to a day's drift the keys no earlier day of its dataset carried: drift (keys_added) whatever the day it is
+ * compared with.
+ */
+export function withFirstSeenKeys(
+  drift: DayDrift | null,
+  firstSeen: readonly string[],
+  resolutionMinutes: number | null,
+): DayDrift | null {
+  if (firstSeen.length === 0) return drift;
+  const base: DayDrift = drift ?? {
+    kinds: [],
+    previousDay: null,
+    resolutionMinutes,
+    previousResolutionMinutes: null,
+    keysAdded: [],
+    keysVanished: [],
+  };
+  const kinds = DRIFT_KINDS.filter((kind) => kind === 'keys_added' || base.kinds.includes(kind));
+  const keysAdded = [...new Set([...base.keysAdded, ...firstSeen])].sort();
+  return { ...base, kinds, keysAdded, keysFirstSeen: [...firstSeen].sort() };
 }
 
 function keyList(keys: string[]): string {
@@ -38,6 +63,8 @@ export function describeDrift(drift: DayDrift): string {
   }
   if (drift.kinds.includes('keys_added')) {
     parts.push(`${drift.keysAdded.length} keys added (${keyList(drift.keysAdded)})`);
+    if (drift.keysFirstSeen?.length)
+      parts.push(`${drift.keysFirstSeen.length} never seen before (${keyList(drift.keysFirstSeen)})`);
   }
   if (drift.kinds.includes('keys_vanished')) {
     parts.push(`${drift.keysVanished.length} keys vanished (${keyList(drift.keysVanished)})`);

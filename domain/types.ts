@@ -40,8 +40,37 @@ export interface Rejection {
   raw: string;
 }
 
-/** Result of validating one day's payload against that day's window (docs/design.md §5; domain/dayStatus.ts judges it). */
-export interface ValidatedDay {
+/**
+ * Result of validating one day's payload against that day's window (docs/design.md §5; domain/dayStatus.ts judges
+ * it): the day's quality record, with the rows of its lane (domain/lanes.ts).
+ */
+export type ValidatedDay = KeyedValuesDay | ConstraintsDay;
+
+/** A day of keyed values: one value per key and MTU. */
+export interface KeyedValuesDay extends DayQualityRecord {
+  lane: 'keyedValues';
+  /** Accepted values, one per (key, MTU); validation never emits a null value (a null is a rejection). */
+  points: Point[];
+  /**
+   * The dataset's declared extra row fields (Nordic's `lastModifiedOn`) per MTU with an accepted value, as published
+   * (text, or null when absent or not a string); absent when the dataset declares none.
+   */
+  rowFields?: RowFieldValue[];
+}
+
+/**
+ * A day of constraints (domain/flowBased): its accepted rows, one per (constraint, MTU); `keys` names the hubs whose
+ * PTDFs the day carries (`hub_<hub>`), so a hub missing from one day to the next is drift as a key is.
+ */
+export interface ConstraintsDay extends DayQualityRecord {
+  lane: 'constraints';
+  constraintRows: KeyedConstraintRow[];
+  /** Hubs none of the dataset's earlier days carried, sorted: stored, and drift (never seen before). */
+  newHubs: string[];
+}
+
+/** What validation counted of a day, whatever its lane: the day's quality record (jao.delivery_day). */
+export interface DayQualityRecord {
   /** MTU length in minutes (60 for Core, 15 for Nordic); null when no row could be placed in the day. */
   resolutionMinutes: number | null;
   expectedMtus: number;
@@ -51,8 +80,6 @@ export interface ValidatedDay {
   receivedMtus: number;
   /** ISO starts of the MTUs of the day without any accepted value (no row, or every value refused). */
   missingMtus: string[];
-  /** Accepted values, one per (key, MTU); validation never emits a null value (a null is a rejection). */
-  points: Point[];
   rejections: Rejection[];
   /** Accepted keys of the day, sorted. */
   keys: string[];
@@ -77,16 +104,6 @@ export interface ValidatedDay {
   absentValues: number;
   /** Row fields that are neither `id`/`dateTimeUtc` nor keys of the dataset's pattern nor declared by it, sorted, printable. */
   unknownFields: string[];
-  /**
-   * The dataset's declared extra row fields (Nordic's `lastModifiedOn`) per MTU with an accepted value, as published
-   * (text, or null when absent or not a string); absent when the dataset declares none.
-   */
-  rowFields?: RowFieldValue[];
-  /**
-   * A day of a constraint dataset (domain/flowBased): its accepted rows, one per (constraint, MTU); `points` is then
-   * empty and `keys` names the hubs whose PTDFs the day carries (`hub_<hub>`), so a new hub is drift as a new key is.
-   */
-  constraintRows?: KeyedConstraintRow[];
 }
 
 /** One declared extra field of the row of one MTU. */

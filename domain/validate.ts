@@ -148,6 +148,7 @@ export function validateWindow(
   return {
     ok: true,
     result: {
+      lane: 'keyedValues',
       resolutionMinutes,
       expectedMtus,
       rows: data.length,

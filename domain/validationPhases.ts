@@ -5,7 +5,7 @@ import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from './jao
 import { MAX_KEY_LENGTH, MAX_NEW_KEYS_PER_DAY } from './limits';
 import { DEFAULT_KEY_PATTERN, type KeyReader, keyReaderOf, type SeriesKeyCheck } from './seriesKeys';
 import { printableText } from './text';
-import type { Point, Rejection, RowFieldValue, ValidatedDay } from './types';
+import type { KeyedValuesDay, Point, Rejection, RowFieldValue } from './types';
 
 export type RejectionRule =
   // the whole answer
@@ -31,7 +31,7 @@ export type RejectionRule =
   | 'value_too_large';
 
 export type ValidationOutcome =
-  | { ok: true; result: ValidatedDay }
+  | { ok: true; result: KeyedValuesDay }
   | { ok: false; reason: string; rejections: Rejection[] };
 
 /** Values at or above this many MW (in size, for a signed dataset) are refused as implausible (per unit: domain/datasets MAX_PLAUSIBLE_VALUE). */

@@ -16,9 +16,9 @@ import {
   DAY_STATUS_ATTRIBUTE,
   DELIVERY_DAY_ATTRIBUTE,
 } from '../common/searchAttributes';
-import { declarationOf } from '../domain/datasets';
 import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { DOMAIN_PAGE_TAKE } from '../domain/flowBased/paging';
+import { answerReadingOf } from '../domain/lanes';
 import type { DayStatus } from '../domain/types';
 import {
   checkStartedDay,
@@ -98,7 +98,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   try {
     const fetch = fetchActivities(fetchPriorityOf(trigger));
     const rawResponseId =
-      declarationOf(dataset).rowKind === 'constraints' && patched(PAGED_DAY_PATCH)
+      answerReadingOf(dataset).paging === 'paged' && patched(PAGED_DAY_PATCH)
         ? await fetchPagedDay(fetch, { dataset, day, horizonStartMs, pageSize: pageSize ?? DOMAIN_PAGE_TAKE })
         : (await fetch.fetchDayFromJao({ dataset, day, horizonStartMs })).rawResponseId;
     stage = 'validating';

@@ -5,17 +5,25 @@ import type { Assessment } from '../assess';
 import { expectedMtuCount } from '../calendar';
 import { constraintFieldsOf, type DatasetDeclaration, declaredResolutionOn } from '../datasets/declaration';
 import type { DeliveryDay } from '../deliveryDay';
-import type { Rejection, ValidatedDay } from '../types';
+import type { ConstraintsDay, Rejection } from '../types';
 import { type ConstraintRow, parseDomainPage, type RefusedRow } from './answer';
 import { parsePagedAnswer } from './pagedAnswer';
 import { judgeDomainDay, type ValidatedDomainDay, validateDomainDay } from './validateDomain';
 
-function invalid(reason: string, expectedMtus: number, rejections: Rejection[] = []): Assessment {
+function invalid(
+  reason: string,
+  expectedMtus: number,
+  rejections: Rejection[] = [],
+): Assessment<ConstraintsDay> {
   return { status: 'invalid', validated: null, rejections, expectedMtus, reason, error: reason };
 }
 
 /** The day's quality record and rows in the shape every day's write takes. */
-function validatedDayOf(domain: ValidatedDomainDay, resolutionMinutes: number): ValidatedDay {
+function validatedDayOf(
+  domain: ValidatedDomainDay,
+  resolutionMinutes: number,
+  compared: boolean,
+): ConstraintsDay {
   const hubs = new Set<string>();
   const unknownFields = new Set<string>();
   for (const { row } of domain.accepted) {
@@ -25,12 +33,12 @@ function validatedDayOf(domain: ValidatedDomainDay, resolutionMinutes: number): 
   const conflictingRows = domain.rejections.filter((r) => r.rule === 'conflicting_duplicate').length;
   const refusedRows = domain.rejections.length - conflictingRows;
   return {
+    lane: 'constraints',
     resolutionMinutes,
     expectedMtus: domain.expectedMtus,
     rows: domain.receivedRows,
     receivedMtus: domain.expectedMtus - domain.missingMtus.length,
     missingMtus: domain.missingMtus,
-    points: [],
     rejections: domain.rejections,
     keys: [...hubs].map((hub) => `hub_${hub}`).sort(),
     refusedKeys: 0,
@@ -40,19 +48,20 @@ function validatedDayOf(domain: ValidatedDomainDay, resolutionMinutes: number): 
     absentValues: 0,
     unknownFields: [...unknownFields].sort(),
     constraintRows: domain.accepted,
+    newHubs: compared ? domain.newHubs : [],
   };
 }
 
 /**
  * Judges a stored paged answer of `day` of a constraint dataset (its declaration says its MTU and how its rows are
- * spelled); `knownHubs`: the hubs of the dataset's earlier days.
+ * spelled); `knownHubs`: the hubs of the dataset's earlier days, null when it has none stored (no hub is then new).
  */
 export function assessDomainBody(
   declaration: DatasetDeclaration,
   day: DeliveryDay,
   body: string,
-  knownHubs: ReadonlySet<string>,
-): Assessment {
+  knownHubs: ReadonlySet<string> | null,
+): Assessment<ConstraintsDay> {
   const resolutionMinutes = declaredResolutionOn(declaration, day);
   const fields = constraintFieldsOf(declaration);
   const expectedMtus = expectedMtuCount(day, resolutionMinutes);
@@ -73,11 +82,11 @@ export function assessDomainBody(
     rows,
     refused,
     announcedRows: answer.totalRowsWithFilter,
-    knownHubs,
+    knownHubs: knownHubs ?? new Set(),
     rules: { resolutionMinutes, fields },
   });
   const { status, reason } = judgeDomainDay(domain);
-  const validated = validatedDayOf(domain, resolutionMinutes);
+  const validated = validatedDayOf(domain, resolutionMinutes, knownHubs !== null);
   return {
     status,
     validated,

@@ -1,4 +1,4 @@
-// The flow-based domain stored (db/constraintMerge.ts through db/writeDay.ts): every field of the real presolved
+// The flow-based domain stored (db/lanes/constraints/constraintMerge.ts through db/writeDay.ts): every field of the real presolved
 // rows as published, versions kept with their times, as-of reads, vanished constraints, PTDFs in long form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NUMERIC_FIELDS, TEXT_FIELDS } from '../../domain/flowBased/fields';

@@ -9,13 +9,13 @@ import { readDayQuality } from '../../db/dayQuality';
 import { readLatestCompleteDay } from '../../db/dayStatus';
 import { readPublicationTimes } from '../../db/freshness';
 import { storeRawResponse } from '../../db/rawResponse';
-import { writeDay } from '../../db/writeDay';
+import { writeDay, writeDayWithFacts } from '../../db/writeDay';
 import { assessBody } from '../../domain/assess';
 import { dayWindow } from '../../domain/calendar';
 import { EMPTY_RECHECK_ERROR, judgeDay, worseRecheckError } from '../../domain/dayStatus';
 import { assessHealth } from '../../domain/health';
 import { MAX_STORED_REJECTIONS } from '../../domain/limits';
-import type { DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
+import type { DeliveryDay, KeyedValuesDay, Rejection } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, hourlyMtus, validatedDay } from './storageFixtures';
 
@@ -76,7 +76,7 @@ async function writeBody(day: DeliveryDay, body: string): Promise<void> {
   });
 }
 
-function write(day: DeliveryDay, validated: ValidatedDay, extra: { status?: 'complete' | 'partial' } = {}) {
+function write(day: DeliveryDay, validated: KeyedValuesDay, extra: { status?: 'complete' | 'partial' } = {}) {
   return writeDay(pool, {
     dataset: 'maxExchanges',
     day,
@@ -538,8 +538,8 @@ describe('rejections belong to their raw response', () => {
 });
 
 describe('what a write reads back for its caller, inside its transaction', () => {
-  const withFacts = (day: DeliveryDay, validated: ValidatedDay, rawResponseId: number | null) =>
-    writeDay(pool, {
+  const withFacts = (day: DeliveryDay, validated: KeyedValuesDay, rawResponseId: number | null) =>
+    writeDayWithFacts(pool, {
       dataset: 'maxExchanges',
       day,
       status: 'complete',
@@ -547,7 +547,6 @@ describe('what a write reads back for its caller, inside its transaction', () =>
       expectedMtus: validated.expectedMtus,
       rawResponseId,
       workflowId: `maxExchanges/day/${day}`,
-      withFacts: true,
     });
   const storeAnswer = async (day: DeliveryDay, body: string, fetchedAt: Date) =>
     (
@@ -576,8 +575,8 @@ describe('what a write reads back for its caller, inside its transaction', () =>
       latestCompleteDay: await readLatestCompleteDay(pool, 'maxExchanges'),
       firstCompletion: (await readPublicationTimes(pool, 'maxExchanges', day, day))[0],
     });
-    expect(first.facts?.latestCompleteDay).toBe(day);
-    expect(first.facts?.firstCompletion?.publishedAfter).toEqual(new Date('2031-03-01T11:00:00Z'));
+    expect(first.facts.latestCompleteDay).toBe(day);
+    expect(first.facts.firstCompletion?.publishedAfter).toEqual(new Date('2031-03-01T11:00:00Z'));
 
     // A later change of the complete day: no first completion, drift as stored; no change: neither.
     const changed = await withFacts(
@@ -593,14 +592,12 @@ describe('what a write reads back for its caller, inside its transaction', () =>
     );
     expect(unchanged.contentChanged).toBe(false);
     expect(unchanged.facts).toEqual({ drift: null, latestCompleteDay: day, firstCompletion: null });
-    // Without `withFacts`, nothing is read.
+    // writeDay reads none.
     expect(
-      (
-        await write(
-          day,
-          validatedDay(day, ['AT_BE', 'BE_AT'], () => 8),
-        )
-      ).facts,
-    ).toBeUndefined();
+      await write(
+        day,
+        validatedDay(day, ['AT_BE', 'BE_AT'], () => 8),
+      ),
+    ).not.toHaveProperty('facts');
   });
 });

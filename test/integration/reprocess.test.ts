@@ -6,7 +6,7 @@ import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@tem
 import { tsToMs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reprocessDay } from '../../activities/reprocess';
-import { NewerAnswerStored, writeDay } from '../../db/writeDay';
+import { NewerAnswerStored, writeReprocessedDay } from '../../db/writeDay';
 import {
   type ReprocessResult,
   reprocessDayWorkflowId,
@@ -457,16 +457,19 @@ describe('reprocess', () => {
     const answers = await rawIdsOf(day);
     const chosenBefore = answers.at(-2)!.id;
     await expect(
-      writeDay(h.db.pool, {
-        dataset: 'maxExchanges',
-        day,
-        status: 'not_published',
-        validated: null,
-        expectedMtus: 24,
-        rawResponseId: chosenBefore,
-        workflowId: 'test',
-        reprocess: { newestAnswerId: chosenBefore, dryRun: false },
-      }),
+      writeReprocessedDay(
+        h.db.pool,
+        {
+          dataset: 'maxExchanges',
+          day,
+          status: 'not_published',
+          validated: null,
+          expectedMtus: 24,
+          rawResponseId: chosenBefore,
+          workflowId: 'test',
+        },
+        chosenBefore,
+      ),
     ).rejects.toBeInstanceOf(NewerAnswerStored);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOfInstant, daysInRange, dayWindow } from '../../domain/calendar';
 import { statusOf } from '../../domain/dayStatus';
-import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { validateDayBody } from '../../domain/validate';
 import type { SimulatorFaults } from '../../simulator/faults';
 import {
@@ -53,7 +53,7 @@ function client(origin: string) {
   return { baseUrl: origin, timeoutMs: 5000 };
 }
 
-function validated(day: DeliveryDay, outcome: FetchOutcome): ValidatedDay {
+function validated(day: DeliveryDay, outcome: FetchOutcome): KeyedValuesDay {
   if (outcome.kind !== 'data' && outcome.kind !== 'not_published') {
     throw new Error(`expected data for ${day}, got ${outcome.kind}`);
   }

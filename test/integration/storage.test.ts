@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
 import { loadRawResponse, storeRawResponse } from '../../db/rawResponse';
 import { assessStoredAnswer } from '../../db/storedAnswer';
-import { type WriteDayInput, writeDay } from '../../db/writeDay';
+import { type DayWrite, writeDay } from '../../db/writeDay';
 import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
-import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, hourlyMtus, keyOf, validatedDay } from './storageFixtures';
 
@@ -26,12 +26,7 @@ const T1 = new Date('2026-04-19T08:00:00.000Z');
 const T2 = new Date('2026-04-20T08:00:00.000Z');
 const T3 = new Date('2026-04-21T08:00:00.000Z');
 
-function input(
-  day: DeliveryDay,
-  validated: ValidatedDay,
-  observedAt: Date,
-  extra: Partial<WriteDayInput> = {},
-) {
+function input(day: DeliveryDay, validated: KeyedValuesDay, observedAt: Date, extra: Partial<DayWrite> = {}) {
   return {
     dataset: 'maxExchanges' as const,
     day,
@@ -42,7 +37,7 @@ function input(
     workflowId: `maxExchanges/day/${day}`,
     observedAt,
     ...extra,
-  } satisfies WriteDayInput;
+  } satisfies DayWrite;
 }
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
@@ -360,7 +355,7 @@ describe('writeDay: statuses without content', () => {
       httpStatus: 200,
       body: '{"data":[{"dateTimeUtc":"bad"}]',
     });
-    const invalid: WriteDayInput = {
+    const invalid: DayWrite = {
       dataset: 'maxExchanges',
       day,
       status: 'invalid',
@@ -546,6 +541,7 @@ describe('assessStoredAnswer: a stored answer judged once', () => {
     );
     const rejudged = await assessStoredAnswer(pool, ref, 1_000_000);
     expect(rejudged).not.toBe(validated);
-    expect(rejudged.validated?.points[0]?.value).toBe(200);
+    const rejudgedDay = rejudged.validated;
+    expect(rejudgedDay?.lane === 'keyedValues' && rejudgedDay.points[0]?.value).toBe(200);
   });
 });

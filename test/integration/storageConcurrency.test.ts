@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
-import { type WriteDayInput, writeDay } from '../../db/writeDay';
-import type { DeliveryDay, ValidatedDay } from '../../domain/types';
+import { type DayWrite, writeDay } from '../../db/writeDay';
+import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { testPool } from '../helpers/connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, validatedDay } from './storageFixtures';
@@ -28,11 +28,11 @@ const BORDERS = ['AT_BE', 'BE_AT', 'FR_DE', 'DE_FR'];
 function write(
   pool: pg.Pool,
   day: DeliveryDay,
-  validated: ValidatedDay,
+  validated: KeyedValuesDay,
   workflowId: string,
   observedAt?: Date,
 ) {
-  const request: WriteDayInput = {
+  const request: DayWrite = {
     dataset: 'maxExchanges',
     day,
     status: 'complete',

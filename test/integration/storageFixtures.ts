@@ -1,7 +1,7 @@
 // Builders for the storage tests: validated days with chosen keys and values.
-import type { WriteDayInput } from '../../db/writeDay';
+import type { DayWrite } from '../../db/writeDay';
 import { dayWindow } from '../../domain/calendar';
-import type { DeliveryDay, Point, Rejection, ValidatedDay } from '../../domain/types';
+import type { DeliveryDay, KeyedValuesDay, Point, Rejection } from '../../domain/types';
 
 export const HOUR_MS = 3_600_000;
 
@@ -32,7 +32,7 @@ export function validatedDay(
   value: (border: string, hour: number) => number | null | undefined,
   rejections: Rejection[] = [],
   minutes: 15 | 60 = 60,
-): ValidatedDay {
+): KeyedValuesDay {
   const mtus = mtusOf(day, minutes);
   const points: Point[] = [];
   const present = new Set<string>();
@@ -52,6 +52,7 @@ export function validatedDay(
     }
   });
   return {
+    lane: 'keyedValues',
     resolutionMinutes: minutes,
     expectedMtus: mtus.length,
     rows: present.size,
@@ -77,7 +78,7 @@ export function baseValue(border: string, hour: number): number {
 }
 
 /** A fetch's write of `validated` observed at `observedAt`: complete when every MTU came, else partial. */
-export function fetchWrite(day: DeliveryDay, validated: ValidatedDay, observedAt: Date): WriteDayInput {
+export function fetchWrite(day: DeliveryDay, validated: KeyedValuesDay, observedAt: Date): DayWrite {
   return {
     dataset: 'maxExchanges',
     day,
@@ -91,7 +92,7 @@ export function fetchWrite(day: DeliveryDay, validated: ValidatedDay, observedAt
 }
 
 /** A day whose run failed with nothing stored for it: what raises `day.failed` on the live feed. */
-export function failedDayWrite(day: DeliveryDay, error = 'JAO unavailable'): WriteDayInput {
+export function failedDayWrite(day: DeliveryDay, error = 'JAO unavailable'): DayWrite {
   return {
     dataset: 'maxExchanges',
     day,

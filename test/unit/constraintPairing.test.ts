@@ -1,8 +1,8 @@
-// A revision of a domain day paired with the stored versions by hash (db/constraintPairing.ts): only what may change
+// A revision of a domain day paired with the stored versions by hash (db/lanes/constraints/constraintPairing.ts): only what may change
 // something is sent, and a refusal keeps its slots.
 import { describe, expect, it } from 'vitest';
-import type { ConstraintVersion } from '../../db/constraintContent';
-import { pairVersions, slotOf } from '../../db/constraintPairing';
+import type { ConstraintVersion } from '../../db/lanes/constraints/constraintContent';
+import { pairVersions, slotOf } from '../../db/lanes/constraints/constraintPairing';
 
 const H0 = '2025-01-01T00:00:00.000Z';
 const H1 = '2025-01-01T01:00:00.000Z';

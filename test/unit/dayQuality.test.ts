@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeDayContent } from '../../db/dayContent';
+import { normalizeDayContent } from '../../db/lanes/keyedValues/dayContent';
 import { assessBody } from '../../domain/assess';
 import { allOrderedBorderKeys, CORE_ZONES } from '../../domain/borders';
 import { judgeDay } from '../../domain/dayStatus';
 import { MAX_NEW_KEYS_PER_DAY, MAX_UNKNOWN_FIELDS } from '../../domain/limits';
 import { printableText } from '../../domain/text';
-import type { Rejection, ValidatedDay } from '../../domain/types';
+import type { KeyedValuesDay, Rejection } from '../../domain/types';
 import { storedValuesKeptBy, validateDay } from '../../domain/validate';
 
 const CORE = JSON.parse(
@@ -27,14 +27,14 @@ function coreRows(): Record<string, unknown>[] {
 
 const envelope = (data: unknown[]) => ({ data, rejected: false, messages: null });
 
-function validated(data: unknown[], knownKeys?: ReadonlySet<string>): ValidatedDay {
+function validated(data: unknown[], knownKeys?: ReadonlySet<string>): KeyedValuesDay {
   const outcome = validateDay(DAY, envelope(data), knownKeys ? { knownKeys } : {});
   if (!outcome.ok) throw new Error(outcome.reason);
   return outcome.result;
 }
 
 /** The quality record's counts, for exact comparison. */
-function record(v: ValidatedDay) {
+function record(v: KeyedValuesDay) {
   return {
     ...judgeDay(v),
     resolutionMinutes: v.resolutionMinutes,

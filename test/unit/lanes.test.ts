@@ -1,36 +1,73 @@
+// A dataset's lane is its declaration's row shape, chosen in one place (domain/lanes.ts, db/lanes/index.ts), and
+// each lane turns its judged day into content for the one write.
 import { describe, expect, it } from 'vitest';
-import { inLanes } from '../../common/lanes';
+import { contentOf, laneOf, storedRowsOf } from '../../db/lanes';
+import { DATASETS, declarationOf } from '../../domain/datasets';
+import { describeDrift, withFirstSeenKeys } from '../../domain/drift';
+import { answerReadingOf, laneNameOf } from '../../domain/lanes';
+import type { Dataset } from '../../domain/types';
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+const body = (data: unknown[]) => JSON.stringify({ data, rejected: false, messages: null });
+const noPool = {} as never;
+/** A database holding no earlier day of any dataset. */
+const emptyPool = { query: async () => ({ rows: [] }) } as never;
 
-describe('inLanes', () => {
-  it('works every item, at most `lanes` at a time', async () => {
-    let running = 0;
-    let most = 0;
-    const done: number[] = [];
-    await inLanes([1, 2, 3, 4, 5, 6, 7], 3, async (item) => {
-      running += 1;
-      most = Math.max(most, running);
-      await tick();
-      done.push(item);
-      running -= 1;
-    });
-    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(most).toBe(3);
+describe('lanes', () => {
+  it('chooses every dataset its lane from the declared row shape, with its way of reading the answer', () => {
+    for (const dataset of DATASETS as readonly Dataset[]) {
+      const rowKind = declarationOf(dataset).rowKind;
+      expect(laneNameOf(dataset)).toBe(rowKind);
+      expect(laneOf(dataset).name).toBe(rowKind);
+      expect(answerReadingOf(dataset)).toBe(laneOf(dataset).reading);
+      expect(answerReadingOf(dataset).paging).toBe(rowKind === 'constraints' ? 'paged' : 'single');
+    }
   });
 
-  it('after the first failure takes no other item, and throws it once every lane has stopped', async () => {
-    const started: number[] = [];
-    let running = 0;
-    const run = inLanes([1, 2, 3, 4, 5, 6], 2, async (item) => {
-      started.push(item);
-      running += 1;
-      await tick();
-      running -= 1;
-      if (item === 2) throw new Error('day 2 failed');
-    });
-    await expect(run).rejects.toThrow('day 2 failed');
-    expect(running).toBe(0);
-    expect(started).toEqual([1, 2, 3]);
+  it('judges and turns a keyed answer into content: one value per key and MTU, hashed', async () => {
+    const lane = laneOf('maxExchanges');
+    const { assessment, readCatalogue } = await lane.judge(
+      noPool,
+      { dataset: 'maxExchanges', day: '2026-04-20' },
+      body([{ id: 1, dateTimeUtc: '2026-04-19T22:00:00Z', border_AT_CZ: 10, border_CZ_AT: 20 }]),
+    );
+    expect(readCatalogue).toBe(false);
+    expect(assessment.status).toBe('partial');
+    const content = contentOf(assessment.validated!, assessment.rejections);
+    expect(content.size).toBe(2);
+    expect(content.minMtuMs).toBe(Date.parse('2026-04-19T22:00:00Z'));
+    expect(content.contentHash).toBe(contentOf(assessment.validated!, []).contentHash);
+    expect(storedRowsOf(assessment.validated!)).toBe(2);
+  });
+
+  it('judges an answer that is not a paged reading as invalid in the constraints lane', async () => {
+    const lane = laneOf('coreFinalComputation');
+    const { assessment } = await lane.judge(
+      emptyPool,
+      { dataset: 'coreFinalComputation', day: '2026-04-20' },
+      body([]),
+    );
+    expect(assessment.status).toBe('invalid');
+    expect(assessment.validated).toBeNull();
+  });
+
+  it('reports keys never seen before as drift, whatever the day compared with said', () => {
+    expect(withFirstSeenKeys(null, [], 60)).toBeNull();
+    const alone = withFirstSeenKeys(null, ['hub_X'], 60)!;
+    expect(alone).toMatchObject({ kinds: ['keys_added'], keysAdded: ['hub_X'], keysFirstSeen: ['hub_X'] });
+    expect(describeDrift(alone)).toBe('1 keys added (hub_X); 1 never seen before (hub_X)');
+    const compared = withFirstSeenKeys(
+      {
+        kinds: ['resolution', 'keys_vanished'],
+        previousDay: '2026-04-19',
+        resolutionMinutes: 60,
+        previousResolutionMinutes: 15,
+        keysAdded: [],
+        keysVanished: ['hub_Y'],
+      },
+      ['hub_X'],
+      60,
+    )!;
+    expect(compared.kinds).toEqual(['resolution', 'keys_added', 'keys_vanished']);
+    expect(compared.keysAdded).toEqual(['hub_X']);
   });
 });

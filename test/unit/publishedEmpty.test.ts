@@ -6,7 +6,7 @@ import { declarationOf } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
 import { judgeDay } from '../../domain/dayStatus';
 import { describeDrift } from '../../domain/drift';
-import type { ValidatedDay } from '../../domain/types';
+import type { KeyedValuesDay } from '../../domain/types';
 import { optionsFor, validateDay } from '../../domain/validate';
 import { captureText } from '../helpers/captures';
 
@@ -20,7 +20,7 @@ function capture(): { data: Row[]; rejected: boolean; messages: null } {
   return JSON.parse(captureText('coreAtc'));
 }
 
-function validated(payload: unknown, options = optionsFor(atc, DAY)): ValidatedDay {
+function validated(payload: unknown, options = optionsFor(atc, DAY)): KeyedValuesDay {
   const outcome = validateDay(DAY, payload, options);
   if (!outcome.ok) throw new Error(outcome.reason);
   return outcome.result;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORE_ZONES } from '../../domain/borders';
 import { judgeDay, statusOf } from '../../domain/dayStatus';
-import type { ValidatedDay } from '../../domain/types';
+import type { KeyedValuesDay } from '../../domain/types';
 import { MAX_PLAUSIBLE_MW, validateDay, validateDayBody, validateWindow } from '../../domain/validate';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'jao');
@@ -36,7 +36,7 @@ function coreDay(): Envelope {
 
 const DAY = '2026-04-21';
 
-function validOrFail(day: string, payload: unknown): ValidatedDay {
+function validOrFail(day: string, payload: unknown): KeyedValuesDay {
   const outcome = validateDay(day, payload);
   if (!outcome.ok) throw new Error(`expected a valid payload, got: ${outcome.reason}`);
   return outcome.result;

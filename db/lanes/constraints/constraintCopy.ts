@@ -1,12 +1,12 @@
 // A day of the flow-based domain never stored before, written with one COPY into jao.constraint_value (the merge
-// of db/constraintMerge.ts has nothing to compare it with): every version is revision 1, first seen and updated at
+// of db/lanes/constraints/constraintMerge.ts has nothing to compare it with): every version is revision 1, first seen and updated at
 // the write's transaction time. The same text serves bench:write's baseline (bench/constraintCopy.ts).
 import type pg from 'pg';
-import type { DeliveryDay } from '../domain/types';
+import type { DeliveryDay } from '../../../domain/types';
+import { copyFrom } from '../../copy';
+import type { ContentOutcome, DayState } from '../../dayWriteTypes';
 import { CONTENT_COLUMNS, type ConstraintVersion } from './constraintContent';
-import { copyFrom } from './copy';
 import { copyEscape, copyScalar } from './copyText';
-import type { ContentOutcome, DayState } from './dayWriteTypes';
 
 /** jao.constraint_value's columns in the order of a line. */
 export const COPY_COLUMNS = [

@@ -3,12 +3,12 @@
 // the day's window. A changed or vanished version moves to history with the interval it was current; a version
 // that comes back continues its revisions.
 import type pg from 'pg';
-import type { Dataset, DeliveryDay } from '../domain/types';
+import type { Dataset, DeliveryDay } from '../../../domain/types';
+import type { ContentOutcome, DayState } from '../../dayWriteTypes';
 import { CONTENT_COLUMNS, type ConstraintDayContent } from './constraintContent';
 import { copyConstraintVersions, insertFreshConstraintDay } from './constraintCopy';
 import { pairVersions, slotOf } from './constraintPairing';
 import { constraintIdsOf, touchConstraints } from './constraintRegistry';
-import type { ContentOutcome, DayState } from './dayWriteTypes';
 
 /** A version's columns in jao.constraint_value: what locates it, its row id, its content and the content's hash. */
 const names = ['constraint_id', 'mtu', 'jao_id', ...CONTENT_COLUMNS, 'content_sha256'];
@@ -52,7 +52,7 @@ async function readStoredHashes(
 }
 
 /**
- * Takes the day's constraints' ids (db/constraintRegistry.ts), merges the day's versions with the stored ones, then
+ * Takes the day's constraints' ids (db/lanes/constraints/constraintRegistry.ts), merges the day's versions with the stored ones, then
  * moves the constraints' catalogue times. Changed and vanished versions go to history (a vanished one deleted), new
  * and changed ones are upserted; slots a refusal protects are neither vanished nor replaced. `fresh`: the day has
  * nothing stored (its first write), its versions are COPYed into jao.constraint_value. Otherwise the stored

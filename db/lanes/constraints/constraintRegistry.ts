@@ -5,7 +5,7 @@
 // write that stores them sets both to its transaction time, so the times are those of committed writes only, in
 // whatever order the writes commit.
 import type pg from 'pg';
-import type { Dataset } from '../domain/types';
+import type { Dataset } from '../../../domain/types';
 import type { ConstraintDayContent } from './constraintContent';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Point, Rejection } from '../domain/types';
-import { storedValuesKeptBy } from '../domain/validate';
+import type { Point, Rejection } from '../../../domain/types';
+import { storedValuesKeptBy } from '../../../domain/validate';
 
 /** One series as it appears in a day's payload (a hub: its hub in `fromZone`, `toZone` null). */
 export interface IncomingSeries {

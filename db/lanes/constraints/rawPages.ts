@@ -1,10 +1,10 @@
 // Pages of a paged answer as fetched (jao.raw_page, migration 019), and the day's answer assembled from one
 // consistent set of them into jao.raw_response (domain/flowBased/pagedAnswer.ts).
 import type pg from 'pg';
-import { dayWindow } from '../domain/calendar';
-import { assemblePagedAnswer, type FetchedPage } from '../domain/flowBased/pagedAnswer';
-import type { Dataset, DeliveryDay } from '../domain/types';
-import { type StoredRawResponse, storeRawResponse } from './rawResponse';
+import { dayWindow } from '../../../domain/calendar';
+import { assemblePagedAnswer, type FetchedPage } from '../../../domain/flowBased/pagedAnswer';
+import type { Dataset, DeliveryDay } from '../../../domain/types';
+import { type StoredRawResponse, storeRawResponse } from '../../rawResponse';
 
 export interface RawPageInput {
   dataset: Dataset;

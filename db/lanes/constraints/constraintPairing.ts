@@ -1,5 +1,5 @@
 // A revision of a day of the flow-based domain, paired with what is stored by content hash before anything is
-// written (db/constraintMerge.ts): the versions that may change something, and the stored ones gone from the day.
+// written (db/lanes/constraints/constraintMerge.ts): the versions that may change something, and the stored ones gone from the day.
 // Under the day's lock, so what was read stays what is stored until the write commits.
 import type { ConstraintVersion } from './constraintContent';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Dataset } from '../domain/types';
+import type { Dataset } from '../../../domain/types';
 
 /** Every key of a dataset's series stored so far (jao.series). */
 export async function readStoredSeriesKeys(pool: pg.Pool, dataset: Dataset): Promise<Set<string>> {

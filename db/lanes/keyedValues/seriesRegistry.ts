@@ -1,10 +1,10 @@
 // The series catalog as a day's write sees it: ids of the day's keys, registering the new ones.
 import type pg from 'pg';
-import { declarationOf, unitOfKey } from '../domain/datasets';
-import type { Dataset } from '../domain/types';
+import { declarationOf, unitOfKey } from '../../../domain/datasets';
+import type { Dataset } from '../../../domain/types';
+import type { SeriesIds } from '../../dayWriteTypes';
+import { namedStatement, runNamed } from '../../namedStatement';
 import type { DayContent } from './dayContent';
-import type { SeriesIds } from './dayWriteTypes';
-import { namedStatement, runNamed } from './namedStatement';
 
 /**
  * series_id by key, per pool and dataset, filled after commits. Series rows are never deleted or re-keyed,

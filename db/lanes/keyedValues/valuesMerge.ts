@@ -1,7 +1,7 @@
 // The values of a day's write: the first content copied in, later content merged with what is stored (changed and
 // vanished values moved to history), vanished values deleted.
 import type pg from 'pg';
-import type { Dataset, DeliveryDay } from '../domain/types';
+import type { Dataset, DeliveryDay } from '../../../domain/types';
 import {
   BINARY_COPY_HEADER,
   BINARY_COPY_TRAILER,
@@ -11,23 +11,10 @@ import {
   binaryTimestamptzArray,
   binaryTimestampWords,
   copyFrom,
-} from './copy';
+} from '../../copy';
+import type { ContentOutcome, DayState, SeriesIds } from '../../dayWriteTypes';
+import { namedStatement, runNamed } from '../../namedStatement';
 import type { DayContent } from './dayContent';
-import type { ContentOutcome, DayState, SeriesIds } from './dayWriteTypes';
-import type { TransactionSetting } from './locks';
-import { namedStatement, runNamed } from './namedStatement';
-
-/**
- * TimescaleDB refuses DML that decompresses more than 100,000 tuples in one transaction (its default
- * guard against statements that would decompress whole hypertables). Every statement of this write is
- * bounded by the day's window, so what it decompresses is at most the batches of the day's chunks (a
- * chunk holds 30 days of every series); the guard is lifted for the write's transaction only (set with its timeouts,
- * db/locks.ts). On plain PostgreSQL the setting is an unused placeholder.
- */
-export const DECOMPRESSION_LIMIT_LIFTED: TransactionSetting = {
-  name: 'timescaledb.max_tuples_decompressed_per_dml_transaction',
-  value: '0',
-};
 
 /**
  * The points as SQL: one row per point from three arrays (:seriesIds, :mtus, :values) sent in binary,

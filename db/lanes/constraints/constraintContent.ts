@@ -2,11 +2,16 @@
 // as the COPY text of jao.constraint_value's columns (migration 019) with the sha256 of that text, and the day's
 // content hash.
 import { hash } from 'node:crypto';
-import type { ConstraintRow } from '../domain/flowBased/answer';
-import { constraintIdentityOf } from '../domain/flowBased/constraintKey';
-import { NUMERIC_FIELDS, type NumericField, TEXT_FIELDS, type TextField } from '../domain/flowBased/fields';
-import { identityBreaks } from '../domain/flowBased/identities';
-import type { KeyedConstraintRow } from '../domain/flowBased/validateDomain';
+import type { ConstraintRow } from '../../../domain/flowBased/answer';
+import { constraintIdentityOf } from '../../../domain/flowBased/constraintKey';
+import {
+  NUMERIC_FIELDS,
+  type NumericField,
+  TEXT_FIELDS,
+  type TextField,
+} from '../../../domain/flowBased/fields';
+import { identityBreaks } from '../../../domain/flowBased/identities';
+import type { KeyedConstraintRow } from '../../../domain/flowBased/validateDomain';
 import { copyArray, copyJson, copyScalar } from './copyText';
 
 /** The identity fields live on jao.flow_constraint; every other text field on each version. */

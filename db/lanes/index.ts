@@ -1,0 +1,56 @@
+// The lanes by name: a dataset's lane is its declaration's row shape (domain/lanes.ts: laneNameOf), and a judged
+// day's tag names the lane that judged it.
+import { type LaneName, laneNameOf } from '../../domain/lanes';
+import type { Dataset, Rejection, ValidatedDay } from '../../domain/types';
+import { constraintsLane } from './constraints/lane';
+import { keyedValuesLane } from './keyedValues/lane';
+import type { Lane, LaneContent } from './lane';
+
+type DayOf<Name extends LaneName> = Extract<ValidatedDay, { lane: Name }>;
+type Lanes = { [Name in LaneName]: Lane<DayOf<Name>> };
+
+const LANES: Lanes = {
+  keyedValues: keyedValuesLane,
+  constraints: constraintsLane,
+};
+
+/** The lane that judges, writes and reads `dataset`'s rows. */
+export function laneOf(dataset: Dataset): Lanes[LaneName] {
+  return LANES[laneNameOf(dataset)];
+}
+
+/** A judged day as content for its write, by the lane that judged it. */
+export function contentOf(validated: ValidatedDay, rejections: readonly Rejection[]): LaneContent {
+  return laneContentOf(validated.lane, validated as DayOf<typeof validated.lane>, rejections);
+}
+
+/** The rows of a judged day its write would store, counted by the lane that judged it. */
+export function storedRowsOf(validated: ValidatedDay): number {
+  return laneStoredRowsOf(validated.lane, validated as DayOf<typeof validated.lane>);
+}
+
+/** Keys of a judged day no earlier day of its dataset carried, by the lane that judged it. */
+export function firstSeenKeysOf(validated: ValidatedDay): string[] {
+  return laneFirstSeenKeysOf(validated.lane, validated as DayOf<typeof validated.lane>);
+}
+
+function laneFirstSeenKeysOf<Name extends LaneName>(name: Name, validated: DayOf<Name>): string[] {
+  const lane: Lane<DayOf<Name>> = LANES[name];
+  return lane.firstSeenKeysOf(validated);
+}
+
+function laneStoredRowsOf<Name extends LaneName>(name: Name, validated: DayOf<Name>): number {
+  const lane: Lane<DayOf<Name>> = LANES[name];
+  return lane.storedRows(validated);
+}
+
+function laneContentOf<Name extends LaneName>(
+  name: Name,
+  validated: DayOf<Name>,
+  rejections: readonly Rejection[],
+): LaneContent {
+  const lane: Lane<DayOf<Name>> = LANES[name];
+  return lane.contentOf(validated, rejections);
+}
+
+export type { Lane, LaneContent, MergedDay, MergeMode } from './lane';

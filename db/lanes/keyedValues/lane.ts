@@ -1,0 +1,89 @@
+// The lane of keyed values: one number per key (a border, a hub) and MTU, from one JAO envelope.
+import type pg from 'pg';
+import { assessBody } from '../../../domain/assess';
+import { declarationOf } from '../../../domain/datasets';
+import { ANSWER_READINGS } from '../../../domain/lanes';
+import type { Dataset, DeliveryDay, KeyedValuesDay, Rejection } from '../../../domain/types';
+import { optionsFor } from '../../../domain/validate';
+import type { DayState } from '../../dayWriteTypes';
+import { storeRowFields } from '../../rowFields';
+import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict, MergedDay, MergeMode } from '../lane';
+import { type DayContent, normalizeDayContent } from './dayContent';
+import { readStoredSeriesKeys } from './storedSeriesKeys';
+import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
+import { insertFreshDay, mergeDay } from './valuesMerge';
+
+async function judge(
+  pool: pg.Pool,
+  { dataset, day }: JudgedAnswerRef,
+  body: string,
+): Promise<LaneVerdict<KeyedValuesDay>> {
+  const declared = optionsFor(declarationOf(dataset), day);
+  const assessment = assessBody(day, body, declared);
+  // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
+  if (!assessment.rejections.some((r) => r.rule === 'too_many_keys'))
+    return { assessment, readCatalogue: false };
+  const knownKeys = await readStoredSeriesKeys(pool, dataset);
+  return { assessment: assessBody(day, body, { ...declared, knownKeys }), readCatalogue: true };
+}
+
+async function merge(
+  content: DayContent,
+  client: pg.PoolClient,
+  target: { pool: pg.Pool; dataset: Dataset; day: DeliveryDay },
+  state: DayState,
+  mode: MergeMode,
+): Promise<MergedDay> {
+  const cache = seriesCacheFor(target.pool, target.dataset);
+  const registered = await registerSeries(client, target.dataset, content, state.txTime, cache);
+  const outcome = mode.fresh
+    ? await insertFreshDay(client, target.day, content, registered, state)
+    : await mergeDay(client, target.dataset, target.day, content, registered, state);
+  outcome.newSeries = registered.created;
+  return {
+    outcome,
+    touchedSeries: registered,
+    afterCommit: () => rememberSeries(cache, content, registered),
+  };
+}
+
+function contentOf(validated: KeyedValuesDay, rejections: readonly Rejection[]): LaneContent {
+  const content = normalizeDayContent(validated.points, rejections);
+  const rowFields = validated.rowFields ?? [];
+  return {
+    contentHash: content.contentHash,
+    minMtuMs: content.minMtuMs,
+    maxMtuMs: content.maxMtuMs,
+    size: content.values.length,
+    // New series are registered inside the transaction (db/lanes/keyedValues/seriesRegistry.ts).
+    prepare: async () => {},
+    merge: (client, target, state, mode) => merge(content, client, target, state, mode),
+    storeRowFields: (client, at) => storeRowFields(client, { ...at, rowFields }),
+  };
+}
+
+export const keyedValuesLane: Lane<KeyedValuesDay> = {
+  name: 'keyedValues',
+  reading: ANSWER_READINGS.keyedValues,
+  judge,
+  contentOf,
+  storedRows: (validated) => validated.points.length,
+  // A keyed day's new keys are counted against the catalogue as it is judged (domain/limits.ts: too_many_keys).
+  firstSeenKeysOf: () => [],
+  readSide: {
+    views: [
+      'jao.dataset_values',
+      'jao.dataset_values_history',
+      'jao.dataset_values_as_of',
+      'jao.dataset_borders',
+      'jao.max_exchanges*',
+    ],
+    routes: [
+      'api/routes/values.ts',
+      'api/routes/series.ts',
+      'api/routes/revisions.ts',
+      'api/routes/difference.ts',
+    ],
+    page: 'page/client/chart.ts',
+  },
+};

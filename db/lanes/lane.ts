@@ -1,0 +1,93 @@
+// A lane: everything the pipeline does with one row shape, from the answer to the views. A new shape is a new lane
+// (an implementation of this interface, registered in db/lanes/index.ts), not new branches along the write.
+import type pg from 'pg';
+import type { Assessment } from '../../domain/assess';
+import type { AnswerReading } from '../../domain/lanes';
+import type { Dataset, DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
+import type { ContentOutcome, DayState, SeriesIds } from '../dayWriteTypes';
+
+/** The day a lane judges an answer for. */
+export interface JudgedAnswerRef {
+  dataset: Dataset;
+  day: DeliveryDay;
+}
+
+/** What judging a body gave, and whether the verdict depends on what the database held when it was judged. */
+export interface LaneVerdict<Day extends ValidatedDay = ValidatedDay> {
+  assessment: Assessment<Day>;
+  /** The verdict read the dataset's catalogue (known keys or hubs): it may differ once the catalogue moves. */
+  readCatalogue: boolean;
+}
+
+/** How the write treats the day's content against what is stored. */
+export interface MergeMode {
+  /** Nothing of the day is stored and this is no reprocessing: the content is copied in as it is. */
+  fresh: boolean;
+  /** Compare every incoming value with the stored one, whatever their hashes say (a reprocessing). */
+  compareAll: boolean;
+}
+
+/** What merging did: the counts, the catalogue entries it touched, and what to remember once committed. */
+export interface MergedDay {
+  outcome: ContentOutcome;
+  /** Catalogue rows whose times move with this write (jao.series; null when the lane keeps its own catalogue). */
+  touchedSeries: SeriesIds | null;
+  /** Called after the transaction committed (never after a rollback): the lane's caches learn the write. */
+  afterCommit(): void;
+}
+
+/**
+ * One judged day made ready for its write: built outside the transaction (normalizing and hashing need no lock),
+ * merged inside it under the day's lock.
+ */
+export interface LaneContent {
+  /** Equal for equal content: an unchanged re-fetch writes no values. */
+  contentHash: string;
+  /** Epoch ms of the earliest and latest MTU carried, null when none: the write checks them against the day. */
+  minMtuMs: number | null;
+  maxMtuMs: number | null;
+  /** Values (or versions) the content carries: WriteDayResult.points. */
+  size: number;
+  /** Before the transaction, committed at once: catalogue entries a rolled-back write may leave behind. */
+  prepare(pool: pg.Pool, dataset: Dataset, options: { dryRun: boolean }): Promise<void>;
+  /** Merges the content into the day's revision history, under the day's lock. */
+  merge(
+    client: pg.PoolClient,
+    target: { pool: pg.Pool; dataset: Dataset; day: DeliveryDay },
+    state: DayState,
+    mode: MergeMode,
+  ): Promise<MergedDay>;
+  /**
+   * Stores the row fields the content carries beside its values (Nordic's `lastModifiedOn`), on a check of JAO
+   * only; returns how many moved (domain/republication.ts).
+   */
+  storeRowFields(
+    client: pg.PoolClient,
+    at: { dataset: Dataset; day: DeliveryDay; seenAt: Date; rawResponseId: number | null },
+  ): Promise<number>;
+}
+
+/** Where a lane's stored rows are read: views for SQL, routes of the API, the page's drawing. */
+export interface LaneReadSide {
+  /** The views of schema jao a desk reads the lane's rows from (db/migrations). */
+  views: readonly string[];
+  /** The API's routes of the lane (api/routes). */
+  routes: readonly string[];
+  /** Where the page draws them (page/client). */
+  page: string;
+}
+
+export interface Lane<Day extends ValidatedDay = ValidatedDay> {
+  name: Day['lane'];
+  /** How the answer is read from JAO (domain/lanes.ts). */
+  reading: AnswerReading;
+  /** Judges a stored answer's body for its day: the day's status, its quality record and its rows. */
+  judge(pool: pg.Pool, ref: JudgedAnswerRef, body: string): Promise<LaneVerdict<Day>>;
+  /** The judged day as content for the write; `rejections` protect stored values from being taken as vanished. */
+  contentOf(validated: Day, rejections: readonly Rejection[]): LaneContent;
+  /** The rows (values, versions) of the judged day its write would store. */
+  storedRows(validated: Day): number;
+  /** Keys of the judged day that none of the dataset's earlier days carried: drift (domain/drift.ts). */
+  firstSeenKeysOf(validated: Day): string[];
+  readSide: LaneReadSide;
+}

@@ -1,0 +1,111 @@
+// The write's entry points over the same steps (db/writeDay.ts): a check of JAO, a failed run, a reprocessing and
+// its dry run (rolled back, nothing thrown), and a restored write (journaled as archived).
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDayRecords } from '../../db/dayStatus';
+import { withDecidedTransaction } from '../../db/pool';
+import {
+  previewReprocessedDay,
+  recordFailedDay,
+  restoreDayWrite,
+  writeDay,
+  writeReprocessedDay,
+} from '../../db/writeDay';
+import type { DeliveryDay } from '../../domain/types';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool;
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+const BORDERS = ['AT_CZ', 'CZ_AT'];
+const T1 = new Date('2026-04-19T08:00:00.000Z');
+
+async function storedValues(day: DeliveryDay): Promise<number[]> {
+  const { rows } = await pool.query<{ value_mw: number }>(
+    `SELECT value_mw FROM jao.max_exchanges WHERE delivery_day = $1::date ORDER BY border, mtu`,
+    [day],
+  );
+  return rows.map((row) => row.value_mw);
+}
+
+const journaled = async (day: DeliveryDay) =>
+  (
+    await pool.query<{ kind: string; archive_key: string | null }>(
+      'SELECT kind, archive_key FROM jao.day_write WHERE day = $1::date ORDER BY write_id',
+      [day],
+    )
+  ).rows;
+
+describe("the write's entry points", () => {
+  it('a transaction that decides to roll back returns its value and keeps nothing', async () => {
+    const decided = await withDecidedTransaction(pool, async (client) => {
+      await client.query('CREATE TABLE pg_temp.decided (n int)');
+      return { value: 7, commit: false };
+    });
+    expect(decided).toEqual({ value: 7, commit: false });
+    const kept = await pool.query(`SELECT to_regclass('pg_temp.decided') AS t`);
+    expect(kept.rows[0].t).toBeNull();
+  });
+
+  it('a dry run of a reprocessing says what it would change and writes nothing; the reprocessing writes it', async () => {
+    const day = '2026-04-20';
+    await writeDay(pool, fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1));
+    const before = await storedValues(day);
+    const [recordBefore] = await readDayRecords(pool, 'maxExchanges', day, day);
+    const repaired = fetchWrite(
+      day,
+      validatedDay(day, BORDERS, (border, hour) => baseValue(border, hour) + 1),
+      T1,
+    );
+    const { observedAt: _at, ...derived } = repaired;
+
+    const preview = await previewReprocessedDay(pool, derived, 0);
+    expect(preview.reprocessed).toMatchObject({ statusBefore: 'complete', committed: false });
+    expect(preview.changedPoints).toBe(before.length);
+    expect(preview.outcomeChanged).toBe(false);
+    expect(await storedValues(day)).toEqual(before);
+    expect(await readDayRecords(pool, 'maxExchanges', day, day)).toEqual([recordBefore]);
+
+    const written = await writeReprocessedDay(pool, derived, 0);
+    expect(written.reprocessed.committed).toBe(true);
+    expect(await storedValues(day)).toEqual(before.map((value) => value + 1));
+    expect((await journaled(day)).map((row) => row.kind)).toEqual(['fetch', 'reprocess']);
+
+    // Nothing left to change: rolled back, reported, no exception.
+    const again = await writeReprocessedDay(pool, derived, 0);
+    expect(again.reprocessed).toEqual({ statusBefore: 'complete', dayChanged: false, committed: false });
+    expect(again.contentChanged).toBe(false);
+    expect((await journaled(day)).map((row) => row.kind)).toEqual(['fetch', 'reprocess']);
+  });
+
+  it('records a failed run, and repeats a journaled write as archived', async () => {
+    const day = '2026-04-21';
+    const failed = await recordFailedDay(pool, {
+      dataset: 'maxExchanges',
+      day,
+      expectedMtus: 24,
+      workflowId: 'wf',
+      error: 'JAO unavailable',
+    });
+    expect([failed.status, failed.points, failed.contentChanged]).toEqual(['failed', 0, false]);
+
+    const restored = await restoreDayWrite(pool, fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1), {
+      restoredFrom: 'journal/2026/04/21/x.json',
+    });
+    expect([restored.status, restored.contentChanged]).toEqual(['complete', true]);
+    expect(await journaled(day)).toEqual([
+      { kind: 'failure', archive_key: null },
+      { kind: 'fetch', archive_key: 'journal/2026/04/21/x.json' },
+    ]);
+  });
+});
