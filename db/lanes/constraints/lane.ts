@@ -24,7 +24,12 @@ async function judge(
   ref: JudgedAnswerRef,
   body: string,
 ): Promise<LaneVerdict<ConstraintsDay>> {
-  const assessment = assessDomainBody(declarationOf(ref.dataset), ref.day, body, await knownHubsOf(pool, ref));
+  const assessment = assessDomainBody(
+    declarationOf(ref.dataset),
+    ref.day,
+    body,
+    await knownHubsOf(pool, ref),
+  );
   // Kept as judged (readCatalogue false): the earlier days' hubs only grow, so a kept verdict can at most name a hub
   // new that an earlier day written meanwhile also brought; it never hides one.
   return { assessment, readCatalogue: false };

@@ -9,8 +9,8 @@ import type { DayState } from '../../dayWriteTypes';
 import { storeRowFields } from '../../rowFields';
 import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict, MergedDay, MergeMode } from '../lane';
 import { type DayContent, normalizeDayContent } from './dayContent';
-import { readStoredSeriesKeys } from './storedSeriesKeys';
 import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
+import { readStoredSeriesKeys } from './storedSeriesKeys';
 import { insertFreshDay, mergeDay } from './valuesMerge';
 
 async function judge(
