@@ -213,6 +213,33 @@ async function catalogOf(pool: pg.Pool): Promise<unknown[]> {
   return rows;
 }
 
+interface CatalogEntry {
+  name: string;
+  columns: string[];
+}
+
+/**
+ * Column comments that a migration after 021 rewrote on purpose (the values' unit, once datasets in other units than
+ * MW were declared), by the migration that did: the catalogue is compared without them.
+ */
+const REDOCUMENTED: Record<string, string> = {
+  'dataset_borders.unit': '025_keyed_families',
+  'dataset_values.value_mw': '025_keyed_families',
+  'dataset_values_history.value_mw': '025_keyed_families',
+};
+
+function withoutRedocumented(entry: unknown): unknown {
+  const { name, columns } = entry as CatalogEntry;
+  if (!Array.isArray(columns)) return entry;
+  return {
+    ...(entry as object),
+    columns: columns.map((column) => {
+      const [field, ...rest] = column.split(' ');
+      return `${name}.${field}` in REDOCUMENTED ? `${field} ${rest.slice(0, 2).join(' ')}` : column;
+    }),
+  };
+}
+
 let db: EarlierSchemaDatabase;
 let before: Map<string, Answer>;
 let after: Map<string, Answer>;
@@ -331,7 +358,16 @@ describe(`the 1.0.0 objects the desk reads, after migration ${MIGRATION}`, () =>
   );
 
   it('keep every column, type, comment and grant', () => {
-    expect(catalogAfter).toEqual(catalogBefore);
+    expect(catalogAfter.map(withoutRedocumented)).toEqual(catalogBefore.map(withoutRedocumented));
+  });
+
+  it('change only the comments a later migration re-documents on purpose', () => {
+    const changed = (catalogAfter as CatalogEntry[]).flatMap((entry, i) =>
+      entry.columns
+        .filter((column, c) => column !== (catalogBefore as CatalogEntry[])[i]?.columns[c])
+        .map((column) => `${entry.name}.${column.split(' ')[0]}`),
+    );
+    expect(changed.sort()).toEqual(Object.keys(REDOCUMENTED).sort());
   });
 
   it("read what every dataset's views give for dataset maxExchanges", async () => {

@@ -143,7 +143,7 @@ describe('reprocess', () => {
     expect(run.stderr).not.toMatch(/failed|Error/);
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([
-      `reprocess ${FROM}..${TO}: dry run (nothing is written, no request goes to JAO)`,
+      `reprocess maxExchanges ${FROM}..${TO}: dry run (nothing is written, no request goes to JAO)`,
       `  ${WRONG_VALUES} complete (status unchanged): 24 values (24 changed, 0 added, 0 vanished)`,
       `  ${DROPPED_KEYS} complete (status unchanged): 48 values (0 changed, 48 added, 0 vanished)`,
       `  ${WRONG_STATUS} partial → complete: 0 values (0 changed, 0 added, 0 vanished)`,
@@ -159,7 +159,7 @@ describe('reprocess', () => {
     const run = await runCli(['reprocess', '--from', FROM, '--to', TO, '--wait'], cliEnv);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(
-      `reprocess ${FROM}..${TO} finished: 6 days (complete 6); changed 4 days, 96 values (48 changed, 48 added, 0 vanished); unchanged 2 days; no request to JAO`,
+      `reprocess maxExchanges ${FROM}..${TO} finished: 6 days (complete 6); changed 4 days, 96 values (48 changed, 48 added, 0 vanished); unchanged 2 days; no request to JAO`,
     );
     expect(run.stdout).toContain(`without a stored raw answer (reported, not fetched): 1 (${NEVER_FETCHED})`);
     expect(h.simulator.requests).toEqual([]);
