@@ -37,8 +37,8 @@ export const declarationSchema = z
       .string()
       .regex(identifier, 'expected a camelCase name of letters and digits (it goes into URLs and ids)'),
     region: z.enum(REGIONS),
-    // Core intraday's endpoints carry the IDCC window: `IDCCB_maxExchanges`.
-    endpoint: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'expected JAO’s dataset name'),
+    // coreID's endpoints name their intraday window first: `IDCCB_maxExchanges`, `IDCCB_finalComputation`.
+    endpoint: z.string().regex(/^(IDCC[A-Z]_)?[a-z][A-Za-z0-9]{0,63}$/, 'expected JAO’s dataset name'),
     title: z.string().min(1).max(200),
     description: z.string().min(1).max(2_000),
     // The calendar (domain/calendar.ts) is that of one zone: a declaration in another needs the calendar first.
