@@ -61,6 +61,9 @@ const plaintextTemporal: Partial<Config> = {
   TEMPORAL_GRPC_META: {},
 };
 
+/** The fetch budget against the built-in simulator where JAO_MAX_REQUESTS_PER_MINUTE is not set. */
+export const SIMULATOR_REQUESTS_PER_MINUTE = 1_200;
+
 export async function startCommand(argv: string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs('start', argv, COMMAND_OPTIONS.start, 0);
   const config = configFromEnv(io.env);
@@ -149,6 +152,14 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
       // Tomorrow is visible from local midnight, so a fresh start shows every day through tomorrow complete.
       simulator = await startSimulator({ port: simulatorPort, publicationTime: '00:00' });
       config.JAO_BASE_URL = simulator.origin;
+      // JAO's budget protects JAO; the simulator on this machine needs none, and a month of every dataset is
+      // about 1,500 requests (17 minutes at JAO's pace).
+      if (io.env.JAO_MAX_REQUESTS_PER_MINUTE === undefined) {
+        config.JAO_MAX_REQUESTS_PER_MINUTE = SIMULATOR_REQUESTS_PER_MINUTE;
+        say(
+          `asking the simulator up to ${SIMULATOR_REQUESTS_PER_MINUTE} requests a minute (JAO_MAX_REQUESTS_PER_MINUTE sets another)`,
+        );
+      }
     }
 
     await runWorkerProcess(config, {
