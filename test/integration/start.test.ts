@@ -83,7 +83,7 @@ describe('jao start --simulate', () => {
   it('brings up the stack; within a minute the last month through tomorrow is complete', async () => {
     await stack.waitFor('jao-scraper is running', 90_000);
     const range =
-      /initial backfill (\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): started maxExchanges\/backfill\//.exec(
+      /initial backfill of maxExchanges (\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): started maxExchanges\/backfill\//.exec(
         stack.output(),
       );
     expect(range, 'the initial backfill it started').not.toBeNull();
@@ -118,9 +118,17 @@ describe('jao start --simulate', () => {
     }
     expect(complete).toBe(expected.length);
     await stack.waitFor(
-      `initial backfill ${from}..${tomorrow} ended: ${expected.length} of ${expected.length} days complete in this database`,
+      `initial backfill of maxExchanges ${from}..${tomorrow} ended: ${expected.length} of ${expected.length} days complete in this database`,
       30_000,
     );
+    // The addresses block again, now the backfills ended, and `jao urls` prints it at any time.
+    await stack.waitFor('The initial backfills ended (a line each above). jao-scraper is running.', 30_000);
+    const again = stack.output().split('The initial backfills ended')[1]!;
+    expect(again).toMatch(new RegExp(`status page\\s+http://127\\.0\\.0\\.1:${apiPort}/#key=jao_`));
+    const urls = await runJao(['urls'], env);
+    expect(urls.code).toBe(0);
+    expect(urls.stdout).toContain(pageUrl![0].trim());
+    expect(urls.stdout).toContain(`API docs          http://127.0.0.1:${apiPort}/docs`);
     // The dev server's state is the database's own (docs/operations.md "Running locally").
     const states = readdirSync(join(dataDir, 'temporal')).filter((file) => file.endsWith('.sqlite'));
     expect(states).toHaveLength(1);
