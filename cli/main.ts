@@ -45,6 +45,11 @@ const COMMANDS: Record<CommandName, Command> = {
     'cluster',
     () => (require('./commands/cluster') as typeof import('./commands/cluster')).clusterCommand,
   ),
+  // The block `jao start` keeps (devstack/): no start, hence no urls, in the runtime image.
+  urls: sourceOnlyCommand(
+    'urls',
+    () => (require('./commands/urls') as typeof import('./commands/urls')).urlsCommand,
+  ),
   api: (argv, io) => (require('./commands/api') as typeof import('./commands/api')).apiCommand(argv, io),
   'api-key': (argv, io) =>
     (require('./commands/apiKey') as typeof import('./commands/apiKey')).apiKeyCommand(argv, io),
@@ -56,9 +61,13 @@ const COMMANDS: Record<CommandName, Command> = {
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    io.err(`jao: name a command (${NO_COMMAND_HINT})`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
-    return name ? 0 : 2;
+    return 0;
   }
   const command = isCommandName(name) ? COMMANDS[name] : undefined;
   if (!command) {
@@ -78,13 +87,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     if (isError(error, UsageError) || isError(error, ConfigError)) {
-      io.err(`jao ${name}: ${oneLine(error.message, io.env)}`);
+      io.err(usageLine(name, oneLine(error.message, io.env)));
       return 2;
     }
     io.err(`jao ${name} failed: ${oneLine(messageWithCauses(error), io.env)}`);
     if (io.env.JAO_DEBUG) io.err(String(error instanceof Error ? error.stack : error));
     return 1;
   }
+}
+
+const NO_COMMAND_HINT = 'start, status, backfill, rerun, …: jao --help lists them all';
+
+/**
+ * The one line of a usage or configuration mistake, the command named once: a mistake in the command's arguments
+ * (a message the command starts with its own name: "backfill: …", "rerun --failed: …") ends with where its help
+ * is; any other (a setting, a refused database) reads `jao <command>: <message>`.
+ */
+export function usageLine(name: string, message: string): string {
+  const aboutArguments = message.startsWith(`${name}: `) || message.startsWith(`${name} `);
+  return aboutArguments ? `jao ${message} (help: jao ${name} --help)` : `jao ${name}: ${message}`;
 }
 
 /**

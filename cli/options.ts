@@ -56,6 +56,7 @@ export const COMMAND_OPTIONS = {
   schedule: DATASET_OPTION,
   cluster: { port: { type: 'string' }, timeout: { type: 'string' } },
   api: {},
+  urls: {},
   'api-key create': {
     name: { type: 'string' },
     dataset: { type: 'string', multiple: true },

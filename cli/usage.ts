@@ -23,6 +23,7 @@ commands:
   schedule create|pause|unpause|trigger|describe
   simulate [--port N] ...             the JAO simulator on 127.0.0.1
   cluster up [--port N] | down [--timeout S] | status   a Temporal cluster on PostgreSQL, one process per service
+  urls                                the addresses of the running jao start: status page with its key, API, Web UI, …
   api                                 the HTTP API (API_HOST:API_PORT, default 127.0.0.1:3000) as jao_reader
   api-key create --name N [--dataset D …] [--operator] | list | revoke ID | scope ID --operator|--reader
                                       keys of the API (a new key is printed once; --operator: it may start runs)
@@ -46,6 +47,7 @@ export const COMMAND_NAMES = [
   'schedule',
   'simulate',
   'cluster',
+  'urls',
   'api',
   'api-key',
 ] as const;

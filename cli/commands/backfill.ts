@@ -5,7 +5,7 @@ import type { Config } from '../../common/config';
 import { connectClient, isTemporalUnreachable } from '../../common/temporal';
 import { openBackfill, startDayRun } from '../../control/runStarts';
 import { createPool } from '../../db/pool';
-import { marketTomorrow } from '../../domain/calendar';
+import { deliveryDayProblem, marketTomorrow } from '../../domain/calendar';
 import { type Dataset, declarationOf } from '../../domain/datasets';
 import { plannedRequests } from '../../domain/plannedRequests';
 import { countOf } from '../../domain/runDetails';
@@ -20,6 +20,7 @@ import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { messageWithCauses, UsageError } from '../errors';
 import type { CliIo } from '../io';
+import { marketInstant } from '../marketTime';
 import { COMMAND_OPTIONS } from '../options';
 import { renderProgress } from '../progressBar';
 import { pollProgress } from '../progressLine';
@@ -122,7 +123,7 @@ export async function startBackfill(
       config.TEMPORAL_TASK_QUEUE,
       request,
     );
-    const attached = attachedSince ? `: attached to it, running since ${attachedSince.toISOString()}` : '';
+    const attached = attachedSince ? `: attached to it, running since ${marketInstant(attachedSince)}` : '';
     io.out(`backfill workflow ${workflowId} (run ${runId})${attached}`);
     if (!wait) return null;
     const stopProgress = showProgress(io, () => handle.query<BackfillProgress>('progress'));
@@ -249,6 +250,8 @@ export async function rerunCommand(argv: string[], io: CliIo): Promise<number> {
     const dataset = parseDatasetArg('rerun', values.dataset);
     const tomorrow = marketTomorrow(new Date());
     for (const day of positionals) {
+      const problem = deliveryDayProblem(day);
+      if (problem) throw new UsageError(`rerun: ${problem}`);
       const parsed = parseBackfillInput({ dataset, from: day, to: day }, new Date());
       if (!parsed.ok) throw new UsageError(`rerun: ${parsed.message.replace(/^from |^to /, '')}`);
       if (day > tomorrow) throw new UsageError(`rerun: ${day} is after tomorrow (${tomorrow})`);

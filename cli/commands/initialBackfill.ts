@@ -7,6 +7,7 @@ import { createPool } from '../../db/pool';
 import { daysInRange } from '../../domain/calendar';
 import type { DayStatus, DeliveryDay } from '../../domain/types';
 import type { BackfillRequest } from '../../domain/workflowInputs';
+import { marketInstant } from '../marketTime';
 import { datasetLabel, resultThroughOutages } from './backfill';
 
 /** Days named in full in the closing line; more are counted. */
@@ -49,13 +50,18 @@ export function describeRange(range: RangeInDatabase): string {
 }
 
 export interface BackfillWatch {
+  /** Every day of the range was complete already: no backfill was started. */
+  nothingToDo: boolean;
+  /** Resolves once the watch is over: true when the backfill ended, false when the watch was stopped first. */
+  ended: Promise<boolean>;
   /** Stops watching (the backfill itself goes on in Temporal). */
   stop(): Promise<void>;
 }
 
 /**
- * Starts the backfill or attaches to the run going on, says which, and once it ends says what this database holds
- * of its range: the counts come from the database, never from the run's own tally.
+ * Starts the backfill or resumes the run going on, says which, and once it ends says what this database holds of its
+ * range: the counts come from the database, never from the run's own tally. A range this database already holds
+ * complete starts nothing (a restart would otherwise add a backfill per dataset that has nothing to do).
  */
 export async function startInitialBackfill(
   config: Config,
@@ -64,9 +70,13 @@ export async function startInitialBackfill(
 ): Promise<BackfillWatch> {
   const label = `initial backfill of ${datasetLabel(request.dataset)}${request.from}..${request.to}`;
   const before = await readRangeInDatabase(config.DATABASE_URL, request);
+  if (before.notComplete.length === 0) {
+    say(`${label}: nothing to do, all ${before.days} days complete in this database`);
+    return { nothingToDo: true, ended: Promise.resolve(true), stop: async () => {} };
+  }
   const temporal = await connectClient(config);
   const stopped = new AbortController();
-  let watching: Promise<void>;
+  let watching: Promise<boolean>;
   try {
     const { handle, workflowId, runId, attachedSince } = await openBackfill(
       temporal.client,
@@ -75,7 +85,7 @@ export async function startInitialBackfill(
     );
     say(
       attachedSince
-        ? `${label}: attached to ${workflowId} (run ${runId}), running since ${attachedSince.toISOString()}; before it ends it checks every day it counts complete against this database (${before.complete} of ${before.days} days complete now)`
+        ? `${label}: resumed ${workflowId} (run ${runId}), running since ${marketInstant(attachedSince)}; before it ends it checks every day it counts complete against this database (${before.complete} of ${before.days} days complete now)`
         : `${label}: started ${workflowId} (run ${runId}); ${before.complete} of ${before.days} days already complete in this database`,
     );
     watching = (async () => {
@@ -86,18 +96,22 @@ export async function startInitialBackfill(
           resultThroughOutages(handle, say, stopped.signal),
         );
       } catch (error) {
-        if (stopped.signal.aborted) return;
+        if (stopped.signal.aborted) return false;
         ending = `ended without a result (${error instanceof Error ? error.message : String(error)})`;
       }
       say(`${label} ${ending}: ${describeRange(await readRangeInDatabase(config.DATABASE_URL, request))}`);
+      return true;
     })().catch((error: unknown) => {
       if (!stopped.signal.aborted) say(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
     });
   } catch (error) {
     await temporal.close();
     throw error;
   }
   return {
+    nothingToDo: false,
+    ended: watching,
     async stop() {
       stopped.abort();
       await temporal.close();

@@ -9,6 +9,7 @@ import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
+import { marketInstant } from '../marketTime';
 import { COMMAND_OPTIONS } from '../options';
 
 /**
@@ -108,8 +109,8 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<void> 
           const recent = description.info.recentActions.at(-1);
           io.out(`schedule ${id}: ${description.state.paused ? 'PAUSED' : 'running'}`);
           if (description.state.note) io.out(`  note: ${description.state.note}`);
-          io.out(`  next run: ${next ? next.toISOString() : 'none'}`);
-          io.out(`  last run: ${recent ? recent.takenAt.toISOString() : 'never'}`);
+          io.out(`  next run: ${next ? marketInstant(next) : 'none'}`);
+          io.out(`  last run: ${recent ? marketInstant(recent.takenAt) : 'never'}`);
           io.out(`  runs so far: ${description.info.numActionsTaken}`);
         });
         return;

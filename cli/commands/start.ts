@@ -9,6 +9,7 @@ import { connectClient } from '../../common/temporal';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
 import { type DatabaseIdentity, describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
 import { createPool } from '../../db/pool';
+import { dropAddresses, keepAddresses } from '../../devstack/addresses';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { devServerStateFor } from '../../devstack/devServerState';
 import { type EmbeddedPostgres, EmbeddedPostgresError } from '../../devstack/embeddedPostgres';
@@ -77,7 +78,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
     );
   installRuntime(config, { handleSignals: false });
   // The stack's own lines and those it relays (dev server, worker) are log lines; only the summary of where
-  // everything is (printWhereEverythingIs) is text for the person who started it.
+  // everything is (whereEverythingIs) is text for the person who started it.
   const logger: Logger = createLogger('start', {
     sink: io.stdout,
     level: config.LOG_LEVEL,
@@ -209,12 +210,28 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
             : `the status page uses API key ${key.keyId}, kept in ${key.file}`,
         );
         api = await startApi(apiSettings(config));
-        printWhereEverythingIs(io, config, { server, simulator, api, key, offline, embedded });
+        const addresses = whereEverythingIs(config, { server, simulator, api, key, offline, embedded });
+        keepAddresses(config.JAO_DATA_DIR, addresses);
+        io.err(['', RUNNING, ...addresses, ''].join('\n'));
+        // The block has scrolled away by the time the backfills end: once they all have, it is printed again.
+        const running = backfillWatches.filter((watch) => !watch.nothingToDo);
+        if (running.length > 0) {
+          void Promise.all(running.map((watch) => watch.ended)).then((ended) => {
+            if (ended.every(Boolean) && !stop.aborted) {
+              io.err(
+                ['', `The initial backfills ended (a line each above). ${RUNNING}`, ...addresses, ''].join(
+                  '\n',
+                ),
+              );
+            }
+          });
+        }
       },
     });
   } catch (error) {
     if (!(error instanceof StartupAborted)) throw error;
   } finally {
+    dropAddresses(config.JAO_DATA_DIR);
     await stopAll();
     say('stopped');
   }
@@ -229,8 +246,10 @@ function portOption(name: string, text: string | undefined, fallback: number): n
   return port;
 }
 
-function printWhereEverythingIs(
-  io: CliIo,
+const RUNNING = 'jao-scraper is running. Ctrl-C stops everything it started.';
+
+/** The addresses block (`jao urls` prints it too: devstack/addresses.ts). */
+function whereEverythingIs(
   config: Config,
   {
     server,
@@ -247,10 +266,8 @@ function printWhereEverythingIs(
     key?: LocalApiKey;
     offline: boolean;
   },
-): void {
-  const lines = [
-    '',
-    'jao-scraper is running. Ctrl-C stops everything it started.',
+): string[] {
+  return [
     `  Temporal Web UI   ${server?.uiUrl ?? '(external server: see its own UI)'}`,
     `  Temporal          ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`,
     embedded
@@ -271,9 +288,8 @@ function printWhereEverythingIs(
     `  status page       ${api ? `${api.url}/${key ? `#key=${key.token}` : ''}` : '-'}`,
     // The embedded server is not at DATABASE_URL's default: other commands need its URL.
     `  status            ${embedded ? `DATABASE_URL=${config.DATABASE_URL} ` : ''}npx jao status`,
-    '',
+    '  these addresses   npx jao urls',
   ];
-  io.err(lines.join('\n'));
 }
 
 function redact(url: string): string {

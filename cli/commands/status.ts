@@ -13,6 +13,7 @@ import { parseCommandArgs, parseDatasetArg } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
+import { marketInstant } from '../marketTime';
 import { COMMAND_OPTIONS } from '../options';
 
 const SYMBOL: Record<DayLine['status'], string> = {
@@ -69,7 +70,7 @@ export function printStatusReport(
   engine: Engine | undefined,
   dataset: Dataset,
 ): void {
-  io.out(`${dataset} ${report.from}..${report.to} (as of ${report.generatedAt})`);
+  io.out(`${dataset} ${report.from}..${report.to} (as of ${marketInstant(report.generatedAt)})`);
   if (engine) io.out(engine.line);
   io.out(
     `legend: ${Object.entries(SYMBOL)
@@ -101,23 +102,22 @@ export function printStatusReport(
   printFreshness(io, report.days.slice(-FRESHNESS_DAYS));
   const { tomorrow } = report;
   io.out(
-    `tomorrow ${tomorrow.day}: ${tomorrow.status.replace('_', ' ')}, due ${tomorrow.deadline}${tomorrow.late ? ' — LATE' : ''}`,
+    `tomorrow ${tomorrow.day}: ${tomorrow.status.replace('_', ' ')}, due ${marketInstant(tomorrow.deadline)}${tomorrow.late ? ' — LATE' : ''}`,
   );
 }
 
 /** Days (the last of the range) whose publication → stored latency `status` prints. */
 const FRESHNESS_DAYS = 7;
 
-const instant = (iso: string) => `${iso.slice(0, 19)}Z`;
 const seconds = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} s`;
 
 export function describeFreshness(freshness: Freshness | null): string {
   if (!freshness) return 'no answer with data yet';
-  const stored = freshness.storedAt ? `stored ${instant(freshness.storedAt)}` : 'not stored complete';
+  const stored = freshness.storedAt ? `stored ${marketInstant(freshness.storedAt)}` : 'not stored complete';
   const published = freshness.publishedAfter
-    ? `published after ${instant(freshness.publishedAfter)}`
+    ? `published after ${marketInstant(freshness.publishedAfter)}`
     : 'publication not watched';
-  const parts = [`${published}, seen ${instant(freshness.seenAt!)}, ${stored}`];
+  const parts = [`${published}, seen ${marketInstant(freshness.seenAt!)}, ${stored}`];
   if (freshness.publicationToStoredSeconds !== null)
     parts.push(`publication → stored ≤ ${seconds(freshness.publicationToStoredSeconds)}`);
   if (freshness.seenToStoredSeconds !== null)
@@ -144,6 +144,17 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<void> {
   ] as const) {
     const problem = deliveryDayProblem(day);
     if (problem) throw new UsageError(`status: ${name}: ${problem}`);
+  }
+  // As the API: a day after tomorrow cannot be published yet, so no status of it is worth printing.
+  const tomorrow = marketTomorrow(new Date());
+  for (const [name, day] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (day > tomorrow)
+      throw new UsageError(
+        `status: ${name} ${day} is after tomorrow (${tomorrow}): nothing is published for it yet`,
+      );
   }
   if (from > to) throw new UsageError(`status: the range is reversed: from ${from} is after to ${to}`);
   const { report, engine } = await readStatus(config, dataset, from, to, new Date());

@@ -251,7 +251,7 @@ describe('archive and restore', () => {
     });
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim()).toMatch(
-      new RegExp(`^jao restore: restore: the database holds ${DAY_COUNT} day\\(s\\)`),
+      new RegExp(`^jao restore: the database holds ${DAY_COUNT} day\\(s\\)`),
     );
     const before = await rows(restored.pool, DAYS);
     const merged = await restoreArchive(restored.pool, store, { merge: true });

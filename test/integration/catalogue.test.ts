@@ -164,7 +164,9 @@ describe('jao catalogue', () => {
     ]);
     const both = await runCli(['catalogue', '--json', '--markdown'], env);
     expect(both.code).toBe(2);
-    expect(both.stderr.trim()).toBe('jao catalogue: catalogue: give --markdown or --json, not both');
+    expect(both.stderr.trim()).toBe(
+      'jao catalogue: give --markdown or --json, not both (help: jao catalogue --help)',
+    );
   });
 });
 

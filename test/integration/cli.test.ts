@@ -23,7 +23,7 @@ describe('jao CLI', () => {
     [
       'a date in the form that is no day of the calendar',
       ['backfill', '--from', '2023-02-30', '--to', '2023-03-02'],
-      /^jao backfill: backfill: from: 2023-02-30 is not a day of the calendar$/,
+      /^jao backfill: from: 2023-02-30 is not a day of the calendar \(help: jao backfill --help\)$/,
     ],
     ['a reversed range', ['backfill', '--from', '2023-03-05', '--to', '2023-03-01'], /reversed/],
     [
@@ -56,11 +56,30 @@ describe('jao CLI', () => {
     ],
     ['rerun without days or --failed', ['rerun'], /--failed/],
     ['rerun of a malformed day', ['rerun', '2023-1-5'], /"2023-1-5" is not a date/],
+    [
+      'rerun of a day no calendar has, named once',
+      ['rerun', '2026-11-31'],
+      /^jao rerun: 2026-11-31 is not a day of the calendar \(help: jao rerun --help\)$/,
+    ],
+    [
+      'a reversed range, its command named once',
+      ['backfill', '--from', '2023-03-05', '--to', '2023-03-01'],
+      /^jao backfill: the range is reversed: from 2023-03-05 is after to 2023-03-01 \(help: jao backfill --help\)$/,
+    ],
+    [
+      'a status of days after tomorrow, as the API refuses them',
+      ['status', '--from', afterTomorrow],
+      new RegExp(
+        `^jao status: --from ${afterTomorrow} is after tomorrow \\(\\d{4}-\\d\\d-\\d\\d\\): nothing is published for it yet \\(help: jao status --help\\)$`,
+      ),
+    ],
     ['a bad status range', ['status', '--from', '2023-01-05', '--to', '2023-01-01'], /reversed/],
     [
       'an unknown dataset',
       ['status', '--dataset', 'nordic'],
-      new RegExp(`^${escapeRegExp(`jao status: status: ${unknownDatasetMessage('nordic')}`)}$`),
+      new RegExp(
+        `^${escapeRegExp(`jao status: ${unknownDatasetMessage('nordic')} (help: jao status --help)`)}$`,
+      ),
     ],
     [
       'a bad environment',
@@ -72,17 +91,17 @@ describe('jao CLI', () => {
     [
       'a stray argument',
       ['backfill', '2024-01-01', '--from', '2024-01-01', '--to', '2024-01-02'],
-      /^jao backfill: backfill: unexpected argument "2024-01-01"$/,
+      /^jao backfill: unexpected argument "2024-01-01" \(help: jao backfill --help\)$/,
     ],
     [
       'a negative concurrency',
       ['backfill', '--from', '2024-01-01', '--to', '2024-01-02', '--concurrency', '-1'],
-      /concurrency must be at least 1$/,
+      /concurrency must be at least 1 \(help: jao backfill --help\)$/,
     ],
     [
       'a hexadecimal concurrency',
       ['rerun', '--failed', '--concurrency', '0x10'],
-      /concurrency must be a whole number in decimal digits, got "0x10"$/,
+      /concurrency must be a whole number in decimal digits, got "0x10" \(help: jao rerun --help\)$/,
     ],
     [
       'a metrics port out of range and a file URL as JAO origin',

@@ -394,7 +394,7 @@ describe('reprocess', () => {
     const cli = await runCli(['reprocess', '--from', TO, '--to', FROM], cliEnv);
     expect(cli.code).toBe(2);
     expect(cli.stderr.trim()).toBe(
-      `jao reprocess: reprocess: the range is reversed: from ${TO} is after to ${FROM}`,
+      `jao reprocess: the range is reversed: from ${TO} is after to ${FROM} (help: jao reprocess --help)`,
     );
 
     const reversed = await h.temporal.client.workflow

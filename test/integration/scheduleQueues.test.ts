@@ -178,7 +178,7 @@ describe('poll schedules per task queue', () => {
     const unknown = await runCli(['schedule', 'pause', '--dataset', 'nordic'], env);
     expect({ code: unknown.code, stderr: unknown.stderr.trim() }).toEqual({
       code: 2,
-      stderr: `jao schedule: schedule pause: ${unknownDatasetMessage('nordic')}`,
+      stderr: `jao schedule pause: ${unknownDatasetMessage('nordic')} (help: jao schedule --help)`,
     });
   });
 });

@@ -121,6 +121,14 @@ describe('jao start --simulate', () => {
       `initial backfill of maxExchanges ${from}..${tomorrow} ended: ${expected.length} of ${expected.length} days complete in this database`,
       30_000,
     );
+    // The addresses block again, now the backfills ended, and `jao urls` prints it at any time.
+    await stack.waitFor('The initial backfills ended (a line each above). jao-scraper is running.', 30_000);
+    const again = stack.output().split('The initial backfills ended')[1]!;
+    expect(again).toMatch(new RegExp(`status page\\s+http://127\\.0\\.0\\.1:${apiPort}/#key=jao_`));
+    const urls = await runJao(['urls'], env);
+    expect(urls.code).toBe(0);
+    expect(urls.stdout).toContain(pageUrl![0].trim());
+    expect(urls.stdout).toContain(`API docs          http://127.0.0.1:${apiPort}/docs`);
     // The dev server's state is the database's own (docs/operations.md "Running locally").
     const states = readdirSync(join(dataDir, 'temporal')).filter((file) => file.endsWith('.sqlite'));
     expect(states).toHaveLength(1);

@@ -15,7 +15,7 @@ import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const RANGE_LINE =
-  /initial backfill of maxExchanges (\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}): (started|attached)/;
+  /initial backfill of maxExchanges (\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}): (started|resumed|nothing to do)/;
 
 let simulator: SimulatorHandle;
 let secondSimulator: SimulatorHandle;
@@ -134,7 +134,7 @@ describe('jao start after a Ctrl-C during its first backfill', () => {
     const { from, to, how } = rangeOf(stack);
     expect(stack.output()).toMatch(/in \S+, kept since \S+\)/);
     // Past midnight the range is another one, and so is the backfill.
-    if (from === range.from) expect(how).toBe('attached');
+    if (from === range.from) expect(how).toBe('resumed');
     await stack.waitFor(
       `initial backfill of maxExchanges ${from}..${to} ended: 8 of 8 days complete in this database`,
       60_000,
@@ -148,5 +148,17 @@ describe('jao start after a Ctrl-C during its first backfill', () => {
       .filter((day) => !polled.includes(day))
       .filter((day) => simulator.requests.some((request) => request.fromUtc === dayWindow(day).from));
     expect(fetchedAgain).toEqual([]);
+
+    // Once more: the range is complete in this database, so this start begins no backfill (past midnight the
+    // range is another one, with tomorrow to fetch).
+    const again = await start(first, simulator);
+    const third = rangeOf(again);
+    if (third.from === from) {
+      expect(third.how).toBe('nothing to do');
+      expect(again.output()).toContain(
+        `initial backfill of maxExchanges ${from}..${to}: nothing to do, all 8 days complete in this database`,
+      );
+    }
+    await stop(again);
   });
 });

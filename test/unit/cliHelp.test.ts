@@ -10,9 +10,19 @@ describe('jao <command> --help', () => {
     expect(run.stdout).not.toContain('backfill --from');
   });
 
-  it('prints every command without one, and exits 2', async () => {
+  it('without a command: one line saying where the commands are, and exit 2', async () => {
     const run = await runCli([]);
     expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'jao: name a command (start, status, backfill, rerun, …: jao --help lists them all)\n',
+    );
+  });
+
+  it('jao --help prints every command, and exits 0', async () => {
+    const run = await runCli(['--help']);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: jao <command>/);
+    expect(run.stdout).toContain('\n  urls ');
   });
 });

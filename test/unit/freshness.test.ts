@@ -185,7 +185,7 @@ describe('freshness', () => {
       30.4,
     ]);
     expect(describeFreshness(report.days[1]!.freshness)).toBe(
-      'published after 2026-11-22T08:31:00Z, seen 2026-11-22T08:31:30Z, stored 2026-11-22T08:31:30Z; ' +
+      'published after 2026-11-22 09:31:00 CET, seen 2026-11-22 09:31:30 CET, stored 2026-11-22 09:31:30 CET; ' +
         'publication → stored ≤ 30 s; seen → stored 0.4 s',
     );
     expect(describeFreshness(null)).toBe('no answer with data yet');

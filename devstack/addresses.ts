@@ -1,0 +1,59 @@
+// The addresses block of a running `jao start` (Web UI, Temporal, database, JAO, API, the status page with its
+// key): printed once the stack is up and again when its initial backfills end, and kept in
+// $JAO_DATA_DIR/start/addresses.json (readable by its owner only: the page's address carries its key) while the
+// stack runs, so that `jao urls` prints it at any time.
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const recordSchema = z.object({
+  pid: z.number().int().positive(),
+  startedAt: z.string(),
+  lines: z.array(z.string()),
+});
+
+export type AddressesRecord = z.infer<typeof recordSchema>;
+
+export function addressesFile(dataDir: string): string {
+  return join(resolve(dataDir), 'start', 'addresses.json');
+}
+
+/** Keeps the block of the stack this process runs (replacing any earlier one). */
+export function keepAddresses(dataDir: string, lines: string[], now = new Date()): void {
+  const file = addressesFile(dataDir);
+  mkdirSync(join(resolve(dataDir), 'start'), { recursive: true, mode: 0o700 });
+  const record: AddressesRecord = { pid: process.pid, startedAt: now.toISOString(), lines };
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** Drops the block when the stack that wrote it stops (another stack's is left alone). */
+export function dropAddresses(dataDir: string): void {
+  const kept = readRecord(addressesFile(dataDir));
+  if (kept?.pid === process.pid) rmSync(addressesFile(dataDir), { force: true });
+}
+
+function readRecord(file: string): AddressesRecord | null {
+  try {
+    const parsed = recordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process lives, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The block of the `jao start` running on this data dir; null when none runs (a block left by a killed one is stale). */
+export function runningAddresses(dataDir: string): AddressesRecord | null {
+  const record = readRecord(addressesFile(dataDir));
+  return record && isRunning(record.pid) ? record : null;
+}
