@@ -254,6 +254,9 @@ export const configSchema = z.object({
   PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
     'How often tomorrow is checked inside the publication window.',
   ),
+  MONITORING_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
+    "How often each region's monitoring workflow reads JAO's monitoring answer (docs/monitoring.md).",
+  ),
   FRESHNESS_DEADLINE: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time')
