@@ -1,6 +1,7 @@
 // The pipeline's health verdict from facts gathered elsewhere: one reason per problem (exit 1), none when healthy;
 // and warnings, which name what deserves a look without making the pipeline unhealthy.
 import { describeDrift } from './drift';
+import type { RegionMode } from './monitoring';
 import type { StatusReport } from './statusReport';
 import { jobProblem, type TimescaleJob } from './timescaleJobs';
 import type { Dataset } from './types';
@@ -56,6 +57,8 @@ export interface HealthFacts {
   timescaleJobs?: { checkedAt: Date; jobs: TimescaleJob[] } | { error: string };
   /** Writes not archived yet (docs/archive.md); absent when the database could not be read. */
   archive?: ArchiveLag;
+  /** Per region JAO's monitoring announces datasets of (docs/monitoring.md): whose word fetches its days. */
+  monitoring?: RegionMode[];
 }
 
 export interface ArchiveLag {
@@ -157,6 +160,13 @@ function healthWarnings(facts: HealthFacts): string[] {
   const warnings: string[] = [];
   for (const line of facts.report?.days ?? []) {
     if (line.drift) warnings.push(`schema drift: ${line.day} (${describeDrift(line.drift)})`);
+  }
+  for (const region of facts.monitoring ?? []) {
+    if (region.mode === 'polls') {
+      warnings.push(
+        `monitoring ${region.region}: fixed polls fetch its days (${region.reason}); see JaoMonitoringDown`,
+      );
+    }
   }
   return warnings;
 }

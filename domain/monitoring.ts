@@ -143,3 +143,33 @@ export function classifyAnnouncedDay(
   const overdue = pending.some((step) => step.deadline !== null && now.getTime() > Date.parse(step.deadline));
   return overdue ? 'late' : 'notYetPublished';
 }
+
+/** Without a readable reading for this long, a region's days are left to the fixed polls (health says so). */
+export const MONITORING_STALE_AFTER_MS = 5 * 60_000;
+
+export type MonitoringMode = 'monitoring' | 'polls';
+
+/** A region's mode as health reports it: `polls` where its last reading failed, was unreadable, or is too old. */
+export interface RegionMode {
+  region: Region;
+  mode: MonitoringMode;
+  /** Why the fixed polls fetch its days (null in mode `monitoring`). */
+  reason: string | null;
+}
+
+export function monitoringModeOf(
+  region: Region,
+  latest: { readAt: string; outcome: 'read' | 'failed' | 'unreadable'; detail: string | null } | undefined,
+  now: Date,
+  staleAfterMs = MONITORING_STALE_AFTER_MS,
+): RegionMode {
+  if (latest === undefined) return { region, mode: 'polls', reason: 'no monitoring reading yet' };
+  const ageMs = now.getTime() - Date.parse(latest.readAt);
+  if (latest.outcome !== 'read') {
+    return { region, mode: 'polls', reason: latest.detail ?? `last reading ${latest.outcome}` };
+  }
+  if (ageMs > staleAfterMs) {
+    return { region, mode: 'polls', reason: `no monitoring reading for ${Math.round(ageMs / 60_000)} min` };
+  }
+  return { region, mode: 'monitoring', reason: null };
+}

@@ -6,12 +6,14 @@ import { archiveLag } from '../archive/ship';
 import type { Config } from '../common/config';
 import { readTemporalHealth } from '../control/healthFacts';
 import { pollScheduleIdFor } from '../control/pollSchedule';
+import { latestMonitoringReadings } from '../db/monitoringSteps';
 import { readStatusReport } from '../db/statusReport';
 import { readTimescaleJobs } from '../db/timescaleJobs';
 import { addDays, GO_LIVE_DAY, marketTomorrow } from '../domain/calendar';
 import { freshnessDeadlineOf } from '../domain/datasetSource';
 import { DEFAULT_DATASET, declarationOf } from '../domain/datasets';
 import type { HealthFacts } from '../domain/health';
+import { monitoredRegions, monitoringModeOf } from '../domain/monitoring';
 
 export type HealthSettings = Pick<
   Config,
@@ -99,6 +101,12 @@ export async function gatherHealthFacts(
       oldestAgeMs: lag.oldest === null ? null : Math.max(0, now.getTime() - lag.oldest.getTime()),
       maxLagMs: settings.ARCHIVE_MAX_LAG,
     };
+    const regions = monitoredRegions((settings.JAO_DATASETS ?? [DEFAULT_DATASET]).map(declarationOf));
+    facts.monitoring = [];
+    for (const region of regions) {
+      const [latest] = await sources.database((pool) => latestMonitoringReadings(pool, region, 1));
+      facts.monitoring.push(monitoringModeOf(region, latest, now));
+    }
   } catch (error) {
     facts.databaseError = messageOf(error);
     return facts;

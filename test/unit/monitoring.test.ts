@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DECLARATIONS } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
+import { assessHealth } from '../../domain/health';
 import {
   businessDayOf,
   changedSteps,
@@ -8,6 +9,7 @@ import {
   datasetsAnnouncedBy,
   type MonitoringStep,
   monitoredRegions,
+  monitoringModeOf,
   readMonitoringAnswer,
   stepKey,
 } from '../../domain/monitoring';
@@ -118,5 +120,39 @@ describe('declarations name their steps', () => {
     ]);
     const none = { ...first, monitoring: { steps: [], source: 's' } };
     expect(declarationProblems([none])[0]).toMatch(/monitoring\.steps/);
+  });
+});
+
+describe('mode per region', () => {
+  const now = new Date('2026-03-09T12:00:00Z');
+  it('is monitoring while the last reading is read and recent, polls otherwise, with the reason', () => {
+    const read = { readAt: '2026-03-09T11:59:30Z', outcome: 'read' as const, detail: null };
+    expect(monitoringModeOf('core', read, now)).toEqual({ region: 'core', mode: 'monitoring', reason: null });
+    expect(monitoringModeOf('core', undefined, now)).toEqual({
+      region: 'core',
+      mode: 'polls',
+      reason: 'no monitoring reading yet',
+    });
+    const failed = { readAt: '2026-03-09T11:59:30Z', outcome: 'failed' as const, detail: 'HTTP 503' };
+    expect(monitoringModeOf('core', failed, now)).toMatchObject({ mode: 'polls', reason: 'HTTP 503' });
+    const old = { ...read, readAt: '2026-03-09T11:50:00Z' };
+    expect(monitoringModeOf('core', old, now)).toMatchObject({
+      mode: 'polls',
+      reason: 'no monitoring reading for 10 min',
+    });
+  });
+
+  it('is a health warning, never a problem', () => {
+    const verdict = assessHealth({
+      temporalError: null,
+      databaseError: null,
+      schedule: 'running',
+      report: null,
+      monitoring: [{ region: 'core', mode: 'polls', reason: 'HTTP 503' }],
+    });
+    expect(verdict.warnings).toContain(
+      'monitoring core: fixed polls fetch its days (HTTP 503); see JaoMonitoringDown',
+    );
+    expect(verdict.problems.some((line) => line.startsWith('monitoring'))).toBe(false);
   });
 });
