@@ -34,6 +34,7 @@ const LATER_MIGRATIONS = [
   '022_raw_body_lz4',
   '023_constraint_catalogue_times',
   '024_compressed_answer_objects',
+  '025_monitoring_steps',
 ];
 
 let db: TestDatabase;
@@ -165,6 +166,9 @@ describe('migrate', () => {
         'max_exchanges_superseded',
         'max_exchanges_values',
         'migration_step_progress',
+        'monitoring_reading',
+        'monitoring_step',
+        'monitoring_steps',
         'mtu_field',
         'observation',
         'observation_history',
