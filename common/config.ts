@@ -302,6 +302,16 @@ export const configSchema = z.object({
   PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
     'How often tomorrow is checked inside the publication window.',
   ),
+  JAO_MONITORING: z
+    .enum(['off', 'on'])
+    .default('off')
+    .describe(
+      "on: the worker starts one monitoring workflow per region that reads JAO's monitoring answer and fetches the " +
+        'days its steps announce, beside the fixed polls (docs/monitoring.md; a preview: the polls still run).',
+    ),
+  MONITORING_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
+    "How often each region's monitoring workflow reads JAO's monitoring answer (docs/monitoring.md).",
+  ),
   FRESHNESS_DEADLINE: z
     .string()
     .regex(HHMM_PATTERN, `expected ${HHMM_FORM}`)

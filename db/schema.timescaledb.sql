@@ -992,6 +992,48 @@ ALTER FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_d
 COMMENT ON FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_day date, at timestamp with time zone) IS 'The given borders'' values over the delivery days from_day..to_day as they were known at `at`; the columns of jao.max_exchanges.';
 
 --
+-- Name: monitoring_received_at(text, date, text); Type: FUNCTION; Schema: jao; Owner: postgres
+--
+
+CREATE FUNCTION jao.monitoring_received_at(region text, business_day date, page text) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $_$
+  SELECT min(s.valid_from) FROM jao.monitoring_step s
+   WHERE s.region = $1 AND s.business_day = $2 AND s.page = $3 AND s.status = 'Received'
+$_$;
+
+ALTER FUNCTION jao.monitoring_received_at(region text, business_day date, page text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION monitoring_received_at(region text, business_day date, page text); Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON FUNCTION jao.monitoring_received_at(region text, business_day date, page text) IS 'when the pipeline first read that JAO had received the step (NULL: never)';
+
+--
+-- Name: monitoring_steps_as_of(timestamp with time zone); Type: FUNCTION; Schema: jao; Owner: postgres
+--
+
+CREATE FUNCTION jao.monitoring_steps_as_of(at timestamp with time zone) RETURNS TABLE(region text, business_day date, page text, version integer, status text, deadline timestamp with time zone, last_modified_on timestamp with time zone, follow_up_action_initiated boolean, valid_from timestamp with time zone)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  SELECT s.region, s.business_day, s.page, s.version, s.status, s.deadline, s.last_modified_on,
+         s.follow_up_action_initiated, s.valid_from
+    FROM jao.monitoring_step s
+   WHERE s.valid_from <= at AND (s.valid_to IS NULL OR s.valid_to > at)
+$$;
+
+ALTER FUNCTION jao.monitoring_steps_as_of(at timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: FUNCTION monitoring_steps_as_of(at timestamp with time zone); Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON FUNCTION jao.monitoring_steps_as_of(at timestamp with time zone) IS 'what JAO''s monitoring said of every step as last read at or before the instant';
+
+--
 -- Name: observation_history_set_delivery_day(); Type: FUNCTION; Schema: jao; Owner: postgres
 --
 
@@ -4642,6 +4684,77 @@ CREATE TABLE jao.migration_step_progress (
 ALTER TABLE jao.migration_step_progress OWNER TO postgres;
 
 --
+-- Name: monitoring_reading; Type: TABLE; Schema: jao; Owner: postgres
+--
+
+CREATE TABLE jao.monitoring_reading (
+    region text NOT NULL,
+    read_at timestamp with time zone NOT NULL,
+    outcome text NOT NULL,
+    detail text,
+    steps integer DEFAULT 0 NOT NULL,
+    changed integer DEFAULT 0 NOT NULL,
+    CONSTRAINT monitoring_reading_outcome_check CHECK ((outcome = ANY (ARRAY['read'::text, 'failed'::text, 'unreadable'::text])))
+);
+
+ALTER TABLE jao.monitoring_reading OWNER TO postgres;
+
+--
+-- Name: TABLE monitoring_reading; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON TABLE jao.monitoring_reading IS 'each reading of JAO''s monitoring answer per region: read, failed (transport) or unreadable (zod), and how many steps changed';
+
+--
+-- Name: monitoring_step; Type: TABLE; Schema: jao; Owner: postgres
+--
+
+CREATE TABLE jao.monitoring_step (
+    region text NOT NULL,
+    business_day date NOT NULL,
+    page text NOT NULL,
+    version integer NOT NULL,
+    status text NOT NULL,
+    deadline timestamp with time zone,
+    last_modified_on timestamp with time zone,
+    follow_up_action_initiated boolean,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone,
+    last_seen_at timestamp with time zone NOT NULL,
+    CONSTRAINT monitoring_step_check CHECK (((valid_to IS NULL) OR (valid_to >= valid_from))),
+    CONSTRAINT monitoring_step_status_check CHECK ((status = ANY (ARRAY['Received'::text, 'Pending'::text]))),
+    CONSTRAINT monitoring_step_version_check CHECK ((version >= 1))
+);
+
+ALTER TABLE jao.monitoring_step OWNER TO postgres;
+
+--
+-- Name: TABLE monitoring_step; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON TABLE jao.monitoring_step IS 'versions of JAO''s monitoring rows: one per (region, business day, page) and change, valid [valid_from, valid_to)';
+
+--
+-- Name: monitoring_steps; Type: VIEW; Schema: jao; Owner: postgres
+--
+
+CREATE VIEW jao.monitoring_steps AS
+ SELECT monitoring_step.region,
+    monitoring_step.business_day,
+    monitoring_step.page,
+    monitoring_step.version,
+    monitoring_step.status,
+    monitoring_step.deadline,
+    monitoring_step.last_modified_on,
+    monitoring_step.follow_up_action_initiated,
+    monitoring_step.valid_from,
+    monitoring_step.last_seen_at
+   FROM jao.monitoring_step
+  WHERE (monitoring_step.valid_to IS NULL);
+
+ALTER TABLE jao.monitoring_steps OWNER TO postgres;
+
+--
 -- Name: mtu_field; Type: TABLE; Schema: jao; Owner: postgres
 --
 
@@ -5018,6 +5131,20 @@ ALTER TABLE ONLY jao.migration_step_progress
     ADD CONSTRAINT migration_step_progress_pkey PRIMARY KEY (name);
 
 --
+-- Name: monitoring_reading monitoring_reading_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.monitoring_reading
+    ADD CONSTRAINT monitoring_reading_pkey PRIMARY KEY (region, read_at);
+
+--
+-- Name: monitoring_step monitoring_step_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.monitoring_step
+    ADD CONSTRAINT monitoring_step_pkey PRIMARY KEY (region, business_day, page, version);
+
+--
 -- Name: mtu_field mtu_field_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
 --
 
@@ -5170,6 +5297,12 @@ CREATE INDEX delivery_day_status_idx ON jao.delivery_day USING btree (dataset, s
 --
 
 CREATE INDEX derivation_day_idx ON jao.derivation USING btree (dataset, day, derived_at);
+
+--
+-- Name: monitoring_step_current; Type: INDEX; Schema: jao; Owner: postgres
+--
+
+CREATE UNIQUE INDEX monitoring_step_current ON jao.monitoring_step USING btree (region, business_day, page) WHERE (valid_to IS NULL);
 
 --
 -- Name: mtu_field_day_idx; Type: INDEX; Schema: jao; Owner: postgres
@@ -5337,6 +5470,20 @@ GRANT ALL ON FUNCTION jao.max_exchanges_range(borders text[], from_day date, to_
 REVOKE ALL ON FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_day date, at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_day date, at timestamp with time zone) TO jao_reader;
 GRANT ALL ON FUNCTION jao.max_exchanges_range_as_of(borders text[], from_day date, to_day date, at timestamp with time zone) TO jao_writer;
+
+--
+-- Name: FUNCTION monitoring_received_at(region text, business_day date, page text); Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT ALL ON FUNCTION jao.monitoring_received_at(region text, business_day date, page text) TO jao_reader;
+GRANT ALL ON FUNCTION jao.monitoring_received_at(region text, business_day date, page text) TO jao_writer;
+
+--
+-- Name: FUNCTION monitoring_steps_as_of(at timestamp with time zone); Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT ALL ON FUNCTION jao.monitoring_steps_as_of(at timestamp with time zone) TO jao_reader;
+GRANT ALL ON FUNCTION jao.monitoring_steps_as_of(at timestamp with time zone) TO jao_writer;
 
 --
 -- Name: FUNCTION observation_history_set_delivery_day(); Type: ACL; Schema: jao; Owner: postgres
@@ -5679,6 +5826,27 @@ GRANT SELECT ON TABLE jao.max_exchanges_superseded TO jao_writer;
 
 GRANT SELECT ON TABLE jao.max_exchanges_values TO jao_reader;
 GRANT SELECT ON TABLE jao.max_exchanges_values TO jao_writer;
+
+--
+-- Name: TABLE monitoring_reading; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE jao.monitoring_reading TO jao_writer;
+GRANT SELECT ON TABLE jao.monitoring_reading TO jao_reader;
+
+--
+-- Name: TABLE monitoring_step; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE jao.monitoring_step TO jao_writer;
+GRANT SELECT ON TABLE jao.monitoring_step TO jao_reader;
+
+--
+-- Name: TABLE monitoring_steps; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT ON TABLE jao.monitoring_steps TO jao_reader;
+GRANT SELECT ON TABLE jao.monitoring_steps TO jao_writer;
 
 --
 -- Name: TABLE mtu_field; Type: ACL; Schema: jao; Owner: postgres

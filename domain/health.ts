@@ -2,6 +2,7 @@
 // and warnings, which name what deserves a look without making the pipeline unhealthy.
 import { healthLinePrefix } from './datasets/compat';
 import { describeDrift } from './drift';
+import type { RegionMode } from './monitoring';
 import type { StatusReport } from './statusReport';
 import { jobProblem, type TimescaleJob } from './timescaleJobs';
 import type { Dataset } from './types';
@@ -51,6 +52,8 @@ export interface HealthFacts {
   timescaleJobs?: { checkedAt: Date; jobs: TimescaleJob[] } | { error: string };
   /** Writes not archived yet (docs/archive.md); absent when the database could not be read. */
   archive?: ArchiveLag;
+  /** Per region JAO's monitoring announces datasets of (docs/monitoring.md): whose word fetches its days. */
+  monitoring?: RegionMode[];
 }
 
 /** One dataset's health window (domain/statusReport.ts). */
@@ -155,6 +158,13 @@ function healthWarnings(facts: HealthFacts): string[] {
     for (const line of report.days) {
       if (line.drift)
         warnings.push(`${healthLinePrefix(dataset)}schema drift: ${line.day} (${describeDrift(line.drift)})`);
+    }
+  }
+  for (const region of facts.monitoring ?? []) {
+    if (region.mode === 'polls') {
+      warnings.push(
+        `monitoring ${region.region}: fixed polls fetch its days (${region.reason}); see JaoMonitoringDown`,
+      );
     }
   }
   return warnings;

@@ -10,11 +10,14 @@ import {
   findDataset,
   type KeyedValueDataset,
   keyedValueDatasets,
+  REGIONS,
 } from '../domain/datasets';
+import { monitoringPathOf } from '../domain/monitoring';
 import { type Answer, answerDataRequest, jsonAnswer, problem, type QueryParams } from './dataAnswer';
 import { SimulatorInputError } from './faults';
 import { registerFlowBasedControlRoutes } from './flowBased/controlRoutes';
 import { registerFlowBasedDataRoutes } from './flowBased/routes';
+import { answerMonitoringRequest } from './monitoring';
 import { generatedProfileOf } from './profiles';
 import type { SimulatorState } from './state';
 
@@ -101,6 +104,7 @@ export function buildSimulatorApp(state: SimulatorState): FastifyInstance {
   registerDataRoutes(app, state);
   // Core's flow-based domain and net positions: served beside the datasets, not declared as datasets.
   registerFlowBasedDataRoutes(app, state);
+  registerMonitoringRoutes(app, state);
   registerControlRoutes(app, state);
   registerFlowBasedControlRoutes(app, state);
   return app;
@@ -135,6 +139,25 @@ function registerDataRoutes(app: FastifyInstance, state: SimulatorState): void {
       url: dataPathOf(declarationOf(dataset)),
       handler: async (request, reply) =>
         send(reply, await answerLogged(dataset, request.query, request.method)),
+    });
+  }
+}
+
+/** JAO's monitoring path, one per region (simulator/monitoring.ts), counted against the same rate limit. */
+function registerMonitoringRoutes(app: FastifyInstance, state: SimulatorState): void {
+  for (const region of REGIONS) {
+    app.get<QueryRoute>(monitoringPathOf(region), async (request, reply) => {
+      const atMs = Date.now();
+      await state.holdForLatency();
+      const answer = answerMonitoringRequest(state, region, request.query, atMs);
+      state.logRequest({
+        at: atMs,
+        monitoring: region,
+        fromUtc: request.query.fromutc ?? null,
+        toUtc: request.query.toutc ?? null,
+        status: answer.status,
+      });
+      return send(reply, answer);
     });
   }
 }

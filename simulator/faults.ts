@@ -45,6 +45,11 @@ export const simulatorFaultsSchema = z.strictObject({
   /** Rows carry `manyKeysCount` distinct well-formed keys Core does not have (border_X1_Y1 …). */
   manyKeysDays: z.array(deliveryDaySchema),
   manyKeysCount: z.number().int().min(1).max(100_000),
+  // The monitoring path alone (simulator/monitoring.ts); the data paths answer as before.
+  /** Every monitoring answer is a 503. */
+  monitoringOutage: z.boolean(),
+  /** Every monitoring answer is an HTML page with status 200 (unreadable). */
+  monitoringUnreadable: z.boolean(),
 });
 
 export type SimulatorFaults = z.infer<typeof simulatorFaultsSchema>;
@@ -72,6 +77,8 @@ export const NO_FAULTS: SimulatorFaults = {
   badKeyDays: [],
   manyKeysDays: [],
   manyKeysCount: 10_000,
+  monitoringOutage: false,
+  monitoringUnreadable: false,
 };
 
 export class SimulatorInputError extends Error {

@@ -1,7 +1,7 @@
 // What the simulator remembers while it runs: faults, revisions, publication instants, the request log and the
 // answers of the last minute. No I/O: the clock and the seed are given.
 import { addDays, isDeliveryDay, localTimeOnDay, marketToday } from '../domain/calendar';
-import { DATASETS, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { DATASETS, DEFAULT_DATASET, declarationOf, type Region } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { mergeFaults, NO_FAULTS, type SimulatorFaults, SimulatorInputError } from './faults';
 import { FlowBasedState } from './flowBased/dayState';
@@ -15,6 +15,8 @@ export interface RequestLogEntry {
   dataset?: Dataset;
   /** The flow-based path that was asked (simulator/flowBased/), which is not a declared dataset. */
   endpoint?: FlowBasedEndpoint;
+  /** The region whose monitoring path was asked (simulator/monitoring.ts). */
+  monitoring?: Region;
   fromUtc: string | null;
   toUtc: string | null;
   status: number;
@@ -109,6 +111,8 @@ export class SimulatorState {
 
   /** When the day's current version was last modified: its revision or re-publication, else its publication. */
   lastModifiedOf(day: DeliveryDay, dataset: Dataset = DEFAULT_DATASET): number {
+    const endpoint = flowBasedEndpointOf(dataset);
+    if (endpoint !== null) return this.flowBased.rowModifiedMs(endpoint, day, 0, this.now().getTime());
     const modified = this.modifications.get(`${dataset} ${day}`);
     if (modified !== undefined) return modified;
     const published = this.publications.get(`${dataset} ${day}`);

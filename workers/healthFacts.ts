@@ -5,12 +5,14 @@ import type pg from 'pg';
 import { archiveLag } from '../archive/ship';
 import type { Config } from '../common/config';
 import { readTemporalHealth } from '../control/healthFacts';
+import { latestMonitoringReadings } from '../db/monitoringSteps';
 import { readStatusReport } from '../db/statusReport';
 import { readTimescaleJobs } from '../db/timescaleJobs';
 import { addDays, marketTomorrow } from '../domain/calendar';
 import { type DatasetPublicationSettings, freshnessDeadlineOf } from '../domain/datasetSource';
 import { declarationOf } from '../domain/datasets';
 import type { HealthFacts } from '../domain/health';
+import { monitoredRegions, monitoringModeOf } from '../domain/monitoring';
 import type { Dataset } from '../domain/types';
 
 export type HealthSettings = Pick<
@@ -22,6 +24,7 @@ export type HealthSettings = Pick<
   | 'ARCHIVE_MAX_LAG'
   | 'JAO_DATASETS'
 > &
+  Partial<Pick<Config, 'JAO_MONITORING'>> &
   DatasetPublicationSettings;
 
 export type Lender<R> = <T>(use: (resource: R) => Promise<T>) => Promise<T>;
@@ -82,6 +85,13 @@ export async function gatherHealthFacts(
       oldestAgeMs: lag.oldest === null ? null : Math.max(0, now.getTime() - lag.oldest.getTime()),
       maxLagMs: settings.ARCHIVE_MAX_LAG,
     };
+    const regions =
+      settings.JAO_MONITORING === 'on' ? monitoredRegions(settings.JAO_DATASETS.map(declarationOf)) : [];
+    facts.monitoring = [];
+    for (const region of regions) {
+      const [latest] = await sources.database((pool) => latestMonitoringReadings(pool, region, 1));
+      facts.monitoring.push(monitoringModeOf(region, latest, now));
+    }
   } catch (error) {
     facts.databaseError = messageOf(error);
     return facts;

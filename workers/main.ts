@@ -16,6 +16,7 @@ import {
   describeFetchRateLimit,
   FleetRateLimitConflict,
 } from '../control/fetchRateLimit';
+import { ensureMonitoringWorkflow, monitoringWorkflowIdFor } from '../control/monitoringWorkflow';
 import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
 import { publicationSettingsOf } from '../control/publicationSettings';
@@ -25,8 +26,9 @@ import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { DATASET_TITLES, describePublicationSchedule, sourceEndpointOf } from '../domain/datasetSource';
-import { DECLARATIONS } from '../domain/datasets';
+import { DECLARATIONS, declarationOf } from '../domain/datasets';
 import { declarationProblems } from '../domain/datasets/declarationSchema';
+import { monitoredRegions } from '../domain/monitoring';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
@@ -314,6 +316,24 @@ async function ensureSchedules(
       `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
         `${config.PUBLICATION_POLL_INTERVAL / 1000} s from ${window} Europe/Amsterdam until complete` +
         `${publication.triggered ? ' (window open: started)' : ''}`,
+    );
+  }
+  const regions =
+    config.JAO_MONITORING === 'on' ? monitoredRegions(config.JAO_DATASETS.map(declarationOf)) : [];
+  for (const region of regions) {
+    const monitoringId = monitoringWorkflowIdFor(config.TEMPORAL_TASK_QUEUE, region);
+    const monitoring = await temporalStep(
+      `starting the monitoring workflow ${monitoringId} on ${temporalAt}`,
+      () =>
+        ensureMonitoringWorkflow(temporal.client, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          region,
+          intervalMs: config.MONITORING_INTERVAL,
+        }),
+      { signal, log },
+    );
+    log(
+      `workflow ${monitoringId} ${monitoring}: JAO's monitoring read every ${config.MONITORING_INTERVAL / 1000} s`,
     );
   }
   const archiveId = archiveScheduleIdFor(config.TEMPORAL_TASK_QUEUE);

@@ -12,6 +12,7 @@ import {
 } from '../activities';
 import { createArchiveActivities, createArchivedBodyReader } from '../activities/archive';
 import { createBadDayActivities, tellBadDayMarkers } from '../activities/badDays';
+import { createMonitoringActivities } from '../activities/monitoring';
 import {
   budgetPerMinute,
   createRequestSpacer,
@@ -177,22 +178,28 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
       maxConcurrentLocalActivityExecutions: workflowTaskSlots(),
       maxCachedWorkflows: 500,
     });
-  const createFetchWorker = () =>
-    Worker.create({
+  const createFetchWorker = () => {
+    const fetchJao = jaoOfFetchWorker(options.jao, fetchBudget);
+    return Worker.create({
       connection,
       namespace,
       identity,
       taskQueue: fetchTaskQueueOf(taskQueue),
       workerDeploymentOptions,
-      activities: createFetchActivities({
-        pool,
-        jao: jaoOfFetchWorker(options.jao, fetchBudget),
-        retryHorizonMs: options.retryHorizonMs,
-        rawStoreRetry: options.rawStoreRetry,
-      }),
+      activities: {
+        ...createFetchActivities({
+          pool,
+          jao: fetchJao,
+          retryHorizonMs: options.retryHorizonMs,
+          rawStoreRetry: options.rawStoreRetry,
+        }),
+        // JAO's monitoring answer: one request per reading, inside the same budget (activities/monitoring.ts).
+        ...createMonitoringActivities({ pool, jao: fetchJao }),
+      },
       maxConcurrentActivityTaskExecutions: options.maxConcurrentFetches ?? concurrency,
       ...fetchWorkerRateOptions(fetchBudget, options.maxRequestsPerMinute),
     });
+  };
   const queues = options.queues ?? 'all';
   const workers = [
     ...(queues === 'fetch' ? [] : [await createMainWorker()]),

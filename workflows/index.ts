@@ -10,6 +10,7 @@ export {
   dayOutcomeChangedSignal,
 } from './badDays';
 export { dayStageQuery, deliveryDayWorkflow } from './deliveryDay';
+export { monitoringWorkflow } from './monitoring';
 export { pollWorkflow } from './poll';
 export { publicationProgressQuery, publicationWindowWorkflow } from './publicationWindow';
 export { reprocessDayWorkflow, reprocessProgressQuery, reprocessWorkflow } from './reprocess';

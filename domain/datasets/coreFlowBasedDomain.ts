@@ -8,6 +8,8 @@ interface Stage<Id extends string, Endpoint extends string> {
   endpoint: Endpoint;
   title: string;
   stage: string;
+  /** The monitoring step that announces the stage (docs/monitoring.md). */
+  step: string;
 }
 
 function flowBasedDomain<Id extends string, Endpoint extends string>({
@@ -15,6 +17,7 @@ function flowBasedDomain<Id extends string, Endpoint extends string>({
   endpoint,
   title,
   stage,
+  step,
 }: Stage<Id, Endpoint>) {
   return {
     id,
@@ -49,6 +52,12 @@ function flowBasedDomain<Id extends string, Endpoint extends string>({
       deadline: '12:00',
       typical: 'D-1, with MaxBEX before the day-ahead gate closure, assumed',
     },
+    monitoring: {
+      steps: [step],
+      source:
+        'Step names K (JAOEU.jl tutorial; jao-py parsers, monitoring rows); that each names the domain stage of ' +
+        'the same name is inferred from the names. Assumption, see docs/monitoring.md.',
+    },
     unit: 'MW',
   } as const satisfies DatasetDeclaration;
 }
@@ -58,6 +67,7 @@ export const coreFinalComputation = flowBasedDomain({
   endpoint: 'finalComputation',
   title: 'JAO Core flow-based domain, final computation: presolved CNECs with RAM and PTDFs per hourly MTU',
   stage: 'final computation (the domain the market coupling cleared against)',
+  step: 'Final Computation',
 });
 
 export const corePreFinalComputation = flowBasedDomain({
@@ -66,6 +76,7 @@ export const corePreFinalComputation = flowBasedDomain({
   title:
     'JAO Core flow-based domain, pre-final computation: presolved CNECs with RAM and PTDFs per hourly MTU',
   stage: 'pre-final computation (before the TSOs’ final validation)',
+  step: 'Pre-Final Computation',
 });
 
 export const coreInitialComputation = flowBasedDomain({
@@ -73,4 +84,5 @@ export const coreInitialComputation = flowBasedDomain({
   endpoint: 'initialComputation',
   title: 'JAO Core flow-based domain, initial computation: presolved CNECs with RAM and PTDFs per hourly MTU',
   stage: 'initial computation (the first domain of the day)',
+  step: 'Initial Computation (Virgin Domain)',
 });

@@ -25,5 +25,12 @@ export const coreMaxExchanges = {
   extraRowFields: [],
   envelopeFields: [],
   publication: { window: '08:00-11:00', deadline: '12:00', typical: 'D-1, typically 07:30-08:30 UTC' },
+  // MaxBEX is computed from the final flow-based domain, so the step that announces the domain announces it (I).
+  monitoring: {
+    steps: ['Final Computation'],
+    source:
+      'Step name K (JAOEU.jl tutorial; jao-py parsers, monitoring rows). That MaxBEX is announced by the final ' +
+      'computation step is inferred: MaxBEX is derived from the final domain. Assumption, see docs/monitoring.md.',
+  },
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

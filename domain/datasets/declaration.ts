@@ -131,6 +131,16 @@ export interface DatasetDeclaration {
     /** What the nulls mean, and how sure the project is of it. */
     meaning: string;
   };
+  /**
+   * The steps (`page`) of JAO's monitoring answer (`/{region}/api/system/monitoring`, docs/monitoring.md) whose
+   * turning Received, or whose `lastModifiedOn` moving, announces the dataset's day or its revision. Absent: no step
+   * is known, and the dataset is fetched by its fixed polls only.
+   */
+  monitoring?: {
+    steps: readonly string[];
+    /** Where the link between step and dataset comes from, and how sure it is. */
+    source: string;
+  };
   unit: Unit;
   /** The unit of the families whose values are in another unit than `unit`, by pattern (activeLtaConstraint's `shadowPrice_{FROM}_{TO}`: EUR/MW). */
   patternUnits?: { readonly [pattern: KeyPattern]: Unit };

@@ -85,6 +85,16 @@ export const declarationSchema = z
       })
       .strict()
       .optional(),
+    monitoring: z
+      .object({
+        steps: z
+          .array(z.string().min(1).max(200))
+          .min(1)
+          .refine((steps) => new Set(steps).size === steps.length, 'a step is listed twice'),
+        source: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     unit,
     patternUnits: z.record(z.string(), unit).optional(),
     publishedNull: z

@@ -35,6 +35,7 @@ const LATER_MIGRATIONS = [
   '023_constraint_catalogue_times',
   '024_compressed_answer_objects',
   '025_keyed_families',
+  '026_monitoring_steps',
 ];
 
 let db: TestDatabase;
@@ -180,6 +181,9 @@ describe('migrate', () => {
         'max_exchanges_superseded',
         'max_exchanges_values',
         'migration_step_progress',
+        'monitoring_reading',
+        'monitoring_step',
+        'monitoring_steps',
         'mtu_field',
         'observation',
         'observation_history',

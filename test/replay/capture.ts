@@ -749,6 +749,51 @@ async function runBadDayMarkerScenarios(stack: Stack): Promise<Capture[]> {
   ];
 }
 
+/**
+ * The monitoring workflow (1.3.0-monitoring): readings with every step Pending, an outage of the monitoring path,
+ * today published (its steps turn Received and start their days), and continue-as-new carrying the last reading.
+ * The simulator's clock is three days behind, so the days the readings cover are unpublished until published here.
+ */
+async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const today = marketToday(new Date());
+  const workflowId = `monitoring/core/${TASK_QUEUE}`;
+  const handle = await client.workflow.start('monitoringWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [{ region: 'core', intervalMs: 300, readingsPerRun: 10 }],
+  });
+  const readings = async () => {
+    const history = await client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory();
+    return (history.events ?? []).filter((event) => event.activityTaskCompletedEventAttributes).length;
+  };
+  const until = async (what: string, holds: () => Promise<boolean>, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await holds())) {
+      if (Date.now() > deadline) throw new Error(`the monitoring workflow: timed out waiting for ${what}`);
+      await sleep(200);
+    }
+  };
+  await until('two readings', async () => (await readings()) >= 2);
+  stack.setFaults({ monitoringOutage: true });
+  await until('a reading in the outage', async () => (await readings()) >= 4);
+  stack.setFaults({ monitoringOutage: false });
+  stack.publishDay(today);
+  await until(
+    'its second run',
+    async () => (await client.workflow.getHandle(workflowId).describe()).runId !== handle.firstExecutionRunId,
+  );
+  await client.workflow.getHandle(workflowId).terminate('the capture is over');
+  return [
+    {
+      scenario: 'monitoring-continue-as-new',
+      workflowType: 'monitoringWorkflow',
+      workflowId,
+      continuesAsNew: true,
+    },
+  ];
+}
+
 /** FRESHNESS_DEADLINE a minute or two ahead (Europe/Amsterdam): tomorrow turns late during the capture. */
 function deadlineSoon(): string {
   const now = Date.now();
@@ -788,7 +833,7 @@ async function main(): Promise<void> {
   // `--only archive` / `--only bad-days` / `--only reprocess-batches` / `--only bad-day-markers`: those workflows
   // alone (their sets, 1.1.0-archive, 1.1.0-bad-days, 1.1.0-reprocess-batches, 1.2.0-bad-day-markers and
   // 1.3.0-paged-day, sit beside the 1.0.0 set).
-  const only = ['archive', 'bad-days', 'reprocess-batches', 'bad-day-markers', 'paged-day'];
+  const only = ['archive', 'bad-days', 'reprocess-batches', 'bad-day-markers', 'paged-day', 'monitoring'];
   if (values.only !== undefined && !only.includes(values.only))
     throw new Error(`--only takes ${only.map((name) => `"${name}"`).join(', ')}, got "${values.only}"`);
   const label = values.label ?? new Date().toISOString().slice(0, 10);
@@ -915,7 +960,9 @@ async function main(): Promise<void> {
               ? await runBadDayMarkerScenarios(stack)
               : values.only === 'paged-day'
                 ? await runPagedDayScenarios(stack)
-                : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
+                : values.only === 'monitoring'
+                  ? await runMonitoringScenarios(stack)
+                  : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });

@@ -19,6 +19,7 @@ export const WORKFLOW_TYPES = [
   'badDaysSyncWorkflow',
   'badDayWorkflow',
   'badDayMarkersWorkflow',
+  'monitoringWorkflow',
 ] as const;
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 

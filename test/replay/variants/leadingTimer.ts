@@ -71,3 +71,8 @@ export async function badDayMarkersWorkflow(...args: Parameters<typeof current.b
   await sleep(1);
   return current.badDayMarkersWorkflow(...args);
 }
+
+export async function monitoringWorkflow(...args: Parameters<typeof current.monitoringWorkflow>) {
+  await sleep(1);
+  return current.monitoringWorkflow(...args);
+}

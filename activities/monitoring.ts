@@ -1,0 +1,68 @@
+// One reading of JAO's monitoring answer for a region (docs/monitoring.md): one request, read with zod, stored with
+// its versions (db/monitoringSteps.ts). Runs on the fetch queue, inside JAO's request budget. Never throws for what
+// JAO answered: a failed or unreadable answer is an outcome, recorded, and the workflow's fallback decides.
+import { Context } from '@temporalio/activity';
+import type pg from 'pg';
+import { type MonitoringReading, recordMonitoringReading } from '../db/monitoringSteps';
+import { addDays, dayStartMs, marketToday } from '../domain/calendar';
+import type { Region } from '../domain/datasets';
+import { type MonitoringStep, monitoringPathOf, readMonitoringAnswer } from '../domain/monitoring';
+import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
+
+export interface MonitoringDeps {
+  pool: pg.Pool;
+  jao: JaoClientOptions;
+  /** The clock deciding the window (tests give the simulator's). */
+  now?: () => Date;
+}
+
+export interface ReadMonitoringInput {
+  region: Region;
+}
+
+/** What the workflow is told: the steps when read, else why not. */
+export type MonitoringReadResult =
+  | { outcome: 'read'; steps: MonitoringStep[] }
+  | { outcome: 'failed' | 'unreadable'; detail: string };
+
+/** The business days a reading covers: yesterday (late revisions) to the day after tomorrow (D+1 published on D). */
+export function monitoringWindow(now: Date): { from: string; to: string } {
+  const today = marketToday(now);
+  return {
+    from: new Date(dayStartMs(addDays(today, -1))).toISOString(),
+    to: new Date(dayStartMs(addDays(today, 2))).toISOString(),
+  };
+}
+
+export function createMonitoringActivities({ pool, jao, now = () => new Date() }: MonitoringDeps) {
+  return {
+    async readJaoMonitoring({ region }: ReadMonitoringInput): Promise<MonitoringReadResult> {
+      const readAt = now();
+      const outcome = await fetchWindow({ ...jao, path: monitoringPathOf(region) }, monitoringWindow(readAt));
+      let reading: MonitoringReading;
+      if (outcome.kind === 'data' || outcome.kind === 'not_published') {
+        let body: unknown;
+        try {
+          body = JSON.parse(outcome.body);
+        } catch {
+          body = undefined;
+        }
+        const read = readMonitoringAnswer(body);
+        reading =
+          'problem' in read
+            ? { outcome: 'unreadable', detail: read.problem }
+            : { outcome: 'read', steps: read.steps };
+      } else if (outcome.kind === 'malformed') {
+        reading = { outcome: 'unreadable', detail: `unreadable monitoring answer: ${outcome.reason}` };
+      } else {
+        const reason = 'reason' in outcome ? outcome.reason : `HTTP ${outcome.httpStatus}`;
+        reading = { outcome: 'failed', detail: `monitoring answer failed: ${reason}` };
+      }
+      await recordMonitoringReading(pool, region, readAt, reading);
+      if (reading.outcome !== 'read') Context.current().log.warn(`${region}: ${reading.detail}`);
+      return reading.outcome === 'read' ? { outcome: 'read', steps: [...reading.steps] } : reading;
+    },
+  };
+}
+
+export type MonitoringActivities = ReturnType<typeof createMonitoringActivities>;

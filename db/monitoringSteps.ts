@@ -1,0 +1,153 @@
+// JAO's monitoring answers kept with their versions (db/migrations/026_monitoring_steps.sql, docs/monitoring.md):
+// a reading that repeats the current version only moves its last_seen_at; one that differs closes it and adds the
+// next. Idempotent: the same reading twice adds nothing. Readings of one region are serialised by a transaction
+// lock, so two at once never both add a version.
+import type pg from 'pg';
+import type { Region } from '../domain/datasets';
+import type { MonitoringStep } from '../domain/monitoring';
+import { withTransaction } from './pool';
+
+/** The outcome of one reading: `read` with its steps, or `failed`/`unreadable` with the one line saying why. */
+export type MonitoringReading =
+  | { outcome: 'read'; steps: readonly MonitoringStep[] }
+  | { outcome: 'failed' | 'unreadable'; detail: string };
+
+interface CurrentRow {
+  business_day: string;
+  page: string;
+  version: number;
+  status: string;
+  deadline: Date | null;
+  last_modified_on: Date | null;
+  follow_up_action_initiated: boolean | null;
+}
+
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+
+function sameVersion(row: CurrentRow, step: MonitoringStep): boolean {
+  return (
+    row.status === step.status &&
+    iso(row.deadline) === step.deadline &&
+    iso(row.last_modified_on) === step.lastModifiedOn &&
+    row.follow_up_action_initiated === step.followUpActionInitiated
+  );
+}
+
+/** Records a reading made at `readAt`; returns how many steps got a new version. */
+export async function recordMonitoringReading(
+  pool: pg.Pool,
+  region: Region,
+  readAt: Date,
+  reading: MonitoringReading,
+): Promise<number> {
+  return withTransaction(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('jao.monitoring ' || $1))`, [region]);
+    let changed = 0;
+    if (reading.outcome === 'read' && reading.steps.length > 0) {
+      const days = [...new Set(reading.steps.map((step) => step.day))];
+      const current = await client.query<CurrentRow>(
+        `SELECT business_day::text AS business_day, page, version, status, deadline, last_modified_on,
+                follow_up_action_initiated
+           FROM jao.monitoring_step
+          WHERE region = $1 AND business_day = ANY ($2::date[]) AND valid_to IS NULL`,
+        [region, days],
+      );
+      const byKey = new Map(current.rows.map((row) => [`${row.business_day} ${row.page}`, row]));
+      for (const step of reading.steps) {
+        const row = byKey.get(`${step.day} ${step.page}`);
+        if (row && sameVersion(row, step)) {
+          await client.query(
+            `UPDATE jao.monitoring_step SET last_seen_at = GREATEST(last_seen_at, $5)
+              WHERE region = $1 AND business_day = $2 AND page = $3 AND version = $4`,
+            [region, step.day, step.page, row.version, readAt],
+          );
+          continue;
+        }
+        if (row) {
+          await client.query(
+            `UPDATE jao.monitoring_step SET valid_to = $5
+              WHERE region = $1 AND business_day = $2 AND page = $3 AND version = $4`,
+            [region, step.day, step.page, row.version, readAt],
+          );
+        }
+        await client.query(
+          `INSERT INTO jao.monitoring_step (region, business_day, page, version, status, deadline, last_modified_on,
+                                            follow_up_action_initiated, valid_from, last_seen_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
+          [
+            region,
+            step.day,
+            step.page,
+            (row?.version ?? 0) + 1,
+            step.status,
+            step.deadline,
+            step.lastModifiedOn,
+            step.followUpActionInitiated,
+            readAt,
+          ],
+        );
+        changed += 1;
+      }
+    }
+    await client.query(
+      `INSERT INTO jao.monitoring_reading (region, read_at, outcome, detail, steps, changed)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (region, read_at) DO NOTHING`,
+      [
+        region,
+        readAt,
+        reading.outcome,
+        reading.outcome === 'read' ? null : reading.detail,
+        reading.outcome === 'read' ? reading.steps.length : 0,
+        changed,
+      ],
+    );
+    return changed;
+  });
+}
+
+/** What JAO's monitoring said of a region's steps as of an instant (the current word when `at` is omitted). */
+export async function monitoringStepsAsOf(
+  pool: pg.Pool,
+  region: Region,
+  at: Date = new Date(),
+): Promise<Array<MonitoringStep & { version: number; since: string }>> {
+  const result = await pool.query<CurrentRow & { valid_from: Date }>(
+    `SELECT business_day::text AS business_day, page, version, status, deadline, last_modified_on,
+            follow_up_action_initiated, valid_from
+       FROM jao.monitoring_steps_as_of($2) WHERE region = $1
+      ORDER BY business_day, page`,
+    [region, at],
+  );
+  return result.rows.map((row) => ({
+    day: row.business_day,
+    page: row.page,
+    status: row.status as MonitoringStep['status'],
+    deadline: iso(row.deadline),
+    lastModifiedOn: iso(row.last_modified_on),
+    followUpActionInitiated: row.follow_up_action_initiated,
+    version: row.version,
+    since: row.valid_from.toISOString(),
+  }));
+}
+
+/** The region's latest readings, newest first: what the mode (monitoring or fixed polls) is decided from. */
+export async function latestMonitoringReadings(
+  pool: pg.Pool,
+  region: Region,
+  limit: number,
+): Promise<Array<{ readAt: string; outcome: MonitoringReading['outcome']; detail: string | null }>> {
+  const result = await pool.query<{
+    read_at: Date;
+    outcome: MonitoringReading['outcome'];
+    detail: string | null;
+  }>(
+    `SELECT read_at, outcome, detail FROM jao.monitoring_reading WHERE region = $1 ORDER BY read_at DESC LIMIT $2`,
+    [region, limit],
+  );
+  return result.rows.map((row) => ({
+    readAt: row.read_at.toISOString(),
+    outcome: row.outcome,
+    detail: row.detail,
+  }));
+}

@@ -1,0 +1,78 @@
+// JAO's monitoring answers kept with their versions (db/monitoringSteps.ts, migration 025): a repeated reading adds
+// nothing, a change closes the current version and adds the next, and what JAO said is answerable as of any instant.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  latestMonitoringReadings,
+  monitoringStepsAsOf,
+  recordMonitoringReading,
+} from '../../db/monitoringSteps';
+import type { MonitoringStep } from '../../domain/monitoring';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const pending: MonitoringStep = {
+  day: '2026-03-10',
+  page: 'Final Computation',
+  status: 'Pending',
+  deadline: '2026-03-09T11:00:00.000Z',
+  lastModifiedOn: null,
+  followUpActionInitiated: false,
+};
+const received: MonitoringStep = {
+  ...pending,
+  status: 'Received',
+  lastModifiedOn: '2026-03-09T07:58:00.000Z',
+};
+const revised: MonitoringStep = { ...received, lastModifiedOn: '2026-03-09T15:00:00.000Z' };
+const at = (time: string) => new Date(`2026-03-09T${time}:00.000Z`);
+
+describe('monitoring storage', () => {
+  it('keeps versions, once each, and answers as of any instant', async () => {
+    expect(
+      await recordMonitoringReading(db.pool, 'core', at('07:00'), { outcome: 'read', steps: [pending] }),
+    ).toBe(1);
+    expect(
+      await recordMonitoringReading(db.pool, 'core', at('07:30'), { outcome: 'read', steps: [pending] }),
+    ).toBe(0);
+    expect(
+      await recordMonitoringReading(db.pool, 'core', at('08:00'), { outcome: 'read', steps: [received] }),
+    ).toBe(1);
+    // Two readers of the same answer at once add one version between them.
+    const twice = await Promise.all([
+      recordMonitoringReading(db.pool, 'core', at('15:01'), { outcome: 'read', steps: [revised] }),
+      recordMonitoringReading(db.pool, 'core', at('15:02'), { outcome: 'read', steps: [revised] }),
+    ]);
+    expect(twice.sort()).toEqual([0, 1]);
+    await recordMonitoringReading(db.pool, 'core', at('15:30'), { outcome: 'failed', detail: 'HTTP 503' });
+
+    const asOf = async (time: string) =>
+      (await monitoringStepsAsOf(db.pool, 'core', at(time))).map(({ status, lastModifiedOn, version }) => ({
+        status,
+        lastModifiedOn,
+        version,
+      }));
+    expect(await asOf('06:59')).toEqual([]);
+    expect(await asOf('07:45')).toEqual([{ status: 'Pending', lastModifiedOn: null, version: 1 }]);
+    expect(await asOf('12:00')).toEqual([
+      { status: 'Received', lastModifiedOn: '2026-03-09T07:58:00.000Z', version: 2 },
+    ]);
+    expect(await asOf('16:00')).toEqual([
+      { status: 'Received', lastModifiedOn: '2026-03-09T15:00:00.000Z', version: 3 },
+    ]);
+    const { rows } = await db.pool.query(
+      `SELECT jao.monitoring_received_at('core', '2026-03-10', 'Final Computation') AS said`,
+    );
+    expect(rows[0].said).toEqual(at('08:00'));
+    expect((await latestMonitoringReadings(db.pool, 'core', 2)).map((each) => each.outcome)).toEqual([
+      'failed',
+      'read',
+    ]);
+  });
+});

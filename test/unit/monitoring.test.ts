@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { DECLARATIONS } from '../../domain/datasets';
+import { declarationProblems } from '../../domain/datasets/declarationSchema';
+import { assessHealth } from '../../domain/health';
+import {
+  businessDayOf,
+  changedSteps,
+  classifyAnnouncedDay,
+  datasetsAnnouncedBy,
+  type MonitoringStep,
+  monitoredRegions,
+  monitoringModeOf,
+  readMonitoringAnswer,
+  stepKey,
+} from '../../domain/monitoring';
+
+const step = (overrides: Partial<MonitoringStep>): MonitoringStep => ({
+  day: '2026-03-10',
+  page: 'Final Computation',
+  status: 'Received',
+  deadline: '2026-03-09T11:00:00.000Z',
+  lastModifiedOn: '2026-03-09T08:00:00.000Z',
+  followUpActionInitiated: false,
+  ...overrides,
+});
+const byKey = (steps: MonitoringStep[]) => new Map(steps.map((each) => [stepKey(each), each]));
+
+describe('monitoring answer', () => {
+  it('reads rows in envelope E1 and takes the business day in Amsterdam', () => {
+    const read = readMonitoringAnswer({
+      data: [
+        {
+          id: 7,
+          businessDayUtc: '2024-08-31T22:00:00Z',
+          deadline: '2024-08-31T10:00:00Z',
+          page: 'Final Computation',
+          status: 'Pending',
+          lastModifiedOn: '2024-08-31T08:12:13.123',
+          followUpActionInitiated: false,
+        },
+      ],
+      rejected: false,
+      messages: [],
+    });
+    expect(read).toEqual({
+      steps: [
+        {
+          day: '2024-09-01',
+          page: 'Final Computation',
+          status: 'Pending',
+          deadline: '2024-08-31T10:00:00.000Z',
+          lastModifiedOn: '2024-08-31T08:12:13.123Z',
+          followUpActionInitiated: false,
+        },
+      ],
+    });
+    expect(businessDayOf('2024-09-01T00:00:00Z')).toBe('2024-09-01');
+  });
+
+  it('turns an unreadable answer into one line', () => {
+    const read = readMonitoringAnswer({ data: [{ id: 1, page: 'x', status: 'Done' }] });
+    expect(read).toHaveProperty('problem');
+    expect((read as { problem: string }).problem).toMatch(/^unreadable monitoring answer: data\.0\./);
+    expect(readMonitoringAnswer('<html>')).toHaveProperty('problem');
+  });
+});
+
+describe('step diff', () => {
+  it('finds steps that became Received, on the first reading too, and ignores Pending ones', () => {
+    const pending = step({ status: 'Pending', lastModifiedOn: null });
+    expect(changedSteps(new Map(), [pending])).toEqual([]);
+    const received = step({});
+    expect(changedSteps(byKey([pending]), [received])).toEqual([{ step: received, kind: 'published' }]);
+    expect(changedSteps(new Map(), [received])).toEqual([{ step: received, kind: 'published' }]);
+  });
+
+  it('finds a moved lastModifiedOn as a revision, and nothing when nothing moved', () => {
+    const before = step({});
+    const moved = step({ lastModifiedOn: '2026-03-09T15:00:00.000Z' });
+    expect(changedSteps(byKey([before]), [before])).toEqual([]);
+    expect(changedSteps(byKey([before]), [moved])).toEqual([{ step: moved, kind: 'revised' }]);
+    const otherDay = step({ day: '2026-03-11' });
+    expect(changedSteps(byKey([before]), [before, otherDay])).toEqual([
+      { step: otherDay, kind: 'published' },
+    ]);
+  });
+});
+
+describe('status from JAO’s word', () => {
+  const now = new Date('2026-03-09T12:00:00Z');
+  it('classifies pending before and after the deadline, received and stored, received and absent', () => {
+    expect(classifyAnnouncedDay([], false, now)).toBe('unknown');
+    expect(classifyAnnouncedDay([{ status: 'Pending', deadline: '2026-03-09T13:00:00Z' }], false, now)).toBe(
+      'notYetPublished',
+    );
+    expect(classifyAnnouncedDay([{ status: 'Pending', deadline: '2026-03-09T11:00:00Z' }], false, now)).toBe(
+      'late',
+    );
+    expect(classifyAnnouncedDay([{ status: 'Received', deadline: null }], true, now)).toBe('published');
+    expect(classifyAnnouncedDay([{ status: 'Received', deadline: null }], false, now)).toBe('missing');
+  });
+});
+
+describe('declarations name their steps', () => {
+  it('are sound and map steps to the datasets they announce', () => {
+    expect(declarationProblems(DECLARATIONS)).toEqual([]);
+    expect(datasetsAnnouncedBy('Final Computation', DECLARATIONS)).toEqual([
+      'maxExchanges',
+      'coreFinalComputation',
+    ]);
+    expect(datasetsAnnouncedBy('Pre-Final Computation', DECLARATIONS)).toEqual(['corePreFinalComputation']);
+    expect(monitoredRegions(DECLARATIONS)).toEqual(['core']);
+  });
+
+  it('refuses a step listed twice or an empty list', () => {
+    const [first] = DECLARATIONS;
+    const twice = { ...first, monitoring: { steps: ['A', 'A'], source: 's' } };
+    expect(declarationProblems([twice])).toEqual([
+      'dataset maxExchanges: monitoring.steps: a step is listed twice',
+    ]);
+    const none = { ...first, monitoring: { steps: [], source: 's' } };
+    expect(declarationProblems([none])[0]).toMatch(/monitoring\.steps/);
+  });
+});
+
+describe('mode per region', () => {
+  const now = new Date('2026-03-09T12:00:00Z');
+  it('is monitoring while the last reading is read and recent, polls otherwise, with the reason', () => {
+    const read = { readAt: '2026-03-09T11:59:30Z', outcome: 'read' as const, detail: null };
+    expect(monitoringModeOf('core', read, now)).toEqual({ region: 'core', mode: 'monitoring', reason: null });
+    expect(monitoringModeOf('core', undefined, now)).toEqual({
+      region: 'core',
+      mode: 'polls',
+      reason: 'no monitoring reading yet',
+    });
+    const failed = { readAt: '2026-03-09T11:59:30Z', outcome: 'failed' as const, detail: 'HTTP 503' };
+    expect(monitoringModeOf('core', failed, now)).toMatchObject({ mode: 'polls', reason: 'HTTP 503' });
+    const old = { ...read, readAt: '2026-03-09T11:50:00Z' };
+    expect(monitoringModeOf('core', old, now)).toMatchObject({
+      mode: 'polls',
+      reason: 'no monitoring reading for 10 min',
+    });
+  });
+
+  it('is a health warning, never a problem', () => {
+    const verdict = assessHealth({
+      temporalError: null,
+      databaseError: null,
+      reports: [],
+      monitoring: [{ region: 'core', mode: 'polls', reason: 'HTTP 503' }],
+    });
+    expect(verdict.warnings).toContain(
+      'monitoring core: fixed polls fetch its days (HTTP 503); see JaoMonitoringDown',
+    );
+    expect(verdict.problems.some((line) => line.startsWith('monitoring'))).toBe(false);
+  });
+});

@@ -1,0 +1,101 @@
+// The monitoring workflow (workflows/monitoring.ts) against the simulator over HTTP, with an injected interval: steps
+// turning Received start exactly their days and nothing else, a moved lastModifiedOn re-fetches, an outage is
+// recorded as such.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, marketToday } from '../../domain/calendar';
+import type { monitoringWorkflow } from '../../workflows/monitoring';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { untilRead } from '../helpers/until';
+
+let h: PipelineHarness;
+const today = marketToday(new Date());
+const window = [addDays(today, -1), today, addDays(today, 1)];
+
+beforeAll(async () => {
+  h = await createPipelineHarness('monitoring');
+  for (const day of window) h.simulator.unpublishDay(day);
+  await h.startWorkers();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const storedDays = async () =>
+  (
+    await h.db.pool.query<{ dataset: string; day: string; status: string; revision_count: number }>(
+      `SELECT dataset, day::text AS day, status, revision_count FROM jao.delivery_day ORDER BY dataset, day`,
+    )
+  ).rows;
+const readings = async (outcome: string) =>
+  Number(
+    (await h.db.pool.query(`SELECT count(*) FROM jao.monitoring_reading WHERE outcome = $1`, [outcome]))
+      .rows[0].count,
+  );
+const dataRequests = () => h.simulator.requests.filter((entry) => entry.monitoring === undefined);
+
+describe('monitoring workflow', () => {
+  it('starts exactly the days whose steps turn Received, re-fetches a revised one, and records an outage', async () => {
+    const handle = await h.temporal.client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
+      workflowId: `monitoring/core/${h.taskQueue}`,
+      taskQueue: h.taskQueue,
+      args: [{ region: 'core', intervalMs: 100 }],
+    });
+    try {
+      // Every step Pending: readings, and not one data request.
+      await untilRead(
+        'three readings',
+        () => readings('read'),
+        (count) => count >= 3,
+      );
+      expect(dataRequests()).toEqual([]);
+      expect(await storedDays()).toEqual([]);
+
+      // Final Computation of today turns Received once both datasets it announces are published.
+      h.simulator.publishDay(today, undefined, 'maxExchanges');
+      h.simulator.publishDay(today, undefined, 'coreFinalComputation');
+      const stored = await untilRead(
+        'today stored for the two datasets Final Computation announces',
+        storedDays,
+        (rows) => rows.filter((row) => row.status === 'complete').length === 2,
+        { timeoutMs: 60_000 },
+      );
+      expect(stored.map(({ dataset, day, status }) => ({ dataset, day, status }))).toEqual([
+        { dataset: 'coreFinalComputation', day: today, status: 'complete' },
+        { dataset: 'maxExchanges', day: today, status: 'complete' },
+      ]);
+      // Quiet readings after: not one data request more.
+      const before = dataRequests().length;
+      const seen = await readings('read');
+      await untilRead(
+        'three more readings',
+        () => readings('read'),
+        (count) => count >= seen + 3,
+      );
+      expect(dataRequests().length).toBe(before);
+
+      // A revision moves the step's lastModifiedOn: the day is fetched again and stored as revision 2.
+      h.simulator.reviseDay(today, 'maxExchanges');
+      await untilRead(
+        'maxExchanges today at revision 2',
+        storedDays,
+        (rows) => rows.some((row) => row.dataset === 'maxExchanges' && row.revision_count === 2),
+        { timeoutMs: 60_000 },
+      );
+      expect((await storedDays()).map((row) => `${row.dataset} ${row.day}`)).toEqual([
+        `coreFinalComputation ${today}`,
+        `maxExchanges ${today}`,
+      ]);
+
+      // The monitoring path alone fails: the readings say so.
+      h.simulator.setFaults({ monitoringOutage: true });
+      await untilRead(
+        'a failed reading',
+        () => readings('failed'),
+        (count) => count >= 1,
+      );
+      h.simulator.setFaults({ monitoringOutage: false });
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+});

@@ -1,0 +1,120 @@
+// One long-lived workflow per region (docs/monitoring.md): reads JAO's monitoring answer once per interval, and
+// starts exactly the days whose announcing steps turned Received (a fetch) or whose lastModifiedOn moved (a re-fetch),
+// through the day workflow and its ids `{dataset}/day/YYYY-MM-DD`; a day already running is left to its run. Its
+// last reading is carried over continue-as-new, so a new run does not start the days again.
+import {
+  ApplicationFailure,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { z } from 'zod';
+import type { MonitoringActivities } from '../activities/monitoring';
+import { type Dataset, type DatasetDeclaration, DECLARATIONS, REGIONS } from '../domain/datasets';
+import { changedSteps, datasetsAnnouncedBy, type MonitoringStep, stepKey } from '../domain/monitoring';
+import type { DeliveryDay } from '../domain/types';
+import { fetchTaskQueueOf } from '../domain/workflowInputs';
+import { DayRunner } from './dayRunner';
+import { INVALID_INPUT } from './deliveryDay';
+
+/** How often JAO's monitoring is read by default (MONITORING_INTERVAL). */
+export const DEFAULT_MONITORING_INTERVAL_MS = 30_000;
+/** Readings per run before continue-as-new (fewer when the server suggests it sooner). */
+export const MONITORING_READINGS_PER_RUN = 500;
+/** Days of one dataset started at once by one monitoring run. */
+const DAYS_AT_ONCE = 4;
+
+const stepSchema = z.object({
+  day: z.string(),
+  page: z.string(),
+  status: z.enum(['Received', 'Pending']),
+  deadline: z.string().nullable(),
+  lastModifiedOn: z.string().nullable(),
+  followUpActionInitiated: z.boolean().nullable(),
+});
+
+export const monitoringInputSchema = z.object({
+  region: z.enum(REGIONS),
+  intervalMs: z.number().int().min(10).max(3_600_000).default(DEFAULT_MONITORING_INTERVAL_MS),
+  readingsPerRun: z.number().int().min(1).max(10_000).default(MONITORING_READINGS_PER_RUN),
+  /** The previous run's last reading. */
+  last: z.array(stepSchema).max(10_000).default([]),
+});
+
+export type MonitoringInput = z.input<typeof monitoringInputSchema>;
+
+export interface MonitoringProgress {
+  readings: number;
+  /** `{dataset} {day} published|revised`, in order, this run. */
+  started: string[];
+  lastOutcome: 'read' | 'failed' | 'unreadable' | null;
+}
+
+export async function monitoringWorkflow(input: MonitoringInput): Promise<void> {
+  const parsed = monitoringInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw ApplicationFailure.nonRetryable(
+      `invalid monitoring input: ${issue?.path.join('.') || '(input)'}: ${issue?.message}`,
+      INVALID_INPUT,
+    );
+  }
+  const { region, intervalMs, readingsPerRun, last } = parsed.data;
+  const { readJaoMonitoring } = proxyActivities<MonitoringActivities>({
+    taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
+    startToCloseTimeout: '2 minutes',
+    // A reading that fails is not retried: the next interval's reading is the retry.
+    retry: { maximumAttempts: 1 },
+  });
+  const declarations: DatasetDeclaration[] = DECLARATIONS.filter((each) => each.region === region);
+  const runners = new Map<Dataset, DayRunner>();
+  const runnerOf = (dataset: Dataset) => {
+    let runner = runners.get(dataset);
+    if (!runner) {
+      runner = new DayRunner({ dataset, trigger: 'poll', concurrency: DAYS_AT_ONCE, onBusy: 'skip' });
+      runners.set(dataset, runner);
+    }
+    return runner;
+  };
+  let previous = new Map((last as MonitoringStep[]).map((step) => [stepKey(step), step]));
+  const progress: MonitoringProgress = { readings: 0, started: [], lastOutcome: null };
+
+  for (let i = 0; i < readingsPerRun && !workflowInfo().continueAsNewSuggested; i++) {
+    let outcome: MonitoringProgress['lastOutcome'] = 'failed';
+    try {
+      const reading = await readJaoMonitoring({ region });
+      outcome = reading.outcome;
+      if (reading.outcome === 'read') {
+        const seen = new Set<string>();
+        for (const { step, kind } of changedSteps(previous, reading.steps)) {
+          for (const dataset of datasetsAnnouncedBy(step.page, declarations) as Dataset[]) {
+            const declaration = declarations.find((each) => each.id === dataset)!;
+            if (step.day < declaration.firstDay || seen.has(`${dataset} ${step.day}`)) continue;
+            seen.add(`${dataset} ${step.day}`);
+            progress.started.push(`${dataset} ${step.day} ${kind}`);
+            await runnerOf(dataset).launch(step.day as DeliveryDay);
+          }
+        }
+        previous = new Map(reading.steps.map((step) => [stepKey(step), step]));
+      }
+    } catch {
+      // The activity records what JAO answered; only a failure to record it lands here (the database away).
+    }
+    progress.readings += 1;
+    progress.lastOutcome = outcome;
+    setCurrentDetails(
+      `monitoring ${region}: ${progress.readings} readings, last ${outcome}; days started: ${progress.started.length}`,
+    );
+    await sleep(intervalMs);
+  }
+  // Children are closed with the run (ParentClosePolicy TERMINATE): let them end before the next run starts.
+  for (const runner of runners.values()) await runner.idle();
+  return continueAsNew<typeof monitoringWorkflow>({
+    region,
+    intervalMs,
+    readingsPerRun,
+    last: [...previous.values()],
+  });
+}
