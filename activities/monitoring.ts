@@ -6,7 +6,8 @@ import type pg from 'pg';
 import { type MonitoringReading, recordMonitoringReading } from '../db/monitoringSteps';
 import { addDays, dayStartMs, marketToday } from '../domain/calendar';
 import type { Region } from '../domain/datasets';
-import { type MonitoringStep, monitoringPathOf, readMonitoringAnswer } from '../domain/monitoring';
+import { type MonitoringStep, monitoringPathOf } from '../domain/monitoring';
+import { readMonitoringAnswer } from '../domain/monitoringAnswer';
 import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
 
 export interface MonitoringDeps {

@@ -4706,6 +4706,42 @@ ALTER TABLE jao.monitoring_reading OWNER TO postgres;
 COMMENT ON TABLE jao.monitoring_reading IS 'each reading of JAO''s monitoring answer per region: read, failed (transport) or unreadable (zod), and how many steps changed';
 
 --
+-- Name: COLUMN monitoring_reading.region; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_reading.region IS 'the JAO region read';
+
+--
+-- Name: COLUMN monitoring_reading.read_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_reading.read_at IS 'when the reading was made';
+
+--
+-- Name: COLUMN monitoring_reading.outcome; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_reading.outcome IS 'read, failed (no answer) or unreadable (an answer zod refused)';
+
+--
+-- Name: COLUMN monitoring_reading.detail; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_reading.detail IS 'why a reading failed or was unreadable; NULL when read';
+
+--
+-- Name: COLUMN monitoring_reading.steps; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_reading.steps IS 'steps the answer held';
+
+--
+-- Name: COLUMN monitoring_reading.changed; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_reading.changed IS 'steps that turned Received or whose lastModifiedOn moved';
+
+--
 -- Name: monitoring_step; Type: TABLE; Schema: jao; Owner: postgres
 --
 
@@ -4735,6 +4771,72 @@ ALTER TABLE jao.monitoring_step OWNER TO postgres;
 COMMENT ON TABLE jao.monitoring_step IS 'versions of JAO''s monitoring rows: one per (region, business day, page) and change, valid [valid_from, valid_to)';
 
 --
+-- Name: COLUMN monitoring_step.region; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.region IS 'the JAO region whose monitoring answer it is (core, nordic, coreID)';
+
+--
+-- Name: COLUMN monitoring_step.business_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.business_day IS 'the business day the row names, read as the Europe/Amsterdam delivery day';
+
+--
+-- Name: COLUMN monitoring_step.page; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.page IS 'the publication step as JAO names it (Final Computation, …)';
+
+--
+-- Name: COLUMN monitoring_step.version; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.version IS '1 for the first version read, +1 at each change';
+
+--
+-- Name: COLUMN monitoring_step.status; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.status IS 'Received (JAO has it) or Pending (not yet)';
+
+--
+-- Name: COLUMN monitoring_step.deadline; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.deadline IS 'JAO''s deadline for the step';
+
+--
+-- Name: COLUMN monitoring_step.last_modified_on; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.last_modified_on IS 'when JAO last changed the step (its lastModifiedOn)';
+
+--
+-- Name: COLUMN monitoring_step.follow_up_action_initiated; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.follow_up_action_initiated IS 'JAO''s followUpActionInitiated';
+
+--
+-- Name: COLUMN monitoring_step.valid_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.valid_from IS 'when a reading first saw this version';
+
+--
+-- Name: COLUMN monitoring_step.valid_to; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.valid_to IS 'when a reading saw it change; NULL while it is current';
+
+--
+-- Name: COLUMN monitoring_step.last_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_step.last_seen_at IS 'the latest reading that saw this version';
+
+--
 -- Name: monitoring_steps; Type: VIEW; Schema: jao; Owner: postgres
 --
 
@@ -4753,6 +4855,72 @@ CREATE VIEW jao.monitoring_steps AS
   WHERE (monitoring_step.valid_to IS NULL);
 
 ALTER TABLE jao.monitoring_steps OWNER TO postgres;
+
+--
+-- Name: VIEW monitoring_steps; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON VIEW jao.monitoring_steps IS 'what JAO''s monitoring says of every step now: the current version of each';
+
+--
+-- Name: COLUMN monitoring_steps.region; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.region IS 'the JAO region whose monitoring answer it is (core, nordic, coreID)';
+
+--
+-- Name: COLUMN monitoring_steps.business_day; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.business_day IS 'the business day the row names, read as the Europe/Amsterdam delivery day';
+
+--
+-- Name: COLUMN monitoring_steps.page; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.page IS 'the publication step as JAO names it (Final Computation, …)';
+
+--
+-- Name: COLUMN monitoring_steps.version; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.version IS '1 for the first version read, +1 at each change';
+
+--
+-- Name: COLUMN monitoring_steps.status; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.status IS 'Received (JAO has it) or Pending (not yet)';
+
+--
+-- Name: COLUMN monitoring_steps.deadline; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.deadline IS 'JAO''s deadline for the step';
+
+--
+-- Name: COLUMN monitoring_steps.last_modified_on; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.last_modified_on IS 'when JAO last changed the step (its lastModifiedOn)';
+
+--
+-- Name: COLUMN monitoring_steps.follow_up_action_initiated; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.follow_up_action_initiated IS 'JAO''s followUpActionInitiated';
+
+--
+-- Name: COLUMN monitoring_steps.valid_from; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.valid_from IS 'when a reading first saw this version';
+
+--
+-- Name: COLUMN monitoring_steps.last_seen_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.monitoring_steps.last_seen_at IS 'the latest reading that saw this version';
 
 --
 -- Name: mtu_field; Type: TABLE; Schema: jao; Owner: postgres

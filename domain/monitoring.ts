@@ -1,33 +1,13 @@
 // JAO's monitoring answer (`GET /{region}/api/system/monitoring?FromUtc&ToUtc`, docs/monitoring.md): one row per
 // business day and publication step, saying whether JAO received the step and when it last changed. Pure: the
-// workflow, the activities, the simulator and the status all read it through here.
-import { z } from 'zod';
+// workflow, the activities, the simulator and the status all read it through here; zod reads an answer in
+// monitoringAnswer.ts, which the workflow bundle never loads (domain/zod.ts).
 import { dayOfInstant } from './calendar';
 import type { DatasetDeclaration, Region } from './datasets/declaration';
 import type { DeliveryDay } from './deliveryDay';
 
-/** The instant forms JAO writes: `2024-09-01T00:00:00Z`, with or without fractions, or without a zone (UTC). */
-const instant = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$/, 'expected an instant')
-  .transform((text) => new Date(/(Z|[+-]\d{2}:\d{2})$/.test(text) ? text : `${text}Z`).toISOString());
-
 export const MONITORING_STATUSES = ['Received', 'Pending'] as const;
 export type MonitoringStatus = (typeof MONITORING_STATUSES)[number];
-
-export const monitoringRowSchema = z.object({
-  id: z.number().int(),
-  businessDayUtc: instant,
-  deadline: instant.nullable(),
-  page: z.string().min(1).max(200),
-  status: z.enum(MONITORING_STATUSES),
-  lastModifiedOn: instant.nullable(),
-  followUpActionInitiated: z.boolean().nullable().optional(),
-});
-
-/** The answer: envelope E1 (`data`, `rejected`, `messages`) or, as some clients read it, a bare array of rows. */
-const monitoringRowsSchema = z.array(monitoringRowSchema);
-const monitoringEnvelopeSchema = z.object({ data: monitoringRowsSchema });
 
 /** One step of one business day as the pipeline keeps it. */
 export interface MonitoringStep {
@@ -39,32 +19,6 @@ export interface MonitoringStep {
   deadline: string | null;
   lastModifiedOn: string | null;
   followUpActionInitiated: boolean | null;
-}
-
-/**
- * The steps of an answer, or the one line saying why it is unreadable. The business day is taken, as jao-py does, as
- * the Europe/Amsterdam date of `businessDayUtc` (local midnight or UTC midnight both give it).
- */
-export function readMonitoringAnswer(body: unknown): { steps: MonitoringStep[] } | { problem: string } {
-  const parsed = Array.isArray(body)
-    ? monitoringRowsSchema.safeParse(body)
-    : monitoringEnvelopeSchema.transform((answer) => answer.data).safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      problem: `unreadable monitoring answer: ${issue?.path.join('.') || '(answer)'}: ${issue?.message}`,
-    };
-  }
-  return {
-    steps: parsed.data.map((row) => ({
-      day: businessDayOf(row.businessDayUtc),
-      page: row.page,
-      status: row.status,
-      deadline: row.deadline,
-      lastModifiedOn: row.lastModifiedOn,
-      followUpActionInitiated: row.followUpActionInitiated ?? null,
-    })),
-  };
 }
 
 /** `2024-08-31T22:00:00Z` and `2024-09-01T00:00:00Z` both name business day 2024-09-01. */

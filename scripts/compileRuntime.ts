@@ -26,6 +26,7 @@ export const SOURCE_ONLY_COMMANDS = [
   'cli/commands/cluster.ts',
   'cli/commands/simulate.ts',
   'cli/commands/start.ts',
+  'cli/commands/urls.ts',
 ];
 
 /**

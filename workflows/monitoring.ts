@@ -10,12 +10,13 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { MonitoringActivities } from '../activities/monitoring';
 import { type Dataset, type DatasetDeclaration, DECLARATIONS, REGIONS } from '../domain/datasets';
 import { changedSteps, datasetsAnnouncedBy, type MonitoringStep, stepKey } from '../domain/monitoring';
 import type { DeliveryDay } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
+import { zod } from '../domain/zod';
 import { DayRunner } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
 
@@ -26,24 +27,34 @@ export const MONITORING_READINGS_PER_RUN = 500;
 /** Days of one dataset started at once by one monitoring run. */
 const DAYS_AT_ONCE = 4;
 
-const stepSchema = z.object({
-  day: z.string(),
-  page: z.string(),
-  status: z.enum(['Received', 'Pending']),
-  deadline: z.string().nullable(),
-  lastModifiedOn: z.string().nullable(),
-  followUpActionInitiated: z.boolean().nullable(),
-});
+/** The input's schema, built on first use: workflow code loads zod only where it parses (domain/zod.ts). */
+function buildInputSchema() {
+  const z = zod();
+  const step = z.object({
+    day: z.string(),
+    page: z.string(),
+    status: z.enum(['Received', 'Pending']),
+    deadline: z.string().nullable(),
+    lastModifiedOn: z.string().nullable(),
+    followUpActionInitiated: z.boolean().nullable(),
+  });
+  return z.object({
+    region: z.enum(REGIONS),
+    intervalMs: z.number().int().min(10).max(3_600_000).default(DEFAULT_MONITORING_INTERVAL_MS),
+    readingsPerRun: z.number().int().min(1).max(10_000).default(MONITORING_READINGS_PER_RUN),
+    /** The previous run's last reading. */
+    last: z.array(step).max(10_000).default([]),
+  });
+}
 
-export const monitoringInputSchema = z.object({
-  region: z.enum(REGIONS),
-  intervalMs: z.number().int().min(10).max(3_600_000).default(DEFAULT_MONITORING_INTERVAL_MS),
-  readingsPerRun: z.number().int().min(1).max(10_000).default(MONITORING_READINGS_PER_RUN),
-  /** The previous run's last reading. */
-  last: z.array(stepSchema).max(10_000).default([]),
-});
+let inputSchema: ReturnType<typeof buildInputSchema> | undefined;
 
-export type MonitoringInput = z.input<typeof monitoringInputSchema>;
+export function monitoringInputSchema(): ReturnType<typeof buildInputSchema> {
+  inputSchema ??= buildInputSchema();
+  return inputSchema;
+}
+
+export type MonitoringInput = z.input<ReturnType<typeof buildInputSchema>>;
 
 export interface MonitoringProgress {
   readings: number;
@@ -53,7 +64,7 @@ export interface MonitoringProgress {
 }
 
 export async function monitoringWorkflow(input: MonitoringInput): Promise<void> {
-  const parsed = monitoringInputSchema.safeParse(input);
+  const parsed = monitoringInputSchema().safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw ApplicationFailure.nonRetryable(

@@ -26,6 +26,18 @@ CREATE UNIQUE INDEX IF NOT EXISTS monitoring_step_current
 COMMENT ON TABLE jao.monitoring_step IS
   'versions of JAO''s monitoring rows: one per (region, business day, page) and change, valid [valid_from, valid_to)';
 
+COMMENT ON COLUMN jao.monitoring_step.region IS 'the JAO region whose monitoring answer it is (core, nordic, coreID)';
+COMMENT ON COLUMN jao.monitoring_step.business_day IS 'the business day the row names, read as the Europe/Amsterdam delivery day';
+COMMENT ON COLUMN jao.monitoring_step.page IS 'the publication step as JAO names it (Final Computation, …)';
+COMMENT ON COLUMN jao.monitoring_step.version IS '1 for the first version read, +1 at each change';
+COMMENT ON COLUMN jao.monitoring_step.status IS 'Received (JAO has it) or Pending (not yet)';
+COMMENT ON COLUMN jao.monitoring_step.deadline IS 'JAO''s deadline for the step';
+COMMENT ON COLUMN jao.monitoring_step.last_modified_on IS 'when JAO last changed the step (its lastModifiedOn)';
+COMMENT ON COLUMN jao.monitoring_step.follow_up_action_initiated IS 'JAO''s followUpActionInitiated';
+COMMENT ON COLUMN jao.monitoring_step.valid_from IS 'when a reading first saw this version';
+COMMENT ON COLUMN jao.monitoring_step.valid_to IS 'when a reading saw it change; NULL while it is current';
+COMMENT ON COLUMN jao.monitoring_step.last_seen_at IS 'the latest reading that saw this version';
+
 CREATE TABLE IF NOT EXISTS jao.monitoring_reading (
   region text NOT NULL,
   read_at timestamptz NOT NULL,
@@ -39,11 +51,30 @@ CREATE TABLE IF NOT EXISTS jao.monitoring_reading (
 COMMENT ON TABLE jao.monitoring_reading IS
   'each reading of JAO''s monitoring answer per region: read, failed (transport) or unreadable (zod), and how many steps changed';
 
+COMMENT ON COLUMN jao.monitoring_reading.region IS 'the JAO region read';
+COMMENT ON COLUMN jao.monitoring_reading.read_at IS 'when the reading was made';
+COMMENT ON COLUMN jao.monitoring_reading.outcome IS 'read, failed (no answer) or unreadable (an answer zod refused)';
+COMMENT ON COLUMN jao.monitoring_reading.detail IS 'why a reading failed or was unreadable; NULL when read';
+COMMENT ON COLUMN jao.monitoring_reading.steps IS 'steps the answer held';
+COMMENT ON COLUMN jao.monitoring_reading.changed IS 'steps that turned Received or whose lastModifiedOn moved';
+
 CREATE OR REPLACE VIEW jao.monitoring_steps AS
   SELECT region, business_day, page, version, status, deadline, last_modified_on, follow_up_action_initiated,
          valid_from, last_seen_at
     FROM jao.monitoring_step
    WHERE valid_to IS NULL;
+
+COMMENT ON VIEW jao.monitoring_steps IS 'what JAO''s monitoring says of every step now: the current version of each';
+COMMENT ON COLUMN jao.monitoring_steps.region IS 'the JAO region whose monitoring answer it is (core, nordic, coreID)';
+COMMENT ON COLUMN jao.monitoring_steps.business_day IS 'the business day the row names, read as the Europe/Amsterdam delivery day';
+COMMENT ON COLUMN jao.monitoring_steps.page IS 'the publication step as JAO names it (Final Computation, …)';
+COMMENT ON COLUMN jao.monitoring_steps.version IS '1 for the first version read, +1 at each change';
+COMMENT ON COLUMN jao.monitoring_steps.status IS 'Received (JAO has it) or Pending (not yet)';
+COMMENT ON COLUMN jao.monitoring_steps.deadline IS 'JAO''s deadline for the step';
+COMMENT ON COLUMN jao.monitoring_steps.last_modified_on IS 'when JAO last changed the step (its lastModifiedOn)';
+COMMENT ON COLUMN jao.monitoring_steps.follow_up_action_initiated IS 'JAO''s followUpActionInitiated';
+COMMENT ON COLUMN jao.monitoring_steps.valid_from IS 'when a reading first saw this version';
+COMMENT ON COLUMN jao.monitoring_steps.last_seen_at IS 'the latest reading that saw this version';
 
 CREATE OR REPLACE FUNCTION jao.monitoring_steps_as_of(at timestamptz)
 RETURNS TABLE (region text, business_day date, page text, version int, status text, deadline timestamptz,

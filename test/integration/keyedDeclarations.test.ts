@@ -10,6 +10,7 @@ import {
   unitOfKey,
 } from '../../domain/datasets';
 import type { DeliveryDay } from '../../domain/types';
+import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 const DAY: DeliveryDay = '2026-05-05';
@@ -18,7 +19,10 @@ describe('keyed declarations through the pipeline', () => {
   let h: PipelineHarness;
 
   beforeAll(async () => {
-    h = await createPipelineHarness('keyed');
+    // A namespace of its own: capturedDatasets.test.ts runs the same datasets' day (the built fixtures' day), and a
+    // day's workflow id is unique per namespace.
+    const namespace = await createTestNamespace('keyed');
+    h = await createPipelineHarness('keyed', {}, { namespace });
     await h.startWorkers();
   });
 

@@ -2,7 +2,7 @@
 // turning Received when the day is published, lastModifiedOn moving on a revision, a late step, and an outage of
 // the monitoring path alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMonitoringAnswer } from '../../domain/monitoring';
+import { readMonitoringAnswer } from '../../domain/monitoringAnswer';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 
 // 2026-03-09 10:00 Amsterdam: day 2026-03-10 is published at 08:00 and its deadline is 12:00.

@@ -10,9 +10,9 @@ import {
   type MonitoringStep,
   monitoredRegions,
   monitoringModeOf,
-  readMonitoringAnswer,
   stepKey,
 } from '../../domain/monitoring';
+import { readMonitoringAnswer } from '../../domain/monitoringAnswer';
 
 const step = (overrides: Partial<MonitoringStep>): MonitoringStep => ({
   day: '2026-03-10',
