@@ -85,7 +85,9 @@ describe('backfill --wait', () => {
 
       expect(await cli.exited).toBe(0);
       expect(cli.output()).toContain('Temporal answers again');
-      expect(cli.output()).toContain(`backfill ${FROM}..${TO} (all) finished: 6 days; complete 6`);
+      expect(cli.output()).toContain(
+        `backfill maxExchanges ${FROM}..${TO} (all) finished: 6 days; complete 6`,
+      );
       const days = await h.db.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM jao.delivery_day WHERE status = 'complete' AND day BETWEEN $1 AND $2`,
         [FROM, TO],
