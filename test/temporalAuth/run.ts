@@ -152,6 +152,8 @@ function baseEnv(databaseUrl: string, simulator: SimulatorHandle, workDir: strin
     XDG_CONFIG_HOME: xdg,
     DATABASE_URL: databaseUrl,
     JAO_BASE_URL: simulator.origin,
+    // The subject is the connection: one dataset's schedules, not thirty-seven datasets' polls in the budget.
+    JAO_DATASETS: 'maxExchanges',
     METRICS_PORT: '0',
     JAO_DATA_DIR: join(workDir, 'data'),
   };
