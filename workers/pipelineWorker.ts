@@ -28,7 +28,6 @@ import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import type { JaoClientOptions } from '../source/jaoClient';
 import { runTogether } from './runTogether';
-import { workflowTaskSlots } from './taskSlots';
 import type { WorkflowBundle } from './workflowBundle';
 
 /** Worker Deployment name under which every build of the pipeline's workers registers. */
@@ -173,9 +172,6 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
         ...createBadDayActivities({ pool, deadlines: options.freshnessDeadlines }),
       },
       maxConcurrentActivityTaskExecutions: concurrency,
-      // Open tasks hold their local activities' turn on the one JavaScript thread (workers/taskSlots.ts).
-      maxConcurrentWorkflowTaskExecutions: workflowTaskSlots(),
-      maxConcurrentLocalActivityExecutions: workflowTaskSlots(),
       maxCachedWorkflows: 500,
     });
   const createFetchWorker = () => {
