@@ -111,8 +111,11 @@ export const STORE_BACKOFF: Backoff = {
 };
 /** The SDK's default localRetryThreshold: a local activity's pause longer than this becomes a workflow timer. */
 export const LOCAL_RETRY_THRESHOLD_MS = MINUTE_MS;
-/** Validate and write, local activities of the day workflow: one try. */
-export const LOCAL_STORE_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS };
+/**
+ * A store step of the day workflow (assemble a paged answer, validate, write), local or regular activity alike
+ * (workflows/activities.ts): one try.
+ */
+export const STORE_STEP_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS };
 /** Planning a backfill: a regular activity, heartbeating. */
 export const PLAN_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS, heartbeatTimeoutMs: 15 * SECOND_MS };
 /**
@@ -181,14 +184,15 @@ export interface DaySettings {
  * recorded. The horizon counts from the day's start, so JAO's time and the database's overlap:
  * - the fetch ends once JAO gave up, or once the raw store's last try after the horizon (and its last pause) ended;
  * - validate and write: past the horizon each gives up at its first failure, so each takes one try more, after
- *   one more pause of the step in flight when the horizon passed;
+ *   one more pause of the step in flight when the horizon passed (a paged day's assemble step before them is not
+ *   counted: a known gap, since the poll's hour has no room left for a third try);
  * - recording the failure: one pause of its retry and one try, the database answering again.
  * Not counted: a fetch waiting on the fetch queue's rate limit (live days go first), a worker that dies.
  */
 export function dayWorstCaseMs({ horizonMs, requestTimeoutMs }: DaySettings): number {
   const fetchEnds =
     Math.max(jaoWorstCaseMs(requestTimeoutMs), horizonMs + RAW_STORE_RETRY.maxDelayMs) + LAST_TRY_MS;
-  const writeEnds = fetchEnds + STORE_BACKOFF.maximumIntervalMs + 2 * LOCAL_STORE_ACTIVITY.startToCloseMs;
+  const writeEnds = fetchEnds + STORE_BACKOFF.maximumIntervalMs + 2 * STORE_STEP_ACTIVITY.startToCloseMs;
   return writeEnds + FAILURE_RECORD_BACKOFF.maximumIntervalMs + FAILURE_RECORD_ACTIVITY.startToCloseMs;
 }
 

@@ -21,10 +21,10 @@ import {
   FETCH_ACTIVITY,
   FETCH_BACKOFF,
   LOCAL_RETRY_THRESHOLD_MS,
-  LOCAL_STORE_ACTIVITY,
   PLAN_ACTIVITY,
   REPROCESS_BATCH_ACTIVITY,
   STORE_BACKOFF,
+  STORE_STEP_ACTIVITY,
 } from '../domain/timeBudget';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 
@@ -83,7 +83,7 @@ export const failureStore = proxyActivities<Pick<StoreActivities, 'recordDayFail
 });
 
 const localStoreOptions = {
-  startToCloseTimeout: LOCAL_STORE_ACTIVITY.startToCloseMs,
+  startToCloseTimeout: STORE_STEP_ACTIVITY.startToCloseMs,
   localRetryThreshold: LOCAL_RETRY_THRESHOLD_MS,
   retry: STORE_RETRY,
 };
@@ -98,6 +98,22 @@ export const localStore =
   proxyLocalActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay' | 'assemblePagedDay'>>(
     localStoreOptions,
   );
+
+/**
+ * The same store steps as activities of their own (STORE_ACTIVITY_TASKS_PATCH), for a lane whose answers take
+ * seconds to parse and write (domain/lanes.ts: storeStepsRunIn): no workflow task stays open while they run, and
+ * their retries wait on the server. A live day's steps are dispatched before a backfill's, as its fetches are.
+ */
+export function activityStore(priority: Priority) {
+  return proxyActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay' | 'assemblePagedDay'>>({
+    priority,
+    startToCloseTimeout: STORE_STEP_ACTIVITY.startToCloseMs,
+    retry: STORE_RETRY,
+  });
+}
+
+/** The store steps of a day: local activities, or activities of their own (see activityStore). */
+export type StoreSteps = typeof localStore;
 
 /** Planning a reprocessing: a regular activity (once per run of reprocessWorkflow). */
 export const reprocessPlanner = proxyActivities<Pick<ReprocessActivities, 'planReprocessDays'>>({

@@ -1,3 +1,4 @@
+import type { Priority } from '@temporalio/common';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -19,7 +20,7 @@ import {
 import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { DOMAIN_PAGE_TAKE } from '../domain/flowBased/paging';
 import { answerReadingOf } from '../domain/lanes';
-import type { DayStatus } from '../domain/types';
+import type { Dataset, DayStatus } from '../domain/types';
 import {
   checkStartedDay,
   type DayInput,
@@ -28,10 +29,10 @@ import {
   parseDayInput,
   type Trigger,
 } from '../domain/workflowInputs';
-import { failureStore, fetchActivities, localStore } from './activities';
+import { activityStore, failureStore, fetchActivities, localStore, type StoreSteps } from './activities';
 import { fetchPriorityOf } from './fetchPriority';
 import { fetchPagedDay } from './pagedDay';
-import { PAGED_DAY_PATCH } from './patches';
+import { PAGED_DAY_PATCH, STORE_ACTIVITY_TASKS_PATCH } from './patches';
 
 export type DayStage = 'fetching' | 'validating' | 'writing' | 'done' | 'failed';
 export const dayStageQuery = defineQuery<DayStage>('stage');
@@ -76,6 +77,16 @@ function recordOutcome(status: DayStatus): void {
   upsertSearchAttributes([{ key: DAY_STATUS_ATTRIBUTE, value: status }]);
 }
 
+/**
+ * Local activities, unless the dataset's lane runs its store steps as activities of their own and this run was
+ * started by a build that does (a history from before STORE_ACTIVITY_TASKS_PATCH replays the local ones).
+ */
+function storeStepsOf(dataset: Dataset, priority: Priority): StoreSteps {
+  return answerReadingOf(dataset).storeStepsRunIn === 'activityTask' && patched(STORE_ACTIVITY_TASKS_PATCH)
+    ? activityStore(priority)
+    : localStore;
+}
+
 /** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
 export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   const startedRunning = startedRunningByParent();
@@ -96,16 +107,23 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   // The day's database retry horizon counts from its start (domain/timeBudget.ts), whichever step is retrying.
   const horizonStartMs = workflowInfo().runStartTime.getTime();
   try {
-    const fetch = fetchActivities(fetchPriorityOf(trigger));
+    const priority = fetchPriorityOf(trigger);
+    const fetch = fetchActivities(priority);
+    const store = storeStepsOf(dataset, priority);
     const rawResponseId =
       answerReadingOf(dataset).paging === 'paged' && patched(PAGED_DAY_PATCH)
-        ? await fetchPagedDay(fetch, { dataset, day, horizonStartMs, pageSize: pageSize ?? DOMAIN_PAGE_TAKE })
+        ? await fetchPagedDay(fetch, store, {
+            dataset,
+            day,
+            horizonStartMs,
+            pageSize: pageSize ?? DOMAIN_PAGE_TAKE,
+          })
         : (await fetch.fetchDayFromJao({ dataset, day, horizonStartMs })).rawResponseId;
     stage = 'validating';
     const ref = { dataset, day, rawResponseId, horizonStartMs };
-    await localStore.validateStoredDay(ref);
+    await store.validateStoredDay(ref);
     stage = 'writing';
-    const result = await localStore.writeStoredDay(ref);
+    const result = await store.writeStoredDay(ref);
     stage = 'done';
     recordOutcome(result.status);
     return result;

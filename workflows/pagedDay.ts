@@ -5,8 +5,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../domain/failureTypes';
 import { DOMAIN_MAX_RESTARTS, pagesFor } from '../domain/flowBased/paging';
 import type { Dataset, DeliveryDay } from '../domain/types';
-import type { fetchActivities } from './activities';
-import { localStore } from './activities';
+import type { fetchActivities, StoreSteps } from './activities';
 
 export interface PagedDayInput {
   dataset: Dataset;
@@ -19,6 +18,7 @@ export interface PagedDayInput {
 /** Reads one consistent answer of the day and stores it; resolves with the stored answer's id. */
 export async function fetchPagedDay(
   fetch: ReturnType<typeof fetchActivities>,
+  store: StoreSteps,
   { dataset, day, horizonStartMs, pageSize }: PagedDayInput,
 ): Promise<number> {
   let lastMove = '';
@@ -41,7 +41,7 @@ export async function fetchPagedDay(
       if (moved) break;
     }
     if (moved === null) {
-      const stored = await localStore.assemblePagedDay({
+      const stored = await store.assemblePagedDay({
         dataset,
         day,
         rawPageIds,

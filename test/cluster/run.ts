@@ -115,9 +115,12 @@ async function createDatabase(adminUrl: string): Promise<{ url: string; pool: pg
   return { url, pool };
 }
 
-/** Leftovers of an interrupted earlier run in the test namespace would interfere: remove them. */
+/**
+ * Leftovers of an interrupted earlier run in the test namespace would interfere (the cluster's database outlives a
+ * run: an earlier run's schedules kept starting polls that took the backfill's fetch budget): remove them all.
+ */
 async function clearNamespace(client: Client): Promise<void> {
-  await deleteSchedule(client);
+  await deleteSchedules(client);
   for await (const execution of client.workflow.list({ query: 'ExecutionStatus="Running"' })) {
     await client.workflow
       .getHandle(execution.workflowId, execution.runId)
@@ -125,11 +128,16 @@ async function clearNamespace(client: Client): Promise<void> {
   }
 }
 
-async function deleteSchedule(client: Client): Promise<void> {
-  try {
-    await client.schedule.getHandle(POLL_SCHEDULE_ID).delete();
-  } catch {
-    // not there
+/** Every schedule of the test namespace: the poll's, the publication window's, any an earlier build created. */
+async function deleteSchedules(client: Client): Promise<void> {
+  const ids: string[] = [];
+  for await (const schedule of client.schedule.list()) ids.push(schedule.scheduleId);
+  for (const id of ids) {
+    try {
+      await client.schedule.getHandle(id).delete();
+    } catch {
+      // deleted meanwhile
+    }
   }
 }
 
@@ -178,7 +186,7 @@ async function main(): Promise<boolean> {
     await waitForNamespaceRefresh();
   }
   await clearNamespace(client);
-  cleanups.push({ label: 'poll schedule', run: () => deleteSchedule(client) });
+  cleanups.push({ label: 'schedules', run: () => deleteSchedules(client) });
 
   const adminUrl = databaseUrlFor(config.DATABASE_URL, 'postgres');
   const database = await createDatabase(adminUrl);

@@ -119,6 +119,31 @@ describe('the presolved final domain through the pipeline', () => {
     expect(raw.rows[0].n).toBe(1);
   });
 
+  it("runs its store steps as activities of their own, never inside the day's workflow task", async () => {
+    const day = '2026-11-09';
+    const handle = await harness.startDay(day, DATASET);
+    expect((await handle.result()).status).toBe('complete');
+    const { events } = await handle.fetchHistory();
+    const scheduled = (events ?? []).flatMap((event) => {
+      const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+    expect(scheduled.slice(-3)).toEqual(['assemblePagedDay', 'validateStoredDay', 'writeStoredDay']);
+    const localActivities = (events ?? []).filter(
+      (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    expect(localActivities).toEqual([]);
+    // A keyed day's steps take milliseconds and stay local: one workflow task for validate and write.
+    const keyed = await harness.startDay(day, 'maxExchanges');
+    await keyed.result();
+    const keyedEvents = (await keyed.fetchHistory()).events ?? [];
+    expect(
+      keyedEvents.filter(
+        (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+      ),
+    ).toHaveLength(2);
+  });
+
   it("joins the domain to the hour's net positions and MaxBEX: the flow they induce and the margin left", async () => {
     const day = '2026-11-16';
     expect((await harness.runDay(day, DATASET)).status).toBe('complete');

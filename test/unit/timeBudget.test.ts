@@ -18,7 +18,7 @@ import {
   jaoWorstCaseMs,
   LAST_TRY_MS,
   LOCAL_RETRY_THRESHOLD_MS,
-  LOCAL_STORE_ACTIVITY,
+  STORE_STEP_ACTIVITY,
   LONGEST_DAY_MS,
   MAX_JAO_ATTEMPTS,
   MAX_REQUESTS_PER_FETCH,
@@ -132,7 +132,7 @@ describe('heartbeats and tries', () => {
   it("a store activity's try has room for a connection, the day's lock and a statement of the write", () => {
     const writeTry = CONNECTION_TIMEOUT_MS + WRITE_TIMEOUTS.lockTimeoutMs + WRITE_TIMEOUTS.statementTimeoutMs;
     for (const startToCloseMs of [
-      LOCAL_STORE_ACTIVITY.startToCloseMs,
+      STORE_STEP_ACTIVITY.startToCloseMs,
       FAILURE_RECORD_ACTIVITY.startToCloseMs,
       PLAN_ACTIVITY.startToCloseMs,
     ])

@@ -3,6 +3,12 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { StoreActivities } from '../../../activities';
 
-export { failureStore, fetchActivities, store } from '../../../workflows/activities';
+export {
+  activityStore,
+  failureStore,
+  fetchActivities,
+  type StoreSteps,
+  store,
+} from '../../../workflows/activities';
 
 export const localStore = proxyActivities<StoreActivities>({ startToCloseTimeout: '2 minutes' });
