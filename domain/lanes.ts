@@ -14,18 +14,11 @@ export interface AnswerReading {
    * consistent reading assembled into one stored answer (workflows/pagedDay.ts, domain/flowBased/pagedAnswer.ts).
    */
   paging: 'single' | 'paged';
-  /**
-   * Where the day's store steps (assemble, validate, write) run. `workflowTask`: as local activities inside the
-   * day's workflow task, for answers parsed and written in milliseconds. `activityTask`: as activities of their
-   * own, for answers of megabytes whose parse and write take seconds of the worker's one JavaScript thread; inside
-   * a workflow task they kept it open past the SDK's 5 s (TMPRL1104), and every other task waited behind them.
-   */
-  storeStepsRunIn: 'workflowTask' | 'activityTask';
 }
 
 export const ANSWER_READINGS: Readonly<Record<LaneName, AnswerReading>> = {
-  keyedValues: { paging: 'single', storeStepsRunIn: 'workflowTask' },
-  constraints: { paging: 'paged', storeStepsRunIn: 'activityTask' },
+  keyedValues: { paging: 'single' },
+  constraints: { paging: 'paged' },
 };
 
 /** The lane that stores `dataset`'s rows. */

@@ -89,10 +89,8 @@ const localStoreOptions = {
 };
 
 /**
- * Validate and write read the stored raw response by id and take milliseconds: as local activities they run
- * in the workflow's own worker without a round trip through the server per step (one workflow task instead
- * of three, per day). A worker that dies mid-write has its workflow task retried elsewhere, which re-runs the
- * (idempotent) step.
+ * The day's store steps as local activities: what runs before STORE_ACTIVITY_TASKS_PATCH replay through (one
+ * workflow task for validate and write, held open while they ran).
  */
 export const localStore =
   proxyLocalActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay' | 'assemblePagedDay'>>(
@@ -100,9 +98,11 @@ export const localStore =
   );
 
 /**
- * The same store steps as activities of their own (STORE_ACTIVITY_TASKS_PATCH), for a lane whose answers take
- * seconds to parse and write (domain/lanes.ts: storeStepsRunIn): no workflow task stays open while they run, and
- * their retries wait on the server. A live day's steps are dispatched before a backfill's, as its fetches are.
+ * The day's store steps (assemble a paged answer, validate, write) as activities of their own
+ * (STORE_ACTIVITY_TASKS_PATCH): they share the worker's one JavaScript thread with every other activity, so inside
+ * a workflow task, as local activities, they kept it open for as long as that thread was busy elsewhere (a
+ * flow-based day's megabytes, other days' writes), past the SDK's 5 s (TMPRL1104). Their retries wait on the
+ * server. A live day's steps are dispatched before a backfill's, as its fetches are.
  */
 export function activityStore(priority: Priority) {
   return proxyActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay' | 'assemblePagedDay'>>({

@@ -20,7 +20,7 @@ import {
 import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { DOMAIN_PAGE_TAKE } from '../domain/flowBased/paging';
 import { answerReadingOf } from '../domain/lanes';
-import type { Dataset, DayStatus } from '../domain/types';
+import type { DayStatus } from '../domain/types';
 import {
   checkStartedDay,
   type DayInput,
@@ -78,13 +78,11 @@ function recordOutcome(status: DayStatus): void {
 }
 
 /**
- * Local activities, unless the dataset's lane runs its store steps as activities of their own and this run was
- * started by a build that does (a history from before STORE_ACTIVITY_TASKS_PATCH replays the local ones).
+ * The store steps as activities of their own; a history from before STORE_ACTIVITY_TASKS_PATCH replays them as
+ * the local activities it ran.
  */
-function storeStepsOf(dataset: Dataset, priority: Priority): StoreSteps {
-  return answerReadingOf(dataset).storeStepsRunIn === 'activityTask' && patched(STORE_ACTIVITY_TASKS_PATCH)
-    ? activityStore(priority)
-    : localStore;
+function storeStepsOf(priority: Priority): StoreSteps {
+  return patched(STORE_ACTIVITY_TASKS_PATCH) ? activityStore(priority) : localStore;
 }
 
 /** One delivery day: fetch → validate → write. Ends with the day's status; throws only when the day failed. */
@@ -109,7 +107,7 @@ export async function deliveryDayWorkflow(input: DayInput): Promise<DayResult> {
   try {
     const priority = fetchPriorityOf(trigger);
     const fetch = fetchActivities(priority);
-    const store = storeStepsOf(dataset, priority);
+    const store = storeStepsOf(priority);
     const rawResponseId =
       answerReadingOf(dataset).paging === 'paged' && patched(PAGED_DAY_PATCH)
         ? await fetchPagedDay(fetch, store, {

@@ -12,7 +12,7 @@ export const REPROCESS_BATCHES_PATCH = 'reprocess-batches';
  */
 export const PAGED_DAY_PATCH = 'paged-day';
 /**
- * deliveryDayWorkflow runs the store steps (assemblePagedDay, validateStoredDay, writeStoredDay) of a day whose
- * lane says `storeStepsRunIn: 'activityTask'` (the constraints lane) as regular activities instead of local ones.
+ * deliveryDayWorkflow runs its store steps (assemblePagedDay, validateStoredDay, writeStoredDay) as regular
+ * activities instead of local ones.
  */
 export const STORE_ACTIVITY_TASKS_PATCH = 'store-activity-tasks';

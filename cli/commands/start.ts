@@ -15,7 +15,7 @@ import { devServerStateFor } from '../../devstack/devServerState';
 import { type EmbeddedPostgres, EmbeddedPostgresError } from '../../devstack/embeddedPostgres';
 import { ensureLocalDatabase, LocalDatabaseError } from '../../devstack/localDatabase';
 import { initialBackfillRange, parseBackfillInput } from '../../domain/workflowInputs';
-import { type SimulatorHandle, startSimulator } from '../../simulator/server';
+import { type SimulatorThread, startSimulatorThread } from '../../simulator/thread';
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
@@ -92,7 +92,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
   stop.addEventListener('abort', () => say('stopping…'), { once: true });
 
   let server: DevServer | undefined;
-  let simulator: SimulatorHandle | undefined;
+  let simulator: SimulatorThread | undefined;
   const backfillWatches: BackfillWatch[] = [];
   let api: RunningApi | undefined;
   let embedded: EmbeddedPostgres | null = null;
@@ -151,7 +151,9 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
     }
     if (values.simulate && !stop.aborted) {
       // Tomorrow is visible from local midnight, so a fresh start shows every day through tomorrow complete.
-      simulator = await startSimulator({ port: simulatorPort, publicationTime: '00:00' });
+      simulator = await startSimulatorThread({ port: simulatorPort, publicationTime: '00:00' }, (reason) =>
+        logger.error(`the simulator stopped (${reason}): every request to it fails until the stack restarts`),
+      );
       config.JAO_BASE_URL = simulator.origin;
       // JAO's budget protects JAO; the simulator on this machine needs none, and a month of every dataset is
       // about 1,500 requests (17 minutes at JAO's pace).
@@ -261,7 +263,7 @@ function whereEverythingIs(
   }: {
     embedded: EmbeddedPostgres | null;
     server?: DevServer;
-    simulator?: SimulatorHandle;
+    simulator?: SimulatorThread;
     api?: RunningApi;
     key?: LocalApiKey;
     offline: boolean;

@@ -119,7 +119,7 @@ describe('the presolved final domain through the pipeline', () => {
     expect(raw.rows[0].n).toBe(1);
   });
 
-  it("runs its store steps as activities of their own, never inside the day's workflow task", async () => {
+  it("runs its store steps as activities of their own, never inside the day's workflow task, as keyed days do", async () => {
     const day = '2026-11-09';
     const handle = await harness.startDay(day, DATASET);
     expect((await handle.result()).status).toBe('complete');
@@ -133,15 +133,20 @@ describe('the presolved final domain through the pipeline', () => {
       (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
     );
     expect(localActivities).toEqual([]);
-    // A keyed day's steps take milliseconds and stay local: one workflow task for validate and write.
+    // A keyed day's validate and write too: no local activity holds its workflow task open.
     const keyed = await harness.startDay(day, 'maxExchanges');
     await keyed.result();
     const keyedEvents = (await keyed.fetchHistory()).events ?? [];
+    const keyedScheduled = keyedEvents.flatMap((event) => {
+      const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+    expect(keyedScheduled).toEqual(['fetchDayFromJao', 'validateStoredDay', 'writeStoredDay']);
     expect(
       keyedEvents.filter(
         (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
       ),
-    ).toHaveLength(2);
+    ).toEqual([]);
   });
 
   it("joins the domain to the hour's net positions and MaxBEX: the flow they induce and the margin left", async () => {
