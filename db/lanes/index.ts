@@ -53,4 +53,12 @@ function laneContentOf<Name extends LaneName>(
   return lane.contentOf(validated, rejections);
 }
 
-export type { Lane, LaneContent, MergedDay, MergeMode } from './lane';
+export type {
+  JsonValue,
+  JudgementInputs,
+  Lane,
+  LaneContent,
+  LaneReading,
+  MergedDay,
+  MergeMode,
+} from './lane';

@@ -25,12 +25,13 @@ describe('lanes', () => {
 
   it('judges and turns a keyed answer into content: one value per key and MTU, hashed', async () => {
     const lane = laneOf('maxExchanges');
-    const { assessment, readCatalogue } = await lane.judge(
+    const { assessment, inputs } = await lane.judge(
       noPool,
       { dataset: 'maxExchanges', day: '2026-04-20' },
       body([{ id: 1, dateTimeUtc: '2026-04-19T22:00:00Z', border_AT_CZ: 10, border_CZ_AT: 20 }]),
     );
-    expect(readCatalogue).toBe(false);
+    // Judged without the catalogue: nothing read beyond the body.
+    expect(inputs).toEqual({});
     expect(assessment.status).toBe('partial');
     const content = contentOf(assessment.validated!, assessment.rejections);
     expect(content.size).toBe(2);
