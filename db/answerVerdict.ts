@@ -1,12 +1,19 @@
 // The verdict of a stored answer, recorded where the judgement was made (the day workflow's validate) and read by the
 // write that follows (db/storedAnswer.ts), in jao.answer_verdict (migration 027): what the judgement decided (status,
-// reason, error), what it counted, and what it read beyond the body. The write reads the body's rows again with the
-// same inputs and takes the rest from here: it judges nothing, and trusts no memory of the process.
+// reason, error), what it counted, and what it read beyond the body. The write has the lane read the body's rows
+// again with the same inputs and takes the rest from here: it judges nothing, and trusts no memory of the process.
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Assessment } from '../domain/assess';
 import { DAY_STATUSES } from '../domain/types';
-import { type JsonValue, type JudgementInputs, type LaneReading, storedRowsOf } from './lanes';
+import {
+  type JsonValue,
+  type JudgedAnswerRef,
+  type JudgementInputs,
+  type LaneReading,
+  laneOf,
+  storedRowsOf,
+} from './lanes';
 
 /** What a reading of the body counted: the judgement's, and the write's reading of the same body must agree. */
 const ReadingCounts = z
@@ -43,7 +50,10 @@ const AnswerVerdictSchema = z
   })
   .strict();
 
-export type AnswerVerdict = z.infer<typeof AnswerVerdictSchema>;
+type AnswerVerdict = z.infer<typeof AnswerVerdictSchema>;
+
+/** A stored answer judged for its day. */
+export type JudgedAnswer = JudgedAnswerRef & { rawResponseId: number };
 
 /** What a reading counted, by its lane. */
 function countsOf(reading: LaneReading): ReadingCounts | null {
@@ -60,7 +70,7 @@ function countsOf(reading: LaneReading): ReadingCounts | null {
 }
 
 /** The verdict of a judgement (`inputs`: what it read beyond the body, by its lane). */
-export function verdictOf(lane: string, assessment: Assessment, inputs: JudgementInputs): AnswerVerdict {
+function verdictOf(lane: string, assessment: Assessment, inputs: JudgementInputs): AnswerVerdict {
   return {
     format: VERDICT_FORMAT,
     lane,
@@ -78,7 +88,7 @@ export function verdictOf(lane: string, assessment: Assessment, inputs: Judgemen
  * The judgement a verdict recorded, with the rows of `reading` (the body read again with the verdict's inputs); null
  * when the reading does not count what the judgement counted (the verdict is not of this reading: judge again).
  */
-export function assessmentOf(verdict: AnswerVerdict, reading: LaneReading): Assessment | null {
+function assessmentOf(verdict: AnswerVerdict, reading: LaneReading): Assessment | null {
   const counts = countsOf(reading);
   const agrees =
     reading.rejections.length === verdict.rejections &&
@@ -103,7 +113,7 @@ export function assessmentOf(verdict: AnswerVerdict, reading: LaneReading): Asse
  * Records the verdict of the stored answer `rawResponseId` judged by `judgedBy`: one row per answer, replaced by
  * another build's judgement or a judgement that differs (the catalogue moved), left as it is by the same one again.
  */
-export async function recordVerdict(
+async function recordVerdict(
   pool: pg.Pool,
   rawResponseId: number,
   verdict: AnswerVerdict,
@@ -123,7 +133,7 @@ export async function recordVerdict(
  * The verdict recorded for the stored answer `rawResponseId` by the build `judgedBy`; null when there is none, when
  * another build judged it (its rules may differ), or when the row is not a verdict this build reads.
  */
-export async function readVerdict(
+async function readVerdict(
   pool: pg.Pool,
   rawResponseId: number,
   judgedBy: string | null,
@@ -138,4 +148,38 @@ export async function readVerdict(
   if (!row) return null;
   const parsed = AnswerVerdictSchema.safeParse(row.verdict);
   return parsed.success ? parsed.data : null;
+}
+
+/** Judges a stored answer's body and records the verdict (the day workflow's validate). */
+export async function judgeAndRecord(
+  pool: pg.Pool,
+  answer: JudgedAnswer,
+  body: string,
+  judgedBy: string | null,
+): Promise<Assessment> {
+  const lane = laneOf(answer.dataset);
+  const { assessment, inputs } = await lane.judge(pool, answer, body);
+  await recordVerdict(pool, answer.rawResponseId, verdictOf(lane.name, assessment, inputs), judgedBy);
+  return assessment;
+}
+
+/**
+ * The judgement recorded for a stored answer by the build `judgedBy`, its rows read again from `body` by the lane with
+ * the verdict's inputs (the day workflow's write); judged here and recorded where no such verdict counts what the
+ * reading counts.
+ */
+export async function recordedJudgement(
+  pool: pg.Pool,
+  answer: JudgedAnswer,
+  body: string,
+  judgedBy: string | null,
+): Promise<Assessment> {
+  const lane = laneOf(answer.dataset);
+  const verdict = await readVerdict(pool, answer.rawResponseId, judgedBy);
+  if (verdict !== null && verdict.lane === lane.name) {
+    const reading = lane.read(answer, body, verdict.inputs);
+    const recorded = reading && assessmentOf(verdict, reading);
+    if (recorded) return recorded;
+  }
+  return judgeAndRecord(pool, answer, body, judgedBy);
 }

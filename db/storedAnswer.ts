@@ -8,7 +8,7 @@ import type { Assessment } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import { assessmentOf, readVerdict, recordVerdict, verdictOf } from './answerVerdict';
+import { judgeAndRecord, recordedJudgement } from './answerVerdict';
 import type { DayWrite } from './dayWriteTypes';
 import { laneOf } from './lanes';
 import { loadRawResponse } from './rawResponse';
@@ -103,19 +103,6 @@ export async function assessAnswerBytes(
   return (await laneOf(ref.dataset).judge(pool, ref, body)).assessment;
 }
 
-/** Judges a stored answer's body and records the verdict (jao.answer_verdict). */
-async function judgeAndRecord(
-  pool: pg.Pool,
-  ref: StoredAnswerRef,
-  body: string,
-  buildId: string | null,
-): Promise<Assessment> {
-  const lane = laneOf(ref.dataset);
-  const { assessment, inputs } = await lane.judge(pool, ref, body);
-  await recordVerdict(pool, ref.rawResponseId, verdictOf(lane.name, assessment, inputs), buildId);
-  return assessment;
-}
-
 /**
  * The day workflow's validate: the stored answer judged by the current build, its verdict recorded for the write
  * that follows (judgedStoredAnswer). A refused answer records none: the write meets the same limit.
@@ -143,14 +130,7 @@ export async function judgedStoredAnswer(
 ): Promise<Assessment> {
   const stored = await storedBody(pool, ref, maxBodyBytes, readArchived);
   if ('refused' in stored) return refusedAssessment(ref.dataset, ref.day, stored.refused);
-  const lane = laneOf(ref.dataset);
-  const verdict = await readVerdict(pool, ref.rawResponseId, buildId);
-  if (verdict !== null && verdict.lane === lane.name) {
-    const reading = lane.read(ref, stored.body, verdict.inputs);
-    const recorded = reading && assessmentOf(verdict, reading);
-    if (recorded) return recorded;
-  }
-  return judgeAndRecord(pool, ref, stored.body, buildId);
+  return recordedJudgement(pool, ref, stored.body, buildId);
 }
 
 /** A stored answer that is not processed (too large): the day is invalid, nothing of it is written. */

@@ -55,6 +55,7 @@ function laneContentOf<Name extends LaneName>(
 
 export type {
   JsonValue,
+  JudgedAnswerRef,
   JudgementInputs,
   Lane,
   LaneContent,
