@@ -15,7 +15,7 @@ import {
   storedRowsOf,
 } from './lanes';
 
-/** What a reading of the body counted: the judgement's, and the write's reading of the same body must agree. */
+/** What a reading of the body counted beside its rejections: the write's reading must count what the judgement did. */
 const ReadingCounts = z
   .object({
     rows: z.number().int(),
@@ -23,7 +23,6 @@ const ReadingCounts = z
     missingMtus: z.number().int(),
     storedRows: z.number().int(),
     keys: z.number().int(),
-    rejections: z.number().int(),
   })
   .strict();
 type ReadingCounts = z.infer<typeof ReadingCounts>;
@@ -45,6 +44,7 @@ const AnswerVerdictSchema = z
     expectedMtus: z.number().int(),
     /** Null when the body could not be read (an invalid envelope, a refused answer): no rows to count. */
     counts: ReadingCounts.nullable(),
+    /** Rejections of the reading (stored by the write, which reads them again with the rows). */
     rejections: z.number().int(),
     inputs: Inputs,
   })
@@ -65,7 +65,6 @@ function countsOf(reading: LaneReading): ReadingCounts | null {
     missingMtus: day.missingMtus.length,
     storedRows: storedRowsOf(day),
     keys: day.keys.length,
-    rejections: reading.rejections.length,
   };
 }
 

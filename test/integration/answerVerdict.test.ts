@@ -35,8 +35,8 @@ const quiet = { logger: new DefaultLogger('ERROR') };
 const inActivity = <T>(work: () => Promise<T>): Promise<T> =>
   new MockActivityEnvironment({}, quiet).run(work) as Promise<T>;
 
-function storeActivities(buildId: string | null): StoreActivities {
-  return createStoreActivities({ pool: db.pool, buildId });
+function storeActivities(buildId: string | null, maxBodyBytes?: number): StoreActivities {
+  return createStoreActivities({ pool: db.pool, buildId, ...(maxBodyBytes ? { maxBodyBytes } : {}) });
 }
 
 /** A keyed answer of `day`: one row per hour carrying `values` (key → value). */
@@ -179,6 +179,36 @@ describe("the write takes its validate's verdict", () => {
     expect(await verdictRows(ref.rawResponseId)).toMatchObject([
       { judged_by: 'build-a', verdict: { status: 'complete' } },
     ]);
+  });
+
+  it('writes an unreadable answer invalid from its verdict, and a refused one without any', async () => {
+    const store = storeActivities('build-a');
+    const judge = vi.spyOn(keyedValuesLane, 'judge');
+    const broken = await stored('maxExchanges', '2026-03-10', '{"data": [');
+    expect((await inActivity(() => store.validateStoredDay(broken))).status).toBe('invalid');
+    expect(await verdictRows(broken.rawResponseId)).toMatchObject([
+      { verdict: { status: 'invalid', counts: null, rejections: 1 } },
+    ]);
+    expect(await inActivity(() => store.writeStoredDay(broken))).toMatchObject({
+      status: 'invalid',
+      points: 0,
+    });
+    expect(judge).toHaveBeenCalledTimes(1);
+    const rejections = await db.pool.query('SELECT rule FROM jao.rejection WHERE raw_response_id = $1', [
+      broken.rawResponseId,
+    ]);
+    expect(rejections.rows).toEqual([{ rule: 'envelope' }]);
+
+    // Over the body limit: a limit, not a judgement. Nothing is judged or recorded, and the write meets it again.
+    const small = storeActivities('build-a', 10);
+    const large = await stored('maxExchanges', '2026-03-11', keyedBody('2026-03-11', { border_AT_CZ: 100 }));
+    expect((await inActivity(() => small.validateStoredDay(large))).status).toBe('invalid');
+    expect(await verdictRows(large.rawResponseId)).toEqual([]);
+    expect(await inActivity(() => small.writeStoredDay(large))).toMatchObject({
+      status: 'invalid',
+      points: 0,
+    });
+    expect(judge).toHaveBeenCalledTimes(1);
   });
 
   it('reads a flood of new keys as its judgement admitted them, the catalogue unread', async () => {
