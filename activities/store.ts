@@ -5,9 +5,15 @@ import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { storedRowsOf } from '../db/lanes';
 import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/lanes/constraints/rawPages';
-import { type ArchivedBodyReader, assessStoredAnswer, dayWriteOf, reasonOfWrite } from '../db/storedAnswer';
+import {
+  type AnswerJudging,
+  type ArchivedBodyReader,
+  dayWriteOf,
+  judgedStoredAnswer,
+  judgeStoredAnswer,
+  reasonOfWrite,
+} from '../db/storedAnswer';
 import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
-import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
@@ -75,13 +81,13 @@ export function createStoreActivities({
     withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets));
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));
 
-  const assessStored = (ref: StoredDayRef): Promise<Assessment> =>
-    assessStoredAnswer(pool, ref, maxBodyBytes, readArchived);
+  const judging: AnswerJudging = { maxBodyBytes, readArchived, buildId };
 
   return {
+    /** Judges the stored answer and records its verdict (db/answerVerdict.ts) for the write that follows. */
     validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
       retried(`validate ${ref.day}`, ref.horizonStartMs, async () => {
-        const assessment = await assessStored(ref);
+        const assessment = await judgeStoredAnswer(pool, ref, judging);
         const validated = assessment.validated;
         return {
           status: assessment.status,
@@ -96,9 +102,10 @@ export function createStoreActivities({
         };
       }),
 
+    /** Writes the day as its validate's verdict judged it; judges the answer itself only where none is recorded. */
     writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
       retried(`write ${ref.day}`, ref.horizonStartMs, async () => {
-        const assessment = await assessStored(ref);
+        const assessment = await judgedStoredAnswer(pool, ref, judging);
         const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
         const written = await withHeartbeat(() =>
           writeDayWithFacts(

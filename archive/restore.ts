@@ -254,7 +254,7 @@ export async function applyEntry(
   // A whole answer is judged from the bytes just checked; a truncated one as the database holds it (refused).
   const assessment =
     answer.truncatedReason === null
-      ? await assessAnswerBytes(pool, ref, { sha256, bytes: body }, maxBodyBytes)
+      ? await assessAnswerBytes(pool, ref, { bytes: body }, maxBodyBytes)
       : await assessStoredAnswer(pool, ref, maxBodyBytes);
   const write = {
     ...common,

@@ -223,9 +223,8 @@ async function measureDataset(
   const mismatches = differences(before, after);
 
   // The baseline: the same days reprocessed from their stored answers, in-process, as bench:reprocess's
-  // activities do (nothing changes: the stored values are what the answers give). On a pool of its own, as a
-  // worker's: the pool that stored the days keeps their judged answers in memory (db/storedAnswer.ts), and would
-  // reprocess the last of them without reading or parsing them.
+  // activities do (nothing changes: the stored values are what the answers give), on a pool of its own, as a
+  // worker's. Each day's answer is read and judged afresh: nothing judged is kept in memory.
   const reprocessPool = createPool(original.url, { applicationName: 'bench:restore reprocess' });
   cleanup.add(`${dataset} reprocess pool`, () => reprocessPool.end());
   const reprocessing = performance.now();

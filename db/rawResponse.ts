@@ -164,16 +164,3 @@ export async function loadRawResponse(
     `stored answer of ${row.stored_bytes} bytes is larger than JAO_MAX_BODY_BYTES (${maxBodyBytes}): not re-processed`;
   return { ...common, body: null, refused };
 }
-
-/**
- * The stored answer's sha256, without its body: enough to tell whether an answer judged before is the same one
- * (activities/storedAnswer.ts); null when the row is absent.
- */
-export async function readRawResponseSha256(pool: pg.Pool, id: number): Promise<string | null> {
-  const result = await pool.query<{ sha256: string }>({
-    name: 'jao.rawResponse.sha256',
-    text: 'SELECT sha256 FROM jao.raw_response WHERE raw_response_id = $1',
-    values: [id],
-  });
-  return result.rows[0]?.sha256 ?? null;
-}

@@ -1355,6 +1355,49 @@ CREATE VIEW _timescaledb_internal._partial_view_5 AS
 ALTER TABLE _timescaledb_internal._partial_view_5 OWNER TO postgres;
 
 --
+-- Name: answer_verdict; Type: TABLE; Schema: jao; Owner: postgres
+--
+
+CREATE TABLE jao.answer_verdict (
+    raw_response_id bigint NOT NULL,
+    verdict jsonb NOT NULL,
+    judged_by text,
+    judged_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE jao.answer_verdict OWNER TO postgres;
+
+--
+-- Name: TABLE answer_verdict; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON TABLE jao.answer_verdict IS 'what the judgement of a stored answer decided (status, reason, counts, what it read beyond the body): one row per raw response';
+
+--
+-- Name: COLUMN answer_verdict.raw_response_id; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.answer_verdict.raw_response_id IS 'the stored answer judged';
+
+--
+-- Name: COLUMN answer_verdict.verdict; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.answer_verdict.verdict IS 'the verdict (db/answerVerdict.ts): lane, status, reason, error, expected MTUs, the counts of the reading it judged, and the inputs it read beyond the body';
+
+--
+-- Name: COLUMN answer_verdict.judged_by; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.answer_verdict.judged_by IS 'the worker build that judged it; a write of another build judges again';
+
+--
+-- Name: COLUMN answer_verdict.judged_at; Type: COMMENT; Schema: jao; Owner: postgres
+--
+
+COMMENT ON COLUMN jao.answer_verdict.judged_at IS 'when it was judged (last changed)';
+
+--
 -- Name: api_key; Type: TABLE; Schema: jao; Owner: postgres
 --
 
@@ -5187,6 +5230,13 @@ ALTER TABLE jao.series ALTER COLUMN series_id ADD GENERATED ALWAYS AS IDENTITY (
 ALTER TABLE ONLY jao.derivation ALTER COLUMN derivation_id SET DEFAULT nextval('jao.derivation_id_seq'::regclass);
 
 --
+-- Name: answer_verdict answer_verdict_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.answer_verdict
+    ADD CONSTRAINT answer_verdict_pkey PRIMARY KEY (raw_response_id);
+
+--
 -- Name: api_key api_key_pkey; Type: CONSTRAINT; Schema: jao; Owner: postgres
 --
 
@@ -5527,6 +5577,13 @@ CREATE TRIGGER observation_history_set_delivery_day AFTER INSERT ON jao.observat
 CREATE TRIGGER observation_set_delivery_day AFTER INSERT ON jao.observation FOR EACH ROW WHEN ((new.delivery_day IS NULL)) EXECUTE FUNCTION jao.observation_set_delivery_day();
 
 --
+-- Name: answer_verdict answer_verdict_raw_response_id_fkey; Type: FK CONSTRAINT; Schema: jao; Owner: postgres
+--
+
+ALTER TABLE ONLY jao.answer_verdict
+    ADD CONSTRAINT answer_verdict_raw_response_id_fkey FOREIGN KEY (raw_response_id) REFERENCES jao.raw_response(raw_response_id);
+
+--
 -- Name: day_write day_write_raw_response_id_fkey; Type: FK CONSTRAINT; Schema: jao; Owner: postgres
 --
 
@@ -5734,6 +5791,12 @@ GRANT SELECT,INSERT ON TABLE jao.series TO jao_writer;
 --
 
 GRANT UPDATE(last_seen_at) ON TABLE jao.series TO jao_writer;
+
+--
+-- Name: TABLE answer_verdict; Type: ACL; Schema: jao; Owner: postgres
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE jao.answer_verdict TO jao_writer;
 
 --
 -- Name: TABLE api_key; Type: ACL; Schema: jao; Owner: postgres

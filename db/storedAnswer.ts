@@ -1,61 +1,22 @@
 // A stored raw answer judged by the current build, and the day's write derived from it: what the day workflow's
-// validate and write, and reprocessing, read back from jao.raw_response (never from JAO). One derivation for all.
+// validate and write, reprocessing and restore read back from jao.raw_response (never from JAO). The day workflow's
+// validate judges and records its verdict (db/answerVerdict.ts), its write reads that verdict instead of judging
+// again. One derivation for all.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Assessment } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import { judgeAndRecord, recordedJudgement } from './answerVerdict';
 import type { DayWrite } from './dayWriteTypes';
 import { laneOf } from './lanes';
-import { loadRawResponse, readRawResponseSha256 } from './rawResponse';
+import { loadRawResponse } from './rawResponse';
 
 export interface StoredAnswerRef {
   dataset: Dataset;
   day: DeliveryDay;
   rawResponseId: number;
-}
-
-/**
- * Answers judged lately, per pool, by raw response id, with the sha256 and body limit they were judged under: the
- * write activity that follows a validation (or a reprocessing that judged its candidates) takes the judgement
- * instead of loading and parsing the body again. Small and bounded (least recently used first out); a miss falls
- * back to the database. A judgement that needed the catalog (too_many_keys) is not kept: the catalog moves.
- */
-const JUDGED_ANSWERS_KEPT = 64;
-const judgedAnswers = new WeakMap<pg.Pool, Map<number, JudgedAnswer>>();
-
-interface JudgedAnswer {
-  sha256: string;
-  maxBodyBytes: number;
-  assessment: Assessment;
-}
-
-function judgedAnswersOf(pool: pg.Pool): Map<number, JudgedAnswer> {
-  let judged = judgedAnswers.get(pool);
-  if (!judged) {
-    judged = new Map();
-    judgedAnswers.set(pool, judged);
-  }
-  return judged;
-}
-
-function keepJudged(judged: Map<number, JudgedAnswer>, id: number, answer: JudgedAnswer): void {
-  judged.delete(id);
-  judged.set(id, answer);
-  if (judged.size > JUDGED_ANSWERS_KEPT) judged.delete(judged.keys().next().value!);
-}
-
-async function judgedBefore(pool: pg.Pool, id: number, maxBodyBytes: number): Promise<Assessment | null> {
-  const judged = judgedAnswersOf(pool);
-  const kept = judged.get(id);
-  if (!kept || kept.maxBodyBytes !== maxBodyBytes) return null;
-  if ((await readRawResponseSha256(pool, id)) !== kept.sha256) {
-    judged.delete(id);
-    return null;
-  }
-  keepJudged(judged, id, kept);
-  return kept.assessment;
 }
 
 /** Reads an archive object's bytes (answers/<sha256>); throws ArchivedBodyUnreadable when it cannot. */
@@ -86,28 +47,42 @@ async function archivedBody(
   return Buffer.from(bytes).toString('utf8');
 }
 
+/** How a stored answer is read for judging: its body limit, the archive, and the build judging it. */
+export interface AnswerJudging {
+  /** Stored bodies larger than this are not processed (JAO_MAX_BODY_BYTES): the day is invalid. */
+  maxBodyBytes: number;
+  /** Reads a body dropped under RAW_RETENTION_DAYS back from the archive (its hash checked). */
+  readArchived?: ArchivedBodyReader | undefined;
+  /** The worker build judging: a verdict is read back by the build that recorded it only. */
+  buildId: string | null;
+}
+
+/** A stored answer's body, or why it is not processed (too large, truncated): a limit, not a judgement. */
+async function storedBody(
+  pool: pg.Pool,
+  { day, rawResponseId }: StoredAnswerRef,
+  maxBodyBytes: number,
+  readArchived: ArchivedBodyReader | undefined,
+): Promise<{ body: string } | { refused: string }> {
+  const raw = await loadRawResponse(pool, rawResponseId, maxBodyBytes);
+  if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
+  if (raw.refused !== null) return { refused: raw.refused };
+  return { body: raw.body !== null ? raw.body : await archivedBody(raw, readArchived) };
+}
+
 /**
- * The stored answer judged by the current build (the same object for repeated calls: treat it as read-only). A
- * body dropped under RAW_RETENTION_DAYS is read from the archive with `readArchived`, its hash checked.
+ * The stored answer judged by the current build, nothing recorded (reprocessing judges its candidates so). A body
+ * dropped under RAW_RETENTION_DAYS is read from the archive with `readArchived`, its hash checked.
  */
 export async function assessStoredAnswer(
   pool: pg.Pool,
-  { dataset, day, rawResponseId }: StoredAnswerRef,
+  ref: StoredAnswerRef,
   maxBodyBytes: number,
   readArchived?: ArchivedBodyReader,
 ): Promise<Assessment> {
-  const before = await judgedBefore(pool, rawResponseId, maxBodyBytes);
-  if (before) return before;
-  const raw = await loadRawResponse(pool, rawResponseId, maxBodyBytes);
-  if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
-  const judged = judgedAnswersOf(pool);
-  if (raw.refused !== null) {
-    const assessment = refusedAssessment(dataset, day, raw.refused);
-    keepJudged(judged, rawResponseId, { sha256: raw.sha256, maxBodyBytes, assessment });
-    return assessment;
-  }
-  const body = raw.body !== null ? raw.body : await archivedBody(raw, readArchived);
-  return judgeBody(pool, { dataset, day, rawResponseId }, raw.sha256, body, maxBodyBytes);
+  const stored = await storedBody(pool, ref, maxBodyBytes, readArchived);
+  if ('refused' in stored) return refusedAssessment(ref.dataset, ref.day, stored.refused);
+  return (await laneOf(ref.dataset).judge(pool, ref, stored.body)).assessment;
 }
 
 /**
@@ -118,27 +93,44 @@ export async function assessStoredAnswer(
 export async function assessAnswerBytes(
   pool: pg.Pool,
   ref: StoredAnswerRef,
-  answer: { sha256: string; bytes: Uint8Array },
+  answer: { bytes: Uint8Array },
   maxBodyBytes: number,
 ): Promise<Assessment> {
   if (answer.bytes.byteLength > maxBodyBytes) return assessStoredAnswer(pool, ref, maxBodyBytes);
   const body = Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength).toString(
     'utf8',
   );
-  return judgeBody(pool, ref, answer.sha256, body, maxBodyBytes);
+  return (await laneOf(ref.dataset).judge(pool, ref, body)).assessment;
 }
 
-async function judgeBody(
+/**
+ * The day workflow's validate: the stored answer judged by the current build, its verdict recorded for the write
+ * that follows (judgedStoredAnswer). A refused answer records none: the write meets the same limit.
+ */
+export async function judgeStoredAnswer(
   pool: pg.Pool,
-  { dataset, day, rawResponseId }: StoredAnswerRef,
-  sha256: string,
-  body: string,
-  maxBodyBytes: number,
+  ref: StoredAnswerRef,
+  { maxBodyBytes, readArchived, buildId }: AnswerJudging,
 ): Promise<Assessment> {
-  const { assessment, readCatalogue } = await laneOf(dataset).judge(pool, { dataset, day }, body);
-  // A judgement that read the catalogue is not kept: the catalogue moves.
-  if (!readCatalogue) keepJudged(judgedAnswersOf(pool), rawResponseId, { sha256, maxBodyBytes, assessment });
-  return assessment;
+  const stored = await storedBody(pool, ref, maxBodyBytes, readArchived);
+  if ('refused' in stored) return refusedAssessment(ref.dataset, ref.day, stored.refused);
+  return judgeAndRecord(pool, ref, stored.body, buildId);
+}
+
+/**
+ * The day workflow's write: the judgement its validate recorded (this build's verdict), with the body's rows read
+ * again by the lane with the verdict's inputs; nothing judged twice. Without such a verdict (a history's write from
+ * before verdicts, a verdict of another build, a reading that does not count what the verdict counted), the answer
+ * is judged here, once, and the verdict recorded.
+ */
+export async function judgedStoredAnswer(
+  pool: pg.Pool,
+  ref: StoredAnswerRef,
+  { maxBodyBytes, readArchived, buildId }: AnswerJudging,
+): Promise<Assessment> {
+  const stored = await storedBody(pool, ref, maxBodyBytes, readArchived);
+  if ('refused' in stored) return refusedAssessment(ref.dataset, ref.day, stored.refused);
+  return recordedJudgement(pool, ref, stored.body, buildId);
 }
 
 /** A stored answer that is not processed (too large): the day is invalid, nothing of it is written. */

@@ -53,4 +53,13 @@ function laneContentOf<Name extends LaneName>(
   return lane.contentOf(validated, rejections);
 }
 
-export type { Lane, LaneContent, MergedDay, MergeMode } from './lane';
+export type {
+  JsonValue,
+  JudgedAnswerRef,
+  JudgementInputs,
+  Lane,
+  LaneContent,
+  LaneReading,
+  MergedDay,
+  MergeMode,
+} from './lane';

@@ -12,11 +12,27 @@ export interface JudgedAnswerRef {
   day: DeliveryDay;
 }
 
-/** What judging a body gave, and whether the verdict depends on what the database held when it was judged. */
+/** A JSON value, as a verdict's row holds it (jao.answer_verdict.verdict). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [field: string]: JsonValue };
+
+/**
+ * What a judgement read beyond the body (the dataset's catalogue: known keys or hubs), in the lane's own fields:
+ * recorded with its verdict (db/answerVerdict.ts), so that the body is read again as the judgement read it, without
+ * the database. Opaque outside its lane.
+ */
+export type JudgementInputs = { [field: string]: JsonValue };
+
+/** What judging a body gave, and what it read beyond the body to give it. */
 export interface LaneVerdict<Day extends ValidatedDay = ValidatedDay> {
   assessment: Assessment<Day>;
-  /** The verdict read the dataset's catalogue (known keys or hubs): it may differ once the catalogue moves. */
-  readCatalogue: boolean;
+  inputs: JudgementInputs;
+}
+
+/** A body read into its lane's day as a judgement with the same inputs read it, deciding nothing of its status. */
+export interface LaneReading<Day extends ValidatedDay = ValidatedDay> {
+  /** The day's rows and quality record; null when the body cannot be read (the judgement found it invalid). */
+  validated: Day | null;
+  rejections: Rejection[];
 }
 
 /** How the write treats the day's content against what is stored. */
@@ -83,6 +99,11 @@ export interface Lane<Day extends ValidatedDay = ValidatedDay> {
   reading: AnswerReading;
   /** Judges a stored answer's body for its day: the day's status, its quality record and its rows. */
   judge(pool: pg.Pool, ref: JudgedAnswerRef, body: string): Promise<LaneVerdict<Day>>;
+  /**
+   * Reads a body judged before into its rows, with the inputs that judgement recorded: no database read, no status
+   * decided. Null when `inputs` are not this lane's (a verdict of another lane or format): the body is judged again.
+   */
+  read(ref: JudgedAnswerRef, body: string, inputs: JudgementInputs): LaneReading<Day> | null;
   /** The judged day as content for the write; `rejections` protect stored values from being taken as vanished. */
   contentOf(validated: Day, rejections: readonly Rejection[]): LaneContent;
   /** The rows (values, versions) of the judged day its write would store. */

@@ -5,17 +5,13 @@ import type { Assessment } from '../assess';
 import { expectedMtuCount } from '../calendar';
 import { constraintFieldsOf, type DatasetDeclaration, declaredResolutionOn } from '../datasets/declaration';
 import type { DeliveryDay } from '../deliveryDay';
-import type { ConstraintsDay, Rejection } from '../types';
+import type { ConstraintsDay } from '../types';
 import { type ConstraintRow, parseDomainPage, type RefusedRow } from './answer';
 import { parsePagedAnswer } from './pagedAnswer';
 import { judgeDomainDay, type ValidatedDomainDay, validateDomainDay } from './validateDomain';
 
-function invalid(
-  reason: string,
-  expectedMtus: number,
-  rejections: Rejection[] = [],
-): Assessment<ConstraintsDay> {
-  return { status: 'invalid', validated: null, rejections, expectedMtus, reason, error: reason };
+function invalid(reason: string, expectedMtus: number): Assessment<ConstraintsDay> {
+  return { status: 'invalid', validated: null, rejections: [], expectedMtus, reason, error: reason };
 }
 
 /** The day's quality record and rows in the shape every day's write takes. */
@@ -52,28 +48,35 @@ function validatedDayOf(
   };
 }
 
+/** A stored paged answer read: the day's rows and quality record, or why none can be read. */
+export type DomainReading =
+  | { ok: true; domain: ValidatedDomainDay; validated: ConstraintsDay }
+  | { ok: false; reason: string; expectedMtus: number };
+
 /**
- * Judges a stored paged answer of `day` of a constraint dataset (its declaration says its MTU and how its rows are
- * spelled); `knownHubs`: the hubs of the dataset's earlier days, null when it has none stored (no hub is then new).
+ * Reads a stored paged answer of `day` of a constraint dataset (its declaration says its MTU and how its rows are
+ * spelled) into its rows and quality record, deciding nothing of the day's status; `knownHubs`: the hubs of the
+ * dataset's earlier days, null when it has none stored (no hub is then new).
  */
-export function assessDomainBody(
+export function readDomainBody(
   declaration: DatasetDeclaration,
   day: DeliveryDay,
   body: string,
   knownHubs: ReadonlySet<string> | null,
-): Assessment<ConstraintsDay> {
+): DomainReading {
   const resolutionMinutes = declaredResolutionOn(declaration, day);
   const fields = constraintFieldsOf(declaration);
   const expectedMtus = expectedMtuCount(day, resolutionMinutes);
+  const unreadable = (reason: string): DomainReading => ({ ok: false, reason, expectedMtus });
   const answer = parsePagedAnswer(body);
-  if (!answer.ok) return invalid(answer.reason, expectedMtus);
+  if (!answer.ok) return unreadable(answer.reason);
   const probe = parseDomainPage(answer.probe.body, fields);
-  if (!probe.ok) return invalid(`the count probe: ${probe.reason}`, expectedMtus);
+  if (!probe.ok) return unreadable(`the count probe: ${probe.reason}`);
   const rows: ConstraintRow[] = [];
   const refused: RefusedRow[] = [];
   for (const stored of answer.pages) {
     const page = parseDomainPage(stored.body, fields);
-    if (!page.ok) return invalid(`page at skip ${stored.skip}: ${page.reason}`, expectedMtus);
+    if (!page.ok) return unreadable(`page at skip ${stored.skip}: ${page.reason}`);
     rows.push(...page.page.rows);
     refused.push(...page.page.refused.map((r) => ({ ...r, index: stored.skip + r.index })));
   }
@@ -85,8 +88,20 @@ export function assessDomainBody(
     knownHubs: knownHubs ?? new Set(),
     rules: { resolutionMinutes, fields },
   });
+  return { ok: true, domain, validated: validatedDayOf(domain, resolutionMinutes, knownHubs !== null) };
+}
+
+/** Judges a stored paged answer of `day` of a constraint dataset: read (readDomainBody), then the day judged. */
+export function assessDomainBody(
+  declaration: DatasetDeclaration,
+  day: DeliveryDay,
+  body: string,
+  knownHubs: ReadonlySet<string> | null,
+): Assessment<ConstraintsDay> {
+  const reading = readDomainBody(declaration, day, body, knownHubs);
+  if (!reading.ok) return invalid(reading.reason, reading.expectedMtus);
+  const { domain, validated } = reading;
   const { status, reason } = judgeDomainDay(domain);
-  const validated = validatedDayOf(domain, resolutionMinutes, knownHubs !== null);
   return {
     status,
     validated,

@@ -44,21 +44,6 @@ let workers: RunningWorkers;
 let laterMalformedValues: unknown[];
 const pools: pg.Pool[] = [];
 
-/**
- * Workers on a pool of their own: a pool remembers the answers it judged lately (db/storedAnswer.ts), and these
- * must read each dropped body where it now is.
- */
-async function restartWorkers(): Promise<void> {
-  await workers.stop();
-  const pool = createPool(h.db.url, { max: 4 });
-  pools.push(pool);
-  workers = await h.startWorkers({
-    pool,
-    archiveUrl: pathToFileURL(archiveDir).href,
-    rawRetentionDays: RETENTION_DAYS,
-  });
-}
-
 interface RawRow {
   id: number;
   day: string;
@@ -209,7 +194,6 @@ describe('raw body retention', () => {
   });
 
   it('reprocesses from the archive with zero requests, deriving what it derived before', async () => {
-    await restartWorkers();
     const truth = await derived();
     const requests = h.simulator.requests.length;
     const unchanged = await h.temporal.client.workflow.execute('reprocessWorkflow', {
@@ -261,7 +245,6 @@ describe('raw body retention', () => {
   });
 
   it('with the archive out of reach, fails the reprocessing in one clear line, changes nothing and drops nothing', async () => {
-    await restartWorkers();
     await rename(archiveDir, `${archiveDir}-away`);
     await writeFile(archiveDir, 'not an archive');
     await damage(LATER_MALFORMED);

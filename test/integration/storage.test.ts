@@ -509,7 +509,7 @@ describe('storeRawResponse', () => {
   });
 });
 
-describe('assessStoredAnswer: a stored answer judged once', () => {
+describe('assessStoredAnswer: a stored answer judged by the current build', () => {
   const day = '2026-05-04';
   const bodyOf = (value: number) =>
     JSON.stringify({
@@ -517,7 +517,7 @@ describe('assessStoredAnswer: a stored answer judged once', () => {
       rejected: false,
     });
 
-  it('hands the write the judgement its validation made, and judges again when the row says another answer', async () => {
+  it('judges what is stored, under the body limit, and records no verdict (reprocessing judges so)', async () => {
     const stored = await storeRawResponse(pool, {
       dataset: 'maxExchanges',
       day,
@@ -526,22 +526,16 @@ describe('assessStoredAnswer: a stored answer judged once', () => {
       body: bodyOf(100),
     });
     const ref = { dataset: 'maxExchanges' as const, day, rawResponseId: stored.id };
-    const validated = await assessStoredAnswer(pool, ref, 1_000_000);
-    expect(validated.status).toBe('complete');
-    expect(await assessStoredAnswer(pool, ref, 1_000_000)).toBe(validated);
+    const judged = await assessStoredAnswer(pool, ref, 1_000_000);
+    expect(judged.status).toBe('complete');
+    const judgedDay = judged.validated;
+    expect(judgedDay?.lane === 'keyedValues' && judgedDay.points[0]?.value).toBe(100);
+    // Judged afresh at each call: nothing is kept between them.
+    expect(await assessStoredAnswer(pool, ref, 1_000_000)).not.toBe(judged);
     // Another body limit is another judgement (a refusal, here).
     expect((await assessStoredAnswer(pool, ref, 10)).status).toBe('invalid');
-
-    // The same id holding another answer (a database rebuilt under the same pool): its sha256 differs.
-    const other = bodyOf(200);
-    await pool.query(
-      `UPDATE jao.raw_response SET body = convert_to($2, 'UTF8'), sha256 = encode(sha256(convert_to($2, 'UTF8')), 'hex')
-        WHERE raw_response_id = $1`,
-      [stored.id, other],
-    );
-    const rejudged = await assessStoredAnswer(pool, ref, 1_000_000);
-    expect(rejudged).not.toBe(validated);
-    const rejudgedDay = rejudged.validated;
-    expect(rejudgedDay?.lane === 'keyedValues' && rejudgedDay.points[0]?.value).toBe(200);
+    expect(
+      await count('SELECT count(*) FROM jao.answer_verdict WHERE raw_response_id = $1', [stored.id]),
+    ).toBe(0);
   });
 });

@@ -36,6 +36,7 @@ const LATER_MIGRATIONS = [
   '024_compressed_answer_objects',
   '025_keyed_families',
   '026_monitoring_steps',
+  '027_answer_verdict',
 ];
 
 let db: TestDatabase;
@@ -149,6 +150,7 @@ describe('migrate', () => {
           ORDER BY c.relname`,
       );
       expect(relations.rows.map((row) => row.relname)).toEqual([
+        'answer_verdict',
         'api_key',
         'catalog',
         'constraint_changes',

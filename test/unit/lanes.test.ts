@@ -25,18 +25,46 @@ describe('lanes', () => {
 
   it('judges and turns a keyed answer into content: one value per key and MTU, hashed', async () => {
     const lane = laneOf('maxExchanges');
-    const { assessment, readCatalogue } = await lane.judge(
+    const { assessment, inputs } = await lane.judge(
       noPool,
       { dataset: 'maxExchanges', day: '2026-04-20' },
       body([{ id: 1, dateTimeUtc: '2026-04-19T22:00:00Z', border_AT_CZ: 10, border_CZ_AT: 20 }]),
     );
-    expect(readCatalogue).toBe(false);
+    // Judged without the catalogue: nothing read beyond the body.
+    expect(inputs).toEqual({});
     expect(assessment.status).toBe('partial');
     const content = contentOf(assessment.validated!, assessment.rejections);
     expect(content.size).toBe(2);
     expect(content.minMtuMs).toBe(Date.parse('2026-04-19T22:00:00Z'));
     expect(content.contentHash).toBe(contentOf(assessment.validated!, []).contentHash);
     expect(storedRowsOf(assessment.validated!)).toBe(2);
+  });
+
+  it('reads a body judged before into the same day, with what its judgement read beyond the body', async () => {
+    const keyed = laneOf('maxExchanges');
+    const ref = { dataset: 'maxExchanges' as const, day: '2026-04-20' };
+    const answer = body([
+      { id: 1, dateTimeUtc: '2026-04-19T22:00:00Z', border_AT_CZ: 10, border_CZ_AT: null },
+    ]);
+    const judged = await keyed.judge(noPool, ref, answer);
+    expect(keyed.read(ref, answer, judged.inputs)).toEqual({
+      validated: judged.assessment.validated,
+      rejections: judged.assessment.rejections,
+    });
+    // Inputs that are not the lane's are no reading: the body is judged again.
+    expect(keyed.read(ref, answer, { knownHubs: null })).toBeNull();
+    const broken = await keyed.judge(noPool, ref, '{"data": [');
+    expect(keyed.read(ref, '{"data": [', broken.inputs)).toEqual({
+      validated: null,
+      rejections: broken.assessment.rejections,
+    });
+
+    const constraints = laneOf('coreFinalComputation');
+    const domainRef = { dataset: 'coreFinalComputation' as const, day: '2026-04-20' };
+    const domain = await constraints.judge(emptyPool, domainRef, body([]));
+    expect(domain.inputs).toEqual({ knownHubs: null });
+    expect(constraints.read(domainRef, body([]), domain.inputs)).toEqual({ validated: null, rejections: [] });
+    expect(constraints.read(domainRef, body([]), {})).toBeNull();
   });
 
   it('judges an answer that is not a paged reading as invalid in the constraints lane', async () => {

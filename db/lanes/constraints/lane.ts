@@ -1,11 +1,12 @@
 // The lane of constraints: one row per constraint and MTU (the flow-based domain), from a paged answer.
 import type pg from 'pg';
+import { z } from 'zod';
 import { declarationOf } from '../../../domain/datasets';
-import { assessDomainBody } from '../../../domain/flowBased/assessDomain';
+import { assessDomainBody, readDomainBody } from '../../../domain/flowBased/assessDomain';
 import { ANSWER_READINGS } from '../../../domain/lanes';
 import type { ConstraintsDay, Rejection } from '../../../domain/types';
 import { readEarlierKeys } from '../../keySets';
-import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict } from '../lane';
+import type { JudgedAnswerRef, JudgementInputs, Lane, LaneContent, LaneReading, LaneVerdict } from '../lane';
 import { constraintDayContent } from './constraintContent';
 import { mergeConstraintDay } from './constraintMerge';
 import { registerNewConstraints } from './constraintRegistry';
@@ -19,20 +20,36 @@ async function knownHubsOf(pool: pg.Pool, { dataset, day }: JudgedAnswerRef): Pr
   return new Set([...keys].filter((key) => key.startsWith(HUB_KEY)).map((key) => key.slice(HUB_KEY.length)));
 }
 
+/** What a constraints judgement read beyond the body: the hubs of the earlier days it compared with (null: none). */
+const ConstraintInputs = z.object({ knownHubs: z.array(z.string()).nullable() }).strict();
+
 async function judge(
   pool: pg.Pool,
   ref: JudgedAnswerRef,
   body: string,
 ): Promise<LaneVerdict<ConstraintsDay>> {
-  const assessment = assessDomainBody(
+  const knownHubs = await knownHubsOf(pool, ref);
+  const assessment = assessDomainBody(declarationOf(ref.dataset), ref.day, body, knownHubs);
+  return { assessment, inputs: { knownHubs: knownHubs === null ? null : [...knownHubs].sort() } };
+}
+
+function read(
+  ref: JudgedAnswerRef,
+  body: string,
+  inputs: JudgementInputs,
+): LaneReading<ConstraintsDay> | null {
+  const recorded = ConstraintInputs.safeParse(inputs);
+  if (!recorded.success) return null;
+  const { knownHubs } = recorded.data;
+  const reading = readDomainBody(
     declarationOf(ref.dataset),
     ref.day,
     body,
-    await knownHubsOf(pool, ref),
+    knownHubs === null ? null : new Set(knownHubs),
   );
-  // Kept as judged (readCatalogue false): the earlier days' hubs only grow, so a kept verdict can at most name a hub
-  // new that an earlier day written meanwhile also brought; it never hides one.
-  return { assessment, readCatalogue: false };
+  return reading.ok
+    ? { validated: reading.validated, rejections: reading.domain.rejections }
+    : { validated: null, rejections: [] };
 }
 
 function contentOf(validated: ConstraintsDay, rejections: readonly Rejection[]): LaneContent {
@@ -61,6 +78,7 @@ export const constraintsLane: Lane<ConstraintsDay> = {
   name: 'constraints',
   reading: ANSWER_READINGS.constraints,
   judge,
+  read,
   contentOf,
   storedRows: (validated) => validated.constraintRows.length,
   firstSeenKeysOf: (validated) => validated.newHubs.map((hub) => `${HUB_KEY}${hub}`),

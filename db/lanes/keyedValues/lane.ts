@@ -1,17 +1,30 @@
 // The lane of keyed values: one number per key (a border, a hub) and MTU, from one JAO envelope.
 import type pg from 'pg';
+import { z } from 'zod';
 import { assessBody } from '../../../domain/assess';
 import { declarationOf } from '../../../domain/datasets';
 import { ANSWER_READINGS } from '../../../domain/lanes';
 import type { Dataset, DeliveryDay, KeyedValuesDay, Rejection } from '../../../domain/types';
-import { optionsFor } from '../../../domain/validate';
+import { optionsFor, validateDayBody } from '../../../domain/validate';
 import type { DayState } from '../../dayWriteTypes';
 import { storeRowFields } from '../../rowFields';
-import type { JudgedAnswerRef, Lane, LaneContent, LaneVerdict, MergedDay, MergeMode } from '../lane';
+import type {
+  JudgedAnswerRef,
+  JudgementInputs,
+  Lane,
+  LaneContent,
+  LaneReading,
+  LaneVerdict,
+  MergedDay,
+  MergeMode,
+} from '../lane';
 import { type DayContent, normalizeDayContent } from './dayContent';
 import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
 import { readStoredSeriesKeys } from './storedSeriesKeys';
 import { insertFreshDay, mergeDay } from './valuesMerge';
+
+/** What a keyed judgement read beyond the body: the keys it admitted, when it asked the catalogue which are new. */
+const KeyedInputs = z.object({ admittedKeys: z.array(z.string()).optional() }).strict();
 
 async function judge(
   pool: pg.Pool,
@@ -21,10 +34,33 @@ async function judge(
   const declared = optionsFor(declarationOf(dataset), day);
   const assessment = assessBody(day, body, declared);
   // Only a day with more new keys than a day may add needs to know which keys are new (domain/limits.ts).
-  if (!assessment.rejections.some((r) => r.rule === 'too_many_keys'))
-    return { assessment, readCatalogue: false };
+  if (!assessment.rejections.some((r) => r.rule === 'too_many_keys')) return { assessment, inputs: {} };
   const knownKeys = await readStoredSeriesKeys(pool, dataset);
-  return { assessment: assessBody(day, body, { ...declared, knownKeys }), readCatalogue: true };
+  const judged = assessBody(day, body, { ...declared, knownKeys });
+  // The keys admitted, as known keys, admit the same again: those refused as a flood are still a flood.
+  const admittedKeys = judged.validated
+    ? [...judged.validated.keys, ...(judged.validated.publishedEmptyKeys ?? [])].sort()
+    : [];
+  return { assessment: judged, inputs: { admittedKeys } };
+}
+
+function read(
+  { dataset, day }: JudgedAnswerRef,
+  body: string,
+  inputs: JudgementInputs,
+): LaneReading<KeyedValuesDay> | null {
+  const recorded = KeyedInputs.safeParse(inputs);
+  if (!recorded.success) return null;
+  const declared = optionsFor(declarationOf(dataset), day);
+  const { admittedKeys } = recorded.data;
+  const outcome = validateDayBody(
+    day,
+    body,
+    admittedKeys ? { ...declared, knownKeys: new Set(admittedKeys) } : declared,
+  );
+  return outcome.ok
+    ? { validated: outcome.result, rejections: outcome.result.rejections }
+    : { validated: null, rejections: outcome.rejections };
 }
 
 async function merge(
@@ -66,6 +102,7 @@ export const keyedValuesLane: Lane<KeyedValuesDay> = {
   name: 'keyedValues',
   reading: ANSWER_READINGS.keyedValues,
   judge,
+  read,
   contentOf,
   storedRows: (validated) => validated.points.length,
   // A keyed day's new keys are counted against the catalogue as it is judged (domain/limits.ts: too_many_keys).
