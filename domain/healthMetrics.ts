@@ -25,6 +25,8 @@ export const HEALTH_GAUGES = {
     'Unix time of the last successful run of each TimescaleDB background job (0: none recorded)',
   jao_timescaledb_job_last_failure_timestamp_seconds:
     'Unix time of the last failed run of each TimescaleDB background job (0: none recorded)',
+  jao_monitoring_mode:
+    "1 for the mode a region's days are fetched in (JAO_MONITORING=on): monitoring (JAO's monitoring, the polls stand down) or polls (the fixed polls), else 0",
   jao_timescaledb_job_failing:
     '1 when the TimescaleDB background job last failed or has not succeeded within twice its schedule interval, else 0',
 } as const;
@@ -82,6 +84,15 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
       labels: {},
       value: Math.floor((facts.archive.oldestAgeMs ?? 0) / 1000),
     });
+  }
+  for (const region of facts.monitoring ?? []) {
+    for (const mode of ['monitoring', 'polls'] as const) {
+      readings.push({
+        name: 'jao_monitoring_mode',
+        labels: { region: region.region, mode },
+        value: flag(region.mode === mode),
+      });
+    }
   }
   readings.push(...timescaleJobGauges(facts.timescaleJobs));
   return readings;

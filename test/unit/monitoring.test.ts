@@ -10,6 +10,7 @@ import {
   type MonitoringStep,
   monitoredRegions,
   monitoringModeOf,
+  monitoringModeSettingsOf,
   stepKey,
 } from '../../domain/monitoring';
 import { readMonitoringAnswer } from '../../domain/monitoringAnswer';
@@ -125,21 +126,71 @@ describe('declarations name their steps', () => {
 
 describe('mode per region', () => {
   const now = new Date('2026-03-09T12:00:00Z');
-  it('is monitoring while the last reading is read and recent, polls otherwise, with the reason', () => {
-    const read = { readAt: '2026-03-09T11:59:30Z', outcome: 'read' as const, detail: null };
-    expect(monitoringModeOf('core', read, now)).toEqual({ region: 'core', mode: 'monitoring', reason: null });
-    expect(monitoringModeOf('core', undefined, now)).toEqual({
+  const settings = { failuresBeforePolls: 3, staleAfterMs: 5 * 60_000 };
+  const read = (readAt: string) => ({ readAt, outcome: 'read' as const, detail: null });
+  const failed = (readAt: string) => ({ readAt, outcome: 'failed' as const, detail: 'HTTP 503' });
+
+  it('is monitoring while a readable reading is recent, polls with the reason when there is none', () => {
+    expect(monitoringModeOf('core', [read('2026-03-09T11:59:30Z')], now, settings)).toEqual({
+      region: 'core',
+      mode: 'monitoring',
+      reason: null,
+      lastReadAt: '2026-03-09T11:59:30Z',
+    });
+    expect(monitoringModeOf('core', [], now, settings)).toEqual({
       region: 'core',
       mode: 'polls',
       reason: 'no monitoring reading yet',
+      lastReadAt: null,
     });
-    const failed = { readAt: '2026-03-09T11:59:30Z', outcome: 'failed' as const, detail: 'HTTP 503' };
-    expect(monitoringModeOf('core', failed, now)).toMatchObject({ mode: 'polls', reason: 'HTTP 503' });
-    const old = { ...read, readAt: '2026-03-09T11:50:00Z' };
-    expect(monitoringModeOf('core', old, now)).toMatchObject({
+    expect(monitoringModeOf('core', [read('2026-03-09T11:50:00Z')], now, settings)).toMatchObject({
       mode: 'polls',
-      reason: 'no monitoring reading for 10 min',
+      reason: 'no readable monitoring reading for 10 min',
+      lastReadAt: '2026-03-09T11:50:00Z',
     });
+  });
+
+  it('hands the region to the polls after failuresBeforePolls failed readings in a row, not before', () => {
+    const two = [
+      failed('2026-03-09T11:59:50Z'),
+      failed('2026-03-09T11:59:20Z'),
+      read('2026-03-09T11:58:50Z'),
+    ];
+    expect(monitoringModeOf('core', two, now, settings)).toMatchObject({ mode: 'monitoring', reason: null });
+    const three = [failed('2026-03-09T11:59:55Z'), ...two.slice(0, 2)];
+    expect(monitoringModeOf('core', three, now, settings)).toEqual({
+      region: 'core',
+      mode: 'polls',
+      reason: 'HTTP 503; 3 readings in a row',
+      lastReadAt: null,
+    });
+    expect(
+      monitoringModeOf('core', three.slice(0, 1), now, { ...settings, failuresBeforePolls: 1 }),
+    ).toMatchObject({
+      mode: 'polls',
+      reason: 'HTTP 503',
+    });
+    // Fewer failures than the bound but no readable reading at all yet: the polls.
+    expect(monitoringModeOf('core', three.slice(0, 2), now, settings)).toMatchObject({
+      mode: 'polls',
+      reason: 'no readable monitoring reading yet',
+    });
+  });
+
+  it('reads its settings from the configuration: staleness at least three intervals', () => {
+    expect(monitoringModeSettingsOf({})).toEqual({
+      on: false,
+      failuresBeforePolls: 3,
+      staleAfterMs: 300_000,
+    });
+    expect(
+      monitoringModeSettingsOf({
+        JAO_MONITORING: 'on',
+        MONITORING_INTERVAL: 600_000,
+        MONITORING_FAILURES_BEFORE_POLLS: 5,
+        MONITORING_STALE_AFTER: 300_000,
+      }),
+    ).toEqual({ on: true, failuresBeforePolls: 5, staleAfterMs: 1_800_000 });
   });
 
   it('is a health warning, never a problem', () => {
@@ -147,7 +198,7 @@ describe('mode per region', () => {
       temporalError: null,
       databaseError: null,
       reports: [],
-      monitoring: [{ region: 'core', mode: 'polls', reason: 'HTTP 503' }],
+      monitoring: [{ region: 'core', mode: 'polls', reason: 'HTTP 503', lastReadAt: null }],
     });
     expect(verdict.warnings).toContain(
       'monitoring core: fixed polls fetch its days (HTTP 503); see JaoMonitoringDown',
