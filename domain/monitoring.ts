@@ -80,10 +80,10 @@ export function changedSteps(
 
 /**
  * A day's state in JAO's own word, for one dataset: `published` (a step Received and the day stored complete),
- * `notYetPublished` (a step Pending before its deadline), `late` (Pending after it), `missing` (JAO says Received but
+ * `not_yet_published` (a step Pending before its deadline), `late` (Pending after it), `missing` (JAO says Received but
  * the day is absent or incomplete), or `unknown` (no step of the dataset for the day).
  */
-export type AnnouncedDayState = 'published' | 'notYetPublished' | 'late' | 'missing' | 'unknown';
+export type AnnouncedDayState = 'published' | 'not_yet_published' | 'late' | 'missing' | 'unknown';
 
 export function classifyAnnouncedDay(
   steps: readonly Pick<MonitoringStep, 'status' | 'deadline'>[],
@@ -95,7 +95,54 @@ export function classifyAnnouncedDay(
   const pending = steps.filter((step) => step.status === 'Pending');
   if (pending.length === 0) return storedComplete ? 'published' : 'missing';
   const overdue = pending.some((step) => step.deadline !== null && now.getTime() > Date.parse(step.deadline));
-  return overdue ? 'late' : 'notYetPublished';
+  return overdue ? 'late' : 'not_yet_published';
+}
+
+/** JAO's own word on one day of one dataset (`jao status`, `/v1/freshness`, the page): its state and why. */
+export interface JaoWord {
+  state: AnnouncedDayState;
+  /** The dataset's declared steps JAO listed for the day, as last read (none: `unknown`). */
+  steps: Array<Pick<MonitoringStep, 'page' | 'status' | 'deadline' | 'lastModifiedOn'>>;
+  /** The latest reading that saw them (ISO instant): how current JAO's word is; null without a step. */
+  seenAt: string | null;
+}
+
+/** The day's word from its stored steps and whether the day is stored complete. */
+export function jaoWordOf(
+  steps: ReadonlyArray<JaoWord['steps'][number] & { seenAt: string }>,
+  storedComplete: boolean,
+  now: Date,
+): JaoWord {
+  const seen = steps.map((step) => step.seenAt).sort();
+  return {
+    state: classifyAnnouncedDay(steps, storedComplete, now),
+    steps: steps.map(({ page, status, deadline, lastModifiedOn }) => ({
+      page,
+      status,
+      deadline,
+      lastModifiedOn,
+    })),
+    seenAt: seen.at(-1) ?? null,
+  };
+}
+
+/** One line of JAO's word for a person: `late: Final Computation pending past its deadline …`. */
+export function describeJaoWord(word: JaoWord, instant: (iso: string) => string): string {
+  const pending = word.steps.filter((step) => step.status === 'Pending');
+  const due = (step: JaoWord['steps'][number]) =>
+    step.deadline ? `${step.page} due ${instant(step.deadline)}` : `${step.page} (no deadline given)`;
+  switch (word.state) {
+    case 'unknown':
+      return 'JAO: no step read for the day';
+    case 'not_yet_published':
+      return `JAO: not yet published (${pending.map(due).join(', ')})`;
+    case 'late':
+      return `JAO: late (${pending.map(due).join(', ')}, still pending)`;
+    case 'missing':
+      return `JAO: missing (${word.steps.map((step) => step.page).join(', ')} received, the day is not stored complete)`;
+    case 'published':
+      return `JAO: published (${word.steps.map((step) => step.page).join(', ')} received)`;
+  }
 }
 
 /** Without a readable reading for this long, a region's days are left to the fixed polls (MONITORING_STALE_AFTER). */

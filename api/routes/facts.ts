@@ -28,6 +28,32 @@ const freshness = z.object({
   stored_at: z.string().nullable().describe('first stored complete'),
   publication_to_stored_seconds: z.number().nullable().describe('publication → stored complete, at most'),
   seen_to_stored_seconds: z.number().nullable(),
+  jao_word: z
+    .object({
+      state: z
+        .enum(['not_yet_published', 'late', 'missing', 'published', 'unknown'])
+        .describe(
+          '`not_yet_published`: a step is Pending before its deadline; `late`: Pending after it; `missing`: every step is Received but the day is absent or incomplete in the database; `published`: Received and stored complete; `unknown`: no step of the dataset read for the day (JAO_MONITORING off, or not read yet)',
+        ),
+      steps: z
+        .array(
+          z.object({
+            page: z.string().describe('the step as JAO names it (Final Computation, …)'),
+            status: z.enum(['Received', 'Pending']),
+            deadline: z.string().nullable().describe("JAO's deadline for the step (ISO-8601)"),
+            last_modified_on: z.string().nullable().describe('when JAO last changed the step (ISO-8601)'),
+          }),
+        )
+        .describe("the dataset's declared steps JAO's monitoring listed for the day, as last read"),
+      seen_at: z
+        .string()
+        .nullable()
+        .describe('the latest monitoring reading that saw them (ISO-8601): how current this word is'),
+    })
+    .nullable()
+    .describe(
+      "JAO's own word on tomorrow, from its monitoring answer (docs/monitoring.md); null for a dataset that declares no monitoring step",
+    ),
 });
 
 const backfill = z.object({
@@ -95,7 +121,8 @@ export function registerFactRoutes(
           "Tomorrow's freshness of a dataset: published or not, its deadline, publication → stored latency",
         description:
           'What `jao status --dataset` prints on its tomorrow and freshness lines, from the same source ' +
-          '(jao.delivery_day, jao.day_publication), for `dataset` (Core maxExchanges when absent).',
+          '(jao.delivery_day, jao.day_publication, jao.monitoring_steps for `jao_word`), for `dataset` (Core ' +
+          'maxExchanges when absent).',
         tags: ['days'],
         security: SECURITY,
         querystring: z.strictObject({ dataset: datasetQueryParam }),
@@ -128,6 +155,16 @@ export function registerFactRoutes(
         stored_at: facts?.storedAt ?? null,
         publication_to_stored_seconds: facts?.publicationToStoredSeconds ?? null,
         seen_to_stored_seconds: facts?.seenToStoredSeconds ?? null,
+        jao_word: line.jaoWord && {
+          state: line.jaoWord.state,
+          steps: line.jaoWord.steps.map((step) => ({
+            page: step.page,
+            status: step.status,
+            deadline: step.deadline,
+            last_modified_on: step.lastModifiedOn,
+          })),
+          seen_at: line.jaoWord.seenAt,
+        },
       };
     },
   );

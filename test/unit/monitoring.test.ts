@@ -92,7 +92,7 @@ describe('status from JAO’s word', () => {
   it('classifies pending before and after the deadline, received and stored, received and absent', () => {
     expect(classifyAnnouncedDay([], false, now)).toBe('unknown');
     expect(classifyAnnouncedDay([{ status: 'Pending', deadline: '2026-03-09T13:00:00Z' }], false, now)).toBe(
-      'notYetPublished',
+      'not_yet_published',
     );
     expect(classifyAnnouncedDay([{ status: 'Pending', deadline: '2026-03-09T11:00:00Z' }], false, now)).toBe(
       'late',
