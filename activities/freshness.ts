@@ -1,11 +1,19 @@
 // Freshness: the publication window's look at what is stored, and the publication → stored latency metric.
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
+import { readDayRecords } from '../db/dayStatus';
 import { firstCompletionFacts, readStoredDayStatus } from '../db/freshness';
 import { readRegionMode } from '../db/monitoringSteps';
+import { readDeclaredSteps } from '../db/statusReport';
+import { addDays, marketToday } from '../domain/calendar';
 import { declarationOf } from '../domain/datasets';
 import { freshnessOf } from '../domain/freshness';
-import { MONITORING_OFF, type MonitoringModeSettings, type PollsStandDown } from '../domain/monitoring';
+import {
+  classifyAnnouncedDay,
+  MONITORING_OFF,
+  type MonitoringModeSettings,
+  type PollsStandDown,
+} from '../domain/monitoring';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 
 export const PUBLICATION_LATENCY_METRIC = 'jao_publication_latency_seconds';
@@ -32,22 +40,33 @@ export function createFreshnessActivities({
     },
     /**
      * Whether the dataset's fixed polls (poll, publication window) stand down now: JAO_MONITORING on, the dataset
-     * announced by declared monitoring steps, and its region's monitoring healthy (docs/monitoring.md). Never
+     * announced by declared monitoring steps, its region's monitoring healthy, and no day of the monitoring window
+     * that JAO says it published missing from the database (docs/monitoring.md). Never
      * throws: a mode that cannot be read lets the polls run, so a status never looks better than it is.
      */
     async pollsStandDown({ dataset }: { dataset: Dataset }): Promise<PollsStandDown> {
       const declaration = declarationOf(dataset);
       if (!monitoring.on || !declaration.monitoring) return { standDown: false };
       try {
-        const mode = await readRegionMode(pool, declaration.region, now(), monitoring);
+        const at = now();
+        const mode = await readRegionMode(pool, declaration.region, at, monitoring);
         if (mode.mode !== 'monitoring') return { standDown: false };
+        // A day JAO says it has but the database does not hold complete (its fetch failed, or found it empty or
+        // partial) is the polls' again: the monitoring workflow starts a day only when its step changes.
+        const missing = await missingByJaoWord(pool, dataset, at);
+        if (missing.length > 0) {
+          activityLog().info(
+            `${dataset}: the polls run: JAO says it published ${missing.join(', ')}, not stored complete`,
+          );
+          return { standDown: false };
+        }
         return {
           standDown: true,
           region: declaration.region,
           reason: `JAO's monitoring of ${declaration.region} fetches its days (last read ${mode.lastReadAt})`,
         };
       } catch (error) {
-        Context.current().log.warn(
+        activityLog().warn(
           `${dataset}: the polls run, the monitoring mode is unreadable: ${error instanceof Error ? error.message : String(error)}`,
         );
         return { standDown: false };
@@ -57,6 +76,36 @@ export function createFreshnessActivities({
 }
 
 export type FreshnessActivities = ReturnType<typeof createFreshnessActivities>;
+
+/** The activity's logger; outside an activity (a test calling it directly), nothing. */
+function activityLog(): Pick<Console, 'info' | 'warn'> {
+  try {
+    return Context.current().log;
+  } catch {
+    return { info: () => {}, warn: () => {} };
+  }
+}
+
+/** The days of the monitoring window (yesterday to tomorrow) JAO's word calls missing for the dataset. */
+async function missingByJaoWord(pool: pg.Pool, dataset: Dataset, at: Date): Promise<DeliveryDay[]> {
+  const today = marketToday(at);
+  const [from, to] = [addDays(today, -1), addDays(today, 1)];
+  const steps = (await readDeclaredSteps(pool, dataset, from, to)) ?? [];
+  if (steps.length === 0) return [];
+  const complete = new Set(
+    (await readDayRecords(pool, dataset, from, to))
+      .filter((record) => record.status === 'complete')
+      .map((record) => record.day),
+  );
+  return [...new Set(steps.map((step) => step.day))].filter(
+    (day) =>
+      classifyAnnouncedDay(
+        steps.filter((step) => step.day === day),
+        complete.has(day),
+        at,
+      ) === 'missing',
+  );
+}
 
 /**
  * Called by the write activity after a `complete` write: when that write first made the day complete and the
@@ -78,7 +127,7 @@ export async function recordPublicationLatency(
       'Publication → first stored complete, at most (from the last answer without data)',
     )
     .record(publicationToStoredSeconds);
-  Context.current().log.info('day first complete', {
+  activityLog().info('day first complete', {
     day: ref.day,
     publicationToStoredSeconds,
     seenToStoredSeconds,

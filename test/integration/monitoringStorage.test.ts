@@ -83,6 +83,8 @@ const nextDay = (time: string) => new Date(`2026-03-10T${time.length === 5 ? `${
 
 describe('the polls stand down by the stored readings', () => {
   it('while the region reads, for datasets with declared steps; take over after the failures in a row or when stale', async () => {
+    // A step of today, Pending: nothing JAO says it has is missing from the database.
+    const announced: MonitoringStep = { ...pending, day: '2026-03-10', deadline: '2026-03-10T11:00:00.000Z' };
     // Core's maxExchanges is announced by a declared step (Final Computation), coreAtc by none.
     let now = nextDay('10:00');
     const on = { on: true, failuresBeforePolls: 2, staleAfterMs: 5 * 60_000 };
@@ -96,7 +98,7 @@ describe('the polls stand down by the stored readings', () => {
     } finally {
       await fresh.drop();
     }
-    await recordMonitoringReading(db.pool, 'core', nextDay('09:59'), { outcome: 'read', steps: [received] });
+    await recordMonitoringReading(db.pool, 'core', nextDay('09:59'), { outcome: 'read', steps: [announced] });
     expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({
       standDown: true,
       region: 'core',
@@ -117,10 +119,22 @@ describe('the polls stand down by the stored readings', () => {
     });
     expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
     // Read again: monitoring; then nothing read for more than MONITORING_STALE_AFTER: the polls.
-    await recordMonitoringReading(db.pool, 'core', nextDay('10:01'), { outcome: 'read', steps: [received] });
+    await recordMonitoringReading(db.pool, 'core', nextDay('10:01'), { outcome: 'read', steps: [announced] });
     now = nextDay('10:02');
     expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toMatchObject({ standDown: true });
     now = nextDay('10:07');
     expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
+    // Read again, but JAO says Received a day the database does not hold: the polls run until it is stored.
+    await recordMonitoringReading(db.pool, 'core', nextDay('10:07:30'), {
+      outcome: 'read',
+      steps: [{ ...announced, status: 'Received', lastModifiedOn: '2026-03-10T10:05:00.000Z' }],
+    });
+    now = nextDay('10:08');
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
+    await db.pool.query(
+      `INSERT INTO jao.delivery_day (dataset, day, status, expected_mtus, received_mtus)
+       VALUES ('maxExchanges', '2026-03-10', 'complete', 24, 24)`,
+    );
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toMatchObject({ standDown: true });
   });
 });
