@@ -4,6 +4,7 @@ import { marketTomorrow } from '../domain/calendar';
 import type { Dataset } from '../domain/datasets';
 import { declarationOf } from '../domain/datasets';
 import type { MonitoringStatus } from '../domain/monitoring';
+import { type JaoWord, jaoWordOf } from '../domain/monitoring';
 import { buildStatusReport, type StatusReport, type StoredStep } from '../domain/statusReport';
 import type { DeliveryDay } from '../domain/types';
 import { readDayQuality } from './dayQuality';
@@ -69,5 +70,34 @@ export async function readDeclaredSteps(
     deadline: row.deadline?.toISOString() ?? null,
     lastModifiedOn: row.last_modified_on?.toISOString() ?? null,
     seenAt: row.last_seen_at.toISOString(),
+  }));
+}
+
+/**
+ * JAO's word on each day of [from, to] that JAO's monitoring listed a declared step of (the page's calendar marks);
+ * empty for a dataset that declares no step.
+ */
+export async function readJaoWords(
+  pool: pg.Pool,
+  dataset: Dataset,
+  from: DeliveryDay,
+  to: DeliveryDay,
+  now: Date,
+): Promise<Array<{ day: DeliveryDay; word: JaoWord }>> {
+  const steps = await readDeclaredSteps(pool, dataset, from, to);
+  if (!steps || steps.length === 0) return [];
+  const complete = new Set(
+    (await readDayRecords(pool, dataset, from, to))
+      .filter((record) => record.status === 'complete')
+      .map((record) => record.day),
+  );
+  const days = [...new Set(steps.map((step) => step.day))].sort();
+  return days.map((day) => ({
+    day,
+    word: jaoWordOf(
+      steps.filter((step) => step.day === day),
+      complete.has(day),
+      now,
+    ),
   }));
 }

@@ -127,4 +127,25 @@ describe("status from JAO's own word", () => {
     expect(atc.status).toBe(200);
     expect(await atc.json()).toMatchObject({ dataset: 'coreAtc', jao_word: null });
   });
+
+  it('/v1/days/jao-word: the word per day JAO listed a declared step of, for the calendar', async () => {
+    const answer = await api.get(key, `/v1/days/jao-word?from=${DAYS.published}&to=${DAYS.unknown}`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    const words = (await answer.json()) as { day: string; state: string; seen_at: string }[];
+    expect(words.map(({ day, state }) => [day, state])).toEqual([
+      [DAYS.published, 'published'],
+      [DAYS.missing, 'missing'],
+      [DAYS.late, 'late'],
+      [DAYS.notYet, 'not_yet_published'],
+    ]);
+    expect(words[0]!.seen_at).toBe(new Date(now - 1_000).toISOString());
+    const atc = await api.get(
+      key,
+      `/v1/days/jao-word?from=${DAYS.published}&to=${DAYS.unknown}&dataset=coreAtc`,
+    );
+    expect(await atc.json()).toEqual([]);
+    const reversed = await api.get(key, `/v1/days/jao-word?from=${DAYS.unknown}&to=${DAYS.published}`);
+    expect(reversed.status).toBe(400);
+  });
 });
