@@ -14,6 +14,8 @@ export const HEALTH_GAUGES = {
     "Complete days of a dataset's health window whose last re-check failed",
   jao_tomorrow_late:
     "1 when a dataset's tomorrow is not complete after its deadline on the day before (FRESHNESS_DEADLINE for Core maxExchanges), else 0",
+  jao_health_window_jao_word_days:
+    "Days of a dataset's health window JAO's own word calls late, missing or not_yet_published (datasets with declared monitoring steps)",
   jao_schedule_paused: "1 when the dataset's schedule is paused, else 0",
   jao_schedule_missing: "1 when the dataset's schedule does not exist, else 0",
   jao_task_queue_pollers: 'Workers that polled the task queue within HEALTH_POLLER_STALE_AFTER',
@@ -121,6 +123,16 @@ function windowGauges(dataset: Dataset, report: StatusReport): GaugeReading[] {
     },
     { name: 'jao_tomorrow_late', labels: { dataset }, value: flag(report.tomorrow.late) },
   );
+  // JAO's own word (docs/monitoring.md), for a dataset that declares steps: its days by the states worth a look.
+  if (report.days.some((line) => line.jaoWord !== null)) {
+    for (const state of ['late', 'missing', 'not_yet_published'] as const) {
+      readings.push({
+        name: 'jao_health_window_jao_word_days',
+        labels: { dataset, state },
+        value: report.days.filter((line) => line.jaoWord?.state === state).length,
+      });
+    }
+  }
   return readings;
 }
 

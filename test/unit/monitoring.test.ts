@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DECLARATIONS } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
 import { assessHealth } from '../../domain/health';
+import { healthGauges } from '../../domain/healthMetrics';
 import {
   businessDayOf,
   changedSteps,
@@ -14,6 +15,7 @@ import {
   stepKey,
 } from '../../domain/monitoring';
 import { readMonitoringAnswer } from '../../domain/monitoringAnswer';
+import { buildStatusReport } from '../../domain/statusReport';
 
 const step = (overrides: Partial<MonitoringStep>): MonitoringStep => ({
   day: '2026-03-10',
@@ -204,5 +206,77 @@ describe('mode per region', () => {
       'monitoring core: fixed polls fetch its days (HTTP 503); see JaoMonitoringDown',
     );
     expect(verdict.problems.some((line) => line.startsWith('monitoring'))).toBe(false);
+  });
+});
+
+describe("JAO's word in health and the gauges", () => {
+  it('warns of the days JAO calls late or missing, and counts them by state', () => {
+    const now = new Date('2026-03-09T12:00:00Z');
+    const step = (day: string, status: 'Received' | 'Pending', deadline: string) => ({
+      day,
+      page: 'Final Computation',
+      status,
+      deadline,
+      lastModifiedOn: null,
+      seenAt: '2026-03-09T11:59:30.000Z',
+    });
+    const report = buildStatusReport({
+      from: '2026-03-07',
+      to: '2026-03-10',
+      records: [],
+      now,
+      deadline: '12:00',
+      steps: [
+        step('2026-03-08', 'Received', '2026-03-07T10:30:00.000Z'),
+        step('2026-03-09', 'Pending', '2026-03-08T10:30:00.000Z'),
+        step('2026-03-10', 'Pending', '2026-03-09T13:30:00.000Z'),
+      ],
+    });
+    expect(report.days.map((line) => line.jaoWord?.state ?? null)).toEqual([
+      'unknown',
+      'missing',
+      'late',
+      'not_yet_published',
+    ]);
+    const facts = {
+      temporalError: null,
+      databaseError: null,
+      reports: [{ dataset: 'maxExchanges' as const, report }],
+    };
+    expect(assessHealth(facts).warnings).toEqual([
+      '2026-03-08: JAO: missing (Final Computation received, the day is not stored complete); see JaoSaysMissing',
+      '2026-03-09: JAO: late (Final Computation due 2026-03-08T10:30:00.000Z, still pending); see JaoSaysLate',
+    ]);
+    expect(healthGauges(facts).filter((gauge) => gauge.name === 'jao_health_window_jao_word_days')).toEqual([
+      {
+        name: 'jao_health_window_jao_word_days',
+        labels: { dataset: 'maxExchanges', state: 'late' },
+        value: 1,
+      },
+      {
+        name: 'jao_health_window_jao_word_days',
+        labels: { dataset: 'maxExchanges', state: 'missing' },
+        value: 1,
+      },
+      {
+        name: 'jao_health_window_jao_word_days',
+        labels: { dataset: 'maxExchanges', state: 'not_yet_published' },
+        value: 1,
+      },
+    ]);
+    // A dataset that declares no step: no word, no gauge.
+    const none = buildStatusReport({
+      from: '2026-03-09',
+      to: '2026-03-10',
+      records: [],
+      now,
+      deadline: '12:00',
+    });
+    expect(none.days.every((line) => line.jaoWord === null)).toBe(true);
+    expect(
+      healthGauges({ ...facts, reports: [{ dataset: 'coreAtc', report: none }] }).some(
+        (gauge) => gauge.name === 'jao_health_window_jao_word_days',
+      ),
+    ).toBe(false);
   });
 });
