@@ -91,9 +91,12 @@ export function classifyAnnouncedDay(
   now: Date,
 ): AnnouncedDayState {
   if (steps.length === 0) return 'unknown';
+  // The day stored complete is published, whatever a reading (perhaps an old one, or JAO's monitoring lagging its
+  // data) still says pending: the data is the proof.
+  if (storedComplete) return 'published';
   // Every step the dataset names must be Received for JAO to have said it has the day.
   const pending = steps.filter((step) => step.status === 'Pending');
-  if (pending.length === 0) return storedComplete ? 'published' : 'missing';
+  if (pending.length === 0) return 'missing';
   const overdue = pending.some((step) => step.deadline !== null && now.getTime() > Date.parse(step.deadline));
   return overdue ? 'late' : 'not_yet_published';
 }

@@ -18,7 +18,7 @@ const jaoWordSchema = z.object({
   state: z
     .enum(['not_yet_published', 'late', 'missing', 'published', 'unknown'])
     .describe(
-      '`not_yet_published`: a step is Pending before its deadline; `late`: Pending after it; `missing`: every step is Received but the day is absent or incomplete in the database; `published`: Received and stored complete; `unknown`: no step of the dataset read for the day (JAO_MONITORING off, or not read yet)',
+      '`not_yet_published`: a step is Pending before its deadline; `late`: Pending after it (the day not stored complete either way); `missing`: every step is Received but the day is absent or incomplete in the database; `published`: stored complete; `unknown`: no step of the dataset read for the day (JAO_MONITORING off, or not read yet)',
     ),
   steps: z
     .array(

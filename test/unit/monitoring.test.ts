@@ -101,6 +101,10 @@ describe('status from JAO’s word', () => {
     );
     expect(classifyAnnouncedDay([{ status: 'Received', deadline: null }], true, now)).toBe('published');
     expect(classifyAnnouncedDay([{ status: 'Received', deadline: null }], false, now)).toBe('missing');
+    // Stored complete: published, whatever an older reading still says pending.
+    expect(classifyAnnouncedDay([{ status: 'Pending', deadline: '2026-03-09T11:00:00Z' }], true, now)).toBe(
+      'published',
+    );
   });
 });
 
