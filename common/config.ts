@@ -307,10 +307,18 @@ export const configSchema = z.object({
     .default('off')
     .describe(
       "on: the worker starts one monitoring workflow per region that reads JAO's monitoring answer and fetches the " +
-        'days its steps announce, beside the fixed polls (docs/monitoring.md; a preview: the polls still run).',
+        "days its steps announce; the fixed polls of the datasets it announces stand down while the region's " +
+        'monitoring is healthy and take over when it is not (docs/monitoring.md).',
     ),
   MONITORING_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
     "How often each region's monitoring workflow reads JAO's monitoring answer (docs/monitoring.md).",
+  ),
+  MONITORING_FAILURES_BEFORE_POLLS: intFromEnv(1, 1_000, 3).describe(
+    "Failed or unreadable monitoring readings in a row after which a region's fixed polls take over (docs/monitoring.md).",
+  ),
+  MONITORING_STALE_AFTER: duration('5m', 60_000, 86_400_000).describe(
+    "Without a readable monitoring reading for this long (at least three MONITORING_INTERVAL), a region's fixed " +
+      'polls take over: the monitoring workflow stopped, say (docs/monitoring.md).',
   ),
   FRESHNESS_DEADLINE: z
     .string()

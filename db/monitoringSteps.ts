@@ -4,7 +4,13 @@
 // lock, so two at once never both add a version.
 import type pg from 'pg';
 import type { Region } from '../domain/datasets';
-import type { MonitoringStep } from '../domain/monitoring';
+import {
+  type MonitoringModeSettings,
+  type MonitoringStep,
+  monitoringModeOf,
+  type ReadingOutcome,
+  type RegionMode,
+} from '../domain/monitoring';
 import { withTransaction } from './pool';
 
 /** The outcome of one reading: `read` with its steps, or `failed`/`unreadable` with the one line saying why. */
@@ -136,7 +142,7 @@ export async function latestMonitoringReadings(
   pool: pg.Pool,
   region: Region,
   limit: number,
-): Promise<Array<{ readAt: string; outcome: MonitoringReading['outcome']; detail: string | null }>> {
+): Promise<ReadingOutcome[]> {
   const result = await pool.query<{
     read_at: Date;
     outcome: MonitoringReading['outcome'];
@@ -150,4 +156,15 @@ export async function latestMonitoringReadings(
     outcome: row.outcome,
     detail: row.detail,
   }));
+}
+
+/** A region's mode now (domain/monitoring.ts monitoringModeOf) from its latest readings. */
+export async function readRegionMode(
+  pool: pg.Pool,
+  region: Region,
+  now: Date,
+  settings: Pick<MonitoringModeSettings, 'failuresBeforePolls' | 'staleAfterMs'>,
+): Promise<RegionMode> {
+  const latest = await latestMonitoringReadings(pool, region, Math.max(1, settings.failuresBeforePolls));
+  return monitoringModeOf(region, latest, now, settings);
 }

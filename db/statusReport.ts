@@ -2,7 +2,10 @@
 import type pg from 'pg';
 import { marketTomorrow } from '../domain/calendar';
 import type { Dataset } from '../domain/datasets';
-import { buildStatusReport, type StatusReport } from '../domain/statusReport';
+import { declarationOf } from '../domain/datasets';
+import type { MonitoringStatus } from '../domain/monitoring';
+import { type JaoWord, jaoWordOf } from '../domain/monitoring';
+import { buildStatusReport, type StatusReport, type StoredStep } from '../domain/statusReport';
 import type { DeliveryDay } from '../domain/types';
 import { readDayQuality } from './dayQuality';
 import { readDayRecords } from './dayStatus';
@@ -29,5 +32,72 @@ export async function readStatusReport(
     drift: quality.get(record.day)?.drift ?? null,
   }));
   const publications = await readPublicationTimes(pool, dataset, from, to);
-  return buildStatusReport({ from, to, records: facts, now, deadline, publications });
+  const steps = await readDeclaredSteps(pool, dataset, from, to);
+  return buildStatusReport({ from, to, records: facts, now, deadline, publications, steps });
+}
+
+/**
+ * The dataset's declared monitoring steps of [from, to] as JAO's monitoring last said them (jao.monitoring_steps);
+ * undefined for a dataset that declares none.
+ */
+export async function readDeclaredSteps(
+  pool: pg.Pool,
+  dataset: Dataset,
+  from: DeliveryDay,
+  to: DeliveryDay,
+): Promise<StoredStep[] | undefined> {
+  const { region, monitoring } = declarationOf(dataset);
+  if (!monitoring) return undefined;
+  const result = await pool.query<{
+    day: string;
+    page: string;
+    status: MonitoringStatus;
+    deadline: Date | null;
+    last_modified_on: Date | null;
+    last_seen_at: Date;
+  }>({
+    name: 'jao.status.declared_steps',
+    text: `SELECT business_day::text AS day, page, status, deadline, last_modified_on, last_seen_at
+             FROM jao.monitoring_steps
+            WHERE region = $1 AND page = ANY ($2::text[]) AND business_day BETWEEN $3::date AND $4::date
+            ORDER BY business_day, page`,
+    values: [region, monitoring.steps, from, to],
+  });
+  return result.rows.map((row) => ({
+    day: row.day,
+    page: row.page,
+    status: row.status,
+    deadline: row.deadline?.toISOString() ?? null,
+    lastModifiedOn: row.last_modified_on?.toISOString() ?? null,
+    seenAt: row.last_seen_at.toISOString(),
+  }));
+}
+
+/**
+ * JAO's word on each day of [from, to] that JAO's monitoring listed a declared step of (the page's calendar marks);
+ * empty for a dataset that declares no step.
+ */
+export async function readJaoWords(
+  pool: pg.Pool,
+  dataset: Dataset,
+  from: DeliveryDay,
+  to: DeliveryDay,
+  now: Date,
+): Promise<Array<{ day: DeliveryDay; word: JaoWord }>> {
+  const steps = await readDeclaredSteps(pool, dataset, from, to);
+  if (!steps || steps.length === 0) return [];
+  const complete = new Set(
+    (await readDayRecords(pool, dataset, from, to))
+      .filter((record) => record.status === 'complete')
+      .map((record) => record.day),
+  );
+  const days = [...new Set(steps.map((step) => step.day))].sort();
+  return days.map((day) => ({
+    day,
+    word: jaoWordOf(
+      steps.filter((step) => step.day === day),
+      complete.has(day),
+      now,
+    ),
+  }));
 }

@@ -2,7 +2,7 @@
 // and warnings, which name what deserves a look without making the pipeline unhealthy.
 import { healthLinePrefix } from './datasets/compat';
 import { describeDrift } from './drift';
-import type { RegionMode } from './monitoring';
+import { describeJaoWord, type RegionMode } from './monitoring';
 import type { StatusReport } from './statusReport';
 import { jobProblem, type TimescaleJob } from './timescaleJobs';
 import type { Dataset } from './types';
@@ -158,6 +158,18 @@ function healthWarnings(facts: HealthFacts): string[] {
     for (const line of report.days) {
       if (line.drift)
         warnings.push(`${healthLinePrefix(dataset)}schema drift: ${line.day} (${describeDrift(line.drift)})`);
+    }
+  }
+  // JAO's own word on a day (datasets with declared steps): late is JAO's, missing is ours to fetch again.
+  for (const { dataset, report } of facts.reports) {
+    for (const line of report.days) {
+      const word = line.jaoWord;
+      if (word && (word.state === 'late' || word.state === 'missing')) {
+        const runbook = word.state === 'late' ? 'JaoSaysLate' : 'JaoSaysMissing';
+        warnings.push(
+          `${healthLinePrefix(dataset)}${line.day}: ${describeJaoWord(word, (iso) => iso)}; see ${runbook}`,
+        );
+      }
     }
   }
   for (const region of facts.monitoring ?? []) {

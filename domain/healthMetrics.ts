@@ -14,6 +14,8 @@ export const HEALTH_GAUGES = {
     "Complete days of a dataset's health window whose last re-check failed",
   jao_tomorrow_late:
     "1 when a dataset's tomorrow is not complete after its deadline on the day before (FRESHNESS_DEADLINE for Core maxExchanges), else 0",
+  jao_health_window_jao_word_days:
+    "Days of a dataset's health window JAO's own word calls late, missing or not_yet_published (datasets with declared monitoring steps)",
   jao_schedule_paused: "1 when the dataset's schedule is paused, else 0",
   jao_schedule_missing: "1 when the dataset's schedule does not exist, else 0",
   jao_task_queue_pollers: 'Workers that polled the task queue within HEALTH_POLLER_STALE_AFTER',
@@ -25,6 +27,8 @@ export const HEALTH_GAUGES = {
     'Unix time of the last successful run of each TimescaleDB background job (0: none recorded)',
   jao_timescaledb_job_last_failure_timestamp_seconds:
     'Unix time of the last failed run of each TimescaleDB background job (0: none recorded)',
+  jao_monitoring_mode:
+    "1 for the mode a region's days are fetched in (JAO_MONITORING=on): monitoring (JAO's monitoring, the polls stand down) or polls (the fixed polls), else 0",
   jao_timescaledb_job_failing:
     '1 when the TimescaleDB background job last failed or has not succeeded within twice its schedule interval, else 0',
 } as const;
@@ -83,6 +87,15 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
       value: Math.floor((facts.archive.oldestAgeMs ?? 0) / 1000),
     });
   }
+  for (const region of facts.monitoring ?? []) {
+    for (const mode of ['monitoring', 'polls'] as const) {
+      readings.push({
+        name: 'jao_monitoring_mode',
+        labels: { region: region.region, mode },
+        value: flag(region.mode === mode),
+      });
+    }
+  }
   readings.push(...timescaleJobGauges(facts.timescaleJobs));
   return readings;
 }
@@ -110,6 +123,16 @@ function windowGauges(dataset: Dataset, report: StatusReport): GaugeReading[] {
     },
     { name: 'jao_tomorrow_late', labels: { dataset }, value: flag(report.tomorrow.late) },
   );
+  // JAO's own word (docs/monitoring.md), for a dataset that declares steps: its days by the states worth a look.
+  if (report.days.some((line) => line.jaoWord !== null)) {
+    for (const state of ['late', 'missing', 'not_yet_published'] as const) {
+      readings.push({
+        name: 'jao_health_window_jao_word_days',
+        labels: { dataset, state },
+        value: report.days.filter((line) => line.jaoWord?.state === state).length,
+      });
+    }
+  }
   return readings;
 }
 

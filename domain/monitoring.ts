@@ -80,10 +80,10 @@ export function changedSteps(
 
 /**
  * A day's state in JAO's own word, for one dataset: `published` (a step Received and the day stored complete),
- * `notYetPublished` (a step Pending before its deadline), `late` (Pending after it), `missing` (JAO says Received but
+ * `not_yet_published` (a step Pending before its deadline), `late` (Pending after it), `missing` (JAO says Received but
  * the day is absent or incomplete), or `unknown` (no step of the dataset for the day).
  */
-export type AnnouncedDayState = 'published' | 'notYetPublished' | 'late' | 'missing' | 'unknown';
+export type AnnouncedDayState = 'published' | 'not_yet_published' | 'late' | 'missing' | 'unknown';
 
 export function classifyAnnouncedDay(
   steps: readonly Pick<MonitoringStep, 'status' | 'deadline'>[],
@@ -91,39 +91,149 @@ export function classifyAnnouncedDay(
   now: Date,
 ): AnnouncedDayState {
   if (steps.length === 0) return 'unknown';
+  // The day stored complete is published, whatever a reading (perhaps an old one, or JAO's monitoring lagging its
+  // data) still says pending: the data is the proof.
+  if (storedComplete) return 'published';
   // Every step the dataset names must be Received for JAO to have said it has the day.
   const pending = steps.filter((step) => step.status === 'Pending');
-  if (pending.length === 0) return storedComplete ? 'published' : 'missing';
+  if (pending.length === 0) return 'missing';
   const overdue = pending.some((step) => step.deadline !== null && now.getTime() > Date.parse(step.deadline));
-  return overdue ? 'late' : 'notYetPublished';
+  return overdue ? 'late' : 'not_yet_published';
 }
 
-/** Without a readable reading for this long, a region's days are left to the fixed polls (health says so). */
+/** JAO's own word on one day of one dataset (`jao status`, `/v1/freshness`, the page): its state and why. */
+export interface JaoWord {
+  state: AnnouncedDayState;
+  /** The dataset's declared steps JAO listed for the day, as last read (none: `unknown`). */
+  steps: Array<Pick<MonitoringStep, 'page' | 'status' | 'deadline' | 'lastModifiedOn'>>;
+  /** The latest reading that saw them (ISO instant): how current JAO's word is; null without a step. */
+  seenAt: string | null;
+}
+
+/** The day's word from its stored steps and whether the day is stored complete. */
+export function jaoWordOf(
+  steps: ReadonlyArray<JaoWord['steps'][number] & { seenAt: string }>,
+  storedComplete: boolean,
+  now: Date,
+): JaoWord {
+  const seen = steps.map((step) => step.seenAt).sort();
+  return {
+    state: classifyAnnouncedDay(steps, storedComplete, now),
+    steps: steps.map(({ page, status, deadline, lastModifiedOn }) => ({
+      page,
+      status,
+      deadline,
+      lastModifiedOn,
+    })),
+    seenAt: seen.at(-1) ?? null,
+  };
+}
+
+/** One line of JAO's word for a person: `late: Final Computation pending past its deadline …`. */
+export function describeJaoWord(word: JaoWord, instant: (iso: string) => string): string {
+  const pending = word.steps.filter((step) => step.status === 'Pending');
+  const due = (step: JaoWord['steps'][number]) =>
+    step.deadline ? `${step.page} due ${instant(step.deadline)}` : `${step.page} (no deadline given)`;
+  switch (word.state) {
+    case 'unknown':
+      return 'JAO: no step read for the day';
+    case 'not_yet_published':
+      return `JAO: not yet published (${pending.map(due).join(', ')})`;
+    case 'late':
+      return `JAO: late (${pending.map(due).join(', ')}, still pending)`;
+    case 'missing':
+      return `JAO: missing (${word.steps.map((step) => step.page).join(', ')} received, the day is not stored complete)`;
+    case 'published':
+      return `JAO: published (${word.steps.map((step) => step.page).join(', ')} received)`;
+  }
+}
+
+/** Without a readable reading for this long, a region's days are left to the fixed polls (MONITORING_STALE_AFTER). */
 export const MONITORING_STALE_AFTER_MS = 5 * 60_000;
+/** Failed or unreadable readings in a row after which the fixed polls take over (MONITORING_FAILURES_BEFORE_POLLS). */
+export const MONITORING_FAILURES_BEFORE_POLLS = 3;
 
 export type MonitoringMode = 'monitoring' | 'polls';
 
-/** A region's mode as health reports it: `polls` where its last reading failed, was unreadable, or is too old. */
+/** When a region's monitoring counts as healthy: what `jao health`, the gauges and the polls decide the mode by. */
+export interface MonitoringModeSettings {
+  /** JAO_MONITORING=on: off, every region is in mode `polls` and the polls never stand down. */
+  on: boolean;
+  /** This many failed or unreadable readings in a row put the region in mode `polls`. */
+  failuresBeforePolls: number;
+  /** No readable reading for longer than this puts the region in mode `polls` (the workflow stopped, say). */
+  staleAfterMs: number;
+}
+
+export const MONITORING_OFF: MonitoringModeSettings = {
+  on: false,
+  failuresBeforePolls: MONITORING_FAILURES_BEFORE_POLLS,
+  staleAfterMs: MONITORING_STALE_AFTER_MS,
+};
+
+/**
+ * The settings from the configuration: the staleness bound is at least three intervals, so a long
+ * MONITORING_INTERVAL never reads as an outage between two good readings.
+ */
+export function monitoringModeSettingsOf(config: {
+  JAO_MONITORING?: 'on' | 'off';
+  MONITORING_INTERVAL?: number;
+  MONITORING_FAILURES_BEFORE_POLLS?: number;
+  MONITORING_STALE_AFTER?: number;
+}): MonitoringModeSettings {
+  const staleAfterMs = config.MONITORING_STALE_AFTER ?? MONITORING_STALE_AFTER_MS;
+  return {
+    on: config.JAO_MONITORING === 'on',
+    failuresBeforePolls: config.MONITORING_FAILURES_BEFORE_POLLS ?? MONITORING_FAILURES_BEFORE_POLLS,
+    staleAfterMs: Math.max(staleAfterMs, 3 * (config.MONITORING_INTERVAL ?? 0)),
+  };
+}
+
+/** A region's mode as health reports it and the polls obey: `polls` with the reason, or `monitoring`. */
 export interface RegionMode {
   region: Region;
   mode: MonitoringMode;
   /** Why the fixed polls fetch its days (null in mode `monitoring`). */
   reason: string | null;
+  /** The last readable reading (ISO instant), null when there is none among those looked at. */
+  lastReadAt: string | null;
 }
 
+/** One stored reading's outcome (db/monitoringSteps.ts latestMonitoringReadings). */
+export interface ReadingOutcome {
+  readAt: string;
+  outcome: 'read' | 'failed' | 'unreadable';
+  detail: string | null;
+}
+
+/**
+ * A region's mode from its latest readings, newest first (at least `failuresBeforePolls` of them when there are):
+ * `monitoring` while a readable reading is recent and fewer than `failuresBeforePolls` failed since; a single failed
+ * reading does not hand the region to the polls (the next interval's reading is the retry).
+ */
 export function monitoringModeOf(
   region: Region,
-  latest: { readAt: string; outcome: 'read' | 'failed' | 'unreadable'; detail: string | null } | undefined,
+  latest: readonly ReadingOutcome[],
   now: Date,
-  staleAfterMs = MONITORING_STALE_AFTER_MS,
+  settings: Pick<MonitoringModeSettings, 'failuresBeforePolls' | 'staleAfterMs'> = MONITORING_OFF,
 ): RegionMode {
-  if (latest === undefined) return { region, mode: 'polls', reason: 'no monitoring reading yet' };
-  const ageMs = now.getTime() - Date.parse(latest.readAt);
-  if (latest.outcome !== 'read') {
-    return { region, mode: 'polls', reason: latest.detail ?? `last reading ${latest.outcome}` };
+  const lastRead = latest.find((reading) => reading.outcome === 'read');
+  const lastReadAt = lastRead?.readAt ?? null;
+  const polls = (reason: string): RegionMode => ({ region, mode: 'polls', reason, lastReadAt });
+  const newest = latest[0];
+  if (newest === undefined) return polls('no monitoring reading yet');
+  const failedInARow = lastRead === undefined ? latest.length : latest.indexOf(lastRead);
+  if (failedInARow >= settings.failuresBeforePolls) {
+    const why = newest.detail ?? `last reading ${newest.outcome}`;
+    return polls(failedInARow > 1 ? `${why}; ${failedInARow} readings in a row` : why);
   }
-  if (ageMs > staleAfterMs) {
-    return { region, mode: 'polls', reason: `no monitoring reading for ${Math.round(ageMs / 60_000)} min` };
+  if (lastRead === undefined) return polls('no readable monitoring reading yet');
+  const ageMs = now.getTime() - Date.parse(lastRead.readAt);
+  if (ageMs > settings.staleAfterMs) {
+    return polls(`no readable monitoring reading for ${Math.round(ageMs / 60_000)} min`);
   }
-  return { region, mode: 'monitoring', reason: null };
+  return { region, mode: 'monitoring', reason: null, lastReadAt };
 }
+
+/** What the fixed polls of a dataset do: stand down while its region's monitoring is healthy, else run. */
+export type PollsStandDown = { standDown: true; region: Region; reason: string } | { standDown: false };

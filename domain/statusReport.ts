@@ -2,6 +2,7 @@
 import { addDays, daysInRange, localTimeOnDay, marketTomorrow } from './calendar';
 import type { DayDrift } from './drift';
 import { type Freshness, freshnessOf, type PublicationTimes } from './freshness';
+import { type JaoWord, jaoWordOf, type MonitoringStep } from './monitoring';
 import { countOf } from './runDetails';
 import type { DayStatus, DeliveryDay } from './types';
 
@@ -49,7 +50,17 @@ export interface DayLine {
   /** Why the day is not complete; null when it is (or was never run). */
   reason: string | null;
   drift: DayDrift | null;
+  /**
+   * JAO's own word on the day (docs/monitoring.md): not yet published, late, missing, published, or unknown (no step
+   * read); null for a dataset that declares no monitoring step.
+   */
+  jaoWord: JaoWord | null;
 }
+
+/** A declared step of a day as last read, with the latest reading that saw it (db/statusReport.ts). */
+export type StoredStep = Pick<MonitoringStep, 'day' | 'page' | 'status' | 'deadline' | 'lastModifiedOn'> & {
+  seenAt: string;
+};
 
 export interface Gap {
   from: DeliveryDay;
@@ -80,8 +91,11 @@ export function buildStatusReport(input: {
   now: Date;
   deadline: string;
   publications?: PublicationTimes[];
+  /** The dataset's declared steps as last read, for the days of the range; absent: it declares none. */
+  steps?: StoredStep[];
 }): StatusReport {
   const byDay = new Map(input.records.map((record) => [record.day, record]));
+  const stepsOf = (day: DeliveryDay) => (input.steps ?? []).filter((step) => step.day === day);
   const publicationOf = new Map((input.publications ?? []).map((times) => [times.day, times]));
   const isDue = (day: DeliveryDay) => deadlineOf(day, input.deadline).getTime() <= input.now.getTime();
 
@@ -103,6 +117,7 @@ export function buildStatusReport(input: {
       freshness: freshnessOfDay(publicationOf.get(day)),
       reason: status === 'complete' ? null : (record?.reason ?? null),
       drift: record?.drift ?? null,
+      jaoWord: input.steps ? jaoWordOf(stepsOf(day), status === 'complete', input.now) : null,
     };
   });
 

@@ -5,14 +5,14 @@ import type pg from 'pg';
 import { archiveLag } from '../archive/ship';
 import type { Config } from '../common/config';
 import { readTemporalHealth } from '../control/healthFacts';
-import { latestMonitoringReadings } from '../db/monitoringSteps';
+import { readRegionMode } from '../db/monitoringSteps';
 import { readStatusReport } from '../db/statusReport';
 import { readTimescaleJobs } from '../db/timescaleJobs';
 import { addDays, marketTomorrow } from '../domain/calendar';
 import { type DatasetPublicationSettings, freshnessDeadlineOf } from '../domain/datasetSource';
 import { declarationOf } from '../domain/datasets';
 import type { HealthFacts } from '../domain/health';
-import { monitoredRegions, monitoringModeOf } from '../domain/monitoring';
+import { monitoredRegions, monitoringModeSettingsOf } from '../domain/monitoring';
 import type { Dataset } from '../domain/types';
 
 export type HealthSettings = Pick<
@@ -24,7 +24,12 @@ export type HealthSettings = Pick<
   | 'ARCHIVE_MAX_LAG'
   | 'JAO_DATASETS'
 > &
-  Partial<Pick<Config, 'JAO_MONITORING'>> &
+  Partial<
+    Pick<
+      Config,
+      'JAO_MONITORING' | 'MONITORING_INTERVAL' | 'MONITORING_FAILURES_BEFORE_POLLS' | 'MONITORING_STALE_AFTER'
+    >
+  > &
   DatasetPublicationSettings;
 
 export type Lender<R> = <T>(use: (resource: R) => Promise<T>) => Promise<T>;
@@ -88,9 +93,11 @@ export async function gatherHealthFacts(
     const regions =
       settings.JAO_MONITORING === 'on' ? monitoredRegions(settings.JAO_DATASETS.map(declarationOf)) : [];
     facts.monitoring = [];
+    const modeSettings = monitoringModeSettingsOf(settings);
     for (const region of regions) {
-      const [latest] = await sources.database((pool) => latestMonitoringReadings(pool, region, 1));
-      facts.monitoring.push(monitoringModeOf(region, latest, now));
+      facts.monitoring.push(
+        await sources.database((pool) => readRegionMode(pool, region, now, modeSettings)),
+      );
     }
   } catch (error) {
     facts.databaseError = messageOf(error);

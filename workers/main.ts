@@ -28,7 +28,7 @@ import { createPool } from '../db/pool';
 import { DATASET_TITLES, describePublicationSchedule, sourceEndpointOf } from '../domain/datasetSource';
 import { DECLARATIONS, declarationOf } from '../domain/datasets';
 import { declarationProblems } from '../domain/datasets/declarationSchema';
-import { monitoredRegions } from '../domain/monitoring';
+import { monitoredRegions, monitoringModeSettingsOf } from '../domain/monitoring';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
@@ -202,6 +202,8 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           freshnessDeadlines: Object.fromEntries(
             config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).deadline]),
           ),
+          // The polls of the datasets JAO's monitoring announces stand down while it is healthy (docs/monitoring.md).
+          monitoring: monitoringModeSettingsOf(config),
         }),
         signal,
       );

@@ -23,6 +23,7 @@ import {
 } from '../control/fetchBudget';
 import { workerIdentityWith } from '../control/workerDatabase';
 import { readDatabaseIdentity } from '../db/databaseIdentity';
+import type { MonitoringModeSettings } from '../domain/monitoring';
 import type { InAttemptRetry, TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
@@ -77,6 +78,11 @@ export interface PipelineWorkerOptions {
    * activities/badDays.ts). The worker process turns it on; off, only the keeper's own sweep sees them.
    */
   keepBadDayMarkers?: boolean;
+  /**
+   * JAO_MONITORING and when a region's monitoring counts as healthy: the polls of the datasets it announces stand
+   * down meanwhile (activities/freshness.ts pollsStandDown). Default off: the polls always run.
+   */
+  monitoring?: MonitoringModeSettings;
 }
 
 export interface PipelineWorkers {
@@ -157,7 +163,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
       workerDeploymentOptions,
       activities: {
         ...createStoreActivities(derivation),
-        ...createFreshnessActivities({ pool }),
+        ...createFreshnessActivities({ pool, monitoring: options.monitoring }),
         // Reprocessing reads stored answers only: it runs here, never on the fetch queue, and has no JAO client.
         ...createReprocessActivities(derivation),
         // Shipping to the archive and restoring from it: no JAO client either.

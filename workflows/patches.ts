@@ -16,3 +16,9 @@ export const PAGED_DAY_PATCH = 'paged-day';
  * activities instead of local ones.
  */
 export const STORE_ACTIVITY_TASKS_PATCH = 'store-activity-tasks';
+/**
+ * pollWorkflow and publicationWindowWorkflow ask first whether their dataset's region is fetched by JAO's monitoring
+ * (pollsStandDown, a local activity: no request to JAO) and stand down while it is: the poll ends without a day, the
+ * window waits its interval without a check and watches the stored day.
+ */
+export const POLLS_STAND_DOWN_PATCH = 'polls-stand-down';

@@ -1,10 +1,25 @@
-import { ApplicationFailure, condition, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyLocalActivities,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { FreshnessActivities } from '../activities';
 import { renderRunDetails } from '../domain/runDetails';
-import { POLL_LAST_DAY_START_MS } from '../domain/timeBudget';
+import { FRESHNESS_ACTIVITY, FRESHNESS_BACKOFF, POLL_LAST_DAY_START_MS } from '../domain/timeBudget';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, type PollInput, parsePollInput, pollDays } from '../domain/workflowInputs';
+import { retryPolicyOf } from './activities';
 import { DayRunner } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
+import { POLLS_STAND_DOWN_PATCH } from './patches';
+
+const monitoringMode = proxyLocalActivities<Pick<FreshnessActivities, 'pollsStandDown'>>({
+  startToCloseTimeout: FRESHNESS_ACTIVITY.startToCloseMs,
+  retry: retryPolicyOf(FRESHNESS_BACKOFF),
+});
 
 export interface PollResult {
   days: DeliveryDay[];
@@ -12,6 +27,8 @@ export interface PollResult {
   notCompleted: DayOutcome[];
   /** Days not started because the poll had run too long for them to end within its timeout (next poll's). */
   notStarted?: DeliveryDay[];
+  /** Why the poll stood down without asking JAO: its region's monitoring fetches the days (docs/monitoring.md). */
+  stoodDown?: string;
 }
 
 /**
@@ -23,6 +40,15 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
   if (!parsed.ok)
     throw ApplicationFailure.nonRetryable(`invalid poll input: ${parsed.message}`, INVALID_INPUT);
   const { dataset, lookbackDays, lookaheadDays, concurrency } = parsed.value;
+
+  // While JAO's monitoring of the dataset's region is healthy, it fetches the announced days: no request here.
+  if (patched(POLLS_STAND_DOWN_PATCH)) {
+    const mode = await monitoringMode.pollsStandDown({ dataset });
+    if (mode.standDown) {
+      setCurrentDetails(`**poll ${dataset}: stood down**\n\n${mode.reason}; no request to JAO.`);
+      return { days: [], byStatus: {}, notCompleted: [], stoodDown: mode.reason };
+    }
+  }
 
   const days = pollDays(new Date(), lookbackDays, lookaheadDays, dataset);
   const showDetails = () =>

@@ -7,6 +7,7 @@ import {
   executeChild,
   isCancellation,
   ParentClosePolicy,
+  patched,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -30,6 +31,7 @@ import { zod } from '../domain/zod';
 import { retryPolicyOf } from './activities';
 import { isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow, INVALID_INPUT } from './deliveryDay';
+import { POLLS_STAND_DOWN_PATCH } from './patches';
 
 export interface PublicationWindowResult {
   day: DeliveryDay;
@@ -39,11 +41,16 @@ export interface PublicationWindowResult {
   status: DayStatus | null;
   /** Checks this run and the runs it continued from started. */
   checks: number;
+  /**
+   * Intervals of this run in which the window made no check because JAO's monitoring of the dataset's region was
+   * healthy (it fetches the day when JAO announces it; docs/monitoring.md). Absent before the patch.
+   */
+  stoodDown?: number;
 }
 
 export const publicationProgressQuery = defineQuery<Omit<PublicationWindowResult, 'outcome'>>('progress');
 
-const freshness = proxyLocalActivities<Pick<FreshnessActivities, 'storedDayStatus'>>({
+const freshness = proxyLocalActivities<Pick<FreshnessActivities, 'storedDayStatus' | 'pollsStandDown'>>({
   startToCloseTimeout: FRESHNESS_ACTIVITY.startToCloseMs,
   retry: retryPolicyOf(FRESHNESS_BACKOFF),
 });
@@ -106,7 +113,11 @@ export async function publicationWindowWorkflow(
       : todays.closes;
   let checks = checksBefore;
   let status: DayStatus | null = null;
-  setHandler(publicationProgressQuery, () => ({ day, status, checks }));
+  /** Intervals of this run left to JAO's monitoring, and why (the last time). */
+  let stoodDown = 0;
+  let standDownReason: string | null = null;
+  const counts = () => ({ day, status, checks, ...(stoodDown > 0 ? { stoodDown } : {}) });
+  setHandler(publicationProgressQuery, counts);
   // Details (Web UI, markdown): what the window watches and what it found so far, or how it ended.
   const showDetails = (ended?: PublicationWindowResult['outcome']) =>
     setCurrentDetails(
@@ -114,12 +125,15 @@ export async function publicationWindowWorkflow(
         `**publication window ${parsed.value.window} Europe/Amsterdam**`,
         '',
         `${ended ? 'Finished' : 'Running'}: ${day}, ${countOf(checks, 'check')}, stored ${status ?? 'nothing yet'}.`,
+        ...(standDownReason
+          ? ['', `Stood down for ${countOf(stoodDown, 'interval')}: ${standDownReason}; no check then.`]
+          : []),
         ...(ended ? ['', `Outcome: ${ended}.`] : []),
       ].join('\n'),
     );
   const end = (outcome: PublicationWindowResult['outcome']) => {
     showDetails(outcome);
-    return { day, outcome, status, checks };
+    return { ...counts(), outcome };
   };
   showDetails();
 
@@ -128,8 +142,24 @@ export async function publicationWindowWorkflow(
   let checksThisRun = 0;
   while (status !== 'complete') {
     if (Date.now() >= closes.getTime()) return end('window-closed');
-    if (checksThisRun >= checksPerRun || workflowInfo().continueAsNewSuggested) {
+    if (checksThisRun + stoodDown >= checksPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof publicationWindowWorkflow>(input, checks);
+    }
+    // While JAO's monitoring of the region is healthy it fetches tomorrow when announced: no check, the stored
+    // status is watched instead; when it is not, the next interval checks again (the polls take over).
+    if (patched(POLLS_STAND_DOWN_PATCH)) {
+      const mode = await freshness.pollsStandDown({ dataset });
+      if (mode.standDown) {
+        stoodDown += 1;
+        standDownReason = mode.reason;
+        status = await freshness.storedDayStatus({ dataset, day });
+        showDetails();
+        if (status === 'complete') break;
+        const untilClose = closes.getTime() - Date.now();
+        if (untilClose <= 0) return end('window-closed');
+        await sleep(Math.min(checkIntervalMs, untilClose));
+        continue;
+      }
     }
     const checked = await checkDay(dataset, day);
     checks += 1;

@@ -1,16 +1,51 @@
 // What the status page shows beside the calendar, for any key of the dataset: the key's own scope (whether the
 // page shows operator controls), tomorrow's freshness as `jao status` tells it, and the backfills in progress.
 import { z } from 'zod';
-import { readStatusReport } from '../../db/statusReport';
+import { readJaoWords, readStatusReport } from '../../db/statusReport';
 import { marketTomorrow } from '../../domain/calendar';
 import { type DatasetPublicationSettings, freshnessDeadlineOf } from '../../domain/datasetSource';
+import type { JaoWord } from '../../domain/monitoring';
 import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
 import { errorBodySchema, KEY_REFUSALS } from '../errors';
-import { datasetQueryParam } from '../params';
+import { checkDayRange, datasetQueryParam, dayRangeQuery } from '../params';
 import { MAX_BACKFILLS } from '../runControl';
 import { TemporalUnavailable } from '../temporalClient';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
+
+/** JAO's own word on a day (domain/monitoring.ts JaoWord), as the API writes it. */
+const jaoWordSchema = z.object({
+  state: z
+    .enum(['not_yet_published', 'late', 'missing', 'published', 'unknown'])
+    .describe(
+      '`not_yet_published`: a step is Pending before its deadline; `late`: Pending after it (the day not stored complete either way); `missing`: every step is Received but the day is absent or incomplete in the database; `published`: stored complete; `unknown`: no step of the dataset read for the day (JAO_MONITORING off, or not read yet)',
+    ),
+  steps: z
+    .array(
+      z.object({
+        page: z.string().describe('the step as JAO names it (Final Computation, …)'),
+        status: z.enum(['Received', 'Pending']),
+        deadline: z.string().nullable().describe("JAO's deadline for the step (ISO-8601)"),
+        last_modified_on: z.string().nullable().describe('when JAO last changed the step (ISO-8601)'),
+      }),
+    )
+    .describe("the dataset's declared steps JAO's monitoring listed for the day, as last read"),
+  seen_at: z
+    .string()
+    .nullable()
+    .describe('the latest monitoring reading that saw them (ISO-8601): how current this word is'),
+});
+
+const jaoWordJson = (word: JaoWord) => ({
+  state: word.state,
+  steps: word.steps.map((step) => ({
+    page: step.page,
+    status: step.status,
+    deadline: step.deadline,
+    last_modified_on: step.lastModifiedOn,
+  })),
+  seen_at: word.seenAt,
+});
 
 const freshness = z.object({
   day: z.string().describe('tomorrow (Europe/Amsterdam)'),
@@ -28,6 +63,11 @@ const freshness = z.object({
   stored_at: z.string().nullable().describe('first stored complete'),
   publication_to_stored_seconds: z.number().nullable().describe('publication → stored complete, at most'),
   seen_to_stored_seconds: z.number().nullable(),
+  jao_word: jaoWordSchema
+    .nullable()
+    .describe(
+      "JAO's own word on tomorrow, from its monitoring answer (docs/monitoring.md); null for a dataset that declares no monitoring step",
+    ),
 });
 
 const backfill = z.object({
@@ -95,7 +135,8 @@ export function registerFactRoutes(
           "Tomorrow's freshness of a dataset: published or not, its deadline, publication → stored latency",
         description:
           'What `jao status --dataset` prints on its tomorrow and freshness lines, from the same source ' +
-          '(jao.delivery_day, jao.day_publication), for `dataset` (Core maxExchanges when absent).',
+          '(jao.delivery_day, jao.day_publication, jao.monitoring_steps for `jao_word`), for `dataset` (Core ' +
+          'maxExchanges when absent).',
         tags: ['days'],
         security: SECURITY,
         querystring: z.strictObject({ dataset: datasetQueryParam }),
@@ -128,7 +169,39 @@ export function registerFactRoutes(
         stored_at: facts?.storedAt ?? null,
         publication_to_stored_seconds: facts?.publicationToStoredSeconds ?? null,
         seen_to_stored_seconds: facts?.seenToStoredSeconds ?? null,
+        jao_word: line.jaoWord && jaoWordJson(line.jaoWord),
       };
+    },
+  );
+
+  app.get(
+    '/v1/days/jao-word',
+    {
+      config: { dataset: DATASET_IN_QUERY },
+      schema: {
+        operationId: 'listJaoWords',
+        summary:
+          "JAO's own word on each of a dataset's delivery days from..to: not yet published, late, missing",
+        description:
+          'From the monitoring steps the dataset declares, as JAO last listed them (jao.monitoring_steps), and ' +
+          'the days stored complete: one entry per day JAO listed a declared step of (the page marks its calendar ' +
+          'with them); none for a dataset that declares no step (docs/monitoring.md).',
+        tags: ['days'],
+        security: SECURITY,
+        querystring: dayRangeQuery,
+        response: {
+          200: z.array(jaoWordSchema.extend({ day: z.string().describe('the delivery day') })),
+          ...DATASET_REFUSALS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { from, to, dataset } = request.query;
+      checkDayRange(dataset, from, to, deps.maxRangeDays);
+      const words = await readJaoWords(deps.pool, dataset, from, to, new Date());
+      // JAO's word moves with every reading, not with the stored data: never cached.
+      reply.header('cache-control', 'no-store');
+      return words.map(({ day, word }) => ({ day, ...jaoWordJson(word) }));
     },
   );
 

@@ -36,11 +36,19 @@ export async function healthCommand(argv: string[], io: CliIo): Promise<number> 
   );
 
   const verdict = assessHealth(facts);
+  // Per region JAO's monitoring announces datasets of (JAO_MONITORING=on): whose word fetches its days.
+  const monitoring = facts.monitoring ?? [];
   if (values.json) {
-    io.out(JSON.stringify({ ...verdict, checkedAt: now.toISOString() }, null, 2));
+    io.out(JSON.stringify({ ...verdict, monitoring, checkedAt: now.toISOString() }, null, 2));
   } else {
     for (const problem of verdict.problems) io.out(problem);
     for (const warning of verdict.warnings) io.out(`warning: ${warning}`);
+    for (const region of monitoring) {
+      if (region.mode === 'monitoring')
+        io.out(
+          `monitoring ${region.region}: JAO's monitoring fetches its days, its fixed polls stand down (last read ${region.lastReadAt})`,
+        );
+    }
     if (verdict.healthy) io.out('healthy');
   }
   return verdict.healthy ? 0 : 1;

@@ -7,6 +7,7 @@ import { freshnessDeadlineOf } from '../../domain/datasetSource';
 import { type Dataset, declarationOf } from '../../domain/datasets';
 import { describeDrift } from '../../domain/drift';
 import type { Freshness } from '../../domain/freshness';
+import { describeJaoWord } from '../../domain/monitoring';
 import { type DayLine, describeCompleteMtus, type StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
 import { parseCommandArgs, parseDatasetArg } from '../args';
@@ -87,6 +88,10 @@ export function printStatusReport(
       line.status !== 'complete' || line.revision > 1 || line.republished > 0 || line.lastError !== null;
     if (noteworthy && line.status !== 'missing') io.out(`  ${line.day}  ${describeLine(line)}`);
     if (line.drift) io.out(`  ${line.day}  drift: ${describeDrift(line.drift)}`);
+    // JAO's own word where it tells something the status does not: late, missing, or not yet published.
+    const word = line.jaoWord;
+    if (word && (word.state === 'late' || word.state === 'missing' || word.state === 'not_yet_published'))
+      io.out(`  ${line.day}  ${describeJaoWord(word, marketInstant)}`);
   }
   const counts = Object.entries(report.counts)
     .map(([key, count]) => `${key.replace('_', ' ')} ${count}`)

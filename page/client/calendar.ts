@@ -5,7 +5,7 @@
 // dayPanels.ts; this is the DOM, the loading and the live updates.
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
-import { cellHtml, gridHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
+import { cellHtml, gridHtml, jaoWordKeyHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
 import { datasetQueryOf, type PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
 import { dayInput, dayProblemOf } from './dayInput';
@@ -13,7 +13,7 @@ import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { h } from './dom';
 import { instantText } from './marketTime';
 import { dayStartInput, startDayLink } from './startLink';
-import type { DayRow, RunningDay } from './types';
+import type { DayRow, JaoWordDay, RunningDay } from './types';
 
 export interface CalendarOptions {
   api: Api;
@@ -33,6 +33,7 @@ export class CalendarView {
   private readonly gridElement: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly revisedKey: HTMLElement;
+  private readonly jaoWordKey: HTMLElement;
   /** Classes another part of the page puts on a day's cell (the operator's selection). */
   cellMarks: (day: string) => string = () => '';
   /** Told each cell drawn anew (the whole range after a load, one day after a live update). */
@@ -85,6 +86,7 @@ export class CalendarView {
     this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
     this.legend = h('ul', { class: 'legend', 'aria-label': 'Legend' });
     this.revisedKey = h('p', { class: 'marks', 'data-mark': 'revised' });
+    this.jaoWordKey = h('p', { class: 'marks', 'data-mark': 'jao-word' });
     const onlyBad = h('input', { type: 'checkbox', id: 'calendar-only-bad', name: 'only-bad' });
     onlyBad.addEventListener('change', () => {
       this.gridElement.classList.toggle('only-bad', onlyBad.checked);
@@ -113,6 +115,7 @@ export class CalendarView {
       this.statusLine,
       this.legend,
       this.revisedKey,
+      this.jaoWordKey,
       filter,
       h(
         'p',
@@ -154,12 +157,15 @@ export class CalendarView {
     }
     this.grid.setRange(from, to);
     let rows: DayRow[];
+    let words: JaoWordDay[];
     try {
-      const [answer] = await Promise.all([
+      const [answer, jaoWords] = await Promise.all([
         this.options.api.getRange<DayRow>('/v1/days', from, to, datasetQueryOf(this.options.config)),
+        this.readJaoWords(from, to),
         this.refreshRunning(false),
       ]);
       rows = answer;
+      words = jaoWords ?? [];
     } catch (error) {
       if (seq !== this.loadSeq) return;
       element.dataset.state = 'error';
@@ -168,6 +174,7 @@ export class CalendarView {
     }
     if (seq !== this.loadSeq) return;
     this.grid.replaceRows(rows);
+    this.grid.replaceJaoWords(words);
     this.render();
     const ms = performance.now() - started;
     element.dataset.state = 'ready';
@@ -208,6 +215,7 @@ export class CalendarView {
   private renderLegend(): void {
     this.legend.innerHTML = legendHtml(this.grid.legend());
     this.revisedKey.innerHTML = revisedKeyHtml(this.grid.revisedCount());
+    this.jaoWordKey.innerHTML = jaoWordKeyHtml(this.grid.jaoWordCounts());
   }
 
   onDrawn(listener: (cells: Cell[]) => void): void {
@@ -296,11 +304,34 @@ export class CalendarView {
       to,
       datasetQueryOf(this.options.config),
     );
+    const words = await this.readJaoWords(from, to);
     if (seq !== this.loadSeq) return;
     const storedFrom = this.grid.storedFrom;
-    const changed = this.grid.resyncRows(rows);
+    // Words that could not be read this time: the last ones stay.
+    const changed = new Set([
+      ...this.grid.resyncRows(rows),
+      ...(words ? this.grid.replaceJaoWords(words) : []),
+    ]);
     if (this.grid.storedFrom !== storedFrom) this.render();
     else for (const day of changed) this.redraw(day);
+  }
+
+  /**
+   * JAO's own word on the days of the range (GET /v1/days/jao-word); null when it cannot be read (an API from
+   * before it, a request that failed): the marks are an addition, never a reason for the calendar not to show.
+   */
+  private async readJaoWords(from: string, to: string): Promise<JaoWordDay[] | null> {
+    try {
+      return await this.options.api.getRange<JaoWordDay>(
+        '/v1/days/jao-word',
+        from,
+        to,
+        datasetQueryOf(this.options.config),
+      );
+    } catch (error) {
+      if (error instanceof UnauthorizedError) throw error;
+      return null;
+    }
   }
 
   /** Asks which day workflows run; days that started or stopped running are redrawn (a stopped one re-read). */

@@ -9,12 +9,15 @@ import {
   cellOf,
   countByStatus,
   dayWorkflowIdOf,
+  JAO_WORD_MARKS,
+  JAO_WORD_TEXT,
+  type JaoWordMark,
   RECHECK_FAILED_TEXT,
   REVISED_TEXT,
   rangeDays,
   STATUS_TEXT,
 } from './dayCells';
-import type { DayRow, RunningDay } from './types';
+import type { DayRow, JaoWordDay, RunningDay } from './types';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -77,7 +80,7 @@ export function cellLabel(cell: Cell): string {
   const running = cell.running
     ? ` (stored: ${cell.stored ? STATUS_TEXT[cell.stored.status].label : 'missing'})`
     : '';
-  return `${cell.day}: ${STATUS_TEXT[cell.status].label}${running}${cell.recheckFailed ? `, ${RECHECK_FAILED_TEXT.label}` : ''}${cell.revised ? `, ${REVISED_TEXT.label}` : ''}`;
+  return `${cell.day}: ${STATUS_TEXT[cell.status].label}${running}${cell.recheckFailed ? `, ${RECHECK_FAILED_TEXT.label}` : ''}${cell.revised ? `, ${REVISED_TEXT.label}` : ''}${cell.jaoWord ? `, ${JAO_WORD_TEXT[cell.jaoWord].label}` : ''}`;
 }
 
 export class CalendarGrid {
@@ -87,6 +90,8 @@ export class CalendarGrid {
   /** The cells of the range as last laid out or updated. */
   readonly cells = new Map<string, Cell>();
   private readonly rows = new Map<string, DayRow>();
+  /** JAO's own word per day of the range (GET /v1/days/jao-word). */
+  private readonly words = new Map<string, JaoWordDay>();
   private running = new Map<string, RunningDay>();
   private runningKnown = false;
   private runningProblem: string | null = null;
@@ -157,6 +162,24 @@ export class CalendarGrid {
     return moved ? rangeDays(this.from, this.to) : changed;
   }
 
+  /** JAO's word on the days of the range, replacing what was held; returns the days whose word changed. */
+  replaceJaoWords(list: readonly JaoWordDay[]): string[] {
+    const fresh = new Map(list.map((word) => [word.day, word]));
+    const changed = [...new Set([...this.words.keys(), ...fresh.keys()])].filter(
+      (day) => JSON.stringify(this.words.get(day)) !== JSON.stringify(fresh.get(day)),
+    );
+    this.words.clear();
+    for (const [day, word] of fresh) this.words.set(day, word);
+    return changed;
+  }
+
+  /** Days of the range JAO's word marks, by mark (a mark beside the legend, not a status). */
+  jaoWordCounts(): Record<JaoWordMark, number> {
+    const counts = Object.fromEntries(JAO_WORD_MARKS.map((mark) => [mark, 0])) as Record<JaoWordMark, number>;
+    for (const cell of this.cells.values()) if (cell.jaoWord) counts[cell.jaoWord] += 1;
+    return counts;
+  }
+
   /** Which days run is unknown for now: the last known list stays. */
   runningUnknown(problem: string): void {
     this.runningKnown = false;
@@ -186,7 +209,13 @@ export class CalendarGrid {
   }
 
   cellFor(day: string): Cell {
-    return cellOf(day, this.rows.get(day) ?? null, this.running.get(day) ?? null, this.storedFrom);
+    return cellOf(
+      day,
+      this.rows.get(day) ?? null,
+      this.running.get(day) ?? null,
+      this.storedFrom,
+      this.words.get(day) ?? null,
+    );
   }
 
   /** The day's cell as last laid out, or as it would be now. */

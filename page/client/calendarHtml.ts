@@ -2,7 +2,14 @@
 // from the same text.
 import type { LegendEntry, MonthRow } from './calendarGrid';
 import { cellLabel } from './calendarGrid';
-import { type Cell, REVISED_TEXT, STATUS_TEXT } from './dayCells';
+import {
+  type Cell,
+  JAO_WORD_MARKS,
+  JAO_WORD_TEXT,
+  type JaoWordMark,
+  REVISED_TEXT,
+  STATUS_TEXT,
+} from './dayCells';
 import { escapeHtml } from './dom';
 
 /** `extraClasses`: marks another part of the page puts on cells (the operator's selection). */
@@ -10,7 +17,8 @@ export function cellHtml(cell: Cell, href: string, tabIndex: number, extraClasse
   const stored = cell.running && cell.stored ? ` data-stored="${cell.stored.status}"` : '';
   const marks =
     `${cell.dstChange ? ' dst' : ''}${cell.recheckFailed ? ' recheck-failed' : ''}` +
-    `${cell.revised ? ' revised' : ''}${cell.bad ? ' bad' : ''}${extraClasses ? ` ${extraClasses}` : ''}`;
+    `${cell.revised ? ' revised' : ''}${cell.bad ? ' bad' : ''}${cell.jaoWord ? ` jao-${cell.jaoWord}` : ''}` +
+    `${extraClasses ? ` ${extraClasses}` : ''}`;
   return (
     `<a role="gridcell" class="cell d${Number(cell.day.slice(8, 10))} s-${cell.status}${marks}"` +
     ` data-day="${cell.day}" data-status="${cell.status}"${stored} href="${escapeHtml(href)}"` +
@@ -48,6 +56,20 @@ export function revisedKeyHtml(count: number): string {
     ` ${escapeHtml(REVISED_TEXT.label)} <span class="count">${count}</span>` +
     ` <span class="meaning">${escapeHtml(REVISED_TEXT.meaning)}</span>`
   );
+}
+
+/**
+ * JAO's word's key, beside the legend: a mark per state that deserves a look, with how many days of the range carry
+ * it; nothing where no day does (a dataset without declared steps, or JAO_MONITORING off).
+ */
+export function jaoWordKeyHtml(counts: Record<JaoWordMark, number>): string {
+  if (JAO_WORD_MARKS.every((mark) => counts[mark] === 0)) return '';
+  return JAO_WORD_MARKS.map(
+    (mark) =>
+      `<span class="mark-key" data-mark="jao-${mark}"><span class="swatch cell s-not_fetched jao-${mark}" aria-hidden="true"></span>` +
+      ` ${escapeHtml(JAO_WORD_TEXT[mark].label)} <span class="count">${counts[mark]}</span>` +
+      ` <span class="meaning">${escapeHtml(JAO_WORD_TEXT[mark].meaning)}</span></span>`,
+  ).join('');
 }
 
 export function legendHtml(entries: readonly LegendEntry[]): string {

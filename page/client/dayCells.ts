@@ -3,7 +3,7 @@
 // the poll covered it), else "not fetched" (no backfill or poll ever covered it: not a finding). Pure (no DOM):
 // test/unit/pageModel.test.ts.
 import { addDays, daysBetween, isDstChangeDay } from '../../domain/calendar';
-import type { DayRow, RunningDay } from './types';
+import type { DayRow, JaoWordDay, RunningDay } from './types';
 
 export const CELL_STATUSES = [
   'complete',
@@ -41,6 +41,22 @@ export const STATUS_TEXT: Record<CellStatus, { label: string; glyph: string; mea
   running: { label: 'running', glyph: '↻', meaning: 'its day workflow is running now' },
 };
 
+/** What JAO's own word marks on a cell: only what deserves a look (published and unknown mark nothing). */
+export const JAO_WORD_MARKS = ['late', 'missing', 'not_yet_published'] as const;
+export type JaoWordMark = (typeof JAO_WORD_MARKS)[number];
+
+export const JAO_WORD_TEXT: Record<JaoWordMark, { label: string; meaning: string }> = {
+  late: { label: 'JAO: late', meaning: "JAO's step is still pending after its deadline (a red bar on top)" },
+  missing: {
+    label: 'JAO: missing',
+    meaning: 'JAO says it published the day, which is not stored complete (a purple bar on top)',
+  },
+  not_yet_published: {
+    label: 'JAO: not yet published',
+    meaning: "JAO's step is pending, its deadline still ahead (a grey bar on top)",
+  },
+};
+
 export interface Cell {
   day: string;
   status: CellStatus;
@@ -59,6 +75,10 @@ export interface Cell {
   revised: boolean;
   /** What an operator re-runs: stored partial, invalid or failed (as `jao rerun --failed`), or a failed re-check. */
   bad: boolean;
+  /** JAO's own word where it deserves a look (late, missing, not yet published); null otherwise or unknown. */
+  jaoWord: JaoWordMark | null;
+  /** The word behind it, for the tooltip (null: none read, or the dataset declares no step). */
+  word: JaoWordDay | null;
 }
 
 /** Stored statuses that `jao rerun --failed` (backfill mode `failed`) runs again. */
@@ -83,13 +103,27 @@ export function cellOf(
   stored: DayRow | null,
   running: RunningDay | null,
   storedFrom: string | null,
+  word: JaoWordDay | null = null,
 ): Cell {
   const unstored: CellStatus = storedFrom !== null && day >= storedFrom ? 'missing' : 'not_fetched';
   const status: CellStatus = running ? 'running' : stored ? stored.status : unstored;
   const recheckFailed = stored?.status === 'complete' && stored.last_error !== null;
   const revised = (stored?.revision_count ?? 0) > 1;
   const bad = (stored !== null && BAD_STATUSES.includes(stored.status)) || recheckFailed;
-  return { day, status, stored, running, dstChange: isDstChangeDay(day), recheckFailed, revised, bad };
+  const jaoWord =
+    word && (JAO_WORD_MARKS as readonly string[]).includes(word.state) ? (word.state as JaoWordMark) : null;
+  return {
+    day,
+    status,
+    stored,
+    running,
+    dstChange: isDstChangeDay(day),
+    recheckFailed,
+    revised,
+    bad,
+    jaoWord,
+    word,
+  };
 }
 
 /** Every day of from..to, in order. */

@@ -2,6 +2,7 @@
 import { dayLengthHours } from '../../domain/calendar';
 import { type Cell, STATUS_TEXT } from './dayCells';
 import { instantText, marketTimeText } from './marketTime';
+import type { JaoWordDay } from './types';
 
 /** How many missing MTUs are listed by time before "and N more". */
 const LISTED_MTUS = 8;
@@ -11,6 +12,29 @@ function missingText(missing: readonly string[]): string {
   const times = missing.slice(0, LISTED_MTUS).map((mtu) => marketTimeText(mtu));
   const more = missing.length > LISTED_MTUS ? ` and ${missing.length - LISTED_MTUS} more` : '';
   return `${missing.length}: ${times.join(', ')}${more}`;
+}
+
+const WORD_STATE: Record<JaoWordDay['state'], string> = {
+  not_yet_published: 'not yet published',
+  late: 'late',
+  missing: 'missing (published by JAO, not stored complete)',
+  published: 'published',
+  unknown: 'no step read',
+};
+
+/** `late: Final Computation pending, due 5 Jan 10:30 (read 5 Jan 11:02)`. */
+export function jaoWordText(
+  word: Omit<JaoWordDay, 'day'>,
+  instant: (iso: string | null) => string = instantText,
+): string {
+  const steps = word.steps
+    .map(
+      (step) =>
+        `${step.page} ${step.status === 'Pending' ? 'pending' : 'received'}` +
+        (step.status === 'Pending' && step.deadline ? `, due ${instant(step.deadline)}` : ''),
+    )
+    .join('; ');
+  return `${WORD_STATE[word.state]}: ${steps} (read ${instant(word.seen_at)})`;
 }
 
 /** [term, description] pairs, in reading order. */
@@ -23,6 +47,7 @@ export function dayFacts(cell: Cell): [string, string][] {
     facts.push(['Running since', instantText(cell.running.started_at)]);
     facts.push(['Stored status', stored ? STATUS_TEXT[stored.status].label : 'none (missing)']);
   }
+  if (cell.word && cell.word.state !== 'unknown') facts.push(["JAO's word", jaoWordText(cell.word)]);
   const hours = dayLengthHours(cell.day);
   facts.push(['Hours', hours === 24 ? '24' : `${hours} (clock change)`]);
   if (!stored) {

@@ -1,5 +1,18 @@
 // The API's answers as the page reads them (api/routes/*.ts describe them; /openapi.json has the schemas).
 
+/** A row of GET /v1/days/jao-word: JAO's own word on a day, from its monitoring answer (docs/monitoring.md). */
+export interface JaoWordDay {
+  day: string;
+  state: 'not_yet_published' | 'late' | 'missing' | 'published' | 'unknown';
+  steps: {
+    page: string;
+    status: 'Received' | 'Pending';
+    deadline: string | null;
+    last_modified_on: string | null;
+  }[];
+  seen_at: string | null;
+}
+
 /** A row of GET /v1/days (jao.day_quality). */
 export interface DayRow {
   dataset: string;
@@ -125,6 +138,8 @@ export interface TomorrowFreshness {
   stored_at: string | null;
   publication_to_stored_seconds: number | null;
   seen_to_stored_seconds: number | null;
+  /** JAO's own word on tomorrow (absent from an older API; null: the dataset declares no monitoring step). */
+  jao_word?: Omit<JaoWordDay, 'day'> | null;
 }
 
 /** A row of GET /v1/backfills. */

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../db/apiKeys';
+import { recordMonitoringReading } from '../../db/monitoringSteps';
 import { addDays, dayStartMs, daysInRange } from '../../domain/calendar';
 import { instantText } from '../../page/client/marketTime';
 import { createTestKey, getWith, startTestApi, type TestApi } from '../helpers/api';
@@ -389,5 +390,51 @@ describe('the status page in Chromium', () => {
     expect(await page.evaluate('window.jaoPage.loadedAt')).toBe(loadedAt);
     expect(await pageStatuses()).toEqual(await viewStatuses());
     await page.screenshot({ path: artifactPath('after-live-updates.png'), fullPage: true });
+  });
+
+  it("marks the days JAO's own word calls missing, late or not yet published, in the cell, its label, the key and the tooltip", async () => {
+    const hour = 3_600_000;
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+    const step = (day: string, status: 'Received' | 'Pending', deadline: string) => ({
+      day,
+      page: 'Final Computation',
+      status,
+      deadline,
+      lastModifiedOn: status === 'Received' ? at(-2 * hour) : null,
+      followUpActionInitiated: false,
+    });
+    const unstored = '2024-11-05';
+    await recordMonitoringReading(h.db.pool, 'core', new Date(), {
+      outcome: 'read',
+      steps: [
+        step(DAYS.long, 'Received', at(-3 * hour)), // stored complete: published, no mark
+        step(DAYS.invalid, 'Received', at(-3 * hour)), // JAO has it, the database does not: missing
+        step(DAYS.notPublished, 'Pending', at(-hour)), // past its deadline: late
+        step(unstored, 'Pending', at(hour)), // not yet published
+      ],
+    });
+    await page.reload();
+    await page.locator('.calendar[data-state="ready"]').waitFor();
+    const classOf = (day: string) => page.locator(`a[data-day="${day}"]`).getAttribute('class');
+    expect(await classOf(DAYS.invalid)).toContain('jao-missing');
+    expect(await classOf(DAYS.notPublished)).toContain('jao-late');
+    expect(await classOf(unstored)).toContain('jao-not_yet_published');
+    expect(await classOf(DAYS.long)).not.toContain('jao-');
+    expect(await page.locator(`a[data-day="${DAYS.notPublished}"]`).getAttribute('aria-label')).toBe(
+      `${DAYS.notPublished}: not published yet, JAO: late`,
+    );
+    const counts = Object.fromEntries(
+      (await page.evaluate(
+        `[...document.querySelectorAll('.marks[data-mark="jao-word"] .mark-key')].map((key) => [key.dataset.mark, Number(key.querySelector('.count').textContent)])`,
+      )) as [string, number][],
+    );
+    expect(counts).toEqual({ 'jao-late': 1, 'jao-missing': 1, 'jao-not_yet_published': 1 });
+    await page.hover(`a[data-day="${DAYS.notPublished}"]`);
+    const tooltip = page.locator('#day-tooltip');
+    await tooltip.waitFor();
+    expect((await tooltip.innerText()).replace(/\s+/g, ' ')).toMatch(
+      /JAO's word late: Final Computation pending, due .+ \(read .+\)/,
+    );
+    await page.screenshot({ path: artifactPath('jao-word.png'), fullPage: true });
   });
 });

@@ -40,6 +40,8 @@ export interface WorkerOptions {
   jaoTimeoutMs?: number;
   /** Writes that change a day's outcome tell the queue's keeper of the bad-day markers (default off, as below). */
   keepBadDayMarkers?: boolean;
+  /** JAO_MONITORING and its mode settings (default off: the polls never stand down). */
+  monitoring?: PipelineWorkerOptions['monitoring'];
 }
 
 export interface PipelineHarness {
@@ -94,6 +96,7 @@ export async function createPipelineHarness(
         archiveUrl: options.archiveUrl,
         rawRetentionDays: options.rawRetentionDays,
         keepBadDayMarkers: options.keepBadDayMarkers,
+        monitoring: options.monitoring,
       });
       const done = workers.run();
       const handle: RunningWorkers = {

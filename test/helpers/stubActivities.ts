@@ -21,6 +21,8 @@ export interface StubCalls {
   /** Backfill re-checks of its days against the "database" (what the stubs stored). */
   rechecks: number;
   statusReads: number;
+  /** Asks whether the polls stand down (pollsStandDown). */
+  modeReads: number;
 }
 
 export const REASONS: Record<Exclude<DayStatus, 'failed' | 'complete'>, string> = {
@@ -35,12 +37,23 @@ export interface Stubs {
   calls: StubCalls;
   /** Forgets the calls and what was stored, and follows `script` from now on (workers stay as they are). */
   reset(script: StubScript): void;
+  /** Whether JAO's monitoring of the region is healthy, as pollsStandDown answers (default false: the polls run). */
+  monitoring: { healthy: boolean };
 }
 
 /** Stubs that follow `script`; storedDayStatus answers the status of the day's last write (null: none). */
 export function stubActivities(initialScript: StubScript): Stubs {
   let script = initialScript;
-  const calls: StubCalls = { fetches: [], writes: [], failures: [], plans: 0, rechecks: 0, statusReads: 0 };
+  const calls: StubCalls = {
+    fetches: [],
+    writes: [],
+    failures: [],
+    plans: 0,
+    rechecks: 0,
+    statusReads: 0,
+    modeReads: 0,
+  };
+  const monitoring = { healthy: false };
   const outcomes = new Map<number, StubOutcome>();
   const stored = new Map<DeliveryDay, DayStatus>();
   let nextRawResponseId = 1;
@@ -103,10 +116,20 @@ export function stubActivities(initialScript: StubScript): Stubs {
 
   return {
     calls,
+    monitoring,
     reset(next) {
       script = next;
       stored.clear();
-      Object.assign(calls, { fetches: [], writes: [], failures: [], plans: 0, rechecks: 0, statusReads: 0 });
+      monitoring.healthy = false;
+      Object.assign(calls, {
+        fetches: [],
+        writes: [],
+        failures: [],
+        plans: 0,
+        rechecks: 0,
+        statusReads: 0,
+        modeReads: 0,
+      });
     },
     stubs: {
       fetch: {
@@ -137,6 +160,12 @@ export function stubActivities(initialScript: StubScript): Stubs {
         async storedDayStatus({ day }) {
           calls.statusReads += 1;
           return stored.get(day) ?? null;
+        },
+        async pollsStandDown() {
+          calls.modeReads += 1;
+          return monitoring.healthy
+            ? { standDown: true, region: 'core', reason: "JAO's monitoring of core fetches its days (stub)" }
+            : { standDown: false };
         },
       },
     },

@@ -464,6 +464,7 @@ describe('documentation', () => {
       '/v1/datasets/{dataset}/series',
       '/v1/datasets/{dataset}/values',
       '/v1/days',
+      '/v1/days/jao-word',
       '/v1/days/running',
       '/v1/days/{day}/runs',
       '/v1/events',
@@ -513,6 +514,7 @@ describe('documentation', () => {
     ]);
     for (const [path, names] of [
       ['/v1/days', ['dataset', 'from', 'to']],
+      ['/v1/days/jao-word', ['dataset', 'from', 'to']],
       ['/v1/freshness', ['dataset']],
       ['/v1/backfills', ['dataset']],
     ] as const) {

@@ -1,6 +1,7 @@
 // JAO's monitoring answers kept with their versions (db/monitoringSteps.ts, migration 025): a repeated reading adds
 // nothing, a change closes the current version and adds the next, and what JAO said is answerable as of any instant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFreshnessActivities } from '../../activities/freshness';
 import {
   latestMonitoringReadings,
   monitoringStepsAsOf,
@@ -74,5 +75,66 @@ describe('monitoring storage', () => {
       'failed',
       'read',
     ]);
+  });
+});
+
+/** Readings of the day after the ones above, read after them. */
+const nextDay = (time: string) => new Date(`2026-03-10T${time.length === 5 ? `${time}:00` : time}.000Z`);
+
+describe('the polls stand down by the stored readings', () => {
+  it('while the region reads, for datasets with declared steps; take over after the failures in a row or when stale', async () => {
+    // A step of today, Pending: nothing JAO says it has is missing from the database.
+    const announced: MonitoringStep = { ...pending, day: '2026-03-10', deadline: '2026-03-10T11:00:00.000Z' };
+    // Core's maxExchanges is announced by a declared step (Final Computation), coreAtc by none.
+    let now = nextDay('10:00');
+    const on = { on: true, failuresBeforePolls: 2, staleAfterMs: 5 * 60_000 };
+    const activities = createFreshnessActivities({ pool: db.pool, monitoring: on, now: () => now });
+    const off = createFreshnessActivities({ pool: db.pool, now: () => now });
+    const fresh = await createTestDatabase();
+    try {
+      const empty = createFreshnessActivities({ pool: fresh.pool, monitoring: on, now: () => now });
+      // No reading at all: the polls run.
+      expect(await empty.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
+    } finally {
+      await fresh.drop();
+    }
+    await recordMonitoringReading(db.pool, 'core', nextDay('09:59'), { outcome: 'read', steps: [announced] });
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({
+      standDown: true,
+      region: 'core',
+      reason: "JAO's monitoring of core fetches its days (last read 2026-03-10T09:59:00.000Z)",
+    });
+    // JAO_MONITORING off, or a dataset no step announces: the polls run.
+    expect(await off.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
+    expect(await activities.pollsStandDown({ dataset: 'coreAtc' })).toEqual({ standDown: false });
+    // One failed reading: still monitoring (the next is the retry); two in a row: the polls.
+    await recordMonitoringReading(db.pool, 'core', nextDay('10:00'), {
+      outcome: 'failed',
+      detail: 'HTTP 503',
+    });
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toMatchObject({ standDown: true });
+    await recordMonitoringReading(db.pool, 'core', nextDay('10:00:30'), {
+      outcome: 'unreadable',
+      detail: 'unreadable monitoring answer: x',
+    });
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
+    // Read again: monitoring; then nothing read for more than MONITORING_STALE_AFTER: the polls.
+    await recordMonitoringReading(db.pool, 'core', nextDay('10:01'), { outcome: 'read', steps: [announced] });
+    now = nextDay('10:02');
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toMatchObject({ standDown: true });
+    now = nextDay('10:07');
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
+    // Read again, but JAO says Received a day the database does not hold: the polls run until it is stored.
+    await recordMonitoringReading(db.pool, 'core', nextDay('10:07:30'), {
+      outcome: 'read',
+      steps: [{ ...announced, status: 'Received', lastModifiedOn: '2026-03-10T10:05:00.000Z' }],
+    });
+    now = nextDay('10:08');
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
+    await db.pool.query(
+      `INSERT INTO jao.delivery_day (dataset, day, status, expected_mtus, received_mtus)
+       VALUES ('maxExchanges', '2026-03-10', 'complete', 24, 24)`,
+    );
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toMatchObject({ standDown: true });
   });
 });

@@ -794,6 +794,77 @@ async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
   ];
 }
 
+/**
+ * The polls standing down (1.3.0-polls-stand-down, patch polls-stand-down): the workers run with JAO_MONITORING on
+ * and two failed readings in a row handing a region to the polls; the readings are written here, as the monitoring
+ * workflow would (it does not run). A poll while core reads (it stands down), one after two failed readings (it runs
+ * its days), and a publication window that stands down for its first intervals, then checks once the readings
+ * fail, until tomorrow is published and stored complete. Needs a local time between 00:02 and 23:49.
+ */
+async function runPollsStandDownScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const captures: Capture[] = [];
+  const reading = (outcome: 'read' | 'failed') =>
+    stack.sql(
+      `INSERT INTO jao.monitoring_reading (region, read_at, outcome, detail, steps, changed)
+       VALUES ('core', clock_timestamp(), '${outcome}', ${outcome === 'read' ? 'NULL' : "'monitoring answer failed: HTTP 503'"}, 0, 0)`,
+    );
+  const poll = async (scenario: string) => {
+    const workflowId = `maxExchanges/poll-capture-${scenario}`;
+    const handle = await client.workflow.start('pollWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ dataset: 'maxExchanges', lookbackDays: 1, lookaheadDays: 1 } satisfies PollInput],
+    });
+    await settle(handle);
+    captures.push({ scenario, workflowType: 'pollWorkflow', workflowId });
+  };
+  await reading('read');
+  await poll('poll-stands-down');
+  await reading('failed');
+  await reading('failed');
+  await poll('poll-takes-over');
+
+  const tomorrow = addDays(marketToday(new Date()), 1);
+  const workflowId = 'maxExchanges/publication-capture-stands-down';
+  const progress = () =>
+    client.workflow
+      .getHandle(workflowId)
+      .query<{ checks: number; stoodDown?: number }>('progress')
+      .catch(() => ({ checks: 0, stoodDown: 0 }));
+  const until = async (what: string, holds: (seen: { checks: number; stoodDown?: number }) => boolean) => {
+    for (let i = 0; i < 600; i++) {
+      if (holds(await progress())) return;
+      await sleep(100);
+    }
+    throw new Error(`the publication window: timed out waiting for ${what}`);
+  };
+  await reading('read');
+  const handle = await client.workflow.start('publicationWindowWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        dataset: 'maxExchanges',
+        window: `${localHhmm(-1)}-${localHhmm(10)}`,
+        checkIntervalMs: 1_000,
+      } satisfies PublicationWindowWorkflowInput,
+    ],
+  });
+  await until('two intervals stood down', (seen) => (seen.stoodDown ?? 0) >= 2);
+  await reading('failed');
+  await reading('failed');
+  await until('a check', (seen) => seen.checks >= 1);
+  stack.publishDay(tomorrow);
+  await settle(handle);
+  captures.push({
+    scenario: 'publication-window-stands-down',
+    workflowType: 'publicationWindowWorkflow',
+    workflowId,
+  });
+  return captures;
+}
+
 /** FRESHNESS_DEADLINE a minute or two ahead (Europe/Amsterdam): tomorrow turns late during the capture. */
 function deadlineSoon(): string {
   const now = Date.now();
@@ -833,7 +904,15 @@ async function main(): Promise<void> {
   // `--only archive` / `--only bad-days` / `--only reprocess-batches` / `--only bad-day-markers`: those workflows
   // alone (their sets, 1.1.0-archive, 1.1.0-bad-days, 1.1.0-reprocess-batches, 1.2.0-bad-day-markers and
   // 1.3.0-paged-day, sit beside the 1.0.0 set).
-  const only = ['archive', 'bad-days', 'reprocess-batches', 'bad-day-markers', 'paged-day', 'monitoring'];
+  const only = [
+    'archive',
+    'bad-days',
+    'reprocess-batches',
+    'bad-day-markers',
+    'paged-day',
+    'monitoring',
+    'polls-stand-down',
+  ];
   if (values.only !== undefined && !only.includes(values.only))
     throw new Error(`--only takes ${only.map((name) => `"${name}"`).join(', ')}, got "${values.only}"`);
   const label = values.label ?? new Date().toISOString().slice(0, 10);
@@ -874,6 +953,9 @@ async function main(): Promise<void> {
       archiveUrl,
       ...(values.only === 'bad-day-markers'
         ? { keepBadDayMarkers: true, freshnessDeadlines: { maxExchanges: deadlineSoon() } }
+        : {}),
+      ...(values.only === 'polls-stand-down'
+        ? { monitoring: { on: true, failuresBeforePolls: 2, staleAfterMs: 10 * 60_000 } }
         : {}),
     });
     const running = workers.run();
@@ -962,7 +1044,9 @@ async function main(): Promise<void> {
                 ? await runPagedDayScenarios(stack)
                 : values.only === 'monitoring'
                   ? await runMonitoringScenarios(stack)
-                  : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
+                  : values.only === 'polls-stand-down'
+                    ? await runPollsStandDownScenarios(stack)
+                    : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });

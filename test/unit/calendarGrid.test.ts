@@ -1,7 +1,7 @@
 // The calendar's grid model (page/client/calendarGrid.ts), without a browser; its markup is test/browser/page.test.ts's.
 import { describe, expect, it } from 'vitest';
 import { CalendarGrid, cellLabel, contiguousRuns, defaultRange } from '../../page/client/calendarGrid';
-import type { DayRow, RunningDay } from '../../page/client/types';
+import type { DayRow, JaoWordDay, RunningDay } from '../../page/client/types';
 import { dayRow } from '../helpers/pageRows';
 
 const DATASET = 'maxExchanges';
@@ -189,5 +189,57 @@ describe('calendar cell labels', () => {
     expect(cellLabel(model.cellFor('2026-01-31'))).toBe('2026-01-31: running (stored: failed)');
     expect(cellLabel(model.cellFor('2026-01-30'))).toBe('2026-01-30: running (stored: missing)');
     expect(cellLabel(model.cellFor('2026-02-01'))).toBe('2026-02-01: complete, re-check failed');
+  });
+});
+
+describe("JAO's own word on the calendar", () => {
+  const word = (day: string, state: JaoWordDay['state']): JaoWordDay => ({
+    day,
+    state,
+    steps: [
+      {
+        page: 'Final Computation',
+        status: 'Pending',
+        deadline: '2026-01-04T11:00:00.000Z',
+        last_modified_on: null,
+      },
+    ],
+    seen_at: '2026-01-05T12:00:00.000Z',
+  });
+
+  it('marks late, missing and not yet published days (a mark beside their status), in the label and the counts beside the legend', () => {
+    const model = grid('2026-01-03', '2026-01-07', [
+      row('2026-01-03', 'complete'),
+      row('2026-01-04', 'partial'),
+    ]);
+    expect(
+      model.replaceJaoWords([
+        word('2026-01-03', 'published'),
+        word('2026-01-04', 'missing'),
+        word('2026-01-05', 'late'),
+        word('2026-01-06', 'not_yet_published'),
+        word('2026-01-07', 'unknown'),
+      ]),
+    ).toEqual(['2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06', '2026-01-07']);
+    model.layout();
+    expect([...model.cells.values()].map((cell) => [cell.status, cell.jaoWord])).toEqual([
+      ['complete', null],
+      ['partial', 'missing'],
+      ['missing', 'late'],
+      ['missing', 'not_yet_published'],
+      ['missing', null],
+    ]);
+    expect(cellLabel(model.cellFor('2026-01-05'))).toBe('2026-01-05: missing, JAO: late');
+    expect(model.jaoWordCounts()).toEqual({ late: 1, missing: 1, not_yet_published: 1 });
+    // Read again with one word changed: that day alone is redrawn.
+    expect(
+      model.replaceJaoWords([
+        word('2026-01-03', 'published'),
+        word('2026-01-04', 'missing'),
+        word('2026-01-05', 'late'),
+        word('2026-01-06', 'late'),
+        word('2026-01-07', 'unknown'),
+      ]),
+    ).toEqual(['2026-01-06']);
   });
 });

@@ -19,6 +19,7 @@ function line(day: string, status: GridStatus, extra: Partial<DayLine> = {}): Da
     freshness: null,
     reason: null,
     drift: null,
+    jaoWord: null,
     ...extra,
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DECLARATIONS } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
 import { assessHealth } from '../../domain/health';
+import { healthGauges } from '../../domain/healthMetrics';
 import {
   businessDayOf,
   changedSteps,
@@ -10,9 +11,11 @@ import {
   type MonitoringStep,
   monitoredRegions,
   monitoringModeOf,
+  monitoringModeSettingsOf,
   stepKey,
 } from '../../domain/monitoring';
 import { readMonitoringAnswer } from '../../domain/monitoringAnswer';
+import { buildStatusReport } from '../../domain/statusReport';
 
 const step = (overrides: Partial<MonitoringStep>): MonitoringStep => ({
   day: '2026-03-10',
@@ -91,13 +94,17 @@ describe('status from JAO’s word', () => {
   it('classifies pending before and after the deadline, received and stored, received and absent', () => {
     expect(classifyAnnouncedDay([], false, now)).toBe('unknown');
     expect(classifyAnnouncedDay([{ status: 'Pending', deadline: '2026-03-09T13:00:00Z' }], false, now)).toBe(
-      'notYetPublished',
+      'not_yet_published',
     );
     expect(classifyAnnouncedDay([{ status: 'Pending', deadline: '2026-03-09T11:00:00Z' }], false, now)).toBe(
       'late',
     );
     expect(classifyAnnouncedDay([{ status: 'Received', deadline: null }], true, now)).toBe('published');
     expect(classifyAnnouncedDay([{ status: 'Received', deadline: null }], false, now)).toBe('missing');
+    // Stored complete: published, whatever an older reading still says pending.
+    expect(classifyAnnouncedDay([{ status: 'Pending', deadline: '2026-03-09T11:00:00Z' }], true, now)).toBe(
+      'published',
+    );
   });
 });
 
@@ -125,21 +132,71 @@ describe('declarations name their steps', () => {
 
 describe('mode per region', () => {
   const now = new Date('2026-03-09T12:00:00Z');
-  it('is monitoring while the last reading is read and recent, polls otherwise, with the reason', () => {
-    const read = { readAt: '2026-03-09T11:59:30Z', outcome: 'read' as const, detail: null };
-    expect(monitoringModeOf('core', read, now)).toEqual({ region: 'core', mode: 'monitoring', reason: null });
-    expect(monitoringModeOf('core', undefined, now)).toEqual({
+  const settings = { failuresBeforePolls: 3, staleAfterMs: 5 * 60_000 };
+  const read = (readAt: string) => ({ readAt, outcome: 'read' as const, detail: null });
+  const failed = (readAt: string) => ({ readAt, outcome: 'failed' as const, detail: 'HTTP 503' });
+
+  it('is monitoring while a readable reading is recent, polls with the reason when there is none', () => {
+    expect(monitoringModeOf('core', [read('2026-03-09T11:59:30Z')], now, settings)).toEqual({
+      region: 'core',
+      mode: 'monitoring',
+      reason: null,
+      lastReadAt: '2026-03-09T11:59:30Z',
+    });
+    expect(monitoringModeOf('core', [], now, settings)).toEqual({
       region: 'core',
       mode: 'polls',
       reason: 'no monitoring reading yet',
+      lastReadAt: null,
     });
-    const failed = { readAt: '2026-03-09T11:59:30Z', outcome: 'failed' as const, detail: 'HTTP 503' };
-    expect(monitoringModeOf('core', failed, now)).toMatchObject({ mode: 'polls', reason: 'HTTP 503' });
-    const old = { ...read, readAt: '2026-03-09T11:50:00Z' };
-    expect(monitoringModeOf('core', old, now)).toMatchObject({
+    expect(monitoringModeOf('core', [read('2026-03-09T11:50:00Z')], now, settings)).toMatchObject({
       mode: 'polls',
-      reason: 'no monitoring reading for 10 min',
+      reason: 'no readable monitoring reading for 10 min',
+      lastReadAt: '2026-03-09T11:50:00Z',
     });
+  });
+
+  it('hands the region to the polls after failuresBeforePolls failed readings in a row, not before', () => {
+    const two = [
+      failed('2026-03-09T11:59:50Z'),
+      failed('2026-03-09T11:59:20Z'),
+      read('2026-03-09T11:58:50Z'),
+    ];
+    expect(monitoringModeOf('core', two, now, settings)).toMatchObject({ mode: 'monitoring', reason: null });
+    const three = [failed('2026-03-09T11:59:55Z'), ...two.slice(0, 2)];
+    expect(monitoringModeOf('core', three, now, settings)).toEqual({
+      region: 'core',
+      mode: 'polls',
+      reason: 'HTTP 503; 3 readings in a row',
+      lastReadAt: null,
+    });
+    expect(
+      monitoringModeOf('core', three.slice(0, 1), now, { ...settings, failuresBeforePolls: 1 }),
+    ).toMatchObject({
+      mode: 'polls',
+      reason: 'HTTP 503',
+    });
+    // Fewer failures than the bound but no readable reading at all yet: the polls.
+    expect(monitoringModeOf('core', three.slice(0, 2), now, settings)).toMatchObject({
+      mode: 'polls',
+      reason: 'no readable monitoring reading yet',
+    });
+  });
+
+  it('reads its settings from the configuration: staleness at least three intervals', () => {
+    expect(monitoringModeSettingsOf({})).toEqual({
+      on: false,
+      failuresBeforePolls: 3,
+      staleAfterMs: 300_000,
+    });
+    expect(
+      monitoringModeSettingsOf({
+        JAO_MONITORING: 'on',
+        MONITORING_INTERVAL: 600_000,
+        MONITORING_FAILURES_BEFORE_POLLS: 5,
+        MONITORING_STALE_AFTER: 300_000,
+      }),
+    ).toEqual({ on: true, failuresBeforePolls: 5, staleAfterMs: 1_800_000 });
   });
 
   it('is a health warning, never a problem', () => {
@@ -147,11 +204,83 @@ describe('mode per region', () => {
       temporalError: null,
       databaseError: null,
       reports: [],
-      monitoring: [{ region: 'core', mode: 'polls', reason: 'HTTP 503' }],
+      monitoring: [{ region: 'core', mode: 'polls', reason: 'HTTP 503', lastReadAt: null }],
     });
     expect(verdict.warnings).toContain(
       'monitoring core: fixed polls fetch its days (HTTP 503); see JaoMonitoringDown',
     );
     expect(verdict.problems.some((line) => line.startsWith('monitoring'))).toBe(false);
+  });
+});
+
+describe("JAO's word in health and the gauges", () => {
+  it('warns of the days JAO calls late or missing, and counts them by state', () => {
+    const now = new Date('2026-03-09T12:00:00Z');
+    const step = (day: string, status: 'Received' | 'Pending', deadline: string) => ({
+      day,
+      page: 'Final Computation',
+      status,
+      deadline,
+      lastModifiedOn: null,
+      seenAt: '2026-03-09T11:59:30.000Z',
+    });
+    const report = buildStatusReport({
+      from: '2026-03-07',
+      to: '2026-03-10',
+      records: [],
+      now,
+      deadline: '12:00',
+      steps: [
+        step('2026-03-08', 'Received', '2026-03-07T10:30:00.000Z'),
+        step('2026-03-09', 'Pending', '2026-03-08T10:30:00.000Z'),
+        step('2026-03-10', 'Pending', '2026-03-09T13:30:00.000Z'),
+      ],
+    });
+    expect(report.days.map((line) => line.jaoWord?.state ?? null)).toEqual([
+      'unknown',
+      'missing',
+      'late',
+      'not_yet_published',
+    ]);
+    const facts = {
+      temporalError: null,
+      databaseError: null,
+      reports: [{ dataset: 'maxExchanges' as const, report }],
+    };
+    expect(assessHealth(facts).warnings).toEqual([
+      '2026-03-08: JAO: missing (Final Computation received, the day is not stored complete); see JaoSaysMissing',
+      '2026-03-09: JAO: late (Final Computation due 2026-03-08T10:30:00.000Z, still pending); see JaoSaysLate',
+    ]);
+    expect(healthGauges(facts).filter((gauge) => gauge.name === 'jao_health_window_jao_word_days')).toEqual([
+      {
+        name: 'jao_health_window_jao_word_days',
+        labels: { dataset: 'maxExchanges', state: 'late' },
+        value: 1,
+      },
+      {
+        name: 'jao_health_window_jao_word_days',
+        labels: { dataset: 'maxExchanges', state: 'missing' },
+        value: 1,
+      },
+      {
+        name: 'jao_health_window_jao_word_days',
+        labels: { dataset: 'maxExchanges', state: 'not_yet_published' },
+        value: 1,
+      },
+    ]);
+    // A dataset that declares no step: no word, no gauge.
+    const none = buildStatusReport({
+      from: '2026-03-09',
+      to: '2026-03-10',
+      records: [],
+      now,
+      deadline: '12:00',
+    });
+    expect(none.days.every((line) => line.jaoWord === null)).toBe(true);
+    expect(
+      healthGauges({ ...facts, reports: [{ dataset: 'coreAtc', report: none }] }).some(
+        (gauge) => gauge.name === 'jao_health_window_jao_word_days',
+      ),
+    ).toBe(false);
   });
 });

@@ -143,6 +143,25 @@ describe("the page's facts", () => {
       'Tomorrow 2026-01-06: not published yet (missing), due 2026-01-05 11:00:00 UTC.',
     );
     expect(freshnessText({ ...facts, late: true }, utc)).toMatch(/ — LATE\.$/);
+    // JAO's own word on tomorrow, where its monitoring listed a declared step.
+    const word = {
+      state: 'not_yet_published' as const,
+      steps: [
+        {
+          page: 'Final Computation',
+          status: 'Pending' as const,
+          deadline: '2026-01-05T09:30:00.000Z',
+          last_modified_on: null,
+        },
+      ],
+      seen_at: '2026-01-05T08:00:00.000Z',
+    };
+    expect(freshnessText({ ...facts, jao_word: word }, utc)).toBe(
+      "Tomorrow 2026-01-06: not published yet (missing), due 2026-01-05 11:00:00 UTC. JAO's word: not yet published: Final Computation pending, due 2026-01-05 09:30:00 UTC (read 2026-01-05 08:00:00 UTC).",
+    );
+    expect(
+      freshnessText({ ...facts, jao_word: { ...word, state: 'unknown', steps: [] } }, utc),
+    ).not.toContain('JAO');
     expect(
       freshnessText(
         {

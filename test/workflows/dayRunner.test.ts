@@ -40,6 +40,7 @@ describe('DayRunner (stub activities)', () => {
   let t: WorkflowTestEnvironment;
   let workers: StubWorkers;
   let calls: StubCalls;
+  let monitoring: { healthy: boolean };
   const gates = new Gates();
 
   beforeAll(async () => {
@@ -49,6 +50,7 @@ describe('DayRunner (stub activities)', () => {
       return 'complete';
     });
     calls = stub.calls;
+    monitoring = stub.monitoring;
     workers = await startStubWorkers(t, 'wf-runner', stub.stubs);
   });
   afterAll(async () => {
@@ -133,5 +135,38 @@ describe('DayRunner (stub activities)', () => {
     }
     for (const handle of elsewhere) expect(await handle.result()).toMatchObject({ status: 'complete' });
     expect(held.map(fetchesOf)).toEqual([1, 1]);
+  });
+
+  it("a poll stands down while its region's monitoring is healthy: no day, no request", async () => {
+    const fetchesBefore = calls.fetches.length;
+    const modeReadsBefore = calls.modeReads;
+    monitoring.healthy = true;
+    try {
+      const poll = await t.env.client.workflow.execute<typeof pollWorkflow>('pollWorkflow', {
+        workflowId: `poll-stood-down-${workers.taskQueue}`,
+        taskQueue: workers.taskQueue,
+        args: [{ lookbackDays: 1, lookaheadDays: 1 }],
+      });
+      expect(poll).toEqual({
+        days: [],
+        byStatus: {},
+        notCompleted: [],
+        stoodDown: "JAO's monitoring of core fetches its days (stub)",
+      });
+      expect(calls.fetches.length).toBe(fetchesBefore);
+      expect(calls.modeReads).toBe(modeReadsBefore + 1);
+    } finally {
+      monitoring.healthy = false;
+    }
+    // Monitoring not healthy: the same poll runs its days.
+    const poll = await t.env.client.workflow.execute<typeof pollWorkflow>('pollWorkflow', {
+      workflowId: `poll-takes-over-${workers.taskQueue}`,
+      taskQueue: workers.taskQueue,
+      args: [{ lookbackDays: 1, lookaheadDays: 0 }],
+    });
+    expect(poll.days).toHaveLength(2);
+    expect(poll.stoodDown).toBeUndefined();
+    expect(poll.byStatus).toEqual({ complete: 2 });
+    expect(calls.fetches.length).toBe(fetchesBefore + 2);
   });
 });

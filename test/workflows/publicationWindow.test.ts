@@ -4,14 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marketTomorrow } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
-import type { publicationWindowWorkflow } from '../../workflows';
+import { dayWorkflowId } from '../../domain/workflowInputs';
+import type { deliveryDayWorkflow, publicationWindowWorkflow } from '../../workflows';
 import {
   CHECKS_PER_RUN,
   type PublicationWindowResult,
   type PublicationWindowWorkflowInput,
+  publicationProgressQuery,
 } from '../../workflows/publicationWindow';
 import { localHhmm, msUntilLocalMidnight, windowClosedAt } from '../helpers/publicationWindows';
 import { type StubCalls, type StubScript, type Stubs, stubActivities } from '../helpers/stubActivities';
+import { untilTrue } from '../helpers/until';
 import {
   type StubWorkers,
   startStubWorkers,
@@ -189,5 +192,56 @@ describe('publicationWindowWorkflow (stub activities)', () => {
     await expect(refused).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/^invalid publication window input: closesBy: /) },
     });
+  });
+
+  it("stands down while its region's monitoring is healthy, and checks again once it is not", async () => {
+    const { t, workers, stub } = main;
+    stub.reset(() => 'complete');
+    stub.monitoring.healthy = true;
+    const handle = await t.env.client.workflow.start<typeof publicationWindowWorkflow>(
+      'publicationWindowWorkflow',
+      {
+        workflowId: `stand-down-${workers.taskQueue}`,
+        taskQueue: workers.taskQueue,
+        args: [{ window: await windowFromNow('midnight'), checkIntervalMs: 1_000 }],
+      },
+    );
+    await untilTrue('three intervals stood down', () => stub.calls.modeReads >= 3, { timeoutMs: 20_000 });
+    expect(stub.calls.fetches).toEqual([]);
+    const progress = await handle.query(publicationProgressQuery);
+    expect(progress).toMatchObject({ checks: 0, status: null });
+    expect(progress.stoodDown).toBeGreaterThanOrEqual(2);
+    // The monitoring down: the next interval checks tomorrow, which is complete.
+    stub.monitoring.healthy = false;
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'complete', status: 'complete', checks: 1 });
+    expect(result.stoodDown).toBeGreaterThanOrEqual(3);
+    expect(stub.calls.fetches).toEqual([result.day]);
+  });
+
+  it('while stood down, ends complete once the day is stored by another run (the monitoring workflow)', async () => {
+    const { t, workers, stub } = main;
+    stub.reset(() => 'complete');
+    stub.monitoring.healthy = true;
+    const handle = await t.env.client.workflow.start<typeof publicationWindowWorkflow>(
+      'publicationWindowWorkflow',
+      {
+        workflowId: `stand-down-stored-${workers.taskQueue}`,
+        taskQueue: workers.taskQueue,
+        args: [{ window: await windowFromNow('midnight'), checkIntervalMs: 1_000 }],
+      },
+    );
+    await untilTrue('an interval stood down', () => stub.calls.modeReads >= 1, { timeoutMs: 20_000 });
+    const { day } = await handle.query(publicationProgressQuery);
+    // What the monitoring workflow does when JAO announces the day: runs the day workflow.
+    await t.env.client.workflow.execute<typeof deliveryDayWorkflow>('deliveryDayWorkflow', {
+      workflowId: dayWorkflowId('maxExchanges', day),
+      taskQueue: workers.taskQueue,
+      args: [{ dataset: 'maxExchanges', day, trigger: 'poll' }],
+    });
+    const result = await handle.result();
+    expect(result).toMatchObject({ day, outcome: 'complete', status: 'complete', checks: 0 });
+    expect(stub.calls.fetches).toEqual([day]);
+    stub.monitoring.healthy = false;
   });
 });
