@@ -1,7 +1,8 @@
 // JAO_MAX_BODY_BYTES bounds each answer JAO sends: for a paged dataset each page (source/jaoClient.ts reads no more
 // of it), and the day's assembled answer by the pages it may hold (domain/storedAnswerLimit.ts). A paged day larger
 // than the bound, each page within it, is validated, written, reprocessed and restored; a page over it is refused
-// at fetch. The bound is made small (2 MiB) so that a Core day of about 4 MB in three pages shows it.
+// at fetch. The bound is made small (2 MiB) so that a Core day of about 4 MB in three pages shows it; a Nordic
+// quarter-hour day as the simulator serves it (about 17 MB, 11,800 rows) is judged at the default bound.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,9 +12,13 @@ import { FileArchiveStore } from '../../archive/fileStore';
 import { planRestore, restoreBatch } from '../../archive/restore';
 import { shipPendingWrites } from '../../archive/ship';
 import { loadRawResponse } from '../../db/rawResponse';
+import { DEFAULT_MAX_BODY_BYTES, MAX_ROWS_PER_ANSWER } from '../../domain/bodyLimit';
 import { dayWindow } from '../../domain/calendar';
+import { declarationOf } from '../../domain/datasets';
+import { assessDomainBody } from '../../domain/flowBased/assessDomain';
 import { NUMERIC_FIELDS } from '../../domain/flowBased/fields';
-import { parsePagedAnswer } from '../../domain/flowBased/pagedAnswer';
+import { assemblePagedAnswer, type FetchedPage, parsePagedAnswer } from '../../domain/flowBased/pagedAnswer';
+import { DOMAIN_PAGE_TAKE } from '../../domain/flowBased/paging';
 import type { ReprocessResult } from '../../domain/reprocessInputs';
 import { reprocessWorkflowId } from '../../domain/reprocessInputs';
 import { MAX_PAGES_PER_PAGED_ANSWER, storedAnswerLimit } from '../../domain/storedAnswerLimit';
@@ -184,5 +189,42 @@ describe('JAO_MAX_BODY_BYTES on a paged day', () => {
     );
     const stored = await harness.db.pool.query(STORED, [DATASET, ONE_PAGE_DAY]);
     expect(stored.rows).toEqual([]);
+  });
+});
+
+describe('a Nordic quarter-hour day at the default bound', () => {
+  it('is over JAO_MAX_BODY_BYTES and MAX_ROWS_PER_ANSWER whole, each page within them, and judged complete', async () => {
+    const day: DeliveryDay = '2026-01-15';
+    const dataset: Dataset = 'nordicFinalComputation';
+    const window = dayWindow(day);
+    const page = async (skip: number, take: number): Promise<FetchedPage> => {
+      const query = new URLSearchParams({
+        FromUtc: window.from,
+        ToUtc: window.to,
+        Skip: String(skip),
+        Take: String(take),
+        Filter: JSON.stringify({ NonRedundant: true }),
+      });
+      const response = await fetch(`${harness.simulator.origin}/nordic/api/data/finalComputation?${query}`);
+      return { skip, take, httpStatus: response.status, body: await response.text() };
+    };
+    const probe = await page(0, 0);
+    const total = (JSON.parse(probe.body) as { totalRowsWithFilter: number }).totalRowsWithFilter;
+    const pages: FetchedPage[] = [];
+    for (let skip = 0; skip < total; skip += DOMAIN_PAGE_TAKE) pages.push(await page(skip, DOMAIN_PAGE_TAKE));
+    const body = assemblePagedAnswer({ totalRowsWithFilter: total, probe, pages });
+    // The known gap this closes: about 12,000 rows and 17 MB in a probe and three pages of about 7 MB.
+    expect(total).toBeGreaterThan(MAX_ROWS_PER_ANSWER);
+    expect(1 + pages.length).toBeLessThanOrEqual(MAX_PAGES_PER_PAGED_ANSWER);
+    for (const { body: text } of pages) expect(Buffer.byteLength(text)).toBeLessThan(DEFAULT_MAX_BODY_BYTES);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(DEFAULT_MAX_BODY_BYTES);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(
+      storedAnswerLimit(dataset, DEFAULT_MAX_BODY_BYTES).bytes,
+    );
+    const assessment = assessDomainBody(declarationOf(dataset), day, body, null);
+    expect(assessment.reason).toBeNull();
+    expect(assessment.status).toBe('complete');
+    expect(assessment.validated?.constraintRows).toHaveLength(total);
+    expect(assessment.expectedMtus).toBe(96);
   });
 });
