@@ -33,8 +33,9 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 /** JAO_MAX_BODY_BYTES of the workers: below a Core day's answer (about 4 MB), above a page of 1,300 of its rows. */
 const BOUND = 2 * 1024 * 1024;
 const PAGE_SIZE = 1300;
-const PAGED_DAY: DeliveryDay = '2026-11-10';
-const ONE_PAGE_DAY: DeliveryDay = '2026-11-11';
+// Days no other test file runs: workflow ids are one namespace's, shared by the files running at once.
+const PAGED_DAY: DeliveryDay = '2026-09-22';
+const ONE_PAGE_DAY: DeliveryDay = '2026-09-23';
 const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 let harness: PipelineHarness;
@@ -185,7 +186,7 @@ describe('JAO_MAX_BODY_BYTES on a paged day', () => {
   it('still refuses at fetch a page larger than the bound', async () => {
     const failure = await harness.runDay(ONE_PAGE_DAY, DATASET).catch((error: unknown) => error);
     expect((failure as WorkflowFailedError).cause?.message).toMatch(
-      /JAO's page of 2026-11-11 \(skip 0, take 5000\) is too large: answer larger than JAO_MAX_BODY_BYTES \(2\.0 MiB\)/,
+      /JAO's page of 2026-09-23 \(skip 0, take 5000\) is too large: answer larger than JAO_MAX_BODY_BYTES \(2\.0 MiB\)/,
     );
     const stored = await harness.db.pool.query(STORED, [DATASET, ONE_PAGE_DAY]);
     expect(stored.rows).toEqual([]);
