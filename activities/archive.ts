@@ -29,6 +29,7 @@ export interface ArchiveDeps {
   archiveUrl?: string;
   /** Where an s3:// archive's endpoint and credentials come from. */
   env?: NodeJS.ProcessEnv;
+  /** JAO_MAX_BODY_BYTES: a restored answer larger than its dataset's bound from it (domain/storedAnswerLimit.ts) is refused. */
   maxBodyBytes?: number;
   /** RAW_RETENTION_DAYS: after shipping, bodies archived and older than this leave the database (unset: none). */
   rawRetentionDays?: number;

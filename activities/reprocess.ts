@@ -37,7 +37,7 @@ export interface ReprocessDeps {
   pool: pg.Pool;
   /** The build re-deriving the days: named in the reason of every revision it writes. */
   buildId: string | null;
-  /** Stored bodies larger than this are not re-processed (JAO_MAX_BODY_BYTES). */
+  /** JAO_MAX_BODY_BYTES: stored bodies larger than their dataset's bound from it (domain/storedAnswerLimit.ts) are not re-processed. */
   maxBodyBytes?: number;
   secrets?: string[];
   writeTimeouts?: TransactionTimeouts;

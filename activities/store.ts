@@ -34,7 +34,7 @@ export interface StoreDeps {
   buildId: string | null;
   /** How long after the day started failing database work is retried before the day fails (DATABASE_RETRY_HORIZON). */
   retryHorizonMs?: number;
-  /** Stored bodies larger than this are not re-processed (JAO_MAX_BODY_BYTES). */
+  /** JAO_MAX_BODY_BYTES: stored bodies larger than their dataset's bound from it (domain/storedAnswerLimit.ts) are not re-processed. */
   maxBodyBytes?: number;
   /** Masked in every error text stored or logged (the JAO API key). */
   secrets?: string[];

@@ -9,6 +9,7 @@ import {
   parseWindow,
   WINDOW_FORMAT,
 } from '../domain/publicationWindow';
+import { MAX_PAGES_PER_PAGED_ANSWER } from '../domain/storedAnswerLimit';
 import { DATABASE_RETRY_HORIZON, type DurationBounds, JAO_REQUEST_TIMEOUT } from '../domain/timeBudget';
 import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
 import {
@@ -236,7 +237,9 @@ export const configSchema = z.object({
   ),
   JAO_MAX_BODY_BYTES: intFromEnv(MIN_BODY_BYTES, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES).describe(
     'Largest answer the client reads (bytes): the biggest plausible day (25 hours, 15-minute rows, ~150 keys, ' +
-      "pretty-printed) is about 460 KB. Bounded so that validating an answer fits the worker's heap.",
+      'pretty-printed) is about 460 KB; of a paged dataset, each page (about 7 MB for 5,000 Nordic rows). A paged ' +
+      `day's stored answer may hold ${MAX_PAGES_PER_PAGED_ANSWER} times this (MAX_PAGES_PER_PAGED_ANSWER). Bounded so that validating an ` +
+      "answer fits the worker's heap.",
   ),
   POLL_INTERVAL: duration('10m', 10_000, 86_400_000).describe(
     "How often each dataset's poll schedule runs the day workflow for tomorrow and the last POLL_LOOKBACK_DAYS days.",

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
+import { storedAnswerLimit } from '../domain/storedAnswerLimit';
 import { RAW_STORE_TIMEOUTS } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay, UtcWindow } from '../domain/types';
 import { lockDay } from './locks';
@@ -120,9 +121,10 @@ export async function storeRawResponse(
 }
 
 /**
- * A stored raw response. Its body is loaded only when it was stored whole and is at most `maxBodyBytes`
- * long, so re-processing a stored answer is bounded like fetching it (a row stored before the limit existed,
- * or under a larger one, is refused instead of loaded).
+ * A stored raw response. Its body is loaded only when it was stored whole and is at most its dataset's bound
+ * (domain/storedAnswerLimit.ts: `maxBodyBytes`, JAO_MAX_BODY_BYTES, for an answer of one request; that times the
+ * pages a paged day may hold for a paged one), so re-processing a stored answer is bounded like fetching it (a row
+ * stored before the limit existed, or under a larger one, is refused instead of loaded).
  */
 export async function loadRawResponse(
   pool: pg.Pool,
@@ -137,15 +139,14 @@ export async function loadRawResponse(
     bytes: number;
     stored_bytes: number;
     truncated_reason: string | null;
-    body: Buffer | null;
-    dropped_to: string | null;
+    has_body: boolean;
+    archive_key: string | null;
   }>(
     `SELECT raw_response_id::int AS raw_response_id, dataset, day::text AS day, sha256, bytes,
             COALESCE(octet_length(body), bytes) AS stored_bytes, truncated_reason,
-            CASE WHEN truncated_reason IS NULL AND octet_length(body) <= $2 THEN body END AS body,
-            CASE WHEN body IS NULL THEN archive_key END AS dropped_to
+            body IS NOT NULL AS has_body, archive_key
        FROM jao.raw_response WHERE raw_response_id = $1`,
-    [id, maxBodyBytes],
+    [id],
   );
   const row = result.rows[0];
   if (!row) return null;
@@ -156,11 +157,26 @@ export async function loadRawResponse(
     sha256: row.sha256,
     bytes: row.bytes,
   };
-  if (row.body !== null) return { ...common, body: row.body.toString('utf8'), refused: null };
-  if (row.dropped_to !== null && row.truncated_reason === null && row.stored_bytes <= maxBodyBytes)
-    return { ...common, body: null, refused: null, archived: row.dropped_to };
-  const refused =
-    row.truncated_reason ??
-    `stored answer of ${row.stored_bytes} bytes is larger than JAO_MAX_BODY_BYTES (${maxBodyBytes}): not re-processed`;
-  return { ...common, body: null, refused };
+  const limit = storedAnswerLimit(row.dataset, maxBodyBytes);
+  if (row.truncated_reason !== null) return { ...common, body: null, refused: row.truncated_reason };
+  if (row.stored_bytes > limit.bytes) {
+    const refused = `stored answer of ${row.stored_bytes} bytes is larger than ${limit.name}: not re-processed`;
+    return { ...common, body: null, refused };
+  }
+  if (row.has_body) {
+    // The body alone, once its size is known to fit: a body dropped meanwhile is read from its archive object.
+    const loaded = await pool.query<{ body: Buffer | null; archive_key: string | null }>(
+      'SELECT body, archive_key FROM jao.raw_response WHERE raw_response_id = $1',
+      [id],
+    );
+    const body = loaded.rows[0]?.body ?? null;
+    if (body !== null) return { ...common, body: body.toString('utf8'), refused: null };
+    row.archive_key = loaded.rows[0]?.archive_key ?? null;
+  }
+  if (row.archive_key !== null) return { ...common, body: null, refused: null, archived: row.archive_key };
+  return {
+    ...common,
+    body: null,
+    refused: 'its body is gone and no archive object holds it: not re-processed',
+  };
 }

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Assessment } from '../domain/assess';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
+import { storedAnswerLimit } from '../domain/storedAnswerLimit';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { judgeAndRecord, recordedJudgement } from './answerVerdict';
 import type { DayWrite } from './dayWriteTypes';
@@ -49,7 +50,10 @@ async function archivedBody(
 
 /** How a stored answer is read for judging: its body limit, the archive, and the build judging it. */
 export interface AnswerJudging {
-  /** Stored bodies larger than this are not processed (JAO_MAX_BODY_BYTES): the day is invalid. */
+  /**
+   * JAO_MAX_BODY_BYTES: a stored body larger than its dataset's bound from it (domain/storedAnswerLimit.ts) is not
+   * processed, and the day is invalid.
+   */
   maxBodyBytes: number;
   /** Reads a body dropped under RAW_RETENTION_DAYS back from the archive (its hash checked). */
   readArchived?: ArchivedBodyReader | undefined;
@@ -88,7 +92,8 @@ export async function assessStoredAnswer(
 /**
  * The stored answer judged from its bytes in hand (a restore has just read them from the archive and checked their
  * hash), without loading them back from jao.raw_response: the same judgement as assessStoredAnswer's. Bytes over
- * `maxBodyBytes` go through assessStoredAnswer, which refuses them as it refuses them stored.
+ * the dataset's bound (domain/storedAnswerLimit.ts) go through assessStoredAnswer, which refuses them as it refuses
+ * them stored.
  */
 export async function assessAnswerBytes(
   pool: pg.Pool,
@@ -96,7 +101,8 @@ export async function assessAnswerBytes(
   answer: { bytes: Uint8Array },
   maxBodyBytes: number,
 ): Promise<Assessment> {
-  if (answer.bytes.byteLength > maxBodyBytes) return assessStoredAnswer(pool, ref, maxBodyBytes);
+  if (answer.bytes.byteLength > storedAnswerLimit(ref.dataset, maxBodyBytes).bytes)
+    return assessStoredAnswer(pool, ref, maxBodyBytes);
   const body = Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength).toString(
     'utf8',
   );

@@ -1,4 +1,6 @@
-// Bounds on what one JAO answer may be, so that reading, storing and validating it fits the worker's heap.
+// Bounds on what one JAO answer may be, so that reading, storing and validating it fits the worker's heap. For a
+// paged dataset an answer is one page; the day's stored answer, its pages assembled, is bounded by the pages it may
+// hold (domain/storedAnswerLimit.ts).
 
 /**
  * Default of JAO_MAX_BODY_BYTES. The Core capture (test/fixtures/jao) is about 4 KB per hourly row of 132 keys,
@@ -16,7 +18,9 @@ export const KEPT_PREFIX_BYTES = 64 * 1024;
 
 /**
  * Rows one answer may hold: a day has at most 100 MTUs (25 hours of 15 minutes). Far more rows is not data but
- * an absurd answer; refusing it as a whole keeps validation from building millions of rejections.
+ * an absurd answer; refusing it as a whole keeps validation from building millions of rejections. It is checked on
+ * each answer JAO sends (source/jaoClient.ts), so for a paged dataset on each page (at most DOMAIN_PAGE_TAKE rows); a
+ * paged day's rows (a Nordic quarter-hour day has about 12,800) are bounded by its pages, never by this.
  */
 export const MAX_ROWS_PER_ANSWER = 10_000;
 

@@ -38,6 +38,8 @@ export interface WorkerOptions {
   jaoBaseUrl?: string;
   /** JAO_REQUEST_TIMEOUT of the workers (default 10 s). */
   jaoTimeoutMs?: number;
+  /** JAO_MAX_BODY_BYTES of the workers (default 8 MiB): each answer JAO sends, and what a stored answer may be. */
+  jaoMaxBodyBytes?: number;
   /** Writes that change a day's outcome tell the queue's keeper of the bad-day markers (default off, as below). */
   keepBadDayMarkers?: boolean;
   /** JAO_MONITORING and its mode settings (default off: the polls never stand down). */
@@ -84,7 +86,11 @@ export async function createPipelineHarness(
         namespace: temporal.namespace,
         taskQueue,
         pool: options.pool ?? db.pool,
-        jao: { baseUrl: options.jaoBaseUrl ?? simulator.origin, timeoutMs: options.jaoTimeoutMs ?? 10_000 },
+        jao: {
+          baseUrl: options.jaoBaseUrl ?? simulator.origin,
+          timeoutMs: options.jaoTimeoutMs ?? 10_000,
+          maxBodyBytes: options.jaoMaxBodyBytes,
+        },
         maxRequestsPerMinute: options.maxRequestsPerMinute ?? 100_000,
         workflowBundle: options.workflowBundle ?? runBundle(),
         deployment: options.deployment,

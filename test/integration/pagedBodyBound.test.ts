@@ -1,0 +1,231 @@
+// JAO_MAX_BODY_BYTES bounds each answer JAO sends: for a paged dataset each page (source/jaoClient.ts reads no more
+// of it), and the day's assembled answer by the pages it may hold (domain/storedAnswerLimit.ts). A paged day larger
+// than the bound, each page within it, is validated, written, reprocessed and restored; a page over it is refused
+// at fetch. The bound is made small (2 MiB) so that a Core day of about 4 MB in three pages shows it; a Nordic
+// quarter-hour day as the simulator serves it (about 17 MB, 11,800 rows) is judged at the default bound.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileArchiveStore } from '../../archive/fileStore';
+import { planRestore, restoreBatch } from '../../archive/restore';
+import { shipPendingWrites } from '../../archive/ship';
+import { loadRawResponse } from '../../db/rawResponse';
+import { DEFAULT_MAX_BODY_BYTES, MAX_ROWS_PER_ANSWER } from '../../domain/bodyLimit';
+import { dayWindow } from '../../domain/calendar';
+import { declarationOf } from '../../domain/datasets';
+import { assessDomainBody } from '../../domain/flowBased/assessDomain';
+import { NUMERIC_FIELDS } from '../../domain/flowBased/fields';
+import { assemblePagedAnswer, type FetchedPage, parsePagedAnswer } from '../../domain/flowBased/pagedAnswer';
+import { DOMAIN_PAGE_TAKE } from '../../domain/flowBased/paging';
+import type { ReprocessResult } from '../../domain/reprocessInputs';
+import { reprocessWorkflowId } from '../../domain/reprocessInputs';
+import { MAX_PAGES_PER_PAGED_ANSWER, storedAnswerLimit } from '../../domain/storedAnswerLimit';
+import type { Dataset, DeliveryDay } from '../../domain/types';
+import { dayWorkflowId } from '../../domain/workflowInputs';
+import type { deliveryDayWorkflow } from '../../workflows/deliveryDay';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+
+const DATASET: Dataset = 'coreFinalComputation';
+const NOW = new Date('2026-11-22T12:00:00Z');
+/** JAO_MAX_BODY_BYTES of the workers: below a Core day's answer (about 4 MB), above a page of 1,300 of its rows. */
+const BOUND = 2 * 1024 * 1024;
+const PAGE_SIZE = 1300;
+// Days no other test file runs: workflow ids are one namespace's, shared by the files running at once.
+const PAGED_DAY: DeliveryDay = '2026-09-22';
+const ONE_PAGE_DAY: DeliveryDay = '2026-09-23';
+const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+let harness: PipelineHarness;
+let archiveDir: string | undefined;
+let restored: TestDatabase | undefined;
+
+beforeAll(async () => {
+  harness = await createPipelineHarness('paged-body-bound', { now: () => NOW });
+  await harness.startWorkers({ jaoMaxBodyBytes: BOUND });
+});
+afterAll(async () => {
+  await harness?.close();
+  await restored?.drop();
+  if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
+});
+
+type Row = Record<string, unknown> & { dateTimeUtc: string };
+
+/** The day's presolved rows as the simulator serves them, in one read. */
+async function servedRows(day: DeliveryDay): Promise<Row[]> {
+  const window = dayWindow(day);
+  const query = new URLSearchParams({
+    FromUtc: window.from,
+    ToUtc: window.to,
+    Skip: '0',
+    Take: '100000',
+    Filter: JSON.stringify({ Presolved: true }),
+  });
+  const response = await fetch(`${harness.simulator.origin}/core/api/data/finalComputation?${query}`);
+  return ((await response.json()) as { data: Row[] }).data;
+}
+
+const STORED = `SELECT * FROM jao.constraints WHERE dataset = $1 AND delivery_day = $2 ORDER BY mtu, jao_id`;
+
+/** A row's constraint and MTU, stored or served. */
+function slotOf(row: Record<string, unknown>): string {
+  const served = 'dateTimeUtc' in row;
+  return JSON.stringify([
+    row.tso,
+    served ? row.cneEic : row.cne_eic,
+    served ? row.cneName : row.cne_name,
+    row.direction,
+    served
+      ? (row.contingencies as Array<{ branchEic: string | null }>).map((c) => c.branchEic)
+      : row.contingency_eics,
+    new Date(served ? String(row.dateTimeUtc) : (row.mtu as Date)).toISOString(),
+  ]);
+}
+
+/** Every stored row equals the served row of the same constraint and MTU, field by field. */
+function expectStoredAsServed(rows: Array<Record<string, unknown>>, served: Row[]): void {
+  const bySlot = new Map(served.map((row) => [slotOf(row), row]));
+  expect(rows).toHaveLength(served.length);
+  for (const row of rows) {
+    const source = bySlot.get(slotOf(row));
+    expect(source, slotOf(row)).toBeDefined();
+    for (const field of NUMERIC_FIELDS) expect(row[snake(field)], field).toBe(source![field]);
+    const ptdfKeys = Object.keys(source!).filter((key) => key.startsWith('ptdf_'));
+    expect(row.ptdf_values).toEqual(ptdfKeys.map((key) => source![key]));
+    expect(row.contingencies).toEqual(source!.contingencies);
+  }
+}
+
+async function storedAnswer(day: DeliveryDay): Promise<{ id: number; bytes: number; body: string }> {
+  const answer = await harness.db.pool.query<{ id: number; bytes: number; body: string }>(
+    `SELECT raw_response_id::int AS id, octet_length(body) AS bytes, convert_from(body, 'UTF8') AS body
+       FROM jao.raw_response WHERE dataset = $1 AND day = $2 ORDER BY raw_response_id`,
+    [DATASET, day],
+  );
+  expect(answer.rows).toHaveLength(1);
+  return answer.rows[0]!;
+}
+
+describe('JAO_MAX_BODY_BYTES on a paged day', () => {
+  it('stores complete, value for value, a day larger than the bound whose every page is within it', async () => {
+    const handle = await harness.temporal.client.workflow.start<typeof deliveryDayWorkflow>(
+      'deliveryDayWorkflow',
+      {
+        workflowId: dayWorkflowId(DATASET, PAGED_DAY),
+        taskQueue: harness.taskQueue,
+        args: [{ dataset: DATASET, day: PAGED_DAY, trigger: 'manual', pageSize: PAGE_SIZE }],
+      },
+    );
+    const result = await handle.result();
+    expect(result.reason).toBeUndefined();
+    expect(result.status).toBe('complete');
+    const served = await servedRows(PAGED_DAY);
+    expectStoredAsServed((await harness.db.pool.query(STORED, [DATASET, PAGED_DAY])).rows, served);
+    expect(result.points).toBe(served.length);
+    // What the test is about: the answer is over the bound, each page JAO sent within it, the pages within the
+    // number a paged day may hold.
+    const answer = await storedAnswer(PAGED_DAY);
+    expect(answer.bytes).toBeGreaterThan(BOUND);
+    const parsed = parsePagedAnswer(answer.body);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.pages).toHaveLength(Math.ceil(served.length / PAGE_SIZE));
+    expect(1 + parsed.pages.length).toBeLessThanOrEqual(MAX_PAGES_PER_PAGED_ANSWER);
+    for (const page of parsed.pages) expect(Buffer.byteLength(JSON.stringify(page.body))).toBeLessThan(BOUND);
+    const quality = await harness.db.pool.query(
+      `SELECT status, reason FROM jao.delivery_day WHERE dataset = $1 AND day = $2`,
+      [DATASET, PAGED_DAY],
+    );
+    expect(quality.rows[0]).toMatchObject({ status: 'complete', reason: null });
+  });
+
+  it('reprocesses that day from its stored answer, changing nothing', async () => {
+    const before = (await harness.db.pool.query(STORED, [DATASET, PAGED_DAY])).rows;
+    const requests = harness.simulator.requests.length;
+    const result: ReprocessResult = await harness.temporal.client.workflow.execute('reprocessWorkflow', {
+      workflowId: reprocessWorkflowId(DATASET, PAGED_DAY, PAGED_DAY),
+      taskQueue: harness.taskQueue,
+      args: [{ dataset: DATASET, from: PAGED_DAY, to: PAGED_DAY }],
+    });
+    expect(result).toMatchObject({ total: 1, byStatus: { complete: 1 }, changedDays: 0, notCompleted: [] });
+    expect(harness.simulator.requests.length).toBe(requests);
+    expect((await harness.db.pool.query(STORED, [DATASET, PAGED_DAY])).rows).toEqual(before);
+  });
+
+  it('restores that day from the archive under the same bound', async () => {
+    archiveDir = await mkdtemp(path.join(tmpdir(), 'jao-paged-bound-archive-'));
+    const store = new FileArchiveStore(archiveDir);
+    expect((await shipPendingWrites(harness.db.pool, store)).pending).toBe(0);
+    restored = await createTestDatabase();
+    const range = { fromDay: PAGED_DAY, toDay: PAGED_DAY };
+    const plan = await planRestore(store, range);
+    const batch = await restoreBatch(restored.pool, store, plan, range, { after: null }, 200, BOUND);
+    expect(batch.applied).toBeGreaterThanOrEqual(1);
+    const day = await restored.pool.query(
+      `SELECT status, points FROM jao.delivery_day WHERE dataset = $1 AND day = $2`,
+      [DATASET, PAGED_DAY],
+    );
+    expect(day.rows[0]).toMatchObject({ status: 'complete', points: (await servedRows(PAGED_DAY)).length });
+  });
+
+  it('refuses a stored answer over the paged bound, naming that bound', async () => {
+    const { id, bytes } = await storedAnswer(PAGED_DAY);
+    const small = 64 * 1024;
+    const loaded = await loadRawResponse(harness.db.pool, id, small);
+    expect(loaded?.body).toBeNull();
+    expect(loaded?.refused).toBe(
+      `stored answer of ${bytes} bytes is larger than ${storedAnswerLimit(DATASET, small).name}: not re-processed`,
+    );
+    expect(loaded?.refused).toMatch(
+      /MAX_PAGES_PER_PAGED_ANSWER \(4\) pages of JAO_MAX_BODY_BYTES \(65536\) each/,
+    );
+  });
+
+  it('still refuses at fetch a page larger than the bound', async () => {
+    const failure = await harness.runDay(ONE_PAGE_DAY, DATASET).catch((error: unknown) => error);
+    expect((failure as WorkflowFailedError).cause?.message).toMatch(
+      /JAO's page of 2026-09-23 \(skip 0, take 5000\) is too large: answer larger than JAO_MAX_BODY_BYTES \(2\.0 MiB\)/,
+    );
+    const stored = await harness.db.pool.query(STORED, [DATASET, ONE_PAGE_DAY]);
+    expect(stored.rows).toEqual([]);
+  });
+});
+
+describe('a Nordic quarter-hour day at the default bound', () => {
+  it('is over JAO_MAX_BODY_BYTES and MAX_ROWS_PER_ANSWER whole, each page within them, and judged complete', async () => {
+    const day: DeliveryDay = '2026-01-15';
+    const dataset: Dataset = 'nordicFinalComputation';
+    const window = dayWindow(day);
+    const page = async (skip: number, take: number): Promise<FetchedPage> => {
+      const query = new URLSearchParams({
+        FromUtc: window.from,
+        ToUtc: window.to,
+        Skip: String(skip),
+        Take: String(take),
+        Filter: JSON.stringify({ NonRedundant: true }),
+      });
+      const response = await fetch(`${harness.simulator.origin}/nordic/api/data/finalComputation?${query}`);
+      return { skip, take, httpStatus: response.status, body: await response.text() };
+    };
+    const probe = await page(0, 0);
+    const total = (JSON.parse(probe.body) as { totalRowsWithFilter: number }).totalRowsWithFilter;
+    const pages: FetchedPage[] = [];
+    for (let skip = 0; skip < total; skip += DOMAIN_PAGE_TAKE) pages.push(await page(skip, DOMAIN_PAGE_TAKE));
+    const body = assemblePagedAnswer({ totalRowsWithFilter: total, probe, pages });
+    // The known gap this closes: about 12,000 rows and 17 MB in a probe and three pages of about 7 MB.
+    expect(total).toBeGreaterThan(MAX_ROWS_PER_ANSWER);
+    expect(1 + pages.length).toBeLessThanOrEqual(MAX_PAGES_PER_PAGED_ANSWER);
+    for (const { body: text } of pages) expect(Buffer.byteLength(text)).toBeLessThan(DEFAULT_MAX_BODY_BYTES);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(DEFAULT_MAX_BODY_BYTES);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(
+      storedAnswerLimit(dataset, DEFAULT_MAX_BODY_BYTES).bytes,
+    );
+    const assessment = assessDomainBody(declarationOf(dataset), day, body, null);
+    expect(assessment.reason).toBeNull();
+    expect(assessment.status).toBe('complete');
+    expect(assessment.validated?.constraintRows).toHaveLength(total);
+    expect(assessment.expectedMtus).toBe(96);
+  });
+});
