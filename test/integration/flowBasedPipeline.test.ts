@@ -10,6 +10,7 @@ import type { Dataset, DeliveryDay } from '../../domain/types';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import type { deliveryDayWorkflow } from '../../workflows/deliveryDay';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { type ServedRow, servedPresolvedRows } from '../helpers/servedDomain';
 
 const DATASET: Dataset = 'coreFinalComputation';
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -25,21 +26,9 @@ afterAll(async () => {
   await harness?.close();
 });
 
-type Row = Record<string, unknown> & { dateTimeUtc: string };
+type Row = ServedRow;
 
-/** The day's presolved rows as the simulator serves them now, in one page. */
-async function servedRows(day: DeliveryDay): Promise<Row[]> {
-  const window = dayWindow(day);
-  const query = new URLSearchParams({
-    FromUtc: window.from,
-    ToUtc: window.to,
-    Skip: '0',
-    Take: '100000',
-    Filter: JSON.stringify({ Presolved: true }),
-  });
-  const response = await fetch(`${harness.simulator.origin}/core/api/data/finalComputation?${query}`);
-  return ((await response.json()) as { data: Row[] }).data;
-}
+const servedRows = (day: DeliveryDay) => servedPresolvedRows(harness.simulator.origin, day);
 
 async function control(action: string, day: DeliveryDay, extra = ''): Promise<void> {
   const response = await fetch(

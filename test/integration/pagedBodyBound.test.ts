@@ -27,6 +27,7 @@ import { dayWorkflowId } from '../../domain/workflowInputs';
 import type { deliveryDayWorkflow } from '../../workflows/deliveryDay';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { type ServedRow, servedPresolvedRows } from '../helpers/servedDomain';
 
 const DATASET: Dataset = 'coreFinalComputation';
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -52,21 +53,9 @@ afterAll(async () => {
   if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
 });
 
-type Row = Record<string, unknown> & { dateTimeUtc: string };
+type Row = ServedRow;
 
-/** The day's presolved rows as the simulator serves them, in one read. */
-async function servedRows(day: DeliveryDay): Promise<Row[]> {
-  const window = dayWindow(day);
-  const query = new URLSearchParams({
-    FromUtc: window.from,
-    ToUtc: window.to,
-    Skip: '0',
-    Take: '100000',
-    Filter: JSON.stringify({ Presolved: true }),
-  });
-  const response = await fetch(`${harness.simulator.origin}/core/api/data/finalComputation?${query}`);
-  return ((await response.json()) as { data: Row[] }).data;
-}
+const servedRows = (day: DeliveryDay) => servedPresolvedRows(harness.simulator.origin, day);
 
 const STORED = `SELECT * FROM jao.constraints WHERE dataset = $1 AND delivery_day = $2 ORDER BY mtu, jao_id`;
 
