@@ -111,6 +111,11 @@ async function forgetDay(pool: pg.Pool, dataset: Dataset, day: DeliveryDay): Pro
       [dataset, from, to],
     );
   }
+  await pool.query(
+    `DELETE FROM jao.answer_verdict v USING jao.raw_response r
+      WHERE r.raw_response_id = v.raw_response_id AND r.dataset = $1 AND r.day = $2`,
+    ofDay,
+  );
   for (const table of [
     'jao.mtu_field',
     'jao.day_write',
