@@ -11,6 +11,7 @@ import type { Dataset } from '../../domain/types';
 import { gatherHealthFacts, type HealthSettings } from '../../workers/healthFacts';
 import type { monitoringWorkflow } from '../../workflows/monitoring';
 import type { PollResult, pollWorkflow } from '../../workflows/poll';
+import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 import { untilRead } from '../helpers/until';
 
@@ -21,7 +22,10 @@ const today = marketToday(new Date());
 const MONITORING = { on: true, failuresBeforePolls: 2, staleAfterMs: 10 * 60_000 };
 
 beforeAll(async () => {
-  h = await createPipelineHarness('monitoring-fallback');
+  // A namespace of its own: other files run maxExchanges days around today at the same time, and a day's workflow id
+  // is unique per namespace, so the poll found such a day busy in another file's run and left its fetch to it.
+  const namespace = await createTestNamespace('monitoring-fallback');
+  h = await createPipelineHarness('monitoring-fallback', {}, { namespace });
   for (const day of [addDays(today, -1), today, addDays(today, 1)]) h.simulator.unpublishDay(day);
   await h.startWorkers({ monitoring: MONITORING });
 });
