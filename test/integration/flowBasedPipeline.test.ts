@@ -4,17 +4,15 @@
 // moves while paging, and judged partial while JAO has published part of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayWindow } from '../../domain/calendar';
-import { NUMERIC_FIELDS } from '../../domain/flowBased/fields';
 import { parsePagedAnswer } from '../../domain/flowBased/pagedAnswer';
 import type { Dataset, DeliveryDay } from '../../domain/types';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import type { deliveryDayWorkflow } from '../../workflows/deliveryDay';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
-import { type ServedRow, servedPresolvedRows } from '../helpers/servedDomain';
+import { expectStoredAsServed, servedPresolvedRows } from '../helpers/servedDomain';
 
 const DATASET: Dataset = 'coreFinalComputation';
 const NOW = new Date('2026-11-22T12:00:00Z');
-const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 let harness: PipelineHarness;
 
@@ -25,8 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
 });
-
-type Row = ServedRow;
 
 const servedRows = (day: DeliveryDay) => servedPresolvedRows(harness.simulator.origin, day);
 
@@ -52,38 +48,6 @@ async function stored(day: DeliveryDay) {
     [DATASET, day],
   );
   return result.rows;
-}
-
-/** A row's constraint and MTU, stored or served: JAO's row id is not stable across revisions. */
-function slotOf(row: Record<string, unknown>): string {
-  const served = 'dateTimeUtc' in row;
-  const contingencyEics = served
-    ? (row.contingencies as Array<{ branchEic: string | null }>).map((c) => c.branchEic)
-    : row.contingency_eics;
-  return JSON.stringify([
-    row.tso,
-    served ? row.cneEic : row.cne_eic,
-    served ? row.cneName : row.cne_name,
-    row.direction,
-    contingencyEics,
-    new Date(served ? String(row.dateTimeUtc) : (row.mtu as Date)).toISOString(),
-  ]);
-}
-
-/** Every stored row equals the served row of the same constraint and MTU, field by field. */
-function expectStoredAsServed(rows: Array<Record<string, unknown>>, served: Row[]): void {
-  const bySlot = new Map(served.map((row) => [slotOf(row), row]));
-  expect(rows).toHaveLength(served.length);
-  for (const row of rows) {
-    const source = bySlot.get(slotOf(row));
-    expect(source, slotOf(row)).toBeDefined();
-    for (const field of NUMERIC_FIELDS) expect(row[snake(field)], field).toBe(source![field]);
-    const ptdfKeys = Object.keys(source!).filter((key) => key.startsWith('ptdf_'));
-    expect(row.ptdf_hubs).toEqual(ptdfKeys.map((key) => key.slice(5)));
-    expect(row.ptdf_values).toEqual(ptdfKeys.map((key) => source![key]));
-    expect(row.contingencies).toEqual(source!.contingencies);
-    expect(row.cne_name).toBe(source!.cneName);
-  }
 }
 
 describe('the presolved final domain through the pipeline', () => {

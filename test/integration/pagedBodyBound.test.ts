@@ -16,7 +16,6 @@ import { DEFAULT_MAX_BODY_BYTES, MAX_ROWS_PER_ANSWER } from '../../domain/bodyLi
 import { dayWindow } from '../../domain/calendar';
 import { declarationOf } from '../../domain/datasets';
 import { assessDomainBody } from '../../domain/flowBased/assessDomain';
-import { NUMERIC_FIELDS } from '../../domain/flowBased/fields';
 import { assemblePagedAnswer, type FetchedPage, parsePagedAnswer } from '../../domain/flowBased/pagedAnswer';
 import { DOMAIN_PAGE_TAKE } from '../../domain/flowBased/paging';
 import type { ReprocessResult } from '../../domain/reprocessInputs';
@@ -27,7 +26,7 @@ import { dayWorkflowId } from '../../domain/workflowInputs';
 import type { deliveryDayWorkflow } from '../../workflows/deliveryDay';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
-import { type ServedRow, servedPresolvedRows } from '../helpers/servedDomain';
+import { expectStoredAsServed, servedPresolvedRows } from '../helpers/servedDomain';
 
 const DATASET: Dataset = 'coreFinalComputation';
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -37,7 +36,6 @@ const PAGE_SIZE = 1300;
 // Days no other test file runs: workflow ids are one namespace's, shared by the files running at once.
 const PAGED_DAY: DeliveryDay = '2026-09-22';
 const ONE_PAGE_DAY: DeliveryDay = '2026-09-23';
-const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 let harness: PipelineHarness;
 let archiveDir: string | undefined;
@@ -53,40 +51,9 @@ afterAll(async () => {
   if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
 });
 
-type Row = ServedRow;
-
 const servedRows = (day: DeliveryDay) => servedPresolvedRows(harness.simulator.origin, day);
 
 const STORED = `SELECT * FROM jao.constraints WHERE dataset = $1 AND delivery_day = $2 ORDER BY mtu, jao_id`;
-
-/** A row's constraint and MTU, stored or served. */
-function slotOf(row: Record<string, unknown>): string {
-  const served = 'dateTimeUtc' in row;
-  return JSON.stringify([
-    row.tso,
-    served ? row.cneEic : row.cne_eic,
-    served ? row.cneName : row.cne_name,
-    row.direction,
-    served
-      ? (row.contingencies as Array<{ branchEic: string | null }>).map((c) => c.branchEic)
-      : row.contingency_eics,
-    new Date(served ? String(row.dateTimeUtc) : (row.mtu as Date)).toISOString(),
-  ]);
-}
-
-/** Every stored row equals the served row of the same constraint and MTU, field by field. */
-function expectStoredAsServed(rows: Array<Record<string, unknown>>, served: Row[]): void {
-  const bySlot = new Map(served.map((row) => [slotOf(row), row]));
-  expect(rows).toHaveLength(served.length);
-  for (const row of rows) {
-    const source = bySlot.get(slotOf(row));
-    expect(source, slotOf(row)).toBeDefined();
-    for (const field of NUMERIC_FIELDS) expect(row[snake(field)], field).toBe(source![field]);
-    const ptdfKeys = Object.keys(source!).filter((key) => key.startsWith('ptdf_'));
-    expect(row.ptdf_values).toEqual(ptdfKeys.map((key) => source![key]));
-    expect(row.contingencies).toEqual(source!.contingencies);
-  }
-}
 
 async function storedAnswer(day: DeliveryDay): Promise<{ id: number; bytes: number; body: string }> {
   const answer = await harness.db.pool.query<{ id: number; bytes: number; body: string }>(
