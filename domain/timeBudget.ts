@@ -113,9 +113,11 @@ export const STORE_BACKOFF: Backoff = {
 export const LOCAL_RETRY_THRESHOLD_MS = MINUTE_MS;
 /**
  * A store step of the day workflow (assemble a paged answer, validate, write), local or regular activity alike
- * (workflows/activities.ts): one try.
+ * (workflows/activities.ts): one try. As an activity task it heartbeats (activities/heartbeat.ts), so a worker that
+ * dies mid-step leaves its days waiting the heartbeat timeout, not the start-to-close; the timeout leaves room for
+ * the longest stretch the thread is held by one step (parsing a paged day's pages).
  */
-export const STORE_STEP_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS };
+export const STORE_STEP_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS, heartbeatTimeoutMs: 20 * SECOND_MS };
 /** Planning a backfill: a regular activity, heartbeating. */
 export const PLAN_ACTIVITY = { startToCloseMs: 2 * MINUTE_MS, heartbeatTimeoutMs: 15 * SECOND_MS };
 /**

@@ -108,6 +108,7 @@ export function activityStore(priority: Priority) {
   return proxyActivities<Pick<StoreActivities, 'validateStoredDay' | 'writeStoredDay' | 'assemblePagedDay'>>({
     priority,
     startToCloseTimeout: STORE_STEP_ACTIVITY.startToCloseMs,
+    heartbeatTimeout: STORE_STEP_ACTIVITY.heartbeatTimeoutMs,
     retry: STORE_RETRY,
   });
 }
