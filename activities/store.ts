@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { storedRowsOf } from '../db/lanes';
 import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/lanes/constraints/rawPages';
+import { storedAnswerBytes } from '../db/rawResponse';
 import {
   type AnswerJudging,
   type ArchivedBodyReader,
@@ -21,6 +22,7 @@ import { answerReadingOf } from '../domain/lanes';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
+import { type AnswerBudget, processAnswerBudget } from './answerBudget';
 import { withDatabaseFailures } from './databaseFailure';
 import { recordPublicationLatency } from './freshness';
 import { withHeartbeat } from './heartbeat';
@@ -44,6 +46,8 @@ export interface StoreDeps {
   readArchived?: ArchivedBodyReader;
   /** Called after a write that changed a day's outcome (the keeper of the bad-day markers: activities/badDays.ts). */
   onOutcomeChanged?: () => Promise<void>;
+  /** What the store steps of this process hold of stored answers at once (default: the process's, from its heap). */
+  answerBudget?: AnswerBudget;
 }
 
 export interface StoredDayRef {
@@ -75,10 +79,20 @@ export function createStoreActivities({
   writeTimeouts,
   readArchived,
   onOutcomeChanged,
+  answerBudget = processAnswerBudget(),
 }: StoreDeps) {
   /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
   const retried = <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>) =>
-    withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets));
+    withHeartbeat(() =>
+      withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets)),
+    );
+  /** Runs a step on the day's stored answer once the process has heap for it (activities/answerBudget.ts). */
+  const holdingAnswer = async <T>(ref: StoredDayRef, work: () => Promise<T>): Promise<T> =>
+    answerBudget.hold(
+      await storedAnswerBytes(pool, ref.rawResponseId),
+      work,
+      Context.current().cancellationSignal,
+    );
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));
 
   const judging: AnswerJudging = { maxBodyBytes, readArchived, buildId };
@@ -86,70 +100,72 @@ export function createStoreActivities({
   return {
     /** Judges the stored answer and records its verdict (db/answerVerdict.ts) for the write that follows. */
     validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
-      retried(`validate ${ref.day}`, ref.horizonStartMs, async () => {
-        const assessment = await judgeStoredAnswer(pool, ref, judging);
-        const validated = assessment.validated;
-        return {
-          status: assessment.status,
-          resolutionMinutes: validated?.resolutionMinutes ?? null,
-          expectedMtus: assessment.expectedMtus,
-          receivedMtus: validated?.receivedMtus ?? 0,
-          missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
-          points: validated ? storedRowsOf(validated) : 0,
-          keys: validated?.keys.length ?? 0,
-          rejections: assessment.rejections.length,
-          reason: redact(assessment.reason),
-        };
-      }),
+      retried(`validate ${ref.day}`, ref.horizonStartMs, () =>
+        holdingAnswer(ref, async () => {
+          const assessment = await judgeStoredAnswer(pool, ref, judging);
+          const validated = assessment.validated;
+          return {
+            status: assessment.status,
+            resolutionMinutes: validated?.resolutionMinutes ?? null,
+            expectedMtus: assessment.expectedMtus,
+            receivedMtus: validated?.receivedMtus ?? 0,
+            missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
+            points: validated ? storedRowsOf(validated) : 0,
+            keys: validated?.keys.length ?? 0,
+            rejections: assessment.rejections.length,
+            reason: redact(assessment.reason),
+          };
+        }),
+      ),
 
     /** Writes the day as its validate's verdict judged it; judges the answer itself only where none is recorded. */
     writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
-      retried(`write ${ref.day}`, ref.horizonStartMs, async () => {
-        const assessment = await judgedStoredAnswer(pool, ref, judging);
-        const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
-        const written = await withHeartbeat(() =>
-          writeDayWithFacts(
+      retried(`write ${ref.day}`, ref.horizonStartMs, () =>
+        holdingAnswer(ref, async () => {
+          const assessment = await judgedStoredAnswer(pool, ref, judging);
+          const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
+          const written = await writeDayWithFacts(
             pool,
             dayWriteOf(ref, assessment, { workflowId, buildId, redact }),
             writeTimeouts,
-          ),
-        );
-        // A paged day's pages are in its stored answer now: kept twice no longer.
-        if (answerReadingOf(ref.dataset).paging === 'paged') await dropAssembledPages(pool, ref);
-        recordDayMetrics({
-          dataset: ref.dataset,
-          day: ref.day,
-          status: written.status,
-          points: written.newPoints + written.changedPoints,
-          changedPoints: written.changedPoints,
-          rejections: assessment.rejections.length,
-          republished: written.republished,
-        });
-        const drift = written.facts.drift;
-        if (drift) recordDriftMetrics(ref.dataset, drift.kinds);
-        if (written.facts.latestCompleteDay)
-          recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
-        // Only the write that first made the day complete observes the publication latency.
-        if (written.facts.firstCompletion) await recordPublicationLatency(pool, ref);
-        if (written.outcomeChanged) await onOutcomeChanged?.();
-        const { facts: _facts, ...counts } = written;
-        Context.current().log.info('day written', {
-          day: ref.day,
-          ...counts,
-          ...(assessment.reason ? { reason: redact(assessment.reason) } : {}),
-          ...(drift ? { drift: drift.kinds } : {}),
-        });
-        const reason = redact(reasonOfWrite(assessment, written.status) ?? null) ?? undefined;
-        return {
-          day: ref.day,
-          status: written.status,
-          mtus: written.mtus,
-          points: written.points,
-          changedPoints: written.changedPoints,
-          revision: written.revision,
-          ...(reason === undefined ? {} : { reason }),
-        };
-      }),
+          );
+          // A paged day's pages are in its stored answer now: kept twice no longer.
+          if (answerReadingOf(ref.dataset).paging === 'paged') await dropAssembledPages(pool, ref);
+          recordDayMetrics({
+            dataset: ref.dataset,
+            day: ref.day,
+            status: written.status,
+            points: written.newPoints + written.changedPoints,
+            changedPoints: written.changedPoints,
+            rejections: assessment.rejections.length,
+            republished: written.republished,
+          });
+          const drift = written.facts.drift;
+          if (drift) recordDriftMetrics(ref.dataset, drift.kinds);
+          if (written.facts.latestCompleteDay)
+            recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
+          // Only the write that first made the day complete observes the publication latency.
+          if (written.facts.firstCompletion) await recordPublicationLatency(pool, ref);
+          if (written.outcomeChanged) await onOutcomeChanged?.();
+          const { facts: _facts, ...counts } = written;
+          Context.current().log.info('day written', {
+            day: ref.day,
+            ...counts,
+            ...(assessment.reason ? { reason: redact(assessment.reason) } : {}),
+            ...(drift ? { drift: drift.kinds } : {}),
+          });
+          const reason = redact(reasonOfWrite(assessment, written.status) ?? null) ?? undefined;
+          return {
+            day: ref.day,
+            status: written.status,
+            mtus: written.mtus,
+            points: written.points,
+            changedPoints: written.changedPoints,
+            revision: written.revision,
+            ...(reason === undefined ? {} : { reason }),
+          };
+        }),
+      ),
 
     /** A paged day's answer assembled from one consistent reading's pages (db/lanes/constraints/rawPages.ts). */
     assemblePagedDay: (
@@ -199,14 +215,12 @@ export function createStoreActivities({
     },
 
     planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> =>
-      retried(`plan the backfill ${input.from}..${input.to}`, undefined, () =>
-        withHeartbeat(() => planDays(pool, input)),
-      ),
+      retried(`plan the backfill ${input.from}..${input.to}`, undefined, () => planDays(pool, input)),
 
     /** Re-planning a backfill: which of the days its runs counted complete the database does not hold complete. */
     findIncompleteDays: (input: DaysInput): Promise<IncompleteDay[]> =>
       retried(`check ${input.days.length} days against the database`, undefined, () =>
-        withHeartbeat(() => incompleteDays(pool, input)),
+        incompleteDays(pool, input),
       ),
   };
 }

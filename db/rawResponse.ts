@@ -120,6 +120,15 @@ export async function storeRawResponse(
   });
 }
 
+/** The size of a stored answer as it will be read back: its body, or the bytes JAO sent when the body is archived. */
+export async function storedAnswerBytes(pool: pg.Pool, id: number): Promise<number> {
+  const result = await pool.query<{ bytes: number }>(
+    'SELECT COALESCE(octet_length(body), bytes)::int AS bytes FROM jao.raw_response WHERE raw_response_id = $1',
+    [id],
+  );
+  return result.rows[0]?.bytes ?? 0;
+}
+
 /**
  * A stored raw response. Its body is loaded only when it was stored whole and is at most its dataset's bound
  * (domain/storedAnswerLimit.ts: `maxBodyBytes`, JAO_MAX_BODY_BYTES, for an answer of one request; that times the

@@ -36,3 +36,11 @@ export function storedAnswerLimit(dataset: Dataset, maxBodyBytes: number): Store
       `JAO_MAX_BODY_BYTES (${maxBodyBytes}) each (${describeBytes(bytes)})`,
   };
 }
+
+/**
+ * Heap a store step needs per byte of the stored answer it reads (the body as text, its rows judged, the write's
+ * content and COPY text): a Nordic quarter-hour day's 16.9 MB answer has a live peak of about 100 MB
+ * (docs/constraints.md "How large a day may be"). What a process's store steps hold at once is bounded by it
+ * (activities/answerBudget.ts).
+ */
+export const HEAP_BYTES_PER_ANSWER_BYTE = 6;
