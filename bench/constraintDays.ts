@@ -6,7 +6,7 @@ import { constraintFieldsOf } from '../domain/datasets';
 import { assessDomainBody } from '../domain/flowBased/assessDomain';
 import { assemblePagedAnswer } from '../domain/flowBased/pagedAnswer';
 import type { ConstraintsDay, DeliveryDay } from '../domain/types';
-import { buildCatalogue, type ConstraintCatalogue } from '../simulator/flowBased/catalogue';
+import { buildCatalogue, type ConstraintCatalogue } from '../simulator/flowBased/constraints';
 import { FlowBasedState } from '../simulator/flowBased/dayState';
 import { answerDomainRequest } from '../simulator/flowBased/domainAnswer';
 import { type DomainEndpoint, domainDeclarationOf } from '../simulator/flowBased/endpoints';

@@ -3,7 +3,7 @@
 // the rest; the others keep their values, so their rows differ only by id. All of it follows from the day, the
 // revision and the computation's salt.
 import type { DeliveryDay } from '../../domain/types';
-import type { Constraint, ConstraintCatalogue } from './catalogue';
+import type { Constraint, ConstraintCatalogue } from './constraints';
 import { textHash, unitOf } from './hash';
 
 const VANISH_SHARE = 0.01;

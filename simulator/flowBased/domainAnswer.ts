@@ -7,7 +7,7 @@ import { constraintFieldsOf, declaredResolutionOn, declaredZonesOn } from '../..
 import { type ConstraintFields, publishedNames } from '../../domain/flowBased/publicationFields';
 import type { DeliveryDay } from '../../domain/types';
 import { type Answer, jsonAnswer, problem, type QueryParams } from '../dataAnswer';
-import type { Constraint, ConstraintCatalogue } from './catalogue';
+import type { Constraint, ConstraintCatalogue } from './constraints';
 import { dayConstraints } from './dayConstraints';
 import type { FlowBasedState } from './dayState';
 import { type DomainEndpoint, domainDeclarationOf, hasAhcHubs, TSO_EICS } from './endpoints';

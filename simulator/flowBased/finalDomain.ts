@@ -3,7 +3,7 @@
 // are cleared against (netPositions.ts).
 import { addDays, dayStartMs } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
-import { catalogueFor } from './catalogue';
+import { catalogueFor } from './constraints';
 import { dayConstraints } from './dayConstraints';
 import type { FlowBasedState } from './dayState';
 import { AHC_HUBS, type DomainEndpoint, hasAhcHubs } from './endpoints';

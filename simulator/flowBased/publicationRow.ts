@@ -7,7 +7,7 @@ import {
   type ConstraintFields,
   publishedNames,
 } from '../../domain/flowBased/publicationFields';
-import type { Constraint } from './catalogue';
+import type { Constraint } from './constraints';
 import { textHash, unitOf } from './hash';
 
 export interface PublicationSlot {

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Answer, problem, type QueryParams, transportFault } from '../dataAnswer';
 import { datasetServedBy } from '../profiles';
 import type { SimulatorState } from '../state';
-import { catalogueFor } from './catalogue';
+import { catalogueFor } from './constraints';
 import { answerDomainRequest } from './domainAnswer';
 import { FLOW_BASED_ENDPOINTS, type FlowBasedEndpoint, flowBasedPathOf } from './endpoints';
 import { answerNetPosRequest } from './netPosAnswer';

@@ -1,8 +1,9 @@
 // The JSON text of a domain row and of a net-position row, keys in the order of the real rows
 // (test/fixtures/jao/flowbased/) and numbers written as they are there: whole MW as `1598.0`, PTDFs with up to five
 // decimals, `ptdf_CH` null.
-import type { Constraint, OutagedBranch } from './catalogue';
+import type { Constraint } from './constraints';
 import { AHC_HUBS } from './endpoints';
+import type { OutagedBranch } from './networkModel';
 import { type ConstraintNumbers, type ConstraintValues, PTDF_HUBS } from './values';
 
 /** A number as the fixture writes it: `1598.0`, `0.879`, `-0.0219` (a float, never an integer literal). */

@@ -1,7 +1,7 @@
 // The published numbers of one constraint at one MTU, drawn from seeds and made to hold every identity of
 // domain/flowBased/identities.ts exactly: MW values are whole, minRamTarget has three decimals, PTDFs five.
 import { CORE_PTDF_HUBS } from '../../domain/flowBased/fields';
-import type { Constraint } from './catalogue';
+import type { Constraint } from './constraints';
 import { AHC_HUBS } from './endpoints';
 import { drawsFrom, mixAll, textHash, unitOf } from './hash';
 

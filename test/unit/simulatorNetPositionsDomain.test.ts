@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayWindow } from '../../domain/calendar';
 import type { DeliveryDay } from '../../domain/types';
-import { catalogueFor } from '../../simulator/flowBased/catalogue';
+import { catalogueFor } from '../../simulator/flowBased/constraints';
 import { FlowBasedState } from '../../simulator/flowBased/dayState';
 import { answerDomainRequest } from '../../simulator/flowBased/domainAnswer';
 import { answerNetPosRequest } from '../../simulator/flowBased/netPosAnswer';
