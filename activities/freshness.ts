@@ -53,7 +53,7 @@ export function createFreshnessActivities({
         if (mode.mode !== 'monitoring') return { standDown: false };
         // A day JAO says it has but the database does not hold complete (its fetch failed, or found it empty or
         // partial) is the polls' again: the monitoring workflow starts a day only when its step changes.
-        const missing = await missingByJaoWord(pool, dataset, at);
+        const missing = await missingByJaoWord(pool, dataset, at, monitoring.lookbackDays);
         if (missing.length > 0) {
           activityLog().info(
             `${dataset}: the polls run: JAO says it published ${missing.join(', ')}, not stored complete`,
@@ -86,10 +86,15 @@ function activityLog(): Pick<Console, 'info' | 'warn'> {
   }
 }
 
-/** The days of the monitoring window (yesterday to tomorrow) JAO's word calls missing for the dataset. */
-async function missingByJaoWord(pool: pg.Pool, dataset: Dataset, at: Date): Promise<DeliveryDay[]> {
+/** The days a monitoring reading covers (the look-back to tomorrow) that JAO's word calls missing for the dataset. */
+async function missingByJaoWord(
+  pool: pg.Pool,
+  dataset: Dataset,
+  at: Date,
+  lookbackDays: number,
+): Promise<DeliveryDay[]> {
   const today = marketToday(at);
-  const [from, to] = [addDays(today, -1), addDays(today, 1)];
+  const [from, to] = [addDays(today, -lookbackDays), addDays(today, 1)];
   const steps = (await readDeclaredSteps(pool, dataset, from, to)) ?? [];
   if (steps.length === 0) return [];
   const complete = new Set(

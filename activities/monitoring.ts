@@ -4,9 +4,13 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { type MonitoringReading, recordMonitoringReading } from '../db/monitoringSteps';
-import { addDays, dayStartMs, marketToday } from '../domain/calendar';
 import type { Region } from '../domain/datasets';
-import { type MonitoringStep, monitoringPathOf } from '../domain/monitoring';
+import {
+  MONITORING_OFF,
+  type MonitoringStep,
+  monitoringPathOf,
+  monitoringWindow,
+} from '../domain/monitoring';
 import { readMonitoringAnswer } from '../domain/monitoringAnswer';
 import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
 
@@ -15,6 +19,8 @@ export interface MonitoringDeps {
   jao: JaoClientOptions;
   /** The clock deciding the window (tests give the simulator's). */
   now?: () => Date;
+  /** POLL_LOOKBACK_DAYS: the days before today each reading covers (domain/monitoring.ts monitoringWindow). */
+  lookbackDays?: number;
 }
 
 export interface ReadMonitoringInput {
@@ -26,20 +32,19 @@ export type MonitoringReadResult =
   | { outcome: 'read'; steps: MonitoringStep[] }
   | { outcome: 'failed' | 'unreadable'; detail: string };
 
-/** The business days a reading covers: yesterday (late revisions) to the day after tomorrow (D+1 published on D). */
-export function monitoringWindow(now: Date): { from: string; to: string } {
-  const today = marketToday(now);
-  return {
-    from: new Date(dayStartMs(addDays(today, -1))).toISOString(),
-    to: new Date(dayStartMs(addDays(today, 2))).toISOString(),
-  };
-}
-
-export function createMonitoringActivities({ pool, jao, now = () => new Date() }: MonitoringDeps) {
+export function createMonitoringActivities({
+  pool,
+  jao,
+  now = () => new Date(),
+  lookbackDays = MONITORING_OFF.lookbackDays,
+}: MonitoringDeps) {
   return {
     async readJaoMonitoring({ region }: ReadMonitoringInput): Promise<MonitoringReadResult> {
       const readAt = now();
-      const outcome = await fetchWindow({ ...jao, path: monitoringPathOf(region) }, monitoringWindow(readAt));
+      const outcome = await fetchWindow(
+        { ...jao, path: monitoringPathOf(region) },
+        monitoringWindow(readAt, lookbackDays),
+      );
       let reading: MonitoringReading;
       if (outcome.kind === 'data' || outcome.kind === 'not_published') {
         let body: unknown;

@@ -2,7 +2,7 @@
 // business day and publication step, saying whether JAO received the step and when it last changed. Pure: the
 // workflow, the activities, the simulator and the status all read it through here; zod reads an answer in
 // monitoringAnswer.ts, which the workflow bundle never loads (domain/zod.ts).
-import { dayOfInstant } from './calendar';
+import { addDays, dayOfInstant, dayStartMs, marketToday } from './calendar';
 import type { DatasetDeclaration, Region } from './datasets/declaration';
 import type { DeliveryDay } from './deliveryDay';
 
@@ -163,13 +163,34 @@ export interface MonitoringModeSettings {
   failuresBeforePolls: number;
   /** No readable reading for longer than this puts the region in mode `polls` (the workflow stopped, say). */
   staleAfterMs: number;
+  /**
+   * POLL_LOOKBACK_DAYS: the days before today a reading covers, as the polls it stands in for would, so a revision
+   * JAO announces of any of them is fetched while they stand down.
+   */
+  lookbackDays: number;
 }
+
+/** The polls' own default look-back (POLL_LOOKBACK_DAYS). */
+const DEFAULT_LOOKBACK_DAYS = 3;
 
 export const MONITORING_OFF: MonitoringModeSettings = {
   on: false,
   failuresBeforePolls: MONITORING_FAILURES_BEFORE_POLLS,
   staleAfterMs: MONITORING_STALE_AFTER_MS,
+  lookbackDays: DEFAULT_LOOKBACK_DAYS,
 };
+
+/**
+ * The business days one reading covers: the polls' look-back days and today (revisions, late publications) to the
+ * day after tomorrow (D+1 is published on D), as local midnights in UTC.
+ */
+export function monitoringWindow(now: Date, lookbackDays: number): { from: string; to: string } {
+  const today = marketToday(now);
+  return {
+    from: new Date(dayStartMs(addDays(today, -lookbackDays))).toISOString(),
+    to: new Date(dayStartMs(addDays(today, 2))).toISOString(),
+  };
+}
 
 /**
  * The settings from the configuration: the staleness bound is at least three intervals, so a long
@@ -180,12 +201,14 @@ export function monitoringModeSettingsOf(config: {
   MONITORING_INTERVAL?: number;
   MONITORING_FAILURES_BEFORE_POLLS?: number;
   MONITORING_STALE_AFTER?: number;
+  POLL_LOOKBACK_DAYS?: number;
 }): MonitoringModeSettings {
   const staleAfterMs = config.MONITORING_STALE_AFTER ?? MONITORING_STALE_AFTER_MS;
   return {
     on: config.JAO_MONITORING === 'on',
     failuresBeforePolls: config.MONITORING_FAILURES_BEFORE_POLLS ?? MONITORING_FAILURES_BEFORE_POLLS,
     staleAfterMs: Math.max(staleAfterMs, 3 * (config.MONITORING_INTERVAL ?? 0)),
+    lookbackDays: config.POLL_LOOKBACK_DAYS ?? DEFAULT_LOOKBACK_DAYS,
   };
 }
 

@@ -196,7 +196,11 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
           rawStoreRetry: options.rawStoreRetry,
         }),
         // JAO's monitoring answer: one request per reading, inside the same budget (activities/monitoring.ts).
-        ...createMonitoringActivities({ pool, jao: fetchJao }),
+        ...createMonitoringActivities({
+          pool,
+          jao: fetchJao,
+          lookbackDays: options.monitoring?.lookbackDays,
+        }),
       },
       maxConcurrentActivityTaskExecutions: options.maxConcurrentFetches ?? concurrency,
       ...fetchWorkerRateOptions(fetchBudget, options.maxRequestsPerMinute),

@@ -87,7 +87,7 @@ describe('the polls stand down by the stored readings', () => {
     const announced: MonitoringStep = { ...pending, day: '2026-03-10', deadline: '2026-03-10T11:00:00.000Z' };
     // Core's maxExchanges is announced by a declared step (Final Computation), coreAtc by none.
     let now = nextDay('10:00');
-    const on = { on: true, failuresBeforePolls: 2, staleAfterMs: 5 * 60_000 };
+    const on = { on: true, failuresBeforePolls: 2, staleAfterMs: 5 * 60_000, lookbackDays: 1 };
     const activities = createFreshnessActivities({ pool: db.pool, monitoring: on, now: () => now });
     const off = createFreshnessActivities({ pool: db.pool, now: () => now });
     const fresh = await createTestDatabase();

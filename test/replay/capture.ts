@@ -955,7 +955,7 @@ async function main(): Promise<void> {
         ? { keepBadDayMarkers: true, freshnessDeadlines: { maxExchanges: deadlineSoon() } }
         : {}),
       ...(values.only === 'polls-stand-down'
-        ? { monitoring: { on: true, failuresBeforePolls: 2, staleAfterMs: 10 * 60_000 } }
+        ? { monitoring: { on: true, failuresBeforePolls: 2, staleAfterMs: 10 * 60_000, lookbackDays: 1 } }
         : {}),
     });
     const running = workers.run();

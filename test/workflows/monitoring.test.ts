@@ -1,15 +1,17 @@
 // The monitoring workflow (workflows/monitoring.ts) against the simulator over HTTP, with an injected interval: steps
 // turning Received start exactly their days and nothing else, a moved lastModifiedOn re-fetches, an outage is
-// recorded as such.
+// recorded as such. A reading covers the polls' look-back (POLL_LOOKBACK_DAYS, 3 by default), so a revision JAO
+// announces of an older day is fetched too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, marketToday } from '../../domain/calendar';
+import { addDays, daysInRange, marketToday } from '../../domain/calendar';
 import type { monitoringWorkflow } from '../../workflows/monitoring';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 import { untilRead } from '../helpers/until';
 
 let h: PipelineHarness;
 const today = marketToday(new Date());
-const window = [addDays(today, -1), today, addDays(today, 1)];
+const olderDay = addDays(today, -3);
+const window = daysInRange(olderDay, addDays(today, 1));
 
 beforeAll(async () => {
   h = await createPipelineHarness('monitoring');
@@ -85,6 +87,26 @@ describe('monitoring workflow', () => {
         `coreFinalComputation ${today}`,
         `maxExchanges ${today}`,
       ]);
+
+      // A day of the look-back, published and then revised: fetched, then fetched again.
+      h.simulator.publishDay(olderDay, undefined, 'maxExchanges');
+      h.simulator.publishDay(olderDay, undefined, 'coreFinalComputation');
+      await untilRead(
+        `${olderDay} stored for both datasets`,
+        storedDays,
+        (rows) => rows.filter((row) => row.day === olderDay && row.status === 'complete').length === 2,
+        { timeoutMs: 60_000 },
+      );
+      h.simulator.reviseDay(olderDay, 'maxExchanges');
+      await untilRead(
+        `maxExchanges ${olderDay} at revision 2`,
+        storedDays,
+        (rows) =>
+          rows.some(
+            (row) => row.day === olderDay && row.dataset === 'maxExchanges' && row.revision_count === 2,
+          ),
+        { timeoutMs: 60_000 },
+      );
 
       // The monitoring path alone fails: the readings say so.
       h.simulator.setFaults({ monitoringOutage: true });

@@ -19,7 +19,7 @@ let h: PipelineHarness;
 const today = marketToday(new Date());
 
 /** Two failed readings in a row hand the region to the polls; staleness far off (the test's own clock is real). */
-const MONITORING = { on: true, failuresBeforePolls: 2, staleAfterMs: 10 * 60_000 };
+const MONITORING = { on: true, failuresBeforePolls: 2, staleAfterMs: 10 * 60_000, lookbackDays: 1 };
 
 beforeAll(async () => {
   // A namespace of its own: other files run maxExchanges days around today at the same time, and a day's workflow id
