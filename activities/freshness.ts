@@ -51,9 +51,18 @@ export function createFreshnessActivities({
         const at = now();
         const mode = await readRegionMode(pool, declaration.region, at, monitoring);
         if (mode.mode !== 'monitoring') return { standDown: false };
+        const { listed, missing } = await announcedWindow(pool, dataset, at, monitoring.lookbackDays);
+        // A reading that lists none of the dataset's steps for today or tomorrow (JAO names them otherwise, or has
+        // not listed them yet) announces nothing of it: standing down would fetch nothing.
+        if (!listed) {
+          activityLog().info(
+            `${dataset}: the polls run: JAO's monitoring of ${declaration.region} lists none of its steps ` +
+              `(${declaration.monitoring.steps.join(', ')}) for today or tomorrow`,
+          );
+          return { standDown: false };
+        }
         // A day JAO says it has but the database does not hold complete (its fetch failed, or found it empty or
         // partial) is the polls' again: the monitoring workflow starts a day only when its step changes.
-        const missing = await missingByJaoWord(pool, dataset, at, monitoring.lookbackDays);
         if (missing.length > 0) {
           activityLog().info(
             `${dataset}: the polls run: JAO says it published ${missing.join(', ')}, not stored complete`,
@@ -86,23 +95,27 @@ function activityLog(): Pick<Console, 'info' | 'warn'> {
   }
 }
 
-/** The days a monitoring reading covers (the look-back to tomorrow) that JAO's word calls missing for the dataset. */
-async function missingByJaoWord(
+/**
+ * What JAO's monitoring says of the dataset over the days a reading covers (the look-back to tomorrow): whether it
+ * lists any of its declared steps for today or tomorrow, and the days its word calls missing.
+ */
+async function announcedWindow(
   pool: pg.Pool,
   dataset: Dataset,
   at: Date,
   lookbackDays: number,
-): Promise<DeliveryDay[]> {
+): Promise<{ listed: boolean; missing: DeliveryDay[] }> {
   const today = marketToday(at);
   const [from, to] = [addDays(today, -lookbackDays), addDays(today, 1)];
   const steps = (await readDeclaredSteps(pool, dataset, from, to)) ?? [];
-  if (steps.length === 0) return [];
+  const listed = steps.some((step) => step.day >= today);
+  if (steps.length === 0) return { listed, missing: [] };
   const complete = new Set(
     (await readDayRecords(pool, dataset, from, to))
       .filter((record) => record.status === 'complete')
       .map((record) => record.day),
   );
-  return [...new Set(steps.map((step) => step.day))].filter(
+  const missing = [...new Set(steps.map((step) => step.day))].filter(
     (day) =>
       classifyAnnouncedDay(
         steps.filter((step) => step.day === day),
@@ -110,6 +123,7 @@ async function missingByJaoWord(
         at,
       ) === 'missing',
   );
+  return { listed, missing };
 }
 
 /**

@@ -98,6 +98,12 @@ describe('the polls stand down by the stored readings', () => {
     } finally {
       await fresh.drop();
     }
+    // A reading that names none of the dataset's steps (JAO spells its pages otherwise): the polls run.
+    await recordMonitoringReading(db.pool, 'core', nextDay('09:58'), {
+      outcome: 'read',
+      steps: [{ ...announced, page: 'A page no declaration names' }],
+    });
+    expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
     await recordMonitoringReading(db.pool, 'core', nextDay('09:59'), { outcome: 'read', steps: [announced] });
     expect(await activities.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({
       standDown: true,
