@@ -89,6 +89,9 @@ export const NET_POSITION_CORE_HUBS = [
   'PL',
 ] as const;
 
+/** Core hubs with a PTDF (CH is published null on every row). */
+export const PTDF_HUBS = CORE_PTDF_HUBS.filter((hub) => hub !== 'CH');
+
 /** The virtual hubs netPos adds from AHC_FIRST_DAY on, in the order of the real answer. */
 export const NET_POSITION_AHC_HUBS = [
   'DE_NO2_BigHub',

@@ -6,9 +6,9 @@ import type { DeliveryDay } from '../../domain/types';
 import { catalogueFor } from './constraints';
 import { dayConstraints } from './dayConstraints';
 import type { FlowBasedState } from './dayState';
-import { AHC_HUBS, type DomainEndpoint, hasAhcHubs } from './endpoints';
+import { AHC_HUBS, type DomainEndpoint, hasAhcHubs, PTDF_HUBS } from './endpoints';
 import { textHash } from './hash';
-import { constraintValues, isPresolved, PTDF_HUBS } from './values';
+import { constraintValues, isPresolved } from './values';
 
 const HOUR_MS = 3_600_000;
 const FINAL: DomainEndpoint = 'finalComputation';

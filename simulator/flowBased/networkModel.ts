@@ -5,9 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AHC_HUBS, TSO_EICS, type Tso } from './endpoints';
+import { AHC_HUBS, PTDF_HUBS, TSO_EICS, type Tso } from './endpoints';
 import { textHash } from './hash';
-import { PTDF_HUBS } from './values';
 
 export interface NetworkElement {
   tso: Tso;

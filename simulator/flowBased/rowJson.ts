@@ -2,9 +2,9 @@
 // (test/fixtures/jao/flowbased/) and numbers written as they are there: whole MW as `1598.0`, PTDFs with up to five
 // decimals, `ptdf_CH` null.
 import type { Constraint } from './constraints';
-import { AHC_HUBS } from './endpoints';
+import { AHC_HUBS, PTDF_HUBS } from './endpoints';
 import type { OutagedBranch } from './networkModel';
-import { type ConstraintNumbers, type ConstraintValues, PTDF_HUBS } from './values';
+import type { ConstraintNumbers, ConstraintValues } from './values';
 
 /** A number as the fixture writes it: `1598.0`, `0.879`, `-0.0219` (a float, never an integer literal). */
 export function floatJson(value: number): string {

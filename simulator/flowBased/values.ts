@@ -1,8 +1,7 @@
 // The published numbers of one constraint at one MTU, drawn from seeds and made to hold every identity of
 // domain/flowBased/identities.ts exactly: MW values are whole, minRamTarget has three decimals, PTDFs five.
-import { CORE_PTDF_HUBS } from '../../domain/flowBased/fields';
 import type { Constraint } from './constraints';
-import { AHC_HUBS } from './endpoints';
+import { AHC_HUBS, PTDF_HUBS } from './endpoints';
 import { drawsFrom, mixAll, textHash, unitOf } from './hash';
 
 export interface ConstraintNumbers {
@@ -26,9 +25,6 @@ export interface ConstraintNumbers {
   ftotalLtn: number;
   fltn: number;
 }
-
-/** Core hubs with a PTDF (CH is published null on every row). */
-export const PTDF_HUBS = CORE_PTDF_HUBS.filter((hub) => hub !== 'CH');
 
 /** Share of a MTU's CNECs the presolve keeps (external and equality constraints are always kept). */
 const PRESOLVED_SHARE = 0.22;
