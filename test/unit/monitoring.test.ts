@@ -12,6 +12,7 @@ import {
   monitoredRegions,
   monitoringModeOf,
   monitoringModeSettingsOf,
+  monitoringWindow,
   stepKey,
 } from '../../domain/monitoring';
 import { readMonitoringAnswer } from '../../domain/monitoringAnswer';
@@ -86,6 +87,20 @@ describe('step diff', () => {
     expect(changedSteps(byKey([before]), [before, otherDay])).toEqual([
       { step: otherDay, kind: 'published' },
     ]);
+  });
+});
+
+describe('the window of a reading', () => {
+  it("covers the polls' look-back to the day after tomorrow, as local midnights, one request whatever its length", () => {
+    const at = new Date('2026-03-29T12:00:00Z'); // the 23-hour day: midnight before it is CET, after it CEST
+    expect(monitoringWindow(at, 3)).toEqual({
+      from: '2026-03-25T23:00:00.000Z',
+      to: '2026-03-30T22:00:00.000Z',
+    });
+    expect(monitoringWindow(at, 0)).toEqual({
+      from: '2026-03-28T23:00:00.000Z',
+      to: '2026-03-30T22:00:00.000Z',
+    });
   });
 });
 
@@ -183,11 +198,12 @@ describe('mode per region', () => {
     });
   });
 
-  it('reads its settings from the configuration: staleness at least three intervals', () => {
+  it("reads its settings from the configuration: staleness at least three intervals, the polls' look-back", () => {
     expect(monitoringModeSettingsOf({})).toEqual({
       on: false,
       failuresBeforePolls: 3,
       staleAfterMs: 300_000,
+      lookbackDays: 3,
     });
     expect(
       monitoringModeSettingsOf({
@@ -195,8 +211,9 @@ describe('mode per region', () => {
         MONITORING_INTERVAL: 600_000,
         MONITORING_FAILURES_BEFORE_POLLS: 5,
         MONITORING_STALE_AFTER: 300_000,
+        POLL_LOOKBACK_DAYS: 7,
       }),
-    ).toEqual({ on: true, failuresBeforePolls: 5, staleAfterMs: 1_800_000 });
+    ).toEqual({ on: true, failuresBeforePolls: 5, staleAfterMs: 1_800_000, lookbackDays: 7 });
   });
 
   it('is a health warning, never a problem', () => {
