@@ -143,7 +143,9 @@ describe('jao start --simulate', () => {
 
     const health = await runJao(['health'], env);
     expect(pipelineVerdict(health)).toEqual({ code: 0, lines: ['healthy'] });
-  });
+    // Room for its own waits (90 s to run, the minute, 30 s and 30 s for the lines after): a slow step fails there,
+    // naming what it waited for, not on the tier's 120 s.
+  }, 240_000);
 
   it('exports the SDK metrics and the pipeline’s own on the metrics port', async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
