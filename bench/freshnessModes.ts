@@ -249,6 +249,24 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
   let versions = 0;
   const roundsFrom = Date.now();
   for (let round = 1; round <= options.modeRounds; round++) {
+    try {
+      versions += await runRound(round);
+    } catch (error) {
+      console.error(
+        `bench:freshness: ${mode} round ${round} failed; the worker's last output:\n${worker.output()}`,
+      );
+      throw error;
+    }
+  }
+  const roundsTo = Date.now();
+
+  await leftovers();
+  await worker.stop();
+  await endPool();
+  return { mode, quietFrom, quietTo, quietPolls, roundsFrom, roundsTo, events, versions };
+
+  /** One business day's events; the day-versions stored. */
+  async function runRound(round: number): Promise<number> {
     const late = round === options.modeRounds;
     // Tomorrow as a new delivery day: unpublished (JAO's word Pending), idle and forgotten; today as stored.
     const unpublishedAt = Date.now();
@@ -313,17 +331,11 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
       await idle(dataset, tomorrow);
       await idle(dataset, today);
     }
-    versions += (await revisionCounts(pool, datasets)) - versionsBefore;
     const ofRound = events.filter((event) => event.round === round);
     console.log(
       `  ${mode}: round ${round}${late ? ' (publication late)' : ''}: ` +
         ofRound.map((event) => `${event.dataset} ${event.kind} ${event.freshnessS.toFixed(1)} s`).join(', '),
     );
+    return (await revisionCounts(pool, datasets)) - versionsBefore;
   }
-  const roundsTo = Date.now();
-
-  await leftovers();
-  await worker.stop();
-  await endPool();
-  return { mode, quietFrom, quietTo, quietPolls, roundsFrom, roundsTo, events, versions };
 }

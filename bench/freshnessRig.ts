@@ -37,6 +37,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** Stops the worker now (SIGTERM, SIGKILL after 15 s) instead of at the cleanup. */
   stop: () => Promise<void>;
+  /** The last 20,000 characters it printed. */
+  output: () => string;
 }
 
 /** `jao worker` with the bench's settings, resolved once it polls its task queue. */
@@ -55,15 +57,17 @@ export function spawnWorker(env: Record<string, string>, cleanup: Cleanup): Prom
     clearTimeout(timer);
   });
   let tail = '';
+  let kept = '';
   let started = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start; output:\n${tail}`)), 120_000);
     const onData = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-4000);
+      kept = (kept + chunk.toString()).slice(-20_000);
       if (!started && tail.includes('worker polling task queue')) {
         started = true;
         clearTimeout(timer);
-        resolve({ child, stop });
+        resolve({ child, stop, output: () => kept });
       }
     };
     child.stdout?.on('data', onData);
@@ -84,6 +88,11 @@ export async function forgetDay(pool: pg.Pool, dataset: Dataset, day: DeliveryDa
       [dataset, from, to],
     );
   }
+  // A flow-based domain's day (docs/flow-based.md): its versions and its pages.
+  for (const table of ['jao.constraint_value_history', 'jao.constraint_value']) {
+    await pool.query(`DELETE FROM ${table} WHERE dataset = $1 AND delivery_day = $2`, ofDay);
+  }
+  await pool.query('DELETE FROM jao.raw_page WHERE dataset = $1 AND day = $2', ofDay);
   await pool.query(
     `DELETE FROM jao.answer_verdict v USING jao.raw_response r
       WHERE r.raw_response_id = v.raw_response_id AND r.dataset = $1 AND r.day = $2`,
