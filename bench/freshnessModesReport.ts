@@ -134,8 +134,10 @@ export function reportModes(comparison: ModesComparison): Target[] {
     );
     console.log(
       `  extrapolated, a quiet day: ${whole(figures.quietPerMinute * 1440)} requests ` +
-        `(reads at the measured rate, a poll every ${POLL_INTERVAL_MINUTES} min per dataset at the measured cost; ` +
-        `a publication window that never sees tomorrow would add ${whole((180 * 60_000) / CHECK_INTERVAL_MS)} checks per dataset) ` +
+        `(reads at the measured rate, a poll every ${POLL_INTERVAL_MINUTES} min per dataset at the measured cost` +
+        (figures.mode === 'polls'
+          ? `; a publication window that never sees tomorrow would add ${whole((180 * 60_000) / CHECK_INTERVAL_MS)} checks per dataset) `
+          : ') ') +
         base((f) => f.quietPerMinute, figures),
     );
     console.log(
