@@ -1,19 +1,26 @@
-// `npm run bench:freshness [-- --rounds N --publish-after-s S --latency-ms MS --seed N --datasets ID,ID|all
-// --backfill ID,ID | --smoke]`: how soon each dataset's tomorrow is stored after JAO publishes it, with and without
-// a backfill saturating the one JAO budget, what polling costs, whether the backfill uses its budget, and whether
-// every dataset's requests together stay under the limit. One worker process (`jao worker`, default settings:
-// JAO_MAX_REQUESTS_PER_MINUTE=90, PUBLICATION_POLL_INTERVAL=30s, POLL_INTERVAL=10m, JAO_DATASETS the datasets
-// measured, by default Core and Nordic maxExchanges) against the simulator (429 above 100 requests a minute, like
-// JAO, every dataset counted together), on a dev server and database of its own. Each round opens every dataset's
-// publication window (the schedules' action) with its tomorrow unpublished and a fresh day in the database, and the
-// simulator publishes each dataset's tomorrow `publish-after` seconds later plus a random share of a check interval
-// of its own (publications do not keep time with the checks, nor with each other). The rounds with a backfill run
-// one per dataset of `--backfill` (default: every dataset measured). Baselines of the same run: the rounds without
-// a backfill for the latency, the limit less the live requests for the backfill's rate. `--smoke` waits for no
-// window and no time of day: one round each, every tomorrow published at once and fetched by triggered polls (the
-// publication windows stay closed), ten-day backfills, no answer latency.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+// `npm run bench:freshness [-- --measure modes|backfill|all --rounds N --monitoring-interval-s S --quiet-s S
+// --publish-after-s S --latency-ms MS --seed N --datasets ID,ID|all --backfill ID,ID | --smoke]`, against the simulator
+// (429 above 100 requests a minute, like JAO, every dataset counted together) on a dev server and databases of its
+// own, each part with `jao worker` processes of its own (JAO_MAX_REQUESTS_PER_MINUTE=90,
+// PUBLICATION_POLL_INTERVAL=30s, POLL_INTERVAL=10m, JAO_DATASETS the datasets measured).
+//
+// `--measure modes` (the default; bench/freshnessModes.ts): the fixed polls against JAO's monitoring, in the same
+// run, over the same business days' events (by default Core maxExchanges and the final flow-based domain, which one
+// step announces): requests to JAO per mode, measured in a quiet stretch and in the rounds and extrapolated to a
+// week, data requests per stored day-version, and freshness from the step turning Received to the day stored.
+//
+// `--measure backfill`: how soon each dataset's tomorrow is stored after JAO publishes it, with and without a
+// backfill saturating the one JAO budget (by default Core and Nordic maxExchanges), what polling costs, whether the
+// backfill uses its budget, and whether every dataset's requests together stay under the limit. Each round opens every
+// dataset's publication window (the schedules' action) with its tomorrow unpublished and a fresh day in the
+// database, and the simulator publishes each dataset's tomorrow `publish-after` seconds later plus a random share of
+// a check interval of its own (publications do not keep time with the checks, nor with each other). The rounds with
+// a backfill run one per dataset of `--backfill` (default: every dataset measured). Baselines of the same run: the
+// rounds without a backfill for the latency, the limit less the live requests for the backfill's rate.
+//
+// `--smoke` waits for no window and no time of day: one round each, every tomorrow published at once and fetched by
+// triggered polls (the publication windows stay closed), MONITORING_INTERVAL 2 s, ten-day backfills, no answer
+// latency.
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
@@ -21,120 +28,49 @@ import { freePort } from '../common/ports';
 import { pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
 import { createPool, watchClient } from '../db/pool';
-import { addDays, dayWindow, marketToday, marketTomorrow, utcOffsetMinutesAt } from '../domain/calendar';
+import { addDays, marketToday, marketTomorrow } from '../domain/calendar';
 import { DEFAULT_DATASET, declarationOf } from '../domain/datasets';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
 import { seededRandom } from '../simulator/random';
 import { startSimulator } from '../simulator/server';
 import { Cleanup, createPassDatabase, temporalFor, workflowBundleFor } from './backfill';
-import { type FreshnessOptions, parseFreshnessArgs } from './freshnessOptions';
+import { MODES, type ModeRig, type ModeRun, runMode } from './freshnessModes';
+import { MODE_TARGET_NAMES, reportModes } from './freshnessModesReport';
 import {
+  DEFAULT_BENCH_DATASETS,
+  type FreshnessOptions,
+  type Measure,
+  parseFreshnessArgs,
+} from './freshnessOptions';
+import {
+  targetNames as backfillTargetNames,
   CHECK_INTERVAL_MS,
   LIMIT_PER_MINUTE,
   POLL_INTERVAL_MINUTES,
   type Round,
   reportFreshness,
 } from './freshnessReport';
+import { closedWindow, forgetDay, sleep, spawnWorker, until, windowFromNow } from './freshnessRig';
+import { printTargets } from './report';
 
-export { TARGET_NAMES } from './freshnessReport';
+/** The targets a run measuring `measure` judges, in the order printed. */
+export function targetNames(
+  measure: Measure,
+  datasets: readonly Dataset[] = DEFAULT_BENCH_DATASETS,
+): string[] {
+  return [
+    ...(measure === 'backfill' ? [] : MODE_TARGET_NAMES),
+    ...(measure === 'modes' ? [] : backfillTargetNames(datasets)),
+  ];
+}
 
-const REPO_ROOT = join(__dirname, '..');
-const JAO_BIN = join(REPO_ROOT, 'bin', 'jao.js');
+/** The targets of the default run (`--smoke` included), for test/bench/smoke.test.ts. */
+export const TARGET_NAMES = targetNames('modes');
+
 const JAO_LIMIT_PER_MINUTE = 100;
 /** Backfills start here, or on the dataset's first day when it is later. */
 const BACKFILL_FROM: DeliveryDay = '2022-07-01';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function localHhmm(epochMs: number): string {
-  return new Date(epochMs + utcOffsetMinutesAt(epochMs) * 60_000).toISOString().slice(11, 16);
-}
-
-/** A publication window open from a minute ago for `minutes`, within today (local). */
-function windowFromNow(minutes: number): string {
-  const now = Date.now();
-  const start = localHhmm(now - 60_000);
-  const end = localHhmm(now + minutes * 60_000);
-  if (end <= start || marketToday(new Date(now + minutes * 60_000)) !== marketToday(new Date(now))) {
-    throw new Error(`bench:freshness needs ${minutes} minutes before local (Europe/Amsterdam) midnight`);
-  }
-  return `${start}-${end}`;
-}
-
-/** An hour-long window that does not hold now (twelve hours away), so it never opens during a smoke run. */
-function closedWindow(): string {
-  const hour = (Number(localHhmm(Date.now()).slice(0, 2)) + 12) % 24;
-  const hh = String(hour).padStart(2, '0');
-  return hour === 23 ? '23:00-23:59' : `${hh}:00-${hh}:59`;
-}
-
-function spawnWorker(env: Record<string, string>, cleanup: Cleanup): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [JAO_BIN, 'worker'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  cleanup.add(`worker process ${child.pid}`, async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  let tail = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start; output:\n${tail}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      tail = (tail + chunk.toString()).slice(-4000);
-      if (tail.includes('worker polling task queue')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then(() => reject(new Error(`worker exited (code ${child.exitCode}); output:\n${tail}`)));
-  });
-}
-
-/** The dataset's day as if never fetched: rounds start from an empty database day, as a new delivery day would. */
-async function forgetDay(pool: pg.Pool, dataset: Dataset, day: DeliveryDay): Promise<void> {
-  const { from, to } = dayWindow(day);
-  const ofDay = [dataset, day];
-  await pool.query('DELETE FROM jao.rejection WHERE dataset = $1 AND day = $2', ofDay);
-  for (const table of ['jao.observation_history', 'jao.observation']) {
-    await pool.query(
-      `DELETE FROM ${table} v USING jao.series s
-        WHERE s.series_id = v.series_id AND s.dataset = $1 AND v.mtu >= $2 AND v.mtu < $3`,
-      [dataset, from, to],
-    );
-  }
-  await pool.query(
-    `DELETE FROM jao.answer_verdict v USING jao.raw_response r
-      WHERE r.raw_response_id = v.raw_response_id AND r.dataset = $1 AND r.day = $2`,
-    ofDay,
-  );
-  for (const table of [
-    'jao.mtu_field',
-    'jao.day_write',
-    'jao.derivation',
-    'jao.raw_response',
-    'jao.delivery_day',
-  ])
-    await pool.query(`DELETE FROM ${table} WHERE dataset = $1 AND day = $2`, ofDay);
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`bench:freshness: timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** The backfill of a dataset: `days` days from BACKFILL_FROM or its first day, ending before the polled days. */
 function backfillRange(
@@ -150,7 +86,6 @@ function backfillRange(
 
 export async function runFreshnessBenchmark(args: string[]): Promise<void> {
   const options: FreshnessOptions = parseFreshnessArgs(args);
-  const { datasets } = options;
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const cleanup = new Cleanup();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -162,20 +97,26 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
   const random = seededRandom(options.seed);
 
   try {
+    // The publication window, open from now for the whole run: the modes' rounds (the polls' revision and late
+    // publication wait for the 10-minute poll) and the backfill's.
     const roundMinutes = (options.publishAfterMs + 2 * CHECK_INTERVAL_MS + 30_000) / 60_000;
+    const modesMinutes =
+      2 * (options.quietMs / 60_000 + options.modeRounds * (POLL_INTERVAL_MINUTES + 3) + 5);
+    const backfillMinutes = 2 * options.rounds * roundMinutes + 15;
     const window = options.smoke
       ? closedWindow()
-      : windowFromNow(Math.ceil(2 * options.rounds * roundMinutes + 15));
-    const lookbackDays = options.lookbackDays;
+      : windowFromNow(
+          Math.ceil(
+            (options.measure === 'backfill' ? 0 : modesMinutes) +
+              (options.measure === 'modes' ? 0 : backfillMinutes),
+          ),
+        );
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
     const bundlePath = await workflowBundleFor(cleanup);
 
     const admin = watchClient(new pg.Client({ connectionString: serverUrl }));
     await admin.connect();
     cleanup.add('admin connection', () => admin.end());
-    const db = await createPassDatabase(admin, serverUrl, `jao_bench_freshness_${process.pid}`, cleanup);
-    const pool = createPool(db.url, { max: 2 + datasets.length, applicationName: 'bench:freshness' });
-    cleanup.add('pool', () => pool.end());
     const temporal = await temporalFor(cleanup);
     const simulator = await startSimulator({
       faults: { maxRequestsPerMinute: JAO_LIMIT_PER_MINUTE, latencyMs: options.latencyMs },
@@ -184,7 +125,57 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
     const connection = await Connection.connect({ address: temporal.address });
     cleanup.add('client connection', () => connection.close());
     const client = new Client({ connection, namespace: temporal.namespace });
+    const rig: ModeRig = {
+      options,
+      admin,
+      serverUrl,
+      client,
+      temporal,
+      simulator,
+      bundlePath,
+      cleanup,
+      random,
+      window,
+    };
 
+    if (options.measure !== 'backfill') {
+      const runStartedAt = Date.now();
+      console.log(
+        `bench:freshness: the fixed polls, then JAO's monitoring (MONITORING_INTERVAL ` +
+          `${options.monitoringIntervalMs / 1000} s), each on a worker and a database of its own, ` +
+          `${options.modeDatasets.join(' and ')}; a quiet stretch of ${options.quietMs / 1000} s, then ` +
+          `${options.modeRounds} business day(s) each: tomorrow published ` +
+          (options.smoke
+            ? 'at once (smoke: found by a poll run at once in the polls mode)'
+            : `${options.publishAfterMs / 1000} s + U(0, ${CHECK_INTERVAL_MS / 1000} s) after the window opens`) +
+          `, today revised, the last day's publication late (no window check); window ${window}`,
+      );
+      const runs: ModeRun[] = [];
+      for (const mode of MODES) runs.push(await runMode(rig, mode));
+      const targets = reportModes({
+        datasets: options.modeDatasets,
+        monitoringIntervalMs: options.monitoringIntervalMs,
+        runs,
+        log: simulator.requests.filter((request) => request.at >= runStartedAt),
+      });
+      printTargets(targets);
+    }
+    if (options.measure !== 'modes') await measureBackfill(rig);
+  } finally {
+    await cleanup.runAll();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/** The rounds without and with a backfill (`--measure backfill`), on a worker and a database of their own. */
+async function measureBackfill(rig: ModeRig): Promise<void> {
+  const { options, admin, serverUrl, client, temporal, simulator, bundlePath, cleanup, random, window } = rig;
+  const { datasets, lookbackDays } = options;
+  {
+    const db = await createPassDatabase(admin, serverUrl, `jao_bench_freshness_${process.pid}`, cleanup);
+    const pool = createPool(db.url, { max: 2 + datasets.length, applicationName: 'bench:freshness' });
+    cleanup.add('pool', () => pool.end());
     const tomorrow = marketTomorrow(new Date());
     const today = marketToday(new Date());
     for (const dataset of datasets) simulator.unpublishDay(tomorrow, dataset);
@@ -343,10 +334,6 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
       pollRuns,
       histogram,
     });
-  } finally {
-    await cleanup.runAll();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   findDataset,
   unknownDatasetMessage,
 } from '../domain/datasets';
+import { coreFinalComputation } from '../domain/datasets/coreFlowBasedDomain';
 import { nordicMaxExchanges } from '../domain/datasets/nordicMaxExchanges';
 import { takeSmokeFlag } from './report';
 
@@ -16,9 +17,25 @@ const COMMAND = 'bench:freshness';
 
 /** Core maxExchanges and Nordic maxExchanges: one JAO budget for both. */
 export const DEFAULT_BENCH_DATASETS: readonly Dataset[] = [DEFAULT_DATASET, nordicMaxExchanges.id];
+/** Core maxExchanges and the final flow-based domain: both announced by JAO's step `Final Computation`. */
+export const DEFAULT_MODE_DATASETS: readonly Dataset[] = [DEFAULT_DATASET, coreFinalComputation.id];
+
+/** What a run measures: the two modes (fixed polls, JAO's monitoring), the rounds with a backfill, or both. */
+export const MEASURES = ['modes', 'backfill', 'all'] as const;
+export type Measure = (typeof MEASURES)[number];
 
 export interface FreshnessOptions {
+  measure: Measure;
+  /** Rounds without and with a backfill (`--measure backfill`). */
   rounds: number;
+  /** Rounds of each mode, each one business day's events (`--measure modes`). */
+  modeRounds: number;
+  /** The datasets of the mode comparison, published and revised together in every round. */
+  modeDatasets: readonly Dataset[];
+  /** MONITORING_INTERVAL of the monitoring mode's worker. */
+  monitoringIntervalMs: number;
+  /** The stretch of each mode in which nothing is published. */
+  quietMs: number;
   publishAfterMs: number;
   latencyMs: number;
   seed: number;
@@ -34,8 +51,26 @@ export interface FreshnessOptions {
   backfillWarmUpMs: number;
 }
 
-const SMOKE = { rounds: 1, publishAfterS: 0, latencyMs: 0, lookbackDays: 0, backfillDays: 10 };
-const FULL = { rounds: 5, publishAfterS: 60, latencyMs: 200, lookbackDays: 3, backfillDays: 1096 };
+const SMOKE = {
+  rounds: 1,
+  modeRounds: 1,
+  monitoringIntervalS: 2,
+  quietS: 10,
+  publishAfterS: 0,
+  latencyMs: 0,
+  lookbackDays: 0,
+  backfillDays: 10,
+};
+const FULL = {
+  rounds: 5,
+  modeRounds: 3,
+  monitoringIntervalS: 30,
+  quietS: 120,
+  publishAfterS: 60,
+  latencyMs: 200,
+  lookbackDays: 3,
+  backfillDays: 1096,
+};
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -61,7 +96,10 @@ const datasetList = z.string().transform((text, context): Dataset[] => {
 
 const argsSchema = z
   .object({
+    measure: z.enum(MEASURES).optional(),
     rounds: wholeNumber(1, 100).optional(),
+    'monitoring-interval-s': wholeNumber(1, 3_600).optional(),
+    'quiet-s': wholeNumber(1, 3_600).optional(),
     'publish-after-s': wholeNumber(0, 3_600).optional(),
     'latency-ms': wholeNumber(0, 10_000).optional(),
     seed: wholeNumber(0, 2 ** 31).optional(),
@@ -74,14 +112,20 @@ const argsSchema = z
     { message: 'each dataset backfilled must be one of --datasets', path: ['backfill'] },
   );
 
-/** `--rounds N --publish-after-s S --latency-ms MS --seed N --datasets ID,ID --backfill ID,ID [--smoke]`. */
+/**
+ * `--measure modes|backfill|all --rounds N --monitoring-interval-s S --quiet-s S --publish-after-s S --latency-ms MS
+ * --seed N --datasets ID,ID --backfill ID,ID [--smoke]`.
+ */
 export function parseFreshnessArgs(argv: string[]): FreshnessOptions {
   const { smoke, rest } = takeSmokeFlag(argv);
   const { values } = parseCommandArgs(
     COMMAND,
     rest,
     {
+      measure: { type: 'string' },
       rounds: { type: 'string' },
+      'monitoring-interval-s': { type: 'string' },
+      'quiet-s': { type: 'string' },
       'publish-after-s': { type: 'string' },
       'latency-ms': { type: 'string' },
       seed: { type: 'string' },
@@ -99,7 +143,12 @@ export function parseFreshnessArgs(argv: string[]): FreshnessOptions {
   const sizes = smoke ? SMOKE : FULL;
   const datasets = args.datasets ?? DEFAULT_BENCH_DATASETS;
   return {
+    measure: args.measure ?? 'modes',
     rounds: args.rounds ?? sizes.rounds,
+    modeRounds: args.rounds ?? sizes.modeRounds,
+    modeDatasets: args.datasets ?? DEFAULT_MODE_DATASETS,
+    monitoringIntervalMs: (args['monitoring-interval-s'] ?? sizes.monitoringIntervalS) * 1000,
+    quietMs: (args['quiet-s'] ?? sizes.quietS) * 1000,
     publishAfterMs: (args['publish-after-s'] ?? sizes.publishAfterS) * 1000,
     latencyMs: args['latency-ms'] ?? sizes.latencyMs,
     seed: args.seed ?? 1,

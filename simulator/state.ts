@@ -19,6 +19,9 @@ export interface RequestLogEntry {
   monitoring?: Region;
   fromUtc: string | null;
   toUtc: string | null;
+  /** The paging a flow-based path was asked for (`Skip`, `Take`), when asked: `take` 0 is a count probe. */
+  skip?: number;
+  take?: number;
   status: number;
 }
 

@@ -45,6 +45,7 @@ export function registerFlowBasedDataRoutes(app: FastifyInstance, state: Simulat
           at: atMs,
           endpoint,
           ...(dataset === undefined ? {} : { dataset }),
+          ...pagingOf(params),
           fromUtc: params.fromutc ?? null,
           toUtc: params.toutc ?? null,
           status: answer.status,
@@ -53,4 +54,14 @@ export function registerFlowBasedDataRoutes(app: FastifyInstance, state: Simulat
       },
     });
   }
+}
+
+/** `skip` and `take` as asked, for the request log (absent when not asked or not whole numbers). */
+function pagingOf(params: QueryParams): { skip?: number; take?: number } {
+  const paging: { skip?: number; take?: number } = {};
+  for (const name of ['skip', 'take'] as const) {
+    const text = params[name];
+    if (text !== undefined && /^\d+$/.test(text)) paging[name] = Number(text);
+  }
+  return paging;
 }

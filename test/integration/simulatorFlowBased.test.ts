@@ -385,7 +385,9 @@ describe('flow-based domain: envelope, parameters, paging', () => {
     const log = (await (await fetch(`${sim.origin}/_simulator/requests`)).json()) as Row[];
     const mine = log.filter((entry) => entry.endpoint === 'preFinalComputation');
     expect(mine.map((entry) => entry.status)).toEqual([200, 405]);
-    expect(mine[0]).toMatchObject({ fromUtc: dayParams(DAY).FromUtc, toUtc: dayParams(DAY).ToUtc });
+    // The paging asked for is logged: Take=0 is a count probe (bench:freshness counts pages of rows apart).
+    expect(mine[0]).toMatchObject({ fromUtc: dayParams(DAY).FromUtc, toUtc: dayParams(DAY).ToUtc, take: 0 });
+    expect(mine[0]!.skip).toBeUndefined();
     expect(log.some((entry) => entry.endpoint === 'finalComputation' && entry.status === 400)).toBe(true);
   });
 });
