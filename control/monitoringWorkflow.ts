@@ -2,7 +2,7 @@
 // as it ensures the schedules: one long-lived run per region, continued as new, so the Web UI's default list holds
 // one row per region rather than one per reading. Idempotent: a run already there is kept.
 import { type Client, WorkflowIdConflictPolicy } from '@temporalio/client';
-import type { Region } from '../domain/datasets';
+import type { Dataset, Region } from '../domain/datasets';
 import type { monitoringWorkflow } from '../workflows/monitoring';
 import { perQueueId } from './pollSchedule';
 
@@ -12,13 +12,13 @@ export const monitoringWorkflowIdFor = (taskQueue: string, region: Region) =>
 
 export async function ensureMonitoringWorkflow(
   client: Client,
-  options: { taskQueue: string; region: Region; intervalMs: number },
+  options: { taskQueue: string; region: Region; intervalMs: number; datasets: readonly Dataset[] },
 ): Promise<'started' | 'running'> {
   const workflowId = monitoringWorkflowIdFor(options.taskQueue, options.region);
   const handle = await client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
     workflowId,
     taskQueue: options.taskQueue,
-    args: [{ region: options.region, intervalMs: options.intervalMs }],
+    args: [{ region: options.region, intervalMs: options.intervalMs, datasets: [...options.datasets] }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     staticSummary: `JAO monitoring ${options.region}: read every ${options.intervalMs / 1000} s`,
   });

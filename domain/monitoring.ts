@@ -184,6 +184,21 @@ export const MONITORING_OFF: MonitoringModeSettings = {
  * The business days one reading covers: the polls' look-back days and today (revisions, late publications) to the
  * day after tomorrow (D+1 is published on D), as local midnights in UTC.
  */
+/**
+ * The declarations of `region` whose days the region's monitoring starts: those of `kept` (JAO_DATASETS), or every
+ * one of the region where the run was started without the list (before 1.3.0). A step announces every dataset that
+ * names it, kept or not.
+ */
+export function monitoredDeclarations(
+  declarations: readonly DatasetDeclaration[],
+  region: Region,
+  kept: readonly string[] | undefined,
+): DatasetDeclaration[] {
+  return declarations.filter(
+    (declaration) => declaration.region === region && (kept === undefined || kept.includes(declaration.id)),
+  );
+}
+
 export function monitoringWindow(now: Date, lookbackDays: number): { from: string; to: string } {
   const today = marketToday(now);
   return {

@@ -331,6 +331,7 @@ async function ensureSchedules(
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           region,
           intervalMs: config.MONITORING_INTERVAL,
+          datasets: config.JAO_DATASETS,
         }),
       { signal, log },
     );

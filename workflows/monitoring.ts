@@ -12,8 +12,14 @@ import {
 } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { MonitoringActivities } from '../activities/monitoring';
-import { type Dataset, type DatasetDeclaration, DECLARATIONS, REGIONS } from '../domain/datasets';
-import { changedSteps, datasetsAnnouncedBy, type MonitoringStep, stepKey } from '../domain/monitoring';
+import { DATASETS, type Dataset, type DatasetDeclaration, DECLARATIONS, REGIONS } from '../domain/datasets';
+import {
+  changedSteps,
+  datasetsAnnouncedBy,
+  type MonitoringStep,
+  monitoredDeclarations,
+  stepKey,
+} from '../domain/monitoring';
 import type { DeliveryDay } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { zod } from '../domain/zod';
@@ -44,6 +50,8 @@ function buildInputSchema() {
     readingsPerRun: z.number().int().min(1).max(10_000).default(MONITORING_READINGS_PER_RUN),
     /** The previous run's last reading. */
     last: z.array(step).max(10_000).default([]),
+    /** The datasets the worker keeps (JAO_DATASETS): only their days are started. Absent: every one of the region. */
+    datasets: z.array(z.enum(DATASETS)).max(DATASETS.length).optional(),
   });
 }
 
@@ -72,14 +80,14 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<void> 
       INVALID_INPUT,
     );
   }
-  const { region, intervalMs, readingsPerRun, last } = parsed.data;
+  const { region, intervalMs, readingsPerRun, last, datasets } = parsed.data;
   const { readJaoMonitoring } = proxyActivities<MonitoringActivities>({
     taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
     startToCloseTimeout: '2 minutes',
     // A reading that fails is not retried: the next interval's reading is the retry.
     retry: { maximumAttempts: 1 },
   });
-  const declarations: DatasetDeclaration[] = DECLARATIONS.filter((each) => each.region === region);
+  const declarations: DatasetDeclaration[] = monitoredDeclarations(DECLARATIONS, region, datasets);
   const runners = new Map<Dataset, DayRunner>();
   const runnerOf = (dataset: Dataset) => {
     let runner = runners.get(dataset);
@@ -127,5 +135,6 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<void> 
     intervalMs,
     readingsPerRun,
     last: [...previous.values()],
+    ...(datasets === undefined ? {} : { datasets }),
   });
 }

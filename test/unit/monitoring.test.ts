@@ -9,6 +9,7 @@ import {
   classifyAnnouncedDay,
   datasetsAnnouncedBy,
   type MonitoringStep,
+  monitoredDeclarations,
   monitoredRegions,
   monitoringModeOf,
   monitoringModeSettingsOf,
@@ -87,6 +88,18 @@ describe('step diff', () => {
     expect(changedSteps(byKey([before]), [before, otherDay])).toEqual([
       { step: otherDay, kind: 'published' },
     ]);
+  });
+});
+
+describe("the datasets a region's monitoring starts", () => {
+  it('are the kept ones: a step shared with a dataset not kept starts only the kept one', () => {
+    const kept = monitoredDeclarations(DECLARATIONS, 'core', ['maxExchanges', 'nordicMaxExchanges']);
+    expect(kept.map((declaration) => declaration.id)).toEqual(['maxExchanges']);
+    expect(datasetsAnnouncedBy('Final Computation', kept)).toEqual(['maxExchanges']);
+    const everyCore = monitoredDeclarations(DECLARATIONS, 'core', undefined);
+    expect(datasetsAnnouncedBy('Final Computation', everyCore)).toEqual(
+      expect.arrayContaining(['maxExchanges', 'coreFinalComputation']),
+    );
   });
 });
 
