@@ -31,6 +31,7 @@ describe('bench:freshness options', () => {
     expect(options.datasets).toEqual(['maxExchanges', 'nordicMaxExchanges']);
     expect(options.backfillDatasets).toEqual(['maxExchanges', 'nordicMaxExchanges']);
     expect(options.rounds).toBe(5);
+    expect(parseFreshnessArgs(['--smoke']).modeDatasets).toEqual(['maxExchanges']);
   });
 
   it('takes what to measure, the monitoring interval and the quiet stretch; --rounds counts both parts', () => {
