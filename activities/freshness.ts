@@ -106,7 +106,7 @@ async function announcedWindow(
   lookbackDays: number,
 ): Promise<{ listed: boolean; missing: DeliveryDay[] }> {
   const today = marketToday(at);
-  const [from, to] = [addDays(today, -lookbackDays), addDays(today, 1)];
+  const [from, to] = [addDays(today, -Math.max(1, lookbackDays)), addDays(today, 1)];
   const steps = (await readDeclaredSteps(pool, dataset, from, to)) ?? [];
   const listed = steps.some((step) => step.day >= today);
   if (steps.length === 0) return { listed, missing: [] };

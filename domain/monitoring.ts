@@ -181,10 +181,6 @@ export const MONITORING_OFF: MonitoringModeSettings = {
 };
 
 /**
- * The business days one reading covers: the polls' look-back days and today (revisions, late publications) to the
- * day after tomorrow (D+1 is published on D), as local midnights in UTC.
- */
-/**
  * The declarations of `region` whose days the region's monitoring starts: those of `kept` (JAO_DATASETS), or every
  * one of the region where the run was started without the list (before 1.3.0). A step announces every dataset that
  * names it, kept or not.
@@ -199,10 +195,14 @@ export function monitoredDeclarations(
   );
 }
 
+/**
+ * The business days one reading covers: the polls' look-back days, and yesterday at least (late revisions), to the
+ * day after tomorrow (D+1 is published on D), as local midnights in UTC.
+ */
 export function monitoringWindow(now: Date, lookbackDays: number): { from: string; to: string } {
   const today = marketToday(now);
   return {
-    from: new Date(dayStartMs(addDays(today, -lookbackDays))).toISOString(),
+    from: new Date(dayStartMs(addDays(today, -Math.max(1, lookbackDays)))).toISOString(),
     to: new Date(dayStartMs(addDays(today, 2))).toISOString(),
   };
 }

@@ -110,8 +110,9 @@ describe('the window of a reading', () => {
       from: '2026-03-25T23:00:00.000Z',
       to: '2026-03-30T22:00:00.000Z',
     });
+    // yesterday at least, whatever the look-back
     expect(monitoringWindow(at, 0)).toEqual({
-      from: '2026-03-28T23:00:00.000Z',
+      from: '2026-03-27T23:00:00.000Z',
       to: '2026-03-30T22:00:00.000Z',
     });
   });
