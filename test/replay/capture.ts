@@ -750,8 +750,9 @@ async function runBadDayMarkerScenarios(stack: Stack): Promise<Capture[]> {
 }
 
 /**
- * The monitoring workflow (1.3.0-monitoring): readings with every step Pending, an outage of the monitoring path,
- * today published (its steps turn Received and start their days), and continue-as-new carrying the last reading.
+ * The monitoring workflow (1.3.0-monitoring; since 1.3.0-monitoring-kept-datasets with the kept datasets, maxExchanges
+ * alone, in its input): readings with every step Pending, an outage of the monitoring path, today published (its
+ * steps turn Received and start the kept datasets' days), and continue-as-new carrying the last reading and the list.
  * The simulator's clock is three days behind, so the days the readings cover are unpublished until published here.
  */
 async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
@@ -761,7 +762,7 @@ async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
   const handle = await client.workflow.start('monitoringWorkflow', {
     workflowId,
     taskQueue: TASK_QUEUE,
-    args: [{ region: 'core', intervalMs: 300, readingsPerRun: 10 }],
+    args: [{ region: 'core', intervalMs: 300, readingsPerRun: 10, datasets: ['maxExchanges'] }],
   });
   const readings = async () => {
     const history = await client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory();
