@@ -10,6 +10,7 @@ import { declarationOf } from '../domain/datasets';
 import { freshnessOf } from '../domain/freshness';
 import {
   classifyAnnouncedDay,
+  firstMonitoredDay,
   MONITORING_OFF,
   type MonitoringModeSettings,
   type PollsStandDown,
@@ -106,7 +107,7 @@ async function announcedWindow(
   lookbackDays: number,
 ): Promise<{ listed: boolean; missing: DeliveryDay[] }> {
   const today = marketToday(at);
-  const [from, to] = [addDays(today, -Math.max(1, lookbackDays)), addDays(today, 1)];
+  const [from, to] = [firstMonitoredDay(today, lookbackDays), addDays(today, 1)];
   const steps = (await readDeclaredSteps(pool, dataset, from, to)) ?? [];
   const listed = steps.some((step) => step.day >= today);
   if (steps.length === 0) return { listed, missing: [] };

@@ -195,6 +195,11 @@ export function monitoredDeclarations(
   );
 }
 
+/** The first business day a reading covers: the polls' look-back, and yesterday at least. */
+export function firstMonitoredDay(today: DeliveryDay, lookbackDays: number): DeliveryDay {
+  return addDays(today, -Math.max(1, lookbackDays));
+}
+
 /**
  * The business days one reading covers: the polls' look-back days, and yesterday at least (late revisions), to the
  * day after tomorrow (D+1 is published on D), as local midnights in UTC.
@@ -202,7 +207,7 @@ export function monitoredDeclarations(
 export function monitoringWindow(now: Date, lookbackDays: number): { from: string; to: string } {
   const today = marketToday(now);
   return {
-    from: new Date(dayStartMs(addDays(today, -Math.max(1, lookbackDays)))).toISOString(),
+    from: new Date(dayStartMs(firstMonitoredDay(today, lookbackDays))).toISOString(),
     to: new Date(dayStartMs(addDays(today, 2))).toISOString(),
   };
 }
