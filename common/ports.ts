@@ -6,7 +6,7 @@
 // gRPC client), and the listen then fails with EADDRINUSE. So ports come from below that range, from a slice of their
 // own for each test worker (VITEST_POOL_ID) or process, taken in turn: two callers never race for the same port.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 const LOWEST_PORT = 20_000;
 const SLICES = 16;
@@ -56,4 +56,18 @@ export async function freePort(): Promise<number> {
   const port = await listenOnce(0);
   if (port === null) throw new Error('the OS gave no TCP port');
   return port;
+}
+
+/** Whether something accepts a TCP connection on the port, within `timeoutMs`. */
+export function portAnswers(port: number, timeoutMs = 1000, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

@@ -1,6 +1,9 @@
 // Starts a Temporal dev server (with the project's search attributes) for tests and the local stack.
+import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { freePort } from '../common/ports';
 import { SEARCH_ATTRIBUTES } from '../common/searchAttributes';
+import { spawnDevServer } from './devServerProcess';
 import { ensureTemporalCli } from './temporalCli';
 
 export interface DevServerOptions {
@@ -20,7 +23,6 @@ export interface DevServer {
   address: string;
   namespace: string;
   uiUrl: string | null;
-  env: TestWorkflowEnvironment;
   stop(): Promise<void>;
 }
 
@@ -39,13 +41,55 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string | number | boolean
   'matching.numTaskqueueWritePartitions': 1,
 };
 
-export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const cli = ensureTemporalCli(process.env, options.log);
-  const ip = options.ip ?? '127.0.0.1';
-  const namespace = options.namespace ?? 'default';
+/** How long a dev server may take to answer: a new SQLite state on a loaded machine takes seconds. */
+export const DEV_SERVER_STARTUP_TIMEOUT_MS = 120_000;
+
+/** What the SDK's launcher sets on every dev server it starts: no call home, workflow updates on. */
+const SDK_DEV_SERVER_CONFIG: Record<string, boolean> = {
+  'frontend.enableServerVersionCheck': false,
+  'frontend.enableUpdateWorkflowExecution': true,
+  'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
+};
+
+function dynamicConfigArgs(options: DevServerOptions): string[] {
+  return Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(
+    ([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`],
+  );
+}
+
+function devServerArgs(options: DevServerOptions, ip: string, port: number, namespace: string): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-format',
+    'json',
+    '--log-level',
+    'error',
+    ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
+    ...SEARCH_ATTRIBUTES.flatMap(({ name, type }) => [
+      '--search-attribute',
+      `${name}=${TypedSearchAttributes.toMetadataType(type)}`,
+    ]),
+    ...Object.entries(SDK_DEV_SERVER_CONFIG).flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${value}`,
+    ]),
+    ...dynamicConfigArgs(options),
+  ];
+}
+
+/** Without a CLI of our own, the SDK downloads one and runs it (with its fixed 5 s to listen). */
+async function startDownloadedDevServer(options: DevServerOptions, ip: string, namespace: string) {
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
-      executable: cli ? { type: 'existing-path', path: cli.path } : { type: 'cached-download' },
+      executable: { type: 'cached-download' },
       ip,
       namespace,
       ...(options.port ? { port: options.port } : {}),
@@ -53,17 +97,27 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       searchAttributes: SEARCH_ATTRIBUTES,
       log: { format: 'json', level: 'error' },
-      extraArgs: Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(
-        ([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`],
-      ),
+      extraArgs: dynamicConfigArgs(options),
     },
   });
-  const address = env.address;
-  return {
-    address,
-    namespace,
-    uiUrl: options.uiPort ? `http://${ip}:${options.uiPort}` : null,
-    env,
-    stop: () => env.teardown(),
-  };
+  return { address: env.address, stop: () => env.teardown() };
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const cli = ensureTemporalCli(process.env, options.log);
+  const ip = options.ip ?? '127.0.0.1';
+  const namespace = options.namespace ?? 'default';
+  const uiUrl = options.uiPort ? `http://${ip}:${options.uiPort}` : null;
+  if (!cli) return { ...(await startDownloadedDevServer(options, ip, namespace)), namespace, uiUrl };
+  const port = options.port ?? (await freePort());
+  const address = `${ip}:${port}`;
+  const server = await spawnDevServer({
+    cliPath: cli.path,
+    args: devServerArgs(options, ip, port, namespace),
+    host: ip,
+    port,
+    startupTimeoutMs: DEV_SERVER_STARTUP_TIMEOUT_MS,
+    log: options.log ?? (() => {}),
+  });
+  return { address, namespace, uiUrl, stop: () => server.stop() };
 }

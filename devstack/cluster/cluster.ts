@@ -1,11 +1,12 @@
 // A Temporal cluster on this machine: the real server on PostgreSQL, one process per service (`jao cluster`).
 import { Connection } from '@temporalio/client';
 import type { Config } from '../../common/config';
+import { portAnswers } from '../../common/ports';
 import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from '../temporalServer';
 import { createTemporalDatabases, type SchemaReport, setUpSchemas } from './databases';
 import { ClusterError } from './errors';
 import { ensureNamespace, type NamespaceReport, retryWhileSettling } from './namespace';
-import { portAnswers, readinessPort, type StopOutcome, startService, stopService } from './services';
+import { readinessPort, type StopOutcome, startService, stopService } from './services';
 import {
   allPorts,
   CLUSTER_SERVICES,

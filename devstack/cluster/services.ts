@@ -2,7 +2,7 @@
 // its log and pid under the cluster directory, checked, and stopped (SIGTERM, then SIGKILL after a timeout).
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { portAnswers } from '../../common/ports';
 import {
   type ClusterPorts,
   type ClusterService,
@@ -14,20 +14,6 @@ import { type ClusterLayout, removePid, serviceProcess, writePid } from './state
 
 export class ServiceStartError extends Error {
   override name = 'ServiceStartError';
-}
-
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-export function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
