@@ -4,7 +4,7 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { type MonitoringReading, recordMonitoringReading } from '../db/monitoringSteps';
-import type { Region } from '../domain/datasets';
+import { type Dataset, type DatasetDeclaration, DECLARATIONS, type Region } from '../domain/datasets';
 import {
   MONITORING_OFF,
   type MonitoringStep,
@@ -12,6 +12,7 @@ import {
   monitoringWindow,
 } from '../domain/monitoring';
 import { readMonitoringAnswer } from '../domain/monitoringAnswer';
+import { type MonitoringPace, monitoringPaceOf } from '../domain/monitoringPace';
 import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
 
 export interface MonitoringDeps {
@@ -21,15 +22,17 @@ export interface MonitoringDeps {
   now?: () => Date;
   /** POLL_LOOKBACK_DAYS: the days before today each reading covers (domain/monitoring.ts monitoringWindow). */
   lookbackDays?: number;
+  /** PUBLICATION_WINDOWS: a dataset's window where it is not its declared one (the pace follows it). */
+  publicationWindows?: Partial<Record<Dataset, string>>;
 }
 
 export interface ReadMonitoringInput {
   region: Region;
 }
 
-/** What the workflow is told: the steps when read, else why not. */
+/** What the workflow is told: the steps and how soon to read again when read, else why not. */
 export type MonitoringReadResult =
-  | { outcome: 'read'; steps: MonitoringStep[] }
+  | { outcome: 'read'; steps: MonitoringStep[]; pace: MonitoringPace }
   | { outcome: 'failed' | 'unreadable'; detail: string };
 
 export function createMonitoringActivities({
@@ -37,7 +40,10 @@ export function createMonitoringActivities({
   jao,
   now = () => new Date(),
   lookbackDays = MONITORING_OFF.lookbackDays,
+  publicationWindows = {},
 }: MonitoringDeps) {
+  const windowOf = (declaration: DatasetDeclaration) =>
+    publicationWindows[declaration.id as Dataset] ?? declaration.publication.window;
   return {
     async readJaoMonitoring({ region }: ReadMonitoringInput): Promise<MonitoringReadResult> {
       const readAt = now();
@@ -66,7 +72,12 @@ export function createMonitoringActivities({
       }
       await recordMonitoringReading(pool, region, readAt, reading);
       if (reading.outcome !== 'read') Context.current().log.warn(`${region}: ${reading.detail}`);
-      return reading.outcome === 'read' ? { outcome: 'read', steps: [...reading.steps] } : reading;
+      if (reading.outcome !== 'read') return reading;
+      const declarations: DatasetDeclaration[] = DECLARATIONS.filter(
+        (declaration) => declaration.region === region,
+      );
+      const pace = monitoringPaceOf(reading.steps, declarations, readAt, windowOf);
+      return { outcome: 'read', steps: [...reading.steps], pace };
     },
   };
 }

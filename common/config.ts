@@ -314,13 +314,18 @@ export const configSchema = z.object({
         'monitoring is healthy and take over when it is not (docs/monitoring.md).',
     ),
   MONITORING_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
-    "How often each region's monitoring workflow reads JAO's monitoring answer (docs/monitoring.md).",
+    "How often each region's monitoring workflow reads JAO's monitoring answer while a day is expected (a step " +
+      'pending in its publication window), and after a failed reading (docs/monitoring.md).',
+  ),
+  MONITORING_QUIET_INTERVAL: duration('5m', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
+    "How often it reads JAO's monitoring answer the rest of the time, when only a revision can come; never " +
+      'shorter than MONITORING_INTERVAL (docs/monitoring.md).',
   ),
   MONITORING_FAILURES_BEFORE_POLLS: intFromEnv(1, 1_000, 3).describe(
     "Failed or unreadable monitoring readings in a row after which a region's fixed polls take over (docs/monitoring.md).",
   ),
   MONITORING_STALE_AFTER: duration('5m', 60_000, 86_400_000).describe(
-    "Without a readable monitoring reading for this long (at least three MONITORING_INTERVAL), a region's fixed " +
+    "Without a readable monitoring reading for this long (at least three MONITORING_QUIET_INTERVAL), a region's fixed " +
       'polls take over: the monitoring workflow stopped, say (docs/monitoring.md).',
   ),
   FRESHNESS_DEADLINE: z

@@ -12,15 +12,30 @@ export const monitoringWorkflowIdFor = (taskQueue: string, region: Region) =>
 
 export async function ensureMonitoringWorkflow(
   client: Client,
-  options: { taskQueue: string; region: Region; intervalMs: number; datasets: readonly Dataset[] },
+  options: {
+    taskQueue: string;
+    region: Region;
+    intervalMs: number;
+    quietIntervalMs: number;
+    datasets: readonly Dataset[];
+  },
 ): Promise<'started' | 'running'> {
   const workflowId = monitoringWorkflowIdFor(options.taskQueue, options.region);
   const handle = await client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
     workflowId,
     taskQueue: options.taskQueue,
-    args: [{ region: options.region, intervalMs: options.intervalMs, datasets: [...options.datasets] }],
+    args: [
+      {
+        region: options.region,
+        intervalMs: options.intervalMs,
+        quietIntervalMs: options.quietIntervalMs,
+        datasets: [...options.datasets],
+      },
+    ],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    staticSummary: `JAO monitoring ${options.region}: read every ${options.intervalMs / 1000} s`,
+    staticSummary:
+      `JAO monitoring ${options.region}: read every ${options.intervalMs / 1000} s while a day is expected, ` +
+      `every ${options.quietIntervalMs / 1000} s otherwise`,
   });
   const description = await handle.describe();
   return description.runId === handle.firstExecutionRunId &&

@@ -213,12 +213,13 @@ export function monitoringWindow(now: Date, lookbackDays: number): { from: strin
 }
 
 /**
- * The settings from the configuration: the staleness bound is at least three intervals, so a long
- * MONITORING_INTERVAL never reads as an outage between two good readings.
+ * The settings from the configuration: the staleness bound is at least three of the longer interval, so a long
+ * MONITORING_QUIET_INTERVAL never reads as an outage between two good readings.
  */
 export function monitoringModeSettingsOf(config: {
   JAO_MONITORING?: 'on' | 'off';
   MONITORING_INTERVAL?: number;
+  MONITORING_QUIET_INTERVAL?: number;
   MONITORING_FAILURES_BEFORE_POLLS?: number;
   MONITORING_STALE_AFTER?: number;
   POLL_LOOKBACK_DAYS?: number;
@@ -227,7 +228,10 @@ export function monitoringModeSettingsOf(config: {
   return {
     on: config.JAO_MONITORING === 'on',
     failuresBeforePolls: config.MONITORING_FAILURES_BEFORE_POLLS ?? MONITORING_FAILURES_BEFORE_POLLS,
-    staleAfterMs: Math.max(staleAfterMs, 3 * (config.MONITORING_INTERVAL ?? 0)),
+    staleAfterMs: Math.max(
+      staleAfterMs,
+      3 * Math.max(config.MONITORING_INTERVAL ?? 0, config.MONITORING_QUIET_INTERVAL ?? 0),
+    ),
     lookbackDays: config.POLL_LOOKBACK_DAYS ?? DEFAULT_LOOKBACK_DAYS,
   };
 }

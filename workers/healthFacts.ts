@@ -27,7 +27,11 @@ export type HealthSettings = Pick<
   Partial<
     Pick<
       Config,
-      'JAO_MONITORING' | 'MONITORING_INTERVAL' | 'MONITORING_FAILURES_BEFORE_POLLS' | 'MONITORING_STALE_AFTER'
+      | 'JAO_MONITORING'
+      | 'MONITORING_INTERVAL'
+      | 'MONITORING_QUIET_INTERVAL'
+      | 'MONITORING_FAILURES_BEFORE_POLLS'
+      | 'MONITORING_STALE_AFTER'
     >
   > &
   DatasetPublicationSettings;

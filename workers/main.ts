@@ -202,6 +202,9 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           freshnessDeadlines: Object.fromEntries(
             config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).deadline]),
           ),
+          publicationWindows: Object.fromEntries(
+            config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).window]),
+          ),
           // The polls of the datasets JAO's monitoring announces stand down while it is healthy (docs/monitoring.md).
           monitoring: monitoringModeSettingsOf(config),
         }),
@@ -331,12 +334,14 @@ async function ensureSchedules(
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           region,
           intervalMs: config.MONITORING_INTERVAL,
+          quietIntervalMs: config.MONITORING_QUIET_INTERVAL,
           datasets: config.JAO_DATASETS,
         }),
       { signal, log },
     );
     log(
-      `workflow ${monitoringId} ${monitoring}: JAO's monitoring read every ${config.MONITORING_INTERVAL / 1000} s`,
+      `workflow ${monitoringId} ${monitoring}: JAO's monitoring read every ${config.MONITORING_INTERVAL / 1000} s ` +
+        `while a day is expected, every ${config.MONITORING_QUIET_INTERVAL / 1000} s otherwise`,
     );
   }
   const archiveId = archiveScheduleIdFor(config.TEMPORAL_TASK_QUEUE);

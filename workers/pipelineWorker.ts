@@ -71,6 +71,8 @@ export interface PipelineWorkerOptions {
   archiveUrl?: string;
   /** FRESHNESS_DEADLINE per dataset, after which a day not published is a bad day (default: its declaration's). */
   freshnessDeadlines?: Partial<Record<Dataset, string>>;
+  /** PUBLICATION_WINDOWS per dataset: JAO's monitoring is read often inside them (default: each declaration's). */
+  publicationWindows?: Partial<Record<Dataset, string>>;
   /** RAW_RETENTION_DAYS: the archive workflow drops archived bodies older than this (unset: every body stays). */
   rawRetentionDays?: number;
   /**
@@ -200,6 +202,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
           pool,
           jao: fetchJao,
           lookbackDays: options.monitoring?.lookbackDays,
+          publicationWindows: options.publicationWindows,
         }),
       },
       maxConcurrentActivityTaskExecutions: options.maxConcurrentFetches ?? concurrency,

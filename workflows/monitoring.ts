@@ -5,6 +5,7 @@
 import {
   ApplicationFailure,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   sleep,
@@ -25,9 +26,12 @@ import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { zod } from '../domain/zod';
 import { DayRunner } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
+import { MONITORING_QUIET_INTERVAL_PATCH } from './patches';
 
-/** How often JAO's monitoring is read by default (MONITORING_INTERVAL). */
+/** How often JAO's monitoring is read by default while a day is expected (MONITORING_INTERVAL). */
 export const DEFAULT_MONITORING_INTERVAL_MS = 30_000;
+/** How often it is read by default while none is (MONITORING_QUIET_INTERVAL). */
+export const DEFAULT_MONITORING_QUIET_INTERVAL_MS = 300_000;
 /** Readings per run before continue-as-new (fewer when the server suggests it sooner). */
 export const MONITORING_READINGS_PER_RUN = 500;
 /** Days of one dataset started at once by one monitoring run. */
@@ -47,6 +51,8 @@ function buildInputSchema() {
   return z.object({
     region: z.enum(REGIONS),
     intervalMs: z.number().int().min(10).max(3_600_000).default(DEFAULT_MONITORING_INTERVAL_MS),
+    /** Runs started before 1.3.0's quiet interval carry none: they get the default at their next run. */
+    quietIntervalMs: z.number().int().min(10).max(3_600_000).default(DEFAULT_MONITORING_QUIET_INTERVAL_MS),
     readingsPerRun: z.number().int().min(1).max(10_000).default(MONITORING_READINGS_PER_RUN),
     /** The previous run's last reading. */
     last: z.array(step).max(10_000).default([]),
@@ -80,7 +86,7 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<void> 
       INVALID_INPUT,
     );
   }
-  const { region, intervalMs, readingsPerRun, last, datasets } = parsed.data;
+  const { region, intervalMs, quietIntervalMs, readingsPerRun, last, datasets } = parsed.data;
   const { readJaoMonitoring } = proxyActivities<MonitoringActivities>({
     taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
     startToCloseTimeout: '2 minutes',
@@ -102,10 +108,13 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<void> 
 
   for (let i = 0; i < readingsPerRun && !workflowInfo().continueAsNewSuggested; i++) {
     let outcome: MonitoringProgress['lastOutcome'] = 'failed';
+    let nextReadingMs = intervalMs;
     try {
       const reading = await readJaoMonitoring({ region });
       outcome = reading.outcome;
       if (reading.outcome === 'read') {
+        // A failed reading is retried at the short interval, so the fallback's count of failures comes soon.
+        if (reading.pace === 'quiet') nextReadingMs = Math.max(intervalMs, quietIntervalMs);
         const seen = new Set<string>();
         for (const { step, kind } of changedSteps(previous, reading.steps)) {
           for (const dataset of datasetsAnnouncedBy(step.page, declarations) as Dataset[]) {
@@ -123,16 +132,20 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<void> 
     }
     progress.readings += 1;
     progress.lastOutcome = outcome;
+    const paced = patched(MONITORING_QUIET_INTERVAL_PATCH);
+    const sleepMs = paced ? nextReadingMs : intervalMs;
     setCurrentDetails(
-      `monitoring ${region}: ${progress.readings} readings, last ${outcome}; days started: ${progress.started.length}`,
+      `monitoring ${region}: ${progress.readings} readings, last ${outcome}; days started: ${progress.started.length}` +
+        (paced ? `; next reading in ${sleepMs / 1000} s` : ''),
     );
-    await sleep(intervalMs);
+    await sleep(sleepMs);
   }
   // Children are closed with the run (ParentClosePolicy TERMINATE): let them end before the next run starts.
   for (const runner of runners.values()) await runner.idle();
   return continueAsNew<typeof monitoringWorkflow>({
     region,
     intervalMs,
+    ...(patched(MONITORING_QUIET_INTERVAL_PATCH) ? { quietIntervalMs } : {}),
     readingsPerRun,
     last: [...previous.values()],
     ...(datasets === undefined ? {} : { datasets }),

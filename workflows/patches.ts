@@ -22,3 +22,8 @@ export const STORE_ACTIVITY_TASKS_PATCH = 'store-activity-tasks';
  * window waits its interval without a check and watches the stored day.
  */
 export const POLLS_STAND_DOWN_PATCH = 'polls-stand-down';
+/**
+ * monitoringWorkflow sleeps what its reading says: MONITORING_INTERVAL while a day is expected (a step Pending in its
+ * publication window) or the reading failed, MONITORING_QUIET_INTERVAL otherwise.
+ */
+export const MONITORING_QUIET_INTERVAL_PATCH = 'monitoring-quiet-interval';

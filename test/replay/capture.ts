@@ -751,8 +751,10 @@ async function runBadDayMarkerScenarios(stack: Stack): Promise<Capture[]> {
 
 /**
  * The monitoring workflow (1.3.0-monitoring; since 1.3.0-monitoring-kept-datasets with the kept datasets, maxExchanges
- * alone, in its input): readings with every step Pending, an outage of the monitoring path, today published (its
- * steps turn Received and start the kept datasets' days), and continue-as-new carrying the last reading and the list.
+ * alone, in its input; since 1.3.0-monitoring-quiet-interval each reading's pace, the intervals 0.3 and 1 s): readings
+ * with every step Pending, an outage of the monitoring path, today and tomorrow published (their steps turn Received
+ * and start the kept datasets' days; the readings after them are quiet), and continue-as-new carrying the last
+ * reading and the list.
  * The simulator's clock is three days behind, so the days the readings cover are unpublished until published here.
  */
 async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
@@ -762,7 +764,9 @@ async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
   const handle = await client.workflow.start('monitoringWorkflow', {
     workflowId,
     taskQueue: TASK_QUEUE,
-    args: [{ region: 'core', intervalMs: 300, readingsPerRun: 10, datasets: ['maxExchanges'] }],
+    args: [
+      { region: 'core', intervalMs: 300, quietIntervalMs: 1000, readingsPerRun: 10, datasets: ['maxExchanges'] },
+    ],
   });
   const readings = async () => {
     const history = await client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory();
@@ -779,7 +783,10 @@ async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
   stack.setFaults({ monitoringOutage: true });
   await until('a reading in the outage', async () => (await readings()) >= 4);
   stack.setFaults({ monitoringOutage: false });
+  // Today and tomorrow published: no step pending in its window, so the readings after them are quiet (since
+  // 1.3.0-monitoring-quiet-interval, the longer interval), whatever the hour.
   stack.publishDay(today);
+  stack.publishDay(addDays(today, 1));
   await until(
     'its second run',
     async () => (await client.workflow.getHandle(workflowId).describe()).runId !== handle.firstExecutionRunId,

@@ -40,7 +40,7 @@ describe('monitoring workflow', () => {
     const handle = await h.temporal.client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
       workflowId: `monitoring/core/${h.taskQueue}`,
       taskQueue: h.taskQueue,
-      args: [{ region: 'core', intervalMs: 100 }],
+      args: [{ region: 'core', intervalMs: 100, quietIntervalMs: 100 }],
     });
     try {
       // Every step Pending: readings, and not one data request.

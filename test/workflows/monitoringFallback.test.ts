@@ -80,7 +80,7 @@ describe('the polls and JAO monitoring', () => {
     const handle = await h.temporal.client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
       workflowId: `monitoring/core/${h.taskQueue}`,
       taskQueue: h.taskQueue,
-      args: [{ region: 'core', intervalMs: 100 }],
+      args: [{ region: 'core', intervalMs: 100, quietIntervalMs: 100 }],
     });
     try {
       await untilRead(
