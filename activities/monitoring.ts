@@ -22,8 +22,11 @@ export interface MonitoringDeps {
   now?: () => Date;
   /** POLL_LOOKBACK_DAYS: the days before today each reading covers (domain/monitoring.ts monitoringWindow). */
   lookbackDays?: number;
-  /** PUBLICATION_WINDOWS: a dataset's window where it is not its declared one (the pace follows it). */
-  publicationWindows?: Partial<Record<Dataset, string>>;
+  /**
+   * The datasets kept (JAO_DATASETS), each with its publication window (PUBLICATION_WINDOWS, else its declared one):
+   * a reading expects only their days. Absent: every dataset of the region, in its declared window.
+   */
+  keptWindows?: Partial<Record<Dataset, string>>;
 }
 
 export interface ReadMonitoringInput {
@@ -40,10 +43,10 @@ export function createMonitoringActivities({
   jao,
   now = () => new Date(),
   lookbackDays = MONITORING_OFF.lookbackDays,
-  publicationWindows = {},
+  keptWindows,
 }: MonitoringDeps) {
   const windowOf = (declaration: DatasetDeclaration) =>
-    publicationWindows[declaration.id as Dataset] ?? declaration.publication.window;
+    keptWindows?.[declaration.id as Dataset] ?? declaration.publication.window;
   return {
     async readJaoMonitoring({ region }: ReadMonitoringInput): Promise<MonitoringReadResult> {
       const readAt = now();
@@ -74,7 +77,8 @@ export function createMonitoringActivities({
       if (reading.outcome !== 'read') Context.current().log.warn(`${region}: ${reading.detail}`);
       if (reading.outcome !== 'read') return reading;
       const declarations: DatasetDeclaration[] = DECLARATIONS.filter(
-        (declaration) => declaration.region === region,
+        (declaration) =>
+          declaration.region === region && (keptWindows === undefined || declaration.id in keptWindows),
       );
       const pace = monitoringPaceOf(reading.steps, declarations, readAt, windowOf);
       return { outcome: 'read', steps: [...reading.steps], pace };

@@ -1,5 +1,6 @@
-// `npm run bench:freshness [-- --measure modes|backfill|all --rounds N --monitoring-interval-s S --quiet-s S
-// --publish-after-s S --latency-ms MS --seed N --datasets ID,ID|all --backfill ID,ID | --smoke]`, against the simulator
+// `npm run bench:freshness [-- --measure modes|backfill|all --rounds N --monitoring-interval-s S
+// --monitoring-quiet-interval-s S --quiet-s S --publish-after-s S --latency-ms MS --seed N --datasets ID,ID|all
+// --backfill ID,ID | --smoke]`, against the simulator
 // (429 above 100 requests a minute, like JAO, every dataset counted together) on a dev server and databases of its
 // own, each part with `jao worker` processes of its own (JAO_MAX_REQUESTS_PER_MINUTE=90,
 // PUBLICATION_POLL_INTERVAL=30s, POLL_INTERVAL=10m, JAO_DATASETS the datasets measured).
@@ -100,8 +101,13 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
     // The publication window, open from now for the whole run: the modes' rounds (the polls' revision and late
     // publication wait for the 10-minute poll) and the backfill's.
     const roundMinutes = (options.publishAfterMs + 2 * CHECK_INTERVAL_MS + 30_000) / 60_000;
+    // The monitoring's quiet stretch holds two quiet intervals; a round waits for up to two quiet readings.
+    const quietIntervalMinutes = options.monitoringQuietIntervalMs / 60_000;
     const modesMinutes =
-      2 * (options.quietMs / 60_000 + options.modeRounds * (POLL_INTERVAL_MINUTES + 3) + 5);
+      2 *
+      (Math.max(options.quietMs / 60_000, 2 * quietIntervalMinutes + 1) +
+        options.modeRounds * (Math.max(POLL_INTERVAL_MINUTES, 2 * quietIntervalMinutes) + 3) +
+        5);
     const backfillMinutes = 2 * options.rounds * roundMinutes + 15;
     const window = options.smoke
       ? closedWindow()
@@ -142,19 +148,20 @@ export async function runFreshnessBenchmark(args: string[]): Promise<void> {
       const runStartedAt = Date.now();
       console.log(
         `bench:freshness: the fixed polls, then JAO's monitoring (MONITORING_INTERVAL ` +
-          `${options.monitoringIntervalMs / 1000} s), each on a worker and a database of its own, ` +
+          `${options.monitoringIntervalMs / 1000} s, MONITORING_QUIET_INTERVAL ${options.monitoringQuietIntervalMs / 1000} s), each on a worker and a database of its own, ` +
           `${options.modeDatasets.join(' and ')}; a quiet stretch of ${options.quietMs / 1000} s, then ` +
           `${options.modeRounds} business day(s) each: tomorrow published ` +
           (options.smoke
             ? 'at once (smoke: found by a poll run at once in the polls mode)'
             : `${options.publishAfterMs / 1000} s + U(0, ${CHECK_INTERVAL_MS / 1000} s) after the window opens`) +
-          `, today revised, the last day's publication late (no window check); window ${window}`,
+          `, the last day's publication late (no window check), then today revised; window ${window}`,
       );
       const runs: ModeRun[] = [];
       for (const mode of MODES) runs.push(await runMode(rig, mode));
       const targets = reportModes({
         datasets: options.modeDatasets,
         monitoringIntervalMs: options.monitoringIntervalMs,
+        monitoringQuietIntervalMs: options.monitoringQuietIntervalMs,
         runs,
         log: simulator.requests.filter((request) => request.at >= runStartedAt),
       });

@@ -1,9 +1,10 @@
 // bench:freshness's mode comparison (docs/monitoring.md): the same business days' events fetched by a worker with
 // the fixed polls (JAO_MONITORING=off), then by one with JAO's monitoring (JAO_MONITORING=on), each on a database
 // and a task queue of its own, against the one simulator whose request log counts both. Per mode: a warm-up (the
-// kept days stored), a quiet stretch (nothing published; one poll run by its schedule), then the rounds, each one
-// business day's events for every dataset measured at once: tomorrow published, today revised, and in the last round
-// the publication late (after the publication window closed, so that no window check finds it).
+// kept days and tomorrow stored), a quiet stretch (nothing published or expected; one poll run by its schedule; the
+// monitoring at its quiet interval), then the rounds, each one business day's events for every dataset measured at
+// once: tomorrow published, in the last round late (after the publication window closed, so that no window check
+// finds it), then today revised once tomorrow is stored, as a revision comes when nothing is expected.
 import { type Client, ScheduleOverlapPolicy } from '@temporalio/client';
 import type pg from 'pg';
 import { freePort } from '../common/ports';
@@ -53,7 +54,7 @@ export interface ModeEvent {
 
 export interface ModeRun {
   mode: Mode;
-  /** The quiet stretch, epoch ms. */
+  /** The quiet stretch, epoch ms: nothing published, nothing expected. */
   quietFrom: number;
   quietTo: number;
   /** Poll runs (schedule actions) in the quiet stretch, every dataset together. */
@@ -138,7 +139,8 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
 
   const today = marketToday(new Date());
   const tomorrow = marketTomorrow(new Date());
-  for (const dataset of datasets) simulator.unpublishDay(tomorrow, dataset);
+  // Tomorrow out, as it is from its publication to the next window: the quiet stretch expects nothing.
+  for (const dataset of datasets) simulator.publishDay(tomorrow, new Date(), dataset);
   const worker = await spawnWorker(
     {
       DATABASE_URL: db.url,
@@ -150,6 +152,7 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
       JAO_DATASETS: datasets.join(','),
       JAO_MONITORING: mode === 'monitoring' ? 'on' : 'off',
       MONITORING_INTERVAL: `${options.monitoringIntervalMs / 1000}s`,
+      MONITORING_QUIET_INTERVAL: `${options.monitoringQuietIntervalMs / 1000}s`,
       PUBLICATION_WINDOW: rig.window,
       PUBLICATION_POLL_INTERVAL: `${CHECK_INTERVAL_MS / 1000}s`,
       POLL_INTERVAL: `${POLL_INTERVAL_MINUTES}m`,
@@ -211,17 +214,17 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
         );
         return row.rowCount ? true : undefined;
       },
-      60_000 + 3 * options.monitoringIntervalMs,
+      60_000 + 3 * Math.max(options.monitoringIntervalMs, options.monitoringQuietIntervalMs),
       `a monitoring reading (${mode})`,
     );
 
-  // Warm-up: the days each mode keeps stored (the polls': today and its look-back; the monitoring's: yesterday and
-  // today), as they would be on any day but the first.
+  // Warm-up: the days each mode keeps stored (the polls': tomorrow, today and its look-back; the monitoring's:
+  // yesterday to tomorrow), as they would be on any day but the first.
   await pollNow();
   const kept =
     mode === 'monitoring'
-      ? [addDays(today, -1), today]
-      : [...Array(options.lookbackDays + 1).keys()].map((n) => addDays(today, -n));
+      ? [addDays(today, -1), today, tomorrow]
+      : [...Array(options.lookbackDays + 2).keys()].map((n) => addDays(tomorrow, -n));
   for (const dataset of datasets) {
     for (const day of kept.filter((each) => each >= declarationOf(dataset).firstDay)) {
       await until(
@@ -234,11 +237,16 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
   }
   if (mode === 'monitoring') await readingAfter(Date.now());
 
-  // Quiet: nothing is published; the poll runs once, as its schedule has it every POLL_INTERVAL.
+  // Quiet: nothing is published; the poll runs once, as its schedule has it every POLL_INTERVAL; the monitoring
+  // reads at its quiet interval, long enough for two of them (the report takes the rate from their gaps).
   const quietFrom = Date.now();
   const quietPollsBefore = await pollRuns();
   await pollNow();
-  await sleep(Math.max(0, quietFrom + options.quietMs - Date.now()));
+  const quietMs =
+    mode === 'monitoring'
+      ? Math.max(options.quietMs, 2 * options.monitoringQuietIntervalMs + 5_000)
+      : options.quietMs;
+  await sleep(Math.max(0, quietFrom + quietMs - Date.now()));
   const quietPolls = (await pollRuns()) - quietPollsBefore;
   const quietTo = Date.now();
   console.log(
@@ -282,19 +290,19 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
       todayBefore.set(dataset, (await dayRecord(pool, dataset, today))?.revisions ?? 0);
     const versionsBefore = await revisionCounts(pool, datasets);
 
-    // One step announces every dataset measured: they are published (and revised) at the same instant.
+    // One step announces every dataset measured: they are published at the same instant.
     const delayMs = options.smoke ? 0 : options.publishAfterMs + rig.random() * CHECK_INTERVAL_MS;
     const publishedAt = Date.now() + delayMs;
     for (const dataset of datasets) simulator.publishDay(tomorrow, new Date(publishedAt), dataset);
-    const revisedAt = Date.now();
-    for (const dataset of datasets) simulator.reviseDay(today, dataset);
     // Smoke: the polls' poll, run at once, stands in for their window and their 10-minute poll. With monitoring
     // its poll stands down (as measured in the quiet stretch): the monitoring reading finds the changes.
-    if (options.smoke) {
-      if (mode === 'polls') {
+    const pollAtOnce = async () => {
+      if (options.smoke && mode === 'polls') {
         for (const dataset of datasets) await pollOf(dataset).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
       }
-    } else if (!late) {
+    };
+    await pollAtOnce();
+    if (!options.smoke && !late) {
       for (const dataset of datasets) {
         await client.schedule
           .getHandle(publicationScheduleIdFor(taskQueue, dataset))
@@ -302,6 +310,7 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
       }
     }
     const timeoutMs = options.smoke ? 60_000 : late ? POLL_FOUND_TIMEOUT_MS : delayMs + 5 * 60_000;
+    const kind: EventKind = late ? 'late publication' : 'publication';
     await Promise.all(
       datasets.map(async (dataset) => {
         const storedAt = await until(
@@ -309,8 +318,18 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
           timeoutMs,
           `${dataset}'s tomorrow stored (${mode} round ${round})`,
         );
-        const kind: EventKind = late ? 'late publication' : 'publication';
         events.push({ dataset, round, kind, freshnessS: (storedAt.getTime() - publishedAt) / 1000 });
+      }),
+    );
+    for (const dataset of datasets) await idle(dataset, tomorrow);
+
+    // Today revised once nothing is expected: the polls find it at their 10-minute poll, the monitoring at a quiet
+    // reading.
+    const revisedAt = Date.now();
+    for (const dataset of datasets) simulator.reviseDay(today, dataset);
+    await pollAtOnce();
+    await Promise.all(
+      datasets.map(async (dataset) => {
         const revisedStoredAt = await until(
           async () => {
             const record = await dayRecord(pool, dataset, today);

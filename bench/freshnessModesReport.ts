@@ -21,6 +21,7 @@ export const MODE_TARGET_NAMES = [
 export interface ModesComparison {
   datasets: readonly Dataset[];
   monitoringIntervalMs: number;
+  monitoringQuietIntervalMs: number;
   runs: readonly ModeRun[];
   /** The simulator's requests since the run started. */
   log: readonly RequestLogEntry[];
@@ -44,6 +45,16 @@ function countIn(log: readonly RequestLogEntry[], from: number, to: number): Cou
     else counts.data += 1;
   }
   return counts;
+}
+
+/** Reads a minute from the mean gap between consecutive reads in [from, to); `fallback` with fewer than two. */
+function readRateIn(log: readonly RequestLogEntry[], from: number, to: number, fallback: number): number {
+  const at = log
+    .filter((request) => request.monitoring !== undefined && request.at >= from && request.at < to)
+    .map((request) => request.at);
+  if (at.length < 2) return fallback;
+  const meanGapMs = (at.at(-1)! - at[0]!) / (at.length - 1);
+  return 60_000 / meanGapMs;
 }
 
 const percentile = (values: readonly number[], p: number) => {
@@ -71,10 +82,9 @@ function figuresOf(run: ModeRun, comparison: ModesComparison): ModeFigures {
   const { log, datasets } = comparison;
   const quietCounts = countIn(log, run.quietFrom, run.quietTo);
   const minutes = (run.quietTo - run.quietFrom) / 60_000;
-  // Reads keep their interval whatever is published: their rate over the quiet stretch and the rounds together
-  // (a stretch of a few intervals alone may hold one read more or less than its share).
-  const readsPerMinute =
-    countIn(log, run.quietFrom, run.roundsTo).reads / ((run.roundsTo - run.quietFrom) / 60_000);
+  // Reads while nothing is expected: their rate from the gaps between the quiet stretch's reads (a stretch of a few
+  // intervals holds one read more or less than its share); the rounds' reads, those of the expected days, apart.
+  const readsPerMinute = readRateIn(log, run.quietFrom, run.quietTo, quietCounts.reads / minutes);
   const dataPerPoll = run.quietPolls > 0 ? (quietCounts.data + quietCounts.pages) / run.quietPolls : 0;
   // Each dataset's poll runs every POLL_INTERVAL; a poll's cost is the one measured in the quiet stretch.
   const quietPerMinute = readsPerMinute + (dataPerPoll * datasets.length) / POLL_INTERVAL_MINUTES;
@@ -110,7 +120,7 @@ const MODE_TITLE: Record<Mode, string> = {
 
 /** Prints both modes' figures, then returns their targets (printed by the caller with the others). */
 export function reportModes(comparison: ModesComparison): Target[] {
-  const { datasets, monitoringIntervalMs } = comparison;
+  const { datasets, monitoringIntervalMs, monitoringQuietIntervalMs } = comparison;
   const polls = figuresOf(comparison.runs.find((run) => run.mode === 'polls')!, comparison);
   const monitoring = figuresOf(comparison.runs.find((run) => run.mode === 'monitoring')!, comparison);
   const base = (pick: (figures: ModeFigures) => number, figures: ModeFigures) =>
@@ -119,7 +129,7 @@ export function reportModes(comparison: ModesComparison): Target[] {
   console.log('');
   console.log(
     `mode comparison: ${datasets.join(' and ')} (one monitoring step announces them); MONITORING_INTERVAL ` +
-      `${monitoringIntervalMs / 1000} s, POLL_INTERVAL ${POLL_INTERVAL_MINUTES} min, PUBLICATION_POLL_INTERVAL ` +
+      `${monitoringIntervalMs / 1000} s (a day expected), MONITORING_QUIET_INTERVAL ${monitoringQuietIntervalMs / 1000} s, POLL_INTERVAL ${POLL_INTERVAL_MINUTES} min, PUBLICATION_POLL_INTERVAL ` +
       `${CHECK_INTERVAL_MS / 1000} s`,
   );
   for (const figures of [polls, monitoring]) {
@@ -130,7 +140,7 @@ export function reportModes(comparison: ModesComparison): Target[] {
       `  measured, quiet stretch: ${quiet.minutes.toFixed(1)} min, ${quiet.reads} monitoring reads, ` +
         `${quiet.data} data requests (+${quiet.pages} pages of rows) in ${quiet.polls} poll run(s): ` +
         `${quiet.dataPerPoll.toFixed(1)} data requests per poll; ${quiet.readsPerMinute.toFixed(2)} reads/min ` +
-        '(over the quiet stretch and the rounds)',
+        '(from the gaps between its reads)',
     );
     console.log(
       `  extrapolated, a quiet day: ${whole(figures.quietPerMinute * 1440)} requests ` +
@@ -155,7 +165,7 @@ export function reportModes(comparison: ModesComparison): Target[] {
           .join(', '),
     );
     console.log(
-      `  extrapolated, a week (${DAYS_PER_WEEK} × the rounds' mean day + the quiet rate for the rest): ` +
+      `  extrapolated, a week (${DAYS_PER_WEEK} × the rounds' mean day + the quiet stretch's rate for the rest): ` +
         `${whole(figures.week.total)} requests (${whole(figures.week.reads)} monitoring reads, ` +
         `${whole(figures.week.data)} data requests) ${base((f) => f.week.total, figures)}`,
     );
@@ -165,20 +175,22 @@ export function reportModes(comparison: ModesComparison): Target[] {
   console.log(
     `a week's requests, polls / monitoring: ${fewer.toFixed(2)}× (target ≥ ${TARGETS.fewerRequests}×)`,
   );
-  // What would reach the target, from the same pieces (an extrapolation, not a measurement).
-  const monitoringDataWeek = monitoring.week.data;
-  const readsAllowed = polls.week.total / TARGETS.fewerRequests - monitoringDataWeek;
+  // What would reach the target, from the same pieces (an extrapolation, not a measurement): the quiet reads are
+  // the ones an interval moves; the rounds' reads (the days expected) and the data requests stay.
+  const roundsReadsWeek = (monitoring.rounds.reads * DAYS_PER_WEEK) / monitoring.rounds.count;
+  const quietReadsWeek = monitoring.week.reads - roundsReadsWeek;
+  const quietReadsAllowed = polls.week.total / TARGETS.fewerRequests - monitoring.week.data - roundsReadsWeek;
   console.log(
-    `  extrapolated: ${TARGETS.fewerRequests}× would need a MONITORING_INTERVAL of ` +
-      (readsAllowed > 0 && monitoring.week.reads > 0
-        ? `≥ ${Math.ceil((monitoringIntervalMs / 1000) * (monitoring.week.reads / readsAllowed))} s`
-        : "n/a (the monitoring mode's data requests alone exceed it)") +
+    `  extrapolated: ${TARGETS.fewerRequests}× would need a MONITORING_QUIET_INTERVAL of ` +
+      (quietReadsAllowed > 0 && quietReadsWeek > 0
+        ? `≥ ${Math.ceil((monitoringQuietIntervalMs / 1000) * (quietReadsWeek / quietReadsAllowed))} s`
+        : "n/a (the monitoring mode's data requests and expected days' reads alone exceed it)") +
       (() => {
         const pollsPerDataset = polls.week.total / datasets.length;
-        const monitoringDataPerDataset = monitoringDataWeek / datasets.length;
+        const monitoringDataPerDataset = monitoring.week.data / datasets.length;
         const margin = pollsPerDataset - TARGETS.fewerRequests * monitoringDataPerDataset;
         return margin > 0
-          ? `, or ≥ ${Math.ceil((TARGETS.fewerRequests * monitoring.week.reads) / margin)} datasets announced in the region at this interval`
+          ? `, or ≥ ${Math.ceil((TARGETS.fewerRequests * monitoring.week.reads) / margin)} datasets announced in the region at these intervals`
           : '';
       })(),
   );

@@ -40,6 +40,8 @@ export interface FreshnessOptions {
   modeDatasets: readonly Dataset[];
   /** MONITORING_INTERVAL of the monitoring mode's worker. */
   monitoringIntervalMs: number;
+  /** MONITORING_QUIET_INTERVAL of the monitoring mode's worker. */
+  monitoringQuietIntervalMs: number;
   /** The stretch of each mode in which nothing is published. */
   quietMs: number;
   publishAfterMs: number;
@@ -61,6 +63,7 @@ const SMOKE = {
   rounds: 1,
   modeRounds: 1,
   monitoringIntervalS: 2,
+  monitoringQuietIntervalS: 3,
   quietS: 10,
   publishAfterS: 0,
   latencyMs: 0,
@@ -71,6 +74,7 @@ const FULL = {
   rounds: 5,
   modeRounds: 3,
   monitoringIntervalS: 30,
+  monitoringQuietIntervalS: 300,
   quietS: 120,
   publishAfterS: 60,
   latencyMs: 200,
@@ -105,6 +109,7 @@ const argsSchema = z
     measure: z.enum(MEASURES).optional(),
     rounds: wholeNumber(1, 100).optional(),
     'monitoring-interval-s': wholeNumber(1, 3_600).optional(),
+    'monitoring-quiet-interval-s': wholeNumber(1, 3_600).optional(),
     'quiet-s': wholeNumber(1, 3_600).optional(),
     'publish-after-s': wholeNumber(0, 3_600).optional(),
     'latency-ms': wholeNumber(0, 10_000).optional(),
@@ -119,7 +124,7 @@ const argsSchema = z
   );
 
 /**
- * `--measure modes|backfill|all --rounds N --monitoring-interval-s S --quiet-s S --publish-after-s S --latency-ms MS
+ * `--measure modes|backfill|all --rounds N --monitoring-interval-s S --monitoring-quiet-interval-s S --quiet-s S --publish-after-s S --latency-ms MS
  * --seed N --datasets ID,ID --backfill ID,ID [--smoke]`.
  */
 export function parseFreshnessArgs(argv: string[]): FreshnessOptions {
@@ -131,6 +136,7 @@ export function parseFreshnessArgs(argv: string[]): FreshnessOptions {
       measure: { type: 'string' },
       rounds: { type: 'string' },
       'monitoring-interval-s': { type: 'string' },
+      'monitoring-quiet-interval-s': { type: 'string' },
       'quiet-s': { type: 'string' },
       'publish-after-s': { type: 'string' },
       'latency-ms': { type: 'string' },
@@ -154,6 +160,7 @@ export function parseFreshnessArgs(argv: string[]): FreshnessOptions {
     modeRounds: args.rounds ?? sizes.modeRounds,
     modeDatasets: args.datasets ?? (smoke ? SMOKE_MODE_DATASETS : DEFAULT_MODE_DATASETS),
     monitoringIntervalMs: (args['monitoring-interval-s'] ?? sizes.monitoringIntervalS) * 1000,
+    monitoringQuietIntervalMs: (args['monitoring-quiet-interval-s'] ?? sizes.monitoringQuietIntervalS) * 1000,
     quietMs: (args['quiet-s'] ?? sizes.quietS) * 1000,
     publishAfterMs: (args['publish-after-s'] ?? sizes.publishAfterS) * 1000,
     latencyMs: args['latency-ms'] ?? sizes.latencyMs,

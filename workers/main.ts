@@ -202,7 +202,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           freshnessDeadlines: Object.fromEntries(
             config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).deadline]),
           ),
-          publicationWindows: Object.fromEntries(
+          keptWindows: Object.fromEntries(
             config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).window]),
           ),
           // The polls of the datasets JAO's monitoring announces stand down while it is healthy (docs/monitoring.md).

@@ -71,8 +71,11 @@ export interface PipelineWorkerOptions {
   archiveUrl?: string;
   /** FRESHNESS_DEADLINE per dataset, after which a day not published is a bad day (default: its declaration's). */
   freshnessDeadlines?: Partial<Record<Dataset, string>>;
-  /** PUBLICATION_WINDOWS per dataset: JAO's monitoring is read often inside them (default: each declaration's). */
-  publicationWindows?: Partial<Record<Dataset, string>>;
+  /**
+   * The datasets kept (JAO_DATASETS) with their publication windows: JAO's monitoring is read often while one of
+   * their days is expected in its window (default: every dataset, in its declared window).
+   */
+  keptWindows?: Partial<Record<Dataset, string>>;
   /** RAW_RETENTION_DAYS: the archive workflow drops archived bodies older than this (unset: every body stays). */
   rawRetentionDays?: number;
   /**
@@ -202,7 +205,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
           pool,
           jao: fetchJao,
           lookbackDays: options.monitoring?.lookbackDays,
-          publicationWindows: options.publicationWindows,
+          keptWindows: options.keptWindows,
         }),
       },
       maxConcurrentActivityTaskExecutions: options.maxConcurrentFetches ?? concurrency,

@@ -28,6 +28,7 @@ describe('bench:freshness options', () => {
     expect(options.modeDatasets).toEqual(['maxExchanges', 'coreFinalComputation']);
     expect(options.modeRounds).toBe(3);
     expect(options.monitoringIntervalMs).toBe(30_000);
+    expect(options.monitoringQuietIntervalMs).toBe(300_000);
     expect(options.datasets).toEqual(['maxExchanges', 'nordicMaxExchanges']);
     expect(options.backfillDatasets).toEqual(['maxExchanges', 'nordicMaxExchanges']);
     expect(options.rounds).toBe(5);
@@ -40,6 +41,8 @@ describe('bench:freshness options', () => {
       'all',
       '--monitoring-interval-s',
       '10',
+      '--monitoring-quiet-interval-s',
+      '120',
       '--quiet-s',
       '60',
       '--rounds',
@@ -48,6 +51,7 @@ describe('bench:freshness options', () => {
     expect(options).toMatchObject({
       measure: 'all',
       monitoringIntervalMs: 10_000,
+      monitoringQuietIntervalMs: 120_000,
       quietMs: 60_000,
       rounds: 2,
       modeRounds: 2,
@@ -162,14 +166,17 @@ describe('reportModes', () => {
     versions: 2,
   });
 
-  it('extrapolates a week from the quiet stretch and the rounds, and judges the monitoring against the polls', () => {
+  it('extrapolates a week from the quiet stretch (its reads at the rate of their gaps) and the rounds, and judges the monitoring against the polls', () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const log = [
       // polls: a quiet poll of 10 requests, a round of 20 data requests
       ...Array.from({ length: 10 }, () => data(1)),
       ...Array.from({ length: 20 }, () => data(11)),
-      // monitoring: one read a minute throughout, a round of 2 data requests and a page of rows
-      ...Array.from({ length: 20 }, (_, n) => read(100 + n)),
+      // monitoring: a read every 5 minutes in the quiet stretch, one a minute in the round (a day expected), a round
+      // of 2 data requests and a page of rows
+      read(100),
+      read(105),
+      ...Array.from({ length: 10 }, (_, n) => read(110 + n)),
       data(111),
       data(111),
       data(111, 5000),
@@ -177,19 +184,20 @@ describe('reportModes', () => {
     const targets = reportModes({
       datasets: ['maxExchanges'],
       monitoringIntervalMs: 60_000,
+      monitoringQuietIntervalMs: 300_000,
       runs: [run('polls', 0, [30, 40]), run('monitoring', 100, [10, 20])],
       log,
     });
-    // polls: 20 × 7 + (10 per poll / 10 min) × (10080 − 70) = 140 + 10010; monitoring: (10 reads + 3) × 7 + 1/min
-    // × (10080 − 70) = 91 + 10010.
+    // polls: 20 × 7 + (10 per poll / 10 min) × (10080 − 70) = 140 + 10010; monitoring: (10 reads + 3) × 7 + one
+    // read per 5 min × (10080 − 70) = 91 + 2002.
     expect(targets.map((target) => [target.name, target.met])).toEqual([
       [MODE_TARGET_NAMES[0], false],
       [MODE_TARGET_NAMES[1], true],
       [MODE_TARGET_NAMES[2], true],
       [MODE_TARGET_NAMES[3], true],
     ]);
-    expect(targets[0]!.measured).toBe('1.00×: 10,150 / 10,101, extrapolated');
-    expect(targets[2]!.measured).toBe('10 reads, 0 data requests in 10.0 min');
+    expect(targets[0]!.measured).toBe('4.85×: 10,150 / 2,093, extrapolated');
+    expect(targets[2]!.measured).toBe('2 reads, 0 data requests in 10.0 min');
     expect(targets[3]!.measured).toBe('1.00 (2 / 2)');
   });
 });
