@@ -317,9 +317,10 @@ export const configSchema = z.object({
     "How often each region's monitoring workflow reads JAO's monitoring answer while a day is expected (a step " +
       'pending in its publication window), and after a failed reading (docs/monitoring.md).',
   ),
-  MONITORING_QUIET_INTERVAL: duration('5m', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
+  MONITORING_QUIET_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(
     "How often it reads JAO's monitoring answer the rest of the time, when only a revision can come; never " +
-      'shorter than MONITORING_INTERVAL (docs/monitoring.md).',
+      'shorter than MONITORING_INTERVAL. 5m reads about a fifth as often, a revision then found within 5 minutes ' +
+      '(docs/monitoring.md).',
   ),
   MONITORING_FAILURES_BEFORE_POLLS: intFromEnv(1, 1_000, 3).describe(
     "Failed or unreadable monitoring readings in a row after which a region's fixed polls take over (docs/monitoring.md).",

@@ -30,8 +30,8 @@ import { MONITORING_QUIET_INTERVAL_PATCH } from './patches';
 
 /** How often JAO's monitoring is read by default while a day is expected (MONITORING_INTERVAL). */
 export const DEFAULT_MONITORING_INTERVAL_MS = 30_000;
-/** How often it is read by default while none is (MONITORING_QUIET_INTERVAL). */
-export const DEFAULT_MONITORING_QUIET_INTERVAL_MS = 300_000;
+/** How often it is read by default while none is (MONITORING_QUIET_INTERVAL): as often, unless configured. */
+export const DEFAULT_MONITORING_QUIET_INTERVAL_MS = DEFAULT_MONITORING_INTERVAL_MS;
 /** Readings per run before continue-as-new (fewer when the server suggests it sooner). */
 export const MONITORING_READINGS_PER_RUN = 500;
 /** Days of one dataset started at once by one monitoring run. */
