@@ -4,7 +4,12 @@ import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { storedRowsOf } from '../db/lanes';
-import { type AssembleInput, assemblePagedDay, dropAssembledPages } from '../db/lanes/constraints/rawPages';
+import {
+  type AssembleInput,
+  assemblePagedDay,
+  dropAssembledPages,
+  rawPagesBytes,
+} from '../db/lanes/constraints/rawPages';
 import { storedAnswerBytes } from '../db/rawResponse';
 import {
   type AnswerJudging,
@@ -86,13 +91,11 @@ export function createStoreActivities({
     withHeartbeat(() =>
       withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets)),
     );
-  /** Runs a step on the day's stored answer once the process has heap for it (activities/answerBudget.ts). */
+  /** Runs a step on `bytes` of a stored answer once the process has heap for it (activities/answerBudget.ts). */
+  const holding = <T>(bytes: number, work: () => Promise<T>): Promise<T> =>
+    answerBudget.hold(bytes, work, Context.current().cancellationSignal);
   const holdingAnswer = async <T>(ref: StoredDayRef, work: () => Promise<T>): Promise<T> =>
-    answerBudget.hold(
-      await storedAnswerBytes(pool, ref.rawResponseId),
-      work,
-      Context.current().cancellationSignal,
-    );
+    holding(await storedAnswerBytes(pool, ref.rawResponseId), work);
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));
 
   const judging: AnswerJudging = { maxBodyBytes, readArchived, buildId };
@@ -173,8 +176,11 @@ export function createStoreActivities({
     ): Promise<{ rawResponseId: number; isNew: boolean; pages: number }> =>
       retried(`assemble the answer of ${input.day}`, input.horizonStartMs, async () => {
         const { horizonStartMs: _horizon, ...assemble } = input;
-        const stored = await assemblePagedDay(pool, assemble);
-        return { rawResponseId: stored.id, isNew: stored.isNew, pages: stored.pages };
+        // The pages and the answer made of them are held at once: the day's answer, about, as validate holds it.
+        return holding(await rawPagesBytes(pool, assemble.rawPageIds), async () => {
+          const stored = await assemblePagedDay(pool, assemble);
+          return { rawResponseId: stored.id, isNew: stored.isNew, pages: stored.pages };
+        });
       }),
 
     /** The last word of a failed day: retried by its workflow for as long as the database is away. */

@@ -765,7 +765,13 @@ async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
     workflowId,
     taskQueue: TASK_QUEUE,
     args: [
-      { region: 'core', intervalMs: 300, quietIntervalMs: 1000, readingsPerRun: 10, datasets: ['maxExchanges'] },
+      {
+        region: 'core',
+        intervalMs: 300,
+        quietIntervalMs: 1000,
+        readingsPerRun: 10,
+        datasets: ['maxExchanges'],
+      },
     ],
   });
   const readings = async () => {

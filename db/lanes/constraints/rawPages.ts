@@ -79,6 +79,15 @@ export async function assemblePagedDay(
   return { ...stored, pages: pages.length };
 }
 
+/** The bytes of the given pages together: what assembling them holds of the heap, about. */
+export async function rawPagesBytes(pool: pg.Pool, rawPageIds: readonly number[]): Promise<number> {
+  const result = await pool.query<{ bytes: number }>(
+    'SELECT COALESCE(sum(octet_length(body)), 0)::int AS bytes FROM jao.raw_page WHERE raw_page_id = ANY ($1::bigint[])',
+    [rawPageIds],
+  );
+  return result.rows[0]?.bytes ?? 0;
+}
+
 /**
  * Drops the day's pages fetched before its stored answer `rawResponseId` was last stored: that reading's pages (now
  * in the answer, byte for byte) and those of readings given up when the count moved. Pages of a later reading stay.
