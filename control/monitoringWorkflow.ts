@@ -1,8 +1,11 @@
 // The worker starts one monitoring workflow per region that a dataset it keeps is announced in (docs/monitoring.md),
 // as it ensures the schedules: one long-lived run per region, continued as new, so the Web UI's default list holds
-// one row per region rather than one per reading. Idempotent: a run already there is kept.
-import { type Client, WorkflowIdConflictPolicy } from '@temporalio/client';
+// one row per region rather than one per reading. Idempotent: a run already there is kept, and told the settings
+// (signal-with-start), so a changed MONITORING_INTERVAL, MONITORING_QUIET_INTERVAL or JAO_DATASETS applies from its
+// next reading without losing its last one.
+import type { Client } from '@temporalio/client';
 import type { Dataset, Region } from '../domain/datasets';
+import { MONITORING_SETTINGS_SIGNAL, type MonitoringSettings } from '../domain/monitoring';
 import type { monitoringWorkflow } from '../workflows/monitoring';
 import { perQueueId } from './pollSchedule';
 
@@ -21,25 +24,31 @@ export async function ensureMonitoringWorkflow(
   },
 ): Promise<'started' | 'running'> {
   const workflowId = monitoringWorkflowIdFor(options.taskQueue, options.region);
-  const handle = await client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
-    workflowId,
-    taskQueue: options.taskQueue,
-    args: [
-      {
-        region: options.region,
-        intervalMs: options.intervalMs,
-        quietIntervalMs: options.quietIntervalMs,
-        datasets: [...options.datasets],
-      },
-    ],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    staticSummary:
-      `JAO monitoring ${options.region}: read every ${options.intervalMs / 1000} s while a day is expected, ` +
-      `every ${options.quietIntervalMs / 1000} s otherwise`,
-  });
-  const description = await handle.describe();
-  return description.runId === handle.firstExecutionRunId &&
-    Date.now() - description.startTime.getTime() < 60_000
-    ? 'started'
-    : 'running';
+  const settings: MonitoringSettings = {
+    intervalMs: options.intervalMs,
+    quietIntervalMs: options.quietIntervalMs,
+    datasets: [...options.datasets],
+  };
+  // Whether a run was going before, for the worker's start-up line (two workers starting at once may both say started).
+  const wasRunning = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      (description) => description.status.name === 'RUNNING',
+      () => false,
+    );
+  await client.workflow.signalWithStart<typeof monitoringWorkflow, [MonitoringSettings]>(
+    'monitoringWorkflow',
+    {
+      workflowId,
+      taskQueue: options.taskQueue,
+      args: [{ region: options.region, ...settings, datasets: [...options.datasets] }],
+      signal: MONITORING_SETTINGS_SIGNAL,
+      signalArgs: [settings],
+      staticSummary:
+        `JAO monitoring ${options.region}: read every ${options.intervalMs / 1000} s while a day is expected, ` +
+        `every ${options.quietIntervalMs / 1000} s otherwise`,
+    },
+  );
+  return wasRunning ? 'running' : 'started';
 }

@@ -195,6 +195,17 @@ export function monitoredDeclarations(
   );
 }
 
+/** The signal that brings a running monitoring workflow the worker's settings (control/monitoringWorkflow.ts). */
+export const MONITORING_SETTINGS_SIGNAL = 'monitoringSettings';
+
+/** What a worker starting up tells its region's monitoring workflow, running or not: its configuration now. */
+export interface MonitoringSettings {
+  intervalMs: number;
+  quietIntervalMs: number;
+  /** JAO_DATASETS: the datasets whose days the workflow starts. */
+  datasets: string[];
+}
+
 /** The first business day a reading covers: the polls' look-back, and yesterday at least. */
 export function firstMonitoredDay(today: DeliveryDay, lookbackDays: number): DeliveryDay {
   return addDays(today, -Math.max(1, lookbackDays));

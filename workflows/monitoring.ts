@@ -5,9 +5,12 @@
 import {
   ApplicationFailure,
   continueAsNew,
+  defineSignal,
+  log,
   patched,
   proxyActivities,
   setCurrentDetails,
+  setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -17,6 +20,8 @@ import { DATASETS, type Dataset, type DatasetDeclaration, DECLARATIONS, REGIONS 
 import {
   changedSteps,
   datasetsAnnouncedBy,
+  MONITORING_SETTINGS_SIGNAL,
+  type MonitoringSettings,
   type MonitoringStep,
   monitoredDeclarations,
   stepKey,
@@ -37,6 +42,11 @@ export const MONITORING_READINGS_PER_RUN = 500;
 /** Days of one dataset started at once by one monitoring run. */
 const DAYS_AT_ONCE = 4;
 
+/** A worker's settings, from its start-up (control/monitoringWorkflow.ts): applied from the next reading on. */
+export const monitoringSettingsSignal = defineSignal<[MonitoringSettings]>(MONITORING_SETTINGS_SIGNAL);
+
+const interval = () => zod().number().int().min(10).max(3_600_000);
+
 /** The input's schema, built on first use: workflow code loads zod only where it parses (domain/zod.ts). */
 function buildInputSchema() {
   const z = zod();
@@ -50,9 +60,9 @@ function buildInputSchema() {
   });
   return z.object({
     region: z.enum(REGIONS),
-    intervalMs: z.number().int().min(10).max(3_600_000).default(DEFAULT_MONITORING_INTERVAL_MS),
+    intervalMs: interval().default(DEFAULT_MONITORING_INTERVAL_MS),
     /** Runs started before 1.3.0's quiet interval carry none: they get the default at their next run. */
-    quietIntervalMs: z.number().int().min(10).max(3_600_000).default(DEFAULT_MONITORING_QUIET_INTERVAL_MS),
+    quietIntervalMs: interval().default(DEFAULT_MONITORING_QUIET_INTERVAL_MS),
     readingsPerRun: z.number().int().min(1).max(10_000).default(MONITORING_READINGS_PER_RUN),
     /** The previous run's last reading. */
     last: z.array(step).max(10_000).default([]),
@@ -70,6 +80,17 @@ export function monitoringInputSchema(): ReturnType<typeof buildInputSchema> {
 
 export type MonitoringInput = z.input<ReturnType<typeof buildInputSchema>>;
 
+function buildSettingsSchema() {
+  const z = zod();
+  return z.object({
+    intervalMs: interval(),
+    quietIntervalMs: interval(),
+    datasets: z.array(z.enum(DATASETS)).max(DATASETS.length),
+  });
+}
+
+let settingsSchema: ReturnType<typeof buildSettingsSchema> | undefined;
+
 export interface MonitoringProgress {
   readings: number;
   /** `{dataset} {day} published|revised`, in order, this run. */
@@ -86,14 +107,25 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<void> 
       INVALID_INPUT,
     );
   }
-  const { region, intervalMs, quietIntervalMs, readingsPerRun, last, datasets } = parsed.data;
+  const { region, readingsPerRun, last } = parsed.data;
+  let { intervalMs, quietIntervalMs, datasets } = parsed.data;
   const { readJaoMonitoring } = proxyActivities<MonitoringActivities>({
     taskQueue: fetchTaskQueueOf(workflowInfo().taskQueue),
     startToCloseTimeout: '2 minutes',
     // A reading that fails is not retried: the next interval's reading is the retry.
     retry: { maximumAttempts: 1 },
   });
-  const declarations: DatasetDeclaration[] = monitoredDeclarations(DECLARATIONS, region, datasets);
+  let declarations: DatasetDeclaration[] = monitoredDeclarations(DECLARATIONS, region, datasets);
+  setHandler(monitoringSettingsSignal, (settings) => {
+    settingsSchema ??= buildSettingsSchema();
+    const read = settingsSchema.safeParse(settings);
+    if (!read.success) {
+      log.warn(`monitoring ${region}: settings ignored: ${read.error.issues[0]?.message ?? 'unreadable'}`);
+      return;
+    }
+    ({ intervalMs, quietIntervalMs, datasets } = read.data);
+    declarations = monitoredDeclarations(DECLARATIONS, region, datasets);
+  });
   const runners = new Map<Dataset, DayRunner>();
   const runnerOf = (dataset: Dataset) => {
     let runner = runners.get(dataset);

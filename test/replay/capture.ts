@@ -24,6 +24,7 @@ import { createPool } from '../../db/pool';
 import { startDevServer } from '../../devstack/devServer';
 import type { RestoreInput } from '../../domain/archiveInputs';
 import { addDays, marketToday, utcOffsetMinutesAt } from '../../domain/calendar';
+import { MONITORING_SETTINGS_SIGNAL } from '../../domain/monitoring';
 import type { ReprocessDayInput, ReprocessInput } from '../../domain/reprocessInputs';
 import {
   type BackfillInput,
@@ -751,8 +752,9 @@ async function runBadDayMarkerScenarios(stack: Stack): Promise<Capture[]> {
 
 /**
  * The monitoring workflow (1.3.0-monitoring; since 1.3.0-monitoring-kept-datasets with the kept datasets, maxExchanges
- * alone, in its input; since 1.3.0-monitoring-quiet-interval each reading's pace, the intervals 0.3 and 1 s): readings
- * with every step Pending, an outage of the monitoring path, today and tomorrow published (their steps turn Received
+ * alone, in its input; since 1.3.0-monitoring-quiet-interval each reading's pace, the intervals 0.3 and 1 s, then 0.8 s
+ * by the settings signal): readings with every step Pending, an outage of the monitoring path, new settings, today and
+ * tomorrow published (their steps turn Received
  * and start the kept datasets' days; the readings after them are quiet), and continue-as-new carrying the last
  * reading and the list.
  * The simulator's clock is three days behind, so the days the readings cover are unpublished until published here.
@@ -789,6 +791,12 @@ async function runMonitoringScenarios(stack: Stack): Promise<Capture[]> {
   stack.setFaults({ monitoringOutage: true });
   await until('a reading in the outage', async () => (await readings()) >= 4);
   stack.setFaults({ monitoringOutage: false });
+  // A worker starting up with other settings (1.3.0-monitoring-quiet-interval): the run takes them by signal.
+  await client.workflow.getHandle(workflowId).signal(MONITORING_SETTINGS_SIGNAL, {
+    intervalMs: 300,
+    quietIntervalMs: 800,
+    datasets: ['maxExchanges'],
+  });
   // Today and tomorrow published: no step pending in its window, so the readings after them are quiet (since
   // 1.3.0-monitoring-quiet-interval, the longer interval), whatever the hour.
   stack.publishDay(today);
