@@ -307,7 +307,7 @@ export const configSchema = z.object({
   ),
   JAO_MONITORING: z
     .enum(['off', 'on'])
-    .default('off')
+    .default('on')
     .describe(
       "on: the worker starts one monitoring workflow per region that reads JAO's monitoring answer and fetches the " +
         "days its steps announce; the fixed polls of the datasets it announces stand down while the region's " +

@@ -3,7 +3,7 @@
 // one row per region rather than one per reading. Idempotent: a run already there is kept, and told the settings
 // (signal-with-start), so a changed MONITORING_INTERVAL, MONITORING_QUIET_INTERVAL or JAO_DATASETS applies from its
 // next reading without losing its last one.
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Dataset, Region } from '../domain/datasets';
 import { MONITORING_SETTINGS_SIGNAL, type MonitoringSettings } from '../domain/monitoring';
 import type { monitoringWorkflow } from '../workflows/monitoring';
@@ -51,4 +51,28 @@ export async function ensureMonitoringWorkflow(
     },
   );
   return wasRunning ? 'running' : 'started';
+}
+
+/**
+ * Ends the region's monitoring workflow where it runs and the worker no longer wants it (JAO_MONITORING=off, or no
+ * kept dataset announced in the region): its fixed polls fetch alone from then on. Its day workflows in flight end
+ * with it (children); a day is idempotent, and the polls fetch it again. `stopped` or `not running`.
+ */
+export async function stopMonitoringWorkflow(
+  client: Client,
+  options: { taskQueue: string; region: Region; reason: string },
+): Promise<'stopped' | 'not running'> {
+  const handle = client.workflow.getHandle(monitoringWorkflowIdFor(options.taskQueue, options.region));
+  const running = await handle.describe().then(
+    (description) => description.status.name === 'RUNNING',
+    () => false,
+  );
+  if (!running) return 'not running';
+  try {
+    await handle.terminate(options.reason);
+  } catch (error) {
+    // Ended meanwhile (another worker starting up did it): what was asked is done.
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  return 'stopped';
 }

@@ -16,7 +16,11 @@ import {
   describeFetchRateLimit,
   FleetRateLimitConflict,
 } from '../control/fetchRateLimit';
-import { ensureMonitoringWorkflow, monitoringWorkflowIdFor } from '../control/monitoringWorkflow';
+import {
+  ensureMonitoringWorkflow,
+  monitoringWorkflowIdFor,
+  stopMonitoringWorkflow,
+} from '../control/monitoringWorkflow';
 import { ensurePollSchedule, pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
 import { publicationSettingsOf } from '../control/publicationSettings';
@@ -26,7 +30,7 @@ import { readEngine } from '../db/engine';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { DATASET_TITLES, describePublicationSchedule, sourceEndpointOf } from '../domain/datasetSource';
-import { DECLARATIONS, declarationOf } from '../domain/datasets';
+import { DECLARATIONS, declarationOf, REGIONS } from '../domain/datasets';
 import { declarationProblems } from '../domain/datasets/declarationSchema';
 import { monitoredRegions, monitoringModeSettingsOf } from '../domain/monitoring';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
@@ -343,6 +347,21 @@ async function ensureSchedules(
       `workflow ${monitoringId} ${monitoring}: JAO's monitoring read every ${config.MONITORING_INTERVAL / 1000} s ` +
         `while a day is expected, every ${config.MONITORING_QUIET_INTERVAL / 1000} s otherwise`,
     );
+  }
+  for (const region of REGIONS.filter((each) => !regions.includes(each))) {
+    const monitoringId = monitoringWorkflowIdFor(config.TEMPORAL_TASK_QUEUE, region);
+    const reason =
+      config.JAO_MONITORING === 'on'
+        ? `no dataset of JAO_DATASETS is announced in ${region}`
+        : 'JAO_MONITORING=off';
+    const stopped = await temporalStep(
+      `stopping the monitoring workflow ${monitoringId} on ${temporalAt}`,
+      () =>
+        stopMonitoringWorkflow(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE, region, reason }),
+      { signal, log },
+    );
+    if (stopped === 'stopped')
+      log(`workflow ${monitoringId} stopped (${reason}): the fixed polls fetch its days`);
   }
   const archiveId = archiveScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
   const archive = await temporalStep(

@@ -4,7 +4,11 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringReadResult } from '../../activities/monitoring';
-import { ensureMonitoringWorkflow, monitoringWorkflowIdFor } from '../../control/monitoringWorkflow';
+import {
+  ensureMonitoringWorkflow,
+  monitoringWorkflowIdFor,
+  stopMonitoringWorkflow,
+} from '../../control/monitoringWorkflow';
 import type { MonitoringPace } from '../../domain/monitoringPace';
 import { fetchTaskQueueOf } from '../../domain/workflowInputs';
 import type { monitoringWorkflow } from '../../workflows/monitoring';
@@ -125,5 +129,29 @@ describe('a worker starting up brings its settings', () => {
     expect([first, second]).toEqual(['started', 'running']);
     // The run kept going (one run, no restart): its first sleep at the interval it began with, or at once the new one.
     expect(new Set(timers)).toEqual(new Set(timers[0] === 300 ? [300, 40] : [40]));
+  });
+});
+
+describe('a worker that no longer wants the monitoring', () => {
+  it('ends the region workflow where it runs, and says so where none does', async () => {
+    await withWorkers(['quiet'], async (taskQueue) => {
+      const region = 'core' as const;
+      const stop = () =>
+        stopMonitoringWorkflow(t.env.client, { taskQueue, region, reason: 'JAO_MONITORING=off' });
+      expect(await stop()).toBe('not running');
+      await ensureMonitoringWorkflow(t.env.client, {
+        taskQueue,
+        region,
+        intervalMs: 20,
+        quietIntervalMs: 20,
+        datasets: ['maxExchanges'],
+      });
+      expect(await stop()).toBe('stopped');
+      const description = await t.env.client.workflow
+        .getHandle(monitoringWorkflowIdFor(taskQueue, region))
+        .describe();
+      expect(description.status.name).toBe('TERMINATED');
+      expect(await stop()).toBe('not running');
+    });
   });
 });
