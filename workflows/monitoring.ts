@@ -140,13 +140,12 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<void> 
 
   for (let i = 0; i < readingsPerRun && !workflowInfo().continueAsNewSuggested; i++) {
     let outcome: MonitoringProgress['lastOutcome'] = 'failed';
-    let nextReadingMs = intervalMs;
+    let quiet = false;
     try {
       const reading = await readJaoMonitoring({ region });
       outcome = reading.outcome;
       if (reading.outcome === 'read') {
-        // A failed reading is retried at the short interval, so the fallback's count of failures comes soon.
-        if (reading.pace === 'quiet') nextReadingMs = Math.max(intervalMs, quietIntervalMs);
+        quiet = reading.pace === 'quiet';
         const seen = new Set<string>();
         for (const { step, kind } of changedSteps(previous, reading.steps)) {
           for (const dataset of datasetsAnnouncedBy(step.page, declarations) as Dataset[]) {
@@ -165,7 +164,8 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<void> 
     progress.readings += 1;
     progress.lastOutcome = outcome;
     const paced = patched(MONITORING_QUIET_INTERVAL_PATCH);
-    const sleepMs = paced ? nextReadingMs : intervalMs;
+    // A failed reading is retried at the short interval, so the fallback's count of failures comes soon.
+    const sleepMs = paced && quiet ? Math.max(intervalMs, quietIntervalMs) : intervalMs;
     setCurrentDetails(
       `monitoring ${region}: ${progress.readings} readings, last ${outcome}; days started: ${progress.started.length}` +
         (paced ? `; next reading in ${sleepMs / 1000} s` : ''),
