@@ -2,6 +2,7 @@
 // The SDK's own launcher gives a dev server 5 s to listen, a fixed figure: a new SQLite state on a loaded machine
 // took longer (`jao start` failed with "did not start within 5s"). Here the wait is ours to choose.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { portAnswers } from '../common/ports';
@@ -41,16 +42,16 @@ async function answers(address: string, port: number, host: string): Promise<boo
 export async function spawnDevServer(options: DevServerProcessOptions): Promise<DevServerProcess> {
   const child = spawn(options.cliPath, options.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lastLines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (line.trim() === '') continue;
-      options.log(line);
-      lastLines.push(line);
-      if (lastLines.length > KEPT_LINES) lastLines.shift();
-    }
+  const keep = (line: string) => {
+    if (line.trim() === '') return;
+    options.log(line);
+    lastLines.push(line);
+    if (lastLines.length > KEPT_LINES) lastLines.shift();
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  // Whole lines, however the output is cut into chunks.
+  for (const output of [child.stdout, child.stderr]) {
+    if (output) createInterface({ input: output, crlfDelay: Number.POSITIVE_INFINITY }).on('line', keep);
+  }
   let spawnError: Error | null = null;
   child.once('error', (error) => {
     spawnError = error;
