@@ -44,6 +44,23 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string | number | boolean
 /** How long a dev server may take to answer: a new SQLite state on a loaded machine takes seconds. */
 export const DEV_SERVER_STARTUP_TIMEOUT_MS = 120_000;
 
+/**
+ * A dev server's SQLite file in write-ahead-log mode, synced at checkpoints: by default every commit of its one
+ * connection synced a rollback journal and the file, so on a busy machine its writes queued behind each other until
+ * callers gave up ("context canceled") and workflow tasks waited on their completion for seconds (TMPRL1104). A
+ * crash of the server loses nothing; a power cut may lose the last commits, never the file.
+ */
+const SQLITE_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+
+function sqliteFileArgs(options: DevServerOptions): string[] {
+  if (!options.dbFilename) return [];
+  return [
+    '--db-filename',
+    options.dbFilename,
+    ...SQLITE_FILE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+  ];
+}
+
 /** What the SDK's launcher sets on every dev server it starts: no call home, workflow updates on. */
 const SDK_DEV_SERVER_CONFIG: Record<string, boolean> = {
   'frontend.enableServerVersionCheck': false,
@@ -72,7 +89,7 @@ function devServerArgs(options: DevServerOptions, ip: string, port: number, name
     '--log-level',
     'error',
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
-    ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
+    ...sqliteFileArgs(options),
     ...SEARCH_ATTRIBUTES.flatMap(({ name, type }) => [
       '--search-attribute',
       `${name}=${TypedSearchAttributes.toMetadataType(type)}`,
@@ -94,10 +111,9 @@ async function startDownloadedDevServer(options: DevServerOptions, ip: string, n
       namespace,
       ...(options.port ? { port: options.port } : {}),
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : { ui: false }),
-      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       searchAttributes: SEARCH_ATTRIBUTES,
       log: { format: 'json', level: 'error' },
-      extraArgs: dynamicConfigArgs(options),
+      extraArgs: [...sqliteFileArgs(options), ...dynamicConfigArgs(options)],
     },
   });
   return { address: env.address, stop: () => env.teardown() };

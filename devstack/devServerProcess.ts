@@ -40,7 +40,9 @@ async function answers(address: string, port: number, host: string): Promise<boo
 }
 
 export async function spawnDevServer(options: DevServerProcessOptions): Promise<DevServerProcess> {
-  const child = spawn(options.cliPath, options.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C at the terminal reaches the stack, which stops the server after the worker has
+  // drained (in the terminal's group, it stopped at once, and the draining worker's calls failed).
+  const child = spawn(options.cliPath, options.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lastLines: string[] = [];
   const keep = (line: string) => {
     if (line.trim() === '') return;

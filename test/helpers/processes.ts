@@ -23,12 +23,19 @@ export interface JaoProcess {
 }
 
 /** `root`: the checkout whose CLI runs (another release's, for an upgrade); this tree's by default. */
-export function spawnJao(args: string[], env: NodeJS.ProcessEnv, root: string = REPO_ROOT): JaoProcess {
+export function spawnJao(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  root: string = REPO_ROOT,
+  { ownProcessGroup = false }: { ownProcessGroup?: boolean } = {},
+): JaoProcess {
   recordSpawn(args);
   const child = spawn(process.execPath, [join(root, 'bin', 'jao.js'), ...args], {
     cwd: root,
     env: { ...process.env, ...TEST_CLI_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A group of its own can be signalled as a terminal's Ctrl-C signals: every process of the group at once.
+    detached: ownProcessGroup,
   });
   let text = '';
   const waiters = new Set<() => void>();

@@ -1,7 +1,7 @@
 // `jao start --simulate` as a newcomer runs it: its own dev server, simulator, worker, schedule and backfill.
 // Then status, health (healthy, paused schedule, failed day), metrics, and a clean stop.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,8 @@ describe('jao start --simulate', () => {
         ...env,
         TEMPORAL_ADDRESS: '',
       },
+      undefined,
+      { ownProcessGroup: true },
     );
   });
 
@@ -140,6 +142,9 @@ describe('jao start --simulate', () => {
     const states = readdirSync(join(dataDir, 'temporal')).filter((file) => file.endsWith('.sqlite'));
     expect(states).toHaveLength(1);
     expect(stack.output()).toContain(`in ${join(dataDir, 'temporal', states[0]!)}, new)`);
+    // In write-ahead-log mode (devstack/devServer.ts): the header's file format versions are 2 (sqlite.org/fileformat).
+    const header = readFileSync(join(dataDir, 'temporal', states[0]!)).subarray(18, 20);
+    expect([...header]).toEqual([2, 2]);
 
     const status = await runJao(['status', '--from', from, '--to', tomorrow, '--json'], env);
     expect(status.code).toBe(0);
@@ -233,11 +238,17 @@ describe('jao start --simulate', () => {
     expect(Number(latest)).toBe(Math.floor(dayStartMs(tomorrow) / 1000));
   });
 
-  it('stops everything it started on SIGINT', async () => {
+  it('stops everything it started on a Ctrl-C at its terminal', async () => {
     expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
-    stack.child.kill('SIGINT');
+    // SIGINT to the stack's whole process group: the dev server is not in it, so it serves until the worker drained.
+    process.kill(-stack.child.pid!, 'SIGINT');
     expect(await stack.exited).toBe(0);
     expect(processesMentioning(dataDir)).toEqual([]);
+    const afterStop = stack.output().split('stopping…')[1] ?? '';
+    expect(afterStop).not.toMatch(/ConnectionRefused|Channel has been shut down/);
+    const workerStopped = afterStop.indexOf('worker stopped');
+    expect(workerStopped).toBeGreaterThanOrEqual(0);
+    expect(afterStop.indexOf('Stopping server')).toBeGreaterThan(workerStopped);
   });
 
   it('stops cleanly when interrupted during start-up', async () => {
