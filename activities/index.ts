@@ -1,4 +1,11 @@
 export { createFetchActivities, type FetchActivities, type FetchedDay } from './fetch';
 export { createFreshnessActivities, type FreshnessActivities } from './freshness';
+export { createPlanActivities, type PlanActivities } from './plan';
 export { createReprocessActivities, type ReprocessActivities } from './reprocess';
-export { createStoreActivities, type StoreActivities, type ValidationSummary } from './store';
+export { createStoreActivities, type DayStoreActivities, type ValidationSummary } from './store';
+
+import type { PlanActivities } from './plan';
+import type { DayStoreActivities } from './store';
+
+/** The store side's activities as the workflows call them (workflows/activities.ts): a day's steps and a backfill's planning. */
+export type StoreActivities = DayStoreActivities & PlanActivities;

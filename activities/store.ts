@@ -1,5 +1,5 @@
-// Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill
-// (and check its days again before it ends).
+// Activities that work on what the fetch activity stored: validate, write, assemble a paged day's answer, record
+// a failure. The backfill's planning activities are activities/plan.ts's.
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
@@ -30,10 +30,8 @@ import type { DayResult } from '../domain/workflowInputs';
 import { type AnswerBudget, processAnswerBudget } from './answerBudget';
 import { withDatabaseFailures } from './databaseFailure';
 import { recordPublicationLatency } from './freshness';
-import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
-import { type DaysInput, type IncompleteDay, incompleteDays, type PlanInput, planDays } from './plan';
-import { withinRetryHorizon } from './retryHorizon';
+import { retriedDatabaseWork } from './retryHorizon';
 
 export interface StoreDeps {
   pool: pg.Pool;
@@ -87,10 +85,7 @@ export function createStoreActivities({
   answerBudget = processAnswerBudget(),
 }: StoreDeps) {
   /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
-  const retried = <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>) =>
-    withHeartbeat(() =>
-      withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets)),
-    );
+  const retried = retriedDatabaseWork(retryHorizonMs, secrets);
   /** Runs a step on `bytes` of a stored answer once the process has heap for it (activities/answerBudget.ts). */
   const holding = <T>(bytes: number, work: () => Promise<T>): Promise<T> =>
     answerBudget.hold(bytes, work, Context.current().cancellationSignal);
@@ -219,16 +214,7 @@ export function createStoreActivities({
       // where it happened.
       Context.current().log.info('day failed', { day: input.day, error });
     },
-
-    planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> =>
-      retried(`plan the backfill ${input.from}..${input.to}`, undefined, () => planDays(pool, input)),
-
-    /** Re-planning a backfill: which of the days its runs counted complete the database does not hold complete. */
-    findIncompleteDays: (input: DaysInput): Promise<IncompleteDay[]> =>
-      retried(`check ${input.days.length} days against the database`, undefined, () =>
-        incompleteDays(pool, input),
-      ),
   };
 }
 
-export type StoreActivities = ReturnType<typeof createStoreActivities>;
+export type DayStoreActivities = ReturnType<typeof createStoreActivities>;
