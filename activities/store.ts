@@ -3,6 +3,7 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
+import { dayWriteOf } from '../db/dayWriteTypes';
 import { storedRowsOf } from '../db/lanes';
 import {
   type AssembleInput,
@@ -11,15 +12,9 @@ import {
   rawPagesBytes,
 } from '../db/lanes/constraints/rawPages';
 import { storedAnswerBytes } from '../db/rawResponse';
-import {
-  type AnswerJudging,
-  type ArchivedBodyReader,
-  dayWriteOf,
-  judgedStoredAnswer,
-  judgeStoredAnswer,
-  reasonOfWrite,
-} from '../db/storedAnswer';
+import { type AnswerJudging, type ArchivedBodyReader, judgeStoredAnswer } from '../db/storedAnswer';
 import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
+import { reasonOfWrite } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
@@ -100,7 +95,7 @@ export function createStoreActivities({
     validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
       retried(`validate ${ref.day}`, ref.horizonStartMs, () =>
         holdingAnswer(ref, async () => {
-          const assessment = await judgeStoredAnswer(pool, ref, judging);
+          const assessment = await judgeStoredAnswer(pool, ref, judging, 'record');
           const validated = assessment.validated;
           return {
             status: assessment.status,
@@ -120,7 +115,7 @@ export function createStoreActivities({
     writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
       retried(`write ${ref.day}`, ref.horizonStartMs, () =>
         holdingAnswer(ref, async () => {
-          const assessment = await judgedStoredAnswer(pool, ref, judging);
+          const assessment = await judgeStoredAnswer(pool, ref, judging, 'reuse');
           const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
           const written = await writeDayWithFacts(
             pool,

@@ -4,10 +4,10 @@ import type pg from 'pg';
 import { EMPTY_RECHECK_ERROR, worseRecheckError } from '../domain/dayStatus';
 import type { DayStatus } from '../domain/types';
 import { binaryInt4Array } from './copy';
+import { JUDGED_RECORD } from './dayState';
 import type { ContentOutcome, DayState, Derivation, SeriesIds, WriteDayInput } from './dayWriteTypes';
 import type { LaneContent } from './lanes/lane';
 import { namedStatement, runNamed } from './namedStatement';
-import { JUDGED_RECORD } from './reprocessChecks';
 import { pgText } from './text';
 
 /** The run decides the day's status and quality record: it brought content, or the day has none stored. */

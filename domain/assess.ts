@@ -1,7 +1,8 @@
 // What a stored raw body means for its delivery day: the status it leads to and what may be written.
 import { expectedMtuCount } from './calendar';
+import { declarationOf, declaredResolutionOn } from './datasets';
 import { judgeDay } from './dayStatus';
-import type { DayStatus, DeliveryDay, KeyedValuesDay, Rejection, ValidatedDay } from './types';
+import type { Dataset, DayStatus, DeliveryDay, KeyedValuesDay, Rejection, ValidatedDay } from './types';
 import { DEFAULT_RESOLUTION_MINUTES, type ValidationOptions, validateDayBody } from './validate';
 
 /** A judged answer; `Day`: the lane's validated day (domain/types.ts: ValidatedDay). */
@@ -46,4 +47,25 @@ export function assessBody(
     reason,
     error: status === 'invalid' ? reason : null,
   };
+}
+
+/** A stored answer that is not processed (too large, truncated): the day is invalid, nothing of it is written. */
+export function refusedAssessment(dataset: Dataset, day: DeliveryDay, reason: string): Assessment {
+  return {
+    status: 'invalid',
+    validated: null,
+    rejections: [],
+    expectedMtus: expectedMtuCount(day, declaredResolutionOn(declarationOf(dataset), day)),
+    reason,
+    error: reason,
+  };
+}
+
+/** Why a day written from `assessment` (its stored status now `written`) is not complete, in one sentence (undefined when it is). */
+export function reasonOfWrite(assessment: Assessment, written: DayStatus): string | undefined {
+  if (written === 'complete') return undefined;
+  const found = assessment.reason ?? `ended ${assessment.status}`;
+  return assessment.status === written
+    ? found
+    : `kept the stored ${written} values; the re-check found: ${found}`;
 }
