@@ -14,9 +14,10 @@ import {
   type ReprocessedDayResult,
   writeReprocessedDay,
 } from '../db/writeDay';
-import { type Assessment, reasonOfWrite } from '../domain/assess';
+import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { daysInRange } from '../domain/calendar';
+import { reasonOfWrite } from '../domain/dayStatus';
 import type { ReprocessBatchOutcome, ReprocessDayResult, ReprocessPlan } from '../domain/reprocessInputs';
 import {
   DATABASE_RETRY_HORIZON,

@@ -14,10 +14,10 @@ import {
 import { storedAnswerBytes } from '../db/rawResponse';
 import { type AnswerJudging, type ArchivedBodyReader, judgeStoredAnswer } from '../db/storedAnswer';
 import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
-import { reasonOfWrite } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
+import { reasonOfWrite } from '../domain/dayStatus';
 import { answerReadingOf } from '../domain/lanes';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';

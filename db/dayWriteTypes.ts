@@ -85,6 +85,9 @@ export interface WriteDayInput extends DayWrite {
   restoredFrom?: string;
 }
 
+/** A write whose derivation is decided (db/writeDay.ts: a fetch's, from its raw answer, unless the caller gave one). */
+export type DerivedWrite = WriteDayInput & { derivation: Derivation };
+
 export interface Derivation {
   kind: 'fetch' | 'reprocess';
   /** One sentence; a reprocessing names its build. */

@@ -8,6 +8,7 @@ import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
 import { lockedDayState } from './dayState';
 import type {
   DayWrite,
+  Derivation,
   FailedRun,
   NewerAnswer,
   ReprocessedDayResult,
@@ -38,8 +39,23 @@ export class NewerAnswerStored extends Error {
   override name = 'NewerAnswerStored';
 }
 
-/** The day's content and key set, made ready before the transaction: normalizing and hashing need no lock. */
+/** What jao.derivation says of a write without an explicit derivation: a fetch, from its raw answer. */
+function fetchDerivation(input: WriteDayInput): Derivation {
+  return {
+    kind: 'fetch',
+    reason:
+      input.rawResponseId === null
+        ? 'written without a stored raw answer'
+        : `derived from JAO's answer (raw response ${input.rawResponseId})`,
+  };
+}
+
+/**
+ * The write made ready before the transaction: its derivation decided, its content and key set built (normalizing and
+ * hashing need no lock).
+ */
 async function prepareWrite(pool: pg.Pool, input: WriteDayInput): Promise<PreparedWrite> {
+  const derived = { ...input, derivation: input.derivation ?? fetchDerivation(input) };
   const storesContent =
     input.validated !== null && (input.status === 'complete' || input.status === 'partial');
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
@@ -49,7 +65,7 @@ async function prepareWrite(pool: pg.Pool, input: WriteDayInput): Promise<Prepar
       ? await ensureKeySet(pool, input.dataset, input.validated.keys)
       : null;
   if (content) await content.prepare(pool, input.dataset, { dryRun: input.reprocess?.dryRun ?? false });
-  return { input, content, rejections, keySetId };
+  return { input: derived, content, rejections, keySetId };
 }
 
 /** A check of JAO (a fetch's answer judged, or a failed run), committed. */

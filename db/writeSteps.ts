@@ -1,22 +1,20 @@
 // The steps of a day's write under its lock, shared by every mode of db/writeDay.ts, given the day's state as
-// db/dayState.ts read it: the lane merges the content (db/lanes), then the day's record (db/dayRow.ts), its row
-// fields and re-publication (db/rowFields.ts), the journal (db/writeJournal.ts), the live feed's event
-// (db/dayEvents.ts) and the rejections (db/rejections.ts), each in a module of its own.
+// db/dayState.ts read it: the lane merges the content and stores its row fields (db/lanes), then the day's record
+// with its re-publication (db/dayRow.ts), the journal (db/writeJournal.ts), the live feed's event (db/dayEvents.ts)
+// and the rejections (db/rejections.ts), each in a module of its own.
 import type pg from 'pg';
 import { outcomeChanged } from '../domain/badDays';
-import { isRepublication } from '../domain/republication';
 import type { Rejection } from '../domain/types';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { upsertDayRow } from './dayRow';
-import type { ContentOutcome, DayState, WriteDayInput, WriteDayResult } from './dayWriteTypes';
+import type { ContentOutcome, DayState, DerivedWrite, WriteDayResult } from './dayWriteTypes';
 import type { LaneContent, MergedDay } from './lanes';
 import { insertRejections } from './rejections';
-import { recordRepublication } from './rowFields';
 import { journalWrite } from './writeJournal';
 
 /** The day's content and key set, made ready before the transaction (db/writeDay.ts): normalizing and hashing need no lock. */
 export interface PreparedWrite {
-  input: WriteDayInput;
+  input: DerivedWrite;
   content: LaneContent | null;
   rejections: Rejection[];
   keySetId: number | null;
@@ -32,9 +30,9 @@ export interface WrittenSteps {
 
 /**
  * The write's steps under the day's lock, in one transaction (docs/design.md §6): the lane's content merged into
- * the revision history, the day's record, row fields, re-publication, the journal, the live feed's event (db/
- * dayEvents.ts) with its NOTIFY, rejections. Content is stored only for `complete` and `partial`; other statuses
- * record the run in jao.delivery_day (and rejections) only.
+ * the revision history, its row fields, the day's record with its re-publication, the journal, the live feed's
+ * event (db/dayEvents.ts) with its NOTIFY, rejections. Content is stored only for `complete` and `partial`; other
+ * statuses record the run in jao.delivery_day (and rejections) only.
  */
 export async function writeSteps(
   client: pg.PoolClient,
@@ -59,16 +57,6 @@ export async function writeSteps(
       : null;
   const outcome: ContentOutcome | null = merged?.outcome ?? null;
   const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
-  const { revision, status, judged, recheckError, hasLastError } = await upsertDayRow(
-    client,
-    input,
-    state,
-    content,
-    outcome,
-    contentChanged,
-    contentChanged ? (merged?.touchedSeries ?? null) : null,
-    keySetId,
-  );
   // A reprocessing re-derives a stored answer: its row fields are no news from JAO.
   const movedFields =
     content && reprocess === null
@@ -79,15 +67,17 @@ export async function writeSteps(
           rawResponseId: input.rawResponseId,
         })
       : 0;
-  const republished = isRepublication({
-    reprocess: reprocess !== null,
-    storedBefore: state.revisionCount > 0,
+  const { revision, status, judged, recheckError, republished, hasLastError } = await upsertDayRow(
+    client,
+    input,
+    state,
+    content,
+    outcome,
     contentChanged,
+    contentChanged ? (merged?.touchedSeries ?? null) : null,
+    keySetId,
     movedFields,
-    recheckError,
-  });
-  if (republished)
-    await recordRepublication(client, { dataset: input.dataset, day: input.day, at: state.txTime });
+  );
   await journalWrite(client, input, state);
   const eventType = dayEventTypeOf({ contentChanged, revision, status, recheckError, republished });
   if (eventType) {

@@ -60,12 +60,3 @@ export function refusedAssessment(dataset: Dataset, day: DeliveryDay, reason: st
     error: reason,
   };
 }
-
-/** Why a day written from `assessment` (its stored status now `written`) is not complete, in one sentence (undefined when it is). */
-export function reasonOfWrite(assessment: Assessment, written: DayStatus): string | undefined {
-  if (written === 'complete') return undefined;
-  const found = assessment.reason ?? `ended ${assessment.status}`;
-  return assessment.status === written
-    ? found
-    : `kept the stored ${written} values; the re-check found: ${found}`;
-}
