@@ -1,9 +1,40 @@
-// Which days of a range a backfill runs, given what the database already holds.
+// The backfill's planning activities: which days of a range a backfill runs, given what the database already holds,
+// and which of its days the database does not hold complete when it checks them again before it ends.
 import type pg from 'pg';
 import { readDayRecords } from '../db/dayStatus';
 import { daysInRange } from '../domain/calendar';
+import { DATABASE_RETRY_HORIZON } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import { type BackfillMode, isRerunFailed } from '../domain/workflowInputs';
+import { retriedDatabaseWork } from './retryHorizon';
+
+export interface PlanDeps {
+  pool: pg.Pool;
+  /** How long after its first attempt failing database work is retried (DATABASE_RETRY_HORIZON). */
+  retryHorizonMs?: number;
+  /** Masked in every error text logged (the JAO API key). */
+  secrets?: string[];
+}
+
+export function createPlanActivities({
+  pool,
+  retryHorizonMs = DATABASE_RETRY_HORIZON.defaultMs,
+  secrets = [],
+}: PlanDeps) {
+  const retried = retriedDatabaseWork(retryHorizonMs, secrets);
+  return {
+    planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> =>
+      retried(`plan the backfill ${input.from}..${input.to}`, undefined, () => planDays(pool, input)),
+
+    /** Re-planning a backfill: which of the days its runs counted complete the database does not hold complete. */
+    findIncompleteDays: (input: DaysInput): Promise<IncompleteDay[]> =>
+      retried(`check ${input.days.length} days against the database`, undefined, () =>
+        incompleteDays(pool, input),
+      ),
+  };
+}
+
+export type PlanActivities = ReturnType<typeof createPlanActivities>;
 
 /** `missing` skips complete days; `failed` keeps only days that ended failed, invalid or partial. */
 const SELECTED_BY_MODE: Record<BackfillMode, (status: DayStatus | undefined) => boolean> = {

@@ -4,15 +4,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
-import {
-  type ArchivedBodyReader,
-  ArchivedBodyUnreadable,
-  assessStoredAnswer,
-  dayWriteOf,
-  reasonOfWrite,
-} from '../db/storedAnswer';
+import { dayWriteOf } from '../db/dayWriteTypes';
+import { type ArchivedBodyReader, ArchivedBodyUnreadable, assessStoredAnswer } from '../db/storedAnswer';
 import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/storedAnswers';
 import {
+  type NewerAnswer,
   NewerAnswerStored,
   previewReprocessedDay,
   type ReprocessedDayResult,
@@ -21,6 +17,7 @@ import {
 import type { Assessment } from '../domain/assess';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { daysInRange } from '../domain/calendar';
+import { reasonOfWrite } from '../domain/dayStatus';
 import type { ReprocessBatchOutcome, ReprocessDayResult, ReprocessPlan } from '../domain/reprocessInputs';
 import {
   DATABASE_RETRY_HORIZON,
@@ -100,15 +97,21 @@ export async function reprocessDay(
   request: ReprocessDayRequest,
 ): Promise<ReprocessDayResult> {
   for (let choice = 1; ; choice += 1) {
-    try {
-      return await reprocessOnce(deps, request);
-    } catch (error) {
-      if (!(error instanceof NewerAnswerStored) || choice >= CHOICES) throw error;
-    }
+    const done = await reprocessOnce(deps, request);
+    if (!('newerAnswerId' in done)) return done;
+    if (choice >= CHOICES)
+      throw new NewerAnswerStored(
+        `${request.day}: a newer answer (raw response ${done.newerAnswerId}) was stored while it was reprocessed, ` +
+          `${CHOICES} times: left for a later reprocessing`,
+      );
   }
 }
 
-async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest): Promise<ReprocessDayResult> {
+/** The day re-derived from the source chosen now; NewerAnswer when a fetch stored a newer answer meanwhile. */
+async function reprocessOnce(
+  deps: ReprocessDeps,
+  request: ReprocessDayRequest,
+): Promise<ReprocessDayResult | NewerAnswer> {
   const { dataset, day } = request;
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, deps.secrets ?? []));
   const ids = await readStoredAnswerIds(deps.pool, dataset, day);
@@ -122,7 +125,7 @@ async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest):
     redact,
   });
   const write = request.dryRun ? previewReprocessedDay : writeReprocessedDay;
-  const written: ReprocessedDayResult = await write(
+  const written: ReprocessedDayResult | NewerAnswer = await write(
     deps.pool,
     {
       ...derived,
@@ -134,6 +137,7 @@ async function reprocessOnce(deps: ReprocessDeps, request: ReprocessDayRequest):
     ids[0]!,
     deps.writeTimeouts,
   );
+  if ('newerAnswerId' in written) return written;
   const reprocessed = written.reprocessed;
   if (written.outcomeChanged) await deps.onOutcomeChanged?.();
   const reason = redact(reasonOfWrite(assessment, written.status) ?? null);

@@ -4,6 +4,8 @@
 // the day with the reason, early enough for the day to end within its parent's timeout (domain/timeBudget.ts).
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../domain/failureTypes';
+import { withDatabaseFailures } from './databaseFailure';
+import { withHeartbeat } from './heartbeat';
 
 /**
  * Runs `work`; a retryable failure past the horizon becomes a non-retryable one naming it. The horizon counts
@@ -30,4 +32,15 @@ export async function withinRetryHorizon<T>(
       cause: error instanceof Error ? error : undefined,
     });
   }
+}
+
+/**
+ * Database work of an activity: heartbeating while it runs, its errors classified (a deterministic one is not
+ * retried, activities/databaseFailure.ts), transient ones retried up to the horizon.
+ */
+export function retriedDatabaseWork(retryHorizonMs: number, secrets: readonly string[]) {
+  return <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>): Promise<T> =>
+    withHeartbeat(() =>
+      withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets)),
+    );
 }

@@ -1,8 +1,9 @@
-// Activities that work on what the fetch activity stored: validate, write, record a failure, plan a backfill
-// (and check its days again before it ends).
+// Activities that work on what the fetch activity stored: validate, write, assemble a paged day's answer, record
+// a failure. The backfill's planning activities are activities/plan.ts's.
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
+import { dayWriteOf } from '../db/dayWriteTypes';
 import { storedRowsOf } from '../db/lanes';
 import {
   type AssembleInput,
@@ -11,18 +12,12 @@ import {
   rawPagesBytes,
 } from '../db/lanes/constraints/rawPages';
 import { storedAnswerBytes } from '../db/rawResponse';
-import {
-  type AnswerJudging,
-  type ArchivedBodyReader,
-  dayWriteOf,
-  judgedStoredAnswer,
-  judgeStoredAnswer,
-  reasonOfWrite,
-} from '../db/storedAnswer';
+import { type AnswerJudging, type ArchivedBodyReader, judgeStoredAnswer } from '../db/storedAnswer';
 import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
+import { reasonOfWrite } from '../domain/dayStatus';
 import { answerReadingOf } from '../domain/lanes';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
@@ -30,10 +25,8 @@ import type { DayResult } from '../domain/workflowInputs';
 import { type AnswerBudget, processAnswerBudget } from './answerBudget';
 import { withDatabaseFailures } from './databaseFailure';
 import { recordPublicationLatency } from './freshness';
-import { withHeartbeat } from './heartbeat';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
-import { type DaysInput, type IncompleteDay, incompleteDays, type PlanInput, planDays } from './plan';
-import { withinRetryHorizon } from './retryHorizon';
+import { retriedDatabaseWork } from './retryHorizon';
 
 export interface StoreDeps {
   pool: pg.Pool;
@@ -87,10 +80,7 @@ export function createStoreActivities({
   answerBudget = processAnswerBudget(),
 }: StoreDeps) {
   /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
-  const retried = <T>(action: string, horizonStartMs: number | undefined, work: () => Promise<T>) =>
-    withHeartbeat(() =>
-      withinRetryHorizon(retryHorizonMs, horizonStartMs, () => withDatabaseFailures(action, work, secrets)),
-    );
+  const retried = retriedDatabaseWork(retryHorizonMs, secrets);
   /** Runs a step on `bytes` of a stored answer once the process has heap for it (activities/answerBudget.ts). */
   const holding = <T>(bytes: number, work: () => Promise<T>): Promise<T> =>
     answerBudget.hold(bytes, work, Context.current().cancellationSignal);
@@ -105,7 +95,7 @@ export function createStoreActivities({
     validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
       retried(`validate ${ref.day}`, ref.horizonStartMs, () =>
         holdingAnswer(ref, async () => {
-          const assessment = await judgeStoredAnswer(pool, ref, judging);
+          const assessment = await judgeStoredAnswer(pool, ref, judging, 'record');
           const validated = assessment.validated;
           return {
             status: assessment.status,
@@ -125,7 +115,7 @@ export function createStoreActivities({
     writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
       retried(`write ${ref.day}`, ref.horizonStartMs, () =>
         holdingAnswer(ref, async () => {
-          const assessment = await judgedStoredAnswer(pool, ref, judging);
+          const assessment = await judgeStoredAnswer(pool, ref, judging, 'reuse');
           const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
           const written = await writeDayWithFacts(
             pool,
@@ -219,16 +209,7 @@ export function createStoreActivities({
       // where it happened.
       Context.current().log.info('day failed', { day: input.day, error });
     },
-
-    planBackfillDays: (input: PlanInput): Promise<DeliveryDay[]> =>
-      retried(`plan the backfill ${input.from}..${input.to}`, undefined, () => planDays(pool, input)),
-
-    /** Re-planning a backfill: which of the days its runs counted complete the database does not hold complete. */
-    findIncompleteDays: (input: DaysInput): Promise<IncompleteDay[]> =>
-      retried(`check ${input.days.length} days against the database`, undefined, () =>
-        incompleteDays(pool, input),
-      ),
   };
 }
 
-export type StoreActivities = ReturnType<typeof createStoreActivities>;
+export type DayStoreActivities = ReturnType<typeof createStoreActivities>;

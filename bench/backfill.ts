@@ -18,7 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
-import { createFetchActivities, createStoreActivities } from '../activities';
+import { createFetchActivities, createPlanActivities, createStoreActivities } from '../activities';
 import { UsageError } from '../cli/errors';
 import { MAX_JAO_REQUESTS_PER_MINUTE } from '../common/config';
 import { inLanes } from '../common/lanes';
@@ -198,7 +198,10 @@ async function directPass(
     jao: { baseUrl: simulator.origin, timeoutMs: JAO_TIMEOUT_MS },
     retryHorizonMs,
   });
-  const store = createStoreActivities({ pool, buildId: 'bench:backfill direct', retryHorizonMs });
+  const store = {
+    ...createStoreActivities({ pool, buildId: 'bench:backfill direct', retryHorizonMs }),
+    ...createPlanActivities({ pool, retryHorizonMs }),
+  };
   const backfillExecution = { workflowId: 'bench-backfill-direct', runId: 'bench' };
   // A fresh activity Context per call, as the worker gives each activity task.
   const run = <A, R>(

@@ -1,7 +1,8 @@
 // The verdict of a stored answer, recorded where the judgement was made (the day workflow's validate) and read by the
-// write that follows (db/storedAnswer.ts), in jao.answer_verdict (migration 027): what the judgement decided (status,
-// reason, error), what it counted, and what it read beyond the body. The write has the lane read the body's rows
-// again with the same inputs and takes the rest from here: it judges nothing, and trusts no memory of the process.
+// write that follows, both through db/storedAnswer.ts, in jao.answer_verdict (migration 027): what the judgement
+// decided (status, reason, error), what it counted, and what it read beyond the body. The write has the lane read the
+// body's rows again with the same inputs and takes the rest from here: it judges nothing, and trusts no memory of the
+// process.
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Assessment } from '../domain/assess';
@@ -10,8 +11,9 @@ import {
   type JsonValue,
   type JudgedAnswerRef,
   type JudgementInputs,
+  type Lane,
   type LaneReading,
-  laneOf,
+  type LaneVerdict,
   storedRowsOf,
 } from './lanes';
 
@@ -109,15 +111,18 @@ function assessmentOf(verdict: AnswerVerdict, reading: LaneReading): Assessment 
 }
 
 /**
- * Records the verdict of the stored answer `rawResponseId` judged by `judgedBy`: one row per answer, replaced by
- * another build's judgement or a judgement that differs (the catalogue moved), left as it is by the same one again.
+ * Records the verdict of the stored answer `rawResponseId` as the lane `lane` judged it (`judged`) in the build
+ * `judgedBy`: one row per answer, replaced by another build's judgement or a judgement that differs (the catalogue
+ * moved), left as it is by the same one again.
  */
-async function recordVerdict(
+export async function recordVerdict(
   pool: pg.Pool,
   rawResponseId: number,
-  verdict: AnswerVerdict,
+  lane: string,
+  judged: LaneVerdict,
   judgedBy: string | null,
 ): Promise<void> {
+  const verdict = verdictOf(lane, judged.assessment, judged.inputs);
   await pool.query({
     name: 'jao.answerVerdict.record',
     text: `INSERT INTO jao.answer_verdict AS v (raw_response_id, verdict, judged_by) VALUES ($1, $2::jsonb, $3)
@@ -129,56 +134,28 @@ async function recordVerdict(
 }
 
 /**
- * The verdict recorded for the stored answer `rawResponseId` by the build `judgedBy`; null when there is none, when
- * another build judged it (its rules may differ), or when the row is not a verdict this build reads.
+ * The judgement recorded for a stored answer by the build `judgedBy`, its rows read again from `body` by `lane` with
+ * the verdict's inputs (the day workflow's write). Null when there is none, when another build or lane judged it (its
+ * rules may differ), when the row is not a verdict this build reads, or when the reading does not count what the
+ * judgement counted: then the answer is judged again.
  */
-async function readVerdict(
+export async function recordedAssessment(
   pool: pg.Pool,
-  rawResponseId: number,
+  lane: Lane,
+  answer: JudgedAnswer,
+  body: string,
   judgedBy: string | null,
-): Promise<AnswerVerdict | null> {
+): Promise<Assessment | null> {
   const result = await pool.query<{ verdict: unknown }>({
     name: 'jao.answerVerdict.read',
     text: `SELECT verdict FROM jao.answer_verdict
             WHERE raw_response_id = $1 AND judged_by IS NOT DISTINCT FROM $2`,
-    values: [rawResponseId, judgedBy],
+    values: [answer.rawResponseId, judgedBy],
   });
   const row = result.rows[0];
   if (!row) return null;
   const parsed = AnswerVerdictSchema.safeParse(row.verdict);
-  return parsed.success ? parsed.data : null;
-}
-
-/** Judges a stored answer's body and records the verdict (the day workflow's validate). */
-export async function judgeAndRecord(
-  pool: pg.Pool,
-  answer: JudgedAnswer,
-  body: string,
-  judgedBy: string | null,
-): Promise<Assessment> {
-  const lane = laneOf(answer.dataset);
-  const { assessment, inputs } = await lane.judge(pool, answer, body);
-  await recordVerdict(pool, answer.rawResponseId, verdictOf(lane.name, assessment, inputs), judgedBy);
-  return assessment;
-}
-
-/**
- * The judgement recorded for a stored answer by the build `judgedBy`, its rows read again from `body` by the lane with
- * the verdict's inputs (the day workflow's write); judged here and recorded where no such verdict counts what the
- * reading counts.
- */
-export async function recordedJudgement(
-  pool: pg.Pool,
-  answer: JudgedAnswer,
-  body: string,
-  judgedBy: string | null,
-): Promise<Assessment> {
-  const lane = laneOf(answer.dataset);
-  const verdict = await readVerdict(pool, answer.rawResponseId, judgedBy);
-  if (verdict !== null && verdict.lane === lane.name) {
-    const reading = lane.read(answer, body, verdict.inputs);
-    const recorded = reading && assessmentOf(verdict, reading);
-    if (recorded) return recorded;
-  }
-  return judgeAndRecord(pool, answer, body, judgedBy);
+  if (!parsed.success || parsed.data.lane !== lane.name) return null;
+  const reading = lane.read(answer, body, parsed.data.inputs);
+  return reading && assessmentOf(parsed.data, reading);
 }

@@ -1,13 +1,22 @@
-// The day's record in jao.delivery_day (status, counts, quality record, last check), the lineage row of the values
-// the write changed, and last_seen_at of their series: one statement, after the values are merged.
+// The day's record in jao.delivery_day (status, counts, quality record, last check, re-publication), the lineage row
+// of the values the write changed, and last_seen_at of their series: one statement, after the values are merged and
+// the row fields stored.
 import type pg from 'pg';
 import { EMPTY_RECHECK_ERROR, worseRecheckError } from '../domain/dayStatus';
+import { isRepublication } from '../domain/republication';
 import type { DayStatus } from '../domain/types';
 import { binaryInt4Array } from './copy';
-import type { ContentOutcome, DayState, Derivation, SeriesIds, WriteDayInput } from './dayWriteTypes';
+import { JUDGED_RECORD } from './dayState';
+import type {
+  ContentOutcome,
+  DayState,
+  Derivation,
+  DerivedWrite,
+  SeriesIds,
+  WriteDayInput,
+} from './dayWriteTypes';
 import type { LaneContent } from './lanes/lane';
 import { namedStatement, runNamed } from './namedStatement';
-import { JUDGED_RECORD } from './reprocessChecks';
 import { pgText } from './text';
 
 /** The run decides the day's status and quality record: it brought content, or the day has none stored. */
@@ -54,18 +63,6 @@ function recheckErrorOf(input: WriteDayInput, state: DayState, error: string | n
   return input.reprocess === undefined && state.revisionCount > 0 ? error : null;
 }
 
-/** What jao.derivation says of a write without an explicit derivation: a fetch, from its raw answer. */
-export function derivationOf(input: WriteDayInput): Derivation {
-  if (input.derivation) return input.derivation;
-  return {
-    kind: 'fetch',
-    reason:
-      input.rawResponseId === null
-        ? 'written without a stored raw answer'
-        : `derived from JAO's answer (raw response ${input.rawResponseId})`,
-  };
-}
-
 /** A revision changes or removes stored values; a day's first content counts as its first version. */
 function revises(state: DayState, outcome: ContentOutcome | null): boolean {
   if (outcome === null) return false;
@@ -83,6 +80,8 @@ interface DayRowParams extends Record<string, unknown> {
   points: number | null;
   contentHash: string | null;
   contentChanged: boolean;
+  /** The answer re-published the stored day (domain/republication.ts): counted on the day's record. */
+  republished: boolean;
   txTime: Date;
   error: string | null;
   workflowId: string | null;
@@ -174,29 +173,34 @@ const UPSERT_DAY_ROW = namedStatement<
                                     THEN COALESCE(EXCLUDED.last_raw_response_id, d.last_raw_response_id)
                                     ELSE d.last_raw_response_id END,
         last_build_id = EXCLUDED.last_build_id,
-        content_build_id = CASE WHEN :contentChanged::boolean THEN EXCLUDED.last_build_id ELSE d.content_build_id END
+        content_build_id = CASE WHEN :contentChanged::boolean THEN EXCLUDED.last_build_id ELSE d.content_build_id END,
+        republished_count = d.republished_count + CASE WHEN :republished::boolean THEN 1 ELSE 0 END,
+        last_republished_at = CASE WHEN :republished::boolean THEN :txTime::timestamptz ELSE d.last_republished_at END
      RETURNING d.revision_count, d.status, CASE WHEN NOT :checksJao::boolean THEN ${JUDGED_RECORD} END AS judged,
                d.last_error IS NOT NULL AS has_last_error`,
 );
 
 /**
  * Writes the day's record; `judged` (reprocessing writes only) is its judged record after the write, `recheckError`
- * what a re-check of the day's stored values met (recheckErrorOf), `hasLastError` whether its last_error is set now.
+ * what a re-check of the day's stored values met (recheckErrorOf), `republished` whether the answer re-published the
+ * day (`movedFields`: the row fields of stored MTUs it moved), `hasLastError` whether its last_error is set now.
  */
 export async function upsertDayRow(
   client: pg.PoolClient,
-  input: WriteDayInput,
+  input: DerivedWrite,
   state: DayState,
   content: Pick<LaneContent, 'contentHash'> | null,
   outcome: ContentOutcome | null,
   contentChanged: boolean,
   touched: SeriesIds | null,
   keySetId: number | null,
+  movedFields: number,
 ): Promise<{
   revision: number;
   status: DayStatus;
   judged: string;
   recheckError: string | null;
+  republished: boolean;
   hasLastError: boolean;
 }> {
   const validated = input.validated;
@@ -209,7 +213,15 @@ export async function upsertDayRow(
           ? worseRecheckError(input.status, input.reason ?? null)
           : null),
   );
-  const derivation = derivationOf(input);
+  const recheckError = recheckErrorOf(input, state, error);
+  const republished = isRepublication({
+    reprocess: input.reprocess !== undefined,
+    storedBefore: state.revisionCount > 0,
+    contentChanged,
+    movedFields,
+    recheckError,
+  });
+  const { derivation } = input;
   const result = await runNamed(client, UPSERT_DAY_ROW, {
     dataset: input.dataset,
     day: input.day,
@@ -219,6 +231,7 @@ export async function upsertDayRow(
     points: outcome ? outcome.pointsAfter : null,
     contentHash: content ? content.contentHash : null,
     contentChanged,
+    republished,
     txTime: state.txTime,
     error,
     workflowId: input.workflowId,
@@ -248,7 +261,8 @@ export async function upsertDayRow(
     revision: row.revision_count,
     status: row.status,
     judged: row.judged,
-    recheckError: recheckErrorOf(input, state, error),
+    recheckError,
+    republished,
     hasLastError: row.has_last_error,
   };
 }

@@ -1,11 +1,26 @@
-// The first step of a day's write under its lock: the day's window and stored record.
+// The first step of a day's write under its lock: the day's window and stored record, and what a reprocessing checks
+// beyond an ordinary write (whether a newer answer was stored since its source was chosen, and the day's judged
+// record before it), read together in one statement.
 import type pg from 'pg';
+import type { TransactionTimeouts } from '../domain/timeBudget';
 import type { DayState, WriteDayInput } from './dayWriteTypes';
 import type { LaneContent } from './lanes/lane';
+import { DECOMPRESSION_LIMIT_LIFTED, lockDay } from './locks';
 import { namedStatement, runNamed } from './namedStatement';
 
+/**
+ * The columns of a day's record that judging an answer decides, as one text (jsonb keeps its keys in one order):
+ * a reprocessing that leaves them and the values as they are writes nothing.
+ */
+export const JUDGED_RECORD = `jsonb_build_object(
+  'status', d.status, 'expected_mtus', d.expected_mtus, 'received_mtus', d.received_mtus, 'points', d.points,
+  'content_hash', d.content_hash, 'revision_count', d.revision_count, 'resolution_minutes', d.resolution_minutes,
+  'missing_mtus', d.missing_mtus, 'key_set_id', d.key_set_id, 'null_values', d.null_values,
+  'duplicate_rows', d.duplicate_rows, 'conflicting_rows', d.conflicting_rows, 'rejected_values', d.rejected_values,
+  'unknown_fields', d.unknown_fields, 'reason', d.reason, 'last_error', d.last_error)::text`;
+
 const READ_DAY_STATE = namedStatement<
-  { dataset: string; day: string; observedAt: Date | null; withContent: boolean },
+  { dataset: string; day: string; observedAt: Date | null; withContent: boolean; reprocess: boolean },
   {
     tx_time: Date;
     window_from: Date;
@@ -16,6 +31,8 @@ const READ_DAY_STATE = namedStatement<
     status: DayState['status'];
     has_last_error: boolean | null;
     derivation_id: string | null;
+    newest_answer: string | null;
+    judged: string | null;
   }
 >(
   'jao.writeDay.readDayState',
@@ -24,29 +41,52 @@ const READ_DAY_STATE = namedStatement<
             (:day::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_from,
             (:day::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_to,
             d.revision_count, d.content_hash, d.last_changed_at, d.status, d.last_error IS NOT NULL AS has_last_error,
-            CASE WHEN :withContent::boolean THEN nextval('jao.derivation_id_seq') END AS derivation_id
+            CASE WHEN :withContent::boolean THEN nextval('jao.derivation_id_seq') END AS derivation_id,
+            CASE WHEN :reprocess::boolean THEN
+              (SELECT max(r.raw_response_id) FROM jao.raw_response r
+                WHERE r.dataset = :dataset AND r.day = :day::date AND r.answer IS DISTINCT FROM 'rejected')
+            END AS newest_answer,
+            CASE WHEN :reprocess::boolean AND d.day IS NOT NULL THEN ${JUDGED_RECORD} END AS judged
        FROM (SELECT 1) AS one
        LEFT JOIN jao.delivery_day d ON d.dataset = :dataset AND d.day = :day::date`,
 );
 
 /**
- * The day's window and row, read after the lock so a write that committed meanwhile is seen. The default
+ * The day locked for its write, then its window and row, read after the lock so a write that committed meanwhile is
+ * seen: two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement timeouts
+ * (`timeouts`). The default
  * transaction time is the clock after the lock (not now(), the transaction start: a write that waited must
  * not look older than the one it waited for), and never before the day's last change. A write with content takes
- * its derivation id here (no round trip of its own; the derivation row is inserted only when values change).
+ * its derivation id here (no round trip of its own; the derivation row is inserted only when values change), and its
+ * points outside the day's window are a caller's error: nothing of them is written. A reprocessing reads the newest
+ * of the day's answers and the day's judged record with it.
  */
-export async function readDayState(
+export async function lockedDayState(
   client: pg.PoolClient,
   input: WriteDayInput,
-  withContent: boolean,
+  content: Pick<LaneContent, 'minMtuMs' | 'maxMtuMs'> | null,
+  timeouts: TransactionTimeouts,
 ): Promise<DayState> {
+  await lockDay(client, input.dataset, input.day, 'write', timeouts, DECOMPRESSION_LIMIT_LIFTED);
   const result = await runNamed(client, READ_DAY_STATE, {
     dataset: input.dataset,
     day: input.day,
     observedAt: input.observedAt ?? null,
-    withContent,
+    withContent: content !== null,
+    reprocess: input.reprocess !== undefined,
   });
   const row = result.rows[0]!;
+  const from = row.window_from.getTime();
+  const to = row.window_to.getTime();
+  if (
+    content?.minMtuMs != null &&
+    content.maxMtuMs !== null &&
+    (content.minMtuMs < from || content.maxMtuMs >= to)
+  )
+    throw new Error(
+      `writeDay ${input.dataset} ${input.day}: points outside the day's window ` +
+        `[${row.window_from.toISOString()}, ${row.window_to.toISOString()})`,
+    );
   return {
     txTime: row.tx_time,
     windowFrom: row.window_from,
@@ -57,25 +97,8 @@ export async function readDayState(
     status: row.status,
     hasLastError: row.has_last_error === true,
     derivationId: row.derivation_id === null ? null : Number(row.derivation_id),
+    newestAnswerId: row.newest_answer === null ? null : Number(row.newest_answer),
+    judgedBefore:
+      row.judged === null || row.status === null ? null : { status: row.status, judged: row.judged },
   };
-}
-
-/** Points outside the day's window are a caller's error: nothing of them is written. */
-export function checkWindow(
-  input: WriteDayInput,
-  content: Pick<LaneContent, 'minMtuMs' | 'maxMtuMs'>,
-  state: DayState,
-): void {
-  const from = state.windowFrom.getTime();
-  const to = state.windowTo.getTime();
-  if (
-    content.minMtuMs !== null &&
-    content.maxMtuMs !== null &&
-    (content.minMtuMs < from || content.maxMtuMs >= to)
-  ) {
-    throw new Error(
-      `writeDay ${input.dataset} ${input.day}: points outside the day's window ` +
-        `[${state.windowFrom.toISOString()}, ${state.windowTo.toISOString()})`,
-    );
-  }
 }

@@ -1,5 +1,6 @@
 // What a day's write takes and gives back (db/writeDay.ts), and the state its steps pass one another.
 
+import type { Assessment } from '../domain/assess';
 import type { DayDrift } from '../domain/drift';
 import type { PublicationTimes } from '../domain/freshness';
 import type { Dataset, DayStatus, DeliveryDay, Rejection, ValidatedDay } from '../domain/types';
@@ -36,6 +37,37 @@ export interface DayWrite {
   derivation?: Derivation;
 }
 
+/** Who derives the day from its stored answer, and how texts are masked before they are stored. */
+export interface DerivationContext {
+  workflowId: string | null;
+  buildId: string | null;
+  redact: (text: string | null) => string | null;
+}
+
+/**
+ * The day's write derived from a judged stored answer (db/storedAnswer.ts): the same for the day workflow's write and
+ * for reprocessing (which adds its derivation and checks).
+ */
+export function dayWriteOf(
+  ref: { dataset: Dataset; day: DeliveryDay; rawResponseId: number },
+  assessment: Assessment,
+  context: DerivationContext,
+): DayWrite {
+  return {
+    dataset: ref.dataset,
+    day: ref.day,
+    status: assessment.status,
+    validated: assessment.validated,
+    rejections: assessment.rejections,
+    expectedMtus: assessment.expectedMtus,
+    rawResponseId: ref.rawResponseId,
+    workflowId: context.workflowId,
+    buildId: context.buildId,
+    error: context.redact(assessment.error),
+    reason: context.redact(assessment.reason),
+  };
+}
+
 /** A day's run that failed before judging any answer (db/writeDay.ts: recordFailedDay). */
 export type FailedRun = Pick<
   DayWrite,
@@ -53,6 +85,9 @@ export interface WriteDayInput extends DayWrite {
   restoredFrom?: string;
 }
 
+/** A write whose derivation is decided (db/writeDay.ts: a fetch's, from its raw answer, unless the caller gave one). */
+export type DerivedWrite = WriteDayInput & { derivation: Derivation };
+
 export interface Derivation {
   kind: 'fetch' | 'reprocess';
   /** One sentence; a reprocessing names its build. */
@@ -69,8 +104,8 @@ export interface Derivation {
 export interface ReprocessWrite {
   /**
    * The newest of the day's answers when the source was chosen: a newer one stored since (a fetch running beside the
-   * reprocessing) makes the write fail with NewerAnswerStored, to be chosen again, instead of writing older values
-   * over newer ones.
+   * reprocessing) makes the write end with NewerAnswer, writing nothing, to be chosen again, instead of writing older
+   * values over newer ones.
    */
   newestAnswerId: number;
   dryRun: boolean;
@@ -88,6 +123,14 @@ export interface WrittenDayFacts {
 
 /** A write that read its facts (db/writeDay.ts: writeDayWithFacts). */
 export type WriteDayResultWithFacts = WriteDayResult & { facts: WrittenDayFacts };
+
+/**
+ * A reprocessing that met an answer of the day stored after its source was chosen (a fetch running beside it):
+ * nothing is written, instead of older values over newer ones; the source is chosen again (activities/reprocess.ts).
+ */
+export interface NewerAnswer {
+  newerAnswerId: number;
+}
 
 /** A reprocessing's write (or its dry run): what it found, whether it committed. */
 export type ReprocessedDayResult = WriteDayResult & {
@@ -134,6 +177,10 @@ export interface DayState {
   hasLastError: boolean;
   /** Taken for writes with content: the derivation their changed values will point to (jao.derivation). */
   derivationId: number | null;
+  /** A reprocessing's only (null otherwise): the newest of the day's answers now (null: none). */
+  newestAnswerId: number | null;
+  /** A reprocessing's only (null otherwise, and for a day never written): the day's judged record before it. */
+  judgedBefore: { status: DayStatus; judged: string } | null;
 }
 
 /** What merging the incoming values did to the day's stored values (db/lanes/keyedValues/valuesMerge.ts). */

@@ -1,3 +1,5 @@
+// JAO's answers as stored in jao.raw_response: kept by the fetch (and a paged day's assembly, a restore), read back by
+// the day's validate and write, reprocessing and restore, a body dropped under RAW_RETENTION_DAYS from the archive.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
@@ -6,6 +8,14 @@ import { RAW_STORE_TIMEOUTS } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay, UtcWindow } from '../domain/types';
 import { lockDay } from './locks';
 import { withTransaction } from './pool';
+
+/** Reads an archive object's bytes (answers/<sha256>); throws ArchivedBodyUnreadable when it cannot. */
+export type ArchivedBodyReader = (key: string) => Promise<Uint8Array>;
+
+/** A body dropped under RAW_RETENTION_DAYS could not be read back from the archive: nothing is derived from it. */
+export class ArchivedBodyUnreadable extends Error {
+  override name = 'ArchivedBodyUnreadable';
+}
 
 /** What the answer was (jao.raw_response.answer): the publication of a day is dated by it. */
 export type RawAnswer = 'data' | 'not_published' | 'malformed' | 'oversized' | 'rejected';
@@ -188,4 +198,40 @@ export async function loadRawResponse(
     body: null,
     refused: 'its body is gone and no archive object holds it: not re-processed',
   };
+}
+
+/** The body of a stored answer whose bytes now live in the archive, checked against the stored sha256. */
+async function archivedBody(
+  raw: { id: number; day: DeliveryDay; sha256: string; archived: string },
+  readArchived: ArchivedBodyReader | undefined,
+): Promise<string> {
+  const what = `raw response ${raw.id} of ${raw.day} (its body was dropped under RAW_RETENTION_DAYS; archive object ${raw.archived})`;
+  if (!readArchived) throw new ArchivedBodyUnreadable(`${what}: no archive to read it from`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readArchived(raw.archived);
+  } catch (error) {
+    if (error instanceof ArchivedBodyUnreadable)
+      throw new ArchivedBodyUnreadable(`${what}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== raw.sha256)
+    throw new ArchivedBodyUnreadable(`${what}: the archive's bytes do not hash to the stored sha256`);
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * A stored answer's body wherever it lives now (jao.raw_response, or the archive once dropped under
+ * RAW_RETENTION_DAYS, its hash checked), or why it is not processed (too large, truncated): a limit, not a judgement.
+ */
+export async function storedBody(
+  pool: pg.Pool,
+  { day, rawResponseId }: { day: DeliveryDay; rawResponseId: number },
+  maxBodyBytes: number,
+  readArchived: ArchivedBodyReader | undefined,
+): Promise<{ body: string } | { refused: string }> {
+  const raw = await loadRawResponse(pool, rawResponseId, maxBodyBytes);
+  if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
+  if (raw.refused !== null) return { refused: raw.refused };
+  return { body: raw.body !== null ? raw.body : await archivedBody(raw, readArchived) };
 }

@@ -70,18 +70,3 @@ export async function storeRowFields(
   });
   return result.rows[0]!.moved;
 }
-
-const RECORD_REPUBLICATION = namedStatement<{ dataset: string; day: string; at: Date }>(
-  'jao.rowFields.recordRepublication',
-  `UPDATE jao.delivery_day
-      SET republished_count = republished_count + 1, last_republished_at = :at
-    WHERE dataset = :dataset AND day = :day::date`,
-);
-
-/** Counts a re-publication on the day's record (jao.delivery_day.republished_count, last_republished_at). */
-export async function recordRepublication(
-  client: pg.PoolClient,
-  input: { dataset: Dataset; day: DeliveryDay; at: Date },
-): Promise<void> {
-  await runNamed(client, RECORD_REPUBLICATION, input);
-}

@@ -1,20 +1,16 @@
 // One delivery day's write in one transaction, one entry point per mode (a check of JAO, with or without its facts;
-// a failed run; a reprocessing and its dry run; a restore) over the same steps, each in a module of its own: the
-// day's lane (db/lanes) prepares and merges its content, db/dayState.ts, db/dayRow.ts, db/reprocessChecks.ts,
-// db/writtenDayFacts.ts, db/writeJournal.ts and db/dayEvents.ts do the rest.
+// a failed run; a reprocessing and its dry run; a restore) over the same steps: the day's lane (db/lanes) prepares
+// its content before the transaction; under the day's lock db/dayState.ts reads the day, db/writeSteps.ts writes it,
+// and db/writtenDayFacts.ts reads back what the caller reports. What a mode decides is a value it returns, never an
+// exception.
 import type pg from 'pg';
-import { outcomeChanged } from '../domain/badDays';
-import { withFirstSeenKeys } from '../domain/drift';
-import { isRepublication } from '../domain/republication';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
-import type { DayStatus, Rejection } from '../domain/types';
-import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
-import { upsertDayRow } from './dayRow';
-import { checkWindow, readDayState } from './dayState';
+import { lockedDayState } from './dayState';
 import type {
-  ContentOutcome,
   DayWrite,
+  Derivation,
   FailedRun,
+  NewerAnswer,
   ReprocessedDayResult,
   ReprocessWrite,
   WriteDayInput,
@@ -22,35 +18,44 @@ import type {
   WriteDayResultWithFacts,
 } from './dayWriteTypes';
 import { ensureKeySet } from './keySets';
-import { contentOf, firstSeenKeysOf, type LaneContent, type MergedDay } from './lanes';
-import { DECOMPRESSION_LIMIT_LIFTED, lockDay } from './locks';
+import { contentOf, type MergedDay } from './lanes';
 import { withDecidedTransaction, withTransaction } from './pool';
-import { insertRejections } from './rejections';
-import { checkNewestAnswer, readJudgedRecord } from './reprocessChecks';
-import { recordRepublication } from './rowFields';
-import { journalWrite } from './writeJournal';
+import { type PreparedWrite, type WrittenSteps, writeSteps } from './writeSteps';
 import { readWrittenDayFacts } from './writtenDayFacts';
 
 export type {
   DayWrite,
   Derivation,
   FailedRun,
+  NewerAnswer,
   ReprocessedDayResult,
   WriteDayResult,
   WriteDayResultWithFacts,
   WrittenDayFacts,
 } from './dayWriteTypes';
-export { NewerAnswerStored } from './reprocessChecks';
 
-/** The day's content and key set, made ready before the transaction: normalizing and hashing need no lock. */
-interface PreparedWrite {
-  input: WriteDayInput;
-  content: LaneContent | null;
-  rejections: Rejection[];
-  keySetId: number | null;
+/** A restore of a journaled reprocessing met a newer answer of the day than the one it was journaled against. */
+export class NewerAnswerStored extends Error {
+  override name = 'NewerAnswerStored';
 }
 
+/** What jao.derivation says of a write without an explicit derivation: a fetch, from its raw answer. */
+function fetchDerivation(input: WriteDayInput): Derivation {
+  return {
+    kind: 'fetch',
+    reason:
+      input.rawResponseId === null
+        ? 'written without a stored raw answer'
+        : `derived from JAO's answer (raw response ${input.rawResponseId})`,
+  };
+}
+
+/**
+ * The write made ready before the transaction: its derivation decided, its content and key set built (normalizing and
+ * hashing need no lock).
+ */
 async function prepareWrite(pool: pg.Pool, input: WriteDayInput): Promise<PreparedWrite> {
+  const derived = { ...input, derivation: input.derivation ?? fetchDerivation(input) };
   const storesContent =
     input.validated !== null && (input.status === 'complete' || input.status === 'partial');
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
@@ -60,127 +65,7 @@ async function prepareWrite(pool: pg.Pool, input: WriteDayInput): Promise<Prepar
       ? await ensureKeySet(pool, input.dataset, input.validated.keys)
       : null;
   if (content) await content.prepare(pool, input.dataset, { dryRun: input.reprocess?.dryRun ?? false });
-  return { input, content, rejections, keySetId };
-}
-
-/** What the steps did inside the transaction, before it is committed or rolled back. */
-interface WrittenSteps {
-  result: WriteDayResult;
-  merged: MergedDay | null;
-  /** The day's judged record before and after (reprocessing writes only: db/reprocessChecks.ts). */
-  judgedBefore: { status: DayStatus; judged: string } | null;
-  judged: string;
-}
-
-/**
- * The write's steps under the day's lock, in one transaction (docs/design.md §6): the lane's content merged into
- * the revision history, the day's record, row fields, re-publication, the journal, the live feed's event (db/
- * dayEvents.ts) with its NOTIFY, rejections. Two writes of the same day serialize on the day's row in jao.day_lock,
- * within lock and statement timeouts (`timeouts`). Content is stored only for `complete` and `partial`; other
- * statuses record the run in jao.delivery_day (and rejections) only.
- */
-async function writeSteps(
-  client: pg.PoolClient,
-  pool: pg.Pool,
-  { input, content, rejections, keySetId }: PreparedWrite,
-  timeouts: TransactionTimeouts,
-  commitAsync: boolean,
-): Promise<WrittenSteps> {
-  if (commitAsync) await client.query('SET LOCAL synchronous_commit = off');
-  await lockDay(client, input.dataset, input.day, 'write', timeouts, DECOMPRESSION_LIMIT_LIFTED);
-  const state = await readDayState(client, input, content !== null);
-  if (content) checkWindow(input, content, state);
-  const reprocess = input.reprocess ?? null;
-  // A reprocessing compares with the stored values themselves: a faulty build may have stored others under the
-  // right hash.
-  const unchanged =
-    reprocess === null &&
-    content !== null &&
-    state.revisionCount > 0 &&
-    state.contentHash === content.contentHash;
-  if (reprocess) await checkNewestAnswer(client, input, reprocess);
-  const judgedBefore = reprocess ? await readJudgedRecord(client, input) : null;
-  const merged =
-    content && !unchanged
-      ? await content.merge(client, { pool, dataset: input.dataset, day: input.day }, state, {
-          fresh: state.revisionCount === 0 && reprocess === null,
-          compareAll: reprocess !== null,
-        })
-      : null;
-  const outcome: ContentOutcome | null = merged?.outcome ?? null;
-  const contentChanged = outcome !== null && outcome.changed + outcome.added + outcome.vanished > 0;
-  const { revision, status, judged, recheckError, hasLastError } = await upsertDayRow(
-    client,
-    input,
-    state,
-    content,
-    outcome,
-    contentChanged,
-    contentChanged ? (merged?.touchedSeries ?? null) : null,
-    keySetId,
-  );
-  // A reprocessing re-derives a stored answer: its row fields are no news from JAO.
-  const movedFields =
-    content && reprocess === null
-      ? await content.storeRowFields(client, {
-          dataset: input.dataset,
-          day: input.day,
-          seenAt: state.txTime,
-          rawResponseId: input.rawResponseId,
-        })
-      : 0;
-  const republished = isRepublication({
-    reprocess: reprocess !== null,
-    storedBefore: state.revisionCount > 0,
-    contentChanged,
-    movedFields,
-    recheckError,
-  });
-  if (republished)
-    await recordRepublication(client, { dataset: input.dataset, day: input.day, at: state.txTime });
-  await journalWrite(client, input, state);
-  const eventType = dayEventTypeOf({ contentChanged, revision, status, recheckError, republished });
-  if (eventType) {
-    await raiseDayEvent(client, {
-      type: eventType,
-      dataset: input.dataset,
-      day: input.day,
-      status,
-      revision,
-      buildId: input.buildId ?? null,
-      raisedAt: state.txTime,
-      error: eventType === 'day.recheck_failed' ? recheckError : null,
-    });
-  }
-  // Rejections belong to their raw response, whether or not its content changed the day: insertRejections
-  // stores them once per raw_response_id. Without a raw response, only a write that changed content adds them.
-  if (rejections.length > 0 && (input.rawResponseId !== null || !unchanged)) {
-    await insertRejections(client, {
-      dataset: input.dataset,
-      day: input.day,
-      rawResponseId: input.rawResponseId,
-      workflowId: input.workflowId,
-      rejectedAt: state.txTime,
-      rejections,
-    });
-  }
-  const result: WriteDayResult = {
-    status,
-    mtus: content ? (input.validated?.receivedMtus ?? 0) : 0,
-    points: content ? content.size : 0,
-    changedPoints: outcome?.changed ?? 0,
-    newPoints: outcome?.added ?? 0,
-    vanishedPoints: outcome?.vanished ?? 0,
-    newSeries: outcome?.newSeries ?? 0,
-    revision,
-    contentChanged,
-    republished,
-    outcomeChanged: outcomeChanged(
-      state.status === null ? null : { status: state.status, lastError: state.hasLastError },
-      { status, lastError: hasLastError },
-    ),
-  };
-  return { result, merged, judgedBefore, judged };
+  return { input: derived, content, rejections, keySetId };
 }
 
 /** A check of JAO (a fetch's answer judged, or a failed run), committed. */
@@ -194,7 +79,9 @@ async function checkedWrite<T>(
   const prepared = await prepareWrite(pool, input);
   let merged: MergedDay | null = null;
   const reported = await withTransaction(pool, async (client) => {
-    const steps = await writeSteps(client, pool, prepared, timeouts, commitAsync);
+    if (commitAsync) await client.query('SET LOCAL synchronous_commit = off');
+    const state = await lockedDayState(client, input, prepared.content, timeouts);
+    const steps = await writeSteps(client, pool, prepared, state);
     merged = steps.merged;
     return report(client, steps.result);
   });
@@ -204,22 +91,29 @@ async function checkedWrite<T>(
 
 /**
  * A reprocessing's write: committed only when it changes the values or the day's judged record, and never on a dry
- * run (`input.reprocess.dryRun`); rolled back otherwise, with what it would have done.
+ * run (`input.reprocess.dryRun`); rolled back otherwise, with what it would have done. Nothing is written when a
+ * newer answer of the day was stored since its source was chosen (NewerAnswer).
  */
 async function reprocessingWrite(
   pool: pg.Pool,
   input: WriteDayInput & { reprocess: ReprocessWrite },
   timeouts: TransactionTimeouts,
   commitAsync: boolean,
-): Promise<ReprocessedDayResult> {
+): Promise<ReprocessedDayResult | NewerAnswer> {
   const prepared = await prepareWrite(pool, input);
-  const { value, commit } = await withDecidedTransaction(pool, async (client) => {
-    const steps = await writeSteps(client, pool, prepared, timeouts, commitAsync);
-    const dayChanged = steps.judgedBefore?.judged !== steps.judged;
+  type Decided = { steps: WrittenSteps; reprocessed: ReprocessedDayResult['reprocessed'] } | NewerAnswer;
+  const { value, commit } = await withDecidedTransaction<Decided>(pool, async (client) => {
+    if (commitAsync) await client.query('SET LOCAL synchronous_commit = off');
+    const state = await lockedDayState(client, input, prepared.content, timeouts);
+    const newest = state.newestAnswerId ?? 0;
+    if (newest > input.reprocess.newestAnswerId) return { value: { newerAnswerId: newest }, commit: false };
+    const steps = await writeSteps(client, pool, prepared, state);
+    const dayChanged = state.judgedBefore?.judged !== steps.judged;
     const committed = !input.reprocess.dryRun && (steps.result.contentChanged || dayChanged);
-    const reprocessed = { statusBefore: steps.judgedBefore?.status ?? null, dayChanged, committed };
+    const reprocessed = { statusBefore: state.judgedBefore?.status ?? null, dayChanged, committed };
     return { value: { steps, reprocessed }, commit: committed };
   });
+  if ('newerAnswerId' in value) return value;
   if (!commit) return { ...value.steps.result, outcomeChanged: false, reprocessed: value.reprocessed };
   value.steps.merged?.afterCommit();
   return { ...value.steps.result, reprocessed: value.reprocessed };
@@ -249,12 +143,10 @@ export function writeDayWithFacts(
   input: DayWrite,
   timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
 ): Promise<WriteDayResultWithFacts> {
-  return checkedWrite(pool, input, timeouts, false, async (client, result) => {
-    const facts = await readWrittenDayFacts(client, input, result);
-    const firstSeen = result.contentChanged && input.validated ? firstSeenKeysOf(input.validated) : [];
-    const resolution = input.validated?.resolutionMinutes ?? null;
-    return { ...result, facts: { ...facts, drift: withFirstSeenKeys(facts.drift, firstSeen, resolution) } };
-  });
+  return checkedWrite(pool, input, timeouts, false, async (client, result) => ({
+    ...result,
+    facts: await readWrittenDayFacts(client, input, result),
+  }));
 }
 
 /** Records a day's run that failed before it judged an answer: the day's record and error, no content. */
@@ -268,14 +160,15 @@ export function recordFailedDay(
 
 /**
  * Re-derives a day from its stored answer `input.rawResponseId` (activities/reprocess.ts); `newestAnswerId`: the
- * newest of the day's answers when the source was chosen (ReprocessWrite). Commits only what changes.
+ * newest of the day's answers when the source was chosen (ReprocessWrite). Commits only what changes; writes nothing
+ * when a newer answer was stored since (NewerAnswer).
  */
 export function writeReprocessedDay(
   pool: pg.Pool,
   input: DayWrite,
   newestAnswerId: number,
   timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
-): Promise<ReprocessedDayResult> {
+): Promise<ReprocessedDayResult | NewerAnswer> {
   return reprocessingWrite(pool, { ...input, reprocess: { newestAnswerId, dryRun: false } }, timeouts, false);
 }
 
@@ -285,7 +178,7 @@ export function previewReprocessedDay(
   input: DayWrite,
   newestAnswerId: number,
   timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
-): Promise<ReprocessedDayResult> {
+): Promise<ReprocessedDayResult | NewerAnswer> {
   return reprocessingWrite(pool, { ...input, reprocess: { newestAnswerId, dryRun: true } }, timeouts, false);
 }
 
@@ -304,5 +197,13 @@ export async function restoreDayWrite(
   const restored = { ...input, restoredFrom: restore.restoredFrom };
   if (restore.reprocessedAgainst === undefined) return checkedWrite(pool, restored, timeouts, true, noReport);
   const reprocess = { newestAnswerId: restore.reprocessedAgainst, dryRun: false };
-  return reprocessingWrite(pool, { ...restored, reprocess }, timeouts, true);
+  const written = await reprocessingWrite(pool, { ...restored, reprocess }, timeouts, true);
+  // The journal is repeated in its order: an answer newer than the one the reprocessing was journaled against is
+  // an archive that does not hold what it should.
+  if ('newerAnswerId' in written)
+    throw new NewerAnswerStored(
+      `${input.day}: a newer answer (raw response ${written.newerAnswerId}) than the journaled reprocessing's ` +
+        `(raw response ${restore.reprocessedAgainst}) is stored`,
+    );
+  return written;
 }

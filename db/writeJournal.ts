@@ -1,8 +1,7 @@
 // The journal of committed writes (jao.day_write, migration 003): one row per write of a day, inserted in the write's
 // own transaction, so that the archive (docs/archive.md) can carry what a restore needs to repeat that write.
 import type pg from 'pg';
-import { derivationOf } from './dayRow';
-import type { DayState, WriteDayInput } from './dayWriteTypes';
+import type { DayState, DerivedWrite, WriteDayInput } from './dayWriteTypes';
 import { namedStatement, runNamed } from './namedStatement';
 import { pgText } from './text';
 
@@ -49,15 +48,16 @@ export function writeKindOf(input: WriteDayInput): WriteKind {
  */
 export async function journalWrite(
   client: pg.PoolClient,
-  input: WriteDayInput,
+  input: DerivedWrite,
   state: DayState,
 ): Promise<void> {
-  const derivation = derivationOf(input);
+  const { derivation } = input;
+  const kind = writeKindOf(input);
   await runNamed(client, INSERT_DAY_WRITE, {
     dataset: input.dataset,
     day: input.day,
     writtenAt: state.txTime,
-    kind: writeKindOf(input),
+    kind,
     rawResponseId: input.rawResponseId,
     status: input.status,
     expectedMtus: input.expectedMtus,

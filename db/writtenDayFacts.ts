@@ -1,10 +1,12 @@
 // What the write activity reports after a day's write, read inside the write's own transaction (one statement, only
 // when any of it is wanted) instead of three reads after the commit.
 import type pg from 'pg';
+import { withFirstSeenKeys } from '../domain/drift';
 import type { DayStatus } from '../domain/types';
 import { type DriftColumns, driftOf } from './dayQuality';
 import type { WriteDayInput, WrittenDayFacts } from './dayWriteTypes';
 import { FACTS_OF_DAY, type FactsRow, toFacts } from './freshness';
+import { firstSeenKeysOf } from './lanes';
 import { namedStatement, runNamed } from './namedStatement';
 
 type WrittenFactsRow = { [K in keyof DriftColumns]: DriftColumns[K] | null } & {
@@ -44,7 +46,7 @@ const WRITTEN_DAY_FACTS = namedStatement<
 
 /**
  * Reads, under the day's lock after its record is written, the facts the write's caller reports: drift when the
- * content changed, the latest complete day when the day is complete, and the publication facts when this write first
+ * content changed (with the keys seen first, by the day's lane), the latest complete day when the day is complete, and the publication facts when this write first
  * made it complete. No round trip when none applies.
  */
 export async function readWrittenDayFacts(
@@ -65,8 +67,11 @@ export async function readWrittenDayFacts(
     rawResponseId: input.rawResponseId,
   });
   const row = result.rows[0]!;
+  const drift = row.drift === null ? null : driftOf({ ...row, drift: row.drift }, input);
+  // Keys no earlier day of the dataset carried are drift too, whatever the previous day held (domain/drift.ts).
+  const firstSeen = written.contentChanged && input.validated ? firstSeenKeysOf(input.validated) : [];
   return {
-    drift: row.drift === null ? null : driftOf({ ...row, drift: row.drift }, input),
+    drift: withFirstSeenKeys(drift, firstSeen, input.validated?.resolutionMinutes ?? null),
     latestCompleteDay: row.latest_complete_day,
     firstCompletion:
       row.first_day === null

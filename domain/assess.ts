@@ -1,7 +1,8 @@
 // What a stored raw body means for its delivery day: the status it leads to and what may be written.
 import { expectedMtuCount } from './calendar';
+import { declarationOf, declaredResolutionOn } from './datasets';
 import { judgeDay } from './dayStatus';
-import type { DayStatus, DeliveryDay, KeyedValuesDay, Rejection, ValidatedDay } from './types';
+import type { Dataset, DayStatus, DeliveryDay, KeyedValuesDay, Rejection, ValidatedDay } from './types';
 import { DEFAULT_RESOLUTION_MINUTES, type ValidationOptions, validateDayBody } from './validate';
 
 /** A judged answer; `Day`: the lane's validated day (domain/types.ts: ValidatedDay). */
@@ -45,5 +46,17 @@ export function assessBody(
     expectedMtus: validated.expectedMtus,
     reason,
     error: status === 'invalid' ? reason : null,
+  };
+}
+
+/** A stored answer that is not processed (too large, truncated): the day is invalid, nothing of it is written. */
+export function refusedAssessment(dataset: Dataset, day: DeliveryDay, reason: string): Assessment {
+  return {
+    status: 'invalid',
+    validated: null,
+    rejections: [],
+    expectedMtus: expectedMtuCount(day, declaredResolutionOn(declarationOf(dataset), day)),
+    reason,
+    error: reason,
   };
 }

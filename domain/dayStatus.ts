@@ -26,6 +26,21 @@ export function worseRecheckError(status: string, reason: string | null): string
 }
 
 /**
+ * Why a day written from a judgement (`judged`, its stored status now `written`) is not complete, in one sentence
+ * (undefined when it is): what was found, or that the stored values were kept over it.
+ */
+export function reasonOfWrite(
+  judged: { status: DayStatus; reason: string | null },
+  written: DayStatus,
+): string | undefined {
+  if (written === 'complete') return undefined;
+  const found = judged.reason ?? `ended ${judged.status}`;
+  return judged.status === written
+    ? found
+    : `kept the stored ${written} values; the re-check found: ${found}`;
+}
+
+/**
  * - `not_published`: the answer has no rows;
  * - `complete`: every expected MTU is present, no key was refused, and every key has an accepted value at
  *   every MTU (identical duplicate rows collapsed, unknown fields and rows outside the day do not count);

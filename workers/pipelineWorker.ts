@@ -7,6 +7,7 @@ import type pg from 'pg';
 import {
   createFetchActivities,
   createFreshnessActivities,
+  createPlanActivities,
   createReprocessActivities,
   createStoreActivities,
 } from '../activities';
@@ -168,6 +169,7 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
       workerDeploymentOptions,
       activities: {
         ...createStoreActivities(derivation),
+        ...createPlanActivities(derivation),
         ...createFreshnessActivities({ pool, monitoring: options.monitoring }),
         // Reprocessing reads stored answers only: it runs here, never on the fetch queue, and has no JAO client.
         ...createReprocessActivities(derivation),

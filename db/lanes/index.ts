@@ -60,6 +60,7 @@ export type {
   Lane,
   LaneContent,
   LaneReading,
+  LaneVerdict,
   MergedDay,
   MergeMode,
 } from './lane';

@@ -6,7 +6,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createStoreActivities, type StoreActivities } from '../../activities';
+import { createStoreActivities, type DayStoreActivities } from '../../activities';
 import { constraintsLane } from '../../db/lanes/constraints/lane';
 import { keyedValuesLane } from '../../db/lanes/keyedValues/lane';
 import { storeRawResponse } from '../../db/rawResponse';
@@ -35,7 +35,7 @@ const quiet = { logger: new DefaultLogger('ERROR') };
 const inActivity = <T>(work: () => Promise<T>): Promise<T> =>
   new MockActivityEnvironment({}, quiet).run(work) as Promise<T>;
 
-function storeActivities(buildId: string | null, maxBodyBytes?: number): StoreActivities {
+function storeActivities(buildId: string | null, maxBodyBytes?: number): DayStoreActivities {
   return createStoreActivities({ pool: db.pool, buildId, ...(maxBodyBytes ? { maxBodyBytes } : {}) });
 }
 

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDayRecords } from '../../db/dayStatus';
 import { withDecidedTransaction } from '../../db/pool';
 import {
+  type NewerAnswer,
   previewReprocessedDay,
+  type ReprocessedDayResult,
   recordFailedDay,
   restoreDayWrite,
   writeDay,
@@ -29,6 +31,12 @@ afterAll(async () => {
 
 const BORDERS = ['AT_CZ', 'CZ_AT'];
 const T1 = new Date('2026-04-19T08:00:00.000Z');
+
+/** A reprocessing's write that met no newer answer (none is stored in these tests). */
+function noNewerAnswer(written: ReprocessedDayResult | NewerAnswer): ReprocessedDayResult {
+  if ('newerAnswerId' in written) throw new Error(`a newer answer, raw response ${written.newerAnswerId}`);
+  return written;
+}
 
 async function storedValues(day: DeliveryDay): Promise<number[]> {
   const { rows } = await pool.query<{ value_mw: number }>(
@@ -69,20 +77,20 @@ describe("the write's entry points", () => {
     );
     const { observedAt: _at, ...derived } = repaired;
 
-    const preview = await previewReprocessedDay(pool, derived, 0);
+    const preview = noNewerAnswer(await previewReprocessedDay(pool, derived, 0));
     expect(preview.reprocessed).toMatchObject({ statusBefore: 'complete', committed: false });
     expect(preview.changedPoints).toBe(before.length);
     expect(preview.outcomeChanged).toBe(false);
     expect(await storedValues(day)).toEqual(before);
     expect(await readDayRecords(pool, 'maxExchanges', day, day)).toEqual([recordBefore]);
 
-    const written = await writeReprocessedDay(pool, derived, 0);
+    const written = noNewerAnswer(await writeReprocessedDay(pool, derived, 0));
     expect(written.reprocessed.committed).toBe(true);
     expect(await storedValues(day)).toEqual(before.map((value) => value + 1));
     expect((await journaled(day)).map((row) => row.kind)).toEqual(['fetch', 'reprocess']);
 
     // Nothing left to change: rolled back, reported, no exception.
-    const again = await writeReprocessedDay(pool, derived, 0);
+    const again = noNewerAnswer(await writeReprocessedDay(pool, derived, 0));
     expect(again.reprocessed).toEqual({ statusBefore: 'complete', dayChanged: false, committed: false });
     expect(again.contentChanged).toBe(false);
     expect((await journaled(day)).map((row) => row.kind)).toEqual(['fetch', 'reprocess']);

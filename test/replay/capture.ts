@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createFetchActivities, createStoreActivities } from '../../activities';
+import { createFetchActivities, createPlanActivities, createStoreActivities } from '../../activities';
 import { REPO_ROOT } from '../../common/buildInfo';
 import {
   DATASET_ATTRIBUTE,
@@ -1005,11 +1005,14 @@ async function main(): Promise<void> {
         namespace: server.namespace,
         taskQueue,
         workflowBundle: { code: bundle.code },
-        activities: createStoreActivities({
-          pool: unreachable,
-          buildId: bundle.info.buildId,
-          retryHorizonMs: 1_000,
-        }),
+        activities: {
+          ...createStoreActivities({
+            pool: unreachable,
+            buildId: bundle.info.buildId,
+            retryHorizonMs: 1_000,
+          }),
+          ...createPlanActivities({ pool: unreachable, retryHorizonMs: 1_000 }),
+        },
       });
       const fetcher = await Worker.create({
         connection,
