@@ -5,8 +5,9 @@ import { planDays } from '../../activities/plan';
 import type { Config } from '../../common/config';
 import { createPool } from '../../db/pool';
 import { marketTomorrow } from '../../domain/calendar';
+import { publicationWindowOf } from '../../domain/datasetSource';
 import { declarationOf } from '../../domain/datasets';
-import { type DatasetHistory, planFullHistory } from '../../domain/fullHistoryPlan';
+import { type DatasetHistory, type LiveLoad, planFullHistory } from '../../domain/fullHistoryPlan';
 import { BACKFILL_MODES } from '../../domain/workflowInputs';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
@@ -48,6 +49,23 @@ function formatMinutes(minutes: number): string {
 
 const count = (n: number) => n.toLocaleString('en');
 
+/** What the live fetches take of the budget over a day, and when they take all of it. */
+function liveLoadLines(live: LiveLoad, budget: number): string[] {
+  const monitoring =
+    live.monitored.length > 0
+      ? `; JAO's monitoring of ${live.monitoredRegions.join(', ')} fetches ${live.monitored.join(', ')} ` +
+        '(their polls and windows stand down while it is read)'
+      : '';
+  return [
+    `budget ${budget} requests/min; the live fetches (polls, publication windows, monitoring reads) take ` +
+      `${live.mean.toFixed(1)} on average over the day, ${live.peak.toFixed(1)} at the busiest minute${monitoring}`,
+    ...live.saturated.map(
+      (stretch) =>
+        `${stretch} Europe/Amsterdam: the live fetches take the whole budget; the backfill waits then`,
+    ),
+  ];
+}
+
 /** Prints the plan of every dataset in JAO_DATASETS; 1 when the live fetches leave no room for a backfill. */
 export async function printFullHistoryPlan(
   io: CliIo,
@@ -71,17 +89,19 @@ export async function printFullHistoryPlan(
     pollIntervalMs: config.POLL_INTERVAL,
     lookbackDays: config.POLL_LOOKBACK_DAYS,
     checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+    windowOf: (dataset) => publicationWindowOf(dataset, config),
+    monitoringIntervalMs: config.JAO_MONITORING === 'on' ? config.MONITORING_INTERVAL : null,
   });
   io.out(
     `full history of ${histories.length} dataset(s), mode ${flags.mode}: each from its first day through ${to}`,
   );
+  for (const line of liveLoadLines(plan.live, config.JAO_MAX_REQUESTS_PER_MINUTE)) io.out(line);
   if (!plan.ok) {
     io.err(`backfill: ${plan.message}`);
     return 1;
   }
   io.out(
-    `budget ${config.JAO_MAX_REQUESTS_PER_MINUTE} requests/min; live polls and publication windows take up to ` +
-      `${plan.liveReserve.toFixed(1)} (all windows open), leaving ${plan.backfillRate.toFixed(1)} for the backfill`,
+    `the backfill gets what they leave: ${plan.backfillRate.toFixed(1)} requests/min on average over the day`,
   );
   for (const line of plan.datasets) {
     io.out(
