@@ -70,7 +70,6 @@ export interface EmbeddedPostgres {
   version: string;
   /** Whether this start ran initdb. */
   created: boolean;
-  /** The server's log file. */
   logFile: string;
   /** Fast shutdown (SIGINT); resolves once the server has exited. */
   stop(): Promise<void>;

@@ -151,7 +151,6 @@ export const emptyReprocessTotals = (): ReprocessTotals => ({
   changed: [],
 });
 
-/** Counts one reprocessed day into `totals`. */
 export function countReprocessed(totals: ReprocessTotals, result: ReprocessDayResult): void {
   if (!result.changed) {
     totals.unchangedDays += 1;

@@ -28,7 +28,6 @@ export interface CalendarOptions {
 
 export class CalendarView {
   readonly root: HTMLElement;
-  /** The model behind the cells. */
   readonly grid: CalendarGrid;
   private readonly gridElement: HTMLElement;
   private readonly legend: HTMLElement;

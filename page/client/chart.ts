@@ -215,8 +215,7 @@ export class ChartView {
     } else this.say('No border is stored yet.');
   }
 
-  /** Shows the instant typed in the one form the page writes instants in (or why it is not one). */
-  /** Returns the instant typed (ISO; null for none), undefined when what is typed is not one. */
+  /** Shows the instant typed, or why it is not one; returns it (ISO; null: none; undefined: not one). */
   private updateAsOfNote(): string | null | undefined {
     const typed = this.asOfInput.value.trim();
     const parsed = typed ? parseMarketTime(typed) : null;
