@@ -5,14 +5,17 @@ import { daysBetween } from '../domain/calendar';
 import { declarationOf, isDataset, unitsOf } from '../domain/datasets';
 
 /** Text for a markdown table cell: one line, pipes escaped, empty as a dash. */
-export function cell(value: string | number | null | undefined): string {
+export type Cell = string | number | null | undefined;
+
+export function cell(value: Cell): string {
   if (value === null || value === undefined || value === '') return '–';
   return String(value)
     .replace(/\s*\n\s*/g, ' ')
     .replace(/\|/g, '\\|');
 }
 
-function table(head: string[], rows: (string | number | null | undefined)[][]): string[] {
+/** A markdown table: the head, its rule, a line per row. */
+export function table(head: readonly string[], rows: readonly (readonly Cell[])[]): string[] {
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
