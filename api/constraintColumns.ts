@@ -2,6 +2,7 @@
 // them and the OpenAPI schema of a row are derived from CONSTRAINT_COLUMNS. A column reads the column of the same
 // name of jao.constraints (and of jao.constraints_as_of), except `ptdfs`, built from ptdf_hubs and ptdf_values.
 import { z } from 'zod';
+import { csvText } from './valueRows';
 
 /**
  * How a column is written. In JSON: `text` a string, `number` a number as published, `integer` an integer,
@@ -102,14 +103,11 @@ const CSV_COLUMNS = CONSTRAINT_COLUMNS.filter((c) => c.kind !== 'ptdfs');
 /** The prefix of a PTDF's CSV column: ptdf_DE, ptdf_ALBE. */
 export const PTDF_COLUMN_PREFIX = 'ptdf_';
 
-/** A hub as a CSV header field (hubs hold letters, digits and underscores; quoted should one ever hold more). */
-const csvName = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-
 /** CSV's header line: the columns, then one ptdf_<hub> per hub of the answer. */
 export function constraintCsvHeader(hubs: readonly string[]): string {
   const names = [
     ...CSV_COLUMNS.map((c) => c.name),
-    ...hubs.map((hub) => csvName(`${PTDF_COLUMN_PREFIX}${hub}`)),
+    ...hubs.map((hub) => csvText(`${PTDF_COLUMN_PREFIX}${hub}`)),
   ];
   return `${names.join(',')}\n`;
 }

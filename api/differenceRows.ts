@@ -2,6 +2,7 @@
 // MTU, the value as known at a base instant, as known at a later instant (or now), and the change between them.
 import type { Dataset } from '../domain/datasets';
 import type { Format } from './params';
+import { csvText } from './valueRows';
 
 export const DIFFERENCE_COLUMNS = [
   'mtu',
@@ -73,13 +74,11 @@ export function differenceObject(row: DifferenceRow): DifferenceObject {
   };
 }
 
-const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-
 /** The whole answer in one format (a difference is at most FEW_BORDERS borders: small enough to build at once). */
 export function differenceText(rows: readonly DifferenceRow[], format: Format): string {
   if (format === 'csv') {
     const lines = rows.map((row) =>
-      [row[0], row[1], csvField(row[2]), row[3] ?? '', row[4] ?? '', row[5] ?? ''].join(','),
+      [row[0], row[1], csvText(row[2]), row[3] ?? '', row[4] ?? '', row[5] ?? ''].join(','),
     );
     return `${[DIFFERENCE_COLUMNS.join(','), ...lines].join('\n')}\n`;
   }

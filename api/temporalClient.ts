@@ -1,6 +1,7 @@
 // The API's connection to Temporal: opened on first use, and dropped when Temporal stops answering, so that the next
 // request connects again. Routes answer 503 to TemporalUnavailable, never an empty answer.
 import { Client, type Connection } from '@temporalio/client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { connectTemporal, isTemporalUnreachable } from '../common/temporal';
 import { TemporalSettingRefused } from '../common/temporalConnect';
 import type { TemporalSettings } from '../common/temporalSettings';
@@ -10,6 +11,21 @@ export type { TemporalSettings } from '../common/temporalSettings';
 /** Temporal did not answer, or is not configured: the caller answers 503. */
 export class TemporalUnavailable extends Error {
   override name = 'TemporalUnavailable';
+}
+
+/** 503 with Retry-After, saying what is unknown while Temporal does not answer. */
+export function serviceUnavailable(reply: FastifyReply, message: string) {
+  return reply
+    .code(503)
+    .header('retry-after', '5')
+    .send({ statusCode: 503, error: 'Service Unavailable', message });
+}
+
+/** 503 with what Temporal did not do, logged; any other failure is the error handler's. */
+export function temporalFailure(reply: FastifyReply, request: FastifyRequest, error: unknown) {
+  if (!(error instanceof TemporalUnavailable)) throw error;
+  request.log.warn(error.message);
+  return serviceUnavailable(reply, error.message);
 }
 
 /** The first line of an error's message. */

@@ -23,7 +23,6 @@ export type ApiApp = FastifyInstance<
   ZodTypeProvider
 >;
 
-/** What the routes share. */
 export interface RouteDeps {
   pool: pg.Pool;
   seriesCache: SeriesCache;

@@ -217,11 +217,11 @@ export function valuesCopy(
 /** A row of SELECT_TEXT's fields: only to_zone may be NULL (a hub series has none). */
 type Row = (string | null)[];
 
-/** A field as COPY writes it in CSV: NULL empty, a field holding a comma, quote, CR or LF quoted. */
-function csvField(text: string | null): string {
-  if (text === null) return '';
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+/** A text as COPY writes it in CSV: quoted when it holds a comma, quote, CR or LF. */
+export const csvText = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+/** A field as COPY writes it in CSV: NULL empty. */
+const csvField = (text: string | null) => (text === null ? '' : csvText(text));
 
 /*
  * SELECT_TEXT's fields by what they can hold: the server writes the timestamps, the day and the numbers in fixed

@@ -1,6 +1,7 @@
 // shape=wide: a values answer with one row per MTU and one column per key, pivoted as the rows stream (they come
 // ordered by MTU, then key), so memory holds one MTU at a time whatever the range.
 import type { Format } from './params';
+import { csvText } from './valueRows';
 import type { AnswerFormatter } from './valueStreams';
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -11,11 +12,6 @@ export const SELECT_WIDE = `SELECT to_char(v.mtu AT TIME ZONE 'UTC', ${ISO}), v.
 
 /** The fields of a wide row before its keys. */
 export const WIDE_LEADING_COLUMNS = ['mtu', 'delivery_day'] as const;
-
-/** A key as a CSV header field (keys hold letters, digits and underscores; quoted should one ever hold more). */
-function csvName(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /**
  * Rows of (mtu, delivery_day, key, value) into one line per MTU: CSV with a header line, NDJSON one object a line,
@@ -40,7 +36,7 @@ export class WideFormatter implements AnswerFormatter {
   }
 
   start(): string {
-    if (this.format === 'csv') return `${[...WIDE_LEADING_COLUMNS, ...this.keys].map(csvName).join(',')}\n`;
+    if (this.format === 'csv') return `${[...WIDE_LEADING_COLUMNS, ...this.keys].map(csvText).join(',')}\n`;
     if (this.format === 'ndjson') return '';
     return `{"keys":${JSON.stringify(this.keys)},"days_missing":${JSON.stringify(this.daysMissing)},"rows":[`;
   }

@@ -1,17 +1,21 @@
 // The data dictionary as markdown (`npx jao catalogue --markdown`): generated from what the live database says
 // (db/catalogue.ts), never written by hand.
 import type { CatalogDataset, CatalogSeries, DataDictionary, DictionaryObject } from '../db/catalogue';
+import { daysBetween } from '../domain/calendar';
 import { declarationOf, isDataset, unitsOf } from '../domain/datasets';
 
 /** Text for a markdown table cell: one line, pipes escaped, empty as a dash. */
-export function cell(value: string | number | null | undefined): string {
+export type Cell = string | number | null | undefined;
+
+export function cell(value: Cell): string {
   if (value === null || value === undefined || value === '') return '–';
   return String(value)
     .replace(/\s*\n\s*/g, ' ')
     .replace(/\|/g, '\\|');
 }
 
-function table(head: string[], rows: (string | number | null | undefined)[][]): string[] {
+/** A markdown table: the head, its rule, a line per row. */
+export function table(head: readonly string[], rows: readonly (readonly Cell[])[]): string[] {
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -21,13 +25,9 @@ function table(head: string[], rows: (string | number | null | undefined)[][]): 
 
 const percent = (share: number | null) => (share === null ? null : `${(share * 100).toFixed(1)} %`);
 
-/** Days from `first` to `last`, both included (YYYY-MM-DD). */
-function daysBetween(first: string, last: string): number {
-  return Math.round((Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000) + 1;
-}
-
 function datasetSection(dataset: CatalogDataset): string[] {
-  const span = dataset.firstDay && dataset.lastDay ? daysBetween(dataset.firstDay, dataset.lastDay) : null;
+  const span =
+    dataset.firstDay && dataset.lastDay ? daysBetween(dataset.firstDay, dataset.lastDay) + 1 : null;
   const share = span ? dataset.completeDays / span : null;
   const rows: [string, string | number | null][] = [
     ['title', dataset.title],

@@ -20,9 +20,7 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   readonly stdout: TextSink;
   readonly stderr: TextSink;
-  /** One line to stdout. */
   out(line: string): void;
-  /** One line to stderr. */
   err(line: string): void;
   /**
    * The signal aborted when the user asks the command to stop (Ctrl-C, SIGTERM). A command that calls this stops

@@ -33,13 +33,6 @@ export function durationMs(text: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-/** Milliseconds of a duration setting (durationMs); throws RangeError when the text is not one. */
-export function parseDuration(text: string): number {
-  const value = durationMs(text);
-  if (value === null) throw new RangeError(`${DURATION_FORMS}, not ${JSON.stringify(text)}`);
-  return value;
-}
-
 function formatDuration(ms: number): string {
   for (const [unit, factor] of [
     ['h', 3_600_000],

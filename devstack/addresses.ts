@@ -29,31 +29,32 @@ export function keepAddresses(dataDir: string, lines: string[], now = new Date()
 
 /** Drops the block when the stack that wrote it stops (another stack's is left alone). */
 export function dropAddresses(dataDir: string): void {
-  const kept = readRecord(addressesFile(dataDir));
+  const kept = readJsonFile(recordSchema, addressesFile(dataDir));
   if (kept?.pid === process.pid) rmSync(addressesFile(dataDir), { force: true });
 }
 
-function readRecord(file: string): AddressesRecord | null {
+/** A JSON file as `schema` reads it; null when it is absent, not JSON or not what the schema says. */
+export function readJsonFile<T>(schema: z.ZodType<T>, file: string): T | null {
   try {
-    const parsed = recordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process lives (EPERM: it does, under another user). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: the process lives, under another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
 /** The block of the `jao start` running on this data dir; null when none runs (a block left by a killed one is stale). */
 export function runningAddresses(dataDir: string): AddressesRecord | null {
-  const record = readRecord(addressesFile(dataDir));
+  const record = readJsonFile(recordSchema, addressesFile(dataDir));
   return record && isRunning(record.pid) ? record : null;
 }

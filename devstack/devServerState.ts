@@ -1,8 +1,9 @@
 // Where the local dev server keeps its state: one SQLite file per database it orchestrates, so workflows started
 // against one database never resume against another (docs/operations.md "Running locally").
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from './addresses';
 
 /** The database a state belongs to: a key naming it (file names) and a description for people. */
 export interface StateOwner {
@@ -38,7 +39,7 @@ export function devServerStateFor(dataDir: string, owner: StateOwner, now = new 
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${owner.key}.sqlite`);
   const recordFile = join(dir, `${owner.key}.json`);
-  const previous = existsSync(file) ? readRecord(recordFile) : null;
+  const previous = existsSync(file) ? readJsonFile(recordSchema, recordFile) : null;
   const since = existsSync(file) ? (previous?.firstUsedAt ?? 'an unrecorded time') : null;
   const record = {
     key: owner.key,
@@ -49,13 +50,4 @@ export function devServerStateFor(dataDir: string, owner: StateOwner, now = new 
   writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
   const legacy = join(root, 'temporal.sqlite');
   return { file, recordFile, since, legacyFile: existsSync(legacy) ? legacy : null };
-}
-
-function readRecord(path: string): z.infer<typeof recordSchema> | null {
-  try {
-    const parsed = recordSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }

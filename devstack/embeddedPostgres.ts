@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
 import { freePort } from '../common/ports';
+import { isRunning } from './addresses';
 
 export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
@@ -70,7 +71,6 @@ export interface EmbeddedPostgres {
   version: string;
   /** Whether this start ran initdb. */
   created: boolean;
-  /** The server's log file. */
   logFile: string;
   /** Fast shutdown (SIGINT); resolves once the server has exited. */
   stop(): Promise<void>;
@@ -114,15 +114,6 @@ function chownTree(path: string, as: RunAs): void {
   if (run.status !== 0) throw new EmbeddedPostgresError(`chown ${path} failed: ${run.stderr.trim()}`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const ownerFileOf = (dataDir: string) => `${dataDir}.owner`;
 
 /**
@@ -140,18 +131,18 @@ async function clearLeftover(dataDir: string, log: (line: string) => void): Prom
   if (
     Number.isInteger(owner) &&
     owner !== process.pid &&
-    alive(owner) &&
+    isRunning(owner) &&
     Number.isInteger(pid) &&
-    alive(pid)
+    isRunning(pid)
   ) {
     throw new EmbeddedPostgresError(
       `the embedded PostgreSQL of ${dataDir} is running for process ${owner} (port ${lines[3]?.trim()}): stop that one first`,
     );
   }
-  if (Number.isInteger(pid) && pid > 0 && alive(pid) && isPostgres(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && isRunning(pid) && isPostgres(pid)) {
     log(`embedded PostgreSQL: stopping the server a stopped run left behind (pid ${pid})`);
     process.kill(pid, 'SIGINT');
-    for (let waited = 0; alive(pid); waited += 100) {
+    for (let waited = 0; isRunning(pid); waited += 100) {
       if (waited > 60_000)
         throw new EmbeddedPostgresError(`the server left behind (pid ${pid}) does not stop`);
       await new Promise((done) => setTimeout(done, 100));

@@ -1,10 +1,9 @@
 // Inputs, ids and progress of the archive's workflows (docs/archive.md): shipping writes to the archive, and
 // restoring a database from it. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { deliveryDayProblem, isDeliveryDay } from './calendar';
 import type { DeliveryDay } from './types';
-import { describeIssues, type Parsed } from './workflowInputs';
-import { zod } from './zod';
+import { type Parsed, parsedOf } from './workflowInputs';
+import { deliveryDaySchema, lazily, zod } from './zod';
 
 /** One restore at a time per task queue: a second start attaches to the running one (jao restore). */
 export const RESTORE_WORKFLOW_ID = 'archive/restore';
@@ -17,9 +16,7 @@ export const ARCHIVE_WORKFLOW_ID = 'archive/ship';
 
 function buildSchemas() {
   const z = zod();
-  const deliveryDay = z.string().refine(isDeliveryDay, {
-    error: (issue) => deliveryDayProblem(issue.input) ?? undefined,
-  });
+  const deliveryDay = deliveryDaySchema();
   return {
     restore: z
       .object({
@@ -40,20 +37,13 @@ function buildSchemas() {
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
-let schemas: Schemas | undefined;
-const inputSchemas = (): Schemas => {
-  schemas ??= buildSchemas();
-  return schemas;
-};
+const inputSchemas = lazily(buildSchemas);
 
 export type RestoreInput = z.input<Schemas['restore']>;
 export type RestoreRequest = z.output<Schemas['restore']>;
 
 export function parseRestoreInput(raw: unknown): Parsed<RestoreRequest> {
-  const parsed = inputSchemas().restore.safeParse(raw);
-  return parsed.success
-    ? { ok: true, value: parsed.data }
-    : { ok: false, message: describeIssues(parsed.error) };
+  return parsedOf(inputSchemas().restore.safeParse(raw));
 }
 
 /** Where a restore stands: its query `progress`, its current details, the CLI's progress line. */

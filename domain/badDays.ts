@@ -5,12 +5,10 @@
 import { isDeliveryDay } from './calendar';
 import { deadlineOf } from './statusReport';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
-import { describeIssues, type Parsed, TASK_QUEUE } from './workflowInputs';
+import { type Parsed, parsedOf, TASK_QUEUE } from './workflowInputs';
 import { zod } from './zod';
 
 export const BAD_DAY_WORKFLOW_TYPE = 'badDayWorkflow';
-/** One pass of the sync, started every 30 s by release 1.1.0's schedule `bad-days` (1.2.0 removes it). */
-export const BAD_DAYS_SYNC_WORKFLOW_TYPE = 'badDaysSyncWorkflow';
 /** The keeper of the markers: one long-lived run per task queue (workflows/badDays.ts). */
 export const BAD_DAY_MARKERS_WORKFLOW_TYPE = 'badDayMarkersWorkflow';
 /** The keeper's workflow id on the default task queue (`bad-days/markers/<queue>` on any other). */
@@ -151,7 +149,5 @@ export function parseBadDay(raw: unknown): Parsed<BadDay> {
       status: z.enum(BAD_DAY_STATUSES),
     })
     .strict();
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  return { ok: true, value: parsed.data };
+  return parsedOf(schema.safeParse(raw));
 }

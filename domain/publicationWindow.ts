@@ -6,7 +6,7 @@ import { declarationOf } from './datasets';
 import { DEFAULT_DATASET } from './datasets/compat';
 import { DATASETS, type DeliveryDay } from './types';
 import { describeIssues, type Parsed } from './workflowInputs';
-import { zod } from './zod';
+import { lazily, zod } from './zod';
 
 export const DEFAULT_CHECK_INTERVAL_MS = 30_000;
 export const MIN_CHECK_INTERVAL_MS = 1_000;
@@ -75,7 +75,7 @@ function buildSchema() {
   });
 }
 
-let schema: ReturnType<typeof buildSchema> | undefined;
+const schema = lazily(buildSchema);
 
 export type PublicationWindowInput = z.input<ReturnType<typeof buildSchema>>;
 export type PublicationWindowRequest = z.output<ReturnType<typeof buildSchema>> & {
@@ -84,8 +84,7 @@ export type PublicationWindowRequest = z.output<ReturnType<typeof buildSchema>> 
 };
 
 export function parsePublicationWindowInput(raw: unknown): Parsed<PublicationWindowRequest> {
-  schema ??= buildSchema();
-  const parsed = schema.safeParse(raw ?? {});
+  const parsed = schema().safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   const window = parsed.data.window ?? declarationOf(parsed.data.dataset).publication.window;
   return { ok: true, value: { ...parsed.data, window, local: parseWindow(window)! } };

@@ -1,7 +1,7 @@
 // Inputs, ids and results of reprocessing (docs/design.md §13): days re-derived from their stored raw answers by
 // the current build, without asking JAO. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { deliveryDayProblem, isDeliveryDay, marketTomorrow } from './calendar';
+import { marketTomorrow } from './calendar';
 import { declarationOf } from './datasets';
 import { DEFAULT_DATASET } from './datasets/compat';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
@@ -12,8 +12,9 @@ import {
   describeIssues,
   MAX_CONCURRENCY,
   type Parsed,
+  wrongIdOf,
 } from './workflowInputs';
-import { zod } from './zod';
+import { deliveryDaySchema, lazily, zod } from './zod';
 
 /** `maxExchanges/reprocess/2024-01-01..2024-01-31`: one run per range (a second start attaches to it). */
 export const reprocessWorkflowId = (dataset: Dataset, from: DeliveryDay, to: DeliveryDay) =>
@@ -32,9 +33,7 @@ export const DEFAULT_REPROCESS_CONCURRENCY = 8;
 
 function buildSchemas() {
   const z = zod();
-  const deliveryDay = z.string().refine(isDeliveryDay, {
-    error: (issue) => deliveryDayProblem(issue.input) ?? undefined,
-  });
+  const deliveryDay = deliveryDaySchema();
   const dataset = z.enum(DATASETS).default(DEFAULT_DATASET);
   return {
     range: z.object({
@@ -55,11 +54,7 @@ function buildSchemas() {
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
-let schemas: Schemas | undefined;
-const inputSchemas = (): Schemas => {
-  schemas ??= buildSchemas();
-  return schemas;
-};
+const inputSchemas = lazily(buildSchemas);
 
 export type ReprocessInput = z.input<Schemas['range']>;
 export type ReprocessRequest = z.output<Schemas['range']>;
@@ -98,12 +93,7 @@ export function parseReprocessDayInput(
   const problem = checkRange(dataset, day, day, now)?.replace(/^(from|to) /, '');
   if (problem) return { ok: false, message: problem };
   const expected = reprocessDayWorkflowId(dataset, day);
-  if (workflowId !== null && workflowId !== expected) {
-    return {
-      ok: false,
-      message: `workflow id "${workflowId}" does not name the day: start it as "${expected}"`,
-    };
-  }
+  if (workflowId !== null && workflowId !== expected) return wrongIdOf(workflowId, expected);
   return { ok: true, value: parsed.data };
 }
 
@@ -161,7 +151,6 @@ export const emptyReprocessTotals = (): ReprocessTotals => ({
   changed: [],
 });
 
-/** Counts one reprocessed day into `totals`. */
 export function countReprocessed(totals: ReprocessTotals, result: ReprocessDayResult): void {
   if (!result.changed) {
     totals.unchangedDays += 1;

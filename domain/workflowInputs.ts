@@ -1,12 +1,12 @@
 // Inputs, ids and results of the pipeline's workflows. Pure: imported by workflows, activities and the CLI.
 
 import type { z } from 'zod';
-import { addDays, deliveryDayProblem, isDeliveryDay, marketTomorrow } from './calendar';
+import { addDays, marketTomorrow } from './calendar';
 import { declarationOf } from './datasets';
 import { DEFAULT_DATASET } from './datasets/compat';
 import { DOMAIN_PAGE_TAKE } from './flowBased/paging';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
-import { zod } from './zod';
+import { deliveryDaySchema, lazily, zod } from './zod';
 
 export const TASK_QUEUE = 'jao-scraper';
 /** Fetch activities run on their own queue so a task-queue-wide rate limit covers every worker. */
@@ -36,9 +36,7 @@ export const MAX_POLL_LOOKBACK_DAYS = 62;
  */
 function buildSchemas() {
   const z = zod();
-  const deliveryDay = z.string().refine(isDeliveryDay, {
-    error: (issue) => deliveryDayProblem(issue.input) ?? undefined,
-  });
+  const deliveryDay = deliveryDaySchema();
   const dataset = z
     .enum(DATASETS, {
       error: (issue) => `unknown dataset ${JSON.stringify(issue.input)} (known: ${DATASETS.join(', ')})`,
@@ -78,11 +76,7 @@ function buildSchemas() {
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
-let schemas: Schemas | undefined;
-const inputSchemas = (): Schemas => {
-  schemas ??= buildSchemas();
-  return schemas;
-};
+const inputSchemas = lazily(buildSchemas);
 
 export type DayInput = z.input<Schemas['day']>;
 export type DayRequest = z.output<Schemas['day']>;
@@ -110,6 +104,20 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export function parsedOf<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, message: describeIssues(result.error) };
+}
+
+/** The refusal of a day's workflow started under another id than its own. */
+export function wrongIdOf(workflowId: string, expected: string): Parsed<never> {
+  return {
+    ok: false,
+    message: `workflow id "${workflowId}" does not name the day: start it as "${expected}"`,
+  };
+}
 
 export function parseDayInput(raw: unknown): Parsed<DayRequest> {
   const parsed = inputSchemas().day.safeParse(raw);
@@ -142,12 +150,7 @@ export function checkStartedDay(request: DayRequest, workflowId: string, now: Da
     };
   }
   const expected = dayWorkflowId(request.dataset, request.day);
-  if (workflowId !== expected) {
-    return {
-      ok: false,
-      message: `workflow id "${workflowId}" does not name the day: start it as "${expected}"`,
-    };
-  }
+  if (workflowId !== expected) return wrongIdOf(workflowId, expected);
   return { ok: true, value: request };
 }
 
@@ -167,9 +170,7 @@ export function parseBackfillInput(raw: unknown, now: Date): Parsed<BackfillRequ
 }
 
 export function parsePollInput(raw: unknown): Parsed<PollRequest> {
-  const parsed = inputSchemas().poll.safeParse(raw ?? {});
-  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  return { ok: true, value: parsed.data };
+  return parsedOf(inputSchemas().poll.safeParse(raw ?? {}));
 }
 
 /**

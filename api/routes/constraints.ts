@@ -3,7 +3,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DATASET_IN_PATH } from '../auth';
-import { answerIfNotModified, etagOf, isSettled } from '../caching';
 import { CONSTRAINT_COLUMNS, constraintRowSchema } from '../constraintColumns';
 import {
   ConstraintJsonFormatter,
@@ -13,7 +12,6 @@ import {
   constraintsQuery as constraintsSqlQuery,
   readPtdfHubs,
 } from '../constraintRows';
-import { readDaysMissing, setDaysMissingHeader } from '../daysMissing';
 import { errorBodySchema } from '../errors';
 import {
   checkDayRange,
@@ -29,8 +27,7 @@ import {
   toMtuParam,
 } from '../params';
 import { servesRowKind } from '../rowKindGuard';
-import { openSnapshot } from '../snapshot';
-import { cutOnKeyLoss, setAnswerHeaders } from '../streamedAnswer';
+import { sendStreamed } from '../streamedAnswer';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
 import { copyValues, streamValues } from '../valueStreams';
 import { DATASET_REFUSALS } from './datasets';
@@ -112,63 +109,28 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         asked.window?.from.toISOString() ?? null,
         asked.window?.to.toISOString() ?? null,
       ];
-      const csvFileName = `${dataset}_constraints_${query.from}_${query.to}.csv`;
-      const snapshot = await openSnapshot(deps.pool);
-      try {
-        const settled = isSettled(query.as_of, snapshot.version);
-        const etag = etagOf(parts, settled ? null : snapshot.version);
-        if (answerIfNotModified(request, reply, etag, settled)) {
-          await snapshot.end();
-          return reply;
-        }
-        setAnswerHeaders(reply, query.format, csvFileName);
-        const cached = deps.responses.answer(etag);
-        if (cached) {
-          await snapshot.end();
-          setDaysMissingHeader(reply, cached.daysMissing);
-          reply.header('x-cache', 'hit');
-          return (reply as FastifyReply).send(cached.body);
-        }
-        reply.header('x-cache', 'miss');
-        const daysMissing = await readDaysMissing(
-          snapshot.client,
-          'constraints',
-          dataset,
-          query.from,
-          query.to,
-          asked.asOf,
-          asked.window,
-        );
-        setDaysMissingHeader(reply, daysMissing);
-        const whole = {
-          maxBytes: deps.responses.maxEntryBytes,
-          keep: (body: Buffer) => deps.responses.set(etag, body, daysMissing),
-        };
-        const hubs = query.format === 'csv' ? await readPtdfHubs(snapshot.client, asked) : [];
-        const body =
-          query.format === 'json'
-            ? await streamValues(snapshot, constraintsSqlQuery(asked), new ConstraintJsonFormatter(), whole)
-            : await copyValues(
-                snapshot,
-                deps.pool,
-                constraintsCopy(query.format, asked, hubs),
-                constraintsHeader(query.format, hubs),
-                whole,
-                (outcome) =>
-                  request.log.info(outcome, 'constraints answer abandoned before its end: its COPY stopped'),
-              );
-        cutOnKeyLoss(deps, request.apiKey, dataset, reply.raw, (loss) =>
-          request.log.info(
-            { keyId: request.apiKey?.id, loss },
-            'constraints answer cut: its key no longer reads it',
-          ),
-        );
-        // A stream is sent as it is: the response schema documents its rows, it does not serialize them.
-        return (reply as FastifyReply).send(body);
-      } catch (error) {
-        await snapshot.end(error);
-        throw error;
-      }
+      return sendStreamed(deps, request, reply as FastifyReply, {
+        rows: 'constraints',
+        ...asked,
+        format: query.format,
+        csvFileName: `${dataset}_constraints_${query.from}_${query.to}.csv`,
+        parts,
+        body: async (snapshot, whole) => {
+          if (query.format === 'json') {
+            return streamValues(snapshot, constraintsSqlQuery(asked), new ConstraintJsonFormatter(), whole);
+          }
+          const hubs = query.format === 'csv' ? await readPtdfHubs(snapshot.client, asked) : [];
+          return copyValues(
+            snapshot,
+            deps.pool,
+            constraintsCopy(query.format, asked, hubs),
+            constraintsHeader(query.format, hubs),
+            whole,
+            (outcome) =>
+              request.log.info(outcome, 'constraints answer abandoned before its end: its COPY stopped'),
+          );
+        },
+      });
     },
   );
 }

@@ -9,7 +9,7 @@ import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
 import { errorBodySchema, KEY_REFUSALS } from '../errors';
 import { checkDayRange, datasetQueryParam, dayRangeQuery } from '../params';
 import { MAX_BACKFILLS } from '../runControl';
-import { TemporalUnavailable } from '../temporalClient';
+import { serviceUnavailable, temporalFailure } from '../temporalClient';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
 
@@ -224,12 +224,8 @@ export function registerFactRoutes(
       },
     },
     async (request, reply) => {
-      const unknown = (message: string) =>
-        reply
-          .code(503)
-          .header('retry-after', '5')
-          .send({ statusCode: 503, error: 'Service Unavailable', message });
-      if (!deps.runControl) return unknown('this API has no Temporal to ask (TEMPORAL_ADDRESS)');
+      if (!deps.runControl)
+        return serviceUnavailable(reply, 'this API has no Temporal to ask (TEMPORAL_ADDRESS)');
       try {
         const list = await deps.runControl.backfills(request.query.dataset);
         reply.header('cache-control', 'no-store');
@@ -244,9 +240,7 @@ export function registerFactRoutes(
           },
         }));
       } catch (error) {
-        if (!(error instanceof TemporalUnavailable)) throw error;
-        request.log.warn(error.message);
-        return unknown(error.message);
+        return temporalFailure(reply, request, error);
       }
     },
   );

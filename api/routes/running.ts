@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KEYS_DATASETS } from '../auth';
 import { KEY_REFUSALS } from '../errors';
 import { MAX_RUNNING_DAYS } from '../runningDays';
-import { TemporalUnavailable } from '../temporalClient';
+import { serviceUnavailable, temporalFailure } from '../temporalClient';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 
 const runningDay = z.object({
@@ -35,24 +35,14 @@ export function registerRunningRoute(app: ApiApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const datasets = request.apiKey?.datasets ?? [];
-      const unknown = (message: string) =>
-        reply
-          .code(503)
-          .header('retry-after', '5')
-          .send({
-            statusCode: 503 as const,
-            error: 'Service Unavailable',
-            message,
-          });
-      if (!deps.runningDays) return unknown('this API has no Temporal to ask (TEMPORAL_ADDRESS)');
+      if (!deps.runningDays)
+        return serviceUnavailable(reply, 'this API has no Temporal to ask (TEMPORAL_ADDRESS)');
       try {
         const running = await deps.runningDays.list();
         reply.header('cache-control', 'no-store');
         return running.filter((day) => datasets.includes(day.dataset));
       } catch (error) {
-        if (!(error instanceof TemporalUnavailable)) throw error;
-        request.log.warn(error.message);
-        return unknown(error.message);
+        return temporalFailure(reply, request, error);
       }
     },
   );

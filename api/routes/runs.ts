@@ -10,7 +10,7 @@ import { DATASET_IN_QUERY } from '../auth';
 import { ApiInputError, BAD_REQUEST, errorBodySchema } from '../errors';
 import { checkFirstDay, datasetQueryParam, deliveryDayParam } from '../params';
 import { MAX_DAY_RUNS } from '../runControl';
-import { TemporalUnavailable } from '../temporalClient';
+import { temporalFailure } from '../temporalClient';
 import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 import { DATASET_REFUSALS } from './datasets';
 
@@ -92,16 +92,6 @@ function startedByOf(request: FastifyRequest): StartedBy {
   return { via: 'api', keyId: key.id, keyName: key.name };
 }
 
-/** 503 with what Temporal did not do; any other failure is the error handler's. */
-function unavailable(reply: FastifyReply, request: FastifyRequest, error: unknown) {
-  if (!(error instanceof TemporalUnavailable)) throw error;
-  request.log.warn(error.message);
-  return reply
-    .code(503)
-    .header('retry-after', '5')
-    .send({ statusCode: 503, error: 'Service Unavailable', message: error.message });
-}
-
 function noTemporal(reply: FastifyReply) {
   return reply.code(503).send({
     statusCode: 503,
@@ -145,7 +135,7 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
         );
         return reply.code(202).send({ runs });
       } catch (error) {
-        return unavailable(reply, request, error);
+        return temporalFailure(reply, request, error);
       }
     },
   );
@@ -191,7 +181,7 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
         );
         return reply.code(202).send(started);
       } catch (error) {
-        return unavailable(reply, request, error);
+        return temporalFailure(reply, request, error);
       }
     },
   );
@@ -224,7 +214,7 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
         reply.header('cache-control', 'no-store');
         return runs;
       } catch (error) {
-        return unavailable(reply, request, error);
+        return temporalFailure(reply, request, error);
       }
     },
   );

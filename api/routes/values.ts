@@ -2,7 +2,6 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DATASET_IN_PATH } from '../auth';
 import { answerIfNotModified, etagOf, isSettled } from '../caching';
-import { readDaysMissing, setDaysMissingHeader } from '../daysMissing';
 import { ApiInputError } from '../errors';
 import {
   borderList,
@@ -13,8 +12,7 @@ import {
   valuesQuery,
 } from '../params';
 import { servesRowKind } from '../rowKindGuard';
-import { openSnapshot } from '../snapshot';
-import { cutOnKeyLoss, setAnswerHeaders } from '../streamedAnswer';
+import { sendCached, sendStreamed } from '../streamedAnswer';
 import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
 import { RowFormatter, valuesCopy, valuesQuery as valuesSqlQuery } from '../valueRows';
 import { copyValues, streamValues } from '../valueStreams';
@@ -114,97 +112,55 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       // without a transaction: its ETag names that version, so it is byte for byte what a snapshot would read now
       // (its borders were checked when it was read).
       const current = await deps.currentVersion.read();
+      const csvFileName = `${dataset}_${query.from}_${query.to}.csv`;
       const currentSettled = isSettled(query.as_of, current);
       const currentEtag = etagOf(parts, currentSettled ? null : current);
       const hit = deps.responses.answer(currentEtag);
       if (hit) {
         if (answerIfNotModified(request, reply, currentEtag, currentSettled)) return reply;
-        setAnswerHeaders(reply, query.format, `${dataset}_${query.from}_${query.to}.csv`);
-        setDaysMissingHeader(reply, hit.daysMissing);
-        reply.header('x-cache', 'hit');
-        return (reply as FastifyReply).send(hit.body);
+        return sendCached(reply as FastifyReply, query.format, csvFileName, hit);
       }
-      const snapshot = await openSnapshot(deps.pool);
-      try {
-        if (borders) {
+      const asOf = query.as_of ?? null;
+      return sendStreamed(deps, request, reply as FastifyReply, {
+        rows: 'values',
+        dataset,
+        from: query.from,
+        to: query.to,
+        asOf,
+        window,
+        format: query.format,
+        csvFileName,
+        parts,
+        check: async (snapshot) => {
+          if (!borders) return;
           const known = await deps.seriesCache.knownBorders(snapshot.client, snapshot.version, dataset);
           const unknown = borders.find((border) => !known.has(border));
           if (unknown) throw new ApiInputError('border', `unknown border ${unknown}`);
-        }
-        const settled = isSettled(query.as_of, snapshot.version);
-        const etag = etagOf(parts, settled ? null : snapshot.version);
-        if (answerIfNotModified(request, reply, etag, settled)) {
-          await snapshot.end();
-          return reply;
-        }
-        setAnswerHeaders(reply, query.format, `${dataset}_${query.from}_${query.to}.csv`);
-        const cached = deps.responses.answer(etag);
-        if (cached) {
-          await snapshot.end();
-          setDaysMissingHeader(reply, cached.daysMissing);
-          reply.header('x-cache', 'hit');
-          return (reply as FastifyReply).send(cached.body);
-        }
-        reply.header('x-cache', 'miss');
-        const asOf = query.as_of ?? null;
-        const daysMissing = await readDaysMissing(
-          snapshot.client,
-          'values',
-          dataset,
-          query.from,
-          query.to,
-          asOf,
-          window,
-        );
-        setDaysMissingHeader(reply, daysMissing);
-        const whole = {
-          maxBytes: deps.responses.maxEntryBytes,
-          keep: (body: Buffer) => deps.responses.set(etag, body, daysMissing),
-        };
-        const copy =
-          query.shape === 'long'
-            ? valuesCopy(query.format, dataset, query.from, query.to, borders, asOf, window)
-            : null;
-        const keys =
-          query.shape === 'wide'
-            ? (borders ??
-              [...(await deps.seriesCache.knownBorders(snapshot.client, snapshot.version, dataset))].sort())
-            : [];
-        const body = copy
-          ? await copyValues(
-              snapshot,
-              deps.pool,
-              copy,
-              new RowFormatter(query.format).start(),
-              whole,
-              (outcome) =>
-                request.log.info(outcome, 'values answer abandoned before its end: its COPY stopped'),
-            )
-          : query.shape === 'wide'
-            ? await streamValues(
+        },
+        body: async (snapshot, whole, daysMissing) => {
+          if (query.shape === 'long') {
+            const copy = valuesCopy(query.format, dataset, query.from, query.to, borders, asOf, window);
+            if (copy) {
+              return copyValues(
                 snapshot,
-                valuesSqlQuery(dataset, query.from, query.to, borders, asOf, window, SELECT_WIDE),
-                new WideFormatter(query.format, keys, daysMissing),
+                deps.pool,
+                copy,
+                new RowFormatter(query.format).start(),
                 whole,
-              )
-            : await streamValues(
-                snapshot,
-                valuesSqlQuery(dataset, query.from, query.to, borders, asOf, window),
-                new RowFormatter(query.format),
-                whole,
+                (outcome) =>
+                  request.log.info(outcome, 'values answer abandoned before its end: its COPY stopped'),
               );
-        cutOnKeyLoss(deps, request.apiKey, dataset, reply.raw, (loss) =>
-          request.log.info(
-            { keyId: request.apiKey?.id, loss },
-            'values answer cut: its key no longer reads it',
-          ),
-        );
-        // A stream is sent as it is: the response schema documents its rows, it does not serialize them.
-        return (reply as FastifyReply).send(body);
-      } catch (error) {
-        await snapshot.end(error);
-        throw error;
-      }
+            }
+            const sql = valuesSqlQuery(dataset, query.from, query.to, borders, asOf, window);
+            return streamValues(snapshot, sql, new RowFormatter(query.format), whole);
+          }
+          const keys =
+            borders ??
+            [...(await deps.seriesCache.knownBorders(snapshot.client, snapshot.version, dataset))].sort();
+          const sql = valuesSqlQuery(dataset, query.from, query.to, borders, asOf, window, SELECT_WIDE);
+          return streamValues(snapshot, sql, new WideFormatter(query.format, keys, daysMissing), whole);
+        },
+      });
     },
   );
 }

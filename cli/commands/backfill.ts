@@ -82,7 +82,8 @@ async function printDryRun(io: CliIo, config: Config, request: BackfillRequest):
   }
 }
 
-function summarizeDays(days: string[]): string {
+/** Up to ten days, else the first five and the last three. */
+export function summarizeDays(days: readonly string[]): string {
   return days.length <= 10 ? days.join(' ') : `${days.slice(0, 5).join(' ')} … ${days.slice(-3).join(' ')}`;
 }
 

@@ -21,7 +21,6 @@ import {
   type ValueChanges,
 } from '../../domain/reprocessInputs';
 import { countOf } from '../../domain/runDetails';
-import type { DeliveryDay } from '../../domain/types';
 import { beforeFirstDay, reasonOf } from '../../domain/workflowInputs';
 import type { reprocessWorkflow } from '../../workflows';
 import { parseCommandArgs, parseDatasetArg } from '../args';
@@ -30,7 +29,7 @@ import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
-import { datasetLabel, resultThroughOutages, showProgress } from './backfill';
+import { datasetLabel, resultThroughOutages, showProgress, summarizeDays } from './backfill';
 
 const OPTIONS = COMMAND_OPTIONS.reprocess;
 
@@ -68,10 +67,6 @@ export function changedDayLine(day: ChangedDay): string {
       ? `${day.status} (status unchanged)`
       : `${day.statusBefore ?? 'no record'} → ${day.status}`;
   return `${day.day} ${status}: ${describeValues(day.values)}`;
-}
-
-function summarizeDays(days: DeliveryDay[]): string {
-  return days.length <= 10 ? days.join(' ') : `${days.slice(0, 5).join(' ')} … ${days.slice(-3).join(' ')}`;
 }
 
 async function printDryRun(io: CliIo, config: Config, request: ReprocessRequest): Promise<number> {

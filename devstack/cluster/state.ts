@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isRunning } from '../addresses';
 import { ClusterError } from './errors';
 import { CLUSTER_SERVICES, type ClusterService } from './settings';
 
@@ -71,16 +72,6 @@ export function removePid(layout: ClusterLayout, service: ClusterService): void 
   rmSync(layout.pidFile(service), { force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but someone else's process (never one of ours)
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Where /proc exists, a live pid must still be this service's server (a pid may be reused after a reboot). */
 function runsService(pid: number, service: ClusterService): boolean {
   const cmdline = `/proc/${pid}/cmdline`;
@@ -105,7 +96,7 @@ export function serviceProcess(layout: ClusterLayout, service: ClusterService): 
   if (!existsSync(file)) return { service, pid: null, running: false };
   const pid = Number(readFileSync(file, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return { service, pid: null, running: false };
-  return { service, pid, running: isAlive(pid) && runsService(pid, service) };
+  return { service, pid, running: isRunning(pid) && runsService(pid, service) };
 }
 
 export function serviceProcesses(layout: ClusterLayout): ServiceProcess[] {

@@ -100,8 +100,5 @@ export const AHC_HUBS = [
 
 export const AHC_FIRST_DAY = '2026-06-11';
 
-/** The literal JAO writes in a text field that does not apply to the row. */
-export const NOT_APPLICABLE = 'NA';
-
 /** A hub name as it may appear after `ptdf_` or `hub_`: letters, digits and underscores. */
 export const HUB_NAME = /^[A-Za-z0-9][A-Za-z0-9_]{0,39}$/;

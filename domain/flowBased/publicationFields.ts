@@ -3,14 +3,7 @@
 // shadowPrices `cnecName`/`hub_*`/`f0core`, Nordic's `biddingZoneFrom`/`nonRedundant`, coreID's `uva`). A
 // declaration names its spelling here; the reader (answer.ts) turns every spelling into the same ConstraintRow.
 // Pure data and types: declarations import it.
-import {
-  CONTINGENCY_TEXT_FIELDS,
-  NUMERIC_FIELDS,
-  type NumericField,
-  PTDF_PREFIX,
-  TEXT_FIELDS,
-  type TextField,
-} from './fields';
+import { NUMERIC_FIELDS, type NumericField, PTDF_PREFIX, TEXT_FIELDS, type TextField } from './fields';
 
 /** A field of the stored form (a column of jao.constraint_value or of jao.flow_constraint). */
 export type StoredField = NumericField | TextField;
@@ -99,6 +92,3 @@ export function publishedNames(fields: ConstraintFields): ReadonlyArray<[StoredF
     fields.absent.includes(stored) ? null : (publishedOf.get(stored) ?? stored),
   ]);
 }
-
-/** The contingency branch fields a `list` form reads per branch (besides `number`). */
-export const BRANCH_FIELDS = CONTINGENCY_TEXT_FIELDS;

@@ -60,7 +60,6 @@ export function assignSlots(
   return slots;
 }
 
-/** The colour of a slot. */
 export function slotColour(slot: number): string {
   return PALETTE[slot % PALETTE.length]!;
 }

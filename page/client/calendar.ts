@@ -10,7 +10,7 @@ import { datasetQueryOf, type PageConfig } from './config';
 import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
 import { dayInput, dayProblemOf } from './dayInput';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
-import { h } from './dom';
+import { h, messageOf } from './dom';
 import { instantText } from './marketTime';
 import { dayStartInput, startDayLink } from './startLink';
 import type { DayRow, JaoWordDay, RunningDay } from './types';
@@ -28,7 +28,6 @@ export interface CalendarOptions {
 
 export class CalendarView {
   readonly root: HTMLElement;
-  /** The model behind the cells. */
   readonly grid: CalendarGrid;
   private readonly gridElement: HTMLElement;
   private readonly legend: HTMLElement;
@@ -169,7 +168,7 @@ export class CalendarView {
     } catch (error) {
       if (seq !== this.loadSeq) return;
       element.dataset.state = 'error';
-      this.say(`Could not load the days: ${error instanceof Error ? error.message : String(error)}`);
+      this.say(`Could not load the days: ${messageOf(error)}`);
       throw error;
     }
     if (seq !== this.loadSeq) return;
@@ -344,9 +343,7 @@ export class CalendarView {
       if (error instanceof UnauthorizedError) throw error;
       // Unknown (Temporal away): the last known list stays, and the status line says it is unknown.
       this.grid.runningUnknown(
-        error instanceof ApiError
-          ? error.message
-          : `the API did not answer (${error instanceof Error ? error.message : String(error)})`,
+        error instanceof ApiError ? error.message : `the API did not answer (${messageOf(error)})`,
       );
       this.updateStatusLine();
       return;

@@ -223,7 +223,6 @@ export class CalendarGrid {
     return this.cells.get(day) ?? this.cellFor(day);
   }
 
-  /** Recomputes the day's cell. */
   updateCell(day: string): Cell {
     const cell = this.cellFor(day);
     this.cells.set(day, cell);

@@ -21,7 +21,7 @@ import {
 } from './chartRequest';
 import { dayInput, dayProblemOf } from './dayInput';
 import { DifferenceForm } from './differenceForm';
-import { h } from './dom';
+import { h, messageOf } from './dom';
 import {
   lonePoints,
   marketTimeAxis,
@@ -201,9 +201,7 @@ export class ChartView {
       series = await this.options.api.get<SeriesEntry[]>(datasetPath(this.options.dataset, 'series'));
     } catch (error) {
       this.root.dataset.state = 'error';
-      this.say(
-        `Could not load the catalogue of borders: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.say(`Could not load the catalogue of borders: ${messageOf(error)}`);
       throw error;
     }
     this.picker.setCatalogue(series);
@@ -217,8 +215,7 @@ export class ChartView {
     } else this.say('No border is stored yet.');
   }
 
-  /** Shows the instant typed in the one form the page writes instants in (or why it is not one). */
-  /** Returns the instant typed (ISO; null for none), undefined when what is typed is not one. */
+  /** Shows the instant typed, or why it is not one; returns it (ISO; null: none; undefined: not one). */
   private updateAsOfNote(): string | null | undefined {
     const typed = this.asOfInput.value.trim();
     const parsed = typed ? parseMarketTime(typed) : null;
@@ -325,9 +322,7 @@ export class ChartView {
       request = await this.request();
     } catch (error) {
       this.root.dataset.state = 'error';
-      this.say(
-        `Could not read the day's versions: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.say(`Could not read the day's versions: ${messageOf(error)}`);
       return;
     }
     if (request) await this.load(request, null);
@@ -421,7 +416,7 @@ export class ChartView {
       this.plotBox.setAttribute('aria-label', `Chart of ${summaryOf(request, this.rows)}`);
     } catch (error) {
       if (seq !== this.seq) return;
-      const problem = error instanceof Error ? error.message : String(error);
+      const problem = messageOf(error);
       // A live redraw that failed leaves the drawing as it was, and says so.
       if (kept) this.say(`Could not redraw from the live feed: ${problem}`);
       else {
@@ -450,7 +445,7 @@ export class ChartView {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (error) {
-      this.say(`Could not download the CSV: ${error instanceof Error ? error.message : String(error)}`);
+      this.say(`Could not download the CSV: ${messageOf(error)}`);
     }
   }
 

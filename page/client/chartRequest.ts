@@ -14,10 +14,6 @@ export function datasetPath(
   return `/v1/datasets/${encodeURIComponent(dataset)}/${leaf}`;
 }
 
-export const VALUES_PATH = datasetPath(CORE, 'values');
-export const REVISIONS_PATH = datasetPath(CORE, 'revisions');
-export const DIFFERENCE_PATH = datasetPath(CORE, 'difference');
-
 /** The most borders drawn at once (the API's FEW_BORDERS: one range-function read). */
 export const MAX_BORDERS = 8;
 

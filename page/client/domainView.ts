@@ -6,7 +6,7 @@ import type { Line } from './chartData';
 import { datasetPath } from './chartRequest';
 import { cnecTable } from './cnecTable';
 import { dayInput, dayProblemOf } from './dayInput';
-import { h } from './dom';
+import { h, messageOf } from './dom';
 import {
   type CnecLine,
   type DayHour,
@@ -219,7 +219,7 @@ export class DomainView {
         if (seq !== this.daySeq) return;
         this.root.dataset.state = 'error';
         this.tableBox.removeAttribute('aria-busy');
-        return this.say(`Could not read ${day}: ${error instanceof Error ? error.message : String(error)}`);
+        return this.say(`Could not read ${day}: ${messageOf(error)}`);
       }
       if (seq !== this.daySeq) return;
       const hourIndex = Math.max(0, this.hourSelect.selectedIndex);
@@ -370,7 +370,7 @@ export class DomainView {
     } catch (error) {
       if (seq !== this.ramSeq) return;
       this.root.dataset.ram = 'error';
-      this.chartStatus.textContent = `Could not draw the RAM: ${error instanceof Error ? error.message : String(error)}`;
+      this.chartStatus.textContent = `Could not draw the RAM: ${messageOf(error)}`;
     } finally {
       if (seq === this.ramSeq) this.plotBox.removeAttribute('aria-busy');
     }

@@ -9,7 +9,7 @@ import { ChartView } from './chart';
 import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
 import { chooseDataset, datasetAsked, datasetOptionText, datasetSearch } from './datasetChoice';
 import { badDaysLink } from './dayCells';
-import { h } from './dom';
+import { h, messageOf } from './dom';
 import { DomainView } from './domainView';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
@@ -298,7 +298,7 @@ function boot(): void {
   try {
     config = parsePageConfig(document.getElementById(CONFIG_ELEMENT_ID)?.textContent);
   } catch (error) {
-    app.textContent = error instanceof Error ? error.message : String(error);
+    app.textContent = messageOf(error);
     return;
   }
   // A key in the address that is not a key's form is named as such: the page does not go on as if none was given,
@@ -316,13 +316,7 @@ function boot(): void {
     return;
   }
   start(app, config, key).then(resolveReady, (error: unknown) => {
-    app.append(
-      h(
-        'p',
-        { class: 'problem', role: 'alert' },
-        `The page failed: ${error instanceof Error ? error.message : String(error)}`,
-      ),
-    );
+    app.append(h('p', { class: 'problem', role: 'alert' }, `The page failed: ${messageOf(error)}`));
     resolveReady();
   });
 }

@@ -2,11 +2,11 @@
 // calendar (Ctrl/⌘-click one, Shift-click a range, or every bad day in view), re-run them or backfill them
 // (POST /v1/runs/…), follow each run from start to end, and read a day's runs (GET /v1/days/{day}/runs) linked to
 // the Temporal Web UI; all of the dataset shown (`config.dataset`).
-import { type Api, ApiError } from './api';
+import type { Api } from './api';
 import type { CalendarView } from './calendar';
 import { datasetQueryOf, type PageConfig } from './config';
 import { DaySelection } from './daySelection';
-import { h } from './dom';
+import { h, messageOf } from './dom';
 import { instantText } from './marketTime';
 import { type RunEntry, RunLog } from './runLog';
 import type { DayRun, StartedBackfill, StartedDays } from './types';
@@ -296,9 +296,4 @@ function starterText(run: DayRun): string {
   return run.parent_workflow_id
     ? `${run.parent_workflow_id.split('/')[1] ?? 'parent'} run`
     : 'schedule or Web UI';
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 // Beside the calendar, for every key, of the dataset shown: tomorrow's freshness as `jao status` tells it (GET /v1/freshness) and the
 // backfills in progress with their progress bars (GET /v1/backfills), read again every few seconds.
-import { type Api, ApiError, UnauthorizedError } from './api';
-import { h } from './dom';
+import { type Api, UnauthorizedError } from './api';
+import { h, messageOf } from './dom';
 import { instantText } from './marketTime';
 import { backfillText, freshnessText } from './pageFactsText';
 import type { BackfillInProgress, TomorrowFreshness } from './types';
@@ -75,9 +75,4 @@ export class PageFacts {
       }),
     );
   }
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,11 +1,11 @@
-// One consistent answer of the presolved final domain read page by page over HTTP (domain/flowBased/paging.ts)
-// from the simulator: a day read whole and judged complete, and read again from the start when its count moves
-// while it is paged, so that what is kept is one version.
+// The presolved final domain read page by page over HTTP (domain/flowBased/paging.ts) from the simulator: a day read
+// whole and judged complete, or published in part and judged partial. The pipeline's own reading, read again when
+// the count moves, is test/integration/flowBasedPipeline.test.ts's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayWindow } from '../../domain/calendar';
 import { parseDomainPage } from '../../domain/flowBased/answer';
 import { CORE_PTDF_HUBS } from '../../domain/flowBased/fields';
-import { type PageRequest, readConsistentAnswer } from '../../domain/flowBased/paging';
+import { type PageRequest, pagesFor } from '../../domain/flowBased/paging';
 import { judgeDomainDay, validateDomainDay } from '../../domain/flowBased/validateDomain';
 import type { DeliveryDay } from '../../domain/types';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
@@ -39,8 +39,14 @@ function pageOf(day: DeliveryDay) {
 }
 
 async function readDay(day: DeliveryDay) {
-  const answer = await readConsistentAnswer(pageOf(day), { take: TAKE, maxRestarts: 2 });
-  if (!answer.ok) throw new Error(answer.reason);
+  const read = async (request: PageRequest) => {
+    const answer = await pageOf(day)(request);
+    if (!answer.ok) throw new Error(answer.reason);
+    return answer.page;
+  };
+  const total = (await read({ skip: 0, take: 0 })).totalRowsWithFilter;
+  const pages = await Promise.all(pagesFor(total, TAKE).map(read));
+  const answer = { total, pages, requests: 1 + pages.length };
   const rows = answer.pages.flatMap((page) => page.rows);
   const refused = answer.pages.flatMap((page) => page.refused);
   const validated = validateDomainDay({
@@ -53,37 +59,12 @@ async function readDay(day: DeliveryDay) {
   return { answer, validated, verdict: judgeDomainDay(validated) };
 }
 
-async function control(action: string, day: DeliveryDay): Promise<void> {
-  const response = await fetch(
-    `${sim.origin}/_simulator/flowbased/${action}?day=${day}&endpoint=finalComputation`,
-    {
-      method: 'POST',
-    },
-  );
-  expect(response.status).toBe(200);
-}
-
 describe('the presolved final domain read page by page from the simulator', () => {
   it('reads a day whole in a probe and its pages, and judges it complete', async () => {
     const { answer, validated, verdict } = await readDay('2026-11-10');
     expect(verdict).toEqual({ status: 'complete', reason: null });
-    expect(answer.restarts).toBe(0);
     expect(answer.requests).toBe(1 + Math.ceil(answer.total / TAKE));
     expect(validated.accepted).toHaveLength(answer.total);
-  });
-
-  it('starts again when the count moves while it pages, and keeps the answer it read whole', async () => {
-    const day = '2026-11-11';
-    await control('countChange', day);
-    const { answer, validated, verdict } = await readDay(day);
-    expect(answer.restarts).toBe(1);
-    expect(verdict.status).toBe('complete');
-    // The constraint that joined while the day was paged is in every hour, once.
-    const joined = validated.accepted.filter(
-      ({ row }) => row.texts.cneName === 'Borssele - Rilland 380 Zwart ',
-    );
-    expect(joined).toHaveLength(24);
-    expect(new Set(validated.accepted.map(({ key, row }) => `${key}@${row.mtu}`)).size).toBe(answer.total);
   });
 
   it('judges a day published in part partial, naming the hours without constraints', async () => {

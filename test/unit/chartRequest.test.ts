@@ -6,10 +6,8 @@ import {
   type ChartRequest,
   csvFileName,
   csvRequest,
-  DIFFERENCE_PATH,
   linesTouched,
   NOTHING_TOUCHED,
-  VALUES_PATH,
 } from '../../page/client/chartRequest';
 import type { RevisionRow } from '../../page/client/types';
 
@@ -58,7 +56,10 @@ describe('the lines a live change moves', () => {
 
 describe('the CSV of what is drawn', () => {
   it("asks the values of the drawn borders, as known at the drawing's instant", () => {
-    expect(csvRequest(values)).toEqual({ path: VALUES_PATH, params: { border: ['DE_FR', 'AT_BE'] } });
+    expect(csvRequest(values)).toEqual({
+      path: '/v1/datasets/maxExchanges/values',
+      params: { border: ['DE_FR', 'AT_BE'] },
+    });
     const asOf = { ...values, asOf: '2024-10-27T09:00:00.000Z' };
     expect(csvRequest(asOf).params).toEqual({ border: ['DE_FR', 'AT_BE'], as_of: asOf.asOf });
     expect(csvFileName(asOf)).toBe(
@@ -68,7 +69,7 @@ describe('the CSV of what is drawn', () => {
 
   it('asks the difference of the two versions drawn', () => {
     expect(csvRequest(difference)).toEqual({
-      path: DIFFERENCE_PATH,
+      path: '/v1/datasets/maxExchanges/difference',
       params: { border: ['DE_FR', 'AT_BE'], base_as_of: '2024-10-25T08:00:00.000Z' },
     });
     expect(csvFileName(difference)).toBe(

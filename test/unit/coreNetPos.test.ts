@@ -13,7 +13,7 @@ import {
   keyedValueDatasets,
 } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
-import { hubKey, parseHubKey } from '../../domain/hubs';
+import { hubKey } from '../../domain/hubs';
 import { MAX_HUB_NAME_LENGTH, MAX_KEY_LENGTH } from '../../domain/limits';
 import { keyReaderOf, namesInKey } from '../../domain/seriesKeys';
 import { optionsFor, validateWindow } from '../../domain/validate';
@@ -45,10 +45,15 @@ function validated(payload: unknown, declaration: DatasetDeclaration = netPos) {
   return outcome.result;
 }
 
+const hubKeys = keyReaderOf('hub_{HUB}');
+
 describe('hub keys', () => {
   it('read into their hub: letters of either case, digits, underscores', () => {
     for (const hub of ['AT', 'ALBE', 'DE_DK1_VH', 'NL_NO2_NorNed', 'PL_SE4_SwePol', 'X1']) {
-      expect(parseHubKey(`hub_${hub}`)).toEqual({ ok: true, hub: { key: `hub_${hub}`, hub } });
+      expect(hubKeys.read(`hub_${hub}`)).toEqual({
+        ok: true,
+        series: { key: `hub_${hub}`, fromZone: hub, toZone: null },
+      });
       expect(hubKey(hub)).toBe(`hub_${hub}`);
     }
     expect(keyReaderOf('hub_{HUB}').read('hub_DE_DK1_VH')).toEqual({
@@ -70,13 +75,13 @@ describe('hub keys', () => {
       'HUB_AT',
       'border_AT_BE',
     ])
-      expect(parseHubKey(key), JSON.stringify(key)).toEqual({ ok: false, rule: 'key_format' });
-    expect(parseHubKey(`hub_${'A'.repeat(MAX_HUB_NAME_LENGTH)}`).ok).toBe(true);
-    expect(parseHubKey(`hub_${'A'.repeat(MAX_HUB_NAME_LENGTH + 1)}`)).toEqual({
+      expect(hubKeys.read(key), JSON.stringify(key)).toEqual({ ok: false, rule: 'key_format' });
+    expect(hubKeys.read(`hub_${'A'.repeat(MAX_HUB_NAME_LENGTH)}`).ok).toBe(true);
+    expect(hubKeys.read(`hub_${'A'.repeat(MAX_HUB_NAME_LENGTH + 1)}`)).toEqual({
       ok: false,
       rule: 'key_format',
     });
-    expect(parseHubKey(`hub_${'A'.repeat(MAX_KEY_LENGTH)}`)).toEqual({ ok: false, rule: 'key_too_long' });
+    expect(hubKeys.read(`hub_${'A'.repeat(MAX_KEY_LENGTH)}`)).toEqual({ ok: false, rule: 'key_too_long' });
     expect(namesInKey('hub_{HUB}', 'hub__X')).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeFreshness } from '../../cli/commands/status';
-import { ConfigError, loadConfig, parseDuration } from '../../common/config';
+import { ConfigError, durationMs, loadConfig } from '../../common/config';
 import { decideRateLimit, describeConflict, type StoredRateLimit } from '../../control/fetchRateLimit';
 import { BURST_SECONDS, fetchRatePerSecond, TASK_QUEUE_PARTITIONS } from '../../domain/fetchRate';
 import { freshnessOf } from '../../domain/freshness';
@@ -99,7 +99,7 @@ describe('configuration bounds agree with the workflow inputs', () => {
       'invalid configuration: PUBLICATION_POLL_INTERVAL: expected a duration from 1s to 1h',
     );
     for (const interval of ['999ms', '1s', '30s', '1h', '3600001ms']) {
-      const workflowTakes = parsePublicationWindowInput({ checkIntervalMs: parseDuration(interval) }).ok;
+      const workflowTakes = parsePublicationWindowInput({ checkIntervalMs: durationMs(interval)! }).ok;
       expect(refusal({ PUBLICATION_POLL_INTERVAL: interval }) === null, interval).toBe(workflowTakes);
     }
     const windows = ['08:00-11:00', '00:00-23:59', '11:00-08:00', '08:00-08:00', '8:00-11:00'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBorderKey } from '../../domain/borders';
+import { keyReaderOf } from '../../domain/seriesKeys';
 import {
   CORE_KEY_SET,
   EXTENDED_KEY_SET,
@@ -15,6 +15,8 @@ import {
 
 const MTU = Date.parse('2026-04-20T00:00:00Z');
 
+const borderKeys = keyReaderOf('border_{FROM}_{TO}');
+
 describe('simulated values', () => {
   it('has the 132 Core keys and about 150 after the key-set change, all well formed', () => {
     expect(CORE_KEY_SET.keys).toHaveLength(132);
@@ -22,7 +24,7 @@ describe('simulated values', () => {
     expect(CORE_KEY_SET.keys.at(-1)).toBe('border_SK_SI');
     expect(EXTENDED_KEY_SET.keys).toHaveLength(156);
     expect(EXTENDED_KEY_SET.keys.filter((key) => CORE_KEY_SET.keys.includes(key))).toHaveLength(132);
-    expect([...CORE_KEY_SET.keys, ...EXTENDED_KEY_SET.keys].every((key) => parseBorderKey(key).ok)).toBe(
+    expect([...CORE_KEY_SET.keys, ...EXTENDED_KEY_SET.keys].every((key) => borderKeys.read(key).ok)).toBe(
       true,
     );
     expect(keySetForDay('2026-05-31', '2026-06-01')).toBe(CORE_KEY_SET);
