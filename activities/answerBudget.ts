@@ -3,34 +3,19 @@
 // (domain/storedAnswerLimit.ts, HEAP_BYTES_PER_ANSWER_BYTE), and the heap is the process's. Small answers pass
 // beside a large one; a second large one waits until the first is done; one larger than the whole budget runs
 // alone.
-//
-// The process's one JavaScript thread is budgeted too: reading and judging a large answer takes it for up to
-// seconds at a stretch, and the worker's workflow tasks are completed on that thread. With every flow-based
-// dataset's backfill running, dozens of such steps took turns on it and the tasks waited past the SDK's 5 s
-// (TMPRL1104). So at most LARGE_STEPS_AT_ONCE steps on a large answer run at once, whatever the heap allows.
 import { getHeapStatistics } from 'node:v8';
 import { HEAP_BYTES_PER_ANSWER_BYTE } from '../domain/storedAnswerLimit';
 
-/** An answer from this size on (a flow-based day's pages) takes the thread for a while to read and judge. */
-export const LARGE_ANSWER_BYTES = 1_000_000;
-/** Two, so one large step's database round trips overlap the other's reading. */
-export const LARGE_STEPS_AT_ONCE = 2;
-
 interface Waiting {
   bytes: number;
-  large: boolean;
   grant: () => void;
 }
 
 export class AnswerBudget {
   #free: number;
-  #largeRunning = 0;
   readonly #waiting: Waiting[] = [];
 
-  constructor(
-    readonly capacityBytes: number,
-    readonly largeStepsAtOnce = LARGE_STEPS_AT_ONCE,
-  ) {
+  constructor(readonly capacityBytes: number) {
     this.#free = capacityBytes;
   }
 
@@ -45,40 +30,29 @@ export class AnswerBudget {
   }
 
   /**
-   * Runs `work` once `answerBytes` (at most the whole budget) are free, and a large answer's slot, and frees them
-   * when it ends. A wait aborted by `signal` (the activity cancelled, or timed out on the server) rejects with the
-   * signal's reason.
+   * Runs `work` once `answerBytes` (at most the whole budget) are free, and frees them when it ends. A wait aborted
+   * by `signal` (the activity cancelled, or timed out on the server) rejects with the signal's reason.
    */
   async hold<T>(answerBytes: number, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const bytes = Math.min(Math.max(Math.ceil(answerBytes), 0), this.capacityBytes);
-    const large = answerBytes >= LARGE_ANSWER_BYTES;
-    await this.#take(bytes, large, signal);
+    await this.#take(bytes, signal);
     try {
       return await work();
     } finally {
       this.#free += bytes;
-      if (large) this.#largeRunning -= 1;
-      // The next step starts after the event loop's turn: what waited on the thread (a workflow task) goes first.
-      setImmediate(() => this.#grantWaiting());
+      this.#grantWaiting();
     }
   }
 
-  #fits(bytes: number, large: boolean): boolean {
-    return bytes <= this.#free && (!large || this.#largeRunning < this.largeStepsAtOnce);
-  }
-
-  #take(bytes: number, large: boolean, signal?: AbortSignal): Promise<void> {
+  #take(bytes: number, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    // A large step arriving behind waiting large ones queues after them.
-    if (this.#fits(bytes, large) && !(large && this.#waiting.some((waiting) => waiting.large))) {
+    if (bytes <= this.#free) {
       this.#free -= bytes;
-      if (large) this.#largeRunning += 1;
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
       const waiting: Waiting = {
         bytes,
-        large,
         grant: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -98,12 +72,11 @@ export class AnswerBudget {
   #grantWaiting(): void {
     for (let index = 0; index < this.#waiting.length; ) {
       const waiting = this.#waiting[index]!;
-      if (!this.#fits(waiting.bytes, waiting.large)) {
+      if (waiting.bytes > this.#free) {
         index += 1;
         continue;
       }
       this.#free -= waiting.bytes;
-      if (waiting.large) this.#largeRunning += 1;
       this.#waiting.splice(index, 1);
       waiting.grant();
     }
