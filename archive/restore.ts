@@ -3,10 +3,12 @@
 // happened, different days in parallel (nothing a day's write reads or moves depends on another day's).
 import type pg from 'pg';
 import { inLanes } from '../common/lanes';
-import { storeRawResponse } from '../db/rawResponse';
+import { lockDay, type TransactionSetting } from '../db/locks';
+import { namedStatement, runNamed } from '../db/namedStatement';
 import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
 import { restoreDayWrite } from '../db/writeDay';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
+import { RAW_STORE_TIMEOUTS } from '../domain/timeBudget';
 import type { DeliveryDay } from '../domain/types';
 import {
   decodeEntry,
@@ -155,55 +157,136 @@ async function heldAlready(pool: pg.Pool, key: string, entry: JournalEntry): Pro
   return result.rows[0]!.held;
 }
 
+/** A restored write commits without waiting for the disk: restoreBatch makes its batch durable at its end. */
+const ASYNC_COMMIT: TransactionSetting = { name: 'synchronous_commit', value: 'off' };
+
+interface RestoredAnswerParams extends Record<string, unknown> {
+  key: string;
+  dataset: string;
+  day: string;
+  writtenAt: string;
+  reprocess: boolean;
+  sha256: string;
+  fetchedAt: string;
+  object: string;
+  requestFrom: string;
+  requestTo: string;
+  httpStatus: number;
+  body: Uint8Array;
+  bytes: number;
+  truncatedReason: string | null;
+  answer: string | null;
+}
+
 /**
- * The raw answer's row in the restored database: the day's latest row when it is this answer and already holds
- * this fetch (a resumed restore, or a reprocessing of it), else stored as the fetch stored it. Either way the row
- * names the archive object its bytes came from, as it did where the answer was first archived.
+ * A write's raw answer in the restored database, in one statement under the day's raw-answer lock (db/rawResponse.ts
+ * takes the same): nothing when the database holds the write already (heldAlready's test); else the row it judged
+ * when the day holds it (a resumed restore, or a reprocessing: the day's latest row of the answer's hash; a fetch: the
+ * day's latest row when it is this answer, its fetch counted as storeRawResponse counts a repeated one when it did not
+ * hold it), or a new row as the fetch stored it. Either way the row names the archive object its bytes came from, as it
+ * did where the answer was first archived.
+ */
+const STORE_RESTORED_ANSWER = namedStatement<
+  RestoredAnswerParams,
+  { held: boolean; raw_response_id: string | null }
+>(
+  'jao.restore.storeAnswer',
+  `WITH held AS (
+     SELECT EXISTS (SELECT 1 FROM jao.day_write WHERE archive_key = :key)
+            OR COALESCE((SELECT GREATEST(d.last_checked_at, d.last_changed_at) FROM jao.delivery_day d
+                           WHERE d.dataset = :dataset AND d.day = :day::date), '-infinity') > :writtenAt::timestamptz
+            OR EXISTS (SELECT 1 FROM jao.day_write
+                        WHERE dataset = :dataset AND day = :day::date AND written_at > :writtenAt::timestamptz) AS held
+   ),
+   latest AS (
+     SELECT raw_response_id, sha256 FROM jao.raw_response
+      WHERE dataset = :dataset AND day = :day::date
+      ORDER BY raw_response_id DESC LIMIT 1
+   ),
+   -- a reprocessing re-derived the day's latest row of its answer's hash; a fetch judged the day's latest row
+   reused AS (
+     (SELECT r.raw_response_id FROM jao.raw_response r
+       WHERE :reprocess::boolean AND r.dataset = :dataset AND r.day = :day::date AND r.sha256 = :sha256
+         AND NOT (SELECT held FROM held)
+       ORDER BY r.raw_response_id DESC LIMIT 1)
+     UNION ALL
+     SELECT l.raw_response_id FROM latest l
+      WHERE NOT :reprocess::boolean AND l.sha256 = :sha256 AND NOT (SELECT held FROM held)
+   ),
+   named AS (
+     UPDATE jao.raw_response r
+        SET archive_key = COALESCE(r.archive_key, :object),
+            last_fetched_at = GREATEST(r.last_fetched_at, :fetchedAt::timestamptz),
+            fetch_count = r.fetch_count
+                          + CASE WHEN NOT :reprocess::boolean AND r.last_fetched_at < :fetchedAt::timestamptz
+                                 THEN 1 ELSE 0 END
+       FROM reused u
+      WHERE r.raw_response_id = u.raw_response_id
+        AND (r.archive_key IS NULL OR (NOT :reprocess::boolean AND r.last_fetched_at < :fetchedAt::timestamptz))
+   ),
+   inserted AS (
+     INSERT INTO jao.raw_response
+            (dataset, day, request_from, request_to, http_status, body, sha256, bytes, fetched_at, last_fetched_at,
+             truncated_reason, answer, archive_key)
+     SELECT :dataset, :day::date, :requestFrom, :requestTo, :httpStatus, :body, :sha256, :bytes,
+            :fetchedAt::timestamptz, :fetchedAt::timestamptz, :truncatedReason, :answer, :object
+      WHERE NOT (SELECT held FROM held) AND NOT EXISTS (SELECT 1 FROM reused)
+     RETURNING raw_response_id
+   ),
+   answer AS (
+     SELECT raw_response_id FROM reused UNION ALL SELECT raw_response_id FROM inserted
+   )
+   SELECT (SELECT held FROM held) AS held, (SELECT raw_response_id FROM answer) AS raw_response_id`,
+);
+
+/**
+ * Stores the answer of a write the database does not hold yet (see STORE_RESTORED_ANSWER); null when it holds the
+ * write. One short transaction, committed without waiting for the disk (restoreBatch makes its batch durable).
  */
 async function restoreRawAnswer(
   pool: pg.Pool,
+  key: string,
   entry: JournalEntry,
   answer: NonNullable<JournalEntry['answer']>,
   body: Uint8Array,
   sha256: string,
-): Promise<number> {
-  const latest = await pool.query<{ id: string; sha256: string; holds_fetch: boolean }>(
-    `SELECT raw_response_id AS id, sha256, last_fetched_at >= $3::timestamptz AS holds_fetch FROM jao.raw_response
-      WHERE dataset = $1 AND day = $2::date ${entry.kind === 'reprocess' ? 'AND sha256 = $4' : ''}
-      ORDER BY raw_response_id DESC LIMIT 1`,
-    [entry.dataset, entry.day, answer.fetchedAt, ...(entry.kind === 'reprocess' ? [answer.sha256] : [])],
-  );
-  const row = latest.rows[0];
-  if (!row || row.sha256 !== answer.sha256 || (entry.kind !== 'reprocess' && !row.holds_fetch)) {
-    const stored = await storeRawResponse(pool, {
+): Promise<number | null> {
+  const truncated = answer.truncatedReason !== null;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await lockDay(client, entry.dataset, entry.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
+    const result = await runNamed(client, STORE_RESTORED_ANSWER, {
+      key,
       dataset: entry.dataset,
       day: entry.day,
-      requestWindow: answer.request,
+      writtenAt: entry.writtenAt,
+      reprocess: entry.kind === 'reprocess',
+      // A truncated answer is named by the hash of what was read (storeRawResponse's `truncated.sha256`).
+      sha256: truncated ? answer.sha256 : sha256,
+      fetchedAt: answer.fetchedAt,
+      object: answer.object,
+      requestFrom: answer.request.from,
+      requestTo: answer.request.to,
       httpStatus: answer.httpStatus,
       body,
-      ...(answer.truncatedReason === null
-        ? {}
-        : {
-            truncated: { reason: answer.truncatedReason, receivedBytes: answer.bytes, sha256: answer.sha256 },
-          }),
-      ...(answer.answer === null ? {} : { answer: answer.answer }),
-      fetchedAt: answer.fetchedAt,
-      archiveKey: answer.object,
-      commitAsync: true,
-      ...(answer.truncatedReason === null ? { sha256 } : {}),
+      bytes: truncated ? answer.bytes : body.byteLength,
+      truncatedReason: answer.truncatedReason,
+      answer: answer.answer,
     });
-    if (stored.isNew) return stored.id;
-    return nameArchiveObject(pool, stored.id, answer.object);
+    await client.query('COMMIT');
+    const row = result.rows[0]!;
+    if (row.held) return null;
+    return Number(row.raw_response_id);
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
   }
-  return nameArchiveObject(pool, Number(row.id), answer.object);
-}
-
-async function nameArchiveObject(pool: pg.Pool, rawResponseId: number, object: string): Promise<number> {
-  await pool.query(
-    'UPDATE jao.raw_response SET archive_key = $2 WHERE raw_response_id = $1 AND archive_key IS NULL',
-    [rawResponseId, object],
-  );
-  return rawResponseId;
 }
 
 async function newestAnswerId(pool: pg.Pool, entry: JournalEntry): Promise<number> {
@@ -215,14 +298,40 @@ async function newestAnswerId(pool: pg.Pool, entry: JournalEntry): Promise<numbe
   return Number(result.rows[0]?.newest ?? 0);
 }
 
-/** Repeats one journaled write; its answer's bytes are checked against the hash that names them. */
+/** A journaled write's answer read from the archive, its bytes checked against the hash that names them. */
+interface ReadAnswer {
+  body: Uint8Array;
+  sha256: string;
+}
+
+async function readAnswer(
+  store: ArchiveStore,
+  key: string,
+  answer: NonNullable<JournalEntry['answer']>,
+): Promise<ReadAnswer> {
+  const object = await store.get(answer.object);
+  if (!object) throw new Error(`${store.location}: ${answer.object} (the answer of ${key}) is missing`);
+  const read = await readAnswerObject(answer.object, object);
+  if (!read.bytes || !read.sha256 || !read.matches)
+    throw new Error(
+      `${store.location}: ${answer.object} does not hold the bytes its name says (${read.bytes ? 'sha256 mismatch' : 'not gzip'})`,
+    );
+  return { body: read.bytes, sha256: read.sha256 };
+}
+
+/**
+ * Repeats one journaled write unless the database holds it already (heldAlready's test, made with its answer's store
+ * when it has one); its answer's bytes are checked against the hash that names them. Whether it was written.
+ */
 export async function applyEntry(
   pool: pg.Pool,
   store: ArchiveStore,
   key: string,
   entry: JournalEntry,
   maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
-): Promise<void> {
+  /** Its answer, already being read (restoreBatch reads ahead of the writes). */
+  readAhead?: Promise<ReadAnswer>,
+): Promise<boolean> {
   const common = {
     dataset: entry.dataset,
     day: entry.day,
@@ -236,20 +345,14 @@ export async function applyEntry(
   };
   const answer = entry.answer;
   if (answer === null) {
+    if (await heldAlready(pool, key, entry)) return false;
     // A recorded failure judged no answer, and gave no reason of its own (the day's reason is its error).
     await restoreDayWrite(pool, { ...common, validated: null, rawResponseId: null }, { restoredFrom: key });
-    return;
+    return true;
   }
-  const object = await store.get(answer.object);
-  if (!object) throw new Error(`${store.location}: ${answer.object} (the answer of ${key}) is missing`);
-  const read = await readAnswerObject(answer.object, object);
-  if (!read.bytes || !read.sha256 || !read.matches)
-    throw new Error(
-      `${store.location}: ${answer.object} does not hold the bytes its name says (${read.bytes ? 'sha256 mismatch' : 'not gzip'})`,
-    );
-  const body = read.bytes;
-  const sha256 = read.sha256;
-  const rawResponseId = await restoreRawAnswer(pool, entry, answer, body, sha256);
+  const { body, sha256 } = await (readAhead ?? readAnswer(store, key, answer));
+  const rawResponseId = await restoreRawAnswer(pool, key, entry, answer, body, sha256);
+  if (rawResponseId === null) return false;
   const ref = { dataset: entry.dataset, day: entry.day, rawResponseId };
   // A whole answer is judged from the bytes just checked; a truncated one as the database holds it (refused).
   const assessment =
@@ -267,12 +370,72 @@ export async function applyEntry(
     restoredFrom: key,
     ...(entry.kind === 'reprocess' ? { reprocessedAgainst: await newestAnswerId(pool, entry) } : {}),
   });
+  return true;
 }
 
 /** Days restored at once within a batch: each day's writes stay in their order. */
 export const RESTORE_DAY_LANES = 4;
 /** Journal objects read at once (a request each on S3). */
 const ENTRY_READS_AT_ONCE = 16;
+/**
+ * How far the reading of answers runs ahead of the writes: at most this many answers, and this many of their bytes
+ * (the answer being written is read whatever its size).
+ */
+const ANSWERS_READ_AHEAD = 16;
+const BYTES_READ_AHEAD = 64 * 1024 * 1024;
+
+/**
+ * Reads the answers of `writes` (in the order the lanes take them) ahead of the lanes, within ANSWERS_READ_AHEAD and
+ * BYTES_READ_AHEAD, while `ahead()` says so: a lane asks for its write's answer with `take`, which lets the reading go
+ * on.
+ */
+function answerReader(
+  store: ArchiveStore,
+  writes: { key: string; entry: JournalEntry }[],
+  ahead: () => boolean,
+) {
+  const pending = writes.filter((write) => write.entry.answer !== null);
+  const indexOf = new Map(pending.map((write, index) => [write.key, index]));
+  const reads = new Map<string, Promise<ReadAnswer>>();
+  const sizeOf = (index: number) => pending[index]!.entry.answer!.bytes;
+  /** The next answer to read, the first not taken yet, and the bytes of those read and not taken. */
+  let next = 0;
+  let taken = 0;
+  let bytesAhead = 0;
+  const fill = () => {
+    while (
+      ahead() &&
+      next < pending.length &&
+      (next - taken < ANSWERS_READ_AHEAD || next === taken) &&
+      (bytesAhead + sizeOf(next) <= BYTES_READ_AHEAD || next === taken)
+    ) {
+      const { key, entry } = pending[next]!;
+      const read = readAnswer(store, key, entry.answer!);
+      // Awaited by its lane; a failure of one read ahead of it must not be an unhandled rejection meanwhile.
+      read.catch(() => {});
+      reads.set(key, read);
+      bytesAhead += sizeOf(next);
+      next += 1;
+    }
+  };
+  return {
+    start: fill,
+    /** The answer of `key`, read or being read; undefined when it is not (the lane reads it itself). */
+    take(key: string): Promise<ReadAnswer> | undefined {
+      const index = indexOf.get(key);
+      if (index === undefined) return undefined;
+      const read = reads.get(key);
+      if (read !== undefined) {
+        reads.delete(key);
+        bytesAhead -= sizeOf(index);
+      }
+      taken = Math.max(taken, index + 1);
+      next = Math.max(next, taken);
+      fill();
+      return read;
+    },
+  };
+}
 
 /**
  * Restores the next `limit` entries of the range after `cursor`: what one activity of the restore workflow does.
@@ -308,12 +471,23 @@ export async function restoreBatch(
     if (writes) writes.push(item);
     else byDay.set(day, [item]);
   }
-  await inLanes([...byDay.values()], lanes, async (writes) => {
+  // An empty database learns that it holds none of the batch's writes with each answer's store, their answers read
+  // ahead; one that held a write (a resumed restore, a merge) is asked first for each of the rest, and only the
+  // answers of those it lacks are read.
+  let heldSeen = false;
+  const days = [...byDay.values()];
+  const answers = answerReader(store, days.flat(), () => !heldSeen);
+  answers.start();
+  await inLanes(days, lanes, async (writes) => {
     for (const { key, entry } of writes) {
-      if (await heldAlready(pool, key, entry)) result.skipped += 1;
+      const readAhead = answers.take(key);
+      const applied =
+        !(heldSeen && (await heldAlready(pool, key, entry))) &&
+        (await applyEntry(pool, store, key, entry, maxBodyBytes, readAhead));
+      if (applied) result.applied += 1;
       else {
-        await applyEntry(pool, store, key, entry, maxBodyBytes);
-        result.applied += 1;
+        result.skipped += 1;
+        heldSeen = true;
       }
     }
   });

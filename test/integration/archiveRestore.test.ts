@@ -3,7 +3,7 @@
 // jao.max_exchanges_as_of identically at every instant anything changed and just around it, and holds the same
 // revision history, day quality records and lineage (surrogate ids aside), with zero requests to the simulator.
 // In a namespace of the file's own: days 2023-05-01..2023-05-14.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createArchiveActivities } from '../../activities/archive';
 import { FileArchiveStore } from '../../archive/fileStore';
+import { decodeEntry } from '../../archive/format';
 import { openArchiveStore } from '../../archive/openStore';
 import { RestoreRefused, restoreArchive } from '../../archive/restore';
 import { archiveLag, shipPendingWrites } from '../../archive/ship';
@@ -259,6 +260,33 @@ describe('archive and restore', () => {
     expect(merged.skipped).toBe(merged.total);
     expect(await rows(restored.pool, DAYS)).toEqual(before);
   });
+
+  it('stops at a damaged answer, naming it, and resumes from there once it is mended', async () => {
+    const store = new FileArchiveStore(archiveDir);
+    // The answer of a write in the middle of the journal: the answers after it are read ahead of the writes.
+    let damaged: string | undefined;
+    for await (const key of store.list('journal/')) {
+      const entry = decodeEntry(key, (await store.get(key))!);
+      if (entry.day === '2023-05-08' && entry.answer) damaged = entry.answer.object;
+    }
+    const objectPath = path.join(archiveDir, ...damaged!.split('/'));
+    const original = await readFile(objectPath);
+    const copy = await createTestDatabase();
+    try {
+      await writeFile(objectPath, 'not the answer');
+      await expect(restoreArchive(copy.pool, store, { batchSize: 5 })).rejects.toThrow(
+        `${damaged} does not hold the bytes its name says (sha256 mismatch)`,
+      );
+      await writeFile(objectPath, original);
+      const resumed = await restoreArchive(copy.pool, store, { merge: true });
+      expect(resumed.skipped).toBeGreaterThan(0);
+      expect(resumed.applied + resumed.skipped).toBe(resumed.total);
+      await expectSameHistory(copy.pool);
+    } finally {
+      await writeFile(objectPath, original);
+      await copy.drop();
+    }
+  }, 120_000);
 
   it('fails a restore through the workers with its reason in one line, at once', async () => {
     const failure = await h.temporal.client.workflow
