@@ -119,10 +119,12 @@ describe('search attributes on a namespace the worker may not manage', () => {
 describe('the fetch budget where the fleet-wide limit is refused', () => {
   const LIMIT_PER_MINUTE = 240;
   const FETCH_WORKERS = 2;
-  // Enough days for the first worker alone to fetch at its share for 10 s (20 requests), then both.
+  // Enough days for the first worker alone to fetch at its share for 10 s (20 requests), then both: the 40 left
+  // would take the first alone 20 s, so the second gets some however slowly it starts on a loaded machine (with 30
+  // days, 5 s, it once got none).
   const FROM = '2025-11-01';
-  const TO = '2025-11-30';
-  const DAYS = 30;
+  const TO = '2025-12-30';
+  const DAYS = 60;
   let h: PipelineHarness;
   let second: SimulatorHandle;
   const fetchWorkers: { workers: PipelineWorkers; done: Promise<void>; connection: NativeConnection }[] = [];
