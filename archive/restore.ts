@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { inLanes } from '../common/lanes';
 import { lockDay, type TransactionSetting } from '../db/locks';
 import { namedStatement, runNamed } from '../db/namedStatement';
+import { withTransaction } from '../db/pool';
 import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
 import { restoreDayWrite } from '../db/writeDay';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
@@ -252,10 +253,7 @@ async function restoreRawAnswer(
   sha256: string,
 ): Promise<number | null> {
   const truncated = answer.truncatedReason !== null;
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  const row = await withTransaction(pool, async (client) => {
     await lockDay(client, entry.dataset, entry.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
     const result = await runNamed(client, STORE_RESTORED_ANSWER, {
       key,
@@ -275,18 +273,9 @@ async function restoreRawAnswer(
       truncatedReason: answer.truncatedReason,
       answer: answer.answer,
     });
-    await client.query('COMMIT');
-    const row = result.rows[0]!;
-    if (row.held) return null;
-    return Number(row.raw_response_id);
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+    return result.rows[0]!;
+  });
+  return row.held ? null : Number(row.raw_response_id);
 }
 
 async function newestAnswerId(pool: pg.Pool, entry: JournalEntry): Promise<number> {
