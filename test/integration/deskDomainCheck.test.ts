@@ -40,22 +40,29 @@ interface Tightest {
 
 /**
  * The (constraint, net-position MTU) of the day with the least RAM − PTDF · NP, computed in SQL; `cnecs`: among
- * network elements only (an external or equality constraint's element EIC is "NA").
+ * network elements only (an external or equality constraint's element EIC is "NA"). Both sides are materialized so
+ * the PTDFs meet the net positions on (hour, hub): a freshly written database has no statistics, and PostgreSQL 18
+ * then joined every net position of an hour to every constraint row before unnesting the PTDFs (6 M rows, 2.6 s for
+ * one day idle, past the test's bound on a loaded CI machine).
  */
 async function tightest(day: DeliveryDay, cnecs = false): Promise<Tightest> {
   const result = await harness.db.pool.query<Tightest>(
-    `WITH np AS (
+    `WITH np AS MATERIALIZED (
        SELECT mtu, date_trunc('hour', mtu, 'UTC') AS hour, from_zone AS hub, value_mw
          FROM jao.dataset_values
         WHERE dataset = 'coreNetPos' AND delivery_day = $1::date AND to_zone IS NULL),
+     ptdfs AS MATERIALIZED (
+       SELECT constraint_id, mtu AS hour, hub, ptdf
+         FROM jao.constraint_ptdfs
+        WHERE dataset = 'coreFinalComputation' AND delivery_day = $1::date),
      flows AS (
-       SELECT p.constraint_id, p.mtu AS hour, np.mtu, sum(p.ptdf * np.value_mw) AS flow
-         FROM jao.constraint_ptdfs p JOIN np ON np.hour = p.mtu AND np.hub = p.hub
-        WHERE p.dataset = 'coreFinalComputation' AND p.delivery_day = $1::date
-        GROUP BY p.constraint_id, p.mtu, np.mtu)
+       SELECT p.constraint_id, p.hour, np.mtu, sum(p.ptdf * np.value_mw) AS flow
+         FROM ptdfs p JOIN np USING (hour, hub)
+        GROUP BY p.constraint_id, p.hour, np.mtu)
      SELECT c.constraint_id::text, c.mtu AS hour, c.cne_name, c.ram - f.flow AS slack
        FROM flows f JOIN jao.constraints c ON c.constraint_id = f.constraint_id AND c.mtu = f.hour
-      WHERE c.presolved AND (NOT $2 OR c.cne_eic <> 'NA')
+      WHERE c.dataset = 'coreFinalComputation' AND c.delivery_day = $1::date AND c.presolved
+        AND (NOT $2 OR c.cne_eic <> 'NA')
       ORDER BY c.ram - f.flow, c.constraint_id
       LIMIT 1`,
     [day, cnecs],
