@@ -14,6 +14,8 @@ import { type DomainEndpoint, domainDeclarationOf } from '../simulator/flowBased
 const SEED = 42;
 
 export interface SimulatedDomain {
+  /** The day's stored paged answer after `revisions` revisions (0: as first published). */
+  answer(day: DeliveryDay, revisions: number): string;
   /** The day's validated rows after `revisions` revisions (0: as first published). */
   day(day: DeliveryDay, revisions: number): ConstraintsDay;
 }
@@ -24,32 +26,36 @@ export function simulatedDomain(endpoint: DomainEndpoint = 'finalComputation'): 
   const declaration = domainDeclarationOf(endpoint);
   const { filter } = constraintFieldsOf(declaration);
   const now = new Date('2100-01-01T00:00:00Z');
+  const answer = (day: DeliveryDay, revisions: number): string => {
+    const state = new FlowBasedState({ now: () => now, publicationTime: '10:30', seed: SEED });
+    for (let k = 0; k < revisions; k++) state.revise(endpoint, day);
+    const window = dayWindow(day);
+    const ask = (skip: number, take: number) =>
+      answerDomainRequest(
+        state,
+        catalogue,
+        endpoint,
+        {
+          fromutc: window.from,
+          toutc: window.to,
+          ...(filter === null ? {} : { filter: JSON.stringify(filter) }),
+          skip: String(skip),
+          take: String(take),
+        },
+        now.getTime(),
+      );
+    const probe = ask(0, 0);
+    const count = (JSON.parse(probe.body) as { totalRowsWithFilter: number }).totalRowsWithFilter;
+    return assemblePagedAnswer({
+      totalRowsWithFilter: count,
+      probe: { skip: 0, take: 0, httpStatus: probe.status, body: probe.body },
+      pages: [{ skip: 0, take: count, httpStatus: 200, body: ask(0, count).body }],
+    });
+  };
   return {
+    answer,
     day(day, revisions) {
-      const state = new FlowBasedState({ now: () => now, publicationTime: '10:30', seed: SEED });
-      for (let k = 0; k < revisions; k++) state.revise(endpoint, day);
-      const window = dayWindow(day);
-      const ask = (skip: number, take: number) =>
-        answerDomainRequest(
-          state,
-          catalogue,
-          endpoint,
-          {
-            fromutc: window.from,
-            toutc: window.to,
-            ...(filter === null ? {} : { filter: JSON.stringify(filter) }),
-            skip: String(skip),
-            take: String(take),
-          },
-          now.getTime(),
-        );
-      const probe = ask(0, 0);
-      const count = (JSON.parse(probe.body) as { totalRowsWithFilter: number }).totalRowsWithFilter;
-      const body = assemblePagedAnswer({
-        totalRowsWithFilter: count,
-        probe: { skip: 0, take: 0, httpStatus: probe.status, body: probe.body },
-        pages: [{ skip: 0, take: count, httpStatus: 200, body: ask(0, count).body }],
-      });
+      const body = answer(day, revisions);
       const assessment = assessDomainBody(declaration, day, body, new Set());
       if (assessment.validated === null || assessment.status !== 'complete')
         throw new Error(

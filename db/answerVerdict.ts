@@ -156,6 +156,6 @@ export async function recordedAssessment(
   if (!row) return null;
   const parsed = AnswerVerdictSchema.safeParse(row.verdict);
   if (!parsed.success || parsed.data.lane !== lane.name) return null;
-  const reading = lane.read(answer, body, parsed.data.inputs);
+  const reading = await lane.read(answer, body, parsed.data.inputs);
   return reading && assessmentOf(parsed.data, reading);
 }

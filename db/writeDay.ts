@@ -59,7 +59,7 @@ async function prepareWrite(pool: pg.Pool, input: WriteDayInput): Promise<Prepar
   const storesContent =
     input.validated !== null && (input.status === 'complete' || input.status === 'partial');
   const rejections = input.rejections ?? input.validated?.rejections ?? [];
-  const content = storesContent && input.validated ? contentOf(input.validated, rejections) : null;
+  const content = storesContent && input.validated ? await contentOf(input.validated, rejections) : null;
   const keySetId =
     input.validated && input.validated.keys.length > 0
       ? await ensureKeySet(pool, input.dataset, input.validated.keys)

@@ -20,7 +20,7 @@ export function laneOf(dataset: Dataset): Lanes[LaneName] {
 }
 
 /** A judged day as content for its write, by the lane that judged it. */
-export function contentOf(validated: ValidatedDay, rejections: readonly Rejection[]): LaneContent {
+export function contentOf(validated: ValidatedDay, rejections: readonly Rejection[]): Promise<LaneContent> {
   return laneContentOf(validated.lane, validated as DayOf<typeof validated.lane>, rejections);
 }
 
@@ -48,7 +48,7 @@ function laneContentOf<Name extends LaneName>(
   name: Name,
   validated: DayOf<Name>,
   rejections: readonly Rejection[],
-): LaneContent {
+): Promise<LaneContent> {
   const lane: Lane<DayOf<Name>> = LANES[name];
   return lane.contentOf(validated, rejections);
 }

@@ -103,9 +103,9 @@ export interface Lane<Day extends ValidatedDay = ValidatedDay> {
    * Reads a body judged before into its rows, with the inputs that judgement recorded: no database read, no status
    * decided. Null when `inputs` are not this lane's (a verdict of another lane or format): the body is judged again.
    */
-  read(ref: JudgedAnswerRef, body: string, inputs: JudgementInputs): LaneReading<Day> | null;
+  read(ref: JudgedAnswerRef, body: string, inputs: JudgementInputs): Promise<LaneReading<Day> | null>;
   /** The judged day as content for the write; `rejections` protect stored values from being taken as vanished. */
-  contentOf(validated: Day, rejections: readonly Rejection[]): LaneContent;
+  contentOf(validated: Day, rejections: readonly Rejection[]): Promise<LaneContent>;
   /** The rows (values, versions) of the judged day its write would store. */
   storedRows(validated: Day): number;
   /** Keys of the judged day that none of the dataset's earlier days carried: drift (domain/drift.ts). */

@@ -3,6 +3,7 @@
 // into typed rows of one stored form with nothing dropped. A field of an unexpected type refuses its row (never coerced); a field this build does not know
 // is kept beside the row and reported, never ignored.
 import type { z } from 'zod';
+import { runToEnd, type Steps } from '../steps';
 import { zod } from '../zod';
 import {
   CONTINGENCY_TEXT_FIELDS,
@@ -271,22 +272,23 @@ export function pageEnvelope(payload: unknown): PageEnvelopeCheck {
 
 /**
  * Reads a page: its envelope, then each row in the publication's spelling (a row that is not one is refused with
- * its reason).
+ * its reason), one step a row.
  */
-export function parseDomainPage(
+export function* domainPageSteps(
   payload: unknown,
   fields: ConstraintFields = CORE_DOMAIN_FIELDS,
-): DomainPageCheck {
+): Steps<DomainPageCheck> {
   const checked = pageEnvelope(payload);
   if (!checked.ok) return checked;
   const e = checked.envelope;
   const rows: ConstraintRow[] = [];
   const refused: RefusedRow[] = [];
-  e.data.forEach((raw, index) => {
+  for (const [index, raw] of e.data.entries()) {
     const row = parseConstraintRow(raw, fields);
     if (typeof row === 'string') refused.push({ index, reason: row });
     else rows.push(row);
-  });
+    yield;
+  }
   return {
     ok: true,
     page: {
@@ -300,4 +302,12 @@ export function parseDomainPage(
       lastModifiedOn: e.lastModifiedOn ?? null,
     },
   };
+}
+
+/** domainPageSteps run at once. */
+export function parseDomainPage(
+  payload: unknown,
+  fields: ConstraintFields = CORE_DOMAIN_FIELDS,
+): DomainPageCheck {
+  return runToEnd(domainPageSteps(payload, fields));
 }

@@ -5,10 +5,11 @@ import type { Assessment } from '../assess';
 import { expectedMtuCount } from '../calendar';
 import { constraintFieldsOf, type DatasetDeclaration, declaredResolutionOn } from '../datasets/declaration';
 import type { DeliveryDay } from '../deliveryDay';
+import { runToEnd, type Steps } from '../steps';
 import type { ConstraintsDay } from '../types';
-import { type ConstraintRow, parseDomainPage, type RefusedRow } from './answer';
+import { type ConstraintRow, domainPageSteps, type RefusedRow } from './answer';
 import { parsePagedAnswer } from './pagedAnswer';
-import { judgeDomainDay, type ValidatedDomainDay, validateDomainDay } from './validateDomain';
+import { domainDaySteps, judgeDomainDay, type ValidatedDomainDay } from './validateDomain';
 
 function invalid(reason: string, expectedMtus: number): Assessment<ConstraintsDay> {
   return { status: 'invalid', validated: null, rejections: [], expectedMtus, reason, error: reason };
@@ -56,31 +57,32 @@ export type DomainReading =
 /**
  * Reads a stored paged answer of `day` of a constraint dataset (its declaration says its MTU and how its rows are
  * spelled) into its rows and quality record, deciding nothing of the day's status; `knownHubs`: the hubs of the
- * dataset's earlier days, null when it has none stored (no hub is then new).
+ * dataset's earlier days, null when it has none stored (no hub is then new). One step a row.
  */
-export function readDomainBody(
+export function* domainBodySteps(
   declaration: DatasetDeclaration,
   day: DeliveryDay,
   body: string,
   knownHubs: ReadonlySet<string> | null,
-): DomainReading {
+): Steps<DomainReading> {
   const resolutionMinutes = declaredResolutionOn(declaration, day);
   const fields = constraintFieldsOf(declaration);
   const expectedMtus = expectedMtuCount(day, resolutionMinutes);
   const unreadable = (reason: string): DomainReading => ({ ok: false, reason, expectedMtus });
   const answer = parsePagedAnswer(body);
   if (!answer.ok) return unreadable(answer.reason);
-  const probe = parseDomainPage(answer.probe.body, fields);
+  yield;
+  const probe = yield* domainPageSteps(answer.probe.body, fields);
   if (!probe.ok) return unreadable(`the count probe: ${probe.reason}`);
   const rows: ConstraintRow[] = [];
   const refused: RefusedRow[] = [];
   for (const stored of answer.pages) {
-    const page = parseDomainPage(stored.body, fields);
+    const page = yield* domainPageSteps(stored.body, fields);
     if (!page.ok) return unreadable(`page at skip ${stored.skip}: ${page.reason}`);
-    rows.push(...page.page.rows);
-    refused.push(...page.page.refused.map((r) => ({ ...r, index: stored.skip + r.index })));
+    for (const row of page.page.rows) rows.push(row);
+    for (const r of page.page.refused) refused.push({ ...r, index: stored.skip + r.index });
   }
-  const domain = validateDomainDay({
+  const domain = yield* domainDaySteps({
     day,
     rows,
     refused,
@@ -88,17 +90,22 @@ export function readDomainBody(
     knownHubs: knownHubs ?? new Set(),
     rules: { resolutionMinutes, fields },
   });
+  yield;
   return { ok: true, domain, validated: validatedDayOf(domain, resolutionMinutes, knownHubs !== null) };
 }
 
-/** Judges a stored paged answer of `day` of a constraint dataset: read (readDomainBody), then the day judged. */
-export function assessDomainBody(
+/** domainBodySteps run at once. */
+export function readDomainBody(
   declaration: DatasetDeclaration,
   day: DeliveryDay,
   body: string,
   knownHubs: ReadonlySet<string> | null,
-): Assessment<ConstraintsDay> {
-  const reading = readDomainBody(declaration, day, body, knownHubs);
+): DomainReading {
+  return runToEnd(domainBodySteps(declaration, day, body, knownHubs));
+}
+
+/** The day judged from what domainBodySteps read. */
+export function assessmentOfReading(reading: DomainReading): Assessment<ConstraintsDay> {
   if (!reading.ok) return invalid(reading.reason, reading.expectedMtus);
   const { domain, validated } = reading;
   const { status, reason } = judgeDomainDay(domain);
@@ -110,4 +117,14 @@ export function assessDomainBody(
     reason,
     error: status === 'invalid' ? reason : null,
   };
+}
+
+/** Judges a stored paged answer of `day` of a constraint dataset: read (readDomainBody), then the day judged. */
+export function assessDomainBody(
+  declaration: DatasetDeclaration,
+  day: DeliveryDay,
+  body: string,
+  knownHubs: ReadonlySet<string> | null,
+): Assessment<ConstraintsDay> {
+  return assessmentOfReading(readDomainBody(declaration, day, body, knownHubs));
 }

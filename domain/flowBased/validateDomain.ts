@@ -3,6 +3,7 @@
 // is a rejection with its rule; a row stored against expectation (a hub never seen, an identity off) is flagged.
 import { dayWindow, expectedMtuCount } from '../calendar';
 import type { DeliveryDay } from '../deliveryDay';
+import { runToEnd, type Steps } from '../steps';
 import type { Rejection } from '../types';
 import type { ConstraintRow, RefusedRow } from './answer';
 import { constraintKeyOf } from './constraintKey';
@@ -99,10 +100,10 @@ function sameContent(a: ConstraintRow, b: ConstraintRow): boolean {
 }
 
 /**
- * Validates the rows of one consistent answer for `day` (every page read; `refused`: rows the pages could not
- * read, by their position in the answer), against the hubs seen before.
+ * The rows of one consistent answer for `day` (every page read; `refused`: rows the pages could not read, by their
+ * position in the answer), and the hubs seen before.
  */
-export function validateDomainDay(input: {
+export interface DomainDayInput {
   day: DeliveryDay;
   rows: ReadonlyArray<ConstraintRow>;
   refused: ReadonlyArray<RefusedRow>;
@@ -110,7 +111,15 @@ export function validateDomainDay(input: {
   knownHubs: ReadonlySet<string>;
   /** Core's domain, hourly, unless given. */
   rules?: DomainDayRules;
-}): ValidatedDomainDay {
+}
+
+/** Validates the rows of one consistent answer against the day and the hubs seen before. */
+export function validateDomainDay(input: DomainDayInput): ValidatedDomainDay {
+  return runToEnd(domainDaySteps(input));
+}
+
+/** validateDomainDay, one step a row. */
+export function* domainDaySteps(input: DomainDayInput): Steps<ValidatedDomainDay> {
   const { day, rows, refused, knownHubs } = input;
   const rules = input.rules ?? { resolutionMinutes: 60, fields: CORE_DOMAIN_FIELDS };
   const stepMs = rules.resolutionMinutes * MINUTE_MS;
@@ -126,6 +135,7 @@ export function validateDomainDay(input: {
   const breaks: ValidatedDomainDay['identityBreaks'] = [];
 
   for (const [index, row] of rows.entries()) {
+    yield;
     const key = constraintKeyOf(row);
     const broken = ruleBroken(row, from, to, rules);
     if (broken) {

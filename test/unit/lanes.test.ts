@@ -33,10 +33,10 @@ describe('lanes', () => {
     // Judged without the catalogue: nothing read beyond the body.
     expect(inputs).toEqual({});
     expect(assessment.status).toBe('partial');
-    const content = contentOf(assessment.validated!, assessment.rejections);
+    const content = await contentOf(assessment.validated!, assessment.rejections);
     expect(content.size).toBe(2);
     expect(content.minMtuMs).toBe(Date.parse('2026-04-19T22:00:00Z'));
-    expect(content.contentHash).toBe(contentOf(assessment.validated!, []).contentHash);
+    expect(content.contentHash).toBe((await contentOf(assessment.validated!, [])).contentHash);
     expect(storedRowsOf(assessment.validated!)).toBe(2);
   });
 
@@ -47,14 +47,14 @@ describe('lanes', () => {
       { id: 1, dateTimeUtc: '2026-04-19T22:00:00Z', border_AT_CZ: 10, border_CZ_AT: null },
     ]);
     const judged = await keyed.judge(noPool, ref, answer);
-    expect(keyed.read(ref, answer, judged.inputs)).toEqual({
+    expect(await keyed.read(ref, answer, judged.inputs)).toEqual({
       validated: judged.assessment.validated,
       rejections: judged.assessment.rejections,
     });
     // Inputs that are not the lane's are no reading: the body is judged again.
-    expect(keyed.read(ref, answer, { knownHubs: null })).toBeNull();
+    expect(await keyed.read(ref, answer, { knownHubs: null })).toBeNull();
     const broken = await keyed.judge(noPool, ref, '{"data": [');
-    expect(keyed.read(ref, '{"data": [', broken.inputs)).toEqual({
+    expect(await keyed.read(ref, '{"data": [', broken.inputs)).toEqual({
       validated: null,
       rejections: broken.assessment.rejections,
     });
@@ -63,8 +63,11 @@ describe('lanes', () => {
     const domainRef = { dataset: 'coreFinalComputation' as const, day: '2026-04-20' };
     const domain = await constraints.judge(emptyPool, domainRef, body([]));
     expect(domain.inputs).toEqual({ knownHubs: null });
-    expect(constraints.read(domainRef, body([]), domain.inputs)).toEqual({ validated: null, rejections: [] });
-    expect(constraints.read(domainRef, body([]), {})).toBeNull();
+    expect(await constraints.read(domainRef, body([]), domain.inputs)).toEqual({
+      validated: null,
+      rejections: [],
+    });
+    expect(await constraints.read(domainRef, body([]), {})).toBeNull();
   });
 
   it('judges an answer that is not a paged reading as invalid in the constraints lane', async () => {

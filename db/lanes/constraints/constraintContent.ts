@@ -12,6 +12,7 @@ import {
 } from '../../../domain/flowBased/fields';
 import { identityBreaks } from '../../../domain/flowBased/identities';
 import type { KeyedConstraintRow } from '../../../domain/flowBased/validateDomain';
+import type { Steps } from '../../../domain/steps';
 import { copyArray, copyJson, copyScalar } from './copyText';
 
 /** The identity fields live on jao.flow_constraint; every other text field on each version. */
@@ -102,11 +103,13 @@ function normalizedMtu(mtu: string): string {
   return new Date(Date.parse(mtu)).toISOString();
 }
 
-/** The accepted rows of a day, with the slots its refusals protect. */
-export function constraintDayContent(input: {
+export interface ConstraintDayRows {
   accepted: readonly KeyedConstraintRow[];
   rejections: ReadonlyArray<{ key: string | null; mtu: string | null }>;
-}): ConstraintDayContent {
+}
+
+/** The accepted rows of a day, with the slots its refusals protect; one step a version. */
+export function* constraintDayContentSteps(input: ConstraintDayRows): Steps<ConstraintDayContent> {
   const identities = new Map<string, ConstraintIdentityRecord>();
   const versions: ConstraintVersion[] = [];
   // A day has 23 to 100 MTUs and thousands of rows: each MTU is read once.
@@ -135,6 +138,7 @@ export function constraintDayContent(input: {
     }
     const text = versionContentText(row);
     versions.push({ key, mtu, jaoId: row.jaoId, text, sha256: hash('sha256', text) });
+    yield;
   }
   const protectedSlots: ConstraintDayContent['protectedSlots'] = [];
   let protectAll = false;

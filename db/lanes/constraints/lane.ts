@@ -2,12 +2,13 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { declarationOf } from '../../../domain/datasets';
-import { assessDomainBody, readDomainBody } from '../../../domain/flowBased/assessDomain';
+import { assessmentOfReading, domainBodySteps } from '../../../domain/flowBased/assessDomain';
 import { ANSWER_READINGS } from '../../../domain/lanes';
 import type { ConstraintsDay, Rejection } from '../../../domain/types';
 import { readEarlierKeys } from '../../keySets';
 import type { JudgedAnswerRef, JudgementInputs, Lane, LaneContent, LaneReading, LaneVerdict } from '../lane';
-import { constraintDayContent } from './constraintContent';
+import { runTimeSliced } from '../timeSliced';
+import { constraintDayContentSteps } from './constraintContent';
 import { mergeConstraintDay } from './constraintMerge';
 import { registerNewConstraints } from './constraintRegistry';
 
@@ -29,31 +30,36 @@ async function judge(
   body: string,
 ): Promise<LaneVerdict<ConstraintsDay>> {
   const knownHubs = await knownHubsOf(pool, ref);
-  const assessment = assessDomainBody(declarationOf(ref.dataset), ref.day, body, knownHubs);
+  const reading = await runTimeSliced(domainBodySteps(declarationOf(ref.dataset), ref.day, body, knownHubs));
+  const assessment = assessmentOfReading(reading);
   return { assessment, inputs: { knownHubs: knownHubs === null ? null : [...knownHubs].sort() } };
 }
 
-function read(
+async function read(
   ref: JudgedAnswerRef,
   body: string,
   inputs: JudgementInputs,
-): LaneReading<ConstraintsDay> | null {
+): Promise<LaneReading<ConstraintsDay> | null> {
   const recorded = ConstraintInputs.safeParse(inputs);
   if (!recorded.success) return null;
   const { knownHubs } = recorded.data;
-  const reading = readDomainBody(
-    declarationOf(ref.dataset),
-    ref.day,
-    body,
-    knownHubs === null ? null : new Set(knownHubs),
+  const reading = await runTimeSliced(
+    domainBodySteps(
+      declarationOf(ref.dataset),
+      ref.day,
+      body,
+      knownHubs === null ? null : new Set(knownHubs),
+    ),
   );
   return reading.ok
     ? { validated: reading.validated, rejections: reading.domain.rejections }
     : { validated: null, rejections: [] };
 }
 
-function contentOf(validated: ConstraintsDay, rejections: readonly Rejection[]): LaneContent {
-  const content = constraintDayContent({ accepted: validated.constraintRows, rejections });
+async function contentOf(validated: ConstraintsDay, rejections: readonly Rejection[]): Promise<LaneContent> {
+  const content = await runTimeSliced(
+    constraintDayContentSteps({ accepted: validated.constraintRows, rejections }),
+  );
   return {
     contentHash: content.contentHash,
     minMtuMs: content.minMtuMs,

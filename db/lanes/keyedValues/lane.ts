@@ -44,11 +44,11 @@ async function judge(
   return { assessment: judged, inputs: { admittedKeys } };
 }
 
-function read(
+async function read(
   { dataset, day }: JudgedAnswerRef,
   body: string,
   inputs: JudgementInputs,
-): LaneReading<KeyedValuesDay> | null {
+): Promise<LaneReading<KeyedValuesDay> | null> {
   const recorded = KeyedInputs.safeParse(inputs);
   if (!recorded.success) return null;
   const declared = optionsFor(declarationOf(dataset), day);
@@ -83,7 +83,7 @@ async function merge(
   };
 }
 
-function contentOf(validated: KeyedValuesDay, rejections: readonly Rejection[]): LaneContent {
+async function contentOf(validated: KeyedValuesDay, rejections: readonly Rejection[]): Promise<LaneContent> {
   const content = normalizeDayContent(validated.points, rejections);
   const rowFields = validated.rowFields ?? [];
   return {
