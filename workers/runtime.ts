@@ -23,6 +23,9 @@ export const WORKER_HEAP_LIMIT_MB = 256;
 
 const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
+/** What the SDK says of a worker given activities and no workflow: the fetch task queue's (workers/main.ts). */
+const ACTIVITY_ONLY_WORKER = 'No workflows registered, not polling for workflow tasks';
+
 /** Activity failures of these types are verdicts the pipeline raises on purpose, not faults of the worker. */
 const EXPECTED_ACTIVITY_FAILURES: ReadonlySet<string> = new Set([
   FAILURE_TYPES.rejected,
@@ -34,11 +37,12 @@ const EXPECTED_ACTIVITY_FAILURES: ReadonlySet<string> = new Set([
  * The level of an SDK log entry, for people: an outcome the code raised on purpose is information, not a warning.
  * A workflow fails only with a failure its code threw or let through (any other error fails the workflow task and
  * is retried, with its own warning); an activity failure of an EXPECTED_ACTIVITY_FAILURES type is a verdict (JAO's
- * `rejected: true`, a restore refused). Every other warning stays one.
+ * `rejected: true`, a restore refused). The fetch task queue's worker polls no workflow task by design: the SDK's
+ * word of it is information. Every other warning stays one.
  */
 export function sdkEntryLevel(level: SdkLogLevel, message: string, meta?: LogMetadata): SdkLogLevel {
   if (level !== 'WARN') return level;
-  if (message === 'Workflow failed') return 'INFO';
+  if (message === 'Workflow failed' || message === ACTIVITY_ONLY_WORKER) return 'INFO';
   const error = meta?.error;
   if (message === 'Activity failed' && error instanceof ApplicationFailure && error.type)
     return EXPECTED_ACTIVITY_FAILURES.has(error.type) ? 'INFO' : level;

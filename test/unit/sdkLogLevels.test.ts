@@ -69,4 +69,9 @@ describe("the SDK's entries in the worker's log", () => {
     expect(sdkEntryLevel('ERROR', 'Workflow failed', {})).toBe('ERROR');
     expect(sdkEntryLevel('WARN', 'Failed to poll', {})).toBe('WARN');
   });
+
+  it('take the activity-only fetch worker’s “not polling for workflow tasks” as information', () => {
+    const message = 'No workflows registered, not polling for workflow tasks';
+    expect(sdkEntryLevel('WARN', message, { sdkComponent: 'worker' })).toBe('INFO');
+  });
 });
