@@ -125,23 +125,35 @@ async function longestHolds(
   const lane = laneOf(dataset);
   let sliced = 0;
   let atOnce = 0;
-  for (const { day, body } of answers) {
-    const inSlices = await withLongestHold(async () => {
-      const { assessment } = await lane.judge(pool, { dataset, day }, body);
-      if (assessment.validated) await contentOf(assessment.validated, assessment.rejections);
-    });
-    sliced = Math.max(sliced, inSlices.holdMs);
-    const whole = await withLongestHold(async () => {
-      const assessment = assessDomainBody(declarationOf(dataset), day, body, new Set());
-      if (assessment.validated)
-        runToEnd(
-          constraintDayContentSteps({
-            accepted: assessment.validated.constraintRows,
-            rejections: assessment.rejections,
-          }),
-        );
-    });
-    atOnce = Math.max(atOnce, whole.holdMs);
+  const slicedHold = async (day: DeliveryDay, body: string) =>
+    (
+      await withLongestHold(async () => {
+        const { assessment } = await lane.judge(pool, { dataset, day }, body);
+        if (assessment.validated) await contentOf(assessment.validated, assessment.rejections);
+      })
+    ).holdMs;
+  const wholeHold = async (day: DeliveryDay, body: string) =>
+    (
+      await withLongestHold(async () => {
+        const assessment = assessDomainBody(declarationOf(dataset), day, body, new Set());
+        if (assessment.validated)
+          runToEnd(
+            constraintDayContentSteps({
+              accepted: assessment.validated.constraintRows,
+              rejections: assessment.rejections,
+            }),
+          );
+      })
+    ).holdMs;
+  // In turns, each first every other day: neither way takes the cold start alone.
+  for (const [index, { day, body }] of answers.entries()) {
+    if (index % 2 === 0) {
+      sliced = Math.max(sliced, await slicedHold(day, body));
+      atOnce = Math.max(atOnce, await wholeHold(day, body));
+    } else {
+      atOnce = Math.max(atOnce, await wholeHold(day, body));
+      sliced = Math.max(sliced, await slicedHold(day, body));
+    }
   }
   return { sliced, atOnce };
 }

@@ -11,6 +11,9 @@ import { deliveryDaySchema, lazily, zod } from './zod';
 export const TASK_QUEUE = 'jao-scraper';
 /** Fetch activities run on their own queue so a task-queue-wide rate limit covers every worker. */
 export const fetchTaskQueueOf = (taskQueue: string) => `${taskQueue}-fetch`;
+/** True for a name fetchTaskQueueOf gives. */
+export const isFetchTaskQueue = (taskQueue: unknown) =>
+  typeof taskQueue === 'string' && taskQueue.endsWith(fetchTaskQueueOf(''));
 
 export const dayWorkflowId = (dataset: Dataset, day: DeliveryDay) => `${dataset}/day/${day}`;
 export const backfillWorkflowId = (

@@ -13,6 +13,7 @@ import { type Config, secretsOf } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED } from '../domain/archiveInputs';
 import { FAILURE_TYPES } from '../domain/failureTypes';
+import { isFetchTaskQueue } from '../domain/workflowInputs';
 
 /**
  * V8 heap limit the worker is deployed with (Dockerfile: NODE_OPTIONS=--max-old-space-size=256). Without a
@@ -38,11 +39,12 @@ const EXPECTED_ACTIVITY_FAILURES: ReadonlySet<string> = new Set([
  * A workflow fails only with a failure its code threw or let through (any other error fails the workflow task and
  * is retried, with its own warning); an activity failure of an EXPECTED_ACTIVITY_FAILURES type is a verdict (JAO's
  * `rejected: true`, a restore refused). The fetch task queue's worker polls no workflow task by design: the SDK's
- * word of it is information. Every other warning stays one.
+ * word of it is information there, and a warning on any other queue. Every other warning stays one.
  */
 export function sdkEntryLevel(level: SdkLogLevel, message: string, meta?: LogMetadata): SdkLogLevel {
   if (level !== 'WARN') return level;
-  if (message === 'Workflow failed' || message === ACTIVITY_ONLY_WORKER) return 'INFO';
+  if (message === 'Workflow failed') return 'INFO';
+  if (message === ACTIVITY_ONLY_WORKER && isFetchTaskQueue(meta?.taskQueue)) return 'INFO';
   const error = meta?.error;
   if (message === 'Activity failed' && error instanceof ApplicationFailure && error.type)
     return EXPECTED_ACTIVITY_FAILURES.has(error.type) ? 'INFO' : level;

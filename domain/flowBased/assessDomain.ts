@@ -81,6 +81,8 @@ export function* domainBodySteps(
     if (!page.ok) return unreadable(`page at skip ${stored.skip}: ${page.reason}`);
     for (const row of page.page.rows) rows.push(row);
     for (const r of page.page.refused) refused.push({ ...r, index: stored.skip + r.index });
+    // Its rows read, the page's parsed JSON can go while the day is validated.
+    stored.body = null;
   }
   const domain = yield* domainDaySteps({
     day,

@@ -72,6 +72,7 @@ describe("the SDK's entries in the worker's log", () => {
 
   it('take the activity-only fetch worker’s “not polling for workflow tasks” as information', () => {
     const message = 'No workflows registered, not polling for workflow tasks';
-    expect(sdkEntryLevel('WARN', message, { sdkComponent: 'worker' })).toBe('INFO');
+    expect(sdkEntryLevel('WARN', message, { taskQueue: 'jao-scraper-fetch' })).toBe('INFO');
+    expect(sdkEntryLevel('WARN', message, { taskQueue: 'jao-scraper' })).toBe('WARN');
   });
 });
