@@ -114,9 +114,13 @@ export function createArchiveActivities({
     shipToArchive: (): Promise<ArchiveRunProgress> =>
       guarded(async () => {
         const store = await storeAt(archiveUrl);
+        const { cancellationSignal } = Context.current();
         const progress = await shipPendingWrites(pool, store, {
           onProgress: (p) => Context.current().heartbeat(p),
+          signal: cancellationSignal,
         });
+        // Cancelled (a worker shutting down): what was shipped is marked, the rest waits for the next run.
+        cancellationSignal.throwIfAborted();
         if (rawRetentionDays === undefined) return { ...progress, location: store.location };
         const pruned = await pruneArchivedBodies(pool, store, rawRetentionDays);
         recordDroppedRawBodies(pruned.dropped);

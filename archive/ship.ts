@@ -31,8 +31,12 @@ interface PendingWriteRow {
   derivation_reason: string;
   raw_fetched_at: string | null;
   raw_response_id: string | null;
-  /** NULL once dropped under RAW_RETENTION_DAYS: the archive object `raw_archive_key` then holds the bytes. */
+  /**
+   * Read on its own (BODY_OF), one answer held at a time: a batch of flow-based days' answers is gigabytes. NULL
+   * once dropped under RAW_RETENTION_DAYS: the archive object `raw_archive_key` then holds the bytes.
+   */
   body: Buffer | null;
+  has_body: boolean | null;
   raw_archive_key: string | null;
   sha256: string | null;
   bytes: number | null;
@@ -51,13 +55,29 @@ const PENDING_WRITES = `
   SELECT w.write_id, w.dataset, w.day::text AS day, w.written_at, w.kind, w.status, w.expected_mtus, w.workflow_id,
          w.build_id, w.error, w.reason, w.derivation_kind, w.derivation_reason, ${MICROS('w.raw_fetched_at')} AS raw_fetched_at,
          w.raw_response_id,
-         r.body, r.archive_key AS raw_archive_key, r.sha256, r.bytes, r.http_status, r.request_from, r.request_to, r.answer, r.truncated_reason,
+         NULL::bytea AS body, r.body IS NOT NULL AS has_body, r.archive_key AS raw_archive_key, r.sha256, r.bytes, r.http_status, r.request_from, r.request_to, r.answer, r.truncated_reason,
          ${MICROS('r.fetched_at')} AS fetched_at
     FROM jao.day_write w
     LEFT JOIN jao.raw_response r ON r.raw_response_id = w.raw_response_id
    WHERE w.archived_at IS NULL
    ORDER BY w.write_id
    LIMIT $1`;
+
+const BODY_OF = 'SELECT body, archive_key FROM jao.raw_response WHERE raw_response_id = $1';
+
+/** The row with its answer's body, when the database still holds one. */
+async function withBody(pool: pg.Pool, row: PendingWriteRow): Promise<PendingWriteRow> {
+  if (!row.has_body || row.raw_response_id === null) return row;
+  const { rows } = await pool.query<{ body: Buffer | null; archive_key: string | null }>(BODY_OF, [
+    row.raw_response_id,
+  ]);
+  // Dropped since the batch was read: the archive object the drop verified names it.
+  return {
+    ...row,
+    body: rows[0]?.body ?? null,
+    raw_archive_key: rows[0]?.archive_key ?? row.raw_archive_key,
+  };
+}
 
 /**
  * Whether a dataset's answers are archived gzip-compressed (`answers/<sha256>.gz`): the flow-based domain's, a few
@@ -130,6 +150,8 @@ export interface ShipOptions {
   limit?: number;
   /** Called after every batch. */
   onProgress?: (progress: ShipProgress) => void;
+  /** Stops the run between two writes, those shipped so far marked (a worker shutting down). */
+  signal?: AbortSignal;
 }
 
 /** Writes waiting for the archive: how many, and the transaction time of the oldest (null when none). */
@@ -172,7 +194,10 @@ export async function shipPendingWrites(
     if (rows.length === 0) break;
     const shippedKeys: { id: string; key: string }[] = [];
     const answerObjects: { id: string; key: string }[] = [];
-    for (const row of rows) {
+    const shippedRows: PendingWriteRow[] = [];
+    for (const pending of rows) {
+      if (options.signal?.aborted) break;
+      const row = await withBody(pool, pending);
       const { entry, body } = entryOf(row);
       if (entry.answer && body) {
         const object = await answerObjectBytes(entry.answer.object, body);
@@ -189,6 +214,7 @@ export async function shipPendingWrites(
       const key = journalKey(entry, Number(row.write_id));
       await store.putIfAbsent(key, encodeEntry(entry));
       shippedKeys.push({ id: row.write_id, key });
+      shippedRows.push(row);
     }
     // One statement: the writes are marked archived and their answers name their object, or neither.
     await pool.query(
@@ -206,15 +232,15 @@ export async function shipPendingWrites(
         answerObjects.map((a) => a.key),
       ],
     );
-    progress.shipped += rows.length;
-    for (const row of rows) {
+    progress.shipped += shippedRows.length;
+    for (const row of shippedRows) {
       const days = daysShipped.get(row.dataset) ?? new Set<string>();
       daysShipped.set(row.dataset, days.add(row.day));
     }
     progress.shippedDays = shippedDaysOf(daysShipped);
     progress.pending = (await archiveLag(pool)).pending;
     options.onProgress?.({ ...progress });
-    if (rows.length < size) break;
+    if (rows.length < size || options.signal?.aborted) break;
   }
   return progress;
 }

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createArchiveActivities } from '../../activities/archive';
@@ -186,6 +187,18 @@ describe('archive and restore', () => {
     await rm(blocker);
   });
 
+  it('ships nothing once its activity is cancelled (a worker shutting down), and confirms the cancellation', async () => {
+    const lag = await archiveLag(h.db.pool);
+    const activities = createArchiveActivities({
+      pool: h.db.pool,
+      archiveUrl: pathToFileURL(archiveDir).href,
+    });
+    const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
+    env.cancel('WORKER_SHUTDOWN');
+    await expect(env.run(activities.shipToArchive)).rejects.toBeInstanceOf(CancelledFailure);
+    expect(await archiveLag(h.db.pool)).toEqual(lag);
+  });
+
   it('ships every write once, however often it runs', async () => {
     const store = new FileArchiveStore(archiveDir);
     const lag = await archiveLag(h.db.pool);
@@ -193,13 +206,25 @@ describe('archive and restore', () => {
     const waiting = await h.db.pool.query<{ day: string }>(
       'SELECT DISTINCT day::text AS day FROM jao.day_write WHERE archived_at IS NULL ORDER BY day',
     );
+    // A run told to stop (a worker shutting down) ships nothing more and marks what it shipped.
+    const stopped = new AbortController();
+    stopped.abort();
+    expect((await shipPendingWrites(h.db.pool, store, { signal: stopped.signal })).shipped).toBe(0);
+    const stopping = new AbortController();
+    const early = await shipPendingWrites(h.db.pool, store, {
+      batchSize: 4,
+      signal: stopping.signal,
+      onProgress: () => stopping.abort(),
+    });
+    expect(early).toMatchObject({ shipped: 4, pending: lag.pending - 4 });
+    expect((await archiveLag(h.db.pool)).pending).toBe(lag.pending - 4);
     const [first, second] = await Promise.all([
       shipPendingWrites(h.db.pool, store, { batchSize: 7 }),
       shipPendingWrites(h.db.pool, store, { batchSize: 5 }),
     ]);
-    expect(first.shipped + second.shipped).toBeGreaterThanOrEqual(lag.pending);
+    expect(early.shipped + first.shipped + second.shipped).toBeGreaterThanOrEqual(lag.pending);
     // Each run says which days it shipped; together, every day that waited.
-    const shipped = [...first.shippedDays, ...second.shippedDays];
+    const shipped = [...early.shippedDays, ...first.shippedDays, ...second.shippedDays];
     expect(shipped.every((of) => of.dataset === 'maxExchanges')).toBe(true);
     expect(shipped.map((of) => of.first).sort()[0]).toBe(waiting.rows[0]!.day);
     expect(
