@@ -50,8 +50,11 @@ export function constraintDayRows(
   return rows;
 }
 
-/** The day's answer as the paged fetch assembles it: a count probe and one page holding every row. */
-export function pagedAnswerOf(rows: ConstraintRow[]): string {
+/**
+ * The day's answer as the paged fetch assembles it: a count probe and one page holding every row, or pages of
+ * `take` rows.
+ */
+export function pagedAnswerOf(rows: ConstraintRow[], take?: number): string {
   const page = (skip: number, take: number, data: unknown[]) =>
     JSON.stringify({
       data,
@@ -67,7 +70,15 @@ export function pagedAnswerOf(rows: ConstraintRow[]): string {
   return assemblePagedAnswer({
     totalRowsWithFilter: rows.length,
     probe: { skip: 0, take: 0, httpStatus: 200, body: page(0, 0, []) },
-    pages: [{ skip: 0, take: 5000, httpStatus: 200, body: page(0, 5000, rows) }],
+    pages:
+      take === undefined
+        ? [{ skip: 0, take: 5000, httpStatus: 200, body: page(0, 5000, rows) }]
+        : Array.from({ length: Math.ceil(rows.length / take) }, (_, n) => ({
+            skip: n * take,
+            take,
+            httpStatus: 200,
+            body: page(n * take, take, rows.slice(n * take, (n + 1) * take)),
+          })),
   });
 }
 

@@ -5,36 +5,13 @@ import { constraintDayContentSteps } from '../../db/lanes/constraints/constraint
 import { runTimeSliced } from '../../db/lanes/timeSliced';
 import { declarationOf } from '../../domain/datasets';
 import { domainBodySteps, readDomainBody } from '../../domain/flowBased/assessDomain';
-import { assemblePagedAnswer } from '../../domain/flowBased/pagedAnswer';
 import { runToEnd } from '../../domain/steps';
-import { type ConstraintRow, constraintDayRows } from '../helpers/constraintDays';
+import { type ConstraintRow, constraintDayRows, pagedAnswerOf } from '../helpers/constraintDays';
 
 const DAY = '2025-01-02';
 const TAKE = 100;
 
-/** The day's rows in pages of TAKE, as the paged fetch assembles them. */
-function pagedAnswer(rows: ConstraintRow[]): string {
-  const page = (skip: number, take: number, data: unknown[]) =>
-    JSON.stringify({
-      data,
-      totalRows: null,
-      totalRowsWithFilter: rows.length,
-      skip,
-      take,
-      appliedFilter: { presolved: true },
-      lastModifiedOn: null,
-      rejected: false,
-      messages: null,
-    });
-  const pages = [];
-  for (let skip = 0; skip < rows.length; skip += TAKE)
-    pages.push({ skip, take: TAKE, httpStatus: 200, body: page(skip, TAKE, rows.slice(skip, skip + TAKE)) });
-  return assemblePagedAnswer({
-    totalRowsWithFilter: rows.length,
-    probe: { skip: 0, take: 0, httpStatus: 200, body: page(0, 0, []) },
-    pages,
-  });
-}
+const pagedAnswer = (rows: ConstraintRow[]) => pagedAnswerOf(rows, TAKE);
 
 describe('a constraint day read in slices', () => {
   it('is the day read at once, a row refused on a later page placed where the answer has it', async () => {
