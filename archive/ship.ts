@@ -32,7 +32,7 @@ interface PendingWriteRow {
   raw_fetched_at: string | null;
   raw_response_id: string | null;
   /**
-   * Read on its own (BODY_OF), one answer held at a time: a batch of flow-based days' answers is gigabytes. NULL
+   * Read apart (withBodies), a few megabytes at a time: a batch of flow-based days' answers is gigabytes. NULL
    * once dropped under RAW_RETENTION_DAYS: the archive object `raw_archive_key` then holds the bytes.
    */
   body: Buffer | null;
@@ -63,20 +63,50 @@ const PENDING_WRITES = `
    ORDER BY w.write_id
    LIMIT $1`;
 
-const BODY_OF = 'SELECT body, archive_key FROM jao.raw_response WHERE raw_response_id = $1';
+const BODIES_OF = `SELECT raw_response_id::text, body, archive_key
+                     FROM jao.raw_response WHERE raw_response_id = ANY($1::bigint[])`;
 
-/** The row with its answer's body, when the database still holds one. */
-async function withBody(pool: pg.Pool, row: PendingWriteRow): Promise<PendingWriteRow> {
-  if (!row.has_body || row.raw_response_id === null) return row;
-  const { rows } = await pool.query<{ body: Buffer | null; archive_key: string | null }>(BODY_OF, [
-    row.raw_response_id,
-  ]);
-  // Dropped since the batch was read: the archive object the drop verified names it.
-  return {
-    ...row,
-    body: rows[0]?.body ?? null,
-    raw_archive_key: rows[0]?.archive_key ?? row.raw_archive_key,
-  };
+/** The bytes of answers one read of bodies holds at most by default (a single larger answer is read alone). */
+const BODY_READ_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The batch's rows with their answers' bodies, a read at a time: consecutive rows whose bodies come to at most
+ * `readBytes` together, so that a batch of small answers is one read and a flow-based day's is held alone.
+ */
+async function* withBodies(
+  pool: pg.Pool,
+  rows: readonly PendingWriteRow[],
+  readBytes: number,
+): AsyncGenerator<PendingWriteRow> {
+  for (let start = 0; start < rows.length; ) {
+    let end = start;
+    let bytes = 0;
+    do {
+      bytes += rows[end]!.has_body ? (rows[end]!.bytes ?? 0) : 0;
+      end += 1;
+    } while (end < rows.length && bytes + (rows[end]!.bytes ?? 0) <= readBytes);
+    const read = rows.slice(start, end);
+    const ids = read
+      .filter((row) => row.has_body && row.raw_response_id !== null)
+      .map((row) => row.raw_response_id);
+    const bodies = new Map<string, { body: Buffer | null; archive_key: string | null }>();
+    if (ids.length > 0) {
+      const result = await pool.query<{
+        raw_response_id: string;
+        body: Buffer | null;
+        archive_key: string | null;
+      }>(BODIES_OF, [ids]);
+      for (const { raw_response_id: id, ...stored } of result.rows) bodies.set(id, stored);
+    }
+    for (const row of read) {
+      const stored = row.raw_response_id === null ? undefined : bodies.get(row.raw_response_id);
+      // Dropped since the batch was read: the archive object the drop verified names it.
+      yield stored
+        ? { ...row, body: stored.body, raw_archive_key: stored.archive_key ?? row.raw_archive_key }
+        : row;
+    }
+    start = end;
+  }
 }
 
 /**
@@ -150,6 +180,8 @@ export interface ShipOptions {
   limit?: number;
   /** Called after every batch. */
   onProgress?: (progress: ShipProgress) => void;
+  /** The bytes of answers one read of their bodies holds at most (default 64 MiB). */
+  bodyReadBytes?: number;
   /** Stops the run between two writes, those shipped so far marked (a worker shutting down). */
   signal?: AbortSignal;
 }
@@ -195,9 +227,8 @@ export async function shipPendingWrites(
     const shippedKeys: { id: string; key: string }[] = [];
     const answerObjects: { id: string; key: string }[] = [];
     const shippedRows: PendingWriteRow[] = [];
-    for (const pending of rows) {
+    for await (const row of withBodies(pool, rows, options.bodyReadBytes ?? BODY_READ_BYTES)) {
       if (options.signal?.aborted) break;
-      const row = await withBody(pool, pending);
       const { entry, body } = entryOf(row);
       if (entry.answer && body) {
         const object = await answerObjectBytes(entry.answer.object, body);
