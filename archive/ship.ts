@@ -99,7 +99,8 @@ async function* withBodies(
       for (const { raw_response_id: id, ...stored } of result.rows) bodies.set(id, stored);
     }
     for (const row of read) {
-      const stored = row.raw_response_id === null ? undefined : bodies.get(row.raw_response_id);
+      // By its text: a pool of db/pool.ts reads bigint columns as numbers.
+      const stored = row.raw_response_id === null ? undefined : bodies.get(String(row.raw_response_id));
       // Dropped since the batch was read: the archive object the drop verified names it.
       yield stored
         ? { ...row, body: stored.body, raw_archive_key: stored.archive_key ?? row.raw_archive_key }

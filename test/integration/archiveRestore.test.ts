@@ -22,6 +22,7 @@ import { archiveLag, shipPendingWrites } from '../../archive/ship';
 import { messageWithCauses } from '../../cli/errors';
 import { checkWorkerDatabase } from '../../control/workerDatabase';
 import { describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
+import { createPool } from '../../db/pool';
 import { ARCHIVE_MISCONFIGURED, RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
 import { archiveProblem } from '../../domain/health';
 import type { BackfillResult } from '../../domain/workflowInputs';
@@ -218,8 +219,10 @@ describe('archive and restore', () => {
     });
     expect(early).toMatchObject({ shipped: 4, pending: lag.pending - 4 });
     expect((await archiveLag(h.db.pool)).pending).toBe(lag.pending - 4);
+    // One of the two on a pool as the worker makes it (db/pool.ts: bigint columns read as numbers).
+    const workerPool = createPool(h.db.url, { max: 2, applicationName: 'archive-test' });
     const [first, second] = await Promise.all([
-      shipPendingWrites(h.db.pool, store, { batchSize: 7 }),
+      shipPendingWrites(workerPool, store, { batchSize: 7 }).finally(() => workerPool.end()),
       // Each answer's body read on its own: what a batch of flow-based days' answers gets.
       shipPendingWrites(h.db.pool, store, { batchSize: 5, bodyReadBytes: 1 }),
     ]);
