@@ -13,7 +13,8 @@ import { pollScheduleIdFor } from '../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../control/publicationSchedule';
 import { createPool } from '../db/pool';
 import { addDays, marketToday, marketTomorrow } from '../domain/calendar';
-import { DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { DECLARATIONS, DEFAULT_DATASET, declarationOf } from '../domain/datasets';
+import { datasetsPublishedWith } from '../domain/monitoring';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { dayWorkflowId } from '../domain/workflowInputs';
 import type { SimulatorHandle } from '../simulator/server';
@@ -139,8 +140,12 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
 
   const today = marketToday(new Date());
   const tomorrow = marketTomorrow(new Date());
+  // What JAO publishes together: a step is Received once every dataset it announces is out, so a dataset measured
+  // alone (--smoke) is published with those it shares a step with, whatever the hour (before the simulator's
+  // publication time none of them is out on its own).
+  const publishedTogether = datasetsPublishedWith(datasets, DECLARATIONS) as Dataset[];
   // Tomorrow out, as it is from its publication to the next window: the quiet stretch expects nothing.
-  for (const dataset of datasets) simulator.publishDay(tomorrow, new Date(), dataset);
+  for (const dataset of publishedTogether) simulator.publishDay(tomorrow, new Date(), dataset);
   const worker = await spawnWorker(
     {
       DATABASE_URL: db.url,
@@ -278,7 +283,7 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
     const late = round === options.modeRounds;
     // Tomorrow as a new delivery day: unpublished (JAO's word Pending), idle and forgotten; today as stored.
     const unpublishedAt = Date.now();
-    for (const dataset of datasets) simulator.unpublishDay(tomorrow, dataset);
+    for (const dataset of publishedTogether) simulator.unpublishDay(tomorrow, dataset);
     if (mode === 'monitoring') await readingAfter(unpublishedAt);
     for (const dataset of datasets) {
       await idle(dataset, tomorrow);
@@ -293,7 +298,7 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
     // One step announces every dataset measured: they are published at the same instant.
     const delayMs = options.smoke ? 0 : options.publishAfterMs + rig.random() * CHECK_INTERVAL_MS;
     const publishedAt = Date.now() + delayMs;
-    for (const dataset of datasets) simulator.publishDay(tomorrow, new Date(publishedAt), dataset);
+    for (const dataset of publishedTogether) simulator.publishDay(tomorrow, new Date(publishedAt), dataset);
     // Smoke: the polls' poll, run at once, stands in for their window and their 10-minute poll. With monitoring
     // its poll stands down (as measured in the quiet stretch): the monitoring reading finds the changes.
     const pollAtOnce = async () => {

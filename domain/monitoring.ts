@@ -41,6 +41,23 @@ export function datasetsAnnouncedBy(page: string, declarations: readonly Dataset
     .map((declaration) => declaration.id);
 }
 
+/**
+ * The given datasets and every dataset a step of theirs also announces: JAO says Received for a step only once all of
+ * them are out, so whoever publishes one of them for a step to turn publishes all (the benchmark's rig).
+ */
+export function datasetsPublishedWith(
+  datasets: readonly string[],
+  declarations: readonly DatasetDeclaration[],
+): string[] {
+  const steps = new Set(
+    declarations
+      .filter((declaration) => datasets.includes(declaration.id))
+      .flatMap((declaration) => declaration.monitoring?.steps ?? []),
+  );
+  const companions = [...steps].flatMap((page) => datasetsAnnouncedBy(page, declarations));
+  return [...new Set([...datasets, ...companions])];
+}
+
 /** The regions with at least one dataset a monitoring step announces. */
 export function monitoredRegions(declarations: readonly DatasetDeclaration[]): Region[] {
   return [...new Set(declarations.filter((each) => each.monitoring).map((each) => each.region))];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DECLARATIONS } from '../../domain/datasets';
+import { type Dataset, DECLARATIONS } from '../../domain/datasets';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
 import { assessHealth } from '../../domain/health';
 import { healthGauges } from '../../domain/healthMetrics';
@@ -8,6 +8,7 @@ import {
   changedSteps,
   classifyAnnouncedDay,
   datasetsAnnouncedBy,
+  datasetsPublishedWith,
   type MonitoringStep,
   monitoredDeclarations,
   monitoredRegions,
@@ -18,6 +19,8 @@ import {
 } from '../../domain/monitoring';
 import { readMonitoringAnswer } from '../../domain/monitoringAnswer';
 import { buildStatusReport } from '../../domain/statusReport';
+import { monitoringRowsOfDay } from '../../simulator/monitoring';
+import { SimulatorState } from '../../simulator/state';
 
 const step = (overrides: Partial<MonitoringStep>): MonitoringStep => ({
   day: '2026-03-10',
@@ -100,6 +103,30 @@ describe("the datasets a region's monitoring starts", () => {
     expect(datasetsAnnouncedBy('Final Computation', everyCore)).toEqual(
       expect.arrayContaining(['maxExchanges', 'coreFinalComputation']),
     );
+  });
+});
+
+describe('a step shared by two datasets', () => {
+  it('turns Received only once both are out: publishing one of them before its time leaves it Pending', () => {
+    // 01:00 CET: tomorrow is not out by its publication time, for any dataset.
+    const at = new Date('2026-11-27T00:00:00Z');
+    const simulator = new SimulatorState({
+      now: () => at,
+      publicationTime: '10:30',
+      keySetChangeDay: '2026-06-01',
+      seed: 1,
+    });
+    const finalComputation = () =>
+      monitoringRowsOfDay(simulator, 'core', '2026-11-28', at.getTime()).find(
+        (row) => row.page === 'Final Computation',
+      )?.status;
+    simulator.publishDay('2026-11-28', at, 'maxExchanges');
+    expect(finalComputation()).toBe('Pending');
+    const published = datasetsPublishedWith(['maxExchanges'], DECLARATIONS);
+    expect(published).toEqual(['maxExchanges', 'coreFinalComputation']);
+    for (const dataset of published) simulator.publishDay('2026-11-28', at, dataset as Dataset);
+    expect(finalComputation()).toBe('Received');
+    expect(datasetsPublishedWith(['nordicMaxExchanges'], DECLARATIONS)).toEqual(['nordicMaxExchanges']);
   });
 });
 
