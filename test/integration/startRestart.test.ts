@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../common/ports';
 import { daysInRange, dayWindow, marketToday, marketTomorrow } from '../../domain/calendar';
+import { firstMonitoredDay } from '../../domain/monitoring';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type JaoProcess, spawnJao, stopProcess } from '../helpers/processes';
@@ -78,8 +79,12 @@ async function completeDays(db: TestDatabase, from: string, to: string): Promise
   return rows.map((row) => row.day);
 }
 
-/** Today and tomorrow are the poll's: it checks them again at every start. */
-const pollDays = () => [marketToday(new Date()), marketTomorrow(new Date())];
+/**
+ * The days a start checks again whatever is stored: today and tomorrow are the poll's; JAO's monitoring (on by
+ * default) starts every day its first reading finds Received, from yesterday on (POLL_LOOKBACK_DAYS 0), when the
+ * first start was stopped before that reading.
+ */
+const pollDays = () => daysInRange(firstMonitoredDay(marketToday(new Date()), 0), marketTomorrow(new Date()));
 
 /** Waits until the database holds `count` days of the range complete that only the backfill fetches. */
 async function waitForBackfilledDays(
