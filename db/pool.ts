@@ -6,7 +6,7 @@ import { CONNECTION_TIMEOUT_MS } from '../domain/timeBudget';
  * returns — ids, counts — fits in 2^53) and `date` as its `YYYY-MM-DD` text (a delivery day), never as a
  * local-midnight Date.
  */
-const types: pg.CustomTypesConfig = {
+export const POOL_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) => {
     if (format !== 'binary') {
       if (oid === pg.types.builtins.INT8) return (text: string) => Number(text);
@@ -80,7 +80,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
     application_name: options.applicationName ?? 'jao-scraper',
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
-    types,
+    types: POOL_TYPES,
   });
   return watchPool(pool, options.report);
 }

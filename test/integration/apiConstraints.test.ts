@@ -223,12 +223,14 @@ describe('GET /v1/datasets/{dataset}/constraints', () => {
 
   it('reads only the constraints constraint_id names, over days, in every format and as of an instant', async () => {
     const all = (await json(PATH)).body;
-    const revisedId = (
-      await storedRow(
-        9999,
-        constraintDayRows(DAY)[REVISED_HOUR * PRESOLVED_PAGE.data.length]!.dateTimeUtc as string,
-      )
-    ).constraint_id as string;
+    const revisedId = String(
+      (
+        await storedRow(
+          9999,
+          constraintDayRows(DAY)[REVISED_HOUR * PRESOLVED_PAGE.data.length]!.dateTimeUtc as string,
+        )
+      ).constraint_id,
+    );
     const otherId = String(all.find((row) => row.constraint_id !== Number(revisedId))!.constraint_id);
     const only = (ids: string[]) => all.filter((row) => ids.includes(String(row.constraint_id)));
 

@@ -92,7 +92,7 @@ describe('the presolved domain stored', () => {
       [DATASET],
     );
     expect(flagged.rows).toHaveLength(1);
-    expect(flagged.rows[0].jao_id).toBe('9999');
+    expect(flagged.rows[0].jao_id).toBe(9999);
     const [flag] = flagged.rows[0].identity_breaks as Array<{ identity: string; difference: number }>;
     expect(flag!.identity).toBe('ram = fmax − frm − fcore − fltn + amr − cva − iva + ltaMargin');
     expect(Math.abs(flag!.difference - (1234 - Number(target.ram)))).toBeLessThanOrEqual(1);
@@ -187,7 +187,7 @@ describe('the presolved domain stored', () => {
       [DATASET, day],
     );
     expect(flagged.rows).toEqual([
-      { jao_id: '161', identity_breaks: [{ identity: 'fref = frefInit − fnrao', difference: 3 }] },
+      { jao_id: 161, identity_breaks: [{ identity: 'fref = frefInit − fnrao', difference: 3 }] },
     ]);
   });
 });

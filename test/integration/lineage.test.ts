@@ -31,7 +31,7 @@ interface LineageRow {
   valid_to: Date | null;
   is_current: boolean;
   lineage_known: boolean;
-  raw_response_id: string | null;
+  raw_response_id: number | null;
   fetched_at: Date | null;
   sha256: string | null;
   build_id: string | null;
@@ -100,7 +100,7 @@ describe('the lineage of a value revised twice', () => {
     expect(h.simulator.requests.length).toBe(requestsBefore);
 
     const raw = (
-      await h.db.pool.query<{ id: string; fetched_at: Date; body: Buffer }>(
+      await h.db.pool.query<{ id: number; fetched_at: Date; body: Buffer }>(
         'SELECT raw_response_id AS id, fetched_at, body FROM jao.raw_response WHERE day = $1 ORDER BY raw_response_id',
         [DAY],
       )

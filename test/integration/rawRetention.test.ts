@@ -230,7 +230,7 @@ describe('raw body retention', () => {
     const mtu = (right[0] as { mtu: Date }).mtu;
     const lineage = await h.db.pool.query<{
       kind: string;
-      raw_response_id: string;
+      raw_response_id: number;
       archive_object: string | null;
     }>(`SELECT kind, raw_response_id, archive_object FROM jao.value_lineage('AT_BE', $1) WHERE is_current`, [
       mtu,
@@ -238,7 +238,7 @@ describe('raw body retention', () => {
     expect(lineage.rows).toEqual([
       {
         kind: 'reprocess',
-        raw_response_id: String(source.rows[0]!.id),
+        raw_response_id: source.rows[0]!.id,
         archive_object: source.rows[0]!.archive_key,
       },
     ]);
