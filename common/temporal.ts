@@ -30,12 +30,22 @@ export function settingsOf(target: TemporalTarget): TemporalSettings {
  * A client connection (CLI, API, control code) on the settings, its namespace checked: any failure is one line
  * naming the setting (TemporalSettingRefused) or saying Temporal does not answer (TemporalUnreachable).
  */
+/**
+ * How long a client connection may take to open and answer its first call (the SDK's own default): a Temporal that
+ * is not there is told apart at once by the transport's diagnosis (explainConnectFailure), so this bound only
+ * decides how long a busy server may take to answer; 5 s refused a loaded dev server that answered.
+ */
+export const CLIENT_CONNECT_TIMEOUT_MS = 10_000;
+
 export function connectTemporal(
   target: TemporalTarget,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<Connection> {
   return openConnection(settingsOf(target), (connectOptions) =>
-    Connection.connect({ ...connectOptions, connectTimeout: options.connectTimeoutMs ?? 5_000 }),
+    Connection.connect({
+      ...connectOptions,
+      connectTimeout: options.connectTimeoutMs ?? CLIENT_CONNECT_TIMEOUT_MS,
+    }),
   );
 }
 

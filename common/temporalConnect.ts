@@ -141,6 +141,13 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
 
+/** The error's first line and its cause's, which says why (the SDK's "Failed to connect" names no reason). */
+function withCause(error: unknown): string {
+  const line = firstLine(error);
+  const cause = error instanceof Error && error.cause !== undefined ? firstLine(error.cause) : '';
+  return cause && !line.includes(cause) ? `${line} (${cause})` : line;
+}
+
 /** Who to blame when the server refuses the caller: the API key, other credentials, or none given. */
 function credentialsRefused(settings: TemporalSettings, details: string, stage: ConnectStage): string {
   const at = `Temporal at ${settings.address}`;
@@ -193,7 +200,7 @@ export async function explainConnectFailure(
       ? new TemporalUnreachable(clean(transport.reason))
       : new TemporalSettingRefused(clean(transport.reason));
   return new TemporalUnreachable(
-    clean(`Temporal at ${settings.address} (TEMPORAL_ADDRESS) does not answer: ${firstLine(error)}`),
+    clean(`Temporal at ${settings.address} (TEMPORAL_ADDRESS) does not answer: ${withCause(error)}`),
   );
 }
 

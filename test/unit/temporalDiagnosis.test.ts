@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../common/config';
-import { readTlsMaterial } from '../../common/temporalConnect';
+import { explainConnectFailure, readTlsMaterial } from '../../common/temporalConnect';
 import { diagnoseTransport } from '../../common/temporalDiagnosis';
 import { temporalSettingsOf } from '../../common/temporalSettings';
 import { generateCertificates, type TestCertificates } from '../helpers/certificates';
@@ -111,5 +111,28 @@ describe('a front that requires a client certificate', () => {
     expect(await diagnosis(address, certificates.otherClient)).toMatch(
       /refused the client certificate of TEMPORAL_TLS_CLIENT_CERT_PATH/,
     );
+  });
+});
+
+describe('a Temporal that takes the connection and does not answer the first call', () => {
+  it("is one line with the SDK's words and the call's reason, which they leave out", async () => {
+    const { createServer } = await import('node:net');
+    // It takes TCP and speaks no TLS: the transport's diagnosis finds nothing to blame.
+    const silent = createServer((socket) => socket.on('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const address = addressOf(silent);
+      const settings = temporalSettingsOf(loadConfig({ TEMPORAL_ADDRESS: address }));
+      const sdkError = new Error('Failed to connect to Temporal server', {
+        cause: new Error('4 DEADLINE_EXCEEDED: Deadline exceeded after 10.001s'),
+      });
+      const explained = await explainConnectFailure(sdkError, settings, null);
+      expect(explained.message).toBe(
+        `Temporal at ${address} (TEMPORAL_ADDRESS) does not answer: Failed to connect to Temporal server ` +
+          '(4 DEADLINE_EXCEEDED: Deadline exceeded after 10.001s)',
+      );
+    } finally {
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
