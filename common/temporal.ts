@@ -31,11 +31,10 @@ export function settingsOf(target: TemporalTarget): TemporalSettings {
  * naming the setting (TemporalSettingRefused) or saying Temporal does not answer (TemporalUnreachable).
  */
 /**
- * How long a client connection may take to open and answer its first call (the SDK's own default): a Temporal that
- * is not there is told apart at once by the transport's diagnosis (explainConnectFailure), so this bound only
- * decides how long a busy server may take to answer; 5 s refused a loaded dev server that answered.
+ * How long a client connection may take to open and answer its first call. The transport is diagnosed only once
+ * this has passed (explainConnectFailure), so it is also how long a refused address takes to be reported.
  */
-export const CLIENT_CONNECT_TIMEOUT_MS = 10_000;
+export const CLIENT_CONNECT_TIMEOUT_MS = 5_000;
 
 export function connectTemporal(
   target: TemporalTarget,
