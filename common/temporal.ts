@@ -27,15 +27,15 @@ export function settingsOf(target: TemporalTarget): TemporalSettings {
 }
 
 /**
- * A client connection (CLI, API, control code) on the settings, its namespace checked: any failure is one line
- * naming the setting (TemporalSettingRefused) or saying Temporal does not answer (TemporalUnreachable).
- */
-/**
  * How long a client connection may take to open and answer its first call. The transport is diagnosed only once
  * this has passed (explainConnectFailure), so it is also how long a refused address takes to be reported.
  */
 export const CLIENT_CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * A client connection (CLI, API, control code) on the settings, its namespace checked: any failure is one line
+ * naming the setting (TemporalSettingRefused) or saying Temporal does not answer (TemporalUnreachable).
+ */
 export function connectTemporal(
   target: TemporalTarget,
   options: { connectTimeoutMs?: number } = {},
