@@ -27,10 +27,16 @@ export function settingsOf(target: TemporalTarget): TemporalSettings {
 }
 
 /**
- * How long a client connection may take to open and answer its first call. The transport is diagnosed only once
- * this has passed (explainConnectFailure), so it is also how long a refused address takes to be reported.
+ * How long a client connection may take to open and answer its first call: a live Temporal on a loaded machine can
+ * take seconds to answer.
  */
-export const CLIENT_CONNECT_TIMEOUT_MS = 5_000;
+export const CLIENT_CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * A client connection still opening after this has its transport diagnosed beside it: a refused address or a TLS
+ * mistake is reported then, not at the deadline (common/temporalConnect.ts).
+ */
+export const CLIENT_DIAGNOSE_AFTER_MS = 2_000;
 
 /**
  * A client connection (CLI, API, control code) on the settings, its namespace checked: any failure is one line
@@ -40,11 +46,11 @@ export function connectTemporal(
   target: TemporalTarget,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<Connection> {
-  return openConnection(settingsOf(target), (connectOptions) =>
-    Connection.connect({
-      ...connectOptions,
-      connectTimeout: options.connectTimeoutMs ?? CLIENT_CONNECT_TIMEOUT_MS,
-    }),
+  const connectTimeout = options.connectTimeoutMs ?? CLIENT_CONNECT_TIMEOUT_MS;
+  return openConnection(
+    settingsOf(target),
+    (connectOptions) => Connection.connect({ ...connectOptions, connectTimeout }),
+    { diagnoseAfterMs: Math.min(CLIENT_DIAGNOSE_AFTER_MS, connectTimeout) },
   );
 }
 

@@ -8,7 +8,7 @@ import { type ClientConfigProfile, toClientOptions } from '@temporalio/envconfig
 import { clientCertificateProblem } from './clientCertificate';
 import { ConfigError } from './config';
 import { redactSecrets } from './redact';
-import { diagnoseTransport, type TlsMaterial } from './temporalDiagnosis';
+import { diagnoseTransport, type TlsMaterial, type TransportDiagnosis } from './temporalDiagnosis';
 import type { PemSource, TemporalSettings } from './temporalSettings';
 
 /** A setting Temporal or its transport refused: the person who set it fixes it (exit 2). */
@@ -148,6 +148,17 @@ function withCause(error: unknown): string {
   return cause && !line.includes(cause) ? `${line} (${cause})` : line;
 }
 
+const secretsOf = (settings: TemporalSettings) => [
+  settings.apiKey,
+  ...Object.values(settings.metadata ?? {}),
+];
+
+/** A fault the transport's diagnosis found: nothing answers (unreachable), or a setting to change (refused). */
+function transportFailure(transport: TransportDiagnosis, settings: TemporalSettings): TemporalConnectError {
+  const reason = redactSecrets(transport.reason, secretsOf(settings));
+  return transport.unreachable ? new TemporalUnreachable(reason) : new TemporalSettingRefused(reason);
+}
+
 /** Who to blame when the server refuses the caller: the API key, other credentials, or none given. */
 function credentialsRefused(settings: TemporalSettings, details: string, stage: ConnectStage): string {
   const at = `Temporal at ${settings.address}`;
@@ -178,8 +189,7 @@ export async function explainConnectFailure(
   material: TlsMaterial | null,
   stage: ConnectStage = 'connect',
 ): Promise<TemporalConnectError> {
-  const secrets = [settings.apiKey, ...Object.values(settings.metadata ?? {})];
-  const clean = (line: string) => redactSecrets(line, secrets);
+  const clean = (line: string) => redactSecrets(line, secretsOf(settings));
   if (error instanceof TemporalSettingRefused) return error;
   const failure = grpcFailure(error);
   if (failure && (failure.code === UNAUTHENTICATED || failure.code === PERMISSION_DENIED))
@@ -195,10 +205,7 @@ export async function explainConnectFailure(
       ),
     );
   const transport = await diagnoseTransport(settings, material).catch(() => null);
-  if (transport)
-    return transport.unreachable
-      ? new TemporalUnreachable(clean(transport.reason))
-      : new TemporalSettingRefused(clean(transport.reason));
+  if (transport) return transportFailure(transport, settings);
   return new TemporalUnreachable(
     clean(`Temporal at ${settings.address} (TEMPORAL_ADDRESS) does not answer: ${withCause(error)}`),
   );
@@ -213,25 +220,65 @@ interface OpenedConnection {
   close(): Promise<void>;
 }
 
+type Opening<C> = { connection: C } | { error: unknown; stage: ConnectStage };
+
 /**
  * Opens a connection of either kind with the settings' options and asks for its namespace: a connection that
  * cannot reach it is closed again, and the failure thrown as its one line (explainConnectFailure).
+ *
+ * With `diagnoseAfterMs`, a connection still opening by then has its transport diagnosed beside it: a fault found
+ * there (nothing listens, TLS refused) fails it at once, while a server that is there but slow to answer (a loaded
+ * machine) keeps the whole of the open's own deadline.
  */
 export async function openConnection<C extends OpenedConnection>(
   settings: TemporalSettings,
   open: (options: OpenOptions) => Promise<C>,
+  { diagnoseAfterMs }: { diagnoseAfterMs?: number } = {},
 ): Promise<C> {
   const material = readTlsMaterial(settings);
   const { tls, ...rest } = connectOptionsOf(settings, material);
-  let connection: C | undefined;
-  let stage: ConnectStage = 'connect';
-  try {
-    connection = await open({ ...rest, ...(tls ? { tls } : {}) });
-    stage = 'namespace';
-    await connection.workflowService.describeNamespace({ namespace: settings.namespace });
-    return connection;
-  } catch (error) {
-    await connection?.close().catch(() => {});
-    throw await explainConnectFailure(error, settings, material, stage);
+  const opening = (async (): Promise<Opening<C>> => {
+    let connection: C | undefined;
+    let stage: ConnectStage = 'connect';
+    try {
+      connection = await open({ ...rest, ...(tls ? { tls } : {}) });
+      stage = 'namespace';
+      await connection.workflowService.describeNamespace({ namespace: settings.namespace });
+      return { connection };
+    } catch (error) {
+      await connection?.close().catch(() => {});
+      return { error, stage };
+    }
+  })();
+  const outcome =
+    diagnoseAfterMs === undefined
+      ? await opening
+      : await Promise.race([opening, transportFaultAfter(diagnoseAfterMs, settings, material, opening)]);
+  if ('connection' in outcome) return outcome.connection;
+  if (outcome.error instanceof TemporalUnreachable || outcome.error instanceof TemporalSettingRefused) {
+    // Given up for a transport fault: a connection that opens after all is closed, not left holding the process.
+    void opening.then((late) => ('connection' in late ? late.connection.close() : undefined)).catch(() => {});
+    throw outcome.error;
   }
+  throw await explainConnectFailure(outcome.error, settings, material, outcome.stage);
+}
+
+/** Settles only with a transport fault found after `delayMs` while the connection is still opening. */
+function transportFaultAfter<C>(
+  delayMs: number,
+  settings: TemporalSettings,
+  material: TlsMaterial | null,
+  opening: Promise<Opening<C>>,
+): Promise<Opening<C>> {
+  return new Promise((resolve) => {
+    let settled = false;
+    void opening.finally(() => {
+      settled = true;
+      clearTimeout(timer);
+    });
+    const timer = setTimeout(async () => {
+      const transport = await diagnoseTransport(settings, material).catch(() => null);
+      if (!settled && transport) resolve({ error: transportFailure(transport, settings), stage: 'connect' });
+    }, delayMs);
+  });
 }
