@@ -67,7 +67,7 @@ async function installClient(): Promise<string> {
     '--python',
     bin,
     'install',
-    '--no-build-isolation',
+    // As a user installs it (build isolation on), with no index to fall back on: nothing may be downloaded.
     '--no-index',
     '--disable-pip-version-check',
     source,
@@ -77,10 +77,12 @@ async function installClient(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const tools = spawnSync(PANDAS_PYTHON, ['-c', 'import pandas, pytest, venv'], { encoding: 'utf8' });
+  const tools = spawnSync(PANDAS_PYTHON, ['-c', 'import pandas, pytest, venv, setuptools, wheel'], {
+    encoding: 'utf8',
+  });
   if (tools.status !== 0) {
     throw new Error(
-      `${PANDAS_PYTHON} cannot import pandas, pytest and venv: run scripts/ensure-pytest.sh (Debian's python3-pandas, python3-pytest, python3-venv)`,
+      `${PANDAS_PYTHON} cannot import pandas, pytest, venv, setuptools and wheel: run scripts/ensure-pytest.sh`,
     );
   }
   workDir = mkdtempSync(join(tmpdir(), 'jao-python-client-'));
