@@ -11,6 +11,7 @@ import {
   dropAssembledPages,
   rawPagesBytes,
 } from '../db/lanes/constraints/rawPages';
+import { slicedWorkCancelledBy } from '../db/lanes/timeSliced';
 import { storedAnswerBytes } from '../db/rawResponse';
 import { type AnswerJudging, type ArchivedBodyReader, judgeStoredAnswer } from '../db/storedAnswer';
 import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
@@ -81,9 +82,14 @@ export function createStoreActivities({
 }: StoreDeps) {
   /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
   const retried = retriedDatabaseWork(retryHorizonMs, secrets);
-  /** Runs a step on `bytes` of a stored answer once the process has heap for it (activities/answerBudget.ts). */
-  const holding = <T>(bytes: number, work: () => Promise<T>): Promise<T> =>
-    answerBudget.hold(bytes, work, Context.current().cancellationSignal);
+  /**
+   * Runs a step on `bytes` of a stored answer once the process has heap for it (activities/answerBudget.ts); its
+   * sliced work (db/lanes/timeSliced.ts) stops when the activity is cancelled.
+   */
+  const holding = <T>(bytes: number, work: () => Promise<T>): Promise<T> => {
+    const signal = Context.current().cancellationSignal;
+    return answerBudget.hold(bytes, () => slicedWorkCancelledBy(signal, work), signal);
+  };
   const holdingAnswer = async <T>(ref: StoredDayRef, work: () => Promise<T>): Promise<T> =>
     holding(await storedAnswerBytes(pool, ref.rawResponseId), work);
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));

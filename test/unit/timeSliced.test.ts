@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runTimeSliced } from '../../db/lanes/timeSliced';
+import { runTimeSliced, slicedWorkCancelledBy } from '../../db/lanes/timeSliced';
 import { runToEnd, type Steps } from '../../domain/steps';
 
 /** Counts the turns of the event loop while a test runs: what a waiting callback would see. */
@@ -75,5 +75,40 @@ describe('work run in slices', () => {
     const log: string[] = [];
     expect(runToEnd(noted(log, 'a', 2))).toBe(2);
     expect(new Set(turnsOf(log)).size).toBe(1);
+  });
+});
+
+describe('sliced work of a cancelled activity', () => {
+  it("stops at its next slice with the signal's reason", async () => {
+    const log: string[] = [];
+    const activity = new AbortController();
+    function* cancelledMidway(): Steps<number> {
+      for (let k = 1; k <= 4; k++) {
+        log.push(`a${k}`);
+        if (k === 2) activity.abort(new Error('activity cancelled'));
+        yield;
+      }
+      return 4;
+    }
+    const run = slicedWorkCancelledBy(activity.signal, () => runTimeSliced(cancelledMidway(), 0));
+    await expect(run).rejects.toThrow('activity cancelled');
+    expect(log).toEqual(['a1', 'a2']);
+  });
+
+  it('leaves the queue at once, its steps never run, and the work after it runs', async () => {
+    const log: string[] = [];
+    const first = runTimeSliced(noted(log, 'a', 3), 0);
+    const activity = new AbortController();
+    const queued = slicedWorkCancelledBy(activity.signal, () => runTimeSliced(noted(log, 'b', 3), 0));
+    const after = runTimeSliced(noted(log, 'c', 1), 0);
+    activity.abort(new Error('activity cancelled'));
+    await expect(queued).rejects.toThrow('activity cancelled');
+    expect([await first, await after]).toEqual([3, 1]);
+    expect(log.map((entry) => entry.split('@')[0])).toEqual(['a1', 'a2', 'a3', 'c1']);
+  });
+
+  it('runs to its end when its activity is not cancelled', async () => {
+    const activity = new AbortController();
+    expect(await slicedWorkCancelledBy(activity.signal, () => runTimeSliced(noted([], 'a', 3), 0))).toBe(3);
   });
 });
