@@ -27,3 +27,9 @@ export const POLLS_STAND_DOWN_PATCH = 'polls-stand-down';
  * publication window) or the reading failed, MONITORING_QUIET_INTERVAL otherwise.
  */
 export const MONITORING_QUIET_INTERVAL_PATCH = 'monitoring-quiet-interval';
+/**
+ * pollWorkflow and publicationWindowWorkflow ask pollsStandDown as a regular activity instead of a local one: every
+ * dataset's poll starts on the same schedule tick, and each first workflow task stayed open while its local activity
+ * waited for the worker's thread and a database connection (TMPRL1104).
+ */
+export const POLLS_STAND_DOWN_ACTIVITY_PATCH = 'polls-stand-down-activity';

@@ -2,24 +2,17 @@ import {
   ApplicationFailure,
   condition,
   patched,
-  proxyLocalActivities,
   setCurrentDetails,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { FreshnessActivities } from '../activities';
 import { renderRunDetails } from '../domain/runDetails';
-import { FRESHNESS_ACTIVITY, FRESHNESS_BACKOFF, POLL_LAST_DAY_START_MS } from '../domain/timeBudget';
+import { POLL_LAST_DAY_START_MS } from '../domain/timeBudget';
 import type { DayStatus, DeliveryDay } from '../domain/types';
 import { type DayOutcome, type PollInput, parsePollInput, pollDays } from '../domain/workflowInputs';
-import { retryPolicyOf } from './activities';
 import { DayRunner } from './dayRunner';
 import { INVALID_INPUT } from './deliveryDay';
 import { POLLS_STAND_DOWN_PATCH } from './patches';
-
-const monitoringMode = proxyLocalActivities<Pick<FreshnessActivities, 'pollsStandDown'>>({
-  startToCloseTimeout: FRESHNESS_ACTIVITY.startToCloseMs,
-  retry: retryPolicyOf(FRESHNESS_BACKOFF),
-});
+import { askPollsStandDown } from './pollsStandDown';
 
 export interface PollResult {
   days: DeliveryDay[];
@@ -43,7 +36,7 @@ export async function pollWorkflow(input: PollInput = {}): Promise<PollResult> {
 
   // While JAO's monitoring of the dataset's region is healthy, it fetches the announced days: no request here.
   if (patched(POLLS_STAND_DOWN_PATCH)) {
-    const mode = await monitoringMode.pollsStandDown({ dataset });
+    const mode = await askPollsStandDown({ dataset });
     if (mode.standDown) {
       setCurrentDetails(`**poll ${dataset}: stood down**\n\n${mode.reason}; no request to JAO.`);
       return { days: [], byStatus: {}, notCompleted: [], stoodDown: mode.reason };

@@ -32,6 +32,7 @@ import { retryPolicyOf } from './activities';
 import { isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow, INVALID_INPUT } from './deliveryDay';
 import { POLLS_STAND_DOWN_PATCH } from './patches';
+import { askPollsStandDown } from './pollsStandDown';
 
 export interface PublicationWindowResult {
   day: DeliveryDay;
@@ -50,7 +51,7 @@ export interface PublicationWindowResult {
 
 export const publicationProgressQuery = defineQuery<Omit<PublicationWindowResult, 'outcome'>>('progress');
 
-const freshness = proxyLocalActivities<Pick<FreshnessActivities, 'storedDayStatus' | 'pollsStandDown'>>({
+const freshness = proxyLocalActivities<Pick<FreshnessActivities, 'storedDayStatus'>>({
   startToCloseTimeout: FRESHNESS_ACTIVITY.startToCloseMs,
   retry: retryPolicyOf(FRESHNESS_BACKOFF),
 });
@@ -148,7 +149,7 @@ export async function publicationWindowWorkflow(
     // While JAO's monitoring of the region is healthy it fetches tomorrow when announced: no check, the stored
     // status is watched instead; when it is not, the next interval checks again (the polls take over).
     if (patched(POLLS_STAND_DOWN_PATCH)) {
-      const mode = await freshness.pollsStandDown({ dataset });
+      const mode = await askPollsStandDown({ dataset });
       if (mode.standDown) {
         stoodDown += 1;
         standDownReason = mode.reason;

@@ -24,6 +24,7 @@ import { createPool } from '../../db/pool';
 import { startDevServer } from '../../devstack/devServer';
 import type { RestoreInput } from '../../domain/archiveInputs';
 import { addDays, marketToday, utcOffsetMinutesAt } from '../../domain/calendar';
+import { declarationOf } from '../../domain/datasets';
 import { MONITORING_SETTINGS_SIGNAL } from '../../domain/monitoring';
 import type { ReprocessDayInput, ReprocessInput } from '../../domain/reprocessInputs';
 import {
@@ -841,6 +842,14 @@ async function runPollsStandDownScenarios(stack: Stack): Promise<Capture[]> {
     await settle(handle);
     captures.push({ scenario, workflowType: 'pollWorkflow', workflowId });
   };
+  // The polls stand down only while the readings list one of the dataset's steps for today or tomorrow: tomorrow's,
+  // Pending before its deadline (not yet published, so nothing for the polls to take back).
+  const [step] = declarationOf('maxExchanges').monitoring?.steps ?? [];
+  await stack.sql(
+    `INSERT INTO jao.monitoring_step (region, business_day, page, version, status, deadline, valid_from, last_seen_at)
+     VALUES ('core', '${addDays(marketToday(new Date()), 1)}', '${step}', 1, 'Pending',
+             clock_timestamp() + interval '1 day', clock_timestamp(), clock_timestamp())`,
+  );
   await reading('read');
   await poll('poll-stands-down');
   await reading('failed');
