@@ -62,7 +62,7 @@ describe('a client connection past its diagnosis time', () => {
 
   it('fails at once, before the opening ends, when nothing listens at the address', async () => {
     const address = await refused();
-    const { state, open } = openingAfter(1_500);
+    const { state, open } = openingAfter(3_000);
     const failure = await openConnection(settingsAt(address), open, { diagnoseAfterMs: 20 }).catch(
       (error: unknown) => error,
     );
@@ -72,7 +72,7 @@ describe('a client connection past its diagnosis time', () => {
     );
     expect(state.opened).toBe(false);
     // A connection that opens after it was given up is closed, not left holding the process.
-    await expect.poll(() => state.closed, { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => state.closed, { timeout: 10_000 }).toBe(true);
   });
 
   it('keeps the one line of a failed opening when the transport finds nothing to blame', async () => {
