@@ -7,6 +7,7 @@ own site directories, which the isolation hides.
 """
 
 import importlib.util
+import re
 import site
 import sys
 
@@ -29,7 +30,12 @@ get_requires_for_build_sdist = _setuptools.get_requires_for_build_sdist
 
 def _missing(requirements):
     """Those of setuptools' further requirements (`wheel`) that this interpreter cannot already import."""
-    return [name for name in requirements if importlib.util.find_spec(name.split("<")[0].split(">")[0].split("=")[0].strip()) is None]
+    return [name for name in requirements if importlib.util.find_spec(_module_of(name)) is None]
+
+
+def _module_of(requirement):
+    """The importable name of a requirement such as `wheel>=0.36` (the project name up to its first specifier)."""
+    return re.split(r"[\s<>=!~;\[]", requirement.strip(), maxsplit=1)[0].replace("-", "_")
 
 
 def get_requires_for_build_wheel(config_settings=None):
