@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { inLanes } from '../common/lanes';
 import { lockDay, type TransactionSetting } from '../db/locks';
-import { namedStatement, runNamed } from '../db/namedStatement';
+import { namedStatement } from '../db/namedStatement';
 import { withTransaction } from '../db/pool';
 import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
 import { restoreDayWrite } from '../db/writeDay';
@@ -255,7 +255,7 @@ async function restoreRawAnswer(
   const truncated = answer.truncatedReason !== null;
   const row = await withTransaction(pool, async (client) => {
     await lockDay(client, entry.dataset, entry.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
-    const result = await runNamed(client, STORE_RESTORED_ANSWER, {
+    const result = await STORE_RESTORED_ANSWER.run(client, {
       key,
       dataset: entry.dataset,
       day: entry.day,

@@ -16,7 +16,7 @@ import type {
   WriteDayInput,
 } from './dayWriteTypes';
 import type { LaneContent } from './lanes/lane';
-import { namedStatement, runNamed } from './namedStatement';
+import { namedStatement } from './namedStatement';
 import { pgText } from './text';
 
 /** The run decides the day's status and quality record: it brought content, or the day has none stored. */
@@ -222,7 +222,7 @@ export async function upsertDayRow(
     recheckError,
   });
   const { derivation } = input;
-  const result = await runNamed(client, UPSERT_DAY_ROW, {
+  const result = await UPSERT_DAY_ROW.run(client, {
     dataset: input.dataset,
     day: input.day,
     status: input.status,

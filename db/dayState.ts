@@ -6,7 +6,7 @@ import type { TransactionTimeouts } from '../domain/timeBudget';
 import type { DayState, WriteDayInput } from './dayWriteTypes';
 import type { LaneContent } from './lanes/lane';
 import { DECOMPRESSION_LIMIT_LIFTED, lockDay } from './locks';
-import { namedStatement, runNamed } from './namedStatement';
+import { namedStatement } from './namedStatement';
 
 /**
  * The columns of a day's record that judging an answer decides, as one text (jsonb keeps its keys in one order):
@@ -68,7 +68,7 @@ export async function lockedDayState(
   timeouts: TransactionTimeouts,
 ): Promise<DayState> {
   await lockDay(client, input.dataset, input.day, 'write', timeouts, DECOMPRESSION_LIMIT_LIFTED);
-  const result = await runNamed(client, READ_DAY_STATE, {
+  const result = await READ_DAY_STATE.run(client, {
     dataset: input.dataset,
     day: input.day,
     observedAt: input.observedAt ?? null,

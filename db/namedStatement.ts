@@ -16,8 +16,10 @@ export interface NamedStatement<
   readonly text: string;
   /** Parameter names in `$n` order. */
   readonly parameters: readonly (keyof Params & string)[];
-  /** Never set: carries the row type. */
-  readonly row?: Row;
+  /** The statement's values in `$n` order; a name the caller did not pass is a programming error. */
+  valuesOf(params: Params): unknown[];
+  /** Runs the statement (prepared under its name) on `client` with named values. */
+  run(client: pg.ClientBase, params: Params): Promise<pg.QueryResult<Row>>;
 }
 
 /**
@@ -28,36 +30,23 @@ export function namedStatement<
   Params extends Record<string, unknown>,
   Row extends pg.QueryResultRow = pg.QueryResultRow,
 >(name: string, text: string): NamedStatement<Params, Row> {
-  const parameters: string[] = [];
+  const names: string[] = [];
   const compiled = text.replace(PLACEHOLDER, (_match, parameter: string) => {
-    let index = parameters.indexOf(parameter);
-    if (index < 0) index = parameters.push(parameter) - 1;
+    let index = names.indexOf(parameter);
+    if (index < 0) index = names.push(parameter) - 1;
     return `$${index + 1}`;
   });
-  return { name, text: compiled, parameters: parameters as (keyof Params & string)[] };
-}
-
-/** The statement's values in `$n` order; a name the caller did not pass is a programming error. */
-export function valuesOf<Params extends Record<string, unknown>>(
-  statement: NamedStatement<Params, pg.QueryResultRow>,
-  params: Params,
-): unknown[] {
-  return statement.parameters.map((parameter) => {
-    if (!Object.hasOwn(params, parameter))
-      throw new Error(`${statement.name}: no value for parameter :${parameter}`);
-    return params[parameter];
-  });
-}
-
-/** Runs the statement (prepared under its name) with named values. */
-export function runNamed<Params extends Record<string, unknown>, Row extends pg.QueryResultRow>(
-  client: pg.ClientBase,
-  statement: NamedStatement<Params, Row>,
-  params: Params,
-): Promise<pg.QueryResult<Row>> {
-  return client.query<Row>({
-    name: statement.name,
-    text: statement.text,
-    values: valuesOf(statement, params),
-  });
+  const parameters = names as (keyof Params & string)[];
+  const valuesOf = (params: Params): unknown[] =>
+    parameters.map((parameter) => {
+      if (!Object.hasOwn(params, parameter)) throw new Error(`${name}: no value for parameter :${parameter}`);
+      return params[parameter];
+    });
+  return {
+    name,
+    text: compiled,
+    parameters,
+    valuesOf,
+    run: (client, params) => client.query<Row>({ name, text: compiled, values: valuesOf(params) }),
+  };
 }

@@ -2,7 +2,7 @@
 // the published text differs from the field's latest one; nothing is ever updated or deleted.
 import type pg from 'pg';
 import type { Dataset, DeliveryDay, RowFieldValue } from '../domain/types';
-import { namedStatement, runNamed } from './namedStatement';
+import { namedStatement } from './namedStatement';
 
 const STORE_ROW_FIELDS = namedStatement<
   {
@@ -59,7 +59,7 @@ export async function storeRowFields(
   },
 ): Promise<number> {
   if (input.rowFields.length === 0) return 0;
-  const result = await runNamed(client, STORE_ROW_FIELDS, {
+  const result = await STORE_ROW_FIELDS.run(client, {
     dataset: input.dataset,
     day: input.day,
     mtus: input.rowFields.map((row) => row.mtu),

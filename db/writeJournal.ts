@@ -2,7 +2,7 @@
 // own transaction, so that the archive (docs/archive.md) can carry what a restore needs to repeat that write.
 import type pg from 'pg';
 import type { DayState, DerivedWrite, WriteDayInput } from './dayWriteTypes';
-import { namedStatement, runNamed } from './namedStatement';
+import { namedStatement } from './namedStatement';
 import { pgText } from './text';
 
 export type WriteKind = 'fetch' | 'reprocess' | 'failure';
@@ -53,7 +53,7 @@ export async function journalWrite(
 ): Promise<void> {
   const { derivation } = input;
   const kind = writeKindOf(input);
-  await runNamed(client, INSERT_DAY_WRITE, {
+  await INSERT_DAY_WRITE.run(client, {
     dataset: input.dataset,
     day: input.day,
     writtenAt: state.txTime,

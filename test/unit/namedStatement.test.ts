@@ -1,6 +1,6 @@
 // db/namedStatement.ts: named parameters compiled once into `$n`, values passed by name.
 import { describe, expect, it } from 'vitest';
-import { namedStatement, valuesOf } from '../../db/namedStatement';
+import { namedStatement } from '../../db/namedStatement';
 
 describe('namedStatement', () => {
   const statement = namedStatement<{ dataset: string; day: string; txTime: Date | null }>(
@@ -18,7 +18,7 @@ describe('namedStatement', () => {
   });
 
   it('passes values by name, whatever the order of the object', () => {
-    expect(valuesOf(statement, { txTime: null, day: '2026-01-01', dataset: 'maxExchanges' })).toEqual([
+    expect(statement.valuesOf({ txTime: null, day: '2026-01-01', dataset: 'maxExchanges' })).toEqual([
       'maxExchanges',
       '2026-01-01',
       null,
@@ -27,8 +27,8 @@ describe('namedStatement', () => {
 
   it('refuses a call without a value for a name', () => {
     const partial = { dataset: 'maxExchanges', day: '2026-01-01' } as unknown as Parameters<
-      typeof valuesOf<{ dataset: string; day: string; txTime: Date | null }>
-    >[1];
-    expect(() => valuesOf(statement, partial)).toThrow('test.named: no value for parameter :txTime');
+      typeof statement.valuesOf
+    >[0];
+    expect(() => statement.valuesOf(partial)).toThrow('test.named: no value for parameter :txTime');
   });
 });

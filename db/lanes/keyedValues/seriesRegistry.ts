@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { declarationOf, unitOfKey } from '../../../domain/datasets';
 import type { Dataset } from '../../../domain/types';
 import type { SeriesIds } from '../../dayWriteTypes';
-import { namedStatement, runNamed } from '../../namedStatement';
+import { namedStatement } from '../../namedStatement';
 import type { DayContent } from './dayContent';
 
 /**
@@ -67,7 +67,7 @@ export async function registerSeries(
   const keys = content.series.map((s) => s.key);
   const cached = keys.map((key) => cache.get(key));
   if (cached.every((id) => id !== undefined)) return { ids: cached as number[], created: 0 };
-  const inserted = await runNamed(client, INSERT_NEW_SERIES, {
+  const inserted = await INSERT_NEW_SERIES.run(client, {
     dataset,
     keys,
     fromZones: content.series.map((s) => s.fromZone),
@@ -77,7 +77,7 @@ export async function registerSeries(
     txTime,
   });
   // A new statement: sees the rows just inserted and those committed meanwhile by concurrent writers.
-  const found = await runNamed(client, SERIES_IDS, { dataset, keys });
+  const found = await SERIES_IDS.run(client, { dataset, keys });
   const byKey = new Map(found.rows.map((row) => [row.key, row.series_id]));
   const ids = keys.map((key) => {
     const id = byKey.get(key);

@@ -13,7 +13,7 @@ import {
   copyFrom,
 } from '../../copy';
 import type { ContentOutcome, DayState, SeriesIds } from '../../dayWriteTypes';
-import { namedStatement, runNamed } from '../../namedStatement';
+import { namedStatement } from '../../namedStatement';
 import type { DayContent } from './dayContent';
 
 /**
@@ -244,7 +244,7 @@ export async function mergeDay(
       cellMtus.push(cell.mtu);
     }
   }
-  const result = await runNamed(client, MERGE_DAY, {
+  const result = await MERGE_DAY.run(client, {
     ...pointParams(content, seriesIds),
     windowFrom: state.windowFrom,
     windowTo: state.windowTo,
@@ -295,7 +295,7 @@ async function deleteVanished(
   state: DayState,
 ): Promise<number> {
   if (seriesIds.length === 0) return 0;
-  const result = await runNamed(client, DELETE_VANISHED, {
+  const result = await DELETE_VANISHED.run(client, {
     seriesIds,
     mtus,
     windowFrom: state.windowFrom,
