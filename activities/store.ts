@@ -4,22 +4,20 @@ import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { dayWriteOf } from '../db/dayWriteTypes';
-import { storedRowsOf } from '../db/lanes';
-import {
-  type AssembleInput,
-  assemblePagedDay,
-  dropAssembledPages,
-  rawPagesBytes,
-} from '../db/lanes/constraints/rawPages';
+import { laneOf, storedRowsOf } from '../db/lanes';
+import { type AssembleInput, assemblePagedDay, rawPagesBytes } from '../db/lanes/constraints/rawPages';
 import { slicedWorkCancelledBy } from '../db/lanes/timeSliced';
-import { storedAnswerBytes } from '../db/rawResponse';
-import { type AnswerJudging, type ArchivedBodyReader, judgeStoredAnswer } from '../db/storedAnswer';
+import {
+  type AnswerJudging,
+  type ArchivedBodyReader,
+  judgeStoredAnswer,
+  storedAnswerBytes,
+} from '../db/storedAnswer';
 import { recordFailedDay, writeDayWithFacts } from '../db/writeDay';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { expectedMtuCount } from '../domain/calendar';
 import { declarationOf, declaredResolutionOn } from '../domain/datasets';
 import { reasonOfWrite } from '../domain/dayStatus';
-import { answerReadingOf } from '../domain/lanes';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
@@ -128,8 +126,7 @@ export function createStoreActivities({
             dayWriteOf(ref, assessment, { workflowId, buildId, redact }),
             writeTimeouts,
           );
-          // A paged day's pages are in its stored answer now: kept twice no longer.
-          if (answerReadingOf(ref.dataset).paging === 'paged') await dropAssembledPages(pool, ref);
+          await laneOf(ref.dataset).afterDayWritten(pool, ref);
           recordDayMetrics({
             dataset: ref.dataset,
             day: ref.day,

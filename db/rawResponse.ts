@@ -2,8 +2,7 @@
 // the day's validate and write, reprocessing and restore, a body dropped under RAW_RETENTION_DAYS from the archive.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
-import { storedAnswerLimit } from '../domain/storedAnswerLimit';
+import type { StoredAnswerLimit } from '../domain/storedAnswerLimit';
 import { RAW_STORE_TIMEOUTS } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay, UtcWindow } from '../domain/types';
 import { lockDay } from './locks';
@@ -130,25 +129,16 @@ export async function storeRawResponse(
   });
 }
 
-/** The size of a stored answer as it will be read back: its body, or the bytes JAO sent when the body is archived. */
-export async function storedAnswerBytes(pool: pg.Pool, id: number): Promise<number> {
-  const result = await pool.query<{ bytes: number }>(
-    'SELECT COALESCE(octet_length(body), bytes)::int AS bytes FROM jao.raw_response WHERE raw_response_id = $1',
-    [id],
-  );
-  return result.rows[0]?.bytes ?? 0;
-}
-
 /**
- * A stored raw response. Its body is loaded only when it was stored whole and is at most its dataset's bound
- * (domain/storedAnswerLimit.ts: `maxBodyBytes`, JAO_MAX_BODY_BYTES, for an answer of one request; that times the
- * pages a paged day may hold for a paged one), so re-processing a stored answer is bounded like fetching it (a row
- * stored before the limit existed, or under a larger one, is refused instead of loaded).
+ * A stored raw response. Its body is loaded only when it was stored whole and is at most `limit`, its dataset's bound
+ * (domain/storedAnswerLimit.ts: JAO_MAX_BODY_BYTES for an answer of one request; that times the pages a paged day may
+ * hold for a paged one), so re-processing a stored answer is bounded like fetching it (a row stored before the limit
+ * existed, or under a larger one, is refused instead of loaded).
  */
 export async function loadRawResponse(
   pool: pg.Pool,
   id: number,
-  maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
+  limit: StoredAnswerLimit,
 ): Promise<RawResponse | null> {
   const result = await pool.query<{
     raw_response_id: number;
@@ -176,7 +166,6 @@ export async function loadRawResponse(
     sha256: row.sha256,
     bytes: row.bytes,
   };
-  const limit = storedAnswerLimit(row.dataset, maxBodyBytes);
   if (row.truncated_reason !== null) return { ...common, body: null, refused: row.truncated_reason };
   if (row.stored_bytes > limit.bytes) {
     const refused = `stored answer of ${row.stored_bytes} bytes is larger than ${limit.name}: not re-processed`;
@@ -227,10 +216,10 @@ async function archivedBody(
 export async function storedBody(
   pool: pg.Pool,
   { day, rawResponseId }: { day: DeliveryDay; rawResponseId: number },
-  maxBodyBytes: number,
+  limit: StoredAnswerLimit,
   readArchived: ArchivedBodyReader | undefined,
 ): Promise<{ body: string } | { refused: string }> {
-  const raw = await loadRawResponse(pool, rawResponseId, maxBodyBytes);
+  const raw = await loadRawResponse(pool, rawResponseId, limit);
   if (!raw) throw new Error(`raw response ${rawResponseId} for ${day} is not in jao.raw_response`);
   if (raw.refused !== null) return { refused: raw.refused };
   return { body: raw.body !== null ? raw.body : await archivedBody(raw, readArchived) };

@@ -40,6 +40,15 @@ export interface AnswerJudging {
  */
 export type VerdictUse = 'record' | 'reuse';
 
+/** The size of a stored answer as it will be read back: its body, or the bytes JAO sent when the body is archived. */
+export async function storedAnswerBytes(pool: pg.Pool, id: number): Promise<number> {
+  const result = await pool.query<{ bytes: number }>(
+    'SELECT COALESCE(octet_length(body), bytes)::int AS bytes FROM jao.raw_response WHERE raw_response_id = $1',
+    [id],
+  );
+  return result.rows[0]?.bytes ?? 0;
+}
+
 /**
  * The day workflow's judgement of its stored answer, by the current build. A refused answer (too large, truncated)
  * records no verdict: the write meets the same limit.
@@ -50,7 +59,7 @@ export async function judgeStoredAnswer(
   { maxBodyBytes, readArchived, buildId }: AnswerJudging,
   verdict: VerdictUse,
 ): Promise<Assessment> {
-  const stored = await storedBody(pool, ref, maxBodyBytes, readArchived);
+  const stored = await storedBody(pool, ref, storedAnswerLimit(ref.dataset, maxBodyBytes), readArchived);
   if ('refused' in stored) return refusedAssessment(ref.dataset, ref.day, stored.refused);
   const lane = laneOf(ref.dataset);
   const recorded =
@@ -71,7 +80,7 @@ export async function assessStoredAnswer(
   maxBodyBytes: number,
   readArchived?: ArchivedBodyReader,
 ): Promise<Assessment> {
-  const stored = await storedBody(pool, ref, maxBodyBytes, readArchived);
+  const stored = await storedBody(pool, ref, storedAnswerLimit(ref.dataset, maxBodyBytes), readArchived);
   if ('refused' in stored) return refusedAssessment(ref.dataset, ref.day, stored.refused);
   return (await laneOf(ref.dataset).judge(pool, ref, stored.body)).assessment;
 }

@@ -18,7 +18,7 @@ import type {
   WriteDayResultWithFacts,
 } from './dayWriteTypes';
 import { ensureKeySet } from './keySets';
-import { contentOf, type MergedDay } from './lanes';
+import { contentOf, type LaneContent, type MergedDay } from './lanes';
 import { withDecidedTransaction, withTransaction } from './pool';
 import { type PreparedWrite, type WrittenSteps, writeSteps } from './writeSteps';
 import { readWrittenDayFacts } from './writtenDayFacts';
@@ -74,7 +74,7 @@ async function checkedWrite<T>(
   input: WriteDayInput,
   timeouts: TransactionTimeouts,
   commitAsync: boolean,
-  report: (client: pg.PoolClient, result: WriteDayResult) => Promise<T>,
+  report: (client: pg.PoolClient, result: WriteDayResult, content: LaneContent | null) => Promise<T>,
 ): Promise<T> {
   const prepared = await prepareWrite(pool, input);
   let merged: MergedDay | null = null;
@@ -83,7 +83,7 @@ async function checkedWrite<T>(
     const state = await lockedDayState(client, input, prepared.content, timeouts);
     const steps = await writeSteps(client, pool, prepared, state);
     merged = steps.merged;
-    return report(client, steps.result);
+    return report(client, steps.result, prepared.content);
   });
   (merged as MergedDay | null)?.afterCommit();
   return reported;
@@ -143,9 +143,9 @@ export function writeDayWithFacts(
   input: DayWrite,
   timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
 ): Promise<WriteDayResultWithFacts> {
-  return checkedWrite(pool, input, timeouts, false, async (client, result) => ({
+  return checkedWrite(pool, input, timeouts, false, async (client, result, content) => ({
     ...result,
-    facts: await readWrittenDayFacts(client, input, result),
+    facts: await readWrittenDayFacts(client, input, result, content?.firstSeenKeys ?? []),
   }));
 }
 

@@ -6,8 +6,7 @@ import type { DayStatus } from '../domain/types';
 import { type DriftColumns, driftOf } from './dayQuality';
 import type { WriteDayInput, WrittenDayFacts } from './dayWriteTypes';
 import { FACTS_OF_DAY, type FactsRow, toFacts } from './freshness';
-import { firstSeenKeysOf } from './lanes';
-import { namedStatement, runNamed } from './namedStatement';
+import { namedStatement } from './namedStatement';
 
 type WrittenFactsRow = { [K in keyof DriftColumns]: DriftColumns[K] | null } & {
   latest_complete_day: string | null;
@@ -53,12 +52,13 @@ export async function readWrittenDayFacts(
   client: pg.PoolClient,
   input: WriteDayInput,
   written: { status: DayStatus; contentChanged: boolean },
+  firstSeenKeys: readonly string[],
 ): Promise<WrittenDayFacts> {
   const complete = written.status === 'complete';
   const withFirstCompletion = complete && written.contentChanged && input.rawResponseId !== null;
   if (!written.contentChanged && !complete)
     return { drift: null, latestCompleteDay: null, firstCompletion: null };
-  const result = await runNamed(client, WRITTEN_DAY_FACTS, {
+  const result = await WRITTEN_DAY_FACTS.run(client, {
     dataset: input.dataset,
     day: input.day,
     withDrift: written.contentChanged,
@@ -69,7 +69,7 @@ export async function readWrittenDayFacts(
   const row = result.rows[0]!;
   const drift = row.drift === null ? null : driftOf({ ...row, drift: row.drift }, input);
   // Keys no earlier day of the dataset carried are drift too, whatever the previous day held (domain/drift.ts).
-  const firstSeen = written.contentChanged && input.validated ? firstSeenKeysOf(input.validated) : [];
+  const firstSeen = written.contentChanged ? firstSeenKeys : [];
   return {
     drift: withFirstSeenKeys(drift, firstSeen, input.validated?.resolutionMinutes ?? null),
     latestCompleteDay: row.latest_complete_day,

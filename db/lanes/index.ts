@@ -29,16 +29,6 @@ export function storedRowsOf(validated: ValidatedDay): number {
   return laneStoredRowsOf(validated.lane, validated as DayOf<typeof validated.lane>);
 }
 
-/** Keys of a judged day no earlier day of its dataset carried, by the lane that judged it. */
-export function firstSeenKeysOf(validated: ValidatedDay): string[] {
-  return laneFirstSeenKeysOf(validated.lane, validated as DayOf<typeof validated.lane>);
-}
-
-function laneFirstSeenKeysOf<Name extends LaneName>(name: Name, validated: DayOf<Name>): string[] {
-  const lane: Lane<DayOf<Name>> = LANES[name];
-  return lane.firstSeenKeysOf(validated);
-}
-
 function laneStoredRowsOf<Name extends LaneName>(name: Name, validated: DayOf<Name>): number {
   const lane: Lane<DayOf<Name>> = LANES[name];
   return lane.storedRows(validated);

@@ -64,6 +64,8 @@ export interface LaneContent {
   maxMtuMs: number | null;
   /** Values (or versions) the content carries: WriteDayResult.points. */
   size: number;
+  /** Keys of the content that none of the dataset's earlier days carried: drift (domain/drift.ts). */
+  firstSeenKeys: readonly string[];
   /** Before the transaction, committed at once: catalogue entries a rolled-back write may leave behind. */
   prepare(pool: pg.Pool, dataset: Dataset, options: { dryRun: boolean }): Promise<void>;
   /** Merges the content into the day's revision history, under the day's lock. */
@@ -108,7 +110,10 @@ export interface Lane<Day extends ValidatedDay = ValidatedDay> {
   contentOf(validated: Day, rejections: readonly Rejection[]): Promise<LaneContent>;
   /** The rows (values, versions) of the judged day its write would store. */
   storedRows(validated: Day): number;
-  /** Keys of the judged day that none of the dataset's earlier days carried: drift (domain/drift.ts). */
-  firstSeenKeysOf(validated: Day): string[];
+  /**
+   * After the day's write committed, whatever it judged: drops what the lane kept of the fetch only until the day was
+   * written (a paged day's pages, now in its stored answer).
+   */
+  afterDayWritten(pool: pg.Pool, ref: JudgedAnswerRef & { rawResponseId: number }): Promise<void>;
   readSide: LaneReadSide;
 }

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRawResponse } from '../../db/rawResponse';
+import { DEFAULT_MAX_BODY_BYTES } from '../../domain/bodyLimit';
 import { dayOfInstant, dayWindow } from '../../domain/calendar';
 import {
   declarationOf,
@@ -14,6 +15,7 @@ import {
   publishedEmptyKeysOf,
 } from '../../domain/datasets';
 import { keyReaderOf } from '../../domain/seriesKeys';
+import { storedAnswerLimit } from '../../domain/storedAnswerLimit';
 import type { DeliveryDay } from '../../domain/types';
 import { CAPTURES, captureText } from '../helpers/captures';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
@@ -138,7 +140,11 @@ describe('captured JAO answers served verbatim', () => {
       expect(record.published_empty_keys).toEqual([...publishedEmptyKeysOf(declaration)].sort());
       expect(record.empty_keys_with_values).toEqual([]);
 
-      const raw = await loadRawResponse(harness.db.pool, record.last_raw_response_id);
+      const raw = await loadRawResponse(
+        harness.db.pool,
+        record.last_raw_response_id,
+        storedAnswerLimit(dataset, DEFAULT_MAX_BODY_BYTES),
+      );
       expect(raw?.body === captureText(dataset)).toBe(true);
 
       const again = await harness.runDay(day, dataset);

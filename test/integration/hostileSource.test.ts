@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadRawResponse, storeRawResponse } from '../../db/rawResponse';
 import { DEFAULT_MAX_BODY_BYTES, KEPT_PREFIX_BYTES } from '../../domain/bodyLimit';
 import { dayWindow } from '../../domain/calendar';
+import { storedAnswerLimit } from '../../domain/storedAnswerLimit';
 import { dayWorkflowId } from '../../domain/workflowInputs';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import type { deliveryDayWorkflow } from '../../workflows';
@@ -188,7 +189,11 @@ describe('a hostile upstream', () => {
       httpStatus: 200,
       body: `{"data":[${'{},'.repeat(3 * 1024 * 1024)}{}],"rejected":false,"messages":null}`,
     });
-    const loaded = await loadRawResponse(db.pool, stored.id);
+    const loaded = await loadRawResponse(
+      db.pool,
+      stored.id,
+      storedAnswerLimit('maxExchanges', DEFAULT_MAX_BODY_BYTES),
+    );
     expect(loaded).toMatchObject({
       body: null,
       refused: `stored answer of ${stored.bytes} bytes is larger than JAO_MAX_BODY_BYTES (${DEFAULT_MAX_BODY_BYTES}): not re-processed`,

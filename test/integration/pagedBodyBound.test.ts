@@ -129,7 +129,7 @@ describe('JAO_MAX_BODY_BYTES on a paged day', () => {
   it('refuses a stored answer over the paged bound, naming that bound', async () => {
     const { id, bytes } = await storedAnswer(PAGED_DAY);
     const small = 64 * 1024;
-    const loaded = await loadRawResponse(harness.db.pool, id, small);
+    const loaded = await loadRawResponse(harness.db.pool, id, storedAnswerLimit(DATASET, small));
     expect(loaded?.body).toBeNull();
     expect(loaded?.refused).toBe(
       `stored answer of ${bytes} bytes is larger than ${storedAnswerLimit(DATASET, small).name}: not re-processed`,

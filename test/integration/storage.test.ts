@@ -4,7 +4,9 @@ import { readDayRecords } from '../../db/dayStatus';
 import { loadRawResponse, storeRawResponse } from '../../db/rawResponse';
 import { assessStoredAnswer } from '../../db/storedAnswer';
 import { type DayWrite, writeDay } from '../../db/writeDay';
+import { DEFAULT_MAX_BODY_BYTES } from '../../domain/bodyLimit';
 import { EMPTY_RECHECK_ERROR } from '../../domain/dayStatus';
+import { storedAnswerLimit } from '../../domain/storedAnswerLimit';
 import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, hourlyMtus, keyOf, validatedDay } from './storageFixtures';
@@ -25,6 +27,7 @@ const T0 = new Date('2026-04-19T06:00:00.000Z');
 const T1 = new Date('2026-04-19T08:00:00.000Z');
 const T2 = new Date('2026-04-20T08:00:00.000Z');
 const T3 = new Date('2026-04-21T08:00:00.000Z');
+const LIMIT = storedAnswerLimit('maxExchanges', DEFAULT_MAX_BODY_BYTES);
 
 function input(day: DeliveryDay, validated: KeyedValuesDay, observedAt: Date, extra: Partial<DayWrite> = {}) {
   return {
@@ -483,7 +486,7 @@ describe('storeRawResponse', () => {
       2,
     );
 
-    const loaded = await loadRawResponse(pool, b.id);
+    const loaded = await loadRawResponse(pool, b.id, LIMIT);
     expect(loaded).toEqual({
       id: b.id,
       dataset: 'maxExchanges',
@@ -493,7 +496,7 @@ describe('storeRawResponse', () => {
       sha256: b.sha256,
       bytes: 36,
     });
-    expect(await loadRawResponse(pool, 999_999)).toBeNull();
+    expect(await loadRawResponse(pool, 999_999, LIMIT)).toBeNull();
   });
 
   it('stores bodies that are not valid text for PostgreSQL unchanged', async () => {
@@ -505,7 +508,7 @@ describe('storeRawResponse', () => {
       httpStatus: 502,
       body,
     });
-    expect((await loadRawResponse(pool, stored.id))?.body).toBe(body);
+    expect((await loadRawResponse(pool, stored.id, LIMIT))?.body).toBe(body);
   });
 });
 

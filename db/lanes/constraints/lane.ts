@@ -11,6 +11,7 @@ import { runTimeSliced } from '../timeSliced';
 import { constraintDayContentSteps } from './constraintContent';
 import { mergeConstraintDay } from './constraintMerge';
 import { registerNewConstraints } from './constraintRegistry';
+import { dropAssembledPages } from './rawPages';
 
 const HUB_KEY = 'hub_';
 
@@ -65,6 +66,7 @@ async function contentOf(validated: ConstraintsDay, rejections: readonly Rejecti
     minMtuMs: content.minMtuMs,
     maxMtuMs: content.maxMtuMs,
     size: content.versions.length,
+    firstSeenKeys: validated.newHubs.map((hub) => `${HUB_KEY}${hub}`),
     prepare: async (pool, dataset, { dryRun }) => {
       // A dry run inserts nothing: its write registers what it lacks inside its transaction, rolled back.
       if (!dryRun) await registerNewConstraints(pool, dataset, content);
@@ -87,7 +89,10 @@ export const constraintsLane: Lane<ConstraintsDay> = {
   read,
   contentOf,
   storedRows: (validated) => validated.constraintRows.length,
-  firstSeenKeysOf: (validated) => validated.newHubs.map((hub) => `${HUB_KEY}${hub}`),
+  // A paged day's pages are in its stored answer once it is written: kept twice no longer.
+  afterDayWritten: async (pool, ref) => {
+    await dropAssembledPages(pool, ref);
+  },
   readSide: {
     views: [
       'jao.constraints',

@@ -91,6 +91,8 @@ async function contentOf(validated: KeyedValuesDay, rejections: readonly Rejecti
     minMtuMs: content.minMtuMs,
     maxMtuMs: content.maxMtuMs,
     size: content.values.length,
+    // A keyed day's new keys are counted against the catalogue as it is judged (domain/limits.ts: too_many_keys).
+    firstSeenKeys: [],
     // New series are registered inside the transaction (db/lanes/keyedValues/seriesRegistry.ts).
     prepare: async () => {},
     merge: (client, target, state, mode) => merge(content, client, target, state, mode),
@@ -105,8 +107,7 @@ export const keyedValuesLane: Lane<KeyedValuesDay> = {
   read,
   contentOf,
   storedRows: (validated) => validated.points.length,
-  // A keyed day's new keys are counted against the catalogue as it is judged (domain/limits.ts: too_many_keys).
-  firstSeenKeysOf: () => [],
+  afterDayWritten: async () => {},
   readSide: {
     views: [
       'jao.dataset_values',
