@@ -35,7 +35,7 @@ import type { Dataset } from '../domain/types';
 
 export interface BadDayDeps {
   pool: pg.Pool;
-  /** FRESHNESS_DEADLINE per dataset (HH:MM Europe/Amsterdam, the day before); default: the declaration's. */
+  /** The freshness deadline per dataset (domain/freshnessDeadline.ts); default: the declaration's. */
   deadlines?: Partial<Record<Dataset, string>>;
   /** Rows read per query (default BAD_DAYS_PAGE_SIZE). */
   pageSize?: number;

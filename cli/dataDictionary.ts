@@ -3,6 +3,7 @@
 import type { CatalogDataset, CatalogSeries, DataDictionary, DictionaryObject } from '../db/catalogue';
 import { daysBetween } from '../domain/calendar';
 import { declarationOf, isDataset, unitsOf } from '../domain/datasets';
+import { describeDeadline } from '../domain/freshnessDeadline';
 
 /** Text for a markdown table cell: one line, pipes escaped, empty as a dash. */
 export type Cell = string | number | null | undefined;
@@ -37,10 +38,7 @@ function datasetSection(dataset: CatalogDataset): string[] {
       'publication window',
       dataset.publicationWindow && `${dataset.publicationWindow} Europe/Amsterdam on D-1`,
     ],
-    [
-      'freshness deadline',
-      dataset.freshnessDeadline && `${dataset.freshnessDeadline} Europe/Amsterdam on D-1`,
-    ],
+    ['freshness deadline', dataset.freshnessDeadline && describeDeadline(dataset.freshnessDeadline)],
     ['series', dataset.series],
     ['unit', isDataset(dataset.dataset) ? unitsOf(declarationOf(dataset.dataset)).join(', ') : null],
     ['resolution', dataset.resolutionMinutes === null ? null : `${dataset.resolutionMinutes} minutes`],

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from '../domain/bodyLimit';
 import { DATASETS, type Dataset, findDataset, unknownDatasetMessage } from '../domain/datasets';
 import { legacyAliasConflicts } from '../domain/datasets/compat';
+import { DEADLINE_FORM, DEADLINE_PATTERN } from '../domain/freshnessDeadline';
 import {
   MAX_CHECK_INTERVAL_MS,
   MIN_CHECK_INTERVAL_MS,
@@ -331,10 +332,11 @@ export const configSchema = z.object({
       "The default dataset's freshness deadline: 1.x's setting, kept beside FRESHNESS_DEADLINES, which should " +
         'not name that dataset too. Unset: its declared deadline.',
     ),
-  FRESHNESS_DEADLINES: perDataset((text) => HHMM_PATTERN.test(text), HHMM_FORM, '12:30').describe(
-    'Per dataset, the local time (Europe/Amsterdam) on the day before delivery by which tomorrow should be ' +
-      'complete; later, the day is late (`jao health`, the API, the alerts). A dataset not named keeps its ' +
-      'declared deadline (docs/reference/data-dictionary.md).',
+  FRESHNESS_DEADLINES: perDataset((text) => DEADLINE_PATTERN.test(text), DEADLINE_FORM, '12:30').describe(
+    'Per dataset, the local time (Europe/Amsterdam) by which a delivery day should be complete: HH:MM on the day ' +
+      'before, or D HH:MM on the day itself (`coreIdccCMaxExchanges=D 11:00`); later, the day is late (`jao ' +
+      'health`, the API, the alerts). A dataset not named keeps its declared deadline ' +
+      '(docs/reference/data-dictionary.md).',
   ),
   METRICS_PORT: intFromEnv(0, 65_535, 9464).describe(
     "Port of the worker's Prometheus metrics endpoint; 0 turns the metrics off.",

@@ -15,7 +15,7 @@ export async function readStatusReport(
   pool: pg.Pool,
   range: { from: DeliveryDay; to: DeliveryDay },
   now: Date,
-  /** When a day is due: HH:MM Europe/Amsterdam on the day before delivery (domain/datasetSource.ts freshnessDeadlineOf). */
+  /** When a day is due (domain/freshnessDeadline.ts; domain/datasetSource.ts freshnessDeadlineOf). */
   deadline: string,
   dataset: Dataset,
 ): Promise<StatusReport> {

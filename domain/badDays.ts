@@ -3,7 +3,7 @@
 // are bad is decided here from jao.delivery_day's facts; which markers to start and complete, by `markerChanges`;
 // when a write calls for the keeper of the markers (badDayMarkersWorkflow), by `outcomeChanged`.
 import { isDeliveryDay } from './calendar';
-import { deadlineOf } from './statusReport';
+import { deadlineOf } from './freshnessDeadline';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import { type Parsed, parsedOf, TASK_QUEUE } from './workflowInputs';
 import { zod } from './zod';
@@ -57,7 +57,7 @@ export interface RunningMarker extends BadDay {
 
 /**
  * The day's bad status, or null when it is fine now: complete without a failed re-check, or not published before
- * its deadline (`deadline`, HH:MM Europe/Amsterdam on the day before; domain/statusReport.ts).
+ * its deadline (`deadline`: domain/freshnessDeadline.ts).
  */
 export function badStatusOf(facts: StoredDayFacts, deadline: string, now: Date): BadDayStatus | null {
   switch (facts.status) {

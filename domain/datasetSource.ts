@@ -3,6 +3,7 @@
 
 import { DATASETS, type Dataset, dataPathOf, declarationOf } from './datasets';
 import { type LegacyPublicationSettings, legacyPublicationOf } from './datasets/compat';
+import { deadlineParts } from './freshnessDeadline';
 
 export const DATASET_TITLES = Object.fromEntries(
   DATASETS.map((dataset) => [dataset, declarationOf(dataset).title]),
@@ -14,7 +15,7 @@ export interface PublicationSettings {
   window: string;
   /** PUBLICATION_POLL_INTERVAL. */
   checkIntervalMs: number;
-  /** The dataset's freshness deadline (freshnessDeadlineOf), `HH:MM` Europe/Amsterdam on D-1. */
+  /** The dataset's freshness deadline (freshnessDeadlineOf; domain/freshnessDeadline.ts). */
   deadline: string;
   /** POLL_INTERVAL. */
   pollIntervalMs: number;
@@ -59,11 +60,17 @@ function duration(ms: number): string {
   return `${ms} ms`;
 }
 
+/** The deadline as the schedule's sentence says it: on D-1 unsaid, as migration 017 stored it. */
+function deadlineText(deadline: string): string {
+  const { time, on } = deadlineParts(deadline);
+  return on === 'D-1' ? time : `${time} on D`;
+}
+
 /** The publication schedule in one sentence (migration 017 stores the one of the default settings). */
 export function describePublicationSchedule(settings: PublicationSettings): string {
   return (
     `day D is published on D-1 (JAO: typically 07:30-08:30 UTC); checked every ${duration(settings.checkIntervalMs)} ` +
-    `within ${settings.window} Europe/Amsterdam on D-1 until complete, expected by ${settings.deadline}; ` +
+    `within ${settings.window} Europe/Amsterdam on D-1 until complete, expected by ${deadlineText(settings.deadline)}; ` +
     `tomorrow and the last ${settings.lookbackDays} days re-checked every ${duration(settings.pollIntervalMs)}`
   );
 }

@@ -13,7 +13,7 @@ export const HEALTH_GAUGES = {
   jao_health_window_recheck_failed_days:
     "Complete days of a dataset's health window whose last re-check failed",
   jao_tomorrow_late:
-    "1 when a dataset's tomorrow is not complete after its deadline on the day before (FRESHNESS_DEADLINE for Core maxExchanges), else 0",
+    "1 when a dataset's tomorrow is not complete after its freshness deadline (FRESHNESS_DEADLINE for Core maxExchanges), else 0",
   jao_health_window_jao_word_days:
     "Days of a dataset's health window JAO's own word calls late, missing or not_yet_published (datasets with declared monitoring steps)",
   jao_schedule_paused: "1 when the dataset's schedule is paused, else 0",

@@ -1,7 +1,8 @@
 // The operator's view of a range of days: status per day, lateness against the publication deadline, gaps.
-import { addDays, daysInRange, localTimeOnDay, marketTomorrow } from './calendar';
+import { addDays, daysInRange, marketTomorrow } from './calendar';
 import type { DayDrift } from './drift';
 import { type Freshness, freshnessOf, type PublicationTimes } from './freshness';
+import { deadlineOf } from './freshnessDeadline';
 import { type JaoWord, jaoWordOf, type MonitoringStep } from './monitoring';
 import { countOf } from './runDetails';
 import type { DayStatus, DeliveryDay } from './types';
@@ -78,10 +79,6 @@ export interface StatusReport {
   gaps: Gap[];
   tomorrow: { day: DeliveryDay; status: GridStatus; deadline: string; late: boolean };
 }
-
-/** When a day's data is due: `deadline` (HH:MM, Europe/Amsterdam) on the day before it. */
-export const deadlineOf = (day: DeliveryDay, deadline: string): Date =>
-  localTimeOnDay(addDays(day, -1), deadline);
 
 export function buildStatusReport(input: {
   from: DeliveryDay;

@@ -2,9 +2,10 @@
 // day and step that a declaration names, Received once every dataset the step announces is published on the
 // simulator's clock, its lastModifiedOn the latest of theirs (so it moves on a revision), Pending otherwise (late
 // when past its deadline). The monitoring faults touch this path alone.
-import { addDays, dayOfInstant, dayStartMs, daysInRange, localTimeOnDay } from '../domain/calendar';
+import { dayOfInstant, dayStartMs, daysInRange } from '../domain/calendar';
 import { type Dataset, type DatasetDeclaration, DECLARATIONS, type Region } from '../domain/datasets';
 import type { DeliveryDay } from '../domain/deliveryDay';
+import { deadlineOf } from '../domain/freshnessDeadline';
 import { datasetsAnnouncedBy } from '../domain/monitoring';
 import { type Answer, jsonAnswer, problem, type QueryParams, transportFault } from './dataAnswer';
 import type { SimulatorState } from './state';
@@ -42,7 +43,7 @@ export function monitoringRowsOfDay(state: SimulatorState, region: Region, day: 
   return stepsOfRegion(region).map(({ page, datasets }, index): MonitoringRow => {
     const received = datasets.every((dataset) => state.isPublished(day, at, dataset));
     const deadlines = datasets.map((dataset) =>
-      localTimeOnDay(addDays(day, -1), declarationOfDataset(dataset).publication.deadline).getTime(),
+      deadlineOf(day, declarationOfDataset(dataset).publication.deadline).getTime(),
     );
     const modified = Math.max(...datasets.map((dataset) => state.lastModifiedOf(day, dataset)));
     return {

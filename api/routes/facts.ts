@@ -55,7 +55,7 @@ const freshness = z.object({
   deadline: z
     .string()
     .describe(
-      "when it is due (ISO-8601): the dataset's freshness deadline on the day before (FRESHNESS_DEADLINES, else its declared one)",
+      "when it is due (ISO-8601): the dataset's freshness deadline, on the day before or on the day itself (FRESHNESS_DEADLINES, else its declared one)",
     ),
   late: z.boolean().describe('the deadline passed and it is not complete'),
   published_after: z.string().nullable().describe('the last empty answer before the first with data'),

@@ -4,6 +4,13 @@
 import { CORE_LTA_PAIRS, CORE_LTA_ZONES, pairKeys } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
+/**
+ * When a window's day is due (domain/freshnessDeadline.ts), assumed (I): (a) and (b) are computed on the evening of
+ * D-1 (IDCC(b)'s domain of 2025-01-01 holds 22 of its 24 hours, from its second hour), (c) and (d) on D itself, for
+ * the hours still ahead of them.
+ */
+export const IDCC_DEADLINES = { A: '23:30', B: '23:59', C: 'D 12:00', D: 'D 20:00' } as const;
+
 /** The IDCC windows and their go-live (K: jao-py README; IDCC(d) "to prod" 2026-04-28, first day U). */
 const WINDOWS = {
   A: { firstDay: '2024-06-14', source: 'IDCC(a) go-live 2024-06-14 (K: jao-py README)' },
@@ -58,10 +65,10 @@ function intraday<Id extends string, Endpoint extends string>({
     envelopeFields: [],
     publication: {
       window: '18:00-24:00',
-      deadline: '23:30',
+      deadline: IDCC_DEADLINES[letter],
       typical:
-        'assumed (I): the windows publish from the evening of D-1 (a, b) into D itself (c, d), which a D-1 window ' +
-        'cannot say; a day of c or d is fetched by later polls and the backfill',
+        'assumed (I): the windows publish from the evening of D-1 (a, b) into D itself (c, d), due on D; the ' +
+        'window of checks is on D-1, so a day of c or d is fetched on D by the polls',
     },
     unit: 'MW',
   } as const satisfies DatasetDeclaration;

@@ -2,6 +2,7 @@
 // window IDCC(a)…(d), region `coreID`, path `/coreID/api/data/IDCC{x}_finalComputation`. Core's domain schema with
 // `uva` where the day-ahead domain has `cva`; one declaration per window, as coreFlowBasedDomain.ts has per stage.
 import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../flowBased/fields';
+import { IDCC_DEADLINES } from './coreIntraday';
 import type { DatasetDeclaration } from './declaration';
 
 interface IntradayWindow<Letter extends string> {
@@ -47,11 +48,10 @@ function intradayDomain<Letter extends 'A' | 'B' | 'C' | 'D'>({
     valueSign: 'signed',
     extraRowFields: [],
     envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
-    // The windows after (a) run on the delivery day itself; a deadline on D is not expressible yet (the freshness
-    // deadline is on D-1), so the latest time of D-1 stands for it.
+    // As the window's max exchanges: (c) and (d) are due on the delivery day itself.
     publication: {
       window: '22:00-23:00',
-      deadline: '23:59',
+      deadline: IDCC_DEADLINES[letter],
       typical: `IDCC(${letter.toLowerCase()}) is computed in the window’s own run, D-1 evening to D; assumed`,
     },
     unit: 'MW',

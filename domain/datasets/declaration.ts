@@ -117,7 +117,7 @@ export interface DatasetDeclaration {
   publication: {
     /** `HH:MM-HH:MM` local time on D-1 in which day D is looked for. */
     window: string;
-    /** `HH:MM` local time on D-1 by which day D is expected complete. */
+    /** By when day D is expected complete: `HH:MM` local time on D-1, or `D HH:MM` on D (domain/freshnessDeadline.ts). */
     deadline: string;
     /** When JAO publishes, as observed, in words. */
     typical: string;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isDeliveryDay, MARKET_TIME_ZONE } from '../calendar';
 import { constraintFieldsSchema } from '../flowBased/publicationFieldsSchema';
+import { DEADLINE_FORM, DEADLINE_PATTERN } from '../freshnessDeadline';
 import { parseWindow, WINDOW_FORMAT } from '../publicationWindow';
 import {
   type KeyPatterns,
@@ -75,7 +76,7 @@ export const declarationSchema = z
     envelopeFields: z.array(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/)),
     publication: z.object({
       window: z.string().refine((text) => parseWindow(text) !== null, WINDOW_FORMAT),
-      deadline: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM local time'),
+      deadline: z.string().regex(DEADLINE_PATTERN, `expected ${DEADLINE_FORM}`),
       typical: z.string().min(1),
     }),
     publishedEmpty: z

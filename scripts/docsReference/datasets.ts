@@ -8,6 +8,7 @@ import {
   publishedEmptyKeysOf,
 } from '../../domain/datasets';
 import { DEFAULT_DATASET } from '../../domain/datasets/compat';
+import { describeDeadline } from '../../domain/freshnessDeadline';
 import { patternList } from '../../domain/seriesKeys';
 import { code, generatedNotice, page, table } from './markdown';
 
@@ -78,7 +79,7 @@ function datasetSection(declaration: DatasetDeclaration): string[] {
           : []),
         ...constraintFieldRows(declaration),
         ['publication window', `${declaration.publication.window} Europe/Amsterdam on D-1`],
-        ['freshness deadline', `${declaration.publication.deadline} Europe/Amsterdam on D-1`],
+        ['freshness deadline', describeDeadline(declaration.publication.deadline)],
         ['typical publication', declaration.publication.typical],
       ],
     ),

@@ -42,6 +42,15 @@ describe('publication window and freshness deadline per dataset', () => {
     expect(windowAndDeadline(env, 'maxExchanges')).toEqual({ window: '08:00-11:00', deadline: '12:00' });
   });
 
+  it('take a deadline on the delivery day itself', () => {
+    const env = { FRESHNESS_DEADLINES: 'coreIdccCMaxExchanges=D 11:00' };
+    expect(windowAndDeadline(env, 'coreIdccCMaxExchanges').deadline).toBe('D 11:00');
+    expect(refusal({ FRESHNESS_DEADLINES: 'coreAtc=D 24:00' })).toBe(
+      'invalid configuration: FRESHNESS_DEADLINES: coreAtc: expected HH:MM local time on the day before, or D HH:MM ' +
+        'on the delivery day itself, not "D 24:00"',
+    );
+  });
+
   it('keep PUBLICATION_WINDOW and FRESHNESS_DEADLINE as the default dataset’s, and for it alone', () => {
     const env = { PUBLICATION_WINDOW: '07:00-10:30', FRESHNESS_DEADLINE: '11:15' };
     expect(windowAndDeadline(env, 'maxExchanges')).toEqual({ window: '07:00-10:30', deadline: '11:15' });
@@ -61,7 +70,8 @@ describe('publication window and freshness deadline per dataset', () => {
         'the end up to 24:00), the end after the start, not "11:00-08:00"',
     );
     expect(refusal({ FRESHNESS_DEADLINES: 'coreAtc=25:00' })).toBe(
-      'invalid configuration: FRESHNESS_DEADLINES: coreAtc: expected HH:MM local time, not "25:00"',
+      'invalid configuration: FRESHNESS_DEADLINES: coreAtc: expected HH:MM local time on the day before, or D HH:MM ' +
+        'on the delivery day itself, not "25:00"',
     );
     expect(refusal({ FRESHNESS_DEADLINES: 'atlantis=12:00' })).toMatch(
       /^invalid configuration: FRESHNESS_DEADLINES: unknown dataset "atlantis" \(known: maxExchanges, /,

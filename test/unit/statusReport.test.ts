@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { deadlineOf } from '../../domain/freshnessDeadline';
 import { assessHealth } from '../../domain/health';
 import {
   buildStatusReport,
   type DayFacts,
-  deadlineOf,
   describeCompleteMtus,
   type StatusReport,
 } from '../../domain/statusReport';
@@ -72,6 +72,7 @@ describe('status report', () => {
 
   it('makes tomorrow late once its deadline passed, in summer time too', () => {
     expect(deadlineOf('2024-07-02', '12:00').toISOString()).toBe('2024-07-01T10:00:00.000Z');
+    expect(deadlineOf('2024-07-02', 'D 12:00').toISOString()).toBe('2024-07-02T10:00:00.000Z');
     const later = buildStatusReport({
       from: '2024-07-01',
       to: '2024-07-02',
@@ -80,6 +81,29 @@ describe('status report', () => {
       records: [facts('2024-07-01', 'complete')],
     });
     expect(later.tomorrow).toMatchObject({ day: '2024-07-02', status: 'missing', late: true });
+  });
+
+  it('makes a day due on itself late on that day only, not on the day before', () => {
+    const at = (instant: string) =>
+      buildStatusReport({
+        from: '2024-07-01',
+        to: '2024-07-02',
+        now: new Date(instant),
+        deadline: 'D 12:00',
+        records: [facts('2024-07-01', 'not_published', 0)],
+      });
+    // 23:00 on 07-01: tomorrow is not due until 12:00 on 07-02; today passed its own 12:00.
+    const evening = at('2024-07-01T21:00:00Z');
+    expect(evening.tomorrow).toMatchObject({
+      day: '2024-07-02',
+      deadline: '2024-07-02T10:00:00.000Z',
+      late: false,
+    });
+    expect(evening.days.map((line) => [line.day, line.late])).toEqual([
+      ['2024-07-01', true],
+      ['2024-07-02', false],
+    ]);
+    expect(at('2024-07-01T09:59:00Z').days[0]).toMatchObject({ day: '2024-07-01', late: false });
   });
 
   it('turns facts into one health problem per reason', () => {
