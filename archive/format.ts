@@ -111,7 +111,6 @@ export const journalEntrySchema = z.object({
   answer: archivedAnswerSchema.nullable(),
 });
 
-export type ArchivedAnswer = z.infer<typeof archivedAnswerSchema>;
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
 /** 2026-04-20T08:15:30.123Z → 20260420/081530123Z: fixed width, so keys sort as instants. */

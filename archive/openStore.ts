@@ -4,8 +4,6 @@ import { FileArchiveStore } from './fileStore';
 import { loadS3Settings } from './s3Settings';
 import type { ArchiveStore } from './store';
 
-export { defaultArchiveUrl } from './archiveUrl';
-
 /** The archive URL in force: ARCHIVE_URL when set and not empty, else the default under the data directory. */
 export function configuredArchiveUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env[ARCHIVE_URL_SETTING.name] || defaultArchiveUrl(env);
