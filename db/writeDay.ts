@@ -25,13 +25,11 @@ import { readWrittenDayFacts } from './writtenDayFacts';
 
 export type {
   DayWrite,
-  Derivation,
   FailedRun,
   NewerAnswer,
   ReprocessedDayResult,
   WriteDayResult,
   WriteDayResultWithFacts,
-  WrittenDayFacts,
 } from './dayWriteTypes';
 
 /** A restore of a journaled reprocessing met a newer answer of the day than the one it was journaled against. */

@@ -52,5 +52,4 @@ export type {
   LaneReading,
   LaneVerdict,
   MergedDay,
-  MergeMode,
 } from './lane';
