@@ -5,7 +5,7 @@ export { createFetchActivities, type FetchActivities, type FetchedDay } from './
 export { createFreshnessActivities, type FreshnessActivities } from './freshness';
 export { createPlanActivities, type PlanActivities } from './plan';
 export { createReprocessActivities, type ReprocessActivities } from './reprocess';
-export { createStoreActivities, type DayStoreActivities, type ValidationSummary } from './store';
+export { createStoreActivities, type DayStoreActivities } from './store';
 
 /**
  * The store side's activities as the workflows call them (workflows/activities.ts): a day's store steps and a

@@ -163,7 +163,6 @@ export const toMtuParam = instantParam
   );
 
 export const SHAPES = ['long', 'wide'] as const;
-export type Shape = (typeof SHAPES)[number];
 
 export const valuesQuery = z.strictObject({
   from: deliveryDayParam,

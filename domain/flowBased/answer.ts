@@ -23,7 +23,7 @@ import {
 } from './publicationFields';
 import type { ConstraintRow, ContingencyBranch } from './rows';
 
-export type { ConstraintRow, ContingencyBranch } from './rows';
+export type { ConstraintRow } from './rows';
 
 export interface RefusedRow {
   /** Position in the page's `data`. */

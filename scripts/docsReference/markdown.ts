@@ -1,5 +1,5 @@
 // Markdown pieces shared by the reference pages (scripts/docsReference/render.ts).
-export { cell, table } from '../../cli/dataDictionary';
+export { table } from '../../cli/dataDictionary';
 
 /** The first line of every generated page. */
 export function generatedNotice(source: string): string {
