@@ -30,10 +30,6 @@ export class DayEventHub {
     private readonly report: (line: string) => void,
   ) {}
 
-  get subscribers(): number {
-    return this.listeners.size;
-  }
-
   async start(): Promise<void> {
     this.lastId = await this.latestId();
     await this.connect();
