@@ -127,11 +127,6 @@ export class CalendarView {
     this.wireGrid();
   }
 
-  /** The cells of the range as drawn. */
-  get cells(): ReadonlyMap<string, Cell> {
-    return this.grid.cells;
-  }
-
   /** The stored days and tomorrow (the last 35 days and tomorrow when none is stored). */
   defaultRange(): [string, string] {
     return defaultRange(this.options.tomorrow(), this.options.firstDay, this.grid.storedFrom);

@@ -6,10 +6,6 @@ export class DaySelection {
   private readonly days = new Set<string>();
   private anchor: string | null = null;
 
-  get size(): number {
-    return this.days.size;
-  }
-
   has(day: string): boolean {
     return this.days.has(day);
   }

@@ -82,12 +82,6 @@ export class RamChart {
     this.drawing = { labels: lines.map((line) => line.label), data };
   }
 
-  clear(): void {
-    this.plot?.destroy();
-    this.plot = null;
-    this.drawing = null;
-  }
-
   private size(): { width: number; height: number } {
     return { width: Math.max(320, this.box.clientWidth || 800), height: 300 };
   }
