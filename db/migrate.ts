@@ -357,20 +357,17 @@ async function runStatements(client: pg.PoolClient, migration: Migration, online
 
 const PASSWORD_VARIABLES = { jao_writer: 'JAO_WRITER_PASSWORD', jao_reader: 'JAO_READER_PASSWORD' } as const;
 
-function passwordsRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Object.values(PASSWORD_VARIABLES).some((variable) => Boolean(env[variable]));
+function passwordsRequested(): boolean {
+  return Object.values(PASSWORD_VARIABLES).some((variable) => Boolean(process.env[variable]));
 }
 
 /**
  * Sets the roles' passwords from JAO_WRITER_PASSWORD / JAO_READER_PASSWORD when given (deployment). The
  * password travels as a parameter (set_config), never spliced into the statement text by the client.
  */
-async function applyRolePasswords(
-  client: pg.PoolClient,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<void> {
+async function applyRolePasswords(client: pg.PoolClient): Promise<void> {
   for (const [role, variable] of Object.entries(PASSWORD_VARIABLES)) {
-    const password = env[variable];
+    const password = process.env[variable];
     if (!password) continue;
     await client.query('BEGIN');
     try {
