@@ -428,7 +428,7 @@ function answerReader(
 
 /**
  * Restores the next `limit` entries of the range after `cursor`: what one activity of the restore workflow does.
- * The batch's days go `lanes` at a time, each day's entries in the order they were written; a failure stops the
+ * The batch's days go RESTORE_DAY_LANES at a time, each day's entries in the order they were written; a failure stops the
  * batch once every lane has stopped, and its retry skips what the database holds already (heldAlready).
  */
 export async function restoreBatch(
@@ -439,7 +439,6 @@ export async function restoreBatch(
   cursor: RestoreCursor,
   limit: number,
   maxBodyBytes?: number,
-  lanes: number = RESTORE_DAY_LANES,
 ): Promise<RestoreBatchResult> {
   const { keys, done } = await nextKeys(store, plan, range, cursor.after, limit);
   const result: RestoreBatchResult = { applied: 0, skipped: 0, lastKey: null, lastDay: null, done };
@@ -467,7 +466,7 @@ export async function restoreBatch(
   const days = [...byDay.values()];
   const answers = answerReader(store, days.flat(), () => !heldSeen);
   answers.start();
-  await inLanes(days, lanes, async (writes) => {
+  await inLanes(days, RESTORE_DAY_LANES, async (writes) => {
     for (const { key, entry } of writes) {
       const readAhead = answers.take(key);
       const applied =

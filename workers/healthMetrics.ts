@@ -28,7 +28,6 @@ export function startHealthMetrics(
   config: HealthSettings & Pick<Config, 'TEMPORAL_ADDRESS'>,
   pool: pg.Pool,
   log: (line: string) => void,
-  intervalMs = HEALTH_METRICS_INTERVAL_MS,
 ): HealthMetrics {
   const meter = Runtime.instance().metricMeter;
   const gauges = new Map<string, MetricGauge>();
@@ -85,7 +84,7 @@ export function startHealthMetrics(
     running = refresh()
       .catch((error: unknown) => log(`health gauges not refreshed: ${String(error)}`))
       .finally(() => {
-        if (!stopped) timer = setTimeout(cycle, intervalMs);
+        if (!stopped) timer = setTimeout(cycle, HEALTH_METRICS_INTERVAL_MS);
       });
     return running;
   };
