@@ -25,21 +25,17 @@ export function progressLine(sink: TextSink): ProgressLine {
 }
 
 /**
- * Shows the line `read` gives every `intervalMs` (a read that fails or gives null is skipped: a workflow between
+ * Shows the line `read` gives every second (a read that fails or gives null is skipped: a workflow between
  * runs answers no query) until the returned stop is called; the stop does not wait out the interval.
  */
-export function pollProgress(
-  sink: TextSink,
-  read: () => Promise<string | null>,
-  intervalMs = 1000,
-): () => Promise<void> {
+export function pollProgress(sink: TextSink, read: () => Promise<string | null>): () => Promise<void> {
   const line = progressLine(sink);
   const stopped = new AbortController();
   const loop = (async () => {
     while (!stopped.signal.aborted) {
       const text = await read().catch(() => null);
       if (text !== null && !stopped.signal.aborted) line.write(text);
-      await sleep(intervalMs, undefined, { signal: stopped.signal }).catch(() => undefined);
+      await sleep(1000, undefined, { signal: stopped.signal }).catch(() => undefined);
     }
   })();
   return async () => {

@@ -13,11 +13,8 @@ const IDENTIFY_TIMEOUT_MS = 5_000;
  * only through Temporal (backfill, rerun, reprocess) does not otherwise use the database, so a DATABASE_URL left at
  * its default names nothing, and one that does not answer is not compared.
  */
-export async function namedDatabaseOf(
-  databaseUrl: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<DatabaseIdentity | null> {
-  if (!env.DATABASE_URL) return null;
+export async function namedDatabaseOf(databaseUrl: string): Promise<DatabaseIdentity | null> {
+  if (!process.env.DATABASE_URL) return null;
   const pool = createPool(databaseUrl, {
     max: 1,
     applicationName: 'jao',
