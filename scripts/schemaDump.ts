@@ -173,11 +173,7 @@ export async function serverMajor(serverUrl: string): Promise<number> {
  * Creates database `scratch` on the server of `serverUrl`, migrates it as `jao migrate` does, dumps its schema and
  * drops it again.
  */
-export async function dumpFreshSchema(
-  serverUrl: string,
-  scratch: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<SchemaDump> {
+export async function dumpFreshSchema(serverUrl: string, scratch: string): Promise<SchemaDump> {
   await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(scratch)}`));
   try {
     const url = urlOf(serverUrl, scratch);
@@ -198,7 +194,7 @@ export async function dumpFreshSchema(
     } finally {
       await pool.end();
     }
-    const pgDump = findPgDump(facts.postgresMajor, env);
+    const pgDump = findPgDump(facts.postgresMajor);
     const run = spawnSync(pgDump, ['--schema-only', '--dbname', url], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,

@@ -10,12 +10,8 @@ export const NAMESPACE_REFRESH_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Retries `work` while the cluster is still settling (a namespace not yet loaded, a service not yet joined). */
-export async function retryWhileSettling<T>(
-  label: string,
-  work: () => Promise<T>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export async function retryWhileSettling<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       return await work();
