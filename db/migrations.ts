@@ -70,20 +70,17 @@ export function parseMigration(fileName: string, sql: string): Migration {
 }
 
 /**
- * The migrations of a directory, in order, with the TypeScript steps given (db/migrationSteps.ts for the project's
- * own): a step's name takes its place among the files' names.
+ * The migrations of db/migrations/, in order, with the TypeScript steps of db/migrationSteps.ts: a step's name takes
+ * its place among the files' names.
  */
-export function loadMigrations(
-  directory: string = MIGRATIONS_DIR,
-  steps: Readonly<Record<string, MigrationStep>> = directory === MIGRATIONS_DIR ? MIGRATION_STEPS : {},
-): Migration[] {
-  const files = readdirSync(directory)
+export function loadMigrations(): Migration[] {
+  const files = readdirSync(MIGRATIONS_DIR)
     .filter((file) => file.endsWith('.sql'))
     .map((file) => {
       if (!NAME_PATTERN.test(file)) throw new Error(`migration file name "${file}" is not NNN_name.sql`);
-      return parseMigration(file, readFileSync(path.join(directory, file), 'utf8'));
+      return parseMigration(file, readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8'));
     });
-  const stepped = Object.entries(steps).map(([name, step]) => {
+  const stepped = Object.entries(MIGRATION_STEPS).map(([name, step]) => {
     if (!NAME_PATTERN.test(`${name}.sql`)) throw new Error(`migration step name "${name}" is not NNN_name`);
     return stepMigration(name, step);
   });
