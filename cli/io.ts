@@ -2,13 +2,7 @@
 // environment, stdout, stderr and signals); a test gives it its own and calls `main` in-process
 // (docs/development.md, "The in-process harness").
 import { secretsOfEnvironment } from '../common/config';
-import {
-  createLogger,
-  type Logger,
-  type LoggerOptions,
-  logFormatFromEnv,
-  logLevelFromEnv,
-} from '../common/logger';
+import { createLogger, type Logger, logFormatFromEnv, logLevelFromEnv } from '../common/logger';
 
 /** Where a command's text goes: a stream (the process's stdout) or anything that keeps what it is given. */
 export interface TextSink {
@@ -62,12 +56,11 @@ export function cliIo(parts: CliIoParts): CliIo {
 }
 
 /** A logger whose lines go to the command's stdout, with the level, format and secrets of its environment. */
-export function commandLogger(io: CliIo, name: string, options: LoggerOptions = {}): Logger {
+export function commandLogger(io: CliIo, name: string): Logger {
   return createLogger(name, {
     sink: io.stdout,
     level: logLevelFromEnv(io.env),
     secrets: secretsOfEnvironment(io.env),
     ...(logFormatFromEnv(io.env) ? { format: logFormatFromEnv(io.env) } : {}),
-    ...options,
   });
 }
