@@ -4,6 +4,7 @@ import type { CatalogDataset, CatalogSeries, DataDictionary, DictionaryObject } 
 import { daysBetween } from '../domain/calendar';
 import { declarationOf, isDataset, unitsOf } from '../domain/datasets';
 import { describeDeadline } from '../domain/freshnessDeadline';
+import { windowInWords } from '../domain/publicationWindow';
 
 /** Text for a markdown table cell: one line, pipes escaped, empty as a dash. */
 export type Cell = string | number | null | undefined;
@@ -34,10 +35,7 @@ function datasetSection(dataset: CatalogDataset): string[] {
     ['title', dataset.title],
     ['source endpoint', dataset.endpoint],
     ['publication schedule', dataset.publicationSchedule],
-    [
-      'publication window',
-      dataset.publicationWindow && `${dataset.publicationWindow} Europe/Amsterdam on D-1`,
-    ],
+    ['publication window', dataset.publicationWindow && windowInWords(dataset.publicationWindow)],
     ['freshness deadline', dataset.freshnessDeadline && describeDeadline(dataset.freshnessDeadline)],
     ['series', dataset.series],
     ['unit', isDataset(dataset.dataset) ? unitsOf(declarationOf(dataset.dataset)).join(', ') : null],

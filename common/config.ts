@@ -293,7 +293,7 @@ export const configSchema = z.object({
     WINDOW_FORMAT.replace(/^expected /, ''),
     '10:00-13:00',
   ).describe(
-    "Per dataset, the local hours (Europe/Amsterdam) of the day before delivery in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete; read and bounded like publicationWindowWorkflow's input. " +
+    "Per dataset, the local hours (Europe/Amsterdam) of the day before delivery in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete (written D HH:MM-HH:MM: hours of the delivery day, checking today); read and bounded like publicationWindowWorkflow's input. " +
       'A dataset not named keeps its declared window (docs/reference/data-dictionary.md).',
   ),
   PUBLICATION_POLL_INTERVAL: duration('30s', MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS).describe(

@@ -30,7 +30,7 @@ export function publicationScheduleNote(settings: PublicationScheduleSettings): 
   if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
   return (
     `${settings.dataset}: Daily at ${window.start} ${MARKET_TIME_ZONE} (the spec's calendar: second 0, minute ${window.startMinute}, ` +
-    `hour ${window.startHour}): opens the publication window ${settings.window}, which fetches tomorrow every ` +
+    `hour ${window.startHour}): opens the publication window ${settings.window}, which fetches ${window.onTheDay ? 'today' : 'tomorrow'} every ` +
     `${durationText(settings.checkIntervalMs)} until it is stored complete or the window closes at ${window.end}.`
   );
 }

@@ -4,6 +4,7 @@
 import { DATASETS, type Dataset, dataPathOf, declarationOf } from './datasets';
 import { type LegacyPublicationSettings, legacyPublicationOf } from './datasets/compat';
 import { deadlineParts } from './freshnessDeadline';
+import { windowInWords } from './publicationWindow';
 
 export const DATASET_TITLES = Object.fromEntries(
   DATASETS.map((dataset) => [dataset, declarationOf(dataset).title]),
@@ -70,7 +71,7 @@ function deadlineText(deadline: string): string {
 export function describePublicationSchedule(settings: PublicationSettings): string {
   return (
     `day D is published on D-1 (JAO: typically 07:30-08:30 UTC); checked every ${duration(settings.checkIntervalMs)} ` +
-    `within ${settings.window} Europe/Amsterdam on D-1 until complete, expected by ${deadlineText(settings.deadline)}; ` +
+    `within ${windowInWords(settings.window)} until complete, expected by ${deadlineText(settings.deadline)}; ` +
     `tomorrow and the last ${settings.lookbackDays} days re-checked every ${duration(settings.pollIntervalMs)}`
   );
 }

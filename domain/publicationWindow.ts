@@ -1,5 +1,6 @@
 // The publication window (docs/design.md §5): local hours of the day before delivery in which tomorrow is checked
-// every few seconds until it is complete. Pure: the workflow, the schedule and the configuration share it.
+// every few seconds until it is complete, or, written `D HH:MM-HH:MM`, hours of the delivery day itself in which
+// today is (an intraday window computed on D). Pure: the workflow, the schedule and the configuration share it.
 import type { z } from 'zod';
 import { addDays, localTimeOnDay, marketToday, marketTomorrow } from './calendar';
 import { declarationOf } from './datasets';
@@ -14,7 +15,7 @@ export const MAX_CHECK_INTERVAL_MS = 3_600_000;
 
 const HHMM = '([01]\\d|2[0-3]):([0-5]\\d)';
 /** The end may also be `24:00`: the next local midnight, so a window can last to the end of its day. */
-const WINDOW_PATTERN = new RegExp(`^${HHMM}-(?:${HHMM}|24:00)$`);
+const WINDOW_PATTERN = new RegExp(`^(D )?${HHMM}-(?:${HHMM}|24:00)$`);
 const END_OF_DAY = '24:00';
 
 /** A window as local (Europe/Amsterdam) wall-clock times, `start` before `end` on the same day. */
@@ -24,35 +25,54 @@ export interface LocalWindow {
   /** Local time of `start`, for the schedule's calendar. */
   startHour: number;
   startMinute: number;
+  /** The window runs on the delivery day it watches (`D HH:MM-HH:MM`), not on the day before. */
+  onTheDay: boolean;
 }
 
-/** Reads `HH:MM-HH:MM` (the end up to `24:00`); null when it is not that, or the end is not after the start. */
+/**
+ * Reads `HH:MM-HH:MM` (the end up to `24:00`), `D ` before it for a window on the delivery day; null when it is not
+ * that, or the end is not after the start.
+ */
 export function parseWindow(text: string): LocalWindow | null {
   const match = WINDOW_PATTERN.exec(text);
   if (!match) return null;
-  const [start, end] = text.split('-') as [string, string];
+  const onTheDay = match[1] !== undefined;
+  const [start, end] = text.slice(onTheDay ? 2 : 0).split('-') as [string, string];
   if (end <= start) return null;
-  return { start, end, startHour: Number(match[1]), startMinute: Number(match[2]) };
+  return { start, end, startHour: Number(match[2]), startMinute: Number(match[3]), onTheDay };
 }
 
-/** The window's instants on `day` (the day before the delivery day it is for). */
+/** The day whose local hours the window of delivery day `day` runs in: `day` itself, or the day before. */
+export const windowDayOf = (day: DeliveryDay, window: LocalWindow): DeliveryDay =>
+  window.onTheDay ? day : addDays(day, -1);
+
+/** A window's text in words: `08:00-11:00 Europe/Amsterdam on D-1`. */
+export function windowInWords(text: string): string {
+  const window = parseWindow(text);
+  if (window === null) return `${text} Europe/Amsterdam`;
+  return `${window.start}-${window.end} Europe/Amsterdam on ${window.onTheDay ? 'D' : 'D-1'}`;
+}
+
+/** The window's instants on `day` (the day whose local hours it runs in: windowDayOf). */
 export function windowOn(day: DeliveryDay, window: LocalWindow): { opens: Date; closes: Date } {
   const closes =
     window.end === END_OF_DAY ? localTimeOnDay(addDays(day, 1), '00:00') : localTimeOnDay(day, window.end);
   return { opens: localTimeOnDay(day, window.start), closes };
 }
 
-/** Whether `now` is inside today's window; the delivery day it is watching is then tomorrow. */
+/** Whether `now` is inside today's window; the delivery day it is watching is then tomorrow (today, on the day). */
 export function isInsideWindow(now: Date, window: LocalWindow): boolean {
   const { opens, closes } = windowOn(marketToday(now), window);
   return opens.getTime() <= now.getTime() && now.getTime() < closes.getTime();
 }
 
 /** The delivery day a window open at `now` watches. */
-export const watchedDay = (now: Date): DeliveryDay => marketTomorrow(now);
+export const watchedDay = (now: Date, window: LocalWindow): DeliveryDay =>
+  window.onTheDay ? marketToday(now) : marketTomorrow(now);
 
 export const WINDOW_FORMAT =
-  'expected HH:MM-HH:MM (Europe/Amsterdam, the end up to 24:00), the end after the start';
+  'expected HH:MM-HH:MM on the day before delivery, or D HH:MM-HH:MM on the delivery day (Europe/Amsterdam, ' +
+  'the end up to 24:00), the end after the start';
 
 /** Built on first use, like the other workflow input schemas (domain/workflowInputs.ts). */
 function buildSchema() {

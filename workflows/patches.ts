@@ -33,3 +33,8 @@ export const MONITORING_QUIET_INTERVAL_PATCH = 'monitoring-quiet-interval';
  * waited for the worker's thread and a database connection (TMPRL1104).
  */
 export const POLLS_STAND_DOWN_ACTIVITY_PATCH = 'polls-stand-down-activity';
+/**
+ * publicationWindowWorkflow watches today, not tomorrow, when its window runs on the delivery day itself
+ * (`D HH:MM-HH:MM`: the intraday windows computed on D).
+ */
+export const WINDOW_ON_THE_DAY_PATCH = 'window-on-the-day';

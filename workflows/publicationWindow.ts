@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { FreshnessActivities } from '../activities';
 import { DATASET_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
-import { marketToday } from '../domain/calendar';
+import { marketToday, marketTomorrow } from '../domain/calendar';
 import {
   type PublicationWindowInput,
   parsePublicationWindowInput,
@@ -31,7 +31,7 @@ import { zod } from '../domain/zod';
 import { retryPolicyOf } from './activities';
 import { isChildOnlyCancellation } from './childCancellation';
 import { deliveryDayWorkflow, INVALID_INPUT } from './deliveryDay';
-import { POLLS_STAND_DOWN_PATCH } from './patches';
+import { POLLS_STAND_DOWN_PATCH, WINDOW_ON_THE_DAY_PATCH } from './patches';
 import { askPollsStandDown } from './pollsStandDown';
 
 export interface PublicationWindowResult {
@@ -86,8 +86,8 @@ function parseRunLimits(input: PublicationWindowWorkflowInput | undefined): Pars
 }
 
 /**
- * Started by the schedule `maxExchanges-publication` when the publication window opens: checks tomorrow every
- * `checkIntervalMs` until it is stored complete, then stops (no more requests for it today); gives up when the
+ * Started by the dataset's publication schedule when its window opens: checks tomorrow (today, for a window on the
+ * delivery day) every `checkIntervalMs` until it is stored complete, then stops (no more requests for it today); gives up when the
  * window closes, the regular poll carrying on. Each check runs the day workflow as a child with live priority;
  * a check that finds the day already running elsewhere leaves it to that run.
  */
@@ -105,7 +105,8 @@ export async function publicationWindowWorkflow(
   const { dataset, local, checkIntervalMs } = parsed.value;
 
   const started = new Date();
-  const day = watchedDay(started);
+  const day =
+    local.onTheDay && patched(WINDOW_ON_THE_DAY_PATCH) ? watchedDay(started, local) : marketTomorrow(started);
   const todays = windowOn(marketToday(started), local);
   const { opens } = todays;
   const closes =

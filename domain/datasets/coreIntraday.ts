@@ -11,6 +11,12 @@ import type { DatasetDeclaration } from './declaration';
  */
 export const IDCC_DEADLINES = { A: '23:30', B: '23:59', C: 'D 12:00', D: 'D 20:00' } as const;
 
+/** The windows computed on D are looked for on D, before their deadline (domain/publicationWindow.ts). */
+export const IDCC_WINDOWS_ON_THE_DAY: Partial<Record<'A' | 'B' | 'C' | 'D', string>> = {
+  C: 'D 08:00-12:00',
+  D: 'D 16:00-20:00',
+};
+
 /** The IDCC windows and their go-live (K: jao-py README; IDCC(d) "to prod" 2026-04-28, first day U). */
 const WINDOWS = {
   A: { firstDay: '2024-06-14', source: 'IDCC(a) go-live 2024-06-14 (K: jao-py README)' },
@@ -64,11 +70,11 @@ function intraday<Id extends string, Endpoint extends string>({
     extraRowFields: [],
     envelopeFields: [],
     publication: {
-      window: '18:00-24:00',
+      window: IDCC_WINDOWS_ON_THE_DAY[letter] ?? '18:00-24:00',
       deadline: IDCC_DEADLINES[letter],
       typical:
-        'assumed (I): the windows publish from the evening of D-1 (a, b) into D itself (c, d), due on D; the ' +
-        'window of checks is on D-1, so a day of c or d is fetched on D by the polls',
+        'assumed (I): the windows publish from the evening of D-1 (a, b) into D itself (c, d), looked for and due ' +
+        'on D',
     },
     unit: 'MW',
   } as const satisfies DatasetDeclaration;

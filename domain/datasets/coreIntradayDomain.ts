@@ -2,7 +2,7 @@
 // window IDCC(a)…(d), region `coreID`, path `/coreID/api/data/IDCC{x}_finalComputation`. Core's domain schema with
 // `uva` where the day-ahead domain has `cva`; one declaration per window, as coreFlowBasedDomain.ts has per stage.
 import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../flowBased/fields';
-import { IDCC_DEADLINES } from './coreIntraday';
+import { IDCC_DEADLINES, IDCC_WINDOWS_ON_THE_DAY } from './coreIntraday';
 import type { DatasetDeclaration } from './declaration';
 
 interface IntradayWindow<Letter extends string> {
@@ -48,9 +48,9 @@ function intradayDomain<Letter extends 'A' | 'B' | 'C' | 'D'>({
     valueSign: 'signed',
     extraRowFields: [],
     envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
-    // As the window's max exchanges: (c) and (d) are due on the delivery day itself.
+    // As the window's max exchanges: (c) and (d) are looked for and due on the delivery day itself.
     publication: {
-      window: '22:00-23:00',
+      window: IDCC_WINDOWS_ON_THE_DAY[letter] ?? '22:00-23:00',
       deadline: IDCC_DEADLINES[letter],
       typical: `IDCC(${letter.toLowerCase()}) is computed in the window’s own run, D-1 evening to D; assumed`,
     },

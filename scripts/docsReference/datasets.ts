@@ -9,6 +9,7 @@ import {
 } from '../../domain/datasets';
 import { DEFAULT_DATASET } from '../../domain/datasets/compat';
 import { describeDeadline } from '../../domain/freshnessDeadline';
+import { windowInWords } from '../../domain/publicationWindow';
 import { patternList } from '../../domain/seriesKeys';
 import { code, generatedNotice, page, table } from './markdown';
 
@@ -78,7 +79,7 @@ function datasetSection(declaration: DatasetDeclaration): string[] {
           ? [['rows', `sparse: ${declaration.sparse.meaning}`] as [string, string]]
           : []),
         ...constraintFieldRows(declaration),
-        ['publication window', `${declaration.publication.window} Europe/Amsterdam on D-1`],
+        ['publication window', windowInWords(declaration.publication.window)],
         ['freshness deadline', describeDeadline(declaration.publication.deadline)],
         ['typical publication', declaration.publication.typical],
       ],

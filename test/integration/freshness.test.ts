@@ -138,6 +138,29 @@ describe('freshness', () => {
       }
     });
 
+    it('watches today when its window runs on the delivery day itself', async () => {
+      const window = `D ${await windowOpenFor(30_000)}`;
+      const today = marketToday(new Date());
+      h.simulator.unpublishDay(today);
+      const tomorrowBefore = requestsFor(h.simulator.requests, addDays(today, 1)).length;
+      const handle = await h.temporal.client.workflow.start<typeof publicationWindowWorkflow>(
+        'publicationWindowWorkflow',
+        {
+          workflowId: `publication-on-the-day-${h.taskQueue}`,
+          taskQueue: h.taskQueue,
+          args: [{ window, checkIntervalMs: CHECK_MS }],
+        },
+      );
+      await untilTrue(
+        'an empty answer for today',
+        () => requestsFor(h.simulator.requests, today).length >= 1,
+      );
+      h.simulator.publishDay(today);
+      const result = await handle.result();
+      expect(result).toMatchObject({ day: today, outcome: 'complete', status: 'complete' });
+      expect(requestsFor(h.simulator.requests, addDays(today, 1)).length).toBe(tomorrowBefore);
+    });
+
     it('does nothing when started outside its window', async () => {
       const before = h.simulator.requests.length;
       const closed = windowClosedAt(Date.now());

@@ -896,6 +896,38 @@ async function runPollsStandDownScenarios(stack: Stack): Promise<Capture[]> {
   return captures;
 }
 
+/**
+ * A publication window on the delivery day (1.3.0-window-on-the-day, patch window-on-the-day): it watches today, not
+ * tomorrow, and checks until today is published and stored complete. The simulator runs three days behind, so today
+ * is not published until the capture publishes it. Needs a local time between 00:02 and 23:49.
+ */
+async function runWindowOnTheDayScenarios(stack: Stack): Promise<Capture[]> {
+  const { client } = stack;
+  const workflowId = 'maxExchanges/publication-capture-on-the-day';
+  const handle = await client.workflow.start('publicationWindowWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        dataset: 'maxExchanges',
+        window: `D ${localHhmm(-1)}-${localHhmm(10)}`,
+        checkIntervalMs: 1_000,
+      } satisfies PublicationWindowWorkflowInput,
+    ],
+  });
+  for (let i = 0; ; i++) {
+    const seen = await handle.query<{ checks: number }>('progress').catch(() => ({ checks: 0 }));
+    if (seen.checks >= 1) break;
+    if (i >= 600) throw new Error('the window on the day: timed out waiting for a check');
+    await sleep(100);
+  }
+  stack.publishDay(marketToday(new Date()));
+  await settle(handle);
+  return [
+    { scenario: 'publication-window-on-the-day', workflowType: 'publicationWindowWorkflow', workflowId },
+  ];
+}
+
 /** FRESHNESS_DEADLINE a minute or two ahead (Europe/Amsterdam): tomorrow turns late during the capture. */
 function deadlineSoon(): string {
   const now = Date.now();
@@ -943,6 +975,7 @@ async function main(): Promise<void> {
     'paged-day',
     'monitoring',
     'polls-stand-down',
+    'window-on-the-day',
   ];
   if (values.only !== undefined && !only.includes(values.only))
     throw new Error(`--only takes ${only.map((name) => `"${name}"`).join(', ')}, got "${values.only}"`);
@@ -1080,7 +1113,9 @@ async function main(): Promise<void> {
                   ? await runMonitoringScenarios(stack)
                   : values.only === 'polls-stand-down'
                     ? await runPollsStandDownScenarios(stack)
-                    : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
+                    : values.only === 'window-on-the-day'
+                      ? await runWindowOnTheDayScenarios(stack)
+                      : [...(await runScenarios(stack)), ...(await runPublicationScenarios(stack))];
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });

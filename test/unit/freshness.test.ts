@@ -8,6 +8,9 @@ import {
   isInsideWindow,
   parsePublicationWindowInput,
   parseWindow,
+  watchedDay,
+  windowDayOf,
+  windowInWords,
   windowOn,
 } from '../../domain/publicationWindow';
 import { buildStatusReport } from '../../domain/statusReport';
@@ -16,16 +19,39 @@ describe('publication window', () => {
   const window = parseWindow('08:00-11:00')!;
 
   it('reads HH:MM-HH:MM with the end after the start', () => {
-    expect(window).toEqual({ start: '08:00', end: '11:00', startHour: 8, startMinute: 0 });
+    expect(window).toEqual({ start: '08:00', end: '11:00', startHour: 8, startMinute: 0, onTheDay: false });
     const refused = ['11:00-08:00', '08:00-08:00', '8:00-11:00', '24:00-24:00', '08:00-24:01', '08:00-25:00'];
     for (const text of [...refused, '08:00', '08:00-11:00 ']) {
       expect(parseWindow(text)).toBeNull();
     }
   });
 
+  it('reads D HH:MM-HH:MM as a window on the delivery day, watching today', () => {
+    const onTheDay = parseWindow('D 16:00-20:00')!;
+    expect(onTheDay).toEqual({ start: '16:00', end: '20:00', startHour: 16, startMinute: 0, onTheDay: true });
+    for (const text of ['D16:00-20:00', 'd 16:00-20:00', 'D 20:00-16:00', 'D-1 16:00-20:00']) {
+      expect(parseWindow(text)).toBeNull();
+    }
+    expect(windowDayOf('2026-11-27', onTheDay)).toBe('2026-11-27');
+    expect(windowDayOf('2026-11-27', window)).toBe('2026-11-26');
+    // 2026-11-27 16:30 CET: the window on the day watches that day, one on the day before watches the next.
+    const now = new Date('2026-11-27T15:30:00Z');
+    expect(isInsideWindow(now, onTheDay)).toBe(true);
+    expect(watchedDay(now, onTheDay)).toBe('2026-11-27');
+    expect(watchedDay(now, window)).toBe('2026-11-28');
+    expect(windowInWords('D 16:00-20:00')).toBe('16:00-20:00 Europe/Amsterdam on D');
+    expect(windowInWords('08:00-11:00')).toBe('08:00-11:00 Europe/Amsterdam on D-1');
+  });
+
   it('may last to the end of its day: 24:00 is the next local midnight', () => {
     const toMidnight = parseWindow('23:30-24:00')!;
-    expect(toMidnight).toEqual({ start: '23:30', end: '24:00', startHour: 23, startMinute: 30 });
+    expect(toMidnight).toEqual({
+      start: '23:30',
+      end: '24:00',
+      startHour: 23,
+      startMinute: 30,
+      onTheDay: false,
+    });
     expect(parseWindow('00:00-24:00')).toMatchObject({ start: '00:00', end: '24:00' });
     const at = (day: string) => {
       const { opens, closes } = windowOn(day, toMidnight);
@@ -93,7 +119,8 @@ describe('configuration bounds agree with the workflow inputs', () => {
 
   it('refuses what a workflow would refuse, in one line naming the variable', () => {
     expect(refusal({ PUBLICATION_WINDOW: '11:00-08:00' })).toBe(
-      'invalid configuration: PUBLICATION_WINDOW: expected HH:MM-HH:MM (Europe/Amsterdam, the end up to 24:00), the end after the start',
+      'invalid configuration: PUBLICATION_WINDOW: expected HH:MM-HH:MM on the day before delivery, or D HH:MM-HH:MM ' +
+        'on the delivery day (Europe/Amsterdam, the end up to 24:00), the end after the start',
     );
     expect(refusal({ PUBLICATION_POLL_INTERVAL: '500ms' })).toBe(
       'invalid configuration: PUBLICATION_POLL_INTERVAL: expected a duration from 1s to 1h',

@@ -40,4 +40,15 @@ describe('monitoringPaceOf', () => {
     expect(monitoringPaceOf([pending(tomorrow)], core, at('2026-11-26', '12:00'), late)).toBe('quiet');
     expect(monitoringPaceOf([pending(tomorrow)], core, at('2026-11-26', '20:00'), late)).toBe('expecting');
   });
+
+  it('expects a day whose window runs on the day itself from its opening on D until D ends', () => {
+    const onTheDay = () => 'D 08:00-12:00';
+    const pace = (day: string, hhmm: string) =>
+      monitoringPaceOf([pending(tomorrow)], core, at(day, hhmm), onTheDay);
+    expect(pace('2026-11-26', '20:00')).toBe('quiet');
+    expect(pace('2026-11-27', '07:59')).toBe('quiet');
+    expect(pace('2026-11-27', '08:00')).toBe('expecting');
+    expect(pace('2026-11-27', '23:59')).toBe('expecting');
+    expect(pace('2026-11-28', '00:00')).toBe('quiet');
+  });
 });

@@ -66,8 +66,9 @@ describe('publication window and freshness deadline per dataset', () => {
 
   it('refuses a bad setting in one line naming the variable and the dataset', () => {
     expect(refusal({ PUBLICATION_WINDOWS: 'nordicMaxExchanges=11:00-08:00' })).toBe(
-      'invalid configuration: PUBLICATION_WINDOWS: nordicMaxExchanges: expected HH:MM-HH:MM (Europe/Amsterdam, ' +
-        'the end up to 24:00), the end after the start, not "11:00-08:00"',
+      'invalid configuration: PUBLICATION_WINDOWS: nordicMaxExchanges: expected HH:MM-HH:MM on the day before ' +
+        'delivery, or D HH:MM-HH:MM on the delivery day (Europe/Amsterdam, the end up to 24:00), the end after the ' +
+        'start, not "11:00-08:00"',
     );
     expect(refusal({ FRESHNESS_DEADLINES: 'coreAtc=25:00' })).toBe(
       'invalid configuration: FRESHNESS_DEADLINES: coreAtc: expected HH:MM local time on the day before, or D HH:MM ' +
