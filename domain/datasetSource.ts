@@ -4,7 +4,7 @@
 import { DATASETS, type Dataset, dataPathOf, declarationOf } from './datasets';
 import { type LegacyPublicationSettings, legacyPublicationOf } from './datasets/compat';
 import { deadlineParts } from './freshnessDeadline';
-import { windowInWords } from './publicationWindow';
+import { parseWindow, windowInWords } from './publicationWindow';
 
 export const DATASET_TITLES = Object.fromEntries(
   DATASETS.map((dataset) => [dataset, declarationOf(dataset).title]),
@@ -67,10 +67,17 @@ function deadlineText(deadline: string): string {
   return on === 'D-1' ? time : `${time} on D`;
 }
 
+/** When JAO publishes, as the schedule's sentence says it: migration 017 stored the one of a window on D-1. */
+function publishedText(window: string): string {
+  return parseWindow(window)?.onTheDay
+    ? 'day D is published on D itself'
+    : 'day D is published on D-1 (JAO: typically 07:30-08:30 UTC)';
+}
+
 /** The publication schedule in one sentence (migration 017 stores the one of the default settings). */
 export function describePublicationSchedule(settings: PublicationSettings): string {
   return (
-    `day D is published on D-1 (JAO: typically 07:30-08:30 UTC); checked every ${duration(settings.checkIntervalMs)} ` +
+    `${publishedText(settings.window)}; checked every ${duration(settings.checkIntervalMs)} ` +
     `within ${windowInWords(settings.window)} until complete, expected by ${deadlineText(settings.deadline)}; ` +
     `tomorrow and the last ${settings.lookbackDays} days re-checked every ${duration(settings.pollIntervalMs)}`
   );

@@ -199,6 +199,21 @@ describe('the source and schedule the catalogue names', () => {
         'Europe/Amsterdam on D-1 until complete, expected by 11:00; tomorrow and the last 5 days re-checked every 1 h',
     );
   });
+
+  it('says a window and a deadline on the delivery day itself as such', () => {
+    expect(
+      describePublicationSchedule({
+        window: 'D 08:00-12:00',
+        checkIntervalMs: 30_000,
+        deadline: 'D 12:00',
+        pollIntervalMs: 600_000,
+        lookbackDays: 3,
+      }),
+    ).toBe(
+      'day D is published on D itself; checked every 30 s within 08:00-12:00 Europe/Amsterdam on D until ' +
+        'complete, expected by 12:00 on D; tomorrow and the last 3 days re-checked every 10 min',
+    );
+  });
 });
 
 describe('the data dictionary', () => {
