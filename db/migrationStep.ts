@@ -1,5 +1,5 @@
-// What a migration written in TypeScript is (db/migrationSteps.ts holds them): the types alone, which the migration
-// runner and every step share.
+// What a migration written in TypeScript is (db/migrations.ts MIGRATION_STEPS lists them): the types alone, which
+// the migration runner and every step share.
 import type pg from 'pg';
 import type { LockRetry } from './lockRetry';
 

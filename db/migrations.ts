@@ -2,12 +2,19 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationStep, Requirement } from './migrationStep';
-import { MIGRATION_STEPS } from './migrationSteps';
+import { deliveryDayIndex } from './migrationSteps/deliveryDayIndex';
+import { fillDeliveryDay } from './migrationSteps/fillDeliveryDay';
 
-/** Where the ordered `NNN_name.sql` files live. */
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
-export type { Requirement } from './migrationStep';
+/**
+ * The migrations written in TypeScript (db/migrationSteps/), by name, in their place among the SQL files: data work
+ * in batches and DDL that must run outside a transaction block.
+ */
+const MIGRATION_STEPS: Readonly<Record<string, MigrationStep>> = {
+  '013_fill_delivery_day': fillDeliveryDay,
+  '014_delivery_day_index': deliveryDayIndex,
+};
 
 export interface Migration {
   /** File name without `.sql`, e.g. `003_tables`; the order and the identity of the migration. */
@@ -19,7 +26,7 @@ export interface Migration {
   /** `-- jao:requires timescaledb` / `-- jao:requires no-timescaledb`: applied only in that case. */
   requires: Requirement;
   /**
-   * A step written in TypeScript instead of SQL (db/migrationSteps.ts): data work in bounded batches, each its own
+   * A step written in TypeScript instead of SQL (MIGRATION_STEPS): data work in bounded batches, each its own
    * transaction, or DDL that must run outside a transaction block (an index built concurrently). It runs on the
    * migration's session, may be interrupted at any point, and resumes where it stopped when run again.
    */
@@ -70,8 +77,8 @@ export function parseMigration(fileName: string, sql: string): Migration {
 }
 
 /**
- * The migrations of db/migrations/, in order, with the TypeScript steps of db/migrationSteps.ts: a step's name takes
- * its place among the files' names.
+ * The migrations of db/migrations/, in order, with MIGRATION_STEPS: a step's name takes its place among the files'
+ * names.
  */
 export function loadMigrations(): Migration[] {
   const files = readdirSync(MIGRATIONS_DIR)
