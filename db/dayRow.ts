@@ -7,14 +7,7 @@ import { isRepublication } from '../domain/republication';
 import type { DayStatus } from '../domain/types';
 import { binaryInt4Array } from './copy';
 import { JUDGED_RECORD } from './dayState';
-import type {
-  ContentOutcome,
-  DayState,
-  Derivation,
-  DerivedWrite,
-  SeriesIds,
-  WriteDayInput,
-} from './dayWriteTypes';
+import type { ContentOutcome, DayState, DerivedWrite, SeriesIds, WriteDayInput } from './dayWriteTypes';
 import type { LaneContent } from './lanes/lane';
 import { namedStatement } from './namedStatement';
 import { pgText } from './text';
@@ -70,47 +63,6 @@ function revises(state: DayState, outcome: ContentOutcome | null): boolean {
   return outcome.changed + outcome.vanished + outcome.returned > 0;
 }
 
-interface DayRowParams extends Record<string, unknown> {
-  dataset: string;
-  day: string;
-  status: DayStatus;
-  expectedMtus: number;
-  /** null: no content in this write (the stored count stays). */
-  receivedMtus: number | null;
-  points: number | null;
-  contentHash: string | null;
-  contentChanged: boolean;
-  /** The answer re-published the stored day (domain/republication.ts): counted on the day's record. */
-  republished: boolean;
-  txTime: Date;
-  error: string | null;
-  workflowId: string | null;
-  rawResponseId: number | null;
-  /** Series whose values this write changed (binary int4[]), null when none. */
-  touchedSeriesIds: Buffer | null;
-  buildId: string | null;
-  resolutionMinutes: number | null;
-  missingMtus: string[];
-  keySetId: number | null;
-  nullValues: number;
-  duplicateRows: number;
-  conflictingRows: number;
-  rejectedValues: number;
-  unknownFields: string[];
-  reason: string | null;
-  publishedEmptyKeys: string[];
-  emptyKeysWithValues: string[];
-  /** The write is a revision of the stored values (revision_count moves). */
-  revises: boolean;
-  /** A re-check worse than what is stored: the stored status, quality record and received MTUs stay. */
-  keepStored: boolean;
-  /** A check of JAO (any write but a reprocessing): last_checked_at and last_raw_response_id move. */
-  checksJao: boolean;
-  derivationId: number | null;
-  derivationKind: Derivation['kind'];
-  derivationReason: string | null;
-}
-
 // The first CTE moves the catalogue times of the series whose values this write changed (:touchedSeriesIds), through
 // jao.touch_series (migration 018): first_seen_at back to the earliest such write, last_seen_at to the earliest such
 // write of the latest clock hour (UTC) — one hour of granularity, so a backfill or a poll does not rewrite (and lock)
@@ -118,7 +70,7 @@ interface DayRowParams extends Record<string, unknown> {
 // (a restore applies days in parallel, archive/restore.ts). Rows are locked in id order, so concurrent writers of
 // other days cannot deadlock on them (the delivery_day row is only ever written under the day's lock (jao.day_lock)).
 const UPSERT_DAY_ROW = namedStatement<
-  DayRowParams,
+  ReturnType<typeof dayRowValues>,
   { revision_count: number; status: DayStatus; judged: string; has_last_error: boolean }
 >(
   'jao.writeDay.upsertDayRow',
@@ -180,13 +132,8 @@ const UPSERT_DAY_ROW = namedStatement<
                d.last_error IS NOT NULL AS has_last_error`,
 );
 
-/**
- * Writes the day's record; `judged` (reprocessing writes only) is its judged record after the write, `recheckError`
- * what a re-check of the day's stored values met (recheckErrorOf), `republished` whether the answer re-published the
- * day (`movedFields`: the row fields of stored MTUs it moved), `hasLastError` whether its last_error is set now.
- */
-export async function upsertDayRow(
-  client: pg.PoolClient,
+/** The statement's values: the write's record, a re-check worse than what is stored keeping the stored one. */
+function dayRowValues(
   input: DerivedWrite,
   state: DayState,
   content: Pick<LaneContent, 'contentHash'> | null,
@@ -195,14 +142,7 @@ export async function upsertDayRow(
   touched: SeriesIds | null,
   keySetId: number | null,
   movedFields: number,
-): Promise<{
-  revision: number;
-  status: DayStatus;
-  judged: string;
-  recheckError: string | null;
-  republished: boolean;
-  hasLastError: boolean;
-}> {
+) {
   const validated = input.validated;
   const keepStored = worseRecheck(input, state, outcome);
   const error = pgText(
@@ -213,29 +153,29 @@ export async function upsertDayRow(
           ? worseRecheckError(input.status, input.reason ?? null)
           : null),
   );
-  const recheckError = recheckErrorOf(input, state, error);
-  const republished = isRepublication({
-    reprocess: input.reprocess !== undefined,
-    storedBefore: state.revisionCount > 0,
-    contentChanged,
-    movedFields,
-    recheckError,
-  });
-  const { derivation } = input;
-  const result = await UPSERT_DAY_ROW.run(client, {
+  return {
     dataset: input.dataset,
     day: input.day,
     status: input.status,
     expectedMtus: input.expectedMtus,
+    // null: no content in this write (the stored count stays)
     receivedMtus: content ? (validated?.receivedMtus ?? 0) : null,
     points: outcome ? outcome.pointsAfter : null,
     contentHash: content ? content.contentHash : null,
     contentChanged,
-    republished,
+    // the answer re-published the stored day (domain/republication.ts): counted on the day's record
+    republished: isRepublication({
+      reprocess: input.reprocess !== undefined,
+      storedBefore: state.revisionCount > 0,
+      contentChanged,
+      movedFields,
+      recheckError: recheckErrorOf(input, state, error),
+    }),
     txTime: state.txTime,
     error,
     workflowId: input.workflowId,
     rawResponseId: input.rawResponseId,
+    // series whose values this write changed (binary int4[]), null when none
     touchedSeriesIds: touched ? binaryInt4Array(touched.ids) : null,
     buildId: input.buildId ?? null,
     resolutionMinutes: validated?.resolutionMinutes ?? null,
@@ -249,20 +189,43 @@ export async function upsertDayRow(
     reason: input.reason === undefined ? error : pgText(input.reason),
     publishedEmptyKeys: validated?.publishedEmptyKeys ?? [],
     emptyKeysWithValues: validated?.emptyKeysWithValues ?? [],
+    // a revision of the stored values: revision_count moves
     revises: revises(state, outcome),
+    // a re-check worse than what is stored: the stored status, quality record and received MTUs stay
     keepStored,
+    // a check of JAO (any write but a reprocessing): last_checked_at and last_raw_response_id move
     checksJao: input.reprocess === undefined,
     derivationId: state.derivationId,
-    derivationKind: derivation.kind,
-    derivationReason: pgText(derivation.reason),
-  });
-  const row = result.rows[0]!;
+    derivationKind: input.derivation.kind,
+    derivationReason: pgText(input.derivation.reason),
+  };
+}
+
+/**
+ * Writes the day's record; `judged` (reprocessing writes only) is its judged record after the write, `recheckError`
+ * what a re-check of the day's stored values met (recheckErrorOf), `republished` whether the answer re-published the
+ * day (`movedFields`: the row fields of stored MTUs it moved), `hasLastError` whether its last_error is set now.
+ */
+export async function upsertDayRow(
+  client: pg.PoolClient,
+  ...write: Parameters<typeof dayRowValues>
+): Promise<{
+  revision: number;
+  status: DayStatus;
+  judged: string;
+  recheckError: string | null;
+  republished: boolean;
+  hasLastError: boolean;
+}> {
+  const values = dayRowValues(...write);
+  const [input, state] = write;
+  const row = (await UPSERT_DAY_ROW.run(client, values)).rows[0]!;
   return {
     revision: row.revision_count,
     status: row.status,
     judged: row.judged,
-    recheckError,
-    republished,
+    recheckError: recheckErrorOf(input, state, values.error),
+    republished: values.republished,
     hasLastError: row.has_last_error,
   };
 }

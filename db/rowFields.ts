@@ -4,18 +4,7 @@ import type pg from 'pg';
 import type { Dataset, DeliveryDay, RowFieldValue } from '../domain/types';
 import { namedStatement } from './namedStatement';
 
-const STORE_ROW_FIELDS = namedStatement<
-  {
-    dataset: string;
-    day: string;
-    mtus: string[];
-    fields: string[];
-    values: (string | null)[];
-    seenAt: Date;
-    rawResponseId: number | null;
-  },
-  { moved: number; added: number }
->(
+const STORE_ROW_FIELDS = namedStatement<ReturnType<typeof rowFieldValues>, { moved: number; added: number }>(
   'jao.rowFields.store',
   `WITH incoming AS (
        SELECT DISTINCT ON (i.field, i.mtu) i.mtu, i.field, i.value
@@ -44,29 +33,30 @@ const STORE_ROW_FIELDS = namedStatement<
    SELECT (SELECT count(*) FROM different WHERE existed)::int AS moved, (SELECT count(*) FROM added)::int AS added`,
 );
 
+interface RowFieldsInput {
+  dataset: Dataset;
+  day: DeliveryDay;
+  rowFields: readonly RowFieldValue[];
+  seenAt: Date;
+  rawResponseId: number | null;
+}
+
+const rowFieldValues = ({ dataset, day, rowFields, seenAt, rawResponseId }: RowFieldsInput) => ({
+  dataset,
+  day,
+  mtus: rowFields.map((row) => row.mtu),
+  fields: rowFields.map((row) => row.field),
+  values: rowFields.map((row) => row.value),
+  seenAt,
+  rawResponseId,
+});
+
 /**
  * Stores the answer's extra row fields of the day; returns how many fields of already stored MTUs it moved (their
  * text differs from the latest version), the input of the re-publication decision (domain/republication.ts).
  */
-export async function storeRowFields(
-  client: pg.PoolClient,
-  input: {
-    dataset: Dataset;
-    day: DeliveryDay;
-    rowFields: readonly RowFieldValue[];
-    seenAt: Date;
-    rawResponseId: number | null;
-  },
-): Promise<number> {
+export async function storeRowFields(client: pg.PoolClient, input: RowFieldsInput): Promise<number> {
   if (input.rowFields.length === 0) return 0;
-  const result = await STORE_ROW_FIELDS.run(client, {
-    dataset: input.dataset,
-    day: input.day,
-    mtus: input.rowFields.map((row) => row.mtu),
-    fields: input.rowFields.map((row) => row.field),
-    values: input.rowFields.map((row) => row.value),
-    seenAt: input.seenAt,
-    rawResponseId: input.rawResponseId,
-  });
+  const result = await STORE_ROW_FIELDS.run(client, rowFieldValues(input));
   return result.rows[0]!.moved;
 }

@@ -7,25 +7,7 @@ import { pgText } from './text';
 
 export type WriteKind = 'fetch' | 'reprocess' | 'failure';
 
-const INSERT_DAY_WRITE = namedStatement<
-  {
-    dataset: string;
-    day: string;
-    writtenAt: Date;
-    kind: WriteKind;
-    rawResponseId: number | null;
-    status: string;
-    expectedMtus: number;
-    workflowId: string | null;
-    buildId: string | null;
-    error: string | null;
-    reason: string | null;
-    derivationKind: string;
-    derivationReason: string;
-    archiveKey: string | null;
-  },
-  Record<string, never>
->(
+const INSERT_DAY_WRITE = namedStatement<ReturnType<typeof journalValues>, Record<string, never>>(
   'jao.writeDay.journal',
   `INSERT INTO jao.day_write
           (dataset, day, written_at, kind, raw_response_id, raw_fetched_at, status, expected_mtus, workflow_id,
@@ -36,28 +18,18 @@ const INSERT_DAY_WRITE = namedStatement<
           :archiveKey::text, CASE WHEN :archiveKey::text IS NOT NULL THEN now() END`,
 );
 
-/** What kind of write this is, as the journal names it. */
 export function writeKindOf(input: WriteDayInput): WriteKind {
   if (input.reprocess) return 'reprocess';
   return input.rawResponseId === null && input.status === 'failed' ? 'failure' : 'fetch';
 }
 
-/**
- * Journals the write (the caller's transaction). A write restored from the archive names its journal object
- * (`restoredFrom`) and is archived already.
- */
-export async function journalWrite(
-  client: pg.PoolClient,
-  input: DerivedWrite,
-  state: DayState,
-): Promise<void> {
-  const { derivation } = input;
-  const kind = writeKindOf(input);
-  await INSERT_DAY_WRITE.run(client, {
+/** The journal row of the write: a write restored from the archive names its journal object and is archived already. */
+function journalValues(input: DerivedWrite, state: DayState) {
+  return {
     dataset: input.dataset,
     day: input.day,
     writtenAt: state.txTime,
-    kind,
+    kind: writeKindOf(input),
     rawResponseId: input.rawResponseId,
     status: input.status,
     expectedMtus: input.expectedMtus,
@@ -65,8 +37,17 @@ export async function journalWrite(
     buildId: input.buildId ?? null,
     error: pgText(input.error ?? null),
     reason: input.reason === undefined ? null : pgText(input.reason),
-    derivationKind: derivation.kind,
-    derivationReason: pgText(derivation.reason) ?? '',
+    derivationKind: input.derivation.kind,
+    derivationReason: pgText(input.derivation.reason) ?? '',
     archiveKey: input.restoredFrom ?? null,
-  });
+  };
+}
+
+/** Journals the write (the caller's transaction). */
+export async function journalWrite(
+  client: pg.PoolClient,
+  input: DerivedWrite,
+  state: DayState,
+): Promise<void> {
+  await INSERT_DAY_WRITE.run(client, journalValues(input, state));
 }
