@@ -34,39 +34,24 @@ export interface ApiKey {
 }
 
 /** What an active key may do now: the datasets it reads, and whether it acts as an operator. */
-export interface KeyScope {
-  datasets: string[];
-  operator: boolean;
-}
+export type KeyScope = Pick<ApiKey, 'datasets' | 'operator'>;
 
-interface ApiKeyRow {
-  key_id: number;
-  name: string;
-  datasets: string[];
-  operator: boolean;
-  created_at: Date;
-  revoked_at: Date | null;
-}
+type ApiKeyRow = Omit<ApiKey, 'createdAt' | 'revokedAt'> & { createdAt: Date; revokedAt: Date | null };
 
-const KEY_COLUMNS = 'key_id, name, datasets, operator, created_at, revoked_at';
+const KEY_COLUMNS =
+  'key_id AS id, name, datasets, operator, created_at AS "createdAt", revoked_at AS "revokedAt"';
 
-function keyOf(row: ApiKeyRow): ApiKey {
-  return {
-    id: row.key_id,
-    name: row.name,
-    datasets: row.datasets,
-    operator: row.operator,
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
-  };
-}
+const keyOf = (row: ApiKeyRow): ApiKey => ({
+  ...row,
+  createdAt: row.createdAt.toISOString(),
+  revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
+});
 
 /** The stored form of a key: hex sha256 of the whole token (32 random bytes carry all the entropy). */
 export function hashApiKey(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** A new random key: `jao_` and 32 random bytes in base64url. */
 export function newApiKeyToken(): string {
   return API_KEY_PREFIX + randomBytes(32).toString('base64url');
 }
@@ -99,11 +84,10 @@ export async function revokeApiKey(pool: pg.Pool, id: number): Promise<ApiKey | 
     `WITH revoked AS (
        UPDATE jao.api_key SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 RETURNING ${KEY_COLUMNS}
      )
-     SELECT ${KEY_COLUMNS}, pg_notify($2, key_id::text) FROM revoked`,
+     SELECT r.* FROM revoked r, pg_notify($2, r.id::text) AS notified`,
     [id, API_KEY_CHANNEL],
   );
-  const row = result.rows[0];
-  return row ? keyOf(row) : null;
+  return result.rows.map(keyOf)[0] ?? null;
 }
 
 /**
@@ -115,11 +99,10 @@ export async function setOperatorScope(pool: pg.Pool, id: number, operator: bool
     `WITH changed AS (
        UPDATE jao.api_key SET operator = $2 WHERE key_id = $1 RETURNING ${KEY_COLUMNS}
      )
-     SELECT ${KEY_COLUMNS}, pg_notify($3, key_id::text) FROM changed`,
+     SELECT c.* FROM changed c, pg_notify($3, c.id::text) AS notified`,
     [id, operator, API_KEY_CHANNEL],
   );
-  const row = result.rows[0];
-  return row ? keyOf(row) : null;
+  return result.rows.map(keyOf)[0] ?? null;
 }
 
 /** The active key whose hash is `sha256`; null for an unknown or revoked key. */
@@ -129,7 +112,7 @@ export async function findActiveApiKey(pool: pg.Pool, sha256: string): Promise<A
     text: `SELECT ${KEY_COLUMNS} FROM jao.api_key WHERE key_sha256 = $1 AND revoked_at IS NULL`,
     values: [sha256],
   });
-  return result.rows[0] ? keyOf(result.rows[0]) : null;
+  return result.rows.map(keyOf)[0] ?? null;
 }
 
 /** The scope of each still active key among `ids`; a revoked or deleted key is absent. */

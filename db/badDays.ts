@@ -2,20 +2,10 @@
 // (dataset, day) order: whatever a later run, re-check, reprocessing or restore wrote last is what counts.
 import type pg from 'pg';
 import type { StoredDayFacts } from '../domain/badDays';
-import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-
-interface CandidateRow {
-  dataset: Dataset;
-  day: string;
-  status: DayStatus;
-  last_error: string | null;
-}
+import type { DeliveryDay } from '../domain/types';
 
 /** Where the previous page ended (exclusive). */
-export interface DayCursor {
-  dataset: Dataset;
-  day: DeliveryDay;
-}
+export type DayCursor = Pick<StoredDayFacts, 'dataset' | 'day'>;
 
 /**
  * Up to `limit` days after `after` that are not plainly fine: failed, invalid, partial, not published up to
@@ -26,8 +16,8 @@ export async function readBadDayCandidates(
   options: { after: DayCursor | null; limit: number; notPublishedThrough: DeliveryDay },
 ): Promise<StoredDayFacts[]> {
   const { after, limit, notPublishedThrough } = options;
-  const result = await pool.query<CandidateRow>(
-    `SELECT dataset, day::text AS day, status, last_error
+  const result = await pool.query<StoredDayFacts>(
+    `SELECT dataset, day::text AS day, status, last_error AS "lastError"
        FROM jao.delivery_day
       WHERE (status IN ('failed', 'invalid', 'partial')
              OR (status = 'complete' AND last_error IS NOT NULL)
@@ -37,10 +27,5 @@ export async function readBadDayCandidates(
       LIMIT $4`,
     [after?.dataset ?? null, after?.day ?? null, notPublishedThrough, limit],
   );
-  return result.rows.map((row) => ({
-    dataset: row.dataset,
-    day: row.day,
-    status: row.status,
-    lastError: row.last_error,
-  }));
+  return result.rows;
 }

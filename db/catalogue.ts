@@ -70,7 +70,6 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-/** jao.catalog, ordered by dataset and border. */
 export async function readCatalogSeries(client: Queryable): Promise<CatalogSeries[]> {
   const result = await client.query<
     Omit<CatalogSeries, 'complete_share' | 'last_changed_at'> & {
@@ -93,24 +92,12 @@ export async function readCatalogSeries(client: Queryable): Promise<CatalogSerie
 }
 
 async function readDatasets(pool: Queryable): Promise<CatalogDataset[]> {
-  const result = await pool.query<{
-    dataset: string;
-    title: string | null;
-    endpoint: string | null;
-    publication_window: string | null;
-    freshness_deadline: string | null;
-    publication_schedule: string | null;
-    recorded_at: Date | null;
-    recorded_by: string | null;
-    series: number;
-    resolution_minutes: number | null;
-    days_stored: number;
-    first_day: string | null;
-    last_day: string | null;
-    complete_days: number;
-    days_without_key_set: number;
-    last_changed_at: Date | null;
-  }>(
+  const result = await pool.query<
+    Omit<CatalogDataset, 'recordedAt' | 'lastChangedAt'> & {
+      recordedAt: Date | null;
+      lastChangedAt: Date | null;
+    }
+  >(
     `WITH datasets AS (
        SELECT dataset FROM jao.dataset_source UNION SELECT DISTINCT dataset FROM jao.delivery_day
      ),
@@ -124,66 +111,46 @@ async function readDatasets(pool: Queryable): Promise<CatalogDataset[]> {
               max(last_changed_at) AS last_changed_at
          FROM jao.delivery_day GROUP BY dataset
      )
-     SELECT x.dataset, s.title, s.endpoint, s.publication_window, s.freshness_deadline, s.publication_schedule,
-            s.recorded_at, s.recorded_by,
+     SELECT x.dataset, s.title, s.endpoint, s.publication_window AS "publicationWindow",
+            s.freshness_deadline AS "freshnessDeadline", s.publication_schedule AS "publicationSchedule",
+            s.recorded_at AS "recordedAt", s.recorded_by AS "recordedBy",
             (SELECT count(*) FROM jao.catalog c WHERE c.dataset = x.dataset)::int AS series,
-            (SELECT max(c.resolution_minutes) FROM jao.catalog c WHERE c.dataset = x.dataset) AS resolution_minutes,
-            COALESCE(d.days_stored, 0) AS days_stored, d.first_day, d.last_day,
-            COALESCE(d.complete_days, 0) AS complete_days, COALESCE(d.days_without_key_set, 0) AS days_without_key_set,
-            d.last_changed_at
+            (SELECT max(c.resolution_minutes) FROM jao.catalog c WHERE c.dataset = x.dataset)
+              AS "resolutionMinutes",
+            COALESCE(d.days_stored, 0) AS "daysStored", d.first_day AS "firstDay", d.last_day AS "lastDay",
+            COALESCE(d.complete_days, 0) AS "completeDays",
+            COALESCE(d.days_without_key_set, 0) AS "daysWithoutKeySet", d.last_changed_at AS "lastChangedAt"
        FROM datasets x
        LEFT JOIN jao.dataset_source s ON s.dataset = x.dataset
        LEFT JOIN days d ON d.dataset = x.dataset
       ORDER BY x.dataset`,
   );
   return result.rows.map((row) => ({
-    dataset: row.dataset,
-    title: row.title,
-    endpoint: row.endpoint,
-    publicationWindow: row.publication_window,
-    freshnessDeadline: row.freshness_deadline,
-    publicationSchedule: row.publication_schedule,
-    recordedAt: iso(row.recorded_at),
-    recordedBy: row.recorded_by,
-    series: row.series,
-    resolutionMinutes: row.resolution_minutes,
-    daysStored: row.days_stored,
-    firstDay: row.first_day,
-    lastDay: row.last_day,
-    completeDays: row.complete_days,
-    daysWithoutKeySet: row.days_without_key_set,
-    lastChangedAt: iso(row.last_changed_at),
+    ...row,
+    recordedAt: iso(row.recordedAt),
+    lastChangedAt: iso(row.lastChangedAt),
   }));
 }
 
-const RELATION_KINDS: Record<string, DictionaryObject['kind']> = {
-  r: 'table',
-  p: 'table',
-  v: 'view',
-  m: 'materialized view',
-};
-
 /** Every relation and function of schema jao that jao_reader may read, with its columns and COMMENTs. */
 async function readObjects(pool: Queryable): Promise<DictionaryObject[]> {
-  const relations = await pool.query<{ oid: number; name: string; relkind: string; comment: string | null }>(
-    `SELECT c.oid::int AS oid, c.relname AS name, c.relkind::text AS relkind,
-            obj_description(c.oid, 'pg_class') AS comment
+  const relations = await pool.query<DictionaryObject>(
+    `SELECT 'jao.' || c.relname AS name,
+            CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END AS kind,
+            obj_description(c.oid, 'pg_class') AS comment,
+            (SELECT COALESCE(json_agg(json_build_object('name', a.attname,
+                                                        'type', format_type(a.atttypid, a.atttypmod),
+                                                        'comment', col_description(a.attrelid, a.attnum))
+                                      ORDER BY a.attnum), '[]')
+               FROM pg_attribute a
+              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'jao' AND c.relkind IN ('r', 'p', 'v', 'm')
         AND has_table_privilege('jao_reader', c.oid, 'SELECT')
       ORDER BY c.relname`,
   );
-  const columns = await pool.query<{ oid: number; name: string; type: string; comment: string | null }>(
-    `SELECT a.attrelid::int AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
-            col_description(a.attrelid, a.attnum) AS comment
-       FROM pg_attribute a
-      WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attrelid, a.attnum`,
-    [relations.rows.map((row) => row.oid)],
-  );
   const functions = await pool.query<{
     name: string;
-    args: string;
     comment: string | null;
     out_names: string[] | null;
     out_types: string[] | null;
@@ -201,18 +168,7 @@ async function readObjects(pool: Queryable): Promise<DictionaryObject[]> {
         AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
       ORDER BY p.proname`,
   );
-  const byRelation = new Map<number, DictionaryColumn[]>();
-  for (const column of columns.rows) {
-    const list = byRelation.get(column.oid) ?? [];
-    list.push({ name: column.name, type: column.type, comment: column.comment });
-    byRelation.set(column.oid, list);
-  }
-  const objects: DictionaryObject[] = relations.rows.map((row) => ({
-    name: `jao.${row.name}`,
-    kind: RELATION_KINDS[row.relkind] ?? 'table',
-    comment: row.comment,
-    columns: byRelation.get(row.oid) ?? [],
-  }));
+  const objects = relations.rows;
   // A function's result columns mean what the same columns of the relations mean.
   const commentOf = new Map<string, string>();
   for (const object of objects) {

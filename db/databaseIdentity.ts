@@ -15,14 +15,8 @@ export interface DatabaseIdentity {
   oid: number;
 }
 
-interface IdentityRow {
-  database: string;
-  oid: number;
-  server: string | null;
-}
-
 export async function readDatabaseIdentity(pool: pg.Pool): Promise<DatabaseIdentity> {
-  const { rows } = await pool.query<IdentityRow>(
+  const { rows } = await pool.query<{ database: string; oid: number; server: string | null }>(
     `SELECT current_database() AS database,
             (SELECT oid::int FROM pg_database WHERE datname = current_database()) AS oid,
             host(inet_server_addr()) || ':' || inet_server_port() AS server`,

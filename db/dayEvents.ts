@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { DATASETS, DAY_STATUSES, type Dataset, type DayStatus, type DeliveryDay } from '../domain/types';
+import { DATASETS, DAY_STATUSES, type DayStatus } from '../domain/types';
 
 /** The channel of jao.day_event's notifications; the payload is the event as JSON. */
 export const DAY_EVENT_CHANNEL = 'jao_day_event';
@@ -28,19 +28,22 @@ export function eventErrorText(error: string): string {
     : `${characters.slice(0, EVENT_ERROR_LENGTH - 1).join('')}…`;
 }
 
-/** A row of jao.day_event, as the live feed sends it. */
-export interface DayEvent {
-  id: number;
-  type: DayEventType;
-  dataset: Dataset;
-  day: DeliveryDay;
-  status: DayStatus;
-  revision: number;
-  build: string | null;
-  raisedAt: string;
+/** A notification's payload: an event as raiseDayEvent sends it (one raised before events carried `error` has none). */
+const dayEventPayload = z.object({
+  id: z.number().int().positive(),
+  type: z.enum(DAY_EVENT_TYPES),
+  dataset: z.enum(DATASETS),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  status: z.enum(DAY_STATUSES),
+  revision: z.number().int(),
+  build: z.string().nullable(),
+  raisedAt: z.string(),
   /** What a failed re-check met (the day's last_error); null for every other type. */
-  error: string | null;
-}
+  error: z.string().nullable().default(null),
+});
+
+/** A row of jao.day_event, as the live feed sends it. */
+export type DayEvent = z.output<typeof dayEventPayload>;
 
 /**
  * What a write tells the feed: new content is `day.stored` (the day's first) or `day.revised`; a re-check of a
@@ -63,52 +66,26 @@ export function dayEventTypeOf(write: {
   return null;
 }
 
-interface DayEventRow {
-  event_id: number;
-  type: DayEventType;
-  dataset: Dataset;
-  day: DeliveryDay;
-  status: DayStatus;
-  revision: number;
-  build_id: string | null;
-  raised_at: Date;
-  error: string | null;
-}
+type DayEventRow = Omit<DayEvent, 'raisedAt'> & { raisedAt: Date };
 
 const EVENT_COLUMNS =
-  'event_id, type, dataset, day::text AS day, status, revision, build_id, raised_at, error';
+  'event_id AS id, type, dataset, day::text AS day, status, revision, build_id AS build, ' +
+  'raised_at AS "raisedAt", error';
 
-function eventOf(row: DayEventRow): DayEvent {
-  return {
-    id: Number(row.event_id),
-    type: row.type,
-    dataset: row.dataset,
-    day: row.day,
-    status: row.status,
-    revision: row.revision,
-    build: row.build_id,
-    raisedAt: row.raised_at.toISOString(),
-    error: row.error,
-  };
-}
+const eventOf = (row: DayEventRow): DayEvent => ({
+  ...row,
+  id: Number(row.id),
+  raisedAt: row.raisedAt.toISOString(),
+});
 
 /**
  * Records the event in the write's transaction and notifies with it: PostgreSQL delivers the notification at
- * commit, never for a rolled-back write.
+ * commit, never for a rolled-back write. `error` is given for `day.recheck_failed` only (the table's check requires
+ * it there and refuses it elsewhere).
  */
 export async function raiseDayEvent(
   client: pg.PoolClient,
-  input: {
-    type: DayEventType;
-    dataset: Dataset;
-    day: DeliveryDay;
-    status: DayStatus;
-    revision: number;
-    buildId: string | null;
-    raisedAt: Date;
-    /** Given for `day.recheck_failed` only (the table's check requires it there and refuses it elsewhere). */
-    error: string | null;
-  },
+  input: Omit<DayEvent, 'id' | 'build' | 'raisedAt'> & { buildId: string | null; raisedAt: Date },
 ): Promise<DayEvent> {
   // One round trip: the row and its notification, whose payload is the event as the feed sends it (eventOf).
   const result = await client.query<DayEventRow>({
@@ -118,12 +95,12 @@ export async function raiseDayEvent(
              VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8)
              RETURNING ${EVENT_COLUMNS}
            )
-           SELECT r.*, pg_notify($9, json_build_object(
-                    'id', r.event_id, 'type', r.type, 'dataset', r.dataset, 'day', r.day, 'status', r.status,
-                    'revision', r.revision, 'build', r.build_id,
-                    'raisedAt', to_char(r.raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                    'error', r.error)::text) AS notified
-             FROM raised r`,
+           SELECT r.*
+             FROM raised r, pg_notify($9, json_build_object(
+                    'id', r.id, 'type', r.type, 'dataset', r.dataset, 'day', r.day, 'status', r.status,
+                    'revision', r.revision, 'build', r.build,
+                    'raisedAt', to_char(r."raisedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                    'error', r.error)::text) AS notified`,
     values: [
       input.type,
       input.dataset,
@@ -155,19 +132,6 @@ export async function readDayEventsAfter(
   });
   return result.rows.map(eventOf);
 }
-
-/** A notification's payload: an event as raiseDayEvent sends it (one raised before events carried `error` has none). */
-const dayEventPayload = z.object({
-  id: z.number().int().positive(),
-  type: z.enum(DAY_EVENT_TYPES),
-  dataset: z.enum(DATASETS),
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  status: z.enum(DAY_STATUSES),
-  revision: z.number().int(),
-  build: z.string().nullable(),
-  raisedAt: z.string(),
-  error: z.string().nullable().default(null),
-});
 
 /** The notification payload as an event; null for anything else on the channel. */
 export function parseDayEventPayload(payload: string | undefined): DayEvent | null {

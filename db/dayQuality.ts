@@ -36,42 +36,18 @@ export interface DayQuality {
   drift: DayDrift | null;
 }
 
-interface QualityRow {
-  dataset: Dataset;
-  day: string;
-  status: DayStatus;
-  expected_mtus: number;
-  received_mtus: number;
-  missing_mtus: Date[];
-  resolution_minutes: number | null;
-  keys: number | null;
-  keys_added: string[] | null;
-  keys_vanished: string[] | null;
-  null_values: number;
-  duplicate_rows: number;
-  conflicting_rows: number;
-  rejected_values: number;
-  unknown_fields: string[];
-  reason: string | null;
-  drift: string[];
-  previous_day: string | null;
-  previous_resolution_minutes: number | null;
-  published_empty_keys: string[];
-  empty_keys_with_values: string[];
-}
-
 const isDriftKind = (kind: string): kind is DriftKind => (DRIFT_KINDS as readonly string[]).includes(kind);
 
 /** The columns of jao.day_quality that describe a day's drift. */
-export type DriftColumns = Pick<
-  QualityRow,
-  | 'drift'
-  | 'previous_day'
-  | 'resolution_minutes'
-  | 'previous_resolution_minutes'
-  | 'keys_added'
-  | 'keys_vanished'
-> & { empty_keys_with_values?: string[] | null };
+export interface DriftColumns {
+  drift: string[];
+  previous_day: string | null;
+  resolution_minutes: number | null;
+  previous_resolution_minutes: number | null;
+  keys_added: string[] | null;
+  keys_vanished: string[] | null;
+  empty_keys_with_values?: string[] | null;
+}
 
 /** The day's drift against the previous stored day and against its dataset's declaration; null without any. */
 export function driftOf(row: DriftColumns, of: { dataset: string; day: DeliveryDay }): DayDrift | null {
@@ -108,36 +84,25 @@ export function withoutDeclaredSwitch(
   return declaredSwitch ? row.drift.filter((kind) => kind !== 'resolution') : row.drift;
 }
 
-function qualityOf(row: QualityRow): DayQuality {
+type QualityRow = Omit<DayQuality, 'missingMtus' | 'drift'> &
+  Pick<DriftColumns, 'drift' | 'previous_day' | 'previous_resolution_minutes'> & { missingMtus: Date[] };
+
+function qualityOf({ drift, previous_day, previous_resolution_minutes, ...quality }: QualityRow): DayQuality {
+  const columns = {
+    drift,
+    previous_day,
+    previous_resolution_minutes,
+    resolution_minutes: quality.resolutionMinutes,
+    keys_added: quality.keysAdded,
+    keys_vanished: quality.keysVanished,
+    empty_keys_with_values: quality.emptyKeysWithValues,
+  };
   return {
-    dataset: row.dataset,
-    day: row.day,
-    status: row.status,
-    expectedMtus: row.expected_mtus,
-    receivedMtus: row.received_mtus,
-    missingMtus: row.missing_mtus.map((mtu) => mtu.toISOString()),
-    resolutionMinutes: row.resolution_minutes,
-    keys: row.keys,
-    keysAdded: row.keys_added,
-    keysVanished: row.keys_vanished,
-    nullValues: row.null_values,
-    duplicateRows: row.duplicate_rows,
-    conflictingRows: row.conflicting_rows,
-    rejectedValues: row.rejected_values,
-    unknownFields: row.unknown_fields,
-    reason: row.reason,
-    publishedEmptyKeys: row.published_empty_keys,
-    emptyKeysWithValues: row.empty_keys_with_values,
-    drift: driftOf(row, row),
+    ...quality,
+    missingMtus: quality.missingMtus.map((mtu) => mtu.toISOString()),
+    drift: driftOf(columns, quality),
   };
 }
-
-const QUALITY_SELECT = `
-  SELECT dataset, day::text AS day, status, expected_mtus, received_mtus, missing_mtus, resolution_minutes,
-         keys, keys_added, keys_vanished, null_values, duplicate_rows, conflicting_rows, rejected_values,
-         unknown_fields, reason, drift, previous_day::text AS previous_day, previous_resolution_minutes,
-         published_empty_keys, empty_keys_with_values
-    FROM jao.day_quality`;
 
 /** The quality records of a dataset's days in [from, to] (inclusive), in day order; days never run are absent. */
 export async function readDayQuality(
@@ -147,7 +112,16 @@ export async function readDayQuality(
   to: DeliveryDay,
 ): Promise<DayQuality[]> {
   const result = await pool.query<QualityRow>(
-    `${QUALITY_SELECT} WHERE dataset = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day`,
+    `SELECT dataset, day::text AS day, status, expected_mtus AS "expectedMtus", received_mtus AS "receivedMtus",
+            missing_mtus AS "missingMtus", resolution_minutes AS "resolutionMinutes", keys,
+            keys_added AS "keysAdded", keys_vanished AS "keysVanished", null_values AS "nullValues",
+            duplicate_rows AS "duplicateRows", conflicting_rows AS "conflictingRows",
+            rejected_values AS "rejectedValues", unknown_fields AS "unknownFields", reason,
+            published_empty_keys AS "publishedEmptyKeys", empty_keys_with_values AS "emptyKeysWithValues",
+            drift, previous_day::text AS previous_day, previous_resolution_minutes
+       FROM jao.day_quality
+      WHERE dataset = $1 AND day BETWEEN $2::date AND $3::date
+      ORDER BY day`,
     [dataset, from, to],
   );
   return result.rows.map(qualityOf);

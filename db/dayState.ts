@@ -21,15 +21,7 @@ export const JUDGED_RECORD = `jsonb_build_object(
 
 const READ_DAY_STATE = namedStatement<
   { dataset: string; day: string; observedAt: Date | null; withContent: boolean; reprocess: boolean },
-  {
-    tx_time: Date;
-    window_from: Date;
-    window_to: Date;
-    revision_count: number | null;
-    content_hash: string | null;
-    last_changed_at: Date | null;
-    status: DayState['status'];
-    has_last_error: boolean | null;
+  Omit<DayState, 'derivationId' | 'newestAnswerId' | 'judgedBefore'> & {
     derivation_id: string | null;
     newest_answer: string | null;
     judged: string | null;
@@ -37,10 +29,12 @@ const READ_DAY_STATE = namedStatement<
 >(
   'jao.writeDay.readDayState',
   `SELECT date_trunc('milliseconds',
-              COALESCE(:observedAt::timestamptz, GREATEST(clock_timestamp(), d.last_changed_at))) AS tx_time,
-            (:day::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_from,
-            (:day::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS window_to,
-            d.revision_count, d.content_hash, d.last_changed_at, d.status, d.last_error IS NOT NULL AS has_last_error,
+              COALESCE(:observedAt::timestamptz, GREATEST(clock_timestamp(), d.last_changed_at))) AS "txTime",
+            (:day::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS "windowFrom",
+            (:day::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS "windowTo",
+            COALESCE(d.revision_count, 0) AS "revisionCount", d.content_hash AS "contentHash",
+            d.last_changed_at AS "lastChangedAt", d.status,
+            COALESCE(d.last_error IS NOT NULL, false) AS "hasLastError",
             CASE WHEN :withContent::boolean THEN nextval('jao.derivation_id_seq') END AS derivation_id,
             CASE WHEN :reprocess::boolean THEN
               (SELECT max(r.raw_response_id) FROM jao.raw_response r
@@ -54,9 +48,8 @@ const READ_DAY_STATE = namedStatement<
 /**
  * The day locked for its write, then its window and row, read after the lock so a write that committed meanwhile is
  * seen: two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement timeouts
- * (`timeouts`). The default
- * transaction time is the clock after the lock (not now(), the transaction start: a write that waited must
- * not look older than the one it waited for), and never before the day's last change. A write with content takes
+ * (`timeouts`). The default transaction time is the clock after the lock (not now(), the transaction start: a write
+ * that waited must not look older than the one it waited for), and never before the day's last change. A write with content takes
  * its derivation id here (no round trip of its own; the derivation row is inserted only when values change), and its
  * points outside the day's window are a caller's error: nothing of them is written. A reprocessing reads the newest
  * of the day's answers and the day's judged record with it.
@@ -75,30 +68,20 @@ export async function lockedDayState(
     withContent: content !== null,
     reprocess: input.reprocess !== undefined,
   });
-  const row = result.rows[0]!;
-  const from = row.window_from.getTime();
-  const to = row.window_to.getTime();
+  const { derivation_id, newest_answer, judged, ...state } = result.rows[0]!;
   if (
     content?.minMtuMs != null &&
     content.maxMtuMs !== null &&
-    (content.minMtuMs < from || content.maxMtuMs >= to)
+    (content.minMtuMs < state.windowFrom.getTime() || content.maxMtuMs >= state.windowTo.getTime())
   )
     throw new Error(
       `writeDay ${input.dataset} ${input.day}: points outside the day's window ` +
-        `[${row.window_from.toISOString()}, ${row.window_to.toISOString()})`,
+        `[${state.windowFrom.toISOString()}, ${state.windowTo.toISOString()})`,
     );
   return {
-    txTime: row.tx_time,
-    windowFrom: row.window_from,
-    windowTo: row.window_to,
-    revisionCount: row.revision_count ?? 0,
-    contentHash: row.content_hash,
-    lastChangedAt: row.last_changed_at,
-    status: row.status,
-    hasLastError: row.has_last_error === true,
-    derivationId: row.derivation_id === null ? null : Number(row.derivation_id),
-    newestAnswerId: row.newest_answer === null ? null : Number(row.newest_answer),
-    judgedBefore:
-      row.judged === null || row.status === null ? null : { status: row.status, judged: row.judged },
+    ...state,
+    derivationId: derivation_id === null ? null : Number(derivation_id),
+    newestAnswerId: newest_answer === null ? null : Number(newest_answer),
+    judgedBefore: judged === null || state.status === null ? null : { status: state.status, judged },
   };
 }

@@ -26,13 +26,6 @@ export interface Engine {
  */
 export const PRELOAD_SETTING = 'timescaledb.bgw_launcher_poll_time';
 
-interface ProbeRow {
-  server_version: string;
-  installed: string | null;
-  available: string | null;
-  preloaded: boolean;
-}
-
 /**
  * Reads the catalog only: nothing here loads the timescaledb library, so the probe is safe where loading it
  * would end the connection (FATAL "must be preloaded"), and any role may run it. Preloading is recognized by
@@ -40,20 +33,14 @@ interface ProbeRow {
  * superusers and pg_read_all_settings only).
  */
 export async function readEngine(client: pg.ClientBase | pg.Pool): Promise<Engine> {
-  const result = await client.query<ProbeRow>(
-    `SELECT split_part(current_setting('server_version'), ' ', 1) AS server_version,
-            (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS installed,
+  const result = await client.query<Pick<Engine, 'postgres' | 'timescaledb' | 'available' | 'preloaded'>>(
+    `SELECT split_part(current_setting('server_version'), ' ', 1) AS postgres,
+            (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS timescaledb,
             (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
             current_setting($1, true) IS NOT NULL AS preloaded`,
     [PRELOAD_SETTING],
   );
-  const row = result.rows[0]!;
-  return describeEngine({
-    postgres: row.server_version,
-    timescaledb: row.installed,
-    available: row.available,
-    preloaded: row.preloaded,
-  });
+  return describeEngine(result.rows[0]!);
 }
 
 export function describeEngine(
@@ -110,13 +97,6 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export function isSupportedTimescale(version: string): boolean {
-  return (
-    compareVersions(version, TIMESCALEDB_SUPPORTED.min) >= 0 &&
-    compareVersions(version, TIMESCALEDB_SUPPORTED.below) < 0
-  );
-}
-
 /**
  * The engine cannot be used as it is: TimescaleDB objects exist but their library would not load, or the TimescaleDB
  * in use (or about to be installed by the baseline, where the server preloads it) is outside the supported range.
@@ -129,8 +109,9 @@ export function unusableEngine(engine: Engine): string | null {
     );
   }
   const version = engine.timescaledb ?? (engine.preloaded ? engine.available : null);
-  if (version === null || isSupportedTimescale(version)) return null;
   const { min, below, why } = TIMESCALEDB_SUPPORTED;
+  if (version === null || (compareVersions(version, min) >= 0 && compareVersions(version, below) < 0))
+    return null;
   return (
     `TimescaleDB ${version} is not supported: this release runs on TimescaleDB ${min} or later, before ${below} ` +
     `(${why}); install a supported release and ALTER EXTENSION timescaledb UPDATE`

@@ -4,18 +4,11 @@ import type pg from 'pg';
 import type { PublicationTimes } from '../domain/freshness';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 
-export interface FactsRow {
-  day: string;
-  published_after: Date | null;
-  seen_at: Date | null;
-  stored_at: Date | null;
-}
-
 // The day `d`'s publication facts (seen: its first answer with data; empty: the last empty answer before it).
 // raw_response keeps one row per distinct body in fetch order (an identical re-fetch moves last_fetched_at of
 // the latest row), so the empty answers before the first answer with data are the rows before it. The view
 // jao.day_publication (migration 006) is this same join: change both together.
-export const FACTS_OF_DAY = `
+const FACTS_OF_DAY = `
   LEFT JOIN LATERAL (
     SELECT r.raw_response_id, r.fetched_at FROM jao.raw_response r
      WHERE r.dataset = d.dataset AND r.day = d.day AND r.answer = 'data'
@@ -25,12 +18,17 @@ export const FACTS_OF_DAY = `
      WHERE r.dataset = d.dataset AND r.day = d.day AND r.answer = 'not_published'
        AND r.raw_response_id < seen.raw_response_id) empty ON true`;
 
-export const toFacts = (row: FactsRow): PublicationTimes => ({
-  day: row.day,
-  publishedAfter: row.published_after,
-  seenAt: row.seen_at,
-  storedAt: row.stored_at,
-});
+/**
+ * The day's publication facts when the write that checked it last, with the answer `rawResponseId`, is the one that
+ * first made the day complete (it set first_complete_at and last_checked_at to its own transaction time). The
+ * arguments are the statement's placeholders.
+ */
+export const firstCompletionSql = (dataset: string, day: string, rawResponseId: string) => `
+  SELECT d.day::text AS day, empty.at AS "publishedAfter", seen.fetched_at AS "seenAt",
+         d.first_complete_at AS "storedAt"
+    FROM jao.delivery_day d ${FACTS_OF_DAY}
+   WHERE d.dataset = ${dataset} AND d.day = ${day}::date AND d.first_complete_at = d.last_checked_at
+     AND d.last_raw_response_id = ${rawResponseId}`;
 
 /**
  * Publication facts of the recorded days in [from, to], in day order: the view jao.day_publication (migration 006,
@@ -42,36 +40,26 @@ export async function readPublicationTimes(
   from: DeliveryDay,
   to: DeliveryDay,
 ): Promise<PublicationTimes[]> {
-  const result = await pool.query<FactsRow>(
-    `SELECT day::text AS day, published_after, seen_at, stored_at
+  const result = await pool.query<PublicationTimes>(
+    `SELECT day::text AS day, published_after AS "publishedAfter", seen_at AS "seenAt", stored_at AS "storedAt"
        FROM jao.day_publication
       WHERE dataset = $1 AND day BETWEEN $2::date AND $3::date
       ORDER BY day`,
     [dataset, from, to],
   );
-  return result.rows.map(toFacts);
+  return result.rows;
 }
 
-/**
- * The day's publication facts when the write that just stored `rawResponseId` is the one that first made the day
- * complete (it set first_complete_at and last_checked_at to its own transaction time); null otherwise.
- */
+/** firstCompletionSql of the day: null unless the write that stored `rawResponseId` first made it complete. */
 export async function firstCompletionFacts(
   pool: pg.Pool,
   dataset: Dataset,
   day: DeliveryDay,
   rawResponseId: number,
 ): Promise<PublicationTimes | null> {
-  const result = await pool.query<FactsRow>(
-    `SELECT d.day::text AS day, empty.at AS published_after, seen.fetched_at AS seen_at,
-            d.first_complete_at AS stored_at
-       FROM jao.delivery_day d ${FACTS_OF_DAY}
-      WHERE d.dataset = $1 AND d.day = $2::date AND d.first_complete_at = d.last_checked_at
-        AND d.last_raw_response_id = $3`,
-    [dataset, day, rawResponseId],
-  );
-  const row = result.rows[0];
-  return row ? toFacts(row) : null;
+  const sql = firstCompletionSql('$1', '$2', '$3');
+  const result = await pool.query<PublicationTimes>(sql, [dataset, day, rawResponseId]);
+  return result.rows[0] ?? null;
 }
 
 /** The day's recorded status, null when it was never run. */

@@ -18,15 +18,14 @@ export type MonitoringReading =
   | { outcome: 'read'; steps: readonly MonitoringStep[] }
   | { outcome: 'failed' | 'unreadable'; detail: string };
 
-interface CurrentRow {
-  business_day: string;
-  page: string;
+type CurrentRow = Omit<MonitoringStep, 'deadline' | 'lastModifiedOn'> & {
   version: number;
-  status: string;
   deadline: Date | null;
-  last_modified_on: Date | null;
-  follow_up_action_initiated: boolean | null;
-}
+  lastModifiedOn: Date | null;
+};
+
+const CURRENT_COLUMNS = `business_day::text AS day, page, status, deadline, last_modified_on AS "lastModifiedOn",
+  follow_up_action_initiated AS "followUpActionInitiated", version`;
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
@@ -34,8 +33,8 @@ function sameVersion(row: CurrentRow, step: MonitoringStep): boolean {
   return (
     row.status === step.status &&
     iso(row.deadline) === step.deadline &&
-    iso(row.last_modified_on) === step.lastModifiedOn &&
-    row.follow_up_action_initiated === step.followUpActionInitiated
+    iso(row.lastModifiedOn) === step.lastModifiedOn &&
+    row.followUpActionInitiated === step.followUpActionInitiated
   );
 }
 
@@ -52,30 +51,23 @@ export async function recordMonitoringReading(
     if (reading.outcome === 'read' && reading.steps.length > 0) {
       const days = [...new Set(reading.steps.map((step) => step.day))];
       const current = await client.query<CurrentRow>(
-        `SELECT business_day::text AS business_day, page, version, status, deadline, last_modified_on,
-                follow_up_action_initiated
+        `SELECT ${CURRENT_COLUMNS}
            FROM jao.monitoring_step
           WHERE region = $1 AND business_day = ANY ($2::date[]) AND valid_to IS NULL`,
         [region, days],
       );
-      const byKey = new Map(current.rows.map((row) => [`${row.business_day} ${row.page}`, row]));
+      const byKey = new Map(current.rows.map((row) => [`${row.day} ${row.page}`, row]));
       for (const step of reading.steps) {
         const row = byKey.get(`${step.day} ${step.page}`);
-        if (row && sameVersion(row, step)) {
-          await client.query(
-            `UPDATE jao.monitoring_step SET last_seen_at = GREATEST(last_seen_at, $5)
-              WHERE region = $1 AND business_day = $2 AND page = $3 AND version = $4`,
-            [region, step.day, step.page, row.version, readAt],
-          );
-          continue;
-        }
+        const same = row !== undefined && sameVersion(row, step);
         if (row) {
           await client.query(
-            `UPDATE jao.monitoring_step SET valid_to = $5
+            `UPDATE jao.monitoring_step SET ${same ? 'last_seen_at = GREATEST(last_seen_at, $5)' : 'valid_to = $5'}
               WHERE region = $1 AND business_day = $2 AND page = $3 AND version = $4`,
             [region, step.day, step.page, row.version, readAt],
           );
         }
+        if (same) continue;
         await client.query(
           `INSERT INTO jao.monitoring_step (region, business_day, page, version, status, deadline, last_modified_on,
                                             follow_up_action_initiated, valid_from, last_seen_at)
@@ -118,22 +110,17 @@ export async function monitoringStepsAsOf(
   region: Region,
   at: Date = new Date(),
 ): Promise<Array<MonitoringStep & { version: number; since: string }>> {
-  const result = await pool.query<CurrentRow & { valid_from: Date }>(
-    `SELECT business_day::text AS business_day, page, version, status, deadline, last_modified_on,
-            follow_up_action_initiated, valid_from
+  const result = await pool.query<CurrentRow & { since: Date }>(
+    `SELECT ${CURRENT_COLUMNS}, valid_from AS since
        FROM jao.monitoring_steps_as_of($2) WHERE region = $1
       ORDER BY business_day, page`,
     [region, at],
   );
   return result.rows.map((row) => ({
-    day: row.business_day,
-    page: row.page,
-    status: row.status as MonitoringStep['status'],
+    ...row,
     deadline: iso(row.deadline),
-    lastModifiedOn: iso(row.last_modified_on),
-    followUpActionInitiated: row.follow_up_action_initiated,
-    version: row.version,
-    since: row.valid_from.toISOString(),
+    lastModifiedOn: iso(row.lastModifiedOn),
+    since: row.since.toISOString(),
   }));
 }
 

@@ -1,9 +1,7 @@
 // The status report of a range of days (`jao status`, `jao health`, the worker's health gauges) from the database.
 import type pg from 'pg';
 import { marketTomorrow } from '../domain/calendar';
-import type { Dataset } from '../domain/datasets';
-import { declarationOf } from '../domain/datasets';
-import type { MonitoringStatus } from '../domain/monitoring';
+import { type Dataset, declarationOf } from '../domain/datasets';
 import { type JaoWord, jaoWordOf } from '../domain/monitoring';
 import { buildStatusReport, type StatusReport, type StoredStep } from '../domain/statusReport';
 import type { DeliveryDay } from '../domain/types';
@@ -48,28 +46,26 @@ export async function readDeclaredSteps(
 ): Promise<StoredStep[] | undefined> {
   const { region, monitoring } = declarationOf(dataset);
   if (!monitoring) return undefined;
-  const result = await pool.query<{
-    day: string;
-    page: string;
-    status: MonitoringStatus;
-    deadline: Date | null;
-    last_modified_on: Date | null;
-    last_seen_at: Date;
-  }>({
+  const result = await pool.query<
+    Omit<StoredStep, 'deadline' | 'lastModifiedOn' | 'seenAt'> & {
+      deadline: Date | null;
+      lastModifiedOn: Date | null;
+      seenAt: Date;
+    }
+  >({
     name: 'jao.status.declared_steps',
-    text: `SELECT business_day::text AS day, page, status, deadline, last_modified_on, last_seen_at
+    text: `SELECT business_day::text AS day, page, status, deadline, last_modified_on AS "lastModifiedOn",
+                  last_seen_at AS "seenAt"
              FROM jao.monitoring_steps
             WHERE region = $1 AND page = ANY ($2::text[]) AND business_day BETWEEN $3::date AND $4::date
             ORDER BY business_day, page`,
     values: [region, monitoring.steps, from, to],
   });
   return result.rows.map((row) => ({
-    day: row.day,
-    page: row.page,
-    status: row.status,
+    ...row,
     deadline: row.deadline?.toISOString() ?? null,
-    lastModifiedOn: row.last_modified_on?.toISOString() ?? null,
-    seenAt: row.last_seen_at.toISOString(),
+    lastModifiedOn: row.lastModifiedOn?.toISOString() ?? null,
+    seenAt: row.seenAt.toISOString(),
   }));
 }
 

@@ -4,19 +4,12 @@
 import type pg from 'pg';
 import { type Assessment, refusedAssessment } from '../domain/assess';
 import { storedAnswerLimit } from '../domain/storedAnswerLimit';
-import type { Dataset, DeliveryDay } from '../domain/types';
-import { recordedAssessment, recordVerdict } from './answerVerdict';
+import { type JudgedAnswer, recordedAssessment, recordVerdict } from './answerVerdict';
 import { laneOf } from './lanes';
 import { type ArchivedBodyReader, storedBody } from './rawResponse';
 
 // Read where the archive reads them (archive/archivedBody.ts), beside the judgement that needs the body back.
 export { type ArchivedBodyReader, ArchivedBodyUnreadable } from './rawResponse';
-
-export interface StoredAnswerRef {
-  dataset: Dataset;
-  day: DeliveryDay;
-  rawResponseId: number;
-}
 
 /** How a stored answer is read for judging: its body limit, the archive, and the build judging it. */
 export interface AnswerJudging {
@@ -55,7 +48,7 @@ export async function storedAnswerBytes(pool: pg.Pool, id: number): Promise<numb
  */
 export async function judgeStoredAnswer(
   pool: pg.Pool,
-  ref: StoredAnswerRef,
+  ref: JudgedAnswer,
   { maxBodyBytes, readArchived, buildId }: AnswerJudging,
   verdict: VerdictUse,
 ): Promise<Assessment> {
@@ -76,7 +69,7 @@ export async function judgeStoredAnswer(
  */
 export async function assessStoredAnswer(
   pool: pg.Pool,
-  ref: StoredAnswerRef,
+  ref: JudgedAnswer,
   maxBodyBytes: number,
   readArchived?: ArchivedBodyReader,
 ): Promise<Assessment> {
@@ -93,7 +86,7 @@ export async function assessStoredAnswer(
  */
 export async function assessAnswerBytes(
   pool: pg.Pool,
-  ref: StoredAnswerRef,
+  ref: JudgedAnswer,
   answer: { bytes: Uint8Array },
   maxBodyBytes: number,
 ): Promise<Assessment> {

@@ -6,38 +6,24 @@ import type pg from 'pg';
 import type { TimescaleJob } from '../domain/timescaleJobs';
 import { readEngine } from './engine';
 
-interface JobRow {
-  job_id: number;
-  proc: string;
-  target: string | null;
-  scheduled: boolean;
-  interval_ms: number;
-  last_run_status: string | null;
-  last_run_started_at: Date | null;
-  last_success_at: Date | null;
-  last_failure_at: Date | null;
-  last_error: string | null;
-  next_start: Date | null;
-}
-
 // TimescaleDB records "never" as -infinity; infinity marks a job not to be started again.
 const finite = (column: string) => `CASE WHEN isfinite(${column}) THEN ${column} END`;
 
 const JOBS_SQL = (errors: string) => `
-  SELECT j.job_id,
+  SELECT j.job_id AS id,
          format('%s.%s', j.proc_schema, j.proc_name) AS proc,
          CASE WHEN j.hypertable_name IS NOT NULL THEN format('%s.%s', j.hypertable_schema, j.hypertable_name) END
            AS target,
          j.scheduled,
-         (extract(epoch FROM j.schedule_interval) * 1000)::float8 AS interval_ms,
-         s.last_run_status,
-         ${finite('s.last_run_started_at')} AS last_run_started_at,
-         ${finite('s.last_successful_finish')} AS last_success_at,
+         (extract(epoch FROM j.schedule_interval) * 1000)::float8 AS "scheduleIntervalMs",
+         CASE WHEN s.last_run_status IN ('Success', 'Failed') THEN s.last_run_status END AS "lastRunStatus",
+         ${finite('s.last_run_started_at')} AS "lastRunStartedAt",
+         ${finite('s.last_successful_finish')} AS "lastSuccessAt",
          CASE WHEN s.last_run_status = 'Failed'
               THEN COALESCE(e.finish_time, ${finite('s.last_run_started_at')} + COALESCE(s.last_run_duration, '0'))
-              ELSE e.finish_time END AS last_failure_at,
-         CASE WHEN s.last_run_status = 'Failed' THEN e.err_message END AS last_error,
-         ${finite('s.next_start')} AS next_start
+              ELSE e.finish_time END AS "lastFailureAt",
+         CASE WHEN s.last_run_status = 'Failed' THEN e.err_message END AS "lastError",
+         ${finite('s.next_start')} AS "nextStart"
     FROM timescaledb_information.jobs j
     LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
     LEFT JOIN (${errors}) e ON e.job_id = j.job_id
@@ -49,9 +35,6 @@ const ERRORS_VIEW = `
   SELECT DISTINCT ON (x.job_id) x.job_id, x.finish_time, x.err_message
     FROM timescaledb_information.job_errors x
    ORDER BY x.job_id, x.start_time DESC`;
-
-const lastRunStatus = (status: string | null): TimescaleJob['lastRunStatus'] =>
-  status === 'Success' || status === 'Failed' ? status : null;
 
 /**
  * The background jobs that keep jao's data: those on its hypertables (compression, and any policy an operator adds
@@ -67,18 +50,6 @@ export async function readTimescaleJobs(pool: pg.Pool | pg.ClientBase): Promise<
               AS errors_function`,
   );
   const errors = probe.rows[0]!.errors_function ? ERRORS_FUNCTION : ERRORS_VIEW;
-  const result = await pool.query<JobRow>(JOBS_SQL(errors));
-  return result.rows.map((row) => ({
-    id: row.job_id,
-    proc: row.proc,
-    target: row.target,
-    scheduled: row.scheduled,
-    scheduleIntervalMs: row.interval_ms,
-    lastRunStatus: lastRunStatus(row.last_run_status),
-    lastRunStartedAt: row.last_run_started_at,
-    lastSuccessAt: row.last_success_at,
-    lastFailureAt: row.last_failure_at,
-    lastError: row.last_error,
-    nextStart: row.next_start,
-  }));
+  const result = await pool.query<TimescaleJob>(JOBS_SQL(errors));
+  return result.rows;
 }

@@ -2,15 +2,16 @@
 // when any of it is wanted) instead of three reads after the commit.
 import type pg from 'pg';
 import { withFirstSeenKeys } from '../domain/drift';
+import type { PublicationTimes } from '../domain/freshness';
 import type { DayStatus } from '../domain/types';
 import { type DriftColumns, driftOf } from './dayQuality';
 import type { WriteDayInput, WrittenDayFacts } from './dayWriteTypes';
-import { FACTS_OF_DAY, type FactsRow, toFacts } from './freshness';
+import { firstCompletionSql } from './freshness';
 import { namedStatement } from './namedStatement';
 
 type WrittenFactsRow = { [K in keyof DriftColumns]: DriftColumns[K] | null } & {
   latest_complete_day: string | null;
-} & { [K in keyof FactsRow as `first_${K}`]: FactsRow[K] | null };
+} & { [K in keyof PublicationTimes]: PublicationTimes[K] | null };
 
 const WRITTEN_DAY_FACTS = namedStatement<
   {
@@ -26,21 +27,14 @@ const WRITTEN_DAY_FACTS = namedStatement<
   'jao.writeDay.writtenDayFacts',
   `SELECT q.drift, q.previous_day::text AS previous_day, q.resolution_minutes, q.previous_resolution_minutes,
           q.keys_added, q.keys_vanished, q.empty_keys_with_values,
-          latest.day AS latest_complete_day,
-          first_completion.day AS first_day, first_completion.published_after AS first_published_after,
-          first_completion.seen_at AS first_seen_at, first_completion.stored_at AS first_stored_at
+          latest.day AS latest_complete_day, first_completion.*
      FROM (SELECT 1) AS one
      LEFT JOIN jao.day_quality q ON :withDrift::boolean AND q.dataset = :dataset AND q.day = :day::date
      LEFT JOIN LATERAL (
        SELECT max(l.day)::text AS day FROM jao.delivery_day l
         WHERE :withLatestComplete::boolean AND l.dataset = :dataset AND l.status = 'complete') AS latest ON true
-     -- the write first made the day complete: it set first_complete_at and last_checked_at to its own time
-     LEFT JOIN LATERAL (
-       SELECT d.day::text AS day, empty.at AS published_after, seen.fetched_at AS seen_at,
-              d.first_complete_at AS stored_at
-         FROM jao.delivery_day d ${FACTS_OF_DAY}
-        WHERE :withFirstCompletion::boolean AND d.dataset = :dataset AND d.day = :day::date
-          AND d.first_complete_at = d.last_checked_at AND d.last_raw_response_id = :rawResponseId) AS first_completion ON true`,
+     LEFT JOIN LATERAL (${firstCompletionSql(':dataset', ':day', ':rawResponseId')}
+          AND :withFirstCompletion::boolean) AS first_completion ON true`,
 );
 
 /**
@@ -67,20 +61,13 @@ export async function readWrittenDayFacts(
     rawResponseId: input.rawResponseId,
   });
   const row = result.rows[0]!;
+  const { day, publishedAfter, seenAt, storedAt } = row;
   const drift = row.drift === null ? null : driftOf({ ...row, drift: row.drift }, input);
   // Keys no earlier day of the dataset carried are drift too, whatever the previous day held (domain/drift.ts).
   const firstSeen = written.contentChanged ? firstSeenKeys : [];
   return {
     drift: withFirstSeenKeys(drift, firstSeen, input.validated?.resolutionMinutes ?? null),
     latestCompleteDay: row.latest_complete_day,
-    firstCompletion:
-      row.first_day === null
-        ? null
-        : toFacts({
-            day: row.first_day,
-            published_after: row.first_published_after,
-            seen_at: row.first_seen_at,
-            stored_at: row.first_stored_at,
-          }),
+    firstCompletion: day === null ? null : { day, publishedAfter, seenAt, storedAt },
   };
 }
