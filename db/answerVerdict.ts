@@ -57,7 +57,6 @@ type AnswerVerdict = z.infer<typeof AnswerVerdictSchema>;
 /** A stored answer judged for its day. */
 export type JudgedAnswer = JudgedAnswerRef & { rawResponseId: number };
 
-/** What a reading counted, by its lane. */
 function countsOf(reading: LaneReading): ReadingCounts | null {
   const day = reading.validated;
   if (day === null) return null;
@@ -67,21 +66,6 @@ function countsOf(reading: LaneReading): ReadingCounts | null {
     missingMtus: day.missingMtus.length,
     storedRows: storedRowsOf(day),
     keys: day.keys.length,
-  };
-}
-
-/** The verdict of a judgement (`inputs`: what it read beyond the body, by its lane). */
-function verdictOf(lane: string, assessment: Assessment, inputs: JudgementInputs): AnswerVerdict {
-  return {
-    format: VERDICT_FORMAT,
-    lane,
-    status: assessment.status,
-    reason: assessment.reason,
-    error: assessment.error,
-    expectedMtus: assessment.expectedMtus,
-    counts: countsOf({ validated: assessment.validated, rejections: assessment.rejections }),
-    rejections: assessment.rejections.length,
-    inputs,
   };
 }
 
@@ -122,7 +106,18 @@ export async function recordVerdict(
   judged: LaneVerdict,
   judgedBy: string | null,
 ): Promise<void> {
-  const verdict = verdictOf(lane, judged.assessment, judged.inputs);
+  const { assessment, inputs } = judged;
+  const verdict: AnswerVerdict = {
+    format: VERDICT_FORMAT,
+    lane,
+    status: assessment.status,
+    reason: assessment.reason,
+    error: assessment.error,
+    expectedMtus: assessment.expectedMtus,
+    counts: countsOf({ validated: assessment.validated, rejections: assessment.rejections }),
+    rejections: assessment.rejections.length,
+    inputs,
+  };
   await pool.query({
     name: 'jao.answerVerdict.record',
     text: `INSERT INTO jao.answer_verdict AS v (raw_response_id, verdict, judged_by) VALUES ($1, $2::jsonb, $3)

@@ -102,11 +102,7 @@ export interface Derivation {
  * nor ever on `dryRun`.
  */
 export interface ReprocessWrite {
-  /**
-   * The newest of the day's answers when the source was chosen: a newer one stored since (a fetch running beside the
-   * reprocessing) makes the write end with NewerAnswer, writing nothing, to be chosen again, instead of writing older
-   * values over newer ones.
-   */
+  /** The newest of the day's answers when the source was chosen: a newer one stored since ends it with NewerAnswer. */
   newestAnswerId: number;
   dryRun: boolean;
 }

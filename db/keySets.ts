@@ -5,10 +5,6 @@ import type { Dataset, DeliveryDay } from '../domain/types';
 /** key_set_id by dataset and sha256 of the sorted keys, per pool: key sets are immutable and few. */
 const keySetCaches = new WeakMap<pg.Pool, Map<string, number>>();
 
-export function keySetSha256(sortedKeys: readonly string[]): string {
-  return createHash('sha256').update(sortedKeys.join('\n')).digest('hex');
-}
-
 /**
  * Every key of the key sets of `dataset`'s days before `day`, or null when none of them has one: what "never seen
  * before" is judged against.
@@ -39,12 +35,9 @@ export async function ensureKeySet(
   dataset: Dataset,
   sortedKeys: readonly string[],
 ): Promise<number> {
-  const sha256 = keySetSha256(sortedKeys);
-  let cache = keySetCaches.get(pool);
-  if (!cache) {
-    cache = new Map();
-    keySetCaches.set(pool, cache);
-  }
+  const sha256 = createHash('sha256').update(sortedKeys.join('\n')).digest('hex');
+  const cache = keySetCaches.get(pool) ?? new Map<string, number>();
+  keySetCaches.set(pool, cache);
   const cacheKey = `${dataset}/${sha256}`;
   const cached = cache.get(cacheKey);
   if (cached !== undefined) return cached;

@@ -20,11 +20,6 @@ export const MIGRATION_LOCK_RETRY: LockRetry = { attempts: 8, firstDelayMs: 250,
 /** lock_not_available (a lock timeout) and deadlock_detected: the work was rolled back and may simply run again. */
 const LOCK_CONFLICTS = new Set(['55P03', '40P01']);
 
-export function isLockConflict(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && LOCK_CONFLICTS.has(code);
-}
-
 /** A migration (or one batch of a step) that never got its locks; nothing of it was applied. */
 export class LockNotTaken extends Error {
   override name = 'LockNotTaken';
@@ -86,7 +81,8 @@ export async function withLockRetry<T>(
     try {
       return await work();
     } catch (error) {
-      if (!isLockConflict(error)) throw error;
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code !== 'string' || !LOCK_CONFLICTS.has(code)) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       if (attempt >= retry.attempts) {
         throw new LockNotTaken(

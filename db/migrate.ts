@@ -11,6 +11,7 @@ import {
 } from './lockRetry';
 import { LOCK_NAMESPACE } from './locks';
 import { BASELINE_MIGRATION, LEGACY_MIGRATIONS, loadMigrations, type Migration } from './migrations';
+import { inTransaction } from './pool';
 import { checkReleaseFloor } from './releaseFloor';
 import { splitSqlStatements } from './sqlScript';
 
@@ -41,11 +42,6 @@ const PROGRESS_PREFIX = 'jao: ';
 export const MIGRATION_LOCK_WAIT_MS = 5 * 60_000;
 const LOCK_POLL_MS = 500;
 
-interface AppliedRow {
-  name: string;
-  checksum: string;
-}
-
 const BOOTSTRAP = `
   CREATE SCHEMA IF NOT EXISTS jao;
   CREATE TABLE IF NOT EXISTS jao.schema_migrations (
@@ -74,7 +70,7 @@ export async function migrate(
     await checkReleaseFloor(client);
     if (!(await hasPending(client, migrations)) && !passwordsRequested()) {
       const timescale = await hasTimescale(client);
-      await assertDatabaseSettings(client, timescale, options);
+      for (const line of await ensureDatabaseSettings(client, timescale)) options.onProgress?.(line);
       return { applied: [], skipped: migrations.map((m) => m.name), timescale };
     }
     await takeMigrationLock(client, options);
@@ -86,7 +82,7 @@ export async function migrate(
     try {
       const report = await applyPending(client, migrations, options);
       await applyRolePasswords(client);
-      await assertDatabaseSettings(client, report.timescale, options);
+      for (const line of await ensureDatabaseSettings(client, report.timescale)) options.onProgress?.(line);
       return report;
     } finally {
       client.off('notice', onNotice);
@@ -95,15 +91,6 @@ export async function migrate(
   } finally {
     client.release();
   }
-}
-
-/** The database-level settings the views' plans rely on, however this database came to be (db/databaseSettings.ts). */
-async function assertDatabaseSettings(
-  client: pg.PoolClient,
-  timescale: boolean,
-  options: MigrateOptions,
-): Promise<void> {
-  for (const line of await ensureDatabaseSettings(client, timescale)) options.onProgress?.(line);
 }
 
 /**
@@ -163,34 +150,22 @@ async function describeLockHolder(client: pg.PoolClient): Promise<string> {
   return who.filter((part) => part !== null).join(', ');
 }
 
-async function hasTimescale(client: pg.PoolClient): Promise<boolean> {
-  const result = await client.query<{ present: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS present`,
-  );
-  return result.rows[0]?.present === true;
-}
+const hasTimescale = async (client: pg.PoolClient) => (await readEngine(client)).timescaledb !== null;
 
 async function readApplied(client: pg.PoolClient): Promise<Map<string, string> | null> {
   const exists = await client.query<{ present: boolean }>(
     `SELECT to_regclass('jao.schema_migrations') IS NOT NULL AS present`,
   );
   if (exists.rows[0]?.present !== true) return null;
-  const result = await client.query<AppliedRow>('SELECT name, checksum FROM jao.schema_migrations');
+  const result = await client.query<{ name: string; checksum: string }>(
+    'SELECT name, checksum FROM jao.schema_migrations',
+  );
   return new Map(result.rows.map((row) => [row.name, row.checksum]));
 }
 
 async function hasPending(client: pg.PoolClient, migrations: Migration[]): Promise<boolean> {
   const applied = await readApplied(client);
-  if (applied === null) return true;
-  return migrations.some((migration) => !applied.has(migration.name));
-}
-
-function checkUnchanged(migration: Migration, checksum: string): void {
-  if (checksum !== migration.checksum) {
-    throw new Error(
-      `migration ${migration.name} was changed after it was applied; add a new migration instead of editing it`,
-    );
-  }
+  return applied === null || migrations.some((migration) => !applied.has(migration.name));
 }
 
 /**
@@ -216,15 +191,10 @@ async function adoptLegacySchema(
         'let this release build it afresh',
     );
   }
-  await client.query('BEGIN');
-  try {
+  await inTransaction(client, async () => {
     await client.query('DELETE FROM jao.schema_migrations WHERE name = ANY ($1::text[])', [legacy]);
     await record(client, baseline, 'applied');
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  }
+  });
   for (const name of legacy) applied.delete(name);
   applied.set(baseline.name, baseline.checksum);
 }
@@ -241,7 +211,11 @@ async function applyPending(
   for (const migration of migrations) {
     const checksum = applied.get(migration.name);
     if (checksum !== undefined) {
-      checkUnchanged(migration, checksum);
+      if (checksum !== migration.checksum) {
+        throw new Error(
+          `migration ${migration.name} was changed after it was applied; add a new migration instead of editing it`,
+        );
+      }
       report.skipped.push(migration.name);
       continue;
     }
@@ -271,7 +245,7 @@ async function record(client: pg.PoolClient, migration: Migration, outcome: 'app
  * Runs one migration. After the baseline, every lock it takes is waited for at most 0.5 s (db/lockRetry.ts), so the
  * previous release's readers and writers never queue behind it for longer; a transaction stopped by a lock conflict
  * is rolled back and tried again after a pause, and one that never gets its locks fails in one line, having changed
- * nothing. A step (db/migrationSteps.ts) bounds its own batches the same way.
+ * nothing. A step (db/migrationSteps/) bounds its own batches the same way.
  */
 async function runMigration(
   client: pg.PoolClient,
@@ -328,18 +302,13 @@ async function runStep(
 }
 
 async function runInTransaction(client: pg.PoolClient, migration: Migration, online: OnlineRun | null) {
-  await retried(online, async () => {
-    await client.query('BEGIN');
-    try {
+  await retried(online, () =>
+    inTransaction(client, async () => {
       if (online) await setMigrationLockTimeout(client, true);
       await client.query(migration.sql);
       await record(client, migration, 'applied');
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    }
-  });
+    }),
+  );
 }
 
 /** Outside a transaction block: every statement commits on its own, so each must be idempotent. */
@@ -369,8 +338,7 @@ async function applyRolePasswords(client: pg.PoolClient): Promise<void> {
   for (const [role, variable] of Object.entries(PASSWORD_VARIABLES)) {
     const password = process.env[variable];
     if (!password) continue;
-    await client.query('BEGIN');
-    try {
+    await inTransaction(client, async () => {
       await client.query(`SELECT set_config('jao.role_password', $1, true)`, [password]);
       await client.query(`SELECT set_config('jao.role_name', $1, true)`, [role]);
       await client.query(`DO $$
@@ -378,10 +346,6 @@ async function applyRolePasswords(client: pg.PoolClient): Promise<void> {
           EXECUTE format('ALTER ROLE %I PASSWORD %L',
             current_setting('jao.role_name'), current_setting('jao.role_password'));
         END $$`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    }
+    });
   }
 }

@@ -42,14 +42,12 @@ export function connectionErrorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const reportToStderr = (line: string) => console.error(line);
-
 /**
  * Every pool of the project: a connection lost while idle in the pool is one line (the next checkout
  * connects again); one lost while checked out fails the query in flight, whose caller reports it. Either
  * way no 'error' event goes unhandled (which would end the process with a stack trace).
  */
-export function watchPool(pool: pg.Pool, report: (line: string) => void = reportToStderr): pg.Pool {
+export function watchPool(pool: pg.Pool, report = (line: string) => console.error(line)): pg.Pool {
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
@@ -72,7 +70,6 @@ export function watchClient(client: pg.Client): pg.Client {
   return client;
 }
 
-/** A connection pool for the pipeline's database. */
 export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -95,6 +92,19 @@ export async function withTransaction<T>(
     commit: true,
   }));
   return value;
+}
+
+/** Runs `work` on `client` between BEGIN and COMMIT; rolled back when it throws. */
+export async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const value = await work();
+    await client.query('COMMIT');
+    return value;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
 }
 
 /** Runs `work` in one transaction on one client, committed only when `work` says so; rolled back on any error. */

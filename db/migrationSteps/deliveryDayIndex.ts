@@ -59,19 +59,6 @@ async function indexConcurrently(
   );
 }
 
-/** `schema.name` of every chunk of the hypertable jao.`table`, oldest first. */
-async function chunksOf(client: pg.PoolClient, table: string): Promise<{ schema: string; name: string }[]> {
-  const { rows } = await client.query<{ schema: string; name: string }>(
-    `SELECT n.nspname AS schema, c.relname AS name
-       FROM show_chunks($1::regclass) AS chunk
-       JOIN pg_class c ON c.oid = chunk
-       JOIN pg_namespace n ON n.oid = c.relnamespace
-      ORDER BY c.oid`,
-    [`jao.${table}`],
-  );
-  return rows;
-}
-
 /**
  * TimescaleDB cannot build a hypertable's index CONCURRENTLY, and one transaction per chunk holds back the writes of a
  * chunk while it is indexed (seconds for a chunk of a year). So the index is made on the hypertable alone (`ON ONLY`:
@@ -80,9 +67,8 @@ async function chunksOf(client: pg.PoolClient, table: string): Promise<{ schema:
  */
 async function indexHypertable(client: pg.PoolClient, table: string, context: MigrationStepContext) {
   const index = `${table}_day_series_idx`;
-  const what = `migration ${STEP} (jao.${index})`;
   await withLockRetry(
-    what,
+    `migration ${STEP} (jao.${index})`,
     async () => {
       const root = await dayIndexOf(client, `jao.${table}`);
       if (root?.valid) return;
@@ -92,8 +78,17 @@ async function indexHypertable(client: pg.PoolClient, table: string, context: Mi
     context.lockRetry,
     context.report,
   );
+  // Every chunk of the hypertable, oldest first.
+  const chunks = await client.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name
+       FROM show_chunks($1::regclass) AS chunk
+       JOIN pg_class c ON c.oid = chunk
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      ORDER BY c.oid`,
+    [`jao.${table}`],
+  );
   let built = 0;
-  for (const chunk of await chunksOf(client, table)) {
+  for (const chunk of chunks.rows) {
     const qualified = `${pg.escapeIdentifier(chunk.schema)}.${pg.escapeIdentifier(chunk.name)}`;
     const name = pg.escapeIdentifier(chunkIndexName(chunk.name, index));
     if (await indexConcurrently(client, qualified, name, context)) built += 1;

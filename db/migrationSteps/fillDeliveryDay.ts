@@ -5,6 +5,7 @@ import { addDays, dayOfInstant, dayStartMs, daysBetween } from '../../domain/cal
 import type { DeliveryDay } from '../../domain/types';
 import { withLockRetry } from '../lockRetry';
 import type { MigrationStep, MigrationStepContext } from '../migrationStep';
+import { inTransaction } from '../pool';
 
 const STEP = '013_fill_delivery_day';
 
@@ -17,13 +18,8 @@ const TARGET_BATCH_MS = 100;
 const MAX_BATCH_DAYS = 32;
 const REPORT_EVERY_MS = 5000;
 
-interface Bounds {
-  first: DeliveryDay;
-  last: DeliveryDay;
-}
-
 /** The delivery days the stored values span, from where an interrupted run stopped; null when nothing is left. */
-async function daysToFill(client: pg.PoolClient): Promise<Bounds | null> {
+async function daysToFill(client: pg.PoolClient): Promise<{ first: DeliveryDay; last: DeliveryDay } | null> {
   const { rows } = await client.query<{
     first_mtu: Date | null;
     last_mtu: Date | null;
@@ -54,8 +50,7 @@ async function daysToFill(client: pg.PoolClient): Promise<Bounds | null> {
 async function fillBatch(client: pg.PoolClient, from: DeliveryDay, to: DeliveryDay): Promise<number> {
   const windowFrom = new Date(dayStartMs(from));
   const windowTo = new Date(dayStartMs(to));
-  await client.query('BEGIN');
-  try {
+  return inTransaction(client, async () => {
     // TimescaleDB: a compressed batch of these days is decompressed to be updated (the compression policy
     // compresses it again); its guard against DML that decompresses many rows is lifted for this transaction.
     await client.query(
@@ -83,12 +78,8 @@ async function fillBatch(client: pg.PoolClient, from: DeliveryDay, to: DeliveryD
        ON CONFLICT (name) DO UPDATE SET done_through = EXCLUDED.done_through, updated_at = now()`,
       [STEP, windowTo],
     );
-    await client.query('COMMIT');
     return filled;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  }
+  });
 }
 
 async function fill(client: pg.PoolClient, { report, lockRetry }: MigrationStepContext): Promise<void> {
