@@ -130,19 +130,12 @@ export async function latestMonitoringReadings(
   region: Region,
   limit: number,
 ): Promise<ReadingOutcome[]> {
-  const result = await pool.query<{
-    read_at: Date;
-    outcome: MonitoringReading['outcome'];
-    detail: string | null;
-  }>(
-    `SELECT read_at, outcome, detail FROM jao.monitoring_reading WHERE region = $1 ORDER BY read_at DESC LIMIT $2`,
+  const result = await pool.query<Omit<ReadingOutcome, 'readAt'> & { readAt: Date }>(
+    `SELECT read_at AS "readAt", outcome, detail FROM jao.monitoring_reading
+      WHERE region = $1 ORDER BY read_at DESC LIMIT $2`,
     [region, limit],
   );
-  return result.rows.map((row) => ({
-    readAt: row.read_at.toISOString(),
-    outcome: row.outcome,
-    detail: row.detail,
-  }));
+  return result.rows.map((row) => ({ ...row, readAt: row.readAt.toISOString() }));
 }
 
 /** A region's mode now (domain/monitoring.ts monitoringModeOf) from its latest readings. */

@@ -49,7 +49,6 @@ export async function readWrittenDayFacts(
   firstSeenKeys: readonly string[],
 ): Promise<WrittenDayFacts> {
   const complete = written.status === 'complete';
-  const withFirstCompletion = complete && written.contentChanged && input.rawResponseId !== null;
   if (!written.contentChanged && !complete)
     return { drift: null, latestCompleteDay: null, firstCompletion: null };
   const result = await WRITTEN_DAY_FACTS.run(client, {
@@ -57,7 +56,7 @@ export async function readWrittenDayFacts(
     day: input.day,
     withDrift: written.contentChanged,
     withLatestComplete: complete,
-    withFirstCompletion,
+    withFirstCompletion: complete && written.contentChanged && input.rawResponseId !== null,
     rawResponseId: input.rawResponseId,
   });
   const row = result.rows[0]!;
