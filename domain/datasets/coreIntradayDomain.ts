@@ -51,17 +51,10 @@ function intradayDomain<Letter extends IdccLetter>(letter: Letter) {
       renames: { uva: 'cva' },
       // Fields of the day-ahead schema no public client reads on coreID: if JAO sends them, they are kept in
       // `extra` and reported as unknown fields (drift), never lost.
+      // biome-ignore format: a table of names
       absent: [
-        'minRamTarget',
-        'minRamFactor',
-        'frefInit',
-        'fnrao',
-        'amr',
-        'ltaMargin',
-        'ftotalLtn',
-        'fltn',
-        'cneStatus',
-        'justification',
+        'minRamTarget', 'minRamFactor', 'frefInit', 'fnrao', 'amr', 'ltaMargin', 'ftotalLtn', 'fltn',
+        'cneStatus', 'justification',
       ],
       extra: {},
       // A window computes the MTUs still ahead of it: IDCC(b) has 22 of 2025-01-01's 24 hours. A complete day is
