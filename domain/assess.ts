@@ -28,35 +28,31 @@ export function assessBody(
 ): Assessment<KeyedValuesDay> {
   const outcome = validateDayBody(day, body, options);
   if (!outcome.ok) {
-    return {
-      status: 'invalid',
-      validated: null,
-      rejections: outcome.rejections,
-      expectedMtus: expectedMtuCount(day, options.declaredResolutionMinutes ?? DEFAULT_RESOLUTION_MINUTES),
-      reason: outcome.reason,
-      error: outcome.reason,
-    };
+    const resolution = options.declaredResolutionMinutes ?? DEFAULT_RESOLUTION_MINUTES;
+    return invalidAssessment(outcome.reason, expectedMtuCount(day, resolution), outcome.rejections);
   }
-  const validated = outcome.result;
-  const { status, reason } = judgeDay(validated);
-  return {
-    status,
-    validated,
-    rejections: validated.rejections,
-    expectedMtus: validated.expectedMtus,
-    reason,
-    error: status === 'invalid' ? reason : null,
-  };
+  return judgedAssessment(outcome.result, judgeDay(outcome.result));
+}
+
+/** A judged day: an invalid one's reason is also what its answer did wrong. */
+export function judgedAssessment<Day extends ValidatedDay>(
+  validated: Day,
+  { status, reason }: Pick<Assessment, 'status' | 'reason'>,
+): Assessment<Day> {
+  const { rejections, expectedMtus } = validated;
+  return { status, validated, rejections, expectedMtus, reason, error: status === 'invalid' ? reason : null };
+}
+
+/** An answer nothing of which is written: the day is invalid, for `reason`. */
+export function invalidAssessment<Day extends ValidatedDay = ValidatedDay>(
+  reason: string,
+  expectedMtus: number,
+  rejections: Rejection[] = [],
+): Assessment<Day> {
+  return { status: 'invalid', validated: null, rejections, expectedMtus, reason, error: reason };
 }
 
 /** A stored answer that is not processed (too large, truncated): the day is invalid, nothing of it is written. */
 export function refusedAssessment(dataset: Dataset, day: DeliveryDay, reason: string): Assessment {
-  return {
-    status: 'invalid',
-    validated: null,
-    rejections: [],
-    expectedMtus: expectedMtuCount(day, declaredResolutionOn(declarationOf(dataset), day)),
-    reason,
-    error: reason,
-  };
+  return invalidAssessment(reason, expectedMtuCount(day, declaredResolutionOn(declarationOf(dataset), day)));
 }

@@ -79,7 +79,7 @@ export function statusOf(v: KeyedValuesDay): ValidatedDayStatus {
 const shortMtu = (iso: string) => `${iso.slice(0, 16)}Z`;
 
 /** `<n> <what> refused (<rule> <n>, …)` for the rejections whose rule matches; null when none does. */
-function refusals(
+export function refusals(
   rejections: readonly Rejection[],
   what: string,
   matches: (rule: string) => boolean,

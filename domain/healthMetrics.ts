@@ -60,40 +60,30 @@ const BAD_STATUSES = new Set<GridStatus>(['failed', 'invalid', 'partial']);
  */
 export function healthGauges(facts: HealthFacts): GaugeReading[] {
   const readings: GaugeReading[] = [
-    { name: 'jao_health_source_up', labels: { source: 'temporal' }, value: facts.temporalError ? 0 : 1 },
-    { name: 'jao_health_source_up', labels: { source: 'database' }, value: facts.databaseError ? 0 : 1 },
+    gauge('jao_health_source_up', { source: 'temporal' }, facts.temporalError ? 0 : 1),
+    gauge('jao_health_source_up', { source: 'database' }, facts.databaseError ? 0 : 1),
   ];
   for (const schedule of facts.schedules ?? []) {
     if (schedule.state === 'unknown') continue;
     const labels = { schedule: schedule.scheduleId, dataset: schedule.dataset };
-    readings.push({ name: 'jao_schedule_paused', labels, value: flag(schedule.state === 'paused') });
-    readings.push({ name: 'jao_schedule_missing', labels, value: flag(schedule.state === 'missing') });
+    readings.push(gauge('jao_schedule_paused', labels, flag(schedule.state === 'paused')));
+    readings.push(gauge('jao_schedule_missing', labels, flag(schedule.state === 'missing')));
   }
   for (const queue of facts.queues ?? []) {
     if (queue.state.kind === 'unknown') continue;
     const pollers = queue.state.kind === 'polled' ? (queue.state.pollers ?? 1) : 0;
-    readings.push({
-      name: 'jao_task_queue_pollers',
-      labels: { task_queue: queue.taskQueue },
-      value: pollers,
-    });
+    readings.push(gauge('jao_task_queue_pollers', { task_queue: queue.taskQueue }, pollers));
   }
   for (const { dataset, report } of facts.reports) readings.push(...windowGauges(dataset, report));
   if (facts.archive) {
-    readings.push({ name: 'jao_archive_pending_writes', labels: {}, value: facts.archive.pending });
-    readings.push({
-      name: 'jao_archive_lag_seconds',
-      labels: {},
-      value: Math.floor((facts.archive.oldestAgeMs ?? 0) / 1000),
-    });
+    readings.push(gauge('jao_archive_pending_writes', {}, facts.archive.pending));
+    readings.push(gauge('jao_archive_lag_seconds', {}, Math.floor((facts.archive.oldestAgeMs ?? 0) / 1000)));
   }
   for (const region of facts.monitoring ?? []) {
     for (const mode of ['monitoring', 'polls'] as const) {
-      readings.push({
-        name: 'jao_monitoring_mode',
-        labels: { region: region.region, mode },
-        value: flag(region.mode === mode),
-      });
+      readings.push(
+        gauge('jao_monitoring_mode', { region: region.region, mode }, flag(region.mode === mode)),
+      );
     }
   }
   readings.push(...timescaleJobGauges(facts.timescaleJobs));
@@ -101,36 +91,34 @@ export function healthGauges(facts: HealthFacts): GaugeReading[] {
 }
 
 const flag = (on: boolean) => (on ? 1 : 0);
+const gauge = (name: HealthGauge, labels: Record<string, string>, value: number): GaugeReading => ({
+  name,
+  labels,
+  value,
+});
 
 /** A dataset's health window: its days by status, its late and re-check failed days, whether tomorrow is late. */
 function windowGauges(dataset: Dataset, report: StatusReport): GaugeReading[] {
-  const readings: GaugeReading[] = GRID_STATUSES.map((status) => ({
-    name: 'jao_health_window_days',
-    labels: { dataset, status },
-    value: report.days.filter((line) => line.status === status).length,
-  }));
+  const readings = GRID_STATUSES.map((status) =>
+    gauge(
+      'jao_health_window_days',
+      { dataset, status },
+      report.days.filter((line) => line.status === status).length,
+    ),
+  );
   const before = report.days.filter((line) => line.day !== report.tomorrow.day);
+  const lateDays = before.filter((line) => line.late && !BAD_STATUSES.has(line.status)).length;
+  const recheckFailed = report.days.filter((line) => line.status === 'complete' && line.lastError).length;
   readings.push(
-    {
-      name: 'jao_health_window_late_days',
-      labels: { dataset },
-      value: before.filter((line) => line.late && !BAD_STATUSES.has(line.status)).length,
-    },
-    {
-      name: 'jao_health_window_recheck_failed_days',
-      labels: { dataset },
-      value: report.days.filter((line) => line.status === 'complete' && line.lastError).length,
-    },
-    { name: 'jao_tomorrow_late', labels: { dataset }, value: flag(report.tomorrow.late) },
+    gauge('jao_health_window_late_days', { dataset }, lateDays),
+    gauge('jao_health_window_recheck_failed_days', { dataset }, recheckFailed),
+    gauge('jao_tomorrow_late', { dataset }, flag(report.tomorrow.late)),
   );
   // JAO's own word (docs/monitoring.md), for a dataset that declares steps: its days by the states worth a look.
   if (report.days.some((line) => line.jaoWord !== null)) {
     for (const state of ['late', 'missing', 'not_yet_published'] as const) {
-      readings.push({
-        name: 'jao_health_window_jao_word_days',
-        labels: { dataset, state },
-        value: report.days.filter((line) => line.jaoWord?.state === state).length,
-      });
+      const days = report.days.filter((line) => line.jaoWord?.state === state).length;
+      readings.push(gauge('jao_health_window_jao_word_days', { dataset, state }, days));
     }
   }
   return readings;
@@ -142,26 +130,14 @@ const unixSeconds = (at: Date | null) => (at ? Math.floor(at.getTime() / 1000) :
 function timescaleJobGauges(jobs: HealthFacts['timescaleJobs']): GaugeReading[] {
   if (!jobs) return [];
   const source = { source: 'timescaledb_jobs' };
-  if ('error' in jobs) return [{ name: 'jao_health_source_up', labels: source, value: 0 }];
-  const readings: GaugeReading[] = [{ name: 'jao_health_source_up', labels: source, value: 1 }];
+  if ('error' in jobs) return [gauge('jao_health_source_up', source, 0)];
+  const readings = [gauge('jao_health_source_up', source, 1)];
   for (const job of jobs.jobs) {
     const labels = { job_id: String(job.id), proc: job.proc, target: job.target ?? '' };
     readings.push(
-      {
-        name: 'jao_timescaledb_job_last_success_timestamp_seconds',
-        labels,
-        value: unixSeconds(job.lastSuccessAt),
-      },
-      {
-        name: 'jao_timescaledb_job_last_failure_timestamp_seconds',
-        labels,
-        value: unixSeconds(job.lastFailureAt),
-      },
-      {
-        name: 'jao_timescaledb_job_failing',
-        labels,
-        value: isFailing(judgeJob(job, jobs.checkedAt)) ? 1 : 0,
-      },
+      gauge('jao_timescaledb_job_last_success_timestamp_seconds', labels, unixSeconds(job.lastSuccessAt)),
+      gauge('jao_timescaledb_job_last_failure_timestamp_seconds', labels, unixSeconds(job.lastFailureAt)),
+      gauge('jao_timescaledb_job_failing', labels, flag(isFailing(judgeJob(job, jobs.checkedAt)))),
     );
   }
   return readings;

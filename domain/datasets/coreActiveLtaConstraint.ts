@@ -7,6 +7,7 @@ import {
   CORE_LTA_PAIRS,
   CORE_LTA_ZONES,
   pairKeys,
+  WITH_COUPLING_RESULTS,
 } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
@@ -26,11 +27,7 @@ export const coreActiveLtaConstraint = {
   zones: CORE_LTA_ZONES,
   keys: [...pairKeys('shadowPrice_', CORE_LTA_PAIRS), ...pairKeys('qty_', CORE_LTA_PAIRS)],
   valueSign: 'nonNegative',
-  publication: {
-    window: '13:00-16:00',
-    deadline: '17:00',
-    typical: 'D-1, with the day-ahead coupling results, assumed (I)',
-  },
+  publication: WITH_COUPLING_RESULTS,
   unit: 'MW',
   patternUnits: { 'shadowPrice_{FROM}_{TO}': 'EUR/MW' },
   publishedNull: {

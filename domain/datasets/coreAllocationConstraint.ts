@@ -1,6 +1,6 @@
 // Core allocation constraints (`allocationConstraint`, SHAPES §4.4): per zone and MTU the limits a TSO puts on its
 // zone's export (`limitUp_{ZONE}`) and import (`limitDown_{ZONE}`) outside the flow-based domain; null where none.
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, WITH_FLOW_BASED_INPUTS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreAllocationConstraint = {
@@ -23,11 +23,7 @@ export const coreAllocationConstraint = {
   keyPattern: ['limitUp_{HUB}', 'limitDown_{HUB}'],
   zones: ['PL', 'HU'],
   valueSign: 'nonNegative',
-  publication: {
-    window: '08:00-11:00',
-    deadline: '12:00',
-    typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
-  },
+  publication: WITH_FLOW_BASED_INPUTS,
   unit: 'MW',
   publishedNull: { meaning: 'no limit is set for the zone in that MTU (jao-py’s test reads nulls there), I' },
 } as const satisfies DatasetDeclaration;

@@ -1,6 +1,6 @@
 // Core alpha factor (`alphaFactor`, SHAPES §6.1): one dimensionless value per MTU with no key in the row. Its key is
 // the declared field name, a plain key pattern; the row's own lastModifiedOn is an extra row field.
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, WITH_COUPLING_RESULTS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreAlphaFactor = {
@@ -30,10 +30,6 @@ export const coreAlphaFactor = {
       description: 'when JAO last modified the row; its form is not established, read as Nordic’s (I)',
     },
   ],
-  publication: {
-    window: '13:00-16:00',
-    deadline: '17:00',
-    typical: 'D-1, with the day-ahead coupling results, assumed (I)',
-  },
+  publication: WITH_COUPLING_RESULTS,
   unit: 'dimensionless',
 } as const satisfies DatasetDeclaration;

@@ -1,19 +1,17 @@
 // Core atc: the available transfer capacity on the borders from Core to its neighbours outside the flow-based
 // domain, including ALEGrO's virtual hubs (ALBE, ALDE). Four Italian borders are published empty on purpose.
+import { CORE_DAY_AHEAD, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreAtc = {
+  ...CORE_DAY_AHEAD,
   id: 'coreAtc',
-  region: 'core',
   endpoint: 'atc',
   title: 'JAO Core external ATC: available transfer capacity on Core’s borders to its neighbours, MW per MTU',
   description:
     'The ATC JAO publishes for the day-ahead market on the borders from Core to zones outside it (DE–DK1, ' +
     'NL–DK1, FR–ES, FR–IT, AT–IT, RO–BG) and between ALEGrO’s virtual hubs ALBE and ALDE, integer MW per MTU; ' +
     'the four Italian borders are published empty.',
-  timeZone: 'Europe/Amsterdam',
-  firstDay: '2022-06-09',
-  firstDayName: 'Core flow-based go-live',
   firstDaySource:
     'Assumed to start with Core flow-based go-live (delivery day 2022-06-09), when the Core publication tool ' +
     'began; not checked against JAO.',
@@ -23,12 +21,9 @@ export const coreAtc = {
     { from: '2022-06-09', minutes: 60 },
     { from: '2025-10-01', minutes: 15 },
   ],
-  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: ['AT', 'DE', 'FR', 'NL', 'RO', 'DK1', 'ES', 'IT', 'BG', 'ALBE', 'ALDE'],
   valueSign: 'nonNegative',
-  extraRowFields: [],
-  envelopeFields: [],
   publishedEmpty: {
     keys: ['border_FR_IT', 'border_IT_FR', 'border_AT_IT', 'border_IT_AT'],
     meaning:
@@ -37,10 +32,6 @@ export const coreAtc = {
       'CSE", https://www.coreso.eu/projects/d-2-capacity-calculation-in-cse/) and published by JAO outside Core; ' +
       'the keys are null in every row of the capture (192 of 192). The project’s reading, not confirmed by JAO.',
   },
-  publication: {
-    window: '08:00-11:00',
-    deadline: '12:00',
-    typical: 'D-1, before the day-ahead gate closure, assumed',
-  },
+  publication: { ...D1_MORNING, typical: 'D-1, before the day-ahead gate closure, assumed' },
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

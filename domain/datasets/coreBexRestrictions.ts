@@ -1,6 +1,6 @@
 // Core bilateral exchange restrictions (`bexRestrictions`, SHAPES §3.3): per hour and ordered pair of Core zones.
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, WITH_FLOW_BASED_INPUTS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreBexRestrictions = {
@@ -19,10 +19,6 @@ export const coreBexRestrictions = {
   keyPattern: 'border_{FROM}_{TO}',
   zones: CORE_ZONES,
   valueSign: 'nonNegative',
-  publication: {
-    window: '08:00-11:00',
-    deadline: '12:00',
-    typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
-  },
+  publication: WITH_FLOW_BASED_INPUTS,
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

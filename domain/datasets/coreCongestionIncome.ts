@@ -1,7 +1,7 @@
 // Core congestion income (`congestionIncome`, SHAPES §4.5): per MTU the day-ahead congestion income, gross and net,
 // per hub, per TSO, and gross per border. Five key families, hub-, TSO- and border-keyed, in one row; EUR.
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, D1_AFTERNOON } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 /** TSOs as JAOPuTo's case_match list spells them (Apg, Rte, TennetBv, Transnet: K; the rest I). */
@@ -32,10 +32,6 @@ export const coreCongestionIncome = {
     ...BORDERS.map((border) => `grossBorder_${border}`),
   ],
   valueSign: 'signed',
-  publication: {
-    window: '13:00-16:00',
-    deadline: '17:00',
-    typical: 'D-1, after the day-ahead coupling results, assumed (I)',
-  },
+  publication: { ...D1_AFTERNOON, typical: 'D-1, after the day-ahead coupling results, assumed (I)' },
   unit: 'EUR',
 } as const satisfies DatasetDeclaration;

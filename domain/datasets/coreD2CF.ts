@@ -1,7 +1,7 @@
 // Core D-2 congestion forecast (`d2CF`, SHAPES §4.3): per zone (and German TSO area) and hour, the vertical load,
 // generation and Core net position of the D-2 grid model. Three key families in one row.
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 /** The five German TSO areas JAO publishes besides DE (the spelling of the real values, I). */
@@ -27,10 +27,6 @@ export const coreD2CF = {
     AREAS.map((area) => `${family}${area}`),
   ),
   valueSign: 'signed',
-  publication: {
-    window: '08:00-11:00',
-    deadline: '12:00',
-    typical: 'D-1 or earlier (the D-2 model), assumed (I)',
-  },
+  publication: { ...D1_MORNING, typical: 'D-1 or earlier (the D-2 model), assumed (I)' },
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

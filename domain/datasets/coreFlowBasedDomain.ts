@@ -1,6 +1,7 @@
 // Core's presolved flow-based domain (docs/flow-based.md): one row per constraint (CNEC) and hourly MTU, with its
 // margins and its PTDF per hub, in three stages of the day-ahead capacity calculation that share one schema.
-import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../flowBased/fields';
+import { CORE_PTDF_HUBS } from '../flowBased/fields';
+import { AHC_PTDF_HUBS, CORE_DAY_AHEAD, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 interface Stage<Id extends string, Endpoint extends string> {
@@ -20,8 +21,8 @@ function flowBasedDomain<Id extends string, Endpoint extends string>({
   step,
 }: Stage<Id, Endpoint>) {
   return {
+    ...CORE_DAY_AHEAD,
     id,
-    region: 'core',
     endpoint,
     title,
     description:
@@ -29,9 +30,6 @@ function flowBasedDomain<Id extends string, Endpoint extends string>({
       'elements and contingencies (CNECs) with every margin JAO publishes (RAM, Fmax, FRM, Fref, F0, FUAF, AMR, ' +
       'LTA margin, CVA, IVA, min RAM factor and target, Imax, U) and their zone-to-slack PTDF per hub; fetched ' +
       'page by page after a count probe, filtered on presolved constraints.',
-    timeZone: 'Europe/Amsterdam',
-    firstDay: '2022-06-09',
-    firstDayName: 'Core flow-based go-live',
     firstDaySource:
       'Core flow-based market coupling went live for delivery day 2022-06-09; the Publication Tool has no Core ' +
       'domain before it.',
@@ -41,17 +39,10 @@ function flowBasedDomain<Id extends string, Endpoint extends string>({
     // A day's keys are the hubs whose PTDFs it carries: a hub never seen before is drift, as a new key is.
     keyPattern: 'hub_{HUB}',
     zones: CORE_PTDF_HUBS,
-    addedZones: [
-      { from: AHC_FIRST_DAY, zones: AHC_HUBS, reason: 'Advanced Hybrid Coupling: virtual hubs carry PTDFs' },
-    ],
+    addedZones: [AHC_PTDF_HUBS],
     valueSign: 'signed',
-    extraRowFields: [],
     envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
-    publication: {
-      window: '08:00-11:00',
-      deadline: '12:00',
-      typical: 'D-1, with MaxBEX before the day-ahead gate closure, assumed',
-    },
+    publication: { ...D1_MORNING, typical: 'D-1, with MaxBEX before the day-ahead gate closure, assumed' },
     monitoring: {
       steps: [step],
       source:

@@ -1,21 +1,13 @@
 // Core's intraday flow-based domains (docs/constraints.md): the final domain of each intraday capacity calculation
 // window IDCC(a)…(d), region `coreID`, path `/coreID/api/data/IDCC{x}_finalComputation`. Core's domain schema with
 // `uva` where the day-ahead domain has `cva`; one declaration per window, as coreFlowBasedDomain.ts has per stage.
-import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../flowBased/fields';
-import { IDCC_DEADLINES, IDCC_WINDOWS_ON_THE_DAY } from './coreIntraday';
+import { AHC_FIRST_DAY, CORE_PTDF_HUBS } from '../flowBased/fields';
+import { IDCC_DEADLINES, IDCC_FIRST_DAYS, IDCC_WINDOWS_ON_THE_DAY, type IdccLetter } from './coreIntraday';
+import { AHC_PTDF_HUBS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
-interface IntradayWindow<Letter extends string> {
-  letter: Letter;
-  firstDay: string;
-  firstDaySource: string;
-}
-
-function intradayDomain<Letter extends 'A' | 'B' | 'C' | 'D'>({
-  letter,
-  firstDay,
-  firstDaySource,
-}: IntradayWindow<Letter>) {
+function intradayDomain<Letter extends IdccLetter>(letter: Letter) {
+  const firstDay = IDCC_FIRST_DAYS[letter];
   return {
     id: `coreIdcc${letter}FinalComputation`,
     region: 'coreID',
@@ -29,22 +21,18 @@ function intradayDomain<Letter extends 'A' | 'B' | 'C' | 'D'>({
     timeZone: 'Europe/Amsterdam',
     firstDay,
     firstDayName: `IDCC(${letter.toLowerCase()}) go-live`,
-    firstDaySource,
+    firstDaySource:
+      letter === 'D'
+        ? 'IDCC(d) moved to production on 2026-04-28 (a jao-py commit of that day); its first published day is ' +
+          'not established.'
+        : `IDCC(${letter.toLowerCase()}) went live on ${firstDay}: jao-py README (IDCC go-live dates); not checked ` +
+          'against JAO itself.',
     resolutions: [{ from: firstDay, minutes: 60 }],
     rowKind: 'constraints',
     keyPattern: 'hub_{HUB}',
     // A capture of IDCC(b) (2025-01-01) has Core's 14 hubs without CH.
     zones: CORE_PTDF_HUBS.filter((hub) => hub !== 'CH'),
-    addedZones:
-      firstDay < AHC_FIRST_DAY
-        ? [
-            {
-              from: AHC_FIRST_DAY,
-              zones: AHC_HUBS,
-              reason: 'Advanced Hybrid Coupling: virtual hubs carry PTDFs',
-            },
-          ]
-        : undefined,
+    addedZones: firstDay < AHC_FIRST_DAY ? [AHC_PTDF_HUBS] : undefined,
     valueSign: 'signed',
     extraRowFields: [],
     envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
@@ -63,17 +51,10 @@ function intradayDomain<Letter extends 'A' | 'B' | 'C' | 'D'>({
       renames: { uva: 'cva' },
       // Fields of the day-ahead schema no public client reads on coreID: if JAO sends them, they are kept in
       // `extra` and reported as unknown fields (drift), never lost.
+      // biome-ignore format: a table of names
       absent: [
-        'minRamTarget',
-        'minRamFactor',
-        'frefInit',
-        'fnrao',
-        'amr',
-        'ltaMargin',
-        'ftotalLtn',
-        'fltn',
-        'cneStatus',
-        'justification',
+        'minRamTarget', 'minRamFactor', 'frefInit', 'fnrao', 'amr', 'ltaMargin', 'ftotalLtn', 'fltn',
+        'cneStatus', 'justification',
       ],
       extra: {},
       // A window computes the MTUs still ahead of it: IDCC(b) has 22 of 2025-01-01's 24 hours. A complete day is
@@ -85,27 +66,7 @@ function intradayDomain<Letter extends 'A' | 'B' | 'C' | 'D'>({
   } as const satisfies DatasetDeclaration;
 }
 
-const CLIENT_README = 'jao-py README (IDCC go-live dates); not checked against JAO itself.';
-
-export const coreIdccAFinalComputation = intradayDomain({
-  letter: 'A',
-  firstDay: '2024-06-14',
-  firstDaySource: `IDCC(a) went live on 2024-06-14: ${CLIENT_README}`,
-});
-export const coreIdccBFinalComputation = intradayDomain({
-  letter: 'B',
-  firstDay: '2024-05-29',
-  firstDaySource: `IDCC(b) went live on 2024-05-29: ${CLIENT_README}`,
-});
-export const coreIdccCFinalComputation = intradayDomain({
-  letter: 'C',
-  firstDay: '2025-06-25',
-  firstDaySource: `IDCC(c) went live on 2025-06-25: ${CLIENT_README}`,
-});
-export const coreIdccDFinalComputation = intradayDomain({
-  letter: 'D',
-  firstDay: '2026-04-28',
-  firstDaySource:
-    'IDCC(d) moved to production on 2026-04-28 (a jao-py commit of that day); its first published day is not ' +
-    'established.',
-});
+export const coreIdccAFinalComputation = intradayDomain('A');
+export const coreIdccBFinalComputation = intradayDomain('B');
+export const coreIdccCFinalComputation = intradayDomain('C');
+export const coreIdccDFinalComputation = intradayDomain('D');

@@ -1,5 +1,6 @@
 // Key sets several Core declarations share (domain/datasets/): what is real and what is assumed is said per set.
 import { CORE_ZONES } from '../borders';
+import { AHC_FIRST_DAY, AHC_HUBS } from '../flowBased/fields';
 
 /**
  * The 38 ordered Core border pairs of the real activeLtaConstraint values of January 2025 (test/fixtures/jao/more/
@@ -18,6 +19,13 @@ export const CORE_LTA_PAIRS = [
 /** The zones the pairs name: the twelve Core zones and ALEGrO's virtual hub on the Belgian side. */
 export const CORE_LTA_ZONES = [...CORE_ZONES, 'ALBE'] as const;
 
+/** The hubs a Core domain's PTDFs name from Advanced Hybrid Coupling on (its addedZones). */
+export const AHC_PTDF_HUBS = {
+  from: AHC_FIRST_DAY,
+  zones: AHC_HUBS,
+  reason: 'Advanced Hybrid Coupling: virtual hubs carry PTDFs',
+} as const;
+
 /** `{prefix}{FROM}_{TO}` for each pair. */
 export function pairKeys(prefix: string, pairs: readonly string[]): string[] {
   return pairs.map((pair) => `${prefix}${pair}`);
@@ -32,6 +40,24 @@ export const CORE_DAY_AHEAD = {
   rowKind: 'keyedValues',
   extraRowFields: [],
   envelopeFields: [],
+} as const;
+
+/** The D-1 morning slot of the day-ahead flow-based inputs and domain: looked for 08:00-11:00, due by 12:00. */
+export const D1_MORNING = { window: '08:00-11:00', deadline: '12:00' } as const;
+
+/** The D-1 afternoon slot of the day-ahead coupling results: looked for 13:00-16:00, due by 17:00. */
+export const D1_AFTERNOON = { window: '13:00-16:00', deadline: '17:00' } as const;
+
+/** Published with the day-ahead flow-based inputs (assumed): several Core inputs of the domain share it. */
+export const WITH_FLOW_BASED_INPUTS = {
+  ...D1_MORNING,
+  typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
+} as const;
+
+/** Published with the day-ahead coupling results (assumed). */
+export const WITH_COUPLING_RESULTS = {
+  ...D1_AFTERNOON,
+  typical: 'D-1, with the day-ahead coupling results, assumed (I)',
 } as const;
 
 /**

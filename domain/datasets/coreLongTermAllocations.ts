@@ -6,6 +6,7 @@ import {
   CORE_FIRST_DAY_SOURCE,
   CORE_LTA_PAIRS,
   CORE_LTA_ZONES,
+  D1_MORNING,
   pairKeys,
 } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
@@ -42,11 +43,7 @@ function longTerm<Id extends string, Endpoint extends string>({
     zones: CORE_LTA_ZONES,
     keys: pairKeys('border_', CORE_LTA_PAIRS),
     valueSign: 'nonNegative',
-    publication: {
-      window: '08:00-11:00',
-      deadline: '12:00',
-      typical: 'D-1 morning, with the day-ahead flow-based inputs, assumed (I)',
-    },
+    publication: { ...D1_MORNING, typical: 'D-1 morning, with the day-ahead flow-based inputs, assumed (I)' },
     unit: 'MW',
   } as const satisfies DatasetDeclaration;
 }

@@ -1,6 +1,6 @@
 // Core min/max net positions (`maxNetPos`, SHAPES §4.1): per hub and hour the lowest and highest net position the
 // flow-based domain allows. Keys without a separator: `minAT`, `maxAT`, two series per hub.
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreMaxNetPos = {
@@ -19,10 +19,6 @@ export const coreMaxNetPos = {
   keyPattern: ['min{HUB}', 'max{HUB}'],
   zones: ['ALBE', 'ALDE', 'AT', 'BE', 'CZ', 'DE', 'FR', 'HR', 'HU', 'NL', 'PL', 'RO', 'SI', 'SK'],
   valueSign: 'signed',
-  publication: {
-    window: '08:00-11:00',
-    deadline: '12:00',
-    typical: 'D-1, with the final flow-based domain, assumed (I)',
-  },
+  publication: { ...D1_MORNING, typical: 'D-1, with the final flow-based domain, assumed (I)' },
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

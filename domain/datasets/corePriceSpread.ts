@@ -4,6 +4,7 @@ import {
   CORE_FIRST_DAY_SOURCE,
   CORE_LTA_PAIRS,
   CORE_LTA_ZONES,
+  D1_AFTERNOON,
   pairKeys,
 } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
@@ -32,8 +33,7 @@ export const corePriceSpread = {
   keys: pairKeys('border_', CORE_LTA_PAIRS),
   valueSign: 'signed',
   publication: {
-    window: '13:00-16:00',
-    deadline: '17:00',
+    ...D1_AFTERNOON,
     typical: 'D-1, with the day-ahead coupling results (about 13:00), assumed (I)',
   },
   unit: 'EUR/MWh',

@@ -1,6 +1,6 @@
 // Core reference net positions (`referenceNetPosition`, SHAPES §4.2): the global net position of the zones outside
 // Core that the Core domain is computed with. Keys `globalNetPosition_{ZONE}`.
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, WITH_FLOW_BASED_INPUTS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreReferenceNetPosition = {
@@ -18,10 +18,6 @@ export const coreReferenceNetPosition = {
   keyPattern: 'globalNetPosition_{HUB}',
   zones: ['AL', 'BA', 'BG', 'CH', 'DK1', 'ES', 'GR', 'IT', 'ME', 'MK', 'PT', 'RS', 'TR', 'UA'],
   valueSign: 'signed',
-  publication: {
-    window: '08:00-11:00',
-    deadline: '12:00',
-    typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
-  },
+  publication: WITH_FLOW_BASED_INPUTS,
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

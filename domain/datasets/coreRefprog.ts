@@ -1,6 +1,6 @@
 // Core reference programs (`refprog`, SHAPES §3.5): the reference exchange programme per border and hour.
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE } from './coreKeySets';
+import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, WITH_FLOW_BASED_INPUTS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreRefprog = {
@@ -20,10 +20,6 @@ export const coreRefprog = {
   keyPattern: 'border_{FROM}_{TO}',
   zones: CORE_ZONES,
   valueSign: 'signed',
-  publication: {
-    window: '08:00-11:00',
-    deadline: '12:00',
-    typical: 'D-1, with the day-ahead flow-based inputs, assumed (I)',
-  },
+  publication: WITH_FLOW_BASED_INPUTS,
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

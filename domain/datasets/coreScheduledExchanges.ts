@@ -1,19 +1,17 @@
 // Core scheduledExchanges: the day-ahead market's scheduled commercial exchanges on Core's borders (and a few of
 // its borders to neighbours), hourly until the day-ahead market's 15-minute MTU, quarter-hourly from it.
 import { CORE_ZONES } from '../borders';
+import { CORE_DAY_AHEAD, D1_AFTERNOON } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreScheduledExchanges = {
+  ...CORE_DAY_AHEAD,
   id: 'coreScheduledExchanges',
-  region: 'core',
   endpoint: 'scheduledExchanges',
   title: 'JAO Core scheduled exchanges (day-ahead), MW per border and MTU',
   description:
     'Core day-ahead market coupling results: the commercial exchange scheduled across each border per MTU, ' +
     'for the Core borders and the borders from Core to ES, DK1 and DK2; one direction of a pair is usually 0.',
-  timeZone: 'Europe/Amsterdam',
-  firstDay: '2022-06-09',
-  firstDayName: 'Core flow-based go-live',
   firstDaySource:
     'JAO publishes the Core day-ahead results from Core flow-based go-live (delivery day 2022-06-09); the first ' +
     'day of scheduledExchanges is assumed to be that day, not checked against JAO.',
@@ -26,15 +24,11 @@ export const coreScheduledExchanges = {
     { from: '2022-06-09', minutes: 60 },
     { from: '2025-10-01', minutes: 15 },
   ],
-  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: [...CORE_ZONES, 'ES', 'DK1', 'DK2'],
   valueSign: 'nonNegative',
-  extraRowFields: [],
-  envelopeFields: [],
   publication: {
-    window: '13:00-16:00',
-    deadline: '17:00',
+    ...D1_AFTERNOON,
     typical: 'D-1, after the day-ahead coupling results (about 13:00), assumed',
   },
   unit: 'MW',

@@ -1,31 +1,27 @@
 // Core shadow auctions' ATC: the capacities JAO's shadow auctions would offer per Core border, were market coupling
 // to fail. Added by declaration alone (docs/datasets.md).
 import { CORE_ZONES } from '../borders';
+import { CORE_DAY_AHEAD, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreShadowAuctionATC = {
+  ...CORE_DAY_AHEAD,
   id: 'coreShadowAuctionATC',
-  region: 'core',
   endpoint: 'shadowAuctionATC',
   title: 'JAO Core shadow auctions: available transfer capacity (ATC), MW per border and MTU',
   description:
     'Core day-ahead fallback: the ATC offered per border in the shadow auctions JAO runs when the single ' +
     'day-ahead coupling cannot, for the adjacent Core borders only, integer MW per MTU.',
-  timeZone: 'Europe/Amsterdam',
-  firstDay: '2022-06-09',
-  firstDayName: 'Core flow-based go-live',
   firstDaySource:
     'The Core shadow allocation rules apply from Core flow-based go-live (delivery day 2022-06-09); the first day ' +
     'JAO publishes shadowAuctionATC for is assumed to be that day, not checked against JAO (the capture’s row ids ' +
     'suggest rows from before it).',
   // Hourly in the capture of October 2025, after the day-ahead market's 15-minute MTU began.
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
-  rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
   zones: CORE_ZONES,
   valueSign: 'nonNegative',
-  extraRowFields: [],
   envelopeFields: ['totalRows', 'totalRowsWithFilter'],
-  publication: { window: '08:00-11:00', deadline: '12:00', typical: 'D-1, assumed with Core maxExchanges' },
+  publication: { ...D1_MORNING, typical: 'D-1, assumed with Core maxExchanges' },
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

@@ -1,12 +1,13 @@
 // Core's shadow prices (docs/constraints.md): one row per constraint active at the market clearing point and hourly
 // MTU, with its shadow price, margins and PTDFs. Shape C in its own spelling (`cnecName`, `cnecEic`, `f0core`,
 // `hub_*` PTDFs, a flat contingency), mapped to the stored form of the domain's constraints.
-import { AHC_FIRST_DAY, AHC_HUBS, CORE_PTDF_HUBS } from '../flowBased/fields';
+import { CORE_PTDF_HUBS } from '../flowBased/fields';
+import { AHC_PTDF_HUBS, CORE_DAY_AHEAD } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const coreShadowPrices = {
+  ...CORE_DAY_AHEAD,
   id: 'coreShadowPrices',
-  region: 'core',
   endpoint: 'shadowPrices',
   title:
     'JAO Core shadow prices: the active constraints with their shadow price, RAM and PTDFs per hourly MTU',
@@ -15,9 +16,6 @@ export const coreShadowPrices = {
     'point with their shadow price (EUR/MW), RAM and RAM at the clearing point, the margins JAO publishes with ' +
     'them (Fmax, FRM, Fref, F0 Core, F0 all, FUAF, AMR, LTA margin, CVA, IVA, total LTN flow, min RAM factor, ' +
     'Imax) and their zone-to-slack PTDF per hub. An hour where nothing binds has no row.',
-  timeZone: 'Europe/Amsterdam',
-  firstDay: '2022-06-09',
-  firstDayName: 'Core flow-based go-live',
   firstDaySource:
     'Core flow-based market coupling went live for delivery day 2022-06-09; when JAO started this endpoint is ' +
     'not established (test/fixtures/jao/more/core_shadowPrices_…source.txt).',
@@ -26,11 +24,8 @@ export const coreShadowPrices = {
   rowKind: 'constraints',
   keyPattern: 'hub_{HUB}',
   zones: CORE_PTDF_HUBS.filter((hub) => hub !== 'CH'),
-  addedZones: [
-    { from: AHC_FIRST_DAY, zones: AHC_HUBS, reason: 'Advanced Hybrid Coupling: virtual hubs carry PTDFs' },
-  ],
+  addedZones: [AHC_PTDF_HUBS],
   valueSign: 'signed',
-  extraRowFields: [],
   envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
   publication: {
     window: '08:00-13:00',
@@ -48,19 +43,10 @@ export const coreShadowPrices = {
     ptdfPrefix: 'hub_',
     contingency: { form: 'flat', branchEic: 'branchEic' },
     renames: { cnecName: 'cneName', cnecEic: 'cneEic', f0core: 'fcore', f0all: 'fall' },
+    // biome-ignore format: a table of names
     absent: [
-      'minRamTarget',
-      'u',
-      'frefInit',
-      'fnrao',
-      'fltn',
-      'cneStatus',
-      'substationFrom',
-      'substationTo',
-      'elementType',
-      'fmaxType',
-      'contTso',
-      'justification',
+      'minRamTarget', 'u', 'frefInit', 'fnrao', 'fltn', 'cneStatus', 'substationFrom', 'substationTo',
+      'elementType', 'fmaxType', 'contTso', 'justification',
     ],
     extra: { shadowPrice: 'number', ramMcp: 'number', maxZ2ZPtdf: 'number' },
     everyMtuHasRows: false,

@@ -10,38 +10,11 @@ import type { DatasetDeclaration } from './declaration';
  * DK1_SK, SE4_SWL are sourced (test/fixtures/jao/more/nordic_…source.txt); the other virtual hubs' spelling is
  * inferred from the links.
  */
+// biome-ignore format: a table of names
 export const NORDIC_PTDF_HUBS = [
-  'DK1',
-  'DK2',
-  'FI',
-  'NO1',
-  'NO2',
-  'NO3',
-  'NO4',
-  'NO5',
-  'SE1',
-  'SE2',
-  'SE3',
-  'SE4',
-  'DK1_CO',
-  'DK1_KS',
-  'DK1_SB',
-  'DK1_SK',
-  'DK2_KO',
-  'DK2_SB',
-  'FI_EL',
-  'FI_FS',
-  'NO2_ND',
-  'NO2_NK',
-  'NO2_NSL',
-  'NO2_SK',
-  'SE3_FS',
-  'SE3_KS',
-  'SE3_SWL',
-  'SE4_BC',
-  'SE4_NB',
-  'SE4_SP',
-  'SE4_SWL',
+  'DK1', 'DK2', 'FI', 'NO1', 'NO2', 'NO3', 'NO4', 'NO5', 'SE1', 'SE2', 'SE3', 'SE4', 'DK1_CO', 'DK1_KS',
+  'DK1_SB', 'DK1_SK', 'DK2_KO', 'DK2_SB', 'FI_EL', 'FI_FS', 'NO2_ND', 'NO2_NK', 'NO2_NSL', 'NO2_SK', 'SE3_FS',
+  'SE3_KS', 'SE3_SWL', 'SE4_BC', 'SE4_NB', 'SE4_SP', 'SE4_SWL',
 ] as const;
 
 const NORDIC_FIELDS: ConstraintFields = {
@@ -51,21 +24,10 @@ const NORDIC_FIELDS: ConstraintFields = {
   ptdfPrefix: 'ptdf_',
   contingency: { form: 'list' },
   renames: { biddingZoneFrom: 'hubFrom', biddingZoneTo: 'hubTo' },
+  // biome-ignore format: a table of names
   absent: [
-    'minRamTarget',
-    'minRamFactor',
-    'frefInit',
-    'fcore',
-    'fuaf',
-    'ltaMargin',
-    'cva',
-    'ftotalLtn',
-    'fltn',
-    'cneStatus',
-    'elementType',
-    'fmaxType',
-    'contTso',
-    'justification',
+    'minRamTarget', 'minRamFactor', 'frefInit', 'fcore', 'fuaf', 'ltaMargin', 'cva', 'ftotalLtn', 'fltn',
+    'cneStatus', 'elementType', 'fmaxType', 'contTso', 'justification',
   ],
   extra: {
     cnecType: 'text',

@@ -1,5 +1,6 @@
 // Nordic maxBorderFlow: the largest flow the Nordic flow-based domain allows across each border, per MTU, with the
 // time JAO last modified each row; the same borders as Nordic maxExchanges.
+import { D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 import { nordicMaxExchanges } from './nordicMaxExchanges';
 
@@ -27,6 +28,6 @@ export const nordicMaxBorderFlow = {
   valueSign: 'nonNegative',
   extraRowFields: nordicMaxExchanges.extraRowFields,
   envelopeFields: [],
-  publication: { window: '08:00-11:00', deadline: '12:00', typical: 'D-1, 07:23-08:31 UTC in the capture' },
+  publication: { ...D1_MORNING, typical: 'D-1, 07:23-08:31 UTC in the capture' },
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

@@ -1,4 +1,5 @@
 // Nordic maxExchanges: the same dataset for the Nordic flow-based region, at 15-minute MTUs since 2025-10-01.
+import { D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
 
 export const nordicMaxExchanges = {
@@ -24,26 +25,10 @@ export const nordicMaxExchanges = {
   ],
   rowKind: 'keyedValues',
   keyPattern: 'border_{FROM}_{TO}',
+  // biome-ignore format: a table of zones
   zones: [
-    'NO1',
-    'NO2',
-    'NO3',
-    'NO4',
-    'NO5',
-    'SE1',
-    'SE2',
-    'SE3',
-    'SE4',
-    'FI',
-    'DK1',
-    'DK2',
-    'DE',
-    'NL',
-    'PL',
-    'LT',
-    'EE',
-    'SE3SWL',
-    'SE4SWL',
+    'NO1', 'NO2', 'NO3', 'NO4', 'NO5', 'SE1', 'SE2', 'SE3', 'SE4', 'FI', 'DK1', 'DK2', 'DE', 'NL', 'PL', 'LT',
+    'EE', 'SE3SWL', 'SE4SWL',
   ],
   valueSign: 'nonNegative',
   extraRowFields: [
@@ -54,6 +39,6 @@ export const nordicMaxExchanges = {
     },
   ],
   envelopeFields: [],
-  publication: { window: '08:00-11:00', deadline: '12:00', typical: 'D-1, 07:24-08:31 UTC in the capture' },
+  publication: { ...D1_MORNING, typical: 'D-1, 07:24-08:31 UTC in the capture' },
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

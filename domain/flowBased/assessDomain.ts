@@ -1,7 +1,7 @@
 // What a stored paged answer of a constraint publication means for its day (domain/assess.ts does the same for the
 // border datasets): every page read, the rows validated together, the day judged, and the quality record the
 // day's row keeps.
-import type { Assessment } from '../assess';
+import { type Assessment, invalidAssessment, judgedAssessment } from '../assess';
 import { expectedMtuCount } from '../calendar';
 import { constraintFieldsOf, type DatasetDeclaration, declaredResolutionOn } from '../datasets/declaration';
 import type { DeliveryDay } from '../deliveryDay';
@@ -10,10 +10,6 @@ import type { ConstraintsDay } from '../types';
 import { type ConstraintRow, domainPageSteps, type RefusedRow } from './answer';
 import { parsePagedAnswer } from './pagedAnswer';
 import { domainDaySteps, judgeDomainDay, type ValidatedDomainDay } from './validateDomain';
-
-function invalid(reason: string, expectedMtus: number): Assessment<ConstraintsDay> {
-  return { status: 'invalid', validated: null, rejections: [], expectedMtus, reason, error: reason };
-}
 
 /** The day's quality record and rows in the shape every day's write takes. */
 function validatedDayOf(
@@ -108,17 +104,8 @@ export function readDomainBody(
 
 /** The day judged from what domainBodySteps read. */
 export function assessmentOfReading(reading: DomainReading): Assessment<ConstraintsDay> {
-  if (!reading.ok) return invalid(reading.reason, reading.expectedMtus);
-  const { domain, validated } = reading;
-  const { status, reason } = judgeDomainDay(domain);
-  return {
-    status,
-    validated,
-    rejections: domain.rejections,
-    expectedMtus: domain.expectedMtus,
-    reason,
-    error: status === 'invalid' ? reason : null,
-  };
+  if (!reading.ok) return invalidAssessment(reading.reason, reading.expectedMtus);
+  return judgedAssessment(reading.validated, judgeDomainDay(reading.domain));
 }
 
 /** Judges a stored paged answer of `day` of a constraint dataset: read (readDomainBody), then the day judged. */

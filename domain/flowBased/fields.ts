@@ -30,33 +30,17 @@ export const NUMERIC_FIELDS = [
 export type NumericField = (typeof NUMERIC_FIELDS)[number];
 
 /** Text fields, kept as published: the literal "NA" (not applicable) stays "NA", null stays null. */
+// biome-ignore format: a table of names
 export const TEXT_FIELDS = [
-  'tso',
-  'cneName',
-  'cneEic',
-  'cneStatus',
-  'direction',
-  'hubFrom',
-  'hubTo',
-  'substationFrom',
-  'substationTo',
-  'elementType',
-  'fmaxType',
-  'contTso',
-  'contName',
-  'justification',
+  'tso', 'cneName', 'cneEic', 'cneStatus', 'direction', 'hubFrom', 'hubTo', 'substationFrom', 'substationTo',
+  'elementType', 'fmaxType', 'contTso', 'contName', 'justification',
 ] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
 /** Fields of each outaged branch of a row's contingency (`contingencies[]`), besides its `number` 1..k. */
+// biome-ignore format: a table of names
 export const CONTINGENCY_TEXT_FIELDS = [
-  'branchEic',
-  'branchName',
-  'hubFrom',
-  'hubTo',
-  'substationFrom',
-  'substationTo',
-  'elementType',
+  'branchEic', 'branchName', 'hubFrom', 'hubTo', 'substationFrom', 'substationTo', 'elementType',
 ] as const;
 export type ContingencyTextField = (typeof CONTINGENCY_TEXT_FIELDS)[number];
 
@@ -67,35 +51,16 @@ export const PTDF_PREFIX = 'ptdf_';
  * The Core hubs of the domain before Advanced Hybrid Coupling, in JAO's order (CH is published, null on every
  * row): PTDF columns of every MTU from go-live on.
  */
+// biome-ignore format: a table of names
 export const CORE_PTDF_HUBS = [
-  'ALBE',
-  'ALDE',
-  'AT',
-  'BE',
-  'CZ',
-  'DE',
-  'FR',
-  'HR',
-  'HU',
-  'NL',
-  'PL',
-  'RO',
-  'SI',
-  'SK',
-  'CH',
+  'ALBE', 'ALDE', 'AT', 'BE', 'CZ', 'DE', 'FR', 'HR', 'HU', 'NL', 'PL', 'RO', 'SI', 'SK', 'CH',
 ] as const;
 
 /** Advanced Hybrid Coupling's virtual hubs, which carry PTDFs and net positions from AHC_FIRST_DAY on. */
+// biome-ignore format: a table of names
 export const AHC_HUBS = [
-  'DE_DK1_VH',
-  'DE_DK2_BigHub',
-  'DE_NO2_BigHub',
-  'DE_SE4_Baltic',
-  'NL_DK1_COBRA',
-  'NL_NO2_NorNed',
-  'PL_LT_BigHub',
-  'PL_SE4_SwePol',
-  'RO_BG_VH',
+  'DE_DK1_VH', 'DE_DK2_BigHub', 'DE_NO2_BigHub', 'DE_SE4_Baltic', 'NL_DK1_COBRA', 'NL_NO2_NorNed',
+  'PL_LT_BigHub', 'PL_SE4_SwePol', 'RO_BG_VH',
 ] as const;
 
 export const AHC_FIRST_DAY = '2026-06-11';

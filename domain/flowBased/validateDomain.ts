@@ -2,6 +2,7 @@
 // stores, what it refuses and why, and whether it is complete. Nothing is dropped without a record: a refused row
 // is a rejection with its rule; a row stored against expectation (a hub never seen, an identity off) is flagged.
 import { dayWindow, expectedMtuCount } from '../calendar';
+import { refusals } from '../dayStatus';
 import type { DeliveryDay } from '../deliveryDay';
 import { runToEnd, type Steps } from '../steps';
 import type { Rejection } from '../types';
@@ -197,13 +198,8 @@ export function judgeDomainDay(v: ValidatedDomainDay): DomainDayVerdict {
       `${v.missingMtus.length} of ${v.expectedMtus} MTUs without a presolved constraint (${shown}${v.missingMtus.length > 3 ? ', …' : ''})`,
     );
   }
-  if (v.rejections.length > 0) {
-    const counts = new Map<string, number>();
-    for (const r of v.rejections) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
-    findings.push(
-      `${v.rejections.length} rows refused (${[...counts].map(([rule, n]) => `${rule} ${n}`).join(', ')})`,
-    );
-  }
+  const refused = refusals(v.rejections, 'rows', () => true);
+  if (refused) findings.push(refused);
   if (findings.length === 0) return { status: 'complete', reason: null };
   if (v.accepted.length === 0)
     return { status: 'invalid', reason: `no constraint stored: ${findings.join('; ')}` };
