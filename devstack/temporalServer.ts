@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
+import { findGo, findOnPath, isExecutable, toolCacheDir } from './toolCache';
 
 /** The server version of `jao cluster` and of docker-compose.yml's temporalio/server and admin-tools images. */
 export const TEMPORAL_SERVER_VERSION = 'v1.32.2';
@@ -89,10 +89,6 @@ export function locateTemporalServer(env: NodeJS.ProcessEnv = process.env): Temp
 
 export class GoMissingError extends Error {
   override name = 'GoMissingError';
-}
-
-function findGo(env: NodeJS.ProcessEnv): string | null {
-  return findOnPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
 }
 
 const PROGRESS_EVERY_MS = 20_000;
