@@ -127,7 +127,6 @@ export class S3ArchiveStore implements ArchiveStore {
     } while (continuationToken !== undefined);
   }
 
-  /** Closes the client's connections. */
   destroy(): void {
     this.client.destroy();
   }

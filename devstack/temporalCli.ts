@@ -2,7 +2,7 @@
 // Order: TEMPORAL_CLI_PATH, `temporal` on PATH, the pinned build in the cache, a fresh build with Go,
 // and only where none of these is possible, null: callers then let the SDK download its own server.
 import { join } from 'node:path';
-import { findGo, findOnPath, goInstallSync, isExecutable, toolCacheDir } from './toolCache';
+import { findGo, findOnPath, goInstallSync, isExecutable, type LocatedTool, toolCacheDir } from './toolCache';
 
 /** Newest CLI release whose go.mod has no `replace` directive, so `go install …@version` builds it. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -12,14 +12,8 @@ export function temporalCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return toolCacheDir(`temporal-${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`, env);
 }
 
-export type CliSource = 'env' | 'path' | 'cache' | 'built';
-export interface LocatedCli {
-  path: string;
-  source: CliSource;
-}
-
 /** Finds an existing CLI without building anything. */
-export function locateTemporalCli(env: NodeJS.ProcessEnv = process.env): LocatedCli | null {
+export function locateTemporalCli(env: NodeJS.ProcessEnv = process.env): LocatedTool | null {
   const fromEnv = env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file`);
@@ -36,7 +30,7 @@ export function locateTemporalCli(env: NodeJS.ProcessEnv = process.env): Located
 export function buildTemporalCli(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => {},
-): LocatedCli | null {
+): LocatedTool | null {
   const go = findGo(env);
   if (!go) return null;
   const cacheDir = temporalCacheDir(env);
@@ -51,6 +45,6 @@ export function buildTemporalCli(
 export function ensureTemporalCli(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => {},
-): LocatedCli | null {
+): LocatedTool | null {
   return locateTemporalCli(env) ?? buildTemporalCli(env, log);
 }

@@ -4,6 +4,12 @@ import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
+/** A tool found or built: its path and where it came from. */
+export interface LocatedTool {
+  path: string;
+  source: 'env' | 'path' | 'cache' | 'built';
+}
+
 /** `${XDG_CACHE_HOME:-~/.cache}/jao-scraper/<name>`: outside the repository, reused across clones. */
 export function toolCacheDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const cacheRoot = env.XDG_CACHE_HOME || join(homedir(), '.cache');
