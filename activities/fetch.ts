@@ -1,18 +1,17 @@
 // The fetch activity: one delivery day from JAO, kept in jao.raw_response; only a reference goes back.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { type StoreRawResponseInput, storeRawResponse } from '../db/rawResponse';
 import { dayWindow } from '../domain/calendar';
 import { dataPathOf, declarationOf } from '../domain/datasets';
-import { FAILURE_TYPES } from '../domain/failureTypes';
 import { DATABASE_RETRY_HORIZON, type InAttemptRetry, RAW_STORE_RETRY } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
 import { createPageFetchActivity } from './fetchPage';
 import { withHeartbeat } from './heartbeat';
-import { jaoUnavailableFailure } from './jaoAttempts';
+import { jaoRequestFailure } from './jaoAttempts';
 import { recordJaoAnswer } from './metrics';
 import { withinRetryHorizon } from './retryHorizon';
 import { rawStoreDeadline, retryTransientFailures } from './retryWithinAttempt';
@@ -159,21 +158,10 @@ export function createFetchActivities({
         }
         case 'rejected':
           await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: 'rejected' });
-          throw ApplicationFailure.nonRetryable(
-            redact(`JAO rejected the request for ${day}: ${outcome.messages.join('; ') || 'no message'}`),
-            FAILURE_TYPES.rejected,
-          );
+          throw jaoRequestFailure(outcome, day, info.attempt, redact);
         case 'permanent':
-          throw ApplicationFailure.nonRetryable(
-            redact(`JAO refused the request for ${day}: ${outcome.reason}`),
-            FAILURE_TYPES.permanent,
-          );
         case 'retryable':
-          throw jaoUnavailableFailure(
-            redact(`JAO unavailable for ${day}: ${outcome.reason}`),
-            info.attempt,
-            outcome.retryAfterMs,
-          );
+          throw jaoRequestFailure(outcome, day, info.attempt, redact);
       }
     },
   };

@@ -13,7 +13,7 @@ import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
-import { jaoUnavailableFailure } from './jaoAttempts';
+import { jaoRequestFailure } from './jaoAttempts';
 import { recordJaoAnswer } from './metrics';
 import { withinRetryHorizon } from './retryHorizon';
 
@@ -130,21 +130,9 @@ export function createPageFetchActivity({ pool, jao, retryHorizonMs }: PageFetch
           FAILURE_TYPES.permanent,
         );
       case 'rejected':
-        throw ApplicationFailure.nonRetryable(
-          redact(`JAO rejected the request for ${where}: ${outcome.messages.join('; ') || 'no message'}`),
-          FAILURE_TYPES.rejected,
-        );
       case 'permanent':
-        throw ApplicationFailure.nonRetryable(
-          redact(`JAO refused the request for ${where}: ${outcome.reason}`),
-          FAILURE_TYPES.permanent,
-        );
       case 'retryable':
-        throw jaoUnavailableFailure(
-          redact(`JAO unavailable for ${where}: ${outcome.reason}`),
-          context.info.attempt,
-          outcome.retryAfterMs,
-        );
+        throw jaoRequestFailure(outcome, where, context.info.attempt, redact);
     }
   };
 }

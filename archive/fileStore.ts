@@ -6,11 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { keySegments } from './archiveKey';
-import type { ArchiveStore } from './store';
-import { ArchiveAccessError, type ArchiveStoreError, ArchiveUnavailableError } from './storeErrors';
+import {
+  ArchiveAccessError,
+  type ArchiveStore,
+  type ArchiveStoreError,
+  ArchiveUnavailableError,
+  keySegments,
+} from './store';
 
-/** Temporary files start with '.', which no key segment may (archive/archiveKey.ts): never listed as objects. */
+/** Temporary files start with '.', which no key segment may (keySegments, archive/store.ts): never listed as objects. */
 const TEMP_PREFIX = '.tmp-';
 function errorCode(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;

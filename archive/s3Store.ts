@@ -12,11 +12,15 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { redactSecrets } from '../common/redact';
-import { keySegments } from './archiveKey';
 import { type ArchiveAddress, archiveLocation } from './archiveUrl';
 import type { S3Settings } from './s3Settings';
-import type { ArchiveStore } from './store';
-import { ArchiveAccessError, type ArchiveStoreError, ArchiveUnavailableError } from './storeErrors';
+import {
+  ArchiveAccessError,
+  type ArchiveStore,
+  type ArchiveStoreError,
+  ArchiveUnavailableError,
+  keySegments,
+} from './store';
 
 type S3Address = Extract<ArchiveAddress, { kind: 's3' }>;
 
@@ -127,7 +131,6 @@ export class S3ArchiveStore implements ArchiveStore {
     } while (continuationToken !== undefined);
   }
 
-  /** Closes the client's connections. */
   destroy(): void {
     this.client.destroy();
   }

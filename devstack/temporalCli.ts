@@ -1,10 +1,8 @@
 // Locates or builds the Temporal CLI that runs the dev server (tests, `npm start`, CI).
 // Order: TEMPORAL_CLI_PATH, `temporal` on PATH, the pinned build in the cache, a fresh build with Go,
 // and only where none of these is possible, null: callers then let the SDK download its own server.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
+import { findGo, findOnPath, goInstallSync, isExecutable, type LocatedTool, toolCacheDir } from './toolCache';
 
 /** Newest CLI release whose go.mod has no `replace` directive, so `go install …@version` builds it. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -14,14 +12,8 @@ export function temporalCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return toolCacheDir(`temporal-${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`, env);
 }
 
-export type CliSource = 'env' | 'path' | 'cache' | 'built';
-export interface LocatedCli {
-  path: string;
-  source: CliSource;
-}
-
 /** Finds an existing CLI without building anything. */
-export function locateTemporalCli(env: NodeJS.ProcessEnv = process.env): LocatedCli | null {
+export function locateTemporalCli(env: NodeJS.ProcessEnv = process.env): LocatedTool | null {
   const fromEnv = env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file`);
@@ -38,35 +30,21 @@ export function locateTemporalCli(env: NodeJS.ProcessEnv = process.env): Located
 export function buildTemporalCli(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => {},
-): LocatedCli | null {
-  const go = findOnPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+): LocatedTool | null {
+  const go = findGo(env);
   if (!go) return null;
   const cacheDir = temporalCacheDir(env);
-  const staging = `${cacheDir}.build-${process.pid}`;
-  mkdirSync(staging, { recursive: true });
   log(
     `building Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${cacheDir} (first run only, a few minutes)`,
   );
-  const result = spawnSync(go, ['install', `${MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (result.status !== 0) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error(`go install ${MODULE}@${TEMPORAL_CLI_VERSION} failed with exit code ${result.status}`);
-  }
-  mkdirSync(cacheDir, { recursive: true });
-  const target = join(cacheDir, 'temporal');
-  // rename is atomic, so a concurrent build never leaves a half-written binary behind
-  if (!existsSync(target)) renameSync(join(staging, 'temporal'), target);
-  rmSync(staging, { recursive: true, force: true });
-  return { path: target, source: 'built' };
+  const path = goInstallSync(go, `${MODULE}@${TEMPORAL_CLI_VERSION}`, 'temporal', cacheDir, env);
+  return { path, source: 'built' };
 }
 
 /** The CLI to run, building it when needed; null means "let the SDK download one". */
 export function ensureTemporalCli(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => {},
-): LocatedCli | null {
+): LocatedTool | null {
   return locateTemporalCli(env) ?? buildTemporalCli(env, log);
 }

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
+import { findGo, findOnPath, isExecutable, type LocatedTool, toolCacheDir } from './toolCache';
 
 /** The server version of `jao cluster` and of docker-compose.yml's temporalio/server and admin-tools images. */
 export const TEMPORAL_SERVER_VERSION = 'v1.32.2';
@@ -37,15 +37,7 @@ export const TEMPORAL_BINARIES = {
   },
 } as const satisfies Record<string, BinarySpec>;
 
-export type BinaryName = keyof typeof TEMPORAL_BINARIES;
-export type BinarySource = 'env' | 'path' | 'cache' | 'built';
-
-export interface LocatedBinary {
-  path: string;
-  source: BinarySource;
-}
-
-export type TemporalServerBinaries = Record<BinaryName, LocatedBinary>;
+export type TemporalServerBinaries = Record<keyof typeof TEMPORAL_BINARIES, LocatedTool>;
 
 export function temporalServerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return toolCacheDir(`temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`, env);
@@ -60,7 +52,7 @@ function versionOf(path: string): string | null {
 
 const wantedVersion = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
 
-function locateBinary(spec: BinarySpec, env: NodeJS.ProcessEnv): LocatedBinary | null {
+function locateBinary(spec: BinarySpec, env: NodeJS.ProcessEnv): LocatedTool | null {
   const fromEnv = env[spec.envVar];
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`${spec.envVar}=${fromEnv} is not an executable file`);
@@ -89,10 +81,6 @@ export function locateTemporalServer(env: NodeJS.ProcessEnv = process.env): Temp
 
 export class GoMissingError extends Error {
   override name = 'GoMissingError';
-}
-
-function findGo(env: NodeJS.ProcessEnv): string | null {
-  return findOnPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
 }
 
 const PROGRESS_EVERY_MS = 20_000;
@@ -152,7 +140,7 @@ export async function buildTemporalServer(
   }
   rmSync(staging, { recursive: true, force: true });
   log(`built in ${Math.round((Date.now() - started) / 1000)} s (${compiled} packages compiled)`);
-  const built = (spec: BinarySpec): LocatedBinary => ({
+  const built = (spec: BinarySpec): LocatedTool => ({
     path: join(cacheDir, spec.command),
     source: 'built',
   });

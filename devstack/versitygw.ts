@@ -1,10 +1,8 @@
 // Locates or builds versitygw, the S3-compatible server the S3 archive's tests run against (its posix backend
 // keeps buckets as directories). Order: VERSITYGW_PATH, the pinned build in the cache, a fresh build with Go.
 // Another versitygw on PATH is passed over: the tests were written against this version's answers.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findOnPath, isExecutable, toolCacheDir } from './toolCache';
+import { findGo, goInstallSync, isExecutable, toolCacheDir } from './toolCache';
 
 export const VERSITYGW_VERSION = 'v1.8.0';
 const MODULE = 'github.com/versity/versitygw/cmd/versitygw';
@@ -34,26 +32,14 @@ export function buildVersitygw(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => {},
 ): string | null {
-  const go = findOnPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+  const go = findGo(env);
   if (!go) return null;
   const cacheDir = versitygwCacheDir(env);
-  const staging = `${cacheDir}.build-${process.pid}`;
-  mkdirSync(staging, { recursive: true });
   log(`building versitygw ${VERSITYGW_VERSION} with ${go} into ${cacheDir} (first run only, a few minutes)`);
-  const result = spawnSync(go, ['install', `${MODULE}@${VERSITYGW_VERSION}`], {
-    env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0', GOTOOLCHAIN: 'auto' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  return goInstallSync(go, `${MODULE}@${VERSITYGW_VERSION}`, 'versitygw', cacheDir, {
+    ...env,
+    GOTOOLCHAIN: 'auto',
   });
-  if (result.status !== 0) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error(`go install ${MODULE}@${VERSITYGW_VERSION} failed with exit code ${result.status}`);
-  }
-  mkdirSync(cacheDir, { recursive: true });
-  const target = join(cacheDir, 'versitygw');
-  // rename is atomic, so a concurrent build never leaves a half-written binary behind
-  if (!existsSync(target)) renameSync(join(staging, 'versitygw'), target);
-  rmSync(staging, { recursive: true, force: true });
-  return target;
 }
 
 /** The versitygw to run, building it when needed; null when it is absent and Go is too. */

@@ -17,6 +17,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { migrate } from '../db/migrate';
 import type { Migration } from '../db/migrations';
+import { urlOf } from './schemaDump';
 
 /** The last commit with the 0.x migrations (db/migrations/001_timescaledb.sql … 021_range_comments.sql). */
 const LEGACY_REVISION = '8a82799';
@@ -48,12 +49,6 @@ function checkOutLegacy(): string {
     writeFileSync(path.join(directory, 'db', file), git('show', `${LEGACY_REVISION}:db/${file}`));
   }
   return directory;
-}
-
-function urlOf(admin: string, database: string): string {
-  const url = new URL(admin);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 async function withPool<T>(url: string, use: (pool: pg.Pool) => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { REPO_ROOT } from '../common/buildInfo';
+import { DEFAULT_DATABASE_URL } from '../devstack/localDatabase';
 import {
   dumpFreshSchema,
   renderSchemaFile,
@@ -12,8 +13,6 @@ import {
   SCHEMA_FILES,
   serverMajor,
 } from './schemaDump';
-
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;

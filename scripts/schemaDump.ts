@@ -140,8 +140,6 @@ export function firstDifference(expected: string, actual: string, firstLine = 1,
   return `first difference at line ${i + firstLine}:\n--- committed\n${lines(a, '-')}\n+++ migrated now\n${lines(b, '+')}`;
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
   client.on('error', () => {});
@@ -153,7 +151,8 @@ async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promi
   }
 }
 
-function urlOf(serverUrl: string, database: string): string {
+/** `serverUrl` with its database replaced by `database`. */
+export function urlOf(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();
@@ -174,7 +173,7 @@ export async function serverMajor(serverUrl: string): Promise<number> {
  * drops it again.
  */
 export async function dumpFreshSchema(serverUrl: string, scratch: string): Promise<SchemaDump> {
-  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(scratch)}`));
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(scratch)}`));
   try {
     const url = urlOf(serverUrl, scratch);
     const pool = createPool(url, { max: 1, report: () => {} });
@@ -203,7 +202,7 @@ export async function dumpFreshSchema(serverUrl: string, scratch: string): Promi
     return { facts, body: normaliseDump(run.stdout), pgDump };
   } finally {
     await onServer(serverUrl, (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${quoteIdent(scratch)} WITH (FORCE)`),
+      client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(scratch)} WITH (FORCE)`),
     );
   }
 }

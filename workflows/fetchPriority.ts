@@ -7,7 +7,6 @@ import type { Trigger } from '../domain/workflowInputs';
 export const LIVE_PRIORITY_KEY = 1;
 export const BACKFILL_PRIORITY_KEY = 4;
 
-/** The priority of a day's fetch. */
 export function fetchPriorityOf(trigger: Trigger): Priority {
   return { priorityKey: trigger === 'backfill' ? BACKFILL_PRIORITY_KEY : LIVE_PRIORITY_KEY };
 }

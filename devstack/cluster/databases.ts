@@ -5,8 +5,6 @@ import pg from 'pg';
 import { ClusterError } from './errors';
 import { databaseUrl, type TemporalDatabases } from './settings';
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** Creates whichever of the two databases is missing; returns the names it created. */
 export async function createTemporalDatabases(databases: TemporalDatabases): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl(databases, 'postgres') });
@@ -24,7 +22,7 @@ export async function createTemporalDatabases(databases: TemporalDatabases): Pro
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (exists.rowCount) continue;
       try {
-        await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+        await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
         created.push(name);
       } catch (error) {
         // 42P04: created meanwhile by a concurrent `up`

@@ -7,7 +7,7 @@ import { parseArchiveUrl } from '../../archive/archiveUrl';
 import { openArchiveStore } from '../../archive/openStore';
 import { loadS3Settings } from '../../archive/s3Settings';
 import { S3ArchiveStore } from '../../archive/s3Store';
-import { ArchiveAccessError, ArchiveUnavailableError } from '../../archive/storeErrors';
+import { ArchiveAccessError, ArchiveUnavailableError } from '../../archive/store';
 import { freePort } from '../../common/ports';
 import { archiveStoreConformance, LIST_PAGE_SIZE_IN_TESTS } from '../helpers/archiveStoreConformance';
 import { type S3Server, startS3Server } from '../helpers/s3Server';

@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ArchiveKeyError } from '../../archive/archiveKey';
 import { FileArchiveStore } from '../../archive/fileStore';
+import { ArchiveKeyError } from '../../archive/store';
 import { archiveStoreConformance } from '../helpers/archiveStoreConformance';
 
 const directories: string[] = [];
