@@ -1,7 +1,7 @@
 // Borders' values over a range, drawn with uPlot, each border in its own colour; the versions of one day overlaid;
 // the values as they were known at an instant (as_of); or the difference between two versions of a day. Every line
 // is the API's rows as they came (chartData.ts aligns them); the CSV download is the API's answer for the same.
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import { addDays, dayStartMs } from '../../domain/calendar';
 import type { Api } from './api';
 import { type LineKind, type Stroke, strokeOf } from './borderColours';
@@ -22,14 +22,7 @@ import {
 import { dayInput, dayProblemOf } from './dayInput';
 import { DifferenceForm } from './differenceForm';
 import { h, messageOf } from './dom';
-import {
-  lonePoints,
-  marketTimeAxis,
-  marketTimeSeries,
-  mtuSteps,
-  mtuUnderCursor,
-  PLOT_PADDING,
-} from './marketPlot';
+import { plotSize, stepPlot } from './marketPlot';
 import { instantText, marketTimeText, parseMarketTime } from './marketTime';
 import { alignOnMtus, expectedMtus, resolutionOf } from './mtuAxis';
 import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
@@ -191,7 +184,7 @@ export class ChartView {
         'Drag across the chart to zoom in, double-click to zoom out. Times are market time (Europe/Amsterdam, CET or CEST), on a 24-hour clock. Each border keeps its colour while it is drawn; its values as known at an instant and the versions of a day are in its colour, dashed.',
       ),
     );
-    window.addEventListener('resize', () => this.plot?.setSize(this.size()));
+    window.addEventListener('resize', () => this.plot?.setSize(plotSize(this.plotBox, 320)));
   }
 
   /** The catalogue for the border search; draws the first border over the last month. */
@@ -449,10 +442,6 @@ export class ChartView {
     }
   }
 
-  private size(): { width: number; height: number } {
-    return { width: Math.max(320, this.plotBox.clientWidth || 800), height: 320 };
-  }
-
   private render(request: ChartRequest, lines: Line[], keepView: boolean): void {
     // Every MTU the range should hold, null where a line has nothing stored: a gap, never a line across it.
     const axis = expectedMtus(request.from, request.to, resolutionOf(this.options.dataset));
@@ -468,49 +457,18 @@ export class ChartView {
       this.drawn = { request, labels, colours, dashes, data };
       return;
     }
-    const steps = mtuSteps();
-    const series: uPlot.Series[] = [
-      marketTimeSeries(),
-      ...lines.map((line, index) => ({
-        label: line.label,
-        stroke: colours[index],
-        paths: steps,
-        width: dashes[index]!.length > 0 ? 1.5 : 2,
-        dash: dashes[index],
-        spanGaps: false,
-        points: lonePoints(colours[index]!, dashes[index]!.length > 0 ? 1.5 : 2),
-      })),
-    ];
     this.plot?.destroy();
-    this.plot = new uPlot(
-      {
-        ...this.size(),
-        series,
-        padding: PLOT_PADDING,
-        scales: { x: { time: true } },
-        axes: [
-          marketTimeAxis((seconds, labels) => {
-            this.axisTicks = { seconds, labels };
-          }),
-          {
-            label: request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
-            size: 60,
-          },
-        ],
-        legend: {
-          live: true,
-          // The legend's marks hint at each line's dash (CSS has three kinds: solid, dashed, dotted).
-          markers: {
-            dash: (_plot, index) => {
-              const dash = dashes[index - 1] ?? [];
-              return dash.length === 0 ? 'solid' : dash[0]! < 3 ? 'dotted' : 'dashed';
-            },
-          },
-        },
-        cursor: { drag: { x: true, y: false }, dataIdx: mtuUnderCursor },
-      },
-      data,
+    this.plot = stepPlot(
       this.plotBox,
+      320,
+      lines,
+      data,
+      request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
+      {
+        onTicks: (seconds, labels) => {
+          this.axisTicks = { seconds, labels };
+        },
+      },
     );
     const focusDay = request.difference ? request.from : request.revisionsDay;
     if (zoom) this.plot.setScale('x', zoom);

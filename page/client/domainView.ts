@@ -1,6 +1,7 @@
 // The flow-based domain's view, in place of the border chart for a dataset of constraints: a delivery day (the
 // calendar's selected day, or typed) and an hour of it, that hour's presolved CNECs with their RAM (cnecTable.ts),
-// and a CNEC's RAM over the days around the chosen one (ramChart.ts). Rows as stored now, or as known at an instant.
+// and a CNEC's RAM over the days around the chosen one. Rows as stored now, or as known at an instant.
+import type uPlot from 'uplot';
 import type { Api } from './api';
 import type { Line } from './chartData';
 import { datasetPath } from './chartRequest';
@@ -17,9 +18,9 @@ import {
   ramByMtu,
   ramRange,
 } from './domainData';
+import { plotSize, stepPlot } from './marketPlot';
 import { instantText, marketTimeText, parseMarketTime } from './marketTime';
-import { expectedMtus, type MtuAxis, resolutionOf } from './mtuAxis';
-import { RamChart } from './ramChart';
+import { alignOnMtus, expectedMtus, type MtuAxis, resolutionOf } from './mtuAxis';
 import type { ConstraintRow, DayRow } from './types';
 
 const AS_OF_EMPTY = 'market time, Europe/Amsterdam; empty: as stored now';
@@ -346,22 +347,27 @@ export class DomainView {
           : Promise.resolve(null),
       ]);
       if (seq !== this.ramSeq) return;
-      const lines: Line[] = [];
-      if (asOf) lines.push({ label: 'RAM stored now (MW)', values: ramByMtu(current) });
-      else lines.push({ label: 'RAM (MW)', values: ramByMtu(current) });
-      if (asOf && read.asOf)
-        lines.push({ label: `RAM as known at ${instantText(read.asOf)} (MW)`, values: ramByMtu(asOf) });
+      const lines: Line[] = [
+        { label: asOf ? 'RAM stored now (MW)' : 'RAM (MW)', values: ramByMtu(current), colour: RAM_COLOUR },
+      ];
+      if (asOf) {
+        const label = `RAM as known at ${instantText(read.asOf)} (MW)`;
+        lines.push({ label, values: ramByMtu(asOf), colour: AS_OF_COLOUR, dash: AS_OF_DASH });
+      }
       // Every MTU of the days, null where no RAM is stored: a gap, and a lone hour a step of its own.
       const axis = expectedMtus(from, to, resolutionOf(this.options.dataset));
       this.ramLines = { axis, lines };
-      this.chart.draw(axis, lines, this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null);
-      const drawing = this.chart.drawing!;
+      const data = this.chart.draw(
+        axis,
+        lines,
+        this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null,
+      );
       this.drawn = {
         constraintId: chosen.constraintId,
         from,
         to,
-        labels: drawing.labels,
-        data: drawing.data.map((column) => [...column]),
+        labels: lines.map((line) => line.label),
+        data: data.map((column) => [...column]),
       };
       const summary = ramSummary(current, from, to);
       this.chartStatus.textContent = summary;
@@ -378,6 +384,44 @@ export class DomainView {
 
   private say(text: string): void {
     this.statusLine.textContent = text;
+  }
+}
+
+const RAM_COLOUR = '#0b57d0';
+/** Okabe and Ito's vermillion: told from the RAM stored now where the two lines lie on each other. */
+const AS_OF_COLOUR = '#d55e00';
+const AS_OF_DASH = [6, 4];
+const HOUR_SHADE = 'rgba(245, 158, 11, 0.22)';
+
+/** One CNEC's RAM over days on the market's clock, the chosen hour shaded. */
+class RamChart {
+  private plot: uPlot | null = null;
+
+  constructor(private readonly box: HTMLElement) {
+    window.addEventListener('resize', () => this.plot?.setSize(plotSize(this.box, 300)));
+  }
+
+  /**
+   * Draws `lines` over the MTUs of `axis`, null where nothing is stored, the MTU starting at `hourSeconds` shaded;
+   * returns the MTUs (epoch seconds) and the end of the last, then each line's RAM there (null: none).
+   */
+  draw(axis: MtuAxis, lines: readonly Line[], hourSeconds: number | null): (number | null)[][] {
+    const data = alignOnMtus(axis, lines);
+    const shade = (plot: uPlot) => {
+      if (hourSeconds === null) return;
+      const left = plot.valToPos(hourSeconds, 'x', true);
+      const right = plot.valToPos(hourSeconds + 3600, 'x', true);
+      const { ctx, bbox } = plot;
+      ctx.save();
+      ctx.fillStyle = HOUR_SHADE;
+      ctx.fillRect(left, bbox.top, Math.max(2, right - left), bbox.height);
+      ctx.restore();
+    };
+    this.plot?.destroy();
+    this.plot = stepPlot(this.box, 300, lines, data as uPlot.AlignedData, 'RAM (MW)', {
+      hooks: { drawClear: [shade] },
+    });
+    return data;
   }
 }
 
