@@ -6,7 +6,7 @@ import type { Api } from './api';
 import type { Line } from './chartData';
 import { datasetPath } from './chartRequest';
 import { cnecTable } from './cnecTable';
-import { dayInput, dayProblemOf } from './dayInput';
+import { AsOfInput, dayInput, dayProblemOf } from './dayInput';
 import { h, messageOf } from './dom';
 import {
   type CnecLine,
@@ -19,7 +19,7 @@ import {
   ramRange,
 } from './domainData';
 import { plotSize, stepPlot } from './marketPlot';
-import { instantText, marketTimeText, parseMarketTime } from './marketTime';
+import { instantText, marketTimeText } from './marketTime';
 import { alignOnMtus, expectedMtus, type MtuAxis, resolutionOf } from './mtuAxis';
 import type { ConstraintRow, DayRow } from './types';
 
@@ -52,8 +52,7 @@ export class DomainView {
   readonly root: HTMLElement;
   private readonly dayInput: HTMLInputElement;
   private readonly hourSelect: HTMLSelectElement;
-  private readonly asOfInput: HTMLInputElement;
-  private readonly asOfNote: HTMLElement;
+  private readonly asOf: AsOfInput;
   private readonly statusLine: HTMLElement;
   private readonly tableBox: HTMLElement;
   private readonly chartHeading: HTMLElement;
@@ -83,39 +82,13 @@ export class DomainView {
     const tomorrow = options.tomorrow();
     this.dayInput = dayInput('domain-day', { min: options.firstDay, max: tomorrow });
     this.hourSelect = h('select', { id: 'domain-hour' });
-    this.asOfInput = h('input', {
-      type: 'text',
-      id: 'domain-as-of',
-      size: 24,
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'YYYY-MM-DD HH:MM:SS',
-      'aria-describedby': 'domain-as-of-note',
-    });
-    this.asOfNote = h('span', { class: 'hint', id: 'domain-as-of-note' }, AS_OF_EMPTY);
-    const clear = h(
-      'button',
-      { type: 'button', class: 'secondary', 'aria-label': 'Clear the as-of instant' },
-      'Clear',
-    );
-    clear.addEventListener('click', () => {
-      this.asOfInput.value = '';
-      void this.load();
-    });
+    this.asOf = new AsOfInput('domain-as-of', AS_OF_EMPTY, () => void this.load());
     const form = h(
       'form',
       { class: 'domain-form', 'aria-label': 'Which hour of the domain', novalidate: true },
       h('div', {}, h('label', { for: 'domain-day' }, 'Delivery day '), this.dayInput),
       h('div', {}, h('label', { for: 'domain-hour' }, 'Hour (MTU) '), this.hourSelect),
-      h(
-        'div',
-        {},
-        h('label', { for: 'domain-as-of' }, 'As known at '),
-        this.asOfInput,
-        clear,
-        ' ',
-        this.asOfNote,
-      ),
+      this.asOf.root,
       h('div', {}, h('button', { type: 'submit' }, 'Show')),
     );
     form.addEventListener('submit', (event) => {
@@ -123,7 +96,7 @@ export class DomainView {
       void this.load();
     });
     this.dayInput.addEventListener('change', () => void this.load());
-    this.asOfInput.addEventListener('change', () => void this.load());
+    this.asOf.input.addEventListener('change', () => void this.load());
     this.hourSelect.addEventListener('change', () => this.renderHour());
     this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
     this.tableBox = h('div', { class: 'cnec-table' });
@@ -182,28 +155,14 @@ export class DomainView {
     }, LIVE_DEBOUNCE_MS);
   }
 
-  /** The instant typed (ISO; null for none), undefined when what is typed is not one (the note says why). */
-  private asOf(): string | null | undefined {
-    const typed = this.asOfInput.value.trim();
-    const parsed = typed ? parseMarketTime(typed) : null;
-    if (parsed?.ok) this.asOfInput.value = parsed.text;
-    this.asOfInput.setAttribute('aria-invalid', String(parsed !== null && !parsed.ok));
-    this.asOfNote.textContent = !parsed
-      ? AS_OF_EMPTY
-      : parsed.ok
-        ? 'market time, Europe/Amsterdam (CET or CEST)'
-        : parsed.problem;
-    return parsed === null ? null : parsed.ok ? parsed.iso : undefined;
-  }
-
   /** Reads the chosen day's rows (`again`: even when already read), then shows its hour and redraws the CNEC. */
   private async load(again = false): Promise<void> {
     const day = this.dayInput.value;
-    const asOf = this.asOf();
+    const asOf = this.asOf.read();
     if (!day) return this.say('Choose a delivery day.');
     const dayProblem = dayProblemOf(this.dayInput);
     if (dayProblem) return this.say(`Delivery day: ${dayProblem}`);
-    if (asOf === undefined) return this.say(`As known at: ${this.asOfNote.textContent}`);
+    if (asOf === undefined) return this.say(`As known at: ${this.asOf.note.textContent}`);
     const seq = ++this.daySeq;
     const same = this.read?.day === day && this.read.asOf === asOf;
     if (!same || again) {
