@@ -7,12 +7,11 @@ import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
 import { cellHtml, gridHtml, jaoWordKeyHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
 import { datasetQueryOf, type PageConfig } from './config';
-import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
+import { type Cell, dayStartInput, dayWorkflowIdOf, startDayLink, workflowLink } from './dayCells';
 import { dayInput, dayProblemOf } from './dayInput';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { h, messageOf } from './dom';
 import { instantText } from './marketTime';
-import { dayStartInput, startDayLink } from './startLink';
 import type { DayRow, JaoWordDay, RunningDay } from './types';
 
 export interface CalendarOptions {

@@ -8,8 +8,8 @@ import { CalendarView } from './calendar';
 import { ChartView } from './chart';
 import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
 import { chooseDataset, datasetAsked, datasetOptionText, datasetSearch } from './datasetChoice';
-import { badDaysLink } from './dayCells';
-import { h, messageOf } from './dom';
+import { badDaysLink, workflowsLink } from './dayCells';
+import { externalLink, h, messageOf } from './dom';
 import { DomainView } from './domainView';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
@@ -80,24 +80,13 @@ function header(config: PageConfig, withKey: boolean, picker: HTMLElement | null
       `${config.dataset} · namespace ${config.namespace} · v${config.version}`,
     ),
     picker,
-    h(
-      'a',
+    externalLink(workflowsLink(config.temporalUiUrl, config.namespace), 'Temporal Web UI'),
+    externalLink(
+      badDaysLink(config.temporalUiUrl, config.namespace, config.dataset),
+      'Bad days in the Web UI',
       {
-        href: `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows`,
-        target: '_blank',
-        rel: 'noopener noreferrer',
-      },
-      'Temporal Web UI',
-    ),
-    h(
-      'a',
-      {
-        href: badDaysLink(config.temporalUiUrl, config.namespace, config.dataset),
-        target: '_blank',
-        rel: 'noopener noreferrer',
         title: 'The days bad now, one row each, the status in the Workflow ID',
       },
-      'Bad days in the Web UI',
     ),
     h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API docs'),
   );

@@ -5,8 +5,9 @@
 import type { Api } from './api';
 import type { CalendarView } from './calendar';
 import { datasetQueryOf, type PageConfig } from './config';
+import { workflowLink, workflowsLink } from './dayCells';
 import { DaySelection } from './daySelection';
-import { h, messageOf } from './dom';
+import { externalLink, h, messageOf } from './dom';
 import { instantText } from './marketTime';
 import { type RunEntry, RunLog } from './runLog';
 import type { DayRun, StartedBackfill, StartedDays } from './types';
@@ -20,11 +21,6 @@ const STATE_TEXT: Record<RunEntry['state'], string> = {
   ended: 'ended',
   left: 'already running: left to finish',
 };
-
-/** The Web UI's page of one run of a workflow. */
-export function runLink(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
-  return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
-}
 
 export interface OperatorPanelOptions {
   api: Api;
@@ -188,25 +184,18 @@ export class OperatorPanel {
 
   private renderLog(): void {
     const { temporalUiUrl, namespace } = this.options.config;
-    const workflowsUrl = `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows`;
     this.logList.replaceChildren(
-      ...this.log.list().map((entry) =>
-        h(
-          'li',
-          { 'data-day': entry.day, 'data-state': entry.state, 'data-outcome': entry.outcome ?? undefined },
+      ...this.log
+        .list()
+        .map((entry) =>
           h(
-            'a',
-            {
-              href: `${workflowsUrl}/${encodeURIComponent(entry.workflowId)}`,
-              target: '_blank',
-              rel: 'noopener noreferrer',
-            },
-            entry.day,
+            'li',
+            { 'data-day': entry.day, 'data-state': entry.state, 'data-outcome': entry.outcome ?? undefined },
+            externalLink(workflowLink(temporalUiUrl, namespace, entry.workflowId), entry.day),
+            ` ${STATE_TEXT[entry.state]}${entry.outcome ? `: ${entry.outcome.replace('_', ' ')}` : ''}`,
+            h('span', { class: 'meaning' }, ` asked ${instantText(entry.askedAt)}`),
           ),
-          ` ${STATE_TEXT[entry.state]}${entry.outcome ? `: ${entry.outcome.replace('_', ' ')}` : ''}`,
-          h('span', { class: 'meaning' }, ` asked ${instantText(entry.askedAt)}`),
         ),
-      ),
     );
   }
 
@@ -257,13 +246,12 @@ export class OperatorPanel {
             h(
               'td',
               {},
-              h(
-                'a',
-                {
-                  href: runLink(temporalUiUrl, namespace, run.workflow_id, run.run_id),
-                  target: '_blank',
-                  rel: 'noopener noreferrer',
-                },
+              externalLink(
+                workflowsLink(
+                  temporalUiUrl,
+                  namespace,
+                  `/${encodeURIComponent(run.workflow_id)}/${encodeURIComponent(run.run_id)}/history`,
+                ),
                 instantText(run.started_at),
               ),
             ),
