@@ -4,7 +4,7 @@
 // the Temporal Web UI; all of the dataset shown (`config.dataset`).
 import type { Api } from './api';
 import type { CalendarView } from './calendar';
-import { datasetQueryOf, type PageConfig } from './config';
+import type { PageConfig } from './config';
 import { workflowLink, workflowsLink } from './dayCells';
 import { DaySelection } from './daySelection';
 import { externalLink, h, messageOf } from './dom';
@@ -114,7 +114,7 @@ export class OperatorPanel {
   }
 
   private pick(changed: string[]): void {
-    for (const day of changed) this.options.calendar.redrawDay(day);
+    for (const day of changed) this.options.calendar.redraw(day);
     this.renderSummary();
   }
 
@@ -143,7 +143,7 @@ export class OperatorPanel {
       const answer = await api.post<StartedDays>(
         '/v1/runs/days',
         { days },
-        datasetQueryOf(this.options.config),
+        { dataset: this.options.config.dataset },
       );
       const askedAt = new Date().toISOString();
       for (const run of answer.runs)
@@ -168,7 +168,7 @@ export class OperatorPanel {
       const answer = await this.options.api.post<StartedBackfill>(
         '/v1/runs/backfill',
         { from: span[0], to: span[1], mode: this.modeSelect.value },
-        datasetQueryOf(this.options.config),
+        { dataset: this.options.config.dataset },
       );
       this.say(
         `${answer.attached ? 'Joined the backfill already running' : 'Started the backfill'} ${answer.workflow_id}.`,
@@ -207,10 +207,9 @@ export class OperatorPanel {
     this.history.replaceChildren(h('h3', {}, `Runs of ${day}`), h('p', { class: 'hint' }, 'Loading…'));
     let runs: DayRun[];
     try {
-      runs = await this.options.api.get<DayRun[]>(
-        `/v1/days/${day}/runs`,
-        datasetQueryOf(this.options.config),
-      );
+      runs = await this.options.api.get<DayRun[]>(`/v1/days/${day}/runs`, {
+        dataset: this.options.config.dataset,
+      });
     } catch (error) {
       if (seq !== this.historySeq) return;
       this.history.dataset.state = 'error';
