@@ -130,12 +130,10 @@ export class DomainView {
     );
   }
 
-  /** Shows `day` (the last stored day when the page opens); its first hour. */
-  async start(day: string): Promise<void> {
-    await this.showDay(day);
-  }
-
-  /** Shows a day (the calendar's selected one), keeping the hour's place in the day and the CNEC drawn. */
+  /**
+   * Shows a day (the last stored day when the page opens, then the calendar's selected one), keeping the hour's place
+   * in the day and the CNEC drawn.
+   */
   async showDay(day: string): Promise<void> {
     this.dayInput.value = day;
     await this.load();

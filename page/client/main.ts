@@ -243,7 +243,7 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   if (refused) return;
   // Each part says its own trouble on the page; only a refused key stops it.
   const [from, to] = calendar.defaultRange();
-  const view = domain ? domain.start(choice.shown?.stored_to ?? tomorrow()) : chart!.start();
+  const view = domain ? domain.showDay(choice.shown?.stored_to ?? tomorrow()) : chart!.start();
   const loads = await Promise.allSettled([calendar.show(from, to), view, facts.refresh()]);
   if (loads.some((load) => load.status === 'rejected' && load.reason instanceof UnauthorizedError))
     return refuse();

@@ -204,7 +204,8 @@ export class OperatorPanel {
     const seq = ++this.historySeq;
     this.history.dataset.day = day;
     this.history.dataset.state = 'loading';
-    this.history.replaceChildren(h('h3', {}, `Runs of ${day}`), h('p', { class: 'hint' }, 'Loading…'));
+    const heading = () => h('h3', {}, `Runs of ${day}`);
+    this.history.replaceChildren(heading(), h('p', { class: 'hint' }, 'Loading…'));
     let runs: DayRun[];
     try {
       runs = await this.options.api.get<DayRun[]>(`/v1/days/${day}/runs`, {
@@ -213,10 +214,8 @@ export class OperatorPanel {
     } catch (error) {
       if (seq !== this.historySeq) return;
       this.history.dataset.state = 'error';
-      this.history.replaceChildren(
-        h('h3', {}, `Runs of ${day}`),
-        h('p', { class: 'problem' }, `Could not list the runs: ${messageOf(error)}`),
-      );
+      const problem = `Could not list the runs: ${messageOf(error)}`;
+      this.history.replaceChildren(heading(), h('p', { class: 'problem' }, problem));
       return;
     }
     if (seq !== this.historySeq) return;
@@ -264,7 +263,7 @@ export class OperatorPanel {
     );
     this.history.dataset.state = 'ready';
     this.history.replaceChildren(
-      h('h3', {}, `Runs of ${day}`),
+      heading(),
       runs.length ? table : h('p', { class: 'hint' }, 'No run of this day is recorded in Temporal.'),
     );
   }
