@@ -150,37 +150,13 @@ export class BorderPicker {
   }
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
-
 /** A short sample of the border's line: its colour and dash, as the chart draws it. */
-function swatch(stroke: Stroke): SVGSVGElement {
+function swatch(stroke: Stroke): Element {
   // SVG attributes, not a style attribute: the page's CSP refuses inline styles.
-  const svg = svgElement('svg', {
-    class: 'swatch',
-    width: '28',
-    height: '10',
-    viewBox: '0 0 28 10',
-    'aria-hidden': 'true',
-  });
-  svg.append(
-    svgElement('line', {
-      x1: '1',
-      y1: '5',
-      x2: '27',
-      y2: '5',
-      stroke: stroke.colour,
-      'stroke-width': '3',
-      'stroke-dasharray': stroke.dash.length > 0 ? stroke.dash.join(' ') : 'none',
-    }),
-  );
-  return svg;
-}
-
-function svgElement<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string>,
-): SVGElementTagNameMap[K] {
-  const element = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  return element;
+  const dash = stroke.dash.length > 0 ? stroke.dash.join(' ') : 'none';
+  const box = h('span');
+  box.innerHTML =
+    `<svg class="swatch" width="28" height="10" viewBox="0 0 28 10" aria-hidden="true">` +
+    `<line x1="1" y1="5" x2="27" y2="5" stroke="${stroke.colour}" stroke-width="3" stroke-dasharray="${dash}"/></svg>`;
+  return box.firstElementChild!;
 }

@@ -6,13 +6,12 @@
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
 import { cellHtml, gridHtml, jaoWordKeyHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
-import { datasetQueryOf, type PageConfig } from './config';
-import { type Cell, dayWorkflowIdOf, workflowLink } from './dayCells';
+import type { PageConfig } from './config';
+import { type Cell, dayStartInput, dayWorkflowIdOf, startDayLink, workflowLink } from './dayCells';
 import { dayInput, dayProblemOf } from './dayInput';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { h, messageOf } from './dom';
 import { instantText } from './marketTime';
-import { dayStartInput, startDayLink } from './startLink';
 import type { DayRow, JaoWordDay, RunningDay } from './types';
 
 export interface CalendarOptions {
@@ -154,7 +153,7 @@ export class CalendarView {
     let words: JaoWordDay[];
     try {
       const [answer, jaoWords] = await Promise.all([
-        this.options.api.getRange<DayRow>('/v1/days', from, to, datasetQueryOf(this.options.config)),
+        this.readDays(from, to),
         this.readJaoWords(from, to),
         this.refreshRunning(false),
       ]);
@@ -220,13 +219,8 @@ export class CalendarView {
     this.selectListeners.add(listener);
   }
 
-  /** Draws a day's cell again, e.g. after its marks (cellMarks) changed. */
-  redrawDay(day: string): void {
-    this.redraw(day);
-  }
-
-  /** Redraws one day's cell (and the legend) in place. */
-  private redraw(day: string): void {
+  /** Redraws one day's cell (and the legend) in place, e.g. after its marks (cellMarks) changed. */
+  redraw(day: string): void {
     if (!this.grid.inRange(day) || !this.ready) return;
     const element = this.gridElement.querySelector<HTMLElement>(`a[data-day="${day}"]`);
     if (!element) return;
@@ -267,11 +261,7 @@ export class CalendarView {
     this.pendingRefresh.clear();
     if (days.length === 0) return;
     try {
-      const answers = await Promise.all(
-        contiguousRuns(days).map(([from, to]) =>
-          this.options.api.getRange<DayRow>('/v1/days', from, to, datasetQueryOf(this.options.config)),
-        ),
-      );
+      const answers = await Promise.all(contiguousRuns(days).map(([from, to]) => this.readDays(from, to)));
       const found = new Map(answers.flat().map((row) => [row.day, row]));
       let storedFromMoved = false;
       for (const day of days) storedFromMoved = this.grid.setRow(day, found.get(day)) || storedFromMoved;
@@ -292,12 +282,7 @@ export class CalendarView {
   async resync(): Promise<void> {
     if (!this.ready) return;
     const [from, to, seq] = [this.grid.from, this.grid.to, this.loadSeq];
-    const rows = await this.options.api.getRange<DayRow>(
-      '/v1/days',
-      from,
-      to,
-      datasetQueryOf(this.options.config),
-    );
+    const rows = await this.readDays(from, to);
     const words = await this.readJaoWords(from, to);
     if (seq !== this.loadSeq) return;
     const storedFrom = this.grid.storedFrom;
@@ -310,18 +295,18 @@ export class CalendarView {
     else for (const day of changed) this.redraw(day);
   }
 
+  private readDays(from: string, to: string): Promise<DayRow[]> {
+    return this.options.api.getRange<DayRow>('/v1/days', from, to, { dataset: this.options.config.dataset });
+  }
+
   /**
    * JAO's own word on the days of the range (GET /v1/days/jao-word); null when it cannot be read (an API from
    * before it, a request that failed): the marks are an addition, never a reason for the calendar not to show.
    */
   private async readJaoWords(from: string, to: string): Promise<JaoWordDay[] | null> {
     try {
-      return await this.options.api.getRange<JaoWordDay>(
-        '/v1/days/jao-word',
-        from,
-        to,
-        datasetQueryOf(this.options.config),
-      );
+      const dataset = this.options.config.dataset;
+      return await this.options.api.getRange<JaoWordDay>('/v1/days/jao-word', from, to, { dataset });
     } catch (error) {
       if (error instanceof UnauthorizedError) throw error;
       return null;

@@ -1,7 +1,7 @@
 // Borders' values over a range, drawn with uPlot, each border in its own colour; the versions of one day overlaid;
 // the values as they were known at an instant (as_of); or the difference between two versions of a day. Every line
 // is the API's rows as they came (chartData.ts aligns them); the CSV download is the API's answer for the same.
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import { addDays, dayStartMs } from '../../domain/calendar';
 import type { Api } from './api';
 import { type LineKind, type Stroke, strokeOf } from './borderColours';
@@ -19,25 +19,17 @@ import {
   NOTHING_TOUCHED,
   type TouchedLines,
 } from './chartRequest';
-import { dayInput, dayProblemOf } from './dayInput';
+import { AsOfInput, dayInput, dayProblemOf } from './dayInput';
 import { DifferenceForm } from './differenceForm';
 import { h, messageOf } from './dom';
-import {
-  lonePoints,
-  marketTimeAxis,
-  marketTimeSeries,
-  mtuSteps,
-  mtuUnderCursor,
-  PLOT_PADDING,
-} from './marketPlot';
-import { instantText, marketTimeText, parseMarketTime } from './marketTime';
+import { plotSize, stepPlot } from './marketPlot';
+import { instantText, marketTimeText } from './marketTime';
 import { alignOnMtus, expectedMtus, resolutionOf } from './mtuAxis';
 import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
 
 export type { ChartRequest, DayChange } from './chartRequest';
 
 const AS_OF_EMPTY = 'market time, Europe/Amsterdam; empty: the current values';
-const AS_OF_ZONE = 'market time, Europe/Amsterdam (CET or CEST)';
 
 /** A burst of events (a backfill's days, a re-run) redraws once. */
 const LIVE_DEBOUNCE_MS = 250;
@@ -66,8 +58,7 @@ export class ChartView {
   private readonly picker: BorderPicker;
   private readonly fromInput: HTMLInputElement;
   private readonly toInput: HTMLInputElement;
-  private readonly asOfInput: HTMLInputElement;
-  private readonly asOfNote: HTMLElement;
+  private readonly asOf: AsOfInput;
   private readonly dayInput: HTMLInputElement;
   private readonly differenceForm: DifferenceForm;
   private readonly statusLine: HTMLElement;
@@ -105,27 +96,17 @@ export class ChartView {
     this.fromInput = dateInput('chart-from');
     this.toInput = dateInput('chart-to');
     this.dayInput = dateInput('chart-day');
-    // Text, not datetime-local: that shows the browser's locale (04:26:00 PM) and its time zone, not the market's.
-    this.asOfInput = h('input', {
-      type: 'text',
-      id: 'chart-as-of',
-      size: 24,
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'YYYY-MM-DD HH:MM:SS',
-    });
-    this.asOfNote = h('span', { class: 'hint', id: 'chart-as-of-note' }, AS_OF_EMPTY);
-    this.asOfInput.setAttribute('aria-describedby', 'chart-as-of-note');
+    this.asOf = new AsOfInput('chart-as-of', AS_OF_EMPTY, () => void this.draw());
     this.differenceForm = new DifferenceForm(tomorrow, options.firstDay, () => void this.draw());
-    const clear = (input: HTMLInputElement, label: string) => {
-      const button = h('button', { type: 'button', class: 'secondary', 'aria-label': label }, 'Clear');
-      button.addEventListener('click', () => {
-        input.value = '';
-        this.updateAsOfNote();
-        void this.draw();
-      });
-      return button;
-    };
+    const clearDay = h(
+      'button',
+      { type: 'button', class: 'secondary', 'aria-label': 'Clear the revisions day' },
+      'Clear',
+    );
+    clearDay.addEventListener('click', () => {
+      this.dayInput.value = '';
+      void this.draw();
+    });
     this.csvButton = h(
       'button',
       { type: 'button', class: 'secondary', id: 'chart-csv', disabled: true },
@@ -146,22 +127,8 @@ export class ChartView {
         h('label', { for: 'chart-to' }, ' to '),
         this.toInput,
       ),
-      h(
-        'div',
-        {},
-        h('label', { for: 'chart-as-of' }, 'As known at '),
-        this.asOfInput,
-        clear(this.asOfInput, 'Clear the as-of instant'),
-        ' ',
-        this.asOfNote,
-      ),
-      h(
-        'div',
-        {},
-        h('label', { for: 'chart-day' }, "Overlay a day's revisions "),
-        this.dayInput,
-        clear(this.dayInput, 'Clear the revisions day'),
-      ),
+      this.asOf.root,
+      h('div', {}, h('label', { for: 'chart-day' }, "Overlay a day's revisions "), this.dayInput, clearDay),
       this.differenceForm.root,
       h('div', {}, h('button', { type: 'submit' }, 'Draw'), ' ', this.csvButton, ' ', this.csvNote),
     );
@@ -170,8 +137,8 @@ export class ChartView {
       this.picker.takeTyped();
       void this.draw();
     });
-    this.asOfInput.addEventListener('change', () => {
-      const asOf = this.updateAsOfNote();
+    this.asOf.input.addEventListener('change', () => {
+      const asOf = this.asOf.read();
       // The same instant written again (its text completed on leaving the box) draws nothing new.
       if (asOf !== undefined && asOf === (this.requested?.asOf ?? null)) return;
       void this.draw();
@@ -191,7 +158,7 @@ export class ChartView {
         'Drag across the chart to zoom in, double-click to zoom out. Times are market time (Europe/Amsterdam, CET or CEST), on a 24-hour clock. Each border keeps its colour while it is drawn; its values as known at an instant and the versions of a day are in its colour, dashed.',
       ),
     );
-    window.addEventListener('resize', () => this.plot?.setSize(this.size()));
+    window.addEventListener('resize', () => this.plot?.setSize(plotSize(this.plotBox, 320)));
   }
 
   /** The catalogue for the border search; draws the first border over the last month. */
@@ -213,16 +180,6 @@ export class ChartView {
       this.picker.set([first.border]);
       await this.draw();
     } else this.say('No border is stored yet.');
-  }
-
-  /** Shows the instant typed, or why it is not one; returns it (ISO; null: none; undefined: not one). */
-  private updateAsOfNote(): string | null | undefined {
-    const typed = this.asOfInput.value.trim();
-    const parsed = typed ? parseMarketTime(typed) : null;
-    if (parsed?.ok && this.asOfInput.value !== parsed.text) this.asOfInput.value = parsed.text;
-    this.asOfInput.setAttribute('aria-invalid', String(parsed !== null && !parsed.ok));
-    this.asOfNote.textContent = !parsed ? AS_OF_EMPTY : parsed.ok ? AS_OF_ZONE : parsed.problem;
-    return parsed === null ? null : parsed.ok ? parsed.iso : undefined;
   }
 
   /**
@@ -270,13 +227,12 @@ export class ChartView {
       return null;
     }
     const revisionsDay = this.dayInput.value || null;
-    const typedAsOf = this.asOfInput.value.trim();
-    const asOf = typedAsOf ? parseMarketTime(typedAsOf) : null;
-    if (asOf && !asOf.ok) {
-      this.say(`As known at: ${asOf.problem}`);
+    const asOf = this.asOf.read();
+    if (asOf === undefined) {
+      this.say(`As known at: ${this.asOf.note.textContent}`);
       return null;
     }
-    return { borders, from, to, asOf: asOf?.iso ?? null, revisionsDay, difference: null };
+    return { borders, from, to, asOf, revisionsDay, difference: null };
   }
 
   /** The versions of `day` over `borders`, offered by the difference form (read again when the feed says so). */
@@ -306,8 +262,8 @@ export class ChartView {
     this.fromInput.value = request.from;
     this.toInput.value = request.to;
     this.dayInput.value = request.revisionsDay ?? '';
-    this.asOfInput.value = request.asOf ? instantText(request.asOf) : '';
-    this.updateAsOfNote();
+    this.asOf.input.value = request.asOf ? instantText(request.asOf) : '';
+    this.asOf.read();
     if (request.difference) {
       this.differenceForm.set(request.from, null);
       await this.readVersions(request.from, this.picker.borders);
@@ -449,10 +405,6 @@ export class ChartView {
     }
   }
 
-  private size(): { width: number; height: number } {
-    return { width: Math.max(320, this.plotBox.clientWidth || 800), height: 320 };
-  }
-
   private render(request: ChartRequest, lines: Line[], keepView: boolean): void {
     // Every MTU the range should hold, null where a line has nothing stored: a gap, never a line across it.
     const axis = expectedMtus(request.from, request.to, resolutionOf(this.options.dataset));
@@ -468,49 +420,18 @@ export class ChartView {
       this.drawn = { request, labels, colours, dashes, data };
       return;
     }
-    const steps = mtuSteps();
-    const series: uPlot.Series[] = [
-      marketTimeSeries(),
-      ...lines.map((line, index) => ({
-        label: line.label,
-        stroke: colours[index],
-        paths: steps,
-        width: dashes[index]!.length > 0 ? 1.5 : 2,
-        dash: dashes[index],
-        spanGaps: false,
-        points: lonePoints(colours[index]!, dashes[index]!.length > 0 ? 1.5 : 2),
-      })),
-    ];
     this.plot?.destroy();
-    this.plot = new uPlot(
-      {
-        ...this.size(),
-        series,
-        padding: PLOT_PADDING,
-        scales: { x: { time: true } },
-        axes: [
-          marketTimeAxis((seconds, labels) => {
-            this.axisTicks = { seconds, labels };
-          }),
-          {
-            label: request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
-            size: 60,
-          },
-        ],
-        legend: {
-          live: true,
-          // The legend's marks hint at each line's dash (CSS has three kinds: solid, dashed, dotted).
-          markers: {
-            dash: (_plot, index) => {
-              const dash = dashes[index - 1] ?? [];
-              return dash.length === 0 ? 'solid' : dash[0]! < 3 ? 'dotted' : 'dashed';
-            },
-          },
-        },
-        cursor: { drag: { x: true, y: false }, dataIdx: mtuUnderCursor },
-      },
-      data,
+    this.plot = stepPlot(
       this.plotBox,
+      320,
+      lines,
+      data,
+      request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
+      {
+        onTicks: (seconds, labels) => {
+          this.axisTicks = { seconds, labels };
+        },
+      },
     );
     const focusDay = request.difference ? request.from : request.revisionsDay;
     if (zoom) this.plot.setScale('x', zoom);

@@ -43,12 +43,7 @@ export interface DayChange {
 }
 
 /** Which of a drawing's lines a change may have moved. */
-export interface TouchedLines {
-  current: boolean;
-  asOf: boolean;
-  revisions: boolean;
-  difference: boolean;
-}
+export type TouchedLines = Record<'current' | 'asOf' | 'revisions' | 'difference', boolean>;
 
 export const NOTHING_TOUCHED: TouchedLines = {
   current: false,
@@ -89,8 +84,7 @@ export function linesTouched(request: ChartRequest, change: DayChange): TouchedL
   };
 }
 
-export const anyTouched = (touched: TouchedLines): boolean =>
-  touched.current || touched.asOf || touched.revisions || touched.difference;
+export const anyTouched = (touched: TouchedLines): boolean => Object.values(touched).some(Boolean);
 
 export function mergeTouched(a: TouchedLines, b: TouchedLines): TouchedLines {
   return {

@@ -14,11 +14,6 @@ export interface PageConfig {
   version: string;
 }
 
-/** The `dataset` parameter of the routes that serve one dataset (/v1/days, the run routes): the one shown. */
-export function datasetQueryOf(config: PageConfig): { dataset: string } {
-  return { dataset: config.dataset };
-}
-
 export const CONFIG_ELEMENT_ID = 'jao-page-config';
 
 /** The page's settings from its JSON script element's text; throws when the page was not written by the API. */

@@ -142,9 +142,13 @@ export function rangePieces(from: string, to: string, maxDays: number): [string,
   return pieces;
 }
 
+/** The Web UI's workflows of a namespace, `<ui>/namespaces/<ns>/workflows`, then `rest`. */
+export const workflowsLink = (uiUrl: string, namespace: string, rest = '') =>
+  `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows${rest}`;
+
 /** The Web UI's page of a workflow (its latest run): `<ui>/namespaces/<ns>/workflows/<id>`. */
 export function workflowLink(uiUrl: string, namespace: string, workflowId: string): string {
-  return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return workflowsLink(uiUrl, namespace, `/${encodeURIComponent(workflowId)}`);
 }
 
 /**
@@ -153,12 +157,38 @@ export function workflowLink(uiUrl: string, namespace: string, workflowId: strin
  */
 export function badDaysLink(uiUrl: string, namespace: string, dataset: string): string {
   const query = `WorkflowType = "badDayWorkflow" AND ExecutionStatus = "Running" AND Dataset = "${dataset}"`;
-  return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows?${new URLSearchParams({ query })}`;
+  return workflowsLink(uiUrl, namespace, `?${new URLSearchParams({ query })}`);
 }
 
 /** The day workflow's id (docs/design.md §5). */
 export function dayWorkflowIdOf(dataset: string, day: string): string {
   return `${dataset}/day/${day}`;
+}
+
+/** The day workflow's input as an operator starts it (docs/operations.md "Re-run a day"). */
+export function dayStartInput(dataset: string, day: string): string {
+  return JSON.stringify({ dataset, day, trigger: 'manual' });
+}
+
+/**
+ * The Temporal Web UI's start page for a day that has never run, prefilled: a never-run day has no workflow page to
+ * link to (the UI answers 404). The UI (2.x) prefills Workflow ID, Task Queue and Workflow Type from the start page's
+ * query parameters, and the input from the last run under that id and type when there is one; it reads no input
+ * from the address, so the page shows the input to paste beside the link (dayStartInput).
+ */
+export function startDayLink(
+  uiUrl: string,
+  namespace: string,
+  taskQueue: string,
+  dataset: string,
+  day: string,
+): string {
+  const query = new URLSearchParams({
+    workflowId: dayWorkflowIdOf(dataset, day),
+    taskQueue,
+    workflowType: 'deliveryDayWorkflow',
+  });
+  return workflowsLink(uiUrl, namespace, `/start-workflow?${query}`);
 }
 
 /** The command that runs this one day again (cli/commands/backfill.ts rerunDays). */

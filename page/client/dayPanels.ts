@@ -2,7 +2,7 @@
 // the panel of the selected day (its facts, the link to its workflow, the command that re-runs it).
 import { type Cell, rerunCommand, STATUS_TEXT } from './dayCells';
 import { dayFacts } from './dayFacts';
-import { h } from './dom';
+import { externalLink, h } from './dom';
 
 function factsList(cell: Cell): HTMLElement {
   const list = h('dl', { class: 'facts' });
@@ -96,15 +96,7 @@ export class DayDetailPanel {
         ` ${cell.day}`,
       ),
       factsList(cell),
-      h(
-        'p',
-        {},
-        h(
-          'a',
-          { class: 'workflow-link', href: workflowHref, target: '_blank', rel: 'noopener noreferrer' },
-          linkText,
-        ),
-      ),
+      h('p', {}, externalLink(workflowHref, linkText, { class: 'workflow-link' })),
       ...(startHelp ? [startHelp] : []),
       h('p', { class: 'rerun' }, 'Run this day again: ', code, ' ', copy),
     );

@@ -20,6 +20,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** A link that opens in a new tab, telling the page opened nothing of this one (noopener noreferrer). */
+export const externalLink = (href: string, text: string, attributes: Attributes = {}) =>
+  h('a', { ...attributes, href, target: '_blank', rel: 'noopener noreferrer' }, text);
+
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

@@ -1,11 +1,12 @@
 // The flow-based domain's view, in place of the border chart for a dataset of constraints: a delivery day (the
 // calendar's selected day, or typed) and an hour of it, that hour's presolved CNECs with their RAM (cnecTable.ts),
-// and a CNEC's RAM over the days around the chosen one (ramChart.ts). Rows as stored now, or as known at an instant.
+// and a CNEC's RAM over the days around the chosen one. Rows as stored now, or as known at an instant.
+import type uPlot from 'uplot';
 import type { Api } from './api';
 import type { Line } from './chartData';
 import { datasetPath } from './chartRequest';
 import { cnecTable } from './cnecTable';
-import { dayInput, dayProblemOf } from './dayInput';
+import { AsOfInput, dayInput, dayProblemOf } from './dayInput';
 import { h, messageOf } from './dom';
 import {
   type CnecLine,
@@ -17,9 +18,9 @@ import {
   ramByMtu,
   ramRange,
 } from './domainData';
-import { instantText, marketTimeText, parseMarketTime } from './marketTime';
-import { expectedMtus, type MtuAxis, resolutionOf } from './mtuAxis';
-import { RamChart } from './ramChart';
+import { plotSize, stepPlot } from './marketPlot';
+import { instantText, marketTimeText } from './marketTime';
+import { alignOnMtus, expectedMtus, type MtuAxis, resolutionOf } from './mtuAxis';
 import type { ConstraintRow, DayRow } from './types';
 
 const AS_OF_EMPTY = 'market time, Europe/Amsterdam; empty: as stored now';
@@ -51,8 +52,7 @@ export class DomainView {
   readonly root: HTMLElement;
   private readonly dayInput: HTMLInputElement;
   private readonly hourSelect: HTMLSelectElement;
-  private readonly asOfInput: HTMLInputElement;
-  private readonly asOfNote: HTMLElement;
+  private readonly asOf: AsOfInput;
   private readonly statusLine: HTMLElement;
   private readonly tableBox: HTMLElement;
   private readonly chartHeading: HTMLElement;
@@ -82,39 +82,13 @@ export class DomainView {
     const tomorrow = options.tomorrow();
     this.dayInput = dayInput('domain-day', { min: options.firstDay, max: tomorrow });
     this.hourSelect = h('select', { id: 'domain-hour' });
-    this.asOfInput = h('input', {
-      type: 'text',
-      id: 'domain-as-of',
-      size: 24,
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'YYYY-MM-DD HH:MM:SS',
-      'aria-describedby': 'domain-as-of-note',
-    });
-    this.asOfNote = h('span', { class: 'hint', id: 'domain-as-of-note' }, AS_OF_EMPTY);
-    const clear = h(
-      'button',
-      { type: 'button', class: 'secondary', 'aria-label': 'Clear the as-of instant' },
-      'Clear',
-    );
-    clear.addEventListener('click', () => {
-      this.asOfInput.value = '';
-      void this.load();
-    });
+    this.asOf = new AsOfInput('domain-as-of', AS_OF_EMPTY, () => void this.load());
     const form = h(
       'form',
       { class: 'domain-form', 'aria-label': 'Which hour of the domain', novalidate: true },
       h('div', {}, h('label', { for: 'domain-day' }, 'Delivery day '), this.dayInput),
       h('div', {}, h('label', { for: 'domain-hour' }, 'Hour (MTU) '), this.hourSelect),
-      h(
-        'div',
-        {},
-        h('label', { for: 'domain-as-of' }, 'As known at '),
-        this.asOfInput,
-        clear,
-        ' ',
-        this.asOfNote,
-      ),
+      this.asOf.root,
       h('div', {}, h('button', { type: 'submit' }, 'Show')),
     );
     form.addEventListener('submit', (event) => {
@@ -122,7 +96,7 @@ export class DomainView {
       void this.load();
     });
     this.dayInput.addEventListener('change', () => void this.load());
-    this.asOfInput.addEventListener('change', () => void this.load());
+    this.asOf.input.addEventListener('change', () => void this.load());
     this.hourSelect.addEventListener('change', () => this.renderHour());
     this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
     this.tableBox = h('div', { class: 'cnec-table' });
@@ -156,12 +130,10 @@ export class DomainView {
     );
   }
 
-  /** Shows `day` (the last stored day when the page opens); its first hour. */
-  async start(day: string): Promise<void> {
-    await this.showDay(day);
-  }
-
-  /** Shows a day (the calendar's selected one), keeping the hour's place in the day and the CNEC drawn. */
+  /**
+   * Shows a day (the last stored day when the page opens, then the calendar's selected one), keeping the hour's place
+   * in the day and the CNEC drawn.
+   */
   async showDay(day: string): Promise<void> {
     this.dayInput.value = day;
     await this.load();
@@ -181,28 +153,14 @@ export class DomainView {
     }, LIVE_DEBOUNCE_MS);
   }
 
-  /** The instant typed (ISO; null for none), undefined when what is typed is not one (the note says why). */
-  private asOf(): string | null | undefined {
-    const typed = this.asOfInput.value.trim();
-    const parsed = typed ? parseMarketTime(typed) : null;
-    if (parsed?.ok) this.asOfInput.value = parsed.text;
-    this.asOfInput.setAttribute('aria-invalid', String(parsed !== null && !parsed.ok));
-    this.asOfNote.textContent = !parsed
-      ? AS_OF_EMPTY
-      : parsed.ok
-        ? 'market time, Europe/Amsterdam (CET or CEST)'
-        : parsed.problem;
-    return parsed === null ? null : parsed.ok ? parsed.iso : undefined;
-  }
-
   /** Reads the chosen day's rows (`again`: even when already read), then shows its hour and redraws the CNEC. */
   private async load(again = false): Promise<void> {
     const day = this.dayInput.value;
-    const asOf = this.asOf();
+    const asOf = this.asOf.read();
     if (!day) return this.say('Choose a delivery day.');
     const dayProblem = dayProblemOf(this.dayInput);
     if (dayProblem) return this.say(`Delivery day: ${dayProblem}`);
-    if (asOf === undefined) return this.say(`As known at: ${this.asOfNote.textContent}`);
+    if (asOf === undefined) return this.say(`As known at: ${this.asOf.note.textContent}`);
     const seq = ++this.daySeq;
     const same = this.read?.day === day && this.read.asOf === asOf;
     if (!same || again) {
@@ -346,22 +304,27 @@ export class DomainView {
           : Promise.resolve(null),
       ]);
       if (seq !== this.ramSeq) return;
-      const lines: Line[] = [];
-      if (asOf) lines.push({ label: 'RAM stored now (MW)', values: ramByMtu(current) });
-      else lines.push({ label: 'RAM (MW)', values: ramByMtu(current) });
-      if (asOf && read.asOf)
-        lines.push({ label: `RAM as known at ${instantText(read.asOf)} (MW)`, values: ramByMtu(asOf) });
+      const lines: Line[] = [
+        { label: asOf ? 'RAM stored now (MW)' : 'RAM (MW)', values: ramByMtu(current), colour: RAM_COLOUR },
+      ];
+      if (asOf) {
+        const label = `RAM as known at ${instantText(read.asOf)} (MW)`;
+        lines.push({ label, values: ramByMtu(asOf), colour: AS_OF_COLOUR, dash: AS_OF_DASH });
+      }
       // Every MTU of the days, null where no RAM is stored: a gap, and a lone hour a step of its own.
       const axis = expectedMtus(from, to, resolutionOf(this.options.dataset));
       this.ramLines = { axis, lines };
-      this.chart.draw(axis, lines, this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null);
-      const drawing = this.chart.drawing!;
+      const data = this.chart.draw(
+        axis,
+        lines,
+        this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null,
+      );
       this.drawn = {
         constraintId: chosen.constraintId,
         from,
         to,
-        labels: drawing.labels,
-        data: drawing.data.map((column) => [...column]),
+        labels: lines.map((line) => line.label),
+        data: data.map((column) => [...column]),
       };
       const summary = ramSummary(current, from, to);
       this.chartStatus.textContent = summary;
@@ -378,6 +341,44 @@ export class DomainView {
 
   private say(text: string): void {
     this.statusLine.textContent = text;
+  }
+}
+
+const RAM_COLOUR = '#0b57d0';
+/** Okabe and Ito's vermillion: told from the RAM stored now where the two lines lie on each other. */
+const AS_OF_COLOUR = '#d55e00';
+const AS_OF_DASH = [6, 4];
+const HOUR_SHADE = 'rgba(245, 158, 11, 0.22)';
+
+/** One CNEC's RAM over days on the market's clock, the chosen hour shaded. */
+class RamChart {
+  private plot: uPlot | null = null;
+
+  constructor(private readonly box: HTMLElement) {
+    window.addEventListener('resize', () => this.plot?.setSize(plotSize(this.box, 300)));
+  }
+
+  /**
+   * Draws `lines` over the MTUs of `axis`, null where nothing is stored, the MTU starting at `hourSeconds` shaded;
+   * returns the MTUs (epoch seconds) and the end of the last, then each line's RAM there (null: none).
+   */
+  draw(axis: MtuAxis, lines: readonly Line[], hourSeconds: number | null): (number | null)[][] {
+    const data = alignOnMtus(axis, lines);
+    const shade = (plot: uPlot) => {
+      if (hourSeconds === null) return;
+      const left = plot.valToPos(hourSeconds, 'x', true);
+      const right = plot.valToPos(hourSeconds + 3600, 'x', true);
+      const { ctx, bbox } = plot;
+      ctx.save();
+      ctx.fillStyle = HOUR_SHADE;
+      ctx.fillRect(left, bbox.top, Math.max(2, right - left), bbox.height);
+      ctx.restore();
+    };
+    this.plot?.destroy();
+    this.plot = stepPlot(this.box, 300, lines, data as uPlot.AlignedData, 'RAM (MW)', {
+      hooks: { drawClear: [shade] },
+    });
+    return data;
   }
 }
 

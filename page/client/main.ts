@@ -8,8 +8,8 @@ import { CalendarView } from './calendar';
 import { ChartView } from './chart';
 import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
 import { chooseDataset, datasetAsked, datasetOptionText, datasetSearch } from './datasetChoice';
-import { badDaysLink } from './dayCells';
-import { h, messageOf } from './dom';
+import { badDaysLink, workflowsLink } from './dayCells';
+import { externalLink, h, messageOf } from './dom';
 import { DomainView } from './domainView';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
@@ -80,24 +80,13 @@ function header(config: PageConfig, withKey: boolean, picker: HTMLElement | null
       `${config.dataset} · namespace ${config.namespace} · v${config.version}`,
     ),
     picker,
-    h(
-      'a',
+    externalLink(workflowsLink(config.temporalUiUrl, config.namespace), 'Temporal Web UI'),
+    externalLink(
+      badDaysLink(config.temporalUiUrl, config.namespace, config.dataset),
+      'Bad days in the Web UI',
       {
-        href: `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows`,
-        target: '_blank',
-        rel: 'noopener noreferrer',
-      },
-      'Temporal Web UI',
-    ),
-    h(
-      'a',
-      {
-        href: badDaysLink(config.temporalUiUrl, config.namespace, config.dataset),
-        target: '_blank',
-        rel: 'noopener noreferrer',
         title: 'The days bad now, one row each, the status in the Workflow ID',
       },
-      'Bad days in the Web UI',
     ),
     h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API docs'),
   );
@@ -254,7 +243,7 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   if (refused) return;
   // Each part says its own trouble on the page; only a refused key stops it.
   const [from, to] = calendar.defaultRange();
-  const view = domain ? domain.start(choice.shown?.stored_to ?? tomorrow()) : chart!.start();
+  const view = domain ? domain.showDay(choice.shown?.stored_to ?? tomorrow()) : chart!.start();
   const loads = await Promise.allSettled([calendar.show(from, to), view, facts.refresh()]);
   if (loads.some((load) => load.status === 'rejected' && load.reason instanceof UnauthorizedError))
     return refuse();

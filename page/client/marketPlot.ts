@@ -1,6 +1,7 @@
 // What every uPlot chart of the page shares: the time axis on the market's clock, and an MTU's value drawn as a step
 // that holds until the next MTU starts, a gap where none is stored.
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
+import type { Line } from './chartData';
 import { MARKET_TICK_INCREMENTS, marketAxisLabels, marketTicks, marketTimeText } from './marketTime';
 import { loneIndices } from './mtuAxis';
 
@@ -9,9 +10,7 @@ import { loneIndices } from './mtuAxis';
  * `HH:MM CEST` (and its date), ticks at least 90 px apart, so that labels never run together. `onTicks` is told
  * each labelling (the browser tests read it).
  */
-export function marketTimeAxis(
-  onTicks: (seconds: number[], labels: string[]) => void = () => {},
-): uPlot.Axis {
+function marketTimeAxis(onTicks: (seconds: number[], labels: string[]) => void = () => {}): uPlot.Axis {
   return {
     incrs: MARKET_TICK_INCREMENTS,
     splits: (_plot, _axis, min, max, increment) => marketTicks(min, max, increment),
@@ -29,10 +28,10 @@ export function marketTimeAxis(
  * Room on the plot's right (CSS px; the other sides as uPlot pads them) for half the widest time label
  * (`00:00 CEST` over `2026-11-15`), which uPlot centres on a tick that may be the plot's right edge.
  */
-export const PLOT_PADDING: uPlot.Padding = [null, 48, null, null];
+const PLOT_PADDING: uPlot.Padding = [null, 48, null, null];
 
 /** The x series: the cursor's instant in market time (a fresh object: a plot keeps its own). */
-export const marketTimeSeries = (): uPlot.Series => ({
+const marketTimeSeries = (): uPlot.Series => ({
   value: (_plot, seconds) => (seconds == null ? '—' : marketTimeText(new Date(seconds * 1000).toISOString())),
 });
 
@@ -41,7 +40,7 @@ export const marketTimeSeries = (): uPlot.Series => ({
  * end of the last (mtuAxis.ts), so each step is as wide as its MTU, the last one included. An MTU without a value
  * (null) draws nothing: the line breaks there, and a value with none beside it is still a step of its MTU's width.
  */
-export const mtuSteps =
+const mtuSteps =
   (): uPlot.Series.PathBuilder =>
   (plot, seriesIndex, firstIndex, lastIndex): uPlot.Series.Paths => {
     const xs = plot.data[0];
@@ -67,12 +66,7 @@ export const mtuSteps =
   };
 
 /** The cursor reads the MTU it is over (the last x at or before it), never the end of the last MTU. */
-export const mtuUnderCursor = (
-  plot: uPlot,
-  _seriesIndex: number,
-  closestIndex: number,
-  xValue: number,
-): number => {
+const mtuUnderCursor = (plot: uPlot, _seriesIndex: number, closestIndex: number, xValue: number): number => {
   const xs = plot.data[0];
   let index = closestIndex;
   while (index > 0 && xs[index]! > xValue) index--;
@@ -84,7 +78,7 @@ export const mtuUnderCursor = (
  * A point on each value with no value beside it (an MTU between two gaps): seen at any zoom, even where its step is
  * a pixel wide.
  */
-export const lonePoints = (colour: string, lineWidth: number): uPlot.Series.Points => ({
+const lonePoints = (colour: string, lineWidth: number): uPlot.Series.Points => ({
   show: false,
   size: Math.max(6, lineWidth * 3),
   width: 0,
@@ -95,3 +89,63 @@ export const lonePoints = (colour: string, lineWidth: number): uPlot.Series.Poin
     return lone.length > 0 ? lone : null;
   },
 });
+
+/** A plot's size in its box (800 px wide before the box is laid out, never under 320). */
+export const plotSize = (box: HTMLElement, height: number) => ({
+  width: Math.max(320, box.clientWidth || 800),
+  height,
+});
+
+/**
+ * A plot of `lines` (aligned on their MTUs: mtuAxis.ts) in `box`: each MTU's value a step in its line's stroke
+ * (black and solid when it has none), a dashed line thinner than a solid one, the x range zoomed by dragging.
+ * `onTicks` is told each labelling of the time axis; `hooks` are uPlot's.
+ */
+export function stepPlot(
+  box: HTMLElement,
+  height: number,
+  lines: readonly Line[],
+  data: uPlot.AlignedData,
+  valueLabel: string,
+  extra: { onTicks?: (seconds: number[], labels: string[]) => void; hooks?: uPlot.Hooks.Arrays } = {},
+): uPlot {
+  const dashes = lines.map((line) => line.dash ?? []);
+  return new uPlot(
+    {
+      ...plotSize(box, height),
+      series: [
+        marketTimeSeries(),
+        ...lines.map((line, index) => {
+          const colour = line.colour ?? '#000000';
+          const width = dashes[index]!.length > 0 ? 1.5 : 2;
+          return {
+            label: line.label,
+            stroke: colour,
+            paths: mtuSteps(),
+            width,
+            dash: dashes[index],
+            spanGaps: false,
+            points: lonePoints(colour, width),
+          };
+        }),
+      ],
+      padding: PLOT_PADDING,
+      scales: { x: { time: true } },
+      axes: [marketTimeAxis(extra.onTicks), { label: valueLabel, size: 60 }],
+      legend: {
+        live: true,
+        // The legend's marks hint at each line's dash (CSS has three kinds: solid, dashed, dotted).
+        markers: {
+          dash: (_plot, index) => {
+            const dash = dashes[index - 1] ?? [];
+            return dash.length === 0 ? 'solid' : dash[0]! < 3 ? 'dotted' : 'dashed';
+          },
+        },
+      },
+      cursor: { drag: { x: true, y: false }, dataIdx: mtuUnderCursor },
+      hooks: extra.hooks,
+    },
+    data,
+    box,
+  );
+}

@@ -4,9 +4,10 @@
 // the Temporal Web UI; all of the dataset shown (`config.dataset`).
 import type { Api } from './api';
 import type { CalendarView } from './calendar';
-import { datasetQueryOf, type PageConfig } from './config';
+import type { PageConfig } from './config';
+import { workflowLink, workflowsLink } from './dayCells';
 import { DaySelection } from './daySelection';
-import { h, messageOf } from './dom';
+import { externalLink, h, messageOf } from './dom';
 import { instantText } from './marketTime';
 import { type RunEntry, RunLog } from './runLog';
 import type { DayRun, StartedBackfill, StartedDays } from './types';
@@ -20,11 +21,6 @@ const STATE_TEXT: Record<RunEntry['state'], string> = {
   ended: 'ended',
   left: 'already running: left to finish',
 };
-
-/** The Web UI's page of one run of a workflow. */
-export function runLink(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
-  return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
-}
 
 export interface OperatorPanelOptions {
   api: Api;
@@ -118,7 +114,7 @@ export class OperatorPanel {
   }
 
   private pick(changed: string[]): void {
-    for (const day of changed) this.options.calendar.redrawDay(day);
+    for (const day of changed) this.options.calendar.redraw(day);
     this.renderSummary();
   }
 
@@ -147,7 +143,7 @@ export class OperatorPanel {
       const answer = await api.post<StartedDays>(
         '/v1/runs/days',
         { days },
-        datasetQueryOf(this.options.config),
+        { dataset: this.options.config.dataset },
       );
       const askedAt = new Date().toISOString();
       for (const run of answer.runs)
@@ -172,7 +168,7 @@ export class OperatorPanel {
       const answer = await this.options.api.post<StartedBackfill>(
         '/v1/runs/backfill',
         { from: span[0], to: span[1], mode: this.modeSelect.value },
-        datasetQueryOf(this.options.config),
+        { dataset: this.options.config.dataset },
       );
       this.say(
         `${answer.attached ? 'Joined the backfill already running' : 'Started the backfill'} ${answer.workflow_id}.`,
@@ -188,25 +184,18 @@ export class OperatorPanel {
 
   private renderLog(): void {
     const { temporalUiUrl, namespace } = this.options.config;
-    const workflowsUrl = `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows`;
     this.logList.replaceChildren(
-      ...this.log.list().map((entry) =>
-        h(
-          'li',
-          { 'data-day': entry.day, 'data-state': entry.state, 'data-outcome': entry.outcome ?? undefined },
+      ...this.log
+        .list()
+        .map((entry) =>
           h(
-            'a',
-            {
-              href: `${workflowsUrl}/${encodeURIComponent(entry.workflowId)}`,
-              target: '_blank',
-              rel: 'noopener noreferrer',
-            },
-            entry.day,
+            'li',
+            { 'data-day': entry.day, 'data-state': entry.state, 'data-outcome': entry.outcome ?? undefined },
+            externalLink(workflowLink(temporalUiUrl, namespace, entry.workflowId), entry.day),
+            ` ${STATE_TEXT[entry.state]}${entry.outcome ? `: ${entry.outcome.replace('_', ' ')}` : ''}`,
+            h('span', { class: 'meaning' }, ` asked ${instantText(entry.askedAt)}`),
           ),
-          ` ${STATE_TEXT[entry.state]}${entry.outcome ? `: ${entry.outcome.replace('_', ' ')}` : ''}`,
-          h('span', { class: 'meaning' }, ` asked ${instantText(entry.askedAt)}`),
         ),
-      ),
     );
   }
 
@@ -215,20 +204,18 @@ export class OperatorPanel {
     const seq = ++this.historySeq;
     this.history.dataset.day = day;
     this.history.dataset.state = 'loading';
-    this.history.replaceChildren(h('h3', {}, `Runs of ${day}`), h('p', { class: 'hint' }, 'Loading…'));
+    const heading = () => h('h3', {}, `Runs of ${day}`);
+    this.history.replaceChildren(heading(), h('p', { class: 'hint' }, 'Loading…'));
     let runs: DayRun[];
     try {
-      runs = await this.options.api.get<DayRun[]>(
-        `/v1/days/${day}/runs`,
-        datasetQueryOf(this.options.config),
-      );
+      runs = await this.options.api.get<DayRun[]>(`/v1/days/${day}/runs`, {
+        dataset: this.options.config.dataset,
+      });
     } catch (error) {
       if (seq !== this.historySeq) return;
       this.history.dataset.state = 'error';
-      this.history.replaceChildren(
-        h('h3', {}, `Runs of ${day}`),
-        h('p', { class: 'problem' }, `Could not list the runs: ${messageOf(error)}`),
-      );
+      const problem = `Could not list the runs: ${messageOf(error)}`;
+      this.history.replaceChildren(heading(), h('p', { class: 'problem' }, problem));
       return;
     }
     if (seq !== this.historySeq) return;
@@ -257,13 +244,12 @@ export class OperatorPanel {
             h(
               'td',
               {},
-              h(
-                'a',
-                {
-                  href: runLink(temporalUiUrl, namespace, run.workflow_id, run.run_id),
-                  target: '_blank',
-                  rel: 'noopener noreferrer',
-                },
+              externalLink(
+                workflowsLink(
+                  temporalUiUrl,
+                  namespace,
+                  `/${encodeURIComponent(run.workflow_id)}/${encodeURIComponent(run.run_id)}/history`,
+                ),
                 instantText(run.started_at),
               ),
             ),
@@ -277,7 +263,7 @@ export class OperatorPanel {
     );
     this.history.dataset.state = 'ready';
     this.history.replaceChildren(
-      h('h3', {}, `Runs of ${day}`),
+      heading(),
       runs.length ? table : h('p', { class: 'hint' }, 'No run of this day is recorded in Temporal.'),
     );
   }

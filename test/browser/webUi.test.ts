@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../common/ports';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { dayWorkflowId } from '../../domain/workflowInputs';
-import { startDayLink } from '../../page/client/startLink';
+import { startDayLink } from '../../page/client/dayCells';
 import type { backfillWorkflow, badDaysSyncWorkflow, deliveryDayWorkflow } from '../../workflows';
 import { ARTIFACTS_DIR, artifactPath, launchChromium } from '../helpers/browser';
 import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
