@@ -5,10 +5,9 @@ import { apiSettings } from '../../api/config';
 import { type RunningApi, startApi } from '../../api/server';
 import { type Config, secretsOf } from '../../common/config';
 import { createLogger, type Logger } from '../../common/logger';
-import { connectClient } from '../../common/temporal';
+import { withTemporal } from '../../common/temporal';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
-import { type DatabaseIdentity, describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
-import { createPool } from '../../db/pool';
+import { describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
 import { dropAddresses, keepAddresses } from '../../devstack/addresses';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { devServerStateFor } from '../../devstack/devServerState';
@@ -19,7 +18,7 @@ import { type SimulatorThread, startSimulatorThread } from '../../simulator/thre
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
@@ -29,24 +28,12 @@ import { LOCAL_KEY_NAME, type LocalApiKey, localApiKey } from './localApiKey';
 const DEV_SERVER_PORT = 7233;
 const WEB_UI_PORT = 8233;
 
-async function identifyDatabase(url: string): Promise<DatabaseIdentity> {
-  const pool = createPool(url, { max: 1 });
-  try {
-    return await readDatabaseIdentity(pool);
-  } finally {
-    await pool.end();
-  }
-}
-
 /** The status page's key for this database (cli/commands/localApiKey.ts), as DATABASE_URL's owner. */
-async function pageKey(config: Config): Promise<LocalApiKey> {
-  const pool = createPool(config.DATABASE_URL, { max: 1 });
-  try {
+function pageKey(config: Config): Promise<LocalApiKey> {
+  return withPool(config.DATABASE_URL, { max: 1 }, async (pool) => {
     const identity = await readDatabaseIdentity(pool);
-    return await localApiKey(pool, config.JAO_DATA_DIR, identity, describeDatabase(identity));
-  } finally {
-    await pool.end();
-  }
+    return localApiKey(pool, config.JAO_DATA_DIR, identity, describeDatabase(identity));
+  });
 }
 
 const plaintextTemporal: Partial<Config> = {
@@ -123,7 +110,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
     // A Temporal named by the environment or a chosen profile is used as it is; otherwise a local dev server.
     if (!io.env.TEMPORAL_ADDRESS && !io.env.TEMPORAL_PROFILE && !stop.aborted) {
       // One state per database: workflows started against one database never resume against another.
-      const identity = await identifyDatabase(config.DATABASE_URL);
+      const identity = await withPool(config.DATABASE_URL, { max: 1 }, readDatabaseIdentity);
       const state = devServerStateFor(config.JAO_DATA_DIR, {
         key: identity.key,
         description: describeDatabase(identity),
@@ -176,16 +163,13 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
       signal: stop,
       onRunning: async () => {
         if (!offline) {
-          const temporal = await connectClient(config);
-          try {
+          await withTemporal(config, async (temporal) => {
             for (const dataset of config.JAO_DATASETS) {
               await temporal.client.schedule
                 .getHandle(pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset))
                 .trigger();
             }
-          } finally {
-            await temporal.close();
-          }
+          });
         }
         if (config.INITIAL_BACKFILL_DAYS > 0 && !offline) {
           // One backfill per dataset the worker keeps current: they share the fleet's JAO budget.
