@@ -27,7 +27,7 @@ import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
-import { renderProgress } from '../progressBar';
+import { renderProgress } from '../progressLine';
 import { withTemporalOfOwnDatabase } from '../workerDatabase';
 import { datasetLabel, resultWithProgress, summarizeDays } from './backfill';
 

@@ -66,12 +66,14 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
   installRuntime(config, { handleSignals: false });
   // The stack's own lines and those it relays (dev server, worker) are log lines; only the summary of where
   // everything is (whereEverythingIs) is text for the person who started it.
-  const logger: Logger = createLogger('start', {
-    sink: io.stdout,
-    level: config.LOG_LEVEL,
-    format: config.LOG_FORMAT,
-    secrets: secretsOf(config),
-  });
+  const loggerOf = (name: string): Logger =>
+    createLogger(name, {
+      sink: io.stdout,
+      level: config.LOG_LEVEL,
+      format: config.LOG_FORMAT,
+      secrets: secretsOf(config),
+    });
+  const logger = loggerOf('start');
   const say = (line: string) => logger.info(line);
   // Ctrl-C at any moment: during start-up it ends start-up, afterwards it drains the worker; either way the
   // finally block below stops the simulator and the dev server. A second Ctrl-C exits at once (cli/process.ts).
@@ -154,12 +156,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
 
     await runWorkerProcess(config, {
       offline,
-      logger: createLogger('worker', {
-        sink: io.stdout,
-        level: config.LOG_LEVEL,
-        format: config.LOG_FORMAT,
-        secrets: secretsOf(config),
-      }),
+      logger: loggerOf('worker'),
       signal: stop,
       onRunning: async () => {
         if (!offline) {
@@ -237,14 +234,7 @@ const RUNNING = 'jao-scraper is running. Ctrl-C stops everything it started.';
 /** The addresses block (`jao urls` prints it too: devstack/addresses.ts). */
 function whereEverythingIs(
   config: Config,
-  {
-    server,
-    simulator,
-    api,
-    key,
-    offline,
-    embedded,
-  }: {
+  stack: {
     embedded: EmbeddedPostgres | null;
     server?: DevServer;
     simulator?: SimulatorThread;
@@ -253,6 +243,7 @@ function whereEverythingIs(
     offline: boolean;
   },
 ): string[] {
+  const { server, simulator, api, key, offline, embedded } = stack;
   return [
     `  Temporal Web UI   ${server?.uiUrl ?? '(external server: see its own UI)'}`,
     `  Temporal          ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`,
