@@ -10,50 +10,30 @@ import { type CommandName, commandUsage, isCommandName, USAGE } from './usage';
 // Each command's module is required when that command runs, so a command loads only its own code: `jao status`
 // needs no HTTP server and no worker. require(), not import(): tsx resolves a .ts source only through require
 // (cli/sourceOnly.ts).
-const COMMANDS: Record<CommandName, Command> = {
-  start: sourceOnlyCommand(
-    'start',
-    () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
-  ),
-  worker: (argv, io) =>
-    (require('./commands/worker') as typeof import('./commands/worker')).workerCommand(argv, io),
-  migrate: (argv, io) =>
-    (require('./commands/migrate') as typeof import('./commands/migrate')).migrateCommand(argv, io),
-  backfill: (argv, io) =>
-    (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand(argv, io),
-  rerun: (argv, io) =>
-    (require('./commands/backfill') as typeof import('./commands/backfill')).rerunCommand(argv, io),
-  reprocess: (argv, io) =>
-    (require('./commands/reprocess') as typeof import('./commands/reprocess')).reprocessCommand(argv, io),
-  archive: (argv, io) =>
-    (require('./commands/archive') as typeof import('./commands/archive')).archiveCommand(argv, io),
-  restore: (argv, io) =>
-    (require('./commands/restore') as typeof import('./commands/restore')).restoreCommand(argv, io),
-  catalogue: (argv, io) =>
-    (require('./commands/catalogue') as typeof import('./commands/catalogue')).catalogueCommand(argv, io),
-  status: (argv, io) =>
-    (require('./commands/status') as typeof import('./commands/status')).statusCommand(argv, io),
-  health: (argv, io) =>
-    (require('./commands/health') as typeof import('./commands/health')).healthCommand(argv, io),
-  schedule: (argv, io) =>
-    (require('./commands/schedule') as typeof import('./commands/schedule')).scheduleCommand(argv, io),
-  simulate: sourceOnlyCommand(
-    'simulate',
-    () => (require('./commands/simulate') as typeof import('./commands/simulate')).simulateCommand,
-  ),
-  cluster: sourceOnlyCommand(
-    'cluster',
-    () => (require('./commands/cluster') as typeof import('./commands/cluster')).clusterCommand,
-  ),
-  // The block `jao start` keeps (devstack/): no start, hence no urls, in the runtime image.
-  urls: sourceOnlyCommand(
-    'urls',
-    () => (require('./commands/urls') as typeof import('./commands/urls')).urlsCommand,
-  ),
-  api: (argv, io) => (require('./commands/api') as typeof import('./commands/api')).apiCommand(argv, io),
-  'api-key': (argv, io) =>
-    (require('./commands/apiKey') as typeof import('./commands/apiKey')).apiKeyCommand(argv, io),
+const COMMANDS: Record<CommandName, () => Command> = {
+  start: () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
+  worker: () => (require('./commands/worker') as typeof import('./commands/worker')).workerCommand,
+  migrate: () => (require('./commands/migrate') as typeof import('./commands/migrate')).migrateCommand,
+  backfill: () => (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand,
+  rerun: () => (require('./commands/backfill') as typeof import('./commands/backfill')).rerunCommand,
+  reprocess: () =>
+    (require('./commands/reprocess') as typeof import('./commands/reprocess')).reprocessCommand,
+  archive: () => (require('./commands/archive') as typeof import('./commands/archive')).archiveCommand,
+  restore: () => (require('./commands/restore') as typeof import('./commands/restore')).restoreCommand,
+  catalogue: () =>
+    (require('./commands/catalogue') as typeof import('./commands/catalogue')).catalogueCommand,
+  status: () => (require('./commands/status') as typeof import('./commands/status')).statusCommand,
+  health: () => (require('./commands/health') as typeof import('./commands/health')).healthCommand,
+  schedule: () => (require('./commands/schedule') as typeof import('./commands/schedule')).scheduleCommand,
+  simulate: () => (require('./commands/simulate') as typeof import('./commands/simulate')).simulateCommand,
+  cluster: () => (require('./commands/cluster') as typeof import('./commands/cluster')).clusterCommand,
+  urls: () => (require('./commands/urls') as typeof import('./commands/urls')).urlsCommand,
+  api: () => (require('./commands/api') as typeof import('./commands/api')).apiCommand,
+  'api-key': () => (require('./commands/apiKey') as typeof import('./commands/apiKey')).apiKeyCommand,
 };
+
+/** What the runtime image leaves out: start, hence urls (the block `jao start` keeps, devstack/), simulate, cluster. */
+const SOURCE_ONLY: ReadonlySet<string> = new Set(['start', 'simulate', 'cluster', 'urls']);
 
 /**
  * Runs one command and returns its exit code: 0 done, 1 failed, 2 a usage or configuration mistake (one line on
@@ -69,8 +49,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const command = isCommandName(name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  const load = isCommandName(name) ? COMMANDS[name] : undefined;
+  if (!load) {
     io.err(`jao: unknown command "${name}" (try: jao --help)`);
     return 2;
   }
@@ -80,6 +60,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   try {
+    const command = SOURCE_ONLY.has(name) ? sourceOnlyCommand(name, load) : load();
     return (await command(rest, io)) ?? 0;
   } catch (error) {
     if (isError(error, NotInThisBuildError)) {

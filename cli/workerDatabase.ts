@@ -1,9 +1,10 @@
 // Before a command starts a workflow that the workers run on their own database: refused in one line when they
 // write to another database than the one the command names (control/workerDatabase.ts).
-import type { TemporalClient } from '../common/temporal';
+import type { Config } from '../common/config';
+import { type TemporalClient, withTemporal } from '../common/temporal';
 import { checkWorkerDatabase } from '../control/workerDatabase';
 import { type DatabaseIdentity, readDatabaseIdentity } from '../db/databaseIdentity';
-import { createPool } from '../db/pool';
+import { withPool } from './context';
 
 /** How long a command that does not otherwise use its database waits for it to answer before not comparing. */
 const IDENTIFY_TIMEOUT_MS = 5_000;
@@ -15,30 +16,30 @@ const IDENTIFY_TIMEOUT_MS = 5_000;
  */
 export async function namedDatabaseOf(databaseUrl: string): Promise<DatabaseIdentity | null> {
   if (!process.env.DATABASE_URL) return null;
-  const pool = createPool(databaseUrl, {
+  const options = {
     max: 1,
     applicationName: 'jao',
     connectionTimeoutMs: IDENTIFY_TIMEOUT_MS,
     report: () => {},
-  });
-  try {
-    return await readDatabaseIdentity(pool);
-  } catch {
-    return null;
-  } finally {
-    await pool.end();
-  }
+  };
+  return withPool(databaseUrl, options, readDatabaseIdentity).catch(() => null);
 }
 
-/** Refuses (WorkerDatabaseMismatch, exit 2) when the task queue's running workers write to another database. */
-export function refuseOtherWorkerDatabase(
-  temporal: TemporalClient,
-  config: { TEMPORAL_NAMESPACE: string; TEMPORAL_TASK_QUEUE: string },
-  ownDatabase: () => Promise<DatabaseIdentity | null>,
-): Promise<void> {
-  return checkWorkerDatabase(
-    temporal.connection,
-    { namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
-    ownDatabase,
-  );
+/**
+ * `use` with a Temporal client, refused first (WorkerDatabaseMismatch, exit 2) when the task queue's running workers
+ * write to another database than `ownDatabase` (default: DATABASE_URL's, when named).
+ */
+export function withTemporalOfOwnDatabase<T>(
+  config: Config,
+  use: (temporal: TemporalClient) => Promise<T>,
+  ownDatabase = () => namedDatabaseOf(config.DATABASE_URL),
+): Promise<T> {
+  return withTemporal(config, async (temporal) => {
+    await checkWorkerDatabase(
+      temporal.connection,
+      { namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      ownDatabase,
+    );
+    return use(temporal);
+  });
 }

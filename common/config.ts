@@ -119,6 +119,13 @@ export const MAX_JAO_REQUESTS_PER_MINUTE = 6_000;
 const HHMM_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const HHMM_FORM = 'HH:MM local time';
 
+/** The items of a comma-separated list, trimmed, empty ones left out. */
+const commaList = (text: string) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+
 /**
  * A setting per dataset: `dataset=value` pairs separated by commas (`nordicMaxExchanges=10:00-13:00`), a dataset
  * named by its id or region/endpoint, each at most once. Unset: none, every dataset keeps its declared value.
@@ -129,10 +136,7 @@ const perDataset = (valid: (value: string) => boolean, form: string, example: st
     .optional()
     .transform((text, context) => {
       const values: Partial<Record<Dataset, string>> = {};
-      for (const pair of (text ?? '')
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean)) {
+      for (const pair of commaList(text ?? '')) {
         const [name = '', value = '', ...rest] = pair.split('=').map((part) => part.trim());
         const dataset = findDataset(name);
         const problem =
@@ -250,10 +254,7 @@ export const configSchema = z.object({
     .transform((text, context) => {
       if (text.trim() === 'all') return [...DATASETS];
       const datasets: Dataset[] = [];
-      for (const name of text
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean)) {
+      for (const name of commaList(text)) {
         const dataset = findDataset(name);
         if (dataset === null) {
           context.addIssue({ code: 'custom', message: unknownDatasetMessage(name) });

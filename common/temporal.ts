@@ -65,6 +65,19 @@ export async function connectClient(
   };
 }
 
+/** `use` with a client connection, closed once `use` settles. */
+export async function withTemporal<T>(
+  config: Parameters<typeof connectClient>[0],
+  use: (temporal: TemporalClient) => Promise<T>,
+): Promise<T> {
+  const temporal = await connectClient(config);
+  try {
+    return await use(temporal);
+  } finally {
+    await temporal.close();
+  }
+}
+
 /** gRPC codes of a server that is away (restarting, unreachable, overloaded) rather than refusing the call. */
 const UNREACHABLE_CODES = new Set([
   2, // UNKNOWN: a connection reset mid-call

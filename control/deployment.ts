@@ -153,17 +153,12 @@ export function superviseDeploymentVersion(
         const facts = await readDeploymentFacts(connection, target);
         registered ||= facts.registered;
         const decision = decidePromotion(facts, options.takeoverAfterMs);
-        if (decision.kind === 'promote') {
-          await promote(connection, target);
+        if (decision.kind !== 'wait') {
+          if (decision.kind === 'promote') await promote(connection, target);
           say(
-            `deployment ${target.deploymentName}: build ${target.buildId} is now current (${decision.reason})`,
+            `deployment ${target.deploymentName}: build ${target.buildId} is ` +
+              (decision.kind === 'promote' ? `now current (${decision.reason})` : 'current'),
           );
-          resolveFirst(decision);
-          resolveCurrent();
-          return;
-        }
-        if (decision.kind === 'current') {
-          say(`deployment ${target.deploymentName}: build ${target.buildId} is current`);
           resolveFirst(decision);
           resolveCurrent();
           return;

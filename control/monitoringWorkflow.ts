@@ -3,11 +3,17 @@
 // one row per region rather than one per reading. Idempotent: a run already there is kept, and told the settings
 // (signal-with-start), so a changed MONITORING_INTERVAL, MONITORING_QUIET_INTERVAL or JAO_DATASETS applies from its
 // next reading without losing its last one.
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import type { Dataset, Region } from '../domain/datasets';
 import { MONITORING_SETTINGS_SIGNAL, type MonitoringSettings } from '../domain/monitoring';
 import type { monitoringWorkflow } from '../workflows/monitoring';
 import { perQueueId } from './pollSchedule';
+
+const isRunning = (handle: WorkflowHandle) =>
+  handle.describe().then(
+    (description) => description.status.name === 'RUNNING',
+    () => false,
+  );
 
 /** `monitoring/core` on the default queue, `monitoring/core/<queue>` on another. */
 export const monitoringWorkflowIdFor = (taskQueue: string, region: Region) =>
@@ -30,13 +36,7 @@ export async function ensureMonitoringWorkflow(
     datasets: [...options.datasets],
   };
   // Whether a run was going before, for the worker's start-up line (two workers starting at once may both say started).
-  const wasRunning = await client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .then(
-      (description) => description.status.name === 'RUNNING',
-      () => false,
-    );
+  const wasRunning = await isRunning(client.workflow.getHandle(workflowId));
   await client.workflow.signalWithStart<typeof monitoringWorkflow, [MonitoringSettings]>(
     'monitoringWorkflow',
     {
@@ -63,11 +63,7 @@ export async function stopMonitoringWorkflow(
   options: { taskQueue: string; region: Region; reason: string },
 ): Promise<'stopped' | 'not running'> {
   const handle = client.workflow.getHandle(monitoringWorkflowIdFor(options.taskQueue, options.region));
-  const running = await handle.describe().then(
-    (description) => description.status.name === 'RUNNING',
-    () => false,
-  );
-  if (!running) return 'not running';
+  if (!(await isRunning(handle))) return 'not running';
   try {
     await handle.terminate(options.reason);
   } catch (error) {

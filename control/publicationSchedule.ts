@@ -26,8 +26,7 @@ export function publicationScheduleIdFor(taskQueue: string, dataset: Dataset): s
  * calendar as the server stores it, where a zero reads as `{step:1}` ("every second"): the note says the time.
  */
 export function publicationScheduleNote(settings: PublicationScheduleSettings): string {
-  const window = parseWindow(settings.window);
-  if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
+  const window = windowOf(settings);
   return (
     `${settings.dataset}: Daily at ${window.start} ${MARKET_TIME_ZONE} (the spec's calendar: second 0, minute ${window.startMinute}, ` +
     `hour ${window.startHour}): opens the publication window ${settings.window}, which fetches ${window.onTheDay ? 'today' : 'tomorrow'} every ` +
@@ -35,9 +34,14 @@ export function publicationScheduleNote(settings: PublicationScheduleSettings): 
   );
 }
 
-function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions {
+function windowOf(settings: PublicationScheduleSettings) {
   const window = parseWindow(settings.window);
   if (!window) throw new RangeError(`not a publication window: ${settings.window}`);
+  return window;
+}
+
+function scheduleOptions(settings: PublicationScheduleSettings): ScheduleOptions {
+  const window = windowOf(settings);
   const input: PublicationWindowInput = {
     dataset: settings.dataset,
     window: settings.window,

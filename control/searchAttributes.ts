@@ -8,15 +8,8 @@ import { ConfigError } from '../common/config';
 import { SEARCH_ATTRIBUTES } from '../common/searchAttributes';
 import { describeRefusal, type Refusal, unlessRefused } from './refusal';
 
-const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
-  [SearchAttributeType.TEXT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
-  [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  [SearchAttributeType.INT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
-  [SearchAttributeType.DOUBLE]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
-  [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-};
+const indexedType = (type: SearchAttributeType) =>
+  temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`];
 
 /** Each type as `tcld` (`Name=Type`) and `temporal operator search-attribute create --type` spell it. */
 const TYPE_NAME: Record<SearchAttributeType, string> = {
@@ -30,9 +23,7 @@ const TYPE_NAME: Record<SearchAttributeType, string> = {
 };
 
 const typeNameOf = (indexed: number): string => {
-  const type = (Object.keys(INDEXED_TYPE) as SearchAttributeType[]).find(
-    (key) => INDEXED_TYPE[key] === indexed,
-  );
+  const type = (Object.keys(TYPE_NAME) as SearchAttributeType[]).find((key) => indexedType(key) === indexed);
   return type ? TYPE_NAME[type] : `type ${indexed}`;
 };
 
@@ -112,7 +103,7 @@ export async function ensureSearchAttributes(
   const known = existing.value.customAttributes ?? {};
   const wrong = SEARCH_ATTRIBUTES.flatMap((attribute) => {
     const actual = known[attribute.name];
-    return actual !== undefined && actual !== null && actual !== INDEXED_TYPE[attribute.type]
+    return actual !== undefined && actual !== null && actual !== indexedType(attribute.type)
       ? [{ attribute, actual: typeNameOf(actual) }]
       : [];
   });
@@ -123,7 +114,7 @@ export async function ensureSearchAttributes(
     connection.operatorService.addSearchAttributes({
       namespace,
       searchAttributes: Object.fromEntries(
-        missing.map((attribute) => [attribute.name, INDEXED_TYPE[attribute.type]]),
+        missing.map((attribute) => [attribute.name, indexedType(attribute.type)]),
       ),
     }),
   );

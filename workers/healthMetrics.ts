@@ -13,6 +13,7 @@ import {
   healthGauges,
 } from '../domain/healthMetrics';
 import { gatherHealthFacts, type HealthSettings } from './healthFacts';
+import { settleWithin } from './startupSteps';
 
 export const HEALTH_METRICS_INTERVAL_MS = 60_000;
 /** How long stop() waits for a refresh under way. */
@@ -95,9 +96,7 @@ export function startHealthMetrics(
       stopped = true;
       clearTimeout(timer);
       // A refresh stuck on an unreachable source must not hold up the worker's shutdown.
-      let cap: NodeJS.Timeout | undefined;
-      await Promise.race([running, new Promise((resolve) => (cap = setTimeout(resolve, STOP_WAIT_MS)))]);
-      clearTimeout(cap);
+      await settleWithin(running, STOP_WAIT_MS);
       await dropTemporal();
     },
   };

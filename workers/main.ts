@@ -38,7 +38,7 @@ import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
 import { createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
-import { messageOf, StartupAborted, StartupFailed, step, temporalStep } from './startupSteps';
+import { messageOf, StartupAborted, StartupFailed, settleWithin, step, temporalStep } from './startupSteps';
 import { connectWorker } from './temporalConnection';
 import { loadWorkflowBundle } from './workflowBundle';
 
@@ -66,18 +66,6 @@ export interface WorkerProcessOptions {
   signal?: AbortSignal;
   /** Where the process's log lines go (default: the worker's JSON lines on stdout, common/logger.ts). */
   logger?: Logger;
-}
-
-/** Waits for `work` at most `ms`; cleanup after a failed start-up must not hang the exit. */
-async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work.catch(() => {}),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
 }
 
 /** Whether the database answers at all, within DATABASE_PROBE_TIMEOUT_MS (pg has no connect timeout of its own). */
@@ -293,33 +281,28 @@ async function ensureSchedules(
   log: (line: string) => void,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const temporalAt = `Temporal at ${config.TEMPORAL_ADDRESS}`;
+  const onTemporal = <T>(what: string, work: () => Promise<T>) =>
+    temporalStep(`${what} on Temporal at ${config.TEMPORAL_ADDRESS}`, work, { signal, log });
   for (const dataset of config.JAO_DATASETS) {
     const scheduleId = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);
-    const outcome = await temporalStep(
-      `creating the schedule ${scheduleId} on ${temporalAt}`,
-      () =>
-        ensurePollSchedule(temporal.client, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          intervalMs: config.POLL_INTERVAL,
-          lookbackDays: config.POLL_LOOKBACK_DAYS,
-          dataset,
-        }),
-      { signal, log },
+    const outcome = await onTemporal(`creating the schedule ${scheduleId}`, () =>
+      ensurePollSchedule(temporal.client, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        intervalMs: config.POLL_INTERVAL,
+        lookbackDays: config.POLL_LOOKBACK_DAYS,
+        dataset,
+      }),
     );
     log(`schedule ${scheduleId} ${outcome}: every ${config.POLL_INTERVAL / 1000} s`);
     const { window } = publicationSettingsOf(config, dataset);
     const publicationId = publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);
-    const publication = await temporalStep(
-      `creating the schedule ${publicationId} on ${temporalAt}`,
-      () =>
-        ensurePublicationSchedule(temporal.client, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          window,
-          checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
-          dataset,
-        }),
-      { signal, log },
+    const publication = await onTemporal(`creating the schedule ${publicationId}`, () =>
+      ensurePublicationSchedule(temporal.client, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        window,
+        checkIntervalMs: config.PUBLICATION_POLL_INTERVAL,
+        dataset,
+      }),
     );
     log(
       `schedule ${publicationId} ${publication.outcome}: tomorrow every ` +
@@ -331,17 +314,14 @@ async function ensureSchedules(
     config.JAO_MONITORING === 'on' ? monitoredRegions(config.JAO_DATASETS.map(declarationOf)) : [];
   for (const region of regions) {
     const monitoringId = monitoringWorkflowIdFor(config.TEMPORAL_TASK_QUEUE, region);
-    const monitoring = await temporalStep(
-      `starting the monitoring workflow ${monitoringId} on ${temporalAt}`,
-      () =>
-        ensureMonitoringWorkflow(temporal.client, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          region,
-          intervalMs: config.MONITORING_INTERVAL,
-          quietIntervalMs: config.MONITORING_QUIET_INTERVAL,
-          datasets: config.JAO_DATASETS,
-        }),
-      { signal, log },
+    const monitoring = await onTemporal(`starting the monitoring workflow ${monitoringId}`, () =>
+      ensureMonitoringWorkflow(temporal.client, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        region,
+        intervalMs: config.MONITORING_INTERVAL,
+        quietIntervalMs: config.MONITORING_QUIET_INTERVAL,
+        datasets: config.JAO_DATASETS,
+      }),
     );
     log(
       `workflow ${monitoringId} ${monitoring}: JAO's monitoring read every ${config.MONITORING_INTERVAL / 1000} s ` +
@@ -354,30 +334,22 @@ async function ensureSchedules(
       config.JAO_MONITORING === 'on'
         ? `no dataset of JAO_DATASETS is announced in ${region}`
         : 'JAO_MONITORING=off';
-    const stopped = await temporalStep(
-      `stopping the monitoring workflow ${monitoringId} on ${temporalAt}`,
-      () =>
-        stopMonitoringWorkflow(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE, region, reason }),
-      { signal, log },
+    const stopped = await onTemporal(`stopping the monitoring workflow ${monitoringId}`, () =>
+      stopMonitoringWorkflow(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE, region, reason }),
     );
     if (stopped === 'stopped')
       log(`workflow ${monitoringId} stopped (${reason}): the fixed polls fetch its days`);
   }
   const archiveId = archiveScheduleIdFor(config.TEMPORAL_TASK_QUEUE);
-  const archive = await temporalStep(
-    `creating the schedule ${archiveId} on ${temporalAt}`,
-    () =>
-      ensureArchiveSchedule(temporal.client, {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        intervalMs: config.ARCHIVE_INTERVAL,
-      }),
-    { signal, log },
+  const archive = await onTemporal(`creating the schedule ${archiveId}`, () =>
+    ensureArchiveSchedule(temporal.client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      intervalMs: config.ARCHIVE_INTERVAL,
+    }),
   );
   log(`schedule ${archiveId} ${archive}: ships to the archive every ${config.ARCHIVE_INTERVAL / 1000} s`);
-  const markers = await temporalStep(
-    `starting the keeper of the bad-day markers on ${temporalAt}`,
-    () => ensureBadDayMarkers(temporal.client, config.TEMPORAL_TASK_QUEUE),
-    { signal, log },
+  const markers = await onTemporal('starting the keeper of the bad-day markers', () =>
+    ensureBadDayMarkers(temporal.client, config.TEMPORAL_TASK_QUEUE),
   );
   log(
     `bad-day markers kept by workflow ${markers.keeper}` +

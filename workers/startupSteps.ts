@@ -37,6 +37,18 @@ export function untilStopped<T>(step: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
+/** Waits for `work` at most `ms`; cleanup after a failed start-up, or a stop, must not hang the exit. */
+export async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

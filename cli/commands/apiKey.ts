@@ -1,9 +1,8 @@
 // `jao api-key`: the API's keys, apart from the API server's module so that managing a key loads no HTTP server.
 import { createApiKey, listApiKeys, revokeApiKey, setOperatorScope } from '../../db/apiKeys';
-import { createPool } from '../../db/pool';
 import { DATASETS } from '../../domain/types';
 import { parseCommandArgs } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
@@ -30,8 +29,7 @@ const scopeOf = (operator: boolean) => (operator ? 'operator' : 'reader');
 /** `jao api-key create|list|revoke|scope`: keys of the API, as the database owner (DATABASE_URL). */
 export async function apiKeyCommand(argv: string[], io: CliIo): Promise<void> {
   const [action, ...rest] = argv;
-  const pool = createPool(configFromEnv(io.env).DATABASE_URL, { max: 1 });
-  try {
+  await withPool(configFromEnv(io.env).DATABASE_URL, { max: 1 }, async (pool) => {
     if (action === 'create') {
       const { values } = parseCommandArgs('api-key create', rest, COMMAND_OPTIONS['api-key create'], 0);
       const name = values.name?.trim();
@@ -85,7 +83,5 @@ export async function apiKeyCommand(argv: string[], io: CliIo): Promise<void> {
     } else {
       throw new UsageError(USAGE);
     }
-  } finally {
-    await pool.end();
-  }
+  });
 }

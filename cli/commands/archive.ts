@@ -6,9 +6,8 @@ import { openArchiveStore } from '../../archive/openStore';
 import { pruneArchivedBodies } from '../../archive/prune';
 import { shipPendingWrites } from '../../archive/ship';
 import { verifyArchive } from '../../archive/verify';
-import { createPool } from '../../db/pool';
 import { parseCommandArgs } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 import { progressLine } from '../progressLine';
@@ -24,9 +23,8 @@ export async function archiveCommand(argv: string[], io: CliIo): Promise<number>
   const { verify } = parseArchiveArgs(argv);
   const config = configFromEnv(io.env);
   const store = await openArchiveStore(undefined, io.env);
-  const pool = createPool(config.DATABASE_URL, { max: 2, applicationName: 'jao archive' });
   const progress = progressLine(io.stderr);
-  try {
+  return withPool(config.DATABASE_URL, { max: 2, applicationName: 'jao archive' }, async (pool) => {
     if (verify) {
       const report = await verifyArchive(pool, store, (checked, total) =>
         progress.write(`verify ${store.location}: ${checked}/${total} archived writes checked`),
@@ -59,7 +57,5 @@ export async function archiveCommand(argv: string[], io: CliIo): Promise<number>
         (pruned.faults.length > 0 ? `; ${pruned.faults.length} kept: their archive object is not right` : ''),
     );
     return pruned.faults.length > 0 ? 1 : 0;
-  } finally {
-    await pool.end();
-  }
+  });
 }

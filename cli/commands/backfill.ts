@@ -2,9 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { planDays } from '../../activities/plan';
 import type { Config } from '../../common/config';
-import { connectClient, isTemporalUnreachable } from '../../common/temporal';
+import { isTemporalUnreachable } from '../../common/temporal';
 import { openBackfill, startDayRun } from '../../control/runStarts';
-import { createPool } from '../../db/pool';
 import { deliveryDayProblem, marketTomorrow } from '../../domain/calendar';
 import { type Dataset, declarationOf } from '../../domain/datasets';
 import { plannedRequests } from '../../domain/plannedRequests';
@@ -17,15 +16,14 @@ import {
   reasonOf,
 } from '../../domain/workflowInputs';
 import { parseCommandArgs, parseDatasetArg } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import { messageWithCauses, UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { marketInstant } from '../marketTime';
 import { COMMAND_OPTIONS } from '../options';
-import { renderProgress } from '../progressBar';
-import { pollProgress } from '../progressLine';
+import { pollProgress, renderProgress } from '../progressLine';
 import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
-import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
+import { withTemporalOfOwnDatabase } from '../workerDatabase';
 import { parseFullHistoryFlags, printFullHistoryPlan } from './fullHistoryPlan';
 
 const OPTIONS = COMMAND_OPTIONS.backfill;
@@ -64,22 +62,15 @@ export function parseBackfillArgs(command: string, argv: string[], defaultsOf: B
 }
 
 async function printDryRun(io: CliIo, config: Config, request: BackfillRequest): Promise<void> {
-  const pool = createPool(config.DATABASE_URL, { max: 1 });
-  try {
-    const days = await planDays(pool, request);
-    const planned = plannedRequests(request.dataset, days.length);
-    const minutes = planned.requests / config.JAO_MAX_REQUESTS_PER_MINUTE;
-    io.out(
-      `backfill ${datasetLabel(request.dataset)}${request.from}..${request.to}, mode ${request.mode}, concurrency ${request.concurrency}`,
-    );
-    io.out(`days: ${days.length}${days.length ? ` (${summarizeDays(days)})` : ''}`);
-    io.out(`requests: at least ${planned.requests} (${planned.basis})`);
-    io.out(
-      `minimum duration at ${config.JAO_MAX_REQUESTS_PER_MINUTE} requests/min: ${formatMinutes(minutes)}`,
-    );
-  } finally {
-    await pool.end();
-  }
+  const days = await withPool(config.DATABASE_URL, { max: 1 }, (pool) => planDays(pool, request));
+  const planned = plannedRequests(request.dataset, days.length);
+  const minutes = planned.requests / config.JAO_MAX_REQUESTS_PER_MINUTE;
+  io.out(
+    `backfill ${datasetLabel(request.dataset)}${request.from}..${request.to}, mode ${request.mode}, concurrency ${request.concurrency}`,
+  );
+  io.out(`days: ${days.length}${days.length ? ` (${summarizeDays(days)})` : ''}`);
+  io.out(`requests: at least ${planned.requests} (${planned.basis})`);
+  io.out(`minimum duration at ${config.JAO_MAX_REQUESTS_PER_MINUTE} requests/min: ${formatMinutes(minutes)}`);
 }
 
 /** Up to ten days, else the first five and the last three. */
@@ -116,9 +107,7 @@ export async function startBackfill(
   request: BackfillRequest,
   wait: boolean,
 ): Promise<BackfillResult | null> {
-  const temporal = await connectClient(config);
-  try {
-    await refuseOtherWorkerDatabase(temporal, config, () => namedDatabaseOf(config.DATABASE_URL));
+  return withTemporalOfOwnDatabase(config, async (temporal) => {
     const { handle, workflowId, runId, attachedSince } = await openBackfill(
       temporal.client,
       config.TEMPORAL_TASK_QUEUE,
@@ -127,15 +116,10 @@ export async function startBackfill(
     const attached = attachedSince ? `: attached to it, running since ${marketInstant(attachedSince)}` : '';
     io.out(`backfill workflow ${workflowId} (run ${runId})${attached}`);
     if (!wait) return null;
-    const stopProgress = showProgress(io, () => handle.query<BackfillProgress>('progress'));
-    try {
-      return await resultThroughOutages(handle, io.err);
-    } finally {
-      await stopProgress();
-    }
-  } finally {
-    await temporal.close();
-  }
+    return resultWithProgress<BackfillResult>(io, handle, async () =>
+      renderProgress(await handle.query<BackfillProgress>('progress')),
+    );
+  });
 }
 
 const OUTAGE_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
@@ -172,9 +156,18 @@ export async function resultThroughOutages<T>(
   }
 }
 
-/** The progress bar of a workflow's `progress` query on stderr, until the returned stop is called. */
-export function showProgress(io: CliIo, read: () => Promise<BackfillProgress>): () => Promise<void> {
-  return pollProgress(io.stderr, async () => renderProgress(await read()));
+/** The workflow's result (resultThroughOutages), the progress line `read` gives shown on stderr meanwhile. */
+export async function resultWithProgress<T>(
+  io: CliIo,
+  handle: WorkflowHandle,
+  read: () => Promise<string | null>,
+): Promise<T> {
+  const stopProgress = pollProgress(io.stderr, read);
+  try {
+    return await resultThroughOutages<T>(handle, io.err);
+  } finally {
+    await stopProgress();
+  }
 }
 
 export async function backfillCommand(argv: string[], io: CliIo): Promise<number> {
@@ -182,18 +175,21 @@ export async function backfillCommand(argv: string[], io: CliIo): Promise<number
   if (values.all !== undefined) {
     return printFullHistoryPlan(io, configFromEnv(io.env), parseFullHistoryFlags(values));
   }
-  const { request, wait, dryRun } = parseBackfillArgs('backfill', argv);
+  return runBackfill(io, parseBackfillArgs('backfill', argv));
+}
+
+/** The dry run's plan, or the backfill started (and with --wait its summary: exit 1 when a day failed). */
+async function runBackfill(io: CliIo, args: ReturnType<typeof parseBackfillArgs>): Promise<number> {
+  const { request, wait, dryRun } = args;
   const config = configFromEnv(io.env);
   if (dryRun) {
     await printDryRun(io, config, request);
     return 0;
   }
   const result = await startBackfill(io, config, request, wait);
-  if (result) {
-    printSummary(io, result);
-    if (result.notCompleted.some((outcome) => outcome.status === 'failed')) return 1;
-  }
-  return 0;
+  if (!result) return 0;
+  printSummary(io, result);
+  return result.notCompleted.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }
 
 /** Starts the day workflow of each given day (a day already running is left to finish and reported). */
@@ -204,9 +200,7 @@ async function rerunDays(
   days: string[],
   wait: boolean,
 ): Promise<number> {
-  const temporal = await connectClient(config);
-  try {
-    await refuseOtherWorkerDatabase(temporal, config, () => namedDatabaseOf(config.DATABASE_URL));
+  return withTemporalOfOwnDatabase(config, async (temporal) => {
     const handles = [];
     for (const day of days) {
       const start = await startDayRun(temporal.client, config.TEMPORAL_TASK_QUEUE, dataset, day, {
@@ -231,9 +225,7 @@ async function rerunDays(
       outcomes.push(outcome);
     }
     return rerunExitCode(outcomes);
-  } finally {
-    await temporal.close();
-  }
+  });
 }
 
 export async function rerunCommand(argv: string[], io: CliIo): Promise<number> {
@@ -262,18 +254,11 @@ export async function rerunCommand(argv: string[], io: CliIo): Promise<number> {
   if (!values.failed)
     throw new UsageError('rerun: say which days: rerun DAY [DAY …], or rerun --failed [--from D --to D]');
   const rest = argv.filter((arg) => arg !== '--failed');
-  const { request, wait, dryRun } = parseBackfillArgs('rerun', rest, (dataset) => ({
+  const args = parseBackfillArgs('rerun', rest, (dataset) => ({
     from: declarationOf(dataset).firstDay,
     to: marketTomorrow(new Date()),
     mode: 'failed',
   }));
-  if (request.mode !== 'failed') throw new UsageError('rerun --failed: --mode cannot be changed');
-  if (dryRun) {
-    await printDryRun(io, configFromEnv(io.env), request);
-    return 0;
-  }
-  const result = await startBackfill(io, configFromEnv(io.env), request, wait);
-  if (!result) return 0;
-  printSummary(io, result);
-  return result.notCompleted.some((outcome) => outcome.status === 'failed') ? 1 : 0;
+  if (args.request.mode !== 'failed') throw new UsageError('rerun --failed: --mode cannot be changed');
+  return runBackfill(io, args);
 }

@@ -2,10 +2,9 @@
 // database (jao.catalog, the datasets' sources, every object jao_reader may read with its COMMENTs). Every dataset
 // unless --dataset names one: the dictionary is the whole database's.
 import { type DataDictionary, readDataDictionary } from '../../db/catalogue';
-import { createPool } from '../../db/pool';
 import type { Dataset } from '../../domain/datasets';
 import { parseCommandArgs, parseDatasetArg } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import { renderDataDictionary } from '../dataDictionary';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
@@ -15,15 +14,14 @@ export async function catalogueCommand(argv: string[], io: CliIo): Promise<void>
   const { values } = parseCommandArgs('catalogue', argv, COMMAND_OPTIONS.catalogue, 0);
   if (values.markdown && values.json) throw new UsageError('catalogue: give --markdown or --json, not both');
   const dataset = values.dataset === undefined ? null : parseDatasetArg('catalogue', values.dataset);
-  const pool = createPool(configFromEnv(io.env).DATABASE_URL, { max: 1, applicationName: 'jao catalogue' });
-  try {
-    const dictionary = onlyDataset(await readDataDictionary(pool), dataset);
-    io.stdout.write(
-      values.json ? `${JSON.stringify(dictionary, null, 2)}\n` : renderDataDictionary(dictionary),
-    );
-  } finally {
-    await pool.end();
-  }
+  const options = { max: 1, applicationName: 'jao catalogue' };
+  const dictionary = onlyDataset(
+    await withPool(configFromEnv(io.env).DATABASE_URL, options, readDataDictionary),
+    dataset,
+  );
+  io.stdout.write(
+    values.json ? `${JSON.stringify(dictionary, null, 2)}\n` : renderDataDictionary(dictionary),
+  );
 }
 
 /** The dictionary with the datasets and series of `dataset` only (null: all); its objects are every dataset's. */

@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { planDays } from '../../activities/plan';
 import type { Config } from '../../common/config';
-import { createPool } from '../../db/pool';
 import { marketTomorrow } from '../../domain/calendar';
 import { publicationWindowOf } from '../../domain/datasetSource';
 import { declarationOf } from '../../domain/datasets';
 import { type DatasetHistory, type LiveLoad, planFullHistory } from '../../domain/fullHistoryPlan';
 import { BACKFILL_MODES } from '../../domain/workflowInputs';
+import { withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 
@@ -74,16 +74,13 @@ export async function printFullHistoryPlan(
 ): Promise<number> {
   const to = marketTomorrow(new Date());
   const histories: DatasetHistory[] = [];
-  const pool = createPool(config.DATABASE_URL, { max: 1 });
-  try {
+  await withPool(config.DATABASE_URL, { max: 1 }, async (pool) => {
     for (const dataset of config.JAO_DATASETS) {
       const { firstDay: from } = declarationOf(dataset);
       const days = await planDays(pool, { dataset, from, to, mode: flags.mode });
       histories.push({ dataset, from, to, days: days.length });
     }
-  } finally {
-    await pool.end();
-  }
+  });
   const plan = planFullHistory(histories, {
     requestsPerMinute: config.JAO_MAX_REQUESTS_PER_MINUTE,
     pollIntervalMs: config.POLL_INTERVAL,

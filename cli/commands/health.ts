@@ -1,9 +1,8 @@
-import { connectClient } from '../../common/temporal';
-import { createPool } from '../../db/pool';
+import { withTemporal } from '../../common/temporal';
 import { assessHealth } from '../../domain/health';
 import { gatherHealthFacts } from '../../workers/healthFacts';
 import { parseCommandArgs } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 
@@ -15,22 +14,8 @@ export async function healthCommand(argv: string[], io: CliIo): Promise<number> 
   const facts = await gatherHealthFacts(
     config,
     {
-      temporal: async (use) => {
-        const temporal = await connectClient(config);
-        try {
-          return await use(temporal);
-        } finally {
-          await temporal.close();
-        }
-      },
-      database: async (use) => {
-        const pool = createPool(config.DATABASE_URL, { max: 1 });
-        try {
-          return await use(pool);
-        } finally {
-          await pool.end();
-        }
-      },
+      temporal: (use) => withTemporal(config, use),
+      database: (use) => withPool(config.DATABASE_URL, { max: 1 }, use),
     },
     now,
   );

@@ -3,10 +3,10 @@ import type { Config } from '../../common/config';
 import { connectClient } from '../../common/temporal';
 import { openBackfill } from '../../control/runStarts';
 import { readDayRecords } from '../../db/dayStatus';
-import { createPool } from '../../db/pool';
 import { daysInRange } from '../../domain/calendar';
 import type { DayStatus, DeliveryDay } from '../../domain/types';
 import type { BackfillRequest } from '../../domain/workflowInputs';
+import { withPool } from '../context';
 import { marketInstant } from '../marketTime';
 import { datasetLabel, resultThroughOutages } from './backfill';
 
@@ -24,18 +24,15 @@ export async function readRangeInDatabase(
   databaseUrl: string,
   request: Pick<BackfillRequest, 'dataset' | 'from' | 'to'>,
 ): Promise<RangeInDatabase> {
-  const pool = createPool(databaseUrl, { max: 1, applicationName: 'jao-start' });
-  try {
-    const records = await readDayRecords(pool, request.dataset, request.from, request.to);
-    const statusOf = new Map(records.map((record) => [record.day, record.status]));
-    const days = daysInRange(request.from, request.to);
-    const notComplete = days
-      .filter((day) => statusOf.get(day) !== 'complete')
-      .map((day) => ({ day, status: statusOf.get(day) ?? null }));
-    return { days: days.length, complete: days.length - notComplete.length, notComplete };
-  } finally {
-    await pool.end();
-  }
+  const records = await withPool(databaseUrl, { max: 1, applicationName: 'jao-start' }, (pool) =>
+    readDayRecords(pool, request.dataset, request.from, request.to),
+  );
+  const statusOf = new Map(records.map((record) => [record.day, record.status]));
+  const days = daysInRange(request.from, request.to);
+  const notComplete = days
+    .filter((day) => statusOf.get(day) !== 'complete')
+    .map((day) => ({ day, status: statusOf.get(day) ?? null }));
+  return { days: days.length, complete: days.length - notComplete.length, notComplete };
 }
 
 export function describeRange(range: RangeInDatabase): string {

@@ -7,8 +7,7 @@ import {
 } from '@temporalio/client';
 import { planReprocess, reprocessDay } from '../../activities/reprocess';
 import { type Config, secretsOf } from '../../common/config';
-import { connectClient } from '../../common/temporal';
-import { createPool } from '../../db/pool';
+import { inLanes } from '../../common/lanes';
 import {
   type ChangedDay,
   parseReprocessInput,
@@ -24,12 +23,13 @@ import { countOf } from '../../domain/runDetails';
 import { beforeFirstDay, reasonOf } from '../../domain/workflowInputs';
 import type { reprocessWorkflow } from '../../workflows';
 import { parseCommandArgs, parseDatasetArg } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
-import { namedDatabaseOf, refuseOtherWorkerDatabase } from '../workerDatabase';
-import { datasetLabel, resultThroughOutages, showProgress, summarizeDays } from './backfill';
+import { renderProgress } from '../progressLine';
+import { withTemporalOfOwnDatabase } from '../workerDatabase';
+import { datasetLabel, resultWithProgress, summarizeDays } from './backfill';
 
 const OPTIONS = COMMAND_OPTIONS.reprocess;
 
@@ -70,37 +70,28 @@ export function changedDayLine(day: ChangedDay): string {
 }
 
 async function printDryRun(io: CliIo, config: Config, request: ReprocessRequest): Promise<number> {
-  const pool = createPool(config.DATABASE_URL, {
-    max: DRY_RUN_CONCURRENCY,
-    applicationName: 'jao reprocess',
-  });
-  try {
+  const options = { max: DRY_RUN_CONCURRENCY, applicationName: 'jao reprocess' };
+  return withPool(config.DATABASE_URL, options, async (pool) => {
     const plan = await planReprocess(pool, request);
     io.out(
       `reprocess ${datasetLabel(request.dataset)}${request.from}..${request.to}: dry run (nothing is written, no request goes to JAO)`,
     );
     const results: ReprocessDayResult[] = [];
     const failures: string[] = [];
-    let next = 0;
-    const lane = async () => {
-      while (next < plan.days.length) {
-        const day = plan.days[next]!;
-        next += 1;
-        try {
-          results.push(
-            await reprocessDay(
-              { pool, buildId: null, maxBodyBytes: config.JAO_MAX_BODY_BYTES, secrets: secretsOf(config) },
-              { dataset: request.dataset, day, workflowId: null, dryRun: true },
-            ),
-          );
-        } catch (error) {
-          failures.push(
-            `${day} could not be checked: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
+    await inLanes(plan.days, DRY_RUN_CONCURRENCY, async (day) => {
+      try {
+        results.push(
+          await reprocessDay(
+            { pool, buildId: null, maxBodyBytes: config.JAO_MAX_BODY_BYTES, secrets: secretsOf(config) },
+            { dataset: request.dataset, day, workflowId: null, dryRun: true },
+          ),
+        );
+      } catch (error) {
+        failures.push(
+          `${day} could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
-    };
-    await Promise.all(Array.from({ length: DRY_RUN_CONCURRENCY }, lane));
+    });
     results.sort((a, b) => (a.day < b.day ? -1 : 1));
     const changed = results.filter((result) => result.changed);
     for (const result of changed) io.out(`  ${changedDayLine(result)}`);
@@ -116,9 +107,7 @@ async function printDryRun(io: CliIo, config: Config, request: ReprocessRequest)
       );
     }
     return failures.length > 0 ? 1 : 0;
-  } finally {
-    await pool.end();
-  }
+  });
 }
 
 export function printReprocessSummary(io: CliIo, result: ReprocessResult): void {
@@ -163,22 +152,14 @@ export async function reprocessCommand(argv: string[], io: CliIo): Promise<numbe
   const { request, wait, dryRun } = parseReprocessArgs(argv);
   const config = configFromEnv(io.env);
   if (dryRun) return printDryRun(io, config, request);
-  const temporal = await connectClient(config);
-  try {
-    await refuseOtherWorkerDatabase(temporal, config, () => namedDatabaseOf(config.DATABASE_URL));
+  return withTemporalOfOwnDatabase(config, async (temporal) => {
     const handle = await openReprocess(temporal.client, config, request);
     io.out(`reprocess workflow ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
     if (!wait) return 0;
-    const stopProgress = showProgress(io, () => handle.query<ReprocessProgress>('progress'));
-    let result: ReprocessResult;
-    try {
-      result = await resultThroughOutages<ReprocessResult>(handle, io.err);
-    } finally {
-      await stopProgress();
-    }
+    const result = await resultWithProgress<ReprocessResult>(io, handle, async () =>
+      renderProgress(await handle.query<ReprocessProgress>('progress')),
+    );
     printReprocessSummary(io, result);
     return result.notCompleted.some((outcome) => outcome.status === 'failed') ? 1 : 0;
-  } finally {
-    await temporal.close();
-  }
+  });
 }

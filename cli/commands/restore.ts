@@ -5,9 +5,7 @@
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { parseArchiveUrl } from '../../archive/archiveUrl';
 import { checkRestoreTarget, RestoreRefused } from '../../archive/restore';
-import { connectClient } from '../../common/temporal';
-import { type DatabaseIdentity, readDatabaseIdentity } from '../../db/databaseIdentity';
-import { createPool } from '../../db/pool';
+import { readDatabaseIdentity } from '../../db/databaseIdentity';
 import {
   parseRestoreInput,
   RESTORE_WORKFLOW_ID,
@@ -17,13 +15,12 @@ import {
 } from '../../domain/archiveInputs';
 import type { restoreWorkflow } from '../../workflows';
 import { parseCommandArgs } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
-import { pollProgress } from '../progressLine';
-import { refuseOtherWorkerDatabase } from '../workerDatabase';
-import { resultThroughOutages } from './backfill';
+import { withTemporalOfOwnDatabase } from '../workerDatabase';
+import { resultWithProgress } from './backfill';
 
 const OPTIONS = COMMAND_OPTIONS.restore;
 
@@ -49,42 +46,39 @@ export async function restoreCommand(argv: string[], io: CliIo): Promise<void> {
   const { request, wait } = parseRestoreArgs(argv);
   const config = configFromEnv(io.env);
   // Refused here too, so the mistake is one line before anything starts (the workflow checks again).
-  const pool = createPool(config.DATABASE_URL, { max: 1, applicationName: 'jao restore' });
-  let database: DatabaseIdentity;
-  try {
-    await checkRestoreTarget(pool, request.merge);
-    database = await readDatabaseIdentity(pool);
-  } catch (error) {
+  const database = await withPool(
+    config.DATABASE_URL,
+    { max: 1, applicationName: 'jao restore' },
+    async (pool) => {
+      await checkRestoreTarget(pool, request.merge);
+      return readDatabaseIdentity(pool);
+    },
+  ).catch((error: unknown) => {
     if (error instanceof RestoreRefused) throw new UsageError(`restore: ${error.message}`);
     throw error;
-  } finally {
-    await pool.end();
-  }
-  const temporal = await connectClient(config);
-  try {
-    // The workers restore into their own database: it must be the one just checked.
-    await refuseOtherWorkerDatabase(temporal, config, async () => database);
-    const handle = await temporal.client.workflow.start<typeof restoreWorkflow>('restoreWorkflow', {
-      workflowId: RESTORE_WORKFLOW_ID,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      args: [request],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      staticSummary: `restore from ${request.from}${request.merge ? ' (merge)' : ''}`,
-    });
-    io.out(`restore workflow ${handle.workflowId} (run ${handle.firstExecutionRunId}) from ${request.from}`);
-    if (!wait) return;
-    const stopProgress = pollProgress(io.stderr, async () =>
-      restoreProgressLine(await handle.query<RestoreProgressView>('progress')),
-    );
-    let result: RestoreProgressView;
-    try {
+  });
+  // The workers restore into their own database: it must be the one just checked.
+  const ownDatabase = async () => database;
+  await withTemporalOfOwnDatabase(
+    config,
+    async (temporal) => {
+      const handle = await temporal.client.workflow.start<typeof restoreWorkflow>('restoreWorkflow', {
+        workflowId: RESTORE_WORKFLOW_ID,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        args: [request],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        staticSummary: `restore from ${request.from}${request.merge ? ' (merge)' : ''}`,
+      });
+      io.out(
+        `restore workflow ${handle.workflowId} (run ${handle.firstExecutionRunId}) from ${request.from}`,
+      );
+      if (!wait) return;
       // A failure reaches cli/main.ts, which prints its root cause (cli/errors.ts).
-      result = await resultThroughOutages<RestoreProgressView>(handle, io.err);
-    } finally {
-      await stopProgress();
-    }
-    io.out(`${restoreProgressLine(result)}; no request to JAO`);
-  } finally {
-    await temporal.close();
-  }
+      const result = await resultWithProgress<RestoreProgressView>(io, handle, async () =>
+        restoreProgressLine(await handle.query<RestoreProgressView>('progress')),
+      );
+      io.out(`${restoreProgressLine(result)}; no request to JAO`);
+    },
+    ownDatabase,
+  );
 }

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { connectClient } from '../../common/temporal';
+import { withTemporal } from '../../common/temporal';
 import { ensurePollSchedule, pollScheduleIdFor } from '../../control/pollSchedule';
 import { ensurePublicationSchedule, publicationScheduleIdFor } from '../../control/publicationSchedule';
 import { publicationSettingsOf } from '../../control/publicationSettings';
@@ -41,9 +41,7 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<void> 
   const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);
   const scheduleIds = [POLL_SCHEDULE_ID, publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset)];
   let scheduleId = POLL_SCHEDULE_ID;
-  const temporal = await connectClient(config);
-  try {
-    const handle = temporal.client.schedule.getHandle(POLL_SCHEDULE_ID);
+  await withTemporal(config, async (temporal) => {
     // The publication schedule may be missing (created by workers of an earlier version): the poll's still acts.
     const each = async (act: (id: string) => Promise<void>) => {
       for (const id of scheduleIds) {
@@ -99,7 +97,7 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<void> 
         });
         return;
       case 'trigger':
-        await handle.trigger();
+        await temporal.client.schedule.getHandle(POLL_SCHEDULE_ID).trigger();
         io.out(`schedule ${POLL_SCHEDULE_ID} triggered`);
         return;
       case 'describe':
@@ -115,14 +113,12 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<void> 
         });
         return;
     }
-  } catch (error) {
+  }).catch((error: unknown) => {
     if (error instanceof ScheduleNotFoundError) {
       throw new UsageError(
         `schedule ${scheduleId} does not exist: run "npx jao schedule create --dataset ${dataset}" or start a worker`,
       );
     }
     throw error;
-  } finally {
-    await temporal.close();
-  }
+  });
 }

@@ -5,10 +5,9 @@ import { apiSettings } from '../../api/config';
 import { type RunningApi, startApi } from '../../api/server';
 import { type Config, secretsOf } from '../../common/config';
 import { createLogger, type Logger } from '../../common/logger';
-import { connectClient } from '../../common/temporal';
+import { withTemporal } from '../../common/temporal';
 import { pollScheduleIdFor } from '../../control/pollSchedule';
-import { type DatabaseIdentity, describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
-import { createPool } from '../../db/pool';
+import { describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
 import { dropAddresses, keepAddresses } from '../../devstack/addresses';
 import { type DevServer, startDevServer } from '../../devstack/devServer';
 import { devServerStateFor } from '../../devstack/devServerState';
@@ -19,7 +18,7 @@ import { type SimulatorThread, startSimulatorThread } from '../../simulator/thre
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
 import { parseCommandArgs } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
@@ -29,24 +28,12 @@ import { LOCAL_KEY_NAME, type LocalApiKey, localApiKey } from './localApiKey';
 const DEV_SERVER_PORT = 7233;
 const WEB_UI_PORT = 8233;
 
-async function identifyDatabase(url: string): Promise<DatabaseIdentity> {
-  const pool = createPool(url, { max: 1 });
-  try {
-    return await readDatabaseIdentity(pool);
-  } finally {
-    await pool.end();
-  }
-}
-
 /** The status page's key for this database (cli/commands/localApiKey.ts), as DATABASE_URL's owner. */
-async function pageKey(config: Config): Promise<LocalApiKey> {
-  const pool = createPool(config.DATABASE_URL, { max: 1 });
-  try {
+function pageKey(config: Config): Promise<LocalApiKey> {
+  return withPool(config.DATABASE_URL, { max: 1 }, async (pool) => {
     const identity = await readDatabaseIdentity(pool);
-    return await localApiKey(pool, config.JAO_DATA_DIR, identity, describeDatabase(identity));
-  } finally {
-    await pool.end();
-  }
+    return localApiKey(pool, config.JAO_DATA_DIR, identity, describeDatabase(identity));
+  });
 }
 
 const plaintextTemporal: Partial<Config> = {
@@ -79,12 +66,14 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
   installRuntime(config, { handleSignals: false });
   // The stack's own lines and those it relays (dev server, worker) are log lines; only the summary of where
   // everything is (whereEverythingIs) is text for the person who started it.
-  const logger: Logger = createLogger('start', {
-    sink: io.stdout,
-    level: config.LOG_LEVEL,
-    format: config.LOG_FORMAT,
-    secrets: secretsOf(config),
-  });
+  const loggerOf = (name: string): Logger =>
+    createLogger(name, {
+      sink: io.stdout,
+      level: config.LOG_LEVEL,
+      format: config.LOG_FORMAT,
+      secrets: secretsOf(config),
+    });
+  const logger = loggerOf('start');
   const say = (line: string) => logger.info(line);
   // Ctrl-C at any moment: during start-up it ends start-up, afterwards it drains the worker; either way the
   // finally block below stops the simulator and the dev server. A second Ctrl-C exits at once (cli/process.ts).
@@ -123,7 +112,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
     // A Temporal named by the environment or a chosen profile is used as it is; otherwise a local dev server.
     if (!io.env.TEMPORAL_ADDRESS && !io.env.TEMPORAL_PROFILE && !stop.aborted) {
       // One state per database: workflows started against one database never resume against another.
-      const identity = await identifyDatabase(config.DATABASE_URL);
+      const identity = await withPool(config.DATABASE_URL, { max: 1 }, readDatabaseIdentity);
       const state = devServerStateFor(config.JAO_DATA_DIR, {
         key: identity.key,
         description: describeDatabase(identity),
@@ -167,25 +156,17 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
 
     await runWorkerProcess(config, {
       offline,
-      logger: createLogger('worker', {
-        sink: io.stdout,
-        level: config.LOG_LEVEL,
-        format: config.LOG_FORMAT,
-        secrets: secretsOf(config),
-      }),
+      logger: loggerOf('worker'),
       signal: stop,
       onRunning: async () => {
         if (!offline) {
-          const temporal = await connectClient(config);
-          try {
+          await withTemporal(config, async (temporal) => {
             for (const dataset of config.JAO_DATASETS) {
               await temporal.client.schedule
                 .getHandle(pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset))
                 .trigger();
             }
-          } finally {
-            await temporal.close();
-          }
+          });
         }
         if (config.INITIAL_BACKFILL_DAYS > 0 && !offline) {
           // One backfill per dataset the worker keeps current: they share the fleet's JAO budget.
@@ -253,14 +234,7 @@ const RUNNING = 'jao-scraper is running. Ctrl-C stops everything it started.';
 /** The addresses block (`jao urls` prints it too: devstack/addresses.ts). */
 function whereEverythingIs(
   config: Config,
-  {
-    server,
-    simulator,
-    api,
-    key,
-    offline,
-    embedded,
-  }: {
+  stack: {
     embedded: EmbeddedPostgres | null;
     server?: DevServer;
     simulator?: SimulatorThread;
@@ -269,6 +243,7 @@ function whereEverythingIs(
     offline: boolean;
   },
 ): string[] {
+  const { server, simulator, api, key, offline, embedded } = stack;
   return [
     `  Temporal Web UI   ${server?.uiUrl ?? '(external server: see its own UI)'}`,
     `  Temporal          ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`,

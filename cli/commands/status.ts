@@ -1,6 +1,5 @@
 import type { Config } from '../../common/config';
 import { type Engine, readEngine } from '../../db/engine';
-import { createPool } from '../../db/pool';
 import { readStatusReport as readReport } from '../../db/statusReport';
 import { addDays, deliveryDayProblem, marketTomorrow } from '../../domain/calendar';
 import { freshnessDeadlineOf } from '../../domain/datasetSource';
@@ -11,7 +10,7 @@ import { describeJaoWord } from '../../domain/monitoring';
 import { type DayLine, describeCompleteMtus, type StatusReport } from '../../domain/statusReport';
 import type { DeliveryDay } from '../../domain/types';
 import { parseCommandArgs, parseDatasetArg } from '../args';
-import { configFromEnv } from '../context';
+import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { marketInstant } from '../marketTime';
@@ -44,14 +43,11 @@ async function readStatus(
   to: DeliveryDay,
   now: Date,
 ): Promise<{ report: StatusReport; engine: Engine }> {
-  const pool = createPool(config.DATABASE_URL, { max: 1 });
-  try {
+  return withPool(config.DATABASE_URL, { max: 1 }, async (pool) => {
     const deadline = freshnessDeadlineOf(dataset, config);
     const report = await readReport(pool, { from, to }, now, deadline, dataset);
     return { report, engine: await readEngine(pool) };
-  } finally {
-    await pool.end();
-  }
+  });
 }
 
 function describeLine(line: DayLine): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderProgress } from '../../cli/progressBar';
+import { renderProgress } from '../../cli/progressLine';
 import { DETAILS_END, LISTED_DAYS, notCompleteLines, renderRunDetails } from '../../domain/runDetails';
 
 describe('details of a backfill or poll run in the Web UI (markdown)', () => {
