@@ -15,7 +15,7 @@ export const VALUE_COLUMNS = [
 ] as const;
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
+export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 
 /**
  * Every field as text, formatted by the server (timestamps as UTC ISO-8601 with milliseconds, numbers as

@@ -2,7 +2,7 @@
 // every constraint and MTU with every published field, as stored now or as known at an instant.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { DATASET_IN_PATH } from '../auth';
+import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import { CONSTRAINT_COLUMNS, constraintRowSchema } from '../constraintColumns';
 import {
   ConstraintJsonFormatter,
@@ -12,7 +12,6 @@ import {
   constraintsQuery as constraintsSqlQuery,
   readPtdfHubs,
 } from '../constraintRows';
-import { errorBodySchema } from '../errors';
 import {
   checkDayRange,
   checkMtuWindow,
@@ -26,11 +25,15 @@ import {
   rangeLimitText,
   toMtuParam,
 } from '../params';
-import { servesRowKind } from '../rowKindGuard';
-import { sendStreamed } from '../streamedAnswer';
-import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-import { copyValues, streamValues } from '../valueStreams';
-import { DATASET_REFUSALS } from './datasets';
+import {
+  type ApiApp,
+  DATASET_REFUSALS,
+  DATASETS_TAG,
+  errorBodySchema,
+  type RouteDeps,
+  SECURITY,
+} from '../routing';
+import { copyValues, sendStreamed, streamValues } from '../valueStreams';
 
 const constraintsQuerystring = z.strictObject({
   from: deliveryDayParam,
