@@ -14,7 +14,7 @@ import type { Format, MtuWindow } from './params';
 import type { CachedAnswer } from './responseCache';
 import type { RouteDeps } from './routing';
 import { answerIfNotModified, etagOf, isSettled, openSnapshot, type Snapshot } from './snapshot';
-import { CONTENT_TYPES, type ValuesCopy } from './valueRows';
+import { type AnswerFormatter, CONTENT_TYPES, type ValuesCopy } from './valueRows';
 
 /** SQLSTATE of a statement canceled (pg_cancel_backend). */
 const QUERY_CANCELED = '57014';
@@ -77,13 +77,6 @@ function closingStream(
     if (!started) void close();
   });
   return stream;
-}
-
-/** Turns batches of a cursor's rows (each field as text) into an answer's text, keeping what comes between. */
-export interface AnswerFormatter {
-  start(): string;
-  batch(rows: string[][]): string;
-  end(): string;
 }
 
 /**

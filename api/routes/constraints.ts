@@ -3,15 +3,16 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DATASET_IN_PATH, servesRowKind } from '../auth';
-import { CONSTRAINT_COLUMNS, constraintRowSchema } from '../constraintColumns';
 import {
+  CONSTRAINT_COLUMNS,
   ConstraintJsonFormatter,
   type ConstraintsAsked,
+  constraintCsvHeader,
+  constraintRowSchema,
   constraintsCopy,
-  constraintsHeader,
-  constraintsQuery as constraintsSqlQuery,
+  constraintsQuery,
   readPtdfHubs,
-} from '../constraintRows';
+} from '../constraintColumns';
 import {
   checkDayRange,
   checkMtuWindow,
@@ -120,14 +121,14 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         parts,
         body: async (snapshot, whole) => {
           if (query.format === 'json') {
-            return streamValues(snapshot, constraintsSqlQuery(asked), new ConstraintJsonFormatter(), whole);
+            return streamValues(snapshot, constraintsQuery(asked), new ConstraintJsonFormatter(), whole);
           }
           const hubs = query.format === 'csv' ? await readPtdfHubs(snapshot.client, asked) : [];
           return copyValues(
             snapshot,
             deps.pool,
             constraintsCopy(query.format, asked, hubs),
-            constraintsHeader(query.format, hubs),
+            query.format === 'csv' ? constraintCsvHeader(hubs) : '',
             whole,
             (outcome) =>
               request.log.info(outcome, 'constraints answer abandoned before its end: its COPY stopped'),

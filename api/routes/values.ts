@@ -18,9 +18,14 @@ import {
   SECURITY,
 } from '../routing';
 import { answerIfNotModified, etagOf, isSettled } from '../snapshot';
-import { RowFormatter, valuesCopy, valuesQuery as valuesSqlQuery } from '../valueRows';
+import {
+  RowFormatter,
+  SELECT_WIDE,
+  valuesCopy,
+  valuesQuery as valuesSqlQuery,
+  WideFormatter,
+} from '../valueRows';
 import { copyValues, sendCached, sendStreamed, streamValues } from '../valueStreams';
-import { SELECT_WIDE, WideFormatter } from '../wideValues';
 
 const valueRow = z.object({
   mtu: z.string().describe('UTC start of the MTU, ISO-8601'),
