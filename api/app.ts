@@ -13,10 +13,8 @@ import type pg from 'pg';
 import type { DatasetPublicationSettings } from '../domain/datasetSource';
 import { version } from '../package.json';
 import { authHook, KeyStore } from './auth';
-import { ApiInputError, badRequest } from './errors';
 import type { DayEventHub } from './eventHub';
 import { KeyWatch } from './keyWatch';
-import { createApiMetrics } from './metrics';
 import { ResponseCache } from './responseCache';
 import { registerConstraintsRoute } from './routes/constraints';
 import { registerDatasetsRoute } from './routes/datasets';
@@ -31,11 +29,11 @@ import { registerRunningRoute } from './routes/running';
 import { registerRunRoutes } from './routes/runs';
 import { registerSeriesRoute } from './routes/series';
 import { registerValuesRoute } from './routes/values';
+import { type ApiApp, ApiInputError, badRequest } from './routing';
 import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
 import { SeriesCache } from './seriesCache';
 import { CurrentDataVersion } from './snapshot';
-import type { ApiApp } from './types';
 
 export interface AppOptions {
   /** Connected as jao_reader. */
@@ -162,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
     runningDays: options.runningDays,
     runControl: options.runControl ?? null,
   };
-  registerHealthRoutes(app, deps, createApiMetrics(app));
+  registerHealthRoutes(app, deps);
   registerDatasetsRoute(app, deps);
   registerSeriesRoute(app, deps);
   registerValuesRoute(app, deps);

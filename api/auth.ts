@@ -1,8 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { type ApiKey, findActiveApiKey, hashApiKey } from '../db/apiKeys';
-import { DATASETS, isDataset, unknownDatasetMessage } from '../domain/datasets';
+import {
+  DATASETS,
+  type Dataset,
+  declarationOf,
+  isDataset,
+  type RowKind,
+  unknownDatasetMessage,
+} from '../domain/datasets';
 import { DEFAULT_DATASET } from '../domain/datasets/compat';
+import { errorBody } from './routing';
 
 /** A route that serves the dataset its `:dataset` path parameter names (`/v1/datasets/{dataset}/…`). */
 export const DATASET_IN_PATH = Symbol('the dataset the path names');
@@ -10,6 +18,8 @@ export const DATASET_IN_PATH = Symbol('the dataset the path names');
 export const DATASET_IN_QUERY = Symbol('the dataset the query names');
 /** A route that serves, for any key reading a declared dataset, what belongs to the key's datasets. */
 export const KEYS_DATASETS = Symbol('the datasets of the key');
+
+type ServedDataset = string | typeof DATASET_IN_PATH | typeof DATASET_IN_QUERY | typeof KEYS_DATASETS;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +33,7 @@ declare module 'fastify' {
      * (the default dataset when absent; an undeclared one is answered 404); KEYS_DATASETS: a key scoped to any
      * declared dataset.
      */
-    dataset?: string | typeof DATASET_IN_PATH | typeof DATASET_IN_QUERY | typeof KEYS_DATASETS;
+    dataset?: ServedDataset;
     /** The route acts (starts runs) or shows what only operators see: it needs the operator scope too. */
     operator?: boolean;
   }
@@ -63,17 +73,6 @@ function bearerToken(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-/** The 404 of a dataset no declaration names: the known ids in the message and in `datasets`. */
-export function unknownDatasetAnswer(text: string) {
-  return {
-    statusCode: 404,
-    error: 'Not Found',
-    message: unknownDatasetMessage(text),
-    parameter: 'dataset',
-    datasets: [...DATASETS],
-  };
-}
-
 /** The `:dataset` of the request's path, as sent (the router has matched the route: params are set). */
 const datasetInPath = (request: FastifyRequest): string =>
   (request.params as { dataset?: string } | undefined)?.dataset ?? '';
@@ -98,56 +97,81 @@ export function authHook(keys: KeyStore) {
     const token = bearerToken(request.headers.authorization);
     const key = token ? await keys.find(token) : null;
     if (!key) {
-      reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="jao"')
-        .send({
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: token
-            ? 'unknown or revoked API key'
-            : 'an API key is required: send Authorization: Bearer <key> (npx jao api-key create)',
-        });
-      return reply;
+      const message = token
+        ? 'unknown or revoked API key'
+        : 'an API key is required: send Authorization: Bearer <key> (npx jao api-key create)';
+      return reply.code(401).header('www-authenticate', 'Bearer realm="jao"').send(errorBody(401, message));
     }
-    if (served === KEYS_DATASETS) {
-      if (!key.datasets.some(isDataset)) {
-        reply.code(403).send({
-          statusCode: 403,
-          error: 'Forbidden',
-          message: `this API key is scoped to no declared dataset (known: ${DATASETS.join(', ')})`,
-        });
-        return reply;
-      }
-    } else {
-      const dataset =
-        served === DATASET_IN_PATH
-          ? datasetInPath(request)
-          : served === DATASET_IN_QUERY
-            ? datasetInQuery(request)
-            : served;
-      if (!isDataset(dataset)) {
-        reply.code(404).send(unknownDatasetAnswer(dataset));
-        return reply;
-      }
-      if (!key.datasets.includes(dataset)) {
-        reply.code(403).send({
-          statusCode: 403,
-          error: 'Forbidden',
-          message: `this API key is not scoped to the dataset ${dataset}`,
-        });
-        return reply;
-      }
-    }
-    if (request.routeOptions.config?.operator && !key.operator) {
-      reply.code(403).send({
-        statusCode: 403,
-        error: 'Forbidden',
-        message:
-          'this API key is a reader key; this route needs an operator key (jao api-key create --operator)',
-      });
-      return reply;
-    }
+    const refusal = refusalOf(request, served, key);
+    if (refusal) return reply.code(refusal.statusCode).send(refusal);
     request.apiKey = key;
+  };
+}
+
+function refusalOf(request: FastifyRequest, served: ServedDataset, key: ApiKey) {
+  if (served === KEYS_DATASETS) {
+    if (!key.datasets.some(isDataset)) {
+      return errorBody(403, `this API key is scoped to no declared dataset (known: ${DATASETS.join(', ')})`);
+    }
+  } else {
+    const dataset =
+      served === DATASET_IN_PATH
+        ? datasetInPath(request)
+        : served === DATASET_IN_QUERY
+          ? datasetInQuery(request)
+          : served;
+    if (!isDataset(dataset)) {
+      return errorBody(404, unknownDatasetMessage(dataset), {
+        parameter: 'dataset',
+        datasets: [...DATASETS],
+      });
+    }
+    if (!key.datasets.includes(dataset)) {
+      return errorBody(403, `this API key is not scoped to the dataset ${dataset}`);
+    }
+  }
+  if (request.routeOptions.config?.operator && !key.operator) {
+    return errorBody(
+      403,
+      'this API key is a reader key; this route needs an operator key (jao api-key create --operator)',
+    );
+  }
+  return null;
+}
+
+// The dataset routes serve one kind of row each: the values routes keyed values (by border or hub), the constraints
+// route the flow-based domain. A declared dataset of the other kind is answered 404 naming where its rows are read,
+// before its query is validated, so the answer is the same whatever else the request holds.
+
+/** The declared datasets whose rows are of `kind`, in declaration order. */
+export function datasetsOfKind(kind: RowKind): Dataset[] {
+  return DATASETS.filter((dataset) => declarationOf(dataset).rowKind === kind);
+}
+
+/** The one line a dataset of another kind gets from a route that serves `kind` at `/v1/datasets/{dataset}/<route>`. */
+export function otherKindMessage(dataset: Dataset, kind: RowKind, route: string): string {
+  if (kind === 'constraints') {
+    const served = datasetsOfKind('constraints');
+    return (
+      `${dataset} holds values by border or hub, not constraints: /v1/datasets/{dataset}/${route} serves the flow-based ` +
+      `domain (${served.join(', ')}); read ${dataset} at /values`
+    );
+  }
+  return (
+    `${dataset} holds constraints of the flow-based domain, not values by border or hub: ` +
+    `/v1/datasets/{dataset}/${route} serves values; read ${dataset} at /v1/datasets/${dataset}/constraints`
+  );
+}
+
+/** A preValidation hook that refuses a declared dataset whose rows are not of `kind`. */
+export function servesRowKind(kind: RowKind, route: string) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    // Before validation the path's parameters are the raw texts.
+    const { dataset } = request.params as { dataset?: string };
+    if (dataset === undefined || !isDataset(dataset) || declarationOf(dataset).rowKind === kind) return;
+    const message = otherKindMessage(dataset, kind, route);
+    return reply
+      .code(404)
+      .send(errorBody(404, message, { parameter: 'dataset', datasets: datasetsOfKind(kind) }));
   };
 }

@@ -1,8 +1,20 @@
 // The columns of a /v1/datasets/{dataset}/constraints answer, named once: each format's fields, the SQL that writes
 // them and the OpenAPI schema of a row are derived from CONSTRAINT_COLUMNS. A column reads the column of the same
 // name of jao.constraints (and of jao.constraints_as_of), except `ptdfs`, built from ptdf_hubs and ptdf_values.
+import type pg from 'pg';
 import { z } from 'zod';
-import { csvText } from './valueRows';
+import type { Dataset } from '../domain/datasets';
+import type { Format, MtuWindow } from './params';
+import {
+  type AnswerFormatter,
+  binder,
+  COPY_INPUTS,
+  COPY_OPTIONS,
+  csvText,
+  mtuFilter,
+  type ValueInputs,
+  type ValuesCopy,
+} from './valueRows';
 
 /**
  * How a column is written. In JSON: `text` a string, `number` a number as published, `integer` an integer,
@@ -101,7 +113,7 @@ export type ConstraintColumnName = (typeof CONSTRAINT_COLUMNS)[number]['name'];
 const CSV_COLUMNS = CONSTRAINT_COLUMNS.filter((c) => c.kind !== 'ptdfs');
 
 /** The prefix of a PTDF's CSV column: ptdf_DE, ptdf_ALBE. */
-export const PTDF_COLUMN_PREFIX = 'ptdf_';
+const PTDF_COLUMN_PREFIX = 'ptdf_';
 
 /** CSV's header line: the columns, then one ptdf_<hub> per hub of the answer. */
 export function constraintCsvHeader(hubs: readonly string[]): string {
@@ -161,7 +173,7 @@ function csvValue(c: ConstraintColumn, v: string): string {
 }
 
 /** One expression: the row `v` as one JSON object's text, keys in CONSTRAINT_COLUMNS' order. */
-export function jsonObjectSql(v: string): string {
+function jsonObjectSql(v: string): string {
   const members = CONSTRAINT_COLUMNS.map(
     (c, i) => `'${i === 0 ? '{' : ','}"${c.name}":' || ${jsonValue(c, v)}`,
   );
@@ -172,7 +184,7 @@ export function jsonObjectSql(v: string): string {
  * The expressions of CSV's fields of row `v`: CSV_COLUMNS' in order, then the PTDF of each of `hubCount` hubs, the
  * i-th read from the i-th element of the text array `hubs` (an SQL expression: no hub is ever written into the SQL).
  */
-export function csvFieldsSql(v: string, hubs: string, hubCount: number): string {
+function csvFieldsSql(v: string, hubs: string, hubCount: number): string {
   const ptdfs = Array.from(
     { length: hubCount },
     (_, i) => `(${v}.ptdf_values[array_position(${v}.ptdf_hubs, (SELECT (${hubs})[${i + 1}]))])::text`,
@@ -201,3 +213,151 @@ export const constraintRowSchema = z.object(
     }),
   ) as Record<ConstraintColumnName, z.ZodType>,
 );
+
+// The SQL of a constraints answer: the rows of jao.constraints (as of an instant: jao.constraints_as_of) of a
+// dataset's delivery days from..to (of some constraints, when asked), ordered by MTU then constraint, each written
+// as CONSTRAINT_COLUMNS say.
+
+/** How a constraints query names its inputs: the values' (ValueInputs, borders unused) and the constraints' ids. */
+interface ConstraintInputs extends ValueInputs {
+  constraintIds: string;
+}
+
+/** What a constraints answer is asked for. */
+export interface ConstraintsAsked {
+  dataset: Dataset;
+  from: string;
+  to: string;
+  asOf: Date | null;
+  /** Only these constraints (ids, as digits); null: every one. */
+  constraintIds: string[] | null;
+  /** Only the MTUs of this window; null: every MTU of the days. */
+  window: MtuWindow | null;
+}
+
+/**
+ * Day by day as the values are (valueRows.ts dayByDaySql): per stored delivery day, that day's rows sorted by MTU
+ * and constraint, so the whole answer comes out in order without one sort of it. Without ids there is no filter at
+ * all (one the planner cannot fold away would make it guess fewer rows).
+ */
+function constraintsSql(
+  select: string,
+  asked: ConstraintsAsked,
+  input: ConstraintInputs,
+  ordered = true,
+): string {
+  const source = asked.asOf ? `jao.constraints_as_of(${input.asOf})` : 'jao.constraints';
+  const ofConstraints = asked.constraintIds
+    ? `\n      AND x.constraint_id = ANY (${input.constraintIds})`
+    : '';
+  return `${select}
+  FROM jao.delivery_day g
+ CROSS JOIN LATERAL (
+   SELECT x.* FROM ${source} x
+    WHERE x.dataset = g.dataset AND x.delivery_day = g.day${ofConstraints}${mtuFilter(input, asked.window !== null)}
+    ORDER BY x.mtu, x.constraint_id) v
+ WHERE g.dataset = ${input.dataset} AND g.day BETWEEN ${input.from} AND ${input.to}${ordered ? '\n ORDER BY g.day' : ''}`;
+}
+
+const selectJson = `SELECT ${jsonObjectSql('v')}`;
+
+/** The query of `select` (the JSON answer's by default) over the rows asked for, with bind parameters. */
+export function constraintsQuery(
+  asked: ConstraintsAsked,
+  select = selectJson,
+  ordered = true,
+): { text: string; values: unknown[] } {
+  // $1 from, $2 to, $3 the dataset, then the ids and the instant when asked for.
+  const values: unknown[] = [asked.from, asked.to, asked.dataset];
+  const next = binder(values);
+  const input: ConstraintInputs = {
+    from: '$1::date',
+    to: '$2::date',
+    dataset: '$3::text',
+    borders: 'NULL::text[]',
+    constraintIds: asked.constraintIds ? next(asked.constraintIds, 'bigint[]') : 'NULL::bigint[]',
+    asOf: asked.asOf ? next(asked.asOf, 'timestamptz') : 'NULL::timestamptz',
+    fromMtu: asked.window ? next(asked.window.from, 'timestamptz') : 'NULL::timestamptz',
+    toMtu: asked.window ? next(asked.window.to, 'timestamptz') : 'NULL::timestamptz',
+  };
+  return { text: constraintsSql(select, asked, input, ordered), values };
+}
+
+/** The hubs whose PTDFs the rows asked for carry, sorted: the ptdf_<hub> columns of a CSV answer. */
+export async function readPtdfHubs(client: pg.PoolClient, asked: ConstraintsAsked): Promise<string[]> {
+  const rows = constraintsQuery(asked, 'SELECT DISTINCT v.ptdf_hubs', false);
+  const result = await client.query<{ hub: string }>({
+    text: `SELECT DISTINCT h.hub FROM (${rows.text}) a(hubs),
+                  unnest(a.hubs) AS h(hub)
+            ORDER BY h.hub`,
+    values: rows.values,
+  });
+  return result.rows.map((row) => row.hub);
+}
+
+/**
+ * The transaction's settings COPY_CONSTRAINT_INPUTS reads, set by one parameterised statement (valueRows.ts
+ * SET_COPY_INPUTS: no value is ever written into a COPY's text); the last column is the backend's pid.
+ */
+const SET_CONSTRAINT_COPY_INPUTS = `SELECT set_config('jao.values_from', $1, true), set_config('jao.values_to', $2, true),
+       set_config('jao.values_as_of', $3, true), set_config('jao.values_dataset', $4, true),
+       set_config('jao.constraint_ids', COALESCE($5::text[]::text, ''), true),
+       set_config('jao.values_from_mtu', $6, true), set_config('jao.values_to_mtu', $7, true),
+       set_config('jao.ptdf_hubs', $8::text[]::text, true),
+       pg_backend_pid() AS pid`;
+
+/** The hubs of the PTDF columns, as SET_CONSTRAINT_COPY_INPUTS sets them. */
+const COPY_PTDF_HUBS = `current_setting('jao.ptdf_hubs')::text[]`;
+
+const COPY_CONSTRAINT_INPUTS: ConstraintInputs = {
+  ...COPY_INPUTS,
+  // As COPY_INPUTS' borders: an InitPlan, its outer cast keeping ANY from reading it as a subquery's rows.
+  constraintIds: `(SELECT NULLIF(current_setting('jao.constraint_ids'), '')::bigint[])::bigint[]`,
+};
+
+/**
+ * CSV and NDJSON as COPY writes them, CSV with a ptdf_<hub> field per hub of `hubs`. NDJSON's one field per line is
+ * written as it is (valueRows.ts: COPY_OPTIONS).
+ */
+export function constraintsCopy(
+  format: Exclude<Format, 'json'>,
+  asked: ConstraintsAsked,
+  hubs: readonly string[] = [],
+): ValuesCopy {
+  const select = format === 'csv' ? `SELECT ${csvFieldsSql('v', COPY_PTDF_HUBS, hubs.length)}` : selectJson;
+  return {
+    inputs: {
+      text: SET_CONSTRAINT_COPY_INPUTS,
+      values: [
+        asked.from,
+        asked.to,
+        asked.asOf?.toISOString() ?? '',
+        asked.dataset,
+        asked.constraintIds,
+        asked.window?.from.toISOString() ?? '',
+        asked.window?.to.toISOString() ?? '',
+        [...hubs],
+      ],
+    },
+    copy: `COPY (${constraintsSql(select, asked, COPY_CONSTRAINT_INPUTS)}) TO STDOUT ${COPY_OPTIONS[format]}`,
+  };
+}
+
+/** The JSON array of the cursor's rows, each one object's text. */
+export class ConstraintJsonFormatter implements AnswerFormatter {
+  private rows = 0;
+
+  start(): string {
+    return '[';
+  }
+
+  batch(rows: string[][]): string {
+    const lead = this.rows === 0 ? '' : ',';
+    this.rows += rows.length;
+    return lead + rows.map((row) => row[0]).join(',');
+  }
+
+  end(): string {
+    return ']';
+  }
+}

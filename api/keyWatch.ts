@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import { type ApiKey, activeKeyScopes, type KeyScope } from '../db/apiKeys';
-import type { KeyStore } from './auth';
 import type { DayEventHub } from './eventHub';
 
 /**
@@ -43,7 +42,8 @@ export class KeyWatch {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly keys: KeyStore,
+    /** The key store (auth.ts KeyStore), told to forget a key that lost what it held. */
+    private readonly keys: { forget(keyId: number): void },
     hub: DayEventHub,
     private readonly report: (line: string) => void,
     recheckMs = KEY_RECHECK_MS,

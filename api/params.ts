@@ -10,7 +10,7 @@ import {
 import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { MAX_KEY_LENGTH, MAX_ZONE_CODE_LENGTH } from '../domain/limits';
 import { keyReaderOf } from '../domain/seriesKeys';
-import { ApiInputError } from './errors';
+import { ApiInputError } from './routing';
 
 /** The most borders a difference compares (FEW_BORDERS × a year ≈ 70,000 rows, answered at once). */
 export const FEW_BORDERS = 8;

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
 // Whole answers kept by their ETag. An ETag names the request's canonical parts and the data version of the
-// snapshot the answer was read in (api/caching.ts), and every committed write moves that version: an answer found
+// snapshot the answer was read in (api/snapshot.ts), and every committed write moves that version: an answer found
 // here is byte for byte what the database would give now. Small answers only (a day of every border is about
 // 0.6 MB of JSON); the least recently used go first once the byte budget is spent.
 

@@ -1,13 +1,14 @@
+import type { FastifyServerOptions } from 'fastify';
+import { type LogLevel, type LogOutputOptions, logLineOptions, logLineSink } from '../common/logger';
 import { createPool } from '../db/pool';
 import { checkReleaseFloor } from '../db/releaseFloor';
 import { TASK_QUEUE } from '../domain/workflowInputs';
 import { buildApp } from './app';
 import type { ApiSettings } from './config';
 import { DayEventHub } from './eventHub';
-import { apiLoggerOptions } from './logger';
+import type { ApiApp } from './routing';
 import { TemporalRunControl } from './runControl';
 import { TemporalRunningDays } from './runningDays';
-import type { ApiApp } from './types';
 
 export interface RunningApi {
   app: ApiApp;
@@ -24,6 +25,29 @@ export interface StartApiOptions {
   logDestination?: NodeJS.WritableStream;
   /** false: the app is made ready but listens on no port, driven through app.inject() (tests). Default true. */
   listen?: boolean;
+}
+
+/** Request headers that carry a key: never written to a log line. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'request.headers.authorization',
+  'headers.authorization',
+];
+
+/**
+ * The API's pino logger, given to Fastify: the lines of every other process (common/logger.ts), named `api`, with
+ * Fastify's request fields (reqId, req, res, responseTime) and never a key.
+ */
+export function apiLoggerOptions(
+  level: LogLevel,
+  output: LogOutputOptions = {},
+): FastifyServerOptions['logger'] {
+  return {
+    ...logLineOptions('api', level),
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    stream: logLineSink(output),
+  };
 }
 
 /**

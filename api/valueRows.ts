@@ -15,7 +15,7 @@ export const VALUE_COLUMNS = [
 ] as const;
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
+export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 
 /**
  * Every field as text, formatted by the server (timestamps as UTC ISO-8601 with milliseconds, numbers as
@@ -83,6 +83,10 @@ export function mtuFilter(input: ValueInputs, window: boolean): string {
   return window ? `\n      AND x.mtu >= ${input.fromMtu} AND x.mtu < ${input.toMtu}` : '';
 }
 
+/** A binder of `values`: each value it is given becomes their next bind parameter, cast to `type`. */
+export const binder = (values: unknown[]) => (value: unknown, type: string) =>
+  `$${values.push(value)}::${type}`;
+
 /**
  * The values query, day by day (a lateral subquery per stored delivery day, in the order of jao.delivery_day's
  * primary key): each day is one index range of the values and a sort of a few thousand rows, whatever the range and
@@ -132,10 +136,7 @@ export function valuesQuery(
   select = SELECT_TEXT,
 ): { text: string; values: unknown[] } {
   const values: unknown[] = [from, to, borders, dataset];
-  const next = (value: unknown, type: string) => {
-    values.push(value);
-    return `$${values.length}::${type}`;
-  };
+  const next = binder(values);
   const input: ValueInputs = {
     ...PARAMETERS,
     asOf: asOf ? next(asOf, 'timestamptz') : 'NULL::timestamptz',
@@ -246,6 +247,13 @@ export const CONTENT_TYPES: Record<Format, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
+/** Turns batches of a cursor's rows (each field as text) into an answer's text, keeping what comes between. */
+export interface AnswerFormatter {
+  start(): string;
+  batch(rows: string[][]): string;
+  end(): string;
+}
+
 /** Turns batches of rows into the text of one format, keeping what comes between batches. */
 export class RowFormatter {
   private rows = 0;
@@ -275,5 +283,78 @@ export class RowFormatter {
 
   end(): string {
     return this.format === 'json' ? ']' : '';
+  }
+}
+
+// shape=wide: a values answer with one row per MTU and one column per key, pivoted as the rows stream (they come
+// ordered by MTU, then key), so memory holds one MTU at a time whatever the range.
+
+/** The fields a wide answer reads of each value: its MTU, delivery day, key and value, as text. */
+export const SELECT_WIDE = `SELECT ${iso('v.mtu')}, v.delivery_day::text, v.border, v.value_mw::text`;
+
+/**
+ * Rows of (mtu, delivery_day, key, value) into one line per MTU: CSV with a header line, NDJSON one object a line,
+ * JSON an envelope `{"keys", "days_missing", "rows"}`. A key without a value at an MTU is an empty field (CSV) or null.
+ */
+export class WideFormatter implements AnswerFormatter {
+  private readonly column: Map<string, number>;
+  private readonly names: string[];
+  private mtu: string | null = null;
+  private day = '';
+  private cells: (string | null)[];
+  private lines = 0;
+
+  constructor(
+    private readonly format: Format,
+    private readonly keys: readonly string[],
+    private readonly daysMissing: readonly string[],
+  ) {
+    this.column = new Map(keys.map((key, index) => [key, index]));
+    this.names = keys.map((key) => JSON.stringify(key));
+    this.cells = new Array<string | null>(keys.length).fill(null);
+  }
+
+  start(): string {
+    if (this.format === 'csv') return `${['mtu', 'delivery_day', ...this.keys].map(csvText).join(',')}\n`;
+    if (this.format === 'ndjson') return '';
+    return `{"keys":${JSON.stringify(this.keys)},"days_missing":${JSON.stringify(this.daysMissing)},"rows":[`;
+  }
+
+  batch(rows: string[][]): string {
+    let out = '';
+    for (const row of rows) {
+      if (row[0] !== this.mtu) {
+        out += this.flush();
+        this.mtu = row[0]!;
+        this.day = row[1]!;
+      }
+      const at = this.column.get(row[2]!);
+      if (at !== undefined) this.cells[at] = row[3]!;
+    }
+    return out;
+  }
+
+  end(): string {
+    const last = this.flush();
+    return this.format === 'json' ? `${last}]}` : last;
+  }
+
+  /** The line of the MTU held, if any; then none is held. */
+  private flush(): string {
+    if (this.mtu === null) return '';
+    const cells = this.cells;
+    let line: string;
+    if (this.format === 'csv') {
+      line = `${this.mtu},${this.day},${cells.map((cell) => cell ?? '').join(',')}\n`;
+    } else {
+      let object = `{"mtu":"${this.mtu}","delivery_day":"${this.day}"`;
+      for (let i = 0; i < cells.length; i++) object += `,${this.names[i]}:${cells[i] ?? 'null'}`;
+      object += '}';
+      line = this.format === 'ndjson' ? `${object}\n` : this.lines === 0 ? object : `,${object}`;
+    }
+    this.lines++;
+    this.mtu = null;
+    this.cells = new Array<string | null>(this.keys.length).fill(null);
+    return line;
   }
 }

@@ -2,17 +2,17 @@
 // every constraint and MTU with every published field, as stored now or as known at an instant.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { DATASET_IN_PATH } from '../auth';
-import { CONSTRAINT_COLUMNS, constraintRowSchema } from '../constraintColumns';
+import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import {
+  CONSTRAINT_COLUMNS,
   ConstraintJsonFormatter,
   type ConstraintsAsked,
+  constraintCsvHeader,
+  constraintRowSchema,
   constraintsCopy,
-  constraintsHeader,
-  constraintsQuery as constraintsSqlQuery,
+  constraintsQuery,
   readPtdfHubs,
-} from '../constraintRows';
-import { errorBodySchema } from '../errors';
+} from '../constraintColumns';
 import {
   checkDayRange,
   checkMtuWindow,
@@ -26,11 +26,15 @@ import {
   rangeLimitText,
   toMtuParam,
 } from '../params';
-import { servesRowKind } from '../rowKindGuard';
-import { sendStreamed } from '../streamedAnswer';
-import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-import { copyValues, streamValues } from '../valueStreams';
-import { DATASET_REFUSALS } from './datasets';
+import {
+  type ApiApp,
+  DATASET_REFUSALS,
+  DATASETS_TAG,
+  errorBodySchema,
+  type RouteDeps,
+  SECURITY,
+} from '../routing';
+import { copyValues, sendStreamed, streamValues } from '../valueStreams';
 
 const constraintsQuerystring = z.strictObject({
   from: deliveryDayParam,
@@ -117,14 +121,14 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         parts,
         body: async (snapshot, whole) => {
           if (query.format === 'json') {
-            return streamValues(snapshot, constraintsSqlQuery(asked), new ConstraintJsonFormatter(), whole);
+            return streamValues(snapshot, constraintsQuery(asked), new ConstraintJsonFormatter(), whole);
           }
           const hubs = query.format === 'csv' ? await readPtdfHubs(snapshot.client, asked) : [];
           return copyValues(
             snapshot,
             deps.pool,
             constraintsCopy(query.format, asked, hubs),
-            constraintsHeader(query.format, hubs),
+            query.format === 'csv' ? constraintCsvHeader(hubs) : '',
             whole,
             (outcome) =>
               request.log.info(outcome, 'constraints answer abandoned before its end: its COPY stopped'),

@@ -1,5 +1,4 @@
-// GET /v1/datasets: the declared datasets (domain/datasets/) the key reads, and the answers every
-// /v1/datasets/{dataset}/… route documents for a refused key or an undeclared dataset.
+// GET /v1/datasets: the declared datasets (domain/datasets/) the key reads.
 import { z } from 'zod';
 import { marketTomorrow } from '../../domain/calendar';
 import {
@@ -12,23 +11,7 @@ import {
 } from '../../domain/datasets';
 import { isDefaultDataset } from '../../domain/datasets/compat';
 import { KEYS_DATASETS } from '../auth';
-import { BAD_REQUEST, errorBodySchema, KEY_REFUSALS, TOO_MANY_REQUESTS } from '../errors';
-import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-
-/** The refusals of a /v1/datasets/{dataset}/… route (and of a route taking `dataset`) before it reads anything. */
-export const DATASET_REFUSALS = {
-  400: BAD_REQUEST,
-  401: errorBodySchema.describe('no key, or an unknown or revoked key'),
-  403: errorBodySchema.describe('the key does not read the dataset'),
-  404: errorBodySchema
-    .extend({ datasets: z.array(z.string()).describe('the declared dataset ids') })
-    .describe(
-      'no declared dataset has this id (the message and `datasets` list the known ones), or, on a route of values, ' +
-        'the dataset holds constraints of the flow-based domain (the message names /constraints, where they are ' +
-        'read; `datasets` lists those the route serves)',
-    ),
-  429: TOO_MANY_REQUESTS,
-};
+import { type ApiApp, DATASETS_TAG, KEY_REFUSALS, type RouteDeps, SECURITY } from '../routing';
 
 const datasetEntry = z.object({
   id: z

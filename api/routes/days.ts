@@ -3,11 +3,9 @@ import { z } from 'zod';
 import { withoutDeclaredSwitch } from '../../db/dayQuality';
 import type { Dataset } from '../../domain/datasets';
 import { DATASET_IN_QUERY } from '../auth';
-import { answerIfNotModified, etagOf } from '../caching';
 import { checkDayRange, dayRangeQuery } from '../params';
-import { withSnapshot } from '../snapshot';
-import { type ApiApp, type RouteDeps, SECURITY } from '../types';
-import { DATASET_REFUSALS } from './datasets';
+import { type ApiApp, DATASET_REFUSALS, type RouteDeps, SECURITY } from '../routing';
+import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
 
 const dayQualityRow = z.object({
   dataset: z.string(),

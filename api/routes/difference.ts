@@ -1,15 +1,20 @@
+// The difference between two versions of the values: per border and MTU, the value as known at a base instant, as
+// known at a later instant (or now), and the change between them.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { DATASET_IN_PATH } from '../auth';
-import { answerIfNotModified, etagOf, isSettled } from '../caching';
-import { type DifferenceRow, differenceQuery as differenceSqlQuery, differenceText } from '../differenceRows';
-import { ApiInputError } from '../errors';
-import { borderList, checkDayRange, datasetParams, differenceQuery } from '../params';
-import { servesRowKind } from '../rowKindGuard';
-import { withSnapshot } from '../snapshot';
-import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-import { CONTENT_TYPES } from '../valueRows';
-import { DATASET_REFUSALS } from './datasets';
+import { DATASET_IN_PATH, servesRowKind } from '../auth';
+import { borderList, checkDayRange, datasetParams, differenceQuery, type Format } from '../params';
+import {
+  type ApiApp,
+  ApiInputError,
+  DATASET_REFUSALS,
+  DATASETS_TAG,
+  type RouteDeps,
+  SECURITY,
+} from '../routing';
+import { answerIfNotModified, etagOf, isSettled, withSnapshot } from '../snapshot';
+import { csvText, iso } from '../valueRows';
+import { setAnswerHeaders } from '../valueStreams';
 
 const differenceRow = z.object({
   mtu: z.string().describe('UTC start of the MTU, ISO-8601'),
@@ -19,6 +24,52 @@ const differenceRow = z.object({
   compare_mw: z.number().nullable().describe('the value as known at compare_as_of (or now); null: none then'),
   difference_mw: z.number().nullable().describe('compare_mw − base_mw; null when either is missing'),
 });
+
+/** A row as the server writes it: every field text, a missing value null. */
+type DifferenceRow = [string, string, string, string | null, string | null, string | null];
+
+/**
+ * The two versions side by side on the views of every dataset (jao.dataset_values_as_of, and jao.dataset_values for
+ * now), narrowed to the dataset, the delivery days and the borders, joined on (mtu, border): an MTU present in one
+ * version only has a null on the other side and no difference. Every input is a parameter: $1 from, $2 to,
+ * $3 borders, $4 base instant, $5 the dataset, $6 compare instant (only when `compareAsOf`).
+ */
+function differenceSql(compareAsOf: boolean): string {
+  const version = (source: string) => `(SELECT x.mtu, x.delivery_day, x.border, x.value_mw FROM ${source} x
+         WHERE x.dataset = $5::text AND x.delivery_day BETWEEN $1::date AND $2::date
+           AND x.border = ANY ($3::text[]))`;
+  const compare = compareAsOf ? 'jao.dataset_values_as_of($6::timestamptz)' : 'jao.dataset_values';
+  return `SELECT ${iso('coalesce(b.mtu, c.mtu)')},
+       coalesce(b.delivery_day, c.delivery_day)::text,
+       coalesce(b.border, c.border),
+       b.value_mw::text, c.value_mw::text, (c.value_mw - b.value_mw)::text
+  FROM ${version('jao.dataset_values_as_of($4::timestamptz)')} b
+  FULL JOIN ${version(compare)} c ON c.mtu = b.mtu AND c.border = b.border
+ ORDER BY coalesce(b.mtu, c.mtu), coalesce(b.border, c.border)`;
+}
+
+const numberOrNull = (text: string | null) => (text === null ? null : Number(text));
+
+/** The whole answer in one format (a difference is at most FEW_BORDERS borders: small enough to build at once). */
+function differenceText(rows: readonly DifferenceRow[], format: Format): string {
+  if (format === 'csv') {
+    const lines = rows.map((row) =>
+      [row[0], row[1], csvText(row[2]), row[3] ?? '', row[4] ?? '', row[5] ?? ''].join(','),
+    );
+    return `${[Object.keys(differenceRow.shape).join(','), ...lines].join('\n')}\n`;
+  }
+  const objects = rows.map((row) =>
+    JSON.stringify({
+      mtu: row[0],
+      delivery_day: row[1],
+      border: row[2],
+      base_mw: numberOrNull(row[3]),
+      compare_mw: numberOrNull(row[4]),
+      difference_mw: numberOrNull(row[5]),
+    }),
+  );
+  return format === 'ndjson' ? objects.map((line) => `${line}\n`).join('') : `[${objects.join(',')}]`;
+}
 
 export function registerDifferenceRoute(app: ApiApp, deps: RouteDeps): void {
   app.get(
@@ -68,20 +119,17 @@ export function registerDifferenceRoute(app: ApiApp, deps: RouteDeps): void {
           settled ? null : version,
         );
         if (answerIfNotModified(request, reply, etag, settled)) return null;
+        const values = [query.from, query.to, borders, query.base_as_of, dataset];
         const result = await client.query<DifferenceRow>({
-          ...differenceSqlQuery(dataset, query.from, query.to, borders, query.base_as_of, compareAsOf),
+          text: differenceSql(compareAsOf !== null),
+          values: compareAsOf ? [...values, compareAsOf] : values,
           rowMode: 'array',
         });
         return differenceText(result.rows, query.format);
       });
       if (body === null) return reply;
-      reply.header('content-type', CONTENT_TYPES[query.format]);
-      if (query.format === 'csv') {
-        reply.header(
-          'content-disposition',
-          `inline; filename="${dataset}_difference_${query.from}_${query.to}.csv"`,
-        );
-      }
+      const csvFileName = `${dataset}_difference_${query.from}_${query.to}.csv`;
+      setAnswerHeaders(reply as FastifyReply, query.format, csvFileName);
       // Already formatted: the response schema documents the rows, it does not serialize them again.
       return (reply as FastifyReply).send(body);
     },

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { type DayEvent, readDayEventsAfter } from '../../db/dayEvents';
 import { isDataset } from '../../domain/datasets';
 import { KEYS_DATASETS } from '../auth';
-import { ApiInputError, KEY_REFUSALS } from '../errors';
 import type { KeyLoss } from '../keyWatch';
-import { type ApiApp, type RouteDeps, SECURITY } from '../types';
+import { type ApiApp, ApiInputError, KEY_REFUSALS, type RouteDeps, SECURITY } from '../routing';
 
 const REPLAY_PAGE = 1_000;
 /** A subscriber this far behind (bytes not yet taken by its socket) is dropped; it resumes by Last-Event-ID. */

@@ -6,12 +6,17 @@ import { marketTomorrow } from '../../domain/calendar';
 import { type DatasetPublicationSettings, freshnessDeadlineOf } from '../../domain/datasetSource';
 import type { JaoWord } from '../../domain/monitoring';
 import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
-import { errorBodySchema, KEY_REFUSALS } from '../errors';
 import { checkDayRange, datasetQueryParam, dayRangeQuery } from '../params';
+import {
+  type ApiApp,
+  DATASET_REFUSALS,
+  errorBodySchema,
+  KEY_REFUSALS,
+  type RouteDeps,
+  SECURITY,
+} from '../routing';
 import { MAX_BACKFILLS } from '../runControl';
 import { serviceUnavailable, temporalFailure } from '../temporalClient';
-import { type ApiApp, type RouteDeps, SECURITY } from '../types';
-import { DATASET_REFUSALS } from './datasets';
 
 /** JAO's own word on a day (domain/monitoring.ts JaoWord), as the API writes it. */
 const jaoWordSchema = z.object({

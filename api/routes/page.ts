@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_DATASET } from '../../domain/datasets/compat';
 import { version } from '../../package.json';
+import type { PageConfig } from '../../page/client/config';
 import { type PageAsset, pageAssets } from '../pageAssets';
-import { pageHtml } from '../pageHtml';
-import type { ApiApp } from '../types';
+import type { ApiApp } from '../routing';
 
 /**
  * What the page needs to know that is not secret (common/config.ts: TEMPORAL_UI_URL, TEMPORAL_NAMESPACE,
@@ -41,6 +41,38 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: PageAsse
     .header('x-content-type-options', 'nosniff');
   if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
   return reply.type(type).send(asset.body);
+}
+
+// The status page's HTML: a shell the script fills, with the non-secret settings as JSON (page/client/config.ts).
+const CONFIG_ELEMENT_ID = 'jao-page-config';
+
+/** JSON safe inside a <script> element: no `<`, so no `</script>` or `<!--`. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function pageHtml(config: PageConfig, assets: { js: string; css: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>jao-scraper: delivery days</title>
+<link rel="stylesheet" href="${assets.css}">
+<script type="application/json" id="${CONFIG_ELEMENT_ID}">${scriptJson(config)}</script>
+<script defer src="${assets.js}"></script>
+</head>
+<body>
+<noscript>The status page needs JavaScript. The same data: GET /v1/days (docs at /docs).</noscript>
+<div id="app" aria-busy="true">Loading…</div>
+</body>
+</html>
+`;
 }
 
 /** The status page at `/` (docs/operations.md "The status page"): no key needed to load it, only to read /v1. */

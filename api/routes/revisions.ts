@@ -2,14 +2,17 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { dayOfInstant } from '../../domain/calendar';
 import type { Dataset } from '../../domain/datasets';
-import { DATASET_IN_PATH } from '../auth';
-import { answerIfNotModified, etagOf } from '../caching';
-import { ApiInputError } from '../errors';
+import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import { checkFirstDay, datasetParams, revisionsQuery } from '../params';
-import { servesRowKind } from '../rowKindGuard';
-import { withSnapshot } from '../snapshot';
-import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-import { DATASET_REFUSALS } from './datasets';
+import {
+  type ApiApp,
+  ApiInputError,
+  DATASET_REFUSALS,
+  DATASETS_TAG,
+  type RouteDeps,
+  SECURITY,
+} from '../routing';
+import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
 
 const revisionRow = z.object({
   mtu: z.string(),

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { KEYS_DATASETS } from '../auth';
-import { KEY_REFUSALS } from '../errors';
+import { type ApiApp, KEY_REFUSALS, type RouteDeps, SECURITY } from '../routing';
 import { MAX_RUNNING_DAYS } from '../runningDays';
 import { serviceUnavailable, temporalFailure } from '../temporalClient';
-import { type ApiApp, type RouteDeps, SECURITY } from '../types';
 
 const runningDay = z.object({
   dataset: z.string(),

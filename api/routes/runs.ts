@@ -7,19 +7,23 @@ import { z } from 'zod';
 import type { StartedBy } from '../../control/runStarts';
 import { BACKFILL_MODES, MAX_CONCURRENCY, parseBackfillInput } from '../../domain/workflowInputs';
 import { DATASET_IN_QUERY } from '../auth';
-import { ApiInputError, BAD_REQUEST, errorBodySchema } from '../errors';
 import { checkFirstDay, datasetQueryParam, deliveryDayParam } from '../params';
+import {
+  type ApiApp,
+  ApiInputError,
+  DATASET_REFUSALS,
+  errorBodySchema,
+  type RouteDeps,
+  SECURITY,
+} from '../routing';
 import { MAX_DAY_RUNS } from '../runControl';
 import { temporalFailure } from '../temporalClient';
-import { type ApiApp, type RouteDeps, SECURITY } from '../types';
-import { DATASET_REFUSALS } from './datasets';
 
 /** More days than this are a backfill's work (one workflow, bounded fan-out), not a list of single re-runs. */
 export const MAX_RERUN_DAYS = 31;
 
 const errorAnswers = {
   ...DATASET_REFUSALS,
-  400: BAD_REQUEST,
   403: errorBodySchema.describe(
     'the key is a reader key, or does not read the dataset: operator keys of it only',
   ),

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { DATASET_IN_PATH } from '../auth';
-import { answerIfNotModified, etagOf } from '../caching';
+import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import { datasetParams } from '../params';
-import { servesRowKind } from '../rowKindGuard';
-import { withSnapshot } from '../snapshot';
-import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-import { DATASET_REFUSALS } from './datasets';
+import { type ApiApp, DATASET_REFUSALS, DATASETS_TAG, type RouteDeps, SECURITY } from '../routing';
+import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
 
 const seriesEntry = z.object({
   key: z.string().describe('as published: border_AT_BE, hub_AT'),

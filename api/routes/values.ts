@@ -1,8 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { DATASET_IN_PATH } from '../auth';
-import { answerIfNotModified, etagOf, isSettled } from '../caching';
-import { ApiInputError } from '../errors';
+import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import {
   borderList,
   checkDayRange,
@@ -11,13 +9,23 @@ import {
   rangeLimitText,
   valuesQuery,
 } from '../params';
-import { servesRowKind } from '../rowKindGuard';
-import { sendCached, sendStreamed } from '../streamedAnswer';
-import { type ApiApp, DATASETS_TAG, type RouteDeps, SECURITY } from '../types';
-import { RowFormatter, valuesCopy, valuesQuery as valuesSqlQuery } from '../valueRows';
-import { copyValues, streamValues } from '../valueStreams';
-import { SELECT_WIDE, WideFormatter } from '../wideValues';
-import { DATASET_REFUSALS } from './datasets';
+import {
+  type ApiApp,
+  ApiInputError,
+  DATASET_REFUSALS,
+  DATASETS_TAG,
+  type RouteDeps,
+  SECURITY,
+} from '../routing';
+import { answerIfNotModified, etagOf, isSettled } from '../snapshot';
+import {
+  RowFormatter,
+  SELECT_WIDE,
+  valuesCopy,
+  valuesQuery as valuesSqlQuery,
+  WideFormatter,
+} from '../valueRows';
+import { copyValues, sendCached, sendStreamed, streamValues } from '../valueStreams';
 
 const valueRow = z.object({
   mtu: z.string().describe('UTC start of the MTU, ISO-8601'),

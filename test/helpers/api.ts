@@ -4,8 +4,8 @@
 import { Writable } from 'node:stream';
 import type pg from 'pg';
 import { type ApiSettings, readerDatabaseUrl } from '../../api/config';
+import type { ApiApp } from '../../api/routing';
 import { type RunningApi, startApi } from '../../api/server';
-import type { ApiApp } from '../../api/types';
 import { createApiKey } from '../../db/apiKeys';
 
 /** The API in this process, asked through app.inject(): no port, no socket. */

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiLoggerOptions } from '../../api/logger';
+import { apiLoggerOptions } from '../../api/server';
 import { ConfigError, loadConfig } from '../../common/config';
 import { createLogger, type LineSink, type LogOutputOptions, logFormatFromEnv } from '../../common/logger';
 
