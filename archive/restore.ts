@@ -3,12 +3,14 @@
 // happened, different days in parallel (nothing a day's write reads or moves depends on another day's).
 import type pg from 'pg';
 import { inLanes } from '../common/lanes';
+import { laneOf } from '../db/lanes';
 import { lockDay, type TransactionSetting } from '../db/locks';
 import { namedStatement } from '../db/namedStatement';
 import { withTransaction } from '../db/pool';
 import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
 import { restoreDayWrite } from '../db/writeDay';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
+import { storedAnswerLimit } from '../domain/storedAnswerLimit';
 import { RAW_STORE_TIMEOUTS } from '../domain/timeBudget';
 import type { DeliveryDay } from '../domain/types';
 import {
@@ -145,17 +147,26 @@ async function nextKeys(
   return { keys, done: true };
 }
 
-/** Whether the database already holds this entry's write, or a later write of its day (which it must not precede). */
-async function heldAlready(pool: pg.Pool, key: string, entry: JournalEntry): Promise<boolean> {
-  const result = await pool.query<{ held: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM jao.day_write WHERE archive_key = $1)
-            OR COALESCE((SELECT GREATEST(d.last_checked_at, d.last_changed_at) FROM jao.delivery_day d
-                           WHERE d.dataset = $2 AND d.day = $3::date), '-infinity') > $4::timestamptz
-            OR EXISTS (SELECT 1 FROM jao.day_write
-                        WHERE dataset = $2 AND day = $3::date AND written_at > $4::timestamptz) AS held`,
-    [key, entry.dataset, entry.day, entry.writtenAt],
+/**
+ * The keys of `writes` the database holds already, or whose day holds a later write (which they must not precede):
+ * one statement for a batch.
+ */
+async function heldKeys(pool: pg.Pool, writes: { key: string; entry: JournalEntry }[]): Promise<Set<string>> {
+  const result = await pool.query<{ key: string }>(
+    `SELECT w.key FROM unnest($1::text[], $2::text[], $3::date[], $4::timestamptz[]) AS w(key, dataset, day, written_at)
+      WHERE EXISTS (SELECT 1 FROM jao.day_write WHERE archive_key = w.key)
+         OR COALESCE((SELECT GREATEST(d.last_checked_at, d.last_changed_at) FROM jao.delivery_day d
+                       WHERE d.dataset = w.dataset AND d.day = w.day), '-infinity') > w.written_at
+         OR EXISTS (SELECT 1 FROM jao.day_write x
+                     WHERE x.dataset = w.dataset AND x.day = w.day AND x.written_at > w.written_at)`,
+    [
+      writes.map((write) => write.key),
+      writes.map((write) => write.entry.dataset),
+      writes.map((write) => write.entry.day),
+      writes.map((write) => write.entry.writtenAt),
+    ],
   );
-  return result.rows[0]!.held;
+  return new Set(result.rows.map((row) => row.key));
 }
 
 /** A restored write commits without waiting for the disk: restoreBatch makes its batch durable at its end. */
@@ -181,7 +192,7 @@ interface RestoredAnswerParams extends Record<string, unknown> {
 
 /**
  * A write's raw answer in the restored database, in one statement under the day's raw-answer lock (db/rawResponse.ts
- * takes the same): nothing when the database holds the write already (heldAlready's test); else the row it judged
+ * takes the same): nothing when the database holds the write already (heldKeys' test); else the row it judged
  * when the day holds it (a resumed restore, or a reprocessing: the day's latest row of the answer's hash; a fetch: the
  * day's latest row when it is this answer, its fetch counted as storeRawResponse counts a repeated one when it did not
  * hold it), or a new row as the fetch stored it. Either way the row names the archive object its bytes came from, as it
@@ -241,40 +252,38 @@ const STORE_RESTORED_ANSWER = namedStatement<
 );
 
 /**
- * Stores the answer of a write the database does not hold yet (see STORE_RESTORED_ANSWER); null when it holds the
- * write. One short transaction, committed without waiting for the disk (restoreBatch makes its batch durable).
+ * Stores the answer of a write the database does not hold yet (see STORE_RESTORED_ANSWER) in `client`'s transaction,
+ * which it makes commit without waiting for the disk (restoreBatch makes its batch durable); null when it holds the
+ * write.
  */
-async function restoreRawAnswer(
-  pool: pg.Pool,
+async function storeRestoredAnswer(
+  client: pg.PoolClient,
   key: string,
   entry: JournalEntry,
   answer: NonNullable<JournalEntry['answer']>,
-  body: Uint8Array,
-  sha256: string,
+  { body, sha256 }: ReadAnswer,
 ): Promise<number | null> {
   const truncated = answer.truncatedReason !== null;
-  const row = await withTransaction(pool, async (client) => {
-    await lockDay(client, entry.dataset, entry.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
-    const result = await STORE_RESTORED_ANSWER.run(client, {
-      key,
-      dataset: entry.dataset,
-      day: entry.day,
-      writtenAt: entry.writtenAt,
-      reprocess: entry.kind === 'reprocess',
-      // A truncated answer is named by the hash of what was read (storeRawResponse's `truncated.sha256`).
-      sha256: truncated ? answer.sha256 : sha256,
-      fetchedAt: answer.fetchedAt,
-      object: answer.object,
-      requestFrom: answer.request.from,
-      requestTo: answer.request.to,
-      httpStatus: answer.httpStatus,
-      body,
-      bytes: truncated ? answer.bytes : body.byteLength,
-      truncatedReason: answer.truncatedReason,
-      answer: answer.answer,
-    });
-    return result.rows[0]!;
+  await lockDay(client, entry.dataset, entry.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
+  const result = await STORE_RESTORED_ANSWER.run(client, {
+    key,
+    dataset: entry.dataset,
+    day: entry.day,
+    writtenAt: entry.writtenAt,
+    reprocess: entry.kind === 'reprocess',
+    // A truncated answer is named by the hash of what was read (storeRawResponse's `truncated.sha256`).
+    sha256: truncated ? answer.sha256 : sha256,
+    fetchedAt: answer.fetchedAt,
+    object: answer.object,
+    requestFrom: answer.request.from,
+    requestTo: answer.request.to,
+    httpStatus: answer.httpStatus,
+    body,
+    bytes: truncated ? answer.bytes : body.byteLength,
+    truncatedReason: answer.truncatedReason,
+    answer: answer.answer,
   });
+  const row = result.rows[0]!;
   return row.held ? null : Number(row.raw_response_id);
 }
 
@@ -309,8 +318,10 @@ async function readAnswer(
 }
 
 /**
- * Repeats one journaled write unless the database holds it already (heldAlready's test, made with its answer's store
- * when it has one); its answer's bytes are checked against the hash that names them. Whether it was written.
+ * Repeats one journaled write unless the database holds it already (heldKeys' test, made with its answer's store
+ * when it has one); its answer's bytes are checked against the hash that names them. Whether it was written. The
+ * caller asks heldKeys first: a check's write is made ready (db/writeDay.ts: prepareWrite) before its answer's store
+ * finds whether it is held.
  */
 export async function applyEntry(
   pool: pg.Pool,
@@ -334,19 +345,32 @@ export async function applyEntry(
   };
   const answer = entry.answer;
   if (answer === null) {
-    if (await heldAlready(pool, key, entry)) return false;
+    if ((await heldKeys(pool, [{ key, entry }])).size > 0) return false;
     // A recorded failure judged no answer, and gave no reason of its own (the day's reason is its error).
     await restoreDayWrite(pool, { ...common, validated: null, rawResponseId: null }, { restoredFrom: key });
     return true;
   }
-  const { body, sha256 } = await (readAhead ?? readAnswer(store, key, answer));
-  const rawResponseId = await restoreRawAnswer(pool, key, entry, answer, body, sha256);
+  const read = await (readAhead ?? readAnswer(store, key, answer));
+  const storeAnswer = (client: pg.PoolClient) => storeRestoredAnswer(client, key, entry, answer, read);
+  // A check's whole answer within its dataset's bound is judged from the bytes just checked, then stored in its
+  // write's transaction.
+  if (
+    entry.kind !== 'reprocess' &&
+    answer.truncatedReason === null &&
+    read.body.byteLength <= storedAnswerLimit(entry.dataset, maxBodyBytes).bytes
+  ) {
+    const text = Buffer.from(read.body.buffer, read.body.byteOffset, read.body.byteLength).toString('utf8');
+    const { validated, rejections } = (await laneOf(entry.dataset).judge(pool, entry, text)).assessment;
+    const write = { ...common, validated, rejections, rawResponseId: null, reason: entry.reason };
+    return (await restoreDayWrite(pool, write, { restoredFrom: key, storeAnswer })) !== null;
+  }
+  // Else the answer is stored first; a truncated or oversized one is judged as the database holds it (refused).
+  const rawResponseId = await withTransaction(pool, storeAnswer);
   if (rawResponseId === null) return false;
   const ref = { dataset: entry.dataset, day: entry.day, rawResponseId };
-  // A whole answer is judged from the bytes just checked; a truncated one as the database holds it (refused).
   const assessment =
     answer.truncatedReason === null
-      ? await assessAnswerBytes(pool, ref, { bytes: body }, maxBodyBytes)
+      ? await assessAnswerBytes(pool, ref, { bytes: read.body }, maxBodyBytes)
       : await assessStoredAnswer(pool, ref, maxBodyBytes);
   const write = {
     ...common,
@@ -375,14 +399,9 @@ const BYTES_READ_AHEAD = 64 * 1024 * 1024;
 
 /**
  * Reads the answers of `writes` (in the order the lanes take them) ahead of the lanes, within ANSWERS_READ_AHEAD and
- * BYTES_READ_AHEAD, while `ahead()` says so: a lane asks for its write's answer with `take`, which lets the reading go
- * on.
+ * BYTES_READ_AHEAD: a lane asks for its write's answer with `take`, which lets the reading go on.
  */
-function answerReader(
-  store: ArchiveStore,
-  writes: { key: string; entry: JournalEntry }[],
-  ahead: () => boolean,
-) {
+function answerReader(store: ArchiveStore, writes: { key: string; entry: JournalEntry }[]) {
   const pending = writes.filter((write) => write.entry.answer !== null);
   const indexOf = new Map(pending.map((write, index) => [write.key, index]));
   const reads = new Map<string, Promise<ReadAnswer>>();
@@ -393,7 +412,6 @@ function answerReader(
   let bytesAhead = 0;
   const fill = () => {
     while (
-      ahead() &&
       next < pending.length &&
       (next - taken < ANSWERS_READ_AHEAD || next === taken) &&
       (bytesAhead + sizeOf(next) <= BYTES_READ_AHEAD || next === taken)
@@ -429,7 +447,7 @@ function answerReader(
 /**
  * Restores the next `limit` entries of the range after `cursor`: what one activity of the restore workflow does.
  * The batch's days go RESTORE_DAY_LANES at a time, each day's entries in the order they were written; a failure stops the
- * batch once every lane has stopped, and its retry skips what the database holds already (heldAlready).
+ * batch once every lane has stopped, and its retry skips what the database holds already (heldKeys).
  */
 export async function restoreBatch(
   pool: pg.Pool,
@@ -459,24 +477,18 @@ export async function restoreBatch(
     if (writes) writes.push(item);
     else byDay.set(day, [item]);
   }
-  // An empty database learns that it holds none of the batch's writes with each answer's store, their answers read
-  // ahead; one that held a write (a resumed restore, a merge) is asked first for each of the rest, and only the
-  // answers of those it lacks are read.
-  let heldSeen = false;
-  const days = [...byDay.values()];
-  const answers = answerReader(store, days.flat(), () => !heldSeen);
+  // The writes the database held when the batch began (a resumed restore, a merge) are skipped, their answers not read;
+  // the answers of the others are read ahead, and each answer's store asks again under the day's lock.
+  const held = await heldKeys(pool, entries);
+  result.skipped += held.size;
+  const days = [...byDay.values()].map((writes) => writes.filter((write) => !held.has(write.key)));
+  const answers = answerReader(store, days.flat());
   answers.start();
   await inLanes(days, RESTORE_DAY_LANES, async (writes) => {
     for (const { key, entry } of writes) {
-      const readAhead = answers.take(key);
-      const applied =
-        !(heldSeen && (await heldAlready(pool, key, entry))) &&
-        (await applyEntry(pool, store, key, entry, maxBodyBytes, readAhead));
+      const applied = await applyEntry(pool, store, key, entry, maxBodyBytes, answers.take(key));
       if (applied) result.applied += 1;
-      else {
-        result.skipped += 1;
-        heldSeen = true;
-      }
+      else result.skipped += 1;
     }
   });
   // The batch's writes committed without waiting for the disk; one durable commit makes them all durable before the

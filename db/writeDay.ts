@@ -19,7 +19,7 @@ import type {
 } from './dayWriteTypes';
 import { ensureKeySet } from './keySets';
 import { contentOf, type LaneContent, type MergedDay } from './lanes';
-import { withDecidedTransaction, withTransaction } from './pool';
+import { withDecidedTransaction } from './pool';
 import { type PreparedWrite, type WrittenSteps, writeSteps } from './writeSteps';
 import { readWrittenDayFacts } from './writtenDayFacts';
 
@@ -66,25 +66,40 @@ async function prepareWrite(pool: pg.Pool, input: WriteDayInput): Promise<Prepar
   return { input: derived, content, rejections, keySetId };
 }
 
-/** A check of JAO (a fetch's answer judged, or a failed run), committed. */
+/**
+ * A restored write's answer stored in the write's own transaction, before the day's lock (archive/restore.ts): under
+ * the answer's lock, whose settings make the transaction commit asynchronously. The answer's id, or null when the
+ * database holds the write already: nothing is written.
+ */
+export type RestoredAnswerStore = (client: pg.PoolClient) => Promise<number | null>;
+
+/** A check of JAO (a fetch's answer judged, or a failed run), committed; `held` when `answer` finds the write held. */
 async function checkedWrite<T>(
   pool: pg.Pool,
   input: WriteDayInput,
   timeouts: TransactionTimeouts,
   commitAsync: boolean,
   report: (client: pg.PoolClient, result: WriteDayResult, content: LaneContent | null) => Promise<T>,
+  answer?: { store: RestoredAnswerStore; held: T },
 ): Promise<T> {
   const prepared = await prepareWrite(pool, input);
   let merged: MergedDay | null = null;
-  const reported = await withTransaction(pool, async (client) => {
-    if (commitAsync) await client.query('SET LOCAL synchronous_commit = off');
+  const { value } = await withDecidedTransaction(pool, async (client) => {
+    const rawResponseId = answer ? await answer.store(client) : input.rawResponseId;
+    if (answer && rawResponseId === null) return { value: answer.held, commit: false };
+    if (commitAsync && !answer) await client.query('SET LOCAL synchronous_commit = off');
     const state = await lockedDayState(client, input, prepared.content, timeouts);
-    const steps = await writeSteps(client, pool, prepared, state);
+    const steps = await writeSteps(
+      client,
+      pool,
+      { ...prepared, input: { ...prepared.input, rawResponseId } },
+      state,
+    );
     merged = steps.merged;
-    return report(client, steps.result, prepared.content);
+    return { value: await report(client, steps.result, prepared.content), commit: true };
   });
   (merged as MergedDay | null)?.afterCommit();
-  return reported;
+  return value;
 }
 
 /**
@@ -183,17 +198,25 @@ export function previewReprocessedDay(
 /**
  * Repeats a journaled write from the archive (archive/restore.ts): its journal row names the archive object
  * `restoredFrom` and counts as archived; `reprocessedAgainst`: a journaled reprocessing's newest answer, the write
- * then committed only when it changes something, as the reprocessing was. Committed without waiting for the WAL to
- * reach the disk (synchronous_commit off): the restore makes its batch durable itself and repeats what a crash lost.
+ * then committed only when it changes something, as the reprocessing was; `storeAnswer`: a check's answer stored in
+ * the write's transaction (RestoredAnswerStore; null when the database holds the write). Committed without waiting for
+ * the WAL to reach the disk (synchronous_commit off): the restore makes its batch durable itself and repeats what a
+ * crash lost.
  */
 export async function restoreDayWrite(
   pool: pg.Pool,
   input: DayWrite,
-  restore: { restoredFrom: string; reprocessedAgainst?: number },
+  restore: { restoredFrom: string } & (
+    | { reprocessedAgainst?: undefined; storeAnswer?: RestoredAnswerStore }
+    | { reprocessedAgainst: number; storeAnswer?: undefined }
+  ),
   timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
-): Promise<WriteDayResult> {
+): Promise<WriteDayResult | null> {
   const restored = { ...input, restoredFrom: restore.restoredFrom };
-  if (restore.reprocessedAgainst === undefined) return checkedWrite(pool, restored, timeouts, true, noReport);
+  if (restore.reprocessedAgainst === undefined) {
+    const answer = restore.storeAnswer && { store: restore.storeAnswer, held: null };
+    return checkedWrite<WriteDayResult | null>(pool, restored, timeouts, true, noReport, answer);
+  }
   const reprocess = { newestAnswerId: restore.reprocessedAgainst, dryRun: false };
   const written = await reprocessingWrite(pool, { ...restored, reprocess }, timeouts, true);
   // The journal is repeated in its order: an answer newer than the one the reprocessing was journaled against is

@@ -110,7 +110,7 @@ describe("the write's entry points", () => {
     const restored = await restoreDayWrite(pool, fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1), {
       restoredFrom: 'journal/2026/04/21/x.json',
     });
-    expect([restored.status, restored.contentChanged]).toEqual(['complete', true]);
+    expect([restored?.status, restored?.contentChanged]).toEqual(['complete', true]);
     expect(await journaled(day)).toEqual([
       { kind: 'failure', archive_key: null },
       { kind: 'fetch', archive_key: 'journal/2026/04/21/x.json' },
