@@ -368,17 +368,11 @@ export async function applyEntry(
   const rawResponseId = await withTransaction(pool, storeAnswer);
   if (rawResponseId === null) return false;
   const ref = { dataset: entry.dataset, day: entry.day, rawResponseId };
-  const assessment =
+  const { validated, rejections } =
     answer.truncatedReason === null
       ? await assessAnswerBytes(pool, ref, { bytes: read.body }, maxBodyBytes)
       : await assessStoredAnswer(pool, ref, maxBodyBytes);
-  const write = {
-    ...common,
-    validated: assessment.validated,
-    rejections: assessment.rejections,
-    rawResponseId,
-    reason: entry.reason,
-  };
+  const write = { ...common, validated, rejections, rawResponseId, reason: entry.reason };
   await restoreDayWrite(pool, write, {
     restoredFrom: key,
     ...(entry.kind === 'reprocess' ? { reprocessedAgainst: await newestAnswerId(pool, entry) } : {}),

@@ -65,15 +65,10 @@ export const s3SettingsSchema = z
 export const S3_SETTING_VARIABLES = Object.keys(s3SettingsSchema.shape) as (keyof S3SettingsInput)[];
 type S3SettingsInput = z.input<typeof s3SettingsSchema>;
 
-export interface S3Settings {
-  endpoint: string | undefined;
-  region: string;
-  forcePathStyle: boolean;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
-}
+export type S3Settings = ReturnType<typeof loadS3Settings>;
 
 /** Reads the S3 settings; throws ConfigError with one line per problem and never echoes a secret. */
-export function loadS3Settings(env: NodeJS.ProcessEnv): S3Settings {
+export function loadS3Settings(env: NodeJS.ProcessEnv) {
   const picked: Record<string, string | undefined> = {};
   for (const name of S3_SETTING_VARIABLES) picked[name] = env[name] === '' ? undefined : env[name];
   const parsed = s3SettingsSchema.safeParse(picked);

@@ -227,7 +227,6 @@ export async function shipPendingWrites(
     if (rows.length === 0) break;
     const shippedKeys: { id: string; key: string }[] = [];
     const answerObjects: { id: string; key: string }[] = [];
-    const shippedRows: PendingWriteRow[] = [];
     for await (const row of withBodies(pool, rows, options.bodyReadBytes ?? BODY_READ_BYTES)) {
       if (options.signal?.aborted) break;
       const { entry, body } = entryOf(row);
@@ -246,7 +245,8 @@ export async function shipPendingWrites(
       const key = journalKey(entry, Number(row.write_id));
       await store.putIfAbsent(key, encodeEntry(entry));
       shippedKeys.push({ id: row.write_id, key });
-      shippedRows.push(row);
+      const days = daysShipped.get(row.dataset) ?? new Set<string>();
+      daysShipped.set(row.dataset, days.add(row.day));
     }
     // One statement: the writes are marked archived and their answers name their object, or neither.
     await pool.query(
@@ -264,11 +264,7 @@ export async function shipPendingWrites(
         answerObjects.map((a) => a.key),
       ],
     );
-    progress.shipped += shippedRows.length;
-    for (const row of shippedRows) {
-      const days = daysShipped.get(row.dataset) ?? new Set<string>();
-      daysShipped.set(row.dataset, days.add(row.day));
-    }
+    progress.shipped += shippedKeys.length;
     progress.shippedDays = shippedDaysOf(daysShipped);
     progress.pending = (await archiveLag(pool)).pending;
     options.onProgress?.({ ...progress });

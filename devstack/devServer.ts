@@ -68,8 +68,9 @@ const SDK_DEV_SERVER_CONFIG: Record<string, boolean> = {
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
 };
 
-function dynamicConfigArgs(options: DevServerOptions): string[] {
-  return Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(
+/** The project's dynamic config and the caller's, after `first` (the SDK's, where no SDK launcher adds it). */
+function dynamicConfigArgs(options: DevServerOptions, first: Record<string, boolean> = {}): string[] {
+  return Object.entries({ ...first, ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(
     ([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`],
   );
 }
@@ -94,11 +95,7 @@ function devServerArgs(options: DevServerOptions, ip: string, port: number, name
       '--search-attribute',
       `${name}=${TypedSearchAttributes.toMetadataType(type)}`,
     ]),
-    ...Object.entries(SDK_DEV_SERVER_CONFIG).flatMap(([key, value]) => [
-      '--dynamic-config-value',
-      `${key}=${value}`,
-    ]),
-    ...dynamicConfigArgs(options),
+    ...dynamicConfigArgs(options, SDK_DEV_SERVER_CONFIG),
   ];
 }
 

@@ -38,18 +38,57 @@ export function findGo(env: NodeJS.ProcessEnv): string | null {
   return findOnPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
 }
 
-/** `go install <pkg>` into `cacheDir`, its output on the terminal; returns the path of `binary` there. */
-export function goInstallSync(
-  go: string,
-  pkg: string,
-  binary: string,
-  cacheDir: string,
+/** A tool pinned to one release, built with `go install <module>@<version>` where it is not found. */
+export interface GoTool {
+  /** Its name in messages. */
+  label: string;
+  module: string;
+  version: string;
+  /** Command name on PATH and in the cache (`<command>-<version>`). */
+  command: string;
+  /** Environment variable naming an explicit path. */
+  envVar: string;
+  /** Whether a `command` on PATH is taken, whatever its version. */
+  fromPath: boolean;
+  /** Added to the environment of `go install`. */
+  buildEnv?: NodeJS.ProcessEnv;
+}
+
+/** Finds an existing build without building anything: `envVar`, then PATH (where `fromPath`), then the cache. */
+export function locateGoTool(tool: GoTool, env: NodeJS.ProcessEnv): LocatedTool | null {
+  const fromEnv = env[tool.envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`${tool.envVar}=${fromEnv} is not an executable file`);
+    return { path: fromEnv, source: 'env' };
+  }
+  const onPath = tool.fromPath ? findOnPath(tool.command, env) : null;
+  if (onPath) return { path: onPath, source: 'path' };
+  const cached = join(goToolCacheDir(tool, env), tool.command);
+  return isExecutable(cached) ? { path: cached, source: 'cache' } : null;
+}
+
+function goToolCacheDir(tool: GoTool, env: NodeJS.ProcessEnv): string {
+  return toolCacheDir(`${tool.command}-${tool.version.replace(/^v/, '')}`, env);
+}
+
+/** The tool to run, built with Go into the cache directory when it is not found; null when Go is absent too. */
+export function ensureGoTool(
+  tool: GoTool,
   env: NodeJS.ProcessEnv,
-) {
+  log: (line: string) => void,
+): LocatedTool | null {
+  const located = locateGoTool(tool, env);
+  if (located) return located;
+  const go = findGo(env);
+  if (!go) return null;
+  const cacheDir = goToolCacheDir(tool, env);
+  log(`building ${tool.label} ${tool.version} with ${go} into ${cacheDir} (first run only, a few minutes)`);
+  // `go install` into a staging directory, its output on the terminal
+  const pkg = `${tool.module}@${tool.version}`;
   const staging = `${cacheDir}.build-${process.pid}`;
   mkdirSync(staging, { recursive: true });
   const result = spawnSync(go, ['install', pkg], {
-    env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+    env: { ...env, ...tool.buildEnv, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) {
@@ -57,9 +96,9 @@ export function goInstallSync(
     throw new Error(`go install ${pkg} failed with exit code ${result.status}`);
   }
   mkdirSync(cacheDir, { recursive: true });
-  const target = join(cacheDir, binary);
+  const path = join(cacheDir, tool.command);
   // rename is atomic, so a concurrent build never leaves a half-written binary behind
-  if (!existsSync(target)) renameSync(join(staging, binary), target);
+  if (!existsSync(path)) renameSync(join(staging, tool.command), path);
   rmSync(staging, { recursive: true, force: true });
-  return target;
+  return { path, source: 'built' };
 }

@@ -20,23 +20,20 @@ export const DOCS_IMAGES = [
   'chart-25-hour-day.png',
 ] as const;
 
+function stop(problem: string): never {
+  console.error(`docs:images: ${problem}`);
+  process.exit(1);
+}
+
 function main(): void {
   mkdirSync(TO, { recursive: true });
   for (const name of DOCS_IMAGES) {
     const source = join(FROM, name);
-    if (!existsSync(source)) {
-      console.error(
-        `docs:images: ${name} is missing in test-artifacts/browser/docs (did the browser tests pass?)`,
-      );
-      process.exit(1);
-    }
+    if (!existsSync(source))
+      stop(`${name} is missing in test-artifacts/browser/docs (did the browser tests pass?)`);
     const bytes = statSync(source).size;
-    if (bytes > MAX_BYTES) {
-      console.error(
-        `docs:images: ${name} has ${bytes} bytes, more than ${MAX_BYTES}: screenshot a smaller part`,
-      );
-      process.exit(1);
-    }
+    if (bytes > MAX_BYTES)
+      stop(`${name} has ${bytes} bytes, more than ${MAX_BYTES}: screenshot a smaller part`);
     copyFileSync(source, join(TO, name));
     console.log(`docs/images/${name} (${Math.round(bytes / 1024)} kB)`);
   }

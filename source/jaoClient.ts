@@ -7,7 +7,6 @@ import { dayWindow, isDstChangeDay } from '../domain/calendar';
 import { MAX_EXCHANGES_PATH } from '../domain/datasets/compat';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from '../domain/jaoEnvelope';
 import type { DeliveryDay, UtcWindow } from '../domain/types';
-import { parseRetryAfter } from './retryAfter';
 import { jaoUserAgent } from './userAgent';
 
 export { MAX_EXCHANGES_PATH };
@@ -82,6 +81,23 @@ interface SingleAnswer {
   rows: unknown[] | null;
 }
 
+/** An answer that carried no rows. */
+const withoutRows = (outcome: FetchOutcome): SingleAnswer => ({ outcome, rows: null });
+
+const DELAY_SECONDS_PATTERN = /^\d+$/;
+const HTTP_DATE_PATTERN = /GMT$/;
+
+/** `Retry-After` as sent with 429/503 (delay seconds or an HTTP date): milliseconds to wait, or null when the header is
+ * absent or unreadable. */
+export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | null {
+  if (header === null || header === undefined) return null;
+  const text = header.trim();
+  if (DELAY_SECONDS_PATTERN.test(text)) return Number(text) * 1000;
+  const dateMs = HTTP_DATE_PATTERN.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(dateMs)) return null;
+  return Math.max(0, dateMs - nowMs);
+}
+
 function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `timeout after ${timeoutMs} ms`;
@@ -99,7 +115,7 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
 
 function classifyEnvelope(httpStatus: number, body: string, envelope: JaoEnvelope): SingleAnswer {
   if (envelope.rejected) {
-    return { outcome: { kind: 'rejected', body, messages: messagesOf(envelope), httpStatus }, rows: null };
+    return withoutRows({ kind: 'rejected', body, messages: messagesOf(envelope), httpStatus });
   }
   const rows = envelope.data ?? [];
   if (rows.length === 0) {
@@ -183,27 +199,24 @@ async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<S
     opts.signal?.throwIfAborted();
     if (httpStatus === null) opts.onAnswer?.(null);
     const reason = describeFetchError(error, opts.timeoutMs);
-    return {
-      outcome: {
-        kind: 'retryable',
-        reason: httpStatus === null ? reason : `HTTP ${httpStatus}, body not read: ${reason}`,
-        httpStatus,
-        retryAfterMs: null,
-      },
-      rows: null,
-    };
+    return withoutRows({
+      kind: 'retryable',
+      reason: httpStatus === null ? reason : `HTTP ${httpStatus}, body not read: ${reason}`,
+      httpStatus,
+      retryAfterMs: null,
+    });
   }
   let body: string;
   if (read.complete) body = read.text;
   else if (httpStatus >= 200 && httpStatus < 300) {
     const reason = oversizedReason(read.oversized, maxBytes);
-    return { outcome: { kind: 'oversized', reason, httpStatus, ...read.oversized }, rows: null };
+    return withoutRows({ kind: 'oversized', reason, httpStatus, ...read.oversized });
   } else body = read.oversized.prefix.toString('utf8');
 
   if (httpStatus === 429 || httpStatus >= 500) {
     const retryAfterMs = parseRetryAfter(retryAfterHeader, Date.now());
     const reason = `HTTP ${httpStatus}${httpStatus === 429 ? ' (rate limited)' : ''}: ${truncateText(body, REASON_BODY_LENGTH)}`;
-    return { outcome: { kind: 'retryable', reason, httpStatus, retryAfterMs }, rows: null };
+    return withoutRows({ kind: 'retryable', reason, httpStatus, retryAfterMs });
   }
 
   const json = parseJson(body);
@@ -214,18 +227,14 @@ async function requestOnce(opts: JaoClientOptions, window: UtcWindow): Promise<S
         return classifyEnvelope(httpStatus, body, envelope.envelope);
     }
     const reason = `HTTP ${httpStatus}: ${truncateText(body, REASON_BODY_LENGTH)}`;
-    return { outcome: { kind: 'permanent', reason, httpStatus, body }, rows: null };
+    return withoutRows({ kind: 'permanent', reason, httpStatus, body });
   }
 
   if (!json.ok) {
-    return {
-      outcome: { kind: 'malformed', reason: `body is not JSON: ${json.message}`, body, httpStatus },
-      rows: null,
-    };
+    return withoutRows({ kind: 'malformed', reason: `body is not JSON: ${json.message}`, body, httpStatus });
   }
   const envelope = parseEnvelope(json.value);
-  if (!envelope.ok)
-    return { outcome: { kind: 'malformed', reason: envelope.reason, body, httpStatus }, rows: null };
+  if (!envelope.ok) return withoutRows({ kind: 'malformed', reason: envelope.reason, body, httpStatus });
   return classifyEnvelope(httpStatus, body, envelope.envelope);
 }
 

@@ -21,6 +21,7 @@ import {
   type ClusterLayout,
   type ClusterState,
   clusterLayout,
+  clusterStateSchema,
   readClusterState,
   type ServiceProcess,
   serviceProcesses,
@@ -123,13 +124,8 @@ export async function clusterUp(
     serverPath: running.length > 0 && previous ? previous.serverPath : binaries.server.path,
     frontendPort,
     namespace: config.TEMPORAL_NAMESPACE,
-    databases: {
-      host: databases.host,
-      port: databases.port,
-      user: databases.user,
-      main: databases.main,
-      visibility: databases.visibility,
-    },
+    // the state's schema keeps every setting but the password (never written to the state file)
+    databases: clusterStateSchema.shape.databases.parse(databases),
     upAt: new Date().toISOString(),
   };
   writeClusterState(layout, state);

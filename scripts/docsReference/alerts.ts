@@ -65,12 +65,10 @@ function alertSection(rule: AlertRule, group: string): string[] {
 
 export function renderAlerts(root: string): string {
   const rules = rulesSchema.parse(parse(readFileSync(join(root, RULES_FILE), 'utf8')));
-  const alerts = rules.groups.flatMap((group) =>
-    group.rules.filter(isAlert).map((rule) => ({ group: group.name, rule })),
-  );
-  const recordings = rules.groups.flatMap((group) =>
-    group.rules.filter(isRecording).map((rule) => ({ group: group.name, rule })),
-  );
+  const withGroup = <R extends Rule>(is: (rule: Rule) => rule is R) =>
+    rules.groups.flatMap((group) => group.rules.filter(is).map((rule) => ({ group: group.name, rule })));
+  const alerts = withGroup(isAlert);
+  const recordings = withGroup(isRecording);
   return page([
     generatedNotice(RULES_FILE),
     '',

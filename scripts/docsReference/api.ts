@@ -79,8 +79,18 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
   }
 }
 
+type JsonSchema = Record<string, unknown>;
+
+const isSchema = (value: unknown): value is JsonSchema => value !== null && typeof value === 'object';
+
+/** The content types of a request or response body, as code. */
+const mediaTypes = (content: JsonSchema | undefined) =>
+  Object.keys(content ?? {})
+    .map(code)
+    .join(', ');
+
 /** A JSON schema in a few words: its type or enum, format, pattern and bounds. */
-function schemaText(schema: Record<string, unknown> | undefined): string | null {
+function schemaText(schema: JsonSchema | undefined): string | null {
   if (!schema) return null;
   const parts: string[] = [];
   const { type, format, pattern, minimum, maximum, minLength, maxLength, anyOf, oneOf, items } = schema;
@@ -93,10 +103,9 @@ function schemaText(schema: Record<string, unknown> | undefined): string | null 
     const branches = (anyOf ?? oneOf) as unknown[];
     parts.push(
       branches
-        .map((branch) =>
-          branch && typeof branch === 'object' ? schemaText(branch as Record<string, unknown>) : null,
-        )
-        .filter((text): text is string => text !== null)
+        .filter(isSchema)
+        .map(schemaText)
+        .filter((text) => text !== null)
         .join(' or '),
     );
   }
@@ -109,10 +118,6 @@ function schemaText(schema: Record<string, unknown> | undefined): string | null 
   if ('default' in schema) parts.push(`default ${code(JSON.stringify(schema.default))}`);
   return parts.length > 0 ? parts.join(' ') : null;
 }
-
-type JsonSchema = Record<string, unknown>;
-
-const isSchema = (value: unknown): value is JsonSchema => value !== null && typeof value === 'object';
 
 /** What fastify-swagger names a response the route did not describe. */
 const UNDESCRIBED = 'Default Response';
@@ -218,9 +223,7 @@ function operationSection(path: string, method: string, operation: Operation, do
         [
           'request body',
           operation.requestBody
-            ? `${Object.keys(operation.requestBody.content ?? {})
-                .map(code)
-                .join(', ')}${operation.requestBody.required ? ' (required)' : ''}`
+            ? `${mediaTypes(operation.requestBody.content)}${operation.requestBody.required ? ' (required)' : ''}`
             : null,
         ],
       ],
@@ -243,26 +246,17 @@ function operationSection(path: string, method: string, operation: Operation, do
       '',
     );
   }
+  const responses = Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b));
   lines.push(
     ...table(
       ['status', 'description', 'content'],
-      Object.entries(operation.responses)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([status, response]) => [
-          status,
-          responseText(response),
-          Object.keys(response.content ?? {})
-            .map(code)
-            .join(', '),
-        ]),
+      responses.map(([status, response]) => [status, responseText(response), mediaTypes(response.content)]),
     ),
     '',
   );
   // The fields of each answer but the error body (listed once: see Errors).
   const errorBody = JSON.stringify(errorBodyRows(document));
-  for (const [status, response] of Object.entries(operation.responses).sort(([a], [b]) =>
-    a.localeCompare(b),
-  )) {
+  for (const [status, response] of responses) {
     const schema = responseSchema(response);
     const rows = schema ? fieldRows(schema, '') : [];
     if (rows.length === 0 || JSON.stringify(rows) === errorBody) continue;

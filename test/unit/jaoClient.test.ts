@@ -12,9 +12,9 @@ import {
   fetchWindow,
   type JaoClientOptions,
   maxExchangesUrl,
+  parseRetryAfter,
   splitAtUtcMidnights,
 } from '../../source/jaoClient';
-import { parseRetryAfter } from '../../source/retryAfter';
 import { jaoUserAgent } from '../../source/userAgent';
 
 const CORE_TEXT = readFileSync(
