@@ -149,16 +149,13 @@ export class CalendarView {
       return;
     }
     this.grid.setRange(from, to);
-    let rows: DayRow[];
-    let words: JaoWordDay[];
+    let answers: [DayRow[], JaoWordDay[] | null, unknown];
     try {
-      const [answer, jaoWords] = await Promise.all([
+      answers = await Promise.all([
         this.readDays(from, to),
         this.readJaoWords(from, to),
         this.refreshRunning(false),
       ]);
-      rows = answer;
-      words = jaoWords ?? [];
     } catch (error) {
       if (seq !== this.loadSeq) return;
       element.dataset.state = 'error';
@@ -166,8 +163,9 @@ export class CalendarView {
       throw error;
     }
     if (seq !== this.loadSeq) return;
+    const [rows, words] = answers;
     this.grid.replaceRows(rows);
-    this.grid.replaceJaoWords(words);
+    this.grid.replaceJaoWords(words ?? []);
     this.render();
     const ms = performance.now() - started;
     element.dataset.state = 'ready';
@@ -350,16 +348,16 @@ export class CalendarView {
 
   private wireGrid(): void {
     const cellOfEvent = (event: Event) => (event.target as HTMLElement).closest<HTMLElement>('a.cell');
-    this.gridElement.addEventListener('mouseover', (event) => {
-      const cell = cellOfEvent(event);
-      if (cell) this.showTooltip(cell);
-    });
-    this.gridElement.addEventListener('mouseleave', () => this.tooltip.hide());
-    this.gridElement.addEventListener('focusin', (event) => {
-      const cell = cellOfEvent(event);
-      if (cell) this.showTooltip(cell);
-    });
-    this.gridElement.addEventListener('focusout', () => this.tooltip.hide());
+    for (const [enter, leave] of [
+      ['mouseover', 'mouseleave'],
+      ['focusin', 'focusout'],
+    ] as const) {
+      this.gridElement.addEventListener(enter, (event) => {
+        const cell = cellOfEvent(event);
+        if (cell) this.showTooltip(cell);
+      });
+      this.gridElement.addEventListener(leave, () => this.tooltip.hide());
+    }
     this.gridElement.addEventListener('click', (event) => {
       const cell = cellOfEvent(event);
       if (!cell?.dataset.day) return;

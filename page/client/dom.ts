@@ -20,6 +20,12 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** A table's head: one row of column headers, each of the class `classOf` gives it (none by default). */
+export function tableHead(titles: readonly string[], classOf?: (title: string) => string | undefined) {
+  const cells = titles.map((title) => h('th', { scope: 'col', class: classOf?.(title) }, title));
+  return h('thead', {}, h('tr', {}, ...cells));
+}
+
 /** A link that opens in a new tab, telling the page opened nothing of this one (noopener noreferrer). */
 export const externalLink = (href: string, text: string, attributes: Attributes = {}) =>
   h('a', { ...attributes, href, target: '_blank', rel: 'noopener noreferrer' }, text);

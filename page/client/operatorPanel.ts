@@ -7,7 +7,7 @@ import type { CalendarView } from './calendar';
 import type { PageConfig } from './config';
 import { workflowLink, workflowsLink } from './dayCells';
 import { DaySelection } from './daySelection';
-import { externalLink, h, messageOf } from './dom';
+import { externalLink, h, messageOf, tableHead } from './dom';
 import { instantText } from './marketTime';
 import { type RunEntry, RunLog } from './runLog';
 import type { DayRun, StartedBackfill, StartedDays } from './types';
@@ -223,17 +223,7 @@ export class OperatorPanel {
     const table = h(
       'table',
       { class: 'runs' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Started (UTC)', 'Ended (UTC)', 'Outcome', 'Build', 'Started by'].map((title) =>
-            h('th', { scope: 'col' }, title),
-          ),
-        ),
-      ),
+      tableHead(['Started (UTC)', 'Ended (UTC)', 'Outcome', 'Build', 'Started by']),
       h(
         'tbody',
         {},
@@ -241,9 +231,7 @@ export class OperatorPanel {
           h(
             'tr',
             { 'data-run': run.run_id, 'data-outcome': run.day_status ?? run.execution_status },
-            h(
-              'td',
-              {},
+            ...[
               externalLink(
                 workflowsLink(
                   temporalUiUrl,
@@ -252,11 +240,11 @@ export class OperatorPanel {
                 ),
                 instantText(run.started_at),
               ),
-            ),
-            h('td', {}, run.closed_at ? instantText(run.closed_at) : 'running'),
-            h('td', {}, outcomeText(run)),
-            h('td', {}, run.build_id ?? '—'),
-            h('td', {}, starterText(run)),
+              run.closed_at ? instantText(run.closed_at) : 'running',
+              outcomeText(run),
+              run.build_id ?? '—',
+              starterText(run),
+            ].map((cell) => h('td', {}, cell)),
           ),
         ),
       ),
