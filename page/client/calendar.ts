@@ -10,7 +10,7 @@ import type { PageConfig } from './config';
 import { type Cell, dayStartInput, dayWorkflowIdOf, startDayLink, workflowLink } from './dayCells';
 import { dayInput, dayProblemOf } from './dayInput';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
-import { h, messageOf } from './dom';
+import { button, h, messageOf } from './dom';
 import { instantText } from './marketTime';
 import type { DayRow, JaoWordDay, RunningDay } from './types';
 
@@ -62,11 +62,10 @@ export class CalendarView {
       h('label', { for: 'calendar-to' }, ' to '),
       this.toInput,
       h('button', { type: 'submit' }, 'Show'),
-      h(
-        'button',
-        { type: 'button', class: 'secondary', 'data-action': 'default-range' },
-        'Stored days and tomorrow',
-      ),
+      button('Stored days and tomorrow', { class: 'secondary', 'data-action': 'default-range' }, () => {
+        const [from, to] = this.defaultRange();
+        void this.show(from, to);
+      }),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -76,10 +75,6 @@ export class CalendarView {
         return;
       }
       void this.show(this.fromInput.value, this.toInput.value);
-    });
-    form.querySelector('[data-action="default-range"]')!.addEventListener('click', () => {
-      const [from, to] = this.defaultRange();
-      void this.show(from, to);
     });
     this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
     this.legend = h('ul', { class: 'legend', 'aria-label': 'Legend' });

@@ -21,7 +21,7 @@ import {
 } from './chartRequest';
 import { AsOfInput, dayInput, dayProblemOf } from './dayInput';
 import { DifferenceForm } from './differenceForm';
-import { h, messageOf } from './dom';
+import { button, h, messageOf } from './dom';
 import { plotSize, stepPlot } from './marketPlot';
 import { instantText, marketTimeText } from './marketTime';
 import { alignOnMtus, expectedMtus, resolutionOf } from './mtuAxis';
@@ -98,21 +98,15 @@ export class ChartView {
     this.dayInput = dateInput('chart-day');
     this.asOf = new AsOfInput('chart-as-of', AS_OF_EMPTY, () => void this.draw());
     this.differenceForm = new DifferenceForm(tomorrow, options.firstDay, () => void this.draw());
-    const clearDay = h(
-      'button',
-      { type: 'button', class: 'secondary', 'aria-label': 'Clear the revisions day' },
-      'Clear',
-    );
-    clearDay.addEventListener('click', () => {
+    const clearDay = button('Clear', { class: 'secondary', 'aria-label': 'Clear the revisions day' }, () => {
       this.dayInput.value = '';
       void this.draw();
     });
-    this.csvButton = h(
-      'button',
-      { type: 'button', class: 'secondary', id: 'chart-csv', disabled: true },
+    this.csvButton = button(
       'Download CSV',
+      { class: 'secondary', id: 'chart-csv', disabled: true },
+      () => void this.downloadCsv(),
     );
-    this.csvButton.addEventListener('click', () => void this.downloadCsv());
     this.csvNote = h('span', { class: 'hint', id: 'chart-csv-note' });
     const form = h(
       'form',

@@ -26,6 +26,13 @@ export function tableHead(titles: readonly string[], classOf?: (title: string) =
   return h('thead', {}, h('tr', {}, ...cells));
 }
 
+/** A button that is no form's submit button, running `onClick` when clicked. */
+export function button(text: string, attributes: Attributes, onClick: () => void): HTMLButtonElement {
+  const element = h('button', { type: 'button', ...attributes }, text);
+  element.addEventListener('click', onClick);
+  return element;
+}
+
 /** A link that opens in a new tab, telling the page opened nothing of this one (noopener noreferrer). */
 export const externalLink = (href: string, text: string, attributes: Attributes = {}) =>
   h('a', { ...attributes, href, target: '_blank', rel: 'noopener noreferrer' }, text);

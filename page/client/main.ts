@@ -9,7 +9,7 @@ import { ChartView } from './chart';
 import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
 import { chooseDataset, datasetAsked, datasetOptionText, datasetSearch } from './datasetChoice';
 import { badDaysLink, workflowsLink } from './dayCells';
-import { externalLink, h, messageOf } from './dom';
+import { button, externalLink, h, messageOf } from './dom';
 import { DomainView } from './domainView';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
@@ -91,8 +91,7 @@ function header(config: PageConfig, withKey: boolean, picker: HTMLElement | null
     h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API docs'),
   );
   if (withKey) {
-    const forget = h('button', { type: 'button', class: 'secondary' }, 'Forget the key');
-    forget.addEventListener('click', () => {
+    const forget = button('Forget the key', { class: 'secondary' }, () => {
       forgetKey();
       window.location.reload();
     });

@@ -7,7 +7,7 @@ import type { CalendarView } from './calendar';
 import type { PageConfig } from './config';
 import { workflowLink, workflowsLink } from './dayCells';
 import { DaySelection } from './daySelection';
-import { externalLink, h, messageOf, tableHead } from './dom';
+import { button, externalLink, h, messageOf, tableHead } from './dom';
 import { instantText } from './marketTime';
 import { type RunEntry, RunLog } from './runLog';
 import type { DayRun, StartedBackfill, StartedDays } from './types';
@@ -49,9 +49,13 @@ export class OperatorPanel {
     this.message = h('p', { class: 'operator-message', role: 'status' });
     this.logList = h('ol', { class: 'run-log', 'aria-label': 'Runs started from this page' });
     this.history = h('section', { class: 'day-runs', 'aria-label': "The selected day's runs" });
-    const selectBad = h('button', { type: 'button', 'data-action': 'select-bad' }, 'Select all bad in view');
-    const clear = h('button', { type: 'button', class: 'secondary', 'data-action': 'clear' }, 'Clear');
-    this.rerunButton = h('button', { type: 'button', 'data-action': 'rerun' }, 'Re-run selected');
+    const selectBad = button('Select all bad in view', { 'data-action': 'select-bad' }, () =>
+      this.pick(this.selection.replace(calendar.grid.badDays())),
+    );
+    const clear = button('Clear', { class: 'secondary', 'data-action': 'clear' }, () =>
+      this.pick(this.selection.replace([])),
+    );
+    this.rerunButton = button('Re-run selected', { 'data-action': 'rerun' }, () => void this.rerun());
     this.modeSelect = h(
       'select',
       { id: 'backfill-mode', name: 'mode' },
@@ -59,15 +63,11 @@ export class OperatorPanel {
       h('option', { value: 'missing' }, 'days not complete yet'),
       h('option', { value: 'all' }, 'every day'),
     );
-    this.backfillButton = h(
-      'button',
-      { type: 'button', 'data-action': 'backfill' },
+    this.backfillButton = button(
       'Backfill the selection',
+      { 'data-action': 'backfill' },
+      () => void this.backfill(),
     );
-    selectBad.addEventListener('click', () => this.pick(this.selection.replace(calendar.grid.badDays())));
-    clear.addEventListener('click', () => this.pick(this.selection.replace([])));
-    this.rerunButton.addEventListener('click', () => void this.rerun());
-    this.backfillButton.addEventListener('click', () => void this.backfill());
 
     this.root = h(
       'section',
