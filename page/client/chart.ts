@@ -177,30 +177,19 @@ export class ChartView {
   }
 
   /**
-   * What the form asks for; null (and a message) when it asks for something the API would refuse. The difference
-   * view first reads the day's versions (when its day or borders changed) to offer them.
+   * What the form asks for, or why it asks for something the API would refuse. The difference view first reads the
+   * day's versions (when its day or borders changed) to offer them.
    */
-  private async request(): Promise<ChartRequest | null> {
+  private async request(): Promise<ChartRequest | string> {
     const borders = this.picker.borders;
-    if (borders.length === 0) {
-      this.say('Choose a border.');
-      return null;
-    }
-    if (this.differenceForm.toggle.checked) {
-      const dayProblem = dayProblemOf(this.differenceForm.dayInput);
-      if (dayProblem) {
-        this.say(`Difference: ${dayProblem}`);
-        return null;
-      }
-    }
+    if (borders.length === 0) return 'Choose a border.';
+    const dayProblem = this.differenceForm.toggle.checked && dayProblemOf(this.differenceForm.dayInput);
+    if (dayProblem) return `Difference: ${dayProblem}`;
     if (this.differenceForm.enabled) {
       const day = this.differenceForm.day;
       await this.readVersions(day, borders);
       const pair = this.differenceForm.pair();
-      if (!pair) {
-        this.say(`${day} has fewer than two versions of ${borders.join(', ')}: nothing to compare.`);
-        return null;
-      }
+      if (!pair) return `${day} has fewer than two versions of ${borders.join(', ')}: nothing to compare.`;
       return { borders, from: day, to: day, asOf: null, revisionsDay: null, difference: pair };
     }
     for (const [input, name] of [
@@ -209,23 +198,14 @@ export class ChartView {
       [this.dayInput, 'Overlay'],
     ] as const) {
       const problem = dayProblemOf(input);
-      if (problem) {
-        this.say(`${name}: ${problem}`);
-        return null;
-      }
+      if (problem) return `${name}: ${problem}`;
     }
     const from = this.fromInput.value;
     const to = this.toInput.value;
-    if (!from || !to || from > to) {
-      this.say('Choose a range: from must not be after to.');
-      return null;
-    }
+    if (!from || !to || from > to) return 'Choose a range: from must not be after to.';
     const revisionsDay = this.dayInput.value || null;
     const asOf = this.asOf.read();
-    if (asOf === undefined) {
-      this.say(`As known at: ${this.asOf.note.textContent}`);
-      return null;
-    }
+    if (asOf === undefined) return `As known at: ${this.asOf.note.textContent}`;
     return { borders, from, to, asOf, revisionsDay, difference: null };
   }
 
@@ -267,7 +247,7 @@ export class ChartView {
   }
 
   async draw(): Promise<void> {
-    let request: ChartRequest | null;
+    let request: ChartRequest | string;
     try {
       request = await this.request();
     } catch (error) {
@@ -275,7 +255,8 @@ export class ChartView {
       this.say(`Could not read the day's versions: ${messageOf(error)}`);
       return;
     }
-    if (request) await this.load(request, null);
+    if (typeof request === 'string') this.say(request);
+    else await this.load(request, null);
   }
 
   /** An event of the live feed for this dataset: the lines it may have moved are asked again, shortly. */

@@ -184,7 +184,7 @@ export class DomainView {
       this.read = { day, asOf, rows };
       this.fillHours(day, rows, hourIndex);
     }
-    if (rows(this.read).length === 0) await this.showNothingStored(day, asOf, seq);
+    if (!this.read?.rows.length) await this.showNothingStored(day, asOf, seq);
     else this.renderHour();
     if (seq !== this.daySeq) return;
     this.root.dataset.state = 'ready';
@@ -381,8 +381,6 @@ class RamChart {
     return data;
   }
 }
-
-const rows = (read: DayRead | null): readonly ConstraintRow[] => read?.rows ?? [];
 
 /** `72 hourly values from 2024-12-31 to 2025-01-04; the lowest 1,234 MW at 2025-01-01 05:00 CET.` */
 function ramSummary(current: readonly ConstraintRow[], from: string, to: string): string {
