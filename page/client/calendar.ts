@@ -28,10 +28,15 @@ export interface CalendarOptions {
 export class CalendarView {
   readonly root: HTMLElement;
   readonly grid: CalendarGrid;
-  private readonly gridElement: HTMLElement;
-  private readonly legend: HTMLElement;
-  private readonly revisedKey: HTMLElement;
-  private readonly jaoWordKey: HTMLElement;
+  private readonly gridElement = h('div', {
+    class: 'calendar',
+    role: 'grid',
+    'aria-label': 'Delivery days by status',
+    'aria-describedby': 'calendar-help',
+  });
+  private readonly legend = h('ul', { class: 'legend', 'aria-label': 'Legend' });
+  private readonly revisedKey = h('p', { class: 'marks', 'data-mark': 'revised' });
+  private readonly jaoWordKey = h('p', { class: 'marks', 'data-mark': 'jao-word' });
   /** Classes another part of the page puts on a day's cell (the operator's selection). */
   cellMarks: (day: string) => string = () => '';
   /** Told each cell drawn anew (the whole range after a load, one day after a live update). */
@@ -40,7 +45,7 @@ export class CalendarView {
   private readonly selectListeners = new Set<(day: string, event: MouseEvent | null) => void>();
   private readonly tooltip = new DayTooltip();
   private readonly detail = new DayDetailPanel();
-  private readonly statusLine: HTMLElement;
+  private readonly statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
   private readonly fromInput: HTMLInputElement;
   private readonly toInput: HTMLInputElement;
   private loadSeq = 0;
@@ -76,10 +81,6 @@ export class CalendarView {
       }
       void this.show(this.fromInput.value, this.toInput.value);
     });
-    this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
-    this.legend = h('ul', { class: 'legend', 'aria-label': 'Legend' });
-    this.revisedKey = h('p', { class: 'marks', 'data-mark': 'revised' });
-    this.jaoWordKey = h('p', { class: 'marks', 'data-mark': 'jao-word' });
     const onlyBad = h('input', { type: 'checkbox', id: 'calendar-only-bad', name: 'only-bad' });
     onlyBad.addEventListener('change', () => {
       this.gridElement.classList.toggle('only-bad', onlyBad.checked);
@@ -94,12 +95,6 @@ export class CalendarView {
         ' Only bad days (partial, invalid, failed, or a failed re-check); the others are blanked',
       ),
     );
-    this.gridElement = h('div', {
-      class: 'calendar',
-      role: 'grid',
-      'aria-label': 'Delivery days by status',
-      'aria-describedby': 'calendar-help',
-    });
     this.root = h(
       'section',
       { class: 'calendar-section', 'aria-labelledby': 'calendar-heading' },

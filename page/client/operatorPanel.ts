@@ -34,21 +34,23 @@ export class OperatorPanel {
   readonly root: HTMLElement;
   readonly selection = new DaySelection();
   readonly log = new RunLog();
-  private readonly summary: HTMLElement;
-  private readonly message: HTMLElement;
-  private readonly logList: HTMLElement;
-  private readonly history: HTMLElement;
+  private readonly summary = h('p', { class: 'selection-summary', 'aria-live': 'polite' });
+  private readonly message = h('p', { class: 'operator-message', role: 'status' });
+  private readonly logList = h('ol', { class: 'run-log', 'aria-label': 'Runs started from this page' });
+  private readonly history = h('section', { class: 'day-runs', 'aria-label': "The selected day's runs" });
   private readonly rerunButton: HTMLButtonElement;
   private readonly backfillButton: HTMLButtonElement;
-  private readonly modeSelect: HTMLSelectElement;
+  private readonly modeSelect = h(
+    'select',
+    { id: 'backfill-mode', name: 'mode' },
+    h('option', { value: 'failed' }, 'failed, invalid, partial days'),
+    h('option', { value: 'missing' }, 'days not complete yet'),
+    h('option', { value: 'all' }, 'every day'),
+  );
   private historySeq = 0;
 
   constructor(private readonly options: OperatorPanelOptions) {
     const { calendar } = options;
-    this.summary = h('p', { class: 'selection-summary', 'aria-live': 'polite' });
-    this.message = h('p', { class: 'operator-message', role: 'status' });
-    this.logList = h('ol', { class: 'run-log', 'aria-label': 'Runs started from this page' });
-    this.history = h('section', { class: 'day-runs', 'aria-label': "The selected day's runs" });
     const selectBad = button('Select all bad in view', { 'data-action': 'select-bad' }, () =>
       this.pick(this.selection.replace(calendar.grid.badDays())),
     );
@@ -56,13 +58,6 @@ export class OperatorPanel {
       this.pick(this.selection.replace([])),
     );
     this.rerunButton = button('Re-run selected', { 'data-action': 'rerun' }, () => void this.rerun());
-    this.modeSelect = h(
-      'select',
-      { id: 'backfill-mode', name: 'mode' },
-      h('option', { value: 'failed' }, 'failed, invalid, partial days'),
-      h('option', { value: 'missing' }, 'days not complete yet'),
-      h('option', { value: 'all' }, 'every day'),
-    );
     this.backfillButton = button(
       'Backfill the selection',
       { 'data-action': 'backfill' },
