@@ -27,8 +27,6 @@ import { instantText, marketTimeText } from './marketTime';
 import { alignOnMtus, expectedMtus, resolutionOf } from './mtuAxis';
 import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
 
-export type { ChartRequest, DayChange } from './chartRequest';
-
 const AS_OF_EMPTY = 'market time, Europe/Amsterdam; empty: the current values';
 
 /** A burst of events (a backfill's days, a re-run) redraws once. */
