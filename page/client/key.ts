@@ -1,28 +1,8 @@
 // The API key: entered once and kept in this browser (localStorage), or handed over by `npm start` in the URL's
 // fragment (#key=…), which browsers never send to a server; the fragment is removed from the address at once.
+import { keyShapeProblem } from './keyShape';
 
-const KEY_PATTERN = /^jao_[A-Za-z0-9_-]{43}$/;
-
-export const isKeyShaped = (text: string): boolean => KEY_PATTERN.test(text);
-
-/** The characters of a key after `jao_` (32 random bytes in base64url: db/apiKeys.ts). */
-const KEY_BODY_LENGTH = 43;
-
-/**
- * Why `text` is not an API key, in words that name the likely cause (a key cut short when copied), or null when it
- * has a key's form. Whether the API knows the key is another question (it answers 401).
- */
-export function keyShapeProblem(text: string): string | null {
-  if (isKeyShaped(text)) return null;
-  if (text === '') return 'is empty';
-  if (!text.startsWith('jao_')) return 'does not start with jao_';
-  const body = text.slice(4);
-  if (/[^A-Za-z0-9_-]/.test(body))
-    return 'has characters a key never holds (a key is jao_ and 43 of A–Z, a–z, 0–9, _ and -)';
-  return body.length < KEY_BODY_LENGTH
-    ? `is cut short: ${body.length} characters after jao_ where a key has ${KEY_BODY_LENGTH}`
-    : `is too long: ${body.length} characters after jao_ where a key has ${KEY_BODY_LENGTH}`;
-}
+export { isKeyShaped } from './keyShape';
 
 const STORAGE_KEY = 'jao-scraper.apiKey';
 

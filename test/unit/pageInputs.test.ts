@@ -1,7 +1,7 @@
-// What the status page's boxes take (page/client/marketTime.ts typedDayProblem, key.ts): a day typed YYYY-MM-DD within the dataset's
+// What the status page's boxes take (page/client/marketTime.ts typedDayProblem, keyShape.ts): a day typed YYYY-MM-DD within the dataset's
 // days, and an API key in the address, named malformed (cut short, too long, not a key) rather than dropped.
 import { describe, expect, it } from 'vitest';
-import { isKeyShaped, keyShapeProblem } from '../../page/client/key';
+import { isKeyShaped, keyShapeProblem } from '../../page/client/keyShape';
 import { typedDayProblem } from '../../page/client/marketTime';
 
 describe('a day typed in a box of the page', () => {
