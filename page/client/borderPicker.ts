@@ -8,8 +8,14 @@ import type { SeriesEntry } from './types';
 
 export class BorderPicker {
   readonly root: HTMLElement;
-  readonly input: HTMLInputElement;
-  private readonly list: HTMLDataListElement;
+  readonly input = h('input', {
+    id: 'chart-border',
+    list: 'chart-borders',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'type to search, e.g. DE_FR',
+  });
+  private readonly list = h('datalist', { id: 'chart-borders' });
   private readonly chosen: HTMLUListElement;
   private readonly clearButton: HTMLButtonElement;
   private catalogue = new Map<string, SeriesEntry>();
@@ -21,14 +27,6 @@ export class BorderPicker {
     private readonly changed: () => void,
     private readonly say: (text: string) => void,
   ) {
-    this.input = h('input', {
-      id: 'chart-border',
-      list: 'chart-borders',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'type to search, e.g. DE_FR',
-    });
-    this.list = h('datalist', { id: 'chart-borders' });
     const add = button('Add', { class: 'secondary', id: 'chart-add-border' }, () => {
       if (this.takeTyped()) this.changed();
     });

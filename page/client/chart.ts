@@ -59,10 +59,10 @@ export class ChartView {
   private readonly asOf: AsOfInput;
   private readonly dayInput: HTMLInputElement;
   private readonly differenceForm: DifferenceForm;
-  private readonly statusLine: HTMLElement;
+  private readonly statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
   private readonly plotBox: HTMLElement;
   private readonly csvButton: HTMLButtonElement;
-  private readonly csvNote: HTMLElement;
+  private readonly csvNote = h('span', { class: 'hint', id: 'chart-csv-note' });
   private plot: uPlot | null = null;
   /** The time axis's ticks as last drawn (epoch seconds) and their labels (read by the browser tests). */
   axisTicks: { seconds: number[]; labels: string[] } | null = null;
@@ -85,7 +85,6 @@ export class ChartView {
 
   constructor(private readonly options: ChartOptions) {
     const tomorrow = options.tomorrow();
-    this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
     this.picker = new BorderPicker(
       () => void this.draw(),
       (text) => this.say(text),
@@ -105,7 +104,6 @@ export class ChartView {
       { class: 'secondary', id: 'chart-csv', disabled: true },
       () => void this.downloadCsv(),
     );
-    this.csvNote = h('span', { class: 'hint', id: 'chart-csv-note' });
     const form = h(
       'form',
       // The form says itself why a day is not one (dayInput.ts), in its status line.
