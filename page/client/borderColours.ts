@@ -60,10 +60,6 @@ export function assignSlots(
   return slots;
 }
 
-export function slotColour(slot: number): string {
-  return PALETTE[slot % PALETTE.length]!;
-}
-
 const kindIndex = (line: LineKind): number =>
   line.kind === 'current' ? 0 : line.kind === 'asOf' ? 1 : 2 + line.index;
 
@@ -81,5 +77,5 @@ export function strokeOf(slot: number, line: LineKind): Stroke {
   const round = Math.floor(slot / PALETTE.length);
   const kind = kindIndex(line);
   const pair = ((kind + round) * (kind + round + 1)) / 2 + round;
-  return { colour: slotColour(slot), dash: dashOf(pair) };
+  return { colour: PALETTE[slot % PALETTE.length]!, dash: dashOf(pair) };
 }

@@ -3,13 +3,19 @@
 // borderColours.ts) while the border stays picked.
 import { assignSlots, type Stroke, strokeOf } from './borderColours';
 import { MAX_BORDERS } from './chartRequest';
-import { h } from './dom';
+import { button, h } from './dom';
 import type { SeriesEntry } from './types';
 
 export class BorderPicker {
   readonly root: HTMLElement;
-  readonly input: HTMLInputElement;
-  private readonly list: HTMLDataListElement;
+  readonly input = h('input', {
+    id: 'chart-border',
+    list: 'chart-borders',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'type to search, e.g. DE_FR',
+  });
+  private readonly list = h('datalist', { id: 'chart-borders' });
   private readonly chosen: HTMLUListElement;
   private readonly clearButton: HTMLButtonElement;
   private catalogue = new Map<string, SeriesEntry>();
@@ -21,16 +27,7 @@ export class BorderPicker {
     private readonly changed: () => void,
     private readonly say: (text: string) => void,
   ) {
-    this.input = h('input', {
-      id: 'chart-border',
-      list: 'chart-borders',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'type to search, e.g. DE_FR',
-    });
-    this.list = h('datalist', { id: 'chart-borders' });
-    const add = h('button', { type: 'button', class: 'secondary', id: 'chart-add-border' }, 'Add');
-    add.addEventListener('click', () => {
+    const add = button('Add', { class: 'secondary', id: 'chart-add-border' }, () => {
       if (this.takeTyped()) this.changed();
     });
     this.input.addEventListener('keydown', (event) => {
@@ -39,15 +36,14 @@ export class BorderPicker {
       if (this.takeTyped()) this.changed();
     });
     this.chosen = h('ul', { class: 'chosen-borders', id: 'chart-chosen', 'aria-label': 'Borders drawn' });
-    this.clearButton = h(
-      'button',
-      { type: 'button', class: 'secondary', id: 'chart-clear-borders', disabled: true },
+    this.clearButton = button(
       'Clear borders',
+      { class: 'secondary', id: 'chart-clear-borders', disabled: true },
+      () => {
+        this.set([]);
+        this.changed();
+      },
     );
-    this.clearButton.addEventListener('click', () => {
-      this.set([]);
-      this.changed();
-    });
     this.root = h(
       'div',
       { class: 'border-picker' },
@@ -118,12 +114,8 @@ export class BorderPicker {
   private render(focusRemoveAt: number | null = null): void {
     this.slots = assignSlots(this.slots, this.picked);
     const removeButtons = this.picked.map((border) => {
-      const remove = h(
-        'button',
-        { type: 'button', class: 'remove', 'aria-label': `Remove ${border}`, title: `Remove ${border}` },
-        '×',
-      );
-      remove.addEventListener('click', () => {
+      const label = `Remove ${border}`;
+      const remove = button('×', { class: 'remove', 'aria-label': label, title: label }, () => {
         const index = this.picked.indexOf(border);
         this.picked = this.picked.filter((other) => other !== border);
         // A keyboard user stays in the list: focus moves to the next chip's button (or the search box).

@@ -10,7 +10,7 @@ import type { PageConfig } from './config';
 import { type Cell, dayStartInput, dayWorkflowIdOf, startDayLink, workflowLink } from './dayCells';
 import { dayInput, dayProblemOf } from './dayInput';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
-import { h, messageOf } from './dom';
+import { button, h, messageOf } from './dom';
 import { instantText } from './marketTime';
 import type { DayRow, JaoWordDay, RunningDay } from './types';
 
@@ -28,10 +28,15 @@ export interface CalendarOptions {
 export class CalendarView {
   readonly root: HTMLElement;
   readonly grid: CalendarGrid;
-  private readonly gridElement: HTMLElement;
-  private readonly legend: HTMLElement;
-  private readonly revisedKey: HTMLElement;
-  private readonly jaoWordKey: HTMLElement;
+  private readonly gridElement = h('div', {
+    class: 'calendar',
+    role: 'grid',
+    'aria-label': 'Delivery days by status',
+    'aria-describedby': 'calendar-help',
+  });
+  private readonly legend = h('ul', { class: 'legend', 'aria-label': 'Legend' });
+  private readonly revisedKey = h('p', { class: 'marks', 'data-mark': 'revised' });
+  private readonly jaoWordKey = h('p', { class: 'marks', 'data-mark': 'jao-word' });
   /** Classes another part of the page puts on a day's cell (the operator's selection). */
   cellMarks: (day: string) => string = () => '';
   /** Told each cell drawn anew (the whole range after a load, one day after a live update). */
@@ -40,7 +45,7 @@ export class CalendarView {
   private readonly selectListeners = new Set<(day: string, event: MouseEvent | null) => void>();
   private readonly tooltip = new DayTooltip();
   private readonly detail = new DayDetailPanel();
-  private readonly statusLine: HTMLElement;
+  private readonly statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
   private readonly fromInput: HTMLInputElement;
   private readonly toInput: HTMLInputElement;
   private loadSeq = 0;
@@ -62,11 +67,10 @@ export class CalendarView {
       h('label', { for: 'calendar-to' }, ' to '),
       this.toInput,
       h('button', { type: 'submit' }, 'Show'),
-      h(
-        'button',
-        { type: 'button', class: 'secondary', 'data-action': 'default-range' },
-        'Stored days and tomorrow',
-      ),
+      button('Stored days and tomorrow', { class: 'secondary', 'data-action': 'default-range' }, () => {
+        const [from, to] = this.defaultRange();
+        void this.show(from, to);
+      }),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -77,14 +81,6 @@ export class CalendarView {
       }
       void this.show(this.fromInput.value, this.toInput.value);
     });
-    form.querySelector('[data-action="default-range"]')!.addEventListener('click', () => {
-      const [from, to] = this.defaultRange();
-      void this.show(from, to);
-    });
-    this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
-    this.legend = h('ul', { class: 'legend', 'aria-label': 'Legend' });
-    this.revisedKey = h('p', { class: 'marks', 'data-mark': 'revised' });
-    this.jaoWordKey = h('p', { class: 'marks', 'data-mark': 'jao-word' });
     const onlyBad = h('input', { type: 'checkbox', id: 'calendar-only-bad', name: 'only-bad' });
     onlyBad.addEventListener('change', () => {
       this.gridElement.classList.toggle('only-bad', onlyBad.checked);
@@ -99,12 +95,6 @@ export class CalendarView {
         ' Only bad days (partial, invalid, failed, or a failed re-check); the others are blanked',
       ),
     );
-    this.gridElement = h('div', {
-      class: 'calendar',
-      role: 'grid',
-      'aria-label': 'Delivery days by status',
-      'aria-describedby': 'calendar-help',
-    });
     this.root = h(
       'section',
       { class: 'calendar-section', 'aria-labelledby': 'calendar-heading' },
@@ -149,16 +139,13 @@ export class CalendarView {
       return;
     }
     this.grid.setRange(from, to);
-    let rows: DayRow[];
-    let words: JaoWordDay[];
+    let answers: [DayRow[], JaoWordDay[] | null, unknown];
     try {
-      const [answer, jaoWords] = await Promise.all([
+      answers = await Promise.all([
         this.readDays(from, to),
         this.readJaoWords(from, to),
         this.refreshRunning(false),
       ]);
-      rows = answer;
-      words = jaoWords ?? [];
     } catch (error) {
       if (seq !== this.loadSeq) return;
       element.dataset.state = 'error';
@@ -166,8 +153,9 @@ export class CalendarView {
       throw error;
     }
     if (seq !== this.loadSeq) return;
+    const [rows, words] = answers;
     this.grid.replaceRows(rows);
-    this.grid.replaceJaoWords(words);
+    this.grid.replaceJaoWords(words ?? []);
     this.render();
     const ms = performance.now() - started;
     element.dataset.state = 'ready';
@@ -350,16 +338,16 @@ export class CalendarView {
 
   private wireGrid(): void {
     const cellOfEvent = (event: Event) => (event.target as HTMLElement).closest<HTMLElement>('a.cell');
-    this.gridElement.addEventListener('mouseover', (event) => {
-      const cell = cellOfEvent(event);
-      if (cell) this.showTooltip(cell);
-    });
-    this.gridElement.addEventListener('mouseleave', () => this.tooltip.hide());
-    this.gridElement.addEventListener('focusin', (event) => {
-      const cell = cellOfEvent(event);
-      if (cell) this.showTooltip(cell);
-    });
-    this.gridElement.addEventListener('focusout', () => this.tooltip.hide());
+    for (const [enter, leave] of [
+      ['mouseover', 'mouseleave'],
+      ['focusin', 'focusout'],
+    ] as const) {
+      this.gridElement.addEventListener(enter, (event) => {
+        const cell = cellOfEvent(event);
+        if (cell) this.showTooltip(cell);
+      });
+      this.gridElement.addEventListener(leave, () => this.tooltip.hide());
+    }
     this.gridElement.addEventListener('click', (event) => {
       const cell = cellOfEvent(event);
       if (!cell?.dataset.day) return;

@@ -231,9 +231,7 @@ export class CalendarGrid {
 
   /** Revised days of the range: a mark beside the legend, not a status (each is counted under its status). */
   revisedCount(): number {
-    let count = 0;
-    for (const cell of this.cells.values()) if (cell.revised) count++;
-    return count;
+    return [...this.cells.values()].filter((cell) => cell.revised).length;
   }
 
   /** The days of the range an operator re-runs ("all bad in view"), in order. */
@@ -265,8 +263,7 @@ export class CalendarGrid {
 
   legend(): LegendEntry[] {
     const counts = countByStatus(this.cells.values());
-    let rechecksFailed = 0;
-    for (const cell of this.cells.values()) if (cell.recheckFailed) rechecksFailed++;
+    const rechecksFailed = [...this.cells.values()].filter((cell) => cell.recheckFailed).length;
     return [
       // A day is counted once: a complete day whose re-check failed under its mark, not under complete too.
       ...CELL_STATUSES.map((status) => ({

@@ -21,13 +21,11 @@ import {
 } from './chartRequest';
 import { AsOfInput, dayInput, dayProblemOf } from './dayInput';
 import { DifferenceForm } from './differenceForm';
-import { h, messageOf } from './dom';
+import { button, h, messageOf } from './dom';
 import { plotSize, stepPlot } from './marketPlot';
 import { instantText, marketTimeText } from './marketTime';
 import { alignOnMtus, expectedMtus, resolutionOf } from './mtuAxis';
 import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
-
-export type { ChartRequest, DayChange } from './chartRequest';
 
 const AS_OF_EMPTY = 'market time, Europe/Amsterdam; empty: the current values';
 
@@ -61,10 +59,10 @@ export class ChartView {
   private readonly asOf: AsOfInput;
   private readonly dayInput: HTMLInputElement;
   private readonly differenceForm: DifferenceForm;
-  private readonly statusLine: HTMLElement;
+  private readonly statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
   private readonly plotBox: HTMLElement;
   private readonly csvButton: HTMLButtonElement;
-  private readonly csvNote: HTMLElement;
+  private readonly csvNote = h('span', { class: 'hint', id: 'chart-csv-note' });
   private plot: uPlot | null = null;
   /** The time axis's ticks as last drawn (epoch seconds) and their labels (read by the browser tests). */
   axisTicks: { seconds: number[]; labels: string[] } | null = null;
@@ -87,7 +85,6 @@ export class ChartView {
 
   constructor(private readonly options: ChartOptions) {
     const tomorrow = options.tomorrow();
-    this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
     this.picker = new BorderPicker(
       () => void this.draw(),
       (text) => this.say(text),
@@ -98,22 +95,15 @@ export class ChartView {
     this.dayInput = dateInput('chart-day');
     this.asOf = new AsOfInput('chart-as-of', AS_OF_EMPTY, () => void this.draw());
     this.differenceForm = new DifferenceForm(tomorrow, options.firstDay, () => void this.draw());
-    const clearDay = h(
-      'button',
-      { type: 'button', class: 'secondary', 'aria-label': 'Clear the revisions day' },
-      'Clear',
-    );
-    clearDay.addEventListener('click', () => {
+    const clearDay = button('Clear', { class: 'secondary', 'aria-label': 'Clear the revisions day' }, () => {
       this.dayInput.value = '';
       void this.draw();
     });
-    this.csvButton = h(
-      'button',
-      { type: 'button', class: 'secondary', id: 'chart-csv', disabled: true },
+    this.csvButton = button(
       'Download CSV',
+      { class: 'secondary', id: 'chart-csv', disabled: true },
+      () => void this.downloadCsv(),
     );
-    this.csvButton.addEventListener('click', () => void this.downloadCsv());
-    this.csvNote = h('span', { class: 'hint', id: 'chart-csv-note' });
     const form = h(
       'form',
       // The form says itself why a day is not one (dayInput.ts), in its status line.
@@ -183,30 +173,19 @@ export class ChartView {
   }
 
   /**
-   * What the form asks for; null (and a message) when it asks for something the API would refuse. The difference
-   * view first reads the day's versions (when its day or borders changed) to offer them.
+   * What the form asks for, or why it asks for something the API would refuse. The difference view first reads the
+   * day's versions (when its day or borders changed) to offer them.
    */
-  private async request(): Promise<ChartRequest | null> {
+  private async request(): Promise<ChartRequest | string> {
     const borders = this.picker.borders;
-    if (borders.length === 0) {
-      this.say('Choose a border.');
-      return null;
-    }
-    if (this.differenceForm.toggle.checked) {
-      const dayProblem = dayProblemOf(this.differenceForm.dayInput);
-      if (dayProblem) {
-        this.say(`Difference: ${dayProblem}`);
-        return null;
-      }
-    }
+    if (borders.length === 0) return 'Choose a border.';
+    const dayProblem = this.differenceForm.toggle.checked && dayProblemOf(this.differenceForm.dayInput);
+    if (dayProblem) return `Difference: ${dayProblem}`;
     if (this.differenceForm.enabled) {
       const day = this.differenceForm.day;
       await this.readVersions(day, borders);
       const pair = this.differenceForm.pair();
-      if (!pair) {
-        this.say(`${day} has fewer than two versions of ${borders.join(', ')}: nothing to compare.`);
-        return null;
-      }
+      if (!pair) return `${day} has fewer than two versions of ${borders.join(', ')}: nothing to compare.`;
       return { borders, from: day, to: day, asOf: null, revisionsDay: null, difference: pair };
     }
     for (const [input, name] of [
@@ -215,23 +194,14 @@ export class ChartView {
       [this.dayInput, 'Overlay'],
     ] as const) {
       const problem = dayProblemOf(input);
-      if (problem) {
-        this.say(`${name}: ${problem}`);
-        return null;
-      }
+      if (problem) return `${name}: ${problem}`;
     }
     const from = this.fromInput.value;
     const to = this.toInput.value;
-    if (!from || !to || from > to) {
-      this.say('Choose a range: from must not be after to.');
-      return null;
-    }
+    if (!from || !to || from > to) return 'Choose a range: from must not be after to.';
     const revisionsDay = this.dayInput.value || null;
     const asOf = this.asOf.read();
-    if (asOf === undefined) {
-      this.say(`As known at: ${this.asOf.note.textContent}`);
-      return null;
-    }
+    if (asOf === undefined) return `As known at: ${this.asOf.note.textContent}`;
     return { borders, from, to, asOf, revisionsDay, difference: null };
   }
 
@@ -273,7 +243,7 @@ export class ChartView {
   }
 
   async draw(): Promise<void> {
-    let request: ChartRequest | null;
+    let request: ChartRequest | string;
     try {
       request = await this.request();
     } catch (error) {
@@ -281,7 +251,8 @@ export class ChartView {
       this.say(`Could not read the day's versions: ${messageOf(error)}`);
       return;
     }
-    if (request) await this.load(request, null);
+    if (typeof request === 'string') this.say(request);
+    else await this.load(request, null);
   }
 
   /** An event of the live feed for this dataset: the lines it may have moved are asked again, shortly. */

@@ -1,7 +1,7 @@
 // The table of an hour's presolved CNECs (domainData.ts hourLines: the most limiting first); a CNEC's button, or a
 // click anywhere on its row, asks for its RAM over time.
 
-import { h } from './dom';
+import { h, tableHead } from './dom';
 import { type CnecLine, CONSTRAINT_GROUPS, mwText, ptdfText } from './domainData';
 
 const HEADERS = [
@@ -48,17 +48,7 @@ export function cnecTable(
     'table',
     { class: 'cnecs' },
     h('caption', {}, caption),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ...HEADERS.map((header) =>
-          h('th', { scope: 'col', class: NUMERIC.has(header) ? 'number' : undefined }, header),
-        ),
-      ),
-    ),
+    tableHead(HEADERS, (header) => (NUMERIC.has(header) ? 'number' : undefined)),
     ...bodies,
   );
 }

@@ -2,7 +2,7 @@
 // <input type="date">: that shows the browser's locale (10/17/2026 in en-US) beside the page's own form. The box
 // says why what is typed is not a day (aria-invalid, its validity message and title); the form that reads it asks
 // dayProblemOf first. An instant (AsOfInput) is typed in market time likewise.
-import { h } from './dom';
+import { button, h } from './dom';
 import { parseMarketTime, typedDayProblem } from './marketTime';
 
 const DAY_FORM = 'YYYY-MM-DD';
@@ -79,12 +79,7 @@ export class AsOfInput {
       'aria-describedby': `${id}-note`,
     });
     this.note = h('span', { class: 'hint', id: `${id}-note` }, empty);
-    const clear = h(
-      'button',
-      { type: 'button', class: 'secondary', 'aria-label': 'Clear the as-of instant' },
-      'Clear',
-    );
-    clear.addEventListener('click', () => {
+    const clear = button('Clear', { class: 'secondary', 'aria-label': 'Clear the as-of instant' }, () => {
       this.input.value = '';
       this.read();
       cleared();

@@ -2,7 +2,7 @@
 // the panel of the selected day (its facts, the link to its workflow, the command that re-runs it).
 import { type Cell, rerunCommand, STATUS_TEXT } from './dayCells';
 import { dayFacts } from './dayFacts';
-import { externalLink, h } from './dom';
+import { button, externalLink, h } from './dom';
 
 function factsList(cell: Cell): HTMLElement {
   const list = h('dl', { class: 'facts' });
@@ -44,8 +44,7 @@ export class DayTooltip {
 /** A code span and a button that copies its text (or selects it where the clipboard is refused). */
 function copyable(kind: string, text: string): [HTMLElement, HTMLButtonElement] {
   const code = h('code', { class: kind }, text);
-  const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy');
-  copy.addEventListener('click', () => {
+  const copy = button('Copy', { class: 'secondary' }, () => {
     void navigator.clipboard?.writeText(text).then(
       () => {
         copy.textContent = 'Copied';

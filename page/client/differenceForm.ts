@@ -10,32 +10,30 @@ const CURRENT = '';
 
 export class DifferenceForm {
   readonly root: HTMLElement;
-  readonly toggle: HTMLInputElement;
+  readonly toggle = h('input', { type: 'checkbox', id: 'chart-difference' });
   readonly dayInput: HTMLInputElement;
-  private readonly baseSelect: HTMLSelectElement;
-  private readonly compareSelect: HTMLSelectElement;
-  private readonly note: HTMLElement;
+  private readonly baseSelect = h('select', { id: 'chart-diff-base', 'aria-label': 'The older version' });
+  private readonly compareSelect = h('select', {
+    id: 'chart-diff-compare',
+    'aria-label': 'The newer version',
+  });
+  private readonly note = h('span', { class: 'hint', id: 'chart-diff-note' });
   /** The version lists, shown only while the difference view is on. */
-  private readonly versionsBox: HTMLElement;
+  private readonly versionsBox = h(
+    'span',
+    { class: 'versions' },
+    ': ',
+    this.compareSelect,
+    ' minus ',
+    this.baseSelect,
+    ' ',
+    this.note,
+  );
   /** The day's versions as last read, oldest first. */
   private versions: string[] = [];
 
   constructor(tomorrow: string, firstDay: string, changed: () => void) {
-    this.toggle = h('input', { type: 'checkbox', id: 'chart-difference' });
     this.dayInput = dayInput('chart-diff-day', { min: firstDay, max: tomorrow });
-    this.baseSelect = h('select', { id: 'chart-diff-base', 'aria-label': 'The older version' });
-    this.compareSelect = h('select', { id: 'chart-diff-compare', 'aria-label': 'The newer version' });
-    this.note = h('span', { class: 'hint', id: 'chart-diff-note' });
-    this.versionsBox = h(
-      'span',
-      { class: 'versions' },
-      ': ',
-      this.compareSelect,
-      ' minus ',
-      this.baseSelect,
-      ' ',
-      this.note,
-    );
     for (const input of [this.toggle, this.dayInput, this.baseSelect, this.compareSelect]) {
       input.addEventListener('change', () => {
         this.showState();

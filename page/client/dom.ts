@@ -20,6 +20,19 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** A table's head: one row of column headers, each of the class `classOf` gives it (none by default). */
+export function tableHead(titles: readonly string[], classOf?: (title: string) => string | undefined) {
+  const cells = titles.map((title) => h('th', { scope: 'col', class: classOf?.(title) }, title));
+  return h('thead', {}, h('tr', {}, ...cells));
+}
+
+/** A button that is no form's submit button, running `onClick` when clicked. */
+export function button(text: string, attributes: Attributes, onClick: () => void): HTMLButtonElement {
+  const element = h('button', { type: 'button', ...attributes }, text);
+  element.addEventListener('click', onClick);
+  return element;
+}
+
 /** A link that opens in a new tab, telling the page opened nothing of this one (noopener noreferrer). */
 export const externalLink = (href: string, text: string, attributes: Attributes = {}) =>
   h('a', { ...attributes, href, target: '_blank', rel: 'noopener noreferrer' }, text);

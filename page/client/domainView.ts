@@ -51,14 +51,18 @@ interface Chosen {
 export class DomainView {
   readonly root: HTMLElement;
   private readonly dayInput: HTMLInputElement;
-  private readonly hourSelect: HTMLSelectElement;
+  private readonly hourSelect = h('select', { id: 'domain-hour' });
   private readonly asOf: AsOfInput;
-  private readonly statusLine: HTMLElement;
-  private readonly tableBox: HTMLElement;
-  private readonly chartHeading: HTMLElement;
-  private readonly chartStatus: HTMLElement;
-  private readonly plotBox: HTMLElement;
-  private readonly chart: RamChart;
+  private readonly statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
+  private readonly tableBox = h('div', { class: 'cnec-table' });
+  private readonly chartHeading = h('h3', { id: 'ram-heading' }, 'RAM over time');
+  private readonly chartStatus = h(
+    'p',
+    { class: 'status-line', 'aria-live': 'polite' },
+    'Choose a CNEC in the table to draw its RAM over time.',
+  );
+  private readonly plotBox = h('div', { class: 'plot', role: 'img', 'aria-label': 'No CNEC chosen yet' });
+  private readonly chart = new RamChart(this.plotBox);
   private read: DayRead | null = null;
   private hours: DayHour[] = [];
   private chosen: Chosen | null = null;
@@ -81,7 +85,6 @@ export class DomainView {
   constructor(private readonly options: DomainOptions) {
     const tomorrow = options.tomorrow();
     this.dayInput = dayInput('domain-day', { min: options.firstDay, max: tomorrow });
-    this.hourSelect = h('select', { id: 'domain-hour' });
     this.asOf = new AsOfInput('domain-as-of', AS_OF_EMPTY, () => void this.load());
     const form = h(
       'form',
@@ -98,16 +101,6 @@ export class DomainView {
     this.dayInput.addEventListener('change', () => void this.load());
     this.asOf.input.addEventListener('change', () => void this.load());
     this.hourSelect.addEventListener('change', () => this.renderHour());
-    this.statusLine = h('p', { class: 'status-line', 'aria-live': 'polite' });
-    this.tableBox = h('div', { class: 'cnec-table' });
-    this.chartHeading = h('h3', { id: 'ram-heading' }, 'RAM over time');
-    this.chartStatus = h(
-      'p',
-      { class: 'status-line', 'aria-live': 'polite' },
-      'Choose a CNEC in the table to draw its RAM over time.',
-    );
-    this.plotBox = h('div', { class: 'plot', role: 'img', 'aria-label': 'No CNEC chosen yet' });
-    this.chart = new RamChart(this.plotBox);
     this.root = h(
       'section',
       { class: 'domain-section', 'aria-labelledby': 'domain-heading' },
@@ -184,7 +177,7 @@ export class DomainView {
       this.read = { day, asOf, rows };
       this.fillHours(day, rows, hourIndex);
     }
-    if (rows(this.read).length === 0) await this.showNothingStored(day, asOf, seq);
+    if (!this.read?.rows.length) await this.showNothingStored(day, asOf, seq);
     else this.renderHour();
     if (seq !== this.daySeq) return;
     this.root.dataset.state = 'ready';
@@ -381,8 +374,6 @@ class RamChart {
     return data;
   }
 }
-
-const rows = (read: DayRead | null): readonly ConstraintRow[] => read?.rows ?? [];
 
 /** `72 hourly values from 2024-12-31 to 2025-01-04; the lowest 1,234 MW at 2025-01-01 05:00 CET.` */
 function ramSummary(current: readonly ConstraintRow[], from: string, to: string): string {

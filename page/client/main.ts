@@ -9,7 +9,7 @@ import { ChartView } from './chart';
 import { CONFIG_ELEMENT_ID, type PageConfig, parsePageConfig } from './config';
 import { chooseDataset, datasetAsked, datasetOptionText, datasetSearch } from './datasetChoice';
 import { badDaysLink, workflowsLink } from './dayCells';
-import { externalLink, h, messageOf } from './dom';
+import { button, externalLink, h, messageOf } from './dom';
 import { DomainView } from './domainView';
 import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
@@ -91,8 +91,7 @@ function header(config: PageConfig, withKey: boolean, picker: HTMLElement | null
     h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API docs'),
   );
   if (withKey) {
-    const forget = h('button', { type: 'button', class: 'secondary' }, 'Forget the key');
-    forget.addEventListener('click', () => {
+    const forget = button('Forget the key', { class: 'secondary' }, () => {
       forgetKey();
       window.location.reload();
     });
@@ -171,11 +170,7 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   const unit = choice.shown?.unit ?? 'MW';
   const chart = domain ? null : new ChartView({ api, tomorrow, dataset: config.dataset, firstDay, unit });
   if (domain) calendar.onSelect((day) => void domain.showDay(day));
-  const handle = window.jaoPage!;
-  handle.dataset = config.dataset;
-  handle.calendar = calendar;
-  handle.chart = chart;
-  handle.domain = domain;
+  const handle = Object.assign(window.jaoPage!, { dataset: config.dataset, calendar, chart, domain });
   const facts = new PageFacts(api, config.dataset);
   // Controls only for a key the API says is an operator's; a reader's page never has them.
   const keyInfo = await api.get<KeyInfo>('/v1/key').catch((error: unknown) => {
@@ -247,26 +242,21 @@ async function start(app: HTMLElement, serverConfig: PageConfig, key: string): P
   const loads = await Promise.allSettled([calendar.show(from, to), view, facts.refresh()]);
   if (loads.some((load) => load.status === 'rejected' && load.reason instanceof UnauthorizedError))
     return refuse();
-  const poll = async () => {
-    if (stop.signal.aborted) return;
-    try {
-      await Promise.all([calendar.refreshRunning(), facts.refresh()]);
-    } catch (error) {
-      if (error instanceof UnauthorizedError) return refuse();
-    }
-    setTimeout(poll, RUNNING_POLL_MS);
+  // Each read again `ms` after the last one ended, until the page stops; a refused key stops it.
+  const every = (ms: number, read: () => Promise<unknown>) => {
+    const again = async () => {
+      if (stop.signal.aborted) return;
+      try {
+        await read();
+      } catch (error) {
+        if (error instanceof UnauthorizedError) return refuse();
+      }
+      setTimeout(again, ms);
+    };
+    setTimeout(again, ms);
   };
-  setTimeout(poll, RUNNING_POLL_MS);
-  const resync = async () => {
-    if (stop.signal.aborted) return;
-    try {
-      await calendar.resync();
-    } catch (error) {
-      if (error instanceof UnauthorizedError) return refuse();
-    }
-    setTimeout(resync, RESYNC_MS);
-  };
-  setTimeout(resync, RESYNC_MS);
+  every(RUNNING_POLL_MS, () => Promise.all([calendar.refreshRunning(), facts.refresh()]));
+  every(RESYNC_MS, () => calendar.resync());
 }
 
 function boot(): void {
@@ -293,14 +283,9 @@ function boot(): void {
   // A key in the address that is not a key's form is named as such: the page does not go on as if none was given,
   // nor with another key kept from before.
   const addressProblem = takeKeyFromFragment();
-  if (addressProblem) {
-    keyForm(app, config, addressProblem);
-    resolveReady();
-    return;
-  }
-  const key = storedKey();
+  const key = addressProblem ? null : storedKey();
   if (!key) {
-    keyForm(app, config, null);
+    keyForm(app, config, addressProblem);
     resolveReady();
     return;
   }

@@ -7,7 +7,7 @@ import type { CalendarView } from './calendar';
 import type { PageConfig } from './config';
 import { workflowLink, workflowsLink } from './dayCells';
 import { DaySelection } from './daySelection';
-import { externalLink, h, messageOf } from './dom';
+import { button, externalLink, h, messageOf, tableHead } from './dom';
 import { instantText } from './marketTime';
 import { type RunEntry, RunLog } from './runLog';
 import type { DayRun, StartedBackfill, StartedDays } from './types';
@@ -34,40 +34,35 @@ export class OperatorPanel {
   readonly root: HTMLElement;
   readonly selection = new DaySelection();
   readonly log = new RunLog();
-  private readonly summary: HTMLElement;
-  private readonly message: HTMLElement;
-  private readonly logList: HTMLElement;
-  private readonly history: HTMLElement;
+  private readonly summary = h('p', { class: 'selection-summary', 'aria-live': 'polite' });
+  private readonly message = h('p', { class: 'operator-message', role: 'status' });
+  private readonly logList = h('ol', { class: 'run-log', 'aria-label': 'Runs started from this page' });
+  private readonly history = h('section', { class: 'day-runs', 'aria-label': "The selected day's runs" });
   private readonly rerunButton: HTMLButtonElement;
   private readonly backfillButton: HTMLButtonElement;
-  private readonly modeSelect: HTMLSelectElement;
+  private readonly modeSelect = h(
+    'select',
+    { id: 'backfill-mode', name: 'mode' },
+    h('option', { value: 'failed' }, 'failed, invalid, partial days'),
+    h('option', { value: 'missing' }, 'days not complete yet'),
+    h('option', { value: 'all' }, 'every day'),
+  );
   private historySeq = 0;
 
   constructor(private readonly options: OperatorPanelOptions) {
     const { calendar } = options;
-    this.summary = h('p', { class: 'selection-summary', 'aria-live': 'polite' });
-    this.message = h('p', { class: 'operator-message', role: 'status' });
-    this.logList = h('ol', { class: 'run-log', 'aria-label': 'Runs started from this page' });
-    this.history = h('section', { class: 'day-runs', 'aria-label': "The selected day's runs" });
-    const selectBad = h('button', { type: 'button', 'data-action': 'select-bad' }, 'Select all bad in view');
-    const clear = h('button', { type: 'button', class: 'secondary', 'data-action': 'clear' }, 'Clear');
-    this.rerunButton = h('button', { type: 'button', 'data-action': 'rerun' }, 'Re-run selected');
-    this.modeSelect = h(
-      'select',
-      { id: 'backfill-mode', name: 'mode' },
-      h('option', { value: 'failed' }, 'failed, invalid, partial days'),
-      h('option', { value: 'missing' }, 'days not complete yet'),
-      h('option', { value: 'all' }, 'every day'),
+    const selectBad = button('Select all bad in view', { 'data-action': 'select-bad' }, () =>
+      this.pick(this.selection.replace(calendar.grid.badDays())),
     );
-    this.backfillButton = h(
-      'button',
-      { type: 'button', 'data-action': 'backfill' },
+    const clear = button('Clear', { class: 'secondary', 'data-action': 'clear' }, () =>
+      this.pick(this.selection.replace([])),
+    );
+    this.rerunButton = button('Re-run selected', { 'data-action': 'rerun' }, () => void this.rerun());
+    this.backfillButton = button(
       'Backfill the selection',
+      { 'data-action': 'backfill' },
+      () => void this.backfill(),
     );
-    selectBad.addEventListener('click', () => this.pick(this.selection.replace(calendar.grid.badDays())));
-    clear.addEventListener('click', () => this.pick(this.selection.replace([])));
-    this.rerunButton.addEventListener('click', () => void this.rerun());
-    this.backfillButton.addEventListener('click', () => void this.backfill());
 
     this.root = h(
       'section',
@@ -223,17 +218,7 @@ export class OperatorPanel {
     const table = h(
       'table',
       { class: 'runs' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Started (UTC)', 'Ended (UTC)', 'Outcome', 'Build', 'Started by'].map((title) =>
-            h('th', { scope: 'col' }, title),
-          ),
-        ),
-      ),
+      tableHead(['Started (UTC)', 'Ended (UTC)', 'Outcome', 'Build', 'Started by']),
       h(
         'tbody',
         {},
@@ -241,9 +226,7 @@ export class OperatorPanel {
           h(
             'tr',
             { 'data-run': run.run_id, 'data-outcome': run.day_status ?? run.execution_status },
-            h(
-              'td',
-              {},
+            ...[
               externalLink(
                 workflowsLink(
                   temporalUiUrl,
@@ -252,11 +235,11 @@ export class OperatorPanel {
                 ),
                 instantText(run.started_at),
               ),
-            ),
-            h('td', {}, run.closed_at ? instantText(run.closed_at) : 'running'),
-            h('td', {}, outcomeText(run)),
-            h('td', {}, run.build_id ?? '—'),
-            h('td', {}, starterText(run)),
+              run.closed_at ? instantText(run.closed_at) : 'running',
+              outcomeText(run),
+              run.build_id ?? '—',
+              starterText(run),
+            ].map((cell) => h('td', {}, cell)),
           ),
         ),
       ),

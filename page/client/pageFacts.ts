@@ -8,16 +8,14 @@ import type { BackfillInProgress, TomorrowFreshness } from './types';
 
 export class PageFacts {
   readonly root: HTMLElement;
-  private readonly freshness: HTMLElement;
-  private readonly backfills: HTMLElement;
+  private readonly freshness = h('p', { class: 'freshness', 'aria-live': 'polite' }, 'Tomorrow: reading…');
+  private readonly backfills = h('ul', { class: 'backfills', 'aria-label': 'Backfills in progress' });
 
   /** `dataset`: the dataset shown, whose tomorrow and backfills these are. */
   constructor(
     private readonly api: Api,
     private readonly dataset: string,
   ) {
-    this.freshness = h('p', { class: 'freshness', 'aria-live': 'polite' }, 'Tomorrow: reading…');
-    this.backfills = h('ul', { class: 'backfills', 'aria-label': 'Backfills in progress' });
     this.root = h(
       'section',
       { class: 'page-facts', 'aria-label': 'Freshness and backfills' },

@@ -60,13 +60,8 @@ export interface ValueRow {
   revision: number;
 }
 
-/** A row of GET /v1/datasets/maxExchanges/revisions. */
-export interface RevisionRow {
-  mtu: string;
-  delivery_day: string;
-  border: string;
-  value_mw: number;
-  revision: number;
+/** A row of GET /v1/datasets/maxExchanges/revisions: a value and when it was current. */
+export interface RevisionRow extends ValueRow {
   valid_from: string;
   valid_to: string | null;
 }
@@ -157,10 +152,7 @@ export interface BackfillInProgress {
 }
 
 /** A row of GET /v1/datasets/maxExchanges/difference. */
-export interface DifferenceRow {
-  mtu: string;
-  delivery_day: string;
-  border: string;
+export interface DifferenceRow extends Pick<ValueRow, 'mtu' | 'delivery_day' | 'border'> {
   base_mw: number | null;
   compare_mw: number | null;
   difference_mw: number | null;
