@@ -117,10 +117,7 @@ export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
         stored_from: storedOf.get(declaration.id)?.stored_from ?? null,
         stored_to: storedOf.get(declaration.id)?.stored_to ?? null,
         resolution_minutes: declaredResolutionOn(declaration, tomorrow),
-        resolutions: declaration.resolutions.map((period) => ({
-          from: period.from,
-          minutes: period.minutes,
-        })),
+        resolutions: [...declaration.resolutions],
         row_kind: declaration.rowKind,
         unit: declaration.unit,
         default: isDefaultDataset(declaration.id),
