@@ -11,7 +11,8 @@ import {
   COPY_INPUTS,
   COPY_OPTIONS,
   csvText,
-  mtuFilter,
+  dayByDay,
+  iso,
   type ValueInputs,
   type ValuesCopy,
 } from './valueRows';
@@ -124,9 +125,6 @@ export function constraintCsvHeader(hubs: readonly string[]): string {
   return `${names.join(',')}\n`;
 }
 
-const iso = (expression: string) =>
-  `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** The PTDFs of row `v` as one JSON object's text, hubs in published order (`{}` for none). */
 const ptdfsJson = (v: string) =>
   `(SELECT COALESCE('{' || string_agg(to_json(p.hub)::text || ':' || COALESCE(to_json(p.ptdf)::text, 'null'), ','
@@ -236,9 +234,9 @@ export interface ConstraintsAsked {
 }
 
 /**
- * Day by day as the values are (valueRows.ts dayByDaySql): per stored delivery day, that day's rows sorted by MTU
- * and constraint, so the whole answer comes out in order without one sort of it. Without ids there is no filter at
- * all (one the planner cannot fold away would make it guess fewer rows).
+ * Day by day as the values are (valueRows.ts dayByDay): per stored delivery day, that day's rows sorted by MTU and
+ * constraint, so the whole answer comes out in order without one sort of it. Without ids there is no filter at all
+ * (one the planner cannot fold away would make it guess fewer rows).
  */
 function constraintsSql(
   select: string,
@@ -250,13 +248,7 @@ function constraintsSql(
   const ofConstraints = asked.constraintIds
     ? `\n      AND x.constraint_id = ANY (${input.constraintIds})`
     : '';
-  return `${select}
-  FROM jao.delivery_day g
- CROSS JOIN LATERAL (
-   SELECT x.* FROM ${source} x
-    WHERE x.dataset = g.dataset AND x.delivery_day = g.day${ofConstraints}${mtuFilter(input, asked.window !== null)}
-    ORDER BY x.mtu, x.constraint_id) v
- WHERE g.dataset = ${input.dataset} AND g.day BETWEEN ${input.from} AND ${input.to}${ordered ? '\n ORDER BY g.day' : ''}`;
+  return dayByDay(select, source, input, ofConstraints, asked.window !== null, 'constraint_id', ordered);
 }
 
 const selectJson = `SELECT ${jsonObjectSql('v')}`;

@@ -85,16 +85,30 @@ export const formatParam = z
   .default('json')
   .describe('json (an array), ndjson (one object a line) or csv (with a header line)');
 
-/** A failed union says "Invalid input"; the branch of the input's shape says what is wrong with it. */
-function messageOfBranchByShape(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code !== 'invalid_union' || !('errors' in issue)) return undefined;
-  return issue.errors[Array.isArray(issue.input) ? 1 : 0]?.[0]?.message;
+/**
+ * A repeatable parameter: one `item`, or `min` (when given) to `max` of them (`tooMany` beyond). A failed union says
+ * "Invalid input"; the branch of the input's shape says what is wrong with it.
+ */
+function oneOrMany<T extends z.ZodType>(item: T, max: number, tooMany: string, min?: number) {
+  const many = min === undefined ? z.array(item) : z.array(item).min(min);
+  return z.union([item, many.max(max, tooMany)], {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union' || !('errors' in issue)) return undefined;
+      return issue.errors[Array.isArray(issue.input) ? 1 : 0]?.[0]?.message;
+    },
+  });
 }
 
-const bordersParam = z
-  .union([borderParam, z.array(borderParam).max(500, 'at most 500 borders')], {
-    error: messageOfBranchByShape,
-  })
+/** A repeatable parameter as a sorted list of its distinct values (`compare` as Array's sort takes it); absent: null. */
+export function distinctList(
+  values: string | string[] | undefined,
+  compare?: (a: string, b: string) => number,
+): string[] | null {
+  if (values === undefined) return null;
+  return [...new Set(Array.isArray(values) ? values : [values])].sort(compare);
+}
+
+const bordersParam = oneOrMany(borderParam, 500, 'at most 500 borders')
   .optional()
   .describe('repeatable: border=AT_BE&border=BE_AT (hubs: border=hub_AT); all borders or hubs when absent');
 
@@ -107,27 +121,16 @@ const constraintIdParam = z
   .regex(/^[1-9][0-9]{0,17}$/, "expected a constraint's id: a positive integer (the constraint_id column)")
   .describe("a constraint's id (the constraint_id column of an earlier answer)");
 
-export const constraintIdsParam = z
-  .union(
-    [
-      constraintIdParam,
-      z.array(constraintIdParam).max(MAX_CONSTRAINT_IDS, `at most ${MAX_CONSTRAINT_IDS} constraint ids`),
-    ],
-    { error: messageOfBranchByShape },
-  )
+export const constraintIdsParam = oneOrMany(
+  constraintIdParam,
+  MAX_CONSTRAINT_IDS,
+  `at most ${MAX_CONSTRAINT_IDS} constraint ids`,
+)
   .optional()
   .describe(
     `repeatable: constraint_id=12&constraint_id=40, up to ${MAX_CONSTRAINT_IDS}; only those constraints' rows ` +
       '(none for an id not stored); every constraint when absent',
   );
-
-/** `constraint_id` as a sorted list of distinct ids (absent: every constraint). */
-export function constraintIdList(ids: string | string[] | undefined): string[] | null {
-  if (ids === undefined) return null;
-  return [...new Set(Array.isArray(ids) ? ids : [ids])].sort(
-    (a, b) => a.length - b.length || a.localeCompare(b),
-  );
-}
 
 /** `/v1/datasets/{dataset}/…`: an undeclared dataset is answered 404 before validation (api/auth.ts). */
 export const datasetParams = z.strictObject({
@@ -182,11 +185,12 @@ export const valuesQuery = z.strictObject({
 });
 
 /** The borders a difference compares: one to FEW_BORDERS (above), repeatable. */
-const differenceBordersParam = z
-  .union([borderParam, z.array(borderParam).min(1).max(FEW_BORDERS, `at most ${FEW_BORDERS} borders`)], {
-    error: messageOfBranchByShape,
-  })
-  .describe(`repeatable: border=AT_BE&border=BE_AT; one to ${FEW_BORDERS} borders`);
+const differenceBordersParam = oneOrMany(
+  borderParam,
+  FEW_BORDERS,
+  `at most ${FEW_BORDERS} borders`,
+  1,
+).describe(`repeatable: border=AT_BE&border=BE_AT; one to ${FEW_BORDERS} borders`);
 
 export const differenceQuery = z.strictObject({
   from: deliveryDayParam,
@@ -208,12 +212,6 @@ export const revisionsQuery = z.strictObject({
   mtu: instantParam.optional().describe('one MTU (its UTC start, ISO-8601)'),
   day: deliveryDayParam.optional().describe('every MTU of a delivery day'),
 });
-
-/** `border` as a list (absent: every border). */
-export function borderList(border: string | string[] | undefined): string[] | null {
-  if (border === undefined) return null;
-  return [...new Set(Array.isArray(border) ? border : [border])].sort();
-}
 
 /** A day of the dataset: not before the first day JAO published it (deliveryDayParam checks the earliest one). */
 export function checkFirstDay(dataset: Dataset, parameter: string, day: string): void {

@@ -15,20 +15,21 @@ export interface RunControlSettings extends TemporalSettings {
   taskQueue: string;
 }
 
-export interface StartedDay {
-  day: DeliveryDay;
-  workflow_id: string;
-  /** The new run's id; null when a run of the day was going on and is left to finish. */
-  run_id: string | null;
-  started: boolean;
-}
+/** A day a re-run asked for, and whether it started a run. */
+export const startedDay = z.object({
+  day: z.string(),
+  workflow_id: z.string(),
+  run_id: z.string().nullable().describe("the new run's id; null when a run was going on (left to finish)"),
+  started: z.boolean(),
+});
+export type StartedDay = z.infer<typeof startedDay>;
 
-export interface StartedBackfill {
-  workflow_id: string;
-  run_id: string;
-  /** A backfill of the same range and mode was running: this start attached to it. */
-  attached: boolean;
-}
+export const startedBackfill = z.object({
+  workflow_id: z.string(),
+  run_id: z.string(),
+  attached: z.boolean().describe('a backfill of the same range and mode was running: joined'),
+});
+export type StartedBackfill = z.infer<typeof startedBackfill>;
 
 /** A backfill in progress and what its `progress` query says; progress null when its worker did not answer. */
 export interface BackfillInProgress {

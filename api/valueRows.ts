@@ -78,22 +78,39 @@ export const COPY_INPUTS: ValueInputs = {
   toMtu: `(SELECT NULLIF(current_setting('jao.values_to_mtu'), '')::timestamptz)`,
 };
 
-/** The filter of an MTU window on the rows `x` of a day, or nothing when no window was asked for. */
-export function mtuFilter(input: ValueInputs, window: boolean): string {
-  return window ? `\n      AND x.mtu >= ${input.fromMtu} AND x.mtu < ${input.toMtu}` : '';
-}
-
 /** A binder of `values`: each value it is given becomes their next bind parameter, cast to `type`. */
 export const binder = (values: unknown[]) => (value: unknown, type: string) =>
   `$${values.push(value)}::${type}`;
 
 /**
- * The values query, day by day (a lateral subquery per stored delivery day, in the order of jao.delivery_day's
- * primary key): each day is one index range of the values and a sort of a few thousand rows, whatever the range and
- * the statistics, and the rows come out in order as they are read, without a sort of the whole answer (a year of
- * every border spilled to disk when the days came from generate_series, whose order the planner does not know).
- * Every dataset, Core maxExchanges included, reads the views of every dataset (jao.dataset_values, as of:
- * jao.dataset_values_as_of), narrowed to the dataset: one read path (DESIGN §16).
+ * Day by day (a lateral subquery per stored delivery day, in the order of jao.delivery_day's primary key): each day
+ * is one index range of the rows `x` of `source` and a sort of a few thousand of them by MTU then `key`, whatever the
+ * range and the statistics, and the rows come out in order as they are read, without a sort of the whole answer (a
+ * year of every border spilled to disk when the days came from generate_series, whose order the planner does not
+ * know). `filter` narrows a day's rows; `window`: to the MTU window's too.
+ */
+export function dayByDay(
+  select: string,
+  source: string,
+  input: ValueInputs,
+  filter: string,
+  window: boolean,
+  key: string,
+  ordered = true,
+): string {
+  const ofWindow = window ? `\n      AND x.mtu >= ${input.fromMtu} AND x.mtu < ${input.toMtu}` : '';
+  return `${select}
+  FROM jao.delivery_day g
+ CROSS JOIN LATERAL (
+   SELECT x.* FROM ${source} x
+    WHERE x.dataset = g.dataset AND x.delivery_day = g.day${filter}${ofWindow}
+    ORDER BY x.mtu, x.${key}) v
+ WHERE g.dataset = ${input.dataset} AND g.day BETWEEN ${input.from} AND ${input.to}${ordered ? '\n ORDER BY g.day' : ''}`;
+}
+
+/**
+ * The values query, day by day. Every dataset, Core maxExchanges included, reads the views of every dataset
+ * (jao.dataset_values, as of: jao.dataset_values_as_of), narrowed to the dataset: one read path (DESIGN §16).
  */
 function dayByDaySql(
   select: string,
@@ -107,14 +124,7 @@ function dayByDaySql(
     borderFilter === 'none'
       ? ''
       : `\n      AND (${input.borders} IS NULL OR x.border = ANY (${input.borders}))`;
-  return `${select}
-  FROM jao.delivery_day g
- CROSS JOIN LATERAL (
-   SELECT x.* FROM ${source} x
-    WHERE x.dataset = g.dataset AND x.delivery_day = g.day${ofBorders}${mtuFilter(input, window)}
-    ORDER BY x.mtu, x.border) v
- WHERE g.dataset = ${input.dataset} AND g.day BETWEEN ${input.from} AND ${input.to}
- ORDER BY g.day`;
+  return dayByDay(select, source, input, ofBorders, window, 'border');
 }
 
 /** The values query with bind parameters (PARAMETERS: $1 from, $2 to, $3 borders or null, $4 dataset, $5 as_of). */

@@ -16,10 +16,10 @@ import {
 import {
   checkDayRange,
   checkMtuWindow,
-  constraintIdList,
   constraintIdsParam,
   datasetParams,
   deliveryDayParam,
+  distinctList,
   formatParam,
   fromMtuParam,
   instantParam,
@@ -99,7 +99,7 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         from: query.from,
         to: query.to,
         asOf: query.as_of ?? null,
-        constraintIds: constraintIdList(query.constraint_id),
+        constraintIds: distinctList(query.constraint_id, (a, b) => a.length - b.length || a.localeCompare(b)),
         window: checkMtuWindow(query.from, query.to, query.from_mtu, query.to_mtu),
       };
       const parts = [

@@ -1,4 +1,5 @@
-// GET /v1/datasets: the declared datasets (domain/datasets/) the key reads.
+// GET /v1/datasets: the declared datasets (domain/datasets/) the key reads; GET /v1/datasets/{dataset}/series: the
+// borders of one.
 import { z } from 'zod';
 import { marketTomorrow } from '../../domain/calendar';
 import {
@@ -10,8 +11,18 @@ import {
   ROW_KINDS,
 } from '../../domain/datasets';
 import { isDefaultDataset } from '../../domain/datasets/compat';
-import { KEYS_DATASETS } from '../auth';
-import { type ApiApp, DATASETS_TAG, KEY_REFUSALS, type RouteDeps, SECURITY } from '../routing';
+import { DATASET_IN_PATH, KEYS_DATASETS, servesRowKind } from '../auth';
+import { datasetParams } from '../params';
+import {
+  type ApiApp,
+  DATASET_REFUSALS,
+  DATASETS_TAG,
+  KEY_REFUSALS,
+  type RouteDeps,
+  SECURITY,
+} from '../routing';
+import { seriesEntry } from '../seriesCache';
+import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
 
 const datasetEntry = z.object({
   id: z
@@ -106,14 +117,37 @@ export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
         stored_from: storedOf.get(declaration.id)?.stored_from ?? null,
         stored_to: storedOf.get(declaration.id)?.stored_to ?? null,
         resolution_minutes: declaredResolutionOn(declaration, tomorrow),
-        resolutions: declaration.resolutions.map((period) => ({
-          from: period.from,
-          minutes: period.minutes,
-        })),
+        resolutions: [...declaration.resolutions],
         row_kind: declaration.rowKind,
         unit: declaration.unit,
         default: isDefaultDataset(declaration.id),
       }));
+    },
+  );
+
+  app.get(
+    '/v1/datasets/:dataset/series',
+    {
+      config: { dataset: DATASET_IN_PATH },
+      preValidation: servesRowKind('keyedValues', 'series'),
+      schema: {
+        operationId: 'listSeries',
+        summary: 'The catalogue of borders of a dataset',
+        tags: [DATASETS_TAG],
+        security: SECURITY,
+        params: datasetParams,
+        querystring: z.strictObject({}),
+        response: { 200: z.array(seriesEntry), ...DATASET_REFUSALS },
+      },
+    },
+    async (request, reply) => {
+      const { dataset } = request.params;
+      const answer = await withSnapshot(deps.pool, async (client, version) => {
+        const etag = etagOf(['series', dataset], version);
+        if (answerIfNotModified(request, reply, etag, false)) return null;
+        return deps.seriesCache.series(client, version, dataset);
+      });
+      return answer === null ? reply : answer;
     },
   );
 }

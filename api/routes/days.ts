@@ -2,10 +2,12 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { withoutDeclaredSwitch } from '../../db/dayQuality';
 import type { Dataset } from '../../domain/datasets';
-import { DATASET_IN_QUERY } from '../auth';
+import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
 import { checkDayRange, dayRangeQuery } from '../params';
-import { type ApiApp, DATASET_REFUSALS, type RouteDeps, SECURITY } from '../routing';
+import { type ApiApp, DATASET_REFUSALS, KEY_REFUSALS, type RouteDeps, SECURITY } from '../routing';
+import { MAX_RUNNING_DAYS, runningDay } from '../runningDays';
 import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
+import { serviceUnavailable, temporalFailure } from '../temporalClient';
 
 const dayQualityRow = z.object({
   dataset: z.string(),
@@ -50,6 +52,8 @@ const dayQualityRow = z.object({
   last_changed_at: z.string().nullable().describe("when the day's stored content last changed"),
 });
 type DayQualityRow = z.output<typeof dayQualityRow>;
+
+const unavailable = z.object({ statusCode: z.literal(503), error: z.string(), message: z.string() });
 
 /** Timestamps as ISO-8601 UTC, everything else as the view gives it. */
 function jsonRow(row: Record<string, unknown>): DayQualityRow {
@@ -112,6 +116,37 @@ export function registerDaysRoute(app: ApiApp, deps: RouteDeps): void {
         return readDays(client, dataset, from, to);
       });
       return answer === null ? reply : answer;
+    },
+  );
+
+  app.get(
+    '/v1/days/running',
+    {
+      config: { dataset: KEYS_DATASETS },
+      schema: {
+        summary: 'The delivery days whose day workflow is running now',
+        description:
+          `Open deliveryDayWorkflow runs in the API's Temporal namespace (its visibility store, a few seconds behind), ` +
+          `at most ${MAX_RUNNING_DAYS}, of the datasets the key reads (each names its dataset). jao.day_quality keeps the status of the last finished run; 503 when ` +
+          'Temporal does not answer (which days run is then unknown, not "none").',
+        operationId: 'listRunningDays',
+        tags: ['days'],
+        security: SECURITY,
+        querystring: z.strictObject({}),
+        response: { 200: z.array(runningDay), ...KEY_REFUSALS, 503: unavailable },
+      },
+    },
+    async (request, reply) => {
+      const datasets = request.apiKey?.datasets ?? [];
+      if (!deps.runningDays)
+        return serviceUnavailable(reply, 'this API has no Temporal to ask (TEMPORAL_ADDRESS)');
+      try {
+        const running = await deps.runningDays.list();
+        reply.header('cache-control', 'no-store');
+        return running.filter((day) => datasets.includes(day.dataset));
+      } catch (error) {
+        return temporalFailure(reply, request, error);
+      }
     },
   );
 }

@@ -3,7 +3,7 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DATASET_IN_PATH, servesRowKind } from '../auth';
-import { borderList, checkDayRange, datasetParams, differenceQuery, type Format } from '../params';
+import { checkDayRange, datasetParams, differenceQuery, distinctList, type Format } from '../params';
 import {
   type ApiApp,
   ApiInputError,
@@ -99,7 +99,7 @@ export function registerDifferenceRoute(app: ApiApp, deps: RouteDeps): void {
       if (compareAsOf && compareAsOf.getTime() < query.base_as_of.getTime()) {
         throw new ApiInputError('compare_as_of', 'must not be before base_as_of');
       }
-      const borders = borderList(query.border) ?? [];
+      const borders = distinctList(query.border) ?? [];
       const body = await withSnapshot(deps.pool, async (client, version) => {
         const known = await deps.seriesCache.knownBorders(client, version, dataset);
         const unknown = borders.find((border) => !known.has(border));

@@ -33,10 +33,15 @@ function createApiMetrics(app: ApiApp): client.Registry {
   return registry;
 }
 
-/** Open on purpose, without a key: probes and Prometheus call them. */
-const OPEN: { bearerAuth: string[] }[] = [];
-/** They take no parameter; one given is refused, as every route of the API refuses a parameter it does not take. */
-const noParameters = z.strictObject({});
+/**
+ * What the health routes share: open on purpose, without a key (probes and Prometheus call them); no parameter (one
+ * given is refused, as every route of the API refuses a parameter it does not take).
+ */
+const HEALTH = {
+  tags: ['health'],
+  security: [] as { bearerAuth: string[] }[],
+  querystring: z.strictObject({}),
+};
 
 const probe = z.object({ status: z.enum(['ok', 'unavailable']), reason: z.string().optional() });
 
@@ -60,9 +65,7 @@ export function registerHealthRoutes(app: ApiApp, deps: RouteDeps): void {
         operationId: 'getMetrics',
         summary:
           'Prometheus metrics of the API process: its answers by route and status, their times, the Node process',
-        tags: ['health'],
-        security: OPEN,
-        querystring: noParameters,
+        ...HEALTH,
         produces: [METRICS_CONTENT_TYPE],
         response: { 200: z.string(), 400: BAD_REQUEST },
       },
@@ -78,9 +81,7 @@ export function registerHealthRoutes(app: ApiApp, deps: RouteDeps): void {
       schema: {
         operationId: 'checkLiveness',
         summary: 'The process is up',
-        tags: ['health'],
-        security: OPEN,
-        querystring: noParameters,
+        ...HEALTH,
         response: { 200: probe, 400: BAD_REQUEST },
       },
     },
@@ -92,9 +93,7 @@ export function registerHealthRoutes(app: ApiApp, deps: RouteDeps): void {
       schema: {
         operationId: 'checkReadiness',
         summary: 'The database is reachable and migrated',
-        tags: ['health'],
-        security: OPEN,
-        querystring: noParameters,
+        ...HEALTH,
         response: { 200: probe, 400: BAD_REQUEST, 503: probe },
       },
     },

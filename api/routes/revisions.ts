@@ -27,18 +27,16 @@ const revisionRow = z.object({
   valid_to: z.string().nullable().describe('when it stopped being current; null for the current value'),
 });
 
-interface RevisionDbRow {
+/** A row as the database gives it: the answer's, with its instants as dates. */
+type RevisionDbRow = Omit<
+  z.infer<typeof revisionRow>,
+  'mtu' | 'first_seen_at' | 'valid_from' | 'valid_to'
+> & {
   mtu: Date;
-  delivery_day: string;
-  border: string;
-  from_zone: string;
-  to_zone: string | null;
-  value_mw: number;
-  revision: number;
   first_seen_at: Date;
   valid_from: Date;
   valid_to: Date | null;
-}
+};
 
 /**
  * The revisions of one border on one day (one MTU of it when `mtu` is set), of every dataset through

@@ -16,7 +16,7 @@ import {
   type RouteDeps,
   SECURITY,
 } from '../routing';
-import { MAX_DAY_RUNS } from '../runControl';
+import { MAX_DAY_RUNS, startedBackfill, startedDay } from '../runControl';
 import { temporalFailure } from '../temporalClient';
 
 /** More days than this are a backfill's work (one workflow, bounded fan-out), not a list of single re-runs. */
@@ -57,13 +57,6 @@ const backfillBody = z.strictObject({
     .max(MAX_CONCURRENCY, `must be at most ${MAX_CONCURRENCY}`)
     .optional()
     .describe('day workflows in flight (default 4)'),
-});
-
-const startedDay = z.object({
-  day: z.string(),
-  workflow_id: z.string(),
-  run_id: z.string().nullable().describe("the new run's id; null when a run was going on (left to finish)"),
-  started: z.boolean(),
 });
 
 const runStarter = z
@@ -162,11 +155,7 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
         querystring: datasetQuery,
         body: backfillBody,
         response: {
-          202: z.object({
-            workflow_id: z.string(),
-            run_id: z.string(),
-            attached: z.boolean().describe('a backfill of the same range and mode was running: joined'),
-          }),
+          202: startedBackfill,
           ...errorAnswers,
         },
       },

@@ -2,10 +2,10 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import {
-  borderList,
   checkDayRange,
   checkMtuWindow,
   datasetParams,
+  distinctList,
   rangeLimitText,
   valuesQuery,
 } from '../params';
@@ -103,7 +103,7 @@ export function registerValuesRoute(app: ApiApp, deps: RouteDeps): void {
       const { dataset } = request.params;
       checkDayRange(dataset, query.from, query.to, deps.maxRangeDays);
       const window = checkMtuWindow(query.from, query.to, query.from_mtu, query.to_mtu);
-      const borders = borderList(query.border);
+      const borders = distinctList(query.border);
       const parts = [
         'values',
         dataset,
