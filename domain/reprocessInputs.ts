@@ -139,9 +139,7 @@ export function countReprocessed(totals: ReprocessTotals, result: ReprocessDayRe
     return;
   }
   totals.changedDays += 1;
-  totals.values.changed += result.values.changed;
-  totals.values.added += result.values.added;
-  totals.values.vanished += result.values.vanished;
+  for (const kind of ['changed', 'added', 'vanished'] as const) totals.values[kind] += result.values[kind];
   if (totals.changed.length < LISTED_CHANGED_DAYS) {
     totals.changed.push({
       day: result.day,
