@@ -1,17 +1,17 @@
 // Inputs, ids and results of reprocessing (docs/design.md §13): days re-derived from their stored raw answers by
 // the current build, without asking JAO. Pure: imported by workflows, activities and the CLI.
 import type { z } from 'zod';
-import { marketTomorrow } from './calendar';
-import { declarationOf } from './datasets';
 import { DEFAULT_DATASET } from './datasets/compat';
 import { DATASETS, type Dataset, type DayStatus, type DeliveryDay } from './types';
 import {
   type BackfillProgress,
+  concurrencySchema,
   type DayOutcome,
+  daysPerRunSchema,
   dayWorkflowId,
-  describeIssues,
-  MAX_CONCURRENCY,
   type Parsed,
+  parsedOf,
+  rangeProblem,
   wrongIdOf,
 } from './workflowInputs';
 import { deliveryDaySchema, lazily, zod } from './zod';
@@ -40,14 +40,8 @@ function buildSchemas() {
       dataset,
       from: deliveryDay,
       to: deliveryDay,
-      concurrency: z.coerce
-        .number()
-        .int('concurrency must be a whole number')
-        .min(1, 'concurrency must be at least 1')
-        .max(MAX_CONCURRENCY, `concurrency must be at most ${MAX_CONCURRENCY}`)
-        .default(DEFAULT_REPROCESS_CONCURRENCY),
-      /** Days started per run before continuing as new, which keeps each run's event history small. */
-      daysPerRun: z.number().int().min(1).max(2_000).default(400),
+      concurrency: concurrencySchema(DEFAULT_REPROCESS_CONCURRENCY),
+      daysPerRun: daysPerRunSchema(),
     }),
     day: z.object({ dataset, day: deliveryDay }),
   };
@@ -61,21 +55,11 @@ export type ReprocessRequest = z.output<Schemas['range']>;
 export type ReprocessDayInput = z.input<Schemas['day']>;
 export type ReprocessDayRequest = z.output<Schemas['day']>;
 
-function checkRange(dataset: Dataset, from: DeliveryDay, to: DeliveryDay, now: Date): string | null {
-  if (from > to) return `the range is reversed: from ${from} is after to ${to}`;
-  const { firstDay, firstDayName } = declarationOf(dataset);
-  if (from < firstDay) return `from ${from} is before ${firstDayName} (${firstDay}): JAO has no data`;
-  const tomorrow = marketTomorrow(now);
-  if (to > tomorrow) return `to ${to} is after tomorrow (${tomorrow}): no answer of it can be stored yet`;
-  return null;
-}
+const NOT_YET = 'no answer of it can be stored yet';
 
 /** Validates a reprocessing of a range; `now` decides what "tomorrow" is. */
 export function parseReprocessInput(raw: unknown, now: Date): Parsed<ReprocessRequest> {
-  const parsed = inputSchemas().range.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  const problem = checkRange(parsed.data.dataset, parsed.data.from, parsed.data.to, now);
-  return problem ? { ok: false, message: problem } : { ok: true, value: parsed.data };
+  return parsedOf(inputSchemas().range.safeParse(raw), (request) => rangeProblem(request, now, NOT_YET));
 }
 
 /**
@@ -87,14 +71,12 @@ export function parseReprocessDayInput(
   now: Date,
   workflowId: string | null,
 ): Parsed<ReprocessDayRequest> {
-  const parsed = inputSchemas().day.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  const { dataset, day } = parsed.data;
-  const problem = checkRange(dataset, day, day, now)?.replace(/^(from|to) /, '');
-  if (problem) return { ok: false, message: problem };
-  const expected = reprocessDayWorkflowId(dataset, day);
-  if (workflowId !== null && workflowId !== expected) return wrongIdOf(workflowId, expected);
-  return { ok: true, value: parsed.data };
+  return parsedOf(inputSchemas().day.safeParse(raw), ({ dataset, day }) => {
+    const problem = rangeProblem({ dataset, from: day, to: day }, now, NOT_YET);
+    if (problem) return problem.replace(/^(from|to) /, '');
+    const expected = reprocessDayWorkflowId(dataset, day);
+    return workflowId !== null && workflowId !== expected ? wrongIdOf(workflowId, expected) : null;
+  });
 }
 
 /** Values a reprocessing changed (or, in a dry run, would change) in one day. */
@@ -157,9 +139,7 @@ export function countReprocessed(totals: ReprocessTotals, result: ReprocessDayRe
     return;
   }
   totals.changedDays += 1;
-  totals.values.changed += result.values.changed;
-  totals.values.added += result.values.added;
-  totals.values.vanished += result.values.vanished;
+  for (const kind of ['changed', 'added', 'vanished'] as const) totals.values[kind] += result.values[kind];
   if (totals.changed.length < LISTED_CHANGED_DAYS) {
     totals.changed.push({
       day: result.day,

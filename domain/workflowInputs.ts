@@ -32,6 +32,19 @@ export const MAX_CONCURRENCY = 64;
 /** Days before today a poll may re-check (also the bound of POLL_LOOKBACK_DAYS). */
 export const MAX_POLL_LOOKBACK_DAYS = 62;
 
+/** Days (or batches) a run keeps in flight, as `jao backfill` and `jao reprocess` take it. */
+export function concurrencySchema(defaultValue: number) {
+  return zod()
+    .coerce.number()
+    .int('concurrency must be a whole number')
+    .min(1, 'concurrency must be at least 1')
+    .max(MAX_CONCURRENCY, `concurrency must be at most ${MAX_CONCURRENCY}`)
+    .default(defaultValue);
+}
+
+/** Days started per run before continuing as new, which keeps each run's event history small. */
+export const daysPerRunSchema = () => zod().number().int().min(1).max(2_000).default(400);
+
 /**
  * The zod schemas, built on first use (zod itself too, domain/zod.ts): every workflow execution evaluates this
  * module afresh, and building schemas costs far more than the day workflow's own logic, so only the code that
@@ -57,17 +70,11 @@ function buildSchemas() {
       dataset,
       from: deliveryDay,
       to: deliveryDay,
-      concurrency: z.coerce
-        .number()
-        .int('concurrency must be a whole number')
-        .min(1, 'concurrency must be at least 1')
-        .max(MAX_CONCURRENCY, `concurrency must be at most ${MAX_CONCURRENCY}`)
-        .default(4),
+      concurrency: concurrencySchema(4),
       mode: z
         .enum(BACKFILL_MODES, { message: `mode must be one of ${BACKFILL_MODES.join(', ')}` })
         .default('missing'),
-      /** Days started per run before continuing as new, which keeps each run's event history small. */
-      daysPerRun: z.number().int().min(1).max(2_000).default(400),
+      daysPerRun: daysPerRunSchema(),
     }),
     poll: z.object({
       dataset,
@@ -108,36 +115,31 @@ export function describeIssues(error: z.ZodError): string {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export function parsedOf<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, message: describeIssues(result.error) };
+/** A parse's value, or its issues; with `problem`, also refused when it names one for the value. */
+export function parsedOf<T>(
+  result: z.ZodSafeParseResult<T>,
+  problem: (value: T) => string | null = () => null,
+): Parsed<T> {
+  if (!result.success) return { ok: false, message: describeIssues(result.error) };
+  const message = problem(result.data);
+  return message === null ? { ok: true, value: result.data } : { ok: false, message };
 }
 
 /** The refusal of a day's workflow started under another id than its own. */
-export function wrongIdOf(workflowId: string, expected: string): Parsed<never> {
-  return {
-    ok: false,
-    message: `workflow id "${workflowId}" does not name the day: start it as "${expected}"`,
-  };
-}
+export const wrongIdOf = (workflowId: string, expected: string) =>
+  `workflow id "${workflowId}" does not name the day: start it as "${expected}"`;
 
 export function parseDayInput(raw: unknown): Parsed<DayRequest> {
-  const parsed = inputSchemas().day.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  return checkDayBounds(parsed.data.dataset, parsed.data.day, parsed.data);
+  return parsedOf(inputSchemas().day.safeParse(raw), ({ dataset, day }) => {
+    const before = beforeFirstDay(dataset, day);
+    return before === null ? null : `${day} is ${before}: JAO has no data`;
+  });
 }
 
 /** `before Core flow-based go-live (2022-06-09)` when the day is before the dataset's first day, else null. */
 export function beforeFirstDay(dataset: Dataset, day: DeliveryDay): string | null {
   const { firstDay, firstDayName } = declarationOf(dataset);
   return day < firstDay ? `before ${firstDayName} (${firstDay})` : null;
-}
-
-function checkDayBounds<T>(dataset: Dataset, day: DeliveryDay, value: T): Parsed<T> {
-  const before = beforeFirstDay(dataset, day);
-  if (before !== null) return { ok: false, message: `${day} is ${before}: JAO has no data` };
-  return { ok: true, value };
 }
 
 /**
@@ -153,23 +155,32 @@ export function checkStartedDay(request: DayRequest, workflowId: string, now: Da
     };
   }
   const expected = dayWorkflowId(request.dataset, request.day);
-  if (workflowId !== expected) return wrongIdOf(workflowId, expected);
+  if (workflowId !== expected) return { ok: false, message: wrongIdOf(workflowId, expected) };
   return { ok: true, value: request };
+}
+
+/**
+ * Why a range of days cannot be run, or null: reversed, from before the dataset's first day, or to after tomorrow
+ * (`notYet` says what such a day cannot be).
+ */
+export function rangeProblem(
+  range: { dataset: Dataset; from: DeliveryDay; to: DeliveryDay },
+  now: Date,
+  notYet: string,
+): string | null {
+  const { from, to } = range;
+  if (from > to) return `the range is reversed: from ${from} is after to ${to}`;
+  const before = beforeFirstDay(range.dataset, from);
+  if (before !== null) return `from ${from} is ${before}: JAO has no data`;
+  const tomorrow = marketTomorrow(now);
+  return to > tomorrow ? `to ${to} is after tomorrow (${tomorrow}): ${notYet}` : null;
 }
 
 /** Validates a backfill request; `now` decides what "tomorrow" is (no day after it can be published). */
 export function parseBackfillInput(raw: unknown, now: Date): Parsed<BackfillRequest> {
-  const parsed = inputSchemas().backfill.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-  const { from, to } = parsed.data;
-  if (from > to) return { ok: false, message: `the range is reversed: from ${from} is after to ${to}` };
-  const before = beforeFirstDay(parsed.data.dataset, from);
-  if (before !== null) return { ok: false, message: `from ${from} is ${before}: JAO has no data` };
-  const tomorrow = marketTomorrow(now);
-  if (to > tomorrow) {
-    return { ok: false, message: `to ${to} is after tomorrow (${tomorrow}): it cannot be published yet` };
-  }
-  return { ok: true, value: parsed.data };
+  return parsedOf(inputSchemas().backfill.safeParse(raw), (request) =>
+    rangeProblem(request, now, 'it cannot be published yet'),
+  );
 }
 
 export function parsePollInput(raw: unknown): Parsed<PollRequest> {
