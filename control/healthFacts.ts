@@ -5,6 +5,7 @@ import { temporal } from '@temporalio/proto';
 import type { DatasetSchedule, HealthFacts, PolledQueue, QueueState, ScheduleState } from '../domain/health';
 import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
+import { pollAgesMs } from './fetchRateLimit';
 import { pollScheduleIdFor } from './pollSchedule';
 import { publicationScheduleIdFor } from './publicationSchedule';
 
@@ -33,11 +34,11 @@ async function queueState(
     taskQueue: { name: taskQueue },
     taskQueueType: type,
   });
-  const lastPolls = (pollers ?? []).map((poller) => Number(poller.lastAccessTime?.seconds ?? 0) * 1000);
-  if (lastPolls.length === 0) return { kind: 'unpolled', lastPollAgeMs: null };
-  const recent = lastPolls.filter((at) => now - at <= staleAfterMs).length;
+  const ages = pollAgesMs(pollers, now);
+  if (ages.length === 0) return { kind: 'unpolled', lastPollAgeMs: null };
+  const recent = ages.filter((age) => age <= staleAfterMs).length;
   if (recent > 0) return { kind: 'polled', pollers: recent };
-  return { kind: 'unpolled', lastPollAgeMs: now - Math.max(...lastPolls) };
+  return { kind: 'unpolled', lastPollAgeMs: Math.min(...ages) };
 }
 
 /** A schedule's state, and its note while paused (the reason, and who paused it when they said). */
