@@ -20,23 +20,22 @@ export interface TemporalHealthSettings {
   datasets: readonly Dataset[];
 }
 
-/** Whether any worker polled the queue within `staleAfterMs` (pollers long-poll, so an idle one shows too). */
+/** Whether any worker polled the queue within pollerStaleAfterMs (pollers long-poll, so an idle one shows too). */
 async function queueState(
   connection: Connection,
-  namespace: string,
+  settings: TemporalHealthSettings,
   taskQueue: string,
   type: temporal.api.enums.v1.TaskQueueType,
-  staleAfterMs: number,
   now: number,
 ): Promise<QueueState> {
   const { pollers } = await connection.workflowService.describeTaskQueue({
-    namespace,
+    namespace: settings.namespace,
     taskQueue: { name: taskQueue },
     taskQueueType: type,
   });
   const ages = pollAgesMs(pollers, now);
   if (ages.length === 0) return { kind: 'unpolled', lastPollAgeMs: null };
-  const recent = ages.filter((age) => age <= staleAfterMs).length;
+  const recent = ages.filter((age) => age <= settings.pollerStaleAfterMs).length;
   if (recent > 0) return { kind: 'polled', pollers: recent };
   return { kind: 'unpolled', lastPollAgeMs: Math.min(...ages) };
 }
@@ -87,14 +86,7 @@ export async function readTemporalHealth(
   const schedules = await datasetSchedules(client, settings.taskQueue, settings.datasets);
   const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
   for (const [index, queue] of queues.entries()) {
-    queue.state = await queueState(
-      connection,
-      settings.namespace,
-      queue.taskQueue,
-      types[index]!,
-      settings.pollerStaleAfterMs,
-      now,
-    );
+    queue.state = await queueState(connection, settings, queue.taskQueue, types[index]!, now);
   }
   return { schedules, queues };
 }
