@@ -115,6 +115,10 @@ const webUiUrl = z
 /** JAO_MAX_REQUESTS_PER_MINUTE's upper bound: far above JAO's (~100), the most a benchmark may ask for. */
 export const MAX_JAO_REQUESTS_PER_MINUTE = 6_000;
 
+const isWindow = (text: string) => parseWindow(text) !== null;
+/** A publication window's form, as `accepts` says it. */
+const WINDOW_FORM = WINDOW_FORMAT.replace(/^expected /, '');
+
 /** HH:MM, a local time of day. */
 const HHMM_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const HHMM_FORM = 'HH:MM local time';
@@ -274,20 +278,14 @@ export const configSchema = z.object({
     ),
   PUBLICATION_WINDOW: z
     .string()
-    .refine((text) => parseWindow(text) !== null, {
-      message: WINDOW_FORMAT,
-    })
+    .refine(isWindow, { message: WINDOW_FORMAT })
     .optional()
-    .meta({ accepts: WINDOW_FORMAT.replace(/^expected /, '') })
+    .meta({ accepts: WINDOW_FORM })
     .describe(
       "The default dataset's publication window: 1.x's setting, kept beside PUBLICATION_WINDOWS, which should " +
         'not name that dataset too. Unset: its declared window.',
     ),
-  PUBLICATION_WINDOWS: perDataset(
-    (text) => parseWindow(text) !== null,
-    WINDOW_FORMAT.replace(/^expected /, ''),
-    '10:00-13:00',
-  ).describe(
+  PUBLICATION_WINDOWS: perDataset(isWindow, WINDOW_FORM, '10:00-13:00').describe(
     "Per dataset, the local hours (Europe/Amsterdam) of the day before delivery in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete (written D HH:MM-HH:MM: hours of the delivery day, checking today); read and bounded like publicationWindowWorkflow's input. " +
       'A dataset not named keeps its declared window (docs/reference/data-dictionary.md).',
   ),
