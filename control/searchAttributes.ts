@@ -41,25 +41,16 @@ export class SearchAttributesProblem extends ConfigError {
 const listed = (attributes: readonly Attribute[]) =>
   attributes.map((attribute) => `${attribute.name} (${TYPE_NAME[attribute.type]})`).join(', ');
 
-/** The commands that add `missing` to `namespace`: Temporal Cloud's `tcld`, and the Temporal CLI for a cluster. */
-export function commandsToAdd(
-  namespace: string,
-  missing: readonly Attribute[],
-): { cloud: string; cli: string } {
-  return {
-    cloud:
-      `tcld namespace search-attributes add --namespace ${namespace} ` +
-      missing
-        .map((attribute) => `--search-attribute "${attribute.name}=${TYPE_NAME[attribute.type]}"`)
-        .join(' '),
-    cli:
-      `temporal operator search-attribute create --namespace ${namespace} ` +
-      missing.map((attribute) => `--name ${attribute.name} --type ${TYPE_NAME[attribute.type]}`).join(' '),
-  };
-}
-
+/** The refusal to add `missing`, with the commands that add them: Temporal Cloud's `tcld`, the Temporal CLI's. */
 export function describeMissing(namespace: string, missing: readonly Attribute[], refusal: Refusal): string {
-  const { cloud, cli } = commandsToAdd(namespace, missing);
+  const cloud =
+    `tcld namespace search-attributes add --namespace ${namespace} ` +
+    missing
+      .map((attribute) => `--search-attribute "${attribute.name}=${TYPE_NAME[attribute.type]}"`)
+      .join(' ');
+  const cli =
+    `temporal operator search-attribute create --namespace ${namespace} ` +
+    missing.map((attribute) => `--name ${attribute.name} --type ${TYPE_NAME[attribute.type]}`).join(' ');
   return (
     `namespace ${namespace} lacks the search attributes ${listed(missing)}, and this worker may not add them ` +
     `(${describeRefusal(refusal)}); add them on Temporal Cloud with: ${cloud}; on a self-hosted cluster with: ${cli}`
