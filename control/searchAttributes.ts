@@ -64,16 +64,10 @@ export function describeUnreadable(namespace: string, refusal: Refusal): string 
   );
 }
 
-export function describeWrongTypes(
-  namespace: string,
-  wrong: readonly { attribute: Attribute; actual: string }[],
-): string {
-  const each = wrong.map(
-    ({ attribute, actual }) =>
-      `${attribute.name} is ${actual}, the worker needs ${TYPE_NAME[attribute.type]}`,
-  );
+/** `wrong`: each attribute of another type, as `<name> is <its type>, the worker needs <type>`. */
+export function describeWrongTypes(namespace: string, wrong: readonly string[]): string {
   return (
-    `namespace ${namespace} has search attributes of other types (${each.join('; ')}): use a namespace ` +
+    `namespace ${namespace} has search attributes of other types (${wrong.join('; ')}): use a namespace ` +
     'without them, or remove them from it first'
   );
 }
@@ -95,7 +89,7 @@ export async function ensureSearchAttributes(
   const wrong = SEARCH_ATTRIBUTES.flatMap((attribute) => {
     const actual = known[attribute.name];
     return actual !== undefined && actual !== null && actual !== indexedType(attribute.type)
-      ? [{ attribute, actual: typeNameOf(actual) }]
+      ? [`${attribute.name} is ${typeNameOf(actual)}, the worker needs ${TYPE_NAME[attribute.type]}`]
       : [];
   });
   if (wrong.length) throw new SearchAttributesProblem(describeWrongTypes(namespace, wrong));
