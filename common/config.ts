@@ -115,6 +115,10 @@ const webUiUrl = z
 /** JAO_MAX_REQUESTS_PER_MINUTE's upper bound: far above JAO's (~100), the most a benchmark may ask for. */
 export const MAX_JAO_REQUESTS_PER_MINUTE = 6_000;
 
+const isWindow = (text: string) => parseWindow(text) !== null;
+/** A publication window's form, as `accepts` says it. */
+const WINDOW_FORM = WINDOW_FORMAT.replace(/^expected /, '');
+
 /** HH:MM, a local time of day. */
 const HHMM_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const HHMM_FORM = 'HH:MM local time';
@@ -159,6 +163,9 @@ const perDataset = (valid: (value: string) => boolean, form: string, example: st
     })
     .meta({ accepts: `comma-separated dataset=${form} pairs (\`<dataset>=${example}\`)` });
 
+/** A text setting that must not be empty, with its default. */
+const nonEmpty = (fallback: string) => z.string().min(1).default(fallback);
+
 const postgresUrl = z
   .string()
   .refine((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol), {
@@ -174,23 +181,14 @@ export const configSchema = z.object({
     .describe(
       'The pipeline database (PostgreSQL with TimescaleDB): the worker, `jao migrate` and the CLI connect here.',
     ),
-  TEMPORAL_ADDRESS: z
-    .string()
-    .min(1)
-    .default('127.0.0.1:7233')
+  TEMPORAL_ADDRESS: nonEmpty('127.0.0.1:7233')
     .meta({ accepts: 'host:port' })
     .describe('The Temporal frontend (gRPC) the worker, the CLI and the API connect to.'),
-  TEMPORAL_NAMESPACE: z
-    .string()
-    .min(1)
-    .default('default')
-    .describe('The Temporal namespace of every workflow.'),
+  TEMPORAL_NAMESPACE: nonEmpty('default').describe('The Temporal namespace of every workflow.'),
   ...temporalConnectionShape,
-  TEMPORAL_TASK_QUEUE: z
-    .string()
-    .min(1)
-    .default('jao-scraper')
-    .describe('The task queue the worker polls and every workflow is started on.'),
+  TEMPORAL_TASK_QUEUE: nonEmpty('jao-scraper').describe(
+    'The task queue the worker polls and every workflow is started on.',
+  ),
   TEMPORAL_UI_URL: webUiUrl.describe(
     'The Temporal Web UI as a browser reaches it: the status page links each day to its workflow there ' +
       '(`<url>/namespaces/<namespace>/workflows/<workflow id>`). An http(s) URL, a path prefix allowed.',
@@ -280,20 +278,14 @@ export const configSchema = z.object({
     ),
   PUBLICATION_WINDOW: z
     .string()
-    .refine((text) => parseWindow(text) !== null, {
-      message: WINDOW_FORMAT,
-    })
+    .refine(isWindow, { message: WINDOW_FORMAT })
     .optional()
-    .meta({ accepts: WINDOW_FORMAT.replace(/^expected /, '') })
+    .meta({ accepts: WINDOW_FORM })
     .describe(
       "The default dataset's publication window: 1.x's setting, kept beside PUBLICATION_WINDOWS, which should " +
         'not name that dataset too. Unset: its declared window.',
     ),
-  PUBLICATION_WINDOWS: perDataset(
-    (text) => parseWindow(text) !== null,
-    WINDOW_FORMAT.replace(/^expected /, ''),
-    '10:00-13:00',
-  ).describe(
+  PUBLICATION_WINDOWS: perDataset(isWindow, WINDOW_FORM, '10:00-13:00').describe(
     "Per dataset, the local hours (Europe/Amsterdam) of the day before delivery in which tomorrow is checked every PUBLICATION_POLL_INTERVAL until complete (written D HH:MM-HH:MM: hours of the delivery day, checking today); read and bounded like publicationWindowWorkflow's input. " +
       'A dataset not named keeps its declared window (docs/reference/data-dictionary.md).',
   ),
@@ -371,13 +363,9 @@ export const configSchema = z.object({
     'How long after a day started its failing database work is retried before the day fails with the reason. ' +
       "Bounded so that a day ends, its failure recorded, within a scheduled poll's timeout (domain/timeBudget.ts).",
   ),
-  METRICS_HOST: z
-    .string()
-    .min(1)
-    .default('127.0.0.1')
-    .describe(
-      'Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1.',
-    ),
+  METRICS_HOST: nonEmpty('127.0.0.1').describe(
+    'Interface of the metrics endpoint; 0.0.0.0 only inside a container whose port is published on 127.0.0.1.',
+  ),
   JAO_WRITER_PASSWORD: z
     .string()
     .optional()
@@ -407,13 +395,9 @@ export const configSchema = z.object({
     .describe(
       'Route tasks by Worker Deployment version (deployment with a version rollout); off: the build id is reported only.',
     ),
-  API_HOST: z
-    .string()
-    .min(1)
-    .default('127.0.0.1')
-    .describe(
-      'Interface of `jao api`; 0.0.0.0 only inside a container whose port is published on 127.0.0.1.',
-    ),
+  API_HOST: nonEmpty('127.0.0.1').describe(
+    'Interface of `jao api`; 0.0.0.0 only inside a container whose port is published on 127.0.0.1.',
+  ),
   API_PORT: intFromEnv(0, 65_535, 3000).describe('Port of `jao api`.'),
   API_DATABASE_URL: postgresUrl
     .optional()
@@ -432,13 +416,9 @@ export const configSchema = z.object({
     .enum(['json', 'pretty'])
     .optional()
     .describe('Unset: pretty-printed lines on a terminal, JSON lines otherwise (common/logger.ts).'),
-  JAO_DATA_DIR: z
-    .string()
-    .min(1)
-    .default('.data')
-    .describe(
-      "Where `jao start` keeps the dev server's state between runs, and the default archive (`<dir>/archive`).",
-    ),
+  JAO_DATA_DIR: nonEmpty('.data').describe(
+    "Where `jao start` keeps the dev server's state between runs, and the default archive (`<dir>/archive`).",
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -23,10 +23,10 @@ export class TemporalUnreachable extends Error {
 
 export type TemporalConnectError = TemporalSettingRefused | TemporalUnreachable;
 
-/** What both kinds of connection take: address, TLS (read from its files now), API key and metadata. */
+/** What both kinds of connection take: address, TLS (read from its files now; absent: plaintext), API key and metadata. */
 export interface ConnectOptions {
   address: string;
-  tls: Exclude<NonNullable<ConnectionOptions['tls']>, boolean> | false;
+  tls?: Exclude<NonNullable<ConnectionOptions['tls']>, boolean>;
   apiKey?: string;
   metadata: Record<string, string>;
 }
@@ -112,11 +112,10 @@ export function connectOptionsOf(settings: TemporalSettings, material: TlsMateri
         }
       : { disabled: true },
   };
-  const { connectionOptions } = toClientOptions(profile);
-  const tls = connectionOptions.tls;
+  const { tls } = toClientOptions(profile).connectionOptions;
   return {
     address: settings.address,
-    tls: tls === undefined || tls === null || tls === false ? false : tls === true ? {} : tls,
+    ...(tls ? { tls: tls === true ? {} : tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
     metadata: settings.metadata ?? {},
   };
@@ -211,9 +210,6 @@ export async function explainConnectFailure(
   );
 }
 
-/** ConnectOptions as both connections take them: TLS absent for plaintext. */
-type OpenOptions = Omit<ConnectOptions, 'tls'> & { tls?: Exclude<ConnectOptions['tls'], false> };
-
 /** What both kinds of connection offer that opening one needs: the namespace asked for, and a close. */
 interface OpenedConnection {
   workflowService: { describeNamespace(request: { namespace: string }): Promise<unknown> };
@@ -232,16 +228,16 @@ type Opening<C> = { connection: C } | { error: unknown; stage: ConnectStage };
  */
 export async function openConnection<C extends OpenedConnection>(
   settings: TemporalSettings,
-  open: (options: OpenOptions) => Promise<C>,
+  open: (options: ConnectOptions) => Promise<C>,
   { diagnoseAfterMs }: { diagnoseAfterMs?: number } = {},
 ): Promise<C> {
   const material = readTlsMaterial(settings);
-  const { tls, ...rest } = connectOptionsOf(settings, material);
+  const options = connectOptionsOf(settings, material);
   const opening = (async (): Promise<Opening<C>> => {
     let connection: C | undefined;
     let stage: ConnectStage = 'connect';
     try {
-      connection = await open({ ...rest, ...(tls ? { tls } : {}) });
+      connection = await open(options);
       stage = 'namespace';
       await connection.workflowService.describeNamespace({ namespace: settings.namespace });
       return { connection };

@@ -81,8 +81,8 @@ function tlsProbe(
   material: TlsMaterial | null,
 ): Promise<Probe<HandshakeOutcome>> {
   return new Promise((resolve) => {
-    const serverName = material?.serverName ?? (isIp(host) ? undefined : host);
-    const socket: TLSSocket = tlsConnect(probeTlsOptions(host, port, material));
+    const options = probeTlsOptions(host, port, material);
+    const socket: TLSSocket = tlsConnect(options);
     let secure = false;
     let authorizationError: string | null = null;
     let alpn: string | false = false;
@@ -91,17 +91,20 @@ function tlsProbe(
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => {
-      if (secure) done({ ok: true, value: { authorizationError, alpn, after: 'data' } });
-      else done({ ok: false, code: 'ETIMEDOUT', message: 'no TLS answer' });
-    }, DIAGNOSIS_TIMEOUT_MS);
+    /** After the handshake, what the server did then; before it, why the handshake did not end. */
+    const ended = (after: HandshakeOutcome['after'], failure: { code: string; message: string }) =>
+      done(secure ? { ok: true, value: { authorizationError, alpn, after } } : { ok: false, ...failure });
+    const timer = setTimeout(
+      () => ended('data', { code: 'ETIMEDOUT', message: 'no TLS answer' }),
+      DIAGNOSIS_TIMEOUT_MS,
+    );
     socket.once('secureConnect', () => {
       secure = true;
       alpn = socket.alpnProtocol ?? false;
       authorizationError = socket.authorized ? null : String(socket.authorizationError ?? 'unauthorized');
       // The probe accepts any certificate so that it can say why; the name check the SDK makes is done here.
       const nameError = socket.authorized
-        ? checkServerIdentity(serverName ?? host, socket.getPeerCertificate())
+        ? checkServerIdentity(options.servername ?? host, socket.getPeerCertificate())
         : undefined;
       if (nameError) authorizationError = errorCode(nameError) || 'ERR_TLS_CERT_ALTNAME_INVALID';
       if (authorizationError) return done({ ok: true, value: { authorizationError, alpn, after: 'data' } });
@@ -112,16 +115,11 @@ function tlsProbe(
     socket.once('data', () => done({ ok: true, value: { authorizationError, alpn, after: 'data' } }));
     socket.once('error', (error) => {
       const failure = { code: errorCode(error), message: error.message };
-      done(
-        secure
-          ? { ok: true, value: { authorizationError, alpn, after: failure } }
-          : { ok: false, ...failure },
-      );
+      ended(failure, failure);
     });
-    socket.once('close', () => {
-      if (secure) done({ ok: true, value: { authorizationError, alpn, after: 'closed' } });
-      else done({ ok: false, code: 'ECONNRESET', message: 'closed during the TLS handshake' });
-    });
+    socket.once('close', () =>
+      ended('closed', { code: 'ECONNRESET', message: 'closed during the TLS handshake' }),
+    );
   });
 }
 

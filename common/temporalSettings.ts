@@ -67,23 +67,9 @@ export const temporalConnectionShape = {
 export const GRPC_META_PREFIX = 'TEMPORAL_GRPC_META_';
 
 /** What the variables and the profile say: the settings of common/config.ts that concern the connection. */
-export interface TemporalSettingsInput {
-  TEMPORAL_ADDRESS: string;
-  TEMPORAL_NAMESPACE: string;
-  TEMPORAL_API_KEY?: string | undefined;
-  TEMPORAL_TLS?: boolean | undefined;
-  TEMPORAL_TLS_CLIENT_CERT_PATH?: string | undefined;
-  TEMPORAL_TLS_CLIENT_CERT_DATA?: string | undefined;
-  TEMPORAL_TLS_CLIENT_KEY_PATH?: string | undefined;
-  TEMPORAL_TLS_CLIENT_KEY_DATA?: string | undefined;
-  TEMPORAL_TLS_SERVER_CA_CERT_PATH?: string | undefined;
-  TEMPORAL_TLS_SERVER_CA_CERT_DATA?: string | undefined;
-  TEMPORAL_TLS_SERVER_NAME?: string | undefined;
-  TEMPORAL_TLS_DISABLE_HOST_VERIFICATION?: boolean | undefined;
-  TEMPORAL_PROFILE?: string | undefined;
-  TEMPORAL_CONFIG_FILE?: string | undefined;
-  TEMPORAL_GRPC_META?: Record<string, string> | undefined;
-}
+export type TemporalSettingsInput = { TEMPORAL_ADDRESS: string; TEMPORAL_NAMESPACE: string } & Partial<
+  z.output<z.ZodObject<typeof temporalConnectionShape>>
+>;
 
 /** A PEM source: a file read when a connection starts (so a rotated file is picked up), or inline text. */
 export type PemSource = { path: string; setting: string } | { data: string; setting: string };
@@ -102,7 +88,12 @@ export class TemporalSettingsError extends Error {
   override name = 'TemporalSettingsError';
 }
 
-function pemSource(path: string | undefined, data: string | undefined, name: string): PemSource | undefined {
+/** The PEM settings given as a file (`<name>_PATH`) or as text (`<name>_DATA`). */
+type PemSetting = 'TEMPORAL_TLS_CLIENT_CERT' | 'TEMPORAL_TLS_CLIENT_KEY' | 'TEMPORAL_TLS_SERVER_CA_CERT';
+
+function pemSource(input: TemporalSettingsInput, name: PemSetting): PemSource | undefined {
+  const path = input[`${name}_PATH`];
+  const data = input[`${name}_DATA`];
   if (path && data)
     throw new TemporalSettingsError(`${name}_PATH and ${name}_DATA are both set: give one of them`);
   if (path) return { path, setting: `${name}_PATH` };
@@ -117,16 +108,8 @@ export function temporalSettingsOf(input: TemporalSettingsInput): TemporalSettin
       "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION=true is not supported by Temporal's TypeScript SDK: set " +
         "TEMPORAL_TLS_SERVER_NAME to a name the server's certificate carries instead",
     );
-  const clientCert = pemSource(
-    input.TEMPORAL_TLS_CLIENT_CERT_PATH,
-    input.TEMPORAL_TLS_CLIENT_CERT_DATA,
-    'TEMPORAL_TLS_CLIENT_CERT',
-  );
-  const clientKey = pemSource(
-    input.TEMPORAL_TLS_CLIENT_KEY_PATH,
-    input.TEMPORAL_TLS_CLIENT_KEY_DATA,
-    'TEMPORAL_TLS_CLIENT_KEY',
-  );
+  const clientCert = pemSource(input, 'TEMPORAL_TLS_CLIENT_CERT');
+  const clientKey = pemSource(input, 'TEMPORAL_TLS_CLIENT_KEY');
   if (clientCert && !clientKey)
     throw new TemporalSettingsError(
       `${clientCert.setting} is set without its key: set TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA) too`,
@@ -135,11 +118,7 @@ export function temporalSettingsOf(input: TemporalSettingsInput): TemporalSettin
     throw new TemporalSettingsError(
       `${clientKey.setting} is set without its certificate: set TEMPORAL_TLS_CLIENT_CERT_PATH (or _DATA) too`,
     );
-  const serverCa = pemSource(
-    input.TEMPORAL_TLS_SERVER_CA_CERT_PATH,
-    input.TEMPORAL_TLS_SERVER_CA_CERT_DATA,
-    'TEMPORAL_TLS_SERVER_CA_CERT',
-  );
+  const serverCa = pemSource(input, 'TEMPORAL_TLS_SERVER_CA_CERT');
   const serverName = input.TEMPORAL_TLS_SERVER_NAME;
   const anyTlsSetting = Boolean(clientCert || serverCa || serverName);
   if (input.TEMPORAL_TLS === false && input.TEMPORAL_API_KEY)

@@ -11,8 +11,6 @@ import { perQueueId } from './pollSchedule';
 /** Release 1.1.0's schedule of the sync (`bad-days/<queue>` on any queue but the default). */
 export const BAD_DAYS_SCHEDULE_ID = 'bad-days';
 
-export const badDaysScheduleIdFor = (taskQueue: string) => perQueueId(BAD_DAYS_SCHEDULE_ID, taskQueue);
-
 export interface BadDayMarkersStart {
   /** The keeper's workflow id. */
   keeper: string;
@@ -20,23 +18,15 @@ export interface BadDayMarkersStart {
   schedule: 'removed' | 'absent';
 }
 
-/** Removes release 1.1.0's bad-days schedule of `taskQueue`, if it is there. */
-export async function removeBadDaysSchedule(
-  client: Client,
-  taskQueue: string,
-): Promise<'removed' | 'absent'> {
-  try {
-    await client.schedule.getHandle(badDaysScheduleIdFor(taskQueue)).delete();
-    return 'removed';
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return 'absent';
-    throw error;
-  }
-}
-
 /** Starts the keeper of `taskQueue`'s markers, or tells the one running to sync; removes the schedule it replaces. */
 export async function ensureBadDayMarkers(client: Client, taskQueue: string): Promise<BadDayMarkersStart> {
-  const schedule = await removeBadDaysSchedule(client, taskQueue);
+  let schedule: BadDayMarkersStart['schedule'] = 'removed';
+  try {
+    await client.schedule.getHandle(perQueueId(BAD_DAYS_SCHEDULE_ID, taskQueue)).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    schedule = 'absent';
+  }
   await signalBadDayMarkers(client, taskQueue);
   return { keeper: badDayMarkersIdOf(taskQueue), schedule };
 }

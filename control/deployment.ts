@@ -5,6 +5,7 @@
 // or promote it (docs/howto/roll-out-a-build.md).
 import { type Connection, isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { pollAgesMs } from './fetchRateLimit';
 
 /** Longer than a worker's long poll (about a minute), so a live current build is never taken over. */
 export const TAKEOVER_AFTER_MS = 90_000;
@@ -85,14 +86,13 @@ export async function readDeploymentFacts(
     taskQueue: { name: target.taskQueue },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  const lastPolls = (pollers ?? [])
-    .filter((poller) => poller.deploymentOptions?.buildId === currentBuildId)
-    .map((poller) => Number(poller.lastAccessTime?.seconds ?? 0) * 1000);
+  const ofCurrent = pollers?.filter((poller) => poller.deploymentOptions?.buildId === currentBuildId);
+  const ages = pollAgesMs(ofCurrent, Date.now());
   return {
     buildId: target.buildId,
     registered,
     currentBuildId,
-    currentLastPollAgeMs: lastPolls.length ? Date.now() - Math.max(...lastPolls) : null,
+    currentLastPollAgeMs: ages.length ? Math.min(...ages) : null,
   };
 }
 

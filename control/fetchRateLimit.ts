@@ -13,6 +13,11 @@ import { describeRefusal, type Refusal, unlessRefused } from './refusal';
 
 /** A worker that polled within this long is running (a long poll lasts up to about a minute). */
 export const POLLER_ALIVE_MS = 90_000;
+/** Milliseconds since each poller (DescribeTaskQueue) last polled; one given no time counts from the epoch. */
+export const pollAgesMs = (
+  pollers: temporal.api.taskqueue.v1.IPollerInfo[] | null | undefined,
+  now: number,
+) => (pollers ?? []).map((poller) => now - Number(poller.lastAccessTime?.seconds ?? 0) * 1000);
 /** The reason recorded with the limit names the setting, so another worker can quote it. */
 const REASON_PATTERN = /JAO_MAX_REQUESTS_PER_MINUTE=(\d+)/;
 
@@ -94,10 +99,7 @@ async function readQueue(connection: WorkflowService, namespace: string, fetchQu
           setAt: seconds !== undefined && seconds !== null ? new Date(Number(seconds) * 1000) : null,
         }
       : null;
-  const livePollers = (description.pollers ?? []).filter((poller) => {
-    const at = poller.lastAccessTime?.seconds;
-    return at !== undefined && at !== null && now - Number(at) * 1000 < POLLER_ALIVE_MS;
-  }).length;
+  const livePollers = pollAgesMs(description.pollers, now).filter((age) => age < POLLER_ALIVE_MS).length;
   return { stored, livePollers };
 }
 

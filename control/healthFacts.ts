@@ -5,6 +5,7 @@ import { temporal } from '@temporalio/proto';
 import type { DatasetSchedule, HealthFacts, PolledQueue, QueueState, ScheduleState } from '../domain/health';
 import type { Dataset } from '../domain/types';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
+import { pollAgesMs } from './fetchRateLimit';
 import { pollScheduleIdFor } from './pollSchedule';
 import { publicationScheduleIdFor } from './publicationSchedule';
 
@@ -19,25 +20,24 @@ export interface TemporalHealthSettings {
   datasets: readonly Dataset[];
 }
 
-/** Whether any worker polled the queue within `staleAfterMs` (pollers long-poll, so an idle one shows too). */
+/** Whether any worker polled the queue within pollerStaleAfterMs (pollers long-poll, so an idle one shows too). */
 async function queueState(
   connection: Connection,
-  namespace: string,
+  settings: TemporalHealthSettings,
   taskQueue: string,
   type: temporal.api.enums.v1.TaskQueueType,
-  staleAfterMs: number,
   now: number,
 ): Promise<QueueState> {
   const { pollers } = await connection.workflowService.describeTaskQueue({
-    namespace,
+    namespace: settings.namespace,
     taskQueue: { name: taskQueue },
     taskQueueType: type,
   });
-  const lastPolls = (pollers ?? []).map((poller) => Number(poller.lastAccessTime?.seconds ?? 0) * 1000);
-  if (lastPolls.length === 0) return { kind: 'unpolled', lastPollAgeMs: null };
-  const recent = lastPolls.filter((at) => now - at <= staleAfterMs).length;
+  const ages = pollAgesMs(pollers, now);
+  if (ages.length === 0) return { kind: 'unpolled', lastPollAgeMs: null };
+  const recent = ages.filter((age) => age <= settings.pollerStaleAfterMs).length;
   if (recent > 0) return { kind: 'polled', pollers: recent };
-  return { kind: 'unpolled', lastPollAgeMs: now - Math.max(...lastPolls) };
+  return { kind: 'unpolled', lastPollAgeMs: Math.min(...ages) };
 }
 
 /** A schedule's state, and its note while paused (the reason, and who paused it when they said). */
@@ -86,14 +86,7 @@ export async function readTemporalHealth(
   const schedules = await datasetSchedules(client, settings.taskQueue, settings.datasets);
   const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
   for (const [index, queue] of queues.entries()) {
-    queue.state = await queueState(
-      connection,
-      settings.namespace,
-      queue.taskQueue,
-      types[index]!,
-      settings.pollerStaleAfterMs,
-      now,
-    );
+    queue.state = await queueState(connection, settings, queue.taskQueue, types[index]!, now);
   }
   return { schedules, queues };
 }

@@ -41,25 +41,16 @@ export class SearchAttributesProblem extends ConfigError {
 const listed = (attributes: readonly Attribute[]) =>
   attributes.map((attribute) => `${attribute.name} (${TYPE_NAME[attribute.type]})`).join(', ');
 
-/** The commands that add `missing` to `namespace`: Temporal Cloud's `tcld`, and the Temporal CLI for a cluster. */
-export function commandsToAdd(
-  namespace: string,
-  missing: readonly Attribute[],
-): { cloud: string; cli: string } {
-  return {
-    cloud:
-      `tcld namespace search-attributes add --namespace ${namespace} ` +
-      missing
-        .map((attribute) => `--search-attribute "${attribute.name}=${TYPE_NAME[attribute.type]}"`)
-        .join(' '),
-    cli:
-      `temporal operator search-attribute create --namespace ${namespace} ` +
-      missing.map((attribute) => `--name ${attribute.name} --type ${TYPE_NAME[attribute.type]}`).join(' '),
-  };
-}
-
+/** The refusal to add `missing`, with the commands that add them: Temporal Cloud's `tcld`, the Temporal CLI's. */
 export function describeMissing(namespace: string, missing: readonly Attribute[], refusal: Refusal): string {
-  const { cloud, cli } = commandsToAdd(namespace, missing);
+  const cloud =
+    `tcld namespace search-attributes add --namespace ${namespace} ` +
+    missing
+      .map((attribute) => `--search-attribute "${attribute.name}=${TYPE_NAME[attribute.type]}"`)
+      .join(' ');
+  const cli =
+    `temporal operator search-attribute create --namespace ${namespace} ` +
+    missing.map((attribute) => `--name ${attribute.name} --type ${TYPE_NAME[attribute.type]}`).join(' ');
   return (
     `namespace ${namespace} lacks the search attributes ${listed(missing)}, and this worker may not add them ` +
     `(${describeRefusal(refusal)}); add them on Temporal Cloud with: ${cloud}; on a self-hosted cluster with: ${cli}`
@@ -73,16 +64,10 @@ export function describeUnreadable(namespace: string, refusal: Refusal): string 
   );
 }
 
-export function describeWrongTypes(
-  namespace: string,
-  wrong: readonly { attribute: Attribute; actual: string }[],
-): string {
-  const each = wrong.map(
-    ({ attribute, actual }) =>
-      `${attribute.name} is ${actual}, the worker needs ${TYPE_NAME[attribute.type]}`,
-  );
+/** `wrong`: each attribute of another type, as `<name> is <its type>, the worker needs <type>`. */
+export function describeWrongTypes(namespace: string, wrong: readonly string[]): string {
   return (
-    `namespace ${namespace} has search attributes of other types (${each.join('; ')}): use a namespace ` +
+    `namespace ${namespace} has search attributes of other types (${wrong.join('; ')}): use a namespace ` +
     'without them, or remove them from it first'
   );
 }
@@ -104,7 +89,7 @@ export async function ensureSearchAttributes(
   const wrong = SEARCH_ATTRIBUTES.flatMap((attribute) => {
     const actual = known[attribute.name];
     return actual !== undefined && actual !== null && actual !== indexedType(attribute.type)
-      ? [{ attribute, actual: typeNameOf(actual) }]
+      ? [`${attribute.name} is ${typeNameOf(actual)}, the worker needs ${TYPE_NAME[attribute.type]}`]
       : [];
   });
   if (wrong.length) throw new SearchAttributesProblem(describeWrongTypes(namespace, wrong));

@@ -10,7 +10,7 @@ import { temporal } from '@temporalio/proto';
 import { ConfigError } from '../common/config';
 import { type DatabaseIdentity, describeDatabase } from '../db/databaseIdentity';
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
-import { POLLER_ALIVE_MS } from './fetchRateLimit';
+import { POLLER_ALIVE_MS, pollAgesMs } from './fetchRateLimit';
 import { unlessRefused } from './refusal';
 
 /** A database as a worker names it in its identity. */
@@ -96,9 +96,10 @@ export async function readWorkerDatabases(
       }),
     );
     if (read.refusal) return null;
-    for (const poller of read.value.pollers ?? []) {
-      const at = poller.lastAccessTime?.seconds;
-      if (at === undefined || at === null || now - Number(at) * 1000 >= POLLER_ALIVE_MS) continue;
+    const pollers = read.value.pollers ?? [];
+    const ages = pollAgesMs(pollers, now);
+    for (const [index, poller] of pollers.entries()) {
+      if (ages[index]! >= POLLER_ALIVE_MS) continue;
       const database = databaseOfWorker(poller.identity ?? '');
       if (database) found.push(database);
     }

@@ -149,9 +149,12 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
       loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
       signal,
     );
+    const publications = config.JAO_DATASETS.map((dataset) => ({
+      dataset,
+      ...publicationSettingsOf(config, dataset),
+    }));
     // What the catalogue says of each dataset's source: this worker's configuration and the declarations.
-    for (const dataset of config.JAO_DATASETS) {
-      const publication = publicationSettingsOf(config, dataset);
+    for (const { dataset, ...publication } of publications) {
       await step(
         `recording the source of ${dataset} in the ${database}`,
         recordDatasetSource(pool, {
@@ -191,12 +194,8 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
           deployment: { name: config.TEMPORAL_DEPLOYMENT_NAME, versioned: config.TEMPORAL_WORKER_VERSIONING },
           // A worker that leaves the schedules alone (--no-schedule) leaves the keeper of the bad-day markers alone too.
           keepBadDayMarkers: options.ensureSchedule ?? true,
-          freshnessDeadlines: Object.fromEntries(
-            config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).deadline]),
-          ),
-          keptWindows: Object.fromEntries(
-            config.JAO_DATASETS.map((dataset) => [dataset, publicationSettingsOf(config, dataset).window]),
-          ),
+          freshnessDeadlines: Object.fromEntries(publications.map((each) => [each.dataset, each.deadline])),
+          keptWindows: Object.fromEntries(publications.map((each) => [each.dataset, each.window])),
           // The polls of the datasets JAO's monitoring announces stand down while it is healthy (docs/monitoring.md).
           monitoring: monitoringModeSettingsOf(config),
         }),
