@@ -103,30 +103,21 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
     mtuIndex.push(mtuAt);
     values.push(value);
   }
-  let minMtuMs: number | null = null;
-  let maxMtuMs: number | null = null;
-  for (const ms of mtuMsList) {
-    if (minMtuMs === null || ms < minMtuMs) minMtuMs = ms;
-    if (maxMtuMs === null || ms > maxMtuMs) maxMtuMs = ms;
-  }
+  // A day has at most a hundred distinct MTUs: few enough to spread.
+  const minMtuMs = mtuMsList.length > 0 ? Math.min(...mtuMsList) : null;
+  const maxMtuMs = mtuMsList.length > 0 ? Math.max(...mtuMsList) : null;
 
   const protectedCells: { seriesKey: string; mtu: string }[] = [];
   let protectAll = false;
   for (const rejection of rejections) {
-    switch (storedValuesKeptBy(rejection)) {
-      case 'none':
-        break;
-      case 'day':
-        protectAll = true;
-        break;
-      case 'cell':
-        protectedCells.push({ seriesKey: rejection.key!, mtu: new Date(rejection.mtu!).toISOString() });
-        break;
-      case 'mtu':
-        // A whole row refused: every key at that MTU keeps its current value.
-        protectedCells.push({ seriesKey: '*', mtu: new Date(rejection.mtu!).toISOString() });
-        break;
-    }
+    const kept = storedValuesKeptBy(rejection);
+    if (kept === 'day') protectAll = true;
+    // A whole row refused ('mtu'): every key at that MTU keeps its current value.
+    else if (kept !== 'none')
+      protectedCells.push({
+        seriesKey: kept === 'cell' ? rejection.key! : '*',
+        mtu: new Date(rejection.mtu!).toISOString(),
+      });
   }
 
   return {
