@@ -20,8 +20,15 @@ import type {
 } from '../lane';
 import { type DayContent, normalizeDayContent } from './dayContent';
 import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
-import { readStoredSeriesKeys } from './storedSeriesKeys';
 import { insertFreshDay, mergeDay } from './valuesMerge';
+
+/** Every key of a dataset's series stored so far (jao.series). */
+async function readStoredSeriesKeys(pool: pg.Pool, dataset: Dataset): Promise<Set<string>> {
+  const result = await pool.query<{ key: string }>('SELECT key FROM jao.series WHERE dataset = $1', [
+    dataset,
+  ]);
+  return new Set(result.rows.map((row) => row.key));
+}
 
 /** What a keyed judgement read beyond the body: the keys it admitted, when it asked the catalogue which are new. */
 const KeyedInputs = z.object({ admittedKeys: z.array(z.string()).optional() }).strict();
