@@ -32,12 +32,6 @@ export interface DayContent {
   maxMtuMs: number | null;
 }
 
-function parseMtu(mtu: string, what: string): number {
-  const ms = Date.parse(mtu);
-  if (Number.isNaN(ms)) throw new Error(`${what}: unreadable MTU "${mtu}"`);
-  return ms;
-}
-
 export function normalizeDayContent(points: readonly Point[], rejections: readonly Rejection[]): DayContent {
   const seriesByKey = new Map<string, number>();
   const series: IncomingSeries[] = [];
@@ -65,7 +59,8 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
       const known = mtuAtByText.get(point.mtu);
       if (known !== undefined) mtuAt = known;
       else {
-        const ms = parseMtu(point.mtu, `point ${point.key}`);
+        const ms = Date.parse(point.mtu);
+        if (Number.isNaN(ms)) throw new Error(`point ${point.key}: unreadable MTU "${point.mtu}"`);
         const sameInstant = mtuAtByMs.get(ms);
         if (sameInstant !== undefined) mtuAt = sameInstant;
         else {
