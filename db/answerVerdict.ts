@@ -3,6 +3,7 @@
 // decided (status, reason, error), what it counted, and what it read beyond the body. The write has the lane read the
 // body's rows again with the same inputs and takes the rest from here: it judges nothing, and trusts no memory of the
 // process.
+import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Assessment } from '../domain/assess';
@@ -74,15 +75,8 @@ function countsOf(reading: LaneReading): ReadingCounts | null {
  * when the reading does not count what the judgement counted (the verdict is not of this reading: judge again).
  */
 function assessmentOf(verdict: AnswerVerdict, reading: LaneReading): Assessment | null {
-  const counts = countsOf(reading);
   const agrees =
-    reading.rejections.length === verdict.rejections &&
-    (counts === null
-      ? verdict.counts === null
-      : verdict.counts !== null &&
-        (Object.keys(counts) as (keyof ReadingCounts)[]).every(
-          (field) => counts[field] === verdict.counts?.[field],
-        ));
+    reading.rejections.length === verdict.rejections && isDeepStrictEqual(countsOf(reading), verdict.counts);
   if (!agrees) return null;
   return {
     status: verdict.status,

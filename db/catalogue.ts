@@ -1,6 +1,7 @@
 // The catalogue and the data dictionary, read from the live database: jao.catalog (migration 017), the datasets'
 // sources and days, and every object jao_reader may read with its columns and COMMENTs.
 import type pg from 'pg';
+import { withTransaction } from './pool';
 
 /** A row of jao.catalog. */
 export interface CatalogSeries {
@@ -190,16 +191,15 @@ async function readObjects(pool: Queryable): Promise<DictionaryObject[]> {
 }
 
 /** Everything the data dictionary says, read in one snapshot of the database (a read-only transaction). */
-export async function readDataDictionary(pool: pg.Pool): Promise<DataDictionary> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+export function readDataDictionary(pool: pg.Pool): Promise<DataDictionary> {
+  return withTransaction(pool, async (client) => {
+    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const meta = await client.query<{ database: string; now: Date; migration: string | null }>(
       `SELECT current_database() AS database, now(),
               (SELECT max(name) FROM jao.schema_migrations WHERE outcome = 'applied') AS migration`,
     );
     const row = meta.rows[0]!;
-    const dictionary: DataDictionary = {
+    return {
       database: row.database,
       generatedAt: row.now.toISOString(),
       migration: row.migration,
@@ -207,12 +207,5 @@ export async function readDataDictionary(pool: pg.Pool): Promise<DataDictionary>
       series: await readCatalogSeries(client),
       objects: await readObjects(client),
     };
-    await client.query('COMMIT');
-    return dictionary;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,28 +1,18 @@
 import type pg from 'pg';
-import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
+import type { DayFacts } from '../domain/statusReport';
+import type { Dataset, DeliveryDay } from '../domain/types';
 
-export interface DayRecord {
+/** A day's record in jao.delivery_day: the facts a status report reads of it (domain/statusReport.ts), and the rest. */
+export interface DayRecord extends Required<Omit<DayFacts, 'reason' | 'drift'>> {
   dataset: Dataset;
-  day: DeliveryDay;
-  status: DayStatus;
-  expectedMtus: number;
-  receivedMtus: number;
-  revisionCount: number;
-  /** Answers that moved an extra row field (lastModifiedOn) without changing a value (migration 009). */
-  republishedCount: number;
   firstCompleteAt: Date | null;
   lastChangedAt: Date | null;
-  lastCheckedAt: Date | null;
   attempts: number;
-  lastError: string | null;
   lastWorkflowId: string | null;
   /** Values of the stored content. */
   points: number;
   contentHash: string | null;
   lastRawResponseId: number | null;
-  /** Build of the worker that ran the day last, and of the one that wrote its stored content. */
-  lastBuildId: string | null;
-  contentBuildId: string | null;
 }
 
 /** The recorded days of a dataset in [from, to] (inclusive), in day order; days never run are absent. */

@@ -48,23 +48,19 @@ export async function lockDay(
   settings: TransactionSetting | null = null,
 ): Promise<void> {
   // One round trip for every setting of the transaction.
+  const bounds = [`${timeouts.lockTimeoutMs}ms`, `${timeouts.statementTimeoutMs}ms`];
   await client.query(
     settings === null
       ? {
           name: 'jao.lockDay.timeouts',
           text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
-          values: [`${timeouts.lockTimeoutMs}ms`, `${timeouts.statementTimeoutMs}ms`],
+          values: bounds,
         }
       : {
           name: 'jao.lockDay.timeoutsAndSetting',
           text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true),
                         set_config($3, $4, true)`,
-          values: [
-            `${timeouts.lockTimeoutMs}ms`,
-            `${timeouts.statementTimeoutMs}ms`,
-            settings.name,
-            settings.value,
-          ],
+          values: [...bounds, settings.name, settings.value],
         },
   );
   await client.query({

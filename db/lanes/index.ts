@@ -19,28 +19,19 @@ export function laneOf(dataset: Dataset): Lanes[LaneName] {
   return LANES[laneNameOf(dataset)];
 }
 
+/** The lane named `name`, typed for the days it judges. */
+function laneNamed<Name extends LaneName>(name: Name): Lane<DayOf<Name>> {
+  return LANES[name];
+}
+
 /** A judged day as content for its write, by the lane that judged it. */
 export function contentOf(validated: ValidatedDay, rejections: readonly Rejection[]): Promise<LaneContent> {
-  return laneContentOf(validated.lane, validated as DayOf<typeof validated.lane>, rejections);
+  return laneNamed(validated.lane).contentOf(validated, rejections);
 }
 
 /** The rows of a judged day its write would store, counted by the lane that judged it. */
 export function storedRowsOf(validated: ValidatedDay): number {
-  return laneStoredRowsOf(validated.lane, validated as DayOf<typeof validated.lane>);
-}
-
-function laneStoredRowsOf<Name extends LaneName>(name: Name, validated: DayOf<Name>): number {
-  const lane: Lane<DayOf<Name>> = LANES[name];
-  return lane.storedRows(validated);
-}
-
-function laneContentOf<Name extends LaneName>(
-  name: Name,
-  validated: DayOf<Name>,
-  rejections: readonly Rejection[],
-): Promise<LaneContent> {
-  const lane: Lane<DayOf<Name>> = LANES[name];
-  return lane.contentOf(validated, rejections);
+  return laneNamed(validated.lane).storedRows(validated);
 }
 
 export type {

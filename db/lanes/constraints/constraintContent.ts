@@ -99,10 +99,6 @@ export function versionContentText(row: ConstraintRow): string {
   return cells.join('\t');
 }
 
-function normalizedMtu(mtu: string): string {
-  return new Date(Date.parse(mtu)).toISOString();
-}
-
 export interface ConstraintDayRows {
   accepted: readonly KeyedConstraintRow[];
   rejections: ReadonlyArray<{ key: string | null; mtu: string | null }>;
@@ -145,7 +141,7 @@ export function* constraintDayContentSteps(input: ConstraintDayRows): Steps<Cons
   for (const rejection of input.rejections) {
     if (rejection.key === null || rejection.mtu === null || Number.isNaN(Date.parse(rejection.mtu)))
       protectAll = true;
-    else protectedSlots.push({ key: rejection.key, mtu: normalizedMtu(rejection.mtu) });
+    else protectedSlots.push({ key: rejection.key, mtu: new Date(Date.parse(rejection.mtu)).toISOString() });
   }
   // In the answer's order: the same answer hashes the same; one JAO reordered only costs a merge that finds nothing.
   const lines = versions.map((v) => `${v.key}\t${v.mtu}\t${v.sha256}\n`);

@@ -1,10 +1,10 @@
-// A day of the flow-based domain never stored before, written with one COPY into jao.constraint_value (the merge
-// of db/lanes/constraints/constraintMerge.ts has nothing to compare it with): every version is revision 1, first seen and updated at
-// the write's transaction time. The same text serves bench:write's baseline (bench/constraintCopy.ts).
+// A day's versions as one COPY into jao.constraint_value's shape: the whole day when it was never stored (the merge
+// of db/lanes/constraints/constraintMerge.ts has nothing to compare it with), or the versions a revision merges. Every
+// version is stamped revision 1, first seen and updated at the write's transaction time. The same text serves
+// bench:write's baseline (bench/constraintCopy.ts).
 import type pg from 'pg';
 import type { DeliveryDay } from '../../../domain/types';
 import { copyFrom } from '../../copy';
-import type { ContentOutcome, DayState } from '../../dayWriteTypes';
 import { CONTENT_COLUMNS, type ConstraintVersion } from './constraintContent';
 import { copyEscape, copyScalar } from './copyText';
 
@@ -60,29 +60,4 @@ export function copyConstraintVersions(
   return copyFrom(client, `COPY ${table} (${COPY_COLUMNS.join(', ')}) FROM STDIN`, [
     constraintCopyText(versions, idOf, stamp),
   ]);
-}
-
-/** The day's versions into jao.constraint_value, the day having none stored (its first write). */
-export async function insertFreshConstraintDay(
-  client: pg.PoolClient,
-  dataset: string,
-  day: DeliveryDay,
-  versions: readonly ConstraintVersion[],
-  ids: ReadonlyMap<string, number>,
-  state: DayState,
-): Promise<ContentOutcome> {
-  const added = await copyConstraintVersions(
-    client,
-    'jao.constraint_value',
-    versions,
-    (key) => ids.get(key)!,
-    {
-      dataset,
-      day,
-      revision: 1,
-      at: state.txTime,
-      derivationId: state.derivationId,
-    },
-  );
-  return { changed: 0, added, returned: 0, vanished: 0, pointsAfter: added, newSeries: 0 };
 }

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { Dataset, DeliveryDay } from '../../../domain/types';
 import type { ContentOutcome, DayState } from '../../dayWriteTypes';
 import { CONTENT_COLUMNS, type ConstraintDayContent } from './constraintContent';
-import { copyConstraintVersions, insertFreshConstraintDay } from './constraintCopy';
+import { copyConstraintVersions } from './constraintCopy';
 import { pairVersions, slotOf } from './constraintPairing';
 import { constraintIdsOf, touchConstraints } from './constraintRegistry';
 
@@ -67,12 +67,18 @@ export async function mergeConstraintDay(
   content: ConstraintDayContent,
   state: DayState,
   mode: { fresh: boolean; compareAll: boolean },
-): Promise<ContentOutcome & { newConstraints: number }> {
+): Promise<ContentOutcome> {
   const ids = await constraintIdsOf(client, dataset, content);
+  const idOf = (key: string) => ids.get(key)!;
+  const stamp = { dataset, day, revision: 1, at: state.txTime, derivationId: state.derivationId };
+  // The catalogue times move last, whatever the merge did: newSeries counts the constraints never stored before.
+  const touched = async (outcome: Omit<ContentOutcome, 'newSeries'>): Promise<ContentOutcome> => ({
+    ...outcome,
+    newSeries: await touchConstraints(client, ids, state.txTime),
+  });
   if (mode.fresh) {
-    const outcome = await insertFreshConstraintDay(client, dataset, day, content.versions, ids, state);
-    const created = await touchConstraints(client, ids, state.txTime);
-    return { ...outcome, newSeries: created, newConstraints: created };
+    const added = await copyConstraintVersions(client, 'jao.constraint_value', content.versions, idOf, stamp);
+    return touched({ changed: 0, added, returned: 0, vanished: 0, pointsAfter: added });
   }
   const storedHashes = await readStoredHashes(client, dataset, day, state);
   const protectedIds = content.protectedSlots.flatMap((slot) => {
@@ -87,28 +93,12 @@ export async function mergeConstraintDay(
     protectAll: content.protectAll,
     compareAll: mode.compareAll,
   });
-  if (candidates.length === 0 && vanished.length === 0) {
-    const created = await touchConstraints(client, ids, state.txTime);
-    return {
-      changed: 0,
-      vanished: 0,
-      added: 0,
-      returned: 0,
-      pointsAfter: storedHashes.size,
-      newSeries: created,
-      newConstraints: created,
-    };
-  }
+  if (candidates.length === 0 && vanished.length === 0)
+    return touched({ changed: 0, vanished: 0, added: 0, returned: 0, pointsAfter: storedHashes.size });
   await client.query(
     `CREATE TEMP TABLE IF NOT EXISTS incoming_constraint_version (LIKE jao.constraint_value) ON COMMIT DELETE ROWS`,
   );
-  await copyConstraintVersions(client, INCOMING, candidates, (key) => ids.get(key)!, {
-    dataset,
-    day,
-    revision: 1,
-    at: state.txTime,
-    derivationId: state.derivationId,
-  });
+  await copyConstraintVersions(client, INCOMING, candidates, idOf, stamp);
   const result = await client.query<MergeCounts>(
     `WITH incoming AS (SELECT ${names.join(', ')} FROM ${INCOMING}),
      protected AS MATERIALIZED (
@@ -192,17 +182,13 @@ export async function mergeConstraintDay(
     ],
   );
   const counts = result.rows[0]!;
-  const created = await touchConstraints(client, ids, state.txTime);
-  const changed = Number(counts.changed);
   const gone = Number(counts.vanished);
   const added = Number(counts.added);
-  return {
-    changed,
+  return touched({
+    changed: Number(counts.changed),
     vanished: gone,
     added,
     returned: Number(counts.returned),
     pointsAfter: storedHashes.size - gone + added,
-    newSeries: created,
-    newConstraints: created,
-  };
+  });
 }

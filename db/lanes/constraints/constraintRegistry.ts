@@ -16,16 +16,10 @@ import type { ConstraintDayContent } from './constraintContent';
 const seenKeys = new WeakMap<pg.Pool, Map<Dataset, Set<string>>>();
 
 function seenKeysOf(pool: pg.Pool, dataset: Dataset): Set<string> {
-  let byDataset = seenKeys.get(pool);
-  if (!byDataset) {
-    byDataset = new Map();
-    seenKeys.set(pool, byDataset);
-  }
-  let keys = byDataset.get(dataset);
-  if (!keys) {
-    keys = new Set();
-    byDataset.set(dataset, keys);
-  }
+  const byDataset = seenKeys.get(pool) ?? new Map<Dataset, Set<string>>();
+  seenKeys.set(pool, byDataset);
+  const keys = byDataset.get(dataset) ?? new Set<string>();
+  byDataset.set(dataset, keys);
   return keys;
 }
 

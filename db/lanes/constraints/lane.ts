@@ -25,14 +25,18 @@ async function knownHubsOf(pool: pg.Pool, { dataset, day }: JudgedAnswerRef): Pr
 /** What a constraints judgement read beyond the body: the hubs of the earlier days it compared with (null: none). */
 const ConstraintInputs = z.object({ knownHubs: z.array(z.string()).nullable() }).strict();
 
+/** The body read against the hubs of earlier days, in slices (db/lanes/timeSliced.ts). */
+function readBody(ref: JudgedAnswerRef, body: string, knownHubs: ReadonlySet<string> | null) {
+  return runTimeSliced(domainBodySteps(declarationOf(ref.dataset), ref.day, body, knownHubs));
+}
+
 async function judge(
   pool: pg.Pool,
   ref: JudgedAnswerRef,
   body: string,
 ): Promise<LaneVerdict<ConstraintsDay>> {
   const knownHubs = await knownHubsOf(pool, ref);
-  const reading = await runTimeSliced(domainBodySteps(declarationOf(ref.dataset), ref.day, body, knownHubs));
-  const assessment = assessmentOfReading(reading);
+  const assessment = assessmentOfReading(await readBody(ref, body, knownHubs));
   return { assessment, inputs: { knownHubs: knownHubs === null ? null : [...knownHubs].sort() } };
 }
 
@@ -44,14 +48,7 @@ async function read(
   const recorded = ConstraintInputs.safeParse(inputs);
   if (!recorded.success) return null;
   const { knownHubs } = recorded.data;
-  const reading = await runTimeSliced(
-    domainBodySteps(
-      declarationOf(ref.dataset),
-      ref.day,
-      body,
-      knownHubs === null ? null : new Set(knownHubs),
-    ),
-  );
+  const reading = await readBody(ref, body, knownHubs === null ? null : new Set(knownHubs));
   return reading.ok
     ? { validated: reading.validated, rejections: reading.domain.rejections }
     : { validated: null, rejections: [] };

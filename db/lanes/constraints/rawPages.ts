@@ -44,14 +44,8 @@ export async function assemblePagedDay(
   pool: pg.Pool,
   input: AssembleInput,
 ): Promise<StoredRawResponse & { pages: number }> {
-  const result = await pool.query<{
-    raw_page_id: string;
-    skip: number;
-    take: number;
-    http_status: number;
-    body: string;
-  }>(
-    `SELECT raw_page_id::text, skip, take, http_status, convert_from(body, 'UTF8') AS body
+  const result = await pool.query<FetchedPage & { raw_page_id: string }>(
+    `SELECT raw_page_id::text, skip, take, http_status AS "httpStatus", convert_from(body, 'UTF8') AS body
        FROM jao.raw_page WHERE raw_page_id = ANY ($1::bigint[]) AND dataset = $2 AND day = $3::date`,
     [input.rawPageIds, input.dataset, input.day],
   );
@@ -59,7 +53,7 @@ export async function assemblePagedDay(
   const pages: FetchedPage[] = input.rawPageIds.map((id) => {
     const row = byId.get(id);
     if (!row) throw new Error(`page ${id} of ${input.dataset} ${input.day} is no longer in jao.raw_page`);
-    return { skip: row.skip, take: row.take, httpStatus: row.http_status, body: row.body };
+    return row;
   });
   const [probe, ...rest] = pages;
   if (!probe) throw new Error(`no page to assemble for ${input.dataset} ${input.day}`);

@@ -32,12 +32,6 @@ export interface DayContent {
   maxMtuMs: number | null;
 }
 
-function parseMtu(mtu: string, what: string): number {
-  const ms = Date.parse(mtu);
-  if (Number.isNaN(ms)) throw new Error(`${what}: unreadable MTU "${mtu}"`);
-  return ms;
-}
-
 export function normalizeDayContent(points: readonly Point[], rejections: readonly Rejection[]): DayContent {
   const seriesByKey = new Map<string, number>();
   const series: IncomingSeries[] = [];
@@ -65,7 +59,8 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
       const known = mtuAtByText.get(point.mtu);
       if (known !== undefined) mtuAt = known;
       else {
-        const ms = parseMtu(point.mtu, `point ${point.key}`);
+        const ms = Date.parse(point.mtu);
+        if (Number.isNaN(ms)) throw new Error(`point ${point.key}: unreadable MTU "${point.mtu}"`);
         const sameInstant = mtuAtByMs.get(ms);
         if (sameInstant !== undefined) mtuAt = sameInstant;
         else {
@@ -103,30 +98,21 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
     mtuIndex.push(mtuAt);
     values.push(value);
   }
-  let minMtuMs: number | null = null;
-  let maxMtuMs: number | null = null;
-  for (const ms of mtuMsList) {
-    if (minMtuMs === null || ms < minMtuMs) minMtuMs = ms;
-    if (maxMtuMs === null || ms > maxMtuMs) maxMtuMs = ms;
-  }
+  // A day has at most a hundred distinct MTUs: few enough to spread.
+  const minMtuMs = mtuMsList.length > 0 ? Math.min(...mtuMsList) : null;
+  const maxMtuMs = mtuMsList.length > 0 ? Math.max(...mtuMsList) : null;
 
   const protectedCells: { seriesKey: string; mtu: string }[] = [];
   let protectAll = false;
   for (const rejection of rejections) {
-    switch (storedValuesKeptBy(rejection)) {
-      case 'none':
-        break;
-      case 'day':
-        protectAll = true;
-        break;
-      case 'cell':
-        protectedCells.push({ seriesKey: rejection.key!, mtu: new Date(rejection.mtu!).toISOString() });
-        break;
-      case 'mtu':
-        // A whole row refused: every key at that MTU keeps its current value.
-        protectedCells.push({ seriesKey: '*', mtu: new Date(rejection.mtu!).toISOString() });
-        break;
-    }
+    const kept = storedValuesKeptBy(rejection);
+    if (kept === 'day') protectAll = true;
+    // A whole row refused ('mtu'): every key at that MTU keeps its current value.
+    else if (kept !== 'none')
+      protectedCells.push({
+        seriesKey: kept === 'cell' ? rejection.key! : '*',
+        mtu: new Date(rejection.mtu!).toISOString(),
+      });
   }
 
   return {

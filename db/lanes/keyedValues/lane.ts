@@ -4,24 +4,21 @@ import { z } from 'zod';
 import { assessBody } from '../../../domain/assess';
 import { declarationOf } from '../../../domain/datasets';
 import { ANSWER_READINGS } from '../../../domain/lanes';
-import type { Dataset, DeliveryDay, KeyedValuesDay, Rejection } from '../../../domain/types';
+import type { Dataset, KeyedValuesDay, Rejection } from '../../../domain/types';
 import { optionsFor, validateDayBody } from '../../../domain/validate';
-import type { DayState } from '../../dayWriteTypes';
 import { storeRowFields } from '../../rowFields';
-import type {
-  JudgedAnswerRef,
-  JudgementInputs,
-  Lane,
-  LaneContent,
-  LaneReading,
-  LaneVerdict,
-  MergedDay,
-  MergeMode,
-} from '../lane';
-import { type DayContent, normalizeDayContent } from './dayContent';
+import type { JudgedAnswerRef, JudgementInputs, Lane, LaneContent, LaneReading, LaneVerdict } from '../lane';
+import { normalizeDayContent } from './dayContent';
 import { registerSeries, rememberSeries, seriesCacheFor } from './seriesRegistry';
-import { readStoredSeriesKeys } from './storedSeriesKeys';
 import { insertFreshDay, mergeDay } from './valuesMerge';
+
+/** Every key of a dataset's series stored so far (jao.series). */
+async function readStoredSeriesKeys(pool: pg.Pool, dataset: Dataset): Promise<Set<string>> {
+  const result = await pool.query<{ key: string }>('SELECT key FROM jao.series WHERE dataset = $1', [
+    dataset,
+  ]);
+  return new Set(result.rows.map((row) => row.key));
+}
 
 /** What a keyed judgement read beyond the body: the keys it admitted, when it asked the catalogue which are new. */
 const KeyedInputs = z.object({ admittedKeys: z.array(z.string()).optional() }).strict();
@@ -63,26 +60,6 @@ async function read(
     : { validated: null, rejections: outcome.rejections };
 }
 
-async function merge(
-  content: DayContent,
-  client: pg.PoolClient,
-  target: { pool: pg.Pool; dataset: Dataset; day: DeliveryDay },
-  state: DayState,
-  mode: MergeMode,
-): Promise<MergedDay> {
-  const cache = seriesCacheFor(target.pool, target.dataset);
-  const registered = await registerSeries(client, target.dataset, content, state.txTime, cache);
-  const outcome = mode.fresh
-    ? await insertFreshDay(client, target.day, content, registered, state)
-    : await mergeDay(client, target.dataset, target.day, content, registered, state);
-  outcome.newSeries = registered.created;
-  return {
-    outcome,
-    touchedSeries: registered,
-    afterCommit: () => rememberSeries(cache, content, registered),
-  };
-}
-
 async function contentOf(validated: KeyedValuesDay, rejections: readonly Rejection[]): Promise<LaneContent> {
   const content = normalizeDayContent(validated.points, rejections);
   const rowFields = validated.rowFields ?? [];
@@ -95,7 +72,19 @@ async function contentOf(validated: KeyedValuesDay, rejections: readonly Rejecti
     firstSeenKeys: [],
     // New series are registered inside the transaction (db/lanes/keyedValues/seriesRegistry.ts).
     prepare: async () => {},
-    merge: (client, target, state, mode) => merge(content, client, target, state, mode),
+    merge: async (client, target, state, mode) => {
+      const cache = seriesCacheFor(target.pool, target.dataset);
+      const registered = await registerSeries(client, target.dataset, content, state.txTime, cache);
+      const outcome = mode.fresh
+        ? await insertFreshDay(client, target.day, content, registered, state)
+        : await mergeDay(client, target.dataset, target.day, content, registered, state);
+      outcome.newSeries = registered.created;
+      return {
+        outcome,
+        touchedSeries: registered,
+        afterCommit: () => rememberSeries(cache, content, registered),
+      };
+    },
     storeRowFields: (client, at) => storeRowFields(client, { ...at, rowFields }),
   };
 }

@@ -13,16 +13,10 @@ import type { DayContent } from './dayContent';
 const seriesCaches = new WeakMap<pg.Pool, Map<string, Map<string, number>>>();
 
 export function seriesCacheFor(pool: pg.Pool, dataset: Dataset): Map<string, number> {
-  let byDataset = seriesCaches.get(pool);
-  if (!byDataset) {
-    byDataset = new Map();
-    seriesCaches.set(pool, byDataset);
-  }
-  let cache = byDataset.get(dataset);
-  if (!cache) {
-    cache = new Map();
-    byDataset.set(dataset, cache);
-  }
+  const byDataset = seriesCaches.get(pool) ?? new Map<string, Map<string, number>>();
+  seriesCaches.set(pool, byDataset);
+  const cache = byDataset.get(dataset) ?? new Map<string, number>();
+  byDataset.set(dataset, cache);
   return cache;
 }
 

@@ -215,6 +215,20 @@ const MERGE_DAY = namedStatement<
             ARRAY(SELECT mtu FROM vanished) AS vanished_mtus`,
 );
 
+const DELETE_VANISHED = namedStatement<{
+  seriesIds: number[];
+  mtus: Date[];
+  windowFrom: Date;
+  windowTo: Date;
+  distinctSeriesIds: number[];
+}>(
+  'jao.writeDay.deleteVanished',
+  `DELETE FROM jao.observation o
+             USING unnest(:seriesIds::int[], :mtus::timestamptz[]) AS v(series_id, mtu)
+            WHERE o.mtu >= :windowFrom AND o.mtu < :windowTo AND o.series_id = ANY (:distinctSeriesIds::int[])
+              AND o.series_id = v.series_id AND o.mtu = v.mtu`,
+);
+
 /**
  * A day with stored content: one statement compares incoming and current values, moves changed and
  * vanished ones to history with their validity interval and upserts changed and new ones with the next
@@ -258,7 +272,20 @@ export async function mergeDay(
     day,
   });
   const row = result.rows[0]!;
-  const vanished = await deleteVanished(client, row.vanished_series, row.vanished_mtus, state);
+  // The vanished values (already copied to history) are deleted only when there are any: on TimescaleDB a DELETE
+  // decompresses every batch its constant conditions cannot rule out, so it runs only with the vanished series and
+  // the day's window as constants.
+  let vanished = 0;
+  if (row.vanished_series.length > 0) {
+    const deleted = await DELETE_VANISHED.run(client, {
+      seriesIds: row.vanished_series,
+      mtus: row.vanished_mtus,
+      windowFrom: state.windowFrom,
+      windowTo: state.windowTo,
+      distinctSeriesIds: [...new Set(row.vanished_series)],
+    });
+    vanished = deleted.rowCount ?? 0;
+  }
   return {
     changed: row.changed,
     added: row.added,
@@ -267,40 +294,4 @@ export async function mergeDay(
     pointsAfter: row.current_points - vanished + row.added,
     newSeries: 0,
   };
-}
-
-const DELETE_VANISHED = namedStatement<{
-  seriesIds: number[];
-  mtus: Date[];
-  windowFrom: Date;
-  windowTo: Date;
-  distinctSeriesIds: number[];
-}>(
-  'jao.writeDay.deleteVanished',
-  `DELETE FROM jao.observation o
-             USING unnest(:seriesIds::int[], :mtus::timestamptz[]) AS v(series_id, mtu)
-            WHERE o.mtu >= :windowFrom AND o.mtu < :windowTo AND o.series_id = ANY (:distinctSeriesIds::int[])
-              AND o.series_id = v.series_id AND o.mtu = v.mtu`,
-);
-
-/**
- * Deletes the current values that vanished from the day (already copied to history). Skipped when none did:
- * on TimescaleDB a DELETE decompresses every batch its constant conditions cannot rule out, so it runs only
- * with the vanished series and the day's window as constants.
- */
-async function deleteVanished(
-  client: pg.PoolClient,
-  seriesIds: number[],
-  mtus: Date[],
-  state: DayState,
-): Promise<number> {
-  if (seriesIds.length === 0) return 0;
-  const result = await DELETE_VANISHED.run(client, {
-    seriesIds,
-    mtus,
-    windowFrom: state.windowFrom,
-    windowTo: state.windowTo,
-    distinctSeriesIds: [...new Set(seriesIds)],
-  });
-  return result.rowCount ?? 0;
 }
