@@ -85,16 +85,6 @@ export interface LaneContent {
   ): Promise<number>;
 }
 
-/** Where a lane's stored rows are read: views for SQL, routes of the API, the page's drawing. */
-export interface LaneReadSide {
-  /** The views of schema jao a desk reads the lane's rows from (db/migrations). */
-  views: readonly string[];
-  /** The API's routes of the lane (api/routes). */
-  routes: readonly string[];
-  /** Where the page draws them (page/client). */
-  page: string;
-}
-
 export interface Lane<Day extends ValidatedDay = ValidatedDay> {
   name: Day['lane'];
   /** How the answer is read from JAO (domain/lanes.ts). */
@@ -115,5 +105,4 @@ export interface Lane<Day extends ValidatedDay = ValidatedDay> {
    * written (a paged day's pages, now in its stored answer).
    */
   afterDayWritten(pool: pg.Pool, ref: JudgedAnswerRef & { rawResponseId: number }): Promise<void>;
-  readSide: LaneReadSide;
 }

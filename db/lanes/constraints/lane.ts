@@ -90,16 +90,4 @@ export const constraintsLane: Lane<ConstraintsDay> = {
   afterDayWritten: async (pool, ref) => {
     await dropAssembledPages(pool, ref);
   },
-  readSide: {
-    views: [
-      'jao.constraints',
-      'jao.constraint_history',
-      'jao.constraint_changes',
-      'jao.constraint_ptdfs',
-      'jao.constraint_flows',
-      'jao.constraints_as_of',
-    ],
-    routes: ['api/routes/constraints.ts'],
-    page: 'page/client/domainView.ts',
-  },
 };

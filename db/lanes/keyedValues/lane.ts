@@ -97,20 +97,4 @@ export const keyedValuesLane: Lane<KeyedValuesDay> = {
   contentOf,
   storedRows: (validated) => validated.points.length,
   afterDayWritten: async () => {},
-  readSide: {
-    views: [
-      'jao.dataset_values',
-      'jao.dataset_values_history',
-      'jao.dataset_values_as_of',
-      'jao.dataset_borders',
-      'jao.max_exchanges*',
-    ],
-    routes: [
-      'api/routes/values.ts',
-      'api/routes/series.ts',
-      'api/routes/revisions.ts',
-      'api/routes/difference.ts',
-    ],
-    page: 'page/client/chart.ts',
-  },
 };
