@@ -10,6 +10,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type pg from 'pg';
+import { inLanes } from '../common/lanes';
 import { DATASET_ATTRIBUTE, DAY_STATUS_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
 import { type DayCursor, readBadDayCandidates } from '../db/badDays';
 import {
@@ -78,18 +79,6 @@ function listedMarkerOf(execution: WorkflowExecutionInfo): ListedMarker {
     runId: execution.runId,
     marker: known ? { dataset, day, status: status as BadDayStatus, workflowId: execution.workflowId } : null,
   };
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /** What the keeper's start says of it in the Web UI. */
@@ -221,11 +210,11 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
       const stale = listed.filter((entry) => entry.marker === null || staleIds.has(entry.workflowId));
       let started = 0;
       let completed = 0;
-      await eachLimited(stale, BAD_DAYS_SYNC_CONCURRENCY, async (run) => {
+      await inLanes(stale, BAD_DAYS_SYNC_CONCURRENCY, async (run) => {
         if (await completeMarker(client, run)) completed += 1;
         context.heartbeat();
       });
-      await eachLimited(changes.start, BAD_DAYS_SYNC_CONCURRENCY, async (bad) => {
+      await inLanes(changes.start, BAD_DAYS_SYNC_CONCURRENCY, async (bad) => {
         if (await startMarker(client, taskQueue, bad)) started += 1;
         context.heartbeat();
       });
