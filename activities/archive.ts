@@ -21,6 +21,7 @@ import type { ArchiveStore } from '../archive/store';
 import { ConfigError } from '../common/config';
 import type { ArchivedBodyReader } from '../db/storedAnswer';
 import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED } from '../domain/archiveInputs';
+import { withHeartbeat } from './heartbeat';
 import { recordDroppedRawBodies } from './metrics';
 
 export interface ArchiveDeps {
@@ -145,8 +146,7 @@ export function createArchiveActivities({
     restoreArchiveBatch: (input: RestoreBatchInput): Promise<RestoreBatchResult> =>
       guarded(async () => {
         const store = await storeAt(input.from);
-        const timer = setInterval(() => Context.current().heartbeat(input.after), 5_000);
-        try {
+        const restore = async () => {
           const batch = await restoreBatch(
             pool,
             store,
@@ -159,9 +159,8 @@ export function createArchiveActivities({
           // Restored days may be bad ones: one word to the keeper of the markers per batch that wrote any.
           if (batch.applied > 0) await onOutcomeChanged?.();
           return batch;
-        } finally {
-          clearInterval(timer);
-        }
+        };
+        return withHeartbeat(restore, 5_000, () => input.after);
       }),
   };
 }
