@@ -61,23 +61,28 @@ function classified(error: unknown): unknown {
   return error;
 }
 
-/**
- * Reads bodies dropped under RAW_RETENTION_DAYS back from the archive at `archiveUrl` (undefined: ARCHIVE_URL),
- * opened on the first read and again after a failed opening.
- */
+/** The archive at a URL (undefined: ARCHIVE_URL), opened on first use and again after a failed opening. */
+function archiveOpener(env: NodeJS.ProcessEnv): (url: string | undefined) => Promise<ArchiveStore> {
+  const stores = new Map<string, Promise<ArchiveStore>>();
+  return (url) => {
+    const key = url ?? '';
+    let store = stores.get(key);
+    if (!store) {
+      store = openArchiveStore(url, env);
+      stores.set(key, store);
+      store.catch(() => stores.delete(key));
+    }
+    return store;
+  };
+}
+
+/** Reads bodies dropped under RAW_RETENTION_DAYS back from the archive at `archiveUrl` (undefined: ARCHIVE_URL). */
 export function createArchivedBodyReader(
   archiveUrl?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): ArchivedBodyReader {
-  let store: Promise<ArchiveStore> | undefined;
-  return archivedBodyReader(() => {
-    const opening = store ?? openArchiveStore(archiveUrl, env);
-    store = opening;
-    opening.catch(() => {
-      if (store === opening) store = undefined;
-    });
-    return opening;
-  });
+  const storeAt = archiveOpener(env);
+  return archivedBodyReader(() => storeAt(archiveUrl));
 }
 
 export function createArchiveActivities({
@@ -88,17 +93,7 @@ export function createArchiveActivities({
   rawRetentionDays,
   onOutcomeChanged,
 }: ArchiveDeps) {
-  const stores = new Map<string, Promise<ArchiveStore>>();
-  const storeAt = (url: string | undefined) => {
-    const key = url ?? '';
-    let store = stores.get(key);
-    if (!store) {
-      store = openArchiveStore(url, env);
-      stores.set(key, store);
-      store.catch(() => stores.delete(key));
-    }
-    return store;
-  };
+  const storeAt = archiveOpener(env);
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
