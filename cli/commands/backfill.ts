@@ -13,6 +13,7 @@ import {
   type BackfillRequest,
   type BackfillResult,
   type DayOutcome,
+  type DayResult,
   parseBackfillInput,
   reasonOf,
 } from '../../domain/workflowInputs';
@@ -211,13 +212,10 @@ async function rerunDays(
     if (!wait) return 0;
     const outcomes: RerunOutcome[] = [];
     for (const handle of handles) {
-      let outcome: RerunOutcome;
-      try {
-        const result = await resultThroughOutages<Awaited<ReturnType<typeof handle.result>>>(handle, io.err);
-        outcome = { kind: 'result', result };
-      } catch (error) {
-        outcome = { kind: 'failed', workflowId: handle.workflowId, message: messageWithCauses(error) };
-      }
+      const outcome = await resultThroughOutages<DayResult>(handle, io.err).then<RerunOutcome, RerunOutcome>(
+        (result) => ({ kind: 'result', result }),
+        (error) => ({ kind: 'failed', workflowId: handle.workflowId, message: messageWithCauses(error) }),
+      );
       io.out(describeRerunOutcome(outcome));
       outcomes.push(outcome);
     }
