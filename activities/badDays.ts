@@ -119,10 +119,7 @@ export async function tellBadDayMarkers(): Promise<void> {
 export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DAYS_PAGE_SIZE }: BadDayDeps) {
   const deadlineOf = (dataset: Dataset) => deadlines[dataset] ?? declarationOf(dataset).publication.deadline;
 
-  async function readBadDays(
-    now: Date,
-    heartbeat: () => void,
-  ): Promise<{ bad: BadDay[]; nextDeadline: Date | null }> {
+  async function readBadDays(now: Date): Promise<{ bad: BadDay[]; nextDeadline: Date | null }> {
     const bad: BadDay[] = [];
     let nextDeadline: Date | null = null;
     let after: DayCursor | null = null;
@@ -139,25 +136,21 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
         const due = deadlineAheadOf(facts, deadline, now);
         if (due && (nextDeadline === null || due < nextDeadline)) nextDeadline = due;
       }
-      heartbeat();
+      Context.current().heartbeat();
       if (page.length < pageSize) return { bad, nextDeadline };
       const last = page.at(-1)!;
       after = { dataset: last.dataset, day: last.day };
     }
   }
 
-  async function listMarkers(
-    client: Client,
-    taskQueue: string,
-    heartbeat: () => void,
-  ): Promise<ListedMarker[]> {
+  async function listMarkers(client: Client, taskQueue: string): Promise<ListedMarker[]> {
     const query =
       `WorkflowType = ${literal(BAD_DAY_WORKFLOW_TYPE)} AND ExecutionStatus = 'Running' ` +
       `AND TaskQueue = ${literal(taskQueue)}`;
     const listed: ListedMarker[] = [];
     for await (const execution of client.workflow.list({ query, pageSize })) {
       listed.push(listedMarkerOf(execution));
-      if (listed.length % pageSize === 0) heartbeat();
+      if (listed.length % pageSize === 0) Context.current().heartbeat();
     }
     return listed;
   }
@@ -202,8 +195,8 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
       const context = Context.current();
       const { client } = context;
       const { taskQueue } = context.info;
-      const { bad: badDays, nextDeadline } = await readBadDays(new Date(), () => context.heartbeat());
-      const listed = await listMarkers(client, taskQueue, () => context.heartbeat());
+      const { bad: badDays, nextDeadline } = await readBadDays(new Date());
+      const listed = await listMarkers(client, taskQueue);
       const known = listed.flatMap((entry) => (entry.marker ? [entry.marker] : []));
       const changes = markerChanges(badDays, known);
       const staleIds = new Set(changes.complete.map((marker) => marker.workflowId));
