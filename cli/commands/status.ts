@@ -51,14 +51,9 @@ function describeLine(line: DayLine): string {
   return parts.join(', ');
 }
 
-export function printStatusReport(
-  io: CliIo,
-  report: StatusReport,
-  engine: Engine | undefined,
-  dataset: Dataset,
-): void {
+function printStatusReport(io: CliIo, report: StatusReport, engine: Engine, dataset: Dataset): void {
   io.out(`${dataset} ${report.from}..${report.to} (as of ${marketInstant(report.generatedAt)})`);
-  if (engine) io.out(engine.line);
+  io.out(engine.line);
   io.out(
     `legend: ${Object.entries(SYMBOL)
       .map(([status, symbol]) => `${symbol === ' ' ? '_' : symbol} ${status}`)
