@@ -1,10 +1,6 @@
 // `npx jao reprocess --from D --to D [--concurrency N] [--dry-run] [--wait]`: re-derives days from their stored raw
 // answers with the current build (docs/operations.md, "Reprocess stored answers"). Never asks JAO.
-import {
-  type Client,
-  type WorkflowHandleWithFirstExecutionRunId,
-  WorkflowIdConflictPolicy,
-} from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { planReprocess, reprocessDay } from '../../activities/reprocess';
 import { type Config, secretsOf } from '../../common/config';
 import { inLanes } from '../../common/lanes';
@@ -114,27 +110,19 @@ function printReprocessSummary(io: CliIo, result: ReprocessResult): void {
   printWithoutRawAnswer(io, result.withoutRawAnswer);
 }
 
-/** Starts the reprocessing of a range, or attaches to the run going on for it. */
-export async function openReprocess(
-  client: Client,
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
-  request: ReprocessRequest,
-): Promise<WorkflowHandleWithFirstExecutionRunId<typeof reprocessWorkflow>> {
-  return client.workflow.start<typeof reprocessWorkflow>('reprocessWorkflow', {
-    workflowId: reprocessWorkflowId(request.dataset, request.from, request.to),
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [request],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    staticSummary: `${request.dataset} reprocess ${request.from}..${request.to}, ${request.concurrency} at a time`,
-  });
-}
-
 export async function reprocessCommand(argv: string[], io: CliIo): Promise<number> {
   const { request, wait, dryRun } = parseReprocessArgs(argv);
   const config = configFromEnv(io.env);
   if (dryRun) return printDryRun(io, config, request);
   return withTemporalOfOwnDatabase(config, async (temporal) => {
-    const handle = await openReprocess(temporal.client, config, request);
+    // Starts the reprocessing of the range, or attaches to the run going on for it.
+    const handle = await temporal.client.workflow.start<typeof reprocessWorkflow>('reprocessWorkflow', {
+      workflowId: reprocessWorkflowId(request.dataset, request.from, request.to),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [request],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `${request.dataset} reprocess ${request.from}..${request.to}, ${request.concurrency} at a time`,
+    });
     io.out(`reprocess workflow ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
     return wait ? waitForRun(io, handle, printReprocessSummary) : 0;
   });
