@@ -21,6 +21,7 @@ import type { ArchiveStore } from '../archive/store';
 import { ConfigError } from '../common/config';
 import type { ArchivedBodyReader } from '../db/storedAnswer';
 import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED } from '../domain/archiveInputs';
+import { withHeartbeat } from './heartbeat';
 import { recordDroppedRawBodies } from './metrics';
 
 export interface ArchiveDeps {
@@ -60,23 +61,28 @@ function classified(error: unknown): unknown {
   return error;
 }
 
-/**
- * Reads bodies dropped under RAW_RETENTION_DAYS back from the archive at `archiveUrl` (undefined: ARCHIVE_URL),
- * opened on the first read and again after a failed opening.
- */
+/** The archive at a URL (undefined: ARCHIVE_URL), opened on first use and again after a failed opening. */
+function archiveOpener(env: NodeJS.ProcessEnv): (url: string | undefined) => Promise<ArchiveStore> {
+  const stores = new Map<string, Promise<ArchiveStore>>();
+  return (url) => {
+    const key = url ?? '';
+    let store = stores.get(key);
+    if (!store) {
+      store = openArchiveStore(url, env);
+      stores.set(key, store);
+      store.catch(() => stores.delete(key));
+    }
+    return store;
+  };
+}
+
+/** Reads bodies dropped under RAW_RETENTION_DAYS back from the archive at `archiveUrl` (undefined: ARCHIVE_URL). */
 export function createArchivedBodyReader(
   archiveUrl?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): ArchivedBodyReader {
-  let store: Promise<ArchiveStore> | undefined;
-  return archivedBodyReader(() => {
-    const opening = store ?? openArchiveStore(archiveUrl, env);
-    store = opening;
-    opening.catch(() => {
-      if (store === opening) store = undefined;
-    });
-    return opening;
-  });
+  const storeAt = archiveOpener(env);
+  return archivedBodyReader(() => storeAt(archiveUrl));
 }
 
 export function createArchiveActivities({
@@ -87,17 +93,7 @@ export function createArchiveActivities({
   rawRetentionDays,
   onOutcomeChanged,
 }: ArchiveDeps) {
-  const stores = new Map<string, Promise<ArchiveStore>>();
-  const storeAt = (url: string | undefined) => {
-    const key = url ?? '';
-    let store = stores.get(key);
-    if (!store) {
-      store = openArchiveStore(url, env);
-      stores.set(key, store);
-      store.catch(() => stores.delete(key));
-    }
-    return store;
-  };
+  const storeAt = archiveOpener(env);
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -145,8 +141,7 @@ export function createArchiveActivities({
     restoreArchiveBatch: (input: RestoreBatchInput): Promise<RestoreBatchResult> =>
       guarded(async () => {
         const store = await storeAt(input.from);
-        const timer = setInterval(() => Context.current().heartbeat(input.after), 5_000);
-        try {
+        const restore = async () => {
           const batch = await restoreBatch(
             pool,
             store,
@@ -159,9 +154,8 @@ export function createArchiveActivities({
           // Restored days may be bad ones: one word to the keeper of the markers per batch that wrote any.
           if (batch.applied > 0) await onOutcomeChanged?.();
           return batch;
-        } finally {
-          clearInterval(timer);
-        }
+        };
+        return withHeartbeat(restore, 5_000, () => input.after);
       }),
   };
 }

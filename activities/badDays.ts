@@ -10,6 +10,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type pg from 'pg';
+import { inLanes } from '../common/lanes';
 import { DATASET_ATTRIBUTE, DAY_STATUS_ATTRIBUTE, DELIVERY_DAY_ATTRIBUTE } from '../common/searchAttributes';
 import { type DayCursor, readBadDayCandidates } from '../db/badDays';
 import {
@@ -80,18 +81,6 @@ function listedMarkerOf(execution: WorkflowExecutionInfo): ListedMarker {
   };
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
 /** What the keeper's start says of it in the Web UI. */
 export const BAD_DAY_MARKERS_SUMMARY = 'bad days: keeps one running marker per day bad now';
 
@@ -130,10 +119,7 @@ export async function tellBadDayMarkers(): Promise<void> {
 export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DAYS_PAGE_SIZE }: BadDayDeps) {
   const deadlineOf = (dataset: Dataset) => deadlines[dataset] ?? declarationOf(dataset).publication.deadline;
 
-  async function readBadDays(
-    now: Date,
-    heartbeat: () => void,
-  ): Promise<{ bad: BadDay[]; nextDeadline: Date | null }> {
+  async function readBadDays(now: Date): Promise<{ bad: BadDay[]; nextDeadline: Date | null }> {
     const bad: BadDay[] = [];
     let nextDeadline: Date | null = null;
     let after: DayCursor | null = null;
@@ -150,25 +136,21 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
         const due = deadlineAheadOf(facts, deadline, now);
         if (due && (nextDeadline === null || due < nextDeadline)) nextDeadline = due;
       }
-      heartbeat();
+      Context.current().heartbeat();
       if (page.length < pageSize) return { bad, nextDeadline };
       const last = page.at(-1)!;
       after = { dataset: last.dataset, day: last.day };
     }
   }
 
-  async function listMarkers(
-    client: Client,
-    taskQueue: string,
-    heartbeat: () => void,
-  ): Promise<ListedMarker[]> {
+  async function listMarkers(client: Client, taskQueue: string): Promise<ListedMarker[]> {
     const query =
       `WorkflowType = ${literal(BAD_DAY_WORKFLOW_TYPE)} AND ExecutionStatus = 'Running' ` +
       `AND TaskQueue = ${literal(taskQueue)}`;
     const listed: ListedMarker[] = [];
     for await (const execution of client.workflow.list({ query, pageSize })) {
       listed.push(listedMarkerOf(execution));
-      if (listed.length % pageSize === 0) heartbeat();
+      if (listed.length % pageSize === 0) Context.current().heartbeat();
     }
     return listed;
   }
@@ -213,19 +195,19 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
       const context = Context.current();
       const { client } = context;
       const { taskQueue } = context.info;
-      const { bad: badDays, nextDeadline } = await readBadDays(new Date(), () => context.heartbeat());
-      const listed = await listMarkers(client, taskQueue, () => context.heartbeat());
+      const { bad: badDays, nextDeadline } = await readBadDays(new Date());
+      const listed = await listMarkers(client, taskQueue);
       const known = listed.flatMap((entry) => (entry.marker ? [entry.marker] : []));
       const changes = markerChanges(badDays, known);
       const staleIds = new Set(changes.complete.map((marker) => marker.workflowId));
       const stale = listed.filter((entry) => entry.marker === null || staleIds.has(entry.workflowId));
       let started = 0;
       let completed = 0;
-      await eachLimited(stale, BAD_DAYS_SYNC_CONCURRENCY, async (run) => {
+      await inLanes(stale, BAD_DAYS_SYNC_CONCURRENCY, async (run) => {
         if (await completeMarker(client, run)) completed += 1;
         context.heartbeat();
       });
-      await eachLimited(changes.start, BAD_DAYS_SYNC_CONCURRENCY, async (bad) => {
+      await inLanes(changes.start, BAD_DAYS_SYNC_CONCURRENCY, async (bad) => {
         if (await startMarker(client, taskQueue, bad)) started += 1;
         context.heartbeat();
       });

@@ -116,45 +116,30 @@ export function createFetchActivities({
             ),
           ),
         );
-      const fetched = (
-        answer: FetchedDay['answer'],
-        raw: Awaited<ReturnType<typeof keep>>,
+      /** The answer kept, and what goes back to the workflow of it. */
+      const fetched = async (
+        raw: Parameters<typeof keep>[0] & { answer: FetchedDay['answer'] },
         requests: number,
-      ) => ({
-        answer,
-        rawResponseId: raw.id,
-        sha256: raw.sha256,
-        bytes: raw.bytes,
-        isNew: raw.isNew,
-        requests,
-      });
+      ): Promise<FetchedDay> => {
+        const { id: rawResponseId, sha256, bytes, isNew } = await keep(raw);
+        return { answer: raw.answer, rawResponseId, sha256, bytes, isNew, requests };
+      };
 
       switch (outcome.kind) {
         case 'data':
         case 'not_published':
-          return fetched(
-            outcome.kind,
-            await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: outcome.kind }),
-            outcome.requests,
-          );
         case 'malformed':
           return fetched(
-            outcome.kind,
-            await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: 'malformed' }),
-            1,
+            { httpStatus: outcome.httpStatus, body: outcome.body, answer: outcome.kind },
+            'requests' in outcome ? outcome.requests : 1,
           );
         case 'oversized': {
-          const raw = await keep({
-            httpStatus: outcome.httpStatus,
-            body: outcome.prefix,
-            answer: 'oversized',
-            truncated: {
-              reason: outcome.reason,
-              receivedBytes: outcome.receivedBytes,
-              sha256: outcome.sha256,
-            },
-          });
-          return fetched('oversized', raw, 1);
+          const { reason, receivedBytes, sha256 } = outcome;
+          const truncated = { reason, receivedBytes, sha256 };
+          return fetched(
+            { httpStatus: outcome.httpStatus, body: outcome.prefix, answer: 'oversized', truncated },
+            1,
+          );
         }
         case 'rejected':
           await keep({ httpStatus: outcome.httpStatus, body: outcome.body, answer: 'rejected' });

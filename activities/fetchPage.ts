@@ -11,11 +11,10 @@ import { FAILURE_TYPES } from '../domain/failureTypes';
 import { pageEnvelope } from '../domain/flowBased/answer';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
-import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
 import { jaoRequestFailure } from './jaoAttempts';
 import { recordJaoAnswer } from './metrics';
-import { withinRetryHorizon } from './retryHorizon';
+import { retriedDatabaseWork } from './retryHorizon';
 
 export interface FetchPageInput {
   dataset: Dataset;
@@ -65,6 +64,7 @@ function pageFacts(body: string): Omit<FetchedPageRef, 'rawPageId'> {
 export function createPageFetchActivity({ pool, jao, retryHorizonMs }: PageFetchDeps) {
   const secrets = jao.apiKey ? [jao.apiKey] : [];
   const redact = (text: string) => redactSecrets(text, secrets);
+  const retried = retriedDatabaseWork(retryHorizonMs, secrets);
 
   return async function fetchDomainPage(input: FetchPageInput): Promise<FetchedPageRef> {
     const { dataset, day, skip, take, horizonStartMs } = input;
@@ -95,23 +95,16 @@ export function createPageFetchActivity({ pool, jao, retryHorizonMs }: PageFetch
       ),
     );
     const keep = (httpStatus: number, body: string, facts: Omit<FetchedPageRef, 'rawPageId'>) =>
-      withinRetryHorizon(retryHorizonMs, horizonStartMs, () =>
-        withHeartbeat(() =>
-          withDatabaseFailures(
-            `store the page of ${where}`,
-            () =>
-              storeRawPage(pool, {
-                dataset,
-                day,
-                skip,
-                take,
-                httpStatus,
-                body,
-                totalRowsWithFilter: facts.totalRowsWithFilter,
-              }),
-            secrets,
-          ),
-        ),
+      retried(`store the page of ${where}`, horizonStartMs, () =>
+        storeRawPage(pool, {
+          dataset,
+          day,
+          skip,
+          take,
+          httpStatus,
+          body,
+          totalRowsWithFilter: facts.totalRowsWithFilter,
+        }),
       ).then((rawPageId) => ({ rawPageId, ...facts }));
 
     switch (outcome.kind) {

@@ -5,7 +5,7 @@ import { readDayRecords } from '../db/dayStatus';
 import { daysInRange } from '../domain/calendar';
 import { DATABASE_RETRY_HORIZON } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
-import { type BackfillMode, isRerunFailed } from '../domain/workflowInputs';
+import { type BackfillMode, type BackfillRequest, isRerunFailed } from '../domain/workflowInputs';
 import { retriedDatabaseWork } from './retryHorizon';
 
 export interface PlanDeps {
@@ -43,12 +43,7 @@ const SELECTED_BY_MODE: Record<BackfillMode, (status: DayStatus | undefined) => 
   failed: isRerunFailed,
 };
 
-export interface PlanInput {
-  dataset: Dataset;
-  from: DeliveryDay;
-  to: DeliveryDay;
-  mode: BackfillMode;
-}
+export type PlanInput = Pick<BackfillRequest, 'dataset' | 'from' | 'to' | 'mode'>;
 
 export async function planDays(pool: pg.Pool, input: PlanInput): Promise<DeliveryDay[]> {
   const days = daysInRange(input.from, input.to);

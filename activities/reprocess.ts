@@ -253,9 +253,7 @@ export function createReprocessActivities(deps: ReprocessActivityDeps) {
     }): Promise<ReprocessBatchOutcome[]> => {
       const context = Context.current();
       const outcomes = resumedOutcomes(context.info.heartbeatDetails, input.days);
-      const beat = () => context.heartbeat(outcomes);
-      const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
-      try {
+      const work = async () => {
         for (const day of input.days.slice(outcomes.length)) {
           if (context.cancellationSignal.aborted) await context.cancelled;
           try {
@@ -264,12 +262,11 @@ export function createReprocessActivities(deps: ReprocessActivityDeps) {
             if (!(error instanceof ApplicationFailure && error.nonRetryable)) throw error;
             outcomes.push({ day, ok: false, reason: `reprocessing ${day} failed: ${error.message}` });
           }
-          beat();
+          context.heartbeat(outcomes);
         }
         return outcomes;
-      } finally {
-        clearInterval(timer);
-      }
+      };
+      return withHeartbeat(work, HEARTBEAT_INTERVAL_MS, () => outcomes);
     },
   };
 }

@@ -88,8 +88,11 @@ export function createStoreActivities({
     const signal = Context.current().cancellationSignal;
     return answerBudget.hold(bytes, () => slicedWorkCancelledBy(signal, work), signal);
   };
-  const holdingAnswer = async <T>(ref: StoredDayRef, work: () => Promise<T>): Promise<T> =>
-    holding(await storedAnswerBytes(pool, ref.rawResponseId), work);
+  /** A step on a day's stored answer (`validate`, `write`): retried database work, holding the answer's bytes. */
+  const onAnswer = <T>(step: string, ref: StoredDayRef, work: () => Promise<T>): Promise<T> =>
+    retried(`${step} ${ref.day}`, ref.horizonStartMs, async () =>
+      holding(await storedAnswerBytes(pool, ref.rawResponseId), work),
+    );
   const redact = (text: string | null) => (text === null ? null : redactSecrets(text, secrets));
 
   const judging: AnswerJudging = { maxBodyBytes, readArchived, buildId };
@@ -97,71 +100,67 @@ export function createStoreActivities({
   return {
     /** Judges the stored answer and records its verdict (db/answerVerdict.ts) for the write that follows. */
     validateStoredDay: (ref: StoredDayRef): Promise<ValidationSummary> =>
-      retried(`validate ${ref.day}`, ref.horizonStartMs, () =>
-        holdingAnswer(ref, async () => {
-          const assessment = await judgeStoredAnswer(pool, ref, judging, 'record');
-          const validated = assessment.validated;
-          return {
-            status: assessment.status,
-            resolutionMinutes: validated?.resolutionMinutes ?? null,
-            expectedMtus: assessment.expectedMtus,
-            receivedMtus: validated?.receivedMtus ?? 0,
-            missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
-            points: validated ? storedRowsOf(validated) : 0,
-            keys: validated?.keys.length ?? 0,
-            rejections: assessment.rejections.length,
-            reason: redact(assessment.reason),
-          };
-        }),
-      ),
+      onAnswer('validate', ref, async () => {
+        const assessment = await judgeStoredAnswer(pool, ref, judging, 'record');
+        const validated = assessment.validated;
+        return {
+          status: assessment.status,
+          resolutionMinutes: validated?.resolutionMinutes ?? null,
+          expectedMtus: assessment.expectedMtus,
+          receivedMtus: validated?.receivedMtus ?? 0,
+          missingMtus: validated?.missingMtus.length ?? assessment.expectedMtus,
+          points: validated ? storedRowsOf(validated) : 0,
+          keys: validated?.keys.length ?? 0,
+          rejections: assessment.rejections.length,
+          reason: redact(assessment.reason),
+        };
+      }),
 
     /** Writes the day as its validate's verdict judged it; judges the answer itself only where none is recorded. */
     writeStoredDay: (ref: StoredDayRef): Promise<DayResult> =>
-      retried(`write ${ref.day}`, ref.horizonStartMs, () =>
-        holdingAnswer(ref, async () => {
-          const assessment = await judgeStoredAnswer(pool, ref, judging, 'reuse');
-          const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
-          const written = await writeDayWithFacts(
-            pool,
-            dayWriteOf(ref, assessment, { workflowId, buildId, redact }),
-            writeTimeouts,
-          );
-          await laneOf(ref.dataset).afterDayWritten(pool, ref);
-          recordDayMetrics({
-            dataset: ref.dataset,
-            day: ref.day,
-            status: written.status,
-            points: written.newPoints + written.changedPoints,
-            changedPoints: written.changedPoints,
-            rejections: assessment.rejections.length,
-            republished: written.republished,
-          });
-          const drift = written.facts.drift;
-          if (drift) recordDriftMetrics(ref.dataset, drift.kinds);
-          if (written.facts.latestCompleteDay)
-            recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
-          // Only the write that first made the day complete observes the publication latency.
-          if (written.facts.firstCompletion) await recordPublicationLatency(pool, ref);
-          if (written.outcomeChanged) await onOutcomeChanged?.();
-          const { facts: _facts, ...counts } = written;
-          Context.current().log.info('day written', {
-            day: ref.day,
-            ...counts,
-            ...(assessment.reason ? { reason: redact(assessment.reason) } : {}),
-            ...(drift ? { drift: drift.kinds } : {}),
-          });
-          const reason = redact(reasonOfWrite(assessment, written.status) ?? null) ?? undefined;
-          return {
-            day: ref.day,
-            status: written.status,
-            mtus: written.mtus,
-            points: written.points,
-            changedPoints: written.changedPoints,
-            revision: written.revision,
-            ...(reason === undefined ? {} : { reason }),
-          };
-        }),
-      ),
+      onAnswer('write', ref, async () => {
+        const assessment = await judgeStoredAnswer(pool, ref, judging, 'reuse');
+        const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
+        const written = await writeDayWithFacts(
+          pool,
+          dayWriteOf(ref, assessment, { workflowId, buildId, redact }),
+          writeTimeouts,
+        );
+        await laneOf(ref.dataset).afterDayWritten(pool, ref);
+        recordDayMetrics({
+          dataset: ref.dataset,
+          day: ref.day,
+          status: written.status,
+          points: written.newPoints + written.changedPoints,
+          changedPoints: written.changedPoints,
+          rejections: assessment.rejections.length,
+          republished: written.republished,
+        });
+        const drift = written.facts.drift;
+        if (drift) recordDriftMetrics(ref.dataset, drift.kinds);
+        if (written.facts.latestCompleteDay)
+          recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
+        // Only the write that first made the day complete observes the publication latency.
+        if (written.facts.firstCompletion) await recordPublicationLatency(pool, ref);
+        if (written.outcomeChanged) await onOutcomeChanged?.();
+        const { facts: _facts, ...counts } = written;
+        Context.current().log.info('day written', {
+          day: ref.day,
+          ...counts,
+          ...(assessment.reason ? { reason: redact(assessment.reason) } : {}),
+          ...(drift ? { drift: drift.kinds } : {}),
+        });
+        const reason = redact(reasonOfWrite(assessment, written.status) ?? null) ?? undefined;
+        return {
+          day: ref.day,
+          status: written.status,
+          mtus: written.mtus,
+          points: written.points,
+          changedPoints: written.changedPoints,
+          revision: written.revision,
+          ...(reason === undefined ? {} : { reason }),
+        };
+      }),
 
     /** A paged day's answer assembled from one consistent reading's pages (db/lanes/constraints/rawPages.ts). */
     assemblePagedDay: (

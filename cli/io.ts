@@ -25,15 +25,8 @@ export interface CliIo {
   readonly stopsGracefully: boolean;
 }
 
-export interface CliIoParts {
-  env: NodeJS.ProcessEnv;
-  stdout: TextSink;
-  stderr: TextSink;
-  /** Aborted by the caller to stop the command. */
-  stop: AbortSignal;
-}
-
-export function cliIo(parts: CliIoParts): CliIo {
+/** An io of the caller's environment and streams; `stop` is aborted by the caller to stop the command. */
+export function cliIo(parts: Pick<CliIo, 'env' | 'stdout' | 'stderr'> & { stop: AbortSignal }): CliIo {
   let graceful = false;
   return {
     env: parts.env,

@@ -8,15 +8,14 @@ export type Options = NonNullable<ParseArgsConfig['options']>;
 /** `--dataset ID`: the option the per-dataset commands share. */
 export const DATASET_OPTION = { dataset: { type: 'string' } } as const;
 
-const BACKFILL_OPTIONS = {
+/** A range of days worked through a few at a time (backfill, rerun --failed, reprocess): before and after --mode. */
+const RANGE_OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   concurrency: { type: 'string' },
-  mode: { type: 'string' },
-  wait: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  ...DATASET_OPTION,
 } as const;
+const RUN_OPTIONS = { wait: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...DATASET_OPTION } as const;
+const BACKFILL_OPTIONS = { ...RANGE_OPTIONS, mode: { type: 'string' }, ...RUN_OPTIONS } as const;
 
 /**
  * By command, or `command action` for the commands whose first argument is an action (`api-key create`,
@@ -34,14 +33,7 @@ export const COMMAND_OPTIONS = {
   migrate: {},
   backfill: { ...BACKFILL_OPTIONS, all: { type: 'boolean' } },
   rerun: { ...BACKFILL_OPTIONS, failed: { type: 'boolean' } },
-  reprocess: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    concurrency: { type: 'string' },
-    wait: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    ...DATASET_OPTION,
-  },
+  reprocess: { ...RANGE_OPTIONS, ...RUN_OPTIONS },
   archive: { verify: { type: 'boolean' } },
   restore: {
     from: { type: 'string' },

@@ -12,6 +12,8 @@ import {
   type BackfillProgress,
   type BackfillRequest,
   type BackfillResult,
+  type DayOutcome,
+  type DayResult,
   parseBackfillInput,
   reasonOf,
 } from '../../domain/workflowInputs';
@@ -21,10 +23,10 @@ import { messageWithCauses, UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { marketInstant } from '../marketTime';
 import { COMMAND_OPTIONS } from '../options';
-import { pollProgress, renderProgress } from '../progressLine';
+import { pollProgress, renderProgress, statusCounts } from '../progressLine';
 import { describeRerunOutcome, type RerunOutcome, rerunExitCode } from '../rerunOutcome';
 import { withTemporalOfOwnDatabase } from '../workerDatabase';
-import { parseFullHistoryFlags, printFullHistoryPlan } from './fullHistoryPlan';
+import { formatMinutes, parseFullHistoryFlags, printFullHistoryPlan } from './fullHistoryPlan';
 
 const OPTIONS = COMMAND_OPTIONS.backfill;
 
@@ -34,9 +36,11 @@ const DECIMAL_INTEGER = /^-?\d+$/;
 /** `defaults` may depend on the dataset (`rerun --failed` starts at the dataset's first day). */
 type BackfillDefaults = Partial<BackfillRequest> | ((dataset: Dataset) => Partial<BackfillRequest>);
 
-export function parseBackfillArgs(command: string, argv: string[], defaultsOf: BackfillDefaults = {}) {
-  const { values } = parseCommandArgs(command, argv, OPTIONS, 0);
-  if (values.all !== undefined) throw new UsageError(`${command}: --all applies to backfill --dry-run only`);
+/** The flags every range command takes (backfill, rerun --failed, reprocess), as parseArgs gives them. */
+type RangeValues = ReturnType<typeof parseCommandArgs<typeof COMMAND_OPTIONS.reprocess>>['values'];
+
+/** --dataset, --from and --to (a default where absent) and --concurrency as typed, checked; --wait, --dry-run. */
+export function parseRangeFlags(command: string, values: RangeValues, defaultsOf: BackfillDefaults = {}) {
   const dataset = parseDatasetArg(command, values.dataset);
   const defaults = typeof defaultsOf === 'function' ? defaultsOf(dataset) : defaultsOf;
   const from = values.from ?? defaults.from;
@@ -47,21 +51,21 @@ export function parseBackfillArgs(command: string, argv: string[], defaultsOf: B
       `${command}: concurrency must be a whole number in decimal digits, got "${values.concurrency}"`,
     );
   }
-  const parsed = parseBackfillInput(
-    {
-      dataset,
-      from,
-      to,
-      concurrency: values.concurrency ?? defaults.concurrency,
-      mode: values.mode ?? defaults.mode,
-    },
-    new Date(),
-  );
-  if (!parsed.ok) throw new UsageError(`${command}: ${parsed.message}`);
-  return { request: parsed.value, wait: values.wait ?? false, dryRun: values['dry-run'] ?? false };
+  const concurrency = values.concurrency ?? defaults.concurrency;
+  const flags = { wait: values.wait ?? false, dryRun: values['dry-run'] ?? false };
+  return { input: { dataset, from, to, concurrency }, mode: defaults.mode, flags };
 }
 
-async function printDryRun(io: CliIo, config: Config, request: BackfillRequest): Promise<void> {
+export function parseBackfillArgs(command: string, argv: string[], defaultsOf: BackfillDefaults = {}) {
+  const { values } = parseCommandArgs(command, argv, OPTIONS, 0);
+  if (values.all !== undefined) throw new UsageError(`${command}: --all applies to backfill --dry-run only`);
+  const { input, mode, flags } = parseRangeFlags(command, values, defaultsOf);
+  const parsed = parseBackfillInput({ ...input, mode: values.mode ?? mode }, new Date());
+  if (!parsed.ok) throw new UsageError(`${command}: ${parsed.message}`);
+  return { request: parsed.value, ...flags };
+}
+
+async function printDryRun(io: CliIo, config: Config, request: BackfillRequest): Promise<number> {
   const days = await withPool(config.DATABASE_URL, { max: 1 }, (pool) => planDays(pool, request));
   const planned = plannedRequests(request.dataset, days.length);
   const minutes = planned.requests / config.JAO_MAX_REQUESTS_PER_MINUTE;
@@ -70,7 +74,10 @@ async function printDryRun(io: CliIo, config: Config, request: BackfillRequest):
   );
   io.out(`days: ${days.length}${days.length ? ` (${summarizeDays(days)})` : ''}`);
   io.out(`requests: at least ${planned.requests} (${planned.basis})`);
-  io.out(`minimum duration at ${config.JAO_MAX_REQUESTS_PER_MINUTE} requests/min: ${formatMinutes(minutes)}`);
+  io.out(
+    `minimum duration at ${config.JAO_MAX_REQUESTS_PER_MINUTE} requests/min: ${formatMinutes(minutes, false)}`,
+  );
+  return 0;
 }
 
 /** Up to ten days, else the first five and the last three. */
@@ -78,48 +85,36 @@ export function summarizeDays(days: readonly string[]): string {
   return days.length <= 10 ? days.join(' ') : `${days.slice(0, 5).join(' ')} … ${days.slice(-3).join(' ')}`;
 }
 
-function formatMinutes(minutes: number): string {
-  if (minutes < 1) return `${Math.ceil(minutes * 60)} s`;
-  if (minutes < 120) return `${minutes.toFixed(1)} min`;
-  return `${(minutes / 60).toFixed(1)} h`;
-}
-
 /** `nordicMaxExchanges ` before a range: the dataset's id, as its declaration names it. */
 export const datasetLabel = (dataset: Dataset): string => `${declarationOf(dataset).id} `;
 
-export function printSummary(io: CliIo, result: BackfillResult): void {
-  const statuses = Object.entries(result.byStatus)
-    .map(([status, count]) => `${status} ${count}`)
-    .join(', ');
-  io.out(
-    `backfill ${datasetLabel(result.dataset)}${result.from}..${result.to} (${result.mode}) finished: ${countOf(result.total, 'day')}; ${statuses || 'nothing to do'}`,
-  );
-  for (const outcome of result.notCompleted) {
-    const reason = reasonOf(outcome);
-    io.out(`  ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
-  }
+/** `2024-01-05 failed: why`, for a day of a run that did not end complete. */
+export function notCompletedLine(outcome: DayOutcome): string {
+  const reason = reasonOf(outcome);
+  return `${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`;
 }
 
-/** Starts a backfill (or attaches to the one running for the same range and mode); waits when asked. */
-export async function startBackfill(
+function printSummary(io: CliIo, result: BackfillResult): void {
+  io.out(
+    `backfill ${datasetLabel(result.dataset)}${result.from}..${result.to} (${result.mode}) finished: ${countOf(result.total, 'day')}; ${statusCounts(result.byStatus) || 'nothing to do'}`,
+  );
+  for (const outcome of result.notCompleted) io.out(`  ${notCompletedLine(outcome)}`);
+}
+
+/**
+ * The result of a backfill or a reprocessing, its progress query shown meanwhile (resultWithProgress), printed by
+ * `print`; the exit code: 1 when a day failed.
+ */
+export async function waitForRun<R extends { notCompleted: DayOutcome[] }>(
   io: CliIo,
-  config: Config,
-  request: BackfillRequest,
-  wait: boolean,
-): Promise<BackfillResult | null> {
-  return withTemporalOfOwnDatabase(config, async (temporal) => {
-    const { handle, workflowId, runId, attachedSince } = await openBackfill(
-      temporal.client,
-      config.TEMPORAL_TASK_QUEUE,
-      request,
-    );
-    const attached = attachedSince ? `: attached to it, running since ${marketInstant(attachedSince)}` : '';
-    io.out(`backfill workflow ${workflowId} (run ${runId})${attached}`);
-    if (!wait) return null;
-    return resultWithProgress<BackfillResult>(io, handle, async () =>
-      renderProgress(await handle.query<BackfillProgress>('progress')),
-    );
-  });
+  handle: WorkflowHandle,
+  print: (io: CliIo, result: R) => void,
+): Promise<number> {
+  const result = await resultWithProgress<R>(io, handle, async () =>
+    renderProgress(await handle.query<BackfillProgress>('progress')),
+  );
+  print(io, result);
+  return result.notCompleted.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }
 
 const OUTAGE_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
@@ -178,18 +173,21 @@ export async function backfillCommand(argv: string[], io: CliIo): Promise<number
   return runBackfill(io, parseBackfillArgs('backfill', argv));
 }
 
-/** The dry run's plan, or the backfill started (and with --wait its summary: exit 1 when a day failed). */
+/** The dry run's plan, or the backfill started or attached to (and with --wait its summary: exit 1 when a day failed). */
 async function runBackfill(io: CliIo, args: ReturnType<typeof parseBackfillArgs>): Promise<number> {
   const { request, wait, dryRun } = args;
   const config = configFromEnv(io.env);
-  if (dryRun) {
-    await printDryRun(io, config, request);
-    return 0;
-  }
-  const result = await startBackfill(io, config, request, wait);
-  if (!result) return 0;
-  printSummary(io, result);
-  return result.notCompleted.some((outcome) => outcome.status === 'failed') ? 1 : 0;
+  if (dryRun) return printDryRun(io, config, request);
+  return withTemporalOfOwnDatabase(config, async (temporal) => {
+    const { handle, workflowId, runId, attachedSince } = await openBackfill(
+      temporal.client,
+      config.TEMPORAL_TASK_QUEUE,
+      request,
+    );
+    const attached = attachedSince ? `: attached to it, running since ${marketInstant(attachedSince)}` : '';
+    io.out(`backfill workflow ${workflowId} (run ${runId})${attached}`);
+    return wait ? waitForRun(io, handle, printSummary) : 0;
+  });
 }
 
 /** Starts the day workflow of each given day (a day already running is left to finish and reported). */
@@ -214,13 +212,10 @@ async function rerunDays(
     if (!wait) return 0;
     const outcomes: RerunOutcome[] = [];
     for (const handle of handles) {
-      let outcome: RerunOutcome;
-      try {
-        const result = await resultThroughOutages<Awaited<ReturnType<typeof handle.result>>>(handle, io.err);
-        outcome = { kind: 'result', result };
-      } catch (error) {
-        outcome = { kind: 'failed', workflowId: handle.workflowId, message: messageWithCauses(error) };
-      }
+      const outcome = await resultThroughOutages<DayResult>(handle, io.err).then<RerunOutcome, RerunOutcome>(
+        (result) => ({ kind: 'result', result }),
+        (error) => ({ kind: 'failed', workflowId: handle.workflowId, message: messageWithCauses(error) }),
+      );
       io.out(describeRerunOutcome(outcome));
       outcomes.push(outcome);
     }

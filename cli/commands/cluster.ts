@@ -1,4 +1,5 @@
 // `jao cluster up|down|status`: the real Temporal server on PostgreSQL, one process per service, on this machine.
+import type { Config } from '../../common/config';
 import {
   ClusterError,
   clusterDown,
@@ -16,6 +17,7 @@ import { COMMAND_OPTIONS } from '../options';
 
 const SUBCOMMANDS = ['up', 'down', 'status'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
+type Say = (line: string) => void;
 
 export async function clusterCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('cluster', argv, COMMAND_OPTIONS.cluster);
@@ -47,12 +49,7 @@ function integerOption(name: string, text: string | undefined, min: number, max:
   return value;
 }
 
-async function up(
-  io: CliIo,
-  say: (line: string) => void,
-  config: ReturnType<typeof configFromEnv>,
-  portText: string | undefined,
-): Promise<void> {
+async function up(io: CliIo, say: Say, config: Config, portText: string | undefined): Promise<void> {
   // the frontend's port and the ones after it up to +110 (see devstack/cluster/settings.ts)
   const frontendPort = integerOption('--port', portText, 1024, 65_000);
   const databases = temporalDatabases(config);
@@ -76,12 +73,7 @@ async function up(
   );
 }
 
-async function down(
-  io: CliIo,
-  say: (line: string) => void,
-  config: ReturnType<typeof configFromEnv>,
-  timeoutText: string | undefined,
-): Promise<void> {
+async function down(io: CliIo, say: Say, config: Config, timeoutText: string | undefined): Promise<void> {
   const seconds = integerOption('--timeout', timeoutText, 1, 3600);
   const report = await clusterDown(config, {
     timeoutMs: seconds === undefined ? undefined : seconds * 1000,
@@ -91,7 +83,7 @@ async function down(
   io.out(stopped ? `Temporal cluster stopped (${stopped} services)` : 'no cluster service was running');
 }
 
-async function status(io: CliIo, config: ReturnType<typeof configFromEnv>): Promise<number> {
+async function status(io: CliIo, config: Config): Promise<number> {
   const report = await clusterStatus(config);
   if (!report.state) {
     io.out(`no cluster in ${report.layout.dir} (start one with: npx jao cluster up)`);

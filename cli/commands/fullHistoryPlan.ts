@@ -40,10 +40,11 @@ export function parseFullHistoryFlags(values: Record<string, unknown>): FullHist
   throw new UsageError(`backfill: ${parsed.error.issues[0]!.message}`);
 }
 
-function formatMinutes(minutes: number): string {
+/** A duration for people: in seconds, minutes, hours, and from two days on in days (unless `inDays` is false). */
+export function formatMinutes(minutes: number, inDays = true): string {
   if (minutes < 1) return `${Math.ceil(minutes * 60)} s`;
   if (minutes < 120) return `${minutes.toFixed(1)} min`;
-  if (minutes < 48 * 60) return `${(minutes / 60).toFixed(1)} h`;
+  if (minutes < 48 * 60 || !inDays) return `${(minutes / 60).toFixed(1)} h`;
   return `${(minutes / 1440).toFixed(1)} days`;
 }
 

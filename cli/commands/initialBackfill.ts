@@ -1,10 +1,9 @@
 // `jao start`'s first backfill: started or attached to, and what it left in this start's database once it ends.
+import { type IncompleteDay, incompleteDays } from '../../activities/plan';
 import type { Config } from '../../common/config';
 import { connectClient } from '../../common/temporal';
 import { openBackfill } from '../../control/runStarts';
-import { readDayRecords } from '../../db/dayStatus';
 import { daysInRange } from '../../domain/calendar';
-import type { DayStatus, DeliveryDay } from '../../domain/types';
 import type { BackfillRequest } from '../../domain/workflowInputs';
 import { withPool } from '../context';
 import { marketInstant } from '../marketTime';
@@ -17,21 +16,17 @@ export interface RangeInDatabase {
   days: number;
   complete: number;
   /** Every day of the range not complete in the database, with its status (null: no row). */
-  notComplete: { day: DeliveryDay; status: DayStatus | null }[];
+  notComplete: IncompleteDay[];
 }
 
 export async function readRangeInDatabase(
   databaseUrl: string,
   request: Pick<BackfillRequest, 'dataset' | 'from' | 'to'>,
 ): Promise<RangeInDatabase> {
-  const records = await withPool(databaseUrl, { max: 1, applicationName: 'jao-start' }, (pool) =>
-    readDayRecords(pool, request.dataset, request.from, request.to),
-  );
-  const statusOf = new Map(records.map((record) => [record.day, record.status]));
   const days = daysInRange(request.from, request.to);
-  const notComplete = days
-    .filter((day) => statusOf.get(day) !== 'complete')
-    .map((day) => ({ day, status: statusOf.get(day) ?? null }));
+  const notComplete = await withPool(databaseUrl, { max: 1, applicationName: 'jao-start' }, (pool) =>
+    incompleteDays(pool, { dataset: request.dataset, days }),
+  );
   return { days: days.length, complete: days.length - notComplete.length, notComplete };
 }
 

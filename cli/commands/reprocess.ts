@@ -1,10 +1,6 @@
 // `npx jao reprocess --from D --to D [--concurrency N] [--dry-run] [--wait]`: re-derives days from their stored raw
 // answers with the current build (docs/operations.md, "Reprocess stored answers"). Never asks JAO.
-import {
-  type Client,
-  type WorkflowHandleWithFirstExecutionRunId,
-  WorkflowIdConflictPolicy,
-} from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { planReprocess, reprocessDay } from '../../activities/reprocess';
 import { type Config, secretsOf } from '../../common/config';
 import { inLanes } from '../../common/lanes';
@@ -12,7 +8,6 @@ import {
   type ChangedDay,
   parseReprocessInput,
   type ReprocessDayResult,
-  type ReprocessProgress,
   type ReprocessRequest,
   type ReprocessResult,
   reprocessWorkflowId,
@@ -20,16 +15,16 @@ import {
   type ValueChanges,
 } from '../../domain/reprocessInputs';
 import { countOf } from '../../domain/runDetails';
-import { beforeFirstDay, reasonOf } from '../../domain/workflowInputs';
+import { beforeFirstDay } from '../../domain/workflowInputs';
 import type { reprocessWorkflow } from '../../workflows';
-import { parseCommandArgs, parseDatasetArg } from '../args';
+import { parseCommandArgs } from '../args';
 import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
-import { renderProgress } from '../progressLine';
+import { statusCounts } from '../progressLine';
 import { withTemporalOfOwnDatabase } from '../workerDatabase';
-import { datasetLabel, resultWithProgress, summarizeDays } from './backfill';
+import { datasetLabel, notCompletedLine, parseRangeFlags, summarizeDays, waitForRun } from './backfill';
 
 const OPTIONS = COMMAND_OPTIONS.reprocess;
 
@@ -38,23 +33,13 @@ const DRY_RUN_CONCURRENCY = 4;
 
 export function parseReprocessArgs(argv: string[]) {
   const { values } = parseCommandArgs('reprocess', argv, OPTIONS, 0);
-  const dataset = parseDatasetArg('reprocess', values.dataset);
-  if (!values.from || !values.to)
-    throw new UsageError('reprocess: --from and --to are required (YYYY-MM-DD)');
-  if (values.concurrency !== undefined && !/^-?\d+$/.test(values.concurrency)) {
-    throw new UsageError(
-      `reprocess: concurrency must be a whole number in decimal digits, got "${values.concurrency}"`,
-    );
-  }
-  const parsed = parseReprocessInput(
-    { dataset, from: values.from, to: values.to, concurrency: values.concurrency },
-    new Date(),
-  );
+  const { input, flags } = parseRangeFlags('reprocess', values);
+  const parsed = parseReprocessInput(input, new Date());
   if (!parsed.ok) throw new UsageError(`reprocess: ${parsed.message}`);
-  const before = beforeFirstDay(dataset, parsed.value.from);
+  const before = beforeFirstDay(input.dataset, parsed.value.from);
   if (before !== null)
     throw new UsageError(`reprocess: from ${parsed.value.from} is ${before}: JAO has no data`);
-  return { request: parsed.value, wait: values.wait ?? false, dryRun: values['dry-run'] ?? false };
+  return { request: parsed.value, ...flags };
 }
 
 const describeValues = (values: ValueChanges) =>
@@ -101,19 +86,18 @@ async function printDryRun(io: CliIo, config: Config, request: ReprocessRequest)
       `days with a stored raw answer: ${plan.days.length}; would change: ${countOf(changed.length, 'day')} ` +
         `(${countOf(values, 'value')}); unchanged: ${results.length - changed.length}`,
     );
-    if (plan.withoutRawAnswer.length > 0) {
-      io.out(
-        `without a stored raw answer (reported, not fetched): ${plan.withoutRawAnswer.length} (${summarizeDays(plan.withoutRawAnswer)})`,
-      );
-    }
+    printWithoutRawAnswer(io, plan.withoutRawAnswer);
     return failures.length > 0 ? 1 : 0;
   });
 }
 
-export function printReprocessSummary(io: CliIo, result: ReprocessResult): void {
-  const statuses = Object.entries(result.byStatus)
-    .map(([status, count]) => `${status} ${count}`)
-    .join(', ');
+function printWithoutRawAnswer(io: CliIo, days: readonly string[]): void {
+  if (days.length === 0) return;
+  io.out(`without a stored raw answer (reported, not fetched): ${days.length} (${summarizeDays(days)})`);
+}
+
+function printReprocessSummary(io: CliIo, result: ReprocessResult): void {
+  const statuses = statusCounts(result.byStatus);
   io.out(
     `reprocess ${datasetLabel(result.dataset)}${result.from}..${result.to} finished: ${countOf(result.total, 'day')}` +
       `${statuses ? ` (${statuses})` : ''}; changed ${countOf(result.changedDays, 'day')}, ` +
@@ -122,30 +106,8 @@ export function printReprocessSummary(io: CliIo, result: ReprocessResult): void 
   for (const day of result.changed) io.out(`  ${changedDayLine(day)}`);
   const unlisted = result.changedDays - result.changed.length;
   if (unlisted > 0) io.out(`  … and ${countOf(unlisted, 'more changed day')}`);
-  for (const outcome of result.notCompleted) {
-    const reason = reasonOf(outcome);
-    io.out(`  not complete: ${outcome.day} ${outcome.status}${reason ? `: ${reason}` : ''}`);
-  }
-  if (result.withoutRawAnswer.length > 0) {
-    io.out(
-      `without a stored raw answer (reported, not fetched): ${result.withoutRawAnswer.length} (${summarizeDays(result.withoutRawAnswer)})`,
-    );
-  }
-}
-
-/** Starts the reprocessing of a range, or attaches to the run going on for it. */
-export async function openReprocess(
-  client: Client,
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
-  request: ReprocessRequest,
-): Promise<WorkflowHandleWithFirstExecutionRunId<typeof reprocessWorkflow>> {
-  return client.workflow.start<typeof reprocessWorkflow>('reprocessWorkflow', {
-    workflowId: reprocessWorkflowId(request.dataset, request.from, request.to),
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [request],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    staticSummary: `${request.dataset} reprocess ${request.from}..${request.to}, ${request.concurrency} at a time`,
-  });
+  for (const outcome of result.notCompleted) io.out(`  not complete: ${notCompletedLine(outcome)}`);
+  printWithoutRawAnswer(io, result.withoutRawAnswer);
 }
 
 export async function reprocessCommand(argv: string[], io: CliIo): Promise<number> {
@@ -153,13 +115,15 @@ export async function reprocessCommand(argv: string[], io: CliIo): Promise<numbe
   const config = configFromEnv(io.env);
   if (dryRun) return printDryRun(io, config, request);
   return withTemporalOfOwnDatabase(config, async (temporal) => {
-    const handle = await openReprocess(temporal.client, config, request);
+    // Starts the reprocessing of the range, or attaches to the run going on for it.
+    const handle = await temporal.client.workflow.start<typeof reprocessWorkflow>('reprocessWorkflow', {
+      workflowId: reprocessWorkflowId(request.dataset, request.from, request.to),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [request],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `${request.dataset} reprocess ${request.from}..${request.to}, ${request.concurrency} at a time`,
+    });
     io.out(`reprocess workflow ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
-    if (!wait) return 0;
-    const result = await resultWithProgress<ReprocessResult>(io, handle, async () =>
-      renderProgress(await handle.query<ReprocessProgress>('progress')),
-    );
-    printReprocessSummary(io, result);
-    return result.notCompleted.some((outcome) => outcome.status === 'failed') ? 1 : 0;
+    return wait ? waitForRun(io, handle, printReprocessSummary) : 0;
   });
 }

@@ -57,8 +57,6 @@ export async function restoreCommand(argv: string[], io: CliIo): Promise<void> {
     if (error instanceof RestoreRefused) throw new UsageError(`restore: ${error.message}`);
     throw error;
   });
-  // The workers restore into their own database: it must be the one just checked.
-  const ownDatabase = async () => database;
   await withTemporalOfOwnDatabase(
     config,
     async (temporal) => {
@@ -79,6 +77,7 @@ export async function restoreCommand(argv: string[], io: CliIo): Promise<void> {
       );
       io.out(`${restoreProgressLine(result)}; no request to JAO`);
     },
-    ownDatabase,
+    // The workers restore into their own database: it must be the one just checked.
+    async () => database,
   );
 }

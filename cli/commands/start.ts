@@ -28,14 +28,6 @@ import { LOCAL_KEY_NAME, type LocalApiKey, localApiKey } from './localApiKey';
 const DEV_SERVER_PORT = 7233;
 const WEB_UI_PORT = 8233;
 
-/** The status page's key for this database (cli/commands/localApiKey.ts), as DATABASE_URL's owner. */
-function pageKey(config: Config): Promise<LocalApiKey> {
-  return withPool(config.DATABASE_URL, { max: 1 }, async (pool) => {
-    const identity = await readDatabaseIdentity(pool);
-    return localApiKey(pool, config.JAO_DATA_DIR, identity, describeDatabase(identity));
-  });
-}
-
 const plaintextTemporal: Partial<Config> = {
   TEMPORAL_API_KEY: undefined,
   TEMPORAL_TLS: undefined,
@@ -186,7 +178,11 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
           }
         }
         // After the worker's start-up: the database is migrated, so the API (as jao_reader) finds its tables.
-        const key = await pageKey(config);
+        // The status page's key for this database (cli/commands/localApiKey.ts), as DATABASE_URL's owner.
+        const key = await withPool(config.DATABASE_URL, { max: 1 }, async (pool) => {
+          const identity = await readDatabaseIdentity(pool);
+          return localApiKey(pool, config.JAO_DATA_DIR, identity, describeDatabase(identity));
+        });
         say(
           key.created
             ? `created API key ${key.keyId} "${LOCAL_KEY_NAME}" for the status page, kept in ${key.file}`

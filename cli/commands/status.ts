@@ -25,18 +25,8 @@ const SYMBOL: Record<DayLine['status'], string> = {
   missing: ' ',
 };
 
-export async function readStatusReport(
-  config: Config,
-  from: DeliveryDay,
-  to: DeliveryDay,
-  now: Date,
-  dataset: Dataset,
-): Promise<StatusReport> {
-  return (await readStatus(config, dataset, from, to, now)).report;
-}
-
 /** The days of the range and the engine the database runs on, over one connection. */
-async function readStatus(
+export async function readStatus(
   config: Config,
   dataset: Dataset,
   from: DeliveryDay,
@@ -61,14 +51,9 @@ function describeLine(line: DayLine): string {
   return parts.join(', ');
 }
 
-export function printStatusReport(
-  io: CliIo,
-  report: StatusReport,
-  engine: Engine | undefined,
-  dataset: Dataset,
-): void {
+function printStatusReport(io: CliIo, report: StatusReport, engine: Engine, dataset: Dataset): void {
   io.out(`${dataset} ${report.from}..${report.to} (as of ${marketInstant(report.generatedAt)})`);
-  if (engine) io.out(engine.line);
+  io.out(engine.line);
   io.out(
     `legend: ${Object.entries(SYMBOL)
       .map(([status, symbol]) => `${symbol === ' ' ? '_' : symbol} ${status}`)
@@ -139,19 +124,17 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<void> {
   const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
   const { firstDay } = declarationOf(dataset);
   const from = values.from ?? (recent < firstDay && to >= firstDay ? firstDay : recent);
-  for (const [name, day] of [
+  const bounds = [
     ['--from', from],
     ['--to', to],
-  ] as const) {
+  ] as const;
+  for (const [name, day] of bounds) {
     const problem = deliveryDayProblem(day);
     if (problem) throw new UsageError(`status: ${name}: ${problem}`);
   }
   // As the API: a day after tomorrow cannot be published yet, so no status of it is worth printing.
   const tomorrow = marketTomorrow(new Date());
-  for (const [name, day] of [
-    ['--from', from],
-    ['--to', to],
-  ] as const) {
+  for (const [name, day] of bounds) {
     if (day > tomorrow)
       throw new UsageError(
         `status: ${name} ${day} is after tomorrow (${tomorrow}): nothing is published for it yet`,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStatusReport } from '../../cli/commands/status';
+import { readStatus } from '../../cli/commands/status';
 import { loadConfig } from '../../common/config';
 import { readDayQuality } from '../../db/dayQuality';
 import { readLatestCompleteDay } from '../../db/dayStatus';
@@ -280,12 +280,12 @@ describe('an empty re-check of stored days, as status and health see them', () =
     ]);
 
     const config = loadConfig({ DATABASE_URL: db.url });
-    const report = await readStatusReport(
+    const { report } = await readStatus(
       config,
+      'maxExchanges',
       complete,
       partial,
       new Date('2025-12-10T08:00:00Z'),
-      'maxExchanges',
     );
     expect(report.days.map((line) => [line.day, line.status, line.reason, line.lastError])).toEqual([
       [complete, 'complete', null, EMPTY_RECHECK_ERROR],
