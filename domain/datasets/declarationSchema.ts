@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isDeliveryDay, MARKET_TIME_ZONE } from '../calendar';
 import { constraintFieldsSchema } from '../flowBased/publicationFieldsSchema';
 import { DEADLINE_FORM, DEADLINE_PATTERN } from '../freshnessDeadline';
-import { parseWindow, WINDOW_FORMAT } from '../publicationWindow';
+import { parseWindow, WINDOW_FORMAT } from '../localWindow';
 import {
   type KeyPatterns,
   keyReaderOf,
