@@ -14,7 +14,8 @@ import {
   patternList,
   ZONE_CODE_PATTERN,
 } from '../seriesKeys';
-import { type DatasetDeclaration, REGIONS, ROW_KINDS, UNITS, VALUE_SIGNS } from './declaration';
+import type { DatasetDeclaration } from './declaration';
+import { REGIONS, ROW_KINDS, UNITS, VALUE_SIGNS } from './vocabulary';
 
 const deliveryDay = z.string().refine(isDeliveryDay, 'expected a date YYYY-MM-DD');
 const identifier = /^[a-z][A-Za-z0-9]{0,39}$/;
