@@ -1,5 +1,5 @@
 // Delivery-day calendar of the market (Europe/Amsterdam). Pure: only Date and Intl, so workflows may import it.
-import type { DeliveryDay, UtcWindow } from './types';
+import type { DeliveryDay, UtcWindow } from './deliveryDay';
 
 export const MARKET_TIME_ZONE = 'Europe/Amsterdam';
 

@@ -2,7 +2,7 @@
 // complete, `HH:MM` on the day before (day-ahead publications) or `D HH:MM` on D itself (the intraday windows
 // computed on the delivery day). Pure: the declarations, the settings, the status report and the bad days share it.
 import { addDays, localTimeOnDay } from './calendar';
-import type { DeliveryDay } from './types';
+import type { DeliveryDay } from './deliveryDay';
 
 const HHMM = '(?:[01]\\d|2[0-3]):[0-5]\\d';
 const ON_THE_DAY = 'D ';

@@ -5,42 +5,19 @@ import type { z } from 'zod';
 import { addDays, localTimeOnDay, marketToday, marketTomorrow } from './calendar';
 import { declarationOf } from './datasets';
 import { DEFAULT_DATASET } from './datasets/compat';
+import { type LocalWindow, parseWindow, WINDOW_FORMAT } from './localWindow';
 import { DATASETS, type DeliveryDay } from './types';
 import { describeIssues, type Parsed } from './workflowInputs';
 import { lazily, zod } from './zod';
+
+/** The window's text, read here and by the declarations' check, which must not reach the datasets this module does. */
+export { type LocalWindow, parseWindow, WINDOW_FORMAT } from './localWindow';
 
 export const DEFAULT_CHECK_INTERVAL_MS = 30_000;
 export const MIN_CHECK_INTERVAL_MS = 1_000;
 export const MAX_CHECK_INTERVAL_MS = 3_600_000;
 
-const HHMM = '([01]\\d|2[0-3]):([0-5]\\d)';
-/** The end may also be `24:00`: the next local midnight, so a window can last to the end of its day. */
-const WINDOW_PATTERN = new RegExp(`^(D )?${HHMM}-(?:${HHMM}|24:00)$`);
 const END_OF_DAY = '24:00';
-
-/** A window as local (Europe/Amsterdam) wall-clock times, `start` before `end` on the same day. */
-export interface LocalWindow {
-  start: string;
-  end: string;
-  /** Local time of `start`, for the schedule's calendar. */
-  startHour: number;
-  startMinute: number;
-  /** The window runs on the delivery day it watches (`D HH:MM-HH:MM`), not on the day before. */
-  onTheDay: boolean;
-}
-
-/**
- * Reads `HH:MM-HH:MM` (the end up to `24:00`), `D ` before it for a window on the delivery day; null when it is not
- * that, or the end is not after the start.
- */
-export function parseWindow(text: string): LocalWindow | null {
-  const match = WINDOW_PATTERN.exec(text);
-  if (!match) return null;
-  const onTheDay = match[1] !== undefined;
-  const [start, end] = text.slice(onTheDay ? 2 : 0).split('-') as [string, string];
-  if (end <= start) return null;
-  return { start, end, startHour: Number(match[2]), startMinute: Number(match[3]), onTheDay };
-}
 
 /** The day whose local hours the window of delivery day `day` runs in: `day` itself, or the day before. */
 export const windowDayOf = (day: DeliveryDay, window: LocalWindow): DeliveryDay =>
@@ -69,10 +46,6 @@ export function isInsideWindow(now: Date, window: LocalWindow): boolean {
 /** The delivery day a window open at `now` watches. */
 export const watchedDay = (now: Date, window: LocalWindow): DeliveryDay =>
   window.onTheDay ? marketToday(now) : marketTomorrow(now);
-
-export const WINDOW_FORMAT =
-  'expected HH:MM-HH:MM on the day before delivery, or D HH:MM-HH:MM on the delivery day (Europe/Amsterdam, ' +
-  'the end up to 24:00), the end after the start';
 
 /** Built on first use, like the other workflow input schemas (domain/workflowInputs.ts). */
 function buildSchema() {

@@ -3,17 +3,11 @@ import type { KeyedConstraintRow } from './flowBased/rows';
 
 /** Datasets the pipeline knows, one declaration each (domain/datasets/); the id is part of workflow ids and keys. */
 export { DATASETS, type Dataset } from './datasets';
-export type { DeliveryDay } from './deliveryDay';
+export type { DeliveryDay, UtcWindow } from './deliveryDay';
 
 /** Outcome of one run for one delivery day (docs/design.md §5). */
 export const DAY_STATUSES = ['not_published', 'complete', 'partial', 'invalid', 'failed'] as const;
 export type DayStatus = (typeof DAY_STATUSES)[number];
-
-/** A UTC window, `from` inclusive, `to` exclusive, as ISO-8601 strings ending in `Z`. */
-export interface UtcWindow {
-  from: string;
-  to: string;
-}
 
 /**
  * One published value: a key at one market time unit. `value` null means "no value published". A border key names

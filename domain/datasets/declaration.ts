@@ -1,42 +1,14 @@
 // A JAO dataset as the pipeline knows it: one plain, typed declaration per dataset (docs/datasets.md). Pure data:
-// workflows import it, so checking it with zod lives apart (declarationSchema.ts).
+// workflows import it, so checking it with zod lives apart (declarationSchema.ts, which says what a declaration is),
+// imported here for its type only; the lists a declaration chooses from are in vocabulary.ts, which the check reads.
 import type { DeliveryDay } from '../deliveryDay';
 import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../flowBased/publicationFields';
-import {
-  type KeyPattern,
-  type KeyPatterns,
-  keyOf,
-  keyReaderOf,
-  namesInKey,
-  patternList,
-  patternOfKey,
-} from '../seriesKeys';
+import { keyOf, keyReaderOf, namesInKey, patternList, patternOfKey } from '../seriesKeys';
+import type { DatasetDeclaration } from './declarationSchema';
+import type { Unit } from './vocabulary';
 
-/** The JAO Publication Tool regions whose data path is `/{region}/api/data/{endpoint}` (`coreID`: Core intraday). */
-export const REGIONS = ['core', 'nordic', 'coreID'] as const;
-export type Region = (typeof REGIONS)[number];
-
-/**
- * What a row of the dataset holds: `keyedValues`, one number per key and MTU (the keys named by `keyPattern`), or
- * `constraints`, one row per constraint and MTU (the flow-based domain). Code that reads keyed values iterates
- * keyedValueDatasets() (index.ts).
- */
-export const ROW_KINDS = ['keyedValues', 'constraints'] as const;
-export type RowKind = (typeof ROW_KINDS)[number];
-
-/**
- * The sign of the values: `nonNegative` (a capacity or a flow in one direction: a negative value is refused,
- * `value_negative`), or `signed` (a net position: export positive, import negative).
- */
-export const VALUE_SIGNS = ['nonNegative', 'signed'] as const;
-export type ValueSign = (typeof VALUE_SIGNS)[number];
-
-/**
- * The unit of a dataset's values: `MW` (capacities, flows, positions), `EUR/MWh` (price spreads), `EUR` (congestion
- * income), `EUR/MW` (shadow prices), `dimensionless` (a share, such as the alpha factor).
- */
-export const UNITS = ['MW', 'EUR/MWh', 'EUR', 'EUR/MW', 'dimensionless'] as const;
-export type Unit = (typeof UNITS)[number];
+export type { DatasetDeclaration } from './declarationSchema';
+export * from './vocabulary';
 
 /** Values at or above this size are refused as implausible (`value_too_large`), per unit. */
 export const MAX_PLAUSIBLE_VALUE: { readonly [U in Unit]: number } = {
@@ -46,121 +18,6 @@ export const MAX_PLAUSIBLE_VALUE: { readonly [U in Unit]: number } = {
   EUR: 1_000_000_000,
   dimensionless: 100_000,
 };
-
-/** Zones (or hubs) a dataset's keys name from a delivery day on, besides those it named before. */
-export interface AddedZones {
-  from: DeliveryDay;
-  zones: readonly string[];
-  /** What brought them, for the data dictionary. */
-  reason: string;
-}
-
-/** The MTU length from a delivery day on; a declaration lists them oldest first. */
-export interface ResolutionPeriod {
-  from: DeliveryDay;
-  minutes: 15 | 30 | 60;
-}
-
-/**
- * A row field besides `id`, `dateTimeUtc` and the keys that the pipeline keeps per MTU instead of reporting it as
- * unknown. `zonelessUtcInstant`: an instant written without a zone (`2026-04-19T07:57:32.853`) that is UTC.
- */
-export interface ExtraRowField {
-  name: string;
-  kind: 'zonelessUtcInstant';
-  description: string;
-}
-
-export interface DatasetDeclaration {
-  /** The dataset's id: in workflow ids (`{id}/day/YYYY-MM-DD`), the `Dataset` search attribute, jao.* rows, the API. */
-  id: string;
-  region: Region;
-  /** JAO's name of the dataset, the last segment of its data path. */
-  endpoint: string;
-  /** One line for the catalogue and the status page. */
-  title: string;
-  /** What the dataset holds, for the data dictionary. */
-  description: string;
-  /** The market's delivery-day time zone: a day is [local 00:00, next local 00:00) there. */
-  timeZone: 'Europe/Amsterdam';
-  /** The first delivery day JAO publishes; nothing before it is asked for. */
-  firstDay: DeliveryDay;
-  /** What happened on `firstDay`, for messages: `Core flow-based go-live`. */
-  firstDayName: string;
-  /** Where `firstDay` comes from (a public source), and how sure it is. */
-  firstDaySource: string;
-  /**
-   * The MTU length by period. Validation reads the resolution of each answer from its rows (the expected count is
-   * the day's length divided by it); an answer whose resolution differs from the declared one is drift.
-   */
-  resolutions: readonly ResolutionPeriod[];
-  rowKind: RowKind;
-  /**
-   * How a key reads (domain/seriesKeys.ts): a family prefix, then `{FROM}_{TO}` (an ordered pair of zones:
-   * `border_{FROM}_{TO}`, `shadowPrice_{FROM}_{TO}`), `{HUB}` (one hub, zone or TSO: `hub_{HUB}`, `min{HUB}`,
-   * `globalNetPosition_{HUB}`) or nothing (the key itself: `alphaFactor`); several patterns when a row carries several
-   * families. `zones` are the zones (or hubs, TSOs) its keys name from the first day, `addedZones` those named from a
-   * later day; a key naming another one is a new series, never an error.
-   */
-  keyPattern: KeyPatterns;
-  zones: readonly string[];
-  /**
-   * The keys the dataset publishes, in a row's order, where they are known or assumed (the simulator answers with
-   * them); without it, each `{HUB}` pattern over `zones` and each `{FROM}_{TO}` pattern over every ordered pair.
-   */
-  keys?: readonly string[];
-  addedZones?: readonly AddedZones[];
-  valueSign: ValueSign;
-  extraRowFields: readonly ExtraRowField[];
-  /** Envelope members besides `data`, `rejected` and `messages` that the answer carries. */
-  envelopeFields: readonly string[];
-  publication: {
-    /** `HH:MM-HH:MM` local time on D-1 in which day D is looked for. */
-    window: string;
-    /** By when day D is expected complete: `HH:MM` local time on D-1, or `D HH:MM` on D (domain/freshnessDeadline.ts). */
-    deadline: string;
-    /** When JAO publishes, as observed, in words. */
-    typical: string;
-  };
-  /**
-   * Keys JAO publishes on purpose without values (null in every row): their nulls are not missing values, a day
-   * whose only nulls are theirs is complete, and its quality record names them. A value on one of them is drift.
-   */
-  publishedEmpty?: {
-    keys: readonly string[];
-    /** What the nulls mean, and how sure the project is of it. */
-    meaning: string;
-  };
-  /**
-   * The steps (`page`) of JAO's monitoring answer (`/{region}/api/system/monitoring`, docs/monitoring.md) whose
-   * turning Received, or whose `lastModifiedOn` moving, announces the dataset's day or its revision. Absent: no step
-   * is known, and the dataset is fetched by its fixed polls only.
-   */
-  monitoring?: {
-    steps: readonly string[];
-    /** Where the link between step and dataset comes from, and how sure it is. */
-    source: string;
-  };
-  unit: Unit;
-  /** The unit of the families whose values are in another unit than `unit`, by pattern (activeLtaConstraint's `shadowPrice_{FROM}_{TO}`: EUR/MW). */
-  patternUnits?: { readonly [pattern: KeyPattern]: Unit };
-  /**
-   * A null value is JAO saying there is none (no limit, no active constraint), not a missing value: it is counted
-   * as published, keeps no stored value, and the day can be complete.
-   */
-  publishedNull?: { meaning: string };
-  /**
-   * JAO publishes a row only for the MTUs that have something to publish (activeLtaConstraint: hours with an active
-   * constraint). A day is judged on the MTUs it has rows for: complete when each of them is read whole. A day
-   * without any row stays `not_published`, as JAO's answer before publication looks the same.
-   */
-  sparse?: { meaning: string };
-  /**
-   * rowKind `constraints` only: how the publication spells a constraint's fields, mapped to the one stored form
-   * (domain/flowBased/publicationFields.ts). Absent: Core's domain spelling (CORE_DOMAIN_FIELDS).
-   */
-  constraintFields?: ConstraintFields;
-}
 
 /** The unit of a key's values: its pattern's, or the dataset's. */
 export function unitOfKey(declaration: DatasetDeclaration, key: string): Unit {
