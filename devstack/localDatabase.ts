@@ -3,10 +3,10 @@
 // has none, an embedded PostgreSQL of the project's own (devstack/embeddedPostgres.ts) under the data directory.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT } from '../common/buildInfo';
+import { portIsFree } from '../common/ports';
 import { type EmbeddedPostgres, findEmbeddedBinaries, startEmbeddedPostgres } from './embeddedPostgres';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -122,14 +122,6 @@ export interface LocalDatabaseOptions {
 
 /** The port the data directory's server had last time, where still free: `npx jao status` keeps working. */
 const portFileOf = (dataDir: string) => `${resolve(dataDir)}.port`;
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-}
 
 async function rememberedPort(dataDir: string): Promise<number | undefined> {
   try {
