@@ -6,10 +6,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { z } from 'zod';
 import { freePort } from '../common/ports';
-import { isRunning } from './addresses';
+import { isRunning, logTail } from './processes';
 
 export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
@@ -145,7 +146,7 @@ async function clearLeftover(dataDir: string, log: (line: string) => void): Prom
     for (let waited = 0; isRunning(pid); waited += 100) {
       if (waited > 60_000)
         throw new EmbeddedPostgresError(`the server left behind (pid ${pid}) does not stop`);
-      await new Promise((done) => setTimeout(done, 100));
+      await sleep(100);
     }
   }
   // The server itself removes the file of a crashed postmaster, unless the pid now names some other process.
@@ -162,14 +163,6 @@ function isPostgres(pid: number): boolean {
   } catch {
     const ps = spawnSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' });
     return ps.status !== 0 || ps.stdout.includes('postgres');
-  }
-}
-
-function logTail(file: string, lines = 8): string {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
   }
 }
 
@@ -304,10 +297,10 @@ export async function startEmbeddedPostgres(
     if (exited || waited > 60_000) {
       await stop();
       throw new EmbeddedPostgresError(
-        `the embedded PostgreSQL did not come up on 127.0.0.1:${port} (${logFile}):\n${logTail(logFile)}`,
+        `the embedded PostgreSQL did not come up on 127.0.0.1:${port} (${logFile}):\n${logTail(logFile, 8)}`,
       );
     }
-    await new Promise((done) => setTimeout(done, 100));
+    await sleep(100);
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
