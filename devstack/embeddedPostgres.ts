@@ -207,15 +207,31 @@ function initialise(binaries: EmbeddedBinaries, dataDir: string, as: RunAs | und
   }
 }
 
-async function answers(port: number): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+export interface DatabaseProblem {
+  message: string;
+  /** A server answered and refused (a wrong role or password, no such database): it is there, just not usable. */
+  refused: boolean;
+}
+
+/** An error message of the server's protocol comes from a server that answered; a connection error (ECONNREFUSED, a
+ * timeout, an unknown host) from none. */
+export const answeredByServer = (error: unknown): boolean => error instanceof pg.DatabaseError;
+
+/** Why the server at `url` cannot be used, or null when it can (an embedded server's start waits for null). */
+export async function databaseProblem(url: string): Promise<DatabaseProblem | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   client.on('error', () => {});
   try {
     await client.connect();
     await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // An AggregateError (localhost's two addresses) carries no message of its own.
+    return {
+      message: message || (error as { code?: string }).code || 'no answer',
+      refused: answeredByServer(error),
+    };
   } finally {
     await client.end().catch(() => {});
   }
@@ -293,7 +309,8 @@ export async function startEmbeddedPostgres(
     rmSync(ownerFileOf(dataDir), { force: true });
   };
 
-  for (let waited = 0; !(await answers(port)); waited += 100) {
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  for (let waited = 0; (await databaseProblem(url)) !== null; waited += 100) {
     if (exited || waited > 60_000) {
       await stop();
       throw new EmbeddedPostgresError(
@@ -303,7 +320,7 @@ export async function startEmbeddedPostgres(
     await sleep(100);
   }
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
     port,
     dataDir,
     version: binaries.version,

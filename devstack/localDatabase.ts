@@ -4,10 +4,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { REPO_ROOT } from '../common/buildInfo';
 import { portIsFree } from '../common/ports';
-import { type EmbeddedPostgres, findEmbeddedBinaries, startEmbeddedPostgres } from './embeddedPostgres';
+import {
+  databaseProblem,
+  type EmbeddedPostgres,
+  findEmbeddedBinaries,
+  startEmbeddedPostgres,
+} from './embeddedPostgres';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -52,36 +56,6 @@ export function planDatabase(situation: DatabaseSituation): DatabasePlan {
   if (situation.machineCluster === 'down') return { kind: 'machine-cluster' };
   // Without embedded binaries (another OS, --omit=optional) the script installs Debian's package where it can.
   return situation.embeddedInstalled ? { kind: 'embedded' } : { kind: 'machine-cluster' };
-}
-
-export interface DatabaseProblem {
-  message: string;
-  /** A server answered and refused (a wrong role or password, no such database): it is there, just not usable. */
-  refused: boolean;
-}
-
-/** An error message of the server's protocol comes from a server that answered; a connection error (ECONNREFUSED, a
- * timeout, an unknown host) from none. */
-export const answeredByServer = (error: unknown): boolean => error instanceof pg.DatabaseError;
-
-/** Why the server at `url` cannot be used, or null when it can. */
-export async function databaseProblem(url: string): Promise<DatabaseProblem | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // An AggregateError (localhost's two addresses) carries no message of its own.
-    return {
-      message: message || (error as { code?: string }).code || 'no answer',
-      refused: answeredByServer(error),
-    };
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** Debian's `main` clusters, as `pg_lsclusters` reports them: `running` where one is online. */
