@@ -43,6 +43,11 @@ function listenOnce(port: number): Promise<number | null> {
   });
 }
 
+/** Whether a listen on the port of 127.0.0.1 succeeds: nothing else listens there. */
+export async function portIsFree(port: number): Promise<boolean> {
+  return (await listenOnce(port)) !== null;
+}
+
 export async function freePort(): Promise<number> {
   const slice = sliceOf();
   if (slice !== null) {
@@ -50,7 +55,7 @@ export async function freePort(): Promise<number> {
     for (let tried = 0; tried < slice.size; tried += 1) {
       const port = slice.first + (nextInSlice % slice.size);
       nextInSlice += 1;
-      if ((await listenOnce(port)) !== null) return port;
+      if (await portIsFree(port)) return port;
     }
   }
   const port = await listenOnce(0);

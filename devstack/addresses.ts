@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isRunning } from './processes';
 
 const recordSchema = z.object({
   pid: z.number().int().positive(),
@@ -40,16 +41,6 @@ export function readJsonFile<T>(schema: z.ZodType<T>, file: string): T | null {
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
-  }
-}
-
-/** Whether a process lives (EPERM: it does, under another user). */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -6,10 +6,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { z } from 'zod';
 import { freePort } from '../common/ports';
-import { isRunning } from './addresses';
+import { isRunning, logTail } from './processes';
 
 export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
@@ -145,7 +146,7 @@ async function clearLeftover(dataDir: string, log: (line: string) => void): Prom
     for (let waited = 0; isRunning(pid); waited += 100) {
       if (waited > 60_000)
         throw new EmbeddedPostgresError(`the server left behind (pid ${pid}) does not stop`);
-      await new Promise((done) => setTimeout(done, 100));
+      await sleep(100);
     }
   }
   // The server itself removes the file of a crashed postmaster, unless the pid now names some other process.
@@ -162,14 +163,6 @@ function isPostgres(pid: number): boolean {
   } catch {
     const ps = spawnSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' });
     return ps.status !== 0 || ps.stdout.includes('postgres');
-  }
-}
-
-function logTail(file: string, lines = 8): string {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
   }
 }
 
@@ -214,15 +207,31 @@ function initialise(binaries: EmbeddedBinaries, dataDir: string, as: RunAs | und
   }
 }
 
-async function answers(port: number): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+export interface DatabaseProblem {
+  message: string;
+  /** A server answered and refused (a wrong role or password, no such database): it is there, just not usable. */
+  refused: boolean;
+}
+
+/** An error message of the server's protocol comes from a server that answered; a connection error (ECONNREFUSED, a
+ * timeout, an unknown host) from none. */
+export const answeredByServer = (error: unknown): boolean => error instanceof pg.DatabaseError;
+
+/** Why the server at `url` cannot be used, or null when it can (an embedded server's start waits for null). */
+export async function databaseProblem(url: string): Promise<DatabaseProblem | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   client.on('error', () => {});
   try {
     await client.connect();
     await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // An AggregateError (localhost's two addresses) carries no message of its own.
+    return {
+      message: message || (error as { code?: string }).code || 'no answer',
+      refused: answeredByServer(error),
+    };
   } finally {
     await client.end().catch(() => {});
   }
@@ -300,17 +309,18 @@ export async function startEmbeddedPostgres(
     rmSync(ownerFileOf(dataDir), { force: true });
   };
 
-  for (let waited = 0; !(await answers(port)); waited += 100) {
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  for (let waited = 0; (await databaseProblem(url)) !== null; waited += 100) {
     if (exited || waited > 60_000) {
       await stop();
       throw new EmbeddedPostgresError(
-        `the embedded PostgreSQL did not come up on 127.0.0.1:${port} (${logFile}):\n${logTail(logFile)}`,
+        `the embedded PostgreSQL did not come up on 127.0.0.1:${port} (${logFile}):\n${logTail(logFile, 8)}`,
       );
     }
-    await new Promise((done) => setTimeout(done, 100));
+    await sleep(100);
   }
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
     port,
     dataDir,
     version: binaries.version,

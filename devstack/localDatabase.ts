@@ -3,11 +3,15 @@
 // has none, an embedded PostgreSQL of the project's own (devstack/embeddedPostgres.ts) under the data directory.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { REPO_ROOT } from '../common/buildInfo';
-import { type EmbeddedPostgres, findEmbeddedBinaries, startEmbeddedPostgres } from './embeddedPostgres';
+import { portIsFree } from '../common/ports';
+import {
+  databaseProblem,
+  type EmbeddedPostgres,
+  findEmbeddedBinaries,
+  startEmbeddedPostgres,
+} from './embeddedPostgres';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -54,36 +58,6 @@ export function planDatabase(situation: DatabaseSituation): DatabasePlan {
   return situation.embeddedInstalled ? { kind: 'embedded' } : { kind: 'machine-cluster' };
 }
 
-export interface DatabaseProblem {
-  message: string;
-  /** A server answered and refused (a wrong role or password, no such database): it is there, just not usable. */
-  refused: boolean;
-}
-
-/** An error message of the server's protocol comes from a server that answered; a connection error (ECONNREFUSED, a
- * timeout, an unknown host) from none. */
-export const answeredByServer = (error: unknown): boolean => error instanceof pg.DatabaseError;
-
-/** Why the server at `url` cannot be used, or null when it can. */
-export async function databaseProblem(url: string): Promise<DatabaseProblem | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // An AggregateError (localhost's two addresses) carries no message of its own.
-    return {
-      message: message || (error as { code?: string }).code || 'no answer',
-      refused: answeredByServer(error),
-    };
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 /** Debian's `main` clusters, as `pg_lsclusters` reports them: `running` where one is online. */
 export function machineCluster(): MachineCluster {
   let majors: string[];
@@ -122,14 +96,6 @@ export interface LocalDatabaseOptions {
 
 /** The port the data directory's server had last time, where still free: `npx jao status` keeps working. */
 const portFileOf = (dataDir: string) => `${resolve(dataDir)}.port`;
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-}
 
 async function rememberedPort(dataDir: string): Promise<number | undefined> {
   try {

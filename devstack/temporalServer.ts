@@ -1,81 +1,40 @@
 // Locates or builds the Temporal server and temporal-sql-tool that `jao cluster` runs: the version docker-compose
 // runs (temporalio/server and temporalio/admin-tools 1.32.2). Same order and cache as devstack/temporalCli.ts: an environment variable,
 // the command on PATH (when it is this version), the pinned build in the cache, a fresh build with Go.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findGo, findOnPath, isExecutable, type LocatedTool, toolCacheDir } from './toolCache';
+import { findGo, type GoTool, goToolCacheDir, type LocatedTool, locateGoTool } from './toolCache';
 
 /** The server version of `jao cluster` and of docker-compose.yml's temporalio/server and admin-tools images. */
 export const TEMPORAL_SERVER_VERSION = 'v1.32.2';
 const MODULE = 'go.temporal.io/server';
 
-interface BinarySpec {
-  /** Environment variable naming an explicit path. */
-  envVar: string;
-  /** Command name on PATH and in the cache. */
-  command: string;
-  /** Go package whose `go install` builds it. */
-  goPackage: string;
-  /** Name `go install` gives the binary (the package directory's name). */
-  builtName: string;
-}
+/** One of the two binaries of the server module, pinned to its version and cached together. */
+const serverBinary = (command: string, envVar: string, goPackage: string): GoTool => ({
+  label: command,
+  module: `${MODULE}/${goPackage}`,
+  version: TEMPORAL_SERVER_VERSION,
+  command,
+  envVar,
+  // another version on PATH is passed over: the schema and the compose image are this version
+  fromPath: true,
+  pinned: true,
+  cacheName: `temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`,
+});
 
 export const TEMPORAL_BINARIES = {
-  server: {
-    envVar: 'TEMPORAL_SERVER_PATH',
-    command: 'temporal-server',
-    goPackage: `${MODULE}/cmd/server`,
-    builtName: 'server',
-  },
-  sqlTool: {
-    envVar: 'TEMPORAL_SQL_TOOL_PATH',
-    command: 'temporal-sql-tool',
-    goPackage: `${MODULE}/cmd/tools/sql`,
-    builtName: 'sql',
-  },
-} as const satisfies Record<string, BinarySpec>;
+  server: serverBinary('temporal-server', 'TEMPORAL_SERVER_PATH', 'cmd/server'),
+  sqlTool: serverBinary('temporal-sql-tool', 'TEMPORAL_SQL_TOOL_PATH', 'cmd/tools/sql'),
+};
 
 export type TemporalServerBinaries = Record<keyof typeof TEMPORAL_BINARIES, LocatedTool>;
 
-export function temporalServerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return toolCacheDir(`temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`, env);
-}
-
-/** Both binaries print `<name> version 1.32.2` for `--version`. */
-function versionOf(path: string): string | null {
-  const result = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  const match = /version (\S+)/.exec(`${result.stdout ?? ''}${result.stderr ?? ''}`);
-  return match ? match[1]! : null;
-}
-
-const wantedVersion = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
-
-function locateBinary(spec: BinarySpec, env: NodeJS.ProcessEnv): LocatedTool | null {
-  const fromEnv = env[spec.envVar];
-  if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`${spec.envVar}=${fromEnv} is not an executable file`);
-    const version = versionOf(fromEnv);
-    if (version !== wantedVersion) {
-      throw new Error(
-        `${spec.envVar}=${fromEnv} is version ${version ?? 'unknown'}, expected ${wantedVersion}`,
-      );
-    }
-    return { path: fromEnv, source: 'env' };
-  }
-  // another version on PATH is passed over: the schema and the compose image are this version
-  const onPath = findOnPath(spec.command, env);
-  if (onPath && versionOf(onPath) === wantedVersion) return { path: onPath, source: 'path' };
-  const cached = join(temporalServerCacheDir(env), spec.command);
-  if (isExecutable(cached)) return { path: cached, source: 'cache' };
-  return null;
-}
-
 /** Finds existing binaries without building anything; null when either is missing. */
 export function locateTemporalServer(env: NodeJS.ProcessEnv = process.env): TemporalServerBinaries | null {
-  const server = locateBinary(TEMPORAL_BINARIES.server, env);
-  const sqlTool = locateBinary(TEMPORAL_BINARIES.sqlTool, env);
+  const server = locateGoTool(TEMPORAL_BINARIES.server, env);
+  const sqlTool = locateGoTool(TEMPORAL_BINARIES.sqlTool, env);
   return server && sqlTool ? { server, sqlTool } : null;
 }
 
@@ -99,11 +58,11 @@ export async function buildTemporalServer(
       `no Temporal server ${TEMPORAL_SERVER_VERSION}: install Go ≥ 1.21 (it fetches Go 1.26.10), or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH`,
     );
   }
-  const cacheDir = temporalServerCacheDir(env);
+  const cacheDir = goToolCacheDir(TEMPORAL_BINARIES.server, env);
   const staging = `${cacheDir}.build-${process.pid}`;
   mkdirSync(staging, { recursive: true });
   const specs = Object.values(TEMPORAL_BINARIES);
-  const packages = specs.map((spec) => `${spec.goPackage}@${TEMPORAL_SERVER_VERSION}`);
+  const packages = specs.map((spec) => `${spec.module}@${TEMPORAL_SERVER_VERSION}`);
   log(
     `building Temporal server ${TEMPORAL_SERVER_VERSION} and temporal-sql-tool with ${go} into ${cacheDir}`,
   );
@@ -136,11 +95,11 @@ export async function buildTemporalServer(
   for (const spec of specs) {
     const target = join(cacheDir, spec.command);
     // rename is atomic, so a concurrent build never leaves a half-written binary behind
-    if (!existsSync(target)) renameSync(join(staging, spec.builtName), target);
+    if (!existsSync(target)) renameSync(join(staging, basename(spec.module)), target);
   }
   rmSync(staging, { recursive: true, force: true });
   log(`built in ${Math.round((Date.now() - started) / 1000)} s (${compiled} packages compiled)`);
-  const built = (spec: BinarySpec): LocatedTool => ({
+  const built = (spec: GoTool): LocatedTool => ({
     path: join(cacheDir, spec.command),
     source: 'built',
   });

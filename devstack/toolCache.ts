@@ -48,27 +48,43 @@ export interface GoTool {
   command: string;
   /** Environment variable naming an explicit path. */
   envVar: string;
-  /** Whether a `command` on PATH is taken, whatever its version. */
+  /** Whether a `command` on PATH is taken (whatever its version, unless `pinned`). */
   fromPath: boolean;
+  /** Only this version will do (as `--version` prints it): another one `envVar` names is refused, one on PATH passed over. */
+  pinned?: boolean;
+  /** The cache directory's name, where not `<command>-<version>` (binaries built together share one). */
+  cacheName?: string;
   /** Added to the environment of `go install`. */
   buildEnv?: NodeJS.ProcessEnv;
 }
 
+/** What `--version` prints after `version` (the Temporal server's binaries: `<name> version 1.32.2`). */
+function versionOf(path: string): string | null {
+  const result = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  const match = /version (\S+)/.exec(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+  return match ? match[1]! : null;
+}
+
 /** Finds an existing build without building anything: `envVar`, then PATH (where `fromPath`), then the cache. */
 export function locateGoTool(tool: GoTool, env: NodeJS.ProcessEnv): LocatedTool | null {
+  const wanted = tool.version.replace(/^v/, '');
   const fromEnv = env[tool.envVar];
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`${tool.envVar}=${fromEnv} is not an executable file`);
+    const version = tool.pinned ? versionOf(fromEnv) : wanted;
+    if (version !== wanted) {
+      throw new Error(`${tool.envVar}=${fromEnv} is version ${version ?? 'unknown'}, expected ${wanted}`);
+    }
     return { path: fromEnv, source: 'env' };
   }
   const onPath = tool.fromPath ? findOnPath(tool.command, env) : null;
-  if (onPath) return { path: onPath, source: 'path' };
+  if (onPath && (!tool.pinned || versionOf(onPath) === wanted)) return { path: onPath, source: 'path' };
   const cached = join(goToolCacheDir(tool, env), tool.command);
   return isExecutable(cached) ? { path: cached, source: 'cache' } : null;
 }
 
-function goToolCacheDir(tool: GoTool, env: NodeJS.ProcessEnv): string {
-  return toolCacheDir(`${tool.command}-${tool.version.replace(/^v/, '')}`, env);
+export function goToolCacheDir(tool: GoTool, env: NodeJS.ProcessEnv): string {
+  return toolCacheDir(tool.cacheName ?? `${tool.command}-${tool.version.replace(/^v/, '')}`, env);
 }
 
 /** The tool to run, built with Go into the cache directory when it is not found; null when Go is absent too. */

@@ -1,4 +1,6 @@
 // The namespace and the project's search attributes on a cluster, both idempotent.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Connection, isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { ensureSearchAttributes } from '../../control/searchAttributes';
@@ -6,8 +8,6 @@ import { ensureSearchAttributes } from '../../control/searchAttributes';
 const GRPC_ALREADY_EXISTS = 6;
 /** How often every service reloads namespaces (system.namespaceCacheRefreshInterval, default 10 s). */
 export const NAMESPACE_REFRESH_MS = 10_000;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Retries `work` while the cluster is still settling (a namespace not yet loaded, a service not yet joined). */
 export async function retryWhileSettling<T>(label: string, work: () => Promise<T>): Promise<T> {

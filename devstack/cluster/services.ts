@@ -1,8 +1,10 @@
 // One Temporal service (frontend, history, matching or worker) as a detached process of its own: started with
 // its log and pid under the cluster directory, checked, and stopped (SIGTERM, then SIGKILL after a timeout).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { portAnswers } from '../../common/ports';
+import { logTail } from '../processes';
 import {
   type ClusterPorts,
   type ClusterService,
@@ -14,17 +16,6 @@ import { type ClusterLayout, removePid, serviceProcess, writePid } from './state
 
 export class ServiceStartError extends Error {
   override name = 'ServiceStartError';
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function logTail(path: string, lines = 3): string {
-  try {
-    const text = readFileSync(path, 'utf8').trimEnd().split('\n');
-    return text.slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 /** The worker service serves no gRPC; it is there once it listens for membership. */
@@ -89,7 +80,7 @@ export async function startService(service: ClusterService, options: StartServic
     if (exitCode !== null) {
       removePid(layout, service);
       throw new ServiceStartError(
-        `${service} exited at start-up (${exitCode}); end of ${logPath}:\n${logTail(logPath)}`,
+        `${service} exited at start-up (${exitCode}); end of ${logPath}:\n${logTail(logPath, 3, '(no log)')}`,
       );
     }
     if (await portAnswers(port)) return pid;

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isRunning } from '../addresses';
+import { isRunning } from '../processes';
 import { ClusterError } from './errors';
 import { CLUSTER_SERVICES, type ClusterService } from './settings';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { anchor, code, generatedNotice, page, table } from './markdown';
+import { anchor, code, factsTable, generatedNotice, page, table } from './markdown';
 
 export const RULES_FILE = 'deploy/prometheus/jao.rules.yml';
 
@@ -46,15 +46,12 @@ function alertSection(rule: AlertRule, group: string): string[] {
   return [
     `### ${rule.alert}`,
     '',
-    ...table(
-      ['', ''],
-      [
-        ['group', group],
-        ['for', rule.for ? code(rule.for) : 'at once'],
-        ...labels.map(([name, value]): [string, string] => [`label ${code(name)}`, code(value)]),
-        ...annotations.map(([name, value]): [string, string] => [`annotation ${code(name)}`, value]),
-      ],
-    ),
+    ...factsTable([
+      ['group', group],
+      ['for', rule.for ? code(rule.for) : 'at once'],
+      ...labels.map(([name, value]): [string, string] => [`label ${code(name)}`, code(value)]),
+      ...annotations.map(([name, value]): [string, string] => [`annotation ${code(name)}`, value]),
+    ]),
     '',
     '```promql',
     rule.expr.trim(),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { buildApp } from '../../api/app';
 import { DayEventHub } from '../../api/eventHub';
 import { wideValuesAnswer } from '../../api/routes/values';
-import { anchor, code, generatedNotice, page, table } from './markdown';
+import { anchor, code, factsTable, generatedNotice, page, table } from './markdown';
 
 /** API_MAX_RANGE_DAYS' default (common/config.ts). */
 const RANGE_DAYS = 366;
@@ -174,6 +174,9 @@ function fieldRows(schema: JsonSchema, path: string, depth = 0): string[][] {
   return rows;
 }
 
+/** The fields of a schema (fieldRows) as a table. */
+const fieldsTable = (rows: string[][]) => table(['field', 'type', 'always', 'description'], rows);
+
 /** The schema of a response's first content type, if it has one. */
 function responseSchema(response: Operation['responses'][string]): JsonSchema | null {
   const content = Object.values(response.content ?? {})[0];
@@ -215,19 +218,16 @@ function operationSection(path: string, method: string, operation: Operation, do
   if (operation.summary) lines.push(`**${operation.summary}**`, '');
   if (operation.description) lines.push(operation.description.trim(), '');
   lines.push(
-    ...table(
-      ['', ''],
+    ...factsTable([
+      ['tags', (operation.tags ?? []).join(', ') || null],
+      ['security', securityText(operation, document)],
       [
-        ['tags', (operation.tags ?? []).join(', ') || null],
-        ['security', securityText(operation, document)],
-        [
-          'request body',
-          operation.requestBody
-            ? `${mediaTypes(operation.requestBody.content)}${operation.requestBody.required ? ' (required)' : ''}`
-            : null,
-        ],
+        'request body',
+        operation.requestBody
+          ? `${mediaTypes(operation.requestBody.content)}${operation.requestBody.required ? ' (required)' : ''}`
+          : null,
       ],
-    ),
+    ]),
     '',
   );
   const parameters = operation.parameters ?? [];
@@ -260,12 +260,7 @@ function operationSection(path: string, method: string, operation: Operation, do
     const schema = responseSchema(response);
     const rows = schema ? fieldRows(schema, '') : [];
     if (rows.length === 0 || JSON.stringify(rows) === errorBody) continue;
-    lines.push(
-      `Fields of the ${status} answer:`,
-      '',
-      ...table(['field', 'type', 'always', 'description'], rows),
-      '',
-    );
+    lines.push(`Fields of the ${status} answer:`, '', ...fieldsTable(rows), '');
   }
   return { title, summary: operation.summary, lines };
 }
@@ -305,7 +300,7 @@ export function renderApi(document: OpenApiDocument): string {
     '',
     'Every 4xx and 5xx answer of an operation below carries the same body, one line in `message`:',
     '',
-    ...table(['field', 'type', 'always', 'description'], errorBodyRows(document)),
+    ...fieldsTable(errorBodyRows(document)),
     '',
     '## Ranges and headers of the dataset routes',
     '',
@@ -320,10 +315,7 @@ export function renderApi(document: OpenApiDocument): string {
     '  value; NDJSON: one object per MTU; JSON: the envelope below (the OpenAPI document describes the default,',
     '  `shape=long`).',
     '',
-    ...table(
-      ['field', 'type', 'always', 'description'],
-      fieldRows(z.toJSONSchema(wideValuesAnswer) as JsonSchema, ''),
-    ),
+    ...fieldsTable(fieldRows(z.toJSONSchema(wideValuesAnswer) as JsonSchema, '')),
     '',
     '## Operations',
     '',

@@ -11,7 +11,7 @@ import { DEFAULT_DATASET } from '../../domain/datasets/compat';
 import { describeDeadline } from '../../domain/freshnessDeadline';
 import { windowInWords } from '../../domain/publicationWindow';
 import { patternList } from '../../domain/seriesKeys';
-import { code, generatedNotice, page, table } from './markdown';
+import { code, factsTable, generatedNotice, listOrNone, page, table } from './markdown';
 
 function datasetSection(declaration: DatasetDeclaration): string[] {
   const resolutions = declaration.resolutions
@@ -26,64 +26,56 @@ function datasetSection(declaration: DatasetDeclaration): string[] {
     '',
     declaration.description,
     '',
-    ...table(
-      ['', ''],
+    ...factsTable([
+      ['id', code(declaration.id)],
+      ['title', declaration.title],
+      ['JAO path', code(dataPathOf(declaration))],
+      ['region / endpoint', code(`${declaration.region}/${declaration.endpoint}`)],
       [
-        ['id', code(declaration.id)],
-        ['title', declaration.title],
-        ['JAO path', code(dataPathOf(declaration))],
-        ['region / endpoint', code(`${declaration.region}/${declaration.endpoint}`)],
+        'unit',
         [
-          'unit',
-          [
-            declaration.unit,
-            ...Object.entries(declaration.patternUnits ?? {}).map(
-              ([pattern, unit]) => `${unit} for ${code(pattern)}`,
-            ),
-          ].join('; '),
-        ],
-        ['time zone of the delivery day', declaration.timeZone],
-        ['resolution', resolutions],
-        ['first day', `${declaration.firstDay} (${declaration.firstDayName})`],
-        ['first day source', declaration.firstDaySource],
-        [
-          'rows',
-          declaration.rowKind === 'keyedValues' ? 'keyed values: one value per key and MTU' : 'constraints',
-        ],
-        ['keys', patternList(declaration.keyPattern).map(code).join(', ')],
-        [
-          patternList(declaration.keyPattern).some((pattern) => pattern.endsWith('{HUB}')) ? 'hubs' : 'zones',
-          declaration.zones.length > 0 ? declaration.zones.map(code).join(', ') : 'none (the key names none)',
-        ],
-        ...(declaration.addedZones ?? []).map((added): [string, string] => [
-          `added from ${added.from}`,
-          `${added.zones.map(code).join(', ')} (${added.reason})`,
-        ]),
-        [
-          'values',
-          declaration.valueSign === 'signed'
-            ? 'signed: negative values are kept'
-            : 'not negative: a negative value is refused (value_negative)',
-        ],
-        ['extra row fields', extraFields.length > 0 ? extraFields.join('; ') : 'none'],
-        [
-          'extra envelope fields',
-          declaration.envelopeFields.length > 0 ? declaration.envelopeFields.map(code).join(', ') : 'none',
-        ],
-        ['published-empty keys', emptyKeys.length > 0 ? emptyKeys.map(code).join(', ') : 'none'],
-        ['published-empty meaning', declaration.publishedEmpty?.meaning],
-        ...(declaration.publishedNull
-          ? [['nulls', `published on purpose: ${declaration.publishedNull.meaning}`] as [string, string]]
-          : []),
-        ...(declaration.sparse
-          ? [['rows', `sparse: ${declaration.sparse.meaning}`] as [string, string]]
-          : []),
-        ...constraintFieldRows(declaration),
-        ['publication window', windowInWords(declaration.publication.window)],
-        ['freshness deadline', describeDeadline(declaration.publication.deadline)],
-        ['typical publication', declaration.publication.typical],
+          declaration.unit,
+          ...Object.entries(declaration.patternUnits ?? {}).map(
+            ([pattern, unit]) => `${unit} for ${code(pattern)}`,
+          ),
+        ].join('; '),
       ],
-    ),
+      ['time zone of the delivery day', declaration.timeZone],
+      ['resolution', resolutions],
+      ['first day', `${declaration.firstDay} (${declaration.firstDayName})`],
+      ['first day source', declaration.firstDaySource],
+      [
+        'rows',
+        declaration.rowKind === 'keyedValues' ? 'keyed values: one value per key and MTU' : 'constraints',
+      ],
+      ['keys', patternList(declaration.keyPattern).map(code).join(', ')],
+      [
+        patternList(declaration.keyPattern).some((pattern) => pattern.endsWith('{HUB}')) ? 'hubs' : 'zones',
+        listOrNone(declaration.zones.map(code), ', ', 'none (the key names none)'),
+      ],
+      ...(declaration.addedZones ?? []).map((added): [string, string] => [
+        `added from ${added.from}`,
+        `${added.zones.map(code).join(', ')} (${added.reason})`,
+      ]),
+      [
+        'values',
+        declaration.valueSign === 'signed'
+          ? 'signed: negative values are kept'
+          : 'not negative: a negative value is refused (value_negative)',
+      ],
+      ['extra row fields', listOrNone(extraFields, '; ')],
+      ['extra envelope fields', listOrNone(declaration.envelopeFields.map(code))],
+      ['published-empty keys', listOrNone(emptyKeys.map(code))],
+      ['published-empty meaning', declaration.publishedEmpty?.meaning],
+      ...(declaration.publishedNull
+        ? [['nulls', `published on purpose: ${declaration.publishedNull.meaning}`] as [string, string]]
+        : []),
+      ...(declaration.sparse ? [['rows', `sparse: ${declaration.sparse.meaning}`] as [string, string]] : []),
+      ...constraintFieldRows(declaration),
+      ['publication window', windowInWords(declaration.publication.window)],
+      ['freshness deadline', describeDeadline(declaration.publication.deadline)],
+      ['typical publication', declaration.publication.typical],
+    ]),
     '',
   ];
 }
@@ -107,9 +99,9 @@ function constraintFieldRows(declaration: DatasetDeclaration): Array<[string, st
         ? `${code('contingencies[]')}, one item per outaged branch`
         : `flat: ${code(fields.contingency.branchEic)}, stored as one branch`,
     ],
-    ['renamed fields', renames.length > 0 ? renames.join(', ') : 'none'],
-    ['fields not published', fields.absent.length > 0 ? fields.absent.map(code).join(', ') : 'none'],
-    ['extra fields kept (extra)', extra.length > 0 ? extra.join(', ') : 'none'],
+    ['renamed fields', listOrNone(renames)],
+    ['fields not published', listOrNone(fields.absent.map(code))],
+    ['extra fields kept (extra)', listOrNone(extra)],
     [
       'every MTU has rows',
       fields.everyMtuHasRows ? 'yes' : 'no: a complete day is every announced row stored',

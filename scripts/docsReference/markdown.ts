@@ -1,5 +1,17 @@
 // Markdown pieces shared by the reference pages (scripts/docsReference/render.ts).
-export { table } from '../../cli/dataDictionary';
+import { type Cell, table } from '../../cli/dataDictionary';
+
+export { table };
+
+/** A table of facts, a name and its value a row, under an empty head. */
+export function factsTable(rows: readonly (readonly [string, Cell])[]): string[] {
+  return table(['', ''], rows);
+}
+
+/** `texts` joined by `separator`; `none` where there are none. */
+export function listOrNone(texts: readonly string[], separator = ', ', none = 'none'): string {
+  return texts.length > 0 ? texts.join(separator) : none;
+}
 
 /** The first line of every generated page. */
 export function generatedNotice(source: string): string {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { platformPackage } from '../../devstack/embeddedPostgres';
-import { answeredByServer, type DatabaseSituation, planDatabase } from '../../devstack/localDatabase';
+import { answeredByServer, platformPackage } from '../../devstack/embeddedPostgres';
+import { type DatabaseSituation, planDatabase } from '../../devstack/localDatabase';
 
 const nothing: DatabaseSituation = {
   configuredUrl: undefined,
