@@ -36,10 +36,9 @@ import { monitoredRegions, monitoringModeSettingsOf } from '../domain/monitoring
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
-import { createPipelineWorkers } from './pipelineWorker';
+import { connectWorker, createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
 import { messageOf, StartupAborted, StartupFailed, settleWithin, step, temporalStep } from './startupSteps';
-import { connectWorker } from './temporalConnection';
 import { loadWorkflowBundle } from './workflowBundle';
 
 export { StartupAborted } from './startupSteps';
