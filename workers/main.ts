@@ -9,7 +9,7 @@ import { connectClient, type TemporalClient } from '../common/temporal';
 import { describeTemporalSecurity, temporalSettingsOf } from '../common/temporalSettings';
 import { archiveScheduleIdFor, ensureArchiveSchedule } from '../control/archiveSchedule';
 import { ensureBadDayMarkers } from '../control/badDayMarkers';
-import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
+import { superviseDeploymentVersion } from '../control/deployment';
 import type { FetchBudget } from '../control/fetchBudget';
 import {
   agreeOnFetchRateLimit,
@@ -369,7 +369,7 @@ function recordBuildInfo(buildId: string): void {
 async function superviseVersion(config: Config, buildId: string, logger: Logger, withSchedules: boolean) {
   const log = (line: string) => logger.info(line);
   const temporal = await connectClient(config);
-  const supervisor: VersionSupervisor = superviseDeploymentVersion(
+  const supervisor = superviseDeploymentVersion(
     temporal.connection,
     {
       namespace: config.TEMPORAL_NAMESPACE,
@@ -389,7 +389,6 @@ async function superviseVersion(config: Config, buildId: string, logger: Logger,
     });
   }
   return {
-    supervisor,
     async close() {
       await supervisor.stop();
       if (schedules) await settleWithin(schedules, CLEANUP_TIMEOUT_MS);
