@@ -103,9 +103,6 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   if (declarationProblem !== undefined)
     throw new StartupFailed(`a dataset declaration: ${declarationProblem}`);
   installRuntime(config);
-  const stopRequested = () => {
-    if (signal?.aborted) throw new StartupAborted();
-  };
   const database = `database at ${describeDatabase(config.DATABASE_URL)}`;
   const withSchedules = (options.ensureSchedule ?? true) && !options.offline;
   await step(`${database} does not answer`, probeDatabase(config.DATABASE_URL), signal);
@@ -200,11 +197,11 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         }),
         signal,
       );
-      stopRequested();
+      if (signal?.aborted) throw new StartupAborted();
       recordBuildInfo(workflowBundle.info.buildId);
       const running = workers.run();
-      options.signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
-      if (options.signal?.aborted) workers.shutdown();
+      // Not aborted yet (checked above, nothing awaited since): a stop request from now on drains the workers.
+      signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
       logger.info(
         { taskQueue: config.TEMPORAL_TASK_QUEUE, buildId: workflowBundle.info.buildId },
         `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}; build ${workflowBundle.info.buildId}` +
@@ -221,7 +218,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         : null;
       try {
         try {
-          if (!options.signal?.aborted) await options.onRunning?.();
+          if (!signal?.aborted) await options.onRunning?.();
         } catch (error) {
           workers.shutdown();
           await running;
