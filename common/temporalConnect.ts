@@ -160,13 +160,13 @@ function credentialsRefused(settings: TemporalSettings, details: string, stage: 
   return `${at} requires credentials: set TEMPORAL_API_KEY, or a client certificate (TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH) (${details})`;
 }
 
+/** Where a connection failed: opening it, or its first call, which asks for the namespace. */
+export type ConnectStage = 'connect' | 'namespace';
+
 /**
  * One line saying why a connection (or its first call) failed, naming the setting to change; the error to throw.
  * Secrets are masked, whatever the server echoed.
  */
-/** Where a connection failed: opening it, or its first call, which asks for the namespace. */
-export type ConnectStage = 'connect' | 'namespace';
-
 export async function explainConnectFailure(
   error: unknown,
   settings: TemporalSettings,
