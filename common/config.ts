@@ -15,6 +15,7 @@ import { DATABASE_RETRY_HORIZON, type DurationBounds, JAO_REQUEST_TIMEOUT } from
 import { MAX_POLL_LOOKBACK_DAYS } from '../domain/workflowInputs';
 import {
   grpcMetaFromEnv,
+  optionalText,
   TemporalSettingsError,
   temporalConnectionShape,
   temporalProfileVariables,
@@ -202,11 +203,7 @@ export const configSchema = z.object({
   JAO_BASE_URL: origin.describe(
     "JAO's Publication Tool (or the simulator): the client appends each dataset's path (`/core/api/data/maxExchanges`).",
   ),
-  JAO_API_KEY: z
-    .string()
-    .optional()
-    .transform((key) => (key ? key : undefined))
-    .describe('Sent to JAO with every request when set; never logged.'),
+  JAO_API_KEY: optionalText.describe('Sent to JAO with every request when set; never logged.'),
   JAO_CONTACT: z
     .union(
       [

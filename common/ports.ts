@@ -63,16 +63,25 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Whether something accepts a TCP connection on the port, within `timeoutMs`. */
-export function portAnswers(port: number, timeoutMs = 1000, host = '127.0.0.1'): Promise<boolean> {
+/** What a TCP connection met: acceptance, or the failure's code and message (ETIMEDOUT past `timeoutMs`). */
+export type TcpOutcome = { ok: true } | { ok: false; code: string; message: string };
+
+export function tcpConnectOutcome(host: string, port: number, timeoutMs: number): Promise<TcpOutcome> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    const done = (answer: boolean) => {
+    const done = (outcome: TcpOutcome) => {
       socket.destroy();
-      resolve(answer);
+      resolve(outcome);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    socket.setTimeout(timeoutMs, () => done({ ok: false, code: 'ETIMEDOUT', message: 'timed out' }));
+    socket.once('connect', () => done({ ok: true }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done({ ok: false, code: error.code ?? '', message: error.message }),
+    );
   });
+}
+
+/** Whether something accepts a TCP connection on the port, within `timeoutMs`. */
+export async function portAnswers(port: number, timeoutMs = 1000, host = '127.0.0.1'): Promise<boolean> {
+  return (await tcpConnectOutcome(host, port, timeoutMs)).ok;
 }

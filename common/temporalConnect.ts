@@ -4,7 +4,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, isGrpcServiceError } from '@temporalio/client';
-import { type ClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
 import { clientCertificateProblem } from './clientCertificate';
 import { ConfigError } from './config';
 import { redactSecrets } from './redact';
@@ -44,7 +43,7 @@ function readPem(source: PemSource): Buffer {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-function certificateOf(pem: Buffer, source: PemSource, what: string, now: Date): X509Certificate {
+function certificateOf(pem: Uint8Array, source: PemSource, what: string, now: Date): X509Certificate {
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(pem);
@@ -71,18 +70,19 @@ function certificateOf(pem: Buffer, source: PemSource, what: string, now: Date):
 export function readTlsMaterial(settings: TemporalSettings, now = new Date()): TlsMaterial | null {
   if (!settings.tls) return null;
   const { clientCert, clientKey, serverCa, serverName } = settings.tls;
-  const material: TlsMaterial = serverName ? { serverName } : {};
+  const material: TlsMaterial = serverName ? { serverNameOverride: serverName } : {};
   if (serverCa) {
-    material.ca = readPem(serverCa);
-    certificateOf(material.ca, serverCa, 'server CA certificate', now);
+    material.serverRootCACertificate = readPem(serverCa);
+    certificateOf(material.serverRootCACertificate, serverCa, 'server CA certificate', now);
   }
   if (clientCert && clientKey) {
-    material.cert = readPem(clientCert);
-    material.key = readPem(clientKey);
-    const certificate = certificateOf(material.cert, clientCert, 'client certificate', now);
+    const crt = readPem(clientCert);
+    const pem = readPem(clientKey);
+    material.clientCertPair = { crt, key: pem };
+    const certificate = certificateOf(crt, clientCert, 'client certificate', now);
     let key: ReturnType<typeof createPrivateKey>;
     try {
-      key = createPrivateKey(material.key);
+      key = createPrivateKey(pem);
     } catch {
       throw new TemporalSettingRefused(`${clientKey.setting} does not hold a PEM private key`);
     }
@@ -96,26 +96,11 @@ export function readTlsMaterial(settings: TemporalSettings, now = new Date()): T
   return material;
 }
 
-/** The options both connections take, through envconfig's profile mapping (API key implies TLS, as on Cloud). */
+/** The options both connections take: the material as their TLS (null: plaintext), the API key and the metadata. */
 export function connectOptionsOf(settings: TemporalSettings, material: TlsMaterial | null): ConnectOptions {
-  const profile: ClientConfigProfile = {
-    address: settings.address,
-    namespace: settings.namespace,
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-    grpcMeta: settings.metadata ?? {},
-    tls: material
-      ? {
-          ...(material.serverName ? { serverName: material.serverName } : {}),
-          ...(material.ca ? { serverCACert: { data: material.ca } } : {}),
-          ...(material.cert ? { clientCert: { data: material.cert } } : {}),
-          ...(material.key ? { clientKey: { data: material.key } } : {}),
-        }
-      : { disabled: true },
-  };
-  const { tls } = toClientOptions(profile).connectionOptions;
   return {
     address: settings.address,
-    ...(tls ? { tls: tls === true ? {} : tls } : {}),
+    ...(material ? { tls: material } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
     metadata: settings.metadata ?? {},
   };
@@ -175,13 +160,13 @@ function credentialsRefused(settings: TemporalSettings, details: string, stage: 
   return `${at} requires credentials: set TEMPORAL_API_KEY, or a client certificate (TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH) (${details})`;
 }
 
+/** Where a connection failed: opening it, or its first call, which asks for the namespace. */
+export type ConnectStage = 'connect' | 'namespace';
+
 /**
  * One line saying why a connection (or its first call) failed, naming the setting to change; the error to throw.
  * Secrets are masked, whatever the server echoed.
  */
-/** Where a connection failed: opening it, or its first call, which asks for the namespace. */
-export type ConnectStage = 'connect' | 'namespace';
-
 export async function explainConnectFailure(
   error: unknown,
   settings: TemporalSettings,

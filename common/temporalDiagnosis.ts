@@ -6,17 +6,13 @@
 // ("No required SSL certificate was sent"), so the request's answer is read too.
 import { connect as http2Connect } from 'node:http2';
 import { request as httpsRequest } from 'node:https';
-import { connect as tcpConnect } from 'node:net';
 import { checkServerIdentity, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import type { TLSConfig } from '@temporalio/client';
+import { tcpConnectOutcome } from './ports';
 import type { TemporalSettings } from './temporalSettings';
 
-/** The PEM texts of a connection's TLS settings, as read for it (common/temporalConnect.ts). */
-export interface TlsMaterial {
-  serverName?: string;
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-}
+/** A connection's TLS, its PEM texts as read for it (common/temporalConnect.ts): what the SDK's connections take. */
+export type TlsMaterial = TLSConfig;
 
 const DIAGNOSIS_TIMEOUT_MS = 3_000;
 
@@ -36,21 +32,6 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : '';
 }
 
-function tcpProbe(host: string, port: number): Promise<Probe<null>> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host, port });
-    const done = (result: Probe<null>) => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(DIAGNOSIS_TIMEOUT_MS, () =>
-      done({ ok: false, code: 'ETIMEDOUT', message: 'timed out' }),
-    );
-    socket.once('connect', () => done({ ok: true, value: null }));
-    socket.once('error', (error) => done({ ok: false, code: errorCode(error), message: error.message }));
-  });
-}
-
 interface HandshakeOutcome {
   authorizationError: string | null;
   /** The protocol the server chose (ALPN): 'h2' for a gRPC frontend or front. */
@@ -59,22 +40,22 @@ interface HandshakeOutcome {
   after: { code: string; message: string } | 'data' | 'closed';
 }
 
-/** A TLS handshake as the SDK would make it, then a short wait for the server's first bytes (HTTP/2 settings). */
 /** The TLS options of every probe: those of the connection, but any server certificate accepted (to say why). */
 function probeTlsOptions(host: string, port: number, material: TlsMaterial | null) {
-  const serverName = material?.serverName ?? (isIp(host) ? undefined : host);
+  const serverName = material?.serverNameOverride ?? (isIp(host) ? undefined : host);
+  const certPair = material?.clientCertPair;
   return {
     host,
     port,
     ALPNProtocols: ['h2', 'http/1.1'],
     rejectUnauthorized: false,
     ...(serverName ? { servername: serverName } : {}),
-    ...(material?.ca ? { ca: material.ca } : {}),
-    ...(material?.cert ? { cert: material.cert } : {}),
-    ...(material?.key ? { key: material.key } : {}),
+    ...(material?.serverRootCACertificate ? { ca: Buffer.from(material.serverRootCACertificate) } : {}),
+    ...(certPair ? { cert: Buffer.from(certPair.crt), key: Buffer.from(certPair.key) } : {}),
   };
 }
 
+/** A TLS handshake as the SDK would make it, then a short wait for the server's first bytes (HTTP/2 settings). */
 function tlsProbe(
   host: string,
   port: number,
@@ -235,7 +216,7 @@ async function diagnoseSecurity(
 ): Promise<string | TransportDiagnosis | null> {
   const { address } = settings;
   const { host, port } = splitAddress(address);
-  const tcp = await tcpProbe(host, port);
+  const tcp = await tcpConnectOutcome(host, port, DIAGNOSIS_TIMEOUT_MS);
   if (!tcp.ok) {
     if (tcp.code === 'ECONNREFUSED')
       return unreachable(`nothing listens at ${address} (TEMPORAL_ADDRESS): connection refused`);
@@ -270,8 +251,7 @@ async function diagnoseSecurity(
     // Some close the connection without an alert when they refuse the certificate given: without it, the same
     // server then asks for one (an alert), or lets the handshake through.
     if (clientCert && material) {
-      const { cert: _cert, key: _key, ...withoutCertificate } = material;
-      const bare = await tlsProbe(host, port, withoutCertificate);
+      const bare = await tlsProbe(host, port, { ...material, clientCertPair: undefined });
       if (bare.ok || CERTIFICATE_ALERT.test(`${bare.code} ${bare.message}`)) return certificateRefused();
     }
     if (notTls(probe.code, probe.message))

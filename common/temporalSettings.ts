@@ -9,7 +9,8 @@ const flag = z
   .optional()
   .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1'));
 
-const optionalText = z
+/** Text that may be unset; empty counts as unset. */
+export const optionalText = z
   .string()
   .optional()
   .transform((text) => (text ? text : undefined));

@@ -69,18 +69,20 @@ export async function readDeploymentFacts(
     ).workerDeploymentInfo;
   } catch (error) {
     // The server creates the deployment when the first of its workers polls.
-    if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) {
-      return { buildId: target.buildId, registered: false, currentBuildId: null, currentLastPollAgeMs: null };
-    }
-    throw error;
+    if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) info = null;
+    else throw error;
   }
   const registered = (info?.versionSummaries ?? []).some(
     (v) => v.deploymentVersion?.buildId === target.buildId,
   );
   const currentBuildId = info?.routingConfig?.currentDeploymentVersion?.buildId ?? null;
-  if (currentBuildId === null || currentBuildId === target.buildId) {
-    return { buildId: target.buildId, registered, currentBuildId, currentLastPollAgeMs: null };
-  }
+  const facts: DeploymentFacts = {
+    buildId: target.buildId,
+    registered,
+    currentBuildId,
+    currentLastPollAgeMs: null,
+  };
+  if (currentBuildId === null || currentBuildId === target.buildId) return facts;
   const { pollers } = await connection.workflowService.describeTaskQueue({
     namespace: target.namespace,
     taskQueue: { name: target.taskQueue },
@@ -88,12 +90,7 @@ export async function readDeploymentFacts(
   });
   const ofCurrent = pollers?.filter((poller) => poller.deploymentOptions?.buildId === currentBuildId);
   const ages = pollAgesMs(ofCurrent, Date.now());
-  return {
-    buildId: target.buildId,
-    registered,
-    currentBuildId,
-    currentLastPollAgeMs: ages.length ? Math.min(...ages) : null,
-  };
+  return { ...facts, currentLastPollAgeMs: ages.length ? Math.min(...ages) : null };
 }
 
 async function promote(connection: Connection, target: DeploymentTarget): Promise<void> {

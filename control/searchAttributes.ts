@@ -11,20 +11,13 @@ import { describeRefusal, type Refusal, unlessRefused } from './refusal';
 const indexedType = (type: SearchAttributeType) =>
   temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`];
 
-/** Each type as `tcld` (`Name=Type`) and `temporal operator search-attribute create --type` spell it. */
-const TYPE_NAME: Record<SearchAttributeType, string> = {
-  [SearchAttributeType.TEXT]: 'Text',
-  [SearchAttributeType.KEYWORD]: 'Keyword',
-  [SearchAttributeType.INT]: 'Int',
-  [SearchAttributeType.DOUBLE]: 'Double',
-  [SearchAttributeType.BOOL]: 'Bool',
-  [SearchAttributeType.DATETIME]: 'Datetime',
-  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
-};
+/** A type as `tcld` (`Name=Type`) and `temporal operator search-attribute create --type` spell it: KEYWORD_LIST is KeywordList. */
+const typeName = (type: SearchAttributeType) =>
+  type.toLowerCase().replace(/(?:^|_)([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 
 const typeNameOf = (indexed: number): string => {
-  const type = (Object.keys(TYPE_NAME) as SearchAttributeType[]).find((key) => indexedType(key) === indexed);
-  return type ? TYPE_NAME[type] : `type ${indexed}`;
+  const type = Object.values(SearchAttributeType).find((key) => indexedType(key) === indexed);
+  return type ? typeName(type) : `type ${indexed}`;
 };
 
 /** A search attribute the worker uses (common/searchAttributes.ts). */
@@ -39,18 +32,18 @@ export class SearchAttributesProblem extends ConfigError {
 }
 
 const listed = (attributes: readonly Attribute[]) =>
-  attributes.map((attribute) => `${attribute.name} (${TYPE_NAME[attribute.type]})`).join(', ');
+  attributes.map((attribute) => `${attribute.name} (${typeName(attribute.type)})`).join(', ');
 
 /** The refusal to add `missing`, with the commands that add them: Temporal Cloud's `tcld`, the Temporal CLI's. */
 export function describeMissing(namespace: string, missing: readonly Attribute[], refusal: Refusal): string {
   const cloud =
     `tcld namespace search-attributes add --namespace ${namespace} ` +
     missing
-      .map((attribute) => `--search-attribute "${attribute.name}=${TYPE_NAME[attribute.type]}"`)
+      .map((attribute) => `--search-attribute "${attribute.name}=${typeName(attribute.type)}"`)
       .join(' ');
   const cli =
     `temporal operator search-attribute create --namespace ${namespace} ` +
-    missing.map((attribute) => `--name ${attribute.name} --type ${TYPE_NAME[attribute.type]}`).join(' ');
+    missing.map((attribute) => `--name ${attribute.name} --type ${typeName(attribute.type)}`).join(' ');
   return (
     `namespace ${namespace} lacks the search attributes ${listed(missing)}, and this worker may not add them ` +
     `(${describeRefusal(refusal)}); add them on Temporal Cloud with: ${cloud}; on a self-hosted cluster with: ${cli}`
@@ -89,7 +82,7 @@ export async function ensureSearchAttributes(
   const wrong = SEARCH_ATTRIBUTES.flatMap((attribute) => {
     const actual = known[attribute.name];
     return actual !== undefined && actual !== null && actual !== indexedType(attribute.type)
-      ? [`${attribute.name} is ${typeNameOf(actual)}, the worker needs ${TYPE_NAME[attribute.type]}`]
+      ? [`${attribute.name} is ${typeNameOf(actual)}, the worker needs ${typeName(attribute.type)}`]
       : [];
   });
   if (wrong.length) throw new SearchAttributesProblem(describeWrongTypes(namespace, wrong));

@@ -9,7 +9,7 @@ import { connectClient, type TemporalClient } from '../common/temporal';
 import { describeTemporalSecurity, temporalSettingsOf } from '../common/temporalSettings';
 import { archiveScheduleIdFor, ensureArchiveSchedule } from '../control/archiveSchedule';
 import { ensureBadDayMarkers } from '../control/badDayMarkers';
-import { superviseDeploymentVersion, type VersionSupervisor } from '../control/deployment';
+import { superviseDeploymentVersion } from '../control/deployment';
 import type { FetchBudget } from '../control/fetchBudget';
 import {
   agreeOnFetchRateLimit,
@@ -36,10 +36,9 @@ import { monitoredRegions, monitoringModeSettingsOf } from '../domain/monitoring
 import { fetchTaskQueueOf } from '../domain/workflowInputs';
 import { jaoUserAgent } from '../source/userAgent';
 import { startHealthMetrics } from './healthMetrics';
-import { createPipelineWorkers } from './pipelineWorker';
+import { connectWorker, createPipelineWorkers } from './pipelineWorker';
 import { installRuntime } from './runtime';
 import { messageOf, StartupAborted, StartupFailed, settleWithin, step, temporalStep } from './startupSteps';
-import { connectWorker } from './temporalConnection';
 import { loadWorkflowBundle } from './workflowBundle';
 
 export { StartupAborted } from './startupSteps';
@@ -104,9 +103,6 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
   if (declarationProblem !== undefined)
     throw new StartupFailed(`a dataset declaration: ${declarationProblem}`);
   installRuntime(config);
-  const stopRequested = () => {
-    if (signal?.aborted) throw new StartupAborted();
-  };
   const database = `database at ${describeDatabase(config.DATABASE_URL)}`;
   const withSchedules = (options.ensureSchedule ?? true) && !options.offline;
   await step(`${database} does not answer`, probeDatabase(config.DATABASE_URL), signal);
@@ -201,11 +197,11 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         }),
         signal,
       );
-      stopRequested();
+      if (signal?.aborted) throw new StartupAborted();
       recordBuildInfo(workflowBundle.info.buildId);
       const running = workers.run();
-      options.signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
-      if (options.signal?.aborted) workers.shutdown();
+      // Not aborted yet (checked above, nothing awaited since): a stop request from now on drains the workers.
+      signal?.addEventListener('abort', () => workers.shutdown(), { once: true });
       logger.info(
         { taskQueue: config.TEMPORAL_TASK_QUEUE, buildId: workflowBundle.info.buildId },
         `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}; build ${workflowBundle.info.buildId}` +
@@ -222,7 +218,7 @@ export async function runWorkerProcess(config: Config, options: WorkerProcessOpt
         : null;
       try {
         try {
-          if (!options.signal?.aborted) await options.onRunning?.();
+          if (!signal?.aborted) await options.onRunning?.();
         } catch (error) {
           workers.shutdown();
           await running;
@@ -370,7 +366,7 @@ function recordBuildInfo(buildId: string): void {
 async function superviseVersion(config: Config, buildId: string, logger: Logger, withSchedules: boolean) {
   const log = (line: string) => logger.info(line);
   const temporal = await connectClient(config);
-  const supervisor: VersionSupervisor = superviseDeploymentVersion(
+  const supervisor = superviseDeploymentVersion(
     temporal.connection,
     {
       namespace: config.TEMPORAL_NAMESPACE,
@@ -390,7 +386,6 @@ async function superviseVersion(config: Config, buildId: string, logger: Logger,
     });
   }
   return {
-    supervisor,
     async close() {
       await supervisor.stop();
       if (schedules) await settleWithin(schedules, CLEANUP_TIMEOUT_MS);

@@ -2,7 +2,7 @@
 // queue, whose task-queue-wide rate limit keeps every worker together under JAO's request limit (or, where Temporal
 // refuses the worker that limit, each worker's share of it: control/fetchBudget.ts).
 import { hostname } from 'node:os';
-import { type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pg from 'pg';
 import {
   createFetchActivities,
@@ -14,6 +14,8 @@ import {
 import { createArchiveActivities, createArchivedBodyReader } from '../activities/archive';
 import { createBadDayActivities, tellBadDayMarkers } from '../activities/badDays';
 import { createMonitoringActivities } from '../activities/monitoring';
+import { settingsOf, type TemporalTarget } from '../common/temporal';
+import { openConnection } from '../common/temporalConnect';
 import {
   budgetPerMinute,
   createRequestSpacer,
@@ -34,6 +36,11 @@ import type { WorkflowBundle } from './workflowBundle';
 
 /** Worker Deployment name under which every build of the pipeline's workers registers. */
 export const DEFAULT_DEPLOYMENT_NAME = 'jao-scraper';
+
+/** The workers' native connection, opened from the same settings and failing with the same lines as every client's. */
+export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  return openConnection(settingsOf(target), (options) => NativeConnection.connect(options));
+}
 
 export interface PipelineWorkerOptions {
   connection: NativeConnection;

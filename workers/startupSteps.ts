@@ -24,29 +24,16 @@ export function untilStopped<T>(step: Promise<T>, signal: AbortSignal | undefine
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new StartupAborted());
     signal.addEventListener('abort', onAbort, { once: true });
-    step.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    step.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
 /** Waits for `work` at most `ms`; cleanup after a failed start-up, or a stop, must not hang the exit. */
 export async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work.catch(() => {}),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
+  const timeout = new AbortController();
+  const pause = sleep(ms, undefined, { signal: timeout.signal }).catch(() => {});
+  await Promise.race([work.catch(() => {}), pause]);
+  timeout.abort();
 }
 
 export function messageOf(error: unknown): string {

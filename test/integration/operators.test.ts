@@ -4,8 +4,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readTemporalHealth } from '../../control/healthFacts';
 import type { BackfillProgress, BackfillResult } from '../../domain/workflowInputs';
+import { readTemporalHealth } from '../../workers/healthFacts';
 import type { backfillWorkflow } from '../../workflows';
 import { runCli } from '../helpers/cli';
 import { startJaoGate } from '../helpers/gatedJao';

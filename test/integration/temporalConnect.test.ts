@@ -9,7 +9,7 @@ import { freePort } from '../../common/ports';
 import { connectTemporal } from '../../common/temporal';
 import { TemporalSettingRefused, TemporalUnreachable } from '../../common/temporalConnect';
 import { type TemporalSettingsInput, temporalSettingsOf } from '../../common/temporalSettings';
-import { connectWorker } from '../../workers/temporalConnection';
+import { connectWorker } from '../../workers/pipelineWorker';
 import { generateCertificates, type TestCertificates } from '../helpers/certificates';
 import { ensureTestRuntime } from '../helpers/runtime';
 import { startTlsProxy, type TlsProxy } from '../helpers/tlsProxy';
