@@ -68,15 +68,10 @@ export interface RestoreBatchResult {
   done: boolean;
 }
 
-/** How many days the database holds (jao.delivery_day). */
-export async function heldDays(pool: pg.Pool): Promise<number> {
-  const result = await pool.query<{ days: string }>('SELECT count(*) AS days FROM jao.delivery_day');
-  return Number(result.rows[0]!.days);
-}
-
-/** Refuses a database that holds days, unless `merge`. */
+/** Refuses a database that holds days (jao.delivery_day), unless `merge`. */
 export async function checkRestoreTarget(pool: pg.Pool, merge: boolean): Promise<{ heldDays: number }> {
-  const days = await heldDays(pool);
+  const result = await pool.query<{ days: string }>('SELECT count(*) AS days FROM jao.delivery_day');
+  const days = Number(result.rows[0]!.days);
   if (days > 0 && !merge)
     throw new RestoreRefused(
       `the database holds ${days} day(s): restore rebuilds an empty database (create one and run jao migrate), or pass --merge to add the archive's writes that are newer than what each day holds`,
