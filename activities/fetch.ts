@@ -1,19 +1,22 @@
-// The fetch activity: one delivery day from JAO, kept in jao.raw_response; only a reference goes back.
-import { Context } from '@temporalio/activity';
+// The fetch activities: one delivery day from JAO, kept in jao.raw_response, or one page of a paged dataset's day
+// (the flow-based domain), kept in jao.raw_page; only a reference goes back.
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
+import { storeRawPage } from '../db/lanes/constraints/rawPages';
 import { type StoreRawResponseInput, storeRawResponse } from '../db/rawResponse';
 import { dayWindow } from '../domain/calendar';
-import { dataPathOf, declarationOf } from '../domain/datasets';
+import { constraintFieldsOf, dataPathOf, declarationOf } from '../domain/datasets';
+import { FAILURE_TYPES } from '../domain/failureTypes';
+import { pageEnvelope } from '../domain/flowBased/answer';
 import { DATABASE_RETRY_HORIZON, type InAttemptRetry, RAW_STORE_RETRY } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay } from '../domain/types';
-import { fetchDay, type JaoClientOptions } from '../source/jaoClient';
+import { fetchDay, fetchWindow, type JaoClientOptions } from '../source/jaoClient';
 import { withDatabaseFailures } from './databaseFailure';
-import { createPageFetchActivity } from './fetchPage';
 import { withHeartbeat } from './heartbeat';
 import { jaoRequestFailure } from './jaoAttempts';
 import { recordJaoAnswer } from './metrics';
-import { withinRetryHorizon } from './retryHorizon';
+import { retriedDatabaseWork, withinRetryHorizon } from './retryHorizon';
 import { rawStoreDeadline, retryTransientFailures } from './retryWithinAttempt';
 
 export interface FetchDeps {
@@ -53,6 +56,45 @@ export interface FetchedDay {
   requests: number;
 }
 
+export interface FetchPageInput {
+  dataset: Dataset;
+  day: DeliveryDay;
+  skip: number;
+  take: number;
+  /** When the day workflow started (epoch ms): the database retry horizon counts from here. */
+  horizonStartMs: number;
+}
+
+export interface FetchedPageRef {
+  rawPageId: number;
+  /** totalRowsWithFilter as this page announced it; null when the page is not a JAO domain page. */
+  totalRowsWithFilter: number | null;
+  /** Rows the page carried (read or not). */
+  rows: number;
+  /** Why the page could not be read as a domain page; null when it could. */
+  unreadable: string | null;
+}
+
+/**
+ * What the workflow needs of a page: its count and how many rows it carried. Its envelope alone is read here; its
+ * rows are read once, when the day's answer is validated.
+ */
+function pageFacts(body: string): Omit<FetchedPageRef, 'rawPageId'> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return {
+      totalRowsWithFilter: null,
+      rows: 0,
+      unreadable: `body is not JSON: ${(error as Error).message}`,
+    };
+  }
+  const envelope = pageEnvelope(json);
+  if (!envelope.ok) return { totalRowsWithFilter: null, rows: 0, unreadable: envelope.reason };
+  return { totalRowsWithFilter: envelope.totalRowsWithFilter, rows: envelope.rows, unreadable: null };
+}
+
 /** Why a fetch was cancelled, for a person: the SDK's reasons (CancelledFailure's message) in words. */
 function cancellationCause(error: unknown): string {
   const reason = error instanceof Error ? error.message : String(error);
@@ -69,10 +111,76 @@ export function createFetchActivities({
 }: FetchDeps) {
   const secrets = jao.apiKey ? [jao.apiKey] : [];
   const redact = (text: string) => redactSecrets(text, secrets);
+  const retried = retriedDatabaseWork(retryHorizonMs, secrets);
+  const onAnswer = (httpStatus: number | null) => {
+    recordJaoAnswer(httpStatus);
+    jao.onAnswer?.(httpStatus);
+  };
 
   return {
-    /** One page of a paged dataset's day, one request (activities/fetchPage.ts). */
-    fetchDomainPage: createPageFetchActivity({ pool, jao, retryHorizonMs }),
+    /**
+     * One page of a paged dataset's day: one request to JAO per activity, so that the fetch queue's rate limit,
+     * which counts activities, counts every request (docs/flow-based.md, "Paging"). The page is kept as fetched in
+     * jao.raw_page; only its reference and count travel back to the workflow.
+     */
+    async fetchDomainPage(input: FetchPageInput): Promise<FetchedPageRef> {
+      const { dataset, day, skip, take, horizonStartMs } = input;
+      const context = Context.current();
+      const declaration = declarationOf(dataset);
+      // A publication without a filter sends no Filter at all (JAO misanswers `{}`).
+      const { filter } = constraintFieldsOf(declaration);
+      const query: Array<[string, string]> = [
+        ['Skip', String(skip)],
+        ['Take', String(take)],
+        ...(filter === null ? [] : [['Filter', JSON.stringify(filter)] as [string, string]]),
+      ];
+      const where = `${day} (skip ${skip}, take ${take})`;
+      const outcome = await withHeartbeat(() =>
+        fetchWindow(
+          {
+            ...jao,
+            path: dataPathOf(declaration),
+            query,
+            onAnswer,
+            signal: context.cancellationSignal,
+          },
+          dayWindow(day),
+        ),
+      );
+      const keep = (httpStatus: number, body: string, facts: Omit<FetchedPageRef, 'rawPageId'>) =>
+        retried(`store the page of ${where}`, horizonStartMs, () =>
+          storeRawPage(pool, {
+            dataset,
+            day,
+            skip,
+            take,
+            httpStatus,
+            body,
+            totalRowsWithFilter: facts.totalRowsWithFilter,
+          }),
+        ).then((rawPageId) => ({ rawPageId, ...facts }));
+
+      switch (outcome.kind) {
+        case 'data':
+        case 'not_published':
+          return keep(outcome.httpStatus, outcome.body, pageFacts(outcome.body));
+        case 'malformed':
+          return keep(outcome.httpStatus, outcome.body, {
+            totalRowsWithFilter: null,
+            rows: 0,
+            unreadable: outcome.reason,
+          });
+        case 'oversized':
+          throw ApplicationFailure.nonRetryable(
+            redact(`JAO's page of ${where} is too large: ${outcome.reason}`),
+            FAILURE_TYPES.permanent,
+          );
+        case 'rejected':
+        case 'permanent':
+        case 'retryable':
+          throw jaoRequestFailure(outcome, where, context.info.attempt, redact);
+      }
+    },
 
     async fetchDayFromJao({ dataset, day, horizonStartMs }: FetchDayInput): Promise<FetchedDay> {
       const context = Context.current();
@@ -88,10 +196,6 @@ export function createFetchActivities({
         },
         retryHorizonMs,
       );
-      const onAnswer = (httpStatus: number | null) => {
-        recordJaoAnswer(httpStatus);
-        jao.onAnswer?.(httpStatus);
-      };
       const outcome = await withHeartbeat(() =>
         fetchDay(
           { ...jao, path: dataPathOf(declarationOf(dataset)), onAnswer, signal: context.cancellationSignal },

@@ -2,7 +2,6 @@
 // as s3://bucket/prefix. Credentials never sit in the URL; they come from the environment (archive/s3Settings.ts).
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { z } from 'zod';
 import { ConfigError } from '../common/config';
 
 export type ArchiveAddress =
@@ -71,21 +70,6 @@ function s3Address(url: URL, text: string): ArchiveAddress | string {
   return { kind: 's3', bucket: url.hostname, prefix };
 }
 
-/** The zod schema of an archive URL; `label` names it in the message (ARCHIVE_URL, --from). */
-export function archiveUrlSchema(label: string) {
-  return z.string().transform((text, context): ArchiveAddress => {
-    const fail = (reason: string) => {
-      context.issues.push({ code: 'custom', input: text, message: `${label}: ${reason}` });
-      return z.NEVER;
-    };
-    if (!URL.canParse(text)) return fail(`${FORMS}, not ${JSON.stringify(text)}`);
-    const url = new URL(text);
-    const address =
-      url.protocol === 'file:' ? fileAddress(url) : url.protocol === 's3:' ? s3Address(url, text) : FORMS;
-    return typeof address === 'string' ? fail(address) : address;
-  });
-}
-
 /** A ConfigError, so the CLI prints it as one line (exit 2) like any other setting's mistake. */
 export class ArchiveUrlError extends ConfigError {
   override name = 'ArchiveUrlError';
@@ -93,9 +77,12 @@ export class ArchiveUrlError extends ConfigError {
 
 /** Reads an archive URL; throws ArchiveUrlError with one line naming `label` when it is not one. */
 export function parseArchiveUrl(text: string, label = 'ARCHIVE_URL'): ArchiveAddress {
-  const parsed = archiveUrlSchema(label).safeParse(text);
-  if (parsed.success) return parsed.data;
-  throw new ArchiveUrlError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  if (!URL.canParse(text)) throw new ArchiveUrlError(`${label}: ${FORMS}, not ${JSON.stringify(text)}`);
+  const url = new URL(text);
+  const address =
+    url.protocol === 'file:' ? fileAddress(url) : url.protocol === 's3:' ? s3Address(url, text) : FORMS;
+  if (typeof address === 'string') throw new ArchiveUrlError(`${label}: ${address}`);
+  return address;
 }
 
 /** The address as a URL without credentials, for logs, lineage and messages. */

@@ -68,15 +68,10 @@ export interface RestoreBatchResult {
   done: boolean;
 }
 
-/** How many days the database holds (jao.delivery_day). */
-export async function heldDays(pool: pg.Pool): Promise<number> {
-  const result = await pool.query<{ days: string }>('SELECT count(*) AS days FROM jao.delivery_day');
-  return Number(result.rows[0]!.days);
-}
-
-/** Refuses a database that holds days, unless `merge`. */
+/** Refuses a database that holds days (jao.delivery_day), unless `merge`. */
 export async function checkRestoreTarget(pool: pg.Pool, merge: boolean): Promise<{ heldDays: number }> {
-  const days = await heldDays(pool);
+  const result = await pool.query<{ days: string }>('SELECT count(*) AS days FROM jao.delivery_day');
+  const days = Number(result.rows[0]!.days);
   if (days > 0 && !merge)
     throw new RestoreRefused(
       `the database holds ${days} day(s): restore rebuilds an empty database (create one and run jao migrate), or pass --merge to add the archive's writes that are newer than what each day holds`,
@@ -172,24 +167,6 @@ async function heldKeys(pool: pg.Pool, writes: { key: string; entry: JournalEntr
 /** A restored write commits without waiting for the disk: restoreBatch makes its batch durable at its end. */
 const ASYNC_COMMIT: TransactionSetting = { name: 'synchronous_commit', value: 'off' };
 
-interface RestoredAnswerParams extends Record<string, unknown> {
-  key: string;
-  dataset: string;
-  day: string;
-  writtenAt: string;
-  reprocess: boolean;
-  sha256: string;
-  fetchedAt: string;
-  object: string;
-  requestFrom: string;
-  requestTo: string;
-  httpStatus: number;
-  body: Uint8Array;
-  bytes: number;
-  truncatedReason: string | null;
-  answer: string | null;
-}
-
 /**
  * A write's raw answer in the restored database, in one statement under the day's raw-answer lock (db/rawResponse.ts
  * takes the same): nothing when the database holds the write already (heldKeys' test); else the row it judged
@@ -199,7 +176,7 @@ interface RestoredAnswerParams extends Record<string, unknown> {
  * did where the answer was first archived.
  */
 const STORE_RESTORED_ANSWER = namedStatement<
-  RestoredAnswerParams,
+  ReturnType<typeof restoredAnswerParams>,
   { held: boolean; raw_response_id: string | null }
 >(
   'jao.restore.storeAnswer',
@@ -251,21 +228,15 @@ const STORE_RESTORED_ANSWER = namedStatement<
    SELECT (SELECT held FROM held) AS held, (SELECT raw_response_id FROM answer) AS raw_response_id`,
 );
 
-/**
- * Stores the answer of a write the database does not hold yet (see STORE_RESTORED_ANSWER) in `client`'s transaction,
- * which it makes commit without waiting for the disk (restoreBatch makes its batch durable); null when it holds the
- * write.
- */
-async function storeRestoredAnswer(
-  client: pg.PoolClient,
+/** STORE_RESTORED_ANSWER's parameters: a journaled write and its answer, whose bytes were read from the archive. */
+function restoredAnswerParams(
   key: string,
   entry: JournalEntry,
   answer: NonNullable<JournalEntry['answer']>,
   { body, sha256 }: ReadAnswer,
-): Promise<number | null> {
+) {
   const truncated = answer.truncatedReason !== null;
-  await lockDay(client, entry.dataset, entry.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
-  const result = await STORE_RESTORED_ANSWER.run(client, {
+  return {
     key,
     dataset: entry.dataset,
     day: entry.day,
@@ -282,8 +253,20 @@ async function storeRestoredAnswer(
     bytes: truncated ? answer.bytes : body.byteLength,
     truncatedReason: answer.truncatedReason,
     answer: answer.answer,
-  });
-  const row = result.rows[0]!;
+  };
+}
+
+/**
+ * Stores the answer of a write the database does not hold yet (see STORE_RESTORED_ANSWER) in `client`'s transaction,
+ * which it makes commit without waiting for the disk (restoreBatch makes its batch durable); null when it holds the
+ * write.
+ */
+async function storeRestoredAnswer(
+  client: pg.PoolClient,
+  params: ReturnType<typeof restoredAnswerParams>,
+): Promise<number | null> {
+  await lockDay(client, params.dataset, params.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
+  const row = (await STORE_RESTORED_ANSWER.run(client, params)).rows[0]!;
   return row.held ? null : Number(row.raw_response_id);
 }
 
@@ -351,7 +334,8 @@ export async function applyEntry(
     return true;
   }
   const read = await (readAhead ?? readAnswer(store, key, answer));
-  const storeAnswer = (client: pg.PoolClient) => storeRestoredAnswer(client, key, entry, answer, read);
+  const params = restoredAnswerParams(key, entry, answer, read);
+  const storeAnswer = (client: pg.PoolClient) => storeRestoredAnswer(client, params);
   // A check's whole answer within its dataset's bound is judged from the bytes just checked, then stored in its
   // write's transaction.
   if (

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { type Dataset, findDataset, unknownDatasetMessage } from '../domain/datasets';
 import { DEFAULT_DATASET } from '../domain/datasets/compat';
 import { UsageError } from './errors';
@@ -57,20 +56,32 @@ export function parseCommandArgs<T extends Options>(
   return parsed;
 }
 
-/** A dataset as a user names it: its id or `region/endpoint` (findDataset); refused in one line listing the ids. */
-const datasetArg = z.string().transform((text, context): Dataset => {
-  const dataset = findDataset(text);
-  if (dataset === null) {
-    context.addIssue({ code: 'custom', message: unknownDatasetMessage(text) });
-    return z.NEVER;
+/**
+ * `text` as a whole number from `min` to `max`, undefined when absent; else a UsageError: `label` (the option) must
+ * be `what`, got `text`.
+ */
+export function integerArg(
+  label: string,
+  text: string | undefined,
+  min: number,
+  max: number,
+  what = `an integer from ${min} to ${max}`,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${label} must be ${what}, got "${text}"`);
   }
-  return dataset;
-});
+  return value;
+}
 
-/** The dataset `--dataset` names, the default dataset (domain/datasets/compat.ts) when absent; an unknown name is a UsageError of one line. */
+/**
+ * The dataset `--dataset` names by its id or `region/endpoint` (findDataset), the default dataset
+ * (domain/datasets/compat.ts) when absent; an unknown name is a UsageError of one line listing the ids.
+ */
 export function parseDatasetArg(command: string, text: string | undefined): Dataset {
   if (text === undefined) return DEFAULT_DATASET;
-  const parsed = datasetArg.safeParse(text);
-  if (!parsed.success) throw new UsageError(`${command}: ${parsed.error.issues[0]!.message}`);
-  return parsed.data;
+  const dataset = findDataset(text);
+  if (dataset === null) throw new UsageError(`${command}: ${unknownDatasetMessage(text)}`);
+  return dataset;
 }

@@ -64,38 +64,29 @@ function datasetSection(dataset: CatalogDataset): string[] {
   return [`### ${dataset.dataset}`, '', ...table(['', ''], rows), ''];
 }
 
+/** The series table's columns: each head with the cell it gives a series. */
+const SERIES_COLUMNS: [string, (s: CatalogSeries) => Cell][] = [
+  ['dataset', (s) => s.dataset],
+  ['border', (s) => s.border],
+  ['key', (s) => `\`${s.key}\``],
+  ['from', (s) => s.from_zone],
+  ['to', (s) => s.to_zone],
+  ['unit', (s) => s.unit],
+  ['resolution (min)', (s) => s.resolution_minutes],
+  ['first day', (s) => s.first_day],
+  ['last day', (s) => s.last_day],
+  ['complete days', (s) => (s.days_in_span === null ? null : `${s.complete_days} of ${s.days_in_span}`)],
+  ['share complete', (s) => percent(s.complete_share)],
+  ['last changed', (s) => s.last_changed_at],
+];
+
 function seriesSection(series: CatalogSeries[]): string[] {
   if (series.length === 0) return ['No series stored yet.', ''];
+  const rows = series.map((s) => SERIES_COLUMNS.map(([, cellOf]) => cellOf(s)));
   return [
     ...table(
-      [
-        'dataset',
-        'border',
-        'key',
-        'from',
-        'to',
-        'unit',
-        'resolution (min)',
-        'first day',
-        'last day',
-        'complete days',
-        'share complete',
-        'last changed',
-      ],
-      series.map((s) => [
-        s.dataset,
-        s.border,
-        `\`${s.key}\``,
-        s.from_zone,
-        s.to_zone,
-        s.unit,
-        s.resolution_minutes,
-        s.first_day,
-        s.last_day,
-        s.days_in_span === null ? null : `${s.complete_days} of ${s.days_in_span}`,
-        percent(s.complete_share),
-        s.last_changed_at,
-      ]),
+      SERIES_COLUMNS.map(([head]) => head),
+      rows,
     ),
     '',
   ];

@@ -5,12 +5,12 @@ import { redactSecrets } from '../common/redact';
 import { messageWithCauses, UsageError } from './errors';
 import type { CliIo } from './io';
 import { type Command, NotInThisBuildError, sourceOnlyCommand } from './sourceOnly';
-import { type CommandName, commandUsage, isCommandName, USAGE } from './usage';
+import { commandUsage, USAGE } from './usage';
 
 // Each command's module is required when that command runs, so a command loads only its own code: `jao status`
 // needs no HTTP server and no worker. require(), not import(): tsx resolves a .ts source only through require
-// (cli/sourceOnly.ts).
-const COMMANDS: Record<CommandName, () => Command> = {
+// (cli/sourceOnly.ts). Its keys are every command, in the order of USAGE.
+const COMMANDS = {
   start: () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
   worker: () => (require('./commands/worker') as typeof import('./commands/worker')).workerCommand,
   migrate: () => (require('./commands/migrate') as typeof import('./commands/migrate')).migrateCommand,
@@ -30,7 +30,12 @@ const COMMANDS: Record<CommandName, () => Command> = {
   urls: () => (require('./commands/urls') as typeof import('./commands/urls')).urlsCommand,
   api: () => (require('./commands/api') as typeof import('./commands/api')).apiCommand,
   'api-key': () => (require('./commands/apiKey') as typeof import('./commands/apiKey')).apiKeyCommand,
-};
+} satisfies Record<string, () => Command>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+/** Every command, in the order of USAGE (docs/reference/cli.md lists them so). */
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
 
 /** What the runtime image leaves out: start, hence urls (the block `jao start` keeps, devstack/), simulate, cluster. */
 const SOURCE_ONLY: ReadonlySet<string> = new Set(['start', 'simulate', 'cluster', 'urls']);
@@ -49,7 +54,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const load = isCommandName(name) ? COMMANDS[name] : undefined;
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (!load) {
     io.err(`jao: unknown command "${name}" (try: jao --help)`);
     return 2;

@@ -31,33 +31,6 @@ commands:
 Days are delivery days (Europe/Amsterdam) written YYYY-MM-DD. --dataset names a dataset by its id or region/endpoint
 (${DATASETS.join(', ')}; default ${DEFAULT_DATASET}). Configuration comes from the environment (docs/reference/settings.md).`;
 
-/** Every command, in the order of USAGE; cli/main.ts runs each. */
-export const COMMAND_NAMES = [
-  'start',
-  'worker',
-  'migrate',
-  'backfill',
-  'rerun',
-  'reprocess',
-  'archive',
-  'restore',
-  'catalogue',
-  'status',
-  'health',
-  'schedule',
-  'simulate',
-  'cluster',
-  'urls',
-  'api',
-  'api-key',
-] as const;
-
-export type CommandName = (typeof COMMAND_NAMES)[number];
-
-export function isCommandName(name: string): name is CommandName {
-  return (COMMAND_NAMES as readonly string[]).includes(name);
-}
-
 /** The usage lines of one command, and the note on days, datasets and configuration (USAGE's last paragraph). */
 export function commandUsage(name: string): string {
   const lines = USAGE.split('\n');

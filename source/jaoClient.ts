@@ -9,8 +9,6 @@ import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from '../do
 import type { DeliveryDay, UtcWindow } from '../domain/types';
 import { jaoUserAgent } from './userAgent';
 
-export { MAX_EXCHANGES_PATH };
-
 export type FetchOutcome =
   | { kind: 'data'; body: string; httpStatus: number; rows: number; requests: number }
   | { kind: 'not_published'; body: string; httpStatus: number; requests: number }

@@ -12,20 +12,13 @@ import type { CliIo } from '../io';
 import { COMMAND_OPTIONS } from '../options';
 import { progressLine } from '../progressLine';
 
-const OPTIONS = COMMAND_OPTIONS.archive;
-
-export function parseArchiveArgs(argv: string[]) {
-  const { values } = parseCommandArgs('archive', argv, OPTIONS, 0);
-  return { verify: values.verify ?? false };
-}
-
 export async function archiveCommand(argv: string[], io: CliIo): Promise<number> {
-  const { verify } = parseArchiveArgs(argv);
+  const { values } = parseCommandArgs('archive', argv, COMMAND_OPTIONS.archive, 0);
   const config = configFromEnv(io.env);
   const store = await openArchiveStore(undefined, io.env);
   const progress = progressLine(io.stderr);
   return withPool(config.DATABASE_URL, { max: 2, applicationName: 'jao archive' }, async (pool) => {
-    if (verify) {
+    if (values.verify) {
       const report = await verifyArchive(pool, store, (checked, total) =>
         progress.write(`verify ${store.location}: ${checked}/${total} archived writes checked`),
       );

@@ -9,7 +9,7 @@ import {
 } from '../../devstack/cluster/cluster';
 import { CLUSTER_SERVICES, clusterPorts, temporalDatabases } from '../../devstack/cluster/settings';
 import { GoMissingError } from '../../devstack/temporalServer';
-import { parseCommandArgs } from '../args';
+import { integerArg, parseCommandArgs } from '../args';
 import { configFromEnv } from '../context';
 import { UsageError } from '../errors';
 import { type CliIo, commandLogger } from '../io';
@@ -40,18 +40,9 @@ export async function clusterCommand(argv: string[], io: CliIo): Promise<number>
   }
 }
 
-function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
-  }
-  return value;
-}
-
 async function up(io: CliIo, say: Say, config: Config, portText: string | undefined): Promise<void> {
   // the frontend's port and the ones after it up to +110 (see devstack/cluster/settings.ts)
-  const frontendPort = integerOption('--port', portText, 1024, 65_000);
+  const frontendPort = integerArg('--port', portText, 1024, 65_000);
   const databases = temporalDatabases(config);
   say(`databases ${databases.main} and ${databases.visibility} on ${databases.host}:${databases.port}`);
   const report = await clusterUp(config, { frontendPort, log: say });
@@ -74,7 +65,7 @@ async function up(io: CliIo, say: Say, config: Config, portText: string | undefi
 }
 
 async function down(io: CliIo, say: Say, config: Config, timeoutText: string | undefined): Promise<void> {
-  const seconds = integerOption('--timeout', timeoutText, 1, 3600);
+  const seconds = integerArg('--timeout', timeoutText, 1, 3600);
   const report = await clusterDown(config, {
     timeoutMs: seconds === undefined ? undefined : seconds * 1000,
     log: say,

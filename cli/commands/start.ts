@@ -17,7 +17,7 @@ import { initialBackfillRange, parseBackfillInput } from '../../domain/workflowI
 import { type SimulatorThread, startSimulatorThread } from '../../simulator/thread';
 import { runWorkerProcess, StartupAborted } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
-import { parseCommandArgs } from '../args';
+import { integerArg, parseCommandArgs } from '../args';
 import { configFromEnv, withPool } from '../context';
 import { UsageError } from '../errors';
 import type { CliIo } from '../io';
@@ -47,9 +47,11 @@ export const SIMULATOR_REQUESTS_PER_MINUTE = 1_200;
 export async function startCommand(argv: string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs('start', argv, COMMAND_OPTIONS.start, 0);
   const config = configFromEnv(io.env);
-  const simulatorPort = portOption('--simulator-port', values['simulator-port'], 0);
-  const temporalPort = portOption('--temporal-port', values['temporal-port'], DEV_SERVER_PORT);
-  const uiPort = portOption('--ui-port', values['ui-port'], WEB_UI_PORT);
+  const portOption = (name: 'simulator-port' | 'temporal-port' | 'ui-port', fallback: number) =>
+    integerArg(`start: --${name}`, values[name], 0, 65535, 'a port number') ?? fallback;
+  const simulatorPort = portOption('simulator-port', 0);
+  const temporalPort = portOption('temporal-port', DEV_SERVER_PORT);
+  const uiPort = portOption('ui-port', WEB_UI_PORT);
   const offline = values.offline ?? false;
   if (offline && values.simulate)
     throw new UsageError(
@@ -214,15 +216,6 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
     await stopAll();
     say('stopped');
   }
-}
-
-function portOption(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`start: ${name} must be a port number, got "${text}"`);
-  }
-  return port;
 }
 
 const RUNNING = 'jao-scraper is running. Ctrl-C stops everything it started.';

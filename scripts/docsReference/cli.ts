@@ -1,7 +1,9 @@
 // docs/reference/cli.md: every `jao` command, with its help text (cli/usage.ts) and the options it parses
 // (cli/options.ts); `simulate` with its own help (simulator/command.ts).
+
+import { COMMAND_NAMES, type CommandName } from '../../cli/main';
 import { COMMAND_OPTIONS, type Options } from '../../cli/options';
-import { COMMAND_NAMES, type CommandName, commandUsage, USAGE } from '../../cli/usage';
+import { commandUsage, USAGE } from '../../cli/usage';
 import { SIMULATE_USAGE } from '../../simulator/command';
 import { code, generatedNotice, page, table } from './markdown';
 

@@ -1,4 +1,4 @@
-// The presolved final domain through the pipeline (workflows/pagedDay.ts, activities/fetchPage.ts, db/lanes/constraints/rawPages.ts,
+// The presolved final domain through the pipeline (workflows/pagedDay.ts, activities/fetch.ts, db/lanes/constraints/rawPages.ts,
 // db/lanes/constraints/constraintMerge.ts): a day fetched from the simulator over HTTP as a count probe and its pages, one request an
 // activity, stored value for value as the simulator served it, revised with its history, read again when its count
 // moves while paging, and judged partial while JAO has published part of it.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOfInstant, daysInRange, dayWindow } from '../../domain/calendar';
+import { MAX_EXCHANGES_PATH } from '../../domain/datasets/compat';
 import { statusOf } from '../../domain/dayStatus';
 import type { DeliveryDay, KeyedValuesDay } from '../../domain/types';
 import { validateDayBody } from '../../domain/validate';
@@ -14,7 +15,7 @@ import {
   startSimulator,
 } from '../../simulator/server';
 import { DEFAULT_KEY_SET_CHANGE_DAY, keyHash, keySetForDay, rowIdAt, valueAt } from '../../simulator/values';
-import { type FetchOutcome, fetchDay, fetchWindow, MAX_EXCHANGES_PATH } from '../../source/jaoClient';
+import { type FetchOutcome, fetchDay, fetchWindow } from '../../source/jaoClient';
 
 const CORE_TEXT = readFileSync(
   join(__dirname, '..', 'fixtures', 'jao', 'core_maxExchanges_2026-04-20T00Z_2026-04-22T00Z.json'),
