@@ -6,6 +6,7 @@
 // whatever order the writes commit.
 import type pg from 'pg';
 import type { Dataset } from '../../../domain/types';
+import { perPoolAndDataset } from '../../pool';
 import type { ConstraintDayContent } from './constraintContent';
 
 /**
@@ -13,15 +14,7 @@ import type { ConstraintDayContent } from './constraintContent';
  * its write. Only a hint: the write reads the ids in its transaction, and inserts there what is missing after all
  * (a database replaced under a running process).
  */
-const seenKeys = new WeakMap<pg.Pool, Map<Dataset, Set<string>>>();
-
-function seenKeysOf(pool: pg.Pool, dataset: Dataset): Set<string> {
-  const byDataset = seenKeys.get(pool) ?? new Map<Dataset, Set<string>>();
-  seenKeys.set(pool, byDataset);
-  const keys = byDataset.get(dataset) ?? new Set<string>();
-  byDataset.set(dataset, keys);
-  return keys;
-}
+const seenKeysOf = perPoolAndDataset(() => new Set<string>());
 
 /** Before the write, on `pool` (committed at once): inserts the day's constraints the catalogue lacks. */
 export async function registerNewConstraints(
