@@ -17,6 +17,14 @@ export const POOL_TYPES: pg.CustomTypesConfig = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/** A row as such a pool reads it: the timestamps `K`, ISO text in `T`, arrive as Date (null where `T` has null). */
+export type DatedRow<T, K extends keyof T> = Omit<T, K> & {
+  [P in K]: null extends T[P] ? Date | null : Date;
+};
+
+/** A timestamp as ISO text, as the rows the storage layer gives carry it. */
+export const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+
 export interface PoolOptions {
   max?: number;
   applicationName?: string;
