@@ -5,8 +5,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { dayWriteOf } from '../db/dayWriteTypes';
+import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/rawResponse';
 import { type ArchivedBodyReader, ArchivedBodyUnreadable, assessStoredAnswer } from '../db/storedAnswer';
-import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/storedAnswers';
 import {
   type NewerAnswer,
   NewerAnswerStored,

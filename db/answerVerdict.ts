@@ -8,15 +8,15 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Assessment } from '../domain/assess';
 import { DAY_STATUSES } from '../domain/types';
-import {
-  type JsonValue,
-  type JudgedAnswerRef,
-  type JudgementInputs,
-  type Lane,
-  type LaneReading,
-  type LaneVerdict,
-  storedRowsOf,
-} from './lanes';
+import { storedRowsOf } from './lanes';
+import type {
+  JsonValue,
+  JudgedAnswerRef,
+  JudgementInputs,
+  Lane,
+  LaneReading,
+  LaneVerdict,
+} from './lanes/lane';
 
 /** What a reading of the body counted beside its rejections: the write's reading must count what the judgement did. */
 const ReadingCounts = z

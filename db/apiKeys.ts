@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
+import { type DatedRow, iso } from './pool';
 
 /** Every key starts with it, so a leaked key is recognisable (secret scanners, logs). */
 export const API_KEY_PREFIX = 'jao_';
@@ -36,7 +37,7 @@ export interface ApiKey {
 /** What an active key may do now: the datasets it reads, and whether it acts as an operator. */
 export type KeyScope = Pick<ApiKey, 'datasets' | 'operator'>;
 
-type ApiKeyRow = Omit<ApiKey, 'createdAt' | 'revokedAt'> & { createdAt: Date; revokedAt: Date | null };
+type ApiKeyRow = DatedRow<ApiKey, 'createdAt' | 'revokedAt'>;
 
 const KEY_COLUMNS =
   'key_id AS id, name, datasets, operator, created_at AS "createdAt", revoked_at AS "revokedAt"';
@@ -44,7 +45,7 @@ const KEY_COLUMNS =
 const keyOf = (row: ApiKeyRow): ApiKey => ({
   ...row,
   createdAt: row.createdAt.toISOString(),
-  revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
+  revokedAt: iso(row.revokedAt),
 });
 
 /** The stored form of a key: hex sha256 of the whole token (32 random bytes carry all the entropy). */

@@ -1,7 +1,7 @@
 // The catalogue and the data dictionary, read from the live database: jao.catalog (migration 017), the datasets'
 // sources and days, and every object jao_reader may read with its columns and COMMENTs.
 import type pg from 'pg';
-import { withTransaction } from './pool';
+import { type DatedRow, iso, withTransaction } from './pool';
 
 /** A row of jao.catalog. */
 export interface CatalogSeries {
@@ -67,8 +67,6 @@ export interface DataDictionary {
   objects: DictionaryObject[];
 }
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
-
 type Queryable = pg.Pool | pg.PoolClient;
 
 export async function readCatalogSeries(client: Queryable): Promise<CatalogSeries[]> {
@@ -93,12 +91,7 @@ export async function readCatalogSeries(client: Queryable): Promise<CatalogSerie
 }
 
 async function readDatasets(pool: Queryable): Promise<CatalogDataset[]> {
-  const result = await pool.query<
-    Omit<CatalogDataset, 'recordedAt' | 'lastChangedAt'> & {
-      recordedAt: Date | null;
-      lastChangedAt: Date | null;
-    }
-  >(
+  const result = await pool.query<DatedRow<CatalogDataset, 'recordedAt' | 'lastChangedAt'>>(
     `WITH datasets AS (
        SELECT dataset FROM jao.dataset_source UNION SELECT DISTINCT dataset FROM jao.delivery_day
      ),

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { DATASETS, DAY_STATUSES, type DayStatus } from '../domain/types';
+import type { DatedRow } from './pool';
 
 /** The channel of jao.day_event's notifications; the payload is the event as JSON. */
 export const DAY_EVENT_CHANNEL = 'jao_day_event';
@@ -66,7 +67,7 @@ export function dayEventTypeOf(write: {
   return null;
 }
 
-type DayEventRow = Omit<DayEvent, 'raisedAt'> & { raisedAt: Date };
+type DayEventRow = DatedRow<DayEvent, 'raisedAt'>;
 
 const EVENT_COLUMNS =
   'event_id AS id, type, dataset, day::text AS day, status, revision, build_id AS build, ' +

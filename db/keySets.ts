@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Dataset, DeliveryDay } from '../domain/types';
+import { perPoolAndDataset } from './pool';
 
-/** key_set_id by dataset and sha256 of the sorted keys, per pool: key sets are immutable and few. */
-const keySetCaches = new WeakMap<pg.Pool, Map<string, number>>();
+/** key_set_id by sha256 of the sorted keys, per pool and dataset: key sets are immutable and few. */
+const keySetIdsOf = perPoolAndDataset(() => new Map<string, number>());
 
 /**
  * Every key of the key sets of `dataset`'s days before `day`, or null when none of them has one: what "never seen
@@ -36,10 +37,8 @@ export async function ensureKeySet(
   sortedKeys: readonly string[],
 ): Promise<number> {
   const sha256 = createHash('sha256').update(sortedKeys.join('\n')).digest('hex');
-  const cache = keySetCaches.get(pool) ?? new Map<string, number>();
-  keySetCaches.set(pool, cache);
-  const cacheKey = `${dataset}/${sha256}`;
-  const cached = cache.get(cacheKey);
+  const cache = keySetIdsOf(pool, dataset);
+  const cached = cache.get(sha256);
   if (cached !== undefined) return cached;
   await pool.query(
     `INSERT INTO jao.key_set (dataset, keys, keys_sha256) VALUES ($1, $2::text[], $3)
@@ -52,6 +51,6 @@ export async function ensureKeySet(
   );
   const id = found.rows[0]?.key_set_id;
   if (id === undefined) throw new Error(`key set ${dataset}/${sha256} could not be registered`);
-  cache.set(cacheKey, id);
+  cache.set(sha256, id);
   return id;
 }

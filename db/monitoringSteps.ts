@@ -11,23 +11,17 @@ import {
   type ReadingOutcome,
   type RegionMode,
 } from '../domain/monitoring';
-import { withTransaction } from './pool';
+import { type DatedRow, iso, withTransaction } from './pool';
 
 /** The outcome of one reading: `read` with its steps, or `failed`/`unreadable` with the one line saying why. */
 export type MonitoringReading =
   | { outcome: 'read'; steps: readonly MonitoringStep[] }
   | { outcome: 'failed' | 'unreadable'; detail: string };
 
-type CurrentRow = Omit<MonitoringStep, 'deadline' | 'lastModifiedOn'> & {
-  version: number;
-  deadline: Date | null;
-  lastModifiedOn: Date | null;
-};
+type CurrentRow = DatedRow<MonitoringStep, 'deadline' | 'lastModifiedOn'> & { version: number };
 
 const CURRENT_COLUMNS = `business_day::text AS day, page, status, deadline, last_modified_on AS "lastModifiedOn",
   follow_up_action_initiated AS "followUpActionInitiated", version`;
-
-const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 function sameVersion(row: CurrentRow, step: MonitoringStep): boolean {
   return (
@@ -130,7 +124,7 @@ export async function latestMonitoringReadings(
   region: Region,
   limit: number,
 ): Promise<ReadingOutcome[]> {
-  const result = await pool.query<Omit<ReadingOutcome, 'readAt'> & { readAt: Date }>(
+  const result = await pool.query<DatedRow<ReadingOutcome, 'readAt'>>(
     `SELECT read_at AS "readAt", outcome, detail FROM jao.monitoring_reading
       WHERE region = $1 ORDER BY read_at DESC LIMIT $2`,
     [region, limit],

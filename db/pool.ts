@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { CONNECTION_TIMEOUT_MS } from '../domain/timeBudget';
+import type { Dataset } from '../domain/types';
 
 /**
  * Type parsing for this pool only (no global side effects): int8 as a JS number (every bigint this schema
@@ -15,6 +16,14 @@ export const POOL_TYPES: pg.CustomTypesConfig = {
     return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
   }) as typeof pg.types.getTypeParser,
 };
+
+/** A row as such a pool reads it: the timestamps `K`, ISO text in `T`, arrive as Date (null where `T` has null). */
+export type DatedRow<T, K extends keyof T> = Omit<T, K> & {
+  [P in K]: null extends T[P] ? Date | null : Date;
+};
+
+/** A timestamp as ISO text, as the rows the storage layer gives carry it. */
+export const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 export interface PoolOptions {
   max?: number;
@@ -68,6 +77,18 @@ export function watchPool(pool: pg.Pool, report = (line: string) => console.erro
 export function watchClient(client: pg.Client): pg.Client {
   client.on('error', () => {});
   return client;
+}
+
+/** What a pool keeps per dataset (what its writes learnt of a catalogue): made on first use, gone with it. */
+export function perPoolAndDataset<T>(make: () => T): (pool: pg.Pool, dataset: Dataset) => T {
+  const kept = new WeakMap<pg.Pool, Map<Dataset, T>>();
+  return (pool, dataset) => {
+    const byDataset = kept.get(pool) ?? new Map<Dataset, T>();
+    kept.set(pool, byDataset);
+    const value = byDataset.get(dataset) ?? make();
+    byDataset.set(dataset, value);
+    return value;
+  };
 }
 
 export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool {

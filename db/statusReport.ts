@@ -8,6 +8,7 @@ import type { DeliveryDay } from '../domain/types';
 import { readDayQuality } from './dayQuality';
 import { readDayRecords } from './dayStatus';
 import { readPublicationTimes } from './freshness';
+import { type DatedRow, iso } from './pool';
 
 export async function readStatusReport(
   pool: pg.Pool,
@@ -46,13 +47,7 @@ export async function readDeclaredSteps(
 ): Promise<StoredStep[] | undefined> {
   const { region, monitoring } = declarationOf(dataset);
   if (!monitoring) return undefined;
-  const result = await pool.query<
-    Omit<StoredStep, 'deadline' | 'lastModifiedOn' | 'seenAt'> & {
-      deadline: Date | null;
-      lastModifiedOn: Date | null;
-      seenAt: Date;
-    }
-  >({
+  const result = await pool.query<DatedRow<StoredStep, 'deadline' | 'lastModifiedOn' | 'seenAt'>>({
     name: 'jao.status.declared_steps',
     text: `SELECT business_day::text AS day, page, status, deadline, last_modified_on AS "lastModifiedOn",
                   last_seen_at AS "seenAt"
@@ -63,8 +58,8 @@ export async function readDeclaredSteps(
   });
   return result.rows.map((row) => ({
     ...row,
-    deadline: row.deadline?.toISOString() ?? null,
-    lastModifiedOn: row.lastModifiedOn?.toISOString() ?? null,
+    deadline: iso(row.deadline),
+    lastModifiedOn: iso(row.lastModifiedOn),
     seenAt: row.seenAt.toISOString(),
   }));
 }

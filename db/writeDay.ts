@@ -18,7 +18,8 @@ import type {
   WriteDayResultWithFacts,
 } from './dayWriteTypes';
 import { ensureKeySet } from './keySets';
-import { contentOf, type LaneContent, type MergedDay } from './lanes';
+import { contentOf } from './lanes';
+import type { LaneContent, MergedDay } from './lanes/lane';
 import { withDecidedTransaction } from './pool';
 import { type PreparedWrite, type WrittenSteps, writeSteps } from './writeSteps';
 import { readWrittenDayFacts } from './writtenDayFacts';

@@ -8,7 +8,7 @@ import type { Rejection } from '../domain/types';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { upsertDayRow } from './dayRow';
 import type { ContentOutcome, DayState, DerivedWrite, WriteDayResult } from './dayWriteTypes';
-import type { LaneContent, MergedDay } from './lanes';
+import type { LaneContent, MergedDay } from './lanes/lane';
 import { insertRejections } from './rejections';
 import { journalWrite } from './writeJournal';
 

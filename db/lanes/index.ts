@@ -33,14 +33,3 @@ export function contentOf(validated: ValidatedDay, rejections: readonly Rejectio
 export function storedRowsOf(validated: ValidatedDay): number {
   return laneNamed(validated.lane).storedRows(validated);
 }
-
-export type {
-  JsonValue,
-  JudgedAnswerRef,
-  JudgementInputs,
-  Lane,
-  LaneContent,
-  LaneReading,
-  LaneVerdict,
-  MergedDay,
-} from './lane';

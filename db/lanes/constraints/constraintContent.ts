@@ -3,7 +3,7 @@
 // content hash.
 import { hash } from 'node:crypto';
 import type { ConstraintRow } from '../../../domain/flowBased/answer';
-import { constraintIdentityOf } from '../../../domain/flowBased/constraintKey';
+import { type ConstraintIdentity, constraintIdentityOf } from '../../../domain/flowBased/constraintKey';
 import {
   NUMERIC_FIELDS,
   type NumericField,
@@ -61,18 +61,10 @@ export interface ConstraintVersion {
   sha256: string;
 }
 
-export interface ConstraintIdentityRecord {
-  constraint_key: string;
-  tso: string | null;
-  cne_eic: string | null;
-  cne_name: string | null;
-  direction: string | null;
-  contingency_eics: Array<string | null>;
-}
-
 export interface ConstraintDayContent {
   kind: 'constraints';
-  identities: ConstraintIdentityRecord[];
+  /** Each of the day's constraints once: its key and its identity (jao.flow_constraint's columns). */
+  identities: Array<ConstraintIdentity & { key: string }>;
   versions: ConstraintVersion[];
   /** (key, MTU) slots a refused row names: their stored versions are kept, not taken as vanished. */
   protectedSlots: Array<{ key: string; mtu: string }>;
@@ -106,24 +98,14 @@ export interface ConstraintDayRows {
 
 /** The accepted rows of a day, with the slots its refusals protect; one step a version. */
 export function* constraintDayContentSteps(input: ConstraintDayRows): Steps<ConstraintDayContent> {
-  const identities = new Map<string, ConstraintIdentityRecord>();
+  const identities = new Map<string, ConstraintDayContent['identities'][number]>();
   const versions: ConstraintVersion[] = [];
   // A day has 23 to 100 MTUs and thousands of rows: each MTU is read once.
   const mtus = new Map<string, string>();
   let minMtuMs: number | null = null;
   let maxMtuMs: number | null = null;
   for (const { key, row } of input.accepted) {
-    if (!identities.has(key)) {
-      const identity = constraintIdentityOf(row);
-      identities.set(key, {
-        constraint_key: key,
-        tso: identity.tso,
-        cne_eic: identity.cneEic,
-        cne_name: identity.cneName,
-        direction: identity.direction,
-        contingency_eics: identity.contingencyEics,
-      });
-    }
+    if (!identities.has(key)) identities.set(key, { key, ...constraintIdentityOf(row) });
     let mtu = mtus.get(row.mtu);
     if (mtu === undefined) {
       const ms = Date.parse(row.mtu);

@@ -8,15 +8,16 @@ import { copyFrom } from '../../copy';
 import { CONTENT_COLUMNS, type ConstraintVersion } from './constraintContent';
 import { copyEscape, copyScalar } from './copyText';
 
+/** A version's own columns in jao.constraint_value: its row id, its content and the content's hash. */
+export const VERSION_COLUMNS = ['jao_id', ...CONTENT_COLUMNS, 'content_sha256'] as const;
+
 /** jao.constraint_value's columns in the order of a line. */
 export const COPY_COLUMNS = [
   'constraint_id',
   'mtu',
   'dataset',
   'delivery_day',
-  'jao_id',
-  ...CONTENT_COLUMNS,
-  'content_sha256',
+  ...VERSION_COLUMNS,
   'revision',
   'first_seen_at',
   'updated_at',

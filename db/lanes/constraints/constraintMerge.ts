@@ -6,26 +6,13 @@ import type pg from 'pg';
 import type { Dataset, DeliveryDay } from '../../../domain/types';
 import type { ContentOutcome, DayState } from '../../dayWriteTypes';
 import { CONTENT_COLUMNS, type ConstraintDayContent } from './constraintContent';
-import { copyConstraintVersions } from './constraintCopy';
+import { COPY_COLUMNS, copyConstraintVersions, VERSION_COLUMNS } from './constraintCopy';
 import { pairVersions, slotOf } from './constraintPairing';
 import { constraintIdsOf, touchConstraints } from './constraintRegistry';
 
-/** A version's columns in jao.constraint_value: what locates it, its row id, its content and the content's hash. */
-const names = ['constraint_id', 'mtu', 'jao_id', ...CONTENT_COLUMNS, 'content_sha256'];
-const STORED_COLUMNS = [
-  ...names.slice(0, 2),
-  'dataset',
-  'delivery_day',
-  ...names.slice(2),
-  'revision',
-  'first_seen_at',
-  'updated_at',
-  'derivation_id',
-];
 /** The day's incoming versions, COPYed in for the merge; a table of the session, emptied at each commit. */
 const INCOMING = 'pg_temp.incoming_constraint_version';
 const list = (prefix: string, columns: readonly string[]) => columns.map((c) => `${prefix}${c}`).join(', ');
-const UPDATED_COLUMNS = names.filter((column) => column !== 'constraint_id' && column !== 'mtu');
 
 interface MergeCounts {
   changed: string;
@@ -100,7 +87,7 @@ export async function mergeConstraintDay(
   );
   await copyConstraintVersions(client, INCOMING, candidates, idOf, stamp);
   const result = await client.query<MergeCounts>(
-    `WITH incoming AS (SELECT ${names.join(', ')} FROM ${INCOMING}),
+    `WITH incoming AS (SELECT constraint_id, mtu, ${VERSION_COLUMNS.join(', ')} FROM ${INCOMING}),
      protected AS MATERIALIZED (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(constraint_id bigint, mtu timestamptz)
      ),
@@ -127,10 +114,10 @@ export async function mergeConstraintDay(
          WHERE v.mtu >= $4 AND v.mtu < $5
      ),
      to_history AS (
-        INSERT INTO jao.constraint_value_history (${STORED_COLUMNS.join(', ')}, valid_from, valid_to)
-        SELECT ${list('(stored).', STORED_COLUMNS)}, (stored).updated_at, $8::timestamptz FROM changed
+        INSERT INTO jao.constraint_value_history (${COPY_COLUMNS.join(', ')}, valid_from, valid_to)
+        SELECT ${list('(stored).', COPY_COLUMNS)}, (stored).updated_at, $8::timestamptz FROM changed
         UNION ALL
-        SELECT ${list('(stored).', STORED_COLUMNS)}, (stored).updated_at, $8::timestamptz FROM vanished
+        SELECT ${list('(stored).', COPY_COLUMNS)}, (stored).updated_at, $8::timestamptz FROM vanished
         RETURNING 1
      ),
      deleted AS (
@@ -149,15 +136,15 @@ export async function mergeConstraintDay(
          WHERE p.stored_id IS NULL
      ),
      inserted AS (
-        INSERT INTO jao.constraint_value (${STORED_COLUMNS.join(', ')})
-        SELECT ${list('', names.slice(0, 2))}, $2, $3::date, ${list('', names.slice(2))},
+        INSERT INTO jao.constraint_value (${COPY_COLUMNS.join(', ')})
+        SELECT constraint_id, mtu, $2, $3::date, ${VERSION_COLUMNS.join(', ')},
                COALESCE(last_revision, 0) + 1, COALESCE(first_seen_before, $8), $8, $9
           FROM fresh
         RETURNING 1
      ),
      updated AS (
         UPDATE jao.constraint_value v
-           SET ${UPDATED_COLUMNS.map((c) => `${c} = c.${c}`).join(', ')},
+           SET ${VERSION_COLUMNS.map((c) => `${c} = c.${c}`).join(', ')},
                revision = v.revision + 1, updated_at = $8, derivation_id = $9
           FROM changed c
          WHERE v.mtu = c.mtu AND v.constraint_id = c.constraint_id AND v.mtu >= $4 AND v.mtu < $5

@@ -6,6 +6,7 @@
 // whatever order the writes commit.
 import type pg from 'pg';
 import type { Dataset } from '../../../domain/types';
+import { perPoolAndDataset } from '../../pool';
 import type { ConstraintDayContent } from './constraintContent';
 
 /**
@@ -13,15 +14,7 @@ import type { ConstraintDayContent } from './constraintContent';
  * its write. Only a hint: the write reads the ids in its transaction, and inserts there what is missing after all
  * (a database replaced under a running process).
  */
-const seenKeys = new WeakMap<pg.Pool, Map<Dataset, Set<string>>>();
-
-function seenKeysOf(pool: pg.Pool, dataset: Dataset): Set<string> {
-  const byDataset = seenKeys.get(pool) ?? new Map<Dataset, Set<string>>();
-  seenKeys.set(pool, byDataset);
-  const keys = byDataset.get(dataset) ?? new Set<string>();
-  byDataset.set(dataset, keys);
-  return keys;
-}
+const seenKeysOf = perPoolAndDataset(() => new Set<string>());
 
 /** Before the write, on `pool` (committed at once): inserts the day's constraints the catalogue lacks. */
 export async function registerNewConstraints(
@@ -30,10 +23,10 @@ export async function registerNewConstraints(
   content: ConstraintDayContent,
 ): Promise<void> {
   const seen = seenKeysOf(pool, dataset);
-  if (content.identities.every((identity) => seen.has(identity.constraint_key))) return;
+  if (content.identities.every((identity) => seen.has(identity.key))) return;
   await insertNewConstraints(pool, dataset, content);
   if (seen.size > 1_000_000) seen.clear();
-  for (const identity of content.identities) seen.add(identity.constraint_key);
+  for (const identity of content.identities) seen.add(identity.key);
 }
 
 /**
@@ -49,12 +42,12 @@ async function insertNewConstraints(
   await pool.query(
     `INSERT INTO jao.flow_constraint
             (dataset, constraint_key, tso, cne_eic, cne_name, direction, contingency_eics, first_seen_at, last_seen_at)
-     SELECT $1, r.constraint_key, r.tso, r.cne_eic, r.cne_name, r.direction, r.contingency_eics, 'infinity', '-infinity'
+     SELECT $1, r.key, r.tso, r."cneEic", r."cneName", r.direction, r."contingencyEics", 'infinity', '-infinity'
        FROM jsonb_to_recordset($2::jsonb)
-            AS r(constraint_key text, tso text, cne_eic text, cne_name text, direction text, contingency_eics text[])
+            AS r(key text, tso text, "cneEic" text, "cneName" text, direction text, "contingencyEics" text[])
       WHERE NOT EXISTS (SELECT 1 FROM jao.flow_constraint c
-                         WHERE c.dataset = $1 AND c.constraint_key = r.constraint_key)
-      ORDER BY r.constraint_key
+                         WHERE c.dataset = $1 AND c.constraint_key = r.key)
+      ORDER BY r.key
      ON CONFLICT (dataset, constraint_key) DO NOTHING`,
     [dataset, JSON.stringify(content.identities)],
   );
@@ -72,7 +65,7 @@ export async function constraintIdsOf(
     const known = await client.query<[string, string]>({
       text: `SELECT constraint_id::text, constraint_key FROM jao.flow_constraint
               WHERE dataset = $1 AND constraint_key = ANY ($2::text[])`,
-      values: [dataset, content.identities.map((identity) => identity.constraint_key)],
+      values: [dataset, content.identities.map((identity) => identity.key)],
       rowMode: 'array',
     });
     return new Map(known.rows.map(([id, key]) => [key, Number(id)]));

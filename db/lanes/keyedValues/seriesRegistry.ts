@@ -4,21 +4,14 @@ import { declarationOf, unitOfKey } from '../../../domain/datasets';
 import type { Dataset } from '../../../domain/types';
 import type { SeriesIds } from '../../dayWriteTypes';
 import { namedStatement } from '../../namedStatement';
+import { perPoolAndDataset } from '../../pool';
 import type { DayContent } from './dayContent';
 
 /**
  * series_id by key, per pool and dataset, filled after commits. Series rows are never deleted or re-keyed,
  * so a cached id stays right; a day whose keys are all cached skips the registration round trips.
  */
-const seriesCaches = new WeakMap<pg.Pool, Map<string, Map<string, number>>>();
-
-export function seriesCacheFor(pool: pg.Pool, dataset: Dataset): Map<string, number> {
-  const byDataset = seriesCaches.get(pool) ?? new Map<string, Map<string, number>>();
-  seriesCaches.set(pool, byDataset);
-  const cache = byDataset.get(dataset) ?? new Map<string, number>();
-  byDataset.set(dataset, cache);
-  return cache;
-}
+export const seriesCacheFor = perPoolAndDataset(() => new Map<string, number>());
 
 /** Called only after the commit: a rolled-back registration must not leave ids in the cache. */
 export function rememberSeries(cache: Map<string, number>, content: DayContent, seriesIds: SeriesIds): void {

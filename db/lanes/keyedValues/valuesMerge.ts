@@ -17,31 +17,6 @@ import { namedStatement } from '../../namedStatement';
 import type { DayContent } from './dayContent';
 
 /**
- * The points as SQL: one row per point from three arrays (:seriesIds, :mtus, :values) sent in binary,
- * which the server reads without parsing a number or timestamp.
- */
-type IncomingPoints = {
-  seriesIds: Buffer;
-  mtus: Buffer;
-  values: Buffer;
-};
-
-const INCOMING_POINTS = `
-  SELECT p.series_id, p.mtu, p.value
-    FROM unnest(:seriesIds::int[], :mtus::timestamptz[], :values::float8[]) AS p(series_id, mtu, value)`;
-
-function pointParams(content: DayContent, seriesIds: SeriesIds): IncomingPoints {
-  const ids = seriesIds.ids;
-  const mtuMs = content.mtuList.map((mtu) => Date.parse(mtu));
-  const { seriesIndex, mtuIndex } = content;
-  return {
-    seriesIds: binaryInt4Array(seriesIndex.map((s) => ids[s]!)),
-    mtus: binaryTimestamptzArray(mtuIndex.map((m) => mtuMs[m]!)),
-    values: binaryFloat8Array(content.values),
-  };
-}
-
-/**
  * Row layout of the fresh day's binary COPY: field count, then each field as length + big-endian value:
  * series_id int4, mtu timestamptz, value float8, revision int4 (1), first_seen_at and updated_at (txTime),
  * derivation_id int8, delivery_day date (the day written: every value of a write is of its day).
@@ -110,7 +85,11 @@ export async function insertFreshDay(
 }
 
 const MERGE_DAY = namedStatement<
-  IncomingPoints & {
+  {
+    /** The points, as three arrays sent in binary: the server reads them without parsing a number or timestamp. */
+    seriesIds: Buffer;
+    mtus: Buffer;
+    values: Buffer;
     windowFrom: Date;
     windowTo: Date;
     dataset: string;
@@ -132,7 +111,9 @@ const MERGE_DAY = namedStatement<
   }
 >(
   'jao.writeDay.mergeDay',
-  `WITH incoming AS (${INCOMING_POINTS}
+  `WITH incoming AS (
+       SELECT p.series_id, p.mtu, p.value
+         FROM unnest(:seriesIds::int[], :mtus::timestamptz[], :values::float8[]) AS p(series_id, mtu, value)
      ),
      -- The day's rows by one range scan of the primary key (mtu, series_id), then the dataset's series:
      -- MATERIALIZED keeps the planner from probing the range once per series.
@@ -258,8 +239,11 @@ export async function mergeDay(
       cellMtus.push(cell.mtu);
     }
   }
+  const mtuMs = content.mtuList.map((mtu) => Date.parse(mtu));
   const result = await MERGE_DAY.run(client, {
-    ...pointParams(content, seriesIds),
+    seriesIds: binaryInt4Array(content.seriesIndex.map((s) => seriesIds.ids[s]!)),
+    mtus: binaryTimestamptzArray(content.mtuIndex.map((m) => mtuMs[m]!)),
+    values: binaryFloat8Array(content.values),
     windowFrom: state.windowFrom,
     windowTo: state.windowTo,
     dataset,
