@@ -2,7 +2,7 @@
 // them), page/client/ reads their types (type-only imports: zod stays out of the page's bundle).
 import { z } from 'zod';
 import { ROW_KINDS } from './datasets';
-import type { DayStatus } from './types';
+import { DATASETS, DAY_STATUSES, type DayStatus } from './types';
 
 /** JAO's own word on a day (domain/monitoring.ts JaoWord), as the API writes it. */
 const jaoWordSchema = z.object({
@@ -287,3 +287,29 @@ export const dayRun = z.object({
   started_by: runStarter,
 });
 export type DayRun = z.output<typeof dayRun>;
+
+const DAY_EVENT_TYPES = [
+  'day.stored',
+  'day.revised',
+  'day.republished',
+  'day.failed',
+  'day.recheck_failed',
+] as const;
+export type DayEventType = (typeof DAY_EVENT_TYPES)[number];
+
+/** A notification's payload: an event as raiseDayEvent sends it (one raised before events carried `error` has none). */
+export const dayEventPayload = z.object({
+  id: z.number().int().positive(),
+  type: z.enum(DAY_EVENT_TYPES),
+  dataset: z.enum(DATASETS),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  status: z.enum(DAY_STATUSES),
+  revision: z.number().int(),
+  build: z.string().nullable(),
+  raisedAt: z.string(),
+  /** What a failed re-check met (the day's last_error); null for every other type. */
+  error: z.string().nullable().default(null),
+});
+
+/** A row of jao.day_event, as the live feed (GET /v1/events) sends it. */
+export type DayEvent = z.output<typeof dayEventPayload>;

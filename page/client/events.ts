@@ -1,18 +1,7 @@
 // The live feed (/v1/events) read with fetch: EventSource cannot send the key as a header, and a key in a URL
 // ends up in logs. Reconnects by itself and resumes after the last event it saw (Last-Event-ID), except after
 // the server's last word on the key (key.revoked, key.unscoped): then it stops.
-/** The data of an event of GET /v1/events. */
-export interface DayEvent {
-  id: number;
-  type: 'day.stored' | 'day.revised' | 'day.republished' | 'day.failed' | 'day.recheck_failed';
-  dataset: string;
-  day: string;
-  status: string;
-  revision: number;
-  raisedAt: string;
-  /** What a failed re-check met (`day.recheck_failed`); null for the other events. */
-  error: string | null;
-}
+import type { DayEvent } from '../../domain/apiAnswers';
 
 export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
