@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { Dataset } from '../domain/datasets';
 import type { Format, MtuWindow } from './params';
 import {
-  type AnswerFormatter,
   binder,
   COPY_INPUTS,
   COPY_OPTIONS,
@@ -333,23 +332,4 @@ export function constraintsCopy(
     },
     copy: `COPY (${constraintsSql(select, asked, COPY_CONSTRAINT_INPUTS)}) TO STDOUT ${COPY_OPTIONS[format]}`,
   };
-}
-
-/** The JSON array of the cursor's rows, each one object's text. */
-export class ConstraintJsonFormatter implements AnswerFormatter {
-  private rows = 0;
-
-  start(): string {
-    return '[';
-  }
-
-  batch(rows: string[][]): string {
-    const lead = this.rows === 0 ? '' : ',';
-    this.rows += rows.length;
-    return lead + rows.map((row) => row[0]).join(',');
-  }
-
-  end(): string {
-    return ']';
-  }
 }

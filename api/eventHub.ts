@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { API_KEY_CHANNEL, parseApiKeyPayload } from '../db/apiKeys';
-import { DAY_EVENT_CHANNEL, type DayEvent, parseDayEventPayload, readDayEventsAfter } from '../db/dayEvents';
+import { DAY_EVENT_CHANNEL, parseDayEventPayload, readDayEventsAfter } from '../db/dayEvents';
 import { watchClient } from '../db/pool';
+import type { DayEvent } from '../domain/apiAnswers';
 import { DATASETS } from '../domain/types';
 
 export type EventListener = (event: DayEvent) => void;

@@ -5,7 +5,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import { DAY_STATUS_ATTRIBUTE } from '../common/searchAttributes';
 import { openBackfill, STARTED_BY_MEMO, type StartedBy, startDayRun } from '../control/runStarts';
-import type { DayRun, RunStarter } from '../domain/dayRuns';
+import type { DayRun, RunStarter, StartedBackfill, StartedDay } from '../domain/apiAnswers';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillProgress, type BackfillRequest, dayWorkflowId } from '../domain/workflowInputs';
 import { LazyTemporalClient, type TemporalSettings } from './temporalClient';
@@ -14,22 +14,6 @@ export interface RunControlSettings extends TemporalSettings {
   /** The workflow task queue the worker polls (TEMPORAL_TASK_QUEUE). */
   taskQueue: string;
 }
-
-/** A day a re-run asked for, and whether it started a run. */
-export const startedDay = z.object({
-  day: z.string(),
-  workflow_id: z.string(),
-  run_id: z.string().nullable().describe("the new run's id; null when a run was going on (left to finish)"),
-  started: z.boolean(),
-});
-export type StartedDay = z.infer<typeof startedDay>;
-
-export const startedBackfill = z.object({
-  workflow_id: z.string(),
-  run_id: z.string(),
-  attached: z.boolean().describe('a backfill of the same range and mode was running: joined'),
-});
-export type StartedBackfill = z.infer<typeof startedBackfill>;
 
 /** A backfill in progress and what its `progress` query says; progress null when its worker did not answer. */
 export interface BackfillInProgress {

@@ -1,7 +1,7 @@
 // Which delivery days have a day workflow running right now. Only Temporal knows (jao.delivery_day records a run
 // when it writes): its visibility store is asked, once per RUNNING_CACHE_MS however many pages ask.
-import { z } from 'zod';
 import { isTemporalUnreachable } from '../common/temporal';
+import type { RunningDay } from '../domain/apiAnswers';
 import { isDeliveryDay } from '../domain/calendar';
 import {
   firstLineOf,
@@ -9,16 +9,6 @@ import {
   type TemporalSettings,
   TemporalUnavailable,
 } from './temporalClient';
-
-/** A day workflow (`<dataset>/day/<day>`, docs/design.md §5) that has not closed. */
-export const runningDay = z.object({
-  dataset: z.string(),
-  day: z.string(),
-  workflow_id: z.string(),
-  run_id: z.string(),
-  started_at: z.string().describe('when this run started (ISO-8601)'),
-});
-export type RunningDay = z.infer<typeof runningDay>;
 
 const RUNNING_CACHE_MS = 2_000;
 /** More open day workflows than a backfill's widest fan-out: a list this long is cut, and says so. */

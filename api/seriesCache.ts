@@ -1,34 +1,7 @@
 import type pg from 'pg';
-import { z } from 'zod';
+import type { SeriesEntry } from '../domain/apiAnswers';
 import type { Dataset } from '../domain/datasets';
 import type { DataVersion } from './snapshot';
-
-/** A border of a dataset's series (jao.catalog's row of it), with what is stored of it. */
-export const seriesEntry = z.object({
-  key: z.string().describe('as published: border_AT_BE, hub_AT'),
-  border: z.string(),
-  from_zone: z.string().describe('the zone an exchange leaves; for a hub series (hub_AT), the hub'),
-  to_zone: z.string().nullable().describe('the zone an exchange enters; null for a hub series'),
-  unit: z.string(),
-  first_day: z.string().nullable().describe('first delivery day with a current value'),
-  last_day: z.string().nullable(),
-  values: z.number().int().describe('current values stored'),
-  last_revision_at: z.string().nullable().describe('when a current value of the border last changed'),
-  dataset: z.string().describe('the JAO dataset (jao.catalog)'),
-  resolution_minutes: z.number().int().nullable().describe('length of one MTU in the latest stored day'),
-  complete_days: z
-    .number()
-    .int()
-    .describe('complete days carrying the border, from its first to its last stored day'),
-  days_in_span: z.number().int().nullable().describe('days from its first to its last stored day'),
-  complete_share: z.number().nullable().describe('complete_days / days_in_span'),
-  source_endpoint: z.string().nullable().describe('the URL the pipeline fetches the dataset from'),
-  publication_schedule: z
-    .string()
-    .nullable()
-    .describe('when JAO publishes a day and when the pipeline looks for it'),
-});
-export type SeriesEntry = z.infer<typeof seriesEntry>;
 
 /** One answer per dataset, computed once per data version; a failed computation is forgotten. */
 class PerVersion<T> {

@@ -264,10 +264,16 @@ export interface AnswerFormatter {
   end(): string;
 }
 
-/** Turns batches of rows into the text of one format, keeping what comes between batches. */
-export class RowFormatter {
+/**
+ * Turns batches of rows into the text of one format, keeping what comes between batches. `objectOf` writes a row as
+ * its JSON object: SELECT_TEXT's fields by default (a constraints row comes as one object's text, its first field).
+ */
+export class RowFormatter implements AnswerFormatter {
   private rows = 0;
-  constructor(private readonly format: Format) {}
+  constructor(
+    private readonly format: Format,
+    private readonly objectOf: (row: Row) => string = jsonObject,
+  ) {}
 
   start(): string {
     if (this.format === 'csv') return `${VALUE_COLUMNS.join(',')}\n`;
@@ -275,20 +281,10 @@ export class RowFormatter {
   }
 
   batch(rows: Row[]): string {
-    const parts: string[] = new Array(rows.length);
-    if (this.format === 'csv') {
-      for (let r = 0; r < rows.length; r++) parts[r] = csvLine(rows[r]!);
-      this.rows += rows.length;
-      return `${parts.join('\n')}\n`;
-    }
-    for (let r = 0; r < rows.length; r++) parts[r] = jsonObject(rows[r]!);
-    if (this.format === 'ndjson') {
-      this.rows += rows.length;
-      return `${parts.join('\n')}\n`;
-    }
+    const parts = rows.map(this.format === 'csv' ? csvLine : this.objectOf);
     const lead = this.rows === 0 ? '' : ',';
     this.rows += rows.length;
-    return lead + parts.join(',');
+    return this.format === 'json' ? lead + parts.join(',') : `${parts.join('\n')}\n`;
   }
 
   end(): string {

@@ -1,19 +1,10 @@
 import type pg from 'pg';
-import { z } from 'zod';
-import { DATASETS, DAY_STATUSES, type DayStatus } from '../domain/types';
+import { type DayEvent, type DayEventType, dayEventPayload } from '../domain/apiAnswers';
+import type { DayStatus } from '../domain/types';
 import type { DatedRow } from './pool';
 
 /** The channel of jao.day_event's notifications; the payload is the event as JSON. */
 export const DAY_EVENT_CHANNEL = 'jao_day_event';
-
-export const DAY_EVENT_TYPES = [
-  'day.stored',
-  'day.revised',
-  'day.republished',
-  'day.failed',
-  'day.recheck_failed',
-] as const;
-export type DayEventType = (typeof DAY_EVENT_TYPES)[number];
 
 /**
  * An event's error is cut to this many characters: the whole event travels as a NOTIFY payload, which PostgreSQL
@@ -28,23 +19,6 @@ export function eventErrorText(error: string): string {
     ? error
     : `${characters.slice(0, EVENT_ERROR_LENGTH - 1).join('')}…`;
 }
-
-/** A notification's payload: an event as raiseDayEvent sends it (one raised before events carried `error` has none). */
-const dayEventPayload = z.object({
-  id: z.number().int().positive(),
-  type: z.enum(DAY_EVENT_TYPES),
-  dataset: z.enum(DATASETS),
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  status: z.enum(DAY_STATUSES),
-  revision: z.number().int(),
-  build: z.string().nullable(),
-  raisedAt: z.string(),
-  /** What a failed re-check met (the day's last_error); null for every other type. */
-  error: z.string().nullable().default(null),
-});
-
-/** A row of jao.day_event, as the live feed sends it. */
-export type DayEvent = z.output<typeof dayEventPayload>;
 
 /**
  * What a write tells the feed: new content is `day.stored` (the day's first) or `day.revised`; a re-check of a

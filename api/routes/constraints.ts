@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import {
   CONSTRAINT_COLUMNS,
-  ConstraintJsonFormatter,
   type ConstraintsAsked,
   constraintCsvHeader,
   constraintRowSchema,
@@ -34,6 +33,7 @@ import {
   type RouteDeps,
   SECURITY,
 } from '../routing';
+import { RowFormatter } from '../valueRows';
 import { copyValues, sendStreamed, streamValues } from '../valueStreams';
 
 const constraintsQuerystring = z.strictObject({
@@ -121,7 +121,12 @@ export function registerConstraintsRoute(app: ApiApp, deps: RouteDeps): void {
         parts,
         body: async (snapshot, whole) => {
           if (query.format === 'json') {
-            return streamValues(snapshot, constraintsQuery(asked), new ConstraintJsonFormatter(), whole);
+            return streamValues(
+              snapshot,
+              constraintsQuery(asked),
+              new RowFormatter('json', (row) => row[0]!),
+              whole,
+            );
           }
           const hubs = query.format === 'csv' ? await readPtdfHubs(snapshot.client, asked) : [];
           return copyValues(

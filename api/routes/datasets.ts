@@ -1,15 +1,9 @@
 // GET /v1/datasets: the declared datasets (domain/datasets/) the key reads; GET /v1/datasets/{dataset}/series: the
 // borders of one.
 import { z } from 'zod';
+import { datasetEntry, seriesEntry } from '../../domain/apiAnswers';
 import { marketTomorrow } from '../../domain/calendar';
-import {
-  DATASETS,
-  DECLARATIONS,
-  dataPathOf,
-  declaredResolutionOn,
-  isDataset,
-  ROW_KINDS,
-} from '../../domain/datasets';
+import { DATASETS, DECLARATIONS, dataPathOf, declaredResolutionOn, isDataset } from '../../domain/datasets';
 import { isDefaultDataset } from '../../domain/datasets/compat';
 import { DATASET_IN_PATH, KEYS_DATASETS, servesRowKind } from '../auth';
 import { datasetParams } from '../params';
@@ -21,44 +15,7 @@ import {
   type RouteDeps,
   SECURITY,
 } from '../routing';
-import { seriesEntry } from '../seriesCache';
 import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
-
-const datasetEntry = z.object({
-  id: z
-    .string()
-    .describe('the id in /v1/datasets/{dataset}/…, workflow ids, the `dataset` column and `--dataset`'),
-  title: z.string(),
-  description: z.string(),
-  region: z.string().describe('the JAO Publication Tool region: core, nordic'),
-  endpoint: z.string().describe("JAO's name of the dataset, the last segment of its data path"),
-  source_path: z.string().describe('the data path the pipeline asks JAO for: /{region}/api/data/{endpoint}'),
-  source_endpoint: z
-    .string()
-    .nullable()
-    .describe('the URL the worker fetches it from, as it recorded at start-up (null: not recorded yet)'),
-  time_zone: z.string().describe("the market's delivery-day time zone"),
-  first_day: z.string().describe('the first delivery day JAO publishes'),
-  stored_from: z
-    .string()
-    .nullable()
-    .describe(
-      'the first delivery day with a stored record (any status): null before the first fetch is stored',
-    ),
-  stored_to: z.string().nullable().describe('the last delivery day with a stored record (any status)'),
-  resolution_minutes: z.number().int().describe('the declared MTU length of tomorrow'),
-  resolutions: z
-    .array(z.object({ from: z.string(), minutes: z.number().int() }))
-    .describe('the declared MTU length from each delivery day on, oldest first'),
-  row_kind: z
-    .enum(ROW_KINDS)
-    .describe(
-      'what a row is: keyedValues (one number per border or hub and MTU: /values, /series, /revisions, ' +
-        '/difference) or constraints (the flow-based domain, one row per constraint and MTU: /constraints)',
-    ),
-  unit: z.string(),
-  default: z.boolean().describe('the dataset the CLI and the other /v1 routes serve when none is named'),
-});
 
 export function registerDatasetsRoute(app: ApiApp, deps: RouteDeps): void {
   app.get(

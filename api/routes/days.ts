@@ -1,62 +1,19 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { withoutDeclaredSwitch } from '../../db/dayQuality';
+import { type DayRow, dayQualityRow, runningDay } from '../../domain/apiAnswers';
 import type { Dataset } from '../../domain/datasets';
 import { DATASET_IN_QUERY, KEYS_DATASETS } from '../auth';
 import { checkDayRange, dayRangeQuery } from '../params';
 import { type ApiApp, DATASET_REFUSALS, KEY_REFUSALS, type RouteDeps, SECURITY } from '../routing';
-import { MAX_RUNNING_DAYS, runningDay } from '../runningDays';
+import { MAX_RUNNING_DAYS } from '../runningDays';
 import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
 import { serviceUnavailable, temporalFailure } from '../temporalClient';
-
-const dayQualityRow = z.object({
-  dataset: z.string(),
-  day: z.string(),
-  status: z.string(),
-  expected_mtus: z.number().int(),
-  received_mtus: z.number().int(),
-  missing_mtus: z.array(z.string()),
-  resolution_minutes: z.number().int().nullable(),
-  keys: z.number().int().nullable(),
-  keys_added: z.array(z.string()).nullable(),
-  keys_vanished: z.array(z.string()).nullable(),
-  null_values: z.number().int(),
-  duplicate_rows: z.number().int(),
-  conflicting_rows: z.number().int(),
-  rejected_values: z.number().int(),
-  unknown_fields: z.array(z.string()),
-  reason: z.string().nullable(),
-  drift: z
-    .array(z.string())
-    .describe(
-      'resolution (an undeclared change of MTU length against previous_day), keys_added, keys_vanished, ' +
-        'empty_keys_filled (a key the dataset declares published empty carried values)',
-    ),
-  published_empty_keys: z
-    .array(z.string())
-    .describe('keys the dataset declares published empty (null on purpose) that the answer published null'),
-  previous_day: z.string().nullable(),
-  previous_resolution_minutes: z.number().int().nullable(),
-  revision_count: z.number().int(),
-  republished_count: z
-    .number()
-    .int()
-    .describe(
-      'answers that moved an extra row field (lastModifiedOn) without changing a value: not revisions',
-    ),
-  last_republished_at: z.string().nullable().describe("the day's last re-publication"),
-  last_checked_at: z.string().nullable(),
-  last_error: z.string().nullable(),
-  last_build_id: z.string().nullable(),
-  content_build_id: z.string().nullable(),
-  last_changed_at: z.string().nullable().describe("when the day's stored content last changed"),
-});
-type DayQualityRow = z.output<typeof dayQualityRow>;
 
 const unavailable = z.object({ statusCode: z.literal(503), error: z.string(), message: z.string() });
 
 /** Timestamps as ISO-8601 UTC, everything else as the view gives it. */
-function jsonRow(row: Record<string, unknown>): DayQualityRow {
+function jsonRow(row: Record<string, unknown>): DayRow {
   const out: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(row)) {
     if (value instanceof Date) out[column] = value.toISOString();
@@ -64,7 +21,7 @@ function jsonRow(row: Record<string, unknown>): DayQualityRow {
       out[column] = value.map((item) => (item instanceof Date ? item.toISOString() : item));
     else out[column] = value;
   }
-  const quality = out as DayQualityRow;
+  const quality = out as DayRow;
   return {
     ...quality,
     drift: withoutDeclaredSwitch(quality, quality),

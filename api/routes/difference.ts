@@ -2,6 +2,7 @@
 // known at a later instant (or now), and the change between them.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { differenceRow } from '../../domain/apiAnswers';
 import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import { checkDayRange, datasetParams, differenceQuery, distinctList, type Format } from '../params';
 import {
@@ -15,15 +16,6 @@ import {
 import { answerIfNotModified, etagOf, isSettled, withSnapshot } from '../snapshot';
 import { csvText, iso } from '../valueRows';
 import { setAnswerHeaders } from '../valueStreams';
-
-const differenceRow = z.object({
-  mtu: z.string().describe('UTC start of the MTU, ISO-8601'),
-  delivery_day: z.string().describe('Europe/Amsterdam delivery day'),
-  border: z.string(),
-  base_mw: z.number().nullable().describe('the value as known at base_as_of; null: none then'),
-  compare_mw: z.number().nullable().describe('the value as known at compare_as_of (or now); null: none then'),
-  difference_mw: z.number().nullable().describe('compare_mw − base_mw; null when either is missing'),
-});
 
 /** A row as the server writes it: every field text, a missing value null. */
 type DifferenceRow = [string, string, string, string | null, string | null, string | null];

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { type DayEvent, readDayEventsAfter } from '../../db/dayEvents';
+import { readDayEventsAfter } from '../../db/dayEvents';
+import type { DayEvent } from '../../domain/apiAnswers';
 import { isDataset } from '../../domain/datasets';
 import { KEYS_DATASETS } from '../auth';
 import type { KeyLoss } from '../keyWatch';

@@ -2,6 +2,7 @@
 // page shows operator controls), tomorrow's freshness as `jao status` tells it, and the backfills in progress.
 import { z } from 'zod';
 import { readJaoWords, readStatusReport } from '../../db/statusReport';
+import { backfillInProgress, jaoWordDay, keyInfo, tomorrowFreshness } from '../../domain/apiAnswers';
 import { marketTomorrow } from '../../domain/calendar';
 import { type DatasetPublicationSettings, freshnessDeadlineOf } from '../../domain/datasetSource';
 import type { JaoWord } from '../../domain/monitoring';
@@ -18,29 +19,6 @@ import {
 import { MAX_BACKFILLS } from '../runControl';
 import { serviceUnavailable, temporalFailure } from '../temporalClient';
 
-/** JAO's own word on a day (domain/monitoring.ts JaoWord), as the API writes it. */
-const jaoWordSchema = z.object({
-  state: z
-    .enum(['not_yet_published', 'late', 'missing', 'published', 'unknown'])
-    .describe(
-      '`not_yet_published`: a step is Pending before its deadline; `late`: Pending after it (the day not stored complete either way); `missing`: every step is Received but the day is absent or incomplete in the database; `published`: stored complete; `unknown`: no step of the dataset read for the day (JAO_MONITORING off, or not read yet)',
-    ),
-  steps: z
-    .array(
-      z.object({
-        page: z.string().describe('the step as JAO names it (Final Computation, …)'),
-        status: z.enum(['Received', 'Pending']),
-        deadline: z.string().nullable().describe("JAO's deadline for the step (ISO-8601)"),
-        last_modified_on: z.string().nullable().describe('when JAO last changed the step (ISO-8601)'),
-      }),
-    )
-    .describe("the dataset's declared steps JAO's monitoring listed for the day, as last read"),
-  seen_at: z
-    .string()
-    .nullable()
-    .describe('the latest monitoring reading that saw them (ISO-8601): how current this word is'),
-});
-
 const jaoWordJson = (word: JaoWord) => ({
   state: word.state,
   steps: word.steps.map((step) => ({
@@ -50,45 +28,6 @@ const jaoWordJson = (word: JaoWord) => ({
     last_modified_on: step.lastModifiedOn,
   })),
   seen_at: word.seenAt,
-});
-
-const freshness = z.object({
-  day: z.string().describe('tomorrow (Europe/Amsterdam)'),
-  status: z.string().describe('its status, `missing` before its first run'),
-  published: z.boolean().describe('an answer from JAO carried data for it'),
-  dataset: z.string().describe('the dataset whose tomorrow this is'),
-  deadline: z
-    .string()
-    .describe(
-      "when it is due (ISO-8601): the dataset's freshness deadline, on the day before or on the day itself (FRESHNESS_DEADLINES, else its declared one)",
-    ),
-  late: z.boolean().describe('the deadline passed and it is not complete'),
-  published_after: z.string().nullable().describe('the last empty answer before the first with data'),
-  seen_at: z.string().nullable().describe('the first answer with data'),
-  stored_at: z.string().nullable().describe('first stored complete'),
-  publication_to_stored_seconds: z.number().nullable().describe('publication → stored complete, at most'),
-  seen_to_stored_seconds: z.number().nullable(),
-  jao_word: jaoWordSchema
-    .nullable()
-    .describe(
-      "JAO's own word on tomorrow, from its monitoring answer (docs/monitoring.md); null for a dataset that declares no monitoring step",
-    ),
-});
-
-const backfill = z.object({
-  workflow_id: z.string(),
-  run_id: z.string(),
-  started_at: z.string(),
-  progress: z
-    .object({
-      total: z.number().int(),
-      done: z.number().int(),
-      running: z.number().int(),
-      byStatus: z.record(z.string(), z.number().int()),
-      failedDays: z.array(z.string()),
-    })
-    .nullable()
-    .describe("the backfill's progress query; null when its worker did not answer in time"),
 });
 
 export function registerFactRoutes(
@@ -108,12 +47,7 @@ export function registerFactRoutes(
         security: SECURITY,
         querystring: z.strictObject({}),
         response: {
-          200: z.object({
-            id: z.number().int(),
-            name: z.string(),
-            datasets: z.array(z.string()),
-            scope: z.enum(['reader', 'operator']),
-          }),
+          200: keyInfo,
           ...KEY_REFUSALS,
         },
       },
@@ -145,7 +79,7 @@ export function registerFactRoutes(
         tags: ['days'],
         security: SECURITY,
         querystring: z.strictObject({ dataset: datasetQueryParam }),
-        response: { 200: freshness, ...DATASET_REFUSALS },
+        response: { 200: tomorrowFreshness, ...DATASET_REFUSALS },
       },
     },
     async (request, reply) => {
@@ -195,7 +129,7 @@ export function registerFactRoutes(
         security: SECURITY,
         querystring: dayRangeQuery,
         response: {
-          200: z.array(jaoWordSchema.extend({ day: z.string().describe('the delivery day') })),
+          200: z.array(jaoWordDay),
           ...DATASET_REFUSALS,
         },
       },
@@ -222,7 +156,7 @@ export function registerFactRoutes(
         security: SECURITY,
         querystring: z.strictObject({ dataset: datasetQueryParam }),
         response: {
-          200: z.array(backfill),
+          200: z.array(backfillInProgress),
           ...DATASET_REFUSALS,
           503: errorBodySchema.describe('Temporal does not answer: which backfills run is unknown'),
         },

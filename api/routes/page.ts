@@ -9,12 +9,7 @@ import type { ApiApp } from '../routing';
  * What the page needs to know that is not secret (common/config.ts: TEMPORAL_UI_URL, TEMPORAL_NAMESPACE,
  * TEMPORAL_TASK_QUEUE).
  */
-export interface PageSettings {
-  temporalUiUrl: string;
-  namespace: string;
-  taskQueue: string;
-  maxRangeDays: number;
-}
+export type PageSettings = Pick<PageConfig, 'temporalUiUrl' | 'namespace' | 'taskQueue' | 'maxRangeDays'>;
 
 const JS_PATH = '/page/app.js';
 const CSS_PATH = '/page/app.css';

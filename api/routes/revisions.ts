@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { type RevisionRow, revisionRow } from '../../domain/apiAnswers';
 import { dayOfInstant } from '../../domain/calendar';
 import type { Dataset } from '../../domain/datasets';
 import { DATASET_IN_PATH, servesRowKind } from '../auth';
@@ -14,24 +15,8 @@ import {
 } from '../routing';
 import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
 
-const revisionRow = z.object({
-  mtu: z.string(),
-  delivery_day: z.string(),
-  border: z.string(),
-  from_zone: z.string().describe('the zone an exchange leaves; for a hub series (hub_AT), the hub'),
-  to_zone: z.string().nullable().describe('the zone an exchange enters; null for a hub series'),
-  value_mw: z.number(),
-  revision: z.number().int(),
-  first_seen_at: z.string(),
-  valid_from: z.string().describe('when this version became current'),
-  valid_to: z.string().nullable().describe('when it stopped being current; null for the current value'),
-});
-
 /** A row as the database gives it: the answer's, with its instants as dates. */
-type RevisionDbRow = Omit<
-  z.infer<typeof revisionRow>,
-  'mtu' | 'first_seen_at' | 'valid_from' | 'valid_to'
-> & {
+type RevisionDbRow = Omit<RevisionRow, 'mtu' | 'first_seen_at' | 'valid_from' | 'valid_to'> & {
   mtu: Date;
   first_seen_at: Date;
   valid_from: Date;

@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { StartedBy } from '../../control/runStarts';
+import { dayRun, startedBackfill, startedDays } from '../../domain/apiAnswers';
 import { BACKFILL_MODES, MAX_CONCURRENCY, parseBackfillInput } from '../../domain/workflowInputs';
 import { DATASET_IN_QUERY } from '../auth';
 import { checkFirstDay, datasetQueryParam, deliveryDayParam } from '../params';
@@ -16,7 +17,7 @@ import {
   type RouteDeps,
   SECURITY,
 } from '../routing';
-import { MAX_DAY_RUNS, startedBackfill, startedDay } from '../runControl';
+import { MAX_DAY_RUNS } from '../runControl';
 import { temporalFailure } from '../temporalClient';
 
 /** More days than this are a backfill's work (one workflow, bounded fan-out), not a list of single re-runs. */
@@ -59,25 +60,6 @@ const backfillBody = z.strictObject({
     .describe('day workflows in flight (default 4)'),
 });
 
-const runStarter = z
-  .object({ via: z.string(), key_id: z.number().int().nullable(), key_name: z.string().nullable() })
-  .nullable()
-  .describe(
-    'who started the run (its memo): via cli or api (with the key); null for schedule and backfill runs',
-  );
-
-const dayRun = z.object({
-  workflow_id: z.string(),
-  run_id: z.string(),
-  execution_status: z.string().describe('RUNNING, COMPLETED, FAILED, TERMINATED, TIMED_OUT, CANCELED…'),
-  day_status: z.string().nullable().describe('the DayStatus the run ended with (`running` while it runs)'),
-  started_at: z.string(),
-  closed_at: z.string().nullable(),
-  build_id: z.string().nullable().describe('the worker build that ran it, when Temporal recorded one'),
-  parent_workflow_id: z.string().nullable().describe('the backfill or poll that started it; null: top-level'),
-  started_by: runStarter,
-});
-
 const dayPath = z.strictObject({ day: deliveryDayParam });
 
 /** Whose scope the route needs: an operator key of the dataset its `dataset` query parameter names. */
@@ -115,7 +97,7 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
         security: SECURITY,
         querystring: datasetQuery,
         body: rerunBody,
-        response: { 202: z.object({ runs: z.array(startedDay) }), ...errorAnswers },
+        response: { 202: startedDays, ...errorAnswers },
       },
     },
     async (request, reply) => {

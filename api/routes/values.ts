@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { valueRow } from '../../domain/apiAnswers';
 import { DATASET_IN_PATH, servesRowKind } from '../auth';
 import {
   checkDayRange,
@@ -26,18 +27,6 @@ import {
   WideFormatter,
 } from '../valueRows';
 import { copyValues, sendCached, sendStreamed, streamValues } from '../valueStreams';
-
-const valueRow = z.object({
-  mtu: z.string().describe('UTC start of the MTU, ISO-8601'),
-  delivery_day: z.string().describe('Europe/Amsterdam delivery day'),
-  border: z.string(),
-  from_zone: z.string().describe('the zone an exchange leaves; for a hub series (hub_AT), the hub'),
-  to_zone: z.string().nullable().describe('the zone an exchange enters; null for a hub series'),
-  value_mw: z.number(),
-  revision: z.number().int(),
-  first_seen_at: z.string(),
-  updated_at: z.string().describe('when this version became current'),
-});
 
 const wideRow = z
   .object({

@@ -1,10 +1,11 @@
 // The chart's borders: a search box over the catalogue to add one, the borders picked (each with its stroke and a
 // button that removes it), and a button that clears them all. The picker keeps each border's slot (its stroke,
 // borderColours.ts) while the border stays picked.
+
+import type { SeriesEntry } from '../../domain/apiAnswers';
 import { assignSlots, type Stroke, strokeOf } from './borderColours';
 import { MAX_BORDERS } from './chartRequest';
 import { button, h } from './dom';
-import type { SeriesEntry } from './types';
 
 export class BorderPicker {
   readonly root: HTMLElement;

@@ -3,6 +3,8 @@
 // command that re-runs it. Cells are redrawn one by one when the live feed or the running list says a day moved.
 // What the grid holds is calendarGrid.ts (pure), its markup calendarHtml.ts, the day's tooltip and panel
 // dayPanels.ts; this is the DOM, the loading and the live updates.
+
+import type { DayRow, JaoWordDay, RunningDay } from '../../domain/apiAnswers';
 import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
 import { cellHtml, gridHtml, jaoWordKeyHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
@@ -12,7 +14,6 @@ import { dayInput, dayProblemOf } from './dayInput';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { button, h, messageOf } from './dom';
 import { instantText } from './marketTime';
-import type { DayRow, JaoWordDay, RunningDay } from './types';
 
 export interface CalendarOptions {
   api: Api;

@@ -1,6 +1,8 @@
 // The calendar's model: the range, the stored rows and running days behind it, a cell per day laid out a row per
 // month, the legend's counts, the selection, keyboard moves and the status line. Pure (no DOM):
 // test/unit/calendarGrid.test.ts.
+
+import type { DayRow, JaoWordDay, RunningDay } from '../../domain/apiAnswers';
 import { addDays } from '../../domain/calendar';
 import {
   CELL_STATUSES,
@@ -17,7 +19,6 @@ import {
   rangeDays,
   STATUS_TEXT,
 } from './dayCells';
-import type { DayRow, JaoWordDay, RunningDay } from './types';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

@@ -2,6 +2,7 @@
 // the values as they were known at an instant (as_of); or the difference between two versions of a day. Every line
 // is the API's rows as they came (chartData.ts aligns them); the CSV download is the API's answer for the same.
 import type uPlot from 'uplot';
+import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from '../../domain/apiAnswers';
 import { addDays, dayStartMs } from '../../domain/calendar';
 import type { Api } from './api';
 import { type LineKind, type Stroke, strokeOf } from './borderColours';
@@ -25,7 +26,6 @@ import { button, h, messageOf } from './dom';
 import { plotSize, stepPlot } from './marketPlot';
 import { instantText, marketTimeText } from './marketTime';
 import { alignOnMtus, expectedMtus, resolutionOf } from './mtuAxis';
-import type { DifferenceRow, RevisionRow, SeriesEntry, ValueRow } from './types';
 
 const AS_OF_EMPTY = 'market time, Europe/Amsterdam; empty: the current values';
 

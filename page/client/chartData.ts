@@ -1,6 +1,6 @@
 // The chart's lines from the API's rows (mtuAxis.ts aligns them on the range's MTUs). Pure (no DOM):
 // test/unit/pageModel.test.ts.
-import type { DifferenceRow, RevisionRow, ValueRow } from './types';
+import type { DifferenceRow, RevisionRow, ValueRow } from '../../domain/apiAnswers';
 
 /** One line: values by MTU (epoch seconds). */
 export interface Line {

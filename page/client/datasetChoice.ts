@@ -1,7 +1,7 @@
 // Which dataset the page shows: the one the address names (`?dataset=nordicMaxExchanges`), when the key reads it;
 // else the default one. The address keeps the choice, so that links and reloads show the same dataset. Pure (no
 // DOM): test/unit/datasetChoice.test.ts.
-import type { DatasetEntry } from './types';
+import type { DatasetEntry } from '../../domain/apiAnswers';
 
 export const DATASET_PARAM = 'dataset';
 

@@ -2,8 +2,9 @@
 // without a row, "missing" when it should have been fetched (it is not before the first day stored: a backfill or
 // the poll covered it), else "not fetched" (no backfill or poll ever covered it: not a finding). Pure (no DOM):
 // test/unit/pageModel.test.ts.
+
+import type { DayRow, JaoWordDay, RunningDay } from '../../domain/apiAnswers';
 import { addDays, daysBetween, isDstChangeDay } from '../../domain/calendar';
-import type { DayRow, JaoWordDay, RunningDay } from './types';
 
 export const CELL_STATUSES = [
   'complete',

@@ -1,8 +1,9 @@
 // What the page says about one day, in the tooltip and in the selected day's panel.
+
+import type { JaoWordDay } from '../../domain/apiAnswers';
 import { dayLengthHours } from '../../domain/calendar';
 import { type Cell, STATUS_TEXT } from './dayCells';
 import { instantText, marketTimeText } from './marketTime';
-import type { JaoWordDay } from './types';
 
 /** How many missing MTUs are listed by time before "and N more". */
 const LISTED_MTUS = 8;

@@ -2,7 +2,24 @@
 // them (the most limiting first), and one CNEC's RAM as a line. Pure (no DOM): test/unit/domainData.test.ts.
 import { addDays, dayLengthHours, dayStartMs } from '../../domain/calendar';
 import { marketTimeText } from './marketTime';
-import type { ConstraintRow } from './types';
+
+/** The columns of a row of GET /v1/datasets/{dataset}/constraints that the domain view reads. */
+export interface ConstraintRow {
+  delivery_day: string;
+  mtu: string;
+  constraint_id: number;
+  tso: string | null;
+  cne_name: string | null;
+  direction: string | null;
+  /** The contingency's outaged branches' EICs; the N state is one branch without one (`[null]`), or none. */
+  contingency_eics: (string | null)[];
+  cont_name: string | null;
+  ram: number | null;
+  fmax: number | null;
+  /** Hub → PTDF, in the order JAO published the hubs. */
+  ptdfs: Record<string, number | null>;
+  revision: number;
+}
 
 const HOUR_MS = 3_600_000;
 

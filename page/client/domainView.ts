@@ -2,6 +2,7 @@
 // calendar's selected day, or typed) and an hour of it, that hour's presolved CNECs with their RAM (cnecTable.ts),
 // and a CNEC's RAM over the days around the chosen one. Rows as stored now, or as known at an instant.
 import type uPlot from 'uplot';
+import type { DayRow } from '../../domain/apiAnswers';
 import type { Api } from './api';
 import type { Line } from './chartData';
 import { datasetPath } from './chartRequest';
@@ -10,6 +11,7 @@ import { AsOfInput, dayInput, dayProblemOf } from './dayInput';
 import { h, messageOf } from './dom';
 import {
   type CnecLine,
+  type ConstraintRow,
   type DayHour,
   dayHours,
   hourLines,
@@ -21,7 +23,6 @@ import {
 import { plotSize, stepPlot } from './marketPlot';
 import { instantText, marketTimeText } from './marketTime';
 import { alignOnMtus, expectedMtus, type MtuAxis, resolutionOf } from './mtuAxis';
-import type { ConstraintRow, DayRow } from './types';
 
 const AS_OF_EMPTY = 'market time, Europe/Amsterdam; empty: as stored now';
 /** A burst of events (a backfill's days) reads again once. */

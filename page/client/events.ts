@@ -1,7 +1,7 @@
 // The live feed (/v1/events) read with fetch: EventSource cannot send the key as a header, and a key in a URL
 // ends up in logs. Reconnects by itself and resumes after the last event it saw (Last-Event-ID), except after
 // the server's last word on the key (key.revoked, key.unscoped): then it stops.
-import type { DayEvent } from './types';
+import type { DayEvent } from '../../domain/apiAnswers';
 
 export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 

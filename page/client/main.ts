@@ -1,6 +1,7 @@
 // The status page (served by the API at `/`): the key, then the calendar and the chart, kept live by the feed.
 import 'uplot/dist/uPlot.min.css';
 import './page.css';
+import type { DatasetEntry, KeyInfo } from '../../domain/apiAnswers';
 import { marketTomorrow } from '../../domain/calendar';
 import { EARLIEST_FIRST_DAY } from '../../domain/datasets';
 import { Api, UnauthorizedError } from './api';
@@ -15,7 +16,6 @@ import { followEvents } from './events';
 import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
 import { OperatorPanel } from './operatorPanel';
 import { PageFacts } from './pageFacts';
-import type { DatasetEntry, KeyInfo } from './types';
 
 /** How often the page asks which day workflows run (the API asks Temporal at most every 2 s). */
 const RUNNING_POLL_MS = 5_000;

@@ -2,6 +2,8 @@
 // calendar (Ctrl/⌘-click one, Shift-click a range, or every bad day in view), re-run them or backfill them
 // (POST /v1/runs/…), follow each run from start to end, and read a day's runs (GET /v1/days/{day}/runs) linked to
 // the Temporal Web UI; all of the dataset shown (`config.dataset`).
+
+import type { DayRun, StartedBackfill, StartedDays } from '../../domain/apiAnswers';
 import type { Api } from './api';
 import type { CalendarView } from './calendar';
 import type { PageConfig } from './config';
@@ -10,7 +12,6 @@ import { DaySelection } from './daySelection';
 import { button, externalLink, h, messageOf, tableHead } from './dom';
 import { instantText } from './marketTime';
 import { type RunEntry, RunLog } from './runLog';
-import type { DayRun, StartedBackfill, StartedDays } from './types';
 
 /** POST /v1/runs/days takes at most this many days (api/routes/runs.ts); more are a backfill. */
 const MAX_RERUN_DAYS = 31;

@@ -1,10 +1,11 @@
 // Beside the calendar, for every key, of the dataset shown: tomorrow's freshness as `jao status` tells it (GET /v1/freshness) and the
 // backfills in progress with their progress bars (GET /v1/backfills), read again every few seconds.
+
+import type { BackfillInProgress, TomorrowFreshness } from '../../domain/apiAnswers';
 import { type Api, UnauthorizedError } from './api';
 import { h, messageOf } from './dom';
 import { instantText } from './marketTime';
 import { backfillText, freshnessText } from './pageFactsText';
-import type { BackfillInProgress, TomorrowFreshness } from './types';
 
 export class PageFacts {
   readonly root: HTMLElement;

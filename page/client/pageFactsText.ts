@@ -1,7 +1,8 @@
 // The words of the page's facts (page/client/pageFacts.ts): tomorrow's freshness and a backfill's progress. Pure
 // (no DOM): test/unit/operatorPage.test.ts.
+
+import type { BackfillInProgress, TomorrowFreshness } from '../../domain/apiAnswers';
 import { jaoWordText } from './dayFacts';
-import type { BackfillInProgress, TomorrowFreshness } from './types';
 
 /** The freshness line's text; `instantText` writes an instant (dom.ts instantText on the page). */
 export function freshnessText(facts: TomorrowFreshness, instantText: (iso: string | null) => string): string {

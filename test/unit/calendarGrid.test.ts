@@ -1,7 +1,7 @@
 // The calendar's grid model (page/client/calendarGrid.ts), without a browser; its markup is test/browser/page.test.ts's.
 import { describe, expect, it } from 'vitest';
+import type { DayRow, JaoWordDay, RunningDay } from '../../domain/apiAnswers';
 import { CalendarGrid, cellLabel, contiguousRuns, defaultRange } from '../../page/client/calendarGrid';
-import type { DayRow, JaoWordDay, RunningDay } from '../../page/client/types';
 import { dayRow } from '../helpers/pageRows';
 
 const DATASET = 'maxExchanges';

@@ -1,6 +1,7 @@
 // The chart's request model (page/client/chartRequest.ts) and difference lines (chartData.ts): pure, no DOM. The
 // lines' strokes: test/unit/borderColours.test.ts.
 import { describe, expect, it } from 'vitest';
+import type { RevisionRow } from '../../domain/apiAnswers';
 import { differenceLine, rowsByBorder, versionInstants } from '../../page/client/chartData';
 import {
   type ChartRequest,
@@ -9,7 +10,6 @@ import {
   linesTouched,
   NOTHING_TOUCHED,
 } from '../../page/client/chartRequest';
-import type { RevisionRow } from '../../page/client/types';
 
 const values: ChartRequest = {
   borders: ['DE_FR', 'AT_BE'],
@@ -111,8 +111,11 @@ describe('the difference lines', () => {
       mtu: '2024-10-27T23:00:00.000Z',
       delivery_day: '2024-10-28',
       border,
+      from_zone: border.slice(0, 2),
+      to_zone: border.slice(3),
       value_mw: 1,
       revision: 1,
+      first_seen_at: validFrom,
       valid_from: validFrom,
       valid_to: null,
     });

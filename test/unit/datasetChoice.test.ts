@@ -2,22 +2,26 @@
 // calendar's default range from a dataset's first day (calendarGrid.ts) and a quarter-hour day in market time
 // (marketTime.ts): pure, no DOM.
 import { describe, expect, it } from 'vitest';
+import type { DatasetEntry } from '../../domain/apiAnswers';
 import { defaultRange } from '../../page/client/calendarGrid';
 import { type ChartRequest, csvFileName, csvRequest, datasetPath } from '../../page/client/chartRequest';
 import { chooseDataset, datasetAsked, datasetSearch } from '../../page/client/datasetChoice';
 import { marketAxisLabels, marketTimeText } from '../../page/client/marketTime';
-import type { DatasetEntry } from '../../page/client/types';
 
 const entry = (id: string, isDefault = false): DatasetEntry => ({
   id,
   title: id,
+  description: id,
   region: 'core',
   endpoint: 'maxExchanges',
+  source_path: '/core/api/data/maxExchanges',
+  source_endpoint: null,
   time_zone: 'Europe/Amsterdam',
   first_day: '2024-10-30',
   stored_from: null,
   stored_to: null,
   resolution_minutes: 15,
+  resolutions: [{ from: '2024-10-30', minutes: 15 }],
   row_kind: 'keyedValues',
   unit: 'MW',
   default: isDefault,

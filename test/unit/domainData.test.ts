@@ -2,6 +2,7 @@
 // 25 of them), an hour's CNECs the most limiting first, the largest |PTDF|, the N state, the RAM chart's range.
 import { describe, expect, it } from 'vitest';
 import {
+  type ConstraintRow,
   constraintKind,
   contingencyText,
   dayHours,
@@ -12,7 +13,6 @@ import {
   ramByMtu,
   ramRange,
 } from '../../page/client/domainData';
-import type { ConstraintRow } from '../../page/client/types';
 
 const row = (over: Partial<ConstraintRow>): ConstraintRow => ({
   delivery_day: '2025-01-01',

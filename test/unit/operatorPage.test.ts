@@ -3,11 +3,11 @@
 // from the streams it holds open.
 import { describe, expect, it } from 'vitest';
 import { keyLossOf } from '../../api/keyWatch';
+import type { RunningDay, TomorrowFreshness } from '../../domain/apiAnswers';
 import { cellOf } from '../../page/client/dayCells';
 import { DaySelection } from '../../page/client/daySelection';
 import { backfillText, freshnessText } from '../../page/client/pageFactsText';
 import { RunLog } from '../../page/client/runLog';
-import type { RunningDay, TomorrowFreshness } from '../../page/client/types';
 import { dayRow } from '../helpers/pageRows';
 
 /** The first stored day: the days here are after it. */
@@ -129,6 +129,7 @@ describe("the page's facts", () => {
     day: '2026-01-06',
     status: 'missing',
     published: false,
+    dataset: 'maxExchanges',
     deadline: '2026-01-05T11:00:00.000Z',
     late: false,
     published_after: null,
@@ -136,6 +137,7 @@ describe("the page's facts", () => {
     stored_at: null,
     publication_to_stored_seconds: null,
     seen_to_stored_seconds: null,
+    jao_word: null,
   };
 
   it("says tomorrow's freshness: published or not, the latency from publication, the deadline", () => {

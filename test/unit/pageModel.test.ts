@@ -1,6 +1,7 @@
 // The status page's pure parts (page/client/): what a cell shows, the deep link and re-run line, range pieces,
 // the chart's aligned columns and a day's versions, the feed's event blocks.
 import { describe, expect, it } from 'vitest';
+import type { RevisionRow, RunningDay } from '../../domain/apiAnswers';
 import { dayVersions } from '../../page/client/chartData';
 import {
   badDaysLink,
@@ -12,7 +13,6 @@ import {
   workflowLink,
 } from '../../page/client/dayCells';
 import { parseEventBlock } from '../../page/client/events';
-import type { RevisionRow, RunningDay } from '../../page/client/types';
 import { dayRow } from '../helpers/pageRows';
 
 const row = dayRow;
@@ -114,8 +114,11 @@ describe('chart data', () => {
       mtu,
       delivery_day: '2026-01-05',
       border: 'AT_BE',
+      from_zone: 'AT',
+      to_zone: 'BE',
       value_mw: v,
       revision: 1,
+      first_seen_at: from,
       valid_from: from,
       valid_to: to,
     });
