@@ -1,8 +1,8 @@
 // Core intraday (`coreID`, SHAPES §3.6): per IDCC window (a–d) the maximum bilateral exchanges and the intraday ATC
 // JAO publishes, on paths `IDCC{X}_maxExchanges` and `IDCC{X}_intradayAtc`. One declaration factory per publication,
 // as coreFlowBasedDomain.ts does for stages; one dataset per window and publication.
-import { CORE_LTA_PAIRS, CORE_LTA_ZONES, pairKeys } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_LTA_PAIRS, CORE_LTA_ZONES, pairKeys } from './shared';
 
 /**
  * When a window's day is due (domain/freshnessDeadline.ts), assumed (I): (a) and (b) are computed on the evening of

@@ -3,12 +3,13 @@
 // `uva` where the day-ahead domain has `cva`; one declaration per window, as coreFlowBasedDomain.ts has per stage.
 import { AHC_FIRST_DAY, CORE_PTDF_HUBS } from '../flowBased/fields';
 import { IDCC_DEADLINES, IDCC_FIRST_DAYS, IDCC_WINDOWS_ON_THE_DAY, type IdccLetter } from './coreIntraday';
-import { AHC_PTDF_HUBS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { AHC_PTDF_HUBS, PAGED_CONSTRAINTS } from './shared';
 
 function intradayDomain<Letter extends IdccLetter>(letter: Letter) {
   const firstDay = IDCC_FIRST_DAYS[letter];
   return {
+    ...PAGED_CONSTRAINTS,
     id: `coreIdcc${letter}FinalComputation`,
     region: 'coreID',
     endpoint: `IDCC${letter}_finalComputation`,
@@ -28,21 +29,15 @@ function intradayDomain<Letter extends IdccLetter>(letter: Letter) {
         : `IDCC(${letter.toLowerCase()}) went live on ${firstDay}: jao-py README (IDCC go-live dates); not checked ` +
           'against JAO itself.',
     resolutions: [{ from: firstDay, minutes: 60 }],
-    rowKind: 'constraints',
-    keyPattern: 'hub_{HUB}',
     // A capture of IDCC(b) (2025-01-01) has Core's 14 hubs without CH.
     zones: CORE_PTDF_HUBS.filter((hub) => hub !== 'CH'),
     addedZones: firstDay < AHC_FIRST_DAY ? [AHC_PTDF_HUBS] : undefined,
-    valueSign: 'signed',
-    extraRowFields: [],
-    envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
     // As the window's max exchanges: (c) and (d) are looked for and due on the delivery day itself.
     publication: {
       window: IDCC_WINDOWS_ON_THE_DAY[letter] ?? '22:00-23:00',
       deadline: IDCC_DEADLINES[letter],
       typical: `IDCC(${letter.toLowerCase()}) is computed in the window’s own run, D-1 evening to D; assumed`,
     },
-    unit: 'MW',
     constraintFields: {
       filter: { Presolved: true },
       presolvedFlag: 'presolved',
