@@ -13,21 +13,15 @@ interface Stage<Id extends string, Endpoint extends string> {
   step: string;
 }
 
-function flowBasedDomain<Id extends string, Endpoint extends string>({
-  id,
-  endpoint,
-  title,
-  stage,
-  step,
-}: Stage<Id, Endpoint>) {
+function flowBasedDomain<Id extends string, Endpoint extends string>(p: Stage<Id, Endpoint>) {
   return {
     ...CORE_DAY_AHEAD,
     ...PAGED_CONSTRAINTS,
-    id,
-    endpoint,
-    title,
+    id: p.id,
+    endpoint: p.endpoint,
+    title: p.title,
     description:
-      `Core's flow-based domain of the day-ahead market, ${stage}: per hour, the presolved critical network ` +
+      `Core's flow-based domain of the day-ahead market, ${p.stage}: per hour, the presolved critical network ` +
       'elements and contingencies (CNECs) with every margin JAO publishes (RAM, Fmax, FRM, Fref, F0, FUAF, AMR, ' +
       'LTA margin, CVA, IVA, min RAM factor and target, Imax, U) and their zone-to-slack PTDF per hub; fetched ' +
       'page by page after a count probe, filtered on presolved constraints.',
@@ -40,7 +34,7 @@ function flowBasedDomain<Id extends string, Endpoint extends string>({
     addedZones: [AHC_PTDF_HUBS],
     publication: { ...D1_MORNING, typical: 'D-1, with MaxBEX before the day-ahead gate closure, assumed' },
     monitoring: {
-      steps: [step],
+      steps: [p.step],
       source:
         'Step names K (JAOEU.jl tutorial; jao-py parsers, monitoring rows); that each names the domain stage of ' +
         'the same name is inferred from the names. Assumption, see docs/monitoring.md.',

@@ -12,20 +12,14 @@ interface LongTerm<Id extends string, Endpoint extends string> {
   source: string;
 }
 
-function longTerm<Id extends string, Endpoint extends string>({
-  id,
-  endpoint,
-  title,
-  what,
-  source,
-}: LongTerm<Id, Endpoint>) {
+function longTerm<Id extends string, Endpoint extends string>(p: LongTerm<Id, Endpoint>) {
   return {
     ...CORE_DAY_AHEAD,
-    id,
-    endpoint,
-    title,
+    id: p.id,
+    endpoint: p.endpoint,
+    title: p.title,
     description:
-      `${what} Row: id, dateTimeUtc, then border_{FROM}_{TO} in MW (K: ${source}). Which 38 pairs JAO publishes is ` +
+      `${p.what} Row: id, dateTimeUtc, then border_{FROM}_{TO} in MW (K: ${p.source}). Which 38 pairs JAO publishes is ` +
       'not established (U); the declared keys are the 38 of the real activeLtaConstraint values (I). The fixture ' +
       'is built from these facts, not captured.',
     // Hourly, also after the day-ahead market's 15-minute MTU (2025-10-01): jao-py's test_range_2 gets 49 rows for
