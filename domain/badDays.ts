@@ -60,16 +60,9 @@ export interface RunningMarker extends BadDay {
  * its deadline (`deadline`: domain/freshnessDeadline.ts).
  */
 export function badStatusOf(facts: StoredDayFacts, deadline: string, now: Date): BadDayStatus | null {
-  switch (facts.status) {
-    case 'failed':
-    case 'invalid':
-    case 'partial':
-      return facts.status;
-    case 'complete':
-      return facts.lastError === null ? null : 'recheck_failed';
-    case 'not_published':
-      return deadlineOf(facts.day, deadline).getTime() <= now.getTime() ? 'late' : null;
-  }
+  const kind = outcomeKindOf({ status: facts.status, lastError: facts.lastError !== null });
+  if (kind !== 'not_published') return kind;
+  return deadlineOf(facts.day, deadline).getTime() <= now.getTime() ? 'late' : null;
 }
 
 /** The deadline still ahead of a day stored not published, when it turns late with no write; null for any other. */

@@ -65,10 +65,8 @@ function formatDay(year: number, month: number, day: number): DeliveryDay {
 
 /** Midnight UTC of the calendar date, a stable number to do date arithmetic on. */
 function dayToUtcMidnight(day: DeliveryDay): number {
-  const match = DAY_PATTERN.exec(day);
-  if (!match || !isDeliveryDay(day))
-    throw new RangeError(`not a delivery day (YYYY-MM-DD): ${JSON.stringify(day)}`);
-  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  if (!isDeliveryDay(day)) throw new RangeError(`not a delivery day (YYYY-MM-DD): ${JSON.stringify(day)}`);
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
 }
 
 function utcMidnightToDay(epochMs: number): DeliveryDay {

@@ -85,14 +85,18 @@ export interface HealthVerdict {
 
 const BAD_STATUSES = new Set(['failed', 'invalid', 'partial']);
 
-function dayProblems(report: StatusReport): string[] {
-  const problems: string[] = [];
+/** A dataset's window: tomorrow late as `data late`, then its other bad, late and re-check failed days. */
+function reportProblems(report: StatusReport): string[] {
+  const { tomorrow } = report;
+  const problems = tomorrow.late
+    ? [`data late: ${tomorrow.day} is ${tomorrow.status}, it was due at ${tomorrow.deadline}`]
+    : [];
   for (const line of report.days) {
     const why = line.lastError ? ` (${line.lastError})` : '';
     if (BAD_STATUSES.has(line.status)) {
       const reason = line.status === 'failed' ? line.lastError : (line.reason ?? line.lastError);
       problems.push(`day ${line.status}: ${line.day}${reason ? ` (${reason})` : ''}`);
-    } else if (line.late) {
+    } else if (line.late && line.day !== tomorrow.day) {
       const status = line.status.replace('_', ' ');
       problems.push(`day late: ${line.day} is ${status} after its deadline`);
     } else if (line.status === 'complete' && line.lastError) {
@@ -100,16 +104,6 @@ function dayProblems(report: StatusReport): string[] {
     }
   }
   return problems;
-}
-
-/** A dataset's window: tomorrow late as `data late`, then its other bad, late and re-check failed days. */
-function reportProblems(report: StatusReport): string[] {
-  const { tomorrow } = report;
-  const late = tomorrow.late
-    ? [`data late: ${tomorrow.day} is ${tomorrow.status}, it was due at ${tomorrow.deadline}`]
-    : [];
-  const tomorrowLine = `day late: ${tomorrow.day} `;
-  return [...late, ...dayProblems(report).filter((line) => !line.startsWith(tomorrowLine))];
 }
 
 function queueProblem(queue: PolledQueue): string | null {

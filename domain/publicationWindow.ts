@@ -55,9 +55,7 @@ function buildSchema() {
     /** Absent: the dataset's declared window. */
     window: z
       .string()
-      .refine((text) => parseWindow(text) !== null, {
-        message: WINDOW_FORMAT,
-      })
+      .refine((text) => parseWindow(text) !== null, WINDOW_FORMAT)
       .optional(),
     checkIntervalMs: z
       .number()

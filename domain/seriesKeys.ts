@@ -98,25 +98,27 @@ function readWith(family: KeyFamily, key: string): SeriesKeyCheck {
   return { ok: true, series: { key, fromZone: match[1]!, toZone: match[2]! } };
 }
 
+/** The family that claims a row field: the first whose prefix it starts with (a plain pattern: only itself). */
+const familyOfField = (families: readonly KeyFamily[], field: string): KeyFamily | undefined =>
+  families.find((family) =>
+    family.names === 'none' ? field === family.prefix : field.startsWith(family.prefix),
+  );
+
 const CACHE_LIMIT = 10_000;
 const readers = new Map<string, KeyReader>();
 
 function buildReader(patterns: readonly KeyPattern[]): KeyReader {
   // Longest prefix first: `grossBorder_` before `gross`, a plain key before a prefix it starts with.
   const families = patterns.map(familyOf).sort((a, b) => b.prefix.length - a.prefix.length);
-  const familyOfField = (field: string): KeyFamily | undefined =>
-    families.find((family) =>
-      family.names === 'none' ? field === family.prefix : field.startsWith(family.prefix),
-    );
   const checks = new Map<string, SeriesKeyCheck>();
   return {
     pattern: patterns.join(', '),
     families,
-    isKey: (field) => familyOfField(field) !== undefined,
+    isKey: (field) => familyOfField(families, field) !== undefined,
     read(key) {
       let check = checks.get(key);
       if (check === undefined) {
-        const family = familyOfField(key);
+        const family = familyOfField(families, key);
         check = family === undefined ? { ok: false, rule: 'key_format' } : readWith(family, key);
         if (checks.size > CACHE_LIMIT) checks.clear();
         checks.set(key, check);
@@ -153,11 +155,7 @@ export function namesInKey(patterns: KeyPatterns, key: string): string[] | null 
 export function patternOfKey(patterns: KeyPatterns, key: string): KeyPattern | null {
   const reader = keyReaderOf(patterns);
   if (!reader.read(key).ok) return null;
-  return (
-    reader.families.find((family) =>
-      family.names === 'none' ? key === family.prefix : key.startsWith(family.prefix),
-    )?.pattern ?? null
-  );
+  return familyOfField(reader.families, key)?.pattern ?? null;
 }
 
 /** The key a family spells for a name (`one`), a pair (`pair`), or itself (`none`). */

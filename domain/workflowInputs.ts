@@ -1,7 +1,7 @@
 // Inputs, ids and results of the pipeline's workflows. Pure: imported by workflows, activities and the CLI.
 
 import type { z } from 'zod';
-import { addDays, marketTomorrow } from './calendar';
+import { addDays, daysInRange, marketTomorrow } from './calendar';
 import { declarationOf } from './datasets';
 import { DEFAULT_DATASET } from './datasets/compat';
 import { DOMAIN_PAGE_TAKE } from './flowBased/paging';
@@ -213,11 +213,7 @@ export function pollDays(
   const tomorrow = marketTomorrow(now);
   const first = addDays(tomorrow, -1 - lookbackDays);
   const last = addDays(tomorrow, lookaheadDays - 1);
-  const days: DeliveryDay[] = [];
-  for (let day = first; day <= last; day = addDays(day, 1)) {
-    if (day >= firstDay) days.push(day);
-  }
-  return days;
+  return daysInRange(first, last).filter((day) => day >= firstDay);
 }
 
 export interface BackfillProgress {

@@ -32,12 +32,9 @@ export interface LegacyPublicationSettings {
 export function legacyPublicationOf(
   dataset: DatasetDeclaration['id'],
   settings: LegacyPublicationSettings,
-): { window?: string; deadline?: string } {
+): { window?: string | undefined; deadline?: string | undefined } {
   if (dataset !== DEFAULT_DATASET) return {};
-  return {
-    ...(settings.PUBLICATION_WINDOW === undefined ? {} : { window: settings.PUBLICATION_WINDOW }),
-    ...(settings.FRESHNESS_DEADLINE === undefined ? {} : { deadline: settings.FRESHNESS_DEADLINE }),
-  };
+  return { window: settings.PUBLICATION_WINDOW, deadline: settings.FRESHNESS_DEADLINE };
 }
 
 /**
@@ -58,16 +55,11 @@ export function legacyAliasConflicts(
     FRESHNESS_DEADLINES: Partial<Record<string, string>>;
   },
 ): string[] {
-  const twice = (alias: string, list: string) =>
-    `${alias}: it sets ${DEFAULT_DATASET}'s, which ${list} names too; keep one`;
-  return [
-    ...(settings.PUBLICATION_WINDOW !== undefined &&
-    settings.PUBLICATION_WINDOWS[DEFAULT_DATASET] !== undefined
-      ? [twice('PUBLICATION_WINDOW', 'PUBLICATION_WINDOWS')]
-      : []),
-    ...(settings.FRESHNESS_DEADLINE !== undefined &&
-    settings.FRESHNESS_DEADLINES[DEFAULT_DATASET] !== undefined
-      ? [twice('FRESHNESS_DEADLINE', 'FRESHNESS_DEADLINES')]
-      : []),
-  ];
+  const aliases = [
+    ['PUBLICATION_WINDOW', 'PUBLICATION_WINDOWS'],
+    ['FRESHNESS_DEADLINE', 'FRESHNESS_DEADLINES'],
+  ] as const;
+  return aliases
+    .filter(([alias, list]) => settings[alias] !== undefined && settings[list][DEFAULT_DATASET] !== undefined)
+    .map(([alias, list]) => `${alias}: it sets ${DEFAULT_DATASET}'s, which ${list} names too; keep one`);
 }

@@ -1,15 +1,8 @@
 // Core active LTA constraints (`activeLtaConstraint`, SHAPES §3.7): for the hours where the long-term allocations
 // constrain the day-ahead domain, per border the constraint's shadow price and the quantity. Two key families in
 // one row, sparse rows, and nulls where nothing is active.
-import {
-  CORE_DAY_AHEAD,
-  CORE_FIRST_DAY_SOURCE,
-  CORE_LTA_PAIRS,
-  CORE_LTA_ZONES,
-  pairKeys,
-  WITH_COUPLING_RESULTS,
-} from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, CORE_LTA_PAIRS, CORE_LTA_ZONES, pairKeys, WITH_COUPLING_RESULTS } from './shared';
 
 export const coreActiveLtaConstraint = {
   ...CORE_DAY_AHEAD,
@@ -21,7 +14,6 @@ export const coreActiveLtaConstraint = {
     'shadow price of that constraint (shadowPrice_{FROM}_{TO}, EUR/MW) and the quantity (qty_{FROM}_{TO}, MW). ' +
     'Keys K (JAOPuTo R/JAOPuTo_Core_activeLTAconstraints.R); the 38 pairs, integers and nulls are real (JAOPuTo’s ' +
     'committed workspace, January 2025, rebuilt into the fixture); key order and envelope are inferred (I).',
-  firstDaySource: CORE_FIRST_DAY_SOURCE,
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
   keyPattern: ['shadowPrice_{FROM}_{TO}', 'qty_{FROM}_{TO}'],
   zones: CORE_LTA_ZONES,

@@ -1,7 +1,7 @@
 // Core allocation constraints (`allocationConstraint`, SHAPES §4.4): per zone and MTU the limits a TSO puts on its
 // zone's export (`limitUp_{ZONE}`) and import (`limitDown_{ZONE}`) outside the flow-based domain; null where none.
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, WITH_FLOW_BASED_INPUTS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, WITH_FLOW_BASED_INPUTS } from './shared';
 
 export const coreAllocationConstraint = {
   ...CORE_DAY_AHEAD,
@@ -13,7 +13,6 @@ export const coreAllocationConstraint = {
     '{ZONE}_export) and limitDown_{ZONE} (import), MW (K: JAOPuTo R/JAOPuTo_Core_allocationconstraints.R, jao-py ' +
     'jao.py). jao-py’s test reads one hour of 2025-03-23 as 4 columns [None, 0, None, 11987] (K): two zones, with ' +
     'nulls. Which zones is not established (U): PL and HU are assumed (I). The fixture is built, not captured.',
-  firstDaySource: CORE_FIRST_DAY_SOURCE,
   // Hourly in 2025-03 (K: jao-py test); four rows for the hour 2026-01-01T00Z (K: grid-conductor); the switch is
   // assumed at the day-ahead market's 15-minute MTU, 2025-10-01 (I).
   resolutions: [

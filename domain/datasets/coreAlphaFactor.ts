@@ -1,7 +1,7 @@
 // Core alpha factor (`alphaFactor`, SHAPES §6.1): one dimensionless value per MTU with no key in the row. Its key is
 // the declared field name, a plain key pattern; the row's own lastModifiedOn is an extra row field.
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, WITH_COUPLING_RESULTS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, WITH_COUPLING_RESULTS } from './shared';
 
 export const coreAlphaFactor = {
   ...CORE_DAY_AHEAD,
@@ -13,7 +13,7 @@ export const coreAlphaFactor = {
     'docstring), one number per MTU, dimensionless 0–1 (I). Row: id, dateTimeUtc, alphaFactor, lastModifiedOn ' +
     '(names K: JAOPuTo R/JAOPuTo_Core_alphafactor.R; jao-py drops lastModifiedOn). The member order and the form ' +
     'of lastModifiedOn are not established (U): written as Nordic’s rows write it (I). The fixture is built.',
-  firstDaySource: `${CORE_FIRST_DAY_SOURCE} Its go-live is not established at all (U).`,
+  firstDaySource: `${CORE_DAY_AHEAD.firstDaySource} Its go-live is not established at all (U).`,
   // Hourly on 2025-03-23 (K: 24 rows a day in jao-py's test); four rows an hour on 2026-01-01 (K: grid-conductor);
   // the switch assumed at the day-ahead market's 15-minute MTU, 2025-10-01 (I).
   resolutions: [

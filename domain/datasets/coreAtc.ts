@@ -1,7 +1,7 @@
 // Core atc: the available transfer capacity on the borders from Core to its neighbours outside the flow-based
 // domain, including ALEGrO's virtual hubs (ALBE, ALDE). Four Italian borders are published empty on purpose.
-import { CORE_DAY_AHEAD, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, D1_MORNING } from './shared';
 
 export const coreAtc = {
   ...CORE_DAY_AHEAD,

@@ -1,8 +1,8 @@
 // Core congestion income (`congestionIncome`, SHAPES §4.5): per MTU the day-ahead congestion income, gross and net,
 // per hub, per TSO, and gross per border. Five key families, hub-, TSO- and border-keyed, in one row; EUR.
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, D1_AFTERNOON } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, D1_AFTERNOON } from './shared';
 
 /** TSOs as JAOPuTo's case_match list spells them (Apg, Rte, TennetBv, Transnet: K; the rest I). */
 // biome-ignore format: a list
@@ -21,7 +21,6 @@ export const coreCongestionIncome = {
     '(grossBorder_{FROM}_{TO}); families K (JAOPuTo R/JAOPuTo_Core_congestionincome.R). jao-py counts 60 columns ' +
     'on 2025-03-23 (K); the declared TSOs and borders are partly inferred (I), others arrive as new series. Signed ' +
     'is assumed (a net income may be negative). The fixture is built from these facts, not captured.',
-  firstDaySource: CORE_FIRST_DAY_SOURCE,
   // Hourly on 2025-03-23 (K); after 2025-10-01 not established, hourly assumed (I).
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
   keyPattern: ['grossHub_{HUB}', 'netHub_{HUB}', 'grossTso_{HUB}', 'netTso_{HUB}', 'grossBorder_{FROM}_{TO}'],

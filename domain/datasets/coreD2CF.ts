@@ -1,8 +1,8 @@
 // Core D-2 congestion forecast (`d2CF`, SHAPES §4.3): per zone (and German TSO area) and hour, the vertical load,
 // generation and Core net position of the D-2 grid model. Three key families in one row.
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, D1_MORNING } from './shared';
 
 /** The five German TSO areas JAO publishes besides DE (the spelling of the real values, I). */
 const GERMAN_TSO_AREAS = ['50Hertz', 'Amprion', 'Creos', 'TennetGmbh', 'Transnet'] as const;
@@ -18,7 +18,6 @@ export const coreD2CF = {
     'the vertical load (verticalLoad_{X}), generation (generation_{X}) and Core net position (coreNetPosition_{X}), ' +
     'MW, signed. Families K (JAOPuTo R/JAOPuTo_Core_D2CF.R), 51 columns K (jao-py test); the values of the fixture ' +
     'are real (JAOPuTo’s committed workspace, January 2025), the TSO suffix spelling and key order inferred (I).',
-  firstDaySource: CORE_FIRST_DAY_SOURCE,
   // Hourly in the real values of January 2025 (K); after 2025-10-01 not established, hourly assumed (I).
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
   keyPattern: ['verticalLoad_{HUB}', 'generation_{HUB}', 'coreNetPosition_{HUB}'],

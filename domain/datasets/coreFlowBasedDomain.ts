@@ -1,8 +1,8 @@
 // Core's presolved flow-based domain (docs/flow-based.md): one row per constraint (CNEC) and hourly MTU, with its
 // margins and its PTDF per hub, in three stages of the day-ahead capacity calculation that share one schema.
 import { CORE_PTDF_HUBS } from '../flowBased/fields';
-import { AHC_PTDF_HUBS, CORE_DAY_AHEAD, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { AHC_PTDF_HUBS, CORE_DAY_AHEAD, D1_MORNING, PAGED_CONSTRAINTS } from './shared';
 
 interface Stage<Id extends string, Endpoint extends string> {
   id: Id;
@@ -13,20 +13,15 @@ interface Stage<Id extends string, Endpoint extends string> {
   step: string;
 }
 
-function flowBasedDomain<Id extends string, Endpoint extends string>({
-  id,
-  endpoint,
-  title,
-  stage,
-  step,
-}: Stage<Id, Endpoint>) {
+function flowBasedDomain<Id extends string, Endpoint extends string>(p: Stage<Id, Endpoint>) {
   return {
     ...CORE_DAY_AHEAD,
-    id,
-    endpoint,
-    title,
+    ...PAGED_CONSTRAINTS,
+    id: p.id,
+    endpoint: p.endpoint,
+    title: p.title,
     description:
-      `Core's flow-based domain of the day-ahead market, ${stage}: per hour, the presolved critical network ` +
+      `Core's flow-based domain of the day-ahead market, ${p.stage}: per hour, the presolved critical network ` +
       'elements and contingencies (CNECs) with every margin JAO publishes (RAM, Fmax, FRM, Fref, F0, FUAF, AMR, ' +
       'LTA margin, CVA, IVA, min RAM factor and target, Imax, U) and their zone-to-slack PTDF per hub; fetched ' +
       'page by page after a count probe, filtered on presolved constraints.',
@@ -35,21 +30,15 @@ function flowBasedDomain<Id extends string, Endpoint extends string>({
       'domain before it.',
     // The domain stays hourly after the market's 15-minute MTU (2025-10-01) in every public client's capture.
     resolutions: [{ from: '2022-06-09', minutes: 60 }],
-    rowKind: 'constraints',
-    // A day's keys are the hubs whose PTDFs it carries: a hub never seen before is drift, as a new key is.
-    keyPattern: 'hub_{HUB}',
     zones: CORE_PTDF_HUBS,
     addedZones: [AHC_PTDF_HUBS],
-    valueSign: 'signed',
-    envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
     publication: { ...D1_MORNING, typical: 'D-1, with MaxBEX before the day-ahead gate closure, assumed' },
     monitoring: {
-      steps: [step],
+      steps: [p.step],
       source:
         'Step names K (JAOEU.jl tutorial; jao-py parsers, monitoring rows); that each names the domain stage of ' +
         'the same name is inferred from the names. Assumption, see docs/monitoring.md.',
     },
-    unit: 'MW',
   } as const satisfies DatasetDeclaration;
 }
 

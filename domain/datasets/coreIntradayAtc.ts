@@ -1,13 +1,7 @@
 // Core-region intraday ATC (`/core/api/data/intradayAtc`, SHAPES §3.6): per border and MTU the initial intraday ATC
 // and its change, two prefixed border families (`initial_{FROM}_{TO}`, `delta_{FROM}_{TO}`) in one row.
-import {
-  CORE_DAY_AHEAD,
-  CORE_FIRST_DAY_SOURCE,
-  CORE_LTA_PAIRS,
-  CORE_LTA_ZONES,
-  pairKeys,
-} from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, CORE_LTA_PAIRS, CORE_LTA_ZONES, pairKeys } from './shared';
 
 export const coreIntradayAtc = {
   ...CORE_DAY_AHEAD,
@@ -19,7 +13,6 @@ export const coreIntradayAtc = {
     '{TO}, signed), MW. Families K (JAOPuTo R/JAOPuTo_Core_intradayatc.R; the earlier R/Core_intradayATC.R splits ' +
     'the prefix as "Calculation"). Border set U: the 38 Core pairs of activeLtaConstraint are assumed (I). ' +
     'Resolution U: hourly assumed (I). The fixture is built from these facts, not captured.',
-  firstDaySource: CORE_FIRST_DAY_SOURCE,
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
   keyPattern: ['initial_{FROM}_{TO}', 'delta_{FROM}_{TO}'],
   zones: CORE_LTA_ZONES,

@@ -1,15 +1,8 @@
 // Core long-term allocations (`lta`) and nominations (`ltn`): per hour and border, the capacity allocated in the
 // long-term auctions and the part of it nominated, both taken into the day-ahead flow-based domain. One declaration
 // factory, as the two share their shape (SHAPES §3.1–3.2).
-import {
-  CORE_DAY_AHEAD,
-  CORE_FIRST_DAY_SOURCE,
-  CORE_LTA_PAIRS,
-  CORE_LTA_ZONES,
-  D1_MORNING,
-  pairKeys,
-} from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, CORE_LTA_PAIRS, CORE_LTA_ZONES, D1_MORNING, pairKeys } from './shared';
 
 interface LongTerm<Id extends string, Endpoint extends string> {
   id: Id;
@@ -19,23 +12,16 @@ interface LongTerm<Id extends string, Endpoint extends string> {
   source: string;
 }
 
-function longTerm<Id extends string, Endpoint extends string>({
-  id,
-  endpoint,
-  title,
-  what,
-  source,
-}: LongTerm<Id, Endpoint>) {
+function longTerm<Id extends string, Endpoint extends string>(p: LongTerm<Id, Endpoint>) {
   return {
     ...CORE_DAY_AHEAD,
-    id,
-    endpoint,
-    title,
+    id: p.id,
+    endpoint: p.endpoint,
+    title: p.title,
     description:
-      `${what} Row: id, dateTimeUtc, then border_{FROM}_{TO} in MW (K: ${source}). Which 38 pairs JAO publishes is ` +
+      `${p.what} Row: id, dateTimeUtc, then border_{FROM}_{TO} in MW (K: ${p.source}). Which 38 pairs JAO publishes is ` +
       'not established (U); the declared keys are the 38 of the real activeLtaConstraint values (I). The fixture ' +
       'is built from these facts, not captured.',
-    firstDaySource: CORE_FIRST_DAY_SOURCE,
     // Hourly, also after the day-ahead market's 15-minute MTU (2025-10-01): jao-py's test_range_2 gets 49 rows for
     // 2025-10-25..27 (K).
     resolutions: [{ from: '2022-06-09', minutes: 60 }],

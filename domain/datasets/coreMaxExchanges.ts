@@ -1,7 +1,7 @@
 // Core maxExchanges (MaxBEX): the pipeline's first dataset and its default.
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, D1_MORNING } from './shared';
 
 export const coreMaxExchanges = {
   ...CORE_DAY_AHEAD,

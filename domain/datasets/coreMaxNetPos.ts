@@ -1,7 +1,7 @@
 // Core min/max net positions (`maxNetPos`, SHAPES §4.1): per hub and hour the lowest and highest net position the
 // flow-based domain allows. Keys without a separator: `minAT`, `maxAT`, two series per hub.
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, D1_MORNING } from './shared';
 
 export const coreMaxNetPos = {
   ...CORE_DAY_AHEAD,
@@ -13,7 +13,6 @@ export const coreMaxNetPos = {
     '(max{HUB}) net position. No separator between family and hub (K: JAOPuTo R/JAOPuTo_Core_maxnetpos.R reads ' +
     'substr 1–3 as min/max); 28 columns on 2025-03-23 = 14 hubs (K: jao-py test). Virtual hubs after AHC have an ' +
     'unknown spelling (U) and would arrive as new series. The fixture is built from these facts, not captured.',
-  firstDaySource: CORE_FIRST_DAY_SOURCE,
   // Hourly on 2025-03-23 (K); after 2025-10-01 not established, hourly assumed (I).
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
   keyPattern: ['min{HUB}', 'max{HUB}'],

@@ -1,8 +1,8 @@
 // Core net positions: the day-ahead market coupling's net position of every Core hub per MTU, and of Advanced Hybrid
 // Coupling's virtual hubs from their go-live. A value per hub, not per border: keys `hub_{HUB}`, signed.
 import { AHC_FIRST_DAY, AHC_HUBS } from '../flowBased/fields';
-import { CORE_DAY_AHEAD, D1_AFTERNOON } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, D1_AFTERNOON } from './shared';
 
 export const coreNetPos = {
   ...CORE_DAY_AHEAD,

@@ -1,13 +1,6 @@
 // Core price spreads (`priceSpread`, SHAPES §3.4): the day-ahead price difference across each border, EUR/MWh, signed.
-import {
-  CORE_DAY_AHEAD,
-  CORE_FIRST_DAY_SOURCE,
-  CORE_LTA_PAIRS,
-  CORE_LTA_ZONES,
-  D1_AFTERNOON,
-  pairKeys,
-} from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, CORE_LTA_PAIRS, CORE_LTA_ZONES, D1_AFTERNOON, pairKeys } from './shared';
 
 export const corePriceSpread = {
   ...CORE_DAY_AHEAD,
@@ -22,7 +15,6 @@ export const corePriceSpread = {
     'the published sign. jao-py counts 44 columns for one hour of 2025-03-23, zones outside Core included (K); ' +
     'which is U, so the declared keys are the 38 Core pairs of activeLtaConstraint (I) and the others arrive as ' +
     'new series. The fixture is built from these facts, not captured.',
-  firstDaySource: CORE_FIRST_DAY_SOURCE,
   // Hourly on 2025-03-23 (K); quarter-hourly from the day-ahead market's 15-minute MTU is assumed (I).
   resolutions: [
     { from: '2022-06-09', minutes: 60 },

@@ -1,7 +1,7 @@
 // Core reference net positions (`referenceNetPosition`, SHAPES §4.2): the global net position of the zones outside
 // Core that the Core domain is computed with. Keys `globalNetPosition_{ZONE}`.
-import { CORE_DAY_AHEAD, CORE_FIRST_DAY_SOURCE, WITH_FLOW_BASED_INPUTS } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, WITH_FLOW_BASED_INPUTS } from './shared';
 
 export const coreReferenceNetPosition = {
   ...CORE_DAY_AHEAD,
@@ -12,7 +12,6 @@ export const coreReferenceNetPosition = {
     'Core day-ahead: the reference (global) net position assumed for each zone outside Core, per hour. Keys ' +
     'globalNetPosition_{ZONE} (K for the prefix: JAOPuTo R/JAOPuTo_Core_refnetpos.R); the fourteen zones are from ' +
     'JAOPuTo’s earlier mapping list, each one inferred (I). The fixture is built from these facts, not captured.',
-  firstDaySource: CORE_FIRST_DAY_SOURCE,
   // Resolution not established (U): hourly assumed, as the day-ahead inputs (I).
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
   keyPattern: 'globalNetPosition_{HUB}',

@@ -1,8 +1,8 @@
 // Core scheduledExchanges: the day-ahead market's scheduled commercial exchanges on Core's borders (and a few of
 // its borders to neighbours), hourly until the day-ahead market's 15-minute MTU, quarter-hourly from it.
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, D1_AFTERNOON } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, D1_AFTERNOON } from './shared';
 
 export const coreScheduledExchanges = {
   ...CORE_DAY_AHEAD,

@@ -1,8 +1,8 @@
 // Core shadow auctions' ATC: the capacities JAO's shadow auctions would offer per Core border, were market coupling
 // to fail. Added by declaration alone (docs/datasets.md).
 import { CORE_ZONES } from '../borders';
-import { CORE_DAY_AHEAD, D1_MORNING } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { CORE_DAY_AHEAD, D1_MORNING } from './shared';
 
 export const coreShadowAuctionATC = {
   ...CORE_DAY_AHEAD,

@@ -2,11 +2,12 @@
 // MTU, with its shadow price, margins and PTDFs. Shape C in its own spelling (`cnecName`, `cnecEic`, `f0core`,
 // `hub_*` PTDFs, a flat contingency), mapped to the stored form of the domain's constraints.
 import { CORE_PTDF_HUBS } from '../flowBased/fields';
-import { AHC_PTDF_HUBS, CORE_DAY_AHEAD } from './coreKeySets';
 import type { DatasetDeclaration } from './declaration';
+import { AHC_PTDF_HUBS, CORE_DAY_AHEAD, PAGED_CONSTRAINTS } from './shared';
 
 export const coreShadowPrices = {
   ...CORE_DAY_AHEAD,
+  ...PAGED_CONSTRAINTS,
   id: 'coreShadowPrices',
   endpoint: 'shadowPrices',
   title:
@@ -21,18 +22,13 @@ export const coreShadowPrices = {
     'not established (test/fixtures/jao/more/core_shadowPrices_…source.txt).',
   // Hourly as the domains (inferred); after the 15-minute MTU of 2025-10-01 not established.
   resolutions: [{ from: '2022-06-09', minutes: 60 }],
-  rowKind: 'constraints',
-  keyPattern: 'hub_{HUB}',
   zones: CORE_PTDF_HUBS.filter((hub) => hub !== 'CH'),
   addedZones: [AHC_PTDF_HUBS],
-  valueSign: 'signed',
-  envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
   publication: {
     window: '08:00-13:00',
     deadline: '14:00',
     typical: 'D-1, after the day-ahead market clears (about 12:45), assumed',
   },
-  unit: 'MW',
   constraintFields: {
     // jao-py asks for a day unpaged and unfiltered; paging works as on the domains. No filter: JAO misanswers `{}`.
     filter: null,

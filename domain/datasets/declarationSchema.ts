@@ -23,6 +23,12 @@ const keyPattern = z.string().superRefine((pattern, context) => {
   if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.reason });
 });
 const unit = z.enum(UNITS, { error: `expected a unit: ${UNITS.join(', ')}` });
+const fieldName = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/);
+/** A declared reading of JAO's rows that is only a `meaning`: what it is, and how sure the project is of it. */
+const meaningOnly = z
+  .object({ meaning: z.string().min(1) })
+  .strict()
+  .optional();
 
 /** What a zone named by a key of the patterns looks like: a zone code where only pairs name it, else any name. */
 function zoneNames(patterns: KeyPatterns): { pattern: RegExp; expected: string } {
@@ -94,16 +100,16 @@ export const declarationSchema = z
      */
     extraRowFields: z.array(
       z.object({
-        name: z
-          .string()
-          .regex(/^[a-z][A-Za-z0-9]{0,63}$/)
-          .refine((name) => name !== 'id' && name !== 'dateTimeUtc', 'id and dateTimeUtc are always read'),
+        name: fieldName.refine(
+          (name) => name !== 'id' && name !== 'dateTimeUtc',
+          'id and dateTimeUtc are always read',
+        ),
         kind: z.literal('zonelessUtcInstant'),
         description: z.string().min(1),
       }),
     ),
     /** Envelope members besides `data`, `rejected` and `messages` that the answer carries. */
-    envelopeFields: z.array(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/)),
+    envelopeFields: z.array(fieldName),
     publication: z.object({
       /** `HH:MM-HH:MM` local time on D-1 in which day D is looked for. */
       window: z.string().refine((text) => parseWindow(text) !== null, WINDOW_FORMAT),
@@ -147,19 +153,13 @@ export const declarationSchema = z
      * A null value is JAO saying there is none (no limit, no active constraint), not a missing value: it is counted
      * as published, keeps no stored value, and the day can be complete.
      */
-    publishedNull: z
-      .object({ meaning: z.string().min(1) })
-      .strict()
-      .optional(),
+    publishedNull: meaningOnly,
     /**
      * JAO publishes a row only for the MTUs that have something to publish (activeLtaConstraint: hours with an active
      * constraint). A day is judged on the MTUs it has rows for: complete when each of them is read whole. A day
      * without any row stays `not_published`, as JAO's answer before publication looks the same.
      */
-    sparse: z
-      .object({ meaning: z.string().min(1) })
-      .strict()
-      .optional(),
+    sparse: meaningOnly,
     /**
      * rowKind `constraints` only: how the publication spells a constraint's fields, mapped to the one stored form
      * (domain/flowBased/publicationFields.ts). Absent: Core's domain spelling (CORE_DOMAIN_FIELDS).
@@ -178,12 +178,11 @@ export const declarationSchema = z
     }
     const patterns = patternList(keyPattern);
     if (!patterns.every((pattern) => parseKeyPattern(pattern).ok)) return;
-    const prefixes = keyReaderOf(keyPattern).families.map((family) => family.prefix);
-    if (new Set(prefixes).size !== prefixes.length) {
+    const { families } = keyReaderOf(keyPattern);
+    if (new Set(families.map((family) => family.prefix)).size !== families.length) {
       context.addIssue({ code: 'custom', path: ['keyPattern'], message: 'two patterns share a prefix' });
     }
-    const namesZones = keyReaderOf(keyPattern).families.some((family) => family.names !== 'none');
-    if (namesZones && zones.length === 0) {
+    if (families.some((family) => family.names !== 'none') && zones.length === 0) {
       context.addIssue({ code: 'custom', path: ['zones'], message: 'expected the zones the keys name' });
     }
     for (const pattern of Object.keys(declaration.patternUnits ?? {})) {

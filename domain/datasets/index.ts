@@ -10,20 +10,18 @@ import { coreCongestionIncome } from './coreCongestionIncome';
 import { coreD2CF } from './coreD2CF';
 import { coreFinalComputation, coreInitialComputation, corePreFinalComputation } from './coreFlowBasedDomain';
 import {
+  coreIdccAFinalComputation,
   coreIdccAIntradayAtc,
   coreIdccAMaxExchanges,
+  coreIdccBFinalComputation,
   coreIdccBIntradayAtc,
   coreIdccBMaxExchanges,
+  coreIdccCFinalComputation,
   coreIdccCMaxExchanges,
+  coreIdccDFinalComputation,
   coreIdccDMaxExchanges,
 } from './coreIntraday';
 import { coreIntradayAtc } from './coreIntradayAtc';
-import {
-  coreIdccAFinalComputation,
-  coreIdccBFinalComputation,
-  coreIdccCFinalComputation,
-  coreIdccDFinalComputation,
-} from './coreIntradayDomain';
 import { coreLta, coreLtn } from './coreLongTermAllocations';
 import { coreMaxExchanges } from './coreMaxExchanges';
 import { coreMaxNetPos } from './coreMaxNetPos';
@@ -120,9 +118,7 @@ export function declarationOf(dataset: Dataset): DatasetDeclaration {
 
 /** The datasets whose rows are keyed values (domain/datasets/declaration.ts: rowKind), in declaration order. */
 export function keyedValueDatasets(): KeyedValueDataset[] {
-  return DECLARATIONS.filter((declaration) => declaration.rowKind === 'keyedValues').map(
-    (declaration) => declaration.id as KeyedValueDataset,
-  );
+  return KEYED_VALUE_DECLARATIONS.map((declaration) => declaration.id);
 }
 
 /** Whether the dataset's rows are constraints (the flow-based domain): fetched page by page, stored per constraint. */

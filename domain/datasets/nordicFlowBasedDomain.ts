@@ -4,6 +4,7 @@
 // is the domain; `fbDomainShadowPrice` the same rows with each one's shadow price.
 import type { ConstraintFields } from '../flowBased/publicationFields';
 import type { DatasetDeclaration } from './declaration';
+import { NORDIC_DAY_AHEAD, PAGED_CONSTRAINTS } from './shared';
 
 /**
  * The 31 hubs of Nordic PTDFs: 12 bidding zones and 19 virtual hubs of the HVDC links. The count and NO2_SK,
@@ -57,8 +58,9 @@ interface NordicPublication<Id extends string, Endpoint extends string> {
 
 function nordicDomain<Id extends string, Endpoint extends string>(p: NordicPublication<Id, Endpoint>) {
   return {
+    ...NORDIC_DAY_AHEAD,
+    ...PAGED_CONSTRAINTS,
     id: p.id,
-    region: 'nordic',
     endpoint: p.endpoint,
     title: p.title,
     description:
@@ -66,25 +68,11 @@ function nordicDomain<Id extends string, Endpoint extends string>(p: NordicPubli
       'contingencies (CNECs) with every margin JAO publishes (RAM, min and max flow, Imax, U, Fmax, FRM, FNRAO, ' +
       'Fref, F all, AMR, AAC, IVA) and their PTDF per hub (31: zones and HVDC virtual hubs); fetched page by ' +
       'page after a count probe, filtered on non-redundant constraints.',
-    timeZone: 'Europe/Amsterdam',
-    firstDay: '2024-10-30',
-    firstDayName: 'Nordic flow-based go-live',
     firstDaySource:
       'Nordic flow-based market coupling went live for delivery day 2024-10-30 (jao-py README, Nordic TSOs’ ' +
       'announcements); not checked against JAO itself.',
-    // 15-minute in January 2026 (a public client's counts); hourly before the market's 15-minute MTU is inferred.
-    resolutions: [
-      { from: '2024-10-30', minutes: 60 },
-      { from: '2025-10-01', minutes: 15 },
-    ],
-    rowKind: 'constraints',
-    keyPattern: 'hub_{HUB}',
     zones: NORDIC_PTDF_HUBS,
-    valueSign: 'signed',
-    extraRowFields: [],
-    envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
     publication: { window: p.window, deadline: p.deadline, typical: p.typical },
-    unit: 'MW',
     constraintFields: { ...NORDIC_FIELDS, extra: { ...NORDIC_FIELDS.extra, ...p.extra } },
   } as const satisfies DatasetDeclaration;
 }

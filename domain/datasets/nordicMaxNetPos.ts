@@ -2,10 +2,11 @@
 // `max_{HUB}` with a separator, 31 hubs (12 zones and 19 virtual hubs), and a row lastModifiedOn.
 import type { DatasetDeclaration } from './declaration';
 import { nordicMaxExchanges } from './nordicMaxExchanges';
+import { NORDIC_DAY_AHEAD } from './shared';
 
 export const nordicMaxNetPos = {
+  ...NORDIC_DAY_AHEAD,
   id: 'nordicMaxNetPos',
-  region: 'nordic',
   endpoint: 'maxNetPos',
   title: 'JAO Nordic minimum and maximum net positions, MW per hub and MTU, signed',
   description:
@@ -13,12 +14,7 @@ export const nordicMaxNetPos = {
     'the time JAO last modified the row. Keys and lastModifiedOn K (JAOPuTo’s earlier R/Nordic_maxnetpositions.R); ' +
     'the 31 hubs are from that script (K), the virtual hubs’ spelling beyond the named ones inferred (I). The ' +
     'fixture is built from these facts, not captured.',
-  timeZone: 'Europe/Amsterdam',
-  firstDay: nordicMaxExchanges.firstDay,
-  firstDayName: nordicMaxExchanges.firstDayName,
   firstDaySource: `${nordicMaxExchanges.firstDaySource} That maxNetPos starts with it is assumed (I).`,
-  resolutions: nordicMaxExchanges.resolutions,
-  rowKind: 'keyedValues',
   keyPattern: ['min_{HUB}', 'max_{HUB}'],
   // biome-ignore format: a table of hubs
   zones: [
@@ -28,7 +24,6 @@ export const nordicMaxNetPos = {
   ],
   valueSign: 'signed',
   extraRowFields: nordicMaxExchanges.extraRowFields,
-  envelopeFields: [],
   publication: nordicMaxExchanges.publication,
   unit: 'MW',
 } as const satisfies DatasetDeclaration;

@@ -1,4 +1,5 @@
-// Key sets several Core declarations share (domain/datasets/): what is real and what is assumed is said per set.
+// Facts and key sets several declarations share (domain/datasets/): what is real and what is assumed is said per
+// piece. A declaration spreads the pieces it shares first, then states its own facts, which win.
 import { CORE_ZONES } from '../borders';
 import { AHC_FIRST_DAY, AHC_HUBS } from '../flowBased/fields';
 
@@ -31,17 +32,6 @@ export function pairKeys(prefix: string, pairs: readonly string[]): string[] {
   return pairs.map((pair) => `${prefix}${pair}`);
 }
 
-/** The Core day-ahead facts most Core declarations share: its calendar, its go-live and its source. */
-export const CORE_DAY_AHEAD = {
-  region: 'core',
-  timeZone: 'Europe/Amsterdam',
-  firstDay: '2022-06-09',
-  firstDayName: 'Core flow-based go-live',
-  rowKind: 'keyedValues',
-  extraRowFields: [],
-  envelopeFields: [],
-} as const;
-
 /** The D-1 morning slot of the day-ahead flow-based inputs and domain: looked for 08:00-11:00, due by 12:00. */
 export const D1_MORNING = { window: '08:00-11:00', deadline: '12:00' } as const;
 
@@ -61,9 +51,52 @@ export const WITH_COUPLING_RESULTS = {
 } as const;
 
 /**
- * Where a Core day-ahead publication's first day comes from: Core flow-based go-live (delivery day 2022-06-09, jao-py
+ * The Core day-ahead facts most Core declarations share: its calendar, its go-live, and where a publication's first
+ * day comes from unless the declaration knows better: Core flow-based go-live (delivery day 2022-06-09, jao-py
  * README); the per-endpoint start is not established by any public source (I).
  */
-export const CORE_FIRST_DAY_SOURCE =
-  'Core day-ahead flow-based go-live, delivery day 2022-06-09 (jao-py README); that this endpoint starts on it is ' +
-  'assumed (I): no public source gives its own first day.';
+export const CORE_DAY_AHEAD = {
+  region: 'core',
+  timeZone: 'Europe/Amsterdam',
+  firstDay: '2022-06-09',
+  firstDayName: 'Core flow-based go-live',
+  firstDaySource:
+    'Core day-ahead flow-based go-live, delivery day 2022-06-09 (jao-py README); that this endpoint starts on it is ' +
+    'assumed (I): no public source gives its own first day.',
+  rowKind: 'keyedValues',
+  extraRowFields: [],
+  envelopeFields: [],
+} as const;
+
+/**
+ * The Nordic flow-based region's facts its declarations share: its calendar, its go-live and its MTUs. The day-ahead
+ * market moved to 15-minute MTUs for delivery day 2025-10-01 (SDAC); hourly before, which the row ids of the
+ * maxExchanges capture support (about 8,000 hourly rows before the quarter-hours). maxBorderFlow's capture of April
+ * 2026 is quarter-hourly, each hour's four carrying the same value; the domain is 15-minute in January 2026 (a public
+ * client's counts), hourly before inferred.
+ */
+export const NORDIC_DAY_AHEAD = {
+  region: 'nordic',
+  timeZone: 'Europe/Amsterdam',
+  firstDay: '2024-10-30',
+  firstDayName: 'Nordic flow-based go-live',
+  resolutions: [
+    { from: '2024-10-30', minutes: 60 },
+    { from: '2025-10-01', minutes: 15 },
+  ],
+  rowKind: 'keyedValues',
+  envelopeFields: [],
+} as const;
+
+/**
+ * What every flow-based domain publication shares: one row per constraint and MTU, signed MW, and the paged answer's
+ * envelope. A day's keys are the hubs whose PTDFs it carries: a hub never seen before is drift, as a new key is.
+ */
+export const PAGED_CONSTRAINTS = {
+  rowKind: 'constraints',
+  keyPattern: 'hub_{HUB}',
+  valueSign: 'signed',
+  extraRowFields: [],
+  envelopeFields: ['totalRows', 'totalRowsWithFilter', 'skip', 'take', 'appliedFilter', 'lastModifiedOn'],
+  unit: 'MW',
+} as const;
