@@ -2,8 +2,7 @@
 // spelling of shape C (`biddingZoneFrom`/`biddingZoneTo`, `nonRedundant`, `aac`, `minFlow`, `maxFlow`,
 // `significant`, `cnecType`; 31 hubs), mapped to the stored form of the domain's constraints. `finalComputation`
 // is the domain; `fbDomainShadowPrice` the same rows with each one's shadow price.
-import type { ConstraintFields } from '../flowBased/publicationFields';
-import type { DatasetDeclaration } from './declaration';
+import type { ConstraintFields, DatasetDeclaration } from './declaration';
 
 /**
  * The 31 hubs of Nordic PTDFs: 12 bidding zones and 19 virtual hubs of the HVDC links. The count and NO2_SK,

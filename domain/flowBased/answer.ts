@@ -3,6 +3,7 @@
 // into typed rows of one stored form with nothing dropped. A field of an unexpected type refuses its row (never coerced); a field this build does not know
 // is kept beside the row and reported, never ignored.
 import type { z } from 'zod';
+import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../datasets/declaration';
 import { runToEnd, type Steps } from '../steps';
 import { lazily, zod } from '../zod';
 import {
@@ -14,13 +15,7 @@ import {
   TEXT_FIELDS,
   type TextField,
 } from './fields';
-import {
-  CORE_DOMAIN_FIELDS,
-  type ConstraintFields,
-  type ExtraKind,
-  FRAME_FIELDS,
-  publishedNames,
-} from './publicationFields';
+import { type ExtraKind, FRAME_FIELDS, publishedNames } from './publicationFields';
 import type { ConstraintRow, ContingencyBranch } from './rows';
 
 export type { ConstraintRow } from './rows';

@@ -1,5 +1,6 @@
 // The zod check of a constraint publication's field mapping (publicationFields.ts), part of a declaration's check
-// (domain/datasets/declarationSchema.ts): each mistake is one line naming the field.
+// (domain/datasets/declarationSchema.ts), and so what a mapping is (domain/datasets: ConstraintFields): each mistake
+// is one line naming the field.
 import { z } from 'zod';
 import {
   EXTRA_KINDS,
@@ -24,6 +25,10 @@ const recordOfFields = <V extends z.ZodType>(value: V) =>
 
 export const constraintFieldsSchema = z
   .object({
+    /**
+     * The `Filter` every request sends, as JSON (`{"Presolved":true}`; Nordic `{"NonRedundant":true}`); null: no
+     * Filter parameter at all (JAO misanswers `{}`).
+     */
     filter: z
       .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'expected a filter key'), z.boolean())
       .refine(
@@ -31,17 +36,40 @@ export const constraintFieldsSchema = z
         'an empty filter is sent as null (no Filter at all)',
       )
       .nullable(),
+    /**
+     * The published flag that says a row is in the presolved (non-redundant) domain, stored as `presolved`: Core's
+     * `presolved`, Nordic's `nonRedundant`. null: the rows carry none, and each is stored presolved (`presolvedWhy`).
+     */
     presolvedFlag: fieldName.nullable(),
+    /** Why a publication without the flag stores its rows as presolved (required then, for the data dictionary). */
     presolvedWhy: z.string().min(1).optional(),
     ptdfPrefix: z.enum(PTDF_PREFIXES),
+    /**
+     * How a row names its contingency's outaged branches: `list`, a `contingencies[]` array of branches (the domains);
+     * `flat`, one branch's EIC in a field of the row (Core's shadowPrices `branchEic`), stored as a list of one.
+     */
     contingency: z.discriminatedUnion('form', [
       z.object({ form: z.literal('list') }).strict(),
       z.object({ form: z.literal('flat'), branchEic: fieldName }).strict(),
     ]),
+    /** Published name → stored field, where the publication spells a stored field otherwise (`cnecName` → `cneName`). */
     renames: recordOfFields(storedField),
+    /** Stored fields the publication does not send: stored null. Every other stored field a row must carry. */
     absent: z.array(storedField),
+    /**
+     * Fields beyond the stored form the publication sends (`shadowPrice`, `aac`, `significant`…), kept as published in
+     * the version's `extra` (jsonb), each read as its kind; a row without one is stored without it.
+     */
     extra: recordOfFields(z.enum(EXTRA_KINDS)),
+    /**
+     * Whether every MTU of a complete day carries a row: true for a domain (every MTU has presolved constraints),
+     * false for a publication of active constraints only (an MTU where nothing binds has none).
+     */
     everyMtuHasRows: z.boolean(),
+    /**
+     * The most rows an MTU is seen to hold (after the filter): what `jao backfill --dry-run` plans a day's pages by.
+     * Core's presolved domain: about 152 an hour at most.
+     */
     rowsPerMtu: z.number().int().min(1).max(100_000),
   })
   .strict()

@@ -2,6 +2,7 @@
 // stores, what it refuses and why, and whether it is complete. Nothing is dropped without a record: a refused row
 // is a rejection with its rule; a row stored against expectation (a hub never seen, an identity off) is flagged.
 import { dayWindow, expectedMtuCount } from '../calendar';
+import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../datasets/declaration';
 import { type DayVerdict, refusals } from '../dayStatus';
 import type { DeliveryDay } from '../deliveryDay';
 import { runToEnd, type Steps } from '../steps';
@@ -9,7 +10,6 @@ import type { Rejection } from '../types';
 import type { ConstraintRow, RefusedRow } from './answer';
 import { constraintKeyOf } from './constraintKey';
 import { type IdentityBreak, identityBreaks } from './identities';
-import { CORE_DOMAIN_FIELDS, type ConstraintFields } from './publicationFields';
 import type { KeyedConstraintRow } from './rows';
 
 /** Why a row is refused (kept out of the stored domain, recorded). */
