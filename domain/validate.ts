@@ -12,7 +12,7 @@ import { truncateText } from './jaoEnvelope';
 import { printableText } from './text';
 import type { DeliveryDay, Rejection } from './types';
 import {
-  type RejectionRule,
+  KEY_RULES,
   rejection,
   type ValidationOptions,
   type ValidationOutcome,
@@ -21,20 +21,6 @@ import {
 
 export type { RejectionRule, ValidationOptions, ValidationOutcome } from './validationPhases';
 export { DEFAULT_RESOLUTION_MINUTES, MAX_PLAUSIBLE_MW, validateWindow } from './validationPhases';
-
-export const KEY_RULES: readonly RejectionRule[] = [
-  'key_too_long',
-  'key_format',
-  'key_same_zone',
-  'too_many_keys',
-];
-export const ROW_RULES: readonly RejectionRule[] = [
-  'row_not_object',
-  'datetime_missing',
-  'datetime_format',
-  'outside_window',
-  'mtu_not_aligned',
-];
 
 /**
  * Which stored values of the day a refusal keeps (the write path treats a stored value the answer no longer

@@ -8,22 +8,26 @@ import { DEFAULT_KEY_PATTERN, type KeyPatterns, keyReaderOf, type SeriesKeyCheck
 import { printableText } from './text';
 import type { KeyedValuesDay, Point, Rejection, RowFieldValue, UtcWindow } from './types';
 
+/** The rules that refuse a row on its own (domain/dayStatus.ts counts them as refused rows). */
+export const ROW_RULES = [
+  'row_not_object',
+  'datetime_missing',
+  'datetime_format',
+  'outside_window',
+  'mtu_not_aligned',
+] as const;
+/** The rules that refuse a key. */
+export const KEY_RULES = ['key_too_long', 'key_format', 'key_same_zone', 'too_many_keys'] as const;
+
 export type RejectionRule =
   // the whole answer
   | 'envelope'
   | 'rejected'
   // a row
-  | 'row_not_object'
-  | 'datetime_missing'
-  | 'datetime_format'
-  | 'outside_window'
-  | 'mtu_not_aligned'
+  | (typeof ROW_RULES)[number]
   | 'conflicting_duplicate'
   // a key (once per key and answer)
-  | 'key_too_long'
-  | 'key_format'
-  | 'key_same_zone'
-  | 'too_many_keys'
+  | (typeof KEY_RULES)[number]
   // a value
   | 'null_value'
   | 'value_not_number'
