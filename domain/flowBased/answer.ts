@@ -86,7 +86,6 @@ const contingenciesSchema = lazily(() => {
 
 /** What a publication's rows are read with: its spelling, worked out once (fields → plan). */
 interface ReadPlan {
-  fields: ConstraintFields;
   numbers: ReadonlyArray<[NumericField, string | null]>;
   texts: ReadonlyArray<[TextField, string | null]>;
   /** Every name the plan reads, besides PTDFs: anything else is unknown. */
@@ -105,7 +104,7 @@ function planOf(fields: ConstraintFields): ReadPlan {
   for (const [, published] of [...numbers, ...texts]) if (published !== null) known.add(published);
   if (fields.presolvedFlag !== null) known.add(fields.presolvedFlag);
   known.add(fields.contingency.form === 'list' ? 'contingencies' : fields.contingency.branchEic);
-  plan = { fields, numbers, texts, known };
+  plan = { numbers, texts, known };
   plans.set(fields, plan);
   return plan;
 }
