@@ -191,29 +191,24 @@ function rowsInWindow(
   rejections: Rejection[],
 ): CandidateRow[] {
   const inWindow: CandidateRow[] = [];
-  for (let index = 0; index < data.length; index++) {
-    const row = data[index];
-    if (!isPlainObject(row)) {
-      rejections.push(rejection('row_not_object', index, row));
-      continue;
-    }
-    const dateTime = row.dateTimeUtc;
-    if (typeof dateTime !== 'string') {
-      rejections.push(rejection('datetime_missing', index, row));
-      continue;
-    }
-    const startMs = DATETIME_PATTERN.test(dateTime) ? Date.parse(dateTime) : Number.NaN;
-    if (Number.isNaN(startMs)) {
-      rejections.push(rejection('datetime_format', index, dateTime));
-      continue;
-    }
-    if (startMs < fromMs || startMs >= toMs) {
-      rejections.push(rejection('outside_window', index, dateTime, new Date(startMs).toISOString()));
-      continue;
-    }
-    inWindow.push({ index, row, startMs });
+  for (const [index, row] of data.entries()) {
+    const placed = placeRow(row, index, fromMs, toMs);
+    if ('rule' in placed) rejections.push(placed);
+    else inWindow.push(placed);
   }
   return inWindow;
+}
+
+/** A row with its MTU start, or why it is refused. */
+function placeRow(row: unknown, index: number, fromMs: number, toMs: number): CandidateRow | Rejection {
+  if (!isPlainObject(row)) return rejection('row_not_object', index, row);
+  const dateTime = row.dateTimeUtc;
+  if (typeof dateTime !== 'string') return rejection('datetime_missing', index, row);
+  const startMs = DATETIME_PATTERN.test(dateTime) ? Date.parse(dateTime) : Number.NaN;
+  if (Number.isNaN(startMs)) return rejection('datetime_format', index, dateTime);
+  if (startMs < fromMs || startMs >= toMs)
+    return rejection('outside_window', index, dateTime, new Date(startMs).toISOString());
+  return { index, row, startMs };
 }
 
 /** Pass 3: the coarsest resolution nearly every row sits on; null when no row sits on a 15-minute grid. */
