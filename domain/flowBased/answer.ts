@@ -230,24 +230,17 @@ export type PageEnvelopeCheck =
 
 /** Reads a page's envelope alone: what it announces and how many rows it carries, its rows unread. */
 export function pageEnvelope(payload: unknown): PageEnvelopeCheck {
+  const unreadable = (reason: string): PageEnvelopeCheck => ({ ok: false, rejected: false, reason });
   const envelope = envelopeSchema().safeParse(payload);
-  if (!envelope.success) {
-    return { ok: false, rejected: false, reason: `not a JAO domain page: ${issuesOf(envelope.error)}` };
-  }
+  if (!envelope.success) return unreadable(`not a JAO domain page: ${issuesOf(envelope.error)}`);
   const e = envelope.data;
   if (e.rejected) {
     const messages = typeof e.messages === 'string' ? [e.messages] : (e.messages ?? []).map(String);
     return { ok: false, rejected: true, reason: `rejected by JAO: ${messages.join('; ') || 'no message'}` };
   }
-  if (e.data === null)
-    return { ok: false, rejected: false, reason: 'data is null in an answer that is not rejected' };
-  if (e.totalRowsWithFilter === null || e.totalRowsWithFilter === undefined) {
-    return {
-      ok: false,
-      rejected: false,
-      reason: 'totalRowsWithFilter is missing: the page cannot be placed',
-    };
-  }
+  if (e.data === null) return unreadable('data is null in an answer that is not rejected');
+  if (e.totalRowsWithFilter === null || e.totalRowsWithFilter === undefined)
+    return unreadable('totalRowsWithFilter is missing: the page cannot be placed');
   return {
     ok: true,
     totalRowsWithFilter: e.totalRowsWithFilter,
