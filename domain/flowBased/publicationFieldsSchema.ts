@@ -12,6 +12,7 @@ import {
   type StoredField,
 } from './publicationFields';
 
+const isStored = (name: string) => (STORED_FIELDS as readonly string[]).includes(name);
 const fieldName = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'expected a field name as JAO writes it');
 const storedField = z.enum(STORED_FIELDS as [StoredField, ...StoredField[]], {
   error: (issue) => `${JSON.stringify(issue.input)} is not a stored field (domain/flowBased/fields.ts)`,
@@ -81,7 +82,7 @@ export const constraintFieldsSchema = z
     const targets = new Set<string>();
     for (const [published, stored] of Object.entries(fields.renames)) {
       if (published === stored) issue(['renames', published], 'renamed to itself');
-      if ((STORED_FIELDS as readonly string[]).includes(published) && fields.renames[stored] === undefined)
+      if (isStored(published) && fields.renames[stored] === undefined)
         issue(
           ['renames', published],
           `${published} is itself a stored field: rename it too, or not this one`,
@@ -104,17 +105,14 @@ export const constraintFieldsSchema = z
     };
     for (const name of [...FRAME_FIELDS, 'contingencies']) readers.set(name, 'part of every row');
     for (const [stored, published] of publishedNames(fields))
-      if (published !== null && (STORED_FIELDS as readonly string[]).includes(published))
-        readers.set(published, `the stored field ${stored}`);
+      if (published !== null && isStored(published)) readers.set(published, `the stored field ${stored}`);
     for (const [published, stored] of Object.entries(fields.renames))
-      if (!(STORED_FIELDS as readonly string[]).includes(published))
-        claim(published, `the stored field ${stored}`, ['renames', published]);
+      if (!isStored(published)) claim(published, `the stored field ${stored}`, ['renames', published]);
     if (fields.presolvedFlag !== null) claim(fields.presolvedFlag, 'the presolved flag', ['presolvedFlag']);
     if (fields.contingency.form === 'flat')
       claim(fields.contingency.branchEic, 'the contingency', ['contingency', 'branchEic']);
     for (const name of Object.keys(fields.extra)) {
-      if ((STORED_FIELDS as readonly string[]).includes(name))
-        issue(['extra', name], `${name} is a stored field: keep it as one`);
+      if (isStored(name)) issue(['extra', name], `${name} is a stored field: keep it as one`);
       else claim(name, 'an extra field', ['extra', name]);
     }
   });
