@@ -1,7 +1,7 @@
 // The status of a validated day and the reason it is not complete (docs/design.md §5): the one place these rules
 // are decided. `failed` (retries exhausted) is decided by the workflow, never here.
 import type { DayStatus, KeyedValuesDay, Rejection } from './types';
-import { KEY_RULES, ROW_RULES } from './validate';
+import { KEY_RULES, ROW_RULES } from './validationPhases';
 
 export type ValidatedDayStatus = Exclude<DayStatus, 'failed'>;
 

@@ -1,5 +1,6 @@
 // Shared vocabulary of the pipeline. Pure types only: no I/O, safe to import from workflows.
 import type { KeyedConstraintRow } from './flowBased/rows';
+import type { SeriesName } from './seriesKeys';
 
 /** Datasets the pipeline knows, one declaration each (domain/datasets/); the id is part of workflow ids and keys. */
 export { DATASETS, type Dataset } from './datasets';
@@ -10,13 +11,10 @@ export const DAY_STATUSES = ['not_published', 'complete', 'partial', 'invalid', 
 export type DayStatus = (typeof DAY_STATUSES)[number];
 
 /**
- * One published value: a key at one market time unit. `value` null means "no value published". A border key names
- * two zones; a hub key (`hub_{HUB}`) names its hub in `fromZone`, `toZone` null.
+ * One published value: a key, named as its series (domain/seriesKeys.ts), at one market time unit. `value` null
+ * means "no value published".
  */
-export interface Point {
-  key: string;
-  fromZone: string;
-  toZone: string | null;
+export interface Point extends SeriesName {
   /** MTU start, ISO-8601 UTC with `Z`, e.g. `2026-04-20T00:00:00.000Z`. */
   mtu: string;
   value: number | null;

@@ -1,28 +1,33 @@
-// The passes of validating one JAO answer (domain/validate.ts validateWindow), in the order they run: each reads
-// what the one before produced and adds its refusals to the answer's list, so refusals keep the order of the passes.
+// Validation of one JAO answer against the window it was asked for (validateWindow), pass by pass in the order they
+// run: each reads what the one before produced and adds its refusals to the answer's list, so refusals keep the order
+// of the passes. A broken envelope invalidates the whole payload; a bad row, key or value is refused alone.
 import type { ValueSign } from './datasets';
 import { type JaoEnvelope, messagesOf, parseEnvelope, truncateText } from './jaoEnvelope';
-import { MAX_KEY_LENGTH, MAX_NEW_KEYS_PER_DAY } from './limits';
-import { DEFAULT_KEY_PATTERN, type KeyReader, keyReaderOf, type SeriesKeyCheck } from './seriesKeys';
+import { MAX_KEY_LENGTH, MAX_NEW_KEYS_PER_DAY, MAX_UNKNOWN_FIELDS } from './limits';
+import { DEFAULT_KEY_PATTERN, type KeyPatterns, keyReaderOf, type SeriesKeyCheck } from './seriesKeys';
 import { printableText } from './text';
-import type { KeyedValuesDay, Point, Rejection, RowFieldValue } from './types';
+import type { KeyedValuesDay, Point, Rejection, RowFieldValue, UtcWindow } from './types';
+
+/** The rules that refuse a row on its own (domain/dayStatus.ts counts them as refused rows). */
+export const ROW_RULES = [
+  'row_not_object',
+  'datetime_missing',
+  'datetime_format',
+  'outside_window',
+  'mtu_not_aligned',
+] as const;
+/** The rules that refuse a key. */
+export const KEY_RULES = ['key_too_long', 'key_format', 'key_same_zone', 'too_many_keys'] as const;
 
 export type RejectionRule =
   // the whole answer
   | 'envelope'
   | 'rejected'
   // a row
-  | 'row_not_object'
-  | 'datetime_missing'
-  | 'datetime_format'
-  | 'outside_window'
-  | 'mtu_not_aligned'
+  | (typeof ROW_RULES)[number]
   | 'conflicting_duplicate'
   // a key (once per key and answer)
-  | 'key_too_long'
-  | 'key_format'
-  | 'key_same_zone'
-  | 'too_many_keys'
+  | (typeof KEY_RULES)[number]
   // a value
   | 'null_value'
   | 'value_not_number'
@@ -33,6 +38,27 @@ export type RejectionRule =
 export type ValidationOutcome =
   | { ok: true; result: KeyedValuesDay }
   | { ok: false; reason: string; rejections: Rejection[] };
+
+export interface ValidationOptions {
+  /** Keys already in the dataset's catalog (jao.series): never new, so never refused as `too_many_keys`. */
+  knownKeys?: ReadonlySet<string>;
+  /** The dataset's declared row fields kept per MTU (domain/datasets: extraRowFields); not unknown fields. */
+  keptFields?: readonly string[];
+  /** The MTU length assumed when no row can be placed (the dataset's declared one; default 60). */
+  declaredResolutionMinutes?: number;
+  /** Keys the dataset declares published empty on purpose (domain/datasets: publishedEmpty). */
+  publishedEmptyKeys?: readonly string[];
+  /** How the dataset's keys read (domain/datasets: keyPattern; default `border_{FROM}_{TO}`). */
+  keyPattern?: KeyPatterns;
+  /** Whether negative values are the dataset's (domain/datasets: valueSign; default `nonNegative`). */
+  valueSign?: ValueSign;
+  /** Values at or above this size are refused as implausible (by the dataset's units; default MAX_PLAUSIBLE_MW). */
+  maxPlausibleValue?: number;
+  /** Nulls are published on purpose (domain/datasets: publishedNull): counted as published, never missing. */
+  nullsPublished?: boolean;
+  /** Rows only for MTUs with something to publish (domain/datasets: sparse): only those MTUs are expected. */
+  sparseRows?: boolean;
+}
 
 /** Values at or above this many MW (in size, for a signed dataset) are refused as implausible (per unit: domain/datasets MAX_PLAUSIBLE_VALUE). */
 export const MAX_PLAUSIBLE_MW = 100_000;
@@ -49,10 +75,8 @@ const MISALIGNED_TOLERANCE = 0.1;
 export const MINUTE_MS = 60_000;
 const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$/;
 const ROW_FIELDS_NOT_VALUES = new Set(['id', 'dateTimeUtc']);
-const NO_FIELDS: ReadonlySet<string> = new Set();
 /** Longest text of a kept row field (an instant is 23 characters). */
 const MAX_ROW_FIELD_LENGTH = 64;
-const DEFAULT_KEY_READER = keyReaderOf(DEFAULT_KEY_PATTERN);
 
 /** The fields of rows that share one key list, classified once. */
 interface RowShape {
@@ -73,11 +97,6 @@ export interface CandidateRow {
   shape?: RowShape;
 }
 
-function rawOf(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value);
-  return truncateText(text ?? String(value));
-}
-
 export function rejection(
   rule: RejectionRule,
   row: number | null,
@@ -85,11 +104,67 @@ export function rejection(
   mtu: string | null = null,
   key: string | null = null,
 ): Rejection {
-  return { row, key, mtu, rule, raw: rawOf(raw) };
+  const text = raw === undefined ? 'undefined' : JSON.stringify(raw);
+  return { row, key, mtu, rule, raw: truncateText(text ?? String(raw)) };
 }
 
-/** Phase 1: the envelope, whole or refused (a refusal by JAO included). */
-export function readEnvelope(
+/**
+ * Validates a parsed JAO answer against a UTC window (docs/design.md §5): rows outside it are refused, MTUs
+ * missing in it listed. Only the envelope fails as a whole; everything else is refused alone and counted, and
+ * domain/dayStatus.ts judges the result.
+ */
+export function validateWindow(
+  window: UtcWindow,
+  payload: unknown,
+  options: ValidationOptions = {},
+): ValidationOutcome {
+  const envelope = readEnvelope(payload);
+  if (!envelope.ok) return envelope;
+  const data = envelope.envelope.data ?? [];
+  const fromMs = Date.parse(window.from);
+  const toMs = Date.parse(window.to);
+  const rejections: Rejection[] = [];
+  const inWindow = rowsInWindow(data, fromMs, toMs, rejections);
+  const resolutionMinutes = detectResolution(inWindow, fromMs);
+  const stepMs = gridMinutes(resolutionMinutes, options.declaredResolutionMinutes) * MINUTE_MS;
+  const grouped = groupRowsByMtu(inWindow, fromMs, stepMs, rejections, options);
+  const keys = admitKeys(grouped, options.knownKeys, rejections);
+  const read = readValues(grouped.rowsByMtu, keys, rejections, options);
+  const empty = declaredEmptyOutcome(keys.accepted, read);
+  const sparseRows = options.sparseRows ? grouped.rowsByMtu : null;
+  const { expectedMtus, missingMtus } = missingMtusOf(fromMs, toMs, stepMs, read, sparseRows);
+  const printableUnknown = [
+    ...new Set([...grouped.unknownFields].map((field) => printableText(field, MAX_KEY_LENGTH))),
+  ];
+  return {
+    ok: true,
+    result: {
+      lane: 'keyedValues',
+      resolutionMinutes,
+      expectedMtus,
+      rows: data.length,
+      receivedMtus: read.received.size,
+      missingMtus,
+      points: read.points,
+      rejections,
+      keys: empty.keys,
+      refusedKeys: grouped.refusedKeys.size,
+      nullValues: read.nullValues,
+      publishedEmptyKeys: empty.publishedEmptyKeys,
+      emptyKeysWithValues: empty.emptyKeysWithValues,
+      // Nulls published on purpose (publishedNull) count as the declared-empty keys' do: published, not missing.
+      declaredEmptyNulls: empty.declaredEmptyNulls + read.publishedNulls,
+      duplicateRows: read.duplicateRows,
+      conflictingRows: read.conflictingRows,
+      absentValues: read.absentValues,
+      unknownFields: printableUnknown.sort().slice(0, MAX_UNKNOWN_FIELDS),
+      ...(options.keptFields?.length ? { rowFields: read.rowFields } : {}),
+    },
+  };
+}
+
+/** Pass 1: the envelope, whole or refused (a refusal by JAO included). */
+function readEnvelope(
   payload: unknown,
 ): { ok: true; envelope: JaoEnvelope } | Extract<ValidationOutcome, { ok: false }> {
   const envelopeCheck = parseEnvelope(payload);
@@ -108,41 +183,36 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Phase 2: the rows that are objects with a readable MTU inside [fromMs, toMs); the others refused. */
-export function rowsInWindow(
+/** Pass 2: the rows that are objects with a readable MTU inside [fromMs, toMs); the others refused. */
+function rowsInWindow(
   data: readonly unknown[],
   fromMs: number,
   toMs: number,
   rejections: Rejection[],
 ): CandidateRow[] {
   const inWindow: CandidateRow[] = [];
-  for (let index = 0; index < data.length; index++) {
-    const row = data[index];
-    if (!isPlainObject(row)) {
-      rejections.push(rejection('row_not_object', index, row));
-      continue;
-    }
-    const dateTime = row.dateTimeUtc;
-    if (typeof dateTime !== 'string') {
-      rejections.push(rejection('datetime_missing', index, row));
-      continue;
-    }
-    const startMs = DATETIME_PATTERN.test(dateTime) ? Date.parse(dateTime) : Number.NaN;
-    if (Number.isNaN(startMs)) {
-      rejections.push(rejection('datetime_format', index, dateTime));
-      continue;
-    }
-    if (startMs < fromMs || startMs >= toMs) {
-      rejections.push(rejection('outside_window', index, dateTime, new Date(startMs).toISOString()));
-      continue;
-    }
-    inWindow.push({ index, row, startMs });
+  for (const [index, row] of data.entries()) {
+    const placed = placeRow(row, index, fromMs, toMs);
+    if ('rule' in placed) rejections.push(placed);
+    else inWindow.push(placed);
   }
   return inWindow;
 }
 
-/** Phase 3: the coarsest resolution nearly every row sits on; null when no row sits on a 15-minute grid. */
-export function detectResolution(rows: readonly CandidateRow[], fromMs: number): number | null {
+/** A row with its MTU start, or why it is refused. */
+function placeRow(row: unknown, index: number, fromMs: number, toMs: number): CandidateRow | Rejection {
+  if (!isPlainObject(row)) return rejection('row_not_object', index, row);
+  const dateTime = row.dateTimeUtc;
+  if (typeof dateTime !== 'string') return rejection('datetime_missing', index, row);
+  const startMs = DATETIME_PATTERN.test(dateTime) ? Date.parse(dateTime) : Number.NaN;
+  if (Number.isNaN(startMs)) return rejection('datetime_format', index, dateTime);
+  if (startMs < fromMs || startMs >= toMs)
+    return rejection('outside_window', index, dateTime, new Date(startMs).toISOString());
+  return { index, row, startMs };
+}
+
+/** Pass 3: the coarsest resolution nearly every row sits on; null when no row sits on a 15-minute grid. */
+function detectResolution(rows: readonly CandidateRow[], fromMs: number): number | null {
   if (rows.length === 0) return null;
   for (const minutes of CANDIDATE_RESOLUTIONS) {
     const stepMs = minutes * MINUTE_MS;
@@ -169,17 +239,18 @@ export interface GroupedRows {
 }
 
 /**
- * Phase 4: rows off the resolution's grid refused, the others grouped by MTU, and every field of them classified:
+ * Pass 4: rows off the resolution's grid refused, the others grouped by MTU, and every field of them classified:
  * keys checked, unknown fields collected.
  */
-export function groupRowsByMtu(
+function groupRowsByMtu(
   inWindow: readonly CandidateRow[],
   fromMs: number,
   stepMs: number,
   rejections: Rejection[],
-  keptFields: ReadonlySet<string> = NO_FIELDS,
-  keys: KeyReader = DEFAULT_KEY_READER,
+  options: ValidationOptions,
 ): GroupedRows {
+  const keptFields = new Set(options.keptFields ?? []);
+  const keys = keyReaderOf(options.keyPattern ?? DEFAULT_KEY_PATTERN);
   const rowsByMtu = new Map<number, CandidateRow[]>();
   const validKeys = new Map<string, number>();
   const refusedKeys = new Map<string, { rule: RejectionRule; row: number }>();
@@ -226,10 +297,10 @@ export interface AdmittedKeys {
 }
 
 /**
- * Phase 5: admission of new keys (a flood of them is a broken answer, not a new key set: domain/limits.ts), then
+ * Pass 5: admission of new keys (a flood of them is a broken answer, not a new key set: domain/limits.ts), then
  * every refused key refused once.
  */
-export function admitKeys(
+function admitKeys(
   grouped: GroupedRows,
   knownKeys: ReadonlySet<string> | undefined,
   rejections: Rejection[],
@@ -254,21 +325,6 @@ function checkValue(value: unknown, sign: ValueSign, maxPlausible: number): Reje
   if (Math.abs(value) >= maxPlausible) return 'value_too_large';
   return null;
 }
-
-/** How a dataset's values are read beyond their keys (domain/datasets: valueSign, unit, publishedNull). */
-export interface ValueRules {
-  valueSign: ValueSign;
-  /** Values at or above this size are refused as implausible. */
-  maxPlausible: number;
-  /** A null is JAO publishing no value on purpose (counted as published, not missing). */
-  nullsPublished: boolean;
-}
-
-const DEFAULT_VALUE_RULES: ValueRules = {
-  valueSign: 'nonNegative',
-  maxPlausible: MAX_PLAUSIBLE_MW,
-  nullsPublished: false,
-};
 
 /** Two rows of one MTU publish the same values: the same key fields with identical values. */
 function sameKeyValues(a: CandidateRow, b: CandidateRow): boolean {
@@ -299,17 +355,19 @@ export interface ReadValues {
 }
 
 /**
- * Phase 6: the values of each MTU's row (identical duplicates read once, conflicting ones refused all), every value
+ * Pass 6: the values of each MTU's row (identical duplicates read once, conflicting ones refused all), every value
  * of an admitted key checked.
  */
-export function readValues(
+function readValues(
   rowsByMtu: ReadonlyMap<number, CandidateRow[]>,
   keys: AdmittedKeys,
   rejections: Rejection[],
-  keptFields: readonly string[] = [],
-  publishedEmpty: ReadonlySet<string> = new Set(),
-  rules: ValueRules = DEFAULT_VALUE_RULES,
+  options: ValidationOptions,
 ): ReadValues {
+  const keptFields = options.keptFields ?? [];
+  const publishedEmpty = new Set(options.publishedEmptyKeys ?? []);
+  const valueSign = options.valueSign ?? 'nonNegative';
+  const maxPlausible = options.maxPlausibleValue ?? MAX_PLAUSIBLE_MW;
   const acceptedKeyCount = keys.accepted.length;
   const read: ReadValues = {
     points: [],
@@ -356,12 +414,12 @@ export function readValues(
         read.declaredEmptyNulls.set(key, (read.declaredEmptyNulls.get(key) ?? 0) + 1);
         continue;
       }
-      if (value === null && rules.nullsPublished) {
+      if (value === null && options.nullsPublished) {
         read.publishedNulls++;
         nullsHere++;
         continue;
       }
-      const valueRule = checkValue(value, rules.valueSign, rules.maxPlausible);
+      const valueRule = checkValue(value, valueSign, maxPlausible);
       if (valueRule !== null) {
         if (valueRule === 'null_value') read.nullValues++;
         rejections.push(rejection(valueRule, index, value, mtu, key));
@@ -389,17 +447,16 @@ export function readValues(
 }
 
 /**
- * Phase 7: the window's MTUs at the detected step, and those without any value read (nor, where nulls are published
+ * Pass 7: the window's MTUs at the detected step, and those without any value read (nor, where nulls are published
  * on purpose, answered with nulls only). A sparse dataset (domain/datasets: sparse) expects only the MTUs it has rows
  * for: an MTU without a row has nothing to publish.
  */
-export function missingMtusOf(
+function missingMtusOf(
   fromMs: number,
   toMs: number,
   stepMs: number,
-  received: ReadonlySet<number>,
-  answeredEmpty: ReadonlySet<number> = new Set(),
-  sparseRows: ReadonlyMap<number, unknown> | null = null,
+  { received, answeredEmpty }: ReadValues,
+  sparseRows: ReadonlyMap<number, unknown> | null,
 ): { expectedMtus: number; missingMtus: string[] } {
   const missingMtus: string[] = [];
   let expectedMtus = 0;
@@ -410,4 +467,36 @@ export function missingMtusOf(
       missingMtus.push(new Date(startMs).toISOString());
   }
   return { expectedMtus, missingMtus };
+}
+
+/**
+ * The MTU grid a day is judged on: the finer of the answer's and the declared resolution. An answer coarser than
+ * its day's declared MTU (hourly on a quarter-hour day) is short of values, never complete; a finer one is kept
+ * whole (no row refused as misaligned) and named as drift by domain/drift.ts.
+ */
+function gridMinutes(answerMinutes: number | null, declaredMinutes: number | undefined): number {
+  const declared = declaredMinutes ?? DEFAULT_RESOLUTION_MINUTES;
+  return answerMinutes === null ? declared : Math.min(answerMinutes, declared);
+}
+
+/**
+ * The keys declared published empty, as the answer has them: those null at every MTU are no series of the day (no
+ * value is expected of them), those carrying a value are kept as keys and named (drift), and their nulls are
+ * counted apart, never as missing values.
+ */
+function declaredEmptyOutcome(acceptedKeys: readonly string[], read: ReadValues) {
+  const withValues = new Set<string>();
+  // Most datasets declare no key published empty: their points need no look.
+  if (read.declaredEmptyNulls.size > 0)
+    for (const point of read.points) if (read.declaredEmptyNulls.has(point.key)) withValues.add(point.key);
+  const publishedEmptyKeys = [...read.declaredEmptyNulls.keys()].filter((key) => !withValues.has(key)).sort();
+  const emptyKeys = new Set(publishedEmptyKeys);
+  let declaredEmptyNulls = 0;
+  for (const key of withValues) declaredEmptyNulls += read.declaredEmptyNulls.get(key) ?? 0;
+  return {
+    keys: acceptedKeys.filter((key) => !emptyKeys.has(key)),
+    publishedEmptyKeys,
+    emptyKeysWithValues: [...withValues].sort(),
+    declaredEmptyNulls,
+  };
 }

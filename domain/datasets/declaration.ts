@@ -2,7 +2,7 @@
 // workflows import it, so checking it with zod lives apart (declarationSchema.ts, which says what a declaration is),
 // imported here for its type only; the lists a declaration chooses from are in vocabulary.ts, which the check reads.
 import type { DeliveryDay } from '../deliveryDay';
-import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../flowBased/publicationFields';
+import { PTDF_PREFIX } from '../flowBased/fields';
 import { keyOf, keyReaderOf, namesInKey, patternList, patternOfKey } from '../seriesKeys';
 import type { DatasetDeclaration } from './declarationSchema';
 import type { Unit } from './vocabulary';
@@ -80,6 +80,22 @@ export function declaredKeysOn(declaration: DatasetDeclaration, day: DeliveryDay
   }
   return keys;
 }
+
+/** How a constraint publication spells a constraint's fields: what domain/flowBased/publicationFieldsSchema.ts accepts. */
+export type ConstraintFields = NonNullable<DatasetDeclaration['constraintFields']>;
+
+/** Core's domain spelling (finalComputation and its stages): a declaration that names no constraintFields has it. */
+export const CORE_DOMAIN_FIELDS: ConstraintFields = {
+  filter: { Presolved: true },
+  presolvedFlag: 'presolved',
+  ptdfPrefix: PTDF_PREFIX,
+  contingency: { form: 'list' },
+  renames: {},
+  absent: [],
+  extra: {},
+  everyMtuHasRows: true,
+  rowsPerMtu: 160,
+};
 
 /** How a constraint dataset's rows spell their fields (Core's domain spelling unless it declares another). */
 export function constraintFieldsOf(

@@ -2,8 +2,7 @@
 // spelling of shape C (`biddingZoneFrom`/`biddingZoneTo`, `nonRedundant`, `aac`, `minFlow`, `maxFlow`,
 // `significant`, `cnecType`; 31 hubs), mapped to the stored form of the domain's constraints. `finalComputation`
 // is the domain; `fbDomainShadowPrice` the same rows with each one's shadow price.
-import type { ConstraintFields } from '../flowBased/publicationFields';
-import type { DatasetDeclaration } from './declaration';
+import type { ConstraintFields, DatasetDeclaration } from './declaration';
 import { NORDIC_DAY_AHEAD, PAGED_CONSTRAINTS } from './shared';
 
 /**

@@ -3,8 +3,9 @@
 // into typed rows of one stored form with nothing dropped. A field of an unexpected type refuses its row (never coerced); a field this build does not know
 // is kept beside the row and reported, never ignored.
 import type { z } from 'zod';
+import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../datasets/declaration';
 import { runToEnd, type Steps } from '../steps';
-import { zod } from '../zod';
+import { lazily, zod } from '../zod';
 import {
   CONTINGENCY_TEXT_FIELDS,
   type ContingencyTextField,
@@ -14,13 +15,7 @@ import {
   TEXT_FIELDS,
   type TextField,
 } from './fields';
-import {
-  CORE_DOMAIN_FIELDS,
-  type ConstraintFields,
-  type ExtraKind,
-  FRAME_FIELDS,
-  publishedNames,
-} from './publicationFields';
+import { type ExtraKind, FRAME_FIELDS, publishedNames } from './publicationFields';
 import type { ConstraintRow, ContingencyBranch } from './rows';
 
 export type { ConstraintRow } from './rows';
@@ -50,7 +45,7 @@ export type DomainPageCheck =
   | { ok: true; page: DomainPage }
   | { ok: false; rejected: boolean; reason: string };
 
-function buildEnvelopeSchema() {
+const envelopeSchema = lazily(() => {
   const z = zod();
   return z.object({
     data: z.array(z.unknown()).nullable(),
@@ -66,17 +61,17 @@ function buildEnvelopeSchema() {
       .nullable()
       .optional(),
   });
-}
+});
 
-function buildRowFrameSchema() {
+const rowFrameSchema = lazily(() => {
   const z = zod();
   return z.object({
     id: z.number().int(),
     dateTimeUtc: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'expected a UTC instant'),
   });
-}
+});
 
-function buildContingenciesSchema() {
+const contingenciesSchema = lazily(() => {
   const z = zod();
   const text = z.string().nullable();
   return z.array(
@@ -87,15 +82,10 @@ function buildContingenciesSchema() {
       })
       .loose(),
   );
-}
-
-let envelopeSchema: ReturnType<typeof buildEnvelopeSchema> | undefined;
-let rowFrameSchema: ReturnType<typeof buildRowFrameSchema> | undefined;
-let contingenciesSchema: ReturnType<typeof buildContingenciesSchema> | undefined;
+});
 
 /** What a publication's rows are read with: its spelling, worked out once (fields → plan). */
 interface ReadPlan {
-  fields: ConstraintFields;
   numbers: ReadonlyArray<[NumericField, string | null]>;
   texts: ReadonlyArray<[TextField, string | null]>;
   /** Every name the plan reads, besides PTDFs: anything else is unknown. */
@@ -114,12 +104,13 @@ function planOf(fields: ConstraintFields): ReadPlan {
   for (const [, published] of [...numbers, ...texts]) if (published !== null) known.add(published);
   if (fields.presolvedFlag !== null) known.add(fields.presolvedFlag);
   known.add(fields.contingency.form === 'list' ? 'contingencies' : fields.contingency.branchEic);
-  plan = { fields, numbers, texts, known };
+  plan = { numbers, texts, known };
   plans.set(fields, plan);
   return plan;
 }
 
-function extraValue(kind: ExtraKind, name: string, value: unknown): string | number | boolean | null | Error {
+/** A published field's value as its kind, null included; an Error naming the field when it is of another type. */
+function fieldValue(kind: ExtraKind, name: string, value: unknown): string | number | boolean | null | Error {
   if (value === null) return null;
   const ok =
     kind === 'number'
@@ -128,6 +119,27 @@ function extraValue(kind: ExtraKind, name: string, value: unknown): string | num
   if (ok) return value as string | number | boolean;
   const expected = kind === 'number' ? 'a number' : kind === 'text' ? 'text' : 'true or false';
   return new Error(`${name}: expected ${expected} or null, got ${JSON.stringify(value)}`);
+}
+
+/** A field every row of the publication carries, read as its kind. */
+function requiredValue(kind: ExtraKind, name: string, record: Record<string, unknown>) {
+  const value = record[name];
+  return value === undefined ? new Error(`${name}: absent`) : fieldValue(kind, name, value);
+}
+
+/** The stored fields of one kind, from their published names (null: not published, stored null). */
+function storedValues<Field extends string, Value>(
+  kind: ExtraKind,
+  names: ReadonlyArray<[Field, string | null]>,
+  record: Record<string, unknown>,
+): Record<Field, Value | null> | Error {
+  const values = {} as Record<Field, Value | null>;
+  for (const [field, published] of names) {
+    const value = published === null ? null : requiredValue(kind, published, record);
+    if (value instanceof Error) return value;
+    values[field] = value as Value | null;
+  }
+  return values;
 }
 
 function issuesOf(error: z.ZodError): string {
@@ -143,8 +155,7 @@ export function parseConstraintRow(
   fields: ConstraintFields = CORE_DOMAIN_FIELDS,
 ): ConstraintRow | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'not an object';
-  rowFrameSchema ??= buildRowFrameSchema();
-  const frame = rowFrameSchema.safeParse(raw);
+  const frame = rowFrameSchema().safeParse(raw);
   if (!frame.success) return issuesOf(frame.error);
   const plan = planOf(fields);
   const record = raw as Record<string, unknown>;
@@ -155,34 +166,14 @@ export function parseConstraintRow(
       return `${fields.presolvedFlag}: expected true or false, got ${JSON.stringify(flag)}`;
     presolved = flag;
   }
-  const numbers = {} as Record<NumericField, number | null>;
-  for (const [field, published] of plan.numbers) {
-    if (published === null) {
-      numbers[field] = null;
-      continue;
-    }
-    const value = record[published];
-    if (value === undefined) return `${published}: absent`;
-    if (value !== null && (typeof value !== 'number' || !Number.isFinite(value)))
-      return `${published}: expected a number or null, got ${JSON.stringify(value)}`;
-    numbers[field] = value;
-  }
-  const texts = {} as Record<TextField, string | null>;
-  for (const [field, published] of plan.texts) {
-    if (published === null) {
-      texts[field] = null;
-      continue;
-    }
-    const value = record[published];
-    if (value === undefined) return `${published}: absent`;
-    if (value !== null && typeof value !== 'string')
-      return `${published}: expected text or null, got ${JSON.stringify(value)}`;
-    texts[field] = value;
-  }
+  const numbers = storedValues<NumericField, number>('number', plan.numbers, record);
+  if (numbers instanceof Error) return numbers.message;
+  const texts = storedValues<TextField, string>('text', plan.texts, record);
+  if (texts instanceof Error) return texts.message;
   const extra: ConstraintRow['extra'] = {};
   for (const [name, kind] of Object.entries(fields.extra)) {
     if (!(name in record)) continue;
-    const value = extraValue(kind, name, record[name]);
+    const value = fieldValue(kind, name, record[name]);
     if (value instanceof Error) return value.message;
     extra[name] = value;
   }
@@ -194,22 +185,18 @@ export function parseConstraintRow(
     if (key.startsWith(prefix)) {
       const hub = key.slice(prefix.length);
       if (!HUB_NAME.test(hub)) return `${key}: not a hub name`;
-      if (value !== null && (typeof value !== 'number' || !Number.isFinite(value)))
-        return `${key}: expected a number or null, got ${JSON.stringify(value)}`;
-      ptdfs.push([hub, value]);
+      const ptdf = fieldValue('number', key, value);
+      if (ptdf instanceof Error) return ptdf.message;
+      ptdfs.push([hub, ptdf as number | null]);
     } else unknown[key] = value;
   }
   let contingencies: ContingencyBranch[];
   if (fields.contingency.form === 'flat') {
-    const name = fields.contingency.branchEic;
-    const eic = record[name];
-    if (eic === undefined) return `${name}: absent`;
-    if (eic !== null && typeof eic !== 'string')
-      return `${name}: expected text or null, got ${JSON.stringify(eic)}`;
-    contingencies = [{ number: 1, fields: { branchEic: eic } }];
+    const eic = requiredValue('text', fields.contingency.branchEic, record);
+    if (eic instanceof Error) return eic.message;
+    contingencies = [{ number: 1, fields: { branchEic: eic as string | null } }];
   } else {
-    contingenciesSchema ??= buildContingenciesSchema();
-    const list = contingenciesSchema.safeParse(record.contingencies);
+    const list = contingenciesSchema().safeParse(record.contingencies);
     if (!list.success) return `contingencies: ${issuesOf(list.error)}`;
     contingencies = list.data.map(({ number, ...rest }, index) => {
       const branch: ContingencyBranch['fields'] = {};
@@ -235,7 +222,7 @@ export function parseConstraintRow(
   };
 }
 
-type EnvelopeFields = ReturnType<typeof buildEnvelopeSchema>['_output'];
+type EnvelopeFields = ReturnType<typeof envelopeSchema>['_output'];
 
 export type PageEnvelopeCheck =
   | { ok: true; totalRowsWithFilter: number; rows: number; envelope: EnvelopeFields & { data: unknown[] } }
@@ -243,25 +230,17 @@ export type PageEnvelopeCheck =
 
 /** Reads a page's envelope alone: what it announces and how many rows it carries, its rows unread. */
 export function pageEnvelope(payload: unknown): PageEnvelopeCheck {
-  envelopeSchema ??= buildEnvelopeSchema();
-  const envelope = envelopeSchema.safeParse(payload);
-  if (!envelope.success) {
-    return { ok: false, rejected: false, reason: `not a JAO domain page: ${issuesOf(envelope.error)}` };
-  }
+  const unreadable = (reason: string): PageEnvelopeCheck => ({ ok: false, rejected: false, reason });
+  const envelope = envelopeSchema().safeParse(payload);
+  if (!envelope.success) return unreadable(`not a JAO domain page: ${issuesOf(envelope.error)}`);
   const e = envelope.data;
   if (e.rejected) {
     const messages = typeof e.messages === 'string' ? [e.messages] : (e.messages ?? []).map(String);
     return { ok: false, rejected: true, reason: `rejected by JAO: ${messages.join('; ') || 'no message'}` };
   }
-  if (e.data === null)
-    return { ok: false, rejected: false, reason: 'data is null in an answer that is not rejected' };
-  if (e.totalRowsWithFilter === null || e.totalRowsWithFilter === undefined) {
-    return {
-      ok: false,
-      rejected: false,
-      reason: 'totalRowsWithFilter is missing: the page cannot be placed',
-    };
-  }
+  if (e.data === null) return unreadable('data is null in an answer that is not rejected');
+  if (e.totalRowsWithFilter === null || e.totalRowsWithFilter === undefined)
+    return unreadable('totalRowsWithFilter is missing: the page cannot be placed');
   return {
     ok: true,
     totalRowsWithFilter: e.totalRowsWithFilter,

@@ -5,16 +5,8 @@
 // measured on the fixture hour: 2,651 distinct (EIC, direction, contingency EICs) for 3,158 rows, 3,158 with these).
 import type { ConstraintRow } from './answer';
 
-export interface ConstraintIdentity {
-  tso: string | null;
-  cneEic: string | null;
-  cneName: string | null;
-  direction: string | null;
-  /** The outaged branches' EICs by `number` (null in the N state). */
-  contingencyEics: Array<string | null>;
-}
-
-export function constraintIdentityOf(row: ConstraintRow): ConstraintIdentity {
+/** A row's identity fields, and its outaged branches' EICs by `number` (null in the N state). */
+export function constraintIdentityOf(row: ConstraintRow) {
   return {
     tso: row.texts.tso,
     cneEic: row.texts.cneEic,

@@ -15,37 +15,38 @@ export interface IdentityBreak {
 
 type Numbers = ConstraintRow['numbers'];
 
-const IDENTITIES: ReadonlyArray<{
+interface Identity {
   name: string;
   tolerance: number;
   /** [published, computed], or null when the identity does not apply or a term is null. */
   sides: (n: Numbers) => [number, number] | null;
-}> = [
-  {
-    name: 'fref = frefInit − fnrao',
-    tolerance: MW_TOLERANCE,
-    sides: (n) => both(n.fref, n.frefInit, n.fnrao, (init, nrao) => init - nrao),
-  },
-  {
-    name: 'fcore = fall + fuaf',
-    tolerance: MW_TOLERANCE,
-    sides: (n) => both(n.fcore, n.fall, n.fuaf, (all, uaf) => all + uaf),
-  },
-  {
-    name: 'ftotalLtn = fcore + fltn',
-    tolerance: MW_TOLERANCE,
-    sides: (n) => both(n.ftotalLtn, n.fcore, n.fltn, (core, ltn) => core + ltn),
-  },
-  {
-    name: 'ram = fmax − frm − fcore − fltn + amr − cva − iva + ltaMargin',
-    tolerance: MW_TOLERANCE,
-    sides: (n) => {
-      const terms = [n.ram, n.fmax, n.frm, n.fcore, n.fltn, n.amr, n.cva, n.iva, n.ltaMargin];
-      if (terms.some((term) => term === null)) return null;
-      const [ram, fmax, frm, fcore, fltn, amr, cva, iva, lta] = terms as number[];
-      return [ram!, fmax! - frm! - fcore! - fltn! + amr! - cva! - iva! + lta!];
-    },
-  },
+}
+
+/** A term after the first of a sum, with its sign: `−fnrao`, `+fuaf`. */
+type SignedTerm = `${'+' | '−'}${keyof Numbers}`;
+
+/** `published = first ± …` in MW, named as it reads; null where any of its fields is. */
+function sum(published: keyof Numbers, first: keyof Numbers, ...rest: SignedTerm[]): Identity {
+  const name = `${published} = ${[first, ...rest.map((term) => `${term[0]} ${term.slice(1)}`)].join(' ')}`;
+  const sides = (n: Numbers): [number, number] | null => {
+    const value = n[published];
+    let computed = n[first];
+    if (value === null || computed === null) return null;
+    for (const term of rest) {
+      const addend = n[term.slice(1) as keyof Numbers];
+      if (addend === null) return null;
+      computed = term[0] === '+' ? computed + addend : computed - addend;
+    }
+    return [value, computed];
+  };
+  return { name, tolerance: MW_TOLERANCE, sides };
+}
+
+const IDENTITIES: readonly Identity[] = [
+  sum('fref', 'frefInit', '−fnrao'),
+  sum('fcore', 'fall', '+fuaf'),
+  sum('ftotalLtn', 'fcore', '+fltn'),
+  sum('ram', 'fmax', '−frm', '−fcore', '−fltn', '+amr', '−cva', '−iva', '+ltaMargin'),
   {
     name: 'minRamTarget = max(0.2, minRamFactor/100 − fuaf/fmax)',
     tolerance: FRACTION_TOLERANCE,
@@ -55,15 +56,6 @@ const IDENTITIES: ReadonlyArray<{
     },
   },
 ];
-
-function both(
-  published: number | null,
-  a: number | null,
-  b: number | null,
-  compute: (a: number, b: number) => number,
-): [number, number] | null {
-  return published === null || a === null || b === null ? null : [published, compute(a, b)];
-}
 
 /** The identities a row breaks beyond their tolerance (a float's last bit aside). */
 export function identityBreaks(row: ConstraintRow): IdentityBreak[] {

@@ -32,12 +32,8 @@ export function assemblePagedAnswer(answer: PagedAnswer): string {
   );
 }
 
-export interface ParsedPage {
-  skip: number;
-  take: number;
-  httpStatus: number;
-  body: unknown;
-}
+/** A stored page read back, its body parsed. */
+export type ParsedPage = Omit<FetchedPage, 'body'> & { body: unknown };
 
 export type PagedAnswerCheck =
   | { ok: true; totalRowsWithFilter: number; probe: ParsedPage; pages: ParsedPage[] }

@@ -1,5 +1,6 @@
 // The zod check of a constraint publication's field mapping (publicationFields.ts), part of a declaration's check
-// (domain/datasets/declarationSchema.ts): each mistake is one line naming the field.
+// (domain/datasets/declarationSchema.ts), and so what a mapping is (domain/datasets: ConstraintFields): each mistake
+// is one line naming the field.
 import { z } from 'zod';
 import {
   EXTRA_KINDS,
@@ -11,6 +12,7 @@ import {
   type StoredField,
 } from './publicationFields';
 
+const isStored = (name: string) => (STORED_FIELDS as readonly string[]).includes(name);
 const fieldName = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'expected a field name as JAO writes it');
 const storedField = z.enum(STORED_FIELDS as [StoredField, ...StoredField[]], {
   error: (issue) => `${JSON.stringify(issue.input)} is not a stored field (domain/flowBased/fields.ts)`,
@@ -24,6 +26,10 @@ const recordOfFields = <V extends z.ZodType>(value: V) =>
 
 export const constraintFieldsSchema = z
   .object({
+    /**
+     * The `Filter` every request sends, as JSON (`{"Presolved":true}`; Nordic `{"NonRedundant":true}`); null: no
+     * Filter parameter at all (JAO misanswers `{}`).
+     */
     filter: z
       .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'expected a filter key'), z.boolean())
       .refine(
@@ -31,17 +37,40 @@ export const constraintFieldsSchema = z
         'an empty filter is sent as null (no Filter at all)',
       )
       .nullable(),
+    /**
+     * The published flag that says a row is in the presolved (non-redundant) domain, stored as `presolved`: Core's
+     * `presolved`, Nordic's `nonRedundant`. null: the rows carry none, and each is stored presolved (`presolvedWhy`).
+     */
     presolvedFlag: fieldName.nullable(),
+    /** Why a publication without the flag stores its rows as presolved (required then, for the data dictionary). */
     presolvedWhy: z.string().min(1).optional(),
     ptdfPrefix: z.enum(PTDF_PREFIXES),
+    /**
+     * How a row names its contingency's outaged branches: `list`, a `contingencies[]` array of branches (the domains);
+     * `flat`, one branch's EIC in a field of the row (Core's shadowPrices `branchEic`), stored as a list of one.
+     */
     contingency: z.discriminatedUnion('form', [
       z.object({ form: z.literal('list') }).strict(),
       z.object({ form: z.literal('flat'), branchEic: fieldName }).strict(),
     ]),
+    /** Published name → stored field, where the publication spells a stored field otherwise (`cnecName` → `cneName`). */
     renames: recordOfFields(storedField),
+    /** Stored fields the publication does not send: stored null. Every other stored field a row must carry. */
     absent: z.array(storedField),
+    /**
+     * Fields beyond the stored form the publication sends (`shadowPrice`, `aac`, `significant`…), kept as published in
+     * the version's `extra` (jsonb), each read as its kind; a row without one is stored without it.
+     */
     extra: recordOfFields(z.enum(EXTRA_KINDS)),
+    /**
+     * Whether every MTU of a complete day carries a row: true for a domain (every MTU has presolved constraints),
+     * false for a publication of active constraints only (an MTU where nothing binds has none).
+     */
     everyMtuHasRows: z.boolean(),
+    /**
+     * The most rows an MTU is seen to hold (after the filter): what `jao backfill --dry-run` plans a day's pages by.
+     * Core's presolved domain: about 152 an hour at most.
+     */
     rowsPerMtu: z.number().int().min(1).max(100_000),
   })
   .strict()
@@ -53,7 +82,7 @@ export const constraintFieldsSchema = z
     const targets = new Set<string>();
     for (const [published, stored] of Object.entries(fields.renames)) {
       if (published === stored) issue(['renames', published], 'renamed to itself');
-      if ((STORED_FIELDS as readonly string[]).includes(published) && fields.renames[stored] === undefined)
+      if (isStored(published) && fields.renames[stored] === undefined)
         issue(
           ['renames', published],
           `${published} is itself a stored field: rename it too, or not this one`,
@@ -76,17 +105,14 @@ export const constraintFieldsSchema = z
     };
     for (const name of [...FRAME_FIELDS, 'contingencies']) readers.set(name, 'part of every row');
     for (const [stored, published] of publishedNames(fields))
-      if (published !== null && (STORED_FIELDS as readonly string[]).includes(published))
-        readers.set(published, `the stored field ${stored}`);
+      if (published !== null && isStored(published)) readers.set(published, `the stored field ${stored}`);
     for (const [published, stored] of Object.entries(fields.renames))
-      if (!(STORED_FIELDS as readonly string[]).includes(published))
-        claim(published, `the stored field ${stored}`, ['renames', published]);
+      if (!isStored(published)) claim(published, `the stored field ${stored}`, ['renames', published]);
     if (fields.presolvedFlag !== null) claim(fields.presolvedFlag, 'the presolved flag', ['presolvedFlag']);
     if (fields.contingency.form === 'flat')
       claim(fields.contingency.branchEic, 'the contingency', ['contingency', 'branchEic']);
     for (const name of Object.keys(fields.extra)) {
-      if ((STORED_FIELDS as readonly string[]).includes(name))
-        issue(['extra', name], `${name} is a stored field: keep it as one`);
+      if (isStored(name)) issue(['extra', name], `${name} is a stored field: keep it as one`);
       else claim(name, 'an extra field', ['extra', name]);
     }
   });

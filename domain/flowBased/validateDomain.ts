@@ -2,14 +2,14 @@
 // stores, what it refuses and why, and whether it is complete. Nothing is dropped without a record: a refused row
 // is a rejection with its rule; a row stored against expectation (a hub never seen, an identity off) is flagged.
 import { dayWindow, expectedMtuCount } from '../calendar';
-import { refusals } from '../dayStatus';
+import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../datasets/declaration';
+import { type DayVerdict, refusals } from '../dayStatus';
 import type { DeliveryDay } from '../deliveryDay';
 import { runToEnd, type Steps } from '../steps';
 import type { Rejection } from '../types';
 import type { ConstraintRow, RefusedRow } from './answer';
 import { constraintKeyOf } from './constraintKey';
 import { type IdentityBreak, identityBreaks } from './identities';
-import { CORE_DOMAIN_FIELDS, type ConstraintFields } from './publicationFields';
 import type { KeyedConstraintRow } from './rows';
 
 /** Why a row is refused (kept out of the stored domain, recorded). */
@@ -42,11 +42,6 @@ export interface ValidatedDomainDay {
   /** Rows the answer said it held (totalRowsWithFilter), and rows read. */
   announcedRows: number;
   receivedRows: number;
-}
-
-export interface DomainDayVerdict {
-  status: 'complete' | 'partial' | 'invalid' | 'not_published';
-  reason: string | null;
 }
 
 const MINUTE_MS = 60_000;
@@ -185,7 +180,7 @@ export function* domainDaySteps(input: DomainDayInput): Steps<ValidatedDomainDay
  * `complete`: every row JAO announced was read and stored, none refused, and every MTU has a presolved constraint;
  * `not_published`: no row; `invalid`: rows but none stored; `partial` otherwise, with what is missing or wrong.
  */
-export function judgeDomainDay(v: ValidatedDomainDay): DomainDayVerdict {
+export function judgeDomainDay(v: ValidatedDomainDay): DayVerdict {
   if (v.receivedRows === 0 && v.announcedRows === 0) {
     return { status: 'not_published', reason: 'JAO answered no constraint for the day yet' };
   }

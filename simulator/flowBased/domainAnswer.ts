@@ -4,7 +4,8 @@
 // by MTU, then by the catalogue; only the page's rows are written.
 import { addDays, dayOfInstant, dayStartMs, daysInRange } from '../../domain/calendar';
 import { constraintFieldsOf, declaredResolutionOn, declaredZonesOn } from '../../domain/datasets';
-import { type ConstraintFields, publishedNames } from '../../domain/flowBased/publicationFields';
+import type { ConstraintFields } from '../../domain/datasets/declaration';
+import { publishedNames } from '../../domain/flowBased/publicationFields';
 import type { DeliveryDay } from '../../domain/types';
 import { type Answer, jsonAnswer, problem, type QueryParams } from '../dataAnswer';
 import type { Constraint, ConstraintCatalogue } from './constraints';

@@ -2,11 +2,8 @@
 // Core's domain spelling (rowJson.ts) renamed, trimmed to the fields the publication sends, its contingency flat or
 // listed, its extra fields drawn, and its PTDFs on the publication's hubs under its prefix. Core's domain spelling
 // itself is written by rowJson.ts unchanged.
-import {
-  CORE_DOMAIN_FIELDS,
-  type ConstraintFields,
-  publishedNames,
-} from '../../domain/flowBased/publicationFields';
+import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../../domain/datasets/declaration';
+import { publishedNames } from '../../domain/flowBased/publicationFields';
 import type { Constraint } from './constraints';
 import { textHash, unitOf } from './hash';
 

@@ -11,11 +11,12 @@ import {
   type DatasetDeclaration,
   declarationOf,
 } from '../../domain/datasets';
+import { CORE_DOMAIN_FIELDS } from '../../domain/datasets/declaration';
 import { declarationProblems } from '../../domain/datasets/declarationSchema';
 import { type ConstraintRow, parseConstraintRow, parseDomainPage } from '../../domain/flowBased/answer';
 import { constraintKeyOf } from '../../domain/flowBased/constraintKey';
 import { NUMERIC_FIELDS } from '../../domain/flowBased/fields';
-import { CORE_DOMAIN_FIELDS, publishedNames } from '../../domain/flowBased/publicationFields';
+import { publishedNames } from '../../domain/flowBased/publicationFields';
 import { judgeDomainDay, validateDomainDay } from '../../domain/flowBased/validateDomain';
 
 type Raw = Record<string, unknown>;
