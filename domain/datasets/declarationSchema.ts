@@ -162,7 +162,7 @@ export const declarationSchema = z
     sparse: meaningOnly,
     /**
      * rowKind `constraints` only: how the publication spells a constraint's fields, mapped to the one stored form
-     * (domain/flowBased/publicationFields.ts). Absent: Core's domain spelling (CORE_DOMAIN_FIELDS).
+     * (domain/flowBased/publicationFields.ts). Absent: Core's domain spelling (CORE_DOMAIN_FIELDS, declaration.ts).
      */
     constraintFields: constraintFieldsSchema.optional(),
   })

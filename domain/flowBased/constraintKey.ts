@@ -18,6 +18,9 @@ export function constraintIdentityOf(row: ConstraintRow) {
   };
 }
 
+/** What identifies a constraint, as jao.flow_constraint stores it. */
+export type ConstraintIdentity = ReturnType<typeof constraintIdentityOf>;
+
 /**
  * The identity as one text, the same for the same constraint in every version: a JSON array, names as published. A
  * publication that names one outaged branch in the row (Core's shadowPrices: `contName`, `branchEic`) adds the

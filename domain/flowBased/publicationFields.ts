@@ -2,7 +2,7 @@
 // publishes one row per constraint and MTU under several spellings (Core's domains `cneName`/`ptdf_*`, Core's
 // shadowPrices `cnecName`/`hub_*`/`f0core`, Nordic's `biddingZoneFrom`/`nonRedundant`, coreID's `uva`). A
 // declaration names its spelling (publicationFieldsSchema.ts says each part); the reader (answer.ts) turns every
-// spelling into the same ConstraintRow. Pure data: declarations and their check import it.
+// spelling into the same ConstraintRow. Pure data: the declarations' check and the reader import it.
 import { NUMERIC_FIELDS, type NumericField, PTDF_PREFIX, TEXT_FIELDS, type TextField } from './fields';
 
 /** A field of the stored form (a column of jao.constraint_value or of jao.flow_constraint). */

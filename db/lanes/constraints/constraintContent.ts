@@ -3,7 +3,7 @@
 // content hash.
 import { hash } from 'node:crypto';
 import type { ConstraintRow } from '../../../domain/flowBased/answer';
-import { constraintIdentityOf } from '../../../domain/flowBased/constraintKey';
+import { type ConstraintIdentity, constraintIdentityOf } from '../../../domain/flowBased/constraintKey';
 import {
   NUMERIC_FIELDS,
   type NumericField,
@@ -64,7 +64,7 @@ export interface ConstraintVersion {
 export interface ConstraintDayContent {
   kind: 'constraints';
   /** Each of the day's constraints once: its key and its identity (jao.flow_constraint's columns). */
-  identities: Array<ReturnType<typeof constraintIdentityOf> & { key: string }>;
+  identities: Array<ConstraintIdentity & { key: string }>;
   versions: ConstraintVersion[];
   /** (key, MTU) slots a refused row names: their stored versions are kept, not taken as vanished. */
   protectedSlots: Array<{ key: string; mtu: string }>;
