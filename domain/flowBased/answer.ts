@@ -109,35 +109,46 @@ function planOf(fields: ConstraintFields): ReadPlan {
   return plan;
 }
 
+/** What a field of each kind holds. */
+interface KindValue {
+  number: number;
+  text: string;
+  flag: boolean;
+}
+
 /** A published field's value as its kind, null included; an Error naming the field when it is of another type. */
-function fieldValue(kind: ExtraKind, name: string, value: unknown): string | number | boolean | null | Error {
+function fieldValue<Kind extends ExtraKind>(
+  kind: Kind,
+  name: string,
+  value: unknown,
+): KindValue[Kind] | null | Error {
   if (value === null) return null;
   const ok =
     kind === 'number'
       ? typeof value === 'number' && Number.isFinite(value)
       : typeof value === (kind === 'text' ? 'string' : 'boolean');
-  if (ok) return value as string | number | boolean;
+  if (ok) return value as KindValue[Kind];
   const expected = kind === 'number' ? 'a number' : kind === 'text' ? 'text' : 'true or false';
   return new Error(`${name}: expected ${expected} or null, got ${JSON.stringify(value)}`);
 }
 
 /** A field every row of the publication carries, read as its kind. */
-function requiredValue(kind: ExtraKind, name: string, record: Record<string, unknown>) {
+function requiredValue<Kind extends ExtraKind>(kind: Kind, name: string, record: Record<string, unknown>) {
   const value = record[name];
   return value === undefined ? new Error(`${name}: absent`) : fieldValue(kind, name, value);
 }
 
 /** The stored fields of one kind, from their published names (null: not published, stored null). */
-function storedValues<Field extends string, Value>(
-  kind: ExtraKind,
+function storedValues<Field extends string, Kind extends ExtraKind>(
+  kind: Kind,
   names: ReadonlyArray<[Field, string | null]>,
   record: Record<string, unknown>,
-): Record<Field, Value | null> | Error {
-  const values = {} as Record<Field, Value | null>;
+): Record<Field, KindValue[Kind] | null> | Error {
+  const values = {} as Record<Field, KindValue[Kind] | null>;
   for (const [field, published] of names) {
     const value = published === null ? null : requiredValue(kind, published, record);
     if (value instanceof Error) return value;
-    values[field] = value as Value | null;
+    values[field] = value;
   }
   return values;
 }
@@ -166,9 +177,9 @@ export function parseConstraintRow(
       return `${fields.presolvedFlag}: expected true or false, got ${JSON.stringify(flag)}`;
     presolved = flag;
   }
-  const numbers = storedValues<NumericField, number>('number', plan.numbers, record);
+  const numbers = storedValues('number', plan.numbers, record);
   if (numbers instanceof Error) return numbers.message;
-  const texts = storedValues<TextField, string>('text', plan.texts, record);
+  const texts = storedValues('text', plan.texts, record);
   if (texts instanceof Error) return texts.message;
   const extra: ConstraintRow['extra'] = {};
   for (const [name, kind] of Object.entries(fields.extra)) {
@@ -187,14 +198,14 @@ export function parseConstraintRow(
       if (!HUB_NAME.test(hub)) return `${key}: not a hub name`;
       const ptdf = fieldValue('number', key, value);
       if (ptdf instanceof Error) return ptdf.message;
-      ptdfs.push([hub, ptdf as number | null]);
+      ptdfs.push([hub, ptdf]);
     } else unknown[key] = value;
   }
   let contingencies: ContingencyBranch[];
   if (fields.contingency.form === 'flat') {
     const eic = requiredValue('text', fields.contingency.branchEic, record);
     if (eic instanceof Error) return eic.message;
-    contingencies = [{ number: 1, fields: { branchEic: eic as string | null } }];
+    contingencies = [{ number: 1, fields: { branchEic: eic } }];
   } else {
     const list = contingenciesSchema().safeParse(record.contingencies);
     if (!list.success) return `contingencies: ${issuesOf(list.error)}`;
