@@ -429,17 +429,16 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration from an environment; throws ConfigError with one line per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const picked: Record<string, unknown> = {};
   let profile: Record<string, string>;
   try {
     profile = temporalProfileVariables(env);
   } catch (error) {
     throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
-  for (const name of CONFIG_VARIABLES) {
-    const value = env[name] === '' ? undefined : env[name];
-    picked[name] = value ?? profile[name];
-  }
+  // An empty variable counts as unset: the profile's value, else the default.
+  const picked: Record<string, unknown> = Object.fromEntries(
+    CONFIG_VARIABLES.map((name) => [name, env[name] || profile[name]]),
+  );
   picked.TEMPORAL_GRPC_META = grpcMetaFromEnv({ ...profile, ...env });
   const parsed = configSchema.safeParse(picked);
   if (!parsed.success) {

@@ -92,7 +92,6 @@ function reportProblems(report: StatusReport): string[] {
     ? [`data late: ${tomorrow.day} is ${tomorrow.status}, it was due at ${tomorrow.deadline}`]
     : [];
   for (const line of report.days) {
-    const why = line.lastError ? ` (${line.lastError})` : '';
     if (BAD_STATUSES.has(line.status)) {
       const reason = line.status === 'failed' ? line.lastError : (line.reason ?? line.lastError);
       problems.push(`day ${line.status}: ${line.day}${reason ? ` (${reason})` : ''}`);
@@ -100,7 +99,7 @@ function reportProblems(report: StatusReport): string[] {
       const status = line.status.replace('_', ' ');
       problems.push(`day late: ${line.day} is ${status} after its deadline`);
     } else if (line.status === 'complete' && line.lastError) {
-      problems.push(`re-check failed: ${line.day}${why}`);
+      problems.push(`re-check failed: ${line.day} (${line.lastError})`);
     }
   }
   return problems;
