@@ -248,23 +248,18 @@ export const configSchema = z.object({
     .default('all')
     .transform((text, context) => {
       if (text.trim() === 'all') return [...DATASETS];
-      const datasets: Dataset[] = [];
-      for (const name of commaList(text)) {
-        const dataset = findDataset(name);
-        if (dataset === null) {
-          context.addIssue({ code: 'custom', message: unknownDatasetMessage(name) });
-          return z.NEVER;
-        }
-        if (!datasets.includes(dataset)) datasets.push(dataset);
-      }
-      if (datasets.length === 0) {
-        context.addIssue({
-          code: 'custom',
-          message: `name at least one dataset (known: ${DATASETS.join(', ')})`,
-        });
+      const names = commaList(text);
+      const unknown = names.find((name) => findDataset(name) === null);
+      if (unknown !== undefined || names.length === 0) {
+        const message =
+          unknown === undefined
+            ? `name at least one dataset (known: ${DATASETS.join(', ')})`
+            : unknownDatasetMessage(unknown);
+        context.addIssue({ code: 'custom', message });
         return z.NEVER;
       }
-      return datasets;
+      // Each dataset once, in the order first named.
+      return [...new Set(names.flatMap((name) => findDataset(name) ?? []))];
     })
     .meta({
       accepts: `\`all\` or comma-separated dataset ids or region/endpoint names (${DATASETS.join(', ')})`,
