@@ -82,14 +82,9 @@ const SERIES_COLUMNS: [string, (s: CatalogSeries) => Cell][] = [
 
 function seriesSection(series: CatalogSeries[]): string[] {
   if (series.length === 0) return ['No series stored yet.', ''];
+  const heads = SERIES_COLUMNS.map(([head]) => head);
   const rows = series.map((s) => SERIES_COLUMNS.map(([, cellOf]) => cellOf(s)));
-  return [
-    ...table(
-      SERIES_COLUMNS.map(([head]) => head),
-      rows,
-    ),
-    '',
-  ];
+  return [...table(heads, rows), ''];
 }
 
 function objectSection(object: DictionaryObject): string[] {

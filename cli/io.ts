@@ -54,6 +54,6 @@ export function commandLogger(io: CliIo, name: string): Logger {
     sink: io.stdout,
     level: logLevelFromEnv(io.env),
     secrets: secretsOfEnvironment(io.env),
-    ...(logFormatFromEnv(io.env) ? { format: logFormatFromEnv(io.env) } : {}),
+    format: logFormatFromEnv(io.env),
   });
 }

@@ -248,23 +248,18 @@ export const configSchema = z.object({
     .default('all')
     .transform((text, context) => {
       if (text.trim() === 'all') return [...DATASETS];
-      const datasets: Dataset[] = [];
-      for (const name of commaList(text)) {
-        const dataset = findDataset(name);
-        if (dataset === null) {
-          context.addIssue({ code: 'custom', message: unknownDatasetMessage(name) });
-          return z.NEVER;
-        }
-        if (!datasets.includes(dataset)) datasets.push(dataset);
-      }
-      if (datasets.length === 0) {
-        context.addIssue({
-          code: 'custom',
-          message: `name at least one dataset (known: ${DATASETS.join(', ')})`,
-        });
+      const names = commaList(text);
+      const unknown = names.find((name) => findDataset(name) === null);
+      if (unknown !== undefined || names.length === 0) {
+        const message =
+          unknown === undefined
+            ? `name at least one dataset (known: ${DATASETS.join(', ')})`
+            : unknownDatasetMessage(unknown);
+        context.addIssue({ code: 'custom', message });
         return z.NEVER;
       }
-      return datasets;
+      // Each dataset once, in the order first named.
+      return [...new Set(names.flatMap((name) => findDataset(name) ?? []))];
     })
     .meta({
       accepts: `\`all\` or comma-separated dataset ids or region/endpoint names (${DATASETS.join(', ')})`,
@@ -429,17 +424,16 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration from an environment; throws ConfigError with one line per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const picked: Record<string, unknown> = {};
   let profile: Record<string, string>;
   try {
     profile = temporalProfileVariables(env);
   } catch (error) {
     throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
-  for (const name of CONFIG_VARIABLES) {
-    const value = env[name] === '' ? undefined : env[name];
-    picked[name] = value ?? profile[name];
-  }
+  // An empty variable counts as unset: the profile's value, else the default.
+  const picked: Record<string, unknown> = Object.fromEntries(
+    CONFIG_VARIABLES.map((name) => [name, env[name] || profile[name]]),
+  );
   picked.TEMPORAL_GRPC_META = grpcMetaFromEnv({ ...profile, ...env });
   const parsed = configSchema.safeParse(picked);
   if (!parsed.success) {

@@ -3,7 +3,7 @@
 import { healthLinePrefix } from './datasets/compat';
 import { describeDrift } from './drift';
 import { describeJaoWord, type RegionMode } from './monitoring';
-import type { StatusReport } from './statusReport';
+import type { GridStatus, StatusReport } from './statusReport';
 import { jobProblem, type TimescaleJob } from './timescaleJobs';
 import type { Dataset } from './types';
 
@@ -83,7 +83,8 @@ export interface HealthVerdict {
   warnings: string[];
 }
 
-const BAD_STATUSES = new Set(['failed', 'invalid', 'partial']);
+/** The statuses each make a day a problem of its own (`day failed: …`); the gauges count late days apart from them. */
+export const BAD_STATUSES: ReadonlySet<GridStatus> = new Set<GridStatus>(['failed', 'invalid', 'partial']);
 
 /** A dataset's window: tomorrow late as `data late`, then its other bad, late and re-check failed days. */
 function reportProblems(report: StatusReport): string[] {
@@ -92,7 +93,6 @@ function reportProblems(report: StatusReport): string[] {
     ? [`data late: ${tomorrow.day} is ${tomorrow.status}, it was due at ${tomorrow.deadline}`]
     : [];
   for (const line of report.days) {
-    const why = line.lastError ? ` (${line.lastError})` : '';
     if (BAD_STATUSES.has(line.status)) {
       const reason = line.status === 'failed' ? line.lastError : (line.reason ?? line.lastError);
       problems.push(`day ${line.status}: ${line.day}${reason ? ` (${reason})` : ''}`);
@@ -100,7 +100,7 @@ function reportProblems(report: StatusReport): string[] {
       const status = line.status.replace('_', ' ');
       problems.push(`day late: ${line.day} is ${status} after its deadline`);
     } else if (line.status === 'complete' && line.lastError) {
-      problems.push(`re-check failed: ${line.day}${why}`);
+      problems.push(`re-check failed: ${line.day} (${line.lastError})`);
     }
   }
   return problems;

@@ -1,6 +1,6 @@
 // The health verdict's facts as Prometheus gauges (the worker refreshes them; deploy/prometheus/ alerts on them):
 // the same facts and rules as `jao health`, as numbers; the days and schedules by dataset. Pure.
-import type { HealthFacts } from './health';
+import { BAD_STATUSES, type HealthFacts } from './health';
 import type { GridStatus, StatusReport } from './statusReport';
 import { isFailing, judgeJob } from './timescaleJobs';
 import type { Dataset } from './types';
@@ -52,7 +52,6 @@ export const GRID_STATUSES: readonly GridStatus[] = [
   'failed',
   'missing',
 ];
-const BAD_STATUSES = new Set<GridStatus>(['failed', 'invalid', 'partial']);
 
 /**
  * Every gauge the facts determine. A source that could not be read leaves its gauges out (they keep their last

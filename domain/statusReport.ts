@@ -119,7 +119,7 @@ export function buildStatusReport(input: {
   });
 
   const counts: StatusReport['counts'] = {};
-  const bump = (key: GridStatus | 'late' | 'revised' | 'republished' | 'drift') => {
+  const bump = (key: keyof StatusReport['counts']) => {
     counts[key] = (counts[key] ?? 0) + 1;
   };
   for (const line of days) {

@@ -15,7 +15,6 @@ import {
   type ValueChanges,
 } from '../../domain/reprocessInputs';
 import { countOf } from '../../domain/runDetails';
-import { beforeFirstDay } from '../../domain/workflowInputs';
 import type { reprocessWorkflow } from '../../workflows';
 import { parseCommandArgs } from '../args';
 import { configFromEnv, withPool } from '../context';
@@ -36,9 +35,6 @@ export function parseReprocessArgs(argv: string[]) {
   const { input, flags } = parseRangeFlags('reprocess', values);
   const parsed = parseReprocessInput(input, new Date());
   if (!parsed.ok) throw new UsageError(`reprocess: ${parsed.message}`);
-  const before = beforeFirstDay(input.dataset, parsed.value.from);
-  if (before !== null)
-    throw new UsageError(`reprocess: from ${parsed.value.from} is ${before}: JAO has no data`);
   return { request: parsed.value, ...flags };
 }
 

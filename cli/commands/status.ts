@@ -120,7 +120,8 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs('status', argv, COMMAND_OPTIONS.status, 0);
   const dataset = parseDatasetArg('status', values.dataset);
   const config = configFromEnv(io.env);
-  const to = values.to ?? marketTomorrow(new Date());
+  const tomorrow = marketTomorrow(new Date());
+  const to = values.to ?? tomorrow;
   const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
   const { firstDay } = declarationOf(dataset);
   const from = values.from ?? (recent < firstDay && to >= firstDay ? firstDay : recent);
@@ -133,7 +134,6 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<void> {
     if (problem) throw new UsageError(`status: ${name}: ${problem}`);
   }
   // As the API: a day after tomorrow cannot be published yet, so no status of it is worth printing.
-  const tomorrow = marketTomorrow(new Date());
   for (const [name, day] of bounds) {
     if (day > tomorrow)
       throw new UsageError(
