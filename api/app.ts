@@ -27,7 +27,7 @@ import { type PageSettings, registerPageRoutes } from './routes/page';
 import { registerRevisionsRoute } from './routes/revisions';
 import { registerRunRoutes } from './routes/runs';
 import { registerValuesRoute } from './routes/values';
-import { type ApiApp, ApiInputError, badRequest } from './routing';
+import { type ApiApp, ApiInputError, badRequest, errorBody } from './routing';
 import type { RunControl } from './runControl';
 import type { RunningDaysSource } from './runningDays';
 import { SeriesCache } from './seriesCache';
@@ -85,9 +85,7 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
         .send({ statusCode: status, error: error.name ?? 'Error', message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
-    return reply
-      .code(500)
-      .send({ statusCode: 500, error: 'Internal Server Error', message: 'the request failed' });
+    return reply.code(500).send(errorBody(500, 'the request failed'));
   });
 
   await app.register(fastifySwagger, {

@@ -5,7 +5,13 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import { DAY_STATUS_ATTRIBUTE } from '../common/searchAttributes';
 import { openBackfill, STARTED_BY_MEMO, type StartedBy, startDayRun } from '../control/runStarts';
-import type { DayRun, RunStarter, StartedBackfill, StartedDay } from '../domain/apiAnswers';
+import type {
+  BackfillInProgress,
+  DayRun,
+  RunStarter,
+  StartedBackfill,
+  StartedDay,
+} from '../domain/apiAnswers';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { type BackfillProgress, type BackfillRequest, dayWorkflowId } from '../domain/workflowInputs';
 import { LazyTemporalClient, type TemporalSettings } from './temporalClient';
@@ -13,14 +19,6 @@ import { LazyTemporalClient, type TemporalSettings } from './temporalClient';
 export interface RunControlSettings extends TemporalSettings {
   /** The workflow task queue the worker polls (TEMPORAL_TASK_QUEUE). */
   taskQueue: string;
-}
-
-/** A backfill in progress and what its `progress` query says; progress null when its worker did not answer. */
-export interface BackfillInProgress {
-  workflow_id: string;
-  run_id: string;
-  started_at: string;
-  progress: BackfillProgress | null;
 }
 
 /** At most this many runs of one day are listed (newest first). */

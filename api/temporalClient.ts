@@ -13,19 +13,33 @@ export class TemporalUnavailable extends Error {
   override name = 'TemporalUnavailable';
 }
 
-/** 503 with Retry-After, saying what is unknown while Temporal does not answer. */
-export function serviceUnavailable(reply: FastifyReply, message: string) {
-  return reply
-    .code(503)
-    .header('retry-after', '5')
-    .send({ statusCode: 503, error: 'Service Unavailable', message });
+/** 503 saying what is unknown while Temporal does not answer; with Retry-After unless `retryAfter` is false. */
+function serviceUnavailable(reply: FastifyReply, message: string, retryAfter = true) {
+  if (retryAfter) reply.header('retry-after', '5');
+  return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message });
 }
 
-/** 503 with what Temporal did not do, logged; any other failure is the error handler's. */
-export function temporalFailure(reply: FastifyReply, request: FastifyRequest, error: unknown) {
-  if (!(error instanceof TemporalUnavailable)) throw error;
-  request.log.warn(error.message);
-  return serviceUnavailable(reply, error.message);
+/**
+ * What `answer` makes of `source` (what asks Temporal), or 503: without a source (TEMPORAL_ADDRESS unset; Retry-After
+ * unless `retryWithout` is false), or with what Temporal did not do, logged (TemporalUnavailable). Any other failure
+ * is the error handler's.
+ */
+export async function askTemporal<Source, Answer>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  source: Source | null | undefined,
+  answer: (source: Source) => Promise<Answer>,
+  retryWithout = true,
+) {
+  if (!source)
+    return serviceUnavailable(reply, 'this API has no Temporal to ask (TEMPORAL_ADDRESS)', retryWithout);
+  try {
+    return await answer(source);
+  } catch (error) {
+    if (!(error instanceof TemporalUnavailable)) throw error;
+    request.log.warn(error.message);
+    return serviceUnavailable(reply, error.message);
+  }
 }
 
 /** The first line of an error's message. */

@@ -91,10 +91,8 @@ export async function streamValues(
 ): Promise<Readable> {
   const cursor = snapshot.client.query(new Cursor<string[]>(query.text, query.values, { rowMode: 'array' }));
   const first = await cursor.read(BATCH_ROWS);
-  let closed = false;
+  // Called once (closingStream).
   const close = async (failure?: unknown) => {
-    if (closed) return;
-    closed = true;
     await cursor.close().catch(() => {});
     await snapshot.end(failure);
   };
@@ -152,10 +150,8 @@ export async function copyValues(
   // Left without reading to its end, this iterator leaves the stream as it is: destroyed, it would stop reading the
   // connection (pg-copy-streams reads it only while its own reader reads), which the next statement needs.
   const reads = copy.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
-  let closed = false;
+  // Called once (closingStream).
   const close = async (failure?: unknown) => {
-    if (closed) return;
-    closed = true;
     if (!over) {
       await pool.query('SELECT pg_cancel_backend($1)', [backend]).catch(() => {});
       try {

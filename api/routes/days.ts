@@ -8,7 +8,7 @@ import { checkDayRange, dayRangeQuery } from '../params';
 import { type ApiApp, DATASET_REFUSALS, KEY_REFUSALS, type RouteDeps, SECURITY } from '../routing';
 import { MAX_RUNNING_DAYS } from '../runningDays';
 import { answerIfNotModified, etagOf, withSnapshot } from '../snapshot';
-import { serviceUnavailable, temporalFailure } from '../temporalClient';
+import { askTemporal } from '../temporalClient';
 
 const unavailable = z.object({ statusCode: z.literal(503), error: z.string(), message: z.string() });
 
@@ -95,15 +95,11 @@ export function registerDaysRoute(app: ApiApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const datasets = request.apiKey?.datasets ?? [];
-      if (!deps.runningDays)
-        return serviceUnavailable(reply, 'this API has no Temporal to ask (TEMPORAL_ADDRESS)');
-      try {
-        const running = await deps.runningDays.list();
+      return askTemporal(request, reply, deps.runningDays, async (runningDays) => {
+        const running = await runningDays.list();
         reply.header('cache-control', 'no-store');
         return running.filter((day) => datasets.includes(day.dataset));
-      } catch (error) {
-        return temporalFailure(reply, request, error);
-      }
+      });
     },
   );
 }

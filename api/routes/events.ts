@@ -125,13 +125,10 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
           true,
         ),
       );
-      const unwatch = () => {
-        for (const stop of unwatches) stop();
-      };
       res.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();
-        unwatch();
+        for (const stop of unwatches) stop();
       });
       write(res, 'retry: 3000\n: connected\n\n');
       if (after !== null) {

@@ -17,7 +17,7 @@ import {
   SECURITY,
 } from '../routing';
 import { MAX_BACKFILLS } from '../runControl';
-import { serviceUnavailable, temporalFailure } from '../temporalClient';
+import { askTemporal } from '../temporalClient';
 
 const jaoWordJson = (word: JaoWord) => ({
   state: word.state,
@@ -163,24 +163,11 @@ export function registerFactRoutes(
       },
     },
     async (request, reply) => {
-      if (!deps.runControl)
-        return serviceUnavailable(reply, 'this API has no Temporal to ask (TEMPORAL_ADDRESS)');
-      try {
-        const list = await deps.runControl.backfills(request.query.dataset);
+      return askTemporal(request, reply, deps.runControl, async (runControl) => {
+        const list = await runControl.backfills(request.query.dataset);
         reply.header('cache-control', 'no-store');
-        return list.map((item) => ({
-          ...item,
-          progress: item.progress && {
-            total: item.progress.total,
-            done: item.progress.done,
-            running: item.progress.running,
-            byStatus: item.progress.byStatus as Record<string, number>,
-            failedDays: item.progress.failedDays,
-          },
-        }));
-      } catch (error) {
-        return temporalFailure(reply, request, error);
-      }
+        return list;
+      });
     },
   );
 }

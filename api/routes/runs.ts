@@ -17,8 +17,8 @@ import {
   type RouteDeps,
   SECURITY,
 } from '../routing';
-import { MAX_DAY_RUNS } from '../runControl';
-import { temporalFailure } from '../temporalClient';
+import { MAX_DAY_RUNS, type RunControl } from '../runControl';
+import { askTemporal } from '../temporalClient';
 
 /** More days than this are a backfill's work (one workflow, bounded fan-out), not a list of single re-runs. */
 export const MAX_RERUN_DAYS = 31;
@@ -71,12 +71,14 @@ function startedByOf(request: FastifyRequest): StartedBy {
   return { via: 'api', keyId: key.id, keyName: key.name };
 }
 
-function noTemporal(reply: FastifyReply) {
-  return reply.code(503).send({
-    statusCode: 503,
-    error: 'Service Unavailable',
-    message: 'this API has no Temporal to ask (TEMPORAL_ADDRESS)',
-  });
+/** What `answer` makes of the run control (askTemporal); without one, 503 with no Retry-After: retrying will not help. */
+function askRunControl<Answer>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: RouteDeps,
+  answer: (runControl: RunControl) => Promise<Answer>,
+) {
+  return askTemporal(request, reply, deps.runControl, answer, false);
 }
 
 export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
@@ -104,18 +106,14 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
       const { dataset } = request.query;
       const days = [...new Set(request.body.days)].sort();
       for (const day of days) checkFirstDay(dataset, 'days', day);
-      if (!deps.runControl) return noTemporal(reply);
-      const startedBy = startedByOf(request);
-      try {
-        const runs = await deps.runControl.startDays(dataset, days, startedBy);
+      return askRunControl(request, reply, deps, async (runControl) => {
+        const runs = await runControl.startDays(dataset, days, startedByOf(request));
         request.log.info(
           { keyId: request.apiKey?.id, keyName: request.apiKey?.name, dataset, runs },
           'operator re-run started',
         );
         return reply.code(202).send({ runs });
-      } catch (error) {
-        return temporalFailure(reply, request, error);
-      }
+      });
     },
   );
 
@@ -147,17 +145,14 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
       const parsed = parseBackfillInput({ ...request.body, dataset }, new Date());
       if (!parsed.ok)
         throw new ApiInputError(parsed.message.startsWith('to ') ? 'to' : 'from', parsed.message);
-      if (!deps.runControl) return noTemporal(reply);
-      try {
-        const started = await deps.runControl.startBackfill(parsed.value, startedByOf(request));
+      return askRunControl(request, reply, deps, async (runControl) => {
+        const started = await runControl.startBackfill(parsed.value, startedByOf(request));
         request.log.info(
           { keyId: request.apiKey?.id, keyName: request.apiKey?.name, dataset, backfill: started },
           'operator backfill started',
         );
         return reply.code(202).send(started);
-      } catch (error) {
-        return temporalFailure(reply, request, error);
-      }
+      });
     },
   );
 
@@ -183,14 +178,11 @@ export function registerRunRoutes(app: ApiApp, deps: RouteDeps): void {
     async (request, reply) => {
       const { dataset } = request.query;
       checkFirstDay(dataset, 'day', request.params.day);
-      if (!deps.runControl) return noTemporal(reply);
-      try {
-        const runs = await deps.runControl.dayRuns(dataset, request.params.day);
+      return askRunControl(request, reply, deps, async (runControl) => {
+        const runs = await runControl.dayRuns(dataset, request.params.day);
         reply.header('cache-control', 'no-store');
         return runs;
-      } catch (error) {
-        return temporalFailure(reply, request, error);
-      }
+      });
     },
   );
 }
