@@ -206,17 +206,7 @@ function dayRowValues(
  * what a re-check of the day's stored values met (recheckErrorOf), `republished` whether the answer re-published the
  * day (`movedFields`: the row fields of stored MTUs it moved), `hasLastError` whether its last_error is set now.
  */
-export async function upsertDayRow(
-  client: pg.PoolClient,
-  ...write: Parameters<typeof dayRowValues>
-): Promise<{
-  revision: number;
-  status: DayStatus;
-  judged: string;
-  recheckError: string | null;
-  republished: boolean;
-  hasLastError: boolean;
-}> {
+export async function upsertDayRow(client: pg.PoolClient, ...write: Parameters<typeof dayRowValues>) {
   const values = dayRowValues(...write);
   const [input, state] = write;
   const row = (await UPSERT_DAY_ROW.run(client, values)).rows[0]!;

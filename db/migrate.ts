@@ -245,7 +245,8 @@ async function record(client: pg.PoolClient, migration: Migration, outcome: 'app
  * Runs one migration. After the baseline, every lock it takes is waited for at most 0.5 s (db/lockRetry.ts), so the
  * previous release's readers and writers never queue behind it for longer; a transaction stopped by a lock conflict
  * is rolled back and tried again after a pause, and one that never gets its locks fails in one line, having changed
- * nothing. A step (db/migrationSteps/) bounds its own batches the same way.
+ * nothing. A step (db/migrationSteps/) bounds its own batches the same way. The baseline, on its empty database,
+ * waits for its locks as long as it must.
  */
 async function runMigration(
   client: pg.PoolClient,
@@ -253,75 +254,42 @@ async function runMigration(
   timescale: boolean,
   options: MigrateOptions,
 ): Promise<void> {
-  const online: OnlineRun | null =
-    migration.name === BASELINE_MIGRATION
-      ? null
-      : {
-          what: `migration ${migration.name}`,
-          retry: options.lockRetry ?? MIGRATION_LOCK_RETRY,
-          report: options.onProgress ?? (() => {}),
-        };
+  const online = migration.name !== BASELINE_MIGRATION;
+  const report = (online && options.onProgress) || (() => {});
+  const lockRetry = options.lockRetry ?? MIGRATION_LOCK_RETRY;
+  const retried = <T>(work: () => Promise<T>): Promise<T> =>
+    online ? withLockRetry(`migration ${migration.name}`, work, lockRetry, report) : work();
   try {
-    if (migration.step) await runStep(client, migration, timescale, online);
-    else if (migration.transactional) await runInTransaction(client, migration, online);
-    else await runStatements(client, migration, online);
+    if (migration.transactional && !migration.step) {
+      await retried(() =>
+        inTransaction(client, async () => {
+          if (online) await setMigrationLockTimeout(client, true);
+          await client.query(migration.sql);
+          await record(client, migration, 'applied');
+        }),
+      );
+    } else {
+      // A step, or statements outside a transaction block (each commits on its own, so each must be idempotent):
+      // the session's lock waits are bounded for their time.
+      const bounded = migration.step !== undefined || online;
+      if (bounded) await setMigrationLockTimeout(client, false);
+      try {
+        if (migration.step) {
+          await migration.step.run(client, { timescale, report, lockRetry });
+        } else {
+          for (const statement of splitSqlStatements(migration.sql))
+            await retried(() => client.query(statement));
+        }
+      } finally {
+        if (bounded) await resetMigrationLockTimeout(client);
+      }
+      await record(client, migration, 'applied');
+    }
   } catch (error) {
     if (error instanceof LockNotTaken) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`migration ${migration.name} failed: ${message}`, { cause: error });
   }
-}
-
-/** How a migration after the baseline waits for its locks; null for the baseline, on its empty database. */
-interface OnlineRun {
-  what: string;
-  retry: LockRetry;
-  report: (line: string) => void;
-}
-
-const retried = <T>(online: OnlineRun | null, work: () => Promise<T>): Promise<T> =>
-  online ? withLockRetry(online.what, work, online.retry, online.report) : work();
-
-async function runStep(
-  client: pg.PoolClient,
-  migration: Migration,
-  timescale: boolean,
-  online: OnlineRun | null,
-): Promise<void> {
-  await setMigrationLockTimeout(client, false);
-  try {
-    await migration.step!.run(client, {
-      timescale,
-      report: online?.report ?? (() => {}),
-      lockRetry: online?.retry ?? MIGRATION_LOCK_RETRY,
-    });
-  } finally {
-    await resetMigrationLockTimeout(client);
-  }
-  await record(client, migration, 'applied');
-}
-
-async function runInTransaction(client: pg.PoolClient, migration: Migration, online: OnlineRun | null) {
-  await retried(online, () =>
-    inTransaction(client, async () => {
-      if (online) await setMigrationLockTimeout(client, true);
-      await client.query(migration.sql);
-      await record(client, migration, 'applied');
-    }),
-  );
-}
-
-/** Outside a transaction block: every statement commits on its own, so each must be idempotent. */
-async function runStatements(client: pg.PoolClient, migration: Migration, online: OnlineRun | null) {
-  if (online) await setMigrationLockTimeout(client, false);
-  try {
-    for (const statement of splitSqlStatements(migration.sql)) {
-      await retried(online, () => client.query(statement));
-    }
-  } finally {
-    if (online) await resetMigrationLockTimeout(client);
-  }
-  await record(client, migration, 'applied');
 }
 
 const PASSWORD_VARIABLES = { jao_writer: 'JAO_WRITER_PASSWORD', jao_reader: 'JAO_READER_PASSWORD' } as const;

@@ -159,19 +159,15 @@ export async function loadRawResponse(
   );
   const row = result.rows[0];
   if (!row) return null;
-  const common = {
-    id: row.raw_response_id,
-    dataset: row.dataset,
-    day: row.day,
-    sha256: row.sha256,
-    bytes: row.bytes,
-  };
-  if (row.truncated_reason !== null) return { ...common, body: null, refused: row.truncated_reason };
-  if (row.stored_bytes > limit.bytes) {
-    const refused = `stored answer of ${row.stored_bytes} bytes is larger than ${limit.name}: not re-processed`;
+  const { raw_response_id, stored_bytes, truncated_reason, has_body, archive_key, ...identity } = row;
+  const common = { id: raw_response_id, ...identity };
+  if (truncated_reason !== null) return { ...common, body: null, refused: truncated_reason };
+  if (stored_bytes > limit.bytes) {
+    const refused = `stored answer of ${stored_bytes} bytes is larger than ${limit.name}: not re-processed`;
     return { ...common, body: null, refused };
   }
-  if (row.has_body) {
+  let archived = archive_key;
+  if (has_body) {
     // The body alone, once its size is known to fit: a body dropped meanwhile is read from its archive object.
     const loaded = await pool.query<{ body: Buffer | null; archive_key: string | null }>(
       'SELECT body, archive_key FROM jao.raw_response WHERE raw_response_id = $1',
@@ -179,9 +175,9 @@ export async function loadRawResponse(
     );
     const body = loaded.rows[0]?.body ?? null;
     if (body !== null) return { ...common, body: body.toString('utf8'), refused: null };
-    row.archive_key = loaded.rows[0]?.archive_key ?? null;
+    archived = loaded.rows[0]?.archive_key ?? null;
   }
-  if (row.archive_key !== null) return { ...common, body: null, refused: null, archived: row.archive_key };
+  if (archived !== null) return { ...common, body: null, refused: null, archived };
   return {
     ...common,
     body: null,
