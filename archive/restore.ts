@@ -51,11 +51,6 @@ export interface RestorePlan {
   lastDate: string | null;
 }
 
-export interface RestoreCursor {
-  /** The last journal key handled; null before the first. */
-  after: string | null;
-}
-
 export interface RestoreBatchResult {
   /** Entries written into the database. */
   applied: number;
@@ -309,11 +304,11 @@ export async function applyEntry(
     return true;
   }
   const read = await (readAhead ?? readAnswer(store, key, answer));
+  const params = restoredAnswerParams(key, entry, answer, read);
   /** Stores the answer in `client`'s transaction (STORE_RESTORED_ANSWER); null when the database holds the write. */
   const storeAnswer = async (client: pg.PoolClient): Promise<number | null> => {
-    await lockDay(client, entry.dataset, entry.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
-    const row = (await STORE_RESTORED_ANSWER.run(client, restoredAnswerParams(key, entry, answer, read)))
-      .rows[0]!;
+    await lockDay(client, params.dataset, params.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
+    const row = (await STORE_RESTORED_ANSWER.run(client, params)).rows[0]!;
     return row.held ? null : Number(row.raw_response_id);
   };
   // A check's whole answer within its dataset's bound is judged from the bytes just checked, then stored in its
@@ -412,7 +407,8 @@ export async function restoreBatch(
   store: ArchiveStore,
   plan: RestorePlan,
   range: RestoreRange,
-  cursor: RestoreCursor,
+  /** The last journal key handled; null before the first. */
+  cursor: { after: string | null },
   limit: number,
   maxBodyBytes?: number,
 ): Promise<RestoreBatchResult> {
