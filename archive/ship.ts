@@ -63,6 +63,12 @@ const PENDING_WRITES = `
    ORDER BY w.write_id
    LIMIT $1`;
 
+interface StoredBodyRow {
+  raw_response_id: string;
+  body: Buffer | null;
+  archive_key: string | null;
+}
+
 const BODIES_OF = `SELECT raw_response_id::text, body, archive_key
                      FROM jao.raw_response WHERE raw_response_id = ANY($1::bigint[])`;
 
@@ -89,15 +95,8 @@ async function* withBodies(
     const ids = read
       .filter((row) => row.has_body && row.raw_response_id !== null)
       .map((row) => row.raw_response_id);
-    const bodies = new Map<string, { body: Buffer | null; archive_key: string | null }>();
-    if (ids.length > 0) {
-      const result = await pool.query<{
-        raw_response_id: string;
-        body: Buffer | null;
-        archive_key: string | null;
-      }>(BODIES_OF, [ids]);
-      for (const { raw_response_id: id, ...stored } of result.rows) bodies.set(id, stored);
-    }
+    const found = ids.length === 0 ? [] : (await pool.query<StoredBodyRow>(BODIES_OF, [ids])).rows;
+    const bodies = new Map(found.map(({ raw_response_id: id, ...body }) => [id, body]));
     for (const row of read) {
       // By its text: a pool of db/pool.ts reads bigint columns as numbers.
       const stored = row.raw_response_id === null ? undefined : bodies.get(String(row.raw_response_id));
