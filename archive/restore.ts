@@ -9,6 +9,7 @@ import { namedStatement } from '../db/namedStatement';
 import { withTransaction } from '../db/pool';
 import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
 import { restoreDayWrite } from '../db/writeDay';
+import type { RestoreProgressView } from '../domain/archiveInputs';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { storedAnswerLimit } from '../domain/storedAnswerLimit';
 import { RAW_STORE_TIMEOUTS } from '../domain/timeBudget';
@@ -449,12 +450,8 @@ export async function restoreBatch(
   return { applied, skipped, lastKey: last?.key ?? null, lastDay: last?.entry.day ?? null, done };
 }
 
-export interface RestoreProgress {
-  total: number;
-  applied: number;
-  skipped: number;
-  lastDay: DeliveryDay | null;
-}
+/** Where a restore in this process stands: the workflow's view (RestoreProgressView) without its archive and end. */
+export type RestoreProgress = Omit<RestoreProgressView, 'from' | 'done'>;
 
 /**
  * The whole restore in this process, batch after batch (what the workflow does durably; benchmarks and tests call
