@@ -3,6 +3,7 @@
 // disk, and are then hard-linked under the key. link(2) fails when the name exists, so of two writers of one key
 // exactly one writes it and neither can replace what is there (rename(2) would silently replace it).
 import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,10 +66,6 @@ async function writeTempFile(directory: string, body: Uint8Array): Promise<strin
   return path;
 }
 
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
 export class FileArchiveStore implements ArchiveStore {
   readonly location: string;
 
@@ -127,27 +124,24 @@ export class FileArchiveStore implements ArchiveStore {
    * its name) gives ascending byte order of the whole keys.
    */
   private async *walk(directory: string, keyPrefix: string, wanted: string): AsyncGenerator<string> {
-    let entries: { name: string; isDirectory: boolean }[];
+    let entries: Dirent[];
     try {
-      const dirents = await readdir(directory, { withFileTypes: true });
-      entries = dirents
-        .filter((entry) => !entry.name.startsWith('.') && (entry.isDirectory() || entry.isFile()))
-        .map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() }));
+      entries = (await readdir(directory, { withFileTypes: true })).filter(
+        (entry) => !entry.name.startsWith('.') && (entry.isDirectory() || entry.isFile()),
+      );
     } catch (error) {
       if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
       throw storeError(this.location, `list ${keyPrefix === '' ? 'the archive' : keyPrefix}`, error);
     }
-    const sortText = (entry: { name: string; isDirectory: boolean }) =>
-      `${keyPrefix}${entry.name}${entry.isDirectory ? '/' : ''}`;
     const ordered = entries
-      .map((entry) => ({ ...entry, text: sortText(entry) }))
-      .sort((a, b) => compareBytes(a.text, b.text));
-    for (const entry of ordered) {
-      if (entry.isDirectory) {
-        if (entry.text.startsWith(wanted) || wanted.startsWith(entry.text))
-          yield* this.walk(join(directory, entry.name), entry.text, wanted);
-      } else if (entry.text.startsWith(wanted)) {
-        yield entry.text;
+      .map((entry) => ({ entry, text: `${keyPrefix}${entry.name}${entry.isDirectory() ? '/' : ''}` }))
+      .sort((a, b) => Buffer.compare(Buffer.from(a.text), Buffer.from(b.text)));
+    for (const { entry, text } of ordered) {
+      if (entry.isDirectory()) {
+        if (text.startsWith(wanted) || wanted.startsWith(text))
+          yield* this.walk(join(directory, entry.name), text, wanted);
+      } else if (text.startsWith(wanted)) {
+        yield text;
       }
     }
   }

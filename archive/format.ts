@@ -150,14 +150,19 @@ export function encodeEntry(entry: JournalEntry): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(entry)}\n`);
 }
 
+/** An object's bytes read as JSON; undefined when they are not JSON. */
+export function jsonOf(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a journal object; a damaged one throws naming its key. */
 export function decodeEntry(key: string, bytes: Uint8Array): JournalEntry {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new Error(`archive object ${key} is not JSON`);
-  }
+  const json = jsonOf(bytes);
+  if (json === undefined) throw new Error(`archive object ${key} is not JSON`);
   const parsed = journalEntrySchema.safeParse(json);
   if (!parsed.success)
     throw new Error(`archive object ${key} is not a journal entry: ${parsed.error.issues[0]?.message}`);

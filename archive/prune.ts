@@ -19,31 +19,23 @@ export interface PruneResult {
   faults: string[];
 }
 
-interface CandidateRow {
+/** A candidate as mayDropBody judges it, with its id and the database clock's now. */
+interface CandidateRow extends BodyCandidate {
   id: string;
-  archive_key: string | null;
-  last_fetched_at: Date;
-  newest_of_day: boolean;
   now: Date;
 }
 
 const CANDIDATES = `
-  SELECT r.raw_response_id AS id, r.archive_key, r.last_fetched_at,
+  SELECT r.raw_response_id AS id, r.archive_key AS "archiveKey", r.last_fetched_at AS "lastFetchedAt",
          NOT EXISTS (SELECT 1 FROM jao.raw_response n
                       WHERE n.dataset = r.dataset AND n.day = r.day AND n.raw_response_id > r.raw_response_id)
-           AS newest_of_day,
+           AS "newestOfDay",
          now() AS now
     FROM jao.raw_response r
    WHERE r.body IS NOT NULL AND r.archive_key IS NOT NULL AND r.raw_response_id > $1
      AND r.last_fetched_at < now() - make_interval(days => $2)
    ORDER BY r.raw_response_id
    LIMIT $3`;
-
-const candidateOf = (row: CandidateRow): BodyCandidate => ({
-  archiveKey: row.archive_key,
-  lastFetchedAt: row.last_fetched_at,
-  newestOfDay: row.newest_of_day,
-});
 
 /** Null when the object holds the bytes its name says; else why not. */
 async function objectFault(store: ArchiveStore, key: string, id: string): Promise<string | null> {
@@ -70,13 +62,11 @@ export async function pruneArchivedBodies(
     const { rows } = await pool.query<CandidateRow>(CANDIDATES, [after, retentionDays, PAGE]);
     if (rows.length === 0) break;
     after = rows.at(-1)!.id;
-    const chosen = rows.filter((row) =>
-      mayDropBody(candidateOf(row), retentionCutoff(row.now, retentionDays)),
-    );
+    const chosen = rows.filter((row) => mayDropBody(row, retentionCutoff(row.now, retentionDays)));
     const verified: string[] = [];
     for (let start = 0; start < chosen.length; start += READS_AT_ONCE) {
       const slice = chosen.slice(start, start + READS_AT_ONCE);
-      const faults = await Promise.all(slice.map((row) => objectFault(store, row.archive_key!, row.id)));
+      const faults = await Promise.all(slice.map((row) => objectFault(store, row.archiveKey!, row.id)));
       slice.forEach((row, i) => {
         const fault = faults[i];
         if (fault) result.faults.push(fault);

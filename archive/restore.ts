@@ -9,6 +9,7 @@ import { namedStatement } from '../db/namedStatement';
 import { withTransaction } from '../db/pool';
 import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
 import { restoreDayWrite } from '../db/writeDay';
+import type { RestoreProgressView } from '../domain/archiveInputs';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { storedAnswerLimit } from '../domain/storedAnswerLimit';
 import { RAW_STORE_TIMEOUTS } from '../domain/timeBudget';
@@ -18,6 +19,7 @@ import {
   JOURNAL_PREFIX,
   type JournalEntry,
   journalDateOf,
+  jsonOf,
   MANIFEST_KEY,
   manifestSchema,
   nextJournalDate,
@@ -50,11 +52,6 @@ export interface RestorePlan {
   lastDate: string | null;
 }
 
-export interface RestoreCursor {
-  /** The last journal key handled; null before the first. */
-  after: string | null;
-}
-
 export interface RestoreBatchResult {
   /** Entries written into the database. */
   applied: number;
@@ -85,13 +82,7 @@ async function checkManifest(store: ArchiveStore): Promise<void> {
     throw new NotAnArchive(
       `${store.location} is not an archive of jao-scraper (no ${MANIFEST_KEY}): restore from the ARCHIVE_URL the pipeline shipped to (--from)`,
     );
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    json = null;
-  }
-  if (!manifestSchema.safeParse(json).success)
+  if (!manifestSchema.safeParse(jsonOf(bytes)).success)
     throw new NotAnArchive(`${store.location}: ${MANIFEST_KEY} is not a jao-archive manifest of version 1`);
 }
 
@@ -101,21 +92,15 @@ const inRange = (day: string, range: RestoreRange) =>
 /** Counts the range's entries (one listing of the journal) and checks the archive's manifest. */
 export async function planRestore(store: ArchiveStore, range: RestoreRange): Promise<RestorePlan> {
   await checkManifest(store);
-  let total = 0;
-  let first: string | null = null;
-  let last: string | null = null;
+  const plan: RestorePlan = { total: 0, firstDate: null, lastDate: null };
   for await (const key of store.list(JOURNAL_PREFIX)) {
     const named = parseJournalKey(key);
     if (!named || !inRange(named.day, range)) continue;
-    total += 1;
-    first ??= key;
-    last = key;
+    plan.total += 1;
+    plan.firstDate ??= journalDateOf(key);
+    plan.lastDate = journalDateOf(key);
   }
-  return {
-    total,
-    firstDate: first === null ? null : journalDateOf(first),
-    lastDate: last === null ? null : journalDateOf(last),
-  };
+  return plan;
 }
 
 /** The next `limit` keys of the range after `after`, listing one date of transaction times at a time. */
@@ -143,17 +128,21 @@ async function nextKeys(
 }
 
 /**
- * The keys of `writes` the database holds already, or whose day holds a later write (which they must not precede):
- * one statement for a batch.
+ * SQL: whether the database holds the journaled write `key` of `dataset`'s `day` already, or its day holds a write
+ * later than `writtenAt` (which it must not precede).
  */
+const held = (key: string, dataset: string, day: string, writtenAt: string) =>
+  `EXISTS (SELECT 1 FROM jao.day_write WHERE archive_key = ${key})
+   OR COALESCE((SELECT GREATEST(d.last_checked_at, d.last_changed_at) FROM jao.delivery_day d
+                 WHERE d.dataset = ${dataset} AND d.day = ${day}), '-infinity') > ${writtenAt}
+   OR EXISTS (SELECT 1 FROM jao.day_write x
+               WHERE x.dataset = ${dataset} AND x.day = ${day} AND x.written_at > ${writtenAt})`;
+
+/** The keys of `writes` the database holds already (`held`): one statement for a batch. */
 async function heldKeys(pool: pg.Pool, writes: { key: string; entry: JournalEntry }[]): Promise<Set<string>> {
   const result = await pool.query<{ key: string }>(
     `SELECT w.key FROM unnest($1::text[], $2::text[], $3::date[], $4::timestamptz[]) AS w(key, dataset, day, written_at)
-      WHERE EXISTS (SELECT 1 FROM jao.day_write WHERE archive_key = w.key)
-         OR COALESCE((SELECT GREATEST(d.last_checked_at, d.last_changed_at) FROM jao.delivery_day d
-                       WHERE d.dataset = w.dataset AND d.day = w.day), '-infinity') > w.written_at
-         OR EXISTS (SELECT 1 FROM jao.day_write x
-                     WHERE x.dataset = w.dataset AND x.day = w.day AND x.written_at > w.written_at)`,
+      WHERE ${held('w.key', 'w.dataset', 'w.day', 'w.written_at')}`,
     [
       writes.map((write) => write.key),
       writes.map((write) => write.entry.dataset),
@@ -169,7 +158,7 @@ const ASYNC_COMMIT: TransactionSetting = { name: 'synchronous_commit', value: 'o
 
 /**
  * A write's raw answer in the restored database, in one statement under the day's raw-answer lock (db/rawResponse.ts
- * takes the same): nothing when the database holds the write already (heldKeys' test); else the row it judged
+ * takes the same): nothing when the database holds the write already (`held`); else the row it judged
  * when the day holds it (a resumed restore, or a reprocessing: the day's latest row of the answer's hash; a fetch: the
  * day's latest row when it is this answer, its fetch counted as storeRawResponse counts a repeated one when it did not
  * hold it), or a new row as the fetch stored it. Either way the row names the archive object its bytes came from, as it
@@ -181,11 +170,7 @@ const STORE_RESTORED_ANSWER = namedStatement<
 >(
   'jao.restore.storeAnswer',
   `WITH held AS (
-     SELECT EXISTS (SELECT 1 FROM jao.day_write WHERE archive_key = :key)
-            OR COALESCE((SELECT GREATEST(d.last_checked_at, d.last_changed_at) FROM jao.delivery_day d
-                           WHERE d.dataset = :dataset AND d.day = :day::date), '-infinity') > :writtenAt::timestamptz
-            OR EXISTS (SELECT 1 FROM jao.day_write
-                        WHERE dataset = :dataset AND day = :day::date AND written_at > :writtenAt::timestamptz) AS held
+     SELECT ${held(':key', ':dataset', ':day::date', ':writtenAt::timestamptz')} AS held
    ),
    latest AS (
      SELECT raw_response_id, sha256 FROM jao.raw_response
@@ -256,20 +241,6 @@ function restoredAnswerParams(
   };
 }
 
-/**
- * Stores the answer of a write the database does not hold yet (see STORE_RESTORED_ANSWER) in `client`'s transaction,
- * which it makes commit without waiting for the disk (restoreBatch makes its batch durable); null when it holds the
- * write.
- */
-async function storeRestoredAnswer(
-  client: pg.PoolClient,
-  params: ReturnType<typeof restoredAnswerParams>,
-): Promise<number | null> {
-  await lockDay(client, params.dataset, params.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
-  const row = (await STORE_RESTORED_ANSWER.run(client, params)).rows[0]!;
-  return row.held ? null : Number(row.raw_response_id);
-}
-
 async function newestAnswerId(pool: pg.Pool, entry: JournalEntry): Promise<number> {
   const result = await pool.query<{ newest: string | null }>(
     `SELECT max(raw_response_id) AS newest FROM jao.raw_response
@@ -335,7 +306,12 @@ export async function applyEntry(
   }
   const read = await (readAhead ?? readAnswer(store, key, answer));
   const params = restoredAnswerParams(key, entry, answer, read);
-  const storeAnswer = (client: pg.PoolClient) => storeRestoredAnswer(client, params);
+  /** Stores the answer in `client`'s transaction (STORE_RESTORED_ANSWER); null when the database holds the write. */
+  const storeAnswer = async (client: pg.PoolClient): Promise<number | null> => {
+    await lockDay(client, params.dataset, params.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
+    const row = (await STORE_RESTORED_ANSWER.run(client, params)).rows[0]!;
+    return row.held ? null : Number(row.raw_response_id);
+  };
   // A check's whole answer within its dataset's bound is judged from the bytes just checked, then stored in its
   // write's transaction.
   if (
@@ -376,7 +352,7 @@ const ANSWERS_READ_AHEAD = 16;
 const BYTES_READ_AHEAD = 64 * 1024 * 1024;
 
 /**
- * Reads the answers of `writes` (in the order the lanes take them) ahead of the lanes, within ANSWERS_READ_AHEAD and
+ * Starts reading the answers of `writes` (in the order the lanes take them) ahead of the lanes, within ANSWERS_READ_AHEAD and
  * BYTES_READ_AHEAD: a lane asks for its write's answer with `take`, which lets the reading go on.
  */
 function answerReader(store: ArchiveStore, writes: { key: string; entry: JournalEntry }[]) {
@@ -403,8 +379,8 @@ function answerReader(store: ArchiveStore, writes: { key: string; entry: Journal
       next += 1;
     }
   };
+  fill();
   return {
-    start: fill,
     /** The answer of `key`, read or being read; undefined when it is not (the lane reads it itself). */
     take(key: string): Promise<ReadAnswer> | undefined {
       const index = indexOf.get(key);
@@ -432,12 +408,12 @@ export async function restoreBatch(
   store: ArchiveStore,
   plan: RestorePlan,
   range: RestoreRange,
-  cursor: RestoreCursor,
+  /** The last journal key handled; null before the first. */
+  cursor: { after: string | null },
   limit: number,
   maxBodyBytes?: number,
 ): Promise<RestoreBatchResult> {
   const { keys, done } = await nextKeys(store, plan, range, cursor.after, limit);
-  const result: RestoreBatchResult = { applied: 0, skipped: 0, lastKey: null, lastDay: null, done };
   const entries: { key: string; entry: JournalEntry }[] = new Array(keys.length);
   await inLanes(
     keys.map((key, index) => ({ key, index })),
@@ -458,34 +434,24 @@ export async function restoreBatch(
   // The writes the database held when the batch began (a resumed restore, a merge) are skipped, their answers not read;
   // the answers of the others are read ahead, and each answer's store asks again under the day's lock.
   const held = await heldKeys(pool, entries);
-  result.skipped += held.size;
   const days = [...byDay.values()].map((writes) => writes.filter((write) => !held.has(write.key)));
   const answers = answerReader(store, days.flat());
-  answers.start();
+  let applied = 0;
   await inLanes(days, RESTORE_DAY_LANES, async (writes) => {
-    for (const { key, entry } of writes) {
-      const applied = await applyEntry(pool, store, key, entry, maxBodyBytes, answers.take(key));
-      if (applied) result.applied += 1;
-      else result.skipped += 1;
-    }
+    for (const { key, entry } of writes)
+      if (await applyEntry(pool, store, key, entry, maxBodyBytes, answers.take(key))) applied += 1;
   });
   // The batch's writes committed without waiting for the disk; one durable commit makes them all durable before the
   // batch is done (those a crash lost before are not held, and its retry applies them again).
-  if (result.applied > 0) await pool.query('SELECT pg_catalog.txid_current()');
+  if (applied > 0) await pool.query('SELECT pg_catalog.txid_current()');
   const last = entries.at(-1);
-  if (last) {
-    result.lastKey = last.key;
-    result.lastDay = last.entry.day;
-  }
-  return result;
+  // Every entry not applied was skipped: held when the batch began, or found held by its answer's store.
+  const skipped = entries.length - applied;
+  return { applied, skipped, lastKey: last?.key ?? null, lastDay: last?.entry.day ?? null, done };
 }
 
-export interface RestoreProgress {
-  total: number;
-  applied: number;
-  skipped: number;
-  lastDay: DeliveryDay | null;
-}
+/** Where a restore in this process stands: the workflow's view (RestoreProgressView) without its archive and end. */
+export type RestoreProgress = Omit<RestoreProgressView, 'from' | 'done'>;
 
 /**
  * The whole restore in this process, batch after batch (what the workflow does durably; benchmarks and tests call

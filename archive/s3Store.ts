@@ -162,25 +162,22 @@ export class S3ArchiveStore implements ArchiveStore {
           ...(conditional ? { IfNoneMatch: '*' } : {}),
         }),
       );
-    if (!this.conditionalWrites) {
-      await put(false);
-      return 'written';
-    }
-    try {
-      await put(true);
-      return 'written';
-    } catch (error) {
-      const status = statusOf(error);
-      // 412: another writer got there first; 409: one is writing it right now (S3 asks to retry: HEAD says).
-      if (status === 412) return 'existed';
-      if (status === 409 && (await this.exists(objectKey))) return 'existed';
-      if (status === 501 || (error instanceof S3ServiceException && error.name === 'NotImplemented')) {
-        this.conditionalWrites = false;
-        await put(false);
+    if (this.conditionalWrites) {
+      try {
+        await put(true);
         return 'written';
+      } catch (error) {
+        const status = statusOf(error);
+        // 412: another writer got there first; 409: one is writing it right now (S3 asks to retry: HEAD says).
+        if (status === 412) return 'existed';
+        if (status === 409 && (await this.exists(objectKey))) return 'existed';
+        const notImplemented = error instanceof S3ServiceException && error.name === 'NotImplemented';
+        if (status !== 501 && !notImplemented) throw error;
+        this.conditionalWrites = false;
       }
-      throw error;
     }
+    await put(false);
+    return 'written';
   }
 
   private async listPage(

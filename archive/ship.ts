@@ -63,6 +63,12 @@ const PENDING_WRITES = `
    ORDER BY w.write_id
    LIMIT $1`;
 
+interface StoredBodyRow {
+  raw_response_id: string;
+  body: Buffer | null;
+  archive_key: string | null;
+}
+
 const BODIES_OF = `SELECT raw_response_id::text, body, archive_key
                      FROM jao.raw_response WHERE raw_response_id = ANY($1::bigint[])`;
 
@@ -89,15 +95,8 @@ async function* withBodies(
     const ids = read
       .filter((row) => row.has_body && row.raw_response_id !== null)
       .map((row) => row.raw_response_id);
-    const bodies = new Map<string, { body: Buffer | null; archive_key: string | null }>();
-    if (ids.length > 0) {
-      const result = await pool.query<{
-        raw_response_id: string;
-        body: Buffer | null;
-        archive_key: string | null;
-      }>(BODIES_OF, [ids]);
-      for (const { raw_response_id: id, ...stored } of result.rows) bodies.set(id, stored);
-    }
+    const found = ids.length === 0 ? [] : (await pool.query<StoredBodyRow>(BODIES_OF, [ids])).rows;
+    const bodies = new Map(found.map(({ raw_response_id: id, ...body }) => [id, body]));
     for (const row of read) {
       // By its text: a pool of db/pool.ts reads bigint columns as numbers.
       const stored = row.raw_response_id === null ? undefined : bodies.get(String(row.raw_response_id));
@@ -110,21 +109,19 @@ async function* withBodies(
   }
 }
 
-/**
- * Whether a dataset's answers are archived gzip-compressed (`answers/<sha256>.gz`): the flow-based domain's, a few
- * megabytes of JSON a day that gzip takes to a tenth. The border datasets' stay as sent, readable as they always
- * were by every release that restores them.
- */
-export const archivesCompressed = (dataset: JournalEntry['dataset']): boolean => isConstraintDataset(dataset);
-
-export function entryOf(row: PendingWriteRow): { entry: JournalEntry; body: Buffer | null } {
+function entryOf(row: PendingWriteRow): JournalEntry {
   const hasAnswer = row.raw_response_id !== null;
-  // A body dropped under retention was verified in the archive first (the database's CHECK): name that object.
+  // The flow-based domain's answers, a few megabytes of JSON a day that gzip takes to a tenth, are archived
+  // gzip-compressed (`answers/<sha256>.gz`); the border datasets' stay as sent, readable as they always were by every
+  // release that restores them. A body dropped under retention was verified in the archive first (the database's
+  // CHECK): name that object.
   const object =
-    row.body !== null ? answerKey(sha256Hex(row.body), archivesCompressed(row.dataset)) : row.raw_archive_key;
+    row.body !== null
+      ? answerKey(sha256Hex(row.body), isConstraintDataset(row.dataset))
+      : row.raw_archive_key;
   if (hasAnswer && object === null)
     throw new Error(`raw response ${row.raw_response_id} has neither a body nor an archive object`);
-  const entry: JournalEntry = {
+  return {
     version: 1,
     dataset: row.dataset,
     day: row.day,
@@ -151,7 +148,6 @@ export function entryOf(row: PendingWriteRow): { entry: JournalEntry; body: Buff
         }
       : null,
   };
-  return { entry, body: row.body };
 }
 
 /** The days of one dataset whose writes a run shipped. */
@@ -229,9 +225,9 @@ export async function shipPendingWrites(
     const answerObjects: { id: string; key: string }[] = [];
     for await (const row of withBodies(pool, rows, options.bodyReadBytes ?? BODY_READ_BYTES)) {
       if (options.signal?.aborted) break;
-      const { entry, body } = entryOf(row);
-      if (entry.answer && body) {
-        const object = await answerObjectBytes(entry.answer.object, body);
+      const entry = entryOf(row);
+      if (entry.answer && row.body) {
+        const object = await answerObjectBytes(entry.answer.object, row.body);
         if ((await store.putIfAbsent(entry.answer.object, object)) === 'written')
           progress.answersWritten += 1;
       } else if (entry.answer && !(await store.get(entry.answer.object))) {
