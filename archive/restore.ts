@@ -131,7 +131,7 @@ async function nextKeys(
  * SQL: whether the database holds the journaled write `key` of `dataset`'s `day` already, or its day holds a write
  * later than `writtenAt` (which it must not precede).
  */
-const held = (key: string, dataset: string, day: string, writtenAt: string) =>
+const heldTest = (key: string, dataset: string, day: string, writtenAt: string) =>
   `EXISTS (SELECT 1 FROM jao.day_write WHERE archive_key = ${key})
    OR COALESCE((SELECT GREATEST(d.last_checked_at, d.last_changed_at) FROM jao.delivery_day d
                  WHERE d.dataset = ${dataset} AND d.day = ${day}), '-infinity') > ${writtenAt}
@@ -142,7 +142,7 @@ const held = (key: string, dataset: string, day: string, writtenAt: string) =>
 async function heldKeys(pool: pg.Pool, writes: { key: string; entry: JournalEntry }[]): Promise<Set<string>> {
   const result = await pool.query<{ key: string }>(
     `SELECT w.key FROM unnest($1::text[], $2::text[], $3::date[], $4::timestamptz[]) AS w(key, dataset, day, written_at)
-      WHERE ${held('w.key', 'w.dataset', 'w.day', 'w.written_at')}`,
+      WHERE ${heldTest('w.key', 'w.dataset', 'w.day', 'w.written_at')}`,
     [
       writes.map((write) => write.key),
       writes.map((write) => write.entry.dataset),
@@ -170,7 +170,7 @@ const STORE_RESTORED_ANSWER = namedStatement<
 >(
   'jao.restore.storeAnswer',
   `WITH held AS (
-     SELECT ${held(':key', ':dataset', ':day::date', ':writtenAt::timestamptz')} AS held
+     SELECT ${heldTest(':key', ':dataset', ':day::date', ':writtenAt::timestamptz')} AS held
    ),
    latest AS (
      SELECT raw_response_id, sha256 FROM jao.raw_response
@@ -450,7 +450,7 @@ export async function restoreBatch(
   return { applied, skipped, lastKey: last?.key ?? null, lastDay: last?.entry.day ?? null, done };
 }
 
-/** Where a restore in this process stands: the workflow's view (RestoreProgressView) without its archive and end. */
+/** Where a restore in this process stands: the workflow's view (RestoreProgressView) without `from` and `done`. */
 export type RestoreProgress = Omit<RestoreProgressView, 'from' | 'done'>;
 
 /**

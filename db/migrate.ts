@@ -270,8 +270,8 @@ async function runMigration(
       );
     } else {
       // A step, or statements outside a transaction block (each commits on its own, so each must be idempotent):
-      // the session's lock waits are bounded for their time.
-      const bounded = migration.step !== undefined || online;
+      // the session's lock waits are bounded for their time, but for the baseline's statements.
+      const bounded = Boolean(migration.step) || online;
       if (bounded) await setMigrationLockTimeout(client, false);
       try {
         if (migration.step) {

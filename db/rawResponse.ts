@@ -159,6 +159,7 @@ export async function loadRawResponse(
   );
   const row = result.rows[0];
   if (!row) return null;
+  // `identity`: the SELECT's other columns, each a field of RawResponse (a column added there lands in it).
   const { raw_response_id, stored_bytes, truncated_reason, has_body, archive_key, ...identity } = row;
   const common = { id: raw_response_id, ...identity };
   if (truncated_reason !== null) return { ...common, body: null, refused: truncated_reason };

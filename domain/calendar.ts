@@ -55,6 +55,14 @@ function instantOfLocal(localAsUtcMs: number): number {
   return localAsUtcMs - utcOffsetMinutesAt(firstGuess) * MINUTE_MS;
 }
 
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function formatDay(year: number, month: number, day: number): DeliveryDay {
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+}
+
 /** Midnight UTC of the calendar date, a stable number to do date arithmetic on. */
 function dayToUtcMidnight(day: DeliveryDay): number {
   if (!isDeliveryDay(day)) throw new RangeError(`not a delivery day (YYYY-MM-DD): ${JSON.stringify(day)}`);
@@ -62,7 +70,8 @@ function dayToUtcMidnight(day: DeliveryDay): number {
 }
 
 function utcMidnightToDay(epochMs: number): DeliveryDay {
-  return new Date(epochMs).toISOString().slice(0, 10);
+  const date = new Date(epochMs);
+  return formatDay(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
 }
 
 /**
@@ -158,7 +167,7 @@ export function dayOfInstant(instant: Date | string): DeliveryDay {
   const epochMs = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   if (Number.isNaN(epochMs)) throw new RangeError(`not an instant: ${JSON.stringify(String(instant))}`);
   const local = localPartsAt(epochMs);
-  return utcMidnightToDay(Date.UTC(local.year, local.month - 1, local.day));
+  return formatDay(local.year, local.month, local.day);
 }
 
 export function marketToday(now: Date): DeliveryDay {

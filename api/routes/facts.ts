@@ -166,6 +166,7 @@ export function registerFactRoutes(
       return askTemporal(request, reply, deps.runControl, async (runControl) => {
         const list = await runControl.backfills(request.query.dataset);
         reply.header('cache-control', 'no-store');
+        // The answer's schema (z.object) drops what the progress query says beyond it, `notCompleted` among it.
         return list;
       });
     },

@@ -240,7 +240,7 @@ export async function rerunCommand(argv: string[], io: CliIo): Promise<number> {
       const problem = deliveryDayProblem(day);
       if (problem) throw new UsageError(`rerun: ${problem}`);
       const parsed = parseBackfillInput({ dataset, from: day, to: day }, new Date());
-      // A day after tomorrow is refused here too (rangeProblem): `rerun: D is after tomorrow (T): …`.
+      // A day after tomorrow is refused here (rangeProblem): `rerun: D is after tomorrow (T): …`.
       if (!parsed.ok) throw new UsageError(`rerun: ${parsed.message.replace(/^from |^to /, '')}`);
     }
     return rerunDays(io, configFromEnv(io.env), dataset, positionals, values.wait ?? false);

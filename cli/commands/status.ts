@@ -122,6 +122,8 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<void> {
   const config = configFromEnv(io.env);
   const tomorrow = marketTomorrow(new Date());
   const to = values.to ?? tomorrow;
+  const toProblem = deliveryDayProblem(to);
+  if (toProblem) throw new UsageError(`status: --to: ${toProblem}`);
   const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
   const { firstDay } = declarationOf(dataset);
   const from = values.from ?? (recent < firstDay && to >= firstDay ? firstDay : recent);

@@ -75,6 +75,11 @@ describe('jao CLI', () => {
     ],
     ['a bad status range', ['status', '--from', '2023-01-05', '--to', '2023-01-01'], /reversed/],
     [
+      'a status --to that is not a day',
+      ['status', '--to', '2023-13-01'],
+      /^jao status: --to: .*2023-13-01.* \(help: jao status --help\)$/,
+    ],
+    [
       'an unknown dataset',
       ['status', '--dataset', 'nordic'],
       new RegExp(

@@ -97,6 +97,8 @@ describe('delivery-day calendar', () => {
     expect(dayOfInstant('2022-10-30T22:59:59Z')).toBe('2022-10-30');
     expect(dayOfInstant(new Date('2022-10-30T23:00:00Z'))).toBe('2022-10-31');
     expect(dayOfInstant('2023-03-25T23:00:00Z')).toBe('2023-03-26');
+    // The API takes any instant: the last MTU of year 9999 lies in Amsterdam's 10000-01-01, a date PostgreSQL reads.
+    expect(dayOfInstant('9999-12-31T23:30:00Z')).toBe('10000-01-01');
     expect(() => dayOfInstant('yesterday')).toThrow(RangeError);
   });
 
