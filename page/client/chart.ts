@@ -79,7 +79,6 @@ export class ChartView {
     request: ChartRequest;
     labels: string[];
     colours: string[];
-    dashes: number[][];
     data: uPlot.AlignedData;
   } | null = null;
 
@@ -382,37 +381,34 @@ export class ChartView {
     const data = alignOnMtus(axis, lines) as uPlot.AlignedData;
     const labels = lines.map((line) => line.label);
     const colours = lines.map((line) => line.colour ?? '#000000');
-    const dashes = lines.map((line) => line.dash ?? []);
     const zoom = keepView ? this.zoomedX() : null;
     if (keepView && this.plot && this.drawn && sameItems(this.drawn.labels, labels)) {
       // The same lines with new values: the plot keeps its place on the page and its zoom.
       this.plot.setData(data);
-      if (zoom) this.plot.setScale('x', zoom);
-      this.drawn = { request, labels, colours, dashes, data };
-      return;
-    }
-    this.plot?.destroy();
-    this.plot = stepPlot(
-      this.plotBox,
-      320,
-      lines,
-      data,
-      request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
-      {
-        onTicks: (seconds, labels) => {
-          this.axisTicks = { seconds, labels };
+    } else {
+      this.plot?.destroy();
+      this.plot = stepPlot(
+        this.plotBox,
+        320,
+        lines,
+        data,
+        request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
+        {
+          onTicks: (seconds, labels) => {
+            this.axisTicks = { seconds, labels };
+          },
         },
-      },
-    );
-    const focusDay = request.difference ? request.from : request.revisionsDay;
-    if (zoom) this.plot.setScale('x', zoom);
-    else if (focusDay) {
-      this.plot.setScale('x', {
-        min: dayStartMs(focusDay) / 1000 - 3600,
-        max: dayStartMs(addDays(focusDay, 1)) / 1000,
-      });
+      );
+      const focusDay = request.difference ? request.from : request.revisionsDay;
+      if (focusDay && !zoom) {
+        this.plot.setScale('x', {
+          min: dayStartMs(focusDay) / 1000 - 3600,
+          max: dayStartMs(addDays(focusDay, 1)) / 1000,
+        });
+      }
     }
-    this.drawn = { request, labels, colours, dashes, data };
+    if (zoom) this.plot.setScale('x', zoom);
+    this.drawn = { request, labels, colours, data };
   }
 
   /** The x range the user zoomed to (or the overlaid day's), null when the plot shows all its data. */
