@@ -63,7 +63,7 @@ export class DomainView {
     'Choose a CNEC in the table to draw its RAM over time.',
   );
   private readonly plotBox = h('div', { class: 'plot', role: 'img', 'aria-label': 'No CNEC chosen yet' });
-  private plot: uPlot | null = null;
+  private readonly chart = new RamChart(this.plotBox);
   private read: DayRead | null = null;
   private hours: DayHour[] = [];
   private chosen: Chosen | null = null;
@@ -122,7 +122,6 @@ export class DomainView {
         ),
       ),
     );
-    window.addEventListener('resize', () => this.plot?.setSize(plotSize(this.plotBox, 300)));
   }
 
   /**
@@ -236,7 +235,7 @@ export class DomainView {
           : `${lines.length} presolved constraints in ${read.day} ${hour}${known}, none of them a network element.`,
       );
     }
-    if (this.ramLines) this.drawChart(this.ramLines.axis, this.ramLines.lines, Date.parse(mtu) / 1000);
+    if (this.ramLines) this.chart.draw(this.ramLines.axis, this.ramLines.lines, Date.parse(mtu) / 1000);
   }
 
   /** No row of the day: whether the day is not stored yet, or stored without a domain (its status and reason). */
@@ -302,7 +301,7 @@ export class DomainView {
       // Every MTU of the days, null where no RAM is stored: a gap, and a lone hour a step of its own.
       const axis = expectedMtus(from, to, resolutionOf(this.options.dataset));
       this.ramLines = { axis, lines };
-      const data = this.drawChart(
+      const data = this.chart.draw(
         axis,
         lines,
         this.hourSelect.value ? Date.parse(this.hourSelect.value) / 1000 : null,
@@ -327,11 +326,30 @@ export class DomainView {
     }
   }
 
+  private say(text: string): void {
+    this.statusLine.textContent = text;
+  }
+}
+
+const RAM_COLOUR = '#0b57d0';
+/** Okabe and Ito's vermillion: told from the RAM stored now where the two lines lie on each other. */
+const AS_OF_COLOUR = '#d55e00';
+const AS_OF_DASH = [6, 4];
+const HOUR_SHADE = 'rgba(245, 158, 11, 0.22)';
+
+/** One CNEC's RAM over days on the market's clock, the chosen hour shaded. */
+class RamChart {
+  private plot: uPlot | null = null;
+
+  constructor(private readonly box: HTMLElement) {
+    window.addEventListener('resize', () => this.plot?.setSize(plotSize(this.box, 300)));
+  }
+
   /**
    * Draws `lines` over the MTUs of `axis`, null where nothing is stored, the MTU starting at `hourSeconds` shaded;
    * returns the MTUs (epoch seconds) and the end of the last, then each line's RAM there (null: none).
    */
-  private drawChart(axis: MtuAxis, lines: readonly Line[], hourSeconds: number | null): (number | null)[][] {
+  draw(axis: MtuAxis, lines: readonly Line[], hourSeconds: number | null): (number | null)[][] {
     const data = alignOnMtus(axis, lines);
     const shade = (plot: uPlot) => {
       if (hourSeconds === null) return;
@@ -344,22 +362,12 @@ export class DomainView {
       ctx.restore();
     };
     this.plot?.destroy();
-    this.plot = stepPlot(this.plotBox, 300, lines, data as uPlot.AlignedData, 'RAM (MW)', {
+    this.plot = stepPlot(this.box, 300, lines, data as uPlot.AlignedData, 'RAM (MW)', {
       hooks: { drawClear: [shade] },
     });
     return data;
   }
-
-  private say(text: string): void {
-    this.statusLine.textContent = text;
-  }
 }
-
-const RAM_COLOUR = '#0b57d0';
-/** Okabe and Ito's vermillion: told from the RAM stored now where the two lines lie on each other. */
-const AS_OF_COLOUR = '#d55e00';
-const AS_OF_DASH = [6, 4];
-const HOUR_SHADE = 'rgba(245, 158, 11, 0.22)';
 
 /** `72 hourly values from 2024-12-31 to 2025-01-04; the lowest 1,234 MW at 2025-01-01 05:00 CET.` */
 function ramSummary(current: readonly ConstraintRow[], from: string, to: string): string {
