@@ -286,36 +286,28 @@ export class ChartView {
     }
     const started = performance.now();
     const { api, dataset } = this.options;
-    const valuesPath = datasetPath(dataset, 'values');
-    const border = request.borders;
+    const { from, to, difference: versions } = request;
+    // The read whose CSV is what is drawn: the values (as known at the instant), or the versions' difference.
+    const drawnRead = csvRequest(request, dataset);
     const again = <T>(line: keyof TouchedLines, old: T, ask: () => Promise<T>): Promise<T> =>
       kept && !kept.touched[line] ? Promise.resolve(old) : ask();
     try {
       const [current, asOf, revisions, difference] = await Promise.all([
-        again('current', kept?.rows.current ?? [], () =>
-          request.difference
-            ? Promise.resolve([])
-            : api.getRange<ValueRow>(valuesPath, request.from, request.to, { border }),
+        again('current', kept?.rows.current ?? [], async () =>
+          versions
+            ? []
+            : api.getRange<ValueRow>(datasetPath(dataset, 'values'), from, to, { border: request.borders }),
         ),
-        again('asOf', kept?.rows.asOf ?? null, () =>
-          request.asOf && !request.difference
-            ? api.getRange<ValueRow>(valuesPath, request.from, request.to, { border, as_of: request.asOf })
-            : Promise.resolve(null),
+        again('asOf', kept?.rows.asOf ?? null, async () =>
+          request.asOf && !versions
+            ? api.getRange<ValueRow>(drawnRead.path, from, to, drawnRead.params)
+            : null,
         ),
-        again('revisions', kept?.rows.revisions ?? null, () =>
-          request.revisionsDay && !request.difference
-            ? this.revisionsOf(request.revisionsDay, request.borders)
-            : Promise.resolve(null),
+        again('revisions', kept?.rows.revisions ?? null, async () =>
+          request.revisionsDay && !versions ? this.revisionsOf(request.revisionsDay, request.borders) : null,
         ),
-        again('difference', kept?.rows.difference ?? null, () =>
-          request.difference
-            ? api.getRange<DifferenceRow>(
-                datasetPath(dataset, 'difference'),
-                request.from,
-                request.to,
-                csvRequest(request, dataset).params,
-              )
-            : Promise.resolve(null),
+        again('difference', kept?.rows.difference ?? null, async () =>
+          versions ? api.getRange<DifferenceRow>(drawnRead.path, from, to, drawnRead.params) : null,
         ),
       ]);
       if (seq !== this.seq) return;
