@@ -214,13 +214,9 @@ export class ChartView {
   }
 
   private async revisionsOf(day: string, borders: string[]): Promise<RevisionRow[]> {
+    const path = datasetPath(this.options.dataset, 'revisions');
     const answers = await Promise.all(
-      borders.map((border) =>
-        this.options.api.get<RevisionRow[]>(datasetPath(this.options.dataset, 'revisions'), {
-          border,
-          day,
-        }),
-      ),
+      borders.map((border) => this.options.api.get<RevisionRow[]>(path, { border, day })),
     );
     return answers.flat();
   }
