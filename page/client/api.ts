@@ -34,10 +34,6 @@ export class Api {
     private readonly maxRangeDays: number,
   ) {}
 
-  headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { authorization: `Bearer ${this.key}`, ...extra };
-  }
-
   async get<T>(path: string, params: QueryParams = {}): Promise<T> {
     return (await (await this.fetchOk(path, params)).json()) as T;
   }
@@ -68,20 +64,22 @@ export class Api {
 
   /** A JSON POST (the operator's run routes); the answer's JSON, or ApiError with the API's message. */
   async post<T>(path: string, body: unknown, params: QueryParams = {}): Promise<T> {
-    const response = await fetch(urlOf(path, params), {
+    const json = {
       method: 'POST',
-      headers: this.headers({ 'content-type': 'application/json' }),
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-    });
-    return (await (await this.checked(response)).json()) as T;
+    };
+    return (await (await this.fetchOk(path, params, json)).json()) as T;
   }
 
-  private async fetchOk(path: string, params: QueryParams): Promise<Response> {
-    const response = await fetch(urlOf(path, params), { headers: this.headers() });
-    return this.checked(response);
-  }
-
-  private async checked(response: Response): Promise<Response> {
+  /** The answer, with the key; UnauthorizedError for a refused key, ApiError with the API's message otherwise. */
+  private async fetchOk(
+    path: string,
+    params: QueryParams,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Response> {
+    const headers = { authorization: `Bearer ${this.key}`, ...init.headers };
+    const response = await fetch(urlOf(path, params), { ...init, headers });
     if (response.status === 401) throw new UnauthorizedError('the API refused the key (unknown or revoked)');
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as { message?: string } | null;

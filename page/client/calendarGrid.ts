@@ -76,6 +76,16 @@ export function contiguousRuns(sortedDays: readonly string[]): [string, string][
   return runs;
 }
 
+/** The days either map holds whose entry differs between them, compared as `key` writes it (JSON by default). */
+function changedDays<T>(
+  before: ReadonlyMap<string, T>,
+  after: ReadonlyMap<string, T>,
+  key: (entry: T | undefined) => unknown = (entry) => JSON.stringify(entry),
+): string[] {
+  const days = new Set([...before.keys(), ...after.keys()]);
+  return [...days].filter((day) => key(before.get(day)) !== key(after.get(day)));
+}
+
 /** The cell's accessible name: day, status, what is stored under a running day, a failed re-check. */
 export function cellLabel(cell: Cell): string {
   const running = cell.running
@@ -92,7 +102,7 @@ export class CalendarGrid {
   readonly cells = new Map<string, Cell>();
   private readonly rows = new Map<string, DayRow>();
   /** JAO's own word per day of the range (GET /v1/days/jao-word). */
-  private readonly words = new Map<string, JaoWordDay>();
+  private words = new Map<string, JaoWordDay>();
   private running = new Map<string, RunningDay>();
   private runningKnown = false;
   private runningProblem: string | null = null;
@@ -152,25 +162,17 @@ export class CalendarGrid {
    */
   resyncRows(rows: readonly DayRow[]): string[] {
     const fresh = new Map(rows.filter((row) => row.dataset === this.dataset).map((row) => [row.day, row]));
-    const changed: string[] = [];
+    const changed = changedDays(this.rows, fresh);
     let moved = false;
-    for (const day of new Set([...this.rows.keys(), ...fresh.keys()])) {
-      const after = fresh.get(day);
-      if (JSON.stringify(this.rows.get(day)) === JSON.stringify(after)) continue;
-      moved = this.setRow(day, after) || moved;
-      changed.push(day);
-    }
+    for (const day of changed) moved = this.setRow(day, fresh.get(day)) || moved;
     return moved ? rangeDays(this.from, this.to) : changed;
   }
 
   /** JAO's word on the days of the range, replacing what was held; returns the days whose word changed. */
   replaceJaoWords(list: readonly JaoWordDay[]): string[] {
     const fresh = new Map(list.map((word) => [word.day, word]));
-    const changed = [...new Set([...this.words.keys(), ...fresh.keys()])].filter(
-      (day) => JSON.stringify(this.words.get(day)) !== JSON.stringify(fresh.get(day)),
-    );
-    this.words.clear();
-    for (const [day, word] of fresh) this.words.set(day, word);
+    const changed = changedDays(this.words, fresh);
+    this.words = fresh;
     return changed;
   }
 
@@ -189,15 +191,13 @@ export class CalendarGrid {
 
   /** The running day workflows as listed at `checkedAt`; returns the days whose run started, stopped or changed. */
   setRunning(list: readonly RunningDay[], checkedAt: string): string[] {
-    const before = this.running;
     const after = new Map(list.filter((run) => run.dataset === this.dataset).map((run) => [run.day, run]));
+    const changed = changedDays(this.running, after, (run) => run?.run_id);
     this.running = after;
     this.runningKnown = true;
     this.runningProblem = null;
     this.runningCheckedAt = checkedAt;
-    return [...new Set([...before.keys(), ...after.keys()])].filter(
-      (day) => before.get(day)?.run_id !== after.get(day)?.run_id,
-    );
+    return changed;
   }
 
   isRunning(day: string): boolean {

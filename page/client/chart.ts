@@ -79,7 +79,6 @@ export class ChartView {
     request: ChartRequest;
     labels: string[];
     colours: string[];
-    dashes: number[][];
     data: uPlot.AlignedData;
   } | null = null;
 
@@ -215,13 +214,9 @@ export class ChartView {
   }
 
   private async revisionsOf(day: string, borders: string[]): Promise<RevisionRow[]> {
+    const path = datasetPath(this.options.dataset, 'revisions');
     const answers = await Promise.all(
-      borders.map((border) =>
-        this.options.api.get<RevisionRow[]>(datasetPath(this.options.dataset, 'revisions'), {
-          border,
-          day,
-        }),
-      ),
+      borders.map((border) => this.options.api.get<RevisionRow[]>(path, { border, day })),
     );
     return answers.flat();
   }
@@ -287,36 +282,28 @@ export class ChartView {
     }
     const started = performance.now();
     const { api, dataset } = this.options;
-    const valuesPath = datasetPath(dataset, 'values');
-    const border = request.borders;
+    const { from, to, difference: versions } = request;
+    // The read whose CSV is what is drawn: the values (as known at the instant), or the versions' difference.
+    const drawnRead = csvRequest(request, dataset);
     const again = <T>(line: keyof TouchedLines, old: T, ask: () => Promise<T>): Promise<T> =>
       kept && !kept.touched[line] ? Promise.resolve(old) : ask();
     try {
       const [current, asOf, revisions, difference] = await Promise.all([
-        again('current', kept?.rows.current ?? [], () =>
-          request.difference
-            ? Promise.resolve([])
-            : api.getRange<ValueRow>(valuesPath, request.from, request.to, { border }),
+        again('current', kept?.rows.current ?? [], async () =>
+          versions
+            ? []
+            : api.getRange<ValueRow>(datasetPath(dataset, 'values'), from, to, { border: request.borders }),
         ),
-        again('asOf', kept?.rows.asOf ?? null, () =>
-          request.asOf && !request.difference
-            ? api.getRange<ValueRow>(valuesPath, request.from, request.to, { border, as_of: request.asOf })
-            : Promise.resolve(null),
+        again('asOf', kept?.rows.asOf ?? null, async () =>
+          request.asOf && !versions
+            ? api.getRange<ValueRow>(drawnRead.path, from, to, drawnRead.params)
+            : null,
         ),
-        again('revisions', kept?.rows.revisions ?? null, () =>
-          request.revisionsDay && !request.difference
-            ? this.revisionsOf(request.revisionsDay, request.borders)
-            : Promise.resolve(null),
+        again('revisions', kept?.rows.revisions ?? null, async () =>
+          request.revisionsDay && !versions ? this.revisionsOf(request.revisionsDay, request.borders) : null,
         ),
-        again('difference', kept?.rows.difference ?? null, () =>
-          request.difference
-            ? api.getRange<DifferenceRow>(
-                datasetPath(dataset, 'difference'),
-                request.from,
-                request.to,
-                csvRequest(request, dataset).params,
-              )
-            : Promise.resolve(null),
+        again('difference', kept?.rows.difference ?? null, async () =>
+          versions ? api.getRange<DifferenceRow>(drawnRead.path, from, to, drawnRead.params) : null,
         ),
       ]);
       if (seq !== this.seq) return;
@@ -382,37 +369,34 @@ export class ChartView {
     const data = alignOnMtus(axis, lines) as uPlot.AlignedData;
     const labels = lines.map((line) => line.label);
     const colours = lines.map((line) => line.colour ?? '#000000');
-    const dashes = lines.map((line) => line.dash ?? []);
     const zoom = keepView ? this.zoomedX() : null;
     if (keepView && this.plot && this.drawn && sameItems(this.drawn.labels, labels)) {
       // The same lines with new values: the plot keeps its place on the page and its zoom.
       this.plot.setData(data);
-      if (zoom) this.plot.setScale('x', zoom);
-      this.drawn = { request, labels, colours, dashes, data };
-      return;
-    }
-    this.plot?.destroy();
-    this.plot = stepPlot(
-      this.plotBox,
-      320,
-      lines,
-      data,
-      request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
-      {
-        onTicks: (seconds, labels) => {
-          this.axisTicks = { seconds, labels };
+    } else {
+      this.plot?.destroy();
+      this.plot = stepPlot(
+        this.plotBox,
+        320,
+        lines,
+        data,
+        request.difference ? `${this.options.unit} (newer − older)` : this.options.unit,
+        {
+          onTicks: (seconds, labels) => {
+            this.axisTicks = { seconds, labels };
+          },
         },
-      },
-    );
-    const focusDay = request.difference ? request.from : request.revisionsDay;
-    if (zoom) this.plot.setScale('x', zoom);
-    else if (focusDay) {
-      this.plot.setScale('x', {
-        min: dayStartMs(focusDay) / 1000 - 3600,
-        max: dayStartMs(addDays(focusDay, 1)) / 1000,
-      });
+      );
+      const focusDay = request.difference ? request.from : request.revisionsDay;
+      if (focusDay && !zoom) {
+        this.plot.setScale('x', {
+          min: dayStartMs(focusDay) / 1000 - 3600,
+          max: dayStartMs(addDays(focusDay, 1)) / 1000,
+        });
+      }
     }
-    this.drawn = { request, labels, colours, dashes, data };
+    if (zoom) this.plot.setScale('x', zoom);
+    this.drawn = { request, labels, colours, data };
   }
 
   /** The x range the user zoomed to (or the overlaid day's), null when the plot shows all its data. */

@@ -40,8 +40,8 @@ export function cnecTable(
           `: ${group.explanation}`,
         ),
       ),
+      ...mine.map((line, index) => lineRow(line, index, chosen, choose)),
     );
-    body.append(...mine.map((line, index) => lineRow(line, index, chosen, choose)));
     return [body];
   });
   return h(

@@ -41,9 +41,7 @@ export function jaoWordText(
 /** [term, description] pairs, in reading order. */
 export function dayFacts(cell: Cell): [string, string][] {
   const stored = cell.stored;
-  const facts: [string, string][] = [];
-  const label = STATUS_TEXT[cell.status].label;
-  facts.push(['Status', label]);
+  const facts: [string, string][] = [['Status', STATUS_TEXT[cell.status].label]];
   if (cell.running) {
     facts.push(['Running since', instantText(cell.running.started_at)]);
     facts.push(['Stored status', stored ? STATUS_TEXT[stored.status].label : 'none (missing)']);

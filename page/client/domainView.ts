@@ -241,17 +241,10 @@ export class DomainView {
   /** No row of the day: whether the day is not stored yet, or stored without a domain (its status and reason). */
   private async showNothingStored(day: string, asOf: string | null, seq: number): Promise<void> {
     this.shown = { day, mtu: this.hourSelect.value, asOf, lines: [] };
-    let record: DayRow | undefined;
-    try {
-      const days = await this.options.api.get<DayRow[]>('/v1/days', {
-        from: day,
-        to: day,
-        dataset: this.options.dataset,
-      });
-      record = days.find((row) => row.day === day);
-    } catch {
-      record = undefined;
-    }
+    const days = await this.options.api
+      .get<DayRow[]>('/v1/days', { from: day, to: day, dataset: this.options.dataset })
+      .catch((): DayRow[] => []);
+    const record = days.find((row) => row.day === day);
     if (seq !== this.daySeq) return;
     const known = asOf ? ` as known at ${instantText(asOf)}` : '';
     const why = !record

@@ -70,7 +70,7 @@ function datasetPicker(readable: readonly DatasetEntry[], shown: string): HTMLEl
 }
 
 function header(config: PageConfig, withKey: boolean, picker: HTMLElement | null = null): HTMLElement {
-  const bar = h(
+  return h(
     'header',
     {},
     h('h1', {}, 'jao-scraper'),
@@ -89,15 +89,12 @@ function header(config: PageConfig, withKey: boolean, picker: HTMLElement | null
       },
     ),
     h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API docs'),
+    withKey &&
+      button('Forget the key', { class: 'secondary' }, () => {
+        forgetKey();
+        window.location.reload();
+      }),
   );
-  if (withKey) {
-    const forget = button('Forget the key', { class: 'secondary' }, () => {
-      forgetKey();
-      window.location.reload();
-    });
-    bar.append(forget);
-  }
-  return bar;
 }
 
 function keyForm(app: HTMLElement, config: PageConfig, problem: string | null): void {

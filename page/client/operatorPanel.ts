@@ -133,14 +133,9 @@ export class OperatorPanel {
   private async rerun(): Promise<void> {
     const days = this.selection.list();
     if (days.length === 0) return;
-    const { api, calendar } = this.options;
-    this.rerunButton.disabled = true;
-    try {
-      const answer = await api.post<StartedDays>(
-        '/v1/runs/days',
-        { days },
-        { dataset: this.options.config.dataset },
-      );
+    const { api, calendar, config } = this.options;
+    await this.startRuns(this.rerunButton, async () => {
+      const answer = await api.post<StartedDays>('/v1/runs/days', { days }, { dataset: config.dataset });
       const askedAt = new Date().toISOString();
       for (const run of answer.runs)
         this.log.started(calendar.grid.cellOf(run.day), run.workflow_id, run.started, askedAt);
@@ -149,18 +144,13 @@ export class OperatorPanel {
       this.say(`Started ${started} of ${answer.runs.length} day workflows.`);
       this.pick(this.selection.replace([]));
       await calendar.refreshRunning().catch(() => {});
-    } catch (error) {
-      this.say(`Nothing started: ${messageOf(error)}`, true);
-    } finally {
-      this.renderSummary();
-    }
+    });
   }
 
   private async backfill(): Promise<void> {
     const span = this.selection.span();
     if (!span) return;
-    this.backfillButton.disabled = true;
-    try {
+    await this.startRuns(this.backfillButton, async () => {
       const answer = await this.options.api.post<StartedBackfill>(
         '/v1/runs/backfill',
         { from: span[0], to: span[1], mode: this.modeSelect.value },
@@ -171,6 +161,14 @@ export class OperatorPanel {
       );
       this.pick(this.selection.replace([]));
       this.options.backfillStarted();
+    });
+  }
+
+  /** Runs `start` with its button disabled; what failed is said, and the buttons follow the selection again. */
+  private async startRuns(pressed: HTMLButtonElement, start: () => Promise<void>): Promise<void> {
+    pressed.disabled = true;
+    try {
+      await start();
     } catch (error) {
       this.say(`Nothing started: ${messageOf(error)}`, true);
     } finally {
