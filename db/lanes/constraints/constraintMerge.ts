@@ -16,7 +16,6 @@ const list = (prefix: string, columns: readonly string[]) => columns.map((c) => 
 
 interface MergeCounts {
   changed: string;
-  vanished: string;
   added: string;
   returned: string;
 }
@@ -45,7 +44,8 @@ async function readStoredHashes(
  * nothing stored (its first write), its versions are COPYed into jao.constraint_value. Otherwise the stored
  * versions' hashes are read first, and only the incoming versions that may change something (every one on a
  * reprocessing, which compares column by column) are COPYed into a table of the session, then merged in one
- * statement: a revision touches what it changes, not the whole day.
+ * statement (one DML on jao.constraint_value: an upsert; the vanished ones deleted in a second statement): a
+ * revision touches what it changes, not the whole day.
  */
 export async function mergeConstraintDay(
   client: pg.PoolClient,
@@ -120,11 +120,6 @@ export async function mergeConstraintDay(
         SELECT ${list('(stored).', COPY_COLUMNS)}, (stored).updated_at, $8::timestamptz FROM vanished
         RETURNING 1
      ),
-     deleted AS (
-        DELETE FROM jao.constraint_value v USING vanished x
-         WHERE v.mtu = x.mtu AND v.constraint_id = x.constraint_id AND v.mtu >= $4 AND v.mtu < $5
-        RETURNING 1
-     ),
      fresh AS (
         SELECT p.*, h.revision AS last_revision, h.first_seen_at AS first_seen_before
           FROM pairs p
@@ -135,24 +130,21 @@ export async function mergeConstraintDay(
           ) h ON true
          WHERE p.stored_id IS NULL
      ),
-     inserted AS (
-        INSERT INTO jao.constraint_value (${COPY_COLUMNS.join(', ')})
+     upserted AS (
+        INSERT INTO jao.constraint_value AS v (${COPY_COLUMNS.join(', ')})
         SELECT constraint_id, mtu, $2, $3::date, ${VERSION_COLUMNS.join(', ')},
-               COALESCE(last_revision, 0) + 1, COALESCE(first_seen_before, $8), $8, $9
+               COALESCE(last_revision, 0) + 1, COALESCE(first_seen_before, $8), $8, $9::bigint
           FROM fresh
-        RETURNING 1
-     ),
-     updated AS (
-        UPDATE jao.constraint_value v
-           SET ${VERSION_COLUMNS.map((c) => `${c} = c.${c}`).join(', ')},
+        UNION ALL
+        SELECT constraint_id, mtu, $2, $3::date, ${VERSION_COLUMNS.join(', ')},
+               (stored).revision + 1, (stored).first_seen_at, $8, $9::bigint
+          FROM changed
+        ON CONFLICT (mtu, constraint_id) DO UPDATE
+           SET ${VERSION_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
                revision = v.revision + 1, updated_at = $8, derivation_id = $9
-          FROM changed c
-         WHERE v.mtu = c.mtu AND v.constraint_id = c.constraint_id AND v.mtu >= $4 AND v.mtu < $5
-        RETURNING 1
      )
-     SELECT (SELECT count(*) FROM updated)::text AS changed,
-            (SELECT count(*) FROM deleted)::text AS vanished,
-            (SELECT count(*) FROM inserted)::text AS added,
+     SELECT (SELECT count(*) FROM changed)::text AS changed,
+            (SELECT count(*) FROM fresh)::text AS added,
             (SELECT count(*) FROM fresh WHERE last_revision IS NOT NULL)::text AS returned,
             (SELECT count(*) FROM to_history)::text AS history`,
     [
@@ -169,7 +161,26 @@ export async function mergeConstraintDay(
     ],
   );
   const counts = result.rows[0]!;
-  const gone = Number(counts.vanished);
+  // The vanished versions (already in history) are deleted in a statement of their own, only when there are any:
+  // on TimescaleDB a DELETE decompresses every batch of the day's window, and a second DML on the same batches in
+  // the merge's statement would decompress them again (a duplicate key).
+  const gone =
+    vanished.length === 0
+      ? 0
+      : ((
+          await client.query(
+            `DELETE FROM jao.constraint_value v
+              USING unnest($1::bigint[], $2::bigint[]) AS g(constraint_id, mtu_ms)
+              WHERE v.constraint_id = g.constraint_id AND v.mtu = to_timestamp(g.mtu_ms / 1000.0)
+                AND v.mtu >= $3 AND v.mtu < $4`,
+            [
+              vanished.map((slot) => slot.constraintId),
+              vanished.map((slot) => slot.mtuMs),
+              state.windowFrom,
+              state.windowTo,
+            ],
+          )
+        ).rowCount ?? 0);
   const added = Number(counts.added);
   return touched({
     changed: Number(counts.changed),
