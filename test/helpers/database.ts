@@ -47,10 +47,29 @@ function openTestDatabase(adminUrl: string, name: string, connections: number): 
   };
 }
 
-/** An empty database of its own with the migrations before `firstLeftOut` applied, its TimescaleDB jobs paused. */
+/** A test database with its engine known, and on TimescaleDB its jobs paused. */
 export interface EarlierSchemaDatabase extends TestDatabase {
   timescale: boolean;
 }
+
+export interface PausedJobsDatabase extends EarlierSchemaDatabase {
+  /** The server's engine and version, for a test's skip reason. */
+  engineLine: string;
+}
+
+const pauseJobs = (pool: pg.Pool) =>
+  pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
+
+/** A fresh, migrated database whose TimescaleDB jobs never run: the file compresses chunks itself, when it chooses. */
+export async function createPausedJobsDatabase(): Promise<PausedJobsDatabase> {
+  const database = await createTestDatabase();
+  const engine = await readEngine(database.pool);
+  const timescale = engine.kind === 'timescaledb';
+  if (timescale) await pauseJobs(database.pool);
+  return { ...database, timescale, engineLine: engine.line };
+}
+
+/** An empty database of its own with the migrations before `firstLeftOut` applied, its TimescaleDB jobs paused. */
 
 export async function createDatabaseBefore(
   suffix: string,
@@ -65,10 +84,6 @@ export async function createDatabaseBefore(
     loadMigrations().filter((migration) => migration.name < firstLeftOut),
   );
   const timescale = (await readEngine(database.pool)).kind === 'timescaledb';
-  if (timescale) {
-    await database.pool.query(
-      'SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs',
-    );
-  }
+  if (timescale) await pauseJobs(database.pool);
   return { ...database, timescale };
 }

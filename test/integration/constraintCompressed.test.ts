@@ -3,9 +3,8 @@
 // compression policy compressed. Each DML decompresses the day's batches once: two DMLs on the same compressed
 // batches in one statement decompressed them twice, and the revision failed on a duplicate key.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readEngine } from '../../db/engine';
 import { type ConstraintRow, constraintDayRows, writeConstraintDay } from '../helpers/constraintDays';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createPausedJobsDatabase, type PausedJobsDatabase } from '../helpers/database';
 
 const DATASET = 'coreFinalComputation';
 const DAY = '2025-01-01';
@@ -16,28 +15,21 @@ const VANISHING = 3;
 /** Left out of the first write, published in the second: a version new at an MTU of a stored constraint. */
 const ADDED = 7;
 
-let db: TestDatabase;
-let timescale = false;
-let engineLine = '';
+// The policies are paused: the chunks are compressed here, after the first write.
+let db: PausedJobsDatabase;
 
 const is = (row: ConstraintRow, hour: number, slotHour: number) =>
   hour === slotHour && row.id === slotHour * 100 + ROW_ID;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const engine = await readEngine(db.pool);
-  engineLine = engine.line;
-  timescale = engine.kind === 'timescaledb';
-  if (!timescale) return;
-  // Policies off: the chunks are compressed here, after the first write.
-  await db.pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
+  db = await createPausedJobsDatabase();
 });
 afterAll(async () => {
   await db?.drop();
 });
 
 it('revises a day whose versions are compressed: changed, added and vanished versions', async (ctx) => {
-  ctx.skip(!timescale, `needs TimescaleDB: DATABASE_URL points at a server without it (${engineLine})`);
+  ctx.skip(!db.timescale, `needs TimescaleDB: DATABASE_URL points at a server without it (${db.engineLine})`);
   const first = await writeConstraintDay(
     db.pool,
     DATASET,

@@ -9,10 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEngine } from '../../db/engine';
 import { writeDay } from '../../db/writeDay';
 import type { Dataset, DeliveryDay } from '../../domain/types';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createPausedJobsDatabase, type TestDatabase } from '../helpers/database';
 import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
 
 let db: TestDatabase;
@@ -85,10 +84,7 @@ const FILTERS: [string, unknown[]][] = [
 ];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  if ((await readEngine(db.pool)).kind === 'timescaledb') {
-    await db.pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
-  }
+  db = await createPausedJobsDatabase();
   for (const day of DAYS) await writeDay(db.pool, fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1));
   // DE_FR changes at hours 3 and 4 of the 25-hour day, BE_AT's hour 5 vanishes; then DE_FR's hour 3 again.
   const revised = (border: string, hour: number) =>

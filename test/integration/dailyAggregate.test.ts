@@ -3,16 +3,14 @@
 // the aggregate's job (jao.refresh_max_exchanges_daily) materializes it again; on plain PostgreSQL it is a view.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEngine } from '../../db/engine';
 import { writeDay } from '../../db/writeDay';
 import type { DeliveryDay } from '../../domain/types';
 import { testPool } from '../helpers/connections';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createPausedJobsDatabase, type PausedJobsDatabase } from '../helpers/database';
 import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
 
-let db: TestDatabase;
+let db: PausedJobsDatabase;
 let reader: pg.Pool;
-let timescale = false;
 
 const BORDERS = ['AT_BE', 'DE_FR'];
 const DAY = '2023-05-10';
@@ -54,20 +52,16 @@ async function fromValues(day: DeliveryDay): Promise<DailyRow[]> {
 }
 
 async function materialize(): Promise<void> {
-  if (timescale) await db.pool.query('CALL jao.refresh_max_exchanges_daily()');
+  if (db.timescale) await db.pool.query('CALL jao.refresh_max_exchanges_daily()');
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  // The jobs paused: this file materializes at chosen moments.
+  db = await createPausedJobsDatabase();
   const url = new URL(db.url);
   url.username = 'jao_reader';
   url.password = '';
   reader = testPool({ connectionString: url.toString(), max: 2 });
-  timescale = (await readEngine(db.pool)).kind === 'timescaledb';
-  // The job off: this file materializes at chosen moments.
-  if (timescale) {
-    await db.pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
-  }
 });
 
 afterAll(async () => {
@@ -100,7 +94,7 @@ describe('jao.max_exchanges_daily', () => {
     const afterRevision = await daily(reader, DAY);
     expect(afterRevision.find((row) => row.border === 'DE_FR')?.min_mw).toBe(baseValue('DE_FR', 0) - 500);
     expect(afterRevision).toEqual(await fromValues(DAY));
-    if (timescale) {
+    if (db.timescale) {
       // The materialized rows still hold the first version: the view took the day from its values.
       const stored = await daily(db.pool, DAY, 'jao.max_exchanges_daily_materialized');
       expect(stored.find((row) => row.border === 'DE_FR')?.min_mw).toBe(baseValue('DE_FR', 0));
@@ -117,7 +111,7 @@ describe('jao.max_exchanges_daily', () => {
   });
 
   it('on TimescaleDB: materializes by its job, recording the change it included for each day', async (ctx) => {
-    ctx.skip(!timescale, 'needs TimescaleDB: DATABASE_URL points at a server without it');
+    ctx.skip(!db.timescale, 'needs TimescaleDB: DATABASE_URL points at a server without it');
     const recorded = await db.pool.query<{ day: string; same: boolean }>(
       `SELECT r.day::text AS day, r.changed_at = d.last_changed_at AS same
          FROM jao.max_exchanges_daily_refreshed r

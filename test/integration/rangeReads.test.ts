@@ -4,15 +4,13 @@
 // or not.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEngine } from '../../db/engine';
 import { writeDay } from '../../db/writeDay';
 import { testPool } from '../helpers/connections';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createPausedJobsDatabase, type PausedJobsDatabase } from '../helpers/database';
 import { baseValue, fetchWrite, validatedDay } from './storageFixtures';
 
-let db: TestDatabase;
+let db: PausedJobsDatabase;
 let reader: pg.Pool;
-let timescale = false;
 
 const BORDERS = ['AT_BE', 'BE_AT', 'DE_FR'];
 // Two DST days (25 and 23 hours) with their neighbours; on TimescaleDB in two 365-day chunks.
@@ -47,15 +45,11 @@ const CASES: [string[] | null, string | null, string | null][] = [
 ];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createPausedJobsDatabase();
   const url = new URL(db.url);
   url.username = 'jao_reader';
   url.password = '';
   reader = testPool({ connectionString: url.toString(), max: 2 });
-  timescale = (await readEngine(db.pool)).kind === 'timescaledb';
-  if (timescale) {
-    await db.pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
-  }
   for (const day of DAYS) await writeDay(db.pool, fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1));
   // DE_FR changes at hours 3 and 4, BE_AT's hour 5 vanishes; then DE_FR's hour 3 changes again, and AT_BE's first
   // hour of the 23-hour day changes.
@@ -209,7 +203,7 @@ describe('on TimescaleDB', () => {
   }
 
   it('plans a border and its days on their chunk only, compressed or not', async (ctx) => {
-    ctx.skip(!timescale, 'needs TimescaleDB: DATABASE_URL points at a server without it');
+    ctx.skip(!db.timescale, 'needs TimescaleDB: DATABASE_URL points at a server without it');
     const chunks = await db.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM timescaledb_information.chunks
         WHERE hypertable_schema = 'jao' AND hypertable_name = 'observation'`,

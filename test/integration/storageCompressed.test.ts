@@ -2,16 +2,13 @@
 // compressed chunks succeeds and decompresses only the batches it must. Skipped on plain PostgreSQL.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEngine } from '../../db/engine';
 import { writeDay } from '../../db/writeDay';
 import type { DeliveryDay } from '../../domain/types';
 import { testPool } from '../helpers/connections';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createPausedJobsDatabase, type PausedJobsDatabase } from '../helpers/database';
 import { baseValue, fetchWrite, hourlyMtus, validatedDay } from './storageFixtures';
 
-let db: TestDatabase;
-let timescale = false;
-let engineLine = '';
+let db: PausedJobsDatabase;
 /** Rows the writes materialized in the daily aggregate, before the fixture's refresh (none: migration 019). */
 let materializedAfterWrites: number | null = null;
 
@@ -142,13 +139,9 @@ const revisedValue = (border: string, hour: number) =>
 const SKIP_NOTE = 'needs TimescaleDB: DATABASE_URL points at a server without it';
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const engine = await readEngine(db.pool);
-  engineLine = engine.line;
-  timescale = engine.kind === 'timescaledb';
-  if (!timescale) return;
-  // Policies off: chunks are compressed by this file, at chosen moments.
-  await db.pool.query('SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs');
+  // Policies paused: chunks are compressed by this file, at chosen moments.
+  db = await createPausedJobsDatabase();
+  if (!db.timescale) return;
   for (const day of [...DAYS_A, ...DAYS_B, ...DAYS_C]) {
     await writeDay(db.pool, fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1));
   }
@@ -179,7 +172,7 @@ afterAll(async () => {
 
 describe('TimescaleDB with compressed history', () => {
   it('compresses every chunk of the fixture', async (ctx) => {
-    ctx.skip(!timescale, `${SKIP_NOTE} (${engineLine})`);
+    ctx.skip(!db.timescale, `${SKIP_NOTE} (${db.engineLine})`);
     const all = await chunks();
     expect(all.filter((c) => c.hypertable === 'observation')).toHaveLength(3);
     expect(all.filter((c) => c.hypertable === 'observation_history')).toHaveLength(1);
@@ -187,13 +180,13 @@ describe('TimescaleDB with compressed history', () => {
   });
 
   it('keeps the daily aggregate right without materializing anything while writing', async (ctx) => {
-    ctx.skip(!timescale, `${SKIP_NOTE} (${engineLine})`);
+    ctx.skip(!db.timescale, `${SKIP_NOTE} (${db.engineLine})`);
     expect(materializedAfterWrites).toBe(0);
     for (const day of [...DAYS_A, ...DAYS_B, ...DAYS_C]) expect(await staleDailyRows(day)).toBe(0);
   });
 
   it('reads one day of jao.max_exchanges from its own chunk only, with the right values', async (ctx) => {
-    ctx.skip(!timescale, `${SKIP_NOTE} (${engineLine})`);
+    ctx.skip(!db.timescale, `${SKIP_NOTE} (${db.engineLine})`);
     expect(await viewOf(REVISED)).toEqual(expectedView(BORDERS, baseValue, () => 1));
     const plan = await db.pool.query<{ 'QUERY PLAN': unknown }>(
       `EXPLAIN (ANALYZE, FORMAT JSON) SELECT border, mtu, value_mw FROM jao.max_exchanges WHERE delivery_day = $1`,
@@ -215,7 +208,7 @@ describe('TimescaleDB with compressed history', () => {
   });
 
   it('revises a day inside compressed history, decompressing only the changed series of that chunk', async (ctx) => {
-    ctx.skip(!timescale, `${SKIP_NOTE} (${engineLine})`);
+    ctx.skip(!db.timescale, `${SKIP_NOTE} (${db.engineLine})`);
     // DE_FR changes at hours 5 and 6; BE_AT vanishes; AT_BE is unchanged.
     const revised = validatedDay(REVISED, ['AT_BE', 'DE_FR'], revisedValue);
     // With TimescaleDB's guard at its tightest, so that the test shows the write path lifts it for its own
@@ -261,7 +254,7 @@ describe('TimescaleDB with compressed history', () => {
   });
 
   it('writes a new day inside a compressed chunk and leaves the other chunks compressed', async (ctx) => {
-    ctx.skip(!timescale, `${SKIP_NOTE} (${engineLine})`);
+    ctx.skip(!db.timescale, `${SKIP_NOTE} (${db.engineLine})`);
     const result = await writeDay(
       db.pool,
       fetchWrite(NEW_DAY, validatedDay(NEW_DAY, BORDERS, baseValue), T3),
