@@ -1,9 +1,11 @@
 // The monitoring workflow (workflows/monitoring.ts) against the simulator over HTTP, with an injected interval: steps
 // turning Received start exactly their days and nothing else, a moved lastModifiedOn re-fetches, an outage is
 // recorded as such. A reading covers the polls' look-back (POLL_LOOKBACK_DAYS, 3 by default), so a revision JAO
-// announces of an older day is fetched too.
+// announces of an older day is fetched too. Of the datasets a step announces, only those the worker keeps are
+// started (the settings its start-up signals).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, daysInRange, marketToday } from '../../domain/calendar';
+import { MONITORING_SETTINGS_SIGNAL, type MonitoringSettings } from '../../domain/monitoring';
 import type { monitoringWorkflow } from '../../workflows/monitoring';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 import { untilRead } from '../helpers/until';
@@ -65,6 +67,14 @@ describe('monitoring workflow', () => {
         { dataset: 'coreFinalComputation', day: today, status: 'complete' },
         { dataset: 'maxExchanges', day: today, status: 'complete' },
       ]);
+      // From here on the worker keeps maxExchanges alone (JAO_DATASETS, the settings a worker's start-up signals):
+      // Final Computation announces both datasets, and each revision or look-back day below would fetch the heavy
+      // flow-based domain day again, while the start of both from one step is asserted above.
+      await handle.signal(MONITORING_SETTINGS_SIGNAL, {
+        intervalMs: 100,
+        quietIntervalMs: 100,
+        datasets: ['maxExchanges'],
+      } satisfies MonitoringSettings);
       // Quiet readings after: not one data request more.
       const before = dataRequests().length;
       const seen = await readings('read');
@@ -88,13 +98,17 @@ describe('monitoring workflow', () => {
         `maxExchanges ${today}`,
       ]);
 
-      // A day of the look-back, published and then revised: fetched, then fetched again.
+      // A day of the look-back, published and then revised: fetched, then fetched again; of the datasets its step
+      // announces, only the one the worker keeps.
       h.simulator.publishDay(olderDay, undefined, 'maxExchanges');
       h.simulator.publishDay(olderDay, undefined, 'coreFinalComputation');
       await untilRead(
-        `${olderDay} stored for both datasets`,
+        `maxExchanges ${olderDay} stored`,
         storedDays,
-        (rows) => rows.filter((row) => row.day === olderDay && row.status === 'complete').length === 2,
+        (rows) =>
+          rows.some(
+            (row) => row.dataset === 'maxExchanges' && row.day === olderDay && row.status === 'complete',
+          ),
         { timeoutMs: 60_000 },
       );
       h.simulator.reviseDay(olderDay, 'maxExchanges');
@@ -107,6 +121,20 @@ describe('monitoring workflow', () => {
           ),
         { timeoutMs: 60_000 },
       );
+
+      expect((await storedDays()).map((row) => `${row.dataset} ${row.day} ${row.revision_count}`)).toEqual([
+        `coreFinalComputation ${today} 1`,
+        `maxExchanges ${olderDay} 2`,
+        `maxExchanges ${today} 2`,
+      ]);
+      // Not one request of the flow-based domain since: the revisions and the look-back day fetched maxExchanges alone.
+      expect(
+        new Set(
+          dataRequests()
+            .slice(before)
+            .map((entry) => entry.endpoint ?? entry.dataset),
+        ),
+      ).toEqual(new Set(['maxExchanges']));
 
       // The monitoring path alone fails: the readings say so.
       h.simulator.setFaults({ monitoringOutage: true });
