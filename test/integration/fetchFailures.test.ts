@@ -12,7 +12,12 @@ import {
   RAW_STORE_RETRY,
 } from '../../domain/timeBudget';
 import type { DeliveryDay } from '../../domain/types';
-import { createPipelineHarness, type PipelineHarness, type RunningWorkers } from '../helpers/pipeline';
+import {
+  createPipelineHarness,
+  type PipelineHarness,
+  type RunningWorkers,
+  type WorkerOptions,
+} from '../helpers/pipeline';
 
 const CORE_KEYS = 132;
 const HEALED_DAY = '2025-09-14';
@@ -22,8 +27,23 @@ const ONE_ATTEMPT_DAY = '2025-09-17';
 /** The raw store's retry within an attempt, shortened: pauses of 0.05 s doubling to 0.2 s, for 1 s. */
 const FAST_STORE_RETRY: InAttemptRetry = { initialDelayMs: 50, maxDelayMs: 200, budgetMs: 1_000 };
 
+/** The workers most tests run on: a 30 s horizon, the shortened store retry. */
+const USUAL: WorkerOptions = { retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY };
+
 let h: PipelineHarness;
 let workers: RunningWorkers;
+let running: WorkerOptions;
+
+/**
+ * The workers a test runs on: those running already when they have its options, else started anew. The tests that
+ * need other options come last, so the file starts workers three times, not five.
+ */
+async function useWorkers(options: WorkerOptions): Promise<void> {
+  if (options === running) return;
+  await workers?.stop();
+  workers = await h.startWorkers(options);
+  running = options;
+}
 
 beforeAll(async () => {
   h = await createPipelineHarness('fetch-failures');
@@ -43,7 +63,7 @@ beforeAll(async () => {
     END $$;
     CREATE TRIGGER raw_outage BEFORE INSERT ON jao.raw_response FOR EACH ROW EXECUTE FUNCTION public.raw_outage();
   `);
-  workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });
+  await useWorkers(USUAL);
 });
 
 afterAll(async () => {
@@ -96,6 +116,7 @@ function messagesOf(failure: unknown): string {
 
 describe('the fetch activity', () => {
   it('keeps storing a raw answer through an outage longer than 8 tries, shorter than the horizon', async () => {
+    await useWorkers(USUAL);
     // 12 tries: more than one attempt's 1 s of pauses (0.05 s doubling to 0.2 s: 8 tries) can hold, whatever the load.
     await failRawStores(HEALED_DAY, 12);
     const handle = await h.startDay(HEALED_DAY);
@@ -118,70 +139,8 @@ describe('the fetch activity', () => {
     expect(stored.rows).toEqual([{ raw: 1, values: 24 * CORE_KEYS }]);
   });
 
-  it('rides out an outage within one attempt with the default budget: one request to JAO, no attempt used up', async () => {
-    await workers.stop();
-    workers = await h.startWorkers({
-      retryHorizonMs: 30_000,
-      rawStoreRetry: { ...FAST_STORE_RETRY, budgetMs: RAW_STORE_RETRY.budgetMs },
-    });
-    try {
-      const failedBefore = await failedRawStores();
-      await failRawStores(ONE_ATTEMPT_DAY, 10);
-      const handle = await h.startDay(ONE_ATTEMPT_DAY);
-      expect(await handle.result()).toMatchObject({ status: 'complete', points: 24 * CORE_KEYS });
-      expect((await failedRawStores()) - failedBefore).toBe(10);
-      expect(await fetchAttempts(handle)).toBe(1);
-      expect(jaoRequestsFor(ONE_ATTEMPT_DAY)).toBe(1);
-      // The attempt has room for the longest horizon and the last try after it.
-      const history = await handle.fetchHistory();
-      const scheduled = history.events?.find(
-        (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchDayFromJao',
-      );
-      const startToClose = scheduled?.activityTaskScheduledEventAttributes?.startToCloseTimeout?.seconds;
-      expect(Number(startToClose)).toBeGreaterThanOrEqual(
-        (DATABASE_RETRY_HORIZON.maxMs + LAST_TRY_MS) / 1000,
-      );
-    } finally {
-      await workers.stop();
-      workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });
-    }
-  });
-
-  it('fails the day once the raw answer could not be stored for the retry horizon, saying why', async () => {
-    await workers.stop();
-    // A horizon longer than one attempt's retry (1 s). Which attempt passes it depends on the machine's load: the
-    // horizon is measured from the day's start, so an attempt slowed past it gives up in that same attempt.
-    workers = await h.startWorkers({ retryHorizonMs: 2_000, rawStoreRetry: FAST_STORE_RETRY });
-    try {
-      await failRawStores(LOST_DAY, 1_000_000);
-      const started = Date.now();
-      const failed = await h.startDay(LOST_DAY);
-      const failure = await failed.result().catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(WorkflowFailedError);
-      const gaveUp = new RegExp(
-        `gave up (\\d+) s after the day started \\(retry horizon 2 s\\): store the raw answer of ${LOST_DAY}: ` +
-          'SQLSTATE 57P03 \\(server not accepting connections yet\\)',
-      ).exec(messagesOf(failure));
-      expect(gaveUp, messagesOf(failure)).not.toBeNull();
-      // Not before the horizon; how long after it depends on the retries' backoff and the machine's load.
-      expect(Number(gaveUp![1])).toBeGreaterThanOrEqual(2);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
-      const day = await h.db.pool.query('SELECT status, last_error FROM jao.delivery_day WHERE day = $1', [
-        LOST_DAY,
-      ]);
-      expect(day.rows).toEqual([
-        {
-          status: 'failed',
-          last_error: expect.stringContaining('s after the day started (retry horizon 2 s)'),
-        },
-      ]);
-    } finally {
-      await workers.stop();
-      workers = await h.startWorkers({ retryHorizonMs: 30_000, rawStoreRetry: FAST_STORE_RETRY });
-    }
-  });
-
   it('gives up on a JAO that stays unavailable after 8 attempts, saying so', async () => {
+    await useWorkers(USUAL);
     // One answer a minute, each refusal with Retry-After: 0: the fetch retries at once instead of after its backoff
     // (1 s doubling: the eight attempts would take two minutes).
     h.simulator.setFaults({ maxRequestsPerMinute: 1, retryAfterSeconds: 0 });
@@ -205,5 +164,54 @@ describe('the fetch activity', () => {
     } finally {
       h.simulator.setFaults({ maxRequestsPerMinute: null, retryAfterSeconds: null });
     }
+  });
+
+  it('rides out an outage within one attempt with the default budget: one request to JAO, no attempt used up', async () => {
+    await useWorkers({
+      retryHorizonMs: 30_000,
+      rawStoreRetry: { ...FAST_STORE_RETRY, budgetMs: RAW_STORE_RETRY.budgetMs },
+    });
+    const failedBefore = await failedRawStores();
+    await failRawStores(ONE_ATTEMPT_DAY, 10);
+    const handle = await h.startDay(ONE_ATTEMPT_DAY);
+    expect(await handle.result()).toMatchObject({ status: 'complete', points: 24 * CORE_KEYS });
+    expect((await failedRawStores()) - failedBefore).toBe(10);
+    expect(await fetchAttempts(handle)).toBe(1);
+    expect(jaoRequestsFor(ONE_ATTEMPT_DAY)).toBe(1);
+    // The attempt has room for the longest horizon and the last try after it.
+    const history = await handle.fetchHistory();
+    const scheduled = history.events?.find(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchDayFromJao',
+    );
+    const startToClose = scheduled?.activityTaskScheduledEventAttributes?.startToCloseTimeout?.seconds;
+    expect(Number(startToClose)).toBeGreaterThanOrEqual((DATABASE_RETRY_HORIZON.maxMs + LAST_TRY_MS) / 1000);
+  });
+
+  it('fails the day once the raw answer could not be stored for the retry horizon, saying why', async () => {
+    // A horizon longer than one attempt's retry (1 s). Which attempt passes it depends on the machine's load: the
+    // horizon is measured from the day's start, so an attempt slowed past it gives up in that same attempt.
+    await useWorkers({ retryHorizonMs: 2_000, rawStoreRetry: FAST_STORE_RETRY });
+    await failRawStores(LOST_DAY, 1_000_000);
+    const started = Date.now();
+    const failed = await h.startDay(LOST_DAY);
+    const failure = await failed.result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const gaveUp = new RegExp(
+      `gave up (\\d+) s after the day started \\(retry horizon 2 s\\): store the raw answer of ${LOST_DAY}: ` +
+        'SQLSTATE 57P03 \\(server not accepting connections yet\\)',
+    ).exec(messagesOf(failure));
+    expect(gaveUp, messagesOf(failure)).not.toBeNull();
+    // Not before the horizon; how long after it depends on the retries' backoff and the machine's load.
+    expect(Number(gaveUp![1])).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    const day = await h.db.pool.query('SELECT status, last_error FROM jao.delivery_day WHERE day = $1', [
+      LOST_DAY,
+    ]);
+    expect(day.rows).toEqual([
+      {
+        status: 'failed',
+        last_error: expect.stringContaining('s after the day started (retry horizon 2 s)'),
+      },
+    ]);
   });
 });

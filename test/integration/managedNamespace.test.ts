@@ -119,12 +119,13 @@ describe('search attributes on a namespace the worker may not manage', () => {
 describe('the fetch budget where the fleet-wide limit is refused', () => {
   const LIMIT_PER_MINUTE = 240;
   const FETCH_WORKERS = 2;
-  // Enough days for the first worker alone to fetch at its share for 10 s (20 requests), then both: the 40 left
-  // would take the first alone 20 s, so the second gets some however slowly it starts on a loaded machine (with 30
-  // days, 5 s, it once got none).
+  // Enough days for the first worker alone to fetch at its share for 10 s (20 requests), then both: the 20 left
+  // would take the first alone 10 s. The second is created while the first fetches alone and only starts polling
+  // then, so its slow start on a loaded machine (a connection, a worker) is behind it (with 30 days, and the second
+  // connected and created only at that moment, it once got none).
   const FROM = '2025-11-01';
-  const TO = '2025-12-30';
-  const DAYS = 60;
+  const TO = '2025-12-10';
+  const DAYS = 40;
   let h: PipelineHarness;
   let second: SimulatorHandle;
   const fetchWorkers: { workers: PipelineWorkers; done: Promise<void>; connection: NativeConnection }[] = [];
@@ -143,8 +144,11 @@ describe('the fetch budget where the fleet-wide limit is refused', () => {
     await h?.close();
   });
 
-  /** A fetch worker process of its own (its own connection), asking JAO at `simulator`. */
-  async function startFetchWorker(simulator: SimulatorHandle, fetchBudget: FetchBudget) {
+  /**
+   * A fetch worker process of its own (its own connection), asking JAO at `simulator`: connected and created, and
+   * polling once `start` is called.
+   */
+  async function createFetchWorker(simulator: SimulatorHandle, fetchBudget: FetchBudget) {
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
     const workers = await createPipelineWorkers({
       connection,
@@ -157,7 +161,7 @@ describe('the fetch budget where the fleet-wide limit is refused', () => {
       workflowBundle: runBundle(),
       queues: 'fetch',
     });
-    fetchWorkers.push({ workers, done: workers.run(), connection });
+    return { start: () => fetchWorkers.push({ workers, done: workers.run(), connection }) };
   }
 
   const describeQueue = () =>
@@ -203,9 +207,14 @@ describe('the fetch budget where the fleet-wide limit is refused', () => {
       args: [{ from: FROM, to: TO, concurrency: 16, mode: 'all' }],
     });
     // One worker alone first: the server would dispatch the fleet's rate, the worker takes its share only.
-    await startFetchWorker(h.simulator, { mode: 'worker-share', share });
-    await untilTrue('the first worker alone for a while', () => h.simulator.requests.length >= 20);
-    await startFetchWorker(second, { mode: 'worker-share', share });
+    (await createFetchWorker(h.simulator, { mode: 'worker-share', share })).start();
+    const secondWorker = await createFetchWorker(second, { mode: 'worker-share', share });
+    try {
+      await untilTrue('the first worker alone for a while', () => h.simulator.requests.length >= 20);
+    } finally {
+      // Started whatever the wait's outcome: afterAll stops what started (a worker never run holds its connection).
+      secondWorker.start();
+    }
     expect(await backfill.result()).toMatchObject({
       total: DAYS,
       byStatus: { complete: DAYS },
