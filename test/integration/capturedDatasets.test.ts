@@ -1,7 +1,10 @@
 // Every declared dataset's real JAO answer (test/fixtures/jao/), served verbatim by a stand-in, goes through the
 // real pipeline: its whole delivery day is stored complete, every published value equal to the capture's, the raw
 // answer byte for byte, and a second run changes nothing. Core atc's four Italian borders, null in every row, are
-// named published empty in the day's quality record, not counted missing.
+// named published empty in the day's quality record, not counted missing. The day workflow is the same for every
+// keyed dataset (one unpaged answer: fetch, validate, write): two datasets, of two regions, run it through Temporal;
+// the others run its three activities as the worker creates them (test/helpers/dayActivities.ts), which is where a
+// dataset's declaration and its capture make a difference.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,10 +17,13 @@ import {
   type KeyedValueDataset,
   publishedEmptyKeysOf,
 } from '../../domain/datasets';
+import { answerReadingOf } from '../../domain/lanes';
 import { keyReaderOf } from '../../domain/seriesKeys';
 import { storedAnswerLimit } from '../../domain/storedAnswerLimit';
 import type { DeliveryDay } from '../../domain/types';
+import type { DayResult } from '../../domain/workflowInputs';
 import { CAPTURES, captureText } from '../helpers/captures';
+import { type DayActivitiesRunner, dayActivitiesRunner } from '../helpers/dayActivities';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 /**
@@ -47,6 +53,9 @@ const WHOLE_DAY_CAPTURES = KEYED_VALUE_DECLARATIONS.filter(
   (declaration) => CAPTURED_DAY[declaration.id] !== null,
 );
 
+/** Run as the day workflow through Temporal: Core and Nordic. */
+const THROUGH_WORKFLOW: readonly KeyedValueDataset[] = ['maxExchanges', 'nordicMaxExchanges'];
+
 type CaptureRow = Record<string, unknown> & { dateTimeUtc: string };
 
 /** The capture's published values of the day: `border|mtu` → value (nulls are no values; `border`: the views' column). */
@@ -71,6 +80,12 @@ describe('captured JAO answers served verbatim', () => {
   let harness: PipelineHarness;
   let standIn: Server;
   const requests: string[] = [];
+  let runActivities: DayActivitiesRunner;
+
+  /** The day of `dataset`: as the day workflow, or as its steps' activities. */
+  function runDay(day: DeliveryDay, dataset: KeyedValueDataset): Promise<DayResult> {
+    return THROUGH_WORKFLOW.includes(dataset) ? harness.runDay(day, dataset) : runActivities(day, dataset);
+  }
 
   beforeAll(async () => {
     harness = await createPipelineHarness('captured');
@@ -90,6 +105,7 @@ describe('captured JAO answers served verbatim', () => {
     await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
     const { port } = standIn.address() as AddressInfo;
     await harness.startWorkers({ jaoBaseUrl: `http://127.0.0.1:${port}` });
+    runActivities = dayActivitiesRunner(harness.db.pool, `http://127.0.0.1:${port}`);
   });
 
   afterAll(async () => {
@@ -105,11 +121,19 @@ describe('captured JAO answers served verbatim', () => {
     ).toEqual(['coreNetPos']);
   });
 
+  it('runs the day workflow for two datasets of many that all take its one path: one unpaged answer', () => {
+    expect(
+      WHOLE_DAY_CAPTURES.filter((declaration) => THROUGH_WORKFLOW.includes(declaration.id)),
+    ).toHaveLength(THROUGH_WORKFLOW.length);
+    for (const declaration of WHOLE_DAY_CAPTURES)
+      expect([declaration.id, answerReadingOf(declaration.id).paging]).toEqual([declaration.id, 'single']);
+  });
+
   for (const declaration of WHOLE_DAY_CAPTURES) {
     const dataset = declaration.id;
     const day = CAPTURED_DAY[dataset]!;
     it(`${dataset}: ${day} stored complete, equal to the capture, and unchanged by a re-run`, async () => {
-      const first = await harness.runDay(day, dataset);
+      const first = await runDay(day, dataset);
       expect(first).toMatchObject({ day, status: 'complete', revision: 1 });
 
       const expected = capturedValues(dataset, day);
@@ -147,7 +171,7 @@ describe('captured JAO answers served verbatim', () => {
       );
       expect(raw?.body === captureText(dataset)).toBe(true);
 
-      const again = await harness.runDay(day, dataset);
+      const again = await runDay(day, dataset);
       expect(again).toMatchObject({ status: 'complete', changedPoints: 0, revision: 1 });
       const derivations = await harness.db.pool.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM jao.derivation WHERE dataset = $1 AND day = $2::date',

@@ -1,15 +1,20 @@
 // Status from JAO's own word (docs/monitoring.md#status-from-jaos-own-word): for a dataset with declared steps,
 // `jao status` and `/v1/freshness` say "not yet published" (a step Pending before its deadline), "late" (Pending
 // after it), "missing" (Received, the day absent or incomplete in the database) and "published", from the stored
-// monitoring readings; a dataset with no declared step has no word; a day with no step read is `unknown`.
+// monitoring readings; a dataset with no declared step has no word; a day with no step read is `unknown`. Its two
+// stored days are fetched from the simulator and stored by the day workflow's activities, with no Temporal worker
+// (test/helpers/dayActivities.ts): the workflow's complete and partial days are tested in orchestration.test.ts and
+// badDays.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordMonitoringReading } from '../../db/monitoringSteps';
 import { marketTomorrow } from '../../domain/calendar';
 import type { MonitoringStep } from '../../domain/monitoring';
 import type { StatusReport } from '../../domain/statusReport';
+import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import { createTestKey, type InjectedTestApi, injectTestApi } from '../helpers/api';
 import { runCli } from '../helpers/cli';
-import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { dayActivitiesRunner } from '../helpers/dayActivities';
 
 const DAYS = {
   published: '2023-09-21',
@@ -20,7 +25,7 @@ const DAYS = {
 } as const;
 const PAGE = 'Final Computation';
 
-let h: PipelineHarness;
+let h: { db: TestDatabase; simulator: SimulatorHandle };
 let api: InjectedTestApi;
 let key: string;
 const now = Date.now();
@@ -37,12 +42,12 @@ const step = (day: string, fields: Partial<MonitoringStep>): MonitoringStep => (
 const tomorrow = marketTomorrow(new Date(now));
 
 beforeAll(async () => {
-  h = await createPipelineHarness('jao-word');
-  await h.startWorkers();
+  h = { db: await createTestDatabase(), simulator: await startSimulator() };
+  const runDay = dayActivitiesRunner(h.db.pool, h.simulator.origin);
   // The published day is stored complete; the missing one is stored partial (JAO says Received all the same).
   h.simulator.setFaults({ missingMtuDays: [DAYS.missing] });
-  expect(await h.runDay(DAYS.published)).toMatchObject({ status: 'complete' });
-  expect(await h.runDay(DAYS.missing)).toMatchObject({ status: 'partial' });
+  expect(await runDay(DAYS.published, 'maxExchanges')).toMatchObject({ status: 'complete' });
+  expect(await runDay(DAYS.missing, 'maxExchanges')).toMatchObject({ status: 'partial' });
   const received = {
     status: 'Received' as const,
     deadline: iso(-86_400_000),
@@ -65,7 +70,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
-  await h?.close();
+  await h?.simulator.close();
+  await h?.db.drop();
 });
 
 describe("status from JAO's own word", () => {

@@ -1,6 +1,9 @@
 // Every keyed-values declaration end to end against the simulator, table-driven: a delivery day is stored complete,
 // value for value what the simulator published (its keys from the declaration's key grammar, its units, sparse rows
 // and nulls included), and a revision of the day is stored as revision 2 with the first version kept as history.
+// The day workflow is the same for every keyed declaration (one unpaged answer: fetch, validate, write): two
+// declarations, of two regions and resolutions, run it through Temporal; the others run its three activities as the
+// worker creates them (test/helpers/dayActivities.ts), which is where a declaration makes a difference.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayWindow } from '../../domain/calendar';
 import {
@@ -9,14 +12,25 @@ import {
   type KeyedValueDataset,
   unitOfKey,
 } from '../../domain/datasets';
+import { answerReadingOf } from '../../domain/lanes';
 import type { DeliveryDay } from '../../domain/types';
+import type { DayResult } from '../../domain/workflowInputs';
+import { type DayActivitiesRunner, dayActivitiesRunner } from '../helpers/dayActivities';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 
 const DAY: DeliveryDay = '2026-05-05';
+/** Run as the day workflow through Temporal: Core hourly, Nordic quarter-hourly. */
+const THROUGH_WORKFLOW: readonly KeyedValueDataset[] = ['maxExchanges', 'nordicMaxExchanges'];
 
 describe('keyed declarations through the pipeline', () => {
   let h: PipelineHarness;
+  let runActivities: DayActivitiesRunner;
+
+  /** The day of `dataset`: as the day workflow, or as its steps' activities. */
+  function runDay(dataset: KeyedValueDataset): Promise<DayResult> {
+    return THROUGH_WORKFLOW.includes(dataset) ? h.runDay(DAY, dataset) : runActivities(DAY, dataset);
+  }
 
   beforeAll(async () => {
     // A namespace of its own: capturedDatasets.test.ts runs the same datasets' day (the built fixtures' day), and a
@@ -24,6 +38,7 @@ describe('keyed declarations through the pipeline', () => {
     const namespace = await createTestNamespace('keyed');
     h = await createPipelineHarness('keyed', {}, { namespace });
     await h.startWorkers();
+    runActivities = dayActivitiesRunner(h.db.pool, h.simulator.origin);
   });
 
   afterAll(async () => {
@@ -63,10 +78,13 @@ describe('keyed declarations through the pipeline', () => {
     return rows.rows;
   }
 
+  it('runs the day workflow for two declarations of many that all take its one path: one unpaged answer', () => {
+    for (const declaration of KEYED_VALUE_DECLARATIONS)
+      expect([declaration.id, answerReadingOf(declaration.id).paging]).toEqual([declaration.id, 'single']);
+  });
+
   it('stores a day of every keyed dataset complete, value for value, in each key’s unit; a revision as revision 2', async () => {
-    const first = await Promise.all(
-      KEYED_VALUE_DECLARATIONS.map((declaration) => h.runDay(DAY, declaration.id)),
-    );
+    const first = await Promise.all(KEYED_VALUE_DECLARATIONS.map((declaration) => runDay(declaration.id)));
     const keysOf = new Map<KeyedValueDataset, string[]>();
     for (const [i, declaration] of KEYED_VALUE_DECLARATIONS.entries()) {
       expect([declaration.id, first[i]!.status, first[i]!.revision]).toEqual([declaration.id, 'complete', 1]);
@@ -83,9 +101,7 @@ describe('keyed declarations through the pipeline', () => {
     }
 
     for (const declaration of KEYED_VALUE_DECLARATIONS) h.simulator.reviseDay(DAY, declaration.id);
-    const second = await Promise.all(
-      KEYED_VALUE_DECLARATIONS.map((declaration) => h.runDay(DAY, declaration.id)),
-    );
+    const second = await Promise.all(KEYED_VALUE_DECLARATIONS.map((declaration) => runDay(declaration.id)));
     for (const [i, declaration] of KEYED_VALUE_DECLARATIONS.entries()) {
       expect([declaration.id, second[i]!.status, second[i]!.revision]).toEqual([
         declaration.id,
