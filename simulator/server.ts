@@ -31,6 +31,12 @@ export interface SimulatorOptions {
   keySetChangeDay?: DeliveryDay;
   faults?: Partial<SimulatorFaults>;
   seed?: number;
+  /**
+   * Share of the full flow-based domain served, in (0, 1] (default 1, the real-shaped full size): every
+   * `1/share`-th network element of each TSO with all its constraints, and every external and equality one. For
+   * tests that do not rely on the domain's size; `jao start --simulate` serves the full domain.
+   */
+  flowBasedDomainShare?: number;
 }
 
 export interface SimulatorHandle {
@@ -75,6 +81,7 @@ const optionsSchema = z.object({
     .refine(isDeliveryDay, { error: (issue) => deliveryDayProblem(issue.input) ?? undefined })
     .default(DEFAULT_KEY_SET_CHANGE_DAY),
   seed: z.number().int().default(1),
+  flowBasedDomainShare: z.number().gt(0).max(1).default(1),
 });
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
@@ -84,12 +91,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     publicationTime: options.publicationTime,
     keySetChangeDay: options.keySetChangeDay,
     seed: options.seed,
+    flowBasedDomainShare: options.flowBasedDomainShare,
   });
   const state = new SimulatorState({
     now: options.now ?? (() => new Date()),
     publicationTime: settings.publicationTime,
     keySetChangeDay: settings.keySetChangeDay,
     seed: settings.seed,
+    flowBasedDomainShare: settings.flowBasedDomainShare,
     ...(options.faults ? { faults: options.faults } : {}),
   });
   const app = buildSimulatorApp(state);

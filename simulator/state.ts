@@ -32,6 +32,8 @@ export interface SimulatorStateSettings {
   publicationTime: string;
   keySetChangeDay: DeliveryDay;
   seed: number;
+  /** Share of the full flow-based domain served (default 1; simulator/flowBased/constraints.ts). */
+  flowBasedDomainShare?: number;
   faults?: Partial<SimulatorFaults>;
 }
 
@@ -73,6 +75,7 @@ export class SimulatorState {
       now: settings.now,
       publicationTime: settings.publicationTime,
       seed: settings.seed,
+      domainShare: settings.flowBasedDomainShare ?? 1,
     });
   }
 

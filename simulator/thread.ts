@@ -16,7 +16,7 @@ const ENTRY = join(__dirname, 'threadMain.ts');
 const BOOTSTRAP = `require('tsx/cjs'); require(${JSON.stringify(ENTRY)});`;
 
 export function startSimulatorThread(
-  options: Pick<SimulatorOptions, 'port' | 'publicationTime'>,
+  options: Pick<SimulatorOptions, 'port' | 'publicationTime' | 'flowBasedDomainShare'>,
   onStopped: (reason: string) => void,
 ): Promise<SimulatorThread> {
   const worker = new Worker(BOOTSTRAP, { eval: true, workerData: options });

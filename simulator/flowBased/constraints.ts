@@ -158,11 +158,28 @@ function cnec(element: NetworkElement, direction: Direction, contingency: Contin
 }
 
 /**
+ * Whether an element is in a domain of `share` of the full size: every `1/share`-th element of its TSO, the TSO's
+ * first always, so that every TSO keeps at least one.
+ */
+function keptAtShare(share: number): (element: NetworkElement) => boolean {
+  if (share >= 1) return () => true;
+  const stride = Math.max(1, Math.round(1 / share));
+  const seen = new Map<Tso, number>();
+  return (element) => {
+    const position = seen.get(element.tso) ?? 0;
+    seen.set(element.tso, position + 1);
+    return position % stride === 0;
+  };
+}
+
+/**
  * The catalogue for a seed: every element in the N state and under CONTINGENCIES_PER_ELEMENT contingencies of its
  * TSO's pool (chosen by the seed), in both directions, then the external and equality constraints. Keys
- * (domain/flowBased/constraintKey.ts) are unique.
+ * (domain/flowBased/constraintKey.ts) are unique. A `share` below 1 (a smaller domain, for tests that do not need
+ * the full size) keeps that share of each TSO's elements, each with all its constraints as in the full catalogue,
+ * and every external and equality constraint.
  */
-export function buildCatalogue(seed: number): ConstraintCatalogue {
+export function buildCatalogue(seed: number, share = 1): ConstraintCatalogue {
   const base: Array<Omit<Constraint, 'index'>> = [];
   const reserve: Array<Omit<Constraint, 'index'>> = [];
   const keys = new Set<string>();
@@ -173,7 +190,9 @@ export function buildCatalogue(seed: number): ConstraintCatalogue {
     list.push(c);
     return true;
   };
+  const kept = keptAtShare(share);
   elements.forEach((element, elementIndex) => {
+    if (!kept(element)) return;
     for (const direction of ['DIRECT', 'OPPOSITE'] as const) add(base, cnec(element, direction, null, seed));
     contingenciesOf(element, elementIndex, seed).forEach((contingency, i) => {
       const list = i < CONTINGENCIES_PER_ELEMENT ? base : reserve;
@@ -190,14 +209,18 @@ export function buildCatalogue(seed: number): ConstraintCatalogue {
   };
 }
 
-const catalogues = new Map<number, ConstraintCatalogue>();
+const catalogues = new Map<string, ConstraintCatalogue>();
 
-/** The catalogue for a seed, built once: the domain's paths and the net positions cleared against it share it. */
-export function catalogueFor(seed: number): ConstraintCatalogue {
-  let catalogue = catalogues.get(seed);
+/**
+ * The catalogue for a seed and share, built once: the domain's paths and the net positions cleared against it share
+ * it.
+ */
+export function catalogueFor(seed: number, share = 1): ConstraintCatalogue {
+  const key = `${seed} ${share}`;
+  let catalogue = catalogues.get(key);
   if (catalogue === undefined) {
-    catalogue = buildCatalogue(seed);
-    catalogues.set(seed, catalogue);
+    catalogue = buildCatalogue(seed, share);
+    catalogues.set(key, catalogue);
   }
   return catalogue;
 }

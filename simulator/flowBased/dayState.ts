@@ -13,6 +13,8 @@ export interface FlowBasedStateSettings {
   publicationTime: string;
   /** Seed of the values (the simulator's seed). */
   seed: number;
+  /** Share of the full domain served, each TSO's elements thinned (simulator/flowBased/constraints.ts; 1: all). */
+  domainShare?: number;
 }
 
 interface PartialPublication {
@@ -64,6 +66,7 @@ export class FlowBasedState {
   readonly now: () => Date;
   readonly publicationTime: string;
   readonly seed: number;
+  readonly domainShare: number;
   private readonly days = new Map<string, DayRecord>();
   private readonly nextIds = new Map<FlowBasedEndpoint, number>();
 
@@ -71,6 +74,7 @@ export class FlowBasedState {
     this.now = settings.now;
     this.publicationTime = settings.publicationTime;
     this.seed = settings.seed;
+    this.domainShare = settings.domainShare ?? 1;
   }
 
   private record(endpoint: FlowBasedEndpoint, day: DeliveryDay): DayRecord {

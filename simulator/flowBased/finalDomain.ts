@@ -34,10 +34,10 @@ export function finalDomainByHour(
 ): readonly (readonly DomainConstraint[])[] {
   const revision = days.revisionOf(FINAL, day);
   const withLatecomer = days.latecomerSince(FINAL, day) !== null;
-  const key = `${days.seed} ${day} ${revision} ${withLatecomer} ${hubs.join(',')}`;
+  const key = `${days.seed} ${days.domainShare} ${day} ${revision} ${withLatecomer} ${hubs.join(',')}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const catalogue = catalogueFor(days.seed);
+  const catalogue = catalogueFor(days.seed, days.domainShare);
   const salt = textHash(FINAL);
   const ahc = hasAhcHubs(day);
   const ptdfHubs: readonly string[] = ahc ? [...PTDF_HUBS, ...AHC_HUBS] : PTDF_HUBS;

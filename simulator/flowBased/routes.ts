@@ -18,7 +18,7 @@ export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
 }
 
 export function registerFlowBasedDataRoutes(app: FastifyInstance, state: SimulatorState): void {
-  const catalogue = catalogueFor(state.flowBased.seed);
+  const catalogue = catalogueFor(state.flowBased.seed, state.flowBased.domainShare);
   const answerOf = (endpoint: FlowBasedEndpoint, params: QueryParams, atMs: number): Answer => {
     const fault = transportFault(state, atMs);
     if (fault) return fault;

@@ -18,6 +18,7 @@ import type { DeliveryDay } from '../../domain/types';
 import { domainEndpointOf } from '../../simulator/flowBased/endpoints';
 import { snake } from '../helpers/constraintDays';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { SMALL_FLOW_BASED_DOMAIN } from '../helpers/smallDomain';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 
@@ -59,7 +60,10 @@ const PUBLICATIONS = (() => {
 let harness: PipelineHarness;
 
 beforeAll(async () => {
-  harness = await createPipelineHarness('constraint-publications', { now: () => NOW });
+  harness = await createPipelineHarness('constraint-publications', {
+    now: () => NOW,
+    ...SMALL_FLOW_BASED_DOMAIN,
+  });
   await harness.startWorkers();
 });
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryDay } from '../../domain/types';
 import { pandasMissingNote, runDomainCheck } from '../helpers/pandas';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { SMALL_FLOW_BASED_DOMAIN } from '../helpers/smallDomain';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const DAYS: Array<{ day: DeliveryDay; hours: number; mtus: number; hubs: number }> = [
@@ -18,7 +19,7 @@ let harness: PipelineHarness;
 beforeAll(async () => {
   const missing = pandasMissingNote();
   if (missing !== null) throw new Error(missing);
-  harness = await createPipelineHarness('desk-domain', { now: () => NOW });
+  harness = await createPipelineHarness('desk-domain', { now: () => NOW, ...SMALL_FLOW_BASED_DOMAIN });
   await harness.startWorkers();
   for (const { day } of DAYS) {
     for (const dataset of ['coreFinalComputation', 'coreNetPos'] as const) {

@@ -16,6 +16,7 @@ import { reprocessWorkflowId } from '../../domain/reprocessInputs';
 import type { Dataset } from '../../domain/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { SMALL_FLOW_BASED_DOMAIN } from '../helpers/smallDomain';
 
 const DATASET: Dataset = 'coreFinalComputation';
 const DAYS = ['2026-11-02', '2026-11-03'];
@@ -27,7 +28,7 @@ let archiveDir: string;
 let restored: TestDatabase;
 
 beforeAll(async () => {
-  h = await createPipelineHarness('flow-based-restore', { now: () => NOW });
+  h = await createPipelineHarness('flow-based-restore', { now: () => NOW, ...SMALL_FLOW_BASED_DOMAIN });
   await h.startWorkers();
   archiveDir = await mkdtemp(path.join(tmpdir(), 'jao-flow-based-archive-'));
   for (const day of DAYS) expect((await h.runDay(day, DATASET)).status).toBe('complete');

@@ -18,9 +18,11 @@ import { assemblePagedAnswer, type FetchedPage } from '../../domain/flowBased/pa
 import { publishedNames } from '../../domain/flowBased/publicationFields';
 import type { DeliveryDay } from '../../domain/types';
 import { type SimulatorHandle, startSimulator } from '../../simulator/server';
+import { SMALL_FLOW_BASED_DOMAIN } from '../helpers/smallDomain';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
-const TAKE = 5_000;
+/** Pages small enough that a day of the smaller domain is read in several (Nordic's quarter-hours in four). */
+const TAKE = 1_000;
 
 const CONSTRAINT_DECLARATIONS = DECLARATIONS.filter(
   (declaration) => declaration.rowKind === 'constraints',
@@ -29,15 +31,25 @@ const CONSTRAINT_DECLARATIONS = DECLARATIONS.filter(
   declaration: declaration as DatasetDeclaration,
 }));
 
+/** The smaller domain; `fullSimulator` the full one, for the counts of active constraints an hour. */
 let simulator: SimulatorHandle;
+let fullSimulator: SimulatorHandle;
 beforeAll(async () => {
-  simulator = await startSimulator({ now: () => NOW });
+  simulator = await startSimulator({ now: () => NOW, ...SMALL_FLOW_BASED_DOMAIN });
+  fullSimulator = await startSimulator({ now: () => NOW });
 });
 afterAll(async () => {
   await simulator?.close();
+  await fullSimulator?.close();
 });
 
-async function page(declaration: DatasetDeclaration, day: DeliveryDay, skip: number, take: number) {
+async function page(
+  declaration: DatasetDeclaration,
+  day: DeliveryDay,
+  skip: number,
+  take: number,
+  on: SimulatorHandle = simulator,
+) {
   const window = dayWindow(day);
   const query = new URLSearchParams({
     FromUtc: window.from,
@@ -47,7 +59,7 @@ async function page(declaration: DatasetDeclaration, day: DeliveryDay, skip: num
   });
   const { filter } = constraintFieldsOf(declaration);
   if (filter !== null) query.set('Filter', JSON.stringify(filter));
-  const response = await fetch(`${simulator.origin}${dataPathOf(declaration)}?${query}`);
+  const response = await fetch(`${on.origin}${dataPathOf(declaration)}?${query}`);
   return { skip, take, httpStatus: response.status, body: await response.text() } satisfies FetchedPage;
 }
 
@@ -99,7 +111,7 @@ describe.each(CONSTRAINT_DECLARATIONS)('the simulator’s $dataset', ({ declarat
 describe('publications of active constraints', () => {
   it('serve shadowPrices as a few active constraints an hour, each with a shadow price, and no filter echoed', async () => {
     const declaration = DECLARATIONS.find((d) => d.id === 'coreShadowPrices')!;
-    const answer = JSON.parse((await page(declaration, '2026-11-10', 0, 100_000)).body) as {
+    const answer = JSON.parse((await page(declaration, '2026-11-10', 0, 100_000, fullSimulator)).body) as {
       data: Array<{ shadowPrice: number; dateTimeUtc: string }>;
       appliedFilter: unknown;
     };

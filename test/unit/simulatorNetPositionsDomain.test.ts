@@ -17,8 +17,8 @@ const EPSILON_MW = 1e-6;
 
 type Row = Record<string, unknown>;
 
-function flowBasedState(): FlowBasedState {
-  return new FlowBasedState({ now: () => new Date(NOW_MS), publicationTime: '12:00', seed: 1 });
+function flowBasedState(domainShare = 1): FlowBasedState {
+  return new FlowBasedState({ now: () => new Date(NOW_MS), publicationTime: '12:00', seed: 1, domainShare });
 }
 
 function served(answer: { status: number; body: string }): Row[] {
@@ -35,7 +35,7 @@ const domainRows = (days: FlowBasedState, day: DeliveryDay) =>
   served(
     answerDomainRequest(
       days,
-      catalogueFor(days.seed),
+      catalogueFor(days.seed, days.domainShare),
       'finalComputation',
       dayQuery(day, { filter: '{"Presolved":true}', skip: '0', take: '100000' }),
       NOW_MS,
@@ -127,6 +127,16 @@ describe('the simulated net positions satisfy the final presolved domain', () =>
     ).toHaveLength(24);
     // Re-cleared, not re-drawn: the ids stay, the values move only where the revised domain binds them.
     expect(afterDomain.map((row) => row.id)).toEqual(before.map((row) => row.id));
+  });
+
+  it('on the smaller domain tests opt into (flowBasedDomainShare): cleared against it, onto its boundary', () => {
+    for (const day of ['2025-09-30', '2026-06-11'] as const) {
+      const check = checkDay(flowBasedState(0.2), day);
+      expect(check.violations).toEqual([]);
+      expect(check.pairs).toBeGreaterThan(check.mtus * 20);
+      expect(check.pairs).toBeLessThan(check.mtus * 100);
+      expect(check.worstSlack).toBeLessThan(1);
+    }
   });
 
   it('is deterministic: two simulators serve the same net positions', () => {
