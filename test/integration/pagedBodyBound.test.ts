@@ -1,8 +1,10 @@
 // JAO_MAX_BODY_BYTES bounds each answer JAO sends: for a paged dataset each page (source/jaoClient.ts reads no more
 // of it), and the day's assembled answer by the pages it may hold (domain/storedAnswerLimit.ts). A paged day larger
 // than the bound, each page within it, is validated, written, reprocessed and restored; a page over it is refused
-// at fetch. The bound is made small (2 MiB) so that a Core day of about 4 MB in three pages shows it; a Nordic
-// quarter-hour day as the simulator serves it (about 17 MB, 11,800 rows) is judged at the default bound.
+// at fetch. The first describe runs on the smaller simulated domain (test/helpers/smallDomain.ts): its Core day
+// (about 1,000 presolved rows of 1.0–1.8 KB, 1.36 MB in one answer) is over a bound made small (1 MiB), its three
+// pages of 400 rows (about 0.56 MB each) within it. A Nordic quarter-hour day as the full-size simulator serves it
+// (about 17 MB, 11,800 rows) is judged at the default bound, on a simulator of its own.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,16 +25,23 @@ import { reprocessWorkflowId } from '../../domain/reprocessInputs';
 import { MAX_PAGES_PER_PAGED_ANSWER, storedAnswerLimit } from '../../domain/storedAnswerLimit';
 import type { Dataset, DeliveryDay } from '../../domain/types';
 import { dayWorkflowId } from '../../domain/workflowInputs';
+import { type SimulatorHandle, startSimulator } from '../../simulator/server';
 import type { deliveryDayWorkflow } from '../../workflows/deliveryDay';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 import { expectStoredAsServed, servedPresolvedRows } from '../helpers/servedDomain';
+import { SMALL_FLOW_BASED_DOMAIN } from '../helpers/smallDomain';
 
 const DATASET: Dataset = 'coreFinalComputation';
 const NOW = new Date('2026-11-22T12:00:00Z');
-/** JAO_MAX_BODY_BYTES of the workers: below a Core day's answer (about 4 MB), above a page of 1,300 of its rows. */
-const BOUND = 2 * 1024 * 1024;
-const PAGE_SIZE = 1300;
+/**
+ * JAO_MAX_BODY_BYTES of the workers, on the smaller domain: below a Core day's answer (PAGED_DAY: 996 rows, 1.36 MB,
+ * 30 % over), above a page of PAGE_SIZE of its rows (about 0.56 MB; 400 rows of the largest, 1.78 KB, are 0.71 MB) and
+ * below a page of the default take, the whole day in one page (ONE_PAGE_DAY: 1,007 rows, 1.37 MB).
+ */
+const BOUND = 1024 * 1024;
+/** Three pages of the day (400, 400, 196 rows): more than one, within MAX_PAGES_PER_PAGED_ANSWER with the probe. */
+const PAGE_SIZE = 400;
 // Days no other test file runs: workflow ids are one namespace's, shared by the files running at once.
 const PAGED_DAY: DeliveryDay = '2026-09-22';
 const ONE_PAGE_DAY: DeliveryDay = '2026-09-23';
@@ -42,7 +51,7 @@ let archiveDir: string | undefined;
 let restored: TestDatabase | undefined;
 
 beforeAll(async () => {
-  harness = await createPipelineHarness('paged-body-bound', { now: () => NOW });
+  harness = await createPipelineHarness('paged-body-bound', { now: () => NOW, ...SMALL_FLOW_BASED_DOMAIN });
   await harness.startWorkers({ jaoMaxBodyBytes: BOUND });
 });
 afterAll(async () => {
@@ -128,6 +137,7 @@ describe('JAO_MAX_BODY_BYTES on a paged day', () => {
 
   it('refuses a stored answer over the paged bound, naming that bound', async () => {
     const { id, bytes } = await storedAnswer(PAGED_DAY);
+    // Four pages of 64 KiB and their frames, 0.25 MiB: the day's answer (1.36 MB) is five times over it.
     const small = 64 * 1024;
     const loaded = await loadRawResponse(harness.db.pool, id, storedAnswerLimit(DATASET, small));
     expect(loaded?.body).toBeNull();
@@ -142,7 +152,7 @@ describe('JAO_MAX_BODY_BYTES on a paged day', () => {
   it('still refuses at fetch a page larger than the bound', async () => {
     const failure = await harness.runDay(ONE_PAGE_DAY, DATASET).catch((error: unknown) => error);
     expect((failure as WorkflowFailedError).cause?.message).toMatch(
-      /JAO's page of 2026-09-23 \(skip 0, take 5000\) is too large: answer larger than JAO_MAX_BODY_BYTES \(2\.0 MiB\)/,
+      /JAO's page of 2026-09-23 \(skip 0, take 5000\) is too large: answer larger than JAO_MAX_BODY_BYTES \(1\.0 MiB\)/,
     );
     const stored = await harness.db.pool.query(STORED, [DATASET, ONE_PAGE_DAY]);
     expect(stored.rows).toEqual([]);
@@ -150,6 +160,15 @@ describe('JAO_MAX_BODY_BYTES on a paged day', () => {
 });
 
 describe('a Nordic quarter-hour day at the default bound', () => {
+  // The day's size is the point: the full-size simulator, not the harness's smaller domain.
+  let fullSize: SimulatorHandle;
+  beforeAll(async () => {
+    fullSize = await startSimulator({ now: () => NOW });
+  });
+  afterAll(async () => {
+    await fullSize?.close();
+  });
+
   it('is over JAO_MAX_BODY_BYTES and MAX_ROWS_PER_ANSWER whole, each page within them, and judged complete', async () => {
     const day: DeliveryDay = '2026-01-15';
     const dataset: Dataset = 'nordicFinalComputation';
@@ -162,7 +181,7 @@ describe('a Nordic quarter-hour day at the default bound', () => {
         Take: String(take),
         Filter: JSON.stringify({ NonRedundant: true }),
       });
-      const response = await fetch(`${harness.simulator.origin}/nordic/api/data/finalComputation?${query}`);
+      const response = await fetch(`${fullSize.origin}/nordic/api/data/finalComputation?${query}`);
       return { skip, take, httpStatus: response.status, body: await response.text() };
     };
     const probe = await page(0, 0);
