@@ -152,7 +152,7 @@ async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promi
 }
 
 /** `serverUrl` with its database replaced by `database`. */
-export function urlOf(serverUrl: string, database: string): string {
+function urlOf(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();

@@ -276,7 +276,7 @@ async function scratchDatabase(suffix: string): Promise<pg.Pool> {
 
 /**
  * Makes a migrated database look like one that 0.x built: the 0.x migrations recorded instead of the baseline (the
- * schema is the same: scripts/compare-baseline.ts checks it).
+ * schema is the same: checked for 1.0.0, docs/development.md "Migrations").
  */
 async function recordLegacy(pool: pg.Pool, names: readonly string[]): Promise<void> {
   await pool.query('DELETE FROM jao.schema_migrations');
