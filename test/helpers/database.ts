@@ -7,7 +7,7 @@ import { migrate } from '../../db/migrate';
 import { loadMigrations } from '../../db/migrations';
 import './context';
 import { testPool } from './connections';
-import { databaseUrlFor, dropDatabase, quoteIdent, withAdminClient } from './postgres';
+import { databaseUrlFor, quoteIdent, retireDatabase, withAdminClient } from './postgres';
 
 export interface TestDatabase {
   name: string;
@@ -42,7 +42,7 @@ function openTestDatabase(adminUrl: string, name: string, connections: number): 
     pool,
     async drop() {
       await pool.end();
-      await dropDatabase(adminUrl, name);
+      await retireDatabase(adminUrl, name);
     },
   };
 }

@@ -79,7 +79,12 @@ async function dropRunDatabases(adminUrl: string, prefix: string): Promise<void>
     );
     return result.rows.map((row) => row.datname);
   });
-  for (const name of names) await dropDatabase(adminUrl, name);
+  // Side by side, so their DROPs share the checkpoints each waits for.
+  const queue = [...names];
+  const lanes = Array.from({ length: 32 }, async () => {
+    for (let name = queue.pop(); name !== undefined; name = queue.pop()) await dropDatabase(adminUrl, name);
+  });
+  await Promise.all(lanes);
 }
 
 async function migrateTemplate(url: string): Promise<void> {
