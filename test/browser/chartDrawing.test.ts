@@ -94,7 +94,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 /** A page in a browser whose locale writes dates mm/dd/yyyy, opened with `address`'s fragment. */

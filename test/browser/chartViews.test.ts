@@ -187,7 +187,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 describe("the chart's views for traders", () => {

@@ -47,7 +47,7 @@ describe('the status page shows the dataset picked', () => {
     await browser?.close();
     await api?.close();
     await simulator?.close();
-    await db?.drop();
+    await db?.release();
   });
 
   it('picks Nordic: the address carries it, its day is complete, its chart has 96 steps in market time', async () => {

@@ -113,7 +113,7 @@ describe('the status page on a dataset of the flow-based domain', () => {
   afterAll(async () => {
     await browser?.close();
     await api?.close();
-    await db?.drop();
+    await db?.release();
   });
 
   it("opens on the last stored day's first hour, in the border chart's place", async () => {

@@ -35,7 +35,7 @@ describe.skipIf(missing !== null && !process.env.CI)('the status page when its k
   afterAll(async () => {
     await browser?.close();
     await api?.close();
-    await db?.drop();
+    await db?.release();
   });
 
   it('says the live feed closed because the key was revoked, and stops using the key', async () => {

@@ -13,7 +13,8 @@ export interface TestDatabase {
   name: string;
   url: string;
   pool: pg.Pool;
-  drop(): Promise<void>;
+  /** Closes the pool and the database to connections; the run's teardown drops it with the others. */
+  release(): Promise<void>;
 }
 
 /** A fresh, already-migrated database of its own for one test file (cloned from the run's template). */
@@ -31,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return openTestDatabase(adminUrl, name, 8);
 }
 
-/** A pool on database `name` of the test server, and how to drop the database once the file is done with it. */
+/** A pool on database `name` of the test server, and how to release the database once the file is done with it. */
 function openTestDatabase(adminUrl: string, name: string, connections: number): TestDatabase {
   const url = databaseUrlFor(adminUrl, name);
   // Tests take the database away on purpose: an idle client losing its connection must not end the test run.
@@ -40,7 +41,7 @@ function openTestDatabase(adminUrl: string, name: string, connections: number): 
     name,
     url,
     pool,
-    async drop() {
+    async release() {
       await pool.end();
       await retireDatabase(adminUrl, name);
     },

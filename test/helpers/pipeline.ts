@@ -130,7 +130,7 @@ export async function createPipelineHarness(
       for (const workers of [...running]) await workers.stop();
       await simulator.close();
       await temporal.close();
-      await db.drop();
+      await db.release();
     },
   };
   return harness;

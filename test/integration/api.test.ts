@@ -53,7 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const line of api?.logs ?? []) if (line.includes('"level":"error"')) console.log(line.slice(0, 1500));
   await api?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 const ISO = (column: string) =>

@@ -57,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 const VALUES = '/v1/datasets/maxExchanges/values';

@@ -43,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 async function json(path: string, key = keys.flowBased): Promise<{ status: number; body: Row[] & Row }> {

@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await simulator?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 type Row = Record<string, unknown>;

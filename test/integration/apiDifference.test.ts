@@ -45,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 interface Difference {

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 it('creates a key shown once, lists it, revokes it; refuses bad arguments in one line', async () => {

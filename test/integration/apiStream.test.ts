@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 it('streams a year of values as CSV with flat memory', async () => {

@@ -53,7 +53,7 @@ afterAll(async () => {
   await simulator?.close();
   await temporal?.close();
   await writer?.end();
-  await db?.drop();
+  await db?.release();
 });
 
 const runDay = (day: string) =>

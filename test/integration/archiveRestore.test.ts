@@ -162,7 +162,7 @@ describe('archive and restore', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await restored?.drop();
+    await restored?.release();
     await h?.close();
     if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
   });
@@ -313,7 +313,7 @@ describe('archive and restore', () => {
       await expectSameHistory(copy.pool);
     } finally {
       await writeFile(objectPath, original);
-      await copy.drop();
+      await copy.release();
     }
   }, 120_000);
 
@@ -349,7 +349,7 @@ describe('archive and restore', () => {
         /^file:\/\/\/.*nothing-here is not an archive of jao-scraper \(no manifest\.json\): restore from the ARCHIVE_URL the pipeline shipped to \(--from\)$/,
       );
     } finally {
-      await empty.drop();
+      await empty.release();
     }
   });
 
@@ -379,7 +379,7 @@ describe('archive and restore', () => {
         WorkflowNotFoundError,
       );
     } finally {
-      await empty.drop();
+      await empty.release();
     }
   });
 
@@ -397,7 +397,7 @@ describe('archive and restore', () => {
       expect(h.simulator.requests.length).toBe(requestsBefore);
       await expectSameHistory(copy.pool);
     } finally {
-      await copy.drop();
+      await copy.release();
       await server.stop();
     }
   }, 180_000);

@@ -59,7 +59,7 @@ afterAll(async () => {
   if (worker) await stopProcess(worker);
   await temporal?.close();
   await simulator?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 const endpoint = () => `${simulator.origin}/core/api/data/maxExchanges`;

@@ -14,7 +14,7 @@ describe('jao CLI', () => {
     db = await createTestDatabase();
   });
   afterAll(async () => {
-    await db?.drop();
+    await db?.release();
   });
 
   // Two days after tomorrow: still after tomorrow should the run cross midnight before the CLI reads its clock.

@@ -150,7 +150,7 @@ describe('the compiled CLI of the runtime image', () => {
       reference = await createTestDatabase();
     });
     afterAll(async () => {
-      await reference?.drop();
+      await reference?.release();
     });
 
     it('applies the migrations an empty database needs, as the sources do', async () => {

@@ -25,7 +25,7 @@ beforeAll(async () => {
   db = await createPausedJobsDatabase();
 });
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 it('revises a day whose versions are compressed: changed, added and vanished versions', async (ctx) => {

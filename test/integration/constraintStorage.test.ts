@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 const write = (rows: ConstraintRow[], observedAt: string) =>

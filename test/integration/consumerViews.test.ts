@@ -128,7 +128,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 async function both(sql: (relation: string) => string, params: unknown[]): Promise<[unknown[], unknown[]]> {

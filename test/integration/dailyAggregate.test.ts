@@ -66,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await reader?.end();
-  await db?.drop();
+  await db?.release();
 });
 
 describe('jao.max_exchanges_daily', () => {

@@ -20,8 +20,8 @@ describe('database identity', () => {
     [db, other] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   });
   afterAll(async () => {
-    await db?.drop();
-    await other?.drop();
+    await db?.release();
+    await other?.release();
   });
 
   it('is the same through localhost and 127.0.0.1, and names the database', async () => {

@@ -16,7 +16,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 const sourceRows = async () =>

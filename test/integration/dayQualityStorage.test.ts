@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 const CORE_BODY = readFileSync(

@@ -21,7 +21,7 @@ describe('the fleet rate limit', () => {
   afterAll(async () => {
     for (const process of processes) await stopProcess(process, 'SIGKILL');
     await temporal?.close();
-    await db?.drop();
+    await db?.release();
   });
 
   const spawnWorker = (taskQueue: string, perMinute: number) => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  await restored?.drop();
+  await restored?.release();
   if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
 });
 

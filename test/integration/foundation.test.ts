@@ -21,7 +21,7 @@ describe('foundation: real Temporal dev server and real PostgreSQL', () => {
 
   afterAll(async () => {
     await temporal?.close();
-    await db?.drop();
+    await db?.release();
   });
 
   it('runs a workflow whose activity writes a row the test reads back', async () => {

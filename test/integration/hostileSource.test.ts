@@ -103,7 +103,7 @@ describe('a hostile upstream', () => {
     await new Promise((resolve) => upstream?.close(resolve));
     await simulator?.close();
     await temporal?.close();
-    await db?.drop();
+    await db?.release();
   });
 
   /** The day's workflow result; fails at once if the worker process dies meanwhile. */

@@ -71,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await h?.simulator.close();
-  await h?.db.drop();
+  await h?.db.release();
 });
 
 describe("status from JAO's own word", () => {

@@ -210,7 +210,7 @@ describe('values stored before lineage', () => {
     await migrate(pool);
   });
   afterAll(async () => {
-    await db?.drop();
+    await db?.release();
   });
 
   it('are marked unknown, and the revision a later write makes of them is known', async () => {

@@ -20,7 +20,7 @@ describe('the status page key of jao start', () => {
     identity = await readDatabaseIdentity(db.pool);
   });
   afterAll(async () => {
-    await db?.drop();
+    await db?.release();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

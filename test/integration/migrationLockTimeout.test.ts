@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 async function timeouts(client: { query: TestDatabase['pool']['query'] }) {

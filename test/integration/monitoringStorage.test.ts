@@ -15,7 +15,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 const pending: MonitoringStep = {
@@ -96,7 +96,7 @@ describe('the polls stand down by the stored readings', () => {
       // No reading at all: the polls run.
       expect(await empty.pollsStandDown({ dataset: 'maxExchanges' })).toEqual({ standDown: false });
     } finally {
-      await fresh.drop();
+      await fresh.release();
     }
     // A reading that names none of the dataset's steps (JAO spells its pages otherwise): the polls run.
     await recordMonitoringReading(db.pool, 'core', nextDay('09:58'), {

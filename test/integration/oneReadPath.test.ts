@@ -334,7 +334,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 describe(`the 1.0.0 objects the desk reads, after migration ${MIGRATION}`, () => {

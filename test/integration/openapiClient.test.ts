@@ -59,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await db?.drop();
+  await db?.release();
   rmSync(GENERATED, { recursive: true, force: true });
 });
 

@@ -56,7 +56,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await harness?.close();
-  await restored?.drop();
+  await restored?.release();
   if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
 });
 

@@ -141,7 +141,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await restored?.end();
   if (restoredName) await dropDatabase(inject('adminDatabaseUrl'), restoredName);
-  await db?.drop();
+  await db?.release();
   rmSync(workDir, { recursive: true, force: true });
 });
 

@@ -36,7 +36,7 @@ describe('poll schedules per task queue', () => {
       }
     }
     await temporal?.close();
-    await db?.drop();
+    await db?.release();
   });
 
   it('names the default queue’s schedule maxExchanges-poll and any other queue’s after the queue', () => {

@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([inOrder?.drop(), reordered?.drop()]);
+  await Promise.all([inOrder?.release(), reordered?.release()]);
 });
 
 async function apply(pool: pg.Pool, writes: typeof WRITES): Promise<void> {

@@ -85,7 +85,7 @@ describe('jao start --simulate', () => {
 
   afterAll(async () => {
     if (stack) await stopProcess(stack, 'SIGKILL');
-    await db?.drop();
+    await db?.release();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -37,8 +37,8 @@ afterAll(async () => {
   for (const stack of stacks) await stopProcess(stack, 'SIGKILL');
   await simulator?.close();
   await secondSimulator?.close();
-  await first?.drop();
-  await second?.drop();
+  await first?.release();
+  await second?.release();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

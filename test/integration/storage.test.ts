@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 const T0 = new Date('2026-04-19T06:00:00.000Z');

@@ -167,7 +167,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.drop();
+  await db?.release();
 });
 
 describe('TimescaleDB with compressed history', () => {

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await poolA?.end();
   await poolB?.end();
-  await db?.drop();
+  await db?.release();
 });
 
 const BORDERS = ['AT_BE', 'BE_AT', 'FR_DE', 'DE_FR'];

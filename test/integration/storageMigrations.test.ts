@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const name of scratch) await db.pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await db?.drop();
+  await db?.release();
 });
 
 /** Everything the migrations define in schema jao, with privileges, as comparable text. */

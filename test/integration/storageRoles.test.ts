@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await reader?.end();
   await writer?.end();
-  await db?.drop();
+  await db?.release();
 });
 
 async function sqlState(pool: pg.Pool, sql: string): Promise<string | null> {

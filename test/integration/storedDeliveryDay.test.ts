@@ -116,7 +116,7 @@ describe('migrations 012-015 on stored values', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await db?.drop();
+    await db?.release();
   });
 
   it('gives every stored value, current and superseded, the Europe/Amsterdam date of its MTU', async () => {
@@ -316,7 +316,7 @@ describe('a migration that cannot get its lock within 0.5 s', () => {
 
   afterAll(async () => {
     await holder?.end();
-    await db?.drop();
+    await db?.release();
   });
 
   const holdReadLock = async () => {

@@ -70,7 +70,7 @@ afterAll(async () => {
   await api?.close();
   await reader?.end();
   await simulator?.close();
-  await db?.drop();
+  await db?.release();
 });
 
 interface Request {

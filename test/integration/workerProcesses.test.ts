@@ -27,7 +27,7 @@ describe('worker processes', () => {
     for (const process of processes) await stopProcess(process, 'SIGKILL');
     await simulator?.close();
     await temporal?.close();
-    await db?.drop();
+    await db?.release();
   });
 
   async function startWorker(taskQueue: string, env: NodeJS.ProcessEnv = {}): Promise<JaoProcess> {

@@ -44,7 +44,7 @@ describe('worker start-up', () => {
   });
   afterAll(async () => {
     for (const process of processes) await stopProcess(process, 'SIGKILL');
-    await db?.drop();
+    await db?.release();
   });
 
   function startWorker(env: NodeJS.ProcessEnv): JaoProcess {

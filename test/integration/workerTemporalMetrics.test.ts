@@ -56,7 +56,7 @@ describe("the worker's Temporal connection in its metrics", () => {
   afterAll(async () => {
     if (worker) await stopProcess(worker, 'SIGKILL');
     await server?.stop();
-    await db?.drop();
+    await db?.release();
   });
 
   const scrape = async () => {
