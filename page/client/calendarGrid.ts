@@ -3,7 +3,7 @@
 // test/unit/calendarGrid.test.ts.
 
 import type { DayRow, JaoWordDay, RunningDay } from '../../domain/apiAnswers';
-import { addDays } from '../../domain/calendar';
+import { addDays, daysInRange } from '../../domain/calendar';
 import {
   CELL_STATUSES,
   type Cell,
@@ -16,7 +16,6 @@ import {
   type JaoWordMark,
   RECHECK_FAILED_TEXT,
   REVISED_TEXT,
-  rangeDays,
   STATUS_TEXT,
 } from './dayCells';
 
@@ -165,7 +164,7 @@ export class CalendarGrid {
     const changed = changedDays(this.rows, fresh);
     let moved = false;
     for (const day of changed) moved = this.setRow(day, fresh.get(day)) || moved;
-    return moved ? rangeDays(this.from, this.to) : changed;
+    return moved ? daysInRange(this.from, this.to) : changed;
   }
 
   /** JAO's word on the days of the range, replacing what was held; returns the days whose word changed. */
@@ -244,7 +243,7 @@ export class CalendarGrid {
   layout(): MonthRow[] {
     this.cells.clear();
     const months: MonthRow[] = [];
-    for (const day of rangeDays(this.from, this.to)) {
+    for (const day of daysInRange(this.from, this.to)) {
       const cell = this.updateCell(day);
       const month = day.slice(0, 7);
       if (months.at(-1)?.month !== month) {

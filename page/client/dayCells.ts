@@ -4,7 +4,7 @@
 // test/unit/pageModel.test.ts.
 
 import type { DayRow, JaoWordDay, RunningDay } from '../../domain/apiAnswers';
-import { addDays, daysBetween, isDstChangeDay } from '../../domain/calendar';
+import { addDays, isDstChangeDay } from '../../domain/calendar';
 
 export const CELL_STATUSES = [
   'complete',
@@ -125,12 +125,6 @@ export function cellOf(
     jaoWord,
     word,
   };
-}
-
-/** Every day of from..to, in order. */
-export function rangeDays(from: string, to: string): string[] {
-  const count = daysBetween(from, to) + 1;
-  return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(from, i));
 }
 
 /** from..to cut into pieces of at most `maxDays` days (the API's API_MAX_RANGE_DAYS). */

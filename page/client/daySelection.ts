@@ -1,6 +1,6 @@
 // The days an operator picked on the calendar: one, a range (Shift-click from the last pick), some
 // (Ctrl/⌘-click toggles), or every bad day in view. Pure (no DOM): test/unit/operatorPage.test.ts.
-import { rangeDays } from './dayCells';
+import { daysInRange } from '../../domain/calendar';
 
 export class DaySelection {
   private readonly days = new Set<string>();
@@ -32,7 +32,7 @@ export class DaySelection {
   /** Adds every day from the last picked one to `day` (just `day` without one); returns the days added. */
   extendTo(day: string): string[] {
     const from = this.anchor ?? day;
-    const days = from <= day ? rangeDays(from, day) : rangeDays(day, from);
+    const days = from <= day ? daysInRange(from, day) : daysInRange(day, from);
     const added = days.filter((each) => !this.days.has(each));
     for (const each of added) this.days.add(each);
     this.anchor = day;

@@ -2,12 +2,12 @@
 // the chart's aligned columns and a day's versions, the feed's event blocks.
 import { describe, expect, it } from 'vitest';
 import type { RevisionRow, RunningDay } from '../../domain/apiAnswers';
+import { daysInRange } from '../../domain/calendar';
 import { dayVersions } from '../../page/client/chartData';
 import {
   badDaysLink,
   cellOf,
   countByStatus,
-  rangeDays,
   rangePieces,
   rerunCommand,
   workflowLink,
@@ -93,7 +93,7 @@ describe('calendar cells', () => {
   });
 
   it('cuts a range into pieces the API accepts', () => {
-    expect(rangeDays('2024-02-27', '2024-03-01')).toEqual([
+    expect(daysInRange('2024-02-27', '2024-03-01')).toEqual([
       '2024-02-27',
       '2024-02-28',
       '2024-02-29',
