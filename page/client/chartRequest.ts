@@ -1,11 +1,6 @@
 // What the chart is asked to draw, which lines a change of the live feed may have moved, and the API request that
 // gives exactly what is drawn as CSV. Pure (no DOM): test/unit/chartRequest.test.ts.
 
-import { DEFAULT_DATASET } from '../../domain/datasets/compat';
-
-/** The default dataset's id (the page's setting names the same). */
-const CORE: string = DEFAULT_DATASET;
-
 /** `/v1/datasets/{dataset}/{leaf}`: the chart reads the dataset the page shows. */
 export function datasetPath(
   dataset: string,
@@ -102,7 +97,7 @@ export function mergeTouched(a: TouchedLines, b: TouchedLines): TouchedLines {
  */
 export function csvRequest(
   request: ChartRequest,
-  dataset = CORE,
+  dataset: string,
 ): {
   path: string;
   params: Record<string, string | string[]>;
@@ -126,7 +121,7 @@ const compactInstant = (iso: string) => iso.replace(/[-:]|\.\d+/g, '');
  * maxExchanges_AT_BE_2025-03-30_2025-03-31[_as_of_20250331T120000Z].csv (the dataset's id first); several borders
  * joined by '+'; the difference view: maxExchanges_AT_BE_difference_<base>_<compare|current>_<from>_<to>.csv.
  */
-export function csvFileName(request: ChartRequest, dataset = CORE): string {
+export function csvFileName(request: ChartRequest, dataset: string): string {
   const borders = request.borders.join('+');
   if (request.difference) {
     const { base, compare } = request.difference;

@@ -56,23 +56,23 @@ describe('the lines a live change moves', () => {
 
 describe('the CSV of what is drawn', () => {
   it("asks the values of the drawn borders, as known at the drawing's instant", () => {
-    expect(csvRequest(values)).toEqual({
+    expect(csvRequest(values, 'maxExchanges')).toEqual({
       path: '/v1/datasets/maxExchanges/values',
       params: { border: ['DE_FR', 'AT_BE'] },
     });
     const asOf = { ...values, asOf: '2024-10-27T09:00:00.000Z' };
-    expect(csvRequest(asOf).params).toEqual({ border: ['DE_FR', 'AT_BE'], as_of: asOf.asOf });
-    expect(csvFileName(asOf)).toBe(
+    expect(csvRequest(asOf, 'maxExchanges').params).toEqual({ border: ['DE_FR', 'AT_BE'], as_of: asOf.asOf });
+    expect(csvFileName(asOf, 'maxExchanges')).toBe(
       'maxExchanges_DE_FR+AT_BE_2024-10-26_2024-10-28_as_of_20241027T090000Z.csv',
     );
   });
 
   it('asks the difference of the two versions drawn', () => {
-    expect(csvRequest(difference)).toEqual({
+    expect(csvRequest(difference, 'maxExchanges')).toEqual({
       path: '/v1/datasets/maxExchanges/difference',
       params: { border: ['DE_FR', 'AT_BE'], base_as_of: '2024-10-25T08:00:00.000Z' },
     });
-    expect(csvFileName(difference)).toBe(
+    expect(csvFileName(difference, 'maxExchanges')).toBe(
       'maxExchanges_DE_FR+AT_BE_difference_20241025T080000Z_current_2024-10-28_2024-10-28.csv',
     );
   });

@@ -84,7 +84,7 @@ describe("the chart's requests of a dataset", () => {
     expect(csvFileName(request, 'nordicMaxExchanges')).toBe(
       'nordicMaxExchanges_NO1_SE3_2025-10-25_2025-10-25.csv',
     );
-    expect(csvFileName(request)).toBe('maxExchanges_NO1_SE3_2025-10-25_2025-10-25.csv');
+    expect(csvFileName(request, 'maxExchanges')).toBe('maxExchanges_NO1_SE3_2025-10-25_2025-10-25.csv');
   });
 
   it("starts the calendar's default range at the dataset's first day", () => {
