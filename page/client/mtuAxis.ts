@@ -53,15 +53,8 @@ export function alignOnMtus(
 }
 
 /** The indices of the values with no value beside them (null, or nothing, on both sides): drawn as a point too. */
-export function loneIndices(
-  values: readonly (number | null | undefined)[],
-  from = 0,
-  to = values.length - 1,
-): number[] {
-  const lone: number[] = [];
-  for (let index = Math.max(0, from); index <= Math.min(to, values.length - 1); index++) {
-    if (values[index] == null) continue;
-    if (values[index - 1] == null && values[index + 1] == null) lone.push(index);
-  }
-  return lone;
+export function loneIndices(values: readonly (number | null | undefined)[]): number[] {
+  return values.flatMap((value, index) =>
+    value != null && values[index - 1] == null && values[index + 1] == null ? [index] : [],
+  );
 }

@@ -83,7 +83,7 @@ describe('lines aligned on the expected MTUs', () => {
 
   it('finds the values with no neighbour: a lone hour, at either end too', () => {
     expect(loneIndices([1, null, 3, null, null, 6, 7, null, 9])).toEqual([0, 2, 8]);
-    expect(loneIndices([null, 2, null], 0, 1)).toEqual([1]);
+    expect(loneIndices([null, 2, null])).toEqual([1]);
     expect(loneIndices([1, 2, 3])).toEqual([]);
   });
 });
