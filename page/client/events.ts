@@ -23,21 +23,17 @@ const KEY_LOSS_EVENTS = new Map<string, KeyLoss>([
   ['key.demoted', 'demoted'],
 ]);
 
-/** The key loss an event block announces (its `event:` line); null for any other block. */
-export function keyLossOf(block: string): KeyLoss | null {
-  const line = block.split('\n').find((text) => text.startsWith('event:'));
-  return line === undefined ? null : (KEY_LOSS_EVENTS.get(line.slice(6).trim()) ?? null);
-}
-
 /** Parses one block of an event stream; null for a comment or a block without data. */
-export function parseEventBlock(block: string): { id: string | null; data: string } | null {
+export function parseEventBlock(block: string): { id: string | null; event: string; data: string } | null {
   let id: string | null = null;
+  let event = '';
   const data: string[] = [];
   for (const line of block.split('\n')) {
     if (line.startsWith('id:')) id = line.slice(3).trim();
+    else if (line.startsWith('event:')) event = line.slice(6).trim();
     else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
   }
-  return data.length > 0 ? { id, data: data.join('\n') } : null;
+  return data.length > 0 ? { id, event, data: data.join('\n') } : null;
 }
 
 /** Follows the feed until `signal` aborts; resolves once the first connection is open (or failed). */
@@ -69,11 +65,10 @@ export function followEvents(key: string, handlers: FeedHandlers, signal: AbortS
       if (done) return 'retry';
       buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const text = buffer.slice(0, end);
-        const block = parseEventBlock(text);
+        const block = parseEventBlock(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
         if (!block) continue;
-        const loss = keyLossOf(text);
+        const loss = KEY_LOSS_EVENTS.get(block.event);
         if (loss) {
           await reader.cancel().catch(() => {});
           handlers.onKeyLost(loss);

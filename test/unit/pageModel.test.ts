@@ -151,6 +151,7 @@ describe('the live feed', () => {
   it('reads event blocks and skips comments', () => {
     expect(parseEventBlock('id: 7\nevent: day.stored\ndata: {"id":7}')).toEqual({
       id: '7',
+      event: 'day.stored',
       data: '{"id":7}',
     });
     expect(parseEventBlock(': heartbeat')).toBeNull();
