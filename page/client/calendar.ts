@@ -9,7 +9,7 @@ import { type Api, ApiError, UnauthorizedError } from './api';
 import { CalendarGrid, contiguousRuns, defaultRange } from './calendarGrid';
 import { cellHtml, gridHtml, jaoWordKeyHtml, legendHtml, revisedKeyHtml } from './calendarHtml';
 import type { PageConfig } from './config';
-import { type Cell, dayStartInput, dayWorkflowIdOf, startDayLink, workflowLink } from './dayCells';
+import { type Cell, dayStartInput, startDayLink, workflowLink } from './dayCells';
 import { dayInput, dayProblemOf } from './dayInput';
 import { DayDetailPanel, DayTooltip } from './dayPanels';
 import { button, h, messageOf } from './dom';
@@ -41,7 +41,7 @@ export class CalendarView {
   /** Classes another part of the page puts on a day's cell (the operator's selection). */
   cellMarks: (day: string) => string = () => '';
   /** Told each cell drawn anew (the whole range after a load, one day after a live update). */
-  private readonly drawnListeners = new Set<(cells: Cell[]) => void>();
+  cellsDrawn: (cells: Cell[]) => void = () => {};
   /** Told the day a click or Enter selected. */
   private readonly selectListeners = new Set<(day: string, event: MouseEvent | null) => void>();
   private readonly tooltip = new DayTooltip();
@@ -158,11 +158,10 @@ export class CalendarView {
     this.grid.replaceRows(rows);
     this.grid.replaceJaoWords(words ?? []);
     this.render();
-    const ms = performance.now() - started;
     element.dataset.state = 'ready';
     element.dataset.range = `${from}..${to}`;
     element.removeAttribute('aria-busy');
-    element.dataset.renderMs = ms.toFixed(0);
+    element.dataset.renderMs = (performance.now() - started).toFixed(0);
     this.updateStatusLine();
     // Days the feed named while this range was loading.
     if (this.pendingRefresh.size > 0) this.scheduleRefresh();
@@ -190,18 +189,13 @@ export class CalendarView {
       (day) => this.cellMarks(day),
     );
     this.renderLegend();
-    const cells = [...this.grid.cells.values()];
-    for (const listener of this.drawnListeners) listener(cells);
+    this.cellsDrawn([...this.grid.cells.values()]);
   }
 
   private renderLegend(): void {
     this.legend.innerHTML = legendHtml(this.grid.legend());
     this.revisedKey.innerHTML = revisedKeyHtml(this.grid.revisedCount());
     this.jaoWordKey.innerHTML = jaoWordKeyHtml(this.grid.jaoWordCounts());
-  }
-
-  onDrawn(listener: (cells: Cell[]) => void): void {
-    this.drawnListeners.add(listener);
   }
 
   onSelect(listener: (day: string, event: MouseEvent | null) => void): void {
@@ -223,7 +217,7 @@ export class CalendarView {
     this.renderLegend();
     if (this.grid.selected === day) this.showDetail(day);
     if (this.tooltip.day === day) this.showTooltip(fresh);
-    for (const listener of this.drawnListeners) listener([cell]);
+    this.cellsDrawn([cell]);
   }
 
   // --- live updates -------------------------------------------------------------------------------------------
@@ -308,9 +302,9 @@ export class CalendarView {
     try {
       list = await this.options.api.get<RunningDay[]>('/v1/days/running');
     } catch (error) {
-      // Only a refused key stops the page; otherwise which days run is unknown for now, and says so.
+      // Only a refused key stops the page; otherwise (Temporal away) which days run is unknown for now: the last
+      // known list stays, and the status line says so.
       if (error instanceof UnauthorizedError) throw error;
-      // Unknown (Temporal away): the last known list stays, and the status line says it is unknown.
       this.grid.runningUnknown(
         error instanceof ApiError ? error.message : `the API did not answer (${messageOf(error)})`,
       );
@@ -388,10 +382,8 @@ export class CalendarView {
   }
 
   private showDetail(day: string): void {
-    const cell = this.grid.cellOf(day);
-    const workflowId = cell.running?.workflow_id ?? dayWorkflowIdOf(this.options.config.dataset, day);
     const startInput = this.neverRun(day) ? dayStartInput(this.options.config.dataset, day) : null;
-    this.detail.show(cell, workflowId, this.linkFor(day), startInput);
+    this.detail.show(this.grid.cellOf(day), this.grid.workflowIdOf(day), this.linkFor(day), startInput);
   }
 
   private showTooltip(element: HTMLElement): void {

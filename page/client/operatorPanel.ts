@@ -101,11 +101,11 @@ export class OperatorPanel {
       }
       void this.showHistory(day);
     });
-    calendar.onDrawn((cells) => {
+    calendar.cellsDrawn = (cells) => {
       let moved = false;
       for (const cell of cells) if (this.log.cellDrawn(cell)) moved = true;
       if (moved) this.renderLog();
-    });
+    };
     this.renderSummary();
   }
 
