@@ -317,9 +317,8 @@ export class ChartView {
         ? differenceLines(request, difference, stroke)
         : valueLines(request, this.rows, stroke);
       this.render(request, lines, kept !== null);
-      const ms = performance.now() - started;
       this.root.dataset.state = 'ready';
-      this.root.dataset.renderMs = ms.toFixed(0);
+      this.root.dataset.renderMs = (performance.now() - started).toFixed(0);
       this.plotBox.removeAttribute('aria-busy');
       this.csvButton.disabled = false;
       this.csvNote.textContent = request.revisionsDay

@@ -27,7 +27,7 @@ export function cnecTable(
   const bodies = CONSTRAINT_GROUPS.flatMap((group) => {
     const mine = lines.filter((line) => line.kind === group.kind);
     if (mine.length === 0) return [];
-    const body = h(
+    return h(
       'tbody',
       { 'data-kind': group.kind },
       h(
@@ -42,7 +42,6 @@ export function cnecTable(
       ),
       ...mine.map((line, index) => lineRow(line, index, chosen, choose)),
     );
-    return [body];
   });
   return h(
     'table',

@@ -259,10 +259,9 @@ export class DomainView {
 
   /** Draws the RAM of `line`'s constraint over the days around the chosen one. */
   private async choose(line: CnecLine): Promise<void> {
-    const contingency = line.contingency;
     this.chosen = {
       constraintId: line.constraintId,
-      title: `${line.cneName} (${line.direction}, ${contingency}), ${line.tso}`,
+      title: `${line.cneName} (${line.direction}, ${line.contingency}), ${line.tso}`,
     };
     for (const row of this.tableBox.querySelectorAll<HTMLTableRowElement>('tbody tr')) {
       const isChosen = row.dataset.constraintId === String(line.constraintId);

@@ -2,8 +2,6 @@
 // fragment (#key=…), which browsers never send to a server; the fragment is removed from the address at once.
 import { keyShapeProblem } from './keyShape';
 
-export { isKeyShaped } from './keyShape';
-
 const STORAGE_KEY = 'jao-scraper.apiKey';
 
 /**

@@ -19,7 +19,6 @@ export function keyShapeProblem(text: string): string | null {
   const body = text.slice(4);
   if (/[^A-Za-z0-9_-]/.test(body))
     return 'has characters a key never holds (a key is jao_ and 43 of A–Z, a–z, 0–9, _ and -)';
-  return body.length < KEY_BODY_LENGTH
-    ? `is cut short: ${body.length} characters after jao_ where a key has ${KEY_BODY_LENGTH}`
-    : `is too long: ${body.length} characters after jao_ where a key has ${KEY_BODY_LENGTH}`;
+  const fault = body.length < KEY_BODY_LENGTH ? 'is cut short' : 'is too long';
+  return `${fault}: ${body.length} characters after jao_ where a key has ${KEY_BODY_LENGTH}`;
 }

@@ -13,7 +13,8 @@ import { badDaysLink, workflowsLink } from './dayCells';
 import { button, externalLink, h, messageOf } from './dom';
 import { DomainView } from './domainView';
 import { followEvents } from './events';
-import { forgetKey, isKeyShaped, storedKey, storeKey, takeKeyFromFragment } from './key';
+import { forgetKey, storedKey, storeKey, takeKeyFromFragment } from './key';
+import { isKeyShaped } from './keyShape';
 import { OperatorPanel } from './operatorPanel';
 import { PageFacts } from './pageFacts';
 

@@ -32,18 +32,16 @@ export class RunLog {
    * A run the API started (`started`), or found going on and left to finish (`left`), for the day as its cell
    * is now.
    */
-  started(cell: Cell, workflowId: string, started: boolean, askedAt: string): RunEntry {
+  started(cell: Cell, workflowId: string, started: boolean, askedAt: string): void {
     this.entries.delete(cell.day);
-    const entry: RunEntry = {
+    this.entries.set(cell.day, {
       day: cell.day,
       workflowId,
       askedAt,
       state: started ? 'starting' : 'left',
       outcome: null,
       checkedBefore: cell.stored?.last_checked_at ?? null,
-    };
-    this.entries.set(cell.day, entry);
-    return entry;
+    });
   }
 
   /** The day's cell as drawn anew; returns the entry when its state moved. */
