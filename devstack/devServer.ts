@@ -123,7 +123,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const uiUrl = options.uiPort ? `http://${ip}:${options.uiPort}` : null;
   if (!cli) return { ...(await startDownloadedDevServer(options, ip, namespace)), namespace, uiUrl };
   const port = options.port ?? (await freePort());
-  const address = `${ip}:${port}`;
   const server = await spawnDevServer({
     cliPath: cli.path,
     args: devServerArgs(options, ip, port, namespace),
@@ -132,5 +131,5 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     startupTimeoutMs: DEV_SERVER_STARTUP_TIMEOUT_MS,
     log: options.log ?? (() => {}),
   });
-  return { address, namespace, uiUrl, stop: () => server.stop() };
+  return { address: `${ip}:${port}`, namespace, uiUrl, stop: () => server.stop() };
 }

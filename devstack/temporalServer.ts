@@ -31,13 +31,6 @@ export const TEMPORAL_BINARIES = {
 
 export type TemporalServerBinaries = Record<keyof typeof TEMPORAL_BINARIES, LocatedTool>;
 
-/** Finds existing binaries without building anything; null when either is missing. */
-export function locateTemporalServer(env: NodeJS.ProcessEnv = process.env): TemporalServerBinaries | null {
-  const server = locateGoTool(TEMPORAL_BINARIES.server, env);
-  const sqlTool = locateGoTool(TEMPORAL_BINARIES.sqlTool, env);
-  return server && sqlTool ? { server, sqlTool } : null;
-}
-
 export class GoMissingError extends Error {
   override name = 'GoMissingError';
 }
@@ -48,9 +41,9 @@ const PROGRESS_EVERY_MS = 20_000;
  * Builds both pinned binaries with Go into the cache directory (`go install … -v`, one progress line every 20 s).
  * The server's go.mod has no `replace` directive, so `go install pkg@version` builds it as released.
  */
-export async function buildTemporalServer(
-  env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = () => {},
+async function buildTemporalServer(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
 ): Promise<TemporalServerBinaries> {
   const go = findGo(env);
   if (!go) {
@@ -106,10 +99,12 @@ export async function buildTemporalServer(
   return { server: built(TEMPORAL_BINARIES.server), sqlTool: built(TEMPORAL_BINARIES.sqlTool) };
 }
 
-/** The binaries to run, building them when needed. */
+/** The binaries to run: existing ones where both are found, else both built. */
 export async function ensureTemporalServer(
-  env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = () => {},
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
 ): Promise<TemporalServerBinaries> {
-  return locateTemporalServer(env) ?? (await buildTemporalServer(env, log));
+  const server = locateGoTool(TEMPORAL_BINARIES.server, env);
+  const sqlTool = locateGoTool(TEMPORAL_BINARIES.sqlTool, env);
+  return server && sqlTool ? { server, sqlTool } : buildTemporalServer(env, log);
 }

@@ -24,9 +24,6 @@ export function versitygwMissingNote(): string {
 }
 
 /** The versitygw to run, building it when needed; null when it is absent and Go is too. */
-export function ensureVersitygw(
-  env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = () => {},
-): string | null {
+export function ensureVersitygw(env: NodeJS.ProcessEnv, log: (line: string) => void): string | null {
   return ensureGoTool(VERSITYGW, env, log)?.path ?? null;
 }

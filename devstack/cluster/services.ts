@@ -29,8 +29,6 @@ export interface StartServiceOptions {
   ports: ClusterPorts;
   /** Variables for cluster.yaml (serverEnvironment). */
   environment: Record<string, string>;
-  /** How long the service may take to open its gRPC port. */
-  timeoutMs?: number;
 }
 
 /**
@@ -74,7 +72,7 @@ export async function startService(service: ClusterService, options: StartServic
   child.unref();
   writePid(layout, service, pid);
 
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const deadline = Date.now() + 60_000;
   const port = readinessPort(ports, service);
   while (Date.now() < deadline) {
     if (exitCode !== null) {
@@ -102,8 +100,7 @@ export async function stopService(
     removePid(layout, service);
     return 'not running';
   }
-  const pid = current.pid;
-  signal(pid, 'SIGTERM');
+  signal(current.pid, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!serviceProcess(layout, service).running) {
@@ -112,8 +109,7 @@ export async function stopService(
     }
     await sleep(200);
   }
-  signal(pid, 'SIGKILL');
-  while (serviceProcess(layout, service).running) await sleep(100);
+  await killService(layout, service);
   removePid(layout, service);
   return 'killed';
 }

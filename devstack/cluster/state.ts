@@ -74,10 +74,9 @@ export function removePid(layout: ClusterLayout, service: ClusterService): void 
 
 /** Where /proc exists, a live pid must still be this service's server (a pid may be reused after a reboot). */
 function runsService(pid: number, service: ClusterService): boolean {
-  const cmdline = `/proc/${pid}/cmdline`;
   if (!existsSync('/proc/self/cmdline')) return true;
   try {
-    const args = readFileSync(cmdline, 'utf8').split('\0');
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     return args.includes('start') && args.includes(service);
   } catch {
     return false;
