@@ -72,7 +72,6 @@ export interface EmbeddedPostgres {
   version: string;
   /** Whether this start ran initdb. */
   created: boolean;
-  logFile: string;
   /** Fast shutdown (SIGINT); resolves once the server has exited. */
   stop(): Promise<void>;
 }
@@ -325,7 +324,6 @@ export async function startEmbeddedPostgres(
     dataDir,
     version: binaries.version,
     created,
-    logFile,
     stop,
   };
 }

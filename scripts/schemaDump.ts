@@ -47,11 +47,6 @@ export interface SchemaDump {
 
 const majorOf = (version: string): number => Number(/(\d+)/.exec(version)?.[1] ?? Number.NaN);
 
-function pgDumpVersion(command: string): string | null {
-  const run = spawnSync(command, ['--version'], { encoding: 'utf8' });
-  return run.status === 0 ? run.stdout.trim() : null;
-}
-
 /**
  * The pg_dump for a server of major version `serverMajor`: PG_DUMP when set, else `pg_config --bindir`'s, Debian's
  * /usr/lib/postgresql/<major>/bin, or the PATH's, the first of the server's major version. Another major writes
@@ -70,8 +65,9 @@ export function findPgDump(serverMajor: number, env: NodeJS.ProcessEnv = process
   const tried: string[] = [];
   for (const candidate of candidates) {
     if (candidate.includes('/') && !existsSync(candidate)) continue;
-    const version = pgDumpVersion(candidate);
-    if (version === null) continue;
+    const run = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (run.status !== 0) continue;
+    const version = run.stdout.trim();
     if (majorOf(version.replace(/^\D+/, '')) === serverMajor) return candidate;
     tried.push(`${candidate} (${version})`);
   }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { buildApp } from '../../api/app';
 import { DayEventHub } from '../../api/eventHub';
 import { wideValuesAnswer } from '../../api/routes/values';
-import { anchor, code, factsTable, generatedNotice, page, table } from './markdown';
+import { anchor, code, factsTable, generatedNotice, listOrNone, page, table } from './markdown';
 
 /** API_MAX_RANGE_DAYS' default (common/config.ts). */
 const RANGE_DAYS = 366;
@@ -203,13 +203,12 @@ function errorBodyRows(document: OpenApiDocument): string[][] {
 }
 
 function securityText(operation: Operation, document: OpenApiDocument): string {
-  const requirements = operation.security ?? document.security ?? [];
-  if (requirements.length === 0) return 'none';
-  return requirements
-    .map((requirement) =>
-      Object.keys(requirement).length === 0 ? 'none' : Object.keys(requirement).map(code).join(' and '),
-    )
-    .join(' or ');
+  return listOrNone(
+    (operation.security ?? document.security ?? []).map((requirement) =>
+      listOrNone(Object.keys(requirement).map(code), ' and '),
+    ),
+    ' or ',
+  );
 }
 
 function operationSection(path: string, method: string, operation: Operation, document: OpenApiDocument) {

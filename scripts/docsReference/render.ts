@@ -1,6 +1,6 @@
 // The reference pages of docs/reference/, rendered in memory from the code (npm run docs:reference writes them;
 // test/unit/docsReference.test.ts checks that the committed ones are current).
-import { join } from 'node:path';
+import { REPO_ROOT } from '../../common/buildInfo';
 import { renderAlerts } from './alerts';
 import { openApiDocument, renderApi } from './api';
 import { renderCli } from './cli';
@@ -8,7 +8,7 @@ import { renderDataDictionary } from './datasets';
 import { generatedNotice, page, table } from './markdown';
 import { renderSettings } from './settings';
 
-export const REPO_ROOT = join(__dirname, '..', '..');
+export { REPO_ROOT };
 export const REFERENCE_DIR = 'docs/reference';
 
 /** The pages besides README.md, with what each holds. */
