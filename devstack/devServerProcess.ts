@@ -86,13 +86,10 @@ export async function spawnDevServer(options: DevServerProcessOptions): Promise<
   const address = `${options.host}:${options.port}`;
   const deadline = Date.now() + options.startupTimeoutMs;
   for (;;) {
-    if (spawnError !== null) {
+    const error = spawnError as Error | null;
+    if (error !== null || ended !== null) {
       process.removeListener('exit', killOnExit);
-      throw failure(`could not be started: ${(spawnError as Error).message}`);
-    }
-    if (ended !== null) {
-      process.removeListener('exit', killOnExit);
-      throw failure(`exited at start-up (${ended})`);
+      throw failure(error ? `could not be started: ${error.message}` : `exited at start-up (${ended})`);
     }
     if (await answers(address, options.port, options.host)) return { stop };
     if (Date.now() >= deadline) {
