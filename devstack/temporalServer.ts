@@ -92,10 +92,7 @@ async function buildTemporalServer(
   }
   rmSync(staging, { recursive: true, force: true });
   log(`built in ${Math.round((Date.now() - started) / 1000)} s (${compiled} packages compiled)`);
-  const built = (spec: GoTool): LocatedTool => ({
-    path: join(cacheDir, spec.command),
-    source: 'built',
-  });
+  const built = (spec: GoTool): LocatedTool => ({ path: join(cacheDir, spec.command) });
   return { server: built(TEMPORAL_BINARIES.server), sqlTool: built(TEMPORAL_BINARIES.sqlTool) };
 }
 

@@ -4,10 +4,9 @@ import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-/** A tool found or built: its path and where it came from. */
+/** A tool found or built. */
 export interface LocatedTool {
   path: string;
-  source: 'env' | 'path' | 'cache' | 'built';
 }
 
 /** `${XDG_CACHE_HOME:-~/.cache}/jao-scraper/<name>`: outside the repository, reused across clones. */
@@ -75,12 +74,12 @@ export function locateGoTool(tool: GoTool, env: NodeJS.ProcessEnv): LocatedTool 
     if (version !== wanted) {
       throw new Error(`${tool.envVar}=${fromEnv} is version ${version ?? 'unknown'}, expected ${wanted}`);
     }
-    return { path: fromEnv, source: 'env' };
+    return { path: fromEnv };
   }
   const onPath = tool.fromPath ? findOnPath(tool.command, env) : null;
-  if (onPath && (!tool.pinned || versionOf(onPath) === wanted)) return { path: onPath, source: 'path' };
+  if (onPath && (!tool.pinned || versionOf(onPath) === wanted)) return { path: onPath };
   const cached = join(goToolCacheDir(tool, env), tool.command);
-  return isExecutable(cached) ? { path: cached, source: 'cache' } : null;
+  return isExecutable(cached) ? { path: cached } : null;
 }
 
 export function goToolCacheDir(tool: GoTool, env: NodeJS.ProcessEnv): string {
@@ -116,5 +115,5 @@ export function ensureGoTool(
   // rename is atomic, so a concurrent build never leaves a half-written binary behind
   if (!existsSync(path)) renameSync(join(staging, tool.command), path);
   rmSync(staging, { recursive: true, force: true });
-  return { path, source: 'built' };
+  return { path };
 }

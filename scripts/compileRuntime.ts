@@ -5,6 +5,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../common/buildInfo';
+import { dependencies, name, version } from '../package.json';
 
 /** What the image runs; `api` joins when it exists. simulator/, devstack/, scripts/, bench/, test/ stay out. */
 export const RUNTIME_FOLDERS = [
@@ -38,14 +39,6 @@ export const SOURCE_ONLY_REQUIRES: Record<string, string[]> = {
 };
 
 const ASSETS = [join('db', 'migrations')];
-
-interface PackageJson {
-  name: string;
-  version: string;
-  dependencies: Record<string, string>;
-}
-
-const packageJson = (): PackageJson => JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(REPO_ROOT, folder), { recursive: true, encoding: 'utf8' })
@@ -84,7 +77,6 @@ export async function compileRuntime(outDir: string): Promise<string[]> {
     });
   }
   // common/buildInfo.ts and source/userAgent.ts read the version from ../package.json
-  const { name, version } = packageJson();
   writeFileSync(
     join(target, 'package.json'),
     `${JSON.stringify({ name, version, private: true, type: 'commonjs' }, null, 2)}\n`,
@@ -100,7 +92,7 @@ const REQUIRE = /\b(?:require|import)\("([^"]+)"\)/g;
  * `npm ci --omit=dev` suffices, without tsx); only cli/main.js may name the source-only commands.
  */
 export function checkCompiledTree(outDir: string, folders: readonly string[]): void {
-  const dependencies = new Set(Object.keys(packageJson().dependencies));
+  const runtimeDependencies = new Set(Object.keys(dependencies));
   const sourceOnly = new Set(SOURCE_ONLY_COMMANDS.map((file) => join(outDir, file.replace(/\.ts$/, ''))));
   const problemOf = (file: string, specifier: string): string | null => {
     if (specifier.startsWith('.')) {
@@ -113,8 +105,8 @@ export function checkCompiledTree(outDir: string, folders: readonly string[]): v
     }
     if (builtinModules.includes(specifier.replace(/^node:/, ''))) return null;
     const parts = specifier.split('/');
-    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-    return name && dependencies.has(name)
+    const packageName = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    return packageName && runtimeDependencies.has(packageName)
       ? null
       : `${file} requires ${specifier}, which is no runtime dependency`;
   };
