@@ -50,10 +50,9 @@ export function planDatabase(situation: DatabaseSituation): DatabasePlan {
   if (situation.answers) return { kind: 'use' };
   const host = new URL(situation.configuredUrl || DEFAULT_DATABASE_URL).hostname;
   if (!isLocal(host)) return { kind: 'unreachable', host };
-  // A URL the user gave names a server they mean: the machine's, started or installed as before.
-  if (situation.configuredUrl) return { kind: 'machine-cluster' };
-  // A cluster that is down is started; one that runs and does not answer here is not the one to use.
-  if (situation.machineCluster === 'down') return { kind: 'machine-cluster' };
+  // A URL the user gave names a server they mean: the machine's, started or installed as before. A cluster that is
+  // down is started; one that runs and does not answer here is not the one to use.
+  if (situation.configuredUrl || situation.machineCluster === 'down') return { kind: 'machine-cluster' };
   // Without embedded binaries (another OS, --omit=optional) the script installs Debian's package where it can.
   return situation.embeddedInstalled ? { kind: 'embedded' } : { kind: 'machine-cluster' };
 }
