@@ -35,7 +35,7 @@ export async function createTemporalDatabases(databases: TemporalDatabases): Pro
   }
 }
 
-/** Schema names embedded in temporal-sql-tool 1.29.1 (schema/postgresql/v12/… of the server module). */
+/** Schema names embedded in temporal-sql-tool (schema/postgresql/v12/… of the server module at TEMPORAL_SERVER_VERSION). */
 const SCHEMAS = { main: 'postgresql/v12/temporal', visibility: 'postgresql/v12/visibility' } as const;
 
 function runSqlTool(
