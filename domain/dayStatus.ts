@@ -97,20 +97,15 @@ const isValueRule = (rule: string) => rule.startsWith('value_');
 
 /** What keeps the day from being complete, most telling first. */
 function describeFindings(v: KeyedValuesDay): string[] {
-  const findings: string[] = [];
   const missing = v.missingMtus.length;
-  if (missing > 0) {
-    const shown = v.missingMtus.slice(0, 3).map(shortMtu).join(', ');
-    findings.push(`${missing} of ${v.expectedMtus} MTUs missing (${shown}${missing > 3 ? ', …' : ''})`);
-  }
-  if (v.nullValues > 0) findings.push(`${v.nullValues} null values`);
-  if (v.conflictingRows > 0) findings.push(`${v.conflictingRows} conflicting duplicate rows`);
-  const values = refusals(v.rejections, 'values', isValueRule);
-  if (values) findings.push(values);
-  if (v.absentValues > 0) findings.push(`${v.absentValues} values absent from their rows`);
-  const keys = refusals(v.rejections, 'keys', isKeyRule);
-  if (keys) findings.push(keys);
-  const rows = refusals(v.rejections, 'rows', isRowRule);
-  if (rows) findings.push(rows);
-  return findings;
+  const shown = v.missingMtus.slice(0, 3).map(shortMtu).join(', ');
+  return [
+    missing > 0 && `${missing} of ${v.expectedMtus} MTUs missing (${shown}${missing > 3 ? ', …' : ''})`,
+    v.nullValues > 0 && `${v.nullValues} null values`,
+    v.conflictingRows > 0 && `${v.conflictingRows} conflicting duplicate rows`,
+    refusals(v.rejections, 'values', isValueRule),
+    v.absentValues > 0 && `${v.absentValues} values absent from their rows`,
+    refusals(v.rejections, 'keys', isKeyRule),
+    refusals(v.rejections, 'rows', isRowRule),
+  ].filter((finding) => typeof finding === 'string');
 }
