@@ -3,7 +3,7 @@
 import { BAD_STATUSES, type HealthFacts } from './health';
 import type { GridStatus, StatusReport } from './statusReport';
 import { isFailing, judgeJob } from './timescaleJobs';
-import type { Dataset } from './types';
+import { DAY_STATUSES, type Dataset } from './types';
 
 export const HEALTH_GAUGES = {
   jao_health_window_days:
@@ -44,14 +44,7 @@ export interface GaugeReading {
   value: number;
 }
 
-export const GRID_STATUSES: readonly GridStatus[] = [
-  'complete',
-  'partial',
-  'not_published',
-  'invalid',
-  'failed',
-  'missing',
-];
+export const GRID_STATUSES: readonly GridStatus[] = [...DAY_STATUSES, 'missing'];
 
 /**
  * Every gauge the facts determine. A source that could not be read leaves its gauges out (they keep their last
