@@ -141,12 +141,8 @@ export function countReprocessed(totals: ReprocessTotals, result: ReprocessDayRe
   totals.changedDays += 1;
   for (const kind of ['changed', 'added', 'vanished'] as const) totals.values[kind] += result.values[kind];
   if (totals.changed.length < LISTED_CHANGED_DAYS) {
-    totals.changed.push({
-      day: result.day,
-      statusBefore: result.statusBefore,
-      status: result.status,
-      values: result.values,
-    });
+    const { day, statusBefore, status, values } = result;
+    totals.changed.push({ day, statusBefore, status, values });
   }
 }
 
