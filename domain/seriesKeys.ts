@@ -55,12 +55,7 @@ export function parseKeyPattern(
   pattern: string,
 ): { ok: true; family: KeyFamily } | { ok: false; reason: string } {
   const names: KeyNames = pattern.endsWith(PAIR) ? 'pair' : pattern.endsWith(ONE) ? 'one' : 'none';
-  const prefix =
-    names === 'pair'
-      ? pattern.slice(0, -PAIR.length)
-      : names === 'one'
-        ? pattern.slice(0, -ONE.length)
-        : pattern;
+  const prefix = pattern.slice(0, pattern.length - { pair: PAIR, one: ONE, none: '' }[names].length);
   if (!PREFIX.test(prefix)) {
     return {
       ok: false,
