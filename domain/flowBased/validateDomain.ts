@@ -184,17 +184,14 @@ export function judgeDomainDay(v: ValidatedDomainDay): DayVerdict {
   if (v.receivedRows === 0 && v.announcedRows === 0) {
     return { status: 'not_published', reason: 'JAO answered no constraint for the day yet' };
   }
-  const findings: string[] = [];
-  if (v.receivedRows !== v.announcedRows)
-    findings.push(`${v.receivedRows} of ${v.announcedRows} announced rows read`);
-  if (v.missingMtus.length > 0) {
-    const shown = v.missingMtus.slice(0, 3).join(', ');
-    findings.push(
-      `${v.missingMtus.length} of ${v.expectedMtus} MTUs without a presolved constraint (${shown}${v.missingMtus.length > 3 ? ', …' : ''})`,
-    );
-  }
-  const refused = refusals(v.rejections, 'rows', () => true);
-  if (refused) findings.push(refused);
+  const missing = v.missingMtus.length;
+  const shown = v.missingMtus.slice(0, 3).join(', ');
+  const findings = [
+    v.receivedRows !== v.announcedRows && `${v.receivedRows} of ${v.announcedRows} announced rows read`,
+    missing > 0 &&
+      `${missing} of ${v.expectedMtus} MTUs without a presolved constraint (${shown}${missing > 3 ? ', …' : ''})`,
+    refusals(v.rejections, 'rows', () => true),
+  ].filter((finding) => typeof finding === 'string');
   if (findings.length === 0) return { status: 'complete', reason: null };
   if (v.accepted.length === 0)
     return { status: 'invalid', reason: `no constraint stored: ${findings.join('; ')}` };
