@@ -1,6 +1,7 @@
 // The envelope every JAO Publication Tool answer comes in: `{"data":[…],"rejected":false,"messages":null}`.
 import { z } from 'zod';
 import { MAX_ROWS_PER_ANSWER } from './bodyLimit';
+import { issuesOf } from './zod';
 
 export const jaoEnvelopeSchema = z
   .object({
@@ -29,10 +30,7 @@ export type EnvelopeCheck = { ok: true; envelope: JaoEnvelope } | { ok: false; r
 export function parseEnvelope(payload: unknown): EnvelopeCheck {
   const parsed = jaoEnvelopeSchema.safeParse(payload);
   if (parsed.success) return { ok: true, envelope: parsed.data };
-  const problems = parsed.error.issues.map(
-    (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-  );
-  return { ok: false, reason: `not a JAO envelope: ${problems.join('; ')}` };
+  return { ok: false, reason: `not a JAO envelope: ${issuesOf(parsed.error)}` };
 }
 
 /** JAO's messages as text, whatever shape each message has. */

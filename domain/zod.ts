@@ -21,3 +21,8 @@ export function deliveryDaySchema() {
     .string()
     .refine(isDeliveryDay, { error: (issue) => deliveryDayProblem(issue.input) ?? undefined });
 }
+
+/** A zod error's issues in one line: `path: message; …`, `(root)` for the value itself. */
+export function issuesOf(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}

@@ -2,10 +2,9 @@
 // coreID's domains): the paged envelope and its rows, read in the publication's spelling (publicationFields.ts)
 // into typed rows of one stored form with nothing dropped. A field of an unexpected type refuses its row (never coerced); a field this build does not know
 // is kept beside the row and reported, never ignored.
-import type { z } from 'zod';
 import { CORE_DOMAIN_FIELDS, type ConstraintFields } from '../datasets/declaration';
 import { runToEnd, type Steps } from '../steps';
-import { lazily, zod } from '../zod';
+import { issuesOf, lazily, zod } from '../zod';
 import {
   CONTINGENCY_TEXT_FIELDS,
   type ContingencyTextField,
@@ -151,10 +150,6 @@ function storedValues<Field extends string, Kind extends ExtraKind>(
     values[field] = value;
   }
   return values;
-}
-
-function issuesOf(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 }
 
 /**
