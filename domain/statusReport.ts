@@ -99,6 +99,7 @@ export function buildStatusReport(input: {
   const days: DayLine[] = daysInRange(input.from, input.to).map((day) => {
     const record = byDay.get(day);
     const status: GridStatus = record?.status ?? 'missing';
+    const times = publicationOf.get(day);
     return {
       day,
       status,
@@ -111,7 +112,7 @@ export function buildStatusReport(input: {
       lastError: record?.lastError ?? null,
       lastBuildId: record?.lastBuildId ?? null,
       contentBuildId: record?.contentBuildId ?? null,
-      freshness: freshnessOfDay(publicationOf.get(day)),
+      freshness: times?.seenAt ? freshnessOf(times) : null,
       reason: status === 'complete' ? null : (record?.reason ?? null),
       drift: record?.drift ?? null,
       jaoWord: input.steps ? jaoWordOf(stepsOf(day), status === 'complete', input.now) : null,
@@ -159,9 +160,6 @@ export function buildStatusReport(input: {
     },
   };
 }
-
-const freshnessOfDay = (times: PublicationTimes | undefined): Freshness | null =>
-  times?.seenAt ? freshnessOf(times) : null;
 
 /** A count lists its days while they are this few, else says how many. */
 const LISTED_DAYS = 3;
