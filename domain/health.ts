@@ -125,10 +125,7 @@ export function assessHealth(facts: HealthFacts): HealthVerdict {
     if (schedule.state === 'paused') problems.push(pausedProblem(schedule.scheduleId, schedule.pauseNote));
     if (schedule.state === 'missing') problems.push(`schedule ${schedule.scheduleId} does not exist`);
   }
-  for (const queue of facts.queues ?? []) {
-    const problem = queueProblem(queue);
-    if (problem) problems.push(problem);
-  }
+  problems.push(...(facts.queues ?? []).flatMap((queue) => queueProblem(queue) ?? []));
   const archive = facts.archive ? archiveProblem(facts.archive) : null;
   if (archive) problems.push(archive);
   for (const { dataset, report } of facts.reports) {
