@@ -24,14 +24,7 @@ import { withDecidedTransaction } from './pool';
 import { type PreparedWrite, type WrittenSteps, writeSteps } from './writeSteps';
 import { readWrittenDayFacts } from './writtenDayFacts';
 
-export type {
-  DayWrite,
-  FailedRun,
-  NewerAnswer,
-  ReprocessedDayResult,
-  WriteDayResult,
-  WriteDayResultWithFacts,
-} from './dayWriteTypes';
+export type { DayWrite, NewerAnswer, ReprocessedDayResult } from './dayWriteTypes';
 
 /** A restore of a journaled reprocessing met a newer answer of the day than the one it was journaled against. */
 export class NewerAnswerStored extends Error {
