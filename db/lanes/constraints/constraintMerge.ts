@@ -80,6 +80,8 @@ export async function mergeConstraintDay(
     protectAll: content.protectAll,
     compareAll: mode.compareAll,
   });
+  const vanishedIds = vanished.map((slot) => slot.constraintId);
+  const vanishedMs = vanished.map((slot) => slot.mtuMs);
   if (candidates.length === 0 && vanished.length === 0)
     return touched({ changed: 0, vanished: 0, added: 0, returned: 0, pointsAfter: storedHashes.size });
   await client.query(
@@ -153,8 +155,8 @@ export async function mergeConstraintDay(
       day,
       state.windowFrom,
       state.windowTo,
-      vanished.map((slot) => slot.constraintId),
-      vanished.map((slot) => slot.mtuMs),
+      vanishedIds,
+      vanishedMs,
       state.txTime,
       state.derivationId,
       mode.compareAll,
@@ -164,23 +166,17 @@ export async function mergeConstraintDay(
   // The vanished versions (already in history) are deleted in a statement of their own, only when there are any:
   // on TimescaleDB a DELETE decompresses every batch of the day's window, and a second DML on the same batches in
   // the merge's statement would decompress them again (a duplicate key).
-  const gone =
-    vanished.length === 0
-      ? 0
-      : ((
-          await client.query(
-            `DELETE FROM jao.constraint_value v
-              USING unnest($1::bigint[], $2::bigint[]) AS g(constraint_id, mtu_ms)
-              WHERE v.constraint_id = g.constraint_id AND v.mtu = to_timestamp(g.mtu_ms / 1000.0)
-                AND v.mtu >= $3 AND v.mtu < $4`,
-            [
-              vanished.map((slot) => slot.constraintId),
-              vanished.map((slot) => slot.mtuMs),
-              state.windowFrom,
-              state.windowTo,
-            ],
-          )
-        ).rowCount ?? 0);
+  let gone = 0;
+  if (vanished.length > 0) {
+    const deleted = await client.query(
+      `DELETE FROM jao.constraint_value v
+        USING unnest($1::bigint[], $2::bigint[]) AS g(constraint_id, mtu_ms)
+        WHERE v.constraint_id = g.constraint_id AND v.mtu = to_timestamp(g.mtu_ms / 1000.0)
+          AND v.mtu >= $3 AND v.mtu < $4`,
+      [vanishedIds, vanishedMs, state.windowFrom, state.windowTo],
+    );
+    gone = deleted.rowCount ?? 0;
+  }
   const added = Number(counts.added);
   return touched({
     changed: Number(counts.changed),
