@@ -61,8 +61,7 @@ export function driftOf(row: DriftColumns, of: { dataset: string; day: DeliveryD
     keysVanished: row.keys_vanished ?? [],
     ...(row.empty_keys_with_values?.length ? { emptyKeysFilled: row.empty_keys_with_values } : {}),
   };
-  const declared = declaredMinutesOn(of.dataset, of.day);
-  const withDeclared = withDeclaredResolution(drift, declared);
+  const withDeclared = withDeclaredResolution(drift, declaredMinutesOn(of.dataset, of.day));
   return withDeclared && withDeclared.kinds.length > 0 ? withDeclared : null;
 }
 

@@ -36,8 +36,7 @@ export function pairVersions(input: {
     }
     const slot = slotOf(input.ids.get(version.key)!, ms);
     seen.add(slot);
-    const hash = input.storedHashes.get(slot);
-    if (input.compareAll || hash === undefined || hash !== version.sha256) candidates.push(version);
+    if (input.compareAll || input.storedHashes.get(slot) !== version.sha256) candidates.push(version);
   }
   const vanished: Pairing['vanished'] = [];
   if (!input.protectAll)

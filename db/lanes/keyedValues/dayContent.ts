@@ -98,10 +98,6 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
     mtuIndex.push(mtuAt);
     values.push(value);
   }
-  // A day has at most a hundred distinct MTUs: few enough to spread.
-  const minMtuMs = mtuMsList.length > 0 ? Math.min(...mtuMsList) : null;
-  const maxMtuMs = mtuMsList.length > 0 ? Math.max(...mtuMsList) : null;
-
   const protectedCells: { seriesKey: string; mtu: string }[] = [];
   let protectAll = false;
   for (const rejection of rejections) {
@@ -124,8 +120,9 @@ export function normalizeDayContent(points: readonly Point[], rejections: readon
     protectedCells,
     protectAll,
     contentHash: hashContent(series, cellsBySeries, mtuMsList, values, protectedCells, protectAll),
-    minMtuMs,
-    maxMtuMs,
+    // A day has at most a hundred distinct MTUs: few enough to spread.
+    minMtuMs: mtuMsList.length > 0 ? Math.min(...mtuMsList) : null,
+    maxMtuMs: mtuMsList.length > 0 ? Math.max(...mtuMsList) : null,
   };
 }
 

@@ -15,9 +15,7 @@ export const seriesCacheFor = perPoolAndDataset(() => new Map<string, number>())
 
 /** Called only after the commit: a rolled-back registration must not leave ids in the cache. */
 export function rememberSeries(cache: Map<string, number>, content: DayContent, seriesIds: SeriesIds): void {
-  content.series.forEach((series, index) => {
-    cache.set(series.key, seriesIds.ids[index]!);
-  });
+  for (const [index, series] of content.series.entries()) cache.set(series.key, seriesIds.ids[index]!);
 }
 
 const INSERT_NEW_SERIES = namedStatement<{
