@@ -162,11 +162,12 @@ export async function loadRawResponse(
   // `identity`: the SELECT's other columns, each a field of RawResponse (a column added there lands in it).
   const { raw_response_id, stored_bytes, truncated_reason, has_body, archive_key, ...identity } = row;
   const common = { id: raw_response_id, ...identity };
-  if (truncated_reason !== null) return { ...common, body: null, refused: truncated_reason };
-  if (stored_bytes > limit.bytes) {
-    const refused = `stored answer of ${stored_bytes} bytes is larger than ${limit.name}: not re-processed`;
-    return { ...common, body: null, refused };
-  }
+  const refusedFor = (refused: string): RawResponse => ({ ...common, body: null, refused });
+  if (truncated_reason !== null) return refusedFor(truncated_reason);
+  if (stored_bytes > limit.bytes)
+    return refusedFor(
+      `stored answer of ${stored_bytes} bytes is larger than ${limit.name}: not re-processed`,
+    );
   let archived = archive_key;
   if (has_body) {
     // The body alone, once its size is known to fit: a body dropped meanwhile is read from its archive object.
@@ -179,11 +180,7 @@ export async function loadRawResponse(
     archived = loaded.rows[0]?.archive_key ?? null;
   }
   if (archived !== null) return { ...common, body: null, refused: null, archived };
-  return {
-    ...common,
-    body: null,
-    refused: 'its body is gone and no archive object holds it: not re-processed',
-  };
+  return refusedFor('its body is gone and no archive object holds it: not re-processed');
 }
 
 /** The body of a stored answer whose bytes now live in the archive, checked against the stored sha256. */
