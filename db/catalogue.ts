@@ -165,10 +165,8 @@ async function readObjects(pool: Queryable): Promise<DictionaryObject[]> {
   const objects = relations.rows;
   // A function's result columns mean what the same columns of the relations mean.
   const commentOf = new Map<string, string>();
-  for (const object of objects) {
-    for (const column of object.columns) {
-      if (column.comment && !commentOf.has(column.name)) commentOf.set(column.name, column.comment);
-    }
+  for (const column of objects.flatMap((object) => object.columns)) {
+    if (column.comment && !commentOf.has(column.name)) commentOf.set(column.name, column.comment);
   }
   for (const row of functions.rows) {
     const names = row.out_names ?? [];

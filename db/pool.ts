@@ -9,11 +9,10 @@ import type { Dataset } from '../domain/types';
  */
 export const POOL_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) => {
-    if (format !== 'binary') {
-      if (oid === pg.types.builtins.INT8) return (text: string) => Number(text);
-      if (oid === pg.types.builtins.DATE) return (text: string) => text;
-    }
-    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+    if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
+    if (oid === pg.types.builtins.INT8) return (text: string) => Number(text);
+    if (oid === pg.types.builtins.DATE) return (text: string) => text;
+    return pg.types.getTypeParser(oid, 'text');
   }) as typeof pg.types.getTypeParser,
 };
 
