@@ -81,11 +81,7 @@ export const TIMESCALEDB_SUPPORTED = {
 } as const;
 
 function versionParts(version: string): number[] {
-  return version
-    .split(/[^0-9]+/)
-    .filter((part) => part !== '')
-    .slice(0, 3)
-    .map(Number);
+  return (version.match(/[0-9]+/g) ?? []).slice(0, 3).map(Number);
 }
 
 export function compareVersions(a: string, b: string): number {

@@ -39,10 +39,8 @@ export interface DatabaseErrorClass {
 export function classifyDatabaseError(error: unknown): DatabaseErrorClass | null {
   if (!(error instanceof pg.DatabaseError) || typeof error.code !== 'string') return null;
   const sqlState = error.code;
-  const code = DETERMINISTIC_CODES[sqlState];
-  if (code) return { sqlState, deterministic: true, description: code };
-  const deterministicClass = DETERMINISTIC_CLASSES[sqlState.slice(0, 2)];
-  if (deterministicClass) return { sqlState, deterministic: true, description: deterministicClass };
+  const deterministic = DETERMINISTIC_CODES[sqlState] ?? DETERMINISTIC_CLASSES[sqlState.slice(0, 2)];
+  if (deterministic) return { sqlState, deterministic: true, description: deterministic };
   return { sqlState, deterministic: false, description: TRANSIENT_DESCRIPTIONS[sqlState] ?? 'transient' };
 }
 
