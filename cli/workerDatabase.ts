@@ -16,13 +16,11 @@ const IDENTIFY_TIMEOUT_MS = 5_000;
  */
 export async function namedDatabaseOf(databaseUrl: string): Promise<DatabaseIdentity | null> {
   if (!process.env.DATABASE_URL) return null;
-  const options = {
-    max: 1,
-    applicationName: 'jao',
-    connectionTimeoutMs: IDENTIFY_TIMEOUT_MS,
-    report: () => {},
-  };
-  return withPool(databaseUrl, options, readDatabaseIdentity).catch(() => null);
+  return withPool(
+    databaseUrl,
+    { max: 1, applicationName: 'jao', connectionTimeoutMs: IDENTIFY_TIMEOUT_MS, report: () => {} },
+    readDatabaseIdentity,
+  ).catch(() => null);
 }
 
 /**
