@@ -120,7 +120,6 @@ const isWindow = (text: string) => parseWindow(text) !== null;
 /** A publication window's form, as `accepts` says it. */
 const WINDOW_FORM = WINDOW_FORMAT.replace(/^expected /, '');
 
-/** HH:MM, a local time of day. */
 const HHMM_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const HHMM_FORM = 'HH:MM local time';
 
@@ -164,7 +163,6 @@ const perDataset = (valid: (value: string) => boolean, form: string, example: st
     })
     .meta({ accepts: `comma-separated dataset=${form} pairs (\`<dataset>=${example}\`)` });
 
-/** A text setting that must not be empty, with its default. */
 const nonEmpty = (fallback: string) => z.string().min(1).default(fallback);
 
 const postgresUrl = z
