@@ -127,16 +127,13 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<void> {
   const recent = addDays(to, -Math.max(config.INITIAL_BACKFILL_DAYS, 7) - 1);
   const { firstDay } = declarationOf(dataset);
   const from = values.from ?? (recent < firstDay && to >= firstDay ? firstDay : recent);
-  const bounds = [
+  const fromProblem = deliveryDayProblem(from);
+  if (fromProblem) throw new UsageError(`status: --from: ${fromProblem}`);
+  // As the API: a day after tomorrow cannot be published yet, so no status of it is worth printing.
+  for (const [name, day] of [
     ['--from', from],
     ['--to', to],
-  ] as const;
-  for (const [name, day] of bounds) {
-    const problem = deliveryDayProblem(day);
-    if (problem) throw new UsageError(`status: ${name}: ${problem}`);
-  }
-  // As the API: a day after tomorrow cannot be published yet, so no status of it is worth printing.
-  for (const [name, day] of bounds) {
+  ] as const) {
     if (day > tomorrow)
       throw new UsageError(
         `status: ${name} ${day} is after tomorrow (${tomorrow}): nothing is published for it yet`,
