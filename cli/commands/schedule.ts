@@ -40,12 +40,10 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<void> 
   const config = configFromEnv(io.env);
   const POLL_SCHEDULE_ID = pollScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset);
   const scheduleIds = [POLL_SCHEDULE_ID, publicationScheduleIdFor(config.TEMPORAL_TASK_QUEUE, dataset)];
-  let scheduleId = POLL_SCHEDULE_ID;
   await withTemporal(config, async (temporal) => {
     // The publication schedule may be missing (created by workers of an earlier version): the poll's still acts.
     const each = async (act: (id: string) => Promise<void>) => {
       for (const id of scheduleIds) {
-        scheduleId = id;
         try {
           await act(id);
         } catch (error) {
@@ -116,7 +114,7 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<void> 
   }).catch((error: unknown) => {
     if (error instanceof ScheduleNotFoundError) {
       throw new UsageError(
-        `schedule ${scheduleId} does not exist: run "npx jao schedule create --dataset ${dataset}" or start a worker`,
+        `schedule ${POLL_SCHEDULE_ID} does not exist: run "npx jao schedule create --dataset ${dataset}" or start a worker`,
       );
     }
     throw error;

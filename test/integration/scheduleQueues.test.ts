@@ -181,4 +181,20 @@ describe('poll schedules per task queue', () => {
       stderr: `jao schedule pause: ${unknownDatasetMessage('nordic')} (help: jao schedule --help)`,
     });
   });
+
+  it('refuses to act on a dataset whose poll schedule does not exist, naming it and how to create it', async () => {
+    const taskQueue = uniqueTaskQueue('schedule-none');
+    const paused = await runCli(['schedule', 'pause'], {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+    });
+    expect(paused).toMatchObject({
+      code: 2,
+      stderr:
+        `jao schedule maxExchanges-poll/${taskQueue} does not exist: run "npx jao schedule create --dataset ` +
+        'maxExchanges" or start a worker (help: jao schedule --help)\n',
+    });
+  });
 });
