@@ -9,16 +9,14 @@ import {
   findDataset,
   unknownDatasetMessage,
 } from '../domain/datasets';
-import { coreFinalComputation } from '../domain/datasets/coreFlowBasedDomain';
-import { nordicMaxExchanges } from '../domain/datasets/nordicMaxExchanges';
 import { takeSmokeFlag } from './report';
 
 const COMMAND = 'bench:freshness';
 
 /** Core maxExchanges and Nordic maxExchanges: one JAO budget for both. */
-export const DEFAULT_BENCH_DATASETS: readonly Dataset[] = [DEFAULT_DATASET, nordicMaxExchanges.id];
+export const DEFAULT_BENCH_DATASETS: readonly Dataset[] = [DEFAULT_DATASET, 'nordicMaxExchanges'];
 /** Core maxExchanges and the final flow-based domain: both announced by JAO's step `Final Computation`. */
-export const DEFAULT_MODE_DATASETS: readonly Dataset[] = [DEFAULT_DATASET, coreFinalComputation.id];
+export const DEFAULT_MODE_DATASETS: readonly Dataset[] = [DEFAULT_DATASET, 'coreFinalComputation'];
 /**
  * `--smoke` proves the comparison runs to its end and judges every target, not its figures: Core maxExchanges alone
  * (the monitoring workflow starts only the kept datasets' days), since a flow-based day's megabytes made it outlast

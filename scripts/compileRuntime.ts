@@ -38,7 +38,8 @@ export const SOURCE_ONLY_REQUIRES: Record<string, string[]> = {
   [join('api', 'pageAssets.js')]: ['../page/bundle'],
 };
 
-const ASSETS = [join('db', 'migrations')];
+/** Data the compiled code reads beside it: the migrations, and the dataset declarations it requires. */
+const ASSETS = [join('db', 'migrations'), join('domain', 'datasets', 'declarations')];
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(REPO_ROOT, folder), { recursive: true, encoding: 'utf8' })

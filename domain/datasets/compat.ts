@@ -1,17 +1,19 @@
 // What 1.x users rely on, named: the one place outside the declarations where a dataset is singled out. 1.x kept
 // Core maxExchanges alone, so an input, a request or a setting that names no dataset means it. Renaming any of
 // these needs a clean-up step, as 1.2.0's was for `bad-days` (docs/evolution.md).
-import { coreMaxExchanges } from './coreMaxExchanges';
 import { type DatasetDeclaration, dataPathOf } from './declaration';
+import { type Dataset, DECLARATIONS } from './declared';
 
 /**
  * The dataset an input names none of: the API's and the CLI's default, and what a workflow input stored before
  * datasets existed meant. Its views keep their 1.x names (`jao.max_exchanges*`, in the migrations).
  */
-export const DEFAULT_DATASET = coreMaxExchanges.id;
+export const DEFAULT_DATASET = 'maxExchanges' satisfies Dataset;
 
 /** The path JAO's client fetches when it is given none: 1.x's one endpoint (source/jaoClient.ts). */
-export const MAX_EXCHANGES_PATH = dataPathOf(coreMaxExchanges);
+export const MAX_EXCHANGES_PATH = dataPathOf(
+  DECLARATIONS.find((declaration) => declaration.id === DEFAULT_DATASET)!,
+);
 
 /**
  * The schedule ids 1.x created, kept: every dataset's are `<id>-poll` and `<id>-publication`, which for the default

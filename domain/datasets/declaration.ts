@@ -1,6 +1,6 @@
-// A JAO dataset as the pipeline knows it: one plain, typed declaration per dataset (docs/datasets.md). Pure data:
-// workflows import it, so checking it with zod lives apart (declarationSchema.ts, which says what a declaration is),
-// imported here for its type only; the lists a declaration chooses from are in vocabulary.ts, which the check reads.
+// What follows from a dataset's declaration (docs/datasets.md; the declarations are data, declarations/*.json, read by
+// declared.ts). Workflows import it, so checking a declaration with zod lives apart (declarationSchema.ts, which says
+// what a declaration is), imported here for its type only; the lists a declaration chooses from are in vocabulary.ts.
 import type { DeliveryDay } from '../deliveryDay';
 import { PTDF_PREFIX } from '../flowBased/fields';
 import { keyOf, keyReaderOf, namesInKey, patternList, patternOfKey } from '../seriesKeys';

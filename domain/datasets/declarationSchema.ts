@@ -14,6 +14,7 @@ import {
   patternList,
   ZONE_CODE_PATTERN,
 } from '../seriesKeys';
+import shared from './declarations/shared.json';
 import { REGIONS, ROW_KINDS, UNITS, VALUE_SIGNS } from './vocabulary';
 
 const deliveryDay = z.string().refine(isDeliveryDay, 'expected a date YYYY-MM-DD');
@@ -38,8 +39,19 @@ function zoneNames(patterns: KeyPatterns): { pattern: RegExp; expected: string }
     : { pattern: ZONE_CODE_PATTERN, expected: 'expected a zone code' };
 }
 
+const SHARED_FACTS = Object.keys(shared) as [string, ...string[]];
+
 export const declarationSchema = z
   .object({
+    /** The shared facts (declarations/shared.json) the declaration takes first, by name; its own facts override them. */
+    extends: z
+      .array(z.enum(SHARED_FACTS, { error: `expected shared facts: ${SHARED_FACTS.join(', ')}` }))
+      .optional(),
+    /**
+     * What the declaration's facts rest on, by the field they are about (`resolutions`, `constraintFields.filter`),
+     * or `declaration` for the whole: what a comment says in code.
+     */
+    notes: z.record(z.string(), z.string().min(1)).optional(),
     /** The dataset's id: in workflow ids (`{id}/day/YYYY-MM-DD`), the `Dataset` search attribute, jao.* rows, the API. */
     id: z
       .string()
@@ -169,6 +181,11 @@ export const declarationSchema = z
   .strict()
   .superRefine((declaration, context) => {
     const { resolutions, firstDay, zones, keyPattern } = declaration;
+    for (const about of Object.keys(declaration.notes ?? {})) {
+      if (about !== 'declaration' && !(about.split('.')[0]! in declaration)) {
+        context.addIssue({ code: 'custom', path: ['notes', about], message: 'not a declared field' });
+      }
+    }
     if (declaration.constraintFields && declaration.rowKind !== 'constraints') {
       context.addIssue({
         code: 'custom',

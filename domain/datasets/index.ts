@@ -1,103 +1,25 @@
-// The datasets the pipeline knows, one declaration each (docs/datasets.md). Adding a dataset is adding its
-// declaration here and its fixture (test/fixtures/jao/); the simulator answers it from the declaration unless a real
-// capture gave it a profile of its own (simulator/profiles/).
-import { coreActiveLtaConstraint } from './coreActiveLtaConstraint';
-import { coreAllocationConstraint } from './coreAllocationConstraint';
-import { coreAlphaFactor } from './coreAlphaFactor';
-import { coreAtc } from './coreAtc';
-import { coreBexRestrictions } from './coreBexRestrictions';
-import { coreCongestionIncome } from './coreCongestionIncome';
-import { coreD2CF } from './coreD2CF';
-import { coreFinalComputation, coreInitialComputation, corePreFinalComputation } from './coreFlowBasedDomain';
-import {
-  coreIdccAFinalComputation,
-  coreIdccAIntradayAtc,
-  coreIdccAMaxExchanges,
-  coreIdccBFinalComputation,
-  coreIdccBIntradayAtc,
-  coreIdccBMaxExchanges,
-  coreIdccCFinalComputation,
-  coreIdccCMaxExchanges,
-  coreIdccDFinalComputation,
-  coreIdccDMaxExchanges,
-} from './coreIntraday';
-import { coreIntradayAtc } from './coreIntradayAtc';
-import { coreLta, coreLtn } from './coreLongTermAllocations';
-import { coreMaxExchanges } from './coreMaxExchanges';
-import { coreMaxNetPos } from './coreMaxNetPos';
-import { coreNetPos } from './coreNetPos';
-import { corePriceSpread } from './corePriceSpread';
-import { coreReferenceNetPosition } from './coreReferenceNetPosition';
-import { coreRefprog } from './coreRefprog';
-import { coreScheduledExchanges } from './coreScheduledExchanges';
-import { coreShadowAuctionATC } from './coreShadowAuctionATC';
-import { coreShadowPrices } from './coreShadowPrices';
+// The datasets the pipeline knows (declared.ts reads their declarations), and what code asks of them.
 import type { DatasetDeclaration } from './declaration';
-import { nordicFbDomainShadowPrice, nordicFinalComputation } from './nordicFlowBasedDomain';
-import { nordicMaxBorderFlow } from './nordicMaxBorderFlow';
-import { nordicMaxExchanges } from './nordicMaxExchanges';
-import { nordicMaxNetPos } from './nordicMaxNetPos';
+import {
+  type ConstraintDataset,
+  DATASETS,
+  type Dataset,
+  DECLARATIONS,
+  type Declared,
+  type KeyedValueDataset,
+} from './declared';
 
 /** Product code imports it from './compat', which names it as what 1.x users rely on. */
 export { DEFAULT_DATASET } from './compat';
 export * from './declaration';
+export * from './declared';
 
-export const DECLARATIONS = [
-  coreMaxExchanges,
-  nordicMaxExchanges,
-  coreShadowAuctionATC,
-  coreScheduledExchanges,
-  coreAtc,
-  nordicMaxBorderFlow,
-  coreFinalComputation,
-  corePreFinalComputation,
-  coreInitialComputation,
-  coreNetPos,
-  coreLta,
-  coreLtn,
-  coreBexRestrictions,
-  corePriceSpread,
-  coreRefprog,
-  coreActiveLtaConstraint,
-  coreMaxNetPos,
-  coreReferenceNetPosition,
-  coreD2CF,
-  coreAllocationConstraint,
-  coreCongestionIncome,
-  coreAlphaFactor,
-  coreIntradayAtc,
-  nordicMaxNetPos,
-  coreIdccAMaxExchanges,
-  coreIdccBMaxExchanges,
-  coreIdccCMaxExchanges,
-  coreIdccDMaxExchanges,
-  coreIdccAIntradayAtc,
-  coreIdccBIntradayAtc,
-  coreShadowPrices,
-  nordicFinalComputation,
-  nordicFbDomainShadowPrice,
-  coreIdccAFinalComputation,
-  coreIdccBFinalComputation,
-  coreIdccCFinalComputation,
-  coreIdccDFinalComputation,
-] as const;
+type KeyedValueDeclaration = Declared<KeyedValueDataset> & { readonly rowKind: 'keyedValues' };
 
-export type Dataset = (typeof DECLARATIONS)[number]['id'];
-/** The datasets of keyed values (rowKind `keyedValues`): one number per key and MTU. */
-export type KeyedValueDataset = Extract<(typeof DECLARATIONS)[number], { rowKind: 'keyedValues' }>['id'];
-type KeyedValueDeclaration = Extract<(typeof DECLARATIONS)[number], { rowKind: 'keyedValues' }>;
 /** The declarations of keyed values, in declaration order. */
 export const KEYED_VALUE_DECLARATIONS = DECLARATIONS.filter(
   (declaration): declaration is KeyedValueDeclaration => declaration.rowKind === 'keyedValues',
 );
-/** The datasets of the flow-based domain (rowKind `constraints`): one row per constraint and MTU. */
-export type ConstraintDataset = Extract<(typeof DECLARATIONS)[number], { rowKind: 'constraints' }>['id'];
-
-/** Every dataset id, the default (Core maxExchanges) first. */
-export const DATASETS = DECLARATIONS.map((declaration) => declaration.id) as unknown as readonly [
-  Dataset,
-  ...Dataset[],
-];
 
 /** The first day of the dataset that starts first: no delivery day before it is asked for anywhere. */
 export const EARLIEST_FIRST_DAY = DECLARATIONS.map((declaration) => declaration.firstDay)

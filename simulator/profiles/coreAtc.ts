@@ -1,7 +1,7 @@
 // Core atc as JAO answers it (capture core_atc_2026-04-20T00Z_2026-04-22T00Z.json): indented by two spaces, one id
 // per 15 minutes from the capture's, integer values (0–3,561 MW in the capture) that hold for the hour, the
 // capture's 14 keys in its order, and the four Italian borders null in every row (declared published empty).
-import { coreAtc } from '../../domain/datasets/coreAtc';
+import { declarationOf, publishedEmptyKeysOf } from '../../domain/datasets';
 import { idsFromCapture, keySetOf, type RowFormat } from '../values';
 import type { SimulatorProfile } from './profile';
 
@@ -22,7 +22,7 @@ const ATC_KEYS = keySetOf(
     'border_DK1_NL',
     'border_NL_DK1',
   ],
-  coreAtc.publishedEmpty.keys,
+  publishedEmptyKeysOf(declarationOf('coreAtc')),
 );
 
 const QUARTER_HOUR_MS = 900_000;

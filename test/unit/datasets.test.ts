@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../common/config';
 import { sourceEndpointOf } from '../../domain/datasetSource';
 import {
+  CONSTRAINT_DATASETS,
   DATASETS,
   type DatasetDeclaration,
   DECLARATIONS,
@@ -64,6 +65,34 @@ describe('dataset declarations', () => {
     expect(declarationProblems([shifted])).toEqual([
       'dataset other: resolutions.0.from: must be the first day',
     ]);
+  });
+
+  it('refuse shared facts that do not exist and a note about a field the declaration lacks', () => {
+    const core = declarationOf('maxExchanges');
+    const unknownFacts = { ...core, extends: ['coreDayAhead', 'coreIntraday'] } as DatasetDeclaration;
+    expect(declarationProblems([unknownFacts])).toEqual([
+      'dataset maxExchanges: extends.1: expected shared facts: coreDayAhead, nordicDayAhead, pagedConstraints',
+    ]);
+    const strayNote = {
+      ...core,
+      notes: { declaration: 'd', sparse: 'rows only where…' },
+    } as DatasetDeclaration;
+    expect(declarationProblems([strayNote])).toEqual([
+      'dataset maxExchanges: notes.sparse: not a declared field',
+    ]);
+    const nestedNote = { ...core, notes: { 'publication.window': 'w' } } as DatasetDeclaration;
+    expect(declarationProblems([nestedNote])).toEqual([]);
+  });
+
+  it('take the facts they extend, their own facts overriding them, and type the constraint datasets as their files say', () => {
+    const core = declarationOf('maxExchanges');
+    expect(core.extends).toEqual(['coreDayAhead']);
+    expect(core.region).toBe('core');
+    expect(core.firstDaySource).toMatch(/go-live announcement of 2022-06-08/);
+    const shadowPrices = declarationOf('coreShadowPrices');
+    expect([shadowPrices.region, shadowPrices.rowKind]).toEqual(['core', 'constraints']);
+    const constraints = DECLARATIONS.filter((declaration) => declaration.rowKind === 'constraints');
+    expect(constraints.map((declaration) => declaration.id)).toEqual([...CONSTRAINT_DATASETS]);
   });
 
   it('keep Core maxExchanges’ values from before declarations', () => {

@@ -176,7 +176,7 @@ describe('declarations name their steps', () => {
   });
 
   it('refuses a step listed twice or an empty list', () => {
-    const [first] = DECLARATIONS;
+    const first = DECLARATIONS[0]!;
     const twice = { ...first, monitoring: { steps: ['A', 'A'], source: 's' } };
     expect(declarationProblems([twice])).toEqual([
       'dataset maxExchanges: monitoring.steps: a step is listed twice',

@@ -29,7 +29,8 @@ function importsOf(source: string): ImportOf[] {
 
 function resolveLocal(from: string, specifier: string): string {
   const base = resolve(dirname(from), specifier);
-  for (const candidate of [`${base}.ts`, join(base, 'index.ts')]) if (existsSync(candidate)) return candidate;
+  const candidates = base.endsWith('.json') ? [base] : [`${base}.ts`, join(base, 'index.ts')];
+  for (const candidate of candidates) if (existsSync(candidate)) return candidate;
   throw new Error(`${relative(ROOT, from)}: cannot resolve ${specifier}`);
 }
 
