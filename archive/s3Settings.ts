@@ -62,15 +62,13 @@ export const s3SettingsSchema = z
     { message: 'ARCHIVE_S3_ACCESS_KEY_ID and ARCHIVE_S3_SECRET_ACCESS_KEY: set both or neither' },
   );
 
-export const S3_SETTING_VARIABLES = Object.keys(s3SettingsSchema.shape) as (keyof S3SettingsInput)[];
-type S3SettingsInput = z.input<typeof s3SettingsSchema>;
-
 export type S3Settings = ReturnType<typeof loadS3Settings>;
 
 /** Reads the S3 settings; throws ConfigError with one line per problem and never echoes a secret. */
 export function loadS3Settings(env: NodeJS.ProcessEnv) {
-  const picked: Record<string, string | undefined> = {};
-  for (const name of S3_SETTING_VARIABLES) picked[name] = env[name] === '' ? undefined : env[name];
+  const picked = Object.fromEntries(
+    Object.keys(s3SettingsSchema.shape).map((name) => [name, env[name] || undefined]),
+  );
   const parsed = s3SettingsSchema.safeParse(picked);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) =>

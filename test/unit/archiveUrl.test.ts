@@ -102,6 +102,18 @@ describe('S3 settings', () => {
     });
   });
 
+  it('count an empty variable as unset', () => {
+    const empty = {
+      ARCHIVE_S3_ENDPOINT: '',
+      ARCHIVE_S3_REGION: '',
+      ARCHIVE_S3_FORCE_PATH_STYLE: '',
+      ARCHIVE_S3_ACCESS_KEY_ID: '',
+      ARCHIVE_S3_SECRET_ACCESS_KEY: '',
+      ARCHIVE_S3_SESSION_TOKEN: '',
+    };
+    expect(loadS3Settings(empty)).toEqual(loadS3Settings({}));
+  });
+
   it('take an endpoint (path-style unless told), region and credentials', () => {
     const settings = loadS3Settings({
       ARCHIVE_S3_ENDPOINT: 'http://127.0.0.1:7070/',
