@@ -58,11 +58,11 @@ async function writeTempFile(directory: string, body: Uint8Array): Promise<strin
     await handle.writeFile(body);
     await handle.sync();
   } catch (error) {
-    await handle.close();
     await unlink(path).catch(() => {});
     throw error;
+  } finally {
+    await handle.close();
   }
-  await handle.close();
   return path;
 }
 
@@ -80,27 +80,23 @@ export class FileArchiveStore implements ArchiveStore {
 
   async putIfAbsent(key: string, body: Uint8Array): Promise<'written' | 'existed'> {
     const path = this.pathOf(key);
+    const directory = dirname(path);
     try {
-      return await this.linkNew(path, body);
+      await makeDurableDirectory(directory);
+      const temp = await writeTempFile(directory, body);
+      try {
+        await link(temp, path);
+      } catch (error) {
+        if (errorCode(error) === 'EEXIST') return 'existed';
+        throw error;
+      } finally {
+        await unlink(temp).catch(() => {});
+      }
+      await fsyncPath(directory);
+      return 'written';
     } catch (error) {
       throw storeError(this.location, `write ${key}`, error);
     }
-  }
-
-  private async linkNew(path: string, body: Uint8Array): Promise<'written' | 'existed'> {
-    const directory = dirname(path);
-    await makeDurableDirectory(directory);
-    const temp = await writeTempFile(directory, body);
-    try {
-      await link(temp, path);
-    } catch (error) {
-      if (errorCode(error) === 'EEXIST') return 'existed';
-      throw error;
-    } finally {
-      await unlink(temp).catch(() => {});
-    }
-    await fsyncPath(directory);
-    return 'written';
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
