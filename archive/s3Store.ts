@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -120,14 +121,22 @@ export class S3ArchiveStore implements ArchiveStore {
   async *list(prefix: string): AsyncIterable<string> {
     let continuationToken: string | undefined;
     do {
-      let page: { keys: string[]; next: string | undefined };
+      let answer: ListObjectsV2CommandOutput;
       try {
-        page = await this.listPage(prefix, continuationToken);
+        answer = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: `${this.keyPrefix}${prefix}`,
+            ContinuationToken: continuationToken,
+            MaxKeys: this.listPageSize,
+          }),
+        );
       } catch (error) {
         throw this.storeError(`list ${prefix === '' ? 'the archive' : prefix}`, error);
       }
-      yield* page.keys;
-      continuationToken = page.next;
+      for (const object of answer.Contents ?? [])
+        if (object.Key !== undefined) yield object.Key.slice(this.keyPrefix.length);
+      continuationToken = answer.IsTruncated ? answer.NextContinuationToken : undefined;
     } while (continuationToken !== undefined);
   }
 
@@ -178,24 +187,6 @@ export class S3ArchiveStore implements ArchiveStore {
     }
     await put(false);
     return 'written';
-  }
-
-  private async listPage(
-    prefix: string,
-    continuationToken: string | undefined,
-  ): Promise<{ keys: string[]; next: string | undefined }> {
-    const answer = await this.client.send(
-      new ListObjectsV2Command({
-        Bucket: this.bucket,
-        Prefix: `${this.keyPrefix}${prefix}`,
-        ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
-        ...(this.listPageSize === undefined ? {} : { MaxKeys: this.listPageSize }),
-      }),
-    );
-    const keys = (answer.Contents ?? []).flatMap((object) =>
-      object.Key === undefined ? [] : [object.Key.slice(this.keyPrefix.length)],
-    );
-    return { keys, next: answer.IsTruncated ? answer.NextContinuationToken : undefined };
   }
 
   private storeError(doing: string, error: unknown): ArchiveStoreError {
