@@ -82,17 +82,16 @@ export async function verifyArchive(
         continue;
       }
       const read = await readAnswerObject(entry.answer.object, object);
-      const compressed = isCompressedAnswer(entry.answer.object);
-      const actual = read.sha256 === null ? null : answerKey(read.sha256, compressed);
-      if (actual === null) report.faults.push(`${entry.answer.object} is not gzip`);
-      else if (actual !== entry.answer.object)
+      if (read.sha256 === null) report.faults.push(`${entry.answer.object} is not gzip`);
+      else if (!read.matches) {
+        const actual = answerKey(read.sha256, isCompressedAnswer(entry.answer.object));
         report.faults.push(`${entry.answer.object} holds other bytes (${actual})`);
-      else if (row.body_sha256 !== null && answerKey(row.body_sha256, compressed) !== actual)
+      } else if (row.body_sha256 !== null && row.body_sha256 !== read.sha256)
         report.faults.push(`${entry.answer.object} differs from the body the database holds for ${row.day}`);
       else if (
         row.body_sha256 === null &&
         row.raw_sha256 !== null &&
-        (row.raw_archive_key !== actual || (row.whole && answerKey(row.raw_sha256, compressed) !== actual))
+        (row.raw_archive_key !== entry.answer.object || (row.whole && row.raw_sha256 !== read.sha256))
       )
         report.faults.push(
           `${entry.answer.object} is not the archived answer the database records for ${row.day} (its body was dropped)`,

@@ -1,9 +1,11 @@
 // The flow-based domain from its stored answers alone (docs/flow-based.md, "Paging": a paged day is one stored
 // answer holding every page): reprocessed with zero requests to JAO, and restored into an empty database from the
 // archive with every version, its times and the days' records equal to the original's.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArchiveStore } from '../../archive/fileStore';
@@ -132,6 +134,27 @@ describe('the flow-based domain from its stored answers', () => {
       { day: REVISED, dropped: false },
     ]);
     expect(await verifyArchive(h.db.pool, store)).toMatchObject({ faults: [] });
+  });
+
+  it('reports, on verifying, an answer object that is not gzip and one that holds other bytes', async () => {
+    const copy = await mkdtemp(path.join(tmpdir(), 'jao-flow-based-tampered-'));
+    try {
+      await cp(archiveDir, copy, { recursive: true });
+      const held = await h.db.pool.query<{ archive_key: string }>(
+        'SELECT archive_key FROM jao.raw_response WHERE dataset = $1 AND body IS NOT NULL ORDER BY raw_response_id',
+        [DATASET],
+      );
+      const [notGzip, otherBytes] = held.rows.map((row) => row.archive_key);
+      await writeFile(path.join(copy, notGzip!), 'not gzip');
+      await writeFile(path.join(copy, otherBytes!), gzipSync('other bytes'));
+      const other = createHash('sha256').update('other bytes').digest('hex');
+      const { faults } = await verifyArchive(h.db.pool, new FileArchiveStore(copy));
+      expect(faults.sort()).toEqual(
+        [`${notGzip} is not gzip`, `${otherBytes} holds other bytes (answers/${other}.gz)`].sort(),
+      );
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   it('mends, on a reprocessing, a stored version whose columns a faulty build wrote under their right hash', async () => {
