@@ -97,18 +97,14 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `timeout after ${timeoutMs} ms`;
-  }
-  if (error instanceof Error) {
-    const cause = error.cause;
-    const causeText =
-      cause instanceof Error
-        ? `: ${'code' in cause && cause.code ? `${String(cause.code)} ` : ''}${cause.message}`
-        : '';
-    return `network error: ${error.message}${causeText}`;
-  }
-  return `network error: ${String(error)}`;
+  if (!(error instanceof Error)) return `network error: ${String(error)}`;
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timeout after ${timeoutMs} ms`;
+  const cause = error.cause;
+  const causeText =
+    cause instanceof Error
+      ? `: ${'code' in cause && cause.code ? `${String(cause.code)} ` : ''}${cause.message}`
+      : '';
+  return `network error: ${error.message}${causeText}`;
 }
 
 function classifyEnvelope(httpStatus: number, body: string, envelope: JaoEnvelope): SingleAnswer {
