@@ -265,15 +265,12 @@ async function fetchInPieces(opts: JaoClientOptions, window: UtcWindow): Promise
     const answer = await requestOnce(opts, piece);
     requests++;
     const outcome = answer.outcome;
-    if (outcome.kind !== 'data' && outcome.kind !== 'not_published') {
-      if (outcome.kind === 'permanent') {
-        return {
-          ...outcome,
-          reason: `JAO refused the DST day whole (HTTP 400) and the piece ${piece.from}..${piece.to}: ${outcome.reason}`,
-        };
-      }
-      return outcome;
-    }
+    if (outcome.kind === 'permanent')
+      return {
+        ...outcome,
+        reason: `JAO refused the DST day whole (HTTP 400) and the piece ${piece.from}..${piece.to}: ${outcome.reason}`,
+      };
+    if (outcome.kind !== 'data' && outcome.kind !== 'not_published') return outcome;
     httpStatus = outcome.httpStatus;
     rows.push(...(answer.rows ?? []));
   }

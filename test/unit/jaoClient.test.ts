@@ -300,6 +300,8 @@ describe('JAO client DST fallback', () => {
       httpStatus: 503,
       retryAfterMs: 3000,
     });
+    const malformed = refusingWholeDay(() => text('not json'));
+    expect((await fetchDay(options(malformed.fetchImpl), dstDay)).kind).toBe('malformed');
   });
 
   it('does not fall back without the day, or for a window that is not the whole day', async () => {
