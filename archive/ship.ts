@@ -173,8 +173,6 @@ export interface ShipProgress {
 export interface ShipOptions {
   /** Writes read and shipped per batch (default 200). */
   batchSize?: number;
-  /** Stop after this many writes (default: until none is left). */
-  limit?: number;
   /** Called after every batch. */
   onProgress?: (progress: ShipProgress) => void;
   /** The bytes of answers one read of their bodies holds at most (default 64 MiB). */
@@ -216,10 +214,8 @@ export async function shipPendingWrites(
   };
   const daysShipped = new Map<JournalEntry['dataset'], Set<string>>();
   await store.putIfAbsent(MANIFEST_KEY, MANIFEST_BYTES);
-  while (options.limit === undefined || progress.shipped < options.limit) {
-    const size =
-      options.limit === undefined ? batchSize : Math.min(batchSize, options.limit - progress.shipped);
-    const { rows } = await pool.query<PendingWriteRow>(PENDING_WRITES, [size]);
+  for (;;) {
+    const { rows } = await pool.query<PendingWriteRow>(PENDING_WRITES, [batchSize]);
     if (rows.length === 0) break;
     const shippedKeys: { id: string; key: string }[] = [];
     const answerObjects: { id: string; key: string }[] = [];
@@ -264,7 +260,7 @@ export async function shipPendingWrites(
     progress.shippedDays = shippedDaysOf(daysShipped);
     progress.pending = (await archiveLag(pool)).pending;
     options.onProgress?.({ ...progress });
-    if (rows.length < size || options.signal?.aborted) break;
+    if (rows.length < batchSize || options.signal?.aborted) break;
   }
   return progress;
 }
