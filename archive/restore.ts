@@ -460,7 +460,7 @@ export type RestoreProgress = Omit<RestoreProgressView, 'from' | 'done'>;
 export async function restoreArchive(
   pool: pg.Pool,
   store: ArchiveStore,
-  options: RestoreRange & { merge?: boolean; batchSize?: number; onProgress?: (p: RestoreProgress) => void },
+  options: RestoreRange & { merge?: boolean; batchSize?: number },
 ): Promise<RestoreProgress> {
   await checkRestoreTarget(pool, options.merge ?? false);
   const plan = await planRestore(store, options);
@@ -472,7 +472,6 @@ export async function restoreArchive(
     progress.skipped += batch.skipped;
     progress.lastDay = batch.lastDay ?? progress.lastDay;
     after = batch.lastKey ?? after;
-    options.onProgress?.({ ...progress });
     if (batch.done) return progress;
   }
 }
