@@ -367,8 +367,7 @@ function answerReader(store: ArchiveStore, writes: { key: string; entry: Journal
   const fill = () => {
     while (
       next < pending.length &&
-      (next - taken < ANSWERS_READ_AHEAD || next === taken) &&
-      (bytesAhead + sizeOf(next) <= BYTES_READ_AHEAD || next === taken)
+      (next === taken || (next - taken < ANSWERS_READ_AHEAD && bytesAhead + sizeOf(next) <= BYTES_READ_AHEAD))
     ) {
       const { key, entry } = pending[next]!;
       const read = readAnswer(store, key, entry.answer!);
