@@ -56,9 +56,9 @@ const DAY_MS = 86_400_000;
 const REASON_BODY_LENGTH = 200;
 
 /** `YYYY-MM-DDTHH:MM:SS.000Z`, the instant format JAO's clients send. */
-export function formatJaoInstant(instant: string | Date): string {
-  const epochMs = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  if (Number.isNaN(epochMs)) throw new RangeError(`not an instant: ${JSON.stringify(String(instant))}`);
+function formatJaoInstant(instant: string): string {
+  const epochMs = Date.parse(instant);
+  if (Number.isNaN(epochMs)) throw new RangeError(`not an instant: ${JSON.stringify(instant)}`);
   return new Date(epochMs).toISOString();
 }
 
