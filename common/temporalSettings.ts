@@ -139,15 +139,8 @@ export function temporalSettingsOf(input: TemporalSettingsInput): TemporalSettin
   return {
     address: input.TEMPORAL_ADDRESS,
     namespace: input.TEMPORAL_NAMESPACE,
-    ...(input.TEMPORAL_API_KEY ? { apiKey: input.TEMPORAL_API_KEY } : {}),
-    tls: useTls
-      ? {
-          ...(serverName ? { serverName } : {}),
-          ...(clientCert ? { clientCert } : {}),
-          ...(clientKey ? { clientKey } : {}),
-          ...(serverCa ? { serverCa } : {}),
-        }
-      : false,
+    apiKey: input.TEMPORAL_API_KEY,
+    tls: useTls ? { serverName, clientCert, clientKey, serverCa } : false,
     metadata,
   };
 }
@@ -223,7 +216,7 @@ export function temporalProfileVariables(env: NodeJS.ProcessEnv): Record<string,
   };
   set('TEMPORAL_ADDRESS', profile.address);
   set('TEMPORAL_NAMESPACE', profile.namespace);
-  if (profile.apiKey) set('TEMPORAL_API_KEY', profile.apiKey);
+  set('TEMPORAL_API_KEY', profile.apiKey);
   if (profile.tls) {
     if (profile.tls.disabled !== undefined) set('TEMPORAL_TLS', String(!profile.tls.disabled));
     set('TEMPORAL_TLS_SERVER_NAME', profile.tls.serverName);
