@@ -172,14 +172,12 @@ export function superviseDeploymentVersion(
           // Usually the moments before every task queue of this build registered; if it lasts, say why (e.g. the
           // current version serves a task queue this build does not poll: one deployment name per task queue).
           refusals += 1;
-          if (refusals < REFUSALS_BEFORE_REPORT) {
-            await pause(REGISTRATION_CHECK_MS);
-            continue;
-          }
-          say(
-            `deployment ${target.deploymentName}: build ${target.buildId} cannot become current: ${error.details}`,
-          );
-          await pause(options.checkEveryMs ?? CHECK_EVERY_MS);
+          const reported = refusals >= REFUSALS_BEFORE_REPORT;
+          if (reported)
+            say(
+              `deployment ${target.deploymentName}: build ${target.buildId} cannot become current: ${error.details}`,
+            );
+          await pause(reported ? (options.checkEveryMs ?? CHECK_EVERY_MS) : REGISTRATION_CHECK_MS);
           continue;
         }
         say(
