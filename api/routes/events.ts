@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { readDayEventsAfter } from '../../db/dayEvents';
 import type { DayEvent } from '../../domain/apiAnswers';
@@ -100,18 +99,18 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
         if (!datasets.includes(event.dataset) || sent.has(event.id)) return;
         sent.add(event.id);
         if (sent.size > REMEMBERED_IDS) sent.delete(sent.values().next().value!);
-        write(res, frame(event));
+        write(frame(event));
       };
-      const write = (out: ServerResponse, text: string) => {
-        if (out.destroyed || out.writableEnded) return;
-        out.write(text);
-        if (out.writableLength > MAX_BUFFERED_BYTES) out.destroy();
+      const write = (text: string) => {
+        if (res.destroyed || res.writableEnded) return;
+        res.write(text);
+        if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
       };
       const unsubscribe = deps.hub.subscribe((event) => {
         if (replaying) pending.push(event);
         else send(event);
       });
-      const heartbeat = setInterval(() => write(res, ': heartbeat\n\n'), deps.heartbeatMs);
+      const heartbeat = setInterval(() => write(': heartbeat\n\n'), deps.heartbeatMs);
       // The stream ends when the key loses a dataset it serves (or is revoked); an operator's stream serves the
       // page's controls too: it ends when the key loses the scope.
       const unwatches = datasets.map((dataset) =>
@@ -119,7 +118,7 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
           key,
           dataset,
           (loss) => {
-            write(res, keyLossFrame(loss, dataset));
+            write(keyLossFrame(loss, dataset));
             res.end();
           },
           true,
@@ -130,7 +129,7 @@ export function registerEventsRoute(app: ApiApp, deps: RouteDeps): void {
         unsubscribe();
         for (const stop of unwatches) stop();
       });
-      write(res, 'retry: 3000\n: connected\n\n');
+      write('retry: 3000\n: connected\n\n');
       if (after !== null) {
         try {
           let last = after;
