@@ -68,9 +68,7 @@ export class KeyStore {
 }
 
 function bearerToken(header: string | undefined): string | null {
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1]! : null;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null;
 }
 
 /** The `:dataset` of the request's path, as sent (the router has matched the route: params are set). */
@@ -80,8 +78,7 @@ const datasetInPath = (request: FastifyRequest): string =>
 /** The `dataset` query parameter as sent (parsed before onRequest); the default dataset when absent. */
 function datasetInQuery(request: FastifyRequest): string {
   const value = (request.query as { dataset?: unknown } | undefined)?.dataset;
-  if (value === undefined) return DEFAULT_DATASET;
-  return typeof value === 'string' ? value : String(value);
+  return value === undefined ? DEFAULT_DATASET : String(value);
 }
 
 /**
