@@ -140,7 +140,6 @@ export async function resultThroughOutages<T>(
       if (!isTemporalUnreachable(error) || signal?.aborted) throw error;
       if (awaySince === null) {
         awaySince = Date.now();
-        attempt = 0;
         say(
           `Temporal unreachable (${error instanceof Error ? error.message : String(error)}): waiting for it to come back, the workflow goes on`,
         );
