@@ -282,7 +282,6 @@ async function diagnoseSecurity(
   const refusal = after === 'closed' ? 'closed' : `${after.code} ${after.message}`;
   // Closed right after the handshake, before any HTTP/2 frame: the server did not accept who we are (TLS 1.3 sends
   // its alert only once the client's side of the handshake is done).
-  if (clientCert) return certificateRefused();
-  if (CERTIFICATE_ALERT.test(refusal) || /closed|ECONNRESET/i.test(refusal)) return certificateRefused();
-  return null;
+  const refused = clientCert || CERTIFICATE_ALERT.test(refusal) || /closed|ECONNRESET/i.test(refusal);
+  return refused ? certificateRefused() : null;
 }
