@@ -149,14 +149,13 @@ export class CurrentDataVersion {
   read(): Promise<DataVersion> {
     if (this.queued) return this.queued;
     if (!this.running) return this.start();
-    const queued = this.running
+    this.queued = this.running
       .catch(() => undefined)
       .then(() => {
         this.queued = null;
         return this.start();
       });
-    this.queued = queued;
-    return queued;
+    return this.queued;
   }
 
   private start(): Promise<DataVersion> {
