@@ -193,17 +193,14 @@ export async function startCommand(argv: string[], io: CliIo): Promise<void> {
         api = await startApi(apiSettings(config));
         const addresses = whereEverythingIs(config, { server, simulator, api, key, offline, embedded });
         keepAddresses(config.JAO_DATA_DIR, addresses);
-        io.err(['', RUNNING, ...addresses, ''].join('\n'));
+        const printAddresses = (headline: string) => io.err(['', headline, ...addresses, ''].join('\n'));
+        printAddresses(RUNNING);
         // The block has scrolled away by the time the backfills end: once they all have, it is printed again.
         const running = backfillWatches.filter((watch) => !watch.nothingToDo);
         if (running.length > 0) {
           void Promise.all(running.map((watch) => watch.ended)).then((ended) => {
             if (ended.every(Boolean) && !stop.aborted) {
-              io.err(
-                ['', `The initial backfills ended (a line each above). ${RUNNING}`, ...addresses, ''].join(
-                  '\n',
-                ),
-              );
+              printAddresses(`The initial backfills ended (a line each above). ${RUNNING}`);
             }
           });
         }
