@@ -125,11 +125,8 @@ function httpProbe(
 ): Promise<HttpAnswer | null> {
   return new Promise((resolve) => {
     const options = probeTlsOptions(host, port, material);
-    let settled = false;
     const cleanups: (() => void)[] = [];
     const done = (answer: HttpAnswer | null) => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       for (const cleanup of cleanups) cleanup();
       resolve(answer);
