@@ -32,7 +32,10 @@ export class DayEventHub {
   ) {}
 
   async start(): Promise<void> {
-    this.lastId = await this.latestId();
+    const latest = await this.pool.query<{ id: string | null }>(
+      'SELECT max(event_id)::text AS id FROM jao.day_event',
+    );
+    this.lastId = Number(latest.rows[0]?.id ?? 0);
     await this.connect();
   }
 
@@ -54,13 +57,6 @@ export class DayEventHub {
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
-  }
-
-  private async latestId(): Promise<number> {
-    const result = await this.pool.query<{ id: string | null }>(
-      'SELECT max(event_id)::text AS id FROM jao.day_event',
-    );
-    return Number(result.rows[0]?.id ?? 0);
   }
 
   private async connect(): Promise<void> {
