@@ -53,12 +53,17 @@ export interface RestoreBatchInput extends RestoreRange {
   limit: number;
 }
 
-/** A mistake the user must correct fails the workflow at once; anything else (an outage) is retried. */
-function classified(error: unknown): unknown {
-  if (error instanceof RestoreRefused) return ApplicationFailure.nonRetryable(error.message, RESTORE_REFUSED);
-  if (error instanceof ConfigError || error instanceof NotAnArchive)
-    return ApplicationFailure.nonRetryable(error.message, ARCHIVE_MISCONFIGURED);
-  return error;
+/** Runs `work`: a mistake the user must correct fails the workflow at once; anything else (an outage) is retried. */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RestoreRefused)
+      throw ApplicationFailure.nonRetryable(error.message, RESTORE_REFUSED);
+    if (error instanceof ConfigError || error instanceof NotAnArchive)
+      throw ApplicationFailure.nonRetryable(error.message, ARCHIVE_MISCONFIGURED);
+    throw error;
+  }
 }
 
 /** The archive at a URL (undefined: ARCHIVE_URL), opened on first use and again after a failed opening. */
@@ -94,13 +99,6 @@ export function createArchiveActivities({
   onOutcomeChanged,
 }: ArchiveDeps) {
   const storeAt = archiveOpener(env);
-  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw classified(error);
-    }
-  };
 
   return {
     /**
