@@ -75,6 +75,10 @@ export interface FetchedPageRef {
   unreadable: string | null;
 }
 
+function unreadablePage(unreadable: string): Omit<FetchedPageRef, 'rawPageId'> {
+  return { totalRowsWithFilter: null, rows: 0, unreadable };
+}
+
 /**
  * What the workflow needs of a page: its count and how many rows it carried. Its envelope alone is read here; its
  * rows are read once, when the day's answer is validated.
@@ -84,14 +88,10 @@ function pageFacts(body: string): Omit<FetchedPageRef, 'rawPageId'> {
   try {
     json = JSON.parse(body);
   } catch (error) {
-    return {
-      totalRowsWithFilter: null,
-      rows: 0,
-      unreadable: `body is not JSON: ${(error as Error).message}`,
-    };
+    return unreadablePage(`body is not JSON: ${(error as Error).message}`);
   }
   const envelope = pageEnvelope(json);
-  if (!envelope.ok) return { totalRowsWithFilter: null, rows: 0, unreadable: envelope.reason };
+  if (!envelope.ok) return unreadablePage(envelope.reason);
   return { totalRowsWithFilter: envelope.totalRowsWithFilter, rows: envelope.rows, unreadable: null };
 }
 
@@ -165,11 +165,7 @@ export function createFetchActivities({
         case 'not_published':
           return keep(outcome.httpStatus, outcome.body, pageFacts(outcome.body));
         case 'malformed':
-          return keep(outcome.httpStatus, outcome.body, {
-            totalRowsWithFilter: null,
-            rows: 0,
-            unreadable: outcome.reason,
-          });
+          return keep(outcome.httpStatus, outcome.body, unreadablePage(outcome.reason));
         case 'oversized':
           throw ApplicationFailure.nonRetryable(
             redact(`JAO's page of ${where} is too large: ${outcome.reason}`),
