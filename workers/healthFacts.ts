@@ -120,14 +120,13 @@ export async function readTemporalHealth(
   now = Date.now(),
 ): Promise<Required<Pick<HealthFacts, 'queues' | 'schedules'>>> {
   const { client, connection } = temporalClient;
-  const queues: PolledQueue[] = [
-    { taskQueue: settings.taskQueue, role: 'workflows, validate and write', state: { kind: 'unknown' } },
-    { taskQueue: fetchTaskQueueOf(settings.taskQueue), role: 'JAO fetches', state: { kind: 'unknown' } },
-  ];
   const schedules = await datasetSchedules(client, settings.taskQueue, settings.datasets);
-  const types = [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
-  for (const [index, queue] of queues.entries()) {
-    queue.state = await queueState(connection, settings, queue.taskQueue, types[index]!, now);
+  const queues: PolledQueue[] = [];
+  for (const [taskQueue, role, type] of [
+    [settings.taskQueue, 'workflows, validate and write', TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW],
+    [fetchTaskQueueOf(settings.taskQueue), 'JAO fetches', TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY],
+  ] as const) {
+    queues.push({ taskQueue, role, state: await queueState(connection, settings, taskQueue, type, now) });
   }
   return { schedules, queues };
 }
