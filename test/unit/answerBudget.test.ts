@@ -43,6 +43,34 @@ describe('the answer budget of a process', () => {
     expect(budget.heldBytes).toBe(0);
   });
 
+  it('grants a small waiting answer that fits before a large one waiting longer, which runs once there is room', async () => {
+    const budget = new AnswerBudget(10 * MB);
+    const first = step();
+    const second = step();
+    const large = step();
+    const small = step();
+    const running = [
+      budget.hold(5 * MB, first.work),
+      budget.hold(4 * MB, second.work),
+      budget.hold(9 * MB, large.work),
+      budget.hold(3 * MB, small.work),
+    ];
+    await settled();
+    expect(budget.waitingSteps).toBe(2);
+
+    second.state.end();
+    await settled();
+    expect([large.state.started, small.state.started]).toEqual([false, true]);
+    expect(budget.waitingSteps).toBe(1);
+    first.state.end();
+    small.state.end();
+    await settled();
+    expect(large.state.started).toBe(true);
+    large.state.end();
+    await Promise.all(running);
+    expect(budget.heldBytes).toBe(0);
+  });
+
   it('runs an answer larger than the whole budget alone', async () => {
     const budget = new AnswerBudget(10 * MB);
     const huge = step();
