@@ -70,14 +70,10 @@ export class AnswerBudget {
 
   /** Grants every waiting step that fits, oldest first. */
   #grantWaiting(): void {
-    for (let index = 0; index < this.#waiting.length; ) {
-      const waiting = this.#waiting[index]!;
-      if (waiting.bytes > this.#free) {
-        index += 1;
-        continue;
-      }
+    for (const waiting of [...this.#waiting]) {
+      if (waiting.bytes > this.#free) continue;
       this.#free -= waiting.bytes;
-      this.#waiting.splice(index, 1);
+      this.#waiting.splice(this.#waiting.indexOf(waiting), 1);
       waiting.grant();
     }
   }
