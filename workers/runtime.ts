@@ -46,9 +46,8 @@ export function sdkEntryLevel(level: SdkLogLevel, message: string, meta?: LogMet
   if (message === 'Workflow failed') return 'INFO';
   if (message === ACTIVITY_ONLY_WORKER && isFetchTaskQueue(meta?.taskQueue)) return 'INFO';
   const error = meta?.error;
-  if (message === 'Activity failed' && error instanceof ApplicationFailure && error.type)
-    return EXPECTED_ACTIVITY_FAILURES.has(error.type) ? 'INFO' : level;
-  return level;
+  const expected = error instanceof ApplicationFailure && EXPECTED_ACTIVITY_FAILURES.has(error.type ?? '');
+  return message === 'Activity failed' && expected ? 'INFO' : level;
 }
 
 /** The SDK's logger interface over a pino logger: the entry's metadata become the line's fields. */
