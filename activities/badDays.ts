@@ -81,9 +81,6 @@ function listedMarkerOf(execution: WorkflowExecutionInfo): ListedMarker {
   };
 }
 
-/** What the keeper's start says of it in the Web UI. */
-export const BAD_DAY_MARKERS_SUMMARY = 'bad days: keeps one running marker per day bad now';
-
 /**
  * Asks the keeper of `taskQueue`'s bad-day markers to sync (workflows/badDays.ts): signal-with-start, so a keeper not
  * running yet, or ended by hand, is started. Idempotent: the worker calls it at start, writes that change a day's
@@ -96,7 +93,7 @@ export async function signalBadDayMarkers(client: Client, taskQueue: string): Pr
     args: [{}],
     signal: DAY_OUTCOME_CHANGED_SIGNAL,
     signalArgs: [],
-    staticSummary: BAD_DAY_MARKERS_SUMMARY,
+    staticSummary: 'bad days: keeps one running marker per day bad now',
   });
 }
 
