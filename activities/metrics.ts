@@ -17,7 +17,6 @@ export interface DayMetrics {
 }
 
 /** Every day metric carries its dataset: a Nordic bad day is counted as Nordic. */
-
 export function recordDayMetrics(metrics: DayMetrics): void {
   const meter = Context.current().metricMeter;
   meter
