@@ -138,8 +138,7 @@ export function createStoreActivities({
         });
         const drift = written.facts.drift;
         if (drift) recordDriftMetrics(ref.dataset, drift.kinds);
-        if (written.facts.latestCompleteDay)
-          recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
+        recordLatestCompleteDay(ref.dataset, written.facts.latestCompleteDay);
         // Only the write that first made the day complete observes the publication latency.
         if (written.facts.firstCompletion) await recordPublicationLatency(pool, ref);
         if (written.outcomeChanged) await onOutcomeChanged?.();
