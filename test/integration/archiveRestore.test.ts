@@ -23,7 +23,7 @@ import { messageWithCauses } from '../../cli/errors';
 import { checkWorkerDatabase } from '../../control/workerDatabase';
 import { describeDatabase, readDatabaseIdentity } from '../../db/databaseIdentity';
 import { createPool } from '../../db/pool';
-import { ARCHIVE_MISCONFIGURED, RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
+import { ARCHIVE_MISCONFIGURED, RESTORE_REFUSED, RESTORE_WORKFLOW_ID } from '../../domain/archiveInputs';
 import { archiveProblem } from '../../domain/health';
 import type { BackfillResult } from '../../domain/workflowInputs';
 import type { restoreWorkflow } from '../../workflows';
@@ -351,6 +351,19 @@ describe('archive and restore', () => {
     } finally {
       await empty.release();
     }
+  });
+
+  it('refuses through the activity, without a retry, a database that holds days', async () => {
+    const activities = createArchiveActivities({ pool: h.db.pool });
+    const refused = await activities
+      .planArchiveRestore({ from: pathToFileURL(archiveDir).href, merge: false })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect(refused).toMatchObject({ nonRetryable: true, type: RESTORE_REFUSED });
+    expect((refused as Error).message).toMatch(new RegExp(`^the database holds ${DAY_COUNT} day\\(s\\): `));
   });
 
   it("refuses a restore whose DATABASE_URL is not the workers' database, naming both, before starting it", async () => {
