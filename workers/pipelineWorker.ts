@@ -100,7 +100,6 @@ export interface PipelineWorkerOptions {
 
 export interface PipelineWorkers {
   workers: Worker[];
-  buildId: string;
   /**
    * Runs until shutdown(). When one worker fails, the other is shut down too (half a pipeline is of no use)
    * and run() rejects with that failure once both have stopped.
@@ -233,7 +232,6 @@ export async function createPipelineWorkers(options: PipelineWorkerOptions): Pro
   };
   return {
     workers,
-    buildId,
     run() {
       return runTogether(
         workers.map((worker) => ({
