@@ -20,8 +20,6 @@ export const HEALTH_METRICS_INTERVAL_MS = 60_000;
 const STOP_WAIT_MS = 5_000;
 
 export interface HealthMetrics {
-  /** Resolves once the first refresh is done. */
-  readonly firstRefresh: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,11 +85,9 @@ export function startHealthMetrics(
       .finally(() => {
         if (!stopped) timer = setTimeout(cycle, HEALTH_METRICS_INTERVAL_MS);
       });
-    return running;
   };
-  const firstRefresh = cycle();
+  cycle();
   return {
-    firstRefresh,
     async stop() {
       stopped = true;
       clearTimeout(timer);
