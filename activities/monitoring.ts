@@ -18,8 +18,6 @@ import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
 export interface MonitoringDeps {
   pool: pg.Pool;
   jao: JaoClientOptions;
-  /** The clock deciding the window (tests give the simulator's). */
-  now?: () => Date;
   /** POLL_LOOKBACK_DAYS: the days before today each reading covers (domain/monitoring.ts monitoringWindow). */
   lookbackDays?: number;
   /**
@@ -41,7 +39,6 @@ export type MonitoringReadResult =
 export function createMonitoringActivities({
   pool,
   jao,
-  now = () => new Date(),
   lookbackDays = MONITORING_OFF.lookbackDays,
   keptWindows,
 }: MonitoringDeps) {
@@ -49,7 +46,7 @@ export function createMonitoringActivities({
     keptWindows?.[declaration.id as Dataset] ?? declaration.publication.window;
   return {
     async readJaoMonitoring({ region }: ReadMonitoringInput): Promise<MonitoringReadResult> {
-      const readAt = now();
+      const readAt = new Date();
       const outcome = await fetchWindow(
         { ...jao, path: monitoringPathOf(region) },
         monitoringWindow(readAt, lookbackDays),
