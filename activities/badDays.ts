@@ -38,8 +38,6 @@ export interface BadDayDeps {
   pool: pg.Pool;
   /** The freshness deadline per dataset (domain/freshnessDeadline.ts); default: the declaration's. */
   deadlines?: Partial<Record<Dataset, string>>;
-  /** Rows read per query (default BAD_DAYS_PAGE_SIZE). */
-  pageSize?: number;
 }
 
 export interface BadDaysSyncResult {
@@ -113,7 +111,7 @@ export async function tellBadDayMarkers(): Promise<void> {
   }
 }
 
-export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DAYS_PAGE_SIZE }: BadDayDeps) {
+export function createBadDayActivities({ pool, deadlines = {} }: BadDayDeps) {
   const deadlineOf = (dataset: Dataset) => deadlines[dataset] ?? declarationOf(dataset).publication.deadline;
 
   async function readBadDays(now: Date): Promise<{ bad: BadDay[]; nextDeadline: Date | null }> {
@@ -123,7 +121,7 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
     for (;;) {
       const page = await readBadDayCandidates(pool, {
         after,
-        limit: pageSize,
+        limit: BAD_DAYS_PAGE_SIZE,
         notPublishedThrough: marketTomorrow(now),
       });
       for (const facts of page) {
@@ -134,7 +132,7 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
         if (due && (nextDeadline === null || due < nextDeadline)) nextDeadline = due;
       }
       Context.current().heartbeat();
-      if (page.length < pageSize) return { bad, nextDeadline };
+      if (page.length < BAD_DAYS_PAGE_SIZE) return { bad, nextDeadline };
       const last = page.at(-1)!;
       after = { dataset: last.dataset, day: last.day };
     }
@@ -145,9 +143,9 @@ export function createBadDayActivities({ pool, deadlines = {}, pageSize = BAD_DA
       `WorkflowType = ${literal(BAD_DAY_WORKFLOW_TYPE)} AND ExecutionStatus = 'Running' ` +
       `AND TaskQueue = ${literal(taskQueue)}`;
     const listed: ListedMarker[] = [];
-    for await (const execution of client.workflow.list({ query, pageSize })) {
+    for await (const execution of client.workflow.list({ query, pageSize: BAD_DAYS_PAGE_SIZE })) {
       listed.push(listedMarkerOf(execution));
-      if (listed.length % pageSize === 0) Context.current().heartbeat();
+      if (listed.length % BAD_DAYS_PAGE_SIZE === 0) Context.current().heartbeat();
     }
     return listed;
   }
