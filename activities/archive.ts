@@ -28,8 +28,6 @@ export interface ArchiveDeps {
   pool: pg.Pool;
   /** ARCHIVE_URL (undefined: the default under the data directory). */
   archiveUrl?: string;
-  /** Where an s3:// archive's endpoint and credentials come from. */
-  env?: NodeJS.ProcessEnv;
   /** JAO_MAX_BODY_BYTES: a restored answer larger than its dataset's bound from it (domain/storedAnswerLimit.ts) is refused. */
   maxBodyBytes?: number;
   /** RAW_RETENTION_DAYS: after shipping, bodies archived and older than this leave the database (unset: none). */
@@ -93,12 +91,11 @@ export function createArchivedBodyReader(
 export function createArchiveActivities({
   pool,
   archiveUrl,
-  env = process.env,
   maxBodyBytes,
   rawRetentionDays,
   onOutcomeChanged,
 }: ArchiveDeps) {
-  const storeAt = archiveOpener(env);
+  const storeAt = archiveOpener(process.env);
 
   return {
     /**
