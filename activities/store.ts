@@ -21,7 +21,7 @@ import { reasonOfWrite } from '../domain/dayStatus';
 import { DATABASE_RETRY_HORIZON, type TransactionTimeouts } from '../domain/timeBudget';
 import type { Dataset, DayStatus, DeliveryDay } from '../domain/types';
 import type { DayResult } from '../domain/workflowInputs';
-import { type AnswerBudget, processAnswerBudget } from './answerBudget';
+import { processAnswerBudget } from './answerBudget';
 import { withDatabaseFailures } from './databaseFailure';
 import { recordPublicationLatency } from './freshness';
 import { recordDayMetrics, recordDriftMetrics, recordLatestCompleteDay } from './metrics';
@@ -43,8 +43,6 @@ export interface StoreDeps {
   readArchived?: ArchivedBodyReader;
   /** Called after a write that changed a day's outcome (the keeper of the bad-day markers: activities/badDays.ts). */
   onOutcomeChanged?: () => Promise<void>;
-  /** What the store steps of this process hold of stored answers at once (default: the process's, from its heap). */
-  answerBudget?: AnswerBudget;
 }
 
 export interface StoredDayRef {
@@ -76,7 +74,6 @@ export function createStoreActivities({
   writeTimeouts,
   readArchived,
   onOutcomeChanged,
-  answerBudget = processAnswerBudget(),
 }: StoreDeps) {
   /** Database errors classified (a deterministic one is not retried), transient ones retried up to the horizon. */
   const retried = retriedDatabaseWork(retryHorizonMs, secrets);
@@ -86,7 +83,7 @@ export function createStoreActivities({
    */
   const holding = <T>(bytes: number, work: () => Promise<T>): Promise<T> => {
     const signal = Context.current().cancellationSignal;
-    return answerBudget.hold(bytes, () => slicedWorkCancelledBy(signal, work), signal);
+    return processAnswerBudget().hold(bytes, () => slicedWorkCancelledBy(signal, work), signal);
   };
   /** A step on a day's stored answer (`validate`, `write`): retried database work, holding the answer's bytes. */
   const onAnswer = <T>(step: string, ref: StoredDayRef, work: () => Promise<T>): Promise<T> =>
