@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationStep, Requirement } from './migrationStep';
+import { dayWriteIndex } from './migrationSteps/dayWriteIndex';
 import { deliveryDayIndex } from './migrationSteps/deliveryDayIndex';
 import { fillDeliveryDay } from './migrationSteps/fillDeliveryDay';
 
@@ -14,6 +15,7 @@ export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 const MIGRATION_STEPS: Readonly<Record<string, MigrationStep>> = {
   '013_fill_delivery_day': fillDeliveryDay,
   '014_delivery_day_index': deliveryDayIndex,
+  '028_day_write_day_index': dayWriteIndex,
 };
 
 export interface Migration {

@@ -5167,6 +5167,12 @@ CREATE INDEX constraint_value_history_day_idx ON jao.constraint_value_history US
 CREATE INDEX day_write_archive_key_idx ON jao.day_write USING btree (archive_key);
 
 --
+-- Name: day_write_day_idx; Type: INDEX; Schema: jao; Owner: postgres
+--
+
+CREATE INDEX day_write_day_idx ON jao.day_write USING btree (dataset, day, written_at);
+
+--
 -- Name: day_write_unarchived_idx; Type: INDEX; Schema: jao; Owner: postgres
 --
 

@@ -37,6 +37,7 @@ const LATER_MIGRATIONS = [
   '025_keyed_families',
   '026_monitoring_steps',
   '027_answer_verdict',
+  '028_day_write_day_index',
 ];
 
 let db: TestDatabase;
