@@ -8,7 +8,7 @@ import { lockDay, type TransactionSetting } from '../db/locks';
 import { namedStatement } from '../db/namedStatement';
 import { withTransaction } from '../db/pool';
 import { assessAnswerBytes, assessStoredAnswer } from '../db/storedAnswer';
-import { restoreDayWrite } from '../db/writeDay';
+import { type RestoredCheck, restoreCheckedWrites, restoreDayWrite } from '../db/writeDay';
 import type { RestoreProgressView } from '../domain/archiveInputs';
 import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { storedAnswerLimit } from '../domain/storedAnswerLimit';
@@ -271,68 +271,96 @@ async function readAnswer(
   return { body: read.bytes, sha256: read.sha256 };
 }
 
+/** A journaled write with its answer as read from the archive, its bytes checked (null: it judged none). */
+interface ReadWrite {
+  key: string;
+  entry: JournalEntry;
+  read: ReadAnswer | null;
+}
+
+/** What a journaled write's repetition takes from its entry whatever its answer. */
+const writeOf = (entry: JournalEntry) => ({
+  dataset: entry.dataset,
+  day: entry.day,
+  status: entry.status,
+  expectedMtus: entry.expectedMtus,
+  workflowId: entry.workflowId,
+  buildId: entry.buildId,
+  error: entry.error,
+  observedAt: new Date(entry.writtenAt),
+  derivation: entry.derivation,
+});
+
+/** Stores a write's answer in `client`'s transaction (STORE_RESTORED_ANSWER); null when the database holds the write. */
+async function storeRestoredAnswer(
+  client: pg.PoolClient,
+  params: ReturnType<typeof restoredAnswerParams>,
+): Promise<number | null> {
+  const row = (await STORE_RESTORED_ANSWER.run(client, params)).rows[0]!;
+  return row.held ? null : Number(row.raw_response_id);
+}
+
 /**
- * Repeats one journaled write unless the database holds it already (heldKeys' test, made with its answer's store
- * when it has one); its answer's bytes are checked against the hash that names them. Whether it was written. The
- * caller asks heldKeys first: a check's write is made ready (db/writeDay.ts: prepareWrite) before its answer's store
- * finds whether it is held.
+ * Whether a write goes in a group of checks (restoreCheckedWrites): a check whose whole answer, within its dataset's
+ * bound, is judged from the bytes just checked and stored in its write's transaction.
  */
-export async function applyEntry(
-  pool: pg.Pool,
-  store: ArchiveStore,
-  key: string,
-  entry: JournalEntry,
-  maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
-  /** Its answer, already being read (restoreBatch reads ahead of the writes). */
-  readAhead?: Promise<ReadAnswer>,
-): Promise<boolean> {
-  const common = {
-    dataset: entry.dataset,
-    day: entry.day,
-    status: entry.status,
-    expectedMtus: entry.expectedMtus,
-    workflowId: entry.workflowId,
-    buildId: entry.buildId,
-    error: entry.error,
-    observedAt: new Date(entry.writtenAt),
-    derivation: entry.derivation,
+function isGroupedCheck(write: ReadWrite, maxBodyBytes: number): write is ReadWrite & { read: ReadAnswer } {
+  const { entry, read } = write;
+  return (
+    read !== null &&
+    entry.answer !== null &&
+    entry.kind !== 'reprocess' &&
+    entry.answer.truncatedReason === null &&
+    read.body.byteLength <= storedAnswerLimit(entry.dataset, maxBodyBytes).bytes
+  );
+}
+
+/** A grouped check judged from its answer's bytes, ready for its group's transaction. */
+async function restoredCheck(pool: pg.Pool, { key, entry, read }: ReadWrite & { read: ReadAnswer }) {
+  const text = Buffer.from(read.body.buffer, read.body.byteOffset, read.body.byteLength).toString('utf8');
+  const { validated, rejections } = (await laneOf(entry.dataset).judge(pool, entry, text)).assessment;
+  const params = restoredAnswerParams(key, entry, entry.answer!, read);
+  const check: RestoredCheck = {
+    input: { ...writeOf(entry), validated, rejections, rawResponseId: null, reason: entry.reason },
+    restoredFrom: key,
+    storeAnswer: (client) => storeRestoredAnswer(client, params),
   };
+  return check;
+}
+
+/**
+ * Repeats, in a transaction of its own, a journaled write no group takes, unless the database holds it already: a
+ * recorded failure (no answer), a reprocessing, or a check whose answer is truncated or oversized, stored first and
+ * judged as the database holds it (refused). Whether it was written.
+ */
+async function applyAlone(
+  pool: pg.Pool,
+  { key, entry, read }: ReadWrite,
+  maxBodyBytes: number,
+): Promise<boolean> {
   const answer = entry.answer;
-  if (answer === null) {
+  if (answer === null || read === null) {
     if ((await heldKeys(pool, [{ key, entry }])).size > 0) return false;
     // A recorded failure judged no answer, and gave no reason of its own (the day's reason is its error).
-    await restoreDayWrite(pool, { ...common, validated: null, rawResponseId: null }, { restoredFrom: key });
+    await restoreDayWrite(
+      pool,
+      { ...writeOf(entry), validated: null, rawResponseId: null },
+      { restoredFrom: key },
+    );
     return true;
   }
-  const read = await (readAhead ?? readAnswer(store, key, answer));
   const params = restoredAnswerParams(key, entry, answer, read);
-  /** Stores the answer in `client`'s transaction (STORE_RESTORED_ANSWER); null when the database holds the write. */
-  const storeAnswer = async (client: pg.PoolClient): Promise<number | null> => {
+  const rawResponseId = await withTransaction(pool, async (client) => {
     await lockDay(client, params.dataset, params.day, 'raw', RAW_STORE_TIMEOUTS, ASYNC_COMMIT);
-    const row = (await STORE_RESTORED_ANSWER.run(client, params)).rows[0]!;
-    return row.held ? null : Number(row.raw_response_id);
-  };
-  // A check's whole answer within its dataset's bound is judged from the bytes just checked, then stored in its
-  // write's transaction.
-  if (
-    entry.kind !== 'reprocess' &&
-    answer.truncatedReason === null &&
-    read.body.byteLength <= storedAnswerLimit(entry.dataset, maxBodyBytes).bytes
-  ) {
-    const text = Buffer.from(read.body.buffer, read.body.byteOffset, read.body.byteLength).toString('utf8');
-    const { validated, rejections } = (await laneOf(entry.dataset).judge(pool, entry, text)).assessment;
-    const write = { ...common, validated, rejections, rawResponseId: null, reason: entry.reason };
-    return (await restoreDayWrite(pool, write, { restoredFrom: key, storeAnswer })) !== null;
-  }
-  // Else the answer is stored first; a truncated or oversized one is judged as the database holds it (refused).
-  const rawResponseId = await withTransaction(pool, storeAnswer);
+    return storeRestoredAnswer(client, params);
+  });
   if (rawResponseId === null) return false;
   const ref = { dataset: entry.dataset, day: entry.day, rawResponseId };
   const { validated, rejections } =
     answer.truncatedReason === null
       ? await assessAnswerBytes(pool, ref, { bytes: read.body }, maxBodyBytes)
       : await assessStoredAnswer(pool, ref, maxBodyBytes);
-  const write = { ...common, validated, rejections, rawResponseId, reason: entry.reason };
+  const write = { ...writeOf(entry), validated, rejections, rawResponseId, reason: entry.reason };
   await restoreDayWrite(pool, write, {
     restoredFrom: key,
     ...(entry.kind === 'reprocess' ? { reprocessedAgainst: await newestAnswerId(pool, entry) } : {}),
@@ -340,8 +368,73 @@ export async function applyEntry(
   return true;
 }
 
-/** Days restored at once within a batch: each day's writes stay in their order. */
-export const RESTORE_DAY_LANES = 4;
+/** Lanes of days restored at once within a batch: each day's writes stay in their order. */
+export const RESTORE_LANES = 4;
+/**
+ * A group of checks (restoreCheckedWrites) holds at most this many writes, of different days, and this many bytes of
+ * their answers: small days share a transaction, a large one has its own.
+ */
+const GROUP_WRITES = 8;
+const GROUP_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Repeats the writes of a lane's days (`writes`, each day's in the order they were written) unless the database holds
+ * them: checks of different days in groups, a group committed before a later write of one of its days is judged, every
+ * other write alone. How many were written.
+ */
+async function applyWrites(
+  pool: pg.Pool,
+  store: ArchiveStore,
+  writes: readonly { key: string; entry: JournalEntry }[],
+  answers: ReturnType<typeof answerReader>,
+  maxBodyBytes: number,
+): Promise<number> {
+  let applied = 0;
+  let group: RestoredCheck[] = [];
+  let groupBytes = 0;
+  const commitGroup = async () => {
+    if (group.length === 0) return;
+    const results = await restoreCheckedWrites(pool, group);
+    applied += results.filter((result) => result !== null).length;
+    group = [];
+    groupBytes = 0;
+  };
+  for (const { key, entry } of writes) {
+    const answer = entry.answer;
+    const read = answer === null ? null : await (answers.take(key) ?? readAnswer(store, key, answer));
+    const write = { key, entry, read };
+    if (!isGroupedCheck(write, maxBodyBytes)) {
+      await commitGroup();
+      if (await applyAlone(pool, write, maxBodyBytes)) applied += 1;
+      continue;
+    }
+    const sameDay = group.some(
+      (check) => check.input.dataset === entry.dataset && check.input.day === entry.day,
+    );
+    if (sameDay || group.length >= GROUP_WRITES || groupBytes + write.read.body.byteLength > GROUP_BYTES)
+      await commitGroup();
+    group.push(await restoredCheck(pool, write));
+    groupBytes += write.read.body.byteLength;
+  }
+  await commitGroup();
+  return applied;
+}
+
+/** The batch's days (each its writes in order) in runs of consecutive days of about GROUP_WRITES writes: a lane's share. */
+function runsOfDays<T>(days: readonly T[][]): T[][] {
+  const runs: T[][] = [];
+  let run: T[] = [];
+  for (const writes of days) {
+    run.push(...writes);
+    if (run.length >= GROUP_WRITES) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
 /** Journal objects read at once (a request each on S3). */
 const ENTRY_READS_AT_ONCE = 16;
 /**
@@ -399,7 +492,8 @@ function answerReader(store: ArchiveStore, writes: { key: string; entry: Journal
 
 /**
  * Restores the next `limit` entries of the range after `cursor`: what one activity of the restore workflow does.
- * The batch's days go RESTORE_DAY_LANES at a time, each day's entries in the order they were written; a failure stops the
+ * The batch's days go in runs, RESTORE_LANES at a time, each day's entries in the order they were written (small
+ * days' checks grouped in a transaction: applyWrites); a failure stops the
  * batch once every lane has stopped, and its retry skips what the database holds already (heldKeys).
  */
 export async function restoreBatch(
@@ -410,7 +504,7 @@ export async function restoreBatch(
   /** The last journal key handled; null before the first. */
   cursor: { after: string | null },
   limit: number,
-  maxBodyBytes?: number,
+  maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
 ): Promise<RestoreBatchResult> {
   const { keys, done } = await nextKeys(store, plan, range, cursor.after, limit);
   const entries: { key: string; entry: JournalEntry }[] = new Array(keys.length);
@@ -436,9 +530,10 @@ export async function restoreBatch(
   const days = [...byDay.values()].map((writes) => writes.filter((write) => !held.has(write.key)));
   const answers = answerReader(store, days.flat());
   let applied = 0;
-  await inLanes(days, RESTORE_DAY_LANES, async (writes) => {
-    for (const { key, entry } of writes)
-      if (await applyEntry(pool, store, key, entry, maxBodyBytes, answers.take(key))) applied += 1;
+  await inLanes(runsOfDays(days), RESTORE_LANES, async (writes) => {
+    // Read after the writes: `applied += await …` would add to the count as it stood before them.
+    const written = await applyWrites(pool, store, writes, answers, maxBodyBytes);
+    applied += written;
   });
   // The batch's writes committed without waiting for the disk; one durable commit makes them all durable before the
   // batch is done (those a crash lost before are not held, and its retry applies them again).

@@ -17,7 +17,7 @@ import pg from 'pg';
 import { reprocessDay } from '../activities/reprocess';
 import { decodeEntry, isCompressedAnswer, JOURNAL_PREFIX } from '../archive/format';
 import { openArchiveStore } from '../archive/openStore';
-import { RESTORE_DAY_LANES, restoreArchive } from '../archive/restore';
+import { RESTORE_LANES, restoreArchive } from '../archive/restore';
 import { shipPendingWrites } from '../archive/ship';
 import type { ArchiveStore } from '../archive/store';
 import { UsageError } from '../cli/errors';
@@ -260,7 +260,7 @@ async function measureDataset(
     `${(days.length / reprocessSeconds).toFixed(2).padStart(8)} days/s`,
   );
   line(
-    `restore into an empty database (${RESTORE_DAY_LANES} days at once)`,
+    `restore into an empty database (${RESTORE_LANES} lanes of days)`,
     restoreSeconds,
     `${(days.length / restoreSeconds).toFixed(2).padStart(8)} days/s  ${ratio(restoreSeconds, reprocessSeconds)} (restore time / reprocess time)  ` +
       `${progress.applied} writes applied, ${progress.skipped} skipped, ${requests} requests to JAO`,

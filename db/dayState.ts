@@ -46,13 +46,9 @@ const READ_DAY_STATE = namedStatement<
 );
 
 /**
- * The day locked for its write, then its window and row, read after the lock so a write that committed meanwhile is
- * seen: two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement timeouts
- * (`timeouts`). The default transaction time is the clock after the lock (not now(), the transaction start: a write
- * that waited must not look older than the one it waited for), and never before the day's last change. A write with content takes
- * its derivation id here (no round trip of its own; the derivation row is inserted only when values change), and its
- * points outside the day's window are a caller's error: nothing of them is written. A reprocessing reads the newest
- * of the day's answers and the day's judged record with it.
+ * The day locked for its write, then its window and row (readDayState), read after the lock so a write that committed
+ * meanwhile is seen: two writes of the same day serialize on the day's row in jao.day_lock, within lock and statement
+ * timeouts (`timeouts`).
  */
 export async function lockedDayState(
   client: pg.PoolClient,
@@ -61,6 +57,22 @@ export async function lockedDayState(
   timeouts: TransactionTimeouts,
 ): Promise<DayState> {
   await lockDay(client, input.dataset, input.day, 'write', timeouts, DECOMPRESSION_LIMIT_LIFTED);
+  return readDayState(client, input, content);
+}
+
+/**
+ * The day's window and row, under the day's write lock taken by the caller (lockedDayState, or a restore's
+ * db/writeDay.ts: restoreCheckedWrites). The default transaction time is the clock after the lock (not now(), the
+ * transaction start: a write that waited must not look older than the one it waited for), and never before the day's
+ * last change. A write with content takes its derivation id here (no round trip of its own; the derivation row is
+ * inserted only when values change), and its points outside the day's window are a caller's error: nothing of them
+ * is written. A reprocessing reads the newest of the day's answers and the day's judged record with it.
+ */
+export async function readDayState(
+  client: pg.PoolClient,
+  input: WriteDayInput,
+  content: Pick<LaneContent, 'minMtuMs' | 'maxMtuMs'> | null,
+): Promise<DayState> {
   const result = await READ_DAY_STATE.run(client, {
     dataset: input.dataset,
     day: input.day,

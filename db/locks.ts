@@ -34,11 +34,51 @@ export const DECOMPRESSION_LIMIT_LIFTED: TransactionSetting = {
 };
 
 /**
- * Bounds the rest of the transaction by `timeouts` (and `settings`) (domain/timeBudget.ts: a lock or statement that waits longer
- * fails, retryably, instead of hanging), then takes the day's lock for it: a row lock on
- * jao.day_lock (the row is created by the first lock of the day). Unlike an advisory lock, only a role with
- * UPDATE on jao.day_lock (jao_writer) can take it, so a reader cannot stall the pipeline.
+ * Bounds the rest of the transaction by `timeouts` (domain/timeBudget.ts: a lock or statement that waits longer fails,
+ * retryably, instead of hanging), with `settings`, in one round trip.
  */
+export async function boundTransaction(
+  client: pg.PoolClient,
+  timeouts: TransactionTimeouts,
+  settings: readonly TransactionSetting[],
+): Promise<void> {
+  await client.query({
+    name: 'jao.locks.boundTransaction',
+    text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true),
+                  (SELECT count(set_config(s.name, s.value, true))
+                     FROM unnest($3::text[], $4::text[]) AS s(name, value))`,
+    values: [
+      `${timeouts.lockTimeoutMs}ms`,
+      `${timeouts.statementTimeoutMs}ms`,
+      settings.map((setting) => setting.name),
+      settings.map((setting) => setting.value),
+    ],
+  });
+}
+
+/**
+ * Takes the day's locks for `purposes`, in their order, in one statement: a row lock on jao.day_lock for each (the row
+ * is created by the first lock of the day). Unlike an advisory lock, only a role with UPDATE on jao.day_lock
+ * (jao_writer) can take it, so a reader cannot stall the pipeline. The transaction's bounds come first
+ * (boundTransaction).
+ */
+export async function lockDayFor(
+  client: pg.PoolClient,
+  dataset: string,
+  day: string,
+  purposes: readonly DayLockPurpose[],
+): Promise<void> {
+  await client.query({
+    name: 'jao.locks.lockDay',
+    text: `INSERT INTO jao.day_lock AS l (dataset, day, purpose)
+           SELECT $1, $2::date, p.purpose FROM unnest($3::text[]) WITH ORDINALITY AS p(purpose, position)
+            ORDER BY p.position
+           ON CONFLICT (dataset, day, purpose) DO UPDATE SET locked_at = now()`,
+    values: [dataset, day, purposes],
+  });
+}
+
+/** The transaction bounded by `timeouts` (and `settings`), then the day's lock for `purpose` taken (lockDayFor). */
 export async function lockDay(
   client: pg.PoolClient,
   dataset: string,
@@ -47,26 +87,6 @@ export async function lockDay(
   timeouts: TransactionTimeouts,
   settings: TransactionSetting | null = null,
 ): Promise<void> {
-  // One round trip for every setting of the transaction.
-  const bounds = [`${timeouts.lockTimeoutMs}ms`, `${timeouts.statementTimeoutMs}ms`];
-  await client.query(
-    settings === null
-      ? {
-          name: 'jao.lockDay.timeouts',
-          text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
-          values: bounds,
-        }
-      : {
-          name: 'jao.lockDay.timeoutsAndSetting',
-          text: `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true),
-                        set_config($3, $4, true)`,
-          values: [...bounds, settings.name, settings.value],
-        },
-  );
-  await client.query({
-    name: 'jao.lockDay',
-    text: `INSERT INTO jao.day_lock AS l (dataset, day, purpose) VALUES ($1, $2::date, $3)
-           ON CONFLICT (dataset, day, purpose) DO UPDATE SET locked_at = now()`,
-    values: [dataset, day, purpose],
-  });
+  await boundTransaction(client, timeouts, settings === null ? [] : [settings]);
+  await lockDayFor(client, dataset, day, [purpose]);
 }

@@ -1,11 +1,12 @@
 // One delivery day's write in one transaction, one entry point per mode (a check of JAO, with or without its facts;
-// a failed run; a reprocessing and its dry run; a restore) over the same steps: the day's lane (db/lanes) prepares
+// a failed run; a reprocessing and its dry run; a restore, whose checks of small days share a transaction) over the
+// same steps: the day's lane (db/lanes) prepares
 // its content before the transaction; under the day's lock db/dayState.ts reads the day, db/writeSteps.ts writes it,
 // and db/writtenDayFacts.ts reads back what the caller reports. What a mode decides is a value it returns, never an
 // exception.
 import type pg from 'pg';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
-import { lockedDayState } from './dayState';
+import { lockedDayState, readDayState } from './dayState';
 import type {
   DayWrite,
   Derivation,
@@ -20,6 +21,7 @@ import type {
 import { ensureKeySet } from './keySets';
 import { contentOf } from './lanes';
 import type { LaneContent, MergedDay } from './lanes/lane';
+import { boundTransaction, DECOMPRESSION_LIMIT_LIFTED, lockDayFor, type TransactionSetting } from './locks';
 import { withDecidedTransaction } from './pool';
 import { type PreparedWrite, type WrittenSteps, writeSteps } from './writeSteps';
 import { readWrittenDayFacts } from './writtenDayFacts';
@@ -61,34 +63,25 @@ async function prepareWrite(pool: pg.Pool, input: WriteDayInput): Promise<Prepar
 }
 
 /**
- * A restored write's answer stored in the write's own transaction, before the day's lock (archive/restore.ts): under
- * the answer's lock, whose settings make the transaction commit asynchronously. The answer's id, or null when the
- * database holds the write already: nothing is written.
+ * A restored check's answer stored in the write's own transaction, under the day's raw-answer and write locks
+ * (restoreCheckedWrites takes them): its id, or null when the database holds the write already: nothing is written.
  */
 export type RestoredAnswerStore = (client: pg.PoolClient) => Promise<number | null>;
 
-/** A check of JAO (a fetch's answer judged, or a failed run), committed; `held` when `answer` finds the write held. */
+/** A check of JAO (a fetch's answer judged, or a failed run), committed. */
 async function checkedWrite<T>(
   pool: pg.Pool,
   input: WriteDayInput,
   timeouts: TransactionTimeouts,
   commitAsync: boolean,
   report: (client: pg.PoolClient, result: WriteDayResult, content: LaneContent | null) => Promise<T>,
-  answer?: { store: RestoredAnswerStore; held: T },
 ): Promise<T> {
   const prepared = await prepareWrite(pool, input);
   let merged: MergedDay | null = null;
   const { value } = await withDecidedTransaction(pool, async (client) => {
-    const rawResponseId = answer ? await answer.store(client) : input.rawResponseId;
-    if (answer && rawResponseId === null) return { value: answer.held, commit: false };
-    if (commitAsync && !answer) await client.query('SET LOCAL synchronous_commit = off');
+    if (commitAsync) await client.query('SET LOCAL synchronous_commit = off');
     const state = await lockedDayState(client, input, prepared.content, timeouts);
-    const steps = await writeSteps(
-      client,
-      pool,
-      { ...prepared, input: { ...prepared.input, rawResponseId } },
-      state,
-    );
+    const steps = await writeSteps(client, pool, prepared, state);
     merged = steps.merged;
     return { value: await report(client, steps.result, prepared.content), commit: true };
   });
@@ -190,27 +183,20 @@ export function previewReprocessedDay(
 }
 
 /**
- * Repeats a journaled write from the archive (archive/restore.ts): its journal row names the archive object
- * `restoredFrom` and counts as archived; `reprocessedAgainst`: a journaled reprocessing's newest answer, the write
- * then committed only when it changes something, as the reprocessing was; `storeAnswer`: a check's answer stored in
- * the write's transaction (RestoredAnswerStore; null when the database holds the write). Committed without waiting for
- * the WAL to reach the disk (synchronous_commit off): the restore makes its batch durable itself and repeats what a
- * crash lost.
+ * Repeats a journaled write from the archive (archive/restore.ts) whose answer is stored already, or that judged none:
+ * its journal row names the archive object `restoredFrom` and counts as archived; `reprocessedAgainst`: a journaled
+ * reprocessing's newest answer, the write then committed only when it changes something, as the reprocessing was.
+ * Committed without waiting for the WAL to reach the disk (synchronous_commit off): the restore makes its batch
+ * durable itself and repeats what a crash lost.
  */
 export async function restoreDayWrite(
   pool: pg.Pool,
   input: DayWrite,
-  restore: { restoredFrom: string } & (
-    | { reprocessedAgainst?: undefined; storeAnswer?: RestoredAnswerStore }
-    | { reprocessedAgainst: number; storeAnswer?: undefined }
-  ),
+  restore: { restoredFrom: string; reprocessedAgainst?: number },
   timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
-): Promise<WriteDayResult | null> {
+): Promise<WriteDayResult> {
   const restored = { ...input, restoredFrom: restore.restoredFrom };
-  if (restore.reprocessedAgainst === undefined) {
-    const answer = restore.storeAnswer && { store: restore.storeAnswer, held: null };
-    return checkedWrite<WriteDayResult | null>(pool, restored, timeouts, true, noReport, answer);
-  }
+  if (restore.reprocessedAgainst === undefined) return checkedWrite(pool, restored, timeouts, true, noReport);
   const reprocess = { newestAnswerId: restore.reprocessedAgainst, dryRun: false };
   const written = await reprocessingWrite(pool, { ...restored, reprocess }, timeouts, true);
   // The journal is repeated in its order: an answer newer than the one the reprocessing was journaled against is
@@ -221,4 +207,64 @@ export async function restoreDayWrite(
         `(raw response ${restore.reprocessedAgainst}) is stored`,
     );
   return written;
+}
+
+/** A journaled check of JAO repeated from the archive with its answer (restoreCheckedWrites). */
+export interface RestoredCheck {
+  input: DayWrite;
+  /** The archive object of the write's journal entry: its journal row names it, and counts as archived. */
+  restoredFrom: string;
+  storeAnswer: RestoredAnswerStore;
+}
+
+/** Bounds of a restored group's transaction: a restored write commits without waiting for the disk. */
+const RESTORED_GROUP_SETTINGS: readonly TransactionSetting[] = [
+  DECOMPRESSION_LIMIT_LIFTED,
+  { name: 'synchronous_commit', value: 'off' },
+];
+
+/**
+ * Repeats journaled checks of JAO of different days from the archive, in their order, in one transaction
+ * (archive/restore.ts groups small days): one BEGIN, COMMIT and statement of bounds for them all, each day's
+ * raw-answer and write locks taken in one statement, its answer stored (`storeAnswer`) and its write made under them.
+ * Committed without waiting for the WAL to reach the disk, as restoreDayWrite. Each check's result, or null when the
+ * database holds its write (nothing of it is written).
+ */
+export async function restoreCheckedWrites(
+  pool: pg.Pool,
+  checks: readonly RestoredCheck[],
+  timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
+): Promise<(WriteDayResult | null)[]> {
+  const days = new Set(checks.map((check) => `${check.input.dataset}/${check.input.day}`));
+  // A later write of a day reads what the earlier one wrote: one write of a day per group.
+  if (days.size < checks.length) throw new Error('restoreCheckedWrites: two writes of one day in a group');
+  const prepared: PreparedWrite[] = [];
+  for (const check of checks)
+    prepared.push(await prepareWrite(pool, { ...check.input, restoredFrom: check.restoredFrom }));
+  const merges: MergedDay[] = [];
+  const { value } = await withDecidedTransaction(pool, async (client) => {
+    await boundTransaction(client, timeouts, RESTORED_GROUP_SETTINGS);
+    const results: (WriteDayResult | null)[] = [];
+    for (const [index, check] of checks.entries()) {
+      const write = prepared[index]!;
+      await lockDayFor(client, check.input.dataset, check.input.day, ['raw', 'write']);
+      const rawResponseId = await check.storeAnswer(client);
+      if (rawResponseId === null) {
+        results.push(null);
+        continue;
+      }
+      const stored = { ...write, input: { ...write.input, rawResponseId } };
+      const steps = await writeSteps(
+        client,
+        pool,
+        stored,
+        await readDayState(client, stored.input, write.content),
+      );
+      if (steps.merged) merges.push(steps.merged);
+      results.push(steps.result);
+    }
+    return { value: results, commit: true };
+  });
+  for (const merged of merges) merged.afterCommit();
+  return value;
 }

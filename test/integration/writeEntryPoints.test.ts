@@ -8,7 +8,9 @@ import {
   type NewerAnswer,
   previewReprocessedDay,
   type ReprocessedDayResult,
+  type RestoredAnswerStore,
   recordFailedDay,
+  restoreCheckedWrites,
   restoreDayWrite,
   writeDay,
   writeReprocessedDay,
@@ -115,5 +117,58 @@ describe("the write's entry points", () => {
       { kind: 'failure', archive_key: null },
       { kind: 'fetch', archive_key: 'journal/2026/04/21/x.json' },
     ]);
+  });
+
+  /** A restored check's answer store: a raw answer of the day stored in the group's transaction. */
+  const answerStore =
+    (day: DeliveryDay): RestoredAnswerStore =>
+    async (client) =>
+      Number(
+        (
+          await client.query<{ id: string }>(
+            `INSERT INTO jao.raw_response (dataset, day, request_from, request_to, http_status, body, sha256, bytes,
+                                           fetched_at, last_fetched_at, answer)
+             VALUES ('maxExchanges', $1::date, now(), now(), 200, '\\x7b7d', $2, 2, $3, $3, 'data')
+             RETURNING raw_response_id AS id`,
+            [day, `sha-${day}`, T1],
+          )
+        ).rows[0]!.id,
+      );
+  const check = (day: DeliveryDay, storeAnswer: RestoredAnswerStore = answerStore(day)) => ({
+    input: fetchWrite(day, validatedDay(day, BORDERS, baseValue), T1),
+    restoredFrom: `journal/${day}.json`,
+    storeAnswer,
+  });
+
+  it("repeats several days' checks in one transaction: each journaled as archived, a held one left out", async () => {
+    const days: DeliveryDay[] = ['2026-04-22', '2026-04-23', '2026-04-24'];
+    const held: RestoredAnswerStore = async () => null;
+    const results = await restoreCheckedWrites(pool, [
+      check(days[0]!),
+      check(days[1]!, held),
+      check(days[2]!),
+    ]);
+    expect(results.map((result) => result?.status ?? null)).toEqual(['complete', null, 'complete']);
+    expect(await journaled(days[0]!)).toEqual([{ kind: 'fetch', archive_key: `journal/${days[0]}.json` }]);
+    expect(await journaled(days[1]!)).toEqual([]);
+    expect(await storedValues(days[1]!)).toEqual([]);
+    expect(await storedValues(days[2]!)).toEqual(await storedValues(days[0]!));
+    expect((await storedValues(days[2]!)).length).toBe(BORDERS.length * 24);
+  });
+
+  it('keeps nothing of a group when one of its writes fails, and refuses two writes of one day', async () => {
+    const days: DeliveryDay[] = ['2026-04-25', '2026-04-26'];
+    const failing: RestoredAnswerStore = async () => {
+      throw new Error('the archive broke');
+    };
+    await expect(restoreCheckedWrites(pool, [check(days[0]!), check(days[1]!, failing)])).rejects.toThrow(
+      'the archive broke',
+    );
+    expect(await journaled(days[0]!)).toEqual([]);
+    expect(await storedValues(days[0]!)).toEqual([]);
+    await expect(restoreCheckedWrites(pool, [check(days[0]!), check(days[0]!)])).rejects.toThrow(
+      'two writes of one day',
+    );
+    expect(await journaled(days[0]!)).toEqual([]);
   });
 });
