@@ -70,6 +70,16 @@ describe("the SDK's entries in the worker's log", () => {
     expect(sdkEntryLevel('WARN', 'Failed to poll', {})).toBe('WARN');
   });
 
+  it('take an expected failure as information only in the SDK’s “Activity failed”; another warning carrying one stays', () => {
+    const rejected = ApplicationFailure.nonRetryable(REJECTED, 'JaoRejected');
+    expect(sdkEntryLevel('WARN', 'Activity failed', { error: rejected })).toBe('INFO');
+    // The SDK's other warning with an error, and an activity's own warning that quotes a refusal it met.
+    expect(
+      sdkEntryLevel('WARN', 'Failed to encode heartbeat details, cancelling Activity', { error: rejected }),
+    ).toBe('WARN');
+    expect(sdkEntryLevel('WARN', 'archive: a day could not be restored', { error: rejected })).toBe('WARN');
+  });
+
   it('take the activity-only fetch worker’s “not polling for workflow tasks” as information', () => {
     const message = 'No workflows registered, not polling for workflow tasks';
     expect(sdkEntryLevel('WARN', message, { taskQueue: 'jao-scraper-fetch' })).toBe('INFO');
