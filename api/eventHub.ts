@@ -12,6 +12,14 @@ export type KeyChangeListener = (keyId: number | null) => void;
 const RECONNECT_MS = 1_000;
 const REPLAY_PAGE = 1_000;
 
+/** Runs `reconnect` later (never at once) and returns how to cancel it; by default after RECONNECT_MS. */
+export type ReconnectLater = (reconnect: () => void) => () => void;
+
+const afterReconnectDelay: ReconnectLater = (reconnect) => {
+  const timer = setTimeout(reconnect, RECONNECT_MS);
+  return () => clearTimeout(timer);
+};
+
 /**
  * One LISTEN connection for the whole API, fanned out to every subscriber. After a lost connection it
  * reconnects and replays from jao.day_event what was raised meanwhile, so no subscriber misses an event.
@@ -23,12 +31,13 @@ export class DayEventHub {
   private client: pg.Client | null = null;
   private stopped = false;
   private lastId = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private cancelReconnect: (() => void) | null = null;
 
   constructor(
     private readonly databaseUrl: string,
     private readonly pool: pg.Pool,
     private readonly report: (line: string) => void,
+    private readonly reconnectLater: ReconnectLater = afterReconnectDelay,
   ) {}
 
   async start(): Promise<void> {
@@ -51,7 +60,7 @@ export class DayEventHub {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.cancelReconnect?.();
     this.listeners.clear();
     this.keyListeners.clear();
     const client = this.client;
@@ -97,16 +106,16 @@ export class DayEventHub {
   }
 
   private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
+    if (this.stopped || this.cancelReconnect) return;
+    this.cancelReconnect = this.reconnectLater(() => {
+      this.cancelReconnect = null;
       this.reconnect().catch((error: unknown) => {
         this.report(
           `live feed: reconnect failed (${error instanceof Error ? error.message : String(error)})`,
         );
         this.scheduleReconnect();
       });
-    }, RECONNECT_MS);
+    });
   }
 
   /** LISTEN first, then replay what was raised while away: an event raised in between comes twice at worst. */

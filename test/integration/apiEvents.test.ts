@@ -1,8 +1,10 @@
 // The live feed: events raised by the real pipeline (backfill, rerun of a revised day, a failed re-check of a stored
 // day) and by a failed day, heard only once committed, with heartbeats, and resumed by Last-Event-ID across an API
-// restart.
+// restart; and its one LISTEN connection (api/eventHub.ts), lost and taken up again with what it missed meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DayEventHub } from '../../api/eventHub';
 import { writeDay } from '../../db/writeDay';
+import type { DayEvent } from '../../domain/apiAnswers';
 import type { backfillWorkflow } from '../../workflows';
 import {
   createTestKey,
@@ -14,6 +16,7 @@ import {
 } from '../helpers/api';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
+import { untilRead, untilTrue } from '../helpers/until';
 import { failedDayWrite } from './storageFixtures';
 
 let h: PipelineHarness;
@@ -166,5 +169,72 @@ describe('live feed', () => {
     const replayed = await subscribe(api.url, String(event!.id - 1));
     await replayed.until(() => replayed.events.length >= 1);
     expect(data(replayed)[0]).toEqual(event);
+  });
+});
+
+describe("the live feed's LISTEN connection", () => {
+  /** The backends of the hubs' LISTEN connections on the test database. */
+  const listenPids = async () =>
+    (
+      await h.db.pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE application_name = 'jao-api-events' AND datname = current_database()`,
+      )
+    ).rows.map((row) => row.pid);
+
+  it('lost, is taken up again and replays what was raised meanwhile, in order, then hears live events', async () => {
+    const others = await listenPids();
+    const reconnects: Array<() => void> = [];
+    const reports: string[] = [];
+    // The hub's reconnection waits until the test lets it: the events below are raised while it is away.
+    const hub = new DayEventHub(
+      h.db.url,
+      h.db.pool,
+      (line) => reports.push(line),
+      (reconnect) => {
+        reconnects.push(reconnect);
+        return () => {};
+      },
+    );
+    const heard: DayEvent[] = [];
+    const keyChanges: Array<number | null> = [];
+    hub.subscribe((event) => heard.push(event));
+    hub.onKeyChange((keyId) => keyChanges.push(keyId));
+    const days = () => heard.map((event) => event.day);
+    try {
+      await hub.start();
+      const [pid, ...more] = (await listenPids()).filter((p) => !others.includes(p));
+      expect(more).toEqual([]);
+
+      await writeFailedDay('2024-03-20');
+      await untilRead('the live event', days, (d) => d.length === 1);
+
+      const ended = await h.db.pool.query('SELECT pg_terminate_backend($1) AS ended', [pid]);
+      expect(ended.rows).toEqual([{ ended: true }]);
+      await untilTrue('the lost connection noticed', () => reconnects.length === 1);
+      expect(reports).toEqual(['live feed: LISTEN connection lost; reconnecting']);
+
+      // Raised while no connection listens: no notification reaches the hub.
+      await writeFailedDay('2024-03-21');
+      await writeFailedDay('2024-03-22');
+      expect(days()).toEqual(['2024-03-20']);
+
+      reconnects[0]!();
+      await untilRead('the missed events replayed', days, (d) => d.length >= 3);
+      // Any key may have changed meanwhile: the streams re-check theirs.
+      expect(keyChanges).toEqual([null]);
+
+      await writeFailedDay('2024-03-23');
+      await untilRead('the live event after the reconnection', days, (d) => d.length >= 4);
+      expect(days()).toEqual(['2024-03-20', '2024-03-21', '2024-03-22', '2024-03-23']);
+      const ids = heard.map((event) => event.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(heard.map((event) => [event.type, event.status])).toEqual(
+        Array.from({ length: 4 }, () => ['day.failed', 'failed']),
+      );
+      expect(reconnects).toHaveLength(1);
+      expect(reports).toHaveLength(1);
+    } finally {
+      await hub.stop();
+    }
   });
 });
