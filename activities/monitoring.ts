@@ -18,6 +18,8 @@ import { fetchWindow, type JaoClientOptions } from '../source/jaoClient';
 export interface MonitoringDeps {
   pool: pg.Pool;
   jao: JaoClientOptions;
+  /** The clock a reading is taken by: its window, its recorded time, its pace (tests give the simulator's). */
+  now?: () => Date;
   /** POLL_LOOKBACK_DAYS: the days before today each reading covers (domain/monitoring.ts monitoringWindow). */
   lookbackDays?: number;
   /**
@@ -39,6 +41,7 @@ export type MonitoringReadResult =
 export function createMonitoringActivities({
   pool,
   jao,
+  now = () => new Date(),
   lookbackDays = MONITORING_OFF.lookbackDays,
   keptWindows,
 }: MonitoringDeps) {
@@ -46,7 +49,7 @@ export function createMonitoringActivities({
     keptWindows?.[declaration.id as Dataset] ?? declaration.publication.window;
   return {
     async readJaoMonitoring({ region }: ReadMonitoringInput): Promise<MonitoringReadResult> {
-      const readAt = new Date();
+      const readAt = now();
       const outcome = await fetchWindow(
         { ...jao, path: monitoringPathOf(region) },
         monitoringWindow(readAt, lookbackDays),
