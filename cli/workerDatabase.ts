@@ -10,14 +10,17 @@ import { withPool } from './context';
 const IDENTIFY_TIMEOUT_MS = 5_000;
 
 /**
- * The identity of DATABASE_URL's database when the environment names one, or null: a command that starts work
- * only through Temporal (backfill, rerun, reprocess) does not otherwise use the database, so a DATABASE_URL left at
- * its default names nothing, and one that does not answer is not compared.
+ * The identity of DATABASE_URL's database when the command's environment names one, or null: a command that starts
+ * work only through Temporal (backfill, rerun, reprocess) does not otherwise use the database, so a DATABASE_URL
+ * left at its default (unset or empty) names nothing, and one that does not answer is not compared.
  */
-export async function namedDatabaseOf(databaseUrl: string): Promise<DatabaseIdentity | null> {
-  if (!process.env.DATABASE_URL) return null;
+export async function namedDatabaseOf(
+  env: NodeJS.ProcessEnv,
+  config: Config,
+): Promise<DatabaseIdentity | null> {
+  if (!env.DATABASE_URL) return null;
   return withPool(
-    databaseUrl,
+    config.DATABASE_URL,
     { max: 1, applicationName: 'jao', connectionTimeoutMs: IDENTIFY_TIMEOUT_MS, report: () => {} },
     readDatabaseIdentity,
   ).catch(() => null);
@@ -25,12 +28,14 @@ export async function namedDatabaseOf(databaseUrl: string): Promise<DatabaseIden
 
 /**
  * `use` with a Temporal client, refused first (WorkerDatabaseMismatch, exit 2) when the task queue's running workers
- * write to another database than `ownDatabase` (default: DATABASE_URL's, when named).
+ * write to another database than `ownDatabase` (default: DATABASE_URL's, when `env`, the command's environment
+ * that `config` was read from, names one).
  */
 export function withTemporalOfOwnDatabase<T>(
+  env: NodeJS.ProcessEnv,
   config: Config,
   use: (temporal: TemporalClient) => Promise<T>,
-  ownDatabase = () => namedDatabaseOf(config.DATABASE_URL),
+  ownDatabase = () => namedDatabaseOf(env, config),
 ): Promise<T> {
   return withTemporal(config, async (temporal) => {
     await checkWorkerDatabase(

@@ -177,7 +177,7 @@ async function runBackfill(io: CliIo, args: ReturnType<typeof parseBackfillArgs>
   const { request, wait, dryRun } = args;
   const config = configFromEnv(io.env);
   if (dryRun) return printDryRun(io, config, request);
-  return withTemporalOfOwnDatabase(config, async (temporal) => {
+  return withTemporalOfOwnDatabase(io.env, config, async (temporal) => {
     const { handle, workflowId, runId, attachedSince } = await openBackfill(
       temporal.client,
       config.TEMPORAL_TASK_QUEUE,
@@ -197,7 +197,7 @@ async function rerunDays(
   days: string[],
   wait: boolean,
 ): Promise<number> {
-  return withTemporalOfOwnDatabase(config, async (temporal) => {
+  return withTemporalOfOwnDatabase(io.env, config, async (temporal) => {
     const handles = [];
     for (const day of days) {
       const start = await startDayRun(temporal.client, config.TEMPORAL_TASK_QUEUE, dataset, day, {

@@ -110,7 +110,7 @@ export async function reprocessCommand(argv: string[], io: CliIo): Promise<numbe
   const { request, wait, dryRun } = parseReprocessArgs(argv);
   const config = configFromEnv(io.env);
   if (dryRun) return printDryRun(io, config, request);
-  return withTemporalOfOwnDatabase(config, async (temporal) => {
+  return withTemporalOfOwnDatabase(io.env, config, async (temporal) => {
     // Starts the reprocessing of the range, or attaches to the run going on for it.
     const handle = await temporal.client.workflow.start<typeof reprocessWorkflow>('reprocessWorkflow', {
       workflowId: reprocessWorkflowId(request.dataset, request.from, request.to),

@@ -58,6 +58,7 @@ export async function restoreCommand(argv: string[], io: CliIo): Promise<void> {
     throw error;
   });
   await withTemporalOfOwnDatabase(
+    io.env,
     config,
     async (temporal) => {
       const handle = await temporal.client.workflow.start<typeof restoreWorkflow>('restoreWorkflow', {
