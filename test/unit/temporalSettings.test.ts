@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, secretsOf } from '../../common/config';
 import { redactSecrets } from '../../common/redact';
 import { connectOptionsOf, readTlsMaterial, TemporalSettingRefused } from '../../common/temporalConnect';
-import { describeTemporalSecurity, temporalSettingsOf } from '../../common/temporalSettings';
+import {
+  describeTemporalSecurity,
+  temporalProfileVariables,
+  temporalSettingsOf,
+} from '../../common/temporalSettings';
 import { generateCertificates, type TestCertificates } from '../helpers/certificates';
 
 function problem(env: NodeJS.ProcessEnv): string {
@@ -120,6 +124,46 @@ describe('Temporal connection settings', () => {
     expect(problem({ TEMPORAL_CONFIG_FILE: file('broken.toml') })).toMatch(
       /^TEMPORAL_CONFIG_FILE: .*broken\.toml cannot be read as a Temporal config: /,
     );
+  });
+});
+
+describe("a profile's API key", () => {
+  const key = 'profile-api-key-0123456789';
+
+  it('is set as TEMPORAL_API_KEY, turns TLS on, counts as a secret and gives way to the environment', () => {
+    writeFileSync(
+      file('keyed.toml'),
+      [
+        '[profile.default]',
+        'address = "desk.a1b2c.tmprl.cloud:7233"',
+        'namespace = "desk.a1b2c"',
+        `api_key = "${key}"`,
+      ].join('\n'),
+    );
+    const env = { TEMPORAL_CONFIG_FILE: file('keyed.toml') };
+    expect(temporalProfileVariables(env)).toEqual({
+      TEMPORAL_ADDRESS: 'desk.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'desk.a1b2c',
+      TEMPORAL_API_KEY: key,
+    });
+    const config = loadConfig(env);
+    const settings = temporalSettingsOf(config);
+    expect(settings).toMatchObject({ apiKey: key, tls: {} });
+    expect(describeTemporalSecurity(settings)).toBe('TLS, API key');
+    expect(connectOptionsOf(settings, readTlsMaterial(settings))).toMatchObject({ apiKey: key, tls: {} });
+    expect(secretsOf(config)).toContain(key);
+    expect(loadConfig({ ...env, TEMPORAL_API_KEY: 'environment-api-key-987' }).TEMPORAL_API_KEY).toBe(
+      'environment-api-key-987',
+    );
+  });
+
+  it('is not printed when the file cannot be read, though the parser quotes the line that holds it', () => {
+    writeFileSync(file('keyed-broken.toml'), ['[profile.default]', `api_key = "${key}" x`].join('\n'));
+    const refused = problem({ TEMPORAL_CONFIG_FILE: file('keyed-broken.toml') });
+    expect(refused).toMatch(
+      /^TEMPORAL_CONFIG_FILE: .*keyed-broken\.toml cannot be read as a Temporal config: \S/,
+    );
+    expect(refused).not.toContain(key);
   });
 });
 
