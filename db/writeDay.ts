@@ -227,13 +227,35 @@ const RESTORED_GROUP_SETTINGS: readonly TransactionSetting[] = [
  * Repeats journaled checks of JAO of different days from the archive, in their order, in one transaction
  * (archive/restore.ts groups small days): one BEGIN, COMMIT and statement of bounds for them all, each day's
  * raw-answer and write locks taken in one statement, its answer stored (`storeAnswer`) and its write made under them.
- * Committed without waiting for the WAL to reach the disk, as restoreDayWrite. Each check's result, or null when the
- * database holds its write (nothing of it is written).
+ * Committed without waiting for the WAL to reach the disk, as restoreDayWrite; a group that deadlocks with another
+ * is repeated a check at a time. Each check's result, or null when the database holds its write (nothing of it is
+ * written).
  */
 export async function restoreCheckedWrites(
   pool: pg.Pool,
   checks: readonly RestoredCheck[],
   timeouts: TransactionTimeouts = WRITE_TIMEOUTS,
+): Promise<(WriteDayResult | null)[]> {
+  try {
+    return await restoreGroup(pool, checks, timeouts);
+  } catch (error) {
+    // Days' writes lock the catalogue rows they move in id order, which keeps two single days apart but not two
+    // groups (each locks its days' rows day after day): a group that deadlocked with another lane's was rolled back
+    // whole, and its checks are repeated one a transaction, as the live path writes them.
+    if (checks.length < 2 || (error as { code?: unknown }).code !== DEADLOCK_DETECTED) throw error;
+    const results: (WriteDayResult | null)[] = [];
+    for (const check of checks) results.push(...(await restoreGroup(pool, [check], timeouts)));
+    return results;
+  }
+}
+
+/** PostgreSQL's deadlock_detected: the transaction was rolled back. */
+const DEADLOCK_DETECTED = '40P01';
+
+async function restoreGroup(
+  pool: pg.Pool,
+  checks: readonly RestoredCheck[],
+  timeouts: TransactionTimeouts,
 ): Promise<(WriteDayResult | null)[]> {
   const days = new Set(checks.map((check) => `${check.input.dataset}/${check.input.day}`));
   // A later write of a day reads what the earlier one wrote: one write of a day per group.

@@ -171,4 +171,20 @@ describe("the write's entry points", () => {
     );
     expect(await journaled(days[0]!)).toEqual([]);
   });
+
+  it('repeats a group that deadlocked with another one check a transaction, keeping every write once', async () => {
+    const days: DeliveryDay[] = ['2026-04-27', '2026-04-28'];
+    let tries = 0;
+    const deadlockedOnce: RestoredAnswerStore = async (client) => {
+      tries += 1;
+      if (tries === 1) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      return answerStore(days[1]!)(client);
+    };
+    const results = await restoreCheckedWrites(pool, [check(days[0]!), check(days[1]!, deadlockedOnce)]);
+    expect(results.map((result) => result?.status ?? null)).toEqual(['complete', 'complete']);
+    expect(tries).toBe(2);
+    for (const day of days)
+      expect(await journaled(day)).toEqual([{ kind: 'fetch', archive_key: `journal/${day}.json` }]);
+    expect((await storedValues(days[0]!)).length).toBe(BORDERS.length * 24);
+  });
 });
