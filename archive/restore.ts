@@ -301,8 +301,9 @@ async function storeRestoredAnswer(
 }
 
 /**
- * Whether a write goes in a group of checks (restoreCheckedWrites): a check whose whole answer, within its dataset's
- * bound, is judged from the bytes just checked and stored in its write's transaction.
+ * Whether a write goes in a group of checks (restoreCheckedWrites): a check of a lane that restores in groups, whose
+ * whole answer, within its dataset's bound, is judged from the bytes just checked and stored in its write's
+ * transaction.
  */
 function isGroupedCheck(write: ReadWrite, maxBodyBytes: number): write is ReadWrite & { read: ReadAnswer } {
   const { entry, read } = write;
@@ -311,6 +312,7 @@ function isGroupedCheck(write: ReadWrite, maxBodyBytes: number): write is ReadWr
     entry.answer !== null &&
     entry.kind !== 'reprocess' &&
     entry.answer.truncatedReason === null &&
+    laneOf(entry.dataset).restoresInGroups &&
     read.body.byteLength <= storedAnswerLimit(entry.dataset, maxBodyBytes).bytes
   );
 }

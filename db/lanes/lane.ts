@@ -89,6 +89,11 @@ export interface Lane<Day extends ValidatedDay = ValidatedDay> {
   name: Day['lane'];
   /** How the answer is read from JAO (domain/lanes.ts). */
   reading: AnswerReading;
+  /**
+   * Whether a restore may repeat several days' checks of this lane in one transaction (db/writeDay.ts:
+   * restoreCheckedWrites): its writes lock no shared row outside the transaction's days but jao.series, in id order.
+   */
+  restoresInGroups: boolean;
   /** Judges a stored answer's body for its day: the day's status, its quality record and its rows. */
   judge(pool: pg.Pool, ref: JudgedAnswerRef, body: string): Promise<LaneVerdict<Day>>;
   /**

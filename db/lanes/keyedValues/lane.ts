@@ -91,6 +91,7 @@ async function contentOf(validated: KeyedValuesDay, rejections: readonly Rejecti
 
 export const keyedValuesLane: Lane<KeyedValuesDay> = {
   name: 'keyedValues',
+  restoresInGroups: true,
   reading: ANSWER_READINGS.keyedValues,
   judge,
   read,
