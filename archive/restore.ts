@@ -322,12 +322,11 @@ async function restoredCheck(pool: pg.Pool, { key, entry, read }: ReadWrite & { 
   const text = Buffer.from(read.body.buffer, read.body.byteOffset, read.body.byteLength).toString('utf8');
   const { validated, rejections } = (await laneOf(entry.dataset).judge(pool, entry, text)).assessment;
   const params = restoredAnswerParams(key, entry, entry.answer!, read);
-  const check: RestoredCheck = {
+  return {
     input: { ...writeOf(entry), validated, rejections, rawResponseId: null, reason: entry.reason },
     restoredFrom: key,
-    storeAnswer: (client) => storeRestoredAnswer(client, params),
-  };
-  return check;
+    storeAnswer: (client: pg.PoolClient) => storeRestoredAnswer(client, params),
+  } satisfies RestoredCheck;
 }
 
 /**
@@ -424,17 +423,12 @@ async function applyWrites(
 
 /** The batch's days (each its writes in order) in runs of consecutive days of about GROUP_WRITES writes: a lane's share. */
 function runsOfDays<T>(days: readonly T[][]): T[][] {
-  const runs: T[][] = [];
-  let run: T[] = [];
+  const runs: T[][] = [[]];
   for (const writes of days) {
-    run.push(...writes);
-    if (run.length >= GROUP_WRITES) {
-      runs.push(run);
-      run = [];
-    }
+    if (runs.at(-1)!.length >= GROUP_WRITES) runs.push([]);
+    runs.at(-1)!.push(...writes);
   }
-  if (run.length > 0) runs.push(run);
-  return runs;
+  return runs.filter((run) => run.length > 0);
 }
 
 /** Journal objects read at once (a request each on S3). */

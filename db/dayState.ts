@@ -61,12 +61,10 @@ export async function lockedDayState(
 }
 
 /**
- * The day's window and row, under the day's write lock taken by the caller (lockedDayState, or a restore's
- * db/writeDay.ts: restoreCheckedWrites). The default transaction time is the clock after the lock (not now(), the
- * transaction start: a write that waited must not look older than the one it waited for), and never before the day's
- * last change. A write with content takes its derivation id here (no round trip of its own; the derivation row is
- * inserted only when values change), and its points outside the day's window are a caller's error: nothing of them
- * is written. A reprocessing reads the newest of the day's answers and the day's judged record with it.
+ * The day's window and row, under its write lock (lockedDayState, or db/writeDay.ts: restoreCheckedWrites). The
+ * transaction time defaults to the clock after the lock (a write that waited must not look older than the one it waited
+ * for), never before the day's last change. A write with content takes its derivation id here, and its points outside
+ * the day's window are a caller's error. A reprocessing reads the newest answer and the judged record with it.
  */
 export async function readDayState(
   client: pg.PoolClient,

@@ -57,10 +57,8 @@ export async function boundTransaction(
 }
 
 /**
- * Takes the day's locks for `purposes`, in their order, in one statement: a row lock on jao.day_lock for each (the row
- * is created by the first lock of the day). Unlike an advisory lock, only a role with UPDATE on jao.day_lock
- * (jao_writer) can take it, so a reader cannot stall the pipeline. The transaction's bounds come first
- * (boundTransaction).
+ * Takes the day's locks for `purposes`, in their order, in one statement: row locks on jao.day_lock, which only a role
+ * with UPDATE on it (jao_writer) can take, so a reader cannot stall the pipeline. After boundTransaction.
  */
 export async function lockDayFor(
   client: pg.PoolClient,

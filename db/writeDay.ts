@@ -239,18 +239,14 @@ export async function restoreCheckedWrites(
   try {
     return await restoreGroup(pool, checks, timeouts);
   } catch (error) {
-    // Days' writes lock the catalogue rows they move in id order, which keeps two single days apart but not two
-    // groups (each locks its days' rows day after day): a group that deadlocked with another lane's was rolled back
-    // whole, and its checks are repeated one a transaction, as the live path writes them.
-    if (checks.length < 2 || (error as { code?: unknown }).code !== DEADLOCK_DETECTED) throw error;
+    // A day locks the catalogue rows it moves in id order; a group, day after day: one that deadlocked (40P01) was
+    // rolled back whole, and its checks are repeated one a transaction, as the live path writes them.
+    if (checks.length < 2 || (error as { code?: unknown }).code !== '40P01') throw error;
     const results: (WriteDayResult | null)[] = [];
     for (const check of checks) results.push(...(await restoreGroup(pool, [check], timeouts)));
     return results;
   }
 }
-
-/** PostgreSQL's deadlock_detected: the transaction was rolled back. */
-const DEADLOCK_DETECTED = '40P01';
 
 async function restoreGroup(
   pool: pg.Pool,
@@ -271,19 +267,12 @@ async function restoreGroup(
       const write = prepared[index]!;
       await lockDayFor(client, check.input.dataset, check.input.day, ['raw', 'write']);
       const rawResponseId = await check.storeAnswer(client);
-      if (rawResponseId === null) {
-        results.push(null);
-        continue;
-      }
-      const stored = { ...write, input: { ...write.input, rawResponseId } };
-      const steps = await writeSteps(
-        client,
-        pool,
-        stored,
-        await readDayState(client, stored.input, write.content),
-      );
-      if (steps.merged) merges.push(steps.merged);
-      results.push(steps.result);
+      // Null: the database holds the write, and nothing of it is written.
+      const input = rawResponseId === null ? null : { ...write.input, rawResponseId };
+      const state = input && (await readDayState(client, input, write.content));
+      const steps = input && state && (await writeSteps(client, pool, { ...write, input }, state));
+      if (steps?.merged) merges.push(steps.merged);
+      results.push(steps?.result ?? null);
     }
     return { value: results, commit: true };
   });
