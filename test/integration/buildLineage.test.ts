@@ -178,34 +178,33 @@ describe('build lineage', () => {
   });
 
   it('under Worker Versioning a refused promotion is reported with the reason, and tried again until accepted', async () => {
-    // A task queue of its own: the builds the tests above left polling theirs take no part in the server's check.
-    const r = await createPipelineHarness('refused');
     const deploymentName = `test-${randomBytes(4).toString('hex')}`;
     const deployment = { name: deploymentName, versioned: true };
     const target = (buildId: string) => ({
-      namespace: r.temporal.namespace,
+      namespace: h.temporal.namespace,
       deploymentName,
       buildId,
-      taskQueue: r.taskQueue,
+      taskQueue: h.taskQueue,
     });
     const supervisors: VersionSupervisor[] = [];
+    const workers: Array<{ stop(): Promise<void> }> = [];
     const lines: string[] = [];
     try {
-      const a = await r.startWorkers({ workflowBundle: withBuildId(runBundle(), 'refused-a'), deployment });
-      const first = superviseDeploymentVersion(r.temporal.connection, target('refused-a'), () => {}, {
+      const a = await startWorkers(withBuildId(runBundle(), 'refused-a'), deployment);
+      const first = superviseDeploymentVersion(h.temporal.connection, target('refused-a'), () => {}, {
         checkEveryMs: 300,
       });
       supervisors.push(first);
       await first.current;
       // The current build stops with work waiting for it on the workflow queue.
       await a.stop();
-      const waiting = await r.startDay('2025-05-06');
+      const waiting = await h.startDay('2025-05-06');
 
       // A build that polls only the fetch queue: made current, it would leave that work unversioned.
       const bundle = withBuildId(runBundle(), 'refused-b');
-      await r.startWorkers({ workflowBundle: bundle, deployment, queues: 'fetch' });
+      workers.push(await h.startWorkers({ workflowBundle: bundle, deployment, queues: 'fetch' }));
       const b = superviseDeploymentVersion(
-        r.temporal.connection,
+        h.temporal.connection,
         target('refused-b'),
         (line) => lines.push(line),
         {
@@ -230,7 +229,7 @@ describe('build lineage', () => {
       expect(current).toBe(false);
 
       // Once it polls the workflow queue too, the next try is accepted and the waiting work runs on it.
-      await r.startWorkers({ workflowBundle: bundle, deployment, queues: 'main' });
+      workers.push(await h.startWorkers({ workflowBundle: bundle, deployment, queues: 'main' }));
       await b.current;
       expect(lines.slice(1)).toEqual([
         `deployment ${deploymentName}: build refused-b is now current (no worker of the current build refused-a polled for 0 s)`,
@@ -238,7 +237,7 @@ describe('build lineage', () => {
       expect((await waiting.result()).status).toBe('complete');
     } finally {
       for (const supervisor of supervisors) await supervisor.stop();
-      await r.close();
+      for (const running of workers) await running.stop();
     }
   });
 });
