@@ -118,7 +118,7 @@ export function superviseDeploymentVersion(
   connection: Connection,
   target: DeploymentTarget,
   log: (line: string) => void,
-  options: { checkEveryMs?: number; takeoverAfterMs?: number; refusalsBeforeReport?: number } = {},
+  options: { checkEveryMs?: number; takeoverAfterMs?: number } = {},
 ): VersionSupervisor {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -172,7 +172,7 @@ export function superviseDeploymentVersion(
           // Usually the moments before every task queue of this build registered; if it lasts, say why (e.g. the
           // current version serves a task queue this build does not poll: one deployment name per task queue).
           refusals += 1;
-          const reported = refusals >= (options.refusalsBeforeReport ?? REFUSALS_BEFORE_REPORT);
+          const reported = refusals >= REFUSALS_BEFORE_REPORT;
           if (reported)
             say(
               `deployment ${target.deploymentName}: build ${target.buildId} cannot become current: ${error.details}`,

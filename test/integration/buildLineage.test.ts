@@ -1,6 +1,5 @@
 // Build lineage: every day records the worker build that ran it and the one that wrote its values; under Worker
-// Versioning the first build becomes current by itself and a later one takes new work only once promoted, and a
-// promotion the server refuses is reported with its reason and tried again.
+// Versioning the first build becomes current by itself and a later one takes new work only once promoted.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -14,7 +13,7 @@ import type { WorkflowBundle } from '../../workers/workflowBundle';
 import { runCli } from '../helpers/cli';
 import { createPipelineHarness, type PipelineHarness, runBundle } from '../helpers/pipeline';
 import { spawnJao, stopProcess } from '../helpers/processes';
-import { until, untilTrue } from '../helpers/until';
+import { until } from '../helpers/until';
 
 const withBuildId = (bundle: WorkflowBundle, buildId: string): WorkflowBundle => ({
   code: bundle.code,
@@ -174,70 +173,6 @@ describe('build lineage', () => {
       await supervisor.stop();
       await current.stop();
       await h.temporal.client.schedule.getHandle(scheduleId).delete();
-    }
-  });
-
-  it('under Worker Versioning a refused promotion is reported with the reason, and tried again until accepted', async () => {
-    const deploymentName = `test-${randomBytes(4).toString('hex')}`;
-    const deployment = { name: deploymentName, versioned: true };
-    const target = (buildId: string) => ({
-      namespace: h.temporal.namespace,
-      deploymentName,
-      buildId,
-      taskQueue: h.taskQueue,
-    });
-    const supervisors: VersionSupervisor[] = [];
-    const workers: Array<{ stop(): Promise<void> }> = [];
-    const lines: string[] = [];
-    try {
-      const a = await startWorkers(withBuildId(runBundle(), 'refused-a'), deployment);
-      const first = superviseDeploymentVersion(h.temporal.connection, target('refused-a'), () => {}, {
-        checkEveryMs: 300,
-      });
-      supervisors.push(first);
-      await first.current;
-      // The current build stops with work waiting for it on the workflow queue.
-      await a.stop();
-      const waiting = await h.startDay('2025-05-06');
-
-      // A build that polls only the fetch queue: made current, it would leave that work unversioned.
-      const bundle = withBuildId(runBundle(), 'refused-b');
-      workers.push(await h.startWorkers({ workflowBundle: bundle, deployment, queues: 'fetch' }));
-      const b = superviseDeploymentVersion(
-        h.temporal.connection,
-        target('refused-b'),
-        (line) => lines.push(line),
-        {
-          checkEveryMs: 300,
-          takeoverAfterMs: 0,
-          refusalsBeforeReport: 3,
-        },
-      );
-      supervisors.push(b);
-      let current = false;
-      void b.current.then(() => {
-        current = true;
-      });
-      await untilTrue('the refusal reported', () => lines.length > 0);
-      expect(lines).toEqual([
-        expect.stringMatching(
-          new RegExp(
-            `^deployment ${deploymentName}: build refused-b cannot become current: .*missing active task queues`,
-          ),
-        ),
-      ]);
-      expect(current).toBe(false);
-
-      // Once it polls the workflow queue too, the next try is accepted and the waiting work runs on it.
-      workers.push(await h.startWorkers({ workflowBundle: bundle, deployment, queues: 'main' }));
-      await b.current;
-      expect(lines.slice(1)).toEqual([
-        `deployment ${deploymentName}: build refused-b is now current (no worker of the current build refused-a polled for 0 s)`,
-      ]);
-      expect((await waiting.result()).status).toBe('complete');
-    } finally {
-      for (const supervisor of supervisors) await supervisor.stop();
-      for (const running of workers) await running.stop();
     }
   });
 });
