@@ -456,12 +456,18 @@ export function secretsOf(config: Partial<Config>): string[] {
   );
 }
 
-/** The secrets an environment holds, before (or without) validating it: for a command's last line of output. */
+/** The secrets an environment and its Temporal profile hold, unvalidated: for a command's last line of output. */
 export function secretsOfEnvironment(env: NodeJS.ProcessEnv): string[] {
-  return secretsOf({
-    JAO_API_KEY: env.JAO_API_KEY,
-    TEMPORAL_API_KEY: env.TEMPORAL_API_KEY,
-    TEMPORAL_TLS_CLIENT_KEY_DATA: env.TEMPORAL_TLS_CLIENT_KEY_DATA,
-    TEMPORAL_GRPC_META: grpcMetaFromEnv(env),
-  });
+  let profile: Record<string, string> = {};
+  try {
+    profile = temporalProfileVariables(env);
+  } catch {} // an unreadable profile's error never quotes the file
+  return [env, profile].flatMap((source) =>
+    secretsOf({
+      JAO_API_KEY: source.JAO_API_KEY,
+      TEMPORAL_API_KEY: source.TEMPORAL_API_KEY,
+      TEMPORAL_TLS_CLIENT_KEY_DATA: source.TEMPORAL_TLS_CLIENT_KEY_DATA,
+      TEMPORAL_GRPC_META: grpcMetaFromEnv(source),
+    }),
+  );
 }

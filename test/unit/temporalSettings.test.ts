@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, secretsOf } from '../../common/config';
+import { ConfigError, loadConfig, secretsOf, secretsOfEnvironment } from '../../common/config';
 import { redactSecrets } from '../../common/redact';
 import { connectOptionsOf, readTlsMaterial, TemporalSettingRefused } from '../../common/temporalConnect';
 import {
@@ -152,6 +152,9 @@ describe("a profile's API key", () => {
     expect(describeTemporalSecurity(settings)).toBe('TLS, API key');
     expect(connectOptionsOf(settings, readTlsMaterial(settings))).toMatchObject({ apiKey: key, tls: {} });
     expect(secretsOf(config)).toContain(key);
+    // A command's last line is redacted with these, before the configuration is validated (cli/main.ts).
+    expect(secretsOfEnvironment(env)).toContain(key);
+    expect(secretsOfEnvironment({ ...env, TEMPORAL_PROFILE: 'absent' })).toEqual([]);
     expect(loadConfig({ ...env, TEMPORAL_API_KEY: 'environment-api-key-987' }).TEMPORAL_API_KEY).toBe(
       'environment-api-key-987',
     );
