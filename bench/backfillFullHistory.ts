@@ -169,12 +169,15 @@ export async function runFullHistory(
     sample();
     const sampler = setInterval(sample, options.sampleEveryMs);
     const started = performance.now();
+    // A query still in flight when the connection closes leaves the SDK a retry timer that throws on the
+    // closed channel: each report is awaited before the worker stops.
+    const reports = new Set<Promise<void>>();
     const reporter = setInterval(() => {
       const minutes = (performance.now() - started) / 60_000;
       const requests = simulator.requests.length - requestsBefore;
       const rss = worker.rss();
       // The latest run of the chain (continue-as-new) answers; a failed query only skips the day count.
-      void client.workflow
+      const report = client.workflow
         .getHandle(workflowId)
         .query<BackfillProgress>('progress')
         .then(
@@ -187,6 +190,8 @@ export async function runFullHistory(
               (rss !== null ? `; worker RSS ${(rss / MB).toFixed(0)} MB` : ''),
           ),
         );
+      reports.add(report);
+      void report.finally(() => reports.delete(report));
     }, options.reportEveryMs);
     try {
       result = await client.workflow.execute<(input: unknown) => Promise<BackfillResult>>(
@@ -209,6 +214,7 @@ export async function runFullHistory(
     } finally {
       clearInterval(sampler);
       clearInterval(reporter);
+      await Promise.all(reports);
     }
     seconds = (performance.now() - started) / 1000;
     sample();
