@@ -182,13 +182,11 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
     for (const dataset of datasets) runs += (await pollOf(dataset).describe()).info.numActionsTaken;
     return runs;
   };
-  /** Every dataset's poll run now by its schedule, and ended. */
-  const pollNow = async () => {
-    const before = await pollRuns();
-    for (const dataset of datasets) await pollOf(dataset).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
-    await until(
+  /** Every poll run `runs` or more times in all, and none running. */
+  const pollsEnded = (runs: number) =>
+    until(
       async () => {
-        if ((await pollRuns()) < before + datasets.length) return undefined;
+        if ((await pollRuns()) < runs) return undefined;
         for (const dataset of datasets) {
           if ((await pollOf(dataset).describe()).info.runningActions.length > 0) return undefined;
         }
@@ -197,6 +195,11 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
       120_000,
       `the polls of ${mode} to end`,
     );
+  /** Every dataset's poll run now by its schedule, and ended. */
+  const pollNow = async () => {
+    const before = await pollRuns();
+    for (const dataset of datasets) await pollOf(dataset).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+    await pollsEnded(before + datasets.length);
   };
   const idle = (dataset: Dataset, day: DeliveryDay) =>
     until(
@@ -326,7 +329,13 @@ export async function runMode(rig: ModeRig, mode: Mode): Promise<ModeRun> {
         events.push({ dataset, round, kind, freshnessS: (storedAt.getTime() - publishedAt) / 1000 });
       }),
     );
-    for (const dataset of datasets) await idle(dataset, tomorrow);
+    // Every day the round started ended first: a poll leaves a day running elsewhere to that run (workflows/poll.ts),
+    // so a today still closing after a fetch made before the revision would keep the revision from the next poll.
+    await pollsEnded(0);
+    for (const dataset of datasets) {
+      await idle(dataset, tomorrow);
+      await idle(dataset, today);
+    }
 
     // Today revised once nothing is expected: the polls find it at their 10-minute poll, the monitoring at a quiet
     // reading.
