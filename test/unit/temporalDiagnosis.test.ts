@@ -1,7 +1,8 @@
 // A front that requires a client certificate is named as such, whatever answers the handshake
 // (common/temporalDiagnosis.ts): one that completes the handshake and answers each request with HTTP 400, as nginx
 // with `ssl_verify_client on` does, and one that ends a TLS 1.2 handshake with an alert, as Envoy can. Both stand-ins
-// are Node servers on 127.0.0.1 (test:temporal-auth runs nginx itself).
+// are Node servers on 127.0.0.1 (test:temporal-auth runs nginx itself). Each other mistake the transport names (TLS
+// off or on against the wrong server, the server's CA, its name, nothing listening) against a stand-in of its own.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -134,5 +135,96 @@ describe('a Temporal that takes the connection and does not answer the first cal
     } finally {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
+  });
+});
+
+describe("each mistake in the connection's security, named by the transport", () => {
+  // A Temporal behind TLS that asks for no client certificate, and a server on TCP that speaks no TLS.
+  let tlsOnly: Http2SecureServer;
+  let plaintext: import('node:net').Server;
+  beforeAll(async () => {
+    const { createServer } = await import('node:net');
+    tlsOnly = createSecureServer(
+      { cert: readFileSync(certificates.server.cert), key: readFileSync(certificates.server.key) },
+      (_request, response) => response.writeHead(200, { 'content-type': 'application/grpc' }).end(),
+    );
+    plaintext = createServer((socket) =>
+      socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')),
+    );
+    for (const server of [tlsOnly, plaintext])
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  });
+  afterAll(async () => {
+    for (const server of [tlsOnly, plaintext])
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  const transport = async (environment: Record<string, string>) => {
+    const settings = temporalSettingsOf(loadConfig(environment));
+    return diagnoseTransport(settings, readTlsMaterial(settings));
+  };
+
+  it('TLS off against a server that takes TLS only', async () => {
+    const address = addressOf(tlsOnly);
+    expect(await transport({ TEMPORAL_ADDRESS: address })).toEqual({
+      reason:
+        `Temporal at ${address} takes TLS only, and TLS is off: set TEMPORAL_TLS=true ` +
+        '(with TEMPORAL_TLS_SERVER_CA_CERT_PATH when its CA is not a system CA)',
+      unreachable: false,
+    });
+  });
+
+  it("the server's CA not given, or another CA given", async () => {
+    const address = addressOf(tlsOnly);
+    expect((await transport({ TEMPORAL_ADDRESS: address, TEMPORAL_TLS: 'true' }))?.reason).toBe(
+      `the certificate of Temporal at ${address} is signed by a CA this machine does not trust: ` +
+        'set TEMPORAL_TLS_SERVER_CA_CERT_PATH to that CA',
+    );
+    const otherCa = {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.otherCa.cert,
+    };
+    expect((await transport(otherCa))?.reason).toBe(
+      `the certificate of Temporal at ${address} is not signed by the CA of TEMPORAL_TLS_SERVER_CA_CERT_PATH`,
+    );
+  });
+
+  it('a server name the certificate does not carry', async () => {
+    const address = addressOf(tlsOnly);
+    const environment = {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert,
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.example',
+    };
+    expect((await transport(environment))?.reason).toBe(
+      `the certificate of Temporal at ${address} does not name temporal.example: ` +
+        'set TEMPORAL_TLS_SERVER_NAME to a name it carries',
+    );
+  });
+
+  it('blames nothing once every setting is right', async () => {
+    const address = addressOf(tlsOnly);
+    const environment = { TEMPORAL_ADDRESS: address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert };
+    expect(await transport(environment)).toBeNull();
+  });
+
+  it('TLS on against a server that speaks no TLS', async () => {
+    const address = addressOf(plaintext);
+    expect(await transport({ TEMPORAL_ADDRESS: address, TEMPORAL_TLS: 'true' })).toEqual({
+      reason: `Temporal at ${address} does not speak TLS: set TEMPORAL_TLS=false, or check TEMPORAL_ADDRESS`,
+      unreachable: false,
+    });
+  });
+
+  it('nothing listening: unreachable, not a setting', async () => {
+    const { createServer } = await import('node:net');
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const address = addressOf(closed);
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    expect(await transport({ TEMPORAL_ADDRESS: address })).toEqual({
+      reason: `nothing listens at ${address} (TEMPORAL_ADDRESS): connection refused`,
+      unreachable: true,
+    });
   });
 });
