@@ -193,12 +193,7 @@ export async function generateCertificates(dir: string): Promise<TestCertificate
       dir,
       name: 'server',
       subject: '/CN=localhost',
-      extensions: [
-        'basicConstraints=CA:FALSE',
-        'keyUsage=digitalSignature,keyEncipherment',
-        'extendedKeyUsage=serverAuth',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      ],
+      extensions: SERVER_EXTENSIONS,
       signer: ca,
     }),
     makeLeaf({ dir, name: 'client', subject: '/CN=jao-worker', extensions: CLIENT_EXTENSIONS, signer: ca }),
@@ -235,13 +230,14 @@ export async function generateCertificates(dir: string): Promise<TestCertificate
 
 /**
  * A client certificate signed by `signer`, with the key openssl's `req` makes from `keyArgs` (e.g. `['-newkey',
- * 'ed25519', '-nodes']`) and the given extensions (none: X.509 v1), written into `dir` as `<name>.pem`/`.key`.
+ * 'ed25519', '-nodes']`), the given extensions (none: X.509 v1) and validity, written into `dir` as
+ * `<name>.pem`/`.key`.
  */
 export function makeClientCertificate(
   dir: string,
   name: string,
   signer: CertificatePair,
-  options: { keyArgs?: string[]; extensions?: string[] } = {},
+  options: { keyArgs?: string[]; extensions?: string[]; validity?: { from: Date; to: Date } } = {},
 ): Promise<CertificatePair> {
   return makeLeaf({
     dir,
@@ -250,8 +246,17 @@ export function makeClientCertificate(
     extensions: options.extensions ?? CLIENT_EXTENSIONS,
     signer,
     ...(options.keyArgs ? { keyArgs: options.keyArgs } : {}),
+    ...(options.validity ? { validity: options.validity } : {}),
   });
 }
+
+/** The extensions of `TestCertificates.server`: a server certificate for 127.0.0.1 and localhost. */
+export const SERVER_EXTENSIONS = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=digitalSignature,keyEncipherment',
+  'extendedKeyUsage=serverAuth',
+  'subjectAltName=IP:127.0.0.1,DNS:localhost',
+];
 
 /** The base64 body lines of every private key in the set: no process output may contain any of them. */
 export function privateKeyMarkers(certificates: TestCertificates): string[] {

@@ -2,7 +2,8 @@
 // (common/temporalDiagnosis.ts): one that completes the handshake and answers each request with HTTP 400, as nginx
 // with `ssl_verify_client on` does, and one that ends a TLS 1.2 handshake with an alert, as Envoy can. Both stand-ins
 // are Node servers on 127.0.0.1 (test:temporal-auth runs nginx itself). Each other mistake the transport names (TLS
-// off or on against the wrong server, the server's CA, its name, nothing listening) against a stand-in of its own.
+// off or on against the wrong server, the server's CA, its name and validity, nothing listening) against a stand-in
+// of its own.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -15,7 +16,12 @@ import { loadConfig } from '../../common/config';
 import { explainConnectFailure, readTlsMaterial } from '../../common/temporalConnect';
 import { diagnoseTransport } from '../../common/temporalDiagnosis';
 import { temporalSettingsOf } from '../../common/temporalSettings';
-import { generateCertificates, type TestCertificates } from '../helpers/certificates';
+import {
+  generateCertificates,
+  makeClientCertificate,
+  SERVER_EXTENSIONS,
+  type TestCertificates,
+} from '../helpers/certificates';
 
 let certificates: TestCertificates;
 let nginxLike: Http2SecureServer;
@@ -200,6 +206,28 @@ describe("each mistake in the connection's security, named by the transport", ()
       `the certificate of Temporal at ${address} does not name temporal.example: ` +
         'set TEMPORAL_TLS_SERVER_NAME to a name it carries',
     );
+  });
+
+  it("the server's certificate expired", async () => {
+    const day = 24 * 3600_000;
+    const expired = await makeClientCertificate(certificates.dir, 'expired-server', certificates.ca, {
+      extensions: SERVER_EXTENSIONS,
+      validity: { from: new Date(Date.now() - 2 * day), to: new Date(Date.now() - day) },
+    });
+    const server = createSecureServer({ cert: readFileSync(expired.cert), key: readFileSync(expired.key) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const address = addressOf(server);
+      const environment = {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert,
+      };
+      expect((await transport(environment))?.reason).toBe(
+        `the certificate of Temporal at ${address} has expired (CERT_HAS_EXPIRED)`,
+      );
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('blames nothing once every setting is right', async () => {
