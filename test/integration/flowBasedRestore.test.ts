@@ -107,6 +107,13 @@ describe('the flow-based domain from its stored answers', () => {
       [REVISED],
     );
     expect(revisedHistory.rows[0].n).toBeGreaterThan(0);
+    // Its lane restores a day at a time (db/lanes/constraints/lane.ts): each journaled write in a transaction of its
+    // own.
+    const journal = await restored.pool.query<{ writes: number; transactions: number }>(
+      'SELECT count(*)::int AS writes, count(DISTINCT xmin::text)::int AS transactions FROM jao.day_write',
+    );
+    expect(journal.rows[0]!.writes).toBeGreaterThanOrEqual(3);
+    expect(journal.rows[0]!.transactions).toBe(journal.rows[0]!.writes);
   });
 
   it("keeps the domain's answers gzip-compressed in the archive: verified, and an older body dropped from the database", async () => {
