@@ -70,17 +70,22 @@ afterAll(async () => {
   if (certificates) rmSync(certificates.dir, { recursive: true, force: true });
 });
 
+/** The transport's diagnosis of a connection made with `environment`'s settings. */
+async function transport(environment: Record<string, string>) {
+  const settings = temporalSettingsOf(loadConfig(environment));
+  return diagnoseTransport(settings, readTlsMaterial(settings));
+}
+
+/** The reason given for `address`, its CA trusted, with `client`'s certificate when given. */
 async function diagnosis(address: string, client?: { cert: string; key: string }): Promise<string | null> {
-  const settings = temporalSettingsOf(
-    loadConfig({
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert,
-      ...(client
-        ? { TEMPORAL_TLS_CLIENT_CERT_PATH: client.cert, TEMPORAL_TLS_CLIENT_KEY_PATH: client.key }
-        : {}),
-    }),
-  );
-  return (await diagnoseTransport(settings, readTlsMaterial(settings)))?.reason ?? null;
+  const environment = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca.cert,
+    ...(client
+      ? { TEMPORAL_TLS_CLIENT_CERT_PATH: client.cert, TEMPORAL_TLS_CLIENT_KEY_PATH: client.key }
+      : {}),
+  };
+  return (await transport(environment))?.reason ?? null;
 }
 
 describe('a front that requires a client certificate', () => {
@@ -164,11 +169,6 @@ describe("each mistake in the connection's security, named by the transport", ()
     for (const server of [tlsOnly, plaintext])
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   });
-
-  const transport = async (environment: Record<string, string>) => {
-    const settings = temporalSettingsOf(loadConfig(environment));
-    return diagnoseTransport(settings, readTlsMaterial(settings));
-  };
 
   it('TLS off against a server that takes TLS only', async () => {
     const address = addressOf(tlsOnly);
