@@ -59,9 +59,8 @@ export async function missingSecretIsRefused(
   log(`refused: ${message.trim().split('\n').at(-1)}`);
 }
 
-/** The project's images, built through compose (the worker's first, so the others reuse its layers). */
+/** The project's images, built through compose, one after another (the first one's layers reused by the rest). */
 export async function buildProjectImages(stack: ComposeStack, log: (line: string) => void): Promise<void> {
-  await stack.composeChecked(['build', 'worker']);
   await stack.composeChecked(['build']);
   log('built the project images (migrate, worker, api, simulator)');
 }

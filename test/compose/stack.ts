@@ -98,7 +98,9 @@ export class ComposeStack {
       DOCKER_BUILDKIT: '0',
       COMPOSE_PROFILES: 'simulator',
     };
-    const base = ['--project-name', this.project, '--project-directory', REPOSITORY];
+    // One build at a time: podman 4.3 loses a name when builds of the same image tag it at once (docs/deployment.md).
+    const builds = args[0] === 'build' || args.includes('--build') ? ['--parallel', '1'] : [];
+    const base = ['--project-name', this.project, '--project-directory', REPOSITORY, ...builds];
     const file = ['--file', join(REPOSITORY, 'docker-compose.yml')];
     if (this.override !== null) file.push('--file', this.override);
     const envFile = ['--env-file', this.envFile(options.omit ?? [], options.settings ?? {})];

@@ -90,7 +90,6 @@ export async function upgradeFromPreviousRelease(
   );
   try {
     stack.override = stack.writeFile('previous-release.yml', previousImages(root, release.version));
-    await stack.composeChecked(['build', 'worker']);
     await stack.composeChecked(['build']);
     await stack.composeChecked(['up', '--detach', '--no-build']);
     await apiReady(stack, `the API of ${release.version} answers /readyz`);
