@@ -181,25 +181,14 @@ export const valueRow = z.object({
 export type ValueRow = z.output<typeof valueRow>;
 
 /** A row of GET /v1/datasets/{dataset}/revisions: a value and when it was current. */
-export const revisionRow = z.object({
-  mtu: z.string(),
-  delivery_day: z.string(),
-  border: z.string(),
-  from_zone: z.string().describe('the zone an exchange leaves; for a hub series (hub_AT), the hub'),
-  to_zone: z.string().nullable().describe('the zone an exchange enters; null for a hub series'),
-  value_mw: z.number(),
-  revision: z.number().int(),
-  first_seen_at: z.string(),
+export const revisionRow = valueRow.omit({ updated_at: true }).extend({
   valid_from: z.string().describe('when this version became current'),
   valid_to: z.string().nullable().describe('when it stopped being current; null for the current value'),
 });
 export type RevisionRow = z.output<typeof revisionRow>;
 
 /** A row of GET /v1/datasets/{dataset}/difference. */
-export const differenceRow = z.object({
-  mtu: z.string().describe('UTC start of the MTU, ISO-8601'),
-  delivery_day: z.string().describe('Europe/Amsterdam delivery day'),
-  border: z.string(),
+export const differenceRow = valueRow.pick({ mtu: true, delivery_day: true, border: true }).extend({
   base_mw: z.number().nullable().describe('the value as known at base_as_of; null: none then'),
   compare_mw: z.number().nullable().describe('the value as known at compare_as_of (or now); null: none then'),
   difference_mw: z.number().nullable().describe('compare_mw − base_mw; null when either is missing'),
