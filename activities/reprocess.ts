@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { redactSecrets } from '../common/redact';
 import { dayWriteOf } from '../db/dayWriteTypes';
 import { daysWithStoredAnswers, readStoredAnswerIds } from '../db/rawResponse';
-import { type ArchivedBodyReader, ArchivedBodyUnreadable, assessStoredAnswer } from '../db/storedAnswer';
+import { ArchivedBodyUnreadable, assessStoredAnswer } from '../db/storedAnswer';
 import {
   type NewerAnswer,
   NewerAnswerStored,
@@ -19,30 +19,17 @@ import { DEFAULT_MAX_BODY_BYTES } from '../domain/bodyLimit';
 import { daysInRange } from '../domain/calendar';
 import { reasonOfWrite } from '../domain/dayStatus';
 import type { ReprocessBatchOutcome, ReprocessDayResult, ReprocessPlan } from '../domain/reprocessInputs';
-import {
-  DATABASE_RETRY_HORIZON,
-  HEARTBEAT_INTERVAL_MS,
-  type TransactionTimeouts,
-} from '../domain/timeBudget';
+import { DATABASE_RETRY_HORIZON, HEARTBEAT_INTERVAL_MS } from '../domain/timeBudget';
 import type { Dataset, DeliveryDay } from '../domain/types';
 import { withDatabaseFailures } from './databaseFailure';
 import { withHeartbeat } from './heartbeat';
 import { recordReprocessedDay } from './metrics';
 import { withinRetryHorizon } from './retryHorizon';
+import type { StoreDeps } from './store';
 
-export interface ReprocessDeps {
-  pool: pg.Pool;
-  /** The build re-deriving the days: named in the reason of every revision it writes. */
-  buildId: string | null;
-  /** JAO_MAX_BODY_BYTES: stored bodies larger than their dataset's bound from it (domain/storedAnswerLimit.ts) are not re-processed. */
-  maxBodyBytes?: number;
-  secrets?: string[];
-  writeTimeouts?: TransactionTimeouts;
-  /** Reads a body dropped under RAW_RETENTION_DAYS back from the archive (ARCHIVE_URL). */
-  readArchived?: ArchivedBodyReader;
-  /** Called after a write that changed a day's outcome (the keeper of the bad-day markers: activities/badDays.ts). */
-  onOutcomeChanged?: () => Promise<void>;
-}
+/** A reprocessing's dependencies are the store's: `buildId`, the build re-deriving the days, is named in the reason
+ * of every revision it writes. */
+export type ReprocessDeps = Omit<StoreDeps, 'retryHorizonMs'>;
 
 export interface ReprocessDayRequest {
   dataset: Dataset;
@@ -171,10 +158,8 @@ export async function planReprocess(
   };
 }
 
-export interface ReprocessActivityDeps extends ReprocessDeps {
-  /** How long after the day's reprocessing started failing database work is retried (DATABASE_RETRY_HORIZON). */
-  retryHorizonMs?: number;
-}
+/** The reprocessing activities' dependencies, with the retry horizon of a day's reprocessing. */
+export type ReprocessActivityDeps = StoreDeps;
 
 /**
  * The outcomes an earlier attempt of the same batch heartbeated, in the order of its days: the retry resumes after
