@@ -18,6 +18,15 @@ export async function copyFrom(
   return stream.rowCount;
 }
 
+/** Binary COPY rows (without header and trailer) by their `COPY … FROM STDIN (FORMAT binary)` statement. */
+export type PendingCopies = Map<string, Buffer[]>;
+
+/** The rows of each statement of `pending` copied, with one COPY a statement. */
+export async function copyPending(client: pg.ClientBase, pending: PendingCopies): Promise<void> {
+  for (const [sql, rows] of pending)
+    await copyFrom(client, sql, [BINARY_COPY_HEADER, ...rows, BINARY_COPY_TRAILER]);
+}
+
 /** Milliseconds between the Unix epoch and PostgreSQL's epoch (2000-01-01T00:00:00Z). */
 const PG_EPOCH_MS = 946_684_800_000;
 

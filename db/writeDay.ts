@@ -6,6 +6,7 @@
 // exception.
 import type pg from 'pg';
 import { type TransactionTimeouts, WRITE_TIMEOUTS } from '../domain/timeBudget';
+import { copyPending, type PendingCopies } from './copy';
 import { lockedDayState, readDayState } from './dayState';
 import type {
   DayWrite,
@@ -226,10 +227,10 @@ const RESTORED_GROUP_SETTINGS: readonly TransactionSetting[] = [
 /**
  * Repeats journaled checks of JAO of different days from the archive, in their order, in one transaction
  * (archive/restore.ts groups small days): one BEGIN, COMMIT and statement of bounds for them all, each day's
- * raw-answer and write locks taken in one statement, its answer stored (`storeAnswer`) and its write made under them.
- * Committed without waiting for the WAL to reach the disk, as restoreDayWrite; a group that deadlocks with another
- * is repeated a check at a time. Each check's result, or null when the database holds its write (nothing of it is
- * written).
+ * raw-answer and write locks taken in one statement, its answer stored (`storeAnswer`) and its write made under them,
+ * the values of the fresh days copied with one COPY after the last. Committed without waiting for the WAL to reach the
+ * disk, as restoreDayWrite; a group that deadlocks with another is repeated a check at a time. Each check's result, or
+ * null when the database holds its write (nothing of it is written).
  */
 export async function restoreCheckedWrites(
   pool: pg.Pool,
@@ -262,6 +263,7 @@ async function restoreGroup(
   const merges: MergedDay[] = [];
   const { value } = await withDecidedTransaction(pool, async (client) => {
     await boundTransaction(client, timeouts, RESTORED_GROUP_SETTINGS);
+    const pendingCopies: PendingCopies = new Map();
     const results: (WriteDayResult | null)[] = [];
     for (const [index, check] of checks.entries()) {
       const write = prepared[index]!;
@@ -270,10 +272,12 @@ async function restoreGroup(
       // Null: the database holds the write, and nothing of it is written.
       const input = rawResponseId === null ? null : { ...write.input, rawResponseId };
       const state = input && (await readDayState(client, input, write.content));
-      const steps = input && state && (await writeSteps(client, pool, { ...write, input }, state));
+      const steps =
+        input && state && (await writeSteps(client, pool, { ...write, input }, state, pendingCopies));
       if (steps?.merged) merges.push(steps.merged);
       results.push(steps?.result ?? null);
     }
+    await copyPending(client, pendingCopies);
     return { value: results, commit: true };
   });
   for (const merged of merges) merged.afterCommit();

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { outcomeChanged } from '../domain/badDays';
 import type { Rejection } from '../domain/types';
+import type { PendingCopies } from './copy';
 import { dayEventTypeOf, raiseDayEvent } from './dayEvents';
 import { upsertDayRow } from './dayRow';
 import type { ContentOutcome, DayState, DerivedWrite, WriteDayResult } from './dayWriteTypes';
@@ -39,6 +40,7 @@ export async function writeSteps(
   pool: pg.Pool,
   { input, content, rejections, keySetId }: PreparedWrite,
   state: DayState,
+  pendingCopies?: PendingCopies,
 ): Promise<WrittenSteps> {
   const reprocess = input.reprocess ?? null;
   // A reprocessing compares with the stored values themselves: a faulty build may have stored others under the
@@ -53,6 +55,7 @@ export async function writeSteps(
       ? await content.merge(client, { pool, dataset: input.dataset, day: input.day }, state, {
           fresh: state.revisionCount === 0 && reprocess === null,
           compareAll: reprocess !== null,
+          pendingCopies,
         })
       : null;
   const outcome: ContentOutcome | null = merged?.outcome ?? null;

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Assessment } from '../../domain/assess';
 import type { AnswerReading } from '../../domain/lanes';
 import type { Dataset, DeliveryDay, Rejection, ValidatedDay } from '../../domain/types';
+import type { PendingCopies } from '../copy';
 import type { ContentOutcome, DayState, SeriesIds } from '../dayWriteTypes';
 
 /** The day a lane judges an answer for. */
@@ -41,6 +42,8 @@ export interface MergeMode {
   fresh: boolean;
   /** Compare every incoming value with the stored one, whatever their hashes say (a reprocessing). */
   compareAll: boolean;
+  /** A restore's group of days: rows to COPY wait here for one COPY of the group's, before it commits. */
+  pendingCopies?: PendingCopies;
 }
 
 /** What merging did: the counts, the catalogue entries it touched, and what to remember once committed. */

@@ -156,6 +156,28 @@ describe("the write's entry points", () => {
     expect((await storedValues(days[2]!)).length).toBe(BORDERS.length * 24);
   });
 
+  it("copies the values of a group's fresh days with one COPY, before the group commits", async () => {
+    const days: DeliveryDay[] = ['2026-04-29', '2026-04-30', '2026-05-01'];
+    let copiedBeforeLast: number | null = null;
+    const countingStore: RestoredAnswerStore = async (client) => {
+      const { rows } = await client.query<{ values: string }>(
+        'SELECT count(*) AS values FROM jao.observation WHERE delivery_day = ANY ($1::date[])',
+        [days.slice(0, 2)],
+      );
+      copiedBeforeLast = Number(rows[0]!.values);
+      return answerStore(days[2]!)(client);
+    };
+    const results = await restoreCheckedWrites(pool, [
+      check(days[0]!),
+      check(days[1]!),
+      check(days[2]!, countingStore),
+    ]);
+    expect(results.map((result) => result?.newPoints)).toEqual(days.map(() => BORDERS.length * 24));
+    // The first two days' values wait for the group's one COPY, after its last write.
+    expect(copiedBeforeLast).toBe(0);
+    for (const day of days) expect((await storedValues(day)).length).toBe(BORDERS.length * 24);
+  });
+
   it('keeps nothing of a group when one of its writes fails, and refuses two writes of one day', async () => {
     const days: DeliveryDay[] = ['2026-04-25', '2026-04-26'];
     const failing: RestoredAnswerStore = async () => {

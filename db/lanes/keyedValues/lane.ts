@@ -76,7 +76,7 @@ async function contentOf(validated: KeyedValuesDay, rejections: readonly Rejecti
       const cache = seriesCacheFor(target.pool, target.dataset);
       const registered = await registerSeries(client, target.dataset, content, state.txTime, cache);
       const outcome = mode.fresh
-        ? await insertFreshDay(client, target.day, content, registered, state)
+        ? await insertFreshDay(client, target.day, content, registered, state, mode.pendingCopies)
         : await mergeDay(client, target.dataset, target.day, content, registered, state);
       outcome.newSeries = registered.created;
       return {

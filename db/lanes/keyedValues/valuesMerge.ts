@@ -3,14 +3,13 @@
 import type pg from 'pg';
 import type { Dataset, DeliveryDay } from '../../../domain/types';
 import {
-  BINARY_COPY_HEADER,
-  BINARY_COPY_TRAILER,
   binaryDateDays,
   binaryFloat8Array,
   binaryInt4Array,
   binaryTimestamptzArray,
   binaryTimestampWords,
-  copyFrom,
+  copyPending,
+  type PendingCopies,
 } from '../../copy';
 import type { ContentOutcome, DayState, SeriesIds } from '../../dayWriteTypes';
 import { namedStatement } from '../../namedStatement';
@@ -23,10 +22,14 @@ import type { DayContent } from './dayContent';
  */
 const FRESH_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 4) + (4 + 8) + (4 + 8) + (4 + 8) + (4 + 4);
 
+const COPY_OBSERVATIONS =
+  'COPY jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at, derivation_id, delivery_day) FROM STDIN (FORMAT binary)';
+
 /**
  * First content of a day: nothing to compare with (no stored value of the day, and the day's lock (jao.day_lock)
  * is held), so the points are copied straight into jao.observation with one binary COPY: no text to parse
- * on the server, no per-row WAL record for the heap (COPY batches its inserts).
+ * on the server, no per-row WAL record for the heap (COPY batches its inserts). With `pending` (a restore's group of
+ * days), the rows wait for the group's one COPY.
  */
 export async function insertFreshDay(
   client: pg.PoolClient,
@@ -34,6 +37,7 @@ export async function insertFreshDay(
   content: DayContent,
   seriesIds: SeriesIds,
   state: DayState,
+  pending?: PendingCopies,
 ): Promise<ContentOutcome> {
   const count = content.values.length;
   if (count === 0) return { changed: 0, added: 0, returned: 0, vanished: 0, pointsAfter: 0, newSeries: 0 };
@@ -45,10 +49,8 @@ export async function insertFreshDay(
   const mtuWords = content.mtuList.map((mtu) => binaryTimestampWords(Date.parse(mtu)));
   const ids = seriesIds.ids;
   const { seriesIndex, mtuIndex, values } = content;
-  const data = Buffer.allocUnsafe(
-    BINARY_COPY_HEADER.length + count * FRESH_ROW_BYTES + BINARY_COPY_TRAILER.length,
-  );
-  let offset = BINARY_COPY_HEADER.copy(data, 0);
+  const data = Buffer.allocUnsafe(count * FRESH_ROW_BYTES);
+  let offset = 0;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (let i = 0; i < count; i += 1) {
     const mtu = mtuWords[mtuIndex[i]!]!;
@@ -75,13 +77,11 @@ export async function insertFreshDay(
     view.setInt32(offset + 82, dayDays);
     offset += FRESH_ROW_BYTES;
   }
-  BINARY_COPY_TRAILER.copy(data, offset);
-  const added = await copyFrom(
-    client,
-    'COPY jao.observation (series_id, mtu, value, revision, first_seen_at, updated_at, derivation_id, delivery_day) FROM STDIN (FORMAT binary)',
-    [data],
-  );
-  return { changed: 0, added, returned: 0, vanished: 0, pointsAfter: added, newSeries: 0 };
+  const copies = pending ?? new Map<string, Buffer[]>();
+  copies.set(COPY_OBSERVATIONS, [...(copies.get(COPY_OBSERVATIONS) ?? []), data]);
+  // A COPY stores every row or fails: the count is the rows'.
+  if (!pending) await copyPending(client, copies);
+  return { changed: 0, added: count, returned: 0, vanished: 0, pointsAfter: count, newSeries: 0 };
 }
 
 const MERGE_DAY = namedStatement<
