@@ -62,7 +62,7 @@ describe('a client connection past its diagnosis time', () => {
 
   it('fails at once, before the opening ends, when nothing listens at the address', async () => {
     const address = await refused();
-    const { state, open } = openingAfter(3_000);
+    const { state, open } = openingAfter(1_000);
     const failure = await openConnection(settingsAt(address), open, { diagnoseAfterMs: 20 }).catch(
       (error: unknown) => error,
     );
