@@ -9,44 +9,35 @@ const DAY_MS = 86_400_000;
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const HHMM_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-let marketFormatter: Intl.DateTimeFormat | undefined;
+let offsetFormatter: Intl.DateTimeFormat | undefined;
 
-function formatter(): Intl.DateTimeFormat {
-  marketFormatter ??= new Intl.DateTimeFormat('en-US', {
+/** Amsterdam's offset at an instant as Intl names it ("GMT+01:00"), in minutes. */
+function formattedOffsetMinutes(epochMs: number): number {
+  offsetFormatter ??= new Intl.DateTimeFormat('en-US', {
     timeZone: MARKET_TIME_ZONE,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
+    timeZoneName: 'longOffset',
   });
-  return marketFormatter;
+  const name = offsetFormatter.formatToParts(epochMs).find((part) => part.type === 'timeZoneName')?.value;
+  const match = /([+-])(\d\d):(\d\d)/.exec(name ?? '');
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
 }
 
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function localPartsAt(epochMs: number): LocalParts {
-  const parts: LocalParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of formatter().formatToParts(epochMs)) {
-    if (part.type in parts) parts[part.type as keyof LocalParts] = Number(part.value);
-  }
-  return parts;
-}
+/**
+ * Amsterdam's offset by UTC hour: every change of it since 1970 fell on a whole UTC hour, so one hour has one
+ * offset. Formatting an instant is microseconds, and the simulator and the validation ask for thousands of MTUs.
+ */
+const offsetByUtcHour = new Map<number, number>();
+const OFFSET_CACHE_LIMIT = 50_000;
 
 /** Minutes Amsterdam is ahead of UTC at an instant (60 in winter, 120 in summer). */
 export function utcOffsetMinutesAt(epochMs: number): number {
-  const local = localPartsAt(epochMs);
-  const localAsUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  return Math.round((localAsUtc - Math.floor(epochMs / 1000) * 1000) / MINUTE_MS);
+  const hour = Math.floor(epochMs / HOUR_MS);
+  let offset = offsetByUtcHour.get(hour);
+  if (offset !== undefined) return offset;
+  offset = formattedOffsetMinutes(hour * HOUR_MS);
+  if (offsetByUtcHour.size >= OFFSET_CACHE_LIMIT) offsetByUtcHour.clear();
+  offsetByUtcHour.set(hour, offset);
+  return offset;
 }
 
 /** The instant of a local wall-clock time given as "local time read as if it were UTC". */
@@ -166,8 +157,8 @@ export function expectedMtuCount(day: DeliveryDay, resolutionMinutes: number): n
 export function dayOfInstant(instant: Date | string): DeliveryDay {
   const epochMs = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   if (Number.isNaN(epochMs)) throw new RangeError(`not an instant: ${JSON.stringify(String(instant))}`);
-  const local = localPartsAt(epochMs);
-  return formatDay(local.year, local.month, local.day);
+  const local = new Date(epochMs + utcOffsetMinutesAt(epochMs) * MINUTE_MS);
+  return formatDay(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
 }
 
 export function marketToday(now: Date): DeliveryDay {

@@ -12,6 +12,7 @@ import {
   localTimeOnDay,
   marketToday,
   marketTomorrow,
+  utcOffsetMinutesAt,
 } from '../../domain/calendar';
 
 /** Last Sunday of a month, computed independently of the module under test (EU rule since 1996). */
@@ -89,6 +90,43 @@ describe('delivery-day calendar', () => {
     for (let i = 1; i < days.length; i++) {
       expect(dayWindow(days[i]!).from).toBe(dayWindow(days[i - 1]!).to);
     }
+  });
+
+  it('gives the offset Intl gives on both sides of every change of it from 1970 to 2100', () => {
+    // Read off the local wall clock, not off the zone's name as the module does.
+    const wallClock = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Europe/Amsterdam',
+      hourCycle: 'h23',
+      ...({ year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' } as const),
+    });
+    const intlOffset = (epochMs: number) => {
+      const part = Object.fromEntries(
+        wallClock.formatToParts(epochMs).map(({ type, value }) => [type, value]),
+      );
+      const local = Date.UTC(+part.year!, +part.month! - 1, +part.day!, +part.hour!, +part.minute!);
+      return (local - Math.floor(epochMs / 60_000) * 60_000) / 60_000;
+    };
+    const HOUR = 3_600_000;
+    const WEEK = 7 * 24 * HOUR;
+    let changes = 0;
+    for (let week = Date.UTC(1970, 0, 1); week < Date.UTC(2100, 0, 1); week += WEEK) {
+      if (intlOffset(week) === intlOffset(week + WEEK)) continue;
+      // The first second of the week with the new offset.
+      let [before, after] = [week, week + WEEK];
+      while (after - before > 1000) {
+        const middle = before + Math.floor((after - before) / 2000) * 1000;
+        if (intlOffset(middle) === intlOffset(week)) before = middle;
+        else after = middle;
+      }
+      changes++;
+      expect(new Date(after).toISOString()).toMatch(/:00:00\.000Z$/);
+      for (const instant of [after - HOUR, after - 1000, after, after + HOUR - 1000])
+        expect([new Date(instant).toISOString(), utcOffsetMinutesAt(instant)]).toEqual([
+          new Date(instant).toISOString(),
+          intlOffset(instant),
+        ]);
+    }
+    expect(changes).toBeGreaterThan(2 * 120);
   });
 
   it('maps instants to the delivery day that contains them, edges included', () => {
