@@ -23,6 +23,7 @@ import { runCli } from '../helpers/cli';
 import { createTestNamespace } from '../helpers/namespace';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline';
 import { metricLinesOfTaskQueues } from '../helpers/runtime';
+import { SMALL_FLOW_BASED_DOMAIN } from '../helpers/smallDomain';
 
 const NORDIC = 'nordicMaxExchanges';
 const DAYS = {
@@ -45,7 +46,11 @@ describe('datasets through the pipeline', () => {
   beforeAll(async () => {
     // A namespace of its own: the health test fails a Nordic day two days ago, a day the polls of other files touch.
     const namespace = await createTestNamespace('datasets');
-    h = await createPipelineHarness('datasets', { faults: { hourlyDays: [DAYS.hourly] } }, { namespace });
+    h = await createPipelineHarness(
+      'datasets',
+      { faults: { hourlyDays: [DAYS.hourly] }, ...SMALL_FLOW_BASED_DOMAIN },
+      { namespace },
+    );
     await h.startWorkers();
   });
 
