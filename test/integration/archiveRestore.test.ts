@@ -117,19 +117,21 @@ async function asOfDigests(pool: pg.Pool, instants: Date[]): Promise<string[]> {
   return [...sampled, ...full];
 }
 
-/** What identifies the original's values: any write since changes it. */
-async function valuesVersion(pool: pg.Pool): Promise<string> {
+/** What the digests read of the original: a write, derivation, rejection or archived answer since changes it. */
+async function digestedVersion(pool: pg.Pool): Promise<string> {
   const result = await pool.query<{ version: string }>(
     `SELECT concat_ws(' ', (SELECT count(*) FROM jao.observation), (SELECT max(updated_at) FROM jao.observation),
-                     (SELECT count(*) FROM jao.observation_history), (SELECT count(*) FROM jao.day_write)) AS version`,
+                     (SELECT count(*) FROM jao.observation_history), (SELECT count(*) FROM jao.derivation),
+                     (SELECT count(*) FROM jao.rejection),
+                     (SELECT count(archive_key) FROM jao.raw_response)) AS version`,
   );
   return result.rows[0]!.version;
 }
 
-/** The original's digests, read once per version of its values: three restores compare against the same. */
+/** The original's digests, read once per version of what they read: three restores compare against the same. */
 const originalReads = new Map<string, Promise<unknown>>();
 async function readOriginal<T>(what: string, read: () => Promise<T>): Promise<T> {
-  const key = `${await valuesVersion(h.db.pool)} ${what}`;
+  const key = `${await digestedVersion(h.db.pool)} ${what}`;
   if (!originalReads.has(key)) originalReads.set(key, read());
   return originalReads.get(key) as Promise<T>;
 }
