@@ -115,16 +115,14 @@ const MERGE_DAY = namedStatement<
        SELECT p.series_id, p.mtu, p.value
          FROM unnest(:seriesIds::int[], :mtus::timestamptz[], :values::float8[]) AS p(series_id, mtu, value)
      ),
-     -- The day's rows by one range scan of the primary key (mtu, series_id), then the dataset's series:
-     -- MATERIALIZED keeps the planner from probing the range once per series.
-     day_rows AS MATERIALIZED (
+     -- The dataset's rows of the day, one probe of (delivery_day, series_id) per series: the other datasets' rows
+     -- of the day are neither read nor passed over. The window on mtu is for TimescaleDB's chunk exclusion.
+     current AS MATERIALIZED (
        SELECT o.series_id, o.mtu, o.value, o.revision, o.first_seen_at, o.updated_at, o.derivation_id
          FROM jao.observation o
-        WHERE o.mtu >= :windowFrom AND o.mtu < :windowTo
-     ),
-     current AS (
-       SELECT d.* FROM day_rows d
-        WHERE d.series_id IN (SELECT s.series_id FROM jao.series s WHERE s.dataset = :dataset)
+        WHERE o.delivery_day = :day::date
+          AND o.series_id = ANY (ARRAY(SELECT s.series_id FROM jao.series s WHERE s.dataset = :dataset))
+          AND o.mtu >= :windowFrom AND o.mtu < :windowTo
      ),
      protected AS (
        SELECT s.series_id, q.mtu
