@@ -325,7 +325,7 @@ export async function runWriteBenchmark(args: string[]): Promise<void> {
     const neighbours = await seedNeighbours(pool, dayList, options.neighbours);
     console.log(
       `bench:write: ${options.days} days × ${BORDERS.length} borders = ${total.toLocaleString('en')} points` +
-        ` (concurrency ${options.concurrency}); beside as many of ${neighbours.length} other datasets` +
+        ` (concurrency ${options.concurrency}); beside the same days of ${neighbours.length} other datasets` +
         ` (${neighbours.join(', ') || 'none'}); ${engine.line}`,
     );
 
